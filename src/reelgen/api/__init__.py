@@ -1,0 +1,1 @@
+"""HTTP API: the FastAPI app and its routes."""

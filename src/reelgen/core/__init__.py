@@ -1,0 +1,1 @@
+"""The pure library: types, backends, media I/O and render()."""

@@ -1,0 +1,1 @@
+"""Model families: one module each, found through the reelgen.backends entry points."""

@@ -1,0 +1,150 @@
+"""The one module that asks torch about devices: which device, free VRAM, peak use, and memory plans."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+GIB = 1024**3
+
+Strategy = Literal["gpu", "model_offload", "group_offload", "sequential_offload", "cpu"]
+
+#: The offload ladder, from fastest (everything resident) to leanest.
+LADDER: tuple[Strategy, ...] = ("gpu", "model_offload", "group_offload", "sequential_offload")
+
+#: Share of the budget we plan to fill; the rest absorbs allocator fragmentation and CUDA context.
+HEADROOM = 0.9
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What the machine offers for generation."""
+
+    device: str  # "cuda:0" or "cpu"
+    name: str
+    total_gib: float | None
+    free_gib: float | None
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """How a model's parts are placed for one run, and why."""
+
+    strategy: Strategy
+    device: str
+    dtype: str
+    budget_gib: float | None
+    need_gib: float
+    vae_tiling: bool = False
+    vae_slicing: bool = False
+    attention_slicing: bool = False
+    recipe: str = ""  # a family's named recipe, e.g. "low-vram"
+    reason: str = ""
+
+    def describe(self) -> str:
+        flags = (
+            ("VAE tiling", self.vae_tiling),
+            ("VAE slicing", self.vae_slicing),
+            ("attention slicing", self.attention_slicing),
+        )
+        extras = [n for n, on in flags if on]
+        if self.recipe:
+            extras.insert(0, f"{self.recipe} recipe")
+        tail = f" + {', '.join(extras)}" if extras else ""
+        budget = f"{self.budget_gib:.1f} GiB" if self.budget_gib is not None else "no budget"
+        return f"{self.strategy}{tail} on {self.device} ({self.dtype}; needs ~{self.need_gib:.1f} GiB of {budget}): {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def device_info(prefer: str | None = None) -> DeviceInfo:
+    """The device to run on: ``prefer`` if given, else the first CUDA GPU, else the CPU."""
+    import torch
+
+    if prefer == "cpu" or (prefer is None and not torch.cuda.is_available()):
+        return DeviceInfo("cpu", "CPU", None, None)
+    index = int(prefer.split(":")[1]) if prefer and ":" in prefer else 0
+    free, total = torch.cuda.mem_get_info(index)
+    return DeviceInfo(f"cuda:{index}", torch.cuda.get_device_name(index), total / GIB, free / GIB)
+
+
+def plan_memory(
+    parts_gib: dict[str, float],
+    working_gib: float,
+    device: DeviceInfo,
+    *,
+    budget_gib: float | None = None,
+    dtype: str = "bfloat16",
+) -> MemoryPlan:
+    """Pick the fastest rung of the offload ladder whose peak fits the budget.
+
+    ``parts_gib`` are the resident sizes of the model's parts (transformer,
+    text encoder, VAE ...); ``working_gib`` is the activation peak of the run
+    (attention, VAE decode). The budget is ``budget_gib`` or the free VRAM.
+    """
+    total = sum(parts_gib.values())
+    if device.device == "cpu":
+        return MemoryPlan("cpu", "cpu", "float32", budget_gib, total + working_gib,
+                          reason="no CUDA GPU; running on the CPU in float32")
+    budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
+    usable = budget * HEADROOM
+    largest = max(parts_gib.values(), default=0.0)
+    # VAE decode of long clips is the activation peak that tiling cuts most.
+    tiling = working_gib > 0.25 * usable
+    needs = {
+        "gpu": total + working_gib,
+        "model_offload": largest + working_gib,
+        # Group offload keeps about two transformer block groups resident.
+        "group_offload": 0.15 * largest + working_gib,
+        "sequential_offload": 0.05 * largest + 0.5 * working_gib,
+    }
+    for rung in LADDER:
+        need = needs[rung] * (0.6 if tiling and rung != "gpu" else 1.0)
+        if need <= usable:
+            reason = f"{rung} fits: peak ~{need:.1f} GiB within {usable:.1f} GiB usable"
+            return MemoryPlan(rung, device.device, dtype, budget, need, tiling, tiling, reason)
+    need = needs["sequential_offload"]
+    return MemoryPlan("sequential_offload", device.device, dtype, budget, need, True, True,
+                      f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway")
+
+
+def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
+    """The plan one step down the ladder, with VAE tiling on; None at the bottom or on CPU."""
+    if plan.strategy == "cpu" or plan.strategy == LADDER[-1]:
+        return None
+    lower = LADDER[LADDER.index(plan.strategy) + 1]
+    return replace(plan, strategy=lower, vae_tiling=True, vae_slicing=True,
+                   reason=f"stepped down from {plan.strategy} after CUDA out of memory")
+
+
+def reset_peak(device: str) -> None:
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def peak_gib(device: str) -> float | None:
+    """Peak VRAM allocated on ``device`` since the last reset, or None on CPU."""
+    import torch
+
+    if not device.startswith("cuda"):
+        return None
+    return torch.cuda.max_memory_allocated(device) / GIB
+
+
+def empty_cache() -> None:
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def torch_dtype(name: str) -> Any:
+    import torch
+
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[name]

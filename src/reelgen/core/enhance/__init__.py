@@ -1,0 +1,1 @@
+"""Output enhancers: frame interpolation and upscaling."""

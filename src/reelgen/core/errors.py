@@ -1,0 +1,54 @@
+"""Errors reelgen raises: each names what was wrong and what would be right."""
+
+from __future__ import annotations
+
+
+class ReelgenError(Exception):
+    """Base of every error reelgen raises on purpose.
+
+    ``code`` is a stable machine-readable name (the API puts it in its error
+    envelope); ``param`` names the request field at fault, when there is one.
+    """
+
+    code = "reelgen_error"
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+class InvalidRequest(ReelgenError):
+    """The request breaks a rule of the model or of reelgen itself."""
+
+    code = "invalid_request"
+
+
+class UnsupportedTask(InvalidRequest):
+    """The model cannot do the asked task (e.g. text-to-video on SVD)."""
+
+    code = "unsupported_task"
+
+
+class ModelNotAvailable(ReelgenError):
+    """The model is unknown, or its weights are not on this machine."""
+
+    code = "model_not_available"
+
+
+class Cancelled(ReelgenError):
+    """The run was cancelled; nothing was written."""
+
+    code = "cancelled"
+
+
+class OutOfMemory(ReelgenError):
+    """The run did not fit in memory even after stepping down the offload ladder."""
+
+    code = "out_of_memory"
+
+
+class GenerationFailed(ReelgenError):
+    """The model ran but produced no usable video (e.g. NaN frames)."""
+
+    code = "generation_failed"

@@ -1,0 +1,96 @@
+"""Size and frame-count rules of a model, checked with errors that name the nearest valid values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelgen.core.errors import InvalidRequest
+
+
+def _neighbours(value: int, step: int, offset: int, low: int, high: int | None) -> list[int]:
+    """The valid values just below and just above ``value`` on the lattice step*k + offset."""
+    below = value - ((value - offset) % step)
+    above = below + step
+    out = [v for v in (below, above) if v >= low and (high is None or v <= high)]
+    if not out:
+        out = [low]
+    return out
+
+
+def _or(values: list[int]) -> str:
+    return " or ".join(str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class SizeRules:
+    """Which widths, heights and frame counts a model accepts.
+
+    Frames must be ``frame_step * k + frame_offset`` (LTX: 8k+1, Wan: 4k+1).
+    ``fixed_sizes`` pins a model to exact (width, height) pairs.
+    """
+
+    label: str
+    multiple: int = 8
+    min_side: int = 32
+    max_side: int = 2048
+    frame_step: int = 1
+    frame_offset: int = 0
+    min_frames: int = 1
+    max_frames: int | None = None
+    fixed_sizes: tuple[tuple[int, int], ...] = ()
+
+    def check_size(self, width: int, height: int) -> None:
+        if self.fixed_sizes and (width, height) not in self.fixed_sizes:
+            valid = ", ".join(f"{w}x{h}" for w, h in self.fixed_sizes)
+            raise InvalidRequest(
+                f"size {width}x{height} is not supported ({self.label}); valid: {valid}",
+                param="width",
+            )
+        for name, value in (("width", width), ("height", height)):
+            if value < self.min_side or value > self.max_side:
+                raise InvalidRequest(
+                    f"{name} {value} is outside {self.min_side}..{self.max_side} ({self.label})",
+                    param=name,
+                )
+            if value % self.multiple:
+                near = _neighbours(value, self.multiple, 0, self.min_side, self.max_side)
+                raise InvalidRequest(
+                    f"{name} {value} is not a multiple of {self.multiple} ({self.label}); "
+                    f"nearest valid: {_or(near)}",
+                    param=name,
+                )
+
+    def frame_form(self) -> str:
+        if self.frame_step == 1:
+            return "any count"
+        return f"{self.frame_step}k+{self.frame_offset}" if self.frame_offset else f"a multiple of {self.frame_step}"
+
+    def check_frames(self, frames: int) -> None:
+        too_many = self.max_frames is not None and frames > self.max_frames
+        if frames < self.min_frames or too_many:
+            raise InvalidRequest(
+                f"{frames} frames is outside {self.min_frames}..{self.max_frames} ({self.label})",
+                param="num_frames",
+            )
+        if (frames - self.frame_offset) % self.frame_step:
+            near = _neighbours(frames, self.frame_step, self.frame_offset, self.min_frames, self.max_frames)
+            raise InvalidRequest(
+                f"{frames} frames is not {self.frame_form()} ({self.label}); nearest valid: {_or(near)}",
+                param="num_frames",
+            )
+
+    def snap_frames(self, frames: int) -> int:
+        """The nearest valid frame count at or above ``frames`` (used for ``seconds``)."""
+        near = _neighbours(frames, self.frame_step, self.frame_offset, self.min_frames, self.max_frames)
+        return next((v for v in near if v >= frames), near[-1])
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "size_multiple": self.multiple,
+            "min_side": self.min_side,
+            "max_side": self.max_side,
+            "frames": self.frame_form(),
+            "min_frames": self.min_frames,
+            "max_frames": self.max_frames,
+            "fixed_sizes": [f"{w}x{h}" for w, h in self.fixed_sizes],
+        }

@@ -1,0 +1,27 @@
+"""Where reelgen keeps things on disk; every path can be moved by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home() -> Path:
+    """reelgen's data dir: tiny builds, hash cache, job store (``REELGEN_HOME``)."""
+    return Path(os.environ.get("REELGEN_HOME", Path.home() / ".cache" / "reelgen"))
+
+
+def models_dir() -> Path:
+    """A folder of local model folders named like presets (``REELGEN_MODELS_DIR``)."""
+    return Path(os.environ.get("REELGEN_MODELS_DIR", home() / "models"))
+
+
+def hf_cache_dir() -> Path:
+    """The Hugging Face hub cache, read at call time so ``HF_HUB_CACHE``/``HF_HOME`` changes apply."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]) / "hub"
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)

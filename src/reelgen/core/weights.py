@@ -1,0 +1,182 @@
+"""Finds a model's weights on this machine (HF cache, local folder, single file, tiny build) and hashes them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from reelgen.core import settings
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+
+if TYPE_CHECKING:
+    from reelgen.core.backends.base import Backend, Preset
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
+
+
+@dataclass
+class WeightSource:
+    """Where a model's weights were found.
+
+    ``diffusers``: ``path`` is a diffusers folder (model_index.json).
+    ``single_file``: ``path`` is one checkpoint file; ``base`` (if any) is a
+    diffusers folder supplying configs and the parts the file lacks.
+    """
+
+    kind: Literal["diffusers", "single_file"]
+    path: Path
+    repo_id: str | None = None
+    revision: str | None = None
+    base: Path | None = None
+    origin: str = ""  # "hf-cache", "local", "models-dir", "tiny"
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def record(self) -> dict[str, object]:
+        return {
+            "kind": self.kind, "origin": self.origin, "path": str(self.path),
+            "repo_id": self.repo_id, "revision": self.revision,
+            "base": str(self.base) if self.base else None, "files": self.hashes or weight_hashes(self),
+        }
+
+
+def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        return Path(
+            snapshot_download(
+                repo_id, revision=revision, local_files_only=True, cache_dir=settings.hf_cache_dir()
+            )
+        )
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def _revision_of(snapshot: Path) -> str:
+    return snapshot.name  # HF cache snapshots are named by commit hash
+
+
+def locate(backend: type[Backend], preset: Preset, weights: str | None = None) -> WeightSource:
+    """Find ``preset``'s weights; ``weights`` (a folder or file) overrides the search.
+
+    Order: explicit path, tiny build, ``REELGEN_MODELS_DIR/<name>``, the HF cache.
+    """
+    if weights:
+        return _explicit(preset, Path(weights).expanduser())
+    if preset.tiny:
+        return WeightSource("diffusers", tiny_folder(backend, preset), origin="tiny")
+    local = settings.models_dir() / preset.name
+    if (local / "model_index.json").is_file():
+        return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
+    if preset.repo_id:
+        snap = _cached_snapshot(preset.repo_id, preset.revision)
+        if snap is not None:
+            return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
+    raise ModelNotAvailable(
+        f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
+        f"{local} and the Hugging Face cache at {settings.hf_cache_dir()}. "
+        f"Fetch it with: reelgen pull {preset.name}   (or pass --weights PATH to a diffusers "
+        "folder or a single-file checkpoint)",
+        param="model",
+    )
+
+
+def _explicit(preset: Preset, path: Path) -> WeightSource:
+    if path.is_dir():
+        if not (path / "model_index.json").is_file():
+            raise InvalidRequest(
+                f"weights folder {path} has no model_index.json; give a diffusers folder "
+                "(as `save_pretrained` writes it) or a single checkpoint file",
+                param="weights",
+            )
+        return WeightSource("diffusers", path, preset.repo_id, origin="local")
+    if path.is_file():
+        if path.suffix.lower() not in WEIGHT_SUFFIXES:
+            raise InvalidRequest(
+                f"weights file {path} is not a checkpoint; valid suffixes: {', '.join(WEIGHT_SUFFIXES)}",
+                param="weights",
+            )
+        base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
+        return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
+    raise InvalidRequest(f"weights path {path} does not exist", param="weights")
+
+
+def tiny_folder(backend: type[Backend], preset: Preset) -> Path:
+    """The tiny build of ``preset``, written once (atomically) under the reelgen home."""
+    folder = settings.home() / "tiny" / f"{preset.name}-v{backend.tiny_version}"
+    if (folder / "model_index.json").is_file() or (folder / "config.json").is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{preset.name}-", dir=folder.parent))
+    try:
+        backend.build_tiny(preset, tmp)
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # another process finished first; theirs is identical
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def pull(preset: Preset) -> Path:
+    """Download ``preset`` into the HF cache with huggingface_hub; returns the snapshot folder."""
+    from huggingface_hub import snapshot_download
+
+    if preset.tiny or not preset.repo_id:
+        raise InvalidRequest(f"model {preset.name!r} is built locally; there is nothing to pull", param="model")
+    return Path(
+        snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=settings.hf_cache_dir())
+    )
+
+
+# ---- hashes ---------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, cached by (path, size, mtime) so big checkpoints are hashed once."""
+    path = path.resolve()
+    # HF cache blobs are named by their SHA-256 (the LFS etag) already.
+    if path.parent.name == "blobs" and len(path.name) == 64:
+        return path.name
+    stat = path.stat()
+    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    cache_file = settings.home() / "hash-cache.json"
+    try:
+        known = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if key in known:
+        return str(known[key])
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    known[key] = digest.hexdigest()
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(known))
+    os.replace(tmp, cache_file)
+    return digest.hexdigest()
+
+
+def weight_hashes(source: WeightSource) -> dict[str, str]:
+    """SHA-256 of every weight file of ``source``, keyed by path relative to it."""
+    if source.kind == "single_file":
+        files = {source.path.name: source.path}
+    else:
+        files = {
+            str(p.relative_to(source.path)): p
+            for p in sorted(source.path.rglob("*"))
+            if p.suffix.lower() in WEIGHT_SUFFIXES and p.is_file()
+        }
+    source.hashes = {name: sha256_file(p) for name, p in files.items()}
+    return source.hashes

@@ -1,0 +1,1 @@
+"""Durable jobs: SQL job store, dispatcher, Ray GPU workers, artifacts."""

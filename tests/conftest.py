@@ -1,0 +1,71 @@
+"""Test-wide fixtures: no network but loopback, a private reelgen home, Ray kept on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Ray must bind loopback only (ARCHITECTURE.md section 5); set before any test imports ray.
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_loopback(host: Any) -> bool:
+    if host in ("localhost", "", None):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guard_address(address: Any) -> None:
+    if isinstance(address, tuple) and address and not _is_loopback(address[0]):
+        raise OSError(f"tests may only connect to loopback, not {address!r}")
+
+
+def _connect(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _guard_address(address)
+    return _real_connect(self, address)
+
+
+def _connect_ex(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _guard_address(address)
+    return _real_connect_ex(self, address)
+
+
+def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if not _is_loopback(host):
+        raise socket.gaierror(f"tests may not resolve {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = _connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+socket.getaddrinfo = _getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def reelgen_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One reelgen home per test session so tiny builds are made once."""
+    home = tmp_path_factory.mktemp("reelgen-home")
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELGEN_HOME", str(reelgen_home))
+    monkeypatch.setenv("REELGEN_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
