@@ -121,7 +121,7 @@ def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
 def reset_peak(device: str) -> None:
     import torch
 
-    if device.startswith("cuda"):
+    if device.startswith("cuda") and torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats(device)
 
 
@@ -129,7 +129,7 @@ def peak_gib(device: str) -> float | None:
     """Peak VRAM allocated on ``device`` since the last reset, or None on CPU."""
     import torch
 
-    if not device.startswith("cuda"):
+    if not (device.startswith("cuda") and torch.cuda.is_available()):
         return None
     return torch.cuda.max_memory_allocated(device) / GIB
 

@@ -1,0 +1,88 @@
+"""Keeps loaded models between renders and unloads the idle ones when another needs the memory."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from reelgen.core.backends.base import Backend, Preset
+from reelgen.core.devices import MemoryPlan
+from reelgen.core.weights import WeightSource
+
+
+@dataclass
+class _Entry:
+    backend: Backend
+    key: tuple[str, str, str]
+    last_used: float = field(default_factory=time.monotonic)
+
+
+class ModelCache:
+    """Loaded backends keyed by (model, weights path, placement), least recently used first out.
+
+    ``max_models`` bounds how many stay resident; a worker sets it from its
+    VRAM. A model is reloaded when its plan's placement changes (e.g. after
+    an out-of-memory step down).
+    """
+
+    def __init__(self, max_models: int = 1) -> None:
+        self.max_models = max_models
+        self._entries: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
+        self._lock = threading.RLock()
+
+    @staticmethod
+    def _key(preset: Preset, source: WeightSource, plan: MemoryPlan) -> tuple[str, str, str]:
+        placement = f"{plan.strategy}:{plan.device}:{plan.dtype}:{plan.recipe}"
+        return (preset.name, str(source.path), placement)
+
+    def acquire(
+        self, backend_cls: type[Backend], preset: Preset, source: WeightSource, plan: MemoryPlan
+    ) -> tuple[Backend, bool]:
+        """A loaded backend for ``preset`` placed by ``plan``; the flag says whether it was cached."""
+        key = self._key(preset, source, plan)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                entry.last_used = time.monotonic()
+                self._entries.move_to_end(key)
+                return entry.backend, True
+            # Another placement of the same model, or the oldest model, makes room.
+            for other in [k for k in self._entries if k[0] == preset.name]:
+                self._evict(other)
+            while len(self._entries) >= self.max_models and self._entries:
+                self._evict(next(iter(self._entries)))
+            backend = backend_cls(preset)
+            backend.load(source, plan)
+            backend.source, backend.plan = source, plan
+            self._entries[key] = _Entry(backend, key)
+            return backend, False
+
+    def _evict(self, key: tuple[str, str, str]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            entry.backend.unload()
+
+    def drop(self, preset: Preset) -> None:
+        """Unload every placement of ``preset`` (e.g. before retrying on a lower rung)."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == preset.name]:
+                self._evict(key)
+
+    def free(self, idle_seconds: float = 0.0) -> list[str]:
+        """Unload models unused for ``idle_seconds``; returns their names."""
+        now = time.monotonic()
+        with self._lock:
+            stale = [k for k, e in self._entries.items() if now - e.last_used >= idle_seconds]
+            for key in stale:
+                self._evict(key)
+        return [k[0] for k in stale]
+
+    def loaded(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                {"model": k[0], "placement": k[2], "idle_s": round(time.monotonic() - e.last_used, 1)}
+                for k, e in self._entries.items()
+            ]

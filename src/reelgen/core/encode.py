@@ -1,0 +1,137 @@
+"""Writes a Video (and its audio) to MP4/WebM/MOV with PyAV, atomically, with metadata in the container."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.types import Audio, Video
+
+#: Container -> (video codec, pixel format, audio codec, muxer options).
+CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    ".mp4": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
+    ".mov": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
+    ".webm": ("libvpx-vp9", "yuv420p", "libopus", {}),
+}
+
+#: Container tag holding reelgen's JSON record.
+METADATA_KEY = "comment"
+
+
+def _even(frames: np.ndarray) -> np.ndarray:
+    """yuv420p needs even sides; replicate the last row/column instead of failing."""
+    _, h, w, _ = frames.shape
+    pad_h, pad_w = h % 2, w % 2
+    if pad_h or pad_w:
+        frames = np.pad(frames, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
+    return frames
+
+
+def _add_audio_stream(container: Any, audio: Audio, codec: str) -> Any:
+    layout = "mono" if audio.samples.shape[0] == 1 else "stereo"
+    rate = 48000 if codec == "libopus" else audio.sample_rate
+    return container.add_stream(codec, rate=rate, layout=layout)
+
+
+def _encode_audio(container: Any, stream: Any, audio: Audio) -> None:
+    import av
+
+    samples = np.clip(audio.samples[:2].astype(np.float32), -1.0, 1.0)
+    layout = stream.layout.name
+    resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=stream.rate)
+    chunk = 1024
+
+    def mux(frame: Any) -> None:
+        for converted in resampler.resample(frame):
+            for packet in stream.encode(converted):
+                container.mux(packet)
+
+    for start in range(0, samples.shape[1], chunk):
+        piece = np.ascontiguousarray(samples[:, start : start + chunk])
+        frame = av.AudioFrame.from_ndarray(piece, format="fltp", layout=layout)
+        frame.sample_rate = audio.sample_rate
+        frame.pts = start
+        frame.time_base = Fraction(1, audio.sample_rate)
+        mux(frame)
+    mux(None)
+    for packet in stream.encode(None):
+        container.mux(packet)
+
+
+def write_video(
+    video: Video, path: str | Path, metadata: dict[str, Any] | None = None, *, crf: int = 18
+) -> Path:
+    """Encode ``video`` to ``path`` (the suffix picks the container), all or nothing.
+
+    The file is written beside its destination and renamed into place, so a
+    crash or Ctrl-C never leaves a half-written video under the final name.
+    """
+    import av
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in CONTAINERS:
+        raise InvalidRequest(
+            f"output {path.name}: unknown container {suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
+            param="output",
+        )
+    vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
+    frames = _even(video.frames)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        with av.open(tmp_name, mode="w", options=options) as container:
+            if metadata is not None:
+                container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
+            stream = container.add_stream(vcodec, rate=video.fps)
+            stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], pix_fmt
+            stream.options = {"crf": str(crf)} | ({"preset": "medium"} if vcodec == "libx264" else {})
+            audio = video.audio
+            audio_stream = _add_audio_stream(container, audio, acodec) if audio is not None else None
+            for image in frames:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+            if audio is not None:
+                _encode_audio(container, audio_stream, audio)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    """reelgen's record embedded in a video it wrote; InvalidRequest if there is none."""
+    import av
+
+    with av.open(str(path)) as container:
+        # Matroska/WebM upper-cases tag names; MP4 keeps them as written.
+        tags = {k.lower(): v for k, v in container.metadata.items()}
+        raw = tags.get(METADATA_KEY)
+    if not raw:
+        raise InvalidRequest(f"{path} carries no reelgen metadata (was it made by reelgen?)", param="path")
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        raise InvalidRequest(f"{path}: its metadata is not reelgen's JSON record", param="path") from None
+    if not isinstance(record, dict) or "request" not in record:
+        raise InvalidRequest(f"{path}: its metadata has no request to replay", param="path")
+    return record
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True, default=str)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,119 @@
+"""render(): files, records, replay, cancel and the out-of-memory ladder, seen from the outside."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelgen.core import render as render_module
+from reelgen.core.backends import registry
+from reelgen.core.encode import read_metadata
+from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, OutOfMemory
+from reelgen.core.media import probe, read_video
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.render import render, replay
+from reelgen.core.types import GenerationRequest
+from tests.core.fakes import FakeBackend, fake_cuda
+
+
+@pytest.fixture(autouse=True)
+def fake_family() -> Iterator[None]:
+    registry.register(FakeBackend)
+    FakeBackend.fail_plans = set()
+    FakeBackend.loads = []
+    yield
+    registry.unregister("fake")
+
+
+def test_render_writes_mp4_and_sidecar_with_the_same_record(tmp_path: Path) -> None:
+    out = tmp_path / "clip.mp4"
+    result = render(GenerationRequest(model="fake-tiny", prompt="a cat", seed=7), out)
+    info = probe(out)
+    assert (info["frames"], info["width"], info["height"], info["fps"]) == (5, 32, 32, 8.0)
+    assert (info["codec"], info["pix_fmt"]) == ("h264", "yuv420p")
+    sidecar = json.loads(result.sidecar.read_text())
+    embedded = read_metadata(out)
+    assert sidecar["request"] == embedded["request"]
+    assert embedded["request"]["seed"] == 7 and embedded["request"]["num_frames"] == 5
+    assert sidecar["model"]["files"]["weights.safetensors"]  # weight file hash recorded
+    assert set(sidecar["timings"]) >= {"load", "generate", "encode", "total"}
+    assert sidecar["versions"]["torch"]
+
+
+def test_unset_seed_is_resolved_and_recorded(tmp_path: Path) -> None:
+    result = render(GenerationRequest(model="fake-tiny"), tmp_path / "a.mp4")
+    assert isinstance(result.metadata["request"]["seed"], int)
+
+
+def test_replay_reproduces_frames(tmp_path: Path) -> None:
+    first = render(GenerationRequest(model="fake-tiny", seed=3), tmp_path / "a.mp4")
+    again = replay(first.path, tmp_path / "b.mp4")
+    assert np.array_equal(read_video(first.path).frames, read_video(again.path).frames)
+    assert again.metadata["request"] == first.metadata["request"]
+
+
+def test_bad_inputs_raise_specific_errors_and_write_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "x.mp4"
+    with pytest.raises(InvalidRequest, match=r"width 40 is not a multiple of 16 \(Fake\); nearest valid: 32 or 48"):
+        render(GenerationRequest(model="fake-tiny", width=40), out)
+    with pytest.raises(InvalidRequest, match=r"8 frames is not 4k\+1 \(Fake\); nearest valid: 5 or 9"):
+        render(GenerationRequest(model="fake-tiny", num_frames=8), out)
+    with pytest.raises(ModelNotAvailable, match="unknown model 'fake-tinny'; did you mean fake-tiny"):
+        render(GenerationRequest(model="fake-tinny"), out)
+    with pytest.raises(InvalidRequest, match="LoRA file .*nope.safetensors does not exist"):
+        render(GenerationRequest(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_mid_run_leaves_no_file_and_next_run_works(tmp_path: Path) -> None:
+    events: list[ProgressEvent] = []
+    progress = Progress()
+
+    def on_event(event: ProgressEvent) -> None:
+        events.append(event)
+        if event.stage == "denoise" and event.step == 1:
+            progress.cancel.cancel()
+
+    progress.on_event = on_event
+    with pytest.raises(Cancelled):
+        render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "c.mp4", progress=progress)
+    assert max(e.step for e in events if e.stage == "denoise") == 1
+    assert list(tmp_path.iterdir()) == []
+    assert render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "d.mp4").path.is_file()
+
+
+def test_out_of_memory_steps_down_one_rung_and_records_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
+    FakeBackend.fail_plans = {"gpu"}
+    messages: list[str] = []
+    progress = Progress(on_event=lambda e: messages.append(e.message))
+    result = render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "o.mp4", progress=progress)
+    attempts = result.metadata["attempts"]
+    assert [a["plan"]["strategy"] for a in attempts] == ["gpu", "model_offload"]
+    assert [a["outcome"] for a in attempts] == ["out_of_memory", "ok"]
+    assert result.metadata["memory_plan"]["strategy"] == "model_offload"
+    assert any("retrying with model_offload" in m for m in messages)
+    assert FakeBackend.loads == ["gpu", "model_offload"]
+
+
+def test_out_of_memory_twice_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
+    FakeBackend.fail_plans = {"gpu", "model_offload"}
+    with pytest.raises(OutOfMemory, match="ran out of memory"):
+        render(GenerationRequest(model="fake-tiny"), tmp_path / "o.mp4")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_vram_budget_picks_a_leaner_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(80.0))
+    roomy = render(GenerationRequest(model="fake-tiny"), tmp_path / "a.mp4")
+    tight = render(GenerationRequest(model="fake-tiny"), tmp_path / "b.mp4", vram_budget_gib=8)
+    assert roomy.metadata["memory_plan"]["strategy"] == "gpu"
+    assert tight.metadata["memory_plan"]["strategy"] in {"group_offload", "sequential_offload"}
+    assert tight.metadata["memory_plan"]["budget_gib"] == 8
