@@ -1,0 +1,33 @@
+"""The ``reelgen`` command: local generation commands plus the job-service client, in one Typer app."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import typer
+
+app = typer.Typer(
+    name="reelgen",
+    help="Make videos on your own GPU with open models. Run `reelgen COMMAND --help` for examples.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Each module adds its commands through register(app); optional ones may be absent in a checkout.
+_COMMAND_MODULES = ("reelgen.cli.generate", "reelgen.cli.jobs", "reelgen.cli.train")
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

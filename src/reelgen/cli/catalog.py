@@ -1,0 +1,119 @@
+"""Commands about models and the machine: models, pull, info."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from reelgen.cli.output import console, fail
+from reelgen.core.errors import ModelNotAvailable, ReelgenError
+
+
+def _cached(backend: Any, preset: Any) -> str:
+    from reelgen.core import weights
+
+    if preset.tiny:
+        return "built-in"
+    try:
+        return weights.locate(backend, preset).origin
+    except ModelNotAvailable:
+        return "no"
+
+
+def model_rows() -> list[dict[str, Any]]:
+    from reelgen.core.backends import registry
+
+    rows = []
+    for name, (backend, preset) in sorted(registry.presets().items()):
+        rules = backend.info.rules_for(preset)
+        rows.append({
+            "model": name, "family": backend.info.label, "repo_id": preset.repo_id,
+            "tasks": sorted(t.value for t in preset.tasks),
+            "default": f"{preset.width}x{preset.height}x{preset.num_frames}@{preset.fps:g}",
+            "steps": preset.steps, "guidance": preset.guidance, "rules": rules.as_dict(),
+            "cached": _cached(backend, preset), "description": preset.description,
+        })
+    return rows
+
+
+def models(
+    family: Annotated[str | None, typer.Option(help="Only this family (e.g. ltx, wan).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List models: family, tasks, defaults, size/frame rules, and whether weights are on this machine.
+
+    Examples:
+
+      reelgen models
+
+      reelgen models --family wan --json
+    """
+    rows = [r for r in model_rows() if family is None or r["family"].lower().startswith(family.lower())
+            or r["model"].startswith(family)]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="reelgen models")
+    for col in ("model", "family", "tasks", "default WxHxF@fps", "rules", "cached"):
+        table.add_column(col)
+    for r in rows:
+        rule = r["rules"]
+        table.add_row(r["model"], r["family"], ",".join(r["tasks"]), r["default"],
+                      f"/{rule['size_multiple']}, {rule['frames']}", r["cached"])
+    console.print(table)
+
+
+def pull(model: Annotated[str, typer.Argument(help="Model name (see `reelgen models`).")]) -> None:
+    """Download a model's weights into the Hugging Face cache.
+
+    Example:
+
+      reelgen pull ltx-2b
+    """
+    from reelgen.core import weights
+    from reelgen.core.backends import registry
+
+    try:
+        _, preset = registry.resolve(model)
+        console.print(f"downloading {preset.repo_id} ...")
+        path = weights.pull(preset)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    except OSError as exc:  # network errors from huggingface_hub
+        console.print(f"[bold red]error:[/] could not download {model}: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(str(path))
+
+
+def info() -> None:
+    """Show torch, the GPU and its free VRAM, and where reelgen looks for things.
+
+    Example:
+
+      reelgen info
+    """
+    import torch
+
+    from reelgen.core import settings
+    from reelgen.core.devices import device_info
+    from reelgen.core.render import library_versions
+
+    dev = device_info()
+    facts: dict[str, Any] = {
+        **library_versions(), "cuda": torch.version.cuda, "device": dev.device, "gpu": dev.name,
+        "total_vram_gib": None if dev.total_gib is None else round(dev.total_gib, 2),
+        "free_vram_gib": None if dev.free_gib is None else round(dev.free_gib, 2),
+        "hf_cache": str(settings.hf_cache_dir()), "models_dir": str(settings.models_dir()),
+        "reelgen_home": str(settings.home()),
+    }
+    for key, value in facts.items():
+        typer.echo(f"{key:>15}: {value}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(models)
+    app.command()(pull)
+    app.command()(info)

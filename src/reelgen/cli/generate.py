@@ -1,0 +1,165 @@
+"""Local commands: generate, animate, replay, models, pull, info (no server needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from reelgen.cli.output import console, fail, parse_pairs, progress_bar
+from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.types import GenerationRequest, Keyframe, LoraSpec, Task
+
+DEFAULT_MODEL = "ltx-tiny"
+
+Opt = typer.Option
+
+
+def _keyframe(text: str) -> Keyframe:
+    parts = text.split(":")
+    if len(parts) not in (2, 3) or not parts[0].isdigit():
+        raise typer.BadParameter(f"keyframe {text!r} must be FRAME:IMAGE or FRAME:IMAGE:STRENGTH")
+    strength = float(parts[2]) if len(parts) == 3 else 1.0
+    return Keyframe(frame=int(parts[0]), image=parts[1], strength=strength)
+
+
+def _lora(text: str) -> LoraSpec:
+    path, sep, strength = text.rpartition(":")
+    if sep and strength.replace(".", "", 1).lstrip("-").isdigit():
+        return LoraSpec(path=path, strength=float(strength))
+    return LoraSpec(path=text)
+
+
+def _run(fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool) -> None:
+    from reelgen.core.progress import Progress
+    from reelgen.core.render import render
+
+    try:
+        request = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(InvalidRequest(f"{'.'.join(map(str, first['loc'])) or 'request'}: {first['msg']}")) from None
+    progress = Progress(preview_every=0)
+    try:
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            result = render(request, output, progress=progress, vram_budget_gib=vram_budget, device=device)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    meta = result.metadata
+    console.print(f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
+                  f"{result.video.num_frames} frames {result.video.width}x{result.video.height} @ {result.video.fps} fps")
+    typer.echo(str(result.path))
+
+
+def generate(
+    prompt: Annotated[str, typer.Argument(help="What the video shows.")] = "",
+    model: Annotated[str, Opt("--model", "-m", help="Model name (see `reelgen models`).")] = DEFAULT_MODEL,
+    output: Annotated[Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")] = None,
+    negative: Annotated[str | None, Opt("--negative", help="Negative prompt.")] = None,
+    width: Annotated[int | None, Opt(help="Width in pixels (model default if unset).")] = None,
+    height: Annotated[int | None, Opt(help="Height in pixels.")] = None,
+    frames: Annotated[int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 8k+1).")] = None,
+    seconds: Annotated[float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")] = None,
+    fps: Annotated[float | None, Opt(help="Frames per second of the output.")] = None,
+    steps: Annotated[int | None, Opt(help="Denoising steps.")] = None,
+    guidance: Annotated[float | None, Opt(help="Guidance (CFG) scale.")] = None,
+    guidance_2: Annotated[float | None, Opt("--guidance-2", help="Second guidance scale (Wan 2.2 low-noise expert).")] = None,
+    seed: Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")] = None,
+    task: Annotated[Task | None, Opt(help="Task; inferred from the inputs if unset.")] = None,
+    image: Annotated[str | None, Opt("--image", help="Start image (image-to-video).")] = None,
+    end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
+    keyframe: Annotated[list[str] | None, Opt("--keyframe", help="FRAME:IMAGE[:STRENGTH], repeatable.")] = None,
+    video: Annotated[str | None, Opt("--video", help="Source video (video-to-video or extend).")] = None,
+    strength: Annotated[float, Opt(help="How much of the source video is repainted (0..1).")] = 0.7,
+    lora: Annotated[list[str] | None, Opt("--lora", help="PATH[:STRENGTH], repeatable.")] = None,
+    weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
+    no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
+    option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
+    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")] = None,
+    device: Annotated[str | None, Opt(help="cuda:N or cpu (default: first GPU, else CPU).")] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Generate a video from a prompt (and optional image, keyframes, video).
+
+    Examples:
+
+      reelgen generate "a red fox running through snow" -m ltx-2b --frames 97
+
+      reelgen generate "waves at dusk" -m wan-1.3b --seconds 5 --seed 42 -o waves.mp4
+
+      reelgen generate "a city at night" -m ltx-2b --keyframe 0:start.png --keyframe 96:end.png:0.8
+
+      reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
+    """
+    fields = dict(
+        model=model, prompt=prompt, task=task, negative_prompt=negative, width=width, height=height,
+        num_frames=frames, seconds=seconds, fps=fps, steps=steps, guidance=guidance, guidance_2=guidance_2,
+        seed=seed, start_image=image, end_image=end_image, source_video=video, source_strength=strength,
+        keyframes=[_keyframe(k) for k in keyframe or []], loras=[_lora(x) for x in lora or []],
+        weights=weights, audio=not no_audio, options=parse_pairs(option or [], "--option"),
+    )
+    _run(fields, output, vram_budget, device, quiet)
+
+
+def animate(
+    image: Annotated[str, typer.Argument(help="The start image.")],
+    prompt: Annotated[str, typer.Argument(help="What happens in the video.")] = "",
+    model: Annotated[str, Opt("--model", "-m", help="An image-to-video model.")] = "wan-i2v-tiny",
+    output: Annotated[Path | None, Opt("--output", "-o")] = None,
+    end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
+    frames: Annotated[int | None, Opt("--frames")] = None,
+    seconds: Annotated[float | None, Opt()] = None,
+    width: Annotated[int | None, Opt()] = None,
+    height: Annotated[int | None, Opt()] = None,
+    steps: Annotated[int | None, Opt()] = None,
+    seed: Annotated[int | None, Opt()] = None,
+    vram_budget: Annotated[float | None, Opt("--vram-budget")] = None,
+    device: Annotated[str | None, Opt()] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
+) -> None:
+    """Bring an image to life (image-to-video).
+
+    Examples:
+
+      reelgen animate photo.png "the camera slowly pushes in" -m wan-i2v-480p
+
+      reelgen animate first.png "a flower blooms" --end-image last.png -m wan-flf2v
+    """
+    fields = dict(model=model, prompt=prompt, task=Task.I2V, start_image=image, end_image=end_image,
+                  num_frames=frames, seconds=seconds, width=width, height=height, steps=steps, seed=seed)
+    _run(fields, output, vram_budget, device, quiet)
+
+
+def replay(
+    path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
+    output: Annotated[Path | None, Opt("--output", "-o")] = None,
+    device: Annotated[str | None, Opt()] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
+) -> None:
+    """Make a video again from the request recorded in it; same seed and machine give identical frames.
+
+    Example:
+
+      reelgen replay outputs/20261121-ltx-2b-42.mp4 -o again.mp4
+    """
+    from reelgen.core.render import load_record
+
+    try:
+        record = load_record(path)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    _run(record["request"], output, None, device, quiet)
+
+
+def register(app: typer.Typer) -> None:
+    from reelgen.cli import catalog
+
+    app.command(epilog="Run `reelgen models` for model names.")(generate)
+    app.command()(animate)
+    app.command()(replay)
+    catalog.register(app)
