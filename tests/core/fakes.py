@@ -17,9 +17,19 @@ from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
 from reelgen.core.weights import WeightSource
 
 PRESET = Preset(
-    name="fake-tiny", family="fake", description="test double", repo_id=None,
-    tasks=frozenset({Task.T2V}), width=32, height=32, num_frames=5, fps=8.0, steps=3,
-    guidance=1.0, parts_gib={"transformer": 10.0, "vae": 1.0}, tiny=True,
+    name="fake-tiny",
+    family="fake",
+    description="test double",
+    repo_id=None,
+    tasks=frozenset({Task.T2V}),
+    width=32,
+    height=32,
+    num_frames=5,
+    fps=8.0,
+    steps=3,
+    guidance=1.0,
+    parts_gib={"transformer": 10.0, "vae": 1.0},
+    tiny=True,
 )
 
 
@@ -27,7 +37,10 @@ class FakeBackend(Backend):
     """Generates seeded noise frames; ``fail_plans`` lists strategies that raise CUDA OOM."""
 
     info = BackendInfo(
-        family="fake", label="Fake", tasks=frozenset({Task.T2V}), presets=(PRESET,),
+        family="fake",
+        label="Fake",
+        tasks=frozenset({Task.T2V}),
+        presets=(PRESET,),
         rules=SizeRules(label="Fake", multiple=16, frame_step=4, frame_offset=1),
     )
     fail_plans: ClassVar[set[str]] = set()

@@ -58,14 +58,18 @@ def test_replay_reproduces_frames(tmp_path: Path) -> None:
 
 def test_bad_inputs_raise_specific_errors_and_write_nothing(tmp_path: Path) -> None:
     out = tmp_path / "x.mp4"
-    with pytest.raises(InvalidRequest, match=r"width 40 is not a multiple of 16 \(Fake\); nearest valid: 32 or 48"):
+    with pytest.raises(
+        InvalidRequest, match=r"width 40 is not a multiple of 16 \(Fake\); nearest valid: 32 or 48"
+    ):
         render(GenerationRequest(model="fake-tiny", width=40), out)
     with pytest.raises(InvalidRequest, match=r"8 frames is not 4k\+1 \(Fake\); nearest valid: 5 or 9"):
         render(GenerationRequest(model="fake-tiny", num_frames=8), out)
     with pytest.raises(ModelNotAvailable, match="unknown model 'fake-tinny'; did you mean fake-tiny"):
         render(GenerationRequest(model="fake-tinny"), out)
     with pytest.raises(InvalidRequest, match="LoRA file .*nope.safetensors does not exist"):
-        render(GenerationRequest(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out)
+        render(
+            GenerationRequest(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out
+        )
     assert list(tmp_path.iterdir()) == []
 
 

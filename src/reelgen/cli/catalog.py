@@ -29,13 +29,20 @@ def model_rows() -> list[dict[str, Any]]:
     rows = []
     for name, (backend, preset) in sorted(registry.presets().items()):
         rules = backend.info.rules_for(preset)
-        rows.append({
-            "model": name, "family": backend.info.label, "repo_id": preset.repo_id,
-            "tasks": sorted(t.value for t in preset.tasks),
-            "default": f"{preset.width}x{preset.height}x{preset.num_frames}@{preset.fps:g}",
-            "steps": preset.steps, "guidance": preset.guidance, "rules": rules.as_dict(),
-            "cached": _cached(backend, preset), "description": preset.description,
-        })
+        rows.append(
+            {
+                "model": name,
+                "family": backend.info.label,
+                "repo_id": preset.repo_id,
+                "tasks": sorted(t.value for t in preset.tasks),
+                "default": f"{preset.width}x{preset.height}x{preset.num_frames}@{preset.fps:g}",
+                "steps": preset.steps,
+                "guidance": preset.guidance,
+                "rules": rules.as_dict(),
+                "cached": _cached(backend, preset),
+                "description": preset.description,
+            }
+        )
     return rows
 
 
@@ -51,8 +58,11 @@ def models(
 
       reelgen models --family wan --json
     """
-    rows = [r for r in model_rows() if family is None or r["family"].lower().startswith(family.lower())
-            or r["model"].startswith(family)]
+    rows = [
+        r
+        for r in model_rows()
+        if family is None or r["family"].lower().startswith(family.lower()) or r["model"].startswith(family)
+    ]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -61,8 +71,14 @@ def models(
         table.add_column(col)
     for r in rows:
         rule = r["rules"]
-        table.add_row(r["model"], r["family"], ",".join(r["tasks"]), r["default"],
-                      f"/{rule['size_multiple']}, {rule['frames']}", r["cached"])
+        table.add_row(
+            r["model"],
+            r["family"],
+            ",".join(r["tasks"]),
+            r["default"],
+            f"/{rule['size_multiple']}, {rule['frames']}",
+            r["cached"],
+        )
     console.print(table)
 
 
@@ -103,10 +119,14 @@ def info() -> None:
 
     dev = device_info()
     facts: dict[str, Any] = {
-        **library_versions(), "cuda": torch.version.cuda, "device": dev.device, "gpu": dev.name,
+        **library_versions(),
+        "cuda": torch.version.cuda,
+        "device": dev.device,
+        "gpu": dev.name,
         "total_vram_gib": None if dev.total_gib is None else round(dev.total_gib, 2),
         "free_vram_gib": None if dev.free_gib is None else round(dev.free_gib, 2),
-        "hf_cache": str(settings.hf_cache_dir()), "models_dir": str(settings.models_dir()),
+        "hf_cache": str(settings.hf_cache_dir()),
+        "models_dir": str(settings.models_dir()),
         "reelgen_home": str(settings.home()),
     }
     for key, value in facts.items():

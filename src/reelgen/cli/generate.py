@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.types import GenerationRequest, Keyframe, LoraSpec, Task
 
-DEFAULT_MODEL = "ltx-tiny"
+#: ``--model auto`` takes the first of these whose weights are on this machine ...
+REAL_PREFERENCE = ("ltx-distilled", "ltx-2b", "wan-1.3b")
+#: ... else the first of these built-in ones that is installed.
+BUILT_IN_PREFERENCE = ("reelgen-micro", "ltx-tiny")
+
+
+def pick_model(name: str) -> str:
+    """Resolve ``auto`` to a cached real model, else a built-in one, and say which."""
+    if name != "auto":
+        return name
+    from reelgen.core import weights
+    from reelgen.core.backends import registry
+
+    known = registry.presets()
+    for candidate in REAL_PREFERENCE:
+        if candidate in known:
+            try:
+                weights.locate(*known[candidate])
+            except ReelgenError:
+                continue
+            console.print(f"model: {candidate} (weights found on this machine)")
+            return candidate
+    for candidate in BUILT_IN_PREFERENCE:
+        if candidate in known:
+            console.print(f"model: {candidate} (built in; no real weights cached - see `reelgen pull`)")
+            return candidate
+    raise fail(ReelgenError("no models are installed; see `reelgen models`"))
+
 
 Opt = typer.Option
 
@@ -34,7 +59,9 @@ def _lora(text: str) -> LoraSpec:
     return LoraSpec(path=text)
 
 
-def _run(fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool) -> None:
+def _run(
+    fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool
+) -> None:
     from reelgen.core.progress import Progress
     from reelgen.core.render import render
 
@@ -42,7 +69,9 @@ def _run(fields: dict[str, Any], output: Path | None, vram_budget: float | None,
         request = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise fail(InvalidRequest(f"{'.'.join(map(str, first['loc'])) or 'request'}: {first['msg']}")) from None
+        raise fail(
+            InvalidRequest(f"{'.'.join(map(str, first['loc'])) or 'request'}: {first['msg']}")
+        ) from None
     progress = Progress(preview_every=0)
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
@@ -51,36 +80,57 @@ def _run(fields: dict[str, Any], output: Path | None, vram_budget: float | None,
     except ReelgenError as exc:
         raise fail(exc) from None
     meta = result.metadata
-    console.print(f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
-                  f"{result.video.num_frames} frames {result.video.width}x{result.video.height} @ {result.video.fps} fps")
+    console.print(
+        f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
+        f"{result.video.num_frames} frames {result.video.width}x{result.video.height} @ {result.video.fps} fps"
+    )
     typer.echo(str(result.path))
 
 
 def generate(
     prompt: Annotated[str, typer.Argument(help="What the video shows.")] = "",
-    model: Annotated[str, Opt("--model", "-m", help="Model name (see `reelgen models`).")] = DEFAULT_MODEL,
-    output: Annotated[Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")] = None,
+    model: Annotated[
+        str,
+        Opt(
+            "--model",
+            "-m",
+            help="Model name (see `reelgen models`); auto = a cached real model, else the built-in one.",
+        ),
+    ] = "auto",
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+    ] = None,
     negative: Annotated[str | None, Opt("--negative", help="Negative prompt.")] = None,
     width: Annotated[int | None, Opt(help="Width in pixels (model default if unset).")] = None,
     height: Annotated[int | None, Opt(help="Height in pixels.")] = None,
-    frames: Annotated[int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 8k+1).")] = None,
-    seconds: Annotated[float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")] = None,
+    frames: Annotated[
+        int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 8k+1).")
+    ] = None,
+    seconds: Annotated[
+        float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")
+    ] = None,
     fps: Annotated[float | None, Opt(help="Frames per second of the output.")] = None,
     steps: Annotated[int | None, Opt(help="Denoising steps.")] = None,
     guidance: Annotated[float | None, Opt(help="Guidance (CFG) scale.")] = None,
-    guidance_2: Annotated[float | None, Opt("--guidance-2", help="Second guidance scale (Wan 2.2 low-noise expert).")] = None,
+    guidance_2: Annotated[
+        float | None, Opt("--guidance-2", help="Second guidance scale (Wan 2.2 low-noise expert).")
+    ] = None,
     seed: Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")] = None,
     task: Annotated[Task | None, Opt(help="Task; inferred from the inputs if unset.")] = None,
     image: Annotated[str | None, Opt("--image", help="Start image (image-to-video).")] = None,
     end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
-    keyframe: Annotated[list[str] | None, Opt("--keyframe", help="FRAME:IMAGE[:STRENGTH], repeatable.")] = None,
+    keyframe: Annotated[
+        list[str] | None, Opt("--keyframe", help="FRAME:IMAGE[:STRENGTH], repeatable.")
+    ] = None,
     video: Annotated[str | None, Opt("--video", help="Source video (video-to-video or extend).")] = None,
     strength: Annotated[float, Opt(help="How much of the source video is repainted (0..1).")] = 0.7,
     lora: Annotated[list[str] | None, Opt("--lora", help="PATH[:STRENGTH], repeatable.")] = None,
     weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
-    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")] = None,
+    vram_budget: Annotated[
+        float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")
+    ] = None,
     device: Annotated[str | None, Opt(help="cuda:N or cpu (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -97,11 +147,28 @@ def generate(
       reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
     """
     fields = dict(
-        model=model, prompt=prompt, task=task, negative_prompt=negative, width=width, height=height,
-        num_frames=frames, seconds=seconds, fps=fps, steps=steps, guidance=guidance, guidance_2=guidance_2,
-        seed=seed, start_image=image, end_image=end_image, source_video=video, source_strength=strength,
-        keyframes=[_keyframe(k) for k in keyframe or []], loras=[_lora(x) for x in lora or []],
-        weights=weights, audio=not no_audio, options=parse_pairs(option or [], "--option"),
+        model=pick_model(model),
+        prompt=prompt,
+        task=task,
+        negative_prompt=negative,
+        width=width,
+        height=height,
+        num_frames=frames,
+        seconds=seconds,
+        fps=fps,
+        steps=steps,
+        guidance=guidance,
+        guidance_2=guidance_2,
+        seed=seed,
+        start_image=image,
+        end_image=end_image,
+        source_video=video,
+        source_strength=strength,
+        keyframes=[_keyframe(k) for k in keyframe or []],
+        loras=[_lora(x) for x in lora or []],
+        weights=weights,
+        audio=not no_audio,
+        options=parse_pairs(option or [], "--option"),
     )
     _run(fields, output, vram_budget, device, quiet)
 
@@ -130,8 +197,19 @@ def animate(
 
       reelgen animate first.png "a flower blooms" --end-image last.png -m wan-flf2v
     """
-    fields = dict(model=model, prompt=prompt, task=Task.I2V, start_image=image, end_image=end_image,
-                  num_frames=frames, seconds=seconds, width=width, height=height, steps=steps, seed=seed)
+    fields = dict(
+        model=model,
+        prompt=prompt,
+        task=Task.I2V,
+        start_image=image,
+        end_image=end_image,
+        num_frames=frames,
+        seconds=seconds,
+        width=width,
+        height=height,
+        steps=steps,
+        seed=seed,
+    )
     _run(fields, output, vram_budget, device, quiet)
 
 

@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
@@ -42,9 +49,15 @@ def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
 def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
     """A rich progress bar fed by ProgressEvents; the first Ctrl-C cancels at the next step."""
     bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=console,
-        disable=quiet, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
     )
     tasks: dict[str, Any] = {}
 

@@ -85,8 +85,14 @@ def plan_memory(
     """
     total = sum(parts_gib.values())
     if device.device == "cpu":
-        return MemoryPlan("cpu", "cpu", "float32", budget_gib, total + working_gib,
-                          reason="no CUDA GPU; running on the CPU in float32")
+        return MemoryPlan(
+            "cpu",
+            "cpu",
+            "float32",
+            budget_gib,
+            total + working_gib,
+            reason="no CUDA GPU; running on the CPU in float32",
+        )
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
     usable = budget * HEADROOM
     largest = max(parts_gib.values(), default=0.0)
@@ -103,10 +109,19 @@ def plan_memory(
         need = needs[rung] * (0.6 if tiling and rung != "gpu" else 1.0)
         if need <= usable:
             reason = f"{rung} fits: peak ~{need:.1f} GiB within {usable:.1f} GiB usable"
-            return MemoryPlan(rung, device.device, dtype, budget, need, tiling, tiling, reason)
-    need = needs["sequential_offload"]
-    return MemoryPlan("sequential_offload", device.device, dtype, budget, need, True, True,
-                      f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway")
+            return MemoryPlan(
+                rung, device.device, dtype, budget, need, vae_tiling=tiling, vae_slicing=tiling, reason=reason
+            )
+    return MemoryPlan(
+        "sequential_offload",
+        device.device,
+        dtype,
+        budget,
+        needs["sequential_offload"],
+        vae_tiling=True,
+        vae_slicing=True,
+        reason=f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway",
+    )
 
 
 def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
@@ -114,8 +129,13 @@ def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
     if plan.strategy == "cpu" or plan.strategy == LADDER[-1]:
         return None
     lower = LADDER[LADDER.index(plan.strategy) + 1]
-    return replace(plan, strategy=lower, vae_tiling=True, vae_slicing=True,
-                   reason=f"stepped down from {plan.strategy} after CUDA out of memory")
+    return replace(
+        plan,
+        strategy=lower,
+        vae_tiling=True,
+        vae_slicing=True,
+        reason=f"stepped down from {plan.strategy} after CUDA out of memory",
+    )
 
 
 def reset_peak(device: str) -> None:

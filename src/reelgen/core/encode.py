@@ -91,7 +91,7 @@ def write_video(
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:
                 container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
-            stream = container.add_stream(vcodec, rate=video.fps)
+            stream: Any = container.add_stream(vcodec, rate=video.fps)
             stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], pix_fmt
             stream.options = {"crf": str(crf)} | ({"preset": "medium"} if vcodec == "libx264" else {})
             audio = video.audio

@@ -105,14 +105,19 @@ def probe(path: str | Path) -> dict[str, Any]:
         v = container.streams.video[0]
         count = sum(1 for _ in container.decode(v))
         info: dict[str, Any] = {
-            "frames": count, "width": v.codec_context.width, "height": v.codec_context.height,
-            "fps": float(v.average_rate) if v.average_rate else None, "codec": v.codec_context.name,
-            "pix_fmt": v.codec_context.pix_fmt, "has_audio": bool(container.streams.audio),
+            "frames": count,
+            "width": v.codec_context.width,
+            "height": v.codec_context.height,
+            "fps": float(v.average_rate) if v.average_rate else None,
+            "codec": v.codec_context.name,
+            "pix_fmt": v.codec_context.pix_fmt,
+            "has_audio": bool(container.streams.audio),
             "metadata": dict(container.metadata),
         }
     if info["has_audio"]:
         with av.open(str(path)) as container:
             a = container.streams.audio[0]
             info["audio_codec"] = a.codec_context.name
-            info["audio_seconds"] = float(a.duration * a.time_base) if a.duration else None
+            duration, base = a.duration, a.time_base
+            info["audio_seconds"] = float(duration * base) if duration and base else None
     return info

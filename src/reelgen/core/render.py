@@ -14,7 +14,14 @@ from reelgen import __version__
 from reelgen.core import weights
 from reelgen.core.backends.base import Backend, Preset
 from reelgen.core.cache import ModelCache
-from reelgen.core.devices import MemoryPlan, device_info, empty_cache, next_rung, peak_gib, reset_peak
+from reelgen.core.devices import (
+    MemoryPlan,
+    device_info,
+    empty_cache,
+    next_rung,
+    peak_gib,
+    reset_peak,
+)
 from reelgen.core.encode import read_metadata, write_json_atomic, write_video
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -87,10 +94,15 @@ def _generate_with_fallback(
                     + ("" if lower is None else f" and again after stepping down to {plan.strategy}")
                     + "; try a smaller size or fewer frames, or --vram-budget lower"
                 ) from exc
-            progress.emit(ProgressEvent(
-                "generate", 0, request.steps or 0, 0.0,
-                message=f"CUDA out of memory with {plan.strategy}; retrying with {lower.strategy}",
-            ))
+            progress.emit(
+                ProgressEvent(
+                    "generate",
+                    0,
+                    request.steps or 0,
+                    0.0,
+                    message=f"CUDA out of memory with {plan.strategy}; retrying with {lower.strategy}",
+                )
+            )
             plan = lower
             continue
         timings["generate"] = timings.get("generate", 0.0) + time.monotonic() - started
@@ -99,7 +111,10 @@ def _generate_with_fallback(
 
 
 def _check_video(video: Video, request: GenerationRequest) -> None:
-    if video.num_frames != request.num_frames or (video.width, video.height) != (request.width, request.height):
+    if video.num_frames != request.num_frames or (video.width, video.height) != (
+        request.width,
+        request.height,
+    ):
         raise GenerationFailed(
             f"{request.model} returned {video.num_frames} frames of {video.width}x{video.height}; "
             f"asked for {request.num_frames} of {request.width}x{request.height}"
@@ -162,8 +177,13 @@ def render(
         "device": {"device": dev.device, "name": dev.name, "total_gib": dev.total_gib},
         "peak_vram_gib": peak_gib(dev.device),
         "versions": library_versions(),
-        "output": {"frames": video.num_frames, "width": video.width, "height": video.height,
-                   "fps": str(video.fps), "audio": video.audio is not None},
+        "output": {
+            "frames": video.num_frames,
+            "width": video.width,
+            "height": video.height,
+            "fps": str(video.fps),
+            "audio": video.audio is not None,
+        },
     }
     # The container gets the timings known before encoding; the sidecar gets encode and total too.
     record["timings"] = timings

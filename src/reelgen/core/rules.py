@@ -63,7 +63,11 @@ class SizeRules:
     def frame_form(self) -> str:
         if self.frame_step == 1:
             return "any count"
-        return f"{self.frame_step}k+{self.frame_offset}" if self.frame_offset else f"a multiple of {self.frame_step}"
+        return (
+            f"{self.frame_step}k+{self.frame_offset}"
+            if self.frame_offset
+            else f"a multiple of {self.frame_step}"
+        )
 
     def check_frames(self, frames: int) -> None:
         too_many = self.max_frames is not None and frames > self.max_frames

@@ -99,7 +99,12 @@ def resolve_request(request: GenerationRequest) -> tuple[type[Backend], Preset, 
 
     resolved = request.model_copy(
         update=dict(
-            task=task, width=width, height=height, num_frames=frames, seconds=None, fps=fps,
+            task=task,
+            width=width,
+            height=height,
+            num_frames=frames,
+            seconds=None,
+            fps=fps,
             steps=request.steps or preset.steps,
             guidance=preset.guidance if request.guidance is None else request.guidance,
             guidance_2=request.guidance_2 if request.guidance_2 is not None else preset.guidance_2,

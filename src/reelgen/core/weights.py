@@ -39,9 +39,13 @@ class WeightSource:
 
     def record(self) -> dict[str, object]:
         return {
-            "kind": self.kind, "origin": self.origin, "path": str(self.path),
-            "repo_id": self.repo_id, "revision": self.revision,
-            "base": str(self.base) if self.base else None, "files": self.hashes or weight_hashes(self),
+            "kind": self.kind,
+            "origin": self.origin,
+            "path": str(self.path),
+            "repo_id": self.repo_id,
+            "revision": self.revision,
+            "base": str(self.base) if self.base else None,
+            "files": self.hashes or weight_hashes(self),
         }
 
 
@@ -132,7 +136,9 @@ def pull(preset: Preset) -> Path:
     from huggingface_hub import snapshot_download
 
     if preset.tiny or not preset.repo_id:
-        raise InvalidRequest(f"model {preset.name!r} is built locally; there is nothing to pull", param="model")
+        raise InvalidRequest(
+            f"model {preset.name!r} is built locally; there is nothing to pull", param="model"
+        )
     return Path(
         snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=settings.hf_cache_dir())
     )

@@ -121,11 +121,14 @@ class Backend(ABC):
     ) -> MemoryPlan:
         """The memory plan for ``request``; families with special recipes override this."""
         return plan_memory(
-            self.preset.parts_gib, self.working_gib(request), device,
-            budget_gib=budget_gib, dtype=self.preset.dtype,
+            self.preset.parts_gib,
+            self.working_gib(request),
+            device,
+            budget_gib=budget_gib,
+            dtype=self.preset.dtype,
         )
 
-    def validate_inputs(self, request: GenerationRequest) -> None:
+    def validate_inputs(self, request: GenerationRequest) -> None:  # noqa: B027 - optional hook
         """Family-specific request checks beyond size rules; raise InvalidRequest."""
 
 
@@ -153,7 +156,7 @@ def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
         pipe.enable_sequential_cpu_offload(device=device)
     if plan.attention_slicing and hasattr(pipe, "enable_attention_slicing"):
         pipe.enable_attention_slicing()
-    vae = getattr(pipe, "vae", None)
+    vae: Any = getattr(pipe, "vae", None)
     if plan.vae_tiling and hasattr(vae, "enable_tiling"):
         vae.enable_tiling()
     if plan.vae_slicing and hasattr(vae, "enable_slicing"):
@@ -217,7 +220,9 @@ def latent_preview(
     return (rgb[:, ::stride, ::stride] * 255).round().to(torch.uint8).numpy()
 
 
-def apply_loras(pipe: Any, loras: list[Any], *, into_second_transformer: bool = False) -> list[dict[str, Any]]:
+def apply_loras(
+    pipe: Any, loras: list[Any], *, into_second_transformer: bool = False
+) -> list[dict[str, Any]]:
     """Load several LoRAs at their strengths; returns records with each file's SHA-256.
 
     Adapters already loaded from an earlier run are dropped first, so a cached
@@ -226,9 +231,9 @@ def apply_loras(pipe: Any, loras: list[Any], *, into_second_transformer: bool = 
     from reelgen.core.errors import InvalidRequest
     from reelgen.core.weights import sha256_file
 
-    if hasattr(pipe, "unload_lora_weights") and getattr(pipe, "get_list_adapters", None):
-        if any(pipe.get_list_adapters().values()):
-            pipe.unload_lora_weights()
+    loaded = getattr(pipe, "get_list_adapters", None)
+    if loaded is not None and any(loaded().values()):
+        pipe.unload_lora_weights()
     if not loras:
         return []
     names, strengths, records = [], [], []
@@ -243,7 +248,8 @@ def apply_loras(pipe: Any, loras: list[Any], *, into_second_transformer: bool = 
                 )
         except (ValueError, KeyError, RuntimeError, OSError) as exc:
             raise InvalidRequest(
-                f"loras[{i}].path: {path} could not be applied to this model ({exc})", param=f"loras[{i}].path"
+                f"loras[{i}].path: {path} could not be applied to this model ({exc})",
+                param=f"loras[{i}].path",
             ) from None
         names.append(name)
         strengths.append(lora.strength)

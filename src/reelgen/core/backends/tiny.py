@@ -12,12 +12,64 @@ from typing import Any
 #: Hidden size of every tiny text encoder; families size their text projection to match.
 TEXT_DIM = 32
 
-_WORDS = (
-    "a an the of on in at to and with over under red green blue yellow white black orange purple "
-    "cat dog bird fish car city forest beach sea sky sunset night day camera moves left right up "
-    "down slowly fast circle square triangle star small large background walks runs flies dance "
-    "monkey low quality blurry"
-).split()
+_WORDS = [
+    "a",
+    "an",
+    "the",
+    "of",
+    "on",
+    "in",
+    "at",
+    "to",
+    "and",
+    "with",
+    "over",
+    "under",
+    "red",
+    "green",
+    "blue",
+    "yellow",
+    "white",
+    "black",
+    "orange",
+    "purple",
+    "cat",
+    "dog",
+    "bird",
+    "fish",
+    "car",
+    "city",
+    "forest",
+    "beach",
+    "sea",
+    "sky",
+    "sunset",
+    "night",
+    "day",
+    "camera",
+    "moves",
+    "left",
+    "right",
+    "up",
+    "down",
+    "slowly",
+    "fast",
+    "circle",
+    "square",
+    "triangle",
+    "star",
+    "small",
+    "large",
+    "background",
+    "walks",
+    "runs",
+    "flies",
+    "dance",
+    "monkey",
+    "low",
+    "quality",
+    "blurry",
+]
 
 
 def t5_tokenizer() -> Any:
@@ -32,7 +84,11 @@ def t5_tokenizer() -> Any:
 
 
 def _bytes_to_unicode() -> list[str]:
-    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
     chars, extra = printable[:], 0
     for b in range(256):
         if b not in printable:
@@ -61,8 +117,16 @@ def t5_encoder(vocab_size: int, *, umt5: bool = False, seed: int = 0) -> Any:
     from transformers import T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
 
     kw: dict[str, Any] = dict(
-        vocab_size=vocab_size, d_model=TEXT_DIM, d_kv=8, d_ff=37, num_layers=2, num_heads=4,
-        relative_attention_num_buckets=8, dropout_rate=0.0, pad_token_id=0, eos_token_id=1,
+        vocab_size=vocab_size,
+        d_model=TEXT_DIM,
+        d_kv=8,
+        d_ff=37,
+        num_layers=2,
+        num_heads=4,
+        relative_attention_num_buckets=8,
+        dropout_rate=0.0,
+        pad_token_id=0,
+        eos_token_id=1,
         decoder_start_token_id=0,
     )
     torch.manual_seed(seed)
@@ -76,9 +140,16 @@ def clip_text_encoder(vocab_size: int, hidden_size: int = TEXT_DIM, seed: int = 
 
     torch.manual_seed(seed)
     config = CLIPTextConfig(
-        bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=hidden_size,
-        intermediate_size=37, layer_norm_eps=1e-5, num_attention_heads=4, num_hidden_layers=2,
-        vocab_size=vocab_size, max_position_embeddings=77,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+        hidden_size=hidden_size,
+        intermediate_size=37,
+        layer_norm_eps=1e-5,
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        vocab_size=vocab_size,
+        max_position_embeddings=77,
     )
     return CLIPTextModel(config).eval()
 
