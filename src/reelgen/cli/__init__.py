@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import warnings
 
 import typer
 
@@ -16,7 +18,7 @@ app = typer.Typer(
 )
 
 # Each module adds its commands through register(app); optional ones may be absent in a checkout.
-_COMMAND_MODULES = ("reelgen.cli.generate", "reelgen.cli.jobs", "reelgen.cli.train")
+_COMMAND_MODULES = ("reelgen.cli.generate", "reelgen.cli.bench", "reelgen.cli.jobs", "reelgen.cli.train")
 
 for _name in _COMMAND_MODULES:
     try:
@@ -29,5 +31,10 @@ for _name in _COMMAND_MODULES:
 
 
 def main() -> None:
+    # reelgen draws its own progress bar; the libraries' bars and deprecation chatter only add noise.
+    for name in ("DIFFUSERS_VERBOSITY", "TRANSFORMERS_VERBOSITY"):
+        os.environ.setdefault(name, "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    warnings.filterwarnings("ignore", category=FutureWarning)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
