@@ -26,8 +26,15 @@ def main() -> None:
 
     import torch
 
+    from reelgen.core.backends import registry
+    from reelgen.core.backends.ltx import LTXBackend
+    from reelgen.core.backends.wan import WanBackend
     from reelgen.core.bench import bench_request
     from reelgen.core.types import GenerationRequest
+
+    # Run from a source tree (PYTHONPATH=src) the entry points are not installed; register directly.
+    registry.register(LTXBackend)
+    registry.register(WanBackend)
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
