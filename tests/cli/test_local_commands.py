@@ -1,0 +1,118 @@
+"""The `reelgen` command as a person uses it: make a clip, see errors, replay it, list models."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.media import probe, read_video
+from reelgen.core.progress import ProgressEvent
+
+runner = CliRunner()
+
+
+def test_generate_writes_the_clip_and_prints_its_path(tmp_path: Path) -> None:
+    out = tmp_path / "fox.mp4"
+    result = runner.invoke(
+        app, ["generate", "a red fox", "-m", "ltx-tiny", "--seed", "5", "--frames", "9", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1] == str(out)
+    info = probe(out)
+    assert (info["frames"], info["width"], info["height"]) == (9, 64, 64)
+    sidecar = json.loads(out.with_suffix(".json").read_text())
+    assert sidecar["request"]["prompt"] == "a red fox" and sidecar["request"]["seed"] == 5
+
+
+def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
+    first, again = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    assert runner.invoke(app, ["generate", "waves", "-m", "ltx-tiny", "-o", str(first), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["replay", str(first), "-o", str(again), "-q"])
+    assert result.exit_code == 0, result.output
+    assert np.array_equal(read_video(first).frames, read_video(again).frames)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--height", "500"], "height 500 is not a multiple of 32 (LTX-Video); nearest valid: 480 or 512"),
+        (["--frames", "80"], "80 frames is not 8k+1 (LTX-Video); nearest valid: 73 or 81"),
+        (["-m", "ltx-tinyy"], "unknown model 'ltx-tinyy'"),
+        (["--lora", "missing.safetensors"], "LoRA file missing.safetensors does not exist"),
+        (["--task", "i2v"], "i2v needs a start image"),
+    ],
+)
+def test_bad_input_gets_a_specific_error_and_no_file(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "x.mp4"
+    result = runner.invoke(app, ["generate", "a cat", "-m", "ltx-tiny", "-o", str(out), "-q", *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_cancels_at_the_next_step_and_the_next_run_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.cli import output
+
+    real = output.progress_bar
+
+    def interrupting(cancel, quiet=False):  # type: ignore[no-untyped-def]
+        ctx = real(cancel, quiet)
+
+        class Wrapped:
+            def __enter__(self):  # type: ignore[no-untyped-def]
+                inner = ctx.__enter__()
+
+                def on_event(event: ProgressEvent) -> None:
+                    inner(event)
+                    if event.stage == "denoise" and event.step == 1:
+                        os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
+
+                return on_event
+
+            def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+                return ctx.__exit__(*exc)
+
+        return Wrapped()
+
+    monkeypatch.setattr("reelgen.cli.generate.progress_bar", interrupting)
+    out = tmp_path / "c.mp4"
+    result = runner.invoke(app, ["generate", "x", "-m", "ltx-tiny", "--steps", "4", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "cancelled" in result.output
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr("reelgen.cli.generate.progress_bar", real)
+    assert runner.invoke(app, ["generate", "x", "-m", "ltx-tiny", "-o", str(out), "-q"]).exit_code == 0
+    assert out.is_file()
+
+
+def test_models_lists_tiny_and_real_presets_with_rules() -> None:
+    result = runner.invoke(app, ["models", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["model"]: r for r in json.loads(result.stdout)}
+    assert rows["ltx-tiny"]["cached"] == "built-in"
+    assert rows["ltx-2b"]["cached"] == "no" and rows["ltx-2b"]["repo_id"].startswith("Lightricks/")
+    assert rows["wan-1.3b"]["rules"]["frames"] == "4k+1"
+    assert "i2v" in rows["wan-i2v-tiny"]["tasks"]
+
+
+def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "x", "-m", "wan-1.3b", "-o", str(tmp_path / "w.mp4"), "-q"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "Wan-AI/Wan2.1-T2V-1.3B-Diffusers" in text and "reelgen pull wan-1.3b" in text
+    assert "Hugging Face cache" in text
+
+
+def test_every_command_has_help_with_examples() -> None:
+    for command in ("generate", "animate", "replay", "models", "pull", "info", "bench"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output, command
