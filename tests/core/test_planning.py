@@ -1,0 +1,95 @@
+"""Memory plans: the fastest rung that fits the card, stepping down the ladder, and the size rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelgen.core.devices import DeviceInfo, next_rung, plan_memory
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.render import render
+from reelgen.core.rules import SizeRules
+from reelgen.core.types import GenerationRequest
+
+WAN_14B = {"transformer": 28.6, "text_encoder": 11.4, "vae": 0.5}
+
+
+def gpu(free: float) -> DeviceInfo:
+    return DeviceInfo("cuda:0", "GPU", free, free)
+
+
+@pytest.mark.parametrize(
+    ("free", "strategy"),
+    [(80.0, "gpu"), (40.0, "model_offload"), (12.0, "group_offload"), (4.0, "sequential_offload")],
+)
+def test_plan_picks_the_fastest_rung_that_fits(free: float, strategy: str) -> None:
+    plan = plan_memory(WAN_14B, working_gib=2.0, device=gpu(free))
+    assert plan.strategy == strategy
+    assert plan.need_gib <= free or strategy == "sequential_offload"
+    assert strategy in plan.describe()
+
+
+def test_budget_overrides_free_vram() -> None:
+    assert plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).strategy != "gpu"
+
+
+def test_large_activation_turns_on_vae_tiling() -> None:
+    plan = plan_memory({"transformer": 3.0}, working_gib=10.0, device=gpu(24.0))
+    assert plan.vae_tiling and plan.vae_slicing
+
+
+def test_ladder_steps_down_once_per_call_and_stops_at_the_bottom() -> None:
+    plan = plan_memory(WAN_14B, 2.0, gpu(80.0))
+    seen = [plan.strategy]
+    while (lower := next_rung(plan)) is not None:
+        plan = lower
+        seen.append(plan.strategy)
+        assert plan.vae_tiling and "out of memory" in plan.reason
+    assert seen == ["gpu", "model_offload", "group_offload", "sequential_offload"]
+
+
+def test_cpu_plan_runs_in_float32_with_no_ladder() -> None:
+    plan = plan_memory(WAN_14B, 2.0, DeviceInfo("cpu", "CPU", None, None))
+    assert (plan.strategy, plan.dtype) == ("cpu", "float32")
+    assert next_rung(plan) is None
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "frames", "message"),
+    [
+        (500, 512, 9, "width 500 is not a multiple of 32 (LTX); nearest valid: 480 or 512"),
+        (512, 16, 9, "height 16 is outside 32..2048 (LTX)"),
+        (512, 512, 10, "10 frames is not 8k+1 (LTX); nearest valid: 9 or 17"),
+        (512, 512, 300, "300 frames is outside 1..257 (LTX)"),
+    ],
+)
+def test_rules_name_the_nearest_valid_values(width: int, height: int, frames: int, message: str) -> None:
+    rules = SizeRules(label="LTX", multiple=32, frame_step=8, frame_offset=1, max_frames=257)
+    with pytest.raises(InvalidRequest) as info:
+        rules.check_size(width, height)
+        rules.check_frames(frames)
+    assert str(info.value) == message
+
+
+def test_seconds_round_up_to_a_valid_frame_count() -> None:
+    rules = SizeRules(label="Wan", multiple=16, frame_step=4, frame_offset=1)
+    assert rules.snap_frames(80) == 81 and rules.snap_frames(81) == 81 and rules.snap_frames(82) == 85
+
+
+@pytest.mark.parametrize("model", ["ltx-tiny", "wan-tiny"])
+def test_progress_events_count_steps_and_carry_small_previews(model: str, tmp_path: Path) -> None:
+    events: list[ProgressEvent] = []
+    progress = Progress(on_event=events.append, preview_every=1)
+    render(GenerationRequest(model=model, steps=3, seed=0), tmp_path / "p.mp4", progress=progress)
+    steps = [e for e in events if e.stage == "denoise"]
+    assert [e.step for e in steps] == [0, 1, 2, 3]
+    assert all(e.total == 3 for e in steps)
+    assert steps[-1].eta_s == 0.0
+    previews = [e.preview for e in steps if e.preview is not None]
+    assert len(previews) == 3
+    frames = previews[-1]
+    assert frames.dtype == np.uint8 and frames.ndim == 4 and frames.shape[-1] == 3
+    assert frames.std() > 0
