@@ -1,0 +1,274 @@
+"""Wan 2.1 / 2.2 model presets, size rules, options and the published configs the backend builds from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.backends.base import Preset
+from reelgen.core.rules import SizeRules
+from reelgen.core.types import Task
+
+# Width/height: VAE 8x spatial times the transformer's 2x2 patch; frames 4k+1 (VAE 4x temporal).
+RULES = SizeRules(label="Wan", multiple=16, frame_step=4, frame_offset=1)
+# The 1.3B model was trained at 480p only; longer sides blur and repeat.
+RULES_1_3B = SizeRules(
+    label="Wan 2.1 1.3B (480p only)", multiple=16, max_side=832, frame_step=4, frame_offset=1
+)
+# TI2V-5B's VAE compresses 16x spatially, so sides are multiples of 32.
+RULES_TI2V = SizeRules(label="Wan 2.2 TI2V-5B", multiple=32, frame_step=4, frame_offset=1)
+
+# Preset variants: which pipeline class a checkpoint loads as, and what it can be asked for.
+T2V, I2V, FLF2V, A14B, A14B_I2V, TI2V = "t2v", "i2v", "flf2v", "a14b", "a14b-i2v", "ti2v"
+#: Variants whose checkpoint is a WanImageToVideoPipeline (start image required).
+IMAGE_VARIANTS = frozenset({I2V, FLF2V, A14B_I2V})
+#: Variants with two experts (transformer for high noise, transformer_2 for low noise).
+TWO_EXPERT_VARIANTS = frozenset({A14B, A14B_I2V})
+#: Variants that can pin a last frame too. Wan 2.1 I2V pins it through the latent condition only
+#: (its CLIP branch sees the start image); FLF2V's CLIP branch embeds both frames, so it needs both.
+END_IMAGE_VARIANTS = frozenset({I2V, FLF2V, A14B_I2V})
+NEEDS_END_IMAGE_VARIANTS = frozenset({FLF2V})
+
+
+class WanOptions(BaseModel):
+    """Wan-specific request options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    boundary_ratio: float | None = Field(
+        default=None,
+        gt=0.0,
+        lt=1.0,
+        description="Wan 2.2 A14B: share of the noise schedule (from the noisy end) run by the "
+        "high-noise expert before switching to the low-noise one; None keeps the checkpoint's.",
+    )
+    flow_shift: float | None = Field(
+        default=None,
+        gt=0.0,
+        description="Timestep shift of the flow scheduler; None keeps the checkpoint's. "
+        "Wan suggests 3.0 at 480p and 5.0 at 720p.",
+    )
+
+
+#: Wan 2.1's 16-channel latent -> RGB projection (as ComfyUI's Wan21 latent format publishes it).
+LATENT_RGB_FACTORS: list[list[float]] = [
+    [-0.1299, -0.1692, 0.2932],
+    [0.0671, 0.0406, 0.0442],
+    [0.3568, 0.2548, 0.1747],
+    [0.0372, 0.2344, 0.1420],
+    [0.0313, 0.0189, -0.0328],
+    [0.0296, -0.0956, -0.0665],
+    [-0.3477, -0.4059, -0.2925],
+    [0.0166, 0.1902, 0.1975],
+    [-0.0412, 0.0267, -0.1364],
+    [-0.1293, 0.0740, 0.1636],
+    [0.0680, 0.3019, 0.1128],
+    [0.0032, 0.0581, 0.0639],
+    [-0.1251, 0.0927, 0.1699],
+    [0.0060, -0.0633, 0.0005],
+    [0.3477, 0.2275, 0.2950],
+    [0.1984, 0.0913, 0.1861],
+]
+
+# ---- published configs (diffusers layout) ------------------------------------------------------
+
+_TRANSFORMER_COMMON: dict[str, Any] = dict(
+    patch_size=(1, 2, 2),
+    attention_head_dim=128,
+    text_dim=4096,
+    freq_dim=256,
+    cross_attn_norm=True,
+    qk_norm="rms_norm_across_heads",
+    eps=1e-6,
+    rope_max_seq_len=1024,
+)
+#: WanTransformer3DModel of Wan2.1-T2V-1.3B (dim 1536 = 12 heads x 128).
+TRANSFORMER_1_3B: dict[str, Any] = dict(
+    _TRANSFORMER_COMMON, num_attention_heads=12, ffn_dim=8960, num_layers=30, in_channels=16, out_channels=16
+)
+#: UMT5-XXL encoder as the Wan checkpoints ship it.
+UMT5_XXL: dict[str, Any] = dict(
+    vocab_size=256384,
+    d_model=4096,
+    d_kv=64,
+    d_ff=10240,
+    num_layers=24,
+    num_heads=64,
+    relative_attention_num_buckets=32,
+    relative_attention_max_distance=128,
+    feed_forward_proj="gated-gelu",
+    layer_norm_epsilon=1e-6,
+    dropout_rate=0.0,
+    pad_token_id=0,
+    eos_token_id=1,
+)
+#: The scheduler the Wan diffusers checkpoints ship (flow-matching UniPC).
+SCHEDULER: dict[str, Any] = dict(
+    prediction_type="flow_prediction", use_flow_sigmas=True, num_train_timesteps=1000, flow_shift=3.0
+)
+
+# ---- presets ---------------------------------------------------------------------------------------
+
+# Resident sizes in GiB (transformers bf16; VAE and CLIP image encoder float32 as Wan recommends),
+# from parameter counts: 1.3B 1.42e9, T2V-14B 14.29e9, I2V-14B 16.39e9, TI2V-5B 5.0e9,
+# UMT5-XXL encoder 5.68e9, Wan 2.1 VAE 0.127e9, Wan 2.2 VAE 0.705e9, CLIP ViT-H/14 0.63e9.
+_TE, _VAE21, _VAE22, _CLIP = 10.6, 0.48, 2.63, 2.35
+_TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "vae": 0.001}
+
+
+def _preset(name: str, repo: str | None, variant: str, tasks: set[Task], **kw: Any) -> Preset:
+    return Preset(name=name, family="wan", repo_id=repo, variant=variant, tasks=frozenset(tasks), **kw)
+
+
+_W21 = dict(num_frames=81, fps=16.0, steps=50, guidance=5.0)
+_W22 = dict(num_frames=81, fps=16.0, steps=40)
+
+PRESETS: tuple[Preset, ...] = (
+    _preset(
+        "wan-1.3b",
+        "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
+        T2V,
+        {Task.T2V, Task.V2V},
+        description="Wan 2.1 text-to-video 1.3B; 480p only, fits 8 GB cards with offload",
+        width=832,
+        height=480,
+        rules=RULES_1_3B,
+        **_W21,
+        parts_gib={"transformer": 2.64, "text_encoder": _TE, "vae": _VAE21},
+    ),
+    _preset(
+        "wan-14b",
+        "Wan-AI/Wan2.1-T2V-14B-Diffusers",
+        T2V,
+        {Task.T2V, Task.V2V},
+        description="Wan 2.1 text-to-video 14B, 480p and 720p",
+        width=1280,
+        height=720,
+        **_W21,
+        parts_gib={"transformer": 26.6, "text_encoder": _TE, "vae": _VAE21},
+    ),
+    _preset(
+        "wan-i2v-480p",
+        "Wan-AI/Wan2.1-I2V-14B-480P-Diffusers",
+        I2V,
+        {Task.I2V},
+        description="Wan 2.1 image-to-video 14B at 480p (start image, optional end image)",
+        width=832,
+        height=480,
+        **_W21,
+        parts_gib={"transformer": 30.5, "text_encoder": _TE, "vae": _VAE21, "image_encoder": _CLIP},
+    ),
+    _preset(
+        "wan-i2v-720p",
+        "Wan-AI/Wan2.1-I2V-14B-720P-Diffusers",
+        I2V,
+        {Task.I2V},
+        description="Wan 2.1 image-to-video 14B at 720p (start image, optional end image)",
+        width=1280,
+        height=720,
+        **_W21,
+        parts_gib={"transformer": 30.5, "text_encoder": _TE, "vae": _VAE21, "image_encoder": _CLIP},
+    ),
+    _preset(
+        "wan-flf2v",
+        "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers",
+        FLF2V,
+        {Task.I2V},
+        description="Wan 2.1 first+last frame to video 14B at 720p (start and end image)",
+        width=1280,
+        height=720,
+        **_W21,
+        parts_gib={"transformer": 30.5, "text_encoder": _TE, "vae": _VAE21, "image_encoder": _CLIP},
+    ),
+    _preset(
+        "wan22-a14b",
+        "Wan-AI/Wan2.2-T2V-A14B-Diffusers",
+        A14B,
+        {Task.T2V},
+        description="Wan 2.2 text-to-video A14B: high-noise and low-noise 14B experts",
+        width=1280,
+        height=720,
+        **_W22,
+        guidance=4.0,
+        guidance_2=3.0,
+        options={"boundary_ratio": 0.875},
+        parts_gib={"transformer": 26.6, "transformer_2": 26.6, "text_encoder": _TE, "vae": _VAE21},
+    ),
+    _preset(
+        "wan22-i2v-a14b",
+        "Wan-AI/Wan2.2-I2V-A14B-Diffusers",
+        A14B_I2V,
+        {Task.I2V},
+        description="Wan 2.2 image-to-video A14B (two experts; optional end image)",
+        width=1280,
+        height=720,
+        **_W22,
+        guidance=3.5,
+        guidance_2=3.5,
+        options={"boundary_ratio": 0.9},
+        parts_gib={"transformer": 26.6, "transformer_2": 26.6, "text_encoder": _TE, "vae": _VAE21},
+    ),
+    _preset(
+        "wan22-ti2v-5b",
+        "Wan-AI/Wan2.2-TI2V-5B-Diffusers",
+        TI2V,
+        {Task.T2V, Task.I2V},
+        description="Wan 2.2 text/image-to-video 5B at 720p (1280x704), 24 fps",
+        width=1280,
+        height=704,
+        num_frames=121,
+        fps=24.0,
+        steps=50,
+        guidance=5.0,
+        rules=RULES_TI2V,
+        parts_gib={"transformer": 9.31, "text_encoder": _TE, "vae": _VAE22},
+    ),
+    _preset(
+        "wan-tiny",
+        None,
+        T2V,
+        {Task.T2V, Task.V2V},
+        tiny=True,
+        description="Tiny random Wan 2.1 text-to-video for tests and demos (no download)",
+        width=64,
+        height=64,
+        num_frames=9,
+        fps=8.0,
+        steps=2,
+        guidance=5.0,
+        parts_gib=_TINY_PARTS,
+    ),
+    _preset(
+        "wan-i2v-tiny",
+        None,
+        I2V,
+        {Task.I2V},
+        tiny=True,
+        description="Tiny random Wan 2.1 image-to-video (first and optional last frame)",
+        width=64,
+        height=64,
+        num_frames=9,
+        fps=8.0,
+        steps=2,
+        guidance=5.0,
+        parts_gib={**_TINY_PARTS, "image_encoder": 0.001},
+    ),
+    _preset(
+        "wan22-tiny",
+        None,
+        A14B,
+        {Task.T2V},
+        tiny=True,
+        description="Tiny random Wan 2.2 with two experts (boundary_ratio, guidance_2)",
+        width=64,
+        height=64,
+        num_frames=9,
+        fps=8.0,
+        steps=2,
+        guidance=5.0,
+        guidance_2=3.0,
+        options={"boundary_ratio": 0.875},
+        parts_gib={**_TINY_PARTS, "transformer_2": 0.001},
+    ),
+)

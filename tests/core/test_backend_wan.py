@@ -1,0 +1,294 @@
+"""The Wan backend on its tiny models: every claimed task end to end, rules, experts, LoRAs, single files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from reelgen.core.backends import registry
+from reelgen.core.backends.wan import WanBackend, full_random_parts
+from reelgen.core.cache import ModelCache
+from reelgen.core.devices import DeviceInfo, device_info
+from reelgen.core.encode import write_video
+from reelgen.core.errors import Cancelled, InvalidRequest
+from reelgen.core.media import probe
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.render import render
+from reelgen.core.types import GenerationRequest, Video
+from reelgen.core.validate import resolve_request
+from reelgen.core.weights import WeightSource, locate, sha256_file
+
+SMALL = {"width": 48, "height": 32, "num_frames": 5, "fps": 12.0, "seed": 1, "prompt": "a red circle"}
+
+
+@pytest.fixture(scope="module")
+def cache() -> Iterator[ModelCache]:
+    """One cache for the module, so each tiny model is loaded once."""
+    models = ModelCache(max_models=4)
+    yield models
+    models.free()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("wan-inputs")
+    ramp = np.linspace(0, 255, 80, dtype=np.uint8)
+    start = np.stack(
+        [np.tile(ramp, (60, 1)), np.tile(ramp[:60, None], (1, 80)), np.full((60, 80), 90, np.uint8)], -1
+    )
+    Image.fromarray(start).save(folder / "start.png")
+    Image.fromarray(start[::-1].copy()).save(folder / "end.png")
+    clip = np.stack([np.roll(start, 3 * i, axis=1) for i in range(13)])
+    write_video(Video(clip, Fraction(8)), folder / "source.mp4")
+    return {
+        k: str(folder / f) for k, f in (("start", "start.png"), ("end", "end.png"), ("video", "source.mp4"))
+    }
+
+
+@pytest.fixture(scope="module")
+def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real LoRA for the tiny Wan transformer, made with peft and saved as diffusers writes it."""
+    from diffusers import WanPipeline
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    from reelgen.core.backends.wan_build import tiny_transformer
+
+    transformer = tiny_transformer(seed=0)
+    torch.manual_seed(3)
+    config = LoraConfig(
+        r=4, lora_alpha=8, target_modules=["to_q", "to_k", "to_v", "to_out.0"], init_lora_weights=False
+    )
+    transformer.add_adapter(config)
+    folder = tmp_path_factory.mktemp("wan-lora")
+    WanPipeline.save_lora_weights(
+        folder,
+        transformer_lora_layers=get_peft_model_state_dict(transformer),
+        weight_name="style.safetensors",
+    )
+    return folder / "style.safetensors"
+
+
+def _request(**fields: Any) -> GenerationRequest:
+    return GenerationRequest.model_validate({**SMALL, **fields})
+
+
+def _loaded(name: str) -> WanBackend:
+    cls, preset = registry.resolve(name)
+    backend = WanBackend(preset)
+    backend.load(locate(cls, preset), backend.plan_for(_request(model=name), device_info("cpu"), None))
+    return backend
+
+
+def _generate(backend: WanBackend, progress: Progress | None = None, **fields: Any) -> np.ndarray:
+    _, _, request = resolve_request(_request(model=backend.preset.name, **fields))
+    return backend.generate(request, progress or Progress()).frames
+
+
+CASES = [
+    ("wan-tiny", {}),
+    ("wan-tiny", {"task": "v2v", "source_video": "video", "source_strength": 0.5}),
+    ("wan-i2v-tiny", {"start_image": "start"}),
+    ("wan-i2v-tiny", {"start_image": "start", "end_image": "end"}),
+    ("wan22-tiny", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "fields"), CASES, ids=["t2v", "v2v", "i2v", "i2v-first-last", "wan22-t2v"])
+def test_every_tiny_task_renders_the_requested_clip(
+    name: str, fields: dict[str, Any], inputs: dict[str, str], cache: ModelCache, tmp_path: Path
+) -> None:
+    fields = {
+        k: inputs.get(v, v) if k in ("start_image", "end_image", "source_video") else v
+        for k, v in fields.items()
+    }
+    result = render(_request(model=name, **fields), tmp_path / "out.mp4", cache=cache)
+    info = probe(result.path)
+    assert (info["frames"], info["width"], info["height"]) == (5, 48, 32)
+    assert info["fps"] == pytest.approx(12.0)
+    assert result.video.frames.std() > 0
+
+
+def test_same_seed_repeats_and_another_seed_differs(cache: ModelCache, tmp_path: Path) -> None:
+    first = render(_request(model="wan-tiny", seed=5), tmp_path / "a.mp4", cache=cache).video.frames
+    again = render(_request(model="wan-tiny", seed=5), tmp_path / "b.mp4", cache=cache).video.frames
+    other = render(_request(model="wan-tiny", seed=6), tmp_path / "c.mp4", cache=cache).video.frames
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_frame_count_off_the_4k_plus_1_lattice_names_the_neighbours() -> None:
+    with pytest.raises(InvalidRequest, match="77 or 81") as err:
+        resolve_request(_request(model="wan-tiny", num_frames=80))
+    assert err.value.param == "num_frames"
+
+
+def test_width_not_a_multiple_of_16_names_the_nearest_valid() -> None:
+    with pytest.raises(InvalidRequest, match="64 or 80") as err:
+        resolve_request(_request(model="wan-tiny", width=70))
+    assert err.value.param == "width"
+
+
+def test_ti2v_5b_needs_multiples_of_32() -> None:
+    with pytest.raises(InvalidRequest, match="multiple of 32"):
+        resolve_request(_request(model="wan22-ti2v-5b", width=1280, height=720, num_frames=121))
+
+
+def test_i2v_without_a_start_image_says_so() -> None:
+    with pytest.raises(InvalidRequest, match="start image") as err:
+        resolve_request(_request(model="wan-i2v-tiny", task="i2v"))
+    assert err.value.param == "start_image"
+
+
+@pytest.mark.parametrize(
+    ("fields", "param"),
+    [
+        ({"model": "wan-tiny", "guidance_2": 2.0}, "guidance_2"),
+        ({"model": "wan-1.3b", "options": {"boundary_ratio": 0.5}}, "options.boundary_ratio"),
+        ({"model": "wan-flf2v", "start_image": "start", "width": 1280, "height": 720}, "end_image"),
+        (
+            {
+                "model": "wan22-ti2v-5b",
+                "start_image": "start",
+                "end_image": "end",
+                "width": 1280,
+                "height": 704,
+            },
+            "end_image",
+        ),
+        (
+            {"model": "wan-tiny", "task": "v2v", "source_video": "video", "source_strength": 0.2, "steps": 2},
+            "source_strength",
+        ),
+    ],
+    ids=[
+        "guidance_2-one-expert",
+        "boundary-one-expert",
+        "flf2v-needs-end",
+        "ti2v-no-end",
+        "v2v-no-steps-left",
+    ],
+)
+def test_wan_specific_requests_are_refused_with_the_field(
+    fields: dict[str, Any], param: str, inputs: dict[str, str]
+) -> None:
+    fields = {k: inputs.get(v, v) if isinstance(v, str) and k != "model" else v for k, v in fields.items()}
+    with pytest.raises(InvalidRequest) as err:
+        resolve_request(_request(**fields))
+    assert err.value.param == param
+
+
+def test_wan22_runs_both_experts_and_honours_boundary_and_guidance_2() -> None:
+    backend = _loaded("wan22-tiny")
+    calls = {"transformer": 0, "transformer_2": 0}
+    for name in calls:
+        module = getattr(backend.pipe, name)
+        module.register_forward_hook(lambda *_, n=name: calls.__setitem__(n, calls[n] + 1))
+    base = _generate(backend)
+    assert calls["transformer"] > 0 and calls["transformer_2"] > 0  # high-noise then low-noise expert
+    assert not np.array_equal(base, _generate(backend, guidance_2=1.5))
+    calls.update(transformer=0, transformer_2=0)
+    _generate(backend, options={"boundary_ratio": 0.1})  # the high-noise expert keeps every step
+    assert calls["transformer"] > 0 and calls["transformer_2"] == 0
+
+
+def test_lora_changes_the_video_and_is_hashed_into_both_experts(lora_file: Path) -> None:
+    backend = _loaded("wan22-tiny")
+    plain = _generate(backend)
+    styled = _generate(backend, loras=[{"path": str(lora_file), "strength": 1.0}])
+    assert not np.array_equal(plain, styled)
+    assert backend.lora_records == [
+        {"path": str(lora_file), "strength": 1.0, "sha256": sha256_file(lora_file)}
+    ]
+    assert backend.pipe.get_list_adapters() == {"transformer": ["lora_0"], "transformer_2": ["lora_0"]}
+    assert np.array_equal(plain, _generate(backend))  # the next request without it is clean again
+
+
+def test_missing_lora_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest, match="does not exist") as err:
+        resolve_request(_request(model="wan-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]))
+    assert err.value.param == "loras[0].path"
+
+
+def test_progress_reports_each_step_with_previews_and_cancel_stops_it() -> None:
+    backend = _loaded("wan-tiny")
+    events: list[ProgressEvent] = []
+    _generate(backend, Progress(on_event=events.append, preview_every=1), steps=3)
+    denoise = [e for e in events if e.stage == "denoise"]
+    assert [e.step for e in denoise] == [0, 1, 2, 3]
+    assert denoise[-1].preview is not None and denoise[-1].preview.shape[-1] == 3
+
+    progress = Progress()
+    progress.on_event = lambda e: progress.cancel.cancel() if e.step == 1 else None
+    with pytest.raises(Cancelled):
+        _generate(backend, progress, steps=3)
+
+
+def test_single_file_transformer_loads_with_its_base_folder_and_refuses_without(tmp_path: Path) -> None:
+    from diffusers import WanTransformer3DModel
+    from safetensors.torch import save_file
+
+    cls, preset = registry.resolve("wan-tiny")
+    folder = locate(cls, preset).path
+    weights = WanTransformer3DModel.from_pretrained(folder / "transformer").state_dict()
+    single = tmp_path / "wan-tiny.safetensors"
+    save_file({k: v.contiguous() for k, v in weights.items()}, str(single))
+    plan = WanBackend(preset).plan_for(_request(model="wan-tiny"), device_info("cpu"), None)
+
+    from_file, from_folder = WanBackend(preset), _loaded("wan-tiny")
+    from_file.load(WeightSource("single_file", single, base=folder), plan)
+    assert np.array_equal(_generate(from_file), _generate(from_folder))
+    with pytest.raises(InvalidRequest, match="reelgen pull") as err:
+        WanBackend(preset).load(WeightSource("single_file", single), plan)
+    assert err.value.param == "weights"
+
+
+def test_memory_estimate_grows_with_the_clip_and_plans_offload_for_14b_on_24_gib() -> None:
+    _, preset = registry.resolve("wan-14b")
+    backend = WanBackend(preset)
+    _, _, r480 = resolve_request(GenerationRequest(model="wan-14b", width=832, height=480))
+    _, _, r720 = resolve_request(GenerationRequest(model="wan-14b"))
+    assert backend.working_gib(r720) > backend.working_gib(r480) > 1.0
+    plan = backend.plan_for(r720, DeviceInfo("cuda:0", "RTX 4090", 24.0, 23.0), None)
+    assert plan.strategy != "gpu"
+
+
+def test_full_size_config_is_wan_2_1_1_3b() -> None:
+    parts = full_random_parts("meta")
+    params = sum(p.numel() for p in parts["transformer"].parameters())
+    assert 1.40e9 < params < 1.44e9  # Wan2.1-T2V-1.3B: 1.42e9 parameters
+    assert parts["transformer"].config.num_layers == 30
+    text = parts["text_encoder"].config
+    assert (text.d_model, text.num_layers, text.vocab_size) == (4096, 24, 256384)
+    assert parts["vae"].config.z_dim == 16
+
+
+def test_random_fill_for_benchmarks_is_non_zero_finite_and_keeps_rope_tables() -> None:
+    from accelerate import init_empty_weights
+    from diffusers import WanTransformer3DModel
+
+    from reelgen.core.backends.wan_build import fill_random, tiny_transformer
+
+    reference = tiny_transformer()
+    with init_empty_weights(include_buffers=False):
+        model: Any = WanTransformer3DModel(**reference.config)
+    fill_random(model, "cpu")
+    assert all(p.abs().sum() > 0 for p in model.parameters())  # zeros would run faster than data
+    assert "rope.freqs_cos" in dict(model.named_buffers())
+    for (name, buffer), (_, expected) in zip(model.named_buffers(), reference.named_buffers(), strict=True):
+        assert torch.equal(buffer, expected), name
+    with torch.inference_mode():
+        out = model(
+            hidden_states=torch.randn(1, 16, 2, 8, 8),
+            timestep=torch.tensor([500.0]),
+            encoder_hidden_states=torch.randn(1, 8, 32),
+            return_dict=False,
+        )[0]
+    assert out.shape == (1, 16, 2, 8, 8) and torch.isfinite(out).all()
