@@ -132,16 +132,17 @@ def tiny_folder(backend: type[Backend], preset: Preset) -> Path:
 
 
 def pull(preset: Preset) -> Path:
-    """Download ``preset`` into the HF cache with huggingface_hub; returns the snapshot folder."""
+    """Download ``preset`` (and its companion repos) into the HF cache; returns the main snapshot."""
     from huggingface_hub import snapshot_download
 
     if preset.tiny or not preset.repo_id:
         raise InvalidRequest(
             f"model {preset.name!r} is built locally; there is nothing to pull", param="model"
         )
-    return Path(
-        snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=settings.hf_cache_dir())
-    )
+    cache = settings.hf_cache_dir()
+    for repo, skip in preset.companions.items():
+        snapshot_download(repo, cache_dir=cache, ignore_patterns=list(skip) or None)
+    return Path(snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=cache))
 
 
 # ---- hashes ---------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""Finding weights: explicit paths, the models dir, the HF cache, pull, and cached file hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgen.core import weights
+from reelgen.core.backends import registry
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+
+
+def test_missing_real_weights_name_the_model_the_places_and_the_pull_command(tmp_path: Path) -> None:
+    backend, preset = registry.resolve("ltx-2b")
+    with pytest.raises(ModelNotAvailable) as caught:
+        weights.locate(backend, preset)
+    message = str(caught.value)
+    assert "ltx-2b" in message and str(preset.repo_id) in message
+    assert str(tmp_path / "models" / "ltx-2b") in message and str(tmp_path / "hf-cache") in message
+    assert "reelgen pull ltx-2b" in message
+
+
+def test_models_dir_folder_is_found_before_the_hub(tmp_path: Path) -> None:
+    folder = tmp_path / "models" / "ltx-2b"
+    folder.mkdir(parents=True)
+    (folder / "model_index.json").write_text("{}")
+    source = weights.locate(*registry.resolve("ltx-2b"))
+    assert (source.kind, source.origin, source.path) == ("diffusers", "models-dir", folder)
+
+
+def test_explicit_weights_paths_are_checked(tmp_path: Path) -> None:
+    backend, preset = registry.resolve("ltx-2b")
+    with pytest.raises(InvalidRequest, match="does not exist"):
+        weights.locate(backend, preset, str(tmp_path / "nowhere"))
+    with pytest.raises(InvalidRequest, match="has no model_index.json"):
+        weights.locate(backend, preset, str(tmp_path))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+    with pytest.raises(InvalidRequest, match="valid suffixes: .safetensors"):
+        weights.locate(backend, preset, str(notes))
+    single = tmp_path / "ltx.safetensors"
+    single.write_bytes(b"weights")
+    source = weights.locate(backend, preset, str(single))
+    assert (source.kind, source.path, source.base) == ("single_file", single, None)
+
+
+def test_file_hash_is_sha256_and_cached(tmp_path: Path) -> None:
+    data = tmp_path / "w.safetensors"
+    data.write_bytes(b"abc" * 1000)
+    expected = hashlib.sha256(b"abc" * 1000).hexdigest()
+    assert weights.sha256_file(data) == expected
+    cache = weights.settings.home() / "hash-cache.json"
+    assert expected in cache.read_text()
+
+
+def test_pull_fetches_companion_repos_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls: list[tuple[str, Any]] = []
+
+    def fake_download(repo: str, **kwargs: Any) -> str:
+        calls.append((repo, kwargs.get("ignore_patterns")))
+        return str(tmp_path / repo)
+
+    monkeypatch.setattr("huggingface_hub.snapshot_download", fake_download)
+    _, preset = registry.resolve("framepack")
+    assert weights.pull(preset) == tmp_path / "lllyasviel/FramePackI2V_HY"
+    assert ("hunyuanvideo-community/HunyuanVideo", ["transformer/*"]) in calls
+    assert ("lllyasviel/flux_redux_bfl", None) in calls
+    with pytest.raises(InvalidRequest, match="nothing to pull"):
+        weights.pull(registry.resolve("ltx-tiny")[1])
