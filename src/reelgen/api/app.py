@@ -1,0 +1,135 @@
+"""The FastAPI application: ``create_app(settings)`` wires the job service, routes, guards and errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from reelgen import __version__
+from reelgen.api import errors, legacy, models, system, videos
+from reelgen.api.deps import authorized
+from reelgen.api.legacy import LegacyGenerate
+from reelgen.api.schemas import VideoCreate
+from reelgen.api.security import BodyLimit
+from reelgen.api.settings import ApiSettings
+from reelgen.api.sse import Wakeups
+from reelgen.jobs.records import JobEvent
+from reelgen.jobs.service import JobService
+
+#: The static page, when running from a checkout (``web/`` beside ``src/``).
+WEB_DIR = Path(__file__).resolve().parents[3] / "web"
+
+DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos` API.
+
+Errors always come as `{"error": {"message", "type", "param", "code"}}`. Off loopback,
+every route except `/healthz`, `/readyz` and `/health` needs `Authorization: Bearer <key>`.
+"""
+
+
+def create_app(
+    settings: ApiSettings | None = None, *, service: JobService | None = None, start_service: bool = True
+) -> FastAPI:
+    """The API for ``settings``; it starts ``service`` (made from ``settings.jobs`` when not given)
+    on startup unless it is running already, and stops it on shutdown only if it started it.
+
+    ``start_service=False`` serves the store without Ray workers: jobs queue but never run
+    (used by tests of the queue's behaviour)."""
+    settings = settings or ApiSettings()
+    service = service or JobService(settings.jobs)
+    wakeups = Wakeups()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        wakeups.bind(asyncio.get_running_loop())
+        unsubscribe = service.store.subscribe(lambda event: _wake(wakeups, event))
+        owned = start_service and not service.started
+        if owned:
+            await run_in_threadpool(service.start)
+        try:
+            yield
+        finally:
+            unsubscribe()
+            if owned:
+                await run_in_threadpool(service.stop)
+
+    app = FastAPI(title="reelgen", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.service = service
+    app.state.wakeups = wakeups
+    app.state.metrics = system.Metrics(service)
+    errors.install(app)
+    app.add_middleware(system.MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+
+    guard = [Depends(authorized)]
+    app.include_router(videos.router)
+    app.include_router(models.router, dependencies=guard)
+    app.include_router(system.router)
+    app.include_router(system.guarded)
+    app.include_router(legacy.router)
+    app.include_router(legacy.health_router)
+    if settings.serve_web and WEB_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _wake(wakeups: Wakeups, event: JobEvent) -> None:
+    wakeups.notify(event.job_id)
+
+
+def _form_schema(model_schema: dict[str, Any], files: dict[str, str]) -> dict[str, Any]:
+    """A multipart variant of a JSON body schema: file fields become binary strings."""
+    props = dict(model_schema.get("properties", {}))
+    for name, text in files.items():
+        props[name] = {"type": "string", "format": "binary", "description": text}
+    return {**model_schema, "properties": props, "additionalProperties": False}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's spec, with the create bodies it cannot infer and 400 envelopes instead of 422s."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    ref = "#/components/schemas/{model}"
+    for model in (VideoCreate, LegacyGenerate):
+        body = model.model_json_schema(ref_template=ref)
+        schemas.update(body.pop("$defs", {}))
+        schemas[model.__name__] = body
+    schemas["VideoCreateForm"] = _form_schema(
+        {
+            **schemas["VideoCreate"],
+            "properties": {
+                k: v
+                for k, v in schemas["VideoCreate"]["properties"].items()
+                if k not in ("options", "webhook")
+            },
+        },
+        {"input_reference": "Start image (PNG, JPEG or WebP)", "source_video": "Source video (MP4/MOV/WebM)"},
+    )
+    schemas["LegacyAnimateForm"] = _form_schema(schemas["LegacyGenerate"], {"image": "Start image"})
+    for path in spec.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                del responses["422"]
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "Invalid request",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
+                        },
+                    },
+                )
+    app.openapi_schema = spec
+    return spec

@@ -1,0 +1,170 @@
+"""The OpenAI error envelope for every error the API returns, FastAPI's own included."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.jobs.records import (
+    IdempotencyConflict,
+    InvalidTransition,
+    JobError,
+    JobNotFound,
+    QueueFull,
+)
+
+log = logging.getLogger(__name__)
+
+_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    405: "invalid_request_error",
+    409: "invalid_request_error",
+    413: "invalid_request_error",
+    415: "invalid_request_error",
+    416: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+    503: "server_error",
+    504: "server_error",
+}
+
+_CODES = {
+    401: "invalid_api_key",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    429: "rate_limit_exceeded",
+}
+
+
+class ApiError(Exception):
+    """An error answered with ``status`` and the envelope; ``headers`` go out with it."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.param = param
+        self.code = code or _CODES.get(status)
+        self.headers = headers
+
+
+def envelope(status: int, message: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
+    """``{"error": {...}}`` as OpenAI sends it."""
+    kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return {"error": {"message": message, "type": kind, "param": param, "code": code or _CODES.get(status)}}
+
+
+def error_response(
+    status: int,
+    message: str,
+    param: str | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(envelope(status, message, param, code), status_code=status, headers=headers)
+
+
+#: Names the API uses for request fields whose core name differs.
+API_PARAM = {
+    "width": "size",
+    "height": "size",
+    "steps": "num_inference_steps",
+    "guidance": "guidance_scale",
+    "guidance_2": "guidance_scale_2",
+    "start_image": "input_reference",
+}
+
+
+def api_param(param: str | None) -> str | None:
+    return API_PARAM.get(param, param) if param else param
+
+
+def from_reelgen(exc: ReelgenError) -> ApiError:
+    """A core or job-layer error with its HTTP status, naming the API's parameter."""
+    if isinstance(exc, JobNotFound):
+        return ApiError(404, exc.message, param="video_id", code="not_found")
+    if isinstance(exc, QueueFull):
+        retry = str(exc.retry_after_s)
+        return ApiError(429, exc.message, code=exc.code, headers={"Retry-After": retry})
+    if isinstance(exc, IdempotencyConflict | InvalidTransition):
+        return ApiError(409, exc.message, param=exc.param, code=exc.code)
+    param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
+    status = 503 if isinstance(exc, JobError) else 400
+    return ApiError(status, exc.message, param=param, code=exc.code)
+
+
+def _loc_param(loc: Any) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or None
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    param = _loc_param(error.get("loc", ())) or "request"
+    msg = str(error.get("msg", "is invalid"))
+    if error.get("type") == "missing":
+        return f"{param} is required"
+    if error.get("type") == "extra_forbidden":
+        return f"{param} is not a known parameter"
+    return f"{param}: {msg}"
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message, exc.param, exc.code, exc.headers)
+
+
+async def _reelgen_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ReelgenError)
+    err = from_reelgen(exc)
+    return error_response(err.status, err.message, err.param, err.code, err.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    return error_response(400, _validation_message(first), _loc_param(first.get("loc", ())), "invalid_value")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no route {request.method} {request.url.path}"
+    if exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}"
+    return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, f"internal error ({type(exc).__name__}); see the server log")
+
+
+def install(app: FastAPI) -> None:
+    """Route every error through the envelope."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(ReelgenError, _reelgen_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

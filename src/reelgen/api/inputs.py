@@ -1,0 +1,151 @@
+"""Reading a create request: JSON or multipart bodies, uploaded or fetched images, webhooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from reelgen.api.deps import service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.schemas import VideoCreate
+from reelgen.api.security import FetchPolicy, check_public_url, fetch_url, probe_image, probe_video
+from reelgen.api.settings import ApiSettings
+from reelgen.jobs.records import Job
+from reelgen.jobs.service import Webhook
+from reelgen.jobs.store import body_hash
+
+_JSON_FIELDS = {"options", "metadata", "webhook", "input_reference"}
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Form keys in OpenAI's bracket style (``input_reference[image_url]``) become nested dicts."""
+    head, _, rest = key.partition("[")
+    if not rest:
+        if head in _JSON_FIELDS and isinstance(value, str) and value.lstrip().startswith("{"):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ApiError(400, f"{head} must be a JSON object", param=head) from None
+        out[head] = value
+        return
+    inner = out.setdefault(head, {})
+    if not isinstance(inner, dict):
+        raise ApiError(400, f"{head} is given twice, once as a value and once as fields", param=head)
+    _put(inner, rest.replace("]", "", 1), value)
+
+
+async def read_create_body(
+    request: Request, file_fields: tuple[str, ...] = ("input_reference", "source_video")
+) -> tuple[dict[str, Any], dict[str, UploadFile]]:
+    """The create body as a dict plus any uploaded files, from JSON or multipart/form-data."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = await request.form(max_files=2, max_fields=64, max_part_size=1024 * 1024)
+        data: dict[str, Any] = {}
+        files: dict[str, UploadFile] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if key not in file_fields:
+                    raise ApiError(
+                        400, f"file field {key!r} is unknown; valid: {', '.join(file_fields)}", param=key
+                    )
+                files[key] = value
+            else:
+                _put(data, key, value)
+        return data, files
+    if kind in ("application/json", ""):
+        try:
+            data = json.loads(await request.body() or b"null")
+        except ValueError as exc:
+            raise ApiError(400, f"request body is not valid JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "request body must be a JSON object with at least a prompt")
+        return data, {}
+    raise ApiError(
+        415, f"content type {kind!r} is not accepted; send application/json or multipart/form-data"
+    )
+
+
+def parse_create(data: dict[str, Any]) -> VideoCreate:
+    try:
+        return VideoCreate.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(p) for p in first["loc"]) or None
+        if first["type"] == "missing":
+            message = f"{param} is required"
+        elif first["type"] == "extra_forbidden":
+            message = f"{param} is not a known parameter"
+        else:
+            message = f"{param}: {first['msg']}"
+        raise ApiError(400, message, param=param, code="invalid_value") from None
+
+
+# ---- inputs --------------------------------------------------------------------------------
+
+
+class SavedInputs:
+    """Input files written for one create call; removed again unless a new job took them."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+        self.digest: dict[str, str] = {}
+
+    def discard_unless_used(self, job: Job | None) -> None:
+        used = set() if job is None else {str(v) for v in job.request.values() if isinstance(v, str)}
+        for path in self.paths:
+            if str(path) not in used:
+                path.unlink(missing_ok=True)
+
+
+async def _image_bytes(request: Request, body: VideoCreate, upload: UploadFile | None) -> bytes | None:
+    settings = settings_of(request)
+    if upload is not None:
+        return await upload.read()
+    if body.input_reference is None:
+        return None
+    policy = FetchPolicy(settings.fetch_timeout_s, settings.fetch_max_bytes, settings.fetch_allow_http)
+    return await run_in_threadpool(fetch_url, body.input_reference.image_url, policy)
+
+
+async def save_inputs(
+    request: Request, body: VideoCreate, files: dict[str, UploadFile], saved: SavedInputs
+) -> dict[str, str]:
+    """Probe the start image and source video (if any) and store them under server-made names."""
+    settings = settings_of(request)
+    artifacts = service_of(request).artifacts
+    fields: dict[str, str] = {}
+    image = await _image_bytes(request, body, files.get("input_reference"))
+    if image is not None:
+        probed = await run_in_threadpool(probe_image, image, settings.max_image_pixels)
+        path = await run_in_threadpool(artifacts.save_input, probed.data, probed.suffix)
+        saved.paths.append(path)
+        saved.digest["input_reference"] = body_hash(image.hex())
+        fields["start_image"] = str(path)
+    if "source_video" in files:
+        video = await files["source_video"].read()
+        suffix = await run_in_threadpool(
+            probe_video, video, settings.max_video_seconds, settings.max_video_side
+        )
+        path = await run_in_threadpool(artifacts.save_input, video, suffix)
+        saved.paths.append(path)
+        saved.digest["source_video"] = body_hash(video.hex())
+        fields["source_video"] = str(path)
+    return fields
+
+
+def make_webhook(body: VideoCreate, settings: ApiSettings) -> Webhook | None:
+    """The job's webhook; its host must be public unless the server allows private targets."""
+    if body.webhook is None:
+        return None
+    if not settings.allow_private_webhooks:
+        check_public_url(body.webhook.url, "webhook.url")
+    if body.webhook.events:
+        return Webhook(body.webhook.url, list(body.webhook.events))
+    return Webhook(body.webhook.url)

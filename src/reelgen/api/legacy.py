@@ -1,0 +1,218 @@
+"""Routes the planning documents named, mapped onto the same jobs as ``/v1/videos``."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.inputs import parse_create, read_create_body
+from reelgen.api.schemas import ErrorEnvelope, Health
+from reelgen.api.videos import create_job
+from reelgen.jobs.records import Job, JobStatus
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorEnvelope, "description": "Invalid request"},
+    401: {"model": ErrorEnvelope, "description": "Missing or wrong API key"},
+    404: {"model": ErrorEnvelope, "description": "No such job"},
+    429: {"model": ErrorEnvelope, "description": "Queue full; see Retry-After"},
+}
+router = APIRouter(tags=["legacy"], dependencies=[Depends(authorized)], responses=ERRORS)
+health_router = APIRouter(tags=["legacy"])
+
+
+class LegacyGenerate(BaseModel):
+    """The planning documents' request: flat fields, ``duration`` in seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(max_length=20_000)
+    model: str | None = Field(default=None, max_length=200)
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    width: int | None = Field(default=None, gt=0, le=8192)
+    height: int | None = Field(default=None, gt=0, le=8192)
+    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    duration: float | None = Field(default=None, gt=0, le=3600, description="Seconds")
+    fps: float | None = Field(default=None, gt=0, le=240)
+    steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance: float | None = Field(default=None, ge=0, le=100)
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    image_url: str | None = Field(default=None, max_length=20_000_000, description="animate: start image URL")
+
+
+class LegacyJob(BaseModel):
+    job_id: str
+    status: Literal["queued", "in_progress", "completed", "failed", "cancelled"]
+    progress: int
+    created_at: int
+    completed_at: int | None = None
+    error: dict[str, str] | None = None
+    status_url: str
+    video_url: str | None = None
+
+
+class LegacyVideo(BaseModel):
+    """``POST /generate-video``: the finished MP4 inline."""
+
+    job_id: str
+    model: str
+    seed: int | None
+    format: Literal["mp4"] = "mp4"
+    video: str = Field(description="The MP4, base64")
+    duration_ms: int = Field(description="Length of the clip")
+    generation_time_ms: int = Field(description="Wall time from submit to completed")
+
+
+def to_create(data: dict[str, Any]) -> dict[str, Any]:
+    """A legacy body as a ``/v1/videos`` create body."""
+    legacy = LegacyGenerate.model_validate(data)
+    if (legacy.width is None) != (legacy.height is None):
+        raise ApiError(
+            400,
+            "give width and height together (or neither, for the model's default)",
+            param="width" if legacy.width is None else "height",
+        )
+    body: dict[str, Any] = {
+        "prompt": legacy.prompt,
+        "model": legacy.model,
+        "negative_prompt": legacy.negative_prompt,
+        "num_frames": legacy.num_frames,
+        "seconds": legacy.duration,
+        "fps": legacy.fps,
+        "num_inference_steps": legacy.steps,
+        "guidance_scale": legacy.guidance,
+        "seed": legacy.seed,
+        "priority": legacy.priority,
+    }
+    if legacy.width is not None:
+        body["size"] = f"{legacy.width}x{legacy.height}"
+    if legacy.image_url is not None:
+        body["input_reference"] = {"image_url": legacy.image_url}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def legacy_job(request: Request, job: Job) -> LegacyJob:
+    base = str(request.base_url).rstrip("/")
+    done = job.status is JobStatus.COMPLETED
+    return LegacyJob(
+        job_id=job.id,
+        status=job.status.value,
+        progress=job.progress,
+        created_at=int(job.created_at),
+        completed_at=int(job.completed_at) if job.completed_at else None,
+        error=job.error,
+        status_url=f"{base}/api/video/status/{job.id}",
+        video_url=f"{base}/v1/videos/{job.id}/content" if done else None,
+    )
+
+
+async def _legacy_create(request: Request, key: str | None, *, needs_image: bool) -> Job:
+    from pydantic import ValidationError
+
+    data, files = await read_create_body(request, file_fields=("image", "input_reference"))
+    image = files.pop("image", None) or files.pop("input_reference", None)
+    try:
+        body = parse_create(to_create(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(p) for p in first["loc"]) or None
+        raise ApiError(400, f"{param}: {first['msg']}", param=param) from None
+    if needs_image and image is None and body.input_reference is None:
+        raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
+    job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)
+    return job
+
+
+@router.post(
+    "/api/video/generate", status_code=202, response_model=LegacyJob, summary="Text to video (legacy)"
+)
+async def generate(
+    request: Request, body: LegacyGenerate, idempotency_key: IdempotencyKey = None
+) -> LegacyJob:
+    job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
+    return await run_in_threadpool(legacy_job, request, job)
+
+
+@router.post(
+    "/api/video/animate",
+    status_code=202,
+    response_model=LegacyJob,
+    summary="Image to video (legacy)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": {"$ref": "#/components/schemas/LegacyAnimateForm"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/LegacyGenerate"}},
+            },
+        }
+    },
+)
+async def animate(request: Request, idempotency_key: IdempotencyKey = None) -> LegacyJob:
+    """Multipart with an ``image`` file and the generate fields, or JSON with ``image_url``."""
+    job = await _legacy_create(request, idempotency_key, needs_image=True)
+    return await run_in_threadpool(legacy_job, request, job)
+
+
+@router.get("/api/video/status/{job_id}", response_model=LegacyJob, summary="Job status (legacy)")
+def job_status(request: Request, job_id: str) -> LegacyJob:
+    return legacy_job(request, service_of(request).get(job_id))
+
+
+@router.post(
+    "/generate-video",
+    response_model=LegacyVideo,
+    summary="Generate and wait; the MP4 comes back base64",
+    responses={
+        202: {
+            "model": LegacyJob,
+            "description": "Not finished in time; the job keeps running: poll status_url",
+        }
+    },
+)
+async def generate_video(
+    request: Request, body: LegacyGenerate, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Waits up to ``REELGEN_WAIT_TIMEOUT_S`` for the job; after that answers 202 with its status."""
+    began = time.monotonic()
+    job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
+    service = service_of(request)
+    timeout = settings_of(request).wait_timeout_s
+    job = await run_in_threadpool(service.wait, job.id, timeout)
+    if not job.terminal:
+        pending = await run_in_threadpool(legacy_job, request, job)
+        return JSONResponse(pending.model_dump(mode="json"), status_code=202)
+    if job.status is not JobStatus.COMPLETED:
+        error = job.error or {"code": job.status.value, "message": job.status.value}
+        raise ApiError(
+            422 if job.status is JobStatus.FAILED else 409,
+            f"{job.id} {job.status.value}: {error['message']}",
+            code=error["code"],
+        )
+    path = service.content(job.id)
+    if path is None:
+        raise ApiError(404, f"the video of {job.id} was removed", code="content_removed")
+    data = await run_in_threadpool(path.read_bytes)
+    seconds = (job.num_frames or 0) / job.fps if job.fps else 0.0
+    video = LegacyVideo(
+        job_id=job.id,
+        model=job.model,
+        seed=job.seed,
+        video=base64.b64encode(data).decode(),
+        duration_ms=round(seconds * 1000),
+        generation_time_ms=round((time.monotonic() - began) * 1000),
+    )
+    return JSONResponse(video.model_dump(mode="json"))
+
+
+@health_router.get("/health", response_model=Health, summary="Liveness (legacy)")
+def health() -> Health:
+    return Health(status="ok")

@@ -1,0 +1,190 @@
+"""Wire shapes of the API: OpenAI's video object and create body, plus reelgen's extensions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Status = Literal["queued", "in_progress", "completed", "failed", "cancelled"]
+TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
+
+
+class ErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error answer: ``{"error": {"message", "type", "param", "code"}}``."""
+
+    error: ErrorBody
+
+
+class ImageReference(BaseModel):
+    """OpenAI's JSON ``input_reference``: an https URL or a ``data:image/...;base64,`` URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    image_url: str = Field(max_length=20_000_000)
+
+
+class WebhookSpec(BaseModel):
+    """Where to POST a job's events, and which ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2000)
+    events: list[Literal["queued", "started", "progress", "completed", "failed", "cancelled"]] | None = None
+
+
+class VideoCreate(BaseModel):
+    """``POST /v1/videos``: OpenAI's fields, then reelgen's (sent by SDKs through ``extra_body``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(max_length=20_000)
+    model: str | None = Field(default=None, max_length=200)
+    seconds: str | float | None = Field(default=None, description='Clip length, e.g. "4" or 2.5')
+    size: str | None = Field(default=None, description='"WIDTHxHEIGHT", e.g. "832x480"')
+    input_reference: ImageReference | None = None
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    num_inference_steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance_scale: float | None = Field(default=None, ge=0, le=100)
+    guidance_scale_2: float | None = Field(default=None, ge=0, le=100)
+    task: Literal["t2v", "i2v", "v2v", "extend"] | None = Field(
+        default=None, description="Default: i2v with an input_reference, v2v with a source_video, else t2v"
+    )
+    options: dict[str, Any] = Field(default_factory=dict)
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
+    metadata: dict[str, str] | None = None
+    webhook: WebhookSpec | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None and (
+            len(value) > 16 or any(len(k) > 64 or len(v) > 512 for k, v in value.items())
+        ):
+            raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
+        return value
+
+
+class VideoRemix(BaseModel):
+    """``POST /v1/videos/{id}/remix``: a new prompt, and optionally other fields to override."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(max_length=20_000)
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    num_inference_steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance_scale: float | None = Field(default=None, ge=0, le=100)
+    priority: int | None = Field(default=None, ge=-1000, le=1000)
+
+
+class VideoError(BaseModel):
+    code: str
+    message: str
+
+
+class VideoUrls(BaseModel):
+    self: str
+    content: str | None = None
+    thumbnail: str | None = None
+    events: str
+    cancel: str
+
+
+class VideoMetrics(BaseModel):
+    """Where the time went and what it cost (``cost_usd`` = GPU seconds x price per GPU-hour)."""
+
+    queue_seconds: float | None = None
+    run_seconds: float | None = None
+    gpu_seconds: float | None = None
+    peak_vram_bytes: int | None = None
+    cost_usd: float | None = None
+
+
+class VideoObject(BaseModel):
+    """OpenAI's video object, with ``cancelled`` as a fifth status and reelgen's fields after."""
+
+    id: str
+    object: Literal["video"] = "video"
+    model: str
+    status: Status
+    progress: int = Field(ge=0, le=100)
+    created_at: int
+    started_at: int | None = None
+    completed_at: int | None = None
+    expires_at: int | None = None
+    error: VideoError | None = None
+    prompt: str
+    remixed_from_video_id: str | None = None
+    seconds: str
+    size: str
+    width: int | None = None
+    height: int | None = None
+    seed: int | None = None
+    num_frames: int | None = None
+    fps: float | None = None
+    priority: int = 0
+    queue_position: int | None = None
+    attempts: int = 0
+    urls: VideoUrls
+    metrics: VideoMetrics
+    metadata: dict[str, str] | None = None
+
+
+class VideoList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[VideoObject]
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool
+
+
+class VideoDeleted(BaseModel):
+    id: str
+    object: Literal["video.deleted"] = "video.deleted"
+    deleted: bool
+
+
+class ModelObject(BaseModel):
+    """One model (preset) with what it can do and the rules its requests must follow."""
+
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str
+    family: str
+    description: str
+    tasks: list[str]
+    defaults: dict[str, Any]
+    rules: dict[str, Any]
+    tiny: bool
+    supports_lora: bool
+    vram_gib: float
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelObject]
+
+
+class SystemInfo(BaseModel):
+    """GPUs, loaded models and the queue, as the job service reports them."""
+
+    workers: list[dict[str, Any]]
+    queue: dict[str, Any]
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class Health(BaseModel):
+    status: str
+    detail: dict[str, Any] = Field(default_factory=dict)

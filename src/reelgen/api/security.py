@@ -1,0 +1,318 @@
+"""Guards at the API's edge: API key, bind address, body and pixel caps, media probes, a safe URL fetcher."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import ipaddress
+import re
+import secrets
+import socket
+import urllib.parse
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from fastapi import Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from PIL import Image
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelgen.api.errors import ApiError, error_response
+
+# ---- API key and bind address ---------------------------------------------------------------
+
+bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <REELGEN_API_KEY>`")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for names and addresses that only this machine can reach."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, api_key: str | None) -> None:
+    """Refuse to listen beyond loopback without an API key (anyone on the network could run jobs)."""
+    if not is_loopback_host(host) and not api_key:
+        raise ValueError(
+            f"binding {host} exposes the server beyond this machine; set REELGEN_API_KEY "
+            "(or --api-key) first, or bind 127.0.0.1"
+        )
+
+
+def require_key(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
+    """Checks the bearer key when the server has one; constant-time comparison."""
+    expected: str | None = request.app.state.settings.key()
+    if expected is None:
+        return
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        raise ApiError(
+            401,
+            "missing or wrong API key; send `Authorization: Bearer <key>`",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+# ---- request body cap ----------------------------------------------------------------------
+
+
+class BodyTooLarge(ApiError):
+    """The client sent more bytes than the server accepts (raised while the body streams in)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body is larger than {max_bytes} bytes (REELGEN_MAX_UPLOAD_BYTES)")
+
+
+class BodyLimit:
+    """ASGI middleware refusing bodies over ``max_bytes``: by Content-Length, or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        try:
+            await self.app(scope, counting, send)
+        except BodyTooLarge as exc:  # raised where no route handler caught it
+            await error_response(413, exc.message)(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(413, BodyTooLarge(self.max_bytes).message)(scope, receive, send)
+
+
+# ---- media probes ----------------------------------------------------------------------------
+
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": ".mp4", "matroska,webm": ".webm"}
+
+
+@dataclass(frozen=True)
+class ProbedImage:
+    data: bytes
+    suffix: str
+    width: int
+    height: int
+
+
+def probe_image(data: bytes, max_pixels: int, param: str = "input_reference") -> ProbedImage:
+    """Accept PNG, JPEG or WebP whose header fits ``max_pixels``, then decode it fully once.
+
+    The size is checked from the header before any pixel is decoded, so a
+    small file that claims a huge canvas (a decompression bomb) costs nothing.
+    """
+    valid = ", ".join(sorted(IMAGE_FORMATS))
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns between its two limits; our own lower cap decides instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+        with img:
+            width, height = img.size
+            if width * height > max_pixels:
+                raise ApiError(
+                    400,
+                    f"{param}: image is {width}x{height} ({width * height} pixels); "
+                    f"the limit is {max_pixels} pixels",
+                    param=param,
+                    code="image_too_large",
+                )
+            fmt = img.format or ""
+            img.load()
+    except ApiError:
+        raise
+    except Image.DecompressionBombError:
+        raise ApiError(
+            400,
+            f"{param}: image header claims more pixels than can be decoded safely; "
+            f"the limit is {max_pixels} pixels",
+            param=param,
+            code="image_too_large",
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ApiError(
+            400,
+            f"{param}: not a readable image ({exc}); valid formats: {valid}",
+            param=param,
+            code="invalid_image",
+        ) from None
+    return ProbedImage(data, IMAGE_FORMATS[fmt], width, height)
+
+
+def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "source_video") -> str:
+    """Open uploaded video bytes with PyAV (no URLs, no playlists) and check container, streams,
+    size and length; returns the file suffix to store it under."""
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            fmt = container.format.name
+            if fmt not in VIDEO_CONTAINERS:
+                raise ApiError(
+                    400, f"{param}: {fmt} files are not accepted; valid: MP4/MOV, WebM/MKV", param=param
+                )
+            if len(container.streams) > 4 or not container.streams.video:
+                raise ApiError(400, f"{param}: needs a video stream (and at most 4 streams)", param=param)
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            seconds = float(container.duration / av.time_base) if container.duration else 0.0
+            next(container.decode(stream))  # one real frame, so a broken stream fails here
+    except ApiError:
+        raise
+    except (av.error.FFmpegError, OSError, StopIteration, ValueError) as exc:
+        raise ApiError(400, f"{param}: not a readable video ({exc})", param=param) from None
+    if max(width, height) > max_side or seconds > max_seconds:
+        raise ApiError(
+            400,
+            f"{param}: {width}x{height}, {seconds:.1f}s exceeds {max_side}px or {max_seconds}s",
+            param=param,
+        )
+    return VIDEO_CONTAINERS[fmt]
+
+
+# ---- server-made ids and paths ---------------------------------------------------------------
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+def valid_id(value: str) -> bool:
+    """Ids are server-made tokens; anything with dots, slashes or odd characters is not one."""
+    return bool(_ID.fullmatch(value))
+
+
+def inside(root: Path, path: Path) -> Path:
+    """``path`` resolved, refused unless it lies under ``root`` (a second guard after id checks)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ApiError(404, "no such file")
+    return resolved
+
+
+# ---- URL fetcher -----------------------------------------------------------------------------
+
+
+def is_blocked_address(address: str) -> bool:
+    """True unless ``address`` is a public unicast IP (private, loopback, link-local ... are blocked).
+
+    IPv4 addresses wrapped in IPv6 (mapped, 6to4, Teredo) are judged by the IPv4 inside.
+    """
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is not None:
+            return is_blocked_address(str(inner))
+    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    timeout_s: float
+    max_bytes: int
+    allow_http: bool = False
+
+
+def decode_data_url(url: str, max_bytes: int, param: str) -> bytes:
+    """The bytes of a ``data:image/...;base64,`` URL."""
+    header, _, payload = url.partition(",")
+    if not header.startswith("data:image/") or not header.endswith(";base64"):
+        raise ApiError(400, f"{param}: data URLs must be data:image/<type>;base64,...", param=param)
+    if len(payload) * 3 // 4 > max_bytes:
+        raise ApiError(400, f"{param}: image is larger than {max_bytes} bytes", param=param)
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(400, f"{param}: data URL is not valid base64", param=param) from None
+
+
+def _resolve_public(host: str, port: int, param: str) -> str:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ApiError(400, f"{param}: cannot resolve {host} ({exc})", param=param) from None
+    addresses = sorted({str(info[4][0]) for info in infos})
+    blocked = [a for a in addresses if is_blocked_address(a)]
+    if blocked or not addresses:
+        raise ApiError(
+            400,
+            f"{param}: {host} resolves to a private, loopback or link-local address ({', '.join(blocked)}); "
+            "only public addresses are fetched",
+            param=param,
+            code="blocked_url",
+        )
+    return addresses[0]
+
+
+def check_public_url(url: str, param: str) -> None:
+    """Refuse an http(s) URL whose host resolves to a non-public address (for webhook targets)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ApiError(400, f"{param}: must be an http(s) URL", param=param)
+    _resolve_public(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), param)
+
+
+def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image_url") -> bytes:
+    """GET a public image URL: resolve once, refuse private targets, pin the address, cap size and time.
+
+    Pinning the checked address (Host header and TLS SNI keep the name)
+    stops DNS rebinding between the check and the connection; redirects are
+    refused because each hop would need the same check.
+    """
+    if url.startswith("data:"):
+        return decode_data_url(url, policy.max_bytes, param)
+    parts = urllib.parse.urlsplit(url)
+    schemes = ("https", "http") if policy.allow_http else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ApiError(
+            400, f"{param}: only {' or '.join(schemes)} URLs (or data: URLs) are fetched", param=param
+        )
+    if parts.username or parts.password:
+        raise ApiError(400, f"{param}: URLs with credentials are not fetched", param=param)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    pinned = _resolve_public(parts.hostname, port, param)
+    netloc = f"[{pinned}]:{port}" if ":" in pinned else f"{pinned}:{port}"
+    target = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "Accept": "image/*"}
+    try:
+        with (
+            # trust_env=False: a proxy from the environment would bypass the pinned address.
+            httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client,
+            client.stream(
+                "GET", target, headers=headers, extensions={"sni_hostname": parts.hostname}
+            ) as resp,
+        ):
+            if resp.status_code != 200:
+                raise ApiError(400, f"{param}: {url} answered HTTP {resp.status_code}", param=param)
+            body = bytearray()
+            for chunk in resp.iter_bytes():
+                body += chunk
+                if len(body) > policy.max_bytes:
+                    raise ApiError(
+                        400, f"{param}: image is larger than {policy.max_bytes} bytes", param=param
+                    )
+            return bytes(body)
+    except httpx.HTTPError as exc:
+        raise ApiError(400, f"{param}: could not fetch {url} ({type(exc).__name__})", param=param) from None

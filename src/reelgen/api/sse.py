@@ -1,0 +1,115 @@
+"""Server-sent events: the wire format, and a stream that follows a job's event log with resume."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+#: Event names after which the stream ends.
+FINAL_EVENTS = frozenset({"completed", "failed", "cancelled"})
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One entry of a job's event log: ``seq`` is its per-job position, used as the SSE id."""
+
+    seq: int
+    event: str
+    data: dict[str, Any]
+
+
+def format_event(event: str, data: Any, event_id: int | None = None, retry_ms: int | None = None) -> str:
+    """One SSE frame. JSON never holds raw newlines, so ``data`` fits on one ``data:`` line."""
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    if retry_ms is not None:
+        lines.append(f"retry: {retry_ms}")
+    lines.append(f"event: {event}")
+    lines.append("data: " + json.dumps(data, separators=(",", ":"), default=str))
+    return "\n".join(lines) + "\n\n"
+
+
+def last_event_id(header: str | None, query: int | None) -> int:
+    """Where a reconnecting client left off: the ``Last-Event-ID`` header, else ``?after=``, else 0."""
+    for value in (header, query):
+        if value is None:
+            continue
+        try:
+            return max(0, int(value))
+        except ValueError:
+            continue
+    return 0
+
+
+class Wakeups:
+    """Wakes SSE streams when the store commits an event (store listeners run on other threads)."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._signals: dict[str, set[asyncio.Event]] = {}
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def notify(self, job_id: str) -> None:
+        """Thread-safe: called from whichever thread committed the event."""
+        if self._loop is not None and job_id in self._signals:
+            self._loop.call_soon_threadsafe(self._set, job_id)
+
+    def _set(self, job_id: str) -> None:
+        for signal in self._signals.get(job_id, ()):
+            signal.set()
+
+    @contextmanager
+    def subscribe(self, job_id: str) -> Iterator[asyncio.Event]:
+        signal = asyncio.Event()
+        self._signals.setdefault(job_id, set()).add(signal)
+        try:
+            yield signal
+        finally:
+            group = self._signals.get(job_id, set())
+            group.discard(signal)
+            if not group:
+                self._signals.pop(job_id, None)
+
+
+async def follow(
+    fetch: Callable[[int], Awaitable[Sequence[StreamEvent]]],
+    after: int,
+    *,
+    signal: asyncio.Event,
+    poll_s: float,
+    is_final: Callable[[], Awaitable[bool]],
+    ping_s: float = 15.0,
+) -> AsyncIterator[str]:
+    """Yield events with seq > ``after`` until a final one; comment pings keep proxies from hanging up.
+
+    ``signal`` is set when new events may exist; ``poll_s`` bounds the wait
+    for writes this process cannot see. ``is_final`` covers a job that ended
+    without a final event in its log: the stream stops once the log is drained.
+    """
+    yield format_event("open", {"after": after}, retry_ms=1000)
+    last_ping = time.monotonic()
+    while True:
+        signal.clear()  # cleared before reading, so an event committed meanwhile still wakes us
+        events = await fetch(after)
+        for item in events:
+            after = item.seq
+            yield format_event(item.event, item.data, event_id=item.seq)
+            if item.event in FINAL_EVENTS:
+                return
+        if not events and await is_final():
+            return
+        if time.monotonic() - last_ping >= ping_s:
+            last_ping = time.monotonic()
+            yield ": ping\n\n"
+        with anyio.move_on_after(poll_s):
+            await signal.wait()

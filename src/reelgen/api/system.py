@@ -1,0 +1,169 @@
+"""System routes: GPUs and queue (``/v1/system``), freeing models, health, readiness and Prometheus."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelgen.api.deps import authorized, service_of
+from reelgen.api.errors import error_response
+from reelgen.api.schemas import ErrorEnvelope, Health, SystemInfo
+from reelgen.jobs.service import JobService
+
+router = APIRouter(tags=["system"])
+guarded = APIRouter(
+    tags=["system"],
+    dependencies=[Depends(authorized)],
+    responses={401: {"model": ErrorEnvelope, "description": "Missing or wrong API key"}},
+)
+
+
+class FreeBody(BaseModel):
+    """Unload models idle for at least ``idle_seconds`` (0: every model not in use)."""
+
+    idle_seconds: float = Field(default=0.0, ge=0, le=86_400)
+
+
+def api_process() -> dict[str, Any]:
+    """Facts about this API process; ``torch_loaded`` must stay False (GPU work lives in workers)."""
+    return {"pid": os.getpid(), "torch_loaded": "torch" in sys.modules, "python": sys.version.split()[0]}
+
+
+@guarded.get("/v1/system", response_model=SystemInfo, summary="Workers, GPUs, VRAM, loaded models, queue")
+async def system(request: Request) -> SystemInfo:
+    info = await run_in_threadpool(service_of(request).system)
+    workers = info.pop("workers")
+    queue = info.pop("queue")
+    return SystemInfo(workers=workers, queue=queue, detail={**info, "api": api_process()})
+
+
+@guarded.post("/v1/system/free", summary="Unload idle models on every worker")
+async def free(request: Request, body: FreeBody | None = None) -> dict[str, Any]:
+    idle = body.idle_seconds if body else 0.0
+    freed = await run_in_threadpool(service_of(request).free, idle)
+    return {"object": "system.free", "freed": freed}
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
+def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Health,
+    summary="Readiness: store open and a worker answering",
+    responses={503: {"model": ErrorEnvelope, "description": "Not ready"}},
+)
+def readyz(request: Request) -> Response:
+    service = service_of(request)
+    if not service.ready:
+        alive = sum(1 for s in service.pool.slots if s.alive)
+        return error_response(
+            503, f"not ready: service started={service.started}, live workers={alive}", code="not_ready"
+        )
+    return JSONResponse(Health(status="ready", detail={"workers": len(service.pool.slots)}).model_dump())
+
+
+# ---- Prometheus ---------------------------------------------------------------------------
+
+
+class JobCollector(Collector):
+    """Jobs by status and worker state, read from the store and pool when scraped."""
+
+    def __init__(self, service: JobService) -> None:
+        self.service = service
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        jobs = GaugeMetricFamily("reelgen_jobs", "Jobs in the store by status", labels=["status"])
+        for status, count in self.service.store.counts().items():
+            jobs.add_metric([status], count)
+        yield jobs
+        workers = self.service.pool.describe()
+        alive = GaugeMetricFamily("reelgen_workers_alive", "Worker actors answering")
+        alive.add_metric([], sum(1 for w in workers if w.get("alive")))
+        yield alive
+        busy = GaugeMetricFamily("reelgen_workers_busy", "Worker actors running a job")
+        busy.add_metric([], sum(1 for w in workers if w.get("busy_job")))
+        yield busy
+        free = GaugeMetricFamily("reelgen_vram_free_gib", "Free VRAM per worker", labels=["worker"])
+        for w in workers:
+            if w.get("free_vram_gib") is not None:
+                free.add_metric([str(w["id"])], float(w["free_vram_gib"]))
+        yield free
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        return iter(())
+
+
+class Metrics:
+    """One registry per app, so several apps (tests) never share counters."""
+
+    def __init__(self, service: JobService) -> None:
+        self.registry = CollectorRegistry()
+        self.registry.register(JobCollector(service))
+        self.requests = Counter(
+            "reelgen_http_requests",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "reelgen_http_request_seconds",
+            "HTTP request time (to the first byte of streams)",
+            ["method", "route"],
+            registry=self.registry,
+        )
+
+
+class MetricsMiddleware:
+    """Counts requests and times them by route template (plain ASGI: exceptions pass untouched)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            # The router records the matched route on the shared scope: templates, never ids.
+            route = str(getattr(scope.get("route"), "path", None) or "unmatched")
+            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - began)
+
+
+@guarded.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
+async def metrics(request: Request) -> Response:
+    registry: CollectorRegistry = request.app.state.metrics.registry
+    body = await run_in_threadpool(generate_latest, registry)
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,298 @@
+"""OpenAI-shaped ``/v1/videos`` routes: create, list, retrieve, delete, content, remix, cancel, events."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from reelgen.api import convert, sse
+from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
+from reelgen.api.schemas import (
+    TERMINAL,
+    ErrorEnvelope,
+    VideoCreate,
+    VideoDeleted,
+    VideoList,
+    VideoObject,
+    VideoRemix,
+)
+from reelgen.api.settings import ApiSettings
+from reelgen.core.types import GenerationRequest
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
+from reelgen.jobs.service import Webhook
+from reelgen.jobs.store import body_hash
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorEnvelope, "description": text}
+    for code, text in (
+        (400, "Invalid request: the message names the parameter and its valid values"),
+        (401, "Missing or wrong API key"),
+        (404, "No such video"),
+        (409, "Conflict: idempotency key reused with another body, or the video is not ready"),
+        (429, "Queue full; see Retry-After"),
+    )
+}
+router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=ERRORS)
+
+
+def present(request: Request, job: Job) -> VideoObject:
+    """Job -> video object (blocking: asks the store for the queue position)."""
+    service = service_of(request)
+    position = service.store.queue_position(job.id) if job.status is JobStatus.QUEUED else None
+    base = str(request.base_url).rstrip("/")
+    return convert.video_object(job, base, position, service.settings.retention_days)
+
+
+def _poll_headers(settings: ApiSettings, video: VideoObject) -> dict[str, str]:
+    return {} if video.status in TERMINAL else {"openai-poll-after-ms": str(settings.poll_after_ms)}
+
+
+async def _submit(
+    request: Request,
+    make: Any,
+    *,
+    priority: int,
+    key: str | None,
+    fingerprint: str,
+    webhook: Webhook | None = None,
+    metadata: dict[str, str] | None = None,
+    remixed_from: str | None = None,
+) -> tuple[Job, bool]:
+    """Queue the request ``make()`` builds; returns the job and whether it is an idempotent replay."""
+    service = service_of(request)
+    began = time.time()
+
+    def run() -> Job:
+        req: GenerationRequest = make()
+        return service.submit(
+            req,
+            priority,
+            key,
+            webhook,
+            request_hash=fingerprint,
+            metadata=metadata,
+            remixed_from=remixed_from,
+        )
+
+    job = await run_in_threadpool(run)
+    return job, key is not None and job.created_at < began
+
+
+def _created(request: Request, job: Job, replayed: bool) -> Response:
+    video = present(request, job)
+    headers = {"Location": video.urls.self, **_poll_headers(settings_of(request), video)}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        video.model_dump_json(),
+        status_code=200 if replayed else 202,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+_CREATE_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/VideoCreate"}},
+            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/VideoCreateForm"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/videos",
+    status_code=202,
+    response_model=VideoObject,
+    summary="Create a video job",
+    openapi_extra=_CREATE_DOC,
+    responses={200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"}},
+)
+async def create_video(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Queue a video. JSON, or multipart with an ``input_reference`` image file for image-to-video.
+
+    The job is committed before this answers (202). With an ``Idempotency-Key``,
+    a retry with the same body returns the same job (200); another body gets 409.
+    """
+    data, files = await read_create_body(request)
+    job, replayed = await create_job(request, parse_create(data), files, idempotency_key)
+    return await run_in_threadpool(_created, request, job, replayed)
+
+
+async def create_job(
+    request: Request, body: VideoCreate, files: dict[str, UploadFile], key: str | None
+) -> tuple[Job, bool]:
+    """Store the inputs, queue the job; inputs are removed again if no new job took them."""
+    saved = SavedInputs()
+    job: Job | None = None
+    try:
+        inputs = await save_inputs(request, body, files, saved)
+        fingerprint = body_hash({"body": body.model_dump(mode="json"), "files": saved.digest})
+        settings = settings_of(request)
+        webhook = await run_in_threadpool(make_webhook, body, settings)
+        job, replayed = await _submit(
+            request,
+            lambda: convert.to_request(body, settings, inputs.get("start_image")).model_copy(
+                update={k: v for k, v in inputs.items() if k != "start_image"}
+            ),
+            priority=body.priority,
+            key=key,
+            fingerprint=fingerprint,
+            webhook=webhook,
+            metadata=body.metadata,
+        )
+    finally:
+        saved.discard_unless_used(job)
+    return job, replayed
+
+
+@router.get("/videos", response_model=VideoList, summary="List video jobs")
+def list_videos(
+    request: Request,
+    after: Annotated[str | None, Query(description="Id of the last video of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    status: Annotated[
+        Literal["queued", "in_progress", "completed", "failed", "cancelled"] | None, Query()
+    ] = None,
+    model: Annotated[str | None, Query(max_length=200)] = None,
+) -> VideoList:
+    """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
+    store = service_of(request).store
+    if after is not None:
+        try:
+            store.get(after)
+        except JobNotFound:
+            raise ApiError(400, f"after: no video {after!r} to continue from", param="after") from None
+    page = store.list(after=after, limit=limit, order=order, status=status, model=model)
+    data = [present(request, job) for job in page.items]
+    return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
+
+
+@router.get("/videos/{video_id}", response_model=VideoObject, summary="Retrieve a video job")
+def get_video(request: Request, response: Response, video_id: str) -> VideoObject:
+    video = present(request, service_of(request).get(video_id))
+    response.headers.update(_poll_headers(settings_of(request), video))
+    return video
+
+
+@router.delete("/videos/{video_id}", response_model=VideoDeleted, summary="Delete a video and its files")
+def delete_video(request: Request, video_id: str) -> VideoDeleted:
+    """A running job is cancelled first; the record, its events and its files go."""
+    job = service_of(request).delete(video_id)
+    return VideoDeleted(id=job.id, deleted=True)
+
+
+@router.post("/videos/{video_id}/cancel", response_model=VideoObject, summary="Cancel a video job")
+def cancel_video(request: Request, video_id: str) -> VideoObject:
+    """Queued: cancelled at once. Running: stops at its next step. Finished: returned unchanged."""
+    return present(request, service_of(request).cancel(video_id))
+
+
+@router.post("/videos/{video_id}/remix", status_code=202, response_model=VideoObject, summary="Remix a video")
+async def remix_video(
+    request: Request, video_id: str, body: VideoRemix, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """A new job from this one's request with a new prompt (and optional overrides)."""
+    service = service_of(request)
+    cap = settings_of(request).max_priority
+    if body.priority is not None and body.priority > cap:
+        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+    parent = await run_in_threadpool(service.get, video_id)
+    overrides = body.model_dump(exclude={"priority"})
+    fingerprint = body_hash({"remix": parent.id, "body": body.model_dump(mode="json")})
+    job, replayed = await _submit(
+        request,
+        lambda: convert.remix_request(parent, overrides),
+        priority=parent.priority if body.priority is None else body.priority,
+        key=idempotency_key,
+        fingerprint=fingerprint,
+        remixed_from=parent.id,
+    )
+    return await run_in_threadpool(_created, request, job, replayed)
+
+
+_MEDIA = {"video": "video/mp4", "thumbnail": "image/png"}
+
+
+@router.get(
+    "/videos/{video_id}/content",
+    summary="Download the MP4 (or its thumbnail); HTTP Range supported",
+    response_class=FileResponse,
+    responses={200: {"content": {"video/mp4": {}, "image/png": {}}}, 206: {"description": "Partial content"}},
+)
+def video_content(
+    request: Request, video_id: str, variant: Annotated[Literal["video", "thumbnail"], Query()] = "video"
+) -> FileResponse:
+    service = service_of(request)
+    job = service.get(video_id)
+    if job.status is not JobStatus.COMPLETED:
+        raise ApiError(
+            409,
+            f"video {job.id} is {job.status.value}; its content exists once it is completed",
+            param="video_id",
+            code="video_not_ready",
+        )
+    path = service.content(job.id, variant)
+    if path is None:
+        raise ApiError(404, f"the {variant} of {job.id} was removed (retention)", code="content_removed")
+    name = f"{job.id}.mp4" if variant == "video" else f"{job.id}.png"
+    return FileResponse(path, media_type=_MEDIA[variant], filename=name, content_disposition_type="inline")
+
+
+@router.get(
+    "/videos/{video_id}/events",
+    summary="Live events (server-sent events); Last-Event-ID resumes",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def video_events(
+    request: Request,
+    video_id: str,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
+    after: Annotated[int | None, Query(ge=0, description="Resume after this event id")] = None,
+) -> StreamingResponse:
+    """Events ``queued``, ``started``, ``progress`` (stage, step, total, eta_s, progress, and a
+    base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled``."""
+    service = service_of(request)
+    job = await run_in_threadpool(service.get, video_id)
+    wakeups: sse.Wakeups = request.app.state.wakeups
+
+    def final_video() -> dict[str, Any]:
+        return present(request, service.get(job.id)).model_dump(mode="json")
+
+    async def fetch(seq: int) -> list[sse.StreamEvent]:
+        events = await run_in_threadpool(service.store.events, job.id, seq, 200)
+        out = []
+        for ev in events:
+            data = {"id": job.id, **ev.data}
+            if ev.type in sse.FINAL_EVENTS:
+                data["video"] = await run_in_threadpool(final_video)
+            out.append(sse.StreamEvent(ev.seq, ev.type, data))
+        return out
+
+    async def is_final() -> bool:
+        try:
+            return (await run_in_threadpool(service.get, job.id)).terminal
+        except JobNotFound:  # deleted while we streamed: nothing more will come
+            return True
+
+    async def stream() -> AsyncIterator[str]:
+        with wakeups.subscribe(job.id) as signal:
+            async for frame in sse.follow(
+                fetch, sse.last_event_id(last_event_id, after), signal=signal, poll_s=1.0, is_final=is_final
+            ):
+                yield frame
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)

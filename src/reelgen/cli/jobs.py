@@ -1,0 +1,357 @@
+"""Job-service commands: ``serve`` and ``worker`` run it; ``submit/status/watch/cancel/download`` talk to it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reelgen.cli.output import console, parse_pairs
+
+ServerOpt = Annotated[
+    str, typer.Option("--server", envvar="REELGEN_SERVER", help="Base URL of a running `reelgen serve`.")
+]
+KeyOpt = Annotated[
+    str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
+]
+TERMINAL = ("completed", "failed", "cancelled")
+
+
+class ClientError(Exception):
+    """The server answered with an error envelope (or could not be reached)."""
+
+
+def _client(server: str, api_key: str | None, timeout: float | httpx.Timeout | None = 30.0) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    return httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
+
+
+def _check(resp: httpx.Response) -> httpx.Response:
+    if resp.status_code < 400:
+        return resp
+    try:
+        err = resp.json()["error"]
+        where = f" ({err['param']})" if err.get("param") else ""
+        message = f"{err['message']}{where}"
+    except (ValueError, KeyError, TypeError):
+        message = resp.text[:500] or resp.reason_phrase
+    raise ClientError(f"HTTP {resp.status_code}: {message}")
+
+
+def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    try:
+        with _client(server, api_key) as client:
+            return _check(client.request(method, path, **kwargs))
+    except httpx.TransportError as exc:
+        raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+
+
+def _exit(exc: ClientError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(1)
+
+
+def _print_video(video: dict[str, Any]) -> None:
+    line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {video['model']}  {video['size']}"
+    line += f"  {video.get('num_frames')} frames @ {video.get('fps')} fps  seed {video.get('seed')}"
+    if video.get("queue_position") is not None:
+        line += f"  queue position {video['queue_position']}"
+    console.print(line, highlight=False)
+    if video.get("error"):
+        console.print(f"[red]{video['error']['code']}: {video['error']['message']}[/]")
+
+
+# ---- submit / status / cancel / download ----------------------------------------------------
+
+
+def submit(
+    prompt: Annotated[str, typer.Argument(help="What the video should show.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model id (GET /v1/models).")] = None,
+    size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT, e.g. 832x480.")] = None,
+    seconds: Annotated[float | None, typer.Option(help="Clip length; mapped to a valid frame count.")] = None,
+    frames: Annotated[int | None, typer.Option("--frames", help="Exact frame count.")] = None,
+    fps: Annotated[float | None, typer.Option(help="Frames per second.")] = None,
+    steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed; random when left out.")] = None,
+    negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
+    image: Annotated[
+        Path | None,
+        typer.Option("--image", exists=True, dir_okay=False, help="Start image (image-to-video)."),
+    ] = None,
+    priority: Annotated[int, typer.Option(help="Higher runs first.")] = 0,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="Model option KEY=VALUE.")
+    ] = None,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Resending with the same key returns the same job.")
+    ] = None,
+    watch_it: Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")] = False,
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Queue a video on a running server and print its id.
+
+    Example: reelgen submit "a red fox in snow" --model ltx-tiny --frames 9 --watch
+    """
+    body: dict[str, Any] = {"prompt": prompt, "priority": priority}
+    fields = {
+        "model": model,
+        "size": size,
+        "seconds": seconds,
+        "num_frames": frames,
+        "fps": fps,
+        "num_inference_steps": steps,
+        "guidance_scale": guidance,
+        "seed": seed,
+        "negative_prompt": negative,
+    }
+    body.update({k: v for k, v in fields.items() if v is not None})
+    if option:
+        body["options"] = parse_pairs(option, "--option")
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    try:
+        if image is not None:
+            form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+            with image.open("rb") as fh:
+                files = {"input_reference": (image.name, fh.read())}
+            resp = _call(server, api_key, "POST", "/v1/videos", data=form, files=files, headers=headers)
+        else:
+            resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
+        video = resp.json()
+        _print_video(video)
+        if watch_it:
+            _watch(server, api_key, video["id"])
+    except ClientError as exc:
+        raise _exit(exc) from None
+
+
+def status(
+    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole video object.")] = False,
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Show a job's status, progress and result.
+
+    Example: reelgen status video_0123... --json
+    """
+    try:
+        video = _call(server, api_key, "GET", f"/v1/videos/{video_id}").json()
+    except ClientError as exc:
+        raise _exit(exc) from None
+    if as_json:
+        typer.echo(json.dumps(video, indent=2))
+    else:
+        _print_video(video)
+
+
+def cancel(
+    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Cancel a queued job at once, or a running one at its next step.
+
+    Example: reelgen cancel video_0123...
+    """
+    try:
+        _print_video(_call(server, api_key, "POST", f"/v1/videos/{video_id}/cancel").json())
+    except ClientError as exc:
+        raise _exit(exc) from None
+
+
+def download(
+    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4).")
+    ] = None,
+    variant: Annotated[str, typer.Option(help="video or thumbnail.")] = "video",
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Download a finished job's MP4 (or its thumbnail).
+
+    Example: reelgen download video_0123... -o fox.mp4
+    """
+    target = output or Path(f"{video_id}{'.mp4' if variant == 'video' else '.webp'}")
+    partial = target.with_name(target.name + ".part")
+    try:
+        with (
+            _client(server, api_key, timeout=None) as client,
+            client.stream("GET", f"/v1/videos/{video_id}/content", params={"variant": variant}) as resp,
+        ):
+            if resp.status_code >= 400:
+                resp.read()
+                _check(resp)
+            with partial.open("wb") as fh:
+                for chunk in resp.iter_bytes():
+                    fh.write(chunk)
+        partial.replace(target)  # never leave a half-written file under the real name
+    except ClientError as exc:
+        raise _exit(exc) from None
+    except httpx.TransportError as exc:
+        partial.unlink(missing_ok=True)
+        raise _exit(ClientError(f"download from {server} failed ({exc})")) from None
+    console.print(f"wrote {target}")
+
+
+# ---- watch ---------------------------------------------------------------------------------
+
+
+def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str, Any]]]:
+    """(id, event, data) from the lines of an SSE stream; comments and blank keep-alives skipped."""
+    event_id: str | None = None
+    name = "message"
+    data: list[str] = []
+    for line in lines:
+        if not line:
+            if data:
+                yield event_id, name, json.loads("\n".join(data))
+            name, data = "message", []
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "id":
+            event_id = value
+        elif field == "event":
+            name = value
+        elif field == "data":
+            data.append(value)
+
+
+def _watch(server: str, api_key: str | None, video_id: str) -> str:
+    """Follow the job's events with a progress bar, resuming after drops; returns the final status."""
+    last_id: str | None = None
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
+        task = bar.add_task("queued", total=100, info="")
+        for _ in range(20):  # reconnects after a dropped stream, resuming with Last-Event-ID
+            headers = {"Last-Event-ID": last_id} if last_id else {}
+            try:
+                with client.stream("GET", f"/v1/videos/{video_id}/events", headers=headers) as resp:
+                    if resp.status_code >= 400:
+                        resp.read()
+                        _check(resp)
+                    for event_id, name, data in sse_events(resp.iter_lines()):
+                        last_id = event_id or last_id
+                        final = _show(bar, task, name, data)
+                        if final:
+                            return final
+            except httpx.TransportError:
+                continue
+    raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
+
+
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> str | None:
+    if name == "progress":
+        eta = data.get("eta_s")
+        info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
+        info += f" eta {eta:.0f}s" if isinstance(eta, int | float) else ""
+        bar.update(task, description="running", completed=data.get("progress", 0), info=info)
+    elif name in ("queued", "started"):
+        position = data.get("queue_position")
+        bar.update(task, description=name, info=f"position {position}" if position is not None else "")
+    elif name in TERMINAL:
+        bar.update(task, description=name, completed=100 if name == "completed" else None)
+        bar.stop()
+        if name == "completed":
+            console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}")
+        else:
+            error = data.get("error") or {}
+            console.print(f"[red]{name}[/]: {error.get('code', '')} {error.get('message', '')}")
+        return name
+    return None
+
+
+def watch(
+    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Follow a job live (server-sent events) until it completes, fails or is cancelled.
+
+    Example: reelgen watch video_0123...
+    """
+    try:
+        final = _watch(server, api_key, video_id)
+    except ClientError as exc:
+        raise _exit(exc) from None
+    if final != "completed":
+        raise typer.Exit(1)
+
+
+# ---- serve / worker --------------------------------------------------------------------------
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    api_key: KeyOpt = None,
+    database_url: Annotated[
+        str | None, typer.Option(envvar="REELGEN_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where outputs and inputs are kept.")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Run the HTTP API with its job queue and Ray workers (a private Ray unless RAY_ADDRESS is set).
+
+    Examples:
+      reelgen serve                                   # http://127.0.0.1:8000, loopback only
+      REELGEN_API_KEY=secret reelgen serve --host 0.0.0.0
+      RAY_ADDRESS=head:6380 reelgen serve             # use a Ray cluster's GPUs
+    """
+    import uvicorn
+
+    from reelgen.api.app import create_app
+    from reelgen.api.security import check_bind
+    from reelgen.api.settings import ApiSettings
+    from reelgen.jobs.settings import JobSettings
+
+    job_fields = {"database_url": database_url, "data_dir": data_dir}
+    jobs = JobSettings(**{k: v for k, v in job_fields.items() if v is not None})  # type: ignore[arg-type]
+    fields: dict[str, Any] = {"host": host, "port": port, "api_key": api_key, "jobs": jobs}
+    settings = ApiSettings(**{k: v for k, v in fields.items() if v is not None})
+    try:
+        check_bind(settings.host, settings.key())
+    except ValueError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level)
+
+
+def worker(
+    address: Annotated[str, typer.Option("--address", envvar="RAY_ADDRESS", help="Ray head, host:port.")],
+    num_gpus: Annotated[int | None, typer.Option(help="GPUs to offer (default: all Ray finds).")] = None,
+) -> None:
+    """Add this machine's GPUs to a reelgen cluster (runs `ray start --address ... --block`).
+
+    The head machine runs Ray and the API:
+      ray start --head --port 6380 --node-ip-address HEAD_IP
+      RAY_ADDRESS=HEAD_IP:6380 reelgen serve --host 0.0.0.0 --api-key SECRET
+    Each GPU machine then joins (same Python, Ray and reelgen versions):
+      reelgen worker --address HEAD_IP:6380
+    The API starts one worker actor per GPU the cluster reports. Keep Ray's ports on a
+    private network: Ray runs any code it is sent.
+    """
+    from reelgen.jobs.cluster import run_worker_node
+
+    raise typer.Exit(run_worker_node(address, num_gpus))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the job-service commands to the ``reelgen`` app."""
+    for command in (serve, worker, submit, status, watch, cancel, download):
+        app.command()(command)

@@ -1,0 +1,142 @@
+"""Hostile input at the API edge: each is refused with a 4xx and leaves nothing behind."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import files_under, png
+
+FORM = {"prompt": "a fox", "model": "ltx-tiny", "num_frames": "9"}
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """A small PNG whose header claims a huge canvas."""
+    raw = png(8, 8)
+    chunk = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return raw[:8] + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk)) + raw[33:]
+
+
+def assert_nothing_written(client: TestClient, data_dir: Path, before: list[Path]) -> None:
+    assert client.get("/v1/videos").json()["data"] == []
+    assert files_under(data_dir) == before
+
+
+def test_multipart_upload_becomes_an_image_to_video_job(client: TestClient, data_dir: Path) -> None:
+    resp = client.post("/v1/videos", data=FORM, files={"input_reference": ("fox.png", png(), "image/png")})
+    assert resp.status_code == 202, resp.text
+    video = resp.json()
+    stored = client.app.state.service.get(video["id"]).request  # type: ignore[attr-defined]
+    assert stored["task"] == "i2v"
+    saved = Path(stored["start_image"])
+    assert saved.parent == data_dir / "inputs" and saved.read_bytes() == png()
+    assert saved.name != "fox.png"  # the client's file name never reaches a path
+
+
+def test_json_data_url_image_is_accepted(client: TestClient) -> None:
+    url = "data:image/png;base64," + base64.b64encode(png()).decode()
+    resp = client.post("/v1/videos", json={**FORM, "num_frames": 9, "input_reference": {"image_url": url}})
+    assert resp.status_code == 202, resp.text
+
+
+def test_idempotent_retry_with_an_upload_keeps_one_input_file(client: TestClient, data_dir: Path) -> None:
+    for _ in range(2):
+        resp = client.post(
+            "/v1/videos",
+            data=FORM,
+            files={"input_reference": ("a.png", png(), "image/png")},
+            headers={"Idempotency-Key": "upload-1"},
+        )
+        assert resp.status_code in (200, 202)
+    assert len(files_under(data_dir / "inputs")) == 1
+
+
+def test_oversized_upload_is_refused_with_413(make_client: Callable[..., TestClient], data_dir: Path) -> None:
+    client = make_client(max_upload_bytes=50_000)
+    before = files_under(data_dir)
+    big = png(600, 600, (1, 2, 3)) + b"\0" * 60_000
+    resp = client.post("/v1/videos", data=FORM, files={"input_reference": ("big.png", big, "image/png")})
+    assert resp.status_code == 413
+    assert resp.json()["error"]["code"] == "payload_too_large"
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"prompt": "'
+        for _ in range(20):
+            yield b"x" * 5_000
+        yield b'"}'
+
+    streamed = client.post("/v1/videos", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    assert_nothing_written(client, data_dir, before)
+
+
+def test_decompression_bomb_is_refused(client: TestClient, data_dir: Path) -> None:
+    before = files_under(data_dir)
+    resp = client.post(
+        "/v1/videos",
+        data=FORM,
+        files={"input_reference": ("bomb.png", bomb_png(30_000, 30_000), "image/png")},
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["code"] == "image_too_large"
+    assert resp.json()["error"]["param"] == "input_reference"
+    assert_nothing_written(client, data_dir, before)
+
+
+def test_unknown_formats_are_refused(client: TestClient, data_dir: Path) -> None:
+    before = files_under(data_dir)
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>"
+    resp = client.post("/v1/videos", data=FORM, files={"input_reference": ("x.svg", svg, "image/svg+xml")})
+    assert resp.status_code == 400 and "valid formats: JPEG, PNG, WEBP" in resp.json()["error"]["message"]
+    video = client.post("/v1/videos", data=FORM, files={"source_video": ("x.mp4", b"\0" * 100, "video/mp4")})
+    assert video.status_code == 400 and video.json()["error"]["param"] == "source_video"
+    assert_nothing_written(client, data_dir, before)
+
+
+def test_image_url_to_loopback_is_refused(make_client: Callable[..., TestClient], data_dir: Path) -> None:
+    client = make_client(fetch_allow_http=True)
+    before = files_under(data_dir)
+    for url in ("http://127.0.0.1:9/fox.png", "https://localhost/fox.png", "http://[::1]/x.png"):
+        resp = client.post(
+            "/v1/videos", json={**FORM, "num_frames": 9, "input_reference": {"image_url": url}}
+        )
+        assert resp.status_code == 400, resp.text
+        assert resp.json()["error"]["code"] == "blocked_url"
+    webhook = client.post(
+        "/v1/videos", json={**FORM, "num_frames": 9, "webhook": {"url": "http://127.0.0.1/h"}}
+    )
+    assert webhook.status_code == 400 and webhook.json()["error"]["param"] == "webhook.url"
+    assert_nothing_written(client, data_dir, before)
+
+
+def test_path_traversal_ids_are_refused(client: TestClient, data_dir: Path) -> None:
+    secret = data_dir / "outputs" / "secret.txt"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("do not serve")
+    before = files_under(data_dir)
+    for vid in ("..", "..%2Fsecret.txt", "..%2F..%2Fetc%2Fpasswd", "video_..", "%2e%2e", "video_x%00"):
+        for method, suffix in (("GET", "/content"), ("GET", ""), ("DELETE", ""), ("POST", "/cancel")):
+            resp = client.request(method, f"/v1/videos/{vid}{suffix}")
+            assert resp.status_code in (400, 404, 405), (vid, method, resp.status_code)
+            assert "do not serve" not in resp.text
+    assert secret.read_text() == "do not serve"
+    assert files_under(data_dir) == before
+
+
+def test_api_key_is_required_when_configured(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(api_key="s3cret")
+    assert client.get("/v1/videos").status_code == 401
+    wrong = client.get("/v1/videos", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["type"] == "authentication_error"
+    assert wrong.headers["www-authenticate"] == "Bearer"
+    ok = {"Authorization": "Bearer s3cret"}
+    assert client.get("/v1/videos", headers=ok).status_code == 200
+    for path in ("/v1/models", "/metrics", "/v1/system", "/api/video/status/video_" + "0" * 32):
+        assert client.get(path).status_code == 401, path
+    assert client.post("/generate-video", json={"prompt": "x"}).status_code == 401
+    assert client.get("/healthz").status_code == 200

@@ -1,0 +1,239 @@
+"""/v1/videos over a real job store with no workers: create, read, list, cancel, delete, idempotency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from reelgen.cli.jobs import sse_events
+
+TINY = {"model": "ltx-tiny", "size": "64x64", "num_frames": 9}
+
+
+def create(client: TestClient, prompt: str = "a red fox", **fields: Any) -> dict[str, Any]:
+    resp = client.post("/v1/videos", json={"prompt": prompt, **TINY, **fields})
+    assert resp.status_code == 202, resp.text
+    return dict(resp.json())
+
+
+def test_create_returns_a_queued_video_object_with_resolved_fields(client: TestClient) -> None:
+    resp = client.post("/v1/videos", json={"prompt": "a red fox", "model": "ltx-tiny", "seconds": "1"})
+    assert resp.status_code == 202
+    video = resp.json()
+    assert video["object"] == "video" and video["status"] == "queued" and video["progress"] == 0
+    assert video["id"].startswith("video_") and video["model"] == "ltx-tiny"
+    assert video["size"] == "64x64" and video["fps"] == 24.0
+    assert video["num_frames"] == 25  # 1 s at 24 fps is 24 frames, snapped up to 8k+1
+    assert video["seconds"] == "1.042"  # 25 frames / 24 fps
+    assert isinstance(video["seed"], int) and video["queue_position"] == 0
+    assert resp.headers["location"].endswith(f"/v1/videos/{video['id']}")
+    assert resp.headers["openai-poll-after-ms"] == "1000"
+    again = client.get(f"/v1/videos/{video['id']}").json()
+    assert again["seed"] == video["seed"] and again["created_at"] == video["created_at"]
+
+
+def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestClient) -> None:
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"num_frames": 10}, "num_frames", "nearest valid: 9 or 17"),
+        ({"size": "70x64"}, "size", "nearest valid: 64 or 96"),
+        ({"size": "big"}, "size", "WIDTHxHEIGHT"),
+        ({"model": "ltx-tinny"}, "model", "did you mean ltx-tiny"),
+        ({"seconds": "soon"}, "seconds", "number above 0"),
+        ({"num_frames": 9, "seconds": "2"}, "seconds", "not both"),
+        ({"colour": "red"}, "colour", "not a known parameter"),
+        ({"model": "wan-tiny", "task": "i2v"}, "task", "Families that do i2v"),
+    ]
+    for extra, param, phrase in cases:
+        body = {"prompt": "a fox", "model": "ltx-tiny", **extra}
+        resp = client.post("/v1/videos", json=body)
+        assert resp.status_code == 400, (extra, resp.text)
+        error = resp.json()["error"]
+        assert error["type"] == "invalid_request_error"
+        assert error["param"] == param, (extra, error)
+        assert phrase in error["message"], (extra, error)
+    assert client.get("/v1/videos").json()["data"] == []
+
+
+def test_framework_errors_use_the_envelope(client: TestClient) -> None:
+    missing = client.post("/v1/videos", json={"model": "ltx-tiny"})
+    assert missing.status_code == 400
+    assert missing.json()["error"] == {
+        "message": "prompt is required",
+        "type": "invalid_request_error",
+        "param": "prompt",
+        "code": "invalid_value",
+    }
+    for resp, status in [
+        (client.get("/v1/nothing"), 404),
+        (client.put("/v1/videos"), 405),
+        (client.get("/v1/videos", params={"limit": 0}), 400),
+        (client.get("/v1/videos", params={"order": "sideways"}), 400),
+        (client.post("/v1/videos", content=b"{not json", headers={"content-type": "application/json"}), 400),
+        (client.post("/v1/videos", content=b"x", headers={"content-type": "text/plain"}), 415),
+        (client.get("/v1/videos/video_" + "0" * 32), 404),
+    ]:
+        assert resp.status_code == status, resp.text
+        assert set(resp.json()["error"]) == {"message", "type", "param", "code"}
+    assert "'asc' or 'desc'" in client.get("/v1/videos?order=x").json()["error"]["message"]
+
+
+def test_same_idempotency_key_and_body_returns_the_same_job(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "key-1"}
+    body = {"prompt": "a red fox", **TINY}
+    first = client.post("/v1/videos", json=body, headers=headers)
+    second = client.post("/v1/videos", json=body, headers=headers)
+    assert first.status_code == 202 and second.status_code == 200
+    assert second.headers["idempotent-replayed"] == "true"
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["seed"] == second.json()["seed"]
+    other = client.post("/v1/videos", json={**body, "prompt": "a blue fox"}, headers=headers)
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_conflict"
+    assert first.json()["id"] in other.json()["error"]["message"]
+    assert len(client.get("/v1/videos").json()["data"]) == 1
+
+
+def test_a_full_queue_answers_429_with_retry_after(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(jobs={"max_queue": 2})
+    create(client)
+    create(client)
+    resp = client.post("/v1/videos", json={"prompt": "one too many", **TINY})
+    assert resp.status_code == 429
+    assert int(resp.headers["retry-after"]) >= 1
+    assert resp.json()["error"]["type"] == "rate_limit_error"
+    assert len(client.get("/v1/videos").json()["data"]) == 2
+
+
+def test_higher_priority_jumps_the_queue(client: TestClient) -> None:
+    low = create(client, "low")
+    high = create(client, "high", priority=10)
+    assert client.get(f"/v1/videos/{high['id']}").json()["queue_position"] == 0
+    assert client.get(f"/v1/videos/{low['id']}").json()["queue_position"] == 1
+    capped = client.post("/v1/videos", json={"prompt": "x", **TINY, "priority": 101})
+    assert capped.status_code == 400 and capped.json()["error"]["param"] == "priority"
+
+
+def test_list_pages_and_filters(client: TestClient) -> None:
+    ids = [create(client, f"clip {i}")["id"] for i in range(5)]
+    wan = client.post("/v1/videos", json={"prompt": "w", "model": "wan-tiny"}).json()["id"]
+    client.post(f"/v1/videos/{ids[0]}/cancel")
+    page = client.get("/v1/videos", params={"limit": 2}).json()
+    assert [v["id"] for v in page["data"]] == [wan, ids[4]] and page["has_more"]
+    rest = client.get("/v1/videos", params={"limit": 10, "after": page["last_id"]}).json()
+    assert [v["id"] for v in rest["data"]] == ids[3::-1] and not rest["has_more"]
+    oldest = client.get("/v1/videos", params={"order": "asc", "limit": 1}).json()
+    assert oldest["data"][0]["id"] == ids[0]
+    assert [v["id"] for v in client.get("/v1/videos?model=wan-tiny").json()["data"]] == [wan]
+    assert [v["id"] for v in client.get("/v1/videos?status=cancelled").json()["data"]] == [ids[0]]
+    bad = client.get("/v1/videos", params={"after": "video_" + "f" * 32})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "after"
+
+
+def test_cancel_while_queued_is_immediate_and_streams_its_events(client: TestClient) -> None:
+    video = create(client)
+    cancelled = client.post(f"/v1/videos/{video['id']}/cancel")
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["error"]["code"] == "cancelled"
+    assert client.post(f"/v1/videos/{video['id']}/cancel").json()["status"] == "cancelled"
+    with client.stream("GET", f"/v1/videos/{video['id']}/events") as resp:
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        events = list(sse_events(resp.iter_lines()))
+    assert [(i, name) for i, name, _ in events] == [(None, "open"), ("1", "queued"), ("2", "cancelled")]
+    assert events[-1][2]["video"]["status"] == "cancelled"
+    with client.stream("GET", f"/v1/videos/{video['id']}/events", headers={"Last-Event-ID": "1"}) as resp:
+        resumed = [(i, name) for i, name, _ in sse_events(resp.iter_lines())]
+    assert resumed == [(None, "open"), ("2", "cancelled")]
+
+
+def test_delete_removes_the_job(client: TestClient) -> None:
+    video = create(client)
+    resp = client.delete(f"/v1/videos/{video['id']}")
+    assert resp.json() == {"id": video["id"], "object": "video.deleted", "deleted": True}
+    assert client.get(f"/v1/videos/{video['id']}").status_code == 404
+    assert client.delete(f"/v1/videos/{video['id']}").status_code == 404
+
+
+def test_content_of_an_unfinished_video_is_not_ready(client: TestClient) -> None:
+    video = create(client)
+    resp = client.get(f"/v1/videos/{video['id']}/content")
+    assert resp.status_code == 409 and resp.json()["error"]["code"] == "video_not_ready"
+    bad = client.get(f"/v1/videos/{video['id']}/content", params={"variant": "spritesheet"})
+    assert bad.status_code == 400 and "'video' or 'thumbnail'" in bad.json()["error"]["message"]
+
+
+def test_remix_copies_the_request_with_a_new_prompt(client: TestClient) -> None:
+    parent = create(client, seed=7, num_inference_steps=2)
+    resp = client.post(f"/v1/videos/{parent['id']}/remix", json={"prompt": "the same fox, at night"})
+    assert resp.status_code == 202
+    remix = resp.json()
+    assert remix["remixed_from_video_id"] == parent["id"] and remix["prompt"] == "the same fox, at night"
+    assert (remix["seed"], remix["size"], remix["num_frames"]) == (7, "64x64", 9)
+    assert client.post("/v1/videos/video_" + "0" * 32 + "/remix", json={"prompt": "x"}).status_code == 404
+
+
+def test_models_list_capabilities_and_rules(client: TestClient) -> None:
+    models = {m["id"]: m for m in client.get("/v1/models").json()["data"]}
+    ltx = models["ltx-tiny"]
+    assert ltx["object"] == "model" and ltx["family"] == "ltx" and "i2v" in ltx["tasks"]
+    assert ltx["rules"]["size_multiple"] == 32 and ltx["rules"]["frames"] == "8k+1"
+    assert ltx["defaults"]["size"] == "64x64"
+    assert client.get("/v1/models/ltx-tiny").json() == ltx
+    assert client.get("/v1/models/sora-2").status_code == 404
+
+
+def test_metrics_and_health(client: TestClient) -> None:
+    create(client)
+    text = client.get("/metrics").text
+    assert 'reelgen_jobs{status="queued"} 1.0' in text
+    assert 'reelgen_http_requests_total{method="POST",route="/v1/videos",status="202"} 1.0' in text
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/health").json()["status"] == "ok"
+    not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503 and "live workers=0" in not_ready.json()["error"]["message"]
+
+
+def test_legacy_routes_queue_the_same_jobs(client: TestClient) -> None:
+    resp = client.post("/api/video/generate", json={"prompt": "a fox", "model": "ltx-tiny", "num_frames": 9})
+    assert resp.status_code == 202
+    job = resp.json()
+    assert job["status"] == "queued" and job["status_url"].endswith(f"/api/video/status/{job['job_id']}")
+    assert client.get(f"/v1/videos/{job['job_id']}").json()["num_frames"] == 9
+    assert client.get(f"/api/video/status/{job['job_id']}").json()["job_id"] == job["job_id"]
+    half = client.post("/api/video/generate", json={"prompt": "a fox", "width": 64})
+    assert half.status_code == 400 and half.json()["error"]["param"] == "height"
+    no_image = client.post("/api/video/animate", json={"prompt": "a fox"})
+    assert no_image.status_code == 400 and no_image.json()["error"]["param"] == "image"
+
+
+def test_generate_video_answers_202_when_the_wait_runs_out(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(wait_timeout_s=0.2)
+    resp = client.post("/generate-video", json={"prompt": "a fox", "model": "ltx-tiny"})
+    assert resp.status_code == 202 and resp.json()["status"] == "queued"
+
+
+def test_openapi_spec_documents_both_create_bodies_and_no_422(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    create_op = spec["paths"]["/v1/videos"]["post"]
+    assert set(create_op["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert "VideoCreate" in spec["components"]["schemas"]
+    for path in spec["paths"].values():
+        for op in path.values():
+            assert "422" not in op["responses"]
+
+
+def test_web_page_is_served_and_uses_only_the_v1_api(make_client: Callable[..., TestClient]) -> None:
+    import re
+
+    client = make_client(serve_web=True)
+    page = client.get("/")
+    assert page.status_code == 200 and "<title>reelgen</title>" in page.text
+    script = client.get("/app.js")
+    assert script.status_code == 200
+    paths = re.findall(r"api\(`?\"?(/[^`\"?$]*)", script.text)
+    assert paths and all(p.startswith("/v1/") for p in paths), paths
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.post("/v1/videos", json={"prompt": "x", **TINY}).status_code == 202
