@@ -1,0 +1,145 @@
+"""The job store's foundation: engine, row mapping, write transactions and the event log append."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from reelgen.jobs import db
+from reelgen.jobs.records import JOB_ID, Job, JobEvent, JobNotFound, JobStatus
+from reelgen.jobs.schema import events as events_t
+from reelgen.jobs.schema import jobs as jobs_t
+
+Listener = Callable[[JobEvent], None]
+
+
+def to_job(row: sa.Row[Any]) -> Job:
+    m = row._mapping
+    return Job(
+        id=m["id"],
+        status=JobStatus(m["status"]),
+        model=m["model"],
+        prompt=m["prompt"],
+        request=m["request"],
+        priority=m["priority"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        started_at=m["started_at"],
+        completed_at=m["completed_at"],
+        progress=m["progress"],
+        stage=m["stage"],
+        step=m["step"],
+        total=m["total"],
+        eta_s=m["eta_s"],
+        attempts=m["attempts"],
+        max_attempts=m["max_attempts"],
+        token=m["token"],
+        worker_id=m["worker_id"],
+        lease_until=m["lease_until"],
+        cancel_requested=bool(m["cancel_requested"]),
+        error_code=m["error_code"],
+        error_message=m["error_message"],
+        result=m["result"],
+        seed=m["seed"],
+        num_frames=m["num_frames"],
+        fps=m["fps"],
+        width=m["width"],
+        height=m["height"],
+        seconds=m["seconds"],
+        idempotency_key=m["idempotency_key"],
+        body_hash=m["body_hash"],
+        webhook_url=m["webhook_url"],
+        webhook_events=list(m["webhook_events"] or []),
+        metrics=dict(m["metrics"] or {}),
+        metadata=dict(m["meta"] or {}),
+        remixed_from=m["remixed_from"],
+        data_removed=bool(m["data_removed"]),
+    )
+
+
+class StoreCore:
+    """Opens the database (migrated to head), hands out write transactions and appends events."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or db.default_url()
+        self.engine = db.connect(self.url)
+        self._writer = db.writer(self.engine)
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        db.upgrade(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` after each event this store object commits; returns unsubscribe.
+
+        Only events written through this object are seen (the service's own
+        dispatcher and API calls); another process's writes show up in
+        ``events()``. Listeners run on the writing thread: keep them quick.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _notify(self, events: list[JobEvent]) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for event in events:
+            for listener in listeners:
+                listener(event)
+
+    @contextmanager
+    def _write(self) -> Iterator[tuple[sa.Connection, list[JobEvent]]]:
+        """A write transaction; events appended in it reach listeners only after commit."""
+        pending: list[JobEvent] = []
+        with self._writer.begin() as conn:
+            yield conn, pending
+        self._notify(pending)
+
+    def _append(
+        self,
+        conn: sa.Connection,
+        pending: list[JobEvent],
+        job_id: str,
+        kind: str,
+        data: dict[str, Any],
+    ) -> None:
+        # Bumping last_seq on the job row locks it, so seq numbers never collide.
+        seq = conn.execute(
+            sa.update(jobs_t)
+            .where(jobs_t.c.id == job_id)
+            .values(last_seq=jobs_t.c.last_seq + 1)
+            .returning(jobs_t.c.last_seq)
+        ).scalar_one()
+        now = time.time()
+        conn.execute(sa.insert(events_t).values(job_id=job_id, seq=seq, type=kind, data=data, created_at=now))
+        pending.append(JobEvent(job_id, seq, kind, data, now))
+
+    def get(self, job_id: str) -> Job:
+        """The job ``job_id``; raises ``JobNotFound`` for unknown or malformed ids."""
+        if not JOB_ID.match(job_id or ""):
+            raise JobNotFound(
+                f"no job {job_id!r}: job ids are 'video_' followed by 32 hex digits", param="id"
+            )
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs_t).where(jobs_t.c.id == job_id)).first()
+        if row is None:
+            raise JobNotFound(f"no job {job_id!r}", param="id")
+        return to_job(row)

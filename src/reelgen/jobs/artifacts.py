@@ -1,0 +1,161 @@
+"""Job outputs and inputs on disk, named only by server-generated ids, written atomically and checked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.jobs.records import JOB_ID, Job
+
+#: File name of each output variant inside a job's attempt folder.
+VARIANTS = {"video": "video.mp4", "thumbnail": "thumbnail.png", "metadata": "video.json"}
+
+#: A frame whose brightest pixel is at most this is black (NaN output turns into black frames).
+BLACK_LEVEL = 4
+
+_INPUT_SUFFIXES = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".webp",
+    ".bmp",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".mp4",
+    ".mov",
+    ".webm",
+    ".mkv",
+    ".avi",
+}
+
+
+class Artifacts:
+    """``root/outputs/<job id>/<attempt token>/{video.mp4,thumbnail.png,video.json}`` and ``root/inputs/``.
+
+    Each attempt writes its own folder, so a superseded attempt can never
+    overwrite the files of the one that completed; the job's ``result``
+    names the folder that counts.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.outputs = self.root / "outputs"
+        self.inputs = self.root / "inputs"
+
+    def job_dir(self, job_id: str) -> Path:
+        if not JOB_ID.match(job_id):
+            raise InvalidRequest(f"{job_id!r} is not a job id", param="id")
+        return self.outputs / job_id
+
+    def save(self, job_id: str, token: int, files: dict[str, bytes]) -> dict[str, str]:
+        """Write ``files`` (variant -> bytes) as one folder, atomically; returns variant -> path.
+
+        The folder appears complete or not at all: files go to a temporary
+        folder beside it, which is renamed into place.
+        """
+        unknown = set(files) - set(VARIANTS)
+        if unknown:
+            raise ValueError(f"unknown output variants {sorted(unknown)}; known: {sorted(VARIANTS)}")
+        final = self.job_dir(job_id) / str(int(token))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
+        try:
+            for variant, data in files.items():
+                path = tmp / VARIANTS[variant]
+                with path.open("wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            if final.exists():  # an earlier try of this same attempt; its files are not referenced
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return {variant: str(final / VARIANTS[variant]) for variant in files}
+
+    def path(self, job: Job, variant: str = "video") -> Path | None:
+        """The file of ``variant`` for a completed job, or None if it has none (or it was removed)."""
+        if variant not in VARIANTS:
+            raise InvalidRequest(
+                f"variant {variant!r} is unknown; valid: {', '.join(VARIANTS)}", param="variant"
+            )
+        files = (job.result or {}).get("files", {})
+        name = files.get(variant)
+        if not name or job.data_removed:
+            return None
+        path = Path(name)
+        # Only ever serve files inside this job's own folder.
+        if self.job_dir(job.id).resolve() not in path.resolve().parents or not path.is_file():
+            return None
+        return path
+
+    def delete(self, job_id: str) -> bool:
+        """Remove every output of ``job_id``; returns whether there was anything."""
+        folder = self.job_dir(job_id)
+        existed = folder.exists()
+        shutil.rmtree(folder, ignore_errors=True)
+        return existed
+
+    def job_ids(self) -> list[str]:
+        """Ids of the job folders on disk (to find ones whose record is gone)."""
+        if not self.outputs.is_dir():
+            return []
+        return [p.name for p in self.outputs.iterdir() if p.is_dir() and JOB_ID.match(p.name)]
+
+    def save_input(self, data: bytes, suffix: str) -> Path:
+        """Store an uploaded input under a server-made name; ``suffix`` picks only the extension."""
+        suffix = suffix.lower() if suffix.startswith(".") else f".{suffix.lower()}"
+        if suffix not in _INPUT_SUFFIXES:
+            raise InvalidRequest(
+                f"input files ending in {suffix!r} are not accepted; valid: "
+                f"{', '.join(sorted(_INPUT_SUFFIXES))}",
+                param="input_reference",
+            )
+        self.inputs.mkdir(parents=True, exist_ok=True)
+        final = self.inputs / f"{uuid.uuid4().hex}{suffix}"
+        tmp = final.with_name(f".{final.name}.partial")
+        tmp.write_bytes(data)
+        os.replace(tmp, final)
+        return final
+
+
+def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
+    """Decode the MP4 as a player would: frame count as asked, no black (NaN) frames.
+
+    Returns the size, fps and frame count read back; raises GenerationFailed.
+    """
+    import av
+    import numpy as np
+
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            count, black = 0, []
+            for frame in container.decode(stream):
+                if int(np.asarray(frame.to_ndarray(format="gray")).max()) <= BLACK_LEVEL:
+                    black.append(count)
+                count += 1
+            info = {
+                "frames": count,
+                "width": stream.codec_context.width,
+                "height": stream.codec_context.height,
+                "fps": float(stream.average_rate) if stream.average_rate else None,
+            }
+    except (av.error.FFmpegError, IndexError) as exc:
+        raise GenerationFailed(f"the output video could not be decoded ({exc})") from None
+    if expected_frames is not None and count != expected_frames:
+        raise GenerationFailed(f"the output video has {count} frames; the job asked for {expected_frames}")
+    if black:
+        shown = ", ".join(str(i) for i in black[:8]) + (" ..." if len(black) > 8 else "")
+        raise GenerationFailed(
+            f"the output video has {len(black)} black frame(s) (frames {shown}); the model most "
+            "likely produced NaN values (try float32/bfloat16 instead of float16, or another seed)"
+        )
+    return info

@@ -1,0 +1,71 @@
+"""Opens the job database (SQLite in WAL mode or PostgreSQL) and migrates it to Alembic head."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from reelgen.core import settings as core_settings
+
+#: Key of the PostgreSQL advisory lock that serialises concurrent migrations.
+_MIGRATION_LOCK = 0x7265656C  # "reel"
+
+
+def default_url() -> str:
+    """A SQLite file under the reelgen home, used when no URL is given."""
+    return f"sqlite:///{core_settings.home() / 'jobs' / 'jobs.db'}"
+
+
+def connect(url: str) -> sa.Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writers.
+
+    Writers run on ``engine.execution_options(reelgen_write=True)``: on SQLite
+    their transactions take the write lock up front, so two writers never
+    deadlock upgrading read locks. Readers use plain deferred transactions,
+    which WAL lets run beside a writer.
+    """
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True, future=True)
+    database = sa.make_url(url).database
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below issue BEGIN, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # A job must survive a power cut once create() returned.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("reelgen_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def writer(engine: sa.Engine) -> sa.Engine:
+    """The engine view whose transactions take SQLite's write lock at BEGIN."""
+    return engine.execution_options(reelgen_write=True)
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Run the package's Alembic migrations up to head, once even if several processes start."""
+    config = Config()
+    config.set_main_option("script_location", "reelgen.jobs:migrations")
+    with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

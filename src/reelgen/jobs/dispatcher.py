@@ -1,0 +1,241 @@
+"""Hands queued jobs to idle Ray workers in priority order and follows each run to its end.
+
+One thread picks jobs; each running job has a thread that turns the
+worker's event stream into store transitions and acts as its watchdog:
+no event for ``heartbeat_timeout_s``, or a run past ``max_runtime_s``, or a
+cancel not honoured within ``cancel_grace_s`` gets the worker killed (Ray
+restarts it) and the job requeued, failed or cancelled by the same rules
+as a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from reelgen.jobs import reconcile
+from reelgen.jobs.artifacts import Artifacts
+from reelgen.jobs.cluster import WorkerPool, WorkerSlot
+from reelgen.jobs.outcome import Outcome
+from reelgen.jobs.placement import NeverFits, choose
+from reelgen.jobs.records import Job, JobNotFound, StaleToken
+from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
+from reelgen.jobs.worker import pack_inputs
+
+log = logging.getLogger(__name__)
+
+#: How long the pick loop sleeps when nothing changes (jobs written by another process show up).
+IDLE_POLL_S = 1.0
+#: How often the pool looks for GPUs that joined the cluster.
+ENSURE_EVERY_S = 5.0
+
+
+@dataclass
+class Run:
+    """A job running on a worker, as its watchdog tracks it."""
+
+    job: Job
+    slot: WorkerSlot
+    started: float = field(default_factory=time.monotonic)
+    last_event: float = field(default_factory=time.monotonic)
+    cancel_sent: float | None = None
+    stale: bool = False
+    percent: int = 0
+
+
+class Dispatcher:
+    """Start with ``start()``; ``wake()`` after a submit; ``cancel(job_id)`` reaches a running job."""
+
+    def __init__(
+        self, store: JobStore, artifacts: Artifacts, pool: WorkerPool, settings: JobSettings
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.settings = settings
+        self.outcome = Outcome(store, artifacts, settings)
+        self.running: dict[str, Run] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._runs: list[threading.Thread] = []
+        self._last_ensure = 0.0
+        self._last_cleanup = 0.0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="reelgen-dispatcher", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop picking jobs; running ones go back to the queue without losing an attempt."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        for run in list(self.running.values()):
+            with contextlib.suppress(StaleToken, JobNotFound):
+                self.store.release(run.job.id, run.job.token)
+            run.stale = True
+
+    def join_runs(self, timeout_s: float = 30.0) -> None:
+        """Wait for run threads to notice their workers are gone (after the pool stopped)."""
+        deadline = time.monotonic() + timeout_s
+        for thread in self._runs:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def cancel(self, job_id: str) -> bool:
+        """Tell the worker running ``job_id`` to stop at its next step; False if not running here."""
+        run = self.running.get(job_id)
+        if run is None:
+            return False
+        self._send_cancel(run)
+        return True
+
+    # ---- picking ------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._housekeeping()
+                while not self._stop.is_set() and self._dispatch_one():
+                    pass
+            except Exception:  # the loop must outlive a database hiccup
+                log.exception("dispatcher pass failed; retrying")
+            self._wake.wait(IDLE_POLL_S)
+            self._wake.clear()
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
+        if now - self._last_ensure >= ENSURE_EVERY_S:
+            self._last_ensure = now
+            self.pool.ensure()
+        self.pool.poll()
+        if now - self._last_cleanup >= self.settings.cleanup_every_s:
+            self._last_cleanup = now
+            reconcile.cleanup(self.store, self.outcome.artifacts, self.settings)
+        reconcile.requeue_expired(self.store, skip=set(self.running))
+
+    def _dispatch_one(self) -> bool:
+        """Start the next queued job if a worker can take it; True if one started (or failed)."""
+        job = self.store.next_queued()
+        if job is None:
+            return False
+        try:
+            slot = choose(job, self.pool.idle(), list(self.pool.slots))
+        except NeverFits as exc:
+            claimed = self.store.claim_next("dispatcher", job_id=job.id)
+            if claimed is not None:
+                self.store.fail(claimed.id, claimed.token, exc.code, exc.message)
+            return True
+        if slot is None:
+            return False  # strict priority order: the next job waits for a worker that fits it
+        claimed = self.store.claim_next(slot.id, job_id=job.id, lease_s=self.settings.heartbeat_timeout_s)
+        if claimed is None:
+            return True  # cancelled or taken meanwhile; look again
+        slot.busy_job = claimed.id
+        run = Run(claimed, slot)
+        self.running[claimed.id] = run
+        thread = threading.Thread(target=self._run, args=(run,), name=f"run-{claimed.id}", daemon=True)
+        self._runs = [t for t in self._runs if t.is_alive()] + [thread]
+        thread.start()
+        return True
+
+    # ---- following a run ------------------------------------------------------------------
+
+    def _run(self, run: Run) -> None:
+        job = run.job
+        try:
+            try:
+                inputs = pack_inputs(job.request)
+            except OSError as exc:
+                self.store.fail(job.id, job.token, "input_missing", f"an input file is gone: {exc}")
+                return
+            stream = run.slot.actor.run.options(num_returns="streaming").remote(
+                job.id, job.request, inputs, self.settings.preview_every
+            )
+            self._follow(run, stream)
+        except (StaleToken, JobNotFound):
+            pass  # deleted or superseded; the worker was told to stop
+        except Exception:
+            log.exception("following %s failed", job.id)
+        finally:
+            self.running.pop(job.id, None)
+            run.slot.busy_job = None
+            self.wake()
+
+    def _follow(self, run: Run, stream: Any) -> None:
+        import ray
+
+        while True:
+            overdue = self._overdue(run)
+            if overdue is not None:
+                self.pool.kill(run.slot)
+                self.outcome.overdue(run, overdue)
+                return
+            ready, _ = ray.wait([stream], timeout=1.0)
+            if not ready:
+                continue
+            try:
+                event = ray.get(next(stream))
+            except StopIteration:
+                self.outcome.lost(run, f"worker {run.slot.id} ended the run without a result")
+                return
+            except ray.exceptions.RayError as exc:
+                run.slot.alive, run.slot.pending = False, None
+                self.outcome.lost(run, f"worker {run.slot.id} died while running the job ({exc})")
+                return
+            run.last_event = time.monotonic()
+            if event["type"] == "progress":
+                self._progress(run, event)
+            else:
+                self.outcome.finish(run, event)
+                return
+
+    def _progress(self, run: Run, event: dict[str, Any]) -> None:
+        if run.stale:
+            return
+        total = int(event.get("total") or 0)
+        if total:
+            run.percent = max(run.percent, 100 * int(event["step"]) // total)
+        try:
+            wants_cancel = self.store.progress(
+                run.job.id,
+                run.job.token,
+                stage=event["stage"],
+                step=int(event["step"]),
+                total=total,
+                eta_s=event.get("eta_s"),
+                progress=run.percent,
+                preview_png_b64=event.get("preview"),
+                message=event.get("message") or None,
+                lease_s=self.settings.heartbeat_timeout_s,
+            )
+        except (StaleToken, JobNotFound):
+            run.stale = True  # keep reading so the worker is free before it gets new work
+            wants_cancel = True
+        if wants_cancel and (run.cancel_sent is None or time.monotonic() - run.cancel_sent > 1.0):
+            self._send_cancel(run)
+
+    def _send_cancel(self, run: Run) -> None:
+        if run.cancel_sent is None:
+            run.cancel_sent = time.monotonic()
+        run.slot.actor.cancel.remote(run.job.id)
+
+    def _overdue(self, run: Run) -> str | None:
+        """Why the watchdog must stop this run now, or None."""
+        now = time.monotonic()
+        s = self.settings
+        if run.cancel_sent is not None and now - run.cancel_sent > s.cancel_grace_s:
+            return "cancel"
+        if now - run.started > s.max_runtime_s:
+            return "runtime"
+        if now - run.last_event > s.heartbeat_timeout_s:
+            return "stalled"
+        return None

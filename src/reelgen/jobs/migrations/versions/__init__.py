@@ -1,0 +1,1 @@
+"""Revisions of the job store schema, oldest first."""

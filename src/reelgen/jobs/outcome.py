@@ -1,0 +1,142 @@
+"""How a run ends in the store: completed after the MP4 checks out, failed, cancelled, or requeued."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reelgen.core.errors import GenerationFailed
+from reelgen.jobs.artifacts import Artifacts, verify_video
+from reelgen.jobs.records import JobNotFound, StaleToken
+from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
+
+if TYPE_CHECKING:
+    from reelgen.jobs.dispatcher import Run
+
+log = logging.getLogger(__name__)
+
+
+class Outcome:
+    """Writes the end of each run; every write is fenced, so a superseded run changes nothing."""
+
+    def __init__(self, store: JobStore, artifacts: Artifacts, settings: JobSettings) -> None:
+        self.store = store
+        self.artifacts = artifacts
+        self.settings = settings
+
+    def metrics(self, run: Run, event: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Queue and run seconds, GPU seconds, peak VRAM and cost of this attempt."""
+        job = run.job
+        now = time.time()
+        started = job.started_at or now
+        run_s = max(0.0, now - started)
+        gpu_s = run_s * run.slot.gpus
+        return {
+            "queue_s": round(max(0.0, started - job.created_at), 3),
+            "run_s": round(run_s, 3),
+            "gpu_s": round(gpu_s, 3),
+            "peak_vram_gib": (event or {}).get("peak_vram_gib"),
+            "cost": round(gpu_s / 3600.0 * self.settings.price_per_gpu_hour, 6),
+            "worker": run.slot.id,
+            "device": (event or {}).get("device") or run.slot.info.get("device"),
+        }
+
+    def finish(self, run: Run, event: dict[str, Any]) -> None:
+        """The worker's last event: result, cancelled or error."""
+        job = run.job
+        if run.stale:
+            return
+        kind = event["type"]
+        try:
+            if kind == "result":
+                self._complete(run, event)
+            elif kind == "cancelled":
+                self.store.finish_cancelled(
+                    job.id,
+                    job.token,
+                    event.get("message") or "cancelled by request",
+                    self.metrics(run),
+                )
+            else:
+                self.store.fail(
+                    job.id,
+                    job.token,
+                    event.get("code") or "internal_error",
+                    event.get("message") or "the worker reported an error",
+                    self.metrics(run),
+                )
+        except (StaleToken, JobNotFound):
+            log.info("%s: result of a superseded attempt dropped", job.id)
+
+    def _complete(self, run: Run, event: dict[str, Any]) -> None:
+        job = run.job
+        files = {
+            "video": event["video"],
+            "thumbnail": event["thumbnail"],
+            "metadata": event["metadata_json"],
+        }
+        paths = self.artifacts.save(job.id, job.token, files)
+        try:
+            checked = verify_video(Path(paths["video"]), job.num_frames)
+        except GenerationFailed as exc:
+            shutil.rmtree(Path(paths["video"]).parent, ignore_errors=True)
+            self.store.fail(job.id, job.token, exc.code, exc.message, self.metrics(run, event))
+            return
+        result = {
+            "files": paths,
+            **checked,
+            "bytes": len(event["video"]),
+            "timings": event.get("timings", {}),
+            "metadata": json.loads(event["metadata_json"]),
+        }
+        try:
+            self.store.complete(job.id, job.token, result, self.metrics(run, event))
+        except (StaleToken, JobNotFound):
+            shutil.rmtree(Path(paths["video"]).parent, ignore_errors=True)
+            raise
+
+    def lost(self, run: Run, message: str) -> None:
+        """The worker died or vanished mid-run: requeue while attempts remain, else ``worker_lost``."""
+        if run.stale:
+            return
+        with contextlib.suppress(StaleToken, JobNotFound):
+            self.store.requeue_or_fail(run.job.id, run.job.token, code="worker_lost", message=message)
+
+    def overdue(self, run: Run, reason: str) -> None:
+        """The watchdog killed the worker; the job ends by why it did."""
+        job, s = run.job, self.settings
+        if run.stale:
+            return
+        try:
+            if reason == "cancel":
+                self.store.finish_cancelled(
+                    job.id,
+                    job.token,
+                    f"cancelled; the worker did not stop within {s.cancel_grace_s:g} s and was restarted",
+                    self.metrics(run),
+                )
+            elif reason == "runtime":
+                self.store.fail(
+                    job.id,
+                    job.token,
+                    "timeout",
+                    f"the job ran longer than the limit of {s.max_runtime_s:g} s "
+                    "(REELGEN_MAX_RUNTIME_S); its worker was restarted",
+                    self.metrics(run),
+                )
+            else:
+                self.store.requeue_or_fail(
+                    job.id,
+                    job.token,
+                    code="worker_lost",
+                    message=f"no progress for {s.heartbeat_timeout_s:g} s "
+                    "(REELGEN_HEARTBEAT_TIMEOUT_S); its worker was restarted",
+                )
+        except (StaleToken, JobNotFound):
+            pass

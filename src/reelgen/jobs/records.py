@@ -1,0 +1,183 @@
+"""The job record, its events and the errors of the job layer, shared by store, service and API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from reelgen.core.errors import ReelgenError
+
+#: Server-generated job ids: ``video_`` and 32 hex digits. Nothing else reaches a path.
+JOB_ID = re.compile(r"^video_[0-9a-f]{32}$")
+
+
+class JobStatus(StrEnum):
+    """``queued -> in_progress -> completed | failed | cancelled``; ``queued`` again on retry."""
+
+    QUEUED = "queued"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+#: Event types a job's stream carries, in the order a run produces them.
+EVENT_TYPES = ("queued", "started", "progress", "completed", "failed", "cancelled")
+
+#: Webhook events sent when a job names a webhook but no filter.
+DEFAULT_WEBHOOK_EVENTS = ("completed", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One video job as stored. Times are Unix seconds (float); sizes in pixels.
+
+    ``request`` is the resolved GenerationRequest as JSON (seed, size, frames
+    and fps filled in at submit), so it alone reproduces the video. ``token``
+    is the fencing token of the current attempt: only the holder of the
+    latest token can report progress or finish the job.
+    """
+
+    id: str
+    status: JobStatus
+    model: str
+    prompt: str
+    request: dict[str, Any]
+    priority: int
+    created_at: float
+    updated_at: float
+    started_at: float | None = None
+    completed_at: float | None = None
+    progress: int = 0
+    stage: str | None = None
+    step: int | None = None
+    total: int | None = None
+    eta_s: float | None = None
+    attempts: int = 0
+    max_attempts: int = 2
+    token: int = 0
+    worker_id: str | None = None
+    lease_until: float | None = None
+    cancel_requested: bool = False
+    error_code: str | None = None
+    error_message: str | None = None
+    result: dict[str, Any] | None = None
+    seed: int | None = None
+    num_frames: int | None = None
+    fps: float | None = None
+    width: int | None = None
+    height: int | None = None
+    seconds: float | None = None
+    idempotency_key: str | None = None
+    body_hash: str | None = None
+    webhook_url: str | None = None
+    webhook_events: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    remixed_from: str | None = None
+    data_removed: bool = False
+
+    @property
+    def size(self) -> str | None:
+        """``"WxH"`` as OpenAI's video object writes it."""
+        return f"{self.width}x{self.height}" if self.width and self.height else None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status.terminal
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        """``{"code", "message"}`` of a failed (or cancelled) job, else None."""
+        if self.error_code is None:
+            return None
+        return {"code": self.error_code, "message": self.error_message or ""}
+
+    def generation_request(self) -> Any:
+        """The stored request as a ``reelgen.core.types.GenerationRequest``."""
+        from reelgen.core.types import GenerationRequest
+
+        return GenerationRequest.model_validate(self.request)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["status"] = self.status.value
+        out["size"] = self.size
+        return out
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One entry of a job's append-only event log; ``seq`` counts from 1 per job (SSE event id)."""
+
+    job_id: str
+    seq: int
+    type: str
+    data: dict[str, Any]
+    created_at: float
+
+
+@dataclass(frozen=True)
+class JobPage:
+    """One page of ``JobStore.list``; pass ``last_id`` as ``after`` for the next page."""
+
+    items: list[Job]
+    has_more: bool
+
+    @property
+    def first_id(self) -> str | None:
+        return self.items[0].id if self.items else None
+
+    @property
+    def last_id(self) -> str | None:
+        return self.items[-1].id if self.items else None
+
+
+class JobError(ReelgenError):
+    """Base of the job layer's errors."""
+
+    code = "job_error"
+
+
+class JobNotFound(JobError):
+    """No job has this id (or the id is not a server-generated one)."""
+
+    code = "not_found"
+
+
+class IdempotencyConflict(JobError):
+    """An Idempotency-Key was reused with a different request body (HTTP 409)."""
+
+    code = "idempotency_conflict"
+
+    def __init__(self, message: str, *, job_id: str) -> None:
+        super().__init__(message, param="Idempotency-Key")
+        self.job_id = job_id
+
+
+class QueueFull(JobError):
+    """The queue holds its maximum of jobs (HTTP 429); ``retry_after_s`` says when to try again."""
+
+    code = "queue_full"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class StaleToken(JobError):
+    """A worker reported with a fencing token that is no longer current: its attempt is over."""
+
+    code = "stale_token"
+
+
+class InvalidTransition(JobError):
+    """The job is not in a state that allows this (e.g. deleting a running job)."""
+
+    code = "invalid_transition"

@@ -1,0 +1,72 @@
+"""The SQL tables of the job store (SQLAlchemy Core); Alembic migrations create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+jobs = sa.Table(
+    "reelgen_jobs",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("prompt", sa.Text, nullable=False, default=""),
+    sa.Column("request", sa.JSON, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float),
+    sa.Column("completed_at", sa.Float),
+    sa.Column("progress", sa.Integer, nullable=False, default=0),
+    sa.Column("stage", sa.String(32)),
+    sa.Column("step", sa.Integer),
+    sa.Column("total", sa.Integer),
+    sa.Column("eta_s", sa.Float),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("max_attempts", sa.Integer, nullable=False, default=2),
+    sa.Column("token", sa.Integer, nullable=False, default=0),
+    sa.Column("worker_id", sa.String(200)),
+    sa.Column("lease_until", sa.Float),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
+    sa.Column("error_code", sa.String(64)),
+    sa.Column("error_message", sa.Text),
+    sa.Column("result", sa.JSON),
+    sa.Column("seed", sa.BigInteger),
+    sa.Column("num_frames", sa.Integer),
+    sa.Column("fps", sa.Float),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("seconds", sa.Float),
+    sa.Column("idempotency_key", sa.String(255), unique=True),
+    sa.Column("body_hash", sa.String(64)),
+    sa.Column("webhook_url", sa.Text),
+    sa.Column("webhook_events", sa.JSON),
+    sa.Column("metrics", sa.JSON),
+    sa.Column("meta", sa.JSON),
+    sa.Column("remixed_from", sa.String(40)),
+    sa.Column("data_removed", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_seq", sa.Integer, nullable=False, default=0),
+    sa.Index("ix_reelgen_jobs_queue", "status", "priority", "created_at"),
+    sa.Index("ix_reelgen_jobs_created", "created_at", "id"),
+    sa.Index("ix_reelgen_jobs_model", "model"),
+    sa.Index("ix_reelgen_jobs_remixed_from", "remixed_from"),
+)
+
+events = sa.Table(
+    "reelgen_job_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "job_id",
+        sa.String(40),
+        sa.ForeignKey("reelgen_jobs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("job_id", "seq", name="uq_reelgen_job_events_seq"),
+)

@@ -1,0 +1,66 @@
+"""Settings of the job service, read from ``REELGEN_*`` variables (and ``RAY_ADDRESS``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reelgen.core import settings as core_settings
+
+
+def _default_data_dir() -> Path:
+    return core_settings.home() / "jobs"
+
+
+class JobSettings(BaseSettings):
+    """How jobs are stored, run, retried, watched and cleaned up; each field has a local default."""
+
+    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
+
+    #: SQLAlchemy URL; None means a SQLite file ``jobs.db`` in ``data_dir`` (WAL mode).
+    database_url: str | None = None
+    #: Outputs (``outputs/<job id>/``) and uploaded inputs (``inputs/``) live here.
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    #: Join this Ray cluster (``host:port``); None starts a private Ray on loopback.
+    ray_address: str | None = Field(
+        default=None, validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS")
+    )
+    #: CPUs the embedded Ray may use; None lets Ray count them.
+    ray_num_cpus: int | None = None
+    #: Object store of the embedded Ray; outputs pass through it, so a few hundred MB is plenty.
+    ray_object_store_bytes: int = 512 * 1024**2
+    #: CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per GPU).
+    cpu_workers: int = 1
+    #: Models one worker keeps loaded at once (LRU; idle ones are unloaded first).
+    models_per_worker: int = 1
+    max_queue: int = 1000
+    #: Attempts per job, the first included; losing the last one fails the job ``worker_lost``.
+    max_attempts: int = 2
+    #: A running job with no progress event for this long is stalled: its worker is killed.
+    heartbeat_timeout_s: float = 600.0
+    #: A running job taking longer than this is stopped and failed with ``timeout``.
+    max_runtime_s: float = 3600.0
+    #: After a cancel, how long a worker may take to stop before it is killed.
+    cancel_grace_s: float = 30.0
+    #: Progress events carry a small preview every this many steps (0: never).
+    preview_every: int = 5
+    #: Outputs of finished jobs older than this are deleted (records stay while referenced).
+    retention_days: float = 7.0
+    #: Records of finished jobs older than this are deleted, unless another job refers to them.
+    record_retention_days: float = 90.0
+    #: How often retention cleanup runs.
+    cleanup_every_s: float = 3600.0
+    #: Used for ``metrics.cost`` of each job.
+    price_per_gpu_hour: float = 0.0
+    #: HMAC-SHA256 key for webhook signatures; None makes one, kept in ``data_dir/webhook-secret``.
+    webhook_secret: SecretStr | None = None
+    webhook_max_attempts: int = 5
+    webhook_backoff_s: float = 1.0
+    webhook_timeout_s: float = 10.0
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'jobs.db'}"

@@ -1,0 +1,370 @@
+"""The durable job store: jobs and their event log in SQL, worker transitions fenced by a token."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+import math
+import time
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from reelgen.core.types import GenerationRequest
+from reelgen.jobs._sql import to_job
+from reelgen.jobs.records import (
+    DEFAULT_WEBHOOK_EVENTS,
+    IdempotencyConflict,
+    InvalidTransition,
+    Job,
+    JobEvent,
+    JobNotFound,
+    JobPage,
+    JobStatus,
+    QueueFull,
+    StaleToken,
+)
+from reelgen.jobs.schema import events as events_t
+from reelgen.jobs.schema import jobs as jobs_t
+from reelgen.jobs.transitions import WorkerTransitions
+
+__all__ = [
+    "IdempotencyConflict",
+    "InvalidTransition",
+    "Job",
+    "JobEvent",
+    "JobNotFound",
+    "JobPage",
+    "JobStatus",
+    "JobStore",
+    "QueueFull",
+    "StaleToken",
+    "body_hash",
+    "new_job_id",
+]
+
+_TERMINAL = tuple(s.value for s in JobStatus if s.terminal)
+
+
+def new_job_id() -> str:
+    """A fresh server-generated id: ``video_`` and 32 hex digits."""
+    return f"video_{uuid.uuid4().hex}"
+
+
+def body_hash(body: Any) -> str:
+    """SHA-256 of ``body`` as canonical JSON: the fingerprint an Idempotency-Key is bound to."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class JobStore(WorkerTransitions):
+    """Jobs in SQL: SQLite (WAL) by default, PostgreSQL by URL; schema migrated to head on open.
+
+    Every method commits before it returns. Worker-side transitions
+    (``claim_next``, ``progress``, ``heartbeat``, ``complete``, ``fail``,
+    ``finish_cancelled``, ``requeue_or_fail``, ``release``; see
+    ``reelgen.jobs.transitions``) are fenced: a call with a token that is no
+    longer current raises ``StaleToken``. Priority: a higher number runs
+    first; equal priorities run oldest first.
+    """
+
+    def __init__(self, url: str | None = None, *, max_queue: int = 1000) -> None:
+        super().__init__(url)
+        self.max_queue = max_queue
+
+    # ---- create and read ----------------------------------------------------------------
+
+    def create(
+        self,
+        request: GenerationRequest,
+        *,
+        priority: int = 0,
+        idempotency_key: str | None = None,
+        body_hash: str | None = None,
+        webhook_url: str | None = None,
+        webhook_events: list[str] | None = None,
+        max_attempts: int = 2,
+        metadata: dict[str, Any] | None = None,
+        remixed_from: str | None = None,
+    ) -> Job:
+        """Queue a job for ``request`` (ideally already resolved, so seed/size/frames are known).
+
+        With ``idempotency_key``: the same key and the same body (``body_hash``,
+        default: a hash of request, priority and webhook) returns the first job;
+        another body raises ``IdempotencyConflict``. A queue at ``max_queue``
+        raises ``QueueFull`` with a retry-after estimate.
+        """
+        fingerprint = body_hash or _fingerprint(request, priority, webhook_url, webhook_events)
+        if idempotency_key is not None:
+            existing = self.find_by_key(idempotency_key, fingerprint)
+            if existing is not None:
+                return existing
+        job_id = new_job_id()
+        row = _new_row(request, job_id, priority, max_attempts, remixed_from, metadata)
+        row.update(
+            idempotency_key=idempotency_key,
+            body_hash=fingerprint,
+            webhook_url=webhook_url,
+            webhook_events=list(webhook_events or (DEFAULT_WEBHOOK_EVENTS if webhook_url else [])),
+        )
+        try:
+            with self._write() as (conn, pending):
+                queued = conn.execute(
+                    sa.select(sa.func.count()).where(jobs_t.c.status == JobStatus.QUEUED.value)
+                ).scalar_one()
+                if queued >= self.max_queue:
+                    raise QueueFull(
+                        f"the queue is full ({queued} jobs waiting, limit {self.max_queue}); retry later",
+                        retry_after_s=self._retry_after(conn, queued),
+                    )
+                conn.execute(sa.insert(jobs_t).values(**row))
+                self._append(conn, pending, job_id, "queued", {"status": "queued", "attempt": 0})
+        except sa.exc.IntegrityError:
+            # Two requests with one key raced; the first one's job is the answer.
+            if idempotency_key is None:
+                raise
+            existing = self.find_by_key(idempotency_key, fingerprint)
+            if existing is None:
+                raise
+            return existing
+        return self.get(job_id)
+
+    def find_by_key(self, key: str, fingerprint: str) -> Job | None:
+        """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict."""
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(jobs_t).where(jobs_t.c.idempotency_key == key)).first()
+        if found is None:
+            return None
+        job = to_job(found)
+        if job.body_hash != fingerprint:
+            raise IdempotencyConflict(
+                f"Idempotency-Key {key!r} was already used for job {job.id} with a different "
+                "request body; send the same body to get that job back, or use a new key",
+                job_id=job.id,
+            )
+        return job
+
+    def _retry_after(self, conn: sa.Connection, queued: int) -> int:
+        recent = conn.execute(
+            sa.select(jobs_t.c.started_at, jobs_t.c.completed_at)
+            .where(jobs_t.c.status == JobStatus.COMPLETED.value, jobs_t.c.started_at.is_not(None))
+            .order_by(jobs_t.c.completed_at.desc())
+            .limit(20)
+        ).all()
+        runs = [done - start for start, done in recent if done and start]
+        average = sum(runs) / len(runs) if runs else 30.0
+        return max(1, math.ceil(average))
+
+    def list(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 20,
+        order: str = "desc",
+        status: str | JobStatus | None = None,
+        model: str | None = None,
+    ) -> JobPage:
+        """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``."""
+        newest_first = order != "asc"
+        key = (jobs_t.c.created_at, jobs_t.c.id)
+        query = sa.select(jobs_t)
+        if status is not None:
+            query = query.where(jobs_t.c.status == JobStatus(status).value)
+        if model is not None:
+            query = query.where(jobs_t.c.model == model)
+        if after is not None:
+            cursor = self.get(after)
+            mark = sa.tuple_(*key)
+            pos = sa.tuple_(sa.literal(cursor.created_at), sa.literal(cursor.id))
+            query = query.where(mark < pos if newest_first else mark > pos)
+        query = query.order_by(*(c.desc() if newest_first else c.asc() for c in key)).limit(limit + 1)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return JobPage([to_job(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def queue_position(self, job_id: str) -> int | None:
+        """How many queued jobs start before this one (0: next); None unless it is queued."""
+        job = self.get(job_id)
+        if job.status is not JobStatus.QUEUED:
+            return None
+        c = jobs_t.c
+        ahead = sa.or_(
+            c.priority > job.priority,
+            sa.and_(c.priority == job.priority, c.created_at < job.created_at),
+            sa.and_(c.priority == job.priority, c.created_at == job.created_at, c.id < job.id),
+        )
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).where(c.status == JobStatus.QUEUED.value, ahead)
+                ).scalar_one()
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Number of jobs per status (every status present, zero included)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs_t.c.status, sa.func.count()).group_by(jobs_t.c.status)).all()
+        found = {status: int(n) for status, n in rows}
+        return {s.value: found.get(s.value, 0) for s in JobStatus}
+
+    def in_progress(self) -> builtins.list[Job]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs_t).where(jobs_t.c.status == JobStatus.IN_PROGRESS.value)).all()
+        return [to_job(r) for r in rows]
+
+    def events(self, job_id: str, after_seq: int = 0, limit: int | None = None) -> builtins.list[JobEvent]:
+        """Events of ``job_id`` with seq > ``after_seq`` (an SSE Last-Event-ID), oldest first."""
+        query = (
+            sa.select(events_t)
+            .where(events_t.c.job_id == job_id, events_t.c.seq > after_seq)
+            .order_by(events_t.c.seq)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [JobEvent(r.job_id, r.seq, r.type, r.data, r.created_at) for r in rows]
+
+    # ---- user actions --------------------------------------------------------------------
+
+    def cancel(self, job_id: str) -> Job:
+        """Queued: cancelled at once. Running: flags ``cancel_requested``. Finished: unchanged."""
+        self.get(job_id)
+        now = time.time()
+        with self._write() as (conn, pending):
+            done = conn.execute(
+                sa.update(jobs_t)
+                .where(jobs_t.c.id == job_id, jobs_t.c.status == JobStatus.QUEUED.value)
+                .values(
+                    status=JobStatus.CANCELLED.value,
+                    completed_at=now,
+                    updated_at=now,
+                    cancel_requested=True,
+                    error_code="cancelled",
+                    error_message="cancelled by request before it started",
+                )
+            ).rowcount
+            if done:
+                self._append(conn, pending, job_id, "cancelled", {"status": "cancelled", "step": None})
+            else:
+                conn.execute(
+                    sa.update(jobs_t)
+                    .where(jobs_t.c.id == job_id, jobs_t.c.status == JobStatus.IN_PROGRESS.value)
+                    .values(cancel_requested=True, updated_at=now)
+                )
+        return self.get(job_id)
+
+    def delete(self, job_id: str, *, force: bool = False) -> Job:
+        """Remove a job and its events; returns the last record.
+
+        A running job raises ``InvalidTransition`` unless ``force``: then its
+        record goes at once and the running attempt, whose token is now
+        stale, is stopped by the dispatcher at its next report.
+        """
+        job = self.get(job_id)
+        query = sa.delete(jobs_t).where(jobs_t.c.id == job_id)
+        if not force:
+            query = query.where(jobs_t.c.status != JobStatus.IN_PROGRESS.value)
+        with self._write() as (conn, _pending):
+            conn.execute(sa.delete(events_t).where(events_t.c.job_id == job_id))
+            gone = conn.execute(query).rowcount
+            if not gone:
+                raise InvalidTransition(
+                    f"job {job_id} is running; cancel it first, or delete with force", param="id"
+                )
+        return job
+
+    # ---- retention ---------------------------------------------------------------------------
+
+    def finished_before(self, cutoff: float, *, with_data: bool = True) -> builtins.list[Job]:
+        """Jobs finished before ``cutoff`` (Unix s); ``with_data``: only those with outputs left."""
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.status.in_(_TERMINAL), c.completed_at < cutoff)
+        if with_data:
+            query = query.where(c.data_removed.is_(False))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
+    def mark_data_removed(self, job_id: str) -> None:
+        """Record that a job's output files were deleted (the record and its metadata stay)."""
+        with self._write() as (conn, _pending):
+            conn.execute(
+                sa.update(jobs_t)
+                .where(jobs_t.c.id == job_id)
+                .values(data_removed=True, updated_at=time.time())
+            )
+
+    def referenced(self, job_id: str) -> bool:
+        """Whether another job points at this one (a remix of it), so its record must stay."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(jobs_t.c.id).where(jobs_t.c.remixed_from == job_id).limit(1)
+            ).first()
+        return found is not None
+
+    def active(self) -> builtins.list[Job]:
+        """Queued and running jobs (their input files must stay)."""
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.status.in_([s.value for s in JobStatus if not s.terminal]))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
+    def known_ids(self, ids: builtins.list[str]) -> set[str]:
+        """Which of ``ids`` have a record (used to find orphaned output folders)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs_t.c.id).where(jobs_t.c.id.in_(ids))).all()
+        return {r.id for r in rows}
+
+
+def _new_row(
+    request: GenerationRequest,
+    job_id: str,
+    priority: int,
+    max_attempts: int,
+    remixed_from: str | None,
+    metadata: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A queued job's row; size, frames, fps and seed are copied out of the request for queries."""
+    now = time.time()
+    frames, fps = request.num_frames, request.fps
+    return dict(
+        id=job_id,
+        status=JobStatus.QUEUED.value,
+        model=request.model,
+        prompt=request.prompt,
+        request=request.model_dump(mode="json"),
+        priority=priority,
+        created_at=now,
+        updated_at=now,
+        progress=0,
+        attempts=0,
+        max_attempts=max(1, max_attempts),
+        token=0,
+        cancel_requested=False,
+        seed=request.seed,
+        num_frames=frames,
+        fps=fps,
+        width=request.width,
+        height=request.height,
+        seconds=round(frames / fps, 3) if frames and fps else request.seconds,
+        metrics={},
+        meta=metadata or {},
+        remixed_from=remixed_from,
+        data_removed=False,
+        last_seq=0,
+    )
+
+
+def _fingerprint(
+    request: GenerationRequest, priority: int, webhook_url: str | None, events: list[str] | None
+) -> str:
+    return body_hash(
+        {
+            "request": request.model_dump(mode="json"),
+            "priority": priority,
+            "webhook": webhook_url,
+            "events": events,
+        }
+    )

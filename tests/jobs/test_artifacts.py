@@ -1,0 +1,132 @@
+"""Outputs on disk: atomic folders named by server ids, the MP4 check, and retention cleanup."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelgen.core.encode import write_video
+from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.types import Video
+from reelgen.jobs import reconcile
+from reelgen.jobs.artifacts import Artifacts, verify_video
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
+from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
+from tests.jobs.helpers import request
+
+
+def mp4(path: Path, frames: np.ndarray) -> bytes:
+    write_video(Video(frames, Fraction(8)), path)
+    return path.read_bytes()
+
+
+def ramp(count: int = 5) -> np.ndarray:
+    levels = np.linspace(60, 200, count, dtype=np.uint8)
+    return np.broadcast_to(levels[:, None, None, None], (count, 32, 32, 3)).copy()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    yield store
+    store.close()
+
+
+def finished(store: JobStore, artifacts: Artifacts, tmp_path: Path, **create: object) -> Job:
+    job = store.create(request(), **create)  # type: ignore[arg-type]
+    claimed = store.claim_next("w", job_id=job.id)
+    assert claimed is not None
+    files = artifacts.save(job.id, claimed.token, {"video": mp4(tmp_path / f"{job.id}.mp4", ramp())})
+    return store.complete(job.id, claimed.token, {"files": files})
+
+
+def test_outputs_land_in_one_complete_folder_per_attempt(tmp_path: Path, store: JobStore) -> None:
+    artifacts = Artifacts(tmp_path / "data")
+    job = finished(store, artifacts, tmp_path)
+    path = artifacts.path(job)
+    assert path == artifacts.outputs / job.id / str(job.token) / "video.mp4"
+    assert path is not None and path.read_bytes()[4:8] == b"ftyp"
+    assert [p.name for p in (artifacts.outputs / job.id).iterdir()] == [str(job.token)]  # no partials
+    assert artifacts.path(job, "thumbnail") is None  # not produced, not invented
+
+
+def test_paths_never_leave_the_job_folder(tmp_path: Path, store: JobStore) -> None:
+    artifacts = Artifacts(tmp_path / "data")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("keep out")
+    job = store.create(request())
+    claimed = store.claim_next("w")
+    assert claimed is not None
+    forged = store.complete(job.id, claimed.token, {"files": {"video": str(secret)}})
+    assert artifacts.path(forged) is None
+    with pytest.raises(InvalidRequest):
+        artifacts.job_dir("../../etc")
+    with pytest.raises(InvalidRequest):
+        artifacts.path(forged, "../../secret")
+
+
+def test_uploaded_inputs_get_server_made_names_and_known_suffixes(tmp_path: Path) -> None:
+    artifacts = Artifacts(tmp_path)
+    saved = artifacts.save_input(b"\x89PNG...", ".PNG")
+    assert saved.parent == artifacts.inputs and saved.suffix == ".png" and len(saved.stem) == 32
+    with pytest.raises(InvalidRequest, match="not accepted"):
+        artifacts.save_input(b"#!/bin/sh", ".sh")
+    assert [p.name for p in artifacts.inputs.iterdir()] == [saved.name]
+
+
+def test_the_mp4_check_counts_frames_and_refuses_black_ones(tmp_path: Path) -> None:
+    good = tmp_path / "good.mp4"
+    mp4(good, ramp())
+    assert verify_video(good, 5) == {"frames": 5, "width": 32, "height": 32, "fps": 8.0}
+    with pytest.raises(GenerationFailed, match="has 5 frames; the job asked for 9"):
+        verify_video(good, 9)
+    frames = ramp()
+    frames[2] = 0  # what NaN latents decode to
+    bad = tmp_path / "bad.mp4"
+    mp4(bad, frames)
+    with pytest.raises(GenerationFailed, match=r"1 black frame\(s\) \(frames 2\)"):
+        verify_video(bad, 5)
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video")
+    with pytest.raises(GenerationFailed, match="could not be decoded"):
+        verify_video(junk, 5)
+
+
+def test_retention_removes_old_outputs_and_unreferenced_old_records(tmp_path: Path, store: JobStore) -> None:
+    artifacts = Artifacts(tmp_path / "data")
+    settings = JobSettings(data_dir=tmp_path / "data", retention_days=7, record_retention_days=30)
+    plain = finished(store, artifacts, tmp_path)
+    remixed = finished(store, artifacts, tmp_path)
+    remix = store.create(request("a remix"), remixed_from=remixed.id)  # keeps `remixed` referenced
+    orphan = artifacts.job_dir("video_" + "0" * 32)  # a folder whose record never got written
+    orphan.mkdir(parents=True)
+    needed = artifacts.save_input(b"png", ".png")
+    unused = artifacts.save_input(b"png", ".png")
+    store.create(request("waits for its image", start_image=str(needed)))
+    day = 86400.0
+
+    assert reconcile.cleanup(store, artifacts, settings, now=time.time() + 3 * day) == {
+        "outputs": 0,
+        "records": 0,
+        "orphans": 1,
+        "inputs": 0,
+    }
+    assert artifacts.path(store.get(plain.id)) is not None and not orphan.exists()
+
+    report = reconcile.cleanup(store, artifacts, settings, now=time.time() + 10 * day)
+    assert (report["outputs"], report["inputs"]) == (2, 1)
+    assert needed.is_file() and not unused.exists()
+    assert store.get(plain.id).data_removed and artifacts.path(store.get(plain.id)) is None
+    assert not (artifacts.outputs / plain.id).exists()
+    assert store.get(remix.id).status is JobStatus.QUEUED  # queued work is never touched
+
+    assert reconcile.cleanup(store, artifacts, settings, now=time.time() + 40 * day)["records"] == 1
+    with pytest.raises(JobNotFound):
+        store.get(plain.id)
+    assert store.get(remixed.id).data_removed  # referenced by a remix: its record stays

@@ -1,0 +1,274 @@
+"""The job service on a real local Ray: jobs run to an MP4, in priority order, survive dead workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import av
+import pytest
+from PIL import Image
+
+from reelgen.core.backends import registry
+from reelgen.core.types import GenerationRequest
+from reelgen.jobs.cluster import init_ray, shutdown_ray
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
+from tests.jobs import fakes
+from tests.jobs.fakes import MODEL, JobTestBackend, register_in_worker
+from tests.jobs.helpers import wait_for
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(reelgen_home: Path) -> Iterator[None]:
+    """One private Ray for the module; workers inherit this reelgen home."""
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(fakes)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REELGEN_HOME", str(reelgen_home))
+        temp = init_ray(JobSettings(ray_num_cpus=2, ray_object_store_bytes=128 * 1024**2))
+        yield
+        shutdown_ray(temp)
+
+
+@pytest.fixture(autouse=True)
+def jobtest_family() -> Iterator[None]:
+    registry.register(JobTestBackend)
+    yield
+    registry.unregister("jobtest")
+
+
+@pytest.fixture
+def make_service(ray_cluster: None, tmp_path: Path) -> Iterator[Callable[..., JobService]]:
+    services: list[JobService] = []
+
+    def make(**overrides: object) -> JobService:
+        fields: dict[str, object] = dict(
+            data_dir=tmp_path / "jobs",
+            cpu_workers=1,
+            preview_every=1,
+            heartbeat_timeout_s=60.0,
+            cancel_grace_s=20.0,
+            max_attempts=2,
+        )
+        fields.update(overrides)
+        service = JobService(JobSettings(**fields), worker_setup=register_in_worker)  # type: ignore[arg-type]
+        service.start()
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.stop()
+
+
+def slow(seconds_per_step: float, steps: int = 40, **kwargs: object) -> GenerationRequest:
+    return GenerationRequest.model_validate(
+        {"model": MODEL, "steps": steps, "options": {"step_delay": seconds_per_step}, **kwargs}
+    )
+
+
+def running_step(service: JobService, job_id: str, at_least: int = 1, attempt: int = 1) -> Job | None:
+    job = service.get(job_id)
+    ok = job.status is JobStatus.IN_PROGRESS and job.attempts == attempt and (job.step or 0) >= at_least
+    return job if ok else None
+
+
+def worker_pid(service: JobService) -> int:
+    slot = service.pool.slots[0]
+    assert service.pool.refresh(slot)
+    return int(slot.info["pid"])
+
+
+def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service()
+    job = service.submit(GenerationRequest(model=MODEL, prompt="a red fox", seed=5))
+    assert job.status is JobStatus.QUEUED and job.seed == 5 and job.num_frames == 5
+    done = service.wait(job.id, timeout_s=240)
+    assert done.status is JobStatus.COMPLETED, done.error
+    video = service.content(job.id)
+    assert video is not None and video.parent.parent == service.artifacts.outputs / job.id
+    with av.open(str(video)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == 5 and frames[0].shape == (32, 32, 3)
+    thumb = service.content(job.id, "thumbnail")
+    assert thumb is not None and Image.open(thumb).size == (32, 32)
+    assert done.result is not None and done.result["frames"] == 5
+    assert done.result["metadata"]["request"]["seed"] == 5
+    assert done.metrics["run_s"] > 0 and done.metrics["queue_s"] >= 0 and done.metrics["cost"] == 0
+    kinds = [e.type for e in service.store.events(job.id)]
+    assert kinds[:2] == ["queued", "started"] and kinds[-1] == "completed"
+    steps = [e.data for e in service.store.events(job.id) if e.type == "progress" and e.data["total"]]
+    assert [d["step"] for d in steps if d["stage"] == "denoise"] == [0, 1, 2, 3]
+    assert any("preview" in d for d in steps)
+
+
+def test_jobs_start_in_priority_order_on_a_busy_worker(make_service: Callable[..., JobService]) -> None:
+    service = make_service()
+    blocker = service.submit(slow(0.1, steps=15))
+    wait_for(lambda: running_step(service, blocker.id), what="the first job to run")
+    low = service.submit(GenerationRequest(model=MODEL, prompt="low"), priority=0)
+    high = service.submit(GenerationRequest(model=MODEL, prompt="high"), priority=9)
+    mid = service.submit(GenerationRequest(model=MODEL, prompt="mid"), priority=3)
+    assert [service.store.queue_position(j.id) for j in (high, mid, low)] == [0, 1, 2]
+    finished = [service.wait(j.id, timeout_s=240) for j in (low, high, mid)]
+    assert all(j.status is JobStatus.COMPLETED for j in finished)
+    by_start = sorted(finished, key=lambda j: j.started_at or 0)
+    assert [j.prompt for j in by_start] == ["high", "mid", "low"]
+
+
+def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service()
+    running = service.submit(slow(0.3))
+    waiting = service.submit(GenerationRequest(model=MODEL, prompt="never runs"))
+    at_cancel = wait_for(lambda: running_step(service, running.id, at_least=2), what="steps")
+    assert service.cancel(waiting.id).status is JobStatus.CANCELLED
+    assert service.cancel(running.id).cancel_requested
+    stopped = service.wait(running.id, timeout_s=60)
+    assert stopped.status is JobStatus.CANCELLED and stopped.error_code == "cancelled"
+    last_step = max(e.data["step"] for e in service.store.events(running.id) if e.type == "progress")
+    assert last_step <= (at_cancel.step or 0) + 2 < 40  # stopped at the next step, not the end
+    assert service.content(running.id) is None
+    after = service.wait(service.submit(GenerationRequest(model=MODEL, prompt="next")).id, 120)
+    assert after.status is JobStatus.COMPLETED
+    assert service.get(waiting.id).started_at is None
+
+
+def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service(max_attempts=2)
+    job = service.submit(slow(0.3))
+    for attempt in (1, 2):
+        wait_for(partial(running_step, service, job.id, attempt=attempt), 180, f"attempt {attempt}")
+        os.kill(worker_pid(service), signal.SIGKILL)
+    failed = service.wait(job.id, timeout_s=120)
+    assert failed.status is JobStatus.FAILED and failed.attempts == 2
+    assert failed.error_code == "worker_lost" and "gave up after 2 of 2" in (failed.error_message or "")
+    assert [e.type for e in service.store.events(job.id) if e.type != "progress"] == [
+        "queued",
+        "started",
+        "queued",
+        "started",
+        "failed",
+    ]
+    # Ray restarted the worker: it serves the next job.
+    after = service.wait(service.submit(GenerationRequest(model=MODEL)).id, timeout_s=180)
+    assert after.status is JobStatus.COMPLETED
+
+
+def test_watchdog_kills_a_stalled_worker_and_the_runtime_limit_fails_a_job(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service(heartbeat_timeout_s=3.0, max_attempts=1)
+    stalled = service.wait(service.submit(slow(8.0, steps=2)).id, timeout_s=180)
+    assert stalled.status is JobStatus.FAILED and stalled.error_code == "worker_lost"
+    assert "no progress for 3 s" in (stalled.error_message or "")
+    service.stop()
+    service = make_service(max_runtime_s=3.0)
+    over = service.wait(service.submit(slow(0.5, steps=40)).id, timeout_s=180)
+    assert over.status is JobStatus.FAILED and over.error_code == "timeout"
+
+
+def test_a_worker_that_ignores_a_cancel_is_killed_after_the_grace_period(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service(cancel_grace_s=1.0)
+    job = service.submit(slow(6.0, steps=3))  # one step outlasts the grace period
+    wait_for(lambda: service.get(job.id).stage == "denoise", what="the job to be inside a step")
+    service.cancel(job.id)
+    stopped = service.wait(job.id, timeout_s=60)
+    assert stopped.status is JobStatus.CANCELLED
+    assert "did not stop within 1 s and was restarted" in (stopped.error_message or "")
+    after = service.wait(service.submit(GenerationRequest(model=MODEL)).id, timeout_s=180)
+    assert after.status is JobStatus.COMPLETED
+
+
+def test_a_video_of_black_frames_fails_instead_of_completing(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service()
+    request = GenerationRequest(model=MODEL, options={"black": True})
+    failed = service.wait(service.submit(request).id, timeout_s=180)
+    assert failed.status is JobStatus.FAILED and failed.error_code == "generation_failed"
+    assert "black frame" in (failed.error_message or "")
+    assert service.content(failed.id) is None
+
+
+def test_a_restarted_service_runs_what_the_last_one_left(
+    make_service: Callable[..., JobService], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs' / 'jobs.db'}"
+    (tmp_path / "jobs").mkdir()
+    crashed = JobStore(url)  # what a killed API process leaves behind
+    queued = crashed.create(
+        GenerationRequest(
+            model=MODEL, prompt="waiting", width=32, height=32, num_frames=5, fps=8, seed=1, steps=3
+        )
+    )
+    orphan = crashed.create(
+        GenerationRequest(
+            model=MODEL, prompt="was running", width=32, height=32, num_frames=5, fps=8, seed=2, steps=3
+        )
+    )
+    assert crashed.claim_next("worker-of-the-dead-process", job_id=orphan.id) is not None
+    crashed.close()
+    service = make_service(database_url=url)
+    done = [service.wait(j.id, timeout_s=240) for j in (queued, orphan)]
+    assert [j.status for j in done] == [JobStatus.COMPLETED, JobStatus.COMPLETED]
+    assert [j.attempts for j in done] == [1, 2]
+
+    interrupted = service.submit(slow(0.3))
+    wait_for(lambda: running_step(service, interrupted.id), what="a running job")
+    service.stop()  # an orderly stop hands the running job back without using up an attempt
+    reader = JobStore(url)
+    assert reader.get(interrupted.id).status is JobStatus.QUEUED
+    reader.close()
+    again = make_service(database_url=url)
+    finished = again.wait(interrupted.id, timeout_s=240)
+    assert finished.status is JobStatus.COMPLETED and finished.attempts == 1
+
+
+def test_input_images_travel_to_the_worker_as_bytes(
+    make_service: Callable[..., JobService], tmp_path: Path
+) -> None:
+    service = make_service()
+    image = tmp_path / "green.png"
+    Image.new("RGB", (48, 48), (20, 200, 40)).save(image)
+    job = service.submit(GenerationRequest(model=MODEL, start_image=str(image)))
+    done = service.wait(job.id, timeout_s=180)
+    assert done.status is JobStatus.COMPLETED, done.error
+    with av.open(str(service.content(job.id))) as container:
+        first = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    red, green, blue = first.reshape(-1, 3).mean(axis=0)
+    assert green > 120 and red < 80 and blue < 80
+
+
+def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
+    make_service: Callable[..., JobService],
+) -> None:
+    service = make_service()
+    first, second = (
+        service.wait(service.submit(GenerationRequest(model="wan-tiny", prompt=p, seed=3)).id, 300)
+        for p in ("a fox", "a fox in snow")
+    )
+    assert first.status is JobStatus.COMPLETED and second.status is JobStatus.COMPLETED, second.error
+    assert first.result is not None and second.result is not None
+    assert (second.result["frames"], second.result["width"]) == (9, 64)
+    assert first.result["timings"]["load"] > 0 and second.result["timings"]["load"] == 0
+    info = service.system()
+    assert len(info["workers"]) == 1 and info["gpus"] == 0
+    assert info["workers"][0]["device"] == "cpu" and info["loaded_models"] == ["wan-tiny"]
+    assert info["queue"] == {"queued": 0, "in_progress": 0}
+    assert service.free() == {"worker-0": ["wan-tiny"]}
+    assert service.system()["loaded_models"] == []

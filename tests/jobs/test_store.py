@@ -1,0 +1,233 @@
+"""The job store, the same suite on SQLite and PostgreSQL: queue order, idempotency, fencing, events."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from reelgen.jobs import reconcile
+from reelgen.jobs.records import (
+    IdempotencyConflict,
+    InvalidTransition,
+    JobNotFound,
+    JobStatus,
+    QueueFull,
+    StaleToken,
+)
+from reelgen.jobs.store import JobStore
+from tests.jobs.helpers import request
+
+
+def test_sqlite_store_runs_in_wal_mode(tmp_path) -> None:
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
+
+
+def test_default_store_is_a_sqlite_file_under_the_reelgen_home(reelgen_home) -> None:
+    store = JobStore()
+    job = store.create(request())
+    assert store.dialect == "sqlite"
+    assert (reelgen_home / "jobs" / "jobs.db").is_file()
+    assert JobStore().get(job.id).id == job.id
+    store.close()
+
+
+def test_created_job_is_committed_and_visible_to_another_connection(
+    make_store: Callable[..., JobStore],
+) -> None:
+    writer, reader = make_store(), make_store()
+    job = writer.create(request(seed=42))
+    seen = reader.get(job.id)
+    assert seen.status is JobStatus.QUEUED
+    assert (seen.seed, seen.num_frames, seen.fps, seen.size, seen.seconds) == (42, 5, 8.0, "32x32", 0.625)
+    assert seen.generation_request().prompt == "a red fox"
+    assert job.id.startswith("video_") and len(job.id) == 38
+
+
+def test_claims_follow_priority_then_age(store: JobStore) -> None:
+    low = store.create(request("low"), priority=0)
+    high = store.create(request("high"), priority=10)
+    low2 = store.create(request("low again"), priority=0)
+    mid = store.create(request("mid"), priority=5)
+    assert store.queue_position(high.id) == 0
+    assert store.queue_position(low2.id) == 3
+    order = [store.claim_next("w").id for _ in range(4)]  # type: ignore[union-attr]
+    assert order == [high.id, mid.id, low.id, low2.id]
+    assert store.claim_next("w") is None
+    assert store.queue_position(low.id) is None
+
+
+def test_same_idempotency_key_and_body_returns_the_first_job(store: JobStore) -> None:
+    first = store.create(request(), idempotency_key="key-1")
+    again = store.create(request(), idempotency_key="key-1")
+    assert again.id == first.id
+    assert store.counts()["queued"] == 1
+
+
+def test_idempotency_key_with_another_body_is_a_conflict(store: JobStore) -> None:
+    first = store.create(request("a cat"), idempotency_key="key-2")
+    with pytest.raises(IdempotencyConflict) as caught:
+        store.create(request("a dog"), idempotency_key="key-2")
+    assert caught.value.job_id == first.id
+    assert "different request body" in caught.value.message
+
+
+def test_full_queue_is_refused_with_a_retry_after(make_store: Callable[..., JobStore]) -> None:
+    store = make_store(max_queue=2)
+    store.create(request("one"))
+    kept = store.create(request("two"), idempotency_key="k")
+    with pytest.raises(QueueFull) as caught:
+        store.create(request("three"))
+    assert caught.value.retry_after_s >= 1
+    assert store.create(request("two"), idempotency_key="k").id == kept.id  # a replay still answers
+    store.claim_next("w")
+    store.create(request("three"))  # room again once a job started
+
+
+def test_stale_token_can_never_finish_the_job(store: JobStore) -> None:
+    job = store.create(request())
+    first = store.claim_next("w1")
+    assert first is not None
+    requeued = store.requeue_or_fail(first.id, first.token, message="worker died")
+    assert requeued.status is JobStatus.QUEUED and requeued.attempts == 1
+    second = store.claim_next("w2")
+    assert second is not None and second.token != first.token and second.attempts == 2
+    with pytest.raises(StaleToken):
+        store.complete(job.id, first.token, {"files": {}})
+    with pytest.raises(StaleToken):
+        store.progress(job.id, first.token, stage="denoise", step=1, total=2)
+    with pytest.raises(StaleToken):
+        store.fail(job.id, first.token, "boom", "late failure")
+    done = store.complete(job.id, second.token, {"files": {"video": "x.mp4"}})
+    assert done.status is JobStatus.COMPLETED and done.progress == 100 and done.worker_id == "w2"
+    with pytest.raises(StaleToken):
+        store.complete(job.id, second.token, {"files": {}})  # finishing twice is refused too
+
+
+def test_lost_attempts_requeue_until_the_limit_then_fail_worker_lost(store: JobStore) -> None:
+    job = store.create(request(), max_attempts=2)
+    for _ in range(2):
+        claimed = store.claim_next("w")
+        assert claimed is not None
+        after = store.requeue_or_fail(claimed.id, claimed.token, message="worker died")
+    assert after.status is JobStatus.FAILED
+    assert after.error == {"code": "worker_lost", "message": "worker died; gave up after 2 of 2 attempts"}
+    assert [e.type for e in store.events(job.id)] == ["queued", "started", "queued", "started", "failed"]
+
+
+def test_cancel_queued_is_immediate_and_running_sets_a_flag(store: JobStore) -> None:
+    waiting = store.create(request("waits"))
+    running = store.create(request("runs"), priority=1)
+    claimed = store.claim_next("w")
+    assert claimed is not None and claimed.id == running.id
+    assert store.cancel(waiting.id).status is JobStatus.CANCELLED
+    assert store.claim_next("w") is None  # a cancelled job never starts
+    flagged = store.cancel(running.id)
+    assert flagged.status is JobStatus.IN_PROGRESS and flagged.cancel_requested
+    assert store.progress(running.id, claimed.token, stage="denoise", step=1, total=4) is True
+    done = store.finish_cancelled(running.id, claimed.token)
+    assert done.status is JobStatus.CANCELLED and done.error_code == "cancelled"
+    assert store.cancel(running.id).status is JobStatus.CANCELLED  # finished: unchanged
+
+
+def test_events_resume_after_a_sequence_number(store: JobStore) -> None:
+    job = store.create(request())
+    claimed = store.claim_next("w")
+    assert claimed is not None
+    for step in (1, 2):
+        store.progress(
+            job.id,
+            claimed.token,
+            stage="denoise",
+            step=step,
+            total=2,
+            eta_s=1.5,
+            preview_png_b64="iVBORw0KGgo=",
+        )
+    store.complete(job.id, claimed.token, {"files": {}})
+    events = store.events(job.id)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert [e.type for e in store.events(job.id, after_seq=3)] == ["progress", "completed"]
+    progress = events[2].data
+    assert (progress["step"], progress["total"], progress["progress"], progress["eta_s"]) == (1, 2, 50, 1.5)
+    assert progress["preview"] == "iVBORw0KGgo="
+
+
+def test_list_pages_with_an_after_cursor_and_filters(store: JobStore) -> None:
+    made = [store.create(request(f"clip {i}", model="jobtest-tiny" if i % 2 else "other")) for i in range(5)]
+    first = store.list(limit=2)
+    assert [j.id for j in first.items] == [made[4].id, made[3].id] and first.has_more
+    rest = store.list(limit=10, after=first.last_id)
+    assert [j.id for j in rest.items] == [made[2].id, made[1].id, made[0].id] and not rest.has_more
+    oldest = store.list(limit=2, order="asc")
+    assert [j.id for j in oldest.items] == [made[0].id, made[1].id]
+    assert {j.id for j in store.list(model="other").items} == {made[0].id, made[2].id, made[4].id}
+    store.cancel(made[1].id)
+    assert [j.id for j in store.list(status="cancelled").items] == [made[1].id]
+
+
+def test_delete_removes_the_record_but_not_a_running_one(store: JobStore) -> None:
+    done = store.create(request())
+    store.cancel(done.id)
+    running = store.create(request("runs"))
+    claimed = store.claim_next("w")
+    assert claimed is not None
+    store.delete(done.id)
+    with pytest.raises(JobNotFound):
+        store.get(done.id)
+    assert store.events(done.id) == []
+    with pytest.raises(InvalidTransition):
+        store.delete(running.id)
+    store.delete(running.id, force=True)
+    with pytest.raises(StaleToken):  # its attempt can no longer write anything
+        store.complete(running.id, claimed.token, {"files": {}})
+
+
+def test_malformed_ids_are_not_found(store: JobStore) -> None:
+    for bad in ("../../etc/passwd", "video_xyz", ""):
+        with pytest.raises(JobNotFound):
+            store.get(bad)
+
+
+def test_a_restart_keeps_queued_jobs_and_requeues_running_ones(
+    make_store: Callable[..., JobStore],
+) -> None:
+    before = make_store()
+    queued = before.create(request("waiting"))
+    running = before.create(request("running"), priority=1)
+    last_try = before.create(request("last try"), priority=2, max_attempts=1)
+    assert before.claim_next("old-worker") is not None
+    assert before.claim_next("old-worker") is not None
+    before.close()
+
+    after = make_store()  # the API process started again on the same database
+    recovered = {j.id: j for j in reconcile.recover(after)}
+    assert recovered[running.id].status is JobStatus.QUEUED and recovered[running.id].attempts == 1
+    assert recovered[last_try.id].status is JobStatus.FAILED
+    assert recovered[last_try.id].error_code == "worker_lost"
+    assert after.get(queued.id).status is JobStatus.QUEUED
+    assert [after.claim_next("new").id for _ in range(2)] == [running.id, queued.id]  # type: ignore[union-attr]
+
+
+def test_concurrent_claims_never_hand_out_a_job_twice(make_store: Callable[..., JobStore]) -> None:
+    setup = make_store()
+    made = {setup.create(request(f"clip {i}")).id for i in range(12)}
+    stores = [make_store() for _ in range(3)]
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def drain(store: JobStore) -> None:
+        while (job := store.claim_next("w")) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=drain, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(claimed) == sorted(made)

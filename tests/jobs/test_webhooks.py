@@ -1,0 +1,103 @@
+"""Webhooks: the events a job asked for reach a loopback receiver, signed, retried after a failure."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
+from reelgen.jobs.webhooks import WebhookSender, load_secret, sign, verify
+from tests.jobs.helpers import request
+
+
+class Receiver:
+    """A loopback HTTP endpoint that answers 500 to the first ``fail_first`` posts, then 200."""
+
+    def __init__(self, fail_first: int, expect: int) -> None:
+        self.fail_first = fail_first
+        self.expect = expect
+        self.calls: list[tuple[int, dict[str, str], bytes]] = []
+        self.done = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                status = 500 if len(receiver.calls) < receiver.fail_first else 200
+                receiver.calls.append((status, dict(self.headers), body))
+                self.send_response(status)
+                self.end_headers()
+                if sum(1 for s, _, _ in receiver.calls if s == 200) >= receiver.expect:
+                    receiver.done.set()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def delivered(self) -> list[tuple[dict[str, str], dict[str, Any], bytes]]:
+        return [(h, json.loads(b), b) for s, h, b in self.calls if s == 200]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    yield store
+    store.close()
+
+
+def test_filtered_events_arrive_signed_and_a_failed_delivery_is_retried(
+    store: JobStore, tmp_path: Path
+) -> None:
+    receiver = Receiver(fail_first=1, expect=2)
+    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("s3cret"), webhook_backoff_s=0.05)
+    sender = WebhookSender(store, settings)
+    sender.start()
+    try:
+        job = store.create(request(), webhook_url=receiver.url, webhook_events=["started", "completed"])
+        claimed = store.claim_next("w")
+        assert claimed is not None
+        store.progress(job.id, claimed.token, stage="denoise", step=1, total=2)
+        store.complete(job.id, claimed.token, {"files": {}})
+        assert receiver.done.wait(30), f"deliveries: {receiver.calls}"
+    finally:
+        sender.stop()
+        receiver.server.shutdown()
+    delivered = receiver.delivered()
+    assert sorted(p["type"] for _, p, _ in delivered) == ["video.completed", "video.started"]
+    assert len(receiver.calls) == 3  # one 500, then two successes: progress and queued were filtered
+    for headers, payload, body in delivered:
+        assert verify("s3cret", headers, body)
+        assert not verify("wrong", headers, body)
+        assert payload["data"]["video"]["id"] == job.id
+    completed = next(p for _, p, _ in delivered if p["type"] == "video.completed")
+    assert completed["data"]["video"]["status"] == "completed"
+
+
+def test_signatures_bind_id_timestamp_and_body(tmp_path: Path) -> None:
+    headers = {"webhook-id": "m1", "webhook-timestamp": "1700000000"}
+    headers["webhook-signature"] = sign("k", "m1", 1700000000, b"{}")
+    assert not verify("k", headers, b"{}")  # too old
+    fresh = dict(headers)
+    stamp = int(time.time())
+    fresh.update({"webhook-timestamp": str(stamp), "webhook-signature": sign("k", "m1", stamp, b"{}")})
+    assert verify("k", fresh, b"{}")
+    assert not verify("k", fresh, b'{"tampered":1}')
+
+
+def test_a_missing_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    settings = JobSettings(data_dir=tmp_path)
+    first = load_secret(settings)
+    assert len(first) >= 32 and load_secret(settings) == first
+    assert (tmp_path / "webhook-secret").stat().st_mode & 0o077 == 0
