@@ -12,6 +12,9 @@ Strategy = Literal["gpu", "model_offload", "group_offload", "sequential_offload"
 #: The offload ladder, from fastest (everything resident) to leanest.
 LADDER: tuple[Strategy, ...] = ("gpu", "model_offload", "group_offload", "sequential_offload")
 
+#: Parts that group offload streams block by block (the denoiser); others move whole.
+BLOCK_PARTS = ("transformer", "unet")
+
 #: Share of the budget we plan to fill; the rest absorbs allocator fragmentation and CUDA context.
 HEADROOM = 0.9
 
@@ -96,13 +99,17 @@ def plan_memory(
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
     usable = budget * HEADROOM
     largest = max(parts_gib.values(), default=0.0)
+    # Group offload streams the denoiser block by block; every other part (text encoder, VAE)
+    # still goes onto the GPU whole when it runs.
+    blocks = [v for k, v in parts_gib.items() if k.startswith(BLOCK_PARTS)]
+    whole = [v for k, v in parts_gib.items() if not k.startswith(BLOCK_PARTS)]
     # VAE decode of long clips is the activation peak that tiling cuts most.
     tiling = working_gib > 0.25 * usable
     needs = {
         "gpu": total + working_gib,
         "model_offload": largest + working_gib,
-        # Group offload keeps about two transformer block groups resident.
-        "group_offload": 0.15 * largest + working_gib,
+        # About two block groups of the denoiser stay resident, next to the largest whole part.
+        "group_offload": max(whole, default=0.0) + 0.15 * max(blocks, default=0.0) + working_gib,
         "sequential_offload": 0.05 * largest + 0.5 * working_gib,
     }
     for rung in LADDER:

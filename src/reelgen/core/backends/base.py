@@ -147,12 +147,16 @@ def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
     elif plan.strategy == "model_offload":
         pipe.enable_model_cpu_offload(device=device)
     elif plan.strategy == "group_offload":
+        # VAEs decode through ``vae.decoder`` rather than ``vae.forward``, so block-level hooks
+        # never bring their top-level layers over ("weight type CPU" errors): the VAE, small next
+        # to the transformer, stays on the device instead.
         pipe.enable_group_offload(
             onload_device=device,
             offload_device=torch.device("cpu"),
             offload_type="block_level",
             num_blocks_per_group=1,
             use_stream=True,
+            exclude_modules=["vae"],
         )
     elif plan.strategy == "sequential_offload":
         pipe.enable_sequential_cpu_offload(device=device)
