@@ -13,12 +13,15 @@ from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.types import GenerationRequest, Keyframe, LoraSpec, Task
 
 #: ``--model auto`` takes the first of these whose weights are on this machine ...
-REAL_PREFERENCE = ("ltx-distilled", "ltx-2b", "wan-1.3b")
+REAL_PREFERENCE = {
+    Task.T2V: ("ltx-distilled", "ltx-2b", "wan-1.3b"),
+    Task.I2V: ("ltx-distilled", "ltx-2b", "wan-i2v-480p"),
+}
 #: ... else the first of these built-in ones that is installed.
-BUILT_IN_PREFERENCE = ("reelgen-micro", "ltx-tiny")
+BUILT_IN_PREFERENCE = {Task.T2V: ("reelgen-micro", "ltx-tiny"), Task.I2V: ("reelgen-micro", "wan-i2v-tiny")}
 
 
-def pick_model(name: str) -> str:
+def pick_model(name: str, task: Task = Task.T2V) -> str:
     """Resolve ``auto`` to a cached real model, else a built-in one, and say which."""
     if name != "auto":
         return name
@@ -26,7 +29,7 @@ def pick_model(name: str) -> str:
     from reelgen.core.backends import registry
 
     known = registry.presets()
-    for candidate in REAL_PREFERENCE:
+    for candidate in REAL_PREFERENCE.get(task, REAL_PREFERENCE[Task.T2V]):
         if candidate in known:
             try:
                 weights.locate(*known[candidate])
@@ -34,11 +37,11 @@ def pick_model(name: str) -> str:
                 continue
             console.print(f"model: {candidate} (weights found on this machine)")
             return candidate
-    for candidate in BUILT_IN_PREFERENCE:
-        if candidate in known:
+    for candidate in BUILT_IN_PREFERENCE.get(task, BUILT_IN_PREFERENCE[Task.T2V]):
+        if candidate in known and task in known[candidate][1].tasks:
             console.print(f"model: {candidate} (built in; no real weights cached - see `reelgen pull`)")
             return candidate
-    raise fail(ReelgenError("no models are installed; see `reelgen models`"))
+    raise fail(ReelgenError(f"no installed model does {task.value}; see `reelgen models`"))
 
 
 Opt = typer.Option
@@ -147,7 +150,7 @@ def generate(
       reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
     """
     fields = dict(
-        model=pick_model(model),
+        model=pick_model(model, task or Task.T2V),
         prompt=prompt,
         task=task,
         negative_prompt=negative,
@@ -176,7 +179,9 @@ def generate(
 def animate(
     image: Annotated[str, typer.Argument(help="The start image.")],
     prompt: Annotated[str, typer.Argument(help="What happens in the video.")] = "",
-    model: Annotated[str, Opt("--model", "-m", help="An image-to-video model.")] = "wan-i2v-tiny",
+    model: Annotated[
+        str, Opt("--model", "-m", help="An image-to-video model; auto = a cached real one, else built in.")
+    ] = "auto",
     output: Annotated[Path | None, Opt("--output", "-o")] = None,
     end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
     frames: Annotated[int | None, Opt("--frames")] = None,
@@ -198,7 +203,7 @@ def animate(
       reelgen animate first.png "a flower blooms" --end-image last.png -m wan-flf2v
     """
     fields = dict(
-        model=model,
+        model=pick_model(model, Task.I2V),
         prompt=prompt,
         task=Task.I2V,
         start_image=image,
