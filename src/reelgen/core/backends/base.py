@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,24 +150,27 @@ def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
     elif plan.strategy == "group_offload":
         # VAEs decode through ``vae.decoder`` rather than ``vae.forward``, so block-level hooks
         # never bring their top-level layers over ("weight type CPU" errors): the VAE, small next
-        # to the transformer, stays on the device instead.
+        # to the transformer, stays on the device instead (LTX-2's audio VAE decodes the same way).
         pipe.enable_group_offload(
             onload_device=device,
             offload_device=torch.device("cpu"),
             offload_type="block_level",
             num_blocks_per_group=1,
             use_stream=True,
-            exclude_modules=["vae"],
+            exclude_modules=["vae", "audio_vae"],
         )
     elif plan.strategy == "sequential_offload":
         pipe.enable_sequential_cpu_offload(device=device)
     if plan.attention_slicing and hasattr(pipe, "enable_attention_slicing"):
         pipe.enable_attention_slicing()
     vae: Any = getattr(pipe, "vae", None)
-    if plan.vae_tiling and hasattr(vae, "enable_tiling"):
-        vae.enable_tiling()
-    if plan.vae_slicing and hasattr(vae, "enable_slicing"):
-        vae.enable_slicing()
+    # Some VAEs (e.g. SVD's temporal decoder) declare these switches but cannot honour them.
+    with contextlib.suppress(NotImplementedError):
+        if plan.vae_tiling and hasattr(vae, "enable_tiling"):
+            vae.enable_tiling()
+    with contextlib.suppress(NotImplementedError):
+        if plan.vae_slicing and hasattr(vae, "enable_slicing"):
+            vae.enable_slicing()
 
 
 def generator(seed: int) -> torch.Generator:

@@ -1,0 +1,187 @@
+"""The AnimateDiff backend on tiny models: tasks, the low-VRAM recipe, FreeNoise, camera moves, real layout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from reelgen.core.backends.animatediff import AnimateDiffBackend
+from reelgen.core.backends.registry import resolve
+from reelgen.core.cache import ModelCache
+from reelgen.core.devices import DeviceInfo
+from reelgen.core.encode import write_video
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.media import probe
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.render import render
+from reelgen.core.types import GenerationRequest, Video
+from reelgen.core.validate import resolve_request
+from reelgen.core.weights import sha256_file, tiny_folder
+
+SMALL = {"width": 40, "height": 32, "num_frames": 9, "fps": 12.0, "seed": 1, "prompt": "a red cat"}
+ZOOM_IN = "guoyww/animatediff-motion-lora-zoom-in"
+
+
+@pytest.fixture(scope="module")
+def cache() -> Iterator[ModelCache]:
+    """One cache for the module, so the tiny model is loaded once."""
+    models = ModelCache(max_models=1)
+    yield models
+    models.free()
+
+
+@pytest.fixture(scope="module")
+def source_video(tmp_path_factory: pytest.TempPathFactory) -> str:
+    ramp = np.linspace(0, 255, 64, dtype=np.uint8)
+    image = np.stack(
+        [np.tile(ramp, (48, 1)), np.tile(ramp[:48, None], (1, 64)), np.full((48, 64), 90, np.uint8)], -1
+    )
+    path = tmp_path_factory.mktemp("animatediff-inputs") / "source.mp4"
+    write_video(Video(np.stack([np.roll(image, 3 * i, axis=1) for i in range(9)]), Fraction(8)), path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def motion_lora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A camera-motion LoRA for the tiny motion modules, laid out like guoyww's repos."""
+    from diffusers import AnimateDiffPipeline, UNetMotionModel
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    unet = UNetMotionModel.from_pretrained(
+        tiny_folder(AnimateDiffBackend, resolve("animatediff-tiny")[1]) / "unet"
+    )
+    torch.manual_seed(3)
+    targets = r".*motion_modules.*\.(to_q|to_k|to_v)"
+    unet.add_adapter(LoraConfig(r=4, lora_alpha=8, target_modules=targets, init_lora_weights=False))
+    folder = tmp_path_factory.mktemp("zoom-in")
+    AnimateDiffPipeline.save_lora_weights(
+        folder,
+        unet_lora_layers=get_peft_model_state_dict(unet),
+        weight_name="diffusion_pytorch_model.safetensors",
+    )
+    return folder
+
+
+def _in_hf_cache(repo: str, folder: Path) -> Path:
+    """Put ``folder`` in the test's Hugging Face cache as ``repo``'s main snapshot."""
+    root = Path(os.environ["HF_HUB_CACHE"]) / f"models--{repo.replace('/', '--')}"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    shutil.copytree(folder, root / "snapshots" / commit)
+    (root / "refs").mkdir(parents=True, exist_ok=True)
+    (root / "refs" / "main").write_text(commit)
+    return root / "snapshots" / commit
+
+
+def _request(**fields: Any) -> GenerationRequest:
+    return GenerationRequest.model_validate({"model": "animatediff-tiny", **SMALL, **fields})
+
+
+@pytest.mark.parametrize("task", ["t2v", "v2v"])
+def test_every_task_renders_the_requested_clip(
+    task: str, source_video: str, cache: ModelCache, tmp_path: Path
+) -> None:
+    extra = {"source_video": source_video, "source_strength": 0.6} if task == "v2v" else {}
+    result = render(_request(task=task, **extra), tmp_path / "out.mp4", cache=cache)
+    info = probe(result.path)
+    assert (info["frames"], info["width"], info["height"]) == (9, 40, 32)
+    assert info["fps"] == pytest.approx(12.0)
+    assert result.video.frames.std() > 0
+
+
+def test_a_small_budget_gets_the_low_vram_recipe(cache: ModelCache, tmp_path: Path) -> None:
+    result = render(_request(), tmp_path / "out.mp4", cache=cache, vram_budget_gib=4)
+    plan = result.metadata["memory_plan"]
+    assert plan["recipe"] == "low-vram"
+    assert (plan["strategy"], plan["dtype"]) == ("cpu", "float32")  # no GPU here: slicing only
+    assert plan["vae_slicing"] and plan["vae_tiling"] and plan["attention_slicing"]
+    assert probe(result.path)["frames"] == 9
+
+
+def test_on_a_gpu_the_low_vram_recipe_offloads_layer_by_layer_in_fp16() -> None:
+    backend = AnimateDiffBackend(resolve("animatediff-v1-5-2")[1])
+    request = resolve_request(_request(model="animatediff-v1-5-2", width=512, height=512, num_frames=16))[2]
+    small = backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 8.0, 7.5), 4.0)
+    assert (small.strategy, small.dtype, small.recipe) == ("sequential_offload", "float16", "low-vram")
+    assert small.vae_slicing and small.vae_tiling and small.attention_slicing
+    # With no budget given, a card with little free memory gets the same recipe.
+    assert backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 6.0, 5.5), None).recipe == "low-vram"
+    roomy = backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 24.0, 23.0), None)
+    assert (roomy.strategy, roomy.recipe) == ("gpu", "")
+
+
+def test_freenoise_engages_past_16_frames_and_lets_go_after(cache: ModelCache, tmp_path: Path) -> None:
+    events: list[ProgressEvent] = []
+    long = render(
+        _request(width=32, num_frames=17),
+        tmp_path / "long.mp4",
+        cache=cache,
+        progress=Progress(on_event=events.append),
+    )
+    assert probe(long.path)["frames"] == 17
+    assert long.video.extra["free_noise"] == {"context_length": 16, "context_stride": 4}
+    assert any(e.stage == "free_noise" and "windows of 16" in e.message for e in events)
+    short = render(_request(width=32, num_frames=8), tmp_path / "short.mp4", cache=cache)
+    assert short.video.extra["free_noise"] is None
+    assert probe(short.path)["frames"] == 8
+
+
+def test_camera_motion_needs_its_lora_in_the_hf_cache(cache: ModelCache, tmp_path: Path) -> None:
+    with pytest.raises(ModelNotAvailable, match=f"not in the Hugging Face cache.*hf download {ZOOM_IN}"):
+        render(_request(options={"camera_motion": "zoom-in"}), tmp_path / "out.mp4", cache=cache)
+    assert not (tmp_path / "out.mp4").exists()
+    with pytest.raises(
+        InvalidRequest, match=r"options\.camera_motion: Input should be 'zoom-in', 'zoom-out'"
+    ):
+        resolve_request(_request(options={"camera_motion": "spin"}))
+
+
+def test_camera_motion_applies_the_cached_lora_and_records_it(
+    motion_lora: Path, cache: ModelCache, tmp_path: Path
+) -> None:
+    snapshot = _in_hf_cache(ZOOM_IN, motion_lora)
+    plain = render(_request(), tmp_path / "a.mp4", cache=cache)
+    moved = render(_request(options={"camera_motion": "zoom-in"}), tmp_path / "b.mp4", cache=cache)
+    assert not np.array_equal(plain.video.frames, moved.video.frames)
+    lora = snapshot / "diffusion_pytorch_model.safetensors"
+    assert moved.metadata["loras"] == [
+        {"path": str(lora), "repo_id": ZOOM_IN, "strength": 1.0, "sha256": sha256_file(lora)}
+    ]
+    again = render(_request(), tmp_path / "c.mp4", cache=cache)
+    assert np.array_equal(plain.video.frames, again.video.frames)  # the camera move does not linger
+
+
+def test_a_real_preset_joins_the_sd15_base_and_the_motion_adapter_from_the_cache(tmp_path: Path) -> None:
+    from diffusers import StableDiffusionPipeline
+
+    from reelgen.core.backends.animatediff_parts import tiny_motion_adapter, tiny_sd15_parts
+
+    base = tmp_path / "base"
+    StableDiffusionPipeline(
+        **tiny_sd15_parts(), safety_checker=None, feature_extractor=None, requires_safety_checker=False
+    ).save_pretrained(base)
+    _in_hf_cache("SG161222/Realistic_Vision_V5.1_noVAE", base)
+    request = _request(model="animatediff-v1-5-2", width=64, height=64, num_frames=8, steps=2)
+    adapter = "guoyww/animatediff-motion-adapter-v1-5-2"
+    with pytest.raises(ModelNotAvailable, match=f"motion adapter of animatediff-v1-5-2 needs {adapter}"):
+        render(request, tmp_path / "out.mp4")
+    tiny_motion_adapter().save_pretrained(tmp_path / "adapter")
+    _in_hf_cache(adapter, tmp_path / "adapter")
+    result = render(request, tmp_path / "out.mp4")
+    assert (probe(result.path)["frames"], result.video.width) == (8, 64)
+    assert f"{adapter}/diffusion_pytorch_model.safetensors" in result.metadata["model"]["files"]
+
+
+def test_wrong_sizes_name_the_nearest_valid_ones() -> None:
+    with pytest.raises(InvalidRequest, match=r"width 36 is not a multiple of 8.*nearest valid: 32 or 40"):
+        resolve_request(_request(width=36))
+    with pytest.raises(InvalidRequest, match=r"height 48 is outside 64\.\.1024"):
+        resolve_request(_request(model="animatediff-v1-5-3", width=64, height=48))

@@ -1,0 +1,117 @@
+"""The Stable Video Diffusion backend on its tiny model: image-to-video only, motion knobs, size rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from reelgen.core.backends import registry
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import InvalidRequest, UnsupportedTask
+from reelgen.core.media import probe
+from reelgen.core.render import render
+from reelgen.core.types import GenerationRequest, Task
+from reelgen.core.validate import resolve_request
+
+SMALL = {"width": 48, "height": 32, "num_frames": 6, "fps": 10.0, "seed": 1}
+
+
+@pytest.fixture(scope="module")
+def cache() -> Iterator[ModelCache]:
+    """One cache for the module, so the tiny model is loaded once."""
+    models = ModelCache(max_models=1)
+    yield models
+    models.free()
+
+
+@pytest.fixture(scope="module")
+def start(tmp_path_factory: pytest.TempPathFactory) -> str:
+    ramp = np.linspace(0, 255, 64, dtype=np.uint8)
+    image = np.stack(
+        [np.tile(ramp, (48, 1)), np.tile(ramp[:48, None], (1, 64)), np.full((48, 64), 90, np.uint8)], -1
+    )
+    path = tmp_path_factory.mktemp("svd-inputs") / "start.png"
+    Image.fromarray(image).save(path)
+    return str(path)
+
+
+def _request(start: str, **fields: Any) -> GenerationRequest:
+    return GenerationRequest.model_validate({"model": "svd-tiny", "start_image": start, **SMALL, **fields})
+
+
+def test_image_to_video_renders_the_requested_clip(start: str, cache: ModelCache, tmp_path: Path) -> None:
+    result = render(_request(start), tmp_path / "out.mp4", cache=cache)
+    info = probe(result.path)
+    assert (info["frames"], info["width"], info["height"]) == (6, 48, 32)
+    assert info["fps"] == pytest.approx(10.0)
+    assert result.metadata["request"]["task"] == "i2v"
+    assert result.metadata["request"]["options"] == {
+        "motion_bucket_id": 127,
+        "noise_aug_strength": 0.02,
+        "decode_chunk_size": 8,
+        "min_guidance": 1.0,
+    }
+    assert result.video.frames.std() > 0
+
+
+def test_motion_bucket_steers_the_clip(start: str, cache: ModelCache, tmp_path: Path) -> None:
+    calm = render(_request(start, options={"motion_bucket_id": 10}), tmp_path / "a.mp4", cache=cache)
+    lively = render(_request(start, options={"motion_bucket_id": 250}), tmp_path / "b.mp4", cache=cache)
+    assert not np.array_equal(calm.video.frames, lively.video.frames)
+    with pytest.raises(
+        InvalidRequest, match=r"options\.motion_bucket_id: Input should be less than or equal to 255"
+    ):
+        resolve_request(_request(start, options={"motion_bucket_id": 300}))
+
+
+def test_text_to_video_is_refused_with_the_families_that_do_it() -> None:
+    with pytest.raises(UnsupportedTask) as caught:
+        resolve_request(GenerationRequest(model="svd-tiny", prompt="a red cat", task="t2v"))
+    message = str(caught.value)
+    assert "svd-tiny (Stable Video Diffusion) cannot do t2v; it supports i2v" in message
+    listed = message.split("Families that do t2v: ")[1].split(", ")
+    assert {"cogvideox", "mochi", "animatediff"} <= set(listed)
+    assert "svd" not in listed
+    assert set(listed) == set(registry.families_supporting(Task.T2V))
+
+
+def test_wrong_sizes_name_the_nearest_valid_ones_and_loras_are_refused(start: str) -> None:
+    with pytest.raises(InvalidRequest, match=r"width 36 is not a multiple of 8.*nearest valid: 32 or 40"):
+        resolve_request(_request(start, width=36))
+    with pytest.raises(InvalidRequest, match=r"width 1400 is outside 64\.\.1280"):
+        resolve_request(_request(start, model="svd-xt", width=1400))
+    with pytest.raises(InvalidRequest, match="Stable Video Diffusion does not take LoRAs"):
+        resolve_request(_request(start, loras=[{"path": start}]))
+
+
+def test_the_real_presets_default_to_their_trained_clip_lengths(start: str) -> None:
+    lengths = {
+        name: resolve_request(
+            _request(start, model=name, num_frames=None, width=None, height=None, fps=None)
+        )[2]
+        for name in ("svd", "svd-xt")
+    }
+    assert {n: (r.num_frames, r.width, r.height, r.fps, r.steps) for n, r in lengths.items()} == {
+        "svd": (14, 1024, 576, 7.0, 25),
+        "svd-xt": (25, 1024, 576, 7.0, 25),
+    }
+
+
+def test_a_plan_that_asks_for_vae_tiling_still_renders(start: str) -> None:
+    # The temporal decoder can neither tile nor slice, and the out-of-memory step-down asks for both.
+    from reelgen.core.backends.svd import SVDBackend
+    from reelgen.core.devices import MemoryPlan
+    from reelgen.core.progress import Progress
+    from reelgen.core.weights import locate
+
+    cls, preset, request = resolve_request(_request(start))
+    plan = MemoryPlan("cpu", "cpu", "float32", None, 0.0, vae_tiling=True, vae_slicing=True)
+    backend = SVDBackend(preset)
+    backend.load(locate(cls, preset), plan)
+    backend.plan = plan
+    assert backend.generate(request, Progress()).num_frames == 6
