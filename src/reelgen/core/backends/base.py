@@ -173,6 +173,38 @@ def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
             vae.enable_slicing()
 
 
+def single_file_transformer(model_cls: Any, source: WeightSource, preset: Preset, dtype: Any) -> Any:
+    """The transformer in a single checkpoint file, configured from the preset's diffusers folder.
+
+    The other parts (text encoder, VAE, scheduler) come from ``source.base``;
+    without it the error says how to get it.
+    """
+    from reelgen.core.errors import InvalidRequest
+
+    if source.base is None:
+        raise InvalidRequest(
+            f"single-file checkpoint {source.path} needs the rest of {preset.name} (text encoder, VAE, "
+            f"configs) from a diffusers folder, and {preset.repo_id or 'its repo'} is not in the "
+            f"Hugging Face cache. Fetch it with `reelgen pull {preset.name}`, or pass the diffusers "
+            "folder as --weights",
+            param="weights",
+        )
+    try:
+        return model_cls.from_single_file(
+            str(source.path),
+            config=str(source.base),
+            subfolder="transformer",
+            dtype=dtype,
+            local_files_only=True,
+        )
+    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        raise InvalidRequest(
+            f"weights file {source.path} is not a {model_cls.__name__} checkpoint matching "
+            f"{preset.name} ({exc})",
+            param="weights",
+        ) from None
+
+
 def generator(seed: int) -> torch.Generator:
     """A CPU generator: the same seed gives the same noise on any device."""
     import torch

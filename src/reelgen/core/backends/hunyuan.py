@@ -17,6 +17,7 @@ from reelgen.core.backends.base import (
     frames_to_uint8,
     generator,
     latent_preview,
+    single_file_transformer,
     step_callback,
 )
 from reelgen.core.devices import torch_dtype
@@ -181,20 +182,7 @@ class HunyuanBackend(Backend):
     def _load_single_file(self, cls: Any, source: WeightSource, dtype: Any) -> Any:
         from diffusers import HunyuanVideoTransformer3DModel
 
-        if source.base is None:
-            raise InvalidRequest(
-                f"single-file checkpoint {source.path} needs the rest of {self.preset.name} (text "
-                f"encoders, VAE, configs), and {self.preset.repo_id} is not in the Hugging Face cache. "
-                f"Fetch it with `reelgen pull {self.preset.name}`, or pass a diffusers folder as --weights",
-                param="weights",
-            )
-        transformer = HunyuanVideoTransformer3DModel.from_single_file(
-            str(source.path),
-            config=str(source.base),
-            subfolder="transformer",
-            dtype=dtype,
-            local_files_only=True,
-        )
+        transformer = single_file_transformer(HunyuanVideoTransformer3DModel, source, self.preset, dtype)
         return cls.from_pretrained(
             str(source.base), transformer=transformer, dtype=dtype, local_files_only=True
         )

@@ -18,11 +18,12 @@ from reelgen.core.backends.base import (
     frames_to_uint8,
     generator,
     latent_preview,
+    single_file_transformer,
     step_callback,
 )
 from reelgen.core.backends.tiny import TEXT_DIM, save_pipeline
 from reelgen.core.devices import GIB, MemoryPlan, torch_dtype
-from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
 from reelgen.core.rules import SizeRules
 from reelgen.core.types import Audio, GenerationRequest, Task, Video, to_fraction
@@ -256,20 +257,10 @@ class LTX2Backend(Backend):
         dtype = torch_dtype(plan.dtype)
         folder, parts = source.path, {}
         if source.kind == "single_file":
-            if source.base is None:
-                raise ModelNotAvailable(
-                    f"{source.path} holds only the transformer; {self.preset.name} also needs the rest of "
-                    f"{self.preset.repo_id} (run `reelgen pull {self.preset.name}` first)",
-                    param="weights",
-                )
-            folder = source.base
-            parts["transformer"] = LTX2VideoTransformer3DModel.from_single_file(
-                str(source.path),
-                config=str(folder),
-                subfolder="transformer",
-                dtype=dtype,
-                local_files_only=True,
+            parts["transformer"] = single_file_transformer(
+                LTX2VideoTransformer3DModel, source, self.preset, dtype
             )
+            folder = source.base or folder  # single_file_transformer refused a missing base
         self.pipe = LTX2Pipeline.from_pretrained(str(folder), dtype=dtype, local_files_only=True, **parts)
         self.pipe.set_progress_bar_config(disable=True)
         apply_plan(self.pipe, plan)

@@ -15,6 +15,7 @@ from reelgen.core.backends.base import (
     frames_to_uint8,
     generator,
     latent_preview,
+    single_file_transformer,
     step_callback,
 )
 from reelgen.core.backends.skyreels_windows import (
@@ -28,7 +29,7 @@ from reelgen.core.backends.skyreels_windows import (
 from reelgen.core.backends.tiny import TEXT_DIM, save_pipeline, t5_encoder, t5_tokenizer
 from reelgen.core.backends.wan_presets import LATENT_RGB_FACTORS
 from reelgen.core.devices import GIB, MemoryPlan, torch_dtype
-from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
 from reelgen.core.rules import SizeRules
 from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
@@ -162,20 +163,10 @@ class SkyReelsBackend(Backend):
         dtype = torch_dtype(plan.dtype)
         folder, parts = source.path, {}
         if source.kind == "single_file":
-            if source.base is None:
-                raise ModelNotAvailable(
-                    f"{source.path} holds only the transformer; {self.preset.name} also needs the rest of "
-                    f"{self.preset.repo_id} (run `reelgen pull {self.preset.name}` first)",
-                    param="weights",
-                )
-            folder = source.base
-            parts["transformer"] = SkyReelsV2Transformer3DModel.from_single_file(
-                str(source.path),
-                config=str(folder),
-                subfolder="transformer",
-                dtype=dtype,
-                local_files_only=True,
+            parts["transformer"] = single_file_transformer(
+                SkyReelsV2Transformer3DModel, source, self.preset, dtype
             )
+            folder = source.base or folder  # single_file_transformer refused a missing base
         # The Wan VAE (and CLIP) lose detail in half precision and are small: diffusers' examples keep them fp32.
         dtypes = {"vae": torch.float32, "image_encoder": torch.float32, "default": dtype}
         cls = _pipeline_class(self.preset.variant)

@@ -16,6 +16,7 @@ from reelgen.core.backends.base import (
     frames_to_uint8,
     generator,
     latent_preview,
+    single_file_transformer,
     step_callback,
 )
 from reelgen.core.backends.wan_build import build_full_random, build_tiny_pipeline, full_random_parts
@@ -109,21 +110,7 @@ class WanBackend(Backend):
                 "Give a diffusers folder (--weights DIR) instead",
                 param="weights",
             )
-        if source.base is None:
-            raise InvalidRequest(
-                f"single-file checkpoint {source.path} needs the rest of {self.preset.name} (text encoder, VAE, "
-                f"configs) from a diffusers folder, and {self.preset.repo_id or 'its repo'} is not in the "
-                f"Hugging Face cache. Fetch it with `reelgen pull {self.preset.name}`, or pass the diffusers "
-                "folder as --weights",
-                param="weights",
-            )
-        transformer = WanTransformer3DModel.from_single_file(
-            str(source.path),
-            config=str(source.base),
-            subfolder="transformer",
-            dtype=dtype,
-            local_files_only=True,
-        )
+        transformer = single_file_transformer(WanTransformer3DModel, source, self.preset, dtype)
         return cls.from_pretrained(
             str(source.base), transformer=transformer, dtype=dtypes, local_files_only=True
         )
