@@ -27,6 +27,9 @@ async function loadModels() {
     const option = new Option(`${m.id} (${m.tasks.join(", ")}; ${m.defaults.size}, ${m.defaults.num_frames} frames)`, m.id);
     select.add(option);
   }
+  // Start on the built-in model that makes a real picture, else the tiny LTX one.
+  const preferred = ["reelgen-micro", "ltx-tiny"].find((id) => models.some((m) => m.id === id));
+  if (preferred) select.value = preferred;
 }
 
 function card(video) {
