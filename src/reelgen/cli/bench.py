@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,7 +35,7 @@ def bench(
     from reelgen.core.bench import bench_request
     from reelgen.core.types import GenerationRequest
 
-    dims: dict[str, int] = {}
+    dims: dict[str, Any] = {}
     if size:
         try:
             w, h, f = (int(x) for x in size.lower().split("x"))
