@@ -70,7 +70,8 @@ def _revision_of(snapshot: Path) -> str:
 def locate(backend: type[Backend], preset: Preset, weights: str | None = None) -> WeightSource:
     """Find ``preset``'s weights; ``weights`` (a folder or file) overrides the search.
 
-    Order: explicit path, tiny build, ``REELGEN_MODELS_DIR/<name>``, the HF cache.
+    Order: explicit path, tiny build, ``REELGEN_MODELS_DIR/<name>``, weights shipped in the
+    package (``preset.bundled``), the HF cache.
     """
     if weights:
         return _explicit(preset, Path(weights).expanduser())
@@ -79,6 +80,8 @@ def locate(backend: type[Backend], preset: Preset, weights: str | None = None) -
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
         return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
+    if preset.bundled:
+        return WeightSource("diffusers", bundled_folder(preset), origin="bundled")
     if preset.repo_id:
         snap = _cached_snapshot(preset.repo_id, preset.revision)
         if snap is not None:
@@ -110,6 +113,20 @@ def _explicit(preset: Preset, path: Path) -> WeightSource:
         base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
         return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
     raise InvalidRequest(f"weights path {path} does not exist", param="weights")
+
+
+def bundled_folder(preset: Preset) -> Path:
+    """The diffusers folder ``preset.bundled`` inside the installed reelgen package."""
+    from importlib.resources import files
+
+    folder = Path(str(files("reelgen") / (preset.bundled or "")))
+    if not (folder / "model_index.json").is_file():
+        raise ModelNotAvailable(
+            f"model {preset.name!r} ships inside reelgen, but {folder} has no model_index.json; "
+            "reinstall reelgen (pip install --force-reinstall reelgen)",
+            param="model",
+        )
+    return folder
 
 
 def tiny_folder(backend: type[Backend], preset: Preset) -> Path:

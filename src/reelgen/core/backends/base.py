@@ -57,6 +57,7 @@ class Preset:
     rules: SizeRules | None = None
     variant: str = ""  # family-specific switch, e.g. "wan2.2-a14b"
     options: dict[str, Any] = field(default_factory=dict)
+    bundled: str | None = None  # diffusers folder shipped inside the reelgen package, e.g. "assets/micro"
     #: Other hub repos the model also loads parts from, each with file patterns to skip on pull.
     companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 

@@ -1,0 +1,1 @@
+"""Training scripts for the models reelgen ships (``python -m reelgen.train.micro``); importable without a GPU."""

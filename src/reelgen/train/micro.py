@@ -1,0 +1,286 @@
+"""The reelgen-micro command: ``train`` on a GPU, ``export`` the shipped folder, ``evaluate`` prompt adherence.
+
+Recipe (docs/micro.md has the exact commands and numbers of the shipped weights)::
+
+    python -m reelgen.train.micro train --out runs/micro --seconds 530   # one GPU; seeded, time-boxed
+    python -m reelgen.train.micro train --resume runs/micro --out runs/micro2 --seconds 400
+    python -m reelgen.train.micro export --checkpoint runs/micro2 --dest src/reelgen/assets/micro
+    python -m reelgen.train.micro evaluate --prompts 128 --out runs/heldout.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.backends import micro_build as mb
+
+#: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
+SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0))
+DEFAULT_STEPS = 20
+
+
+def shipped_folder() -> Path:
+    """The diffusers folder of the shipped model inside the installed package."""
+    from importlib.resources import files
+
+    return Path(str(files("reelgen") / "assets" / "micro"))
+
+
+def _pipeline(parts: Any, shift: float, device: str) -> Any:
+    pipe = mb.assemble(
+        parts.tokenizer, parts.text_encoder, parts.transformer, parts.vae, mb.build_scheduler(shift)
+    )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe.to(device)
+
+
+def _validation_scenes(count: int) -> list[Any]:
+    import random
+
+    from reelgen.core.scenes import DIRECTIONS, sample_scene
+
+    rng = random.Random(7)
+    return [sample_scene(rng, "train", objects=1, motions=DIRECTIONS, camera=False) for _ in range(count)]
+
+
+def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any]:
+    """Pick flow shift and guidance on training-split prompts, then score the held-out prompts once."""
+    import torch
+
+    from reelgen.train import micro_eval as me
+
+    workers = 16 if cfg.device.startswith("cuda") else 0
+    common = dict(
+        size=cfg.size,
+        frames=cfg.frames,
+        steps=DEFAULT_STEPS,
+        batch=64 if workers else 2,
+        max_tokens=mb.MAX_TOKENS,
+        workers=workers,
+    )
+    sweep = []
+    validation = _validation_scenes(max(4, prompts // 2))
+    with torch.no_grad():
+        for shift, guidance in SWEEP:
+            summary, _, _ = me.evaluate(
+                _pipeline(parts, shift, cfg.device),
+                validation,
+                guidance=guidance,
+                first_seed=10_000,
+                **common,
+            )
+            sweep.append({"shift": shift, "guidance": guidance, **summary})
+            print(
+                f"validation shift={shift} guidance={guidance}: colour {summary['colour_correct']} "
+                f"direction {summary['direction_correct']}",
+                flush=True,
+            )
+            if cfg.left() < 30:  # keep enough time for the held-out prompts
+                break
+        best = max(sweep, key=lambda s: (s["colour_correct"] or 0) + (s["direction_correct"] or 0))
+        summary, results, clips = me.evaluate(
+            _pipeline(parts, best["shift"], cfg.device),
+            me.heldout_scenes(prompts),
+            guidance=best["guidance"],
+            keep_clips=True,
+            **common,
+        )
+    summary["shift"] = best["shift"]
+    me.write_report(cfg.out / "eval.json", {**summary, "sweep": sweep}, results)
+    me.save_grid(cfg.out / "samples.png", clips[:8])  # rows: the first 8 prompts of eval.json
+    print(me.markdown_summary(summary), flush=True)
+    return summary
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from reelgen.train.micro_loop import TrainConfig, run
+
+    fields = (
+        "seconds",
+        "vae_seconds",
+        "eval_seconds",
+        "seed",
+        "size",
+        "frames",
+        "vae_frames",
+        "vae_crop",
+        "vae_batch",
+        "vae_lr",
+        "first_frame_weight",
+        "batch",
+        "lr",
+        "warmup",
+        "pool",
+        "stats_clips",
+        "refresh",
+        "workers",
+        "device",
+        "checkpoint_every",
+        "log_every",
+    )
+    cfg = TrainConfig(
+        out=Path(args.out),
+        resume=Path(args.resume) if args.resume else None,
+        **{k: getattr(args, k) for k in fields if getattr(args, k) is not None},
+    )
+    print(f"training reelgen-micro: {cfg}", flush=True)
+    parts = run(cfg)
+    if args.eval_prompts > 0:
+        evaluate_after_training(parts, cfg, args.eval_prompts)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Assemble the diffusers folder (float16 safetensors) from a training checkpoint, atomically."""
+    import shutil
+    import tempfile
+
+    import torch
+
+    from reelgen.train.micro_loop import Parts, load_checkpoint
+
+    checkpoint, dest = Path(args.checkpoint), Path(args.dest)
+    pipe = mb.build_untrained(0)
+    parts = Parts(pipe.tokenizer, pipe.text_encoder, pipe.transformer, pipe.vae)
+    state = load_checkpoint(checkpoint, parts)
+    for key, ours in (("vae_config", mb.VAE_CONFIG), ("transformer_config", mb.TRANSFORMER_CONFIG)):
+        theirs = {k: v for k, v in state[key].items() if k not in ("latents_mean", "latents_std")}
+        mine = json.loads(
+            json.dumps({k: v for k, v in ours.items() if k not in ("latents_mean", "latents_std")})
+        )
+        if theirs != mine:
+            raise SystemExit(
+                f"checkpoint {checkpoint} has a different {key} than this reelgen; cannot export"
+            )
+    pipe.vae.register_to_config(latents_mean=state["latents_mean"], latents_std=state["latents_std"])
+    pipe.scheduler = mb.build_scheduler(args.shift)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".micro-", dir=dest.parent))
+    try:
+        mb.save(pipe, tmp, dtype=torch.float16)
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp.replace(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    print(f"exported step {state['step']} to {dest} ({size / 1e6:.1f} MB)")
+    return 0
+
+
+def _save_clips(path: str, clips: list[Any]) -> None:
+    import numpy as np
+
+    np.savez_compressed(path, clips=np.stack(clips))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import torch
+    from diffusers import WanPipeline
+
+    from reelgen.train import micro_eval as me
+
+    folder = Path(args.model) if args.model else shipped_folder()
+    torch.set_num_threads(args.threads) if args.threads else None
+    pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True).to(
+        args.device
+    )
+    pipe.set_progress_bar_config(disable=True)
+    begin = time.monotonic()
+    with torch.no_grad():
+        summary, results, _ = me.evaluate(
+            pipe,
+            me.heldout_scenes(args.prompts),
+            size=args.size,
+            frames=args.frames,
+            steps=args.steps,
+            guidance=args.guidance,
+            batch=args.batch,
+            max_tokens=mb.MAX_TOKENS,
+            workers=args.workers,
+            on_clips=(lambda clips: _save_clips(args.clips, clips)) if args.clips else None,
+        )
+    summary["model"] = str(folder)
+    summary["device"] = args.device
+    summary["seconds"] = round(time.monotonic() - begin, 1)
+    me.write_report(Path(args.out), summary, results)
+    print(me.markdown_summary(summary))
+    print(f"report: {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m reelgen.train.micro",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train on the procedural scenes (GPU; --device cpu for a smoke run)")
+    train.add_argument("--out", required=True, help="checkpoint folder (weights + state.json + log.json)")
+    train.add_argument(
+        "--resume", help="continue from this checkpoint folder (--vae-seconds 0 skips the VAE)"
+    )
+    train.add_argument(
+        "--eval-prompts", type=int, default=128, help="held-out prompts scored at the end (0: none)"
+    )
+    for name, kind in (
+        ("seconds", float),
+        ("vae-seconds", float),
+        ("eval-seconds", float),
+        ("seed", int),
+        ("size", int),
+        ("frames", int),
+        ("vae-frames", int),
+        ("vae-crop", int),
+        ("vae-batch", int),
+        ("vae-lr", float),
+        ("first-frame-weight", float),
+        ("batch", int),
+        ("lr", float),
+        ("warmup", int),
+        ("pool", int),
+        ("stats-clips", int),
+        ("refresh", int),
+        ("workers", int),
+        ("device", str),
+        ("checkpoint-every", float),
+        ("log-every", int),
+    ):
+        train.add_argument(f"--{name}", type=kind, default=None)
+    train.set_defaults(func=cmd_train)
+    export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
+    export.add_argument("--checkpoint", required=True)
+    export.add_argument("--dest", default=str(shipped_folder()))
+    export.add_argument("--shift", type=float, default=mb.FLOW_SHIFT, help="sampler flow shift to ship")
+    export.set_defaults(func=cmd_export)
+    evaluate = sub.add_parser("evaluate", help="score prompt adherence on held-out prompts")
+    evaluate.add_argument("--model", help="diffusers folder (default: the shipped reelgen-micro)")
+    evaluate.add_argument("--prompts", type=int, default=128)
+    evaluate.add_argument("--out", required=True, help="JSON report path")
+    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument("--steps", type=int, default=DEFAULT_STEPS)
+    evaluate.add_argument("--guidance", type=float, default=5.0)
+    evaluate.add_argument("--size", type=int, default=128)
+    evaluate.add_argument("--frames", type=int, default=25)
+    evaluate.add_argument("--batch", type=int, default=4)
+    evaluate.add_argument("--workers", type=int, default=0, help="processes for the clip analysis")
+    evaluate.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    evaluate.add_argument("--clips", help="also save the generated clips to this .npz file")
+    evaluate.set_defaults(func=cmd_evaluate)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,383 @@
+"""Trains reelgen-micro in one timed run: the VAE first, then the transformer and text encoder by flow matching.
+
+Everything is seeded, and every phase is bounded by wall-clock seconds so the
+run fits a fixed GPU lease; a checkpoint (safetensors + JSON log) is written
+at fixed intervals, so a run cut short still leaves usable weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.backends import micro_build as mb
+from reelgen.train.micro_data import SceneStream, decode_unclamped, encode_latents, render_video
+
+
+@dataclass
+class TrainConfig:
+    """Knobs of one training run; the defaults are the shipped model's recipe."""
+
+    out: Path
+    seconds: float = 540.0  # wall-clock budget of the whole run, evaluation included
+    vae_seconds: float = 95.0
+    eval_seconds: float = 65.0  # kept free at the end for choosing sampler settings and the held-out check
+    seed: int = 0
+    size: int = 128
+    frames: int = 25
+    vae_frames: int = 25  # as long as the clips it will decode: its causal caches drift past what it saw
+    vae_crop: int = 64  # random square crops keep VAE steps cheap (0: whole frames)
+    vae_batch: int = 16
+    first_frame_weight: float = 4.0  # the first frame is encoded alone and is the i2v condition
+    vae_lr: float = 1e-3
+    batch: int = 128
+    lr: float = 5e-4
+    warmup: int = 200  # steps of this run (a resumed run warms its fresh optimiser up again)
+    pool: int = 4096
+    stats_clips: int = 256  # clips whose latents set the per-channel mean and std
+    refresh: int = 8  # fresh clips encoded into the pool every step
+    i2v_share: float = 0.25  # samples trained with a clean first latent frame (image-to-video)
+    drop_text: float = 0.1  # samples trained with the empty prompt (for classifier-free guidance)
+    ema: float = 0.9995
+    checkpoint_every: float = 40.0
+    workers: int = 8
+    resume: Path | None = None
+    device: str = "cuda"
+    eval_prompts: int = 128
+    log_every: int = 50
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+
+@dataclass
+class Parts:
+    tokenizer: Any
+    text_encoder: Any
+    transformer: Any
+    vae: Any
+    mean: Any = None  # latent mean/std per channel, (1, C, 1, 1, 1)
+    std: Any = None
+    log: dict[str, Any] = field(default_factory=lambda: {"vae": [], "dit": [], "events": []})
+    step: int = 0
+
+
+def _note(parts: Parts, cfg: TrainConfig, message: str) -> None:
+    stamp = round(time.monotonic() - cfg.started, 1)
+    parts.log["events"].append([stamp, message])
+    print(f"[{stamp:7.1f}s] {message}", flush=True)
+
+
+# ---- checkpoints -------------------------------------------------------------------------------
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> None:
+    """Write the (EMA) weights in float16 plus state and log JSON into ``cfg.out``."""
+    import torch
+    from safetensors.torch import save_file
+
+    cfg.out.mkdir(parents=True, exist_ok=True)
+
+    def half(module: Any) -> dict[str, Any]:
+        return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in module.state_dict().items()}
+
+    for name, module in (("transformer", transformer), ("text_encoder", text_encoder), ("vae", parts.vae)):
+        _atomic_write(cfg.out / f"{name}.safetensors", lambda p, m=module: save_file(half(m), str(p)))
+    state = {
+        "step": parts.step,
+        "seconds": round(time.monotonic() - cfg.started, 1),
+        "latents_mean": parts.mean.flatten().tolist() if parts.mean is not None else None,
+        "latents_std": parts.std.flatten().tolist() if parts.std is not None else None,
+        "vae_config": mb.VAE_CONFIG,
+        "transformer_config": mb.TRANSFORMER_CONFIG,
+        "text_config": mb.TEXT_CONFIG,
+        "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+    }
+    _atomic_write(cfg.out / "state.json", lambda p: p.write_text(json.dumps(state, indent=1)))
+    _atomic_write(cfg.out / "log.json", lambda p: p.write_text(json.dumps(parts.log)))
+
+
+def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
+    """Load weights and latent statistics saved by :func:`save_checkpoint` into ``parts``."""
+    import torch
+    from safetensors.torch import load_file
+
+    for name in ("transformer", "text_encoder", "vae"):
+        weights = {k: v.float() for k, v in load_file(str(folder / f"{name}.safetensors")).items()}
+        getattr(parts, name).load_state_dict(weights)
+    state: dict[str, Any] = json.loads((folder / "state.json").read_text())
+    shape = (1, mb.Z_DIM, 1, 1, 1)
+    parts.mean = torch.tensor(state["latents_mean"]).view(shape)
+    parts.std = torch.tensor(state["latents_std"]).view(shape)
+    old_log = folder / "log.json"
+    if old_log.is_file():
+        parts.log["previous"] = json.loads(old_log.read_text())
+    return state
+
+
+# ---- phase 1: the VAE ------------------------------------------------------------------------
+
+
+def train_vae(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
+    """Reconstruct short clips (L1 + MSE, a light KL term) until ``cfg.vae_seconds`` have passed."""
+    import torch
+
+    vae, device = parts.vae.train(), cfg.device
+    opt = torch.optim.AdamW(vae.parameters(), lr=cfg.vae_lr, betas=(0.9, 0.99), weight_decay=0.0)
+    begin, step, window = time.monotonic(), 0, []
+    while time.monotonic() - begin < cfg.vae_seconds:
+        _, arrays = stream.take(cfg.vae_batch)
+        arrays = _cut_frames({k: v[: cfg.vae_batch] for k, v in arrays.items()}, cfg.vae_frames)
+        with torch.no_grad():
+            video = _crop(render_video(arrays, cfg.size, device), cfg.vae_crop)
+        for group in opt.param_groups:
+            group["lr"] = cfg.vae_lr * min(1.0, (step + 1) / 50)
+        with torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+            h = vae._encode(video)
+            mean, logvar = h.float().chunk(2, dim=1)
+            logvar = logvar.clamp(-20.0, 5.0)
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
+            recon = decode_unclamped(vae, z).float()
+        weight = torch.ones(video.shape[2], device=device)
+        weight[0] = cfg.first_frame_weight
+        weight = (weight / weight.mean()).view(1, 1, -1, 1, 1)
+        l1 = ((recon - video).abs() * weight).mean()
+        mse = (((recon - video) ** 2) * weight).mean()
+        kl = 0.5 * (mean**2 + logvar.exp() - 1.0 - logvar).mean()
+        loss = l1 + mse + 3e-5 * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        step += 1
+        window.append([l1.item(), mse.item(), kl.item()])
+        if step % 25 == 0:
+            l1_avg, mse_avg, kl_avg = (sum(w[i] for w in window) / len(window) for i in range(3))
+            psnr = -10 * math.log10(max(mse_avg / 4, 1e-10))  # video spans [-1, 1]: peak-to-peak 2
+            parts.log["vae"].append([step, round(time.monotonic() - begin, 1), l1_avg, mse_avg, kl_avg, psnr])
+            window = []
+    _note(parts, cfg, f"VAE: {step} steps of {cfg.vae_batch} clips; last {parts.log['vae'][-1:]}")
+    vae.eval()
+
+
+def _crop(video: Any, size: int) -> Any:
+    """One random ``size`` x ``size`` window of a (B, C, T, H, W) batch; the whole frame if size is 0."""
+    import torch
+
+    height, width = video.shape[-2:]
+    if not size or size >= min(height, width):
+        return video
+    top, left = (int(torch.randint(0, n - size + 1, ())) for n in (height, width))
+    return video[..., top : top + size, left : left + size]
+
+
+def _cut_frames(arrays: dict[str, Any], frames: int) -> dict[str, Any]:
+    """The first ``frames`` frames of each scene (same speed per frame, a shorter clip)."""
+    out = {}
+    for key, value in arrays.items():
+        if key in ("offset", "zoom"):
+            value = value[:, :frames]
+        elif key in ("centre", "radius", "rot"):
+            value = value[:, :, :frames]
+        out[key] = value
+    return out
+
+
+def latent_statistics(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
+    """Per-channel mean and std of the VAE's latents: the normalisation WanPipeline undoes before decoding."""
+    import torch
+
+    found, per_batch = [], min(64, cfg.stats_clips)
+    with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=cfg.device.startswith("cuda")):
+        for _ in range(max(1, cfg.stats_clips // per_batch)):
+            _, arrays = stream.take(per_batch)
+            arrays = {k: v[:per_batch] for k, v in arrays.items()}
+            h = parts.vae._encode(render_video(arrays, cfg.size, cfg.device))
+            found.append(h[:, : mb.Z_DIM].float())
+    z = torch.cat(found)
+    parts.mean = z.mean(dim=(0, 2, 3, 4), keepdim=True).cpu()
+    parts.std = z.std(dim=(0, 2, 3, 4), keepdim=True).cpu()
+    parts.vae.register_to_config(
+        latents_mean=parts.mean.flatten().tolist(), latents_std=parts.std.flatten().tolist()
+    )
+    _note(parts, cfg, f"latent std per channel: {[round(v, 3) for v in parts.std.flatten().tolist()]}")
+
+
+# ---- phase 2: the transformer and text encoder --------------------------------------------------
+
+
+class LatentPool:
+    """Normalised latents and captions of recent clips; ``refresh`` new ones replace the oldest each step."""
+
+    def __init__(self, parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
+        self.parts, self.cfg, self.stream = parts, cfg, stream
+        self.latents: Any = None
+        self.captions: list[str] = []
+        self.cursor = 0
+        while len(self.captions) < cfg.pool:
+            self._add(min(64, cfg.pool - len(self.captions)))
+
+    def _encode(self, count: int) -> tuple[list[str], Any]:
+        import torch
+
+        captions, arrays = self.stream.take(count)
+        arrays = {k: v[:count] for k, v in arrays.items()}
+        device = self.cfg.device
+        with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+            video = render_video(arrays, self.cfg.size, device)
+            z = encode_latents(self.parts.vae, video, self.parts.mean.to(device), self.parts.std.to(device))
+        return captions[:count], z.to(torch.bfloat16)
+
+    def _add(self, count: int) -> None:
+        import torch
+
+        captions, z = self._encode(count)
+        self.latents = z if self.latents is None else torch.cat([self.latents, z])
+        self.captions += captions
+
+    def refresh(self, count: int) -> None:
+        captions, z = self._encode(count)
+        for i in range(count):
+            slot = (self.cursor + i) % len(self.captions)
+            self.latents[slot] = z[i]
+            self.captions[slot] = captions[i]
+        self.cursor = (self.cursor + count) % len(self.captions)
+
+    def batch(self, size: int, generator: Any) -> tuple[Any, list[str]]:
+        import torch
+
+        index = torch.randint(len(self.captions), (size,), generator=generator)
+        return self.latents[index.to(self.latents.device)].float(), [self.captions[i] for i in index.tolist()]
+
+
+def _flow_batch(x0: Any, cfg: TrainConfig, generator: Any) -> tuple[Any, Any, Any, Any]:
+    """Noisy latents, per-token timesteps, velocity target and loss mask (first frame kept clean for i2v rows)."""
+    import torch
+
+    b, _, f, h, w = x0.shape
+    device = x0.device
+    sigma = torch.sigmoid(torch.randn(b, generator=generator) + 0.3).to(device)
+    noise = torch.randn(x0.shape, generator=generator).to(device)
+    s = sigma.view(b, 1, 1, 1, 1)
+    xt = (1 - s) * x0 + s * noise
+    i2v = (torch.rand(b, generator=generator) < cfg.i2v_share).to(device)
+    first = torch.zeros(1, 1, f, 1, 1, device=device, dtype=torch.bool)
+    first[:, :, 0] = True
+    clean = i2v.view(b, 1, 1, 1, 1) & first  # rows x frames whose latent is the given image
+    xt = torch.where(clean, x0, xt)
+    tokens = torch.ones(b, f, h // 2, w // 2, device=device) * sigma.view(b, 1, 1, 1) * 1000
+    tokens[:, 0] = torch.where(i2v.view(b, 1, 1), 0.0, tokens[:, 0])
+    mask = (~clean).float().expand(b, 1, f, h, w)
+    return xt, tokens.flatten(1), noise - x0, mask
+
+
+def _lr(cfg: TrainConfig, step: int, fraction: float) -> float:
+    warm = min(1.0, (step + 1) / cfg.warmup)
+    return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
+
+
+def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tuple[Any, Any]:
+    """Flow-matching training until only ``cfg.eval_seconds`` are left; returns the EMA copies."""
+    import torch
+
+    device = cfg.device
+    pool = LatentPool(parts, cfg, stream)
+    _note(parts, cfg, f"latent pool filled: {len(pool.captions)} clips")
+    modules = [parts.transformer.train(), parts.text_encoder.train()]
+    params = [p for m in modules for p in m.parameters()]
+    emas = [copy.deepcopy(m).eval().requires_grad_(False) for m in modules]
+    ema_params = [p for m in emas for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    generator = torch.Generator().manual_seed(cfg.seed + 1)
+    begin = time.monotonic()
+    budget = max(1.0, cfg.left() - cfg.eval_seconds)
+    last_save, window, pieces, local = begin, [], {"data": 0.0, "model": 0.0}, 0
+    while time.monotonic() - begin < budget:
+        tick = time.monotonic()
+        pool.refresh(cfg.refresh)
+        x0, captions = pool.batch(cfg.batch, generator)
+        drop = torch.rand(cfg.batch, generator=generator) < cfg.drop_text
+        captions = ["" if d else c for c, d in zip(captions, drop.tolist(), strict=True)]
+        xt, timesteps, target, mask = _flow_batch(x0, cfg, generator)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        pieces["data"] += time.monotonic() - tick
+        tick = time.monotonic()
+        for group in opt.param_groups:
+            group["lr"] = _lr(cfg, local, (time.monotonic() - begin) / budget)
+        with torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+            text = mb.encode_prompts(parts.tokenizer, parts.text_encoder, captions, device)
+            pred = parts.transformer(xt, timesteps, text, return_dict=False)[0].float()
+        loss = (((pred - target) ** 2) * mask).sum() / (mask.sum() * pred.shape[1])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        with torch.no_grad():  # or the EMA copies would join the autograd graph
+            torch._foreach_lerp_(ema_params, params, 1 - min(cfg.ema, (1 + parts.step) / (10 + parts.step)))
+        parts.step, local = parts.step + 1, local + 1
+        window.append(loss.item())
+        pieces["model"] += time.monotonic() - tick
+        if parts.step % cfg.log_every == 0:
+            elapsed = round(time.monotonic() - begin, 1)
+            parts.log["dit"].append(
+                [parts.step, elapsed, sum(window) / len(window), opt.param_groups[0]["lr"]]
+            )
+            window = []
+        if time.monotonic() - last_save > cfg.checkpoint_every:
+            save_checkpoint(parts, cfg, *emas)
+            last_save = time.monotonic()
+            _note(parts, cfg, f"checkpoint at step {parts.step}; {parts.log['dit'][-1:]}; time {pieces}")
+    parts.log["dit_time_split"] = pieces
+    save_checkpoint(parts, cfg, *emas)
+    _note(parts, cfg, f"transformer: {parts.step} steps of {cfg.batch}; last {parts.log['dit'][-1:]}")
+    return emas[0], emas[1]
+
+
+def run(cfg: TrainConfig) -> Parts:
+    """The whole recipe: seed, build (or resume), VAE, latent statistics, transformer; then save."""
+    import torch
+
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    if cfg.device.startswith("cuda"):
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    pipe = mb.build_untrained(cfg.seed)
+    parts = Parts(pipe.tokenizer, pipe.text_encoder, pipe.transformer, pipe.vae)
+    probe = "a small red circle moves to the left over a blue background"
+    _note(parts, cfg, f"tokens of {probe!r}: {parts.tokenizer(probe).input_ids}")
+    if cfg.resume is not None:
+        state = load_checkpoint(cfg.resume, parts)
+        parts.step = int(state.get("step", 0))
+        parts.vae.register_to_config(latents_mean=state["latents_mean"], latents_std=state["latents_std"])
+        _note(parts, cfg, f"resumed from {cfg.resume} at step {parts.step}")
+    # A resumed run draws scenes from a new stretch of the stream, not the ones already seen.
+    stream = SceneStream(cfg.seed + 1000 * parts.step, cfg.frames, workers=cfg.workers)
+    for module in (parts.text_encoder, parts.transformer, parts.vae):
+        module.to(cfg.device)
+    try:
+        if cfg.resume is None or cfg.vae_seconds > 0:
+            train_vae(parts, cfg, stream)
+            latent_statistics(parts, cfg, stream)
+            save_checkpoint(parts, cfg, parts.transformer, parts.text_encoder)
+        transformer, text_encoder = train_transformer(parts, cfg, stream)
+    finally:
+        stream.close()
+    parts.transformer, parts.text_encoder = transformer, text_encoder
+    return parts
