@@ -153,9 +153,8 @@ def pull(preset: Preset) -> Path:
     from huggingface_hub import snapshot_download
 
     if preset.tiny or not preset.repo_id:
-        raise InvalidRequest(
-            f"model {preset.name!r} is built locally; there is nothing to pull", param="model"
-        )
+        where = "ships inside the reelgen package" if preset.bundled else "is built locally"
+        raise InvalidRequest(f"model {preset.name!r} {where}; there is nothing to pull", param="model")
     cache = settings.hf_cache_dir()
     for repo, skip in preset.companions.items():
         snapshot_download(repo, cache_dir=cache, ignore_patterns=list(skip) or None)
