@@ -94,7 +94,9 @@ def pull(model: Annotated[str, typer.Argument(help="Model name (see `reelgen mod
 
     try:
         _, preset = registry.resolve(model)
-        console.print(f"downloading {preset.repo_id} ...")
+        path_hint = preset.repo_id and not preset.tiny
+        if path_hint:
+            console.print(f"downloading {preset.repo_id} ...")
         path = weights.pull(preset)
     except ReelgenError as exc:
         raise fail(exc) from None
