@@ -85,41 +85,32 @@ PARTS = {"unet": 1.6, "motion_adapter": 0.85, "text_encoder": 0.23, "vae": 0.16}
 BASE_REPO = "SG161222/Realistic_Vision_V5.1_noVAE"
 TASKS = frozenset({Task.T2V, Task.V2V})
 
+
+def _motion_preset(version: str) -> Preset:
+    """A real preset: the SD1.5 base plus motion adapter ``version`` (fetched with it by `reelgen pull`)."""
+    adapter = f"guoyww/animatediff-motion-adapter-{version}"
+    return Preset(
+        name=f"animatediff-{version}",
+        family=FAMILY,
+        repo_id=BASE_REPO,
+        description=f"AnimateDiff motion module {version} on Realistic Vision 5.1 (SD1.5); low VRAM",
+        tasks=TASKS,
+        width=512,
+        height=512,
+        num_frames=16,
+        fps=8.0,
+        steps=50,
+        guidance=7.5,
+        parts_gib=PARTS,
+        dtype="float16",
+        variant=adapter,
+        companions={adapter: ()},
+    )
+
+
 PRESETS = (
-    Preset(
-        name="animatediff-v1-5-2",
-        family=FAMILY,
-        repo_id=BASE_REPO,
-        description="AnimateDiff motion module v1-5-2 on Realistic Vision 5.1 (SD1.5); low VRAM",
-        tasks=TASKS,
-        width=512,
-        height=512,
-        num_frames=16,
-        fps=8.0,
-        steps=50,
-        guidance=7.5,
-        parts_gib=PARTS,
-        dtype="float16",
-        variant="guoyww/animatediff-motion-adapter-v1-5-2",
-        companions={"guoyww/animatediff-motion-adapter-v1-5-2": ()},
-    ),
-    Preset(
-        name="animatediff-v1-5-3",
-        family=FAMILY,
-        repo_id=BASE_REPO,
-        description="AnimateDiff motion module v1-5-3 on Realistic Vision 5.1 (SD1.5); low VRAM",
-        tasks=TASKS,
-        width=512,
-        height=512,
-        num_frames=16,
-        fps=8.0,
-        steps=50,
-        guidance=7.5,
-        parts_gib=PARTS,
-        dtype="float16",
-        variant="guoyww/animatediff-motion-adapter-v1-5-3",
-        companions={"guoyww/animatediff-motion-adapter-v1-5-3": ()},
-    ),
+    _motion_preset("v1-5-2"),
+    _motion_preset("v1-5-3"),
     Preset(
         name="animatediff-tiny",
         family=FAMILY,
