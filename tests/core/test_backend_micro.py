@@ -14,7 +14,8 @@ from reelgen.core.backends import registry
 from reelgen.core.backends.micro import MicroBackend
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.media import probe
+from reelgen.core.media import probe, read_video
+from reelgen.core.quality import analyze_clip
 from reelgen.core.render import render
 from reelgen.core.types import GenerationRequest
 from reelgen.core.validate import resolve_request
@@ -67,6 +68,28 @@ def test_image_to_video_starts_from_the_given_image(tmp_path: Path, cache: Model
     assert probe(moving.path)["frames"] == 9
     plain = render(GenerationRequest(prompt=PROMPT, **SMALL), tmp_path / "t2v.mp4", cache=cache)  # type: ignore[arg-type]
     assert not np.array_equal(moving.video.frames, plain.video.frames)
+    # The first frame is the start image (through the VAE), red square in place.
+    first = moving.video.frames[0].astype(float)
+    assert np.abs(first - start).mean() < 12
+    assert np.abs(first[24:36, 20:32] - (220, 38, 38)).mean() < 40
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seed", "colour", "direction"),
+    [
+        (PROMPT, 0, "red", "right"),
+        ("a yellow star moves to the left over a purple background", 1, "yellow", "left"),
+    ],
+)
+def test_the_clip_shows_the_colour_and_direction_the_prompt_asks_for(
+    prompt: str, seed: int, colour: str, direction: str, tmp_path: Path, cache: ModelCache
+) -> None:
+    # Full default size (128x128, 25 frames, 20 steps), read back from the MP4 the user gets.
+    result = render(
+        GenerationRequest(model="reelgen-micro", prompt=prompt, seed=seed), tmp_path / "clip.mp4", cache=cache
+    )
+    found = analyze_clip(read_video(result.path).frames)
+    assert (found.colour, found.motion) == (colour, direction), found.as_dict()
 
 
 @pytest.mark.parametrize(

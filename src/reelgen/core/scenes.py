@@ -199,8 +199,14 @@ def sample_scene(
     motions: tuple[str, ...] = MOTIONS,
     camera: bool = True,
     backgrounds: tuple[str, ...] = BACKGROUND_KINDS,
+    object_weights: tuple[float, float, float] = (60, 28, 12),
+    camera_share: float = 0.2,
 ) -> Scene:
-    """A random scene; ``split`` keeps held-out combinations out of ("train") or only in ("heldout")."""
+    """A random scene; ``split`` keeps held-out combinations out of ("train") or only in ("heldout").
+
+    ``object_weights`` are the odds of one, two or three objects when ``objects``
+    is not given, and ``camera_share`` the share of clips with a camera move.
+    """
     while True:
         kind = rng.choice(backgrounds)
         colour = rng.choice(list(BACKGROUND_COLOURS))
@@ -208,7 +214,7 @@ def sample_scene(
             rng.choice([c for c in BACKGROUND_COLOURS if c != colour]) if kind == "gradient" else colour
         )
         bg, bg2 = BACKGROUND_COLOURS[colour], BACKGROUND_COLOURS[colour_2]
-        count = objects or rng.choices((1, 2, 3), weights=(60, 28, 12))[0]
+        count = objects or rng.choices((1, 2, 3), weights=object_weights)[0]
         chosen: list[SceneObject] = []
         for i in range(count):
             names = _allowed_colours(bg, bg2, {o.colour for o in chosen})
@@ -224,7 +230,7 @@ def sample_scene(
             chosen.append(_object(rng, obj_colour, shape, motion, size))
         if len(chosen) == count:
             break
-    cam = rng.choice(CAMERAS[1:]) if camera and rng.random() < 0.2 else "none"
+    cam = rng.choice(CAMERAS[1:]) if camera and rng.random() < camera_share else "none"
     scene = Scene(
         kind, colour, colour_2, tuple(chosen), cam, "", rng.uniform(0, math.pi), rng.uniform(0.18, 0.32)
     )

@@ -20,7 +20,7 @@ from typing import Any
 from reelgen.core.backends import micro_build as mb
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
-SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0))
+SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
 DEFAULT_STEPS = 20
 
 
@@ -31,30 +31,14 @@ def shipped_folder() -> Path:
     return Path(str(files("reelgen") / "assets" / "micro"))
 
 
-def _pipeline(parts: Any, shift: float, device: str) -> Any:
-    pipe = mb.assemble(
-        parts.tokenizer, parts.text_encoder, parts.transformer, parts.vae, mb.build_scheduler(shift)
-    )
-    pipe.set_progress_bar_config(disable=True)
-    return pipe.to(device)
-
-
-def _validation_scenes(count: int) -> list[Any]:
-    import random
-
-    from reelgen.core.scenes import DIRECTIONS, sample_scene
-
-    rng = random.Random(7)
-    return [sample_scene(rng, "train", objects=1, motions=DIRECTIONS, camera=False) for _ in range(count)]
-
-
 def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any]:
     """Pick flow shift and guidance on training-split prompts, then score the held-out prompts once."""
     import torch
 
     from reelgen.train import micro_eval as me
+    from reelgen.train.micro_loop import pipeline, validation_scenes
 
-    workers = 16 if cfg.device.startswith("cuda") else 0
+    workers = 16 if cfg.cuda else 0
     common = dict(
         size=cfg.size,
         frames=cfg.frames,
@@ -64,11 +48,11 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
         workers=workers,
     )
     sweep = []
-    validation = _validation_scenes(max(4, prompts // 2))
+    validation = validation_scenes(max(4, prompts // 2))
     with torch.no_grad():
         for shift, guidance in SWEEP:
             summary, _, _ = me.evaluate(
-                _pipeline(parts, shift, cfg.device),
+                pipeline(parts, parts.transformer, parts.text_encoder, shift),
                 validation,
                 guidance=guidance,
                 first_seed=10_000,
@@ -84,7 +68,7 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
                 break
         best = max(sweep, key=lambda s: (s["colour_correct"] or 0) + (s["direction_correct"] or 0))
         summary, results, clips = me.evaluate(
-            _pipeline(parts, best["shift"], cfg.device),
+            pipeline(parts, parts.transformer, parts.text_encoder, best["shift"]),
             me.heldout_scenes(prompts),
             guidance=best["guidance"],
             keep_clips=True,
@@ -103,6 +87,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     fields = (
         "seconds",
         "vae_seconds",
+        "vae_steps",
         "eval_seconds",
         "seed",
         "size",
@@ -122,10 +107,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         "device",
         "checkpoint_every",
         "log_every",
+        "validate_every",
+        "validate_prompts",
+        "i2v_share",
     )
     cfg = TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,
+        compile=not args.no_compile,
         **{k: getattr(args, k) for k in fields if getattr(args, k) is not None},
     )
     print(f"training reelgen-micro: {cfg}", flush=True)
@@ -163,6 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=".micro-", dir=dest.parent))
     try:
         mb.save(pipe, tmp, dtype=torch.float16)
+        for path in (tmp, *tmp.rglob("*")):  # mkdtemp made it private; a package's files are world-readable
+            path.chmod(0o755 if path.is_dir() else 0o644)
         if dest.exists():
             shutil.rmtree(dest)
         tmp.replace(dest)
@@ -233,6 +224,7 @@ def parser() -> argparse.ArgumentParser:
     for name, kind in (
         ("seconds", float),
         ("vae-seconds", float),
+        ("vae-steps", int),
         ("eval-seconds", float),
         ("seed", int),
         ("size", int),
@@ -252,8 +244,14 @@ def parser() -> argparse.ArgumentParser:
         ("device", str),
         ("checkpoint-every", float),
         ("log-every", int),
+        ("validate-every", float),
+        ("validate-prompts", int),
+        ("i2v-share", float),
     ):
         train.add_argument(f"--{name}", type=kind, default=None)
+    train.add_argument(
+        "--no-compile", action="store_true", help="train the transformer without torch.compile"
+    )
     train.set_defaults(func=cmd_train)
     export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
     export.add_argument("--checkpoint", required=True)

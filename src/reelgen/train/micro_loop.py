@@ -26,28 +26,32 @@ class TrainConfig:
     """Knobs of one training run; the defaults are the shipped model's recipe."""
 
     out: Path
-    seconds: float = 540.0  # wall-clock budget of the whole run, evaluation included
-    vae_seconds: float = 95.0
-    eval_seconds: float = 65.0  # kept free at the end for choosing sampler settings and the held-out check
+    seconds: float = 2100.0  # wall-clock budget of the whole run, evaluation included
+    vae_seconds: float = 480.0
+    vae_steps: int = 4000  # the VAE phase ends at this many steps or ``vae_seconds``, whichever comes first
+    eval_seconds: float = 110.0  # kept free at the end for choosing sampler settings and the held-out check
     seed: int = 0
     size: int = 128
     frames: int = 25
     vae_frames: int = 25  # as long as the clips it will decode: its causal caches drift past what it saw
     vae_crop: int = 64  # random square crops keep VAE steps cheap (0: whole frames)
-    vae_batch: int = 16
-    first_frame_weight: float = 4.0  # the first frame is encoded alone and is the i2v condition
+    vae_batch: int = 32
+    first_frame_weight: float = 2.0  # the first frame is encoded alone and is the i2v condition
     vae_lr: float = 1e-3
     batch: int = 128
     lr: float = 5e-4
-    warmup: int = 200  # steps of this run (a resumed run warms its fresh optimiser up again)
-    pool: int = 4096
-    stats_clips: int = 256  # clips whose latents set the per-channel mean and std
-    refresh: int = 8  # fresh clips encoded into the pool every step
-    i2v_share: float = 0.25  # samples trained with a clean first latent frame (image-to-video)
+    warmup: int = 300  # steps of this run (a resumed run warms its fresh optimiser up again)
+    pool: int = 8192
+    stats_clips: int = 512  # clips whose latents set the per-channel mean and std
+    refresh: int = 32  # fresh clips encoded into the pool every step
+    i2v_share: float = 0.2  # samples trained with a clean first latent frame (image-to-video)
     drop_text: float = 0.1  # samples trained with the empty prompt (for classifier-free guidance)
     ema: float = 0.9995
-    checkpoint_every: float = 40.0
-    workers: int = 8
+    checkpoint_every: float = 60.0
+    validate_every: float = 300.0  # seconds between adherence checks on training-split prompts (0: never)
+    validate_prompts: int = 64
+    compile: bool = True  # torch.compile the transformer's training forward (CUDA only; eager if it fails)
+    workers: int = 0
     resume: Path | None = None
     device: str = "cuda"
     eval_prompts: int = 128
@@ -56,6 +60,10 @@ class TrainConfig:
 
     def left(self) -> float:
         return self.seconds - (time.monotonic() - self.started)
+
+    @property
+    def cuda(self) -> bool:
+        return self.device.startswith("cuda")
 
 
 @dataclass
@@ -66,7 +74,9 @@ class Parts:
     vae: Any
     mean: Any = None  # latent mean/std per channel, (1, C, 1, 1, 1)
     std: Any = None
-    log: dict[str, Any] = field(default_factory=lambda: {"vae": [], "dit": [], "events": []})
+    log: dict[str, Any] = field(
+        default_factory=lambda: {"vae": [], "dit": [], "validation": [], "events": []}
+    )
     step: int = 0
 
 
@@ -133,20 +143,23 @@ def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
 
 
 def train_vae(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
-    """Reconstruct short clips (L1 + MSE, a light KL term) until ``cfg.vae_seconds`` have passed."""
+    """Reconstruct clips (L1 + MSE, a light KL term) until ``cfg.vae_seconds`` have passed; LR decays by cosine."""
     import torch
 
     vae, device = parts.vae.train(), cfg.device
     opt = torch.optim.AdamW(vae.parameters(), lr=cfg.vae_lr, betas=(0.9, 0.99), weight_decay=0.0)
     begin, step, window = time.monotonic(), 0, []
-    while time.monotonic() - begin < cfg.vae_seconds:
+    while (elapsed := time.monotonic() - begin) < cfg.vae_seconds and step < cfg.vae_steps:
         _, arrays = stream.take(cfg.vae_batch)
         arrays = _cut_frames({k: v[: cfg.vae_batch] for k, v in arrays.items()}, cfg.vae_frames)
         with torch.no_grad():
             video = _crop(render_video(arrays, cfg.size, device), cfg.vae_crop)
+        fraction = max(elapsed / cfg.vae_seconds, step / cfg.vae_steps)
         for group in opt.param_groups:
-            group["lr"] = cfg.vae_lr * min(1.0, (step + 1) / 50)
-        with torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+            group["lr"] = (
+                cfg.vae_lr * min(1.0, (step + 1) / 50) * (0.1 + 0.45 * (1 + math.cos(math.pi * fraction)))
+            )
+        with torch.autocast("cuda", torch.bfloat16, enabled=cfg.cuda):
             h = vae._encode(video)
             mean, logvar = h.float().chunk(2, dim=1)
             logvar = logvar.clamp(-20.0, 5.0)
@@ -164,14 +177,37 @@ def train_vae(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         opt.step()
         step += 1
-        window.append([l1.item(), mse.item(), kl.item()])
+        window.append(torch.stack([l1, mse, kl]).detach())
         if step % 25 == 0:
-            l1_avg, mse_avg, kl_avg = (sum(w[i] for w in window) / len(window) for i in range(3))
+            l1_avg, mse_avg, kl_avg = torch.stack(window).mean(0).tolist()
             psnr = -10 * math.log10(max(mse_avg / 4, 1e-10))  # video spans [-1, 1]: peak-to-peak 2
             parts.log["vae"].append([step, round(time.monotonic() - begin, 1), l1_avg, mse_avg, kl_avg, psnr])
             window = []
+        if step % 250 == 0:
+            _note(parts, cfg, f"VAE step {step}: {parts.log['vae'][-1]}")
     _note(parts, cfg, f"VAE: {step} steps of {cfg.vae_batch} clips; last {parts.log['vae'][-1:]}")
     vae.eval()
+    parts.log["vae_check"] = vae_check(parts, cfg, stream)
+    _note(parts, cfg, f"VAE on whole clips, PSNR dB: {parts.log['vae_check']}")
+
+
+def vae_check(parts: Parts, cfg: TrainConfig, stream: SceneStream, clips: int = 32) -> dict[str, float]:
+    """PSNR of whole fresh clips through encode (mode) and the pipeline's decode: first frame, the rest."""
+    import torch
+
+    _, arrays = stream.take(clips)
+    arrays = {k: v[:clips] for k, v in arrays.items()}
+    with torch.no_grad():
+        video = render_video(arrays, cfg.size, cfg.device)
+        h = parts.vae._encode(video)
+        recon = parts.vae.decode(h[:, : mb.Z_DIM]).sample.float()
+    mse = ((recon - video) ** 2).mean(dim=(0, 1, 3, 4))
+    psnr = [-10 * math.log10(max(m / 4, 1e-10)) for m in mse.tolist()]
+    return {
+        "first": round(psnr[0], 2),
+        "rest": round(sum(psnr[1:]) / len(psnr[1:]), 2),
+        "worst": round(min(psnr), 2),
+    }
 
 
 def _crop(video: Any, size: int) -> Any:
@@ -202,7 +238,7 @@ def latent_statistics(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> No
     import torch
 
     found, per_batch = [], min(64, cfg.stats_clips)
-    with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=cfg.device.startswith("cuda")):
+    with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=cfg.cuda):
         for _ in range(max(1, cfg.stats_clips // per_batch)):
             _, arrays = stream.take(per_batch)
             arrays = {k: v[:per_batch] for k, v in arrays.items()}
@@ -224,12 +260,18 @@ class LatentPool:
     """Normalised latents and captions of recent clips; ``refresh`` new ones replace the oldest each step."""
 
     def __init__(self, parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
+        import torch
+
         self.parts, self.cfg, self.stream = parts, cfg, stream
         self.latents: Any = None
         self.captions: list[str] = []
         self.cursor = 0
+        filled = []
         while len(self.captions) < cfg.pool:
-            self._add(min(64, cfg.pool - len(self.captions)))
+            captions, z = self._encode(min(64, cfg.pool - len(self.captions)))
+            self.captions += captions
+            filled.append(z)
+        self.latents = torch.cat(filled)
 
     def _encode(self, count: int) -> tuple[list[str], Any]:
         import torch
@@ -237,44 +279,42 @@ class LatentPool:
         captions, arrays = self.stream.take(count)
         arrays = {k: v[:count] for k, v in arrays.items()}
         device = self.cfg.device
-        with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+        with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=self.cfg.cuda):
             video = render_video(arrays, self.cfg.size, device)
             z = encode_latents(self.parts.vae, video, self.parts.mean.to(device), self.parts.std.to(device))
         return captions[:count], z.to(torch.bfloat16)
 
-    def _add(self, count: int) -> None:
+    def refresh(self, count: int) -> None:
         import torch
 
         captions, z = self._encode(count)
-        self.latents = z if self.latents is None else torch.cat([self.latents, z])
-        self.captions += captions
-
-    def refresh(self, count: int) -> None:
-        captions, z = self._encode(count)
-        for i in range(count):
-            slot = (self.cursor + i) % len(self.captions)
-            self.latents[slot] = z[i]
-            self.captions[slot] = captions[i]
+        slots = [(self.cursor + i) % len(self.captions) for i in range(count)]
+        self.latents[torch.tensor(slots, device=self.latents.device)] = z
+        for slot, text in zip(slots, captions, strict=True):
+            self.captions[slot] = text
         self.cursor = (self.cursor + count) % len(self.captions)
 
     def batch(self, size: int, generator: Any) -> tuple[Any, list[str]]:
         import torch
 
-        index = torch.randint(len(self.captions), (size,), generator=generator)
+        index = torch.randint(len(self.captions), (size,), generator=generator, device=generator.device)
         return self.latents[index.to(self.latents.device)].float(), [self.captions[i] for i in index.tolist()]
 
 
 def _flow_batch(x0: Any, cfg: TrainConfig, generator: Any) -> tuple[Any, Any, Any, Any]:
-    """Noisy latents, per-token timesteps, velocity target and loss mask (first frame kept clean for i2v rows)."""
+    """Noisy latents, per-token timesteps, velocity target and loss mask (first frame kept clean for i2v rows).
+
+    Everything is drawn on ``generator``'s device (the GPU in training), so no noise crosses the bus.
+    """
     import torch
 
     b, _, f, h, w = x0.shape
     device = x0.device
-    sigma = torch.sigmoid(torch.randn(b, generator=generator) + 0.3).to(device)
-    noise = torch.randn(x0.shape, generator=generator).to(device)
+    sigma = torch.sigmoid(torch.randn(b, generator=generator, device=device) + 0.3)
+    noise = torch.randn(x0.shape, generator=generator, device=device)
     s = sigma.view(b, 1, 1, 1, 1)
     xt = (1 - s) * x0 + s * noise
-    i2v = (torch.rand(b, generator=generator) < cfg.i2v_share).to(device)
+    i2v = torch.rand(b, generator=generator, device=device) < cfg.i2v_share
     first = torch.zeros(1, 1, f, 1, 1, device=device, dtype=torch.bool)
     first[:, :, 0] = True
     clean = i2v.view(b, 1, 1, 1, 1) & first  # rows x frames whose latent is the given image
@@ -290,6 +330,56 @@ def _lr(cfg: TrainConfig, step: int, fraction: float) -> float:
     return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
 
 
+def validation_scenes(count: int, seed: int = 7) -> list[Any]:
+    """Single-object training-split scenes that move in a direction: where sampler settings are chosen."""
+    from reelgen.core.scenes import DIRECTIONS, sample_scene
+
+    rng = random.Random(seed)
+    return [sample_scene(rng, "train", objects=1, motions=DIRECTIONS, camera=False) for _ in range(count)]
+
+
+def pipeline(parts: Parts, transformer: Any, text_encoder: Any, shift: float = mb.FLOW_SHIFT) -> Any:
+    """A WanPipeline over the given (EMA) transformer and text encoder and the trained VAE."""
+    pipe = mb.assemble(parts.tokenizer, text_encoder, transformer, parts.vae, mb.build_scheduler(shift))
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def validate(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> dict[str, Any]:
+    """Colour and direction adherence on training-split prompts, with the default sampler settings."""
+    import torch
+
+    from reelgen.train import micro_eval as me
+
+    begin = time.monotonic()
+    with torch.no_grad():
+        summary, _, _ = me.evaluate(
+            pipeline(parts, transformer, text_encoder),
+            validation_scenes(cfg.validate_prompts, seed=11),
+            size=cfg.size,
+            frames=cfg.frames,
+            steps=20,
+            guidance=5.0,
+            batch=64,
+            max_tokens=mb.MAX_TOKENS,
+            workers=16 if cfg.cuda else 0,
+            first_seed=50_000,
+        )
+    keys = ("colour_correct", "direction_correct", "shape_correct", "object_found")
+    row = {"step": parts.step, **{k: summary[k] for k in keys}, "seconds": round(time.monotonic() - begin, 1)}
+    parts.log["validation"].append(row)
+    return row
+
+
+def _compiled(module: Any, cfg: TrainConfig) -> Any:
+    """``module`` under torch.compile when asked for and on CUDA; the caller falls back to eager on failure."""
+    import torch
+
+    if not (cfg.compile and cfg.cuda):
+        return module
+    return torch.compile(module, dynamic=False)
+
+
 def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tuple[Any, Any]:
     """Flow-matching training until only ``cfg.eval_seconds`` are left; returns the EMA copies."""
     import torch
@@ -302,26 +392,35 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
     emas = [copy.deepcopy(m).eval().requires_grad_(False) for m in modules]
     ema_params = [p for m in emas for p in m.parameters()]
     opt = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.98), weight_decay=0.01)
-    generator = torch.Generator().manual_seed(cfg.seed + 1)
+    generator = torch.Generator(device).manual_seed(cfg.seed + 1)
+    forward = _compiled(parts.transformer, cfg)
     begin = time.monotonic()
     budget = max(1.0, cfg.left() - cfg.eval_seconds)
-    last_save, window, pieces, local = begin, [], {"data": 0.0, "model": 0.0}, 0
+    last_save = last_check = begin
+    window, pieces, local = [], {"data": 0.0, "model": 0.0, "validation": 0.0}, 0
     while time.monotonic() - begin < budget:
         tick = time.monotonic()
         pool.refresh(cfg.refresh)
         x0, captions = pool.batch(cfg.batch, generator)
-        drop = torch.rand(cfg.batch, generator=generator) < cfg.drop_text
-        captions = ["" if d else c for c, d in zip(captions, drop.tolist(), strict=True)]
+        drop = (torch.rand(cfg.batch, generator=generator, device=generator.device) < cfg.drop_text).tolist()
+        captions = ["" if d else c for c, d in zip(captions, drop, strict=True)]
         xt, timesteps, target, mask = _flow_batch(x0, cfg, generator)
-        if device.startswith("cuda"):
+        if cfg.cuda:
             torch.cuda.synchronize()
         pieces["data"] += time.monotonic() - tick
         tick = time.monotonic()
         for group in opt.param_groups:
             group["lr"] = _lr(cfg, local, (time.monotonic() - begin) / budget)
-        with torch.autocast("cuda", torch.bfloat16, enabled=device.startswith("cuda")):
+        with torch.autocast("cuda", torch.bfloat16, enabled=cfg.cuda):
             text = mb.encode_prompts(parts.tokenizer, parts.text_encoder, captions, device)
-            pred = parts.transformer(xt, timesteps, text, return_dict=False)[0].float()
+            try:
+                pred = forward(xt, timesteps, text, return_dict=False)[0].float()
+            except Exception as exc:  # a compiler failure costs speed, not the run
+                if forward is parts.transformer:
+                    raise
+                _note(parts, cfg, f"torch.compile failed ({type(exc).__name__}: {exc}); training eager")
+                forward = parts.transformer
+                pred = forward(xt, timesteps, text, return_dict=False)[0].float()
         loss = (((pred - target) ** 2) * mask).sum() / (mask.sum() * pred.shape[1])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -330,18 +429,25 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
         with torch.no_grad():  # or the EMA copies would join the autograd graph
             torch._foreach_lerp_(ema_params, params, 1 - min(cfg.ema, (1 + parts.step) / (10 + parts.step)))
         parts.step, local = parts.step + 1, local + 1
-        window.append(loss.item())
-        pieces["model"] += time.monotonic() - tick
+        window.append(loss.detach())
+        if local == 1:
+            _note(parts, cfg, f"first step done in {time.monotonic() - tick:.1f} s")
         if parts.step % cfg.log_every == 0:
             elapsed = round(time.monotonic() - begin, 1)
-            parts.log["dit"].append(
-                [parts.step, elapsed, sum(window) / len(window), opt.param_groups[0]["lr"]]
-            )
+            mean_loss = torch.stack(window).mean().item()
+            parts.log["dit"].append([parts.step, elapsed, mean_loss, opt.param_groups[0]["lr"]])
             window = []
+        pieces["model"] += time.monotonic() - tick
         if time.monotonic() - last_save > cfg.checkpoint_every:
             save_checkpoint(parts, cfg, *emas)
             last_save = time.monotonic()
-            _note(parts, cfg, f"checkpoint at step {parts.step}; {parts.log['dit'][-1:]}; time {pieces}")
+            split = {k: round(v, 1) for k, v in pieces.items()}
+            _note(parts, cfg, f"checkpoint at step {parts.step}; {parts.log['dit'][-1:]}; time {split}")
+        if cfg.validate_every and time.monotonic() - last_check > cfg.validate_every:
+            tick = time.monotonic()
+            _note(parts, cfg, f"validation at step {parts.step}: {validate(parts, cfg, *emas)}")
+            pieces["validation"] += time.monotonic() - tick
+            last_check = time.monotonic()
     parts.log["dit_time_split"] = pieces
     save_checkpoint(parts, cfg, *emas)
     _note(parts, cfg, f"transformer: {parts.step} steps of {cfg.batch}; last {parts.log['dit'][-1:]}")
@@ -354,7 +460,7 @@ def run(cfg: TrainConfig) -> Parts:
 
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
-    if cfg.device.startswith("cuda"):
+    if cfg.cuda:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True

@@ -1,0 +1,83 @@
+"""The reelgen-micro training command on a CPU: a short run leaves a checkpoint that resumes and exports."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+from reelgen.train.micro import main
+
+TINY = [
+    "--device", "cpu", "--size", "32", "--frames", "5", "--vae-batch", "2", "--batch", "4",
+    "--pool", "8", "--refresh", "2", "--stats-clips", "4", "--validate-every", "0",
+    "--checkpoint-every", "5", "--log-every", "1", "--eval-prompts", "0", "--eval-seconds", "0",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("micro") / "run"
+    assert main(["train", "--out", str(out), "--seconds", "18", "--vae-seconds", "3", *TINY]) == 0
+    return out
+
+
+def test_a_short_run_writes_weights_statistics_and_a_log(checkpoint: Path) -> None:
+    names = {p.name for p in checkpoint.iterdir()}
+    assert {"transformer.safetensors", "text_encoder.safetensors", "vae.safetensors", "state.json"} <= names
+    state = json.loads((checkpoint / "state.json").read_text())
+    assert state["step"] > 0
+    assert len(state["latents_std"]) == 16 and all(s > 0 for s in state["latents_std"])
+    log = json.loads((checkpoint / "log.json").read_text())
+    losses = [row[2] for row in log["dit"]]
+    assert losses and all(math.isfinite(x) for x in losses)
+    assert set(log["vae_check"]) == {"first", "rest", "worst"}
+
+
+def test_resuming_continues_the_step_count_and_keeps_the_vae(checkpoint: Path, tmp_path: Path) -> None:
+    out = tmp_path / "resumed"
+    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "6", "--vae-seconds", "0"]
+    assert main([*args, *TINY]) == 0
+    before = json.loads((checkpoint / "state.json").read_text())
+    after = json.loads((out / "state.json").read_text())
+    assert after["step"] > before["step"]
+    assert after["latents_mean"] == before["latents_mean"]
+    old, new = load_file(str(checkpoint / "vae.safetensors")), load_file(str(out / "vae.safetensors"))
+    assert all(old[k].equal(new[k]) for k in old)
+
+
+def test_export_writes_a_loadable_pipeline_under_30_mb(checkpoint: Path, tmp_path: Path) -> None:
+    import torch
+    from diffusers import WanPipeline
+
+    dest = tmp_path / "micro"
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(dest)]) == 0
+    assert sum(p.stat().st_size for p in dest.rglob("*") if p.is_file()) <= 30 * 1000**2
+    pipe = WanPipeline.from_pretrained(str(dest), local_files_only=True)
+    pipe.set_progress_bar_config(disable=True)
+    frames = pipe(
+        "a red circle moves left over a blue background",
+        height=32,
+        width=32,
+        num_frames=5,
+        num_inference_steps=1,
+        generator=torch.Generator().manual_seed(0),
+        output_type="np",
+    ).frames
+    assert frames.shape == (1, 5, 32, 32, 3)
+
+
+def test_export_refuses_a_checkpoint_of_another_architecture(checkpoint: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    for path in checkpoint.iterdir():
+        (other / path.name).write_bytes(path.read_bytes())
+    state = json.loads((other / "state.json").read_text())
+    state["vae_config"]["base_dim"] = 16
+    (other / "state.json").write_text(json.dumps(state))
+    with pytest.raises(SystemExit, match="different vae_config"):
+        main(["export", "--checkpoint", str(other), "--dest", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
