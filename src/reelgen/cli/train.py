@@ -18,9 +18,9 @@ def train_micro(
 
     Examples:
 
-      reelgen train-micro train --out runs/micro-1 --seconds 530
+      reelgen train-micro train --out runs/micro
 
-      reelgen train-micro export --checkpoint runs/micro-1
+      reelgen train-micro export --checkpoint runs/micro
 
       reelgen train-micro evaluate --prompts 128 --out heldout.json
     """

@@ -2,9 +2,9 @@
 
 Recipe (docs/micro.md has the exact commands and numbers of the shipped weights)::
 
-    python -m reelgen.train.micro train --out runs/micro --seconds 530   # one GPU; seeded, time-boxed
-    python -m reelgen.train.micro train --resume runs/micro --out runs/micro2 --seconds 400
-    python -m reelgen.train.micro export --checkpoint runs/micro2 --dest src/reelgen/assets/micro
+    python -m reelgen.train.micro train --out runs/micro     # one GPU, 35 minutes; seeded, time-boxed
+    python -m reelgen.train.micro train --resume runs/micro --out runs/micro2 --vae-seconds 0 --seconds 600
+    python -m reelgen.train.micro export --checkpoint runs/micro --dest src/reelgen/assets/micro
     python -m reelgen.train.micro evaluate --prompts 128 --out runs/heldout.json
 """
 
