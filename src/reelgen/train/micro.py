@@ -36,7 +36,7 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
     import torch
 
     from reelgen.train import micro_eval as me
-    from reelgen.train.micro_loop import pipeline, validation_scenes
+    from reelgen.train.micro_eval import pipeline, validation_scenes
 
     workers = 16 if cfg.cuda else 0
     common = dict(

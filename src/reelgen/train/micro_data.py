@@ -121,3 +121,48 @@ def decode_unclamped(vae: Any, z: Any) -> Any:
     vae.clear_cache()
     out = torch.cat(frames, 2)
     return unpatchify(out, vae.config.patch_size) if vae.config.patch_size else out
+
+
+class LatentPool:
+    """Normalised latents and captions of recent clips; ``refresh`` new ones replace the oldest each step."""
+
+    def __init__(self, parts: Any, cfg: Any, stream: SceneStream) -> None:
+        import torch
+
+        self.parts, self.cfg, self.stream = parts, cfg, stream
+        self.latents: Any = None
+        self.captions: list[str] = []
+        self.cursor = 0
+        filled = []
+        while len(self.captions) < cfg.pool:
+            captions, z = self._encode(min(64, cfg.pool - len(self.captions)))
+            self.captions += captions
+            filled.append(z)
+        self.latents = torch.cat(filled)
+
+    def _encode(self, count: int) -> tuple[list[str], Any]:
+        import torch
+
+        captions, arrays = self.stream.take(count)
+        arrays = {k: v[:count] for k, v in arrays.items()}
+        device = self.cfg.device
+        with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=self.cfg.cuda):
+            video = render_video(arrays, self.cfg.size, device)
+            z = encode_latents(self.parts.vae, video, self.parts.mean.to(device), self.parts.std.to(device))
+        return captions[:count], z.to(torch.bfloat16)
+
+    def refresh(self, count: int) -> None:
+        import torch
+
+        captions, z = self._encode(count)
+        slots = [(self.cursor + i) % len(self.captions) for i in range(count)]
+        self.latents[torch.tensor(slots, device=self.latents.device)] = z
+        for slot, text in zip(slots, captions, strict=True):
+            self.captions[slot] = text
+        self.cursor = (self.cursor + count) % len(self.captions)
+
+    def batch(self, size: int, generator: Any) -> tuple[Any, list[str]]:
+        import torch
+
+        index = torch.randint(len(self.captions), (size,), generator=generator, device=generator.device)
+        return self.latents[index.to(self.latents.device)].float(), [self.captions[i] for i in index.tolist()]

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends import micro_build as mb
-from reelgen.train.micro_data import SceneStream, decode_unclamped, encode_latents, render_video
+from reelgen.train.micro_data import LatentPool, SceneStream, decode_unclamped, render_video
+from reelgen.train.micro_eval import validate
 
 
 @dataclass
@@ -256,51 +257,6 @@ def latent_statistics(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> No
 # ---- phase 2: the transformer and text encoder --------------------------------------------------
 
 
-class LatentPool:
-    """Normalised latents and captions of recent clips; ``refresh`` new ones replace the oldest each step."""
-
-    def __init__(self, parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
-        import torch
-
-        self.parts, self.cfg, self.stream = parts, cfg, stream
-        self.latents: Any = None
-        self.captions: list[str] = []
-        self.cursor = 0
-        filled = []
-        while len(self.captions) < cfg.pool:
-            captions, z = self._encode(min(64, cfg.pool - len(self.captions)))
-            self.captions += captions
-            filled.append(z)
-        self.latents = torch.cat(filled)
-
-    def _encode(self, count: int) -> tuple[list[str], Any]:
-        import torch
-
-        captions, arrays = self.stream.take(count)
-        arrays = {k: v[:count] for k, v in arrays.items()}
-        device = self.cfg.device
-        with torch.no_grad(), torch.autocast("cuda", torch.bfloat16, enabled=self.cfg.cuda):
-            video = render_video(arrays, self.cfg.size, device)
-            z = encode_latents(self.parts.vae, video, self.parts.mean.to(device), self.parts.std.to(device))
-        return captions[:count], z.to(torch.bfloat16)
-
-    def refresh(self, count: int) -> None:
-        import torch
-
-        captions, z = self._encode(count)
-        slots = [(self.cursor + i) % len(self.captions) for i in range(count)]
-        self.latents[torch.tensor(slots, device=self.latents.device)] = z
-        for slot, text in zip(slots, captions, strict=True):
-            self.captions[slot] = text
-        self.cursor = (self.cursor + count) % len(self.captions)
-
-    def batch(self, size: int, generator: Any) -> tuple[Any, list[str]]:
-        import torch
-
-        index = torch.randint(len(self.captions), (size,), generator=generator, device=generator.device)
-        return self.latents[index.to(self.latents.device)].float(), [self.captions[i] for i in index.tolist()]
-
-
 def _flow_batch(x0: Any, cfg: TrainConfig, generator: Any) -> tuple[Any, Any, Any, Any]:
     """Noisy latents, per-token timesteps, velocity target and loss mask (first frame kept clean for i2v rows).
 
@@ -328,47 +284,6 @@ def _flow_batch(x0: Any, cfg: TrainConfig, generator: Any) -> tuple[Any, Any, An
 def _lr(cfg: TrainConfig, step: int, fraction: float) -> float:
     warm = min(1.0, (step + 1) / cfg.warmup)
     return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
-
-
-def validation_scenes(count: int, seed: int = 7) -> list[Any]:
-    """Single-object training-split scenes that move in a direction: where sampler settings are chosen."""
-    from reelgen.core.scenes import DIRECTIONS, sample_scene
-
-    rng = random.Random(seed)
-    return [sample_scene(rng, "train", objects=1, motions=DIRECTIONS, camera=False) for _ in range(count)]
-
-
-def pipeline(parts: Parts, transformer: Any, text_encoder: Any, shift: float = mb.FLOW_SHIFT) -> Any:
-    """A WanPipeline over the given (EMA) transformer and text encoder and the trained VAE."""
-    pipe = mb.assemble(parts.tokenizer, text_encoder, transformer, parts.vae, mb.build_scheduler(shift))
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
-
-
-def validate(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> dict[str, Any]:
-    """Colour and direction adherence on training-split prompts, with the default sampler settings."""
-    import torch
-
-    from reelgen.train import micro_eval as me
-
-    begin = time.monotonic()
-    with torch.no_grad():
-        summary, _, _ = me.evaluate(
-            pipeline(parts, transformer, text_encoder),
-            validation_scenes(cfg.validate_prompts, seed=11),
-            size=cfg.size,
-            frames=cfg.frames,
-            steps=20,
-            guidance=5.0,
-            batch=64,
-            max_tokens=mb.MAX_TOKENS,
-            workers=16 if cfg.cuda else 0,
-            first_seed=50_000,
-        )
-    keys = ("colour_correct", "direction_correct", "shape_correct", "object_found")
-    row = {"step": parts.step, **{k: summary[k] for k in keys}, "seconds": round(time.monotonic() - begin, 1)}
-    parts.log["validation"].append(row)
-    return row
 
 
 def _compiled(module: Any, cfg: TrainConfig) -> Any:
