@@ -131,7 +131,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     import torch
 
-    from reelgen.train.micro_loop import Parts, load_checkpoint
+    from reelgen.train.micro_checkpoint import load_checkpoint
+    from reelgen.train.micro_loop import Parts
 
     checkpoint, dest = Path(args.checkpoint), Path(args.dest)
     pipe = mb.build_untrained(0)

@@ -15,6 +15,7 @@ import numpy as np
 from reelgen.core.backends import micro_build as mb
 from reelgen.core.quality import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
 from reelgen.core.scenes import DIRECTIONS, Scene, sample_scene
+from reelgen.train.micro_checkpoint import atomic_write
 
 #: Seed of the held-out prompt list, fixed so every report scores the same prompts.
 PROMPT_SEED = 20261121
@@ -151,9 +152,8 @@ def write_report(path: Path, summary: dict[str, Any], results: list[AdherenceRes
         for r in results
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"summary": summary, "results": rows}, indent=1))
-    tmp.replace(path)
+    text = json.dumps({"summary": summary, "results": rows}, indent=1)
+    atomic_write(path, lambda tmp: tmp.write_text(text))
 
 
 def markdown_summary(summary: dict[str, Any]) -> str:

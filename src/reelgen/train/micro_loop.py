@@ -8,16 +8,15 @@ at fixed intervals, so a run cut short still leaves usable weights.
 from __future__ import annotations
 
 import copy
-import json
 import math
-import os
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends import micro_build as mb
+from reelgen.train.micro_checkpoint import load_checkpoint, save_checkpoint
 from reelgen.train.micro_data import LatentPool, SceneStream, decode_unclamped, render_video
 from reelgen.train.micro_eval import validate
 
@@ -85,59 +84,6 @@ def _note(parts: Parts, cfg: TrainConfig, message: str) -> None:
     stamp = round(time.monotonic() - cfg.started, 1)
     parts.log["events"].append([stamp, message])
     print(f"[{stamp:7.1f}s] {message}", flush=True)
-
-
-# ---- checkpoints -------------------------------------------------------------------------------
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> None:
-    """Write the (EMA) weights in float16 plus state and log JSON into ``cfg.out``."""
-    import torch
-    from safetensors.torch import save_file
-
-    cfg.out.mkdir(parents=True, exist_ok=True)
-
-    def half(module: Any) -> dict[str, Any]:
-        return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in module.state_dict().items()}
-
-    for name, module in (("transformer", transformer), ("text_encoder", text_encoder), ("vae", parts.vae)):
-        _atomic_write(cfg.out / f"{name}.safetensors", lambda p, m=module: save_file(half(m), str(p)))
-    state = {
-        "step": parts.step,
-        "seconds": round(time.monotonic() - cfg.started, 1),
-        "latents_mean": parts.mean.flatten().tolist() if parts.mean is not None else None,
-        "latents_std": parts.std.flatten().tolist() if parts.std is not None else None,
-        "vae_config": mb.VAE_CONFIG,
-        "transformer_config": mb.TRANSFORMER_CONFIG,
-        "text_config": mb.TEXT_CONFIG,
-        "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-    }
-    _atomic_write(cfg.out / "state.json", lambda p: p.write_text(json.dumps(state, indent=1)))
-    _atomic_write(cfg.out / "log.json", lambda p: p.write_text(json.dumps(parts.log)))
-
-
-def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
-    """Load weights and latent statistics saved by :func:`save_checkpoint` into ``parts``."""
-    import torch
-    from safetensors.torch import load_file
-
-    for name in ("transformer", "text_encoder", "vae"):
-        weights = {k: v.float() for k, v in load_file(str(folder / f"{name}.safetensors")).items()}
-        getattr(parts, name).load_state_dict(weights)
-    state: dict[str, Any] = json.loads((folder / "state.json").read_text())
-    shape = (1, mb.Z_DIM, 1, 1, 1)
-    parts.mean = torch.tensor(state["latents_mean"]).view(shape)
-    parts.std = torch.tensor(state["latents_std"]).view(shape)
-    old_log = folder / "log.json"
-    if old_log.is_file():
-        parts.log["previous"] = json.loads(old_log.read_text())
-    return state
 
 
 # ---- phase 1: the VAE ------------------------------------------------------------------------
