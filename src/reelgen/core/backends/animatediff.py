@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.backends.animatediff_parts import cached_repo
+from reelgen.core.backends.animatediff_parts import CAMERA_MOTIONS, CameraMotion, cached_repo
 from reelgen.core.backends.base import (
     Backend,
     BackendInfo,
@@ -38,19 +38,6 @@ LOW_VRAM_GIB = 6.0
 #: The motion modules were trained on 16-frame clips; longer clips run FreeNoise windows of this size.
 CONTEXT_FRAMES = 16
 CONTEXT_STRIDE = 4
-
-CameraMotion = Literal[
-    "zoom-in",
-    "zoom-out",
-    "pan-left",
-    "pan-right",
-    "tilt-up",
-    "tilt-down",
-    "rolling-clockwise",
-    "rolling-anticlockwise",
-]
-#: Camera moves as guoyww's motion LoRAs (trained with the v2 motion module, v1-5-2).
-CAMERA_MOTIONS = {name: f"guoyww/animatediff-motion-lora-{name}" for name in get_args(CameraMotion)}
 
 #: Linear map from Stable Diffusion 1.x latents to RGB, as ComfyUI's SD15 preview uses (SVD shares it).
 SD15_LATENT_RGB_FACTORS = [

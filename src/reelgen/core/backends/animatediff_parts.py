@@ -1,12 +1,25 @@
-"""AnimateDiff's parts from elsewhere: Hugging Face cache lookups, and the tiny SD1.5 and motion adapter."""
+"""AnimateDiff's parts from elsewhere: camera-motion LoRA repos, Hugging Face cache lookups, the tiny SD1.5 and adapter."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from reelgen.core import settings
 from reelgen.core.errors import ModelNotAvailable
+
+CameraMotion = Literal[
+    "zoom-in",
+    "zoom-out",
+    "pan-left",
+    "pan-right",
+    "tilt-up",
+    "tilt-down",
+    "rolling-clockwise",
+    "rolling-anticlockwise",
+]
+#: Camera moves as guoyww's motion LoRAs (trained with the v2 motion module, v1-5-2).
+CAMERA_MOTIONS = {name: f"guoyww/animatediff-motion-lora-{name}" for name in get_args(CameraMotion)}
 
 
 def cached_repo(repo: str, what: str, param: str = "model") -> Path:
