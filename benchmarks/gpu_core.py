@@ -26,11 +26,11 @@ def main() -> None:
 
     import torch
 
-    from reelgen.core.backends import registry
     from reelgen.core.backends.ltx import LTXBackend
     from reelgen.core.backends.wan import WanBackend
     from reelgen.core.bench import bench_request
-    from reelgen.core.types import GenerationRequest
+    from reelgen.core.spec import registry
+    from reelgen.core.spec.request import GenerationRequest
 
     # Run from a source tree (PYTHONPATH=src) the entry points are not installed; register directly.
     registry.register(LTXBackend)

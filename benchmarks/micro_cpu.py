@@ -30,7 +30,7 @@ def main() -> None:
     import torch
 
     from reelgen.core.bench import bench_request
-    from reelgen.core.types import GenerationRequest
+    from reelgen.core.spec.request import GenerationRequest
 
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)

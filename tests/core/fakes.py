@@ -10,10 +10,11 @@ import numpy as np
 import torch
 
 from reelgen.core.backends.base import Backend, BackendInfo, Preset
-from reelgen.core.devices import MemoryPlan
 from reelgen.core.progress import Progress
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 from reelgen.core.weights import WeightSource
 
 PRESET = Preset(
@@ -68,6 +69,6 @@ class FakeBackend(Backend):
 
 
 def fake_cuda(free_gib: float = 24.0) -> Any:
-    from reelgen.core.devices import DeviceInfo
+    from reelgen.core.spec.memory import DeviceInfo
 
     return DeviceInfo("cuda:0", "Fake GPU", free_gib, free_gib)

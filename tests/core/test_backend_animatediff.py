@@ -12,18 +12,19 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from reelgen.core.validate import resolve_request
 
 from reelgen.core.backends.animatediff import AnimateDiffBackend
-from reelgen.core.backends.registry import resolve
 from reelgen.core.cache import ModelCache
-from reelgen.core.devices import DeviceInfo
 from reelgen.core.encode import write_video
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec.memory import DeviceInfo
+from reelgen.core.spec.registry import resolve
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
 from reelgen.core.weights import sha256_file, tiny_folder
 
 SMALL = {"width": 40, "height": 32, "num_frames": 9, "fps": 12.0, "seed": 1, "prompt": "a red cat"}

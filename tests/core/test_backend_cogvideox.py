@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
 from reelgen.core.weights import sha256_file
 
 SMALL = {"width": 48, "height": 32, "num_frames": 9, "fps": 12.0, "seed": 1, "prompt": "a red cat"}
@@ -55,7 +56,7 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from peft.utils import get_peft_model_state_dict
 
     from reelgen.core.backends.cogvideox import CogVideoXBackend
-    from reelgen.core.backends.registry import resolve
+    from reelgen.core.spec.registry import resolve
     from reelgen.core.weights import tiny_folder
 
     folder = tiny_folder(CogVideoXBackend, resolve("cogvideox-tiny")[1])

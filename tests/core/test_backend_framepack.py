@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec.request import GenerationRequest
 
 
 def _image(path: Path, seed: int = 0) -> str:
@@ -108,7 +108,7 @@ def _cache_framepack_transformer() -> None:
 def _cache_companions() -> None:
     from reelgen.core.backends.hunyuan import HunyuanBackend
     from reelgen.core.backends.hunyuan_tiny import siglip
-    from reelgen.core.backends.registry import resolve
+    from reelgen.core.spec.registry import resolve
 
     base = _cached_repo("hunyuanvideo-community/HunyuanVideo")
     HunyuanBackend.build_tiny(resolve("hunyuan-tiny")[1], base)

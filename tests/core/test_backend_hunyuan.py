@@ -11,15 +11,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.hunyuan import HunyuanBackend
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, LoraSpec, Task
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest, LoraSpec, Task
 
 
 def _image(path: Path, seed: int) -> str:

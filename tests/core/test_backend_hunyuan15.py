@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
 from reelgen.core import weights
 from reelgen.core.backends.hunyuan15 import buckets, closest_bucket
@@ -18,8 +19,7 @@ from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Task
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec.request import GenerationRequest, Task
 
 
 def _image(path: Path) -> str:

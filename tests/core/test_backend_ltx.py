@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.ltx import PRESETS, LTXBackend, full_configs
 from reelgen.core.backends.ltx_conditions import LTX_RGB_BIAS, ltx_latent_preview
 from reelgen.core.cache import ModelCache
@@ -21,8 +21,9 @@ from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
 from reelgen.core.weights import locate, sha256_file
 
 BASE = {"model": "ltx-tiny", "prompt": "a red circle moves left", "seed": 1}

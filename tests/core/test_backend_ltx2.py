@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Keyframe, Task
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest, Keyframe, Task
 from reelgen.core.weights import locate, sha256_file
 
 # Not the preset's 64x64 / 24 fps, so the output proves the request was followed.

@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.micro import MicroBackend
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe, read_video
-from reelgen.core.quality import analyze_clip
+from reelgen.train.adherence import analyze_clip
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.weights import locate
 
 SMALL = {"model": "reelgen-micro", "width": 64, "height": 64, "num_frames": 9, "steps": 2, "seed": 3}

@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from reelgen.core.validate import resolve_request
 
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest, UnsupportedTask
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.weights import sha256_file
 
 SMALL = {"width": 48, "height": 32, "num_frames": 13, "fps": 24.0, "seed": 1, "prompt": "a red cat"}
@@ -38,7 +38,7 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from peft.utils import get_peft_model_state_dict
 
     from reelgen.core.backends.mochi import MochiBackend
-    from reelgen.core.backends.registry import resolve
+    from reelgen.core.spec.registry import resolve
     from reelgen.core.weights import tiny_folder
 
     folder = tiny_folder(MochiBackend, resolve("mochi-tiny")[1])

@@ -11,18 +11,20 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.skyreels import SkyReelsBackend
 from reelgen.core.cache import ModelCache
-from reelgen.core.devices import device_info, plan_memory
+from reelgen.core.devices import device_info
 from reelgen.core.encode import write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Task, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.memory import plan_memory
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.types import Video
 from reelgen.core.weights import locate
 
 # Not the preset's 64x64 / 24 fps, so the output proves the request was followed.

@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends import registry
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest, UnsupportedTask
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Task
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest, Task
 
 SMALL = {"width": 48, "height": 32, "num_frames": 6, "fps": 10.0, "seed": 1}
 
@@ -105,8 +105,8 @@ def test_the_real_presets_default_to_their_trained_clip_lengths(start: str) -> N
 def test_a_plan_that_asks_for_vae_tiling_still_renders(start: str) -> None:
     # The temporal decoder can neither tile nor slice, and the out-of-memory step-down asks for both.
     from reelgen.core.backends.svd import SVDBackend
-    from reelgen.core.devices import MemoryPlan
     from reelgen.core.progress import Progress
+    from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import locate
 
     cls, preset, request = resolve_request(_request(start))

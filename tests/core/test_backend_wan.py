@@ -12,18 +12,21 @@ import pytest
 import torch
 from PIL import Image
 
-from reelgen.core.backends import registry
-from reelgen.core.backends.wan import WanBackend, full_random_parts
+from reelgen.core.backends.wan.runner import WanRunner
+from reelgen.core.backends.wan.tiny import full_random_parts
 from reelgen.core.cache import ModelCache
-from reelgen.core.devices import DeviceInfo, device_info
+from reelgen.core.devices import device_info
 from reelgen.core.encode import write_video
 from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.spec import registry
+from reelgen.core.spec.memory import DeviceInfo
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
 from reelgen.core.weights import WeightSource, locate, sha256_file
+from tests.core.helpers import loaded, resolved, run
 
 SMALL = {"width": 48, "height": 32, "num_frames": 5, "fps": 12.0, "seed": 1, "prompt": "a red circle"}
 
@@ -59,7 +62,7 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    from reelgen.core.backends.wan_build import tiny_transformer
+    from reelgen.core.backends.wan.tiny import tiny_transformer
 
     transformer = tiny_transformer(seed=0)
     torch.manual_seed(3)
@@ -80,16 +83,16 @@ def _request(**fields: Any) -> GenerationRequest:
     return GenerationRequest.model_validate({**SMALL, **fields})
 
 
-def _loaded(name: str) -> WanBackend:
-    cls, preset = registry.resolve(name)
-    backend = WanBackend(preset)
-    backend.load(locate(cls, preset), backend.plan_for(_request(model=name), device_info("cpu"), None))
-    return backend
+def _resolved(**fields: Any) -> Any:
+    return resolved(**{**SMALL, **fields})
 
 
-def _generate(backend: WanBackend, progress: Progress | None = None, **fields: Any) -> np.ndarray:
-    _, _, request = resolve_request(_request(model=backend.preset.name, **fields))
-    return backend.generate(request, progress or Progress()).frames
+def _loaded(name: str) -> Any:
+    return loaded(name, **SMALL)
+
+
+def _generate(runner: Any, progress: Progress | None = None, **fields: Any) -> np.ndarray:
+    return run(runner, progress, **{**SMALL, **fields})
 
 
 CASES = [
@@ -109,7 +112,7 @@ def test_every_tiny_task_renders_the_requested_clip(
         k: inputs.get(v, v) if k in ("start_image", "end_image", "source_video") else v
         for k, v in fields.items()
     }
-    result = render(_request(model=name, **fields), tmp_path / "out.mp4", cache=cache)
+    result = render(_resolved(model=name, **fields), tmp_path / "out.mp4", cache=cache)
     info = probe(result.path)
     assert (info["frames"], info["width"], info["height"]) == (5, 48, 32)
     assert info["fps"] == pytest.approx(12.0)
@@ -117,33 +120,33 @@ def test_every_tiny_task_renders_the_requested_clip(
 
 
 def test_same_seed_repeats_and_another_seed_differs(cache: ModelCache, tmp_path: Path) -> None:
-    first = render(_request(model="wan-tiny", seed=5), tmp_path / "a.mp4", cache=cache).video.frames
-    again = render(_request(model="wan-tiny", seed=5), tmp_path / "b.mp4", cache=cache).video.frames
-    other = render(_request(model="wan-tiny", seed=6), tmp_path / "c.mp4", cache=cache).video.frames
+    first = render(_resolved(model="wan-tiny", seed=5), tmp_path / "a.mp4", cache=cache).video.frames
+    again = render(_resolved(model="wan-tiny", seed=5), tmp_path / "b.mp4", cache=cache).video.frames
+    other = render(_resolved(model="wan-tiny", seed=6), tmp_path / "c.mp4", cache=cache).video.frames
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
 
 
 def test_frame_count_off_the_4k_plus_1_lattice_names_the_neighbours() -> None:
     with pytest.raises(InvalidRequest, match="77 or 81") as err:
-        resolve_request(_request(model="wan-tiny", num_frames=80))
+        _resolved(model="wan-tiny", num_frames=80)
     assert err.value.param == "num_frames"
 
 
 def test_width_not_a_multiple_of_16_names_the_nearest_valid() -> None:
     with pytest.raises(InvalidRequest, match="64 or 80") as err:
-        resolve_request(_request(model="wan-tiny", width=70))
+        _resolved(model="wan-tiny", width=70)
     assert err.value.param == "width"
 
 
 def test_ti2v_5b_needs_multiples_of_32() -> None:
     with pytest.raises(InvalidRequest, match="multiple of 32"):
-        resolve_request(_request(model="wan22-ti2v-5b", width=1280, height=720, num_frames=121))
+        _resolved(model="wan22-ti2v-5b", width=1280, height=720, num_frames=121)
 
 
 def test_i2v_without_a_start_image_says_so() -> None:
     with pytest.raises(InvalidRequest, match="start image") as err:
-        resolve_request(_request(model="wan-i2v-tiny", task="i2v"))
+        _resolved(model="wan-i2v-tiny", task="i2v")
     assert err.value.param == "start_image"
 
 
@@ -181,7 +184,7 @@ def test_wan_specific_requests_are_refused_with_the_field(
 ) -> None:
     fields = {k: inputs.get(v, v) if isinstance(v, str) and k != "model" else v for k, v in fields.items()}
     with pytest.raises(InvalidRequest) as err:
-        resolve_request(_request(**fields))
+        _resolved(**fields)
     assert err.value.param == param
 
 
@@ -213,7 +216,7 @@ def test_lora_changes_the_video_and_is_hashed_into_both_experts(lora_file: Path)
 
 def test_missing_lora_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest, match="does not exist") as err:
-        resolve_request(_request(model="wan-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]))
+        _resolved(model="wan-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}])
     assert err.value.param == "loras[0].path"
 
 
@@ -235,28 +238,27 @@ def test_single_file_transformer_loads_with_its_base_folder_and_refuses_without(
     from diffusers import WanTransformer3DModel
     from safetensors.torch import save_file
 
-    cls, preset = registry.resolve("wan-tiny")
-    folder = locate(cls, preset).path
+    spec, preset = registry.resolve("wan-tiny")
+    folder = locate(spec, preset).path
     weights = WanTransformer3DModel.from_pretrained(folder / "transformer").state_dict()
     single = tmp_path / "wan-tiny.safetensors"
     save_file({k: v.contiguous() for k, v in weights.items()}, str(single))
-    plan = WanBackend(preset).plan_for(_request(model="wan-tiny"), device_info("cpu"), None)
+    plan = spec.plan(preset, _resolved(model="wan-tiny"), device_info("cpu"), None)
 
-    from_file, from_folder = WanBackend(preset), _loaded("wan-tiny")
+    from_file, from_folder = WanRunner(spec, preset), _loaded("wan-tiny")
     from_file.load(WeightSource("single_file", single, base=folder), plan)
     assert np.array_equal(_generate(from_file), _generate(from_folder))
     with pytest.raises(InvalidRequest, match="reelgen pull") as err:
-        WanBackend(preset).load(WeightSource("single_file", single), plan)
+        WanRunner(spec, preset).load(WeightSource("single_file", single), plan)
     assert err.value.param == "weights"
 
 
 def test_memory_estimate_grows_with_the_clip_and_plans_offload_for_14b_on_24_gib() -> None:
-    _, preset = registry.resolve("wan-14b")
-    backend = WanBackend(preset)
-    _, _, r480 = resolve_request(GenerationRequest(model="wan-14b", width=832, height=480))
-    _, _, r720 = resolve_request(GenerationRequest(model="wan-14b"))
-    assert backend.working_gib(r720) > backend.working_gib(r480) > 1.0
-    plan = backend.plan_for(r720, DeviceInfo("cuda:0", "RTX 4090", 24.0, 23.0), None)
+    spec, preset = registry.resolve("wan-14b")
+    r480 = resolved(model="wan-14b", width=832, height=480)
+    r720 = resolved(model="wan-14b")
+    assert spec.working_gib(preset, r720) > spec.working_gib(preset, r480) > 1.0
+    plan = spec.plan(preset, r720, DeviceInfo("cuda:0", "RTX 4090", 24.0, 23.0), None)
     assert plan.strategy != "gpu"
 
 
@@ -274,7 +276,7 @@ def test_random_fill_for_benchmarks_is_non_zero_finite_and_keeps_rope_tables() -
     from accelerate import init_empty_weights
     from diffusers import WanTransformer3DModel
 
-    from reelgen.core.backends.wan_build import fill_random, tiny_transformer
+    from reelgen.core.backends.wan.tiny import fill_random, tiny_transformer
 
     reference = tiny_transformer()
     with init_empty_weights(include_buffers=False):

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reelgen.core.backends import registry
 from reelgen.core.encode import write_video
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest, Keyframe, Task, Video
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest, Keyframe, Task
+from reelgen.core.types import Video
 
 TINY = sorted(
     (name, task)

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reelgen.core.devices import DeviceInfo, next_rung, plan_memory
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.memory import DeviceInfo, next_rung, plan_memory
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.rules import SizeRules
 
 WAN_14B = {"transformer": 28.6, "text_encoder": 11.4, "vae": 0.5}
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from reelgen.core import render as render_module
-from reelgen.core.backends import registry
 from reelgen.core.encode import read_metadata
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, OutOfMemory
 from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render, replay
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest
 from tests.core.fakes import FakeBackend, fake_cuda
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from reelgen.core import weights
-from reelgen.core.backends import registry
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.spec import registry
 
 
 def test_missing_real_weights_name_the_model_the_places_and_the_pull_command(tmp_path: Path) -> None:

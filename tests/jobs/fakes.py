@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.base import Backend, BackendInfo, Preset
-from reelgen.core.devices import MemoryPlan
 from reelgen.core.progress import Progress
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec import registry
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 from reelgen.core.weights import WeightSource
 
 MODEL = "jobtest-tiny"

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 
 T = TypeVar("T")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reelgen.core.backends import registry
 from reelgen.core.backends.base import BackendInfo, Preset
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import Task
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import Task
+from reelgen.core.spec.rules import SizeRules
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.cluster import WorkerPool, WorkerSlot
 from reelgen.jobs.dispatcher import Dispatcher

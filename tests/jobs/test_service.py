@@ -12,8 +12,8 @@ import av
 import pytest
 from PIL import Image
 
-from reelgen.core.backends import registry
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.cluster import init_ray, shutdown_ray
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from reelgen.api.errors import ApiError, api_param
 from reelgen.api.schemas import VideoCreate, VideoError, VideoMetrics, VideoObject, VideoUrls
 from reelgen.api.settings import ApiSettings
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import Job
 
 _SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ModelList, ModelObject
 from reelgen.api.security import valid_id
-from reelgen.core.backends import registry
 from reelgen.core.backends.base import Backend, Preset
+from reelgen.core.spec import registry
 
 router = APIRouter(prefix="/v1", tags=["models"])
 

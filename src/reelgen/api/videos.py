@@ -25,7 +25,7 @@ from reelgen.api.schemas import (
     VideoRemix,
 )
 from reelgen.api.settings import ApiSettings
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.service import Webhook
 from reelgen.jobs.store import body_hash

@@ -33,7 +33,7 @@ def bench(
       reelgen bench -m ltx-2b --size 768x512x121 --steps 50 --weights ./ltx-2b
     """
     from reelgen.core.bench import bench_request
-    from reelgen.core.types import GenerationRequest
+    from reelgen.core.spec.request import GenerationRequest
 
     dims: dict[str, Any] = {}
     if size:

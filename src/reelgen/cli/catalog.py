@@ -24,7 +24,7 @@ def _cached(backend: Any, preset: Any) -> str:
 
 
 def model_rows() -> list[dict[str, Any]]:
-    from reelgen.core.backends import registry
+    from reelgen.core.spec import registry
 
     rows = []
     for name, (backend, preset) in sorted(registry.presets().items()):
@@ -90,7 +90,7 @@ def pull(model: Annotated[str, typer.Argument(help="Model name (see `reelgen mod
       reelgen pull ltx-2b
     """
     from reelgen.core import weights
-    from reelgen.core.backends import registry
+    from reelgen.core.spec import registry
 
     try:
         _, preset = registry.resolve(model)

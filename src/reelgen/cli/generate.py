@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
 from reelgen.core.errors import InvalidRequest, ReelgenError
-from reelgen.core.types import GenerationRequest, Keyframe, LoraSpec, Task
+from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Task
 
 #: ``--model auto`` takes the first of these whose weights are on this machine ...
 REAL_PREFERENCE = {
@@ -26,7 +26,7 @@ def pick_model(name: str, task: Task = Task.T2V) -> str:
     if name != "auto":
         return name
     from reelgen.core import weights
-    from reelgen.core.backends import registry
+    from reelgen.core.spec import registry
 
     known = registry.presets()
     for candidate in REAL_PREFERENCE.get(task, REAL_PREFERENCE[Task.T2V]):

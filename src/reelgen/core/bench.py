@@ -9,7 +9,7 @@ from typing import Any
 
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 
 
 def bench_request(

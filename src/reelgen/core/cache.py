@@ -8,20 +8,21 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelgen.core.backends.base import Backend, Preset
-from reelgen.core.devices import MemoryPlan
+from reelgen.core.backends.base import Runner
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.weights import WeightSource
 
 
 @dataclass
 class _Entry:
-    backend: Backend
+    runner: Runner
     key: tuple[str, str, str]
     last_used: float = field(default_factory=time.monotonic)
 
 
 class ModelCache:
-    """Loaded backends keyed by (model, weights path, placement), least recently used first out.
+    """Loaded runners keyed by (model, weights path, placement), least recently used first out.
 
     ``max_models`` bounds how many stay resident; a worker sets it from its
     VRAM. A model is reloaded when its plan's placement changes (e.g. after
@@ -39,31 +40,31 @@ class ModelCache:
         return (preset.name, str(source.path), placement)
 
     def acquire(
-        self, backend_cls: type[Backend], preset: Preset, source: WeightSource, plan: MemoryPlan
-    ) -> tuple[Backend, bool]:
-        """A loaded backend for ``preset`` placed by ``plan``; the flag says whether it was cached."""
+        self, spec: FamilySpec, preset: Preset, source: WeightSource, plan: MemoryPlan
+    ) -> tuple[Runner, bool]:
+        """A loaded runner for ``preset`` placed by ``plan``; the flag says whether it was cached."""
         key = self._key(preset, source, plan)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 entry.last_used = time.monotonic()
                 self._entries.move_to_end(key)
-                return entry.backend, True
+                return entry.runner, True
             # Another placement of the same model, or the oldest model, makes room.
             for other in [k for k in self._entries if k[0] == preset.name]:
                 self._evict(other)
             while len(self._entries) >= self.max_models and self._entries:
                 self._evict(next(iter(self._entries)))
-            backend = backend_cls(preset)
-            backend.load(source, plan)
-            backend.source, backend.plan = source, plan
-            self._entries[key] = _Entry(backend, key)
-            return backend, False
+            runner = spec.runner_class()(spec, preset)
+            runner.load(source, plan)
+            runner.source, runner.plan = source, plan
+            self._entries[key] = _Entry(runner, key)
+            return runner, False
 
     def _evict(self, key: tuple[str, str, str]) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
-            entry.backend.unload()
+            entry.runner.unload()
 
     def drop(self, preset: Preset) -> None:
         """Unload every placement of ``preset`` (e.g. before retrying on a lower rung)."""

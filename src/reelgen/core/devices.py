@@ -1,148 +1,43 @@
-"""The one module that asks torch about devices: which device, free VRAM, peak use, and memory plans."""
+"""The one module that asks torch about devices: which device, free VRAM and peak use."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Literal
+import re
+from typing import Any
 
-GIB = 1024**3
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.memory import GIB, DeviceInfo
 
-Strategy = Literal["gpu", "model_offload", "group_offload", "sequential_offload", "cpu"]
-
-#: The offload ladder, from fastest (everything resident) to leanest.
-LADDER: tuple[Strategy, ...] = ("gpu", "model_offload", "group_offload", "sequential_offload")
-
-#: Parts that group offload streams block by block (the denoiser); others move whole.
-BLOCK_PARTS = ("transformer", "unet")
-
-#: Share of the budget we plan to fill; the rest absorbs allocator fragmentation and CUDA context.
-HEADROOM = 0.9
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    """What the machine offers for generation."""
-
-    device: str  # "cuda:0" or "cpu"
-    name: str
-    total_gib: float | None
-    free_gib: float | None
-
-
-@dataclass(frozen=True)
-class MemoryPlan:
-    """How a model's parts are placed for one run, and why."""
-
-    strategy: Strategy
-    device: str
-    dtype: str
-    budget_gib: float | None
-    need_gib: float
-    vae_tiling: bool = False
-    vae_slicing: bool = False
-    attention_slicing: bool = False
-    recipe: str = ""  # a family's named recipe, e.g. "low-vram"
-    reason: str = ""
-
-    def describe(self) -> str:
-        flags = (
-            ("VAE tiling", self.vae_tiling),
-            ("VAE slicing", self.vae_slicing),
-            ("attention slicing", self.attention_slicing),
-        )
-        extras = [n for n, on in flags if on]
-        if self.recipe:
-            extras.insert(0, f"{self.recipe} recipe")
-        tail = f" + {', '.join(extras)}" if extras else ""
-        budget = f"{self.budget_gib:.1f} GiB" if self.budget_gib is not None else "no budget"
-        return f"{self.strategy}{tail} on {self.device} ({self.dtype}; needs ~{self.need_gib:.1f} GiB of {budget}): {self.reason}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+_DEVICE = re.compile(r"^(cpu|cuda)(?::(\d+))?$")
 
 
 def device_info(prefer: str | None = None) -> DeviceInfo:
-    """The device to run on: ``prefer`` if given, else the first CUDA GPU, else the CPU."""
+    """The device to run on: ``prefer`` (``cpu``, ``cuda`` or ``cuda:N``), else the first GPU, else the CPU.
+
+    A device this machine does not have is refused with the ones it has.
+    """
     import torch
 
-    if prefer == "cpu" or (prefer is None and not torch.cuda.is_available()):
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    have = ["cpu"] + [f"cuda:{i}" for i in range(gpus)]
+    if prefer is None:
+        prefer = "cuda:0" if gpus else "cpu"
+    match = _DEVICE.match(prefer.strip().lower())
+    if match is None:
+        raise InvalidRequest(
+            f"device {prefer!r} is not a device name; use cpu, cuda or cuda:N (this machine: {', '.join(have)})",
+            param="device",
+        )
+    if match[1] == "cpu":
         return DeviceInfo("cpu", "CPU", None, None)
-    index = int(prefer.split(":")[1]) if prefer and ":" in prefer else 0
+    index = int(match[2] or 0)
+    if index >= gpus:
+        found = "no CUDA GPU" if not gpus else f"{gpus} CUDA GPU(s)"
+        raise InvalidRequest(
+            f"device {prefer!r} is not on this machine ({found}); valid: {', '.join(have)}", param="device"
+        )
     free, total = torch.cuda.mem_get_info(index)
     return DeviceInfo(f"cuda:{index}", torch.cuda.get_device_name(index), total / GIB, free / GIB)
-
-
-def plan_memory(
-    parts_gib: dict[str, float],
-    working_gib: float,
-    device: DeviceInfo,
-    *,
-    budget_gib: float | None = None,
-    dtype: str = "bfloat16",
-) -> MemoryPlan:
-    """Pick the fastest rung of the offload ladder whose peak fits the budget.
-
-    ``parts_gib`` are the resident sizes of the model's parts (transformer,
-    text encoder, VAE ...); ``working_gib`` is the activation peak of the run
-    (attention, VAE decode). The budget is ``budget_gib`` or the free VRAM.
-    """
-    total = sum(parts_gib.values())
-    if device.device == "cpu":
-        return MemoryPlan(
-            "cpu",
-            "cpu",
-            "float32",
-            budget_gib,
-            total + working_gib,
-            reason="no CUDA GPU; running on the CPU in float32",
-        )
-    budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
-    usable = budget * HEADROOM
-    largest = max(parts_gib.values(), default=0.0)
-    # Group offload streams the denoiser block by block; every other part (text encoder, VAE)
-    # still goes onto the GPU whole when it runs.
-    blocks = [v for k, v in parts_gib.items() if k.startswith(BLOCK_PARTS)]
-    whole = [v for k, v in parts_gib.items() if not k.startswith(BLOCK_PARTS)]
-    # VAE decode of long clips is the activation peak that tiling cuts most.
-    tiling = working_gib > 0.25 * usable
-    needs = {
-        "gpu": total + working_gib,
-        "model_offload": largest + working_gib,
-        # About two block groups of the denoiser stay resident, next to the largest whole part.
-        "group_offload": max(whole, default=0.0) + 0.15 * max(blocks, default=0.0) + working_gib,
-        "sequential_offload": 0.05 * largest + 0.5 * working_gib,
-    }
-    for rung in LADDER:
-        need = needs[rung] * (0.6 if tiling and rung != "gpu" else 1.0)
-        if need <= usable:
-            reason = f"{rung} fits: peak ~{need:.1f} GiB within {usable:.1f} GiB usable"
-            return MemoryPlan(
-                rung, device.device, dtype, budget, need, vae_tiling=tiling, vae_slicing=tiling, reason=reason
-            )
-    return MemoryPlan(
-        "sequential_offload",
-        device.device,
-        dtype,
-        budget,
-        needs["sequential_offload"],
-        vae_tiling=True,
-        vae_slicing=True,
-        reason=f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway",
-    )
-
-
-def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
-    """The plan one step down the ladder, with VAE tiling on; None at the bottom or on CPU."""
-    if plan.strategy == "cpu" or plan.strategy == LADDER[-1]:
-        return None
-    lower = LADDER[LADDER.index(plan.strategy) + 1]
-    return replace(
-        plan,
-        strategy=lower,
-        vae_tiling=True,
-        vae_slicing=True,
-        reason=f"stepped down from {plan.strategy} after CUDA out of memory",
-    )
 
 
 def reset_peak(device: str) -> None:

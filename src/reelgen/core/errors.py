@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ReelgenError(Exception):
     """Base of every error reelgen raises on purpose.
@@ -52,3 +54,25 @@ class GenerationFailed(ReelgenError):
     """The model ran but produced no usable video (e.g. NaN frames)."""
 
     code = "generation_failed"
+
+
+def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None = None) -> InvalidRequest:
+    """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
+
+    The CLI, the API and the resolver all turn validation errors into messages here, so
+    a bad value reads the same everywhere: ``num_frames: Input should be greater than 0``.
+    """
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    param = f"{prefix}{where}" if where else (prefix.rstrip(".") or None)
+    kind = first.get("type", "")
+    if kind == "missing":
+        message = f"{param} is required"
+    elif kind == "extra_forbidden":
+        message = f"{param} is not a known field"
+    else:
+        text = str(first["msg"]).removeprefix("Value error, ")
+        message = f"{param}: {text}" if param else text
+    if options_of:
+        message += f" ({options_of})"
+    return InvalidRequest(message, param=param)

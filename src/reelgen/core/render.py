@@ -1,34 +1,31 @@
-"""render(request): resolve -> load -> generate -> encode -> sidecar, as a recipe of numbered steps."""
+"""render(request): locate -> plan -> load -> generate -> enhance -> check -> encode -> record, in numbered steps."""
 
 from __future__ import annotations
 
 import datetime as dt
-import platform
 import time
-from dataclasses import dataclass
-from importlib import metadata as pkg_metadata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core import weights
-from reelgen.core.backends.base import Backend, Preset
+from reelgen.core import quality, weights
+from reelgen.core.backends.base import Runner
 from reelgen.core.cache import ModelCache
-from reelgen.core.devices import (
-    MemoryPlan,
-    device_info,
-    empty_cache,
-    next_rung,
-    peak_gib,
-    reset_peak,
-)
-from reelgen.core.encode import read_metadata, write_json_atomic, write_video
+from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
+from reelgen.core.encode import write_json_atomic, write_video
+from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
-from reelgen.core.types import GenerationRequest, Video
-from reelgen.core.validate import resolve_request
+from reelgen.core.record import input_records, library_versions
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.memory import MemoryPlan, next_rung
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.types import Video
 
-LIBRARIES = ("torch", "diffusers", "transformers", "accelerate", "av", "numpy", "huggingface_hub")
+#: Containers ``render`` writes.
+SUFFIXES = (".mp4", ".mov", ".webm")
 
 
 @dataclass(frozen=True)
@@ -41,76 +38,71 @@ class RenderResult:
     video: Video
 
 
+@dataclass
+class _Attempts:
+    """The placements tried for one run, in order, with how each ended."""
+
+    tried: list[dict[str, Any]] = field(default_factory=list)
+
+    def failed(self, plan: MemoryPlan, exc: BaseException) -> None:
+        self.tried.append({"plan": plan.as_dict(), "outcome": "out_of_memory", "error": str(exc)[:300]})
+
+    def ok(self, plan: MemoryPlan) -> None:
+        self.tried.append({"plan": plan.as_dict(), "outcome": "ok"})
+
+
 def default_output(model: str, seed: int, folder: str | Path = "outputs") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path(folder) / f"{stamp}-{model}-{seed}.mp4"
 
 
-def library_versions() -> dict[str, str]:
-    found = {"python": platform.python_version(), "reelgen": __version__}
-    for name in LIBRARIES:
-        try:
-            found[name] = pkg_metadata.version(name)
-        except pkg_metadata.PackageNotFoundError:
-            continue
-    return found
+def _out_of_memory(preset: Preset, tried: list[MemoryPlan]) -> OutOfMemory:
+    rungs = " then ".join(dict.fromkeys(p.strategy for p in tried))
+    return OutOfMemory(
+        f"{preset.name} ran out of GPU memory with {rungs}; try a smaller size or fewer frames, "
+        "or a lower --vram-budget"
+    )
 
 
-def _input_hashes(request: GenerationRequest) -> dict[str, str]:
-    named = {k: getattr(request, k) for k in ("start_image", "end_image", "source_video")}
-    named |= {f"keyframes[{i}]": k.image for i, k in enumerate(request.keyframes)}
-    return {k: weights.sha256_file(Path(v).expanduser()) for k, v in named.items() if v}
-
-
-def _generate_with_fallback(
+def _load_and_generate(
     cache: ModelCache,
-    backend_cls: type[Backend],
+    spec: FamilySpec,
     preset: Preset,
     source: weights.WeightSource,
     plan: MemoryPlan,
-    request: GenerationRequest,
+    request: ResolvedRequest,
     progress: Progress,
     timings: dict[str, float],
-) -> tuple[Backend, Video, MemoryPlan, list[dict[str, Any]]]:
-    """Load and run; a CUDA out-of-memory error steps one rung down the ladder and retries once."""
+) -> tuple[Runner, Video, MemoryPlan, _Attempts]:
+    """Load and run; a CUDA out-of-memory error (loading or generating) steps one rung down, once."""
     import torch
 
-    attempts: list[dict[str, Any]] = []
+    attempts, plans = _Attempts(), [plan]
     while True:
-        started = time.monotonic()
-        backend, cached = cache.acquire(backend_cls, preset, source, plan)
-        timings["load"] = timings.get("load", 0.0) + (0.0 if cached else time.monotonic() - started)
-        started = time.monotonic()
         try:
-            video = backend.generate(request, progress)
+            started = time.monotonic()
+            runner, cached = cache.acquire(spec, preset, source, plan)
+            timings["load"] = timings.get("load", 0.0) + (0.0 if cached else time.monotonic() - started)
+            started = time.monotonic()
+            video = runner.generate(request, progress)
+            timings["generate"] = timings.get("generate", 0.0) + time.monotonic() - started
         except torch.OutOfMemoryError as exc:
-            attempts.append({"plan": plan.as_dict(), "outcome": "out_of_memory", "error": str(exc)[:300]})
+            attempts.failed(plan, exc)
             cache.drop(preset)
             empty_cache()
             lower = next_rung(plan)
-            if lower is None or len(attempts) > 1:
-                raise OutOfMemory(
-                    f"{preset.name} ran out of memory on {plan.strategy}"
-                    + ("" if lower is None else f" and again after stepping down to {plan.strategy}")
-                    + "; try a smaller size or fewer frames, or --vram-budget lower"
-                ) from exc
-            progress.emit(
-                ProgressEvent(
-                    "generate",
-                    0,
-                    request.steps or 0,
-                    0.0,
-                    message=f"CUDA out of memory with {plan.strategy}; retrying with {lower.strategy}",
-                )
-            )
+            if lower is None or len(plans) > 1:
+                raise _out_of_memory(preset, plans) from exc
+            message = f"CUDA out of memory with {plan.strategy}; retrying with {lower.strategy}"
+            progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=message))
             plan = lower
+            plans.append(plan)
             continue
-        timings["generate"] = timings.get("generate", 0.0) + time.monotonic() - started
-        attempts.append({"plan": plan.as_dict(), "outcome": "ok"})
-        return backend, video, plan, attempts
+        attempts.ok(plan)
+        return runner, video, plan, attempts
 
 
-def _check_video(video: Video, request: GenerationRequest) -> None:
+def _check_generated(video: Video, request: ResolvedRequest) -> None:
     if video.num_frames != request.num_frames or (video.width, video.height) != (
         request.width,
         request.height,
@@ -122,7 +114,7 @@ def _check_video(video: Video, request: GenerationRequest) -> None:
 
 
 def render(
-    request: GenerationRequest,
+    request: ResolvedRequest,
     output: str | Path | None = None,
     *,
     progress: Progress | None = None,
@@ -132,48 +124,62 @@ def render(
 ) -> RenderResult:
     """Make the video ``request`` describes and write it (plus a JSON sidecar) to ``output``.
 
-    Nothing is written unless generation finishes: a cancel, an error or an
-    out-of-memory failure leaves no file behind.
+    ``request`` was resolved at the edge (``reelgen.core.spec.resolve``); nothing
+    here fills in defaults again. Nothing is written unless every stage
+    finishes: a cancel, an error or an out-of-memory failure leaves no file.
     """
     progress = progress or Progress()
     cache = cache or ModelCache()
     timings: dict[str, float] = {}
     begun = time.monotonic()
 
-    # 1. Resolve the model and fill every unset field from its preset.
-    backend_cls, preset, request = resolve_request(request)
-    assert request.seed is not None
+    # 1. The family and preset the request was resolved against; where the video goes.
+    spec, preset = registry.resolve(request.model)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
-    if out_path.suffix.lower() not in (".mp4", ".mov", ".webm"):
-        raise InvalidRequest(f"output {out_path} must end in .mp4, .mov or .webm", param="output")
+    if out_path.suffix.lower() not in SUFFIXES:
+        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+    dev = device_info(device)
 
     # 2. Find the weights (a tiny model is built once, then read like a real one).
     started = time.monotonic()
-    source = weights.locate(backend_cls, preset, request.weights)
+    source = weights.locate(spec, preset, request.weights)
     timings["locate"] = time.monotonic() - started
 
-    # 3. Plan memory for this device and budget.
-    dev = device_info(device)
-    plan = backend_cls(preset).plan_for(request, dev, vram_budget_gib)
+    # 3. Plan memory for this device and budget: once per attempt, here on the worker.
+    plan = spec.plan(preset, request, dev, vram_budget_gib)
     progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"memory plan: {plan.describe()}"))
 
     # 4. Load and generate, stepping down the offload ladder once on CUDA OOM.
     reset_peak(dev.device)
-    backend, video, plan, attempts = _generate_with_fallback(
-        cache, backend_cls, preset, source, plan, request, progress, timings
+    runner, video, plan, attempts = _load_and_generate(
+        cache, spec, preset, source, plan, request, progress, timings
     )
-    _check_video(video, request)
+    _check_generated(video, request)
 
-    # 5. Encode atomically with the record embedded, then the sidecar beside it.
+    # 5. Enhance: interpolate and upscale, as the request's chain says.
+    started = time.monotonic()
+    video, stages = run_chain(video, request.enhance, progress, dev.device)
+    if request.enhance:
+        timings["enhance"] = time.monotonic() - started
+
+    # 6. Check: a black or NaN clip is a failure, not a video; the rest are recorded.
+    report = quality.assess(video)
+    if report.fatal:
+        raise GenerationFailed(f"{request.model} made a broken clip: {'; '.join(report.problems)}")
+
+    # 7. Encode atomically with the record embedded, then 8. the sidecar beside it.
     record = {
         "reelgen": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "request": request.model_dump(mode="json"),
         "model": {"name": preset.name, "family": preset.family, **source.record()},
-        "inputs": _input_hashes(request),
-        "loras": backend.lora_records,
+        "inputs": input_records(request),
+        "loras": runner.lora_records,
         "memory_plan": plan.as_dict(),
-        "attempts": attempts,
+        "attempts": attempts.tried,
+        "stages": ["generate", *(s["name"] for s in stages)],
+        "enhance": stages,
+        "quality": report.as_dict(),
         "device": {"device": dev.device, "name": dev.name, "total_gib": dev.total_gib},
         "peak_vram_gib": peak_gib(dev.device),
         "versions": library_versions(),
@@ -184,37 +190,12 @@ def render(
             "fps": str(video.fps),
             "audio": video.audio is not None,
         },
+        # The container gets the timings known before encoding; the sidecar gets encode and total too.
+        "timings": timings,
     }
-    # The container gets the timings known before encoding; the sidecar gets encode and total too.
-    record["timings"] = timings
     started = time.monotonic()
     write_video(video, out_path, record)
     timings["encode"] = time.monotonic() - started
     timings["total"] = time.monotonic() - begun
     sidecar = write_json_atomic(out_path.with_suffix(".json"), record)
     return RenderResult(out_path, sidecar, record, video)
-
-
-def load_record(path: str | Path) -> dict[str, Any]:
-    """The reelgen record of a video (from its container) or of a sidecar ``.json``."""
-    import json
-
-    path = Path(path)
-    if not path.is_file():
-        raise InvalidRequest(f"{path} does not exist", param="path")
-    if path.suffix.lower() == ".json":
-        try:
-            record = json.loads(path.read_text())
-        except ValueError:
-            raise InvalidRequest(f"{path} is not a reelgen sidecar (invalid JSON)", param="path") from None
-        if not isinstance(record, dict) or "request" not in record:
-            raise InvalidRequest(f"{path} is not a reelgen sidecar (no request)", param="path")
-        return record
-    return read_metadata(path)
-
-
-def replay(path: str | Path, output: str | Path | None = None, **kwargs: Any) -> RenderResult:
-    """Render again from the request recorded in a video or sidecar: same seed, same frames."""
-    record = load_record(path)
-    request = GenerationRequest.model_validate(record["request"])
-    return render(request, output, **kwargs)

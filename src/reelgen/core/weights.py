@@ -15,7 +15,7 @@ from reelgen.core import settings
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
 
 if TYPE_CHECKING:
-    from reelgen.core.backends.base import Backend, Preset
+    from reelgen.core.spec.family import FamilySpec, Preset
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
 
@@ -67,7 +67,7 @@ def _revision_of(snapshot: Path) -> str:
     return snapshot.name  # HF cache snapshots are named by commit hash
 
 
-def locate(backend: type[Backend], preset: Preset, weights: str | None = None) -> WeightSource:
+def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> WeightSource:
     """Find ``preset``'s weights; ``weights`` (a folder or file) overrides the search.
 
     Order: explicit path, tiny build, ``REELGEN_MODELS_DIR/<name>``, weights shipped in the
@@ -76,7 +76,7 @@ def locate(backend: type[Backend], preset: Preset, weights: str | None = None) -
     if weights:
         return _explicit(preset, Path(weights).expanduser())
     if preset.tiny:
-        return WeightSource("diffusers", tiny_folder(backend, preset), origin="tiny")
+        return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
         return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
@@ -129,15 +129,15 @@ def bundled_folder(preset: Preset) -> Path:
     return folder
 
 
-def tiny_folder(backend: type[Backend], preset: Preset) -> Path:
+def tiny_folder(spec: FamilySpec, preset: Preset) -> Path:
     """The tiny build of ``preset``, written once (atomically) under the reelgen home."""
-    folder = settings.home() / "tiny" / f"{preset.name}-v{backend.tiny_version}"
+    folder = settings.home() / "tiny" / f"{preset.name}-v{spec.tiny_version}"
     if (folder / "model_index.json").is_file() or (folder / "config.json").is_file():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{preset.name}-", dir=folder.parent))
     try:
-        backend.build_tiny(preset, tmp)
+        spec.build_tiny(preset, tmp)
         try:
             os.replace(tmp, folder)
         except OSError:  # another process finished first; theirs is identical

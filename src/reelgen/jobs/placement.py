@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reelgen.core.devices import HEADROOM, DeviceInfo
 from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.memory import HEADROOM, DeviceInfo
 from reelgen.jobs.cluster import WorkerSlot
 from reelgen.jobs.records import Job
 
@@ -20,7 +20,7 @@ def need_gib(job: Job, total_gib: float) -> float | None:
     Uses the family's own memory planner with the whole card as budget, so
     offloading is already counted: what is left is the leanest peak.
     """
-    from reelgen.core.backends import registry
+    from reelgen.core.spec import registry
 
     try:
         backend_cls, preset = registry.resolve(job.model)

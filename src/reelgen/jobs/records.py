@@ -101,7 +101,7 @@ class Job:
 
     def generation_request(self) -> Any:
         """The stored request as a ``reelgen.core.types.GenerationRequest``."""
-        from reelgen.core.types import GenerationRequest
+        from reelgen.core.spec.request import GenerationRequest
 
         return GenerationRequest.model_validate(self.request)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs import reconcile
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.cluster import WorkerPool, init_ray, shutdown_ray

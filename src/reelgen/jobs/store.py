@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reelgen.core.types import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs._sql import to_job
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,

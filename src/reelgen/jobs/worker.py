@@ -118,7 +118,7 @@ class VideoWorker:
 
     def free(self, idle_seconds: float = 0.0) -> list[str]:
         """Unload models idle for ``idle_seconds``, never the one a running job uses."""
-        from reelgen.core.backends import registry
+        from reelgen.core.spec import registry
 
         busy_model = self._busy_model
         freed = []
@@ -169,7 +169,7 @@ class VideoWorker:
         from reelgen.core.errors import Cancelled, ReelgenError
         from reelgen.core.progress import CancelToken, Progress, ProgressEvent
         from reelgen.core.render import render
-        from reelgen.core.types import GenerationRequest
+        from reelgen.core.spec.request import GenerationRequest
 
         token = CancelToken()
         with self._lock:
@@ -216,8 +216,9 @@ class VideoWorker:
 
     def _make_room(self, request: Any) -> None:
         """Unload idle models until the new one's fastest plan fits the free VRAM (GPU only)."""
-        from reelgen.core.backends import registry
-        from reelgen.core.devices import DeviceInfo, device_info
+        from reelgen.core.devices import device_info
+        from reelgen.core.spec import registry
+        from reelgen.core.spec.memory import DeviceInfo
 
         loaded = [e["model"] for e in self.cache.loaded()]
         dev = device_info()

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from reelgen.core.scene_render import render_arrays, scene_arrays
-from reelgen.core.scenes import sample_scene
+from reelgen.train.scene_render import render_arrays, scene_arrays
+from reelgen.train.scenes import sample_scene
 
 Chunk = tuple[list[str], dict[str, np.ndarray]]
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.backends import micro_build as mb
-from reelgen.core.quality import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
-from reelgen.core.scenes import DIRECTIONS, Scene, sample_scene
+from reelgen.train.adherence import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
+from reelgen.train.scenes import DIRECTIONS, Scene, sample_scene
 from reelgen.train.micro_checkpoint import atomic_write
 
 #: Seed of the held-out prompt list, fixed so every report scores the same prompts.
@@ -174,7 +174,7 @@ def markdown_summary(summary: dict[str, Any]) -> str:
 
 def validation_scenes(count: int, seed: int = 7) -> list[Any]:
     """Single-object training-split scenes that move in a direction: where sampler settings are chosen."""
-    from reelgen.core.scenes import DIRECTIONS, sample_scene
+    from reelgen.train.scenes import DIRECTIONS, sample_scene
 
     rng = random.Random(seed)
     return [sample_scene(rng, "train", objects=1, motions=DIRECTIONS, camera=False) for _ in range(count)]

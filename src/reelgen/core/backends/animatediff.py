@@ -19,12 +19,14 @@ from reelgen.core.backends.base import (
     latent_preview,
     step_callback,
 )
-from reelgen.core.devices import DeviceInfo, MemoryPlan, Strategy, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
 from reelgen.core.media import fit_video, read_video
 from reelgen.core.progress import ProgressEvent
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import DeviceInfo, MemoryPlan, Strategy
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
     from reelgen.core.progress import Progress

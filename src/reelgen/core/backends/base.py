@@ -1,113 +1,63 @@
-"""The backend contract: what a model family declares, and the shared diffusers plumbing."""
+"""The runner contract (a loaded model) and the ``DiffusersBackend`` template every diffusers family fills in.
+
+A family declares tables (task -> pipeline class, part dtypes, preview
+factors, the single-file transformer class) and overrides one or two hooks
+(``task_inputs`` most often). The template does the rest the same way for
+all: load a folder or a single file, build sibling pipelines over one set of
+weights, place them by the memory plan, apply LoRAs, report progress and
+honour cancel at every step, and turn the output into a ``Video``.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict
-
-from reelgen.core.devices import DeviceInfo, MemoryPlan, empty_cache, plan_memory
+from reelgen.core.backends.plumbing import (
+    apply_loras,
+    apply_plan,
+    generator,
+    latent_preview,
+    single_file_transformer,
+    step_callback,
+    video_of,
+)
+from reelgen.core.devices import empty_cache, torch_dtype
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, StageTracker
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.types import Video
 
 if TYPE_CHECKING:
-    import torch
-
     from reelgen.core.weights import WeightSource
 
 
-class NoOptions(BaseModel):
-    """Options model of a family that takes no extra options."""
+class Runner(ABC):
+    """One loaded model of a family: ``load``, then ``generate`` any number of times, then ``unload``.
 
-    model_config = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named model: checkpoint id and the defaults a request falls back to.
-
-    ``parts_gib`` are resident weight sizes in ``dtype`` (for the memory
-    planner). A ``tiny`` preset is built from small configs with seeded random
-    weights instead of being downloaded.
+    Heavy imports happen in ``load``. ``generate`` receives a ``ResolvedRequest``:
+    every field is set and already checked against the family's spec.
     """
 
-    name: str
-    family: str
-    description: str
-    repo_id: str | None
-    tasks: frozenset[Task]
-    width: int
-    height: int
-    num_frames: int
-    fps: float
-    steps: int
-    guidance: float
-    parts_gib: dict[str, float]
-    guidance_2: float | None = None
-    revision: str | None = None
-    dtype: str = "bfloat16"
-    tiny: bool = False
-    rules: SizeRules | None = None
-    variant: str = ""  # family-specific switch, e.g. "wan2.2-a14b"
-    options: dict[str, Any] = field(default_factory=dict)
-    bundled: str | None = None  # diffusers folder shipped inside the reelgen package, e.g. "assets/micro"
-    #: Other hub repos the model also loads parts from, each with file patterns to skip on pull.
-    companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BackendInfo:
-    """What a family declares to the registry."""
-
-    family: str
-    label: str
-    tasks: frozenset[Task]
-    presets: tuple[Preset, ...]
-    rules: SizeRules
-    options: type[BaseModel] = NoOptions
-    supports_lora: bool = True
-
-    def rules_for(self, preset: Preset) -> SizeRules:
-        return preset.rules or self.rules
-
-
-class Backend(ABC):
-    """One loaded model of a family. Heavy imports happen in ``load``.
-
-    Subclasses set ``info`` and implement ``build_tiny``, ``load`` and
-    ``generate``. ``generate`` receives a request whose fields are all
-    resolved (size, frames, steps, seed ...) and checked against the rules.
-    """
-
-    info: ClassVar[BackendInfo]
-    #: Bumped when a family's tiny builder changes, so stale tiny folders are rebuilt.
-    tiny_version: ClassVar[int] = 1
-
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, spec: FamilySpec, preset: Preset) -> None:
+        self.spec = spec
         self.preset = preset
         self.plan: MemoryPlan | None = None
         self.source: WeightSource | None = None
+        #: The LoRAs the last ``generate`` applied, with their files' hashes (for the record).
         self.lora_records: list[dict[str, Any]] = []
-
-    @classmethod
-    @abstractmethod
-    def build_tiny(cls, preset: Preset, folder: Path) -> None:
-        """Write a diffusers folder of tiny seeded random weights for ``preset`` into ``folder``."""
 
     @abstractmethod
     def load(self, source: WeightSource, plan: MemoryPlan) -> None:
         """Load weights from ``source`` and place them by ``plan``."""
 
     @abstractmethod
-    def generate(self, request: GenerationRequest, progress: Progress) -> Any:
-        """Run the model; returns a ``Video``."""
+    def generate(self, request: ResolvedRequest, progress: Progress) -> Video:
+        """Run the model once; returns exactly ``request.num_frames`` frames at ``request.fps``."""
 
     def unload(self) -> None:
         for name in list(vars(self)):
@@ -115,187 +65,154 @@ class Backend(ABC):
                 setattr(self, name, None)
         empty_cache()
 
-    def working_gib(self, request: GenerationRequest) -> float:
-        """Activation peak of a run in GiB; families refine this."""
-        pixels = (request.width or 0) * (request.height or 0) * (request.num_frames or 0)
-        return 1.0 + pixels * 12 / 1024**3
 
-    def plan_for(
-        self, request: GenerationRequest, device: DeviceInfo, budget_gib: float | None
-    ) -> MemoryPlan:
-        """The memory plan for ``request``; families with special recipes override this."""
-        return plan_memory(
-            self.preset.parts_gib,
-            self.working_gib(request),
-            device,
-            budget_gib=budget_gib,
-            dtype=self.preset.dtype,
+class DiffusersBackend(Runner):
+    """The template of a diffusers family; see the module docstring for what a family fills in."""
+
+    #: Task -> diffusers pipeline class name. The checkpoint loads as the class of the preset's first
+    #: task in this order; the other tasks' pipelines are built over the same modules on first use.
+    pipelines: ClassVar[Mapping[Task, str]]
+    #: Parts kept in another dtype than the plan's (Wan's VAE and image encoder lose detail in bf16).
+    part_dtypes: ClassVar[Mapping[str, str]] = {}
+    #: The transformer class a single checkpoint file holds; None: this family loads folders only.
+    single_file_class: ClassVar[str | None] = None
+    #: The family's C x 3 latent-to-RGB factors for live previews (None: a fixed projection).
+    rgb_factors: ClassVar[list[list[float]] | None] = None
+    #: Latents in the step callback are (B, C, F, H, W); True for families that put frames first.
+    frames_first_latents: ClassVar[bool] = False
+    #: Load LoRAs into ``transformer_2`` too (two-expert models).
+    lora_into_second_transformer: ClassVar[bool] = False
+
+    def __init__(self, spec: FamilySpec, preset: Preset) -> None:
+        super().__init__(spec, preset)
+        self.pipe: Any = None
+        self.pipes: dict[Task, Any] = {}
+
+    # ---- hooks ------------------------------------------------------------------------------
+
+    def pipeline_class(self, task: Task) -> Any:
+        """The diffusers class that runs ``task``; override to adapt a stock class."""
+        import diffusers
+
+        return getattr(diffusers, self.pipelines[task])
+
+    def sibling_kwargs(self, task: Task) -> dict[str, Any]:
+        """Extra constructor arguments of ``task``'s pipeline beyond the shared modules."""
+        return {}
+
+    def after_load(self) -> None:  # noqa: B027 - optional hook
+        """Read what the family needs from the loaded checkpoint (scheduler config, defaults)."""
+
+    def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
+        """The pipeline arguments of ``request.task`` (images, source frames ...), merged last."""
+        return {}
+
+    def denoise_steps(self, request: ResolvedRequest) -> int:
+        """Steps the pipeline will run: video-to-video runs only the last ``source_strength`` share."""
+        if request.task is Task.V2V:
+            return min(request.steps, int(request.steps * request.source_strength))
+        return request.steps
+
+    def call(self, pipe: Any, kwargs: dict[str, Any], tracker: StageTracker) -> Any:
+        """Run the pipeline; families whose pipelines lack step callbacks hook the scheduler instead."""
+        return pipe(
+            **kwargs,
+            callback_on_step_end=step_callback(tracker, self.preview),
+            callback_on_step_end_tensor_inputs=["latents"],
         )
 
-    def validate_inputs(self, request: GenerationRequest) -> None:  # noqa: B027 - optional hook
-        """Family-specific request checks beyond size rules; raise InvalidRequest."""
+    def to_video(self, result: Any, request: ResolvedRequest) -> Video:
+        """The pipeline's output as a ``Video`` (LTX-2 adds its soundtrack here)."""
+        return video_of(result.frames[0], request.fps)
 
+    def preview(self, latents: Any) -> Any:
+        if self.frames_first_latents:
+            latents = latents.permute(0, 2, 1, 3, 4)
+        return latent_preview(latents, self.rgb_factors)
 
-# ---- shared diffusers plumbing ------------------------------------------------------------
+    # ---- load -------------------------------------------------------------------------------
 
+    def main_task(self) -> Task:
+        return next(t for t in self.pipelines if t in self.preset.tasks)
 
-def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
-    """Place a diffusers pipeline's parts according to ``plan``."""
-    import torch
+    def load(self, source: WeightSource, plan: MemoryPlan) -> None:
+        """Load the checkpoint as its main pipeline, then place it (siblings share its modules)."""
+        dtype = torch_dtype(plan.dtype)
+        dtypes = {part: torch_dtype(name) for part, name in self.part_dtypes.items()}
+        if plan.device == "cpu":
+            dtypes = {}  # float32 throughout on the CPU
+        main = self.main_task()
+        cls = self.pipeline_class(main)
+        dtype_arg: Any = {**dtypes, "default": dtype} if dtypes else dtype
+        if source.kind == "single_file":
+            self.pipe = self._load_single_file(cls, source, dtype, dtype_arg)
+        else:
+            self.pipe = cls.from_pretrained(str(source.path), dtype=dtype_arg, local_files_only=True)
+        self.pipe.set_progress_bar_config(disable=True)  # reelgen draws its own bar
+        self.pipes = {main: self.pipe}
+        self.source, self.plan = source, plan
+        self.after_load()
+        apply_plan(self.pipe, plan)
 
-    device = torch.device(plan.device)
-    if plan.strategy in ("gpu", "cpu"):
-        pipe.to(device)
-    elif plan.strategy == "model_offload":
-        pipe.enable_model_cpu_offload(device=device)
-    elif plan.strategy == "group_offload":
-        # VAEs decode through ``vae.decoder`` rather than ``vae.forward``, so block-level hooks
-        # never bring their top-level layers over ("weight type CPU" errors): the VAE, small next
-        # to the transformer, stays on the device instead (LTX-2's audio VAE decodes the same way).
-        pipe.enable_group_offload(
-            onload_device=device,
-            offload_device=torch.device("cpu"),
-            offload_type="block_level",
-            num_blocks_per_group=1,
-            use_stream=True,
-            exclude_modules=["vae", "audio_vae"],
-        )
-    elif plan.strategy == "sequential_offload":
-        pipe.enable_sequential_cpu_offload(device=device)
-    if plan.attention_slicing and hasattr(pipe, "enable_attention_slicing"):
-        pipe.enable_attention_slicing()
-    vae: Any = getattr(pipe, "vae", None)
-    # Some VAEs (e.g. SVD's temporal decoder) declare these switches but cannot honour them.
-    with contextlib.suppress(NotImplementedError):
-        if plan.vae_tiling and hasattr(vae, "enable_tiling"):
-            vae.enable_tiling()
-    with contextlib.suppress(NotImplementedError):
-        if plan.vae_slicing and hasattr(vae, "enable_slicing"):
-            vae.enable_slicing()
+    def _load_single_file(self, cls: Any, source: WeightSource, dtype: Any, dtype_arg: Any) -> Any:
+        import diffusers
 
-
-def single_file_transformer(model_cls: Any, source: WeightSource, preset: Preset, dtype: Any) -> Any:
-    """The transformer in a single checkpoint file, configured from the preset's diffusers folder.
-
-    The other parts (text encoder, VAE, scheduler) come from ``source.base``;
-    without it the error says how to get it.
-    """
-    from reelgen.core.errors import InvalidRequest
-
-    if source.base is None:
-        raise InvalidRequest(
-            f"single-file checkpoint {source.path} needs the rest of {preset.name} (text encoder, VAE, "
-            f"configs) from a diffusers folder, and {preset.repo_id or 'its repo'} is not in the "
-            f"Hugging Face cache. Fetch it with `reelgen pull {preset.name}`, or pass the diffusers "
-            "folder as --weights",
-            param="weights",
-        )
-    try:
-        return model_cls.from_single_file(
-            str(source.path),
-            config=str(source.base),
-            subfolder="transformer",
-            dtype=dtype,
-            local_files_only=True,
-        )
-    except (ValueError, KeyError, RuntimeError, OSError) as exc:
-        raise InvalidRequest(
-            f"weights file {source.path} is not a {model_cls.__name__} checkpoint matching "
-            f"{preset.name} ({exc})",
-            param="weights",
-        ) from None
-
-
-def generator(seed: int) -> torch.Generator:
-    """A CPU generator: the same seed gives the same noise on any device."""
-    import torch
-
-    return torch.Generator("cpu").manual_seed(seed)
-
-
-def step_callback(
-    tracker: StageTracker, preview: Callable[[Any], np.ndarray | None] | None = None
-) -> Callable[..., dict[str, Any]]:
-    """A ``callback_on_step_end`` that reports progress and raises Cancelled between steps.
-
-    Raising (not ``pipe._interrupt``) is what stops a diffusers pipeline
-    without decoding a half-denoised video.
-    """
-
-    def on_step_end(pipe: Any, i: int, t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-        latents = kwargs.get("latents")
-        make = (lambda: preview(latents)) if preview is not None and latents is not None else None
-        tracker.advance(i + 1, make)
-        return kwargs
-
-    return on_step_end
-
-
-def frames_to_uint8(frames: Any) -> np.ndarray:
-    """Pipeline output (T, H, W, 3) floats in [0, 1] -> uint8; NaN becomes black, not garbage."""
-    if hasattr(frames, "detach"):
-        frames = frames.detach().float().cpu().numpy()
-    arr = np.nan_to_num(np.asarray(frames, dtype=np.float32), nan=0.0)
-    return (np.clip(arr, 0.0, 1.0) * 255.0).round().astype(np.uint8)
-
-
-def latent_preview(
-    latents: Any, rgb_factors: list[list[float]] | None = None, max_side: int = 96
-) -> np.ndarray:
-    """Project (B, C, F, H, W) latents to small uint8 RGB frames without the VAE.
-
-    ``rgb_factors`` is the family's C x 3 linear map; without it (or when the
-    channel count differs, as in tiny models) a fixed seeded projection is used.
-    """
-    import torch
-
-    lat = latents[0].detach().float().cpu()  # C, F, H, W
-    channels = lat.shape[0]
-    if rgb_factors is not None and len(rgb_factors) == channels:
-        weight = torch.tensor(rgb_factors, dtype=torch.float32)
-    else:
-        weight = torch.randn(channels, 3, generator=torch.Generator().manual_seed(channels))
-        weight /= channels**0.5
-    rgb = torch.einsum("cfhw,cr->fhwr", lat, weight)
-    lo, hi = rgb.amin(), rgb.amax()
-    rgb = (rgb - lo) / (hi - lo + 1e-6)
-    stride = max(1, max(rgb.shape[1], rgb.shape[2]) // max_side)
-    return (rgb[:, ::stride, ::stride] * 255).round().to(torch.uint8).numpy()
-
-
-def apply_loras(
-    pipe: Any, loras: list[Any], *, into_second_transformer: bool = False
-) -> list[dict[str, Any]]:
-    """Load several LoRAs at their strengths; returns records with each file's SHA-256.
-
-    Adapters already loaded from an earlier run are dropped first, so a cached
-    pipeline never carries a previous request's LoRAs.
-    """
-    from reelgen.core.errors import InvalidRequest
-    from reelgen.core.weights import sha256_file
-
-    loaded = getattr(pipe, "get_list_adapters", None)
-    if loaded is not None and any(loaded().values()):
-        pipe.unload_lora_weights()
-    if not loras:
-        return []
-    names, strengths, records = [], [], []
-    for i, lora in enumerate(loras):
-        path = Path(lora.path).expanduser()
-        name = f"lora_{i}"
-        try:
-            pipe.load_lora_weights(str(path), weight_name=lora.weight_name, adapter_name=name)
-            if into_second_transformer:
-                pipe.load_lora_weights(
-                    str(path), weight_name=lora.weight_name, adapter_name=name, load_into_transformer_2=True
-                )
-        except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        if self.single_file_class is None:
             raise InvalidRequest(
-                f"loras[{i}].path: {path} could not be applied to this model ({exc})",
-                param=f"loras[{i}].path",
-            ) from None
-        names.append(name)
-        strengths.append(lora.strength)
-        records.append({"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)})
-    pipe.set_adapters(names, adapter_weights=strengths)
-    return records
+                f"{self.spec.label} loads diffusers folders only; {source.path} is a single file. "
+                "Give the folder `reelgen pull` or save_pretrained wrote (--weights DIR)",
+                param="weights",
+            )
+        model_cls = getattr(diffusers, self.single_file_class)
+        transformer = single_file_transformer(model_cls, source, self.preset, dtype)
+        return cls.from_pretrained(
+            str(source.base), transformer=transformer, dtype=dtype_arg, local_files_only=True
+        )
+
+    def pipeline_for(self, task: Task) -> Any:
+        """``task``'s pipeline over the loaded modules; no weights are copied."""
+        pipe = self.pipes.get(task)
+        if pipe is None:
+            cls = self.pipeline_class(task)
+            accepted = inspect.signature(cls.__init__).parameters
+            shared = {k: v for k, v in self.pipe.components.items() if k in accepted}
+            pipe = self.pipes[task] = cls(**shared, **self.sibling_kwargs(task))
+            pipe.set_progress_bar_config(disable=True)
+        return pipe
+
+    # ---- generate ---------------------------------------------------------------------------
+
+    def common_inputs(self, request: ResolvedRequest) -> dict[str, Any]:
+        """The arguments nearly every diffusers video pipeline takes, from the request."""
+        return dict(
+            prompt=request.prompt,
+            negative_prompt=request.negative_prompt or None,
+            width=request.width,
+            height=request.height,
+            num_frames=request.num_frames,
+            num_inference_steps=request.steps,
+            guidance_scale=request.guidance,
+            generator=generator(request.seed),
+            output_type="np",
+        )
+
+    def generate(self, request: ResolvedRequest, progress: Progress) -> Video:
+        """Run one request through the pipeline its task needs; returns frames at ``request.fps``."""
+        # 1. LoRAs go into the shared transformer(s), so every task pipeline sees them.
+        self.lora_records = apply_loras(
+            self.pipe, request.loras, into_second_transformer=self.lora_into_second_transformer
+        )
+
+        # 2. The task's pipeline and its inputs.
+        pipe = self.pipeline_for(request.task)
+        kwargs = {**self.common_inputs(request), **self.task_inputs(request, pipe)}
+
+        # 3. Denoise with progress, previews and cancel between steps; the pipeline decodes.
+        tracker = progress.stage("denoise", self.denoise_steps(request))
+        try:
+            result = self.call(pipe, kwargs, tracker)
+        finally:
+            if pipe is not self.pipe:
+                # Offload hooks belong to the main pipeline; re-arm them so nothing stays resident.
+                self.pipe.maybe_free_model_hooks()
+        return self.to_video(result, request)

@@ -24,12 +24,13 @@ from reelgen.core.backends.base import (
 from reelgen.core.backends.hunyuan import enable_gpu_vae_tiling, working_gib_for
 from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
-    from reelgen.core.devices import MemoryPlan
     from reelgen.core.progress import Progress, StageTracker
+    from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import WeightSource
 
 # Same lattice as HunyuanVideo: 16 px sides, 4k+1 frames.

@@ -23,12 +23,13 @@ from reelgen.core.backends.hunyuan import enable_gpu_vae_tiling, fresh_scheduler
 from reelgen.core.backends.stephook import report_steps
 from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
-    from reelgen.core.devices import MemoryPlan
     from reelgen.core.progress import Progress
+    from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import WeightSource
 
 GIB = 1024**3

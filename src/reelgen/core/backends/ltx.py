@@ -20,11 +20,13 @@ from reelgen.core.backends.base import (
     step_callback,
 )
 from reelgen.core.backends.ltx_weights import build_full_random, full_configs, load_single_file
-from reelgen.core.devices import MemoryPlan, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
     import numpy as np

@@ -21,11 +21,13 @@ from reelgen.core.backends.base import (
     single_file_transformer,
     step_callback,
 )
-from reelgen.core.devices import GIB, MemoryPlan, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import Audio, GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import GIB, MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Audio, Video, to_fraction
 
 if TYPE_CHECKING:
     from reelgen.core.weights import WeightSource

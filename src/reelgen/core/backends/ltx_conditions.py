@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from reelgen.core import media
 from reelgen.core.backends.base import latent_preview
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.types import GenerationRequest, Video
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
 
 if TYPE_CHECKING:
     import numpy as np

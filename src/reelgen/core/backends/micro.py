@@ -26,12 +26,13 @@ from reelgen.core.backends.base import (
     latent_preview,
     step_callback,
 )
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
-    from reelgen.core.devices import MemoryPlan
     from reelgen.core.progress import Progress
+    from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import WeightSource
 
 #: 8x VAE x 2x2 patches: sides are multiples of 16; the 4x temporal VAE wants 4k+1 frames.

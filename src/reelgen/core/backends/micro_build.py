@@ -23,7 +23,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.scenes import vocabulary
+from reelgen.train.scenes import vocabulary
 
 #: Prompts are cut (and zero-padded) to this many tokens, in training and at inference alike.
 MAX_TOKENS = 40

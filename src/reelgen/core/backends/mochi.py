@@ -16,11 +16,13 @@ from reelgen.core.backends.base import (
     latent_preview,
     step_callback,
 )
-from reelgen.core.devices import MemoryPlan, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 from reelgen.core.weights import WeightSource
 
 FAMILY = "mochi"

@@ -28,11 +28,13 @@ from reelgen.core.backends.skyreels_windows import (
 )
 from reelgen.core.backends.tiny import TEXT_DIM, save_pipeline, t5_encoder, t5_tokenizer
 from reelgen.core.backends.wan_presets import LATENT_RGB_FACTORS
-from reelgen.core.devices import GIB, MemoryPlan, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import GenerationRequest, Task, Video, to_fraction
+from reelgen.core.spec.memory import GIB, MemoryPlan
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Video, to_fraction
 
 if TYPE_CHECKING:
     from reelgen.core.weights import WeightSource

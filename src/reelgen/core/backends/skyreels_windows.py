@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.types import GenerationRequest, Task
+from reelgen.core.spec.request import GenerationRequest, Task
 
 #: The Wan VAE packs 4 frames into one latent frame after the first.
 FRAME_STEP = 4

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from reelgen.core import scene_render, scenes
+from reelgen.train import scene_render, scenes
 from reelgen.core.backends.micro_build import build_tokenizer
 
 

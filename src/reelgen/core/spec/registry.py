@@ -7,57 +7,59 @@ import logging
 from functools import cache
 from importlib.metadata import entry_points
 
-from reelgen.core.backends.base import Backend, Preset
+from pydantic import BaseModel
+
 from reelgen.core.errors import ModelNotAvailable
-from reelgen.core.types import Task
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.request import NoOptions, Task
 
 log = logging.getLogger(__name__)
 
 GROUP = "reelgen.backends"
 
-_extra: dict[str, type[Backend]] = {}
+_extra: dict[str, FamilySpec] = {}
 
 
 @cache
-def _discovered() -> dict[str, type[Backend]]:
-    found: dict[str, type[Backend]] = {}
+def _discovered() -> dict[str, FamilySpec]:
+    found: dict[str, FamilySpec] = {}
     for ep in entry_points(group=GROUP):
         try:
-            cls = ep.load()
+            spec = ep.load()
         except Exception as exc:  # a broken plugin must not take the others down
             log.warning("backend plugin %r (%s) failed to load: %s", ep.name, ep.value, exc)
             continue
-        if not (isinstance(cls, type) and issubclass(cls, Backend)):
-            log.warning("backend plugin %r (%s) is not a Backend subclass; skipped", ep.name, ep.value)
+        if not isinstance(spec, FamilySpec):
+            log.warning("backend plugin %r (%s) is not a FamilySpec; skipped", ep.name, ep.value)
             continue
-        found[cls.info.family] = cls
+        found[spec.family] = spec
     return found
 
 
-def register(cls: type[Backend]) -> None:
+def register(spec: FamilySpec) -> None:
     """Add a family at run time (tests, notebooks); entry points are the normal way."""
-    _extra[cls.info.family] = cls
+    _extra[spec.family] = spec
 
 
 def unregister(family: str) -> None:
     _extra.pop(family, None)
 
 
-def families() -> dict[str, type[Backend]]:
+def families() -> dict[str, FamilySpec]:
     """Every available family by name, built-in and plugin alike."""
     return {**_discovered(), **_extra}
 
 
-def presets() -> dict[str, tuple[type[Backend], Preset]]:
+def presets() -> dict[str, tuple[FamilySpec, Preset]]:
     """Every model name (preset) with its family."""
-    out: dict[str, tuple[type[Backend], Preset]] = {}
-    for cls in families().values():
-        for preset in cls.info.presets:
-            out[preset.name] = (cls, preset)
+    out: dict[str, tuple[FamilySpec, Preset]] = {}
+    for spec in families().values():
+        for preset in spec.presets:
+            out[preset.name] = (spec, preset)
     return out
 
 
-def resolve(model: str) -> tuple[type[Backend], Preset]:
+def resolve(model: str) -> tuple[FamilySpec, Preset]:
     """The family and preset of ``model``; unknown names get the closest known ones."""
     known = presets()
     if model in known:
@@ -71,5 +73,11 @@ def resolve(model: str) -> tuple[type[Backend], Preset]:
     )
 
 
+def options_model(model: str) -> type[BaseModel]:
+    """The options model of ``model``'s family (``NoOptions`` for a model unknown here)."""
+    found = presets().get(model)
+    return found[0].options if found else NoOptions
+
+
 def families_supporting(task: Task) -> list[str]:
-    return sorted(f for f, cls in families().items() if task in cls.info.tasks)
+    return sorted(name for name, spec in families().items() if task in spec.tasks)

@@ -1,7 +1,7 @@
 """Procedural scenes (coloured shapes moving over simple backgrounds) with captions, deterministic by seed.
 
 A scene is sampled as plain data (:class:`Scene`) from a seeded ``random.Random``
-and captioned from varied English templates; :mod:`reelgen.core.scene_render`
+and captioned from varied English templates; :mod:`reelgen.train.scene_render`
 draws it (torch, so training renders thousands of clips per second on a GPU and
 a test renders one on a CPU). Some (colour, shape, motion, background
 colour) combinations are held out: training never shows them, so evaluation on

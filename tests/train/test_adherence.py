@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from reelgen.core import quality, scene_render, scenes
+from reelgen.train import adherence as quality, scene_render, scenes
 
 
 def _scene(motion: str, shape: str, seed: int) -> scenes.Scene:

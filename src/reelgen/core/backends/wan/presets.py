@@ -1,4 +1,4 @@
-"""Wan 2.1 / 2.2 model presets, size rules, options and the published configs the backend builds from."""
+"""Wan 2.1 / 2.2 as data: presets, size rules, options, request checks, memory model, published configs."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.backends.base import Preset
-from reelgen.core.rules import SizeRules
-from reelgen.core.types import Task
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.spec.rules import SizeRules
 
 # Width/height: VAE 8x spatial times the transformer's 2x2 patch; frames 4k+1 (VAE 4x temporal).
 RULES = SizeRules(label="Wan", multiple=16, frame_step=4, frame_offset=1)
@@ -118,6 +120,8 @@ _TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "vae": 0.001}
 
 
 def _preset(name: str, repo: str | None, variant: str, tasks: set[Task], **kw: Any) -> Preset:
+    # 14B models are 5120 wide with a 13824 FFN; 1.3B, 5B and tiny presets say their own.
+    kw.setdefault("dims", (24, 32) if kw.get("tiny") else (5120, 13824))
     return Preset(name=name, family="wan", repo_id=repo, variant=variant, tasks=frozenset(tasks), **kw)
 
 
@@ -134,6 +138,7 @@ PRESETS: tuple[Preset, ...] = (
         width=832,
         height=480,
         rules=RULES_1_3B,
+        dims=(1536, 8960),
         **_W21,
         parts_gib={"transformer": 2.64, "text_encoder": _TE, "vae": _VAE21},
     ),
@@ -222,6 +227,7 @@ PRESETS: tuple[Preset, ...] = (
         steps=50,
         guidance=5.0,
         rules=RULES_TI2V,
+        dims=(3072, 14336),
         parts_gib={"transformer": 9.31, "text_encoder": _TE, "vae": _VAE22},
     ),
     _preset(
@@ -271,4 +277,86 @@ PRESETS: tuple[Preset, ...] = (
         options={"boundary_ratio": 0.875},
         parts_gib={**_TINY_PARTS, "transformer_2": 0.001},
     ),
+)
+
+
+# ---- checks and memory ---------------------------------------------------------------------------
+
+
+def check(preset: Preset, request: ResolvedRequest) -> None:
+    """What only Wan knows: one expert or two, which models pin a last frame, v2v steps."""
+    name, variant = preset.name, preset.variant
+    options = request.options_as(WanOptions)
+    if variant not in TWO_EXPERT_VARIANTS:
+        if request.guidance_2 != request.guidance:
+            raise InvalidRequest(
+                f"guidance_2 sets the low-noise expert of Wan 2.2 A14B; {name} has one transformer. "
+                "Leave it unset or use wan22-a14b / wan22-i2v-a14b",
+                param="guidance_2",
+            )
+        if options.boundary_ratio is not None:
+            raise InvalidRequest(
+                f"options.boundary_ratio switches between Wan 2.2 A14B's two experts; {name} has one "
+                "transformer. Leave it unset or use wan22-a14b / wan22-i2v-a14b",
+                param="options.boundary_ratio",
+            )
+    if variant in NEEDS_END_IMAGE_VARIANTS and request.task == Task.I2V and not request.end_image:
+        raise InvalidRequest(
+            f"{name} is a first+last frame model and needs end_image too; for a start image alone "
+            "use wan-i2v-720p or wan22-i2v-a14b",
+            param="end_image",
+        )
+    if request.end_image:
+        if request.task != Task.I2V:
+            raise InvalidRequest(
+                "end_image is the last frame of an i2v run; give a start image too (task i2v)",
+                param="end_image",
+            )
+        if variant not in END_IMAGE_VARIANTS:
+            models = sorted(p.name for p in PRESETS if p.variant in END_IMAGE_VARIANTS)
+            raise InvalidRequest(
+                f"{name} cannot pin a last frame; first+last frame models: {', '.join(models)}",
+                param="end_image",
+            )
+        if request.num_frames < 5:
+            raise InvalidRequest("a first+last frame video needs at least 5 frames", param="num_frames")
+    if request.task == Task.V2V and int(request.steps * request.source_strength) < 1:
+        raise InvalidRequest(
+            f"source_strength {request.source_strength} x {request.steps} steps leaves no denoising step; "
+            f"use source_strength >= {1.0 / request.steps:.2f} or more steps",
+            param="source_strength",
+        )
+
+
+def working_gib(preset: Preset, request: ResolvedRequest) -> float:
+    """Activation peak: transformer block activations at the token count, or the VAE decode.
+
+    Tokens are latent frames x (H/16) x (W/16) (TI2V-5B: /32). The transformer
+    peak holds a few copies of the hidden states plus the FFN intermediate
+    (SDPA attention keeps no score matrix). The Wan VAE decodes one latent
+    frame (4 video frames) at a time with a cache, so its peak grows with
+    frame area, not clip length; the decoded clip itself is held in float32.
+    """
+    width, height, frames = request.width, request.height, request.num_frames
+    spatial = 32 if preset.variant == TI2V else 16
+    tokens = ((frames - 1) // 4 + 1) * (height // spatial) * (width // spatial)
+    dim, ffn = preset.dims
+    transformer = tokens * (6 * dim + ffn) * 2 / GIB  # bf16 hidden states, q/k/v/out, FFN
+    # 96 channels x 6 cached frames in fp32, ~16 live copies: calibrated on the 28.1 GiB peak
+    # measured for wan-1.3b at 832x480x81 (docs/benchmarks.md).
+    vae_decode = width * height * 96 * 6 * 4 * 16 / GIB
+    clip = frames * width * height * 3 * 4 * 2 / GIB  # decoded float32 clip + its postprocessed copy
+    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+
+
+SPEC = FamilySpec(
+    family="wan",
+    label="Wan",
+    presets=PRESETS,
+    rules=RULES,
+    runner="reelgen.core.backends.wan.runner:WanRunner",
+    tiny_builder="reelgen.core.backends.wan.tiny:build_tiny_pipeline",
+    options=WanOptions,
+    working_gib=working_gib,
+    check=check,
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.backends import wan_presets as wp
-from reelgen.core.backends.base import Preset
+from reelgen.core.backends.wan import presets as wp
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.family import Preset
 
 # ---- tiny models ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Draws procedural scenes (see :mod:`reelgen.core.scenes`) as video frames with torch, on a CPU or a GPU.
+"""Draws procedural scenes (see :mod:`reelgen.train.scenes`) as video frames with torch, on a CPU or a GPU.
 
 Shapes are signed-distance functions evaluated per pixel with one pixel of
 antialiasing; backgrounds and objects live in world coordinates so camera pans
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reelgen.core.scenes import BACKGROUND_COLOURS, BACKGROUND_KINDS, POLYGONS, Scene, SceneObject
+from reelgen.train.scenes import BACKGROUND_COLOURS, BACKGROUND_KINDS, POLYGONS, Scene, SceneObject
 
 if TYPE_CHECKING:
     import torch

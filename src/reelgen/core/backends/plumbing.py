@@ -1,0 +1,234 @@
+"""Diffusers plumbing every family shares: placement, single files, seeds, progress, frames, LoRAs, inputs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import StageTracker
+from reelgen.core.spec.family import Preset
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import LoraSpec, ResolvedRequest
+from reelgen.core.types import Video, to_fraction
+
+if TYPE_CHECKING:
+    import torch
+    from PIL import Image
+
+    from reelgen.core.weights import WeightSource
+
+
+def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
+    """Place a diffusers pipeline's parts according to ``plan``."""
+    import torch
+
+    device = torch.device(plan.device)
+    if plan.strategy in ("gpu", "cpu"):
+        pipe.to(device)
+    elif plan.strategy == "model_offload":
+        pipe.enable_model_cpu_offload(device=device)
+    elif plan.strategy == "group_offload":
+        # VAEs decode through ``vae.decoder`` rather than ``vae.forward``, so block-level hooks
+        # never bring their top-level layers over ("weight type CPU" errors): the VAE, small next
+        # to the transformer, stays on the device instead (LTX-2's audio VAE decodes the same way).
+        pipe.enable_group_offload(
+            onload_device=device,
+            offload_device=torch.device("cpu"),
+            offload_type="block_level",
+            num_blocks_per_group=1,
+            use_stream=True,
+            exclude_modules=["vae", "audio_vae"],
+        )
+    elif plan.strategy == "sequential_offload":
+        pipe.enable_sequential_cpu_offload(device=device)
+    if plan.attention_slicing and hasattr(pipe, "enable_attention_slicing"):
+        pipe.enable_attention_slicing()
+    vae: Any = getattr(pipe, "vae", None)
+    # Some VAEs (e.g. SVD's temporal decoder) declare these switches but cannot honour them.
+    with contextlib.suppress(NotImplementedError):
+        if plan.vae_tiling and hasattr(vae, "enable_tiling"):
+            vae.enable_tiling()
+    with contextlib.suppress(NotImplementedError):
+        if plan.vae_slicing and hasattr(vae, "enable_slicing"):
+            vae.enable_slicing()
+
+
+def single_file_transformer(model_cls: Any, source: WeightSource, preset: Preset, dtype: Any) -> Any:
+    """The transformer in a single checkpoint file, configured from the preset's diffusers folder.
+
+    The other parts (text encoder, VAE, scheduler) come from ``source.base``;
+    without it the error says how to get it.
+    """
+    if source.base is None:
+        raise InvalidRequest(
+            f"single-file checkpoint {source.path} needs the rest of {preset.name} (text encoder, VAE, "
+            f"configs) from a diffusers folder, and {preset.repo_id or 'its repo'} is not in the "
+            f"Hugging Face cache. Fetch it with `reelgen pull {preset.name}`, or pass the diffusers "
+            "folder as --weights",
+            param="weights",
+        )
+    try:
+        return model_cls.from_single_file(
+            str(source.path),
+            config=str(source.base),
+            subfolder="transformer",
+            dtype=dtype,
+            local_files_only=True,
+        )
+    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        raise InvalidRequest(
+            f"weights file {source.path} is not a {model_cls.__name__} checkpoint matching "
+            f"{preset.name} ({exc})",
+            param="weights",
+        ) from None
+
+
+def generator(seed: int) -> torch.Generator:
+    """A CPU generator: the same seed gives the same noise on any device."""
+    import torch
+
+    return torch.Generator("cpu").manual_seed(seed)
+
+
+def step_callback(
+    tracker: StageTracker, preview: Callable[[Any], np.ndarray | None] | None = None
+) -> Callable[..., dict[str, Any]]:
+    """A ``callback_on_step_end`` that reports progress and raises Cancelled between steps.
+
+    Raising (not ``pipe._interrupt``) is what stops a diffusers pipeline
+    without decoding a half-denoised video.
+    """
+
+    def on_step_end(pipe: Any, i: int, t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        latents = kwargs.get("latents")
+        make = (lambda: preview(latents)) if preview is not None and latents is not None else None
+        tracker.advance(i + 1, make)
+        return kwargs
+
+    return on_step_end
+
+
+def frames_to_uint8(frames: Any) -> np.ndarray:
+    """Pipeline output (T, H, W, 3) floats in [0, 1] -> uint8; NaN becomes black, not garbage."""
+    if hasattr(frames, "detach"):
+        frames = frames.detach().float().cpu().numpy()
+    arr = np.nan_to_num(np.asarray(frames, dtype=np.float32), nan=0.0)
+    return (np.clip(arr, 0.0, 1.0) * 255.0).round().astype(np.uint8)
+
+
+def video_of(frames: Any, fps: float, **extra: Any) -> Video:
+    """A pipeline's float frames (T, H, W, 3) in [0, 1] as a ``Video``, noting which frames held NaN.
+
+    NaN turns black in uint8; the record of where it was lets the quality check
+    say "NaN" rather than only "black".
+    """
+    if hasattr(frames, "detach"):
+        frames = frames.detach().float().cpu().numpy()
+    arr = np.asarray(frames, dtype=np.float32)
+    nan = np.isnan(arr.reshape(arr.shape[0], -1)).any(axis=1)
+    if nan.any():
+        extra["nan_frames"] = [int(i) for i in np.flatnonzero(nan)]
+    return Video(frames_to_uint8(arr), to_fraction(fps), extra=extra)
+
+
+def latent_preview(
+    latents: Any, rgb_factors: list[list[float]] | None = None, max_side: int = 96
+) -> np.ndarray:
+    """Project (B, C, F, H, W) latents to small uint8 RGB frames without the VAE.
+
+    ``rgb_factors`` is the family's C x 3 linear map; without it (or when the
+    channel count differs, as in tiny models) a fixed seeded projection is used.
+    """
+    import torch
+
+    lat = latents[0].detach().float().cpu()  # C, F, H, W
+    channels = lat.shape[0]
+    if rgb_factors is not None and len(rgb_factors) == channels:
+        weight = torch.tensor(rgb_factors, dtype=torch.float32)
+    else:
+        weight = torch.randn(channels, 3, generator=torch.Generator().manual_seed(channels))
+        weight /= channels**0.5
+    rgb = torch.einsum("cfhw,cr->fhwr", lat, weight)
+    lo, hi = rgb.amin(), rgb.amax()
+    rgb = (rgb - lo) / (hi - lo + 1e-6)
+    stride = max(1, max(rgb.shape[1], rgb.shape[2]) // max_side)
+    return (rgb[:, ::stride, ::stride] * 255).round().to(torch.uint8).numpy()
+
+
+def apply_loras(
+    pipe: Any, loras: tuple[LoraSpec, ...], *, into_second_transformer: bool = False
+) -> list[dict[str, Any]]:
+    """Load several LoRAs at their strengths; returns records with each file's SHA-256.
+
+    Adapters already loaded from an earlier run are dropped first, so a cached
+    pipeline never carries a previous request's LoRAs.
+    """
+    from reelgen.core.weights import sha256_file
+
+    loaded = getattr(pipe, "get_list_adapters", None)
+    if loaded is not None and any(loaded().values()):
+        pipe.unload_lora_weights()
+    if not loras:
+        return []
+    names, strengths, records = [], [], []
+    for i, lora in enumerate(loras):
+        path = Path(lora.path).expanduser()
+        name = f"lora_{i}"
+        try:
+            pipe.load_lora_weights(str(path), weight_name=lora.weight_name, adapter_name=name)
+            if into_second_transformer:
+                pipe.load_lora_weights(
+                    str(path), weight_name=lora.weight_name, adapter_name=name, load_into_transformer_2=True
+                )
+        except (ValueError, KeyError, RuntimeError, OSError) as exc:
+            raise InvalidRequest(
+                f"loras[{i}].path: {path} could not be applied to this model ({exc})",
+                param=f"loras[{i}].path",
+            ) from None
+        names.append(name)
+        strengths.append(lora.strength)
+        records.append({"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)})
+    pipe.set_adapters(names, adapter_weights=strengths)
+    return records
+
+
+def start_image(request: ResolvedRequest) -> Image.Image:
+    """The request's start image, scaled to cover the output size and centre-cropped."""
+    from reelgen.core import media
+
+    if not request.start_image:
+        raise InvalidRequest(f"{request.task.value} needs a start image (--image)", param="start_image")
+    return media.load_fitted(request.start_image, request.width, request.height, "start_image")
+
+
+def end_image(request: ResolvedRequest) -> Image.Image | None:
+    from reelgen.core import media
+
+    if not request.end_image:
+        return None
+    return media.load_fitted(request.end_image, request.width, request.height, "end_image")
+
+
+def source_frames(request: ResolvedRequest, frame_step: int, frame_offset: int = 1) -> list[Any]:
+    """The first ``num_frames`` frames of the source video, fitted to the output size.
+
+    A clip shorter than asked is refused with the longest count the model's
+    frame rule (``frame_step``k+``frame_offset``) allows from it.
+    """
+    from reelgen.core import media
+
+    frames = request.num_frames
+    clip = media.read_video(request.source_video or "", max_frames=frames)
+    if clip.num_frames < frames:
+        usable = max(frame_offset, (clip.num_frames - frame_offset) // frame_step * frame_step + frame_offset)
+        raise InvalidRequest(
+            f"source_video has {clip.num_frames} frames but {frames} were asked for; "
+            f"ask for num_frames={usable} or give a longer video",
+            param="num_frames",
+        )
+    return media.fit_video(clip, request.width, request.height, frames)

@@ -1,0 +1,108 @@
+"""The Wan 2.1 / 2.2 runner: text, image (first/last frame) and video to video through diffusers."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from reelgen.core.backends import plumbing
+from reelgen.core.backends.base import DiffusersBackend
+from reelgen.core.backends.wan import presets as wp
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
+
+if TYPE_CHECKING:
+    from reelgen.core.spec.memory import MemoryPlan
+    from reelgen.core.weights import WeightSource
+
+
+class WanRunner(DiffusersBackend):
+    """Wan 2.1 (1.3B, 14B, I2V, FLF2V) and Wan 2.2 (A14B two-expert, TI2V-5B) video models."""
+
+    pipelines: ClassVar[dict[Task, str]] = {
+        Task.T2V: "WanPipeline",
+        Task.I2V: "WanImageToVideoPipeline",
+        Task.V2V: "WanVideoToVideoPipeline",
+    }
+    # Wan's VAE and CLIP image encoder lose detail in half precision; they are small.
+    part_dtypes: ClassVar[dict[str, str]] = {"vae": "float32", "image_encoder": "float32"}
+    single_file_class = "WanTransformer3DModel"
+    rgb_factors = wp.LATENT_RGB_FACTORS
+
+    @property
+    def lora_into_second_transformer(self) -> bool:  # type: ignore[override]
+        return self.preset.variant in wp.TWO_EXPERT_VARIANTS
+
+    def pipeline_class(self, task: Task) -> Any:
+        return _image_pipeline_class() if task is Task.I2V else super().pipeline_class(task)
+
+    def sibling_kwargs(self, task: Task) -> dict[str, Any]:
+        # TI2V-5B's image path is the text pipeline's weights with the first latent frame pinned.
+        return {"expand_timesteps": True} if task is Task.I2V else {}
+
+    def load(self, source: WeightSource, plan: MemoryPlan) -> None:
+        if source.kind == "single_file" and self.preset.variant in wp.TWO_EXPERT_VARIANTS:
+            raise InvalidRequest(
+                f"{self.preset.name} has two transformer experts; a single checkpoint file cannot hold both. "
+                "Give a diffusers folder (--weights DIR) instead",
+                param="weights",
+            )
+        super().load(source, plan)
+
+    def after_load(self) -> None:
+        self._boundary_default = self.pipe.config.get("boundary_ratio")
+        self._scheduler_config = dict(self.pipe.scheduler.config)
+
+    def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
+        options = request.options_as(wp.WanOptions)
+        inputs: dict[str, Any] = {}
+        if request.task is Task.I2V:
+            inputs["image"] = plumbing.start_image(request)
+            if request.end_image:
+                inputs["last_image"] = plumbing.end_image(request)
+        elif request.task is Task.V2V:
+            # The video-to-video pipeline takes the clip and strength instead of a frame count.
+            inputs = {"video": plumbing.source_frames(request, 4), "strength": request.source_strength}
+        if self.preset.variant in wp.TWO_EXPERT_VARIANTS:
+            pipe.register_to_config(boundary_ratio=options.boundary_ratio or self._boundary_default)
+            inputs["guidance_scale_2"] = request.guidance_2
+        pipe.scheduler = self._scheduler(options.flow_shift)
+        return inputs
+
+    def common_inputs(self, request: ResolvedRequest) -> dict[str, Any]:
+        inputs = super().common_inputs(request)
+        if request.task is Task.V2V:
+            del inputs["num_frames"]
+        return inputs
+
+    def _scheduler(self, flow_shift: float | None) -> Any:
+        """A fresh scheduler from the checkpoint's config, with the request's flow shift if any."""
+        cls = type(self.pipe.scheduler)
+        if flow_shift is None:
+            return cls.from_config(self._scheduler_config)
+        key = "flow_shift" if "flow_shift" in self._scheduler_config else "shift"
+        return cls.from_config(self._scheduler_config, **{key: flow_shift})
+
+
+@cache
+def _image_pipeline_class() -> Any:
+    """WanImageToVideoPipeline whose CLIP branch sees one image unless the transformer embeds a pair.
+
+    Stock diffusers hands CLIP both frames whenever ``last_image`` is given, which
+    only FLF2V's transformer (``pos_embed_seq_len``) accepts. Wan 2.1 I2V models
+    take the start image's CLIP features and get the last frame through the
+    latent condition and mask, as ComfyUI's first-last-frame workflow does.
+    """
+    from diffusers import WanImageToVideoPipeline
+
+    stock: Any = WanImageToVideoPipeline
+
+    class WanImageToVideoFirstLast(stock):
+        def encode_image(self, image: Any, device: Any = None) -> Any:
+            transformer = getattr(self, "transformer", None)
+            pairs = transformer is not None and transformer.config.get("pos_embed_seq_len")
+            if isinstance(image, list) and not pairs:
+                image = image[0]
+            return stock.encode_image(self, image, device)
+
+    return WanImageToVideoFirstLast

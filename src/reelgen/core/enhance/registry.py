@@ -1,0 +1,89 @@
+"""Finds enhancers through the ``reelgen.enhancers`` entry-point group and resolves a request's chain."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import cache
+from importlib.metadata import entry_points
+
+from pydantic import ValidationError
+
+from reelgen.core.enhance.base import Enhancer, Shape
+from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.spec.request import EnhanceStep
+from reelgen.core.types import to_fraction
+
+log = logging.getLogger(__name__)
+
+GROUP = "reelgen.enhancers"
+
+_extra: dict[str, type[Enhancer]] = {}
+
+
+@cache
+def _discovered() -> dict[str, type[Enhancer]]:
+    found: dict[str, type[Enhancer]] = {}
+    for ep in entry_points(group=GROUP):
+        try:
+            cls = ep.load()
+        except Exception as exc:  # a broken plugin must not take the others down
+            log.warning("enhancer plugin %r (%s) failed to load: %s", ep.name, ep.value, exc)
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, Enhancer)):
+            log.warning("enhancer plugin %r (%s) is not an Enhancer; skipped", ep.name, ep.value)
+            continue
+        found[cls.name] = cls
+    return found
+
+
+def register(cls: type[Enhancer]) -> None:
+    """Add an enhancer at run time (tests, notebooks); entry points are the normal way."""
+    _extra[cls.name] = cls
+
+
+def unregister(name: str) -> None:
+    _extra.pop(name, None)
+
+
+def enhancers() -> dict[str, type[Enhancer]]:
+    """Every available enhancer by name, built-in and plugin alike."""
+    return {**_discovered(), **_extra}
+
+
+def build(step: EnhanceStep) -> Enhancer:
+    """The enhancer of a resolved step, with its options as its own model."""
+    cls = enhancers()[step.name]
+    return cls(cls.options_model.model_validate(step.options))
+
+
+def resolve_chain(
+    steps: Sequence[EnhanceStep], width: int, height: int, frames: int, fps: float | Fraction
+) -> tuple[EnhanceStep, ...]:
+    """Each step checked (name, options, what it can do with the clip before it), defaults filled in."""
+    known = enhancers()
+    shape = Shape(width, height, frames, to_fraction(fps))
+    out = []
+    for i, step in enumerate(steps):
+        cls = known.get(step.name)
+        if cls is None:
+            valid = ", ".join(sorted(known)) or "none installed"
+            raise InvalidRequest(
+                f"enhance[{i}].name: no enhancer {step.name!r}; available: {valid}",
+                param=f"enhance[{i}].name",
+            )
+        try:
+            options = cls.options_model.model_validate(step.options)
+        except ValidationError as exc:
+            raise from_validation_error(exc, prefix=f"enhance[{i}].options.") from None
+        shape = cls(options).output_shape(shape)
+        out.append(EnhanceStep(name=step.name, options=options.model_dump(mode="json")))
+    return tuple(out)
+
+
+def chain_shape(steps: Sequence[EnhanceStep], shape: Shape) -> Shape:
+    """The clip a resolved chain makes from ``shape``."""
+    for step in steps:
+        shape = build(step).output_shape(shape)
+    return shape

@@ -1,0 +1,238 @@
+"""The two shapes of a request: what a person asks for, and the same request resolved against its model.
+
+``GenerationRequest`` is what the CLI and the API take in: every field but the
+model may be left out. ``resolve()`` turns it into a ``ResolvedRequest`` exactly
+once, at the edge; from there on (job store, dispatcher, worker, ``render()``,
+replay) nothing is optional that has a default, and nothing is resolved again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+
+#: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
+SEED_LIMIT = 2**63
+
+#: Marks a field that names an input file: it travels to workers by value and is hashed in records.
+INPUT_FILE = {"x-input-file": True}
+
+_Options = TypeVar("_Options", bound=BaseModel)
+
+
+class Task(StrEnum):
+    """What a request asks the model to do."""
+
+    T2V = "t2v"  # text to video
+    I2V = "i2v"  # start image (and optionally end image) to video
+    V2V = "v2v"  # restyle a source video
+    KEYFRAMES = "keyframes"  # images pinned at frame indices
+    EXTEND = "extend"  # continue a source clip forward: the output holds only the new frames
+    AUDIO = "audio"  # video with generated sound
+    AVATAR = "avatar"  # talking head from a face and a voice
+
+
+class Keyframe(BaseModel):
+    """An image the video must pass through at ``frame``, with conditioning ``strength``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image: str = Field(json_schema_extra=INPUT_FILE)
+    frame: int = Field(ge=0)
+    strength: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class LoraSpec(BaseModel):
+    """A LoRA file applied with ``strength``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    strength: float = 1.0
+    weight_name: str | None = None
+
+
+class EnhanceStep(BaseModel):
+    """One stage of the enhancement chain run on the generated frames (interpolate, upscale ...).
+
+    ``name`` is an enhancer registered in the ``reelgen.enhancers`` entry-point group.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=64)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class NoOptions(BaseModel):
+    """Options model of a family that takes no extra options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class GenerationRequest(BaseModel):
+    """Everything that decides a video, as a person gives it. Unset fields take the model's defaults.
+
+    Images and videos are referenced by path so a request serialises to JSON
+    and can be replayed from an MP4's metadata. Aliases are the OpenAI-style
+    wire names the HTTP API uses (``num_inference_steps`` for ``steps``).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    model: str = Field(max_length=200, description="Model id (see `reelgen models` or GET /v1/models)")
+    prompt: str = Field(default="", max_length=20_000)
+    task: Task | None = Field(
+        default=None, description="Default: keyframes, v2v or i2v when those inputs are given, else t2v"
+    )
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    width: int | None = Field(default=None, gt=0, le=16_384)
+    height: int | None = Field(default=None, gt=0, le=16_384)
+    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    seconds: float | None = Field(default=None, gt=0, le=3600)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    steps: int | None = Field(default=None, gt=0, le=1000, alias="num_inference_steps")
+    guidance: float | None = Field(default=None, ge=0, le=100, alias="guidance_scale")
+    guidance_2: float | None = Field(
+        default=None, ge=0, le=100, alias="guidance_scale_2", description="Wan 2.2 A14B low-noise expert"
+    )
+    seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
+    start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    end_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    keyframes: list[Keyframe] = Field(default_factory=list)
+    source_video: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    source_strength: float = Field(default=0.7, ge=0.0, le=1.0)
+    loras: list[LoraSpec] = Field(default_factory=list)
+    weights: str | None = None
+    audio: bool = True
+    options: dict[str, Any] = Field(default_factory=dict)
+    enhance: list[EnhanceStep] = Field(default_factory=list)
+
+    @field_validator("model")
+    @classmethod
+    def _model_named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("model must name a model, e.g. 'ltx-tiny' (see `reelgen models`)")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _frames_or_seconds(self) -> GenerationRequest:
+        if self.num_frames is not None and self.seconds is not None:
+            raise ValueError("give num_frames or seconds, not both")
+        return self
+
+    def inferred_task(self) -> Task:
+        """The task asked for, or the one the given inputs imply."""
+        if self.task is not None:
+            return self.task
+        if self.keyframes:
+            return Task.KEYFRAMES
+        if self.source_video:
+            return Task.V2V
+        if self.start_image:
+            return Task.I2V
+        return Task.T2V
+
+
+class ResolvedRequest(BaseModel):
+    """A request checked against its model with every default filled in: it alone reproduces a video.
+
+    Input file paths are absolute. ``options`` is the family's own options model
+    (``WanOptions`` ...), complete with its defaults; read it with ``options_as``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str
+    task: Task
+    prompt: str
+    negative_prompt: str
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    num_frames: int = Field(gt=0)
+    fps: float = Field(gt=0)
+    steps: int = Field(gt=0)
+    guidance: float = Field(ge=0)
+    guidance_2: float = Field(ge=0)
+    seed: int = Field(ge=0, lt=SEED_LIMIT)
+    start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    end_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    keyframes: tuple[Keyframe, ...] = ()
+    source_video: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    source_strength: float = Field(default=0.7, ge=0.0, le=1.0)
+    loras: tuple[LoraSpec, ...] = ()
+    weights: str | None = None
+    audio: bool = True
+    options: SerializeAsAny[BaseModel] = Field(default_factory=NoOptions)
+    enhance: tuple[EnhanceStep, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_options(cls, data: Any) -> Any:
+        """Options stored as JSON come back as the family's options model, looked up by model name."""
+        if isinstance(data, dict) and not isinstance(data.get("options"), BaseModel):
+            from reelgen.core.spec import registry
+
+            options_model = registry.options_model(str(data.get("model", "")))
+            data = {**data, "options": options_model.model_validate(data.get("options") or {})}
+        return data
+
+    @property
+    def seconds(self) -> float:
+        return self.num_frames / self.fps
+
+    def options_as(self, model: type[_Options]) -> _Options:
+        """The options as the family's model; a family asking for another family's model is a bug."""
+        if not isinstance(self.options, model):
+            raise TypeError(f"{self.model} carries {type(self.options).__name__}, not {model.__name__}")
+        return self.options
+
+    def input_files(self) -> list[tuple[str, str]]:
+        """Every input file the request names, as (parameter, path): images, keyframes, source video."""
+        return list(_walk_inputs(self, ""))
+
+    def with_input_files(self, paths: dict[str, str]) -> ResolvedRequest:
+        """A copy whose input files at the given parameters point at new paths (a worker's copies)."""
+        data = self.model_dump(mode="python")
+        for param, path in paths.items():
+            _set_path(data, param, path)
+        data["options"] = self.options
+        return ResolvedRequest.model_validate(data)
+
+
+def _walk_inputs(model: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if field.json_schema_extra == INPUT_FILE:
+            if value:
+                yield f"{prefix}{name}", str(value)
+        elif isinstance(value, tuple | list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk_inputs(item, f"{prefix}{name}[{i}].")
+
+
+def _set_path(data: dict[str, Any], param: str, path: str) -> None:
+    """Set ``data`` at ``keyframes[0].image``-style ``param``."""
+    head, _, rest = param.partition(".")
+    if "[" in head:
+        name, index = head[:-1].split("[")
+        _set_path(data[name][int(index)], rest, path)
+    else:
+        data[head] = path
+
+
+def walk_input_files(data: dict[str, Any]) -> list[str]:
+    """Input file paths in a request stored as JSON, without validating it (retention, cleanup)."""
+    paths: list[str] = []
+    for name, field in ResolvedRequest.model_fields.items():
+        value = data.get(name)
+        if field.json_schema_extra == INPUT_FILE and isinstance(value, str):
+            paths.append(value)
+    for key in data.get("keyframes") or []:
+        if isinstance(key, dict) and isinstance(key.get("image"), str):
+            paths.append(key["image"])
+    return paths

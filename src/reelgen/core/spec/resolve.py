@@ -1,0 +1,161 @@
+"""Turns a person's request into a ``ResolvedRequest``: checked against its model, every default filled in.
+
+This runs once, at the edge (CLI, API). It reads no weights and imports no torch.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest, Task
+
+#: Inputs each task cannot do without, as (field, what it is).
+REQUIRED_INPUTS: dict[Task, tuple[str, str]] = {
+    Task.I2V: ("start_image", "a start image (--image)"),
+    Task.V2V: ("source_video", "a source video (--video)"),
+    Task.EXTEND: ("source_video", "the clip to extend (--video)"),
+    Task.KEYFRAMES: ("keyframes", "at least one keyframe (--keyframe FRAME:IMAGE[:STRENGTH])"),
+}
+
+
+def _check_task(spec: FamilySpec, preset: Preset, task: Task) -> None:
+    if task in preset.tasks:
+        return
+    families = registry.families_supporting(task)
+    listing = ", ".join(families) if families else "none installed"
+    raise UnsupportedTask(
+        f"{preset.name} ({spec.label}) cannot do {task.value}; it supports "
+        f"{', '.join(sorted(t.value for t in preset.tasks))}. Families that do {task.value}: {listing}",
+        param="task",
+    )
+
+
+def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
+    """Input paths made absolute (so a replay works from any folder), each checked to exist."""
+
+    def found(param: str, value: str) -> str:
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise InvalidRequest(f"{param}: file {value} does not exist", param=param)
+        return str(path.resolve())
+
+    out: dict[str, object] = {}
+    for name in ("start_image", "end_image", "source_video"):
+        value = getattr(request, name)
+        if value:
+            out[name] = found(name, value)
+    out["keyframes"] = tuple(
+        k.model_copy(update={"image": found(f"keyframes[{i}].image", k.image)})
+        for i, k in enumerate(request.keyframes)
+    )
+    loras = []
+    for i, lora in enumerate(request.loras):
+        path = Path(lora.path).expanduser()
+        if not path.is_file():
+            raise InvalidRequest(
+                f"loras[{i}].path: LoRA file {lora.path} does not exist; give a .safetensors file",
+                param=f"loras[{i}].path",
+            )
+        loras.append(lora.model_copy(update={"path": str(path.resolve())}))
+    out["loras"] = tuple(loras)
+    return out
+
+
+def _frames(spec: FamilySpec, preset: Preset, request: GenerationRequest, fps: float) -> int:
+    rules = spec.rules_for(preset)
+    if request.num_frames is not None:
+        return request.num_frames
+    if request.seconds is not None:
+        return rules.snap_frames(max(1, round(request.seconds * fps)))
+    return preset.num_frames
+
+
+def resolve(request: GenerationRequest) -> ResolvedRequest:
+    """Check ``request`` against its model and fill every unset field from the preset.
+
+    Raises ``ModelNotAvailable`` for an unknown model, ``UnsupportedTask`` for a
+    task the model cannot do, and ``InvalidRequest`` naming the field otherwise.
+    """
+    # 1. The model, its task and the inputs that task needs.
+    spec, preset = registry.resolve(request.model)
+    task = request.inferred_task()
+    _check_task(spec, preset, task)
+    needed = REQUIRED_INPUTS.get(task)
+    if needed and not getattr(request, needed[0]):
+        raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
+    if request.loras and not spec.supports_lora:
+        raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
+    if task is Task.AUDIO and not request.audio:
+        raise InvalidRequest(
+            "task audio makes a video with generated sound; it cannot be asked for with audio off "
+            "(--no-audio). Drop --no-audio, or ask for t2v",
+            param="audio",
+        )
+
+    # 2. Size and length, by the model's rules.
+    rules = spec.rules_for(preset)
+    width, height = request.width or preset.width, request.height or preset.height
+    fps = request.fps or preset.fps
+    frames = _frames(spec, preset, request, fps)
+    rules.check_size(width, height)
+    rules.check_frames(frames)
+    for i, key in enumerate(request.keyframes):
+        if key.frame >= frames:
+            raise InvalidRequest(
+                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
+                param=f"keyframes[{i}].frame",
+            )
+
+    # 3. The family's options, complete with its defaults.
+    try:
+        options = spec.options.model_validate({**preset.options, **request.options})
+    except ValidationError as exc:
+        valid = ", ".join(spec.options.model_fields) or "none"
+        raise from_validation_error(
+            exc, prefix="options.", options_of=f"{spec.label} options: {valid}"
+        ) from None
+
+    # 4. The enhancement chain, each stage's options checked by its enhancer.
+    from reelgen.core.enhance.registry import resolve_chain
+
+    chain = resolve_chain(request.enhance, width, height, frames, fps)
+
+    # 5. Everything together; the family checks what only it knows.
+    resolved = ResolvedRequest(
+        model=preset.name,
+        task=task,
+        prompt=request.prompt,
+        negative_prompt=request.negative_prompt or "",
+        width=width,
+        height=height,
+        num_frames=frames,
+        fps=fps,
+        steps=request.steps or preset.steps,
+        guidance=preset.guidance if request.guidance is None else request.guidance,
+        guidance_2=_guidance_2(request, preset),
+        seed=random.SystemRandom().randrange(2**32) if request.seed is None else request.seed,
+        source_strength=request.source_strength,
+        weights=str(Path(request.weights).expanduser().resolve()) if request.weights else None,
+        audio=request.audio,
+        options=options,
+        enhance=chain,
+        **_absolute_inputs(request),  # type: ignore[arg-type]
+    )
+    if spec.check is not None:
+        spec.check(preset, resolved)
+    return resolved
+
+
+def _guidance_2(request: GenerationRequest, preset: Preset) -> float:
+    """The low-noise expert's guidance: asked, else the preset's, else the same as ``guidance``."""
+    if request.guidance_2 is not None:
+        return request.guidance_2
+    if preset.guidance_2 is not None:
+        return preset.guidance_2
+    return preset.guidance if request.guidance is None else request.guidance

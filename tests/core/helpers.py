@@ -1,0 +1,39 @@
+"""Shortcuts for backend tests: resolve a request as the CLI would, load a runner, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.backends.base import Runner
+from reelgen.core.cache import ModelCache
+from reelgen.core.devices import device_info
+from reelgen.core.progress import Progress
+from reelgen.core.render import RenderResult, render
+from reelgen.core.spec import registry, resolve
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.core.weights import locate
+
+
+def resolved(**fields: Any) -> ResolvedRequest:
+    """``fields`` resolved against their model, as the CLI and the API do once at the edge."""
+    return resolve(GenerationRequest.model_validate(fields))
+
+
+def loaded(name: str, **fields: Any) -> Runner:
+    """The runner of model ``name``, loaded on the CPU from its (tiny) weights."""
+    spec, preset = registry.resolve(name)
+    runner = spec.runner_class()(spec, preset)
+    plan = spec.plan(preset, resolved(model=name, **fields), device_info("cpu"), None)
+    runner.load(locate(spec, preset), plan)
+    return runner
+
+
+def run(runner: Runner, progress: Progress | None = None, **fields: Any) -> Any:
+    """Frames of one ``generate`` call for ``fields`` on an already loaded runner."""
+    request = resolved(model=runner.preset.name, **fields)
+    return runner.generate(request, progress or Progress()).frames
+
+
+def render_fields(output: Path, cache: ModelCache | None = None, **fields: Any) -> RenderResult:
+    return render(resolved(**fields), output, cache=cache)
