@@ -100,6 +100,13 @@ class DiffusersBackend(Runner):
         """Extra constructor arguments of ``task``'s pipeline beyond the shared modules."""
         return {}
 
+    def from_pretrained(self, cls: Any, source: WeightSource, dtype: Any) -> Any:
+        """The main pipeline from a diffusers folder; override to join in parts from other repos.
+
+        ``dtype`` is what ``from_pretrained`` takes: one dtype, or one per part (``part_dtypes``).
+        """
+        return cls.from_pretrained(str(source.path), dtype=dtype, local_files_only=True)
+
     def after_load(self) -> None:  # noqa: B027 - optional hook
         """Read what the family needs from the loaded checkpoint (scheduler config, defaults)."""
 
@@ -147,7 +154,7 @@ class DiffusersBackend(Runner):
         if source.kind == "single_file":
             self.pipe = self._load_single_file(cls, source, dtype, dtype_arg)
         else:
-            self.pipe = cls.from_pretrained(str(source.path), dtype=dtype_arg, local_files_only=True)
+            self.pipe = self.from_pretrained(cls, source, dtype_arg)
         self.pipe.set_progress_bar_config(disable=True)  # reelgen draws its own bar
         self.pipes = {main: self.pipe}
         self.source, self.plan = source, plan
