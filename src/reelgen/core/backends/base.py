@@ -96,6 +96,10 @@ class DiffusersBackend(Runner):
 
         return getattr(diffusers, self.pipelines[task])
 
+    def pipeline_task(self, request: ResolvedRequest) -> Task:
+        """Whose pipeline runs ``request``; LTX picks by the inputs given (images pinned or not)."""
+        return request.task
+
     def sibling_kwargs(self, task: Task) -> dict[str, Any]:
         """Extra constructor arguments of ``task``'s pipeline beyond the shared modules."""
         return {}
@@ -211,7 +215,7 @@ class DiffusersBackend(Runner):
         )
 
         # 2. The task's pipeline and its inputs.
-        pipe = self.pipeline_for(request.task)
+        pipe = self.pipeline_for(self.pipeline_task(request))
         kwargs = {**self.common_inputs(request), **self.task_inputs(request, pipe)}
 
         # 3. Denoise with progress, previews and cancel between steps; the pipeline decodes.
