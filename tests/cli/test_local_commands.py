@@ -36,9 +36,9 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
     assert runner.invoke(app, ["generate", "waves", "-m", "ltx-tiny", "-o", str(first), "-q"]).exit_code == 0
     result = runner.invoke(app, ["replay", str(first), "-o", str(again), "-q"])
     assert result.exit_code == 0, result.output
-    # Same seed and settings give the same clip. Not always bit for bit on a CPU: oneDNN/MKL may
-    # pick kernels by memory alignment, and one flipped rounding ripples through the H.264 encode
-    # (seen once in the suite), so the check is "no visible difference".
+    # What `reelgen replay --help` and the README promise: the same frames to within rounding no one
+    # can see. Not always bit for bit on a CPU: oneDNN/MKL may pick kernels by memory alignment, and
+    # one flipped rounding ripples through the H.264 encode (seen once in the suite).
     diff = np.abs(read_video(first).frames.astype(int) - read_video(again).frames.astype(int))
     assert diff.mean() < 0.05 and diff.max() <= 8, (diff.mean(), diff.max())
 
@@ -51,6 +51,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["-m", "ltx-tinyy"], "unknown model 'ltx-tinyy'"),
         (["--lora", "missing.safetensors"], "LoRA file missing.safetensors does not exist"),
         (["--task", "i2v"], "i2v needs a start image"),
+        (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
+        (["--steps", "0"], "steps: Input should be greater than 0"),
     ],
 )
 def test_bad_input_gets_a_specific_error_and_no_file(tmp_path: Path, args: list[str], message: str) -> None:
@@ -120,3 +122,34 @@ def test_every_command_has_help_with_examples() -> None:
     for command in ("generate", "animate", "replay", "models", "pull", "info", "bench"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, command
+
+
+def test_a_device_this_machine_lacks_is_a_clear_error(tmp_path: Path) -> None:
+    import torch
+
+    missing = f"cuda:{torch.cuda.device_count()}"
+    out = tmp_path / "x.mp4"
+    result = runner.invoke(app, ["generate", "a cat", "-m", "wan-tiny", "--device", missing, "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"device '{missing}' is not on this machine" in " ".join(result.output.split())
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_replay_refuses_an_input_that_changed(tmp_path: Path) -> None:
+    from PIL import Image
+
+    start = tmp_path / "start.png"
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(start)
+    first = tmp_path / "a.mp4"
+    made = runner.invoke(
+        app, ["generate", "x", "-m", "wan-i2v-tiny", "--image", str(start), "-o", str(first), "-q"]
+    )
+    assert made.exit_code == 0, made.output
+    Image.new("RGB", (64, 64), (40, 40, 200)).save(start)
+    refused = runner.invoke(app, ["replay", str(first), "-o", str(tmp_path / "b.mp4"), "-q"])
+    assert refused.exit_code == 2
+    assert "has changed since the video was made" in " ".join(refused.output.split())
+    allowed = runner.invoke(
+        app, ["replay", str(first), "-o", str(tmp_path / "c.mp4"), "--allow-changed-inputs", "-q"]
+    )
+    assert allowed.exit_code == 0, allowed.output

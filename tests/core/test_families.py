@@ -12,7 +12,7 @@ from PIL import Image
 from reelgen.core.encode import write_video
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.spec import registry
+from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.request import GenerationRequest, Keyframe, Task
 from reelgen.core.types import Video
 
@@ -70,7 +70,7 @@ def test_tiny_model_runs_task_end_to_end(
     name: str, task: Task, inputs: dict[str, Path], tmp_path: Path
 ) -> None:
     _, preset = registry.resolve(name)
-    result = render(_request(name, task, inputs), tmp_path / "out.mp4")
+    result = render(resolve(_request(name, task, inputs)), tmp_path / "out.mp4")
     info = probe(result.path)
     assert info["frames"] == preset.num_frames
     assert (info["width"], info["height"]) == (preset.width, preset.height)

@@ -11,6 +11,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec.memory import DeviceInfo, next_rung, plan_memory
+from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.spec.rules import SizeRules
 
@@ -90,7 +91,7 @@ def test_seconds_round_up_to_a_valid_frame_count() -> None:
 def test_progress_events_count_steps_and_carry_small_previews(model: str, tmp_path: Path) -> None:
     events: list[ProgressEvent] = []
     progress = Progress(on_event=events.append, preview_every=1)
-    render(GenerationRequest(model=model, steps=3, seed=0), tmp_path / "p.mp4", progress=progress)
+    render(resolve(GenerationRequest(model=model, steps=3, seed=0)), tmp_path / "p.mp4", progress=progress)
     steps = [e for e in events if e.stage == "denoise"]
     assert [e.step for e in steps] == [0, 1, 2, 3]
     assert all(e.total == 3 for e in steps)
@@ -100,3 +101,15 @@ def test_progress_events_count_steps_and_carry_small_previews(model: str, tmp_pa
     frames = previews[-1]
     assert frames.dtype == np.uint8 and frames.ndim == 4 and frames.shape[-1] == 3
     assert frames.std() > 0
+
+
+def test_a_device_this_machine_lacks_is_refused_with_the_ones_it_has() -> None:
+    from reelgen.core.devices import device_info
+
+    with pytest.raises(
+        InvalidRequest, match=r"device 'cuda:0' is not on this machine \(no CUDA GPU\); valid: cpu"
+    ):
+        device_info("cuda:0")
+    with pytest.raises(InvalidRequest, match="'gpu0' is not a device name; use cpu, cuda or cuda:N"):
+        device_info("gpu0")
+    assert device_info("cpu").device == "cpu"

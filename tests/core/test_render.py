@@ -14,24 +14,31 @@ from reelgen.core.encode import read_metadata
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, OutOfMemory
 from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
-from reelgen.core.render import render, replay
-from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest
-from tests.core.fakes import FakeBackend, fake_cuda
+from reelgen.core.record import replay
+from reelgen.core.render import render
+from reelgen.core.spec import registry, resolve
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from tests.core.fakes import SPEC, FakeRunner, fake_cuda
 
 
 @pytest.fixture(autouse=True)
 def fake_family() -> Iterator[None]:
-    registry.register(FakeBackend)
-    FakeBackend.fail_plans = set()
-    FakeBackend.loads = []
+    registry.register(SPEC)
+    FakeRunner.fail_plans = set()
+    FakeRunner.fail_load = set()
+    FakeRunner.loads = []
     yield
     registry.unregister("fake")
 
 
+def R(**fields: object) -> ResolvedRequest:
+    """A request resolved as the CLI resolves it."""
+    return resolve(GenerationRequest.model_validate(fields))
+
+
 def test_render_writes_mp4_and_sidecar_with_the_same_record(tmp_path: Path) -> None:
     out = tmp_path / "clip.mp4"
-    result = render(GenerationRequest(model="fake-tiny", prompt="a cat", seed=7), out)
+    result = render(R(model="fake-tiny", prompt="a cat", seed=7), out)
     info = probe(out)
     assert (info["frames"], info["width"], info["height"], info["fps"]) == (5, 32, 32, 8.0)
     assert (info["codec"], info["pix_fmt"]) == ("h264", "yuv420p")
@@ -45,12 +52,12 @@ def test_render_writes_mp4_and_sidecar_with_the_same_record(tmp_path: Path) -> N
 
 
 def test_unset_seed_is_resolved_and_recorded(tmp_path: Path) -> None:
-    result = render(GenerationRequest(model="fake-tiny"), tmp_path / "a.mp4")
+    result = render(R(model="fake-tiny"), tmp_path / "a.mp4")
     assert isinstance(result.metadata["request"]["seed"], int)
 
 
 def test_replay_reproduces_frames(tmp_path: Path) -> None:
-    first = render(GenerationRequest(model="fake-tiny", seed=3), tmp_path / "a.mp4")
+    first = render(R(model="fake-tiny", seed=3), tmp_path / "a.mp4")
     again = replay(first.path, tmp_path / "b.mp4")
     assert np.array_equal(read_video(first.path).frames, read_video(again.path).frames)
     assert again.metadata["request"] == first.metadata["request"]
@@ -61,15 +68,13 @@ def test_bad_inputs_raise_specific_errors_and_write_nothing(tmp_path: Path) -> N
     with pytest.raises(
         InvalidRequest, match=r"width 40 is not a multiple of 16 \(Fake\); nearest valid: 32 or 48"
     ):
-        render(GenerationRequest(model="fake-tiny", width=40), out)
+        render(R(model="fake-tiny", width=40), out)
     with pytest.raises(InvalidRequest, match=r"8 frames is not 4k\+1 \(Fake\); nearest valid: 5 or 9"):
-        render(GenerationRequest(model="fake-tiny", num_frames=8), out)
+        render(R(model="fake-tiny", num_frames=8), out)
     with pytest.raises(ModelNotAvailable, match="unknown model 'fake-tinny'; did you mean fake-tiny"):
-        render(GenerationRequest(model="fake-tinny"), out)
+        render(R(model="fake-tinny"), out)
     with pytest.raises(InvalidRequest, match="LoRA file .*nope.safetensors does not exist"):
-        render(
-            GenerationRequest(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out
-        )
+        render(R(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -84,40 +89,100 @@ def test_cancel_mid_run_leaves_no_file_and_next_run_works(tmp_path: Path) -> Non
 
     progress.on_event = on_event
     with pytest.raises(Cancelled):
-        render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "c.mp4", progress=progress)
+        render(R(model="fake-tiny", seed=1), tmp_path / "c.mp4", progress=progress)
     assert max(e.step for e in events if e.stage == "denoise") == 1
     assert list(tmp_path.iterdir()) == []
-    assert render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "d.mp4").path.is_file()
+    assert render(R(model="fake-tiny", seed=1), tmp_path / "d.mp4").path.is_file()
 
 
 def test_out_of_memory_steps_down_one_rung_and_records_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
-    FakeBackend.fail_plans = {"gpu"}
+    FakeRunner.fail_plans = {"gpu"}
     messages: list[str] = []
     progress = Progress(on_event=lambda e: messages.append(e.message))
-    result = render(GenerationRequest(model="fake-tiny", seed=1), tmp_path / "o.mp4", progress=progress)
+    result = render(R(model="fake-tiny", seed=1), tmp_path / "o.mp4", progress=progress)
     attempts = result.metadata["attempts"]
     assert [a["plan"]["strategy"] for a in attempts] == ["gpu", "model_offload"]
     assert [a["outcome"] for a in attempts] == ["out_of_memory", "ok"]
     assert result.metadata["memory_plan"]["strategy"] == "model_offload"
     assert any("retrying with model_offload" in m for m in messages)
-    assert FakeBackend.loads == ["gpu", "model_offload"]
+    assert FakeRunner.loads == ["gpu", "model_offload"]
 
 
 def test_out_of_memory_twice_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
-    FakeBackend.fail_plans = {"gpu", "model_offload"}
-    with pytest.raises(OutOfMemory, match="ran out of memory"):
-        render(GenerationRequest(model="fake-tiny"), tmp_path / "o.mp4")
+    FakeRunner.fail_plans = {"gpu", "model_offload"}
+    with pytest.raises(OutOfMemory) as caught:
+        render(R(model="fake-tiny"), tmp_path / "o.mp4")
+    # Each rung is named once, in the order tried.
+    assert "ran out of GPU memory with gpu then model_offload;" in caught.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_out_of_memory_while_loading_steps_down_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
+    FakeRunner.fail_load = {"gpu"}
+    result = render(R(model="fake-tiny", seed=1), tmp_path / "o.mp4")
+    assert [a["outcome"] for a in result.metadata["attempts"]] == ["out_of_memory", "ok"]
+    assert result.metadata["memory_plan"]["strategy"] == "model_offload"
+    FakeRunner.fail_load = {"gpu", "model_offload"}
+    with pytest.raises(OutOfMemory, match="with gpu then model_offload"):
+        render(R(model="fake-tiny", seed=1), tmp_path / "p.mp4")
 
 
 def test_vram_budget_picks_a_leaner_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(80.0))
-    roomy = render(GenerationRequest(model="fake-tiny"), tmp_path / "a.mp4")
-    tight = render(GenerationRequest(model="fake-tiny"), tmp_path / "b.mp4", vram_budget_gib=8)
+    roomy = render(R(model="fake-tiny"), tmp_path / "a.mp4")
+    tight = render(R(model="fake-tiny"), tmp_path / "b.mp4", vram_budget_gib=8)
     assert roomy.metadata["memory_plan"]["strategy"] == "gpu"
     assert tight.metadata["memory_plan"]["strategy"] in {"group_offload", "sequential_offload"}
     assert tight.metadata["memory_plan"]["budget_gib"] == 8
+
+
+def _image(path: Path, colour: tuple[int, int, int]) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (32, 32), colour).save(path)
+    return path
+
+
+def test_replay_works_from_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    _image(work / "start.png", (200, 30, 30))
+    first = render(R(model="fake-tiny", seed=3, start_image="start.png"), work / "a.mp4")
+    assert first.metadata["request"]["start_image"] == str(work / "start.png")  # recorded absolute
+    assert first.metadata["inputs"]["start_image"]["sha256"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = replay(work / "a.mp4", elsewhere / "b.mp4")
+    assert np.array_equal(read_video(first.path).frames, read_video(again.path).frames)
+
+
+def test_replay_refuses_a_changed_input_unless_told(tmp_path: Path) -> None:
+    start = _image(tmp_path / "start.png", (200, 30, 30))
+    first = render(R(model="fake-tiny", seed=3, start_image=str(start)), tmp_path / "a.mp4")
+    _image(start, (30, 30, 200))
+    with pytest.raises(InvalidRequest, match="start_image: .*has changed.*--allow-changed-inputs"):
+        replay(first.path, tmp_path / "b.mp4")
+    assert not (tmp_path / "b.mp4").exists()
+    messages: list[str] = []
+    progress = Progress(on_event=lambda e: messages.append(e.message))
+    changed = replay(first.path, tmp_path / "c.mp4", allow_changed_inputs=True, progress=progress)
+    assert any("has changed" in m for m in messages)
+    assert not np.array_equal(read_video(first.path).frames, read_video(changed.path).frames)
+    start.unlink()
+    with pytest.raises(InvalidRequest, match="no longer exists"):
+        replay(first.path, tmp_path / "d.mp4", allow_changed_inputs=True)
+
+
+def test_render_takes_the_resolved_request_as_it_is(tmp_path: Path) -> None:
+    request = R(model="fake-tiny", seed=11)
+    result = render(request, tmp_path / "a.mp4")
+    assert ResolvedRequest.model_validate(result.metadata["request"]) == request
+    assert result.metadata["stages"] == ["generate"]
+    assert result.metadata["quality"]["fatal"] is False

@@ -14,9 +14,9 @@ from reelgen.core.spec import registry
 
 
 def test_missing_real_weights_name_the_model_the_places_and_the_pull_command(tmp_path: Path) -> None:
-    backend, preset = registry.resolve("ltx-2b")
+    spec, preset = registry.resolve("ltx-2b")
     with pytest.raises(ModelNotAvailable) as caught:
-        weights.locate(backend, preset)
+        weights.locate(spec, preset)
     message = str(caught.value)
     assert "ltx-2b" in message and str(preset.repo_id) in message
     assert str(tmp_path / "models" / "ltx-2b") in message and str(tmp_path / "hf-cache") in message
@@ -32,18 +32,18 @@ def test_models_dir_folder_is_found_before_the_hub(tmp_path: Path) -> None:
 
 
 def test_explicit_weights_paths_are_checked(tmp_path: Path) -> None:
-    backend, preset = registry.resolve("ltx-2b")
+    spec, preset = registry.resolve("ltx-2b")
     with pytest.raises(InvalidRequest, match="does not exist"):
-        weights.locate(backend, preset, str(tmp_path / "nowhere"))
+        weights.locate(spec, preset, str(tmp_path / "nowhere"))
     with pytest.raises(InvalidRequest, match="has no model_index.json"):
-        weights.locate(backend, preset, str(tmp_path))
+        weights.locate(spec, preset, str(tmp_path))
     notes = tmp_path / "notes.txt"
     notes.write_text("x")
     with pytest.raises(InvalidRequest, match="valid suffixes: .safetensors"):
-        weights.locate(backend, preset, str(notes))
+        weights.locate(spec, preset, str(notes))
     single = tmp_path / "ltx.safetensors"
     single.write_bytes(b"weights")
-    source = weights.locate(backend, preset, str(single))
+    source = weights.locate(spec, preset, str(single))
     assert (source.kind, source.path, source.base) == ("single_file", single, None)
 
 

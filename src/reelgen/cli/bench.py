@@ -33,7 +33,7 @@ def bench(
       reelgen bench -m ltx-2b --size 768x512x121 --steps 50 --weights ./ltx-2b
     """
     from reelgen.core.bench import bench_request
-    from reelgen.core.spec.request import GenerationRequest
+    from reelgen.core.spec import GenerationRequest, resolve
 
     dims: dict[str, Any] = {}
     if size:
@@ -42,10 +42,12 @@ def bench(
         except ValueError:
             raise typer.BadParameter(f"size {size!r} must be WIDTHxHEIGHTxFRAMES, e.g. 768x512x121") from None
         dims = {"width": w, "height": h, "num_frames": f}
-    request = GenerationRequest(model=model, prompt=prompt, steps=steps, seed=0, weights=weights, **dims)
     results = []
     with tempfile.TemporaryDirectory() as folder:
         try:
+            request = resolve(
+                GenerationRequest(model=model, prompt=prompt, steps=steps, seed=0, weights=weights, **dims)
+            )
             for i in range(repeat):
                 results.append(
                     bench_request(request, Path(folder) / f"run{i}.mp4", vram_budget_gib=vram_budget)

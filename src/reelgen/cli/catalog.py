@@ -12,13 +12,13 @@ from reelgen.cli.output import console, fail
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 
 
-def _cached(backend: Any, preset: Any) -> str:
+def _cached(spec: Any, preset: Any) -> str:
     from reelgen.core import weights
 
     if preset.tiny:
         return "built-in"
     try:
-        return weights.locate(backend, preset).origin
+        return weights.locate(spec, preset).origin
     except ModelNotAvailable:
         return "no"
 
@@ -27,19 +27,20 @@ def model_rows() -> list[dict[str, Any]]:
     from reelgen.core.spec import registry
 
     rows = []
-    for name, (backend, preset) in sorted(registry.presets().items()):
-        rules = backend.info.rules_for(preset)
+    for name, (spec, preset) in sorted(registry.presets().items()):
+        rules = spec.rules_for(preset)
         rows.append(
             {
                 "model": name,
-                "family": backend.info.label,
+                "family": spec.label,
                 "repo_id": preset.repo_id,
                 "tasks": sorted(t.value for t in preset.tasks),
                 "default": f"{preset.width}x{preset.height}x{preset.num_frames}@{preset.fps:g}",
                 "steps": preset.steps,
                 "guidance": preset.guidance,
                 "rules": rules.as_dict(),
-                "cached": _cached(backend, preset),
+                "vram_gib": preset.vram_gib,
+                "cached": _cached(spec, preset),
                 "description": preset.description,
             }
         )
@@ -117,7 +118,7 @@ def info() -> None:
 
     from reelgen.core import settings
     from reelgen.core.devices import device_info
-    from reelgen.core.render import library_versions
+    from reelgen.core.record import library_versions
 
     dev = device_info()
     facts: dict[str, Any] = {

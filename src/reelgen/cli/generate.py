@@ -1,16 +1,21 @@
-"""Local commands: generate, animate, replay, models, pull, info (no server needed)."""
+"""Local commands that make a video in this process: generate, animate, replay (no server needed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
-from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.progress import Progress
 from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Task
+
+if TYPE_CHECKING:
+    from reelgen.core.render import RenderResult
 
 #: ``--model auto`` takes the first of these whose weights are on this machine ...
 REAL_PREFERENCE = {
@@ -62,24 +67,13 @@ def _lora(text: str) -> LoraSpec:
     return LoraSpec(path=text)
 
 
-def _run(
-    fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool
-) -> None:
-    from reelgen.core.progress import Progress
-    from reelgen.core.render import render
-
-    try:
-        request = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise fail(
-            InvalidRequest(f"{'.'.join(map(str, first['loc'])) or 'request'}: {first['msg']}")
-        ) from None
+def _render(make: Callable[[Progress], RenderResult], quiet: bool) -> None:
+    """Run ``make`` (a render or a replay) under a progress bar; print the plan, then the path."""
     progress = Progress(preview_every=0)
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
-            result = render(request, output, progress=progress, vram_budget_gib=vram_budget, device=device)
+            result = make(progress)
     except ReelgenError as exc:
         raise fail(exc) from None
     meta = result.metadata
@@ -88,6 +82,28 @@ def _run(
         f"{result.video.num_frames} frames {result.video.width}x{result.video.height} @ {result.video.fps} fps"
     )
     typer.echo(str(result.path))
+
+
+def _run(
+    fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool
+) -> None:
+    """Resolve the request once, here at the edge, then render it."""
+    from reelgen.core.render import render
+    from reelgen.core.spec import resolve
+
+    try:
+        asked = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
+        resolved = resolve(asked)
+    except ValidationError as exc:
+        raise fail(from_validation_error(exc)) from None
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    _render(
+        lambda progress: render(
+            resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device
+        ),
+        quiet,
+    )
 
 
 def generate(
@@ -134,7 +150,7 @@ def generate(
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")
     ] = None,
-    device: Annotated[str | None, Opt(help="cuda:N or cpu (default: first GPU, else CPU).")] = None,
+    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Generate a video from a prompt (and optional image, keyframes, video).
@@ -221,22 +237,32 @@ def animate(
 def replay(
     path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
     output: Annotated[Path | None, Opt("--output", "-o")] = None,
-    device: Annotated[str | None, Opt()] = None,
+    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    allow_changed_inputs: Annotated[
+        bool,
+        Opt("--allow-changed-inputs", help="Replay even if an input image or video changed since."),
+    ] = False,
     quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
 ) -> None:
-    """Make a video again from the request recorded in it; same seed and machine give identical frames.
+    """Make a video again from the request recorded in it: same model, seed, settings and inputs.
+
+    On the same machine and library versions the frames match the original to within
+    rounding no one can see. Input files are found by the absolute paths recorded, so
+    this works from any folder; an input whose content changed since is refused unless
+    --allow-changed-inputs.
 
     Example:
 
       reelgen replay outputs/20261121-ltx-2b-42.mp4 -o again.mp4
     """
-    from reelgen.core.render import load_record
+    from reelgen.core.record import replay as replay_record
 
-    try:
-        record = load_record(path)
-    except ReelgenError as exc:
-        raise fail(exc) from None
-    _run(record["request"], output, None, device, quiet)
+    _render(
+        lambda progress: replay_record(
+            path, output, allow_changed_inputs=allow_changed_inputs, progress=progress, device=device
+        ),
+        quiet,
+    )
 
 
 def register(app: typer.Typer) -> None:

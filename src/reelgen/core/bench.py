@@ -9,11 +9,11 @@ from typing import Any
 
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.request import ResolvedRequest
 
 
 def bench_request(
-    request: GenerationRequest, output: Path, *, vram_budget_gib: float | None = None
+    request: ResolvedRequest, output: Path, *, vram_budget_gib: float | None = None
 ) -> dict[str, Any]:
     """Render ``request`` once and report where the time and memory went."""
     steps: list[float] = []
