@@ -30,6 +30,7 @@ from reelgen.core.progress import Progress, StageTracker
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.spec.rules import v2v_steps
 from reelgen.core.types import Video
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ class DiffusersBackend(Runner):
     frames_first_latents: ClassVar[bool] = False
     #: Load LoRAs into ``transformer_2`` too (two-expert models).
     lora_into_second_transformer: ClassVar[bool] = False
+    #: Plan dtype -> diffusers ``variant`` of the smaller weight files some repos ship beside the
+    #: full-precision ones (``{"float16": "fp16"}`` reads ``*.fp16.safetensors`` where they exist).
+    weight_variants: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, spec: FamilySpec, preset: Preset) -> None:
         super().__init__(spec, preset)
@@ -109,7 +113,16 @@ class DiffusersBackend(Runner):
 
         ``dtype`` is what ``from_pretrained`` takes: one dtype, or one per part (``part_dtypes``).
         """
-        return cls.from_pretrained(str(source.path), dtype=dtype, local_files_only=True)
+        return cls.from_pretrained(
+            str(source.path), dtype=dtype, variant=self.weight_variant(source), local_files_only=True
+        )
+
+    def weight_variant(self, source: WeightSource) -> str | None:
+        """The ``weight_variants`` entry for the plan's dtype, if the folder holds such files."""
+        variant = self.weight_variants.get(self.plan.dtype) if self.plan is not None else None
+        if variant is None or not any(source.path.rglob(f"*.{variant}.safetensors")):
+            return None
+        return variant
 
     def after_load(self) -> None:  # noqa: B027 - optional hook
         """Read what the family needs from the loaded checkpoint (scheduler config, defaults)."""
@@ -121,7 +134,7 @@ class DiffusersBackend(Runner):
     def denoise_steps(self, request: ResolvedRequest) -> int:
         """Steps the pipeline will run: video-to-video runs only the last ``source_strength`` share."""
         if request.task is Task.V2V:
-            return min(request.steps, int(request.steps * request.source_strength))
+            return v2v_steps(request.steps, request.source_strength)
         return request.steps
 
     def call(self, pipe: Any, kwargs: dict[str, Any], tracker: StageTracker) -> Any:
@@ -148,6 +161,7 @@ class DiffusersBackend(Runner):
 
     def load(self, source: WeightSource, plan: MemoryPlan) -> None:
         """Load the checkpoint as its main pipeline, then place it (siblings share its modules)."""
+        self.source, self.plan = source, plan
         dtype = torch_dtype(plan.dtype)
         dtypes = {part: torch_dtype(name) for part, name in self.part_dtypes.items()}
         if plan.device == "cpu":
@@ -161,7 +175,6 @@ class DiffusersBackend(Runner):
             self.pipe = self.from_pretrained(cls, source, dtype_arg)
         self.pipe.set_progress_bar_config(disable=True)  # reelgen draws its own bar
         self.pipes = {main: self.pipe}
-        self.source, self.plan = source, plan
         self.after_load()
         apply_plan(self.pipe, plan)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
 
 
 def _neighbours(value: int, step: int, offset: int, low: int, high: int | None) -> list[int]:
@@ -98,3 +99,18 @@ class SizeRules:
             "max_frames": self.max_frames,
             "fixed_sizes": [f"{w}x{h}" for w, h in self.fixed_sizes],
         }
+
+
+def v2v_steps(steps: int, strength: float) -> int:
+    """Denoising steps a video-to-video run makes: the last ``strength`` share of ``steps`` (SDEdit)."""
+    return min(steps, int(steps * strength))
+
+
+def check_v2v_steps(request: ResolvedRequest) -> None:
+    """Refuse a video-to-video request whose ``source_strength`` leaves no denoising step to run."""
+    if request.task is Task.V2V and v2v_steps(request.steps, request.source_strength) < 1:
+        raise InvalidRequest(
+            f"source_strength {request.source_strength} x {request.steps} steps leaves no denoising step; "
+            f"use source_strength >= {1.0 / request.steps:.2f} or more steps",
+            param="source_strength",
+        )

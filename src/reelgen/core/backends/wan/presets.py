@@ -10,7 +10,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import SizeRules, check_v2v_steps
 
 # Width/height: VAE 8x spatial times the transformer's 2x2 patch; frames 4k+1 (VAE 4x temporal).
 RULES = SizeRules(label="Wan", multiple=16, frame_step=4, frame_offset=1)
@@ -320,12 +320,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             )
         if request.num_frames < 5:
             raise InvalidRequest("a first+last frame video needs at least 5 frames", param="num_frames")
-    if request.task == Task.V2V and int(request.steps * request.source_strength) < 1:
-        raise InvalidRequest(
-            f"source_strength {request.source_strength} x {request.steps} steps leaves no denoising step; "
-            f"use source_strength >= {1.0 / request.steps:.2f} or more steps",
-            param="source_strength",
-        )
+    check_v2v_steps(request)
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:
