@@ -59,6 +59,8 @@ class Preset:
     bundled: str | None = None  # diffusers folder shipped inside the reelgen package, e.g. "assets/micro"
     #: Other hub repos the model also loads parts from, each with file patterns to skip on pull.
     companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: How many reference images (``reference_images``) the model takes; 0: it takes none.
+    reference_images: int = 0
 
     @property
     def vram_gib(self) -> float:

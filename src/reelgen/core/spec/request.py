@@ -13,12 +13,16 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
 
 #: Marks a field that names an input file: it travels to workers by value and is hashed in records.
-INPUT_FILE = {"x-input-file": True}
+INPUT_FILE: JsonDict = {"x-input-file": True}
+
+#: The most reference images a request carries (Wan VACE's reference-image conditioning).
+MAX_REFERENCE_IMAGES = 3
 
 _Options = TypeVar("_Options", bound=BaseModel)
 
@@ -103,6 +107,12 @@ class GenerationRequest(BaseModel):
     start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     end_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     keyframes: list[Keyframe] = Field(default_factory=list)
+    reference_images: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCE_IMAGES,
+        json_schema_extra=INPUT_FILE,
+        description="Images of people, objects or styles the video should show (models that take them)",
+    )
     source_video: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     source_strength: float = Field(default=0.7, ge=0.0, le=1.0)
     loras: list[LoraSpec] = Field(default_factory=list)
@@ -161,6 +171,9 @@ class ResolvedRequest(BaseModel):
     start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     end_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     keyframes: tuple[Keyframe, ...] = ()
+    reference_images: tuple[str, ...] = Field(
+        default=(), max_length=MAX_REFERENCE_IMAGES, json_schema_extra=INPUT_FILE
+    )
     source_video: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     source_strength: float = Field(default=0.7, ge=0.0, le=1.0)
     loras: tuple[LoraSpec, ...] = ()
@@ -207,7 +220,10 @@ def _walk_inputs(model: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
     for name, field in type(model).model_fields.items():
         value = getattr(model, name)
         if field.json_schema_extra == INPUT_FILE:
-            if value:
+            if isinstance(value, tuple | list):
+                for i, path in enumerate(value):
+                    yield f"{prefix}{name}[{i}]", str(path)
+            elif value:
                 yield f"{prefix}{name}", str(value)
         elif isinstance(value, tuple | list):
             for i, item in enumerate(value):
@@ -218,11 +234,15 @@ def _walk_inputs(model: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
 def _set_path(data: dict[str, Any], param: str, path: str) -> None:
     """Set ``data`` at ``keyframes[0].image``-style ``param``."""
     head, _, rest = param.partition(".")
-    if "[" in head:
-        name, index = head[:-1].split("[")
-        _set_path(data[name][int(index)], rest, path)
-    else:
+    if "[" not in head:
         data[head] = path
+        return
+    name, index = head[:-1].split("[")
+    items = data[name] = list(data[name])
+    if rest:
+        _set_path(items[int(index)], rest, path)
+    else:
+        items[int(index)] = path
 
 
 def walk_input_files(data: dict[str, Any]) -> list[str]:
@@ -232,6 +252,8 @@ def walk_input_files(data: dict[str, Any]) -> list[str]:
         value = data.get(name)
         if field.json_schema_extra == INPUT_FILE and isinstance(value, str):
             paths.append(value)
+        elif field.json_schema_extra == INPUT_FILE and isinstance(value, list | tuple):
+            paths.extend(v for v in value if isinstance(v, str))
     for key in data.get("keyframes") or []:
         if isinstance(key, dict) and isinstance(key.get("image"), str):
             paths.append(key["image"])

@@ -50,6 +50,9 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
         value = getattr(request, name)
         if value:
             out[name] = found(name, value)
+    out["reference_images"] = tuple(
+        found(f"reference_images[{i}]", path) for i, path in enumerate(request.reference_images)
+    )
     out["keyframes"] = tuple(
         k.model_copy(update={"image": found(f"keyframes[{i}].image", k.image)})
         for i, k in enumerate(request.keyframes)
@@ -65,6 +68,24 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
         loras.append(lora.model_copy(update={"path": str(path.resolve())}))
     out["loras"] = tuple(loras)
     return out
+
+
+def _check_reference_images(preset: Preset, request: GenerationRequest) -> None:
+    """Reference images go only to models that take them, and no more than they take."""
+    count = len(request.reference_images)
+    if count <= preset.reference_images:
+        return
+    if preset.reference_images:
+        raise InvalidRequest(
+            f"{preset.name} takes at most {preset.reference_images} reference images; {count} were given",
+            param="reference_images",
+        )
+    able = sorted(name for name, (_, p) in registry.presets().items() if p.reference_images)
+    listing = ", ".join(able) if able else "none installed"
+    raise InvalidRequest(
+        f"{preset.name} cannot take reference images; models that can: {listing}",
+        param="reference_images",
+    )
 
 
 def _frames(spec: FamilySpec, preset: Preset, request: GenerationRequest, fps: float) -> int:
@@ -89,6 +110,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
+    _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
         raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
     if task is Task.AUDIO and not request.audio:
