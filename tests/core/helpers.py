@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from reelgen.core.render import RenderResult, render
 from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.core.weights import locate
+
+#: What a tqdm bar writes ("40%|####  | 2/5 [00:01<00:01, 2.01it/s]"), with or without a known total.
+_PROGRESS_BAR = re.compile(r"\d+%\||\d+it \[|(it/s|s/it)\]")
 
 
 def resolved(**fields: Any) -> ResolvedRequest:
@@ -37,3 +41,8 @@ def run(runner: Runner, progress: Progress | None = None, **fields: Any) -> Any:
 
 def render_fields(output: Path, cache: ModelCache | None = None, **fields: Any) -> RenderResult:
     return render(resolved(**fields), output, cache=cache)
+
+
+def progress_bars(text: str) -> list[str]:
+    """The tqdm progress-bar pieces in captured output (diffusers draws one per call unless told not to)."""
+    return [m.group(0) for m in _PROGRESS_BAR.finditer(text)]
