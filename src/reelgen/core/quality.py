@@ -4,10 +4,14 @@ Every generated video gets these in its metadata. Black and NaN frames are
 fatal (a model that produced NaN decodes to black): such a clip is never
 written or marked completed. The others are reported, since a still scene
 can be frozen on purpose and a lightning storm flashes.
+
+Frames are read one at a time and compared as block averages, so a long 4K
+clip costs a few frames of memory, not a float copy of the whole clip.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,18 +19,47 @@ import numpy as np
 
 from reelgen.core.types import Video
 
-#: A frame whose brightest pixel is at most this (of 255) is black.
+#: A frame whose brightest pixel is at most this (of 255) is black. NaN decodes to exactly 0;
+#: real dark scenes (night, a dim room) keep some highlight or noise above 4 somewhere.
 BLACK_LEVEL = 4
-#: Consecutive frames whose mean absolute difference is below this (of 255) do not move.
-FROZEN_DIFF = 0.5
-#: A still run at least this long (and a quarter of the clip) is reported as frozen.
+
+#: Frames are compared as means of STILL_BLOCK x STILL_BLOCK pixel blocks, in RGB (a red object
+#: on green can have the same luma as its background, so luma alone would miss it moving).
+STILL_BLOCK = 8
+#: Two frames are the same picture when no block's mean colour changes by more than this (of 255).
+#: An edge of contrast 40 moving one pixel changes its block by 40 / 8 = 5; noise of 3 levels per
+#: pixel averages to about 0.5 over a block, so 2 separates "nothing moved" from small real motion
+#: (a talking head, a slow drift) that a whole-frame mean difference would call still.
+STILL_LEVEL = 2.0
+#: A run of unchanged frames is reported once it lasts this long: shorter holds happen in real
+#: footage (the end of a gesture), half a second of nothing at all reads as a stalled clip.
+FROZEN_SECONDS = 0.5
+#: ... and is at least this many frames, so clips at a few frames per second are not reported
+#: for a single repeated frame.
 FROZEN_MIN_RUN = 4
-#: A change of mean luma (of 255) this large, and 4x the clip's typical change, is a flash.
+
+#: A frame's mean luma is compared with the median of the FLASH_WINDOW frames around it. The
+#: median follows fades and hard cuts (a cut is a step, and the middle of a window across a step
+#: is on one side of it), but not a burst of up to 3 frames, which is what a flash is.
+FLASH_WINDOW = 7
+#: A frame this much brighter or darker (mean luma, of 255) than that median is a flash: about
+#: 16 % of the range. Exposure drift and moving shadows in real footage change the mean by a few
+#: levels; the planted flashes a broken decode makes are tens of levels.
 FLASH_JUMP = 40.0
-#: Flicker (mean |second difference| of mean luma, of 255) above this is reported.
+
+#: Flicker is the median |second difference| of mean luma: 0 for steady footage, pans and fades
+#: (their brightness changes smoothly), 4a for a clip whose brightness alternates by +-a. The median
+#: ignores a single flash or cut (those are counted above). 6 means alternating by +-1.5 levels,
+#: about 1 % of the range, which is visible on large flat areas; smooth real footage stays below 1.
 FLICKER_LIMIT = 6.0
-#: Frames are shrunk to at most this side before SSIM, so the check costs little on 4K clips.
+
+#: Frames are shrunk (block means) to at most this side before SSIM, so 4K clips cost little;
+#: SSIM's 7-pixel window still sees structure at 128 pixels.
 SSIM_SIDE = 128
+#: SSIM needs a 7x7 window; frames smaller than that get no SSIM at all rather than a stand-in.
+SSIM_WINDOW = 7
+
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -42,29 +75,37 @@ class QualityReport:
 
 
 def luma(frames: np.ndarray) -> np.ndarray:
-    """Per-pixel BT.601 luma of uint8 RGB frames (T, H, W, 3), as float32 in 0..255."""
-    weights = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    return frames.astype(np.float32) @ weights
+    """Per-pixel BT.601 luma of uint8 RGB frames (..., 3), as float32 in 0..255."""
+    return np.asarray(frames, dtype=np.float32) @ _LUMA
 
 
 def black_frames(frames: np.ndarray) -> list[int]:
+    """Indices of frames with no pixel brighter than ``BLACK_LEVEL``."""
+    if len(frames) == 0:
+        return []
     peak = frames.reshape(frames.shape[0], -1).max(axis=1)
     return [int(i) for i in np.flatnonzero(peak <= BLACK_LEVEL)]
 
 
-def frozen_runs(frames: np.ndarray) -> list[tuple[int, int]]:
-    """Runs of frames that do not change, as (first frame, length), long enough to notice."""
-    if len(frames) < 2:
-        return []
-    diffs = np.abs(np.diff(frames.astype(np.int16), axis=0)).reshape(len(frames) - 1, -1).mean(axis=1)
-    still = diffs < FROZEN_DIFF
-    least = max(FROZEN_MIN_RUN, len(frames) // 4)
+def _block_means(frame: np.ndarray, block: int) -> np.ndarray:
+    """Mean of each ``block`` x ``block`` tile of an (H, W, C) frame; a ragged edge is dropped."""
+    block = max(1, min(block, frame.shape[0], frame.shape[1]))
+    h, w = frame.shape[0] // block * block, frame.shape[1] // block * block
+    tiles = frame[:h, :w].reshape(h // block, block, w // block, block, frame.shape[2])
+    return tiles.mean(axis=(1, 3), dtype=np.float32)
+
+
+def frozen_runs(still: list[bool] | np.ndarray, least: int = FROZEN_MIN_RUN) -> list[tuple[int, int]]:
+    """Runs of at least ``least`` unchanged frames, as (first frame, length).
+
+    ``still[i]`` says frame ``i + 1`` is the same picture as frame ``i``.
+    """
     runs, start = [], None
-    for i, s in enumerate([*still, False]):
-        if s and start is None:
+    for i, same in enumerate([*still, False]):
+        if same and start is None:
             start = i
-        elif not s and start is not None:
-            length = i - start + 1  # n still steps join n+1 frames
+        elif not same and start is not None:
+            length = i - start + 1  # n unchanged steps join n + 1 frames
             if length >= least:
                 runs.append((start, length))
             start = None
@@ -72,63 +113,105 @@ def frozen_runs(frames: np.ndarray) -> list[tuple[int, int]]:
 
 
 def flash_frames(mean_luma: np.ndarray) -> list[int]:
-    """Frames whose brightness jumps far beyond the clip's usual frame-to-frame change."""
+    """Frames much brighter or darker than the median of the frames around them.
+
+    The clip's ends are padded with their own value, so a flash in the very first
+    or last frame cannot be told from a cut there and is not reported.
+    """
     if len(mean_luma) < 3:
         return []
-    jumps = np.abs(np.diff(mean_luma))
-    typical = float(np.median(jumps))
-    return [int(i) + 1 for i in np.flatnonzero((jumps > FLASH_JUMP) & (jumps > 4 * typical))]
+    half = FLASH_WINDOW // 2
+    padded = np.pad(np.asarray(mean_luma, dtype=np.float64), half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, FLASH_WINDOW)
+    baseline = np.median(windows, axis=1)
+    return [int(i) for i in np.flatnonzero(np.abs(mean_luma - baseline) > FLASH_JUMP)]
 
 
 def flicker(mean_luma: np.ndarray) -> float:
-    """Mean absolute second difference of brightness: steady fades score 0, strobing scores high."""
+    """Median |second difference| of mean luma: steady footage scores 0, strobing scores high."""
     if len(mean_luma) < 3:
         return 0.0
-    return float(np.abs(np.diff(mean_luma, n=2)).mean())
+    return float(np.median(np.abs(np.diff(np.asarray(mean_luma, dtype=np.float64), n=2))))
 
 
-def temporal_ssim(frames: np.ndarray) -> list[float]:
-    """SSIM of each frame with the next, on luma shrunk to at most ``SSIM_SIDE`` pixels a side."""
+def _ssim(a: np.ndarray, b: np.ndarray) -> float:
     from skimage.metrics import structural_similarity
 
-    if len(frames) < 2:
-        return []
-    stride = max(1, max(frames.shape[1], frames.shape[2]) // SSIM_SIDE)
-    small = luma(frames[:, ::stride, ::stride])
-    if min(small.shape[1:]) < 7:  # SSIM's window; clips this small are compared whole
-        return [float(1.0 - np.abs(a - b).mean() / 255.0) for a, b in zip(small, small[1:], strict=False)]
-    return [
-        float(structural_similarity(a, b, data_range=255.0)) for a, b in zip(small, small[1:], strict=False)
-    ]
+    return float(structural_similarity(a, b, data_range=255.0, win_size=SSIM_WINDOW))
+
+
+@dataclass
+class _Scan:
+    """Per-frame measurements gathered in one pass over the clip."""
+
+    mean_luma: list[float] = field(default_factory=list)
+    still: list[bool] = field(default_factory=list)
+    ssim: list[float] = field(default_factory=list)
+
+
+def _scan(frames: np.ndarray) -> _Scan:
+    """Mean luma of each frame; whether and how much each frame differs from the one before."""
+    scan = _Scan()
+    side = max(frames.shape[1], frames.shape[2])
+    ssim_block = math.ceil(side / SSIM_SIDE)
+    ssim_ok = min(frames.shape[1], frames.shape[2]) // ssim_block >= SSIM_WINDOW
+    previous: tuple[np.ndarray, np.ndarray] | None = None
+    for frame in frames:
+        scan.mean_luma.append(float(frame.reshape(-1, 3).mean(axis=0) @ _LUMA))
+        blocks = _block_means(frame, STILL_BLOCK)
+        small = _block_means(frame, ssim_block) @ _LUMA
+        if previous is not None:
+            scan.still.append(bool(np.abs(blocks - previous[0]).max() <= STILL_LEVEL))
+            if ssim_ok:
+                scan.ssim.append(_ssim(previous[1], small))
+        previous = (blocks, small)
+    return scan
 
 
 def _listed(frames: list[int]) -> str:
     return ", ".join(str(i) for i in frames[:8]) + (" ..." if len(frames) > 8 else "")
 
 
-def assess(video: Video) -> QualityReport:
-    """Run every check on ``video``; NaN frames are those its producer recorded in ``extra``."""
-    frames = video.frames
-    mean_luma = luma(frames).reshape(len(frames), -1).mean(axis=1)
-    nan = sorted(int(i) for i in video.extra.get("nan_frames", ()))
-    black = black_frames(frames)
-    frozen = frozen_runs(frames)
-    flashes = flash_frames(mean_luma)
-    flick = flicker(mean_luma)
-    ssim = temporal_ssim(frames)
+def _problems(
+    nan: list[int], black: list[int], frozen: list[tuple[int, int]], flashes: list[int], flick: float
+) -> list[str]:
     problems = []
     if nan:
-        problems.append(f"{len(nan)} frame(s) held NaN values (frames {_listed(nan)})")
-    if black:
         problems.append(
-            f"{len(black)} black frame(s) (frames {_listed(black)}); a model that produces NaN values "
-            "decodes to black (try bfloat16 or float32 instead of float16, or another seed)"
+            f"{len(nan)} frame(s) held NaN values (frames {_listed(nan)}); the model overflowed "
+            "(try bfloat16 or float32 instead of float16, or another seed)"
+        )
+    unexplained = [i for i in black if i not in set(nan)]  # NaN frames are black too; say so once
+    if unexplained:
+        problems.append(
+            f"{len(unexplained)} black frame(s) (frames {_listed(unexplained)}); a model that produces "
+            "NaN values decodes to black (try bfloat16 or float32 instead of float16, or another seed)"
         )
     problems += [f"frames {s}..{s + n - 1} do not move (frozen)" for s, n in frozen]
     if flashes:
-        problems.append(f"brightness jumps at frames {_listed(flashes)} (flash)")
+        problems.append(
+            f"frames {_listed(flashes)} are much brighter or darker than those around them (flash)"
+        )
     if flick > FLICKER_LIMIT:
-        problems.append(f"brightness flickers (index {flick:.1f}, limit {FLICKER_LIMIT:g})")
+        problems.append(
+            f"brightness flickers from frame to frame (index {flick:.1f}, limit {FLICKER_LIMIT:g})"
+        )
+    return problems
+
+
+def assess(video: Video) -> QualityReport:
+    """Run every check on ``video``; NaN frames are those its producer recorded in ``extra``."""
+    frames = video.frames
+    if len(frames) == 0:
+        return QualityReport({"frames": 0}, ["the clip has no frames"], fatal=True)
+    nan = sorted({int(i) for i in video.extra.get("nan_frames", ())})
+    black = black_frames(frames)
+    scan = _scan(frames)
+    mean_luma = np.array(scan.mean_luma)
+    least = max(FROZEN_MIN_RUN, round(FROZEN_SECONDS * float(video.fps)))
+    frozen = frozen_runs(scan.still, least)
+    flashes = flash_frames(mean_luma)
+    flick = flicker(mean_luma)
     metrics = {
         "frames": int(len(frames)),
         "black_frames": black,
@@ -136,8 +219,9 @@ def assess(video: Video) -> QualityReport:
         "frozen_runs": [list(r) for r in frozen],
         "flash_frames": flashes,
         "flicker": round(flick, 3),
-        "temporal_ssim_mean": round(float(np.mean(ssim)), 4) if ssim else None,
-        "temporal_ssim_min": round(float(np.min(ssim)), 4) if ssim else None,
+        "temporal_ssim_mean": round(float(np.mean(scan.ssim)), 4) if scan.ssim else None,
+        "temporal_ssim_min": round(float(np.min(scan.ssim)), 4) if scan.ssim else None,
         "mean_luma": round(float(mean_luma.mean()), 2),
     }
+    problems = _problems(nan, black, frozen, flashes, flick)
     return QualityReport(metrics, problems, fatal=bool(nan or black))

@@ -1,0 +1,156 @@
+"""Generic clip checks: each planted defect is named, and real moving footage passes clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from skimage import data
+
+from reelgen.core import quality
+from reelgen.core.backends.plumbing import video_of
+from reelgen.core.render import RenderResult, render
+from reelgen.core.spec import resolve
+from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.types import Video
+
+FPS = Fraction(24)
+
+
+def pan(photo: np.ndarray | None = None, frames: int = 25, step: int = 3) -> np.ndarray:
+    """A camera panning right over a real photo, ``step`` pixels a frame, 160x128."""
+    photo = data.coffee() if photo is None else photo
+    return np.stack([photo[40:168, 10 + step * i : 170 + step * i] for i in range(frames)])
+
+
+def problems(frames: np.ndarray, fps: Fraction = FPS) -> list[str]:
+    return quality.assess(Video(np.ascontiguousarray(frames), fps)).problems
+
+
+@pytest.fixture(scope="module")
+def micro_clip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RenderResult]:
+    """One real clip of the built-in model, rendered the way the CLI renders it (about 10 s on a CPU)."""
+    folder = tmp_path_factory.mktemp("micro")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REELGEN_HOME", str(folder / "home"))
+        env.setenv("REELGEN_MODELS_DIR", str(folder / "models"))
+        prompt = "a red circle moves to the right over a green background"
+        request = resolve(GenerationRequest(model="reelgen-micro", prompt=prompt, seed=0))
+        yield render(request, folder / "clip.mp4")
+
+
+def test_a_clip_of_the_built_in_model_passes_clean(micro_clip: RenderResult) -> None:
+    report = quality.assess(micro_clip.video)
+    assert report.problems == [] and not report.fatal
+    assert report.metrics["frames"] == micro_clip.video.num_frames
+    assert report.metrics["temporal_ssim_min"] > 0.5  # the circle moves; the picture holds together
+    assert micro_clip.metadata["quality"] == report.as_dict()  # what render recorded
+
+
+def test_a_smooth_pan_over_a_photo_passes_clean() -> None:
+    for photo in (data.coffee(), data.astronaut(), data.rocket()):
+        report = quality.assess(Video(pan(photo), FPS))
+        assert report.problems == [] and not report.fatal
+        assert report.metrics["frozen_runs"] == [] and report.metrics["flicker"] < 1.0
+
+
+def test_a_hard_cut_is_not_a_flash_and_a_fade_is_not_flicker() -> None:
+    cut = np.concatenate([pan(data.coffee())[:12], pan(data.astronaut())[:13]])
+    assert problems(cut) == []
+    fade = (pan().astype(np.float32) * np.linspace(1.0, 0.3, 25)[:, None, None, None]).astype(np.uint8)
+    assert problems(fade) == []
+
+
+def test_a_flash_is_named_with_its_frames() -> None:
+    clip = pan()
+    clip[10:12] = np.clip(clip[10:12].astype(int) + 110, 0, 255)
+    report = quality.assess(Video(clip, FPS))
+    assert report.problems == ["frames 10, 11 are much brighter or darker than those around them (flash)"]
+    assert report.metrics["flash_frames"] == [10, 11] and not report.fatal
+
+
+def test_a_frozen_run_is_named_and_a_short_hold_is_not() -> None:
+    clip = pan()
+    clip[6:20] = clip[6]
+    assert problems(clip) == ["frames 6..19 do not move (frozen)"]
+    held = pan()
+    held[6:9] = held[6]  # an eighth of a second: a pause, not a stall
+    assert problems(held) == []
+
+
+def test_a_frozen_run_counts_in_seconds_not_frames() -> None:
+    clip = pan()
+    clip[6:12] = clip[6]  # six frames: half a second at 12 fps, a quarter at 24
+    assert problems(clip, Fraction(12)) == ["frames 6..11 do not move (frozen)"]
+    assert problems(clip, Fraction(24)) == []
+
+
+def test_a_black_frame_is_fatal() -> None:
+    clip = pan()
+    clip[7] = 0
+    report = quality.assess(Video(clip, FPS))
+    assert report.fatal
+    assert report.problems[0].startswith("1 black frame(s) (frames 7)")
+    assert quality.black_frames(clip) == [7]
+
+
+def test_nan_frames_are_fatal_and_named_as_nan() -> None:
+    floats = pan().astype(np.float32) / 255.0
+    floats[3:5] = np.nan  # what an overflowing float16 model hands back
+    video = video_of(floats, 24.0)
+    report = quality.assess(video)
+    assert report.fatal
+    assert report.metrics["nan_frames"] == [3, 4] and report.metrics["black_frames"] == [3, 4]
+    assert report.problems[0].startswith("2 frame(s) held NaN values (frames 3, 4)")
+    assert not any("black frame" in p for p in report.problems)  # said once, as NaN
+
+
+def test_a_few_nan_pixels_are_fatal_though_the_frame_is_not_black() -> None:
+    floats = pan().astype(np.float32) / 255.0
+    floats[9, :4, :4] = np.nan
+    report = quality.assess(video_of(floats, 24.0))
+    assert report.fatal and report.metrics["nan_frames"] == [9] and report.metrics["black_frames"] == []
+
+
+def test_strobing_brightness_is_flicker_not_a_flash() -> None:
+    clip = pan().astype(int)
+    clip[::2] += 12
+    clip[1::2] -= 12
+    found = problems(np.clip(clip, 0, 255).astype(np.uint8))
+    assert len(found) == 1 and found[0].startswith("brightness flickers from frame to frame")
+
+
+def test_one_flash_is_not_flicker() -> None:
+    clip = pan()
+    clip[12] = np.clip(clip[12].astype(int) + 110, 0, 255)
+    assert problems(clip) == ["frames 12 are much brighter or darker than those around them (flash)"]
+
+
+def test_a_red_object_moving_over_green_of_the_same_luma_is_not_frozen() -> None:
+    # Red (255, 0, 0) and green (0, 130, 0) differ in colour but have nearly the same luma (76 vs 76).
+    clip = np.zeros((12, 64, 64, 3), np.uint8)
+    clip[..., 1] = 130
+    for i in range(12):
+        clip[i, 24:40, 4 + 4 * i : 20 + 4 * i] = (255, 0, 0)
+    assert problems(clip, Fraction(8)) == []
+
+
+def test_tiny_and_empty_clips_get_a_report() -> None:
+    tiny = quality.assess(Video(np.full((3, 4, 4, 3), 120, np.uint8), FPS))
+    assert tiny.metrics["temporal_ssim_mean"] is None and not tiny.fatal
+    empty = quality.assess(Video(np.zeros((0, 8, 8, 3), np.uint8), FPS))
+    assert empty.fatal and empty.problems == ["the clip has no frames"]
+
+
+def test_luma_weighs_green_most() -> None:
+    rgb = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255]], np.uint8)
+    assert np.allclose(quality.luma(rgb), [76.245, 149.685, 29.07], atol=1e-3)
+
+
+def test_the_report_travels_as_json() -> None:
+    report = quality.assess(Video(pan(), FPS))
+    again = json.loads(json.dumps(report.as_dict()))
+    assert again == report.as_dict() and set(again) == {"metrics", "problems", "fatal"}
