@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 
-from reelgen.train import scene_render, scenes
 from reelgen.core.backends.micro_build import build_tokenizer
+from reelgen.train import scene_render, scenes
 
 
 def test_same_seed_same_scene_caption_and_pixels() -> None:

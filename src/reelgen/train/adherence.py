@@ -1,10 +1,11 @@
-"""Checks on generated clips: what the dominant object is and does, and how well clips follow their prompts.
+"""Prompt adherence of reelgen-micro's clips: what the dominant object is and does, and how often it matches.
 
-Everything here is plain image analysis on uint8 frames (T, H, W, 3) with numpy,
-so it runs anywhere and needs no model. Today it holds the prompt-adherence
-evaluator used for reelgen-micro (colour, shape and motion of the dominant
-object); clip-level checks such as temporal consistency or flash/black-frame
-detection belong here too, as further sections.
+Plain image analysis on uint8 frames (T, H, W, 3) with numpy, so it runs
+anywhere and needs no model: the background is read from the frame borders,
+the dominant object is the colour with the most foreground pixels, and its
+shape and motion are named from its outline and track. The words it can name
+are those of :mod:`reelgen.train.scenes`. Generic clip checks (black, frozen,
+flash, flicker) are not here; they are :mod:`reelgen.core.quality`.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ def background_palette(frames: np.ndarray, min_share: float = 0.005) -> np.ndarr
     bins = (border[:, 0] // 32) * 64 + (border[:, 1] // 32) * 8 + border[:, 2] // 32
     counts = np.bincount(bins, minlength=512)
     keep = np.flatnonzero(counts >= max(1, min_share * len(bins)))
-    means = np.stack([border[bins == b].mean(0) for b in keep])
-    return rgb_to_lab(means)
+    if len(keep) == 0:  # a border of noise: no colour recurs often enough to be the background
+        return np.empty((0, 3))
+    return rgb_to_lab(np.stack([border[bins == b].mean(0) for b in keep]))
 
 
 _LEVELS = 32  # colours are looked up on a 32x32x32 grid: within 4 of each sRGB value
@@ -80,8 +82,13 @@ def _grid_index(frames: np.ndarray) -> np.ndarray:
 
 
 def foreground_mask(frames: np.ndarray) -> np.ndarray:
-    """Boolean (T, H, W): pixels far from every background colour, with specks removed."""
+    """Boolean (T, H, W): pixels far from every background colour, with specks removed.
+
+    With no background to measure against (frames of noise) nothing is foreground.
+    """
     palette = background_palette(frames)
+    if len(palette) == 0:
+        return np.zeros(frames.shape[:3], bool)
     distance = np.min(np.linalg.norm(_GRID_LAB[:, None, :] - palette[None], axis=-1), axis=1)
     return _open(distance[_grid_index(frames)] > FOREGROUND_DELTA)
 
@@ -301,10 +308,10 @@ def analyze_clip(frames: np.ndarray, min_area: int = 15) -> ObjectAnalysis:
     shape_name = shapes.most_common(1)[0][0] if shapes else None
     symmetry = {"triangle": 3, "square": 4, "star": 5}.get(shape_name or "", 0)
     motion, travel = classify_motion(centres, areas, angles, symmetry, min(frames.shape[1:3]))
-    rgb = tuple(int(v) for v in np.median(np.concatenate(pixels), axis=0))
+    red, green, blue = (int(v) for v in np.median(np.concatenate(pixels), axis=0))
     seen = float((~np.isnan(centres[:, 0])).mean())
     track = [[round(float(x), 1), round(float(y), 1)] for x, y in centres]
-    return ObjectAnalysis(colour, shape_name, motion, rgb, seen, travel, track)  # type: ignore[arg-type]
+    return ObjectAnalysis(colour, shape_name, motion, (red, green, blue), seen, travel, track)
 
 
 # ---- prompt adherence -------------------------------------------------------------------------

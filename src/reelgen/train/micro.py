@@ -207,13 +207,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="python -m reelgen.train.micro",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = top.add_subparsers(dest="command", required=True)
+def _add_train(sub: Any) -> None:
     train = sub.add_parser("train", help="train on the procedural scenes (GPU; --device cpu for a smoke run)")
     train.add_argument("--out", required=True, help="checkpoint folder (weights + state.json + log.json)")
     train.add_argument(
@@ -222,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--eval-prompts", type=int, default=128, help="held-out prompts scored at the end (0: none)"
     )
+    # The rest are TrainConfig's fields (their defaults are the shipped recipe; None keeps them).
     for name, kind in (
         ("seconds", float),
         ("vae-seconds", float),
@@ -254,11 +249,9 @@ def parser() -> argparse.ArgumentParser:
         "--no-compile", action="store_true", help="train the transformer without torch.compile"
     )
     train.set_defaults(func=cmd_train)
-    export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
-    export.add_argument("--checkpoint", required=True)
-    export.add_argument("--dest", default=str(shipped_folder()))
-    export.add_argument("--shift", type=float, default=mb.FLOW_SHIFT, help="sampler flow shift to ship")
-    export.set_defaults(func=cmd_export)
+
+
+def _add_evaluate(sub: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="score prompt adherence on held-out prompts")
     evaluate.add_argument("--model", help="diffusers folder (default: the shipped reelgen-micro)")
     evaluate.add_argument("--prompts", type=int, default=128)
@@ -273,6 +266,23 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     evaluate.add_argument("--clips", help="also save the generated clips to this .npz file")
     evaluate.set_defaults(func=cmd_evaluate)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: ``train``, ``export`` and ``evaluate``."""
+    top = argparse.ArgumentParser(
+        prog="python -m reelgen.train.micro",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    _add_train(sub)
+    export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
+    export.add_argument("--checkpoint", required=True)
+    export.add_argument("--dest", default=str(shipped_folder()))
+    export.add_argument("--shift", type=float, default=mb.FLOW_SHIFT, help="sampler flow shift to ship")
+    export.set_defaults(func=cmd_export)
+    _add_evaluate(sub)
     return top
 
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from reelgen.core.backends import micro_build as mb
 from reelgen.train.adherence import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
-from reelgen.train.scenes import DIRECTIONS, Scene, sample_scene
 from reelgen.train.micro_checkpoint import atomic_write
+from reelgen.train.scenes import DIRECTIONS, Scene, sample_scene
 
 #: Seed of the held-out prompt list, fixed so every report scores the same prompts.
 PROMPT_SEED = 20261121

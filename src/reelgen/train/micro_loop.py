@@ -68,6 +68,8 @@ class TrainConfig:
 
 @dataclass
 class Parts:
+    """The models being trained, the latent statistics, the run's log and its global step."""
+
     tokenizer: Any
     text_encoder: Any
     transformer: Any
@@ -241,6 +243,33 @@ def _compiled(module: Any, cfg: TrainConfig) -> Any:
     return torch.compile(module, dynamic=False)
 
 
+def _predict(parts: Parts, cfg: TrainConfig, forward: Any, inputs: tuple[Any, Any, Any]) -> tuple[Any, Any]:
+    """The velocity prediction, and the forward to use from now on (eager once the compiled one fails)."""
+    try:
+        return forward(*inputs, return_dict=False)[0].float(), forward
+    except Exception as exc:  # a compiler failure costs speed, not the run
+        if forward is parts.transformer:
+            raise
+        _note(parts, cfg, f"torch.compile failed ({type(exc).__name__}: {exc}); training eager")
+        return parts.transformer(*inputs, return_dict=False)[0].float(), parts.transformer
+
+
+def _checkpoint_and_validate(
+    parts: Parts, cfg: TrainConfig, emas: list[Any], marks: dict[str, float], pieces: dict[str, float]
+) -> None:
+    """Save a checkpoint every ``cfg.checkpoint_every`` seconds and validate every ``cfg.validate_every``."""
+    if time.monotonic() - marks["save"] > cfg.checkpoint_every:
+        save_checkpoint(parts, cfg, *emas)
+        marks["save"] = time.monotonic()
+        split = {k: round(v, 1) for k, v in pieces.items()}
+        _note(parts, cfg, f"checkpoint at step {parts.step}; {parts.log['dit'][-1:]}; time {split}")
+    if cfg.validate_every and time.monotonic() - marks["check"] > cfg.validate_every:
+        tick = time.monotonic()
+        _note(parts, cfg, f"validation at step {parts.step}: {validate(parts, cfg, *emas)}")
+        pieces["validation"] += time.monotonic() - tick
+        marks["check"] = time.monotonic()
+
+
 def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tuple[Any, Any]:
     """Flow-matching training until only ``cfg.eval_seconds`` are left; returns the EMA copies."""
     import torch
@@ -257,7 +286,7 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
     forward = _compiled(parts.transformer, cfg)
     begin = time.monotonic()
     budget = max(1.0, cfg.left() - cfg.eval_seconds)
-    last_save = last_check = begin
+    marks = {"save": begin, "check": begin}  # when the last checkpoint and validation ran
     window, pieces, local = [], {"data": 0.0, "model": 0.0, "validation": 0.0}, 0
     while time.monotonic() - begin < budget:
         tick = time.monotonic()
@@ -274,14 +303,7 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
             group["lr"] = _lr(cfg, local, (time.monotonic() - begin) / budget)
         with torch.autocast("cuda", torch.bfloat16, enabled=cfg.cuda):
             text = mb.encode_prompts(parts.tokenizer, parts.text_encoder, captions, device)
-            try:
-                pred = forward(xt, timesteps, text, return_dict=False)[0].float()
-            except Exception as exc:  # a compiler failure costs speed, not the run
-                if forward is parts.transformer:
-                    raise
-                _note(parts, cfg, f"torch.compile failed ({type(exc).__name__}: {exc}); training eager")
-                forward = parts.transformer
-                pred = forward(xt, timesteps, text, return_dict=False)[0].float()
+            pred, forward = _predict(parts, cfg, forward, (xt, timesteps, text))
         loss = (((pred - target) ** 2) * mask).sum() / (mask.sum() * pred.shape[1])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -299,16 +321,7 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
             parts.log["dit"].append([parts.step, elapsed, mean_loss, opt.param_groups[0]["lr"]])
             window = []
         pieces["model"] += time.monotonic() - tick
-        if time.monotonic() - last_save > cfg.checkpoint_every:
-            save_checkpoint(parts, cfg, *emas)
-            last_save = time.monotonic()
-            split = {k: round(v, 1) for k, v in pieces.items()}
-            _note(parts, cfg, f"checkpoint at step {parts.step}; {parts.log['dit'][-1:]}; time {split}")
-        if cfg.validate_every and time.monotonic() - last_check > cfg.validate_every:
-            tick = time.monotonic()
-            _note(parts, cfg, f"validation at step {parts.step}: {validate(parts, cfg, *emas)}")
-            pieces["validation"] += time.monotonic() - tick
-            last_check = time.monotonic()
+        _checkpoint_and_validate(parts, cfg, emas, marks, pieces)
     parts.log["dit_time_split"] = pieces
     save_checkpoint(parts, cfg, *emas)
     _note(parts, cfg, f"transformer: {parts.step} steps of {cfg.batch}; last {parts.log['dit'][-1:]}")
