@@ -11,16 +11,17 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
+from reelgen.core.backends.cogvideox import SPEC
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.render import render
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.types import Video
 from reelgen.core.weights import sha256_file
+from tests.core.helpers import loaded, progress_bars, resolved, run
 
 SMALL = {"width": 48, "height": 32, "num_frames": 9, "fps": 12.0, "seed": 1, "prompt": "a red cat"}
 
@@ -55,11 +56,10 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    from reelgen.core.backends.cogvideox import CogVideoXBackend
     from reelgen.core.spec.registry import resolve
     from reelgen.core.weights import tiny_folder
 
-    folder = tiny_folder(CogVideoXBackend, resolve("cogvideox-tiny")[1])
+    folder = tiny_folder(SPEC, resolve("cogvideox-tiny")[1])
     transformer = CogVideoXTransformer3DModel.from_pretrained(folder / "transformer")
     torch.manual_seed(3)
     config = LoraConfig(r=4, lora_alpha=8, target_modules=["to_q", "to_k", "to_v"], init_lora_weights=False)
@@ -71,8 +71,8 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "style.safetensors"
 
 
-def _request(**fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({**SMALL, **fields})
+def _request(**fields: Any) -> ResolvedRequest:
+    return resolved(**{**SMALL, **fields})
 
 
 @pytest.mark.parametrize(
@@ -103,15 +103,11 @@ def test_every_tiny_task_renders_the_requested_clip(
 
 def test_wrong_sizes_and_frame_counts_name_the_nearest_valid_ones(inputs: dict[str, str]) -> None:
     with pytest.raises(InvalidRequest, match=r"width 40 is not a multiple of 16.*nearest valid: 32 or 48"):
-        resolve_request(_request(model="cogvideox-tiny", width=40))
+        _request(model="cogvideox-tiny", width=40)
     with pytest.raises(InvalidRequest, match=r"13 frames is not 8k\+1.*nearest valid: 9 or 17"):
-        resolve_request(_request(model="cogvideox-tiny", num_frames=13))
+        _request(model="cogvideox-tiny", num_frames=13)
     with pytest.raises(InvalidRequest, match=r"size 1280x720 is not supported.*valid: 720x480"):
-        resolve_request(
-            _request(
-                model="cogvideox-5b-i2v", task="i2v", start_image=inputs["start"], width=1280, height=720
-            )
-        )
+        _request(model="cogvideox-5b-i2v", task="i2v", start_image=inputs["start"], width=1280, height=720)
 
 
 def test_a_source_clip_shorter_than_the_request_is_refused(
@@ -138,3 +134,30 @@ def test_a_lora_changes_the_clip_and_is_recorded(lora_file: Path, cache: ModelCa
     ]
     again = render(_request(model="cogvideox-tiny"), tmp_path / "c.mp4", cache=cache)
     assert np.array_equal(plain.video.frames, again.video.frames)  # the LoRA does not linger
+
+
+def test_video_to_video_that_leaves_no_denoising_step_is_refused(inputs: dict[str, str]) -> None:
+    with pytest.raises(InvalidRequest, match="leaves no denoising step") as err:
+        _request(
+            model="cogvideox-tiny", task="v2v", source_video=inputs["video"], source_strength=0.4, steps=2
+        )
+    assert err.value.param == "source_strength"
+
+
+def test_a_single_checkpoint_file_is_refused_with_what_would_load(tmp_path: Path) -> None:
+    single = tmp_path / "cogvideox.safetensors"
+    single.write_bytes(b"not read")
+    with pytest.raises(InvalidRequest, match="loads diffusers folders only") as err:
+        render(_request(model="cogvideox-tiny", weights=str(single)), tmp_path / "out.mp4")
+    assert err.value.param == "weights"
+
+
+def test_generate_draws_no_diffusers_progress_bar(
+    inputs: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    fields = {**SMALL, "task": "v2v", "source_video": inputs["video"]}
+    runner = loaded("cogvideox-tiny", **fields)
+    capfd.readouterr()  # loading may print; generating must not
+    frames = run(runner, **fields)  # the video-to-video pipeline is built on first use
+    assert frames.shape == (9, 32, 48, 3)
+    assert progress_bars(capfd.readouterr().err) == []

@@ -9,14 +9,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
+from reelgen.core.backends.svd import SPEC
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest, UnsupportedTask
 from reelgen.core.media import probe
 from reelgen.core.render import render
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.request import ResolvedRequest, Task
+from tests.core.helpers import loaded, progress_bars, resolved, run
 
 SMALL = {"width": 48, "height": 32, "num_frames": 6, "fps": 10.0, "seed": 1}
 
@@ -40,8 +41,8 @@ def start(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def _request(start: str, **fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({"model": "svd-tiny", "start_image": start, **SMALL, **fields})
+def _request(start: str, **fields: Any) -> ResolvedRequest:
+    return resolved(**{"model": "svd-tiny", "start_image": start, **SMALL, **fields})
 
 
 def test_image_to_video_renders_the_requested_clip(start: str, cache: ModelCache, tmp_path: Path) -> None:
@@ -66,12 +67,12 @@ def test_motion_bucket_steers_the_clip(start: str, cache: ModelCache, tmp_path: 
     with pytest.raises(
         InvalidRequest, match=r"options\.motion_bucket_id: Input should be less than or equal to 255"
     ):
-        resolve_request(_request(start, options={"motion_bucket_id": 300}))
+        _request(start, options={"motion_bucket_id": 300})
 
 
 def test_text_to_video_is_refused_with_the_families_that_do_it() -> None:
     with pytest.raises(UnsupportedTask) as caught:
-        resolve_request(GenerationRequest(model="svd-tiny", prompt="a red cat", task="t2v"))
+        resolved(model="svd-tiny", prompt="a red cat", task="t2v")
     message = str(caught.value)
     assert "svd-tiny (Stable Video Diffusion) cannot do t2v; it supports i2v" in message
     listed = message.split("Families that do t2v: ")[1].split(", ")
@@ -82,18 +83,16 @@ def test_text_to_video_is_refused_with_the_families_that_do_it() -> None:
 
 def test_wrong_sizes_name_the_nearest_valid_ones_and_loras_are_refused(start: str) -> None:
     with pytest.raises(InvalidRequest, match=r"width 36 is not a multiple of 8.*nearest valid: 32 or 40"):
-        resolve_request(_request(start, width=36))
+        _request(start, width=36)
     with pytest.raises(InvalidRequest, match=r"width 1400 is outside 64\.\.1280"):
-        resolve_request(_request(start, model="svd-xt", width=1400))
+        _request(start, model="svd-xt", width=1400)
     with pytest.raises(InvalidRequest, match="Stable Video Diffusion does not take LoRAs"):
-        resolve_request(_request(start, loras=[{"path": start}]))
+        _request(start, loras=[{"path": start}])
 
 
 def test_the_real_presets_default_to_their_trained_clip_lengths(start: str) -> None:
     lengths = {
-        name: resolve_request(
-            _request(start, model=name, num_frames=None, width=None, height=None, fps=None)
-        )[2]
+        name: _request(start, model=name, num_frames=None, width=None, height=None, fps=None)
         for name in ("svd", "svd-xt")
     }
     assert {n: (r.num_frames, r.width, r.height, r.fps, r.steps) for n, r in lengths.items()} == {
@@ -104,14 +103,22 @@ def test_the_real_presets_default_to_their_trained_clip_lengths(start: str) -> N
 
 def test_a_plan_that_asks_for_vae_tiling_still_renders(start: str) -> None:
     # The temporal decoder can neither tile nor slice, and the out-of-memory step-down asks for both.
-    from reelgen.core.backends.svd import SVDBackend
+    from reelgen.core.backends.svd.runner import SVDRunner
     from reelgen.core.progress import Progress
     from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import locate
 
-    cls, preset, request = resolve_request(_request(start))
+    request = _request(start)
+    preset = next(p for p in SPEC.presets if p.name == "svd-tiny")
     plan = MemoryPlan("cpu", "cpu", "float32", None, 0.0, vae_tiling=True, vae_slicing=True)
-    backend = SVDBackend(preset)
-    backend.load(locate(cls, preset), plan)
-    backend.plan = plan
-    assert backend.generate(request, Progress()).num_frames == 6
+    runner = SVDRunner(SPEC, preset)
+    runner.load(locate(SPEC, preset), plan)
+    assert runner.generate(request, Progress()).num_frames == 6
+
+
+def test_generate_draws_no_diffusers_progress_bar(start: str, capfd: pytest.CaptureFixture[str]) -> None:
+    runner = loaded("svd-tiny", start_image=start, **SMALL)
+    capfd.readouterr()  # loading may print; generating must not
+    frames = run(runner, start_image=start, **SMALL)
+    assert frames.shape == (6, 32, 48, 3)
+    assert progress_bars(capfd.readouterr().err) == []
