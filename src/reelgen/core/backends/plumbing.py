@@ -101,13 +101,18 @@ def step_callback(
     """A ``callback_on_step_end`` that reports progress and raises Cancelled between steps.
 
     Raising (not ``pipe._interrupt``) is what stops a diffusers pipeline
-    without decoding a half-denoised video.
+    without decoding a half-denoised video. Steps are counted across the call
+    rather than read from ``i``, which diffusion-forcing pipelines (SkyReels-V2)
+    restart in every window of a long video.
     """
+    done = 0
 
     def on_step_end(pipe: Any, i: int, t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        nonlocal done
+        done += 1
         latents = kwargs.get("latents")
         make = (lambda: preview(latents)) if preview is not None and latents is not None else None
-        tracker.advance(i + 1, make)
+        tracker.advance(done, make)
         return kwargs
 
     return on_step_end
