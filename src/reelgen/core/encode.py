@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,23 @@ CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
 
 #: Container tag holding reelgen's JSON record.
 METADATA_KEY = "comment"
+
+
+def new_file_beside(path: Path) -> Path:
+    """A new empty file in ``path``'s folder, hidden, to be renamed over ``path`` once written.
+
+    It is created with mode 0666 so the kernel applies the process umask, as for
+    any file a program makes (``tempfile.mkstemp`` would make it 0600, and the
+    rename would keep that: a video nobody else could open). O_EXCL makes the
+    name ours alone.
+    """
+    while True:
+        candidate = path.with_name(f".{path.stem}-{secrets.token_hex(6)}{path.suffix}")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return candidate
 
 
 def _even(frames: np.ndarray) -> np.ndarray:
@@ -85,8 +102,7 @@ def write_video(
     vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
     frames = _even(video.frames)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix, dir=path.parent)
-    os.close(fd)
+    tmp_name = str(new_file_beside(path))
     try:
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:
@@ -130,8 +146,13 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True, default=str)
-    os.replace(tmp, path)
+    """Write ``data`` as JSON to ``path``, all or nothing, with the permissions the umask gives."""
+    tmp = new_file_beside(path)
+    try:
+        with open(tmp, "w") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True, default=str)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path

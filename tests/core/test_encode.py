@@ -1,0 +1,107 @@
+"""Writing videos and sidecars: readable by whoever the umask allows, all or nothing, metadata inside."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from reelgen.core.encode import read_metadata, write_json_atomic, write_video
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import probe
+from reelgen.core.types import Video
+
+
+def clip(frames: int = 4) -> Video:
+    rng = np.random.default_rng(0)
+    return Video(rng.integers(0, 256, (frames, 16, 16, 3), dtype=np.uint8), Fraction(8))
+
+
+@pytest.fixture
+def umask() -> Iterator[Any]:
+    """Sets the process umask for one test and puts the old one back."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    ("mask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)], ids=["022", "002", "077"]
+)
+def test_video_and_sidecar_follow_the_umask(umask: Any, tmp_path: Path, mask: int, expected: int) -> None:
+    umask(mask)
+    video = write_video(clip(), tmp_path / "clip.mp4", {"request": {"seed": 1}})
+    sidecar = write_json_atomic(tmp_path / "clip.json", {"request": {"seed": 1}})
+    assert (mode(video), mode(sidecar)) == (expected, expected)
+
+
+def test_replacing_a_private_file_gives_the_umask_mode(umask: Any, tmp_path: Path) -> None:
+    umask(0o022)
+    out = tmp_path / "clip.mp4"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    write_video(clip(), out)
+    assert mode(out) == 0o644 and probe(out)["frames"] == 4
+
+
+def test_written_video_carries_its_record_and_leaves_nothing_else(tmp_path: Path) -> None:
+    out = write_video(clip(5), tmp_path / "sub" / "clip.mp4", {"request": {"seed": 3}, "model": "m"})
+    info = probe(out)
+    assert (info["frames"], info["width"], info["height"], info["fps"]) == (5, 16, 16, 8.0)
+    assert read_metadata(out) == {"request": {"seed": 3}, "model": "m"}
+    assert [p.name for p in out.parent.iterdir()] == ["clip.mp4"]
+
+
+def test_webm_and_odd_sizes_are_written(tmp_path: Path) -> None:
+    odd = Video(np.full((3, 15, 17, 3), 128, np.uint8), Fraction(8))
+    out = write_video(odd, tmp_path / "clip.webm", {"request": {}})
+    assert probe(out)["frames"] == 3 and read_metadata(out) == {"request": {}}
+
+
+def test_unknown_container_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest, match="unknown container .avi; valid: .mp4") as caught:
+        write_video(clip(), tmp_path / "clip.avi")
+    assert caught.value.param == "output"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_encode_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import av
+
+    out = tmp_path / "clip.mp4"
+    out.write_bytes(b"the previous take")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("encoder gave up")
+
+    monkeypatch.setattr(av.VideoFrame, "from_ndarray", broken)
+    with pytest.raises(RuntimeError, match="encoder gave up"):
+        write_video(clip(), out)
+    assert out.read_bytes() == b"the previous take"
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]
+
+
+def test_a_failed_sidecar_write_leaves_the_old_one_and_no_temporary(tmp_path: Path) -> None:
+    class Unprintable:
+        def __str__(self) -> str:
+            raise ValueError("cannot say")
+
+    sidecar = tmp_path / "clip.json"
+    sidecar.write_text('{"old": true}')
+    with pytest.raises(ValueError, match="cannot say"):
+        write_json_atomic(sidecar, {"bad": Unprintable()})
+    assert json.loads(sidecar.read_text()) == {"old": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.json"]
