@@ -1,25 +1,29 @@
-"""reelgen-micro: the shipped weights load through the normal backend path and render t2v and i2v MP4s."""
+"""reelgen-micro: the shipped weights load through the normal runner path and render t2v and i2v MP4s."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
-from reelgen.core.validate import resolve_request
+from safetensors import safe_open
 
-from reelgen.core.backends.micro import MicroBackend
+from reelgen.core.backends.micro import SPEC
+from reelgen.core.backends.micro.build import build_tokenizer
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe, read_video
-from reelgen.train.adherence import analyze_clip
 from reelgen.core.render import render
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.weights import locate
+from reelgen.train.adherence import analyze_clip
+from tests.core.helpers import resolved
 
 SMALL = {"model": "reelgen-micro", "width": 64, "height": 64, "num_frames": 9, "steps": 2, "seed": 3}
 PROMPT = "a red circle moves to the right over a green background"
@@ -32,11 +36,15 @@ def cache() -> Iterator[ModelCache]:
     models.free()
 
 
+def _small(**fields: Any) -> Any:
+    return resolved(**{**SMALL, "prompt": PROMPT, **fields})
+
+
 def test_listed_with_its_tasks_and_shipped_weights() -> None:
-    backend, preset = registry.resolve("reelgen-micro")
-    assert backend is MicroBackend
+    spec, preset = registry.resolve("reelgen-micro")
+    assert spec is SPEC
     assert {t.value for t in preset.tasks} == {"t2v", "i2v"}
-    source = locate(backend, preset)
+    source = locate(spec, preset)
     assert source.origin == "bundled"
     files = [p for p in source.path.rglob("*") if p.is_file()]
     weights = [p for p in files if p.suffix in (".safetensors", ".bin", ".pt", ".ckpt")]
@@ -45,15 +53,45 @@ def test_listed_with_its_tasks_and_shipped_weights() -> None:
     assert json.loads((source.path / "model_index.json").read_text())["_class_name"] == "WanPipeline"
 
 
+def test_the_listed_parameter_count_is_the_shipped_one() -> None:
+    spec, preset = registry.resolve("reelgen-micro")
+    total = 0
+    for path in locate(spec, preset).path.rglob("*.safetensors"):
+        with safe_open(str(path), "pt") as weights:
+            total += sum(int(np.prod(weights.get_slice(k).get_shape())) for k in weights.keys())  # noqa: SIM118
+    assert f"{total / 1e6:.1f}M-parameter" in preset.description
+
+
+def test_the_tokenizer_built_from_the_vocabulary_is_the_shipped_one() -> None:
+    from transformers import AutoTokenizer
+
+    spec, preset = registry.resolve("reelgen-micro")
+    shipped = AutoTokenizer.from_pretrained(str(locate(spec, preset).path / "tokenizer"))
+    built = build_tokenizer()
+    assert len(built) == len(shipped)
+    text = "a big yellow star slowly rotates on a dotted purple background, the camera pans left"
+    assert built(text).input_ids == shipped(text).input_ids
+
+
+def test_the_model_parts_import_without_pydantic_or_torch() -> None:
+    script = (
+        "import sys\n"
+        "import reelgen.core.backends.micro.build, reelgen.core.backends.micro.vocabulary\n"
+        "print(sorted(m for m in ('pydantic', 'torch', 'diffusers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_text_to_video_renders_an_mp4_and_repeats_by_seed(tmp_path: Path, cache: ModelCache) -> None:
-    first = render(GenerationRequest(prompt=PROMPT, **SMALL), tmp_path / "a.mp4", cache=cache)  # type: ignore[arg-type]
+    first = render(_small(), tmp_path / "a.mp4", cache=cache)
     info = probe(first.path)
     assert (info["frames"], info["width"], info["height"], info["fps"]) == (9, 64, 64, 12.0)
     sidecar = json.loads(first.sidecar.read_text())
     assert sidecar["model"]["name"] == "reelgen-micro" and sidecar["model"]["origin"] == "bundled"
-    again = render(GenerationRequest(prompt=PROMPT, **SMALL), tmp_path / "b.mp4", cache=cache)  # type: ignore[arg-type]
+    again = render(_small(), tmp_path / "b.mp4", cache=cache)
     assert np.array_equal(first.video.frames, again.video.frames)
-    other = render(GenerationRequest(prompt=PROMPT, **{**SMALL, "seed": 4}), tmp_path / "c.mp4", cache=cache)  # type: ignore[arg-type]
+    other = render(_small(seed=4), tmp_path / "c.mp4", cache=cache)
     assert not np.array_equal(first.video.frames, other.video.frames)
 
 
@@ -62,16 +100,23 @@ def test_image_to_video_starts_from_the_given_image(tmp_path: Path, cache: Model
     start[:] = (30, 60, 140)
     start[20:40, 16:36] = (220, 38, 38)
     Image.fromarray(start).save(tmp_path / "start.png")
-    request = GenerationRequest(prompt=PROMPT, start_image=str(tmp_path / "start.png"), **SMALL)  # type: ignore[arg-type]
-    moving = render(request, tmp_path / "i2v.mp4", cache=cache)
+    moving = render(_small(start_image=str(tmp_path / "start.png")), tmp_path / "i2v.mp4", cache=cache)
     assert moving.metadata["request"]["task"] == "i2v"
     assert probe(moving.path)["frames"] == 9
-    plain = render(GenerationRequest(prompt=PROMPT, **SMALL), tmp_path / "t2v.mp4", cache=cache)  # type: ignore[arg-type]
+    plain = render(_small(), tmp_path / "t2v.mp4", cache=cache)
     assert not np.array_equal(moving.video.frames, plain.video.frames)
     # The first frame is the start image (through the VAE), red square in place.
     first = moving.video.frames[0].astype(float)
     assert np.abs(first - start).mean() < 12
     assert np.abs(first[24:36, 20:32] - (220, 38, 38)).mean() < 40
+
+
+def test_flow_shift_option_changes_the_clip(tmp_path: Path, cache: ModelCache) -> None:
+    shipped = render(_small(), tmp_path / "a.mp4", cache=cache).video.frames
+    shifted = render(_small(options={"flow_shift": 6.0}), tmp_path / "b.mp4", cache=cache).video.frames
+    assert not np.array_equal(shipped, shifted)
+    # The shift is per request: the next run without it is the shipped sampler again.
+    assert np.array_equal(shipped, render(_small(), tmp_path / "c.mp4", cache=cache).video.frames)
 
 
 @pytest.mark.parametrize(
@@ -85,21 +130,21 @@ def test_the_clip_shows_the_colour_and_direction_the_prompt_asks_for(
     prompt: str, seed: int, colour: str, direction: str, tmp_path: Path, cache: ModelCache
 ) -> None:
     # Full default size (128x128, 25 frames, 20 steps), read back from the MP4 the user gets.
-    result = render(
-        GenerationRequest(model="reelgen-micro", prompt=prompt, seed=seed), tmp_path / "clip.mp4", cache=cache
-    )
+    request = resolved(model="reelgen-micro", prompt=prompt, seed=seed)
+    result = render(request, tmp_path / "clip.mp4", cache=cache)
     found = analyze_clip(read_video(result.path).frames)
     assert (found.colour, found.motion) == (colour, direction), found.as_dict()
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "param"),
     [
-        ({"width": 72}, "nearest valid: 64 or 80"),
-        ({"num_frames": 10}, "nearest valid: 9 or 13"),
-        ({"options": {"flow_shift": 0}}, "options.flow_shift"),
+        ({"width": 72}, "nearest valid: 64 or 80", "width"),
+        ({"num_frames": 10}, "nearest valid: 9 or 13", "num_frames"),
+        ({"options": {"flow_shift": 0}}, "options.flow_shift", "options.flow_shift"),
     ],
 )
-def test_sizes_frames_and_options_are_checked(change: dict[str, object], message: str) -> None:
-    with pytest.raises(InvalidRequest, match=message):
-        resolve_request(GenerationRequest(prompt=PROMPT, **{**SMALL, **change}))  # type: ignore[arg-type]
+def test_sizes_frames_and_options_are_checked(change: dict[str, object], message: str, param: str) -> None:
+    with pytest.raises(InvalidRequest, match=message) as err:
+        _small(**change)
+    assert err.value.param == param

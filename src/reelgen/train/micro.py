@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.backends import micro_build as mb
+from reelgen.core.backends.micro import build as mb
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))

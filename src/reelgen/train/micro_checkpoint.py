@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reelgen.core.backends import micro_build as mb
+from reelgen.core.backends.micro import build as mb
 
 if TYPE_CHECKING:
     from reelgen.train.micro_loop import Parts, TrainConfig

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from reelgen.core.backends import micro_build as mb
+from reelgen.core.backends.micro import build as mb
 from reelgen.train.adherence import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
 from reelgen.train.micro_checkpoint import atomic_write
 from reelgen.train.scenes import DIRECTIONS, Scene, sample_scene

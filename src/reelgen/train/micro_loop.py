@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.backends import micro_build as mb
+from reelgen.core.backends.micro import build as mb
 from reelgen.train.micro_checkpoint import load_checkpoint, save_checkpoint
 from reelgen.train.micro_data import LatentPool, SceneStream, decode_unclamped, render_video
 from reelgen.train.micro_eval import validate

@@ -18,6 +18,9 @@ from typing import Literal
 
 import numpy as np
 
+# The words a caption may use are the model's (its tokenizer knows them whole), so they live with it.
+from reelgen.core.backends.micro.vocabulary import vocabulary as vocabulary
+
 #: Object colours: names the evaluator can tell apart, as sRGB.
 OBJECT_COLOURS: dict[str, tuple[int, int, int]] = {
     "red": (220, 38, 38),
@@ -95,7 +98,6 @@ _TEMPLATES = (
     "{b} with {s} that {m}",
     "on {b}, {s} {m}",
 )
-_EXTRA = "a an the and that with over on against from to of while as"
 
 Split = Literal["train", "heldout", "any"]
 
@@ -139,22 +141,6 @@ def is_heldout(colour: str, shape: str, motion: str, background_colour: str) -> 
     """Whether this combination is reserved for evaluation (about one in seven; a stable hash)."""
     key = f"{colour}|{shape}|{motion}|{background_colour}".encode()
     return zlib.crc32(key) % 7 == 0
-
-
-def vocabulary() -> list[str]:
-    """Every word a caption can contain, for a word-level tokenizer."""
-    words: set[str] = set(_EXTRA.split()) | set(SHAPES) | set(OBJECT_COLOURS) | set(BACKGROUND_COLOURS)
-    texts = [
-        *sum(_MOTION_WORDS.values(), ()),
-        *sum(_SPEED_WORDS.values(), ()),
-        *_CAMERA_WORDS.values(),
-        *sum(_BACKGROUND_WORDS.values(), ()),
-        *_TEMPLATES,
-        *(s for s in SIZES if s),
-    ]
-    for text in texts:
-        words |= {w.strip(",") for w in text.split() if "{" not in w}
-    return sorted(words - {""})
 
 
 def _contrast(rgb: tuple[int, int, int], *others: tuple[int, int, int]) -> float:

@@ -1,29 +1,34 @@
 """reelgen-micro's architecture: Wan 2.2 TI2V-style parts at small scale, a word-level tokenizer, prompt encoding.
 
 The model is the Wan family's own diffusers classes (WanTransformer3DModel,
-AutoencoderKLWan, UMT5EncoderModel) sized to run on a laptop CPU:
+AutoencoderKLWan, UMT5EncoderModel) sized to run on a laptop CPU; 13,580,140
+parameters in all, as counted in the shipped safetensors:
 
 - VAE: Wan 2.2 layout (2x2 pixel patches in, residual down/up blocks), 8x spatial
   and 4x temporal compression to 16 channels; working at half resolution from
   the first layer keeps it cheap: 128x128x25 encodes in about 21 GFLOP and
-  decodes in about 120.
+  decodes in about 120. 4,709,420 parameters.
 - Transformer: 8 blocks of width 256 (4 heads of 64), patch 1x2x2, so a
-  128x128x25 clip is 7 x 8 x 8 = 448 tokens (about 7 GFLOP per forward pass).
-- Text: a 3-layer UMT5 encoder of width 128 over a word-level vocabulary built in memory.
+  128x128x25 clip is 7 x 8 x 8 = 448 tokens (about 7 GFLOP per forward pass). 8,047,936 parameters.
+- Text: a 3-layer UMT5 encoder of width 128 over a word-level vocabulary built in
+  memory (``vocabulary.py``). 822,784 parameters.
 
 Image-to-video works as in Wan 2.2 TI2V-5B (``expand_timesteps``): the first
 latent frame is replaced by the encoded start image and gets timestep 0.
-This module imports no pydantic, so the training script runs where only
-torch, transformers and diffusers are installed.
+This module (like the package's ``__init__``) imports no pydantic, so the
+training script runs where only torch, transformers and diffusers are installed.
 """
 
 from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reelgen.train.scenes import vocabulary
+from reelgen.core.backends.micro.vocabulary import vocabulary
+
+if TYPE_CHECKING:
+    from reelgen.core.spec.family import Preset
 
 #: Prompts are cut (and zero-padded) to this many tokens, in training and at inference alike.
 MAX_TOKENS = 40
@@ -152,6 +157,11 @@ def build_untrained(seed: int = 0) -> Any:
     return assemble(
         tokenizer, build_text_encoder(len(tokenizer), seed), build_transformer(seed), build_vae(seed)
     )
+
+
+def build_tiny(preset: Preset, folder: Path) -> None:
+    """The spec's tiny builder: the micro architecture with seeded random weights (what training starts from)."""
+    save(build_untrained(seed=0), folder)
 
 
 def save(pipe: Any, folder: str | Path, dtype: Any = None) -> None:
