@@ -6,7 +6,8 @@ import random
 
 import numpy as np
 
-from reelgen.core.backends.micro_build import build_tokenizer
+from reelgen.core.backends.micro.build import build_tokenizer
+from reelgen.core.backends.micro.vocabulary import vocabulary
 from reelgen.train import scene_render, scenes
 
 
@@ -43,6 +44,24 @@ def test_every_caption_word_is_one_token() -> None:
         words = caption.replace(",", " ").split()
         pieces = tokenizer.convert_ids_to_tokens(tokenizer(caption.replace(",", " ")).input_ids)
         assert pieces[:-1] == ["\u2581" + w for w in words], caption
+
+
+def test_every_word_a_caption_can_use_is_in_the_models_vocabulary() -> None:
+    # The shipped tokenizer's word list is fixed with its weights; a new caption word would be unknown to it.
+    phrases = [
+        *sum(scenes._MOTION_WORDS.values(), ()),
+        *sum(scenes._SPEED_WORDS.values(), ()),
+        *scenes._CAMERA_WORDS.values(),
+        *sum(scenes._BACKGROUND_WORDS.values(), ()),
+        *scenes._TEMPLATES,
+        *scenes.SIZES,
+        *scenes.SHAPES,
+        *scenes.OBJECT_COLOURS,
+        *scenes.BACKGROUND_COLOURS,
+        "a an and while as",  # what caption() itself adds between the pieces
+    ]
+    words = {w.strip(",") for text in phrases for w in text.split() if "{" not in w} - {""}
+    assert words - set(vocabulary()) == set()
 
 
 def test_training_split_never_shows_a_heldout_combination() -> None:
