@@ -1,4 +1,4 @@
-"""The LTX-Video backend on its tiny model: every claimed task end to end, rules, LoRAs, cancel, single files."""
+"""The LTX-Video runner on its tiny model: every claimed task end to end, extend, rules, LoRAs, cancel, files."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends.ltx import PRESETS, LTXBackend, full_configs
-from reelgen.core.backends.ltx_conditions import LTX_RGB_BIAS, ltx_latent_preview
+from reelgen.core import media
+from reelgen.core.backends.ltx.presets import PRESETS
+from reelgen.core.backends.ltx.preview import LTX_RGB_BIAS, ltx_latent_preview
+from reelgen.core.backends.ltx.runner import LTXRunner
+from reelgen.core.backends.ltx.weights import full_configs
+from reelgen.core.backends.plumbing import video_of
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_video
 from reelgen.core.errors import Cancelled, InvalidRequest
@@ -22,9 +25,9 @@ from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.types import Video
 from reelgen.core.weights import locate, sha256_file
+from tests.core.helpers import loaded, resolved
 
 BASE = {"model": "ltx-tiny", "prompt": "a red circle moves left", "seed": 1}
 
@@ -35,6 +38,14 @@ def cache() -> Iterator[ModelCache]:
     models = ModelCache(max_models=2)
     yield models
     models.free()
+
+
+@pytest.fixture(scope="module")
+def runner() -> LTXRunner:
+    """The tiny model loaded once, for tests that call ``generate`` directly."""
+    loaded_runner = loaded("ltx-tiny")
+    assert isinstance(loaded_runner, LTXRunner)
+    return loaded_runner
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +70,13 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real LoRA for the tiny transformer, made with peft and saved the way diffusers writes one."""
-    from diffusers import LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import LTXPipeline
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    cls, preset = registry.resolve("ltx-tiny")
-    transformer: Any = LTXVideoTransformer3DModel.from_pretrained(
-        str(locate(cls, preset).path / "transformer")
-    )
+    from reelgen.core.backends.ltx.tiny import tiny_transformer
+
+    transformer = tiny_transformer()
     torch.manual_seed(3)
     config = LoraConfig(
         r=4, lora_alpha=8, target_modules=["to_q", "to_k", "to_v", "to_out.0"], init_lora_weights=False
@@ -81,12 +91,12 @@ def lora_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "style.safetensors"
 
 
-def _request(**fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({**BASE, **fields})
+def _resolved(**fields: Any) -> Any:
+    return resolved(**{**BASE, **fields})
 
 
 def _frames(cache: ModelCache, tmp_path: Path, progress: Progress | None = None, **fields: Any) -> np.ndarray:
-    return render(_request(**fields), tmp_path / "out.mp4", cache=cache, progress=progress).video.frames
+    return render(_resolved(**fields), tmp_path / "out.mp4", cache=cache, progress=progress).video.frames
 
 
 TASKS = {
@@ -109,7 +119,7 @@ def test_every_task_renders_the_requested_clip_and_follows_its_inputs(
     task: str, inputs: dict[str, str], cache: ModelCache, tmp_path: Path
 ) -> None:
     fields = TASKS[task](inputs, "a")
-    result = render(_request(**fields), tmp_path / "a.mp4", cache=cache)
+    result = render(_resolved(**fields), tmp_path / "a.mp4", cache=cache)
     info = probe(result.path)
     want = (fields.get("num_frames", 9), fields.get("width", 64), fields.get("height", 64))
     assert (info["frames"], info["width"], info["height"]) == want
@@ -126,75 +136,149 @@ def test_same_seed_repeats_and_another_seed_differs(cache: ModelCache, tmp_path:
     assert not np.array_equal(first, _frames(cache, tmp_path, seed=6))
 
 
-def test_a_fixed_schedule_runs_through_the_condition_pipeline(cache: ModelCache, tmp_path: Path) -> None:
+def test_a_fixed_schedule_runs_through_the_condition_pipeline(runner: LTXRunner) -> None:
     events: list[ProgressEvent] = []
-    frames = _frames(
-        cache, tmp_path, Progress(events.append), options={"timesteps": [1000.0, 900.0, 500.0]}, steps=3
-    )
-    assert frames.shape == (9, 64, 64, 3)
+    request = _resolved(options={"timesteps": [1000.0, 900.0, 500.0]}, steps=3)
+    assert type(runner.pipeline_for(runner.pipeline_task(request))).__name__ == "LTXConditionPipeline"
+    video = runner.generate(request, Progress(events.append))
+    assert video.frames.shape == (9, 64, 64, 3)
     assert [e.step for e in events if e.stage == "denoise"] == [0, 1, 2, 3]
+
+
+def test_no_diffusers_progress_bar_prints_while_generating(
+    runner: LTXRunner, inputs: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    capfd.readouterr()
+    for fields in ({}, {"start_image": inputs["image_a"]}, TASKS["keyframes"](inputs, "b")):
+        runner.generate(_resolved(**fields), Progress())
+    err = capfd.readouterr().err
+    assert "it/s" not in err and "%|" not in err, err
 
 
 def test_height_off_the_32_grid_names_the_neighbours() -> None:
     with pytest.raises(InvalidRequest, match="480 or 512") as err:
-        resolve_request(_request(height=500))
+        _resolved(height=500)
     assert err.value.param == "height"
 
 
 def test_frame_count_off_the_8k_plus_1_lattice_names_the_neighbours() -> None:
     with pytest.raises(InvalidRequest, match="73 or 81") as err:
-        resolve_request(_request(num_frames=80))
+        _resolved(num_frames=80)
     assert err.value.param == "num_frames"
 
 
 def test_i2v_without_a_start_image_says_what_is_missing() -> None:
     with pytest.raises(InvalidRequest, match="start image") as err:
-        resolve_request(_request(task="i2v"))
+        _resolved(task="i2v")
     assert err.value.param == "start_image"
 
 
-def test_extend_opens_with_the_end_of_the_source_clip(inputs: dict[str, str], cache: ModelCache) -> None:
-    cls, preset, request = resolve_request(
-        _request(
-            task="extend", source_video=inputs["clip_a"], num_frames=17, options={"extend_context_frames": 9}
-        )
-    )
-    backend, _ = cache.acquire(
-        cls, preset, locate(cls, preset), LTXBackend(preset).plan_for(request, _cpu(), None)
-    )
-    messages: list[str] = []
-    video = backend.generate(request, Progress(lambda e: messages.append(e.message)))
-    assert video.num_frames == 17
-    assert video.extra["extend_context_frames"] == 9
-    assert any("first 9 frames repeat the end of the source" in m for m in messages)
+# ---- extend ------------------------------------------------------------------------------------
 
 
-def test_extend_context_must_leave_frames_to_generate(inputs: dict[str, str]) -> None:
-    with pytest.raises(InvalidRequest, match="extend_context_frames 9 must be 8k\\+1 and below num_frames"):
-        resolve_request(
-            _request(task="extend", source_video=inputs["clip_a"], options={"extend_context_frames": 9})
-        )
+def test_extend_returns_only_the_new_frames_that_follow_the_source(
+    runner: LTXRunner, inputs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run pins the source's last 9 frames first; the output is the 17 frames decoded after them.
+
+    The tiny model's random VAE does not reproduce pictures, so continuity is
+    checked against the run itself: the first frame returned is the one the
+    model made right after the source's last frame, not a re-make of the context.
+    """
+    seen: dict[str, Any] = {}
+
+    def spy(pipe: Any, kwargs: dict[str, Any], tracker: Any) -> Any:
+        result = LTXRunner.call(runner, pipe, kwargs, tracker)
+        seen.update(kwargs=kwargs, decoded=video_of(result.frames[0], 24.0).frames)
+        return result
+
+    monkeypatch.setattr(runner, "call", spy)
+    request = _resolved(
+        task="extend", source_video=inputs["clip_a"], num_frames=17, options={"extend_context_frames": 9}
+    )
+    video = runner.generate(request, Progress())
+
+    assert video.num_frames == 17 and video.extra["extend_context_frames"] == 9
+    # 9 context + 17 new + 7 spare frames: the next 8k+1 run that holds both.
+    assert seen["kwargs"]["num_frames"] == 33 and len(seen["decoded"]) == 33
+    (condition,) = seen["kwargs"]["conditions"]
+    source = media.read_video(inputs["clip_a"])
+    tail = media.fit_video(Video(source.frames[-9:], source.fps), 64, 64)
+    assert condition.frame_index == 0
+    assert all(
+        np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(condition.video, tail, strict=True)
+    )
+    assert np.array_equal(video.frames, seen["decoded"][9:26])
+    assert not np.array_equal(video.frames[0], seen["decoded"][0])  # not the context again
+
+
+def test_extend_by_default_uses_about_half_as_many_context_frames_as_it_makes(
+    runner: LTXRunner, inputs: dict[str, str]
+) -> None:
+    video = runner.generate(
+        _resolved(task="extend", source_video=inputs["clip_a"], num_frames=17), Progress()
+    )
+    assert video.num_frames == 17 and video.extra["extend_context_frames"] == 9
+
+
+@pytest.mark.parametrize(
+    ("fields", "param", "message"),
+    [
+        ({"options": {"extend_context_frames": 8}}, "options.extend_context_frames", "must be 8k\\+1"),
+        ({"num_frames": 257}, "num_frames", "accepts num_frames of 8k\\+1 from 1 to 249"),
+        (
+            {"num_frames": 249, "options": {"extend_context_frames": 17}},
+            "num_frames",
+            "from 1 to 233; a 1-frame context allows up to 249",
+        ),
+        ({"start_image": "image_a"}, "start_image", "cannot pin images"),
+    ],
+    ids=["context-off-lattice", "run-too-long", "context-too-long", "extend-with-image"],
+)
+def test_extend_requests_outside_what_it_accepts_say_what_would_work(
+    fields: dict[str, Any], param: str, message: str, inputs: dict[str, str]
+) -> None:
+    fields = {k: inputs.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
+    with pytest.raises(InvalidRequest, match=message) as err:
+        _resolved(task="extend", source_video=inputs["clip_a"], **fields)
+    assert err.value.param == param
+
+
+def test_extend_context_longer_than_the_source_names_the_longest(
+    runner: LTXRunner, inputs: dict[str, str]
+) -> None:
+    request = _resolved(task="extend", source_video=inputs["clip_a"], options={"extend_context_frames": 25})
+    with pytest.raises(InvalidRequest, match="use at most 17") as err:
+        runner.generate(request, Progress())
+    assert err.value.param == "options.extend_context_frames"
+
+
+# ---- video to video ----------------------------------------------------------------------------
 
 
 def test_v2v_strength_too_low_for_a_single_step_is_refused(inputs: dict[str, str]) -> None:
-    with pytest.raises(InvalidRequest, match="leaves no denoising step out of 2") as err:
-        resolve_request(_request(task="v2v", source_video=inputs["clip_a"], source_strength=0.3))
+    with pytest.raises(InvalidRequest, match="no denoising step") as err:
+        _resolved(task="v2v", source_video=inputs["clip_a"], source_strength=0.3)
     assert err.value.param == "source_strength"
 
 
 def test_v2v_source_shorter_than_the_clip_names_a_length_that_fits(
     inputs: dict[str, str], cache: ModelCache, tmp_path: Path
 ) -> None:
-    with pytest.raises(InvalidRequest, match="ask for at most 17 frames"):
+    with pytest.raises(InvalidRequest, match="num_frames=17") as err:
         _frames(cache, tmp_path, task="v2v", source_video=inputs["clip_a"], num_frames=25)
+    assert err.value.param == "num_frames"
     assert not (tmp_path / "out.mp4").exists()
+
+
+# ---- LoRAs, progress, cancel -------------------------------------------------------------------
 
 
 def test_a_lora_changes_the_video_and_is_recorded_with_its_hash(
     lora_file: Path, cache: ModelCache, tmp_path: Path
 ) -> None:
     plain = _frames(cache, tmp_path)
-    styled = render(_request(loras=[{"path": str(lora_file)}]), tmp_path / "lora.mp4", cache=cache)
+    styled = render(_resolved(loras=[{"path": str(lora_file)}]), tmp_path / "lora.mp4", cache=cache)
     assert not np.array_equal(plain, styled.video.frames)
     assert styled.metadata["loras"][0]["sha256"] == sha256_file(lora_file)
     # The cached model drops the LoRA again for the next request that does not ask for it.
@@ -202,9 +286,9 @@ def test_a_lora_changes_the_video_and_is_recorded_with_its_hash(
 
 
 def test_a_missing_lora_file_is_named(tmp_path: Path) -> None:
-    missing = tmp_path / "nope.safetensors"
-    with pytest.raises(InvalidRequest, match="nope.safetensors does not exist"):
-        render(_request(loras=[{"path": str(missing)}]), tmp_path / "out.mp4")
+    with pytest.raises(InvalidRequest, match="nope.safetensors does not exist") as err:
+        _resolved(loras=[{"path": str(tmp_path / "nope.safetensors")}])
+    assert err.value.param == "loras[0].path"
 
 
 def test_cancel_after_the_first_step_stops_without_a_file(cache: ModelCache, tmp_path: Path) -> None:
@@ -216,7 +300,7 @@ def test_cancel_after_the_first_step_stops_without_a_file(cache: ModelCache, tmp
 
     progress.on_event = on_event
     with pytest.raises(Cancelled):
-        render(_request(), tmp_path / "out.mp4", cache=cache, progress=progress)
+        render(_resolved(), tmp_path / "out.mp4", cache=cache, progress=progress)
     assert not (tmp_path / "out.mp4").exists()
 
 
@@ -234,6 +318,9 @@ def test_ltx_latents_preview_through_the_published_rgb_map() -> None:
     expected = np.round((np.array(LTX_RGB_BIAS) + 1) / 2 * 255)
     assert preview.shape == (2, 4, 6, 3)
     assert np.array_equal(preview[0, 0, 0], expected)
+
+
+# ---- single files, full-size configs, memory ---------------------------------------------------
 
 
 def _single_file(folder: Path, tmp_path: Path) -> Path:
@@ -259,20 +346,18 @@ def _single_file(folder: Path, tmp_path: Path) -> Path:
 def test_a_single_file_checkpoint_loads_with_the_rest_from_the_base_folder(
     cache: ModelCache, tmp_path: Path
 ) -> None:
-    cls, preset = registry.resolve("ltx-tiny")
-    path = _single_file(locate(cls, preset).path, tmp_path)
-    from_file = render(_request(weights=str(path)), tmp_path / "file.mp4", cache=cache).video.frames
+    path = _single_file(locate(*registry.resolve("ltx-tiny")).path, tmp_path)
+    from_file = render(_resolved(weights=str(path)), tmp_path / "file.mp4", cache=cache).video.frames
     assert np.array_equal(from_file, _frames(cache, tmp_path))
 
 
 def test_a_single_file_without_a_base_folder_says_how_to_get_one(tmp_path: Path) -> None:
-    cls, preset = registry.resolve("ltx-tiny")
-    path = _single_file(locate(cls, preset).path, tmp_path)
+    path = _single_file(locate(*registry.resolve("ltx-tiny")).path, tmp_path)
+    request = _resolved(model="ltx-2b", weights=str(path), width=64, height=64, num_frames=9)
     with pytest.raises(InvalidRequest, match="reelgen pull ltx-2b") as err:
-        render(
-            _request(model="ltx-2b", weights=str(path), width=64, height=64, num_frames=9), tmp_path / "o.mp4"
-        )
+        render(request, tmp_path / "o.mp4")
     assert err.value.param == "weights"
+    assert not (tmp_path / "o.mp4").exists()
 
 
 @pytest.mark.parametrize("preset", [p for p in PRESETS if not p.tiny], ids=lambda p: p.name)
@@ -282,7 +367,7 @@ def test_full_size_configs_match_the_declared_memory(preset: Any) -> None:
 
     configs = full_configs(preset.name)
     with torch.device("meta"):
-        parts = {
+        parts: dict[str, Any] = {
             "transformer": LTXVideoTransformer3DModel(**configs["transformer"]),
             "vae": AutoencoderKLLTXVideo(**configs["vae"]),
             "text_encoder": T5EncoderModel(T5Config(**configs["text_encoder"])),
@@ -293,16 +378,15 @@ def test_full_size_configs_match_the_declared_memory(preset: Any) -> None:
     # T5 keeps a few layers in float32 once loaded, so it holds a little more than its bf16 weights.
     assert bf16_gib["text_encoder"] < preset.parts_gib["text_encoder"] < 1.1 * bf16_gib["text_encoder"]
     assert (parts["vae"].spatial_compression_ratio, parts["vae"].temporal_compression_ratio) == (32, 8)
+    transformer = configs["transformer"]
+    assert preset.dims[0] == transformer["num_attention_heads"] * transformer["attention_head_dim"]
 
 
-def test_working_memory_grows_with_the_clip() -> None:
-    backend = LTXBackend(registry.resolve("ltx-2b")[1])
-    short = backend.working_gib(_request(model="ltx-2b", width=768, height=512, num_frames=41))
-    long = backend.working_gib(_request(model="ltx-2b", width=768, height=512, num_frames=161))
-    assert 1.0 < short < long < 20.0
-
-
-def _cpu() -> Any:
-    from reelgen.core.devices import device_info
-
-    return device_info("cpu")
+def test_working_memory_grows_with_the_clip_and_counts_extend_context(inputs: dict[str, str]) -> None:
+    spec, preset = registry.resolve("ltx-2b")
+    short = spec.working_gib(preset, resolved(model="ltx-2b", width=768, height=512, num_frames=41))
+    long = spec.working_gib(preset, resolved(model="ltx-2b", width=768, height=512, num_frames=161))
+    extend = resolved(
+        model="ltx-2b", width=768, height=512, num_frames=41, task="extend", source_video=inputs["clip_a"]
+    )
+    assert 1.0 < short < spec.working_gib(preset, extend) < long < 20.0

@@ -1,4 +1,4 @@
-"""LTX-2 on its tiny model: every task end to end with a soundtrack in the MP4, rules, LoRAs, cancel."""
+"""LTX-2 on its tiny model: every task end to end with a soundtrack in the MP4, rules, LoRAs, cancel, no bars."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
+from reelgen.core.backends.ltx2.runner import LTX2Runner
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest, Keyframe, Task
+from reelgen.core.spec.request import Keyframe, ResolvedRequest, Task
 from reelgen.core.weights import locate, sha256_file
+from tests.core.helpers import loaded, resolved
 
 # Not the preset's 64x64 / 24 fps, so the output proves the request was followed.
 SMALL = {"model": "ltx2-tiny", "width": 96, "height": 64, "num_frames": 17, "fps": 25.0, "seed": 3}
@@ -44,8 +45,8 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"start": str(folder / "start.png"), "end": str(folder / "end.png")}
 
 
-def _request(**fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({**SMALL, "prompt": "a drum solo on a beach", **fields})
+def _request(**fields: Any) -> ResolvedRequest:
+    return resolved(**{**SMALL, "prompt": "a drum solo on a beach", **fields})
 
 
 def _task_inputs(task: Task, images: dict[str, str]) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def test_steps_report_progress_with_previews_and_cancel_writes_nothing(
 )
 def test_wrong_requests_name_the_nearest_valid_value(fields: dict[str, Any], param: str, hint: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        resolve_request(_request(**fields))
+        _request(**fields)
     assert caught.value.param == param
     assert hint in caught.value.message
 
@@ -151,8 +152,9 @@ def test_a_lora_changes_the_video_and_is_recorded(cache: ModelCache, tmp_path: P
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    backend, preset = registry.resolve("ltx2-tiny")
-    transformer = LTX2VideoTransformer3DModel.from_pretrained(locate(backend, preset).path / "transformer")
+    transformer = LTX2VideoTransformer3DModel.from_pretrained(
+        locate(*registry.resolve("ltx2-tiny")).path / "transformer"
+    )
     torch.manual_seed(7)
     config = LoraConfig(r=4, lora_alpha=8, target_modules=["to_q", "to_k", "to_v"], init_lora_weights=False)
     transformer.add_adapter(config)
@@ -169,3 +171,21 @@ def test_a_lora_changes_the_video_and_is_recorded(cache: ModelCache, tmp_path: P
     assert not np.array_equal(plain.video.frames, styled.video.frames)
     assert styled.metadata["loras"] == [{"path": str(lora), "strength": 1.0, "sha256": sha256_file(lora)}]
     assert np.array_equal(plain.video.frames, again.video.frames)  # the LoRA does not linger
+
+
+def test_audio_task_with_audio_off_is_refused() -> None:
+    with pytest.raises(InvalidRequest, match="--no-audio") as caught:
+        _request(task=Task.AUDIO, audio=False)
+    assert caught.value.param == "audio"
+
+
+def test_no_diffusers_progress_bar_prints_while_generating(
+    images: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    runner = loaded("ltx2-tiny")
+    assert isinstance(runner, LTX2Runner)
+    capfd.readouterr()
+    for task in (Task.T2V, Task.I2V, Task.KEYFRAMES):
+        runner.generate(_request(task=task, **_task_inputs(task, images)), Progress())
+    err = capfd.readouterr().err
+    assert "it/s" not in err and "%|" not in err, err

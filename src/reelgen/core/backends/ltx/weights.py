@@ -5,42 +5,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reelgen.core.backends.ltx.presets import PRESETS
+from reelgen.core.backends.plumbing import single_file_transformer
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.family import Preset
 
 if TYPE_CHECKING:
     import torch
 
+    from reelgen.core.weights import WeightSource
 
-def load_single_file(path: Path, base: Path | None, dtype: Any, preset_name: str) -> Any:
-    """A pipeline whose transformer (and VAE, if the file has one) come from one checkpoint file.
 
-    The configs and the other parts (T5 encoder, tokenizer, scheduler) come from ``base``, a
-    diffusers folder of the same model.
+def single_file_parts(source: WeightSource, preset: Preset, dtype: Any) -> dict[str, Any]:
+    """The transformer in a single LTX checkpoint file, and its VAE when the file carries one too.
+
+    Original LTX-Video checkpoints hold both; the configs and the other parts
+    (T5 encoder, tokenizer, scheduler) come from ``source.base``.
     """
-    from diffusers import AutoencoderKLLTXVideo, LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import AutoencoderKLLTXVideo, LTXVideoTransformer3DModel
 
-    if base is None:
-        raise InvalidRequest(
-            f"weights file {path} gives the LTX transformer (and maybe its VAE); the text encoder, tokenizer "
-            f"and scheduler come from the diffusers folder of {preset_name}, which is not on this machine. "
-            f"Fetch it with `reelgen pull {preset_name}`, or pass a diffusers folder as --weights",
-            param="weights",
-        )
-    parts: dict[str, Any] = {}
-    try:
-        parts["transformer"] = LTXVideoTransformer3DModel.from_single_file(
-            str(path), config=str(base), subfolder="transformer", dtype=dtype
-        )
-        if _has_vae(path):
+    parts = {"transformer": single_file_transformer(LTXVideoTransformer3DModel, source, preset, dtype)}
+    if _has_vae(source.path):
+        try:
             parts["vae"] = AutoencoderKLLTXVideo.from_single_file(
-                str(path), config=str(base), subfolder="vae", dtype=dtype
+                str(source.path), config=str(source.base), subfolder="vae", dtype=dtype, local_files_only=True
             )
-    except (ValueError, KeyError, RuntimeError, OSError) as exc:
-        raise InvalidRequest(
-            f"weights file {path} is not an LTX-Video checkpoint matching {preset_name} ({exc})",
-            param="weights",
-        ) from None
-    return LTXPipeline.from_pretrained(str(base), dtype=dtype, **parts)
+        except (ValueError, KeyError, RuntimeError, OSError) as exc:
+            raise InvalidRequest(
+                f"weights file {source.path} holds a VAE that does not match {preset.name} ({exc})",
+                param="weights",
+            ) from None
+    return parts
 
 
 def _has_vae(path: Path) -> bool:
@@ -123,19 +118,20 @@ _T5_XXL: dict[str, Any] = dict(
 )
 
 
-#: The transformer of each full-size preset.
-FULL_SIZE = {"ltx-2b": _TRANSFORMER_2B, "ltx-13b": _TRANSFORMER_13B, "ltx-distilled": _TRANSFORMER_13B}
+#: The transformer of each full-size model, by its hidden and feed-forward widths (``Preset.dims``).
+FULL_SIZE = {(2048, 8192): _TRANSFORMER_2B, (4096, 16384): _TRANSFORMER_13B}
 
 
 def full_configs(preset_name: str) -> dict[str, dict[str, Any]]:
     """The real configs of a preset's transformer, VAE and T5-XXL text encoder."""
-    if preset_name not in FULL_SIZE:
+    found = {p.name: p for p in PRESETS if p.dims in FULL_SIZE}
+    if preset_name not in found:
         raise InvalidRequest(
-            f"no full-size LTX config for {preset_name!r}; valid: {', '.join(sorted(FULL_SIZE))}",
+            f"no full-size LTX config for {preset_name!r}; valid: {', '.join(sorted(found))}",
             param="model",
         )
     return {
-        "transformer": dict(FULL_SIZE[preset_name]),
+        "transformer": dict(FULL_SIZE[found[preset_name].dims]),
         "vae": dict(_VAE_095),
         "text_encoder": dict(_T5_XXL),
     }

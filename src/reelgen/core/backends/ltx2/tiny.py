@@ -1,4 +1,4 @@
-"""Tiny LTX-2 builds: the real classes at toy size with seeded random weights, no downloads."""
+"""The tiny LTX-2 build: the real classes at toy size with seeded random weights, no downloads."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends.tiny import TEXT_DIM, save_pipeline
+from reelgen.core.spec.family import Preset
 
 
 # fmt: off
@@ -86,7 +87,7 @@ def _tiny_ltx2_parts(text_layers: int) -> dict[str, Any]:
 # fmt: on
 
 
-def build_tiny_pipeline(folder: Path) -> None:
+def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
     """Save a tiny LTX2Pipeline (video, audio VAE, vocoder, Gemma 3) as a diffusers folder."""
     from diffusers import FlowMatchEulerDiscreteScheduler, LTX2Pipeline
 

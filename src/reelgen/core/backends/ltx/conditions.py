@@ -1,0 +1,72 @@
+"""Between LTX-Video requests and pipeline tensors: pinned images and the source clip as conditions and latents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reelgen.core import media
+from reelgen.core.backends.ltx import presets as lp
+from reelgen.core.backends.ltx.common import pins
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.family import Preset
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.types import Video
+
+if TYPE_CHECKING:
+    import torch
+    from PIL import Image
+
+
+def image_conditions(request: ResolvedRequest) -> list[Any]:
+    """One condition per pinned image (start image, keyframes, end image) at its frame and strength."""
+    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+    return [
+        LTXVideoCondition(image=pin.image(request), frame_index=pin.frame, strength=pin.strength)
+        for pin in pins(request)
+    ]
+
+
+def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
+    """The condition-pipeline arguments of an extend run: the source's last frames, pinned at frame 0.
+
+    The last C frames of the source (8k+1) are pinned at frame 0 of a run
+    ``lp.extend_total(C, num_frames)`` frames long; ``new_frames`` cuts the
+    ``num_frames`` after them out of what it decodes.
+    """
+    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+    source = media.read_video(request.source_video or "", param="source_video")
+    context = lp.extend_context(preset, request, source.num_frames)
+    if source.num_frames < context:
+        raise InvalidRequest(
+            f"source_video has {source.num_frames} frames; options.extend_context_frames asks for "
+            f"{context}; use at most {lp.largest_valid(source.num_frames)}",
+            param="options.extend_context_frames",
+        )
+    tail = media.fit_video(Video(source.frames[-context:], source.fps), request.width, request.height)
+    condition = LTXVideoCondition(video=tail, frame_index=0, strength=1.0)
+    return {"conditions": [condition], "num_frames": lp.extend_total(context, request.num_frames)}
+
+
+def new_frames(frames: Any, num_frames: int) -> tuple[Any, int]:
+    """The ``num_frames`` an extend run made after its context, and the context's length.
+
+    The run was ``context + num_frames + FRAME_STEP - 1`` frames long (see
+    ``lp.extend_total``), so the context's length follows from the decoded count.
+    """
+    context = len(frames) - lp.extend_total(0, num_frames)
+    return frames[context : context + num_frames], context
+
+
+def encode_clip(pipe: Any, frames: list[Image.Image], width: int, height: int) -> torch.Tensor:
+    """VAE latents of ``frames``, normalised the way LTXConditionPipeline expects ``latents``."""
+    import torch
+
+    vae = pipe.vae
+    with torch.no_grad():
+        pixels = pipe.video_processor.preprocess_video(frames, height, width)
+        pixels = pixels.to(pipe._execution_device, dtype=vae.dtype)
+        # The distribution's mode, not a sample: the denoise strength alone decides how much changes.
+        latents = vae.encode(pixels).latent_dist.mode()
+        return pipe._normalize_latents(latents, vae.latents_mean, vae.latents_std, vae.config.scaling_factor)

@@ -1,0 +1,75 @@
+"""The tiny LTX-Video build: the real classes at toy size with seeded random weights, no downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.spec.family import Preset
+
+
+def tiny_transformer() -> Any:
+    """One transformer block over 8 latent channels, reading text of width ``TEXT_DIM``."""
+    import torch
+    from diffusers import LTXVideoTransformer3DModel
+
+    from reelgen.core.backends.tiny import TEXT_DIM
+
+    torch.manual_seed(0)
+    transformer: Any = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=4,
+        attention_head_dim=8,
+        cross_attention_dim=32,
+        num_layers=1,
+        caption_channels=TEXT_DIM,
+    )
+    return transformer.eval()
+
+
+def tiny_vae() -> Any:
+    """4x spatial and 4x temporal compression, so 64x64x9 is 16x16x3 latents."""
+    import torch
+    from diffusers import AutoencoderKLLTXVideo
+
+    torch.manual_seed(0)
+    vae: Any = AutoencoderKLLTXVideo(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, False, False),
+        decoder_spatio_temporal_scaling=(True, True, False, False),
+        decoder_inject_noise=(False,) * 5,
+        upsample_residual=(False,) * 4,
+        upsample_factor=(1,) * 4,
+        timestep_conditioning=False,
+        patch_size=1,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    return vae.eval()
+
+
+def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
+    """Write the tiny LTXPipeline (transformer, VAE, T5 encoder, in-memory tokenizer) to ``folder``."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTXPipeline
+
+    from reelgen.core.backends import tiny
+
+    tokenizer = tiny.t5_tokenizer()
+    pipe = LTXPipeline(
+        transformer=tiny_transformer(),
+        vae=tiny_vae(),
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=tiny.t5_encoder(len(tokenizer)),
+        tokenizer=tokenizer,
+    )
+    tiny.save_pipeline(pipe, folder)
