@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends.skyreels import SkyReelsBackend
+from reelgen.core.backends.skyreels import SPEC
+from reelgen.core.backends.skyreels.runner import SkyReelsRunner
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info
 from reelgen.core.encode import write_video
@@ -23,13 +23,14 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec import registry
 from reelgen.core.spec.memory import plan_memory
-from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
 from reelgen.core.weights import locate
+from tests.core.helpers import loaded, progress_bars, resolved, run
 
 # Not the preset's 64x64 / 24 fps, so the output proves the request was followed.
 SMALL = {"model": "skyreels-tiny", "width": 48, "height": 32, "num_frames": 17, "fps": 16.0, "seed": 5}
-OVERLAP = 5  # skyreels-tiny's options.overlap_history
+_SIZE = {k: v for k, v in SMALL.items() if k != "model"}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {p.stem: str(p) for p in folder.iterdir()}
 
 
-def _request(**fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({**SMALL, "prompt": "a kite over the sea", **fields})
+def _request(**fields: Any) -> ResolvedRequest:
+    return resolved(**{**SMALL, "prompt": "a kite over the sea", **fields})
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,8 @@ def test_each_task_makes_the_asked_clip(
         ({"num_frames": 33}, 3 * 2),  # three windows of 17 frames overlapping by 5, 2 steps each
         ({"num_frames": 33, "options": {"ar_step": 2}}, 18),  # each latent frame lags the one before by 2
         ({"start_image": "start", "end_image": "end"}, 2),
-        ({"task": "extend", "source_video": "source", "num_frames": 29}, 2 * 2),
+        # 21 new frames after the clip's last 5: two windows (the first opens on those 5).
+        ({"task": "extend", "source_video": "source", "num_frames": 21}, 2 * 2),
     ],
 )
 def test_long_videos_render_in_windows_and_progress_ends_at_its_total(
@@ -118,36 +120,55 @@ def test_long_videos_render_in_windows_and_progress_ends_at_its_total(
     assert denoise[-1].preview is not None
 
 
-def test_extend_opens_on_the_clips_last_frames_and_goes_on(
+def test_extend_returns_only_new_frames_that_continue_the_clip(
     inputs: dict[str, str], cache: ModelCache, tmp_path: Path
 ) -> None:
-    def extend(source: str, seed: int = 5) -> Video:
-        request = _request(task="extend", source_video=inputs[source], seed=seed)
-        return render(request, tmp_path / f"{source}-{seed}.mp4", cache=cache).video
+    def extend(source: str, seed: int = 5, num_frames: int = 17) -> Video:
+        request = _request(task="extend", source_video=inputs[source], seed=seed, num_frames=num_frames)
+        return render(request, tmp_path / f"{source}-{seed}-{num_frames}.mp4", cache=cache).video
 
     base = extend("source")
-    assert base.num_frames == 17 and base.extra == {"overlap_frames": OVERLAP}
+    assert base.num_frames == 17  # exactly the frames asked for, all after the source's last frame
+    assert extend("source", num_frames=5).num_frames == 5  # even fewer than the reused tail
     # Only the clip's last frames feed the continuation: an earlier difference changes nothing.
     assert np.array_equal(base.frames, extend("same_tail").frames)
-    # Its opening frames re-render those last frames whatever the seed; what follows is new.
+    # No frame repeats (re-renders) the source's tail: another seed changes every one of them.
     reseeded = extend("source", seed=6)
-    assert np.array_equal(base.frames[:OVERLAP], reseeded.frames[:OVERLAP])
-    assert not np.array_equal(base.frames[OVERLAP:], reseeded.frames[OVERLAP:])
-    # A clip ending differently opens differently.
-    assert not np.array_equal(base.frames[:OVERLAP], extend("other_tail").frames[:OVERLAP])
+    assert all(not np.array_equal(a, b) for a, b in zip(base.frames, reseeded.frames, strict=True))
+    # A clip ending differently continues differently.
+    assert not np.array_equal(base.frames, extend("other_tail").frames)
 
 
-def test_plain_text_to_video_checkpoints_run_one_window(tmp_path: Path) -> None:
-    backend_cls, tiny = registry.resolve("skyreels-tiny")
-    source = locate(backend_cls, tiny)  # the plain pipeline loads the same parts a DF folder has
-    backend = SkyReelsBackend(replace(tiny, name="skyreels-t2v-check", variant="t2v"))
-    backend.load(source, plan_memory({}, 0.0, device_info("cpu")))
-    _, _, request = resolve_request(_request())
+def test_plain_text_to_video_checkpoints_run_one_window() -> None:
+    _, tiny = registry.resolve("skyreels-tiny")
+    source = locate(SPEC, tiny)  # the plain pipeline loads the same parts a DF folder has
+    runner = SkyReelsRunner(SPEC, replace(tiny, name="skyreels-t2v-check", variant="t2v"))
+    runner.load(source, plan_memory({}, 0.0, device_info("cpu")))
 
-    video = backend.generate(request, Progress())
+    video = runner.generate(_request(), Progress())
 
-    assert type(backend.pipe).__name__ == "SkyReelsV2Pipeline"
+    assert type(runner.pipe).__name__ == "SkyReelsV2Pipeline"
     assert (video.num_frames, video.width, video.height) == (17, 48, 32)
+
+
+def test_flow_shift_applies_to_one_window_models_too(inputs: dict[str, str]) -> None:
+    fields = {**_SIZE, "start_image": inputs["start"]}
+    runner = loaded("skyreels-i2v-tiny", **fields)
+    plain = run(runner, **fields)
+    shifted = run(runner, **fields, options={"flow_shift": 2.0})
+    assert not np.array_equal(plain, shifted)
+    assert np.array_equal(plain, run(runner, **fields))  # the shift does not linger
+
+
+def test_generate_draws_no_diffusers_progress_bar(
+    inputs: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    fields = {**_SIZE, "task": "extend", "source_video": inputs["source"], "num_frames": 21}
+    runner = loaded("skyreels-tiny", **fields)
+    capfd.readouterr()  # loading may print; generating must not
+    frames = run(runner, **fields)  # two windows in the video-to-video pipeline, built on first use
+    assert frames.shape == (21, 32, 48, 3)
+    assert progress_bars(capfd.readouterr().err) == []
 
 
 @pytest.mark.parametrize(
@@ -158,7 +179,7 @@ def test_plain_text_to_video_checkpoints_run_one_window(tmp_path: Path) -> None:
         ({"options": {"overlap_history": 6}}, "options.overlap_history", "5 or 9"),
         ({"options": {"overlap_history": 17}}, "options.overlap_history", "below options.base_num_frames"),
         ({"options": {"causal_block_size": 2}}, "options.causal_block_size", "does not divide"),
-        ({"task": "extend", "source_video": "source", "num_frames": 5}, "num_frames", "at least 9"),
+        ({"task": "extend", "source_video": "source", "end_image": "end"}, "end_image", "i2v run"),
         ({"start_image": "start", "num_frames": 33}, "num_frames", "29 or 41"),
         ({"start_image": "start", "end_image": "end", "num_frames": 29}, "end_image", "one window"),
         (
@@ -180,6 +201,6 @@ def test_wrong_requests_say_what_would_work(
         if key in fields:
             fields = {**fields, key: inputs[fields[key]]}
     with pytest.raises(InvalidRequest) as caught:
-        resolve_request(_request(**fields))
+        _request(**fields)
     assert caught.value.param == param
     assert hint in caught.value.message

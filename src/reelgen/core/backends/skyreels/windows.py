@@ -1,4 +1,4 @@
-"""SkyReels-V2 diffusion forcing windows: the options, the windows a clip is cut into, and their checks."""
+"""SkyReels-V2 diffusion forcing as data: its options, the windows a clip is cut into, and their checks."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.request import ResolvedRequest, Task
 
 #: The Wan VAE packs 4 frames into one latent frame after the first.
 FRAME_STEP = 4
 
 
 class SkyReelsOptions(BaseModel):
-    """Diffusion-forcing windows: how long videos are cut into overlapping chunks (DF models only)."""
+    """Diffusion-forcing windows (DF models only): how long videos are cut into overlapping chunks."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -30,12 +30,27 @@ class SkyReelsOptions(BaseModel):
         default=None, ge=1, description="frames per causal block; 5 with ar_step 5"
     )
     flow_shift: float | None = Field(
-        default=None, gt=0, description="scheduler shift; None keeps the checkpoint's"
+        default=None, gt=0, description="scheduler shift (any SkyReels model); None keeps the checkpoint's"
     )
+
+
+#: The options that shape diffusion-forcing windows; a one-window model takes none of them.
+WINDOW_OPTIONS = ("base_num_frames", "overlap_history", "addnoise_condition", "ar_step", "causal_block_size")
 
 
 def latent_frames(frames: int) -> int:
     return (frames - 1) // FRAME_STEP + 1
+
+
+def extend_frames(num_frames: int, overlap: int) -> int:
+    """Frames to ask the DF video-to-video pipeline for, so that ``num_frames`` new ones follow the source.
+
+    The pipeline's clip opens by re-rendering the ``overlap`` source frames it
+    was given, and every latent frame after those decodes to ``FRAME_STEP``
+    new frames: ``num_frames`` (4k+1) new frames take k+1 latent frames, and
+    the ``FRAME_STEP - 1`` frames past the asked count are dropped.
+    """
+    return overlap + num_frames + FRAME_STEP - 1
 
 
 @dataclass(frozen=True)
@@ -57,9 +72,10 @@ def df_windows(
 ) -> list[Window]:
     """The windows diffusers' DF pipelines cut ``num_frames`` into (mirrors their long-video loop).
 
-    ``extend`` starts every window, the first included, from reused frames
-    (the source clip's last ``overlap`` frames); t2v/i2v reuse only from the
-    second window on, and only when the clip is longer than one window. A
+    ``num_frames`` is what the pipeline is asked for (``extend_frames`` when
+    extending). ``extend`` starts every window, the first included, from reused
+    frames (the source clip's last ``overlap`` frames); t2v/i2v reuse only from
+    the second window on, and only when the clip is longer than one window. A
     start image is the first window's one given frame; an end image is
     appended to the last window.
     """
@@ -90,10 +106,27 @@ def model_calls(windows: list[Window], steps: int, options: SkyReelsOptions) -> 
     return sum(steps + max(0, p - 1) * options.ar_step for p in pending)
 
 
-def check(request: GenerationRequest, label: str) -> SkyReelsOptions:
-    """Reject window settings diffusers' DF pipelines would fail on (or silently mangle); returns the options."""
-    assert request.num_frames is not None
-    options = SkyReelsOptions.model_validate(request.options)
+def request_windows(
+    request: ResolvedRequest, options: SkyReelsOptions, overlap: int | None = None
+) -> list[Window]:
+    """The windows ``request`` runs in; ``overlap`` is what an extended clip lends (default: all asked)."""
+    extend = request.task is Task.EXTEND
+    frames = request.num_frames
+    if extend:
+        frames = extend_frames(frames, overlap or options.overlap_history)
+    return df_windows(
+        frames,
+        options,
+        extend=extend,
+        image=request.task is Task.I2V,
+        end_image=bool(request.end_image),
+        overlap=overlap,
+    )
+
+
+def check_windows(request: ResolvedRequest, label: str) -> None:
+    """Refuse window settings diffusers' DF pipelines would fail on (or silently mangle)."""
+    options = request.options_as(SkyReelsOptions)
     for name in ("base_num_frames", "overlap_history"):
         value = getattr(options, name)
         if (value - 1) % FRAME_STEP:
@@ -108,21 +141,13 @@ def check(request: GenerationRequest, label: str) -> SkyReelsOptions:
             f"{options.base_num_frames}, or no window would add a new frame",
             param="options.overlap_history",
         )
-    if request.task is Task.EXTEND and request.num_frames <= options.overlap_history:
-        raise InvalidRequest(
-            f"{request.num_frames} frames would all repeat the source's last {options.overlap_history}; "
-            f"ask for at least {options.overlap_history + FRAME_STEP} frames or lower options.overlap_history",
-            param="num_frames",
-        )
-    if request.start_image and request.num_frames > options.base_num_frames:
+    if request.task is Task.I2V and request.num_frames > options.base_num_frames:
         _check_long_i2v(request, options)
     _check_blocks(request, options)
-    return options
 
 
-def _check_long_i2v(request: GenerationRequest, options: SkyReelsOptions) -> None:
+def _check_long_i2v(request: ResolvedRequest, options: SkyReelsOptions) -> None:
     """Limits of diffusers' DF image-to-video past one window (in 0.42 other lengths fail mid-run)."""
-    assert request.num_frames is not None
     base, n = options.base_num_frames, request.num_frames
     if request.end_image:
         raise InvalidRequest(
@@ -141,17 +166,9 @@ def _check_long_i2v(request: GenerationRequest, options: SkyReelsOptions) -> Non
         )
 
 
-def _check_blocks(request: GenerationRequest, options: SkyReelsOptions) -> None:
-    assert request.num_frames is not None
+def _check_blocks(request: ResolvedRequest, options: SkyReelsOptions) -> None:
     block = options.causal_block_size or 1
-    windows = df_windows(
-        request.num_frames,
-        options,
-        extend=request.task is Task.EXTEND,
-        image=bool(request.start_image),
-        end_image=bool(request.end_image),
-    )
-    for window in windows:
+    for window in request_windows(request, options):
         if window.frames % block:
             raise InvalidRequest(
                 f"options.causal_block_size {block} does not divide a window of {window.frames} latent frames "
