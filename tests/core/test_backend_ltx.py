@@ -109,6 +109,7 @@ TASKS = {
             {"image": x[f"image_{k}"], "frame": 8, "strength": 0.8},
         ]
     },
+    "keyframes-one-at-the-start": lambda x, k: {"keyframes": [{"image": x[f"image_{k}"], "frame": 0}]},
     "extend": lambda x, k: {"task": "extend", "source_video": x[f"clip_{k}"]},
     "v2v": lambda x, k: {"task": "v2v", "source_video": x[f"clip_{k}"], "source_strength": 0.6},
 }

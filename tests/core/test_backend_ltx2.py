@@ -90,6 +90,18 @@ def test_an_end_image_steers_the_ending(images: dict[str, str], cache: ModelCach
     assert not np.array_equal(start_only.frames[-8:], both.video.frames[-8:])
 
 
+def test_a_lone_keyframe_at_the_start_runs_as_image_to_video(
+    images: dict[str, str], cache: ModelCache, tmp_path: Path
+) -> None:
+    as_keyframe = render(
+        _request(keyframes=[Keyframe(image=images["start"], frame=0)]), tmp_path / "k.mp4", cache=cache
+    ).video
+    as_start = render(_request(start_image=images["start"]), tmp_path / "s.mp4", cache=cache).video
+
+    assert as_keyframe.num_frames == 17
+    assert np.array_equal(as_keyframe.frames, as_start.frames)
+
+
 def test_no_audio_leaves_the_mp4_silent(cache: ModelCache, tmp_path: Path) -> None:
     result = render(_request(audio=False), tmp_path / "quiet.mp4", cache=cache)
 

@@ -93,8 +93,8 @@ class LTXRunner(LTXFamilyRunner):
 
     def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
         route = self.pipeline_task(request)
-        if route is Task.I2V:
-            return {"image": plumbing.start_image(request)}
+        if route is Task.I2V:  # the start image, or a lone keyframe at frame 0
+            return {"image": pins(request)[0].image(request)}
         if route is not CONDITION_TASK:
             return {}
         options = request.options_as(lp.LTXOptions)

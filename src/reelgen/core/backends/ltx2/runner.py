@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from reelgen.core.backends import plumbing
 from reelgen.core.backends.ltx.common import CONDITION_TASK, LTXFamilyRunner, only_a_start_image, pins
 from reelgen.core.backends.ltx2 import presets as l2
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -73,8 +72,8 @@ class LTX2Runner(LTXFamilyRunner):
 
     def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
         route = self.pipeline_task(request)
-        if route is Task.I2V:
-            return {"image": plumbing.start_image(request)}
+        if route is Task.I2V:  # the start image, or a lone keyframe at frame 0
+            return {"image": pins(request)[0].image(request)}
         if route is not CONDITION_TASK:
             return {}
         from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
