@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from fractions import Fraction
@@ -12,9 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends.animatediff import AnimateDiffBackend
+from reelgen.core.backends.animatediff import SPEC
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_video
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
@@ -23,12 +23,22 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec.memory import DeviceInfo
 from reelgen.core.spec.registry import resolve
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.types import Video
 from reelgen.core.weights import sha256_file, tiny_folder
+from tests.core.helpers import loaded, resolved, run
 
-SMALL = {"width": 40, "height": 32, "num_frames": 9, "fps": 12.0, "seed": 1, "prompt": "a red cat"}
+SMALL: dict[str, Any] = {
+    "width": 40,
+    "height": 32,
+    "num_frames": 9,
+    "fps": 12.0,
+    "seed": 1,
+    "prompt": "a red cat",
+}
 ZOOM_IN = "guoyww/animatediff-motion-lora-zoom-in"
+#: What a tqdm bar leaves on stderr: "50%|█████     | 1/2 [00:01<00:01, 1.2s/it]".
+TQDM = re.compile(r"\d+%\|.*\| *\d+/\d+")
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +67,7 @@ def motion_lora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    unet = UNetMotionModel.from_pretrained(
-        tiny_folder(AnimateDiffBackend, resolve("animatediff-tiny")[1]) / "unet"
-    )
+    unet = UNetMotionModel.from_pretrained(tiny_folder(SPEC, resolve("animatediff-tiny")[1]) / "unet")
     torch.manual_seed(3)
     targets = r".*motion_modules.*\.(to_q|to_k|to_v)"
     unet.add_adapter(LoraConfig(r=4, lora_alpha=8, target_modules=targets, init_lora_weights=False))
@@ -82,8 +90,8 @@ def _in_hf_cache(repo: str, folder: Path) -> Path:
     return root / "snapshots" / commit
 
 
-def _request(**fields: Any) -> GenerationRequest:
-    return GenerationRequest.model_validate({"model": "animatediff-tiny", **SMALL, **fields})
+def _request(**fields: Any) -> ResolvedRequest:
+    return resolved(**{"model": "animatediff-tiny", **SMALL, **fields})
 
 
 @pytest.mark.parametrize("task", ["t2v", "v2v"])
@@ -108,14 +116,14 @@ def test_a_small_budget_gets_the_low_vram_recipe(cache: ModelCache, tmp_path: Pa
 
 
 def test_on_a_gpu_the_low_vram_recipe_offloads_layer_by_layer_in_fp16() -> None:
-    backend = AnimateDiffBackend(resolve("animatediff-v1-5-2")[1])
-    request = resolve_request(_request(model="animatediff-v1-5-2", width=512, height=512, num_frames=16))[2]
-    small = backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 8.0, 7.5), 4.0)
+    spec, preset = resolve("animatediff-v1-5-2")
+    request = _request(model="animatediff-v1-5-2", width=512, height=512, num_frames=16)
+    small = spec.plan(preset, request, DeviceInfo("cuda:0", "GPU", 8.0, 7.5), 4.0)
     assert (small.strategy, small.dtype, small.recipe) == ("sequential_offload", "float16", "low-vram")
     assert small.vae_slicing and small.vae_tiling and small.attention_slicing
     # With no budget given, a card with little free memory gets the same recipe.
-    assert backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 6.0, 5.5), None).recipe == "low-vram"
-    roomy = backend.plan_for(request, DeviceInfo("cuda:0", "GPU", 24.0, 23.0), None)
+    assert spec.plan(preset, request, DeviceInfo("cuda:0", "GPU", 6.0, 5.5), None).recipe == "low-vram"
+    roomy = spec.plan(preset, request, DeviceInfo("cuda:0", "GPU", 24.0, 23.0), None)
     assert (roomy.strategy, roomy.recipe) == ("gpu", "")
 
 
@@ -142,7 +150,7 @@ def test_camera_motion_needs_its_lora_in_the_hf_cache(cache: ModelCache, tmp_pat
     with pytest.raises(
         InvalidRequest, match=r"options\.camera_motion: Input should be 'zoom-in', 'zoom-out'"
     ):
-        resolve_request(_request(options={"camera_motion": "spin"}))
+        _request(options={"camera_motion": "spin"})
 
 
 def test_camera_motion_applies_the_cached_lora_and_records_it(
@@ -163,12 +171,13 @@ def test_camera_motion_applies_the_cached_lora_and_records_it(
 def test_a_real_preset_joins_the_sd15_base_and_the_motion_adapter_from_the_cache(tmp_path: Path) -> None:
     from diffusers import StableDiffusionPipeline
 
-    from reelgen.core.backends.animatediff_parts import tiny_motion_adapter, tiny_sd15_parts
+    from reelgen.core.backends.animatediff.tiny import tiny_motion_adapter, tiny_sd15_parts
 
     base = tmp_path / "base"
-    StableDiffusionPipeline(
+    sd15: Any = StableDiffusionPipeline(
         **tiny_sd15_parts(), safety_checker=None, feature_extractor=None, requires_safety_checker=False
-    ).save_pretrained(base)
+    )
+    sd15.save_pretrained(base)
     _in_hf_cache("SG161222/Realistic_Vision_V5.1_noVAE", base)
     request = _request(model="animatediff-v1-5-2", width=64, height=64, num_frames=8, steps=2)
     adapter = "guoyww/animatediff-motion-adapter-v1-5-2"
@@ -183,6 +192,35 @@ def test_a_real_preset_joins_the_sd15_base_and_the_motion_adapter_from_the_cache
 
 def test_wrong_sizes_name_the_nearest_valid_ones() -> None:
     with pytest.raises(InvalidRequest, match=r"width 36 is not a multiple of 8.*nearest valid: 32 or 40"):
-        resolve_request(_request(width=36))
+        _request(width=36)
     with pytest.raises(InvalidRequest, match=r"height 48 is outside 64\.\.1024"):
-        resolve_request(_request(model="animatediff-v1-5-3", width=64, height=48))
+        _request(model="animatediff-v1-5-3", width=64, height=48)
+
+
+def test_a_source_strength_that_leaves_no_step_is_refused(source_video: str) -> None:
+    with pytest.raises(InvalidRequest, match="runs no denoising step") as err:
+        _request(task="v2v", source_video=source_video, source_strength=0.2, steps=2)
+    assert err.value.param == "source_strength"
+
+
+def test_video_to_video_follows_its_source_and_needs_enough_frames(source_video: str) -> None:
+    runner = loaded("animatediff-tiny", **SMALL)
+    fields: dict[str, Any] = {**SMALL, "task": "v2v", "source_video": source_video}
+    assert not np.array_equal(run(runner, **SMALL), run(runner, **fields, source_strength=0.6))
+    with pytest.raises(InvalidRequest, match="source_video has 9 frames but 16") as err:
+        run(runner, **{**fields, "num_frames": 16})
+    assert err.value.param == "num_frames"
+
+
+@pytest.mark.parametrize("task", ["t2v", "v2v"])
+def test_no_diffusers_progress_bar_is_printed_during_generate(
+    task: str, source_video: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    runner = loaded("animatediff-tiny", **SMALL)
+    # Text-to-video past 16 frames runs FreeNoise windows; video-to-video runs the sibling pipeline.
+    extra: dict[str, Any] = (
+        {"task": "v2v", "source_video": source_video} if task == "v2v" else {"num_frames": 17}
+    )
+    capfd.readouterr()
+    run(runner, **{**SMALL, **extra})
+    assert not TQDM.search(capfd.readouterr().err)

@@ -1,9 +1,10 @@
-"""HunyuanVideo: the tiny text- and image-to-video models make real MP4s; sizes, LoRAs and errors."""
+"""HunyuanVideo: the tiny text- and image-to-video models make real MP4s; sizes, LoRAs, single files, no stray bars."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,18 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from reelgen.core.validate import resolve_request
 
-from reelgen.core.backends.hunyuan import HunyuanBackend
+from reelgen.core.backends.hunyuan import SPEC
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.render import render
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest, LoraSpec, Task
+from reelgen.core.spec.request import Task
+from tests.core.helpers import loaded, resolved, run
+
+#: What a tqdm bar leaves on stderr: "50%|█████     | 1/2 [00:01<00:01, 1.2s/it]".
+TQDM = re.compile(r"\d+%\|.*\| *\d+/\d+")
 
 
 def _image(path: Path, seed: int) -> str:
@@ -31,7 +35,7 @@ def _image(path: Path, seed: int) -> str:
 @pytest.mark.parametrize(("model", "task"), [("hunyuan-tiny", Task.T2V), ("hunyuan-i2v-tiny", Task.I2V)])
 def test_tiny_model_renders_the_requested_size_frames_and_fps(model: str, task: Task, tmp_path: Path) -> None:
     start = _image(tmp_path / "start.png", 0) if task is Task.I2V else None
-    request = GenerationRequest(
+    request = resolved(
         model=model,
         prompt="a red cat walks",
         start_image=start,
@@ -51,7 +55,7 @@ def test_tiny_model_renders_the_requested_size_frames_and_fps(model: str, task: 
 def test_image_to_video_follows_its_start_image(tmp_path: Path) -> None:
     runs = [
         render(
-            GenerationRequest(
+            resolved(
                 model="hunyuan-i2v-tiny", prompt="a cat", start_image=_image(tmp_path / f"{i}.png", i), seed=1
             ),
             tmp_path / f"{i}.mp4",
@@ -59,6 +63,23 @@ def test_image_to_video_follows_its_start_image(tmp_path: Path) -> None:
         for i in (1, 2)
     ]
     assert not np.array_equal(runs[0], runs[1])
+
+
+def test_true_cfg_and_flow_shift_change_the_video_and_leave_the_next_run_alone() -> None:
+    runner = loaded("hunyuan-tiny")
+    fields: dict[str, Any] = dict(prompt="a cat", width=32, height=32, num_frames=5, seed=2)
+    plain = run(runner, **fields)
+    assert not np.array_equal(plain, run(runner, **fields, options={"flow_shift": 2.0}))
+    real_cfg = run(runner, **fields, negative_prompt="blurry", options={"true_cfg_scale": 4.0})
+    assert not np.array_equal(plain, real_cfg)
+    assert np.array_equal(plain, run(runner, **fields))  # a fresh scheduler every run
+
+
+def test_no_diffusers_progress_bar_is_printed_during_generate(capfd: pytest.CaptureFixture[str]) -> None:
+    runner = loaded("hunyuan-tiny")
+    capfd.readouterr()
+    run(runner, prompt="a cat", width=32, height=32, num_frames=5, seed=1)
+    assert not TQDM.search(capfd.readouterr().err)
 
 
 def _lora(path: Path) -> str:
@@ -83,29 +104,35 @@ def test_lora_changes_the_video_is_recorded_and_does_not_leak_into_the_next_run(
     base: dict[str, Any] = dict(
         model="hunyuan-tiny", prompt="a cat", width=32, height=32, num_frames=5, seed=5
     )
-    plain = render(GenerationRequest(**base), tmp_path / "a.mp4", cache=cache)
+    plain = render(resolved(**base), tmp_path / "a.mp4", cache=cache)
     styled = render(
-        GenerationRequest(**base, loras=[LoraSpec(path=lora, strength=1.0)]), tmp_path / "b.mp4", cache=cache
+        resolved(**base, loras=[{"path": lora, "strength": 1.0}]), tmp_path / "b.mp4", cache=cache
     )
-    again = render(GenerationRequest(**base), tmp_path / "c.mp4", cache=cache)
+    again = render(resolved(**base), tmp_path / "c.mp4", cache=cache)
     assert not np.array_equal(plain.video.frames, styled.video.frames)
     assert np.array_equal(plain.video.frames, again.video.frames)
     assert styled.metadata["loras"][0]["sha256"] == hashlib.sha256(Path(lora).read_bytes()).hexdigest()
 
 
-def test_wrong_sizes_name_the_nearest_valid_ones() -> None:
+def test_wrong_sizes_name_the_nearest_valid_ones(tmp_path: Path) -> None:
     with pytest.raises(
         InvalidRequest, match=r"width 40 is not a multiple of 16 \(HunyuanVideo\); nearest valid: 32 or 48"
     ):
-        resolve_request(GenerationRequest(model="hunyuan", width=40))
+        resolved(model="hunyuan", width=40)
     with pytest.raises(
         InvalidRequest, match=r"8 frames is not 4k\+1 \(HunyuanVideo\); nearest valid: 5 or 9"
     ):
-        resolve_request(GenerationRequest(model="hunyuan-tiny", num_frames=8))
+        resolved(model="hunyuan-tiny", num_frames=8)
+    with pytest.raises(InvalidRequest, match="cannot pin a last frame; for first\\+last frame use framepack"):
+        resolved(
+            model="hunyuan-i2v-tiny",
+            start_image=_image(tmp_path / "s.png", 0),
+            end_image=_image(tmp_path / "e.png", 1),
+        )
 
 
 def test_presets_follow_the_published_checkpoints() -> None:
-    _, _, t2v = resolve_request(GenerationRequest(model="hunyuan"))
+    t2v = resolved(model="hunyuan")
     assert (t2v.width, t2v.height, t2v.num_frames, t2v.fps, t2v.steps, t2v.guidance) == (
         1280,
         720,
@@ -115,7 +142,13 @@ def test_presets_follow_the_published_checkpoints() -> None:
         6.0,
     )
     with pytest.raises(InvalidRequest, match="cannot do t2v"):
-        resolve_request(GenerationRequest(model="hunyuan-i2v", prompt="a cat"))
+        resolved(model="hunyuan-i2v", prompt="a cat")
+
+
+def test_memory_estimate_grows_with_the_clip() -> None:
+    spec, preset = registry.resolve("hunyuan")
+    short = resolved(model="hunyuan", num_frames=33)
+    assert spec.working_gib(preset, resolved(model="hunyuan")) > spec.working_gib(preset, short) > 1.0
 
 
 def test_single_file_transformer_runs_on_the_cached_base_checkpoint(tmp_path: Path) -> None:
@@ -124,10 +157,10 @@ def test_single_file_transformer_runs_on_the_cached_base_checkpoint(tmp_path: Pa
     (root / "refs").mkdir(parents=True)
     (root / "refs" / "main").write_text("1" * 40)
     base = root / "snapshots" / ("1" * 40)
-    HunyuanBackend.build_tiny(registry.resolve("hunyuan-tiny")[1], base)
+    SPEC.build_tiny(registry.resolve("hunyuan-tiny")[1], base)
     finetune = tmp_path / "finetune.safetensors"
     shutil.copy(base / "transformer" / "diffusion_pytorch_model.safetensors", finetune)
-    request = GenerationRequest(
+    request = resolved(
         model="hunyuan",
         prompt="a cat",
         weights=str(finetune),

@@ -1,4 +1,9 @@
-"""Per-step progress, previews and cancel for pipelines that have no ``callback_on_step_end``."""
+"""Per-step progress, previews and cancel from the scheduler, for pipelines whose step callback cannot give them.
+
+HunyuanVideo 1.5's pipelines take no ``callback_on_step_end``; FramePack's
+restarts its step index in every section. Both call ``scheduler.step`` once per
+denoising step, so counting those calls gives one progress bar over the run.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,11 @@ import numpy as np
 
 from reelgen.core.progress import StageTracker
 
+Preview = Callable[[Any], np.ndarray | None]
+
 
 @contextmanager
-def report_steps(
-    scheduler: Any,
-    tracker: StageTracker,
-    preview: Callable[[Any], np.ndarray | None] | None = None,
-) -> Iterator[None]:
+def report_steps(scheduler: Any, tracker: StageTracker, preview: Preview | None = None) -> Iterator[None]:
     """Make every ``scheduler.step`` of one pipeline call report to ``tracker``.
 
     The wrapper is set as an instance attribute that shadows the class's
@@ -47,3 +50,9 @@ def report_steps(
             scheduler.step = original
         else:
             del scheduler.step
+
+
+def call_counting_steps(pipe: Any, kwargs: dict[str, Any], tracker: StageTracker, preview: Preview) -> Any:
+    """Run ``pipe`` once with its scheduler's steps reporting to ``tracker`` (a ``DiffusersBackend.call``)."""
+    with report_steps(pipe.scheduler, tracker, preview):
+        return pipe(**kwargs)

@@ -1,41 +1,11 @@
-"""AnimateDiff's parts from elsewhere: camera-motion LoRA repos, Hugging Face cache lookups, the tiny SD1.5 and adapter."""
+"""The tiny AnimateDiff build: a Stable Diffusion 1.5-shaped UNet, VAE and text encoder with a motion adapter, seeded."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
-from reelgen.core import settings
-from reelgen.core.errors import ModelNotAvailable
-
-CameraMotion = Literal[
-    "zoom-in",
-    "zoom-out",
-    "pan-left",
-    "pan-right",
-    "tilt-up",
-    "tilt-down",
-    "rolling-clockwise",
-    "rolling-anticlockwise",
-]
-#: Camera moves as guoyww's motion LoRAs (trained with the v2 motion module, v1-5-2).
-CAMERA_MOTIONS = {name: f"guoyww/animatediff-motion-lora-{name}" for name in get_args(CameraMotion)}
-
-
-def cached_repo(repo: str, what: str, param: str = "model") -> Path:
-    """``repo``'s snapshot in the Hugging Face cache, or an error that says how to fetch it."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        return Path(snapshot_download(repo, local_files_only=True, cache_dir=settings.hf_cache_dir()))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
-        raise ModelNotAvailable(
-            f"{what} needs {repo}, which is not in the Hugging Face cache at "
-            f"{settings.hf_cache_dir()}. Fetch it with `hf download {repo}` "
-            "(`reelgen pull` fetches a preset's base and motion adapter together)",
-            param=param,
-        ) from None
+from reelgen.core.spec.family import Preset
 
 
 def tiny_sd15_parts() -> dict[str, Any]:
@@ -91,3 +61,15 @@ def tiny_motion_adapter() -> Any:
         motion_norm_num_groups=2,
         motion_num_attention_heads=4,
     )
+
+
+def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
+    """Write the tiny AnimateDiff pipeline (SD1.5 parts and motion adapter) to ``folder``."""
+    from diffusers import AnimateDiffPipeline
+
+    from reelgen.core.backends import tiny
+
+    pipe = AnimateDiffPipeline(
+        **tiny_sd15_parts(), motion_adapter=tiny_motion_adapter(), feature_extractor=None, image_encoder=None
+    )
+    tiny.save_pipeline(pipe, folder)

@@ -1,10 +1,10 @@
-"""Tiny builds of the HunyuanVideo families (HunyuanVideo, HunyuanVideo 1.5, FramePack).
+"""Tiny HunyuanVideo builds, and the tiny parts FramePack and HunyuanVideo 1.5 reuse (LLaMA, VAE, SigLIP).
 
 Real diffusers/transformers classes with small configs, seeded random weights
 and tokenizers made in memory, saved as diffusers folders. The published
-tokenizers (LLaMA-3, Qwen2.5) cannot be downloaded here, so byte-level BPE
-tokenizers with no merges stand in: one token per byte, never unknown, with the
-special tokens the prompt templates use.
+tokenizers (LLaMA-3) cannot be downloaded here, so a byte-level BPE tokenizer
+with no merges stands in: one token per byte, never unknown, with the special
+tokens the prompt templates use.
 """
 
 from __future__ import annotations
@@ -13,59 +13,39 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends import tiny
+from reelgen.core.backends.hunyuan import presets as hp
 from reelgen.core.backends.tiny import TEXT_DIM
-
-#: ``target_size`` of the tiny HunyuanVideo 1.5 transformer: i2v buckets of about 64x64 px.
-TARGET_SIZE_15 = 64
+from reelgen.core.spec.family import Preset
 
 
-# ---- HunyuanVideo and FramePack ---------------------------------------------------------------------
-
-
-def build_hunyuan(folder: Path, image: bool) -> None:
-    """HunyuanVideoPipeline, or HunyuanVideoImageToVideoPipeline (LLaVA encoder) when ``image``."""
+def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
+    """HunyuanVideoPipeline, or HunyuanVideoImageToVideoPipeline (LLaVA encoder) for an i2v preset."""
     from diffusers import HunyuanVideoImageToVideoPipeline, HunyuanVideoPipeline
     from transformers import CLIPImageProcessor
 
     tokenizer = llama_tokenizer()
-    parts = {**_hunyuan_base(tokenizer)}
-    if image:
+    parts = hunyuan_base(tokenizer)
+    if preset.variant == hp.I2V:
         processor = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
         pipe: Any = HunyuanVideoImageToVideoPipeline(
             **parts,
             text_encoder=_llava(tokenizer),
-            transformer=_hunyuan_transformer(image_condition_type="token_replace"),
+            transformer=_transformer(image_condition_type="token_replace"),
             image_processor=processor,
         )
     else:
-        pipe = HunyuanVideoPipeline(
-            **parts, text_encoder=_llama(tokenizer), transformer=_hunyuan_transformer()
-        )
+        pipe = HunyuanVideoPipeline(**parts, text_encoder=llama(tokenizer), transformer=_transformer())
     tiny.save_pipeline(pipe, folder)
 
 
-def build_framepack(folder: Path) -> None:
-    """HunyuanVideoFramepackPipeline: the tiny HunyuanVideo base, FramePack's transformer, a SigLIP."""
-    from diffusers import HunyuanVideoFramepackPipeline
-
-    tokenizer = llama_tokenizer()
-    pipe = HunyuanVideoFramepackPipeline(
-        **_hunyuan_base(tokenizer),
-        text_encoder=_llama(tokenizer),
-        transformer=framepack_transformer(),
-        **siglip(),
-    )
-    tiny.save_pipeline(pipe, folder)
-
-
-def _hunyuan_base(tokenizer: Any) -> dict[str, Any]:
+def hunyuan_base(tokenizer: Any) -> dict[str, Any]:
     """The parts HunyuanVideo, its I2V and FramePack share: VAE, sampler, CLIP text encoder."""
     from diffusers import FlowMatchEulerDiscreteScheduler
 
     clip_tokenizer = tiny.clip_tokenizer()
     return dict(
         tokenizer=tokenizer,
-        vae=_hunyuan_vae(),
+        vae=_vae(),
         scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
         tokenizer_2=clip_tokenizer,
         text_encoder_2=tiny.clip_text_encoder(len(clip_tokenizer)),
@@ -123,7 +103,7 @@ def _llama_config(tokenizer: Any) -> Any:
     )
 
 
-def _llama(tokenizer: Any) -> Any:
+def llama(tokenizer: Any) -> Any:
     import torch
     from transformers import LlamaModel
 
@@ -156,7 +136,7 @@ def _llava(tokenizer: Any) -> Any:
     return LlavaForConditionalGeneration(config).eval()
 
 
-def _hunyuan_vae() -> Any:
+def _vae() -> Any:
     """HunyuanVideo's causal 3D VAE: 8x spatial and 4x temporal compression, 4 latent channels."""
     import torch
     from diffusers import AutoencoderKLHunyuanVideo
@@ -179,7 +159,7 @@ def _hunyuan_vae() -> Any:
 
 
 #: 2 heads of 10 (RoPE axes 2+4+4), one double and one single block, 2x2 patches like the real model.
-_TRANSFORMER: dict[str, Any] = dict(
+TRANSFORMER: dict[str, Any] = dict(
     in_channels=4,
     out_channels=4,
     num_attention_heads=2,
@@ -196,27 +176,12 @@ _TRANSFORMER: dict[str, Any] = dict(
 )
 
 
-def _hunyuan_transformer(image_condition_type: str | None = None) -> Any:
+def _transformer(image_condition_type: str | None = None) -> Any:
     import torch
     from diffusers import HunyuanVideoTransformer3DModel
 
     torch.manual_seed(0)
-    return HunyuanVideoTransformer3DModel(**_TRANSFORMER, image_condition_type=image_condition_type)
-
-
-def framepack_transformer() -> Any:
-    """The tiny HunyuanVideo transformer plus FramePack's history embedder and image projection."""
-    import torch
-    from diffusers import HunyuanVideoFramepackTransformer3DModel
-
-    torch.manual_seed(0)
-    return HunyuanVideoFramepackTransformer3DModel(
-        **_TRANSFORMER,
-        image_condition_type=None,
-        has_image_proj=True,
-        image_proj_dim=16,
-        has_clean_x_embedder=True,
-    )
+    return HunyuanVideoTransformer3DModel(**TRANSFORMER, image_condition_type=image_condition_type)
 
 
 def siglip() -> dict[str, Any]:
@@ -239,137 +204,25 @@ def siglip() -> dict[str, Any]:
     }
 
 
-def prompt_template(pipe: Any, image: bool = False) -> dict[str, Any]:
+def prompt_template(pipe: Any) -> dict[str, Any]:
     """The pipeline's prompt template with crop indices counted by this pipeline's tokenizer.
 
     The published indices (``crop_start`` 95, image tokens at 5..581) count LLaMA-3
     tokens; the byte-level tokenizer splits the same template into more tokens, so
-    the system prompt is cropped at the index counted here instead.
+    the system prompt is cropped at the index counted here instead. A LLaVA text
+    encoder (HunyuanVideo-I2V) reads the image template with its image tokens.
     """
     from diffusers.pipelines.hunyuan_video import pipeline_hunyuan_video as t2v
     from diffusers.pipelines.hunyuan_video import pipeline_hunyuan_video_image2video as i2v
 
+    config = pipe.text_encoder.config
+    image = getattr(config, "vision_config", None) is not None
     template: dict[str, Any] = dict(i2v.DEFAULT_PROMPT_TEMPLATE if image else t2v.DEFAULT_PROMPT_TEMPLATE)
     prefix = pipe.tokenizer(template["template"].split("{}")[0]).input_ids
     template["crop_start"] = len(prefix)
     if image:
-        config = pipe.text_encoder.config
         vision = config.vision_config
         start = prefix.index(config.image_token_index)
         length = (vision.image_size // vision.patch_size) ** 2  # patch tokens; CLS is dropped
         template.update(image_emb_start=start, image_emb_end=start + length, image_emb_len=length)
     return template
-
-
-# ---- HunyuanVideo 1.5 ---------------------------------------------------------------------------------
-
-
-def build_hunyuan15(folder: Path, image: bool, guidance: float) -> None:
-    """HunyuanVideo15Pipeline, or HunyuanVideo15ImageToVideoPipeline (with SigLIP) when ``image``."""
-    import torch
-    from diffusers import (
-        AutoencoderKLHunyuanVideo15,
-        FlowMatchEulerDiscreteScheduler,
-        HunyuanVideo15ImageToVideoPipeline,
-        HunyuanVideo15Pipeline,
-        HunyuanVideo15Transformer3DModel,
-    )
-    from diffusers.guiders import ClassifierFreeGuidance
-    from transformers import ByT5Tokenizer
-
-    torch.manual_seed(0)
-    transformer = HunyuanVideo15Transformer3DModel(
-        in_channels=9,  # latents, image condition, mask
-        out_channels=4,
-        num_attention_heads=2,
-        attention_head_dim=8,
-        num_layers=1,
-        num_refiner_layers=1,
-        mlp_ratio=2.0,
-        text_embed_dim=TEXT_DIM,
-        text_embed_2_dim=TEXT_DIM,
-        image_embed_dim=16,
-        rope_axes_dim=(2, 2, 4),
-        target_size=TARGET_SIZE_15,
-        task_type="i2v" if image else "t2v",
-    )
-    torch.manual_seed(0)
-    # 16x spatial like the real VAE (one block per halving), so sizes follow the real rules.
-    vae = AutoencoderKLHunyuanVideo15(
-        latent_channels=4,
-        block_out_channels=(8, 8, 8, 8, 8),
-        layers_per_block=1,
-        spatial_compression_ratio=16,
-        temporal_compression_ratio=4,
-        downsample_match_channel=False,
-        upsample_match_channel=False,
-    )
-    tokenizer = _qwen_tokenizer()
-    byt5 = ByT5Tokenizer()  # byte-level: needs no vocabulary file
-    parts: dict[str, Any] = dict(
-        transformer=transformer,
-        vae=vae,
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
-        tokenizer=tokenizer,
-        text_encoder=_qwen(tokenizer),
-        tokenizer_2=byt5,
-        text_encoder_2=tiny.t5_encoder(len(byt5)),
-        guider=ClassifierFreeGuidance(guidance_scale=guidance),
-    )
-    pipe = (
-        HunyuanVideo15ImageToVideoPipeline(**parts, **siglip()) if image else HunyuanVideo15Pipeline(**parts)
-    )
-    tiny.save_pipeline(pipe, folder)
-
-
-#: A chat template in Qwen's format for string contents (what the pipelines send).
-_CHAT_TEMPLATE = (
-    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
-
-
-def _qwen_tokenizer() -> Any:
-    """Qwen2's tokenizer class over a byte alphabet with no merges, with its chat markers."""
-    from tokenizers import AddedToken, pre_tokenizers
-    from transformers import Qwen2Tokenizer
-
-    vocab = {"<|endoftext|>": 0, "<|im_start|>": 1, "<|im_end|>": 2}
-    for ch in sorted(pre_tokenizers.ByteLevel.alphabet()):
-        vocab[ch] = len(vocab)
-    tokenizer = Qwen2Tokenizer(vocab=vocab, merges=[], chat_template=_CHAT_TEMPLATE)
-    markers = [AddedToken(t, special=True) for t in ("<|im_start|>", "<|im_end|>")]
-    tokenizer.add_tokens(markers, special_tokens=True)
-    return tokenizer
-
-
-def _qwen(tokenizer: Any) -> Any:
-    import torch
-    from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
-
-    torch.manual_seed(0)
-    # Three layers (hidden states two before the last are read); M-RoPE sections fill head_dim / 2.
-    config = Qwen2_5_VLTextConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=TEXT_DIM,
-        intermediate_size=37,
-        num_hidden_layers=3,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        bos_token_id=None,
-        eos_token_id=2,
-        rope_parameters={"rope_type": "default", "rope_theta": 1e6, "mrope_section": [2, 2, 4]},
-    )
-    return Qwen2_5_VLTextModel(config).eval()
-
-
-def system_prompt_tokens(pipe: Any) -> int:
-    """How many tokens the chat template puts before the user's prompt, counted by ``pipe``'s tokenizer.
-
-    The published crop index (108) counts Qwen2.5-VL tokens; the byte-level
-    tokenizer splits the same system prompt into more tokens.
-    """
-    marker = "\x00"
-    messages = [{"role": "system", "content": pipe.system_message}, {"role": "user", "content": marker}]
-    text = pipe.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-    return len(pipe.tokenizer(text.split(marker)[0], add_special_tokens=False).input_ids)
