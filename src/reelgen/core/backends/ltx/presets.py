@@ -11,7 +11,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import SizeRules, check_v2v_steps
 
 #: The VAE packs 8 frames into one latent frame after the first: every run is 8k+1 frames long.
 FRAME_STEP = 8
@@ -206,12 +206,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             "or run keyframes on its output",
             param=pinned,
         )
-    if request.task is Task.V2V and int(request.steps * request.source_strength) < 1:
-        raise InvalidRequest(
-            f"source_strength {request.source_strength} leaves no denoising step out of {request.steps}; "
-            f"use at least {1 / request.steps:.2f} (or more steps)",
-            param="source_strength",
-        )
+    check_v2v_steps(request)
 
 
 #: Activation bytes per transformer token and hidden unit (measured: 0.77 GiB for 2B, CFG, 768x512x121).

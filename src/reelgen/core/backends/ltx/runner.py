@@ -23,18 +23,19 @@ if TYPE_CHECKING:
 class LTXRunner(LTXFamilyRunner):
     """LTX-Video 0.9.x: one set of modules shared by diffusers' three LTX pipelines.
 
-    - t2v: ``LTXPipeline``; i2v: ``LTXImageToVideoPipeline`` with the start image as frame 0.
+    - t2v: ``LTXPipeline``; i2v: ``LTXImageToVideoPipeline`` with the start image (or a lone
+      full-strength keyframe at frame 0) as frame 0.
     - keyframes, an end image, a start image with a timestep-aware VAE: ``LTXConditionPipeline``
       with one image condition per pinned image at its frame and strength (start image at frame
       0, end image at the last frame).
-    - extend: the output is ONLY the ``num_frames`` new frames that continue the source clip.
-      The last C frames of the source (``options.extend_context_frames``, 8k+1; by default
-      about half of ``num_frames``) are pinned at frame 0 of a run of C + ``num_frames`` + 7
-      frames (the next 8k+1 length that holds both); the C context frames and the 7 spare
-      frames at the end are dropped. So ``num_frames`` is 8k+1 like every LTX run, and the run
-      must stay within 257 frames: at most 249 new frames with a 1-frame context, 250 - C with
-      C. The source followed by the output is the longer clip; C is in
-      ``Video.extra["extend_context_frames"]``.
+    - extend: the output is ONLY the ``num_frames`` new frames that continue the source clip,
+      never the source's own frames. The last C frames of the source
+      (``options.extend_context_frames``, 8k+1; by default about half of ``num_frames``) are
+      pinned at frame 0 of a run of C + ``num_frames`` + 7 frames (the shortest 8k+1 run that
+      holds both); the C context frames and the 7 spare frames at its end are dropped. Extend
+      accepts ``num_frames`` of 8k+1 like every LTX run, up to 250 - C, since one run makes at
+      most 257 frames (249 with a 1-frame context). The source followed by the output is the
+      longer clip; C is in ``Video.extra["extend_context_frames"]``.
     - v2v: the first ``num_frames`` frames of the source clip are encoded, noised to
       ``source_strength`` and denoised again (SDEdit): 1.0 ignores the source, lower keeps more.
 
@@ -43,7 +44,7 @@ class LTXRunner(LTXFamilyRunner):
     """
 
     # T2V first: every checkpoint loads as LTXPipeline (0.9.7 folders name the condition pipeline;
-    # the modules are the same). The condition pipeline runs every request it is routed.
+    # the modules are the same). ``pipeline_task`` routes each request by its inputs.
     pipelines: ClassVar[dict[Task, str]] = {
         Task.T2V: "LTXPipeline",
         Task.I2V: "LTXImageToVideoPipeline",
