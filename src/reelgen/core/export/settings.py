@@ -1,0 +1,194 @@
+"""What an export may be asked for, as data: container and codec, size and rate, grading, overlays, music.
+
+These models are part of the project file (``export:``, ``soundtrack:`` and a
+scene's ``transition:``/``title_card:``) and are checked here once, so a bad
+value fails before any frame is decoded. File paths in them are taken as
+given; the project layer makes them absolute against the project folder.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PIL import ImageColor
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from reelgen.core.errors import InvalidRequest
+
+
+class Container(StrEnum):
+    MP4 = "mp4"
+    MOV = "mov"
+    WEBM = "webm"
+
+
+class Codec(StrEnum):
+    H264 = "h264"
+    H265 = "h265"
+    VP9 = "vp9"
+    AV1 = "av1"
+    PRORES = "prores"
+
+
+#: Which video codecs each container carries (what players and editors open without complaint).
+CONTAINER_CODECS: dict[Container, tuple[Codec, ...]] = {
+    Container.MP4: (Codec.H264, Codec.H265, Codec.VP9, Codec.AV1),
+    Container.MOV: (Codec.H264, Codec.H265, Codec.PRORES),
+    Container.WEBM: (Codec.VP9, Codec.AV1),
+}
+
+
+class TransitionKind(StrEnum):
+    """How one scene gives way to the next."""
+
+    CUT = "cut"
+    FADE = "fade"  # through black
+    DISSOLVE = "dissolve"  # cross-dissolve: both shots blend
+    WIPE_LEFT = "wipe_left"
+    WIPE_RIGHT = "wipe_right"
+    WIPE_UP = "wipe_up"
+    WIPE_DOWN = "wipe_down"
+
+
+class Position(StrEnum):
+    TOP_LEFT = "top_left"
+    TOP = "top"
+    TOP_RIGHT = "top_right"
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    BOTTOM_LEFT = "bottom_left"
+    BOTTOM = "bottom"
+    BOTTOM_RIGHT = "bottom_right"
+
+
+class Fit(StrEnum):
+    """How a clip of another shape fills the output frame."""
+
+    CONTAIN = "contain"  # whole clip visible, black bars where the shapes differ
+    COVER = "cover"  # frame filled, edges cropped
+
+
+def _colour(value: str) -> str:
+    try:
+        ImageColor.getrgb(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a colour; use a name (white) or #rrggbb") from None
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Transition(_Strict):
+    """The transition from a scene into the next; it overlaps the two by ``duration`` seconds.
+
+    On the last scene only ``fade`` (to black, at the end) or ``cut`` make sense.
+    """
+
+    type: TransitionKind = TransitionKind.CUT
+    duration: float = Field(default=0.5, ge=0.0, le=10.0, description="Seconds (ignored for cut)")
+
+    @property
+    def overlap(self) -> float:
+        """Seconds the two scenes share on the timeline (0 for a cut)."""
+        return 0.0 if self.type is TransitionKind.CUT else self.duration
+
+
+class TitleCard(_Strict):
+    """A scene drawn at export instead of rendered by a model: text on a plain background."""
+
+    text: str = Field(min_length=1, max_length=500)
+    subtitle: str = Field(default="", max_length=500)
+    background: str = "#000000"
+    colour: str = "#ffffff"
+    font: str | None = Field(default=None, description="A .ttf/.otf file; default: Pillow's built-in font")
+
+    _check_colours = field_validator("background", "colour")(_colour)
+
+
+class TextOverlay(_Strict):
+    """Text shown over the video from ``start`` to ``end`` seconds of the export."""
+
+    text: str = Field(min_length=1, max_length=500)
+    start: float = Field(default=0.0, ge=0.0)
+    end: float = Field(gt=0.0)
+    position: Position = Position.BOTTOM
+    size: float = Field(default=0.07, gt=0.0, le=0.5, description="Text height as a share of the frame")
+    colour: str = "#ffffff"
+    box: float = Field(default=0.5, ge=0.0, le=1.0, description="Opacity of a dark box behind the text")
+    font: str | None = None
+
+    _check_colour = field_validator("colour")(_colour)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TextOverlay:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class Watermark(_Strict):
+    """An image (a logo) laid over every frame."""
+
+    image: str
+    position: Position = Position.BOTTOM_RIGHT
+    opacity: float = Field(default=0.8, ge=0.0, le=1.0)
+    width: float = Field(default=0.15, gt=0.0, le=1.0, description="Width as a share of the frame width")
+    margin: float = Field(default=0.03, ge=0.0, le=0.4, description="Distance from the edge, share of width")
+
+
+class Soundtrack(_Strict):
+    """Background music under the whole export."""
+
+    file: str
+    volume: float = Field(default=0.8, ge=0.0, le=4.0)
+    fade_in: float = Field(default=0.0, ge=0.0, description="Seconds")
+    fade_out: float = Field(default=0.0, ge=0.0, description="Seconds")
+    loop: bool = Field(default=True, description="Repeat the music if it is shorter than the video")
+    duck: bool = Field(default=True, description="Lower the music while a scene has its own sound")
+    duck_ratio: float = Field(default=6.0, ge=1.0, le=20.0, description="How hard the music is ducked")
+
+
+class ExportSettings(_Strict):
+    """How the rendered scenes become one file. Changing these never re-renders a scene."""
+
+    container: Container = Container.MP4
+    codec: Codec = Codec.H264
+    width: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
+    height: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
+    fps: float | None = Field(default=None, gt=0, le=240, description="Default: the first scene's")
+    fit: Fit = Fit.CONTAIN
+    crf: int | None = Field(default=None, ge=0, le=63, description="Quality (lower is better); codec default")
+    lut: str | None = Field(default=None, description="A 3D .cube LUT applied to the picture (grading)")
+    watermark: Watermark | None = None
+    texts: list[TextOverlay] = Field(default_factory=list)
+    output: str | None = Field(default=None, description="File name in exports/; default: the title")
+
+    def check(self, prefix: str = "export.") -> None:
+        """Rules across fields, as ``InvalidRequest`` naming the field (``prefix`` says where it sits)."""
+        allowed = CONTAINER_CODECS[self.container]
+        if self.codec not in allowed:
+            raise InvalidRequest(
+                f"{prefix}codec: {self.codec.value} cannot go in {self.container.value}; "
+                f"{self.container.value} takes {', '.join(c.value for c in allowed)}",
+                param=f"{prefix}codec",
+            )
+        if self.crf is not None and self.codec is Codec.PRORES:
+            raise InvalidRequest(
+                f"{prefix}crf: ProRes has no crf (its profile fixes the quality); leave crf unset",
+                param=f"{prefix}crf",
+            )
+        if self.crf is not None and self.codec in (Codec.H264, Codec.H265) and self.crf > 51:
+            raise InvalidRequest(
+                f"{prefix}crf: {self.crf} is above 51, the most {self.codec.value} takes",
+                param=f"{prefix}crf",
+            )
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value is not None and value % 2:
+                raise InvalidRequest(
+                    f"{prefix}{name}: {value} must be even (the codecs store colour at half size)",
+                    param=f"{prefix}{name}",
+                )

@@ -1,0 +1,119 @@
+"""Pictures the export lays over or between scenes, drawn with Pillow: title cards, text, the watermark.
+
+FFmpeg's ``drawtext`` is missing from many builds (PyAV's wheels among them),
+so text is drawn here into PNGs the filter graph overlays; one way for every build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.export.settings import Position, TextOverlay, TitleCard, Watermark
+from reelgen.core.media import load_image
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def font(path: str | None, size: int, param: str) -> Font:
+    """The font at ``path`` (a .ttf/.otf), else Pillow's built-in scalable one, at ``size`` pixels."""
+    size = max(6, size)
+    if path is None:
+        return ImageFont.load_default(size=size)
+    try:
+        return ImageFont.truetype(path, size)
+    except OSError:
+        raise InvalidRequest(f"{param}: {path} is not a readable .ttf/.otf font", param=param) from None
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, face: Font, width: int) -> str:
+    """``text`` broken into lines no wider than ``width`` pixels (at word boundaries)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}".strip()
+            if line and draw.textlength(trial, font=face) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _anchor_xy(
+    position: Position, size: tuple[int, int], box: tuple[int, int], margin: int
+) -> tuple[int, int]:
+    """Top-left corner of a ``box``-sized thing placed at ``position`` inside ``size``, ``margin`` in."""
+    (width, height), (w, h) = size, box
+    name = position.value
+    x = margin if "left" in name else width - w - margin if "right" in name else (width - w) // 2
+    y = (
+        margin
+        if name.startswith("top")
+        else height - h - margin
+        if name.startswith("bottom")
+        else (height - h) // 2
+    )
+    return x, y
+
+
+def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Image:
+    """A full frame: the title (and subtitle) centred on the card's background."""
+    image = Image.new("RGB", (width, height), ImageColor.getrgb(card.background))
+    draw = ImageDraw.Draw(image)
+    title_face = font(card.font, round(height * 0.09), f"{param}.font")
+    text = _wrap(draw, card.text, title_face, round(width * 0.85))
+    blocks = [(text, title_face)]
+    if card.subtitle:
+        sub_face = font(card.font, round(height * 0.05), f"{param}.font")
+        blocks.append((_wrap(draw, card.subtitle, sub_face, round(width * 0.85)), sub_face))
+    sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
+    gap = round(height * 0.03)
+    total = sum(b[3] - b[1] for b in sizes) + gap * (len(blocks) - 1)
+    y = (height - total) // 2
+    for (text, face), box in zip(blocks, sizes, strict=True):
+        x = (width - (box[2] - box[0])) // 2
+        draw.multiline_text((x - box[0], y - box[1]), text, font=face, fill=card.colour, align="center")
+        y += box[3] - box[1] + gap
+    return image
+
+
+def text_layer(overlay: TextOverlay, width: int, height: int, param: str) -> Image.Image:
+    """A transparent full frame with the overlay's text (on a translucent box) at its position."""
+    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    face = font(overlay.font, round(height * overlay.size), f"{param}.font")
+    text = _wrap(draw, overlay.text, face, round(width * 0.9))
+    left, top, right, bottom = (
+        round(v) for v in draw.multiline_textbbox((0, 0), text, font=face, align="center")
+    )
+    pad = max(2, round(height * overlay.size * 0.3))
+    box = (right - left + 2 * pad, bottom - top + 2 * pad)
+    x, y = _anchor_xy(overlay.position, (width, height), box, round(height * 0.04))
+    if overlay.box:
+        draw.rectangle((x, y, x + box[0], y + box[1]), fill=(0, 0, 0, round(255 * overlay.box)))
+    draw.multiline_text((x + pad - left, y + pad - top), text, font=face, fill=overlay.colour, align="center")
+    return layer
+
+
+def watermark_layer(mark: Watermark, width: int, height: int, param: str) -> Image.Image:
+    """A transparent full frame with the watermark scaled, faded to its opacity and placed."""
+    if not Path(mark.image).is_file():
+        raise InvalidRequest(f"{param}.image: file {mark.image} does not exist", param=f"{param}.image")
+    load_image(mark.image, f"{param}.image")  # refuses unknown formats and oversized images
+    with Image.open(mark.image) as opened:
+        logo = opened.convert("RGBA")  # keeps the logo's own transparency
+    w = max(1, round(width * mark.width))
+    h = max(1, round(logo.height * w / logo.width))
+    logo = logo.resize((w, h), Image.Resampling.LANCZOS)
+    alpha = logo.getchannel("A").point(lambda a: round(a * mark.opacity))
+    logo.putalpha(alpha)
+    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    layer.alpha_composite(
+        logo, _anchor_xy(mark.position, (width, height), (w, h), round(width * mark.margin))
+    )
+    return layer

@@ -1,0 +1,121 @@
+"""The export's timeline: segments (rendered clips and title cards) laid out in frames at the output rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.export.settings import TitleCard, Transition, TransitionKind
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of the timeline: a rendered clip or a title card, and how it hands over to the next.
+
+    ``seconds`` is its length before overlaps; ``label`` names it in errors and
+    ``param`` is where it sits in the project file (``scenes[2]``).
+    """
+
+    label: str
+    seconds: float
+    clip: Path | None = None
+    card: TitleCard | None = None
+    transition: Transition = field(default_factory=Transition)
+    param: str = ""
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """What the export needs to know of a rendered clip before decoding it."""
+
+    width: int
+    height: int
+    fps: Fraction
+    has_audio: bool
+
+
+def clip_info(path: Path, param: str) -> ClipInfo:
+    """Size, rate and audio presence of a clip, read from its header (no decoding)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InvalidRequest(f"{param}: {path} has no video stream", param=param)
+            stream = container.streams.video[0]
+            rate = stream.average_rate or stream.guessed_rate or 24
+            ctx = stream.codec_context
+            return ClipInfo(ctx.width, ctx.height, Fraction(rate), bool(container.streams.audio))
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
+
+
+#: xfade's names for the transitions (``dissolve`` is a cross-dissolve, xfade's ``fade``).
+XFADE = {
+    TransitionKind.FADE: "fadeblack",
+    TransitionKind.DISSOLVE: "fade",
+    TransitionKind.WIPE_LEFT: "wipeleft",
+    TransitionKind.WIPE_RIGHT: "wiperight",
+    TransitionKind.WIPE_UP: "wipeup",
+    TransitionKind.WIPE_DOWN: "wipedown",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Frame counts at the export rate: each segment's length, each overlap, and the closing fade."""
+
+    fps: Fraction
+    frames: tuple[int, ...]
+    overlaps: tuple[int, ...]
+    fade_out: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.frames) - sum(self.overlaps)
+
+    @property
+    def seconds(self) -> float:
+        return float(self.total / self.fps)
+
+    def start(self, index: int) -> int:
+        """The output frame segment ``index`` begins at."""
+        return sum(self.frames[:index]) - sum(self.overlaps[:index])
+
+
+def layout(segments: list[Segment], fps: Fraction) -> Layout:
+    """Lay ``segments`` out at ``fps``; a transition longer than a scene it joins is refused by name."""
+    if not segments:
+        raise InvalidRequest("the project has no scenes to export", param="scenes")
+    frames = tuple(max(1, round(s.seconds * fps)) for s in segments)
+    overlaps: list[int] = []
+    for i, seg in enumerate(segments[:-1]):
+        d = round(seg.transition.overlap * fps)
+        shorter = min(frames[i], frames[i + 1])
+        if d > shorter:
+            raise InvalidRequest(
+                f"{seg.label}: transition.duration {seg.transition.duration}s is longer than "
+                f"{'it' if frames[i] <= frames[i + 1] else 'the next scene'} ({shorter / fps:.2f}s)",
+                param=f"{seg.param}.transition.duration",
+            )
+        overlaps.append(d)
+    for i, seg in enumerate(segments):
+        into = overlaps[i - 1] if i else 0
+        out = overlaps[i] if i < len(overlaps) else 0
+        if into + out > frames[i]:
+            raise InvalidRequest(
+                f"{seg.label}: its transitions in and out ({(into + out) / fps:.2f}s) overlap inside it "
+                f"({frames[i] / fps:.2f}s long); shorten them or lengthen the scene",
+                param=f"{seg.param}.transition.duration",
+            )
+    last = segments[-1]
+    if last.transition.type not in (TransitionKind.CUT, TransitionKind.FADE):
+        raise InvalidRequest(
+            f"{last.label}: transition {last.transition.type.value} needs a next scene; "
+            "the last scene can only cut or fade (to black)",
+            param=f"{last.param}.transition.type",
+        )
+    fade_out = min(frames[-1], round(last.transition.overlap * fps))
+    return Layout(fps, frames, tuple(overlaps), fade_out)

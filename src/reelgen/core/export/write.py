@@ -1,0 +1,231 @@
+"""export(segments, settings, output): rendered clips and title cards become one file, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from reelgen import __version__
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.export import codecs, text
+from reelgen.core.export.graph import Pictures, audio_graph, video_graph
+from reelgen.core.export.settings import ExportSettings, Soundtrack
+from reelgen.core.export.timeline import Layout, Segment, clip_info, layout
+from reelgen.core.progress import Progress
+from reelgen.core.types import to_fraction
+
+#: Output size and rate of a timeline made only of title cards.
+CARD_ONLY_SHAPE = (1280, 720, Fraction(24))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The exported file, its sidecar, and what it holds."""
+
+    path: Path
+    sidecar: Path
+    frames: int
+    fps: Fraction
+    width: int
+    height: int
+    audio: bool
+    record: dict[str, Any]
+
+    @property
+    def seconds(self) -> float:
+        return float(self.frames / self.fps)
+
+
+def check_lut(path: str, param: str = "export.lut") -> Path:
+    """A readable 3D .cube LUT, or InvalidRequest saying what is wrong with it."""
+    lut = Path(path)
+    if not lut.is_file():
+        raise InvalidRequest(f"{param}: file {path} does not exist", param=param)
+    if lut.suffix.lower() != ".cube":
+        raise InvalidRequest(f"{param}: {path} is not a .cube LUT", param=param)
+    with lut.open(errors="replace") as fh:
+        if not any(line.strip().upper().startswith("LUT_3D_SIZE") for line in fh):
+            raise InvalidRequest(f"{param}: {path} is not a 3D .cube LUT (no LUT_3D_SIZE line)", param=param)
+    return lut
+
+
+def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
+    """The music file exists and holds sound PyAV can decode."""
+    import av
+
+    if not Path(music.file).is_file():
+        raise InvalidRequest(f"{param}: file {music.file} does not exist", param=param)
+    try:
+        with av.open(music.file) as container:
+            if not container.streams.audio:
+                raise InvalidRequest(f"{param}: {music.file} has no audio stream", param=param)
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(
+            f"{param}: {music.file} is not a readable audio file ({exc})", param=param
+        ) from None
+
+
+def _shape(segments: list[Segment], settings: ExportSettings) -> tuple[int, int, Fraction]:
+    """Output width, height and rate: as set, else the first clip's (sides made even)."""
+    first = next((s for s in segments if s.clip is not None), None)
+    if first is not None and first.clip is not None:
+        info = clip_info(first.clip, f"{first.param}.clip")
+        base = (info.width, info.height, info.fps)
+    else:
+        base = CARD_ONLY_SHAPE
+    width = settings.width or base[0] + base[0] % 2
+    height = settings.height or base[1] + base[1] % 2
+    fps = to_fraction(settings.fps) if settings.fps else base[2]
+    return width, height, fps
+
+
+def _pictures(
+    segments: list[Segment], settings: ExportSettings, size: tuple[int, int], folder: Path
+) -> Pictures:
+    """Title cards, text layers and the watermark drawn to PNGs in ``folder``."""
+    width, height = size
+    cards: dict[int, Path] = {}
+    for i, seg in enumerate(segments):
+        if seg.card is not None:
+            cards[i] = folder / f"card-{i}.png"
+            text.title_card(seg.card, width, height, f"{seg.param}.title_card").save(cards[i])
+    texts = []
+    for i, overlay in enumerate(settings.texts):
+        path = folder / f"text-{i}.png"
+        text.text_layer(overlay, width, height, f"export.texts[{i}]").save(path)
+        texts.append((path, overlay.start, overlay.end))
+    mark = None
+    if settings.watermark is not None:
+        mark = folder / "watermark.png"
+        text.watermark_layer(settings.watermark, width, height, "export.watermark").save(mark)
+    return Pictures(cards, texts, mark)
+
+
+def _frames_of(sink: Any) -> Any:
+    """Frames from a graph's sink until it ends."""
+    import av
+
+    while True:
+        try:
+            yield sink.pull()
+        except av.error.EOFError:
+            return
+
+
+def _encode(
+    container: Any, video: Any, vsink: Any, audio: Any, asink: Any, lay: Layout, progress: Progress
+) -> int:
+    """Pull both graphs in time order (so the muxer interleaves), encode, mux; returns frames written."""
+    from av.video.frame import PictureType
+
+    tracker = progress.stage("export", lay.total)
+    pictures, sounds = _frames_of(vsink), _frames_of(asink) if asink is not None else iter(())
+    picture: Any = next(pictures, None)
+    sound: Any = next(sounds, None)
+    written, step = 0, Fraction(1) / lay.fps
+    while picture is not None or sound is not None:
+        if sound is None or (picture is not None and written * step <= sound.time):
+            picture.pts, picture.time_base = written, step
+            picture.pict_type = PictureType.NONE  # the encoder chooses frame types
+            for packet in video.encode(picture):
+                container.mux(packet)
+            written += 1
+            tracker.advance(written)
+            picture = next(pictures, None)
+        else:
+            for packet in audio.encode(sound):
+                container.mux(packet)
+            sound = next(sounds, None)
+    for stream in (video, audio):
+        if stream is not None:
+            for packet in stream.encode(None):
+                container.mux(packet)
+    return written
+
+
+def export(
+    segments: list[Segment],
+    settings: ExportSettings,
+    output: str | Path,
+    *,
+    soundtrack: Soundtrack | None = None,
+    progress: Progress | None = None,
+    title: str = "",
+    extra_record: dict[str, Any] | None = None,
+) -> ExportResult:
+    """Join ``segments`` into ``output`` as ``settings`` say; a failure leaves any earlier file untouched.
+
+    Nothing is rendered here: segments are files already made (and title cards).
+    The file is written beside ``output`` and renamed into place when complete.
+    """
+    import av
+
+    progress = progress or Progress()
+    output = Path(output)
+
+    # 1. Settings, encoder and input files checked before any work.
+    settings.check()
+    if output.suffix.lower() != f".{settings.container.value}":
+        raise InvalidRequest(
+            f"export.output: {output.name} does not end in .{settings.container.value}, the container asked for",
+            param="export.output",
+        )
+    encoder = codecs.encoder_for(settings.codec)
+    lut = check_lut(settings.lut) if settings.lut else None
+    if soundtrack is not None:
+        check_soundtrack(soundtrack)
+    has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
+
+    # 2. The output's shape and the timeline in frames.
+    width, height, fps = _shape(segments, settings)
+    lay = layout(segments, fps)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}-", suffix=output.suffix, dir=output.parent)
+    os.close(fd)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
+            # 3. Cards, text and watermark drawn, then 4. the two filter graphs.
+            pictures = _pictures(segments, settings, (width, height), Path(scratch))
+            vsink = video_graph(segments, lay, (width, height), settings.fit, pictures, lut, encoder.pix_fmt)
+            acodec = codecs.audio_codec(settings.container, settings.codec)
+            sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
+            asink = audio_graph(segments, lay, has_audio, soundtrack, sample_fmt)
+
+            # 5. Encode into the temporary file.
+            options = {} if settings.container.value == "webm" else {"movflags": "+faststart"}
+            with av.open(tmp_name, mode="w", format=settings.container.value, options=options) as container:
+                if title:
+                    container.metadata["title"] = title
+                video = codecs.add_video_stream(container, encoder, width, height, fps, settings.crf)
+                audio = None
+                if asink is not None:
+                    audio = container.add_stream(acodec, rate=codecs.SAMPLE_RATE, layout="stereo")
+                written = _encode(container, video, vsink, audio, asink, lay, progress)
+        # 6. Into place, then the sidecar saying what was made from what.
+        os.replace(tmp_name, output)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    record = {
+        "reelgen": __version__,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "title": title,
+        "export": settings.model_dump(mode="json"),
+        "soundtrack": soundtrack.model_dump(mode="json") if soundtrack else None,
+        "encoder": encoder.name,
+        "output": {"frames": written, "fps": str(fps), "width": width, "height": height},
+        "segments": [
+            {"label": s.label, "clip": str(s.clip) if s.clip else None, "frames": n}
+            for s, n in zip(segments, lay.frames, strict=True)
+        ],
+        **(extra_record or {}),
+    }
+    sidecar = write_json_atomic(output.with_suffix(".json"), record)
+    return ExportResult(output, sidecar, written, fps, width, height, asink is not None, record)

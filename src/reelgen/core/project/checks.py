@@ -1,0 +1,97 @@
+"""Rules of a project file that span fields or files: ids, prompts, transitions, soundtrack, export inputs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.export.settings import ExportSettings, Soundtrack
+from reelgen.core.export.timeline import Segment, layout
+from reelgen.core.export.write import check_lut, check_soundtrack
+from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.model import Project
+
+#: Transitions are checked at a fine grid so their lengths compare as seconds, not frames.
+_CHECK_RATE = Fraction(1000)
+
+
+def check_scenes(project: Project) -> None:
+    """Ids differ; each scene has a prompt or a title card (not both); transitions fit their scenes."""
+    seen: dict[str, int] = {}
+    for i, scene in enumerate(project.scenes):
+        label, where = f"scene {scene.id!r} (scenes[{i}])", f"scenes[{i}]"
+        if scene.id in seen:
+            raise InvalidRequest(
+                f"{label}: id {scene.id!r} is already used by scenes[{seen[str(scene.id)]}]; ids must differ",
+                param=f"{where}.id",
+            )
+        seen[str(scene.id)] = i
+        if scene.title_card is None and not (scene.prompt or "").strip():
+            raise InvalidRequest(
+                f"{label}: prompt is required (say what the scene shows), or give a title_card",
+                param=f"{where}.prompt",
+            )
+        if scene.title_card is not None and scene.prompt:
+            raise InvalidRequest(
+                f"{label}: a title card is drawn, not rendered; drop its prompt (or the title_card)",
+                param=f"{where}.prompt",
+            )
+    segments = [
+        Segment(f"scene {s.id!r} (scenes[{i}])", s.duration, transition=s.transition, param=f"scenes[{i}]")
+        for i, s in enumerate(project.scenes)
+    ]
+    layout(segments, _CHECK_RATE)
+
+
+def absolute_export(folder: ProjectFolder, settings: ExportSettings) -> ExportSettings:
+    """Export settings with their files (LUT, watermark, fonts) made absolute against the project folder."""
+    update: dict[str, object] = {}
+    if settings.lut:
+        update["lut"] = folder.path(settings.lut)
+    if settings.watermark is not None:
+        update["watermark"] = settings.watermark.model_copy(
+            update={"image": folder.path(settings.watermark.image)}
+        )
+    update["texts"] = [
+        t.model_copy(update={"font": folder.path(t.font)}) if t.font else t for t in settings.texts
+    ]
+    return settings.model_copy(update=update)
+
+
+def absolute_soundtrack(folder: ProjectFolder, music: Soundtrack | None) -> Soundtrack | None:
+    return None if music is None else music.model_copy(update={"file": folder.path(music.file)})
+
+
+def check_files(folder: ProjectFolder, project: Project) -> None:
+    """Every file the export will read exists and is what it should be (soundtrack, LUT, images, fonts)."""
+    music = absolute_soundtrack(folder, project.soundtrack)
+    if music is not None:
+        check_soundtrack(music)
+    settings = absolute_export(folder, project.export)
+    settings.check()
+    if settings.lut:
+        check_lut(settings.lut)
+    if settings.watermark is not None and not Path(settings.watermark.image).is_file():
+        raise InvalidRequest(
+            f"export.watermark.image: file {project.export.watermark.image if project.export.watermark else ''} "
+            "does not exist",
+            param="export.watermark.image",
+        )
+    fonts = [(f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)]
+    fonts += [
+        (f"scenes[{i}].title_card.font", folder.path(s.title_card.font))
+        for i, s in enumerate(project.scenes)
+        if s.title_card is not None and s.title_card.font
+    ]
+    for param, font in fonts:
+        if font and not Path(font).is_file():
+            raise InvalidRequest(f"{param}: font file {font} does not exist", param=param)
+
+
+def with_card_fonts(folder: ProjectFolder, segment: Segment) -> Segment:
+    """A title-card segment whose font path is absolute."""
+    if segment.card is None or not segment.card.font:
+        return segment
+    return replace(segment, card=segment.card.model_copy(update={"font": folder.path(segment.card.font)}))

@@ -1,0 +1,180 @@
+"""A project on disk: the folder layout, reading and checking project.yaml, and the record of rendered scenes.
+
+my-film/
+  project.yaml        the storyboard (the only file a person edits)
+  assets/             images and music the project names (any relative path works)
+  clips/KEY.mp4       one rendered clip per scene, named by its content key (+ .json record)
+  windows/KEY/        windows of a long scene still being rendered (resume from here)
+  exports/NAME.EXT    exported films (+ .json record)
+  state.json          which key each scene id was last rendered at (tells stale from missing)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.project.model import Project
+
+PROJECT_FILE = "project.yaml"
+
+
+@dataclass(frozen=True)
+class ProjectFolder:
+    """Where a project's file, clips, windows and exports live."""
+
+    root: Path
+    file: Path
+
+    @classmethod
+    def find(cls, path: str | Path) -> ProjectFolder:
+        """The project at ``path``: a folder holding project.yaml, or a .yaml file itself."""
+        path = Path(path).expanduser().resolve()
+        if path.is_dir():
+            path = path / PROJECT_FILE
+        if not path.is_file():
+            raise InvalidRequest(
+                f"no project at {path}; make one with `reelgen project new NAME`", param="project"
+            )
+        return cls(path.parent, path)
+
+    @property
+    def clips(self) -> Path:
+        return self.root / "clips"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    def clip(self, key: str) -> Path:
+        return self.clips / f"{key}.mp4"
+
+    def work(self, key: str) -> Path:
+        """The folder a scene's windows are kept in until its clip is written."""
+        return self.root / "windows" / key
+
+    def path(self, value: str) -> str:
+        """A path from the project file, absolute: relative ones are taken from the project folder."""
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() else (self.root / path).resolve())
+
+    def load(self) -> Project:
+        """project.yaml read and validated; a problem names the scene and field at fault."""
+        try:
+            data = yaml.safe_load(self.file.read_text())
+        except yaml.YAMLError as exc:
+            raise InvalidRequest(f"{self.file.name} is not valid YAML: {exc}", param="project") from None
+        if not isinstance(data, dict):
+            raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
+        try:
+            return Project.model_validate(data)
+        except ValidationError as exc:
+            raise problem(exc, data) from None
+
+    # ---- which key each scene was last rendered at ------------------------------------------------
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "state.json"
+
+    def rendered_keys(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        scenes = data.get("scenes") if isinstance(data, dict) else None
+        return {str(k): str(v) for k, v in (scenes or {}).items()}
+
+    def mark_rendered(self, scene_id: str, key: str) -> None:
+        keys = self.rendered_keys()
+        keys[scene_id] = key
+        write_json_atomic(self.state_file, {"scenes": keys})
+
+
+def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
+    """The first problem of a project file as an ``InvalidRequest`` naming the scene and the field."""
+    first = exc.errors()[0]
+    loc = [p for p in first["loc"] if isinstance(p, int | str)]
+    param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
+    kind = first.get("type", "")
+    if kind == "missing":
+        text = "is required"
+    elif kind == "extra_forbidden":
+        text = "is not a known field"
+    else:
+        text = str(first["msg"]).removeprefix("Value error, ")
+    where = param
+    if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
+        where = f"{scene_label(data, loc[1])}: {param}"
+    return InvalidRequest(
+        f"{where} {text}" if kind in ("missing", "extra_forbidden") else f"{where}: {text}", param=param
+    )
+
+
+def scene_label(data: dict[str, Any], index: int) -> str:
+    """``scene 'beach' (scenes[1])``, from raw data that may not validate."""
+    scenes = data.get("scenes")
+    scene = scenes[index] if isinstance(scenes, list) and index < len(scenes) else None
+    name = scene.get("id") if isinstance(scene, dict) else None
+    return f"scene {name or f'scene-{index + 1}'!r} (scenes[{index}])"
+
+
+TEMPLATE = """\
+# A reelgen storyboard. Render the scenes with `reelgen project render .`,
+# see what is done with `reelgen project status .`, and make the film with
+# `reelgen project export .` (as often as you like: exporting never re-renders).
+# Format and every field: docs/storyboards.md.
+title: {title}
+
+defaults:
+  model: reelgen-micro      # see `reelgen models`; a scene may name another
+  seed: 7
+  seed_policy: per_scene    # or fixed: every scene uses the same seed
+
+scenes:
+  - id: opening
+    title_card:
+      text: {title}
+    duration: 2.0
+    transition: {{type: fade, duration: 0.5}}
+
+  - id: first-shot
+    prompt: a red circle moves to the right over a green background
+    duration: 2.0
+    transition: {{type: dissolve, duration: 0.5}}
+
+  - id: second-shot
+    prompt: a yellow square slides to the left against a dotted blue background
+    duration: 2.0
+    transition: {{type: fade, duration: 0.5}}   # the last scene fades to black
+
+# soundtrack:
+#   file: assets/music.mp3
+#   volume: 0.6
+#   fade_in: 1.0
+#   fade_out: 2.0
+
+export:
+  container: mp4
+  codec: h264
+"""
+
+
+def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
+    """Make ``folder`` with a starter project.yaml (three scenes) and its sub-folders."""
+    root = Path(folder).expanduser().resolve()
+    file = root / PROJECT_FILE
+    if file.exists():
+        raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
+    name = title or root.name
+    for sub in ("assets", "clips", "exports"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    file.write_text(TEMPLATE.format(title=json.dumps(name)))
+    return ProjectFolder(root, file)

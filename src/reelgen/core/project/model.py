@@ -1,0 +1,146 @@
+"""The project file (a storyboard): title, defaults, scenes, soundtrack and export settings, as validated data.
+
+A project is YAML on disk (``project.yaml``) and these pydantic models in
+memory; ``project_schema()`` is the JSON schema the docs publish. Shapes and
+ranges are checked here; what needs a model's rules (sizes, frame counts,
+tasks) is checked when the scenes are planned (``plan.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from reelgen.core.export.settings import ExportSettings, Soundtrack, TitleCard, Transition
+from reelgen.core.spec.request import MAX_REFERENCE_IMAGES, SEED_LIMIT, EnhanceStep, Keyframe, LoraSpec
+
+#: Scene ids name clips and appear in commands; they stay plain.
+SCENE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class SeedPolicy(StrEnum):
+    """How scenes without their own seed get one (always recorded, so renders repeat)."""
+
+    FIXED = "fixed"  # every scene uses defaults.seed
+    PER_SCENE = "per_scene"  # defaults.seed mixed with the scene id: differs per scene, stable when reordered
+
+
+class Continuation(StrEnum):
+    """How a window after the first continues the one before it."""
+
+    AUTO = "auto"  # extend where the model can (LTX, SkyReels-V2, Wan VACE), else first frame (i2v)
+    EXTEND = "extend"  # the model continues the previous window's last frames
+    FIRST_FRAME = "first_frame"  # the previous window's last frame starts the next (image to video)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Defaults(_Strict):
+    """What every scene uses unless it says otherwise; unset fields take the model's own defaults."""
+
+    model: str = Field(default="reelgen-micro", min_length=1, max_length=200)
+    width: int | None = Field(default=None, gt=0, le=16_384)
+    height: int | None = Field(default=None, gt=0, le=16_384)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance: float | None = Field(default=None, ge=0, le=100)
+    negative_prompt: str = Field(default="", max_length=20_000)
+    seed: int = Field(default=0, ge=0, lt=SEED_LIMIT)
+    seed_policy: SeedPolicy = SeedPolicy.PER_SCENE
+    enhance: list[EnhanceStep] = Field(default_factory=list, description="Enhancement chain of every scene")
+
+
+class Windows(_Strict):
+    """How a scene longer than its model's window is made: overlapping windows, each continuing the last."""
+
+    frames: int | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Frames per window; default: the model's usual clip length",
+    )
+    prompts: list[str] = Field(
+        default_factory=list, description="Prompt of each window in turn; the scene's prompt after these"
+    )
+    continuation: Continuation = Continuation.AUTO
+    colour_match: bool = Field(
+        default=True, description="Match each window's colour statistics to the one before over the overlap"
+    )
+    overlap: int = Field(
+        default=8, ge=1, le=64, description="Frames compared on each side of a window boundary (extend)"
+    )
+
+
+class Scene(_Strict):
+    """One shot: rendered by a model from a prompt, or a title card drawn at export."""
+
+    id: str | None = Field(default=None, description="Names the scene's clip; default scene-N")
+    prompt: str | None = Field(default=None, max_length=20_000)
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    duration: float = Field(gt=0, le=3600, description="Seconds")
+    model: str | None = Field(default=None, max_length=200, description="Overrides defaults.model")
+    start_image: str | None = None
+    end_image: str | None = None
+    keyframes: list[Keyframe] = Field(default_factory=list, description="Frame indices within the scene")
+    reference_images: list[str] | None = Field(
+        default=None,
+        max_length=MAX_REFERENCE_IMAGES,
+        description="Replaces the project's reference images for this scene ([] for none)",
+    )
+    seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
+    steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance: float | None = Field(default=None, ge=0, le=100)
+    loras: list[LoraSpec] = Field(default_factory=list)
+    options: dict[str, Any] = Field(default_factory=dict, description="Model options (see `reelgen models`)")
+    enhance: list[EnhanceStep] | None = Field(default=None, description="Replaces defaults.enhance")
+    windows: Windows = Field(default_factory=Windows)
+    title_card: TitleCard | None = None
+    transition: Transition = Field(default_factory=Transition, description="Into the next scene")
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str | None) -> str | None:
+        if value is not None and not SCENE_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a scene id; use lower-case letters, digits, - and _ (e.g. opening-shot)"
+            )
+        return value
+
+
+class Project(_Strict):
+    """A storyboard: scenes rendered once each, exported as often as wanted."""
+
+    title: str = Field(min_length=1, max_length=300)
+    defaults: Defaults = Field(default_factory=Defaults)
+    reference_images: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCE_IMAGES,
+        description="For every scene (models that take them)",
+    )
+    scenes: list[Scene] = Field(min_length=1)
+    soundtrack: Soundtrack | None = None
+    export: ExportSettings = Field(default_factory=ExportSettings)
+
+    @model_validator(mode="after")
+    def _scene_ids(self) -> Project:
+        """Scenes without an id get scene-N (by position); ``check`` refuses two scenes with one id."""
+        for i, scene in enumerate(self.scenes):
+            if scene.id is None:
+                scene.id = f"scene-{i + 1}"
+        return self
+
+    def scene_ids(self) -> list[str]:
+        return [str(s.id) for s in self.scenes]
+
+
+def project_schema() -> dict[str, Any]:
+    """The JSON schema of the project file (published in docs/storyboards.md)."""
+    schema = Project.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "reelgen project"
+    return schema

@@ -1,0 +1,266 @@
+"""Scenes resolved against their models: each scene's windows, requests and content key, checked once.
+
+``plan_project`` is what the CLI and a ``project`` job handler both call: it
+reads no weights and imports no torch. A scene's *key* is a hash of
+everything that decides its pixels (model, prompt, size, length, seed, the
+content of every input file, LoRAs, options, windows, enhancement) and of
+nothing else, so a clip is re-rendered exactly when its picture would change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reelgen.core.enhance.registry import resolve_chain
+from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.model import Continuation, Project, Scene, SeedPolicy
+from reelgen.core.project.windows import WindowSpec, split
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import Preset
+from reelgen.core.spec.request import SEED_LIMIT, EnhanceStep, GenerationRequest, ResolvedRequest, Task
+from reelgen.core.spec.resolve import resolve
+
+#: Bumped when the way a scene becomes pixels changes, so every clip is made again.
+KEY_VERSION = 1
+
+
+class ScenePlan(BaseModel):
+    """One scene, resolved: everything a worker needs to render its clip (JSON-serialisable for a job).
+
+    ``first`` is the first window's request, checked against the model;
+    later windows are made from it by ``window_request`` once the window
+    before them exists (they are conditioned on its last frames).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scene_id: str
+    index: int
+    key: str
+    first: ResolvedRequest
+    windows: tuple[WindowSpec, ...]
+    continuation: Task | None
+    end_image: str | None
+    frames: int
+    colour_match: bool
+    overlap: int
+    enhance: tuple[EnhanceStep, ...]
+
+    @property
+    def label(self) -> str:
+        return f"scene {self.scene_id!r} (scenes[{self.index}])"
+
+    def window_request(self, index: int, previous: Path) -> ResolvedRequest:
+        """Window ``index`` (> 0), continuing ``previous``: its last frame (i2v) or its frames (extend)."""
+        spec, first = self.windows[index], self.first
+        fields: dict[str, Any] = dict(
+            model=first.model,
+            task=self.continuation,
+            prompt=spec.prompt,
+            negative_prompt=first.negative_prompt,
+            width=first.width,
+            height=first.height,
+            num_frames=spec.frames,
+            fps=first.fps,
+            steps=first.steps,
+            guidance=first.guidance,
+            guidance_2=first.guidance_2,
+            seed=spec.seed,
+            reference_images=list(first.reference_images),
+            source_strength=first.source_strength,
+            loras=list(first.loras),
+            weights=first.weights,
+            audio=first.audio,
+            options=first.options.model_dump(mode="json"),
+            end_image=self.end_image if index == len(self.windows) - 1 else None,
+        )
+        fields["start_image" if self.continuation is Task.I2V else "source_video"] = str(previous)
+        try:
+            return resolve(GenerationRequest(**fields))
+        except ReelgenError as exc:
+            raise scene_error(self.label, f"scenes[{self.index}]", exc) from None
+
+
+@dataclass(frozen=True)
+class PlannedScene:
+    """A scene of the project with its plan; ``render`` is None for a title card (drawn at export)."""
+
+    scene: Scene
+    index: int
+    render: ScenePlan | None
+
+    @property
+    def scene_id(self) -> str:
+        return str(self.scene.id)
+
+    @property
+    def label(self) -> str:
+        return f"scene {self.scene_id!r} (scenes[{self.index}])"
+
+
+def scene_error(label: str, where: str, exc: ReelgenError) -> InvalidRequest:
+    """A request error re-told for the project file: which scene, and the field under it."""
+    param = f"{where}.{exc.param}" if exc.param else where
+    if exc.param == "num_frames":
+        param = f"{where}.duration"
+    return InvalidRequest(f"{label}: {exc.message}", param=param)
+
+
+def scene_seed(project: Project, scene: Scene) -> int:
+    if scene.seed is not None:
+        return scene.seed
+    base = project.defaults.seed
+    if project.defaults.seed_policy is SeedPolicy.FIXED:
+        return base
+    # Mixed with the id, not the position: inserting a scene does not re-seed (and re-render) the rest.
+    return (base + zlib.crc32(str(scene.id).encode())) % SEED_LIMIT
+
+
+def _continuation(preset: Preset, asked: Continuation, label: str, param: str) -> Task:
+    """How this model continues a window: extend where it can (or was asked), else its first frame."""
+    wanted = {Continuation.EXTEND: [Task.EXTEND], Continuation.FIRST_FRAME: [Task.I2V]}.get(
+        asked, [Task.EXTEND, Task.I2V]
+    )
+    for task in wanted:
+        if task in preset.tasks:
+            return task
+    able = sorted(name for name, (_, p) in registry.presets().items() if any(t in p.tasks for t in wanted))
+    raise InvalidRequest(
+        f"{label}: is longer than one {preset.name} window and {preset.name} cannot continue a clip "
+        f"({' or '.join(t.value for t in wanted)}); shorten the scene to one window, or use one of "
+        f"{', '.join(able) or 'none installed'}",
+        param=f"{param}.model",
+    )
+
+
+def _window_frames(scene: Scene, preset: Preset, rules: Any, label: str, param: str) -> int:
+    if scene.windows.frames is None:
+        return preset.num_frames
+    try:
+        rules.check_frames(scene.windows.frames)
+    except InvalidRequest as exc:
+        raise InvalidRequest(
+            f"{label}: windows.frames: {exc.message}", param=f"{param}.windows.frames"
+        ) from None
+    return scene.windows.frames
+
+
+def _first_request(
+    folder: ProjectFolder, project: Project, scene: Scene, window: WindowSpec, fps: float, single: bool
+) -> GenerationRequest:
+    """The first window's request, with every path from the project file made absolute."""
+    defaults = project.defaults
+    references = project.reference_images if scene.reference_images is None else scene.reference_images
+    return GenerationRequest.model_validate(
+        dict(
+            model=scene.model or defaults.model,
+            prompt=window.prompt,
+            negative_prompt=defaults.negative_prompt
+            if scene.negative_prompt is None
+            else scene.negative_prompt,
+            width=defaults.width,
+            height=defaults.height,
+            num_frames=window.frames,
+            fps=fps,
+            steps=scene.steps or defaults.steps,
+            guidance=defaults.guidance if scene.guidance is None else scene.guidance,
+            seed=window.seed,
+            start_image=folder.path(scene.start_image) if scene.start_image else None,
+            end_image=folder.path(scene.end_image) if scene.end_image and single else None,
+            keyframes=[k.model_copy(update={"image": folder.path(k.image)}) for k in scene.keyframes],
+            reference_images=[folder.path(p) for p in references],
+            loras=[lora.model_copy(update={"path": folder.path(lora.path)}) for lora in scene.loras],
+            options=scene.options,
+        )
+    )
+
+
+def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int) -> ScenePlan:
+    """Resolve ``scene`` against its model: windows, first request, enhancement chain and content key."""
+    label, where = f"scene {scene.id!r} (scenes[{index}])", f"scenes[{index}]"
+    try:
+        # 1. The model, the rate and the scene's length in frames.
+        spec, preset = registry.resolve(scene.model or project.defaults.model)
+        rules = spec.rules_for(preset)
+        fps = project.defaults.fps or preset.fps
+        total = max(1, round(scene.duration * fps))
+
+        # 2. Windows: one if the scene fits the model's window, else overlapping ones that continue.
+        window = _window_frames(scene, preset, rules, label, where)
+        continuation = (
+            None if total <= window else _continuation(preset, scene.windows.continuation, label, where)
+        )
+        if continuation is not None and scene.keyframes:
+            raise InvalidRequest(
+                f"{label}: keyframes need the scene in one window ({window} frames, {window / fps:.2f}s "
+                f"for {preset.name}); shorten it or split it into scenes",
+                param=f"{where}.keyframes",
+            )
+        windows = split(
+            total,
+            window,
+            rules,
+            continuation,
+            scene.windows.prompts,
+            scene.prompt or "",
+            scene_seed(project, scene),
+        )
+
+        # 3. The first window resolved (this checks size, inputs, options ...), then the chain.
+        first = resolve(_first_request(folder, project, scene, windows[0], fps, continuation is None))
+        steps = project.defaults.enhance if scene.enhance is None else scene.enhance
+        enhance = resolve_chain(steps, first.width, first.height, total, first.fps)
+    except InvalidRequest as exc:
+        raise exc if exc.message.startswith(label) else scene_error(label, where, exc) from None
+    except ReelgenError as exc:
+        raise scene_error(label, where, exc) from None
+    plan = ScenePlan(
+        scene_id=str(scene.id),
+        index=index,
+        key="",
+        first=first,
+        windows=windows,
+        continuation=continuation,
+        end_image=folder.path(scene.end_image) if scene.end_image and continuation else None,
+        frames=total,
+        colour_match=scene.windows.colour_match,
+        overlap=scene.windows.overlap,
+        enhance=enhance,
+    )
+    return plan.model_copy(update={"key": content_key(plan)})
+
+
+def content_key(plan: ScenePlan) -> str:
+    """A hash of everything that decides the scene's pixels; input files count by content, not path."""
+    from reelgen.core.weights import sha256_file
+
+    paths = [p for _, p in plan.first.input_files()] + [lora.path for lora in plan.first.loras]
+    if plan.end_image:
+        paths.append(plan.end_image)
+    files = {p: f"sha256:{sha256_file(Path(p))}" for p in paths}
+    data = plan.model_dump(mode="json", exclude={"key", "scene_id", "index"})
+    if len(plan.windows) == 1:  # colour matching and overlap only matter where windows meet
+        data.pop("colour_match")
+        data.pop("overlap")
+    data["version"] = KEY_VERSION
+    text = json.dumps(_swap(data, files), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _swap(value: Any, files: dict[str, str]) -> Any:
+    """``value`` with every input path replaced by its file's hash."""
+    if isinstance(value, str):
+        return files.get(value, value)
+    if isinstance(value, list):
+        return [_swap(v, files) for v in value]
+    if isinstance(value, dict):
+        return {k: _swap(v, files) for k, v in value.items()}
+    return value

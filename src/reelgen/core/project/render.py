@@ -1,0 +1,220 @@
+"""Rendering a project: each stale scene window by window (resumable), joined, enhanced and kept as a clip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from reelgen import __version__
+from reelgen.core.cache import ModelCache
+from reelgen.core.encode import write_json_atomic, write_video
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.plan import ScenePlan
+from reelgen.core.project.status import plan_project, stale_scenes
+from reelgen.core.project.windows import join, match_colour
+from reelgen.core.spec.request import Task
+from reelgen.core.types import Video
+
+
+@dataclass(frozen=True)
+class SceneRender:
+    """One scene's clip, and which of its windows this run rendered and which it found done."""
+
+    scene_id: str
+    clip: Path
+    rendered: list[int]
+    resumed: list[int]
+
+
+@dataclass
+class ProjectRender:
+    """What a project render did: scenes rendered now, and scenes whose clips were already current."""
+
+    rendered: list[SceneRender] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+
+
+def _window_path(work: Path, index: int) -> Path:
+    return work / f"window-{index:03d}.mp4"
+
+
+def _condition(plan: ScenePlan, index: int, previous: Video, work: Path) -> Path:
+    """The input window ``index`` continues from: the last frame (first-frame models) or the clip (extend)."""
+    if plan.continuation is Task.I2V:
+        path = work / f"window-{index:03d}-start.png"
+        Image.fromarray(previous.frames[-1]).save(path)
+        return path
+    return write_video(previous, work / f"window-{index:03d}-source.mp4")
+
+
+def _window(
+    plan: ScenePlan,
+    index: int,
+    work: Path,
+    previous: Video | None,
+    progress: Progress,
+    render_kwargs: dict[str, Any],
+) -> bool:
+    """Make window ``index`` unless a finished one is on disk; True if it was rendered now."""
+    from reelgen.core.render import render
+
+    path = _window_path(work, index)
+    if path.is_file() and path.with_suffix(".json").is_file():
+        return False
+    request = (
+        plan.first
+        if previous is None
+        else plan.window_request(index, _condition(plan, index, previous, work))
+    )
+    message = f"{plan.label}: window {index + 1}/{len(plan.windows)}"
+    progress.emit(ProgressEvent("window", index, len(plan.windows), 0.0, message=message))
+    render(request, path, progress=progress, **render_kwargs)
+    return True
+
+
+def render_scene(
+    plan: ScenePlan,
+    work: Path,
+    output: Path,
+    *,
+    progress: Progress | None = None,
+    cache: ModelCache | None = None,
+    device: str | None = None,
+    vram_budget_gib: float | None = None,
+) -> SceneRender:
+    """Render ``plan``'s windows into ``work`` (keeping finished ones), then write the scene's clip to ``output``.
+
+    Each window after the first continues the one before, as read back from
+    disk and colour-matched, so a run killed between windows resumes at the
+    next one and makes the same clip. ``work`` is removed once the clip is in place.
+    """
+    from reelgen.core.devices import device_info
+    from reelgen.core.enhance import run_chain
+    from reelgen.core.media import read_video
+
+    progress = progress or Progress()
+    render_kwargs = {"cache": cache or ModelCache(), "device": device, "vram_budget_gib": vram_budget_gib}
+    work.mkdir(parents=True, exist_ok=True)
+    videos: list[Video] = []
+    windows: list[dict[str, Any]] = []
+    rendered: list[int] = []
+    resumed: list[int] = []
+
+    # 1. Windows in order; each starts from the (matched) one before it.
+    for index, spec in enumerate(plan.windows):
+        made = _window(plan, index, work, videos[-1] if videos else None, progress, render_kwargs)
+        (rendered if made else resumed).append(index)
+        # 2. Read back from disk, so a resumed run continues from exactly the frames an unbroken one would.
+        video = read_video(_window_path(work, index))
+        colour = None
+        if videos and plan.colour_match:
+            overlap = spec.keep_from or plan.overlap
+            frames, colour = match_colour(video.frames, videos[-1].frames, overlap)
+            video = Video(frames, video.fps, video.audio)
+        videos.append(video)
+        windows.append({"index": index, "rendered_now": made, "colour_match": colour})
+        progress.emit(ProgressEvent("window", index + 1, len(plan.windows), 0.0))
+
+    # 3. Joined and trimmed to the scene's length, then the enhancement chain.
+    clip = join(videos, plan.windows, plan.frames)
+    clip, stages = run_chain(clip, plan.enhance, progress, device_info(device).device)
+
+    # 4. The clip and its record, then the windows are no longer needed.
+    record = {
+        "reelgen": __version__,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "scene": plan.scene_id,
+        "key": plan.key,
+        "plan": plan.model_dump(mode="json"),
+        "windows": [{**w, "record": _sidecar(_window_path(work, w["index"]))} for w in windows],
+        "enhance": stages,
+        "output": {
+            "frames": clip.num_frames,
+            "width": clip.width,
+            "height": clip.height,
+            "fps": str(clip.fps),
+        },
+    }
+    write_video(clip, output, {k: v for k, v in record.items() if k != "windows"})
+    write_json_atomic(output.with_suffix(".json"), record)
+    shutil.rmtree(work, ignore_errors=True)
+    if work.parent.is_dir() and not any(work.parent.iterdir()):
+        work.parent.rmdir()  # no scene left half-rendered
+    return SceneRender(plan.scene_id, output, rendered, resumed)
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    import json
+
+    try:
+        data = json.loads(path.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def render_project(
+    folder: ProjectFolder,
+    *,
+    scenes: Sequence[str] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    cache: ModelCache | None = None,
+    device: str | None = None,
+    vram_budget_gib: float | None = None,
+) -> ProjectRender:
+    """Render the scenes whose clips are missing or stale (or ``scenes`` by id; ``force``: again anyway)."""
+    progress = progress or Progress()
+    planned = plan_project(folder)
+    plans = [p.render for p in planned if p.render is not None]
+    if scenes:
+        known = {p.scene_id for p in plans}
+        unknown = [s for s in scenes if s not in known]
+        if unknown:
+            raise InvalidRequest(
+                f"no rendered scene {', '.join(map(repr, unknown))}; scenes: {', '.join(sorted(known))}",
+                param="scenes",
+            )
+        plans = [p for p in plans if p.scene_id in scenes]
+    todo = plans if force else [p for p in stale_scenes(folder, planned) if p in plans]
+    result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
+    owned = cache is None
+    cache = cache or ModelCache()
+    try:
+        for i, plan in enumerate(todo):
+            progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
+            if force:
+                shutil.rmtree(folder.work(plan.key), ignore_errors=True)
+            done = render_scene(
+                plan,
+                folder.work(plan.key),
+                folder.clip(plan.key),
+                progress=progress,
+                cache=cache,
+                device=device,
+                vram_budget_gib=vram_budget_gib,
+            )
+            _forget_old_clip(folder, plan, {p.key for p in plans})
+            folder.mark_rendered(plan.scene_id, plan.key)
+            result.rendered.append(done)
+            progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
+    finally:
+        if owned:
+            cache.free()
+    return result
+
+
+def _forget_old_clip(folder: ProjectFolder, plan: ScenePlan, current: set[str]) -> None:
+    """Delete the clip this scene had before (its pixels are replaced) unless another scene uses it."""
+    old = folder.rendered_keys().get(plan.scene_id)
+    if old and old != plan.key and old not in current:
+        for path in (folder.clip(old), folder.clip(old).with_suffix(".json")):
+            path.unlink(missing_ok=True)

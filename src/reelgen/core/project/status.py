@@ -1,0 +1,94 @@
+"""The whole project planned and checked, and where each scene stands: rendered, stale or missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from reelgen.core.project.checks import check_files, check_scenes
+from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.model import Project
+from reelgen.core.project.plan import PlannedScene, ScenePlan, plan_scene
+
+
+class SceneStatus(StrEnum):
+    RENDERED = "rendered"  # the clip for the scene as it now reads is in clips/
+    STALE = "stale"  # rendered before, but something that changes its pixels changed since
+    MISSING = "missing"  # never rendered (or its clip was deleted)
+    CARD = "card"  # a title card: drawn at export, nothing to render
+
+
+@dataclass(frozen=True)
+class SceneState:
+    """Where one scene stands, for `reelgen project status` and the API."""
+
+    scene_id: str
+    index: int
+    status: SceneStatus
+    model: str | None
+    seconds: float
+    windows: int
+    windows_done: int
+    clip: Path | None
+    key: str | None
+
+
+def plan_project(folder: ProjectFolder, project: Project | None = None) -> list[PlannedScene]:
+    """Check the project and resolve every scene (no weights read, no torch): the plan renders follow.
+
+    A job handler calls this once, then renders ``stale_scenes`` (each a
+    ``ScenePlan``, keyed for idempotency) and exports when they are done.
+    """
+    project = project or folder.load()
+    check_scenes(project)
+    check_files(folder, project)
+    planned = []
+    for i, scene in enumerate(project.scenes):
+        plan = None if scene.title_card is not None else plan_scene(folder, project, scene, i)
+        planned.append(PlannedScene(scene, i, plan))
+    return planned
+
+
+def scene_state(folder: ProjectFolder, planned: PlannedScene, rendered: dict[str, str]) -> SceneState:
+    plan = planned.render
+    if plan is None:
+        return SceneState(
+            planned.scene_id, planned.index, SceneStatus.CARD, None, planned.scene.duration, 0, 0, None, None
+        )
+    clip = folder.clip(plan.key)
+    if clip.is_file():
+        status = SceneStatus.RENDERED
+    elif planned.scene_id in rendered:
+        status = SceneStatus.STALE
+    else:
+        status = SceneStatus.MISSING
+    work = folder.work(plan.key)
+    done = (
+        len(list(work.glob("window-*[0-9].mp4")))
+        if work.is_dir() and status is not SceneStatus.RENDERED
+        else 0
+    )
+    return SceneState(
+        planned.scene_id,
+        planned.index,
+        status,
+        plan.first.model,
+        planned.scene.duration,
+        len(plan.windows),
+        len(plan.windows) if status is SceneStatus.RENDERED else done,
+        clip if status is SceneStatus.RENDERED else None,
+        plan.key,
+    )
+
+
+def status(folder: ProjectFolder, planned: list[PlannedScene] | None = None) -> list[SceneState]:
+    """Each scene's state, in project order."""
+    planned = planned if planned is not None else plan_project(folder)
+    rendered = folder.rendered_keys()
+    return [scene_state(folder, p, rendered) for p in planned]
+
+
+def stale_scenes(folder: ProjectFolder, planned: list[PlannedScene]) -> list[ScenePlan]:
+    """The scenes whose clip for their current key is not on disk, in project order."""
+    return [p.render for p in planned if p.render is not None and not folder.clip(p.render.key).is_file()]
