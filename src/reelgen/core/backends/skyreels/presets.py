@@ -9,6 +9,7 @@ from reelgen.core.backends.skyreels.windows import (
     WINDOW_OPTIONS,
     SkyReelsOptions,
     check_windows,
+    extend_frames,
     latent_frames,
 )
 from reelgen.core.errors import InvalidRequest
@@ -130,11 +131,15 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     Diffusion forcing denoises one window (``base_num_frames``) at a time,
     but decodes the whole video at the end and holds it in float32 twice
     (decoded and postprocessed), so long videos grow the clip term only.
+    Extending decodes the reused tail twice more (given and re-rendered).
     """
     width, height, frames = request.width, request.height, request.num_frames
     window = frames
     if preset.variant == DF:
-        window = min(frames, request.options_as(SkyReelsOptions).base_num_frames)
+        options = request.options_as(SkyReelsOptions)
+        if request.task is Task.EXTEND:
+            frames = extend_frames(frames, options.overlap_history) + options.overlap_history
+        window = min(frames, options.base_num_frames)
     tokens = latent_frames(window) * (height // 16) * (width // 16)
     dim, ffn = preset.dims
     transformer = tokens * (6 * dim + ffn) * 2 / GIB  # bf16 hidden states, q/k/v/out and the FFN
