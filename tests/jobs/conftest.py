@@ -1,4 +1,4 @@
-"""Job-layer fixtures: one store per test on SQLite and on PostgreSQL (a private schema each)."""
+"""Job-layer fixtures: one store per test on SQLite and PostgreSQL (a private schema each); services on Ray."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from reelgen.core.spec import registry
+from reelgen.jobs import kinds
+from reelgen.jobs.cluster import init_ray, shutdown_ray
+from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
+from tests.jobs import fakes
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -54,3 +60,53 @@ def make_store(store_url: str) -> Iterator[Callable[..., JobStore]]:
 @pytest.fixture
 def store(make_store: Callable[..., JobStore]) -> JobStore:
     return make_store()
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(reelgen_home: Path) -> Iterator[None]:
+    """One private Ray for the session; workers inherit this reelgen home and get the test family."""
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(fakes)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REELGEN_HOME", str(reelgen_home))
+        temp = init_ray(JobSettings(ray_num_cpus=2, ray_object_store_bytes=128 * 1024**2))
+        yield
+        shutdown_ray(temp)
+
+
+@pytest.fixture
+def jobtest_family() -> Iterator[None]:
+    """The jobtest family and the fan-out parent kind, known in this process."""
+    registry.register(fakes.SPEC)
+    kinds.register(fakes.FanOut())
+    yield
+    kinds.unregister("fanout")
+    registry.unregister("jobtest")
+
+
+@pytest.fixture
+def make_service(
+    ray_cluster: None, jobtest_family: None, tmp_path: Path
+) -> Iterator[Callable[..., JobService]]:
+    """Starts job services on Ray with one CPU worker; all are stopped after the test."""
+    services: list[JobService] = []
+
+    def make(**overrides: object) -> JobService:
+        fields: dict[str, object] = dict(
+            data_dir=tmp_path / "jobs",
+            cpu_workers=1,
+            preview_every=1,
+            heartbeat_timeout_s=60.0,
+            cancel_grace_s=20.0,
+            max_attempts=2,
+        )
+        fields.update(overrides)
+        service = JobService(JobSettings(**fields), worker_setup=fakes.register_in_worker)  # type: ignore[arg-type]
+        service.start()
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.stop()

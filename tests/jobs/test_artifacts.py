@@ -18,7 +18,7 @@ from reelgen.jobs.artifacts import Artifacts, verify_video
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from tests.jobs.helpers import request
+from tests.jobs.helpers import create, request
 
 
 def mp4(path: Path, frames: np.ndarray) -> bytes:
@@ -38,8 +38,8 @@ def store(tmp_path: Path) -> Iterator[JobStore]:
     store.close()
 
 
-def finished(store: JobStore, artifacts: Artifacts, tmp_path: Path, **create: object) -> Job:
-    job = store.create(request(), **create)  # type: ignore[arg-type]
+def finished(store: JobStore, artifacts: Artifacts, tmp_path: Path) -> Job:
+    job = create(store, request())
     claimed = store.claim_next("w", job_id=job.id)
     assert claimed is not None
     files = artifacts.save(job.id, claimed.token, {"video": mp4(tmp_path / f"{job.id}.mp4", ramp())})
@@ -60,7 +60,7 @@ def test_paths_never_leave_the_job_folder(tmp_path: Path, store: JobStore) -> No
     artifacts = Artifacts(tmp_path / "data")
     secret = tmp_path / "secret.txt"
     secret.write_text("keep out")
-    job = store.create(request())
+    job = create(store, request())
     claimed = store.claim_next("w")
     assert claimed is not None
     forged = store.complete(job.id, claimed.token, {"files": {"video": str(secret)}})
@@ -103,12 +103,12 @@ def test_retention_removes_old_outputs_and_unreferenced_old_records(tmp_path: Pa
     settings = JobSettings(data_dir=tmp_path / "data", retention_days=7, record_retention_days=30)
     plain = finished(store, artifacts, tmp_path)
     remixed = finished(store, artifacts, tmp_path)
-    remix = store.create(request("a remix"), remixed_from=remixed.id)  # keeps `remixed` referenced
+    remix = create(store, request("a remix"), remixed_from=remixed.id)  # keeps `remixed` referenced
     orphan = artifacts.job_dir("video_" + "0" * 32)  # a folder whose record never got written
     orphan.mkdir(parents=True)
     needed = artifacts.save_input(b"png", ".png")
     unused = artifacts.save_input(b"png", ".png")
-    store.create(request("waits for its image", start_image=str(needed)))
+    create(store, request("waits for its image", start_image=str(needed)))
     day = 86400.0
 
     assert reconcile.cleanup(store, artifacts, settings, now=time.time() + 3 * day) == {

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from reelgen.core.backends.base import BackendInfo, Preset
 from reelgen.core.spec import registry
+from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.request import Task
 from reelgen.core.spec.rules import SizeRules
+from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.cluster import WorkerPool, WorkerSlot
 from reelgen.jobs.dispatcher import Dispatcher
-from reelgen.jobs.placement import NeverFits, choose
-from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.placement import NeverFits, Placing, choose
+from reelgen.jobs.records import Facts, Job, JobStatus
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from tests.jobs.fakes import JobTestBackend
-from tests.jobs.helpers import request
+from tests.jobs.fakes import SPEC
+from tests.jobs.helpers import create, request
 
 BIG = Preset(
     name="big-test",
@@ -38,19 +39,19 @@ BIG = Preset(
 )
 
 
-class BigBackend(JobTestBackend):
-    info = BackendInfo(
-        family="bigtest",
-        label="Big test",
-        tasks=frozenset({Task.T2V}),
-        presets=(BIG,),
-        rules=SizeRules(label="Big test", multiple=16),
-    )
+BIG_SPEC = FamilySpec(
+    family="bigtest",
+    label="Big test",
+    presets=(BIG,),
+    rules=SizeRules(label="Big test", multiple=16),
+    runner=SPEC.runner,
+    tiny_builder=SPEC.tiny_builder,
+)
 
 
 @pytest.fixture(autouse=True)
 def big_family() -> Iterator[None]:
-    registry.register(BigBackend)
+    registry.register(BIG_SPEC)
     yield
     registry.unregister("bigtest")
 
@@ -65,8 +66,10 @@ def gpu(name: str, total: float, free: float | None = None, models: tuple[str, .
     return WorkerSlot(name, actor=None, gpus=1, info=info, alive=True)
 
 
-def big_job(store: JobStore) -> Job:
-    return store.create(request(model="big-test"))
+def big_job(store: JobStore) -> Placing:
+    job: Job = create(store, request(model="big-test"))
+    render = kinds.worker(kinds.RENDER)
+    return Placing(job, render, render.parse(job.payload))
 
 
 @pytest.fixture
@@ -109,7 +112,21 @@ def test_a_job_that_can_never_fit_fails_with_a_clear_error(store: JobStore, tmp_
     pool.slots.extend(small)
     dispatcher = Dispatcher(store, Artifacts(tmp_path), pool, settings)
     assert dispatcher._dispatch_one()  # handled: not left in the queue to loop on
-    failed = store.get(job.id)
+    failed = store.get(job.job.id)
     assert failed.status is JobStatus.FAILED and failed.error_code == "insufficient_vram"
     assert "big-test at 32x32 x 5 frames needs about" in (failed.error_message or "")
     assert not dispatcher._dispatch_one()  # nothing left to do
+
+
+def test_a_job_of_a_kind_no_longer_installed_fails_instead_of_blocking_the_queue(
+    store: JobStore, tmp_path: Path
+) -> None:
+    orphan = store.create("retired-kind", {"x": 1}, Facts(model="gone"), priority=5)
+    waiting = big_job(store)
+    settings = JobSettings(data_dir=tmp_path)
+    dispatcher = Dispatcher(store, Artifacts(tmp_path), WorkerPool(settings), settings)
+    assert dispatcher._dispatch_one()
+    failed = store.get(orphan.id)
+    assert failed.status is JobStatus.FAILED and failed.error_code == "unknown_kind"
+    assert "no job kind 'retired-kind'" in (failed.error_message or "")
+    assert store.next_queued() == store.get(waiting.job.id)  # the queue moves on

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -12,66 +12,18 @@ import av
 import pytest
 from PIL import Image
 
-from reelgen.core.spec import registry
-from reelgen.core.spec.request import GenerationRequest
-from reelgen.jobs.cluster import init_ray, shutdown_ray
+from reelgen.core.spec import resolve
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
-from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from tests.jobs import fakes
-from tests.jobs.fakes import MODEL, JobTestBackend, register_in_worker
-from tests.jobs.helpers import wait_for
+from tests.jobs.fakes import resolved
+from tests.jobs.helpers import create, request, wait_for
 
 
-@pytest.fixture(scope="module")
-def ray_cluster(reelgen_home: Path) -> Iterator[None]:
-    """One private Ray for the module; workers inherit this reelgen home."""
-    import ray.cloudpickle
-
-    ray.cloudpickle.register_pickle_by_value(fakes)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REELGEN_HOME", str(reelgen_home))
-        temp = init_ray(JobSettings(ray_num_cpus=2, ray_object_store_bytes=128 * 1024**2))
-        yield
-        shutdown_ray(temp)
-
-
-@pytest.fixture(autouse=True)
-def jobtest_family() -> Iterator[None]:
-    registry.register(JobTestBackend)
-    yield
-    registry.unregister("jobtest")
-
-
-@pytest.fixture
-def make_service(ray_cluster: None, tmp_path: Path) -> Iterator[Callable[..., JobService]]:
-    services: list[JobService] = []
-
-    def make(**overrides: object) -> JobService:
-        fields: dict[str, object] = dict(
-            data_dir=tmp_path / "jobs",
-            cpu_workers=1,
-            preview_every=1,
-            heartbeat_timeout_s=60.0,
-            cancel_grace_s=20.0,
-            max_attempts=2,
-        )
-        fields.update(overrides)
-        service = JobService(JobSettings(**fields), worker_setup=register_in_worker)  # type: ignore[arg-type]
-        service.start()
-        services.append(service)
-        return service
-
-    yield make
-    for service in services:
-        service.stop()
-
-
-def slow(seconds_per_step: float, steps: int = 40, **kwargs: object) -> GenerationRequest:
-    return GenerationRequest.model_validate(
-        {"model": MODEL, "steps": steps, "options": {"step_delay": seconds_per_step}, **kwargs}
-    )
+def slow(seconds_per_step: float, steps: int = 40, **kwargs: object) -> ResolvedRequest:
+    return resolved(steps=steps, options={"step_delay": seconds_per_step}, **kwargs)
 
 
 def running_step(service: JobService, job_id: str, at_least: int = 1, attempt: int = 1) -> Job | None:
@@ -90,8 +42,12 @@ def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(
     make_service: Callable[..., JobService],
 ) -> None:
     service = make_service()
-    job = service.submit(GenerationRequest(model=MODEL, prompt="a red fox", seed=5))
+    request = resolved(prompt="a red fox", seed=5)
+    job = service.submit(request)
     assert job.status is JobStatus.QUEUED and job.seed == 5 and job.num_frames == 5
+    assert kinds.payload_of(job) == request  # stored as resolved, never resolved again
+    with pytest.raises(TypeError, match="resolve it first"):
+        service.submit(GenerationRequest(model="jobtest-tiny"))
     done = service.wait(job.id, timeout_s=240)
     assert done.status is JobStatus.COMPLETED, done.error
     video = service.content(job.id)
@@ -104,9 +60,9 @@ def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(
     assert done.result is not None and done.result["frames"] == 5
     assert done.result["metadata"]["request"]["seed"] == 5
     assert done.metrics["run_s"] > 0 and done.metrics["queue_s"] >= 0 and done.metrics["cost"] == 0
-    kinds = [e.type for e in service.store.events(job.id)]
-    assert kinds[:2] == ["queued", "started"] and kinds[-1] == "completed"
-    steps = [e.data for e in service.store.events(job.id) if e.type == "progress" and e.data["total"]]
+    types = [e.type for e in service.events(job.id)]
+    assert types[:2] == ["queued", "started"] and types[-1] == "completed"
+    steps = [e.data for e in service.events(job.id) if e.type == "progress" and e.data["total"]]
     assert [d["step"] for d in steps if d["stage"] == "denoise"] == [0, 1, 2, 3]
     assert any("preview" in d for d in steps)
 
@@ -115,10 +71,10 @@ def test_jobs_start_in_priority_order_on_a_busy_worker(make_service: Callable[..
     service = make_service()
     blocker = service.submit(slow(0.1, steps=15))
     wait_for(lambda: running_step(service, blocker.id), what="the first job to run")
-    low = service.submit(GenerationRequest(model=MODEL, prompt="low"), priority=0)
-    high = service.submit(GenerationRequest(model=MODEL, prompt="high"), priority=9)
-    mid = service.submit(GenerationRequest(model=MODEL, prompt="mid"), priority=3)
-    assert [service.store.queue_position(j.id) for j in (high, mid, low)] == [0, 1, 2]
+    low = service.submit(resolved(prompt="low"), priority=0)
+    high = service.submit(resolved(prompt="high"), priority=9)
+    mid = service.submit(resolved(prompt="mid"), priority=3)
+    assert [service.queue_position(j.id) for j in (high, mid, low)] == [0, 1, 2]
     finished = [service.wait(j.id, timeout_s=240) for j in (low, high, mid)]
     assert all(j.status is JobStatus.COMPLETED for j in finished)
     by_start = sorted(finished, key=lambda j: j.started_at or 0)
@@ -130,16 +86,16 @@ def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(
 ) -> None:
     service = make_service()
     running = service.submit(slow(0.3))
-    waiting = service.submit(GenerationRequest(model=MODEL, prompt="never runs"))
+    waiting = service.submit(resolved(prompt="never runs"))
     at_cancel = wait_for(lambda: running_step(service, running.id, at_least=2), what="steps")
     assert service.cancel(waiting.id).status is JobStatus.CANCELLED
     assert service.cancel(running.id).cancel_requested
     stopped = service.wait(running.id, timeout_s=60)
     assert stopped.status is JobStatus.CANCELLED and stopped.error_code == "cancelled"
-    last_step = max(e.data["step"] for e in service.store.events(running.id) if e.type == "progress")
+    last_step = max(e.data["step"] for e in service.events(running.id) if e.type == "progress")
     assert last_step <= (at_cancel.step or 0) + 2 < 40  # stopped at the next step, not the end
     assert service.content(running.id) is None
-    after = service.wait(service.submit(GenerationRequest(model=MODEL, prompt="next")).id, 120)
+    after = service.wait(service.submit(resolved(prompt="next")).id, 120)
     assert after.status is JobStatus.COMPLETED
     assert service.get(waiting.id).started_at is None
 
@@ -155,7 +111,7 @@ def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(
     failed = service.wait(job.id, timeout_s=120)
     assert failed.status is JobStatus.FAILED and failed.attempts == 2
     assert failed.error_code == "worker_lost" and "gave up after 2 of 2" in (failed.error_message or "")
-    assert [e.type for e in service.store.events(job.id) if e.type != "progress"] == [
+    assert [e.type for e in service.events(job.id) if e.type != "progress"] == [
         "queued",
         "started",
         "queued",
@@ -163,7 +119,7 @@ def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(
         "failed",
     ]
     # Ray restarted the worker: it serves the next job.
-    after = service.wait(service.submit(GenerationRequest(model=MODEL)).id, timeout_s=180)
+    after = service.wait(service.submit(resolved()).id, timeout_s=180)
     assert after.status is JobStatus.COMPLETED
 
 
@@ -190,7 +146,7 @@ def test_a_worker_that_ignores_a_cancel_is_killed_after_the_grace_period(
     stopped = service.wait(job.id, timeout_s=60)
     assert stopped.status is JobStatus.CANCELLED
     assert "did not stop within 1 s and was restarted" in (stopped.error_message or "")
-    after = service.wait(service.submit(GenerationRequest(model=MODEL)).id, timeout_s=180)
+    after = service.wait(service.submit(resolved()).id, timeout_s=180)
     assert after.status is JobStatus.COMPLETED
 
 
@@ -198,8 +154,7 @@ def test_a_video_of_black_frames_fails_instead_of_completing(
     make_service: Callable[..., JobService],
 ) -> None:
     service = make_service()
-    request = GenerationRequest(model=MODEL, options={"black": True})
-    failed = service.wait(service.submit(request).id, timeout_s=180)
+    failed = service.wait(service.submit(resolved(options={"black": True})).id, timeout_s=180)
     assert failed.status is JobStatus.FAILED and failed.error_code == "generation_failed"
     assert "black frame" in (failed.error_message or "")
     assert service.content(failed.id) is None
@@ -211,16 +166,8 @@ def test_a_restarted_service_runs_what_the_last_one_left(
     url = f"sqlite:///{tmp_path / 'jobs' / 'jobs.db'}"
     (tmp_path / "jobs").mkdir()
     crashed = JobStore(url)  # what a killed API process leaves behind
-    queued = crashed.create(
-        GenerationRequest(
-            model=MODEL, prompt="waiting", width=32, height=32, num_frames=5, fps=8, seed=1, steps=3
-        )
-    )
-    orphan = crashed.create(
-        GenerationRequest(
-            model=MODEL, prompt="was running", width=32, height=32, num_frames=5, fps=8, seed=2, steps=3
-        )
-    )
+    queued = create(crashed, request("waiting"))
+    orphan = create(crashed, request("was running", seed=2))
     assert crashed.claim_next("worker-of-the-dead-process", job_id=orphan.id) is not None
     crashed.close()
     service = make_service(database_url=url)
@@ -245,7 +192,7 @@ def test_input_images_travel_to_the_worker_as_bytes(
     service = make_service()
     image = tmp_path / "green.png"
     Image.new("RGB", (48, 48), (20, 200, 40)).save(image)
-    job = service.submit(GenerationRequest(model=MODEL, start_image=str(image)))
+    job = service.submit(resolved(start_image=str(image)))
     done = service.wait(job.id, timeout_s=180)
     assert done.status is JobStatus.COMPLETED, done.error
     with av.open(str(service.content(job.id))) as container:
@@ -259,7 +206,7 @@ def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
 ) -> None:
     service = make_service()
     first, second = (
-        service.wait(service.submit(GenerationRequest(model="wan-tiny", prompt=p, seed=3)).id, 300)
+        service.wait(service.submit(resolve(GenerationRequest(model="wan-tiny", prompt=p, seed=3))).id, 300)
         for p in ("a fox", "a fox in snow")
     )
     assert first.status is JobStatus.COMPLETED and second.status is JobStatus.COMPLETED, second.error

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from reelgen.jobs.webhooks import WebhookSender, load_secret, sign, verify
-from tests.jobs.helpers import request
+from tests.jobs.helpers import create, request
 
 
 class Receiver:
@@ -65,7 +65,7 @@ def test_filtered_events_arrive_signed_and_a_failed_delivery_is_retried(
     sender = WebhookSender(store, settings)
     sender.start()
     try:
-        job = store.create(request(), webhook_url=receiver.url, webhook_events=["started", "completed"])
+        job = create(store, request(), webhook_url=receiver.url, webhook_events=["started", "completed"])
         claimed = store.claim_next("w")
         assert claimed is not None
         store.progress(job.id, claimed.token, stage="denoise", step=1, total=2)

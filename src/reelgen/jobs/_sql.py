@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,11 +12,63 @@ from typing import Any
 import sqlalchemy as sa
 
 from reelgen.jobs import db
-from reelgen.jobs.records import JOB_ID, Job, JobEvent, JobNotFound, JobStatus
+from reelgen.jobs.records import JOB_ID, Facts, Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.schema import events as events_t
 from reelgen.jobs.schema import jobs as jobs_t
 
 Listener = Callable[[JobEvent], None]
+
+
+def new_job_id() -> str:
+    """A fresh server-generated id: ``video_`` and 32 hex digits."""
+    return f"video_{uuid.uuid4().hex}"
+
+
+def new_row(kind: str, payload: dict[str, Any], facts: Facts, **values: Any) -> dict[str, Any]:
+    """A queued job's row: the payload as JSON, its facts copied out for queries, ``values`` on top."""
+    now = time.time()
+    frames, fps = facts.num_frames, facts.fps
+    row: dict[str, Any] = dict(
+        id=new_job_id(),
+        kind=kind,
+        status=JobStatus.QUEUED.value,
+        model=facts.model,
+        prompt=facts.prompt,
+        payload=payload,
+        priority=0,
+        created_at=now,
+        updated_at=now,
+        progress=0,
+        attempts=0,
+        max_attempts=2,
+        token=0,
+        cancel_requested=False,
+        seed=facts.seed,
+        num_frames=frames,
+        fps=fps,
+        width=facts.width,
+        height=facts.height,
+        seconds=round(frames / fps, 3) if frames and fps else None,
+        metrics={},
+        meta={},
+        data_removed=False,
+        last_seq=0,
+    )
+    row.update(values)
+    row["max_attempts"] = max(1, int(row["max_attempts"]))
+    return row
+
+
+def started(row: dict[str, Any], worker_id: str) -> dict[str, Any]:
+    """``row`` created already running (a parent job: no worker, no lease; its driver holds token 1)."""
+    return {
+        **row,
+        "status": JobStatus.IN_PROGRESS.value,
+        "attempts": 1,
+        "token": 1,
+        "worker_id": worker_id,
+        "started_at": row["created_at"],
+    }
 
 
 def to_job(row: sa.Row[Any]) -> Job:
@@ -25,7 +78,7 @@ def to_job(row: sa.Row[Any]) -> Job:
         status=JobStatus(m["status"]),
         model=m["model"],
         prompt=m["prompt"],
-        request=m["request"],
+        payload=m["payload"],
         priority=m["priority"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
@@ -59,6 +112,9 @@ def to_job(row: sa.Row[Any]) -> Job:
         metadata=dict(m["meta"] or {}),
         remixed_from=m["remixed_from"],
         data_removed=bool(m["data_removed"]),
+        kind=m["kind"],
+        parent_id=m["parent_id"],
+        child_key=m["child_key"],
     )
 
 

@@ -15,8 +15,8 @@ from reelgen.jobs.records import JOB_ID, Job
 #: File name of each output variant inside a job's attempt folder.
 VARIANTS = {"video": "video.mp4", "thumbnail": "thumbnail.png", "metadata": "video.json"}
 
-#: A frame whose brightest pixel is at most this is black (NaN output turns into black frames).
-BLACK_LEVEL = 4
+#: Frames decoded at a time when checking an output, so a long 4K clip never sits in memory whole.
+CHECK_BATCH = 32
 
 _INPUT_SUFFIXES = {
     ".png",
@@ -125,23 +125,47 @@ class Artifacts:
         os.replace(tmp, final)
         return final
 
+    def discard_input(self, path: Path) -> None:
+        """Remove an uploaded input that no job took; files outside ``inputs/`` are never touched."""
+        if self.inputs.resolve() in Path(path).resolve().parents:
+            Path(path).unlink(missing_ok=True)
+
+
+def png_bytes(frame: Any) -> bytes:
+    """A uint8 RGB frame (H, W, 3) as PNG bytes (thumbnails, progress previews)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(frame).save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
 
 def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
-    """Decode the MP4 as a player would: frame count as asked, no black (NaN) frames.
+    """Decode the MP4 as a player would: the frame count asked for, and no black (NaN) frames.
 
-    Returns the size, fps and frame count read back; raises GenerationFailed.
+    Black is judged by ``reelgen.core.quality.black_frames``, the same check the
+    worker ran on the frames before encoding. Returns the size, fps and frame
+    count read back; raises GenerationFailed.
     """
     import av
     import numpy as np
 
+    from reelgen.core.quality import black_frames
+
+    count, black, batch = 0, [], []
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            count, black = 0, []
             for frame in container.decode(stream):
-                if int(np.asarray(frame.to_ndarray(format="gray")).max()) <= BLACK_LEVEL:
-                    black.append(count)
-                count += 1
+                batch.append(frame.to_ndarray(format="rgb24"))
+                if len(batch) == CHECK_BATCH:
+                    black += [count + i for i in black_frames(np.stack(batch))]
+                    count, batch = count + len(batch), []
+            if batch:
+                black += [count + i for i in black_frames(np.stack(batch))]
+                count += len(batch)
             info = {
                 "frames": count,
                 "width": stream.codec_context.width,

@@ -14,15 +14,17 @@ import contextlib
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from reelgen.jobs import reconcile
+from reelgen.core.errors import ReelgenError
+from reelgen.jobs import kinds, reconcile
 from reelgen.jobs.artifacts import Artifacts
-from reelgen.jobs.cluster import WorkerPool, WorkerSlot
+from reelgen.jobs.cluster import WorkerPool
+from reelgen.jobs.events import ProgressReport
 from reelgen.jobs.outcome import Outcome
-from reelgen.jobs.placement import NeverFits, choose
+from reelgen.jobs.placement import NeverFits, Placing, choose
 from reelgen.jobs.records import Job, JobNotFound, StaleToken
+from reelgen.jobs.run import Run
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from reelgen.jobs.worker import pack_inputs
@@ -33,19 +35,6 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 #: How often the pool looks for GPUs that joined the cluster.
 ENSURE_EVERY_S = 5.0
-
-
-@dataclass
-class Run:
-    """A job running on a worker, as its watchdog tracks it."""
-
-    job: Job
-    slot: WorkerSlot
-    started: float = field(default_factory=time.monotonic)
-    last_event: float = field(default_factory=time.monotonic)
-    cancel_sent: float | None = None
-    stale: bool = False
-    percent: int = 0
 
 
 class Dispatcher:
@@ -128,11 +117,11 @@ class Dispatcher:
         if job is None:
             return False
         try:
-            slot = choose(job, self.pool.idle(), list(self.pool.slots))
-        except NeverFits as exc:
-            claimed = self.store.claim_next("dispatcher", job_id=job.id)
-            if claimed is not None:
-                self.store.fail(claimed.id, claimed.token, exc.code, exc.message)
+            kind = kinds.worker(job.kind)
+            placing = Placing(job, kind, kind.parse(job.payload))
+            slot = choose(placing, self.pool.idle(), list(self.pool.slots))
+        except ReelgenError as exc:  # an unknown kind, a payload that no longer parses, NeverFits
+            self._refuse(job, exc)
             return True
         if slot is None:
             return False  # strict priority order: the next job waits for a worker that fits it
@@ -140,12 +129,20 @@ class Dispatcher:
         if claimed is None:
             return True  # cancelled or taken meanwhile; look again
         slot.busy_job = claimed.id
-        run = Run(claimed, slot)
+        run = Run(claimed, slot, kind, placing.payload)
         self.running[claimed.id] = run
         thread = threading.Thread(target=self._run, args=(run,), name=f"run-{claimed.id}", daemon=True)
         self._runs = [t for t in self._runs if t.is_alive()] + [thread]
         thread.start()
         return True
+
+    def _refuse(self, job: Job, exc: ReelgenError) -> None:
+        """Fail a queued job no worker can ever run, so it does not block the queue."""
+        if not isinstance(exc, NeverFits):
+            log.warning("%s cannot run: %s", job.id, exc.message)
+        claimed = self.store.claim_next("dispatcher", job_id=job.id)
+        if claimed is not None:
+            self.store.fail(claimed.id, claimed.token, exc.code, exc.message)
 
     # ---- following a run ------------------------------------------------------------------
 
@@ -153,12 +150,12 @@ class Dispatcher:
         job = run.job
         try:
             try:
-                inputs = pack_inputs(job.request)
+                inputs = pack_inputs(run.kind, run.payload)
             except OSError as exc:
                 self.store.fail(job.id, job.token, "input_missing", f"an input file is gone: {exc}")
                 return
             stream = run.slot.actor.run.options(num_returns="streaming").remote(
-                job.id, job.request, inputs, self.settings.preview_every
+                job.id, job.kind, job.payload, inputs, self.settings.preview_every
             )
             self._follow(run, stream)
         except (StaleToken, JobNotFound):
@@ -192,29 +189,28 @@ class Dispatcher:
                 self.outcome.lost(run, f"worker {run.slot.id} died while running the job ({exc})")
                 return
             run.last_event = time.monotonic()
-            if event["type"] == "progress":
+            if isinstance(event, ProgressReport):
                 self._progress(run, event)
             else:
                 self.outcome.finish(run, event)
                 return
 
-    def _progress(self, run: Run, event: dict[str, Any]) -> None:
+    def _progress(self, run: Run, event: ProgressReport) -> None:
         if run.stale:
             return
-        total = int(event.get("total") or 0)
-        if total:
-            run.percent = max(run.percent, 100 * int(event["step"]) // total)
+        if event.total:
+            run.percent = max(run.percent, 100 * event.step // event.total)
         try:
             wants_cancel = self.store.progress(
                 run.job.id,
                 run.job.token,
-                stage=event["stage"],
-                step=int(event["step"]),
-                total=total,
-                eta_s=event.get("eta_s"),
+                stage=event.stage,
+                step=event.step,
+                total=event.total,
+                eta_s=event.eta_s,
                 progress=run.percent,
-                preview_png_b64=event.get("preview"),
-                message=event.get("message") or None,
+                preview_png_b64=event.preview,
+                message=event.message or None,
                 lease_s=self.settings.heartbeat_timeout_s,
             )
         except (StaleToken, JobNotFound):

@@ -1,4 +1,4 @@
-"""How a run ends in the store: completed after the MP4 checks out, failed, cancelled, or requeued."""
+"""How a run ends in the store: completed once its files check out, failed, cancelled, or requeued."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ import logging
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reelgen.core.errors import GenerationFailed
-from reelgen.jobs.artifacts import Artifacts, verify_video
+from reelgen.jobs.artifacts import Artifacts
+from reelgen.jobs.events import FinalEvent, RunCancelled, RunError, RunResult
 from reelgen.jobs.records import JobNotFound, StaleToken
+from reelgen.jobs.run import Run
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-
-if TYPE_CHECKING:
-    from reelgen.jobs.dispatcher import Run
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class Outcome:
         self.artifacts = artifacts
         self.settings = settings
 
-    def metrics(self, run: Run, event: dict[str, Any] | None = None) -> dict[str, Any]:
+    def metrics(self, run: Run, result: RunResult | None = None) -> dict[str, Any]:
         """Queue and run seconds, GPU seconds, peak VRAM and cost of this attempt."""
         job = run.job
         now = time.time()
@@ -41,64 +40,48 @@ class Outcome:
             "queue_s": round(max(0.0, started - job.created_at), 3),
             "run_s": round(run_s, 3),
             "gpu_s": round(gpu_s, 3),
-            "peak_vram_gib": (event or {}).get("peak_vram_gib"),
+            "peak_vram_gib": result.peak_vram_gib if result else None,
             "cost": round(gpu_s / 3600.0 * self.settings.price_per_gpu_hour, 6),
             "worker": run.slot.id,
-            "device": (event or {}).get("device") or run.slot.info.get("device"),
+            "device": (result.device if result else None) or run.slot.info.get("device"),
         }
 
-    def finish(self, run: Run, event: dict[str, Any]) -> None:
-        """The worker's last event: result, cancelled or error."""
+    def finish(self, run: Run, event: FinalEvent) -> None:
+        """The worker's last event: a result, a cancellation or an error."""
         job = run.job
         if run.stale:
             return
-        kind = event["type"]
         try:
-            if kind == "result":
+            if isinstance(event, RunResult):
                 self._complete(run, event)
-            elif kind == "cancelled":
-                self.store.finish_cancelled(
-                    job.id,
-                    job.token,
-                    event.get("message") or "cancelled by request",
-                    self.metrics(run),
-                )
-            else:
-                self.store.fail(
-                    job.id,
-                    job.token,
-                    event.get("code") or "internal_error",
-                    event.get("message") or "the worker reported an error",
-                    self.metrics(run),
-                )
+            elif isinstance(event, RunCancelled):
+                self.store.finish_cancelled(job.id, job.token, event.message, self.metrics(run))
+            elif isinstance(event, RunError):
+                self.store.fail(job.id, job.token, event.code, event.message, self.metrics(run))
         except (StaleToken, JobNotFound):
             log.info("%s: result of a superseded attempt dropped", job.id)
 
-    def _complete(self, run: Run, event: dict[str, Any]) -> None:
+    def _complete(self, run: Run, event: RunResult) -> None:
         job = run.job
-        files = {
-            "video": event["video"],
-            "thumbnail": event["thumbnail"],
-            "metadata": event["metadata_json"],
-        }
-        paths = self.artifacts.save(job.id, job.token, files)
+        paths = self.artifacts.save(job.id, job.token, event.files)
+        folder = Path(next(iter(paths.values()))).parent
         try:
-            checked = verify_video(Path(paths["video"]), job.num_frames)
+            checked = run.kind.check(job, {k: Path(v) for k, v in paths.items()}, event)
         except GenerationFailed as exc:
-            shutil.rmtree(Path(paths["video"]).parent, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
             self.store.fail(job.id, job.token, exc.code, exc.message, self.metrics(run, event))
             return
         result = {
             "files": paths,
             **checked,
-            "bytes": len(event["video"]),
-            "timings": event.get("timings", {}),
-            "metadata": json.loads(event["metadata_json"]),
+            "bytes": len(event.files.get("video", b"")),
+            "timings": event.timings,
+            "metadata": json.loads(event.files["metadata"]) if "metadata" in event.files else {},
         }
         try:
             self.store.complete(job.id, job.token, result, self.metrics(run, event))
         except (StaleToken, JobNotFound):
-            shutil.rmtree(Path(paths["video"]).parent, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
             raise
 
     def lost(self, run: Run, message: str) -> None:

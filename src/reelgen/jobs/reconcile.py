@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
+from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.records import Job, JobNotFound, StaleToken
 from reelgen.jobs.settings import JobSettings
@@ -24,15 +25,16 @@ def _requeue(store: JobStore, job: Job, message: str) -> Job | None:
         return None  # it moved on by itself meanwhile
 
 
-def recover(store: JobStore) -> list[Job]:
-    """At service start: every job left ``in_progress`` lost its run with the old process.
+def recover(store: JobStore, except_kinds: Iterable[str] = ()) -> list[Job]:
+    """At service start: every worker job left ``in_progress`` lost its run with the old process.
 
     Each is requeued if attempts remain, else failed with ``worker_lost``.
-    One dispatcher per database is assumed; with several, use
+    Jobs of ``except_kinds`` (parents: they run on no worker) are left to
+    their driver. One dispatcher per database is assumed; with several, use
     ``requeue_expired`` alone.
     """
     out = []
-    for job in store.in_progress():
+    for job in store.in_progress(except_kinds=except_kinds):
         done = _requeue(store, job, "the service stopped while the job was running")
         if done is not None:
             log.info("%s: recovered after restart -> %s", job.id, done.status.value)
@@ -90,16 +92,10 @@ def _remove_old_inputs(store: JobStore, artifacts: Artifacts, cutoff: float) -> 
     """Uploaded inputs older than ``cutoff`` that no queued or running job still needs."""
     if not artifacts.inputs.is_dir():
         return 0
-    needed = {str(Path(value).resolve()) for job in store.active() for value in _input_paths(job.request)}
+    needed = {str(Path(value).resolve()) for job in store.active() for value in kinds.input_paths(job)}
     removed = 0
     for path in artifacts.inputs.iterdir():
         if path.is_file() and path.stat().st_mtime < cutoff and str(path.resolve()) not in needed:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def _input_paths(request: dict[str, Any]) -> list[str]:
-    paths = [request.get(k) for k in ("start_image", "end_image", "source_video")]
-    paths += [k.get("image") for k in request.get("keyframes") or []]
-    return [p for p in paths if p]

@@ -35,20 +35,37 @@ DEFAULT_WEBHOOK_EVENTS = ("completed", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
-class Job:
-    """One video job as stored. Times are Unix seconds (float); sizes in pixels.
+class Facts:
+    """What a job's row shows at a glance and lists filter on, copied out of its payload by its kind."""
 
-    ``request`` is the resolved GenerationRequest as JSON (seed, size, frames
-    and fps filled in at submit), so it alone reproduces the video. ``token``
-    is the fencing token of the current attempt: only the holder of the
-    latest token can report progress or finish the job.
+    model: str = ""
+    prompt: str = ""
+    seed: int | None = None
+    width: int | None = None
+    height: int | None = None
+    num_frames: int | None = None
+    fps: float | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job as stored. Times are Unix seconds (float); sizes in pixels.
+
+    ``kind`` names its handler (``reelgen.jobs.kinds``); ``payload`` is that
+    kind's typed payload as JSON: for ``render``, the ``ResolvedRequest`` made
+    once at the edge, which alone reproduces the video (``kinds.payload_of(job)``
+    reads it back typed). ``model``, ``prompt``, ``seed`` and the size columns
+    are copied out of it for queries. ``token`` is the fencing token of the
+    current attempt: only the holder of the latest token can report progress or
+    finish the job. A child job names its ``parent_id`` and its ``child_key``
+    there.
     """
 
     id: str
     status: JobStatus
     model: str
     prompt: str
-    request: dict[str, Any]
+    payload: dict[str, Any]
     priority: int
     created_at: float
     updated_at: float
@@ -82,6 +99,9 @@ class Job:
     metadata: dict[str, Any] = field(default_factory=dict)
     remixed_from: str | None = None
     data_removed: bool = False
+    kind: str = "render"
+    parent_id: str | None = None
+    child_key: str | None = None
 
     @property
     def size(self) -> str | None:
@@ -98,12 +118,6 @@ class Job:
         if self.error_code is None:
             return None
         return {"code": self.error_code, "message": self.error_message or ""}
-
-    def generation_request(self) -> Any:
-        """The stored request as a ``reelgen.core.types.GenerationRequest``."""
-        from reelgen.core.spec.request import GenerationRequest
-
-        return GenerationRequest.model_validate(self.request)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -125,10 +139,14 @@ class JobEvent:
 
 @dataclass(frozen=True)
 class JobPage:
-    """One page of ``JobStore.list``; pass ``last_id`` as ``after`` for the next page."""
+    """One page of ``JobStore.list``; pass ``last_id`` as ``after`` for the next page.
+
+    ``positions`` holds the queue position of each queued job on the page (``JobService.list``).
+    """
 
     items: list[Job]
     has_more: bool
+    positions: dict[str, int] = field(default_factory=dict)
 
     @property
     def first_id(self) -> str | None:

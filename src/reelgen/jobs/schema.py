@@ -13,7 +13,9 @@ jobs = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("model", sa.String(200), nullable=False),
     sa.Column("prompt", sa.Text, nullable=False, default=""),
-    sa.Column("request", sa.JSON, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False, default="render"),
+    #: The kind's typed payload as JSON; for ``render``, the ``ResolvedRequest``.
+    sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("priority", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
@@ -48,6 +50,11 @@ jobs = sa.Table(
     sa.Column("remixed_from", sa.String(40)),
     sa.Column("data_removed", sa.Boolean, nullable=False, default=False),
     sa.Column("last_seq", sa.Integer, nullable=False, default=0),
+    #: A child job's parent and its stable key there: one child per (parent, key), ever.
+    sa.Column("parent_id", sa.String(40)),
+    sa.Column("child_key", sa.String(200)),
+    sa.UniqueConstraint("parent_id", "child_key", name="uq_reelgen_jobs_child"),
+    sa.Index("ix_reelgen_jobs_parent", "parent_id"),
     sa.Index("ix_reelgen_jobs_queue", "status", "priority", "created_at"),
     sa.Index("ix_reelgen_jobs_created", "created_at", "id"),
     sa.Index("ix_reelgen_jobs_model", "model"),

@@ -1,10 +1,12 @@
-"""The job service the API runs: store, Ray workers, dispatcher, webhooks and cleanup in one object.
+"""The job service the API runs: store, Ray workers, dispatcher, parent jobs, webhooks and cleanup in one object.
 
-It never imports torch: models run only in the Ray worker processes.
+It never imports torch: models run only in the Ray worker processes. The API
+and CLI ask its methods; they never reach into its store, pool or artifacts.
 
     service = JobService(JobSettings())
     service.start()                       # private Ray on loopback, or RAY_ADDRESS
-    job = service.submit(GenerationRequest(model="ltx-tiny", prompt="a fox"))
+    resolved = reelgen.core.spec.resolve(GenerationRequest(model="wan-tiny", prompt="a fox"))
+    job = service.submit(resolved)        # kind "render"; other kinds: submit(payload, kind=...)
     job = service.wait(job.id, timeout_s=600)
     path = service.content(job.id)        # the MP4, or None
     service.stop()
@@ -12,6 +14,7 @@ It never imports torch: models run only in the Ray worker processes.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 import time
@@ -20,20 +23,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.spec.request import GenerationRequest
-from reelgen.jobs import reconcile
+from pydantic import BaseModel
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.jobs import kinds, reconcile
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.cluster import WorkerPool, init_ray, shutdown_ray
 from reelgen.jobs.dispatcher import Dispatcher
+from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,
     EVENT_TYPES,
+    InvalidTransition,
     Job,
     JobEvent,
+    JobNotFound,
+    JobPage,
     JobStatus,
 )
 from reelgen.jobs.settings import JobSettings
-from reelgen.jobs.store import JobStore, body_hash
+from reelgen.jobs.store import JobStore, fingerprint
 from reelgen.jobs.webhooks import WebhookSender
 
 log = logging.getLogger(__name__)
@@ -47,8 +56,6 @@ class Webhook:
     events: list[str] = field(default_factory=lambda: list(DEFAULT_WEBHOOK_EVENTS))
 
     def __post_init__(self) -> None:
-        from reelgen.core.errors import InvalidRequest
-
         unknown = [e for e in self.events if e not in EVENT_TYPES]
         if unknown:
             raise InvalidRequest(
@@ -63,10 +70,10 @@ class Webhook:
 
 
 class JobService:
-    """Owns the job store and the workers; thread-safe; ``start()`` before submitting work.
+    """Owns the job store and the workers; thread-safe; ``start()`` before work can run.
 
-    ``worker_setup`` runs in every worker process before it takes jobs
-    (e.g. to register a backend that is no installed plugin); it must be
+    ``worker_setup`` runs in every worker process before it takes jobs (e.g. to
+    register a family or job kind that is no installed plugin); it must be
     picklable by Ray.
     """
 
@@ -81,6 +88,12 @@ class JobService:
         self.artifacts = Artifacts(self.settings.data_dir)
         self.pool = WorkerPool(self.settings, worker_setup)
         self.dispatcher = Dispatcher(self.store, self.artifacts, self.pool, self.settings)
+        self.parents = ParentDriver(
+            self.store,
+            cancel_job=self.cancel,
+            wake=self.dispatcher.wake,
+            max_attempts=self.settings.max_attempts,
+        )
         self.webhooks = WebhookSender(self.store, self.settings)
         self.started = False
         self._ray_temp: str | None = None
@@ -90,12 +103,13 @@ class JobService:
     # ---- life cycle ---------------------------------------------------------------------
 
     def start(self) -> None:
-        """Recover jobs a previous process left running, start Ray and the workers, dispatch."""
+        """Recover jobs a previous process left running, resume parents, start Ray and dispatch."""
         if self.started:
             return
-        reconcile.recover(self.store)
-        self._ray_temp = init_ray(self.settings)
+        reconcile.recover(self.store, except_kinds=kinds.parent_names())
         self._unsubscribe = self.store.subscribe(self._on_event)
+        self.parents.start()
+        self._ray_temp = init_ray(self.settings)
         self.webhooks.start()
         self.pool.ensure()
         self.dispatcher.start()
@@ -108,6 +122,7 @@ class JobService:
         self.dispatcher.stop()
         self.pool.stop()
         self.dispatcher.join_runs()
+        self.parents.stop()
         self.webhooks.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -125,88 +140,164 @@ class JobService:
     @property
     def ready(self) -> bool:
         """Started, with at least one worker answering."""
-        return self.started and any(s.alive for s in self.pool.slots)
+        return self.started and any(w["alive"] for w in self.workers())
 
     @property
     def webhook_secret(self) -> str:
         """The key webhook signatures are made with (``reelgen.jobs.webhooks.verify`` checks them)."""
         return self.webhooks.secret
 
-    # ---- jobs ---------------------------------------------------------------------------
+    # ---- submitting -----------------------------------------------------------------------
 
     def submit(
         self,
-        request: GenerationRequest,
+        payload: BaseModel,
+        *,
+        kind: str = kinds.RENDER,
         priority: int = 0,
         idempotency_key: str | None = None,
         webhook: Webhook | None = None,
-        *,
-        request_hash: str | None = None,
+        body_fingerprint: str | None = None,
         metadata: dict[str, Any] | None = None,
         remixed_from: str | None = None,
     ) -> Job:
-        """Check ``request`` against its model, fill its defaults and seed, and queue it.
+        """Queue a job of ``kind`` (``render``: ``payload`` is a ``ResolvedRequest``; nothing here resolves).
 
-        Raises the core's InvalidRequest / UnsupportedTask / ModelNotAvailable
-        for a bad request, ``IdempotencyConflict`` for a reused key with
-        another body and ``QueueFull`` (with ``retry_after_s``). The key is
-        bound to ``request_hash`` (default: the request as given, priority
-        and webhook), so a retry without a seed still matches. The job is
-        committed when this returns.
+        The Idempotency-Key is bound to ``body_fingerprint`` (default: the payload,
+        priority and webhook). Raises ``IdempotencyConflict`` for a reused key with
+        another body and ``QueueFull`` (with ``retry_after_s``). The job is
+        committed when this returns; a parent kind has made its first children.
         """
-        from reelgen.core.validate import resolve_request
-
-        fingerprint = request_hash or body_hash(
-            {
-                "request": request.model_dump(mode="json"),
-                "priority": priority,
-                "webhook": None if webhook is None else [webhook.url, list(webhook.events)],
-            }
-        )
-        if idempotency_key is not None:
-            # A replay must not fail just because the model since went away.
-            existing = self.store.find_by_key(idempotency_key, fingerprint)
-            if existing is not None:
-                return existing
-        _, _, resolved = resolve_request(request)
+        handler = kinds.get(kind)
+        if not isinstance(payload, handler.payload_model):
+            raise TypeError(
+                f"a {kind} job takes a {handler.payload_model.__name__}, not {type(payload).__name__}"
+                + (" (resolve it first: reelgen.core.spec.resolve)" if kind == kinds.RENDER else "")
+            )
+        data = handler.dump(payload)
+        hook = None if webhook is None else [webhook.url, list(webhook.events)]
+        parent = isinstance(handler, kinds.ParentKind)
         job = self.store.create(
-            resolved,
+            kind,
+            data,
+            handler.facts(payload),
             priority=priority,
             idempotency_key=idempotency_key,
-            body_hash=fingerprint,
+            body_fingerprint=body_fingerprint
+            or fingerprint({"kind": kind, "payload": data, "priority": priority, "webhook": hook}),
             webhook_url=webhook.url if webhook else None,
             webhook_events=list(webhook.events) if webhook else None,
             max_attempts=self.settings.max_attempts,
             metadata=metadata,
             remixed_from=remixed_from,
+            start_as=DRIVER if parent else None,
         )
+        if parent:
+            return self.parents.advance(job.id) or job
         self.dispatcher.wake()
         return job
 
-    def get(self, job_id: str) -> Job:
-        return self.store.get(job_id)
+    def replay(self, idempotency_key: str, body_fingerprint: str) -> Job | None:
+        """The job an earlier submit made with this key and body, or None; another body is a conflict."""
+        return self.store.find_by_key(idempotency_key, body_fingerprint)
+
+    def save_input(self, data: bytes, suffix: str) -> Path:
+        """Keep an uploaded input file under a server-made name; jobs refer to it by that path."""
+        return self.artifacts.save_input(data, suffix)
+
+    def discard_input(self, path: Path) -> None:
+        """Remove an uploaded input no job took."""
+        self.artifacts.discard_input(path)
+
+    # ---- reading --------------------------------------------------------------------------
+
+    def get(self, job_id: str, *, kind: str | None = None) -> Job:
+        """The job ``job_id``; with ``kind``, a job of another kind is not found either."""
+        job = self.store.get(job_id)
+        if kind is not None and job.kind != kind:
+            raise JobNotFound(f"no {kind} job {job_id!r}", param="id")
+        return job
+
+    def list(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 20,
+        order: str = "desc",
+        status: str | None = None,
+        model: str | None = None,
+        kind: str | None = None,
+    ) -> JobPage:
+        """A page of jobs, with the queue position of each queued one (one query for the page)."""
+        page = self.store.list(after=after, limit=limit, order=order, status=status, model=model, kind=kind)
+        queued = [j.id for j in page.items if j.status is JobStatus.QUEUED]
+        return JobPage(page.items, page.has_more, self.store.queue_positions(queued))
+
+    def queue_position(self, job_id: str) -> int | None:
+        """How many queued jobs start before this one (0: next); None unless it is queued."""
+        return self.store.queue_position(job_id)
+
+    def events(self, job_id: str, after_seq: int = 0, limit: int | None = None) -> builtins.list[JobEvent]:
+        """The job's events after ``after_seq`` (an SSE Last-Event-ID), oldest first."""
+        return self.store.events(job_id, after_seq, limit)
+
+    def subscribe(self, listener: Callable[[JobEvent], None]) -> Callable[[], None]:
+        """Call ``listener(event)`` after each event this process commits; returns unsubscribe."""
+        return self.store.subscribe(listener)
+
+    def children(self, parent_id: str) -> builtins.list[Job]:
+        return self.store.children(parent_id)
+
+    def content(self, job_id: str, variant: str = "video") -> Path | None:
+        """The file of ``variant`` (video, thumbnail, metadata) of a completed job, or None."""
+        return self.artifacts.path(self.store.get(job_id), variant)
+
+    def counts(self) -> dict[str, int]:
+        """Jobs per status."""
+        return self.store.counts()
+
+    def workers(self) -> builtins.list[dict[str, Any]]:
+        """Each worker's last known state (no worker is asked; see ``system`` for fresh facts)."""
+        return self.pool.describe()
+
+    # ---- acting on jobs ---------------------------------------------------------------------
 
     def cancel(self, job_id: str) -> Job:
         """Queued: cancelled at once. Running: the worker stops at its next step (killed after
-        ``cancel_grace_s``). Finished: returned unchanged."""
+        ``cancel_grace_s``). A parent: its queued and running children too. Finished: unchanged."""
         job = self.store.cancel(job_id)
+        if job.terminal:
+            return job
+        if job.kind in kinds.parent_names():
+            return self.parents.advance(job.id) or self.store.get(job_id)
         if job.status is JobStatus.IN_PROGRESS:
             self.dispatcher.cancel(job_id)
         return job
 
     def delete(self, job_id: str) -> Job:
-        """Delete a job's record and files; a running job is stopped first."""
+        """Delete a job's record and files (a parent's children too); a running job is stopped first.
+
+        A child of a parent still running is refused: the parent would make it again.
+        """
         job = self.store.get(job_id)
-        if job.status is JobStatus.IN_PROGRESS:
-            self.store.cancel(job_id)
-            self.dispatcher.cancel(job_id)
+        if job.parent_id is not None:
+            try:
+                running = not self.store.get(job.parent_id).terminal
+            except JobNotFound:
+                running = False
+            if running:
+                raise InvalidTransition(
+                    f"job {job_id} belongs to {job.parent_id}, which is still running; cancel or delete "
+                    "that one instead",
+                    param="id",
+                )
+        if not job.terminal:
+            self.cancel(job_id)
+        for child in self.store.children(job_id):
+            self.delete(child.id)
         job = self.store.delete(job_id, force=True)
         self.artifacts.delete(job_id)
         return job
-
-    def content(self, job_id: str, variant: str = "video") -> Path | None:
-        """The file of ``variant`` (video, thumbnail, metadata) of a completed job, or None."""
-        return self.artifacts.path(self.store.get(job_id), variant)
 
     def wait(self, job_id: str, timeout_s: float | None = None) -> Job:
         """Block until the job is completed, failed or cancelled (or ``timeout_s`` passed)."""
@@ -244,11 +335,11 @@ class JobService:
             "ray": {"address": self.settings.ray_address, "embedded": self._ray_temp is not None},
         }
 
-    def free(self, idle_seconds: float = 0.0) -> dict[str, list[str]]:
+    def free(self, idle_seconds: float = 0.0) -> dict[str, builtins.list[str]]:
         """Unload models idle for ``idle_seconds`` on every worker; returns what each freed."""
         import ray
 
-        freed: dict[str, list[str]] = {}
+        freed: dict[str, builtins.list[str]] = {}
         for slot in list(self.pool.slots):
             if not slot.alive:
                 continue

@@ -1,4 +1,4 @@
-"""The durable job store: jobs and their event log in SQL, worker transitions fenced by a token."""
+"""The durable job store: jobs of every kind and their event log in SQL; worker transitions fenced by a token."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ import hashlib
 import json
 import math
 import time
-import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
-from reelgen.core.spec.request import GenerationRequest
-from reelgen.jobs._sql import to_job
+from reelgen.jobs._children import ChildRow, ChildRows
+from reelgen.jobs._retention import RetentionRows
+from reelgen.jobs._sql import new_job_id, new_row, started, to_job
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,
+    Facts,
     IdempotencyConflict,
     InvalidTransition,
     Job,
@@ -31,6 +33,7 @@ from reelgen.jobs.schema import jobs as jobs_t
 from reelgen.jobs.transitions import WorkerTransitions
 
 __all__ = [
+    "ChildRow",
     "IdempotencyConflict",
     "InvalidTransition",
     "Job",
@@ -41,25 +44,23 @@ __all__ = [
     "JobStore",
     "QueueFull",
     "StaleToken",
-    "body_hash",
+    "fingerprint",
     "new_job_id",
 ]
 
-_TERMINAL = tuple(s.value for s in JobStatus if s.terminal)
 
+def fingerprint(body: Any) -> str:
+    """SHA-256 of ``body`` as canonical JSON: what an Idempotency-Key is bound to.
 
-def new_job_id() -> str:
-    """A fresh server-generated id: ``video_`` and 32 hex digits."""
-    return f"video_{uuid.uuid4().hex}"
-
-
-def body_hash(body: Any) -> str:
-    """SHA-256 of ``body`` as canonical JSON: the fingerprint an Idempotency-Key is bound to."""
+    The one fingerprint of the job layer and the API: callers pass what the
+    person sent (before any default or random seed is filled in), so a retry
+    of the same body matches and another body conflicts.
+    """
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class JobStore(WorkerTransitions):
+class JobStore(WorkerTransitions, ChildRows, RetentionRows):
     """Jobs in SQL: SQLite (WAL) by default, PostgreSQL by URL; schema migrated to head on open.
 
     Every method commits before it returns. Worker-side transitions
@@ -78,37 +79,49 @@ class JobStore(WorkerTransitions):
 
     def create(
         self,
-        request: GenerationRequest,
+        kind: str,
+        payload: dict[str, Any],
+        facts: Facts,
         *,
         priority: int = 0,
         idempotency_key: str | None = None,
-        body_hash: str | None = None,
+        body_fingerprint: str | None = None,
         webhook_url: str | None = None,
-        webhook_events: list[str] | None = None,
+        webhook_events: builtins.list[str] | None = None,
         max_attempts: int = 2,
         metadata: dict[str, Any] | None = None,
         remixed_from: str | None = None,
+        start_as: str | None = None,
     ) -> Job:
-        """Queue a job for ``request`` (ideally already resolved, so seed/size/frames are known).
+        """Queue a job of ``kind`` whose ``payload`` (JSON) is already resolved, with its row ``facts``.
 
-        With ``idempotency_key``: the same key and the same body (``body_hash``,
-        default: a hash of request, priority and webhook) returns the first job;
-        another body raises ``IdempotencyConflict``. A queue at ``max_queue``
-        raises ``QueueFull`` with a retry-after estimate.
+        With ``idempotency_key``: the same key and ``body_fingerprint`` returns
+        the first job; another fingerprint raises ``IdempotencyConflict``. A
+        queue at ``max_queue`` raises ``QueueFull`` with a retry-after estimate.
+        ``start_as`` creates the job running already under that owner (parent
+        jobs: their driver, not a worker, runs them).
         """
-        fingerprint = body_hash or _fingerprint(request, priority, webhook_url, webhook_events)
         if idempotency_key is not None:
-            existing = self.find_by_key(idempotency_key, fingerprint)
+            if body_fingerprint is None:
+                raise ValueError("an idempotency key needs the fingerprint of the body it is bound to")
+            existing = self.find_by_key(idempotency_key, body_fingerprint)
             if existing is not None:
                 return existing
-        job_id = new_job_id()
-        row = _new_row(request, job_id, priority, max_attempts, remixed_from, metadata)
-        row.update(
+        row = new_row(
+            kind,
+            payload,
+            facts,
+            priority=priority,
+            max_attempts=max_attempts,
+            remixed_from=remixed_from,
+            meta=metadata or {},
             idempotency_key=idempotency_key,
-            body_hash=fingerprint,
+            body_hash=body_fingerprint,
             webhook_url=webhook_url,
             webhook_events=list(webhook_events or (DEFAULT_WEBHOOK_EVENTS if webhook_url else [])),
         )
+        if start_as is not None:
+            row = started(row, start_as)
         try:
             with self._write() as (conn, pending):
                 queued = conn.execute(
@@ -120,16 +133,19 @@ class JobStore(WorkerTransitions):
                         retry_after_s=self._retry_after(conn, queued),
                     )
                 conn.execute(sa.insert(jobs_t).values(**row))
-                self._append(conn, pending, job_id, "queued", {"status": "queued", "attempt": 0})
+                self._append(conn, pending, row["id"], "queued", {"status": "queued", "attempt": 0})
+                if start_as is not None:
+                    data = {"status": JobStatus.IN_PROGRESS.value, "attempt": 1, "worker": start_as}
+                    self._append(conn, pending, row["id"], "started", data)
         except sa.exc.IntegrityError:
             # Two requests with one key raced; the first one's job is the answer.
             if idempotency_key is None:
                 raise
-            existing = self.find_by_key(idempotency_key, fingerprint)
+            existing = self.find_by_key(idempotency_key, str(body_fingerprint))
             if existing is None:
                 raise
             return existing
-        return self.get(job_id)
+        return self.get(row["id"])
 
     def find_by_key(self, key: str, fingerprint: str) -> Job | None:
         """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict."""
@@ -165,11 +181,14 @@ class JobStore(WorkerTransitions):
         order: str = "desc",
         status: str | JobStatus | None = None,
         model: str | None = None,
+        kind: str | None = None,
     ) -> JobPage:
         """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``."""
         newest_first = order != "asc"
         key = (jobs_t.c.created_at, jobs_t.c.id)
         query = sa.select(jobs_t)
+        if kind is not None:
+            query = query.where(jobs_t.c.kind == kind)
         if status is not None:
             query = query.where(jobs_t.c.status == JobStatus(status).value)
         if model is not None:
@@ -202,6 +221,22 @@ class JobStore(WorkerTransitions):
                 ).scalar_one()
             )
 
+    def queue_positions(self, ids: Iterable[str]) -> dict[str, int]:
+        """Queue positions of those of ``ids`` that are queued, in one query (a page of a list)."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        c = jobs_t.c
+        order = (c.priority.desc(), c.created_at.asc(), c.id.asc())
+        ranked = (
+            sa.select(c.id, (sa.func.row_number().over(order_by=order) - 1).label("position"))
+            .where(c.status == JobStatus.QUEUED.value)
+            .subquery()
+        )
+        query = sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(wanted))
+        with self.engine.connect() as conn:
+            return {row.id: int(row.position) for row in conn.execute(query).all()}
+
     def counts(self) -> dict[str, int]:
         """Number of jobs per status (every status present, zero included)."""
         with self.engine.connect() as conn:
@@ -209,10 +244,14 @@ class JobStore(WorkerTransitions):
         found = {status: int(n) for status, n in rows}
         return {s.value: found.get(s.value, 0) for s in JobStatus}
 
-    def in_progress(self) -> builtins.list[Job]:
+    def in_progress(self, *, except_kinds: Iterable[str] = ()) -> builtins.list[Job]:
+        """Running jobs, leaving out those of ``except_kinds`` (parents, which no worker runs)."""
+        query = sa.select(jobs_t).where(jobs_t.c.status == JobStatus.IN_PROGRESS.value)
+        skip = list(except_kinds)
+        if skip:
+            query = query.where(jobs_t.c.kind.not_in(skip))
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs_t).where(jobs_t.c.status == JobStatus.IN_PROGRESS.value)).all()
-        return [to_job(r) for r in rows]
+            return [to_job(r) for r in conn.execute(query).all()]
 
     def events(self, job_id: str, after_seq: int = 0, limit: int | None = None) -> builtins.list[JobEvent]:
         """Events of ``job_id`` with seq > ``after_seq`` (an SSE Last-Event-ID), oldest first."""
@@ -275,96 +314,3 @@ class JobStore(WorkerTransitions):
                     f"job {job_id} is running; cancel it first, or delete with force", param="id"
                 )
         return job
-
-    # ---- retention ---------------------------------------------------------------------------
-
-    def finished_before(self, cutoff: float, *, with_data: bool = True) -> builtins.list[Job]:
-        """Jobs finished before ``cutoff`` (Unix s); ``with_data``: only those with outputs left."""
-        c = jobs_t.c
-        query = sa.select(jobs_t).where(c.status.in_(_TERMINAL), c.completed_at < cutoff)
-        if with_data:
-            query = query.where(c.data_removed.is_(False))
-        with self.engine.connect() as conn:
-            return [to_job(r) for r in conn.execute(query).all()]
-
-    def mark_data_removed(self, job_id: str) -> None:
-        """Record that a job's output files were deleted (the record and its metadata stay)."""
-        with self._write() as (conn, _pending):
-            conn.execute(
-                sa.update(jobs_t)
-                .where(jobs_t.c.id == job_id)
-                .values(data_removed=True, updated_at=time.time())
-            )
-
-    def referenced(self, job_id: str) -> bool:
-        """Whether another job points at this one (a remix of it), so its record must stay."""
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                sa.select(jobs_t.c.id).where(jobs_t.c.remixed_from == job_id).limit(1)
-            ).first()
-        return found is not None
-
-    def active(self) -> builtins.list[Job]:
-        """Queued and running jobs (their input files must stay)."""
-        c = jobs_t.c
-        query = sa.select(jobs_t).where(c.status.in_([s.value for s in JobStatus if not s.terminal]))
-        with self.engine.connect() as conn:
-            return [to_job(r) for r in conn.execute(query).all()]
-
-    def known_ids(self, ids: builtins.list[str]) -> set[str]:
-        """Which of ``ids`` have a record (used to find orphaned output folders)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs_t.c.id).where(jobs_t.c.id.in_(ids))).all()
-        return {r.id for r in rows}
-
-
-def _new_row(
-    request: GenerationRequest,
-    job_id: str,
-    priority: int,
-    max_attempts: int,
-    remixed_from: str | None,
-    metadata: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """A queued job's row; size, frames, fps and seed are copied out of the request for queries."""
-    now = time.time()
-    frames, fps = request.num_frames, request.fps
-    return dict(
-        id=job_id,
-        status=JobStatus.QUEUED.value,
-        model=request.model,
-        prompt=request.prompt,
-        request=request.model_dump(mode="json"),
-        priority=priority,
-        created_at=now,
-        updated_at=now,
-        progress=0,
-        attempts=0,
-        max_attempts=max(1, max_attempts),
-        token=0,
-        cancel_requested=False,
-        seed=request.seed,
-        num_frames=frames,
-        fps=fps,
-        width=request.width,
-        height=request.height,
-        seconds=round(frames / fps, 3) if frames and fps else request.seconds,
-        metrics={},
-        meta=metadata or {},
-        remixed_from=remixed_from,
-        data_removed=False,
-        last_seq=0,
-    )
-
-
-def _fingerprint(
-    request: GenerationRequest, priority: int, webhook_url: str | None, events: list[str] | None
-) -> str:
-    return body_hash(
-        {
-            "request": request.model_dump(mode="json"),
-            "priority": priority,
-            "webhook": webhook_url,
-            "events": events,
-        }
-    )

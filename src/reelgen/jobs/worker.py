@@ -1,13 +1,12 @@
-"""The Ray worker actor: one per GPU (or CPU worker), keeps models loaded and streams a job's events.
+"""The Ray worker actor: one per GPU (or CPU worker); keeps models loaded and streams a job's typed events.
 
-This module is imported by the API process to create actor handles, so torch
-and the render recipe are imported only inside the actor's methods.
+The API process imports this module to create actor handles, so torch and the
+render recipe are imported only inside the actor's methods (in the kinds' ``run``).
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import os
 import queue
 import shutil
@@ -17,61 +16,34 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-#: What ``run`` yields: {"type": "progress" | "result" | "cancelled" | "error", ...}.
-WorkerEvent = dict[str, Any]
-
-#: Request fields that name input files, which travel to the worker as bytes.
-INPUT_FIELDS = ("start_image", "end_image", "source_video")
-
-
-def pack_inputs(request: dict[str, Any]) -> dict[str, bytes]:
-    """Read the request's input files (images, source video) so they cross to any node by value."""
-    files: dict[str, bytes] = {}
-    for name in INPUT_FIELDS:
-        if request.get(name):
-            files[name] = Path(request[name]).expanduser().read_bytes()
-    for i, key in enumerate(request.get("keyframes") or []):
-        files[f"keyframes.{i}"] = Path(key["image"]).expanduser().read_bytes()
-    return files
+from reelgen.jobs import kinds
+from reelgen.jobs.artifacts import png_bytes
+from reelgen.jobs.events import ProgressReport, RunCancelled, RunError, WorkerEvent
+from reelgen.jobs.kinds import WorkerKind
 
 
-def _unpack_inputs(request: dict[str, Any], files: dict[str, bytes], folder: Path) -> dict[str, Any]:
-    """Write the shipped inputs into ``folder`` and point the request at them."""
-    out = {**request, "keyframes": [dict(k) for k in request.get("keyframes") or []]}
-    for name, data in files.items():
-        field, _, index = name.partition(".")
-        original = out["keyframes"][int(index)]["image"] if index else out[field]
-        path = folder / f"{name}{Path(original).suffix}"
+def pack_inputs(kind: WorkerKind[Any], payload: Any) -> dict[str, bytes]:
+    """The payload's input files as bytes by parameter, so they cross to any node by value."""
+    return {param: Path(path).expanduser().read_bytes() for param, path in kind.input_files(payload)}
+
+
+def unpack_inputs(kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], folder: Path) -> Any:
+    """Write the shipped inputs into ``folder`` and point the payload at them."""
+    originals = dict(kind.input_files(payload))
+    paths: dict[str, str] = {}
+    for i, (param, data) in enumerate(sorted(files.items())):
+        path = folder / f"input-{i}{Path(originals.get(param, '')).suffix}"
         path.write_bytes(data)
-        if index:
-            out["keyframes"][int(index)]["image"] = str(path)
-        else:
-            out[field] = str(path)
-    return out
-
-
-def _png_b64(frame: Any) -> str:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(frame).save(buf, format="PNG", optimize=True)
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def _thumbnail(frames: Any) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(frames[len(frames) // 2]).save(buf, format="PNG")
-    return buf.getvalue()
+        paths[param] = str(path)
+    return kind.with_input_files(payload, paths) if paths else payload
 
 
 class VideoWorker:
-    """Renders jobs one at a time; a second thread takes ``cancel``, ``info`` and ``free`` calls.
+    """Runs jobs one at a time; a second thread takes ``cancel``, ``info`` and ``free`` calls.
 
-    Created through ``ray.remote`` by ``reelgen.jobs.pool``; ``setup`` (if
-    given) runs first in the worker process, e.g. to register a plugin
-    backend that is not installed as an entry point.
+    Created through ``ray.remote`` by ``reelgen.jobs.cluster.WorkerPool``; ``setup`` (if
+    given) runs first in the worker process, e.g. to register a family or a job
+    kind that is not installed as an entry point.
     """
 
     def __init__(
@@ -108,7 +80,7 @@ class VideoWorker:
         }
 
     def cancel(self, job_id: str) -> bool:
-        """Ask the running render of ``job_id`` to stop at its next step; False if not running."""
+        """Ask the running job ``job_id`` to stop at its next step; False if not running."""
         with self._lock:
             token = self._cancel.get(job_id)
         if token is None:
@@ -129,22 +101,28 @@ class VideoWorker:
         return freed
 
     def run(
-        self, job_id: str, request: dict[str, Any], inputs: dict[str, bytes], preview_every: int = 0
+        self,
+        job_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        inputs: dict[str, bytes],
+        preview_every: int = 0,
     ) -> Iterator[WorkerEvent]:
-        """Render ``request``; yields progress events, then one of result / cancelled / error.
+        """Run job ``job_id`` of ``kind``; yields ``ProgressReport``s, then one ``RunResult``,
+        ``RunCancelled`` or ``RunError``.
 
-        The result carries the MP4, its sidecar and a thumbnail as bytes, so
-        nothing has to share a disk with the caller.
+        ``payload`` is the kind's payload as JSON, parsed here by its model (for
+        ``render`` the ``ResolvedRequest``: typed again, never resolved again).
         """
         events: queue.Queue[WorkerEvent | None] = queue.Queue()
         folder = Path(tempfile.mkdtemp(prefix=f"reelgen-{job_id}-"))
         with self._lock:
-            self._busy, self._busy_model = job_id, request.get("model")
+            self._busy, self._busy_model = job_id, payload.get("model")
         try:
             thread = threading.Thread(
-                target=self._render,
-                args=(job_id, request, inputs, preview_every, folder, events),
-                name=f"render-{job_id}",
+                target=self._work,
+                args=(job_id, kind, payload, inputs, preview_every, folder, events),
+                name=f"run-{job_id}",
                 daemon=True,
             )
             thread.start()
@@ -157,10 +135,11 @@ class VideoWorker:
                 self._cancel.pop(job_id, None)
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _render(
+    def _work(
         self,
         job_id: str,
-        request: dict[str, Any],
+        kind_name: str,
+        payload: dict[str, Any],
         inputs: dict[str, bytes],
         preview_every: int,
         folder: Path,
@@ -168,66 +147,28 @@ class VideoWorker:
     ) -> None:
         from reelgen.core.errors import Cancelled, ReelgenError
         from reelgen.core.progress import CancelToken, Progress, ProgressEvent
-        from reelgen.core.render import render
-        from reelgen.core.spec.request import GenerationRequest
 
         token = CancelToken()
         with self._lock:
             self._cancel[job_id] = token
 
         def on_event(ev: ProgressEvent) -> None:
-            out: WorkerEvent = {
-                "type": "progress",
-                "stage": ev.stage,
-                "step": ev.step,
-                "total": ev.total,
-                "eta_s": ev.eta_s,
-                "message": ev.message,
-            }
+            preview = None
             if ev.preview is not None and len(ev.preview):
-                out["preview"] = _png_b64(ev.preview[len(ev.preview) // 2])
-            events.put(out)
+                preview = base64.b64encode(png_bytes(ev.preview[len(ev.preview) // 2])).decode()
+            events.put(ProgressReport(ev.stage, ev.step, ev.total, ev.eta_s, ev.message, preview))
 
         try:
-            req = GenerationRequest.model_validate(_unpack_inputs(request, inputs, folder))
-            self._make_room(req)
+            kind = kinds.worker(kind_name)
+            typed = unpack_inputs(kind, kind.parse(payload), inputs, folder)
             progress = Progress(on_event=on_event, cancel=token, preview_every=preview_every)
-            result = render(req, folder / "video.mp4", progress=progress, cache=self.cache)
-            events.put(
-                {
-                    "type": "result",
-                    "video": result.path.read_bytes(),
-                    "metadata_json": result.sidecar.read_bytes(),
-                    "thumbnail": _thumbnail(result.video.frames),
-                    "frames": result.video.num_frames,
-                    "peak_vram_gib": result.metadata.get("peak_vram_gib"),
-                    "device": result.metadata.get("device", {}).get("device"),
-                    "timings": result.metadata.get("timings", {}),
-                }
-            )
+            context = kinds.WorkerContext(folder, progress, self.cache, self.worker_id)
+            events.put(kind.run(typed, context))
         except Cancelled as exc:
-            events.put({"type": "cancelled", "message": exc.message})
+            events.put(RunCancelled(exc.message))
         except ReelgenError as exc:
-            events.put({"type": "error", "code": exc.code, "message": exc.message})
+            events.put(RunError(exc.code, exc.message))
         except Exception as exc:  # a crash in a model must reach the job, not kill the worker
-            events.put({"type": "error", "code": "internal_error", "message": f"{type(exc).__name__}: {exc}"})
+            events.put(RunError("internal_error", f"{type(exc).__name__}: {exc}"))
         finally:
             events.put(None)
-
-    def _make_room(self, request: Any) -> None:
-        """Unload idle models until the new one's fastest plan fits the free VRAM (GPU only)."""
-        from reelgen.core.devices import device_info
-        from reelgen.core.spec import registry
-        from reelgen.core.spec.memory import DeviceInfo
-
-        loaded = [e["model"] for e in self.cache.loaded()]
-        dev = device_info()
-        if request.model in loaded or dev.total_gib is None or not loaded:
-            return
-        backend_cls, preset = registry.resolve(request.model)
-        whole = DeviceInfo(dev.device, dev.name, dev.total_gib, dev.total_gib)
-        need = backend_cls(preset).plan_for(request, whole, None).need_gib
-        for name in loaded:  # least recently used first
-            if (device_info().free_gib or 0.0) >= need:
-                break
-            self.cache.drop(registry.resolve(name)[1])

@@ -1,0 +1,78 @@
+"""Parent and child rows: each child made once per (parent, key), read back in order, running parents found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from reelgen.jobs._sql import StoreCore, new_row, to_job
+from reelgen.jobs.records import Facts, Job, JobStatus
+from reelgen.jobs.schema import jobs as jobs_t
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """A child to make: its key under the parent, its kind, payload (JSON) and row facts."""
+
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    facts: Facts
+
+
+class ChildRows(StoreCore):
+    """The store's side of parent jobs; ``reelgen.jobs.parents`` drives them."""
+
+    def create_children(
+        self, parent: Job, children: Iterable[ChildRow], *, max_attempts: int = 2
+    ) -> list[Job]:
+        """Queue the children whose key the parent does not have yet; returns those made now.
+
+        All of them go in one transaction, and the unique (parent_id, child_key)
+        makes a second call with the same keys (another process, a restart)
+        a no-op: a fan-out never loses a child and never makes one twice.
+        """
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        made: list[str] = []
+        with self._write() as (conn, pending):
+            for child in children:
+                row = new_row(
+                    child.kind,
+                    child.payload,
+                    child.facts,
+                    priority=parent.priority,
+                    max_attempts=max_attempts,
+                    parent_id=parent.id,
+                    child_key=child.key,
+                )
+                query = (
+                    insert(jobs_t)
+                    .values(**row)
+                    .on_conflict_do_nothing(index_elements=["parent_id", "child_key"])
+                    .returning(jobs_t.c.id)
+                )
+                if conn.execute(query).scalar_one_or_none() is not None:
+                    made.append(row["id"])
+                    self._append(conn, pending, row["id"], "queued", {"status": "queued", "attempt": 0})
+        return [self.get(job_id) for job_id in made]
+
+    def children(self, parent_id: str) -> list[Job]:
+        """The children of ``parent_id`` in the order they were made."""
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.parent_id == parent_id).order_by(c.created_at, c.id)
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
+    def running_parents(self, kinds: Iterable[str]) -> list[Job]:
+        """Jobs of these (parent) kinds that are still in progress."""
+        names = list(kinds)
+        if not names:
+            return []
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.status == JobStatus.IN_PROGRESS.value, c.kind.in_(names))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query.order_by(c.created_at)).all()]

@@ -1,0 +1,56 @@
+"""The store's queries for retention cleanup: finished jobs past a cutoff, references, live inputs."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from reelgen.jobs._sql import StoreCore, to_job
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.schema import jobs as jobs_t
+
+_TERMINAL = tuple(s.value for s in JobStatus if s.terminal)
+
+
+class RetentionRows(StoreCore):
+    """What ``reelgen.jobs.reconcile.cleanup`` asks before it deletes anything."""
+
+    def finished_before(self, cutoff: float, *, with_data: bool = True) -> list[Job]:
+        """Jobs finished before ``cutoff`` (Unix s); ``with_data``: only those with outputs left."""
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.status.in_(_TERMINAL), c.completed_at < cutoff)
+        if with_data:
+            query = query.where(c.data_removed.is_(False))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
+    def mark_data_removed(self, job_id: str) -> None:
+        """Record that a job's output files were deleted (the record and its metadata stay)."""
+        with self._write() as (conn, _pending):
+            conn.execute(
+                sa.update(jobs_t)
+                .where(jobs_t.c.id == job_id)
+                .values(data_removed=True, updated_at=time.time())
+            )
+
+    def referenced(self, job_id: str) -> bool:
+        """Whether another job points at this one (a remix of it), so its record must stay."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(jobs_t.c.id).where(jobs_t.c.remixed_from == job_id).limit(1)
+            ).first()
+        return found is not None
+
+    def active(self) -> list[Job]:
+        """Queued and running jobs (their input files must stay)."""
+        c = jobs_t.c
+        query = sa.select(jobs_t).where(c.status.in_([s.value for s in JobStatus if not s.terminal]))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
+    def known_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` have a record (used to find orphaned output folders)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs_t.c.id).where(jobs_t.c.id.in_(ids))).all()
+        return {r.id for r in rows}
