@@ -18,7 +18,14 @@ app = typer.Typer(
 )
 
 # Each module adds its commands through register(app); optional ones may be absent in a checkout.
-_COMMAND_MODULES = ("reelgen.cli.generate", "reelgen.cli.bench", "reelgen.cli.jobs", "reelgen.cli.train")
+_COMMAND_MODULES = (
+    "reelgen.cli.generate",
+    "reelgen.cli.bench",
+    "reelgen.cli.jobs",
+    "reelgen.cli.train",
+    "reelgen.cli.project",
+    "reelgen.cli.enhance",
+)
 
 for _name in _COMMAND_MODULES:
     try:

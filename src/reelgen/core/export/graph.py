@@ -155,9 +155,9 @@ def video_graph(
             )
         length += lay.frames[i] - overlap
     if lay.fade_out:
-        joined = b.chain(
-            joined, ("fade", {"type": "out", "start_frame": length - lay.fade_out, "nb_frames": lay.fade_out})
-        )
+        # The ramp ends one frame early so the film's last frame is black.
+        ramp = {"type": "out", "start_frame": length - lay.fade_out, "nb_frames": max(1, lay.fade_out - 1)}
+        joined = b.chain(joined, ("fade", ramp))
     if lut is not None:
         joined = b.chain(joined, ("lut3d", {"file": str(lut), "interp": "tetrahedral"}))
     layers = [(path, f"between(t,{s:.4f},{e:.4f})") for path, s, e in pictures.texts]
@@ -192,7 +192,8 @@ def _music(b: Builder, music: Soundtrack, seconds: Fraction) -> Any:
     filters: list[tuple[str, dict[str, object]]] = [
         ("aresample", {"out_sample_rate": SAMPLE_RATE}),
         _STEREO,
-        ("asetpts", {"expr": "PTS-STARTPTS"}),
+        # Timestamps by sample count: a looping source starts its clock again at every pass.
+        ("asetpts", {"expr": "N/SR/TB"}),
         ("apad", {}),
         ("atrim", {"end": seconds}),
         ("volume", {"volume": music.volume}),

@@ -65,11 +65,11 @@ def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Im
     """A full frame: the title (and subtitle) centred on the card's background."""
     image = Image.new("RGB", (width, height), ImageColor.getrgb(card.background))
     draw = ImageDraw.Draw(image)
-    title_face = font(card.font, round(height * 0.09), f"{param}.font")
+    title_face = font(card.font, round(height * 0.12), f"{param}.font")
     text = _wrap(draw, card.text, title_face, round(width * 0.85))
     blocks = [(text, title_face)]
     if card.subtitle:
-        sub_face = font(card.font, round(height * 0.05), f"{param}.font")
+        sub_face = font(card.font, round(height * 0.06), f"{param}.font")
         blocks.append((_wrap(draw, card.subtitle, sub_face, round(width * 0.85)), sub_face))
     sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
     gap = round(height * 0.03)

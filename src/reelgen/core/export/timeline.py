@@ -97,7 +97,7 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
         if d > shorter:
             raise InvalidRequest(
                 f"{seg.label}: transition.duration {seg.transition.duration}s is longer than "
-                f"{'it' if frames[i] <= frames[i + 1] else 'the next scene'} ({shorter / fps:.2f}s)",
+                f"{'it' if frames[i] <= frames[i + 1] else 'the next scene'} ({float(shorter / fps):.2f}s)",
                 param=f"{seg.param}.transition.duration",
             )
         overlaps.append(d)
@@ -106,8 +106,8 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
         out = overlaps[i] if i < len(overlaps) else 0
         if into + out > frames[i]:
             raise InvalidRequest(
-                f"{seg.label}: its transitions in and out ({(into + out) / fps:.2f}s) overlap inside it "
-                f"({frames[i] / fps:.2f}s long); shorten them or lengthen the scene",
+                f"{seg.label}: its transitions in and out ({float((into + out) / fps):.2f}s) overlap inside it "
+                f"({float(frames[i] / fps):.2f}s long); shorten them or lengthen the scene",
                 param=f"{seg.param}.transition.duration",
             )
     last = segments[-1]

@@ -128,9 +128,9 @@ def _encode(
     pictures, sounds = _frames_of(vsink), _frames_of(asink) if asink is not None else iter(())
     picture: Any = next(pictures, None)
     sound: Any = next(sounds, None)
-    written, step = 0, Fraction(1) / lay.fps
+    written, samples, step = 0, 0, Fraction(1) / lay.fps
     while picture is not None or sound is not None:
-        if sound is None or (picture is not None and written * step <= sound.time):
+        if sound is None or (picture is not None and written * step <= Fraction(samples, codecs.SAMPLE_RATE)):
             picture.pts, picture.time_base = written, step
             picture.pict_type = PictureType.NONE  # the encoder chooses frame types
             for packet in video.encode(picture):
@@ -139,6 +139,9 @@ def _encode(
             tracker.advance(written)
             picture = next(pictures, None)
         else:
+            # Stamped by the samples before it, so the muxer sees one unbroken clock.
+            sound.pts, sound.time_base = samples, Fraction(1, codecs.SAMPLE_RATE)
+            samples += sound.samples
             for packet in audio.encode(sound):
                 container.mux(packet)
             sound = next(sounds, None)

@@ -1,0 +1,179 @@
+"""`reelgen project new | render | export | status | schema`: storyboards, rendered in this process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reelgen.cli.output import console, fail, progress_bar
+from reelgen.core.errors import ReelgenError
+
+project_app = typer.Typer(
+    help="Storyboards: scenes in a YAML file, each rendered once, exported as often as you like.",
+    no_args_is_help=True,
+)
+
+Opt = typer.Option
+ProjectArg = Annotated[Path, typer.Argument(help="The project folder (or its project.yaml).")]
+
+
+def _folder(path: Path) -> Any:
+    from reelgen.core.project import ProjectFolder
+
+    try:
+        return ProjectFolder.find(path)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+
+
+@project_app.command("new")
+def new(
+    name: Annotated[Path, typer.Argument(help="Folder to make (its name is the title unless --title).")],
+    title: Annotated[str | None, Opt(help="The film's title.")] = None,
+) -> None:
+    """Start a project: a folder with a three-scene project.yaml to edit.
+
+    Example:
+
+      reelgen project new my-film && reelgen project render my-film && reelgen project export my-film
+    """
+    from reelgen.core.project import new_project
+
+    try:
+        folder = new_project(name, title)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    console.print(f"edit {folder.file}, then `reelgen project render {name}`")
+    typer.echo(str(folder.root))
+
+
+@project_app.command("render")
+def render(
+    project: ProjectArg = Path("."),
+    scene: Annotated[list[str] | None, Opt("--scene", "-s", help="Only this scene id (repeatable).")] = None,
+    force: Annotated[
+        bool, Opt(help="Render the chosen scenes again even if their clips are current.")
+    ] = False,
+    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Render the scenes whose clips are missing or stale; the rest are left alone.
+
+    A scene is stale when anything that changes its pixels changed (prompt, model,
+    size, length, seed, input files, LoRAs, options, enhancement); export settings
+    and transitions never are. A long scene killed part-way resumes at its next window.
+    """
+    from reelgen.core.progress import Progress
+    from reelgen.core.project import render_project
+
+    folder = _folder(project)
+    progress = Progress()
+    try:
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            result = render_project(
+                folder,
+                scenes=scene,
+                force=force,
+                progress=progress,
+                device=device,
+                vram_budget_gib=vram_budget,
+            )
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    for done in result.rendered:
+        resumed = f" (resumed after window {len(done.resumed)})" if done.resumed else ""
+        typer.echo(f"rendered {done.scene_id}{resumed}: {done.clip}")
+    for scene_id in result.current:
+        typer.echo(f"current  {scene_id}")
+    if not result.rendered:
+        console.print("nothing to render: every scene's clip is current")
+
+
+@project_app.command("export")
+def export(
+    project: ProjectArg = Path("."),
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output file (default exports/TITLE.EXT).")
+    ] = None,
+    codec: Annotated[str | None, Opt(help="h264, h265, vp9, av1 or prores (overrides the file).")] = None,
+    container: Annotated[str | None, Opt(help="mp4, mov or webm (overrides the file).")] = None,
+    width: Annotated[int | None, Opt(help="Output width.")] = None,
+    height: Annotated[int | None, Opt(help="Output height.")] = None,
+    fps: Annotated[float | None, Opt(help="Output frame rate.")] = None,
+    allow_stale: Annotated[
+        bool, Opt("--allow-stale", help="Use a stale scene's last clip instead of refusing.")
+    ] = False,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Join the rendered scenes into one film. Never renders; a failed export leaves the last one intact.
+
+    Example:
+
+      reelgen project export my-film --container webm --codec vp9 -o my-film.webm
+    """
+    from reelgen.core.progress import Progress
+    from reelgen.core.project import export_project
+
+    folder = _folder(project)
+    given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if output is not None and container is None and output.suffix.lstrip(".") in ("mp4", "mov", "webm"):
+        overrides["container"] = output.suffix.lstrip(".")
+    progress = Progress()
+    try:
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            result = export_project(
+                folder, output, overrides=overrides, allow_stale=allow_stale, progress=progress
+            )
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    audio = "with sound" if result.audio else "silent"
+    console.print(
+        f"{result.frames} frames {result.width}x{result.height} @ {result.fps} fps ({result.seconds:.2f}s, {audio})"
+    )
+    typer.echo(str(result.path))
+
+
+@project_app.command("status")
+def status(
+    project: ProjectArg = Path("."),
+    as_json: Annotated[bool, Opt("--json", help="One JSON object per scene.")] = False,
+) -> None:
+    """Each scene: rendered, stale (changed since its clip was made), missing, or card (drawn at export)."""
+    from reelgen.core.project import status as project_status
+
+    folder = _folder(project)
+    try:
+        states = project_status(folder)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    if as_json:
+        for s in states:
+            row = {**s.__dict__, "status": s.status.value, "clip": str(s.clip) if s.clip else None}
+            typer.echo(json.dumps(row))
+        return
+    width = max(len(s.scene_id) for s in states)
+    for s in states:
+        windows = f"windows {s.windows_done}/{s.windows}" if s.windows > 1 else ""
+        model = s.model or "-"
+        typer.echo(
+            f"{s.scene_id:<{width}}  {s.status.value:<8}  {s.seconds:5.1f}s  {model:<16} {windows}".rstrip()
+        )
+
+
+@project_app.command("schema")
+def schema() -> None:
+    """Print the JSON schema of project.yaml (for editors and validators)."""
+    from reelgen.core.project import project_schema
+
+    typer.echo(json.dumps(project_schema(), indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(project_app, name="project")

@@ -1,0 +1,303 @@
+"""Export on its own: transitions, sound, codecs and containers, size and rate, grading, overlays, atomicity."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from reelgen.core.encode import write_video
+from reelgen.core.errors import Cancelled, InvalidRequest
+from reelgen.core.export import (
+    CONTAINER_CODECS,
+    ENCODERS,
+    ExportSettings,
+    Segment,
+    Soundtrack,
+    TextOverlay,
+    TitleCard,
+    Transition,
+    Watermark,
+    export,
+    has_encoder,
+)
+from reelgen.core.media import probe, read_video
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.types import Audio, Video
+
+RED, GREEN, BLUE = (220, 30, 30), (30, 200, 30), (30, 30, 220)
+FPS = 8
+
+
+def clip(path: Path, colour: tuple[int, int, int], seconds: float = 1.0, tone: float | None = None) -> Path:
+    """A flat-coloured clip (48x32 at 8 fps), with a sine tone of ``tone`` Hz if asked."""
+    frames = np.zeros((round(seconds * FPS), 32, 48, 3), np.uint8)
+    frames[:] = colour
+    audio = None
+    if tone is not None:
+        t = np.arange(round(seconds * 16000)) / 16000
+        audio = Audio((0.5 * np.sin(2 * np.pi * tone * t))[None].astype(np.float32), 16000)
+    return write_video(Video(frames, Fraction(FPS), audio), path)
+
+
+def music(path: Path, seconds: float, tone: float = 330.0) -> Path:
+    """A WAV file holding a steady stereo tone."""
+    rate = 44100
+    t = np.arange(round(seconds * rate)) / rate
+    wave = (0.3 * np.sin(2 * np.pi * tone * t) * 32767).astype(np.int16)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=rate, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(
+            np.stack([wave, wave], 1).reshape(1, -1), format="s16", layout="stereo"
+        )
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return path
+
+
+def level(samples: np.ndarray, rate: int, tone: float, start: float, end: float) -> float:
+    """Amplitude of ``tone`` Hz between ``start`` and ``end`` seconds (first channel)."""
+    piece = samples[0, round(start * rate) : round(end * rate)]
+    spectrum = np.abs(np.fft.rfft(piece * np.hanning(len(piece))))
+    freqs = np.fft.rfftfreq(len(piece), 1 / rate)
+    band = (freqs > tone * 0.9) & (freqs < tone * 1.1)
+    return float(spectrum[band].max() / len(piece))
+
+
+def stream_seconds(path: Path) -> dict[str, float]:
+    with av.open(str(path)) as container:
+        return {s.type: float(s.duration * s.time_base) for s in container.streams}
+
+
+def mean_colour(frame: np.ndarray) -> np.ndarray:
+    return frame.reshape(-1, 3).mean(0)
+
+
+@pytest.fixture
+def clips(tmp_path: Path) -> list[Path]:
+    return [clip(tmp_path / f"{i}.mp4", c) for i, c in enumerate((RED, GREEN, BLUE))]
+
+
+def _segments(
+    paths: list[Path], kind: str = "cut", duration: float = 0.5, seconds: float = 1.0
+) -> list[Segment]:
+    """Scenes of ``seconds`` each, joined by ``kind`` transitions of ``duration``."""
+    move = Transition(type=kind, duration=duration)
+    segs = [
+        Segment(f"scene {i}", seconds, clip=p, transition=move, param=f"scenes[{i}]")
+        for i, p in enumerate(paths)
+    ]
+    segs[-1] = Segment("last", seconds, clip=paths[-1], param=f"scenes[{len(paths) - 1}]")
+    return segs
+
+
+# ---- timeline ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind", ["cut", "fade", "dissolve", "wipe_left", "wipe_right", "wipe_up", "wipe_down"]
+)
+def test_every_transition_lasts_the_scenes_minus_their_overlaps(
+    kind: str, clips: list[Path], tmp_path: Path
+) -> None:
+    result = export(_segments(clips, kind), ExportSettings(), tmp_path / "out.mp4")
+    overlap = 0 if kind == "cut" else 4  # 0.5 s at 8 fps, twice
+    assert result.frames == 24 - 2 * overlap
+    assert probe(result.path)["frames"] == 24 - 2 * overlap
+
+
+def test_transitions_look_like_their_names(clips: list[Path], tmp_path: Path) -> None:
+    """Halfway through: a fade is dark, a dissolve mixes both shots, a wipe splits the frame by side."""
+
+    def middle(kind: str) -> np.ndarray:
+        frames = read_video(
+            export(_segments(clips[:2], kind, 1.0), ExportSettings(), tmp_path / f"{kind}.mp4").path
+        ).frames
+        return frames[4].astype(int)  # 1 s shots overlapping by 1 s: frame 4 is half-way
+
+    assert mean_colour(middle("fade")).max() < 120
+    blend = mean_colour(middle("dissolve"))
+    assert 70 < blend[0] < 170 and 70 < blend[1] < 170
+    wipe = middle("wipe_left")  # the new shot comes in from the right
+    assert mean_colour(wipe[:, :12])[0] > 150 and mean_colour(wipe[:, -12:])[1] > 150
+    down = middle("wipe_down")  # the new shot comes in from the top
+    assert mean_colour(down[:8])[1] > 150 and mean_colour(down[-8:])[0] > 150
+
+
+def test_the_last_scene_fades_to_black_without_shortening_the_film(clips: list[Path], tmp_path: Path) -> None:
+    segs = _segments(clips[:1])
+    segs[0] = Segment("only", 1.0, clip=clips[0], transition=Transition(type="fade", duration=0.5))
+    frames = read_video(export(segs, ExportSettings(), tmp_path / "out.mp4").path).frames
+    assert len(frames) == 8
+    assert mean_colour(frames[0])[0] > 180 and mean_colour(frames[-1]).max() < 40
+
+
+def test_a_transition_longer_than_its_scene_is_refused_by_name(clips: list[Path], tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest, match="longer than") as err:
+        export(_segments(clips, "dissolve", 1.5), ExportSettings(), tmp_path / "out.mp4")
+    assert err.value.param == "scenes[0].transition.duration"
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_title_card_shows_its_text(clips: list[Path], tmp_path: Path) -> None:
+    card = Segment("card", 1.0, card=TitleCard(text="THE END", background="#000000", colour="#ffffff"))
+    result = export([card], ExportSettings(width=320, height=180, fps=8), tmp_path / "card.mp4")
+    frame = read_video(result.path).frames[3]
+    assert (frame > 200).all(-1)[60:120, 40:280].sum() > 200  # white text in the middle of black
+    assert (frame[:40] < 30).all()
+
+
+# ---- size, rate, grading, overlays ---------------------------------------------------------------
+
+
+def test_size_and_rate_are_converted_with_black_bars(clips: list[Path], tmp_path: Path) -> None:
+    result = export(_segments(clips), ExportSettings(width=64, height=64, fps=24), tmp_path / "big.mp4")
+    info = probe(result.path)
+    assert (info["width"], info["height"], info["fps"], info["frames"]) == (64, 64, 24.0, 72)
+    frame = read_video(result.path).frames[5]
+    assert frame[:8].max() < 30 and mean_colour(frame[28:36])[0] > 180  # 48x32 fitted inside 64x64
+
+
+def test_a_cube_lut_grades_the_picture(clips: list[Path], tmp_path: Path) -> None:
+    lut = tmp_path / "swap.cube"
+    rows = [
+        f"{b:.1f} {g:.1f} {r:.1f}" for b in (0, 1) for g in (0, 1) for r in (0, 1)
+    ]  # red and blue swapped
+    lut.write_text("TITLE swap\nLUT_3D_SIZE 2\n" + "\n".join(rows) + "\n")
+    frame = read_video(
+        export(_segments(clips[:1]), ExportSettings(lut=str(lut)), tmp_path / "g.mp4").path
+    ).frames[2]
+    red, _, blue = mean_colour(frame)
+    assert blue > 180 and red < 60
+
+
+def test_watermark_and_timed_text_appear_where_and_when_asked(clips: list[Path], tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (10, 10), (255, 255, 0, 255)).save(logo)
+    settings = ExportSettings(
+        width=96,
+        height=64,
+        watermark=Watermark(image=str(logo), position="top_left", opacity=1.0, width=0.25, margin=0.0),
+        texts=[TextOverlay(text="HELLO", start=1.0, end=2.0, position="bottom", size=0.2, box=1.0)],
+    )
+    frames = read_video(export(_segments(clips), settings, tmp_path / "o.mp4").path).frames.astype(int)
+    corner = mean_colour(frames[4][:20, :20])
+    assert corner[0] > 200 and corner[1] > 200 and corner[2] < 80  # yellow logo over red
+    bottom = [frames[i][-20:].reshape(-1, 3).std(0).max() for i in (4, 12, 20)]
+    assert bottom[1] > bottom[0] + 20 and bottom[1] > bottom[2] + 20  # text only in the 1-2 s window
+
+
+# ---- sound ---------------------------------------------------------------------------------------
+
+
+def test_music_loops_to_the_end_and_fades_in_and_out(clips: list[Path], tmp_path: Path) -> None:
+    song = Soundtrack(file=str(music(tmp_path / "m.wav", 1.0)), volume=1.0, fade_in=0.5, fade_out=0.5)
+    result = export(_segments(clips), ExportSettings(), tmp_path / "film.mp4", soundtrack=song)
+    seconds = stream_seconds(result.path)
+    assert seconds["video"] == 3.0 and seconds["audio"] == pytest.approx(3.0, abs=0.05)
+    sound = read_video(result.path).audio
+    assert sound is not None
+    rate, samples = sound.sample_rate, sound.samples
+    steady = level(samples, rate, 330, 1.2, 1.8)  # the second time round: the 1 s song looped
+    assert steady > 0.05
+    assert level(samples, rate, 330, 0.0, 0.1) < steady * 0.5  # faded in
+    assert np.abs(samples[:, -rate // 50 :]).max() < 0.05  # faded out
+
+
+def test_music_ducks_under_a_scene_with_its_own_sound(tmp_path: Path) -> None:
+    paths = [clip(tmp_path / "quiet.mp4", RED, 2.0), clip(tmp_path / "loud.mp4", GREEN, 2.0, tone=1000.0)]
+    song = Soundtrack(file=str(music(tmp_path / "m.wav", 4.0)), volume=1.0)
+    result = export(_segments(paths, seconds=2.0), ExportSettings(), tmp_path / "film.mp4", soundtrack=song)
+    seconds = stream_seconds(result.path)
+    assert seconds["video"] == 4.0 and seconds["audio"] == pytest.approx(4.0, abs=0.05)
+    sound = read_video(result.path).audio
+    assert sound is not None
+    rate, samples = sound.sample_rate, sound.samples
+    assert level(samples, rate, 1000, 2.6, 3.4) > 0.05  # the scene's own sound is heard
+    assert level(samples, rate, 330, 2.6, 3.4) < level(samples, rate, 330, 0.6, 1.4) * 0.6
+
+
+def test_a_film_without_any_sound_has_no_audio_stream(clips: list[Path], tmp_path: Path) -> None:
+    result = export(_segments(clips), ExportSettings(), tmp_path / "mute.mp4")
+    assert not result.audio and not probe(result.path)["has_audio"]
+
+
+# ---- codecs and containers -----------------------------------------------------------------------
+
+PAIRS = [(container.value, codec.value) for container, codecs in CONTAINER_CODECS.items() for codec in codecs]
+
+
+@pytest.mark.parametrize(("container", "codec"), PAIRS, ids=[f"{c}-{k}" for c, k in PAIRS])
+def test_every_codec_and_container_pair_exports_and_reads_back(
+    container: str, codec: str, tmp_path: Path
+) -> None:
+    names = [e.name for e in ENCODERS[ExportSettings(codec=codec).codec]]
+    if not any(has_encoder(n) for n in names):
+        pytest.skip(f"this FFmpeg build has no {codec} encoder ({', '.join(names)})")
+    paths = [clip(tmp_path / "a.mp4", RED), clip(tmp_path / "b.mp4", BLUE, tone=440.0)]
+    settings = ExportSettings(container=container, codec=codec, width=64, height=48)
+    result = export(_segments(paths, "dissolve", 0.25), settings, tmp_path / f"film.{container}")
+    info = probe(result.path)
+    expected = {"h264": "h264", "h265": "hevc", "vp9": "vp9", "av1": "av1", "prores": "prores"}[codec]
+    assert info["codec"].replace("libdav1d", "av1").replace("libaom-av1", "av1") == expected
+    assert (info["frames"], info["width"], info["height"]) == (14, 64, 48)
+    assert info["has_audio"]
+    frames = read_video(result.path).frames
+    assert mean_colour(frames[0])[0] > 150 and mean_colour(frames[-1])[2] > 150
+
+
+@pytest.mark.parametrize(
+    ("fields", "param"),
+    [
+        ({"container": "webm", "codec": "h264"}, "export.codec"),
+        ({"container": "mp4", "codec": "prores"}, "export.codec"),
+        ({"codec": "prores", "container": "mov", "crf": 20}, "export.crf"),
+        ({"width": 63}, "export.width"),
+        ({"lut": "missing.cube"}, "export.lut"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_field(
+    fields: dict[str, object], param: str, clips: list[Path], tmp_path: Path
+) -> None:
+    suffix = str(fields.get("container", "mp4"))
+    with pytest.raises(InvalidRequest) as err:
+        export(_segments(clips), ExportSettings.model_validate(fields), tmp_path / f"x.{suffix}")
+    assert err.value.param == param
+
+
+def test_a_missing_soundtrack_is_refused(clips: list[Path], tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest, match="does not exist") as err:
+        export(_segments(clips), ExportSettings(), tmp_path / "x.mp4", soundtrack=Soundtrack(file="nope.mp3"))
+    assert err.value.param == "soundtrack.file"
+
+
+# ---- all or nothing ------------------------------------------------------------------------------
+
+
+def test_a_failed_export_leaves_the_previous_one_intact(clips: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "film.mp4"
+    export(_segments(clips), ExportSettings(), out)
+    before = out.read_bytes()
+    progress = Progress()
+
+    def stop_half_way(event: ProgressEvent) -> None:
+        if event.stage == "export" and event.step == 10:
+            progress.cancel.cancel("by the test")
+
+    progress.on_event = stop_half_way
+    with pytest.raises(Cancelled):
+        export(_segments(clips, "dissolve"), ExportSettings(codec="h265"), out, progress=progress)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_export_reports_progress_to_the_last_frame(clips: list[Path], tmp_path: Path) -> None:
+    events: list[ProgressEvent] = []
+    export(_segments(clips), ExportSettings(), tmp_path / "f.mp4", progress=Progress(on_event=events.append))
+    steps = [e for e in events if e.stage == "export"]
+    assert steps[0].step == 0 and steps[-1].step == steps[-1].total == 24
