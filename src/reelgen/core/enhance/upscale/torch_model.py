@@ -1,0 +1,169 @@
+"""Upscaling in PyTorch: load a checkpoint (spandrel, else reelgen's Real-ESRGAN modules), run it tiled and batched."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from reelgen.core.enhance.upscale import arch
+from reelgen.core.enhance.upscale.ncnn_files import Converted, convert
+from reelgen.core.enhance.upscale.tiles import run_tiled
+from reelgen.core.errors import InvalidRequest
+
+log = logging.getLogger(__name__)
+
+#: What reelgen loads by itself when spandrel is not installed.
+OWN_ARCHITECTURES = (
+    "Real-ESRGAN RRDBNet (RealESRGAN_x4plus and its kin), SRVGGNetCompact (realesr-animevideov3 ...)"
+)
+
+
+def spandrel() -> Any | None:
+    """The spandrel module, or None: it is optional and needs a torchvision built for this torch."""
+    try:
+        import spandrel as module
+    except Exception as exc:  # missing, or torchvision that does not match torch (RuntimeError)
+        log.debug("spandrel unavailable: %s", exc)
+        return None
+    return module
+
+
+def read_state(path: Path) -> dict[str, torch.Tensor]:
+    """A checkpoint's tensors (.safetensors, or .pth/.pt/.ckpt loaded weights-only), unwrapped."""
+    try:
+        if path.suffix.lower() == ".safetensors":
+            from safetensors.torch import load_file
+
+            state: Any = load_file(str(path))
+        else:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise InvalidRequest(
+            f"upscaler checkpoint {path} is not a readable .pth/.safetensors file ({type(exc).__name__}: {exc})",
+            param="upscaler",
+        ) from None
+    for key in ("params_ema", "params", "state_dict", "model"):
+        if isinstance(state, dict) and isinstance(state.get(key), dict):
+            state = state[key]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise InvalidRequest(f"upscaler checkpoint {path} holds no state dict of tensors", param="upscaler")
+    return {k.removeprefix("module."): v for k, v in state.items()}
+
+
+def _own(state: dict[str, torch.Tensor]) -> tuple[nn.Module, int, str] | None:
+    if "conv_first.weight" in state and "body.0.rdb1.conv1.weight" in state:
+        rrdb = arch.rrdb_from_state(state)
+        return rrdb, rrdb.scale, "RRDBNet"
+    if "body.0.weight" in state and state.get("body.1.weight", torch.empty(0, 0)).ndim == 1:
+        srvgg = arch.srvgg_from_state(state)
+        return srvgg, srvgg.scale, "SRVGGNetCompact"
+    return None
+
+
+def build(state: dict[str, torch.Tensor], path: Path) -> tuple[nn.Module, int, str, str]:
+    """(network, its scale, architecture, loader) for a state dict; InvalidRequest naming what is supported."""
+    module = spandrel()
+    if module is not None:
+        try:
+            descriptor = module.ModelLoader().load_from_state_dict(state)
+        except module.UnsupportedModelError:
+            known = ", ".join(sorted({a.name for a in module.MAIN_REGISTRY.architectures()}))
+            raise InvalidRequest(
+                f"upscaler checkpoint {path}: spandrel does not recognise its architecture; it knows {known}",
+                param="upscaler",
+            ) from None
+        if not isinstance(descriptor, module.ImageModelDescriptor) or descriptor.input_channels != 3:
+            raise InvalidRequest(
+                f"upscaler checkpoint {path} is not an RGB image-to-image model", param="upscaler"
+            )
+        return descriptor.model.eval(), int(descriptor.scale), descriptor.architecture.name, "spandrel"
+    own = _own(state)
+    if own is None:
+        raise InvalidRequest(
+            f"upscaler checkpoint {path}: not an architecture reelgen loads without spandrel; supported: "
+            f"{OWN_ARCHITECTURES}. Install spandrel (with a torchvision matching torch) for dozens more",
+            param="upscaler",
+        )
+    net, scale, name = own
+    try:
+        net.load_state_dict(state)
+    except RuntimeError as exc:
+        raise InvalidRequest(
+            f"upscaler checkpoint {path} does not fit {name}: {str(exc)[:200]}", param="upscaler"
+        ) from None
+    return net.eval(), scale, name, "reelgen"
+
+
+def converted_state(converted: Converted) -> dict[str, torch.Tensor]:
+    return {k: torch.from_numpy(v.copy()) for k, v in converted.state.items()}
+
+
+def save_converted(param: Path, bin_file: Path, out: Path) -> Path:
+    """Write an ncnn model's PyTorch state dict to ``out`` (.safetensors or .pth), loadable by spandrel."""
+    state = converted_state(convert(param, bin_file))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".safetensors":
+        from safetensors.torch import save_file
+
+        save_file(state, str(out))
+    else:
+        torch.save(state, out)
+    return out
+
+
+@dataclass
+class TorchUpscaler:
+    """A network ready on a device: ``upscale`` runs frames through it in overlapping tiles."""
+
+    net: nn.Module
+    net_scale: int
+    resize: float  # bicubic resize after the network (x2/x3 animevideov3), 1.0 for none
+    arch: str
+    loader: str
+    device: str = "cpu"
+    dtype: torch.dtype = torch.float32
+
+    @property
+    def scale(self) -> int:
+        return round(self.net_scale * self.resize)
+
+    def to(self, device: str, dtype: torch.dtype) -> TorchUpscaler:
+        self.device, self.dtype = device, dtype
+        self.net = self.net.to(device=device, dtype=dtype)
+        if device.startswith("cuda"):
+            self.net = self.net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        return self
+
+    def _run(self, x: torch.Tensor) -> torch.Tensor:
+        if self.device.startswith("cuda"):
+            x = x.contiguous(memory_format=torch.channels_last)
+        out = self.net(x)
+        if self.resize != 1.0:
+            out = F.interpolate(out, scale_factor=self.resize, mode="bicubic")
+        return out
+
+    @torch.inference_mode()
+    def upscale(self, x: torch.Tensor, tile: int = 512, overlap: int = 16) -> torch.Tensor:
+        """(B, 3, H, W) floats in [0, 1] to (B, 3, H * scale, W * scale), clamped to [0, 1]."""
+        x = x.to(device=self.device, dtype=self.dtype)
+        b, c, h, w = x.shape
+        out = torch.empty((b, c, h * self.scale, w * self.scale), device=self.device, dtype=self.dtype)
+        return run_tiled(self._run, x, self.scale, tile, overlap, out).clamp_(0.0, 1.0)
+
+
+def load_checkpoint(path: Path) -> TorchUpscaler:
+    net, scale, name, loader = build(read_state(path), path)
+    return TorchUpscaler(net, scale, 1.0, name, loader)
+
+
+def load_named(param: Path, bin_file: Path) -> TorchUpscaler:
+    """A named Real-ESRGAN model in PyTorch, converted from its ncnn files on the fly."""
+    converted = convert(param, bin_file)
+    net, scale, name, loader = build(converted_state(converted), bin_file)
+    return TorchUpscaler(net, scale, converted.resize, name, loader)
