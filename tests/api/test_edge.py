@@ -10,9 +10,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from reelgen.jobs import kinds
 from tests.api.conftest import files_under, png
 
-FORM = {"prompt": "a fox", "model": "ltx-tiny", "num_frames": "9"}
+FORM = {"prompt": "a fox", "model": "wan-i2v-tiny", "num_frames": "9"}
 
 
 def bomb_png(width: int, height: int) -> bytes:
@@ -31,9 +32,9 @@ def test_multipart_upload_becomes_an_image_to_video_job(client: TestClient, data
     resp = client.post("/v1/videos", data=FORM, files={"input_reference": ("fox.png", png(), "image/png")})
     assert resp.status_code == 202, resp.text
     video = resp.json()
-    stored = client.app.state.service.get(video["id"]).request  # type: ignore[attr-defined]
-    assert stored["task"] == "i2v"
-    saved = Path(stored["start_image"])
+    stored = kinds.payload_of(client.app.state.service.get(video["id"]))  # type: ignore[attr-defined]
+    assert stored.task == "i2v"
+    saved = Path(stored.start_image)
     assert saved.parent == data_dir / "inputs" and saved.read_bytes() == png()
     assert saved.name != "fox.png"  # the client's file name never reaches a path
 

@@ -1,4 +1,4 @@
-"""A real `reelgen serve` (private Ray, CPU worker, ltx-tiny) driven by the openai SDK, httpx and the CLI."""
+"""A real `reelgen serve` (private Ray, CPU worker, wan-tiny) driven by the openai SDK, httpx and the CLI."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from reelgen.cli import app as cli_app
 from reelgen.cli.jobs import sse_events
 from reelgen.jobs.store import JobStore
 
-TINY = {"model": "ltx-tiny", "size": "64x64", "num_frames": 9}
+TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
 
 class Server:
@@ -133,12 +133,12 @@ def test_openai_client_creates_polls_and_downloads(server: Server, tmp_path: Pat
         warnings.simplefilter("ignore", DeprecationWarning)  # OpenAI deprecated its own Videos API
         video = client.videos.create_and_poll(
             prompt="a red fox in snow",
-            model="ltx-tiny",
+            model="wan-tiny",
             size="64x64",  # type: ignore[arg-type]
             extra_body={"num_frames": 9, "seed": 5},
         )
         assert video.status == "completed" and video.progress == 100
-        assert video.size == "64x64" and video.model == "ltx-tiny"
+        assert video.size == "64x64" and video.model == "wan-tiny"
         assert video.model_extra is not None and video.model_extra["seed"] == 5
         client.videos.download_content(video.id).write_to_file(tmp_path / "fox.mp4")
         listed = [v.id for v in client.videos.list(limit=100)]
@@ -213,7 +213,7 @@ def test_image_upload_runs_image_to_video(server: Server) -> None:
 
     resp = server.http.post(
         "/v1/videos",
-        data={"prompt": "a green field", "model": "ltx-tiny", "num_frames": "9"},
+        data={"prompt": "a green field", "model": "wan-i2v-tiny", "num_frames": "9"},
         files={"input_reference": ("field.png", png(80, 60, (30, 200, 40)), "image/png")},
     )
     assert resp.status_code == 202, resp.text
@@ -222,19 +222,19 @@ def test_image_upload_runs_image_to_video(server: Server) -> None:
 
 def test_generate_video_returns_the_mp4_inline(server: Server) -> None:
     resp = server.http.post(
-        "/generate-video", json={"prompt": "a fox", "model": "ltx-tiny", "num_frames": 9}, timeout=240
+        "/generate-video", json={"prompt": "a fox", "model": "wan-tiny", "num_frames": 9}, timeout=240
     )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert frames_of(base64.b64decode(body["video"])) == (9, 64, 64)
-    assert body["duration_ms"] == 375 and body["generation_time_ms"] > 0
+    assert body["duration_ms"] == 1125 and body["generation_time_ms"] > 0  # 9 frames at 8 fps
 
 
 def test_cli_submit_watch_status_download(server: Server, tmp_path: Path) -> None:
     runner = CliRunner()
     opts = ["--server", server.url]
     out = runner.invoke(
-        cli_app, ["submit", "a fox", "--model", "ltx-tiny", "--frames", "9", "--watch", *opts]
+        cli_app, ["submit", "a fox", "--model", "wan-tiny", "--frames", "9", "--watch", *opts]
     )
     assert out.exit_code == 0, out.output
     video_id = out.output.split()[0]

@@ -17,7 +17,7 @@ from reelgen.jobs.settings import JobSettings
 app = create_app(ApiSettings(jobs=JobSettings(data_dir=sys.argv[1])), start_service=False)
 with TestClient(app) as client:
     codes = [
-        client.post("/v1/videos", json={"prompt": "a fox", "model": "ltx-tiny"}).status_code,
+        client.post("/v1/videos", json={"prompt": "a fox", "model": "wan-tiny", "num_inference_steps": 3}).status_code,
         client.post("/v1/videos", json={"prompt": "a fox", "model": "wan-tiny", "num_frames": 10}).status_code,
         client.get("/v1/models").status_code,
         client.get("/v1/videos").status_code,

@@ -45,3 +45,9 @@ def test_client_commands_say_when_no_server_answers() -> None:
     out = CliRunner().invoke(cli_app, ["status", "video_" + "0" * 32, "--server", f"http://127.0.0.1:{port}"])
     assert out.exit_code == 1
     assert "cannot reach" in out.output and "reelgen serve" in out.output
+
+
+def test_submit_takes_options_only_by_their_long_name() -> None:
+    """``-o`` means ``--output`` wherever it exists; ``submit`` writes no file, so it has none."""
+    out = CliRunner().invoke(cli_app, ["submit", "a fox", "-o", "flow_shift=3"])
+    assert out.exit_code == 2 and "No such option: -o" in out.output

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.cli.jobs import sse_events
 
-TINY = {"model": "ltx-tiny", "size": "64x64", "num_frames": 9}
+TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
 
 def create(client: TestClient, prompt: str = "a red fox", **fields: Any) -> dict[str, Any]:
@@ -19,14 +19,14 @@ def create(client: TestClient, prompt: str = "a red fox", **fields: Any) -> dict
 
 
 def test_create_returns_a_queued_video_object_with_resolved_fields(client: TestClient) -> None:
-    resp = client.post("/v1/videos", json={"prompt": "a red fox", "model": "ltx-tiny", "seconds": "1"})
+    resp = client.post("/v1/videos", json={"prompt": "a red fox", "model": "wan-tiny", "seconds": "2"})
     assert resp.status_code == 202
     video = resp.json()
     assert video["object"] == "video" and video["status"] == "queued" and video["progress"] == 0
-    assert video["id"].startswith("video_") and video["model"] == "ltx-tiny"
-    assert video["size"] == "64x64" and video["fps"] == 24.0
-    assert video["num_frames"] == 25  # 1 s at 24 fps is 24 frames, snapped up to 8k+1
-    assert video["seconds"] == "1.042"  # 25 frames / 24 fps
+    assert video["id"].startswith("video_") and video["model"] == "wan-tiny"
+    assert video["size"] == "64x64" and video["fps"] == 8.0
+    assert video["num_frames"] == 17  # 2 s at 8 fps is 16 frames, snapped up to 4k+1
+    assert video["seconds"] == "2.125"  # 17 frames / 8 fps
     assert isinstance(video["seed"], int) and video["queue_position"] == 0
     assert resp.headers["location"].endswith(f"/v1/videos/{video['id']}")
     assert resp.headers["openai-poll-after-ms"] == "1000"
@@ -36,17 +36,19 @@ def test_create_returns_a_queued_video_object_with_resolved_fields(client: TestC
 
 def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestClient) -> None:
     cases: list[tuple[dict[str, Any], str, str]] = [
-        ({"num_frames": 10}, "num_frames", "nearest valid: 9 or 17"),
-        ({"size": "70x64"}, "size", "nearest valid: 64 or 96"),
+        ({"num_frames": 10}, "num_frames", "nearest valid: 9 or 13"),
+        ({"size": "70x64"}, "size", "nearest valid: 64 or 80"),
         ({"size": "big"}, "size", "WIDTHxHEIGHT"),
-        ({"model": "ltx-tinny"}, "model", "did you mean ltx-tiny"),
+        ({"model": "wan-tinny"}, "model", "did you mean wan-tiny"),
         ({"seconds": "soon"}, "seconds", "number above 0"),
         ({"num_frames": 9, "seconds": "2"}, "seconds", "not both"),
-        ({"colour": "red"}, "colour", "not a known parameter"),
-        ({"model": "wan-tiny", "task": "i2v"}, "task", "Families that do i2v"),
+        ({"colour": "red"}, "colour", "not a known field"),
+        ({"num_inference_steps": 0}, "num_inference_steps", "greater than 0"),
+        ({"guidance_scale_2": 2.0}, "guidance_scale_2", "low-noise expert"),
+        ({"task": "i2v"}, "task", "Families that do i2v"),
     ]
     for extra, param, phrase in cases:
-        body = {"prompt": "a fox", "model": "ltx-tiny", **extra}
+        body = {"prompt": "a fox", "model": "wan-tiny", **extra}
         resp = client.post("/v1/videos", json=body)
         assert resp.status_code == 400, (extra, resp.text)
         error = resp.json()["error"]
@@ -57,7 +59,7 @@ def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestCli
 
 
 def test_framework_errors_use_the_envelope(client: TestClient) -> None:
-    missing = client.post("/v1/videos", json={"model": "ltx-tiny"})
+    missing = client.post("/v1/videos", json={"model": "wan-tiny"})
     assert missing.status_code == 400
     assert missing.json()["error"] == {
         "message": "prompt is required",
@@ -117,7 +119,7 @@ def test_higher_priority_jumps_the_queue(client: TestClient) -> None:
 
 def test_list_pages_and_filters(client: TestClient) -> None:
     ids = [create(client, f"clip {i}")["id"] for i in range(5)]
-    wan = client.post("/v1/videos", json={"prompt": "w", "model": "wan-tiny"}).json()["id"]
+    wan = client.post("/v1/videos", json={"prompt": "w", "model": "wan22-tiny"}).json()["id"]
     client.post(f"/v1/videos/{ids[0]}/cancel")
     page = client.get("/v1/videos", params={"limit": 2}).json()
     assert [v["id"] for v in page["data"]] == [wan, ids[4]] and page["has_more"]
@@ -125,7 +127,7 @@ def test_list_pages_and_filters(client: TestClient) -> None:
     assert [v["id"] for v in rest["data"]] == ids[3::-1] and not rest["has_more"]
     oldest = client.get("/v1/videos", params={"order": "asc", "limit": 1}).json()
     assert oldest["data"][0]["id"] == ids[0]
-    assert [v["id"] for v in client.get("/v1/videos?model=wan-tiny").json()["data"]] == [wan]
+    assert [v["id"] for v in client.get("/v1/videos?model=wan22-tiny").json()["data"]] == [wan]
     assert [v["id"] for v in client.get("/v1/videos?status=cancelled").json()["data"]] == [ids[0]]
     bad = client.get("/v1/videos", params={"after": "video_" + "f" * 32})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "after"
@@ -176,11 +178,11 @@ def test_remix_copies_the_request_with_a_new_prompt(client: TestClient) -> None:
 
 def test_models_list_capabilities_and_rules(client: TestClient) -> None:
     models = {m["id"]: m for m in client.get("/v1/models").json()["data"]}
-    ltx = models["ltx-tiny"]
-    assert ltx["object"] == "model" and ltx["family"] == "ltx" and "i2v" in ltx["tasks"]
-    assert ltx["rules"]["size_multiple"] == 32 and ltx["rules"]["frames"] == "8k+1"
-    assert ltx["defaults"]["size"] == "64x64"
-    assert client.get("/v1/models/ltx-tiny").json() == ltx
+    wan = models["wan-tiny"]
+    assert wan["object"] == "model" and wan["family"] == "wan" and wan["tasks"] == ["t2v", "v2v"]
+    assert wan["rules"]["size_multiple"] == 16 and wan["rules"]["frames"] == "4k+1"
+    assert wan["defaults"]["size"] == "64x64" and wan["defaults"]["num_inference_steps"] == 2
+    assert client.get("/v1/models/wan-tiny").json() == wan
     assert client.get("/v1/models/sora-2").status_code == 404
 
 
@@ -196,7 +198,7 @@ def test_metrics_and_health(client: TestClient) -> None:
 
 
 def test_legacy_routes_queue_the_same_jobs(client: TestClient) -> None:
-    resp = client.post("/api/video/generate", json={"prompt": "a fox", "model": "ltx-tiny", "num_frames": 9})
+    resp = client.post("/api/video/generate", json={"prompt": "a fox", "model": "wan-tiny", "num_frames": 9})
     assert resp.status_code == 202
     job = resp.json()
     assert job["status"] == "queued" and job["status_url"].endswith(f"/api/video/status/{job['job_id']}")
@@ -210,7 +212,7 @@ def test_legacy_routes_queue_the_same_jobs(client: TestClient) -> None:
 
 def test_generate_video_answers_202_when_the_wait_runs_out(make_client: Callable[..., TestClient]) -> None:
     client = make_client(wait_timeout_s=0.2)
-    resp = client.post("/generate-video", json={"prompt": "a fox", "model": "ltx-tiny"})
+    resp = client.post("/generate-video", json={"prompt": "a fox", "model": "wan-tiny"})
     assert resp.status_code == 202 and resp.json()["status"] == "queued"
 
 

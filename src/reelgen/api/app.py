@@ -17,10 +17,10 @@ from reelgen import __version__
 from reelgen.api import errors, legacy, models, system, videos
 from reelgen.api.deps import authorized
 from reelgen.api.legacy import LegacyGenerate
-from reelgen.api.schemas import VideoCreate
 from reelgen.api.security import BodyLimit
 from reelgen.api.settings import ApiSettings
 from reelgen.api.sse import Wakeups
+from reelgen.api.wire import VideoCreate, VideoRemix
 from reelgen.jobs.records import JobEvent
 from reelgen.jobs.service import JobService
 
@@ -49,7 +49,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         wakeups.bind(asyncio.get_running_loop())
-        unsubscribe = service.store.subscribe(lambda event: _wake(wakeups, event))
+        unsubscribe = service.subscribe(lambda event: _wake(wakeups, event))
         owned = start_service and not service.started
         if owned:
             await run_in_threadpool(service.start)
@@ -101,7 +101,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     ref = "#/components/schemas/{model}"
-    for model in (VideoCreate, LegacyGenerate):
+    for model in (VideoCreate, VideoRemix, LegacyGenerate):
         body = model.model_json_schema(ref_template=ref)
         schemas.update(body.pop("$defs", {}))
         schemas[model.__name__] = body

@@ -1,94 +1,11 @@
-"""Translations between the wire and the job layer: create bodies to requests, jobs to video objects."""
+"""Jobs as the wire shows them: OpenAI's video object with reelgen's fields (bodies to requests: ``wire``)."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from pydantic import ValidationError
-
-from reelgen.api.errors import ApiError, api_param
-from reelgen.api.schemas import VideoCreate, VideoError, VideoMetrics, VideoObject, VideoUrls
-from reelgen.api.settings import ApiSettings
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.api.schemas import VideoError, VideoMetrics, VideoObject, VideoUrls
 from reelgen.jobs.records import Job
 
-_SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
 GIB = 1024**3
-
-
-def parse_size(size: str | None) -> tuple[int | None, int | None]:
-    if size is None:
-        return None, None
-    match = _SIZE.match(size)
-    if not match:
-        raise ApiError(400, f"size {size!r} must look like WIDTHxHEIGHT, e.g. 832x480", param="size")
-    return int(match[1]), int(match[2])
-
-
-def parse_seconds(seconds: str | float | None) -> float | None:
-    if seconds is None:
-        return None
-    try:
-        value = float(seconds)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        raise ApiError(400, f'seconds {seconds!r} must be a number above 0, e.g. "4"', param="seconds")
-    return value
-
-
-def to_request(body: VideoCreate, settings: ApiSettings, start_image: str | None = None) -> GenerationRequest:
-    """The core request a create body asks for; limits of this server are checked here."""
-    if len(body.prompt) > settings.max_prompt_chars:
-        raise ApiError(
-            400,
-            f"prompt has {len(body.prompt)} characters; the limit is {settings.max_prompt_chars}",
-            param="prompt",
-        )
-    if body.priority > settings.max_priority:
-        raise ApiError(
-            400,
-            f"priority {body.priority} is above this server's cap of {settings.max_priority}",
-            param="priority",
-        )
-    width, height = parse_size(body.size)
-    fields: dict[str, Any] = dict(
-        model=body.model or settings.default_model,
-        prompt=body.prompt,
-        task=body.task,
-        negative_prompt=body.negative_prompt,
-        width=width,
-        height=height,
-        num_frames=body.num_frames,
-        seconds=parse_seconds(body.seconds),
-        fps=body.fps,
-        steps=body.num_inference_steps,
-        guidance=body.guidance_scale,
-        guidance_2=body.guidance_scale_2,
-        seed=body.seed,
-        start_image=start_image,
-        options=body.options,
-    )
-    try:
-        return GenerationRequest(**fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        param = api_param(".".join(str(p) for p in first["loc"]) or None)
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if param is None and "num_frames or seconds" in message:
-            param = "seconds"
-        raise ApiError(400, f"{param or 'request'}: {message}", param=param) from None
-
-
-def remix_request(parent: Job, overrides: dict[str, Any]) -> GenerationRequest:
-    """The parent's resolved request with a new prompt and the given overrides."""
-    names = {"num_inference_steps": "steps", "guidance_scale": "guidance"}
-    data = dict(parent.request)
-    for key, value in overrides.items():
-        if value is not None:
-            data[names.get(key, key)] = value
-    return GenerationRequest.model_validate(data)
 
 
 def _seconds_text(job: Job) -> str:

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.core.errors import ModelNotAvailable, ReelgenError, from_validation_error
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import (
     IdempotencyConflict,
     InvalidTransition,
@@ -84,13 +85,12 @@ def error_response(
     return JSONResponse(envelope(status, message, param, code), status_code=status, headers=headers)
 
 
-#: Names the API uses for request fields whose core name differs.
+#: Names the API uses for request fields whose core name differs: the core's own wire aliases,
+#: ``size`` for width and height, and ``input_reference`` for the start image it becomes.
 API_PARAM = {
+    **{name: info.alias for name, info in GenerationRequest.model_fields.items() if info.alias},
     "width": "size",
     "height": "size",
-    "steps": "num_inference_steps",
-    "guidance": "guidance_scale",
-    "guidance_2": "guidance_scale_2",
     "start_image": "input_reference",
 }
 
@@ -113,19 +113,17 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
     return ApiError(status, exc.message, param=param, code=exc.code)
 
 
-def _loc_param(loc: Any) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
-    return ".".join(parts) or None
+class _Unplaced:
+    """FastAPI's validation errors without the request part (body, query ...) in their location."""
 
+    def __init__(self, exc: RequestValidationError) -> None:
+        places = ("body", "query", "path", "header", "form")
+        self._errors = [
+            {**e, "loc": tuple(p for p in e.get("loc", ()) if p not in places)} for e in exc.errors()
+        ] or [{"loc": (), "msg": "invalid request", "type": "value_error"}]
 
-def _validation_message(error: dict[str, Any]) -> str:
-    param = _loc_param(error.get("loc", ())) or "request"
-    msg = str(error.get("msg", "is invalid"))
-    if error.get("type") == "missing":
-        return f"{param} is required"
-    if error.get("type") == "extra_forbidden":
-        return f"{param} is not a known parameter"
-    return f"{param}: {msg}"
+    def errors(self) -> list[dict[str, Any]]:
+        return self._errors
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -141,9 +139,8 @@ async def _reelgen_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    return error_response(400, _validation_message(first), _loc_param(first.get("loc", ())), "invalid_value")
+    err = from_validation_error(_Unplaced(exc))
+    return error_response(400, err.message, err.param, "invalid_value")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
-from reelgen.api.schemas import VideoCreate
 from reelgen.api.security import FetchPolicy, check_public_url, fetch_url, probe_image, probe_video
 from reelgen.api.settings import ApiSettings
+from reelgen.api.wire import VideoCreate, parse_body
+from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
-from reelgen.jobs.service import Webhook
-from reelgen.jobs.store import body_hash
+from reelgen.jobs.service import JobService, Webhook
 
 _JSON_FIELDS = {"options", "metadata", "webhook", "input_reference"}
 
@@ -72,19 +72,9 @@ async def read_create_body(
     )
 
 
-def parse_create(data: dict[str, Any]) -> VideoCreate:
-    try:
-        return VideoCreate.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        param = ".".join(str(p) for p in first["loc"]) or None
-        if first["type"] == "missing":
-            message = f"{param} is required"
-        elif first["type"] == "extra_forbidden":
-            message = f"{param} is not a known parameter"
-        else:
-            message = f"{param}: {first['msg']}"
-        raise ApiError(400, message, param=param, code="invalid_value") from None
+def parse_create(data: dict[str, Any]) -> Any:
+    """A create body as ``VideoCreate``; server-side fields and bad values are a 400 naming the field."""
+    return parse_body(VideoCreate, data)
 
 
 # ---- inputs --------------------------------------------------------------------------------
@@ -93,18 +83,19 @@ def parse_create(data: dict[str, Any]) -> VideoCreate:
 class SavedInputs:
     """Input files written for one create call; removed again unless a new job took them."""
 
-    def __init__(self) -> None:
+    def __init__(self, service: JobService) -> None:
+        self.service = service
         self.paths: list[Path] = []
         self.digest: dict[str, str] = {}
 
     def discard_unless_used(self, job: Job | None) -> None:
-        used = set() if job is None else {str(v) for v in job.request.values() if isinstance(v, str)}
+        used = set() if job is None else {str(Path(p)) for p in kinds.input_paths(job)}
         for path in self.paths:
             if str(path) not in used:
-                path.unlink(missing_ok=True)
+                self.service.discard_input(path)
 
 
-async def _image_bytes(request: Request, body: VideoCreate, upload: UploadFile | None) -> bytes | None:
+async def _image_bytes(request: Request, body: Any, upload: UploadFile | None) -> bytes | None:
     settings = settings_of(request)
     if upload is not None:
         return await upload.read()
@@ -115,32 +106,32 @@ async def _image_bytes(request: Request, body: VideoCreate, upload: UploadFile |
 
 
 async def save_inputs(
-    request: Request, body: VideoCreate, files: dict[str, UploadFile], saved: SavedInputs
+    request: Request, body: Any, files: dict[str, UploadFile], saved: SavedInputs
 ) -> dict[str, str]:
     """Probe the start image and source video (if any) and store them under server-made names."""
     settings = settings_of(request)
-    artifacts = service_of(request).artifacts
+    service = service_of(request)
     fields: dict[str, str] = {}
     image = await _image_bytes(request, body, files.get("input_reference"))
     if image is not None:
         probed = await run_in_threadpool(probe_image, image, settings.max_image_pixels)
-        path = await run_in_threadpool(artifacts.save_input, probed.data, probed.suffix)
+        path = await run_in_threadpool(service.save_input, probed.data, probed.suffix)
         saved.paths.append(path)
-        saved.digest["input_reference"] = body_hash(image.hex())
+        saved.digest["input_reference"] = hashlib.sha256(image).hexdigest()
         fields["start_image"] = str(path)
     if "source_video" in files:
         video = await files["source_video"].read()
         suffix = await run_in_threadpool(
             probe_video, video, settings.max_video_seconds, settings.max_video_side
         )
-        path = await run_in_threadpool(artifacts.save_input, video, suffix)
+        path = await run_in_threadpool(service.save_input, video, suffix)
         saved.paths.append(path)
-        saved.digest["source_video"] = body_hash(video.hex())
+        saved.digest["source_video"] = hashlib.sha256(video).hexdigest()
         fields["source_video"] = str(path)
     return fields
 
 
-def make_webhook(body: VideoCreate, settings: ApiSettings) -> Webhook | None:
+def make_webhook(body: Any, settings: ApiSettings) -> Webhook | None:
     """The job's webhook; its host must be public unless the server allows private targets."""
     if body.webhook is None:
         return None

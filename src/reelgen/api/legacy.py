@@ -16,6 +16,7 @@ from reelgen.api.errors import ApiError
 from reelgen.api.inputs import parse_create, read_create_body
 from reelgen.api.schemas import ErrorEnvelope, Health
 from reelgen.api.videos import create_job
+from reelgen.api.wire import parse_body
 from reelgen.jobs.records import Job, JobStatus
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -73,7 +74,7 @@ class LegacyVideo(BaseModel):
 
 def to_create(data: dict[str, Any]) -> dict[str, Any]:
     """A legacy body as a ``/v1/videos`` create body."""
-    legacy = LegacyGenerate.model_validate(data)
+    legacy = parse_body(LegacyGenerate, data, tuple(LegacyGenerate.model_fields))
     if (legacy.width is None) != (legacy.height is None):
         raise ApiError(
             400,
@@ -115,16 +116,9 @@ def legacy_job(request: Request, job: Job) -> LegacyJob:
 
 
 async def _legacy_create(request: Request, key: str | None, *, needs_image: bool) -> Job:
-    from pydantic import ValidationError
-
     data, files = await read_create_body(request, file_fields=("image", "input_reference"))
     image = files.pop("image", None) or files.pop("input_reference", None)
-    try:
-        body = parse_create(to_create(data))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        param = ".".join(str(p) for p in first["loc"]) or None
-        raise ApiError(400, f"{param}: {first['msg']}", param=param) from None
+    body = parse_create(to_create(data))
     if needs_image and image is None and body.input_reference is None:
         raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
     job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)

@@ -7,19 +7,18 @@ from fastapi import APIRouter
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ModelList, ModelObject
 from reelgen.api.security import valid_id
-from reelgen.core.backends.base import Backend, Preset
 from reelgen.core.spec import registry
+from reelgen.core.spec.family import FamilySpec, Preset
 
 router = APIRouter(prefix="/v1", tags=["models"])
 
 
-def describe(backend: type[Backend], preset: Preset) -> ModelObject:
+def describe(spec: FamilySpec, preset: Preset) -> ModelObject:
     """A preset as the API shows it: what it does, what it defaults to, what it accepts."""
-    info = backend.info
     return ModelObject(
         id=preset.name,
         owned_by=preset.repo_id.split("/")[0] if preset.repo_id else "reelgen",
-        family=info.family,
+        family=spec.family,
         description=preset.description,
         tasks=sorted(t.value for t in preset.tasks),
         defaults={
@@ -31,10 +30,10 @@ def describe(backend: type[Backend], preset: Preset) -> ModelObject:
             "guidance_scale": preset.guidance,
             "guidance_scale_2": preset.guidance_2,
         },
-        rules=info.rules_for(preset).as_dict(),
+        rules=spec.rules_for(preset).as_dict(),
         tiny=preset.tiny,
-        supports_lora=info.supports_lora,
-        vram_gib=round(sum(preset.parts_gib.values()), 2),
+        supports_lora=spec.supports_lora,
+        vram_gib=preset.vram_gib,
     )
 
 

@@ -1,10 +1,10 @@
-"""Wire shapes of the API: OpenAI's video object and create body, plus reelgen's extensions."""
+"""Wire shapes of the API: OpenAI's video object, errors, models and system; the create body is in ``wire``."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["queued", "in_progress", "completed", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
@@ -38,54 +38,6 @@ class WebhookSpec(BaseModel):
 
     url: str = Field(max_length=2000)
     events: list[Literal["queued", "started", "progress", "completed", "failed", "cancelled"]] | None = None
-
-
-class VideoCreate(BaseModel):
-    """``POST /v1/videos``: OpenAI's fields, then reelgen's (sent by SDKs through ``extra_body``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    prompt: str = Field(max_length=20_000)
-    model: str | None = Field(default=None, max_length=200)
-    seconds: str | float | None = Field(default=None, description='Clip length, e.g. "4" or 2.5')
-    size: str | None = Field(default=None, description='"WIDTHxHEIGHT", e.g. "832x480"')
-    input_reference: ImageReference | None = None
-    negative_prompt: str | None = Field(default=None, max_length=20_000)
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
-    num_frames: int | None = Field(default=None, gt=0, le=100_000)
-    fps: float | None = Field(default=None, gt=0, le=240)
-    num_inference_steps: int | None = Field(default=None, gt=0, le=1000)
-    guidance_scale: float | None = Field(default=None, ge=0, le=100)
-    guidance_scale_2: float | None = Field(default=None, ge=0, le=100)
-    task: Literal["t2v", "i2v", "v2v", "extend"] | None = Field(
-        default=None, description="Default: i2v with an input_reference, v2v with a source_video, else t2v"
-    )
-    options: dict[str, Any] = Field(default_factory=dict)
-    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
-    metadata: dict[str, str] | None = None
-    webhook: WebhookSpec | None = None
-
-    @field_validator("metadata")
-    @classmethod
-    def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
-        if value is not None and (
-            len(value) > 16 or any(len(k) > 64 or len(v) > 512 for k, v in value.items())
-        ):
-            raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
-        return value
-
-
-class VideoRemix(BaseModel):
-    """``POST /v1/videos/{id}/remix``: a new prompt, and optionally other fields to override."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    prompt: str = Field(max_length=20_000)
-    negative_prompt: str | None = Field(default=None, max_length=20_000)
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
-    num_inference_steps: int | None = Field(default=None, gt=0, le=1000)
-    guidance_scale: float | None = Field(default=None, ge=0, le=100)
-    priority: int | None = Field(default=None, ge=-1000, le=1000)
 
 
 class VideoError(BaseModel):

@@ -69,12 +69,13 @@ def healthz() -> Health:
 )
 def readyz(request: Request) -> Response:
     service = service_of(request)
+    workers = service.workers()
     if not service.ready:
-        alive = sum(1 for s in service.pool.slots if s.alive)
+        alive = sum(1 for w in workers if w["alive"])
         return error_response(
             503, f"not ready: service started={service.started}, live workers={alive}", code="not_ready"
         )
-    return JSONResponse(Health(status="ready", detail={"workers": len(service.pool.slots)}).model_dump())
+    return JSONResponse(Health(status="ready", detail={"workers": len(workers)}).model_dump())
 
 
 # ---- Prometheus ---------------------------------------------------------------------------
@@ -88,10 +89,10 @@ class JobCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         jobs = GaugeMetricFamily("reelgen_jobs", "Jobs in the store by status", labels=["status"])
-        for status, count in self.service.store.counts().items():
+        for status, count in self.service.counts().items():
             jobs.add_metric([status], count)
         yield jobs
-        workers = self.service.pool.describe()
+        workers = self.service.workers()
         alive = GaugeMetricFamily("reelgen_workers_alive", "Worker actors answering")
         alive.add_metric([], sum(1 for w in workers if w.get("alive")))
         yield alive

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -11,24 +11,21 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reelgen.api import convert, sse
+from reelgen.api import convert, sse, wire
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
-from reelgen.api.schemas import (
-    TERMINAL,
-    ErrorEnvelope,
-    VideoCreate,
-    VideoDeleted,
-    VideoList,
-    VideoObject,
-    VideoRemix,
-)
+from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec import resolve
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.service import Webhook
-from reelgen.jobs.store import body_hash
+from reelgen.jobs.store import fingerprint
+
+#: The job kind /v1/videos shows and makes.
+VIDEO = kinds.RENDER
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorEnvelope, "description": text}
@@ -43,10 +40,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=ERRORS)
 
 
-def present(request: Request, job: Job) -> VideoObject:
-    """Job -> video object (blocking: asks the store for the queue position)."""
+def present(request: Request, job: Job, position: int | None = None) -> VideoObject:
+    """Job -> video object; a queued job's position is asked for unless given (blocking)."""
     service = service_of(request)
-    position = service.store.queue_position(job.id) if job.status is JobStatus.QUEUED else None
+    if position is None and job.status is JobStatus.QUEUED:
+        position = service.queue_position(job.id)
     base = str(request.base_url).rstrip("/")
     return convert.video_object(job, base, position, service.settings.retention_days)
 
@@ -57,27 +55,33 @@ def _poll_headers(settings: ApiSettings, video: VideoObject) -> dict[str, str]:
 
 async def _submit(
     request: Request,
-    make: Any,
+    make: Callable[[], GenerationRequest],
     *,
     priority: int,
     key: str | None,
-    fingerprint: str,
+    body_fingerprint: str,
     webhook: Webhook | None = None,
     metadata: dict[str, str] | None = None,
     remixed_from: str | None = None,
 ) -> tuple[Job, bool]:
-    """Queue the request ``make()`` builds; returns the job and whether it is an idempotent replay."""
+    """Queue the request ``make()`` builds, resolved here once; returns the job and whether it is a
+    replay of an earlier create with the same Idempotency-Key and body (then nothing is resolved)."""
     service = service_of(request)
     began = time.time()
 
     def run() -> Job:
-        req: GenerationRequest = make()
+        if key is not None:
+            # A replay must answer even if the model has since gone away.
+            existing = service.replay(key, body_fingerprint)
+            if existing is not None:
+                return existing
+        resolved: ResolvedRequest = resolve(make())
         return service.submit(
-            req,
-            priority,
-            key,
-            webhook,
-            request_hash=fingerprint,
+            resolved,
+            priority=priority,
+            idempotency_key=key,
+            webhook=webhook,
+            body_fingerprint=body_fingerprint,
             metadata=metadata,
             remixed_from=remixed_from,
         )
@@ -130,24 +134,22 @@ async def create_video(request: Request, idempotency_key: IdempotencyKey = None)
 
 
 async def create_job(
-    request: Request, body: VideoCreate, files: dict[str, UploadFile], key: str | None
+    request: Request, body: Any, files: dict[str, UploadFile], key: str | None
 ) -> tuple[Job, bool]:
     """Store the inputs, queue the job; inputs are removed again if no new job took them."""
-    saved = SavedInputs()
+    saved = SavedInputs(service_of(request))
     job: Job | None = None
     try:
         inputs = await save_inputs(request, body, files, saved)
-        fingerprint = body_hash({"body": body.model_dump(mode="json"), "files": saved.digest})
+        body_fingerprint = fingerprint({"create": body.model_dump(mode="json"), "files": saved.digest})
         settings = settings_of(request)
         webhook = await run_in_threadpool(make_webhook, body, settings)
         job, replayed = await _submit(
             request,
-            lambda: convert.to_request(body, settings, inputs.get("start_image")).model_copy(
-                update={k: v for k, v in inputs.items() if k != "start_image"}
-            ),
+            lambda: wire.to_request(body, settings, inputs),
             priority=body.priority,
             key=key,
-            fingerprint=fingerprint,
+            body_fingerprint=body_fingerprint,
             webhook=webhook,
             metadata=body.metadata,
         )
@@ -168,20 +170,20 @@ def list_videos(
     model: Annotated[str | None, Query(max_length=200)] = None,
 ) -> VideoList:
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
-    store = service_of(request).store
+    service = service_of(request)
     if after is not None:
         try:
-            store.get(after)
+            service.get(after, kind=VIDEO)
         except JobNotFound:
             raise ApiError(400, f"after: no video {after!r} to continue from", param="after") from None
-    page = store.list(after=after, limit=limit, order=order, status=status, model=model)
-    data = [present(request, job) for job in page.items]
+    page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
+    data = [present(request, job, page.positions.get(job.id)) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
 
 @router.get("/videos/{video_id}", response_model=VideoObject, summary="Retrieve a video job")
 def get_video(request: Request, response: Response, video_id: str) -> VideoObject:
-    video = present(request, service_of(request).get(video_id))
+    video = present(request, service_of(request).get(video_id, kind=VIDEO))
     response.headers.update(_poll_headers(settings_of(request), video))
     return video
 
@@ -189,34 +191,47 @@ def get_video(request: Request, response: Response, video_id: str) -> VideoObjec
 @router.delete("/videos/{video_id}", response_model=VideoDeleted, summary="Delete a video and its files")
 def delete_video(request: Request, video_id: str) -> VideoDeleted:
     """A running job is cancelled first; the record, its events and its files go."""
-    job = service_of(request).delete(video_id)
+    service = service_of(request)
+    job = service.delete(service.get(video_id, kind=VIDEO).id)
     return VideoDeleted(id=job.id, deleted=True)
 
 
 @router.post("/videos/{video_id}/cancel", response_model=VideoObject, summary="Cancel a video job")
 def cancel_video(request: Request, video_id: str) -> VideoObject:
     """Queued: cancelled at once. Running: stops at its next step. Finished: returned unchanged."""
-    return present(request, service_of(request).cancel(video_id))
+    service = service_of(request)
+    return present(request, service.cancel(service.get(video_id, kind=VIDEO).id))
 
 
-@router.post("/videos/{video_id}/remix", status_code=202, response_model=VideoObject, summary="Remix a video")
-async def remix_video(
-    request: Request, video_id: str, body: VideoRemix, idempotency_key: IdempotencyKey = None
-) -> Response:
-    """A new job from this one's request with a new prompt (and optional overrides)."""
+@router.post(
+    "/videos/{video_id}/remix",
+    status_code=202,
+    response_model=VideoObject,
+    summary="Remix a video",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VideoRemix"}}},
+        }
+    },
+)
+async def remix_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
+    """A new job from this one's request with a new prompt (and optional overrides), resolved afresh."""
+    data, _ = await read_create_body(request, file_fields=())
+    body = wire.parse_body(wire.VideoRemix, data, wire.REMIX_FIELDS)
     service = service_of(request)
     cap = settings_of(request).max_priority
     if body.priority is not None and body.priority > cap:
         raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
-    parent = await run_in_threadpool(service.get, video_id)
-    overrides = body.model_dump(exclude={"priority"})
-    fingerprint = body_hash({"remix": parent.id, "body": body.model_dump(mode="json")})
+    parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
+    parent_request = await run_in_threadpool(kinds.payload_of, parent)
+    assert isinstance(parent_request, ResolvedRequest)
     job, replayed = await _submit(
         request,
-        lambda: convert.remix_request(parent, overrides),
+        lambda: wire.remix_request(parent_request, body),
         priority=parent.priority if body.priority is None else body.priority,
         key=idempotency_key,
-        fingerprint=fingerprint,
+        body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),
         remixed_from=parent.id,
     )
     return await run_in_threadpool(_created, request, job, replayed)
@@ -235,7 +250,7 @@ def video_content(
     request: Request, video_id: str, variant: Annotated[Literal["video", "thumbnail"], Query()] = "video"
 ) -> FileResponse:
     service = service_of(request)
-    job = service.get(video_id)
+    job = service.get(video_id, kind=VIDEO)
     if job.status is not JobStatus.COMPLETED:
         raise ApiError(
             409,
@@ -265,14 +280,14 @@ async def video_events(
     """Events ``queued``, ``started``, ``progress`` (stage, step, total, eta_s, progress, and a
     base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled``."""
     service = service_of(request)
-    job = await run_in_threadpool(service.get, video_id)
+    job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     wakeups: sse.Wakeups = request.app.state.wakeups
 
     def final_video() -> dict[str, Any]:
         return present(request, service.get(job.id)).model_dump(mode="json")
 
     async def fetch(seq: int) -> list[sse.StreamEvent]:
-        events = await run_in_threadpool(service.store.events, job.id, seq, 200)
+        events = await run_in_threadpool(service.events, job.id, seq, 200)
         out = []
         for ev in events:
             data = {"id": job.id, **ev.data}

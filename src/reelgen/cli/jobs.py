@@ -86,7 +86,7 @@ def submit(
     ] = None,
     priority: Annotated[int, typer.Option(help="Higher runs first.")] = 0,
     option: Annotated[
-        list[str] | None, typer.Option("--option", "-o", help="Model option KEY=VALUE.")
+        list[str] | None, typer.Option("--option", help="Model option KEY=VALUE (repeatable).")
     ] = None,
     idempotency_key: Annotated[
         str | None, typer.Option(help="Resending with the same key returns the same job.")
@@ -179,7 +179,7 @@ def download(
 
     Example: reelgen download video_0123... -o fox.mp4
     """
-    target = output or Path(f"{video_id}{'.mp4' if variant == 'video' else '.webp'}")
+    target = output or Path(f"{video_id}{'.mp4' if variant == 'video' else '.png'}")
     partial = target.with_name(target.name + ".part")
     try:
         with (

@@ -1,0 +1,220 @@
+"""The create and remix bodies, derived from the core's ``GenerationRequest``, and their way back to it.
+
+A field of the core request appears on the wire with the core's own type,
+limits, description and wire alias (``num_inference_steps`` for ``steps``,
+``guidance_scale`` for ``guidance``); both names are accepted. Three things
+are the API's own: ``size`` ("WxH") stands for width and height, ``seconds``
+is OpenAI's string, and the fields that name files or folders on the server
+(``SERVER_SIDE``) are never settable over HTTP: inputs arrive as uploads.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.schemas import ImageReference, WebhookSpec
+from reelgen.api.settings import ApiSettings
+from reelgen.core.errors import from_validation_error
+from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
+
+_CORE = GenerationRequest.model_fields
+
+#: Core fields a create body offers, by name; their types, limits and aliases come from the core.
+#: An allow-list: a field added to the core later (which may name a server file) is not exposed
+#: until it is listed here.
+CREATE_FIELDS = (
+    "model",
+    "prompt",
+    "task",
+    "negative_prompt",
+    "num_frames",
+    "fps",
+    "steps",
+    "guidance",
+    "guidance_2",
+    "seed",
+    "source_strength",
+    "audio",
+    "options",
+)
+#: Core fields the wire writes its own way: ``size`` ("WxH") and OpenAI's string ``seconds``.
+REWRITTEN = frozenset({"width", "height", "seconds"})
+#: Core fields a remix may change.
+REMIX_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance")
+#: What a client sends instead of a core field that names files on the server.
+_INSTEAD = {
+    "start_image": "send the image as input_reference (a multipart file, or an image_url)",
+    "source_video": "upload it as the multipart file field source_video",
+    "loras": "use a model from GET /v1/models",
+    "weights": "use a model from GET /v1/models",
+}
+#: Core fields that name files or folders on the server.
+SERVER_SIDE = frozenset(
+    {name for name, info in _CORE.items() if info.json_schema_extra == INPUT_FILE}
+    | {"keyframes", "loras", "weights"}
+)
+
+_SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
+
+
+def _core(name: str, *, required: bool = False, optional: bool = False) -> tuple[Any, Any]:
+    """The core field ``name`` for a wire model: its type, limits, alias and description.
+
+    ``required`` / ``optional`` turn a text field's default into the wire's: required, or None.
+    """
+    info = _CORE[name]
+    if not (required or optional):
+        return info.annotation, copy.copy(info)
+    text: Any = Annotated[(str, *info.metadata)]
+    if optional:
+        return text | None, Field(default=None, description=info.description)
+    return text, Field(description=info.description)
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class _CreateExtras(_Wire):
+    """The fields only the API has: OpenAI's size, seconds and input_reference, then reelgen's."""
+
+    size: str | None = Field(default=None, description='"WIDTHxHEIGHT", e.g. "832x480"')
+    seconds: str | float | None = Field(default=None, description='Clip length, e.g. "4" or 2.5')
+    input_reference: ImageReference | None = None
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
+    metadata: dict[str, str] | None = None
+    webhook: WebhookSpec | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None and (
+            len(value) > 16 or any(len(k) > 64 or len(v) > 512 for k, v in value.items())
+        ):
+            raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
+        return value
+
+
+def _fields(names: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "prompt":
+            out[name] = _core(name, required=True)  # OpenAI's create and remix require a prompt
+        elif name == "model":
+            out[name] = _core(name, optional=True)  # the server's default model when left out
+        else:
+            out[name] = _core(name)
+    return out
+
+
+VideoCreate = create_model(
+    "VideoCreate",
+    __base__=_CreateExtras,
+    __doc__="``POST /v1/videos``: OpenAI's fields, then reelgen's (SDKs send them through ``extra_body``).",
+    **_fields(CREATE_FIELDS),
+)
+
+
+class _RemixExtras(_Wire):
+    priority: int | None = Field(default=None, ge=-1000, le=1000)
+
+
+VideoRemix = create_model(
+    "VideoRemix",
+    __base__=_RemixExtras,
+    __doc__="``POST /v1/videos/{id}/remix``: a new prompt, and optionally other fields to override.",
+    **_fields(REMIX_FIELDS),
+)
+
+
+def parse_size(size: str | None) -> tuple[int | None, int | None]:
+    if size is None:
+        return None, None
+    match = _SIZE.match(size)
+    if not match:
+        raise ApiError(400, f"size {size!r} must look like WIDTHxHEIGHT, e.g. 832x480", param="size")
+    return int(match[1]), int(match[2])
+
+
+def parse_seconds(seconds: str | float | None) -> float | None:
+    if seconds is None:
+        return None
+    try:
+        value = float(seconds)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise ApiError(400, f'seconds {seconds!r} must be a number above 0, e.g. "4"', param="seconds")
+    return value
+
+
+def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_FIELDS) -> None:
+    """A 400 naming the first core field of ``data`` the wire does not offer, saying why."""
+    for key in data:
+        if key not in _CORE or key in offered or key in REWRITTEN:
+            continue
+        if key in SERVER_SIDE:
+            instead = _INSTEAD.get(key, "it is not offered over HTTP")
+            message = f"{key} names files on the server and cannot be set over HTTP; {instead}"
+        else:
+            message = (
+                f"{key} is not offered over HTTP yet; valid parameters: see VideoCreate in /openapi.json"
+            )
+        raise ApiError(400, message, param=key, code="server_side_parameter")
+
+
+def parse_body(model: type[BaseModel], data: dict[str, Any], offered: tuple[str, ...] = CREATE_FIELDS) -> Any:
+    """``data`` as the wire ``model``; the first problem becomes a 400 naming its parameter."""
+    refuse_server_side(data, offered)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = from_validation_error(exc)
+        raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
+
+
+def to_request(body: Any, settings: ApiSettings, inputs: dict[str, str]) -> GenerationRequest:
+    """The core request a create body asks for (with the server's saved ``inputs``); limits checked."""
+    if len(body.prompt) > settings.max_prompt_chars:
+        raise ApiError(
+            400,
+            f"prompt has {len(body.prompt)} characters; the limit is {settings.max_prompt_chars}",
+            param="prompt",
+        )
+    if body.priority > settings.max_priority:
+        raise ApiError(
+            400,
+            f"priority {body.priority} is above this server's cap of {settings.max_priority}",
+            param="priority",
+        )
+    if body.num_frames is not None and body.seconds is not None:
+        raise ApiError(400, "seconds: give num_frames or seconds, not both", param="seconds")
+    width, height = parse_size(body.size)
+    fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
+    fields.update(model=body.model or settings.default_model, seconds=parse_seconds(body.seconds), **inputs)
+    fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
+    return _validated(fields)
+
+
+def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
+    """A new request: the parent's resolved fields with the remix's overrides, to be resolved afresh.
+
+    A ``guidance_2`` that only followed ``guidance`` (one-expert models) follows the new one.
+    """
+    data = parent.model_dump(mode="json")
+    overrides = body.model_dump(include=set(REMIX_FIELDS), exclude_none=True)
+    if "guidance" in overrides and parent.guidance_2 == parent.guidance:
+        data.pop("guidance_2")
+    return _validated({**data, **overrides})
+
+
+def _validated(fields: dict[str, Any]) -> GenerationRequest:
+    try:
+        return GenerationRequest.model_validate(fields)
+    except ValidationError as exc:
+        raise from_reelgen(from_validation_error(exc)) from None

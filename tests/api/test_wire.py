@@ -1,0 +1,147 @@
+"""The create body is the core request on the wire: its aliases work, server paths are refused, one resolve."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from reelgen.api import videos
+from reelgen.core.spec import resolve
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.jobs import kinds
+from tests.api.conftest import files_under
+
+TINY = {"prompt": "a fox", "model": "wan-tiny", "size": "64x64", "num_frames": 9}
+
+
+def stored(client: TestClient, video_id: str) -> ResolvedRequest:
+    request = kinds.payload_of(client.app.state.service.get(video_id))  # type: ignore[attr-defined]
+    assert isinstance(request, ResolvedRequest)
+    return request
+
+
+def test_wire_aliases_and_core_names_ask_for_the_same_request(client: TestClient) -> None:
+    wire = client.post(
+        "/v1/videos", json={**TINY, "seed": 4, "num_inference_steps": 3, "guidance_scale": 2.5}
+    )
+    core = client.post("/v1/videos", json={**TINY, "seed": 4, "steps": 3, "guidance": 2.5})
+    assert wire.status_code == core.status_code == 202, (wire.text, core.text)
+    first, second = stored(client, wire.json()["id"]), stored(client, core.json()["id"])
+    assert first == second
+    assert (first.steps, first.guidance, first.guidance_2, first.width, first.height) == (3, 2.5, 2.5, 64, 64)
+    assert first.negative_prompt == "" and first.options.model_dump() == {
+        "boundary_ratio": None,
+        "flow_shift": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "hint"),
+    [
+        ("start_image", "/etc/passwd", "input_reference"),
+        ("end_image", "/etc/hostname", "names files on the server"),
+        ("source_video", "/srv/clip.mp4", "multipart file field source_video"),
+        ("reference_images", ["/etc/passwd"], "names files on the server"),
+        ("keyframes", [{"image": "/etc/passwd", "frame": 0}], "names files on the server"),
+        ("loras", [{"path": "/root/x.safetensors"}], "GET /v1/models"),
+        ("weights", "/root/model", "GET /v1/models"),
+        ("enhance", [{"name": "upscale"}], "not offered over HTTP"),
+    ],
+)
+def test_fields_that_name_server_files_are_refused_with_a_clear_400(
+    client: TestClient, data_dir: Path, field: str, value: Any, hint: str
+) -> None:
+    before = files_under(data_dir)
+    for send in ("json", "data"):
+        body = {**TINY, field: value}
+        resp = client.post(
+            "/v1/videos", **{send: body if send == "json" else {k: str(v) for k, v in body.items()}}
+        )
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        assert (error["param"], error["code"]) == (field, "server_side_parameter")
+        assert error["message"].startswith(field) and hint in error["message"]
+    assert client.get("/v1/videos").json()["data"] == [] and files_under(data_dir) == before
+
+
+def test_the_served_schema_is_the_core_fields_with_wire_names_and_no_server_paths(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    create = schema["VideoCreate"]
+    props = create["properties"]
+    assert create["required"] == ["prompt"] and create["additionalProperties"] is False
+    assert {"size", "seconds", "input_reference", "priority", "metadata", "webhook"} <= set(props)
+    assert {"num_inference_steps", "guidance_scale", "guidance_scale_2", "seed", "options"} <= set(props)
+    for hidden in (
+        "start_image",
+        "end_image",
+        "source_video",
+        "keyframes",
+        "loras",
+        "weights",
+        "steps",
+        "width",
+    ):
+        assert hidden not in props, hidden
+    core = GenerationRequest.model_json_schema()["properties"]
+    for name in ("num_inference_steps", "guidance_scale", "num_frames", "seed", "negative_prompt", "fps"):
+        assert props[name] == core[name], name  # the same type, limits and description, not a copy by hand
+    assert set(schema["VideoRemix"]["properties"]) == {
+        "prompt",
+        "negative_prompt",
+        "seed",
+        "num_inference_steps",
+        "guidance_scale",
+        "priority",
+    }
+
+
+def test_a_create_is_resolved_once_and_an_idempotent_replay_not_at_all(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[GenerationRequest] = []
+
+    def counting(request: GenerationRequest) -> ResolvedRequest:
+        calls.append(request)
+        return resolve(request)
+
+    monkeypatch.setattr(videos, "resolve", counting)
+    headers = {"Idempotency-Key": "once"}
+    first = client.post("/v1/videos", json=TINY, headers=headers)
+    again = client.post("/v1/videos", json=TINY, headers=headers)
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert len(calls) == 1 and calls[0].steps is None  # the request as given; defaults come from resolve
+    assert stored(client, first.json()["id"]).steps == 2
+
+
+def test_a_remix_is_a_new_request_made_from_the_parent_and_resolved_afresh(client: TestClient) -> None:
+    parent = client.post("/v1/videos", json={**TINY, "seed": 7}).json()
+    resp = client.post(
+        f"/v1/videos/{parent['id']}/remix", json={"prompt": "at night", "guidance_scale": 3.0, "steps": 4}
+    )
+    assert resp.status_code == 202, resp.text
+    remix = stored(client, resp.json()["id"])
+    assert (remix.prompt, remix.seed, remix.steps, remix.guidance) == ("at night", 7, 4, 3.0)
+    assert remix.guidance_2 == 3.0  # it followed guidance on a one-expert model, so it still does
+    bad = client.post(f"/v1/videos/{parent['id']}/remix", json={"prompt": "x", "weights": "/root/m"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "weights"
+
+
+def test_the_video_routes_show_only_render_jobs(
+    make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.jobs.fakes import FanOut, FanOutPayload
+
+    client = make_client()
+    service = client.app.state.service  # type: ignore[attr-defined]
+    kinds.register(FanOut())
+    monkeypatch.setattr(service.parents, "advance", lambda job_id: None)  # no children in this test
+    try:
+        parent = service.submit(FanOutPayload(count=2), kind="fanout")
+    finally:
+        kinds.unregister("fanout")
+    assert client.get(f"/v1/videos/{parent.id}").status_code == 404
+    assert client.get("/v1/videos").json()["data"] == []
