@@ -1,12 +1,17 @@
-"""Durable jobs: SQL job store, dispatcher, Ray GPU workers, artifacts.
+"""Durable jobs of several kinds: SQL job store, dispatcher, Ray GPU workers, parent jobs, artifacts.
 
 Public interface (what the API and CLI build on):
 
-- ``reelgen.jobs.store.JobStore``: jobs and their event log (SQLite WAL or PostgreSQL).
-- ``reelgen.jobs.service.JobService`` / ``Webhook``: start/stop, submit, cancel, delete,
-  wait, content, system, free.
-- ``reelgen.jobs.records``: ``Job``, ``JobEvent``, ``JobStatus``, ``JobPage`` and the errors
-  ``JobNotFound``, ``IdempotencyConflict``, ``QueueFull``, ``StaleToken``, ``InvalidTransition``.
+- ``reelgen.jobs.service.JobService`` / ``Webhook``: start/stop, submit (a ``ResolvedRequest``
+  for ``render``, or a kind's payload), replay, list (with queue positions), get, events,
+  children, save_input, content, cancel (cascading to children), delete, wait, system, free.
+- ``reelgen.jobs.kinds``: the kind registry and contracts (``WorkerKind``, ``ParentKind``,
+  ``Spawn`` / ``Complete`` / ``Fail``, ``settle``); ``payload_of(job)`` reads a payload back typed.
+- ``reelgen.jobs.events``: what a worker streams (``ProgressReport``, ``RunResult``,
+  ``RunCancelled``, ``RunError``).
+- ``reelgen.jobs.records``: ``Job``, ``JobEvent``, ``JobStatus``, ``JobPage``, ``Facts`` and the
+  errors ``JobNotFound``, ``IdempotencyConflict``, ``QueueFull``, ``StaleToken``, ``InvalidTransition``.
+- ``reelgen.jobs.store.fingerprint``: the one fingerprint an Idempotency-Key is bound to.
 - ``reelgen.jobs.settings.JobSettings``: every knob, from ``REELGEN_*`` variables.
 - ``reelgen.jobs.cluster.run_worker_node`` / ``worker_command``: ``reelgen worker --address``.
 - ``reelgen.jobs.webhooks.verify``: check a webhook signature.
