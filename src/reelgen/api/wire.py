@@ -1,11 +1,13 @@
 """The create and remix bodies, derived from the core's ``GenerationRequest``, and their way back to it.
 
-A field of the core request appears on the wire with the core's own type,
-limits, description and wire alias (``num_inference_steps`` for ``steps``,
-``guidance_scale`` for ``guidance``); both names are accepted. Three things
-are the API's own: ``size`` ("WxH") stands for width and height, ``seconds``
-is OpenAI's string, and the fields that name files or folders on the server
-(``SERVER_SIDE``) are never settable over HTTP: inputs arrive as uploads.
+The fields offered (``CREATE_FIELDS``, an allow-list of names) appear on the
+wire with the core's own type, limits, description and wire alias
+(``num_inference_steps`` for ``steps``, ``guidance_scale`` for ``guidance``);
+both names are accepted. The API's own: ``size`` ("WxH") for width and
+height, OpenAI's string ``seconds``, ``input_reference``, priority, metadata
+and webhook. Core fields that name files or folders on the server
+(``SERVER_SIDE``) are refused with a 400 saying what to send instead: inputs
+arrive as uploads.
 """
 
 from __future__ import annotations

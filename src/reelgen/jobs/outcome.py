@@ -64,7 +64,7 @@ class Outcome:
     def _complete(self, run: Run, event: RunResult) -> None:
         job = run.job
         paths = self.artifacts.save(job.id, job.token, event.files)
-        folder = Path(next(iter(paths.values()))).parent
+        folder = self.artifacts.job_dir(job.id) / str(job.token)
         try:
             checked = run.kind.check(job, {k: Path(v) for k, v in paths.items()}, event)
         except GenerationFailed as exc:

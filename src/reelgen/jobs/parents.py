@@ -121,7 +121,6 @@ class ParentDriver:
                 if not self._step(parent):
                     return self.store.get(parent_id)
             raise RuntimeError(f"{parent_id}: its kind kept spawning children for {MAX_ROUNDS} rounds")
-        return None
 
     def _step(self, parent: Job) -> bool:
         """One ``advance`` of ``parent``; True when it made new children (so ask again)."""

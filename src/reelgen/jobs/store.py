@@ -123,29 +123,33 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows):
         if start_as is not None:
             row = started(row, start_as)
         try:
-            with self._write() as (conn, pending):
-                queued = conn.execute(
-                    sa.select(sa.func.count()).where(jobs_t.c.status == JobStatus.QUEUED.value)
-                ).scalar_one()
-                if queued >= self.max_queue:
-                    raise QueueFull(
-                        f"the queue is full ({queued} jobs waiting, limit {self.max_queue}); retry later",
-                        retry_after_s=self._retry_after(conn, queued),
-                    )
-                conn.execute(sa.insert(jobs_t).values(**row))
-                self._append(conn, pending, row["id"], "queued", {"status": "queued", "attempt": 0})
-                if start_as is not None:
-                    data = {"status": JobStatus.IN_PROGRESS.value, "attempt": 1, "worker": start_as}
-                    self._append(conn, pending, row["id"], "started", data)
+            self._insert(row, start_as)
         except sa.exc.IntegrityError:
             # Two requests with one key raced; the first one's job is the answer.
-            if idempotency_key is None:
-                raise
-            existing = self.find_by_key(idempotency_key, str(body_fingerprint))
+            existing = (
+                None if idempotency_key is None else self.find_by_key(idempotency_key, str(body_fingerprint))
+            )
             if existing is None:
                 raise
             return existing
         return self.get(row["id"])
+
+    def _insert(self, row: dict[str, Any], start_as: str | None) -> None:
+        """Insert a new job with its first event(s), unless the queue is full."""
+        with self._write() as (conn, pending):
+            queued = conn.execute(
+                sa.select(sa.func.count()).where(jobs_t.c.status == JobStatus.QUEUED.value)
+            ).scalar_one()
+            if queued >= self.max_queue:
+                raise QueueFull(
+                    f"the queue is full ({queued} jobs waiting, limit {self.max_queue}); retry later",
+                    retry_after_s=self._retry_after(conn, queued),
+                )
+            conn.execute(sa.insert(jobs_t).values(**row))
+            self._append(conn, pending, row["id"], "queued", {"status": "queued", "attempt": 0})
+            if start_as is not None:
+                data = {"status": JobStatus.IN_PROGRESS.value, "attempt": 1, "worker": start_as}
+                self._append(conn, pending, row["id"], "started", data)
 
     def find_by_key(self, key: str, fingerprint: str) -> Job | None:
         """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict."""

@@ -163,9 +163,10 @@ def settle(children: Sequence[Job], expected: int) -> Step:
     bad = [c for c in children if c.status is not JobStatus.COMPLETED]
     if not bad:
         return Complete({"children": ids})
-    reasons = "; ".join(
-        f"{c.child_key} ({c.id}) {c.status.value}: "
-        f"{(c.error or {}).get('code', c.status.value)}: {(c.error or {}).get('message', '')}".rstrip(": ")
-        for c in bad
-    )
-    return Fail(f"{len(bad)} of {len(children)} children did not complete: {reasons}")
+    return Fail(f"{len(bad)} of {len(children)} children did not complete: {'; '.join(map(_why, bad))}")
+
+
+def _why(child: Job) -> str:
+    """``clip-1 (video_...) failed: generation_failed: the model made a broken clip ...``."""
+    error = child.error or {"code": child.status.value, "message": ""}
+    return f"{child.child_key} ({child.id}) {child.status.value}: {error['code']}: {error['message']}"
