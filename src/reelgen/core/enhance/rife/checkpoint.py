@@ -36,7 +36,8 @@ def read_state(path: Path) -> dict[str, Any]:
         data = data["state_dict"]
     if not isinstance(data, dict) or not data:
         raise InvalidRequest(f"RIFE weights {path} hold no state dict", param="weights")
-    return {k.removeprefix("module."): v for k, v in data.items() if not k.startswith(_TRAINING_ONLY)}
+    state = {k.removeprefix("module."): v for k, v in data.items()}
+    return {k: v for k, v in state.items() if not k.startswith(_TRAINING_ONLY)}
 
 
 def _shape(state: dict[str, Any], key: str) -> tuple[int, ...] | None:

@@ -36,8 +36,10 @@ class NcnnUpscaler:
     def _run(self, chw: np.ndarray) -> np.ndarray:
         import ncnn
 
+        # ncnn.Mat wraps the array's memory without copying: keep the array alive until the output is read.
+        data = np.ascontiguousarray(chw, dtype=np.float32)
         extractor = self.net.create_extractor()
-        extractor.input(self.input, ncnn.Mat(np.ascontiguousarray(chw, dtype=np.float32)))
+        extractor.input(self.input, ncnn.Mat(data))
         status, out = extractor.extract(self.output)
         if status != 0:
             raise RuntimeError(f"ncnn failed on a {chw.shape[2]}x{chw.shape[1]} tile (status {status})")

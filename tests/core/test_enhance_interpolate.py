@@ -1,0 +1,156 @@
+"""Frame interpolation: exact rates and counts, cuts never blended, RIFE checkpoints, and quality on real photos."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from reelgen.core.enhance import Shape, run_chain
+from reelgen.core.enhance.flow import FlowInterpolator
+from reelgen.core.enhance.interpolate import InterpolateOptions
+from reelgen.core.enhance.registry import resolve_chain
+from reelgen.core.enhance.rife import RifeInterpolator, RifeOptions
+from reelgen.core.enhance.rife.checkpoint import load
+from reelgen.core.enhance.rife.ifnet import IFNet
+from reelgen.core.enhance.rife.layouts import LAYOUTS
+from reelgen.core.enhance.timing import timeline
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress
+from reelgen.core.spec.request import EnhanceStep
+from reelgen.core.types import Video
+from tests.core.enhance_media import pan, psnr, real_weights, two_layers
+
+NTSC = Fraction(24000, 1001)
+
+
+def _clip(n: int = 5) -> Video:
+    return Video(np.rint(pan(n, (6, 14), size=(64, 48))).astype(np.uint8), NTSC)
+
+
+def test_x2_keeps_the_rate_exact_and_makes_n_minus_1_times_n_plus_1_frames() -> None:
+    video, records = run_chain(_clip(5), [EnhanceStep(name="flow", options={"factor": 2})], Progress())
+    assert video.fps == Fraction(48000, 1001)
+    assert video.num_frames == (5 - 1) * 2 + 1
+    assert records[0]["made"] == 4
+    # Every source frame is kept, untouched, at its own time.
+    assert np.array_equal(video.frames[::2], _clip(5).frames)
+
+
+def test_x4_and_a_target_rate_are_exact() -> None:
+    x4, _ = run_chain(_clip(4), [EnhanceStep(name="flow", options={"factor": 4})], Progress())
+    assert (x4.num_frames, x4.fps) == (13, Fraction(96000, 1001))
+    to60, _ = run_chain(
+        _clip(6), [EnhanceStep(name="flow", options={"target_fps": "60000/1001"})], Progress()
+    )
+    # 5 source intervals at 24000/1001 last 5 * 1001/24000 s; at 60000/1001 that is 12.5 steps: 13 frames.
+    assert (to60.num_frames, to60.fps) == (13, Fraction(60000, 1001))
+    assert timeline(6, NTSC, None, Fraction(60000, 1001)).points[6] == (2, Fraction(2, 5))
+
+
+def test_a_decimal_ntsc_target_is_read_as_the_exact_rate() -> None:
+    shape = FlowInterpolator(InterpolateOptions(target_fps=47.952)).output_shape(Shape(64, 48, 5, NTSC))
+    assert shape.fps == Fraction(48000, 1001)
+
+
+def test_a_cut_gets_no_blended_frame() -> None:
+    first = np.rint(pan(4, (6, 2), size=(64, 48))).astype(np.uint8)
+    second = 255 - first  # another shot: the negative of the first
+    video = Video(np.concatenate([first, second]), NTSC)
+    out, records = run_chain(video, [EnhanceStep(name="flow", options={"factor": 4})], Progress())
+    assert records[0]["cuts"] == [3]
+    # The three frames between the last of shot one (frame 3) and the first of shot two (frame 4)
+    # each repeat one side exactly; nothing in between blends the two shots.
+    between = out.frames[3 * 4 + 1 : 4 * 4]
+    assert [np.array_equal(f, video.frames[3]) or np.array_equal(f, video.frames[4]) for f in between] == [
+        True
+    ] * 3
+    # Elsewhere frames are made, not copied.
+    assert not np.array_equal(out.frames[1], video.frames[0])
+
+
+def test_bad_factors_and_rates_are_refused_by_name() -> None:
+    with pytest.raises(InvalidRequest, match="target_fps 20 must be above"):
+        resolve_chain([EnhanceStep(name="flow", options={"target_fps": 20})], 64, 48, 5, NTSC)
+    with pytest.raises(InvalidRequest, match="not both"):
+        resolve_chain([EnhanceStep(name="flow", options={"factor": 2, "target_fps": 60})], 64, 48, 5, NTSC)
+    with pytest.raises(InvalidRequest, match="no frames"):
+        FlowInterpolator(InterpolateOptions(factor=2)).output_shape(Shape(64, 48, 0, NTSC))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+def test_every_known_layout_is_detected_from_a_saved_checkpoint(layout: object, tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    net = IFNet(layout)  # type: ignore[arg-type]
+    path = tmp_path / "flownet.pkl"
+    # As Practical-RIFE saves them: DataParallel names, plus training-only teacher weights.
+    torch.save(
+        {f"module.{k}": v for k, v in net.state_dict().items()} | {"module.teacher.x": torch.ones(1)}, path
+    )
+    loaded = load(path)
+    assert loaded.layout == layout
+    a, b = torch.rand(1, 3, 128, 128), torch.rand(1, 3, 128, 128)  # sides a multiple of every layout's
+    with torch.no_grad():
+        assert torch.equal(loaded(a, b, torch.tensor([0.5])), net.eval()(a, b, torch.tensor([0.5])))
+
+
+def test_an_unknown_checkpoint_is_refused_naming_the_supported_layouts(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.pkl"
+    torch.save(
+        {"block0.conv0.0.0.weight": torch.zeros(8, 7, 3, 3), "block0.conv0.1.0.weight": torch.zeros(8)}, odd
+    )
+    with pytest.raises(InvalidRequest, match=r"odd\.pkl.*v4\.13\+.*supported layouts: v4\.25/v4\.26"):
+        load(odd)
+    junk = tmp_path / "junk.pkl"
+    junk.write_bytes(b"not a checkpoint")
+    with pytest.raises(InvalidRequest, match=r"junk\.pkl are not a readable flownet\.pkl"):
+        load(junk)
+
+
+def _middles(method: str, clip: np.ndarray, rife_weights: Path | None = None) -> np.ndarray:
+    frames = np.rint(clip).astype(np.uint8)
+    a, b, t = frames[:-1], frames[1:], np.full(len(frames) - 1, 0.5)
+    shape = Shape(frames.shape[2], frames.shape[1], len(frames), NTSC)
+    stage: FlowInterpolator | RifeInterpolator
+    if method == "rife":
+        stage = RifeInterpolator(RifeOptions(weights=str(rife_weights / "flownet.pkl")))  # type: ignore[operator]
+    else:
+        stage = FlowInterpolator(InterpolateOptions())
+    stage.prepare("cpu", shape)
+    return stage.middles(a, b, t)
+
+
+def test_real_rife_beats_optical_flow_which_beats_repeating_a_frame() -> None:
+    rife = real_weights("rife")
+    # A pan over one photo with a patch of another crossing it: true middles are the half-step crops.
+    clip = two_layers(5, back=(6, 14), front=(30, -10))
+    truth = two_layers(4, back=(6, 14), front=(30, -10), half=True)
+    scores = {
+        "rife": psnr(_middles("rife", clip, rife), truth),
+        "flow": psnr(_middles("flow", clip), truth),
+        "repeat": psnr(np.rint(clip[:-1]), truth),
+    }
+    assert scores["rife"] > scores["flow"] + 1.0, scores
+    assert scores["flow"] > scores["repeat"] + 6.0, scores
+
+
+def test_on_a_plain_sub_pixel_pan_both_methods_land_far_above_repeating() -> None:
+    rife = real_weights("rife")
+    clip, truth = pan(5, (6, 14)), pan(4, (6, 14), half=True)
+    repeat = psnr(np.rint(clip[:-1]), truth)
+    assert psnr(_middles("rife", clip, rife), truth) > repeat + 10.0
+    assert psnr(_middles("flow", clip), truth) > repeat + 10.0
+
+
+def test_the_record_names_the_weights_layout_and_hash() -> None:
+    rife = real_weights("rife")
+    step = EnhanceStep(name="rife", options={"factor": 2, "weights": str(rife / "flownet.pkl")})
+    out, records = run_chain(_clip(3), [step], Progress())
+    assert out.num_frames == 5
+    assert records[0]["layout"] == "v4.25/v4.26"
+    assert (
+        records[0]["weights"]["sha256"] == "1195a2f0de8fcc06228590670c15cee18e27dd4f562864bf10454bed6f1e9c44"
+    )

@@ -1,0 +1,190 @@
+"""Upscaling: converted Real-ESRGAN models match ncnn, beat bicubic on real photos, load from files, tile cleanly."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from skimage import data
+
+from reelgen.core.enhance import Shape, run_chain
+from reelgen.core.enhance.registry import resolve_chain
+from reelgen.core.enhance.upscale import EsrganOptions, EsrganUpscaler
+from reelgen.core.enhance.upscale.arch import RRDBNet, SRVGGNetCompact
+from reelgen.core.enhance.upscale.torch_model import load_checkpoint, save_converted, spandrel
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress
+from reelgen.core.spec.request import EnhanceStep
+from reelgen.core.types import Video
+from tests.core.enhance_media import detail_error, real_weights
+
+FPS = Fraction(24)
+
+
+@pytest.fixture
+def realesrgan(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real Real-ESRGAN ncnn models, where the named models are looked for."""
+    where = real_weights("realesrgan")
+    monkeypatch.setenv("REELGEN_MODELS_DIR", str(where.parent))
+    return where
+
+
+def _photo(h: int, w: int) -> np.ndarray:
+    photo = data.astronaut()
+    return photo[180 : 180 + h, 200 : 200 + w]
+
+
+def _upscale(frames: np.ndarray, **options: object) -> np.ndarray:
+    video, _ = run_chain(Video(frames, FPS), [EnhanceStep(name="esrgan", options=options)], Progress())
+    return video.frames
+
+
+@pytest.mark.parametrize(
+    ("model", "scale", "size"),
+    [
+        ("realesr-animevideov3", 2, (48, 64)),
+        ("realesr-animevideov3", 3, (48, 64)),
+        ("realesr-animevideov3", 4, (48, 64)),
+        ("realesrgan-x4plus-anime", 4, (24, 32)),
+        ("realesrgan-x4plus", 4, (16, 24)),  # RRDB x4plus is about 40 s a frame at 256 px on two cores
+    ],
+)
+def test_the_converted_pytorch_model_matches_ncnn_on_a_real_photo(
+    realesrgan: Path, model: str, scale: int, size: tuple[int, int]
+) -> None:
+    frames = _photo(*size)[None]
+    ncnn = _upscale(frames, model=model, scale=scale, runtime="ncnn")
+    torch_out = _upscale(frames, model=model, scale=scale, runtime="torch")
+    assert ncnn.shape == torch_out.shape == (1, size[0] * scale, size[1] * scale, 3)
+    assert np.abs(ncnn.astype(int) - torch_out.astype(int)).max() <= 2  # 2/255
+
+
+@pytest.mark.parametrize("model", ["realesr-animevideov3", "realesrgan-x4plus-anime", "realesrgan-x4plus"])
+@pytest.mark.parametrize("photo", ["astronaut", "coffee"])
+def test_on_real_photos_downscaled_x4_the_model_restores_detail_bicubic_cannot(
+    realesrgan: Path, model: str, photo: str
+) -> None:
+    image = getattr(data, photo)()
+    h, w = image.shape[:2]
+    truth = image[h // 2 - 64 : h // 2 + 64, w // 2 - 96 : w // 2 + 96]
+    small = Image.fromarray(truth).resize((48, 32), Image.Resampling.BICUBIC)
+    bicubic = np.asarray(small.resize((192, 128), Image.Resampling.BICUBIC))
+    lanczos = np.asarray(small.resize((192, 128), Image.Resampling.LANCZOS))
+    made = _upscale(np.asarray(small)[None], model=model, scale=4, runtime="ncnn")[0]
+    assert detail_error(truth, made) < 0.75 * min(detail_error(truth, bicubic), detail_error(truth, lanczos))
+
+
+def _random_rrdb() -> RRDBNet:
+    torch.manual_seed(0)
+    return RRDBNet(blocks=2, feat=16, grow=8).eval()
+
+
+def _random_srvgg() -> SRVGGNetCompact:
+    torch.manual_seed(0)
+    net = SRVGGNetCompact(convs=4, feat=16, scale=4)
+    for prelu in net.body[1::2]:
+        torch.nn.init.uniform_(prelu.weight, 0.05, 0.3)  # type: ignore[arg-type]
+    return net.eval()
+
+
+@pytest.mark.parametrize("make", [_random_rrdb, _random_srvgg], ids=["RRDB", "SRVGG"])
+@pytest.mark.parametrize("suffix", [".pth", ".safetensors"])
+def test_saved_random_weight_checkpoints_load_from_files(make: object, suffix: str, tmp_path: Path) -> None:
+    net = make()  # type: ignore[operator]
+    path = tmp_path / f"model{suffix}"
+    if suffix == ".pth":
+        torch.save({"params_ema": net.state_dict()}, path)  # Real-ESRGAN's own wrapping
+    else:
+        from safetensors.torch import save_file
+
+        save_file(net.state_dict(), str(path))
+    loaded = load_checkpoint(path)
+    x = torch.rand(1, 3, 20, 24)
+    with torch.no_grad():
+        assert torch.allclose(loaded.net(x), net(x), atol=1e-6)
+    assert loaded.scale == 4
+
+
+@pytest.mark.skipif(
+    spandrel() is None, reason="spandrel is not importable here (it needs a torchvision for this torch)"
+)
+@pytest.mark.parametrize("make", [_random_rrdb, _random_srvgg], ids=["RRDB", "SRVGG"])
+def test_spandrel_loads_saved_random_weight_checkpoints(make: object, tmp_path: Path) -> None:
+    net = make()  # type: ignore[operator]
+    path = tmp_path / "model.pth"
+    torch.save(net.state_dict(), path)
+    loaded = load_checkpoint(path)
+    assert loaded.loader == "spandrel"
+    x = torch.rand(1, 3, 20, 24)
+    with torch.no_grad():
+        assert torch.allclose(loaded.net(x), net(x), atol=1e-5)
+
+
+def test_a_converted_model_saves_as_a_checkpoint_that_loads_back(realesrgan: Path, tmp_path: Path) -> None:
+    out = save_converted(
+        realesrgan / "realesr-animevideov3-x4.param",
+        realesrgan / "realesr-animevideov3-x4.bin",
+        tmp_path / "v3.pth",
+    )
+    frames = _photo(24, 32)[None]
+    from_file = _upscale(frames, model=str(out), scale=4, runtime="torch")
+    assert np.abs(from_file.astype(int) - _upscale(frames, scale=4, runtime="ncnn").astype(int)).max() <= 2
+
+
+def test_tiled_and_untiled_outputs_match(tmp_path: Path) -> None:
+    path = tmp_path / "srvgg.pth"
+    torch.save(_random_srvgg().state_dict(), path)
+    frames = _photo(40, 56)[None].repeat(2, axis=0)
+    whole = _upscale(frames, model=str(path), scale=4, tile=0)
+    # Tiles of 16 with 8 pixels of context: more than the 6-pixel reach of 6 stacked 3x3 convs.
+    tiled = _upscale(frames, model=str(path), scale=4, tile=16, overlap=8)
+    assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
+
+
+def test_tiles_of_a_real_model_match_within_one_level(realesrgan: Path) -> None:
+    frames = _photo(48, 64)[None]
+    whole = _upscale(frames, scale=2, runtime="torch", tile=0)
+    tiled = _upscale(frames, scale=2, runtime="torch", tile=24, overlap=20)
+    assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
+
+
+def test_a_checkpoint_it_does_not_recognise_is_refused_naming_the_file_and_what_works(tmp_path: Path) -> None:
+    odd = tmp_path / "vae.pth"
+    torch.save({"encoder.weight": torch.zeros(4, 3, 3, 3)}, odd)
+    with pytest.raises(InvalidRequest, match=r"vae\.pth.*(RRDBNet|knows)"):
+        _upscale(_photo(8, 8)[None], model=str(odd), scale=4)
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\x00" * 64)
+    with pytest.raises(InvalidRequest, match=r"broken\.safetensors is not a readable"):
+        _upscale(_photo(8, 8)[None], model=str(broken), scale=4)
+
+
+def test_a_scale_the_model_cannot_do_is_refused_naming_the_ones_that_can(
+    realesrgan: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(
+        InvalidRequest, match=r"realesrgan-x4plus upscales by x4, not x2.*realesr-animevideov3.*lanczos"
+    ):
+        resolve_chain(
+            [EnhanceStep(name="esrgan", options={"model": "realesrgan-x4plus", "scale": 2})], 64, 48, 3, FPS
+        )
+    path = tmp_path / "srvgg.pth"
+    torch.save(_random_srvgg().state_dict(), path)
+    with pytest.raises(InvalidRequest, match=r"srvgg\.pth upscales by x4, not x2"):
+        _upscale(_photo(8, 8)[None], model=str(path), scale=2)
+
+
+def test_without_pulled_models_the_named_upscaler_says_how_to_get_them() -> None:
+    with pytest.raises(InvalidRequest, match="reelgen pull realesrgan"):
+        EsrganUpscaler(EsrganOptions(scale=2)).output_shape(Shape(64, 48, 3, FPS))
+
+
+def test_lanczos_takes_any_factor_and_keeps_everything_else() -> None:
+    video = Video(_photo(30, 40)[None].repeat(3, axis=0), FPS)
+    out, records = run_chain(video, [EnhanceStep(name="lanczos", options={"scale": 1.5})], Progress())
+    assert (out.num_frames, out.height, out.width, out.fps) == (3, 45, 60, FPS)
+    assert records[0]["name"] == "lanczos"
