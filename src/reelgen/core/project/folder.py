@@ -110,12 +110,14 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "is not a known field"
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
-    where = param
+    field = param
     if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
-        where = f"{scene_label(data, loc[1])}: {param}"
-    return InvalidRequest(
-        f"{where} {text}" if kind in ("missing", "extra_forbidden") else f"{where}: {text}", param=param
-    )
+        field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".") or param
+        label = scene_label(data, loc[1])
+    else:
+        label = ""
+    text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
+    return InvalidRequest(f"{label}: {text}" if label else text, param=param)
 
 
 def scene_label(data: dict[str, Any], index: int) -> str:

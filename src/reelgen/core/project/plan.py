@@ -124,7 +124,7 @@ def scene_seed(project: Project, scene: Scene) -> int:
     return (base + zlib.crc32(str(scene.id).encode())) % SEED_LIMIT
 
 
-def _continuation(preset: Preset, asked: Continuation, label: str, param: str) -> Task:
+def _continuation(preset: Preset, asked: Continuation, first: Task, label: str, param: str) -> Task:
     """How this model continues a window: extend where it can (or was asked), else its first frame."""
     wanted = {Continuation.EXTEND: [Task.EXTEND], Continuation.FIRST_FRAME: [Task.I2V]}.get(
         asked, [Task.EXTEND, Task.I2V]
@@ -132,11 +132,15 @@ def _continuation(preset: Preset, asked: Continuation, label: str, param: str) -
     for task in wanted:
         if task in preset.tasks:
             return task
-    able = sorted(name for name, (_, p) in registry.presets().items() if any(t in p.tasks for t in wanted))
+    able = sorted(
+        name
+        for name, (_, p) in registry.presets().items()
+        if first in p.tasks and any(t in p.tasks for t in wanted)
+    )
     raise InvalidRequest(
-        f"{label}: is longer than one {preset.name} window and {preset.name} cannot continue a clip "
-        f"({' or '.join(t.value for t in wanted)}); shorten the scene to one window, or use one of "
-        f"{', '.join(able) or 'none installed'}",
+        f"{label} is longer than one {preset.name} window ({preset.num_frames} frames) and {preset.name} "
+        f"cannot continue a clip ({' or '.join(t.value for t in wanted)}); shorten the scene, or use a "
+        f"model that can: {', '.join(able) or 'none installed'}",
         param=f"{param}.model",
     )
 
@@ -195,8 +199,11 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
 
         # 2. Windows: one if the scene fits the model's window, else overlapping ones that continue.
         window = _window_frames(scene, preset, rules, label, where)
+        start = Task.I2V if scene.start_image else Task.T2V
         continuation = (
-            None if total <= window else _continuation(preset, scene.windows.continuation, label, where)
+            None
+            if total <= window
+            else _continuation(preset, scene.windows.continuation, start, label, where)
         )
         if continuation is not None and scene.keyframes:
             raise InvalidRequest(

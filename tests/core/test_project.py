@@ -1,0 +1,299 @@
+"""Storyboard projects on tiny models and reelgen-micro: render once, re-render only what changed, export often."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+import yaml
+from PIL import Image
+
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import probe, read_video
+from reelgen.core.project import (
+    ProjectFolder,
+    ScenePlan,
+    SceneStatus,
+    export_project,
+    plan_project,
+    render_project,
+    status,
+)
+
+TINY = {"model": "wan-tiny", "width": 48, "height": 32, "seed": 3}
+
+
+def make(folder: Path, scenes: list[dict[str, Any]], **extra: Any) -> ProjectFolder:
+    """A project folder holding ``scenes`` (wan-tiny at 48x32 unless ``defaults`` say otherwise)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"title": "Test film", "defaults": TINY, "scenes": scenes, **extra}
+    (folder / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return ProjectFolder.find(folder)
+
+
+def edit(folder: ProjectFolder, change: Any) -> None:
+    data = yaml.safe_load(folder.file.read_text())
+    change(data)
+    folder.file.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def music(path: Path, seconds: float) -> Path:
+    rate = 44100
+    wave = (0.3 * np.sin(2 * np.pi * 330 * np.arange(round(seconds * rate)) / rate) * 32767).astype(np.int16)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(wave[None], format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return path
+
+
+def picture(path: Path, shift: int = 0) -> Path:
+    ramp = np.linspace(0, 255, 48, dtype=np.uint8)
+    image = np.stack(
+        [np.tile(ramp, (32, 1)), np.tile(ramp[:32, None], (1, 48)), np.full((32, 48), 90 + shift)], -1
+    )
+    Image.fromarray(image.astype(np.uint8)).save(path)
+    return path
+
+
+THREE = [
+    {"id": "a", "prompt": "a red circle", "duration": 1.0, "transition": {"type": "fade", "duration": 0.5}},
+    {
+        "id": "b",
+        "prompt": "a green square",
+        "duration": 1.0,
+        "transition": {"type": "dissolve", "duration": 0.5},
+    },
+    {"id": "c", "prompt": "a blue star", "duration": 1.0},
+]
+
+
+@pytest.fixture(scope="module")
+def cache() -> Iterator[ModelCache]:
+    models = ModelCache(max_models=2)
+    yield models
+    models.free()
+
+
+@pytest.fixture
+def three(tmp_path: Path, cache: ModelCache) -> ProjectFolder:
+    """The three-scene wan-tiny project, rendered."""
+    folder = make(tmp_path / "film", THREE)
+    render_project(folder, cache=cache)
+    return folder
+
+
+def _mtimes(folder: ProjectFolder) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.clips.glob("*.mp4")}
+
+
+# ---- render once, export often ---------------------------------------------------------------------
+
+
+def test_three_scenes_with_half_second_fades_export_to_their_sum_minus_the_overlaps(
+    tmp_path: Path, cache: ModelCache
+) -> None:
+    defaults = {"model": "reelgen-micro", "width": 64, "height": 64, "steps": 2, "seed": 1}
+    scenes = [
+        {"prompt": "a red circle moves to the right over a green background", "duration": 1.0},
+        {"prompt": "a yellow square slides to the left against a blue background", "duration": 1.5},
+        {"prompt": "a white star moves up over a black background", "duration": 1.0},
+    ]
+    for scene in scenes:
+        scene["transition"] = {"type": "fade", "duration": 0.5}
+    song = music(tmp_path / "song.wav", 10.0)
+    folder = make(tmp_path / "film", scenes, defaults=defaults, soundtrack={"file": str(song)})
+    render_project(folder, cache=cache)
+    result = export_project(folder)
+    # reelgen-micro runs at 12 fps: 12 + 18 + 12 frames, two 6-frame overlaps (the last fade ends the film).
+    assert result.frames == 42 - 12 and result.seconds == pytest.approx(3.5 - 1.0)
+    with av.open(str(result.path)) as container:
+        video, audio = container.streams.video, container.streams.audio
+        assert len(video) == 1 and len(audio) == 1
+        assert float(video[0].duration * video[0].time_base) == pytest.approx(2.5, abs=1e-6)
+        assert float(audio[0].duration * audio[0].time_base) == pytest.approx(2.5, abs=0.03)
+    assert read_video(result.path).frames[:10].std() > 5  # real pictures, not black
+
+
+def test_changing_one_prompt_renders_only_that_scene(three: ProjectFolder, cache: ModelCache) -> None:
+    before = _mtimes(three)
+    edit(three, lambda d: d["scenes"][1].update(prompt="a purple square"))
+    assert [s.status for s in status(three)] == [
+        SceneStatus.RENDERED,
+        SceneStatus.STALE,
+        SceneStatus.RENDERED,
+    ]
+    result = render_project(three, cache=cache)
+    assert [r.scene_id for r in result.rendered] == ["b"] and result.current == ["a", "c"]
+    after = _mtimes(three)
+    unchanged = {name for name in before if after.get(name) == before[name]}
+    assert len(unchanged) == 2 and len(after) == 3  # a and c untouched; b's old clip replaced
+    assert all(s.status is SceneStatus.RENDERED for s in status(three))
+
+
+def test_changing_only_export_settings_or_transitions_renders_nothing(
+    three: ProjectFolder, cache: ModelCache
+) -> None:
+    first = export_project(three)
+    before = _mtimes(three)
+
+    def restyle(data: dict[str, Any]) -> None:
+        data["export"] = {"container": "webm", "codec": "vp9", "width": 64, "height": 48, "fps": 12}
+        data["scenes"][0]["transition"] = {"type": "wipe_left", "duration": 0.25}
+
+    edit(three, restyle)
+    assert render_project(three, cache=cache).rendered == []
+    again = export_project(three)
+    assert _mtimes(three) == before
+    assert again.path.suffix == ".webm" and probe(again.path)["codec"] == "vp9"
+    assert again.frames == round((3.0 - 0.25 - 0.5) * 12)
+    assert first.path.is_file()  # the earlier mp4 export is still there
+
+
+def test_status_tells_rendered_stale_missing_and_cards(three: ProjectFolder) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["scenes"][2]["duration"] = 0.75
+        data["scenes"].append({"id": "d", "prompt": "a cat", "duration": 1.0})
+        data["scenes"].insert(0, {"id": "title", "title_card": {"text": "Hello"}, "duration": 1.0})
+
+    edit(three, change)
+    states = {s.scene_id: s.status for s in status(three)}
+    assert states == {
+        "title": SceneStatus.CARD,
+        "a": SceneStatus.RENDERED,  # moving a scene does not make it stale
+        "b": SceneStatus.RENDERED,
+        "c": SceneStatus.STALE,
+        "d": SceneStatus.MISSING,
+    }
+
+
+def test_export_refuses_scenes_not_rendered_as_they_read(three: ProjectFolder) -> None:
+    edit(three, lambda d: d["scenes"][0].update(prompt="something else"))
+    with pytest.raises(InvalidRequest, match="not rendered as they now read: a"):
+        export_project(three)
+    assert export_project(three, allow_stale=True).frames == 24 - 8
+
+
+def test_a_scene_enhancement_chain_shapes_its_clip(tmp_path: Path, cache: ModelCache) -> None:
+    scenes = [
+        {"prompt": "a red circle", "duration": 1.0, "enhance": [{"name": "lanczos", "options": {"scale": 2}}]}
+    ]
+    folder = make(tmp_path / "up", scenes)
+    clip = render_project(folder, cache=cache).rendered[0].clip
+    info = probe(clip)
+    assert (info["width"], info["height"], info["frames"]) == (96, 64, 8)
+
+
+# ---- scene keys ------------------------------------------------------------------------------------
+
+
+def test_keys_follow_input_content_not_where_the_project_lives(tmp_path: Path) -> None:
+    (tmp_path / "film").mkdir()
+    picture(tmp_path / "film" / "start.png")
+    scenes = [{"id": "s", "prompt": "a pan", "start_image": "start.png", "duration": 1.0}]
+    folder = make(tmp_path / "film", scenes, defaults={**TINY, "model": "wan-i2v-tiny"})
+    key = plan_project(folder)[0].render.key  # type: ignore[union-attr]
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(folder.root, moved)
+    assert plan_project(ProjectFolder.find(moved))[0].render.key == key  # type: ignore[union-attr]
+    picture(folder.root / "start.png")  # rewritten, same pixels
+    assert plan_project(folder)[0].render.key == key  # type: ignore[union-attr]
+    picture(folder.root / "start.png", shift=40)  # new pixels
+    assert plan_project(folder)[0].render.key != key  # type: ignore[union-attr]
+
+
+def test_per_scene_seeds_survive_reordering_and_fixed_seeds_are_shared(tmp_path: Path) -> None:
+    folder = make(tmp_path / "film", THREE)
+    keys = {p.scene_id: p.render.key for p in plan_project(folder) if p.render}
+    seeds = {p.scene_id: p.render.first.seed for p in plan_project(folder) if p.render}
+    edit(folder, lambda d: d["scenes"].reverse())
+    edit(folder, lambda d: [s.pop("transition", None) for s in d["scenes"]])
+    assert {p.scene_id: p.render.key for p in plan_project(folder) if p.render} == keys
+    assert len(set(seeds.values())) == 3
+    edit(folder, lambda d: d["defaults"].update(seed_policy="fixed"))
+    assert {p.render.first.seed for p in plan_project(folder) if p.render} == {3}
+
+
+def test_a_scene_plan_travels_as_json(tmp_path: Path) -> None:
+    """What a `project` job stores for each child render comes back as the same plan."""
+    plan = plan_project(make(tmp_path / "film", THREE))[1].render
+    assert plan is not None
+    again = ScenePlan.model_validate_json(plan.model_dump_json())
+    assert again == plan and again.first.options == plan.first.options
+
+
+# ---- bad input ----------------------------------------------------------------------------------------
+
+
+def _break(data: dict[str, Any], where: str, value: Any) -> None:
+    """Set ``scenes.1.prompt``-style ``where`` in ``data`` to ``value`` (None deletes it)."""
+    *path, last = [int(p) if p.isdigit() else p for p in where.split(".")]
+    node: Any = data
+    for part in path:
+        node = node[part]
+    if value is None:
+        del node[last]
+    else:
+        node[last] = value
+
+
+BAD = [
+    ("scenes.1.model", "wan-tinyy", "scenes[1].model", "scene 'b' (scenes[1]): unknown model 'wan-tinyy'"),
+    ("scenes.1.prompt", None, "scenes[1].prompt", "scene 'b' (scenes[1]): prompt is required"),
+    (
+        "scenes.0.transition",
+        {"type": "fade", "duration": 1.5},
+        "scenes[0].transition.duration",
+        "longer than",
+    ),
+    ("soundtrack", {"file": "missing.mp3"}, "soundtrack.file", "missing.mp3 does not exist"),
+    ("export", {"container": "webm", "codec": "h264"}, "export.codec", "h264 cannot go in webm"),
+    ("export", {"codec": "divx"}, "export.codec", "Input should be 'h264'"),
+    ("scenes.2.id", "a", "scenes[2].id", "already used by scenes[0]"),
+    ("scenes.0.id", "Big Scene", "scenes[0].id", "is not a scene id"),
+    (
+        "scenes.0.duration",
+        None,
+        "scenes[0].duration",
+        "scene 'a' (scenes[0]): duration is required",
+    ),
+    ("scenes.0.promt", "x", "scenes[0].promt", "is not a known field"),
+    (
+        "scenes.2.transition",
+        {"type": "wipe_left", "duration": 0.5},
+        "scenes[2].transition.type",
+        "needs a next",
+    ),
+    ("scenes.1.steps", 0, "scenes[1].steps", "greater than 0"),
+    ("scenes.1.reference_images", ["ref.png"], "scenes[1].reference_images", "cannot take reference images"),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "param", "message"), BAD, ids=[b[2] for b in BAD])
+def test_bad_input_names_the_scene_and_field(
+    where: str, value: Any, param: str, message: str, tmp_path: Path
+) -> None:
+    folder = make(tmp_path / "film", THREE)
+    picture(folder.root / "ref.png")
+    edit(folder, lambda d: _break(d, where, value))
+    with pytest.raises(InvalidRequest) as err:
+        render_project(folder)
+    assert err.value.param == param
+    assert message in err.value.message
+    assert not folder.clips.exists()  # nothing rendered before the whole project checked out
+
+
+def test_a_long_scene_on_a_model_that_cannot_continue_names_models_that_can(tmp_path: Path) -> None:
+    folder = make(tmp_path / "film", [{"id": "long", "prompt": "waves", "duration": 3.0}])
+    with pytest.raises(InvalidRequest, match="cannot continue a clip") as err:
+        plan_project(folder)
+    assert err.value.param == "scenes[0].model" and "ltx-tiny" in err.value.message
+    assert "wan-i2v-tiny" not in err.value.message  # it cannot start a scene from text
