@@ -25,6 +25,8 @@ _COMMAND_MODULES = (
     "reelgen.cli.train",
     "reelgen.cli.project",
     "reelgen.cli.enhance",
+    "reelgen.cli.batch",
+    "reelgen.cli.shootout",
 )
 
 for _name in _COMMAND_MODULES:

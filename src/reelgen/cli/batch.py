@@ -1,0 +1,115 @@
+"""`reelgen manifest create | schema` and `reelgen batch MANIFEST`: batches of clips, run in this process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reelgen.cli.output import console, fail, progress_bar
+from reelgen.core.errors import ReelgenError
+from reelgen.core.progress import Progress
+
+manifest_app = typer.Typer(
+    help="Batch manifests: one item per keyframe image, with prompt template, model, motion and seed.",
+    no_args_is_help=True,
+)
+
+Opt = typer.Option
+
+
+@manifest_app.command("create")
+def create(
+    folder: Annotated[Path, typer.Argument(help="A folder of keyframe images (png, jpg, webp ...).")],
+    defaults: Annotated[
+        Path | None,
+        Opt("--defaults", "-d", help="YAML of settings every item starts from (model, prompt ...)."),
+    ] = None,
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Where to write it (default FOLDER/manifest.json).")
+    ] = None,
+    force: Annotated[bool, Opt("--force", help="Overwrite an existing manifest.")] = False,
+) -> None:
+    """Build a manifest with one item per image in FOLDER, each with its own seed.
+
+    Example (defaults.yaml: model, prompt with {placeholders}, motion, size ...):
+
+      reelgen manifest create shots/ --defaults defaults.yaml && reelgen batch shots/manifest.json
+    """
+    from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
+
+    target = output or folder / MANIFEST_FILE
+    if target.exists() and not force:
+        raise fail(ReelgenError(f"{target} exists; pass --force to overwrite it or -o to write elsewhere"))
+    try:
+        manifest = create_manifest(folder, defaults)
+        write_manifest(manifest, target)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    console.print(f"{len(manifest.items)} item(s); edit {target}, then `reelgen batch {target}`")
+    typer.echo(str(target))
+
+
+@manifest_app.command("schema")
+def schema() -> None:
+    """Print the manifest's JSON schema (docs/batch.md explains each field)."""
+    from reelgen.core.batch import manifest_schema
+
+    typer.echo(json.dumps(manifest_schema(), indent=2))
+
+
+def batch(
+    manifest: Annotated[Path, typer.Argument(help="The manifest JSON (see `reelgen manifest create`).")],
+    output_dir: Annotated[
+        Path | None, Opt("--output-dir", help="Where outputs go (default: the manifest's output_dir).")
+    ] = None,
+    price: Annotated[
+        float | None,
+        Opt("--price-per-gpu-hour", help="Price the summary's model time (default: the manifest's)."),
+    ] = None,
+    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
+    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Make every item of a manifest; items finished by an earlier run are skipped.
+
+    Next to each output go <name>.video_meta.json (what was made, how, its metrics) and
+    <name>.motion.json (the camera path). Ends with a summary: done, failed and skipped
+    with reasons, time, peak VRAM and estimated cost. Exit status 1 when an item failed.
+
+    Example:
+
+      reelgen batch shots/manifest.json --price-per-gpu-hour 2.5
+    """
+    from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
+
+    progress = Progress(preview_every=0)
+    out = output_dir.resolve() if output_dir else None
+    try:
+        spec = load_manifest(manifest)
+        base = manifest.resolve().parent
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            summary = run_batch(
+                spec,
+                base_dir=base,
+                output_dir=out,
+                progress=progress,
+                device=device,
+                vram_budget_gib=vram_budget,
+                price_per_gpu_hour=price,
+            )
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    for line in summary.lines():
+        console.print(line)
+    typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(manifest_app, name="manifest")
+    app.command()(batch)

@@ -1,0 +1,85 @@
+"""Builds a manifest from a folder of keyframe images and a YAML file of defaults."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from reelgen.core.batch.manifest import MANIFEST_VERSION, BatchDefaults, BatchItem, Manifest
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.spec.request import SEED_LIMIT
+
+#: Files taken as keyframes (by suffix, case-insensitive); anything else in the folder is left alone.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+#: The file `reelgen manifest create` writes in the folder unless told otherwise.
+MANIFEST_FILE = "manifest.json"
+
+
+def item_seed(base: int | None, output: str) -> int:
+    """An item's seed: the base seed mixed with its output name, so adding images does not re-seed others."""
+    return ((base or 0) + zlib.crc32(output.encode())) % min(SEED_LIMIT, 2**32)
+
+
+def read_defaults(path: str | Path | None) -> BatchDefaults:
+    """The defaults YAML as ``BatchDefaults``; an unknown or wrong field is named."""
+    if path is None:
+        return BatchDefaults()
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidRequest(f"defaults file {path} does not exist", param="defaults")
+    try:
+        data: Any = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"defaults file {path} is not valid YAML ({exc})", param="defaults") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest(f"defaults file {path} must be a mapping of settings", param="defaults")
+    try:
+        return BatchDefaults.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, prefix="defaults.") from None
+
+
+def _output_name(stem: str, taken: set[str]) -> str:
+    """A valid, unused output name from an image's file name."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:120] or "item"
+    if not name[0].isalnum():
+        name = f"item-{name}"
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def create_manifest(folder: str | Path, defaults_yaml: str | Path | None = None) -> Manifest:
+    """One item per image in ``folder`` (sorted by name), each with its own seed, under the given defaults.
+
+    Image paths are written relative to ``folder``, where the manifest is meant to live.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidRequest(f"{folder} is not a folder of images", param="folder")
+    defaults = read_defaults(defaults_yaml)
+    images = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not images:
+        raise InvalidRequest(
+            f"{folder} holds no images ({', '.join(IMAGE_SUFFIXES)}); put the keyframes there", param="folder"
+        )
+    taken: set[str] = set()
+    items = []
+    for image in images:
+        output = _output_name(image.stem, taken)
+        items.append(BatchItem(output=output, images=[image.name], seed=item_seed(defaults.seed, output)))
+    return Manifest(defaults=defaults, items=items)
+
+
+def write_manifest(manifest: Manifest, path: str | Path) -> Path:
+    """Write ``manifest`` as JSON, all or nothing; unset fields are left out so defaults stay visible."""
+    data = manifest.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return write_json_atomic(Path(path), {"version": MANIFEST_VERSION, **data})

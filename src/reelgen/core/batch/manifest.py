@@ -1,0 +1,163 @@
+"""The batch manifest: a JSON file of items (keyframe images, prompt template, model, motion, seed, output name).
+
+Every item field may be left to ``defaults``; paths are relative to the
+manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.motion.presets import Motion
+from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.viability import DEFAULT_THRESHOLD
+
+MANIFEST_VERSION: Literal[1] = 1
+#: Output names: a file name without folders, so an item can never write outside the output folder.
+OUTPUT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+#: Containers an output may name; without a suffix an output is an MP4.
+CONTAINERS = (".mp4", ".webm", ".mov")
+#: The most keyframe images an item takes: a first, or a first and a last.
+MAX_IMAGES = 2
+
+
+class Settings(BaseModel):
+    """What an item and the defaults can both say; an item's value wins over the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(default=None, description="model name (`reelgen models`), or ken-burns")
+    prompt: str | None = Field(
+        default=None,
+        max_length=20_000,
+        description="prompt template: {output}, {stem}, {index}, {model}, {motion} and any variable",
+    )
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    width: int | None = Field(default=None, gt=0, le=16_384)
+    height: int | None = Field(default=None, gt=0, le=16_384)
+    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    seconds: float | None = Field(default=None, gt=0, le=3600)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    steps: int | None = Field(default=None, gt=0, le=1000)
+    guidance: float | None = Field(default=None, ge=0, le=100)
+    motion: Motion | None = Field(default=None, description="camera path over the first keyframe image")
+    options: dict[str, Any] = Field(default_factory=dict, description="the model family's options")
+    variables: dict[str, str] = Field(default_factory=dict, description="values for the prompt template")
+
+
+class BatchDefaults(Settings):
+    """Settings every item starts from, and how the batch runs."""
+
+    seed: int | None = Field(
+        default=None, ge=0, lt=SEED_LIMIT, description="base of items' seeds (mixed with each output name)"
+    )
+    output_dir: str = Field(default="outputs", description="where outputs go, relative to the manifest")
+    viability_threshold: float = Field(
+        default=DEFAULT_THRESHOLD, ge=0, le=1, description="keyframes scoring under this are skipped"
+    )
+    price_per_gpu_hour: float = Field(default=2.0, ge=0, description="prices the summary's render time")
+    currency: str = Field(default="USD", max_length=8)
+
+
+class BatchItem(Settings):
+    """One clip to make. ``output`` names it (and its companion files) in the output folder."""
+
+    output: str = Field(pattern=OUTPUT_NAME, description="output name, e.g. shot-001 or shot-001.webm")
+    images: list[str] = Field(
+        default_factory=list, max_length=MAX_IMAGES, description="keyframe image(s): first, or first and last"
+    )
+    seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
+
+    @property
+    def stem(self) -> str:
+        """The output name without its container suffix."""
+        for suffix in CONTAINERS:
+            if self.output.lower().endswith(suffix):
+                return self.output[: -len(suffix)]
+        return self.output
+
+    @property
+    def suffix(self) -> str:
+        return self.output[len(self.stem) :].lower() or ".mp4"
+
+
+class Manifest(BaseModel):
+    """A batch: defaults and items. Output names are unique, so each item has its own files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = MANIFEST_VERSION
+    defaults: BatchDefaults = Field(default_factory=BatchDefaults)
+    items: list[BatchItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_outputs(self) -> Manifest:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(self.items):
+            key = item.stem.lower()
+            if key in seen:
+                raise ValueError(
+                    f"items[{i}].output {item.output!r} repeats items[{seen[key]}]'s name; outputs must differ"
+                )
+            seen[key] = i
+        return self
+
+
+def manifest_schema() -> dict[str, Any]:
+    """The manifest's JSON schema (what docs/batch.md shows)."""
+    return Manifest.model_json_schema()
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and check a manifest; every problem is an ``InvalidRequest`` naming the field."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidRequest(f"manifest {path} does not exist", param="manifest")
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as exc:
+        raise InvalidRequest(f"manifest {path} is not valid JSON ({exc})", param="manifest") from None
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
+def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:
+    """The item's settings with the defaults under them (options and variables merge key by key)."""
+    out: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        mine = getattr(item, name)
+        out[name] = getattr(defaults, name) if mine is None else mine
+    out["options"] = {**defaults.options, **item.options}
+    out["variables"] = {**defaults.variables, **item.variables}
+    return out
+
+
+def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
+    """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise InvalidRequest(
+            f"{param}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
+        ) from None
+    for name in fields:
+        if not name.isidentifier():
+            raise InvalidRequest(
+                f"{param}: {{{name}}} is not a placeholder name; use letters, digits and _ (e.g. {{subject}})",
+                param=param,
+            )
+        if name not in values:
+            raise InvalidRequest(
+                f"{param}: the prompt uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
+                "(add it under variables)",
+                param=param,
+            )
+    return template.format_map(values)

@@ -1,0 +1,325 @@
+"""Manifest items resolved once: each item's request (or Ken Burns request), camera path, viability and key.
+
+``plan_batch`` is what the CLI and a ``batch`` job handler both call. It reads
+no weights and imports no torch, and it costs no GPU time: keyframes that
+score under the viability threshold are skipped here, with the reason. An item
+that cannot run (unknown model, a path outside its image ...) is planned as
+failed with its error, so one bad item never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reelgen.core.batch.create import item_seed
+from reelgen.core.batch.manifest import BatchItem, Manifest, fill_prompt, merged
+from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.media import load_image
+from reelgen.core.motion.conditioning import (
+    Conditioning,
+    camera_motion,
+    frames_for,
+    resolve_conditioned,
+    start_for,
+    takes_camera_motion,
+    write_crops,
+)
+from reelgen.core.motion.kenburns import KEN_BURNS, KenBurnsRequest
+from reelgen.core.motion.path import CameraPath, Rect
+from reelgen.core.motion.presets import Motion
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.viability import assess_keyframe
+
+#: Bumped when the way an item becomes pixels changes, so every output is made again.
+KEY_VERSION = 1
+#: Folder (under the output folder) for the start and end crops given to keyframe models.
+MOTION_FRAMES = "motion-frames"
+#: A Ken Burns clip's size and length when the manifest gives none.
+KEN_BURNS_SHAPE = {"width": 1280, "height": 720, "fps": 24.0, "seconds": 5.0}
+
+
+class PlannedItem(BaseModel):
+    """One manifest item, resolved: what to render, where, its content key, or why it will not run.
+
+    ``output`` is the item's name (a batch job's stable child key); ``key``
+    hashes everything that decides its pixels, input files by content.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    index: int
+    output: str
+    video: str
+    key: str = ""
+    model: str | None = None
+    prompt: str = ""
+    images: tuple[str, ...] = ()
+    request: ResolvedRequest | None = None
+    ken_burns: KenBurnsRequest | None = None
+    motion: dict[str, Any] | None = None
+    viability: dict[str, Any] | None = None
+    skipped: str | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def runnable(self) -> bool:
+        return self.error is None and self.skipped is None
+
+    @property
+    def meta_path(self) -> Path:
+        return Path(self.video).with_name(f"{self.output}.video_meta.json")
+
+    @property
+    def motion_path(self) -> Path:
+        return Path(self.video).with_name(f"{self.output}.motion.json")
+
+
+def output_folder(manifest: Manifest, base_dir: Path, output_dir: str | Path | None = None) -> Path:
+    """Where outputs go: ``output_dir`` if given, else the manifest's, relative to its folder."""
+    return (base_dir / (output_dir if output_dir is not None else manifest.defaults.output_dir)).resolve()
+
+
+def plan_batch(
+    manifest: Manifest, base_dir: str | Path, output_dir: str | Path | None = None
+) -> list[PlannedItem]:
+    """Every item of ``manifest`` planned; ``base_dir`` is the manifest's folder (relative paths start there)."""
+    base = Path(base_dir).resolve()
+    out = output_folder(manifest, base, output_dir)
+    return [plan_item(manifest, i, base, out) for i in range(len(manifest.items))]
+
+
+def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> PlannedItem:
+    item = manifest.items[index]
+    where = f"items[{index}]"
+    planned = PlannedItem(index=index, output=item.stem, video=str(out / f"{item.stem}{item.suffix}"))
+    try:
+        return _plan(manifest, item, where, base_dir, out, planned)
+    except ReelgenError as exc:
+        param = exc.param if exc.param and exc.param.startswith(where) else f"{where}.{exc.param or 'model'}"
+        message = exc.message if exc.message.startswith(where) else f"{where} ({item.stem}): {exc.message}"
+        return planned.model_copy(update={"error": {"message": message, "code": exc.code, "param": param}})
+
+
+def _images(item: BatchItem, where: str, base_dir: Path) -> tuple[str, ...]:
+    found = []
+    for i, name in enumerate(item.images):
+        path = (base_dir / name).expanduser()
+        if not path.is_file():
+            raise InvalidRequest(f"{where}.images[{i}]: {name} does not exist", param=f"{where}.images[{i}]")
+        found.append(str(path.resolve()))
+    return tuple(found)
+
+
+def _shape(settings: dict[str, Any], model: str) -> tuple[int, int, int, float]:
+    """Output width, height, frame count and rate, as ``resolve`` would fill them."""
+    if settings["num_frames"] is not None and settings["seconds"] is not None:
+        raise InvalidRequest("give num_frames or seconds, not both", param="num_frames")
+    if model == KEN_BURNS:
+        fps = settings["fps"] or KEN_BURNS_SHAPE["fps"]
+        frames = settings["num_frames"] or max(
+            2, round((settings["seconds"] or KEN_BURNS_SHAPE["seconds"]) * fps)
+        )
+        return (
+            settings["width"] or int(KEN_BURNS_SHAPE["width"]),
+            settings["height"] or int(KEN_BURNS_SHAPE["height"]),
+            frames,
+            fps,
+        )
+    spec, preset = registry.resolve(model)
+    fps = settings["fps"] or preset.fps
+    if settings["num_frames"] is not None:
+        frames = settings["num_frames"]
+    elif settings["seconds"] is not None:
+        frames = spec.rules_for(preset).snap_frames(max(1, round(settings["seconds"] * fps)))
+    else:
+        frames = preset.num_frames
+    return settings["width"] or preset.width, settings["height"] or preset.height, frames, fps
+
+
+def _path(
+    motion: Motion, images: tuple[str, ...], size: tuple[int, int], frames: int, fps: float, where: str
+) -> CameraPath:
+    if len(images) != 1:
+        raise InvalidRequest(
+            f"a camera path moves over one keyframe image; this item gives {len(images)}",
+            param=f"{where}.images",
+        )
+    picture = load_image(images[0], f"{where}.images[0]")
+    return motion.path(picture.size, size, frames, fps, param=f"{where}.motion")
+
+
+def _smallest(path: CameraPath, frames: int) -> Rect:
+    return min(path.rects(frames), key=lambda r: r.width)
+
+
+def _conditioning(
+    model: str,
+    motion: Motion | None,
+    path: CameraPath | None,
+    images: tuple[str, ...],
+    shape: tuple[int, int, int, float],
+    folder: Path,
+    stem: str,
+    where: str,
+) -> Conditioning:
+    """How the item's images and motion reach ``model``."""
+    spec, preset = registry.resolve(model)
+    if motion is not None and takes_camera_motion(spec):
+        if images:
+            raise InvalidRequest(
+                f"{preset.name} starts from text and cannot take a keyframe image; drop images, or use "
+                "ken-burns or an image-to-video model for a camera path over it",
+                param=f"{where}.images",
+            )
+        return camera_motion(motion)
+    if motion is not None and path is None:
+        raise InvalidRequest(
+            f"a camera path moves over a keyframe image, and this item gives none for {preset.name}; add "
+            "images, or use an AnimateDiff model (its camera LoRAs need no image)",
+            param=f"{where}.images",
+        )
+    if path is not None:
+        start, end = write_crops(images[0], path, shape[:2], folder, stem)
+        return frames_for(preset, start, end, shape[2])
+    if len(images) == 2:
+        return frames_for(preset, Path(images[0]), Path(images[1]), shape[2])
+    if images:
+        return start_for(preset, Path(images[0]))
+    return Conditioning("text")
+
+
+def _plan(
+    manifest: Manifest, item: BatchItem, where: str, base_dir: Path, out: Path, planned: PlannedItem
+) -> PlannedItem:
+    # 1. The item's settings over the defaults, its model, images and output shape.
+    settings = merged(manifest.defaults, item)
+    model = settings["model"]
+    if not model:
+        raise InvalidRequest("names no model; set the item's model or defaults.model", param=f"{where}.model")
+    images = _images(item, where, base_dir)
+    width, height, frames, fps = shape = _shape(settings, model)
+    motion: Motion | None = settings["motion"]
+
+    # 2. The prompt, its placeholders filled.
+    values = {
+        "output": item.stem,
+        "stem": Path(images[0]).stem if images else item.stem,
+        "index": str(planned.index),
+        "model": model,
+        "motion": motion.label if motion else "still camera",
+        **settings["variables"],
+    }
+    prompt = fill_prompt(settings["prompt"] or "", values, f"{where}.prompt")
+    planned = planned.model_copy(update={"model": model, "prompt": prompt, "images": images})
+
+    # 3. The camera path over the first image (checked), then 4. the keyframe's viability.
+    path = None
+    if motion is not None and (images or model == KEN_BURNS):
+        path = _path(motion, images, (width, height), frames, fps, where)
+    if images:
+        crop = _smallest(path, frames) if path is not None else None
+        viability = assess_keyframe(images[0], (width, height), crop=crop)
+        threshold = manifest.defaults.viability_threshold
+        planned = planned.model_copy(update={"viability": viability.as_dict()})
+        if not viability.passes(threshold):
+            why = "; ".join(viability.reasons(threshold))
+            return planned.model_copy(
+                update={"skipped": f"keyframe scored {viability.score:.2f} (threshold {threshold:g}): {why}"}
+            )
+
+    # 5. What to render: a Ken Burns clip, or a model request conditioned on the images and path.
+    if model == KEN_BURNS:
+        if path is None:
+            raise InvalidRequest(
+                "ken-burns films one keyframe image along a camera path; give images and a motion",
+                param=f"{where}.motion" if images else f"{where}.images",
+            )
+        job = KenBurnsRequest(
+            image=images[0], path=path, width=width, height=height, num_frames=frames, fps=fps
+        )
+        filmed = Conditioning("ken_burns", note="filmed from the keyframe, no model")
+        planned = planned.model_copy(
+            update={"ken_burns": job, "motion": _motion_doc(motion, path, images, shape, filmed)}
+        )
+    else:
+        folder = out / MOTION_FRAMES
+        conditioning = _conditioning(model, motion, path, images, shape, folder, item.stem, where)
+        fields = {
+            "model": model,
+            "prompt": prompt,
+            "negative_prompt": settings["negative_prompt"],
+            "width": width,
+            "height": height,
+            "num_frames": frames,
+            "fps": fps,
+            "steps": settings["steps"],
+            "guidance": settings["guidance"],
+            "seed": item.seed if item.seed is not None else item_seed(manifest.defaults.seed, item.stem),
+            "options": settings["options"],
+        }
+        fields = {k: v for k, v in fields.items() if v is not None}
+        request, conditioning = resolve_conditioned(fields, conditioning)
+        doc = _motion_doc(motion, path, images, shape, conditioning) if motion else None
+        planned = planned.model_copy(update={"request": request, "motion": doc})
+    return planned.model_copy(update={"key": content_key(planned)})
+
+
+def _motion_doc(
+    motion: Motion | None,
+    path: CameraPath | None,
+    images: tuple[str, ...],
+    shape: tuple[int, int, int, float],
+    conditioning: Conditioning,
+) -> dict[str, Any]:
+    """The motion companion: the move as asked, the path it became, the crop of every frame, how it was used."""
+    width, height, frames, fps = shape
+    return {
+        "motion": motion.model_dump(mode="json", exclude_none=True) if motion else None,
+        "label": motion.label if motion else "still camera",
+        "keyframe": images[0] if images else None,
+        "output_size": [width, height],
+        "num_frames": frames,
+        "fps": fps,
+        "path": path.model_dump(mode="json") if path else None,
+        "frames": [[round(v, 3) for v in (r.x, r.y, r.width, r.height)] for r in path.rects(frames)]
+        if path
+        else None,
+        "how": conditioning.how,
+        "note": conditioning.note,
+    }
+
+
+def content_key(planned: PlannedItem) -> str:
+    """A hash of everything that decides the item's pixels; input files count by content, not path."""
+    from reelgen.core.weights import sha256_file
+
+    paths = list(planned.images)
+    if planned.request is not None:
+        paths += [p for _, p in planned.request.input_files()] + [lora.path for lora in planned.request.loras]
+    files = {p: f"sha256:{sha256_file(Path(p))}" for p in paths}
+    data = {
+        "version": KEY_VERSION,
+        "container": Path(planned.video).suffix.lower(),
+        "request": planned.request.model_dump(mode="json") if planned.request else None,
+        "ken_burns": planned.ken_burns.model_dump(mode="json") if planned.ken_burns else None,
+        "motion": planned.motion,
+    }
+    text = json.dumps(_swap(data, files), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _swap(value: Any, files: dict[str, str]) -> Any:
+    """``value`` with every input path replaced by its file's hash."""
+    if isinstance(value, str):
+        return files.get(value, value)
+    if isinstance(value, list):
+        return [_swap(v, files) for v in value]
+    if isinstance(value, dict):
+        return {k: _swap(v, files) for k, v in value.items()}
+    return value

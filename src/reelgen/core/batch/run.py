@@ -1,0 +1,142 @@
+"""Runs a batch in this process: plan every item, skip what is finished, render the rest, summarise.
+
+Resumable: an item whose ``video_meta.json`` carries the same content key is
+not made again, so a batch killed part-way and run again only does what is
+left and ends with the same summary. A failed item is tried again on the next
+run; a cancel (Ctrl-C) stops the batch with nothing half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.manifest import Manifest, load_manifest
+from reelgen.core.batch.plan import PlannedItem, output_folder, plan_batch
+from reelgen.core.batch.summary import BatchSummary, ItemOutcome, outcome_of, summarize
+from reelgen.core.cache import ModelCache
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import Cancelled, ReelgenError
+from reelgen.core.progress import Progress, ProgressEvent
+
+log = logging.getLogger(__name__)
+
+#: The summary file a run leaves in the output folder.
+SUMMARY_FILE = "batch-summary.json"
+
+
+def run_item(
+    planned: PlannedItem,
+    *,
+    progress: Progress,
+    cache: ModelCache,
+    device: str | None = None,
+    vram_budget_gib: float | None = None,
+) -> ItemOutcome:
+    """Make one planned item (or say why not) and write its companions; a cancel propagates."""
+    if planned.error is not None:
+        return ItemOutcome(
+            output=planned.output,
+            status="failed",
+            reason=planned.error["message"],
+            code=planned.error["code"],
+            param=planned.error["param"],
+        )
+    if planned.skipped is not None:
+        return ItemOutcome(
+            output=planned.output,
+            status="skipped",
+            reason=planned.skipped,
+            code="not_viable",
+            param=f"items[{planned.index}].images[0]",
+        )
+    meta = finished(planned)
+    if meta is not None:
+        return outcome_of(planned.output, meta, "reused")
+    try:
+        record = _render(planned, progress, cache, device, vram_budget_gib)
+    except Cancelled:
+        raise
+    except ReelgenError as exc:
+        return ItemOutcome(
+            output=planned.output, status="failed", reason=exc.message, code=exc.code, param=exc.param
+        )
+    except Exception as exc:  # a bug in one item must not cost the rest of the batch
+        log.exception("batch item %s failed", planned.output)
+        return ItemOutcome(
+            output=planned.output,
+            status="failed",
+            code="internal_error",
+            reason=f"internal error ({type(exc).__name__}: {exc}); please report it",
+        )
+    return outcome_of(planned.output, write_companions(planned, record), "done")
+
+
+def _render(
+    planned: PlannedItem, progress: Progress, cache: ModelCache, device: str | None, budget: float | None
+) -> dict:
+    if planned.ken_burns is not None:
+        from reelgen.core.motion.kenburns import render_ken_burns
+
+        return render_ken_burns(planned.ken_burns, planned.video, progress=progress).metadata
+    from reelgen.core.render import render
+
+    assert planned.request is not None
+    result = render(
+        planned.request, planned.video, progress=progress, cache=cache, device=device, vram_budget_gib=budget
+    )
+    return result.metadata
+
+
+def run_batch(
+    manifest: Manifest | str | Path,
+    *,
+    base_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    cache: ModelCache | None = None,
+    device: str | None = None,
+    vram_budget_gib: float | None = None,
+    price_per_gpu_hour: float | None = None,
+    on_item: Callable[[ItemOutcome], None] | None = None,
+) -> BatchSummary:
+    """Run every item of ``manifest`` (a path, or a manifest with ``base_dir`` its folder) and summarise.
+
+    ``on_item`` hears each outcome as it happens. The summary is also written to
+    ``batch-summary.json`` in the output folder.
+    """
+    begun = time.monotonic()
+    progress = progress or Progress()
+    cache = cache or ModelCache()
+    # 1. The manifest and its plan: no GPU time yet, and poor keyframes are skipped here.
+    if not isinstance(manifest, Manifest):
+        base_dir = Path(manifest).resolve().parent if base_dir is None else base_dir
+        manifest = load_manifest(manifest)
+    base = Path(base_dir or ".").resolve()
+    plan = plan_batch(manifest, base, output_dir)
+
+    # 2. Each item in order: failed or skipped as planned, reused if finished, else made now.
+    outcomes = []
+    for i, planned in enumerate(plan):
+        progress.cancel.check()
+        outcome = run_item(
+            planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
+        )
+        outcomes.append(outcome)
+        said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
+        message = f"[{i + 1}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
+        progress.emit(ProgressEvent("batch", i + 1, len(plan), time.monotonic() - begun, message=message))
+        if on_item is not None:
+            on_item(outcome)
+
+    # 3. The summary, beside the outputs.
+    defaults = manifest.defaults
+    price = defaults.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
+    summary = summarize(outcomes, time.monotonic() - begun, price, defaults.currency)
+    folder = output_folder(manifest, base, output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(folder / SUMMARY_FILE, summary.model_dump(mode="json"))
+    return summary

@@ -1,0 +1,129 @@
+"""What a batch did, in numbers: done, failed with reasons, skipped with reasons, time, peak VRAM and cost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["done", "reused", "failed", "skipped"]
+
+
+class ItemOutcome(BaseModel):
+    """How one item ended. ``reused``: finished by an earlier run with the same content key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    output: str
+    status: Status
+    video: str | None = None
+    reason: str | None = None
+    code: str | None = None
+    param: str | None = None
+    render_s: float = 0.0
+    peak_vram_gib: float | None = None
+    device: str | None = None
+    #: Whether the time was spent running a model (priced) or filming a still (Ken Burns, CPU only).
+    model_run: bool = True
+
+
+class Problem(BaseModel):
+    """A failed or skipped item and why."""
+
+    output: str
+    reason: str
+    code: str | None = None
+    param: str | None = None
+
+
+class BatchSummary(BaseModel):
+    """The end of a batch. ``done`` counts items finished now or by an earlier run (``reused``).
+
+    ``render_hours`` is the model time of every finished item (earlier runs'
+    included, as recorded), priced at ``price_per_gpu_hour`` for ``estimated_cost``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    total: int
+    done: int
+    reused: int
+    failed: list[Problem]
+    skipped: list[Problem]
+    time_s: float
+    render_hours: float
+    price_per_gpu_hour: float
+    currency: str
+    estimated_cost: float
+    peak_vram_gib: float | None
+    devices: list[str]
+    outputs: list[str]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "done": self.done,
+            "failed": len(self.failed),
+            "skipped": len(self.skipped),
+        }
+
+    def lines(self) -> list[str]:
+        """The summary as a person reads it, one line each."""
+        vram = f"{self.peak_vram_gib:.2f} GiB" if self.peak_vram_gib is not None else "not measured (no GPU)"
+        out = [
+            f"{self.done} of {self.total} done ({self.reused} from an earlier run), {len(self.failed)} failed, "
+            f"{len(self.skipped)} skipped",
+            f"time {self.time_s:.1f} s; model time {self.render_hours * 3600:.1f} s; peak VRAM {vram}",
+            f"estimated cost {self.estimated_cost:.4f} {self.currency} at {self.price_per_gpu_hour:g} "
+            f"{self.currency} per GPU-hour",
+        ]
+        out += [f"failed {p.output}: {p.reason}" for p in self.failed]
+        out += [f"skipped {p.output}: {p.reason}" for p in self.skipped]
+        return out
+
+
+def summarize(
+    outcomes: Sequence[ItemOutcome], time_s: float, price_per_gpu_hour: float, currency: str = "USD"
+) -> BatchSummary:
+    """The summary of ``outcomes`` (one per item, in manifest order)."""
+    finished = [o for o in outcomes if o.status in ("done", "reused")]
+    hours = sum(o.render_s for o in finished if o.model_run) / 3600
+    peaks = [o.peak_vram_gib for o in finished if o.peak_vram_gib is not None]
+
+    def problems(status: Status) -> list[Problem]:
+        return [
+            Problem(output=o.output, reason=o.reason or status, code=o.code, param=o.param)
+            for o in outcomes
+            if o.status == status
+        ]
+
+    return BatchSummary(
+        total=len(outcomes),
+        done=len(finished),
+        reused=sum(o.status == "reused" for o in outcomes),
+        failed=problems("failed"),
+        skipped=problems("skipped"),
+        time_s=round(time_s, 3),
+        render_hours=round(hours, 6),
+        price_per_gpu_hour=price_per_gpu_hour,
+        currency=currency,
+        estimated_cost=round(hours * price_per_gpu_hour, 4),
+        peak_vram_gib=round(max(peaks), 3) if peaks else None,
+        devices=sorted({o.device for o in finished if o.device}),
+        outputs=[o.video for o in finished if o.video],
+    )
+
+
+def outcome_of(output: str, meta: dict[str, Any], status: Status) -> ItemOutcome:
+    """An item's outcome from its ``video_meta.json`` (this run's or an earlier one's)."""
+    metrics = meta.get("metrics") or {}
+    return ItemOutcome(
+        output=output,
+        status=status,
+        video=meta.get("video_path"),
+        render_s=float((metrics.get("timings") or {}).get("total") or 0.0),
+        peak_vram_gib=metrics.get("peak_vram_gib"),
+        device=metrics.get("device"),
+        model_run=(meta.get("how") or {}).get("kind") != "ken_burns",
+    )

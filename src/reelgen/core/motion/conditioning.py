@@ -1,0 +1,152 @@
+"""How a camera path reaches a model: start and end frames cut along it, keyframes, or AnimateDiff's camera LoRA.
+
+``condition`` decides from what the model can do: a keyframe model gets the
+two crops pinned at the first and last frame, an image-to-video model gets
+them as start and end image (start only where it cannot pin a last frame, said
+in the note), and AnimateDiff gets the nearest of its camera-move LoRAs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from reelgen.core.backends.animatediff.presets import CAMERA_MOTIONS, AnimateDiffOptions
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import load_image
+from reelgen.core.motion.kenburns import crop
+from reelgen.core.motion.path import CameraPath
+from reelgen.core.motion.presets import Motion, MotionPreset, dominant_move
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.request import GenerationRequest, Keyframe, ResolvedRequest, Task
+from reelgen.core.spec.resolve import resolve
+
+#: Named moves without a LoRA of their own, as the nearest one AnimateDiff has.
+NEAREST_LORA = {
+    MotionPreset.DOLLY_IN: "zoom-in",
+    MotionPreset.DOLLY_OUT: "zoom-out",
+    MotionPreset.ARC_LEFT: "pan-left",
+    MotionPreset.ARC_RIGHT: "pan-right",
+}
+
+
+@dataclass(frozen=True)
+class Conditioning:
+    """Request fields that make a model follow the path, how (``start_end_frames`` ...) and a note for people."""
+
+    how: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"how": self.how, "note": self.note}
+
+
+def takes_camera_motion(spec: FamilySpec) -> bool:
+    """Whether the family moves its camera by an option (AnimateDiff's motion LoRAs) rather than by frames."""
+    return spec.options is AnimateDiffOptions
+
+
+def write_crops(
+    image: str | Path, path: CameraPath, size: tuple[int, int], folder: Path, stem: str
+) -> tuple[Path, Path]:
+    """The start and end crops as PNG files ``<stem>.start.png`` / ``<stem>.end.png`` in ``folder``."""
+    picture = load_image(image, "images[0]")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for which, rect in (("start", path.start), ("end", path.end)):
+        target = folder / f"{stem}.{which}.png"
+        Image.fromarray(crop(picture, rect, *size)).save(target, format="PNG")
+        out.append(target.resolve())
+    return out[0], out[1]
+
+
+def camera_motion(motion: Motion) -> Conditioning:
+    """AnimateDiff's option for ``motion``: the LoRA of the same name, or the nearest, at strength ``speed``.
+
+    A custom path gets the LoRA of its strongest component (zoom, pan or tilt).
+    """
+    if motion.preset is not None:
+        name = NEAREST_LORA.get(motion.preset, motion.preset.value)
+        exact = motion.preset not in NEAREST_LORA
+        source = f"preset {motion.preset.value}"
+    else:
+        assert motion.start is not None and motion.end is not None  # Motion's validator saw to it
+        name, _ = dominant_move(CameraPath(start=motion.start, end=motion.end))
+        exact, source = False, "the custom path's strongest move"
+    assert name in CAMERA_MOTIONS
+    strength = min(2.0, motion.speed)
+    note = f"camera LoRA {name} at strength {strength:g} for {source}"
+    if not exact:
+        note += " (the nearest move AnimateDiff has a LoRA for)"
+    return Conditioning(
+        "camera_motion",
+        {"options": {"camera_motion": name, "camera_motion_strength": strength}},
+        note,
+    )
+
+
+def frames_for(preset: Preset, start: Path, end: Path, num_frames: int) -> Conditioning:
+    """The crops as keyframes (first and last frame) or as start and end image, as the model takes them."""
+    if Task.KEYFRAMES in preset.tasks:
+        keys = [Keyframe(image=str(start), frame=0), Keyframe(image=str(end), frame=num_frames - 1)]
+        return Conditioning(
+            "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, "crops pinned as keyframes"
+        )
+    if Task.I2V in preset.tasks:
+        return Conditioning(
+            "start_end_frames",
+            {"task": Task.I2V, "start_image": str(start), "end_image": str(end)},
+            "crops given as first and last frame",
+        )
+    able = sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+    raise InvalidRequest(
+        f"{preset.name} cannot follow a camera path: it takes no start frame or keyframes; use ken-burns, "
+        f"an AnimateDiff model, or one of {', '.join(able) or 'none installed'}",
+        param="model",
+    )
+
+
+def start_for(preset: Preset, image: Path) -> Conditioning:
+    """A lone keyframe image as the first frame: a start image, or a keyframe at frame 0."""
+    if Task.I2V in preset.tasks:
+        return Conditioning(
+            "start_frame", {"task": Task.I2V, "start_image": str(image)}, "image as first frame"
+        )
+    if Task.KEYFRAMES in preset.tasks:
+        keys = [Keyframe(image=str(image), frame=0)]
+        return Conditioning(
+            "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, "image pinned at frame 0"
+        )
+    able = sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+    raise InvalidRequest(
+        f"{preset.name} makes video from text only and cannot start from an image; drop the images, or use "
+        f"ken-burns or one of {', '.join(able) or 'none installed'}",
+        param="model",
+    )
+
+
+def resolve_conditioned(
+    fields: dict[str, Any], conditioning: Conditioning
+) -> tuple[ResolvedRequest, Conditioning]:
+    """Resolve ``fields`` with the conditioning; a model that cannot pin a last frame gets the first alone.
+
+    The fall-back is said in the returned conditioning's note, so the record
+    shows the end crop was not used.
+    """
+    merged = {**fields, **conditioning.fields}
+    if "options" in conditioning.fields:
+        merged["options"] = {**fields.get("options", {}), **conditioning.fields["options"]}
+    try:
+        return resolve(GenerationRequest.model_validate(merged)), conditioning
+    except InvalidRequest as exc:
+        if conditioning.how != "start_end_frames" or exc.param != "end_image":
+            raise
+        merged.pop("end_image")
+        note = f"start crop only: {exc.message}"
+        kept = {k: v for k, v in conditioning.fields.items() if k != "end_image"}
+        return resolve(GenerationRequest.model_validate(merged)), Conditioning("start_frame", kept, note)

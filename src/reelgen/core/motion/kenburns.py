@@ -1,0 +1,127 @@
+"""The model-free Ken Burns render: a still image filmed along a camera path, encoded and recorded like any clip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen import __version__
+from reelgen.core import quality
+from reelgen.core.encode import write_json_atomic, write_video
+from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.media import load_image
+from reelgen.core.motion.check import check_path
+from reelgen.core.motion.path import CameraPath, Rect
+from reelgen.core.progress import Progress
+from reelgen.core.record import library_versions
+from reelgen.core.render import SUFFIXES, RenderResult
+from reelgen.core.spec.request import INPUT_FILE
+from reelgen.core.types import Video, to_fraction
+
+#: The model name a batch item or shoot-out uses for this render.
+KEN_BURNS = "ken-burns"
+#: Crops are resampled with Lanczos: sharp when the crop is magnified, alias-free when it is shrunk.
+RESAMPLE = Image.Resampling.LANCZOS
+
+
+class KenBurnsRequest(BaseModel):
+    """Everything that decides a Ken Burns clip; ``image`` is an absolute path."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image: str = Field(json_schema_extra=INPUT_FILE)
+    path: CameraPath
+    width: int = Field(gt=0, le=16_384)
+    height: int = Field(gt=0, le=16_384)
+    num_frames: int = Field(gt=0, le=100_000)
+    fps: float = Field(gt=0, le=240)
+
+    def input_files(self) -> list[tuple[str, str]]:
+        return [("image", self.image)]
+
+
+def crop(image: Image.Image, rect: Rect, width: int, height: int) -> np.ndarray:
+    """The part of ``image`` under ``rect``, resampled to ``width`` x ``height`` (sub-pixel exact)."""
+    return np.asarray(image.resize((width, height), RESAMPLE, box=rect.box()), dtype=np.uint8)
+
+
+def ken_burns_frames(
+    image: Image.Image, path: CameraPath, width: int, height: int, num_frames: int, progress: Progress
+) -> np.ndarray:
+    """Every frame of the move, first frame the start crop and last frame the end crop."""
+    tracker = progress.stage("ken_burns", num_frames)
+    frames = np.empty((num_frames, height, width, 3), dtype=np.uint8)
+    for i, rect in enumerate(path.rects(num_frames)):
+        frames[i] = crop(image, rect, width, height)
+        tracker.advance(i + 1)
+    return frames
+
+
+def _record(request: KenBurnsRequest, report: quality.QualityReport, video: Video) -> dict[str, Any]:
+    from reelgen.core.weights import sha256_file
+
+    return {
+        "reelgen": __version__,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "kind": "ken_burns",
+        "ken_burns": request.model_dump(mode="json"),
+        "model": {"name": KEN_BURNS, "family": None},
+        "inputs": {"image": {"path": request.image, "sha256": sha256_file(Path(request.image))}},
+        "stages": ["ken_burns"],
+        "quality": report.as_dict(),
+        "device": {"device": "cpu", "name": "CPU", "total_gib": None},
+        "peak_vram_gib": None,
+        "versions": library_versions(),
+        "output": {
+            "frames": video.num_frames,
+            "width": video.width,
+            "height": video.height,
+            "fps": str(video.fps),
+            "audio": False,
+        },
+    }
+
+
+def render_ken_burns(
+    request: KenBurnsRequest, output: str | Path, *, progress: Progress | None = None
+) -> RenderResult:
+    """Film ``request.image`` along ``request.path`` and write the clip plus its ``.json`` sidecar.
+
+    The path is checked against the image first (``MotionError`` if it cannot
+    render well). Like ``render``, nothing is written unless every step finishes.
+    """
+    progress = progress or Progress()
+    out_path = Path(output)
+    if out_path.suffix.lower() not in SUFFIXES:
+        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+    begun = time.monotonic()
+
+    # 1. The image, and the path checked against it and the output.
+    image = load_image(request.image, "image")
+    size = (request.width, request.height)
+    check_path(request.path, image.size, size, request.num_frames)
+
+    # 2. Film it, then 3. check it as any clip is checked.
+    frames = ken_burns_frames(image, request.path, *size, request.num_frames, progress)
+    video = Video(frames, to_fraction(request.fps))
+    report = quality.assess(video)
+    if report.fatal:
+        raise GenerationFailed(
+            f"the Ken Burns clip of {request.image} is broken: {'; '.join(report.problems)}"
+        )
+    timings = {"generate": time.monotonic() - begun}
+
+    # 4. Encode with the record embedded, then the sidecar with the encode time too.
+    record = {**_record(request, report, video), "timings": timings}
+    started = time.monotonic()
+    write_video(video, out_path, record)
+    timings["encode"] = time.monotonic() - started
+    timings["total"] = time.monotonic() - begun
+    sidecar = write_json_atomic(out_path.with_suffix(".json"), record)
+    return RenderResult(out_path, sidecar, record, video)

@@ -1,0 +1,189 @@
+"""Named camera moves (pan, tilt, zoom, dolly, arc) with a speed, and the ``Motion`` a request or manifest gives.
+
+A preset becomes a ``CameraPath`` once the image and output sizes and the
+clip's length are known: speed 1 pans across 8 % of the image a second and
+zooms 15 % a second; speed 2 does twice that.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reelgen.core.motion.check import MotionTooFast, check_path
+from reelgen.core.motion.path import CameraPath, Easing, Rect
+
+
+class MotionPreset(StrEnum):
+    """Named camera moves. Directions are the camera's: pan-right shows what lies to the right."""
+
+    PAN_LEFT = "pan-left"
+    PAN_RIGHT = "pan-right"
+    TILT_UP = "tilt-up"
+    TILT_DOWN = "tilt-down"
+    ZOOM_IN = "zoom-in"
+    ZOOM_OUT = "zoom-out"
+    DOLLY_IN = "dolly-in"
+    DOLLY_OUT = "dolly-out"
+    ARC_LEFT = "arc-left"
+    ARC_RIGHT = "arc-right"
+
+
+#: At speed 1, pans and tilts travel this fraction of the image's width (height) a second ...
+PAN_PER_SECOND = 0.08
+#: ... and zooms change the scale by this much a second (compounded, so every second looks alike).
+ZOOM_PER_SECOND = 0.15
+#: A dolly pushes half again as hard as a zoom and travels toward the upper third, where faces and horizons
+#: usually sit. A crop has no parallax, so a dolly here is a travelling zoom, not a true camera move.
+DOLLY_FACTOR = 1.5
+DOLLY_TARGET = (0.5, 1 / 3)
+#: An arc lifts the centre at mid-path by this fraction of its sideways travel (orbit-like).
+ARC_LIFT = 0.25
+#: A pan may travel at most this fraction of the image: the crop needs the rest.
+MAX_TRAVEL = 0.75
+
+
+def largest_crop(width: float, height: float, aspect: float) -> tuple[float, float]:
+    """The largest width x height of ``aspect`` (w/h) that fits in ``width`` x ``height``."""
+    if width / height > aspect:
+        return height * aspect, height
+    return width, width / aspect
+
+
+def _travel(preset: MotionPreset, side: int, seconds: float, speed: float, param: str) -> float:
+    distance = PAN_PER_SECOND * speed * seconds * side
+    if distance > MAX_TRAVEL * side:
+        fastest = MAX_TRAVEL / (PAN_PER_SECOND * seconds)
+        raise MotionTooFast(
+            f"{param}.speed: {preset.value} at speed {speed:g} would travel {distance:.0f} px in "
+            f"{seconds:.2f} s, more than {MAX_TRAVEL:.0%} of the image's {side} px; use a speed of at "
+            f"most {fastest:.2f} for this clip",
+            param=f"{param}.speed",
+        )
+    return distance
+
+
+def _pan(
+    preset: MotionPreset, size: tuple[int, int], aspect: float, seconds: float, speed: float, param: str
+) -> CameraPath:
+    """Pans and arcs travel sideways; tilts up and down. The crop is the largest that leaves room to travel."""
+    width, height = size
+    vertical = preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN)
+    d = _travel(preset, height if vertical else width, seconds, speed, param)
+    lift = ARC_LIFT * d if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT) else 0.0
+    if vertical:
+        cw, ch = largest_crop(width, height - d, aspect)
+        x = (width - cw) / 2
+        top, bottom = Rect(x=x, y=0, width=cw, height=ch), Rect(x=x, y=d, width=cw, height=ch)
+        first, last = (bottom, top) if preset is MotionPreset.TILT_UP else (top, bottom)
+        return CameraPath(start=first, end=last)
+    cw, ch = largest_crop(width - d, height - lift, aspect)
+    y = lift + (height - lift - ch) / 2
+    left, right = Rect(x=0, y=y, width=cw, height=ch), Rect(x=d, y=y, width=cw, height=ch)
+    first, last = (right, left) if preset in (MotionPreset.PAN_LEFT, MotionPreset.ARC_LEFT) else (left, right)
+    return CameraPath(start=first, end=last, arc=-lift if lift else 0.0)
+
+
+def _zoom(
+    preset: MotionPreset, size: tuple[int, int], aspect: float, seconds: float, speed: float
+) -> CameraPath:
+    """Zooms close in on the centre at a steady rate; dollies push harder, toward the upper third."""
+    width, height = size
+    dolly = preset in (MotionPreset.DOLLY_IN, MotionPreset.DOLLY_OUT)
+    rate = ZOOM_PER_SECOND * (DOLLY_FACTOR if dolly else 1.0)
+    factor = (1 + rate) ** (speed * seconds)
+    cw, ch = largest_crop(width, height, aspect)
+    wide = Rect.centred(width / 2, height / 2, cw, ch)
+    cx, cy = wide.centre
+    if dolly:  # travel toward the target as far as the tighter crop allows inside the wide one
+        pull = 1 - 1 / factor
+        cx += (DOLLY_TARGET[0] * width - cx) * pull
+        cy += (DOLLY_TARGET[1] * height - cy) * pull
+    tight = Rect.centred(cx, cy, cw / factor, ch / factor)
+    zooming_in = preset in (MotionPreset.ZOOM_IN, MotionPreset.DOLLY_IN)
+    # A lens zooms at a constant rate; a dolly starts and stops like a camera on a track.
+    easing = Easing.EASE_IN_OUT if dolly else Easing.LINEAR
+    return CameraPath(start=wide if zooming_in else tight, end=tight if zooming_in else wide, easing=easing)
+
+
+def preset_path(
+    preset: MotionPreset,
+    image_size: tuple[int, int],
+    output_size: tuple[int, int],
+    seconds: float,
+    speed: float,
+    param: str = "motion",
+) -> CameraPath:
+    """The camera path of ``preset`` on an image of ``image_size`` for an output of ``output_size``."""
+    aspect = output_size[0] / output_size[1]
+    if preset in (MotionPreset.ZOOM_IN, MotionPreset.ZOOM_OUT, MotionPreset.DOLLY_IN, MotionPreset.DOLLY_OUT):
+        return _zoom(preset, image_size, aspect, seconds, speed)
+    return _pan(preset, image_size, aspect, seconds, speed, param)
+
+
+class Motion(BaseModel):
+    """A camera move over a keyframe: a named ``preset`` at ``speed``, or explicit ``start`` and ``end`` crops."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    preset: MotionPreset | None = Field(default=None, description="a named move; or give start and end")
+    speed: float = Field(default=1.0, gt=0, le=10, description="1: pans 8% of the image a second")
+    start: Rect | None = Field(default=None, description="first crop, in the keyframe's pixels")
+    end: Rect | None = Field(default=None, description="last crop, in the keyframe's pixels")
+    easing: Easing | None = Field(default=None, description="default: linear for zooms, else ease-in-out")
+    arc: float = Field(default=0.0, description="pixels the centre rises (-) or drops (+) at mid-path")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Motion:
+        if self.preset is None and (self.start is None or self.end is None):
+            raise ValueError("give a preset (pan-left, zoom-in ...) or both start and end crops")
+        if self.preset is not None and (self.start is not None or self.end is not None):
+            raise ValueError("give a preset or start and end crops, not both")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.preset.value} at speed {self.speed:g}" if self.preset else "custom path"
+
+    def path(
+        self,
+        image_size: tuple[int, int],
+        output_size: tuple[int, int],
+        num_frames: int,
+        fps: float,
+        *,
+        param: str = "motion",
+    ) -> CameraPath:
+        """The camera path on this image for this output, checked (``MotionError`` if it cannot render well)."""
+        seconds = max(num_frames - 1, 1) / fps
+        if self.preset is not None:
+            path = preset_path(self.preset, image_size, output_size, seconds, self.speed, param)
+            if self.easing is not None:
+                path = path.model_copy(update={"easing": self.easing})
+        else:
+            assert self.start is not None and self.end is not None
+            path = CameraPath(
+                start=self.start, end=self.end, easing=self.easing or Easing.EASE_IN_OUT, arc=self.arc
+            )
+        speed_param = f"{param}.speed" if self.preset is not None else None
+        check_path(path, image_size, output_size, num_frames, param=param, speed_param=speed_param)
+        return path
+
+
+def dominant_move(path: CameraPath) -> tuple[str, float]:
+    """The strongest component of a path as (move, amount): zoom-in/out, pan-left/right or tilt-up/down.
+
+    Amounts are in the units ``step_size`` uses (frames of travel, log-scale of zoom).
+    """
+    (x0, y0), (x1, y1) = path.start.centre, path.end.centre
+    moves = {
+        ("zoom-in" if path.end.width < path.start.width else "zoom-out"): abs(
+            math.log(path.end.width / path.start.width)
+        ),
+        ("pan-right" if x1 > x0 else "pan-left"): abs(x1 - x0) / path.start.width,
+        ("tilt-down" if y1 > y0 else "tilt-up"): abs(y1 - y0) / path.start.height,
+    }
+    move = max(moves, key=lambda k: moves[k])
+    return move, moves[move]

@@ -1,0 +1,106 @@
+"""Every model on every prompt, resolved once: the shoot-out's trials under stable keys.
+
+``plan_shootout`` is what the CLI and a ``shootout`` job handler both call; it
+imports no torch. A pair that cannot run (a text prompt on an image-only model
+with no image) is planned as failed with the reason, so the report still has
+its row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+from reelgen.core.shootout.spec import PromptEntry, PromptsFile
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import Preset
+from reelgen.core.spec.request import GenerationRequest, Keyframe, ResolvedRequest, Task
+from reelgen.core.spec.resolve import resolve
+
+
+class Trial(BaseModel):
+    """One model on one prompt. ``key`` (model--prompt id) is stable: a child job's key, a clip's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    model: str
+    prompt_id: str
+    prompt: str
+    image: str | None = None
+    request: ResolvedRequest | None = None
+    error: dict[str, Any] | None = None
+
+
+def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) -> str | None:
+    """The prompt's own image, else the CLI's images in turn; absolute, checked to exist."""
+    if entry.image is not None:
+        path, param = base_dir / entry.image, f"prompts[{index}].image"
+    elif images:
+        path, param = Path(images[index % len(images)]), "images"
+    else:
+        return None
+    if not path.is_file():
+        raise InvalidRequest(f"{param}: {path} does not exist", param=param)
+    return str(path.resolve())
+
+
+def _conditioning(preset: Preset, image: str | None) -> dict[str, Any]:
+    """A start image where the model takes one (that is what images are for), else text alone."""
+    if image is not None and Task.I2V in preset.tasks:
+        return {"task": Task.I2V, "start_image": image}
+    if image is not None and Task.KEYFRAMES in preset.tasks:
+        return {"task": Task.KEYFRAMES, "keyframes": [Keyframe(image=image, frame=0)]}
+    if Task.T2V in preset.tasks:
+        return {"task": Task.T2V}
+    raise InvalidRequest(
+        f"{preset.name} needs a start image and this prompt has none; give one with --images or the "
+        "prompt's image field",
+        param="images",
+    )
+
+
+def _failed(trial: Trial, exc: ReelgenError) -> Trial:
+    return trial.model_copy(update={"error": {"message": exc.message, "code": exc.code, "param": exc.param}})
+
+
+def plan_shootout(
+    models: list[str], prompts: PromptsFile, *, base_dir: str | Path = ".", images: list[str] | None = None
+) -> list[Trial]:
+    """Trials for every model (in the order given) on every prompt. An unknown model stops it here."""
+    if not models:
+        raise InvalidRequest("name at least one model (--models A,B)", param="models")
+    presets = [registry.resolve(name)[1] for name in models]  # ModelNotAvailable names the typo
+    base = Path(base_dir).resolve()
+    files = [_image(entry, i, images or [], base) for i, entry in enumerate(prompts.prompts)]
+    asked = prompts.settings.model_dump(exclude_none=True)
+    trials = []
+    for preset in presets:
+        for entry, image in zip(prompts.prompts, files, strict=True):
+            trial = Trial(
+                key=f"{preset.name}--{entry.id}",
+                model=preset.name,
+                prompt_id=entry.id,
+                prompt=entry.prompt,
+                image=image,
+            )
+            try:
+                fields = {
+                    "model": preset.name,
+                    "prompt": entry.prompt,
+                    "negative_prompt": entry.negative_prompt,
+                    **asked,
+                }
+                request = resolve(
+                    GenerationRequest.model_validate({**fields, **_conditioning(preset, image)})
+                )
+                trial = trial.model_copy(update={"request": request})
+            except ValidationError as exc:
+                trial = _failed(trial, from_validation_error(exc))
+            except ReelgenError as exc:
+                trial = _failed(trial, exc)
+            trials.append(trial)
+    return trials

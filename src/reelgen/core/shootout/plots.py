@@ -1,0 +1,102 @@
+"""The report's plots as PNG bytes (matplotlib's Agg canvas: no display, no global pyplot state)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from reelgen.core.shootout.results import STAGES, TrialResult
+
+_COLOURS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c")
+
+
+def _png(figure: Figure) -> bytes:
+    FigureCanvasAgg(figure)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
+
+
+def _labels(results: Sequence[TrialResult]) -> list[str]:
+    return [f"{r.model}\n{r.prompt_id}" for r in results]
+
+
+def _model_colours(results: Sequence[TrialResult]) -> list[str]:
+    models = list(dict.fromkeys(r.model for r in results))
+    return [_COLOURS[models.index(r.model) % len(_COLOURS)] for r in results]
+
+
+def _figure(results: Sequence[TrialResult]) -> Figure:
+    return Figure(figsize=(max(6.0, 1.1 * len(results) + 2), 4.0))
+
+
+def stage_times(results: Sequence[TrialResult]) -> bytes:
+    """Seconds per stage for each trial, stacked (load appears once per model: the first trial's)."""
+    figure = _figure(results)
+    axes = figure.add_subplot()
+    x = list(range(len(results)))
+    bottom = [0.0] * len(results)
+    for n, stage in enumerate(STAGES):
+        heights = [r.timings.get(stage, 0.0) for r in results]
+        if any(heights):
+            axes.bar(x, heights, bottom=bottom, label=stage, color=_COLOURS[n % len(_COLOURS)])
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    axes.set_xticks(x, _labels(results), fontsize=8)
+    axes.set_ylabel("seconds")
+    axes.set_title("Time per stage")
+    axes.legend(fontsize=8)
+    return _png(figure)
+
+
+def _bars(
+    results: Sequence[TrialResult], values: list[float | None], title: str, unit: str, empty: str
+) -> bytes:
+    figure = _figure(results)
+    axes = figure.add_subplot()
+    x = list(range(len(results)))
+    axes.bar(x, [v or 0.0 for v in values], color=_model_colours(results))
+    axes.set_xticks(x, _labels(results), fontsize=8)
+    axes.set_ylabel(unit)
+    axes.set_title(title)
+    if all(v is None for v in values):
+        axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes)
+    return _png(figure)
+
+
+def peak_vram(results: Sequence[TrialResult]) -> bytes:
+    return _bars(
+        results,
+        [r.peak_vram_gib for r in results],
+        "Peak VRAM",
+        "GiB",
+        "not measured: these runs used no GPU",
+    )
+
+
+def scores(results: Sequence[TrialResult]) -> bytes:
+    return _bars(results, [r.score for r in results], "Weighted score (0-100)", "score", "no trial finished")
+
+
+def consistency(results: Sequence[TrialResult]) -> bytes:
+    """Temporal SSIM (mean and worst) per trial: how well consecutive frames hold together."""
+    figure = _figure(results)
+    axes = figure.add_subplot()
+    x = list(range(len(results)))
+    mean = [(r.quality or {}).get("temporal_ssim_mean") or 0.0 for r in results]
+    worst = [(r.quality or {}).get("temporal_ssim_min") or 0.0 for r in results]
+    axes.bar([i - 0.2 for i in x], mean, width=0.4, label="mean", color=_COLOURS[0])
+    axes.bar([i + 0.2 for i in x], worst, width=0.4, label="worst pair", color=_COLOURS[1])
+    axes.set_xticks(x, _labels(results), fontsize=8)
+    axes.set_ylim(0, 1)
+    axes.set_ylabel("SSIM between consecutive frames")
+    axes.set_title("Temporal consistency")
+    axes.legend(fontsize=8)
+    return _png(figure)
+
+
+#: Every plot of the report, by file name.
+PLOTS = {"times": stage_times, "vram": peak_vram, "scores": scores, "consistency": consistency}

@@ -1,0 +1,153 @@
+"""The shoot-out report: one self-contained HTML file (every image inline) and a JSON file of every number.
+
+The HTML needs nothing but itself: plots, contact sheets and previews are
+embedded as data URIs, and there is no script or remote font, so it opens
+offline, from an e-mail or a CI artefact. The same pictures are also written
+as files beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reelgen import __version__
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.media import read_video
+from reelgen.core.shootout import media, plots
+from reelgen.core.shootout.results import STAGES, TrialResult
+from reelgen.core.shootout.score import ranking
+from reelgen.core.shootout.spec import PromptsFile
+
+REPORT_FILE, RESULTS_FILE = "report.html", "results.json"
+
+_STYLE = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; vertical-align: top; }
+th { background: #f3f3f3; } td.text { text-align: left; max-width: 28em; }
+tr.failed td { background: #fdecea; }
+figure { display: inline-block; margin: 0.5em; } figcaption { font-size: 12px; color: #555; }
+img { border: 1px solid #ddd; }
+"""
+
+
+def _data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def _img(data: bytes, mime: str, alt: str) -> str:
+    return f'<img src="{_data_uri(data, mime)}" alt="{html.escape(alt)}">'
+
+
+def _num(value: float | None, digits: int = 2, unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def _row(r: TrialResult, currency: str) -> str:
+    q = r.quality or {}
+    what = r.error["message"] if r.error else "; ".join(r.problems) or "clean"
+    cells = [
+        f'<td class="text">{html.escape(r.model)}</td>',
+        f'<td class="text">{html.escape(r.prompt_id)}</td>',
+        f"<td>{r.status}</td>",
+        f"<td>{_num(r.score, 1)}</td>",
+        *(f"<td>{_num(r.timings.get(s), 2)}</td>" for s in (*STAGES, "total")),
+        f"<td>{_num(r.peak_vram_gib, 2)}</td>",
+        f"<td>{_num(r.cost, 5)} {html.escape(currency) if r.cost is not None else ''}</td>",
+        f"<td>{_num(q.get('temporal_ssim_mean'), 3)}</td>",
+        f"<td>{_num(q.get('flicker'), 2)}</td>",
+        f'<td class="text">{html.escape(what)}</td>',
+    ]
+    attrs = f'class="{r.status}" data-model="{html.escape(r.model)}" data-prompt="{html.escape(r.prompt_id)}"'
+    return f"<tr {attrs}>{''.join(cells)}</tr>"
+
+
+def _table(results: Sequence[TrialResult], currency: str) -> str:
+    heads = ["model", "prompt", "status", "score", *(f"{s} s" for s in (*STAGES, "total")), "peak VRAM GiB"]
+    heads += ["cost", "temporal SSIM", "flicker", "problems"]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    body = "\n".join(_row(r, currency) for r in results)
+    return f'<table id="trials"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>'
+
+
+def _ranking(rows: list[dict[str, Any]]) -> str:
+    body = "".join(
+        f'<tr><td class="text">{html.escape(row["model"])}</td><td>{row["score"]:.1f}</td>'
+        f"<td>{row['done']} of {row['trials']}</td></tr>"
+        for row in rows
+    )
+    return f'<table id="ranking"><tr><th>model</th><th>mean score</th><th>finished</th></tr>{body}</table>'
+
+
+def _clip_pictures(r: TrialResult, folder: Path) -> str:
+    """The trial's contact sheet and preview, written as files and inlined."""
+    if r.clip is None or not Path(r.clip).is_file():
+        return ""
+    video = read_video(r.clip)
+    sheet = media.png_bytes(media.contact_sheet(video.frames))
+    preview = media.animated_preview(video.frames, float(video.fps))
+    media.write_bytes(folder / "sheets" / f"{r.key}.png", sheet)
+    media.write_bytes(folder / "previews" / f"{r.key}.gif", preview)
+    title = html.escape(f"{r.model} on {r.prompt_id}: {r.prompt}")
+    return (
+        f'<section class="clip" id="clip-{html.escape(r.key)}"><h3>{title}</h3>'
+        f"<figure>{_img(sheet, 'image/png', f'contact sheet of {r.key}')}<figcaption>contact sheet</figcaption></figure>"
+        f"<figure>{_img(preview, 'image/gif', f'preview of {r.key}')}<figcaption>preview</figcaption></figure>"
+        "</section>"
+    )
+
+
+def write_report(
+    results: Sequence[TrialResult], prompts: PromptsFile, models: Sequence[str], folder: str | Path
+) -> Path:
+    """Write ``report.html``, ``results.json`` and the pictures into ``folder``; returns the HTML's path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ranking(results)
+    pictures = {name: make(results) for name, make in plots.PLOTS.items()}
+    for name, data in pictures.items():
+        media.write_bytes(folder / "plots" / f"{name}.png", data)
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    numbers = {
+        "reelgen": __version__,
+        "created_at": created,
+        "models": list(models),
+        "prompts": [p.model_dump(mode="json") for p in prompts.prompts],
+        "settings": prompts.settings.model_dump(mode="json"),
+        "weights": prompts.weights.model_dump(mode="json"),
+        "price_per_gpu_hour": prompts.price_per_gpu_hour,
+        "currency": prompts.currency,
+        "ranking": rows,
+        "trials": [r.model_dump(mode="json") for r in results],
+    }
+    write_json_atomic(folder / RESULTS_FILE, numbers)
+    weights = ", ".join(f"{k} {v:g}" for k, v in prompts.weights.model_dump().items())
+    figures = "".join(
+        f"<figure>{_img(data, 'image/png', f'{name} plot')}<figcaption>{name}</figcaption></figure>"
+        for name, data in pictures.items()
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>reelgen shoot-out</title><style>{_STYLE}</style></head>
+<body>
+<h1>reelgen shoot-out</h1>
+<p>{len(models)} model(s) x {len(prompts.prompts)} prompt(s), made {html.escape(created)} by reelgen {__version__}.
+Score weights: {html.escape(weights)}. Cost at {prompts.price_per_gpu_hour:g} {html.escape(prompts.currency)} per
+GPU-hour, load time excluded. Every number is in <a href="{RESULTS_FILE}">{RESULTS_FILE}</a>.</p>
+<h2>Ranking</h2>
+{_ranking(rows)}
+<h2>Every run</h2>
+{_table(results, prompts.currency)}
+<h2>Plots</h2>
+{figures}
+<h2>Clips</h2>
+{"".join(_clip_pictures(r, folder) for r in results)}
+</body></html>
+"""
+    out = folder / REPORT_FILE
+    media.write_bytes(out, page.encode())
+    return out

@@ -1,0 +1,95 @@
+"""Runs a shoot-out in this process: every trial rendered (one model loaded at a time), scored, reported."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import Cancelled, ReelgenError
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.shootout.plan import Trial, plan_shootout
+from reelgen.core.shootout.report import write_report
+from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
+from reelgen.core.shootout.score import score_trials
+from reelgen.core.shootout.spec import PromptsFile
+
+log = logging.getLogger(__name__)
+
+#: Clips go in this folder of the report folder, named by trial key.
+CLIPS = "clips"
+
+
+@dataclass(frozen=True)
+class Shootout:
+    """A finished shoot-out: its scored trials and the report's path."""
+
+    results: list[TrialResult]
+    report: Path
+
+
+def run_trial(
+    trial: Trial, folder: Path, price: float, *, progress: Progress, cache: ModelCache, device: str | None
+) -> TrialResult:
+    """Render one trial into ``folder/clips`` and read its numbers; an error becomes a failed result."""
+    from reelgen.core.render import render
+
+    if trial.request is None:
+        return failed_result(trial, trial.error or {"message": "not planned", "code": "invalid_request"})
+    clip = folder / CLIPS / f"{trial.key}.mp4"
+    try:
+        result = render(trial.request, clip, progress=progress, cache=cache, device=device)
+    except Cancelled:
+        raise
+    except ReelgenError as exc:
+        return failed_result(trial, {"message": exc.message, "code": exc.code, "param": exc.param})
+    except Exception as exc:  # one model's bug must not end the match for the others
+        log.exception("shoot-out trial %s failed", trial.key)
+        return failed_result(
+            trial, {"message": f"internal error ({type(exc).__name__}: {exc})", "code": "internal_error"}
+        )
+    return trial_result(trial, result.metadata, str(clip), price)
+
+
+def run_shootout(
+    models: Sequence[str],
+    prompts: PromptsFile,
+    folder: str | Path,
+    *,
+    base_dir: str | Path = ".",
+    images: list[str] | None = None,
+    progress: Progress | None = None,
+    device: str | None = None,
+    price_per_gpu_hour: float | None = None,
+) -> Shootout:
+    """Every model on every prompt, then the report in ``folder``.
+
+    Models run one after another, each loaded once for all its prompts, so its
+    load time shows on its first trial only.
+    """
+    begun = time.monotonic()
+    progress = progress or Progress()
+    folder = Path(folder)
+    price = prompts.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
+    prompts = prompts.model_copy(update={"price_per_gpu_hour": price})
+    # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
+    trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images)
+    # 2. Each trial in turn; the cache keeps one model loaded across its prompts.
+    cache = ModelCache(max_models=1)
+    results = []
+    for i, trial in enumerate(trials):
+        progress.cancel.check()
+        result = run_trial(trial, folder, price, progress=progress, cache=cache, device=device)
+        results.append(result)
+        said = result.error["message"] if result.error else f"{result.timings.get('total', 0):.1f} s"
+        message = f"[{i + 1}/{len(trials)}] {trial.key}: {result.status} ({said})"
+        progress.emit(
+            ProgressEvent("shootout", i + 1, len(trials), time.monotonic() - begun, message=message)
+        )
+    cache.free()
+    # 3. Scores against the field, then the report.
+    scored = score_trials(results, prompts.weights)
+    return Shootout(scored, write_report(scored, prompts, list(models), folder))

@@ -1,0 +1,89 @@
+"""The shoot-out's weighted score: each part 0..1 (1 is best in the field), weighted, out of 100.
+
+Speed, cost and VRAM are relative (the best trial scores 1, one twice as slow
+0.5); temporal consistency and artefacts are absolute, from the quality
+checks. A part nobody could measure (VRAM on a CPU) is left out and the other
+weights share its place. A failed trial scores 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reelgen.core.quality import FLICKER_LIMIT
+from reelgen.core.shootout.results import TrialResult
+from reelgen.core.shootout.spec import Weights
+
+
+def artefact_part(metrics: dict[str, Any], frames: int) -> float:
+    """1 minus the share of bad frames (flashing, frozen, black) and the flicker as a share of twice its limit."""
+    frozen = sum(int(n) for _, n in metrics.get("frozen_runs") or [])
+    bad = len(metrics.get("flash_frames") or []) + frozen + len(metrics.get("black_frames") or [])
+    flicker = min(1.0, float(metrics.get("flicker") or 0.0) / (2 * FLICKER_LIMIT))
+    return max(0.0, 1.0 - bad / max(frames, 1) - flicker)
+
+
+def _relative(value: float | None, best: float | None) -> float | None:
+    if value is None or best is None:
+        return None
+    return 1.0 if value <= 0 else min(1.0, best / value)
+
+
+def _best(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None and v > 0]
+    return min(known) if known else None
+
+
+def _per_video_second(result: TrialResult) -> float | None:
+    seconds = result.video_seconds
+    return result.cost / seconds if result.cost is not None and seconds else None
+
+
+def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[TrialResult]:
+    """``results`` with ``parts`` and ``score`` filled in; the field is every finished trial."""
+    done = [r for r in results if r.status == "done"]
+    best_time = _best([r.timings.get("generate") for r in done])
+    best_cost = _best([_per_video_second(r) for r in done])
+    best_vram = _best([r.peak_vram_gib for r in done])
+    w = weights.model_dump()
+    scored = []
+    for r in results:
+        if r.status != "done":
+            scored.append(r.model_copy(update={"score": 0.0, "parts": {}}))
+            continue
+        quality = r.quality or {}
+        ssim = quality.get("temporal_ssim_mean")
+        parts = {
+            "speed": _relative(r.timings.get("generate"), best_time),
+            "cost": _relative(_per_video_second(r), best_cost),
+            "vram": _relative(r.peak_vram_gib, best_vram),
+            "temporal": max(0.0, float(ssim)) if ssim is not None else None,
+            "artefacts": artefact_part(quality, r.frames or 0),
+        }
+        known = {k: v for k, v in parts.items() if v is not None}
+        total = sum(w[k] for k in known)
+        score = 100 * sum(w[k] * v for k, v in known.items()) / total if total else 0.0
+        scored.append(
+            r.model_copy(
+                update={"score": round(score, 2), "parts": {k: round(v, 4) for k, v in known.items()}}
+            )
+        )
+    return scored
+
+
+def ranking(results: Sequence[TrialResult]) -> list[dict[str, Any]]:
+    """Models by mean score over their prompts, best first (failed trials count as 0)."""
+    models = list(dict.fromkeys(r.model for r in results))
+    rows = []
+    for model in models:
+        mine = [r for r in results if r.model == model]
+        rows.append(
+            {
+                "model": model,
+                "score": round(sum(r.score for r in mine) / len(mine), 2),
+                "done": sum(r.status == "done" for r in mine),
+                "trials": len(mine),
+            }
+        )
+    return sorted(rows, key=lambda row: -row["score"])

@@ -1,0 +1,108 @@
+"""The shoot-out's prompts file (YAML): prompts (with optional images), shared settings, score weights, price."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.spec.request import SEED_LIMIT
+
+#: Prompt ids name files, so they are plain names.
+PROMPT_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+
+
+class PromptEntry(BaseModel):
+    """One prompt; ``image`` (relative to the prompts file) is the start frame for image-to-video models."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=PROMPT_ID)
+    prompt: str = Field(min_length=1, max_length=20_000)
+    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    image: str | None = None
+
+
+class Weights(BaseModel):
+    """How much each part counts in the score (any scale; they are normalised). Defaults in docs/shootout.md."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    speed: float = Field(default=0.25, ge=0, description="generation time, fastest = 1")
+    cost: float = Field(default=0.10, ge=0, description="cost per second of video, cheapest = 1")
+    vram: float = Field(default=0.15, ge=0, description="peak VRAM, leanest = 1 (not measured on a CPU)")
+    temporal: float = Field(default=0.25, ge=0, description="mean SSIM between consecutive frames")
+    artefacts: float = Field(
+        default=0.25, ge=0, description="1 minus the share of flashing/frozen/black frames and flicker"
+    )
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Weights:
+        if not any(self.model_dump().values()):
+            raise ValueError("at least one weight must be above 0")
+        return self
+
+
+class Settings(BaseModel):
+    """What every model is asked for alike; unset sizes and lengths take each model's own defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width: int | None = Field(default=None, gt=0, le=16_384)
+    height: int | None = Field(default=None, gt=0, le=16_384)
+    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    seconds: float | None = Field(default=None, gt=0, le=3600)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    steps: int | None = Field(default=None, gt=0, le=1000)
+    seed: int = Field(default=0, ge=0, lt=SEED_LIMIT, description="one seed for every run, for a fair match")
+
+
+class PromptsFile(BaseModel):
+    """The prompts file. ``prompts`` may be plain strings (ids p1, p2 ...) or entries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompts: list[PromptEntry] = Field(min_length=1)
+    settings: Settings = Field(default_factory=Settings)
+    weights: Weights = Field(default_factory=Weights)
+    price_per_gpu_hour: float = Field(default=2.0, ge=0)
+    currency: str = Field(default="USD", max_length=8)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_prompts(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("prompts"), list):
+            prompts = [
+                {"id": f"p{i + 1}", "prompt": p} if isinstance(p, str) else p
+                for i, p in enumerate(data["prompts"])
+            ]
+            data = {**data, "prompts": prompts}
+        return data
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PromptsFile:
+        ids = [p.id for p in self.prompts]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"prompt ids must differ; repeated: {', '.join(repeated)}")
+        return self
+
+
+def load_prompts(path: str | Path) -> PromptsFile:
+    """Read and check a prompts file; every problem is an ``InvalidRequest`` naming the field."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidRequest(f"prompts file {path} does not exist", param="prompts")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"prompts file {path} is not valid YAML ({exc})", param="prompts") from None
+    if isinstance(data, list):  # a bare list of prompts
+        data = {"prompts": data}
+    try:
+        return PromptsFile.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, prefix="prompts_file.") from None
