@@ -59,7 +59,14 @@ def enhance_file(
     # 2. The clip, and the chain checked against it (unknown stage, bad option, impossible scale).
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
-    video = read_video(source, param="input")
+    try:
+        video = read_video(source, param="input")
+    except InvalidRequest as exc:
+        raise InvalidRequest(
+            f"{exc.message}; reelgen enhance reads any video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI ...) "
+            "with at least one frame",
+            param="input",
+        ) from None
     chain = resolve_chain(steps, video.width, video.height, video.num_frames, video.fps)
     if not chain:
         raise InvalidRequest(

@@ -1,0 +1,135 @@
+"""`reelgen enhance` as a person uses it: a clip with sound in, a smoother and bigger clip out, errors in plain words."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.encode import write_video
+from reelgen.core.types import Audio, Video
+from tests.core.enhance_media import pan, real_weights
+
+runner = CliRunner()
+NTSC = Fraction(24000, 1001)
+
+
+def _clip(path: Path, frames: int = 7, sound: bool = True) -> Path:
+    images = np.rint(pan(frames, (6, 14), size=(64, 48))).astype(np.uint8)
+    seconds = frames / NTSC
+    t = np.arange(int(48000 * seconds)) / 48000
+    audio = Audio((0.3 * np.sin(2 * np.pi * 440 * t))[None].astype(np.float32), 48000) if sound else None
+    return write_video(Video(images, NTSC, audio), path)
+
+
+def _said(result: object) -> str:
+    """What the command printed, with the terminal's line wrapping undone."""
+    return " ".join(result.output.split())  # type: ignore[attr-defined]
+
+
+def _streams(path: Path) -> tuple[int, Fraction, list[bytes], float]:
+    """Video frame count, exact average rate, the audio packets' bytes, and the audio duration in seconds."""
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        rate = Fraction(video.average_rate)
+        frames = sum(1 for _ in container.decode(video))
+    with av.open(str(path)) as container:
+        sound = container.streams.audio[0]
+        packets = [bytes(p) for p in container.demux(sound) if p.size]
+        seconds = float(sound.duration * sound.time_base)
+    return frames, rate, packets, seconds
+
+
+def test_enhance_doubles_the_rate_exactly_and_copies_the_audio_unchanged(tmp_path: Path) -> None:
+    source, out = _clip(tmp_path / "in.mp4"), tmp_path / "out.mp4"
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--interpolate", "2", "--interpolator", "flow", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1] == str(out)
+    frames, rate, packets, seconds = _streams(out)
+    src_frames, _, src_packets, src_seconds = _streams(source)
+    assert (frames, rate) == ((src_frames - 1) * 2 + 1, Fraction(48000, 1001))
+    assert packets == src_packets and seconds == src_seconds
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["audio"] == "copied" and record["stages"] == ["flow"]
+    assert record["output"]["fps"] == "48000/1001"
+
+
+def test_enhance_interpolates_with_real_rife_and_upscales(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REELGEN_MODELS_DIR", str(real_weights("rife").parent))
+    real_weights("realesrgan")
+    source, out = _clip(tmp_path / "in.mp4", frames=4), tmp_path / "big.mp4"
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--interpolate", "2", "--upscale", "2", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.with_suffix(".json").read_text())
+    rife, esrgan = record["enhance"]
+    assert (rife["name"], rife["layout"], esrgan["name"], esrgan["runtime"]) == (
+        "rife",
+        "v4.25/v4.26",
+        "esrgan",
+        "ncnn",
+    )
+    assert len(rife["weights"]["sha256"]) == 64 and len(esrgan["weights"]["sha256"]) == 64
+    assert record["output"] == {"frames": 7, "width": 128, "height": 96, "fps": "48000/1001"}
+
+
+def test_a_target_rate_and_lanczos_without_any_weights(tmp_path: Path) -> None:
+    source, out = _clip(tmp_path / "in.mp4", sound=False), tmp_path / "out.mov"
+    args = ["enhance", str(source), "-o", str(out), "--target-fps", "60000/1001", "--upscale", "1.5", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.with_suffix(".json").read_text())
+    # Nothing pulled in this test's model folder: auto picks the methods that need no weights.
+    assert record["stages"] == ["flow", "lanczos"]
+    assert record["output"] == {"frames": 16, "width": 96, "height": 72, "fps": "60000/1001"}
+
+
+def test_an_unreadable_video_is_refused_naming_the_file(tmp_path: Path) -> None:
+    bad, out = tmp_path / "notes.mp4", tmp_path / "out.mp4"
+    bad.write_text("not a video")
+    result = runner.invoke(app, ["enhance", str(bad), "-o", str(out), "--interpolate", "2"])
+    assert result.exit_code == 2
+    assert "notes.mp4 is not a readable video" in _said(result)
+    assert "reads any video FFmpeg decodes" in _said(result)
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_a_clip_with_no_frames_is_refused(tmp_path: Path) -> None:
+    empty, out = tmp_path / "empty.mov", tmp_path / "out.mp4"
+    with av.open(str(empty), "w") as container:  # a video track with not one frame in it
+        stream = container.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        container.start_encoding()
+    result = runner.invoke(app, ["enhance", str(empty), "-o", str(out), "--upscale", "2"])
+    assert result.exit_code == 2
+    # FFmpeg drops an empty track when it opens the file, so it reads as a file with no video at all.
+    assert "empty.mov has no video stream" in _said(result) and "with at least one frame" in _said(result)
+    assert not out.exists()
+
+
+def test_a_scale_the_model_cannot_do_is_refused_before_any_work(tmp_path: Path) -> None:
+    source, out = _clip(tmp_path / "in.mp4"), tmp_path / "out.mp4"
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "realesrgan-x4plus"]
+    )
+    assert result.exit_code == 2
+    assert "realesrgan-x4plus upscales by x4, not x2" in _said(result) and "lanczos" in _said(result)
+    assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
+    source = _clip(tmp_path / "in.mp4")
+    result = runner.invoke(app, ["enhance", str(source), "--interpolate", "2", "--interpolator", "dain"])
+    assert result.exit_code == 2
+    assert "interpolator 'dain' is not known; valid: auto, flow, rife" in _said(result)
