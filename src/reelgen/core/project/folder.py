@@ -153,7 +153,7 @@ scenes:
     transition: {{type: dissolve, duration: 0.5}}
 
   - id: second-shot
-    prompt: a yellow square slides to the left against a dotted blue background
+    prompt: a blue circle slides to the left against a dotted yellow background
     duration: 2.0
     transition: {{type: fade, duration: 0.5}}   # the last scene fades to black
 

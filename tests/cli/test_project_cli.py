@@ -1,0 +1,119 @@
+"""`reelgen project` as a person uses it: start a project, render, check status, export, fix mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.media import probe
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    """`reelgen project new` with its scenes moved to wan-tiny at 48x32 and 4 fps (one window each)."""
+    folder = tmp_path / "film"
+    result = runner.invoke(app, ["project", "new", str(folder), "--title", "Night Drive"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(folder)
+    data = yaml.safe_load((folder / "project.yaml").read_text())
+    assert data["title"] == "Night Drive" and [s["id"] for s in data["scenes"]] == [
+        "opening",
+        "first-shot",
+        "second-shot",
+    ]
+    data["defaults"].update(model="wan-tiny", width=48, height=32, fps=4)
+    (folder / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder
+
+
+def test_new_render_status_export_and_nothing_twice(film: Path) -> None:
+    status = runner.invoke(app, ["project", "status", str(film)])
+    assert status.exit_code == 0, status.output
+    assert [line.split()[:2] for line in status.stdout.splitlines()] == [
+        ["opening", "card"],
+        ["first-shot", "missing"],
+        ["second-shot", "missing"],
+    ]
+
+    render = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert render.exit_code == 0, render.output
+    assert [line.split()[:2] for line in render.stdout.splitlines()] == [
+        ["rendered", "first-shot:"],
+        ["rendered", "second-shot:"],
+    ]
+    again = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert again.exit_code == 0 and "nothing to render" in again.output
+
+    rows = [
+        json.loads(line)
+        for line in runner.invoke(app, ["project", "status", str(film), "--json"]).stdout.splitlines()
+    ]
+    assert [r["status"] for r in rows] == ["card", "rendered", "rendered"]
+    assert all(Path(r["clip"]).is_file() for r in rows[1:])
+
+    export = runner.invoke(app, ["project", "export", str(film), "-q"])
+    assert export.exit_code == 0, export.output
+    path = Path(export.stdout.strip())
+    assert path == film / "exports" / "night-drive.mp4"
+    # 2 s each at 4 fps, a 0.5 s fade and a 0.5 s dissolve between them; the last one fades out.
+    assert probe(path)["frames"] == 24 - 4
+
+
+def test_export_to_another_container_with_overrides_renders_nothing(film: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["project", "render", str(film), "-q"]).exit_code == 0
+    clips = sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4"))
+    out = tmp_path / "small.webm"
+    result = runner.invoke(
+        app,
+        [
+            "project",
+            "export",
+            str(film),
+            "-o",
+            str(out),
+            "--codec",
+            "vp9",
+            "--width",
+            "96",
+            "--height",
+            "64",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    info = probe(out)
+    assert (info["codec"], info["width"], info["height"]) == ("vp9", 96, 64)
+    assert sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4")) == clips
+
+
+def test_a_mistake_in_the_file_is_named_with_its_scene_and_field(film: Path) -> None:
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    del data["scenes"][2]["prompt"]
+    (film / "project.yaml").write_text(yaml.safe_dump(data))
+    result = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert result.exit_code == 2
+    assert "scene 'second-shot' (scenes[2]): prompt is required" in result.output
+    assert not list((film / "clips").glob("*.mp4"))
+
+
+def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["project", "export", str(film), "--container", "webm", "--codec", "prores"])
+    assert result.exit_code == 2 and "prores cannot go in webm" in result.output
+    missing = runner.invoke(app, ["project", "status", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "reelgen project new" in missing.output
+    again = runner.invoke(app, ["project", "new", str(film)])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_schema_prints_the_project_files_json_schema() -> None:
+    result = runner.invoke(app, ["project", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "reelgen project" and {"title", "scenes"} <= set(schema["required"])
