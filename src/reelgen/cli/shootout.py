@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reelgen.cli.output import console, fail, progress_bar
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import Progress
+
+if TYPE_CHECKING:
+    from reelgen.core.shootout import Shootout
 
 Opt = typer.Option
 
@@ -54,7 +57,7 @@ def shootout(
 
       reelgen shootout --models ltx-distilled,wan-1.3b --prompts prompts.yaml -o compare/
     """
-    from reelgen.core.shootout import load_prompts, ranking, run_shootout
+    from reelgen.core.shootout import load_prompts, run_shootout
 
     folder = output or Path(f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
     progress = Progress(preview_every=0)
@@ -74,10 +77,16 @@ def shootout(
             )
     except ReelgenError as exc:
         raise fail(exc) from None
+    _say(done)
+
+
+def _say(done: Shootout) -> None:
+    """The ranking and the failures on the console; the report's path on stdout."""
+    from reelgen.core.shootout import ranking
+
     for row in ranking(done.results):
-        console.print(
-            f"{row['model']}: mean score {row['score']:.1f} ({row['done']} of {row['trials']} finished)"
-        )
+        finished = f"{row['done']} of {row['trials']} finished"
+        console.print(f"{row['model']}: mean score {row['score']:.1f} ({finished})")
     for r in done.results:
         if r.error:
             console.print(f"[yellow]{r.key} failed:[/] {r.error['message']}")

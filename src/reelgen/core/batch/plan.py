@@ -235,21 +235,9 @@ def _plan(
 
     # 5. What to render: a Ken Burns clip, or a model request conditioned on the images and path.
     if model == KEN_BURNS:
-        if path is None:
-            raise InvalidRequest(
-                "ken-burns films one keyframe image along a camera path; give images and a motion",
-                param=f"{where}.motion" if images else f"{where}.images",
-            )
-        job = KenBurnsRequest(
-            image=images[0], path=path, width=width, height=height, num_frames=frames, fps=fps
-        )
-        filmed = Conditioning("ken_burns", note="filmed from the keyframe, no model")
-        planned = planned.model_copy(
-            update={"ken_burns": job, "motion": _motion_doc(motion, path, images, shape, filmed)}
-        )
+        planned = _ken_burns(planned, motion, path, shape, where)
     else:
-        folder = out / MOTION_FRAMES
-        conditioning = _conditioning(model, motion, path, images, shape, folder, item.stem, where)
+        seed = item.seed if item.seed is not None else item_seed(manifest.defaults.seed, item.stem)
         fields = {
             "model": model,
             "prompt": prompt,
@@ -260,14 +248,39 @@ def _plan(
             "fps": fps,
             "steps": settings["steps"],
             "guidance": settings["guidance"],
-            "seed": item.seed if item.seed is not None else item_seed(manifest.defaults.seed, item.stem),
+            "seed": seed,
             "options": settings["options"],
         }
-        fields = {k: v for k, v in fields.items() if v is not None}
-        request, conditioning = resolve_conditioned(fields, conditioning)
+        conditioning = _conditioning(
+            model, motion, path, images, shape, out / MOTION_FRAMES, item.stem, where
+        )
+        request, conditioning = resolve_conditioned(
+            {k: v for k, v in fields.items() if v is not None}, conditioning
+        )
         doc = _motion_doc(motion, path, images, shape, conditioning) if motion else None
         planned = planned.model_copy(update={"request": request, "motion": doc})
     return planned.model_copy(update={"key": content_key(planned)})
+
+
+def _ken_burns(
+    planned: PlannedItem,
+    motion: Motion | None,
+    path: CameraPath | None,
+    shape: tuple[int, int, int, float],
+    where: str,
+) -> PlannedItem:
+    if path is None:
+        raise InvalidRequest(
+            "ken-burns films one keyframe image along a camera path; give images and a motion",
+            param=f"{where}.motion" if planned.images else f"{where}.images",
+        )
+    width, height, frames, fps = shape
+    job = KenBurnsRequest(
+        image=planned.images[0], path=path, width=width, height=height, num_frames=frames, fps=fps
+    )
+    filmed = Conditioning("ken_burns", note="filmed from the keyframe, no model")
+    doc = _motion_doc(motion, path, planned.images, shape, filmed)
+    return planned.model_copy(update={"ken_burns": job, "motion": doc})
 
 
 def _motion_doc(

@@ -87,7 +87,7 @@ def check_path(
     rects = path.rects(num_frames)
     if path.arc:  # an arc bends between the ends; every frame must stay inside
         for i, rect in enumerate(rects):
-            _check_inside(rect, image_size, f"{param}.arc", f"at frame {i} the arc takes the crop")
+            _check_inside(rect, image_size, f"{param}.arc", f"at frame {i}, the arc's crop")
     _check_speed(rects, num_frames, speed_param or f"{param}.end", limits)
 
 

@@ -44,7 +44,7 @@ class Rect(BaseModel):
         return self.x, self.y, self.right, self.bottom
 
     def describe(self) -> str:
-        return f"{self.width:g}x{self.height:g} at ({self.x:g}, {self.y:g})"
+        return f"{self.width:.6g}x{self.height:.6g} at ({round(self.x, 1):g}, {round(self.y, 1):g})"
 
     @classmethod
     def centred(cls, cx: float, cy: float, width: float, height: float) -> Rect:

@@ -1,0 +1,100 @@
+"""`reelgen manifest create`, `reelgen manifest schema` and `reelgen batch` as a person uses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from PIL import Image
+from skimage import data
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.media import probe
+
+runner = CliRunner()
+
+
+def said(result: Result) -> str:
+    """What the command printed, with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    Image.fromarray(data.astronaut()).save(folder / "astronaut.png")
+    Image.fromarray(data.coffee()).save(folder / "coffee.png")
+    (tmp_path / "defaults.yaml").write_text(
+        "model: ken-burns\nwidth: 64\nheight: 48\nnum_frames: 9\nfps: 8\nmotion: {preset: zoom-in}\nseed: 1\n"
+    )
+    return folder
+
+
+def test_create_a_manifest_then_run_it_then_run_it_again(shots: Path) -> None:
+    defaults = shots.parent / "defaults.yaml"
+    made = runner.invoke(app, ["manifest", "create", str(shots), "--defaults", str(defaults)])
+    assert made.exit_code == 0, made.output
+    manifest = shots / "manifest.json"
+    assert made.stdout.strip().splitlines()[-1] == str(manifest)
+    assert [i["output"] for i in json.loads(manifest.read_text())["items"]] == ["astronaut", "coffee"]
+
+    first = runner.invoke(app, ["batch", str(manifest), "-q", "--price-per-gpu-hour", "3"])
+    assert first.exit_code == 0, first.output
+    summary_path = Path(first.stdout.strip().splitlines()[-1])
+    assert summary_path == shots / "outputs" / "batch-summary.json"
+    assert "2 of 2 done (0 from an earlier run), 0 failed, 0 skipped" in said(first)
+    info = probe(shots / "outputs" / "coffee.mp4")
+    assert (info["frames"], info["width"], info["height"]) == (9, 64, 48)
+    for companion in ("coffee.video_meta.json", "coffee.motion.json", "coffee.json"):
+        assert (shots / "outputs" / companion).is_file()
+
+    again = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert again.exit_code == 0 and "2 of 2 done (2 from an earlier run)" in said(again)
+    assert json.loads(summary_path.read_text())["reused"] == 2
+
+
+def test_an_existing_manifest_is_kept_unless_forced(shots: Path) -> None:
+    (shots / "manifest.json").write_text("{}")
+    refused = runner.invoke(app, ["manifest", "create", str(shots)])
+    assert refused.exit_code == 1 and "pass --force" in said(refused)
+    assert (shots / "manifest.json").read_text() == "{}"
+    forced = runner.invoke(app, ["manifest", "create", str(shots), "--force"])
+    assert forced.exit_code == 0 and json.loads((shots / "manifest.json").read_text())["items"]
+
+
+def test_a_failed_item_is_reported_and_sets_the_exit_status(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    item = {
+        "output": "wide",
+        "images": ["coffee.png"],
+        "motion": {
+            "start": {"x": 0, "y": 0, "width": 400, "height": 400},
+            "end": {"x": 100, "y": 0, "width": 400, "height": 300},
+        },
+    }
+    defaults = {"model": "ken-burns", "width": 64, "height": 48, "num_frames": 9, "fps": 8}
+    manifest.write_text(json.dumps({"version": 1, "defaults": defaults, "items": [item]}))
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 1
+    assert "failed wide: items[0].motion.start: the crop 400x400 has aspect ratio 1.000" in said(result)
+    assert not (shots / "outputs" / "wide.mp4").exists()
+
+
+def test_a_broken_manifest_names_the_field(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "x", "seed": -1}]}))
+    result = runner.invoke(app, ["batch", str(manifest)])
+    assert result.exit_code == 2 and "items.0.seed: Input should be greater than or equal to 0" in said(
+        result
+    )
+
+
+def test_manifest_schema_prints_the_json_schema() -> None:
+    result = runner.invoke(app, ["manifest", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Manifest" and "BatchItem" in schema["$defs"]

@@ -1,0 +1,69 @@
+"""`reelgen shootout` as a person uses it: a report folder, the ranking, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import Result
+from PIL import Image
+from skimage import data
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+runner = CliRunner()
+
+
+def said(result: Result) -> str:
+    """What the command printed, with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def test_shootout_writes_the_report_and_prints_its_path(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("prompts: [a lighthouse at night]\nsettings: {seed: 2}\nprice_per_gpu_hour: 4\n")
+    image = tmp_path / "coffee.png"
+    Image.fromarray(data.coffee()).save(image)
+    out = tmp_path / "compare"
+    result = runner.invoke(
+        app,
+        [
+            "shootout",
+            "--models",
+            "ltx-tiny,wan-i2v-tiny",
+            "--prompts",
+            str(prompts),
+            "--images",
+            str(image),
+            "-o",
+            str(out),
+            "-q",
+            "--price-per-gpu-hour",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1] == str(out / "report.html")
+    assert "ltx-tiny: mean score" in said(result) and "wan-i2v-tiny: mean score" in said(result)
+    numbers = json.loads((out / "results.json").read_text())
+    assert numbers["price_per_gpu_hour"] == 3
+    assert [(t["key"], t["task"], t["status"]) for t in numbers["trials"]] == [
+        ("ltx-tiny--p1", "i2v", "done"),
+        ("wan-i2v-tiny--p1", "i2v", "done"),
+    ]
+
+
+def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n")
+    result = runner.invoke(
+        app, ["shootout", "-m", "wan-tinyy", "-p", str(prompts), "-o", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 2 and "unknown model 'wan-tinyy'; did you mean wan-tiny" in said(result)
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_missing_prompts_file_is_named(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2 and f"prompts file {tmp_path / 'nope.yaml'} does not exist" in said(result)

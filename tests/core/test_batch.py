@@ -1,0 +1,215 @@
+"""Batches: manifests from a folder, plans with content keys, companions, and a resumed run that ends the same."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageFilter
+from skimage import data
+
+from reelgen.core.batch import (
+    BatchSummary,
+    ItemOutcome,
+    Manifest,
+    create_manifest,
+    load_manifest,
+    manifest_schema,
+    plan_batch,
+    run_batch,
+    write_manifest,
+)
+from reelgen.core.errors import InvalidRequest
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "batch.md"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """A folder of keyframes: two sharp photos and a blurred one."""
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    Image.fromarray(data.astronaut()).save(folder / "astronaut.png")
+    Image.fromarray(data.coffee()).save(folder / "coffee.jpg", quality=95)
+    Image.fromarray(data.chelsea()).filter(ImageFilter.GaussianBlur(4)).save(folder / "blurred cat.png")
+    (folder / "notes.txt").write_text("not an image")
+    return folder
+
+
+def test_manifest_create_makes_one_item_per_image_under_the_defaults(shots: Path) -> None:
+    defaults = shots.parent / "defaults.yaml"
+    defaults.write_text(
+        "model: ken-burns\nprompt: '{stem}'\nseed: 7\nmotion: {preset: zoom-in, speed: 1.5}\n"
+    )
+    manifest = create_manifest(shots, defaults)
+    assert [i.output for i in manifest.items] == ["astronaut", "blurred-cat", "coffee"]
+    assert [i.images for i in manifest.items] == [["astronaut.png"], ["blurred cat.png"], ["coffee.jpg"]]
+    assert manifest.defaults.motion is not None and manifest.defaults.motion.speed == 1.5
+    seeds = [i.seed for i in manifest.items]
+    assert len(set(seeds)) == 3 and seeds == [i.seed for i in create_manifest(shots, defaults).items]
+
+    path = write_manifest(manifest, shots / "manifest.json")
+    assert load_manifest(path) == manifest
+    assert json.loads(path.read_text())["version"] == 1
+
+
+def test_a_wrong_default_is_named(shots: Path) -> None:
+    defaults = shots.parent / "defaults.yaml"
+    defaults.write_text("model: ken-burns\nmotion: {preset: spin}\n")
+    with pytest.raises(InvalidRequest) as caught:
+        create_manifest(shots, defaults)
+    assert caught.value.param == "defaults.motion.preset" and "'pan-left'" in caught.value.message
+
+
+def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> None:
+    for items, message in [
+        ([{"output": "a"}, {"output": "A.mp4"}], "repeats items[0]'s name"),
+        ([{"output": "../escape"}], "items.0.output: String should match pattern"),
+    ]:
+        path = tmp_path / "m.json"
+        path.write_text(json.dumps({"items": items}))
+        with pytest.raises(InvalidRequest, match=message.replace("[", r"\[").replace("]", r"\]")):
+            load_manifest(path)
+
+
+def test_the_schema_in_the_docs_is_the_manifests_schema() -> None:
+    text = DOCS.read_text()
+    start = text.index("```json\n", text.index("## Manifest schema")) + len("```json\n")
+    shown = json.loads(text[start : text.index("```", start)])
+    assert shown == manifest_schema()
+
+
+def manifest(shots: Path, items: list[dict[str, Any]], **defaults: Any) -> Manifest:
+    base = {"model": "ken-burns", "width": 64, "height": 64, "num_frames": 9, "fps": 8.0}
+    return Manifest.model_validate({"defaults": {**base, **defaults}, "items": items})
+
+
+def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path) -> None:
+    batch = manifest(
+        shots,
+        [
+            {
+                "output": "one",
+                "images": ["coffee.jpg"],
+                "model": "wan-i2v-tiny",
+                "variables": {"light": "dusk"},
+            },
+            {"output": "two", "images": ["coffee.jpg"], "model": "wan-i2v-tiny", "prompt": "{mood} {stem}"},
+        ],
+        prompt="{stem} at {light}, {motion}",
+        variables={"light": "noon"},
+        motion={"preset": "pan-left"},
+    )
+    one, two = plan_batch(batch, shots)
+    assert one.prompt == "coffee at dusk, pan-left at speed 1" and one.request is not None
+    assert one.request.prompt == one.prompt
+    assert two.error is not None and two.error["param"] == "items[1].prompt"
+    assert "uses {mood}, which is not set; known: " in two.error["message"]
+
+
+def test_animatediff_items_move_by_camera_lora(shots: Path) -> None:
+    batch = manifest(
+        shots,
+        [{"output": "fox", "model": "animatediff-tiny", "prompt": "a fox"}],
+        motion={"preset": "arc-right"},
+    )
+    [fox] = plan_batch(batch, shots)
+    assert fox.request is not None and fox.request.options.model_dump()["camera_motion"] == "pan-right"
+    assert fox.motion is not None and fox.motion["how"] == "camera_motion" and fox.motion["path"] is None
+
+
+ITEMS = [
+    {"output": "a-zoom", "images": ["astronaut.png"], "motion": {"preset": "zoom-in"}},
+    {"output": "b-wan", "images": ["coffee.jpg"], "model": "wan-i2v-tiny", "motion": {"preset": "pan-right"}},
+    {
+        "output": "c-outside",
+        "images": ["astronaut.png"],
+        "motion": {
+            "start": {"x": 0, "y": 0, "width": 300, "height": 300},
+            "end": {"x": 300, "y": 0, "width": 300, "height": 300},
+        },
+    },
+    {"output": "d-blurred", "images": ["blurred cat.png"], "motion": {"preset": "zoom-out"}},
+    {"output": "e-pan", "images": ["coffee.jpg"], "motion": {"preset": "pan-left", "speed": 2}},
+]
+
+
+class Killed(Exception):
+    """Stands in for the process dying after N items."""
+
+
+def kill_after(n: int) -> Any:
+    seen: list[ItemOutcome] = []
+
+    def on_item(outcome: ItemOutcome) -> None:
+        seen.append(outcome)
+        if len(seen) == n:
+            raise Killed
+
+    return on_item
+
+
+def counts(summary: BatchSummary) -> dict[str, int]:
+    return summary.counts()
+
+
+def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Path) -> None:
+    batch = manifest(shots, ITEMS, prompt="a slow camera move")
+    out = shots / "outputs"
+    with pytest.raises(Killed):
+        run_batch(batch, base_dir=shots, on_item=kill_after(2))
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp4")}
+    assert sorted(first) == ["a-zoom.mp4", "b-wan.mp4"]
+    assert not (out / "batch-summary.json").exists()
+
+    resumed = run_batch(batch, base_dir=shots)
+    assert counts(resumed) == {"total": 5, "done": 3, "failed": 1, "skipped": 1}
+    assert resumed.reused == 2
+    assert {
+        p.name: p.stat().st_mtime_ns for p in out.glob("*.mp4") if p.name in first
+    } == first  # not made again
+    [failed], [skipped] = resumed.failed, resumed.skipped
+    assert failed.output == "c-outside" and failed.code == "motion_out_of_bounds"
+    assert failed.param == "items[2].motion.end"
+    assert (
+        skipped.output == "d-blurred" and "sharpness" in skipped.reason and "threshold 0.5" in skipped.reason
+    )
+
+    again = run_batch(batch, base_dir=shots)
+    assert counts(again) == counts(resumed) and again.reused == 3
+    assert json.loads((out / "batch-summary.json").read_text())["reused"] == 3
+    assert (
+        again.estimated_cost == pytest.approx(again.render_hours * 2.0, abs=1e-4) and again.render_hours > 0
+    )
+
+
+def test_companions_say_what_was_made_how_and_along_which_path(shots: Path) -> None:
+    batch = manifest(shots, ITEMS[:2], prompt="a slow camera move")
+    run_batch(batch, base_dir=shots)
+    out = shots / "outputs"
+    meta = json.loads((out / "b-wan.video_meta.json").read_text())
+    assert meta["video"] == "b-wan.mp4" and meta["status"] == "done" and len(meta["key"]) == 20
+    assert meta["generated"]["model"] == "wan-i2v-tiny" and meta["generated"]["frames"] == 9
+    assert meta["how"]["conditioning"]["how"] == "start_end_frames" and meta["how"]["task"] == "i2v"
+    assert meta["how"]["request"]["start_image"].endswith("motion-frames/b-wan.start.png")
+    assert set(meta["metrics"]["quality"]) == {"metrics", "problems", "fatal"}
+    assert meta["metrics"]["viability"]["score"] == 1.0
+    motion = json.loads((out / "b-wan.motion.json").read_text())
+    assert motion["label"] == "pan-right at speed 1" and len(motion["frames"]) == 9
+    start = motion["path"]["start"]
+    assert motion["frames"][0] == [start["x"], start["y"], start["width"], start["height"]]
+    assert motion["frames"][-1][0] > motion["frames"][0][0]  # the crop travels right
+
+    kb = json.loads((out / "a-zoom.video_meta.json").read_text())
+    assert kb["how"]["kind"] == "ken_burns" and kb["metrics"]["quality"]["fatal"] is False
+
+
+def test_an_item_is_made_again_when_its_keyframe_changes(shots: Path) -> None:
+    batch = manifest(shots, ITEMS[:1])
+    assert run_batch(batch, base_dir=shots).reused == 0
+    assert run_batch(batch, base_dir=shots).reused == 1
+    Image.fromarray(data.rocket()[:400, :400]).save(shots / "astronaut.png")  # same name, new picture
+    changed = run_batch(batch, base_dir=shots)
+    assert changed.reused == 0 and changed.done == 1

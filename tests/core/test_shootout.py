@@ -1,0 +1,211 @@
+"""Shoot-outs: two models on two prompts make a report that loads offline in Chromium, plus every number in JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from skimage import data
+
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.shootout import (
+    PromptsFile,
+    Shootout,
+    TrialResult,
+    Weights,
+    load_prompts,
+    plan_shootout,
+    run_shootout,
+    score_trials,
+)
+
+MODELS = ["wan-tiny", "ltx-tiny"]
+PROMPTS = PromptsFile.model_validate(
+    {
+        "prompts": ["a red fox running through snow", {"id": "waves", "prompt": "waves at dusk"}],
+        "settings": {"seed": 3},
+    }
+)
+#: How Chromium is started everywhere in the tests: Debian's build, headless, with nothing phoning home.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def shootout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shootout]:
+    """wan-tiny and ltx-tiny on two prompts (a few seconds on a CPU, most of it building the tiny models)."""
+    folder = tmp_path_factory.mktemp("shootout")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REELGEN_HOME", str(folder / "home"))
+        env.setenv("REELGEN_MODELS_DIR", str(folder / "models"))
+        yield run_shootout(MODELS, PROMPTS, folder / "report")
+
+
+def _local_only(route: Any, asked: list[str]) -> None:
+    """Let the page read its own file; refuse (and remember) anything else it asks for."""
+    if route.request.url.startswith("file:"):
+        route.continue_()
+    else:
+        asked.append(route.request.url)
+        route.abort()
+
+
+def open_in_chromium(report: Path) -> dict[str, Any]:
+    """Load the report from disk with every network request refused; what the page shows and asked for."""
+    from playwright.sync_api import sync_playwright
+
+    asked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: _local_only(route, asked))
+            page.goto(report.as_uri(), wait_until="load")
+            seen = page.evaluate(
+                """() => ({
+                    images: Array.from(document.images).map(i => ({alt: i.alt, complete: i.complete, width: i.naturalWidth, src: i.src.slice(0, 22)})),
+                    rows: Array.from(document.querySelectorAll('#trials tbody tr')).map(r => [r.dataset.model, r.dataset.prompt, r.cells[3].textContent]),
+                })"""
+            )
+        finally:
+            browser.close()
+    return {**seen, "asked": asked}
+
+
+def test_the_report_loads_offline_with_every_image_and_a_row_per_model_and_prompt(shootout: Shootout) -> None:
+    seen = open_in_chromium(shootout.report)
+    assert seen["asked"] == []  # nothing fetched from anywhere: the page is self-contained
+    images = seen["images"]
+    assert len(images) == 4 + 2 * 4  # four plots, and a contact sheet and a preview per clip
+    assert all(i["complete"] and i["width"] > 0 for i in images), images
+    assert {i["src"][:15] for i in images} <= {"data:image/png;", "data:image/gif;"}
+    assert sorted((m, p) for m, p, _ in seen["rows"]) == sorted(
+        (m, p) for m in MODELS for p in ("p1", "waves")
+    )
+    by_key = {f"{r.model}--{r.prompt_id}": f"{r.score:.1f}" for r in shootout.results}
+    assert {f"{m}--{p}": s for m, p, s in seen["rows"]} == by_key
+
+
+def test_the_plots_are_valid_pngs(shootout: Shootout) -> None:
+    plots = sorted((shootout.report.parent / "plots").glob("*.png"))
+    assert [p.stem for p in plots] == ["consistency", "scores", "times", "vram"]
+    for path in plots:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            assert image.format == "PNG" and image.size[0] >= 600
+
+
+def test_every_number_is_in_the_json(shootout: Shootout) -> None:
+    numbers = json.loads((shootout.report.parent / "results.json").read_text())
+    assert numbers["models"] == MODELS and [p["id"] for p in numbers["prompts"]] == ["p1", "waves"]
+    assert numbers["weights"] == Weights().model_dump()
+    trials = {t["key"]: t for t in numbers["trials"]}
+    assert set(trials) == {f"{m}--{p}" for m in MODELS for p in ("p1", "waves")}
+    for trial in trials.values():
+        assert trial["status"] == "done" and trial["error"] is None
+        assert {"locate", "load", "generate", "encode", "total"} <= set(trial["timings"])
+        assert trial["quality"]["temporal_ssim_mean"] is not None and "flicker" in trial["quality"]
+        assert (
+            trial["cost"] > 0
+            and 0 < trial["score"] <= 100
+            and set(trial["parts"])
+            == {
+                "speed",
+                "cost",
+                "temporal",
+                "artefacts",  # no VRAM part: a CPU run measures none
+            }
+        )
+        assert Path(trial["clip"]).is_file()
+    assert [r["model"] for r in numbers["ranking"]] == sorted(
+        MODELS, key=lambda m: -sum(t["score"] for t in trials.values() if t["model"] == m)
+    )
+    # Each model is loaded once: its second prompt finds it loaded.
+    assert (
+        trials["wan-tiny--waves"]["timings"]["load"] == 0.0 and trials["ltx-tiny--p1"]["timings"]["load"] > 0
+    )
+
+
+def test_a_model_that_needs_an_image_fails_its_rows_with_the_reason(tmp_path: Path) -> None:
+    trials = plan_shootout(["wan-i2v-tiny", "ltx-tiny"], PROMPTS)
+    failed = [t for t in trials if t.error]
+    assert [t.key for t in failed] == ["wan-i2v-tiny--p1", "wan-i2v-tiny--waves"]
+    assert "needs a start image" in failed[0].error["message"]  # type: ignore[index]
+
+    image = tmp_path / "coffee.png"
+    Image.fromarray(data.coffee()).save(image)
+    with_images = plan_shootout(["wan-i2v-tiny", "ltx-tiny"], PROMPTS, images=[str(image)])
+    assert all(t.request is not None for t in with_images)
+    assert {t.request.task.value for t in with_images if t.request} == {
+        "i2v"
+    }  # images are for image-to-video
+
+
+def test_an_unknown_model_stops_the_shootout_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotAvailable, match="did you mean ltx-tiny"):
+        run_shootout(["ltx-tiny", "ltx-tinny"], PROMPTS, tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+
+
+def result(model: str, generate: float, ssim: float, **quality: Any) -> TrialResult:
+    metrics = {
+        "temporal_ssim_mean": ssim,
+        "flicker": 0.0,
+        "frozen_runs": [],
+        "flash_frames": [],
+        "black_frames": [],
+    }
+    return TrialResult(
+        key=f"{model}--p1",
+        model=model,
+        prompt_id="p1",
+        prompt="x",
+        status="done",
+        frames=10,
+        fps=10.0,
+        timings={"generate": generate, "total": generate},
+        cost=generate / 3600,
+        quality={**metrics, **quality},
+    )
+
+
+def test_the_score_weighs_speed_against_quality_as_the_weights_say() -> None:
+    fast_rough = result("a", 1.0, 0.5, frozen_runs=[[0, 5]])
+    slow_clean = result("b", 4.0, 0.9)
+    failed = TrialResult(
+        key="c--p1", model="c", prompt_id="p1", prompt="x", status="failed", error={"message": "oom"}
+    )
+    speed_first = score_trials(
+        [fast_rough, slow_clean, failed], Weights(speed=1, cost=0, vram=0, temporal=0, artefacts=0)
+    )
+    assert [r.score for r in speed_first] == [100.0, 25.0, 0.0]
+    quality_first = score_trials(
+        [fast_rough, slow_clean], Weights(speed=0, cost=0, vram=0, temporal=1, artefacts=1)
+    )
+    assert quality_first[0].parts["artefacts"] == 0.5  # half its frames frozen
+    assert quality_first[1].score > quality_first[0].score
+
+
+def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) -> None:
+    path = tmp_path / "prompts.yaml"
+    path.write_text("- a fox\n- waves\n")
+    assert [p.id for p in load_prompts(path).prompts] == ["p1", "p2"]
+    path.write_text("prompts: [a fox]\nweights: {speed: -1}\n")
+    with pytest.raises(
+        InvalidRequest, match="prompts_file.weights.speed: Input should be greater than or equal to 0"
+    ):
+        load_prompts(path)
