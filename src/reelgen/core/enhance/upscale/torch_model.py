@@ -66,28 +66,34 @@ def _own(state: dict[str, torch.Tensor]) -> tuple[nn.Module, int, str] | None:
     return None
 
 
+def _with_spandrel(
+    module: Any, state: dict[str, torch.Tensor], path: Path
+) -> tuple[nn.Module, int, str] | str:
+    """(network, scale, architecture) as spandrel loads it, or why it could not."""
+    try:
+        descriptor = module.ModelLoader().load_from_state_dict(state)
+    except module.UnsupportedModelError:
+        known = ", ".join(sorted({a.name for a in module.MAIN_REGISTRY.architectures()}))
+        return f"spandrel does not recognise its architecture (it knows {known})"
+    except Exception as exc:  # recognised, but the tensors do not fit what spandrel built
+        return f"spandrel took it for one architecture but could not load it ({str(exc)[:160]})"
+    if not isinstance(descriptor, module.ImageModelDescriptor) or descriptor.input_channels != 3:
+        return "spandrel loads it, but it is not an RGB image-to-image model"
+    return descriptor.model.eval(), int(descriptor.scale), descriptor.architecture.name
+
+
 def build(state: dict[str, torch.Tensor], path: Path) -> tuple[nn.Module, int, str, str]:
-    """(network, its scale, architecture, loader) for a state dict; InvalidRequest naming what is supported."""
-    module = spandrel()
+    """(network, its scale, architecture, loader) for a state dict: spandrel first, then reelgen's own modules."""
+    module, why = spandrel(), "spandrel is not installed"
     if module is not None:
-        try:
-            descriptor = module.ModelLoader().load_from_state_dict(state)
-        except module.UnsupportedModelError:
-            known = ", ".join(sorted({a.name for a in module.MAIN_REGISTRY.architectures()}))
-            raise InvalidRequest(
-                f"upscaler checkpoint {path}: spandrel does not recognise its architecture; it knows {known}",
-                param="upscaler",
-            ) from None
-        if not isinstance(descriptor, module.ImageModelDescriptor) or descriptor.input_channels != 3:
-            raise InvalidRequest(
-                f"upscaler checkpoint {path} is not an RGB image-to-image model", param="upscaler"
-            )
-        return descriptor.model.eval(), int(descriptor.scale), descriptor.architecture.name, "spandrel"
+        found = _with_spandrel(module, state, path)
+        if not isinstance(found, str):
+            return (*found, "spandrel")
+        why = found
     own = _own(state)
     if own is None:
         raise InvalidRequest(
-            f"upscaler checkpoint {path}: not an architecture reelgen loads without spandrel; supported: "
-            f"{OWN_ARCHITECTURES}. Install spandrel (with a torchvision matching torch) for dozens more",
+            f"upscaler checkpoint {path}: {why}; without spandrel reelgen loads {OWN_ARCHITECTURES}",
             param="upscaler",
         )
     net, scale, name = own
