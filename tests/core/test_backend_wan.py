@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from pydantic import ValidationError
 
 from reelgen.core.backends.wan.runner import WanRunner
 from reelgen.core.backends.wan.tiny import full_random_parts
@@ -18,12 +19,12 @@ from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info
 from reelgen.core.encode import write_video
 from reelgen.core.errors import Cancelled, InvalidRequest
-from reelgen.core.media import probe
+from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec import registry
 from reelgen.core.spec.memory import DeviceInfo
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.request import GenerationRequest, Task
 from reelgen.core.types import Video
 from reelgen.core.weights import WeightSource, locate, sha256_file
 from tests.core.helpers import loaded, resolved, run
@@ -294,3 +295,131 @@ def test_random_fill_for_benchmarks_is_non_zero_finite_and_keeps_rope_tables() -
             return_dict=False,
         )[0]
     assert out.shape == (1, 16, 2, 8, 8) and torch.isfinite(out).all()
+
+
+# ---- Wan VACE ------------------------------------------------------------------------------------
+
+VACE_CASES = [
+    ({}, "t2v"),
+    ({"reference_images": ["start"]}, "t2v-reference"),
+    ({"start_image": "start"}, "i2v"),
+    ({"start_image": "start", "end_image": "end", "reference_images": ["end", "start"]}, "first-last"),
+    ({"keyframes": [{"image": "end", "frame": 4}]}, "keyframes"),
+    ({"task": "extend", "source_video": "video"}, "extend"),
+]
+
+
+def _vace_fields(fields: dict[str, Any], inputs: dict[str, str]) -> dict[str, Any]:
+    out = {**SMALL, "model": "wan-vace-tiny", **fields}
+    for key in ("start_image", "end_image", "source_video"):
+        if key in out:
+            out[key] = inputs[out[key]]
+    out["reference_images"] = [inputs[r] for r in out.get("reference_images", [])]
+    out["keyframes"] = [{**k, "image": inputs[k["image"]]} for k in out.get("keyframes", [])]
+    return out
+
+
+def test_every_vace_task_renders_the_clip_asked_for(
+    inputs: dict[str, str], cache: ModelCache, tmp_path: Path
+) -> None:
+    clips = {}
+    for fields, name in VACE_CASES:
+        result = render(resolved(**_vace_fields(fields, inputs)), tmp_path / f"{name}.mp4", cache=cache)
+        assert (result.video.num_frames, result.video.width, result.video.height) == (5, 48, 32), name
+        clips[name] = result.video.frames
+    # Same seed and prompt: reference images ride along as extra latent frames and change the clip.
+    assert not np.array_equal(clips["t2v-reference"], clips["t2v"])
+
+
+def test_vace_gets_each_image_where_the_request_puts_it(
+    inputs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tiny random VAE barely sees its input, so this checks what VACE is handed, not its pixels."""
+    runner = _loaded("wan-vace-tiny")
+    seen: list[dict[str, Any]] = []
+    original = runner.call
+
+    def spy(pipe: Any, kwargs: dict[str, Any], tracker: Any) -> Any:
+        seen.append(kwargs)
+        return original(pipe, kwargs, tracker)
+
+    monkeypatch.setattr(runner, "call", spy)
+    start = np.asarray(Image.open(inputs["start"]).convert("RGB").resize((48, 32))).astype(int)
+    fields = {"start_image": "start", "end_image": "end", "reference_images": ["end", "start"]}
+    runner.generate(resolved(**_vace_fields(fields, inputs)), Progress())
+    keyframes = [{"image": "end", "frame": 3}, {"image": "start", "frame": 1, "strength": 0.8}]
+    runner.generate(resolved(**_vace_fields({"keyframes": keyframes}, inputs)), Progress())
+    first_last, keyframe = seen
+    assert [m.getpixel((0, 0)) for m in first_last["mask"]] == [0, 255, 255, 255, 0]
+    assert np.abs(np.asarray(first_last["video"][0]).astype(int) - start).mean() < 20
+    assert np.asarray(first_last["video"][2]).std() == 0  # a grey placeholder to be made
+    assert len(first_last["reference_images"]) == 2
+    assert [m.getpixel((0, 0)) for m in keyframe["mask"]] == [255, 51, 255, 0, 255]  # 0.8: kept, less firmly
+    assert "reference_images" not in keyframe
+
+
+def test_vace_extend_sees_the_end_of_the_clip_and_returns_only_new_frames(inputs: dict[str, str]) -> None:
+    from reelgen.core.backends.wan import vace
+
+    request = resolved(**_vace_fields({"task": "extend", "source_video": "video"}, inputs))
+    conditions, drop = vace.conditions(request, None)
+    assert drop == 8 and conditions["num_frames"] == 8 + 5  # 4k+1 frames in all; 5 of them new
+    assert [m.getpixel((0, 0)) for m in conditions["mask"]] == [0] * 8 + [255] * 5
+    source = read_video(inputs["video"]).frames[-8:]
+    kept = np.asarray(conditions["video"][0]).astype(int)
+    fitted = np.asarray(Image.fromarray(source[0]).resize((48, 32)))
+    assert np.abs(kept.mean((0, 1)) - fitted.mean((0, 1))).max() < 12  # the clip's own frame, fitted
+    shorter = resolved(
+        **_vace_fields({"task": "extend", "source_video": "video"}, inputs),
+        options={"extend_context_frames": 4},
+    )
+    assert vace.conditions(shorter, 4)[1] == 4
+
+
+def test_reference_images_are_refused_by_models_that_cannot_take_them(inputs: dict[str, str]) -> None:
+    with pytest.raises(InvalidRequest) as err:
+        _resolved(model="wan-tiny", reference_images=[inputs["start"]])
+    assert err.value.param == "reference_images"
+    assert (
+        "wan-tiny cannot take reference images; models that can: wan-vace-1.3b, wan-vace-14b, wan-vace-tiny"
+        in (err.value.message)
+    )
+    with pytest.raises(ValidationError, match="at most 3"):
+        GenerationRequest(model="wan-vace-tiny", reference_images=[inputs["start"]] * 4)
+
+
+@pytest.mark.parametrize(
+    ("fields", "param"),
+    [
+        ({"keyframes": [{"image": "end", "frame": 2, "strength": 0.3}]}, "keyframes[0].strength"),
+        (
+            {"task": "extend", "source_video": "video", "options": {"extend_context_frames": 6}},
+            "options.extend_context_frames",
+        ),
+        ({"model": "wan-tiny", "options": {"extend_context_frames": 8}}, "options.extend_context_frames"),
+        ({"reference_images": ["missing.png"]}, "reference_images[0]"),
+    ],
+)
+def test_vace_requests_it_cannot_do_name_the_field(
+    fields: dict[str, Any], param: str, inputs: dict[str, str]
+) -> None:
+    fields = dict(fields)
+    refs = fields.pop("reference_images", None)
+    request = _vace_fields(fields, inputs)
+    if refs:
+        request["reference_images"] = refs
+    with pytest.raises(InvalidRequest) as err:
+        resolved(**request)
+    assert err.value.param == param
+
+
+def test_vace_presets_name_their_checkpoints_and_size() -> None:
+    _, small = registry.resolve("wan-vace-1.3b")
+    _, large = registry.resolve("wan-vace-14b")
+    assert (small.repo_id, large.repo_id) == (
+        "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
+        "Wan-AI/Wan2.1-VACE-14B-diffusers",
+    )
+    assert small.reference_images == large.reference_images == 3
+    assert Task.EXTEND in small.tasks and Task.V2V not in small.tasks
+    assert large.vram_gib > small.vram_gib > registry.resolve("wan-1.3b")[1].vram_gib

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelgen.core.backends.wan import vace
+from reelgen.core.backends.wan.vace import VACE, VACE_CONTEXT_FRAMES, VACE_TASKS
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
@@ -29,7 +31,7 @@ IMAGE_VARIANTS = frozenset({I2V, FLF2V, A14B_I2V})
 TWO_EXPERT_VARIANTS = frozenset({A14B, A14B_I2V})
 #: Variants that can pin a last frame too. Wan 2.1 I2V pins it through the latent condition only
 #: (its CLIP branch sees the start image); FLF2V's CLIP branch embeds both frames, so it needs both.
-END_IMAGE_VARIANTS = frozenset({I2V, FLF2V, A14B_I2V})
+END_IMAGE_VARIANTS = frozenset({I2V, FLF2V, A14B_I2V, VACE})
 NEEDS_END_IMAGE_VARIANTS = frozenset({FLF2V})
 
 
@@ -50,6 +52,12 @@ class WanOptions(BaseModel):
         gt=0.0,
         description="Timestep shift of the flow scheduler; None keeps the checkpoint's. "
         "Wan suggests 3.0 at 480p and 5.0 at 720p.",
+    )
+    extend_context_frames: int | None = Field(
+        default=None,
+        ge=4,
+        description="Wan VACE extend: frames from the end of the source clip the model sees before the "
+        f"new ones (a multiple of 4); None: {VACE_CONTEXT_FRAMES}, or fewer if the clip is shorter.",
     )
 
 
@@ -114,7 +122,8 @@ SCHEDULER: dict[str, Any] = dict(
 
 # Resident sizes in GiB (transformers bf16; VAE and CLIP image encoder float32 as Wan recommends),
 # from parameter counts: 1.3B 1.42e9, T2V-14B 14.29e9, I2V-14B 16.39e9, TI2V-5B 5.0e9,
-# UMT5-XXL encoder 5.68e9, Wan 2.1 VAE 0.127e9, Wan 2.2 VAE 0.705e9, CLIP ViT-H/14 0.63e9.
+# UMT5-XXL encoder 5.68e9, Wan 2.1 VAE 0.127e9, Wan 2.2 VAE 0.705e9, CLIP ViT-H/14 0.63e9;
+# VACE adds 15 blocks of 1536 (0.73e9) to the 1.3B and 8 blocks of 5120 (3.0e9) to the 14B.
 _TE, _VAE21, _VAE22, _CLIP = 10.6, 0.48, 2.63, 2.35
 _TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "vae": 0.001}
 
@@ -126,6 +135,13 @@ def _preset(name: str, repo: str | None, variant: str, tasks: set[Task], **kw: A
 
 
 _W21 = dict(num_frames=81, fps=16.0, steps=50, guidance=5.0)
+
+
+def _vace(name: str, repo: str | None, what: str, **kw: Any) -> Preset:
+    text = f"Wan 2.1 VACE {what}: text, first/last frame, keyframes or extend, up to 3 reference images"
+    return _preset(name, repo, VACE, set(VACE_TASKS), description=text, reference_images=3, **{**_W21, **kw})
+
+
 _W22 = dict(num_frames=81, fps=16.0, steps=40)
 
 PRESETS: tuple[Preset, ...] = (
@@ -230,6 +246,24 @@ PRESETS: tuple[Preset, ...] = (
         dims=(3072, 14336),
         parts_gib={"transformer": 9.31, "text_encoder": _TE, "vae": _VAE22},
     ),
+    _vace(
+        "wan-vace-1.3b",
+        "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
+        "1.3B at 480p",
+        width=832,
+        height=480,
+        rules=RULES_1_3B,
+        dims=(1536, 8960),
+        parts_gib={"transformer": 4.0, "text_encoder": _TE, "vae": _VAE21},
+    ),
+    _vace(
+        "wan-vace-14b",
+        "Wan-AI/Wan2.1-VACE-14B-diffusers",
+        "14B, 480p and 720p",
+        width=1280,
+        height=720,
+        parts_gib={"transformer": 32.2, "text_encoder": _TE, "vae": _VAE21},
+    ),
     _preset(
         "wan-tiny",
         None,
@@ -259,6 +293,18 @@ PRESETS: tuple[Preset, ...] = (
         steps=2,
         guidance=5.0,
         parts_gib={**_TINY_PARTS, "image_encoder": 0.001},
+    ),
+    _vace(
+        "wan-vace-tiny",
+        None,
+        "tiny random (tests and demos, no download)",
+        tiny=True,
+        width=64,
+        height=64,
+        num_frames=9,
+        fps=8.0,
+        steps=2,
+        parts_gib=_TINY_PARTS,
     ),
     _preset(
         "wan22-tiny",
@@ -320,6 +366,14 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             )
         if request.num_frames < 5:
             raise InvalidRequest("a first+last frame video needs at least 5 frames", param="num_frames")
+    if variant == VACE:
+        vace.check(request, options.extend_context_frames)
+    elif options.extend_context_frames is not None:
+        raise InvalidRequest(
+            f"options.extend_context_frames sets how much of the clip Wan VACE extends from; {name} does "
+            "not extend. Leave it unset or use wan-vace-1.3b / wan-vace-14b",
+            param="options.extend_context_frames",
+        )
     check_v2v_steps(request)
 
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from reelgen.core.backends import plumbing
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.backends.wan import presets as wp
+from reelgen.core.backends.wan import vace
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.types import Video
 
 if TYPE_CHECKING:
     from reelgen.core.spec.memory import MemoryPlan
@@ -34,7 +36,15 @@ class WanRunner(DiffusersBackend):
         return self.preset.variant in wp.TWO_EXPERT_VARIANTS
 
     def pipeline_class(self, task: Task) -> Any:
+        if self.preset.variant == vace.VACE:
+            import diffusers
+
+            return diffusers.WanVACEPipeline
         return _image_pipeline_class() if task is Task.I2V else super().pipeline_class(task)
+
+    def pipeline_task(self, request: ResolvedRequest) -> Task:
+        # VACE runs every task through its one pipeline, told apart by the conditioning video.
+        return self.main_task() if self.preset.variant == vace.VACE else request.task
 
     def sibling_kwargs(self, task: Task) -> dict[str, Any]:
         # TI2V-5B's image path is the text pipeline's weights with the first latent frame pinned.
@@ -50,13 +60,16 @@ class WanRunner(DiffusersBackend):
         super().load(source, plan)
 
     def after_load(self) -> None:
+        self._drop = 0  # leading frames a VACE extend run made from the source clip
         self._boundary_default = self.pipe.config.get("boundary_ratio")
         self._scheduler_config = dict(self.pipe.scheduler.config)
 
     def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
         options = request.options_as(wp.WanOptions)
         inputs: dict[str, Any] = {}
-        if request.task is Task.I2V:
+        if self.preset.variant == vace.VACE:
+            inputs, self._drop = vace.conditions(request, options.extend_context_frames)
+        elif request.task is Task.I2V:
             inputs["image"] = plumbing.start_image(request)
             if request.end_image:
                 inputs["last_image"] = plumbing.end_image(request)
@@ -74,6 +87,13 @@ class WanRunner(DiffusersBackend):
         if request.task is Task.V2V:
             del inputs["num_frames"]
         return inputs
+
+    def to_video(self, result: Any, request: ResolvedRequest) -> Video:
+        """The frames made; a VACE extend run drops the source frames it started from."""
+        frames = result.frames[0]
+        if self.preset.variant == vace.VACE:
+            frames = frames[self._drop :]
+        return plumbing.video_of(frames, request.fps)
 
     def _scheduler(self, flow_shift: float | None) -> Any:
         """A fresh scheduler from the checkpoint's config, with the request's flow shift if any."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends.wan import presets as wp
+from reelgen.core.backends.wan.vace import VACE
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import Preset
 
@@ -34,6 +35,33 @@ def tiny_transformer(in_channels: int = 16, image_dim: int | None = None, seed: 
         qk_norm="rms_norm_across_heads",
         rope_max_seq_len=32,
         image_dim=image_dim,
+    )
+    return model.eval()
+
+
+def tiny_vace_transformer(seed: int = 0) -> Any:
+    """A two-block WanVACETransformer3DModel with one VACE block (beside layer 0)."""
+    import torch
+    from diffusers import WanVACETransformer3DModel
+
+    from reelgen.core.backends.tiny import TEXT_DIM
+
+    torch.manual_seed(seed)
+    model: Any = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=16,
+        out_channels=16,
+        text_dim=TEXT_DIM,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+        vace_layers=[0],
+        vace_in_channels=96,
     )
     return model.eval()
 
@@ -69,7 +97,7 @@ def _tiny_image_encoder() -> tuple[Any, Any]:
 
 def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
     """Write ``preset``'s tiny Wan pipeline (real classes, seeded weights) to ``folder``."""
-    from diffusers import UniPCMultistepScheduler, WanImageToVideoPipeline, WanPipeline
+    from diffusers import UniPCMultistepScheduler, WanImageToVideoPipeline, WanPipeline, WanVACEPipeline
 
     from reelgen.core.backends import tiny
 
@@ -88,6 +116,8 @@ def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
             image_encoder=image_encoder,
             image_processor=image_processor,
         )
+    elif preset.variant == VACE:
+        pipe = WanVACEPipeline(**parts, transformer=tiny_vace_transformer())
     elif preset.variant in wp.TWO_EXPERT_VARIANTS:
         # Different seeds, so a run that skips one expert gives a different video.
         pipe = WanPipeline(

@@ -1,0 +1,137 @@
+"""Wan 2.1 VACE: one pipeline for every task, steered by a conditioning video, its mask and reference images.
+
+VACE reads a clip the length of the output in which some frames are given
+(black in the mask: keep) and the rest are grey placeholders (white: make).
+A start image is frame 0, an end image the last frame, keyframes sit at their
+indices, and an extend run starts with the source clip's last frames and
+drops them again from the output. Reference images (people, objects, a
+style) ride along as extra latent frames the output does not contain.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.types import Video
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+#: The preset variant of every VACE checkpoint.
+VACE = "vace"
+VACE_TASKS = frozenset({Task.T2V, Task.I2V, Task.EXTEND, Task.KEYFRAMES})
+#: Frames of the source clip a VACE extend run sees before the new ones, unless options say otherwise.
+VACE_CONTEXT_FRAMES = 8
+#: The grey VACE fills frames to be made with (its reference code uses mid-grey).
+PLACEHOLDER = (128, 128, 128)
+
+_COMMON: dict[str, Any] = dict(
+    patch_size=(1, 2, 2),
+    attention_head_dim=128,
+    text_dim=4096,
+    freq_dim=256,
+    cross_attn_norm=True,
+    qk_norm="rms_norm_across_heads",
+    eps=1e-6,
+    in_channels=16,
+    out_channels=16,
+    vace_in_channels=96,  # 16 latent channels kept, 16 to make, 64 of mask (8x8 pixels per latent)
+)
+#: WanVACETransformer3DModel of Wan2.1-VACE-1.3B: the T2V 1.3B plus a VACE block beside every other layer.
+TRANSFORMER_1_3B: dict[str, Any] = dict(
+    _COMMON, num_attention_heads=12, ffn_dim=8960, num_layers=30, vace_layers=list(range(0, 30, 2))
+)
+#: WanVACETransformer3DModel of Wan2.1-VACE-14B: the T2V 14B plus a VACE block beside every fifth layer.
+TRANSFORMER_14B: dict[str, Any] = dict(
+    _COMMON, num_attention_heads=40, ffn_dim=13824, num_layers=40, vace_layers=list(range(0, 40, 5))
+)
+
+
+#: Keyframes weaker than this would fall on VACE's "make" side of its mask and be ignored.
+MIN_KEYFRAME_STRENGTH = 0.5
+
+
+def check(request: ResolvedRequest, context_frames: int | None) -> None:
+    """What VACE cannot do: keyframes too weak to be kept, context lengths off the 4-frame grid."""
+    for i, key in enumerate(request.keyframes):
+        if key.strength < MIN_KEYFRAME_STRENGTH:
+            raise InvalidRequest(
+                f"keyframes[{i}].strength {key.strength}: Wan VACE keeps a keyframe at strength "
+                f"{MIN_KEYFRAME_STRENGTH} or more (its mask says how firmly) and would drop this one; "
+                "raise it, or use LTX-Video for faint keyframes",
+                param=f"keyframes[{i}].strength",
+            )
+    if context_frames is not None and context_frames % 4:
+        below = context_frames - context_frames % 4
+        raise InvalidRequest(
+            f"options.extend_context_frames {context_frames} must be a multiple of 4 (Wan VACE keeps the "
+            f"output at 4k+1 frames); nearest valid: {below or 4} or {below + 4}",
+            param="options.extend_context_frames",
+        )
+
+
+def context_length(asked: int | None, available: int) -> int:
+    """Frames of the source an extend run sees: as asked (or 8), at most the clip's, a multiple of 4."""
+    wanted = min(asked or VACE_CONTEXT_FRAMES, available)
+    context = wanted - wanted % 4
+    if context < 4:
+        raise InvalidRequest(
+            f"source_video has {available} frames; Wan VACE extends from at least 4", param="source_video"
+        )
+    return context
+
+
+def _blank(width: int, height: int) -> Image.Image:
+    from PIL import Image
+
+    return Image.new("RGB", (width, height), PLACEHOLDER)
+
+
+def _mask(width: int, height: int, strength: float | None) -> Image.Image:
+    """Black keeps a frame, white makes it; a keyframe below full strength is kept on a grey mask."""
+    from PIL import Image
+
+    return Image.new("L", (width, height), 255 if strength is None else round(255 * (1 - strength)))
+
+
+def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[dict[str, Any], int]:
+    """The pipeline's ``video``, ``mask``, ``reference_images`` and ``num_frames`` for ``request``.
+
+    Returns them with the count of leading frames the output must drop (the
+    extend context). A text-only run with no reference images gets none of it.
+    """
+    from reelgen.core import media
+    from reelgen.core.backends import plumbing
+
+    width, height, frames = request.width, request.height, request.num_frames
+    given: dict[int, Image.Image] = {}
+    strength: dict[int, float] = {}
+    drop = 0
+    if request.task is Task.I2V:
+        given[0] = plumbing.start_image(request)
+        end = plumbing.end_image(request)
+        if end is not None:
+            given[frames - 1] = end
+    elif request.task is Task.KEYFRAMES:
+        for i, key in enumerate(request.keyframes):
+            given[key.frame] = media.load_fitted(key.image, width, height, f"keyframes[{i}].image")
+            strength[key.frame] = key.strength
+    elif request.task is Task.EXTEND:
+        clip = media.read_video(request.source_video or "")
+        drop = context_length(context_frames, clip.num_frames)
+        given = dict(enumerate(media.fit_video(Video(clip.frames[-drop:], clip.fps), width, height)))
+    total = drop + frames
+    inputs: dict[str, Any] = {"num_frames": total}
+    if given:
+        inputs["video"] = [given.get(i) or _blank(width, height) for i in range(total)]
+        inputs["mask"] = [
+            _mask(width, height, strength.get(i, 1.0) if i in given else None) for i in range(total)
+        ]
+    if request.reference_images:
+        inputs["reference_images"] = [
+            media.load_image(path, f"reference_images[{i}]")
+            for i, path in enumerate(request.reference_images)
+        ]
+    return inputs, drop
