@@ -55,10 +55,7 @@ def enhance(
 
       reelgen enhance clip.mp4 -o 60.mp4 --target-fps 60000/1001 --interpolator flow
     """
-    from reelgen.core.devices import device_info
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
-    from reelgen.core.enhance.files import enhance_file
-    from reelgen.core.progress import Progress
 
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
     try:
@@ -69,10 +66,7 @@ def enhance(
         if upscale is not None:
             steps.append(upscale_step(upscale, upscaler))
         steps = _with_options(steps, parse_pairs(option or [], "--option"))
-        progress = Progress()
-        with progress_bar(progress.cancel, quiet) as on_event:
-            progress.on_event = on_event
-            result = enhance_file(source, out, steps, progress=progress, device=device_info(device).device)
+        result = _run(source, out, steps, device, quiet)
     except ReelgenError as exc:
         raise fail(exc) from None
     if as_json:
@@ -80,6 +74,17 @@ def enhance(
     for stage in result.metadata["enhance"]:
         console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
     typer.echo(str(result.path))
+
+
+def _run(source: Path, out: Path, steps: list[EnhanceStep], device: str | None, quiet: bool) -> Any:
+    from reelgen.core.devices import device_info
+    from reelgen.core.enhance.files import enhance_file
+    from reelgen.core.progress import Progress
+
+    progress = Progress()
+    with progress_bar(progress.cancel, quiet) as on_event:
+        progress.on_event = on_event
+        return enhance_file(source, out, steps, progress=progress, device=device_info(device).device)
 
 
 def _rate(text: str) -> float | str:

@@ -47,7 +47,31 @@ def enhance_file(
     progress = progress or Progress()
     source, output = Path(source), Path(output)
     begun = time.monotonic()
-    # 1. Where it goes, checked before any work.
+    # 1. The clip, read after checking where it goes; the chain checked against it before any work.
+    video = _read(source, output)
+    chain = resolve_chain(steps, video.width, video.height, video.num_frames, video.fps)
+    if not chain:
+        raise InvalidRequest(
+            "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
+        )
+
+    # 2. Run the chain.
+    started = time.monotonic()
+    result, stages = run_chain(video, chain, progress, device)
+    record = _record(source, video, result, stages)
+    record["timings"]["enhance"] = time.monotonic() - started
+
+    # 3. Encode with the record embedded and the source's audio copied, then the sidecar.
+    started = time.monotonic()
+    record["audio"] = _write(result, source, output, record)
+    record["timings"]["encode"] = time.monotonic() - started
+    record["timings"]["total"] = time.monotonic() - begun
+    sidecar = write_json_atomic(output.with_suffix(".json"), record)
+    return EnhanceResult(output, sidecar, record, result)
+
+
+def _read(source: Path, output: Path) -> Video:
+    """The source clip, once the output's container and name are known to be good."""
     if output.suffix.lower() not in CONTAINERS:
         raise InvalidRequest(
             f"output {output.name}: unknown container {output.suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
@@ -55,58 +79,34 @@ def enhance_file(
         )
     if output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
-
-    # 2. The clip, and the chain checked against it (unknown stage, bad option, impossible scale).
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:
-        video = read_video(source, param="input")
+        return read_video(source, param="input")
     except InvalidRequest as exc:
         raise InvalidRequest(
             f"{exc.message}; reelgen enhance reads any video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI ...) "
             "with at least one frame",
             param="input",
         ) from None
-    chain = resolve_chain(steps, video.width, video.height, video.num_frames, video.fps)
-    if not chain:
-        raise InvalidRequest(
-            "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
-        )
 
-    # 3. Run the chain.
-    started = time.monotonic()
-    result, stages = run_chain(video, chain, progress, device)
-    timings = {"enhance": time.monotonic() - started}
 
-    # 4. Encode with the record embedded, the source's audio copied, then the sidecar.
+def _record(source: Path, video: Video, result: Video, stages: list[dict[str, Any]]) -> dict[str, Any]:
     from reelgen.core.enhance.weights import sha256
 
-    record: dict[str, Any] = {
+    def shape(v: Video) -> dict[str, Any]:
+        return {"frames": v.num_frames, "width": v.width, "height": v.height, "fps": str(v.fps)}
+
+    return {
         "reelgen": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "source": {"path": str(source.resolve()), "sha256": sha256(source)},
         "stages": [s["name"] for s in stages],
         "enhance": stages,
-        "input": {
-            "frames": video.num_frames,
-            "width": video.width,
-            "height": video.height,
-            "fps": str(video.fps),
-        },
-        "output": {
-            "frames": result.num_frames,
-            "width": result.width,
-            "height": result.height,
-            "fps": str(result.fps),
-        },
-        "timings": timings,
+        "input": shape(video),
+        "output": shape(result),
+        "timings": {},
     }
-    started = time.monotonic()
-    record["audio"] = _write(result, source, output, record)
-    timings["encode"] = time.monotonic() - started
-    timings["total"] = time.monotonic() - begun
-    sidecar = write_json_atomic(output.with_suffix(".json"), record)
-    return EnhanceResult(output, sidecar, record, result)
 
 
 def _write(video: Video, source: Path, output: Path, record: dict[str, Any]) -> str | None:
