@@ -21,6 +21,7 @@ from reelgen.core.batch import (
     run_batch,
     write_manifest,
 )
+from reelgen.core.batch.run import by_model
 from reelgen.core.errors import InvalidRequest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "batch.md"
@@ -121,8 +122,8 @@ def test_animatediff_items_move_by_camera_lora(shots: Path) -> None:
 
 
 ITEMS = [
-    {"output": "a-zoom", "images": ["astronaut.png"], "motion": {"preset": "zoom-in"}},
     {"output": "b-wan", "images": ["coffee.jpg"], "model": "wan-i2v-tiny", "motion": {"preset": "pan-right"}},
+    {"output": "a-zoom", "images": ["astronaut.png"], "motion": {"preset": "zoom-in"}},
     {
         "output": "c-outside",
         "images": ["astronaut.png"],
@@ -155,10 +156,15 @@ def counts(summary: BatchSummary) -> dict[str, int]:
     return summary.counts()
 
 
+def test_items_run_grouped_by_model_in_manifest_order(shots: Path) -> None:
+    plan = plan_batch(manifest(shots, [*ITEMS[1:3], ITEMS[0], *ITEMS[3:]]), shots)
+    assert [p.output for p in by_model(plan)] == ["a-zoom", "c-outside", "d-blurred", "e-pan", "b-wan"]
+
+
 def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Path) -> None:
     batch = manifest(shots, ITEMS, prompt="a slow camera move")
     out = shots / "outputs"
-    with pytest.raises(Killed):
+    with pytest.raises(Killed):  # after the wan item and the first Ken Burns item
         run_batch(batch, base_dir=shots, on_item=kill_after(2))
     first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp4")}
     assert sorted(first) == ["a-zoom.mp4", "b-wan.mp4"]
@@ -173,6 +179,7 @@ def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Pa
     [failed], [skipped] = resumed.failed, resumed.skipped
     assert failed.output == "c-outside" and failed.code == "motion_out_of_bounds"
     assert failed.param == "items[2].motion.end"
+    assert resumed.outputs == [str(out / f"{n}.mp4") for n in ("b-wan", "a-zoom", "e-pan")]
     assert (
         skipped.output == "d-blurred" and "sharpness" in skipped.reason and "threshold 0.5" in skipped.reason
     )
@@ -207,7 +214,7 @@ def test_companions_say_what_was_made_how_and_along_which_path(shots: Path) -> N
 
 
 def test_an_item_is_made_again_when_its_keyframe_changes(shots: Path) -> None:
-    batch = manifest(shots, ITEMS[:1])
+    batch = manifest(shots, [ITEMS[1]])
     assert run_batch(batch, base_dir=shots).reused == 0
     assert run_batch(batch, base_dir=shots).reused == 1
     Image.fromarray(data.rocket()[:400, :400]).save(shots / "astronaut.png")  # same name, new picture

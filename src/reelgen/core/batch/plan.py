@@ -97,7 +97,10 @@ def plan_batch(
 def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> PlannedItem:
     item = manifest.items[index]
     where = f"items[{index}]"
-    planned = PlannedItem(index=index, output=item.stem, video=str(out / f"{item.stem}{item.suffix}"))
+    model = item.model or manifest.defaults.model
+    planned = PlannedItem(
+        index=index, output=item.stem, video=str(out / f"{item.stem}{item.suffix}"), model=model
+    )
     try:
         return _plan(manifest, item, where, base_dir, out, planned)
     except ReelgenError as exc:

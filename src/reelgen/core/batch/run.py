@@ -1,6 +1,7 @@
 """Runs a batch in this process: plan every item, skip what is finished, render the rest, summarise.
 
-Resumable: an item whose ``video_meta.json`` carries the same content key is
+Items run grouped by model, so a model is loaded once however the manifest
+mixes them. Resumable: an item whose ``video_meta.json`` carries the same content key is
 not made again, so a batch killed part-way and run again only does what is
 left and ends with the same summary. A failed item is tried again on the next
 run; a cancel (Ctrl-C) stops the batch with nothing half-written.
@@ -91,6 +92,14 @@ def _render(
     return result.metadata
 
 
+def by_model(plan: list[PlannedItem]) -> list[PlannedItem]:
+    """The items grouped by model in order of each model's first item, manifest order within a group."""
+    first: dict[str | None, int] = {}
+    for planned in plan:
+        first.setdefault(planned.model, planned.index)
+    return sorted(plan, key=lambda p: (first[p.model], p.index))
+
+
 def run_batch(
     manifest: Manifest | str | Path,
     *,
@@ -118,24 +127,26 @@ def run_batch(
     base = Path(base_dir or ".").resolve()
     plan = plan_batch(manifest, base, output_dir)
 
-    # 2. Each item in order: failed or skipped as planned, reused if finished, else made now.
-    outcomes = []
-    for i, planned in enumerate(plan):
+    # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
+    #    grouped by model so each model loads once; the summary keeps the manifest's order.
+    outcomes: dict[int, ItemOutcome] = {}
+    for n, planned in enumerate(by_model(plan), start=1):
         progress.cancel.check()
         outcome = run_item(
             planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
         )
-        outcomes.append(outcome)
+        outcomes[planned.index] = outcome
         said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
-        message = f"[{i + 1}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
-        progress.emit(ProgressEvent("batch", i + 1, len(plan), time.monotonic() - begun, message=message))
+        message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
+        progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
         if on_item is not None:
             on_item(outcome)
 
     # 3. The summary, beside the outputs.
     defaults = manifest.defaults
     price = defaults.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
-    summary = summarize(outcomes, time.monotonic() - begun, price, defaults.currency)
+    ordered = [outcomes[p.index] for p in plan]
+    summary = summarize(ordered, time.monotonic() - begun, price, defaults.currency)
     folder = output_folder(manifest, base, output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     write_json_atomic(folder / SUMMARY_FILE, summary.model_dump(mode="json"))
