@@ -44,12 +44,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def shootout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shootout]:
-    """wan-tiny and ltx-tiny on two prompts (a few seconds on a CPU, most of it building the tiny models)."""
+def shootout(tmp_path_factory: pytest.TempPathFactory, reelgen_home: Path) -> Iterator[Shootout]:
+    """wan-tiny and ltx-tiny on two prompts (a few seconds on a CPU once the tiny models are built)."""
     folder = tmp_path_factory.mktemp("shootout")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("REELGEN_HOME", str(folder / "home"))
+    with pytest.MonkeyPatch.context() as env:  # module-scoped: set up before the per-test home is
+        env.setenv("REELGEN_HOME", str(reelgen_home))
         env.setenv("REELGEN_MODELS_DIR", str(folder / "models"))
+        env.setenv("HF_HUB_CACHE", str(folder / "hf-cache"))
         yield run_shootout(MODELS, PROMPTS, folder / "report")
 
 
