@@ -1,91 +1,197 @@
-"""GPU benchmark of the core issue: full-size LTX-Video 2B and Wan 2.1 1.3B with random weights, through reelgen.
+"""GPU benchmark driver for issue 17: runs `reelgen bench` cases plus attention and MP4-encode probes, JSON to --out.
 
-Builds each model's real configuration with random (non-zero) bf16 weights, saves it as a diffusers
-folder, then renders one clip through `reelgen.core.render` (the same path real checkpoints take)
-and prints one JSON line per case plus a summary table. Usage on a GPU machine:
+Each bench case is one `reelgen bench` process (the model built once with
+random weights, stock diffusers and reelgen's variants on identical inputs).
+The probes time attention kernels alone at the real shapes and the MP4
+encoder's presets. Usage on the GPU machine, with the wheels unpacked in
+/tmp/site:
 
-    PYTHONPATH=src python3 benchmarks/gpu_core.py --out $OUT [--cases ltx,wan] [--steps 50]
+    PYTHONPATH=/tmp/site:/tmp/site/nvidia_cutlass_dsl/dsl_packages:src \\
+        python3 benchmarks/gpu_core.py --out $OUT attention encode ltx8 ltx40
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import os
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
-CASES = {
-    "ltx": ("ltx-2b", 768, 512, 121, "reelgen.core.backends.ltx_weights"),
-    "wan": ("wan-1.3b", 832, 480, 81, "reelgen.core.backends.wan"),
+#: Case -> `reelgen bench` arguments. Sizes and steps are the issue's targets.
+# fmt: off
+CASES: dict[str, list[str]] = {
+    "ltx8": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "8", "--guidance", "1"],
+    "ltx40": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "40", "--guidance", "3",
+              "--variants", "stock,reelgen,fp8"],
+    "ltx-budget": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "8", "--guidance", "1",
+                   "--variants", "reelgen,budget", "--budget", "6"],
+    "wan5": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5"],
+    "wan50": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "50", "--guidance", "5",
+              "--variants", "reelgen"],
+    "wan-budget": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
+                   "--variants", "reelgen,budget", "--budget", "6"],
+    "wan-fp8": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
+                "--variants", "reelgen,fp8"],
+    "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
+              "--no-stock-warmup"],
+    "wan14-budget": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
+                     "--variants", "reelgen,budget", "--budget", "12"],
 }
+# fmt: on
+#: Attention alone at the real shapes: (label, batch, heads, tokens, head size).
+SHAPES = [
+    ("ltx-2b 768x512x121 CFG", 2, 32, 6144, 64),
+    ("wan-1.3b 832x480x81 CFG", 2, 12, 32760, 128),
+    ("wan-14b 1280x720x81", 1, 40, 75600, 128),
+]
+
+
+def bench_case(name: str, out: Path, timeout: float) -> dict[str, Any]:
+    """One `reelgen bench` process; its JSON report, or what went wrong."""
+    report = out / f"{name}.json"
+    cmd = [sys.executable, "-c", "import sys; from reelgen.cli import main; sys.argv[0] = 'reelgen'; main()"]
+    cmd += ["bench", *CASES[name], "--json", str(report)]
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"case": name, "error": f"timed out after {timeout:.0f} s"}
+    (out / f"{name}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
+    if proc.returncode != 0 or not report.exists():
+        return {"case": name, "error": proc.stderr[-3000:], "wall_s": time.monotonic() - started}
+    table = proc.stdout[proc.stdout.rfind("\n", 0, proc.stdout.rfind("variant")) + 1 :]
+    print(table, flush=True)
+    return {"case": name, "wall_s": time.monotonic() - started, **json.loads(report.read_text())}
+
+
+def attention_probe() -> dict[str, Any]:
+    """TFLOP/s of torch SDPA (default order, cuDNN first, flash only) and FA4 at each shape, and FA4's error."""
+    from reelgen.core.accel import attention
+
+    status = attention.fa4_status("cuda:0", (64, 128))
+    rows = []
+    for label, b, h, n, d in SHAPES:
+        rows.append({"shape": label, **_probe_shape(b, h, n, d, fa4=status[0])})
+        print(json.dumps(rows[-1]), flush=True)
+    return {"fa4_status": status, "shapes": rows}
+
+
+def _probe_shape(b: int, h: int, n: int, d: int, *, fa4: bool) -> dict[str, Any]:
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    from reelgen.core.accel import attention
+
+    q, k, v = (torch.randn(b, n, h, d, device="cuda", dtype=torch.bfloat16) for _ in range(3))
+    flops = 4 * b * h * n * n * d
+
+    def sdpa() -> Any:
+        return attention._sdpa(q, k, v, None, None)
+
+    row: dict[str, Any] = {"sdpa_default": flops / _time(sdpa) / 1e12}
+    with sdpa_kernel([SDPBackend.CUDNN_ATTENTION, SDPBackend.FLASH_ATTENTION], set_priority=True):
+        row["sdpa_cudnn_first"] = flops / _time(sdpa) / 1e12
+    with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+        row["sdpa_flash"] = flops / _time(sdpa) / 1e12
+    if fa4:
+        op = attention.fa4_op()
+        row["fa4"] = flops / _time(lambda: op(q, k, v, None)) / 1e12
+        ref = sdpa().float()
+        row["fa4_rel_err_vs_sdpa"] = float((op(q, k, v, None).float() - ref).norm() / ref.norm())
+    return row
+
+
+def _time(fn: Any, repeats: int = 5) -> float:
+    import torch
+
+    fn()
+    times = []
+    for _ in range(repeats):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) / 1e3)
+    return statistics.median(times)
+
+
+def encode_probe(out: Path) -> dict[str, Any]:
+    """MP4 encode time of a 768x512x121 clip per x264 preset and thread mode (smooth and noisy content)."""
+    import av
+    import numpy as np
+
+    from reelgen.core.encode import write_video
+    from reelgen.core.types import Video, to_fraction
+
+    t = np.arange(121)[:, None, None, None]
+    y, x = np.mgrid[0:512, 0:768]
+    smooth = ((np.sin(x / 40 + t / 6) + np.cos(y / 30 - t / 9)) * 60 + 128).astype(np.uint8)
+    smooth = np.repeat(smooth, 3, axis=-1)
+    noisy = np.random.default_rng(0).integers(0, 256, (121, 512, 768, 3), dtype=np.uint8)
+    rows = []
+    for content, frames in (("smooth", smooth), ("noise", noisy)):
+        video = Video(frames, to_fraction(25.0))
+        for preset in ("medium", "veryfast", "ultrafast"):
+            started = time.perf_counter()
+            path = write_video(video, out / "probe.mp4", preset=preset)
+            rows.append(
+                {
+                    "content": content,
+                    "preset": preset,
+                    "threads": "auto(frame+slice)",
+                    "seconds": time.perf_counter() - started,
+                    "bytes": path.stat().st_size,
+                }
+            )
+        # The old path for comparison: PyAV's default slice threads, preset medium.
+        started = time.perf_counter()
+        with av.open(str(out / "probe-old.mp4"), "w") as container:
+            stream = container.add_stream("libx264", rate=25)
+            stream.width, stream.height, stream.pix_fmt = 768, 512, "yuv420p"
+            stream.options = {"crf": "18", "preset": "medium"}
+            for image in frames:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+        rows.append(
+            {
+                "content": content,
+                "preset": "medium",
+                "threads": "slice (old default)",
+                "seconds": time.perf_counter() - started,
+            }
+        )
+        print(json.dumps(rows[-4:]), flush=True)
+    for name in ("probe.mp4", "probe-old.mp4"):
+        (out / name).unlink(missing_ok=True)
+    return {"cpu_count": os.cpu_count(), "rows": rows}
 
 
 def main() -> None:
-    import importlib
-
-    import torch
-
-    from reelgen.core.backends.ltx import LTXBackend
-    from reelgen.core.backends.wan import WanBackend
-    from reelgen.core.bench import bench_request
-    from reelgen.core.spec import registry
-    from reelgen.core.spec.request import GenerationRequest
-
-    # Run from a source tree (PYTHONPATH=src) the entry points are not installed; register directly.
-    registry.register(LTXBackend)
-    registry.register(WanBackend)
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--cases", default="ltx,wan")
-    parser.add_argument("--steps", type=int, default=50)
-    parser.add_argument("--scratch", type=Path, default=Path("/tmp/reelgen-bench"))
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
+    parser.add_argument("cases", nargs="+", help=f"attention, encode, {', '.join(CASES)}")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for key in args.cases.split(","):
-        preset, width, height, frames, module = CASES[key]
-        folder = args.scratch / preset
-        shutil.rmtree(folder, ignore_errors=True)
-        # 1. The real architecture with random weights, saved like a checkpoint.
+    results: dict[str, Any] = {}
+    for name in args.cases:
         started = time.monotonic()
-        importlib.import_module(module).build_full_random(preset, folder, device="cuda")
-        torch.cuda.empty_cache()
-        build_s = time.monotonic() - started
-        # 2. One render through reelgen, loading that folder like real weights.
-        request = GenerationRequest(
-            model=preset,
-            prompt="a red fox runs through fresh snow at golden hour, cinematic",
-            width=width,
-            height=height,
-            num_frames=frames,
-            steps=args.steps,
-            seed=0,
-            weights=str(folder),
-        )
-        row = bench_request(request, args.out / f"{preset}.mp4")
-        row |= {
-            "build_random_s": round(build_s, 1),
-            "gpu": torch.cuda.get_device_name(0),
-            "torch": torch.__version__,
-        }
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-        (args.out / f"{preset}.mp4").unlink(missing_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
-    (args.out / "gpu_core.json").write_text(json.dumps(rows, indent=2))
-    print(
-        f"\n{'model':<10} {'size':<14} {'steps':>5} {'load':>7} {'generate':>9} {'denoise':>8} "
-        f"{'s/step':>7} {'encode':>7} {'peak GiB':>8} plan"
-    )
-    for r in rows:
-        t = r["timings_s"]
-        print(
-            f"{r['model']:<10} {r['size']:<14} {r['steps']:>5} {t['load']:>7} {t['generate']:>9} "
-            f"{r['denoise_s']:>8} {r['step_median_s']:>7} {t['encode']:>7} {r['peak_vram_gib']:>8} "
-            f"{r['memory_plan']}"
-        )
+        if name == "attention":
+            results[name] = attention_probe()
+        elif name == "encode":
+            results[name] = encode_probe(args.out)
+        else:
+            results[name] = bench_case(name, args.out, args.timeout)
+        print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
+        (args.out / "gpu_core.json").write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
-"""`reelgen bench`: time one render of a model and print JSON (speed lives here, never in tests)."""
+"""`reelgen bench`: stock diffusers against reelgen's fast path, per stage, as JSON plus a table."""
 
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,22 +16,43 @@ def bench(
     model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "ltx-tiny",
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHTxFRAMES (model default if unset).")] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    weights: Annotated[str | None, typer.Option(help="Local diffusers folder or checkpoint.")] = None,
-    vram_budget: Annotated[float | None, typer.Option("--vram-budget")] = None,
-    repeat: Annotated[
-        int, typer.Option(help="Runs; the first pays loading, later ones show steady speed.")
+    guidance: Annotated[float | None, typer.Option(help="CFG scale; 1 turns CFG off.")] = None,
+    variants: Annotated[
+        str,
+        typer.Option(
+            help="Comma list run in one process on identical inputs: stock, reelgen, sdpa, no-compile, "
+            "budget, fp8, taylorseer, first-block-cache."
+        ),
+    ] = "stock,reelgen",
+    budget: Annotated[
+        float | None, typer.Option(help="GiB cap for the budget variant (allocator capped to it).")
+    ] = None,
+    warmup_steps: Annotated[
+        int, typer.Option(help="Steps of an untimed run before each timed one (compiles, autotunes).")
     ] = 1,
-    prompt: Annotated[str, typer.Option()] = "a red circle moves to the right over a green background",
+    stock_warmup: Annotated[bool, typer.Option(help="Warm stock up too (off for costly models).")] = True,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            help="Real weights (folder or file); unset: tiny build, or full size with random weights."
+        ),
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep each variant's MP4 in this folder.")] = None,
+    prompt: Annotated[str, typer.Option()] = "a red fox runs through fresh snow at golden hour, cinematic",
 ) -> None:
-    """Render once (or --repeat N times) and print timings, per-step speed and peak VRAM as JSON.
+    """Time stock diffusers and reelgen's fast path on the same request; print JSON and a summary table.
 
-    Examples:
+    Full-size presets (ltx-2b, wan-1.3b, wan-14b) are built with random weights
+    in memory when no --weights is given. Examples:
 
       reelgen bench -m ltx-tiny --size 64x64x9 --steps 2
 
-      reelgen bench -m ltx-2b --size 768x512x121 --steps 50 --weights ./ltx-2b
+      reelgen bench -m ltx-2b --size 768x512x121 --steps 8 --guidance 1 --json ltx8.json
+
+      reelgen bench -m wan-1.3b --steps 5 --variants stock,reelgen,budget --budget 6
     """
-    from reelgen.core.bench import bench_request
+    from reelgen.core import bench as core_bench
     from reelgen.core.spec import GenerationRequest, resolve
 
     dims: dict[str, Any] = {}
@@ -42,21 +62,25 @@ def bench(
         except ValueError:
             raise typer.BadParameter(f"size {size!r} must be WIDTHxHEIGHTxFRAMES, e.g. 768x512x121") from None
         dims = {"width": w, "height": h, "num_frames": f}
-    results = []
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            request = resolve(
-                GenerationRequest(model=model, prompt=prompt, steps=steps, seed=0, weights=weights, **dims)
-            )
-            for i in range(repeat):
-                results.append(
-                    bench_request(request, Path(folder) / f"run{i}.mp4", vram_budget_gib=vram_budget)
-                )
-        except ReelgenError as exc:
-            raise fail(exc) from None
-    for r in results:
-        r.pop("output")
-    typer.echo(json.dumps(results if repeat > 1 else results[0], indent=2))
+    dims |= {k: v for k, v in (("steps", steps), ("guidance", guidance)) if v is not None}
+    options = core_bench.BenchOptions(
+        variants=tuple(v.strip() for v in variants.split(",") if v.strip()),
+        warmup_steps=warmup_steps,
+        stock_warmup=stock_warmup,
+        budget_gib=budget,
+        out_dir=keep,
+    )
+    try:
+        request = resolve(GenerationRequest(model=model, prompt=prompt, seed=0, weights=weights, **dims))
+        report = core_bench.run(request, options)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    text = json.dumps(report, indent=2, default=str)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(text)
+    typer.echo(text)
+    typer.echo(core_bench.summary_table(report))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,15 +1,300 @@
-"""Benchmarks that print JSON: one render per case, with stage timings, per-step speed and peak VRAM."""
+"""Benchmarks: stock diffusers against reelgen's fast path on identical inputs in one process, per stage.
+
+``run`` builds the model once (full size with random weights, a tiny build,
+or real weights), then renders the same request with each variant in turn:
+``stock`` (diffusers untouched), ``reelgen`` (the lossless fast path), lossy
+modes, and ``budget`` (the fast path under a GPU memory cap). Each stage (text
+encoding, every denoising step, VAE decode, MP4 encode) gets its time, peak
+VRAM and achieved TFLOP/s against a bf16 GEMM measured in the same run; each
+variant gets its relative error against stock. ``bench_request`` (one render
+through ``render()``) stays for the CPU benchmarks.
+"""
 
 from __future__ import annotations
 
 import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from reelgen.core.accel import AccelConfig
+from reelgen.core.bench_stages import StageClock, watching
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
 from reelgen.core.spec.request import ResolvedRequest
+
+#: Variant name -> the fast-path switches it runs with. ``budget`` is the fast path under a memory cap.
+VARIANTS: dict[str, AccelConfig] = {
+    "stock": AccelConfig.stock(),
+    "reelgen": AccelConfig(),
+    "sdpa": AccelConfig(attention="sdpa"),
+    "no-compile": AccelConfig(compile=False),
+    "budget": AccelConfig(),
+    "fp8": AccelConfig(lossy=("fp8",)),
+    "taylorseer": AccelConfig(lossy=("taylorseer",)),
+    "first-block-cache": AccelConfig(lossy=("first-block-cache",)),
+}
+#: Variants that change weights for good run last, whatever order they were asked in.
+_IRREVERSIBLE = ("fp8",)
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """How to run one benchmark: the variants, their warm-up, the memory cap, where MP4s go."""
+
+    variants: tuple[str, ...] = ("stock", "reelgen")
+    warmup_steps: int = 1
+    stock_warmup: bool = True
+    budget_gib: float | None = None
+    out_dir: Path | None = None
+
+
+def relative_error(value: Any, reference: Any) -> float | None:
+    """‖value − reference‖ / ‖reference‖ in float64; None when either is missing or shapes differ."""
+    if value is None or reference is None:
+        return None
+    a, b = (np.asarray(_numpy(x), dtype=np.float64) for x in (value, reference))
+    if a.shape != b.shape:
+        return None
+    norm = float(np.linalg.norm(b))
+    return float(np.linalg.norm(a - b) / norm) if norm else float(np.linalg.norm(a))
+
+
+def _numpy(x: Any) -> Any:
+    return x.detach().float().cpu().numpy() if hasattr(x, "detach") else x
+
+
+def check_variants(names: tuple[str, ...], budget_gib: float | None) -> tuple[str, ...]:
+    """The variants in run order (stock first, weight-changing ones last), or an error naming the bad one."""
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        raise InvalidRequest(
+            f"unknown variant {unknown[0]!r}; valid: {', '.join(VARIANTS)}", param="variants"
+        )
+    if "budget" in names and budget_gib is None:
+        raise InvalidRequest("variant budget needs --budget GIB (the memory cap)", param="budget")
+    if "budget" in names and any(n in _IRREVERSIBLE for n in names):
+        raise InvalidRequest(
+            "run budget and fp8 in separate benchmarks: fp8 changes the weights for good", param="variants"
+        )
+    ordered = sorted(dict.fromkeys(names), key=lambda n: (n != "stock", n == "budget", n in _IRREVERSIBLE))
+    return tuple(ordered)
+
+
+def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
+    """Benchmark ``request`` under each variant; returns the JSON-ready report."""
+    from reelgen.core import bench_models, weights
+    from reelgen.core.devices import device_info, empty_cache
+    from reelgen.core.spec import registry
+
+    variants = check_variants(options.variants, options.budget_gib)
+    spec, preset = registry.resolve(request.model)
+    dev = device_info()
+    cuda = dev.device.startswith("cuda")
+    roof = bench_models.gemm_roof_tflops(dev.device) if cuda else None
+    plan = spec.plan(preset, request, dev, None)
+    runner: Any = spec.runner_class()(spec, preset)
+    started = time.perf_counter()
+    if preset.tiny or request.weights:
+        runner.load(weights.locate(spec, preset, request.weights), plan)
+    else:
+        runner.place(bench_models.full_size_pipeline(preset.name, plan.device), plan, AccelConfig.stock())
+    build_s = time.perf_counter() - started
+    report: dict[str, Any] = {
+        "model": preset.name,
+        "size": f"{request.width}x{request.height}x{request.num_frames}",
+        "steps": request.steps,
+        "guidance": request.guidance,
+        "device": {"name": dev.name, "total_gib": dev.total_gib, **_versions()},
+        "bf16_roof_tflops": roof,
+        "build_s": round(build_s, 2),
+        "variants": {},
+    }
+    results: dict[str, dict[str, Any]] = {}
+    clocks: dict[str, StageClock] = {}
+    for name in variants:
+        config = VARIANTS[name]
+        if name == "budget":
+            plan = _cap_memory(runner, spec, preset, request, dev, options.budget_gib or 0.0)
+        else:
+            runner.accelerate(config)
+        if options.warmup_steps and (name != "stock" or options.stock_warmup):
+            _render(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device, None)
+        clocks[name], results[name] = _render(runner, request, dev.device, _mp4(options, name))
+        results[name] |= {"accel": runner.accel_record, "plan": plan.describe(), "planned_gib": plan.need_gib}
+        if name == "budget":
+            _uncap_memory(dev.device)
+        empty_cache()
+    flops = _flops(runner, clocks.get("stock") or next(iter(clocks.values())), request.steps)
+    reference = clocks.get("stock")
+    for name, result in results.items():
+        _score(result, flops, roof)
+        if reference is not None:
+            result["output_rel_err"] = relative_error(clocks[name].frames, reference.frames)
+            result["first_forward_rel_err"] = relative_error(
+                clocks[name].first_output, reference.first_output
+            )
+    report["flops"] = flops
+    report["variants"] = results
+    return report
+
+
+# ---- one timed render --------------------------------------------------------------------------
+
+
+def _render(
+    runner: Any, request: ResolvedRequest, device: str, mp4: Path | None
+) -> tuple[StageClock, dict[str, Any]]:
+    """One generate plus MP4 encode, clocked per stage; the MP4 is written to ``mp4`` or a scratch file."""
+    import tempfile
+
+    import torch
+
+    from reelgen.core.accel import compile as regional
+    from reelgen.core.accel import transformers_of
+    from reelgen.core.encode import write_video
+
+    clock = StageClock(device)
+    cuda = device.startswith("cuda")
+    if cuda:
+        torch.cuda.synchronize(device)
+    compiled_before = regional.compile_counts() if cuda else None
+    started = time.perf_counter()
+    with watching(clock, runner.pipe, transformers_of(runner.pipe)[0]):
+        video = runner.generate(request, Progress(on_event=clock.on_event))
+    generated = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        write_video(video, mp4 or Path(scratch) / "bench.mp4")
+    done = time.perf_counter()
+    stages = clock.stage_seconds()
+    steps = stages.get("steps_s") or []
+    result: dict[str, Any] = {
+        "e2e_s": done - started,
+        "generate_s": generated - started,
+        "mp4_encode_s": done - generated,
+        **stages,
+        "step_median_s": statistics.median(steps) if steps else None,
+        "peak_gib": dict(clock.peaks),
+        "peak_vram_gib": max(clock.peaks.values(), default=None),
+        "transformer_calls": clock.transformer_calls,
+    }
+    if compiled_before is not None:
+        after = regional.compile_counts()
+        result["recompiles"] = after["frames_compiled"] - compiled_before["frames_compiled"]
+        result["graph_breaks"] = after["graph_breaks"] - compiled_before["graph_breaks"]
+    return clock, result
+
+
+def _mp4(options: BenchOptions, name: str) -> Path | None:
+    if options.out_dir is None:
+        return None
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    return options.out_dir / f"{name}.mp4"
+
+
+def _cap_memory(
+    runner: Any, spec: Any, preset: Any, request: ResolvedRequest, dev: Any, budget: float
+) -> Any:
+    """Re-place the model for a ``budget`` GiB plan, with the allocator capped at that budget."""
+    import torch
+
+    from reelgen.core.devices import empty_cache
+
+    plan = spec.plan(preset, request, dev, budget)
+    runner.accelerate(AccelConfig.stock())  # unhook before the parts move
+    runner.pipe.to("cpu")
+    empty_cache()
+    torch.cuda.set_per_process_memory_fraction(min(1.0, budget / dev.total_gib), dev.device)
+    runner.place(runner.pipe, plan, VARIANTS["budget"])
+    return plan
+
+
+def _uncap_memory(device: str) -> None:
+    import torch
+
+    torch.cuda.set_per_process_memory_fraction(1.0, device)
+
+
+def _flops(runner: Any, clock: StageClock, steps: int) -> dict[str, Any]:
+    """Exact FLOPs of one denoising step, the VAE decode and the text encoding (None where not countable)."""
+    from reelgen.core.accel import transformers_of
+    from reelgen.core.bench_models import count_flops
+
+    pipe = runner.pipe
+    out: dict[str, Any] = {}
+
+    def counted(
+        key: str, module: Any, call: Any, method: str = "forward", times: float = 1.0, real: bool = False
+    ) -> None:
+        if module is None or call is None:
+            out[key] = None
+            return
+        try:
+            out[key] = count_flops(module, call[0], call[1], method, real=real) * times
+        except Exception as exc:  # a module that cannot run on meta tensors is reported, not fatal
+            out[key] = None
+            out[f"{key}_error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+
+    calls_per_step = clock.transformer_calls / steps if steps else 0.0
+    counted("denoise_step", transformers_of(pipe)[0], clock.first_call, times=calls_per_step)
+    counted("vae_decode", getattr(pipe, "vae", None), clock.decode_call, method="decode")
+    # T5 reads tensor values (relative position buckets), so it is counted on its own weights.
+    counted("text_encode", getattr(pipe, "text_encoder", None), clock.text_call, times=clock.text_calls, real=True)
+    out["transformer_calls_per_step"] = calls_per_step
+    return out
+
+
+def _score(result: dict[str, Any], flops: dict[str, Any], roof: float | None) -> None:
+    """Achieved TFLOP/s and fraction of the bf16 roof for each stage that has both a time and a count."""
+    stages = {
+        "denoise_step": result.get("step_median_s"),
+        "vae_decode": result.get("vae_decode_s"),
+        "text_encode": result.get("text_encode_s"),
+    }
+    rates: dict[str, Any] = {}
+    for stage, seconds in stages.items():
+        work = flops.get(stage)
+        if work and seconds:
+            tflops = work / seconds / 1e12
+            rates[stage] = {"tflops": tflops, "roof_fraction": tflops / roof if roof else None}
+    result["rates"] = rates
+
+
+def _versions() -> dict[str, str]:
+    import diffusers
+    import torch
+
+    return {"torch": torch.__version__, "diffusers": diffusers.__version__}
+
+
+def summary_table(report: dict[str, Any]) -> str:
+    """The report as a fixed-width table: one row per variant."""
+    head = (
+        f"{'variant':<18} {'e2e s':>8} {'text s':>7} {'s/step':>8} {'denoise s':>9} {'VAE s':>7} "
+        f"{'MP4 s':>6} {'peak GiB':>8} {'step TF/s':>9} {'roof':>5} {'out err':>8} {'fwd err':>8}"
+    )
+    rows = [f"{report['model']} {report['size']} steps={report['steps']} guidance={report['guidance']}", head]
+    for name, r in report["variants"].items():
+        step = r.get("rates", {}).get("denoise_step", {})
+        rows.append(
+            f"{name:<18} {_f(r.get('e2e_s'), 8, 2)} {_f(r.get('text_encode_s'), 7, 3)} "
+            f"{_f(r.get('step_median_s'), 8, 4)} {_f(r.get('denoise_s'), 9, 2)} {_f(r.get('vae_decode_s'), 7, 3)} "
+            f"{_f(r.get('mp4_encode_s'), 6, 2)} {_f(r.get('peak_vram_gib'), 8, 2)} {_f(step.get('tflops'), 9, 0)} "
+            f"{_f(step.get('roof_fraction'), 5, 2)} {_e(r.get('output_rel_err'))} {_e(r.get('first_forward_rel_err'))}"
+        )
+    return "\n".join(rows)
+
+
+def _f(value: float | None, width: int, digits: int) -> str:
+    return f"{value:>{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
+
+
+def _e(value: float | None) -> str:
+    return f"{value:>8.1e}" if value is not None else f"{'-':>8}"
 
 
 def bench_request(

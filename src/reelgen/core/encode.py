@@ -24,6 +24,10 @@ CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
 #: Container tag holding reelgen's JSON record.
 METADATA_KEY = "comment"
 
+#: x264's speed/size trade-off. At the same CRF (the same quality target) a faster preset makes a
+#: somewhat larger file; "medium" took 3.7 s for a 121-frame 768x512 clip on a 16-core GPU host.
+X264_PRESET = "veryfast"
+
 
 def new_file_beside(path: Path) -> Path:
     """A new empty file in ``path``'s folder, hidden, to be renamed over ``path`` once written.
@@ -83,12 +87,18 @@ def _encode_audio(container: Any, stream: Any, audio: Audio) -> None:
 
 
 def write_video(
-    video: Video, path: str | Path, metadata: dict[str, Any] | None = None, *, crf: int = 18
+    video: Video,
+    path: str | Path,
+    metadata: dict[str, Any] | None = None,
+    *,
+    crf: int = 18,
+    preset: str = X264_PRESET,
 ) -> Path:
     """Encode ``video`` to ``path`` (the suffix picks the container), all or nothing.
 
     The file is written beside its destination and renamed into place, so a
     crash or Ctrl-C never leaves a half-written video under the final name.
+    ``preset`` is x264's (MP4, MOV); the encoder uses every core, frame-parallel.
     """
     import av
 
@@ -109,7 +119,9 @@ def write_video(
                 container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
             stream: Any = container.add_stream(vcodec, rate=video.fps)
             stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], pix_fmt
-            stream.options = {"crf": str(crf)} | ({"preset": "medium"} if vcodec == "libx264" else {})
+            stream.options = {"crf": str(crf)} | ({"preset": preset} if vcodec == "libx264" else {})
+            # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
+            stream.thread_type = "AUTO"
             audio = video.audio
             audio_stream = _add_audio_stream(container, audio, acodec) if audio is not None else None
             for image in frames:

@@ -175,6 +175,7 @@ def render(
         "model": {"name": preset.name, "family": preset.family, **source.record()},
         "inputs": input_records(request),
         "loras": runner.lora_records,
+        "accel": runner.accel_record,
         "memory_plan": plan.as_dict(),
         "attempts": attempts.tried,
         "stages": ["generate", *(s["name"] for s in stages)],

@@ -10,6 +10,7 @@ honour cancel at every step, and turn the output into a ``Video``.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from reelgen.core.spec.rules import v2v_steps
 from reelgen.core.types import Video
 
 if TYPE_CHECKING:
+    from reelgen.core.accel import Accel, AccelConfig
     from reelgen.core.weights import WeightSource
 
 
@@ -51,6 +53,8 @@ class Runner(ABC):
         self.source: WeightSource | None = None
         #: The LoRAs the last ``generate`` applied, with their files' hashes (for the record).
         self.lora_records: list[dict[str, Any]] = []
+        #: How the fast path runs this model (``reelgen.core.accel``), for the record.
+        self.accel_record: dict[str, Any] = {}
 
     @abstractmethod
     def load(self, source: WeightSource, plan: MemoryPlan) -> None:
@@ -91,6 +95,7 @@ class DiffusersBackend(Runner):
         super().__init__(spec, preset)
         self.pipe: Any = None
         self.pipes: dict[Task, Any] = {}
+        self.accel: Accel | None = None
 
     # ---- hooks ------------------------------------------------------------------------------
 
@@ -173,10 +178,27 @@ class DiffusersBackend(Runner):
             self.pipe = self._load_single_file(cls, source, dtype, dtype_arg)
         else:
             self.pipe = self.from_pretrained(cls, source, dtype_arg)
-        self.pipe.set_progress_bar_config(disable=True)  # reelgen draws its own bar
-        self.pipes = {main: self.pipe}
+        self.place(self.pipe, plan)
+
+    def place(self, pipe: Any, plan: MemoryPlan, accel: AccelConfig | None = None) -> None:
+        """Adopt a loaded pipeline: bars off, the family's ``after_load``, placement by ``plan``, fast path.
+
+        ``load`` ends here; the benchmark calls it with a pipeline built in memory.
+        """
+        self.pipe, self.plan = pipe, plan
+        pipe.set_progress_bar_config(disable=True)  # reelgen draws its own bar
+        self.pipes = {self.main_task(): pipe}
         self.after_load()
-        apply_plan(self.pipe, plan)
+        apply_plan(pipe, plan)
+        self.accelerate(accel)
+
+    def accelerate(self, config: AccelConfig | None = None) -> None:
+        """Apply ``reelgen.core.accel``'s fast path (``REELGEN_ACCEL`` unless ``config`` is given)."""
+        from reelgen.core import accel
+
+        assert self.plan is not None, "accelerate() runs after the pipeline is placed"
+        self.accel = accel.prepare(self.pipe, self.plan, config)
+        self.accel_record = self.accel.record
 
     def _load_single_file(self, cls: Any, source: WeightSource, dtype: Any, dtype_arg: Any) -> Any:
         import diffusers
@@ -233,8 +255,10 @@ class DiffusersBackend(Runner):
 
         # 3. Denoise with progress, previews and cancel between steps; the pipeline decodes.
         tracker = progress.stage("denoise", self.denoise_steps(request))
+        running = self.accel.running(pipe) if self.accel is not None else contextlib.nullcontext()
         try:
-            result = self.call(pipe, kwargs, tracker)
+            with running:
+                result = self.call(pipe, kwargs, tracker)
         finally:
             if pipe is not self.pipe:
                 # Offload hooks belong to the main pipeline; re-arm them so nothing stays resident.

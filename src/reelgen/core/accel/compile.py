@@ -1,0 +1,65 @@
+"""Regional ``torch.compile`` of a transformer's repeated blocks, with an on-disk cache and a recompile count.
+
+One block class is compiled once and reused by every layer (diffusers'
+``compile_repeated_blocks``), so compiling costs seconds, not minutes, and the
+Inductor/Triton caches under ``REELGEN_HOME/compile`` let later processes skip
+code generation. Shapes are static (``dynamic=False``): a new size compiles once
+more, and steps or jobs of a size already seen never recompile.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from reelgen.core import settings
+
+#: Distinct shapes one block may be compiled for before Dynamo falls back to eager.
+RECOMPILE_LIMIT = 64
+
+
+def cache_dir() -> str:
+    """Where compiled kernels persist between processes (set once, before the first compile)."""
+    root = settings.home() / "compile"
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(root / "inductor"))
+    os.environ.setdefault("TRITON_CACHE_DIR", str(root / "triton"))
+    return os.environ["TORCHINDUCTOR_CACHE_DIR"]
+
+
+def repeated_blocks(model: Any) -> list[str]:
+    """The block class names ``model`` declares as repeated (empty: nothing to compile regionally)."""
+    return list(getattr(model, "_repeated_blocks", None) or [])
+
+
+def compile_blocks(model: Any) -> list[str]:
+    """Compile ``model``'s repeated blocks in place; returns the class names compiled."""
+    import torch
+
+    names = repeated_blocks(model)
+    if not names:
+        return []
+    cache_dir()
+    dynamo: Any = torch._dynamo.config
+    dynamo.cache_size_limit = max(dynamo.cache_size_limit, RECOMPILE_LIMIT)
+    if hasattr(dynamo, "recompile_limit"):
+        dynamo.recompile_limit = max(dynamo.recompile_limit, RECOMPILE_LIMIT)
+    model.compile_repeated_blocks(dynamic=False)
+    return names
+
+
+def uncompile_blocks(model: Any) -> None:
+    """Undo ``compile_blocks`` (stock behaviour): each block's ``forward`` runs eagerly again."""
+    for module in model.modules():
+        if type(module).__name__ in repeated_blocks(model) and getattr(module, "_compiled_call_impl", None):
+            module._compiled_call_impl = None
+
+
+def compile_counts() -> dict[str, int]:
+    """Dynamo's running totals: frames compiled, graphs built, and graph breaks, for recompile checks."""
+    from torch._dynamo.utils import counters
+
+    return {
+        "frames_compiled": int(counters["stats"].get("unique_graphs", 0)),
+        "calls_captured": int(counters["stats"].get("calls_captured", 0)),
+        "graph_breaks": int(sum(counters["graph_break"].values())),
+    }

@@ -1,0 +1,77 @@
+"""Opt-in lossy speed-ups: FP8 linear layers (torchao) and diffusers' step caches. Each is recorded by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reelgen.core.errors import InvalidRequest
+
+
+def fp8_linears(model: Any) -> int:
+    """Swap the repeated blocks' linear layers for FP8 (e4m3, dynamic per-row activation scales).
+
+    Needs torchao (``reelgen[gpu]``) and a GPU with FP8 tensor cores (compute
+    capability 8.9 or newer). Returns how many layers were converted. Layers whose
+    sides are not multiples of 16 stay in bf16 (FP8 matrix kernels need that).
+    """
+    import torch
+
+    try:
+        from torchao.quantization import Float8DynamicActivationFloat8WeightConfig, PerRow, quantize_
+    except ImportError as exc:
+        raise InvalidRequest(
+            f"lossy mode fp8 needs torchao ({exc}); install reelgen[gpu] or drop fp8 from REELGEN_ACCEL",
+            param="REELGEN_ACCEL",
+        ) from None
+    device = next(model.parameters()).device
+    if device.type != "cuda" or torch.cuda.get_device_capability(device) < (8, 9):
+        raise InvalidRequest(
+            "lossy mode fp8 needs a CUDA GPU of compute capability 8.9 or newer (Ada, Hopper, Blackwell); "
+            "drop fp8 from REELGEN_ACCEL",
+            param="REELGEN_ACCEL",
+        )
+    blocks = set(getattr(model, "_repeated_blocks", None) or [])
+    chosen: set[int] = set()
+    for block in model.modules():
+        if type(block).__name__ not in blocks:
+            continue
+        for layer in block.modules():
+            if (
+                isinstance(layer, torch.nn.Linear)
+                and layer.in_features % 16 == 0
+                and layer.out_features % 16 == 0
+            ):
+                chosen.add(id(layer))
+    quantize_(
+        model,
+        Float8DynamicActivationFloat8WeightConfig(granularity=PerRow()),
+        filter_fn=lambda module, _name: id(module) in chosen,
+    )
+    return len(chosen)
+
+
+def step_cache(model: Any, mode: str) -> dict[str, Any]:
+    """Turn on one of diffusers' step caches on ``model``; returns its settings for the record."""
+    if not hasattr(model, "enable_cache"):
+        raise InvalidRequest(
+            f"lossy mode {mode}: {type(model).__name__} has no diffusers cache hooks; drop it from REELGEN_ACCEL",
+            param="REELGEN_ACCEL",
+        )
+    if mode == "first-block-cache":
+        from diffusers import FirstBlockCacheConfig
+
+        settings: dict[str, Any] = {"threshold": 0.05}
+        model.enable_cache(FirstBlockCacheConfig(**settings))
+    elif mode == "taylorseer":
+        from diffusers import TaylorSeerCacheConfig
+
+        settings = {"cache_interval": 5, "disable_cache_before_step": 3, "max_order": 1}
+        model.enable_cache(TaylorSeerCacheConfig(**settings))
+    else:
+        raise ValueError(f"not a step cache: {mode}")
+    return settings
+
+
+def drop_step_cache(model: Any) -> None:
+    if getattr(model, "is_cache_enabled", False):
+        model.disable_cache()

@@ -1,0 +1,97 @@
+"""`reelgen bench` on tiny models: the JSON report's shape, per-stage figures, errors against stock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.bench import check_variants, relative_error, summary_table
+from reelgen.core.errors import InvalidRequest
+
+runner = CliRunner()
+
+
+def test_bench_reports_each_variant_per_stage_with_its_error_against_stock(tmp_path: Path) -> None:
+    report_path = tmp_path / "wan.json"
+    result = runner.invoke(
+        app,
+        ["bench", "-m", "wan-tiny", "--steps", "2", "--warmup-steps", "0", "--json", str(report_path)],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(report_path.read_text())
+    assert (report["model"], report["size"], report["steps"]) == ("wan-tiny", "64x64x9", 2)
+    assert list(report["variants"]) == ["stock", "reelgen"]
+    for name, variant in report["variants"].items():
+        assert len(variant["steps_s"]) == 2, name
+        assert all(s > 0 for s in variant["steps_s"])
+        for stage in ("text_encode_s", "denoise_s", "vae_decode_s", "mp4_encode_s", "e2e_s"):
+            assert variant[stage] > 0, (name, stage)
+        assert variant["transformer_calls"] == 4  # CFG: prompt and negative per step (no batching on CPU)
+        assert variant["accel"]["fast_path"] is False
+        # Same weights, same inputs, and on a CPU both run stock diffusers: identical output.
+        assert variant["output_rel_err"] == 0.0 and variant["first_forward_rel_err"] == 0.0
+        assert variant["rates"]["denoise_step"]["tflops"] > 0
+    # FLOPs are counted exactly: one step is two forwards of the same size.
+    assert report["flops"]["transformer_calls_per_step"] == 2
+    assert report["flops"]["denoise_step"] > 0 and report["flops"]["vae_decode"] > 0
+    assert "stock" in result.stdout.splitlines()[-2] and "reelgen" in result.stdout.splitlines()[-1]
+
+
+def test_variant_keeps_its_mp4_when_asked(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "-m",
+            "ltx-tiny",
+            "--steps",
+            "1",
+            "--variants",
+            "stock",
+            "--warmup-steps",
+            "0",
+            "--keep",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "stock.mp4").stat().st_size > 0
+
+
+def test_unknown_variant_is_refused_with_the_valid_ones() -> None:
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--variants", "stock,warp"])
+    assert result.exit_code != 0
+    assert "unknown variant 'warp'" in result.output and "reelgen" in result.output
+
+
+def test_variants_run_stock_first_and_budget_needs_a_cap() -> None:
+    assert check_variants(("reelgen", "fp8", "stock"), None) == ("stock", "reelgen", "fp8")
+    with pytest.raises(InvalidRequest, match="needs --budget"):
+        check_variants(("budget",), None)
+    with pytest.raises(InvalidRequest, match="separate benchmarks"):
+        check_variants(("budget", "fp8"), 6.0)
+
+
+def test_relative_error_is_the_norm_of_the_difference_over_the_norm_of_stock() -> None:
+    reference = np.array([3.0, 4.0])  # norm 5
+    assert relative_error(reference, reference) == 0.0
+    assert relative_error(np.array([3.0, 4.5]), reference) == pytest.approx(0.1)
+    assert relative_error(np.zeros(3), reference) is None  # shapes differ: not comparable
+    assert relative_error(None, reference) is None
+
+
+def test_summary_table_has_a_row_per_variant() -> None:
+    report = {
+        "model": "m",
+        "size": "1x1x1",
+        "steps": 1,
+        "guidance": 1.0,
+        "variants": {"stock": {"e2e_s": 2.0}, "reelgen": {"e2e_s": 1.0, "output_rel_err": 1e-3}},
+    }
+    lines = summary_table(report).splitlines()
+    assert lines[2].startswith("stock") and lines[3].startswith("reelgen") and "1.0e-03" in lines[3]

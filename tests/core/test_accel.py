@@ -1,0 +1,154 @@
+"""The fast path on a machine without FlashAttention-4: the SDPA fallback, CFG batching, the record, switches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from reelgen.core import accel
+from reelgen.core.accel import attention, cfg
+from reelgen.core.accel.config import AccelConfig, parse
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress
+from tests.core.helpers import loaded, resolved
+
+WAN = dict(prompt="a fox", negative_prompt="blurry", width=64, height=64, num_frames=9, steps=2, seed=3)
+
+
+def _gpu_plan(runner: Any) -> Any:
+    """The runner's CPU plan relabelled as a GPU plan, so the fast path runs its GPU branch on CPU tensors."""
+    return replace(runner.plan, device="cuda:0", strategy="gpu")
+
+
+def _frames(runner: Any, **fields: Any) -> np.ndarray:
+    video = runner.generate(resolved(model=runner.preset.name, **fields), Progress())
+    return video.frames.astype(np.float64)
+
+
+def test_switches_parse_and_unknown_ones_are_refused_with_the_valid_list() -> None:
+    assert parse("") == AccelConfig()
+    assert parse("off") == AccelConfig.stock()
+    config = parse("sdpa, no-compile, fp8")
+    assert (config.attention, config.compile, config.lossy) == ("sdpa", False, ("fp8",))
+    with pytest.raises(InvalidRequest, match="unknown switch 'turbo'.*fa4") as info:
+        parse("turbo")
+    assert info.value.param == "REELGEN_ACCEL"
+    with pytest.raises(InvalidRequest, match="pick one step cache"):
+        parse("taylorseer,first-block-cache")
+
+
+def test_without_flash_attn_cute_fa4_is_not_chosen_and_the_reason_says_why() -> None:
+    attention.fa4_status.cache_clear()
+    choice = attention.choose("fa4", "cuda:0", {128})
+    assert choice.kernel == "sdpa"
+    assert "FlashAttention-4 not used" in choice.reason
+    assert attention.choose("sdpa", "cuda:0", {128}).reason.startswith("SDPA asked for")
+
+
+def test_fa4_refuses_head_sizes_it_has_no_kernel_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    attention.fa4_status.cache_clear()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (9, 0))
+    ok, reason = attention.fa4_status("cuda:0", (80,))
+    attention.fa4_status.cache_clear()
+    assert not ok and "head size 80" in reason
+
+
+def test_cpu_runs_keep_stock_diffusers_and_say_so_in_the_record() -> None:
+    runner: Any = loaded("wan-tiny")
+    assert runner.accel_record == {"fast_path": False, "reason": "CPU run: the fast path is for CUDA GPUs"}
+
+
+def test_fallback_path_matches_stock_and_batches_cfg_into_one_call_per_step() -> None:
+    """With FA4 absent the registered backend runs SDPA; batching CFG changes nothing but the call count."""
+    runner: Any = loaded("wan-tiny")
+    stock = _frames(runner, **WAN)
+    runner.plan = _gpu_plan(runner)
+    runner.accelerate(AccelConfig(compile=False))
+    record = runner.accel_record
+    assert record["fast_path"] and record["lossless"] and record["cfg_batched"] is True
+    assert record["attention"] in ("sdpa", "sdpa-cudnn")
+    assert "FlashAttention-4 not used" in record["attention_reason"]
+    calls = []
+    handle = runner.pipe.transformer.register_forward_pre_hook(lambda *a: calls.append(1))
+    fast = _frames(runner, **WAN)
+    handle.remove()
+    hook = runner.accel.cfg_hooks[0]
+    assert hook.batched == WAN["steps"]  # one batch-2 forward per step instead of two calls
+    assert np.abs(fast - stock).max() <= 1.0  # uint8 frames: at most one level of rounding apart
+
+
+def test_turning_the_fast_path_off_again_restores_stock_behaviour() -> None:
+    from diffusers.hooks import HookRegistry
+
+    runner: Any = loaded("wan-tiny")
+    runner.plan = _gpu_plan(runner)
+    runner.accelerate(AccelConfig(compile=False))
+    runner.accelerate(AccelConfig.stock())
+    transformer = runner.pipe.transformer
+    assert runner.accel_record["fast_path"] is False
+    assert HookRegistry.check_if_exists_or_initialize(transformer).get_hook(cfg.HOOK_NAME) is None
+    processors = [m.processor for m in transformer.modules() if hasattr(m, "processor")]
+    assert processors and all(p._attention_backend is None for p in processors)
+
+
+def test_the_cfg_hook_leaves_calls_it_cannot_pair_alone() -> None:
+    """A call whose text is not a known prompt runs as given: nothing is batched or answered from cache."""
+    import torch
+
+    runner: Any = loaded("wan-tiny")
+    transformer = runner.pipe.transformer
+    (hook,) = cfg.install([transformer])
+    latents = torch.randn(1, 16, 3, 8, 8)
+    text = torch.randn(1, 512, transformer.config.text_dim)
+    kwargs = dict(
+        hidden_states=latents, timestep=torch.tensor([500]), encoder_hidden_states=text, return_dict=False
+    )
+    out = transformer(**kwargs)[0]
+    cfg.uninstall([transformer])
+    assert hook.batched == 0 and hook.pending is None
+    torch.testing.assert_close(out, transformer(**kwargs)[0])
+
+
+def test_pipelines_that_batch_cfg_themselves_get_no_hook() -> None:
+    runner: Any = loaded("ltx-tiny")
+    runner.plan = _gpu_plan(runner)
+    runner.accelerate(AccelConfig(compile=False))
+    assert runner.accel_record["cfg_batched"] == "by the pipeline"
+    assert runner.accel.cfg_hooks == []
+
+
+def test_lossy_modes_are_labelled_in_the_record() -> None:
+    runner: Any = loaded("wan-tiny")
+    runner.plan = _gpu_plan(runner)
+    runner.accelerate(AccelConfig(compile=False).with_lossy("taylorseer"))
+    record = runner.accel_record
+    assert record["lossless"] is False
+    assert record["lossy"]["taylorseer"]["settings"]["cache_interval"] == 5
+    runner.accelerate(AccelConfig.stock())
+    assert not runner.pipe.transformer.is_cache_enabled
+
+
+def test_fp8_without_a_capable_gpu_is_refused_with_what_would_work() -> None:
+    runner: Any = loaded("wan-tiny")
+    runner.plan = _gpu_plan(runner)
+    with pytest.raises(InvalidRequest, match="compute capability 8.9|needs torchao") as info:
+        runner.accelerate(AccelConfig(compile=False).with_lossy("fp8"))
+    assert info.value.param == "REELGEN_ACCEL"
+
+
+def test_the_record_reaches_the_video_metadata(tmp_path: Any) -> None:
+    from tests.core.helpers import render_fields
+
+    result = render_fields(tmp_path / "a.mp4", model="wan-tiny", prompt="a fox", steps=1, seed=0)
+    assert result.metadata["accel"]["fast_path"] is False
+
+
+def test_transformers_of_finds_every_denoiser() -> None:
+    runner: Any = loaded("wan22-tiny")
+    assert len(accel.transformers_of(runner.pipe)) == 2
