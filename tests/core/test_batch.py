@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +223,23 @@ def test_an_item_is_made_again_when_its_keyframe_changes(shots: Path) -> None:
     Image.fromarray(data.rocket()[:400, :400]).save(shots / "astronaut.png")  # same name, new picture
     changed = run_batch(batch, base_dir=shots)
     assert changed.reused == 0 and changed.done == 1
+
+
+def test_planning_imports_no_torch_so_an_api_process_can_plan(shots: Path) -> None:
+    """A batch job is planned where jobs are created (the API process), which never imports torch."""
+    batch = manifest(shots, ITEMS, prompt="a slow camera move")
+    path = shots / "manifest.json"
+    path.write_text(batch.model_dump_json())
+    code = (
+        "import sys; from reelgen.core.batch import load_manifest, plan_batch; "
+        "from reelgen.core.shootout import PromptsFile, plan_shootout; "
+        f"plan = plan_batch(load_manifest({str(path)!r}), {str(shots)!r}); "
+        "plan_shootout(['wan-tiny'], PromptsFile(prompts=[{'id': 'a', 'prompt': 'x'}])); "
+        "assert [p.key != '' for p in plan] == [True, True, False, False, True], plan; "
+        "print(sorted(m for m in ('torch', 'diffusers', 'matplotlib') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -18,7 +18,7 @@ from typing import Any
 from reelgen import __version__
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.media import read_video
-from reelgen.core.shootout import media, plots
+from reelgen.core.shootout import media
 from reelgen.core.shootout.results import STAGES, TrialResult
 from reelgen.core.shootout.score import ranking
 from reelgen.core.shootout.spec import PromptsFile
@@ -106,6 +106,8 @@ def write_report(
     results: Sequence[TrialResult], prompts: PromptsFile, models: Sequence[str], folder: str | Path
 ) -> Path:
     """Write ``report.html``, ``results.json`` and the pictures into ``folder``; returns the HTML's path."""
+    from reelgen.core.shootout import plots  # matplotlib: only where a report is drawn
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rows = ranking(results)
