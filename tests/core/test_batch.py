@@ -243,3 +243,15 @@ def test_planning_imports_no_torch_so_an_api_process_can_plan(shots: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_every_keyframe_of_an_item_is_scored_and_the_weakest_decides(shots: Path) -> None:
+    items = [
+        {"output": "good", "images": ["coffee.jpg", "astronaut.png"]},
+        {"output": "poor-end", "images": ["coffee.jpg", "blurred cat.png"]},
+    ]
+    good, poor = plan_batch(manifest(shots, items, model="wan-i2v-tiny", prompt="x"), shots)
+    assert good.request is not None and good.request.end_image is not None and good.skipped is None
+    assert poor.request is None and poor.skipped is not None
+    assert poor.skipped.startswith("keyframe blurred cat.png scored 0.00 (threshold 0.5): sharpness")
+    assert poor.viability is not None and poor.viability["image"].endswith("blurred cat.png")

@@ -30,11 +30,11 @@ from reelgen.core.motion.conditioning import (
     write_crops,
 )
 from reelgen.core.motion.kenburns import KEN_BURNS, KenBurnsRequest
-from reelgen.core.motion.path import CameraPath, Rect
+from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest
-from reelgen.core.viability import assess_keyframe
+from reelgen.core.viability import Viability, assess_keyframe
 
 #: Bumped when the way an item becomes pixels changes, so every output is made again.
 KEY_VERSION = 1
@@ -157,8 +157,26 @@ def _path(
     return motion.path(picture.size, size, frames, fps, param=f"{where}.motion")
 
 
-def _smallest(path: CameraPath, frames: int) -> Rect:
-    return min(path.rects(frames), key=lambda r: r.width)
+def _viability(
+    images: tuple[str, ...], path: CameraPath | None, shape: tuple[int, int, int, float], threshold: float
+) -> tuple[dict[str, Any], str | None]:
+    """The weakest keyframe's viability (the first is judged by the path's smallest crop, if any),
+    and why the item is skipped, or None when every keyframe passes."""
+    width, height, frames, _ = shape
+    worst: tuple[int, Viability] | None = None
+    for i, image in enumerate(images):
+        crop = min(path.rects(frames), key=lambda r: r.width) if path is not None and i == 0 else None
+        viability = assess_keyframe(image, (width, height), crop=crop)
+        if worst is None or viability.score < worst[1].score:
+            worst = (i, viability)
+    assert worst is not None
+    index, viability = worst
+    found = {**viability.as_dict(), "image": images[index]}
+    if viability.passes(threshold):
+        return found, None
+    which = f"keyframe {Path(images[index]).name}" if len(images) > 1 else "keyframe"
+    why = f"{which} scored {viability.score:.2f} (threshold {threshold:g}): {'; '.join(viability.reasons(threshold))}"
+    return found, why
 
 
 def _conditioning(
@@ -221,20 +239,15 @@ def _plan(
     prompt = fill_prompt(settings["prompt"] or "", values, f"{where}.prompt")
     planned = planned.model_copy(update={"model": model, "prompt": prompt, "images": images})
 
-    # 3. The camera path over the first image (checked), then 4. the keyframe's viability.
+    # 3. The camera path over the first image (checked), then 4. every keyframe's viability.
     path = None
     if motion is not None and (images or model == KEN_BURNS):
         path = _path(motion, images, (width, height), frames, fps, where)
     if images:
-        crop = _smallest(path, frames) if path is not None else None
-        viability = assess_keyframe(images[0], (width, height), crop=crop)
-        threshold = manifest.defaults.viability_threshold
-        planned = planned.model_copy(update={"viability": viability.as_dict()})
-        if not viability.passes(threshold):
-            why = "; ".join(viability.reasons(threshold))
-            return planned.model_copy(
-                update={"skipped": f"keyframe scored {viability.score:.2f} (threshold {threshold:g}): {why}"}
-            )
+        viability, why = _viability(images, path, shape, manifest.defaults.viability_threshold)
+        planned = planned.model_copy(update={"viability": viability})
+        if why:
+            return planned.model_copy(update={"skipped": why})
 
     # 5. What to render: a Ken Burns clip, or a model request conditioned on the images and path.
     if model == KEN_BURNS:
