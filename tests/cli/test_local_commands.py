@@ -153,3 +153,24 @@ def test_replay_refuses_an_input_that_changed(tmp_path: Path) -> None:
         app, ["replay", str(first), "-o", str(tmp_path / "c.mp4"), "--allow-changed-inputs", "-q"]
     )
     assert allowed.exit_code == 0, allowed.output
+
+
+def test_only_reelgens_own_progress_is_shown(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "a.mp4"
+    result = runner.invoke(app, ["generate", "a cat", "-m", "wan-tiny", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    shown = result.output + "".join(capfd.readouterr())
+    assert "denoise" in shown
+    assert "Loading pipeline components" not in shown and "it/s]" not in shown
+
+
+def test_generate_can_interpolate_and_upscale_in_one_go(tmp_path: Path) -> None:
+    out = tmp_path / "smooth.mp4"
+    args = ["generate", "a cat", "-m", "wan-tiny", "--seed", "1", "-o", str(out), "-q"]
+    result = runner.invoke(app, [*args, "--interpolate", "2", "--upscale", "2", "--upscaler", "lanczos"])
+    assert result.exit_code == 0, result.output
+    info = probe(out)
+    assert (info["frames"], info["width"], info["height"]) == (17, 128, 128)  # 9 frames of 64x64 at 8 fps
+    assert info["fps"] == pytest.approx(16.0)
+    stages = json.loads(out.with_suffix(".json").read_text())["stages"]
+    assert stages[0] == "generate" and len(stages) == 3

@@ -147,6 +147,20 @@ def generate(
     weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
+    interpolate: Annotated[
+        int | None, Opt(help="Interpolate to N x the frame rate after generation (RIFE, else optical flow).")
+    ] = None,
+    target_fps: Annotated[
+        float | None, Opt("--target-fps", help="Interpolate to exactly this frame rate instead of a factor.")
+    ] = None,
+    interpolator: Annotated[str | None, Opt(help="rife or flow (default: the best available).")] = None,
+    upscale: Annotated[
+        float | None, Opt(help="Upscale by this factor after generation (Real-ESRGAN, else Lanczos).")
+    ] = None,
+    upscaler: Annotated[
+        str | None,
+        Opt(help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available)."),
+    ] = None,
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")
     ] = None,
@@ -164,6 +178,8 @@ def generate(
       reelgen generate "a city at night" -m ltx-2b --keyframe 0:start.png --keyframe 96:end.png:0.8
 
       reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
+
+      reelgen generate "a fox in snow" -m wan-1.3b --interpolate 2 --upscale 2
     """
     fields = dict(
         model=pick_model(model, task or Task.T2V),
@@ -188,6 +204,11 @@ def generate(
         weights=weights,
         audio=not no_audio,
         options=parse_pairs(option or [], "--option"),
+        interpolate=interpolate,
+        target_fps=target_fps,
+        interpolator=interpolator,
+        upscale=upscale,
+        upscaler=upscaler,
     )
     _run(fields, output, vram_budget, device, quiet)
 

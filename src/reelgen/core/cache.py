@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reelgen.core.backends.base import Runner
+from reelgen.core.backends.plumbing import silence_library_bars
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.weights import WeightSource
@@ -55,6 +56,7 @@ class ModelCache:
                 self._evict(other)
             while len(self._entries) >= self.max_models and self._entries:
                 self._evict(next(iter(self._entries)))
+            silence_library_bars()
             runner = spec.runner_class()(spec, preset)
             runner.load(source, plan)
             runner.source, runner.plan = source, plan

@@ -23,6 +23,19 @@ if TYPE_CHECKING:
     from reelgen.core.weights import WeightSource
 
 
+def silence_library_bars() -> None:
+    """Turn off diffusers' and transformers' own loading and saving bars: reelgen reports progress itself.
+
+    Pipelines' step bars are turned off per pipeline by the template; these are the
+    bars of ``from_pretrained``/``save_pretrained`` ("Loading pipeline components ...").
+    """
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()
+
+
 def apply_plan(pipe: Any, plan: MemoryPlan) -> None:
     """Place a diffusers pipeline's parts according to ``plan``."""
     import torch
