@@ -148,3 +148,16 @@ def test_sizes_frames_and_options_are_checked(change: dict[str, object], message
     with pytest.raises(InvalidRequest, match=message) as err:
         _small(**change)
     assert err.value.param == param
+
+
+def test_a_last_frame_is_refused_not_ignored(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from reelgen.core.errors import InvalidRequest
+    from tests.core.helpers import resolved
+
+    image = tmp_path / "end.png"
+    Image.new("RGB", (128, 128), (10, 200, 10)).save(image)
+    with pytest.raises(InvalidRequest, match="cannot pin a last frame") as caught:
+        resolved(model="reelgen-micro", start_image=str(image), end_image=str(image))
+    assert caught.value.param == "end_image"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -58,6 +59,16 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     return round(0.25 + (pixels * 64 * 6 * 4 + clip) / GIB, 3)
 
 
+def check(preset: Preset, request: ResolvedRequest) -> None:
+    """reelgen-micro pins a start image only (Wan 2.2 TI2V style); a last frame would be ignored."""
+    if request.end_image:
+        raise InvalidRequest(
+            f"{preset.name} animates from a start image and cannot pin a last frame; leave end_image "
+            "unset, or use a first+last frame model (wan-i2v-480p, wan-flf2v, ltx-2b)",
+            param="end_image",
+        )
+
+
 SPEC = FamilySpec(
     family="micro",
     label="reelgen-micro",
@@ -67,4 +78,5 @@ SPEC = FamilySpec(
     tiny_builder="reelgen.core.backends.micro.build:build_tiny",
     options=MicroOptions,
     working_gib=working_gib,
+    check=check,
 )
