@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from reelgen.core.project import (
     SceneStatus,
     export_project,
     plan_project,
+    project_schema,
     render_project,
     status,
 )
@@ -297,3 +300,35 @@ def test_a_long_scene_on_a_model_that_cannot_continue_names_models_that_can(tmp_
         plan_project(folder)
     assert err.value.param == "scenes[0].model" and "ltx-tiny" in err.value.message
     assert "wan-i2v-tiny" not in err.value.message  # it cannot start a scene from text
+
+
+def test_reference_images_go_to_vace_scenes_and_a_scene_can_replace_them(
+    tmp_path: Path, cache: ModelCache
+) -> None:
+    (tmp_path / "film").mkdir()
+    for name, shift in (("hero.png", 0), ("cat.png", 60)):
+        picture(tmp_path / "film" / name, shift)
+    scenes = [
+        {"id": "a", "prompt": "the hero walks", "duration": 1.0},
+        {"id": "b", "prompt": "a cat", "duration": 1.0, "reference_images": ["cat.png"]},
+        {"id": "c", "prompt": "an empty street", "duration": 1.0, "reference_images": []},
+    ]
+    defaults = {**TINY, "model": "wan-vace-tiny"}
+    folder = make(tmp_path / "film", scenes, defaults=defaults, reference_images=["hero.png"])
+    plans = {p.scene_id: p.render for p in plan_project(folder) if p.render}
+    assert [Path(r).name for r in plans["a"].first.reference_images] == ["hero.png"]
+    assert [Path(r).name for r in plans["b"].first.reference_images] == ["cat.png"]
+    assert plans["c"].first.reference_images == ()
+    clip = render_project(folder, scenes=["a"], cache=cache).rendered[0].clip
+    record = yaml.safe_load(clip.with_suffix(".json").read_text())  # JSON is YAML
+    assert record["windows"][0]["record"]["inputs"]["reference_images[0]"]["path"].endswith("hero.png")
+    picture(folder.root / "hero.png", 30)  # a new picture of the hero: scene a (only) is stale
+    assert [s.status for s in status(folder)] == [SceneStatus.STALE, SceneStatus.MISSING, SceneStatus.MISSING]
+
+
+def test_the_docs_publish_the_schema_the_code_checks() -> None:
+    """docs/storyboards.md carries the JSON schema; regenerate it with `reelgen project schema`."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "storyboards.md").read_text()
+    block = re.search(r"<!-- schema:start -->\n```json\n(.*)\n```\n<!-- schema:end -->", docs, re.S)
+    assert block is not None
+    assert json.loads(block.group(1)) == project_schema()

@@ -160,3 +160,16 @@ def test_colour_matching_lowers_the_colour_jump_where_windows_meet() -> None:
     assert after < before * 0.2, (before, after)
     assert after < natural + 1.0  # back to how smoothly the clip moved before the drift
     assert len(records) == 3
+
+
+def test_a_long_vace_scene_continues_by_extending(tmp_path: Path) -> None:
+    folder = long_project(tmp_path / "p")
+    data = yaml.safe_load(folder.file.read_text())
+    data["defaults"]["model"] = "wan-vace-tiny"
+    folder.file.write_text(yaml.safe_dump(data))
+    plan = plan_project(folder)[0].render
+    assert plan is not None and plan.continuation is Task.EXTEND
+    assert [(w.frames, w.keep_from) for w in plan.windows] == [(9, 0), (9, 0), (9, 0)]
+    data["scenes"][0]["windows"] = {"continuation": "first_frame"}
+    folder.file.write_text(yaml.safe_dump(data))
+    assert plan_project(folder)[0].render.continuation is Task.I2V  # type: ignore[union-attr]

@@ -152,6 +152,82 @@ def _encode(
     return written
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One export, checked and laid out: what ``_write`` encodes and ``_record`` describes."""
+
+    segments: list[Segment]
+    settings: ExportSettings
+    soundtrack: Soundtrack | None
+    encoder: codecs.Encoder
+    lut: Path | None
+    has_audio: list[bool]
+    size: tuple[int, int]
+    lay: Layout
+    title: str
+
+
+def _prepare(
+    segments: list[Segment], settings: ExportSettings, output: Path, soundtrack: Soundtrack | None, title: str
+) -> _Job:
+    """Steps 1-2: settings, encoder and input files checked; the output's shape and the timeline."""
+    settings.check()
+    if output.suffix.lower() != f".{settings.container.value}":
+        raise InvalidRequest(
+            f"export.output: {output.name} does not end in .{settings.container.value}, the container asked for",
+            param="export.output",
+        )
+    encoder = codecs.encoder_for(settings.codec)
+    lut = check_lut(settings.lut) if settings.lut else None
+    if soundtrack is not None:
+        check_soundtrack(soundtrack)
+    has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
+    width, height, fps = _shape(segments, settings)
+    return _Job(
+        segments, settings, soundtrack, encoder, lut, has_audio, (width, height), layout(segments, fps), title
+    )
+
+
+def _write(job: _Job, target: str, scratch: Path, progress: Progress) -> tuple[int, bool]:
+    """Steps 3-5: pictures drawn, both filter graphs built, everything encoded into ``target``."""
+    import av
+
+    settings, lay = job.settings, job.lay
+    pictures = _pictures(job.segments, settings, job.size, scratch)
+    vsink = video_graph(job.segments, lay, job.size, settings.fit, pictures, job.lut, job.encoder.pix_fmt)
+    acodec = codecs.audio_codec(settings.container, settings.codec)
+    sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
+    asink = audio_graph(job.segments, lay, job.has_audio, job.soundtrack, sample_fmt)
+    options = {} if settings.container.value == "webm" else {"movflags": "+faststart"}
+    with av.open(target, mode="w", format=settings.container.value, options=options) as container:
+        if job.title:
+            container.metadata["title"] = job.title
+        video = codecs.add_video_stream(container, job.encoder, *job.size, lay.fps, settings.crf)
+        audio = None
+        if asink is not None:
+            audio = container.add_stream(acodec, rate=codecs.SAMPLE_RATE, layout="stereo")
+        written = _encode(container, video, vsink, audio, asink, lay, progress)
+    return written, asink is not None
+
+
+def _record(job: _Job, written: int, extra: dict[str, Any] | None) -> dict[str, Any]:
+    """What the sidecar says: the settings, the encoder, the output, and every segment that went in."""
+    return {
+        "reelgen": __version__,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "title": job.title,
+        "export": job.settings.model_dump(mode="json"),
+        "soundtrack": job.soundtrack.model_dump(mode="json") if job.soundtrack else None,
+        "encoder": job.encoder.name,
+        "output": {"frames": written, "fps": str(job.lay.fps), "width": job.size[0], "height": job.size[1]},
+        "segments": [
+            {"label": s.label, "clip": str(s.clip) if s.clip else None, "frames": n}
+            for s, n in zip(job.segments, job.lay.frames, strict=True)
+        ],
+        **(extra or {}),
+    }
+
+
 def export(
     segments: list[Segment],
     settings: ExportSettings,
@@ -167,68 +243,25 @@ def export(
     Nothing is rendered here: segments are files already made (and title cards).
     The file is written beside ``output`` and renamed into place when complete.
     """
-    import av
-
     progress = progress or Progress()
     output = Path(output)
 
-    # 1. Settings, encoder and input files checked before any work.
-    settings.check()
-    if output.suffix.lower() != f".{settings.container.value}":
-        raise InvalidRequest(
-            f"export.output: {output.name} does not end in .{settings.container.value}, the container asked for",
-            param="export.output",
-        )
-    encoder = codecs.encoder_for(settings.codec)
-    lut = check_lut(settings.lut) if settings.lut else None
-    if soundtrack is not None:
-        check_soundtrack(soundtrack)
-    has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
+    # 1-2. Everything checked and laid out before any frame is decoded.
+    job = _prepare(segments, settings, output, soundtrack, title)
 
-    # 2. The output's shape and the timeline in frames.
-    width, height, fps = _shape(segments, settings)
-    lay = layout(segments, fps)
-
+    # 3-5. Drawn, filtered and encoded into a temporary file beside the output ...
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}-", suffix=output.suffix, dir=output.parent)
     os.close(fd)
     try:
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
-            # 3. Cards, text and watermark drawn, then 4. the two filter graphs.
-            pictures = _pictures(segments, settings, (width, height), Path(scratch))
-            vsink = video_graph(segments, lay, (width, height), settings.fit, pictures, lut, encoder.pix_fmt)
-            acodec = codecs.audio_codec(settings.container, settings.codec)
-            sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
-            asink = audio_graph(segments, lay, has_audio, soundtrack, sample_fmt)
-
-            # 5. Encode into the temporary file.
-            options = {} if settings.container.value == "webm" else {"movflags": "+faststart"}
-            with av.open(tmp_name, mode="w", format=settings.container.value, options=options) as container:
-                if title:
-                    container.metadata["title"] = title
-                video = codecs.add_video_stream(container, encoder, width, height, fps, settings.crf)
-                audio = None
-                if asink is not None:
-                    audio = container.add_stream(acodec, rate=codecs.SAMPLE_RATE, layout="stereo")
-                written = _encode(container, video, vsink, audio, asink, lay, progress)
-        # 6. Into place, then the sidecar saying what was made from what.
+            written, sound = _write(job, tmp_name, Path(scratch), progress)
+        # 6. ... renamed into place, then the sidecar saying what was made from what.
         os.replace(tmp_name, output)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    record = {
-        "reelgen": __version__,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(),
-        "title": title,
-        "export": settings.model_dump(mode="json"),
-        "soundtrack": soundtrack.model_dump(mode="json") if soundtrack else None,
-        "encoder": encoder.name,
-        "output": {"frames": written, "fps": str(fps), "width": width, "height": height},
-        "segments": [
-            {"label": s.label, "clip": str(s.clip) if s.clip else None, "frames": n}
-            for s, n in zip(segments, lay.frames, strict=True)
-        ],
-        **(extra_record or {}),
-    }
+    record = _record(job, written, extra_record)
     sidecar = write_json_atomic(output.with_suffix(".json"), record)
-    return ExportResult(output, sidecar, written, fps, width, height, asink is not None, record)
+    width, height = job.size
+    return ExportResult(output, sidecar, written, job.lay.fps, width, height, sound, record)

@@ -128,7 +128,20 @@ def render_scene(
     clip, stages = run_chain(clip, plan.enhance, progress, device_info(device).device)
 
     # 4. The clip and its record, then the windows are no longer needed.
-    record = {
+    record = _scene_record(plan, clip, windows, stages, work)
+    write_video(clip, output, {k: v for k, v in record.items() if k != "windows"})
+    write_json_atomic(output.with_suffix(".json"), record)
+    shutil.rmtree(work, ignore_errors=True)
+    if work.parent.is_dir() and not any(work.parent.iterdir()):
+        work.parent.rmdir()  # no scene left half-rendered
+    return SceneRender(plan.scene_id, output, rendered, resumed)
+
+
+def _scene_record(
+    plan: ScenePlan, clip: Video, windows: list[dict[str, Any]], stages: list[dict[str, Any]], work: Path
+) -> dict[str, Any]:
+    """What the clip's record says: the plan, each window's own record and colour match, the stages."""
+    return {
         "reelgen": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "scene": plan.scene_id,
@@ -143,12 +156,6 @@ def render_scene(
             "fps": str(clip.fps),
         },
     }
-    write_video(clip, output, {k: v for k, v in record.items() if k != "windows"})
-    write_json_atomic(output.with_suffix(".json"), record)
-    shutil.rmtree(work, ignore_errors=True)
-    if work.parent.is_dir() and not any(work.parent.iterdir()):
-        work.parent.rmdir()  # no scene left half-rendered
-    return SceneRender(plan.scene_id, output, rendered, resumed)
 
 
 def _sidecar(path: Path) -> dict[str, Any]:
