@@ -173,3 +173,20 @@ def test_a_long_vace_scene_continues_by_extending(tmp_path: Path) -> None:
     data["scenes"][0]["windows"] = {"continuation": "first_frame"}
     folder.file.write_text(yaml.safe_dump(data))
     assert plan_project(folder)[0].render.continuation is Task.I2V  # type: ignore[union-attr]
+
+
+def test_a_scene_plan_moves_to_a_worker_with_its_inputs_and_keeps_its_key(tmp_path: Path) -> None:
+    folder = long_project(tmp_path / "p")
+    data = yaml.safe_load(folder.file.read_text())
+    data["scenes"][0]["end_image"] = "start.png"
+    folder.file.write_text(yaml.safe_dump(data))
+    plan = plan_project(folder)[0].render
+    assert plan is not None
+    assert [param for param, _ in plan.input_files()] == ["start_image", "end_image"]
+    copies = {param: str(tmp_path / f"copy-{param}.png") for param, _ in plan.input_files()}
+    for param, path in plan.input_files():
+        Path(copies[param]).write_bytes(Path(path).read_bytes())
+    moved = plan.with_input_files(copies)
+    assert dict(moved.input_files()) == copies
+    assert moved.end_image == copies["end_image"] and moved.key == plan.key
+    assert moved.window_request(2, Path(copies["start_image"])).end_image == copies["end_image"]

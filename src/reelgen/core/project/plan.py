@@ -58,6 +58,17 @@ class ScenePlan(BaseModel):
     def label(self) -> str:
         return f"scene {self.scene_id!r} (scenes[{self.index}])"
 
+    def input_files(self) -> list[tuple[str, str]]:
+        """Every input file the scene reads, as (parameter, path): what a job ships to its worker."""
+        files = self.first.input_files()
+        return files + [("end_image", self.end_image)] if self.end_image else files
+
+    def with_input_files(self, paths: dict[str, str]) -> ScenePlan:
+        """A copy reading its inputs from new paths (a worker's copies); the key is unchanged."""
+        end = paths.get("end_image", self.end_image) if self.end_image else None
+        first = self.first.with_input_files({k: v for k, v in paths.items() if k != "end_image" or not end})
+        return self.model_copy(update={"first": first, "end_image": end})
+
     def window_request(self, index: int, previous: Path) -> ResolvedRequest:
         """Window ``index`` (> 0), continuing ``previous``: its last frame (i2v) or its frames (extend)."""
         spec, first = self.windows[index], self.first
