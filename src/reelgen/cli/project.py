@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.output import console, fail, progress_bar
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import Cancelled, ReelgenError
 
 project_app = typer.Typer(
     help="Storyboards: scenes in a YAML file, each rendered once, exported as often as you like.",
@@ -83,6 +83,11 @@ def render(
                 device=device,
                 vram_budget_gib=vram_budget,
             )
+    except Cancelled:
+        console.print(
+            "[yellow]stopped[/]: scenes and windows already finished are kept; render again to resume"
+        )
+        raise typer.Exit(1) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:
