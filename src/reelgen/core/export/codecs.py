@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -89,6 +90,9 @@ def add_video_stream(
         options["crf"] = str(quality)
     if encoder.name == "libvpx-vp9":
         stream.bit_rate = 0
+    if encoder.name == "libsvtav1":
+        # SVT-AV1 prints its whole configuration to stderr unless told otherwise; errors only.
+        os.environ.setdefault("SVT_LOG", "1")
     stream.options = options
     if encoder.tag:
         stream.codec_tag = encoder.tag
