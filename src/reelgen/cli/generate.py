@@ -85,7 +85,12 @@ def _render(make: Callable[[Progress], RenderResult], quiet: bool) -> None:
 
 
 def _run(
-    fields: dict[str, Any], output: Path | None, vram_budget: float | None, device: str | None, quiet: bool
+    fields: dict[str, Any],
+    output: Path | None,
+    vram_budget: float | None,
+    device: str | None,
+    quiet: bool,
+    gpus: int = 1,
 ) -> None:
     """Resolve the request once, here at the edge, then render it."""
     from reelgen.core.render import render
@@ -100,7 +105,7 @@ def _run(
         raise fail(exc) from None
     _render(
         lambda progress: render(
-            resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device
+            resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
         ),
         quiet,
     )
@@ -165,6 +170,14 @@ def generate(
         float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    gpus: Annotated[
+        int,
+        Opt(
+            "--gpus",
+            min=1,
+            help="Split one run over N GPUs, one process each (Wan, LTX-Video); see docs/multi-gpu.md.",
+        ),
+    ] = 1,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Generate a video from a prompt (and optional image, keyframes, video).
@@ -180,6 +193,8 @@ def generate(
       reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
 
       reelgen generate "a fox in snow" -m wan-1.3b --interpolate 2 --upscale 2
+
+      reelgen generate "a ship in a storm" -m wan-14b --gpus 4
     """
     fields = dict(
         model=pick_model(model, task or Task.T2V),
@@ -210,7 +225,7 @@ def generate(
         upscale=upscale,
         upscaler=upscaler,
     )
-    _run(fields, output, vram_budget, device, quiet)
+    _run(fields, output, vram_budget, device, quiet, gpus)
 
 
 def animate(

@@ -121,13 +121,23 @@ def render(
     vram_budget_gib: float | None = None,
     device: str | None = None,
     cache: ModelCache | None = None,
+    gpus: int = 1,
 ) -> RenderResult:
     """Make the video ``request`` describes and write it (plus a JSON sidecar) to ``output``.
 
     ``request`` was resolved at the edge (``reelgen.core.spec.resolve``); nothing
     here fills in defaults again. Nothing is written unless every stage
     finishes: a cancel, an error or an out-of-memory failure leaves no file.
+    ``gpus`` above 1 splits the run over that many GPUs, one process each, which
+    load their own models (``cache`` is not used; see ``reelgen.core.parallel``).
     """
+    if gpus != 1:
+        from reelgen.core.parallel import render_parallel
+
+        split: RenderResult = render_parallel(
+            request, output, gpus=gpus, progress=progress, vram_budget_gib=vram_budget_gib, device=device
+        )
+        return split
     progress = progress or Progress()
     cache = cache or ModelCache()
     timings: dict[str, float] = {}
@@ -182,6 +192,7 @@ def render(
         "enhance": stages,
         "quality": report.as_dict(),
         "device": {"device": dev.device, "name": dev.name, "total_gib": dev.total_gib},
+        **({"parallel": runner.parallel} if runner.parallel else {}),
         "peak_vram_gib": peak_gib(dev.device),
         "versions": library_versions(),
         "output": {

@@ -53,6 +53,8 @@ class Runner(ABC):
         self.source: WeightSource | None = None
         #: The LoRAs the last ``generate`` applied, with their files' hashes (for the record).
         self.lora_records: list[dict[str, Any]] = []
+        #: How a run over several GPUs was laid out (``reelgen.core.parallel``), for the record.
+        self.parallel: dict[str, Any] | None = None
         #: How the fast path runs this model (``reelgen.core.accel``), for the record.
         self.accel_record: dict[str, Any] = {}
 

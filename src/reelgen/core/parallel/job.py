@@ -1,0 +1,26 @@
+"""What the parent hands each process of a run over several devices (pure data, no torch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelgen.core.parallel.layout import ParallelOptions
+from reelgen.core.spec.request import ResolvedRequest
+
+#: The environment variable naming the pipe's file descriptor a process talks to its parent over.
+PIPE_FD = "REELGEN_PARALLEL_FD"
+
+
+@dataclass(frozen=True)
+class RankJob:
+    """Everything a process needs to take its share of one run (sent down its pipe, pickled)."""
+
+    request: ResolvedRequest
+    output: Path
+    world: int
+    port: int
+    cuda: bool
+    options: ParallelOptions
+    vram_budget_gib: float | None
+    preview_every: int

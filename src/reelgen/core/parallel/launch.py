@@ -1,0 +1,228 @@
+"""``render`` over several devices: check, start one process per device torchrun-style, relay, clean up.
+
+The parent loads nothing. It refuses what cannot run before any process starts,
+finds the weights once, then starts N fresh interpreters (``python -m
+reelgen.core.parallel``, as torchrun starts scripts: nothing of the caller's main
+module is re-imported) with torchrun's variables and a pipe each. It relays rank
+0's progress, turns its own cancel into one every process acts on at the same
+step, and stops them all on the first failure. Rank 0 writes the video and its
+record; the parent returns them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from reelgen.core import weights
+from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
+from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ
+from reelgen.core.parallel.job import PIPE_FD, RankJob
+from reelgen.core.parallel.layout import (
+    ParallelOptions,
+    cfg_degree,
+    check_family,
+    check_split,
+    need_cuda_for_ring,
+)
+from reelgen.core.progress import Progress
+from reelgen.core.spec import registry
+from reelgen.core.spec.request import ResolvedRequest
+
+if TYPE_CHECKING:
+    from reelgen.core.render import RenderResult
+
+log = logging.getLogger(__name__)
+
+#: How often the parent looks at its cancel token and at processes that died without a word.
+POLL_S = 0.2
+#: How long a process may take to exit once the run is over before it is stopped.
+EXIT_GRACE_S = 30.0
+
+
+def gpu_count() -> int:
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def check_devices(gpus: int, device: str | None) -> bool:
+    """Whether the run goes on CUDA GPUs (else CPU processes over gloo); refuses what this machine lacks."""
+    if gpus < 1:
+        raise InvalidRequest(f"--gpus must be 1 or more, not {gpus}", param="gpus")
+    name = (device or "cuda").strip().lower()
+    if name == "cpu":
+        return False
+    if name != "cuda":
+        raise InvalidRequest(
+            f"a run over {gpus} GPUs takes cuda:0 to cuda:{gpus - 1}; choose which GPUs those are with "
+            f"CUDA_VISIBLE_DEVICES, not --device {device}",
+            param="device",
+        )
+    have = gpu_count()
+    if gpus > have:
+        found = "no CUDA GPU" if not have else f"{have} CUDA GPU{'s' if have > 1 else ''}"
+        raise InvalidRequest(
+            f"--gpus {gpus} asks for {gpus} GPUs but this machine has {found}; "
+            + (f"use --gpus {have} or fewer" if have > 1 else "use --gpus 1"),
+            param="gpus",
+        )
+    return True
+
+
+def render_parallel(
+    request: ResolvedRequest,
+    output: str | Path | None = None,
+    *,
+    gpus: int,
+    progress: Progress | None = None,
+    vram_budget_gib: float | None = None,
+    device: str | None = None,
+    options: ParallelOptions | None = None,
+) -> RenderResult:
+    """Make the video ``request`` describes with one process per GPU; returns rank 0's ``RenderResult``.
+
+    ``device`` is None or ``cuda`` (GPUs cuda:0 .. cuda:gpus-1 of those visible) or ``cpu``
+    (``gpus`` CPU processes over gloo: the same code paths, for tests and debugging).
+    ``vram_budget_gib`` applies to each GPU.
+    """
+    from reelgen.core.render import SUFFIXES, default_output
+
+    progress = progress or Progress()
+
+    # 1. Refuse what cannot run before any process starts or anything loads.
+    spec, preset = registry.resolve(request.model)
+    traits = check_family(spec.family, spec.label, gpus)
+    cuda = check_devices(gpus, device)
+    options = options or ParallelOptions()
+    if options.attention == "ring":
+        need_cuda_for_ring(cuda)
+    cfg = cfg_degree(gpus, request.guidance, options.cfg)
+    check_split(traits, preset.name, preset.variant, gpus, cfg)
+    out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
+    if out_path.suffix.lower() not in SUFFIXES:
+        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+
+    # 2. Find the weights once (a tiny model is built here, not by every process at once).
+    weights.locate(spec, preset, request.weights)
+
+    # 3. One process per device; rank 0's result comes back.
+    job = RankJob(
+        request=request,
+        output=out_path.resolve(),
+        world=gpus,
+        port=free_port(),
+        cuda=cuda,
+        options=options,
+        vram_budget_gib=vram_budget_gib,
+        preview_every=progress.preview_every,
+    )
+    return _run(job, progress)
+
+
+def _run(job: RankJob, progress: Progress) -> RenderResult:
+    processes: list[_Process] = []
+    finished = False
+    try:
+        for rank in range(job.world):
+            processes.append(_Process.start(rank, job))
+        result = _collect(processes, progress)
+        finished = True
+        return result
+    finally:
+        _stop_all(processes, EXIT_GRACE_S if finished else 0.0)
+
+
+class _Process:
+    """One started process and the parent's end of its pipe."""
+
+    def __init__(self, rank: int, popen: subprocess.Popen[bytes], conn: Connection) -> None:
+        self.rank, self.popen, self.conn = rank, popen, conn
+        self.open = True
+
+    @classmethod
+    def start(cls, rank: int, job: RankJob) -> _Process:
+        """``python -m reelgen.core.parallel`` with torchrun's variables, multicast off, and the pipe."""
+        ours, theirs = Pipe(duplex=True)
+        env = {
+            **os.environ,
+            **MULTICAST_OFF,
+            **rank_environ(rank, job.world, job.port),
+            PIPE_FD: str(theirs.fileno()),
+        }
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "reelgen.core.parallel"], env=env, pass_fds=[theirs.fileno()]
+        )
+        theirs.close()
+        ours.send(job)
+        return cls(rank, popen, ours)
+
+    def stop(self) -> None:
+        """Ask the process to cancel at its next step (it may already be gone)."""
+        with contextlib.suppress(OSError):
+            self.conn.send("stop")
+
+
+def _collect(processes: list[_Process], progress: Progress) -> RenderResult:
+    """Relay events until rank 0's result; raise the first error any process reports."""
+    stopping = False
+    while True:
+        if progress.cancel.cancelled and not stopping:
+            stopping = True
+            for process in processes:
+                process.stop()
+        ready = wait([p.conn for p in processes if p.open], timeout=POLL_S)
+        for process in [p for p in processes if p.conn in ready]:
+            try:
+                message = process.conn.recv()
+            except EOFError:  # it exited; a failure without a word is raised here
+                process.open = False
+                _check_exit(process)
+                continue
+            if message[0] == "result":
+                return cast("RenderResult", message[1])
+            _handle(message, progress)
+
+
+def _handle(message: tuple[Any, ...], progress: Progress) -> None:
+    if message[0] == "event":
+        progress.emit(message[1])
+        return
+    _, rank, error, trace = message
+    log.debug("process %d failed:\n%s", rank, trace)
+    if isinstance(error, Cancelled):
+        progress.cancel.check()  # raises with the parent's own reason (e.g. Ctrl-C)
+    raise error
+
+
+def _check_exit(process: _Process) -> None:
+    code = process.popen.wait()
+    if code != 0:
+        raise GenerationFailed(
+            f"process {process.rank} of the run exited with code {code} and no error; no file was written"
+        )
+    if process.rank == 0:
+        raise GenerationFailed("rank 0 of the run exited without a result; no file was written")
+
+
+def _stop_all(processes: list[_Process], grace_s: float) -> None:
+    """Let the processes exit on their own for ``grace_s``, then stop the rest (SIGTERM, then SIGKILL)."""
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.popen.wait(grace_s)
+    for process in processes:
+        if process.popen.poll() is None:
+            process.popen.terminate()
+            try:
+                process.popen.wait(5.0)
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                process.popen.wait()
+        process.conn.close()

@@ -1,0 +1,207 @@
+"""How one run is laid out over several processes: guidance pairs, then attention split, decided from data alone.
+
+Pure data and arithmetic (no torch), so the launcher can refuse a bad request
+before any process starts and tests can check every choice directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import gcd
+from typing import Any, Literal
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest
+
+#: How attention is split inside one guidance half: "auto" picks Ulysses where the heads divide.
+AttentionMode = Literal["auto", "ulysses", "ring"]
+#: Whether the conditional and unconditional passes run on different processes.
+CfgMode = Literal["auto", "on", "off"]
+
+
+@dataclass(frozen=True)
+class ParallelOptions:
+    """What a caller may choose about a run over several GPUs; placement, never part of the request.
+
+    - ``attention``: Ulysses (all-to-all of heads; needs heads divisible by the degree) or ring
+      (key/value blocks passed around; needs an attention kernel that returns log-sum-exp, so
+      CUDA only in diffusers 0.42). ``auto`` takes Ulysses where the heads divide and adds a
+      ring factor for the rest.
+    - ``cfg``: run the conditional and unconditional passes on different halves of the GPUs.
+      ``auto`` does so whenever the request uses guidance and the GPU count is even: one
+      exchange of the prediction per step costs far less than splitting attention.
+    """
+
+    attention: AttentionMode = "auto"
+    cfg: CfgMode = "auto"
+
+
+def wan_tokens(runner: Any, request: ResolvedRequest) -> int | None:
+    """Video tokens of a Wan run: latent frames x latent rows x latent columns over the patch."""
+    pipe = runner.pipe
+    patch_t, patch_h, patch_w = pipe.transformer.config.patch_size
+    frames = (request.num_frames - 1) // pipe.vae_scale_factor_temporal + 1
+    scale = pipe.vae_scale_factor_spatial
+    return (frames // patch_t) * (request.height // scale // patch_h) * (request.width // scale // patch_w)
+
+
+def ltx_tokens(runner: Any, request: ResolvedRequest) -> int | None:
+    """Video tokens of an LTX run; None through the condition pipeline, whose pinned clips add tokens."""
+    if runner.pipelines[runner.pipeline_task(request)] == "LTXConditionPipeline":
+        return None
+    pipe = runner.pipe
+    frames = (request.num_frames - 1) // pipe.vae_temporal_compression_ratio + 1
+    scale, patch = pipe.vae_spatial_compression_ratio, pipe.transformer_spatial_patch_size
+    rows, columns = request.height // scale // patch, request.width // scale // patch
+    return frames // pipe.transformer_temporal_patch_size * rows * columns
+
+
+@dataclass(frozen=True)
+class FamilyTraits:
+    """What the parallel layer must know of a family's diffusers pipelines."""
+
+    #: Pipeline attributes holding a denoiser to split (Wan 2.2 A14B has two experts).
+    transformers: tuple[str, ...]
+    #: How the pipelines call the denoiser under guidance: two calls per step (conditional
+    #: first, then unconditional) or one call on a batch of [unconditional, conditional].
+    cfg_calls: Literal["sequential", "batched"]
+    #: Whether cross-attention stays local (text tokens whole on every process).
+    local_cross_attention: bool
+    #: The sequence length a request gives the denoiser, from the loaded runner (None: unknown).
+    tokens: Callable[[Any, ResolvedRequest], int | None]
+    #: Preset variants whose transformer has no split plan in diffusers (guidance halves only).
+    unsplit_variants: frozenset[str] = frozenset()
+
+
+#: The families whose denoisers diffusers 0.42 can split (``_cp_plan`` on their transformers).
+FAMILIES: dict[str, FamilyTraits] = {
+    # WanVACETransformer3DModel declares no ``_cp_plan`` in diffusers 0.42.
+    "wan": FamilyTraits(
+        ("transformer", "transformer_2"), "sequential", False, wan_tokens, frozenset({"vace"})
+    ),
+    # LTX's cross-attention mask keeps all heads, which Ulysses cannot take apart: its text
+    # tokens stay whole on every process and only the video tokens are split.
+    "ltx": FamilyTraits(("transformer",), "batched", True, ltx_tokens),
+}
+
+
+@dataclass(frozen=True)
+class AttentionSplit:
+    """Degrees of diffusers' ``ContextParallelConfig``; ``uneven`` takes sequences or heads that do not divide."""
+
+    ulysses: int = 1
+    ring: int = 1
+    uneven: bool = False
+
+    @property
+    def degree(self) -> int:
+        return self.ulysses * self.ring
+
+
+@dataclass(frozen=True)
+class Layout:
+    """``processes`` = ``cfg`` x ``attention.degree``; process r is guidance half r // degree."""
+
+    processes: int
+    cfg: int
+    attention: AttentionSplit
+
+    def as_dict(self) -> dict[str, object]:
+        split = self.attention
+        return {
+            "processes": self.processes,
+            "cfg_parallel": self.cfg > 1,
+            "context_parallel": (
+                {"ulysses": split.ulysses, "ring": split.ring, "uneven": split.uneven}
+                if split.degree > 1
+                else None
+            ),
+        }
+
+
+def check_family(family: str, label: str, gpus: int) -> FamilyTraits:
+    traits = FAMILIES.get(family)
+    if traits is None:
+        raise InvalidRequest(
+            f"{label} cannot split one run over {gpus} GPUs yet; runs over several GPUs support "
+            f"the {' and '.join(sorted(FAMILIES))} families (see `reelgen models`). Use --gpus 1",
+            param="gpus",
+        )
+    return traits
+
+
+def check_split(traits: FamilyTraits, preset_name: str, variant: str, processes: int, cfg: int) -> None:
+    """Refuse an attention split on a model whose transformer diffusers cannot split."""
+    if processes // cfg > 1 and variant in traits.unsplit_variants:
+        most = "2 (one guidance pass each)" if cfg == 2 else "1"
+        raise InvalidRequest(
+            f"{preset_name}'s transformer cannot be split over GPUs (diffusers has no plan for it); "
+            f"only its guidance passes can be shared: use --gpus {most}",
+            param="gpus",
+        )
+
+
+def cfg_degree(processes: int, guidance: float, mode: CfgMode) -> int:
+    """2 when the two guidance passes go to different processes, else 1."""
+    uses_guidance = guidance > 1.0  # diffusers runs the unconditional pass only above 1
+    if mode == "off" or (mode == "auto" and (not uses_guidance or processes % 2)):
+        return 1
+    if not uses_guidance:
+        raise InvalidRequest(
+            f"guidance-parallel runs need guidance above 1 (an unconditional pass to move); "
+            f"this request has guidance {guidance}",
+            param="gpus",
+        )
+    if processes % 2:
+        raise InvalidRequest(
+            f"guidance-parallel runs pair processes; {processes} GPUs cannot be split in two halves",
+            param="gpus",
+        )
+    return 2
+
+
+def attention_split(
+    degree: int, heads: int, tokens: int | None, mode: AttentionMode, on_cuda: bool
+) -> AttentionSplit:
+    """How ``degree`` processes share attention over ``tokens`` video tokens and ``heads`` heads.
+
+    ``tokens`` is None when the sequence length is only known inside the pipeline (pinned
+    conditions add tokens); then the uneven variant, which takes any length, is used.
+    """
+    if degree == 1:
+        return AttentionSplit()
+    even = tokens is not None and tokens % degree == 0
+    if mode == "ring":
+        need_cuda_for_ring(on_cuda)
+        return AttentionSplit(ring=degree, uneven=not even)
+    if heads % degree == 0 or mode == "ulysses" or not on_cuda:
+        # Ulysses' uneven variant pads heads and sequence, so it takes any count, on any device.
+        return AttentionSplit(ulysses=degree, uneven=not even or heads % degree != 0)
+    ulysses = gcd(heads, degree)
+    if ulysses == 1 or not even:
+        return AttentionSplit(ulysses=degree, uneven=True)
+    return AttentionSplit(ulysses=ulysses, ring=degree // ulysses)
+
+
+def need_cuda_for_ring(on_cuda: bool) -> None:
+    if not on_cuda:
+        raise InvalidRequest(
+            "ring attention needs an attention kernel that returns its log-sum-exp; diffusers has "
+            "those for CUDA only. On the CPU use attention='ulysses'",
+            param="gpus",
+        )
+
+
+def plan_layout(
+    processes: int,
+    guidance: float,
+    heads: int,
+    tokens: int | None,
+    options: ParallelOptions,
+    on_cuda: bool,
+) -> Layout:
+    """Guidance halves first (one exchange per step), then attention over what is left in each half."""
+    cfg = cfg_degree(processes, guidance, options.cfg)
+    degree = processes // cfg
+    return Layout(processes, cfg, attention_split(degree, heads, tokens, options.attention, on_cuda))

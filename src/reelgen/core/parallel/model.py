@@ -1,0 +1,234 @@
+"""Spread a loaded runner over the run's processes: split attention, share guidance, decode on rank 0.
+
+What each part of the pipeline does on N processes:
+
+- text encoder: every process encodes the prompts on its own device, at the same time;
+  nothing waits on a broadcast, and the embeddings are bit-identical everywhere.
+- denoiser: guidance halves (``cfg``) and diffusers' context parallelism (Ulysses or
+  ring) inside each half; every step ends with the full prediction on every process.
+- VAE decode: rank 0 alone. The other processes stop when the decode starts and free
+  their devices; rank 0 then decodes, enhances, checks, encodes and records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import torch
+
+from reelgen.core.backends.base import DiffusersBackend, Runner
+from reelgen.core.devices import peak_gib
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.parallel import cfg as cfg_hooks
+from reelgen.core.parallel.group import GroupCancel, RankGroup
+from reelgen.core.parallel.layout import FamilyTraits, Layout, ParallelOptions, check_family, plan_layout
+from reelgen.core.spec.request import ResolvedRequest
+
+log = logging.getLogger(__name__)
+
+#: Memory plans a split run can use: each process keeps its denoiser resident while it runs.
+#: Block-streaming offloads move weights under the split's hooks, which diffusers does not support.
+PLACEMENTS = ("gpu", "model_offload", "cpu")
+
+
+class RankFinished(Exception):  # noqa: N818 - a signal, not a failure
+    """Raised on ranks other than 0 when the decode starts: their share of the run is done."""
+
+
+def parallelize(
+    runner: Runner, group: RankGroup, request: ResolvedRequest, options: ParallelOptions, cancel: GroupCancel
+) -> dict[str, Any]:
+    """Hook ``runner``'s modules for this process's share of ``request``; returns the record's ``parallel``."""
+    # 1. Only diffusers families the layer knows, on a placement that keeps the denoiser resident.
+    traits = check_family(runner.spec.family, runner.spec.label, group.world)
+    assert isinstance(runner, DiffusersBackend)
+    plan = runner.plan
+    if plan is not None and plan.strategy not in PLACEMENTS:
+        raise InvalidRequest(
+            f"{runner.preset.name} needs {plan.strategy} on {group.device}; a run over several GPUs keeps "
+            f"the denoiser resident on each ({', '.join(PLACEMENTS)}). Use GPUs with more memory, a "
+            "smaller size, or --gpus 1",
+            param="gpus",
+        )
+    pipe = runner.pipe
+    transformers = [getattr(pipe, n) for n in traits.transformers if getattr(pipe, n, None) is not None]
+
+    # 2. The layout: guidance halves, then attention inside each half.
+    heads = int(transformers[0].config.num_attention_heads)
+    tokens = traits.tokens(runner, request)
+    layout = plan_layout(group.world, request.guidance, heads, tokens, options, group.on_cuda)
+    split = layout.attention
+    mesh = group.mesh(layout.cfg, split.ring, split.ulysses)
+
+    # 3. Hook every denoiser: attention split first, guidance outermost.
+    backend = None
+    for transformer in transformers:
+        if split.degree > 1:
+            backend = _split_attention(transformer, traits, layout, mesh, group)
+        if layout.cfg > 1:
+            half = group.rank // split.degree
+            cfg_hooks.apply(transformer, traits.cfg_calls, half, layout.cfg, mesh["cfg"].get_group())
+    if layout.cfg > 1:
+        _no_cfg_batching(runner, transformers)
+
+    # 4. Decode on rank 0 only; the record lists every process's device.
+    record = {
+        **layout.as_dict(),
+        "backend": group.backend,
+        "attention_backend": backend,
+        "devices": group.gather(_device_record(group)),
+        "text_encoder": "every process, on its own device",
+        "vae_decode": "rank 0",
+    }
+    _decode_on_leader(pipe.vae, group, cancel, record)
+    return record
+
+
+def _split_attention(
+    transformer: Any, traits: FamilyTraits, layout: Layout, mesh: Any, group: RankGroup
+) -> str:
+    """diffusers' context parallelism on ``transformer``; returns the attention backend it runs on."""
+    from diffusers import ContextParallelConfig
+
+    if getattr(transformer, "_cp_plan", None) is None:
+        raise InvalidRequest(
+            f"{type(transformer).__name__} cannot be split over GPUs (diffusers has no plan for it); "
+            "share only the guidance passes (an even --gpus up to 2) or use --gpus 1",
+            param="gpus",
+        )
+    split = layout.attention
+    config = ContextParallelConfig(
+        ulysses_degree=split.ulysses,
+        ring_degree=split.ring,
+        ulysses_anything=split.uneven and split.ring == 1,
+        ring_anything=split.uneven and split.ulysses == 1 and split.ring > 1,
+        mesh=mesh,
+    )
+    backend = _split_kernel(transformer, ring=split.ring > 1)
+    plan = _video_only_plan(transformer) if traits.local_cross_attention else None
+    with _cpu_device_count(group):
+        transformer.enable_parallelism(config=config, cp_plan=plan)
+    if traits.local_cross_attention:
+        _keep_cross_attention_local(transformer, default_kernel=split.ring > 1)
+    return backend
+
+
+#: diffusers kernels that return the log-sum-exp ring attention merges its blocks with.
+RING_KERNELS = frozenset(
+    {"flash", "flash_hub", "_flash_3_hub", "_native_cudnn", "_native_flash", "sage", "sage_hub"}
+)
+
+
+def _split_kernel(transformer: Any, ring: bool) -> str:
+    """The attention kernel the split runs on: the model's own where diffusers can split it.
+
+    Otherwise torch SDPA (``native``) for Ulysses, ``_native_flash`` for ring; a kernel
+    without a context-parallel path in diffusers (the fast path's FA4 backend among them)
+    would make ``enable_parallelism`` refuse, so the split takes precedence.
+    """
+    from diffusers.models.attention_dispatch import _AttentionBackendRegistry
+
+    processors = [
+        m.processor
+        for m in transformer.modules()
+        if hasattr(getattr(m, "processor", None), "_attention_backend")
+    ]
+    current = next((p._attention_backend for p in processors if p._attention_backend is not None), None)
+    name = str(getattr(current, "value", current or _AttentionBackendRegistry.get_active_backend()[0].value))
+    if ring and name not in RING_KERNELS:
+        want = "_native_flash"
+    elif not ring and name not in {b for b in _AttentionBackendRegistry._supports_context_parallel}:
+        want = "native"
+    else:
+        return name
+    transformer.set_attention_backend(want)
+    return f"{want} (not {name}: no context-parallel path for it in diffusers)" if name != "native" else want
+
+
+def _video_only_plan(transformer: Any) -> dict[str, Any]:
+    """The transformer's split plan without its text inputs: video tokens (and per-token timesteps) only."""
+    from diffusers.models._modeling_parallel import ContextParallelInput
+
+    plan = dict(transformer._cp_plan)
+    plan[""] = {
+        "hidden_states": ContextParallelInput(split_dim=1, expected_dims=3, split_output=False),
+        # Image-to-video pipelines give each token its own timestep (B, N); a plain (B,) one stays whole.
+        "timestep": ContextParallelInput(split_dim=1, expected_dims=2, split_output=False),
+    }
+    return plan
+
+
+def _no_cfg_batching(runner: DiffusersBackend, transformers: list[Any]) -> None:
+    """The fast path's batch-of-two guidance would run both passes on half 0: guidance is split instead."""
+    accel = getattr(runner, "accel", None)
+    if accel is None or not getattr(accel, "cfg_hooks", None):
+        return
+    from reelgen.core.accel import cfg as accel_cfg
+
+    accel_cfg.uninstall(transformers)
+    accel.cfg_hooks = []
+    accel.record["cfg_batched"] = "off: the two guidance passes run on different GPUs"
+
+
+def _keep_cross_attention_local(transformer: Any, default_kernel: bool) -> None:
+    """Cross-attention of each process's video tokens against the whole text, with the whole mask.
+
+    With ``default_kernel`` it goes back to the default kernel: the ring kernel set for
+    self-attention (``_native_flash``) takes no mask, and the text attention is never split.
+    """
+    for block in transformer.transformer_blocks:
+        attn = block.attn2
+        if attn.processor is block.attn1.processor:
+            attn.set_processor(type(attn.processor)())
+        attn.processor._parallel_config = None
+        if default_kernel:
+            attn.processor._attention_backend = None
+
+
+@contextlib.contextmanager
+def _cpu_device_count(group: RankGroup) -> Any:
+    """On the CPU, report one device while diffusers picks the process's device.
+
+    diffusers 0.42 computes ``rank % torch.accelerator.device_count()``, which is a division
+    by zero on a machine without an accelerator; the mesh passed in is what it really uses.
+    """
+    if group.on_cuda:
+        yield
+        return
+    real = torch.accelerator.device_count
+    torch.accelerator.device_count = lambda: 1
+    try:
+        yield
+    finally:
+        torch.accelerator.device_count = real
+
+
+def _device_record(group: RankGroup) -> dict[str, Any]:
+    record: dict[str, Any] = {"rank": group.rank, "device": group.device, "name": "CPU"}
+    if group.on_cuda:
+        index = torch.cuda.current_device()
+        props = torch.cuda.get_device_properties(index)
+        record |= {"name": props.name, "uuid": str(props.uuid), "total_gib": props.total_memory / 1024**3}
+    return record
+
+
+def _decode_on_leader(vae: Any, group: RankGroup, cancel: GroupCancel, record: dict[str, Any]) -> None:
+    """Wrap ``vae.decode``: the last point every process reaches together.
+
+    There each process adds its peak memory to the record, then rank 0 decodes alone
+    (its cancel checks stop voting) and the others raise ``RankFinished``.
+    """
+    decode = vae.decode
+
+    def decode_on_leader(*args: Any, **kwargs: Any) -> Any:
+        peaks = group.gather(peak_gib(group.device))
+        for device, peak in zip(record["devices"], peaks, strict=True):
+            device["peak_vram_gib"] = peak
+        cancel.together = False
+        if not group.leader:
+            raise RankFinished
+        return decode(*args, **kwargs)
+
+    vae.decode = decode_on_leader

@@ -1,0 +1,200 @@
+"""One process of a run over several devices: join the group, run ``render`` for its share, report, leave."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from reelgen.core.backends.base import Runner
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import GenerationFailed, OutOfMemory, ReelgenError
+from reelgen.core.parallel.env import multicast_off
+from reelgen.core.parallel.group import GroupCancel, RankGroup, StopFlag, join, leave
+from reelgen.core.parallel.job import PIPE_FD, RankJob
+from reelgen.core.parallel.layout import ParallelOptions
+from reelgen.core.parallel.model import RankFinished, parallelize
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.types import Video
+
+if TYPE_CHECKING:
+    from reelgen.core.render import RenderResult
+    from reelgen.core.weights import WeightSource
+
+
+class Outbox:
+    """What a process tells the parent, over its end of the pipe the parent gave it."""
+
+    def __init__(self, conn: Any, rank: int) -> None:
+        self.conn = conn
+        self.rank = rank
+
+    def event(self, event: ProgressEvent) -> None:
+        self.conn.send(("event", event))
+
+    def result(self, result: RenderResult) -> None:
+        self.conn.send(("result", result))
+
+    def error(self, exc: BaseException, device: str) -> None:
+        self.conn.send(("error", self.rank, portable(exc, self.rank, device), traceback.format_exc()))
+
+
+def portable(exc: BaseException, rank: int, device: str) -> ReelgenError:
+    """``exc`` as an error the parent can unpickle and show: reelgen's own as they are, others named."""
+    if isinstance(exc, ReelgenError):
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return exc
+        except Exception:  # noqa: BLE001 - an error that does not travel is re-made below
+            pass
+    return GenerationFailed(f"process {rank} ({device}) failed: {type(exc).__name__}: {exc}")
+
+
+class RankRunner(Runner):
+    """A loaded runner as ``render`` sees it on one process of a split run.
+
+    An out-of-memory error ends the whole run: ``render`` would step this process alone
+    down the offload ladder and leave the others waiting in a collective.
+    """
+
+    def __init__(self, inner: Runner, group: RankGroup, parallel: dict[str, Any]) -> None:
+        super().__init__(inner.spec, inner.preset)
+        self.inner, self.group = inner, group
+        self.plan, self.source, self.parallel = inner.plan, inner.source, parallel
+
+    def load(self, source: WeightSource, plan: MemoryPlan) -> None:
+        self.inner.load(source, plan)
+
+    def generate(self, request: ResolvedRequest, progress: Progress) -> Video:
+        try:
+            video = self.inner.generate(request, progress)
+        except torch.OutOfMemoryError as exc:
+            raise _out_of_memory(self.group, "generating") from exc
+        finally:
+            self.lora_records = self.inner.lora_records
+        if not self.group.leader:  # only rank 0 decodes; a video here means the decode was never split off
+            raise GenerationFailed(f"process {self.group.rank} decoded a video; only rank 0 may")
+        return video
+
+    def unload(self) -> None:
+        self.inner.unload()
+
+
+def _out_of_memory(group: RankGroup, doing: str) -> OutOfMemory:
+    return OutOfMemory(
+        f"process {group.rank} ran out of memory on {group.device} while {doing}; a run over several "
+        "GPUs does not step down the offload ladder. Try a smaller size, fewer frames, or --gpus 1"
+    )
+
+
+class RankCache(ModelCache):
+    """The one model of this process, split for the run the first time it loads."""
+
+    def __init__(
+        self, group: RankGroup, request: ResolvedRequest, options: ParallelOptions, cancel: GroupCancel
+    ) -> None:
+        super().__init__(max_models=1)
+        self.group, self.request, self.options, self.cancel = group, request, options, cancel
+        self.runner: RankRunner | None = None
+
+    def acquire(
+        self, spec: FamilySpec, preset: Preset, source: WeightSource, plan: MemoryPlan
+    ) -> tuple[Runner, bool]:
+        try:
+            runner, cached = super().acquire(spec, preset, source, plan)
+        except torch.OutOfMemoryError as exc:
+            raise _out_of_memory(self.group, "loading") from exc
+        if self.runner is None:
+            record = parallelize(runner, self.group, self.request, self.options, self.cancel)
+            self.runner = RankRunner(runner, self.group, record)
+        return self.runner, cached
+
+
+def main() -> None:
+    """The entry point of one process (``python -m reelgen.core.parallel``, started by ``launch``).
+
+    The torchrun variables and the pipe come in the environment; the job comes down the pipe.
+    """
+    from multiprocessing.connection import Connection
+
+    multicast_off()
+    rank = int(os.environ["RANK"])
+    conn = Connection(int(os.environ[PIPE_FD]))
+    job: RankJob = conn.recv()
+    stop = threading.Event()
+    threading.Thread(target=_listen, args=(conn, stop), name="reelgen-parent", daemon=True).start()
+    # The parent turns Ctrl-C into a cancel that every process acts on at the same step.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet_libraries(job, rank)
+    outbox = Outbox(conn, rank)
+    try:
+        group = join(job.cuda)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        outbox.error(exc, "cuda" if job.cuda else "cpu")
+        sys.exit(1)
+    try:
+        result = _render(group, job, outbox, stop)
+        outbox.result(result)
+    except RankFinished:
+        pass
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        outbox.error(exc, group.device)
+        leave()
+        sys.exit(1)
+    leave()
+
+
+def _listen(conn: Any, stop: threading.Event) -> None:
+    """Set ``stop`` when the parent says so, or when it is gone (its end of the pipe closed)."""
+    try:
+        while conn.recv() != "stop":
+            pass
+    except (EOFError, OSError):
+        pass
+    stop.set()
+
+
+def _render(group: RankGroup, job: RankJob, outbox: Outbox, stop: StopFlag) -> RenderResult:
+    from reelgen.core.render import render
+
+    cancel = GroupCancel(stop, group)
+    progress = Progress(
+        on_event=outbox.event if group.leader else None,
+        cancel=cancel,
+        preview_every=job.preview_every if group.leader else 0,
+    )
+    cache = RankCache(group, job.request, job.options, cancel)
+    return render(
+        job.request,
+        job.output,
+        progress=progress,
+        vram_budget_gib=job.vram_budget_gib,
+        device=group.device,
+        cache=cache,
+    )
+
+
+def _quiet_libraries(job: RankJob, rank: int) -> None:
+    """One line per run, not one per process: diffusers' notes on experimental APIs, torch's deprecations."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.set_verbosity_error()
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    logging.getLogger("torch.distributed").setLevel(logging.ERROR)
+    if rank:  # rank 0 says what a one-device run would say
+        transformers_logging.set_verbosity_error()
+    if not job.cuda and "OMP_NUM_THREADS" not in os.environ:
+        # Processes on the CPU share its cores instead of each taking all of them.
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // job.world))

@@ -1,0 +1,139 @@
+"""Runs over several GPUs, decided before anything starts: layouts, refusals, and what each process is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.parallel import MULTICAST_OFF, ParallelOptions, launch
+from reelgen.core.parallel.layout import AttentionSplit, plan_layout
+from reelgen.core.render import render
+from tests.core.helpers import resolved
+
+AUTO = ParallelOptions()
+
+
+def test_two_gpus_share_the_guidance_passes_before_splitting_attention() -> None:
+    # Wan 1.3B at 832x480x81: 12 heads, 21 x 30 x 52 tokens.
+    tokens = 21 * 30 * 52
+    two = plan_layout(2, 5.0, 12, tokens, AUTO, on_cuda=True)
+    assert (two.cfg, two.attention) == (2, AttentionSplit())
+    four = plan_layout(4, 5.0, 12, tokens, AUTO, on_cuda=True)
+    assert (four.cfg, four.attention) == (2, AttentionSplit(ulysses=2))
+    # No guidance (guidance 1): nothing to share, every GPU splits attention.
+    plain = plan_layout(4, 1.0, 12, tokens, AUTO, on_cuda=True)
+    assert (plain.cfg, plain.attention) == (1, AttentionSplit(ulysses=4))
+
+
+def test_heads_that_do_not_divide_add_a_ring_factor_on_gpus_and_pad_on_the_cpu() -> None:
+    tokens = 21 * 30 * 52
+    off = ParallelOptions(cfg="off")
+    assert plan_layout(8, 5.0, 12, tokens, off, on_cuda=True).attention == AttentionSplit(ulysses=4, ring=2)
+    assert plan_layout(8, 5.0, 12, tokens, off, on_cuda=False).attention == AttentionSplit(
+        ulysses=8, uneven=True
+    )
+    # A sequence the split cannot cut evenly (or one only the pipeline knows) takes the uneven variant.
+    assert plan_layout(2, 5.0, 12, 7, off, on_cuda=True).attention == AttentionSplit(ulysses=2, uneven=True)
+    assert plan_layout(2, 5.0, 12, None, off, on_cuda=True).attention.uneven
+
+
+def test_impossible_choices_are_refused_with_the_gpus_field() -> None:
+    with pytest.raises(InvalidRequest, match="guidance above 1") as no_guidance:
+        plan_layout(2, 1.0, 12, 64, ParallelOptions(cfg="on"), on_cuda=True)
+    with pytest.raises(InvalidRequest, match="halves") as odd:
+        plan_layout(3, 5.0, 12, 64, ParallelOptions(cfg="on"), on_cuda=True)
+    with pytest.raises(InvalidRequest, match="CUDA only") as ring:
+        plan_layout(2, 5.0, 12, 64, ParallelOptions(attention="ring", cfg="off"), on_cuda=False)
+    assert {no_guidance.value.param, odd.value.param, ring.value.param} == {"gpus"}
+
+
+def _nothing_may_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the request should have been refused before this")
+
+    monkeypatch.setattr(launch.weights, "locate", refuse)
+    monkeypatch.setattr(launch.subprocess, "Popen", refuse)
+
+
+def test_more_gpus_than_this_machine_has_fail_before_anything_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _nothing_may_start(monkeypatch)
+    asked = max(2, launch.gpu_count() + 1)
+    out = tmp_path / "clip.mp4"
+    with pytest.raises(InvalidRequest, match=f"--gpus {asked} asks for {asked} GPUs") as exc:
+        render(resolved(model="wan-tiny", prompt="a cat"), out, gpus=asked)
+    assert exc.value.param == "gpus"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_models_the_split_does_not_cover_and_a_pinned_device_are_refused_up_front(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _nothing_may_start(monkeypatch)
+    with pytest.raises(InvalidRequest, match="the ltx and wan families") as family:
+        render(resolved(model="cogvideox-tiny", prompt="a cat"), tmp_path / "a.mp4", gpus=2, device="cpu")
+    assert family.value.param == "gpus"
+    with pytest.raises(InvalidRequest, match="CUDA_VISIBLE_DEVICES") as pinned:
+        render(resolved(model="wan-tiny", prompt="a cat"), tmp_path / "b.mp4", gpus=2, device="cuda:1")
+    assert pinned.value.param == "device"
+    vace = resolved(model="wan-vace-tiny", prompt="a cat")
+    with pytest.raises(InvalidRequest, match="--gpus 2 \\(one guidance pass each\\)") as unsplit:
+        render(vace, tmp_path / "v.mp4", gpus=4, device="cpu")
+    assert unsplit.value.param == "gpus"
+    with pytest.raises(InvalidRequest, match="ring attention") as ring:
+        launch.render_parallel(
+            resolved(model="wan-tiny", prompt="a cat"),
+            tmp_path / "c.mp4",
+            gpus=2,
+            device="cpu",
+            options=ParallelOptions(attention="ring"),
+        )
+    assert ring.value.param == "gpus"
+
+
+def test_each_process_starts_torchrun_style_with_nvlink_multicast_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    def record(args: list[str], env: dict[str, str], pass_fds: list[int]) -> Any:
+        started.append((args, env))
+        raise OSError("not started in this test")
+
+    monkeypatch.setattr(launch.subprocess, "Popen", record)
+    with pytest.raises(OSError, match="not started"):
+        render(resolved(model="wan-tiny", prompt="a cat"), tmp_path / "clip.mp4", gpus=2, device="cpu")
+    args, env = started[0]
+    assert args[1:] == ["-m", "reelgen.core.parallel"]
+    assert {k: env[k] for k in MULTICAST_OFF} == {
+        "NCCL_NVLS_ENABLE": "0",
+        "TORCH_SYMM_MEM_DISABLE_MULTICAST": "1",
+        "NVSHMEM_DISABLE_NVLS": "1",
+    }
+    assert (env["RANK"], env["LOCAL_RANK"], env["WORLD_SIZE"], env["MASTER_ADDR"]) == (
+        "0",
+        "0",
+        "2",
+        "127.0.0.1",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_refuses_more_gpus_than_exist_with_a_message(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reelgen.cli import app
+
+    asked = max(2, launch.gpu_count() + 1)
+    out = tmp_path / "clip.mp4"
+    result = CliRunner().invoke(
+        app, ["generate", "a cat", "-m", "wan-tiny", "--gpus", str(asked), "-o", str(out)]
+    )
+    assert result.exit_code != 0
+    assert f"asks for {asked} GPUs" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
