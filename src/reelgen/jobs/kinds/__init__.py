@@ -28,7 +28,10 @@ from reelgen.jobs.kinds.base import (
     WorkerKind,
     settle,
 )
+from reelgen.jobs.kinds.batch import BatchKind
+from reelgen.jobs.kinds.kenburns import KenBurnsKind
 from reelgen.jobs.kinds.render import RenderKind
+from reelgen.jobs.kinds.shootout import ShootoutKind
 from reelgen.jobs.records import Facts, Job, JobError
 
 __all__ = [
@@ -65,6 +68,7 @@ class UnknownKind(JobError):
 
 
 _kinds: dict[str, Kind[Any]] = {RENDER: RenderKind()}
+_kinds.update({kind.name: kind for kind in (KenBurnsKind(), BatchKind(), ShootoutKind())})
 
 
 def register(kind: Kind[Any]) -> None:

@@ -1,0 +1,204 @@
+"""The ``batch`` kind: a manifest run as one child job per item, ending with the same files and summary as in process.
+
+The parent runs where the API runs, so its output folder must be writable
+there: planning writes the motion crops that become children's input files,
+and each finished child's clip, record and companions are copied to the
+item's name there as soon as it completes. Items that fail to plan, are
+skipped for viability or were finished by an earlier run (same content key)
+get no child. Once every child has ended the batch completes with the summary,
+failed items and all; only cancelling it ends it otherwise.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.manifest import Manifest
+from reelgen.core.batch.plan import PlannedItem, plan_batch
+from reelgen.core.batch.run import SUMMARY_FILE, by_model
+from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import ReelgenError
+from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
+from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
+from reelgen.jobs.kinds.kenburns import NAME as KEN_BURNS_KIND
+from reelgen.jobs.records import Facts, Job, JobStatus
+
+NAME = "batch"
+#: Plans kept in memory (one per running batch), so an advance does not plan a batch again.
+PLANS_KEPT = 32
+
+
+class BatchPayload(BaseModel):
+    """A manifest, the folder its relative paths start from and where outputs go (both absolute)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manifest: Manifest
+    input_folder: str = Field(description="the manifest's folder: relative image paths start here")
+    output_folder: str = Field(description="where the clips, companions and summary go")
+    price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the manifest's")
+    name: str = Field(default="", max_length=200, description="shown in lists, e.g. the manifest's file name")
+
+
+class BatchKind(ParentKind[BatchPayload]):
+    """One ``render`` (or ``ken_burns``) child per runnable item, keyed by the item's output name."""
+
+    name = NAME
+    payload_model = BatchPayload
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[str, list[PlannedItem]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def facts(self, payload: BatchPayload) -> Facts:
+        items = len(payload.manifest.items)
+        return Facts(model=payload.manifest.defaults.model or "", prompt=payload.name or f"batch of {items}")
+
+    def plan(self, parent_id: str, payload: BatchPayload) -> list[PlannedItem]:
+        """The batch's plan, made once per process: planning reads every keyframe and writes crops."""
+        with self._lock:
+            if parent_id in self._plans:
+                self._plans.move_to_end(parent_id)
+                return self._plans[parent_id]
+        plan = [
+            _mp4_only(p) for p in plan_batch(payload.manifest, payload.input_folder, payload.output_folder)
+        ]
+        with self._lock:
+            self._plans[parent_id] = plan
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
+        return plan
+
+    def advance(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> Step:
+        plan = self.plan(parent.id, payload)
+        by_key = {str(c.child_key): c for c in children}
+        # 1. A child for every runnable item that has none and was not finished by an earlier run,
+        #    made grouped by model so each model loads once wherever the manifest mixes them.
+        wanted = [_child(p) for p in by_model(plan) if _wanted(p, by_key)]
+        if wanted:
+            return Spawn(tuple(wanted))
+        # 2. Each finished child's files copied into place as it completes (so they appear one by one).
+        for planned in plan:
+            child = by_key.get(planned.output)
+            if child is not None and child.status is JobStatus.COMPLETED and finished(planned) is None:
+                _collect(planned, child)
+        if any(not c.terminal for c in children):
+            return WAIT
+        # 3. Every child ended: the outcomes in manifest order, the summary beside the outputs.
+        with self._lock:
+            self._plans.pop(parent.id, None)
+        return self._summary(parent, payload, plan, by_key)
+
+    def _summary(
+        self, parent: Job, payload: BatchPayload, plan: list[PlannedItem], by_key: dict[str, Job]
+    ) -> Step:
+        defaults = payload.manifest.defaults
+        price = (
+            defaults.price_per_gpu_hour if payload.price_per_gpu_hour is None else payload.price_per_gpu_hour
+        )
+        outcomes = [_outcome(p, by_key.get(p.output)) for p in plan]
+        begun = parent.started_at or parent.created_at
+        summary = summarize(outcomes, max(0.0, time.time() - begun), price, defaults.currency)
+        path = Path(payload.output_folder) / SUMMARY_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(path, summary.model_dump(mode="json"))
+        except OSError as exc:
+            return Fail(f"could not write the summary {path} ({exc.strerror or exc})", "output_unavailable")
+        return Complete(
+            {
+                "summary": summary.model_dump(mode="json"),
+                "summary_file": str(path),
+                "output_folder": payload.output_folder,
+                "children": {key: child.id for key, child in by_key.items()},
+            }
+        )
+
+
+def _mp4_only(planned: PlannedItem) -> PlannedItem:
+    """A child job makes an MP4, so another container is this item's error (in process it is not)."""
+    suffix = Path(planned.video).suffix.lower()
+    if not planned.runnable or suffix == ".mp4":
+        return planned
+    where = f"items[{planned.index}].output"
+    message = (
+        f"{where}: a batch on a server makes MP4 files, not {suffix}; name the output {planned.output} "
+        f"or {planned.output}.mp4, or run `reelgen batch` without --server"
+    )
+    return planned.model_copy(
+        update={"error": {"message": message, "code": "invalid_request", "param": where}}
+    )
+
+
+def _wanted(planned: PlannedItem, by_key: dict[str, Job]) -> bool:
+    return planned.runnable and planned.output not in by_key and finished(planned) is None
+
+
+def _child(planned: PlannedItem) -> Child:
+    if planned.ken_burns is not None:
+        return Child(planned.output, KEN_BURNS_KIND, planned.ken_burns)
+    assert planned.request is not None  # a runnable item has one or the other
+    return Child(planned.output, "render", planned.request)
+
+
+def _record(planned: PlannedItem, child: Job) -> dict[str, Any]:
+    """The child's record naming the files the item was planned from, as an in-process run's does."""
+    record = child_record(child)
+    if planned.ken_burns is not None:
+        request = planned.ken_burns
+        return with_inputs(record, "ken_burns", request.model_dump(mode="json"), request.input_files())
+    assert planned.request is not None
+    request_json = planned.request.model_dump(mode="json")
+    return with_inputs(record, "request", request_json, planned.request.input_files())
+
+
+def _collect(planned: PlannedItem, child: Job) -> str | None:
+    """Clip, record, then companions (``video_meta.json`` last: the item's finished mark); why not, or None."""
+    record = _record(planned, child)
+    try:
+        place(child, Path(planned.video), record)
+        write_companions(planned, record)
+    except ReelgenError as exc:
+        return exc.message
+    except OSError as exc:
+        return f"could not write beside {planned.video} ({exc.strerror or exc})"
+    return None
+
+
+def _outcome(planned: PlannedItem, child: Job | None) -> ItemOutcome:
+    """How the item ended: as planned (failed, skipped), reused, or as its child did."""
+    failed = ItemOutcome(output=planned.output, status="failed")
+    if planned.error is not None:
+        error = planned.error
+        return failed.model_copy(
+            update={"reason": error["message"], "code": error["code"], "param": error["param"]}
+        )
+    if planned.skipped is not None:
+        param = f"items[{planned.index}].images[0]"
+        return ItemOutcome(
+            output=planned.output, status="skipped", reason=planned.skipped, code="not_viable", param=param
+        )
+    meta = finished(planned)
+    if child is None:
+        if meta is None:  # cannot happen: an unfinished item without a child gets one first
+            return failed.model_copy(update={"reason": "never ran", "code": "internal_error"})
+        return outcome_of(planned.output, meta, "reused")
+    if child.status is JobStatus.COMPLETED:
+        why = None if meta is not None else _collect(planned, child)
+        meta = meta or finished(planned)
+        if meta is not None:
+            return outcome_of(planned.output, meta, "done")
+        reason = f"{why or 'its files could not be copied out'} (job {child.id})"
+        return failed.model_copy(update={"reason": reason, "code": "output_unavailable"})
+    error = child.error or {"code": child.status.value, "message": child.status.value}
+    reason = error["message"] or error["code"]
+    return failed.model_copy(update={"reason": f"{reason} (job {child.id})", "code": error["code"]})

@@ -1,0 +1,131 @@
+"""The ``shootout`` kind: every model on every prompt as ``render`` children, one at a time, then the report.
+
+Trials run one after another, in the order models were named, so no two
+trials of a shoot-out share a GPU and each model's timings are its own; the
+service's placement keeps a model loaded across its prompts. Each finished
+clip (and its record) is copied to ``clips/<trial key>.mp4`` in the report
+folder, the layout of an in-process run, and the report is drawn there, where
+the API runs, once every trial has ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.errors import ReelgenError
+from reelgen.core.shootout.plan import Trial, plan_shootout
+from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
+from reelgen.core.shootout.score import ranking, score_trials
+from reelgen.core.shootout.spec import PromptsFile
+from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
+from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
+from reelgen.jobs.records import Facts, Job, JobStatus
+
+NAME = "shootout"
+#: Clips go in this folder of the report folder, named by trial key (as ``run_shootout`` does).
+CLIPS = "clips"
+
+
+class ShootoutPayload(BaseModel):
+    """Models, the prompts file's content and folder, start images and the report folder (paths absolute)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[str] = Field(min_length=1, max_length=32)
+    prompts: PromptsFile
+    input_folder: str = Field(description="the prompts file's folder: prompts' image paths start here")
+    images: list[str] = Field(default_factory=list, description="start images, one per prompt in turn")
+    output_folder: str = Field(description="the report folder")
+    price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the prompts file's")
+
+    def priced(self) -> PromptsFile:
+        """The prompts file with this shoot-out's price."""
+        if self.price_per_gpu_hour is None:
+            return self.prompts
+        return self.prompts.model_copy(update={"price_per_gpu_hour": self.price_per_gpu_hour})
+
+
+class ShootoutKind(ParentKind[ShootoutPayload]):
+    """One ``render`` child per trial that could be planned, keyed by the trial's key (``model--prompt``)."""
+
+    name = NAME
+    payload_model = ShootoutPayload
+
+    def facts(self, payload: ShootoutPayload) -> Facts:
+        what = f"shoot-out of {len(payload.models)} model(s) x {len(payload.prompts.prompts)} prompt(s)"
+        return Facts(model=",".join(payload.models)[:200], prompt=what)
+
+    def trials(self, payload: ShootoutPayload) -> list[Trial]:
+        """Every trial, as ``run_shootout`` plans them (no torch, and cheap: resolving only)."""
+        return plan_shootout(
+            payload.models, payload.priced(), base_dir=payload.input_folder, images=payload.images
+        )
+
+    def advance(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> Step:
+        trials = self.trials(payload)
+        by_key = {str(c.child_key): c for c in children}
+        # 1. One trial at a time: the next starts only when the last one has ended.
+        if any(not c.terminal for c in children):
+            return WAIT
+        following = next((t for t in trials if t.request is not None and t.key not in by_key), None)
+        if following is not None:
+            assert following.request is not None
+            return Spawn((Child(following.key, "render", following.request),))
+        # 2. Every trial ended: its numbers, the scores against the field, the report.
+        prompts = payload.priced()
+        folder = Path(payload.output_folder)
+        results = [_result(t, by_key.get(t.key), folder, prompts.price_per_gpu_hour) for t in trials]
+        scored = score_trials(results, prompts.weights)
+        try:
+            from reelgen.core.shootout.report import RESULTS_FILE, write_report
+
+            report = write_report(scored, prompts, payload.models, folder)
+        except OSError as exc:
+            return Fail(
+                f"could not write the report in {folder} ({exc.strerror or exc})", "output_unavailable"
+            )
+        return Complete(
+            {
+                "report_file": str(report),
+                "results_file": str(folder / RESULTS_FILE),
+                "output_folder": str(folder),
+                "ranking": ranking(scored),
+                "trials": [_brief(r) for r in scored],
+                "one_at_a_time": True,
+                "children": {key: child.id for key, child in by_key.items()},
+            }
+        )
+
+
+def _result(trial: Trial, child: Job | None, folder: Path, price: float) -> TrialResult:
+    """The trial's numbers from its child's record, its clip copied to ``clips/<key>.mp4``."""
+    if trial.request is None or child is None:
+        return failed_result(trial, trial.error or {"message": "not planned", "code": "invalid_request"})
+    if child.status is not JobStatus.COMPLETED:
+        error = child.error or {"code": child.status.value, "message": child.status.value}
+        return failed_result(trial, {**error, "message": f"{error['message']} (job {child.id})"})
+    record = with_inputs(
+        child_record(child), "request", trial.request.model_dump(mode="json"), trial.request.input_files()
+    )
+    clip = folder / CLIPS / f"{trial.key}.mp4"
+    try:
+        place(child, clip, record)
+    except ReelgenError as exc:
+        return failed_result(trial, {"message": exc.message, "code": exc.code, "param": exc.param})
+    return trial_result(trial, record, str(clip), price)
+
+
+def _brief(result: TrialResult) -> dict[str, Any]:
+    """A trial as the job's result lists it; every number is in the results file."""
+    return {
+        "key": result.key,
+        "model": result.model,
+        "prompt_id": result.prompt_id,
+        "status": result.status,
+        "score": result.score,
+        "error": result.error,
+    }
