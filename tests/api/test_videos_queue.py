@@ -225,17 +225,3 @@ def test_openapi_spec_documents_both_create_bodies_and_no_422(client: TestClient
         for op in path.values():
             assert "422" not in op["responses"]
 
-
-def test_web_page_is_served_and_uses_only_the_v1_api(make_client: Callable[..., TestClient]) -> None:
-    import re
-
-    client = make_client(serve_web=True)
-    page = client.get("/")
-    assert page.status_code == 200 and "<title>reelgen</title>" in page.text
-    script = client.get("/app.js")
-    assert script.status_code == 200
-    paths = re.findall(r"api\(`?\"?(/[^`\"?$]*)", script.text)
-    assert paths and all(p.startswith("/v1/") for p in paths), paths
-    missing = client.get("/no-such-page")
-    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-    assert client.post("/v1/videos", json={"prompt": "x", **TINY}).status_code == 202

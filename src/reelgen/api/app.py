@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
-from reelgen.api import errors, legacy, models, system, videos
+from reelgen.api import batches, enhance, errors, legacy, models, shootouts, system, videos, web
 from reelgen.api.deps import authorized
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.security import BodyLimit
@@ -23,9 +21,6 @@ from reelgen.api.sse import Wakeups
 from reelgen.api.wire import VideoCreate, VideoRemix
 from reelgen.jobs.records import JobEvent
 from reelgen.jobs.service import JobService
-
-#: The static page, when running from a checkout (``web/`` beside ``src/``).
-WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
 DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos` API.
 
@@ -60,7 +55,14 @@ def create_app(
             if owned:
                 await run_in_threadpool(service.stop)
 
-    app = FastAPI(title="reelgen", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="reelgen",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # web.install serves /docs and /redoc from the package, not a CDN
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.service = service
     app.state.wakeups = wakeups
@@ -71,13 +73,15 @@ def create_app(
 
     guard = [Depends(authorized)]
     app.include_router(videos.router)
+    app.include_router(enhance.router)
     app.include_router(models.router, dependencies=guard)
     app.include_router(system.router)
     app.include_router(system.guarded)
     app.include_router(legacy.router)
     app.include_router(legacy.health_router)
-    if settings.serve_web and WEB_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    app.include_router(batches.router)
+    app.include_router(shootouts.router)
+    web.install(app, settings)  # the page at / and the docs, after every API route
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -101,7 +105,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     ref = "#/components/schemas/{model}"
-    for model in (VideoCreate, VideoRemix, LegacyGenerate):
+    for model in (VideoCreate, VideoRemix, enhance.VideoEnhance, LegacyGenerate):
         body = model.model_json_schema(ref_template=ref)
         schemas.update(body.pop("$defs", {}))
         schemas[model.__name__] = body
@@ -115,6 +119,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             },
         },
         {"input_reference": "Start image (PNG, JPEG or WebP)", "source_video": "Source video (MP4/MOV/WebM)"},
+    )
+    schemas["VideoEnhanceForm"] = _form_schema(
+        {**schemas["VideoEnhance"], "required": ["file"]},
+        {"file": "The video to enhance (MP4/MOV, WebM/MKV)"},
     )
     schemas["LegacyAnimateForm"] = _form_schema(schemas["LegacyGenerate"], {"image": "Start image"})
     for path in spec.get("paths", {}).values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelgen.api.schemas import VideoError, VideoMetrics, VideoObject, VideoUrls
+from reelgen.api.schemas import VideoError, VideoMetrics, VideoObject, VideoParameters, VideoUrls
 from reelgen.jobs.records import Job
 
 GIB = 1024**3
@@ -24,6 +24,25 @@ def _metrics(job: Job) -> VideoMetrics:
         gpu_seconds=m.get("gpu_s"),
         peak_vram_bytes=int(peak * GIB) if isinstance(peak, int | float) else None,
         cost_usd=m.get("cost"),
+    )
+
+
+def _parameters(job: Job) -> VideoParameters | None:
+    """The render's resolved settings, read from its stored request (other kinds have none)."""
+    p = job.payload
+    if job.kind != "render" or not isinstance(p, dict):
+        return None
+    return VideoParameters(
+        task=p.get("task"),
+        negative_prompt=p.get("negative_prompt"),
+        num_inference_steps=p.get("steps"),
+        guidance_scale=p.get("guidance"),
+        guidance_scale_2=p.get("guidance_2"),
+        source_strength=p.get("source_strength"),
+        audio=p.get("audio"),
+        options=p.get("options") or {},
+        input_reference=bool(p.get("start_image")),
+        source_video=bool(p.get("source_video")),
     )
 
 
@@ -66,4 +85,5 @@ def video_object(job: Job, base: str, queue_position: int | None, retention_days
         ),
         metrics=_metrics(job),
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
+        parameters=_parameters(job),
     )

@@ -63,6 +63,21 @@ class VideoMetrics(BaseModel):
     cost_usd: float | None = None
 
 
+class VideoParameters(BaseModel):
+    """The job's settings beyond OpenAI's fields, named as the create body names them ("use these settings")."""
+
+    task: str | None = None
+    negative_prompt: str | None = None
+    num_inference_steps: int | None = None
+    guidance_scale: float | None = None
+    guidance_scale_2: float | None = None
+    source_strength: float | None = None
+    audio: bool | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    input_reference: bool = Field(default=False, description="Whether it started from an image")
+    source_video: bool = Field(default=False, description="Whether it restyled or extended a video")
+
+
 class VideoObject(BaseModel):
     """OpenAI's video object, with ``cancelled`` as a fifth status and reelgen's fields after."""
 
@@ -91,6 +106,7 @@ class VideoObject(BaseModel):
     urls: VideoUrls
     metrics: VideoMetrics
     metadata: dict[str, str] | None = None
+    parameters: VideoParameters | None = None
 
 
 class VideoList(BaseModel):

@@ -1,0 +1,433 @@
+// The Create view: a model picker and a form that offers only values the chosen model accepts,
+// submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
+import { ApiError, post } from "./api.js";
+import { clearErrors, field, radio, radios, showError } from "./fields.js";
+import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
+import { announce, el, fps, randomSeed, shortId } from "./util.js";
+
+const LAST_MODEL = "reelgen-last-model";
+const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
+
+export function mountCreate(section, ctx) {
+  const state = { model: null, remixOf: null, image: null };
+  const f = buildForm();
+  section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
+
+  // ---- the pieces of the form -------------------------------------------------------------
+  function buildForm() {
+    const model = el("select", { id: "f-model", name: "model" });
+    const readyOnly = el("input", { type: "checkbox", id: "f-ready-only" });
+    const info = el("div", { id: "model-info", class: "model-info", "aria-live": "polite" });
+    const prompt = el("textarea", { id: "f-prompt", name: "prompt", rows: 3, placeholder: "A red fox trotting through fresh snow at dawn, soft light" });
+    const negative = el("textarea", { id: "f-negative", name: "negative_prompt", rows: 2, placeholder: "blurry, distorted, text" });
+    const image = el("input", { type: "file", id: "f-image", name: "input_reference", accept: "image/png,image/jpeg,image/webp" });
+    const imagePreview = el("figure", { class: "image-preview", hidden: true });
+    const video = el("input", { type: "file", id: "f-video", name: "source_video", accept: "video/mp4,video/quicktime,video/webm" });
+    const videoPreview = el("video", { class: "video-preview", muted: true, controls: true, hidden: true });
+    const strength = el("input", { type: "range", id: "f-strength", name: "source_strength", min: 0.05, max: 1, step: 0.05, value: 0.7 });
+    const strengthOut = el("output", { for: "f-strength", id: "f-strength-out" }, "0.70");
+    const frames = el("select", { id: "f-frames", name: "num_frames" });
+    const rate = el("select", { id: "f-fps", name: "fps" });
+    const steps = el("input", { type: "number", id: "f-steps", name: "num_inference_steps", inputmode: "numeric", min: 1, max: 1000 });
+    const guidance = el("input", { type: "number", id: "f-guidance", name: "guidance_scale", inputmode: "decimal", step: 0.1, min: 0 });
+    const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0 });
+    const seed = el("input", { type: "text", id: "f-seed", name: "seed", inputmode: "numeric", autocomplete: "off", placeholder: "new each time" });
+    const lock = el("input", { type: "checkbox", id: "f-seed-lock" });
+    const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "New random seed" }, "Random");
+    const submit = el("button", { type: "submit", class: "primary", id: "f-submit" }, "Generate");
+    const banner = el("div", { class: "remix-banner", id: "remix-banner", hidden: true, role: "status" });
+    const fitButton = el("button", { type: "button", class: "ghost small", id: "f-image-fit", hidden: true }, "Use a size that fits this image");
+
+    const form = el("form", { id: "create-form", novalidate: true, autocomplete: "off" },
+      banner,
+      el("div", { class: "field", dataset: { param: "model" } },
+        el("label", { for: "f-model" }, "Model"),
+        model,
+        el("label", { class: "check" }, readyOnly, " Only models ready on this machine"),
+        info,
+        el("p", { class: "field-error", id: "err-model", hidden: true })),
+      radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),
+      field({ param: "prompt", label: "Prompt", control: prompt }),
+      field({ param: "negative_prompt", label: "Negative prompt", control: negative, hint: "What the video should not show (optional)." }),
+      el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
+        el("label", { for: "f-image" }, "Start image"),
+        image,
+        el("p", { class: "hint", id: "hint-input_reference" }, "PNG, JPEG or WebP. It is scaled to cover the video and centre-cropped."),
+        imagePreview,
+        el("p", { class: "crop-note", id: "f-image-note", role: "status", hidden: true }),
+        fitButton,
+        el("p", { class: "field-error", id: "err-input_reference", hidden: true })),
+      el("div", { class: "field", dataset: { param: "source_video" }, id: "f-video-field" },
+        el("label", { for: "f-video" }, "Source video"),
+        video,
+        videoPreview,
+        el("p", { class: "field-error", id: "err-source_video", hidden: true })),
+      el("div", { class: "field", dataset: { param: "source_strength" }, id: "f-strength-field" },
+        el("label", { for: "f-strength" }, "How much to change it ", strengthOut),
+        strength,
+        el("p", { class: "hint" }, "Low keeps the source close; 1 repaints it completely."),
+        el("p", { class: "field-error", id: "err-source_strength", hidden: true })),
+      radios({ param: "size", legend: "Size", name: "size", items: [], id: "f-size" }),
+      el("div", { class: "two" },
+        field({ param: "num_frames", label: "Duration", control: frames }),
+        field({ param: "fps", label: "Frame rate", control: rate })),
+      el("details", { class: "advanced", open: true },
+        el("summary", {}, "Sampling"),
+        el("div", { class: "two" },
+          field({ param: "num_inference_steps", label: "Steps", control: steps }),
+          field({ param: "guidance_scale", label: "Guidance", control: guidance })),
+        field({ param: "guidance_scale_2", label: "Guidance, low-noise expert", control: guidance2, id: "f-guidance2-field" }),
+        el("div", { class: "field", dataset: { param: "seed" } },
+          el("label", { for: "f-seed" }, "Seed"),
+          el("div", { class: "seed-row" }, seed, dice,
+            el("label", { class: "check" }, lock, " Lock")),
+          el("p", { class: "hint", id: "hint-seed" }, "Unlocked: a new seed for every video. Locked: the same seed, to compare prompts."),
+          el("p", { class: "field-error", id: "err-seed", hidden: true }))),
+      el("p", { class: "form-error", role: "alert", hidden: true }),
+      el("div", { class: "row actions" }, submit,
+        el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: () => applyModel(true) }, "Model defaults")));
+    seed.setAttribute("aria-describedby", "hint-seed err-seed");
+    return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
+      strengthOut, frames, rate, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton };
+  }
+
+  // ---- models ---------------------------------------------------------------------------------
+  function current() {
+    return ctx.models.find((m) => m.id === f.model.value) || null;
+  }
+
+  function refill() {
+    const selected = f.model.value || localStorage.getItem(LAST_MODEL)
+      || PREFERRED.find((id) => ctx.models.some((m) => m.id === id && m.weights.present));
+    fillPicker(f.model, ctx.models, { readyOnly: f.readyOnly.checked, selected });
+    applyModel(false);
+  }
+
+  /** Rebuilds the model-dependent controls; `reset` puts every value back to the model's defaults. */
+  function applyModel(reset) {
+    const model = current();
+    const changed = model !== state.model;
+    state.model = model;
+    if (!model) return;
+    localStorage.setItem(LAST_MODEL, model.id);
+    f.info.replaceChildren(...modelInfo(model));
+    f.model.toggleAttribute("aria-invalid", false);
+    if (changed || reset) {
+      setTasks(model);
+      setSizes(model, reset ? null : checkedValue("size"));
+      setFrames(model, reset ? null : f.frames.value, reset ? null : f.rate.value);
+      f.steps.value = model.defaults.num_inference_steps;
+      f.guidance.value = model.defaults.guidance_scale;
+      f.guidance2.value = model.defaults.guidance_scale_2 ?? "";
+      f.steps.placeholder = String(model.defaults.num_inference_steps);
+      f.guidance.placeholder = String(model.defaults.guidance_scale);
+    }
+    document.getElementById("f-guidance2-field").hidden = model.defaults.guidance_scale_2 == null;
+    showInputs();
+    updateImageNote();
+  }
+
+  function setTasks(model) {
+    const was = checkedValue("task");
+    const tasks = offeredTasks(model);
+    const pick = tasks.includes(was) ? was : tasks[0];
+    const group = document.getElementById("f-task");
+    group.querySelector(".radio-row").replaceChildren(...tasks.map((t) => radio("task", t, TASKS[t].label, t === pick)));
+    group.hidden = tasks.length < 2;
+  }
+
+  function setSizes(model, keep) {
+    const sizes = model.choices.sizes;
+    const pick = sizes.some((s) => s.size === keep) ? keep : (sizes.find((s) => s.default) || sizes[0]).size;
+    const row = document.getElementById("f-size").querySelector(".radio-row");
+    row.replaceChildren(...sizes.map((s) => radio("size", s.size, `${s.label} · ${s.size.replace("x", "×")}`, s.size === pick)));
+  }
+
+  function setFrames(model, keepFrames, keepFps) {
+    const rates = model.choices.fps;
+    const rate = rates.map(String).includes(keepFps) ? Number(keepFps) : model.defaults.fps;
+    f.rate.replaceChildren(...rates.map((r) =>
+      el("option", { value: r, selected: r === rate }, r === model.defaults.fps ? `${fps(r)} fps (model's own)` : `${fps(r)} fps`)));
+    const counts = model.choices.num_frames;
+    const keep = counts.map(String).includes(keepFrames) ? Number(keepFrames) : model.defaults.num_frames;
+    f.frames.replaceChildren(...counts.map((n) => el("option", { value: n, selected: n === keep })));
+    labelFrames();
+  }
+
+  function labelFrames() {
+    const rate = Number(f.rate.value) || 1;
+    for (const option of f.frames.options) {
+      const n = Number(option.value);
+      option.textContent = `${(n / rate).toFixed(1)} s · ${n} frames`;
+    }
+  }
+
+  function checkedValue(name) {
+    const input = f.form.querySelector(`input[name="${name}"]:checked`);
+    return input ? input.value : null;
+  }
+
+  /** Shows the image and video inputs only for a task that takes them. */
+  function showInputs() {
+    const needs = (TASKS[checkedValue("task")] || {}).needs;
+    document.getElementById("f-image-field").hidden = needs !== "image";
+    document.getElementById("f-video-field").hidden = needs !== "video";
+    document.getElementById("f-strength-field").hidden = checkedValue("task") !== "v2v";
+  }
+
+  // ---- images and videos ----------------------------------------------------------------------
+  function onImage() {
+    const file = f.image.files[0];
+    if (state.image) URL.revokeObjectURL(state.image.url);
+    state.image = null;
+    f.imagePreview.replaceChildren();
+    f.imagePreview.hidden = !file;
+    if (!file) { updateImageNote(); return; }
+    const url = URL.createObjectURL(file);
+    const img = el("img", { src: url, alt: `Start image: ${file.name}` });
+    const box = el("div", { class: "crop-box", "aria-hidden": "true" });
+    img.addEventListener("load", () => {
+      state.image = { url, width: img.naturalWidth, height: img.naturalHeight };
+      updateImageNote();
+    });
+    f.imagePreview.append(el("div", { class: "frame" }, img, box), el("figcaption", {}, file.name));
+  }
+
+  /** Says, and draws, what part of the start image survives the crop to the chosen size. */
+  function updateImageNote() {
+    const note = document.getElementById("f-image-note");
+    const size = checkedValue("size");
+    f.fitButton.hidden = true;
+    if (!state.image || !size) { note.hidden = true; return; }
+    const [vw, vh] = size.split("x").map(Number);
+    const { width: iw, height: ih } = state.image;
+    const scale = Math.max(vw / iw, vh / ih);
+    const keptW = vw / scale / iw, keptH = vh / scale / ih; // shares of the image kept
+    const box = f.imagePreview.querySelector(".crop-box");
+    box.style.left = `${((1 - keptW) / 2) * 100}%`;
+    box.style.top = `${((1 - keptH) / 2) * 100}%`;
+    box.style.width = `${keptW * 100}%`;
+    box.style.height = `${keptH * 100}%`;
+    const cut = Math.round((1 - Math.min(keptW, keptH)) * 100);
+    if (cut < 1) {
+      note.textContent = `Your image (${iw}×${ih}) has the video's shape: nothing is cropped.`;
+      note.classList.remove("warn");
+    } else {
+      const where = keptW < keptH ? "left and right" : "top and bottom";
+      note.textContent = `Your image is ${iw}×${ih}; the video is ${vw}×${vh}, so ${cut}% of the image is cropped off (${where}).`;
+      note.classList.add("warn");
+      f.fitButton.hidden = !state.model || state.remixOf !== null;
+    }
+    note.hidden = false;
+  }
+
+  function fitImage() {
+    if (!state.image || !state.model) return;
+    const aspect = state.image.width / state.image.height;
+    const best = state.model.choices.sizes.reduce((a, b) => {
+      const d = (s) => Math.abs(Math.log(Number(s.size.split("x")[0]) / Number(s.size.split("x")[1]) / aspect));
+      return d(b) < d(a) ? b : a;
+    });
+    f.form.querySelector(`input[name="size"][value="${best.size}"]`).checked = true;
+    updateImageNote();
+  }
+
+  function onVideo() {
+    const file = f.video.files[0];
+    if (f.videoPreview.src) URL.revokeObjectURL(f.videoPreview.src);
+    f.videoPreview.hidden = !file;
+    if (file) f.videoPreview.src = URL.createObjectURL(file);
+    else f.videoPreview.removeAttribute("src");
+  }
+
+  // ---- seed -----------------------------------------------------------------------------------
+  function seedForSubmit() {
+    if (!f.lock.checked || !f.seed.value.trim()) f.seed.value = String(randomSeed());
+    return f.seed.value.trim();
+  }
+
+  // ---- submit ---------------------------------------------------------------------------------
+  /** The create body from the form, as JSON text (the seed spliced in exactly: it may pass 2^53). */
+  function body() {
+    const task = checkedValue("task");
+    const out = {
+      model: f.model.value,
+      prompt: f.prompt.value,
+      task,
+      size: checkedValue("size"),
+      num_frames: Number(f.frames.value),
+      fps: Number(f.rate.value),
+    };
+    if (f.negative.value.trim()) out.negative_prompt = f.negative.value;
+    if (f.steps.value !== "") out.num_inference_steps = Number(f.steps.value);
+    if (f.guidance.value !== "") out.guidance_scale = Number(f.guidance.value);
+    if (!document.getElementById("f-guidance2-field").hidden && f.guidance2.value !== "") {
+      out.guidance_scale_2 = Number(f.guidance2.value);
+    }
+    if (task === "v2v") out.source_strength = Number(f.strength.value);
+    return out;
+  }
+
+  function withSeed(fields, seed) {
+    if (/^\d+$/.test(seed)) return JSON.stringify({ ...fields, seed: "\u0000seed" }).replace('"\\u0000seed"', seed);
+    return JSON.stringify({ ...fields, seed });
+  }
+
+  function asForm(fields, seed) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
+    form.append("seed", seed);
+    const needs = (TASKS[fields.task] || {}).needs;
+    if (needs === "image" && f.image.files[0]) form.append("input_reference", f.image.files[0]);
+    if (needs === "video" && f.video.files[0]) form.append("source_video", f.video.files[0]);
+    return form;
+  }
+
+  /** What the page can tell before asking the server: weights missing, inputs the task needs. */
+  function refuseEarly() {
+    const model = state.model;
+    if (!model) return showError(f.form, "model", "Pick a model.");
+    if (!model.weights.present && !state.remixOf) {
+      const cmd = model.weights.pull_command || `reelgen pull ${model.id}`;
+      return showError(f.form, "model", `${model.id} is not downloaded on this server, so it cannot run. Run "${cmd}" where the server runs, then reload this page.`);
+    }
+    const needs = (TASKS[checkedValue("task")] || {}).needs;
+    if (!state.remixOf && needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", "Image to video needs a start image.");
+    if (!state.remixOf && needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", "This task needs a source video.");
+    return null;
+  }
+
+  async function onSubmit(ev) {
+    ev.preventDefault();
+    clearErrors(f.form);
+    if (refuseEarly()) return;
+    f.submit.disabled = true;
+    f.submit.textContent = "Sending…";
+    try {
+      const seed = seedForSubmit();
+      let video;
+      if (state.remixOf) {
+        video = await post(`v1/videos/${state.remixOf.id}/remix`, withSeed(remixBody(), seed));
+      } else {
+        const fields = body();
+        const needs = (TASKS[fields.task] || {}).needs;
+        video = needs
+          ? await post("v1/videos", asForm(fields, seed))
+          : await post("v1/videos", withSeed(fields, seed));
+      }
+      ctx.queue.add(video, { follow: true });
+      announce(`Queued: ${video.prompt}`);
+      if (state.remixOf) endRemix();
+    } catch (err) {
+      if (err instanceof ApiError) showError(f.form, err.param, err.message);
+      else showError(f.form, null, `Could not reach the server: ${err.message}`);
+    } finally {
+      f.submit.disabled = false;
+      f.submit.textContent = state.remixOf ? "Remix" : "Generate";
+    }
+  }
+
+  function remixBody() {
+    const out = { prompt: f.prompt.value, negative_prompt: f.negative.value };
+    if (f.steps.value !== "") out.num_inference_steps = Number(f.steps.value);
+    if (f.guidance.value !== "") out.guidance_scale = Number(f.guidance.value);
+    return out;
+  }
+
+  // ---- prefill: remix and "use these settings" -------------------------------------------------
+  function prefill(video) {
+    const p = video.parameters || {};
+    if (!ctx.models.some((m) => m.id === video.model)) return false;
+    if (f.readyOnly.checked && ![...f.model.options].some((o) => o.value === video.model)) {
+      f.readyOnly.checked = false;
+      refill();
+    }
+    f.model.value = video.model;
+    applyModel(true);
+    if (p.task) {
+      const input = f.form.querySelector(`input[name="task"][value="${p.task}"]`);
+      if (input) input.checked = true;
+    }
+    const size = f.form.querySelector(`input[name="size"][value="${video.size}"]`);
+    if (!size && video.size) {
+      // A size from outside the presets (the CLI, another client) is still valid for this model.
+      const row = document.getElementById("f-size").querySelector(".radio-row");
+      row.append(radio("size", video.size, `${video.size.replace("x", "×")} (as before)`, true));
+    } else if (size) size.checked = true;
+    if (video.fps && ![...f.rate.options].some((o) => Number(o.value) === video.fps)) {
+      f.rate.append(el("option", { value: video.fps }, `${fps(video.fps)} fps (as before)`));
+    }
+    if (video.fps) f.rate.value = String(video.fps);
+    if (video.num_frames && ![...f.frames.options].some((o) => Number(o.value) === video.num_frames)) {
+      f.frames.append(el("option", { value: video.num_frames }));
+    }
+    if (video.num_frames) f.frames.value = String(video.num_frames);
+    labelFrames();
+    f.prompt.value = video.prompt;
+    f.negative.value = p.negative_prompt || "";
+    if (p.num_inference_steps != null) f.steps.value = p.num_inference_steps;
+    if (p.guidance_scale != null) f.guidance.value = p.guidance_scale;
+    if (p.guidance_scale_2 != null) f.guidance2.value = p.guidance_scale_2;
+    if (p.source_strength != null) { f.strength.value = p.source_strength; f.strengthOut.textContent = Number(p.source_strength).toFixed(2); }
+    if (video.seed != null) { f.seed.value = String(video.seed); f.lock.checked = true; }
+    showInputs();
+    return true;
+  }
+
+  function setRemixLock(on) {
+    for (const node of [f.model, f.readyOnly, f.frames, f.rate, f.guidance2, f.image, f.video, f.strength,
+      ...f.form.querySelectorAll('input[name="size"], input[name="task"]')]) node.disabled = on;
+    f.submit.textContent = on ? "Remix" : "Generate";
+  }
+
+  function startRemix(video) {
+    endRemix();
+    if (!prefill(video)) return;
+    state.remixOf = video;
+    setRemixLock(true);
+    f.banner.replaceChildren(
+      el("p", {}, el("strong", {}, "Remixing "), `“${video.prompt}” (${shortId(video.id)}). `,
+        "Change the prompt, negative prompt, seed, steps or guidance; everything else, images included, stays as it was."),
+      el("button", { type: "button", class: "ghost small", id: "remix-cancel", onclick: endRemix }, "Stop remixing"));
+    f.banner.hidden = false;
+    ctx.showView("create");
+    f.prompt.focus();
+    f.prompt.select();
+  }
+
+  function endRemix() {
+    if (!state.remixOf) return;
+    state.remixOf = null;
+    setRemixLock(false);
+    f.banner.hidden = true;
+  }
+
+  function useSettings(video) {
+    endRemix();
+    if (!prefill(video)) return;
+    ctx.showView("create");
+    const p = video.parameters || {};
+    const again = p.input_reference ? "start image" : p.source_video ? "source video" : null;
+    if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: files are not copied from the old video.`);
+    else f.prompt.focus();
+    announce(`Settings of “${video.prompt}” loaded into the form.`);
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------------
+  f.form.addEventListener("submit", onSubmit);
+  f.model.addEventListener("change", () => { clearErrors(f.form); applyModel(false); });
+  f.readyOnly.addEventListener("change", refill);
+  f.form.addEventListener("change", (ev) => {
+    if (ev.target.name === "task") { showInputs(); clearErrors(f.form); }
+    if (ev.target.name === "size") updateImageNote();
+  });
+  f.rate.addEventListener("change", labelFrames);
+  f.image.addEventListener("change", onImage);
+  f.video.addEventListener("change", onVideo);
+  f.fitButton.addEventListener("click", fitImage);
+  f.strength.addEventListener("input", () => { f.strengthOut.textContent = Number(f.strength.value).toFixed(2); });
+  f.dice.addEventListener("click", () => { f.seed.value = String(randomSeed()); });
+  refill();
+
+  return { show() {}, startRemix, useSettings, refill };
+}

@@ -1,0 +1,62 @@
+// Form fields with their error slot: each field names the API parameter it sends, so an error whose
+// `param` names that parameter is shown right under it.
+import { el } from "./util.js";
+
+/** A labelled field: <div class="field" data-param> label, control, hint, error. */
+export function field({ param, label, control, hint, id }) {
+  const errorId = `err-${param}`;
+  const hintId = hint ? `hint-${param}` : null;
+  control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return el("div", { class: "field", dataset: { param }, id },
+    el("label", { for: control.id }, label),
+    control,
+    hint ? el("p", { class: "hint", id: hintId }, hint) : null,
+    el("p", { class: "field-error", id: errorId, hidden: true }));
+}
+
+/** A group of radio buttons (aspect ratios, tasks) as a fieldset with its error slot. */
+export function radios({ param, legend, name, items, id }) {
+  return el("fieldset", { class: "field radios", dataset: { param }, id, "aria-describedby": `err-${param}` },
+    el("legend", {}, legend),
+    el("div", { class: "radio-row" }, items),
+    el("p", { class: "field-error", id: `err-${param}`, hidden: true }));
+}
+
+export function radio(name, value, label, checked) {
+  const id = `${name}-${value}`.replace(/[^\w-]/g, "_");
+  return el("label", { class: "pill", for: id },
+    el("input", { type: "radio", name, value, id, checked }),
+    el("span", {}, label));
+}
+
+export function clearErrors(form) {
+  for (const p of form.querySelectorAll(".field-error")) { p.hidden = true; p.textContent = ""; }
+  for (const c of form.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+  const general = form.querySelector(".form-error");
+  general.hidden = true;
+  general.textContent = "";
+}
+
+/**
+ * Shows `message` under the field sending `param` ("options.flow_shift" and "keyframes[0].image"
+ * fall back to their head); with no such field, in the form's own error line. Focuses the field.
+ */
+export function showError(form, param, message) {
+  const heads = param ? [param, param.split(/[.[]/)[0]] : [];
+  const wrapper = heads.map((p) => form.querySelector(`.field[data-param="${CSS.escape(p)}"]`)).find(Boolean);
+  if (!wrapper || wrapper.hidden) {
+    const general = form.querySelector(".form-error");
+    general.textContent = param ? `${param}: ${message}` : message;
+    general.hidden = false;
+    return general;
+  }
+  const slot = wrapper.querySelector(".field-error");
+  slot.textContent = message;
+  slot.hidden = false;
+  const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");
+  if (control) {
+    control.setAttribute("aria-invalid", "true");
+    control.focus();
+  }
+  return slot;
+}

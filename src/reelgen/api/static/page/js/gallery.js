@@ -1,0 +1,104 @@
+// The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
+// that made it, and "use these settings".
+import { ApiError, contentUrl, json, request } from "./api.js";
+import { announce, el, fps, seconds, shortId, when } from "./util.js";
+
+const PAGE = 12;
+
+export function mountGallery(section, ctx) {
+  const state = { cursors: [null], index: 0, hasMore: false, stale: true };
+  const grid = el("ol", { class: "gallery", id: "gallery-grid", "aria-live": "polite", "aria-busy": "false" });
+  const older = el("button", { type: "button", class: "ghost", id: "gallery-older", onclick: () => go(1) }, "Older →");
+  const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", onclick: () => go(-1) }, "← Newer");
+  const where = el("span", { class: "muted", id: "gallery-page" });
+  const empty = el("p", { class: "muted", hidden: true }, "No finished videos yet. Make one in Create.");
+  section.append(
+    el("h2", { class: "view-title" }, "Gallery"),
+    empty, grid,
+    el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older));
+
+  function params(v) {
+    const p = v.parameters || {};
+    const rows = [
+      ["Model", v.model],
+      ["Size", v.size.replace("x", "×")],
+      ["Length", `${v.seconds} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
+      ["Seed", v.seed],
+      ["Steps", p.num_inference_steps],
+      ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
+      ["Task", p.task],
+      ["Negative", p.negative_prompt || null],
+      ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
+    ];
+    return el("dl", { class: "params" }, rows.filter(([, value]) => value !== null && value !== undefined && value !== "")
+      .map(([k, value]) => [el("dt", {}, k), el("dd", {}, String(value))]));
+  }
+
+  function item(v) {
+    const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
+      "aria-label": `Video: ${v.prompt}` });
+    Promise.all([contentUrl(v.id, "thumbnail"), contentUrl(v.id)])
+      .then(([poster, src]) => { player.poster = poster; player.src = src; })
+      .catch(() => { player.replaceWith(el("p", { class: "card-error" }, "This video's file is gone (retention).")); });
+    const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, v.prompt || "(no prompt)");
+    const describe = { "aria-describedby": title.id };
+    return el("li", { class: "gallery-item", dataset: { id: v.id } },
+      player, title, params(v),
+      el("div", { class: "row card-actions" },
+        el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
+        el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
+        el("button", { type: "button", class: "small ghost", onclick: () => download(v), ...describe }, "Download"),
+        el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v), ...describe }, "Delete")),
+      el("p", { class: "muted small" }, shortId(v.id)));
+  }
+
+  async function download(v) {
+    const link = el("a", { href: await contentUrl(v.id), download: `${v.id}.mp4` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  async function remove(v) {
+    try {
+      await request(`v1/videos/${v.id}`, { method: "DELETE" });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) { announce(err.message); return; }
+    }
+    ctx.queue.forget(v.id);
+    announce(`Deleted: ${v.prompt}`);
+    load();
+  }
+
+  async function load() {
+    grid.setAttribute("aria-busy", "true");
+    const after = state.cursors[state.index];
+    const query = `v1/videos?status=completed&limit=${PAGE}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+    try {
+      const page = await json(query);
+      if (!page.data.length && state.index > 0) { state.index -= 1; return load(); }
+      state.hasMore = page.has_more;
+      state.cursors[state.index + 1] = page.last_id;
+      grid.replaceChildren(...page.data.map(item));
+      empty.hidden = page.data.length > 0;
+    } finally {
+      grid.setAttribute("aria-busy", "false");
+    }
+    state.stale = false;
+    newer.disabled = state.index === 0;
+    older.disabled = !state.hasMore;
+    where.textContent = `Page ${state.index + 1}`;
+  }
+
+  function go(step) {
+    state.index = Math.max(0, state.index + step);
+    load();
+  }
+
+  return {
+    show() { if (state.stale) load(); },
+    /** A video just finished: the first page is out of date. */
+    added() { state.stale = true; if (!section.hidden && state.index === 0) load(); },
+    forget() { state.stale = true; },
+  };
+}

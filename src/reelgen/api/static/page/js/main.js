@@ -1,0 +1,42 @@
+// Starts the page: registers the views, loads the models, builds the queue from the server's jobs.
+//
+// A new view (projects, batches, shoot-outs) is one module with a mount(section, ctx) function and
+// one views.register() line below, added when its API exists.
+import { json } from "./api.js";
+import { mountCreate } from "./create.js";
+import { mountGallery } from "./gallery.js";
+import { createQueue } from "./queue.js";
+import { $ } from "./util.js";
+import * as views from "./views.js";
+
+/** What the views share: the models, each other's entry points, and a way to switch views. */
+const ctx = {
+  models: [],
+  create: null,
+  queue: null,
+  // Until the gallery is first shown there is nothing of it to update.
+  gallery: { added() {}, forget() {} },
+  showView: (id) => views.show(id, ctx),
+};
+
+views.register({ id: "create", label: "Create", mount: (section) => (ctx.create = mountCreate(section, ctx)) });
+views.register({ id: "gallery", label: "Gallery", mount: (section) => (ctx.gallery = mountGallery(section, ctx)) });
+
+async function start() {
+  try {
+    ctx.models = (await json("v1/models")).data;
+    ctx.queue = createQueue(ctx);
+    views.buildNav(ctx);
+    views.show("create", ctx); // always built: remix and "use these settings" fill its form
+    const wanted = location.hash.slice(1);
+    if (wanted && wanted !== "create" && views.ids().includes(wanted)) views.show(wanted, ctx);
+    await ctx.queue.load();
+    document.body.dataset.ready = "true";
+  } catch (err) {
+    const box = $("page-error");
+    box.textContent = `The page could not load from the server: ${err.message}. Reload to try again.`;
+    box.hidden = false;
+  }
+}
+
+start();

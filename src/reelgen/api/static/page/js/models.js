@@ -1,0 +1,94 @@
+// The model picker: every model from GET /v1/models, grouped by whether its weights are on the server,
+// with its tasks, memory need and, for a model not downloaded, the command that fetches it.
+import { el, fps } from "./util.js";
+
+/** Tasks the page can ask for, with what each needs; other tasks need inputs /v1/videos does not take yet. */
+export const TASKS = {
+  t2v: { label: "Text to video", needs: null },
+  i2v: { label: "Image to video", needs: "image" },
+  v2v: { label: "Restyle a video", needs: "video" },
+  extend: { label: "Continue a clip", needs: "video" },
+  audio: { label: "Video with sound", needs: null },
+};
+
+/** The model's tasks the page can ask for, in the order of TASKS (text to video first). */
+export function offeredTasks(model) {
+  return Object.keys(TASKS).filter((task) => model.tasks.includes(task));
+}
+
+export function gib(value) {
+  if (value < 1) return `${Math.max(0.1, Math.round(value * 10) / 10)} GiB`;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} GiB`;
+}
+
+/** The option text: what it is, what it does, how much memory it wants, and whether it is here. */
+function optionText(model) {
+  const tasks = offeredTasks(model).join(", ") || model.tasks.join(", ");
+  const base = `${model.id} · ${tasks} · ${gib(model.vram.least_gib)}+`;
+  return model.weights.present ? base : `${base} · not downloaded`;
+}
+
+/** Fills `select` with the models, ready ones first; `readyOnly` hides the rest. */
+export function fillPicker(select, models, { readyOnly, selected }) {
+  const usable = models.filter((m) => offeredTasks(m).length);
+  const ready = usable.filter((m) => m.weights.present);
+  const missing = usable.filter((m) => !m.weights.present);
+  const group = (label, list) =>
+    el("optgroup", { label }, list.map((m) => {
+      const option = el("option", { value: m.id }, optionText(m));
+      if (!m.weights.present) option.dataset.missing = "true";
+      return option;
+    }));
+  const groups = [group(`Ready on this machine (${ready.length})`, ready)];
+  if (!readyOnly && missing.length) groups.push(group(`Not downloaded (${missing.length})`, missing));
+  select.replaceChildren(...groups);
+  const keep = [...select.options].some((o) => o.value === selected);
+  select.value = keep ? selected : (ready[0] || usable[0] || {}).id || "";
+}
+
+/** The panel under the picker: description, tasks, memory, and the weights' state. */
+export function modelInfo(model) {
+  const vram = model.vram;
+  const memory = vram.full_gib > vram.least_gib + 0.05
+    ? `Needs ${gib(vram.full_gib)} of GPU memory for the fastest run, or ${gib(vram.least_gib)} with offloading (weights ${gib(vram.weights_gib)}).`
+    : `Needs about ${gib(vram.full_gib)} of GPU memory.`;
+  const d = model.defaults;
+  const defaults = `Default ${d.size}, ${d.num_frames} frames at ${fps(d.fps)} fps, ${d.num_inference_steps} steps.`;
+  const weights = model.weights.present
+    ? el("p", { class: "ok", id: "model-weights" }, `✓ Weights on this machine (${describeOrigin(model.weights.origin)}).`)
+    : el("div", { class: "missing", id: "model-weights", role: "note" },
+      el("p", {}, el("strong", {}, "Not downloaded."), " Its weights are not on this server. Fetch them where the server runs:"),
+      el("div", { class: "command" },
+        el("code", { id: "pull-command" }, model.weights.pull_command || `reelgen pull ${model.id}`),
+        el("button", {
+          type: "button",
+          class: "ghost small",
+          onclick: (ev) => copy(ev.currentTarget, model.weights.pull_command || `reelgen pull ${model.id}`),
+        }, "Copy")));
+  return [
+    el("p", { class: "desc" }, model.description),
+    el("p", { class: "chips", "aria-label": "Tasks" }, model.tasks.map((t) => el("span", { class: "chip" }, (TASKS[t] || { label: t }).label))),
+    el("p", { class: "muted" }, memory, " ", defaults),
+    weights,
+  ];
+}
+
+function describeOrigin(origin) {
+  return ({
+    tiny: "a tiny test build, made on first use",
+    bundled: "ships inside reelgen",
+    "hf-cache": "Hugging Face cache",
+    "models-dir": "models folder",
+    local: "local folder",
+  })[origin] || origin || "found";
+}
+
+async function copy(button, text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy";
+  }
+  setTimeout(() => { button.textContent = "Copy"; }, 2000);
+}

@@ -1,0 +1,275 @@
+// The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
+// ETA), and cancel, delete, remix and download; finished jobs can raise a browser notification.
+import { ApiError, contentUrl, json, post, request } from "./api.js";
+import { follow } from "./sse.js";
+import { $, announce, el, fps, ordinal, seconds } from "./util.js";
+
+const ACTIVE = new Set(["queued", "in_progress"]);
+const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
+const POLL_MS = 1000;
+const NOTIFY = "reelgen-notify";
+
+export function createQueue(ctx) {
+  const cards = new Map(); // id -> {node, video, stream, parts}
+  let polling = null;
+
+  function meta(video) {
+    const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
+      video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null];
+    return bits.filter(Boolean).join(" · ");
+  }
+
+  function build(video) {
+    const titleId = `card-title-${video.id}`;
+    const parts = {
+      status: el("span", { class: "status" }),
+      position: el("span", { class: "position" }),
+      title: el("h3", { id: titleId, class: "card-title" }),
+      meta: el("p", { class: "meta muted" }),
+      bar: el("progress", { max: 100, value: 0, "aria-labelledby": titleId, "aria-describedby": `card-step-${video.id}` }),
+      step: el("p", { class: "step muted", id: `card-step-${video.id}` }),
+      preview: el("img", { class: "preview", alt: "", hidden: true, width: 96, height: 96 }),
+      media: el("div", { class: "media" }),
+      error: el("p", { class: "card-error", role: "alert", hidden: true }),
+      actions: el("div", { class: "row card-actions" }),
+    };
+    parts.bar.setAttribute("aria-label", `Progress of “${video.prompt}”`);
+    const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
+      el("div", { class: "card-head" }, parts.status, parts.position),
+      parts.title, parts.meta,
+      el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
+      parts.media, parts.error, parts.actions);
+    return { node, video, stream: null, parts, loaded: false };
+  }
+
+  function actions(card) {
+    const v = card.video;
+    const buttons = [];
+    if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
+    buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
+    if (v.status === "completed") {
+      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card.video) }, "Download"));
+      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
+    }
+    if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
+    for (const b of buttons) b.setAttribute("aria-describedby", card.parts.title.id);
+    card.parts.actions.replaceChildren(...buttons);
+  }
+
+  /** Draws `video` on its card; a status change is announced. */
+  function render(card, video) {
+    const before = card.video.status;
+    card.video = { ...card.video, ...video };
+    const v = card.video, p = card.parts;
+    card.node.dataset.status = v.status;
+    p.status.textContent = LABEL[v.status] || v.status;
+    p.status.className = `status ${v.status}`;
+    p.title.textContent = v.prompt || "(no prompt)";
+    p.meta.textContent = meta(v);
+    // queue_position counts the jobs ahead: 0 runs next.
+    const position = v.status === "queued" && v.queue_position != null ? v.queue_position : null;
+    p.position.textContent = position === null ? "" : position === 0 ? "Next in line" : `${ordinal(position + 1)} in line`;
+    card.node.dataset.position = position === null ? "" : String(position);
+    if (v.status === "completed") p.bar.value = 100;
+    else if (typeof v.progress === "number") p.bar.value = Math.max(p.bar.value, v.progress);
+    p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
+    if (!ACTIVE.has(v.status)) p.step.textContent = v.status === "completed" ? doneText(v) : "";
+    else if (v.status === "queued") {
+      p.step.textContent = position === null ? "Waiting" : position === 0 ? "Waiting for a free worker" : `Waiting: ${position} ahead of it`;
+    }
+    p.error.hidden = !v.error;
+    p.error.textContent = v.error ? `${v.error.message} (${v.error.code})` : "";
+    if (v.status === "completed" && !card.loaded) showVideo(card);
+    if (before !== v.status || !p.actions.childElementCount) actions(card);
+    if (before !== v.status && before !== undefined) {
+      announce(`${LABEL[v.status]}: ${v.prompt}`);
+      if (!ACTIVE.has(v.status)) finished(v);
+    }
+    summary();
+  }
+
+  function doneText(v) {
+    const run = v.metrics && v.metrics.run_seconds;
+    return run ? `Made in ${seconds(run)}` : "Done";
+  }
+
+  async function showVideo(card) {
+    card.loaded = true;
+    const v = card.video;
+    const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
+      "aria-label": `Video: ${v.prompt}` });
+    card.parts.preview.hidden = true;
+    card.parts.media.replaceChildren(player);
+    try {
+      player.poster = await contentUrl(v.id, "thumbnail");
+      player.src = await contentUrl(v.id);
+    } catch (err) {
+      card.parts.error.hidden = false;
+      card.parts.error.textContent = err.message;
+    }
+  }
+
+  function onEvent(card, name, data) {
+    const p = card.parts;
+    if (name === "progress") {
+      if (card.video.status !== "in_progress") render(card, { status: "in_progress" });
+      p.bar.value = Math.max(p.bar.value, data.progress ?? 0);
+      p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
+      const eta = data.eta_s != null ? ` · about ${seconds(data.eta_s)} left` : "";
+      p.step.textContent = `${data.stage || "working"}: step ${data.step} of ${data.total}${eta}`;
+      if (data.preview) {
+        // The worker's PNG of the clip being formed: shown as it is (no filter, no colour profile change).
+        p.preview.src = `data:image/png;base64,${data.preview}`;
+        p.preview.alt = `Preview of “${card.video.prompt}” at step ${data.step}`;
+        p.preview.hidden = false;
+      }
+    } else if (name === "started") {
+      render(card, { status: "in_progress", queue_position: null });
+      refreshPositions();
+    } else if (name === "queued") {
+      render(card, { status: "queued" });
+    } else if (data.video) {
+      render(card, data.video);
+      refreshPositions();
+    }
+  }
+
+  function watch(card) {
+    if (card.stream || !ACTIVE.has(card.video.status)) return;
+    card.stream = follow(`v1/videos/${card.video.id}/events`, {
+      onEvent: (name, data) => onEvent(card, name, data),
+      onFinal: () => { card.stream = null; },
+      onGone: () => { card.stream = null; drop(card.video.id); },
+      onState: (s) => { card.node.dataset.stream = s; },
+    });
+  }
+
+  /** Adds (or updates) the card of `video`; active jobs are followed live. */
+  function add(video, { follow: live = true, top = true } = {}) {
+    let card = cards.get(video.id);
+    if (!card) {
+      card = build(video);
+      card.video = { status: undefined };
+      cards.set(video.id, card);
+      $("cards")[top ? "prepend" : "append"](card.node);
+    }
+    render(card, video);
+    if (live) watch(card);
+    startPolling();
+    return card;
+  }
+
+  function drop(id) {
+    const card = cards.get(id);
+    if (!card) return;
+    if (card.stream) card.stream.close();
+    card.node.remove();
+    cards.delete(id);
+    summary();
+  }
+
+  async function cancel(card) {
+    try {
+      render(card, await post(`v1/videos/${card.video.id}/cancel`));
+    } catch (err) { cardError(card, err); }
+  }
+
+  async function remove(card) {
+    try {
+      await request(`v1/videos/${card.video.id}`, { method: "DELETE" });
+      announce(`Deleted: ${card.video.prompt}`);
+      drop(card.video.id);
+      ctx.gallery.forget(card.video.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) drop(card.video.id);
+      else cardError(card, err);
+    }
+  }
+
+  function cardError(card, err) {
+    card.parts.error.hidden = false;
+    card.parts.error.textContent = err.message;
+  }
+
+  async function download(video) {
+    const url = await contentUrl(video.id);
+    const link = el("a", { href: url, download: `${video.id}.mp4` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  // ---- places in line: asked for while anything waits (another client's jobs show up too) --------
+  async function refreshPositions() {
+    try {
+      const page = await json("v1/videos?status=queued&order=asc&limit=100");
+      const queued = new Map(page.data.map((v) => [v.id, v]));
+      for (const v of page.data) add(v, { follow: true });
+      for (const card of cards.values()) {
+        if (card.video.status === "queued" && !queued.has(card.video.id)) {
+          render(card, await json(`v1/videos/${card.video.id}`));
+        }
+      }
+      const running = await json("v1/videos?status=in_progress&limit=100");
+      for (const v of running.data) add(v, { follow: true });
+    } catch (err) {
+      if (!(err instanceof ApiError)) return; // offline for a moment: the next round retries
+    }
+  }
+
+  function startPolling() {
+    if (polling) return;
+    polling = setInterval(() => {
+      if (document.hidden) return;
+      const waiting = [...cards.values()].some((c) => ACTIVE.has(c.video.status));
+      if (waiting) refreshPositions();
+    }, POLL_MS);
+  }
+
+  function summary() {
+    const all = [...cards.values()].map((c) => c.video.status);
+    const queued = all.filter((s) => s === "queued").length, running = all.filter((s) => s === "in_progress").length;
+    $("queue-summary").textContent = running || queued ? `${running} running, ${queued} waiting` : "";
+    $("queue-empty").hidden = cards.size > 0;
+  }
+
+  // ---- notifications (opt-in) -------------------------------------------------------------------
+  function setupNotify() {
+    const button = $("notify");
+    if (!("Notification" in window)) return;
+    button.hidden = false;
+    const sync = () => {
+      const on = localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted";
+      button.setAttribute("aria-pressed", String(on));
+      button.textContent = on ? "Notifications on" : "Notify me";
+    };
+    button.addEventListener("click", async () => {
+      if (localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted") {
+        localStorage.removeItem(NOTIFY);
+      } else if ((await Notification.requestPermission()) === "granted") {
+        localStorage.setItem(NOTIFY, "1");
+      }
+      sync();
+    });
+    sync();
+  }
+
+  function finished(video) {
+    if (video.status === "completed") ctx.gallery.added(video);
+    if (localStorage.getItem(NOTIFY) !== "1" || !("Notification" in window) || Notification.permission !== "granted") return;
+    if (!document.hidden) return;
+    const title = video.status === "completed" ? "Video ready" : `Video ${LABEL[video.status].toLowerCase()}`;
+    const note = new Notification(title, { body: video.prompt, tag: video.id, icon: "favicon.svg" });
+    note.addEventListener("click", () => { window.focus(); note.close(); });
+  }
+
+  /** The latest jobs at start-up: active ones are followed, the rest shown as they ended. */
+  async function load() {
+    setupNotify();
+    const page = await json("v1/videos?limit=20");
+    for (const v of page.data.reverse()) add(v, { follow: true });
+    summary();
+  }
+
+  return { add, load, forget: drop, byId: (id) => cards.get(id) };
+}

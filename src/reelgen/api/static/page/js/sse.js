@@ -1,0 +1,83 @@
+// Server-sent events read through fetch (EventSource cannot send an Authorization header), resuming
+// after a dropped connection from the last event seen (Last-Event-ID), until a final event arrives.
+import { authHeaders } from "./api.js";
+
+const FINAL = new Set(["completed", "failed", "cancelled"]);
+
+/** Parses one SSE frame ("id:", "event:", "data:", "retry:" lines) into {id, event, data, retry}. */
+function parse(frame) {
+  const out = { id: null, event: "message", data: [], retry: null };
+  for (const line of frame.split("\n")) {
+    if (!line || line.startsWith(":")) continue;
+    const cut = line.indexOf(":");
+    const field = cut < 0 ? line : line.slice(0, cut);
+    const value = cut < 0 ? "" : line.slice(cut + 1).replace(/^ /, "");
+    if (field === "id") out.id = value;
+    else if (field === "event") out.event = value;
+    else if (field === "data") out.data.push(value);
+    else if (field === "retry" && /^\d+$/.test(value)) out.retry = Number(value);
+  }
+  return out;
+}
+
+/**
+ * Follows `path` and calls onEvent(name, data) for every event. Returns {close()}.
+ * onGone() runs when the job no longer exists (404); onFinal(name, data) after a final event.
+ */
+export function follow(path, { onEvent, onFinal, onGone, onState }) {
+  let lastId = null;
+  let retryMs = 1000;
+  let failures = 0;
+  let closed = false;
+  let controller = null;
+
+  async function once() {
+    controller = new AbortController();
+    const headers = { Accept: "text/event-stream", ...authHeaders() };
+    if (lastId !== null) headers["Last-Event-ID"] = lastId;
+    const resp = await fetch(path, { headers, signal: controller.signal, cache: "no-store" });
+    if (resp.status === 404) { closed = true; onGone && onGone(); return; }
+    if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
+    onState && onState("live");
+    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value.replace(/\r\n?/g, "\n");
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const frame = parse(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+        if (frame.retry !== null) retryMs = frame.retry;
+        if (frame.id !== null) lastId = frame.id;
+        if (!frame.data.length) continue;
+        failures = 0;
+        let data;
+        try { data = JSON.parse(frame.data.join("\n")); } catch { continue; }
+        onEvent(frame.event, data);
+        if (FINAL.has(frame.event)) {
+          closed = true;
+          controller.abort();
+          onFinal && onFinal(frame.event, data);
+          return;
+        }
+      }
+    }
+  }
+
+  (async () => {
+    while (!closed) {
+      try { await once(); } catch (err) { if (closed) return; failures += 1; }
+      if (closed) return;
+      // The stream ended without a final event (a dropped connection, a restarted server): resume.
+      onState && onState("reconnecting");
+      const wait = Math.min(15000, retryMs * 2 ** Math.min(failures, 4)) * (0.8 + Math.random() * 0.4);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  })();
+
+  return {
+    close() { closed = true; if (controller) controller.abort(); },
+  };
+}

@@ -1,0 +1,60 @@
+// Small DOM and formatting helpers shared by the views. Text always goes in as text, never as HTML.
+
+/** An element: el("button", {class: "x", onclick: f}, "label", child...). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+/** Says `text` to screen readers through the page's polite live region. */
+export function announce(text) {
+  const region = $("announcer");
+  region.textContent = "";
+  // A fresh text node after clearing makes readers speak a repeated message again.
+  requestAnimationFrame(() => { region.textContent = text; });
+}
+
+export function seconds(value) {
+  if (value === null || value === undefined || !isFinite(value)) return "";
+  if (value < 60) return `${Math.max(0, Math.round(value))} s`;
+  const m = Math.floor(value / 60), s = Math.round(value % 60);
+  return `${m} min ${String(s).padStart(2, "0")} s`;
+}
+
+export function ordinal(n) {
+  const tail = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" })[n % 10] || "th";
+  return `${n}${tail}`;
+}
+
+export function shortId(id) {
+  return id.replace(/^video_/, "").slice(0, 8);
+}
+
+export function when(unix) {
+  if (!unix) return "";
+  return new Date(unix * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A random seed a person can read and type back (JavaScript numbers are exact to 2^53). */
+export function randomSeed() {
+  const words = new Uint32Array(1);
+  crypto.getRandomValues(words);
+  return words[0];
+}
+
+export function fps(value) {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "");
+}

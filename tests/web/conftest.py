@@ -1,0 +1,214 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, against real reelgen servers on loopback.
+
+``quiet_server`` serves the API and page with no workers (jobs queue but never run: enough for the
+form, errors, layout and docs); ``live_server`` is a real `reelgen serve` with a private Ray and one
+CPU worker, for progress, cancel, playback and remix. Every page is routed so that a request to
+any host but loopback is aborted and recorded: the page and the docs must work with no network.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.jobs.settings import JobSettings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_ready(url: str, alive: Callable[[], bool], timeout_s: float, log: Path | None = None) -> None:
+    """Poll ``url`` until it answers 200 (a server starting up), failing early if it died."""
+    deadline = time.monotonic() + timeout_s
+    with httpx.Client(timeout=5.0) as http:
+        while True:
+            assert alive(), log.read_text()[-3000:] if log else "server exited"
+            try:
+                if http.get(url).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"{url} not ready within {timeout_s} s"
+            time.sleep(0.2)
+
+
+@dataclass
+class Served:
+    url: str
+    data_dir: Path
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.url, timeout=30.0)
+
+    def create(self, **fields: Any) -> dict[str, Any]:
+        resp = self.http.post("/v1/videos", json={"prompt": "a red fox", **fields})
+        assert resp.status_code == 202, resp.text
+        return dict(resp.json())
+
+
+class _ThreadServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # a thread cannot take signals; pytest keeps them
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Served]]:
+    """Serves ``create_app(ApiSettings(**fields), start_service=False)`` from a thread, on loopback."""
+    running: list[tuple[_ThreadServer, threading.Thread]] = []
+
+    def serve(**fields: Any) -> Served:
+        data_dir = tmp_path_factory.mktemp("quiet") / "server"
+        settings = ApiSettings(jobs=JobSettings(data_dir=data_dir), **fields)
+        port = free_port()
+        server = _ThreadServer(
+            uvicorn.Config(
+                create_app(settings, start_service=False), host="127.0.0.1", port=port, log_level="warning"
+            )
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        wait_until_ready(f"http://127.0.0.1:{port}/healthz", thread.is_alive, 60)
+        return Served(f"http://127.0.0.1:{port}", data_dir)
+
+    yield serve
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def quiet_server(serve_app: Callable[..., Served]) -> Served:
+    """The API and page with no workers: jobs queue and stay queued."""
+    return serve_app()
+
+
+@pytest.fixture(scope="session")
+def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`reelgen serve` as a user starts it (private Ray, one CPU worker); stopped with Ctrl-C."""
+    data_dir = tmp_path_factory.mktemp("live") / "server"
+    port = free_port()
+    env = {
+        **os.environ,
+        "REELGEN_HOME": str(reelgen_home),
+        "REELGEN_RAY_NUM_CPUS": "2",
+        "REELGEN_CPU_WORKERS": "1",
+        "REELGEN_PREVIEW_EVERY": "1",
+        "OMP_NUM_THREADS": "1",
+        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+    }
+    log_path = data_dir.parent / "serve.log"
+    cmd = [sys.executable, "-c", "from reelgen.cli import main; main()", "serve", "--port", str(port)]
+    cmd += ["--data-dir", str(data_dir), "--log-level", "warning"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_ready(f"{url}/readyz", lambda: process.poll() is None, 240, log_path)
+            yield Served(url, data_dir)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Tab:
+    """A page with what it tried to fetch from off the machine, and what it logged as errors."""
+
+    page: Page
+    context: BrowserContext
+    blocked: list[str]
+    errors: list[str]
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        return self.page
+
+
+@pytest.fixture
+def tab(chromium: Browser) -> Iterator[Callable[..., Tab]]:
+    """New browser tabs (``viewport=(w, h)``) whose non-loopback requests are aborted and recorded."""
+    contexts: list[BrowserContext] = []
+
+    def make(viewport: tuple[int, int] = (1280, 900)) -> Tab:
+        context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        blocked: list[str] = []
+        errors: list[str] = []
+
+        def guard(route: Route) -> None:
+            url = route.request.url
+            host = urlsplit(url).hostname or ""
+            if url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.fallback()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return Tab(page, context, blocked, errors)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots of the page's main states are saved (test artefacts)."""
+    return tmp_path_factory.mktemp("screenshots")

@@ -1,0 +1,184 @@
+"""The page in Chromium against a real `reelgen serve` (one CPU worker): progress, queue, cancel, play, remix.
+
+Jobs run one at a time, so a long reelgen-micro job holds the worker while others wait behind it;
+cancelling it lets the queue move, and the page shows each place in line as it counts down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from tests.web.conftest import Served, Tab
+
+#: Records every change of a card's place in line, status and progress, in order.
+RECORDER = """() => {
+  window.seen = [];
+  const note = (card, what, value) => window.seen.push([card.dataset.id, what, value]);
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      const card = c.target.closest && c.target.closest(".card");
+      if (!card) continue;
+      if (c.attributeName === "data-position") note(card, "position", card.dataset.position);
+      if (c.attributeName === "data-status") note(card, "status", card.dataset.status);
+      if (c.attributeName === "aria-valuetext") note(card, "progress", c.target.getAttribute("aria-valuetext"));
+    }
+  }).observe(document.getElementById("cards"), { subtree: true, attributes: true,
+    attributeFilter: ["data-position", "data-status", "aria-valuetext"] });
+}"""
+
+
+def submit(page: Page, *, model: str, prompt: str, frames: int, steps: int) -> dict[str, Any]:
+    """Fill the form as a person would and press Generate; returns the created video object."""
+    page.select_option("#f-model", model)
+    page.fill("#f-prompt", prompt)
+    page.select_option("#f-frames", str(frames))
+    page.fill("#f-steps", str(steps))
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    assert answer.value.status == 202, answer.value.text()
+    return dict(answer.value.json())
+
+
+def seen(page: Page, video_id: str, what: str) -> list[str]:
+    """The values a card showed, in order, each change once (a redraw with the same value is not one)."""
+    out: list[str] = []
+    for i, w, v in page.evaluate("window.seen"):
+        if i == video_id and w == what and (not out or out[-1] != v):
+            out.append(v)
+    return out
+
+
+@pytest.fixture(scope="module")
+def flow(live_server: Served, chromium: Any, shots: Path) -> Iterator[dict[str, Any]]:
+    """One tab that queued a long job, two behind it, cancelled the long one and saw the rest finish."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url)
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.evaluate(RECORDER)
+
+    long = submit(page, model="reelgen-micro", prompt="a red circle moving right", frames=121, steps=400)
+    long_card = page.locator(f'.card[data-id="{long["id"]}"]')
+    expect(long_card.locator(".step")).to_contain_text("step ", timeout=180_000)
+    expect(long_card.locator("img.preview")).to_be_visible(timeout=60_000)
+
+    first = submit(page, model="reelgen-micro", prompt="a blue square moving left", frames=25, steps=20)
+    second = submit(page, model="wan-tiny", prompt="a fox in snow", frames=9, steps=2)
+    second_card = page.locator(f'.card[data-id="{second["id"]}"]')
+    expect(second_card).to_have_attribute("data-position", "1")
+    expect(second_card.locator(".position")).to_have_text("2nd in line")
+    page.screenshot(path=shots / "queue-running.png")
+
+    long_card.get_by_role("button", name="Cancel").click()
+    expect(long_card.locator(".status")).to_have_text("Cancelled", timeout=60_000)
+    expect(second_card.locator(".status")).to_have_text("Done", timeout=180_000)
+    yield {"page": page, "long": long, "first": first, "second": second, "server": live_server}
+    context.close()
+
+
+def test_queue_position_counts_down_and_progress_reaches_100(flow: dict[str, Any]) -> None:
+    page, first, second = flow["page"], flow["first"], flow["second"]
+    assert seen(page, second["id"], "position") == ["1", "0", ""]  # 2nd in line, next, running
+    progress = [int(v.rstrip("%")) for v in seen(page, first["id"], "progress")]
+    assert any(0 < p < 100 for p in progress) and progress[-1] == 100
+    assert progress == sorted(progress)  # never goes backwards
+    bar = page.locator(f'.card[data-id="{first["id"]}"] progress')
+    assert bar.get_attribute("value") == "100"
+    statuses = seen(page, first["id"], "status")
+    assert statuses[-2:] == ["in_progress", "completed"]
+    api = flow["server"].http.get(f"/v1/videos/{first['id']}").json()
+    assert api["status"] == "completed" and api["progress"] == 100
+
+
+def test_cancelled_job_is_marked_cancelled(flow: dict[str, Any]) -> None:
+    page, long = flow["page"], flow["long"]
+    card = page.locator(f'.card[data-id="{long["id"]}"]')
+    assert card.get_attribute("data-status") == "cancelled"
+    expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
+    assert flow["server"].http.get(f"/v1/videos/{long['id']}").json()["status"] == "cancelled"
+
+
+def test_finished_video_plays_in_the_page(flow: dict[str, Any], shots: Path) -> None:
+    page, first = flow["page"], flow["first"]
+    video = page.locator(f'.card[data-id="{first["id"]}"] video')
+    video.scroll_into_view_if_needed()
+    duration = page.wait_for_function(
+        "v => v.readyState >= 1 && v.duration > 0 && v.duration", arg=video.element_handle(), timeout=30_000
+    ).json_value()
+    assert duration == pytest.approx(25 / 12, abs=0.1)
+    page.screenshot(path=shots / "queue-done.png")
+
+
+def test_remix_prefills_the_form_and_queues_a_remix(flow: dict[str, Any], shots: Path) -> None:
+    page, first = flow["page"], flow["first"]
+    original = flow["server"].http.get(f"/v1/videos/{first['id']}").json()
+    page.locator(f'.card[data-id="{first["id"]}"]').get_by_role("button", name="Remix").click()
+    expect(page.locator("#remix-banner")).to_be_visible()
+    assert page.input_value("#f-prompt") == original["prompt"]
+    assert page.input_value("#f-model") == "reelgen-micro"
+    assert page.input_value("#f-seed") == str(original["seed"]) and page.is_checked("#f-seed-lock")
+    assert page.input_value("#f-steps") == "20" and page.input_value("#f-frames") == "25"
+    assert page.is_disabled("#f-model") and page.is_disabled("#f-frames")
+    page.screenshot(path=shots / "remix.png")
+    page.fill("#f-prompt", "a blue square moving left, at night")
+    page.fill("#f-steps", "3")
+    with page.expect_response(lambda r: r.url.endswith("/remix")) as answer:
+        page.click("#f-submit")
+    remix = answer.value.json()
+    assert answer.value.status == 202 and remix["remixed_from_video_id"] == first["id"]
+    assert remix["seed"] == original["seed"] and remix["parameters"]["num_inference_steps"] == 3
+    expect(page.locator("#remix-banner")).to_be_hidden()
+    expect(page.locator(f'.card[data-id="{remix["id"]}"] .status')).to_have_text("Done", timeout=180_000)
+
+
+def test_gallery_shows_parameters_and_use_these_settings(flow: dict[str, Any], shots: Path) -> None:
+    page, first = flow["page"], flow["first"]
+    page.click("#tab-gallery")
+    item = page.locator(f'.gallery-item[data-id="{first["id"]}"]')
+    expect(item).to_be_visible()
+    expect(item.locator(".params")).to_contain_text("Steps20")
+    expect(item.locator(".params")).to_contain_text("reelgen-micro")
+    page.screenshot(path=shots / "gallery.png")
+    item.get_by_role("button", name="Use these settings").click()
+    expect(page.locator("#view-create")).to_be_visible()
+    assert page.input_value("#f-prompt") == first["prompt"]
+    assert page.input_value("#f-steps") == "20" and not page.is_disabled("#f-model")
+
+
+def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: Callable[..., Tab]) -> None:
+    """The first event stream is cut after its first progress event; the page reconnects with
+    Last-Event-ID and still sees the job to the end."""
+    t = tab()
+    asked: list[dict[str, str]] = []
+
+    def cut_first_stream(route: Route) -> None:
+        asked.append(route.request.headers)
+        if len(asked) > 1:
+            route.fallback()
+            return
+        whole = route.fetch().text()  # the stream, to its final event
+        frames = whole.split("\n\n")
+        upto = next(i for i, f in enumerate(frames) if "event: progress" in f)
+        route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream"},
+            body="\n\n".join(frames[: upto + 1]) + "\n\n",
+        )
+
+    t.context.route("**/v1/videos/*/events", cut_first_stream)
+    page = t.open(live_server.url)
+    video = submit(page, model="wan-tiny", prompt="a fox, resumed", frames=9, steps=2)
+    card = page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card.locator(".status")).to_have_text("Done", timeout=180_000)
+    assert "last-event-id" not in asked[0]
+    events = live_server.http.get(f"/v1/videos/{video['id']}/events").text.split("\n\n")
+    first_progress = next(f for f in events if "event: progress" in f)
+    assert asked[1]["last-event-id"] == first_progress.split("\n")[0].removeprefix("id: ")
+    assert card.locator("progress").get_attribute("value") == "100"

@@ -1,0 +1,232 @@
+"""The page in Chromium against a server with no workers: the model picker, errors, layout, key prompt, docs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from PIL import Image
+from playwright.sync_api import expect
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.api.web import PAGE_DIR
+from reelgen.jobs.settings import JobSettings
+from tests.web.conftest import Served, Tab
+
+PHONE = (390, 844)
+
+
+def horizontal_overflow(tab: Tab) -> int:
+    """How many CSS pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return int(tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def test_uncached_model_is_marked_and_refused_before_submit(
+    quiet_server: Served, tab: Callable[..., Tab], shots: Path
+) -> None:
+    t = tab()
+    page = t.open(quiet_server.url)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    option = page.locator('#f-model option[value="wan-1.3b"]')
+    expect(option).to_contain_text("not downloaded")
+    assert option.get_attribute("data-missing") == "true"
+    assert page.locator("#f-model optgroup").nth(1).get_attribute("label").startswith("Not downloaded")
+    page.select_option("#f-model", "wan-1.3b")
+    expect(page.locator("#model-weights")).to_contain_text("Not downloaded")
+    expect(page.locator("#pull-command")).to_have_text("reelgen pull wan-1.3b")
+    expect(page.locator("#model-info")).to_contain_text("GiB of GPU memory")
+
+    page.fill("#f-prompt", "waves at dusk")
+    page.click("#f-submit")
+    expect(page.locator("#err-model")).to_contain_text("reelgen pull wan-1.3b")
+    assert page.evaluate("document.activeElement.id") == "f-model"
+    page.screenshot(path=shots / "uncached-model.png")
+    assert posts == []  # refused in the page: nothing was sent
+
+    page.check("#f-ready-only")
+    values = page.eval_on_selector_all("#f-model option", "os => os.map(o => o.value)")
+    assert "wan-1.3b" not in values and "reelgen-micro" in values and "wan-tiny" in values
+    assert t.blocked == [] and t.errors == []
+
+
+def test_invalid_value_shows_the_servers_message_next_to_its_field(
+    quiet_server: Served, tab: Callable[..., Tab], shots: Path
+) -> None:
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "wan-tiny")
+    page.fill("#f-prompt", "a red fox")
+    page.fill("#f-steps", "0")
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    error = answer.value.json()["error"]
+    assert answer.value.status == 400 and error["param"] == "num_inference_steps"
+    slot = page.locator('.field[data-param="num_inference_steps"] .field-error')
+    expect(slot).to_have_text(error["message"])
+    expect(page.locator("#f-steps")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("document.activeElement.id") == "f-steps"
+    page.screenshot(path=shots / "field-error.png")
+
+    # Fixing the value clears the message and queues the job.
+    page.fill("#f-steps", "2")
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    assert answer.value.status == 202
+    expect(slot).to_be_hidden()
+    card = page.locator(f'.card[data-id="{answer.value.json()["id"]}"]')
+    expect(card.locator(".status")).to_have_text("Queued")
+
+
+def test_form_offers_only_the_models_valid_values(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    page = tab().open(quiet_server.url)
+    model = quiet_server.http.get("/v1/models/reelgen-micro").json()
+    page.select_option("#f-model", "reelgen-micro")
+    sizes = page.eval_on_selector_all('input[name="size"]', "xs => xs.map(x => x.value)")
+    assert sizes == [c["size"] for c in model["choices"]["sizes"]]
+    frames = page.eval_on_selector_all("#f-frames option", "os => os.map(o => Number(o.value))")
+    assert frames == model["choices"]["num_frames"]
+    assert page.locator("#f-frames").input_value() == str(model["defaults"]["num_frames"])
+    # Durations are labelled in seconds at the chosen frame rate.
+    page.select_option("#f-fps", "24")
+    expect(page.locator('#f-frames option[value="25"]')).to_have_text("1.0 s · 25 frames")
+    tasks = page.eval_on_selector_all('input[name="task"]', "xs => xs.map(x => x.value)")
+    assert tasks == ["t2v", "i2v"]
+    # Text to video shows no image input; image to video does.
+    expect(page.locator("#f-image-field")).to_be_hidden()
+    page.locator('label[for="task-i2v"]').click()
+    expect(page.locator("#f-image-field")).to_be_visible()
+
+
+def test_start_image_preview_says_what_is_cropped(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, shots: Path
+) -> None:
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (300, 100), (30, 120, 200)).save(wide)
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    page.locator('label[for="task-i2v"]').click()
+    page.set_input_files("#f-image", str(wide))
+    expect(page.locator(".image-preview img")).to_be_visible()
+    note = page.locator("#f-image-note")
+    expect(note).to_contain_text("300×100")
+    expect(note).to_contain_text("67% of the image is cropped off (left and right)")
+    page.screenshot(path=shots / "start-image-crop.png")
+    page.click("#f-image-fit")  # the size nearest the image's shape
+    assert page.locator('input[name="size"]:checked').input_value() == "192x80"
+    expect(note).to_contain_text("cropped off")  # 2.4:1 on a 3:1 image still trims a little
+    # A start image is sent as a multipart upload and queues an image-to-video job.
+    page.fill("#f-prompt", "a blue square")
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    assert answer.value.status == 202, answer.value.text()
+    assert answer.value.json()["parameters"]["input_reference"] is True
+
+
+def test_phone_screen_has_no_sideways_scroll(
+    quiet_server: Served, tab: Callable[..., Tab], shots: Path
+) -> None:
+    quiet_server.create(model="wan-tiny", size="64x64", num_frames=9, seed=3)
+    quiet_server.create(model="wan-tiny", prompt="a very long prompt " * 20, seed=4)
+    t = tab(viewport=PHONE)
+    page = t.open(quiet_server.url)
+    expect(page.locator(".card").first).to_be_visible()
+    assert horizontal_overflow(t) <= 0
+    page.screenshot(path=shots / "phone-create.png", full_page=True)
+    page.select_option("#f-model", "wan-1.3b")  # the longest notice: the pull command
+    assert horizontal_overflow(t) <= 0
+    page.locator("#tab-gallery").click()
+    expect(page.locator("#view-gallery")).to_be_visible()
+    assert horizontal_overflow(t) <= 0
+    # Queued jobs show their place in line (the API counts the jobs ahead: 0 runs next).
+    positions = page.eval_on_selector_all(
+        ".card[data-status=queued]", "cs => cs.map(c => c.dataset.position)"
+    )
+    assert {"0", "1"} <= set(positions)
+    expect(page.locator('.card[data-position="0"] .position')).to_have_text("Next in line")
+    expect(page.locator('.card[data-position="1"] .position')).to_have_text("2nd in line")
+    page.locator("#queue").screenshot(path=shots / "phone-queue.png")
+
+
+def test_api_key_prompt_when_the_server_answers_401(
+    serve_app: Callable[..., Served], tab: Callable[..., Tab]
+) -> None:
+    keyed = serve_app(api_key="open-sesame")
+    t = tab()
+    t.page.goto(keyed.url)
+    dialog = t.page.locator("#key-dialog")
+    expect(dialog).to_be_visible()
+    expect(t.page.locator("#key-why")).to_contain_text("API key")
+    t.page.fill("#key-input", "wrong")
+    t.page.click('#key-form button[value="ok"]')
+    expect(dialog).to_be_visible()  # asked again: the key was refused
+    t.page.fill("#key-input", "open-sesame")
+    t.page.click('#key-form button[value="ok"]')
+    t.page.wait_for_selector("body[data-ready=true]")
+    expect(t.page.locator('#f-model option[value="reelgen-micro"]')).to_have_count(1)
+
+
+def test_docs_render_with_the_network_blocked(
+    quiet_server: Served, tab: Callable[..., Tab], shots: Path
+) -> None:
+    t = tab()
+    page = t.page
+    page.goto(f"{quiet_server.url}/docs")
+    expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("reelgen")
+    assert page.locator('.opblock-summary-path[data-path="/v1/videos"]').count() >= 1
+    page.screenshot(path=shots / "docs.png")
+    assert t.blocked == [], t.blocked  # Swagger UI asked nothing of another host
+    page.goto(f"{quiet_server.url}/redoc")
+    expect(page.locator("h2", has_text="Create a video job").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=shots / "redoc.png")
+    # Redoc's attribution logo is the one thing it asks of another host; the image hides itself
+    # when it cannot load, and everything else is served from the package.
+    assert t.blocked == ["https://cdn.redoc.ly/redoc/logo-mini.svg"], t.blocked
+    assert t.errors == []
+
+
+def test_page_and_docs_need_no_other_host(quiet_server: Served) -> None:
+    """Every file the page and docs load is on this server (no CDN) and has no inline script."""
+    html = quiet_server.http.get("/").text
+    docs = quiet_server.http.get("/docs").text
+    for text in (html, docs, quiet_server.http.get("/redoc").text):
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text
+        assert "<script>" not in text  # scripts come from files: a strict CSP can forbid inline ones
+    for path in (
+        "/app.css",
+        "/js/main.js",
+        "/docs/assets/swagger-ui/swagger-ui-bundle.js",
+        "/docs/assets/redoc/redoc.standalone.js",
+    ):
+        assert quiet_server.http.get(path).status_code == 200, path
+
+
+def test_page_talks_only_to_the_v1_api(tmp_path: Path) -> None:
+    """Every request the page's modules make goes to a public /v1 path; unknown paths get the envelope."""
+    app = create_app(ApiSettings(jobs=JobSettings(data_dir=tmp_path)), start_service=False)
+    with TestClient(app) as client:
+        check_v1_only(client)
+
+
+def check_v1_only(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "<title>reelgen</title>" in page.text
+    calls = []
+    for module in sorted((PAGE_DIR / "js").glob("*.js")):
+        source = client.get(f"/js/{module.name}")
+        assert source.status_code == 200 and "javascript" in source.headers["content-type"]
+        calls += re.findall(r"\b(?:json|request|post|follow|contentUrl)\(\s*[`\"']([^`\"']*)", source.text)
+    assert calls and all(c.startswith("v1/") for c in calls), calls
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.post("/v1/videos", json={"prompt": "x", "model": "wan-tiny"}).status_code == 202
