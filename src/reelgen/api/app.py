@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
-from reelgen.api import batches, enhance, errors, legacy, models, shootouts, system, videos, web
+from reelgen.api import enhance, errors, legacy, models, system, videos
 from reelgen.api.deps import authorized
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.security import BodyLimit
@@ -21,6 +23,9 @@ from reelgen.api.sse import Wakeups
 from reelgen.api.wire import VideoCreate, VideoRemix
 from reelgen.jobs.records import JobEvent
 from reelgen.jobs.service import JobService
+
+#: The static page, when running from a checkout (``web/`` beside ``src/``).
+WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
 DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos` API.
 
@@ -55,14 +60,7 @@ def create_app(
             if owned:
                 await run_in_threadpool(service.stop)
 
-    app = FastAPI(
-        title="reelgen",
-        version=__version__,
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        docs_url=None,  # web.install serves /docs and /redoc from the package, not a CDN
-        redoc_url=None,
-    )
+    app = FastAPI(title="reelgen", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.service = service
     app.state.wakeups = wakeups
@@ -79,9 +77,8 @@ def create_app(
     app.include_router(system.guarded)
     app.include_router(legacy.router)
     app.include_router(legacy.health_router)
-    app.include_router(batches.router)
-    app.include_router(shootouts.router)
-    web.install(app, settings)  # the page at / and the docs, after every API route
+    if settings.serve_web and WEB_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -24,8 +24,8 @@ from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.service import Webhook
 from reelgen.jobs.store import fingerprint
 
-#: The job kind /v1/videos shows and makes.
-VIDEO = kinds.RENDER
+#: The job kinds /v1/videos shows: clips made (render) and clips enhanced (enhance); creates make renders.
+VIDEO = kinds.VIDEO_KINDS
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorEnvelope, "description": text}
@@ -224,6 +224,14 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     if body.priority is not None and body.priority > cap:
         raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
     parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
+    if parent.kind != kinds.RENDER:
+        made = f"video {parent.remixed_from}" if parent.remixed_from else "an uploaded file"
+        raise ApiError(
+            400,
+            f"video {parent.id} was made by enhancing {made}; only a generated video can be remixed",
+            param="video_id",
+            code="not_remixable",
+        )
     parent_request = await run_in_threadpool(kinds.payload_of, parent)
     assert isinstance(parent_request, ResolvedRequest)
     job, replayed = await _submit(

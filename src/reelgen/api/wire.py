@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.schemas import ImageReference, WebhookSpec
 from reelgen.api.settings import ApiSettings
@@ -43,6 +44,7 @@ CREATE_FIELDS = (
     "source_strength",
     "audio",
     "options",
+    *ENHANCE_FIELDS,  # generate, then interpolate/upscale; ``upscaler`` by name only (enhance_fields)
 )
 #: Core fields the wire writes its own way: ``size`` ("WxH") and OpenAI's string ``seconds``.
 REWRITTEN = frozenset({"width", "height", "seconds"})
@@ -198,6 +200,7 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, str]) -> Gene
         raise ApiError(400, "seconds: give num_frames or seconds, not both", param="seconds")
     width, height = parse_size(body.size)
     fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
+    check_names(fields)
     fields.update(model=body.model or settings.default_model, seconds=parse_seconds(body.seconds), **inputs)
     fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
     return _validated(fields)

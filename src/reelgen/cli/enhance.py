@@ -1,8 +1,10 @@
-"""``reelgen enhance``: interpolate and upscale any video file, audio carried over unchanged."""
+"""``reelgen enhance``: interpolate and upscale any video file, audio carried over unchanged, here or on a server."""
 
 from __future__ import annotations
 
 import json
+import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,8 +44,19 @@ def enhance(
     device: Annotated[
         str | None, Opt(help="cpu, cuda or cuda:N (default: the GPU when there is one).")
     ] = None,
-    as_json: Annotated[bool, Opt("--json", help="Print the record as JSON.")] = False,
+    as_json: Annotated[
+        bool, Opt("--json", help="Print the record (with --server: the video object) as JSON.")
+    ] = False,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: Annotated[
+        str | None,
+        Opt(
+            help="Enhance on a running `reelgen serve` instead: IN is a file to upload or one of its video ids."
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
+    ] = None,
 ) -> None:
     """Interpolate and/or upscale a video: fps stays exact, the audio is copied unchanged.
 
@@ -54,10 +67,28 @@ def enhance(
       reelgen enhance clip.mp4 -o big.mp4 --interpolate 2 --upscale 2
 
       reelgen enhance clip.mp4 -o 60.mp4 --target-fps 60000/1001 --interpolator flow
+
+      reelgen enhance clip.mp4 --interpolate 2 --server http://127.0.0.1:8000
     """
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
+    if server is not None:
+        if option or device:
+            raise typer.BadParameter("--option and --device apply to a run here; the server chooses its own")
+        asked = {"interpolate": interpolate, "target_fps": target_fps, "upscale": upscale}
+        fields: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
+        if "target_fps" in fields:
+            fields["target_fps"] = float(Fraction(str(_rate(fields["target_fps"]))))
+        if "interpolate" in fields or "target_fps" in fields:
+            fields["interpolator"] = interpolator
+        if "upscale" in fields:
+            fields["upscaler"] = upscaler
+        video = _remote(source, out, fields, server, api_key, quiet)
+        if as_json:
+            typer.echo(json.dumps(video, indent=2))
+        typer.echo(str(out))
+        return
     try:
         steps: list[EnhanceStep] = []
         if interpolate is not None or target_fps is not None:
@@ -85,6 +116,34 @@ def _run(source: Path, out: Path, steps: list[EnhanceStep], device: str | None, 
     with progress_bar(progress.cancel, quiet) as on_event:
         progress.on_event = on_event
         return enhance_file(source, out, steps, progress=progress, device=device_info(device).device)
+
+
+def _remote(
+    source: Path, out: Path, fields: dict[str, Any], server: str, api_key: str | None, quiet: bool
+) -> dict[str, Any]:
+    """Queue the enhancement on ``server`` (an upload, or one of its videos by id), follow it, download it."""
+    from reelgen.cli.jobs import ClientError, _call, _exit, _watch, fetch_content
+
+    if out.suffix.lower() != ".mp4":
+        raise typer.BadParameter(f"--output {out.name}: the server makes an MP4; give a name ending in .mp4")
+    try:
+        if source.is_file():
+            form = {k: str(v) for k, v in fields.items()}
+            upload = {"file": (source.name, source.read_bytes())}
+            video = _call(server, api_key, "POST", "/v1/videos/enhance", data=form, files=upload).json()
+        elif re.fullmatch(r"video_[0-9a-f]+", str(source)):
+            video = _call(server, api_key, "POST", f"/v1/videos/{source}/enhance", json=fields).json()
+        else:
+            raise typer.BadParameter(
+                f"IN: {source} is neither a file nor a video id (video_...) of the server"
+            )
+        if _watch(server, api_key, video["id"], quiet) != "completed":
+            raise typer.Exit(1)
+        fetch_content(server, api_key, video["id"], out)
+        final: dict[str, Any] = _call(server, api_key, "GET", f"/v1/videos/{video['id']}").json()
+    except ClientError as exc:
+        raise _exit(exc) from None
+    return final
 
 
 def _rate(text: str) -> float | str:

@@ -91,13 +91,31 @@ def submit(
     idempotency_key: Annotated[
         str | None, typer.Option(help="Resending with the same key returns the same job.")
     ] = None,
+    interpolate: Annotated[
+        int | None, typer.Option(help="Then multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
+    ] = None,
+    target_fps: Annotated[
+        float | None, typer.Option(help="Then interpolate to this rate instead (59.94 means 60000/1001).")
+    ] = None,
+    interpolator: Annotated[str | None, typer.Option(help="auto (default), rife or flow.")] = None,
+    upscale: Annotated[float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...")] = None,
+    upscaler: Annotated[
+        str | None,
+        typer.Option(
+            help="auto (default), esrgan, lanczos or a Real-ESRGAN model name (realesr-animevideov3 ...)."
+        ),
+    ] = None,
     watch_it: Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")] = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
     """Queue a video on a running server and print its id.
 
-    Example: reelgen submit "a red fox in snow" --model ltx-tiny --frames 9 --watch
+    Examples:
+
+      reelgen submit "a red fox in snow" --model ltx-tiny --frames 9 --watch
+
+      reelgen submit "a red fox in snow" --model ltx-tiny --interpolate 2 --upscale 2
     """
     body: dict[str, Any] = {"prompt": prompt, "priority": priority}
     fields = {
@@ -110,6 +128,11 @@ def submit(
         "guidance_scale": guidance,
         "seed": seed,
         "negative_prompt": negative,
+        "interpolate": interpolate,
+        "target_fps": target_fps,
+        "interpolator": interpolator,
+        "upscale": upscale,
+        "upscaler": upscaler,
     }
     body.update({k: v for k, v in fields.items() if v is not None})
     if option:
@@ -180,6 +203,17 @@ def download(
     Example: reelgen download video_0123... -o fox.mp4
     """
     target = output or Path(f"{video_id}{'.mp4' if variant == 'video' else '.png'}")
+    try:
+        fetch_content(server, api_key, video_id, target, variant)
+    except ClientError as exc:
+        raise _exit(exc) from None
+    console.print(f"wrote {target}")
+
+
+def fetch_content(
+    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
+) -> None:
+    """Stream a finished job's file to ``target``, which appears only once it is complete."""
     partial = target.with_name(target.name + ".part")
     try:
         with (
@@ -193,12 +227,10 @@ def download(
                 for chunk in resp.iter_bytes():
                     fh.write(chunk)
         partial.replace(target)  # never leave a half-written file under the real name
-    except ClientError as exc:
-        raise _exit(exc) from None
     except httpx.TransportError as exc:
+        raise ClientError(f"download from {server} failed ({exc})") from None
+    finally:
         partial.unlink(missing_ok=True)
-        raise _exit(ClientError(f"download from {server} failed ({exc})")) from None
-    console.print(f"wrote {target}")
 
 
 # ---- watch ---------------------------------------------------------------------------------
@@ -225,8 +257,9 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str
             data.append(value)
 
 
-def _watch(server: str, api_key: str | None, video_id: str) -> str:
-    """Follow the job's events with a progress bar, resuming after drops; returns the final status."""
+def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False) -> str:
+    """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops;
+    returns the final status."""
     last_id: str | None = None
     bar = Progress(
         TextColumn("[bold]{task.description}"),
@@ -234,6 +267,7 @@ def _watch(server: str, api_key: str | None, video_id: str) -> str:
         TextColumn("{task.fields[info]}"),
         TimeElapsedColumn(),
         console=console,
+        disable=quiet,
     )
     with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
         task = bar.add_task("queued", total=100, info="")
@@ -246,7 +280,7 @@ def _watch(server: str, api_key: str | None, video_id: str) -> str:
                         _check(resp)
                     for event_id, name, data in sse_events(resp.iter_lines()):
                         last_id = event_id or last_id
-                        final = _show(bar, task, name, data)
+                        final = _show(bar, task, name, data, quiet)
                         if final:
                             return final
             except httpx.TransportError:
@@ -254,7 +288,7 @@ def _watch(server: str, api_key: str | None, video_id: str) -> str:
     raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
 
 
-def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> str | None:
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool = False) -> str | None:
     if name == "progress":
         eta = data.get("eta_s")
         info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
@@ -267,7 +301,8 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> str | No
         bar.update(task, description=name, completed=100 if name == "completed" else None)
         bar.stop()
         if name == "completed":
-            console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}")
+            if not quiet:
+                console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}")
         else:
             error = data.get("error") or {}
             console.print(f"[red]{name}[/]: {error.get('code', '')} {error.get('message', '')}")

@@ -211,11 +211,12 @@ class JobService:
 
     # ---- reading --------------------------------------------------------------------------
 
-    def get(self, job_id: str, *, kind: str | None = None) -> Job:
-        """The job ``job_id``; with ``kind``, a job of another kind is not found either."""
+    def get(self, job_id: str, *, kind: str | tuple[str, ...] | None = None) -> Job:
+        """The job ``job_id``; with ``kind`` (one or several), a job of another kind is not found either."""
         job = self.store.get(job_id)
-        if kind is not None and job.kind != kind:
-            raise JobNotFound(f"no {kind} job {job_id!r}", param="id")
+        wanted = (kind,) if isinstance(kind, str) else kind
+        if wanted is not None and job.kind not in wanted:
+            raise JobNotFound(f"no {' or '.join(wanted)} job {job_id!r}", param="id")
         return job
 
     def list(
@@ -226,7 +227,7 @@ class JobService:
         order: str = "desc",
         status: str | None = None,
         model: str | None = None,
-        kind: str | None = None,
+        kind: str | tuple[str, ...] | None = None,
     ) -> JobPage:
         """A page of jobs, with the queue position of each queued one (one query for the page)."""
         page = self.store.list(after=after, limit=limit, order=order, status=status, model=model, kind=kind)

@@ -185,14 +185,14 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows):
         order: str = "desc",
         status: str | JobStatus | None = None,
         model: str | None = None,
-        kind: str | None = None,
+        kind: str | tuple[str, ...] | None = None,
     ) -> JobPage:
-        """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``."""
+        """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``; ``kind``: one or several."""
         newest_first = order != "asc"
         key = (jobs_t.c.created_at, jobs_t.c.id)
         query = sa.select(jobs_t)
         if kind is not None:
-            query = query.where(jobs_t.c.kind == kind)
+            query = query.where(jobs_t.c.kind.in_((kind,) if isinstance(kind, str) else kind))
         if status is not None:
             query = query.where(jobs_t.c.status == JobStatus(status).value)
         if model is not None:

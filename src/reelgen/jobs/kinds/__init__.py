@@ -1,4 +1,4 @@
-"""The job kinds this service knows, by name: ``render`` is built in, others come through ``register``.
+"""The job kinds this service knows, by name: ``render`` and ``enhance`` are built in, others come through ``register``.
 
     from reelgen.jobs import kinds
     kinds.register(MyBatchKind())          # a ParentKind or WorkerKind instance
@@ -29,8 +29,12 @@ from reelgen.jobs.kinds.base import (
     settle,
 )
 from reelgen.jobs.kinds.batch import BatchKind
+from reelgen.jobs.kinds.enhance import EnhanceKind, EnhancePayload
+from reelgen.jobs.kinds.export import ExportKind
 from reelgen.jobs.kinds.kenburns import KenBurnsKind
+from reelgen.jobs.kinds.project import ProjectKind
 from reelgen.jobs.kinds.render import RenderKind
+from reelgen.jobs.kinds.scene import SceneKind
 from reelgen.jobs.kinds.shootout import ShootoutKind
 from reelgen.jobs.records import Facts, Job, JobError
 
@@ -38,6 +42,8 @@ __all__ = [
     "WAIT",
     "Child",
     "Complete",
+    "EnhanceKind",
+    "EnhancePayload",
     "Facts",
     "Fail",
     "Kind",
@@ -59,6 +65,9 @@ __all__ = [
 ]
 
 RENDER = "render"
+ENHANCE = "enhance"
+#: The kinds whose jobs are videos (``/v1/videos`` shows them): one clip made, one clip enhanced.
+VIDEO_KINDS = (RENDER, ENHANCE)
 
 
 class UnknownKind(JobError):
@@ -67,8 +76,10 @@ class UnknownKind(JobError):
     code = "unknown_kind"
 
 
-_kinds: dict[str, Kind[Any]] = {RENDER: RenderKind()}
+_kinds: dict[str, Kind[Any]] = {RENDER: RenderKind(), ENHANCE: EnhanceKind()}
 _kinds.update({kind.name: kind for kind in (KenBurnsKind(), BatchKind(), ShootoutKind())})
+#: Storyboards: a project job's scene (or window) renders and its export run on workers.
+_kinds.update({kind.name: kind for kind in (ProjectKind(), SceneKind(), ExportKind())})
 
 
 def register(kind: Kind[Any]) -> None:
@@ -77,7 +88,7 @@ def register(kind: Kind[Any]) -> None:
 
 
 def unregister(name: str) -> None:
-    if name != RENDER:
+    if name not in (RENDER, ENHANCE):
         _kinds.pop(name, None)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reelgen.core.enhance.base import Shape
 from reelgen.core.errors import ReelgenError
 from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.types import to_fraction
 from reelgen.jobs.artifacts import png_bytes, verify_video
 from reelgen.jobs.events import RunResult
 from reelgen.jobs.kinds.base import WorkerContext, WorkerKind
@@ -23,14 +25,16 @@ class RenderKind(WorkerKind[ResolvedRequest]):
     payload_model = ResolvedRequest
 
     def facts(self, payload: ResolvedRequest) -> Facts:
+        """The clip the job delivers: after its enhancement chain (interpolate, upscale), if any."""
+        out = output_shape(payload)
         return Facts(
             model=payload.model,
             prompt=payload.prompt,
             seed=payload.seed,
-            width=payload.width,
-            height=payload.height,
-            num_frames=payload.num_frames,
-            fps=payload.fps,
+            width=out.width,
+            height=out.height,
+            num_frames=out.frames,
+            fps=float(out.fps) if payload.enhance else payload.fps,
         )
 
     def input_files(self, payload: ResolvedRequest) -> list[tuple[str, str]]:
@@ -72,6 +76,17 @@ class RenderKind(WorkerKind[ResolvedRequest]):
     def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
         """Decode the MP4 as a player would: the frames the worker made, none of them black."""
         return verify_video(files["video"], result.frames)
+
+
+def output_shape(request: ResolvedRequest) -> Shape:
+    """The generated clip's shape carried through the request's enhancement chain."""
+    from reelgen.core.enhance.registry import chain_shape
+
+    shape = Shape(request.width, request.height, request.num_frames, to_fraction(request.fps))
+    try:
+        return chain_shape(request.enhance, shape)
+    except (KeyError, ReelgenError):  # a stage only the workers have installed; they check it
+        return shape
 
 
 def make_room(cache: ModelCache, request: ResolvedRequest) -> None:

@@ -1,0 +1,228 @@
+"""``POST /v1/videos/{id}/enhance`` and ``POST /v1/videos/enhance``: interpolate and upscale a video as a job.
+
+The first enhances a completed video of this server (its MP4 is the source and
+the new video names it in ``remixed_from_video_id``); the second, any video
+file uploaded as the multipart field ``file``. Both answer a video object (202)
+like a create: retrieve, content, events, cancel and delete work on it through
+``/v1/videos``; its size, frame count and rate are those of the enhanced clip.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api import videos
+from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
+from reelgen.api.errors import ApiError
+from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
+from reelgen.api.security import probe_video
+from reelgen.api.wire import parse_body
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest
+from reelgen.jobs import kinds
+from reelgen.jobs.kinds.enhance import enhance_payload
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.store import fingerprint
+
+router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=videos.ERRORS)
+
+
+class _EnhanceExtras(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
+    metadata: dict[str, str] | None = None
+    webhook: WebhookSpec | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None and (
+            len(value) > 16 or any(len(k) > 64 or len(v) > 512 for k, v in value.items())
+        ):
+            raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
+        return value
+
+
+def _core(name: str) -> tuple[Any, Any]:
+    """The core request's field ``name``: its type, limits and description."""
+    info = GenerationRequest.model_fields[name]
+    return info.annotation, copy.copy(info)
+
+
+_FIELDS: dict[str, Any] = {name: _core(name) for name in ENHANCE_FIELDS}
+VideoEnhance = create_model(
+    "VideoEnhance",
+    __base__=_EnhanceExtras,
+    __doc__="The enhancement asked for: at least one of interpolate, target_fps or upscale.",
+    **_FIELDS,
+)
+
+
+async def _queue(
+    request: Request,
+    body: Any,
+    steps: list[EnhanceStep],
+    video: bytes,
+    suffix: str,
+    *,
+    key: str | None,
+    body_fingerprint: str,
+    param: str,
+    source: Job | None = None,
+) -> tuple[Job, bool]:
+    """Keep ``video`` as the job's input, decode its shape, check ``steps`` against it and queue the job.
+
+    Returns the job and whether it replays an earlier call with this Idempotency-Key
+    and body (then nothing new is stored). The input goes again if no new job took it.
+    """
+    service, settings = service_of(request), settings_of(request)
+    if body.priority > settings.max_priority:
+        raise ApiError(
+            400,
+            f"priority {body.priority} is above this server's cap of {settings.max_priority}",
+            param="priority",
+        )
+    webhook = await run_in_threadpool(make_webhook, body, settings)
+    saved = SavedInputs(service)
+    began = time.time()
+
+    def run() -> Job:
+        if key is not None:
+            existing = service.replay(key, body_fingerprint)
+            if existing is not None:
+                return existing
+        path = service.save_input(video, suffix)
+        saved.paths.append(path)
+        return service.submit(
+            enhance_payload(path, steps, param=param, source_job=source),
+            kind=kinds.ENHANCE,
+            priority=body.priority,
+            idempotency_key=key,
+            webhook=webhook,
+            body_fingerprint=body_fingerprint,
+            metadata=body.metadata,
+            remixed_from=None if source is None else source.id,
+        )
+
+    job: Job | None = None
+    try:
+        job = await run_in_threadpool(run)
+    finally:
+        saved.discard_unless_used(job)
+    return job, key is not None and job.created_at < began
+
+
+def _accepted(request: Request, job: Job, replayed: bool) -> Response:
+    video: VideoObject = videos.present(request, job)
+    headers = {"Location": video.urls.self}
+    if video.status not in TERMINAL:
+        headers["openai-poll-after-ms"] = str(settings_of(request).poll_after_ms)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        video.model_dump_json(),
+        status_code=200 if replayed else 202,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _parse(data: dict[str, Any]) -> tuple[Any, list[EnhanceStep]]:
+    """The body as ``VideoEnhance`` and the steps it asks for; methods are checked before any file is."""
+    body = parse_body(VideoEnhance, data, ENHANCE_FIELDS)
+    return body, chain_steps(body.model_dump(include=set(ENHANCE_FIELDS), exclude_none=True))
+
+
+_REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {"model": VideoObject, "description": "Idempotent replay of an earlier call"}
+}
+
+
+@router.post(
+    "/videos/enhance",
+    status_code=202,
+    response_model=VideoObject,
+    summary="Enhance an uploaded video (interpolate, upscale)",
+    responses=_REPLAYED,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/VideoEnhanceForm"}}},
+        }
+    },
+)
+async def enhance_upload(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Queue the enhancement of the video sent as the multipart file ``file`` (MP4/MOV, WebM/MKV).
+
+    The upload is checked like any input video (container, streams, size, length)
+    and decoded once to count its frames; its audio is carried over unchanged.
+    """
+    data, files = await read_create_body(request, file_fields=("file",))
+    if "file" not in files:
+        raise ApiError(400, "send the video to enhance as the multipart file field `file`", param="file")
+    body, steps = _parse(data)
+    video = await files["file"].read()
+    settings = settings_of(request)
+    suffix = await run_in_threadpool(
+        probe_video, video, settings.max_video_seconds, settings.max_video_side, "file"
+    )
+    digest = hashlib.sha256(video).hexdigest()
+    fp = fingerprint({"enhance": {"file": digest}, "body": body.model_dump(mode="json")})
+    job, replayed = await _queue(
+        request, body, steps, video, suffix, key=idempotency_key, body_fingerprint=fp, param="file"
+    )
+    return await run_in_threadpool(_accepted, request, job, replayed)
+
+
+@router.post(
+    "/videos/{video_id}/enhance",
+    status_code=202,
+    response_model=VideoObject,
+    summary="Enhance a completed video (interpolate, upscale)",
+    responses=_REPLAYED,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VideoEnhance"}}},
+        }
+    },
+)
+async def enhance_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
+    """Queue the enhancement of this server's completed video ``video_id`` (a render or an earlier enhance)."""
+    data, _ = await read_create_body(request, file_fields=())
+    body, steps = _parse(data)
+    service = service_of(request)
+    source = await run_in_threadpool(service.get, video_id, kind=kinds.VIDEO_KINDS)
+    if source.status is not JobStatus.COMPLETED:
+        raise ApiError(
+            409,
+            f"video {source.id} is {source.status.value}; only a completed video can be enhanced",
+            param="video_id",
+            code="video_not_ready",
+        )
+    path = await run_in_threadpool(service.content, source.id)
+    if path is None:
+        raise ApiError(404, f"the video of {source.id} was removed (retention)", code="content_removed")
+    video = await run_in_threadpool(path.read_bytes)
+    fp = fingerprint({"enhance": {"video": source.id}, "body": body.model_dump(mode="json")})
+    job, replayed = await _queue(
+        request,
+        body,
+        steps,
+        video,
+        path.suffix,
+        key=idempotency_key,
+        body_fingerprint=fp,
+        param="video_id",
+        source=source,
+    )
+    return await run_in_threadpool(_accepted, request, job, replayed)

@@ -1,0 +1,93 @@
+"""The enhancement fields a body may carry (interpolate, target_fps, interpolator, upscale, upscaler), names only.
+
+Over HTTP a method is chosen by name: ``upscaler`` takes a method or a named
+Real-ESRGAN model from the core's own lists, never a checkpoint path (which
+would name a file on the server); ``interpolator`` takes an interpolation
+method. Both are checked here so the 400 lists what is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from reelgen.api.errors import ApiError
+from reelgen.core.spec.request import EnhanceStep
+
+#: Core request fields that ask for enhancement, offered on every body that can enhance.
+ENHANCE_FIELDS = ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
+
+
+def _stage_names(stage: str) -> list[str]:
+    from reelgen.core.enhance.registry import enhancers
+
+    return sorted(name for name, cls in enhancers().items() if cls.stage == stage)
+
+
+def interpolator_names() -> tuple[str, ...]:
+    """``auto`` and each interpolation method installed (rife, flow ...)."""
+    return ("auto", *_stage_names("interpolate"))
+
+
+def upscaler_names() -> tuple[str, ...]:
+    """``auto``, each upscaling method installed (esrgan, lanczos ...) and the named Real-ESRGAN models."""
+    from reelgen.core.enhance.upscale.models import NAMED
+
+    return ("auto", *_stage_names("upscale"), *NAMED)
+
+
+def _looks_like_path(value: str) -> bool:
+    from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES
+
+    parts = max(len(PurePosixPath(value).parts), len(PureWindowsPath(value).parts))
+    return parts > 1 or value.startswith(("~", ".")) or value.lower().endswith(CHECKPOINT_SUFFIXES)
+
+
+def check_names(fields: Mapping[str, Any]) -> None:
+    """A 400 naming ``upscaler`` or ``interpolator`` when it is not one of the names offered over HTTP."""
+    checks = (("upscaler", upscaler_names()), ("interpolator", interpolator_names()))
+    for param, valid in checks:
+        value = fields.get(param)
+        if value is None or value in valid:
+            continue
+        listed = ", ".join(valid)
+        if param == "upscaler" and _looks_like_path(str(value)):
+            raise ApiError(
+                400,
+                f"upscaler {value!r} names a file on the server; checkpoint files cannot be given over HTTP. "
+                f"Valid: {listed}",
+                param=param,
+                code="server_side_parameter",
+            )
+        raise ApiError(
+            400, f"{param} {value!r} is not known; valid: {listed}", param=param, code="invalid_value"
+        )
+
+
+def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
+    """The steps ``fields`` ask for, interpolation first (cheaper at the small size), methods chosen.
+
+    The same reading ``reelgen.core.spec.resolve`` gives a request's fields;
+    none at all is a 400, since enhancing with nothing to do makes no video.
+    """
+    from reelgen.core.enhance.auto import interpolation_step, upscale_step
+
+    check_names(fields)
+    interpolate, target_fps = fields.get("interpolate"), fields.get("target_fps")
+    steps = []
+    if interpolate is not None or target_fps is not None:
+        steps.append(interpolation_step(interpolate, target_fps, fields.get("interpolator")))
+    elif fields.get("interpolator") is not None:
+        raise ApiError(400, "interpolator needs interpolate (a factor) or target_fps", param="interpolator")
+    if fields.get("upscale") is not None:
+        steps.append(upscale_step(fields["upscale"], fields.get("upscaler")))
+    elif fields.get("upscaler") is not None:
+        raise ApiError(400, "upscaler needs upscale (a factor)", param="upscaler")
+    if not steps:
+        raise ApiError(
+            400,
+            "nothing to do: give interpolate (2, 4 ...), target_fps or upscale (2, 4 ...)",
+            param="interpolate",
+        )
+    return steps

@@ -1,0 +1,193 @@
+"""The ``enhance`` kind: interpolate and upscale an existing video on a worker, audio carried over unchanged.
+
+The payload names the source file (shipped to the worker by value, like a
+render's inputs), the source's shape as decoded at the edge, and the chain
+resolved there against that shape, so the job's row shows the clip it will
+make before it runs. The worker runs ``reelgen.core.enhance.files.enhance_file``;
+the API side decodes the result and checks it is the clip that was promised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.enhance.base import Shape
+from reelgen.core.enhance.registry import chain_shape, resolve_chain
+from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.spec.request import INPUT_FILE, EnhanceStep
+from reelgen.jobs.artifacts import png_bytes, verify_video
+from reelgen.jobs.events import RunResult
+from reelgen.jobs.kinds.base import WorkerContext, WorkerKind
+from reelgen.jobs.records import Facts, Job
+
+if TYPE_CHECKING:
+    from reelgen.core.cache import ModelCache
+
+#: GPU memory (GiB) each learned stage needs at most, at its default tile and batch: an estimate
+#: for placement only. Flow and Lanczos run on the CPU and need none.
+STAGE_GIB = {"rife": 2.0, "esrgan": 3.0}
+
+
+class EnhancePayload(BaseModel):
+    """A video file to enhance, its shape as decoded, and the resolved chain to run on it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(json_schema_extra=INPUT_FILE, description="The video to enhance (a server-made path)")
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    frames: int = Field(gt=0, description="Frames in the source, counted by decoding it")
+    fps: str = Field(description="The source's exact rate, e.g. '24000/1001'")
+    steps: tuple[EnhanceStep, ...] = Field(min_length=1)
+    source_job: str | None = Field(default=None, description="The job whose video this enhances")
+    source_model: str = ""
+    prompt: str = ""
+    seed: int | None = None
+
+    @property
+    def source_shape(self) -> Shape:
+        return Shape(self.width, self.height, self.frames, Fraction(self.fps))
+
+    def output_shape(self) -> Shape:
+        """The clip the chain makes: the size, frame count and exact rate the job promises."""
+        return chain_shape(self.steps, self.source_shape)
+
+
+def decoded_shape(path: Path, param: str = "file") -> Shape:
+    """Size, frame count and exact rate of the video at ``path``, counted by decoding every frame.
+
+    The rate is read as ``reelgen.core.media.read_video`` reads it, so the shape
+    matches what the worker will decode. A file with no decodable frame is an
+    ``InvalidRequest`` naming ``param``.
+    """
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InvalidRequest(f"{param}: the file has no video stream", param=param)
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            fps = Fraction(stream.average_rate or stream.guessed_rate or 24)
+            frames, width, height = 0, 0, 0
+            for frame in container.decode(stream):
+                frames, width, height = frames + 1, frame.width, frame.height
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(f"{param}: not a readable video ({exc})", param=param) from None
+    if frames == 0:
+        raise InvalidRequest(
+            f"{param}: the video has no frames; send a clip with at least one decodable frame", param=param
+        )
+    return Shape(width, height, frames, fps)
+
+
+def enhance_payload(
+    source: Path,
+    steps: Sequence[EnhanceStep],
+    *,
+    param: str = "file",
+    source_job: Job | None = None,
+) -> EnhancePayload:
+    """The payload for enhancing ``source`` with ``steps``: its shape decoded, the chain checked against it.
+
+    ``source_job`` (a finished render or enhance job) lends the payload its
+    prompt, model and seed, and is recorded as the job this one enhances.
+    """
+    shape = decoded_shape(source, param)
+    chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps)
+    if not chain:
+        raise InvalidRequest("nothing to do: ask for interpolate, target_fps or upscale", param="interpolate")
+    return EnhancePayload(
+        source=str(source),
+        width=shape.width,
+        height=shape.height,
+        frames=shape.frames,
+        fps=str(shape.fps),
+        steps=chain,
+        source_job=None if source_job is None else source_job.id,
+        source_model=source_job.model if source_job is not None else "",
+        prompt=source_job.prompt if source_job is not None else "",
+        seed=source_job.seed if source_job is not None else None,
+    )
+
+
+class EnhanceKind(WorkerKind[EnhancePayload]):
+    """Runs a resolved enhancement chain on one video; its row shows the clip it makes."""
+
+    name = "enhance"
+    payload_model = EnhancePayload
+
+    def facts(self, payload: EnhancePayload) -> Facts:
+        out = payload.output_shape()
+        return Facts(
+            # An uploaded clip has no model; the row names the methods that make it instead.
+            model=payload.source_model or "+".join(step.name for step in payload.steps),
+            prompt=payload.prompt,
+            seed=payload.seed,
+            width=out.width,
+            height=out.height,
+            num_frames=out.frames,
+            fps=float(out.fps),
+        )
+
+    def input_files(self, payload: EnhancePayload) -> list[tuple[str, str]]:
+        return [("source", payload.source)]
+
+    def with_input_files(self, payload: EnhancePayload, paths: dict[str, str]) -> EnhancePayload:
+        return payload.model_copy(update={"source": paths["source"]}) if "source" in paths else payload
+
+    def least_gib(self, payload: EnhancePayload, total_gib: float) -> float | None:
+        return max((STAGE_GIB.get(step.name, 0.0) for step in payload.steps), default=0.0)
+
+    def run(self, payload: EnhancePayload, context: WorkerContext) -> RunResult:
+        from reelgen.core.devices import device_info
+        from reelgen.core.enhance.files import enhance_file
+
+        device = device_info().device
+        if device != "cpu":
+            _make_room(context.cache, self.least_gib(payload, 0.0) or 0.0)
+        out = enhance_file(
+            payload.source,
+            context.folder / "video.mp4",
+            payload.steps,
+            progress=context.progress,
+            device=device,
+        )
+        record: dict[str, Any] = out.metadata
+        return RunResult(
+            files={
+                "video": out.path.read_bytes(),
+                "metadata": out.sidecar.read_bytes(),
+                "thumbnail": png_bytes(out.video.frames[out.video.num_frames // 2]),
+            },
+            frames=out.video.num_frames,
+            device=device,
+            timings=dict(record.get("timings") or {}),
+        )
+
+    def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
+        """Decode the MP4 as a player would: the size and frame count the job promised, no black frames."""
+        promised = self.parse(job.payload).output_shape()
+        info = verify_video(files["video"], promised.frames)
+        if (info["width"], info["height"]) != (promised.width, promised.height):
+            raise GenerationFailed(
+                f"the enhanced video is {info['width']}x{info['height']}; "
+                f"the job promised {promised.width}x{promised.height}"
+            )
+        return info
+
+
+def _make_room(cache: ModelCache, need_gib: float) -> None:
+    """Unload idle models, least recently used first, until ``need_gib`` of VRAM is free."""
+    from reelgen.core.devices import device_info
+    from reelgen.core.spec import registry
+
+    for entry in sorted(cache.loaded(), key=lambda e: -e["idle_s"]):
+        if (device_info().free_gib or 0.0) >= need_gib:
+            return
+        cache.drop(registry.resolve(entry["model"])[1])

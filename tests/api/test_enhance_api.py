@@ -1,0 +1,223 @@
+"""Enhancement over HTTP: a finished video or an upload made smoother and bigger as a job, and the CLI that asks."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.cli import app as cli_app
+from reelgen.cli.jobs import sse_events
+from reelgen.jobs.service import JobService
+from tests.api.conftest import files_under
+from tests.jobs.conftest import jobtest_family, make_service, ray_cluster  # noqa: F401  (live fixtures)
+from tests.jobs.helpers import wait_for
+from tests.jobs.test_enhance_kind import clip, decoded
+
+FOX = {"model": "jobtest-tiny", "prompt": "a red fox"}  # 32x32, 5 frames at 8 fps
+
+
+@pytest.fixture
+def live(make_service: Callable[..., JobService]) -> Iterator[TestClient]:  # noqa: F811
+    """The API over a started job service whose CPU worker renders the jobtest model."""
+    service = make_service()
+    settings = ApiSettings(jobs=service.settings, serve_web=False)
+    with TestClient(create_app(settings, service=service), raise_server_exceptions=False) as client:
+        yield client
+
+
+def finished(client: TestClient, video_id: str) -> dict[str, Any]:
+    service: JobService = client.app.state.service  # type: ignore[attr-defined]
+    service.wait(video_id, timeout_s=300)
+    video = dict(client.get(f"/v1/videos/{video_id}").json())
+    assert video["status"] == "completed", video["error"]
+    return video
+
+
+def content(client: TestClient, video_id: str, tmp_path: Path) -> Path:
+    path = tmp_path / f"{video_id}.mp4"
+    resp = client.get(f"/v1/videos/{video_id}/content")
+    assert resp.status_code == 200 and resp.headers["content-type"] == "video/mp4"
+    path.write_bytes(resp.content)
+    return path
+
+
+def error(resp: Any, status: int) -> dict[str, Any]:
+    assert resp.status_code == status, resp.text
+    return dict(resp.json()["error"])
+
+
+# ---- the live paths ---------------------------------------------------------------------------
+
+
+def test_a_render_enhanced_x2_through_the_api(live: TestClient, tmp_path: Path) -> None:
+    render = live.post("/v1/videos", json=FOX).json()
+    finished(live, render["id"])
+
+    resp = live.post(f"/v1/videos/{render['id']}/enhance", json={"interpolate": 2, "interpolator": "flow"})
+    assert resp.status_code == 202, resp.text
+    video = resp.json()
+    assert (video["num_frames"], video["fps"], video["size"]) == (9, 16.0, "32x32")
+    assert video["remixed_from_video_id"] == render["id"] and video["prompt"] == "a red fox"
+
+    done = finished(live, video["id"])
+    assert done["urls"]["content"].endswith(f"/v1/videos/{video['id']}/content")
+    assert decoded(content(live, video["id"], tmp_path))[:3] == (9, Fraction(16), (32, 32))
+    part = live.get(f"/v1/videos/{video['id']}/content", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100
+    assert part.headers["content-range"].startswith("bytes 0-99/")
+
+    events = list(sse_events(iter(live.get(f"/v1/videos/{video['id']}/events").text.split("\n"))))
+    made = [data for _, name, data in events if name == "progress" and data["stage"] == "interpolate"]
+    assert (made[-1]["step"], made[-1]["total"]) == (4, 4)  # (5 - 1) new frames, counted frame by frame
+    assert events[-1][1] == "completed" and events[-1][2]["video"]["num_frames"] == 9
+    listed = [v["id"] for v in live.get("/v1/videos").json()["data"]]
+    assert video["id"] in listed and render["id"] in listed
+
+
+def test_one_create_generates_then_interpolates_and_upscales(live: TestClient, tmp_path: Path) -> None:
+    resp = live.post("/v1/videos", json={**FOX, "interpolate": 2, "upscale": 2, "upscaler": "lanczos"})
+    assert resp.status_code == 202, resp.text
+    video = resp.json()
+    assert (video["num_frames"], video["fps"], video["size"]) == (9, 16.0, "64x64")
+    finished(live, video["id"])
+    assert decoded(content(live, video["id"], tmp_path))[:3] == (9, Fraction(16), (64, 64))
+
+
+def test_an_uploaded_file_keeps_its_exact_rate_and_its_sound(live: TestClient, tmp_path: Path) -> None:
+    source = clip(tmp_path / "holiday.mp4", frames=5)
+    form = {"interpolate": "2", "interpolator": "flow", "upscale": "2", "upscaler": "lanczos"}
+    resp = live.post("/v1/videos/enhance", data=form, files={"file": ("holiday.mp4", source.read_bytes())})
+    assert resp.status_code == 202, resp.text
+    video = resp.json()
+    assert (video["num_frames"], video["size"], video["remixed_from_video_id"]) == (9, "96x64", None)
+    assert video["model"] == "flow+lanczos"
+    finished(live, video["id"])
+    assert decoded(content(live, video["id"], tmp_path)) == (9, Fraction(48000, 1001), (96, 64), True)
+
+
+# ---- bad input, answered before anything queues ------------------------------------------------
+
+
+def test_an_upscaler_is_a_name_never_a_server_path(client: TestClient) -> None:
+    for path in ("/srv/models/4x.pth", "../weights/realesrgan.pth", "net.safetensors"):
+        body = {"prompt": "a fox", "upscale": 2, "upscaler": path}
+        err = error(client.post("/v1/videos", json=body), 400)
+        assert (err["param"], err["code"]) == ("upscaler", "server_side_parameter")
+        assert "lanczos" in err["message"] and "realesrgan-x4plus" in err["message"]
+    err = error(client.post("/v1/videos", json={"prompt": "a fox", "upscale": 2, "upscaler": "magic"}), 400)
+    assert err["param"] == "upscaler" and "valid: auto, esrgan, lanczos" in err["message"]
+    upload = {"file": ("a.mp4", b"x")}
+    err = error(
+        client.post("/v1/videos/enhance", data={"upscale": "2", "upscaler": "/etc/x.pth"}, files=upload), 400
+    )
+    assert err["param"] == "upscaler"
+
+
+def test_bad_uploads_are_refused_naming_the_file_and_nothing_is_kept(
+    client: TestClient, data_dir: Path, tmp_path: Path
+) -> None:
+    x2 = {"interpolate": "2"}
+    err = error(
+        client.post("/v1/videos/enhance", data=x2, files={"file": ("a.mp4", b"not a video" * 50)}), 400
+    )
+    assert err["param"] == "file" and "not a readable video" in err["message"]
+    # An MP4 whose video track holds no frames: FFmpeg sees no video stream in it at all.
+    empty = io.BytesIO()
+    with av.open(clip(tmp_path / "in.mp4")) as src, av.open(empty, "w", format="mp4") as out:
+        out.add_stream_from_template(src.streams.video[0])
+        out.start_encoding()
+    err = error(client.post("/v1/videos/enhance", data=x2, files={"file": ("e.mp4", empty.getvalue())}), 400)
+    assert err["param"] == "file" and "video stream" in err["message"]
+    err = error(client.post("/v1/videos/enhance", data=x2), 400)
+    assert err["param"] == "file"
+    good = {"file": ("in.mp4", clip(tmp_path / "ok.mp4").read_bytes())}
+    err = error(client.post("/v1/videos/enhance", data={}, files=good), 400)
+    assert err["param"] == "interpolate" and "nothing to do" in err["message"]
+    err = error(client.post("/v1/videos/enhance", data={"target_fps": "12"}, files=good), 400)
+    assert err["param"] == "target_fps" and "above" in err["message"]
+    assert files_under(data_dir / "inputs") == []  # the upload refused after saving went again
+
+
+def test_only_a_completed_video_can_be_enhanced(client: TestClient, tmp_path: Path) -> None:
+    queued = client.post("/v1/videos", json={"model": "wan-tiny", "prompt": "a fox", "num_frames": 9}).json()
+    err = error(client.post(f"/v1/videos/{queued['id']}/enhance", json={"interpolate": 2}), 409)
+    assert err["code"] == "video_not_ready" and "queued" in err["message"]
+    err = error(client.post(f"/v1/videos/video_{'0' * 32}/enhance", json={"interpolate": 2}), 404)
+    upload = {"file": ("in.mp4", clip(tmp_path / "in.mp4").read_bytes())}
+    enhanced = client.post("/v1/videos/enhance", data={"interpolate": "2"}, files=upload).json()
+    err = error(client.post(f"/v1/videos/{enhanced['id']}/remix", json={"prompt": "a cat"}), 400)
+    assert err["code"] == "not_remixable" and "uploaded file" in err["message"]
+
+
+def test_an_idempotent_retry_of_an_upload_returns_the_same_video(client: TestClient, tmp_path: Path) -> None:
+    upload = {"file": ("in.mp4", clip(tmp_path / "in.mp4").read_bytes())}
+    headers = {"Idempotency-Key": "holiday-x2"}
+    first = client.post("/v1/videos/enhance", data={"interpolate": "2"}, files=upload, headers=headers)
+    again = client.post("/v1/videos/enhance", data={"interpolate": "2"}, files=upload, headers=headers)
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"] and again.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/v1/videos/enhance", data={"interpolate": "4"}, files=upload, headers=headers)
+    assert error(other, 409)["code"] == "idempotency_conflict"
+    assert len(client.get("/v1/videos").json()["data"]) == 1
+
+
+# ---- the CLI against a running server --------------------------------------------------------
+
+
+@pytest.fixture
+def server_url(live: TestClient) -> Iterator[str]:
+    """The live app served over loopback HTTP, as `reelgen serve` does."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(live.app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, timeout_s=60, what="the HTTP server")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_submit_and_enhance_talk_to_a_server(server_url: str, live: TestClient, tmp_path: Path) -> None:
+    runner = CliRunner()
+    asked = ["submit", "a red fox", "--model", "jobtest-tiny", "--interpolate", "2", "--server", server_url]
+    out = runner.invoke(cli_app, asked)
+    assert out.exit_code == 0, out.output
+    assert "32x32 9 frames @ 16.0 fps" in " ".join(out.output.split())  # the terminal may wrap the line
+    video_id = out.output.split()[0]
+    finished(live, video_id)
+
+    bigger = tmp_path / "bigger.mp4"
+    by_id = ["enhance", video_id, "-o", str(bigger), "--upscale", "2", "--upscaler", "lanczos"]
+    out = runner.invoke(cli_app, [*by_id, "--server", server_url, "-q"])
+    assert out.exit_code == 0, out.output
+    assert decoded(bigger)[:3] == (9, Fraction(16), (64, 64))
+
+    source, smooth = clip(tmp_path / "in.mp4", frames=4), tmp_path / "smooth.mp4"
+    upload = [
+        "enhance",
+        str(source),
+        "-o",
+        str(smooth),
+        "--target-fps",
+        "48000/1001",
+        "--interpolator",
+        "flow",
+    ]
+    out = runner.invoke(cli_app, [*upload, "--server", server_url, "-q"])
+    assert out.exit_code == 0, out.output
+    assert decoded(smooth) == (7, Fraction(48000, 1001), (48, 32), True)
