@@ -83,15 +83,15 @@ def _wan(name: str, device: str, dtype: Any) -> Any:
     from transformers import UMT5Config, UMT5EncoderModel
 
     from reelgen.core.backends import tiny
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import configs
 
-    config = dict(wp.TRANSFORMER_1_3B, **(WAN_14B_OVERRIDES if name == "wan-14b" else {}))
+    config = dict(configs.TRANSFORMER_1_3B, **(WAN_14B_OVERRIDES if name == "wan-14b" else {}))
     return WanPipeline(
         transformer=random_module(lambda: WanTransformer3DModel(**config), device, dtype),
-        text_encoder=random_module(lambda: UMT5EncoderModel(UMT5Config(**wp.UMT5_XXL)), device, dtype),
+        text_encoder=random_module(lambda: UMT5EncoderModel(UMT5Config(**configs.UMT5_XXL)), device, dtype),
         vae=random_module(AutoencoderKLWan, device, torch.float32),  # Wan's VAE runs in float32
         tokenizer=tiny.t5_tokenizer(),
-        scheduler=UniPCMultistepScheduler(**wp.SCHEDULER),
+        scheduler=UniPCMultistepScheduler(**configs.SCHEDULER),
     )
 
 

@@ -15,7 +15,7 @@ from reelgen.core.backends.skyreels.windows import (
     model_calls,
     request_windows,
 )
-from reelgen.core.backends.wan.presets import LATENT_RGB_FACTORS
+from reelgen.core.backends.wan.configs import LATENT_RGB_FACTORS
 from reelgen.core.progress import StageTracker
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from reelgen.core.backends import plumbing
 from reelgen.core.backends.base import DiffusersBackend
+from reelgen.core.backends.wan import configs, vace
 from reelgen.core.backends.wan import presets as wp
-from reelgen.core.backends.wan import vace
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
@@ -29,7 +29,7 @@ class WanRunner(DiffusersBackend):
     # Wan's VAE and CLIP image encoder lose detail in half precision; they are small.
     part_dtypes: ClassVar[dict[str, str]] = {"vae": "float32", "image_encoder": "float32"}
     single_file_class = "WanTransformer3DModel"
-    rgb_factors = wp.LATENT_RGB_FACTORS
+    rgb_factors = configs.LATENT_RGB_FACTORS
 
     @property
     def lora_into_second_transformer(self) -> bool:  # type: ignore[override]

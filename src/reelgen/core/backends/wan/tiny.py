@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.backends.wan import configs
 from reelgen.core.backends.wan import presets as wp
 from reelgen.core.backends.wan.vace import VACE
 from reelgen.core.errors import InvalidRequest
@@ -106,7 +107,7 @@ def build_tiny_pipeline(preset: Preset, folder: Path) -> None:
         tokenizer=tokenizer,
         text_encoder=tiny.t5_encoder(len(tokenizer), umt5=True),
         vae=tiny_vae(),
-        scheduler=UniPCMultistepScheduler(**wp.SCHEDULER),
+        scheduler=UniPCMultistepScheduler(**configs.SCHEDULER),
     )
     if preset.variant in wp.IMAGE_VARIANTS:
         image_encoder, image_processor = _tiny_image_encoder()
@@ -143,8 +144,8 @@ def full_random_parts(device: str = "meta") -> dict[str, Any]:
     # Parameters start on meta (no allocation, no slow init); buffers (RoPE tables) are computed for real.
     with init_empty_weights(include_buffers=False):
         parts: dict[str, Any] = {
-            "transformer": WanTransformer3DModel(**wp.TRANSFORMER_1_3B),
-            "text_encoder": UMT5EncoderModel(UMT5Config(**wp.UMT5_XXL)),
+            "transformer": WanTransformer3DModel(**configs.TRANSFORMER_1_3B),
+            "text_encoder": UMT5EncoderModel(UMT5Config(**configs.UMT5_XXL)),
             "vae": AutoencoderKLWan(),  # the defaults are Wan 2.1's VAE
         }
     parts["text_encoder"].tie_weights()  # one token embedding, as the checkpoint stores it
@@ -195,7 +196,7 @@ def build_full_random(preset_name: str, folder: Path | str, device: str = "cuda"
     parts["transformer"].to(torch.bfloat16)
     parts["text_encoder"].to(torch.bfloat16)
     pipe = WanPipeline(
-        tokenizer=tiny.t5_tokenizer(), scheduler=UniPCMultistepScheduler(**wp.SCHEDULER), **parts
+        tokenizer=tiny.t5_tokenizer(), scheduler=UniPCMultistepScheduler(**configs.SCHEDULER), **parts
     )
     folder = Path(folder)
     tiny.save_pipeline(pipe, folder)
