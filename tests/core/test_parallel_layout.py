@@ -9,6 +9,7 @@ import pytest
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.parallel import MULTICAST_OFF, ParallelOptions, launch
+from reelgen.core.parallel.decode import cut, split_points, stage_costs
 from reelgen.core.parallel.layout import AttentionSplit, plan_layout
 from reelgen.core.render import render
 from tests.core.helpers import resolved
@@ -48,6 +49,47 @@ def test_impossible_choices_are_refused_with_the_gpus_field() -> None:
     with pytest.raises(InvalidRequest, match="CUDA only") as ring:
         plan_layout(2, 5.0, 12, 64, ParallelOptions(attention="ring", cfg="off"), on_cuda=False)
     assert {no_guidance.value.param, odd.value.param, ring.value.param} == {"gpus"}
+
+
+def test_wans_vae_decode_is_cut_where_the_slowest_stage_is_shortest() -> None:
+    from accelerate import init_empty_weights
+    from diffusers import AutoencoderKLWan
+
+    with init_empty_weights():
+        vae: Any = AutoencoderKLWan()  # Wan 2.1's VAE, shapes only
+    decoder = vae.decoder
+    costs = stage_costs(decoder)
+    # [conv_in + mid, up 0, up 1, up 2, up 3 + head]: the last two up-blocks carry most of the work.
+    assert split_points(costs, 2) == [4]
+    assert split_points(costs, 4) == split_points(costs, 8) == [3, 4]
+    assert split_points(costs, 1) == []
+    assert max(costs[:3]) < min(costs[3:]) / 1.5
+
+
+def test_a_decoder_cut_into_stages_decodes_the_same_frames() -> None:
+    import copy
+
+    import torch
+
+    from reelgen.core.backends.wan.tiny import tiny_vae
+
+    vae = tiny_vae()
+    latents = torch.randn(1, 16, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        whole = vae.decode(latents).sample
+        # Three stages, each with its own layer caches, run one after another frame by frame.
+        bounds = [0, 2, 4, len(vae.decoder.up_blocks) + 1]
+        stages = [copy.deepcopy(vae.decoder) for _ in range(3)]
+        for i, stage in enumerate(stages):
+            cut(stage, bounds[i], bounds[i + 1], bounds[-1])
+        caches: list[list[Any]] = [[None] * 64 for _ in stages]
+        x, frames = vae.post_quant_conv(latents), []
+        for t in range(latents.shape[2]):
+            h = x[:, :, t : t + 1]
+            for stage, cache in zip(stages, caches, strict=True):
+                h = stage(h, feat_cache=cache, feat_idx=[0], first_chunk=t == 0)
+            frames.append(h)
+    assert torch.equal(torch.clamp(torch.cat(frames, 2), -1.0, 1.0), whole)
 
 
 def _nothing_may_start(monkeypatch: pytest.MonkeyPatch) -> None:

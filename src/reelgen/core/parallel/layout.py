@@ -72,13 +72,20 @@ class FamilyTraits:
     tokens: Callable[[Any, ResolvedRequest], int | None]
     #: Preset variants whose transformer has no split plan in diffusers (guidance halves only).
     unsplit_variants: frozenset[str] = frozenset()
+    #: Whether the VAE decodes frame by frame through cached layers, so its layers can be pipelined.
+    pipelined_decode: bool = False
 
 
 #: The families whose denoisers diffusers 0.42 can split (``_cp_plan`` on their transformers).
 FAMILIES: dict[str, FamilyTraits] = {
     # WanVACETransformer3DModel declares no ``_cp_plan`` in diffusers 0.42.
     "wan": FamilyTraits(
-        ("transformer", "transformer_2"), "sequential", False, wan_tokens, frozenset({"vace"})
+        ("transformer", "transformer_2"),
+        "sequential",
+        False,
+        wan_tokens,
+        unsplit_variants=frozenset({"vace"}),
+        pipelined_decode=True,
     ),
     # LTX's cross-attention mask keeps all heads, which Ulysses cannot take apart: its text
     # tokens stay whole on every process and only the video tokens are split.

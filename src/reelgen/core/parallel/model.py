@@ -22,6 +22,7 @@ from reelgen.core.backends.base import DiffusersBackend, Runner
 from reelgen.core.devices import peak_gib
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.parallel import cfg as cfg_hooks
+from reelgen.core.parallel.decode import pipeline
 from reelgen.core.parallel.group import GroupCancel, RankGroup
 from reelgen.core.parallel.layout import FamilyTraits, Layout, ParallelOptions, check_family, plan_layout
 from reelgen.core.spec.request import ResolvedRequest
@@ -80,9 +81,8 @@ def parallelize(
         "attention_backend": backend,
         "devices": group.gather(_device_record(group)),
         "text_encoder": "every process, on its own device",
-        "vae_decode": "rank 0",
     }
-    _decode_on_leader(pipe.vae, group, cancel, record)
+    _decode_on_leader(pipe.vae, traits, group, cancel, record)
     return record
 
 
@@ -214,21 +214,34 @@ def _device_record(group: RankGroup) -> dict[str, Any]:
     return record
 
 
-def _decode_on_leader(vae: Any, group: RankGroup, cancel: GroupCancel, record: dict[str, Any]) -> None:
+def _decode_on_leader(
+    vae: Any, traits: FamilyTraits, group: RankGroup, cancel: GroupCancel, record: dict[str, Any]
+) -> None:
     """Wrap ``vae.decode``: the last point every process reaches together.
 
-    There each process adds its peak memory to the record, then rank 0 decodes alone
-    (its cancel checks stop voting) and the others raise ``RankFinished``.
+    There each process adds its peak memory to the record and the cancel checks stop
+    voting. Wan's decode is pipelined by layers over the first processes (``decode``);
+    otherwise rank 0 decodes alone. Processes with no more to do raise ``RankFinished``.
     """
-    decode = vae.decode
+    # Every stage must take the same path through the VAE (tiled or not), whatever its own plan said.
+    vae.use_tiling, vae.use_slicing = group.gather(
+        (getattr(vae, "use_tiling", False), getattr(vae, "use_slicing", False))
+    )[0]
+    stages, decode = pipeline(vae, group) if traits.pipelined_decode else (1, None)
+    record["vae_decode"] = "rank 0" if stages == 1 else f"pipelined by layers over ranks 0-{stages - 1}"
+    real = vae.decode
 
     def decode_on_leader(*args: Any, **kwargs: Any) -> Any:
         peaks = group.gather(peak_gib(group.device))
         for device, peak in zip(record["devices"], peaks, strict=True):
             device["peak_vram_gib"] = peak
         cancel.together = False
+        if decode is not None:
+            out = decode(real, args, kwargs)
+        elif group.leader:
+            out = real(*args, **kwargs)
         if not group.leader:
             raise RankFinished
-        return decode(*args, **kwargs)
+        return out
 
     vae.decode = decode_on_leader
