@@ -61,6 +61,13 @@ class MemoryPlan:
         return asdict(self)
 
 
+def working_set_gib(width: int, height: int, frames: int, *peaks_gib: float) -> float:
+    """A run's activation peak: the larger of its stages' peaks (denoiser, VAE decode ...), plus the
+    decoded clip held in float32 with its post-processed copy, plus half a GiB of runtime."""
+    clip = frames * width * height * 3 * 4 * 2 / GIB
+    return round(0.5 + max(peaks_gib, default=0.0) + clip, 2)
+
+
 def plan_memory(
     parts_gib: dict[str, float],
     working_gib: float,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, Strategy
+from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, Strategy, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -146,8 +146,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     chunk = min(request.options_as(AnimateDiffOptions).decode_chunk_size, frames)
     unet = frames * (height // 8) * (width // 8) * 320 * 2 * 2 * 12 / GIB
     vae_decode = chunk * width * height * 256 * 2 * 4 / GIB
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(unet, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, unet, vae_decode)
 
 
 def low_vram_recipe(

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules, check_v2v_steps
 
@@ -183,8 +183,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     tokens = ((frames - 1) // 4 + 1) * (height // 16) * (width // 16) + 226
     transformer = tokens * preset.dims[0] * 10 * 2 / GIB  # q/k/v/out, residual and a 4x FFN, 16-bit
     vae_decode = width * height * 8 * 128 * 2 * 4 / GIB
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
 SPEC = FamilySpec(

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -135,8 +135,7 @@ def transformer_working_gib(
     tokens = latent_frames * (height // 16) * (width // 16) + text_tokens
     transformer = tokens * dim * (5 + 4) * 2 / GIB
     vae_tile = 256 * 256 * 128 * 17 * 2 * 6 / GIB  # 256 px tiles of 17 frames, 128 channels, ~6 live
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(transformer, vae_tile) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_tile)
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:

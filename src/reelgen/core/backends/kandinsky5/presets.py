@@ -27,7 +27,7 @@ from typing import Any
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, plan_memory
+from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, plan_memory, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -110,8 +110,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     dim, ffn = preset.dims
     transformer = tokens * (6 * dim + ffn) * 2 / GIB
     vae_tile = 256 * 256 * 128 * 17 * 2 * 6 / GIB  # 256 px tiles of 17 frames, 128 channels, ~6 live
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(transformer, vae_tile) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_tile)
 
 
 def recipe(

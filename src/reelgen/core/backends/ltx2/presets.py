@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -142,8 +142,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     dim, ffn = preset.dims
     transformer = tokens * (6 * dim + ffn) * 2 / GIB
     vae_decode = frames * (height // 4) * (width // 4) * 256 * 2 * 4 / GIB  # ~4 such tensors live
-    clip = frames * width * height * 3 * 4 * 2 / GIB  # float32 frames, decoded and postprocessed
-    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
 SPEC = FamilySpec(

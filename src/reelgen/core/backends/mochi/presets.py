@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -64,8 +64,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     tokens = ((frames - 1) // 6 + 1) * (height // 16) * (width // 16) + 256
     transformer = tokens * preset.dims[0] * 10 * 2 / GIB  # q/k/v/out, residual and the FFN, 16-bit
     vae_decode = frames * width * height * 128 * 2 * 2 / GIB
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
 SPEC = FamilySpec(

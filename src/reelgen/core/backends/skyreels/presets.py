@@ -14,7 +14,7 @@ from reelgen.core.backends.skyreels.windows import (
 )
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -144,8 +144,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     dim, ffn = preset.dims
     transformer = tokens * (6 * dim + ffn) * 2 / GIB  # bf16 hidden states, q/k/v/out and the FFN
     vae_decode = width * height * 96 * 6 * 4 * 4 / GIB  # 96 channels, 6 cached frames, fp32, ~4 live
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
 SPEC = FamilySpec(

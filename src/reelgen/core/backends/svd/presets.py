@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -97,8 +97,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     chunk = min(request.options_as(SVDOptions).decode_chunk_size, frames)
     unet = frames * (height // 8) * (width // 8) * 320 * 2 * 2 * 20 / GIB
     vae_decode = chunk * width * height * 256 * 2 * 4 / GIB
-    clip = frames * width * height * 3 * 4 * 2 / GIB
-    return round(0.5 + max(unet, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, unet, vae_decode)
 
 
 SPEC = FamilySpec(

@@ -10,7 +10,7 @@ from reelgen.core.backends.wan import vace
 from reelgen.core.backends.wan.vace import VACE, VACE_CONTEXT_FRAMES, VACE_TASKS
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB
+from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules, check_v2v_steps
 
@@ -337,8 +337,7 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     # 96 channels x 6 cached frames in fp32, ~16 live copies: calibrated on the 28.1 GiB peak
     # measured for wan-1.3b at 832x480x81 (docs/benchmarks.md).
     vae_decode = width * height * 96 * 6 * 4 * 16 / GIB
-    clip = frames * width * height * 3 * 4 * 2 / GIB  # decoded float32 clip + its postprocessed copy
-    return round(0.5 + max(transformer, vae_decode) + clip, 2)
+    return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
 SPEC = FamilySpec(
