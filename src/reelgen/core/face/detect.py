@@ -1,0 +1,95 @@
+"""Finds frontal faces with the Haar cascade OpenCV 4 ships, and picks the one an avatar animates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+
+#: Frames are searched at most this wide; boxes are scaled back to the frame.
+SEARCH_SIDE = 640
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A face's square-ish box in frame pixels: left, top, width, height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def area(self) -> float:
+        return self.w * self.h
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.w / 2, self.y + self.h / 2
+
+    def iou(self, other: FaceBox) -> float:
+        left, top = max(self.x, other.x), max(self.y, other.y)
+        right, bottom = min(self.x + self.w, other.x + other.w), min(self.y + self.h, other.y + other.h)
+        inter = max(0.0, right - left) * max(0.0, bottom - top)
+        return inter / (self.area + other.area - inter) if inter else 0.0
+
+    def as_array(self) -> np.ndarray:
+        return np.array([self.x, self.y, self.w, self.h], np.float64)
+
+
+@cache
+def _cascade() -> Any:
+    try:
+        import cv2
+    except ImportError:
+        raise ModelNotAvailable(
+            "finding faces needs OpenCV 4: pip install 'opencv-python-headless<5'", param="model"
+        ) from None
+    folder = getattr(getattr(cv2, "data", None), "haarcascades", "")
+    cascade = cv2.CascadeClassifier(folder + "haarcascade_frontalface_default.xml") if folder else None
+    if cascade is None or cascade.empty():
+        raise ModelNotAvailable(
+            f"OpenCV {cv2.__version__} ships no face cascade (OpenCV 5 dropped them); "
+            "install OpenCV 4: pip install 'opencv-python-headless<5'",
+            param="model",
+        )
+    return cascade
+
+
+def find_faces(frame: np.ndarray) -> list[FaceBox]:
+    """Every frontal face in an RGB uint8 frame, left to right."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    scale = min(1.0, SEARCH_SIDE / max(h, w))
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+    if scale < 1.0:
+        grey = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    grey = cv2.equalizeHist(grey)
+    smallest = max(24, min(grey.shape) // 12)
+    found = _cascade().detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(smallest, smallest))
+    boxes = [FaceBox(*(float(v) / scale for v in box)) for box in (found if len(found) else [])]
+    return sorted(boxes, key=lambda b: b.x)
+
+
+def choose(faces: list[FaceBox], face_index: int | None, where: str) -> FaceBox:
+    """The face to animate: ``face_index`` (left to right, from 0), else the largest."""
+    if not faces:
+        raise InvalidRequest(
+            f"no face found in {where}; give a photo or video with a clear frontal face "
+            "(at least about 48 pixels across)",
+            param="start_image",
+        )
+    if face_index is None:
+        return max(faces, key=lambda b: b.area)
+    if not 0 <= face_index < len(faces):
+        raise InvalidRequest(
+            f"options.face_index {face_index} is out of range: {len(faces)} face(s) found in {where}, "
+            f"numbered 0..{len(faces) - 1} from the left",
+            param="options.face_index",
+        )
+    return faces[face_index]

@@ -1,0 +1,124 @@
+"""Reads an avatar's voice track: decoded to mono float32 at a chosen rate, and checked before any work starts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.types import Audio
+
+#: A track whose loudest 20 ms stays below this (dB full scale) is silence, not a voice.
+SILENCE_DBFS = -50.0
+#: Default longest voice track, in seconds; ``REELGEN_AVATAR_MAX_SECONDS`` moves it.
+DEFAULT_MAX_SECONDS = 300.0
+
+
+def max_seconds() -> float:
+    """The longest voice track an avatar takes (``REELGEN_AVATAR_MAX_SECONDS``, default 300)."""
+    raw = os.environ.get("REELGEN_AVATAR_MAX_SECONDS")
+    if not raw:
+        return DEFAULT_MAX_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidRequest(
+            f"REELGEN_AVATAR_MAX_SECONDS={raw!r} is not a number of seconds, e.g. 300",
+            param="speech_audio",
+        ) from None
+    if value <= 0:
+        raise InvalidRequest(f"REELGEN_AVATAR_MAX_SECONDS must be above 0, not {value}", param="speech_audio")
+    return value
+
+
+def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_audio") -> Audio:
+    """The first audio stream of ``path`` as mono float32 (at ``rate`` if given); any format FFmpeg reads.
+
+    Raises ``InvalidRequest`` naming ``param`` for a file that is not audio or holds no samples.
+    """
+    import av
+
+    chunks: list[np.ndarray] = []
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise InvalidRequest(f"{param}: {path} has no audio stream", param=param)
+            stream = container.streams.audio[0]
+            out_rate = rate or stream.codec_context.sample_rate
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=out_rate)
+            for frame in container.decode(stream):
+                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(
+            f"{param}: {path} is not a readable audio file ({exc}); give a WAV, MP3, FLAC, OGG or M4A file",
+            param=param,
+        ) from None
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    if samples.size == 0:
+        raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)
+    return Audio(samples[None], int(out_rate))
+
+
+def loudest_dbfs(audio: Audio, window_s: float = 0.02) -> float:
+    """The level of the loudest ``window_s`` stretch, in dB full scale (-inf for digital silence)."""
+    mono = audio.samples.mean(axis=0)
+    size = max(1, int(audio.sample_rate * window_s))
+    usable = mono[: len(mono) // size * size].reshape(-1, size) if len(mono) >= size else mono[None]
+    rms = float(np.sqrt((usable.astype(np.float64) ** 2).mean(axis=1)).max())
+    return 20 * np.log10(rms) if rms > 0 else float("-inf")
+
+
+def check_voice(audio: Audio, param: str = "speech_audio", limit_s: float | None = None) -> None:
+    """Refuse a silent track and one longer than the configured limit."""
+    limit = max_seconds() if limit_s is None else limit_s
+    if audio.seconds > limit:
+        raise InvalidRequest(
+            f"{param}: the voice track is {audio.seconds:.1f} s long; the limit is {limit:.0f} s "
+            "(split it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
+            param=param,
+        )
+    level = loudest_dbfs(audio)
+    if level < SILENCE_DBFS:
+        shown = "digital silence" if level == float("-inf") else f"{level:.0f} dBFS at its loudest"
+        raise InvalidRequest(
+            f"{param}: the voice track is silent ({shown}); an avatar needs speech louder than "
+            f"{SILENCE_DBFS:.0f} dBFS",
+            param=param,
+        )
+
+
+def frame_envelope(audio: Audio, fps: float, num_frames: int) -> np.ndarray:
+    """RMS loudness of the voice around each video frame (a 1/fps window centred on it), shape (frames,)."""
+    mono = audio.samples.mean(axis=0).astype(np.float64)
+    half = audio.sample_rate / fps / 2
+    out = np.zeros(num_frames, np.float32)
+    for i in range(num_frames):
+        centre = (i + 0.5) * audio.sample_rate / fps
+        piece = mono[max(0, int(centre - half)) : int(centre + half)]
+        out[i] = float(np.sqrt((piece**2).mean())) if piece.size else 0.0
+    return out
+
+
+def write_wav(path: Path, audio: Audio) -> Path:
+    """Write 16-bit PCM WAV atomically (speech made from text is kept as an input file)."""
+    import wave
+
+    from reelgen.core.encode import new_file_beside
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = new_file_beside(path)
+    pcm = (np.clip(audio.samples.mean(axis=0), -1, 1) * 32767).round().astype("<i2")
+    try:
+        with wave.open(str(tmp), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(audio.sample_rate)
+            wav.writeframes(pcm.tobytes())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,84 @@
+"""Fills in an avatar request at the edge: speaks its text, checks its voice, and takes its length and size.
+
+``resolve()`` calls this once for ``task=avatar``; afterwards the request names
+a voice file (input files are hashed into the record, so a replay uses the very
+same speech) and a frame count that lasts exactly as long as the voice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import GenerationRequest
+
+
+def _face_size(request: GenerationRequest) -> tuple[int, int]:
+    if request.start_image and request.source_video:
+        raise InvalidRequest(
+            "an avatar takes one face source: a photo (--image) or a video to dub (--video), not both",
+            param="source_video",
+        )
+    if request.source_video:
+        import av
+
+        try:
+            with av.open(str(request.source_video)) as container:
+                if not container.streams.video:
+                    raise InvalidRequest(
+                        f"source_video: {request.source_video} has no video stream", param="source_video"
+                    )
+                ctx = container.streams.video[0].codec_context
+                return int(ctx.width), int(ctx.height)
+        except av.error.FFmpegError as exc:
+            raise InvalidRequest(
+                f"source_video: {request.source_video} is not a readable video ({exc})", param="source_video"
+            ) from None
+    if request.start_image:
+        from reelgen.core.media import load_image
+
+        image = load_image(request.start_image, "start_image")
+        return image.width, image.height
+    raise InvalidRequest(
+        "an avatar needs a face: a photo (--image face.png) or a video to dub (--video clip.mp4)",
+        param="start_image",
+    )
+
+
+def avatar_request(request: GenerationRequest, default_fps: float) -> GenerationRequest:
+    """``request`` with its voice file, frame count and size set (text spoken first)."""
+    from reelgen.core.speech.audio import check_voice, read_voice
+
+    if request.num_frames is not None or request.seconds is not None:
+        raise InvalidRequest(
+            "an avatar lasts as long as its voice; leave out num_frames and seconds", param="num_frames"
+        )
+    width, height = _face_size(request)
+    audio_path = request.speech_audio
+    if audio_path and request.speech_text:
+        raise InvalidRequest(
+            "give a voice track (--audio) or text to speak (--text), not both", param="speech_text"
+        )
+    if not audio_path:
+        if not (request.speech_text or "").strip():
+            raise InvalidRequest(
+                'an avatar needs a voice: a recording (--audio voice.wav) or text to speak (--text "...")',
+                param="speech_audio",
+            )
+        from reelgen.core.speech.tts import speech_file
+
+        audio_path = str(speech_file(request.speech_text or "", request.voice))
+    elif not Path(audio_path).expanduser().is_file():
+        raise InvalidRequest(f"speech_audio: file {audio_path} does not exist", param="speech_audio")
+    voice = read_voice(Path(audio_path).expanduser())
+    check_voice(voice)
+    fps = request.fps or default_fps
+    return request.model_copy(
+        update={
+            "speech_audio": audio_path,
+            "num_frames": max(1, round(voice.seconds * fps)),
+            "fps": fps,
+            "width": request.width or width,
+            "height": request.height or height,
+        }
+    )

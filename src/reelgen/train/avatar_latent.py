@@ -1,0 +1,163 @@
+"""Trains reelgen-lipsync's UNet in the latent space of a trained VAE, on a CPU: ``python -m reelgen.train.avatar_latent``.
+
+The second way to train the built-in model (the first, ``reelgen.train.avatar``,
+trains VAE and UNet together on a GPU). The VAE is frozen, so every drawn face
+is encoded once: a pool of identities, each in one pose, with its lower-half-
+hidden latent and the latents of 6 mouth openings x 3 widths. A training sample
+is a frame of a spoken track: the target latent is the identity's mouth at that
+frame's opening (interpolated between the two nearest drawn openings) and width,
+the reference is the same face with a random mouth. The loss is L1 on latents,
+weighted seven times over the mouth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet
+from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, predict_latents
+from reelgen.core.face.align import mouth_mask
+from reelgen.train.avatar import Batches
+from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
+
+OPENINGS = np.linspace(0.0, 1.0, 6)
+WIDTHS = (0.75, 1.0, 1.12)
+
+
+@torch.no_grad()
+def latent_pool(vae: Any, identities: int, seed: int, config: LipSyncConfig) -> dict[str, torch.Tensor]:
+    """Latents of drawn faces: ``hidden`` (I, C, h, w) and ``mouths`` (I, openings, widths, C, h, w)."""
+    g = torch.Generator().manual_seed(seed)
+    textures = photo_bank(256)
+    size, hidden, mouths = config.geometry.size, [], []
+    for first in range(0, identities, 16):
+        n = min(16, identities - first)
+        faces, pose = Faces.sample(n, g, "cpu", textures), random_pose(n, g, "cpu")
+        states, images = [], []
+        for width in WIDTHS:
+            for opening in OPENINGS:
+                # One generator state per identity batch, so noise and blur match across its mouths.
+                same = torch.Generator().manual_seed(seed + first)
+                img = draw(
+                    faces,
+                    pose,
+                    torch.full((n,), float(opening)),
+                    torch.full((n,), width),
+                    size,
+                    same,
+                    textures,
+                )
+                images.append(img)
+                states.append(vae.encode(img * 2 - 1).latent_dist.mode() * config.scaling_factor)
+        # The hidden input shows whatever mouth the source had above the mask line: a different one per batch.
+        masked = hide_lower(images[(first // 16) % len(images)] * 2 - 1, config.geometry.mask_from)
+        hidden.append(vae.encode(masked).latent_dist.mode() * config.scaling_factor)
+        grid = torch.stack(states, 1).reshape(n, len(WIDTHS), len(OPENINGS), *states[0].shape[1:])
+        mouths.append(grid.transpose(1, 2))
+        print(json.dumps({"pool": first + n, "of": identities}), flush=True)
+    return {"hidden": torch.cat(hidden), "mouths": torch.cat(mouths)}
+
+
+def mouth_latents(
+    mouths: torch.Tensor, ids: torch.Tensor, opening: torch.Tensor, width: torch.Tensor
+) -> torch.Tensor:
+    """Each identity's latent at a continuous opening (linear between drawn ones) and the nearest width."""
+    pos = opening.clamp(0, 1) * (len(OPENINGS) - 1)
+    low = pos.floor().long().clamp(max=len(OPENINGS) - 2)
+    frac = (pos - low)[:, None, None, None]
+    w = torch.as_tensor(WIDTHS)[None, :]
+    wi = (width[:, None] - w).abs().argmin(dim=1)
+    return mouths[ids, low, wi] * (1 - frac) + mouths[ids, low + 1, wi] * frac
+
+
+def train(
+    vae_folder: Path, data: Path, out: Path, seconds: float, identities: int, batch: int, seed: int
+) -> dict[str, Any]:
+    from diffusers import AutoencoderKL
+
+    torch.manual_seed(seed)
+    vae = AutoencoderKL.from_pretrained(vae_folder, torch_dtype=torch.float32).eval()
+    config = LipSyncConfig(
+        BUILTIN_CONFIG.geometry,
+        BUILTIN_CONFIG.audio,
+        BUILTIN_CONFIG.scaling_factor,
+        True,
+        "delta",
+        residual=True,
+    )
+    started = time.monotonic()
+    pool = latent_pool(vae, identities, seed, config)
+    pooled = time.monotonic() - started
+    batches = Batches(dict(np.load(data)), "cpu", seed)
+    frames = len(batches.frames)
+    unet = builtin_unet().train()
+    opt = torch.optim.AdamW(unet.parameters(), lr=1e-3, weight_decay=0.01)
+    size = pool["hidden"].shape[-1]
+    mask = torch.from_numpy(mouth_mask(config.geometry, size))
+    weight = 1 + 6 * mask
+    g, step, log, begun = torch.Generator().manual_seed(seed + 1), 0, [], time.monotonic()
+    while (elapsed := time.monotonic() - begun) < seconds:
+        for group in opt.param_groups:
+            group["lr"] = (
+                1e-3 * min(1.0, (step + 1) / 50) * max(0.05, 0.5 * (1 + np.cos(np.pi * elapsed / seconds)))
+            )
+        index = torch.randint(frames, (batch,), generator=g)
+        ids = torch.randint(len(pool["hidden"]), (batch,), generator=g)
+        target = mouth_latents(pool["mouths"], ids, batches.opening[index], batches.width[index])
+        ref_open = torch.rand(batch, generator=g) * (torch.rand(batch, generator=g) > 0.3)
+        ref_width = 0.75 + 0.4 * torch.rand(batch, generator=g)
+        reference = mouth_latents(pool["mouths"], ids, ref_open, ref_width)
+        inputs = torch.cat([pool["hidden"][ids], reference], dim=1)
+        pred = predict_latents(unet, inputs, batches.tokens(index), config)
+        loss = ((pred - target).abs() * weight).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+        opt.step()
+        if step % 50 == 0:
+            log.append({"step": step, "seconds": round(elapsed, 1), "loss": round(loss.item(), 4)})
+            print(json.dumps(log[-1]), flush=True)
+        step += 1
+    out.mkdir(parents=True, exist_ok=True)
+    if (out / "vae").resolve() != vae_folder.resolve():
+        shutil.copytree(vae_folder, out / "vae", dirs_exist_ok=True)
+    unet.eval().half().save_pretrained(out / "unet")
+    config.write(out)
+    return {
+        "pool_seconds": round(pooled, 1),
+        "identities": identities,
+        "steps": step,
+        "batch": batch,
+        "seconds": round(time.monotonic() - begun, 1),
+        "log": log,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--vae", type=Path, required=True, help="a trained lip-sync VAE folder (diffusers layout)"
+    )
+    parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
+    parser.add_argument("--out", type=Path, default=Path("lipsync-out"))
+    parser.add_argument("--seconds", type=float, default=900.0)
+    parser.add_argument("--identities", type=int, default=192)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    report = train(args.vae, args.data, args.out, args.seconds, args.identities, args.batch, args.seed)
+    print(json.dumps({k: v for k, v in report.items() if k != "log"}))
+    (args.out.parent / f"{args.out.name}-training.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

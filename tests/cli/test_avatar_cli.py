@@ -1,0 +1,121 @@
+"""``reelgen avatar`` as a person types it: photo + voice or text in, a talking MP4 out, plain errors otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.media import probe
+from reelgen.core.speech.audio import write_wav
+from reelgen.core.speech.tts import speak
+
+runner = CliRunner()
+
+
+def said(result: object) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(str(getattr(result, "output", "")).split())
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from skimage import data
+
+    folder = tmp_path_factory.mktemp("cli-avatar")
+    Image.fromarray(data.astronaut()).save(folder / "face.png")
+    write_wav(folder / "voice.wav", speak("Nice to meet you.").audio)
+    return folder / "face.png", folder / "voice.wav"
+
+
+def test_photo_and_voice_make_a_talking_mp4(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    face, voice = inputs
+    out = tmp_path / "talk.mp4"
+    result = runner.invoke(
+        app,
+        ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), "-m", "musetalk-tiny", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    info = probe(out)
+    assert info["fps"] == 25 and info["has_audio"] and (info["width"], info["height"]) == (512, 512)
+    assert abs(info["frames"] / 25 - info["audio_seconds"]) <= 1 / 25 + 0.03  # AAC adds a few ms of priming
+
+
+def test_text_is_spoken_with_the_bundled_voice(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "hello.mp4"
+    result = runner.invoke(
+        app,
+        [
+            "avatar",
+            "--image",
+            str(inputs[0]),
+            "--text",
+            "Hello there!",
+            "-o",
+            str(out),
+            "-m",
+            "musetalk-tiny",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert probe(out)["has_audio"]
+
+
+def test_a_photo_without_a_face_says_so(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    wall = tmp_path / "wall.png"
+    Image.fromarray(np.full((200, 300, 3), 90, np.uint8)).save(wall)
+    out = tmp_path / "none.mp4"
+    result = runner.invoke(
+        app,
+        [
+            "avatar",
+            "--image",
+            str(wall),
+            "--audio",
+            str(inputs[1]),
+            "-o",
+            str(out),
+            "-m",
+            "musetalk-tiny",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "no face found" in said(result) and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_unreadable_voice_says_so(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    junk = tmp_path / "voice.mp3"
+    junk.write_text("not audio")
+    result = runner.invoke(
+        app,
+        [
+            "avatar",
+            "--image",
+            str(inputs[0]),
+            "--audio",
+            str(junk),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            "-m",
+            "musetalk-tiny",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "not a readable audio file" in said(result)
+
+
+def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    face, voice = inputs
+    no_face = runner.invoke(app, ["avatar", "--audio", str(voice), "-m", "musetalk-tiny"])
+    assert no_face.exit_code == 2 and "needs a face" in said(no_face)
+    both = runner.invoke(
+        app, ["avatar", "--image", str(face), "--audio", str(voice), "--text", "hi", "-m", "musetalk-tiny"]
+    )
+    assert both.exit_code == 2 and "not both" in said(both)

@@ -1,0 +1,228 @@
+"""Talking avatars end to end on a real photo (scikit-image's astronaut) and real speech (the bundled Piper voice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import read_video
+from reelgen.core.speech.audio import write_wav
+from reelgen.core.speech.tts import speak
+from reelgen.core.types import Audio
+from tests.core.helpers import render_fields, resolved
+
+FPS = 25
+
+
+@pytest.fixture(scope="module")
+def astronaut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from skimage import data
+
+    path = tmp_path_factory.mktemp("faces") / "astronaut.png"
+    Image.fromarray(data.astronaut()).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float, float]:
+    """A WAV of 0.8 s silence, a spoken sentence, then 1.2 s silence; and where the speech starts and ends."""
+    speech = speak("Hello! My name is Joe, and I am talking to you.").audio
+    rate = speech.sample_rate
+    lead, tail = np.zeros((1, int(0.8 * rate)), np.float32), np.zeros((1, int(1.2 * rate)), np.float32)
+    path = tmp_path_factory.mktemp("voice") / "voice.wav"
+    write_wav(path, Audio(np.concatenate([lead, speech.samples, tail], axis=1), rate))
+    return path, 0.8, 0.8 + speech.seconds
+
+
+def mouth_darkness(frames: np.ndarray, regions: list[list[int]]) -> np.ndarray:
+    """Per frame: the share of pixels in the middle of the mouth region darker than half the face's brightness."""
+    out = []
+    for frame, (x0, y0, x1, y1) in zip(frames, regions, strict=True):
+        w, h = x1 - x0, y1 - y0
+        inner = frame[y0 + h // 3 : y1 - h // 3, x0 + w // 3 : x1 - w // 3].mean(axis=2)
+        skin = np.median(frame[max(0, y0 - h) : y0, x0:x1].mean(axis=2))
+        out.append(float((inner < 0.5 * skin).mean()))
+    return np.array(out)
+
+
+def test_shipped_model_speaks_on_a_real_photo(
+    astronaut: Path, spoken: tuple[Path, float, float], tmp_path: Path
+) -> None:
+    voice, start, end = spoken
+    result = render_fields(
+        tmp_path / "talk.mp4", model="reelgen-lipsync", start_image=str(astronaut), speech_audio=str(voice)
+    )
+    video = result.video
+    source = np.asarray(Image.open(astronaut).convert("RGB"))
+    regions = video.extra["avatar"]["mouth_regions"]
+
+    # Duration: the video lasts as long as the voice, to within one frame, and carries it.
+    assert video.audio is not None
+    assert abs(video.seconds - video.audio.seconds) <= 1 / FPS
+    assert (video.width, video.height) == (source.shape[1], source.shape[0])
+
+    # Outside the mouth region (ellipse plus its feather), every pixel is the photo's own.
+    for frame, (x0, y0, x1, y1) in zip(video.frames, regions, strict=True):
+        outside = np.ones(source.shape[:2], bool)
+        outside[y0:y1, x0:x1] = False
+        assert np.array_equal(frame[outside], source[outside])
+
+    # The mouth opens while the voice speaks and closes in the silences around it.
+    dark = mouth_darkness(video.frames, regions)
+    times = (np.arange(video.num_frames) + 0.5) / FPS
+    speaking = dark[(times > start + 0.1) & (times < end - 0.1)]
+    silent = dark[(times < start - 0.2) | (times > end + 0.3)]
+    assert speaking.mean() > 2 * silent.mean() + 0.01
+    assert speaking.max() > 0.1
+
+    # The file on disk says the same: 25 fps, every frame, an audio track.
+    on_disk = read_video(result.path)
+    assert on_disk.num_frames == video.num_frames and on_disk.fps == FPS and on_disk.audio is not None
+
+
+def test_tiny_musetalk_style_build_runs_end_to_end(
+    astronaut: Path, spoken: tuple[Path, float, float], tmp_path: Path
+) -> None:
+    voice, _, _ = spoken
+    result = render_fields(
+        tmp_path / "tiny.mp4", model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(voice)
+    )
+    assert result.path.is_file() and result.metadata["request"]["task"] == "avatar"
+    assert result.metadata["inputs"]["speech_audio"]["sha256"]
+    assert abs(result.video.seconds - result.video.audio.seconds) <= 1 / FPS  # type: ignore[union-attr]
+
+
+def test_text_only_input_speaks_first(astronaut: Path, tmp_path: Path) -> None:
+    result = render_fields(
+        tmp_path / "text.mp4",
+        model="musetalk-tiny",
+        start_image=str(astronaut),
+        speech_text="Good morning, everyone.",
+    )
+    audio = result.video.audio
+    assert audio is not None and audio.seconds > 0.8
+    assert abs(result.video.seconds - audio.seconds) <= 1 / FPS
+    assert result.metadata["request"]["speech_text"] == "Good morning, everyone."
+    assert Path(result.metadata["request"]["speech_audio"]).is_file()
+
+
+def test_batches_leave_no_seam(astronaut: Path, spoken: tuple[Path, float, float], tmp_path: Path) -> None:
+    voice, _, _ = spoken
+    small = render_fields(
+        tmp_path / "a.mp4",
+        model="musetalk-tiny",
+        start_image=str(astronaut),
+        speech_audio=str(voice),
+        options={"batch": 3},
+    )
+    large = render_fields(
+        tmp_path / "b.mp4",
+        model="musetalk-tiny",
+        start_image=str(astronaut),
+        speech_audio=str(voice),
+        options={"batch": 64},
+    )
+    assert np.array_equal(small.video.frames, large.video.frames)
+
+
+def test_no_face_is_an_error_and_writes_nothing(spoken: tuple[Path, float, float], tmp_path: Path) -> None:
+    blank = tmp_path / "wall.png"
+    Image.fromarray(np.full((256, 256, 3), 180, np.uint8)).save(blank)
+    with pytest.raises(InvalidRequest, match="no face found") as info:
+        render_fields(
+            tmp_path / "out.mp4", model="musetalk-tiny", start_image=str(blank), speech_audio=str(spoken[0])
+        )
+    assert info.value.param == "start_image"
+    assert not list(tmp_path.glob("*.mp4")) and not list(tmp_path.glob(".*"))
+
+
+def test_unreadable_audio_is_an_error(astronaut: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "voice.wav"
+    bad.write_bytes(b"RIFF this is not a wave file at all")
+    with pytest.raises(InvalidRequest, match="not a readable audio file") as info:
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(bad))
+    assert info.value.param == "speech_audio"
+
+
+def test_silent_and_too_long_audio_are_errors(
+    astronaut: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = tmp_path / "quiet.wav"
+    write_wav(quiet, Audio(np.zeros((1, 16000), np.float32), 16000))
+    with pytest.raises(InvalidRequest, match="silent"):
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(quiet))
+    loud = tmp_path / "long.wav"
+    tone = 0.3 * np.sin(np.arange(16000 * 3) / 16000 * 2 * np.pi * 220).astype(np.float32)
+    write_wav(loud, Audio(tone[None], 16000))
+    monkeypatch.setenv("REELGEN_AVATAR_MAX_SECONDS", "2")
+    with pytest.raises(InvalidRequest, match="limit is 2 s"):
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(loud))
+
+
+def test_text_the_voice_cannot_speak_is_an_error(astronaut: Path) -> None:
+    with pytest.raises(InvalidRequest, match="Cyrillic") as info:
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_text="Привет, как дела?")
+    assert info.value.param == "speech_text"
+
+
+def test_several_faces_take_the_largest_or_the_one_asked(
+    astronaut: Path, spoken: tuple[Path, float, float], tmp_path: Path
+) -> None:
+    photo = Image.open(astronaut).convert("RGB")
+    pair = Image.new("RGB", (768, 512), (200, 200, 200))
+    pair.paste(photo.resize((256, 256)), (0, 128))
+    pair.paste(photo, (256, 0))
+    both = tmp_path / "pair.png"
+    pair.save(both)
+    voice = str(spoken[0])
+    largest = render_fields(
+        tmp_path / "l.mp4", model="musetalk-tiny", start_image=str(both), speech_audio=voice
+    )
+    first = render_fields(
+        tmp_path / "f.mp4",
+        model="musetalk-tiny",
+        start_image=str(both),
+        speech_audio=voice,
+        options={"face_index": 0},
+    )
+    assert largest.video.extra["avatar"]["faces_found"] == 2
+    assert largest.video.extra["avatar"]["mouth_regions"][0][0] > 256  # the big face, on the right
+    assert first.video.extra["avatar"]["mouth_regions"][0][0] < 256  # the small one, on the left
+    with pytest.raises(InvalidRequest, match="out of range"):
+        render_fields(
+            tmp_path / "x.mp4",
+            model="musetalk-tiny",
+            start_image=str(both),
+            speech_audio=voice,
+            options={"face_index": 4},
+        )
+
+
+def test_dubbing_a_video_changes_only_the_mouth(
+    astronaut: Path, spoken: tuple[Path, float, float], tmp_path: Path
+) -> None:
+    from reelgen.core.encode import write_video
+    from reelgen.core.types import Video
+
+    photo = np.asarray(Image.open(astronaut).convert("RGB"))
+    frames = np.stack([np.roll(photo, 4 * i, axis=1)[64:448, 64:448] for i in range(20)])
+    clip = write_video(Video(frames, FPS), tmp_path / "clip.mp4")  # type: ignore[arg-type]
+    source = read_video(clip).frames
+    result = render_fields(
+        tmp_path / "dub.mp4", model="musetalk-tiny", source_video=str(clip), speech_audio=str(spoken[0])
+    )
+    video = result.video
+    assert video.num_frames > len(source)  # a short clip plays back and forth to cover the voice
+    for i, (frame, (x0, y0, x1, y1)) in enumerate(
+        zip(video.frames, video.extra["avatar"]["mouth_regions"], strict=True)
+    ):
+        period = 2 * len(source) - 2
+        k = i % period
+        shown = source[k if k < len(source) else period - k]
+        outside = np.ones(frame.shape[:2], bool)
+        outside[y0:y1, x0:x1] = False
+        assert np.array_equal(frame[outside], shown[outside])
