@@ -27,6 +27,7 @@ _COMMAND_MODULES = (
     "reelgen.cli.enhance",
     "reelgen.cli.batch",
     "reelgen.cli.shootout",
+    "reelgen.cli.avatar",
 )
 
 for _name in _COMMAND_MODULES:

@@ -118,6 +118,17 @@ class GenerationRequest(BaseModel):
     loras: list[LoraSpec] = Field(default_factory=list)
     weights: str | None = None
     audio: bool = True
+    speech_audio: str | None = Field(
+        default=None, json_schema_extra=INPUT_FILE, description="The voice an avatar speaks (task avatar)"
+    )
+    speech_text: str | None = Field(
+        default=None, max_length=5000, description="Text an avatar speaks, voiced by a Piper voice first"
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Piper voice for speech_text: en_US-joe-medium or a .onnx path",
+    )
     options: dict[str, Any] = Field(default_factory=dict)
     enhance: list[EnhanceStep] = Field(default_factory=list)
     interpolate: int | None = Field(
@@ -156,6 +167,8 @@ class GenerationRequest(BaseModel):
         """The task asked for, or the one the given inputs imply."""
         if self.task is not None:
             return self.task
+        if self.speech_audio or self.speech_text:
+            return Task.AVATAR
         if self.keyframes:
             return Task.KEYFRAMES
         if self.source_video:
@@ -197,6 +210,9 @@ class ResolvedRequest(BaseModel):
     loras: tuple[LoraSpec, ...] = ()
     weights: str | None = None
     audio: bool = True
+    speech_audio: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
+    speech_text: str = ""
+    voice: str = ""
     options: SerializeAsAny[BaseModel] = Field(default_factory=NoOptions)
     enhance: tuple[EnhanceStep, ...] = ()
 

@@ -46,7 +46,7 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
         return str(path.resolve())
 
     out: dict[str, object] = {}
-    for name in ("start_image", "end_image", "source_video"):
+    for name in ("start_image", "end_image", "source_video", "speech_audio"):
         value = getattr(request, name)
         if value:
             out[name] = found(name, value)
@@ -107,6 +107,11 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     spec, preset = registry.resolve(request.model)
     task = request.inferred_task()
     _check_task(spec, preset, task)
+    if task is Task.AVATAR:
+        # An avatar speaks its text first; its length is its voice's and its size its face source's.
+        from reelgen.core.speech.prepare import avatar_request
+
+        request = avatar_request(request, preset.fps)
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
@@ -165,6 +170,8 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
         source_strength=request.source_strength,
         weights=str(Path(request.weights).expanduser().resolve()) if request.weights else None,
         audio=request.audio,
+        speech_text=request.speech_text or "",
+        voice=request.voice or "",
         options=options,
         enhance=chain,
         **_absolute_inputs(request),  # type: ignore[arg-type]
