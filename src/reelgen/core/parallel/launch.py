@@ -116,7 +116,7 @@ def render_parallel(
     # 3. One process per device; rank 0's result comes back.
     job = RankJob(
         request=request,
-        output=out_path.resolve(),
+        output=out_path,
         world=gpus,
         port=free_port(),
         cuda=cuda,

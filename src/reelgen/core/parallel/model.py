@@ -1,4 +1,4 @@
-"""Spread a loaded runner over the run's processes: split attention, share guidance, decode on rank 0.
+"""Spread a loaded runner over the run's processes: split attention, share guidance, place the decode.
 
 What each part of the pipeline does on N processes:
 
@@ -6,14 +6,14 @@ What each part of the pipeline does on N processes:
   nothing waits on a broadcast, and the embeddings are bit-identical everywhere.
 - denoiser: guidance halves (``cfg``) and diffusers' context parallelism (Ulysses or
   ring) inside each half; every step ends with the full prediction on every process.
-- VAE decode: rank 0 alone. The other processes stop when the decode starts and free
-  their devices; rank 0 then decodes, enhances, checks, encodes and records.
+- VAE decode: pipelined by layers over the first processes (Wan, ``decode.py``) or
+  rank 0 alone (LTX). The other processes stop there and free their devices; rank 0
+  then enhances, checks, encodes and records.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import Any
 
 import torch
@@ -27,15 +27,13 @@ from reelgen.core.parallel.group import GroupCancel, RankGroup
 from reelgen.core.parallel.layout import FamilyTraits, Layout, ParallelOptions, check_family, plan_layout
 from reelgen.core.spec.request import ResolvedRequest
 
-log = logging.getLogger(__name__)
-
 #: Memory plans a split run can use: each process keeps its denoiser resident while it runs.
 #: Block-streaming offloads move weights under the split's hooks, which diffusers does not support.
 PLACEMENTS = ("gpu", "model_offload", "cpu")
 
 
 class RankFinished(Exception):  # noqa: N818 - a signal, not a failure
-    """Raised on ranks other than 0 when the decode starts: their share of the run is done."""
+    """Raised on ranks other than 0 once their part of the decode is done: their share of the run is over."""
 
 
 def parallelize(
@@ -74,7 +72,7 @@ def parallelize(
     if layout.cfg > 1:
         _no_cfg_batching(runner, transformers)
 
-    # 4. Decode on rank 0 only; the record lists every process's device.
+    # 4. Place the decode; the record lists every process's device.
     record = {
         **layout.as_dict(),
         "backend": group.backend,
@@ -139,7 +137,7 @@ def _split_kernel(transformer: Any, ring: bool) -> str:
     name = str(getattr(current, "value", current or _AttentionBackendRegistry.get_active_backend()[0].value))
     if ring and name not in RING_KERNELS:
         want = "_native_flash"
-    elif not ring and name not in {b for b in _AttentionBackendRegistry._supports_context_parallel}:
+    elif not ring and name not in _AttentionBackendRegistry._supports_context_parallel:
         want = "native"
     else:
         return name
