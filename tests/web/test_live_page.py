@@ -182,3 +182,32 @@ def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: C
     first_progress = next(f for f in events if "event: progress" in f)
     assert asked[1]["last-event-id"] == first_progress.split("\n")[0].removeprefix("id: ")
     assert card.locator("progress").get_attribute("value") == "100"
+
+
+#: The mean colour of an 8x8 grid over an image and over the video's frame at ``t``, as the browser draws them.
+GRIDS = """async ([card, t]) => {
+  const grid = (source) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 8;
+    const g = canvas.getContext("2d");
+    g.drawImage(source, 0, 0, 8, 8);
+    return Array.from(g.getImageData(0, 0, 8, 8).data).filter((_, i) => i % 4 !== 3);
+  };
+  const video = card.querySelector("video");
+  video.currentTime = t;
+  await new Promise((done) => video.addEventListener("seeked", done, { once: true }));
+  return [grid(card.querySelector("img.preview")), grid(video)];
+}"""
+
+
+def test_live_preview_shows_the_clips_colours(flow: dict[str, Any]) -> None:
+    """The last preview (the clean latents at the final step) looks like the finished clip."""
+    page, first = flow["page"], flow["first"]
+    card = page.locator(f'.card[data-id="{first["id"]}"]')
+    video = card.locator("video").element_handle()
+    page.wait_for_function("v => v.readyState >= 2", arg=video, timeout=30_000)
+    assert "step 20" in (card.locator("img.preview").get_attribute("alt") or "")
+    # The preview is the middle latent frame: 25 frames make 7, and the 4th covers frames 9-12.
+    preview, frame = page.evaluate(GRIDS, [card.element_handle(), 10.5 / 12])
+    error = sum(abs(a - b) for a, b in zip(preview, frame, strict=True)) / len(frame)
+    assert error < 24, f"preview differs from the clip by {error:.1f}/255 per channel"

@@ -155,27 +155,36 @@ def video_of(frames: Any, fps: float, **extra: Any) -> Video:
 
 
 def latent_preview(
-    latents: Any, rgb_factors: list[list[float]] | None = None, max_side: int = 96
+    latents: Any,
+    rgb_factors: list[list[float]] | None = None,
+    max_side: int = 96,
+    rgb_bias: tuple[float, float, float] | None = None,
 ) -> np.ndarray:
     """Project (B, C, F, H, W) latents to small uint8 RGB frames without the VAE.
 
     ``rgb_factors`` is the family's C x 3 linear map; without it (or when the
     channel count differs, as in tiny models) a fixed seeded projection is used.
+    With ``rgb_bias`` the map is a fitted one onto RGB in [-1, 1], shown as it is
+    (true colours); without, the result is stretched to the full range.
     """
     import torch
 
     lat = latents[0].detach().float().cpu()  # C, F, H, W
     channels = lat.shape[0]
-    if rgb_factors is not None and len(rgb_factors) == channels:
+    fitted = rgb_factors is not None and len(rgb_factors) == channels
+    if fitted:
         weight = torch.tensor(rgb_factors, dtype=torch.float32)
     else:
         weight = torch.randn(channels, 3, generator=torch.Generator().manual_seed(channels))
         weight /= channels**0.5
     rgb = torch.einsum("cfhw,cr->fhwr", lat, weight)
-    lo, hi = rgb.amin(), rgb.amax()
-    rgb = (rgb - lo) / (hi - lo + 1e-6)
+    if fitted and rgb_bias is not None:
+        rgb = ((rgb + torch.tensor(rgb_bias)) + 1.0) / 2.0
+    else:
+        lo, hi = rgb.amin(), rgb.amax()
+        rgb = (rgb - lo) / (hi - lo + 1e-6)
     stride = max(1, max(rgb.shape[1], rgb.shape[2]) // max_side)
-    return (rgb[:, ::stride, ::stride] * 255).round().to(torch.uint8).numpy()
+    return (rgb[:, ::stride, ::stride].clamp(0.0, 1.0) * 255).round().to(torch.uint8).numpy()
 
 
 def apply_loras(

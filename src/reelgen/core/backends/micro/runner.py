@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from reelgen.core.backends import plumbing
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.backends.micro import build
-from reelgen.core.backends.micro.presets import MicroOptions
+from reelgen.core.backends.micro.presets import LATENT_RGB_BIAS, LATENT_RGB_FACTORS, MicroOptions
 from reelgen.core.spec.request import ResolvedRequest, Task
 
 
@@ -28,6 +28,10 @@ class MicroRunner(DiffusersBackend):
 
     def after_load(self) -> None:
         self._scheduler_config = dict(self.pipe.scheduler.config)
+
+    def preview(self, latents: Any) -> Any:
+        # The fitted map with its bias shows the clip's own colours; a contrast stretch would not.
+        return plumbing.latent_preview(latents, LATENT_RGB_FACTORS, rgb_bias=LATENT_RGB_BIAS)
 
     def task_inputs(self, request: ResolvedRequest, pipe: Any) -> dict[str, Any]:
         # A fresh sampler every run (UniPC keeps state between runs), with the request's flow shift if any.
