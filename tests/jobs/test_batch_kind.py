@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageFilter
-from skimage import data
 
 from reelgen.core.batch import BatchSummary, Manifest
 from reelgen.core.media import probe
@@ -19,30 +17,8 @@ from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.store import JobStore
+from tests.jobs.batch_cases import COUNTS, DEFAULTS, ITEMS, make_shots
 
-DEFAULTS = {
-    "width": 32,
-    "height": 32,
-    "num_frames": 5,
-    "fps": 8,
-    "prompt": "a slow move over {stem}",
-    "seed": 1,
-}
-ITEMS: list[dict[str, Any]] = [
-    {"output": "fox", "model": "jobtest-tiny", "images": ["astronaut.png"], "motion": {"preset": "zoom-in"}},
-    {"output": "pan", "model": "ken-burns", "images": ["coffee.png"], "motion": {"preset": "pan-left"}},
-    {"output": "black", "model": "jobtest-tiny", "options": {"black": True}},  # the model makes NaN frames
-    {
-        "output": "outside",
-        "model": "ken-burns",
-        "images": ["astronaut.png"],
-        "motion": {
-            "start": {"x": 0, "y": 0, "width": 300, "height": 300},
-            "end": {"x": 300, "y": 0, "width": 300, "height": 300},
-        },
-    },
-    {"output": "blurred", "model": "ken-burns", "images": ["blurred.png"], "motion": {"preset": "zoom-out"}},
-]
 FINISHED = {
     f"{name}{suffix}"
     for name in ("fox", "pan")
@@ -52,12 +28,7 @@ FINISHED = {
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    folder = tmp_path / "shots"
-    folder.mkdir()
-    Image.fromarray(data.astronaut()).save(folder / "astronaut.png")
-    Image.fromarray(data.coffee()).save(folder / "coffee.png")
-    Image.fromarray(data.chelsea()).filter(ImageFilter.GaussianBlur(4)).save(folder / "blurred.png")
-    return folder
+    return make_shots(tmp_path / "shots")
 
 
 def payload(shots: Path) -> BatchPayload:
@@ -103,7 +74,7 @@ def test_a_batch_job_completes_with_its_summary_when_items_fail(
     done = service.wait(parent.id, timeout_s=300)
     assert done.status is JobStatus.COMPLETED, done.error
     summary = summary_of(done.result)
-    assert summary.counts() == {"total": 5, "done": 2, "failed": 2, "skipped": 1}
+    assert summary.counts() == COUNTS
     failed = {p.output: p for p in summary.failed}
     black_id = next(c.id for c in children if c.child_key == "black")
     assert failed["black"].code == "generation_failed" and "black frame" in failed["black"].reason
@@ -146,7 +117,7 @@ def test_a_batch_whose_service_died_mid_way_makes_every_item_once(
     children = service.children(parent.id)
     assert [c.id for c in children] == [c.id for c in first]  # none lost, none made twice
     assert [c.attempts for c in children] == [2, 1, 1]  # the orphan ran again
-    assert summary_of(done.result).counts() == {"total": 5, "done": 2, "failed": 2, "skipped": 1}
+    assert summary_of(done.result).counts() == COUNTS
     check_outputs(shots / "outputs", done.result)
     assert service.parents.advance(parent.id) == service.get(parent.id)  # finished: nothing more
     assert len(service.children(parent.id)) == 3

@@ -1,4 +1,4 @@
-"""`reelgen manifest create | schema` and `reelgen batch MANIFEST`: batches of clips, run in this process."""
+"""`reelgen manifest create | schema` and `reelgen batch MANIFEST`: batches of clips, in this process or on a server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
+from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import Progress
 
@@ -72,6 +74,8 @@ def batch(
     vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: ServerOpt = None,
+    api_key: KeyOpt = None,
 ) -> None:
     """Make every item of a manifest; items finished by an earlier run are skipped.
 
@@ -79,9 +83,14 @@ def batch(
     <name>.motion.json (the camera path). Ends with a summary: done, failed and skipped
     with reasons, time, peak VRAM and estimated cost. Exit status 1 when an item failed.
 
-    Example:
+    With --server the batch runs as a job on a server, which reads the keyframes and
+    writes the same files into the same folders on its disk (its REELGEN_BATCH_ROOTS
+    must include them); this command follows it and prints the summary.
+
+    Examples:
 
       reelgen batch shots/manifest.json --price-per-gpu-hour 2.5
+      reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
     from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
 
@@ -90,6 +99,9 @@ def batch(
     try:
         spec = load_manifest(manifest)
         base = manifest.resolve().parent
+        if server is not None:
+            refuse({"--device": device, "--vram-budget": vram_budget})
+            return _on_server(manifest, out, price, server, api_key, quiet)
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             summary = run_batch(
@@ -106,6 +118,35 @@ def batch(
     for line in summary.lines():
         console.print(line)
     typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _on_server(
+    manifest: Path, out: Path | None, price: float | None, server: str, api_key: str | None, quiet: bool
+) -> None:
+    """The batch as a job on ``server``: the manifest and this machine's folders sent, followed to the end."""
+    from reelgen.core.batch import BatchSummary
+
+    body = {
+        "manifest": json.loads(manifest.read_text()),
+        "input_folder": str(manifest.resolve().parent),
+        "output_folder": str(out) if out else None,
+        "price_per_gpu_hour": price,
+        "name": manifest.name,
+    }
+    try:
+        done = run_on_server(server, api_key, "batches", body, "batch", quiet)
+    except ServerError as exc:
+        raise remote_fail(exc) from None
+    if done["status"] != "completed":
+        error = done.get("error") or {}
+        console.print(f"[bold red]batch {done['status']}:[/] {error.get('message', '')}", highlight=False)
+        raise typer.Exit(1)
+    summary = BatchSummary.model_validate(done["summary"])
+    for line in summary.lines():
+        console.print(line, highlight=False)
+    typer.echo(done["summary_file"])
     if summary.failed:
         raise typer.Exit(1)
 

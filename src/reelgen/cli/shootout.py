@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, download, refuse, run_on_server
+from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import Progress
 
 if TYPE_CHECKING:
-    from reelgen.core.shootout import Shootout
+    from reelgen.core.shootout import PromptsFile, Shootout
 
 Opt = typer.Option
 
@@ -46,6 +48,8 @@ def shootout(
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: ServerOpt = None,
+    api_key: KeyOpt = None,
 ) -> None:
     """Run each model on each prompt and write a report: time per stage, peak VRAM, cost, quality, score.
 
@@ -53,31 +57,62 @@ def shootout(
     number), the clips, a contact sheet and an animated preview of each. Weights and
     shared settings live in the prompts file (see docs/shootout.md).
 
-    Example:
+    With --server the shoot-out runs as a job on a server, which writes the report
+    into the same folder on its disk (its REELGEN_BATCH_ROOTS must include it; when it
+    cannot be read here, report.html and results.json are downloaded to it).
+
+    Examples:
 
       reelgen shootout --models ltx-distilled,wan-1.3b --prompts prompts.yaml -o compare/
+      reelgen shootout -m ltx-distilled,wan-1.3b -p prompts.yaml --server http://127.0.0.1:8000
     """
-    from reelgen.core.shootout import load_prompts, run_shootout
+    from reelgen.core.shootout import load_prompts
 
     folder = output or Path(f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
-    progress = Progress(preview_every=0)
     try:
         spec = load_prompts(prompts)
-        with progress_bar(progress.cancel, quiet) as on_event:
-            progress.on_event = on_event
-            done = run_shootout(
-                _names(models),
-                spec,
-                folder,
-                base_dir=prompts.resolve().parent,
-                images=_names(images),
-                progress=progress,
-                device=device,
-                price_per_gpu_hour=price,
-            )
+        if server is not None:
+            refuse({"--device": device})
+            body = {
+                "models": _names(models),
+                "prompts": spec.model_dump(mode="json"),
+                "input_folder": str(prompts.resolve().parent),
+                "images": [str(Path(image).resolve()) for image in _names(images)],
+                "output_folder": str(folder.resolve()),
+                "price_per_gpu_hour": price,
+            }
+            return _on_server(body, server, api_key, quiet)
+        done = _in_process(_names(models), spec, prompts, _names(images), folder, price, device, quiet)
     except ReelgenError as exc:
         raise fail(exc) from None
     _say(done)
+
+
+def _in_process(
+    models: list[str],
+    spec: PromptsFile,
+    prompts: Path,
+    images: list[str],
+    folder: Path,
+    price: float | None,
+    device: str | None,
+    quiet: bool,
+) -> Shootout:
+    from reelgen.core.shootout import run_shootout
+
+    progress = Progress(preview_every=0)
+    with progress_bar(progress.cancel, quiet) as on_event:
+        progress.on_event = on_event
+        return run_shootout(
+            models,
+            spec,
+            folder,
+            base_dir=prompts.resolve().parent,
+            images=images,
+            progress=progress,
+            device=device,
+            price_per_gpu_hour=price,
+        )
 
 
 def _say(done: Shootout) -> None:
@@ -91,6 +126,33 @@ def _say(done: Shootout) -> None:
         if r.error:
             console.print(f"[yellow]{r.key} failed:[/] {r.error['message']}")
     typer.echo(str(done.report))
+
+
+def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bool) -> None:
+    """The shoot-out as a job on ``server``, followed to the end; the report fetched unless it is here."""
+    try:
+        done = run_on_server(server, api_key, "shootouts", body, "shootout", quiet)
+        if done["status"] != "completed":
+            error = done.get("error") or {}
+            console.print(
+                f"[bold red]shoot-out {done['status']}:[/] {error.get('message', '')}", highlight=False
+            )
+            raise typer.Exit(1)
+        report = Path(done["report_file"])
+        if not report.is_file():  # a server on another disk: bring the report and its numbers here
+            folder = Path(body["output_folder"])
+            report = download(server, api_key, done["urls"]["report"], folder / report.name)
+            download(server, api_key, done["urls"]["results"], folder / Path(done["results_file"]).name)
+    except ServerError as exc:
+        raise remote_fail(exc) from None
+    for row in done["ranking"]:
+        console.print(
+            f"{row['model']}: mean score {row['score']:.1f} ({row['done']} of {row['trials']} finished)"
+        )
+    for trial in done["trials"]:
+        if trial.get("error"):
+            console.print(f"[yellow]{trial['key']} failed:[/] {trial['error']['message']}", highlight=False)
+    typer.echo(str(report))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,183 @@
+"""``/v1/batches``: a batch manifest run on this server as a ``batch`` job with one item job per manifest item.
+
+    POST /v1/batches {"manifest": {...}, "input_folder": "/data/shots"}
+    -> 202 {"id": "video_...", "object": "batch", "status": "in_progress", "request_counts": {...}}
+    GET  /v1/batches/{batch_id}/events      live progress; the summary comes with ``completed``
+
+The clips, their companions and ``batch-summary.json`` are written to the
+output folder on the server, as ``reelgen batch`` writes them in process.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api.deps import IdempotencyKey, authorized, service_of
+from reelgen.api.errors import ApiError
+from reelgen.api.fanout import (
+    ERRORS,
+    ParentCreate,
+    ParentRoutes,
+    ParentUrls,
+    RequestCounts,
+    check_priority,
+    counts,
+    created,
+    progress,
+    server_folder,
+    urls,
+    whole,
+    writable_folder,
+)
+from reelgen.api.schemas import Status, VideoError
+from reelgen.core.batch.manifest import Manifest
+from reelgen.core.batch.plan import output_folder
+from reelgen.core.batch.summary import BatchSummary
+from reelgen.jobs.kinds.batch import NAME as BATCH
+from reelgen.jobs.kinds.batch import BatchPayload
+from reelgen.jobs.records import Job
+from reelgen.jobs.store import fingerprint
+
+router = APIRouter(prefix="/v1", tags=["batches"], dependencies=[Depends(authorized)], responses=ERRORS)
+
+
+class BatchCreate(ParentCreate):
+    """A manifest and the server folders it reads from and writes to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manifest: Manifest = Field(description="the manifest itself (docs/batch.md); `reelgen manifest schema`")
+    input_folder: str = Field(
+        max_length=4096,
+        description="absolute path on the server of the manifest's folder (relative paths start here)",
+    )
+    output_folder: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="absolute; default: the manifest's output_dir in input_folder",
+    )
+    name: str | None = Field(
+        default=None, max_length=200, description="shown in lists, e.g. the manifest's file name"
+    )
+    price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the manifest's")
+
+
+class BatchObject(BaseModel):
+    """A batch job. ``summary`` (done, failed and skipped with reasons, time, cost) arrives with ``completed``."""
+
+    id: str
+    object: Literal["batch"] = "batch"
+    status: Status
+    name: str
+    model: str
+    progress: int = Field(ge=0, le=100)
+    created_at: int
+    started_at: int | None = None
+    completed_at: int | None = None
+    input_folder: str
+    output_folder: str
+    request_counts: RequestCounts
+    summary: BatchSummary | None = None
+    summary_file: str | None = None
+    error: VideoError | None = None
+    priority: int = 0
+    metadata: dict[str, str] | None = None
+    urls: ParentUrls
+
+
+class BatchList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[BatchObject]
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool
+
+
+def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
+    """A batch job as the wire shows it (read from its stored payload, not parsed again: it may be long)."""
+    payload, result = job.payload, job.result or {}
+    return BatchObject(
+        id=job.id,
+        status=job.status.value,
+        name=str(payload.get("name") or ""),
+        model=job.model,
+        progress=progress(job, children),
+        created_at=int(job.created_at),
+        started_at=whole(job.started_at),
+        completed_at=whole(job.completed_at),
+        input_folder=str(payload.get("input_folder", "")),
+        output_folder=str(payload.get("output_folder", "")),
+        request_counts=counts(len(payload.get("manifest", {}).get("items", [])), children),
+        summary=result.get("summary"),
+        summary_file=result.get("summary_file"),
+        error=VideoError(**job.error) if job.error else None,
+        priority=job.priority,
+        metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
+        urls=ParentUrls(**urls(request, "batches", job.id)),
+    )
+
+
+def batch_payload(body: BatchCreate) -> BatchPayload:
+    """The job's payload: folders made absolute, each under the server's batch roots, output writable."""
+    base = server_folder(body.input_folder, "input_folder")
+    if not base.is_dir():
+        raise ApiError(400, f"input_folder: {base} is not a folder on the server", param="input_folder")
+    for i, item in enumerate(body.manifest.items):
+        for j, image in enumerate(item.images):
+            server_folder(str(base / image), f"manifest.items[{i}].images[{j}]")
+    out = server_folder(str(output_folder(body.manifest, base, body.output_folder)), "output_folder")
+    return BatchPayload(
+        manifest=body.manifest,
+        input_folder=str(base),
+        output_folder=str(writable_folder(out, "output_folder")),
+        price_per_gpu_hour=body.price_per_gpu_hour,
+        name=body.name or "",
+    )
+
+
+@router.post(
+    "/batches",
+    status_code=202,
+    response_model=BatchObject,
+    summary="Run a batch manifest",
+    responses={200: {"model": BatchObject, "description": "Idempotent replay of an earlier create"}},
+)
+async def create_batch(
+    request: Request, body: BatchCreate, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Plan the manifest (keyframes scored, camera paths checked) and queue one job per runnable item.
+
+    Items finished by an earlier run into the same output folder (same content
+    key) are not made again. The batch completes with its summary once every
+    item has ended, failed ones included.
+    """
+    check_priority(request, body)
+    service = service_of(request)
+    body_fingerprint = fingerprint({"batch": body.model_dump(mode="json")})
+
+    def submit() -> tuple[Job, bool]:
+        if idempotency_key is not None:
+            existing = service.replay(idempotency_key, body_fingerprint)
+            if existing is not None:
+                return existing, True
+        job = service.submit(
+            batch_payload(body),
+            kind=BATCH,
+            priority=body.priority,
+            idempotency_key=idempotency_key,
+            body_fingerprint=body_fingerprint,
+            metadata=body.metadata,
+        )
+        return job, False
+
+    job, replayed = await run_in_threadpool(submit)
+    children = await run_in_threadpool(service.children, job.id)
+    obj = present(request, job, children)
+    return created(obj, obj.urls.self, replayed)
+
+
+ParentRoutes(BATCH, "batch", "batches", present, BatchObject, BatchList).install(router)

@@ -1,0 +1,363 @@
+"""What ``/v1/batches`` and ``/v1/shootouts`` share: server folders, the parent's item jobs, its routes and live events.
+
+Batches and shoot-outs read keyframes and write clips in folders the person
+names, on the server's disk. The server takes only folders under
+``REELGEN_BATCH_ROOTS`` (``os.pathsep``-separated); with none set it takes none.
+
+No ``from __future__ import annotations`` here: the routes ``add_routes`` makes
+are annotated with its arguments, which FastAPI must see as values.
+"""
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api import sse
+from reelgen.api.deps import service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
+from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
+from reelgen.jobs.service import JobService
+
+#: How often a live stream looks again when no event woke it (another process's writes).
+POLL_S = 1.0
+PING_S = 15.0
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorEnvelope, "description": text}
+    for code, text in (
+        (400, "Invalid request: the message names the parameter and its valid values"),
+        (401, "Missing or wrong API key"),
+        (403, "A folder outside REELGEN_BATCH_ROOTS, or none allowed"),
+        (404, "No such job"),
+        (409, "Conflict: idempotency key reused with another body, or the report is not ready"),
+        (429, "Queue full; see Retry-After"),
+    )
+}
+
+
+class FolderSettings(BaseSettings):
+    """``REELGEN_BATCH_ROOTS``: the folders (and everything under them) batches may read and write."""
+
+    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
+
+    batch_roots: str = ""
+
+    def roots(self) -> list[Path]:
+        return [Path(p).expanduser().resolve() for p in self.batch_roots.split(os.pathsep) if p.strip()]
+
+
+def server_folder(value: str, param: str) -> Path:
+    """``value`` as an absolute path on this server, if it lies under one of the batch roots."""
+    roots = FolderSettings().roots()
+    if not roots:
+        raise ApiError(
+            403,
+            f"{param}: this server reads and writes no folders for requests; start it with "
+            "REELGEN_BATCH_ROOTS=/path/to/shots (folders batches and shoot-outs may use)",
+            param=param,
+            code="folders_not_allowed",
+        )
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise ApiError(400, f"{param}: {value!r} must be an absolute path on the server", param=param)
+    path = path.resolve()
+    if not any(path == root or root in path.parents for root in roots):
+        raise ApiError(
+            403,
+            f"{param}: {path} is outside the folders this server may use ({', '.join(map(str, roots))})",
+            param=param,
+            code="folder_not_allowed",
+        )
+    return path
+
+
+def writable_folder(path: Path, param: str) -> Path:
+    """Make ``path`` (under a batch root) and check the server may write there."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ApiError(400, f"{param}: cannot make {path} ({exc.strerror or exc})", param=param) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ApiError(400, f"{param}: the server cannot write in {path}", param=param)
+    return path
+
+
+# ---- what a parent's object shows ---------------------------------------------------------------
+
+
+class ParentCreate(BaseModel):
+    """What every parent create body takes besides its own fields."""
+
+    priority: int = Field(default=0, ge=0, description="higher runs first; its item jobs inherit it")
+    metadata: dict[str, str] | None = Field(default=None, max_length=16)
+
+
+class RequestCounts(BaseModel):
+    """``total`` items; the rest count the item jobs made so far by status (items skipped, failed to
+    plan or finished by an earlier run get no job: the summary counts them)."""
+
+    total: int
+    queued: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+class ParentUrls(BaseModel):
+    self: str
+    events: str
+    cancel: str
+    items: str
+
+
+class ItemObject(BaseModel):
+    """One item job of a batch or shoot-out; a ``render`` one is also a ``/v1/videos`` video of this id."""
+
+    key: str
+    job_id: str
+    kind: str
+    status: Status
+    progress: int
+    stage: str | None = None
+    error: VideoError | None = None
+
+
+class ItemList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ItemObject]
+
+
+def counts(total: int, children: list[Job]) -> RequestCounts:
+    by_status = {s.value: sum(c.status is s for c in children) for s in JobStatus}
+    return RequestCounts(total=total, **by_status)
+
+
+def progress(job: Job, children: list[Job]) -> int:
+    """100 once completed; before, the share of item jobs that have ended."""
+    if job.status is JobStatus.COMPLETED:
+        return 100
+    ended = sum(c.terminal for c in children)
+    return min(99, 100 * ended // len(children)) if children else 0
+
+
+def urls(request: Request, path: str, job_id: str) -> dict[str, str]:
+    own = f"{str(request.base_url).rstrip('/')}/v1/{path}/{job_id}"
+    return {"self": own, "events": f"{own}/events", "cancel": f"{own}/cancel", "items": f"{own}/items"}
+
+
+def whole(t: float | None) -> int | None:
+    """A store time as the wire's whole Unix seconds."""
+    return int(t) if t else None
+
+
+def item_object(child: Job) -> ItemObject:
+    return ItemObject(
+        key=str(child.child_key),
+        job_id=child.id,
+        kind=child.kind,
+        status=child.status.value,
+        progress=100 if child.status is JobStatus.COMPLETED else max(0, min(100, child.progress)),
+        stage=child.stage,
+        error=VideoError(**child.error) if child.error else None,
+    )
+
+
+def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
+    """The parent job ``job_id`` of ``kind``, or a 404 naming what was looked for."""
+    try:
+        return service.get(job_id, kind=kind)
+    except JobNotFound:
+        raise ApiError(404, f"no {noun} {job_id!r}", param=f"{noun}_id", code="not_found") from None
+
+
+# ---- creating --------------------------------------------------------------------------------------
+
+
+def check_priority(request: Request, body: ParentCreate) -> None:
+    cap = settings_of(request).max_priority
+    if body.priority > cap:
+        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+
+
+def created(obj: BaseModel, self_url: str, replayed: bool) -> Response:
+    """202 (or 200 for an idempotent replay) with the object and its Location."""
+    headers = {"Location": self_url}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        obj.model_dump_json(),
+        status_code=200 if replayed else 202,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+# ---- the routes every parent kind has -------------------------------------------------------------
+
+Present = Callable[[Request, Job, list[Job]], BaseModel]
+
+
+@dataclass(frozen=True)
+class ParentRoutes:
+    """List, retrieve, items, cancel, delete and events of ``kind`` jobs under ``/v1/{path}``."""
+
+    kind: str
+    noun: str
+    path: str
+    present: Present
+    model: type[BaseModel]
+    listing: type[BaseModel]
+
+    @property
+    def key(self) -> str:
+        return f"{self.noun}_id"
+
+    def install(self, router: APIRouter) -> None:
+        self._reading(router)
+        self._acting(router)
+
+    def one(self, request: Request, job_id: str) -> tuple[JobService, Job, BaseModel]:
+        service = service_of(request)
+        job = parent_of(service, job_id, self.kind, self.noun)
+        return service, job, self.present(request, job, service.children(job.id))
+
+    def _reading(self, router: APIRouter) -> None:
+        kind, noun, key, listing = self.kind, self.noun, self.key, self.listing
+
+        @router.get(f"/{self.path}", response_model=listing, summary=f"List {noun} jobs")
+        def list_parents(
+            request: Request,
+            after: Annotated[
+                str | None, Query(description=f"Id of the last {noun} of the previous page")
+            ] = None,
+            limit: Annotated[int, Query(ge=1, le=100)] = 20,
+            order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+            status: Annotated[Status | None, Query()] = None,
+        ) -> Any:
+            service = service_of(request)
+            if after is not None:
+                try:
+                    service.get(after, kind=kind)
+                except JobNotFound:
+                    raise ApiError(
+                        400, f"after: no {noun} {after!r} to continue from", param="after"
+                    ) from None
+            page = service.list(after=after, limit=limit, order=order, status=status, kind=kind)
+            data = [self.present(request, job, service.children(job.id)) for job in page.items]
+            return listing(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
+
+        @router.get(f"/{self.path}/{{{key}}}", response_model=self.model, summary=f"Retrieve a {noun} job")
+        def get_parent(request: Request, response: Response, job_id: Annotated[str, _path(key)]) -> Any:
+            _, job, obj = self.one(request, job_id)
+            if not job.terminal:
+                response.headers["openai-poll-after-ms"] = str(settings_of(request).poll_after_ms)
+            return obj
+
+        @router.get(
+            f"/{self.path}/{{{key}}}/items", response_model=ItemList, summary=f"The item jobs of a {noun}"
+        )
+        def list_items(request: Request, job_id: Annotated[str, _path(key)]) -> ItemList:
+            service = service_of(request)
+            job = parent_of(service, job_id, kind, noun)
+            return ItemList(data=[item_object(c) for c in service.children(job.id)])
+
+    def _acting(self, router: APIRouter) -> None:
+        kind, noun, key, present = self.kind, self.noun, self.key, self.present
+
+        @router.post(
+            f"/{self.path}/{{{key}}}/cancel",
+            response_model=self.model,
+            summary=f"Cancel a {noun} and its item jobs",
+        )
+        def cancel_parent(request: Request, job_id: Annotated[str, _path(key)]) -> Any:
+            service = service_of(request)
+            job = service.cancel(parent_of(service, job_id, kind, noun).id)
+            return present(request, job, service.children(job.id))
+
+        @router.delete(
+            f"/{self.path}/{{{key}}}", summary=f"Delete a {noun} job and its item jobs (files it wrote stay)"
+        )
+        def delete_parent(request: Request, job_id: Annotated[str, _path(key)]) -> dict[str, Any]:
+            service = service_of(request)
+            job = service.delete(parent_of(service, job_id, kind, noun).id)
+            return {"id": job.id, "object": f"{noun}.deleted", "deleted": True}
+
+        @router.get(
+            f"/{self.path}/{{{key}}}/events",
+            summary=f"Live events of a {noun} (server-sent events)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}},
+        )
+        async def parent_events(request: Request, job_id: Annotated[str, _path(key)]) -> StreamingResponse:
+            """``open``; then the object whenever it changes (event named ``batch`` or ``shootout``) and
+            ``item`` when an item job's status or progress changes; last ``completed``, ``failed`` or
+            ``cancelled`` with the object. A reconnecting client starts again from the current state."""
+            job = await run_in_threadpool(parent_of, service_of(request), job_id, kind, noun)
+            headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+            stream = follow(request, job.id, noun, present)
+            return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+def _path(key: str) -> Any:
+    return PathParam(alias=key, max_length=64)
+
+
+async def follow(request: Request, job_id: str, noun: str, present: Present) -> AsyncIterator[str]:
+    """The parent's object and its items as they change, until it ends (see ``parent_events``)."""
+    service = service_of(request)
+    loop = asyncio.get_running_loop()
+    signal = asyncio.Event()
+    watched = {job_id}
+
+    def on_event(event: JobEvent) -> None:  # on whichever thread committed it
+        if event.job_id in watched:
+            loop.call_soon_threadsafe(signal.set)
+
+    def load() -> tuple[Job, list[Job]]:
+        return service.get(job_id), service.children(job_id)
+
+    unsubscribe = service.subscribe(on_event)
+    try:
+        yield sse.format_event("open", {"id": job_id}, retry_ms=1000)
+        shown: dict[str, Any] = {}
+        last_ping = time.monotonic()
+        while True:
+            signal.clear()  # before reading, so an event committed meanwhile still wakes us
+            try:
+                job, children = await run_in_threadpool(load)
+            except JobNotFound:  # deleted while we streamed
+                return
+            watched.update(c.id for c in children)
+            for child in children:
+                item = item_object(child).model_dump(mode="json")
+                if shown.get(child.id) != item:
+                    shown[child.id] = item
+                    yield sse.format_event("item", item)
+            obj = present(request, job, children).model_dump(mode="json")
+            if job.terminal:
+                yield sse.format_event(job.status.value, obj)
+                return
+            if shown.get(job_id) != obj:
+                shown[job_id] = obj
+                yield sse.format_event(noun, obj)
+            if time.monotonic() - last_ping >= PING_S:
+                last_ping = time.monotonic()
+                yield ": ping\n\n"
+            with anyio.move_on_after(POLL_S):
+                await signal.wait()
+    finally:
+        unsubscribe()

@@ -1,0 +1,226 @@
+"""``/v1/shootouts``: every model on every prompt as a ``shootout`` job, ending with the HTML report and its numbers.
+
+    POST /v1/shootouts {"models": ["ltx-tiny", "wan-tiny"], "prompts": {"prompts": ["a fox"]},
+                        "input_folder": "/data/compare", "output_folder": "/data/compare/report"}
+    GET  /v1/shootouts/{shootout_id}/report      report.html, once completed
+    GET  /v1/shootouts/{shootout_id}/results     results.json, every number
+
+Trials run one at a time, so no two share a GPU and their timings are fair.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api.deps import IdempotencyKey, authorized, service_of
+from reelgen.api.errors import ApiError
+from reelgen.api.fanout import (
+    ERRORS,
+    ParentCreate,
+    ParentRoutes,
+    ParentUrls,
+    RequestCounts,
+    check_priority,
+    counts,
+    created,
+    parent_of,
+    progress,
+    server_folder,
+    urls,
+    whole,
+    writable_folder,
+)
+from reelgen.api.schemas import Status, VideoError
+from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.core.shootout.plan import plan_shootout
+from reelgen.core.shootout.spec import PromptsFile
+from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
+from reelgen.jobs.kinds.shootout import ShootoutPayload
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.store import fingerprint
+
+router = APIRouter(prefix="/v1", tags=["shootouts"], dependencies=[Depends(authorized)], responses=ERRORS)
+
+
+class ShootoutCreate(ParentCreate):
+    """Models, the prompts file's content, and the server folders it reads from and writes to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[str] = Field(min_length=1, max_length=32, description="models to compare, in this order")
+    prompts: PromptsFile = Field(description="the prompts file's content (docs/shootout.md)")
+    input_folder: str = Field(max_length=4096, description="absolute: prompts' image paths start here")
+    images: list[str] = Field(
+        default_factory=list, max_length=256, description="absolute start images, one per prompt in turn"
+    )
+    output_folder: str = Field(max_length=4096, description="absolute: the report folder")
+    price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the prompts file's")
+
+
+class ShootoutUrls(ParentUrls):
+    report: str
+    results: str
+
+
+class ShootoutObject(BaseModel):
+    """A shoot-out job; ``ranking``, ``trials`` and the report's paths arrive with ``completed``."""
+
+    id: str
+    object: Literal["shootout"] = "shootout"
+    status: Status
+    models: list[str]
+    prompts: list[str]
+    progress: int = Field(ge=0, le=100)
+    created_at: int
+    started_at: int | None = None
+    completed_at: int | None = None
+    output_folder: str
+    request_counts: RequestCounts
+    ranking: list[dict[str, Any]] | None = None
+    trials: list[dict[str, Any]] | None = None
+    report_file: str | None = None
+    results_file: str | None = None
+    error: VideoError | None = None
+    priority: int = 0
+    metadata: dict[str, str] | None = None
+    urls: ShootoutUrls
+
+
+class ShootoutList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ShootoutObject]
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool
+
+
+def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
+    payload, result = job.payload, job.result or {}
+    models = [str(m) for m in payload.get("models", [])]
+    prompts = [str(p.get("id")) for p in payload.get("prompts", {}).get("prompts", [])]
+    links = urls(request, "shootouts", job.id)
+    return ShootoutObject(
+        id=job.id,
+        status=job.status.value,
+        models=models,
+        prompts=prompts,
+        progress=progress(job, children),
+        created_at=int(job.created_at),
+        started_at=whole(job.started_at),
+        completed_at=whole(job.completed_at),
+        output_folder=str(payload.get("output_folder", "")),
+        request_counts=counts(len(models) * len(prompts), children),
+        ranking=result.get("ranking"),
+        trials=result.get("trials"),
+        report_file=result.get("report_file"),
+        results_file=result.get("results_file"),
+        error=VideoError(**job.error) if job.error else None,
+        priority=job.priority,
+        metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
+        urls=ShootoutUrls(**links, report=f"{links['self']}/report", results=f"{links['self']}/results"),
+    )
+
+
+def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
+    """The job's payload: every path under the batch roots, the trials planned once here to refuse typos."""
+    base = server_folder(body.input_folder, "input_folder")
+    images = [str(server_folder(image, f"images[{i}]")) for i, image in enumerate(body.images)]
+    for i, entry in enumerate(body.prompts.prompts):
+        if entry.image is not None:
+            server_folder(str(base / entry.image), f"prompts.prompts[{i}].image")
+    out = server_folder(body.output_folder, "output_folder")
+    try:
+        plan_shootout(body.models, body.prompts, base_dir=base, images=images)
+    except ModelNotAvailable as exc:
+        raise ApiError(400, exc.message, param="models", code=exc.code) from None
+    except ReelgenError as exc:
+        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from None
+    writable_folder(out, "output_folder")
+    return ShootoutPayload(
+        models=body.models,
+        prompts=body.prompts,
+        input_folder=str(base),
+        images=images,
+        output_folder=str(out),
+        price_per_gpu_hour=body.price_per_gpu_hour,
+    )
+
+
+@router.post(
+    "/shootouts",
+    status_code=202,
+    response_model=ShootoutObject,
+    summary="Run a shoot-out",
+    responses={200: {"model": ShootoutObject, "description": "Idempotent replay of an earlier create"}},
+)
+async def create_shootout(
+    request: Request, body: ShootoutCreate, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Queue every model on every prompt (one trial at a time); the report is written when all have ended."""
+    check_priority(request, body)
+    service = service_of(request)
+    body_fingerprint = fingerprint({"shootout": body.model_dump(mode="json")})
+
+    def submit() -> tuple[Job, bool]:
+        if idempotency_key is not None:
+            existing = service.replay(idempotency_key, body_fingerprint)
+            if existing is not None:
+                return existing, True
+        job = service.submit(
+            shootout_payload(body),
+            kind=SHOOTOUT,
+            priority=body.priority,
+            idempotency_key=idempotency_key,
+            body_fingerprint=body_fingerprint,
+            metadata=body.metadata,
+        )
+        return job, False
+
+    job, replayed = await run_in_threadpool(submit)
+    children = await run_in_threadpool(service.children, job.id)
+    obj = present(request, job, children)
+    return created(obj, obj.urls.self, replayed)
+
+
+def _report_file(request: Request, shootout_id: str, field: str) -> Path:
+    job = parent_of(service_of(request), shootout_id, SHOOTOUT, "shootout")
+    if job.status is not JobStatus.COMPLETED:
+        raise ApiError(
+            409,
+            f"shoot-out {job.id} is {job.status.value}; its report exists once it is completed",
+            param="shootout_id",
+            code="report_not_ready",
+        )
+    path = Path(str((job.result or {}).get(field, "")))
+    if not path.is_file():
+        raise ApiError(404, f"{path} is no longer on the server", param="shootout_id", code="content_removed")
+    return path
+
+
+@router.get(
+    "/shootouts/{shootout_id}/report",
+    summary="The report (self-contained HTML)",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def shootout_report(request: Request, shootout_id: str) -> FileResponse:
+    return FileResponse(_report_file(request, shootout_id, "report_file"), media_type="text/html")
+
+
+@router.get(
+    "/shootouts/{shootout_id}/results",
+    summary="Every number of the shoot-out (results.json)",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def shootout_results(request: Request, shootout_id: str) -> FileResponse:
+    return FileResponse(_report_file(request, shootout_id, "results_file"), media_type="application/json")
+
+
+ParentRoutes(SHOOTOUT, "shootout", "shootouts", present, ShootoutObject, ShootoutList).install(router)

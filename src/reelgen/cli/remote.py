@@ -1,0 +1,160 @@
+"""``reelgen batch --server`` and ``reelgen shootout --server``: submit the parent job, follow its items, fetch the end.
+
+The server reads the inputs and writes the outputs in the folders named, on
+its own disk, so the paths sent are this machine's: the same folders when the
+server runs here (or shares the disk), which ``REELGEN_BATCH_ROOTS`` on the
+server must allow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reelgen.cli.jobs import sse_events
+from reelgen.cli.output import console
+
+ServerOpt = Annotated[
+    str | None, typer.Option("--server", help="Run it on a `reelgen serve` at this URL instead of here.")
+]
+KeyOpt = Annotated[
+    str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
+]
+TERMINAL = ("completed", "failed", "cancelled")
+#: Reconnects after a dropped event stream before giving up (a reconnect starts from the current state).
+RECONNECTS = 20
+
+
+class ServerError(Exception):
+    """The server answered with an error envelope, or could not be reached."""
+
+
+def _client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    return httpx.Client(
+        base_url=server.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, read=read_s)
+    )
+
+
+def _checked(resp: httpx.Response) -> httpx.Response:
+    if resp.status_code < 400:
+        return resp
+    try:
+        err = resp.json()["error"]
+        message = f"{err['message']}" + (f" ({err['param']})" if err.get("param") else "")
+    except (ValueError, KeyError, TypeError):
+        message = resp.text[:500] or resp.reason_phrase
+    raise ServerError(f"HTTP {resp.status_code}: {message}")
+
+
+def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """One request; an error answer or an unreachable server is a ``ServerError`` saying which."""
+    try:
+        with _client(server, api_key) as client:
+            resp = client.request(method, path, **kwargs)
+            resp.read()
+            return _checked(resp)
+    except httpx.TransportError as exc:
+        raise ServerError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+
+
+def run_on_server(
+    server: str, api_key: str | None, path: str, body: dict[str, Any], noun: str, quiet: bool
+) -> dict[str, Any]:
+    """POST ``/v1/{path}``, follow its events with a progress view until it ends; the final object.
+
+    Ctrl-C stops following; the job keeps running on the server (how to cancel it is printed).
+    """
+    created = call(server, api_key, "POST", f"/v1/{path}", json=body).json()
+    console.print(f"{noun} {created['id']} on {server}", highlight=False)
+    try:
+        return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet)
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]stopped following; the {noun} keeps running on the server. Cancel it with:[/] "
+            f"curl -X POST {created['urls']['cancel']}",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
+
+
+def follow(
+    server: str, api_key: str | None, own: str, obj: dict[str, Any], noun: str, quiet: bool
+) -> dict[str, Any]:
+    """Read the events of the parent at ``own`` (its path): a bar over its items, a line as each ends;
+    returns the final object."""
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    )
+    said: set[str] = set()
+    with bar, _client(server, api_key, read_s=120.0) as client:
+        task = bar.add_task(noun, total=obj["request_counts"]["total"])
+        for _ in range(RECONNECTS):
+            try:
+                with client.stream("GET", f"{own}/events") as resp:
+                    if resp.status_code >= 400:
+                        resp.read()
+                        _checked(resp)
+                    for _, name, data in sse_events(resp.iter_lines()):
+                        if name == "item":
+                            _item(data, said)
+                        elif name in (noun, *TERMINAL):
+                            counts = data["request_counts"]
+                            ended = counts["completed"] + counts["failed"] + counts["cancelled"]
+                            done = counts["total"] if name == "completed" else ended
+                            bar.update(task, completed=done, description=f"{noun} {data['status']}")
+                        if name in TERMINAL:
+                            return data
+            except httpx.TransportError:
+                continue
+    raise ServerError(
+        f"lost the event stream of {obj['id']}; GET {server.rstrip('/')}{own} shows where it is"
+    )
+
+
+def _item(data: dict[str, Any], said: set[str]) -> None:
+    """One line when an item's job ends."""
+    if data["status"] not in TERMINAL or data["job_id"] in said:
+        return
+    said.add(data["job_id"])
+    if data["status"] == "completed":
+        console.print(f"[dim]{data['key']}: done ({data['job_id']})[/]", highlight=False)
+        return
+    error = data.get("error") or {}
+    console.print(f"[yellow]{data['key']}: {data['status']}[/] {error.get('message', '')}", highlight=False)
+
+
+def download(server: str, api_key: str | None, url: str, target: Path) -> Path:
+    """Fetch ``url`` (a path on the server, or a full URL) into ``target``, all or nothing."""
+    partial = target.with_name(f".{target.name}.part")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        partial.write_bytes(call(server, api_key, "GET", url).content)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def refuse(given: dict[str, object]) -> None:
+    """In-process options make no sense for a server, which places the work on its own GPUs."""
+    named = [name for name, value in given.items() if value is not None]
+    if named:
+        console.print(
+            f"[bold red]error:[/] {', '.join(named)} apply in process only; drop them with --server"
+        )
+        raise typer.Exit(2)
+
+
+def fail(exc: ServerError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(1)

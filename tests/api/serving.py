@@ -1,0 +1,40 @@
+"""A real HTTP server on loopback over a started job service, in a thread: a URL for clients and the CLI."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.jobs.service import JobService
+from tests.jobs.helpers import wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(service: JobService) -> Iterator[str]:
+    """``service`` behind the API on a free loopback port, as `reelgen serve` answers; yields its URL."""
+    settings = ApiSettings(jobs=service.settings, serve_web=False, poll_after_ms=100)
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, service=service), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="test-api", daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: server.started, timeout_s=60, what="the API to listen")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -1,0 +1,201 @@
+"""``/v1/batches`` and ``/v1/shootouts`` over live workers: create, follow, items, summary, cancel, report, refusals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from reelgen.cli.jobs import sse_events
+from reelgen.jobs.service import JobService
+from tests.api.serving import serving
+from tests.jobs import conftest as jobs_fixtures
+from tests.jobs.batch_cases import COUNTS, DEFAULTS, ITEMS, make_shots
+from tests.jobs.helpers import wait_for
+
+# The job layer's live fixtures: a private Ray for the session and services with the jobtest family.
+ray_cluster = jobs_fixtures.ray_cluster
+jobtest_family = jobs_fixtures.jobtest_family
+make_service = jobs_fixtures.make_service
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return make_shots(tmp_path / "shots")
+
+
+@pytest.fixture
+def api(
+    make_service: Callable[..., JobService], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[httpx.Client]:
+    """A client of a live server whose batches may use the folders under this test's tmp_path."""
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    with serving(make_service()) as url, httpx.Client(base_url=url, timeout=60.0) as client:
+        yield client
+
+
+def events(api: httpx.Client, url: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every event of a parent's stream, until it ends."""
+    with api.stream("GET", url) as resp:
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
+        return [(name, data) for _, name, data in sse_events(resp.iter_lines())]
+
+
+def test_a_batch_reports_its_failed_items_with_reasons_and_completes_with_the_summary(
+    api: httpx.Client, shots: Path
+) -> None:
+    body = {"manifest": {"defaults": DEFAULTS, "items": ITEMS}, "input_folder": str(shots), "name": "shots"}
+    resp = api.post("/v1/batches", json=body)
+    assert resp.status_code == 202, resp.text
+    batch = resp.json()
+    assert batch["object"] == "batch" and batch["status"] == "in_progress" and batch["name"] == "shots"
+    assert resp.headers["location"] == batch["urls"]["self"]
+    assert batch["request_counts"]["total"] == 5 and batch["output_folder"] == str(shots / "outputs")
+
+    seen = events(api, f"/v1/batches/{batch['id']}/events")
+    names = [name for name, _ in seen]
+    assert names[0] == "open" and names[-1] == "completed"
+    ended = {d["key"]: d["status"] for n, d in seen if n == "item" and d["status"] != "in_progress"}
+    assert ended == {"fox": "completed", "black": "failed", "pan": "completed"}
+
+    done = api.get(f"/v1/batches/{batch['id']}").json()
+    assert seen[-1][1] == done and done["status"] == "completed" and done["progress"] == 100
+    summary = done["summary"]
+    assert {k: summary[k] if k in ("total", "done") else len(summary[k]) for k in COUNTS} == COUNTS
+    reasons = {p["output"]: p for p in summary["failed"]}
+    assert reasons["black"]["code"] == "generation_failed" and "black frame" in reasons["black"]["reason"]
+    assert (
+        reasons["outside"]["param"] == "items[3].motion.end"
+        and "outside the 512x512 image" in reasons["outside"]["reason"]
+    )
+    assert json.loads(Path(done["summary_file"]).read_text()) == summary
+    assert done["request_counts"] == {
+        "total": 5,
+        "queued": 0,
+        "in_progress": 0,
+        "completed": 2,
+        "failed": 1,
+        "cancelled": 0,
+    }
+
+    items = api.get(f"/v1/batches/{batch['id']}/items").json()["data"]
+    black = next(i for i in items if i["key"] == "black")
+    assert black["error"]["code"] == "generation_failed"
+    assert (
+        api.get(f"/v1/videos/{black['job_id']}").json()["status"] == "failed"
+    )  # a render item is a video job
+    assert [b["id"] for b in api.get("/v1/batches").json()["data"]] == [batch["id"]]
+    assert batch["id"] not in [v["id"] for v in api.get("/v1/videos", params={"limit": 100}).json()["data"]]
+
+
+def test_cancelling_a_batch_cancels_its_running_and_queued_item_jobs(api: httpx.Client, shots: Path) -> None:
+    slow = {**DEFAULTS, "model": "jobtest-tiny", "steps": 40, "options": {"step_delay": 0.3}}
+    items = [{"output": f"clip-{i}"} for i in range(3)]
+    batch = api.post(
+        "/v1/batches", json={"manifest": {"defaults": slow, "items": items}, "input_folder": str(shots)}
+    ).json()
+    url = f"/v1/batches/{batch['id']}"
+
+    def running() -> dict[str, Any] | None:
+        found = [
+            i
+            for i in api.get(f"{url}/items").json()["data"]
+            if i["status"] == "in_progress" and i["progress"]
+        ]
+        return found[0] if found else None
+
+    first = wait_for(running, what="an item job to run")
+    cancelled = api.post(f"{url}/cancel").json()
+    assert cancelled["status"] == "cancelled" and cancelled["error"]["code"] == "cancelled"
+    stopped = wait_for(
+        lambda: (v := api.get(f"/v1/videos/{first['job_id']}").json())["status"] != "in_progress" and v,
+        what="the running item job to stop",
+    )
+    assert stopped["status"] == "cancelled"
+    statuses = [i["status"] for i in api.get(f"{url}/items").json()["data"]]
+    assert statuses == ["cancelled"] * 3
+    assert cancelled["summary"] is None and not (shots / "outputs" / "batch-summary.json").exists()
+
+
+def test_a_shootout_of_two_models_on_two_prompts_is_served_as_a_report(
+    api: httpx.Client, tmp_path: Path
+) -> None:
+    prompts = {
+        "prompts": ["a red fox in snow", {"id": "waves", "prompt": "waves at dusk"}],
+        "settings": {"seed": 3},
+    }
+    report = tmp_path / "report"
+    body = {
+        "models": ["jobtest-tiny", "wan-tiny"],
+        "prompts": prompts,
+        "input_folder": str(tmp_path),
+        "output_folder": str(report),
+    }
+    resp = api.post("/v1/shootouts", json=body)
+    assert resp.status_code == 202, resp.text
+    shootout = resp.json()
+    assert shootout["object"] == "shootout" and shootout["request_counts"]["total"] == 4
+    assert api.get(shootout["urls"]["report"]).status_code == 409  # not yet
+    assert events(api, f"/v1/shootouts/{shootout['id']}/events")[-1][0] == "completed"
+
+    done = api.get(f"/v1/shootouts/{shootout['id']}").json()
+    assert [t["key"] for t in done["trials"]] == [
+        "jobtest-tiny--p1",
+        "jobtest-tiny--waves",
+        "wan-tiny--p1",
+        "wan-tiny--waves",
+    ]
+    assert all(t["status"] == "done" and t["score"] > 0 for t in done["trials"])
+    assert {row["model"] for row in done["ranking"]} == {"jobtest-tiny", "wan-tiny"}
+    page = api.get(done["urls"]["report"])
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.text == (report / "report.html").read_text() and page.text.count('<tr class="done"') == 4
+    numbers = api.get(done["urls"]["results"]).json()
+    assert numbers == json.loads((report / "results.json").read_text()) and len(numbers["trials"]) == 4
+    assert all((report / "clips" / f"{t['key']}.mp4").is_file() for t in done["trials"])
+    # One trial at a time: each item job started after the one before it had ended.
+    jobs = [
+        api.get(f"/v1/videos/{i['job_id']}").json() for i in api.get(done["urls"]["items"]).json()["data"]
+    ]
+    assert all(b["started_at"] >= a["completed_at"] for a, b in zip(jobs, jobs[1:], strict=False))
+
+
+def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shots = make_shots(tmp_path / "allowed" / "shots")
+    client = make_client()
+    manifest = {"defaults": DEFAULTS, "items": ITEMS[:2]}
+
+    def refused(body: dict[str, Any], path: str = "/v1/batches") -> tuple[int, dict[str, Any]]:
+        resp = client.post(path, json=body)
+        return resp.status_code, resp.json()["error"]
+
+    status, error = refused({"manifest": manifest, "input_folder": str(shots)})
+    assert (
+        status == 403 and error["code"] == "folders_not_allowed" and "REELGEN_BATCH_ROOTS" in error["message"]
+    )
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path / "allowed"))
+    status, error = refused({"manifest": manifest, "input_folder": str(tmp_path)})
+    assert (status, error["param"], error["code"]) == (403, "input_folder", "folder_not_allowed")
+    sneaky = {"defaults": DEFAULTS, "items": [{**ITEMS[1], "images": ["../../coffee.png"]}]}
+    status, error = refused({"manifest": sneaky, "input_folder": str(shots)})
+    assert (status, error["param"]) == (403, "manifest.items[0].images[0]")
+    status, error = refused(
+        {"manifest": manifest, "input_folder": str(shots), "output_folder": str(tmp_path / "x")}
+    )
+    assert (status, error["param"]) == (403, "output_folder")
+    status, error = refused({"manifest": manifest, "input_folder": "shots"})
+    assert status == 400 and "must be an absolute path" in error["message"]
+    status, error = refused({"manifest": {"items": [{"output": "a/b"}]}, "input_folder": str(shots)})
+    assert status == 400 and error["param"].startswith("manifest.items.0.output")
+    typo = {"models": ["wan-tinyy"], "prompts": {"prompts": ["a fox"]}, "input_folder": str(shots)}
+    status, error = refused({**typo, "output_folder": str(shots / "report")}, "/v1/shootouts")
+    assert (status, error["param"]) == (400, "models") and "did you mean wan-tiny" in error["message"]
+    assert client.get("/v1/batches").json()["data"] == [] and client.get("/v1/shootouts").json()["data"] == []
+    assert not (shots / "outputs").exists() and not (shots / "report").exists()
