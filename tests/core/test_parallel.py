@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from reelgen.core.errors import Cancelled, GenerationFailed
 from reelgen.core.parallel import ParallelOptions, render_parallel
@@ -79,8 +80,17 @@ def test_wan_over_two_processes_splits_attention_ulysses(tmp_path: Path) -> None
     assert record["context_parallel"] == {"ulysses": 2, "ring": 1, "uneven": False}
 
 
-def test_ltx_over_two_processes_splits_attention_ulysses(tmp_path: Path) -> None:
-    request = resolved(model="ltx-tiny", prompt="a green forest at night", seed=5)
+def test_ltx_with_a_keyframe_splits_attention_over_a_sequence_only_its_pipeline_knows(tmp_path: Path) -> None:
+    # A pinned last frame goes through LTX's condition pipeline, whose conditions add tokens:
+    # the split takes Ulysses' uneven variant, and text attention stays whole on each process.
+    image = tmp_path / "last.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(image)
+    request = resolved(
+        model="ltx-tiny",
+        prompt="a green forest at night",
+        seed=5,
+        keyframes=[{"frame": 8, "image": str(image)}],
+    )
     alone = _alone(request, tmp_path)
     split = render_parallel(
         request, tmp_path / "two.mp4", gpus=2, device="cpu", options=ParallelOptions(cfg="off")
@@ -89,7 +99,7 @@ def test_ltx_over_two_processes_splits_attention_ulysses(tmp_path: Path) -> None
     assert _written_by_rank_0(split, tmp_path)["context_parallel"] == {
         "ulysses": 2,
         "ring": 1,
-        "uneven": False,
+        "uneven": True,
     }
 
 
