@@ -146,6 +146,10 @@ def _on_server(
     summary = BatchSummary.model_validate(done["summary"])
     for line in summary.lines():
         console.print(line, highlight=False)
+    if not Path(done["summary_file"]).is_file():  # a server on another disk
+        console.print(
+            f"the clips and the summary are in {done['output_folder']} on the server", highlight=False
+        )
     typer.echo(done["summary_file"])
     if summary.failed:
         raise typer.Exit(1)
