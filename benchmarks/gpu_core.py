@@ -37,7 +37,7 @@ CASES: dict[str, list[str]] = {
                    "--variants", "reelgen,budget", "--budget", "6"],
     "wan-fp8": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
                 "--variants", "reelgen,fp8"],
-    "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
+    "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "1", "--guidance", "5",
               "--no-stock-warmup"],
     "wan14-budget": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
                      "--variants", "reelgen,budget", "--budget", "12"],
@@ -51,17 +51,25 @@ SHAPES = [
 ]
 
 
-def bench_case(name: str, out: Path, timeout: float) -> dict[str, Any]:
-    """One `reelgen bench` process; its JSON report, or what went wrong."""
-    report = out / f"{name}.json"
-    cmd = [sys.executable, "-c", "import sys; from reelgen.cli import main; sys.argv[0] = 'reelgen'; main()"]
+#: `reelgen` run from a source tree (PYTHONPATH=src): no entry points installed, so the families register here.
+_MAIN = (
+    "import sys; from reelgen.core.spec import registry; "
+    "from reelgen.core.backends import ltx, wan; registry.register(ltx.SPEC); registry.register(wan.SPEC); "
+    "from reelgen.cli import main; sys.argv[0] = 'reelgen'; main()"
+)
+
+
+def bench_case(name: str, work: Path, timeout: float) -> dict[str, Any]:
+    """One `reelgen bench` process; its JSON report, or what went wrong (reports and logs kept in ``work``)."""
+    report = work / f"{name}.json"
+    cmd = [sys.executable, "-c", _MAIN]
     cmd += ["bench", *CASES[name], "--json", str(report)]
     started = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"case": name, "error": f"timed out after {timeout:.0f} s"}
-    (out / f"{name}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
+    (work / f"{name}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
     if proc.returncode != 0 or not report.exists():
         return {"case": name, "error": proc.stderr[-3000:], "wall_s": time.monotonic() - started}
     table = proc.stdout[proc.stdout.rfind("\n", 0, proc.stdout.rfind("variant")) + 1 :]
@@ -177,10 +185,13 @@ def encode_probe(out: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/gpu_core"), help="per-case reports and logs")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
+    parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
     parser.add_argument("cases", nargs="+", help=f"attention, encode, {', '.join(CASES)}")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}
     for name in args.cases:
         started = time.monotonic()
@@ -189,9 +200,9 @@ def main() -> None:
         elif name == "encode":
             results[name] = encode_probe(args.out)
         else:
-            results[name] = bench_case(name, args.out, args.timeout)
+            results[name] = bench_case(name, args.work, args.timeout)
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
-        (args.out / "gpu_core.json").write_text(json.dumps(results, indent=1, default=str))
+        (args.out / f"gpu_core-{args.tag}.json").write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -243,7 +243,9 @@ def _flops(runner: Any, clock: StageClock, steps: int) -> dict[str, Any]:
     counted("denoise_step", transformers_of(pipe)[0], clock.first_call, times=calls_per_step)
     counted("vae_decode", getattr(pipe, "vae", None), clock.decode_call, method="decode")
     # T5 reads tensor values (relative position buckets), so it is counted on its own weights.
-    counted("text_encode", getattr(pipe, "text_encoder", None), clock.text_call, times=clock.text_calls, real=True)
+    counted(
+        "text_encode", getattr(pipe, "text_encoder", None), clock.text_call, times=clock.text_calls, real=True
+    )
     out["transformer_calls_per_step"] = calls_per_step
     return out
 

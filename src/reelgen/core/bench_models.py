@@ -138,8 +138,12 @@ def count_flops(
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
             getattr(module, method)(*args, **kwargs)
         return int(counter.get_total_flops())
+    from diffusers.models.attention_dispatch import attention_backend
+
     twin = meta_twin(module)
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+    # The twin's attention follows the process-wide backend, which the fast path may have pointed at
+    # FA4 (an opaque op the counter cannot see): count stock SDPA, which does the same arithmetic.
+    with torch.no_grad(), attention_backend("native"), FlopCounterMode(display=False) as counter:
         getattr(twin, method)(*to_meta(args), **to_meta(kwargs))
     return int(counter.get_total_flops())
 

@@ -117,7 +117,12 @@ def fa4_op() -> Any:
     """``torch.ops.reelgen.fa4_attention``: FA4's forward on (B, S, H, D) tensors, opaque to the compiler."""
     import torch
 
-    @torch.library.custom_op("reelgen::fa4_attention", mutates_args=())
+    # The schema is spelled out: string annotations (this module's __future__ import) cannot be inferred.
+    @torch.library.custom_op(
+        "reelgen::fa4_attention",
+        mutates_args=(),
+        schema="(Tensor query, Tensor key, Tensor value, float? scale) -> Tensor",
+    )
     def fa4_attention(
         query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, scale: float | None
     ) -> torch.Tensor:
