@@ -110,6 +110,14 @@ def _attention(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:
     from reelgen.core.accel import attention
 
     head_dims = {int(d) for m in models if (d := m.config.get("attention_head_dim"))}
+    if any(
+        getattr(getattr(mod, "processor", None), "_parallel_config", None)
+        for m in models
+        for mod in m.modules()
+    ):
+        # Context parallelism needs a backend diffusers knows how to split; leave attention as it is.
+        accel.record |= {"attention": "unchanged", "attention_reason": "context parallelism is on"}
+        return
     if not head_dims:
         choice = attention.AttentionChoice("sdpa", "the transformer's config names no attention_head_dim")
     else:
