@@ -68,6 +68,7 @@ def flow(live_server: Served, chromium: Any, shots: Path) -> Iterator[dict[str, 
     long_card = page.locator(f'.card[data-id="{long["id"]}"]')
     expect(long_card.locator(".step")).to_contain_text("step ", timeout=180_000)
     expect(long_card.locator("img.preview")).to_be_visible(timeout=60_000)
+    expect(long_card.locator("progress")).to_have_accessible_name(long["prompt"])  # whose progress it is
 
     first = submit(page, model="reelgen-micro", prompt="a blue square moving left", frames=25, steps=20)
     second = submit(page, model="wan-tiny", prompt="a fox in snow", frames=9, steps=2)

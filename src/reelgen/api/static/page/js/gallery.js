@@ -22,7 +22,7 @@ export function mountGallery(section, ctx) {
     const rows = [
       ["Model", v.model],
       ["Size", v.size.replace("x", "×")],
-      ["Length", `${v.seconds} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
+      ["Length", `${Number(v.seconds).toFixed(1)} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
       ["Seed", v.seed],
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],

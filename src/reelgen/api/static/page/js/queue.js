@@ -7,6 +7,8 @@ import { $, announce, el, fps, ordinal, seconds } from "./util.js";
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
 const POLL_MS = 1000;
+/** How far along a status is; a polled answer older than the live events must not move a card back. */
+const RANK = { queued: 0, in_progress: 1, completed: 2, failed: 2, cancelled: 2 };
 const NOTIFY = "reelgen-notify";
 
 export function createQueue(ctx) {
@@ -56,9 +58,13 @@ export function createQueue(ctx) {
     card.parts.actions.replaceChildren(...buttons);
   }
 
-  /** Draws `video` on its card; a status change is announced. */
-  function render(card, video) {
+  /**
+   * Draws `video` on its card; a status change is announced. Only a live event may move a card back
+   * (a requeued job); a list answer sent before the job started must not undo its "started" event.
+   */
+  function render(card, video, { live = false } = {}) {
     const before = card.video.status;
+    if (!live && before && RANK[video.status] < RANK[before]) video = { ...video, status: before, queue_position: null };
     card.video = { ...card.video, ...video };
     const v = card.video, p = card.parts;
     card.node.dataset.status = v.status;
@@ -112,7 +118,7 @@ export function createQueue(ctx) {
   function onEvent(card, name, data) {
     const p = card.parts;
     if (name === "progress") {
-      if (card.video.status !== "in_progress") render(card, { status: "in_progress" });
+      if (card.video.status !== "in_progress") render(card, { status: "in_progress" }, { live: true });
       p.bar.value = Math.max(p.bar.value, data.progress ?? 0);
       p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
       const eta = data.eta_s != null ? ` · about ${seconds(data.eta_s)} left` : "";
@@ -124,12 +130,12 @@ export function createQueue(ctx) {
         p.preview.hidden = false;
       }
     } else if (name === "started") {
-      render(card, { status: "in_progress", queue_position: null });
+      render(card, { status: "in_progress", queue_position: null }, { live: true });
       refreshPositions();
     } else if (name === "queued") {
-      render(card, { status: "queued" });
+      render(card, { status: "queued" }, { live: true });
     } else if (data.video) {
-      render(card, data.video);
+      render(card, data.video, { live: true });
       refreshPositions();
     }
   }
