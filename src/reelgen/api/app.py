@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
 from reelgen.api import batches, enhance, errors, legacy, models, shootouts, system, videos
+from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.security import BodyLimit
@@ -79,6 +80,7 @@ def create_app(
     app.include_router(legacy.health_router)
     app.include_router(batches.router)
     app.include_router(shootouts.router)
+    app.include_router(project_routes.router)
     if settings.serve_web and WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -18,6 +18,13 @@ project_app = typer.Typer(
 
 Opt = typer.Option
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder (or its project.yaml).")]
+ServerOpt = Annotated[
+    str | None,
+    Opt("--server", help="Base URL of a `reelgen serve` to do it (uploads the project); default: here."),
+]
+KeyOpt = Annotated[
+    str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server needs.")
+]
 
 
 def _folder(path: Path) -> Any:
@@ -60,17 +67,26 @@ def render(
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: ServerOpt = None,
+    export: Annotated[
+        bool, Opt("--export", help="With --server: export the film too, in the same job.")
+    ] = False,
+    api_key: KeyOpt = None,
 ) -> None:
     """Render the scenes whose clips are missing or stale; the rest are left alone.
 
     A scene is stale when anything that changes its pixels changed (prompt, model,
     size, length, seed, input files, LoRAs, options, enhancement); export settings
     and transitions never are. A long scene killed part-way resumes at its next window.
+    With --server the server renders (one job, a child per scene) and the clips come back here.
     """
     from reelgen.core.progress import Progress
     from reelgen.core.project import render_project
 
     folder = _folder(project)
+    if server is not None:
+        _render_remote(folder, server, api_key, scene, force, export, quiet)
+        return
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
@@ -114,6 +130,8 @@ def export(
         bool, Opt("--allow-stale", help="Use a stale scene's last clip instead of refusing.")
     ] = False,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: ServerOpt = None,
+    api_key: KeyOpt = None,
 ) -> None:
     """Join the rendered scenes into one film. Never renders; a failed export leaves the last one intact.
 
@@ -129,6 +147,9 @@ def export(
     overrides = {k: v for k, v in given.items() if v is not None}
     if output is not None and container is None and output.suffix.lstrip(".") in ("mp4", "mov", "webm"):
         overrides["container"] = output.suffix.lstrip(".")
+    if server is not None:
+        _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
+        return
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
@@ -149,11 +170,19 @@ def export(
 def status(
     project: ProjectArg = Path("."),
     as_json: Annotated[bool, Opt("--json", help="One JSON object per scene.")] = False,
+    server: ServerOpt = None,
+    api_key: KeyOpt = None,
 ) -> None:
-    """Each scene: rendered, stale (changed since its clip was made), missing, or card (drawn at export)."""
+    """Each scene: rendered, stale (changed since its clip was made), missing, or card (drawn at export).
+
+    With --server: as the server has it (the project file is uploaded first).
+    """
     from reelgen.core.project import status as project_status
 
     folder = _folder(project)
+    if server is not None:
+        _status_remote(folder, server, api_key, as_json)
+        return
     try:
         states = project_status(folder)
     except ReelgenError as exc:
@@ -178,6 +207,95 @@ def schema() -> None:
     from reelgen.core.project import project_schema
 
     typer.echo(json.dumps(project_schema(), indent=2))
+
+
+# ---- through a server ---------------------------------------------------------------------------
+
+
+def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> Any:
+    """Run ``work(remote)`` against ``server``; its errors print as the other commands' do."""
+    from reelgen.cli import project_remote
+    from reelgen.cli.jobs import ClientError
+
+    remote = project_remote.Remote(server, api_key, folder)
+    try:
+        return work(remote)
+    except ClientError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    finally:
+        remote.close()
+
+
+def _ended(job: dict[str, Any]) -> None:
+    if job["status"] != "completed":
+        error = job.get("error") or {}
+        console.print(f"[red]{job['status']}[/]: {error.get('message', '')}")
+        raise typer.Exit(1)
+
+
+def _render_remote(
+    folder: Any,
+    server: str,
+    api_key: str | None,
+    scenes: list[str] | None,
+    force: bool,
+    export: bool,
+    quiet: bool,
+) -> None:
+    from reelgen.cli import project_remote
+
+    job = _remote_call(
+        folder, server, api_key, lambda r: project_remote.render(r, scenes, force, export, quiet)
+    )
+    _ended(job)
+    for scene_id in job["scenes"]:
+        typer.echo(f"rendered {scene_id}: {folder.clip(_key(folder, scene_id))}")
+    if not job["scenes"]:
+        console.print("nothing to render: every scene's clip is current")
+    if job.get("export"):
+        typer.echo(str(folder.exports / job["export"]["name"]))
+
+
+def _key(folder: Any, scene_id: str) -> str:
+    from reelgen.core.project import status as project_status
+
+    return next(str(s.key) for s in project_status(folder) if s.scene_id == scene_id)
+
+
+def _export_remote(
+    folder: Any,
+    server: str,
+    api_key: str | None,
+    overrides: dict[str, Any],
+    allow_stale: bool,
+    output: Path | None,
+    quiet: bool,
+) -> None:
+    from reelgen.cli import project_remote
+
+    job, path = _remote_call(
+        folder, server, api_key, lambda r: project_remote.export(r, overrides, allow_stale, output, quiet)
+    )
+    _ended(job)
+    film = job["export"]
+    audio = "with sound" if film.get("audio") else "silent"
+    console.print(f"{film['frames']} frames {film['width']}x{film['height']} @ {film['fps']} fps ({audio})")
+    typer.echo(str(path))
+
+
+def _status_remote(folder: Any, server: str, api_key: str | None, as_json: bool) -> None:
+    from reelgen.cli import project_remote
+
+    project = _remote_call(folder, server, api_key, lambda r: r.sync())
+    if as_json:
+        for scene in project["scenes"]:
+            typer.echo(json.dumps(scene))
+        return
+    for line in project_remote.scene_lines(project):
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ render_project(folder)          # only scenes whose pixels would change
 export_project(folder)          # never renders
 """
 
-from reelgen.core.project.export import export_project, export_settings, segments
+from reelgen.core.project.export import export_project, export_settings, export_target, segments
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, new_project
 from reelgen.core.project.model import (
     Continuation,
@@ -18,7 +18,14 @@ from reelgen.core.project.model import (
     project_schema,
 )
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key, plan_scene
-from reelgen.core.project.render import ProjectRender, SceneRender, render_project, render_scene
+from reelgen.core.project.render import (
+    ProjectRender,
+    SceneRender,
+    forget_old_clip,
+    render_project,
+    render_scene,
+    render_window,
+)
 from reelgen.core.project.status import SceneState, SceneStatus, plan_project, stale_scenes, status
 from reelgen.core.project.windows import WindowSpec, colour_chain, match_colour
 
@@ -42,6 +49,8 @@ __all__ = [
     "content_key",
     "export_project",
     "export_settings",
+    "export_target",
+    "forget_old_clip",
     "match_colour",
     "new_project",
     "plan_project",
@@ -49,6 +58,7 @@ __all__ = [
     "project_schema",
     "render_project",
     "render_scene",
+    "render_window",
     "segments",
     "stale_scenes",
     "status",

@@ -17,6 +17,7 @@ from reelgen.core.export.write import ExportResult, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
 from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.model import Project
 from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import plan_project
 
@@ -73,6 +74,15 @@ def export_settings(base: ExportSettings, overrides: dict[str, Any] | None) -> E
         raise from_validation_error(exc, prefix="export.") from None
 
 
+def export_target(
+    folder: ProjectFolder, project: Project, settings: ExportSettings, output: str | Path | None = None
+) -> Path:
+    """Where an export goes: ``output``, else ``exports/<settings.output or title>``, with the container's suffix."""
+    name = settings.output or f"{_slug(project.title)}.{settings.container.value}"
+    target = Path(output) if output is not None else folder.exports / name
+    return target if target.suffix else target.with_suffix(f".{settings.container.value}")
+
+
 def export_project(
     folder: ProjectFolder,
     output: str | Path | None = None,
@@ -87,10 +97,7 @@ def export_project(
     project = project.model_copy(update={"export": settings})
     planned = plan_project(folder, project)
     settings = absolute_export(folder, settings)
-    name = settings.output or f"{_slug(project.title)}.{settings.container.value}"
-    target = Path(output) if output is not None else folder.exports / name
-    if target.suffix == "":
-        target = target.with_suffix(f".{settings.container.value}")
+    target = export_target(folder, project, settings, output)
     keys = {p.scene_id: p.render.key for p in planned if p.render is not None}
     return export(
         segments(folder, planned, allow_stale),

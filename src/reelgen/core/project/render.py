@@ -80,6 +80,64 @@ def _window(
     return True
 
 
+def _windows(
+    plan: ScenePlan, work: Path, upto: int, progress: Progress, render_kwargs: dict[str, Any]
+) -> tuple[list[Video], list[dict[str, Any]], list[int], list[int]]:
+    """Windows 0..``upto`` in order, each made now or found finished in ``work``, read back and matched.
+
+    Returns the (colour-matched) videos, each window's entry for the clip's record, and
+    which windows were rendered now and which were resumed.
+    """
+    from reelgen.core.media import read_video
+
+    videos: list[Video] = []
+    windows: list[dict[str, Any]] = []
+    rendered: list[int] = []
+    resumed: list[int] = []
+    for index, spec in enumerate(plan.windows[: upto + 1]):
+        made = _window(plan, index, work, videos[-1] if videos else None, progress, render_kwargs)
+        (rendered if made else resumed).append(index)
+        # Read back from disk, so a resumed run continues from exactly the frames an unbroken one would.
+        video = read_video(_window_path(work, index))
+        colour = None
+        if videos and plan.colour_match:
+            overlap = spec.keep_from or plan.overlap
+            frames, colour = match_colour(video.frames, videos[-1].frames, overlap)
+            video = Video(frames, video.fps, video.audio)
+        videos.append(video)
+        windows.append({"index": index, "rendered_now": made, "colour_match": colour})
+        progress.emit(ProgressEvent("window", index + 1, len(plan.windows), 0.0))
+    return videos, windows, rendered, resumed
+
+
+def render_window(
+    plan: ScenePlan,
+    work: Path,
+    index: int,
+    *,
+    progress: Progress | None = None,
+    cache: ModelCache | None = None,
+    device: str | None = None,
+    vram_budget_gib: float | None = None,
+) -> Path:
+    """Make window ``index`` of ``plan`` in ``work`` (and any window before it not there yet); returns its file.
+
+    What ``render_scene`` does for one window at a time: a job service renders a long
+    scene as one job per window, each handed the finished windows before it, so a lost
+    worker costs one window at most and any worker can continue. ``render_scene`` on the
+    same ``work`` then finds every window and makes the same clip as an unbroken run.
+    """
+    if not 0 <= index < len(plan.windows):
+        raise InvalidRequest(
+            f"{plan.label} has {len(plan.windows)} windows; there is no window {index}", param="window"
+        )
+    progress = progress or Progress()
+    render_kwargs = {"cache": cache or ModelCache(), "device": device, "vram_budget_gib": vram_budget_gib}
+    work.mkdir(parents=True, exist_ok=True)
+    _windows(plan, work, index, progress, render_kwargs)
+    return _window_path(work, index)
+
+
 def render_scene(
     plan: ScenePlan,
     work: Path,
@@ -98,30 +156,13 @@ def render_scene(
     """
     from reelgen.core.devices import device_info
     from reelgen.core.enhance import run_chain
-    from reelgen.core.media import read_video
 
     progress = progress or Progress()
     render_kwargs = {"cache": cache or ModelCache(), "device": device, "vram_budget_gib": vram_budget_gib}
     work.mkdir(parents=True, exist_ok=True)
-    videos: list[Video] = []
-    windows: list[dict[str, Any]] = []
-    rendered: list[int] = []
-    resumed: list[int] = []
 
-    # 1. Windows in order; each starts from the (matched) one before it.
-    for index, spec in enumerate(plan.windows):
-        made = _window(plan, index, work, videos[-1] if videos else None, progress, render_kwargs)
-        (rendered if made else resumed).append(index)
-        # 2. Read back from disk, so a resumed run continues from exactly the frames an unbroken one would.
-        video = read_video(_window_path(work, index))
-        colour = None
-        if videos and plan.colour_match:
-            overlap = spec.keep_from or plan.overlap
-            frames, colour = match_colour(video.frames, videos[-1].frames, overlap)
-            video = Video(frames, video.fps, video.audio)
-        videos.append(video)
-        windows.append({"index": index, "rendered_now": made, "colour_match": colour})
-        progress.emit(ProgressEvent("window", index + 1, len(plan.windows), 0.0))
+    # 1-2. Windows in order; each starts from the (matched) one before it.
+    videos, windows, rendered, resumed = _windows(plan, work, len(plan.windows) - 1, progress, render_kwargs)
 
     # 3. Joined and trimmed to the scene's length, then the enhancement chain.
     clip = join(videos, plan.windows, plan.frames)
@@ -209,7 +250,7 @@ def render_project(
                 device=device,
                 vram_budget_gib=vram_budget_gib,
             )
-            _forget_old_clip(folder, plan, {p.key for p in plans})
+            forget_old_clip(folder, plan, {p.key for p in plans})
             folder.mark_rendered(plan.scene_id, plan.key)
             result.rendered.append(done)
             progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
@@ -219,8 +260,11 @@ def render_project(
     return result
 
 
-def _forget_old_clip(folder: ProjectFolder, plan: ScenePlan, current: set[str]) -> None:
-    """Delete the clip this scene had before (its pixels are replaced) unless another scene uses it."""
+def forget_old_clip(folder: ProjectFolder, plan: ScenePlan, current: set[str]) -> None:
+    """Delete the clip this scene had before (its pixels are replaced) unless a scene in ``current`` uses it.
+
+    Call it before ``folder.mark_rendered(plan.scene_id, plan.key)``: it reads the key recorded so far.
+    """
     old = folder.rendered_keys().get(plan.scene_id)
     if old and old != plan.key and old not in current:
         for path in (folder.clip(old), folder.clip(old).with_suffix(".json")):

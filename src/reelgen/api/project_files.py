@@ -1,0 +1,243 @@
+"""Projects the server keeps: one folder each under its data directory, written only from what clients upload.
+
+A server never reads a path a client names: a project is made from a posted
+project file (YAML or JSON) and the input files uploaded with it, each under
+the relative path the project file uses (``assets/music.mp3``). Every path in
+the file must stay inside the project's own folder; an absolute path, ``..``
+or a LoRA file is refused with the field named. A file is checked in a staging
+folder first (planned as a render would plan it), so a bad one changes nothing.
+
+    data/projects/proj_<32 hex>/   project.yaml, the uploads, clips/, windows/, exports/, state.json
+                                   server.json: id, times and the project's jobs
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, problem
+from reelgen.core.project.model import Project
+from reelgen.jobs.kinds.export import named_files
+
+PROJECT_ID = re.compile(r"^proj_[0-9a-f]{32}$")
+SERVER_FILE = "server.json"
+#: Names in a project folder that the server writes; an upload or a path in the file may not use them.
+RESERVED = frozenset({PROJECT_FILE, "state.json", SERVER_FILE, "clips", "windows", "exports"})
+
+
+class ProjectNotFound(ReelgenError):
+    """No project with this id on this server (the routes answer 404)."""
+
+    code = "not_found"
+
+
+def read_project(text: str) -> Project:
+    """The project file's text (YAML, or JSON, which is YAML too) validated; errors name scene and field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"the project file is not valid YAML or JSON: {exc}", param="project") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("the project file must be a mapping (title:, scenes: ...)", param="project")
+    try:
+        return Project.model_validate(data)
+    except ValidationError as exc:
+        raise problem(exc, data) from None
+
+
+def inside(path: str, param: str) -> str:
+    """``path`` as a relative POSIX path inside the project folder, or ``InvalidRequest`` naming ``param``."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if (
+        not path
+        or pure.is_absolute()
+        or re.match(r"^[A-Za-z]:", path)
+        or any(part in ("..", "") for part in pure.parts)
+        or pure.parts[0] in RESERVED
+    ):
+        raise InvalidRequest(
+            f"{param}: {path!r} must be a relative path inside the project folder (such as assets/music.mp3), "
+            "uploaded with the project file; a server reads no other files",
+            param=param,
+        )
+    return pure.as_posix()
+
+
+def wanted_files(project: Project) -> dict[str, str]:
+    """The files the project names, relative path -> the field naming it first; refuses what a server cannot read."""
+    out: dict[str, str] = {}
+    for param, path in named_files(project):
+        if ".loras[" in param:
+            raise InvalidRequest(
+                f"{param}: LoRA files are not taken by the server yet; render this project in process "
+                "(`reelgen project render` without --server)",
+                param=param,
+            )
+        out.setdefault(inside(path, param), param)
+    if project.export.output is not None and "/" in project.export.output.replace("\\", "/"):
+        raise InvalidRequest(
+            f"export.output: {project.export.output!r} must be a file name (exports go in exports/)",
+            param="export.output",
+        )
+    return out
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ServerProjects:
+    """The projects under ``root``; one lock orders changes to them and job starts on them in this process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        with self._lock:
+            yield
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def folder(self, project_id: str) -> ProjectFolder:
+        if not PROJECT_ID.match(project_id) or not (self.root / project_id / PROJECT_FILE).is_file():
+            raise ProjectNotFound(f"no project {project_id!r} on this server", param="project_id")
+        root = self.root / project_id
+        return ProjectFolder(root, root / PROJECT_FILE)
+
+    def ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        found = [p for p in self.root.iterdir() if PROJECT_ID.match(p.name) and (p / PROJECT_FILE).is_file()]
+        return [p.name for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+    def meta(self, project_id: str) -> dict[str, Any]:
+        import json
+
+        folder = self.folder(project_id)
+        try:
+            data = json.loads((folder.root / SERVER_FILE).read_text())
+        except (OSError, ValueError):
+            data = {}
+        stamp = folder.file.stat().st_mtime
+        return {"id": project_id, "created_at": stamp, "updated_at": stamp, "jobs": [], **data}
+
+    def uploads(self, project_id: str) -> list[dict[str, Any]]:
+        """The input files the project names, with size and SHA-256 (a client uploads only what differs)."""
+        folder = self.folder(project_id)
+        out = []
+        for rel in sorted(wanted_files(folder.load())):
+            path = folder.root / rel
+            if path.is_file():
+                out.append({"path": rel, "bytes": path.stat().st_size, "sha256": sha256_of(path)})
+        return out
+
+    def add_job(self, project_id: str, job_id: str) -> None:
+        with self._lock:
+            meta = self.meta(project_id)
+            meta["jobs"] = [*meta["jobs"], job_id]
+            write_json_atomic(self.folder(project_id).root / SERVER_FILE, meta)
+
+    # ---- changing --------------------------------------------------------------------------------
+
+    def create(self, text: str, files: dict[str, bytes]) -> str:
+        """A new project from the file's text and its uploads; returns its id. Nothing stays on failure."""
+        project_id = f"proj_{uuid.uuid4().hex}"
+        with self._lock:
+            staging = self._stage(text, files, existing=None)
+            os.replace(staging, self.root / project_id)
+            now = time.time()
+            meta = {"id": project_id, "created_at": now, "updated_at": now, "jobs": []}
+            write_json_atomic(self.root / project_id / SERVER_FILE, meta)
+        return project_id
+
+    def update(self, project_id: str, text: str, files: dict[str, bytes]) -> None:
+        """Replace the project file (and put new uploads beside it) once the new file checks out."""
+        with self._lock:
+            folder = self.folder(project_id)
+            staging = self._stage(text, files, existing=folder.root)
+            try:
+                for rel in files:
+                    target = folder.root / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(staging / rel, target)
+                os.replace(staging / PROJECT_FILE, folder.file)
+                meta = self.meta(project_id)
+                write_json_atomic(folder.root / SERVER_FILE, {**meta, "updated_at": time.time()})
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def delete(self, project_id: str) -> None:
+        with self._lock:
+            folder = self.folder(project_id)
+            trash = self.root / f".deleted-{uuid.uuid4().hex}"
+            os.replace(folder.root, trash)  # gone at once for readers; removed after
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def _stage(self, text: str, files: dict[str, bytes], existing: Path | None) -> Path:
+        """A staging folder holding the new file, the uploads and (linked) the files already there, checked."""
+        from reelgen.core.project.status import plan_project
+
+        project = read_project(text)
+        wanted = wanted_files(project)
+        uploads = {inside(name, f"files[{name}]"): data for name, data in files.items()}
+        for rel in uploads:
+            if rel not in wanted:
+                raise InvalidRequest(
+                    f"files[{rel}]: the project file names no {rel!r}; upload only the files it uses",
+                    param=f"files[{rel}]",
+                )
+        for rel, param in wanted.items():
+            if rel not in uploads and not (existing is not None and (existing / rel).is_file()):
+                raise InvalidRequest(
+                    f"{param}: {rel} is not in the project; upload it with the project file", param=param
+                )
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".staging-{uuid.uuid4().hex}"
+        staging.mkdir()
+        try:
+            for rel in wanted:
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if rel in uploads:
+                    target.write_bytes(uploads[rel])
+                elif existing is not None:
+                    _link(existing / rel, target)
+            (staging / PROJECT_FILE).write_text(text)
+            try:
+                plan_project(ProjectFolder(staging, staging / PROJECT_FILE), project)
+            except ReelgenError as exc:
+                exc.message = exc.message.replace(f"{staging}/", "").replace(str(staging), "the project")
+                exc.args = (exc.message,)
+                raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return staging
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

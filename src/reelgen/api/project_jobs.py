@@ -1,0 +1,208 @@
+"""What the API shows of a project job: its object (scenes, children, export), and its events as one SSE stream.
+
+A project job is a parent whose work happens in its children (a scene, a
+window of a long scene, the export), each with its own event log. The stream
+interleaves them: the parent's own events as they are (``queued``, ``started``,
+then ``completed``, ``failed`` or ``cancelled``, which ends it), and for each
+child a ``child`` event when it changes state and ``progress`` events (stage
+``window``, ``denoise``, ``export`` ... with the scene they belong to) that
+also carry the job's overall percentage, plus a ``project`` stage as scenes
+finish. The SSE id is one cursor per log (``parent.child0.child1 ...``), so
+a client that reconnects with ``Last-Event-ID`` misses nothing and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import anyio
+from pydantic import BaseModel
+
+from reelgen.api.sse import FINAL_EVENTS, format_event
+from reelgen.jobs import kinds
+from reelgen.jobs.kinds.project import EXPORT_KEY, ProjectPayload
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
+from reelgen.jobs.service import JobService
+
+#: Cursor ids are short; a longer header is someone else's.
+MAX_CURSOR = 4000
+
+
+class ProjectJob(BaseModel):
+    """A render or export of a project, as the API shows it."""
+
+    id: str
+    object: str = "project.job"
+    project_id: str
+    action: str
+    status: str
+    progress: int
+    stage: str | None = None
+    scenes: list[str]
+    created_at: int
+    completed_at: int | None = None
+    error: dict[str, str] | None = None
+    children: list[dict[str, Any]]
+    export: dict[str, Any] | None = None
+    urls: dict[str, str]
+
+
+def payload(job: Job) -> ProjectPayload:
+    typed = kinds.payload_of(job)
+    assert isinstance(typed, ProjectPayload)
+    return typed
+
+
+def scene_of(parent: ProjectPayload, child: Job) -> str | None:
+    """The scene ids a child renders (``boats`` or ``a, b`` for scenes that read alike), or None."""
+    key = str(child.child_key)
+    ids = [
+        p.scene_id for p in parent.plans if key in (f"scene-{p.key}",) or key.startswith(f"window-{p.key}-")
+    ]
+    return ", ".join(ids) or None
+
+
+def percent(parent: Job, spec: ProjectPayload, children: list[Job]) -> int:
+    """How far the whole job is: finished children, plus the running ones' own share, of all it will make."""
+    if parent.status is JobStatus.COMPLETED:
+        return 100
+    total = max(spec.expected_children(), len(children), 1)
+    done = sum(1.0 if c.status is JobStatus.COMPLETED else c.progress / 100 for c in children)
+    return min(99, int(100 * done / total))
+
+
+def child_view(spec: ProjectPayload, child: Job) -> dict[str, Any]:
+    return {
+        "id": child.id,
+        "key": child.child_key,
+        "kind": child.kind,
+        "scene": scene_of(spec, child),
+        "status": child.status.value,
+        "progress": child.progress,
+        "stage": child.stage,
+        "step": child.step,
+        "total": child.total,
+        "error": child.error,
+    }
+
+
+def job_view(service: JobService, job: Job, project_id: str, base: str) -> ProjectJob:
+    spec = payload(job)
+    children = service.children(job.id)
+    action = "+".join(a for a, on in (("render", spec.render), ("export", spec.export)) if on)
+    running = [c for c in children if c.status is JobStatus.IN_PROGRESS]
+    url = f"{base}/v1/projects/{project_id}/jobs/{job.id}"
+    export = (job.result or {}).get("export")
+    if export is not None:
+        export = {k: v for k, v in export.items() if k != "path"}
+        export["url"] = f"{base}/v1/projects/{project_id}/exports/{export['name']}"
+    return ProjectJob(
+        id=job.id,
+        project_id=project_id,
+        action=action or "check",
+        status=job.status.value,
+        progress=percent(job, spec, children),
+        stage=running[0].stage if running else None,
+        scenes=[p.scene_id for p in spec.plans],
+        created_at=int(job.created_at),
+        completed_at=int(job.completed_at) if job.completed_at else None,
+        error=job.error,
+        children=[child_view(spec, c) for c in children],
+        export=export,
+        urls={"self": url, "events": f"{url}/events", "cancel": f"{url}/cancel"},
+    )
+
+
+# ---- events --------------------------------------------------------------------------------
+
+
+def parse_cursor(header: str | None) -> list[int]:
+    """``Last-Event-ID`` back into one position per log; anything unreadable starts from the beginning."""
+    if not header or len(header) > MAX_CURSOR:
+        return []
+    try:
+        return [max(0, int(part)) for part in header.split(".")]
+    except ValueError:
+        return []
+
+
+Frame = tuple[str, dict[str, Any], str]
+
+
+def _frames(service: JobService, job: Job, spec: ProjectPayload, cursor: list[int]) -> list[Frame]:
+    """New (event, data, id) from every log, advancing ``cursor``: the parent's first, its final one last.
+
+    Each frame's id is the cursor just after it, so a client resuming from any
+    frame gets exactly the frames after that one.
+    """
+    children = service.children(job.id)
+    cursor.extend([0] * (len(children) + 1 - len(cursor)))
+    out: list[Frame] = []
+
+    def add(name: str, data: dict[str, Any]) -> None:
+        out.append((name, data, ".".join(map(str, cursor))))
+
+    own = service.events(job.id, cursor[0], 200)
+    for ev in own:
+        if ev.type not in FINAL_EVENTS:
+            cursor[0] = ev.seq
+            add(ev.type, {"job_id": job.id, **ev.data})
+    total = max(spec.expected_children(), len(children))
+    done = sum(c.status is JobStatus.COMPLETED for c in children)
+    for i, child in enumerate(children, start=1):
+        about = {"job_id": job.id, "child": child.child_key, "child_id": child.id, "kind": child.kind}
+        about["scene"] = scene_of(spec, child)
+        for ev in service.events(child.id, cursor[i], 200):
+            cursor[i] = ev.seq
+            if ev.type == "progress":
+                add("progress", {**ev.data, **about, "child_progress": ev.data.get("progress")})
+                continue
+            add("child", {**about, "status": ev.type, "error": ev.data.get("error")})
+            if ev.type == "completed":
+                stage = "export" if child.child_key == EXPORT_KEY else "project"
+                add("progress", {"job_id": job.id, "stage": stage, "step": done, "total": total})
+    for ev in own:
+        if ev.type in FINAL_EVENTS:
+            cursor[0] = ev.seq
+            add(ev.type, {"job_id": job.id, **ev.data})
+    return out
+
+
+async def follow(
+    service: JobService,
+    job: Job,
+    cursor: list[int],
+    final_view: Callable[[], Awaitable[dict[str, Any]]],
+    poll_s: float = 0.5,
+    ping_s: float = 15.0,
+) -> AsyncIterator[str]:
+    """The job's interleaved events until its final one (whose data carries the job object)."""
+    from starlette.concurrency import run_in_threadpool
+
+    spec = payload(job)
+    yield format_event("open", {"after": ".".join(map(str, cursor)) or "0"}, retry_ms=1000)
+    last_ping = time.monotonic()
+    while True:
+        try:
+            # The state first: a job already finished has every event in its logs when they are read.
+            fresh = await run_in_threadpool(service.get, job.id)
+            frames = await run_in_threadpool(_frames, service, job, spec, cursor)
+            children = await run_in_threadpool(service.children, job.id)
+        except JobNotFound:  # deleted while we streamed: nothing more will come
+            return
+        for name, data, event_id in frames:
+            if name == "progress":
+                data["progress"] = percent(fresh, spec, children)
+            if name in FINAL_EVENTS:
+                data["job"] = await final_view()
+            yield f"id: {event_id}\n" + format_event(name, data)
+            if name in FINAL_EVENTS:
+                return
+        if fresh.terminal and not frames:
+            return
+        if time.monotonic() - last_ping >= ping_s:
+            last_ping = time.monotonic()
+            yield ": ping\n\n"
+        await anyio.sleep(poll_s)

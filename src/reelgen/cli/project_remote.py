@@ -1,0 +1,251 @@
+"""`reelgen project render|export|status --server URL`: a local project rendered by a running server.
+
+The project file and the input files it names are uploaded (later only the
+files whose content changed); the server's project id is remembered in
+``.reelgen/servers.json`` inside the project folder. A render or export is
+followed live with a progress bar (Ctrl-C cancels it on the server); then
+the clips the server rendered and the film it exported are downloaded into
+the local folder, so `reelgen project status` and an in-process export see
+them as if rendered here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reelgen.cli.jobs import ClientError, sse_events
+from reelgen.cli.output import console
+from reelgen.core.project import ProjectFolder
+
+ID_FILE = Path(".reelgen") / "servers.json"
+TERMINAL = ("completed", "failed", "cancelled")
+
+
+class Remote:
+    """One server, and what it knows of one local project folder."""
+
+    def __init__(self, server: str, api_key: str | None, folder: ProjectFolder) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.server = server.rstrip("/")
+        self.folder = folder
+        self.http = httpx.Client(
+            base_url=self.server, headers=headers, timeout=httpx.Timeout(60.0, read=300.0)
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            resp = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ClientError(f"cannot reach {self.server} ({exc}); is `reelgen serve` running?") from None
+        if resp.status_code >= 400:
+            raise ClientError(_message(resp))
+        return resp
+
+    # ---- the project on the server ------------------------------------------------------------
+
+    def _ids(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.folder.root / ID_FILE).read_text())
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _remember(self, project_id: str) -> None:
+        ids = {**self._ids(), self.server: project_id}
+        path = self.folder.root / ID_FILE
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(ids, indent=2))
+
+    def sync(self) -> dict[str, Any]:
+        """The project on the server as the local folder now reads; uploads what it lacks. Returns it."""
+        from reelgen.api.project_files import read_project, wanted_files
+
+        text = self.folder.file.read_text()
+        local = {rel: self.folder.root / rel for rel in wanted_files(read_project(text))}
+        project_id = self._ids().get(self.server)
+        remote: dict[str, Any] | None = None
+        if project_id is not None:
+            try:
+                remote = self.call("GET", f"/v1/projects/{project_id}").json()
+            except ClientError as exc:
+                if "HTTP 404" not in str(exc):
+                    raise
+        if remote is None:
+            project = self.call("POST", "/v1/projects", **_form(text, local)).json()
+            self._remember(project["id"])
+            return dict(project)
+        have = {f["path"]: f["sha256"] for f in remote.get("files") or []}
+        changed = {rel: p for rel, p in local.items() if not p.is_file() or have.get(rel) != _sha256(p)}
+        project = self.call("PUT", f"/v1/projects/{remote['id']}", **_form(text, changed)).json()
+        return dict(project)
+
+    # ---- following a job ------------------------------------------------------------------------
+
+    def follow(self, project_id: str, job: dict[str, Any], quiet: bool) -> dict[str, Any]:
+        """Show the job's progress until it ends; Ctrl-C cancels it on the server. Returns the final job."""
+        bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+        )
+        url = f"/v1/projects/{project_id}/jobs/{job['id']}"
+        last_id: str | None = None
+        try:
+            with bar:
+                task = bar.add_task(job["status"], total=100, info="")
+                for _ in range(20):  # reconnects after a dropped stream, resuming with Last-Event-ID
+                    headers = {"Last-Event-ID": last_id} if last_id else {}
+                    try:
+                        with self.http.stream("GET", f"{url}/events", headers=headers) as resp:
+                            if resp.status_code >= 400:
+                                resp.read()
+                                raise ClientError(_message(resp))
+                            for event_id, name, data in sse_events(resp.iter_lines()):
+                                last_id = event_id or last_id
+                                if name in TERMINAL:
+                                    bar.update(
+                                        task, description=name, completed=100 if name == "completed" else None
+                                    )
+                                    return dict(data["job"])
+                                _show(bar, task, name, data)
+                    except httpx.TransportError:
+                        continue
+        except KeyboardInterrupt:
+            self.call("POST", f"{url}/cancel")
+            console.print("[yellow]cancelled on the server[/]: finished scenes and windows are kept there")
+            raise
+        raise ClientError(f"lost the event stream of {job['id']} on {self.server}")
+
+    # ---- bringing results home ------------------------------------------------------------------
+
+    def download(self, path: str, target: Path) -> Path:
+        """GET ``path`` into ``target``, written beside it first so a broken download leaves no part."""
+        partial = target.with_name(f".{target.name}.part")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self.http.stream("GET", path) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise ClientError(_message(resp))
+                with partial.open("wb") as fh:
+                    for chunk in resp.iter_bytes():
+                        fh.write(chunk)
+            partial.replace(target)
+        except httpx.TransportError as exc:
+            raise ClientError(f"download from {self.server} failed ({exc})") from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+    def fetch_clips(self, project: dict[str, Any], scene_ids: list[str]) -> list[str]:
+        """The server's clips of ``scene_ids`` into ``clips/``, where the local project reads them alike."""
+        from reelgen.core.project.plan import ScenePlan
+        from reelgen.core.project.render import forget_old_clip
+        from reelgen.core.project.status import plan_project
+
+        here = {p.scene_id: p.render for p in plan_project(self.folder) if p.render is not None}
+        there = {s["scene_id"]: s["key"] for s in project["scenes"] if s["status"] == "rendered"}
+        fetched = []
+        for scene_id in scene_ids:
+            plan: ScenePlan | None = here.get(scene_id)
+            if plan is None or there.get(scene_id) != plan.key:
+                continue  # the server reads this scene differently (other models, say): not this clip
+            clip = self.folder.clip(plan.key)
+            base = f"/v1/projects/{project['id']}/clips/{plan.key}"
+            self.download(f"{base}?variant=metadata", clip.with_suffix(".json"))
+            self.download(base, clip)
+            forget_old_clip(self.folder, plan, {p.key for p in here.values()})
+            self.folder.mark_rendered(scene_id, plan.key)
+            fetched.append(scene_id)
+        return fetched
+
+
+def _form(text: str, files: dict[str, Path]) -> dict[str, Any]:
+    uploads = [("files", (rel, path.read_bytes())) for rel, path in sorted(files.items()) if path.is_file()]
+    return {"data": {"project": text}, "files": uploads or None}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _message(resp: httpx.Response) -> str:
+    try:
+        err = resp.json()["error"]
+        where = f" ({err['param']})" if err.get("param") else ""
+        return f"HTTP {resp.status_code}: {err['message']}{where}"
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {resp.status_code}: {resp.text[:500] or resp.reason_phrase}"
+
+
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
+    if name == "progress":
+        where = " ".join(str(x) for x in (data.get("scene"), data.get("stage")) if x)
+        info = f"{where} {data.get('step', 0)}/{data.get('total', 0)}" if data.get("total") else where
+        bar.update(task, description="running", completed=data.get("progress", 0), info=info)
+    elif name == "child" and data.get("status") in ("failed", "cancelled"):
+        error = data.get("error") or {}
+        console.print(f"[red]{data.get('child')} {data['status']}[/]: {error.get('message', '')}")
+    elif name in ("queued", "started"):
+        bar.update(task, description=name)
+
+
+def scene_lines(project: dict[str, Any]) -> list[str]:
+    """`reelgen project status` lines for the server's view of the project."""
+    states = project["scenes"]
+    width = max((len(s["scene_id"]) for s in states), default=0)
+    lines = []
+    for s in states:
+        windows = f"windows {s['windows_done']}/{s['windows']}" if s["windows"] > 1 else ""
+        model = s["model"] or "-"
+        lines.append(
+            f"{s['scene_id']:<{width}}  {s['status']:<8}  {s['seconds']:5.1f}s  {model:<16} {windows}".rstrip()
+        )
+    return lines
+
+
+# ---- the commands' server side ------------------------------------------------------------------
+
+
+def render(
+    remote: Remote, scenes: list[str] | None, force: bool, export: bool, quiet: bool
+) -> dict[str, Any]:
+    """Render on the server; brings the clips it made (and the film, with ``export``) home."""
+    project = remote.sync()
+    body = {"scenes": scenes or None, "force": force, "export": export}
+    job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
+    done = remote.follow(project["id"], job, quiet)
+    if done["status"] == "completed":
+        project = remote.call("GET", f"/v1/projects/{project['id']}").json()
+        remote.fetch_clips(project, done["scenes"])
+        if done.get("export"):
+            name = done["export"]["name"]
+            remote.download(f"/v1/projects/{project['id']}/exports/{name}", remote.folder.exports / name)
+    return done
+
+
+def export(
+    remote: Remote, overrides: dict[str, Any], allow_stale: bool, output: Path | None, quiet: bool
+) -> tuple[dict[str, Any], Path | None]:
+    """Export on the server (nothing renders) and download the film to ``output`` or ``exports/``."""
+    project = remote.sync()
+    body = {"export_settings": overrides, "allow_stale": allow_stale}
+    job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()
+    done = remote.follow(project["id"], job, quiet)
+    if done["status"] != "completed":
+        return done, None
+    name = done["export"]["name"]
+    path = f"/v1/projects/{project['id']}/exports/{name}"
+    return done, remote.download(path, output or remote.folder.exports / name)

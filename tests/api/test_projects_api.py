@@ -1,0 +1,328 @@
+"""``/v1/projects``: projects made from uploads only, checked naming scene and field, rendered and exported live."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from reelgen.cli.jobs import sse_events
+from tests.api.conftest import files_under
+from tests.jobs.helpers import wait_for
+from tests.jobs.projects import FILM, live_api, make_film, streams
+
+Client = TestClient | httpx.Client
+
+
+def upload(
+    client: Client,
+    film: Path,
+    data: dict[str, Any] | None = None,
+    method: str = "POST",
+    url: str = "/v1/projects",
+    **extra: bytes,
+) -> httpx.Response:
+    """The project file (``data``, else the film's own) and the files it names, as the CLI sends them."""
+    text = yaml.safe_dump(data, sort_keys=False) if data is not None else (film / "project.yaml").read_text()
+    files = [("files", (rel, (film / rel).read_bytes())) for rel in ("assets/quay.png", "assets/sea.wav")]
+    files += [("files", (rel, content)) for rel, content in extra.items()]
+    return client.request(method, url, data={"project": text}, files=files)
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    return make_film(tmp_path / "film")
+
+
+def changed(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    data = copy.deepcopy(FILM)
+    change(data)
+    return data
+
+
+# ---- making and changing projects (no workers needed) ---------------------------------------------
+
+
+def test_a_project_is_made_from_its_file_and_uploads(client: TestClient, film: Path, data_dir: Path) -> None:
+    resp = upload(client, film)
+    assert resp.status_code == 201, resp.text
+    project = resp.json()
+    assert project["object"] == "project" and project["title"] == "Harbour Lights"
+    assert [(s["scene_id"], s["status"]) for s in project["scenes"]] == [
+        ("opening", "card"),
+        ("boats", "missing"),
+        ("pan", "missing"),
+    ]
+    assert [f["path"] for f in project["files"]] == ["assets/quay.png", "assets/sea.wav"]
+    root = data_dir / "projects" / project["id"]
+    assert (root / "assets" / "quay.png").read_bytes() == (film / "assets" / "quay.png").read_bytes()
+    assert client.get(f"/v1/projects/{project['id']}").json()["scenes"] == project["scenes"]
+    assert [p["id"] for p in client.get("/v1/projects").json()["data"]] == [project["id"]]
+    as_json = client.post("/v1/projects", json={"project": changed(two_scenes_no_files)})
+    assert as_json.status_code == 201, as_json.text
+
+
+def two_scenes_no_files(data: dict[str, Any]) -> None:
+    del data["soundtrack"], data["scenes"][2]
+    data["scenes"][1]["transition"] = {"type": "fade", "duration": 0.5}
+
+
+BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
+    (
+        "no prompt",
+        lambda d: d["scenes"][1].pop("prompt"),
+        "scenes[1].prompt",
+        "scene 'boats' (scenes[1]): prompt is required",
+    ),
+    (
+        "unknown model",
+        lambda d: d["scenes"][1].update(model="wan-tinyy"),
+        "scenes[1].model",
+        "unknown model 'wan-tinyy'",
+    ),
+    (
+        "a file outside",
+        lambda d: d["scenes"][2].update(start_image="../../etc/passwd"),
+        "scenes[2].start_image",
+        "inside the project folder",
+    ),
+    (
+        "an absolute path",
+        lambda d: d["soundtrack"].update(file="/etc/hosts"),
+        "soundtrack.file",
+        "a server reads no other files",
+    ),
+    (
+        "a file not sent",
+        lambda d: d.update(reference_images=["assets/face.png"]),
+        "reference_images[0]",
+        "upload it with the project file",
+    ),
+    (
+        "a transition too long",
+        lambda d: d["scenes"][1]["transition"].update(duration=2.0),
+        "scenes[1].transition",
+        "scene 'boats'",
+    ),
+    (
+        "no such codec here",
+        lambda d: d.update(export={"container": "webm", "codec": "prores"}),
+        "export.codec",
+        "prores cannot go in webm",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "param", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_a_bad_project_file_is_a_400_naming_scene_and_field(
+    client: TestClient, film: Path, data_dir: Path, change: Any, param: str, message: str
+) -> None:
+    resp = upload(client, film, changed(change))
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"].startswith(param) and message in error["message"], error
+    assert str(data_dir) not in error["message"]  # no server path in what a client reads
+    assert files_under(data_dir / "projects") == []  # nothing half-made
+
+
+def test_uploads_must_be_files_the_project_names(client: TestClient, film: Path, data_dir: Path) -> None:
+    extra = upload(client, film, None, **{"assets/extra.png": b"x"})
+    assert extra.status_code == 400 and extra.json()["error"]["param"] == "files[assets/extra.png]"
+    sneaky = upload(client, film, None, **{"../escape.png": b"x"})
+    assert sneaky.status_code == 400 and "inside the project folder" in sneaky.json()["error"]["message"]
+    not_yaml = client.post("/v1/projects", data={"project": "title: [unclosed"})
+    assert not_yaml.status_code == 400 and not_yaml.json()["error"]["param"] == "project"
+    assert files_under(data_dir / "projects") == []
+
+
+def test_an_update_replaces_the_file_only_when_it_checks_out(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    project = upload(client, film).json()
+    url = f"/v1/projects/{project['id']}"
+    before = (data_dir / "projects" / project["id"] / "project.yaml").read_text()
+    bad = client.put(url, data={"project": yaml.safe_dump(changed(lambda d: d["scenes"][2].pop("prompt")))})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "scenes[2].prompt"
+    assert (data_dir / "projects" / project["id"] / "project.yaml").read_text() == before
+    good = client.put(
+        url, data={"project": yaml.safe_dump(changed(lambda d: d["scenes"].pop(0)))}
+    )  # files kept
+    assert good.status_code == 200, good.text
+    assert [s["scene_id"] for s in good.json()["scenes"]] == ["boats", "pan"]
+
+
+def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    project = upload(client, film).json()
+    url = f"/v1/projects/{project['id']}"
+    unknown = client.post(f"{url}/render", json={"scenes": ["boats", "sunset"]})
+    assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "scenes"
+    early = client.post(f"{url}/export", json={})
+    assert early.status_code == 400 and "not rendered" in early.json()["error"]["message"]
+    codec = client.post(
+        f"{url}/render", json={"export": True, "export_settings": {"container": "webm", "codec": "prores"}}
+    )
+    assert codec.status_code == 400 and codec.json()["error"]["param"] == "export.codec"
+    typo = client.post(f"{url}/render", json={"scene": ["boats"]})
+    assert typo.status_code == 400 and typo.json()["error"]["param"] == "scene"
+
+    job = client.post(f"{url}/render", json={})
+    assert job.status_code == 202, job.text
+    assert [c["key"].split("-")[0] for c in job.json()["children"]] == [
+        "scene",
+        "window",
+    ]  # boats; pan's first
+    busy = client.post(f"{url}/render", json={})
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "project_busy"
+    assert client.put(url, data={"project": yaml.safe_dump(FILM)}).status_code == 409
+    assert client.get(url).json()["job"]["id"] == job.json()["id"]
+
+    assert client.delete(url).json()["deleted"] is True  # the job is cancelled and goes with it
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/jobs/{job.json()['id']}").status_code == 404
+    assert not (data_dir / "projects" / project["id"]).exists()
+
+
+# ---- through a live server -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    server = tmp_path_factory.mktemp("projects-api") / "server"
+    with (
+        live_api(server, reelgen_home) as url,
+        httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, read=600.0)) as http,
+    ):
+        yield http
+
+
+def events(
+    http: httpx.Client, url: str, last_id: str | None = None
+) -> list[tuple[str | None, str, dict[str, Any]]]:
+    headers = {"Last-Event-ID": last_id} if last_id else {}
+    with http.stream("GET", f"{url}/events", headers=headers) as resp:
+        assert resp.status_code == 200
+        return list(sse_events(resp.iter_lines()))
+
+
+@pytest.fixture(scope="module")
+def rendered(api: httpx.Client, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The film made on the server, rendered and exported in one job, with every event of that job."""
+    film = make_film(tmp_path_factory.mktemp("api-film") / "film")
+    project = upload(api, film).json()
+    job = api.post(f"/v1/projects/{project['id']}/render", json={"export": True})
+    assert job.status_code == 202, job.text
+    seen = events(api, job.json()["urls"]["self"])
+    return {"project": project, "job": job.json(), "events": seen, "film": film}
+
+
+def test_a_render_streams_its_scenes_progress_and_ends_with_the_film(
+    api: httpx.Client, rendered: dict[str, Any]
+) -> None:
+    seen, job = rendered["events"], rendered["job"]
+    names = [name for _, name, _ in seen]
+    assert names[0] == "open" and names[-1] == "completed"
+    final = seen[-1][2]["job"]
+    assert final["status"] == "completed" and final["progress"] == 100
+    assert [(c["kind"], c["status"]) for c in final["children"]] == [("scene", "completed")] * 4 + [
+        ("export", "completed")
+    ]
+    stages = {d.get("stage") for _, n, d in seen if n == "progress"}
+    assert {"denoise", "window", "project", "export"} <= stages
+    windows = [d for _, n, d in seen if n == "progress" and d.get("stage") == "window" and d.get("message")]
+    assert [(d["scene"], d["message"].split(": ")[1]) for d in windows] == [
+        ("boats", "window 1/1"),
+        ("pan", "window 1/3"),
+        ("pan", "window 2/3"),
+        ("pan", "window 3/3"),
+    ]
+    percents = [d["progress"] for _, n, d in seen if n == "progress"]
+    assert percents == sorted(percents) and percents[-1] >= 99  # overall, never going back
+    # Resuming from any event gives exactly the events after it.
+    middle = len(seen) // 2
+    again = events(api, job["urls"]["self"], seen[middle][0])
+    assert [(n, d.get("stage"), d.get("child")) for _, n, d in again[1:]] == [
+        (n, d.get("stage"), d.get("child")) for _, n, d in seen[middle + 1 :]
+    ]
+
+
+def test_the_film_downloads_with_range_and_the_clips_come_as_rendered(
+    api: httpx.Client, rendered: dict[str, Any], tmp_path: Path
+) -> None:
+    url = f"/v1/projects/{rendered['project']['id']}"
+    project = api.get(url).json()
+    assert [s["status"] for s in project["scenes"]] == ["card", "rendered", "rendered"]
+    assert [e["name"] for e in project["exports"]] == ["harbour-lights.mp4"]
+    whole = api.get(f"{url}/exports/harbour-lights.mp4")
+    assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
+    part = api.get(f"{url}/exports/harbour-lights.mp4", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == whole.content[100:200]
+    (tmp_path / "film.mp4").write_bytes(whole.content)
+    film = streams(tmp_path / "film.mp4")
+    # 1 s card + 1 s + 3 s at 8 fps, less a 0.5 s fade and a 0.5 s dissolve; the music under all of it.
+    assert film["frames"] == 40 - 8 and film["audio"]
+    key = project["scenes"][1]["key"]
+    clip = api.get(f"{url}/clips/{key}")
+    assert clip.status_code == 200 and clip.content[4:8] == b"ftyp"
+    assert api.get(f"{url}/clips/{key}", params={"variant": "metadata"}).json()["key"] == key
+    assert api.get(f"{url}/exports/..%2Fproject.yaml").status_code == 404
+
+
+def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
+    api: httpx.Client, rendered: dict[str, Any]
+) -> None:
+    url = f"/v1/projects/{rendered['project']['id']}"
+    webm = api.post(f"{url}/export", json={"export_settings": {"container": "webm", "codec": "vp9"}})
+    assert webm.status_code == 202, webm.text
+    done = events(api, webm.json()["urls"]["self"])[-1][2]["job"]
+    assert done["status"] == "completed" and [c["kind"] for c in done["children"]] == ["export"]
+    assert done["export"]["name"] == "harbour-lights.webm"
+
+    before = api.get(f"{url}/exports/harbour-lights.mp4").content
+    with_logo = changed(lambda d: d.update(export={"watermark": {"image": "assets/logo.png"}}))
+    put = upload(
+        api, rendered["film"], with_logo, "PUT", url, **{"assets/logo.png": b"\x89PNG\r\n\x1a\n broken"}
+    )
+    assert put.status_code == 200, put.text
+    assert [s["status"] for s in put.json()["scenes"]] == [
+        "card",
+        "rendered",
+        "rendered",
+    ]  # export settings only
+    failed = api.post(f"{url}/export", json={})
+    end = events(api, failed.json()["urls"]["self"])[-1]
+    assert end[1] == "failed"
+    error = end[2]["job"]["error"]
+    assert error["code"] == "export_failed" and "export.watermark.image" in error["message"]
+    assert api.get(f"{url}/exports/harbour-lights.mp4").content == before
+
+
+def test_cancelling_a_render_stops_its_scene_and_keeps_what_was_done(
+    api: httpx.Client, rendered: dict[str, Any]
+) -> None:
+    url = f"/v1/projects/{rendered['project']['id']}"
+    job = api.post(f"{url}/render", json={"scenes": ["pan"], "force": True}).json()
+    jurl = job["urls"]["self"]
+
+    def denoising() -> bool:
+        return any(
+            c["status"] == "in_progress" and c["stage"] == "denoise" for c in api.get(jurl).json()["children"]
+        )
+
+    wait_for(denoising, timeout_s=300, what="a window to be denoising")
+    cancelled = api.post(f"{jurl}/cancel").json()
+    assert cancelled["status"] == "cancelled"
+    final = events(api, jurl)[-1]
+    assert final[1] == "cancelled"
+    wait_for(
+        lambda: all(c["status"] != "in_progress" for c in api.get(jurl).json()["children"]),
+        what="children to stop",
+    )
+    assert api.post(f"{url}/render", json={}).status_code == 202  # the project is free again

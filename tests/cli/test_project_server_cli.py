@@ -1,0 +1,77 @@
+"""`reelgen project render|export|status --server`: a local project rendered by a live server, results brought home."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from tests.jobs.projects import edit, live_api, make_film, streams
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_api(tmp_path_factory.mktemp("cli-server") / "server", reelgen_home) as url:
+        yield url
+
+
+def lines(*args: str) -> list[str]:
+    result = runner.invoke(app, ["project", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) -> None:
+    film = make_film(tmp_path / "film")
+    rendered = lines("render", str(film), "--server", server, "--export", "-q")
+    assert [line.split()[:2] for line in rendered[:2]] == [["rendered", "boats:"], ["rendered", "pan:"]]
+    assert rendered[2] == str(film / "exports" / "harbour-lights.mp4")
+    # The server's clips came home: the local project reads as rendered, and exports here without a server.
+    local = [json.loads(line) for line in lines("status", str(film), "--json")]
+    assert [s["status"] for s in local] == ["card", "rendered", "rendered"]
+    assert all(Path(s["clip"]).is_file() for s in local[1:])
+    assert streams(film / "exports" / "harbour-lights.mp4")["frames"] == 32
+
+    remote = lines("status", str(film), "--server", server)
+    assert [line.split()[:2] for line in remote] == [
+        ["opening", "card"],
+        ["boats", "rendered"],
+        ["pan", "rendered"],
+    ]
+
+    out = tmp_path / "film.webm"
+    exported = lines("export", str(film), "--server", server, "-o", str(out), "--codec", "vp9", "-q")
+    assert exported == [str(out)] and streams(out)["video"][0] == "vp9"
+
+
+def test_a_changed_prompt_uploads_the_file_and_renders_that_scene_alone(server: str, tmp_path: Path) -> None:
+    film = make_film(tmp_path / "film")
+    lines("render", str(film), "--server", server, "-q")
+    project_id = json.loads((film / ".reelgen" / "servers.json").read_text())[server]
+    edit(film, lambda d: d["scenes"][1].update(prompt="small boats rocking at dawn"))
+    again = lines("render", str(film), "--server", server, "-q")
+    assert [line.split()[:2] for line in again] == [["rendered", "boats:"]]
+    project = httpx.get(f"{server}/v1/projects/{project_id}").json()
+    assert [c["kind"] for c in project["job"]["children"]] == ["scene"]  # one child: the changed scene
+    assert [s["status"] for s in project["scenes"]] == ["card", "rendered", "rendered"]
+
+
+def test_server_errors_name_the_scene_and_field(server: str, tmp_path: Path) -> None:
+    film = make_film(tmp_path / "film")
+    edit(film, lambda d: d["scenes"][2].update(start_image=str(film / "assets" / "quay.png")))
+    result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
+    assert result.exit_code == 2
+    assert (
+        "scenes[2].start_image" in result.output
+        and "relative path inside the project folder" in result.output
+    )
+    edit(film, lambda d: d["scenes"][2].update(start_image="assets/quay.png", prompt=""))
+    result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
+    assert result.exit_code == 1 and "scene 'pan' (scenes[2]): prompt is required" in result.output

@@ -1,0 +1,201 @@
+"""Project jobs on a live job service: scenes and windows as child jobs, the same film as in process, resumable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reelgen.core.cache import ModelCache
+from reelgen.core.project import ProjectFolder, SceneStatus, export_project, render_project, status
+from reelgen.jobs.kinds.project import PROJECT, project_job
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.service import JobService
+from reelgen.jobs.store import JobStore
+from tests.jobs.helpers import wait_for
+from tests.jobs.projects import (
+    assert_same_pictures,
+    copy_film,
+    edit,
+    make_film,
+    project_service,
+    reelgen_env,
+    streams,
+)
+
+
+@pytest.fixture(scope="module")
+def service(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
+    with project_service(tmp_path_factory.mktemp("project-jobs") / "jobs", reelgen_home) as svc:
+        yield svc
+
+
+@pytest.fixture(scope="module")
+def reference(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectFolder:
+    """The film rendered and exported in this process, as `reelgen project render/export` do."""
+    folder = ProjectFolder.find(make_film(tmp_path_factory.mktemp("in-process") / "film"))
+    with reelgen_env(reelgen_home):
+        cache = ModelCache(max_models=2)
+        try:
+            render_project(folder, cache=cache)
+        finally:
+            cache.free()
+        export_project(folder)
+    return folder
+
+
+def run(service: JobService, folder: Path, **options: object) -> tuple[Job, list[Job]]:
+    """Submit a project job as the API does, wait for it, return it and its children."""
+    payload = project_job(ProjectFolder.find(folder), **options)  # type: ignore[arg-type]
+    job = service.wait(service.submit(payload, kind=PROJECT).id, timeout_s=600)
+    return job, service.children(job.id)
+
+
+def test_a_project_job_renders_the_same_film_as_the_cli(
+    service: JobService, reference: ProjectFolder, tmp_path: Path
+) -> None:
+    film = make_film(tmp_path / "film")
+    job, children = run(service, film, export=True)
+    assert job.status is JobStatus.COMPLETED, job.error
+    keys = {s.scene_id: s.key for s in status(reference)}
+    # One child per window: the long scene's first two windows, then its last window with the join.
+    assert [(c.child_key, c.kind) for c in children] == [
+        (f"scene-{keys['boats']}", "scene"),
+        (f"window-{keys['pan']}-000", "scene"),
+        (f"window-{keys['pan']}-001", "scene"),
+        (f"scene-{keys['pan']}", "scene"),
+        ("export", "export"),
+    ]
+    assert all(c.status is JobStatus.COMPLETED and c.attempts == 1 for c in children)
+    folder = ProjectFolder.find(film)
+    states = status(folder)
+    assert [(s.scene_id, s.status, s.key) for s in states] == [
+        (s.scene_id, s.status, s.key) for s in status(reference)
+    ]
+    for scene in ("boats", "pan"):
+        assert_same_pictures(folder.clip(keys[scene]), reference.clip(keys[scene]))
+    assert not (film / "windows").exists()  # windows are kept only until their clip is made
+    export = film / "exports" / "harbour-lights.mp4"
+    assert job.result is not None and job.result["export"]["name"] == export.name
+    assert job.result["rendered"] == ["boats", "pan"]
+    assert streams(export) == streams(reference.exports / "harbour-lights.mp4")
+    assert streams(export)["audio"]  # the music is there, as long as the film
+
+
+def test_one_changed_prompt_renders_one_scene_and_an_export_alone_renders_nothing(
+    service: JobService, reference: ProjectFolder, tmp_path: Path
+) -> None:
+    film = copy_film(reference.root, tmp_path / "film")
+    clips = film / "clips"
+    before = {p.name: p.stat().st_mtime_ns for p in clips.glob("*.mp4")}
+    edit(film, lambda d: d["scenes"][1].update(prompt="small boats rocking at dawn"))
+    job, children = run(service, film, export=True)
+    assert job.status is JobStatus.COMPLETED, job.error
+    new_key = next(s.key for s in status(ProjectFolder.find(film)) if s.scene_id == "boats")
+    assert [c.child_key for c in children] == [f"scene-{new_key}", "export"]
+    after = {p.name: p.stat().st_mtime_ns for p in clips.glob("*.mp4")}
+    pan = next(s.key for s in status(reference) if s.scene_id == "pan")
+    assert after[f"{pan}.mp4"] == before[f"{pan}.mp4"]  # untouched
+    assert set(after) == {f"{pan}.mp4", f"{new_key}.mp4"}  # the old clip of boats is gone
+
+    exported, children = run(
+        service, film, render=False, export=True, overrides={"container": "webm", "codec": "vp9"}
+    )
+    assert exported.status is JobStatus.COMPLETED, exported.error
+    assert [(c.child_key, c.kind) for c in children] == [("export", "export")]
+    assert {p.name: p.stat().st_mtime_ns for p in clips.glob("*.mp4")} == after
+    assert streams(film / "exports" / "harbour-lights.webm")["video"][0] == "vp9"
+
+
+def test_a_failed_export_leaves_the_previous_export_intact(
+    service: JobService, reference: ProjectFolder, tmp_path: Path
+) -> None:
+    film = copy_film(reference.root, tmp_path / "film")
+    export = film / "exports" / "harbour-lights.mp4"
+    before = export.read_bytes()
+    (film / "assets" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
+    edit(film, lambda d: d.setdefault("export", {}).update(watermark={"image": "assets/logo.png"}))
+    job, children = run(service, film, render=False, export=True)
+    assert job.status is JobStatus.FAILED and job.error_code == "export_failed"
+    assert "export.watermark.image" in (job.error_message or "")
+    assert "previous export is unchanged" in (job.error_message or "")
+    assert [c.status for c in children] == [JobStatus.FAILED]
+    assert export.read_bytes() == before
+    assert sorted(p.name for p in export.parent.iterdir()) == ["harbour-lights.json", "harbour-lights.mp4"]
+
+
+# ---- a service killed in the middle -------------------------------------------------------------
+
+SERVE = """
+import sys, time
+from pathlib import Path
+from reelgen.core.project import ProjectFolder
+from reelgen.jobs.kinds.project import PROJECT, project_job
+from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
+
+service = JobService(JobSettings(engine="local", data_dir=Path(sys.argv[1]), cpu_workers=1, max_attempts=2))
+service.start()
+job = service.submit(project_job(ProjectFolder.find(sys.argv[2]), export=True), kind=PROJECT)
+print(job.id, flush=True)
+while True:
+    time.sleep(1)
+"""
+
+
+def test_a_service_killed_mid_project_loses_no_scene_and_renders_none_twice(
+    reference: ProjectFolder, reelgen_home: Path, tmp_path: Path
+) -> None:
+    film = make_film(tmp_path / "film")
+    data = tmp_path / "jobs"
+    env = {
+        **os.environ,
+        "REELGEN_HOME": str(reelgen_home),
+        "REELGEN_MODELS_DIR": str(reelgen_home / "models"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(data), str(film)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        parent_id = proc.stdout.readline().strip()
+        store = JobStore(f"sqlite:///{data / 'jobs.db'}")
+        first_window = film / "windows"
+        # Killed once the long scene's first window is kept in the project, before the film is done.
+        wait_for(lambda: any(first_window.glob("*/window-000.mp4")), timeout_s=300, what="the first window")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        killed = {c.child_key: c for c in store.children(parent_id)}
+        store.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "export" not in killed  # it really died in the middle
+
+    with project_service(data, reelgen_home) as service:  # the service started again on the same data
+        done = service.wait(parent_id, timeout_s=600)
+        children = service.children(parent_id)
+    assert done.status is JobStatus.COMPLETED, done.error
+    keys = [c.child_key for c in children]
+    assert len(keys) == len(set(keys)) == 5  # every child once
+    for child in children:
+        before = killed.get(child.child_key)
+        if before is not None and before.status is JobStatus.COMPLETED:
+            assert (child.attempts, child.started_at) == (before.attempts, before.started_at)  # not again
+    folder = ProjectFolder.find(film)
+    assert [s.status for s in status(folder)] == [
+        SceneStatus.CARD,
+        SceneStatus.RENDERED,
+        SceneStatus.RENDERED,
+    ]
+    for state in status(folder)[1:]:
+        assert_same_pictures(folder.clip(str(state.key)), reference.clip(str(state.key)))
+    assert streams(film / "exports" / "harbour-lights.mp4") == streams(
+        reference.exports / "harbour-lights.mp4"
+    )
