@@ -1,4 +1,4 @@
-"""What the API shows of a project job: its object (scenes, children, export), and its events as one SSE stream.
+"""What the API shows of a project job (its object, its events as one SSE stream), and what the project routes share.
 
 A project job is a parent whose work happens in its children (a scene, a
 window of a long scene, the export), each with its own event log. The stream
@@ -13,16 +13,23 @@ a client that reconnects with ``Last-Event-ID`` misses nothing and repeats nothi
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
+from fastapi import Request
 from pydantic import BaseModel
 
+from reelgen.api.deps import service_of
+from reelgen.api.errors import ApiError
+from reelgen.api.project_files import ProjectNotFound, ServerProjects
+from reelgen.api.schemas import ErrorEnvelope
 from reelgen.api.sse import FINAL_EVENTS, format_event
+from reelgen.core.project.folder import ProjectFolder
 from reelgen.jobs import kinds
-from reelgen.jobs.kinds.project import EXPORT_KEY, ProjectPayload
+from reelgen.jobs.kinds.project import EXPORT_KEY, PROJECT, ProjectPayload
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -113,6 +120,70 @@ def job_view(service: JobService, job: Job, project_id: str, base: str) -> Proje
         export=export,
         urls={"self": url, "events": f"{url}/events", "cancel": f"{url}/cancel"},
     )
+
+
+# ---- shared by the project routes ----------------------------------------------------------------
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorEnvelope, "description": text}
+    for code, text in (
+        (400, "Invalid project or request: the message names the scene and field"),
+        (401, "Missing or wrong API key"),
+        (404, "No such project, job or file"),
+        (409, "The project has a job running; wait for it or cancel it"),
+        (429, "Queue full; see Retry-After"),
+    )
+}
+
+
+_MADE = threading.Lock()
+
+
+def projects_of(request: Request) -> ServerProjects:
+    """The app's projects, under its job service's data directory (made once: one lock orders changes)."""
+    with _MADE:
+        found: ServerProjects | None = getattr(request.app.state, "projects", None)
+        if found is None:
+            found = request.app.state.projects = ServerProjects(
+                service_of(request).settings.data_dir / "projects"
+            )
+        return found
+
+
+def folder_or_404(projects: ServerProjects, project_id: str) -> ProjectFolder:
+    try:
+        return projects.folder(project_id)
+    except ProjectNotFound as exc:
+        raise ApiError(404, exc.message, param="project_id", code="not_found") from None
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def latest_job(service: JobService, meta: dict[str, Any]) -> Job | None:
+    for job_id in reversed(meta.get("jobs") or []):
+        try:
+            return service.get(job_id, kind=PROJECT)
+        except JobNotFound:
+            continue
+    return None
+
+
+def busy(request: Request, project_id: str) -> Job | None:
+    latest = latest_job(service_of(request), projects_of(request).meta(project_id))
+    return latest if latest is not None and not latest.terminal else None
+
+
+def refuse_busy(request: Request, project_id: str) -> None:
+    job = busy(request, project_id)
+    if job is not None:
+        raise ApiError(
+            409,
+            f"project {project_id} has job {job.id} {job.status.value}; wait for it or cancel it first",
+            param="project_id",
+            code="project_busy",
+        )
 
 
 # ---- events --------------------------------------------------------------------------------

@@ -20,104 +20,71 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import FileResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reelgen.api import project_jobs
-from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api import project_runs
+from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
-from reelgen.api.project_files import ProjectNotFound, ServerProjects
-from reelgen.api.project_jobs import ProjectJob, job_view
-from reelgen.api.schemas import ErrorEnvelope
-from reelgen.core.errors import ReelgenError, from_validation_error
-from reelgen.core.export.settings import Codec, Container, Fit
-from reelgen.core.project.folder import ProjectFolder
+from reelgen.api.project_jobs import (
+    ERRORS,
+    base_url,
+    folder_or_404,
+    job_view,
+    latest_job,
+    projects_of,
+    refuse_busy,
+)
+from reelgen.core.errors import ReelgenError
 from reelgen.core.project.status import status as scene_states
-from reelgen.jobs.kinds.project import PROJECT, project_job
-from reelgen.jobs.records import Job, JobNotFound
-from reelgen.jobs.service import JobService
-from reelgen.jobs.store import fingerprint
+from reelgen.jobs.records import JobNotFound
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in (
-        (400, "Invalid project or request: the message names the scene and field"),
-        (401, "Missing or wrong API key"),
-        (404, "No such project, job or file"),
-        (409, "The project has a job running; wait for it or cancel it"),
-        (429, "Queue full; see Retry-After"),
-    )
-}
 router = APIRouter(prefix="/v1", tags=["projects"], dependencies=[Depends(authorized)], responses=ERRORS)
 
 _MEDIA = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".json": "application/json"}
-_FILE_NAME = re.compile(r"^[^/\\]+\.(mp4|mov|webm|json)$")
+_FILE_NAME = re.compile(r"^[^/\\\x00]+\.(mp4|mov|webm|json)$")
 _KEY = re.compile(r"^[0-9a-f]{8,64}$")
 
-
-class ExportChoices(BaseModel):
-    """Export settings over the project file's (never re-renders a scene)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    container: Container | None = None
-    codec: Codec | None = None
-    width: int | None = Field(default=None, gt=0, le=8192)
-    height: int | None = Field(default=None, gt=0, le=8192)
-    fps: float | None = Field(default=None, gt=0, le=240)
-    fit: Fit | None = None
-    crf: int | None = Field(default=None, ge=0, le=63)
-    output: str | None = Field(default=None, max_length=255, description="File name in exports/")
-
-
-class RenderBody(BaseModel):
-    """What to render: the stale scenes (or ``scenes`` by id; ``force``: again anyway), then maybe export."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    scenes: list[str] | None = Field(default=None, max_length=1000)
-    force: bool = False
-    export: bool = False
-    export_settings: ExportChoices = Field(default_factory=ExportChoices)
-    allow_stale: bool = False
-    priority: int = 0
-
-
-class ExportBody(BaseModel):
-    """Export the rendered scenes; ``allow_stale`` uses a changed scene's last clip instead of refusing."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    export_settings: ExportChoices = Field(default_factory=ExportChoices)
-    allow_stale: bool = False
-    priority: int = 0
-
-
-def projects_of(request: Request) -> ServerProjects:
-    found = getattr(request.app.state, "projects", None)
-    if found is None:
-        found = request.app.state.projects = ServerProjects(
-            service_of(request).settings.data_dir / "projects"
-        )
-    return found
-
-
-def _folder(projects: ServerProjects, project_id: str) -> ProjectFolder:
-    try:
-        return projects.folder(project_id)
-    except ProjectNotFound as exc:
-        raise ApiError(404, exc.message, param="project_id", code="not_found") from None
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+#: What a create or update takes (the routes read the body themselves: JSON or multipart).
+_UPLOAD_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "project": {
+                            "description": "The project file: its YAML or JSON text, or its content as an object",
+                            "anyOf": [{"type": "string"}, {"type": "object"}],
+                        }
+                    },
+                    "required": ["project"],
+                    "additionalProperties": False,
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "project": {"type": "string", "description": "The project file (YAML or JSON)"},
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Input files, each named by its path in the project (assets/music.mp3)",
+                        },
+                    },
+                    "required": ["project"],
+                }
+            },
+        },
+    }
+}
 
 
 # ---- reading a create or update ---------------------------------------------------------------
@@ -168,30 +135,13 @@ async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
     )
 
 
-def _parse(model: type[BaseModel], data: Any) -> Any:
-    try:
-        return model.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        err = from_validation_error(exc)
-        raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
-
-
 # ---- the project object ----------------------------------------------------------------------
-
-
-def _latest_job(service: JobService, meta: dict[str, Any]) -> Job | None:
-    for job_id in reversed(meta.get("jobs") or []):
-        try:
-            return service.get(job_id, kind=PROJECT)
-        except JobNotFound:
-            continue
-    return None
 
 
 def present(request: Request, project_id: str) -> dict[str, Any]:
     """The project object: title, scenes with their state, input files, exports and its latest job."""
-    service, projects, base = service_of(request), projects_of(request), _base(request)
-    folder = _folder(projects, project_id)
+    service, projects, base = service_of(request), projects_of(request), base_url(request)
+    folder = folder_or_404(projects, project_id)
     meta = projects.meta(project_id)
     scenes: list[dict[str, Any]] = []
     problem = None
@@ -213,7 +163,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
         for p in sorted(folder.exports.glob("*"))
         if p.is_file() and p.suffix in (".mp4", ".mov", ".webm")
     ]
-    latest = _latest_job(service, meta)
+    latest = latest_job(service, meta)
     return {
         "id": project_id,
         "object": "project",
@@ -228,7 +178,12 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
     }
 
 
-@router.post("/projects", status_code=201, summary="Create a project from its file and input files")
+@router.post(
+    "/projects",
+    status_code=201,
+    summary="Create a project from its file and input files",
+    openapi_extra=_UPLOAD_DOC,
+)
 async def create_project(request: Request) -> dict[str, Any]:
     text, files = await _read_upload(request)
     projects = projects_of(request)
@@ -247,31 +202,19 @@ def get_project(request: Request, project_id: str) -> dict[str, Any]:
     return present(request, project_id)
 
 
-def _busy(request: Request, project_id: str) -> Job | None:
-    latest = _latest_job(service_of(request), projects_of(request).meta(project_id))
-    return latest if latest is not None and not latest.terminal else None
-
-
-def _refuse_busy(request: Request, project_id: str) -> None:
-    job = _busy(request, project_id)
-    if job is not None:
-        raise ApiError(
-            409,
-            f"project {project_id} has job {job.id} {job.status.value}; wait for it or cancel it first",
-            param="project_id",
-            code="project_busy",
-        )
-
-
-@router.put("/projects/{project_id}", summary="Replace the project file (and add input files)")
+@router.put(
+    "/projects/{project_id}",
+    summary="Replace the project file (and add input files)",
+    openapi_extra=_UPLOAD_DOC,
+)
 async def update_project(request: Request, project_id: str) -> dict[str, Any]:
     text, files = await _read_upload(request)
     projects = projects_of(request)
-    _folder(projects, project_id)
+    folder_or_404(projects, project_id)
 
     def update() -> None:
         with projects.changing():
-            _refuse_busy(request, project_id)
+            refuse_busy(request, project_id)
             projects.update(project_id, text, files)
 
     await run_in_threadpool(update)
@@ -281,7 +224,7 @@ async def update_project(request: Request, project_id: str) -> dict[str, Any]:
 @router.delete("/projects/{project_id}", summary="Delete a project, its clips, exports and jobs")
 def delete_project(request: Request, project_id: str) -> dict[str, Any]:
     service, projects = service_of(request), projects_of(request)
-    _folder(projects, project_id)
+    folder_or_404(projects, project_id)
     with projects.changing():
         for job_id in projects.meta(project_id).get("jobs") or []:
             with contextlib.suppress(JobNotFound):
@@ -290,133 +233,7 @@ def delete_project(request: Request, project_id: str) -> dict[str, Any]:
     return {"id": project_id, "object": "project.deleted", "deleted": True}
 
 
-# ---- jobs ------------------------------------------------------------------------------------
-
-
-async def _start(request: Request, project_id: str, body: Any, key: str | None, **what: Any) -> Response:
-    service, projects = service_of(request), projects_of(request)
-    cap = settings_of(request).max_priority
-    if body.priority > cap:
-        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
-    body_fingerprint = fingerprint({"project": project_id, **what, "body": body.model_dump(mode="json")})
-
-    def start() -> tuple[Job, bool]:
-        with projects.changing():
-            folder = _folder(projects, project_id)
-            if key is not None and (earlier := service.replay(key, body_fingerprint)) is not None:
-                return earlier, True
-            _refuse_busy(request, project_id)
-            overrides = body.export_settings.model_dump(mode="json", exclude_none=True)
-            extra = {"scenes": body.scenes, "force": body.force} if what["render"] else {}
-            spec = project_job(folder, **what, **extra, overrides=overrides, allow_stale=body.allow_stale)
-            job = service.submit(
-                spec,
-                kind=PROJECT,
-                priority=body.priority,
-                idempotency_key=key,
-                body_fingerprint=body_fingerprint,
-            )
-            projects.add_job(project_id, job.id)
-            return job, False
-
-    job, replayed = await run_in_threadpool(start)
-    view = await run_in_threadpool(job_view, service, job, project_id, _base(request))
-    headers = {"Location": view.urls["self"], **({"Idempotent-Replayed": "true"} if replayed else {})}
-    return Response(
-        view.model_dump_json(),
-        status_code=200 if replayed else 202,
-        headers=headers,
-        media_type="application/json",
-    )
-
-
-@router.post(
-    "/projects/{project_id}/render", status_code=202, response_model=ProjectJob, summary="Render stale scenes"
-)
-async def render_project(
-    request: Request, project_id: str, idempotency_key: IdempotencyKey = None
-) -> Response:
-    """Renders the scenes whose clips are missing or stale, one child job per scene (per window of a
-    long scene); with ``export``, then joins them into a film."""
-    body = _parse(RenderBody, await _json(request))
-    return await _start(request, project_id, body, idempotency_key, render=True, export=body.export)
-
-
-@router.post(
-    "/projects/{project_id}/export", status_code=202, response_model=ProjectJob, summary="Export the film"
-)
-async def export_project(
-    request: Request, project_id: str, idempotency_key: IdempotencyKey = None
-) -> Response:
-    """Joins the rendered scenes into a film as an ``export`` child job; renders nothing. A failed
-    export leaves the previous one in place."""
-    body = _parse(ExportBody, await _json(request))
-    return await _start(request, project_id, body, idempotency_key, render=False, export=True)
-
-
-async def _json(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw) if raw.strip() else {}
-    except ValueError as exc:
-        raise ApiError(400, f"request body is not valid JSON ({exc})") from None
-
-
-def _job(request: Request, project_id: str, job_id: str) -> Job:
-    projects = projects_of(request)
-    _folder(projects, project_id)
-    if job_id not in (projects.meta(project_id).get("jobs") or []):
-        raise ApiError(404, f"project {project_id} has no job {job_id!r}", param="job_id", code="not_found")
-    try:
-        return service_of(request).get(job_id, kind=PROJECT)
-    except JobNotFound:
-        raise ApiError(404, f"job {job_id} was deleted", param="job_id", code="not_found") from None
-
-
-@router.get("/projects/{project_id}/jobs/{job_id}", response_model=ProjectJob, summary="A project job")
-def get_job(request: Request, project_id: str, job_id: str) -> ProjectJob:
-    job = _job(request, project_id, job_id)
-    return job_view(service_of(request), job, project_id, _base(request))
-
-
-@router.post(
-    "/projects/{project_id}/jobs/{job_id}/cancel", response_model=ProjectJob, summary="Cancel a project job"
-)
-def cancel_job(request: Request, project_id: str, job_id: str) -> ProjectJob:
-    """Stops its running child at the next denoising step or exported frame; finished scenes are kept."""
-    service = service_of(request)
-    job = service.cancel(_job(request, project_id, job_id).id)
-    return job_view(service, job, project_id, _base(request))
-
-
-@router.get(
-    "/projects/{project_id}/jobs/{job_id}/events",
-    summary="Live events of a project job and its children (SSE); Last-Event-ID resumes",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
-)
-async def job_events(
-    request: Request,
-    project_id: str,
-    job_id: str,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=4000)] = None,
-    after: Annotated[str | None, Query(max_length=4000, description="Resume after this event id")] = None,
-) -> StreamingResponse:
-    service = service_of(request)
-    job = await run_in_threadpool(_job, request, project_id, job_id)
-    cursor = project_jobs.parse_cursor(last_event_id or after)
-
-    async def final_view() -> dict[str, Any]:
-        fresh = await run_in_threadpool(service.get, job.id)
-        view = await run_in_threadpool(job_view, service, fresh, project_id, _base(request))
-        return view.model_dump(mode="json")
-
-    async def stream() -> AsyncIterator[str]:
-        async for frame in project_jobs.follow(service, job, cursor, final_view):
-            yield frame
-
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+# ---- jobs: reelgen.api.project_runs ------------------------------------------------------------------------------------
 
 
 # ---- files -----------------------------------------------------------------------------------
@@ -426,7 +243,7 @@ async def job_events(
     "/projects/{project_id}/exports/{name}", response_class=FileResponse, summary="Download an export (Range)"
 )
 def export_file(request: Request, project_id: str, name: str) -> FileResponse:
-    folder = _folder(projects_of(request), project_id)
+    folder = folder_or_404(projects_of(request), project_id)
     path = folder.exports / name
     if not _FILE_NAME.match(name) or not path.is_file():
         raise ApiError(404, f"project {project_id} has no export {name!r}", param="name", code="not_found")
@@ -445,9 +262,12 @@ def clip_file(
     variant: Annotated[str, Query(pattern="^(video|metadata)$")] = "video",
 ) -> FileResponse:
     """The clip a scene was rendered to (``status`` names its key), or its record with ``variant=metadata``."""
-    folder = _folder(projects_of(request), project_id)
+    folder = folder_or_404(projects_of(request), project_id)
     path = folder.clip(key) if _KEY.match(key) else folder.clips / "-"
     path = path if variant == "video" else path.with_suffix(".json")
     if not path.is_file():
         raise ApiError(404, f"project {project_id} has no clip {key!r}", param="key", code="not_found")
     return FileResponse(path, media_type=_MEDIA[path.suffix], filename=path.name)
+
+
+router.include_router(project_runs.router)

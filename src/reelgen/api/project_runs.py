@@ -1,0 +1,191 @@
+"""``/v1/projects/{id}/render``, ``/export`` and ``/jobs/{job}``: project jobs started, followed and cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api import project_jobs
+from reelgen.api.deps import IdempotencyKey, service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.project_jobs import (
+    ProjectJob,
+    base_url,
+    folder_or_404,
+    job_view,
+    projects_of,
+    refuse_busy,
+)
+from reelgen.core.export.settings import Codec, Container, Fit
+from reelgen.jobs.kinds.project import PROJECT, project_job
+from reelgen.jobs.records import Job, JobNotFound
+from reelgen.jobs.store import fingerprint
+
+#: Included by ``reelgen.api.projects.router``, whose prefix, key check and error responses it takes.
+router = APIRouter()
+
+
+class ExportChoices(BaseModel):
+    """Export settings over the project file's (never re-renders a scene)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    container: Container | None = None
+    codec: Codec | None = None
+    width: int | None = Field(default=None, gt=0, le=8192)
+    height: int | None = Field(default=None, gt=0, le=8192)
+    fps: float | None = Field(default=None, gt=0, le=240)
+    fit: Fit | None = None
+    crf: int | None = Field(default=None, ge=0, le=63)
+    output: str | None = Field(default=None, max_length=255, description="File name in exports/")
+
+
+class RenderBody(BaseModel):
+    """What to render: the stale scenes (or ``scenes`` by id; ``force``: again anyway), then maybe export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenes: list[str] | None = Field(default=None, max_length=1000)
+    force: bool = False
+    export: bool = False
+    export_settings: ExportChoices = Field(default_factory=ExportChoices)
+    allow_stale: bool = False
+    priority: int = 0
+
+
+class ExportBody(BaseModel):
+    """Export the rendered scenes; ``allow_stale`` uses a changed scene's last clip instead of refusing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    export_settings: ExportChoices = Field(default_factory=ExportChoices)
+    allow_stale: bool = False
+    priority: int = 0
+
+
+async def _start(request: Request, project_id: str, body: Any, key: str | None, **what: Any) -> Response:
+    service, projects = service_of(request), projects_of(request)
+    cap = settings_of(request).max_priority
+    if body.priority > cap:
+        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+    body_fingerprint = fingerprint({"project": project_id, **what, "body": body.model_dump(mode="json")})
+
+    def start() -> tuple[Job, bool]:
+        with projects.changing():
+            folder = folder_or_404(projects, project_id)
+            if key is not None and (earlier := service.replay(key, body_fingerprint)) is not None:
+                return earlier, True
+            refuse_busy(request, project_id)
+            overrides = body.export_settings.model_dump(mode="json", exclude_none=True)
+            extra = {"scenes": body.scenes, "force": body.force} if what["render"] else {}
+            spec = project_job(folder, **what, **extra, overrides=overrides, allow_stale=body.allow_stale)
+            job = service.submit(
+                spec,
+                kind=PROJECT,
+                priority=body.priority,
+                idempotency_key=key,
+                body_fingerprint=body_fingerprint,
+            )
+            projects.add_job(project_id, job.id)
+            return job, False
+
+    job, replayed = await run_in_threadpool(start)
+    view = await run_in_threadpool(job_view, service, job, project_id, base_url(request))
+    headers = {"Location": view.urls["self"], **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return Response(
+        view.model_dump_json(),
+        status_code=200 if replayed else 202,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+@router.post(
+    "/projects/{project_id}/render", status_code=202, response_model=ProjectJob, summary="Render stale scenes"
+)
+async def render_project(
+    request: Request,
+    project_id: str,
+    body: Annotated[RenderBody | None, Body()] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Renders the scenes whose clips are missing or stale, one child job per scene (per window of a
+    long scene); with ``export``, then joins them into a film."""
+    body = body or RenderBody()
+    return await _start(request, project_id, body, idempotency_key, render=True, export=body.export)
+
+
+@router.post(
+    "/projects/{project_id}/export", status_code=202, response_model=ProjectJob, summary="Export the film"
+)
+async def export_project(
+    request: Request,
+    project_id: str,
+    body: Annotated[ExportBody | None, Body()] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Joins the rendered scenes into a film as an ``export`` child job; renders nothing. A failed
+    export leaves the previous one in place."""
+    return await _start(request, project_id, body or ExportBody(), idempotency_key, render=False, export=True)
+
+
+def _job(request: Request, project_id: str, job_id: str) -> Job:
+    projects = projects_of(request)
+    folder_or_404(projects, project_id)
+    if job_id not in (projects.meta(project_id).get("jobs") or []):
+        raise ApiError(404, f"project {project_id} has no job {job_id!r}", param="job_id", code="not_found")
+    try:
+        return service_of(request).get(job_id, kind=PROJECT)
+    except JobNotFound:
+        raise ApiError(404, f"job {job_id} was deleted", param="job_id", code="not_found") from None
+
+
+@router.get("/projects/{project_id}/jobs/{job_id}", response_model=ProjectJob, summary="A project job")
+def get_job(request: Request, project_id: str, job_id: str) -> ProjectJob:
+    job = _job(request, project_id, job_id)
+    return job_view(service_of(request), job, project_id, base_url(request))
+
+
+@router.post(
+    "/projects/{project_id}/jobs/{job_id}/cancel", response_model=ProjectJob, summary="Cancel a project job"
+)
+def cancel_job(request: Request, project_id: str, job_id: str) -> ProjectJob:
+    """Stops its running child at the next denoising step or exported frame; finished scenes are kept."""
+    service = service_of(request)
+    job = service.cancel(_job(request, project_id, job_id).id)
+    return job_view(service, job, project_id, base_url(request))
+
+
+@router.get(
+    "/projects/{project_id}/jobs/{job_id}/events",
+    summary="Live events of a project job and its children (SSE); Last-Event-ID resumes",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def job_events(
+    request: Request,
+    project_id: str,
+    job_id: str,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=4000)] = None,
+    after: Annotated[str | None, Query(max_length=4000, description="Resume after this event id")] = None,
+) -> StreamingResponse:
+    service = service_of(request)
+    job = await run_in_threadpool(_job, request, project_id, job_id)
+    cursor = project_jobs.parse_cursor(last_event_id or after)
+
+    async def final_view() -> dict[str, Any]:
+        fresh = await run_in_threadpool(service.get, job.id)
+        view = await run_in_threadpool(job_view, service, fresh, project_id, base_url(request))
+        return view.model_dump(mode="json")
+
+    async def stream() -> AsyncIterator[str]:
+        async for frame in project_jobs.follow(service, job, cursor, final_view):
+            yield frame
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
