@@ -173,8 +173,10 @@ def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(
     typo = client.post(f"{url}/render", json={"scene": ["boats"]})
     assert typo.status_code == 400 and typo.json()["error"]["param"] == "scene"
 
-    job = client.post(f"{url}/render", json={})
+    job = client.post(f"{url}/render", json={}, headers={"Idempotency-Key": "first-render"})
     assert job.status_code == 202, job.text
+    again = client.post(f"{url}/render", json={}, headers={"Idempotency-Key": "first-render"})
+    assert (again.status_code, again.json()["id"]) == (200, job.json()["id"])  # a retry, not a second job
     assert [c["key"].split("-")[0] for c in job.json()["children"]] == [
         "scene",
         "window",

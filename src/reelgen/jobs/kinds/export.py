@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,7 @@ def copy_in(files: dict[Path, Path]) -> None:
     try:
         for source, target in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.partial")
+            partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")  # one per writer
             shutil.copyfile(source, partial)
             partials[partial] = target
         for partial, target in partials.items():
