@@ -237,3 +237,29 @@ def check_v1_only(client: TestClient) -> None:
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert client.post("/v1/videos", json={"prompt": "x", "model": "wan-tiny"}).status_code == 202
+
+
+def test_interpolation_and_upscaling_are_offered_and_sent(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    page.select_option("#f-fps", "12")
+    expect(page.locator('#f-interpolate option[value="2"]')).to_have_text("×2 frames: 24 fps")
+    expect(page.locator('#f-upscale option[value="4"]')).to_have_text("×4: 512×512")
+    page.select_option("#f-interpolate", "2")
+    page.select_option("#f-upscale", "2")
+    page.fill("#f-prompt", "a green triangle, smooth and sharp")
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    video = answer.value.json()
+    assert answer.value.status == 202, video
+    assert (video["size"], video["fps"]) == ("256x256", 24.0)  # the clip after enhancement
+    p = video["parameters"]
+    assert (p["size"], p["fps"], p["interpolate"], p["upscale"]) == ("128x128", 12.0, 2, 2)
+    # A remix keeps the generated size and the enhancement, shown (and locked) in the form.
+    page.locator(f'.card[data-id="{video["id"]}"]').get_by_role("button", name="Remix").click()
+    assert page.locator('input[name="size"]:checked').input_value() == "128x128"
+    assert page.input_value("#f-interpolate") == "2" and page.is_disabled("#f-interpolate")

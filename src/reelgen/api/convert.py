@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reelgen.api.schemas import VideoError, VideoMetrics, VideoObject, VideoParameters, VideoUrls
 from reelgen.jobs.records import Job
 
@@ -43,7 +45,25 @@ def _parameters(job: Job) -> VideoParameters | None:
         options=p.get("options") or {},
         input_reference=bool(p.get("start_image")),
         source_video=bool(p.get("source_video")),
+        size=f"{p['width']}x{p['height']}" if p.get("width") and p.get("height") else None,
+        num_frames=p.get("num_frames"),
+        fps=p.get("fps"),
+        **_enhancement(p.get("enhance") or []),
     )
+
+
+def _enhancement(steps: list[Any]) -> dict[str, Any]:
+    """The create fields an enhancement chain came from: a factor or rate, and a scale."""
+    out: dict[str, Any] = {}
+    for step in steps:
+        options = step.get("options", {}) if isinstance(step, dict) else {}
+        if "factor" in options:
+            out["interpolate"] = options["factor"]
+        if "target_fps" in options:
+            out["target_fps"] = str(options["target_fps"])
+        if "scale" in options:
+            out["upscale"] = options["scale"]
+    return out
 
 
 def video_object(job: Job, base: str, queue_position: int | None, retention_days: float) -> VideoObject:

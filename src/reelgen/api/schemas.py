@@ -76,6 +76,12 @@ class VideoParameters(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     input_reference: bool = Field(default=False, description="Whether it started from an image")
     source_video: bool = Field(default=False, description="Whether it restyled or extended a video")
+    size: str | None = Field(default=None, description="As generated, before any upscaling")
+    num_frames: int | None = Field(default=None, description="As generated, before any interpolation")
+    fps: float | None = Field(default=None, description="As generated, before any interpolation")
+    interpolate: int | None = None
+    target_fps: str | None = None
+    upscale: float | None = None
 
 
 class VideoObject(BaseModel):

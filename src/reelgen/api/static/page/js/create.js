@@ -7,6 +7,8 @@ import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
 const LAST_MODEL = "reelgen-last-model";
 const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
+/** Interpolation and upscaling factors offered (POST /v1/videos takes interpolate 2..16, upscale up to 8). */
+const ENHANCE_FACTORS = [2, 4];
 
 export function mountCreate(section, ctx) {
   const state = { model: null, remixOf: null, image: null };
@@ -28,6 +30,8 @@ export function mountCreate(section, ctx) {
     const strengthOut = el("output", { for: "f-strength", id: "f-strength-out" }, "0.70");
     const frames = el("select", { id: "f-frames", name: "num_frames" });
     const rate = el("select", { id: "f-fps", name: "fps" });
+    const interpolate = el("select", { id: "f-interpolate", name: "interpolate" });
+    const upscale = el("select", { id: "f-upscale", name: "upscale" });
     const steps = el("input", { type: "number", id: "f-steps", name: "num_inference_steps", inputmode: "numeric", min: 1, max: 1000 });
     const guidance = el("input", { type: "number", id: "f-guidance", name: "guidance_scale", inputmode: "decimal", step: 0.1, min: 0 });
     const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0 });
@@ -71,6 +75,12 @@ export function mountCreate(section, ctx) {
       el("div", { class: "two" },
         field({ param: "num_frames", label: "Duration", control: frames }),
         field({ param: "fps", label: "Frame rate", control: rate })),
+      el("fieldset", { class: "enhance", id: "f-enhance" },
+        el("legend", {}, "After generation"),
+        el("div", { class: "two" },
+          field({ param: "interpolate", label: "Smoother motion", control: interpolate }),
+          field({ param: "upscale", label: "Sharper, larger", control: upscale })),
+        el("p", { class: "hint", id: "f-enhance-note" })),
       el("details", { class: "advanced", open: true },
         el("summary", {}, "Sampling"),
         el("div", { class: "two" },
@@ -88,7 +98,7 @@ export function mountCreate(section, ctx) {
         el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: () => applyModel(true) }, "Model defaults")));
     seed.setAttribute("aria-describedby", "hint-seed err-seed");
     return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
-      strengthOut, frames, rate, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton };
+      strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton };
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -160,6 +170,23 @@ export function mountCreate(section, ctx) {
       const n = Number(option.value);
       option.textContent = `${(n / rate).toFixed(1)} s · ${n} frames`;
     }
+    labelEnhance();
+  }
+
+  /** The interpolation and upscaling choices, each saying what clip it makes of the chosen one. */
+  function labelEnhance() {
+    const rate = Number(f.rate.value) || 1;
+    const size = checkedValue("size") || "0x0";
+    const [w, h] = size.split("x").map(Number);
+    const keep = [f.interpolate.value, f.upscale.value];
+    f.interpolate.replaceChildren(el("option", { value: "" }, `Off (${fps(rate)} fps)`),
+      ...ENHANCE_FACTORS.map((k) => el("option", { value: k }, `×${k} frames: ${fps(rate * k)} fps`)));
+    f.upscale.replaceChildren(el("option", { value: "" }, `Off (${w}×${h})`),
+      ...ENHANCE_FACTORS.map((k) => el("option", { value: k }, `×${k}: ${w * k}×${h * k}`)));
+    [f.interpolate.value, f.upscale.value] = keep;
+    document.getElementById("f-enhance-note").textContent =
+      "Runs on the server after the model: RIFE and Real-ESRGAN where their weights are pulled " +
+      "(reelgen pull rife, reelgen pull realesrgan), else optical flow and Lanczos.";
   }
 
   function checkedValue(name) {
@@ -265,6 +292,8 @@ export function mountCreate(section, ctx) {
       out.guidance_scale_2 = Number(f.guidance2.value);
     }
     if (task === "v2v") out.source_strength = Number(f.strength.value);
+    if (f.interpolate.value) out.interpolate = Number(f.interpolate.value);
+    if (f.upscale.value) out.upscale = Number(f.upscale.value);
     return out;
   }
 
@@ -335,8 +364,10 @@ export function mountCreate(section, ctx) {
   }
 
   // ---- prefill: remix and "use these settings" -------------------------------------------------
-  function prefill(video) {
-    const p = video.parameters || {};
+  function prefill(original) {
+    const p = original.parameters || {};
+    // The shape as generated (before any interpolation or upscaling), when the server says it.
+    const video = { ...original, size: p.size || original.size, num_frames: p.num_frames || original.num_frames, fps: p.fps || original.fps };
     if (!ctx.models.some((m) => m.id === video.model)) return false;
     if (f.readyOnly.checked && ![...f.model.options].some((o) => o.value === video.model)) {
       f.readyOnly.checked = false;
@@ -370,12 +401,16 @@ export function mountCreate(section, ctx) {
     if (p.guidance_scale_2 != null) f.guidance2.value = p.guidance_scale_2;
     if (p.source_strength != null) { f.strength.value = p.source_strength; f.strengthOut.textContent = Number(p.source_strength).toFixed(2); }
     if (video.seed != null) { f.seed.value = String(video.seed); f.lock.checked = true; }
+    labelEnhance();
+    f.interpolate.value = p.interpolate && ENHANCE_FACTORS.includes(p.interpolate) ? String(p.interpolate) : "";
+    f.upscale.value = p.upscale && ENHANCE_FACTORS.includes(p.upscale) ? String(p.upscale) : "";
     showInputs();
     return true;
   }
 
   function setRemixLock(on) {
     for (const node of [f.model, f.readyOnly, f.frames, f.rate, f.guidance2, f.image, f.video, f.strength,
+      f.interpolate, f.upscale,
       ...f.form.querySelectorAll('input[name="size"], input[name="task"]')]) node.disabled = on;
     f.submit.textContent = on ? "Remix" : "Generate";
   }
@@ -419,7 +454,7 @@ export function mountCreate(section, ctx) {
   f.readyOnly.addEventListener("change", refill);
   f.form.addEventListener("change", (ev) => {
     if (ev.target.name === "task") { showInputs(); clearErrors(f.form); }
-    if (ev.target.name === "size") updateImageNote();
+    if (ev.target.name === "size") { updateImageNote(); labelEnhance(); }
   });
   f.rate.addEventListener("change", labelFrames);
   f.image.addEventListener("change", onImage);
