@@ -105,3 +105,15 @@ def test_a_failed_sidecar_write_leaves_the_old_one_and_no_temporary(tmp_path: Pa
         write_json_atomic(sidecar, {"bad": Unprintable()})
     assert json.loads(sidecar.read_text()) == {"old": True}
     assert [p.name for p in tmp_path.iterdir()] == ["clip.json"]
+
+
+def test_the_stream_says_which_colour_matrix_it_uses(tmp_path: Path) -> None:
+    """Untagged HD streams are shown as BT.709 by browsers; ours are BT.601, and tagged so."""
+    import av
+
+    frames = np.zeros((2, 720, 1280, 3), np.uint8)
+    frames[..., 0] = 200
+    write_video(Video(frames, Fraction(24)), tmp_path / "hd.mp4")
+    with av.open(str(tmp_path / "hd.mp4")) as container:
+        codec = container.streams.video[0].codec_context
+        assert (codec.colorspace, codec.color_primaries, codec.color_trc) == (6, 6, 6)  # SMPTE 170M

@@ -21,6 +21,9 @@ CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
     ".webm": ("libvpx-vp9", "yuv420p", "libopus", {}),
 }
 
+#: FFmpeg's numbers for SMPTE 170M (BT.601 525-line) matrix, primaries and transfer, and limited range.
+BT601, LIMITED_RANGE = 6, 1
+
 #: Container tag holding reelgen's JSON record.
 METADATA_KEY = "comment"
 
@@ -122,6 +125,11 @@ def write_video(
             stream.options = {"crf": str(crf)} | ({"preset": preset} if vcodec == "libx264" else {})
             # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
             stream.thread_type = "AUTO"
+            # RGB frames become YUV through swscale's BT.601 matrix; say so in the stream, or players
+            # assume BT.709 for HD sizes and shift every colour (a red of 200 showed as 213 at 720p).
+            cc = stream.codec_context
+            cc.colorspace = cc.color_primaries = cc.color_trc = BT601
+            cc.color_range = LIMITED_RANGE
             audio = video.audio
             audio_stream = _add_audio_stream(container, audio, acodec) if audio is not None else None
             for image in frames:
