@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from reelgen.core.encode import tag_bt601
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.settings import Codec, Container
 
@@ -96,4 +97,6 @@ def add_video_stream(
     stream.options = options
     if encoder.tag:
         stream.codec_tag = encoder.tag
+    if encoder.pix_fmt.startswith("yuv"):
+        tag_bt601(stream)
     return stream
