@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -328,3 +330,34 @@ def test_cancelling_a_render_stops_its_scene_and_keeps_what_was_done(
         what="children to stop",
     )
     assert api.post(f"{url}/render", json={}).status_code == 202  # the project is free again
+
+
+PLAN_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.jobs.settings import JobSettings
+
+film, data = Path(sys.argv[1]), Path(sys.argv[2])
+app = create_app(ApiSettings(jobs=JobSettings(data_dir=data), serve_web=False), start_service=False)
+with TestClient(app) as client:
+    files = [("files", (rel, (film / rel).read_bytes())) for rel in ("assets/quay.png", "assets/sea.wav")]
+    made = client.post("/v1/projects", data={"project": (film / "project.yaml").read_text()}, files=files)
+    assert made.status_code == 201, made.text
+    job = client.post(f"/v1/projects/{made.json()['id']}/render", json={"export": True})
+    assert job.status_code == 202, job.text
+print(sorted(m for m in ("torch", "diffusers") if m in sys.modules))
+"""
+
+
+def test_the_api_plans_projects_and_makes_their_jobs_without_torch(film: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PLAN_IN_A_FRESH_PROCESS, str(film), str(tmp_path / "server")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
