@@ -14,6 +14,7 @@ from PIL import Image
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.settings import JobSettings
+from tests.jobs.conftest import postgres_url  # noqa: F401  (a fixture of this folder's tests too)
 
 
 @pytest.fixture
@@ -45,6 +46,14 @@ def make_client(data_dir: Path) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_client(request: pytest.FixtureRequest, make_client: Callable[..., TestClient]) -> TestClient:
+    """A client over SQLite, then over PostgreSQL."""
+    if request.param == "sqlite":
+        return make_client()
+    return make_client(jobs={"database_url": request.getfixturevalue("postgres_url")})
 
 
 def png(width: int = 48, height: int = 32, colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:

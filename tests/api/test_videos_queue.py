@@ -192,9 +192,11 @@ def test_metrics_and_health(client: TestClient) -> None:
     assert 'reelgen_jobs{status="queued"} 1.0' in text
     assert 'reelgen_http_requests_total{method="POST",route="/v1/videos",status="202"} 1.0' in text
     assert client.get("/healthz").json()["status"] == "ok"
-    assert client.get("/health").json()["status"] == "ok"
+    assert client.get("/health").json() == {"status": "ok", "model": "ltx-tiny", "gpu": None, "warm": False}
     not_ready = client.get("/readyz")
-    assert not_ready.status_code == 503 and "live workers=0" in not_ready.json()["error"]["message"]
+    assert (
+        not_ready.status_code == 503 and "job service is not started" in not_ready.json()["error"]["message"]
+    )
 
 
 def test_legacy_routes_queue_the_same_jobs(client: TestClient) -> None:
@@ -224,4 +226,3 @@ def test_openapi_spec_documents_both_create_bodies_and_no_422(client: TestClient
     for path in spec["paths"].values():
         for op in path.values():
             assert "422" not in op["responses"]
-

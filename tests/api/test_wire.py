@@ -33,10 +33,7 @@ def test_wire_aliases_and_core_names_ask_for_the_same_request(client: TestClient
     first, second = stored(client, wire.json()["id"]), stored(client, core.json()["id"])
     assert first == second
     assert (first.steps, first.guidance, first.guidance_2, first.width, first.height) == (3, 2.5, 2.5, 64, 64)
-    assert first.negative_prompt == "" and first.options.model_dump() == {
-        "boundary_ratio": None,
-        "flow_shift": None,
-    }
+    assert first.negative_prompt == "" and set(first.options.model_dump().values()) == {None}
 
 
 @pytest.mark.parametrize(

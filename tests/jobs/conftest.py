@@ -87,13 +87,17 @@ def jobtest_family() -> Iterator[None]:
 
 @pytest.fixture
 def make_service(
-    ray_cluster: None, jobtest_family: None, tmp_path: Path
+    request: pytest.FixtureRequest, jobtest_family: None, tmp_path: Path
 ) -> Iterator[Callable[..., JobService]]:
-    """Starts job services on Ray with one CPU worker; all are stopped after the test."""
+    """Starts job services with one CPU worker (``engine="ray"``: on the session's private Ray);
+    all are stopped after the test."""
     services: list[JobService] = []
 
-    def make(**overrides: object) -> JobService:
+    def make(engine: str = "local", **overrides: object) -> JobService:
+        if engine == "ray":
+            request.getfixturevalue("ray_cluster")
         fields: dict[str, object] = dict(
+            engine=engine,
             data_dir=tmp_path / "jobs",
             cpu_workers=1,
             preview_every=1,

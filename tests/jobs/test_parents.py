@@ -103,7 +103,7 @@ def test_a_fan_out_killed_in_the_middle_ends_with_exactly_its_children(
     with pytest.raises(KeyboardInterrupt):
         driver.advance(parent.id)
     assert [c.child_key for c in crashed.children(parent.id)] == ["clip-0", "clip-1"]
-    orphan = crashed.claim_next("worker-of-the-dead-process", job_id=made[0].id)
+    orphan = crashed.claim_next("worker-of-the-dead-process", job_id=made[0].id, lease_s=0.01)
     assert orphan is not None
     crashed.close()
 

@@ -13,8 +13,9 @@ from reelgen.core.spec.request import Task
 from reelgen.core.spec.rules import SizeRules
 from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import Artifacts
-from reelgen.jobs.cluster import WorkerPool, WorkerSlot
 from reelgen.jobs.dispatcher import Dispatcher
+from reelgen.jobs.engine import WorkerSlot
+from reelgen.jobs.local import LocalEngine
 from reelgen.jobs.placement import NeverFits, Placing, choose
 from reelgen.jobs.records import Facts, Job, JobStatus
 from reelgen.jobs.settings import JobSettings
@@ -108,9 +109,9 @@ def test_a_job_that_can_never_fit_fails_with_a_clear_error(store: JobStore, tmp_
     with pytest.raises(NeverFits, match=r"largest GPU here has 2\.0 GiB"):
         choose(job, small, small)
     settings = JobSettings(data_dir=tmp_path)
-    pool = WorkerPool(settings)
-    pool.slots.extend(small)
-    dispatcher = Dispatcher(store, Artifacts(tmp_path), pool, settings)
+    engine = LocalEngine(settings)  # never started: its slots are the two small GPUs
+    engine.slots.extend(small)
+    dispatcher = Dispatcher(store, Artifacts(tmp_path), engine, settings)
     assert dispatcher._dispatch_one()  # handled: not left in the queue to loop on
     failed = store.get(job.job.id)
     assert failed.status is JobStatus.FAILED and failed.error_code == "insufficient_vram"
@@ -124,7 +125,7 @@ def test_a_job_of_a_kind_no_longer_installed_fails_instead_of_blocking_the_queue
     orphan = store.create("retired-kind", {"x": 1}, Facts(model="gone"), priority=5)
     waiting = big_job(store)
     settings = JobSettings(data_dir=tmp_path)
-    dispatcher = Dispatcher(store, Artifacts(tmp_path), WorkerPool(settings), settings)
+    dispatcher = Dispatcher(store, Artifacts(tmp_path), LocalEngine(settings), settings)
     assert dispatcher._dispatch_one()
     failed = store.get(orphan.id)
     assert failed.status is JobStatus.FAILED and failed.error_code == "unknown_kind"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,7 +16,7 @@ from PIL import Image
 
 from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
-from reelgen.jobs import kinds
+from reelgen.jobs import kinds, owners
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.store import JobStore
@@ -33,8 +35,8 @@ def running_step(service: JobService, job_id: str, at_least: int = 1, attempt: i
 
 
 def worker_pid(service: JobService) -> int:
-    slot = service.pool.slots[0]
-    assert service.pool.refresh(slot)
+    slot = service.engine.snapshot()[0]
+    assert service.engine.refresh(slot)
     return int(slot.info["pid"])
 
 
@@ -168,7 +170,9 @@ def test_a_restarted_service_runs_what_the_last_one_left(
     crashed = JobStore(url)  # what a killed API process leaves behind
     queued = create(crashed, request("waiting"))
     orphan = create(crashed, request("was running", seed=2))
-    assert crashed.claim_next("worker-of-the-dead-process", job_id=orphan.id) is not None
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    owner = f"{owners.machine()}/{int(dead.stdout)}/gone"  # a process of this machine that has exited
+    assert crashed.claim_next("worker-0", job_id=orphan.id, owner=owner) is not None
     crashed.close()
     service = make_service(database_url=url)
     done = [service.wait(j.id, timeout_s=240) for j in (queued, orphan)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -204,8 +205,9 @@ def test_a_restart_keeps_queued_jobs_and_requeues_running_ones(
     assert before.claim_next("old-worker") is not None
     before.close()
 
-    after = make_store()  # the API process started again on the same database
-    recovered = {j.id: j for j in reconcile.recover(after)}
+    after = make_store()  # the API process started again on the same database, leases since run out
+    assert reconcile.recover(after) == []  # within their lease they are nobody's to take
+    recovered = {j.id: j for j in reconcile.recover(after, now=time.time() + 601)}
     assert recovered[running.id].status is JobStatus.QUEUED and recovered[running.id].attempts == 1
     assert recovered[last_try.id].status is JobStatus.FAILED
     assert recovered[last_try.id].error_code == "worker_lost"
@@ -231,3 +233,85 @@ def test_concurrent_claims_never_hand_out_a_job_twice(make_store: Callable[..., 
     for t in threads:
         t.join()
     assert sorted(claimed) == sorted(made)
+
+
+def race_creates(stores: list[JobStore], racers: int, tag: str) -> list[str]:
+    """``racers`` threads create a job each at the same moment; returns "queued" or "full" per thread."""
+    start = threading.Barrier(racers)
+    outcomes: list[str] = []
+
+    def racer(i: int) -> None:
+        start.wait()
+        try:
+            create(stores[i % len(stores)], request(f"{tag} racer {i}"))
+            outcomes.append("queued")
+        except QueueFull:
+            outcomes.append("full")
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(racers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_the_queue_limit_holds_under_concurrent_creates(make_store: Callable[..., JobStore]) -> None:
+    # Count-then-insert under READ COMMITTED let 39 of 40 racing creates in against a limit of 20.
+    limit, racers = 20, 40
+    stores = [make_store(max_queue=limit) for _ in range(8)]
+    for round_ in range(3):
+        outcomes = race_creates(stores, racers, f"round {round_}")
+        assert stores[0].counts()["queued"] == limit
+        assert outcomes.count("queued") == limit and outcomes.count("full") == racers - limit
+        while (job := stores[0].claim_next("w")) is not None:  # empty the queue for the next round
+            stores[0].fail(job.id, job.token, "test", "cleared")
+
+
+def test_one_idempotency_key_sent_at_once_makes_one_job(make_store: Callable[..., JobStore]) -> None:
+    stores = [make_store() for _ in range(6)]
+    start = threading.Barrier(12)
+    results: list[tuple[str, bool]] = []
+    render = kinds.get(kinds.RENDER)
+    payload = render.dump(request())
+
+    def send(store: JobStore) -> None:
+        start.wait()
+        job, replayed = store.create_or_replay(
+            kinds.RENDER, payload, render.facts(request()), idempotency_key="once", body_fingerprint="fp"
+        )
+        results.append((job.id, replayed))
+
+    threads = [threading.Thread(target=send, args=(stores[i % 6],)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({job_id for job_id, _ in results}) == 1
+    assert sorted(replayed for _, replayed in results) == [False] + [True] * 11
+
+
+def test_a_second_service_leaves_running_jobs_alone_while_their_lease_is_renewed(
+    make_store: Callable[..., JobStore],
+) -> None:
+    first, second = make_store(), make_store()
+    job = create(first, request())
+    claimed = first.claim_next("worker-0", lease_s=30.0, owner="other-host@1/123/abc")
+    assert claimed is not None
+    assert reconcile.recover(second) == []  # a second API process starting up takes nothing
+    later = time.time() + 25.0
+    assert first.renew_leases("other-host@1/123/abc", 30.0) == []
+    assert reconcile.recover(second, now=later) == []  # renewed: still the first one's
+    assert second.get(job.id).status is JobStatus.IN_PROGRESS and second.get(job.id).attempts == 1
+    requeued = reconcile.recover(second, now=time.time() + 31.0)  # the first one stopped renewing
+    assert [j.id for j in requeued] == [job.id] and requeued[0].status is JobStatus.QUEUED
+
+
+def test_a_cancel_sent_through_another_process_reaches_the_owner(make_store: Callable[..., JobStore]) -> None:
+    owner_store, other = make_store(), make_store()
+    job = create(owner_store, request())
+    assert owner_store.claim_next("worker-0", owner="me") is not None
+    assert owner_store.cancels_wanted("me") == []
+    other.cancel(job.id)
+    assert owner_store.cancels_wanted("me") == [job.id]
+    assert owner_store.renew_leases("me", 20.0) == [job.id]

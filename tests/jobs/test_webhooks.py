@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from reelgen.jobs.webhooks import WebhookSender, load_secret, sign, verify
-from tests.jobs.helpers import create, request
+from tests.jobs.helpers import create, request, wait_for
 
 
 class Receiver:
@@ -101,3 +101,52 @@ def test_a_missing_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
     first = load_secret(settings)
     assert len(first) >= 32 and load_secret(settings) == first
     assert (tmp_path / "webhook-secret").stat().st_mode & 0o077 == 0
+
+
+def test_deliveries_committed_before_a_crash_are_sent_by_the_next_process(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    receiver = Receiver(fail_first=0, expect=2)
+    crashed = JobStore(url)  # its process dies right after these commits, before any send
+    job = create(crashed, request(), webhook_url=receiver.url, webhook_events=["queued", "started"])
+    assert crashed.claim_next("w") is not None
+    assert crashed.pending_webhooks() == 2
+    crashed.close()
+
+    restarted = JobStore(url)
+    sender = WebhookSender(restarted, JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k")))
+    sender.start()
+    try:
+        assert receiver.done.wait(30), f"deliveries: {receiver.calls}"
+    finally:
+        sender.stop()
+        receiver.server.shutdown()
+    assert sorted(p["type"] for _, p, _ in receiver.delivered()) == ["video.queued", "video.started"]
+    assert {p["data"]["video"]["id"] for _, p, _ in receiver.delivered()} == {job.id}
+    assert restarted.pending_webhooks() == 0
+    restarted.close()
+
+
+def test_a_retry_waiting_when_the_service_stopped_is_made_after_the_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    receiver = Receiver(fail_first=1, expect=1)
+    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k"), webhook_backoff_s=2.0)
+    first = JobStore(url)
+    sender = WebhookSender(first, settings)
+    sender.start()
+    job = create(first, request(), webhook_url=receiver.url, webhook_events=["queued"])
+    wait_for(lambda: len(receiver.calls) == 1, what="the first, failing attempt")
+    sender.stop()  # the retry, due in 2 s, now lives only in the database
+    first.close()
+
+    again = JobStore(url)
+    restarted = WebhookSender(again, settings)
+    restarted.start()
+    try:
+        assert receiver.done.wait(30), f"deliveries: {receiver.calls}"
+    finally:
+        restarted.stop()
+        receiver.server.shutdown()
+    assert [s for s, _, _ in receiver.calls] == [500, 200]
+    ((_, payload, _),) = receiver.delivered()
+    assert payload["id"] == f"{job.id}:1" and payload["type"] == "video.queued"
+    again.close()

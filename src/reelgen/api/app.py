@@ -17,6 +17,7 @@ from reelgen import __version__
 from reelgen.api import batches, enhance, errors, legacy, models, shootouts, system, videos
 from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
+from reelgen.api.guard import EdgeGuard
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.security import BodyLimit
 from reelgen.api.settings import ApiSettings
@@ -69,6 +70,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(system.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(EdgeGuard, settings=settings)  # outermost: refuses before any body is read
 
     guard = [Depends(authorized)]
     app.include_router(videos.router)

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from reelgen.core.errors import ModelNotAvailable, ReelgenError, from_validation_error
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import (
+    EngineUnavailable,
     IdempotencyConflict,
     InvalidTransition,
     JobError,
@@ -106,6 +107,8 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
     if isinstance(exc, QueueFull):
         retry = str(exc.retry_after_s)
         return ApiError(429, exc.message, code=exc.code, headers={"Retry-After": retry})
+    if isinstance(exc, EngineUnavailable):
+        return ApiError(503, exc.message, code=exc.code, headers={"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, IdempotencyConflict | InvalidTransition):
         return ApiError(409, exc.message, param=exc.param, code=exc.code)
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.inputs import parse_create, read_create_body
-from reelgen.api.schemas import ErrorEnvelope, Health
+from reelgen.api.schemas import ErrorEnvelope
 from reelgen.api.videos import create_job
 from reelgen.api.wire import parse_body
 from reelgen.jobs.records import Job, JobStatus
@@ -30,9 +30,9 @@ health_router = APIRouter(tags=["legacy"])
 
 
 class LegacyGenerate(BaseModel):
-    """The planning documents' request: flat fields, ``duration`` in seconds."""
+    """The planning documents' request: flat fields, ``duration`` in seconds (JSON types strict)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     prompt: str = Field(max_length=20_000)
     model: str | None = Field(default=None, max_length=200)
@@ -207,6 +207,20 @@ async def generate_video(
     return JSONResponse(video.model_dump(mode="json"))
 
 
-@health_router.get("/health", response_model=Health, summary="Liveness (legacy)")
-def health() -> Health:
-    return Health(status="ok")
+class LegacyHealth(BaseModel):
+    """The first server's ``GET /health``: alive, its default model, the GPU, and whether it is loaded."""
+
+    status: Literal["ok"] = "ok"
+    model: str = Field(description="The model a request without one gets")
+    gpu: str | None = Field(description="The first worker's GPU, or null on CPU workers")
+    warm: bool = Field(description="Whether that model is loaded on a worker now")
+
+
+@health_router.get("/health", response_model=LegacyHealth, summary="Liveness, model and GPU (legacy shape)")
+def health(request: Request) -> LegacyHealth:
+    """Answers from what the workers last reported; it never waits for one (``/readyz`` asks them)."""
+    model = settings_of(request).default_model
+    workers = service_of(request).workers()
+    gpus = [w.get("device_name") for w in workers if w.get("gpus") and w.get("device_name")]
+    warm = any(model in (w.get("loaded_models") or []) for w in workers if w.get("alive"))
+    return LegacyHealth(model=model, gpu=gpus[0] if gpus else None, warm=warm)

@@ -119,11 +119,11 @@ class ProbedImage:
     height: int
 
 
-def probe_image(data: bytes, max_pixels: int, param: str = "input_reference") -> ProbedImage:
-    """Accept PNG, JPEG or WebP whose header fits ``max_pixels``, then decode it fully once.
+def read_image_header(data: bytes, max_pixels: int, param: str = "input_reference") -> ProbedImage:
+    """Accept PNG, JPEG or WebP whose header fits ``max_pixels``; no pixel is decoded here.
 
-    The size is checked from the header before any pixel is decoded, so a
-    small file that claims a huge canvas (a decompression bomb) costs nothing.
+    The size comes from the header, so a small file that claims a huge canvas
+    (a decompression bomb) costs nothing; ``decode_image`` then checks the data.
     """
     valid = ", ".join(sorted(IMAGE_FORMATS))
     try:
@@ -132,26 +132,10 @@ def probe_image(data: bytes, max_pixels: int, param: str = "input_reference") ->
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
         with img:
-            width, height = img.size
-            if width * height > max_pixels:
-                raise ApiError(
-                    400,
-                    f"{param}: image is {width}x{height} ({width * height} pixels); "
-                    f"the limit is {max_pixels} pixels",
-                    param=param,
-                    code="image_too_large",
-                )
-            fmt = img.format or ""
-            img.load()
-    except ApiError:
-        raise
+            width, height, fmt = img.size[0], img.size[1], img.format or ""
     except Image.DecompressionBombError:
-        raise ApiError(
-            400,
-            f"{param}: image header claims more pixels than can be decoded safely; "
-            f"the limit is {max_pixels} pixels",
-            param=param,
-            code="image_too_large",
+        raise _too_large(
+            param, max_pixels, "image header claims more pixels than can be decoded safely"
         ) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ApiError(
@@ -160,12 +144,51 @@ def probe_image(data: bytes, max_pixels: int, param: str = "input_reference") ->
             param=param,
             code="invalid_image",
         ) from None
+    if width * height > max_pixels:
+        raise _too_large(param, max_pixels, f"image is {width}x{height} ({width * height} pixels)")
     return ProbedImage(data, IMAGE_FORMATS[fmt], width, height)
+
+
+def decode_image(data: bytes, param: str = "input_reference") -> None:
+    """Decode the image once, so a file whose header is fine but whose data is broken is a 400.
+
+    Run it after ``read_image_header`` (which bounds the pixels) and under the
+    app's decode limiter. A JPEG is decoded at an eighth of its size, which
+    reads every block of it for a sixty-fourth of the memory.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+        with img:
+            if img.format == "JPEG":
+                img.draft("RGB", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
+            img.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ApiError(
+            400, f"{param}: the image data is broken ({exc})", param=param, code="invalid_image"
+        ) from None
+
+
+def probe_image(data: bytes, max_pixels: int, param: str = "input_reference") -> ProbedImage:
+    """``read_image_header`` then ``decode_image``: the whole check, in one call."""
+    probed = read_image_header(data, max_pixels, param)
+    decode_image(data, param)
+    return probed
+
+
+def _too_large(param: str, max_pixels: int, what: str) -> ApiError:
+    return ApiError(
+        400, f"{param}: {what}; the limit is {max_pixels} pixels", param=param, code="image_too_large"
+    )
 
 
 def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "source_video") -> str:
     """Open uploaded video bytes with PyAV (no URLs, no playlists) and check container, streams,
-    size and length; returns the file suffix to store it under."""
+    size and length from the headers, then decode one frame; returns the file suffix to store it under.
+
+    Nothing is decoded before the size and length are known to be within the limits.
+    """
     import av
 
     try:
@@ -180,17 +203,19 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
             stream = container.streams.video[0]
             width, height = stream.codec_context.width, stream.codec_context.height
             seconds = float(container.duration / av.time_base) if container.duration else 0.0
+            if not width or not height:
+                raise ApiError(400, f"{param}: the video's size is not in its header", param=param)
+            if max(width, height) > max_side or seconds > max_seconds:
+                raise ApiError(
+                    400,
+                    f"{param}: {width}x{height}, {seconds:.1f}s exceeds {max_side}px or {max_seconds}s",
+                    param=param,
+                )
             next(container.decode(stream))  # one real frame, so a broken stream fails here
     except ApiError:
         raise
     except (av.error.FFmpegError, OSError, StopIteration, ValueError) as exc:
         raise ApiError(400, f"{param}: not a readable video ({exc})", param=param) from None
-    if max(width, height) > max_side or seconds > max_seconds:
-        raise ApiError(
-            400,
-            f"{param}: {width}x{height}, {seconds:.1f}s exceeds {max_side}px or {max_seconds}s",
-            param=param,
-        )
     return VIDEO_CONTAINERS[fmt]
 
 

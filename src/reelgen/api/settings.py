@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.jobs.settings import JobSettings
 
@@ -17,6 +19,11 @@ class ApiSettings(BaseSettings):
     port: int = 8000
     #: Bearer key; required whenever ``host`` is not a loopback address.
     api_key: SecretStr | None = None
+    #: Further names this server answers to (``Host`` header), comma-separated; loopback names and
+    #: ``host`` always count. Others get a 400, so a DNS-rebinding page cannot reach the API.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: Other web origins (``https://app.example``) allowed to send requests that change anything.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: The job service's settings (store, Ray, queue size, price per GPU-hour, data dir).
     jobs: JobSettings = Field(default_factory=JobSettings)
     default_model: str = "ltx-tiny"
@@ -25,6 +32,9 @@ class ApiSettings(BaseSettings):
     max_upload_bytes: int = 32 * 1024 * 1024
     #: Largest input image, in pixels; bigger headers are refused before decoding.
     max_image_pixels: int = 40_000_000
+    #: Uploaded images and videos decoded at once to check them; more wait their turn. Each decode
+    #: of an image at the pixel limit holds about 120 MB, so this bounds the API's memory.
+    max_concurrent_decodes: int = Field(default=2, ge=1, le=64)
     max_video_seconds: float = 120.0
     max_video_side: int = 4096
     fetch_timeout_s: float = 10.0
@@ -40,6 +50,13 @@ class ApiSettings(BaseSettings):
     max_priority: int = 100
     #: Serve the static page in ``web/`` at ``/`` when the folder exists.
     serve_web: bool = True
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     def key(self) -> str | None:
         value = self.api_key.get_secret_value() if self.api_key else ""

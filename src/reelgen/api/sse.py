@@ -14,6 +14,8 @@ import anyio
 
 #: Event names after which the stream ends.
 FINAL_EVENTS = frozenset({"completed", "failed", "cancelled"})
+#: The largest event id there can be (the store numbers events in a 32-bit column).
+MAX_SEQ = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,16 @@ def format_event(event: str, data: Any, event_id: int | None = None, retry_ms: i
 
 
 def last_event_id(header: str | None, query: int | None) -> int:
-    """Where a reconnecting client left off: the ``Last-Event-ID`` header, else ``?after=``, else 0."""
+    """Where a reconnecting client left off: the ``Last-Event-ID`` header, else ``?after=``, else 0.
+
+    An id past any there can be means "after everything": it is held at ``MAX_SEQ``, so the
+    database is never asked about a number it cannot store.
+    """
     for value in (header, query):
         if value is None:
             continue
         try:
-            return max(0, int(value))
+            return min(MAX_SEQ, max(0, int(value)))
         except ValueError:
             continue
     return 0

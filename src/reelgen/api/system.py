@@ -68,14 +68,14 @@ def healthz() -> Health:
     responses={503: {"model": ErrorEnvelope, "description": "Not ready"}},
 )
 def readyz(request: Request) -> Response:
+    """Asks the engine now (its processes, not a flag set earlier), so a dead engine is a 503 at once."""
     service = service_of(request)
+    reason = service.health()
+    if reason is not None:
+        return error_response(503, f"not ready: {reason}", code="not_ready", headers={"Retry-After": "5"})
     workers = service.workers()
-    if not service.ready:
-        alive = sum(1 for w in workers if w["alive"])
-        return error_response(
-            503, f"not ready: service started={service.started}, live workers={alive}", code="not_ready"
-        )
-    return JSONResponse(Health(status="ready", detail={"workers": len(workers)}).model_dump())
+    alive = sum(1 for w in workers if w["alive"])
+    return JSONResponse(Health(status="ready", detail={"workers": len(workers), "alive": alive}).model_dump())
 
 
 # ---- Prometheus ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
@@ -40,10 +39,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=ERRORS)
 
 
-def present(request: Request, job: Job, position: int | None = None) -> VideoObject:
-    """Job -> video object; a queued job's position is asked for unless given (blocking)."""
+def present(request: Request, job: Job, position: int | None = None, *, lookup: bool = True) -> VideoObject:
+    """Job -> video object; a queued job's position is asked for unless given (blocking) or ``lookup``
+    is off (a list page asks for all its positions in one query)."""
     service = service_of(request)
-    if position is None and job.status is JobStatus.QUEUED:
+    if position is None and lookup and job.status is JobStatus.QUEUED:
         position = service.queue_position(job.id)
     base = str(request.base_url).rstrip("/")
     return convert.video_object(job, base, position, service.settings.retention_days)
@@ -65,18 +65,18 @@ async def _submit(
     remixed_from: str | None = None,
 ) -> tuple[Job, bool]:
     """Queue the request ``make()`` builds, resolved here once; returns the job and whether it is a
-    replay of an earlier create with the same Idempotency-Key and body (then nothing is resolved)."""
+    replay of an earlier create with the same Idempotency-Key and body (then nothing is resolved).
+    Of several requests sent at once with one key, exactly one makes the job."""
     service = service_of(request)
-    began = time.time()
 
-    def run() -> Job:
+    def run() -> tuple[Job, bool]:
         if key is not None:
             # A replay must answer even if the model has since gone away.
             existing = service.replay(key, body_fingerprint)
             if existing is not None:
-                return existing
+                return existing, True
         resolved: ResolvedRequest = resolve(make())
-        return service.submit(
+        return service.submit_or_replay(
             resolved,
             priority=priority,
             idempotency_key=key,
@@ -86,8 +86,7 @@ async def _submit(
             remixed_from=remixed_from,
         )
 
-    job = await run_in_threadpool(run)
-    return job, key is not None and job.created_at < began
+    return await run_in_threadpool(run)
 
 
 def _created(request: Request, job: Job, replayed: bool) -> Response:
@@ -177,7 +176,7 @@ def list_videos(
         except JobNotFound:
             raise ApiError(400, f"after: no video {after!r} to continue from", param="after") from None
     page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
-    data = [present(request, job, page.positions.get(job.id)) for job in page.items]
+    data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
 
@@ -283,7 +282,9 @@ async def video_events(
     request: Request,
     video_id: str,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
-    after: Annotated[int | None, Query(ge=0, description="Resume after this event id")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=sse.MAX_SEQ, description="Resume after this event id")
+    ] = None,
 ) -> StreamingResponse:
     """Events ``queued``, ``started``, ``progress`` (stage, step, total, eta_s, progress, and a
     base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled``."""

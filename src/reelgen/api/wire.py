@@ -13,6 +13,7 @@ arrive as uploads.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Annotated, Any
 
@@ -64,6 +65,12 @@ SERVER_SIDE = frozenset(
 )
 
 _SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
+
+
+class JsonBody(dict[str, Any]):
+    """A request body that came as JSON: its values keep their JSON types, so they are checked
+    strictly (``num_frames: true`` or ``seed: "5"`` is a 400, not coerced). Form fields are
+    text by nature and are read leniently."""
 
 
 def _core(name: str, *, required: bool = False, optional: bool = False) -> tuple[Any, Any]:
@@ -172,11 +179,35 @@ def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_F
         raise ApiError(400, message, param=key, code="server_side_parameter")
 
 
+def refuse_nul(value: Any, where: str = "") -> None:
+    """A 400 naming the first text in ``value`` that holds a NUL character (no database stores one)."""
+    pending: list[tuple[str, Any]] = [(where, value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            raise ApiError(
+                400, f"{path or 'body'} contains a NUL character (\\u0000); remove it", param=path or None
+            )
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                pending.append((name, key))
+                pending.append((name, inner))
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(item))
+
+
 def parse_body(model: type[BaseModel], data: dict[str, Any], offered: tuple[str, ...] = CREATE_FIELDS) -> Any:
-    """``data`` as the wire ``model``; the first problem becomes a 400 naming its parameter."""
+    """``data`` as the wire ``model``; the first problem becomes a 400 naming its parameter.
+
+    A ``JsonBody`` is validated strictly, as JSON: no value changes its type on the way in.
+    """
+    refuse_nul(data)
     refuse_server_side(data, offered)
     try:
-        return model.model_validate(data)
+        if isinstance(data, JsonBody):
+            return model.model_validate_json(json.dumps(data), strict=True)
+        return model.model_validate(data, strict=False)
     except ValidationError as exc:
         err = from_validation_error(exc)
         raise ApiError(400, err.message, param=err.param, code="invalid_value") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -340,7 +341,9 @@ def serve(
     data_dir: Annotated[Path | None, typer.Option(help="Where outputs and inputs are kept.")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
-    """Run the HTTP API with its job queue and Ray workers (a private Ray unless RAY_ADDRESS is set).
+    """Run the HTTP API with its job queue and workers (one process per GPU; Ray with RAY_ADDRESS).
+
+    The port is taken before anything else starts, so a port in use is said at once.
 
     Examples:
       reelgen serve                                   # http://127.0.0.1:8000, loopback only
@@ -363,8 +366,33 @@ def serve(
     except ValueError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
+    try:
+        sock = listening_socket(settings.host, settings.port)
+    except OSError as exc:
+        console.print(
+            f"[bold red]error:[/] cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc}); "
+            "is another server running there? Choose another with --port",
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
     console.print(f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level)
+    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level=log_level)
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``; raises OSError (address in use ...) before any work starts."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def worker(
@@ -379,7 +407,8 @@ def worker(
     Each GPU machine then joins (same Python, Ray and reelgen versions):
       reelgen worker --address HEAD_IP:6380
     The API starts one worker actor per GPU the cluster reports. Keep Ray's ports on a
-    private network: Ray runs any code it is sent.
+    private network: Ray runs any code it is sent. On one machine no Ray is needed:
+    `reelgen serve` runs one worker process per GPU by itself.
     """
     from reelgen.jobs.cluster import run_worker_node
 

@@ -15,8 +15,12 @@ from reelgen.jobs import db
 from reelgen.jobs.records import JOB_ID, Facts, Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.schema import events as events_t
 from reelgen.jobs.schema import jobs as jobs_t
+from reelgen.jobs.schema import webhooks as webhooks_t
 
 Listener = Callable[[JobEvent], None]
+
+#: Progress webhooks of one job are queued at most this often.
+WEBHOOK_PROGRESS_EVERY_S = 2.0
 
 
 def new_job_id() -> str:
@@ -93,6 +97,7 @@ def to_job(row: sa.Row[Any]) -> Job:
         max_attempts=m["max_attempts"],
         token=m["token"],
         worker_id=m["worker_id"],
+        owner=m["owner"],
         lease_until=m["lease_until"],
         cancel_requested=bool(m["cancel_requested"]),
         error_code=m["error_code"],
@@ -127,6 +132,7 @@ class StoreCore:
         self._writer = db.writer(self.engine)
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        self._progress_hooks: dict[str, float] = {}
         db.upgrade(self.engine)
 
     @property
@@ -178,15 +184,33 @@ class StoreCore:
         data: dict[str, Any],
     ) -> None:
         # Bumping last_seq on the job row locks it, so seq numbers never collide.
-        seq = conn.execute(
+        c = jobs_t.c
+        row = conn.execute(
             sa.update(jobs_t)
-            .where(jobs_t.c.id == job_id)
-            .values(last_seq=jobs_t.c.last_seq + 1)
-            .returning(jobs_t.c.last_seq)
-        ).scalar_one()
-        now = time.time()
+            .where(c.id == job_id)
+            .values(last_seq=c.last_seq + 1)
+            .returning(c.last_seq, c.webhook_url, c.webhook_events)
+        ).one()
+        seq, now = row.last_seq, time.time()
         conn.execute(sa.insert(events_t).values(job_id=job_id, seq=seq, type=kind, data=data, created_at=now))
+        if row.webhook_url and kind in (row.webhook_events or ()) and self._hook_due(job_id, kind, now):
+            # In the event's own transaction: a delivery is never lost between commit and send.
+            conn.execute(
+                sa.insert(webhooks_t).values(
+                    job_id=job_id, seq=seq, url=row.webhook_url, attempts=0, next_at=now, created_at=now
+                )
+            )
         pending.append(JobEvent(job_id, seq, kind, data, now))
+
+    def _hook_due(self, job_id: str, kind: str, now: float) -> bool:
+        """Progress webhooks are thinned to one per ``WEBHOOK_PROGRESS_EVERY_S``; the rest always go."""
+        if kind != "progress":
+            self._progress_hooks.pop(job_id, None)
+            return True
+        if now - self._progress_hooks.get(job_id, 0.0) < WEBHOOK_PROGRESS_EVERY_S:
+            return False
+        self._progress_hooks[job_id] = now
+        return True
 
     def get(self, job_id: str) -> Job:
         """The job ``job_id``; raises ``JobNotFound`` for unknown or malformed ids."""

@@ -1,20 +1,70 @@
-"""Ray for the job service: a private loopback Ray or a cluster by address, and the worker actors."""
+"""The Ray engine: a cluster by address (``RAY_ADDRESS``) or a private loopback Ray, and its worker actors.
+
+A private Ray is started from the engine thread (``reelgen.jobs.supervisor``):
+Ray starts ``gcs_server`` and ``raylet`` with ``PR_SET_PDEATHSIG``, which kills
+them when the *thread* that started them ends, so it must be one that lives as
+long as the service. Its temp folder is inside the data directory when the path
+is short enough for Ray's sockets (else ``/tmp/reelgen-ray-*``); it is removed on
+stop and, after a crash, by the next start; its auth token lives in the
+environment, so nothing is written to ``~/.ray``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
+import secrets
 import shutil
 import sys
 import tempfile
-import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from reelgen.jobs import owners
+from reelgen.jobs.engine import Down, Engine, RunEnded, RunStream, WorkerGone, WorkerSlot
+from reelgen.jobs.events import WorkerEvent
 from reelgen.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
+
+#: Ray's longest socket path is the temp folder plus 62 characters; Unix caps it near 107.
+MAX_TEMP_CHARS = 44
+#: How often the pool looks for GPUs that joined the cluster.
+ENSURE_EVERY_S = 5.0
+_OWNER_FILE = "reelgen-owner"
+_TOKEN = secrets.token_hex(32)
+
+
+def _temp_dir(settings: JobSettings) -> Path:
+    """A new temp folder for a private Ray: ``<data_dir>/ray-<pid>`` if short enough, else under /tmp."""
+    inside = Path(settings.data_dir).resolve() / f"ray-{os.getpid()}"
+    if len(str(inside)) <= MAX_TEMP_CHARS:
+        shutil.rmtree(inside, ignore_errors=True)  # this process's own, from an earlier start
+        inside.mkdir(parents=True)
+        folder = inside
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="reelgen-ray-", dir="/tmp" if os.name == "posix" else None))
+    (folder / _OWNER_FILE).write_text(f"{owners.machine()} {os.getpid()}")
+    return folder
+
+
+def sweep_temp_dirs(settings: JobSettings) -> list[Path]:
+    """Remove private Ray folders (``/tmp/reelgen-ray-*``, ``<data_dir>/ray-*``) of processes now gone."""
+    removed = []
+    candidates = [*Path(tempfile.gettempdir()).glob("reelgen-ray-*"), *Path(settings.data_dir).glob("ray-*")]
+    for folder in candidates:
+        try:
+            machine, pid = (folder / _OWNER_FILE).read_text().split()
+        except (OSError, ValueError):
+            continue
+        if machine == owners.machine() and pid.isdigit() and not owners.pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def init_ray(settings: JobSettings) -> str | None:
@@ -22,9 +72,10 @@ def init_ray(settings: JobSettings) -> str | None:
 
     With ``settings.ray_address`` it joins that cluster. Otherwise it always
     starts a new private Ray (``address="local"``, so a leftover ``ray start``
-    is never joined by accident) in its own temp dir, listening on loopback
-    only (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``) with ports Ray picks at
-    random: never 6379. Already connected: nothing to do.
+    is never joined by accident) listening on loopback only
+    (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``) with ports Ray picks at random:
+    never 6379. Token auth stays on, with a token kept in this process's
+    environment. Already connected: nothing to do.
     """
     import ray
 
@@ -34,19 +85,26 @@ def init_ray(settings: JobSettings) -> str | None:
         ray.init(address=settings.ray_address, namespace="reelgen", log_to_driver=False)
         return None
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    # Unix socket paths are capped near 107 bytes: keep the temp dir short.
-    temp_dir = tempfile.mkdtemp(prefix="reelgen-ray-", dir="/tmp" if os.name == "posix" else None)
+    if not any(os.environ.get(k) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")):
+        # Without a token in the environment Ray writes one to ~/.ray/auth_token.
+        os.environ["RAY_AUTH_MODE"] = "token"
+        os.environ["RAY_AUTH_TOKEN"] = _TOKEN
+        raylet: Any = importlib.import_module("ray._raylet")
+        raylet.Config.initialize("")  # Ray read its settings when imported; read them again
+        raylet.AuthenticationTokenLoader.instance().reset_cache()
+    sweep_temp_dirs(settings)
+    temp_dir = _temp_dir(settings)
     ray.init(
         address="local",
         namespace="reelgen",
         num_cpus=settings.ray_num_cpus,
         include_dashboard=False,
-        _temp_dir=temp_dir,
+        _temp_dir=str(temp_dir),
         _node_ip_address="127.0.0.1",
         object_store_memory=settings.ray_object_store_bytes,
         log_to_driver=False,
     )
-    return temp_dir
+    return str(temp_dir)
 
 
 def shutdown_ray(temp_dir: str | None) -> None:
@@ -80,41 +138,113 @@ def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     return subprocess.call(worker_command(address, num_gpus))
 
 
-@dataclass
-class WorkerSlot:
-    """One worker actor as the dispatcher sees it."""
+class RayStream(RunStream):
+    """A worker actor's streaming ``run`` call."""
 
-    id: str
-    actor: Any
-    gpus: int
-    info: dict[str, Any] = field(default_factory=dict)
-    busy_job: str | None = None
-    alive: bool = False
-    pending: Any = None  # an info() call in flight, polled without blocking
+    def __init__(self, generator: Any, worker_id: str) -> None:
+        self.generator = generator
+        self.worker_id = worker_id
 
-    @property
-    def total_vram_gib(self) -> float | None:
-        return self.info.get("total_vram_gib")
+    def next(self, timeout_s: float) -> WorkerEvent | None:
+        import ray
 
-    @property
-    def models(self) -> list[str]:
-        return list(self.info.get("loaded_models") or [])
+        try:
+            ready, _ = ray.wait([self.generator], timeout=timeout_s)
+            if not ready:
+                return None
+            event: WorkerEvent = ray.get(next(self.generator))
+        except StopIteration:
+            raise RunEnded(f"worker {self.worker_id} ended the run without a result") from None
+        except ray.exceptions.RayError as exc:
+            raise WorkerGone(f"worker {self.worker_id} died while running the job ({exc})") from None
+        return event
 
 
-class WorkerPool:
-    """The worker actors: one per GPU in the cluster, else ``settings.cpu_workers`` CPU ones.
+class RayEngine(Engine):
+    """One worker actor per GPU in the cluster, else ``settings.cpu_workers`` CPU ones.
 
     Actors restart after a crash or a kill (``max_restarts=-1``) but a task
     running at that moment is never retried by Ray: the job store decides.
     """
 
-    def __init__(self, settings: JobSettings, setup: Callable[[], None] | None = None) -> None:
-        self.settings = settings
-        self.setup = setup
-        self.slots: list[WorkerSlot] = []
-        self.lock = threading.Lock()
+    name = "ray"
 
-    def ensure(self) -> None:
+    def __init__(self, settings: JobSettings, setup: Callable[[], None] | None = None) -> None:
+        super().__init__(settings, setup)
+        self.temp_dir: str | None = None
+        self.scratch = str(Path(settings.data_dir) / "scratch" / f"{owners.machine()}-{os.getpid()}")
+        self._processes: dict[str, Any] = {}
+        self._last_ensure = 0.0
+        self._said: dict[str, str] = {}
+
+    def start(self) -> None:
+        import ray
+
+        self.temp_dir = init_ray(self.settings)
+        if self.temp_dir is not None:
+            node: Any = ray._private.worker._global_node
+            self._processes = {
+                name: infos[0].process
+                for name, infos in node.all_processes.items()
+                if name in ("gcs_server", "raylet") and infos
+            }
+        with self.lock:
+            self.slots = []
+        self._last_ensure = 0.0
+        self.maintain()
+
+    def stop(self) -> None:
+        import ray
+
+        with self.lock:
+            slots, self.slots = self.slots, []
+        for slot in slots:
+            slot.alive = False
+            with contextlib.suppress(Exception):
+                ray.kill(slot.actor, no_restart=True)
+        if self.temp_dir is not None:
+            shutdown_ray(self.temp_dir)
+        elif self.settings.ray_address and ray.is_initialized():
+            ray.shutdown()  # a joined cluster keeps running; we only disconnect
+        self.temp_dir, self._processes = None, {}
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def health(self) -> Down | None:
+        import ray
+
+        if not ray.is_initialized():
+            return Down("Ray is not connected", fatal=True)
+        for name, process in self._processes.items():
+            code = process.poll()
+            if code is not None:
+                how = f"signal {-code}" if code < 0 else f"code {code}"
+                return Down(f"Ray's {name} exited ({how})", fatal=True)
+        if self.temp_dir is None:
+            try:
+                worker: Any = ray._private.worker.global_worker
+                worker.gcs_client.internal_kv_exists(b"reelgen", namespace=b"reelgen", timeout=2)
+            except Exception as exc:  # any failure to reach the head is the answer
+                return Down(f"the Ray cluster does not answer ({type(exc).__name__})", fatal=True)
+        if not any(s.alive for s in self.snapshot()):
+            return Down("no worker actor is up yet")
+        return None
+
+    def describe_engine(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "address": self.settings.ray_address,
+            "embedded": self.temp_dir is not None,
+            "pids": {name: p.pid for name, p in self._processes.items()},
+        }
+
+    def maintain(self) -> None:
+        now = time.monotonic()
+        if now - self._last_ensure >= ENSURE_EVERY_S:
+            self._last_ensure = now
+            self._ensure()
+        self._poll()
+
+    def _ensure(self) -> None:
         """Start actors for GPUs that joined since the last call (and the CPU workers at first)."""
         import ray
 
@@ -137,16 +267,15 @@ class WorkerPool:
                     max_task_retries=0,
                     max_concurrency=4,
                     name=None,
-                ).remote(worker_id, self.settings.models_per_worker, self.setup)
+                ).remote(worker_id, self.settings.models_per_worker, self.setup, self.scratch)
                 self.slots.append(WorkerSlot(worker_id, actor, gpu))
                 log.info("started %s (%s)", worker_id, "GPU" if gpu else "CPU")
-        self.poll()
 
-    def poll(self) -> None:
+    def _poll(self) -> None:
         """Notice workers that came (back) up, without waiting for any of them."""
         import ray
 
-        for slot in list(self.slots):
+        for slot in self.snapshot():
             if slot.alive:
                 continue
             if slot.pending is None:
@@ -156,20 +285,50 @@ class WorkerPool:
                 ref, slot.pending = slot.pending, None
                 try:
                     slot.info, slot.alive = ray.get(ref), True
+                    self._say(slot.id, f"{slot.id} is up (pid {slot.info.get('pid')})")
                 except ray.exceptions.RayError as exc:  # died again; ask anew next time
-                    log.warning("%s is not up yet: %s", slot.id, exc)
+                    self._say(slot.id, f"{slot.id} is not up yet: {str(exc).splitlines()[0]}")
+
+    def _say(self, worker_id: str, message: str) -> None:
+        """Log a worker's state once when it changes, never once a second."""
+        if self._said.get(worker_id) != message:
+            self._said[worker_id] = message
+            log.info("%s", message)
+
+    def run(
+        self,
+        slot: WorkerSlot,
+        job_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        inputs: dict[str, bytes],
+        preview_every: int,
+    ) -> RunStream:
+        generator = slot.actor.run.options(num_returns="streaming").remote(
+            job_id, kind, payload, inputs, preview_every
+        )
+        return RayStream(generator, slot.id)
+
+    def cancel(self, slot: WorkerSlot, job_id: str) -> None:
+        with contextlib.suppress(Exception):
+            slot.actor.cancel.remote(job_id)
 
     def refresh(self, slot: WorkerSlot, timeout_s: float = 120.0) -> bool:
-        """Ask a worker for its state; a worker that does not answer is marked not alive."""
         import ray
 
         try:
             slot.info = ray.get(slot.actor.info.remote(), timeout=timeout_s)
             slot.alive = True
         except ray.exceptions.RayError as exc:  # dead, restarting past the timeout, unreachable
-            log.warning("%s did not answer: %s", slot.id, exc)
+            log.warning("%s did not answer: %s", slot.id, str(exc).splitlines()[0])
             slot.alive = False
         return slot.alive
+
+    def free(self, slot: WorkerSlot, idle_seconds: float, timeout_s: float = 60.0) -> list[str]:
+        import ray
+
+        freed: list[str] = ray.get(slot.actor.free.remote(idle_seconds), timeout=timeout_s)
+        return freed
 
     def kill(self, slot: WorkerSlot) -> None:
         """Hard-stop a worker process; Ray starts it again (its loaded models are lost)."""
@@ -178,22 +337,5 @@ class WorkerPool:
         slot.alive, slot.pending = False, None
         ray.kill(slot.actor, no_restart=False)
 
-    def idle(self) -> list[WorkerSlot]:
-        with self.lock:
-            return [s for s in self.slots if s.alive and s.busy_job is None]
 
-    def stop(self) -> None:
-        import ray
-
-        with self.lock:
-            for slot in self.slots:
-                ray.kill(slot.actor, no_restart=True)
-            self.slots.clear()
-
-    def describe(self) -> list[dict[str, Any]]:
-        """Each worker's last known state, for ``/v1/system``."""
-        with self.lock:
-            return [
-                {**s.info, "id": s.id, "alive": s.alive, "busy_job": s.busy_job, "gpus": s.gpus}
-                for s in self.slots
-            ]
+__all__ = ["RayEngine", "WorkerSlot", "init_ray", "run_worker_node", "shutdown_ray", "worker_command"]

@@ -9,15 +9,15 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from reelgen.core import settings as core_settings
+from reelgen.jobs.settings import default_data_dir
 
 #: Key of the PostgreSQL advisory lock that serialises concurrent migrations.
 _MIGRATION_LOCK = 0x7265656C  # "reel"
 
 
 def default_url() -> str:
-    """A SQLite file under the reelgen home, used when no URL is given."""
-    return f"sqlite:///{core_settings.home() / 'jobs' / 'jobs.db'}"
+    """A SQLite file in the jobs' data directory, used when no URL is given."""
+    return f"sqlite:///{default_data_dir() / 'jobs.db'}"
 
 
 def connect(url: str) -> sa.Engine:

@@ -1,11 +1,13 @@
-"""Hands queued jobs to idle Ray workers in priority order and follows each run to its end.
+"""Hands queued jobs to idle workers in priority order and follows each run to its end.
 
 One thread picks jobs; each running job has a thread that turns the
 worker's event stream into store transitions and acts as its watchdog:
 no event for ``heartbeat_timeout_s``, or a run past ``max_runtime_s``, or a
-cancel not honoured within ``cancel_grace_s`` gets the worker killed (Ray
-restarts it) and the job requeued, failed or cancelled by the same rules
-as a crash.
+cancel not honoured within ``cancel_grace_s`` gets the worker killed (the
+engine restarts it) and the job requeued, failed or cancelled by the same
+rules as a crash. The jobs it runs are leased to its service's ``owner``
+and renewed every quarter lease, so other API processes on the same
+database leave them alone.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ import contextlib
 import logging
 import threading
 import time
-from typing import Any
 
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs import kinds, reconcile
 from reelgen.jobs.artifacts import Artifacts
-from reelgen.jobs.cluster import WorkerPool
+from reelgen.jobs.engine import Engine, RunEnded, RunStream, WorkerGone
 from reelgen.jobs.events import ProgressReport
 from reelgen.jobs.outcome import Outcome
 from reelgen.jobs.placement import NeverFits, Placing, choose
@@ -33,26 +34,32 @@ log = logging.getLogger(__name__)
 
 #: How long the pick loop sleeps when nothing changes (jobs written by another process show up).
 IDLE_POLL_S = 1.0
-#: How often the pool looks for GPUs that joined the cluster.
-ENSURE_EVERY_S = 5.0
 
 
 class Dispatcher:
     """Start with ``start()``; ``wake()`` after a submit; ``cancel(job_id)`` reaches a running job."""
 
     def __init__(
-        self, store: JobStore, artifacts: Artifacts, pool: WorkerPool, settings: JobSettings
+        self,
+        store: JobStore,
+        artifacts: Artifacts,
+        engine: Engine,
+        settings: JobSettings,
+        owner: str | None = None,
     ) -> None:
         self.store = store
-        self.pool = pool
+        self.engine = engine
         self.settings = settings
+        self.owner = owner
         self.outcome = Outcome(store, artifacts, settings)
         self.running: dict[str, Run] = {}
+        #: Why nothing is dispatched now (the engine is down), or None.
+        self.paused: str | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._runs: list[threading.Thread] = []
-        self._last_ensure = 0.0
+        self._last_renew = 0.0
         self._last_cleanup = 0.0
 
     def start(self) -> None:
@@ -69,12 +76,12 @@ class Dispatcher:
         if self._thread is not None:
             self._thread.join(timeout=30)
         for run in list(self.running.values()):
+            run.stale = True
             with contextlib.suppress(StaleToken, JobNotFound):
                 self.store.release(run.job.id, run.job.token)
-            run.stale = True
 
     def join_runs(self, timeout_s: float = 30.0) -> None:
-        """Wait for run threads to notice their workers are gone (after the pool stopped)."""
+        """Wait for run threads to notice their workers are gone (after the engine stopped)."""
         deadline = time.monotonic() + timeout_s
         for thread in self._runs:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
@@ -86,6 +93,12 @@ class Dispatcher:
             return False
         self._send_cancel(run)
         return True
+
+    def engine_lost(self, reason: str) -> None:
+        """The engine died: every job running on it goes back to the queue (an attempt counted)."""
+        for run in list(self.running.values()):
+            self.outcome.lost(run, f"the engine stopped while the job was running ({reason})")
+            run.stale = True
 
     # ---- picking ------------------------------------------------------------------------
 
@@ -102,14 +115,20 @@ class Dispatcher:
 
     def _housekeeping(self) -> None:
         now = time.monotonic()
-        if now - self._last_ensure >= ENSURE_EVERY_S:
-            self._last_ensure = now
-            self.pool.ensure()
-        self.pool.poll()
+        if self.owner is not None and self.running:
+            if now - self._last_renew >= self.settings.lease_s / 4:
+                self._last_renew = now
+                wanted = self.store.renew_leases(self.owner, self.settings.lease_s)
+            else:
+                wanted = self.store.cancels_wanted(self.owner)
+            for job_id in wanted:  # cancels sent through another API process
+                run = self.running.get(job_id)
+                if run is not None and run.cancel_sent is None:
+                    self._send_cancel(run)
         if now - self._last_cleanup >= self.settings.cleanup_every_s:
             self._last_cleanup = now
             reconcile.cleanup(self.store, self.outcome.artifacts, self.settings)
-        reconcile.requeue_expired(self.store, skip=set(self.running))
+        reconcile.recover(self.store, skip=set(self.running))
 
     def _dispatch_one(self) -> bool:
         """Start the next queued job if a worker can take it; True if one started (or failed)."""
@@ -119,13 +138,16 @@ class Dispatcher:
         try:
             kind = kinds.worker(job.kind)
             placing = Placing(job, kind, kind.parse(job.payload))
-            slot = choose(placing, self.pool.idle(), list(self.pool.slots))
+            idle = [] if self.paused else self.engine.idle()
+            slot = choose(placing, idle, self.engine.snapshot())
         except ReelgenError as exc:  # an unknown kind, a payload that no longer parses, NeverFits
             self._refuse(job, exc)
             return True
         if slot is None:
             return False  # strict priority order: the next job waits for a worker that fits it
-        claimed = self.store.claim_next(slot.id, job_id=job.id, lease_s=self.settings.heartbeat_timeout_s)
+        claimed = self.store.claim_next(
+            slot.id, job_id=job.id, lease_s=self.settings.lease_s, owner=self.owner
+        )
         if claimed is None:
             return True  # cancelled or taken meanwhile; look again
         slot.busy_job = claimed.id
@@ -154,40 +176,37 @@ class Dispatcher:
             except OSError as exc:
                 self.store.fail(job.id, job.token, "input_missing", f"an input file is gone: {exc}")
                 return
-            stream = run.slot.actor.run.options(num_returns="streaming").remote(
-                job.id, job.kind, job.payload, inputs, self.settings.preview_every
+            stream = self.engine.run(
+                run.slot, job.id, job.kind, job.payload, inputs, self.settings.preview_every
             )
             self._follow(run, stream)
         except (StaleToken, JobNotFound):
             pass  # deleted or superseded; the worker was told to stop
+        except WorkerGone as exc:
+            run.slot.alive, run.slot.pending = False, None
+            self.outcome.lost(run, str(exc))
         except Exception:
-            log.exception("following %s failed", job.id)
+            if not run.stale:  # a run whose engine died is requeued already; its errors say nothing
+                log.exception("following %s failed", job.id)
         finally:
             self.running.pop(job.id, None)
             run.slot.busy_job = None
             self.wake()
 
-    def _follow(self, run: Run, stream: Any) -> None:
-        import ray
-
+    def _follow(self, run: Run, stream: RunStream) -> None:
         while True:
             overdue = self._overdue(run)
             if overdue is not None:
-                self.pool.kill(run.slot)
+                self.engine.kill(run.slot)
                 self.outcome.overdue(run, overdue)
                 return
-            ready, _ = ray.wait([stream], timeout=1.0)
-            if not ready:
-                continue
             try:
-                event = ray.get(next(stream))
-            except StopIteration:
-                self.outcome.lost(run, f"worker {run.slot.id} ended the run without a result")
+                event = stream.next(1.0)
+            except RunEnded as exc:
+                self.outcome.lost(run, str(exc))
                 return
-            except ray.exceptions.RayError as exc:
-                run.slot.alive, run.slot.pending = False, None
-                self.outcome.lost(run, f"worker {run.slot.id} died while running the job ({exc})")
-                return
+            if event is None:
+                continue
             run.last_event = time.monotonic()
             if isinstance(event, ProgressReport):
                 self._progress(run, event)
@@ -222,7 +241,7 @@ class Dispatcher:
     def _send_cancel(self, run: Run) -> None:
         if run.cancel_sent is None:
             run.cancel_sent = time.monotonic()
-        run.slot.actor.cancel.remote(run.job.id)
+        self.engine.cancel(run.slot, run.job.id)
 
     def _overdue(self, run: Run) -> str | None:
         """Why the watchdog must stop this run now, or None."""

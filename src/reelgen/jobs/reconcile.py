@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from reelgen.jobs import kinds
+from reelgen.jobs import kinds, owners
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.records import Job, JobNotFound, StaleToken
 from reelgen.jobs.settings import JobSettings
@@ -25,31 +25,33 @@ def _requeue(store: JobStore, job: Job, message: str) -> Job | None:
         return None  # it moved on by itself meanwhile
 
 
-def recover(store: JobStore, except_kinds: Iterable[str] = ()) -> list[Job]:
-    """At service start: every worker job left ``in_progress`` lost its run with the old process.
+def orphans(store: JobStore, now: float | None = None) -> list[Job]:
+    """Running jobs no live job service holds: their lease ran out, or their owner was a process of
+    this machine that is gone. A job another API process still renews is never among them."""
+    now = time.time() if now is None else now
+    found = {job.id: job for job in store.expired_leases(now)}
+    for job in store.running_owned():
+        if job.id not in found and owners.gone(job.owner):
+            found[job.id] = job
+    return list(found.values())
 
-    Each is requeued if attempts remain, else failed with ``worker_lost``.
-    Jobs of ``except_kinds`` (parents: they run on no worker) are left to
-    their driver. One dispatcher per database is assumed; with several, use
-    ``requeue_expired`` alone.
+
+def recover(store: JobStore, skip: Iterable[str] = (), now: float | None = None) -> list[Job]:
+    """Requeue (attempts remaining) or fail ``worker_lost`` every orphaned running job, except ``skip``.
+
+    Run at service start and every dispatcher pass; safe with several API
+    processes on one database, because a job whose owner renews its lease is
+    no orphan. Parent jobs carry no lease: their driver resumes them.
     """
+    skipped = set(skip)
     out = []
-    for job in store.in_progress(except_kinds=except_kinds):
-        done = _requeue(store, job, "the service stopped while the job was running")
-        if done is not None:
-            log.info("%s: recovered after restart -> %s", job.id, done.status.value)
-            out.append(done)
-    return out
-
-
-def requeue_expired(store: JobStore, skip: set[str] | None = None) -> list[Job]:
-    """Running jobs whose lease ran out (their dispatcher is gone), except those in ``skip``."""
-    out = []
-    for job in store.expired_leases():
-        if skip and job.id in skip:
+    for job in orphans(store, now):
+        if job.id in skipped:
             continue
-        done = _requeue(store, job, "nothing reported on the job before its lease ran out")
+        why = "its API process is gone" if owners.gone(job.owner) else "its lease ran out"
+        done = _requeue(store, job, f"the job service running it stopped ({why})")
         if done is not None:
+            log.info("%s: recovered (%s) -> %s", job.id, why, done.status.value)
             out.append(done)
     return out
 

@@ -80,6 +80,7 @@ class Job:
     max_attempts: int = 2
     token: int = 0
     worker_id: str | None = None
+    owner: str | None = None
     lease_until: float | None = None
     cancel_requested: bool = False
     error_code: str | None = None
@@ -199,3 +200,13 @@ class InvalidTransition(JobError):
     """The job is not in a state that allows this (e.g. deleting a running job)."""
 
     code = "invalid_transition"
+
+
+class EngineUnavailable(JobError):
+    """The engine died and is being started again (HTTP 503): new jobs are refused meanwhile."""
+
+    code = "engine_unavailable"
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -30,6 +30,8 @@ jobs = sa.Table(
     sa.Column("max_attempts", sa.Integer, nullable=False, default=2),
     sa.Column("token", sa.Integer, nullable=False, default=0),
     sa.Column("worker_id", sa.String(200)),
+    #: The job service (``reelgen.jobs.owners``) whose lease the running job is under.
+    sa.Column("owner", sa.String(200)),
     sa.Column("lease_until", sa.Float),
     sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
     sa.Column("error_code", sa.String(64)),
@@ -76,4 +78,24 @@ events = sa.Table(
     sa.Column("data", sa.JSON, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.UniqueConstraint("job_id", "seq", name="uq_reelgen_job_events_seq"),
+)
+
+#: Webhook deliveries still to make: one per (job, event), kept until delivered or given up, so a
+#: restart loses none. ``next_at`` is when to try next; a claim pushes it past the send's timeout.
+webhooks = sa.Table(
+    "reelgen_webhooks",
+    metadata,
+    sa.Column(
+        "job_id",
+        sa.String(40),
+        sa.ForeignKey("reelgen_jobs.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_at", sa.Float, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Index("ix_reelgen_webhooks_due", "next_at"),
 )

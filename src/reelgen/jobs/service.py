@@ -1,10 +1,10 @@
-"""The job service the API runs: store, Ray workers, dispatcher, parent jobs, webhooks and cleanup in one object.
+"""The job service the API runs: store, engine, dispatcher, parent jobs, webhooks and cleanup in one object.
 
-It never imports torch: models run only in the Ray worker processes. The API
-and CLI ask its methods; they never reach into its store, pool or artifacts.
+It never imports torch: models run only in the worker processes. The API
+and CLI ask its methods; they never reach into its store, engine or artifacts.
 
     service = JobService(JobSettings())
-    service.start()                       # private Ray on loopback, or RAY_ADDRESS
+    service.start()                       # local worker processes, or Ray (RAY_ADDRESS)
     resolved = reelgen.core.spec.resolve(GenerationRequest(model="wan-tiny", prompt="a fox"))
     job = service.submit(resolved)        # kind "render"; other kinds: submit(payload, kind=...)
     job = service.wait(job.id, timeout_s=600)
@@ -26,14 +26,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.jobs import kinds, reconcile
+from reelgen.jobs import kinds, owners, reconcile
 from reelgen.jobs.artifacts import Artifacts
-from reelgen.jobs.cluster import WorkerPool, init_ray, shutdown_ray
 from reelgen.jobs.dispatcher import Dispatcher
+from reelgen.jobs.engine import make_engine
 from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,
     EVENT_TYPES,
+    EngineUnavailable,
     InvalidTransition,
     Job,
     JobEvent,
@@ -43,6 +44,7 @@ from reelgen.jobs.records import (
 )
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore, fingerprint
+from reelgen.jobs.supervisor import EngineHost
 from reelgen.jobs.webhooks import WebhookSender
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class JobService:
 
     ``worker_setup`` runs in every worker process before it takes jobs (e.g. to
     register a family or job kind that is no installed plugin); it must be
-    picklable by Ray.
+    picklable (by reference for the local engine, by Ray for Ray).
     """
 
     def __init__(
@@ -86,8 +88,11 @@ class JobService:
         self.settings = settings or JobSettings()
         self.store = JobStore(self.settings.resolved_database_url(), max_queue=self.settings.max_queue)
         self.artifacts = Artifacts(self.settings.data_dir)
-        self.pool = WorkerPool(self.settings, worker_setup)
-        self.dispatcher = Dispatcher(self.store, self.artifacts, self.pool, self.settings)
+        #: The name this service leases the jobs it runs under (``reelgen.jobs.owners``).
+        self.owner = owners.new_owner()
+        self.engine = make_engine(self.settings, worker_setup)
+        self.dispatcher = Dispatcher(self.store, self.artifacts, self.engine, self.settings, self.owner)
+        self.host = EngineHost(self.engine, on_lost=self.dispatcher.engine_lost)
         self.parents = ParentDriver(
             self.store,
             cancel_job=self.cancel,
@@ -96,22 +101,28 @@ class JobService:
         )
         self.webhooks = WebhookSender(self.store, self.settings)
         self.started = False
-        self._ray_temp: str | None = None
         self._waiters = threading.Condition()
         self._unsubscribe: Callable[[], None] | None = None
 
     # ---- life cycle ---------------------------------------------------------------------
 
     def start(self) -> None:
-        """Recover jobs a previous process left running, resume parents, start Ray and dispatch."""
+        """Recover jobs a dead process left running, resume parents, start the engine and dispatch.
+
+        The engine is started (and later watched, restarted and stopped) by its own
+        thread, whichever thread calls this; it returns once the engine is up.
+        """
         if self.started:
             return
-        reconcile.recover(self.store, except_kinds=kinds.parent_names())
+        reconcile.recover(self.store)
         self._unsubscribe = self.store.subscribe(self._on_event)
         self.parents.start()
-        self._ray_temp = init_ray(self.settings)
         self.webhooks.start()
-        self.pool.ensure()
+        try:
+            self.host.start()
+        except BaseException:
+            self._stop_helpers()
+            raise
         self.dispatcher.start()
         self.started = True
 
@@ -120,15 +131,17 @@ class JobService:
         if not self.started:
             return
         self.dispatcher.stop()
-        self.pool.stop()
+        self.host.stop()
         self.dispatcher.join_runs()
+        self._stop_helpers()
+        self.started = False
+
+    def _stop_helpers(self) -> None:
         self.parents.stop()
         self.webhooks.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
-        shutdown_ray(self._ray_temp)
-        self._ray_temp = None
-        self.started = False
+            self._unsubscribe = None
 
     def __enter__(self) -> JobService:
         self.start()
@@ -137,10 +150,27 @@ class JobService:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def health(self) -> str | None:
+        """None when jobs can run now, else why not; looks at the engine each time, nothing cached."""
+        if not self.started:
+            return "the job service is not started"
+        if not self.host.alive:
+            return "the engine thread stopped"
+        if self.host.restarting is not None:
+            return f"the {self.engine.name} engine is restarting after: {self.host.restarting}"
+        down = self.engine.health()
+        return None if down is None else down.reason
+
     @property
     def ready(self) -> bool:
-        """Started, with at least one worker answering."""
-        return self.started and any(w["alive"] for w in self.workers())
+        """Started, with the engine up and at least one worker answering (a live check)."""
+        return self.health() is None
+
+    def refusing(self) -> str | None:
+        """Why new jobs are refused now (the engine died and is being restarted), or None."""
+        if self.started and self.host.restarting is not None:
+            return f"the {self.engine.name} engine is restarting after: {self.host.restarting}"
+        return None
 
     @property
     def webhook_secret(self) -> str:
@@ -149,7 +179,11 @@ class JobService:
 
     # ---- submitting -----------------------------------------------------------------------
 
-    def submit(
+    def submit(self, payload: BaseModel, **options: Any) -> Job:
+        """Queue a job (see ``submit_or_replay``, whose job this returns)."""
+        return self.submit_or_replay(payload, **options)[0]
+
+    def submit_or_replay(
         self,
         payload: BaseModel,
         *,
@@ -160,14 +194,20 @@ class JobService:
         body_fingerprint: str | None = None,
         metadata: dict[str, Any] | None = None,
         remixed_from: str | None = None,
-    ) -> Job:
+    ) -> tuple[Job, bool]:
         """Queue a job of ``kind`` (``render``: ``payload`` is a ``ResolvedRequest``; nothing here resolves).
 
-        The Idempotency-Key is bound to ``body_fingerprint`` (default: the payload,
-        priority and webhook). Raises ``IdempotencyConflict`` for a reused key with
-        another body and ``QueueFull`` (with ``retry_after_s``). The job is
+        Returns the job and whether it is the replay of an earlier submit. The
+        Idempotency-Key is bound to ``body_fingerprint`` (default: the payload,
+        priority and webhook); of several concurrent submits with one key exactly
+        one makes the job. Raises ``IdempotencyConflict`` for a reused key with
+        another body, ``QueueFull`` (with ``retry_after_s``), and ``EngineUnavailable``
+        while a dead engine is being started again. The job is
         committed when this returns; a parent kind has made its first children.
         """
+        refusing = self.refusing()
+        if refusing is not None:
+            raise EngineUnavailable(f"{refusing}; new jobs are taken again in a few seconds, retry then")
         handler = kinds.get(kind)
         if not isinstance(payload, handler.payload_model):
             raise TypeError(
@@ -177,7 +217,7 @@ class JobService:
         data = handler.dump(payload)
         hook = None if webhook is None else [webhook.url, list(webhook.events)]
         parent = isinstance(handler, kinds.ParentKind)
-        job = self.store.create(
+        job, replayed = self.store.create_or_replay(
             kind,
             data,
             handler.facts(payload),
@@ -192,10 +232,12 @@ class JobService:
             remixed_from=remixed_from,
             start_as=DRIVER if parent else None,
         )
+        if replayed:
+            return job, True
         if parent:
-            return self.parents.advance(job.id) or job
+            return self.parents.advance(job.id) or job, False
         self.dispatcher.wake()
-        return job
+        return job, False
 
     def replay(self, idempotency_key: str, body_fingerprint: str) -> Job | None:
         """The job an earlier submit made with this key and body, or None; another body is a conflict."""
@@ -259,7 +301,7 @@ class JobService:
 
     def workers(self) -> builtins.list[dict[str, Any]]:
         """Each worker's last known state (no worker is asked; see ``system`` for fresh facts)."""
-        return self.pool.describe()
+        return self.engine.describe()
 
     # ---- acting on jobs ---------------------------------------------------------------------
 
@@ -320,10 +362,10 @@ class JobService:
 
     def system(self) -> dict[str, Any]:
         """Workers (device, VRAM, loaded models, current job), GPU count and queue length."""
-        for slot in list(self.pool.slots):
+        for slot in self.engine.snapshot():
             if slot.alive:
-                self.pool.refresh(slot, timeout_s=5.0)
-        workers = self.pool.describe()
+                self.engine.refresh(slot, timeout_s=5.0)
+        workers = self.engine.describe()
         counts = self.store.counts()
         return {
             "workers": workers,
@@ -333,22 +375,24 @@ class JobService:
             "loaded_models": sorted({m for w in workers for m in w.get("loaded_models") or []}),
             "queue": {"queued": counts["queued"], "in_progress": counts["in_progress"]},
             "jobs": counts,
-            "ray": {"address": self.settings.ray_address, "embedded": self._ray_temp is not None},
+            "engine": {
+                **self.engine.describe_engine(),
+                "down": self.health(),
+                "restarts": self.host.restarts,
+            },
         }
 
     def free(self, idle_seconds: float = 0.0) -> dict[str, builtins.list[str]]:
         """Unload models idle for ``idle_seconds`` on every worker; returns what each freed."""
-        import ray
-
         freed: dict[str, builtins.list[str]] = {}
-        for slot in list(self.pool.slots):
+        for slot in self.engine.snapshot():
             if not slot.alive:
                 continue
             try:
-                freed[slot.id] = ray.get(slot.actor.free.remote(idle_seconds), timeout=60)
-            except ray.exceptions.RayError as exc:
+                freed[slot.id] = self.engine.free(slot, idle_seconds)
+            except Exception as exc:  # a worker that died or timed out frees nothing
                 log.warning("%s could not free models: %s", slot.id, exc)
-            self.pool.refresh(slot, timeout_s=5.0)
+            self.engine.refresh(slot, timeout_s=5.0)
         return freed
 
     def cleanup(self) -> dict[str, int]:

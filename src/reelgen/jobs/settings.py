@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reelgen.core import settings as core_settings
+log = logging.getLogger(__name__)
 
 
-def _default_data_dir() -> Path:
-    return core_settings.home() / "jobs"
+def platform_data_dir() -> Path:
+    """The platform's folder for an application's own data (never a cache a cleaner may empty).
+
+    Linux ``$XDG_DATA_HOME/reelgen`` (``~/.local/share/reelgen``), macOS
+    ``~/Library/Application Support/reelgen``, Windows ``%LOCALAPPDATA%\\reelgen``.
+    """
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "reelgen"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "reelgen"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "reelgen"
+
+
+def default_data_dir() -> Path:
+    """Where jobs live: ``$REELGEN_HOME/jobs`` when that is set, else under the platform data dir.
+
+    Jobs once lived under ``~/.cache/reelgen/jobs``, which cache cleaners empty;
+    a store found there (and none at the new place) is still used, with a
+    warning saying how to move it.
+    """
+    if os.environ.get("REELGEN_HOME"):
+        return Path(os.environ["REELGEN_HOME"]) / "jobs"
+    target = platform_data_dir() / "jobs"
+    legacy = Path.home() / ".cache" / "reelgen" / "jobs"
+    if not target.exists() and (legacy / "jobs.db").is_file():
+        log.warning(
+            "jobs are kept in %s, a cache folder that cleaners may empty; move it to %s "
+            "(or set REELGEN_DATA_DIR) while the server is stopped",
+            legacy,
+            target,
+        )
+        return legacy
+    return target
 
 
 class JobSettings(BaseSettings):
@@ -22,7 +57,14 @@ class JobSettings(BaseSettings):
     #: SQLAlchemy URL; None means a SQLite file ``jobs.db`` in ``data_dir`` (WAL mode).
     database_url: str | None = None
     #: Outputs (``outputs/<job id>/``) and uploaded inputs (``inputs/``) live here.
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    #: What runs jobs: ``local`` (one spawned worker process per GPU, or ``cpu_workers`` without
+    #: one), ``ray`` (the cluster at ``ray_address``, else a private Ray on loopback), or ``auto``:
+    #: Ray when ``RAY_ADDRESS`` is set, else local. docs/reliability.md says why local is the default.
+    engine: Literal["auto", "local", "ray"] = "auto"
+    #: How many GPUs the local engine uses at most; None: all that ``CUDA_VISIBLE_DEVICES`` lists,
+    #: else all the driver reports (0: CPU workers only).
+    gpus: int | None = None
     #: Join this Ray cluster (``host:port``); None starts a private Ray on loopback.
     ray_address: str | None = Field(
         default=None, validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS")
@@ -38,6 +80,9 @@ class JobSettings(BaseSettings):
     max_queue: int = 1000
     #: Attempts per job, the first included; losing the last one fails the job ``worker_lost``.
     max_attempts: int = 2
+    #: A running job is leased to the API process running it for this long, renewed every quarter
+    #: of it; another process on the same database requeues it only once the lease ran out.
+    lease_s: float = 20.0
     #: A running job with no progress event for this long is stalled: its worker is killed.
     heartbeat_timeout_s: float = 600.0
     #: A running job taking longer than this is stopped and failed with ``timeout``.
@@ -59,6 +104,11 @@ class JobSettings(BaseSettings):
     webhook_max_attempts: int = 5
     webhook_backoff_s: float = 1.0
     webhook_timeout_s: float = 10.0
+
+    def engine_kind(self) -> Literal["local", "ray"]:
+        if self.engine == "auto":
+            return "ray" if self.ray_address or os.name != "posix" else "local"
+        return self.engine
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from reelgen.jobs._children import ChildRow, ChildRows
 from reelgen.jobs._retention import RetentionRows
 from reelgen.jobs._sql import new_job_id, new_row, started, to_job
+from reelgen.jobs._webhooks import Delivery, WebhookRows
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,
     Facts,
@@ -34,6 +35,7 @@ from reelgen.jobs.transitions import WorkerTransitions
 
 __all__ = [
     "ChildRow",
+    "Delivery",
     "IdempotencyConflict",
     "InvalidTransition",
     "Job",
@@ -49,6 +51,10 @@ __all__ = [
 ]
 
 
+#: Key of the PostgreSQL advisory lock that makes the queue-limit check and the insert one step.
+_QUEUE_LOCK = 0x7265656D  # "reem"
+
+
 def fingerprint(body: Any) -> str:
     """SHA-256 of ``body`` as canonical JSON: what an Idempotency-Key is bound to.
 
@@ -60,7 +66,7 @@ def fingerprint(body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class JobStore(WorkerTransitions, ChildRows, RetentionRows):
+class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
     """Jobs in SQL: SQLite (WAL) by default, PostgreSQL by URL; schema migrated to head on open.
 
     Every method commits before it returns. Worker-side transitions
@@ -77,7 +83,11 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows):
 
     # ---- create and read ----------------------------------------------------------------
 
-    def create(
+    def create(self, kind: str, payload: dict[str, Any], facts: Facts, **options: Any) -> Job:
+        """``create_or_replay`` without saying which of the two happened."""
+        return self.create_or_replay(kind, payload, facts, **options)[0]
+
+    def create_or_replay(
         self,
         kind: str,
         payload: dict[str, Any],
@@ -92,21 +102,23 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows):
         metadata: dict[str, Any] | None = None,
         remixed_from: str | None = None,
         start_as: str | None = None,
-    ) -> Job:
+    ) -> tuple[Job, bool]:
         """Queue a job of ``kind`` whose ``payload`` (JSON) is already resolved, with its row ``facts``.
 
-        With ``idempotency_key``: the same key and ``body_fingerprint`` returns
-        the first job; another fingerprint raises ``IdempotencyConflict``. A
-        queue at ``max_queue`` raises ``QueueFull`` with a retry-after estimate.
-        ``start_as`` creates the job running already under that owner (parent
-        jobs: their driver, not a worker, runs them).
+        Returns the job and whether it is a replay. With ``idempotency_key``: the
+        same key and ``body_fingerprint`` returns the first job (a replay, also
+        when two requests raced: exactly one of them made it); another
+        fingerprint raises ``IdempotencyConflict``. A queue at ``max_queue``
+        raises ``QueueFull`` with a retry-after estimate. ``start_as`` creates the
+        job running already under that owner (parent jobs: their driver, not a
+        worker, runs them).
         """
         if idempotency_key is not None:
             if body_fingerprint is None:
                 raise ValueError("an idempotency key needs the fingerprint of the body it is bound to")
             existing = self.find_by_key(idempotency_key, body_fingerprint)
             if existing is not None:
-                return existing
+                return existing, True
         row = new_row(
             kind,
             payload,
@@ -131,12 +143,20 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows):
             )
             if existing is None:
                 raise
-            return existing
-        return self.get(row["id"])
+            return existing, True
+        return self.get(row["id"]), False
 
     def _insert(self, row: dict[str, Any], start_as: str | None) -> None:
-        """Insert a new job with its first event(s), unless the queue is full."""
+        """Insert a new job with its first event(s), unless the queue is full.
+
+        Count and insert are one atomic step on both databases: SQLite's write
+        transactions take the database lock at BEGIN; on PostgreSQL, whose READ
+        COMMITTED transactions would each count without the others' inserts, an
+        advisory lock held to commit serialises creates (claims never wait on it).
+        """
         with self._write() as (conn, pending):
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _QUEUE_LOCK})
             queued = conn.execute(
                 sa.select(sa.func.count()).where(jobs_t.c.status == JobStatus.QUEUED.value)
             ).scalar_one()

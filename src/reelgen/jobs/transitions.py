@@ -17,13 +17,21 @@ _RUNNING = JobStatus.IN_PROGRESS.value
 class WorkerTransitions(StoreCore):
     """``claim_next`` hands out a new fencing token; every later call must present it."""
 
-    def claim_next(self, worker_id: str, *, lease_s: float = 600.0, job_id: str | None = None) -> Job | None:
+    def claim_next(
+        self,
+        worker_id: str,
+        *,
+        lease_s: float = 600.0,
+        job_id: str | None = None,
+        owner: str | None = None,
+    ) -> Job | None:
         """Start the next queued job by (priority desc, created_at asc), or ``job_id`` if given.
 
         Returns the job ``in_progress`` with ``attempts`` counted up and a new
-        ``token``; None when nothing is queued (or ``job_id`` is no longer
-        queued). On PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets several
-        dispatchers claim side by side.
+        ``token``, leased to ``owner`` (the claiming job service) for ``lease_s``;
+        None when nothing is queued (or ``job_id`` is no longer queued). On
+        PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets several dispatchers claim
+        side by side.
         """
         c = jobs_t.c
         query = sa.select(c.id).where(c.status == JobStatus.QUEUED.value)
@@ -45,6 +53,7 @@ class WorkerTransitions(StoreCore):
                     attempts=c.attempts + 1,
                     token=c.token + 1,
                     worker_id=worker_id,
+                    owner=owner,
                     started_at=now,
                     updated_at=now,
                     lease_until=now + lease_s,
@@ -301,9 +310,43 @@ class WorkerTransitions(StoreCore):
         return job
 
     def expired_leases(self, now: float | None = None) -> list[Job]:
-        """Running jobs whose lease ran out: their dispatcher stopped hearing from them."""
+        """Running jobs whose lease ran out: the job service running them stopped renewing it.
+
+        A row with no lease (a parent job: its driver, not a worker, runs it) never expires.
+        """
         now = time.time() if now is None else now
         c = jobs_t.c
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(jobs_t).where(c.status == _RUNNING, c.lease_until < now)).all()
+        return [to_job(r) for r in rows]
+
+    def renew_leases(self, owner: str, lease_s: float) -> list[str]:
+        """Extend the lease of every job ``owner`` runs; returns the ids whose cancel was requested.
+
+        The owner calls this every quarter lease, so its jobs stay its own however
+        long a step takes, and a cancel sent to another API process reaches it.
+        """
+        now = time.time()
+        c = jobs_t.c
+        with self._write() as (conn, _pending):
+            rows = conn.execute(
+                sa.update(jobs_t)
+                .where(c.owner == owner, c.status == _RUNNING)
+                .values(lease_until=now + lease_s)
+                .returning(c.id, c.cancel_requested)
+            ).all()
+        return [r.id for r in rows if r.cancel_requested]
+
+    def cancels_wanted(self, owner: str) -> list[str]:
+        """Ids of jobs ``owner`` runs whose cancel was requested (perhaps through another process)."""
+        c = jobs_t.c
+        query = sa.select(c.id).where(c.owner == owner, c.status == _RUNNING, c.cancel_requested.is_(True))
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(query).all()]
+
+    def running_owned(self) -> list[Job]:
+        """Running jobs that carry an owner (worker jobs; parents have none)."""
+        c = jobs_t.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs_t).where(c.status == _RUNNING, c.owner.is_not(None))).all()
         return [to_job(r) for r in rows]

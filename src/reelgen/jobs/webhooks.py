@@ -1,4 +1,4 @@
-"""Signed webhook deliveries of job events, retried with exponential backoff.
+"""Signed webhook deliveries of job events, kept in the store and retried with exponential backoff.
 
 Signatures follow the Standard Webhooks scheme: headers ``webhook-id``,
 ``webhook-timestamp`` and ``webhook-signature: v1,<base64 HMAC-SHA256 of
@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import logging
-import queue
 import secrets
 import threading
 import time
@@ -21,14 +20,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from reelgen.jobs.records import JobEvent, JobNotFound
+from reelgen.jobs.records import JobNotFound
 from reelgen.jobs.settings import JobSettings
-from reelgen.jobs.store import JobStore
+from reelgen.jobs.store import Delivery, JobStore
 
 log = logging.getLogger(__name__)
 
-#: Progress webhooks for one job are sent at most this often.
-PROGRESS_EVERY_S = 2.0
+#: Deliveries sent at once.
+SENDERS = 4
+#: How often the store is looked at for due deliveries without a wake-up (retries, other processes).
+POLL_S = 1.0
 
 
 def load_secret(settings: JobSettings) -> str:
@@ -67,95 +68,132 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, tolerance_s: fl
 
 
 class WebhookSender:
-    """Listens to the store's events and POSTs the ones each job's filter asks for."""
+    """Sends the deliveries the store queued with each event (any process's), retrying with backoff.
+
+    Deliveries live in the store until sent or given up, so they survive a
+    restart; several API processes on one database share them (a claim holds a
+    delivery while it is being sent).
+    """
 
     def __init__(self, store: JobStore, settings: JobSettings, secret: str | None = None) -> None:
         self.store = store
         self.settings = settings
         self.secret = secret or load_secret(settings)
-        self._queue: queue.Queue[JobEvent | None] = queue.Queue()
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reelgen-webhook")
+        self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reelgen-webhook")
         self._thread: threading.Thread | None = None
         self._unsubscribe: Any = None
-        self._last_progress: dict[str, float] = {}
+        self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._in_flight = threading.Semaphore(SENDERS)
 
     def start(self) -> None:
-        self._unsubscribe = self.store.subscribe(self._queue.put)
+        self._unsubscribe = self.store.subscribe(lambda _event: self._wake.set())
         self._thread = threading.Thread(target=self._loop, name="reelgen-webhooks", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
         if self._unsubscribe is not None:
             self._unsubscribe()
-        self._queue.put(None)
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _loop(self) -> None:
-        while (event := self._queue.get()) is not None:
+        while not self._stopping.is_set():
             try:
-                self._consider(event)
-            except Exception:
-                log.exception("webhook for %s/%s not sent", event.job_id, event.seq)
+                self._send_due()
+            except Exception:  # the sender must outlive a database hiccup
+                log.exception("webhook pass failed; retrying")
+            self._wake.wait(POLL_S)
+            self._wake.clear()
 
-    def _consider(self, event: JobEvent) -> None:
+    def _send_due(self) -> None:
+        free = 0
+        while self._in_flight.acquire(blocking=False):
+            free += 1
         try:
-            job = self.store.get(event.job_id)
-        except JobNotFound:
-            return
-        if not job.webhook_url or event.type not in job.webhook_events:
-            return
-        if event.type == "progress":
-            last = self._last_progress.get(job.id, 0.0)
-            if time.monotonic() - last < PROGRESS_EVERY_S:
+            hold = self.settings.webhook_timeout_s + 5.0
+            claimed = self.store.claim_webhooks(free, hold) if free else []
+        except BaseException:
+            for _ in range(free):
+                self._in_flight.release()
+            raise
+        for _ in range(free - len(claimed)):
+            self._in_flight.release()
+        for delivery in claimed:
+            self._pool.submit(self._attempt, delivery)
+
+    def _attempt(self, delivery: Delivery) -> None:
+        try:
+            payload = self._payload(delivery)
+            if payload is None:
+                self.store.webhook_done(delivery)  # the job or its event was deleted meanwhile
                 return
-            self._last_progress[job.id] = time.monotonic()
-        elif job.terminal:
-            self._last_progress.pop(job.id, None)
+            error = self._post(delivery.url, payload)
+            if error is None:
+                self.store.webhook_done(delivery)
+            elif delivery.attempts + 1 >= self.settings.webhook_max_attempts:
+                log.warning(
+                    "webhook %s for %s gave up after %d attempts: %s",
+                    delivery.url,
+                    payload["id"],
+                    delivery.attempts + 1,
+                    error,
+                )
+                self.store.webhook_done(delivery)
+            else:
+                pause = self.settings.webhook_backoff_s * 2**delivery.attempts
+                log.warning("webhook %s failed: %s (attempt %d)", delivery.url, error, delivery.attempts + 1)
+                self.store.webhook_retry(delivery, time.time() + pause, error)
+        except Exception:
+            log.exception("webhook %s:%s not sent", delivery.job_id, delivery.seq)
+        finally:
+            self._in_flight.release()
+            self._wake.set()
+
+    def _payload(self, delivery: Delivery) -> dict[str, Any] | None:
+        try:
+            job = self.store.get(delivery.job_id)
+        except JobNotFound:
+            return None
+        events = self.store.events(job.id, delivery.seq - 1, limit=1)
+        if not events or events[0].seq != delivery.seq:
+            return None
+        event = events[0]
         summary = {k: v for k, v in job.to_dict().items() if k in _SUMMARY}
-        payload = {
+        return {
             "type": f"video.{event.type}",
             "id": f"{job.id}:{event.seq}",
             "created_at": event.created_at,
             "data": {"video": summary, "event": event.data},
         }
-        self._pool.submit(self._deliver, job.webhook_url, payload)
 
-    def _deliver(self, url: str, payload: dict[str, Any]) -> bool:
-        """POST with retries: backoff doubles from ``webhook_backoff_s``; 2xx ends it."""
+    def _post(self, url: str, payload: dict[str, Any]) -> str | None:
+        """One signed POST; None when the receiver answered 2xx, else what went wrong."""
         import httpx
 
         body = json.dumps(payload, separators=(",", ":")).encode()
-        delay = self.settings.webhook_backoff_s
-        for attempt in range(1, self.settings.webhook_max_attempts + 1):
-            stamp = int(time.time())
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": payload["id"],
-                "webhook-timestamp": str(stamp),
-                "webhook-signature": sign(self.secret, payload["id"], stamp, body),
-                "user-agent": "reelgen-webhooks",
-            }
-            try:
-                reply = httpx.post(
-                    url,
-                    content=body,
-                    headers=headers,
-                    timeout=self.settings.webhook_timeout_s,
-                    follow_redirects=False,
-                )
-                if 200 <= reply.status_code < 300:
-                    return True
-                log.warning("webhook %s -> %s (attempt %d)", url, reply.status_code, attempt)
-            except httpx.HTTPError as exc:
-                log.warning("webhook %s failed: %s (attempt %d)", url, exc, attempt)
-            if attempt == self.settings.webhook_max_attempts or self._stopping.wait(delay):
-                break
-            delay *= 2
-        return False
+        stamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": payload["id"],
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": sign(self.secret, payload["id"], stamp, body),
+            "user-agent": "reelgen-webhooks",
+        }
+        try:
+            reply = httpx.post(
+                url,
+                content=body,
+                headers=headers,
+                timeout=self.settings.webhook_timeout_s,
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None if 200 <= reply.status_code < 300 else f"HTTP {reply.status_code}"
 
 
 _SUMMARY = {

@@ -1,7 +1,8 @@
-"""The Ray worker actor: one per GPU (or CPU worker); keeps models loaded and streams a job's typed events.
+"""The worker: one per GPU (or CPU worker); keeps models loaded and streams a job's typed events.
 
-The API process imports this module to create actor handles, so torch and the
-render recipe are imported only inside the actor's methods (in the kinds' ``run``).
+It runs as a local worker process (``reelgen.jobs.local``) or a Ray actor
+(``reelgen.jobs.cluster``). The API process imports this module, so torch and
+the render recipe are imported only inside the worker's methods (in the kinds' ``run``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,23 @@ def pack_inputs(kind: WorkerKind[Any], payload: Any) -> dict[str, bytes]:
     return {param: Path(path).expanduser().read_bytes() for param, path in kind.input_files(payload)}
 
 
+def scratch_folder(root: str | None, worker_id: str) -> Path:
+    """The worker's own scratch folder, emptied: what a killed predecessor left is removed here.
+
+    ``root`` is under the service's data directory; a Ray node where it cannot
+    be made (another machine) uses the system temp folder instead.
+    """
+    for base in ([Path(root)] if root else []) + [Path(tempfile.gettempdir()) / "reelgen-scratch"]:
+        folder = base / worker_id
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder
+        except OSError:
+            continue
+    raise OSError(f"no scratch folder could be made for {worker_id} under {root} or the temp folder")
+
+
 def unpack_inputs(kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], folder: Path) -> Any:
     """Write the shipped inputs into ``folder`` and point the payload at them."""
     originals = dict(kind.input_files(payload))
@@ -41,19 +59,25 @@ def unpack_inputs(kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], 
 class VideoWorker:
     """Runs jobs one at a time; a second thread takes ``cancel``, ``info`` and ``free`` calls.
 
-    Created through ``ray.remote`` by ``reelgen.jobs.cluster.WorkerPool``; ``setup`` (if
-    given) runs first in the worker process, e.g. to register a family or a job
-    kind that is not installed as an entry point.
+    Made by ``reelgen.jobs.local`` (in a spawned process) or ``reelgen.jobs.cluster``
+    (through ``ray.remote``); ``setup`` (if given) runs first in the worker process,
+    e.g. to register a family or a job kind that is not installed as an entry point.
+    Each run works in a folder under ``scratch``, which a restarted worker empties.
     """
 
     def __init__(
-        self, worker_id: str, models_per_worker: int = 1, setup: Callable[[], None] | None = None
+        self,
+        worker_id: str,
+        models_per_worker: int = 1,
+        setup: Callable[[], None] | None = None,
+        scratch: str | None = None,
     ) -> None:
         if setup is not None:
             setup()
         from reelgen.core.cache import ModelCache
 
         self.worker_id = worker_id
+        self.scratch = scratch_folder(scratch, worker_id)
         self.cache = ModelCache(max_models=max(1, models_per_worker))
         self._busy: str | None = None
         self._busy_model: str | None = None
@@ -115,7 +139,7 @@ class VideoWorker:
         ``render`` the ``ResolvedRequest``: typed again, never resolved again).
         """
         events: queue.Queue[WorkerEvent | None] = queue.Queue()
-        folder = Path(tempfile.mkdtemp(prefix=f"reelgen-{job_id}-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{job_id}-", dir=self.scratch))
         with self._lock:
             self._busy, self._busy_model = job_id, payload.get("model")
         try:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from reelgen.core.backends.plumbing import (
@@ -27,7 +28,7 @@ from reelgen.core.backends.plumbing import (
 )
 from reelgen.core.devices import empty_cache, torch_dtype
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.progress import Progress, StageTracker
+from reelgen.core.progress import CancelToken, Progress, StageTracker
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -98,6 +99,9 @@ class DiffusersBackend(Runner):
         self.pipe: Any = None
         self.pipes: dict[Task, Any] = {}
         self.accel: Accel | None = None
+        #: The running call's cancel token, read by the hooks ``cancel_between_blocks`` puts on blocks.
+        self._cancel: CancelToken | None = None
+        self._cancel_hooked: weakref.WeakSet[Any] = weakref.WeakSet()
 
     # ---- hooks ------------------------------------------------------------------------------
 
@@ -259,10 +263,48 @@ class DiffusersBackend(Runner):
         tracker = progress.stage("denoise", self.denoise_steps(request))
         running = self.accel.running(pipe) if self.accel is not None else contextlib.nullcontext()
         try:
-            with running:
+            with running, self.cancel_between_blocks(pipe, progress):
                 result = self.call(pipe, kwargs, tracker)
         finally:
             if pipe is not self.pipe:
                 # Offload hooks belong to the main pipeline; re-arm them so nothing stays resident.
                 self.pipe.maybe_free_model_hooks()
         return self.to_video(result, request)
+
+    # ---- cancel inside a step ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def cancel_between_blocks(self, pipe: Any, progress: Progress) -> Iterator[None]:
+        """Check cancel before every repeated transformer block, so a cancel lands within one block.
+
+        One denoising step of a large model can take minutes; the step callback
+        alone would let a cancel wait that long. The hooks go on each block once
+        and read the running call's token, so a compiled block sees the same
+        hooks on every call (no recompiles); outside a call they do nothing.
+        """
+        import torch
+
+        runner = weakref.ref(self)  # the hooks must not keep an unloaded model alive
+
+        def check(_module: Any, _args: Any) -> None:
+            token = getattr(runner(), "_cancel", None)
+            if token is not None:
+                token.check()
+
+        for block in _repeated_blocks(pipe):
+            if block not in self._cancel_hooked:
+                block.register_forward_pre_hook(torch.compiler.disable(check))
+                self._cancel_hooked.add(block)
+        self._cancel = progress.cancel
+        try:
+            yield
+        finally:
+            self._cancel = None
+
+
+def _repeated_blocks(pipe: Any) -> Iterator[Any]:
+    """The blocks diffusers lists as repeated (``_repeated_blocks``) in each of the pipeline's models."""
+    for component in getattr(pipe, "components", {}).values():
+        names = set(getattr(component, "_repeated_blocks", None) or ())
+        if names and hasattr(component, "modules"):
+            yield from (m for m in component.modules() if type(m).__name__ in names)

@@ -1,0 +1,183 @@
+"""The API's edge against other web pages: Host checks, cross-origin writes refused, security headers.
+
+A server on loopback with no API key trusts whoever can reach it, and a
+browser can reach it for any web page the person has open. Two things stop
+such a page:
+
+- **DNS rebinding**: a page on ``evil.example`` whose name later resolves to
+  127.0.0.1 talks to this server as its own origin. Every request's ``Host``
+  must name this server (its bind address, ``localhost``, a loopback address,
+  or a name in ``REELGEN_ALLOWED_HOSTS``), so such requests get a 400.
+- **Cross-site writes**: a form on another origin can POST here (urlencoded or
+  multipart need no CORS preflight). A state-changing request whose
+  ``Origin`` (or, lacking that, ``Referer``, or ``Sec-Fetch-Site``) is another
+  origin is refused with a 403 unless it carries this server's API key (which
+  a browser never adds to a cross-site form) or its origin is listed in
+  ``REELGEN_ALLOWED_ORIGINS``. Clients that are no browser send no ``Origin``.
+
+A URL holding a NUL character is a 400 here too. Every response carries
+``X-Content-Type-Options: nosniff``,
+``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
+Content-Security-Policy that allows only this origin's own files (no page may
+frame this one).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import urllib.parse
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelgen.api.errors import error_response
+from reelgen.api.settings import ApiSettings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The page and the docs load only this origin's files; Swagger UI and Redoc set inline styles
+#: and Redoc runs a worker from a blob, previews are data: images and clips may be blobs.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+}
+_RAW_HEADERS = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
+_WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+
+
+def host_name(value: str) -> str:
+    """The host of a ``Host`` header or URL authority, lower case, without port or brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:].partition("]")[0]
+    if value.count(":") == 1:
+        value = value.partition(":")[0]
+    return value.rstrip(".")
+
+
+def _is_loopback(name: str) -> bool:
+    if name in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urllib.parse.urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class EdgeGuard:
+    """ASGI middleware doing all three; see the module docstring."""
+
+    def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
+        self.app = app
+        self.key = settings.key()
+        bind = host_name(settings.host)
+        self.any_host = bind in _WILDCARDS and not settings.allowed_hosts
+        self.hosts = {bind, *(host_name(h) for h in settings.allowed_hosts)} - {""}
+        self.origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in _RAW_HEADERS if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    def _refusal(self, scope: Scope, headers: Headers) -> ASGIApp | None:
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            # No id or filter holds one, and PostgreSQL cannot even compare against one.
+            return error_response(400, "the URL holds a NUL character (%00)", code="invalid_value")
+        host = headers.get("host")
+        if host is not None and not self.host_allowed(host, scope):
+            return error_response(
+                400,
+                f"Host {host!r} is not a name of this server; set REELGEN_ALLOWED_HOSTS to serve it "
+                "(requests naming another host are refused against DNS rebinding)",
+                param="Host",
+                code="invalid_host",
+                headers=SECURITY_HEADERS,
+            )
+        writes = scope["method"] not in SAFE_METHODS
+        if writes and self._cross_origin(headers, host) and not self._keyed(headers):
+            return error_response(
+                403,
+                "cross-origin requests that change anything are refused; call the API from this "
+                "server's own page, from a client that is no browser, or with the API key",
+                code="cross_origin",
+                headers=SECURITY_HEADERS,
+            )
+        return None
+
+    def host_allowed(self, host: str, scope: Scope) -> bool:
+        if self.any_host:
+            return True
+        client = scope.get("client") or ("",)
+        if client[0] == "testclient":  # Starlette's in-process test transport: no network at all
+            return True
+        name = host_name(host)
+        return name in self.hosts or _is_loopback(name)
+
+    def _cross_origin(self, headers: Headers, host: str | None) -> bool:
+        if headers.get("sec-fetch-site") == "cross-site":
+            return True
+        origin = headers.get("origin") or headers.get("referer")
+        if origin is None:
+            return False  # no browser page sent this (browsers send Origin on every cross-origin POST)
+        seen = _origin_of(origin)  # "null" (sandboxed frames, file: pages) has none: cross-origin
+        if seen is None:
+            return True
+        return seen not in self.origins and (host is None or not _same_origin(seen, host))
+
+    def _keyed(self, headers: Headers) -> bool:
+        if self.key is None:
+            return False
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), self.key.encode())
+
+
+def _same_origin(origin: str, host: str) -> bool:
+    """Whether ``origin`` (``scheme://host[:port]``) is the server the ``Host`` header names."""
+    parts = urllib.parse.urlsplit(origin)
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        ours = urllib.parse.urlsplit(f"//{host}")
+        return (parts.hostname or "") == host_name(host) and (parts.port or default) == (ours.port or default)
+    except ValueError:
+        return False
