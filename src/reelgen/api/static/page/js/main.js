@@ -1,11 +1,14 @@
 // Starts the page: registers the views, loads the models, builds the queue from the server's jobs.
 //
-// A new view (projects, batches, shoot-outs) is one module with a mount(section, ctx) function and
-// one views.register() line below, added when its API exists.
+// A new view is one module with a mount(section, ctx) function and one views.register() line below,
+// added when its API exists.
 import { json } from "./api.js";
+import { mountBatches } from "./batches.js";
 import { mountCreate } from "./create.js";
 import { mountGallery } from "./gallery.js";
+import { mountProjects } from "./projects.js";
 import { createQueue } from "./queue.js";
+import { mountShootouts } from "./shootouts.js";
 import { $ } from "./util.js";
 import * as views from "./views.js";
 
@@ -21,14 +24,17 @@ const ctx = {
 
 views.register({ id: "create", label: "Create", mount: (section) => (ctx.create = mountCreate(section, ctx)) });
 views.register({ id: "gallery", label: "Gallery", mount: (section) => (ctx.gallery = mountGallery(section, ctx)) });
+views.register({ id: "projects", label: "Projects", mount: (section) => mountProjects(section, ctx) });
+views.register({ id: "batches", label: "Batches", mount: (section) => mountBatches(section, ctx) });
+views.register({ id: "shootouts", label: "Shoot-outs", mount: (section) => mountShootouts(section, ctx) });
 
 async function start() {
   try {
     ctx.models = (await json("v1/models")).data;
     ctx.queue = createQueue(ctx);
     views.buildNav(ctx);
+    const wanted = location.hash.slice(1); // read first: showing Create rewrites the hash
     views.show("create", ctx); // always built: remix and "use these settings" fill its form
-    const wanted = location.hash.slice(1);
     if (wanted && wanted !== "create" && views.ids().includes(wanted)) views.show(wanted, ctx);
     await ctx.queue.load();
     document.body.dataset.ready = "true";

@@ -1,0 +1,94 @@
+// The Batches view: a batch manifest run on the server (POST /v1/batches), reading its keyframes and
+// writing its clips in folders on the server's own disk, and every batch with live counts and its summary.
+import { post } from "./api.js";
+import { clearErrors, showError } from "./fields.js";
+import { parentList } from "./parents.js";
+import { announce, el, seconds } from "./util.js";
+import { formError, labelled, loadInto, showApiError } from "./viewkit.js";
+
+const ROOTS_HINT = "It must lie under one of the folders the server was started with in REELGEN_BATCH_ROOTS " +
+  "(the server refuses any other, and every folder when that is not set).";
+
+function summaryOf(batch) {
+  const s = batch.summary;
+  if (!s) return [];
+  const problems = (label, list) => list.length ? el("div", { class: "problems" },
+    el("h4", {}, `${label} (${list.length})`),
+    el("ul", { class: "small" }, list.map((x) => el("li", { dataset: { output: x.output } },
+      el("strong", {}, x.output), `: ${x.reason}`)))) : null;
+  const cost = s.estimated_cost ? ` · estimated ${s.estimated_cost.toFixed(4)} ${s.currency}` : "";
+  return [el("div", { class: "summary", dataset: { done: s.done, failed: s.failed.length, skipped: s.skipped.length } },
+    el("p", { class: "summary-counts" },
+      el("strong", {}, `${s.done} of ${s.total} done`), s.reused ? ` (${s.reused} from an earlier run)` : "",
+      `, ${s.failed.length} failed, ${s.skipped.length} skipped`),
+    el("p", { class: "small muted" }, `Took ${seconds(s.time_s)}; model time ${seconds(s.render_hours * 3600)}${cost}.`),
+    problems("Failed", s.failed),
+    problems("Skipped", s.skipped),
+    batch.summary_file ? el("p", { class: "small muted" }, `Summary written to ${batch.summary_file}`) : null)];
+}
+
+export function mountBatches(section) {
+  const pick = el("input", { type: "file", accept: ".json,application/json" });
+  const manifest = el("textarea", { class: "code-input", rows: 8, spellcheck: "false",
+    placeholder: '{"defaults": {"model": "ken-burns", "motion": {"preset": "zoom-in"}},\n "items": [{"output": "harbour", "images": ["harbour.jpg"]}]}' });
+  const input = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "/data/shots" });
+  const output = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "(the manifest's output_dir in that folder)" });
+  const name = el("input", { type: "text", autocomplete: "off", placeholder: "manifest.json" });
+  const submit = el("button", { type: "submit", class: "primary" }, "Start batch");
+  const form = el("form", { id: "batch-form", novalidate: true, autocomplete: "off" },
+    labelled({ prefix: "bf", param: "manifest-file", label: "Manifest file", control: pick,
+      hint: "A manifest.json, as `reelgen manifest create` makes it (docs/batch.md). It loads into the box below." }),
+    labelled({ prefix: "bf", param: "manifest", label: "Manifest (JSON)", control: manifest }),
+    labelled({ prefix: "bf", param: "input_folder", label: "Folder on the server", control: input,
+      hint: "The batch runs on the server's disk, not this browser's: give the absolute path, on the server, of the folder " +
+        "the manifest's image paths start from (where manifest.json lives). " + ROOTS_HINT }),
+    labelled({ prefix: "bf", param: "output_folder", label: "Output folder on the server (optional)", control: output,
+      hint: "Where the clips and batch-summary.json go; empty: the manifest's output_dir (outputs) inside the folder above." }),
+    labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list; the manifest's file name when empty." }),
+    formError(),
+    el("div", { class: "row" }, submit));
+  const box = el("details", { class: "new-parent", id: "batch-new", open: true }, el("summary", {}, "New batch"), form);
+  section.append(el("h2", { class: "view-title" }, "Batches"), box);
+  const list = parentList({
+    host: section,
+    path: "batches",
+    noun: "batch",
+    title: (b) => b.name || `Batch ${b.id.slice(6, 14)}`,
+    meta: (b) => [b.model, `${b.request_counts.total} items`, `into ${b.output_folder}`].filter(Boolean).join(" · "),
+    extra: summaryOf,
+  });
+
+  pick.addEventListener("change", async () => {
+    const file = await loadInto(pick, manifest);
+    if (file && !name.value) name.value = file.name;
+  });
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    let content;
+    try {
+      content = JSON.parse(manifest.value);
+    } catch (err) {
+      return showError(form, "manifest", manifest.value.trim()
+        ? `The manifest is not valid JSON (${err.message}); a manifest is a JSON object with "items".`
+        : "Choose the manifest file, or paste it in the box.");
+    }
+    if (!input.value.trim()) return showError(form, "input_folder", "Give the folder on the server that the manifest's paths start from.");
+    const body = { manifest: content, input_folder: input.value.trim() };
+    if (output.value.trim()) body.output_folder = output.value.trim();
+    if (name.value.trim()) body.name = name.value.trim();
+    submit.disabled = true;
+    try {
+      const batch = await post("v1/batches", body);
+      list.add(batch, { top: true });
+      announce(`Batch started: ${batch.name || batch.id}`);
+    } catch (err) {
+      showApiError(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  return { show: () => list.load() };
+}

@@ -1,0 +1,192 @@
+// The list the Batches and Shoot-outs views share: one card per parent job (newest first, a page at a
+// time), its counts and items kept live from its event stream, with cancel and delete. Each view adds
+// its own parts (a batch's summary, a shoot-out's ranking and report) through `extra(obj)`.
+import { ApiError, json, post, request } from "./api.js";
+import { follow } from "./sse.js";
+import { announce, el, when } from "./util.js";
+import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
+
+const PAGE = 20;
+
+/**
+ * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts. The counts after `total` are
+ * item jobs; an item with none (skipped, failed to plan, or a trial not yet queued) is said so.
+ */
+export function countsText(c) {
+  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled;
+  const ended = [`${c.completed} done`, c.failed ? `${c.failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null];
+  const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
+  const none = c.total > jobs ? [`${c.total - jobs} with no job`] : [];
+  const groups = [ended, waiting, none].map((g) => g.filter(Boolean).join(", ")).filter(Boolean);
+  return `${c.total} ${c.total === 1 ? "item" : "items"}: ${groups.join(" · ")}`;
+}
+
+/**
+ * Mounts the list in `host`. `path` is the API's (batches, shootouts); `title(obj)` names a card;
+ * `meta(obj)` is its one-line description; `extra(obj)` returns the nodes shown below the counts.
+ */
+export function parentList({ host, path, noun, title, meta, extra }) {
+  const cards = new Map();
+  const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
+  const status = el("p", { class: "muted", id: `${path}-status`, role: "status" });
+  const older = el("button", { type: "button", class: "ghost", id: `${path}-older`, hidden: true, onclick: () => load(true) }, "Show older");
+  host.append(status, list, older);
+  let lastId = null;
+
+  function build(obj) {
+    const titleId = `${path}-title-${obj.id}`;
+    const countsId = `${path}-counts-${obj.id}`;
+    const parts = {
+      status: el("span", { class: "status" }),
+      when: el("span", { class: "muted" }),
+      title: el("h3", { class: "card-title", id: titleId }),
+      meta: el("p", { class: "meta muted" }),
+      bar: bar(`Progress of ${noun} ${obj.id.slice(6, 14)}`, countsId),
+      counts: el("p", { class: "step counts", id: countsId }),
+      items: el("ul", { class: "items small" }),
+      itemsBox: el("details", { class: "items-box" }),
+      extra: el("div", { class: "extra" }),
+      error: el("p", { class: "card-error", role: "alert", hidden: true }),
+      actions: el("div", { class: "row card-actions" }),
+    };
+    parts.itemsBox.append(el("summary", {}, "Items"), parts.items);
+    const node = el("li", { class: "card parent", dataset: { id: obj.id }, "aria-labelledby": titleId },
+      el("div", { class: "card-head" }, parts.status, parts.when),
+      parts.title, parts.meta, parts.bar.node, parts.counts, parts.itemsBox, parts.extra, parts.error, parts.actions);
+    return { node, parts, obj: null, items: new Map(), stream: null, shownExtra: null };
+  }
+
+  function draw(card, obj) {
+    const before = card.obj && card.obj.status;
+    card.obj = obj;
+    const p = card.parts;
+    card.node.dataset.status = obj.status;
+    p.status.textContent = STATUS_LABEL[obj.status] || obj.status;
+    p.status.className = `status ${obj.status}`;
+    p.when.textContent = when(obj.created_at);
+    p.title.textContent = title(obj);
+    p.meta.textContent = meta(obj);
+    p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
+    p.bar.set(obj.progress);
+    p.counts.textContent = countsText(obj.request_counts);
+    p.error.hidden = !obj.error;
+    p.error.textContent = obj.error ? `${obj.error.message} (${obj.error.code})` : "";
+    // The extra parts change only as the job ends: redrawing them on every event would restart players.
+    const stamp = `${obj.status}`;
+    if (card.shownExtra !== stamp) { card.shownExtra = stamp; p.extra.replaceChildren(...extra(obj).filter(Boolean)); }
+    actions(card);
+    status.textContent = summary();
+    if (before && before !== obj.status) announce(`${title(obj)}: ${(STATUS_LABEL[obj.status] || obj.status).toLowerCase()}`);
+  }
+
+  function drawItem(card, item) {
+    card.items.set(item.key, item);
+    const rows = [...card.items.values()].map((i) => el("li", { dataset: { key: i.key, status: i.status } },
+      el("span", { class: `status ${i.status}` }, STATUS_LABEL[i.status] || i.status), " ",
+      el("span", {}, i.key), i.status === "in_progress" && i.progress ? ` · ${i.progress}%` : "",
+      i.error ? el("span", { class: "card-error" }, ` — ${i.error.message}`) : null));
+    card.parts.items.replaceChildren(...rows);
+    card.parts.itemsBox.querySelector("summary").textContent = `Items (${card.items.size} jobs)`;
+  }
+
+  function actions(card) {
+    const active = ACTIVE.has(card.obj.status);
+    const signature = String(active);
+    if (card.parts.actions.dataset.signature === signature) return;
+    card.parts.actions.dataset.signature = signature;
+    const describe = { "aria-describedby": card.parts.title.id };
+    const hadFocus = card.parts.actions.contains(document.activeElement);
+    card.parts.actions.replaceChildren(active
+      ? el("button", { type: "button", class: "small", onclick: () => cancel(card), ...describe }, "Cancel")
+      : el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card), ...describe }, "Delete"));
+    if (hadFocus) card.parts.actions.firstChild.focus();
+  }
+
+  function watch(card) {
+    if (card.stream || !ACTIVE.has(card.obj.status)) return;
+    card.stream = follow(`v1/${path}/${card.obj.id}/events`, {
+      onEvent: (name, data) => {
+        if (name === "item") drawItem(card, data);
+        else if (name === noun || ["completed", "failed", "cancelled"].includes(name)) draw(card, data);
+      },
+      onFinal: () => { card.stream = null; },
+      onGone: () => { card.stream = null; drop(card.obj.id); },
+      onState: (s) => { card.node.dataset.stream = s; },
+    });
+  }
+
+  async function loadItems(card) {
+    try {
+      for (const item of (await json(`v1/${path}/${card.obj.id}/items`)).data) drawItem(card, item);
+    } catch { /* the events bring them too */ }
+  }
+
+  /** Adds (or updates) the card of `obj`; running ones are followed live. */
+  function add(obj, { top = false } = {}) {
+    let card = cards.get(obj.id);
+    if (!card) {
+      card = build(obj);
+      cards.set(obj.id, card);
+      list[top ? "prepend" : "append"](card.node);
+      loadItems(card);
+    }
+    draw(card, obj);
+    watch(card);
+    status.textContent = summary();
+    return card;
+  }
+
+  function drop(id) {
+    const card = cards.get(id);
+    if (!card) return;
+    if (card.stream) card.stream.close();
+    card.node.remove();
+    cards.delete(id);
+    status.textContent = summary();
+  }
+
+  async function cancel(card) {
+    try {
+      draw(card, await post(`v1/${path}/${card.obj.id}/cancel`));
+    } catch (err) { problem(card, err); }
+  }
+
+  async function remove(card) {
+    try {
+      await request(`v1/${path}/${card.obj.id}`, { method: "DELETE" });
+      announce(`Deleted: ${title(card.obj)}`);
+      drop(card.obj.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) drop(card.obj.id);
+      else problem(card, err);
+    }
+  }
+
+  function problem(card, err) {
+    card.parts.error.hidden = false;
+    card.parts.error.textContent = err.message;
+  }
+
+  function summary() {
+    const running = [...cards.values()].filter((c) => ACTIVE.has(c.obj.status)).length;
+    if (!cards.size) return `None yet.`;
+    return `${cards.size} shown${running ? `, ${running} running` : ""}.`;
+  }
+
+  async function load(more = false) {
+    list.setAttribute("aria-busy", "true");
+    try {
+      const page = await json(`v1/${path}?limit=${PAGE}${more && lastId ? `&after=${encodeURIComponent(lastId)}` : ""}`);
+      for (const obj of page.data) add(obj);
+      if (page.last_id) lastId = page.last_id;
+      older.hidden = !page.has_more;
+      status.textContent = summary();
+    } catch (err) {
+      status.textContent = `Could not load the list: ${err.message}`;
+    } finally {
+      list.setAttribute("aria-busy", "false");
+    }
+  }
+
+  return { add, load };
+}

@@ -1,0 +1,99 @@
+// The form that sends a project file and the files it names, for a new project (POST) or a changed one (PUT).
+//
+// A server reads no path a client names: the project file and its images and music are uploaded,
+// each file under the relative path the project file uses (assets/quay.png). A person picks the
+// files; the page finds each one's path in the project file's text, and leaves out what it does not name.
+import { post, request } from "./api.js";
+import { clearErrors, showError } from "./fields.js";
+import { el } from "./util.js";
+import { bytes, formError, labelled, loadInto, showApiError } from "./viewkit.js";
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every relative path in `text` that ends in file `name`, in order (quoted paths may hold spaces). */
+function pathsNaming(text, name) {
+  const n = escape(name);
+  const quoted = new RegExp(`(["'])((?:[^"'\\n]*/)?${n})\\1`, "g");
+  const bare = new RegExp(`(?:^|[\\s\\[,:{])((?:[^\\s"'\\[\\],{}#]*/)?${n})(?=$|[\\s\\],}#])`, "gm");
+  const found = [...text.matchAll(quoted)].map((m) => [m.index, m[2]])
+    .concat([...text.matchAll(bare)].map((m) => [m.index, m[1]]));
+  return found.sort((a, b) => a[0] - b[0]).map(([, p]) => p.replace(/^\.\//, ""));
+}
+
+/**
+ * Where each chosen file goes: [{file, path}] with path null for a file the project does not name.
+ * A file picked from a folder keeps its path inside that folder when the project names it so.
+ */
+export function placeFiles(files, text) {
+  const used = new Set();
+  return [...files].map((file) => {
+    const inFolder = (file.webkitRelativePath || "").split("/").slice(1).join("/");
+    const candidates = [inFolder, ...pathsNaming(text, file.name)].filter((p) => p && !used.has(p) && pathsNaming(text, p.split("/").pop()).includes(p));
+    const path = candidates[0] || null;
+    if (path) used.add(path);
+    return { file, path };
+  });
+}
+
+/** Parameters inside the project file are shown under its box; `files[...]` under the files. */
+function route(param) {
+  return param.startsWith("files") ? "files" : "project";
+}
+
+/**
+ * The form. `project` (an existing project) makes it an update; `onDone(project)` gets the server's
+ * answer. `remembered` is the text this browser last sent for it, offered for editing.
+ */
+export function uploadForm({ prefix, project = null, remembered = "", onDone, onCancel }) {
+  const pick = el("input", { type: "file", accept: ".yaml,.yml,.json,application/json,application/yaml,text/yaml" });
+  const text = el("textarea", { class: "code-input", rows: 10, spellcheck: "false", autocomplete: "off",
+    placeholder: "title: My film\ndefaults: {model: reelgen-micro}\nscenes:\n  - prompt: a red circle moves right\n    duration: 2" });
+  text.value = remembered;
+  const files = el("input", { type: "file", multiple: true });
+  const placed = el("ul", { class: "placed small", "aria-live": "polite" });
+  const submit = el("button", { type: "submit", class: "primary" }, project ? "Save changes" : "Create project");
+  const form = el("form", { class: "upload-form", novalidate: true, autocomplete: "off" },
+    labelled({ prefix, param: "project-file", label: "Project file", control: pick,
+      hint: "The project.yaml (or .json) of a storyboard folder, as `reelgen project new` makes it. It loads into the box below." }),
+    labelled({ prefix, param: "project", label: project ? "project.yaml (the whole file, as it should now read)" : "project.yaml", control: text,
+      hint: project && !remembered ? "Choose the changed file above, or paste its whole text: the server keeps the file but does not send it back." : null }),
+    labelled({ prefix, param: "files", label: project ? "New or changed files it names (optional)" : "Files it names", control: files, extra: placed,
+      hint: "Images and music the project file names (assets/quay.png …): each is sent under the path the file gives it. " +
+        (project ? "Files already on the server stay; send only new or changed ones." : "Clips, exports and other files are not sent.") }),
+    formError(),
+    el("div", { class: "row" }, submit,
+      onCancel ? el("button", { type: "button", class: "ghost", onclick: onCancel }, "Cancel") : null));
+
+  function showPlaced() {
+    const chosen = placeFiles(files.files, text.value);
+    placed.replaceChildren(...chosen.map(({ file, path }) => el("li", { class: path ? "" : "warn" },
+      path ? `${file.name} → ${path} (${bytes(file.size)})` : `${file.name}: the project file does not name it, so it is not sent`)));
+    return chosen;
+  }
+
+  pick.addEventListener("change", async () => { await loadInto(pick, text); showPlaced(); });
+  files.addEventListener("change", showPlaced);
+  text.addEventListener("input", showPlaced);
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    if (!text.value.trim()) return showError(form, "project", "Choose the project file, or write it in the box.");
+    const body = new FormData();
+    body.append("project", text.value);
+    for (const { file, path } of showPlaced()) if (path) body.append("files", file, path);
+    submit.disabled = true;
+    try {
+      const answer = project
+        ? await (await request(`v1/projects/${project.id}`, { method: "PUT", body })).json()
+        : await post("v1/projects", body);
+      onDone(answer, text.value);
+      if (!project) { form.reset(); placed.replaceChildren(); }
+    } catch (err) {
+      showApiError(form, err, route);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

@@ -1,0 +1,122 @@
+// The Shoot-outs view: every chosen model on every prompt, one trial at a time, on the server
+// (POST /v1/shootouts); live progress, then the ranking and the report the server serves.
+import { hasKey, post } from "./api.js";
+import { clearErrors, showError } from "./fields.js";
+import { parentList } from "./parents.js";
+import { announce, el } from "./util.js";
+import { download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
+
+const ROOTS_HINT = "A path on the server's own disk, under one of the folders it was started with in REELGEN_BATCH_ROOTS.";
+
+function reportLinks(s) {
+  const report = `v1/shootouts/${s.id}/report`;
+  const results = `v1/shootouts/${s.id}/results`;
+  const open = hasKey()
+    // A new tab cannot send the key in a header: the report comes through this page as a blob.
+    ? el("button", { type: "button", class: "small primary", onclick: async () => window.open(await fileUrl(report), "_blank") }, "Open report")
+    : el("a", { class: "button small primary", href: report, target: "_blank", rel: "noopener" }, "Open report");
+  return el("div", { class: "row" }, open,
+    el("button", { type: "button", class: "small ghost", onclick: () => download(results, `results-${s.id}.json`) }, "Download results.json"));
+}
+
+function resultOf(s) {
+  if (s.status !== "completed" || !s.ranking) return [];
+  const rows = s.ranking.map((r, i) => el("tr", { dataset: { model: r.model } },
+    el("td", {}, String(i + 1)), el("th", { scope: "row" }, r.model), el("td", {}, Number(r.score).toFixed(1)),
+    el("td", {}, `${r.done} of ${r.trials}`)));
+  const failed = (s.trials || []).filter((t) => t.status !== "done");
+  return [
+    el("table", { class: "ranking" },
+      el("caption", {}, "Ranking (mean score over the prompts, 0-100)"),
+      el("thead", {}, el("tr", {}, ["#", "Model", "Score", "Finished"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows)),
+    failed.length ? el("ul", { class: "small" }, failed.map((t) => el("li", { class: "card-error" },
+      `${t.key}: ${(t.error && t.error.message) || t.status}`))) : null,
+    el("p", { class: "small muted" }, `Report in ${s.output_folder}`),
+    reportLinks(s),
+  ];
+}
+
+export function mountShootouts(section, ctx) {
+  const usable = ctx.models.filter((m) => m.tasks.includes("t2v") && m.weights.present);
+  const models = el("div", { class: "model-checks", role: "group", "aria-label": "Models" },
+    usable.map((m) => el("label", { class: "check" }, el("input", { type: "checkbox", name: "so-model", value: m.id }), ` ${m.id}`)));
+  const prompts = el("textarea", { rows: 4, placeholder: "a red fox trotting through fresh snow\nwaves breaking at dusk" });
+  const steps = el("input", { type: "number", min: 1, max: 1000, inputmode: "numeric", placeholder: "each model's own" });
+  const frames = el("input", { type: "number", min: 1, inputmode: "numeric", placeholder: "each model's own" });
+  const seed = el("input", { type: "number", min: 0, inputmode: "numeric", placeholder: "0" });
+  const output = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "/data/compare/report" });
+  const input = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "(the report folder)" });
+  const submit = el("button", { type: "submit", class: "primary" }, "Start shoot-out");
+  const form = el("form", { id: "shootout-form", novalidate: true, autocomplete: "off" },
+    el("fieldset", { class: "field", dataset: { param: "models" }, "aria-describedby": "sf-models-hint sf-models-err" },
+      el("legend", {}, "Models"), models,
+      el("p", { class: "hint", id: "sf-models-hint" }, usable.length
+        ? "Text-to-video models whose weights are on the server, run in the order ticked here, one trial at a time."
+        : "No text-to-video model has its weights on this server; fetch one with `reelgen pull` where it runs."),
+      el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
+    labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
+      hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (docs/shootout.md: ids, images, settings, weights)." }),
+    el("div", { class: "two" },
+      labelled({ prefix: "sf", param: "prompts.settings.steps", label: "Steps", control: steps }),
+      labelled({ prefix: "sf", param: "prompts.settings.num_frames", label: "Frames", control: frames }),
+      labelled({ prefix: "sf", param: "prompts.settings.seed", label: "Seed", control: seed })),
+    labelled({ prefix: "sf", param: "output_folder", label: "Report folder on the server", control: output,
+      hint: `Where report.html, results.json and the clips go. ${ROOTS_HINT}` }),
+    labelled({ prefix: "sf", param: "input_folder", label: "Folder of the prompts' images (optional)", control: input,
+      hint: "Only prompts with an image read from it (their paths start here); empty: the report folder." }),
+    formError(),
+    el("div", { class: "row" }, submit));
+  const box = el("details", { class: "new-parent", id: "shootout-new", open: true }, el("summary", {}, "New shoot-out"), form);
+  section.append(el("h2", { class: "view-title" }, "Shoot-outs"), box);
+  const list = parentList({
+    host: section,
+    path: "shootouts",
+    noun: "shootout",
+    title: (s) => `${s.models.join(" vs ")} on ${s.prompts.length} ${s.prompts.length === 1 ? "prompt" : "prompts"}`,
+    meta: (s) => `${s.request_counts.total} trials · into ${s.output_folder}`,
+    extra: resultOf,
+  });
+
+  /** The prompts file's content: the lines as plain prompts, or the JSON as it is; the settings fields on top. */
+  function promptsFile() {
+    const raw = prompts.value.trim();
+    if (!raw) throw new RangeError("Write at least one prompt.");
+    let file;
+    if (raw.startsWith("{") || raw.startsWith("[")) {
+      try { file = JSON.parse(raw); } catch (err) { throw new RangeError(`The prompts are not valid JSON (${err.message}).`); }
+      if (Array.isArray(file)) file = { prompts: file };
+    } else {
+      file = { prompts: raw.split("\n").map((l) => l.trim()).filter(Boolean) };
+    }
+    const settings = { ...(file.settings || {}) };
+    for (const [key, control] of [["steps", steps], ["num_frames", frames], ["seed", seed]]) {
+      if (control.value !== "") settings[key] = Number(control.value);
+    }
+    return Object.keys(settings).length ? { ...file, settings } : file;
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const chosen = [...models.querySelectorAll("input:checked")].map((i) => i.value);
+    if (!chosen.length) return showError(form, "models", "Tick at least one model.");
+    let file;
+    try { file = promptsFile(); } catch (err) { return showError(form, "prompts", err.message); }
+    if (!output.value.trim()) return showError(form, "output_folder", "Give the folder on the server the report goes in.");
+    const body = { models: chosen, prompts: file, output_folder: output.value.trim(), input_folder: input.value.trim() || output.value.trim() };
+    submit.disabled = true;
+    try {
+      const shootout = await post("v1/shootouts", body);
+      list.add(shootout, { top: true });
+      announce(`Shoot-out started: ${shootout.models.join(", ")}`);
+    } catch (err) {
+      // With no image folder given, the report folder was sent as it: its refusal belongs there.
+      showApiError(form, err, (p) => (p === "input_folder" && !input.value.trim() ? "output_folder" : p));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  return { show: () => list.load() };
+}

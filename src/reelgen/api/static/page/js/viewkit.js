@@ -1,0 +1,89 @@
+// What the Projects, Batches and Shoot-outs views share: labelled fields with their own ids, errors
+// routed to the field the server names, files fetched with the API key, and progress bars.
+import { ApiError, hasKey, request } from "./api.js";
+import { showError } from "./fields.js";
+import { el } from "./util.js";
+
+/**
+ * A labelled field whose ids start with `prefix` (so two forms may both have an `output_folder`);
+ * `param` is the API parameter it sends, which is how a server error finds it.
+ */
+export function labelled({ prefix, param, label, control, hint, extra }) {
+  const key = `${prefix}-${param.replace(/[^\w-]/g, "_")}`;
+  control.id = control.id || key;
+  const hintId = hint ? `${key}-hint` : null;
+  const errorId = `${key}-err`;
+  control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return el("div", { class: "field", dataset: { param } },
+    el("label", { for: control.id }, label),
+    control,
+    hint ? el("p", { class: "hint", id: hintId }, hint) : null,
+    extra || null,
+    el("p", { class: "field-error", id: errorId, hidden: true }));
+}
+
+/** The form's own error line (fields.js puts an error naming no field there), announced when shown. */
+export function formError() {
+  return el("p", { class: "form-error", role: "alert", hidden: true });
+}
+
+/**
+ * Shows an error from the server under the field it concerns. `route(param)` may name the field
+ * for a parameter inside a bigger one (`scenes[1].prompt` lives in the project file's box).
+ */
+export function showApiError(form, err, route = (p) => p) {
+  if (err instanceof ApiError) {
+    // The server's messages name the field themselves ("scene 'boats' (scenes[1]): prompt is required").
+    return showError(form, err.param ? route(err.param) : null, err.message);
+  }
+  return showError(form, null, `Could not reach the server: ${err.message}`);
+}
+
+/** A URL a <video> or link can load `path` (an API path) from: a blob URL when the server needs a key. */
+export async function fileUrl(path) {
+  if (!hasKey()) return path;
+  return URL.createObjectURL(await (await request(path)).blob());
+}
+
+/** Saves the API file at `path` as `name`. */
+export async function download(path, name) {
+  const link = el("a", { href: await fileUrl(path), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** A progress bar named for what it measures; `set(percent)` never moves it back. */
+export function bar(name, describedBy) {
+  const node = el("progress", { max: 100, value: 0, "aria-label": name, "aria-describedby": describedBy, "aria-valuetext": "0%" });
+  return {
+    node,
+    set(value, { reset = false } = {}) {
+      const v = Math.max(0, Math.min(100, Math.round(value)));
+      node.value = reset ? v : Math.max(Number(node.value), v);
+      node.setAttribute("aria-valuetext", `${node.value}%`);
+    },
+  };
+}
+
+/** "1.2 MB" for a byte count. */
+export function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} kB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** Reads a chosen file's text into `textarea` (the person sees, and may edit, what will be sent). */
+export async function loadInto(input, textarea) {
+  const file = input.files[0];
+  if (!file) return null;
+  textarea.value = await file.text();
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  return file;
+}
+
+export const STATUS_LABEL = {
+  queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled",
+};
+export const ACTIVE = new Set(["queued", "in_progress"]);

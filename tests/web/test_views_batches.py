@@ -1,0 +1,211 @@
+"""The Batches and Shoot-outs views in Chromium against a real `reelgen serve` whose REELGEN_BATCH_ROOTS
+is a temporary folder: a batch and a shoot-out started from the page, followed live to their ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageFilter
+from playwright.sync_api import Page, ViewportSize, expect
+from skimage import data
+
+from tests.web.conftest import Served, free_port, wait_until_ready
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SMALL = {"width": 32, "height": 32, "num_frames": 5, "fps": 8, "seed": 1}
+#: Made by a camera move, made by reelgen-micro, failed to plan (a crop outside the image), skipped (blurred).
+MANIFEST: dict[str, Any] = {
+    "defaults": {**SMALL, "prompt": "a slow move over {stem}", "steps": 2},
+    "items": [
+        {"output": "pan", "model": "ken-burns", "images": ["coffee.png"], "motion": {"preset": "pan-left"}},
+        {"output": "circle", "model": "reelgen-micro", "prompt": "a red circle moves right"},
+        {
+            "output": "outside",
+            "model": "ken-burns",
+            "images": ["coffee.png"],
+            "motion": {
+                "start": {"x": 0, "y": 0, "width": 300, "height": 300},
+                "end": {"x": 500, "y": 0, "width": 300, "height": 300},
+            },
+        },
+        {
+            "output": "blurred",
+            "model": "ken-burns",
+            "images": ["blurred.png"],
+            "motion": {"preset": "zoom-out"},
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def roots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's only batch root, holding a manifest and its keyframes in shots/."""
+    root = tmp_path_factory.mktemp("roots")
+    shots = root / "shots"
+    shots.mkdir()
+    Image.fromarray(data.coffee()).save(shots / "coffee.png")
+    Image.fromarray(data.chelsea()).filter(ImageFilter.GaussianBlur(4)).save(shots / "blurred.png")
+    (shots / "manifest.json").write_text(json.dumps(MANIFEST, indent=2))
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(reelgen_home: Path, roots: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`reelgen serve` (private Ray, one CPU worker) that may read and write under ``roots``."""
+    data_dir = tmp_path_factory.mktemp("batch-serve") / "server"
+    port = free_port()
+    env = {
+        **os.environ,
+        "REELGEN_HOME": str(reelgen_home),
+        "REELGEN_BATCH_ROOTS": str(roots),
+        "REELGEN_RAY_NUM_CPUS": "2",
+        "REELGEN_CPU_WORKERS": "1",
+        "OMP_NUM_THREADS": "1",
+        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+    }
+    log_path = data_dir.parent / "serve.log"
+    cmd = [sys.executable, "-c", "from reelgen.cli import main; main()", "serve", "--port", str(port)]
+    cmd += ["--data-dir", str(data_dir), "--log-level", "warning"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_ready(f"{url}/readyz", lambda: process.poll() is None, 240, log_path)
+            yield Served(url, data_dir)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def page(server: Served, chromium: Any) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(server.url)
+    tab.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    yield tab
+    assert errors == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def batch(page: Page, server: Served, roots: Path) -> dict[str, Any]:
+    """A batch started from the Batches view and followed there until it completed."""
+    page.locator("#tab-batches").click()
+    form = page.locator("#batch-form")
+    form.get_by_label("Manifest file").set_input_files(roots / "shots" / "manifest.json")
+    form.get_by_label("Folder on the server", exact=True).fill(str(roots / "shots"))
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/batches") and r.request.method == "POST"
+    ) as answer:
+        form.get_by_role("button", name="Start batch").click()
+    assert answer.value.status == 202, answer.value.text()
+    made = dict(answer.value.json())
+    card = page.locator(f'.parent[data-id="{made["id"]}"]')
+    expect(card.locator(".card-head .status")).to_have_text("Running")
+    expect(card).to_have_attribute("data-status", "completed", timeout=240_000)
+    return made
+
+
+def test_batch_from_the_page_completes_and_shows_its_counts(
+    page: Page, server: Served, batch: dict[str, Any], roots: Path, shots: Path
+) -> None:
+    assert batch["name"] == "manifest.json" and batch["request_counts"]["total"] == 4
+    card = page.locator(f'.parent[data-id="{batch["id"]}"]')
+    expect(card.locator(".card-title")).to_have_text("manifest.json")
+    summary = card.locator(".summary")
+    expect(summary.locator(".summary-counts")).to_have_text("2 of 4 done, 1 failed, 1 skipped")
+    failed = summary.locator('li[data-output="outside"]')
+    expect(failed).to_contain_text("outside")
+    skipped = summary.locator('li[data-output="blurred"]')
+    expect(skipped).to_contain_text("sharp")  # the reason: the blurred keyframe's sharpness
+    expect(card.locator("progress")).to_have_attribute("value", "100")
+    expect(card.locator(".counts")).to_have_text("4 items: 2 done · 2 with no job")
+    expect(card.get_by_role("button", name="Delete")).to_be_visible()
+    items = card.locator(".items li")
+    expect(items).to_have_count(2)
+    assert {items.nth(i).get_attribute("data-status") for i in range(2)} == {"completed"}
+    outputs = roots / "shots" / "outputs"
+    assert (outputs / "pan.mp4").is_file() and (outputs / "circle.mp4").is_file()
+    served = server.http.get(f"/v1/batches/{batch['id']}").json()["summary"]
+    assert (served["done"], len(served["failed"]), len(served["skipped"])) == (2, 1, 1)
+    expect(failed).to_contain_text(served["failed"][0]["reason"])
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "batches.png", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def shootout(page: Page, roots: Path) -> dict[str, Any]:
+    """Two tiny models on two prompts, started from the Shoot-outs view and followed to the end."""
+    page.locator("#tab-shootouts").click()
+    form = page.locator("#shootout-form")
+    form.get_by_label("reelgen-micro").check()
+    form.get_by_label("wan-tiny", exact=True).check()
+    form.get_by_label("Prompts", exact=True).fill("a red circle moves right\na blue square moves left")
+    form.get_by_label("Steps").fill("2")
+    form.get_by_label("Frames").fill("5")
+    form.get_by_label("Report folder on the server").fill(str(roots / "compare"))
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/shootouts") and r.request.method == "POST"
+    ) as answer:
+        form.get_by_role("button", name="Start shoot-out").click()
+    assert answer.value.status == 202, answer.value.text()
+    made = dict(answer.value.json())
+    card = page.locator(f'.parent[data-id="{made["id"]}"]')
+    expect(card).to_have_attribute("data-status", "completed", timeout=300_000)
+    return made
+
+
+def test_shootout_from_the_page_completes_and_its_report_opens(
+    page: Page, shootout: dict[str, Any], roots: Path, shots: Path
+) -> None:
+    assert shootout["models"] == ["reelgen-micro", "wan-tiny"] and shootout["request_counts"]["total"] == 4
+    card = page.locator(f'.parent[data-id="{shootout["id"]}"]')
+    expect(card.locator(".card-title")).to_have_text("reelgen-micro vs wan-tiny on 2 prompts")
+    expect(card.locator(".counts")).to_have_text("4 items: 4 done")
+    ranking = card.locator("table.ranking tbody tr")
+    expect(ranking).to_have_count(2)
+    assert {ranking.nth(i).get_attribute("data-model") for i in range(2)} == {"reelgen-micro", "wan-tiny"}
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "shootouts.png", full_page=True)
+    with page.context.expect_page() as opened:
+        card.get_by_role("link", name="Open report").click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert report.url.endswith(f"/v1/shootouts/{shootout['id']}/report")
+    expect(report.locator("table#ranking")).to_be_visible()
+    expect(report.locator("tr.done")).to_have_count(4)  # every trial finished
+    assert (roots / "compare" / "report.html").is_file()
+    report.screenshot(path=shots / "shootout-report.png")
+    report.close()
+
+
+@pytest.mark.parametrize("view", ["batches", "shootouts"])
+def test_views_with_finished_jobs_fit_a_phone_screen(
+    page: Page, batch: dict[str, Any], shootout: dict[str, Any], view: str, shots: Path
+) -> None:
+    page.set_viewport_size(PHONE)
+    try:
+        page.locator(f"#tab-{view}").click()
+        expect(page.locator(f"#view-{view} .parent").first).to_be_visible()
+        for details in page.locator(f"#view-{view} .items-box").all():
+            details.locator("summary").click()  # the item lists open too
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.screenshot(path=shots / f"phone-{view}.png", full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
