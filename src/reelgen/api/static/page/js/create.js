@@ -1,7 +1,8 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post } from "./api.js";
-import { clearErrors, field, radio, radios, showError } from "./fields.js";
+import { buildForm } from "./create_form.js";
+import { clearErrors, radio, showError } from "./fields.js";
 import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
@@ -12,94 +13,8 @@ const ENHANCE_FACTORS = [2, 4];
 
 export function mountCreate(section, ctx) {
   const state = { model: null, remixOf: null, image: null };
-  const f = buildForm();
+  const f = buildForm({ onDefaults: () => applyModel(true) });
   section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
-
-  // ---- the pieces of the form -------------------------------------------------------------
-  function buildForm() {
-    const model = el("select", { id: "f-model", name: "model" });
-    const readyOnly = el("input", { type: "checkbox", id: "f-ready-only" });
-    const info = el("div", { id: "model-info", class: "model-info", "aria-live": "polite" });
-    const prompt = el("textarea", { id: "f-prompt", name: "prompt", rows: 3, placeholder: "A red fox trotting through fresh snow at dawn, soft light" });
-    const negative = el("textarea", { id: "f-negative", name: "negative_prompt", rows: 2, placeholder: "blurry, distorted, text" });
-    const image = el("input", { type: "file", id: "f-image", name: "input_reference", accept: "image/png,image/jpeg,image/webp" });
-    const imagePreview = el("figure", { class: "image-preview", hidden: true });
-    const video = el("input", { type: "file", id: "f-video", name: "source_video", accept: "video/mp4,video/quicktime,video/webm" });
-    const videoPreview = el("video", { class: "video-preview", muted: true, controls: true, hidden: true });
-    const strength = el("input", { type: "range", id: "f-strength", name: "source_strength", min: 0.05, max: 1, step: 0.05, value: 0.7 });
-    const strengthOut = el("output", { for: "f-strength", id: "f-strength-out" }, "0.70");
-    const frames = el("select", { id: "f-frames", name: "num_frames" });
-    const rate = el("select", { id: "f-fps", name: "fps" });
-    const interpolate = el("select", { id: "f-interpolate", name: "interpolate" });
-    const upscale = el("select", { id: "f-upscale", name: "upscale" });
-    const steps = el("input", { type: "number", id: "f-steps", name: "num_inference_steps", inputmode: "numeric", min: 1, max: 1000 });
-    const guidance = el("input", { type: "number", id: "f-guidance", name: "guidance_scale", inputmode: "decimal", step: 0.1, min: 0 });
-    const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0 });
-    const seed = el("input", { type: "text", id: "f-seed", name: "seed", inputmode: "numeric", autocomplete: "off", placeholder: "new each time" });
-    const lock = el("input", { type: "checkbox", id: "f-seed-lock" });
-    const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "New random seed" }, "Random");
-    const submit = el("button", { type: "submit", class: "primary", id: "f-submit" }, "Generate");
-    const banner = el("div", { class: "remix-banner", id: "remix-banner", hidden: true, role: "status" });
-    const fitButton = el("button", { type: "button", class: "ghost small", id: "f-image-fit", hidden: true }, "Use a size that fits this image");
-
-    const form = el("form", { id: "create-form", novalidate: true, autocomplete: "off" },
-      banner,
-      el("div", { class: "field", dataset: { param: "model" } },
-        el("label", { for: "f-model" }, "Model"),
-        model,
-        el("label", { class: "check" }, readyOnly, " Only models ready on this machine"),
-        info,
-        el("p", { class: "field-error", id: "err-model", hidden: true })),
-      radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),
-      field({ param: "prompt", label: "Prompt", control: prompt }),
-      field({ param: "negative_prompt", label: "Negative prompt", control: negative, hint: "What the video should not show (optional)." }),
-      el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
-        el("label", { for: "f-image" }, "Start image"),
-        image,
-        el("p", { class: "hint", id: "hint-input_reference" }, "PNG, JPEG or WebP. It is scaled to cover the video and centre-cropped."),
-        imagePreview,
-        el("p", { class: "crop-note", id: "f-image-note", role: "status", hidden: true }),
-        fitButton,
-        el("p", { class: "field-error", id: "err-input_reference", hidden: true })),
-      el("div", { class: "field", dataset: { param: "source_video" }, id: "f-video-field" },
-        el("label", { for: "f-video" }, "Source video"),
-        video,
-        videoPreview,
-        el("p", { class: "field-error", id: "err-source_video", hidden: true })),
-      el("div", { class: "field", dataset: { param: "source_strength" }, id: "f-strength-field" },
-        el("label", { for: "f-strength" }, "How much to change it ", strengthOut),
-        strength,
-        el("p", { class: "hint" }, "Low keeps the source close; 1 repaints it completely."),
-        el("p", { class: "field-error", id: "err-source_strength", hidden: true })),
-      radios({ param: "size", legend: "Size", name: "size", items: [], id: "f-size" }),
-      el("div", { class: "two" },
-        field({ param: "num_frames", label: "Duration", control: frames }),
-        field({ param: "fps", label: "Frame rate", control: rate })),
-      el("fieldset", { class: "enhance", id: "f-enhance" },
-        el("legend", {}, "After generation"),
-        el("div", { class: "two" },
-          field({ param: "interpolate", label: "Smoother motion", control: interpolate }),
-          field({ param: "upscale", label: "Sharper, larger", control: upscale })),
-        el("p", { class: "hint", id: "f-enhance-note" })),
-      el("details", { class: "advanced", open: true },
-        el("summary", {}, "Sampling"),
-        el("div", { class: "two" },
-          field({ param: "num_inference_steps", label: "Steps", control: steps }),
-          field({ param: "guidance_scale", label: "Guidance", control: guidance })),
-        field({ param: "guidance_scale_2", label: "Guidance, low-noise expert", control: guidance2, id: "f-guidance2-field" }),
-        el("div", { class: "field", dataset: { param: "seed" } },
-          el("label", { for: "f-seed" }, "Seed"),
-          el("div", { class: "seed-row" }, seed, dice,
-            el("label", { class: "check" }, lock, " Lock")),
-          el("p", { class: "hint", id: "hint-seed" }, "Unlocked: a new seed for every video. Locked: the same seed, to compare prompts."),
-          el("p", { class: "field-error", id: "err-seed", hidden: true }))),
-      el("p", { class: "form-error", role: "alert", hidden: true }),
-      el("div", { class: "row actions" }, submit,
-        el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: () => applyModel(true) }, "Model defaults")));
-    seed.setAttribute("aria-describedby", "hint-seed err-seed");
-    return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
-      strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton };
-  }
 
   // ---- models ---------------------------------------------------------------------------------
   function current() {
