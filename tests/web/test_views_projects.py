@@ -185,6 +185,21 @@ def test_exported_film_plays_in_the_page_and_downloads(flow: dict[str, Any], sho
     assert Path(saved.value.path()).stat().st_size == film["bytes"]
 
 
+def test_a_rendered_scenes_clip_plays_under_its_row(flow: dict[str, Any]) -> None:
+    page, card = flow["page"], flow["card"]
+    button = card.get_by_role("button", name="Play the clip of scene square")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    clip = card.locator(".scene[data-scene=square] video")
+    duration = page.wait_for_function(
+        "v => v.readyState >= 1 && v.duration > 0 && v.duration", arg=clip.element_handle(), timeout=30_000
+    ).json_value()
+    assert duration == pytest.approx(1.0, abs=0.15)
+    button.click()
+    expect(clip).to_have_count(0)
+    expect(card.get_by_role("button", name="Play the clip of scene opening")).to_have_count(0)  # a title card
+
+
 def card_export(flow: dict[str, Any]) -> dict[str, Any]:
     exports = flow["server"].http.get(f"/v1/projects/{flow['project']['id']}").json()["exports"]
     assert len(exports) == 1

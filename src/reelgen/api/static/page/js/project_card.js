@@ -74,10 +74,27 @@ export function projectCard(initial, { onGone }) {
 
   function scene(s) {
     const windows = s.windows > 1 ? ` · windows ${s.windows_done}/${s.windows}` : "";
-    return el("li", { class: "scene", dataset: { scene: s.scene_id, status: s.status } },
+    const row = el("li", { class: "scene", dataset: { scene: s.scene_id, status: s.status } },
       el("span", { class: "scene-id" }, s.scene_id),
       el("span", { class: `badge ${s.status}`, title: SCENE_HINT[s.status] }, SCENE_LABEL[s.status] || s.status),
       el("span", { class: "muted small" }, [s.model, `${Number(s.seconds).toFixed(1)} s`].filter(Boolean).join(" · ") + windows));
+    if (s.status === "rendered" && s.key) {
+      const play = el("button", { type: "button", class: "small ghost", "aria-expanded": "false", "aria-label": `Play the clip of scene ${s.scene_id}` }, "Play clip");
+      play.addEventListener("click", () => toggleClip(row, play, s.key));
+      row.append(play);
+    }
+    return row;
+  }
+
+  /** Shows (or hides) the clip a scene was rendered to, under its row. */
+  async function toggleClip(row, button, key) {
+    const shown = row.querySelector("video");
+    button.setAttribute("aria-expanded", String(!shown));
+    if (shown) { shown.remove(); return; }
+    const player = el("video", { class: "clip", controls: true, autoplay: true, muted: true, loop: true, playsinline: true,
+      "aria-label": `Clip of scene ${row.dataset.scene}` });
+    row.append(player);
+    try { player.src = await fileUrl(`v1/projects/${id}/clips/${key}`); } catch (err) { player.replaceWith(el("span", { class: "card-error" }, err.message)); }
   }
 
   function drawExports(exports) {
