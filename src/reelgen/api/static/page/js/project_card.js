@@ -194,6 +194,7 @@ export function projectCard(initial, { onGone }) {
       if (!(err instanceof ApiError && err.status === 404)) { p.error.hidden = false; p.error.textContent = err.message; return; }
     }
     if (state.stream) state.stream.close();
+    localStorage.removeItem(SENT(id));
     announce(`Deleted project ${state.project.title}`);
     onGone(id);
   }
