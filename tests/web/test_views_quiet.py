@@ -122,7 +122,7 @@ def test_a_project_file_mistake_is_shown_under_the_project_box(
     page.screenshot(path=shots / "projects-error.png")
 
 
-def test_a_queued_project_render_is_cancelled_from_its_card(
+def test_a_queued_project_render_is_cancelled_and_the_project_deleted_from_its_card(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
     text = "title: Waiting\ndefaults: {model: reelgen-micro, width: 64, height: 64}\nscenes:\n  - prompt: a red circle\n    duration: 1.0\n"
@@ -142,6 +142,10 @@ def test_a_queued_project_render_is_cancelled_from_its_card(
     expect(card.get_by_role("button", name="Render 1 scene")).to_be_enabled()
     job = quiet_server.http.get(f"/v1/projects/{made['id']}").json()["job"]
     assert job["status"] == "cancelled"
+    page.once("dialog", lambda dialog: dialog.accept())  # "Delete ... from the server?"
+    card.get_by_role("button", name="Delete").click()
+    expect(card).to_have_count(0)
+    assert quiet_server.http.get(f"/v1/projects/{made['id']}").status_code == 404
 
 
 def test_a_running_batch_is_cancelled_from_its_card(
