@@ -98,12 +98,31 @@ def encode_inputs(vae: Any, pixels: Any, reference: Any, config: LipSyncConfig) 
     return torch.cat([masked, ref], dim=1)
 
 
+def frame_audio(tokens: Any, config: LipSyncConfig) -> Any:
+    """The frame's own two Whisper features (every layer), averaged: (N, D). The UNet's global audio input."""
+    span = 2 * (config.audio.left + config.audio.right + 1)
+    layers = tokens.shape[1] // span
+    own = tokens.reshape(tokens.shape[0], span, layers, tokens.shape[2])[
+        :, 2 * config.audio.left : 2 * config.audio.left + 2
+    ]
+    return own.mean(dim=(1, 2))
+
+
 def predict_latents(unet: Any, latents: Any, tokens: Any, config: LipSyncConfig) -> Any:
-    """One UNet pass at timestep 0: the latent of the face with the new mouth."""
+    """One UNet pass at timestep 0: the latent of the face with the new mouth.
+
+    A UNet with a projection class embedding (reelgen-lipsync) also gets the
+    frame's own audio as a global input added to its timestep embedding, which
+    reaches every ResNet block; MuseTalk's UNet has none and reads the audio
+    through cross-attention alone.
+    """
     import torch
 
     timestep = torch.zeros(latents.shape[0], device=latents.device, dtype=latents.dtype)
-    out = unet(latents, timestep, encoder_hidden_states=tokens).sample
+    extra = {}
+    if getattr(unet.config, "class_embed_type", None) == "projection":
+        extra["class_labels"] = frame_audio(tokens, config)
+    out = unet(latents, timestep, encoder_hidden_states=tokens, **extra).sample
     if config.residual:
         out = out + latents[:, latents.shape[1] // 2 :]
     return out

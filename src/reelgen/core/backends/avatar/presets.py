@@ -43,7 +43,7 @@ _COMMON = dict(
 PRESETS = (
     Preset(
         name="reelgen-lipsync",
-        description="reelgen's own 10M-parameter lip-sync model, trained on drawn faces (ships inside the package)",
+        description="reelgen's own 4.7M-parameter lip-sync model trained on drawn faces; weak on real photos (ships inside the package)",
         repo_id=None,
         parts_gib={"unet": 0.03, "vae": 0.01},
         dtype="float32",
@@ -90,5 +90,6 @@ SPEC = FamilySpec(
     tiny_builder="reelgen.core.backends.avatar.build:build_tiny",
     options=AvatarOptions,
     supports_lora=False,
+    tiny_version=2,
     working_gib=working_gib,
 )

@@ -9,6 +9,7 @@ import numpy as np
 
 from reelgen.core.backends import companions
 from reelgen.core.backends.avatar.lipsync import AudioSpec, LipSync, LipSyncConfig
+from reelgen.core.backends.avatar.measure import sync_score
 from reelgen.core.backends.avatar.presets import AvatarOptions
 from reelgen.core.backends.base import Runner
 from reelgen.core.devices import torch_dtype
@@ -141,6 +142,8 @@ class AvatarRunner(Runner):
                 "faces_found": face.faces_seen,
                 "mouth_regions": regions,
                 "audio_features": self.engine.encoder.source,
+                # Mouth opening against the voice's loudness (what POST /generate-avatar reports).
+                "sync": sync_score(out, regions, voice, request.fps),
             }
         }
         return Video(out, to_fraction(request.fps), voice, extra=extra)
