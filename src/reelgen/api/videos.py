@@ -44,7 +44,7 @@ def present(request: Request, job: Job, position: int | None = None, *, lookup: 
     is off (a list page asks for all its positions in one query)."""
     service = service_of(request)
     if position is None and lookup and job.status is JobStatus.QUEUED:
-        position = service.queue_position(job.id)
+        position = service.queue_position(job)
     base = str(request.base_url).rstrip("/")
     return convert.video_object(job, base, position, service.settings.retention_days)
 

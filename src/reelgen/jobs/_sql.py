@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -21,6 +22,8 @@ Listener = Callable[[JobEvent], None]
 
 #: Progress webhooks of one job are queued at most this often.
 WEBHOOK_PROGRESS_EVERY_S = 2.0
+#: One lock per SQLite file, shared by every store of this process on it (see ``StoreCore._write``).
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
 
 
 def new_job_id() -> str:
@@ -130,6 +133,9 @@ class StoreCore:
         self.url = url or db.default_url()
         self.engine = db.connect(self.url)
         self._writer = db.writer(self.engine)
+        self._write_lock: threading.RLock | contextlib.nullcontext[None] = contextlib.nullcontext()
+        if self.engine.dialect.name == "sqlite":
+            self._write_lock = _SQLITE_WRITERS.setdefault(str(self.engine.url), threading.RLock())
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._progress_hooks: dict[str, float] = {}
@@ -169,9 +175,14 @@ class StoreCore:
 
     @contextmanager
     def _write(self) -> Iterator[tuple[sa.Connection, list[JobEvent]]]:
-        """A write transaction; events appended in it reach listeners only after commit."""
+        """A write transaction; events appended in it reach listeners only after commit.
+
+        On SQLite this process's writers queue on a lock first: SQLite's own busy
+        handler retries a locked database by sleeping ever longer, which turns a
+        burst of creates into seconds of tail latency.
+        """
         pending: list[JobEvent] = []
-        with self._writer.begin() as conn:
+        with self._write_lock, self._writer.begin() as conn:
             yield conn, pending
         self._notify(pending)
 

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 MAX_TEMP_CHARS = 44
 #: How often the pool looks for GPUs that joined the cluster.
 ENSURE_EVERY_S = 5.0
+#: A live worker is asked for its state this often; one that does not answer within
+#: ``PING_TIMEOUT_S`` (a busy worker still answers: it takes calls beside a run) counts as down.
+PING_EVERY_S = 2.0
+PING_TIMEOUT_S = 10.0
 _OWNER_FILE = "reelgen-owner"
 _TOKEN = secrets.token_hex(32)
 
@@ -225,8 +229,10 @@ class RayEngine(Engine):
                 worker.gcs_client.internal_kv_exists(b"reelgen", namespace=b"reelgen", timeout=2)
             except Exception as exc:  # any failure to reach the head is the answer
                 return Down(f"the Ray cluster does not answer ({type(exc).__name__})", fatal=True)
-        if not any(s.alive for s in self.snapshot()):
-            return Down("no worker actor is up yet")
+        slots = self.snapshot()
+        if not any(s.alive for s in slots):
+            states = ", ".join(self._said.get(s.id, f"{s.id} is starting") for s in slots)
+            return Down(f"no worker actor is up: {states or 'none started yet'}")
         return None
 
     def describe_engine(self) -> dict[str, Any]:
@@ -272,22 +278,29 @@ class RayEngine(Engine):
                 log.info("started %s (%s)", worker_id, "GPU" if gpu else "CPU")
 
     def _poll(self) -> None:
-        """Notice workers that came (back) up, without waiting for any of them."""
+        """Ask each worker how it is, without waiting: a dead one (Ray restarts it) shows as down
+        until it answers again, so readiness reflects it within seconds."""
         import ray
 
+        now = time.monotonic()
         for slot in self.snapshot():
-            if slot.alive:
-                continue
             if slot.pending is None:
-                slot.pending = slot.actor.info.remote()
+                if slot.alive and now - slot.asked_at < PING_EVERY_S:
+                    continue
+                slot.pending, slot.asked_at = slot.actor.info.remote(), now
             ready, _ = ray.wait([slot.pending], timeout=0)
-            if ready:
-                ref, slot.pending = slot.pending, None
-                try:
-                    slot.info, slot.alive = ray.get(ref), True
-                    self._say(slot.id, f"{slot.id} is up (pid {slot.info.get('pid')})")
-                except ray.exceptions.RayError as exc:  # died again; ask anew next time
-                    self._say(slot.id, f"{slot.id} is not up yet: {str(exc).splitlines()[0]}")
+            if not ready:
+                if slot.alive and now - slot.asked_at > PING_TIMEOUT_S:
+                    slot.alive = False
+                    self._say(slot.id, f"{slot.id} does not answer; waiting for Ray to restart it")
+                continue
+            ref, slot.pending = slot.pending, None
+            try:
+                slot.info, slot.alive = ray.get(ref), True
+                self._say(slot.id, f"{slot.id} is up (pid {slot.info.get('pid')})")
+            except ray.exceptions.RayError as exc:  # died; Ray restarts it, asked anew next round
+                slot.alive = False
+                self._say(slot.id, f"{slot.id} is down: {str(exc).splitlines()[0]}")
 
     def _say(self, worker_id: str, message: str) -> None:
         """Log a worker's state once when it changes, never once a second."""

@@ -13,6 +13,9 @@ from reelgen.jobs.settings import default_data_dir
 
 #: Key of the PostgreSQL advisory lock that serialises concurrent migrations.
 _MIGRATION_LOCK = 0x7265656C  # "reel"
+#: Connections per engine: the web server runs up to 40 request threads, plus the dispatcher's;
+#: a thread waiting for a pooled connection is latency no query caused.
+POOL = {"pool_size": 16, "max_overflow": 48}
 
 
 def default_url() -> str:
@@ -29,11 +32,11 @@ def connect(url: str) -> sa.Engine:
     which WAL lets run beside a writer.
     """
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, future=True)
+        return sa.create_engine(url, pool_pre_ping=True, future=True, **POOL)
     database = sa.make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **POOL)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

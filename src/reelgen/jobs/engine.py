@@ -48,6 +48,7 @@ class WorkerSlot:
     busy_job: str | None = None
     alive: bool = False
     pending: Any = None  # an info() call in flight, polled without blocking
+    asked_at: float = 0.0  # when ``pending`` was sent
 
     @property
     def total_vram_gib(self) -> float | None:

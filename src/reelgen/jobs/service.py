@@ -276,9 +276,9 @@ class JobService:
         queued = [j.id for j in page.items if j.status is JobStatus.QUEUED]
         return JobPage(page.items, page.has_more, self.store.queue_positions(queued))
 
-    def queue_position(self, job_id: str) -> int | None:
+    def queue_position(self, job: str | Job) -> int | None:
         """How many queued jobs start before this one (0: next); None unless it is queued."""
-        return self.store.queue_position(job_id)
+        return self.store.queue_position(job)
 
     def events(self, job_id: str, after_seq: int = 0, limit: int | None = None) -> builtins.list[JobEvent]:
         """The job's events after ``after_seq`` (an SSE Last-Event-ID), oldest first."""

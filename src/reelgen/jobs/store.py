@@ -227,9 +227,12 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             rows = conn.execute(query).all()
         return JobPage([to_job(r) for r in rows[:limit]], has_more=len(rows) > limit)
 
-    def queue_position(self, job_id: str) -> int | None:
-        """How many queued jobs start before this one (0: next); None unless it is queued."""
-        job = self.get(job_id)
+    def queue_position(self, job_id: str | Job) -> int | None:
+        """How many queued jobs start before this one (0: next); None unless it is queued.
+
+        Given the ``Job`` just read, it is not read again.
+        """
+        job = self.get(job_id) if isinstance(job_id, str) else job_id
         if job.status is not JobStatus.QUEUED:
             return None
         c = jobs_t.c
