@@ -34,4 +34,7 @@ schema = (
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_server_errors(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=[schemathesis.checks.not_a_server_error])
+    response = case.call()
+    if case.path == "/generate-avatar" and response.status_code == 504:
+        return  # its wait limit, answered 504 by design (tests/api/test_avatars_api.py)
+    case.validate_response(response, checks=[schemathesis.checks.not_a_server_error])

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
-from reelgen.api import batches, enhance, errors, legacy, models, shootouts, system, videos
+from reelgen.api import avatars, batches, enhance, errors, legacy, models, shootouts, system, videos
 from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
 from reelgen.api.guard import EdgeGuard
@@ -83,6 +83,7 @@ def create_app(
     app.include_router(batches.router)
     app.include_router(shootouts.router)
     app.include_router(project_routes.router)
+    app.include_router(avatars.router)
     if settings.serve_web and WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -128,6 +129,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         {"file": "The video to enhance (MP4/MOV, WebM/MKV)"},
     )
     schemas["LegacyAnimateForm"] = _form_schema(schemas["LegacyGenerate"], {"image": "Start image"})
+    schemas.update(avatars.openapi_schemas(_form_schema))
     for path in spec.get("paths", {}).values():
         for operation in path.values():
             responses = operation.get("responses", {})

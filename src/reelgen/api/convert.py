@@ -32,7 +32,7 @@ def _metrics(job: Job) -> VideoMetrics:
 def _parameters(job: Job) -> VideoParameters | None:
     """The render's resolved settings, read from its stored request (other kinds have none)."""
     p = job.payload
-    if job.kind != "render" or not isinstance(p, dict):
+    if job.kind not in ("render", "avatar") or not isinstance(p, dict):
         return None
     return VideoParameters(
         task=p.get("task"),

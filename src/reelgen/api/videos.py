@@ -225,9 +225,12 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     if parent.kind != kinds.RENDER:
         made = f"video {parent.remixed_from}" if parent.remixed_from else "an uploaded file"
+        how = f"was made by enhancing {made}"
+        if parent.kind == kinds.AVATAR:
+            how = "is a talking avatar (it has no prompt); make another with POST /v1/avatars"
         raise ApiError(
             400,
-            f"video {parent.id} was made by enhancing {made}; only a generated video can be remixed",
+            f"video {parent.id} {how}; only a generated video can be remixed",
             param="video_id",
             code="not_remixable",
         )

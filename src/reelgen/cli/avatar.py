@@ -9,25 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.output import fail
+from reelgen.cli.remote import refuse
 
 Opt = typer.Option
-
-#: The built-in model: it ships inside reelgen, so ``--model auto`` never needs a download.
-BUILT_IN = "reelgen-lipsync"
 
 
 def pick_avatar_model(name: str) -> str:
     """``auto``: MuseTalk when its weights (and companions) are cached, else the built-in model."""
-    if name != "auto":
-        return name
-    from reelgen.core.backends import companions
-    from reelgen.core.backends.avatar.presets import PRESETS
+    from reelgen.core.backends.avatar.presets import pick_model
 
-    musetalk = next(p for p in PRESETS if p.variant == "musetalk")
-    needed = [musetalk.repo_id or "", *musetalk.companions]
-    if all(companions.cached(repo) for repo in needed):
-        return musetalk.name
-    return BUILT_IN
+    return pick_model(name)
 
 
 def avatar(
@@ -63,6 +54,12 @@ def avatar(
     seed: Annotated[int | None, Opt(help="Recorded for replay; the lip-sync pass is deterministic.")] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    server: Annotated[
+        str | None, Opt("--server", help="Make it on a `reelgen serve` at this URL (the files are uploaded).")
+    ] = None,
+    api_key: Annotated[
+        str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
+    ] = None,
 ) -> None:
     """Make a talking-head video: the face speaks the voice, lips in sync.
 
@@ -73,8 +70,18 @@ def avatar(
       reelgen avatar --image face.png --text "Hello! Welcome to the show." -o hello.mp4
 
       reelgen avatar --video interview.mp4 --audio dub_fr.wav --face-index 1 -o dubbed.mp4
+
+      reelgen avatar --image face.png --text "Hi!" --server http://127.0.0.1:8000 -o hi.mp4
     """
     from reelgen.cli.generate import _run
+
+    if server is not None:
+        in_process = {"--max-seconds": max_seconds, "--fps": fps, "--batch": batch, "--seed": seed}
+        refuse({**in_process, "--device": device})
+        files = {"audio": audio, "image": image, "video": video}
+        asked = {"text": text, "voice": voice, "face_index": face_index, "model": model}
+        _remote(server, api_key, files, asked, output, quiet)
+        return
 
     if max_seconds is not None:
         if max_seconds <= 0:
@@ -101,6 +108,41 @@ def avatar(
         _run(fields, output, None, device, quiet)
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
+
+
+def _remote(
+    server: str,
+    api_key: str | None,
+    files: dict[str, str | None],
+    fields: dict[str, Any],
+    output: Path | None,
+    quiet: bool,
+) -> None:
+    """Upload the face and voice to ``POST /v1/avatars``, follow the job frame by frame, download the MP4."""
+    from reelgen.cli.jobs import ClientError, _call, _exit, _watch, fetch_content
+
+    if output is not None and output.suffix.lower() != ".mp4":
+        raise typer.BadParameter(
+            f"--output {output.name}: the server makes an MP4; give a name ending in .mp4"
+        )
+    uploads = {}
+    for name, path in files.items():
+        if path is not None:
+            source = Path(path).expanduser()
+            if not source.is_file():
+                raise typer.BadParameter(f"--{name} {path}: no such file")
+            uploads[name] = (source.name, source.read_bytes())
+    form = {k: str(v) for k, v in fields.items() if v is not None and not (k == "model" and v == "auto")}
+    try:
+        video = _call(server, api_key, "POST", "/v1/avatars", data=form, files=uploads or None).json()
+        if _watch(server, api_key, video["id"], quiet) != "completed":
+            raise typer.Exit(1)
+        target = output or Path("outputs") / f"{video['id']}.mp4"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fetch_content(server, api_key, video["id"], target)
+    except ClientError as exc:
+        raise _exit(exc) from None
+    typer.echo(str(target))
 
 
 def _missing(exc: FileNotFoundError) -> Any:

@@ -32,6 +32,12 @@ _INPUT_SUFFIXES = {
     ".webm",
     ".mkv",
     ".avi",
+    # Voices of talking avatars.
+    ".wav",
+    ".mp3",
+    ".flac",
+    ".ogg",
+    ".m4a",
 }
 
 

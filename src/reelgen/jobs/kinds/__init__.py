@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from reelgen.core.errors import ReelgenError
 from reelgen.core.spec.request import walk_input_files
+from reelgen.jobs.kinds.avatar import AvatarKind
 from reelgen.jobs.kinds.base import (
     WAIT,
     Child,
@@ -66,8 +67,10 @@ __all__ = [
 
 RENDER = "render"
 ENHANCE = "enhance"
-#: The kinds whose jobs are videos (``/v1/videos`` shows them): one clip made, one clip enhanced.
-VIDEO_KINDS = (RENDER, ENHANCE)
+AVATAR = "avatar"
+#: The kinds whose jobs are videos (``/v1/videos`` shows them): one clip made, one clip enhanced,
+#: one talking head made.
+VIDEO_KINDS = (RENDER, ENHANCE, AVATAR)
 
 
 class UnknownKind(JobError):
@@ -76,7 +79,7 @@ class UnknownKind(JobError):
     code = "unknown_kind"
 
 
-_kinds: dict[str, Kind[Any]] = {RENDER: RenderKind(), ENHANCE: EnhanceKind()}
+_kinds: dict[str, Kind[Any]] = {RENDER: RenderKind(), ENHANCE: EnhanceKind(), AVATAR: AvatarKind()}
 _kinds.update({kind.name: kind for kind in (KenBurnsKind(), BatchKind(), ShootoutKind())})
 #: Storyboards: a project job's scene (or window) renders and its export run on workers.
 _kinds.update({kind.name: kind for kind in (ProjectKind(), SceneKind(), ExportKind())})
@@ -88,7 +91,7 @@ def register(kind: Kind[Any]) -> None:
 
 
 def unregister(name: str) -> None:
-    if name not in (RENDER, ENHANCE):
+    if name not in (RENDER, ENHANCE, AVATAR):
         _kinds.pop(name, None)
 
 

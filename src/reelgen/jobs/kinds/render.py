@@ -16,6 +16,7 @@ from reelgen.jobs.records import Facts, Job
 
 if TYPE_CHECKING:
     from reelgen.core.cache import ModelCache
+    from reelgen.core.render import RenderResult
 
 
 class RenderKind(WorkerKind[ResolvedRequest]):
@@ -60,22 +61,27 @@ class RenderKind(WorkerKind[ResolvedRequest]):
 
         make_room(context.cache, payload)
         out = render(payload, context.folder / "video.mp4", progress=context.progress, cache=context.cache)
-        record: dict[str, Any] = out.metadata
-        return RunResult(
-            files={
-                "video": out.path.read_bytes(),
-                "metadata": out.sidecar.read_bytes(),
-                "thumbnail": png_bytes(out.video.frames[out.video.num_frames // 2]),
-            },
-            frames=out.video.num_frames,
-            peak_vram_gib=record.get("peak_vram_gib"),
-            device=(record.get("device") or {}).get("device"),
-            timings=dict(record.get("timings") or {}),
-        )
+        return run_result(out)
 
     def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
         """Decode the MP4 as a player would: the frames the worker made, none of them black."""
         return verify_video(files["video"], result.frames)
+
+
+def run_result(out: RenderResult) -> RunResult:
+    """A finished render as the worker hands it back: the MP4, its record and a thumbnail, by value."""
+    record: dict[str, Any] = out.metadata
+    return RunResult(
+        files={
+            "video": out.path.read_bytes(),
+            "metadata": out.sidecar.read_bytes(),
+            "thumbnail": png_bytes(out.video.frames[out.video.num_frames // 2]),
+        },
+        frames=out.video.num_frames,
+        peak_vram_gib=record.get("peak_vram_gib"),
+        device=(record.get("device") or {}).get("device"),
+        timings=dict(record.get("timings") or {}),
+    )
 
 
 def output_shape(request: ResolvedRequest) -> Shape:

@@ -40,6 +40,9 @@ _COMMON = dict(
     rules=RULES,
 )
 
+#: The model that ships inside reelgen, so ``auto`` never needs a download.
+BUILT_IN = "reelgen-lipsync"
+
 PRESETS = (
     Preset(
         name="reelgen-lipsync",
@@ -72,6 +75,19 @@ PRESETS = (
         **_COMMON,  # type: ignore[arg-type]
     ),
 )
+
+
+def pick_model(name: str) -> str:
+    """``auto``: MuseTalk when its weights (and companions) are cached here, else the built-in model."""
+    if name != "auto":
+        return name
+    from reelgen.core.backends import companions
+
+    musetalk = next(p for p in PRESETS if p.variant == "musetalk")
+    needed = [musetalk.repo_id or "", *musetalk.companions]
+    if all(companions.cached(repo) for repo in needed):
+        return musetalk.name
+    return BUILT_IN
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:

@@ -1,0 +1,201 @@
+"""An avatar request's uploads checked at the edge: the voice probed, the face found, each kept as a job input.
+
+Everything a person could get wrong is answered here with a 400 naming the
+field, before a job exists: audio that is not audio, silent or longer than
+``REELGEN_AVATAR_MAX_SECONDS``; an image that is broken or shows no face (or
+fewer faces than ``face_index`` counts); a video that is not one. A video's face
+is searched on the worker, frame by frame, since decoding a whole clip here
+would cost the API what the job costs the worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import numpy as np
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api.deps import service_of, settings_of
+from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.inputs import SavedInputs, decodes
+from reelgen.api.security import decode_image, probe_video, read_image_header
+from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.types import Audio
+
+#: The API's names for the core request's avatar fields.
+WIRE_NAMES = {
+    "speech_audio": "audio",
+    "speech_text": "text",
+    "start_image": "image",
+    "source_video": "video",
+    "options.face_index": "face_index",
+}
+#: Containers a voice may come in (FFmpeg's format name -> the suffix it is kept under).
+AUDIO_CONTAINERS = {
+    "wav": ".wav",
+    "mp3": ".mp3",
+    "flac": ".flac",
+    "ogg": ".ogg",
+    "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
+    "matroska,webm": ".webm",
+}
+#: Rate the voice is checked at here: loudness and length need no more.
+_CHECK_RATE = 16_000
+
+
+@dataclass
+class Uploads:
+    """The files of one avatar request, as bytes: a voice, and a photo or a video (or neither)."""
+
+    audio: bytes | None = None
+    image: bytes | None = None
+    video: bytes | None = None
+
+
+def wire_error(exc: ReelgenError, face_source: str = "image") -> ApiError:
+    """A core error as the avatar routes name things: ``speech_audio`` -> ``audio`` and so on."""
+    renames = {**WIRE_NAMES, "start_image": face_source}
+    param = exc.param or ""
+    wire = renames.get(param)
+    if wire is None:
+        return from_reelgen(exc)
+    message = exc.message
+    if message.startswith(param):
+        message = wire + message[len(param) :]
+    return ApiError(400, message, param=wire, code=exc.code)
+
+
+def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
+    """Check an uploaded voice: a known container with an audio stream, not over ``limit_s``, not silent.
+
+    The length in the header is checked before any sample is decoded; a file whose
+    header says nothing (or lies) is stopped as soon as its decoded samples pass
+    the limit. Returns the suffix to keep it under.
+    """
+    import av
+
+    from reelgen.core.speech.audio import check_voice
+
+    valid = "WAV, MP3, FLAC, OGG, M4A or WebM audio"
+    chunks: list[np.ndarray] = []
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            suffix = AUDIO_CONTAINERS.get(container.format.name)
+            if suffix is None:
+                raise ApiError(
+                    400, f"{param}: {container.format.name} files are not accepted; send {valid}", param=param
+                )
+            if not container.streams.audio or len(container.streams) > 4:
+                raise ApiError(400, f"{param}: needs an audio stream (and at most 4 streams)", param=param)
+            declared = float(container.duration / av.time_base) if container.duration else 0.0
+            if declared > limit_s:
+                raise _too_long(param, declared, limit_s)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=_CHECK_RATE)
+            for frame in container.decode(container.streams.audio[0]):
+                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+                if sum(c.size for c in chunks) > (limit_s + 1) * _CHECK_RATE:
+                    raise _too_long(param, None, limit_s)
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+    except ApiError:
+        raise
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(
+            400, f"{param}: not a readable audio file ({exc}); send {valid}", param=param
+        ) from None
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    if samples.size == 0:
+        raise ApiError(400, f"{param}: the file holds no audio samples", param=param)
+    try:
+        check_voice(Audio(samples[None], _CHECK_RATE), param=param, limit_s=limit_s)
+    except InvalidRequest as exc:
+        raise ApiError(400, exc.message, param=param) from None
+    return suffix
+
+
+def _too_long(param: str, seconds: float | None, limit_s: float) -> ApiError:
+    said = f"{seconds:.1f} s long" if seconds is not None else "longer than that"
+    return ApiError(
+        400,
+        f"{param}: the voice track is {said}; this server takes at most {limit_s:g} s "
+        "(REELGEN_AVATAR_MAX_SECONDS); split it into shorter avatars",
+        param=param,
+    )
+
+
+def find_face(path: Path, face_index: int | None, where: str, param: str = "image") -> int:
+    """The face the worker will animate exists in the photo at ``path``; returns how many faces it shows.
+
+    The photo is read as the worker reads it (RGB, at its own size, which is the
+    output's), so a face found here is the face found there.
+    """
+    from reelgen.core.face.detect import choose, find_faces
+    from reelgen.core.media import load_image
+
+    try:
+        faces = find_faces(np.asarray(load_image(path, "start_image")))
+        choose(faces, face_index, where)
+    except ReelgenError as exc:
+        raise wire_error(exc, param) from None
+    return len(faces)
+
+
+@functools.cache
+def presenter_png() -> bytes:
+    """The face used when a request gives none: scikit-image's astronaut portrait (public domain, NASA)."""
+    from PIL import Image
+    from skimage import data
+
+    buf = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+async def save_uploads(
+    request: Request, uploads: Uploads, saved: SavedInputs, face_index: int | None
+) -> dict[str, str]:
+    """Probe each upload (full decodes wait for a slot of ``max_concurrent_decodes``) and keep it.
+
+    Returns the core request's input fields (``speech_audio``, ``start_image`` or
+    ``source_video``) pointing at the kept files. With neither a photo nor a
+    video, the default presenter's photo stands in.
+    """
+    from reelgen.core.speech.audio import max_seconds
+
+    settings, service = settings_of(request), service_of(request)
+    limiter = decodes(request)
+    fields: dict[str, str] = {}
+
+    async def keep(field: str, data: bytes, suffix: str) -> Path:
+        path = await run_in_threadpool(service.save_input, data, suffix)
+        saved.paths.append(path)
+        saved.digest[field] = hashlib.sha256(data).hexdigest()
+        return path
+
+    if uploads.audio is not None:
+        limit = await run_in_threadpool(max_seconds)
+        probe = functools.partial(probe_audio, uploads.audio, limit)
+        suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
+        fields["speech_audio"] = str(await keep("audio", uploads.audio, suffix))
+    if uploads.video is not None:
+        probe = functools.partial(
+            probe_video, uploads.video, settings.max_video_seconds, settings.max_video_side, "video"
+        )
+        suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
+        fields["source_video"] = str(await keep("video", uploads.video, suffix))
+        return fields
+    image, where = uploads.image, "the image"
+    if image is None:
+        image, where = await run_in_threadpool(presenter_png), "the default presenter photo"
+    probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, "image")
+    await anyio.to_thread.run_sync(functools.partial(decode_image, image, "image"), limiter=limiter)
+    path = await keep("image", probed.data, probed.suffix)
+    check = functools.partial(find_face, path, face_index, where)
+    await anyio.to_thread.run_sync(check, limiter=limiter)
+    fields["start_image"] = str(path)
+    return fields

@@ -1,0 +1,329 @@
+"""``POST /v1/avatars`` and ``POST /generate-avatar``: a face and a voice (or text to speak) become a talking video.
+
+Both queue an ``avatar`` job. ``/v1/avatars`` answers at once with a video
+object (202); retrieve, content, events (progress per frame, stage
+``lipsync``), cancel and delete work on it through ``/v1/videos``.
+``/generate-avatar`` waits for the job and answers the MP4 as base64 with its
+sync measure, or 504 naming the job to poll when it takes longer than
+``REELGEN_WAIT_TIMEOUT_S``.
+
+The request is resolved once, here, in a worker thread: text is spoken with
+Piper (a few seconds, on the CPU, no torch) into ``REELGEN_HOME/speech/``,
+and that WAV is an input file of the job, so it travels to the worker with
+the photo. With no photo or video, the default presenter's photo stands in.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api import videos
+from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
+from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
+from reelgen.api.wire import parse_body
+from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.speech.tts import DEFAULT_VOICE
+from reelgen.jobs import kinds
+from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.store import fingerprint
+
+router = APIRouter(tags=["avatars"], dependencies=[Depends(authorized)], responses=videos.ERRORS)
+
+#: Every core field name may reach the wire models, which refuse what they do not declare.
+_ANY_CORE = tuple(GenerationRequest.model_fields)
+#: Voices this server speaks with by name (a voice file on the server is never named over HTTP).
+VOICES = (DEFAULT_VOICE,)
+
+
+class AvatarCreate(BaseModel):
+    """``POST /v1/avatars``: the fields beside the files (``audio``; ``image`` or ``video``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(
+        default=None,
+        max_length=200,
+        description="reelgen-lipsync (built in), musetalk, musetalk-tiny; default: musetalk when cached, "
+        "else reelgen-lipsync",
+    )
+    text: str | None = Field(
+        default=None, max_length=5000, description="Text to speak (Piper TTS) instead of an audio file"
+    )
+    voice: str | None = Field(
+        default=None, max_length=200, description="Piper voice for text: en_US-joe-medium"
+    )
+    face_index: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Which face to animate, from 0 counted from the left (default: the largest)",
+    )
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
+    metadata: dict[str, str] | None = None
+    webhook: WebhookSpec | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None and (
+            len(value) > 16 or any(len(k) > 64 or len(v) > 512 for k, v in value.items())
+        ):
+            raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
+        return value
+
+
+class AvatarGenerate(AvatarCreate):
+    """``POST /generate-avatar``: the voice and the face as base64 in JSON."""
+
+    audio: str | None = Field(default=None, description="The voice (WAV, MP3, FLAC, OGG, M4A), base64")
+    image: str | None = Field(
+        default=None, description="The face (PNG, JPEG, WebP), base64; default: a presenter"
+    )
+
+
+class AvatarVideo(BaseModel):
+    """``POST /generate-avatar``'s answer: the finished MP4 inline and how well the mouth follows the voice."""
+
+    job_id: str
+    model: str
+    format: str = "mp4"
+    video: str = Field(description="The MP4 (25 fps, the voice as its soundtrack), base64")
+    sync: float | None = Field(
+        description="Correlation of mouth opening with the voice's loudness over the frames, -1..1 "
+        "(null when either is flat)"
+    )
+    faces_found: int | None = Field(
+        default=None, description="Faces in the image; the largest (or face_index) speaks"
+    )
+    duration_ms: int
+    generation_time_ms: int = Field(description="Wall time from submit to completed")
+
+
+#: The files ``POST /v1/avatars`` takes, for its multipart schema.
+FILES = {
+    "audio": "The voice (WAV, MP3, FLAC, OGG, M4A); or send `text`",
+    "image": "A photo with a face (PNG, JPEG, WebP)",
+    "video": "A video to dub instead of a photo (MP4/MOV, WebM): only the mouth region changes",
+}
+
+
+def openapi_schemas(form: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]) -> dict[str, Any]:
+    """The request bodies FastAPI cannot infer (both routes read theirs by hand), for /openapi.json."""
+    ref = "#/components/schemas/{model}"
+    create = AvatarCreate.model_json_schema(ref_template=ref)
+    generate = AvatarGenerate.model_json_schema(ref_template=ref)
+    defs = {**create.pop("$defs", {}), **generate.pop("$defs", {})}
+    return {
+        **defs,
+        "AvatarCreate": create,
+        "AvatarGenerate": generate,
+        "AvatarCreateForm": form(create, FILES),
+    }
+
+
+def _check_choices(body: AvatarCreate, uploads: Uploads, cap: int) -> None:
+    """One voice and at most one face source; a voice by name; priority within the server's cap."""
+    if uploads.audio is not None and body.text is not None:
+        raise ApiError(400, "give the voice as `audio` or text to speak as `text`, not both", param="text")
+    if uploads.audio is None and not (body.text or "").strip():
+        raise ApiError(400, "an avatar needs a voice: an `audio` file, or `text` to speak", param="audio")
+    if uploads.image is not None and uploads.video is not None:
+        raise ApiError(400, "give one face: an `image` or a `video` to dub, not both", param="video")
+    if body.voice is not None and body.voice not in VOICES:
+        raise ApiError(
+            400,
+            f"voice {body.voice!r} is not a voice of this server; valid: {', '.join(VOICES)}",
+            param="voice",
+        )
+    if body.voice is not None and body.text is None:
+        raise ApiError(400, "voice speaks `text`; with an `audio` file, leave it out", param="voice")
+    if body.priority > cap:
+        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+
+
+def _avatar_request(body: AvatarCreate, inputs: dict[str, str]) -> GenerationRequest:
+    from reelgen.core.backends.avatar.presets import pick_model
+
+    options = {} if body.face_index is None else {"face_index": body.face_index}
+    return GenerationRequest(
+        model=pick_model(body.model or "auto"),
+        task=Task.AVATAR,
+        speech_text=body.text,
+        voice=body.voice,
+        options=options,
+        **inputs,  # type: ignore[arg-type]
+    )
+
+
+async def queue_avatar(
+    request: Request, body: AvatarCreate, uploads: Uploads, key: str | None
+) -> tuple[Job, bool]:
+    """Probe and keep the uploads, resolve (speaking any text) and queue the avatar job.
+
+    Returns the job and whether it replays an earlier call with this
+    Idempotency-Key and body. Inputs go again if no new job took them.
+    """
+    from reelgen.core.spec import resolve
+
+    service, settings = service_of(request), settings_of(request)
+    _check_choices(body, uploads, settings.max_priority)
+    webhook = await run_in_threadpool(make_webhook, body, settings)
+    face = "video" if uploads.video is not None else "image"
+    saved = SavedInputs(service)
+    job: Job | None = None
+    try:
+        inputs = await save_uploads(request, uploads, saved, body.face_index)
+        wanted = body.model_dump(mode="json", include=set(AvatarCreate.model_fields))
+        body_fingerprint = fingerprint({"avatar": wanted, "files": saved.digest})
+
+        def submit() -> tuple[Job, bool]:
+            if key is not None:
+                existing = service.replay(key, body_fingerprint)
+                if existing is not None:
+                    return existing, True
+            try:
+                resolved = resolve(_avatar_request(body, inputs))
+            except ReelgenError as exc:
+                raise wire_error(exc, face) from None
+            return service.submit_or_replay(
+                resolved,
+                kind=kinds.AVATAR,
+                priority=body.priority,
+                idempotency_key=key,
+                webhook=webhook,
+                body_fingerprint=body_fingerprint,
+                metadata=body.metadata,
+            )
+
+        made, replayed = await run_in_threadpool(submit)
+        job = made
+    finally:
+        saved.discard_unless_used(job)
+    return made, replayed
+
+
+def _accepted(request: Request, job: Job, replayed: bool) -> Response:
+    video: VideoObject = videos.present(request, job)
+    headers = {"Location": video.urls.self}
+    if video.status not in TERMINAL:
+        headers["openai-poll-after-ms"] = str(settings_of(request).poll_after_ms)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        video.model_dump_json(),
+        status_code=200 if replayed else 202,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+@router.post(
+    "/v1/avatars",
+    status_code=202,
+    response_model=VideoObject,
+    summary="Create a talking-avatar video job",
+    responses={200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": {"$ref": "#/components/schemas/AvatarCreateForm"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/AvatarCreate"}},
+            },
+        }
+    },
+)
+async def create_avatar(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Multipart: an ``audio`` file or ``text``; an ``image`` (a face photo) or a ``video`` to dub.
+    (JSON, for text spoken by the default presenter.)
+
+    The video lasts as long as the voice, at 25 fps, with the voice as its
+    soundtrack. Follow it at ``/v1/videos/{id}`` (events: stage ``lipsync``, one
+    step per frame); its MP4 is at ``/v1/videos/{id}/content``.
+    """
+    data, files = await read_create_body(request, file_fields=("audio", "image", "video"))
+    body = parse_body(AvatarCreate, data, _ANY_CORE)
+    uploads = Uploads(**{name: await upload.read() for name, upload in files.items()})
+    job, replayed = await queue_avatar(request, body, uploads, idempotency_key)
+    return await run_in_threadpool(_accepted, request, job, replayed)
+
+
+def _b64(value: str | None, param: str) -> bytes | None:
+    """Base64 (or a ``data:...;base64,`` URL) as bytes; a 400 naming ``param`` otherwise."""
+    if value is None:
+        return None
+    if value.startswith("data:"):
+        value = value.partition(",")[2]
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(400, f"{param}: not valid base64", param=param) from None
+
+
+@router.post(
+    "/generate-avatar",
+    response_model=AvatarVideo,
+    summary="Make a talking avatar and wait; the MP4 comes back base64 with its sync measure",
+    responses={504: {"description": "Not finished in time; the job keeps running: poll the Location"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AvatarGenerate"}}},
+        }
+    },
+)
+async def generate_avatar(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """JSON: ``audio`` (base64) or ``text``, an optional ``image`` (base64). Waits up to ``REELGEN_WAIT_TIMEOUT_S``."""
+    began = time.monotonic()
+    data, _ = await read_create_body(request, file_fields=())
+    body = parse_body(AvatarGenerate, data, _ANY_CORE)
+    uploads = Uploads(audio=_b64(body.audio, "audio"), image=_b64(body.image, "image"))
+    job, _ = await queue_avatar(request, body, uploads, idempotency_key)
+    service = service_of(request)
+    timeout = settings_of(request).wait_timeout_s
+    job = await run_in_threadpool(service.wait, job.id, timeout)
+    own = f"{str(request.base_url).rstrip('/')}/v1/videos/{job.id}"
+    if not job.terminal:
+        raise ApiError(
+            504,
+            f"avatar {job.id} is still {job.status.value} after {timeout:g} s (REELGEN_WAIT_TIMEOUT_S); it keeps "
+            f"running: poll GET {own}, then fetch {own}/content",
+            code="timeout",
+            headers={"Location": own},
+        )
+    if job.status is not JobStatus.COMPLETED:
+        error = job.error or {"code": job.status.value, "message": job.status.value}
+        status = 400 if error["code"] == "invalid_request" else 422 if job.status is JobStatus.FAILED else 409
+        raise ApiError(status, f"avatar {job.id} {job.status.value}: {error['message']}", code=error["code"])
+    return await run_in_threadpool(_finished, service, job, began)
+
+
+def _finished(service: Any, job: Job, began: float) -> JSONResponse:
+    path = service.content(job.id)
+    if path is None:
+        raise ApiError(404, f"the video of {job.id} was removed", code="content_removed")
+    avatar = (job.result or {}).get("avatar") or {}
+    seconds = (job.num_frames or 0) / job.fps if job.fps else 0.0
+    answer = AvatarVideo(
+        job_id=job.id,
+        model=job.model,
+        video=base64.b64encode(path.read_bytes()).decode(),
+        sync=avatar.get("sync"),
+        faces_found=avatar.get("faces_found"),
+        duration_ms=round(seconds * 1000),
+        generation_time_ms=round((time.monotonic() - began) * 1000),
+    )
+    return JSONResponse(answer.model_dump(mode="json"))

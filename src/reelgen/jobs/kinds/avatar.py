@@ -1,0 +1,67 @@
+"""The ``avatar`` kind: a talking-head clip rendered like any ``render`` job, with its lip-sync measure in the result.
+
+An avatar request is a ``ResolvedRequest`` of task ``avatar``, resolved at the
+edge (where text is spoken first), so the render kind carries it unchanged: the
+voice, the photo or the video to dub are its declared input files and travel to
+the worker by value. What this kind adds is what only the worker sees: the sync
+score the runner measured on the frames it made (``Video.extra["avatar"]``),
+which the API returns and which the render record does not hold; and a check
+that the MP4 kept its voice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.jobs.events import RunResult
+from reelgen.jobs.kinds.base import WorkerContext
+from reelgen.jobs.kinds.render import RenderKind, make_room, run_result
+from reelgen.jobs.records import Facts, Job
+
+#: The runner's per-clip facts a job result keeps (the per-frame mouth boxes stay in the worker).
+RESULT_FACTS = ("sync", "faces_found", "audio_features")
+
+
+@dataclass(frozen=True)
+class AvatarResult(RunResult):
+    """A render's result plus the avatar facts measured on the worker."""
+
+    avatar: dict[str, Any] = field(default_factory=dict)
+
+
+class AvatarKind(RenderKind):
+    """Render kind for ``task=avatar`` requests; the job's result gains ``avatar: {sync, faces_found, ...}``."""
+
+    name = "avatar"
+
+    def facts(self, payload: ResolvedRequest) -> Facts:
+        """A spoken text stands where a prompt would: lists and the video object show what was said."""
+        return dataclasses.replace(super().facts(payload), prompt=payload.speech_text or payload.prompt)
+
+    def run(self, payload: ResolvedRequest, context: WorkerContext) -> RunResult:
+        from reelgen.core.render import render
+
+        if payload.task is not Task.AVATAR:
+            raise InvalidRequest(f"an avatar job renders task avatar, not {payload.task.value}", param="task")
+        make_room(context.cache, payload)
+        out = render(payload, context.folder / "video.mp4", progress=context.progress, cache=context.cache)
+        made = out.video.extra.get("avatar") or {}
+        facts = {key: made[key] for key in RESULT_FACTS if key in made}
+        base = run_result(out)
+        return AvatarResult(**{f.name: getattr(base, f.name) for f in dataclasses.fields(base)}, avatar=facts)
+
+    def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
+        """The render's checks, then the voice: a talking head without its soundtrack is no avatar."""
+        import av
+
+        checked = super().check(job, files, result)
+        with av.open(str(files["video"])) as container:
+            if not container.streams.audio:
+                raise GenerationFailed("the avatar's MP4 has no audio stream; its voice was lost in encoding")
+        avatar = result.avatar if isinstance(result, AvatarResult) else {}
+        return {**checked, "avatar": avatar}
