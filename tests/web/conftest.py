@@ -24,11 +24,15 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.settings import JobSettings
+
+# The suite runs two test processes on two cores beside servers and browsers: a page can take
+# seconds to reflect a change, so assertions wait up to 30 s (Playwright's default is 5).
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
