@@ -60,7 +60,13 @@ def step_seconds(runner: Any, size: int, frames: int) -> float:
             times.append(time.perf_counter())
 
     run(
-        runner, Progress(on_event=on_event), prompt="a fox", steps=3, width=size, height=size, num_frames=frames
+        runner,
+        Progress(on_event=on_event),
+        prompt="a fox",
+        steps=3,
+        width=size,
+        height=size,
+        num_frames=frames,
     )
     return statistics.median(b - a for a, b in zip(times[1:], times[2:], strict=False))
 

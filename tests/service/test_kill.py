@@ -158,3 +158,23 @@ def test_a_port_in_use_is_said_before_anything_starts(tmp_path: Path, reelgen_ho
         assert "cannot listen on 127.0.0.1" in second.log() and "in use" in second.log()
         assert not (tmp_path / "two").exists()  # no store, no engine, no worker was started
         assert httpx.get(f"{first.url}/readyz").status_code == 200
+
+
+def test_kill_9_of_the_api_leaves_no_ray_process_and_no_ray_folder(
+    tmp_path: Path, reelgen_home: Path
+) -> None:
+    data_dir = tmp_path / "server"
+    first = Server(data_dir, home=reelgen_home, REELGEN_ENGINE="ray").start()
+    first.wait_ready()
+    assert first.process is not None
+    crashed = first.process.pid
+    assert ray_folders(crashed) or list(data_dir.glob("ray-*"))
+    started = first.kill()
+    assert len(started) >= 5  # gcs_server, raylet, agents, the worker actor, the reaper ...
+    deadline = time.monotonic() + 30
+    while (pids_alive(started) or ray_folders(crashed)) and time.monotonic() < deadline:
+        time.sleep(0.2)  # Ray's processes follow the API down within seconds; its agents are ended
+    assert pids_alive(started) == [] and ray_folders(crashed) == []
+    assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
+    with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as again:
+        assert again.http.get("/v1/system").json()["detail"]["engine"]["embedded"]

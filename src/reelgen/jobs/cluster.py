@@ -6,7 +6,9 @@ them when the *thread* that started them ends, so it must be one that lives as
 long as the service. Its temp folder is inside the data directory when the path
 is short enough for Ray's sockets (else ``/tmp/reelgen-ray-*``); it is removed on
 stop and, after a crash, by the next start; its auth token lives in the
-environment, so nothing is written to ``~/.ray``.
+environment, so nothing is written to ``~/.ray``. A small reaper process
+(``reelgen.jobs._ray_reaper``) outlives the API process to end Ray's agents and
+remove that folder when the API process is gone, however it went.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,9 +140,20 @@ def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     The API process starts one worker actor per GPU the cluster reports, so
     a node that joins is used without further steps.
     """
-    import subprocess
-
     return subprocess.call(worker_command(address, num_gpus))
+
+
+def _reaper(temp_dir: str, pids: list[int]) -> subprocess.Popen[bytes]:
+    """The process that clears up this private Ray once the API process is gone (``_ray_reaper``).
+
+    Its own session, so a Ctrl-C to the terminal's process group does not end it
+    before it has done its work; its stdin is a pipe only this process writes to.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", "reelgen.jobs._ray_reaper", temp_dir, *map(str, pids)],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 class RayStream(RunStream):
@@ -178,6 +192,7 @@ class RayEngine(Engine):
         self.temp_dir: str | None = None
         self.scratch = str(Path(settings.data_dir) / "scratch" / f"{owners.machine()}-{os.getpid()}")
         self._processes: dict[str, Any] = {}
+        self._reaper: subprocess.Popen[bytes] | None = None
         self._last_ensure = 0.0
         self._said: dict[str, str] = {}
 
@@ -187,11 +202,9 @@ class RayEngine(Engine):
         self.temp_dir = init_ray(self.settings)
         if self.temp_dir is not None:
             node: Any = ray._private.worker._global_node
-            self._processes = {
-                name: infos[0].process
-                for name, infos in node.all_processes.items()
-                if name in ("gcs_server", "raylet") and infos
-            }
+            started = {name: infos[0].process for name, infos in node.all_processes.items() if infos}
+            self._processes = {k: v for k, v in started.items() if k in ("gcs_server", "raylet")}
+            self._reaper = _reaper(self.temp_dir, [p.pid for p in started.values()])
         with self.lock:
             self.slots = []
         self._last_ensure = 0.0
@@ -210,7 +223,10 @@ class RayEngine(Engine):
             shutdown_ray(self.temp_dir)
         elif self.settings.ray_address and ray.is_initialized():
             ray.shutdown()  # a joined cluster keeps running; we only disconnect
-        self.temp_dir, self._processes = None, {}
+        if self._reaper is not None:  # it ends whatever Ray left (an agent still reporting)
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                self._reaper.communicate(timeout=30)
+        self.temp_dir, self._processes, self._reaper = None, {}, None
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def health(self) -> Down | None:

@@ -65,6 +65,9 @@ class Dispatcher:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="reelgen-dispatcher", daemon=True)
         self._thread.start()
+        if self.owner is not None:
+            # Its own thread: a long cleanup or a slow pass of the loop must never let a lease lapse.
+            threading.Thread(target=self._keep_leases, name="reelgen-leases", daemon=True).start()
 
     def wake(self) -> None:
         self._wake.set()
@@ -113,18 +116,29 @@ class Dispatcher:
             self._wake.wait(IDLE_POLL_S)
             self._wake.clear()
 
-    def _housekeeping(self) -> None:
-        now = time.monotonic()
-        if self.owner is not None and self.running:
-            if now - self._last_renew >= self.settings.lease_s / 4:
-                self._last_renew = now
-                wanted = self.store.renew_leases(self.owner, self.settings.lease_s)
-            else:
-                wanted = self.store.cancels_wanted(self.owner)
-            for job_id in wanted:  # cancels sent through another API process
+    def _keep_leases(self) -> None:
+        """Renew the leases of this service's running jobs every quarter lease; between renewals,
+        look each second for cancels sent through another API process."""
+        assert self.owner is not None
+        while not self._stop.wait(IDLE_POLL_S):
+            if not self.running:
+                continue
+            try:
+                if time.monotonic() - self._last_renew >= self.settings.lease_s / 4:
+                    self._last_renew = time.monotonic()
+                    wanted = self.store.renew_leases(self.owner, self.settings.lease_s)
+                else:
+                    wanted = self.store.cancels_wanted(self.owner)
+            except Exception:  # a database hiccup: the next round tries again, well within the lease
+                log.exception("renewing leases failed; retrying")
+                continue
+            for job_id in wanted:
                 run = self.running.get(job_id)
                 if run is not None and run.cancel_sent is None:
                     self._send_cancel(run)
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
         if now - self._last_cleanup >= self.settings.cleanup_every_s:
             self._last_cleanup = now
             reconcile.cleanup(self.store, self.outcome.artifacts, self.settings)
