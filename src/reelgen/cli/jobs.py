@@ -376,7 +376,14 @@ def serve(
         )
         raise typer.Exit(2) from None
     console.print(f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False)
-    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level=log_level)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
+        timeout_graceful_shutdown=5,
+    )
     with sock:
         uvicorn.Server(config).run(sockets=[sock])
 
