@@ -12,26 +12,19 @@ systems ``engine=auto`` picks Ray.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import os
-import queue
 import shutil
-import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from reelgen.jobs import owners
-from reelgen.jobs.engine import Down, Engine, RunEnded, RunStream, WorkerGone, WorkerSlot
-from reelgen.jobs.events import WorkerEvent
+from reelgen.jobs._local_worker import LocalWorker
+from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
 from reelgen.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
@@ -65,199 +58,6 @@ def _driver_gpus() -> int:
             out = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, timeout=10)
             return sum(1 for line in out.stdout.splitlines() if line.startswith("GPU "))
     return 0
-
-
-class _Gone:
-    def __init__(self, why: str) -> None:
-        self.why = why
-
-
-_END = object()
-
-
-class LocalStream(RunStream):
-    def __init__(self) -> None:
-        self.queue: queue.Queue[Any] = queue.Queue()
-
-    def next(self, timeout_s: float) -> WorkerEvent | None:
-        try:
-            item = self.queue.get(timeout=timeout_s)
-        except queue.Empty:
-            return None
-        if isinstance(item, _Gone):
-            raise WorkerGone(item.why)
-        if item is _END:
-            raise RunEnded("the worker ended the run without a result")
-        event: WorkerEvent = item
-        return event
-
-
-class LocalWorker:
-    """One worker process and the thread that reads its pipe; ``start`` again after it died."""
-
-    def __init__(
-        self,
-        worker_id: str,
-        gpu: str | None,
-        *,
-        models: int,
-        setup: Callable[[], None] | None,
-        scratch: str,
-    ) -> None:
-        self.id = worker_id
-        self.gpu = gpu
-        self.init = ("init", worker_id, models, setup, scratch)
-        self.process: Any = None
-        self.conn: Any = None
-        self.pid: int | None = None
-        self.started_at = 0.0
-        self.failures = 0
-        self.gone: str | None = "not started"
-        self.startup_error: str | None = None
-        self._send_lock = threading.Lock()
-        self._lock = threading.Lock()
-        self._calls: dict[int, Future[Any]] = {}
-        self._ids = itertools.count(1)
-        self._run: tuple[str, LocalStream] | None = None
-        self.ready: Future[int] = Future()
-
-    def start(self) -> None:
-        ours, theirs = socket.socketpair()
-        env = {**os.environ, "CUDA_VISIBLE_DEVICES": self.gpu or ""}
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "reelgen.jobs._local_child", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            theirs.close()  # only the worker holds its end, so our death closes its socket
-        parent = Connection(ours.detach())
-        try:
-            parent.send(sys.path)
-            parent.send(self.init)
-        except OSError:
-            pass  # it died at once; the pipe reader below says how
-        with self._lock:
-            self.process, self.conn, self.pid = process, parent, process.pid
-            self.started_at, self.gone, self.ready = time.monotonic(), None, Future()
-        threading.Thread(
-            target=self._receive, args=(parent, process), name=f"{self.id}-pipe", daemon=True
-        ).start()
-
-    def running(self) -> bool:
-        """A live look: the socket is open and the process exists."""
-        return self.gone is None and self.process is not None and self.process.poll() is None
-
-    # ---- calls --------------------------------------------------------------------------------
-
-    def _send(self, message: tuple[Any, ...]) -> None:
-        try:
-            with self._send_lock:
-                self.conn.send(message)
-        except (OSError, ValueError, AttributeError) as exc:
-            raise WorkerGone(f"{self.id} is not running ({type(exc).__name__})") from None
-
-    def call(self, name: str, *args: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        call_id = next(self._ids)
-        with self._lock:
-            if self.gone is not None:
-                future.set_exception(WorkerGone(f"{self.id} is not running: {self.gone}"))
-                return future
-            self._calls[call_id] = future
-        try:
-            self._send(("call", call_id, name, args))
-        except WorkerGone as exc:
-            with self._lock:
-                self._calls.pop(call_id, None)
-            future.set_exception(exc)
-        return future
-
-    def run(self, job_id: str, *args: Any) -> LocalStream:
-        stream = LocalStream()
-        with self._lock:
-            if self.gone is not None:
-                raise WorkerGone(f"{self.id} is not running: {self.gone}")
-            self._run = (job_id, stream)
-        self._send(("run", job_id, *args))
-        return stream
-
-    def cancel(self, job_id: str) -> None:
-        with contextlib.suppress(WorkerGone):
-            self._send(("cancel", job_id))
-
-    def kill(self) -> None:
-        if self.process is not None:
-            with contextlib.suppress(OSError):
-                self.process.kill()
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        """Ask the worker to exit; kill it if it does not within ``timeout_s``."""
-        if self.process is None:
-            return
-        with contextlib.suppress(WorkerGone):
-            self._send(("stop",))
-        try:
-            self.process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            self.process.wait(timeout_s)
-        with contextlib.suppress(OSError):
-            self.conn.close()
-
-    # ---- the pipe -----------------------------------------------------------------------------
-
-    def _receive(self, conn: Any, process: Any) -> None:
-        try:
-            while True:
-                self._handle(conn.recv())
-        except (EOFError, OSError):
-            pass
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(5.0)
-        code = process.returncode
-        why = f"exited with signal {-code}" if code and code < 0 else f"exited with code {code}"
-        self._lost(conn, self.startup_error or why)
-
-    def _handle(self, message: tuple[Any, ...]) -> None:
-        op = message[0]
-        if op == "event" or op == "end":
-            with self._lock:
-                current = self._run
-            if current is not None and current[0] == message[1]:
-                current[1].queue.put(message[2] if op == "event" else _END)
-                if op == "end":
-                    with self._lock:
-                        self._run = None
-        elif op == "reply":
-            with self._lock:
-                future = self._calls.pop(message[1], None)
-            if future is not None:
-                if message[2]:
-                    future.set_result(message[3])
-                else:
-                    future.set_exception(RuntimeError(message[3]))
-        elif op == "ready":
-            self.ready.set_result(int(message[1]))
-        elif op == "failed":
-            self.startup_error = f"could not start: {message[1]}"
-
-    def _lost(self, conn: Any, why: str) -> None:
-        with self._lock:
-            if conn is not self.conn:
-                return  # a pipe of an earlier process
-            self.gone = why
-            calls, self._calls = self._calls, {}
-            current, self._run = self._run, None
-        gone = WorkerGone(f"{self.id} {why}")
-        for future in calls.values():
-            future.set_exception(gone)
-        if current is not None:
-            current[1].queue.put(_Gone(f"{self.id} {why}"))
-        if not self.ready.done():
-            self.ready.set_exception(gone)
 
 
 class LocalEngine(Engine):

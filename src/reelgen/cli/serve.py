@@ -1,0 +1,103 @@
+"""``reelgen serve`` runs the HTTP API with its job service; ``reelgen worker`` adds a machine to a Ray cluster."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reelgen.cli.jobs import KeyOpt
+from reelgen.cli.output import console
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    api_key: KeyOpt = None,
+    database_url: Annotated[
+        str | None, typer.Option(envvar="REELGEN_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where outputs and inputs are kept.")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Run the HTTP API with its job queue and workers (one process per GPU; Ray with RAY_ADDRESS).
+
+    The port is taken before anything else starts, so a port in use is said at once.
+
+    Examples:
+      reelgen serve                                   # http://127.0.0.1:8000, loopback only
+      REELGEN_API_KEY=secret reelgen serve --host 0.0.0.0
+      RAY_ADDRESS=head:6380 reelgen serve             # use a Ray cluster's GPUs
+    """
+    import uvicorn
+
+    from reelgen.api.app import create_app
+    from reelgen.api.security import check_bind
+    from reelgen.api.settings import ApiSettings
+    from reelgen.jobs.settings import JobSettings
+
+    job_fields = {"database_url": database_url, "data_dir": data_dir}
+    jobs = JobSettings(**{k: v for k, v in job_fields.items() if v is not None})  # type: ignore[arg-type]
+    fields: dict[str, Any] = {"host": host, "port": port, "api_key": api_key, "jobs": jobs}
+    settings = ApiSettings(**{k: v for k, v in fields.items() if v is not None})
+    try:
+        check_bind(settings.host, settings.key())
+    except ValueError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    try:
+        sock = listening_socket(settings.host, settings.port)
+    except OSError as exc:
+        console.print(
+            f"[bold red]error:[/] cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc}); "
+            "is another server running there? Choose another with --port",
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
+    console.print(f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
+        timeout_graceful_shutdown=5,
+    )
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``; raises OSError (address in use ...) before any work starts."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def worker(
+    address: Annotated[str, typer.Option("--address", envvar="RAY_ADDRESS", help="Ray head, host:port.")],
+    num_gpus: Annotated[int | None, typer.Option(help="GPUs to offer (default: all Ray finds).")] = None,
+) -> None:
+    """Add this machine's GPUs to a reelgen cluster (runs `ray start --address ... --block`).
+
+    The head machine runs Ray and the API:
+      ray start --head --port 6380 --node-ip-address HEAD_IP
+      RAY_ADDRESS=HEAD_IP:6380 reelgen serve --host 0.0.0.0 --api-key SECRET
+    Each GPU machine then joins (same Python, Ray and reelgen versions):
+      reelgen worker --address HEAD_IP:6380
+    The API starts one worker actor per GPU the cluster reports. Keep Ray's ports on a
+    private network: Ray runs any code it is sent. On one machine no Ray is needed:
+    `reelgen serve` runs one worker process per GPU by itself.
+    """
+    from reelgen.jobs.cluster import run_worker_node
+
+    raise typer.Exit(run_worker_node(address, num_gpus))
