@@ -141,7 +141,9 @@ export function createQueue(ctx) {
   }
 
   function watch(card) {
-    if (card.stream || !ACTIVE.has(card.video.status)) return;
+    // Only running jobs get a live stream: a browser keeps about six connections per server, and
+    // a stream per waiting job would leave none for clicks. Waiting cards follow the position poll.
+    if (card.stream || card.video.status !== "in_progress") return;
     card.stream = follow(`v1/videos/${card.video.id}/events`, {
       onEvent: (name, data) => onEvent(card, name, data),
       onFinal: () => { card.stream = null; },

@@ -4,6 +4,23 @@ import { authHeaders } from "./api.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
+// Browsers open about six connections per server over HTTP/1.1; each stream holds one for as long as
+// it follows. At most MAX_STREAMS follow at once, so buttons and lists always find a connection;
+// further streams wait for a slot in the order they were asked for.
+const MAX_STREAMS = 3;
+let open = 0;
+const waiting = [];
+
+function acquire() {
+  if (open < MAX_STREAMS) { open += 1; return Promise.resolve(); }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release() {
+  const next = waiting.shift();
+  if (next) next(); else open -= 1;
+}
+
 /** Parses one SSE frame ("id:", "event:", "data:", "retry:" lines) into {id, event, data, retry}. */
 function parse(frame) {
   const out = { id: null, event: "message", data: [], retry: null };
@@ -67,6 +84,15 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
   }
 
   (async () => {
+    await acquire();
+    try {
+      await loop();
+    } finally {
+      release();
+    }
+  })();
+
+  async function loop() {
     while (!closed) {
       try { await once(); } catch (err) { if (closed) return; failures += 1; }
       if (closed) return;
@@ -75,7 +101,7 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
       const wait = Math.min(15000, retryMs * 2 ** Math.min(failures, 4)) * (0.8 + Math.random() * 0.4);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-  })();
+  }
 
   return {
     close() { closed = true; if (controller) controller.abort(); },
