@@ -21,8 +21,8 @@ JOB = "video_" + "1" * 32
 
 
 @pytest.fixture
-def worker(jobtest_family: None) -> VideoWorker:
-    return VideoWorker("worker-test", setup=register_in_worker)
+def worker(jobtest_family: None, tmp_path: Path) -> VideoWorker:
+    return VideoWorker("worker-test", setup=register_in_worker, scratch=str(tmp_path / "scratch"))
 
 
 def test_a_run_streams_progress_reports_then_one_result_with_its_files(

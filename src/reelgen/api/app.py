@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
-from reelgen.api import avatars, batches, enhance, errors, legacy, models, shootouts, system, videos
+from reelgen.api import avatars, batches, enhance, errors, legacy, models, shootouts, system, videos, web
 from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
 from reelgen.api.guard import EdgeGuard
@@ -25,9 +23,6 @@ from reelgen.api.sse import Wakeups
 from reelgen.api.wire import VideoCreate, VideoRemix
 from reelgen.jobs.records import JobEvent
 from reelgen.jobs.service import JobService
-
-#: The static page, when running from a checkout (``web/`` beside ``src/``).
-WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
 DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos` API.
 
@@ -62,7 +57,14 @@ def create_app(
             if owned:
                 await run_in_threadpool(service.stop)
 
-    app = FastAPI(title="reelgen", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="reelgen",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # web.install serves /docs and /redoc from the package, not a CDN
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.service = service
     app.state.wakeups = wakeups
@@ -84,8 +86,7 @@ def create_app(
     app.include_router(shootouts.router)
     app.include_router(project_routes.router)
     app.include_router(avatars.router)
-    if settings.serve_web and WEB_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    web.install(app, settings)  # the page at / and the docs, after every API route
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
