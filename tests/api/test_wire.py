@@ -40,11 +40,9 @@ def test_wire_aliases_and_core_names_ask_for_the_same_request(client: TestClient
     ("field", "value", "hint"),
     [
         ("start_image", "/etc/passwd", "input_reference"),
-        ("end_image", "/etc/hostname", "names files on the server"),
+        ("end_image", "/etc/hostname", "multipart file field end_image"),
         ("source_video", "/srv/clip.mp4", "multipart file field source_video"),
         ("reference_images", ["/etc/passwd"], "names files on the server"),
-        ("keyframes", [{"image": "/etc/passwd", "frame": 0}], "names files on the server"),
-        ("loras", [{"path": "/root/x.safetensors"}], "GET /v1/models"),
         ("weights", "/root/model", "GET /v1/models"),
         ("enhance", [{"name": "upscale"}], "not offered over HTTP"),
     ],
@@ -72,17 +70,14 @@ def test_the_served_schema_is_the_core_fields_with_wire_names_and_no_server_path
     assert create["required"] == ["prompt"] and create["additionalProperties"] is False
     assert {"size", "seconds", "input_reference", "priority", "metadata", "webhook"} <= set(props)
     assert {"num_inference_steps", "guidance_scale", "guidance_scale_2", "seed", "options"} <= set(props)
-    for hidden in (
-        "start_image",
-        "end_image",
-        "source_video",
-        "keyframes",
-        "loras",
-        "weights",
-        "steps",
-        "width",
-    ):
+    for hidden in ("start_image", "end_image", "source_video", "weights", "steps", "width"):
         assert hidden not in props, hidden
+    # Keyframes and LoRAs come in the wire's own shapes: images uploaded or fetched, LoRAs by name.
+    assert {"end_reference", "keyframes", "loras"} <= set(props)
+    assert set(schema["KeyframeSpec"]["properties"]) == {"frame", "strength", "image_url"}
+    assert set(schema["LoraChoice"]["properties"]) == {"name", "strength"}
+    form = schema["VideoCreateForm"]["properties"]
+    assert form["keyframe_images"]["type"] == "array" and form["end_image"]["format"] == "binary"
     core = GenerationRequest.model_json_schema()["properties"]
     for name in ("num_inference_steps", "guidance_scale", "num_frames", "seed", "negative_prompt", "fps"):
         assert props[name] == core[name], name  # the same type, limits and description, not a copy by hand

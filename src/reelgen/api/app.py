@@ -12,11 +12,24 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
-from reelgen.api import avatars, batches, enhance, errors, legacy, models, shootouts, system, videos, web
+from reelgen.api import (
+    avatars,
+    batches,
+    enhance,
+    errors,
+    legacy,
+    loras,
+    models,
+    shootouts,
+    system,
+    videos,
+    web,
+)
 from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
 from reelgen.api.guard import EdgeGuard
 from reelgen.api.legacy import LegacyGenerate
+from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import BodyLimit
 from reelgen.api.settings import ApiSettings
 from reelgen.api.sse import Wakeups
@@ -28,6 +41,15 @@ DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos`
 
 Errors always come as `{"error": {"message", "type", "param", "code"}}`. Off loopback,
 every route except `/healthz`, `/readyz` and `/health` needs `Authorization: Bearer <key>`.
+
+What `POST /v1/videos` takes besides the prompt and numbers: a start image (the file
+`input_reference`, or `input_reference.image_url`); an end image pinning the last frame (the file
+`end_image`, or `end_reference.image_url`; models whose `supports_end_image` is true); keyframes
+(`keyframes: [{"frame", "strength"}]`, as JSON text in multipart, each with one `keyframe_images`
+file in the same order or an `image_url` of its own; models whose tasks list `keyframes`; at most
+8); a `source_video` file; and LoRAs from the server's LoRA folder by name
+(`loras: [{"name", "strength"}]`, listed by `GET /v1/loras`; models with `supports_lora`).
+Paths on the server are never taken: a model that cannot use an input answers 400 naming it.
 """
 
 
@@ -78,6 +100,7 @@ def create_app(
     app.include_router(videos.router)
     app.include_router(enhance.router)
     app.include_router(models.router, dependencies=guard)
+    app.include_router(loras.router)
     app.include_router(system.router)
     app.include_router(system.guarded)
     app.include_router(legacy.router)
@@ -123,8 +146,17 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 if k not in ("options", "webhook")
             },
         },
-        {"input_reference": "Start image (PNG, JPEG or WebP)", "source_video": "Source video (MP4/MOV/WebM)"},
+        {
+            "input_reference": "Start image (PNG, JPEG or WebP)",
+            "end_image": "End image: the last frame (models with supports_end_image)",
+            "keyframe_images": "A keyframe's image; repeat the field, one file per entry of keyframes (in order)",
+            "source_video": "Source video (MP4/MOV/WebM)",
+        },
     )
+    form = schemas["VideoCreateForm"]["properties"]
+    form["keyframe_images"] = {"type": "array", "items": form["keyframe_images"], "maxItems": MAX_KEYFRAMES}
+    for name in ("keyframes", "loras"):
+        form[name] = {**form[name], "description": f"{form[name].get('description', '')} (as JSON text)"}
     schemas["VideoEnhanceForm"] = _form_schema(
         {**schemas["VideoEnhance"], "required": ["file"]},
         {"file": "The video to enhance (MP4/MOV, WebM/MKV)"},

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from reelgen.api.schemas import VideoError, VideoMetrics, VideoObject, VideoParameters, VideoUrls
+from reelgen.api.schemas import (
+    KeyframeAt,
+    LoraChoice,
+    VideoError,
+    VideoMetrics,
+    VideoObject,
+    VideoParameters,
+    VideoUrls,
+)
 from reelgen.jobs.records import Job
 
 GIB = 1024**3
@@ -29,7 +38,35 @@ def _metrics(job: Job) -> VideoMetrics:
     )
 
 
-def _parameters(job: Job) -> VideoParameters | None:
+def _lora_name(path: str, lora_dir: Path | None) -> str:
+    """A LoRA as a create body names it: its path inside the LoRA folder, else (a file given by path
+    to the CLI, or a folder since moved) its file name, so no server path is shown."""
+    file = Path(path)
+    if lora_dir is not None:
+        root = lora_dir.expanduser().resolve()
+        if file.is_relative_to(root):
+            return file.relative_to(root).as_posix()
+    return file.name
+
+
+def _pins_and_loras(p: dict[str, Any], lora_dir: Path | None) -> dict[str, Any]:
+    """The end image (whether there was one), keyframes without their images, LoRAs by name."""
+    keys = [k for k in p.get("keyframes") or [] if isinstance(k, dict)]
+    loras = [lora for lora in p.get("loras") or [] if isinstance(lora, dict) and lora.get("path")]
+    return {
+        "end_image": bool(p.get("end_image")),
+        "keyframes": [KeyframeAt(frame=k.get("frame", 0), strength=k.get("strength", 1.0)) for k in keys],
+        # Constructed, not validated: a strength the CLI allowed is shown as it was, even past the wire's.
+        "loras": [
+            LoraChoice.model_construct(
+                name=_lora_name(str(lora["path"]), lora_dir), strength=lora.get("strength", 1.0)
+            )
+            for lora in loras
+        ],
+    }
+
+
+def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | None:
     """The render's resolved settings, read from its stored request (other kinds have none)."""
     p = job.payload
     if job.kind not in ("render", "avatar") or not isinstance(p, dict):
@@ -49,6 +86,7 @@ def _parameters(job: Job) -> VideoParameters | None:
         num_frames=p.get("num_frames"),
         fps=p.get("fps"),
         **_enhancement(p.get("enhance") or []),
+        **_pins_and_loras(p, lora_dir),
     )
 
 
@@ -66,8 +104,11 @@ def _enhancement(steps: list[Any]) -> dict[str, Any]:
     return out
 
 
-def video_object(job: Job, base: str, queue_position: int | None, retention_days: float) -> VideoObject:
-    """A job as OpenAI's video object plus reelgen's fields; ``base`` is the server's URL root."""
+def video_object(
+    job: Job, base: str, queue_position: int | None, retention_days: float, lora_dir: Path | None = None
+) -> VideoObject:
+    """A job as OpenAI's video object plus reelgen's fields; ``base`` is the server's URL root and
+    ``lora_dir`` the LoRA folder its LoRAs are named inside."""
     own = f"{base}/v1/videos/{job.id}"
     done = job.status.value == "completed"
     expires = None
@@ -105,5 +146,5 @@ def video_object(job: Job, base: str, queue_position: int | None, retention_days
         ),
         metrics=_metrics(job),
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
-        parameters=_parameters(job),
+        parameters=_parameters(job, lora_dir),
     )

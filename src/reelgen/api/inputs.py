@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import anyio
@@ -16,6 +18,7 @@ from starlette.datastructures import UploadFile
 
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
+from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import (
     FetchPolicy,
     check_public_url,
@@ -30,7 +33,11 @@ from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
 from reelgen.jobs.service import JobService, Webhook
 
-_JSON_FIELDS = {"options", "metadata", "webhook", "input_reference"}
+#: Form fields that may carry a JSON object or list as their text.
+_JSON_FIELDS = {"options", "metadata", "webhook", "input_reference", "end_reference", "keyframes", "loras"}
+#: The file fields of a create; ``keyframe_images`` repeats, one file per keyframe.
+CREATE_FILES = ("input_reference", "end_image", "source_video", "keyframe_images")
+CREATE_REPEATED: Mapping[str, int] = MappingProxyType({"keyframe_images": MAX_KEYFRAMES})
 #: How deep a request body may nest (JSON arrays and objects, form brackets); the create bodies
 #: need four levels at most, and Python's parsers give up near a thousand.
 MAX_DEPTH = 32
@@ -57,11 +64,15 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         raise ApiError(400, f"form field {key[:60]!r} nests deeper than {_FORM_DEPTH} levels", param=key[:60])
     head, _, rest = key.partition("[")
     if not rest:
-        if head in _JSON_FIELDS and isinstance(value, str) and value.lstrip().startswith("{"):
+        if head in _JSON_FIELDS and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
             try:
                 value = json.loads(value)
-            except ValueError:
-                raise ApiError(400, f"{head} must be a JSON object", param=head) from None
+            except (ValueError, RecursionError):
+                raise ApiError(
+                    400, f"{head} must be JSON (an object, or a list of them)", param=head
+                ) from None
+            if nesting_depth(value) > _FORM_DEPTH:
+                raise ApiError(400, f"{head} nests deeper than {_FORM_DEPTH} levels", param=head)
         out[head] = value
         return
     inner = out.setdefault(head, {})
@@ -71,21 +82,35 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 
 async def read_create_body(
-    request: Request, file_fields: tuple[str, ...] = ("input_reference", "source_video")
+    request: Request,
+    file_fields: tuple[str, ...] = CREATE_FILES,
+    repeated: Mapping[str, int] = CREATE_REPEATED,
 ) -> tuple[dict[str, Any], dict[str, UploadFile]]:
-    """The create body as a dict plus any uploaded files, from JSON or multipart/form-data."""
+    """The create body as a dict plus any uploaded files, from JSON or multipart/form-data.
+
+    A file field of ``repeated`` may come up to its count of times; its files are keyed
+    ``name[0]``, ``name[1]`` ... in the order sent. Any other file field comes once.
+    """
+    repeated = {key: n for key, n in repeated.items() if key in file_fields}
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await request.form(max_files=2, max_fields=64, max_part_size=1024 * 1024)
+        max_files = max(2, len(file_fields)) + sum(n - 1 for n in repeated.values())
+        form = await request.form(max_files=max_files, max_fields=64, max_part_size=1024 * 1024)
         data: dict[str, Any] = {}
         files: dict[str, UploadFile] = {}
+        counts: dict[str, int] = {}
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 if key not in file_fields:
                     raise ApiError(
                         400, f"file field {key!r} is unknown; valid: {', '.join(file_fields)}", param=key
                     )
-                files[key] = value
+                n = counts[key] = counts.get(key, 0) + 1
+                if key in repeated and n > repeated[key]:
+                    raise ApiError(400, f"{key}: at most {repeated[key]} files, one per entry", param=key)
+                if key not in repeated and n > 1:
+                    raise ApiError(400, f"file field {key!r} is given twice; send it once", param=key)
+                files[f"{key}[{n - 1}]" if key in repeated else key] = value
             else:
                 _put(data, key, value)
         return data, files
@@ -130,14 +155,55 @@ class SavedInputs:
                 self.service.discard_input(path)
 
 
-async def _image_bytes(request: Request, body: Any, upload: UploadFile | None) -> bytes | None:
-    settings = settings_of(request)
-    if upload is not None:
-        return await upload.read()
-    if body.input_reference is None:
-        return None
-    policy = FetchPolicy(settings.fetch_timeout_s, settings.fetch_max_bytes, settings.fetch_allow_http)
-    return await run_in_threadpool(fetch_url, body.input_reference.image_url, policy)
+#: Where an image comes from: an upload, or a URL to fetch (https or data:).
+Source = UploadFile | str
+
+
+def _image_sources(body: Any, files: dict[str, UploadFile]) -> dict[str, tuple[Source, str]]:
+    """Every image of the create by the digest key it is recorded under, with its source and the
+    parameter its errors name; a 400 before anything is read when the uploads and fields disagree."""
+    out: dict[str, tuple[Source, str]] = {}
+    if "input_reference" in files:
+        out["input_reference"] = (files["input_reference"], "input_reference")
+    elif body.input_reference is not None:
+        out["input_reference"] = (body.input_reference.image_url, "input_reference.image_url")
+    if "end_image" in files and body.end_reference is not None:
+        raise ApiError(
+            400,
+            "end_image: give the end image once, as the file end_image or as end_reference",
+            param="end_image",
+        )
+    if "end_image" in files:
+        out["end_image"] = (files["end_image"], "end_image")
+    elif body.end_reference is not None:
+        out["end_image"] = (body.end_reference.image_url, "end_reference.image_url")
+    keys = body.keyframes or []
+    uploads = [
+        files[f"keyframe_images[{j}]"] for j in range(sum(k.startswith("keyframe_images[") for k in files))
+    ]
+    if uploads and not keys:
+        raise ApiError(
+            400,
+            'keyframes: keyframe_images came without keyframes; send keyframes as JSON, e.g. [{"frame": 0, '
+            '"strength": 1.0}, {"frame": 16}], one entry per file in the same order',
+            param="keyframes",
+        )
+    wanting = sum(k.image_url is None for k in keys)
+    if wanting != len(uploads):
+        raise ApiError(
+            400,
+            f"keyframe_images: {wanting} keyframes take an uploaded image (those without an image_url) but "
+            f"{len(uploads)} keyframe_images files came; send one file per such keyframe, in the order of keyframes",
+            param="keyframe_images",
+        )
+    files_left = iter(enumerate(uploads))
+    for i, key in enumerate(keys):
+        if key.image_url is not None:
+            out[f"keyframes[{i}]"] = (key.image_url, f"keyframes[{i}].image_url")
+        else:
+            j, upload = next(files_left)
+            out[f"keyframes[{i}]"] = (upload, f"keyframe_images[{j}]")
+    return out
 
 
 def decodes(request: Request) -> CapacityLimiter:
@@ -148,10 +214,28 @@ def decodes(request: Request) -> CapacityLimiter:
     return limiter
 
 
+async def _store_image(request: Request, source: Source, param: str, key: str, saved: SavedInputs) -> str:
+    """Read or fetch one image, check it (header first, then one bounded decode) and store it."""
+    settings = settings_of(request)
+    if isinstance(source, str):
+        policy = FetchPolicy(settings.fetch_timeout_s, settings.fetch_max_bytes, settings.fetch_allow_http)
+        image = await run_in_threadpool(fetch_url, source, policy, param)
+        param = param.removesuffix(".image_url")
+    else:
+        image = await source.read()
+    probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, param)
+    await anyio.to_thread.run_sync(functools.partial(decode_image, image, param), limiter=decodes(request))
+    path = await run_in_threadpool(service_of(request).save_input, probed.data, probed.suffix)
+    saved.paths.append(path)
+    saved.digest[key] = hashlib.sha256(image).hexdigest()
+    return str(path)
+
+
 async def save_inputs(
     request: Request, body: Any, files: dict[str, UploadFile], saved: SavedInputs
-) -> dict[str, str]:
-    """Probe the start image and source video (if any) and store them under server-made names.
+) -> dict[str, Any]:
+    """Probe the images (start, end, keyframes) and source video and store them under server-made
+    names; returns the core request's fields that name them.
 
     Sizes are read from the headers first, so an image or video too large is
     refused without a pixel decoded; the one full decode that checks the file
@@ -159,21 +243,25 @@ async def save_inputs(
     cannot multiply the API's memory.
     """
     settings = settings_of(request)
-    service = service_of(request)
-    fields: dict[str, str] = {}
-    image = await _image_bytes(request, body, files.get("input_reference"))
-    if image is not None:
-        probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels)
-        await anyio.to_thread.run_sync(functools.partial(decode_image, image), limiter=decodes(request))
-        path = await run_in_threadpool(service.save_input, probed.data, probed.suffix)
-        saved.paths.append(path)
-        saved.digest["input_reference"] = hashlib.sha256(image).hexdigest()
-        fields["start_image"] = str(path)
+    fields: dict[str, Any] = {}
+    images = {
+        key: await _store_image(request, src, param, key, saved)
+        for key, (src, param) in _image_sources(body, files).items()
+    }
+    if "input_reference" in images:
+        fields["start_image"] = images["input_reference"]
+    if "end_image" in images:
+        fields["end_image"] = images["end_image"]
+    if body.keyframes:
+        fields["keyframes"] = [
+            {"image": images[f"keyframes[{i}]"], "frame": key.frame, "strength": key.strength}
+            for i, key in enumerate(body.keyframes)
+        ]
     if "source_video" in files:
         video = await files["source_video"].read()
         probe = functools.partial(probe_video, video, settings.max_video_seconds, settings.max_video_side)
         suffix = await anyio.to_thread.run_sync(probe, limiter=decodes(request))
-        path = await run_in_threadpool(service.save_input, video, suffix)
+        path = await run_in_threadpool(service_of(request).save_input, video, suffix)
         saved.paths.append(path)
         saved.digest["source_video"] = hashlib.sha256(video).hexdigest()
         fields["source_video"] = str(path)

@@ -190,6 +190,7 @@ def describe(spec: FamilySpec, preset: Preset) -> ModelObject:
         rules=spec.rules_for(preset).as_dict(),
         tiny=preset.tiny,
         supports_lora=spec.supports_lora,
+        supports_end_image=preset.end_image,
         vram_gib=preset.vram_gib,
     )
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import copy
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from reelgen.core.spec.request import Keyframe
+
+#: The most keyframes, and the most LoRAs, one create takes.
+MAX_KEYFRAMES = 8
+MAX_LORAS = 8
 
 Status = Literal["queued", "in_progress", "completed", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
@@ -29,6 +36,35 @@ class ImageReference(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     image_url: str = Field(max_length=20_000_000)
+
+
+class KeyframeAt(BaseModel):
+    """Where a keyframe sits and how strongly it holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The core's own fields: the same limits and defaults, not a copy by hand.
+    frame: Annotated[int, copy.copy(Keyframe.model_fields["frame"])]
+    strength: Annotated[float, copy.copy(Keyframe.model_fields["strength"])]
+
+
+class KeyframeSpec(KeyframeAt):
+    """A keyframe of a create body: its image is a ``keyframe_images`` upload (in order) or an ``image_url``."""
+
+    image_url: str | None = Field(
+        default=None,
+        max_length=20_000_000,
+        description="An https or data: image URL; leave it out to take the next keyframe_images file",
+    )
+
+
+class LoraChoice(BaseModel):
+    """A LoRA of the server's LoRA folder (``GET /v1/loras``), by name, with its strength."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=1000, description="As GET /v1/loras names it")
+    strength: float = Field(default=1.0, ge=-5.0, le=5.0, description="1 applies it as trained; 0 not at all")
 
 
 class WebhookSpec(BaseModel):
@@ -75,6 +111,14 @@ class VideoParameters(BaseModel):
     audio: bool | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     input_reference: bool = Field(default=False, description="Whether it started from an image")
+    end_image: bool = Field(default=False, description="Whether an image pinned its last frame")
+    keyframes: list[KeyframeAt] = Field(
+        default_factory=list, description="Its keyframes' frames and strengths (images are not sent back)"
+    )
+    loras: list[LoraChoice] = Field(
+        default_factory=list,
+        description="Its LoRAs by name in the LoRA folder (a file given by path elsewhere: its file name)",
+    )
     source_video: bool = Field(default=False, description="Whether it restyled or extended a video")
     size: str | None = Field(default=None, description="As generated, before any upscaling")
     num_frames: int | None = Field(default=None, description="As generated, before any interpolation")
@@ -143,6 +187,9 @@ class ModelObject(BaseModel):
     rules: dict[str, Any]
     tiny: bool
     supports_lora: bool
+    supports_end_image: bool = Field(
+        default=False, description="Whether it can pin the last frame to an end image (end_image)"
+    )
     vram_gib: float
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from reelgen.core import settings as core_settings
 from reelgen.jobs.settings import JobSettings
 
 
@@ -48,6 +50,9 @@ class ApiSettings(BaseSettings):
     #: Sent as ``openai-poll-after-ms`` while a job is queued or running.
     poll_after_ms: int = 1000
     max_priority: int = 100
+    #: The LoRA folder (``REELGEN_LORA_DIR``, default ``<reelgen home>/loras``): create bodies name
+    #: ``.safetensors`` files inside it, and GET /v1/loras lists them. Workers read them at the same path.
+    lora_dir: Path = Field(default_factory=core_settings.lora_dir)
     #: Serve the static page in ``web/`` at ``/`` when the folder exists.
     serve_web: bool = True
 

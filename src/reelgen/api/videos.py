@@ -46,7 +46,8 @@ def present(request: Request, job: Job, position: int | None = None, *, lookup: 
     if position is None and lookup and job.status is JobStatus.QUEUED:
         position = service.queue_position(job)
     base = str(request.base_url).rstrip("/")
-    return convert.video_object(job, base, position, service.settings.retention_days)
+    lora_dir = settings_of(request).lora_dir
+    return convert.video_object(job, base, position, service.settings.retention_days, lora_dir)
 
 
 def _poll_headers(settings: ApiSettings, video: VideoObject) -> dict[str, str]:
@@ -122,7 +123,10 @@ _CREATE_DOC = {
     responses={200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"}},
 )
 async def create_video(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
-    """Queue a video. JSON, or multipart with an ``input_reference`` image file for image-to-video.
+    """Queue a video. JSON, or multipart with image files: ``input_reference`` (the start image),
+    ``end_image`` (the last frame) and ``keyframe_images`` (one per entry of the JSON text field
+    ``keyframes``, in order), and a ``source_video``. LoRAs are named inside the server's LoRA
+    folder (``GET /v1/loras``).
 
     The job is committed before this answers (202). With an ``Idempotency-Key``,
     a retry with the same body returns the same job (200); another body gets 409.

@@ -4,10 +4,11 @@ The fields offered (``CREATE_FIELDS``, an allow-list of names) appear on the
 wire with the core's own type, limits, description and wire alias
 (``num_inference_steps`` for ``steps``, ``guidance_scale`` for ``guidance``);
 both names are accepted. The API's own: ``size`` ("WxH") for width and
-height, OpenAI's string ``seconds``, ``input_reference``, priority, metadata
-and webhook. Core fields that name files or folders on the server
-(``SERVER_SIDE``) are refused with a 400 saying what to send instead: inputs
-arrive as uploads.
+height, OpenAI's string ``seconds``, ``input_reference`` and ``end_reference``,
+``keyframes`` and ``loras`` in their wire shapes (images uploaded or fetched,
+LoRAs named inside the server's LoRA folder), priority, metadata and webhook.
+Core fields that name files or folders on the server (``SERVER_SIDE``) are
+refused with a 400 saying what to send instead: inputs arrive as uploads.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
 from reelgen.api.errors import ApiError, from_reelgen
-from reelgen.api.schemas import ImageReference, WebhookSpec
+from reelgen.api.loras import lora_path
+from reelgen.api.schemas import (
+    MAX_KEYFRAMES,
+    MAX_LORAS,
+    ImageReference,
+    KeyframeSpec,
+    LoraChoice,
+    WebhookSpec,
+)
 from reelgen.api.settings import ApiSettings
 from reelgen.core.errors import from_validation_error
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
@@ -49,14 +58,25 @@ CREATE_FIELDS = (
 )
 #: Core fields the wire writes its own way: ``size`` ("WxH") and OpenAI's string ``seconds``.
 REWRITTEN = frozenset({"width", "height", "seconds"})
+#: Core fields a create body takes in a shape of its own: keyframes without server paths (their
+#: images are uploads), LoRAs by name in the server's LoRA folder.
+WIRE_SHAPED = ("keyframes", "loras")
+#: Every core field name a create body takes.
+CREATE_OFFERED = (*CREATE_FIELDS, *WIRE_SHAPED)
 #: Core fields a remix may change.
 REMIX_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance")
 #: What a client sends instead of a core field that names files on the server.
 _INSTEAD = {
     "start_image": "send the image as input_reference (a multipart file, or an image_url)",
+    "end_image": "upload it as the multipart file field end_image, or give end_reference.image_url",
     "source_video": "upload it as the multipart file field source_video",
-    "loras": "use a model from GET /v1/models",
     "weights": "use a model from GET /v1/models",
+}
+#: Keys inside the wire-shaped lists that would name server files, and what to send instead.
+_NESTED_INSTEAD = {
+    ("keyframes", "image"): "upload it as a keyframe_images file (one per keyframe, in order), "
+    "or give keyframes[i].image_url",
+    ("loras", "path"): "name a file of the server's LoRA folder as loras[i].name (GET /v1/loras lists them)",
 }
 #: Core fields that name files or folders on the server.
 SERVER_SIDE = frozenset(
@@ -97,6 +117,20 @@ class _CreateExtras(_Wire):
     size: str | None = Field(default=None, description='"WIDTHxHEIGHT", e.g. "832x480"')
     seconds: str | float | None = Field(default=None, description='Clip length, e.g. "4" or 2.5')
     input_reference: ImageReference | None = None
+    end_reference: ImageReference | None = Field(
+        default=None, description="The last frame (models with supports_end_image); or the file end_image"
+    )
+    keyframes: list[KeyframeSpec] | None = Field(
+        default=None,
+        max_length=MAX_KEYFRAMES,
+        description="Images pinned at frames (task keyframes). In multipart, a JSON text field; each "
+        "entry without an image_url takes the next keyframe_images file, in order",
+    )
+    loras: list[LoraChoice] | None = Field(
+        default=None,
+        max_length=MAX_LORAS,
+        description="LoRAs of the server's LoRA folder by name (GET /v1/loras), each with a strength",
+    )
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
     metadata: dict[str, str] | None = None
     webhook: WebhookSpec | None = None
@@ -164,7 +198,7 @@ def parse_seconds(seconds: str | float | None) -> float | None:
     return value
 
 
-def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_FIELDS) -> None:
+def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_OFFERED) -> None:
     """A 400 naming the first core field of ``data`` the wire does not offer, saying why."""
     for key in data:
         if key not in _CORE or key in offered or key in REWRITTEN:
@@ -177,6 +211,20 @@ def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_F
                 f"{key} is not offered over HTTP yet; valid parameters: see VideoCreate in /openapi.json"
             )
         raise ApiError(400, message, param=key, code="server_side_parameter")
+
+
+def refuse_nested_paths(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """A 400 naming the first server path inside a wire-shaped list ``model`` takes (``loras[0].path``)."""
+    for (key, inner), instead in _NESTED_INSTEAD.items():
+        items = data.get(key) if key in model.model_fields else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and inner in item:
+                raise ApiError(
+                    400,
+                    f"{key}[{i}].{inner} names a file on the server and cannot be set over HTTP; {instead}",
+                    param=f"{key}[{i}].{inner}",
+                    code="server_side_parameter",
+                )
 
 
 def refuse_nul(value: Any, where: str = "") -> None:
@@ -197,13 +245,16 @@ def refuse_nul(value: Any, where: str = "") -> None:
             pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(item))
 
 
-def parse_body(model: type[BaseModel], data: dict[str, Any], offered: tuple[str, ...] = CREATE_FIELDS) -> Any:
+def parse_body(
+    model: type[BaseModel], data: dict[str, Any], offered: tuple[str, ...] = CREATE_OFFERED
+) -> Any:
     """``data`` as the wire ``model``; the first problem becomes a 400 naming its parameter.
 
     A ``JsonBody`` is validated strictly, as JSON: no value changes its type on the way in.
     """
     refuse_nul(data)
     refuse_server_side(data, offered)
+    refuse_nested_paths(model, data)
     try:
         if isinstance(data, JsonBody):
             return model.model_validate_json(json.dumps(data), strict=True)
@@ -213,8 +264,11 @@ def parse_body(model: type[BaseModel], data: dict[str, Any], offered: tuple[str,
         raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
 
 
-def to_request(body: Any, settings: ApiSettings, inputs: dict[str, str]) -> GenerationRequest:
-    """The core request a create body asks for (with the server's saved ``inputs``); limits checked."""
+def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> GenerationRequest:
+    """The core request a create body asks for (with the server's saved ``inputs``); limits checked.
+
+    LoRAs are looked up in the server's LoRA folder here: a name outside it is a 400.
+    """
     if len(body.prompt) > settings.max_prompt_chars:
         raise ApiError(
             400,
@@ -233,6 +287,10 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, str]) -> Gene
     fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
     check_names(fields)
     fields.update(model=body.model or settings.default_model, seconds=parse_seconds(body.seconds), **inputs)
+    fields["loras"] = [
+        {"path": str(lora_path(settings.lora_dir, lora.name, f"loras[{i}].name")), "strength": lora.strength}
+        for i, lora in enumerate(body.loras or [])
+    ]
     fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
     return _validated(fields)
 

@@ -16,6 +16,11 @@ def models_dir() -> Path:
     return Path(os.environ.get("REELGEN_MODELS_DIR", home() / "models"))
 
 
+def lora_dir() -> Path:
+    """The server's LoRA folder, which API requests name LoRAs inside (``REELGEN_LORA_DIR``)."""
+    return Path(os.environ.get("REELGEN_LORA_DIR", home() / "loras"))
+
+
 def hf_cache_dir() -> Path:
     """The Hugging Face hub cache, read at call time so ``HF_HUB_CACHE``/``HF_HOME`` changes apply."""
     if os.environ.get("HF_HUB_CACHE"):

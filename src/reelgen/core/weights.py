@@ -167,14 +167,29 @@ def pull(preset: Preset) -> Path:
 # ---- hashes ---------------------------------------------------------------------------------
 
 
+def _hash_key(path: Path) -> str:
+    """The hash cache's key of a resolved ``path``: a changed size or time is a new file."""
+    stat = path.stat()
+    return f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def known_sha256(path: Path) -> str | None:
+    """The SHA-256 of ``path`` if ``sha256_file`` has hashed it as it is now; never reads the file."""
+    try:
+        known = json.loads((settings.home() / "hash-cache.json").read_text())
+    except (OSError, ValueError):
+        return None
+    value = known.get(_hash_key(path.resolve())) if isinstance(known, dict) else None
+    return str(value) if value else None
+
+
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file, cached by (path, size, mtime) so big checkpoints are hashed once."""
     path = path.resolve()
     # HF cache blobs are named by their SHA-256 (the LFS etag) already.
     if path.parent.name == "blobs" and len(path.name) == 64:
         return path.name
-    stat = path.stat()
-    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    key = _hash_key(path)
     cache_file = settings.home() / "hash-cache.json"
     try:
         known = json.loads(cache_file.read_text())

@@ -61,6 +61,9 @@ class Preset:
     companions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: How many reference images (``reference_images``) the model takes; 0: it takes none.
     reference_images: int = 0
+    #: Whether the model can pin the clip's last frame to an ``end_image`` (its family's check may
+    #: still ask for more, such as a start image too); resolve refuses one for a model that cannot.
+    end_image: bool = False
 
     @property
     def vram_gib(self) -> float:

@@ -178,7 +178,28 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     )
     if spec.check is not None:
         spec.check(preset, resolved)
+    _check_pins(preset, resolved)
     return resolved
+
+
+def _check_pins(preset: Preset, request: ResolvedRequest) -> None:
+    """An end image or keyframes go only to a model that pins them; others would drop them unsaid.
+
+    Runs after the family's own check, whose messages say more where it has them.
+    """
+    if request.end_image and not preset.end_image:
+        able = sorted(name for name, (_, p) in registry.presets().items() if p.end_image)
+        raise InvalidRequest(
+            f"{preset.name} cannot pin a last frame, so it takes no end_image; models that can: "
+            f"{', '.join(able) or 'none installed'}",
+            param="end_image",
+        )
+    if request.keyframes and Task.KEYFRAMES not in preset.tasks:
+        families = registry.families_supporting(Task.KEYFRAMES)
+        raise InvalidRequest(
+            f"{preset.name} cannot pin keyframes; families that can: {', '.join(families) or 'none installed'}",
+            param="keyframes",
+        )
 
 
 def _guidance_2(request: GenerationRequest, preset: Preset) -> float:

@@ -69,7 +69,12 @@ _REAL: dict[str, Any] = dict(
 
 
 def _preset(name: str, repo: str | None, **kw: Any) -> Preset:
-    return Preset(name=name, family="framepack", repo_id=repo, tasks=frozenset({Task.I2V}), **kw)
+    # Anti-drifting sampling makes sections backwards from the end, so it can pin a last frame;
+    # F1's forward sampling cannot.
+    takes_end = (kw.get("options") or {}).get("sampling_type", ANTI_DRIFTING) == ANTI_DRIFTING
+    return Preset(
+        name=name, family="framepack", repo_id=repo, tasks=frozenset({Task.I2V}), end_image=takes_end, **kw
+    )
 
 
 PRESETS = (

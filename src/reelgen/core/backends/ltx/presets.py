@@ -61,7 +61,10 @@ _DIMS_2B, _DIMS_13B = (2048, 8192), (4096, 16384)
 
 
 def _preset(name: str, repo: str | None, description: str, **kw: Any) -> Preset:
-    defaults: dict[str, Any] = dict(width=768, height=512, num_frames=121, fps=25.0, tasks=TASKS)
+    # Every LTX model pins images at any frame, the last one included.
+    defaults: dict[str, Any] = dict(
+        width=768, height=512, num_frames=121, fps=25.0, tasks=TASKS, end_image=True
+    )
     return Preset(name=name, family="ltx", repo_id=repo, description=description, **(defaults | kw))
 
 

@@ -68,7 +68,15 @@ _DIMS = (4096, 16384)
 
 def _preset(name: str, repo: str | None, description: str, parts: dict[str, float], **kw: Any) -> Preset:
     defaults: dict[str, Any] = dict(
-        width=768, height=512, num_frames=121, fps=24.0, steps=30, guidance=3.0, tasks=TASKS, dims=_DIMS
+        width=768,
+        height=512,
+        num_frames=121,
+        fps=24.0,
+        steps=30,
+        guidance=3.0,
+        tasks=TASKS,
+        dims=_DIMS,
+        end_image=True,
     )
     return Preset(name, "ltx2", description, repo, parts_gib=parts, **(defaults | kw))
 

@@ -73,7 +73,7 @@ def _preset(name: str, variant: str, size: str, res: str, **kw: Any) -> Preset:
         width=width, height=height, num_frames=frames, fps=24.0, steps=30, tasks=_TASKS[variant], variant=variant,
         guidance=5.0 if variant == I2V else 6.0, rules=None if variant == DF else PLAIN_RULES,
         options={"base_num_frames": frames} if variant == DF else {},
-        description=f"SkyReels-V2 {_KIND[variant]}, {res}", **model,
+        description=f"SkyReels-V2 {_KIND[variant]}, {res}", end_image=variant == DF, **model,
     )  # fmt: skip
     return Preset(name=name, family="skyreels", repo_id=repo, **(defaults | kw))
 

@@ -74,7 +74,15 @@ _TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "vae": 0.001}
 def _preset(name: str, repo: str | None, variant: str, tasks: set[Task], **kw: Any) -> Preset:
     # 14B models are 5120 wide with a 13824 FFN; 1.3B, 5B and tiny presets say their own.
     kw.setdefault("dims", (24, 32) if kw.get("tiny") else (5120, 13824))
-    return Preset(name=name, family="wan", repo_id=repo, variant=variant, tasks=frozenset(tasks), **kw)
+    return Preset(
+        name=name,
+        family="wan",
+        repo_id=repo,
+        variant=variant,
+        tasks=frozenset(tasks),
+        end_image=variant in END_IMAGE_VARIANTS,
+        **kw,
+    )
 
 
 _W21 = dict(num_frames=81, fps=16.0, steps=50, guidance=5.0)

@@ -2,6 +2,7 @@
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post } from "./api.js";
 import { buildForm } from "./create_form.js";
+import { mountInputs } from "./create_inputs.js";
 import { clearErrors, radio, showError } from "./fields.js";
 import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
@@ -12,8 +13,9 @@ const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
 const ENHANCE_FACTORS = [2, 4];
 
 export function mountCreate(section, ctx) {
-  const state = { model: null, remixOf: null, image: null };
+  const state = { model: null, remixOf: null, image: null, again: [] };
   const f = buildForm({ onDefaults: () => applyModel(true) });
+  const pins = mountInputs(f.inputs); // end image, keyframes, LoRAs
   section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
 
   // ---- models ---------------------------------------------------------------------------------
@@ -115,6 +117,7 @@ export function mountCreate(section, ctx) {
     document.getElementById("f-image-field").hidden = needs !== "image";
     document.getElementById("f-video-field").hidden = needs !== "video";
     document.getElementById("f-strength-field").hidden = checkedValue("task") !== "v2v";
+    pins.apply(state.model, checkedValue("task"), Number(f.frames.value));
   }
 
   // ---- images and videos ----------------------------------------------------------------------
@@ -209,7 +212,7 @@ export function mountCreate(section, ctx) {
     if (task === "v2v") out.source_strength = Number(f.strength.value);
     if (f.interpolate.value) out.interpolate = Number(f.interpolate.value);
     if (f.upscale.value) out.upscale = Number(f.upscale.value);
-    return out;
+    return pins.addFields(out);
   }
 
   function withSeed(fields, seed) {
@@ -219,11 +222,13 @@ export function mountCreate(section, ctx) {
 
   function asForm(fields, seed) {
     const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
+    // Lists (keyframes, LoRAs) travel as JSON text fields.
+    for (const [k, v] of Object.entries(fields)) form.append(k, typeof v === "object" ? JSON.stringify(v) : String(v));
     form.append("seed", seed);
     const needs = (TASKS[fields.task] || {}).needs;
     if (needs === "image" && f.image.files[0]) form.append("input_reference", f.image.files[0]);
     if (needs === "video" && f.video.files[0]) form.append("source_video", f.video.files[0]);
+    pins.addFiles(form);
     return form;
   }
 
@@ -238,7 +243,8 @@ export function mountCreate(section, ctx) {
     const needs = (TASKS[checkedValue("task")] || {}).needs;
     if (!state.remixOf && needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", "Image to video needs a start image.");
     if (!state.remixOf && needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", "This task needs a source video.");
-    return null;
+    const pinned = state.remixOf ? null : pins.problem();
+    return pinned ? showError(f.form, ...pinned) : null;
   }
 
   async function onSubmit(ev) {
@@ -255,7 +261,7 @@ export function mountCreate(section, ctx) {
       } else {
         const fields = body();
         const needs = (TASKS[fields.task] || {}).needs;
-        video = needs
+        video = needs || pins.hasFiles()
           ? await post("v1/videos", asForm(fields, seed))
           : await post("v1/videos", withSeed(fields, seed));
       }
@@ -319,6 +325,7 @@ export function mountCreate(section, ctx) {
     labelEnhance();
     f.interpolate.value = p.interpolate && ENHANCE_FACTORS.includes(p.interpolate) ? String(p.interpolate) : "";
     f.upscale.value = p.upscale && ENHANCE_FACTORS.includes(p.upscale) ? String(p.upscale) : "";
+    state.again = pins.prefill(p);
     showInputs();
     return true;
   }
@@ -327,6 +334,7 @@ export function mountCreate(section, ctx) {
     for (const node of [f.model, f.readyOnly, f.frames, f.rate, f.guidance2, f.image, f.video, f.strength,
       f.interpolate, f.upscale,
       ...f.form.querySelectorAll('input[name="size"], input[name="task"]')]) node.disabled = on;
+    pins.lock(on);
     f.submit.textContent = on ? "Remix" : "Generate";
   }
 
@@ -337,7 +345,7 @@ export function mountCreate(section, ctx) {
     setRemixLock(true);
     f.banner.replaceChildren(
       el("p", {}, el("strong", {}, "Remixing "), `“${video.prompt}” (${shortId(video.id)}). `,
-        "Change the prompt, negative prompt, seed, steps or guidance; everything else, images included, stays as it was."),
+        "Change the prompt, negative prompt, seed, steps or guidance; everything else, images and LoRAs included, stays as it was."),
       el("button", { type: "button", class: "ghost small", id: "remix-cancel", onclick: endRemix }, "Stop remixing"));
     f.banner.hidden = false;
     ctx.showView("create");
@@ -358,8 +366,10 @@ export function mountCreate(section, ctx) {
     ctx.showView("create");
     const p = video.parameters || {};
     const again = p.input_reference ? "start image" : p.source_video ? "source video" : null;
+    // Images cannot be sent back to the page: each field that had one says to choose it again.
+    for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);
     if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: files are not copied from the old video.`);
-    else f.prompt.focus();
+    else if (!state.again.length) f.prompt.focus();
     announce(`Settings of “${video.prompt}” loaded into the form.`);
   }
 
@@ -372,6 +382,7 @@ export function mountCreate(section, ctx) {
     if (ev.target.name === "size") { updateImageNote(); labelEnhance(); }
   });
   f.rate.addEventListener("change", labelFrames);
+  f.frames.addEventListener("change", showInputs);
   f.image.addEventListener("change", onImage);
   f.video.addEventListener("change", onVideo);
   f.fitButton.addEventListener("click", fitImage);

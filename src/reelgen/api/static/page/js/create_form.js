@@ -1,5 +1,6 @@
 // The Create view's form as built, before any model fills it: every control, labelled, each with the
 // API parameter it sends (fields.js), so a server error lands under the field it names.
+import { buildInputs } from "./create_inputs.js";
 import { field, radios } from "./fields.js";
 import { el } from "./util.js";
 
@@ -29,6 +30,7 @@ export function buildForm({ onDefaults }) {
   const submit = el("button", { type: "submit", class: "primary", id: "f-submit" }, "Generate");
   const banner = el("div", { class: "remix-banner", id: "remix-banner", hidden: true, role: "status" });
   const fitButton = el("button", { type: "button", class: "ghost small", id: "f-image-fit", hidden: true }, "Use a size that fits this image");
+  const inputs = buildInputs();
 
   const form = el("form", { id: "create-form", novalidate: true, autocomplete: "off" },
     banner,
@@ -49,6 +51,8 @@ export function buildForm({ onDefaults }) {
       el("p", { class: "crop-note", id: "f-image-note", role: "status", hidden: true }),
       fitButton,
       el("p", { class: "field-error", id: "err-input_reference", hidden: true })),
+    inputs.endField,
+    inputs.keyField,
     el("div", { class: "field", dataset: { param: "source_video" }, id: "f-video-field" },
       el("label", { for: "f-video" }, "Source video"),
       video,
@@ -63,6 +67,7 @@ export function buildForm({ onDefaults }) {
     el("div", { class: "two" },
       field({ param: "num_frames", label: "Duration", control: frames }),
       field({ param: "fps", label: "Frame rate", control: rate })),
+    inputs.loraField,
     el("fieldset", { class: "enhance", id: "f-enhance" },
       el("legend", {}, "After generation"),
       el("div", { class: "two" },
@@ -86,5 +91,6 @@ export function buildForm({ onDefaults }) {
       el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: onDefaults }, "Model defaults")));
   seed.setAttribute("aria-describedby", "hint-seed err-seed");
   return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
-    strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton };
+    strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton,
+    inputs };
 }

@@ -6,6 +6,7 @@ import { el, fps } from "./util.js";
 export const TASKS = {
   t2v: { label: "Text to video", needs: null },
   i2v: { label: "Image to video", needs: "image" },
+  keyframes: { label: "Keyframes", needs: "keyframes" },
   v2v: { label: "Restyle a video", needs: "video" },
   extend: { label: "Continue a clip", needs: "video" },
   audio: { label: "Video with sound", needs: null },

@@ -1,0 +1,122 @@
+"""The server's LoRA folder: ``GET /v1/loras`` lists its ``.safetensors`` files, and create bodies name them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from reelgen.api.deps import authorized, settings_of
+from reelgen.api.errors import ApiError
+from reelgen.core.weights import known_sha256
+
+SUFFIX = ".safetensors"
+#: The most files a listing walks; a folder this full is a mistake, and a request must stay quick.
+MAX_LISTED = 2000
+#: How many names an error message lists before it points at GET /v1/loras.
+_NAMED = 20
+
+router = APIRouter(prefix="/v1", tags=["loras"], dependencies=[Depends(authorized)])
+
+
+class LoraFile(BaseModel):
+    """One LoRA a create body may name."""
+
+    object: Literal["lora"] = "lora"
+    name: str = Field(description="Its path inside the LoRA folder, as `loras[].name` takes it")
+    size_bytes: int
+    modified_at: int
+    sha256: str | None = Field(
+        default=None, description="Known once a worker on this machine has applied the file; null until then"
+    )
+
+
+class LoraList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[LoraFile]
+
+
+def lora_names(folder: Path) -> dict[str, Path]:
+    """The folder's LoRA files by name (POSIX path inside it), sorted; hidden entries and files that
+    resolve outside the folder (a symlink out of it) are left out."""
+    root = folder.expanduser().resolve()
+    if not root.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    # Symlinked folders are not followed: what is listed is what lies under the folder itself.
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in sorted(files):
+            if file.startswith(".") or not file.lower().endswith(SUFFIX):
+                continue
+            path = Path(here) / file
+            real = path.resolve()
+            if real.is_relative_to(root) and real.is_file():
+                found[path.relative_to(root).as_posix()] = real
+            if len(found) >= MAX_LISTED:
+                return dict(sorted(found.items()))
+    return dict(sorted(found.items()))
+
+
+def _listing(names: dict[str, Path]) -> str:
+    if not names:
+        return (
+            "the server's LoRA folder holds no .safetensors files; put them in it "
+            "(REELGEN_LORA_DIR, default <reelgen home>/loras)"
+        )
+    shown = list(names)[:_NAMED]
+    more = (
+        f" and {len(names) - len(shown)} more (GET /v1/loras lists them)" if len(names) > len(shown) else ""
+    )
+    return f"valid names: {', '.join(shown)}{more}"
+
+
+def lora_path(folder: Path, name: str, param: str) -> Path:
+    """The file ``name`` in the LoRA folder, or a 400 naming ``param`` and the valid names.
+
+    Only names the listing gives are taken: no absolute path, no ``..``, nothing a symlink leads
+    out of the folder to.
+    """
+    pure = PurePosixPath(name.replace("\\", "/"))
+    names = lora_names(folder)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise ApiError(
+            400,
+            f"{param} {name!r} must name a file inside the server's LoRA folder, not a path; {_listing(names)}",
+            param=param,
+            code="invalid_value",
+        )
+    if name not in names:
+        raise ApiError(
+            400, f"{param}: no LoRA {name!r} in the server's LoRA folder; {_listing(names)}", param=param
+        )
+    return names[name]
+
+
+def describe(name: str, path: Path) -> LoraFile | None:
+    """The listing's entry for one file; None when it went away since the folder was read."""
+    try:
+        stat = path.stat()
+        digest = known_sha256(path)
+    except OSError:
+        return None
+    return LoraFile(name=name, size_bytes=stat.st_size, modified_at=int(stat.st_mtime), sha256=digest)
+
+
+@router.get("/loras", response_model=LoraList, summary="List the LoRAs a create body may name")
+async def list_loras(request: Request) -> LoraList:
+    """The ``.safetensors`` files of the server's LoRA folder (``REELGEN_LORA_DIR``), by name.
+
+    A create body applies them with ``loras: [{"name": ..., "strength": 0.8}]``.
+    """
+
+    def read() -> LoraList:
+        names = lora_names(settings_of(request).lora_dir)
+        entries = (describe(name, path) for name, path in names.items())
+        return LoraList(data=[entry for entry in entries if entry is not None])
+
+    return await run_in_threadpool(read)

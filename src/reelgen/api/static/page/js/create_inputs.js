@@ -1,0 +1,230 @@
+// The Create form's pinned images and LoRAs: an end image (models that pin a last frame), keyframe
+// rows (image, frame, strength) and LoRA rows fed by GET /v1/loras. Each part names the API
+// parameter it sends, so a server error lands under it.
+import { json } from "./api.js";
+import { el } from "./util.js";
+
+const IMAGE_TYPES = "image/png,image/jpeg,image/webp";
+/** As many as POST /v1/videos takes (MAX_KEYFRAMES, MAX_LORAS on the server). */
+const MAX_ROWS = 8;
+const NO_LORAS = "No LoRAs on this server. Put .safetensors files in its LoRA folder (REELGEN_LORA_DIR; "
+  + "by default loras/ in the reelgen home, ~/.cache/reelgen) and reload this page.";
+
+/** A small preview of the image chosen in `input`, with its file name; the old one's URL is freed. */
+function preview(input, figure, what) {
+  const old = figure.querySelector("img");
+  if (old) URL.revokeObjectURL(old.src);
+  const file = input.files[0];
+  figure.replaceChildren();
+  figure.hidden = !file;
+  if (!file) return;
+  figure.append(el("div", { class: "frame" }, el("img", { src: URL.createObjectURL(file), alt: `${what}: ${file.name}` })),
+    el("figcaption", {}, file.name));
+}
+
+function number(attrs) {
+  return el("input", { type: "number", inputmode: "decimal", ...attrs });
+}
+
+/** The three parts, built; `mount` wires them to the rest of the form. */
+export function buildInputs() {
+  const end = el("input", { type: "file", id: "f-end", name: "end_image", accept: IMAGE_TYPES, "aria-describedby": "hint-end_image err-end_image" });
+  const endField = el("div", { class: "field", dataset: { param: "end_image" }, id: "f-end-field", hidden: true },
+    el("label", { for: "f-end" }, "End image (optional)"),
+    end,
+    el("p", { class: "hint", id: "hint-end_image" }, "The video's last frame. It is scaled to cover the video and centre-cropped."),
+    el("figure", { class: "image-preview", id: "f-end-preview", hidden: true }),
+    el("p", { class: "field-error", id: "err-end_image", hidden: true }));
+
+  const keyRows = el("ol", { class: "input-rows", id: "f-keyframe-rows" });
+  const keyAdd = el("button", { type: "button", class: "ghost small", id: "f-keyframe-add" }, "Add a keyframe");
+  const keyField = el("fieldset", { class: "field", dataset: { param: "keyframes" }, id: "f-keyframes-field", hidden: true, "aria-describedby": "hint-keyframes err-keyframes" },
+    el("legend", {}, "Keyframes"),
+    el("p", { class: "hint", id: "hint-keyframes" },
+      "Images the video passes through, each at a frame (0 is the first). Strength 1 holds the image exactly; lower lets the motion drift from it."),
+    el("div", { class: "field", dataset: { param: "keyframe_images" } },
+      keyRows,
+      el("p", { class: "field-error", id: "err-keyframe_images", hidden: true })),
+    el("div", { class: "row" }, keyAdd),
+    el("p", { class: "field-error", id: "err-keyframes", hidden: true }));
+
+  const loraRows = el("ol", { class: "input-rows", id: "f-lora-rows" });
+  const loraAdd = el("button", { type: "button", class: "ghost small", id: "f-lora-add" }, "Add a LoRA");
+  const loraNote = el("p", { class: "hint", id: "f-loras-note" });
+  const loraField = el("fieldset", { class: "field", dataset: { param: "loras" }, id: "f-loras-field", "aria-describedby": "f-loras-note err-loras" },
+    el("legend", {}, "LoRAs"),
+    loraNote,
+    loraRows,
+    el("div", { class: "row" }, loraAdd),
+    el("p", { class: "field-error", id: "err-loras", hidden: true }));
+  return { end, endField, keyRows, keyAdd, keyField, loraRows, loraAdd, loraNote, loraField };
+}
+
+/**
+ * Wires the parts: `apply(model, task, frames)` shows what the model and task take, `addFields`
+ * and `addFiles` put them in a create body, `prefill` loads an old video's LoRAs and keyframe
+ * frames (its images cannot come back), `lock` disables them while remixing.
+ */
+export function mountInputs(p) {
+  const state = { loras: null, model: null, task: null, frames: 1 };
+
+  // ---- end image ------------------------------------------------------------------------------
+  p.end.addEventListener("change", () => preview(p.end, p.endField.querySelector("figure"), "End image"));
+
+  // ---- keyframes ------------------------------------------------------------------------------
+  function keyRow({ frame, strength } = {}) {
+    const n = p.keyRows.children.length + 1;
+    const image = el("input", { type: "file", accept: IMAGE_TYPES, class: "kf-image", dataset: { what: "image" } });
+    const at = number({ class: "kf-frame", min: 0, step: 1, value: frame ?? (n === 1 ? 0 : state.frames - 1), dataset: { what: "frame" } });
+    at.max = String(state.frames - 1);
+    const hold = number({ class: "kf-strength", min: 0, max: 1, step: 0.05, value: strength ?? 1, dataset: { what: "strength" } });
+    const figure = el("figure", { class: "image-preview thumb", hidden: true });
+    image.addEventListener("change", () => preview(image, figure, "Keyframe image"));
+    const row = el("li", { class: "input-row" },
+      el("label", { class: "mini" }, "Image", image),
+      el("label", { class: "mini" }, "Frame", at),
+      el("label", { class: "mini" }, "Strength", hold),
+      figure,
+      el("button", { type: "button", class: "ghost small", dataset: { what: "remove" }, onclick: () => { row.remove(); limits(); } }, "Remove"));
+    p.keyRows.append(row);
+    limits();
+    return row;
+  }
+
+  function keyframes() {
+    return [...p.keyRows.children].map((row) => ({
+      file: row.querySelector(".kf-image").files[0] || null,
+      frame: Number(row.querySelector(".kf-frame").value),
+      strength: Number(row.querySelector(".kf-strength").value),
+    }));
+  }
+
+  // ---- LoRAs ----------------------------------------------------------------------------------
+  function loraRow({ name, strength } = {}) {
+    const names = (state.loras || []).map((l) => l.name);
+    const pick = el("select", { class: "lora-name", dataset: { what: "name" } },
+      names.map((x) => el("option", { value: x, selected: x === name }, x)));
+    if (name && !names.includes(name)) pick.append(el("option", { value: name, selected: true }, `${name} (not on this server)`));
+    const weight = number({ class: "lora-strength", min: -5, max: 5, step: 0.05, value: strength ?? 1, dataset: { what: "strength" } });
+    const row = el("li", { class: "input-row" },
+      el("label", { class: "mini" }, "LoRA", pick),
+      el("label", { class: "mini" }, "Strength", weight),
+      el("button", { type: "button", class: "ghost small", dataset: { what: "remove" }, onclick: () => { row.remove(); limits(); } }, "Remove"));
+    p.loraRows.append(row);
+    limits();
+    return row;
+  }
+
+  function loras() {
+    return [...p.loraRows.children].map((row) => ({
+      name: row.querySelector(".lora-name").value,
+      strength: Number(row.querySelector(".lora-strength").value),
+    }));
+  }
+
+  /** Says why LoRAs cannot be chosen, when they cannot; rows show only when they can. */
+  function showLoras() {
+    const model = state.model;
+    let note = "Styles or subjects trained on top of the model, from the server's LoRA folder.";
+    if (state.loras === null) note = "Reading the server's LoRA folder…";
+    else if (model && !model.supports_lora) note = `${model.id} takes no LoRAs.`;
+    else if (!state.loras.length) note = NO_LORAS;
+    const usable = Boolean(model && model.supports_lora && state.loras && state.loras.length);
+    p.loraNote.textContent = note;
+    p.loraRows.hidden = !usable;
+    p.loraAdd.parentElement.hidden = !usable;
+  }
+
+  /** Caps the rows, and names each row's controls by its place ("Keyframe 2 frame", "Remove LoRA 1"). */
+  function limits() {
+    p.keyAdd.disabled = p.keyRows.children.length >= MAX_ROWS;
+    p.loraAdd.disabled = p.loraRows.children.length >= MAX_ROWS;
+    for (const [rows, noun] of [[p.keyRows, "keyframe"], [p.loraRows, "LoRA"]]) {
+      [...rows.children].forEach((row, i) => {
+        for (const node of row.querySelectorAll("[data-what]")) {
+          const what = node.dataset.what;
+          const name = `${noun === "keyframe" ? "Keyframe" : "LoRA"} ${i + 1}`;
+          node.setAttribute("aria-label", what === "remove" ? `Remove ${noun} ${i + 1}` : what === "name" ? name : `${name} ${what}`);
+        }
+      });
+    }
+  }
+
+  p.keyAdd.addEventListener("click", () => keyRow().querySelector("input").focus());
+  p.loraAdd.addEventListener("click", () => loraRow().querySelector("select").focus());
+
+  json("v1/loras")
+    .then((list) => { state.loras = list.data; })
+    .catch(() => { state.loras = []; })
+    .finally(() => {
+      for (const row of p.loraRows.children) {
+        // Rows prefilled before the listing came keep their name and gain the others.
+        const select = row.querySelector("select");
+        const keep = select.value;
+        select.replaceChildren(...state.loras.map((l) => el("option", { value: l.name, selected: l.name === keep }, l.name)));
+        if (keep && !state.loras.some((l) => l.name === keep)) select.append(el("option", { value: keep, selected: true }, `${keep} (not on this server)`));
+      }
+      showLoras();
+    });
+
+  // ---- the form's view of them ----------------------------------------------------------------
+  /** Shows the end image for image to video on a model that pins a last frame, keyframes for their task. */
+  function apply(model, task, frames) {
+    Object.assign(state, { model, task, frames: Math.max(1, frames || 1) });
+    p.endField.hidden = !(model && model.supports_end_image && task === "i2v");
+    p.keyField.hidden = task !== "keyframes";
+    if (!p.keyField.hidden && !p.keyRows.children.length) keyRow();
+    for (const input of p.keyRows.querySelectorAll(".kf-frame")) input.max = String(state.frames - 1);
+    showLoras();
+  }
+
+  /** The JSON fields: LoRAs the model can take, keyframes' frames and strengths for their task. */
+  function addFields(out) {
+    if (!p.loraRows.hidden && p.loraRows.children.length) out.loras = loras();
+    if (!p.keyField.hidden) out.keyframes = keyframes().map(({ frame, strength }) => ({ frame, strength }));
+    return out;
+  }
+
+  /** Whether the body must be multipart: an image is chosen that only an upload can carry. */
+  function hasFiles() {
+    return Boolean((!p.endField.hidden && p.end.files[0]) || !p.keyField.hidden);
+  }
+
+  function addFiles(form) {
+    if (!p.endField.hidden && p.end.files[0]) form.append("end_image", p.end.files[0]);
+    if (!p.keyField.hidden) for (const key of keyframes()) if (key.file) form.append("keyframe_images", key.file);
+  }
+
+  /** What the page can refuse before sending: keyframes without images. Returns [param, message] or null. */
+  function problem() {
+    if (p.keyField.hidden) return null;
+    const keys = keyframes();
+    if (!keys.length) return ["keyframes", "Add at least one keyframe."];
+    const missing = keys.findIndex((k) => !k.file);
+    if (missing >= 0) return ["keyframe_images", `Choose an image for keyframe ${missing + 1}.`];
+    return null;
+  }
+
+  /** Loads an old video's LoRAs and keyframe frames; returns what must be chosen again, as [param, message]. */
+  function prefill(params) {
+    p.loraRows.replaceChildren();
+    p.keyRows.replaceChildren();
+    for (const lora of params.loras || []) loraRow(lora);
+    for (const key of params.keyframes || []) keyRow(key);
+    p.end.value = "";
+    p.end.dispatchEvent(new Event("change"));
+    showLoras();
+    const again = [];
+    if (params.end_image) again.push(["end_image", "Choose the end image again: images are not copied from the old video."]);
+    if ((params.keyframes || []).length) again.push(["keyframe_images", "Choose each keyframe's image again: images are not copied from the old video."]);
+    return again;
+  }
+
+  function lock(on) {
+    for (const node of [p.end, p.keyAdd, p.loraAdd, ...p.keyRows.querySelectorAll("input, button"),
+      ...p.loraRows.querySelectorAll("select, input, button")]) node.disabled = on;
+    if (!on) limits();
+  }
+
+  return { apply, addFields, hasFiles, addFiles, problem, prefill, lock };
+}
