@@ -10,8 +10,8 @@ import pytest
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
-from reelgen.core.spec.memory import DeviceInfo, next_rung, plan_memory
 from reelgen.core.spec import resolve
+from reelgen.core.spec.memory import DeviceInfo, next_rung, plan_memory
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.spec.rules import SizeRules
 

@@ -60,7 +60,11 @@ def test_kill_9_of_the_api_mid_run_loses_nothing(
         assert time.monotonic() < deadline, first.log()
         time.sleep(0.2)
     workers = first.kill()
-    assert workers and pids_alive(workers) == []  # no worker outlives the API process
+    assert workers
+    deadline = time.monotonic() + 10  # each sees its socket close and exits; a loaded machine takes a moment
+    while pids_alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pids_alive(workers) == []  # no worker outlives the API process
 
     second = Server(data_dir, home=reelgen_home, database_url=database).start()
     try:

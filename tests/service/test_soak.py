@@ -9,6 +9,7 @@ purpose: the idle time is the condition under test, not a wait for something.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import time
 from pathlib import Path
@@ -24,6 +25,13 @@ IDLE_GAP_S = 11.0
 BURSTS = 3
 BURST = 200
 CREATES_PER_BURST = 8
+
+
+def in_own_loop(coroutine: Any) -> Any:
+    """Runs ``coroutine`` to its end on a thread of its own: the browser tests leave Playwright's
+    event loop on this worker's main thread, where ``asyncio.run`` refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def burst(url: str, known: list[str], round_: int) -> list[httpx.Response]:
@@ -56,7 +64,7 @@ def test_bursts_and_idle_gaps_leave_the_server_the_engine_and_every_job_alive(
         created: list[str] = []
         errors: list[int] = []
         for round_ in range(BURSTS):
-            answers = asyncio.run(burst(server.url, created, round_))
+            answers = in_own_loop(burst(server.url, created, round_))
             errors += [r.status_code for r in answers if r.status_code >= 500]
             created += [
                 r.json()["id"] for r in answers if r.request.method == "POST" and r.status_code == 202

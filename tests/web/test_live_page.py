@@ -175,7 +175,8 @@ def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: C
 
     t.context.route("**/v1/videos/*/events", cut_first_stream)
     page = t.open(live_server.url)
-    video = submit(page, model="wan-tiny", prompt="a fox, resumed", frames=9, steps=2)
+    # Enough steps that the page sees it running (a waiting card follows the position poll, once a second).
+    video = submit(page, model="wan-tiny", prompt="a fox, resumed", frames=9, steps=60)
     card = page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".status")).to_have_text("Done", timeout=180_000)
     assert "last-event-id" not in asked[0]

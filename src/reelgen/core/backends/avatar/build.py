@@ -77,7 +77,11 @@ TINY_AUDIO_DIM = 16
 
 
 def tiny_parts(seed: int = 0) -> tuple[Any, Any, Any]:
-    """A tiny VAE (2x), UNet and Whisper encoder (one layer, 16 wide) with seeded weights."""
+    """A tiny VAE (8x, as SD's), UNet and Whisper encoder (one layer, 16 wide) with seeded weights.
+
+    The VAE downsamples 8x like the SD VAE MuseTalk uses, so its mid-block attention sees
+    32x32 latents of a 256 px face, not 128x128 (16k tokens: ten seconds a call on a CPU).
+    """
     import torch
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import WhisperConfig
@@ -85,9 +89,9 @@ def tiny_parts(seed: int = 0) -> tuple[Any, Any, Any]:
 
     torch.manual_seed(seed)
     vae: Any = AutoencoderKL(
-        down_block_types=("DownEncoderBlock2D",) * 2,
-        up_block_types=("UpDecoderBlock2D",) * 2,
-        block_out_channels=(8, 16),
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        block_out_channels=(8, 8, 16, 16),
         layers_per_block=1,
         latent_channels=4,
         norm_num_groups=4,
