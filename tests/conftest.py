@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import chromium, playwright  # noqa: F401  (session fixtures, shared)
+
 # Ray must bind loopback only (ARCHITECTURE.md section 5); set before any test imports ray.
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -30,17 +30,6 @@ PROMPTS = PromptsFile.model_validate(
         "settings": {"seed": 3},
     }
 )
-#: How Chromium is started everywhere in the tests: Debian's build, headless, with nothing phoning home.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -63,30 +52,29 @@ def _local_only(route: Any, asked: list[str]) -> None:
         route.abort()
 
 
-def open_in_chromium(report: Path) -> dict[str, Any]:
+def open_in_chromium(chromium: Any, report: Path) -> dict[str, Any]:
     """Load the report from disk with every network request refused; what the page shows and asked for."""
-    from playwright.sync_api import sync_playwright
-
     asked: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", lambda route: _local_only(route, asked))
-            page.goto(report.as_uri(), wait_until="load")
-            seen = page.evaluate(
-                """() => ({
-                    images: Array.from(document.images).map(i => ({alt: i.alt, complete: i.complete, width: i.naturalWidth, src: i.src.slice(0, 22)})),
-                    rows: Array.from(document.querySelectorAll('#trials tbody tr')).map(r => [r.dataset.model, r.dataset.prompt, r.cells[3].textContent]),
-                })"""
-            )
-        finally:
-            browser.close()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: _local_only(route, asked))
+        page.goto(report.as_uri(), wait_until="load")
+        seen = page.evaluate(
+            """() => ({
+                images: Array.from(document.images).map(i => ({alt: i.alt, complete: i.complete, width: i.naturalWidth, src: i.src.slice(0, 22)})),
+                rows: Array.from(document.querySelectorAll('#trials tbody tr')).map(r => [r.dataset.model, r.dataset.prompt, r.cells[3].textContent]),
+            })"""
+        )
+    finally:
+        context.close()
     return {**seen, "asked": asked}
 
 
-def test_the_report_loads_offline_with_every_image_and_a_row_per_model_and_prompt(shootout: Shootout) -> None:
-    seen = open_in_chromium(shootout.report)
+def test_the_report_loads_offline_with_every_image_and_a_row_per_model_and_prompt(
+    shootout: Shootout, chromium: Any
+) -> None:
+    seen = open_in_chromium(chromium, shootout.report)
     assert seen["asked"] == []  # nothing fetched from anywhere: the page is self-contained
     images = seen["images"]
     assert len(images) == 4 + 2 * 4  # four plots, and a contact sheet and a preview per clip

@@ -349,8 +349,8 @@ class RayEngine(Engine):
             slot.info = ray.get(slot.actor.info.remote(), timeout=timeout_s)
             slot.alive = True
         except ray.exceptions.RayError as exc:  # dead, restarting past the timeout, unreachable
-            log.warning("%s did not answer: %s", slot.id, str(exc).splitlines()[0])
             slot.alive = False
+            self._say(slot.id, f"{slot.id} did not answer: {str(exc).splitlines()[0]}")
         return slot.alive
 
     def free(self, slot: WorkerSlot, idle_seconds: float, timeout_s: float = 60.0) -> list[str]:

@@ -177,8 +177,8 @@ class LocalEngine(Engine):
             slot.info = slot.actor.call("info").result(timeout_s)
             slot.alive = True
         except (WorkerGone, RuntimeError, FutureTimeout) as exc:
-            log.warning("%s did not answer: %s", slot.id, exc)
             slot.alive = False
+            self._say(slot.id, f"{slot.id} did not answer: {exc}", logging.WARNING)
         return slot.alive
 
     def free(self, slot: WorkerSlot, idle_seconds: float, timeout_s: float = 60.0) -> list[str]:
