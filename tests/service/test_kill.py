@@ -86,15 +86,19 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
 ) -> None:
     with running(tmp_path / "server", home=reelgen_home, database_url=database) as server:
         created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(6)]
-        killed: list[str] = []
         for _ in range(2):  # twice, a worker dies in the middle of a job (another job each time)
+            # Kill only while a first attempt runs and every job killed before has run again to its
+            # end: the worker may finish the job seen running and start the next before the kill lands.
             deadline = time.monotonic() + 120
-            while not (
-                busy := [j for j in created if j not in killed and server.video(j)["status"] == "in_progress"]
-            ):
+            while True:
+                videos = [server.video(j) for j in created]
+                retried = [v for v in videos if v["attempts"] > 1]
+                if all(v["status"] == "completed" for v in retried) and any(
+                    v["status"] == "in_progress" and v["attempts"] == 1 for v in videos
+                ):
+                    break
                 assert time.monotonic() < deadline, server.log()
                 time.sleep(0.1)
-            killed.append(busy[0])
             worker = server.http.get("/v1/system").json()["workers"][0]
             os.kill(int(worker["pid"]), signal.SIGKILL)
             deadline = time.monotonic() + 60
@@ -104,8 +108,8 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
         seen = server.wait_all(created)
         assert server.process is not None and server.process.poll() is None
     assert tally(store, created, seen) == {"lost": 0, "duplicated": 0, "stuck": 0, "completed_twice": 0}
-    assert [seen[j]["attempts"] for j in killed] == [2, 2]  # each killed job ran again, once
-    assert sum(v["attempts"] for v in seen.values()) == 8
+    # Two jobs were killed mid-run and ran again, once each; the rest ran once.
+    assert sorted(v["attempts"] for v in seen.values()) == [1, 1, 1, 1, 2, 2]
 
 
 def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(

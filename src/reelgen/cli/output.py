@@ -22,7 +22,9 @@ from rich.progress import (
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 
-console = Console(stderr=True)
+#: Messages are not folded at the console's width (80 columns when not a terminal): a path cut
+#: in two cannot be copied, and a log or a test reads a line as it was written.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def fail(exc: ReelgenError) -> typer.Exit:
