@@ -191,3 +191,12 @@ def tab(chromium: Browser) -> Iterator[Callable[..., Tab]]:
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where screenshots of the page's main states are saved (test artefacts)."""
     return tmp_path_factory.mktemp("screenshots")
+
+
+def press_generate(page: Page) -> tuple[int, dict[str, Any]]:
+    """Press Generate; the status and JSON body of the create the page sent."""
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
+    ) as answer:
+        page.click("#f-submit")
+    return answer.value.status, dict(answer.value.json())

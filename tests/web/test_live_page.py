@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, press_generate
 
 #: Records every change of a card's place in line, status and progress, in order.
 RECORDER = """() => {
@@ -38,12 +38,9 @@ def submit(page: Page, *, model: str, prompt: str, frames: int, steps: int) -> d
     page.fill("#f-prompt", prompt)
     page.select_option("#f-frames", str(frames))
     page.fill("#f-steps", str(steps))
-    with page.expect_response(
-        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
-    ) as answer:
-        page.click("#f-submit")
-    assert answer.value.status == 202, answer.value.text()
-    return dict(answer.value.json())
+    status, body = press_generate(page)
+    assert status == 202, body
+    return dict(body)
 
 
 def seen(page: Page, video_id: str, what: str) -> list[str]:

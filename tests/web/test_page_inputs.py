@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, press_generate
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +57,8 @@ def test_the_lora_picker_lists_the_folder_and_the_end_image_follows_the_model(
     expect(page.locator("#f-end-preview img")).to_have_attribute("alt", "End image: blue.png")
     page.screenshot(path=shots / "create-end-image-and-lora.png", full_page=True)
     page.fill("#f-prompt", "a red square turns blue")
-    with page.expect_response(
-        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
-    ) as answer:
-        page.click("#f-submit")
-    video = answer.value.json()
-    assert answer.value.status == 202, video
+    status, video = press_generate(page)
+    assert status == 202, video
     assert video["parameters"]["end_image"] is True
     assert video["parameters"]["loras"] == [{"name": "style.safetensors", "strength": 0.8}]
 
@@ -99,12 +95,8 @@ def test_keyframe_rows_send_their_images_in_order(
     page.get_by_label("Keyframe 2 strength").fill("0.5")
     page.set_viewport_size({"width": 390, "height": 844})  # the rows wrap on a phone: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
-    with page.expect_response(
-        lambda r: r.url.endswith("/v1/videos") and r.request.method == "POST"
-    ) as answer:
-        page.click("#f-submit")
-    video = answer.value.json()
-    assert answer.value.status == 202, video
+    status, video = press_generate(page)
+    assert status == 202, video
     assert video["parameters"]["task"] == "keyframes"
     assert video["parameters"]["keyframes"] == [
         {"frame": 0, "strength": 1.0},
