@@ -92,9 +92,12 @@ def test_shipped_model_mouth_follows_the_voice_on_a_held_out_face(spoken: tuple[
     voice = read_voice(voice_path)
     count = round(voice.seconds * FPS)
     face = drawn_face(1, engine.config.geometry.size, photo_bank(256))
-    opening, _ = openings(engine, face, engine.features(voice), np.arange(count))
-    envelope = frame_envelope(voice, FPS, count)
-    times = (np.arange(count) + 0.5) / FPS
+    every_other = np.arange(
+        0, count, 2
+    )  # frames are made independently: half of them is the same test, in half the time
+    opening, _ = openings(engine, face, engine.features(voice), every_other)
+    envelope = frame_envelope(voice, FPS, count)[every_other]
+    times = (every_other + 0.5) / FPS
     speaking = opening[(times > start + 0.1) & (times < end - 0.1)]
     silent = opening[(times < start - 0.2) | (times > end + 0.3)]
     assert np.corrcoef(opening, envelope)[0, 1] > 0.4
