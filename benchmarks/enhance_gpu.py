@@ -5,12 +5,16 @@ runs random non-zero weights of the real architecture (speed does not depend on 
 realesr-animevideov3 runs its real weights converted from the ncnn files. Frames are already on the
 GPU, so these are model speeds (decode and encode are timed by `reelgen bench`). Usage:
 
-    PYTHONPATH=src python3 benchmarks/enhance_gpu.py --rife RIFE_DIR --esrgan ESRGAN_DIR --out $OUT
+    PYTHONPATH=src python3 benchmarks/enhance_gpu.py --rife RIFE_DIR --esrgan ESRGAN_DIR --out $OUT rife esrgan
+    REELGEN_MODELS_DIR=WEIGHTS PYTHONPATH=src python3 benchmarks/enhance_gpu.py --chain clip.mp4 --out $OUT chain
+
+The chain case runs the weights `reelgen pull rife realesrgan` put under WEIGHTS.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -93,26 +97,44 @@ def _random_fill(net: nn.Module) -> nn.Module:
 
 
 def bench_esrgan(esrgan: Path, roof: float) -> list[dict[str, Any]]:
+    """RRDB x4plus three ways (stock order, regrouped dense blocks, regrouped + torch.compile), then animevideov3."""
     from reelgen.core.enhance.upscale.arch import RRDBNet
     from reelgen.core.enhance.upscale.torch_model import TorchUpscaler, load_named
 
     rows = []
     for dtype in (torch.float16, torch.bfloat16):
-        rrdb = TorchUpscaler(_random_fill(RRDBNet()), 4, 1.0, "rrdb-x4plus", "random").to("cuda", dtype)
+        net = _random_fill(RRDBNet())
         frame = torch.rand(1, 3, 480, 854, device="cuda", dtype=dtype)
-        flops = conv_flops(rrdb.net, frame.contiguous(memory_format=torch.channels_last))
-        whole = timed(lambda r=rrdb, f=frame: r._run(f.contiguous(memory_format=torch.channels_last)), 5)
-        tiled = timed(lambda r=rrdb, f=frame: r.upscale(f, tile=512), 5)
-        rows.append(
-            {
-                "case": "realesrgan-x4plus-854x480-x4",
-                "dtype": str(dtype),
-                "frames_per_s_whole": round(1 / whole, 2),
-                "frames_per_s_tiled512": round(1 / tiled, 2),
-                "tflops_whole": round(flops / whole / 1e12, 1),
-                "fraction_of_roof": round(flops / whole / 1e12 / roof, 3),
-            }
+        flops = conv_flops(net.to("cuda", dtype), frame)  # the same for every variant: same convolutions
+        reference = None
+        # Compiling the 23-block network takes about a minute; once, in fp16, is enough to compare.
+        variants = (
+            ("stock", "regrouped", "regrouped+compile") if dtype == torch.float16 else ("stock", "regrouped")
         )
+        for variant in variants:
+            rrdb = TorchUpscaler(copy.deepcopy(net), 4, 1.0, "rrdb-x4plus", "random")
+            rrdb.to("cuda", dtype, regroup=variant != "stock")
+            if variant.endswith("compile"):
+                rrdb.net = torch.compile(rrdb.net, dynamic=False)
+            with torch.inference_mode():
+                whole = timed(lambda r=rrdb, f=frame: r._run(f), 5)
+                tiled = timed(lambda r=rrdb, f=frame: r.upscale(f, tile=512), 3)
+                out = rrdb._run(frame).float()
+            reference = out if reference is None else reference
+            rows.append(
+                {
+                    "case": "realesrgan-x4plus-854x480-x4",
+                    "variant": variant,
+                    "dtype": str(dtype),
+                    "frames_per_s_whole": round(1 / whole, 2),
+                    "frames_per_s_tiled512": round(1 / tiled, 2),
+                    "tflops_whole": round(flops / whole / 1e12, 1),
+                    "fraction_of_roof": round(flops / whole / 1e12 / roof, 3),
+                    "rel_err_vs_stock": float((out - reference).norm() / reference.norm()),
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+            del rrdb
         anime = load_named(esrgan / "realesr-animevideov3-x2.param", esrgan / "realesr-animevideov3-x4.bin")
         anime.to("cuda", dtype)
         for width, height in ((854, 480), (1280, 720)):
@@ -129,24 +151,63 @@ def bench_esrgan(esrgan: Path, roof: float) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_chain(source: Path, out: Path) -> dict[str, Any]:
+    """`reelgen enhance SOURCE --interpolate 2 --upscale 2` on the GPU, as the CLI runs it: decode to encode."""
+    import time
+
+    from reelgen.core.enhance import registry
+    from reelgen.core.enhance.auto import interpolation_step, upscale_step
+    from reelgen.core.enhance.files import enhance_file
+    from reelgen.core.enhance.rife import RifeInterpolator
+    from reelgen.core.enhance.upscale import EsrganUpscaler
+
+    # Run from a source tree (PYTHONPATH=src) there are no entry points: register the two used.
+    registry.register(RifeInterpolator)
+    registry.register(EsrganUpscaler)
+    steps = [interpolation_step(2, None, "rife"), upscale_step(2, "esrgan")]
+    enhance_file(source, out / "warmup.mp4", steps, device="cuda")  # loads, autotunes, JIT
+    started = time.perf_counter()
+    result = enhance_file(source, out / "chain.mp4", steps, device="cuda")
+    wall = time.perf_counter() - started
+    (out / "warmup.mp4").unlink(missing_ok=True)
+    record = result.metadata
+    return {
+        "source": str(source),
+        "wall_s": round(wall, 3),
+        "timings": record.get("timings"),
+        "stages": record.get("enhance"),
+        "output": {
+            "frames": result.video.num_frames,
+            "width": result.video.width,
+            "height": result.video.height,
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rife", type=Path, required=True)
-    parser.add_argument("--esrgan", type=Path, required=True)
+    parser.add_argument("--rife", type=Path, help="folder of flownet.pkl (the rife case)")
+    parser.add_argument("--esrgan", type=Path, help="folder of the Real-ESRGAN ncnn files")
+    parser.add_argument("--chain", type=Path, help="an MP4 to enhance x2 -> x2 (the chain case)")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("cases", nargs="*", default=["rife", "esrgan"], help="rife, esrgan, chain")
     args = parser.parse_args()
     torch.backends.cudnn.benchmark = True
     roof = gemm_roof()
-    report = {
+    report: dict[str, Any] = {
         "gpu": torch.cuda.get_device_name(0),
         "torch": torch.__version__,
         "bf16_gemm_tflops": round(roof, 1),
-        "rife": bench_rife(args.rife),
-        "esrgan": bench_esrgan(args.esrgan, roof),
     }
-    text = json.dumps(report, indent=2)
-    print(text, flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
+    if "rife" in args.cases:
+        report["rife"] = bench_rife(args.rife)
+    if "esrgan" in args.cases:
+        report["esrgan"] = bench_esrgan(args.esrgan, roof)
+    if "chain" in args.cases:
+        report["chain"] = bench_chain(args.chain, args.out)
+    text = json.dumps(report, indent=2, default=str)
+    print(text, flush=True)
     (args.out / "enhance-h200.json").write_text(text)
 
 

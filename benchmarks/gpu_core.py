@@ -60,10 +60,10 @@ _MAIN = (
 
 
 def bench_case(name: str, work: Path, timeout: float) -> dict[str, Any]:
-    """One `reelgen bench` process; its JSON report, or what went wrong (reports and logs kept in ``work``)."""
+    """One `reelgen bench` process; its JSON report, or what went wrong (reports, logs and MP4s kept in ``work``)."""
     report = work / f"{name}.json"
     cmd = [sys.executable, "-c", _MAIN]
-    cmd += ["bench", *CASES[name], "--json", str(report)]
+    cmd += ["bench", *CASES[name], "--json", str(report), "--keep", str(work / name)]
     started = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -130,56 +130,38 @@ def _time(fn: Any, repeats: int = 5) -> float:
 
 
 def encode_probe(out: Path) -> dict[str, Any]:
-    """MP4 encode time of a 768x512x121 clip per x264 preset and thread mode (smooth and noisy content)."""
-    import av
+    """MP4 encode time of a 768x512x121 clip per x264 preset and RGB -> YUV conversion threads (0: serial)."""
     import numpy as np
 
-    from reelgen.core.encode import write_video
+    from reelgen.core import encode
     from reelgen.core.types import Video, to_fraction
 
-    t = np.arange(121)[:, None, None, None]
+    t = np.arange(121)[:, None, None]
     y, x = np.mgrid[0:512, 0:768]
-    smooth = ((np.sin(x / 40 + t / 6) + np.cos(y / 30 - t / 9)) * 60 + 128).astype(np.uint8)
-    smooth = np.repeat(smooth, 3, axis=-1)
+    wave = ((np.sin(x / 40 + t / 6) + np.cos(y / 30 - t / 9)) * 60 + 128).astype(np.uint8)
+    smooth = np.ascontiguousarray(np.stack([wave, 255 - wave, wave // 2], axis=-1))
     noisy = np.random.default_rng(0).integers(0, 256, (121, 512, 768, 3), dtype=np.uint8)
+    default = encode.convert_workers()
     rows = []
     for content, frames in (("smooth", smooth), ("noise", noisy)):
         video = Video(frames, to_fraction(25.0))
-        for preset in ("medium", "veryfast", "ultrafast"):
-            started = time.perf_counter()
-            path = write_video(video, out / "probe.mp4", preset=preset)
-            rows.append(
-                {
-                    "content": content,
-                    "preset": preset,
-                    "threads": "auto(frame+slice)",
-                    "seconds": time.perf_counter() - started,
-                    "bytes": path.stat().st_size,
-                }
-            )
-        # The old path for comparison: PyAV's default slice threads, preset medium.
-        started = time.perf_counter()
-        with av.open(str(out / "probe-old.mp4"), "w") as container:
-            stream = container.add_stream("libx264", rate=25)
-            stream.width, stream.height, stream.pix_fmt = 768, 512, "yuv420p"
-            stream.options = {"crf": "18", "preset": "medium"}
-            for image in frames:
-                for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                    container.mux(packet)
-            for packet in stream.encode():
-                container.mux(packet)
-        rows.append(
-            {
-                "content": content,
-                "preset": "medium",
-                "threads": "slice (old default)",
-                "seconds": time.perf_counter() - started,
-            }
-        )
-        print(json.dumps(rows[-4:]), flush=True)
-    for name in ("probe.mp4", "probe-old.mp4"):
-        (out / name).unlink(missing_ok=True)
-    return {"cpu_count": os.cpu_count(), "rows": rows}
+        for preset in ("veryfast", "superfast", "ultrafast"):
+            for threads in (0, 2, 4, 8):
+                encode.convert_workers = lambda n=threads: n  # type: ignore[assignment]
+                started = time.perf_counter()
+                path = encode.write_video(video, out / "probe.mp4", preset=preset)
+                rows.append(
+                    {
+                        "content": content,
+                        "preset": preset,
+                        "convert_threads": threads,
+                        "seconds": round(time.perf_counter() - started, 3),
+                        "bytes": path.stat().st_size,
+                    }
+                )
+        print(json.dumps(rows[-12:]), flush=True)
+    (out / "probe.mp4").unlink(missing_ok=True)
+    return {"cpu_count": os.cpu_count(), "default_convert_threads": default, "rows": rows}
 
 
 def main() -> None:

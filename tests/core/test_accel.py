@@ -152,3 +152,34 @@ def test_the_record_reaches_the_video_metadata(tmp_path: Any) -> None:
 def test_transformers_of_finds_every_denoiser() -> None:
     runner: Any = loaded("wan22-tiny")
     assert len(accel.transformers_of(runner.pipe)) == 2
+
+
+@pytest.mark.parametrize("model", ["wan-tiny", "ltx-tiny"])
+def test_on_the_fast_path_frames_stay_tensors_until_uint8_and_match_stock_exactly(model: str) -> None:
+    """The frames leave the pipeline as tensors (on a GPU they stay there) and become the same pixels."""
+    runner: Any = loaded(model)
+    fields = dict(WAN, negative_prompt="", steps=1, guidance=1.0)
+    assert runner.output_type() == "np"  # a CPU run: NumPy frames, as stock diffusers returns them
+    stock = _frames(runner, **fields)
+    runner.plan = _gpu_plan(runner)
+    runner.accelerate(AccelConfig(compile=False, cfg_batch=False))
+    assert runner.output_type() == "pt"
+    assert "uint8 on the GPU" in runner.accel_record["vae"]
+    assert np.array_equal(_frames(runner, **fields), stock)
+    runner.accelerate(AccelConfig(compile=False, cfg_batch=False, vae=False))
+    assert runner.output_type() == "np"  # `no-vae` keeps diffusers' own post-processing
+
+
+def test_tensor_and_numpy_frames_give_the_same_pixels_and_the_same_nan_record() -> None:
+    import torch
+
+    from reelgen.core.backends.plumbing import video_of
+
+    floats = np.random.default_rng(0).uniform(-0.2, 1.2, size=(37, 6, 10, 3)).astype(np.float32)
+    floats[5, 2, 3, 1] = np.nan
+    floats[33] = np.nan
+    from_numpy, from_tensor = video_of(floats, 24.0), video_of(torch.from_numpy(floats), 24.0)
+    assert np.array_equal(from_tensor.frames, from_numpy.frames)
+    assert from_tensor.frames.dtype == np.uint8
+    assert from_tensor.extra["nan_frames"] == from_numpy.extra["nan_frames"] == [5, 33]
+    assert (from_tensor.frames[33] == 0).all()

@@ -117,3 +117,26 @@ def test_the_stream_says_which_colour_matrix_it_uses(tmp_path: Path) -> None:
     with av.open(str(tmp_path / "hd.mp4")) as container:
         codec = container.streams.video[0].codec_context
         assert (codec.colorspace, codec.color_primaries, codec.color_trc) == (6, 6, 6)  # SMPTE 170M
+
+
+def test_converting_frames_on_a_pool_of_threads_writes_the_same_video(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big machines convert RGB -> YUV on threads ahead of x264; the file must decode to the same pixels."""
+    import av
+
+    from reelgen.core import encode
+
+    rng = np.random.default_rng(1)
+    video = Video(rng.integers(0, 256, (23, 48, 64, 3), dtype=np.uint8), Fraction(24))
+
+    def decoded(path: Path) -> np.ndarray:
+        with av.open(str(path)) as container:
+            return np.stack([f.to_ndarray(format="yuv420p") for f in container.decode(video=0)])
+
+    monkeypatch.setattr(encode, "convert_workers", lambda: 0)
+    serial = decoded(write_video(video, tmp_path / "serial.mp4"))
+    monkeypatch.setattr(encode, "convert_workers", lambda: 4)
+    pooled = decoded(write_video(video, tmp_path / "pooled.mp4"))
+    assert serial.shape[0] == 23
+    assert np.array_equal(pooled, serial)

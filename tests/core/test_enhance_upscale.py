@@ -152,6 +152,21 @@ def test_tiles_of_a_real_model_match_within_one_level(realesrgan: Path) -> None:
     assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
 
 
+def test_regrouped_dense_blocks_give_the_real_x4plus_models_output(realesrgan: Path) -> None:
+    """The GPU path's regrouping (wide convolutions per input part) is the same network, to float rounding."""
+    from reelgen.core.enhance.upscale.fused import RegroupedDenseBlock
+    from reelgen.core.enhance.upscale.torch_model import load_named
+
+    stock = load_named(realesrgan / "realesrgan-x4plus.param", realesrgan / "realesrgan-x4plus.bin")
+    regrouped = load_named(realesrgan / "realesrgan-x4plus.param", realesrgan / "realesrgan-x4plus.bin")
+    regrouped.to("cpu", torch.float32, regroup=True)
+    assert isinstance(regrouped.net.body[0].rdb1, RegroupedDenseBlock)
+    frames = torch.from_numpy(_photo(16, 24)).permute(2, 0, 1)[None].float() / 255
+    a, b = stock.upscale(frames, tile=0), regrouped.upscale(frames, tile=0)
+    assert a.shape == (1, 3, 64, 96)
+    assert (a - b).abs().max() < 1e-4  # 1/40 of one uint8 level
+
+
 def test_a_checkpoint_it_does_not_recognise_is_refused_naming_the_file_and_what_works(tmp_path: Path) -> None:
     odd = tmp_path / "vae.pth"
     torch.save({"encoder.weight": torch.zeros(4, 3, 3, 3)}, odd)

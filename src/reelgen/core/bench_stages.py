@@ -120,7 +120,8 @@ def watching(clock: StageClock, pipe: Any, transformer: Any) -> Iterator[StageCl
 
     def postprocess_video(*args: Any, **kwargs: Any) -> Any:
         frames = postprocess(*args, **kwargs)
-        clock.frames = frames
+        # output_type "pt" is (B, F, C, H, W); keep (B, F, H, W, C) like "np", so variants compare.
+        clock.frames = frames.permute(0, 1, 3, 4, 2) if hasattr(frames, "permute") else frames
         clock.mark("frames_end")
         return frames
 

@@ -93,6 +93,9 @@ class DiffusersBackend(Runner):
     #: Plan dtype -> diffusers ``variant`` of the smaller weight files some repos ship beside the
     #: full-precision ones (``{"float16": "fp16"}`` reads ``*.fp16.safetensors`` where they exist).
     weight_variants: ClassVar[Mapping[str, str]] = {}
+    #: ``to_video`` reads frames through ``frames_of``, so the pipeline may return them as device
+    #: tensors (``output_type="pt"``) on the fast path, converted to uint8 on the GPU.
+    frames_on_device: ClassVar[bool] = False
 
     def __init__(self, spec: FamilySpec, preset: Preset) -> None:
         super().__init__(spec, preset)
@@ -158,7 +161,22 @@ class DiffusersBackend(Runner):
 
     def to_video(self, result: Any, request: ResolvedRequest) -> Video:
         """The pipeline's output as a ``Video`` (LTX-2 adds its soundtrack here)."""
-        return video_of(result.frames[0], request.fps)
+        return video_of(self.frames_of(result), request.fps)
+
+    def output_type(self) -> str:
+        """``"pt"`` (frames stay on the GPU) where the family and the fast path allow it, else ``"np"``."""
+        on_device = self.frames_on_device and self.accel is not None and self.accel.frames_on_device
+        return "pt" if on_device else "np"
+
+    @staticmethod
+    def frames_of(result: Any) -> Any:
+        """The first video of a pipeline's output as (T, H, W, 3) frames in [0, 1].
+
+        ``output_type="np"`` gives that as NumPy already; ``"pt"`` gives a (T, C, H, W)
+        tensor, put channels-last here as a view (no copy, still on its device).
+        """
+        frames = result.frames[0]
+        return frames.permute(0, 2, 3, 1) if hasattr(frames, "permute") else frames
 
     def preview(self, latents: Any) -> Any:
         if self.frames_first_latents:
@@ -245,7 +263,7 @@ class DiffusersBackend(Runner):
             num_inference_steps=request.steps,
             guidance_scale=request.guidance,
             generator=generator(request.seed),
-            output_type="np",
+            output_type=self.output_type(),
         )
 
     def generate(self, request: ResolvedRequest, progress: Progress) -> Video:

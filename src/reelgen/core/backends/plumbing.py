@@ -139,19 +139,45 @@ def frames_to_uint8(frames: Any) -> np.ndarray:
     return (np.clip(arr, 0.0, 1.0) * 255.0).round().astype(np.uint8)
 
 
+#: Frames converted per slice on the device: bounds the float32 temporaries to a few hundred MB at 4K.
+_DEVICE_SLICE = 16
+
+
+def _tensor_frames_to_uint8(frames: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(T, H, W, 3) float frames as a tensor -> uint8 frames and a per-frame NaN flag, computed where they lie.
+
+    On a GPU this replaces seconds of NumPy work on 121 float32 frames with
+    milliseconds, and only uint8 crosses to the host (a quarter of the bytes).
+    The arithmetic is the NumPy path's, in float32, so the pixels are identical.
+    """
+    import torch
+
+    pixels, nan = [], []
+    with torch.no_grad():
+        for start in range(0, frames.shape[0], _DEVICE_SLICE):
+            part = frames[start : start + _DEVICE_SLICE].detach().float()
+            nan.append(torch.isnan(part.reshape(part.shape[0], -1)).any(dim=1))
+            part = torch.nan_to_num(part, nan=0.0).clamp_(0.0, 1.0).mul_(255.0).round_()
+            pixels.append(part.to(torch.uint8).contiguous())
+        return torch.cat(pixels).cpu().numpy(), torch.cat(nan).cpu().numpy()
+
+
 def video_of(frames: Any, fps: float, **extra: Any) -> Video:
     """A pipeline's float frames (T, H, W, 3) in [0, 1] as a ``Video``, noting which frames held NaN.
 
-    NaN turns black in uint8; the record of where it was lets the quality check
-    say "NaN" rather than only "black".
+    ``frames`` is a NumPy array (``output_type="np"``) or a tensor, converted on
+    its own device. NaN turns black in uint8; the record of where it was lets the
+    quality check say "NaN" rather than only "black".
     """
     if hasattr(frames, "detach"):
-        frames = frames.detach().float().cpu().numpy()
-    arr = np.asarray(frames, dtype=np.float32)
-    nan = np.isnan(arr.reshape(arr.shape[0], -1)).any(axis=1)
+        pixels, nan = _tensor_frames_to_uint8(frames)
+    else:
+        arr = np.asarray(frames, dtype=np.float32)
+        nan = np.asarray(np.isnan(arr.reshape(arr.shape[0], -1)).any(axis=1))
+        pixels = frames_to_uint8(arr)
     if nan.any():
         extra["nan_frames"] = [int(i) for i in np.flatnonzero(nan)]
-    return Video(frames_to_uint8(arr), to_fraction(fps), extra=extra)
+    return Video(pixels, to_fraction(fps), extra=extra)
 
 
 def latent_preview(

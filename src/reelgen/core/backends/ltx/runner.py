@@ -53,6 +53,7 @@ class LTXRunner(LTXFamilyRunner):
         Task.V2V: "LTXConditionPipeline",
     }
     single_file_class = "LTXVideoTransformer3DModel"
+    frames_on_device = True
     # Condition pipelines put the pinned frames' tokens first; the clip's own are the last.
     condition_tokens_first = True
 
@@ -114,7 +115,7 @@ class LTXRunner(LTXFamilyRunner):
         return inputs
 
     def to_video(self, result: Any, request: ResolvedRequest) -> Video:
-        frames = result.frames[0]
+        frames = self.frames_of(result)
         if request.task is not Task.EXTEND:
             return plumbing.video_of(frames, request.fps)
         frames, context = conditions.new_frames(frames, request.num_frames)

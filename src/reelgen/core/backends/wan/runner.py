@@ -29,6 +29,7 @@ class WanRunner(DiffusersBackend):
     # Wan's VAE and CLIP image encoder lose detail in half precision; they are small.
     part_dtypes: ClassVar[dict[str, str]] = {"vae": "float32", "image_encoder": "float32"}
     single_file_class = "WanTransformer3DModel"
+    frames_on_device = True
     rgb_factors = configs.LATENT_RGB_FACTORS
 
     @property
@@ -90,7 +91,7 @@ class WanRunner(DiffusersBackend):
 
     def to_video(self, result: Any, request: ResolvedRequest) -> Video:
         """The frames made; a VACE extend run drops the source frames it started from."""
-        frames = result.frames[0]
+        frames = self.frames_of(result)
         if self.preset.variant == vace.VACE:
             frames = frames[self._drop :]
         return plumbing.video_of(frames, request.fps)
