@@ -34,13 +34,13 @@ CASES: dict[str, list[str]] = {
     "wan50": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "50", "--guidance", "5",
               "--variants", "reelgen"],
     "wan-budget": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
-                   "--variants", "reelgen,budget", "--budget", "6"],
+                   "--variants", "reelgen,budget", "--budget", "6", "--budget-plan", "group_offload"],
     "wan-fp8": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
                 "--variants", "reelgen,fp8"],
     "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "1", "--guidance", "5",
               "--no-stock-warmup"],
     "wan14-budget": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
-                     "--variants", "reelgen,budget", "--budget", "12"],
+                     "--variants", "budget", "--budget", "12", "--budget-plan", "group_offload"],
 }
 # fmt: on
 #: Attention alone at the real shapes: (label, batch, heads, tokens, head size).

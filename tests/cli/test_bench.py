@@ -77,6 +77,15 @@ def test_variants_run_stock_first_and_budget_needs_a_cap() -> None:
         check_variants(("budget", "fp8"), 6.0)
 
 
+def test_a_budget_plan_must_be_an_offload_rung_and_needs_the_budget_variant() -> None:
+    assert check_variants(("reelgen", "budget"), 6.0, "group_offload") == ("reelgen", "budget")
+    with pytest.raises(InvalidRequest, match="not an offload rung; valid: gpu, text_offload"):
+        check_variants(("budget",), 6.0, "disk")
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--budget-plan", "group_offload"])
+    assert result.exit_code != 0
+    assert "add budget to --variants" in result.output
+
+
 def test_relative_error_is_the_norm_of_the_difference_over_the_norm_of_stock() -> None:
     reference = np.array([3.0, 4.0])  # norm 5
     assert relative_error(reference, reference) == 0.0

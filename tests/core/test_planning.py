@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +25,13 @@ def gpu(free: float) -> DeviceInfo:
 
 @pytest.mark.parametrize(
     ("free", "strategy"),
-    [(80.0, "gpu"), (40.0, "model_offload"), (24.0, "group_offload"), (4.0, "sequential_offload")],
+    [
+        (80.0, "gpu"),
+        (40.0, "text_offload"),
+        (34.5, "model_offload"),
+        (24.0, "group_offload"),
+        (4.0, "sequential_offload"),
+    ],
 )
 def test_plan_picks_the_fastest_rung_that_fits(free: float, strategy: str) -> None:
     plan = plan_memory(WAN_14B, working_gib=2.0, device=gpu(free))
@@ -33,11 +40,15 @@ def test_plan_picks_the_fastest_rung_that_fits(free: float, strategy: str) -> No
     assert strategy in plan.describe()
 
 
-def test_group_offload_counts_the_text_encoder_whole() -> None:
-    # Measured on an H200: LTX 2B under group offload peaked at 11.5 GiB because T5 moves whole.
+def test_text_encoders_stream_so_a_card_smaller_than_t5_keeps_the_denoiser_resident() -> None:
     ltx = {"transformer": 3.8, "text_encoder": 9.2, "vae": 0.9}
-    assert plan_memory(ltx, 1.0, gpu(12.0)).strategy == "model_offload"
-    assert plan_memory(ltx, 1.0, gpu(8.0)).strategy == "sequential_offload"
+    plan = plan_memory(ltx, 1.0, gpu(12.0))
+    assert plan.strategy == "text_offload"
+    assert plan.need_gib < 3.8 + 0.9 + 1.0 + 0.05 * 9.2 + 0.01  # denoiser, VAE, work, two T5 layers
+    # Below that, the denoiser streams too; T5 is never on the card whole.
+    assert plan_memory(ltx, 1.0, gpu(6.0)).strategy == "group_offload"
+    # A model without a text encoder has no text_offload rung to stop at.
+    assert plan_memory({"unet": 2.8, "vae": 0.2}, 0.5, gpu(3.8)).strategy == "model_offload"
 
 
 def test_budget_overrides_free_vram() -> None:
@@ -56,7 +67,11 @@ def test_ladder_steps_down_once_per_call_and_stops_at_the_bottom() -> None:
         plan = lower
         seen.append(plan.strategy)
         assert plan.vae_tiling and "out of memory" in plan.reason
-    assert seen == ["gpu", "model_offload", "group_offload", "sequential_offload"]
+    assert seen == ["gpu", "text_offload", "model_offload", "group_offload", "sequential_offload"]
+    # Without a text encoder, text_offload would place everything as gpu does: it is skipped.
+    no_text = {"transformer": 10.0, "vae": 1.0}
+    lower = next_rung(plan_memory(no_text, 2.0, gpu(80.0)), no_text)
+    assert lower is not None and lower.strategy == "model_offload"
 
 
 def test_cpu_plan_runs_in_float32_with_no_ladder() -> None:
@@ -113,3 +128,26 @@ def test_a_device_this_machine_lacks_is_refused_with_the_ones_it_has() -> None:
     with pytest.raises(InvalidRequest, match="'gpu0' is not a device name; use cpu, cuda or cuda:N"):
         device_info("gpu0")
     assert device_info("cpu").device == "cpu"
+
+
+@pytest.mark.parametrize(("model", "strategy"), [("ltx-tiny", "text_offload"), ("wan-tiny", "group_offload")])
+def test_streaming_plans_hook_their_parts_and_make_the_same_video(model: str, strategy: str) -> None:
+    """On the CPU the hooks copy nothing, but they wrap the same modules a GPU run streams."""
+    from dataclasses import replace
+
+    from reelgen.core.backends.plumbing import apply_plan
+    from tests.core.helpers import loaded, run
+
+    fields = dict(prompt="a fox", width=64, height=64, num_frames=9, steps=2, seed=1)
+    resident = run(loaded(model), **fields)
+    runner: Any = loaded(model)
+    apply_plan(runner.pipe, replace(runner.plan, strategy=strategy))
+
+    def streamed(module: Any) -> bool:
+        """Whether diffusers' group-offload hooks sit on any of ``module``'s layers."""
+        return any(getattr(m, "_diffusers_hook", None) is not None for m in module.modules())
+
+    assert streamed(runner.pipe.text_encoder)
+    assert streamed(runner.pipe.transformer) == (strategy == "group_offload")
+    assert not streamed(runner.pipe.vae)
+    assert np.array_equal(run(runner, **fields), resident)

@@ -27,6 +27,13 @@ def bench(
     budget: Annotated[
         float | None, typer.Option(help="GiB cap for the budget variant (allocator capped to it).")
     ] = None,
+    budget_plan: Annotated[
+        str | None,
+        typer.Option(
+            help="Offload rung for the budget variant instead of the planner's: gpu, text_offload, "
+            "model_offload, group_offload, sequential_offload."
+        ),
+    ] = None,
     warmup_steps: Annotated[
         int, typer.Option(help="Steps of an untimed run before each timed one (compiles, autotunes).")
     ] = 1,
@@ -68,6 +75,7 @@ def bench(
         warmup_steps=warmup_steps,
         stock_warmup=stock_warmup,
         budget_gib=budget,
+        budget_plan=budget_plan,
         out_dir=keep,
     )
     try:

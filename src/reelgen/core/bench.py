@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class BenchOptions:
     warmup_steps: int = 1
     stock_warmup: bool = True
     budget_gib: float | None = None
+    #: The offload rung the budget variant runs on instead of the planner's choice (None: the planner's).
+    budget_plan: str | None = None
     out_dir: Path | None = None
 
 
@@ -68,8 +70,21 @@ def _numpy(x: Any) -> Any:
     return x.detach().float().cpu().numpy() if hasattr(x, "detach") else x
 
 
-def check_variants(names: tuple[str, ...], budget_gib: float | None) -> tuple[str, ...]:
+def check_variants(
+    names: tuple[str, ...], budget_gib: float | None, budget_plan: str | None = None
+) -> tuple[str, ...]:
     """The variants in run order (stock first, weight-changing ones last), or an error naming the bad one."""
+    from reelgen.core.spec.memory import LADDER
+
+    if budget_plan is not None and budget_plan not in LADDER:
+        raise InvalidRequest(
+            f"budget plan {budget_plan!r} is not an offload rung; valid: {', '.join(LADDER)}",
+            param="budget_plan",
+        )
+    if budget_plan is not None and "budget" not in names:
+        raise InvalidRequest(
+            "--budget-plan applies to the budget variant: add budget to --variants", param="budget_plan"
+        )
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise InvalidRequest(
@@ -91,7 +106,7 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     from reelgen.core.devices import device_info, empty_cache
     from reelgen.core.spec import registry
 
-    variants = check_variants(options.variants, options.budget_gib)
+    variants = check_variants(options.variants, options.budget_gib, options.budget_plan)
     spec, preset = registry.resolve(request.model)
     dev = device_info()
     cuda = dev.device.startswith("cuda")
@@ -119,7 +134,9 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     for name in variants:
         config = VARIANTS[name]
         if name == "budget":
-            plan = _cap_memory(runner, spec, preset, request, dev, options.budget_gib or 0.0)
+            plan = _cap_memory(
+                runner, spec, preset, request, dev, options.budget_gib or 0.0, options.budget_plan
+            )
         else:
             runner.accelerate(config)
         if options.warmup_steps and (name != "stock" or options.stock_warmup):
@@ -197,14 +214,23 @@ def _mp4(options: BenchOptions, name: str) -> Path | None:
 
 
 def _cap_memory(
-    runner: Any, spec: Any, preset: Any, request: ResolvedRequest, dev: Any, budget: float
+    runner: Any,
+    spec: Any,
+    preset: Any,
+    request: ResolvedRequest,
+    dev: Any,
+    budget: float,
+    rung: str | None = None,
 ) -> Any:
-    """Re-place the model for a ``budget`` GiB plan, with the allocator capped at that budget."""
+    """Re-place the model for a ``budget`` GiB plan (on ``rung`` if given), with the allocator capped there."""
     import torch
 
     from reelgen.core.devices import empty_cache
 
     plan = spec.plan(preset, request, dev, budget)
+    if rung is not None and rung != plan.strategy:
+        # The estimate stays the planner's, for its own rung: the report shows both.
+        plan = replace(plan, strategy=rung, reason=f"{rung} asked for; the planner chose {plan.strategy}")
     runner.accelerate(AccelConfig.stock())  # unhook before the parts move
     runner.pipe.to("cpu")
     empty_cache()

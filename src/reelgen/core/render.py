@@ -90,7 +90,7 @@ def _load_and_generate(
             attempts.failed(plan, exc)
             cache.drop(preset)
             empty_cache()
-            lower = next_rung(plan)
+            lower = next_rung(plan, preset.parts_gib)
             if lower is None or len(plans) > 1:
                 raise _out_of_memory(preset, plans) from exc
             message = f"CUDA out of memory with {plan.strategy}; retrying with {lower.strategy}"

@@ -25,7 +25,7 @@ __all__ = ["LOSSY_MODES", "Accel", "AccelConfig", "from_env", "parse", "prepare"
 log = logging.getLogger(__name__)
 
 #: Plans whose transformer stays whole on the GPU while it runs, so compiled blocks see fixed weights.
-_COMPILE_PLANS = ("gpu", "model_offload")
+_COMPILE_PLANS = ("gpu", "text_offload", "model_offload")
 #: Plans that move weights layer by layer on every call; batching CFG there would double the
 #: activation peak the plan was sized for without saving a transfer.
 _NO_CFG_BATCH_PLANS = ("sequential_offload", "cpu")

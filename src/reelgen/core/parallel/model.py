@@ -29,7 +29,7 @@ from reelgen.core.spec.request import ResolvedRequest
 
 #: Memory plans a split run can use: each process keeps its denoiser resident while it runs.
 #: Block-streaming offloads move weights under the split's hooks, which diffusers does not support.
-PLACEMENTS = ("gpu", "model_offload", "cpu")
+PLACEMENTS = ("gpu", "text_offload", "model_offload", "cpu")
 
 
 class RankFinished(Exception):  # noqa: N818 - a signal, not a failure

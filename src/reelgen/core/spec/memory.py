@@ -7,13 +7,21 @@ from typing import Any, Literal
 
 GIB = 1024**3
 
-Strategy = Literal["gpu", "model_offload", "group_offload", "sequential_offload", "cpu"]
+Strategy = Literal["gpu", "text_offload", "model_offload", "group_offload", "sequential_offload", "cpu"]
 
-#: The offload ladder, from fastest (everything resident) to leanest.
-LADDER: tuple[Strategy, ...] = ("gpu", "model_offload", "group_offload", "sequential_offload")
+#: The offload ladder, from fastest (everything resident) to leanest. ``text_offload`` keeps the
+#: denoiser and VAE resident and streams the text encoders layer by layer from pinned host memory
+#: (they run once per video, the denoiser once per step); ``group_offload`` streams the denoiser
+#: block by block as well.
+LADDER: tuple[Strategy, ...] = ("gpu", "text_offload", "model_offload", "group_offload", "sequential_offload")
 
-#: Parts that group offload streams block by block (the denoiser); others move whole.
+#: Parts that group offload streams block by block (the denoiser).
 BLOCK_PARTS = ("transformer", "unet")
+#: Parts streamed layer by layer under ``text_offload`` and ``group_offload``.
+TEXT_PARTS = ("text_encoder",)
+#: Of a part streamed layer by layer, the share resident at once: the running layer and the one
+#: being copied in behind it (a T5/UMT5 XXL layer is about 2% of the model).
+STREAMED_SHARE = 0.05
 
 #: Share of the budget we plan to fill; the rest absorbs allocator fragmentation and CUDA context.
 HEADROOM = 0.9
@@ -95,20 +103,26 @@ def plan_memory(
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
     usable = budget * HEADROOM
     largest = max(parts_gib.values(), default=0.0)
-    # Group offload streams the denoiser block by block; every other part (text encoder, VAE)
-    # still goes onto the GPU whole when it runs.
     blocks = [v for k, v in parts_gib.items() if k.startswith(BLOCK_PARTS)]
-    whole = [v for k, v in parts_gib.items() if not k.startswith(BLOCK_PARTS)]
+    text = [v for k, v in parts_gib.items() if k.startswith(TEXT_PARTS)]
+    # Everything else (VAE, image encoder) goes onto the GPU whole when it runs.
+    whole = [v for k, v in parts_gib.items() if not k.startswith(BLOCK_PARTS + TEXT_PARTS)]
+    streamed_text = STREAMED_SHARE * max(text, default=0.0)
     # VAE decode of long clips is the activation peak that tiling cuts most.
     tiling = working_gib > 0.25 * usable
     needs = {
         "gpu": total + working_gib,
+        "text_offload": total - sum(text) + streamed_text + working_gib,
         "model_offload": largest + working_gib,
         # About two block groups of the denoiser stay resident, next to the largest whole part.
-        "group_offload": max(whole, default=0.0) + 0.15 * max(blocks, default=0.0) + working_gib,
+        "group_offload": max([*whole, streamed_text], default=0.0)
+        + 0.15 * max(blocks, default=0.0)
+        + working_gib,
         "sequential_offload": 0.05 * largest + 0.5 * working_gib,
     }
     for rung in LADDER:
+        if rung == "text_offload" and not text:
+            continue  # nothing to stream: the same as "gpu"
         need = needs[rung] * (0.6 if tiling and rung != "gpu" else 1.0)
         if need <= usable:
             reason = f"{rung} fits: peak ~{need:.1f} GiB within {usable:.1f} GiB usable"
@@ -127,11 +141,21 @@ def plan_memory(
     )
 
 
-def next_rung(plan: MemoryPlan) -> MemoryPlan | None:
-    """The plan one step down the ladder, with VAE tiling on; None at the bottom or on CPU."""
+def next_rung(plan: MemoryPlan, parts_gib: dict[str, float] | None = None) -> MemoryPlan | None:
+    """The plan one step down the ladder, with VAE tiling on; None at the bottom or on CPU.
+
+    Given the model's ``parts_gib``, a model without text encoders skips ``text_offload``
+    (it would place everything as ``gpu`` does).
+    """
     if plan.strategy == "cpu" or plan.strategy == LADDER[-1]:
         return None
     lower = LADDER[LADDER.index(plan.strategy) + 1]
+    if (
+        lower == "text_offload"
+        and parts_gib is not None
+        and not any(k.startswith(TEXT_PARTS) for k in parts_gib)
+    ):
+        lower = LADDER[LADDER.index(lower) + 1]
     return replace(
         plan,
         strategy=lower,
