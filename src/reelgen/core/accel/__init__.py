@@ -24,8 +24,10 @@ __all__ = ["LOSSY_MODES", "Accel", "AccelConfig", "from_env", "parse", "prepare"
 
 log = logging.getLogger(__name__)
 
-#: Plans whose transformer stays whole on the GPU while it runs, so compiled blocks see fixed weights.
-_COMPILE_PLANS = ("gpu", "text_offload", "model_offload")
+#: Plans whose blocks hold all their weights on the GPU while they run. Under group offload each
+#: block's weights arrive in its pre-forward hook, which diffusers keeps out of the graph
+#: (``torch.compiler.disable``); sequential offload moves weights layer by layer inside a block.
+_COMPILE_PLANS = ("gpu", "text_offload", "model_offload", "group_offload")
 #: Plans that move weights layer by layer on every call; batching CFG there would double the
 #: activation peak the plan was sized for without saving a transfer.
 _NO_CFG_BATCH_PLANS = ("sequential_offload", "cpu")
