@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from reelgen.cli import app as cli_app
 from reelgen.cli.jobs import sse_events
 from reelgen.jobs.store import JobStore
+from tests.service.server import SERVE_MAIN
 
 TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
@@ -85,7 +86,7 @@ def server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     cmd = [
         sys.executable,
         "-c",
-        "from reelgen.cli import main; main()",
+        SERVE_MAIN,
         "serve",
         "--port",
         str(port),

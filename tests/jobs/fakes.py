@@ -59,6 +59,8 @@ PRESET = Preset(
 class JobTestRunner(Runner):
     """Frames are a colour ramp keyed by seed (or the start image's colour); steps can be slow."""
 
+    uses_hub_libraries = False  # numpy frames: its worker never imports diffusers or transformers
+
     def load(self, source: WeightSource, plan: MemoryPlan) -> None:
         self.loaded_from = source.path
 

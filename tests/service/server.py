@@ -32,6 +32,14 @@ TINY = {
 }
 TERMINAL = ("completed", "failed", "cancelled")
 
+#: ``python -c`` code that runs `reelgen serve` as a user starts it, ended (SIGTERM, as a service
+#: manager stops it) when the test process that started it dies: a test process ended by a
+#: timeout left its server rendering a long job on a core of CI's two for the rest of the run.
+SERVE_MAIN = (
+    "import ctypes, signal, sys; sys.platform == 'linux' and ctypes.CDLL(None).prctl(1, signal.SIGTERM); "
+    "from reelgen.cli import main; main()"
+)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -67,7 +75,7 @@ class Server:
         cmd = [
             sys.executable,
             "-c",
-            "from reelgen.cli import main; main()",
+            SERVE_MAIN,
             "serve",
             "--port",
             str(self.port),

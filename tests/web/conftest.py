@@ -29,6 +29,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.settings import JobSettings
+from tests.service.server import SERVE_MAIN
 
 # The suite runs two test processes on two cores beside servers and browsers: a page can take
 # seconds to reflect a change, so assertions wait up to 30 s (Playwright's default is 5).
@@ -125,7 +126,7 @@ def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
     }
     log_path = data_dir.parent / "serve.log"
-    cmd = [sys.executable, "-c", "from reelgen.cli import main; main()", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-c", SERVE_MAIN, "serve", "--port", str(port)]
     cmd += ["--data-dir", str(data_dir), "--log-level", "warning"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -17,6 +17,7 @@ from PIL import Image, ImageFilter
 from playwright.sync_api import Page, ViewportSize, expect
 from skimage import data
 
+from tests.service.server import SERVE_MAIN
 from tests.web.conftest import Served, free_port, wait_until_ready
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -73,7 +74,7 @@ def server(reelgen_home: Path, roots: Path, tmp_path_factory: pytest.TempPathFac
         "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
     }
     log_path = data_dir.parent / "serve.log"
-    cmd = [sys.executable, "-c", "from reelgen.cli import main; main()", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-c", SERVE_MAIN, "serve", "--port", str(port)]
     cmd += ["--data-dir", str(data_dir), "--log-level", "warning"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -56,8 +56,10 @@ class ModelCache:
                 self._evict(other)
             while len(self._entries) >= self.max_models and self._entries:
                 self._evict(next(iter(self._entries)))
-            silence_library_bars()
-            runner = spec.runner_class()(spec, preset)
+            runner_class = spec.runner_class()
+            if runner_class.uses_hub_libraries:
+                silence_library_bars()
+            runner = runner_class(spec, preset)
             runner.load(source, plan)
             runner.source, runner.plan = source, plan
             self._entries[key] = _Entry(runner, key)

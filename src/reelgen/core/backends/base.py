@@ -47,6 +47,10 @@ class Runner(ABC):
     every field is set and already checked against the family's spec.
     """
 
+    #: Whether ``load`` uses diffusers or transformers, whose own loading bars are then turned off
+    #: first (``reelgen.core.cache``); a runner that uses neither need not import them (seconds).
+    uses_hub_libraries: ClassVar[bool] = True
+
     def __init__(self, spec: FamilySpec, preset: Preset) -> None:
         self.spec = spec
         self.preset = preset
