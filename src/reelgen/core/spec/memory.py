@@ -110,31 +110,37 @@ def plan_memory(
     streamed_text = STREAMED_SHARE * max(text, default=0.0)
     # VAE decode of long clips is the activation peak that tiling cuts most.
     tiling = working_gib > 0.25 * usable
-    needs = {
-        "gpu": total + working_gib,
-        "text_offload": total - sum(text) + streamed_text + working_gib,
-        "model_offload": largest + working_gib,
+    # Per rung: the weights resident at the peak, and the share of the activation peak on top.
+    # Tiling shrinks activations only: counting it against the weights too chose group offload
+    # for LTX 2B in 6 GiB, whose tiled decode then ran out of memory on an H200 capped at 6 GiB.
+    resident = {
+        "gpu": (total, 1.0),
+        "text_offload": (total - sum(text) + streamed_text, 1.0),
+        "model_offload": (largest, 1.0),
         # About two block groups of the denoiser stay resident, next to the largest whole part.
-        "group_offload": max([*whole, streamed_text], default=0.0)
-        + 0.15 * max(blocks, default=0.0)
-        + working_gib,
-        "sequential_offload": 0.05 * largest + 0.5 * working_gib,
+        "group_offload": (max([*whole, streamed_text], default=0.0) + 0.15 * max(blocks, default=0.0), 1.0),
+        "sequential_offload": (0.05 * largest, 0.5),
     }
+
+    def need(rung: str, tiled: bool) -> float:
+        weights, share = resident[rung]
+        return weights + share * working_gib * (0.6 if tiled else 1.0)
+
     for rung in LADDER:
         if rung == "text_offload" and not text:
             continue  # nothing to stream: the same as "gpu"
-        need = needs[rung] * (0.6 if tiling and rung != "gpu" else 1.0)
-        if need <= usable:
-            reason = f"{rung} fits: peak ~{need:.1f} GiB within {usable:.1f} GiB usable"
+        peak = need(rung, tiling and rung != "gpu")
+        if peak <= usable:
+            reason = f"{rung} fits: peak ~{peak:.1f} GiB within {usable:.1f} GiB usable"
             return MemoryPlan(
-                rung, device.device, dtype, budget, need, vae_tiling=tiling, vae_slicing=tiling, reason=reason
+                rung, device.device, dtype, budget, peak, vae_tiling=tiling, vae_slicing=tiling, reason=reason
             )
     return MemoryPlan(
         "sequential_offload",
         device.device,
         dtype,
         budget,
-        needs["sequential_offload"],
+        need("sequential_offload", True),
         vae_tiling=True,
         vae_slicing=True,
         reason=f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway",
