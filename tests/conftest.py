@@ -76,3 +76,23 @@ def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("REELGEN_HOME", str(reelgen_home))
     monkeypatch.setenv("REELGEN_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+
+
+#: Files that take minutes (real servers, workers, browsers, several processes). They are collected
+#: first, so the two xdist workers start them early and finish together, instead of one worker
+#: running the longest file alone at the end while the other sits idle.
+SLOW_FIRST = (
+    "tests/service/test_kill.py",
+    "tests/jobs/test_service.py",
+    "tests/service/test_soak.py",
+    "tests/web/test_live_page.py",
+    "tests/core/test_avatar.py",
+    "tests/core/test_parallel.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(SLOW_FIRST)}
+    items.sort(
+        key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank))
+    )  # stable: the rest keep their order
