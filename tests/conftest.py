@@ -93,6 +93,5 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {path: i for i, path in enumerate(SLOW_FIRST)}
-    items.sort(
-        key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank))
-    )  # stable: the rest keep their order
+    # A stable sort: every other file keeps its collection order.
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -154,7 +154,7 @@ def test_tiles_of_a_real_model_match_within_one_level(realesrgan: Path) -> None:
 
 def test_regrouped_dense_blocks_give_the_real_x4plus_models_output(realesrgan: Path) -> None:
     """The GPU path's regrouping (wide convolutions per input part) is the same network, to float rounding."""
-    from reelgen.core.enhance.upscale.fused import RegroupedDenseBlock
+    from reelgen.core.enhance.upscale.regroup import RegroupedDenseBlock
     from reelgen.core.enhance.upscale.torch_model import load_named
 
     stock = load_named(realesrgan / "realesrgan-x4plus.param", realesrgan / "realesrgan-x4plus.bin")

@@ -19,6 +19,13 @@ LADDER: tuple[Strategy, ...] = ("gpu", "text_offload", "model_offload", "group_o
 BLOCK_PARTS = ("transformer", "unet")
 #: Parts streamed layer by layer under ``text_offload`` and ``group_offload``.
 TEXT_PARTS = ("text_encoder",)
+
+
+def has_text_encoder(parts_gib: dict[str, float]) -> bool:
+    """Whether ``text_offload`` has anything to stream (without a text encoder it is ``gpu``)."""
+    return any(k.startswith(TEXT_PARTS) for k in parts_gib)
+
+
 #: Of a part streamed layer by layer, the share resident at once: the running layer and the one
 #: being copied in behind it (a T5/UMT5 XXL layer is about 2% of the model).
 STREAMED_SHARE = 0.05
@@ -127,7 +134,7 @@ def plan_memory(
         return weights + share * working_gib * (0.6 if tiled else 1.0)
 
     for rung in LADDER:
-        if rung == "text_offload" and not text:
+        if rung == "text_offload" and not has_text_encoder(parts_gib):
             continue  # nothing to stream: the same as "gpu"
         peak = need(rung, tiling and rung != "gpu")
         if peak <= usable:
@@ -156,11 +163,7 @@ def next_rung(plan: MemoryPlan, parts_gib: dict[str, float] | None = None) -> Me
     if plan.strategy == "cpu" or plan.strategy == LADDER[-1]:
         return None
     lower = LADDER[LADDER.index(plan.strategy) + 1]
-    if (
-        lower == "text_offload"
-        and parts_gib is not None
-        and not any(k.startswith(TEXT_PARTS) for k in parts_gib)
-    ):
+    if lower == "text_offload" and parts_gib is not None and not has_text_encoder(parts_gib):
         lower = LADDER[LADDER.index(lower) + 1]
     return replace(
         plan,

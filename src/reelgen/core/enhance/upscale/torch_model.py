@@ -12,8 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from reelgen.core.enhance.upscale import arch
-from reelgen.core.enhance.upscale.fused import regroup_dense_blocks
 from reelgen.core.enhance.upscale.ncnn_files import Converted, convert
+from reelgen.core.enhance.upscale.regroup import regroup_dense_blocks
 from reelgen.core.enhance.upscale.tiles import run_tiled
 from reelgen.core.errors import InvalidRequest
 
@@ -144,7 +144,7 @@ class TorchUpscaler:
         """Onto ``device`` in ``dtype``; on a GPU channels-last, and RRDB's dense blocks regrouped.
 
         ``regroup`` (default: on a GPU, not in bfloat16) runs each dense block as
-        wide convolutions (``fused.py``); the benchmark turns it off to time the
+        wide convolutions (``regroup.py``); the benchmark turns it off to time the
         stock order. Its partial sums are stored in the network's dtype: in fp16
         the output moved 1.2e-3 from the stock order's, in bf16 (three fewer
         mantissa bits) 1.1e-2, so bf16 keeps the stock order.
