@@ -60,6 +60,24 @@ def test_vae_tiling_shrinks_the_activation_peak_not_the_weights() -> None:
     assert plan.need_gib == pytest.approx(0.05 * 9.2 + 0.5 * 5.1 * 0.6)
 
 
+def test_wan_tiled_decode_is_bounded_by_its_tile_so_wan_13b_streams_blocks_in_6_gib() -> None:
+    # Measured on an H200 capped at 6 GiB: wan-1.3b at 832x480x81 under group offload with VAE tiling
+    # peaked at 2.87 GiB; the frame-sized decode estimate had sent it to sequential offload (18x slower).
+    from reelgen.core.backends.wan.presets import tiled_working_gib, working_gib
+    from reelgen.core.spec import registry
+
+    request = resolve(GenerationRequest(model="wan-1.3b", width=832, height=480, num_frames=81))
+    family, preset = registry.resolve("wan-1.3b")[:2]
+    plan = family.plan(preset, request, gpu(80.0), 6.0)
+    assert (plan.strategy, plan.vae_tiling) == ("group_offload", True)
+    assert 2.87 <= plan.need_gib <= 6.0 * 0.9
+    # The tile, not the frame, bounds the decode: untiled it would not fit 6 GiB at any rung but the last.
+    assert working_gib(preset, request) > 6.0 > tiled_working_gib(preset, request)
+    # A frame no bigger than one tile gains nothing from tiling.
+    small = resolve(GenerationRequest(model="wan-1.3b", width=256, height=256, num_frames=81))
+    assert tiled_working_gib(preset, small) == working_gib(preset, small)
+
+
 def test_budget_overrides_free_vram() -> None:
     assert plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).strategy != "gpu"
 

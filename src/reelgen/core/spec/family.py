@@ -109,6 +109,8 @@ class FamilySpec:
     #: Bumped when the tiny builder changes, so stale tiny folders are rebuilt.
     tiny_version: int = 1
     working_gib: Callable[[Preset, ResolvedRequest], float] = pixels_working_gib
+    #: The activation peak with VAE tiling on, for families whose tiled decode is bounded by the tile.
+    tiled_working_gib: Callable[[Preset, ResolvedRequest], float] | None = None
     check: Check | None = None
     recipe: Recipe | None = None
 
@@ -133,6 +135,7 @@ class FamilySpec:
             device,
             budget_gib=budget_gib,
             dtype=preset.dtype,
+            tiled_working_gib=None if self.tiled_working_gib is None else self.tiled_working_gib(preset, request),
         )
 
     def least_gib(self, preset: Preset, request: ResolvedRequest, total_gib: float) -> float:

@@ -90,12 +90,15 @@ def plan_memory(
     *,
     budget_gib: float | None = None,
     dtype: str = "bfloat16",
+    tiled_working_gib: float | None = None,
 ) -> MemoryPlan:
     """Pick the fastest rung of the offload ladder whose peak fits the budget.
 
     ``parts_gib`` are the resident sizes of the model's parts (transformer,
     text encoder, VAE ...); ``working_gib`` is the activation peak of the run
     (attention, VAE decode). The budget is ``budget_gib`` or the free VRAM.
+    ``tiled_working_gib`` is the peak with VAE tiling on, where the family
+    knows it (its decoder's tile size); otherwise tiling is taken to cut 40 %.
     """
     total = sum(parts_gib.values())
     if device.device == "cpu":
@@ -131,7 +134,9 @@ def plan_memory(
 
     def need(rung: str, tiled: bool) -> float:
         weights, share = resident[rung]
-        return weights + share * working_gib * (0.6 if tiled else 1.0)
+        if not tiled:
+            return weights + share * working_gib
+        return weights + share * (tiled_working_gib if tiled_working_gib is not None else 0.6 * working_gib)
 
     for rung in LADDER:
         if rung == "text_offload" and not has_text_encoder(parts_gib):

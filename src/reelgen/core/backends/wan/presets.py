@@ -328,6 +328,10 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
     check_v2v_steps(request)
 
 
+#: AutoencoderKLWan's tile side and stride in pixels once tiling is on (diffusers 0.42.1 defaults).
+VAE_TILE, VAE_TILE_STRIDE = 256, 192
+
+
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     """Activation peak: transformer block activations at the token count, or the VAE decode.
 
@@ -337,6 +341,19 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     frame (4 video frames) at a time with a cache, so its peak grows with
     frame area, not clip length; the decoded clip itself is held in float32.
     """
+    return _working(preset, request, tiled=False)
+
+
+def tiled_working_gib(preset: Preset, request: ResolvedRequest) -> float:
+    """The same peak with VAE tiling on: the decode's cache covers one tile, not the frame.
+
+    The decoded tiles of the whole clip (overlaps included) are held in float32
+    until they are blended, on top of the clip itself.
+    """
+    return _working(preset, request, tiled=True)
+
+
+def _working(preset: Preset, request: ResolvedRequest, tiled: bool) -> float:
     width, height, frames = request.width, request.height, request.num_frames
     spatial = 32 if preset.variant == TI2V else 16
     tokens = ((frames - 1) // 4 + 1) * (height // spatial) * (width // spatial)
@@ -344,7 +361,13 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
     transformer = tokens * (6 * dim + ffn) * 2 / GIB  # bf16 hidden states, q/k/v/out, FFN
     # 96 channels x 6 cached frames in fp32, ~16 live copies: calibrated on the 28.1 GiB peak
     # measured for wan-1.3b at 832x480x81 (docs/benchmarks.md).
-    vae_decode = width * height * 96 * 6 * 4 * 16 / GIB
+    area = width * height
+    if tiled and area > VAE_TILE * VAE_TILE:
+        overlap = (VAE_TILE / VAE_TILE_STRIDE) ** 2
+        tiles = frames * area * 3 * 4 * overlap / GIB
+        vae_decode = VAE_TILE * VAE_TILE * 96 * 6 * 4 * 16 / GIB + tiles
+    else:
+        vae_decode = area * 96 * 6 * 4 * 16 / GIB
     return working_set_gib(width, height, frames, transformer, vae_decode)
 
 
@@ -357,5 +380,6 @@ SPEC = FamilySpec(
     tiny_builder="reelgen.core.backends.wan.tiny:build_tiny_pipeline",
     options=WanOptions,
     working_gib=working_gib,
+    tiled_working_gib=tiled_working_gib,
     check=check,
 )
