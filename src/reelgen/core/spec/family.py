@@ -135,7 +135,9 @@ class FamilySpec:
             device,
             budget_gib=budget_gib,
             dtype=preset.dtype,
-            tiled_working_gib=None if self.tiled_working_gib is None else self.tiled_working_gib(preset, request),
+            tiled_working_gib=None
+            if self.tiled_working_gib is None
+            else self.tiled_working_gib(preset, request),
         )
 
     def least_gib(self, preset: Preset, request: ResolvedRequest, total_gib: float) -> float:
