@@ -31,7 +31,9 @@ SPAN = 10  # Whisper features per frame: 2 per frame, 2 frames each side
 class Batches:
     """Random training batches: drawn target and reference faces, and the audio tokens of their frames."""
 
-    def __init__(self, data: dict[str, np.ndarray], device: str, seed: int) -> None:
+    def __init__(
+        self, data: dict[str, np.ndarray], device: str, seed: int, textures: torch.Tensor | None = None
+    ) -> None:
         self.device = device
         if "features_q" in data:  # int8 with a per-channel scale: half the size to carry to a GPU box
             features = data["features_q"].astype(np.float32) * data["features_scale"]
@@ -44,7 +46,7 @@ class Batches:
         dim = self.features.shape[1]
         self.pe = torch.from_numpy(positional_encoding(SPAN, dim)).to(device)
         self.g = torch.Generator(device).manual_seed(seed)
-        self.textures = photo_bank(256, device)
+        self.textures = photo_bank(256, device) if textures is None else textures.to(device).float()
         self.size = BUILTIN_CONFIG.geometry.size
 
     def tokens(self, index: torch.Tensor) -> torch.Tensor:
@@ -53,8 +55,12 @@ class Batches:
         return self.features[window] + self.pe[None]
 
     def next(self, batch: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        g, dev = self.g, self.device
-        index = torch.randint(len(self.frames), (batch,), generator=g, device=dev)
+        index = torch.randint(len(self.frames), (batch,), generator=self.g, device=self.device)
+        return self.next_at(index)
+
+    def next_at(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Target and reference faces, audio tokens and photo patches for the frames ``index``."""
+        g, dev, batch = self.g, self.device, len(index)
         faces = Faces.sample(batch, g, dev, self.textures)
         pose = random_pose(batch, g, dev)
         moved = pose + random_pose(batch, g, dev, 0.4) - torch.tensor([0.0, 1.0, 0.0, 0.0], device=dev)

@@ -9,8 +9,8 @@ mouth ellipse differs from the source.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -113,5 +113,19 @@ def evaluate(model: Path, data: Path, tracks: int = 2, faces: int = 3, stride: i
     }
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path, help="a lip-sync folder")
+    parser.add_argument("data", type=Path, help="the folder avatar_speech wrote (held_out_*.wav)")
+    parser.add_argument("--tracks", type=int, default=2, help="held-out tracks to speak")
+    parser.add_argument(
+        "--faces", type=int, default=3, help="faces per track: the astronaut, then drawn ones"
+    )
+    parser.add_argument("--stride", type=int, default=3, help="measure every n-th frame")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    print(json.dumps(evaluate(args.model, args.data, args.tracks, args.faces, args.stride), indent=2))
+
+
 if __name__ == "__main__":
-    print(json.dumps(evaluate(Path(sys.argv[1]), Path(sys.argv[2])), indent=2))
+    main()

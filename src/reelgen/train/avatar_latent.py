@@ -33,24 +33,31 @@ WIDTHS = (0.75, 1.0, 1.12)
 
 
 @torch.no_grad()
-def latent_pool(vae: Any, identities: int, seed: int, config: LipSyncConfig) -> dict[str, torch.Tensor]:
+def latent_pool(
+    vae: Any,
+    identities: int,
+    seed: int,
+    config: LipSyncConfig,
+    textures: torch.Tensor | None = None,
+    device: str = "cpu",
+) -> dict[str, torch.Tensor]:
     """Latents of drawn faces: ``hidden`` (I, C, h, w) and ``mouths`` (I, openings, widths, C, h, w)."""
-    g = torch.Generator().manual_seed(seed)
-    textures = photo_bank(256)
+    g = torch.Generator(device).manual_seed(seed)
+    textures = photo_bank(256, device) if textures is None else textures
     size, hidden, mouths = config.geometry.size, [], []
     for first in range(0, identities, 16):
         n = min(16, identities - first)
-        faces, pose = Faces.sample(n, g, "cpu", textures), random_pose(n, g, "cpu")
+        faces, pose = Faces.sample(n, g, device, textures), random_pose(n, g, device)
         states, images = [], []
         for width in WIDTHS:
             for opening in OPENINGS:
                 # One generator state per identity batch, so noise and blur match across its mouths.
-                same = torch.Generator().manual_seed(seed + first)
+                same = torch.Generator(device).manual_seed(seed + first)
                 img = draw(
                     faces,
                     pose,
-                    torch.full((n,), float(opening)),
-                    torch.full((n,), width),
+                    torch.full((n,), float(opening), device=device),
+                    torch.full((n,), width, device=device),
                     size,
                     same,
                     textures,
@@ -73,12 +80,12 @@ def mouth_latents(
     pos = opening.clamp(0, 1) * (len(OPENINGS) - 1)
     low = pos.floor().long().clamp(max=len(OPENINGS) - 2)
     frac = (pos - low)[:, None, None, None]
-    w = torch.as_tensor(WIDTHS)[None, :]
+    w = torch.as_tensor(WIDTHS, device=width.device)[None, :]
     wi = (width[:, None] - w).abs().argmin(dim=1)
     return mouths[ids, low, wi] * (1 - frac) + mouths[ids, low + 1, wi] * frac
 
 
-def _window(
+def mouth_window(
     inputs: torch.Tensor, target: torch.Tensor, weight: torch.Tensor, size: int, config: LipSyncConfig, g: Any
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A ``size``-square latent window around the mouth (jittered by up to 2), or everything when size is 0.
@@ -154,7 +161,7 @@ def train(
         ref_width = 0.75 + 0.4 * torch.rand(batch, generator=g)
         reference = mouth_latents(pool["mouths"], ids, ref_open, ref_width)
         inputs = torch.cat([pool["hidden"][ids], reference], dim=1)
-        inputs, target, weights = _window(inputs, target, weight, window, config, g)
+        inputs, target, weights = mouth_window(inputs, target, weight, window, config, g)
         pred = predict_latents(unet, inputs, batches.tokens(index), config)
         loss = ((pred - target).abs() * weights).mean()
         opt.zero_grad(set_to_none=True)
