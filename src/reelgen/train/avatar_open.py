@@ -87,6 +87,11 @@ def open_mouth(
     cavity = torch.sigmoid((1 - d) / soft.clamp(max=0.5)) * (o > 0.03).float()
     shade = 0.5 + 0.7 * torch.rand(n, 1, 1, 1, generator=g, device=device)
     dark = torch.tensor([0.24, 0.07, 0.08], device=device)[None, :, None, None] * shade
+    # Never lighter than a third of the skin above the lips: on the darkest skin a fixed dark red is no
+    # darker than the face, and the mouth would not be seen to open.
+    band = (((xx - mx).abs() < mw) & (yy > my - 0.1) & (yy < my - 0.05)).float()[:, None]
+    skin = (img * band).sum(dim=(2, 3), keepdim=True) / band.sum(dim=(2, 3), keepdim=True).clamp(min=1)
+    dark = torch.minimum(dark, skin * torch.tensor([0.4, 0.25, 0.25], device=device)[None, :, None, None])
     out = out + cavity[:, None] * (dark - out)
     # Teeth along the top of the cavity on most faces, once the mouth is open enough to show them.
     has_teeth = (torch.rand(n, 1, 1, generator=g, device=device) < 0.6).float() * (o > 0.25).float()
@@ -226,14 +231,37 @@ class Sources:
         return torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
 
 
+def _rest(n: int, smiles: float, g: torch.Generator) -> torch.Tensor:
+    """How far apart each source's lips are before it speaks: 0, or 0.15..0.45 for a share ``smiles``."""
+    apart = torch.rand(n, generator=g, device=g.device) < smiles
+    return (0.15 + 0.3 * torch.rand(n, generator=g, device=g.device)) * apart
+
+
+def _further(
+    source: torch.Tensor,
+    mouth: torch.Tensor,
+    rest: torch.Tensor,
+    rest_width: torch.Tensor,
+    opening: float,
+    width: float,
+    seed: int,
+) -> torch.Tensor:
+    """``source`` opened ``opening`` of the way from its lips at rest to fully open, its width moving to ``width``."""
+    same = torch.Generator(source.device).manual_seed(seed)
+    spread = rest_width + (width - rest_width) * min(1.0, opening / 0.2)
+    return open_mouth(source, mouth, rest + opening * (1 - rest), spread, same)
+
+
 @torch.no_grad()
 def warped_pool(
-    vae: Any, faces: Sources, identities: int, seed: int, config: LipSyncConfig
+    vae: Any, faces: Sources, identities: int, seed: int, config: LipSyncConfig, smiles: float = 0.5
 ) -> dict[str, torch.Tensor]:
     """Latents of sources at rest and opened: ``hidden`` and ``reference`` (I, C, h, w), ``mouths`` (I, O, W, C, h, w).
 
-    The reference is the source itself and the hidden input its upper half, as at
-    inference on a photo; ``mouths`` are ``open_mouth`` at each of ``OPENINGS`` x ``WIDTHS``.
+    The reference is the source at rest (lips together, or a share ``smiles`` of them
+    already apart) and the hidden input its upper half, as at inference on a photo;
+    ``mouths`` open it further at each of ``OPENINGS`` x ``WIDTHS`` (opening 0 is the
+    source at rest).
     """
     g = torch.Generator(faces.device).manual_seed(seed)
     scale = config.scaling_factor
@@ -245,16 +273,21 @@ def warped_pool(
     for first in range(0, identities, 16):
         n = min(16, identities - first)
         source, mouth = faces.sample(n, g)
-        hidden.append(encode(hide_lower(source * 2 - 1, config.geometry.mask_from)))
-        reference.append(encode(source * 2 - 1))
-        states = []
-        for width in WIDTHS:
-            for opening in OPENINGS:
-                # One generator state per batch, so each face keeps its cavity shade and teeth at every opening.
-                same = torch.Generator(faces.device).manual_seed(seed + first)
-                full = torch.full((n,), float(opening), device=faces.device)
-                opened = open_mouth(source, mouth, full, torch.full_like(full, width), same)
-                states.append(encode(opened * 2 - 1))
+        # Half the sources have their lips apart already (a smile showing teeth, a word half said), so the
+        # UNet learns to part lips that are apart where they part, not to paint a new seam above the teeth.
+        rest = _rest(n, smiles, g)
+        rest_width = 1 + 0.12 * torch.rand(n, generator=g, device=faces.device)
+
+        # One generator seed per batch, so each face keeps its cavity shade and teeth at every opening.
+        batch_seed = seed + first
+        at_rest = _further(source, mouth, rest, rest_width, 0.0, 1.0, batch_seed)
+        hidden.append(encode(hide_lower(at_rest * 2 - 1, config.geometry.mask_from)))
+        reference.append(encode(at_rest * 2 - 1))
+        states = [
+            encode(_further(source, mouth, rest, rest_width, float(o), w, batch_seed) * 2 - 1)
+            for w in WIDTHS
+            for o in OPENINGS
+        ]
         grid = torch.stack(states, 1).reshape(n, len(WIDTHS), len(OPENINGS), *states[0].shape[1:])
         mouths.append(grid.transpose(1, 2))
         print(json.dumps({"warped_pool": first + n, "of": identities}), flush=True)
@@ -273,6 +306,7 @@ def train(
     warped: float,
     identities: int,
     window: int,
+    smiles: float = 0.5,
 ) -> dict[str, Any]:
     """Train ``model``'s UNet for ``seconds`` of wall time; write the lip-sync folder (float16) to ``out``.
 
@@ -292,7 +326,7 @@ def train(
 
     # 1. The pools: opened sources (photos, drawn faces at rest, textures) and drawn faces at every mouth.
     started = time.monotonic()
-    pool = warped_pool(vae, Sources(bank, device, config.geometry.size), identities, seed, config)
+    pool = warped_pool(vae, Sources(bank, device, config.geometry.size), identities, seed, config, smiles)
     drawn = latent_pool(vae, max(1, identities // 2), seed + 7, config, batches.textures, device)
     pooled = time.monotonic() - started
 
@@ -354,6 +388,7 @@ def train(
         "batch": batch,
         "warped_share": warped,
         "window": window,
+        "smiles": smiles,
         "seconds": round(time.monotonic() - begun, 1),
         "device": torch.cuda.get_device_name() if device == "cuda" else "cpu",
         "log": log,
@@ -377,6 +412,9 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--warped", type=float, default=0.75, help="share of each batch that is opened sources")
     run.add_argument("--identities", type=int, default=192, help="sources in the opened pool")
     run.add_argument("--window", type=int, default=16, help="latent square around the mouth (0: whole crop)")
+    run.add_argument(
+        "--smiles", type=float, default=0.5, help="share of sources whose lips are apart at rest"
+    )
     args = parser.parse_args(argv)
     if args.command == "prepare":
         print(json.dumps(prepare(args.out)))
@@ -394,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
         args.warped,
         args.identities,
         args.window,
+        args.smiles,
     )
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
