@@ -46,7 +46,7 @@ BUILT_IN = "reelgen-lipsync"
 PRESETS = (
     Preset(
         name="reelgen-lipsync",
-        description="reelgen's own 4.7M-parameter lip-sync model trained on drawn faces; weak on real photos (ships inside the package)",
+        description="reelgen's own 4.7M-parameter lip-sync model trained on drawn faces and warped mouths; on real photos the mouth follows the voice but is soft and blurry (ships inside the package)",
         repo_id=None,
         parts_gib={"unet": 0.03, "vae": 0.01},
         dtype="float32",
