@@ -55,12 +55,8 @@ class Batches:
         return self.features[window] + self.pe[None]
 
     def next(self, batch: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        index = torch.randint(len(self.frames), (batch,), generator=self.g, device=self.device)
-        return self.next_at(index)
-
-    def next_at(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Target and reference faces, audio tokens and photo patches for the frames ``index``."""
-        g, dev, batch = self.g, self.device, len(index)
+        g, dev = self.g, self.device
+        index = torch.randint(len(self.frames), (batch,), generator=g, device=dev)
         faces = Faces.sample(batch, g, dev, self.textures)
         pose = random_pose(batch, g, dev)
         moved = pose + random_pose(batch, g, dev, 0.4) - torch.tensor([0.0, 1.0, 0.0, 0.0], device=dev)

@@ -123,7 +123,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--stride", type=int, default=3, help="measure every n-th frame")
     args = parser.parse_args(argv)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     print(json.dumps(evaluate(args.model, args.data, args.tracks, args.faces, args.stride), indent=2))
 
 

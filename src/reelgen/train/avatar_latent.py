@@ -104,6 +104,25 @@ def mouth_window(
     return inputs[cut], target[cut], weight[y0 : y0 + size, x0 : x0 + size]
 
 
+def latent_step(
+    unet: Any,
+    opt: torch.optim.Optimizer,
+    inputs: torch.Tensor,
+    target: torch.Tensor,
+    weights: torch.Tensor,
+    tokens: torch.Tensor,
+    config: LipSyncConfig,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One optimiser step of the UNet on latents: L1 weighted over the mouth; the prediction and the loss."""
+    pred = predict_latents(unet, inputs, tokens, config)
+    loss = ((pred - target).abs() * weights).mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+    opt.step()
+    return pred, loss
+
+
 def train(
     vae_folder: Path,
     data: Path,
@@ -162,12 +181,7 @@ def train(
         reference = mouth_latents(pool["mouths"], ids, ref_open, ref_width)
         inputs = torch.cat([pool["hidden"][ids], reference], dim=1)
         inputs, target, weights = mouth_window(inputs, target, weight, window, config, g)
-        pred = predict_latents(unet, inputs, batches.tokens(index), config)
-        loss = ((pred - target).abs() * weights).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
-        opt.step()
+        pred, loss = latent_step(unet, opt, inputs, target, weights, batches.tokens(index), config)
         if step % 50 == 0:
             # Does the mouth follow the audio yet: the change the UNet makes to the mouth against the target's opening.
             change = (
