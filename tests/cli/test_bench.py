@@ -39,10 +39,13 @@ def test_bench_reports_each_variant_per_stage_with_its_error_against_stock(tmp_p
     # FLOPs are counted exactly: one step is two forwards of the same size.
     assert report["flops"]["transformer_calls_per_step"] == 2
     assert report["flops"]["denoise_step"] > 0 and report["flops"]["vae_decode"] > 0
-    assert "stock" in result.stdout.splitlines()[-2] and "reelgen" in result.stdout.splitlines()[-1]
+    *_, stock_row, reelgen_row, footer = result.stdout.splitlines()
+    assert stock_row.startswith("stock") and reelgen_row.startswith("reelgen")
+    assert footer == "errors: relative to stock" and report["error_reference"] == "stock"
 
 
-def test_variant_keeps_its_mp4_when_asked(tmp_path: Path) -> None:
+def test_variant_keeps_its_mp4_and_errors_are_against_the_fast_path_without_stock(tmp_path: Path) -> None:
+    report_path = tmp_path / "ltx.json"
     result = runner.invoke(
         app,
         [
@@ -52,15 +55,22 @@ def test_variant_keeps_its_mp4_when_asked(tmp_path: Path) -> None:
             "--steps",
             "1",
             "--variants",
-            "stock",
+            "reelgen,sdpa",
             "--warmup-steps",
             "0",
             "--keep",
             str(tmp_path),
+            "--json",
+            str(report_path),
         ],
     )
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "stock.mp4").stat().st_size > 0
+    assert (tmp_path / "reelgen.mp4").stat().st_size > 0 and (tmp_path / "sdpa.mp4").stat().st_size > 0
+    report = json.loads(report_path.read_text())
+    # No stock run: lossy variants are measured against the lossless fast path (on a CPU both are stock).
+    assert report["error_reference"] == "reelgen"
+    assert report["variants"]["sdpa"]["output_rel_err"] == 0.0
+    assert result.stdout.splitlines()[-1] == "errors: relative to reelgen"
 
 
 def test_unknown_variant_is_refused_with_the_valid_ones() -> None:

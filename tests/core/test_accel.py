@@ -115,6 +115,14 @@ def test_the_cfg_hook_leaves_calls_it_cannot_pair_alone() -> None:
     torch.testing.assert_close(out, transformer(**kwargs)[0])
 
 
+def test_a_plan_sized_for_one_cfg_pass_at_a_time_gets_no_batching() -> None:
+    runner: Any = loaded("wan-tiny")
+    runner.plan = replace(_gpu_plan(runner), strategy="group_offload", cfg_batch=False)
+    runner.accelerate(AccelConfig(compile=False))
+    assert runner.accel.cfg_hooks == []
+    assert runner.accel_record["cfg_batched"] == "off: the memory plan fits only one CFG pass at a time"
+
+
 def test_pipelines_that_batch_cfg_themselves_get_no_hook() -> None:
     runner: Any = loaded("ltx-tiny")
     runner.plan = _gpu_plan(runner)

@@ -78,6 +78,37 @@ def test_wan_tiled_decode_is_bounded_by_its_tile_so_wan_13b_streams_blocks_in_6_
     assert tiled_working_gib(preset, small) == working_gib(preset, small)
 
 
+def test_a_rung_that_fits_only_with_cfg_passes_one_at_a_time_runs_them_so() -> None:
+    # Measured on an H200 capped at 12 GiB: wan-14b at 1280x720x81 under group offload ran out of
+    # memory in its first step with CFG batched (RoPE of 2 x 75,600 tokens, 10.5 GiB allocated).
+    batched, split = (9.0, 8.0), (5.0, 4.0)
+    plan = plan_memory(WAN_14B, batched[0], gpu(12.0), tiled_working_gib=batched[1], split_working_gib=split)
+    assert (plan.strategy, plan.cfg_batch) == ("group_offload", False)
+    assert "CFG passes one at a time" in plan.describe()
+    # Without the split estimate the same budget would fall to sequential offload, layer by layer.
+    assert plan_memory(WAN_14B, batched[0], gpu(12.0), tiled_working_gib=batched[1]).strategy == (
+        "sequential_offload"
+    )
+    # Where the batched peak fits, the passes are batched.
+    roomy = plan_memory(WAN_14B, batched[0], gpu(24.0), tiled_working_gib=batched[1], split_working_gib=split)
+    assert (roomy.strategy, roomy.cfg_batch) == ("group_offload", True)
+
+
+def test_wan_14b_in_12_gib_streams_blocks_one_cfg_pass_at_a_time() -> None:
+    from reelgen.core.spec import registry
+
+    request = resolve(GenerationRequest(model="wan-14b", width=1280, height=720, num_frames=81))
+    family, preset = registry.resolve("wan-14b")[:2]
+    plan = family.plan(preset, request, gpu(80.0), 12.0, rungs=("group_offload",))
+    assert (plan.strategy, plan.vae_tiling, plan.cfg_batch) == ("group_offload", True, False)
+    # Without guidance there is only one pass: nothing to split.
+    single = resolve(GenerationRequest(model="wan-14b", width=1280, height=720, num_frames=81, guidance=1))
+    assert family.plan(preset, single, gpu(80.0), 12.0, rungs=("group_offload",)).cfg_batch
+    # Unconstrained on an H200 the tiled gpu plan is sized with the tiled decode (measured peak 50.5 GiB).
+    h200 = family.plan(preset, request, gpu(139.3), None)
+    assert (h200.strategy, h200.vae_tiling) == ("gpu", True) and 50.5 * 0.9 <= h200.need_gib <= 50.5 * 1.1
+
+
 def test_budget_overrides_free_vram() -> None:
     assert plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).strategy != "gpu"
 

@@ -147,7 +147,10 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
             _uncap_memory(dev.device)
         empty_cache()
     flops = _flops(runner, clocks.get("stock") or next(iter(clocks.values())), request.steps)
-    reference = clocks.get("stock")
+    # Errors are against stock diffusers, or against the lossless fast path when stock did not run.
+    ref_name = next((n for n in ("stock", "reelgen") if n in clocks), None)
+    reference = clocks[ref_name] if ref_name else None
+    report["error_reference"] = ref_name
     for name, result in results.items():
         _score(result, flops, roof)
         if reference is not None:
@@ -229,8 +232,10 @@ def _cap_memory(
 
     plan = spec.plan(preset, request, dev, budget)
     if rung is not None and rung != plan.strategy:
-        # The estimate stays the planner's, for its own rung: the report shows both.
-        plan = replace(plan, strategy=rung, reason=f"{rung} asked for; the planner chose {plan.strategy}")
+        # The rung asked for, sized by the planner as it would size it (CFG batched or not).
+        chosen = plan.strategy
+        plan = spec.plan(preset, request, dev, budget, rungs=(rung,))
+        plan = replace(plan, reason=f"{rung} asked for; the planner chose {chosen}. {plan.reason}")
     runner.accelerate(AccelConfig.stock())  # unhook before the parts move
     runner.pipe.to("cpu")
     empty_cache()
@@ -314,6 +319,8 @@ def summary_table(report: dict[str, Any]) -> str:
             f"{_f(r.get('mp4_encode_s'), 6, 2)} {_f(r.get('peak_vram_gib'), 8, 2)} {_f(step.get('tflops'), 9, 0)} "
             f"{_f(step.get('roof_fraction'), 5, 2)} {_e(r.get('output_rel_err'))} {_e(r.get('first_forward_rel_err'))}"
         )
+    if report.get("error_reference"):
+        rows.append(f"errors: relative to {report['error_reference']}")
     return "\n".join(rows)
 
 

@@ -186,6 +186,9 @@ def _cfg_batch(accel: Accel, pipe: Any, models: list[Any], plan: MemoryPlan) -> 
     if not accel.config.cfg_batch or plan.strategy in _NO_CFG_BATCH_PLANS:
         accel.record["cfg_batched"] = False
         return
+    if not plan.cfg_batch:
+        accel.record["cfg_batched"] = "off: the memory plan fits only one CFG pass at a time"
+        return
     if cfg.two_call_cfg(pipe):
         accel.cfg_hooks = cfg.install(models)
         accel.record["cfg_batched"] = True

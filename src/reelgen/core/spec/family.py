@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, plan_memory
+from reelgen.core.spec.memory import GIB, LADDER, DeviceInfo, MemoryPlan, Strategy, plan_memory
 from reelgen.core.spec.request import NoOptions, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -111,6 +111,9 @@ class FamilySpec:
     working_gib: Callable[[Preset, ResolvedRequest], float] = pixels_working_gib
     #: The activation peak with VAE tiling on, for families whose tiled decode is bounded by the tile.
     tiled_working_gib: Callable[[Preset, ResolvedRequest], float] | None = None
+    #: For pipelines that call the denoiser once per CFG pass (which the fast path batches): the
+    #: activation peak with the passes one at a time, untiled (False) or tiled (True).
+    split_working_gib: Callable[[Preset, ResolvedRequest, bool], float] | None = None
     check: Check | None = None
     recipe: Recipe | None = None
 
@@ -122,10 +125,18 @@ class FamilySpec:
         return preset.rules or self.rules
 
     def plan(
-        self, preset: Preset, request: ResolvedRequest, device: DeviceInfo, budget_gib: float | None
+        self,
+        preset: Preset,
+        request: ResolvedRequest,
+        device: DeviceInfo,
+        budget_gib: float | None,
+        rungs: tuple[Strategy, ...] = LADDER,
     ) -> MemoryPlan:
-        """The fastest placement of ``preset``'s parts that fits ``device`` (or ``budget_gib``)."""
-        if self.recipe is not None:
+        """The fastest placement of ``preset``'s parts that fits ``device`` (or ``budget_gib``).
+
+        ``rungs`` narrows the offload ladder (a family's own recipe is then skipped).
+        """
+        if self.recipe is not None and rungs == LADDER:
             special = self.recipe(preset, request, device, budget_gib)
             if special is not None:
                 return special
@@ -138,6 +149,13 @@ class FamilySpec:
             tiled_working_gib=None
             if self.tiled_working_gib is None
             else self.tiled_working_gib(preset, request),
+            split_working_gib=None
+            if self.split_working_gib is None or request.guidance <= 1
+            else (
+                self.split_working_gib(preset, request, False),
+                self.split_working_gib(preset, request, True),
+            ),
+            rungs=rungs,
         )
 
     def least_gib(self, preset: Preset, request: ResolvedRequest, total_gib: float) -> float:

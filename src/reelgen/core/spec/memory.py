@@ -56,6 +56,9 @@ class MemoryPlan:
     vae_tiling: bool = False
     vae_slicing: bool = False
     attention_slicing: bool = False
+    #: Whether the denoiser may run CFG's two passes as one batch-2 forward: the plan sized the
+    #: activation peak for it. False where only the passes one at a time fit the budget.
+    cfg_batch: bool = True
     recipe: str = ""  # a family's named recipe, e.g. "low-vram"
     reason: str = ""
 
@@ -66,6 +69,8 @@ class MemoryPlan:
             ("attention slicing", self.attention_slicing),
         )
         extras = [n for n, on in flags if on]
+        if not self.cfg_batch:
+            extras.append("CFG passes one at a time")
         if self.recipe:
             extras.insert(0, f"{self.recipe} recipe")
         tail = f" + {', '.join(extras)}" if extras else ""
@@ -91,6 +96,8 @@ def plan_memory(
     budget_gib: float | None = None,
     dtype: str = "bfloat16",
     tiled_working_gib: float | None = None,
+    split_working_gib: tuple[float, float] | None = None,
+    rungs: tuple[Strategy, ...] = LADDER,
 ) -> MemoryPlan:
     """Pick the fastest rung of the offload ladder whose peak fits the budget.
 
@@ -99,6 +106,12 @@ def plan_memory(
     (attention, VAE decode). The budget is ``budget_gib`` or the free VRAM.
     ``tiled_working_gib`` is the peak with VAE tiling on, where the family
     knows it (its decoder's tile size); otherwise tiling is taken to cut 40 %.
+    Both count CFG's two passes batched, as the fast path runs them. A family whose
+    pipeline calls its denoiser once per pass gives ``split_working_gib`` (untiled,
+    tiled): the peaks with the passes one at a time. A rung that fits only that way
+    is planned with ``cfg_batch`` off, before stepping further down the ladder.
+    ``rungs`` narrows the ladder (the benchmark sizes one rung it was asked for);
+    when none fits, the plan is the last of them, sized as leanly as it can be.
     """
     total = sum(parts_gib.values())
     if device.device == "cpu":
@@ -118,7 +131,9 @@ def plan_memory(
     # Everything else (VAE, image encoder) goes onto the GPU whole when it runs.
     whole = [v for k, v in parts_gib.items() if not k.startswith(BLOCK_PARTS + TEXT_PARTS)]
     streamed_text = STREAMED_SHARE * max(text, default=0.0)
-    # VAE decode of long clips is the activation peak that tiling cuts most.
+    # VAE decode of long clips is the activation peak that tiling cuts most. Every rung tiles once
+    # this is on, ``gpu`` too, so every rung is sized with the tiled peak (sizing ``gpu`` untiled
+    # planned Wan 14B at 1280x720x81 on an H200 at 71.5 GiB; it peaked at 50.5).
     tiling = working_gib > 0.25 * usable
     # Per rung: the weights resident at the peak, and the share of the activation peak on top.
     # Tiling shrinks activations only: counting it against the weights too chose group offload
@@ -132,29 +147,47 @@ def plan_memory(
         "sequential_offload": (0.05 * largest, 0.5),
     }
 
-    def need(rung: str, tiled: bool) -> float:
-        weights, share = resident[rung]
-        if not tiled:
-            return weights + share * working_gib
-        return weights + share * (tiled_working_gib if tiled_working_gib is not None else 0.6 * working_gib)
+    batched = (working_gib, tiled_working_gib if tiled_working_gib is not None else 0.6 * working_gib)
 
-    for rung in LADDER:
+    def need(rung: str, tiled: bool, working: tuple[float, float] = batched) -> float:
+        weights, share = resident[rung]
+        return weights + share * working[1 if tiled else 0]
+
+    for rung in rungs:
         if rung == "text_offload" and not has_text_encoder(parts_gib):
             continue  # nothing to stream: the same as "gpu"
-        peak = need(rung, tiling and rung != "gpu")
+        peak = need(rung, tiling)
         if peak <= usable:
             reason = f"{rung} fits: peak ~{peak:.1f} GiB within {usable:.1f} GiB usable"
             return MemoryPlan(
                 rung, device.device, dtype, budget, peak, vae_tiling=tiling, vae_slicing=tiling, reason=reason
             )
+        if split_working_gib is not None and (split := need(rung, tiling, split_working_gib)) <= usable:
+            reason = (
+                f"{rung} fits with CFG's passes one at a time: peak ~{split:.1f} GiB within "
+                f"{usable:.1f} GiB usable (batched ~{peak:.1f})"
+            )
+            return MemoryPlan(
+                rung,
+                device.device,
+                dtype,
+                budget,
+                split,
+                vae_tiling=tiling,
+                vae_slicing=tiling,
+                cfg_batch=False,
+                reason=reason,
+            )
+    lean = split_working_gib or batched
     return MemoryPlan(
-        "sequential_offload",
+        rungs[-1],
         device.device,
         dtype,
         budget,
-        need("sequential_offload", True),
+        need(rungs[-1], True, lean),
         vae_tiling=True,
         vae_slicing=True,
+        cfg_batch=split_working_gib is None,
         reason=f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway",
     )
 

@@ -17,6 +17,8 @@ from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
 
 if TYPE_CHECKING:
+    from reelgen.core.accel import AccelConfig
+    from reelgen.core.spec.memory import MemoryPlan
     from reelgen.core.weights import WeightSource
 
 
@@ -56,6 +58,11 @@ class LTXRunner(LTXFamilyRunner):
     frames_on_device = True
     # Condition pipelines put the pinned frames' tokens first; the clip's own are the last.
     condition_tokens_first = True
+
+    def place(self, pipe: Any, plan: MemoryPlan, accel: AccelConfig | None = None) -> None:
+        super().place(pipe, plan, accel)
+        if plan.vae_tiling:
+            lp.tile_in_time(pipe.vae)
 
     def latents_to_rgb(self, latents: Any) -> np.ndarray:
         return ltx_latent_preview(latents)

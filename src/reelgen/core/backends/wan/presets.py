@@ -337,11 +337,12 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
 
     Tokens are latent frames x (H/16) x (W/16) (TI2V-5B: /32). The transformer
     peak holds a few copies of the hidden states plus the FFN intermediate
-    (SDPA attention keeps no score matrix). The Wan VAE decodes one latent
-    frame (4 video frames) at a time with a cache, so its peak grows with
-    frame area, not clip length; the decoded clip itself is held in float32.
+    (SDPA attention keeps no score matrix), for both CFG passes at once as the
+    fast path batches them. The Wan VAE decodes one latent frame (4 video
+    frames) at a time with a cache, so its peak grows with frame area, not clip
+    length; the decoded clip itself is held in float32.
     """
-    return _working(preset, request, tiled=False)
+    return _working(preset, request, tiled=False, batch=_cfg_batch(request))
 
 
 def tiled_working_gib(preset: Preset, request: ResolvedRequest) -> float:
@@ -350,15 +351,26 @@ def tiled_working_gib(preset: Preset, request: ResolvedRequest) -> float:
     The decoded tiles of the whole clip (overlaps included) are held in float32
     until they are blended, on top of the clip itself.
     """
-    return _working(preset, request, tiled=True)
+    return _working(preset, request, tiled=True, batch=_cfg_batch(request))
 
 
-def _working(preset: Preset, request: ResolvedRequest, tiled: bool) -> float:
+def split_working_gib(preset: Preset, request: ResolvedRequest, tiled: bool) -> float:
+    """The peak with CFG's two passes run one at a time (what fits Wan 14B at 720p in 12 GiB)."""
+    return _working(preset, request, tiled=tiled, batch=1)
+
+
+def _cfg_batch(request: ResolvedRequest) -> int:
+    return 2 if request.guidance > 1 else 1
+
+
+def _working(preset: Preset, request: ResolvedRequest, *, tiled: bool, batch: int) -> float:
     width, height, frames = request.width, request.height, request.num_frames
     spatial = 32 if preset.variant == TI2V else 16
     tokens = ((frames - 1) // 4 + 1) * (height // spatial) * (width // spatial)
     dim, ffn = preset.dims
-    transformer = tokens * (6 * dim + ffn) * 2 / GIB  # bf16 hidden states, q/k/v/out, FFN
+    # bf16 hidden states, q/k/v/out and the FFN intermediate per token: calibrated on the 50.5 GiB
+    # peak of wan-14b at 1280x720x81 with CFG batched (about 10 GiB over its 40.5 GiB of weights).
+    transformer = batch * tokens * (6 * dim + ffn) * 2 * 0.8 / GIB
     # 96 channels x 6 cached frames in fp32, ~16 live copies: calibrated on the 28.1 GiB peak
     # measured for wan-1.3b at 832x480x81 (docs/benchmarks.md).
     area = width * height
@@ -381,5 +393,6 @@ SPEC = FamilySpec(
     options=WanOptions,
     working_gib=working_gib,
     tiled_working_gib=tiled_working_gib,
+    split_working_gib=split_working_gib,
     check=check,
 )
