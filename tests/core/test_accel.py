@@ -191,3 +191,30 @@ def test_tensor_and_numpy_frames_give_the_same_pixels_and_the_same_nan_record() 
     assert from_tensor.frames.dtype == np.uint8
     assert from_tensor.extra["nan_frames"] == from_numpy.extra["nan_frames"] == [5, 33]
     assert (from_tensor.frames[33] == 0).all()
+
+
+@pytest.mark.parametrize("model", ["wan-tiny", "ltx-tiny"])
+def test_taylorseer_skips_the_blocks_between_full_steps(model: str) -> None:
+    """The step cache really skips work on Wan and LTX: their blocks run on the full steps only."""
+    from reelgen.core.accel import lossy
+
+    runner: Any = loaded(model)
+    fields = {**WAN, "steps": 10, "guidance": 1.0}
+    plain = _frames(runner, **fields)
+    transformer = runner.pipe.transformer
+    blocks = getattr(transformer, "blocks", None) or transformer.transformer_blocks
+    runs: list[int] = []
+    outer: list[int] = []
+    inner = blocks[0].attn1.register_forward_pre_hook(lambda *a: runs.append(1))
+    top = transformer.register_forward_pre_hook(lambda *a: outer.append(1))
+    settings = lossy.step_cache(transformer, "taylorseer")
+    try:
+        cached = _frames(runner, **fields)
+    finally:
+        lossy.drop_step_cache(transformer)
+        inner.remove()
+        top.remove()
+    assert settings["use_lite_mode"] and len(outer) == 10
+    assert len(runs) == 5  # steps 0, 1, 2, 4 and 9 of 0-9: the first three, then every fifth
+    assert np.isfinite(cached).all() and np.abs(cached - plain).max() > 0
+    np.testing.assert_array_equal(_frames(runner, **fields), plain)  # dropped: stock again

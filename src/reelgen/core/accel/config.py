@@ -15,8 +15,8 @@ LOSSY_MODES: dict[str, str] = {
     "fp8": "FP8 (e4m3, per-row scales) linear layers in the transformer blocks through torchao",
     "first-block-cache": "skip the remaining blocks when the first block's residual barely changed "
     "(diffusers FirstBlockCache, threshold 0.05)",
-    "taylorseer": "predict attention outputs by Taylor expansion between full steps "
-    "(diffusers TaylorSeer, a full step every 5)",
+    "taylorseer": "skip the blocks between full steps and extrapolate the transformer's output by "
+    "Taylor expansion (diffusers TaylorSeer lite: full steps are the first three, then every fifth)",
 }
 
 #: Switches that turn one part of the lossless fast path off.

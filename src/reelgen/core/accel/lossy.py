@@ -65,7 +65,17 @@ def step_cache(model: Any, mode: str) -> dict[str, Any]:
     elif mode == "taylorseer":
         from diffusers import TaylorSeerCacheConfig
 
-        settings = {"cache_interval": 5, "disable_cache_before_step": 3, "max_order": 1}
+        # Lite mode: between full steps the blocks are skipped and the transformer's output is
+        # extrapolated from the last full steps. diffusers' default targets ("^blocks.*attn",
+        # matched whole) hook no module of Wan or LTX (theirs are attn1/attn2), so without it
+        # nothing is cached; caching every attention output instead would hold two copies of
+        # each (36 GB for Wan 1.3B at 832x480x81).
+        settings = {
+            "cache_interval": 5,
+            "disable_cache_before_step": 3,
+            "max_order": 1,
+            "use_lite_mode": True,
+        }
         model.enable_cache(TaylorSeerCacheConfig(**settings))
     else:
         raise ValueError(f"not a step cache: {mode}")
