@@ -154,3 +154,16 @@ def test_the_report_travels_as_json() -> None:
     report = quality.assess(Video(pan(), FPS))
     again = json.loads(json.dumps(report.as_dict()))
     assert again == report.as_dict() and set(again) == {"metrics", "problems", "fatal"}
+
+
+@pytest.mark.parametrize("block", [1, 3, 8, 16, 17, 40])
+def test_block_means_are_exact_at_every_block_size(block: int) -> None:
+    """The integer two-pass sums equal a float mean of each tile, white tiles included (no overflow)."""
+    frame = np.random.default_rng(block).integers(0, 256, (83, 121, 3), dtype=np.uint8)
+    frame[:block, :block] = 255
+    h, w = 83 // block * block, 121 // block * block
+    expected = (
+        frame[:h, :w].astype(np.float64).reshape(h // block, block, w // block, block, 3).mean(axis=(1, 3))
+    )
+    np.testing.assert_allclose(quality._block_means(frame, block), expected, rtol=1e-6)
+    np.testing.assert_allclose(quality._mean_colour(frame), frame.reshape(-1, 3).mean(axis=0), rtol=1e-12)

@@ -98,6 +98,20 @@ def test_the_mp4_check_counts_frames_and_refuses_black_ones(tmp_path: Path) -> N
         verify_video(junk, 5)
 
 
+def test_the_mp4_check_finds_black_frames_among_dark_ones_past_a_batch(tmp_path: Path) -> None:
+    """Frames are screened by their luma plane; near-black and black frames anywhere in a clip longer
+    than one decoded batch are still named, and a dim frame is not one."""
+    frames = ramp(40)
+    frames[3] = frames[35] = 0
+    frames[10] = 2  # as good as black: no pixel above 4
+    frames[20] = 12  # dim, not black
+    frames[21, :, :16] = 0  # half black: a dark scene, not a broken one
+    path = tmp_path / "dark.mp4"
+    mp4(path, frames)
+    with pytest.raises(GenerationFailed, match=r"3 black frame\(s\) \(frames 3, 10, 35\)"):
+        verify_video(path, 40)
+
+
 def test_retention_removes_old_outputs_and_unreferenced_old_records(tmp_path: Path, store: JobStore) -> None:
     artifacts = Artifacts(tmp_path / "data")
     settings = JobSettings(data_dir=tmp_path / "data", retention_days=7, record_retention_days=30)

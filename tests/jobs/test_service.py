@@ -223,3 +223,34 @@ def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
     assert info["queue"] == {"queued": 0, "in_progress": 0}
     assert service.free() == {"worker-0": ["wan-tiny"]}
     assert service.system()["loaded_models"] == []
+
+
+def test_the_next_job_runs_while_the_last_output_is_checked(
+    make_service: Callable[..., JobService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker is free once its result is in: checking that MP4 in the API process does not hold
+    the queue (one worker; the first job's check is held until the second job has started)."""
+    import threading
+
+    render_kind = type(kinds.worker(kinds.RENDER))
+    checking, release = threading.Event(), threading.Event()
+    plain_check = render_kind.check
+
+    def held_check(self: object, job: Job, files: dict[str, Path], result: object) -> object:
+        if job.id == first.id:
+            checking.set()
+            release.wait(120)
+        return plain_check(self, job, files, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_kind, "check", held_check)
+    service = make_service()
+    first = service.submit(resolved(prompt="first", seed=1))
+    second = service.submit(slow(0.2, steps=10, prompt="second", seed=2))
+    try:
+        assert checking.wait(240), "the first job's output was never checked"
+        wait_for(lambda: running_step(service, second.id), timeout_s=60, what="the second job to run")
+        assert service.get(first.id).status is JobStatus.IN_PROGRESS  # still being checked
+    finally:
+        release.set()
+    assert service.wait(first.id, timeout_s=240).status is JobStatus.COMPLETED
+    assert service.wait(second.id, timeout_s=240).status is JobStatus.COMPLETED

@@ -88,11 +88,23 @@ def black_frames(frames: np.ndarray) -> list[int]:
 
 
 def _block_means(frame: np.ndarray, block: int) -> np.ndarray:
-    """Mean of each ``block`` x ``block`` tile of an (H, W, C) frame; a ragged edge is dropped."""
+    """Mean of each ``block`` x ``block`` tile of an (H, W, C) uint8 frame; a ragged edge is dropped."""
     block = max(1, min(block, frame.shape[0], frame.shape[1]))
-    h, w = frame.shape[0] // block * block, frame.shape[1] // block * block
-    tiles = frame[:h, :w].reshape(h // block, block, w // block, block, frame.shape[2])
-    return tiles.mean(axis=(1, 3), dtype=np.float32)
+    h, w, c = frame.shape[0] // block * block, frame.shape[1] // block * block, frame.shape[2]
+    # Integer sums in two passes, rows first: each pass adds whole contiguous rows, which numpy
+    # vectorises, where one mean over the two strided axes ran pixel by pixel (0.7 s of a 121-frame
+    # 768x512 clip, now 0.1). uint16 holds a block of up to 16 x 16 uint8 pixels exactly.
+    acc = np.uint16 if block * block * 255 < 2**16 else np.uint32
+    rows = frame[:h, :w].reshape(h // block, block, w * c).sum(axis=1, dtype=acc)
+    sums = rows.reshape(h // block, w // block, block, c).sum(axis=2, dtype=acc)
+    return sums.astype(np.float32) / np.float32(block * block)
+
+
+def _mean_colour(frame: np.ndarray) -> np.ndarray:
+    """Mean of each channel of an (H, W, C) uint8 frame, summed row-wise as in ``_block_means``."""
+    height, width, c = frame.shape
+    columns = frame.reshape(height, width * c).sum(axis=0, dtype=np.uint32)
+    return columns.reshape(width, c).sum(axis=0, dtype=np.uint64) / (height * width)
 
 
 def frozen_runs(still: list[bool] | np.ndarray, least: int = FROZEN_MIN_RUN) -> list[tuple[int, int]]:
@@ -157,7 +169,7 @@ def _scan(frames: np.ndarray) -> _Scan:
     ssim_ok = min(frames.shape[1], frames.shape[2]) // ssim_block >= SSIM_WINDOW
     previous: tuple[np.ndarray, np.ndarray] | None = None
     for frame in frames:
-        scan.mean_luma.append(float(frame.reshape(-1, 3).mean(axis=0) @ _LUMA))
+        scan.mean_luma.append(float(_mean_colour(frame) @ _LUMA))
         blocks = _block_means(frame, STILL_BLOCK)
         small = _block_means(frame, ssim_block) @ _LUMA
         if previous is not None:

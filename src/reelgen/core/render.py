@@ -173,7 +173,9 @@ def render(
         timings["enhance"] = time.monotonic() - started
 
     # 6. Check: a black or NaN clip is a failure, not a video; the rest are recorded.
+    started = time.monotonic()
     report = quality.assess(video)
+    timings["check"] = time.monotonic() - started
     if report.fatal:
         raise GenerationFailed(f"{request.model} made a broken clip: {'; '.join(report.problems)}")
 

@@ -204,7 +204,8 @@ class Dispatcher:
                 log.exception("following %s failed", job.id)
         finally:
             self.running.pop(job.id, None)
-            run.slot.busy_job = None
+            if run.slot.busy_job == job.id:  # not when the slot already runs the next job
+                run.slot.busy_job = None
             self.wake()
 
     def _follow(self, run: Run, stream: RunStream) -> None:
@@ -225,6 +226,12 @@ class Dispatcher:
             if isinstance(event, ProgressReport):
                 self._progress(run, event)
             else:
+                # The worker is done with this job once its last event is here: free its slot before
+                # the output is saved and decoded to check it (about a second for a 121-frame clip),
+                # so the next job runs meanwhile. A cancel still addressed to this job finds nothing
+                # to stop on the worker.
+                run.slot.busy_job = None
+                self.wake()
                 self.outcome.finish(run, event)
                 return
 

@@ -155,7 +155,8 @@ class VideoWorker:
             thread.join()
         finally:
             with self._lock:
-                self._busy = self._busy_model = None
+                if self._busy == job_id:  # the service may have handed over the next job already
+                    self._busy = self._busy_model = None
                 self._cancel.pop(job_id, None)
             shutil.rmtree(folder, ignore_errors=True)
 
