@@ -77,3 +77,27 @@ def test_failures_arrive_as_error_events_with_a_code(worker: VideoWorker) -> Non
     unknown = list(worker.run(JOB, "no-such-kind", {}, {}))
     assert unknown == [RunError("unknown_kind", unknown[0].message)]  # type: ignore[union-attr]
     assert "no job kind 'no-such-kind'" in unknown[0].message  # type: ignore[union-attr]
+
+
+def test_every_job_of_a_worker_runs_on_one_thread(
+    worker: VideoWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-thread GPU caches (cuDNN's autotuned plans) outlive a job only if the next job runs on the
+    same thread; a thread per job made every LTX clip autotune its VAE again."""
+    import threading
+
+    render = kinds.worker(kinds.RENDER)
+    threads: list[threading.Thread] = []  # the objects: a new thread can reuse an ended one's ident
+    plain_run = type(render).run
+
+    def noting_run(self: object, payload: object, context: object) -> object:
+        threads.append(threading.current_thread())
+        return plain_run(self, payload, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(render), "run", noting_run)
+    for seed in (1, 2, 3):
+        request = resolved(seed=seed)
+        *_, result = worker.run(f"video_{seed:032d}", kinds.RENDER, render.dump(request), {})
+        assert isinstance(result, RunResult)
+    assert len(threads) == 3 and threads[0] is threads[1] is threads[2]
+    assert threads[0] is not threading.current_thread()
