@@ -113,6 +113,10 @@ async def follow(
             if item.event in FINAL_EVENTS:
                 return
         if not events and await is_final():
+            # The job may have ended between the fetch above and this look: its final event is in
+            # the log now, so drain it once more rather than close the stream without it.
+            for item in await fetch(after):
+                yield format_event(item.event, item.data, event_id=item.seq)
             return
         if time.monotonic() - last_ping >= ping_s:
             last_ping = time.monotonic()
