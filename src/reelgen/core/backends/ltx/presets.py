@@ -228,10 +228,17 @@ VAE_TILE = 512
 
 
 def tile_in_time(vae: Any) -> None:
-    """Decode (and encode) in overlapping runs of frames too, blended where they meet."""
+    """Decode in overlapping runs of frames too, blended where they meet.
+
+    The decode is reelgen's (``time_tiles``): diffusers' own puts every frame after the first
+    seam one frame late.
+    """
+    from reelgen.core.backends.ltx.time_tiles import place_frames_right
+
     vae.use_framewise_decoding = True
     vae.tile_sample_min_num_frames = VAE_TILE_FRAMES
     vae.tile_sample_stride_num_frames = VAE_TILE_FRAME_STRIDE
+    place_frames_right(vae)
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:

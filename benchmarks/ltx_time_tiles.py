@@ -1,0 +1,70 @@
+"""How far LTX-Video's VAE decode tiled in time lands from the whole decode, frame by frame (CPU, seconds).
+
+A small ``AutoencoderKLLTXVideo`` with seeded random weights encodes a smooth moving pattern; its
+latents are decoded whole, then in runs of frames by diffusers' framewise decoding and by
+reelgen's (``core/backends/ltx/time_tiles.py``), at several tile sizes and strides in pixel frames
+(reelgen's plans use 32 / 24, diffusers' default is 16 / 8). Prints one JSON object: the relative
+error against the whole decode, over the clip and per frame.
+
+    PYTHONPATH=src python benchmarks/ltx_time_tiles.py
+"""
+
+from __future__ import annotations
+
+import json
+
+import torch
+from diffusers import AutoencoderKLLTXVideo
+
+from reelgen.core.backends.ltx.time_tiles import decode_in_time
+
+SETTINGS = ((16, 8), (24, 16), (32, 16), (32, 24))
+
+
+def moving_pattern(frames: int = 49, side: int = 64) -> torch.Tensor:
+    """(1, 3, T, H, W) in [-1, 1]: three sinusoids drifting at different speeds."""
+    t = torch.linspace(0, 1, frames)[:, None, None]
+    x = torch.linspace(0, 1, side)[None, None, :]
+    y = torch.linspace(0, 1, side)[None, :, None]
+    shape = (frames, side, side)
+    channels = (torch.sin(6 * (x + t)), torch.cos(5 * (y - t)), torch.sin(4 * (x + y) + 3 * t))
+    return torch.stack([c.expand(shape) for c in channels])[None]
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    widths = (32, 32, 64, 64)
+    vae = AutoencoderKLLTXVideo(
+        block_out_channels=widths,
+        decoder_block_out_channels=widths,
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, True, False),
+        decoder_spatio_temporal_scaling=(True, True, True, False),
+        decoder_inject_noise=(False,) * 5,
+        upsample_residual=(False,) * 4,
+        upsample_factor=(1,) * 4,
+        latent_channels=16,
+    ).eval()
+    report: dict[str, object] = {}
+    with torch.no_grad():
+        latents = vae.encode(moving_pattern()).latent_dist.mode()
+        whole = vae.decode(latents, return_dict=False)[0]
+        for frames, stride in SETTINGS:
+            vae.tile_sample_min_num_frames, vae.tile_sample_stride_num_frames = frames, stride
+            vae.use_framewise_decoding = True
+            for name, tiled in (
+                ("diffusers", vae.decode(latents, return_dict=False)[0]),
+                ("reelgen", decode_in_time(vae, latents, return_dict=False)[0]),
+            ):
+                diff = (tiled - whole).flatten(3).norm(dim=-1) / whole.flatten(3).norm(dim=-1)
+                report[f"{name} {frames}/{stride}"] = {
+                    "clip": round(float((tiled - whole).norm() / whole.norm()), 4),
+                    "per_frame": [round(float(v), 3) for v in diff.mean(dim=(0, 1))],
+                }
+            vae.use_framewise_decoding = False
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
