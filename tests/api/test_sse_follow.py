@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from reelgen.api import sse
 
@@ -28,7 +29,9 @@ def test_a_job_that_ends_between_two_reads_still_sends_its_final_event() -> None
             async for frame in sse.follow(fetch, 0, signal=asyncio.Event(), poll_s=0.01, is_final=is_final)
         ]
 
-    frames = asyncio.run(collect())
+    # Its own thread and loop: a browser test earlier in this process can leave one running here.
+    with ThreadPoolExecutor(1) as pool:
+        frames = pool.submit(asyncio.run, collect()).result()
     names = [
         line.removeprefix("event: ") for f in frames for line in f.splitlines() if line.startswith("event: ")
     ]
