@@ -30,7 +30,7 @@ def decode_in_time(vae: Any, z: Any, temb: Any = None, return_dict: bool = True)
     stride = max(1, min(span, vae.tile_sample_stride_num_frames // ratio))
     overlap = (span - stride) * ratio + 1  # pixel frames two neighbouring tiles share
     starts = list(range(0, max(1, latents - span), stride))
-    if starts[-1] + span < latents - 1:  # the last tile reaches the clip's last latent
+    if starts[-1] + span < latents - 1:  # no tile reaches the clip's last latent: one more ends there
         starts.append(latents - 1 - span)
     out: Any = None
     weight = torch.zeros((latents - 1) * ratio + 1, device=z.device, dtype=torch.float32)
