@@ -3,8 +3,8 @@
 diffusers' ``AutoencoderKLLTXVideo._temporal_tiled_decode`` (0.42.1) keeps one frame too many of
 its first tile: every later frame of the clip comes out one frame late (the frame at the first
 seam shows twice, the last frame is lost) and the first seam blends each frame with its
-neighbour. On a small random-weight VAE that alone put the clip 0.79 (relative) away from the
-whole decode; placed right, it is the decode's own boundary effect that is left
+neighbour. On ltx-tiny's random-weight VAE that alone put the clip 0.79 (relative) away from
+the whole decode; placed right, it is the decode's own boundary effect that is left
 (``benchmarks/ltx_time_tiles.py``).
 
 Here each tile's decoded frame ``m`` is frame ``start * ratio + m`` of the clip (its first latent
