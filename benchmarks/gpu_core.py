@@ -7,12 +7,13 @@ encoder's presets. Usage on the GPU machine, with the wheels unpacked in
 /tmp/site:
 
     PYTHONPATH=/tmp/site:/tmp/site/nvidia_cutlass_dsl/dsl_packages:src \\
-        python3 benchmarks/gpu_core.py --out $OUT attention encode ltx8 ltx40
+        python3 benchmarks/gpu_core.py --out $OUT attention encode fp8 ltx8 ltx40
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -133,6 +134,74 @@ def _time(fn: Any, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+def fp8_probe() -> dict[str, Any]:
+    """LTX 2B transformer forward (768x512x121, CFG batch of 2), compiled: bf16 against FP8 per-row and per-tensor.
+
+    The inputs are the ones the pipeline passes at its first step; each variant
+    is a copy of the same random-weight transformer, so the errors compare like
+    with like (against the bf16 compiled forward).
+    """
+    import copy
+
+    import torch
+
+    from reelgen.core import bench_models
+    from reelgen.core.accel import compile as regional
+    from reelgen.core.accel import lossy
+
+    pipe = bench_models.full_size_pipeline("ltx-2b", "cuda")
+    captured: dict[str, Any] = {}
+
+    def grab(_module: Any, args: Any, kwargs: Any) -> None:
+        captured.setdefault("call", (args, kwargs))
+
+    hook = pipe.transformer.register_forward_pre_hook(grab, with_kwargs=True)
+    with torch.inference_mode():
+        pipe(
+            "a probe",
+            width=768,
+            height=512,
+            num_frames=121,
+            num_inference_steps=1,
+            guidance_scale=3.0,
+            output_type="latent",
+            generator=torch.Generator().manual_seed(0),
+        )
+    hook.remove()
+    args, kwargs = captured["call"]
+    base = pipe.transformer
+    pipe.transformer = None
+    del pipe
+    torch.cuda.empty_cache()
+    flops = 2 * 29.11e12  # one batch-2 forward (exact count in docs/benchmarks.md)
+    rows: dict[str, Any] = {}
+    reference = None
+    for name in ("bf16", "fp8-row", "fp8-tensor"):
+        model = copy.deepcopy(base)
+        layers = lossy.fp8_linears(model, name.removeprefix("fp8-")) if name != "bf16" else 0  # type: ignore[arg-type]
+        regional.compile_blocks(model)
+        forward = functools.partial(model, *args, **{**kwargs, "return_dict": False})
+        with torch.inference_mode():
+            for _ in range(2):
+                forward()
+            seconds = _time(forward, repeats=10)
+            out = forward()[0].float()
+        if reference is None:
+            reference = out
+        rows[name] = {
+            "layers": layers,
+            "forward_s": seconds,
+            "tflops_bf16_equiv": flops / seconds / 1e12,
+            "rel_err_vs_bf16": float((out - reference).norm() / reference.norm()),
+        }
+        print(json.dumps({name: rows[name]}), flush=True)
+        del model, forward, out
+        torch.cuda.empty_cache()
+    for name in ("fp8-row", "fp8-tensor"):
+        rows[name]["speedup_vs_bf16"] = rows["bf16"]["forward_s"] / rows[name]["forward_s"]
+    return rows
+
+
 def encode_probe(out: Path) -> dict[str, Any]:
     """MP4 encode time of a 768x512x121 clip per x264 preset and RGB -> YUV conversion threads (0: serial)."""
     import numpy as np
@@ -174,7 +243,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gpu_core"), help="per-case reports and logs")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
-    parser.add_argument("cases", nargs="+", help=f"attention, encode, {', '.join(CASES)}")
+    parser.add_argument("cases", nargs="+", help=f"attention, encode, fp8, {', '.join(CASES)}")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -185,6 +254,8 @@ def main() -> None:
             results[name] = attention_probe()
         elif name == "encode":
             results[name] = encode_probe(args.out)
+        elif name == "fp8":
+            results[name] = fp8_probe()
         else:
             results[name] = bench_case(name, args.work, args.timeout)
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)

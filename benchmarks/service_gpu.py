@@ -415,6 +415,8 @@ def handoff(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     ``outside_render_s``: the job's run time (dispatch to completed, files saved and checked)
     less the worker's own ``render`` total. ``gap_s``: a job's start after the one before completed
     (negative when the next job started before the API process had finished with the last one).
+    ``start_interval_mean_s``: the mean time from one job's start to the next one's, the worker's
+    steady-state seconds per clip (the rate without the last job's save and check at the end).
     """
     ordered = sorted(
         (j for j in jobs if j.get("started_at") and j.get("completed_at")), key=lambda j: j["started_at"]
@@ -425,7 +427,9 @@ def handoff(jobs: list[dict[str, Any]]) -> dict[str, Any]:
         if (j.get("metrics") or {}).get("run_s") is not None and "total" in (j.get("timings") or {})
     ]
     gaps = [b["started_at"] - a["completed_at"] for a, b in zip(ordered, ordered[1:], strict=False)]
+    intervals = [b["started_at"] - a["started_at"] for a, b in zip(ordered, ordered[1:], strict=False)]
     return {
+        "start_interval_mean_s": round(sum(intervals) / len(intervals), 3) if intervals else None,
         "outside_render_s": [round(x, 3) for x in outside],
         "outside_render_mean_s": round(sum(outside) / len(outside), 3) if outside else None,
         "gap_s": [round(x, 3) for x in gaps],
@@ -514,6 +518,7 @@ def summary(report: dict[str, Any]) -> str:
                 h = part["handoff"]
                 extra += (
                     f"; per job {h['outside_render_mean_s']:.3f} s outside render, gap {h['gap_mean_s']} s"
+                    f", one start to the next {h.get('start_interval_mean_s')} s"
                 )
             rows.append(
                 f"{name:<10} {report['clips']} clips in {part['seconds']:.2f} s = {part['s_per_clip']:.3f} s/clip "

@@ -90,15 +90,23 @@ class StageTracker:
         self.progress.emit(ProgressEvent(name, 0, total, 0.0))
 
     def advance(
-        self, step: int | None = None, preview: Callable[[], np.ndarray | None] | None = None
+        self,
+        step: int | None = None,
+        preview: Callable[[], np.ndarray | None] | None = None,
+        *,
+        ready: np.ndarray | None = None,
     ) -> None:
-        """Record that ``step`` steps are done; checks cancel first so no more work happens."""
+        """Record that ``step`` steps are done; checks cancel first so no more work happens.
+
+        ``preview`` is called on the steps that want a preview; ``ready`` is a preview
+        made earlier (off the loop) that goes out with this step's event instead.
+        """
         self.progress.cancel.check()
         self.step_count = self.step_count + 1 if step is None else step
         elapsed = time.monotonic() - self.started
         done = self.step_count
         eta = elapsed / done * (self.total - done) if done else None
-        image = None
-        if preview is not None and self.progress.wants_preview(done, self.total):
+        image = ready
+        if image is None and preview is not None and self.progress.wants_preview(done, self.total):
             image = preview()
         self.progress.emit(ProgressEvent(self.name, done, self.total, elapsed, eta, preview=image))

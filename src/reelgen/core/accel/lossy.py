@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from reelgen.core.errors import InvalidRequest
 
+#: How FP8 scales are shared: one per row of activations and weights, or one per tensor.
+FP8Scales = Literal["row", "tensor"]
 
-def fp8_linears(model: Any) -> int:
-    """Swap the repeated blocks' linear layers for FP8 (e4m3, dynamic per-row activation scales).
+
+def fp8_linears(model: Any, scales: FP8Scales = "row") -> int:
+    """Swap the repeated blocks' linear layers for FP8 (e4m3, dynamic activation scales per ``scales``).
 
     Needs torchao (``reelgen[gpu]``) and a GPU with FP8 tensor cores (compute
     capability 8.9 or newer). Returns how many layers were converted. Layers whose
@@ -17,7 +20,12 @@ def fp8_linears(model: Any) -> int:
     import torch
 
     try:
-        from torchao.quantization import Float8DynamicActivationFloat8WeightConfig, PerRow, quantize_
+        from torchao.quantization import (
+            Float8DynamicActivationFloat8WeightConfig,
+            PerRow,
+            PerTensor,
+            quantize_,
+        )
     except ImportError as exc:
         raise InvalidRequest(
             f"lossy mode fp8 needs torchao ({exc}); install reelgen[gpu] or drop fp8 from REELGEN_ACCEL",
@@ -44,7 +52,7 @@ def fp8_linears(model: Any) -> int:
                 chosen.add(id(layer))
     quantize_(
         model,
-        Float8DynamicActivationFloat8WeightConfig(granularity=PerRow()),
+        Float8DynamicActivationFloat8WeightConfig(granularity=PerRow() if scales == "row" else PerTensor()),
         filter_fn=lambda module, _name: id(module) in chosen,
     )
     return len(chosen)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,8 @@ from reelgen.core.spec.family import Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 from reelgen.core.types import Video, to_fraction
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import torch
@@ -162,7 +166,9 @@ def generator(seed: int) -> torch.Generator:
 
 
 def step_callback(
-    tracker: StageTracker, preview: Callable[[Any], np.ndarray | None] | None = None
+    tracker: StageTracker,
+    preview: Callable[[Any], np.ndarray | None] | None = None,
+    deferred: bool | None = None,
 ) -> Callable[..., dict[str, Any]]:
     """A ``callback_on_step_end`` that reports progress and raises Cancelled between steps.
 
@@ -170,18 +176,71 @@ def step_callback(
     without decoding a half-denoised video. Steps are counted across the call
     rather than read from ``i``, which diffusion-forcing pipelines (SkyReels-V2)
     restart in every window of a long video.
+
+    Previews of latents on a GPU are ``deferred`` (the default there): the
+    loop never waits for the GPU (see ``DeferredPreviews``).
     """
     done = 0
+    previews: DeferredPreviews | None = None
 
     def on_step_end(pipe: Any, i: int, t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-        nonlocal done
+        nonlocal done, previews
         done += 1
         latents = kwargs.get("latents")
-        make = (lambda: preview(latents)) if preview is not None and latents is not None else None
-        tracker.advance(done, make)
+        if preview is None or latents is None:
+            tracker.advance(done)
+            return kwargs
+        if deferred if deferred is not None else getattr(latents, "is_cuda", False):
+            previews = previews or DeferredPreviews(preview)
+            ready = previews.take()
+            # The last step's picture would arrive after the loop, with nothing left to carry it.
+            if done < tracker.total and tracker.progress.wants_preview(done, tracker.total):
+                previews.request(latents)
+            tracker.advance(done, ready=ready)
+        else:
+            tracker.advance(done, lambda: preview(latents))
         return kwargs
 
     return on_step_end
+
+
+class DeferredPreviews:
+    """Latent previews made beside the denoising loop instead of inside it.
+
+    Making a preview copies latents to the host, which waits for every step queued
+    on the GPU and leaves it idle until the loop queues the next one. Here a wanted
+    step's latents are copied on the device (asynchronously, in stream order) and
+    the preview is made from that copy on a helper thread; the picture goes out
+    with the first step event after it is ready, so it shows a step or two back.
+    One is made at a time; a step that wants one while the last is still on its
+    way is skipped.
+    """
+
+    _pool: ThreadPoolExecutor | None = None
+
+    def __init__(self, preview: Callable[[Any], np.ndarray | None]) -> None:
+        self.preview = preview
+        self.pending: Future[np.ndarray | None] | None = None
+
+    @classmethod
+    def pool(cls) -> ThreadPoolExecutor:
+        if cls._pool is None:
+            cls._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelgen-preview")
+        return cls._pool
+
+    def request(self, latents: Any) -> None:
+        if self.pending is None:
+            self.pending = self.pool().submit(self.preview, latents.detach().clone())
+
+    def take(self) -> np.ndarray | None:
+        """The preview made since the last call, or None (not asked for, not ready, or failed)."""
+        if self.pending is None or not self.pending.done():
+            return None
+        made, self.pending = self.pending, None
+        if made.exception() is not None:
+            log.warning("a latent preview failed: %s", made.exception())
+            return None
+        return made.result()
 
 
 def frames_to_uint8(frames: Any) -> np.ndarray:
