@@ -134,6 +134,47 @@ def _time(fn: Any, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+#: Pipeline calls whose first transformer forward the probes replay: the issue's shapes.
+FIRST_CALLS: dict[str, dict[str, Any]] = {
+    "ltx-2b": {"width": 768, "height": 512, "num_frames": 121, "guidance_scale": 3.0},
+    "wan-1.3b": {"width": 832, "height": 480, "num_frames": 81, "guidance_scale": 5.0},
+}
+
+
+def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    """The full-size random-weight transformer of ``name`` and the inputs of its first forward.
+
+    The pipeline runs one step with the shape of ``FIRST_CALLS``; the rest of it
+    (text encoder, VAE) is dropped before the probe goes on.
+    """
+    import torch
+
+    from reelgen.core import bench_models
+
+    pipe = bench_models.full_size_pipeline(name, "cuda")
+    captured: dict[str, Any] = {}
+
+    def grab(_module: Any, args: Any, kwargs: Any) -> None:
+        captured.setdefault("call", (args, {**kwargs, "return_dict": False}))
+
+    hook = pipe.transformer.register_forward_pre_hook(grab, with_kwargs=True)
+    with torch.inference_mode():
+        pipe(
+            "a probe",
+            num_inference_steps=1,
+            output_type="latent",
+            generator=torch.Generator().manual_seed(0),
+            **FIRST_CALLS[name],
+        )
+    hook.remove()
+    transformer = pipe.transformer
+    pipe.transformer = None
+    del pipe
+    torch.cuda.empty_cache()
+    args, kwargs = captured["call"]
+    return transformer, args, kwargs
+
+
 def fp8_probe() -> dict[str, Any]:
     """LTX 2B transformer forward (768x512x121, CFG batch of 2), compiled: bf16 against FP8 per-row and per-tensor.
 
@@ -145,34 +186,10 @@ def fp8_probe() -> dict[str, Any]:
 
     import torch
 
-    from reelgen.core import bench_models
     from reelgen.core.accel import compile as regional
     from reelgen.core.accel import lossy
 
-    pipe = bench_models.full_size_pipeline("ltx-2b", "cuda")
-    captured: dict[str, Any] = {}
-
-    def grab(_module: Any, args: Any, kwargs: Any) -> None:
-        captured.setdefault("call", (args, kwargs))
-
-    hook = pipe.transformer.register_forward_pre_hook(grab, with_kwargs=True)
-    with torch.inference_mode():
-        pipe(
-            "a probe",
-            width=768,
-            height=512,
-            num_frames=121,
-            num_inference_steps=1,
-            guidance_scale=3.0,
-            output_type="latent",
-            generator=torch.Generator().manual_seed(0),
-        )
-    hook.remove()
-    args, kwargs = captured["call"]
-    base = pipe.transformer
-    pipe.transformer = None
-    del pipe
-    torch.cuda.empty_cache()
+    base, args, kwargs = first_call("ltx-2b")
     flops = 2 * 29.11e12  # one batch-2 forward (exact count in docs/benchmarks.md)
     rows: dict[str, Any] = {}
     reference = None
@@ -180,7 +197,7 @@ def fp8_probe() -> dict[str, Any]:
         model = copy.deepcopy(base)
         layers = lossy.fp8_linears(model, name.removeprefix("fp8-")) if name != "bf16" else 0  # type: ignore[arg-type]
         regional.compile_blocks(model)
-        forward = functools.partial(model, *args, **{**kwargs, "return_dict": False})
+        forward = functools.partial(model, *args, **kwargs)
         with torch.inference_mode():
             for _ in range(2):
                 forward()
@@ -202,6 +219,72 @@ def fp8_probe() -> dict[str, Any]:
     return rows
 
 
+def tolerance_probe(names: tuple[str, ...] = ("ltx-2b", "wan-1.3b")) -> dict[str, Any]:
+    """How far bf16 forwards are from a float32 one: stock diffusers with two attention kernels, and the fast path.
+
+    "Within bf16 tolerance" needs a yardstick: stock diffusers run with another
+    attention kernel is as right as stock itself, so its distance from stock is
+    what bf16 rounding alone moves a forward. Every variant is also measured
+    against the same forward in float32 (no TF32), the answer all of them round.
+    """
+    import copy
+
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    from reelgen.core.accel import compile as regional
+
+    def as_float32(value: Any) -> Any:
+        if isinstance(value, torch.Tensor) and value.is_floating_point():
+            return value.float()
+        if isinstance(value, tuple | list):
+            return type(value)(as_float32(v) for v in value)
+        if isinstance(value, dict):
+            return {k: as_float32(v) for k, v in value.items()}
+        return value
+
+    report: dict[str, Any] = {}
+    for name in names:
+        base, args, kwargs = first_call(name)
+        outputs: dict[str, Any] = {}
+        with torch.inference_mode():
+            outputs["stock"] = base(*args, **kwargs)[0].float()
+            # Flash attention where it can run; masked (text) attention has no flash kernel.
+            with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION], set_priority=True):
+                outputs["stock_flash_attention"] = base(*args, **kwargs)[0].float()
+            fast = copy.deepcopy(base)
+            regional.compile_blocks(fast)
+            fast(*args, **kwargs)  # compiles
+            outputs["fast_path_compiled"] = fast(*args, **kwargs)[0].float()
+            del fast
+            exact = copy.deepcopy(base).float()
+            del base
+            torch.cuda.empty_cache()
+            matmul_tf32, cudnn_tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+            torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+            try:
+                reference = exact(*as_float32(args), **as_float32(kwargs))[0].float()
+            finally:
+                torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = (
+                    matmul_tf32,
+                    cudnn_tf32,
+                )
+            del exact
+            torch.cuda.empty_cache()
+
+        def err(a: Any, b: Any) -> float:
+            return float((a - b).norm() / b.norm())
+
+        report[name] = {
+            "vs_float32": {k: err(v, reference) for k, v in outputs.items()},
+            "vs_stock": {k: err(v, outputs["stock"]) for k, v in outputs.items() if k != "stock"},
+        }
+        print(json.dumps({name: report[name]}), flush=True)
+        del outputs, reference
+        torch.cuda.empty_cache()
+    return report
+
+
 def encode_probe(out: Path) -> dict[str, Any]:
     """MP4 encode time of a 768x512x121 clip per x264 preset and RGB -> YUV conversion threads (0: serial)."""
     import numpy as np
@@ -220,7 +303,7 @@ def encode_probe(out: Path) -> dict[str, Any]:
         video = Video(frames, to_fraction(25.0))
         for preset in ("veryfast", "superfast", "ultrafast"):
             for threads in (0, 2, 4, 8):
-                encode.convert_workers = lambda n=threads: n  # type: ignore[assignment]
+                encode.convert_workers = lambda n=threads: n  # type: ignore[misc]
                 started = time.perf_counter()
                 path = encode.write_video(video, out / "probe.mp4", preset=preset)
                 rows.append(
@@ -243,7 +326,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gpu_core"), help="per-case reports and logs")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
-    parser.add_argument("cases", nargs="+", help=f"attention, encode, fp8, {', '.join(CASES)}")
+    parser.add_argument("cases", nargs="+", help=f"attention, encode, fp8, tolerance, {', '.join(CASES)}")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -256,6 +339,8 @@ def main() -> None:
             results[name] = encode_probe(args.out)
         elif name == "fp8":
             results[name] = fp8_probe()
+        elif name == "tolerance":
+            results[name] = tolerance_probe()
         else:
             results[name] = bench_case(name, args.work, args.timeout)
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
