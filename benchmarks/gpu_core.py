@@ -21,7 +21,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reelgen.core.accel.lossy import FP8Scales
 
 #: Case -> `reelgen bench` arguments. Sizes and steps are the issue's targets.
 # fmt: off
@@ -175,16 +178,30 @@ def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
     return transformer, args, kwargs
 
 
-def fp8_probe() -> dict[str, Any]:
-    """LTX 2B transformer forward (768x512x121, CFG batch of 2), compiled: bf16 against FP8 per-row and per-tensor.
+#: fp8 probe variants: (name, FP8 scales or None for bf16, compile with Inductor's max-autotune).
+FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, bool]]] = {
+    "fp8": [("bf16", None, False), ("fp8-row", "row", False), ("fp8-tensor", "tensor", False)],
+    "fp8-autotune": [
+        ("bf16", None, False),
+        ("bf16-autotune", None, True),
+        ("fp8-row", "row", False),
+        ("fp8-row-autotune", "row", True),
+    ],
+}
+
+
+def fp8_probe(case: str = "fp8") -> dict[str, Any]:
+    """LTX 2B transformer forward (768x512x121, CFG batch of 2), compiled: bf16 against FP8 variants.
 
     The inputs are the ones the pipeline passes at its first step; each variant
     is a copy of the same random-weight transformer, so the errors compare like
-    with like (against the bf16 compiled forward).
+    with like (against the bf16 compiled forward). ``fp8-autotune`` also compiles
+    with Inductor's max-autotune (GEMM templates tried against cuBLAS).
     """
     import copy
 
     import torch
+    import torch._inductor.config as inductor
 
     from reelgen.core.accel import compile as regional
     from reelgen.core.accel import lossy
@@ -193,14 +210,16 @@ def fp8_probe() -> dict[str, Any]:
     flops = 2 * 29.11e12  # one batch-2 forward (exact count in docs/benchmarks.md)
     rows: dict[str, Any] = {}
     reference = None
-    for name in ("bf16", "fp8-row", "fp8-tensor"):
+    for name, scales, autotune in FP8_VARIANTS[case]:
+        started = time.monotonic()
         model = copy.deepcopy(base)
-        layers = lossy.fp8_linears(model, name.removeprefix("fp8-")) if name != "bf16" else 0  # type: ignore[arg-type]
+        layers = lossy.fp8_linears(model, scales) if scales else 0
         regional.compile_blocks(model)
         forward = functools.partial(model, *args, **kwargs)
         with torch.inference_mode():
-            for _ in range(2):
-                forward()
+            with inductor.patch(max_autotune=autotune):
+                for _ in range(2):  # compiles
+                    forward()
             seconds = _time(forward, repeats=10)
             out = forward()[0].float()
         if reference is None:
@@ -210,11 +229,13 @@ def fp8_probe() -> dict[str, Any]:
             "forward_s": seconds,
             "tflops_bf16_equiv": flops / seconds / 1e12,
             "rel_err_vs_bf16": float((out - reference).norm() / reference.norm()),
+            "build_and_compile_s": time.monotonic() - started - 12 * seconds,
         }
         print(json.dumps({name: rows[name]}), flush=True)
         del model, forward, out
         torch.cuda.empty_cache()
-    for name in ("fp8-row", "fp8-tensor"):
+        torch._dynamo.reset()  # each variant compiles afresh
+    for name in rows:
         rows[name]["speedup_vs_bf16"] = rows["bf16"]["forward_s"] / rows[name]["forward_s"]
     return rows
 
@@ -326,7 +347,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gpu_core"), help="per-case reports and logs")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
-    parser.add_argument("cases", nargs="+", help=f"attention, encode, fp8, tolerance, {', '.join(CASES)}")
+    parser.add_argument(
+        "cases", nargs="+", help=f"attention, encode, fp8, fp8-autotune, tolerance, {', '.join(CASES)}"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -337,8 +360,8 @@ def main() -> None:
             results[name] = attention_probe()
         elif name == "encode":
             results[name] = encode_probe(args.out)
-        elif name == "fp8":
-            results[name] = fp8_probe()
+        elif name in FP8_VARIANTS:
+            results[name] = fp8_probe(name)
         elif name == "tolerance":
             results[name] = tolerance_probe()
         else:

@@ -89,7 +89,8 @@ class JobSettings(BaseSettings):
     max_runtime_s: float = 3600.0
     #: After a cancel, how long a worker may take to stop before it is killed.
     cancel_grace_s: float = 30.0
-    #: Progress events carry a small preview every this many steps (0: never).
+    #: Progress events carry a small preview every this many steps (0: never); on a GPU it is made
+    #: beside the loop and rides on a step or two later.
     preview_every: int = 5
     #: Outputs of finished jobs older than this are deleted (records stay while referenced).
     retention_days: float = 7.0
