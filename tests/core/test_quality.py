@@ -167,3 +167,20 @@ def test_block_means_are_exact_at_every_block_size(block: int) -> None:
     )
     np.testing.assert_allclose(quality._block_means(frame, block), expected, rtol=1e-6)
     np.testing.assert_allclose(quality._mean_colour(frame), frame.reshape(-1, 3).mean(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+def test_a_clip_scanned_in_runs_on_threads_reports_what_one_pass_reports(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pan with a frozen hold that straddles where the runs split, then a flash.
+    frames = pan(frames=40)
+    frames[12:26] = frames[12]
+    frames[33] = np.clip(frames[33].astype(int) + 120, 0, 255)
+    video = Video(np.ascontiguousarray(frames), FPS)
+    monkeypatch.setattr(quality, "scan_threads", lambda count: 1)
+    one_pass = quality.assess(video).as_dict()
+    monkeypatch.setattr(quality, "scan_threads", lambda count: threads)
+    assert quality.assess(video).as_dict() == one_pass
+    assert one_pass["metrics"]["frozen_runs"] == [[12, 14]]
+    assert one_pass["metrics"]["flash_frames"] == [33]
