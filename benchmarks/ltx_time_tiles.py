@@ -16,26 +16,16 @@ import json
 import torch
 
 from reelgen.core.backends.ltx.time_tiles import decode_in_time
-from reelgen.core.backends.ltx.tiny import tiny_vae
+from reelgen.core.backends.ltx.tiny import drifting_pattern, tiny_vae
 
 SETTINGS = ((16, 8), (24, 16), (32, 16), (32, 24))
-
-
-def moving_pattern(frames: int = 49, side: int = 64) -> torch.Tensor:
-    """(1, 3, T, H, W) in [-1, 1]: three sinusoids drifting at different speeds."""
-    t = torch.linspace(0, 1, frames)[:, None, None]
-    x = torch.linspace(0, 1, side)[None, None, :]
-    y = torch.linspace(0, 1, side)[None, :, None]
-    shape = (frames, side, side)
-    channels = (torch.sin(6 * (x + t)), torch.cos(5 * (y - t)), torch.sin(4 * (x + y) + 3 * t))
-    return torch.stack([c.expand(shape) for c in channels])[None]
 
 
 def main() -> None:
     vae = tiny_vae()  # ltx-tiny's: the real class at toy size, seeded random weights
     report: dict[str, object] = {}
     with torch.no_grad():
-        latents = vae.encode(moving_pattern()).latent_dist.mode()
+        latents = vae.encode(drifting_pattern()).latent_dist.mode()
         whole = vae.decode(latents, return_dict=False)[0]
         for frames, stride in SETTINGS:
             vae.tile_sample_min_num_frames, vae.tile_sample_stride_num_frames = frames, stride

@@ -10,7 +10,7 @@ import torch
 from reelgen.core.backends.ltx.presets import tile_in_time
 from reelgen.core.backends.ltx.runner import LTXRunner
 from reelgen.core.backends.ltx.time_tiles import decode_in_time
-from reelgen.core.backends.ltx.tiny import tiny_vae
+from reelgen.core.backends.ltx.tiny import drifting_pattern, tiny_vae
 from reelgen.core.progress import Progress
 from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.memory import MemoryPlan
@@ -23,20 +23,11 @@ def vae() -> Any:
     return tiny_vae()
 
 
-def moving_pattern(frames: int = 49, side: int = 64) -> torch.Tensor:
-    t = torch.linspace(0, 1, frames)[:, None, None]
-    x = torch.linspace(0, 1, side)[None, None, :]
-    y = torch.linspace(0, 1, side)[None, :, None]
-    shape = (frames, side, side)
-    channels = (torch.sin(6 * (x + t)), torch.cos(5 * (y - t)), torch.sin(4 * (x + y) + 3 * t))
-    return torch.stack([c.expand(shape) for c in channels])[None]
-
-
 def test_each_frame_lands_where_the_whole_decode_puts_it(vae: Any) -> None:
     """Frame k of the run-by-run decode is closest to frame k of the whole decode (diffusers' own put
     every frame after the first seam one frame late), and the clip is close to the whole decode."""
     with torch.no_grad():
-        latents = vae.encode(moving_pattern()).latent_dist.mode()
+        latents = vae.encode(drifting_pattern()).latent_dist.mode()
         whole = vae.decode(latents, return_dict=False)[0]
         vae.tile_sample_min_num_frames, vae.tile_sample_stride_num_frames = 32, 24
         tiled = decode_in_time(vae, latents, return_dict=False)[0]

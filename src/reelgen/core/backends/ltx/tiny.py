@@ -30,6 +30,19 @@ def tiny_transformer() -> Any:
     return transformer.eval()
 
 
+def drifting_pattern(frames: int = 49, side: int = 64) -> Any:
+    """A (1, 3, T, H, W) clip in [-1, 1] for ``tiny_vae``: three sinusoids drifting at different speeds,
+    so every frame differs from its neighbours (checks of where decoded frames land)."""
+    import torch
+
+    t = torch.linspace(0, 1, frames)[:, None, None]
+    x = torch.linspace(0, 1, side)[None, None, :]
+    y = torch.linspace(0, 1, side)[None, :, None]
+    shape = (frames, side, side)
+    channels = (torch.sin(6 * (x + t)), torch.cos(5 * (y - t)), torch.sin(4 * (x + y) + 3 * t))
+    return torch.stack([c.expand(shape) for c in channels])[None]
+
+
 def tiny_vae() -> Any:
     """4x spatial and 4x temporal compression, so 64x64x9 is 16x16x3 latents."""
     import torch
