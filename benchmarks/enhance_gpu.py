@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import cProfile
+import io
 import json
+import pstats
 from pathlib import Path
 from typing import Any
 
@@ -169,11 +172,18 @@ def bench_chain(source: Path, out: Path) -> dict[str, Any]:
     started = time.perf_counter()
     result = enhance_file(source, out / "chain.mp4", steps, device="cuda")
     wall = time.perf_counter() - started
-    (out / "warmup.mp4").unlink(missing_ok=True)
+    # Once more under cProfile: where the wall time goes outside the networks (host-side functions).
+    profiler = cProfile.Profile()
+    profiler.runcall(enhance_file, source, out / "profiled.mp4", steps, device="cuda")
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+    for name in ("warmup.mp4", "profiled.mp4"):
+        (out / name).unlink(missing_ok=True)
     record = result.metadata
     return {
         "source": str(source),
         "wall_s": round(wall, 3),
+        "profile_by_own_time": text.getvalue().splitlines()[-32:],
         "timings": record.get("timings"),
         "stages": record.get("enhance"),
         "output": {
@@ -184,13 +194,66 @@ def bench_chain(source: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def bench_chain_parts(source: Path) -> dict[str, Any]:
+    """Where each chain stage's time goes: the stage as it runs, then its parts one by one, synchronised."""
+    import time
+
+    import numpy as np
+
+    from reelgen.core.enhance.rife import RifeInterpolator, RifeOptions
+    from reelgen.core.enhance.scenes import cuts
+    from reelgen.core.enhance.tensors import to_frames, to_tensor
+    from reelgen.core.enhance.upscale import EsrganOptions, EsrganUpscaler
+    from reelgen.core.enhance.upscale.models import named_files
+    from reelgen.core.enhance.upscale.torch_model import load_named
+    from reelgen.core.media import read_video
+    from reelgen.core.progress import Progress
+
+    def clock(fn: Any) -> tuple[float, Any]:
+        torch.cuda.synchronize()
+        started = time.perf_counter()
+        value = fn()
+        torch.cuda.synchronize()
+        return time.perf_counter() - started, value
+
+    parts: dict[str, Any] = {}
+    parts["read_s"], video = clock(lambda: read_video(source))
+    rife = RifeInterpolator(RifeOptions(factor=2))
+    rife.apply(video, Progress(), "cuda")  # warm-up
+    parts["rife_apply_s"], doubled = clock(lambda: rife.apply(video, Progress(), "cuda"))
+    parts["rife_cuts_s"], _ = clock(lambda: cuts(video.frames, 0.35))
+    frames = video.frames
+    a, b = frames[:-1], frames[1:]
+    t = np.full(len(a), 0.5)
+    parts["rife_middles_s"], _ = clock(
+        lambda: [rife.middles(a[i : i + 8], b[i : i + 8], t[i : i + 8]) for i in range(0, len(a), 8)]
+    )
+    esrgan = EsrganUpscaler(EsrganOptions(model="realesr-animevideov3", scale=2))
+    esrgan.apply(doubled, Progress(), "cuda")  # warm-up
+    parts["esrgan_apply_s"], _ = clock(lambda: esrgan.apply(doubled, Progress(), "cuda"))
+    param, bin_file = named_files("realesr-animevideov3", 2)
+    parts["esrgan_load_s"], model = clock(lambda: load_named(param, bin_file).to("cuda", torch.float16))
+    up, h2d, d2h = 0.0, 0.0, 0.0
+    for start in range(0, doubled.num_frames, 4):
+        seconds, batch = clock(lambda s=start: to_tensor(doubled.frames[s : s + 4], "cuda"))
+        h2d += seconds
+        seconds, out = clock(lambda batch=batch: model.upscale(batch, 512, 16))
+        up += seconds
+        seconds, _ = clock(lambda out=out: to_frames(out))
+        d2h += seconds
+    parts.update({"esrgan_to_tensor_s": h2d, "esrgan_network_s": up, "esrgan_to_frames_s": d2h})
+    return {k: round(v, 3) for k, v in parts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rife", type=Path, help="folder of flownet.pkl (the rife case)")
     parser.add_argument("--esrgan", type=Path, help="folder of the Real-ESRGAN ncnn files")
     parser.add_argument("--chain", type=Path, help="an MP4 to enhance x2 -> x2 (the chain case)")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("cases", nargs="*", default=["rife", "esrgan"], help="rife, esrgan, chain")
+    parser.add_argument(
+        "cases", nargs="*", default=["rife", "esrgan"], help="rife, esrgan, chain, chain-parts"
+    )
     args = parser.parse_args()
     torch.backends.cudnn.benchmark = True
     roof = gemm_roof()
@@ -206,6 +269,8 @@ def main() -> None:
         report["esrgan"] = bench_esrgan(args.esrgan, roof)
     if "chain" in args.cases:
         report["chain"] = bench_chain(args.chain, args.out)
+    if "chain-parts" in args.cases:
+        report["chain_parts"] = bench_chain_parts(args.chain)
     text = json.dumps(report, indent=2, default=str)
     print(text, flush=True)
     (args.out / "enhance-h200.json").write_text(text)

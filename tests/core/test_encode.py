@@ -140,3 +140,40 @@ def test_converting_frames_on_a_pool_of_threads_writes_the_same_video(
     pooled = decoded(write_video(video, tmp_path / "pooled.mp4"))
     assert serial.shape[0] == 23
     assert np.array_equal(pooled, serial)
+
+
+def test_a_clip_read_on_threads_has_the_frames_one_thread_reads(tmp_path: Path) -> None:
+    """read_video decodes on frame threads and converts to RGB on a pool: same pixels, same order."""
+    import av
+
+    from reelgen.core import media
+
+    rng = np.random.default_rng(2)
+    # Frames that differ from each other, so a frame out of place cannot pass.
+    frames = rng.integers(0, 256, (31, 64, 96, 3), dtype=np.uint8)
+    frames[:, :8, :8] = np.arange(31, dtype=np.uint8)[:, None, None, None] * 8
+    path = write_video(Video(frames, Fraction(24)), tmp_path / "clip.mp4")
+    with av.open(str(path)) as container:
+        serial = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
+
+    read = media.read_video(path)
+    assert read.frames.shape == (31, 64, 96, 3)
+    assert np.array_equal(read.frames, serial)
+    assert np.array_equal(media.read_video(path, max_frames=7).frames, serial[:7])
+
+
+def test_ahead_keeps_the_order_and_raises_the_first_error() -> None:
+    from reelgen.core.ahead import ahead
+
+    assert list(ahead(lambda x: x * x, range(50), workers=3)) == [x * x for x in range(50)]
+
+    def fails_at_20(x: int) -> int:
+        if x == 20:
+            raise ValueError("frame 20")
+        return x
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="frame 20"):
+        for value in ahead(fails_at_20, range(50), workers=3):
+            got.append(value)
+    assert got == list(range(20))

@@ -71,7 +71,8 @@ def test_bursts_and_idle_gaps_leave_the_server_the_engine_and_every_job_alive(
             ]
             time.sleep(IDLE_GAP_S)  # idle past the thread pruning: the scenario itself
             assert server.process is not None and server.process.poll() is None, server.log()
-            assert server.http.get("/readyz").status_code == 200, server.log()
+            ready = server.http.get("/readyz")
+            assert ready.status_code == 200, f"{ready.text}\n{server.log()}"
         seen = server.wait_all(created)
         after = server.http.get("/v1/system").json()["detail"]["engine"]
     assert errors == []

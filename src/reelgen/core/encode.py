@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from reelgen.core.ahead import ahead
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video
 
@@ -95,18 +94,7 @@ def _converted(frames: np.ndarray, pix_fmt: str) -> Iterator[Any]:
     def convert(image: np.ndarray) -> Any:
         return av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format=pix_fmt)
 
-    workers = convert_workers()
-    if workers < 2:
-        yield from (convert(image) for image in frames)
-        return
-    with ThreadPoolExecutor(workers, thread_name_prefix="reelgen-yuv") as pool:
-        window: deque[Future[Any]] = deque()
-        for image in frames:
-            window.append(pool.submit(convert, image))
-            if len(window) > 2 * workers:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+    return ahead(convert, frames, convert_workers(), "reelgen-yuv")
 
 
 def _add_audio_stream(container: Any, audio: Audio, codec: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from reelgen.core.ahead import ahead
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video
 
@@ -51,21 +54,40 @@ def load_fitted(path: str | Path, width: int, height: int, param: str = "image")
     return fit(load_image(path, param), width, height)
 
 
+def frame_threads(stream: Any, at_most: int | None = None) -> None:
+    """Decode ``stream`` on FFmpeg's frame threads, at most ``at_most`` of them (default: FFmpeg's choice).
+
+    PyAV asks for slice threads only, which H.264 at these sizes barely uses: the
+    27 MB noise-like clip of a random-weight model took 2.5 s to decode on two
+    cores that way, 1.4 s on frame threads.
+    """
+    stream.thread_type = "AUTO"
+    if at_most is not None:
+        stream.codec_context.thread_count = min(at_most, os.cpu_count() or 1)
+
+
+def rgb_workers() -> int:
+    """Threads converting decoded frames to RGB: swscale releases the GIL, and for smooth real footage the
+    conversion, not the decode, is most of the time (121 frames at 768x512: 0.31 s serial, 0.14 s on two)."""
+    return min(4, os.cpu_count() or 1)
+
+
 def read_video(path: str | Path, param: str = "source_video", max_frames: int | None = None) -> Video:
     """Decode a video file (any container PyAV reads) into a Video, audio included."""
     import av
+
+    def rgb(frame: Any) -> np.ndarray:
+        return frame.to_ndarray(format="rgb24")
 
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise InvalidRequest(f"{param}: {path} has no video stream", param=param)
             stream = container.streams.video[0]
+            frame_threads(stream)
             fps = Fraction(stream.average_rate or stream.guessed_rate or 24)
-            frames: list[np.ndarray] = []
-            for frame in container.decode(stream):
-                frames.append(frame.to_ndarray(format="rgb24"))
-                if max_frames is not None and len(frames) >= max_frames:
-                    break
+            decoded = itertools.islice(container.decode(stream), max_frames)
+            frames = list(ahead(rgb, decoded, rgb_workers(), "reelgen-rgb"))
         audio = _read_audio(path)
     except av.error.FFmpegError as exc:
         raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
@@ -103,6 +125,7 @@ def probe(path: str | Path) -> dict[str, Any]:
 
     with av.open(str(path)) as container:
         v = container.streams.video[0]
+        frame_threads(v)
         count = sum(1 for _ in container.decode(v))
         info: dict[str, Any] = {
             "frames": count,

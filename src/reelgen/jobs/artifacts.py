@@ -168,6 +168,7 @@ def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
     import av
     import numpy as np
 
+    from reelgen.core.media import frame_threads
     from reelgen.core.quality import black_frames
 
     count, black, batch, where = 0, [], [], []
@@ -177,8 +178,7 @@ def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
             # Decoding is most of the check's time (2.5 s on one core for the 27 MB noise-like clip of
             # a random-weight model); a few frame threads, not all cores: the worker's next job
             # needs the CPU too.
-            stream.thread_type = "AUTO"
-            stream.codec_context.thread_count = min(4, os.cpu_count() or 1)
+            frame_threads(stream, at_most=4)
             for frame in container.decode(stream):
                 if _could_be_black(frame):
                     batch.append(frame.to_ndarray(format="rgb24"))

@@ -11,14 +11,20 @@ WINDOW = 7
 
 
 def thumbnails(frames: np.ndarray) -> np.ndarray:
-    """Each (H, W, 3) uint8 frame as a THUMB x THUMB grey image in [0, 1] (block means, no library)."""
-    t, h, w, _ = frames.shape
-    grey = frames.astype(np.float32).mean(axis=-1) / 255.0
+    """Each (H, W, 3) uint8 frame as a THUMB x THUMB grey image in [0, 1] (block means, no library).
+
+    Block sums are taken on the uint8 frames with integer accumulators, and the
+    grey mean over the three channels only on the small result: converting a
+    whole 768x512 clip to float first took 1.3-1.6 s for 121 frames.
+    """
+    _, h, w, _ = frames.shape
     ys = np.linspace(0, h, THUMB + 1).astype(int)
     xs = np.linspace(0, w, THUMB + 1).astype(int)
-    # Sum over block rows then columns with cumulative sums: exact block means for any size.
-    rows = np.add.reduceat(grey, ys[:-1], axis=1) / np.maximum(np.diff(ys), 1)[None, :, None]
-    return np.add.reduceat(rows, xs[:-1], axis=2) / np.maximum(np.diff(xs), 1)[None, None, :]
+    # Sum over block rows then columns (exact block means for any size); uint32 holds 4096^2 * 255.
+    rows = np.add.reduceat(frames, ys[:-1], axis=1, dtype=np.uint32)
+    blocks = np.add.reduceat(rows, xs[:-1], axis=2, dtype=np.uint32).sum(axis=-1, dtype=np.float64)
+    counts = np.maximum(np.diff(ys), 1)[:, None] * np.maximum(np.diff(xs), 1)[None, :]
+    return (blocks / (3 * 255.0 * counts)).astype(np.float32)
 
 
 def differences(frames: np.ndarray) -> np.ndarray:

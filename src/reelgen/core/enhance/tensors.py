@@ -19,7 +19,16 @@ def to_tensor(frames: np.ndarray, device: str) -> torch.Tensor:
     return tensor.permute(0, 3, 1, 2).float().div_(255.0)
 
 
-def to_frames(tensor: torch.Tensor) -> np.ndarray:
-    """Float (B, 3, H, W) in [0, 1] as uint8 (B, H, W, 3) frames."""
-    out = tensor.float().mul(255.0).round_().clamp_(0, 255).to(torch.uint8)
-    return out.permute(0, 2, 3, 1).cpu().numpy()
+def to_frames(tensor: torch.Tensor, out: np.ndarray | None = None) -> np.ndarray:
+    """Float (B, 3, H, W) in [0, 1] as uint8 (B, H, W, 3) frames, written into ``out`` when it is given.
+
+    Rounding happens on the tensor's device, so only uint8 crosses to the host.
+    Writing into the caller's array skips a fresh host array per batch: each
+    one's first-touch page faults cost more than the copy (on the H200 host,
+    about 2 s of a 3.6 s Real-ESRGAN x2 pass over 241 frames at 768x512).
+    """
+    frames = tensor.float().mul(255.0).round_().clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+    if out is None:
+        return frames.cpu().numpy()
+    torch.from_numpy(out).copy_(frames)
+    return out

@@ -67,12 +67,14 @@ def decoded_shape(path: Path, param: str = "file") -> Shape:
     """
     import av
 
+    from reelgen.core.media import frame_threads
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise InvalidRequest(f"{param}: the file has no video stream", param=param)
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            frame_threads(stream)
             fps = Fraction(stream.average_rate or stream.guessed_rate or 24)
             frames, width, height = 0, 0, 0
             for frame in container.decode(stream):
