@@ -13,6 +13,7 @@ encoder's presets. Usage on the GPU machine, with the wheels unpacked in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -253,6 +254,8 @@ def tolerance_probe(names: tuple[str, ...] = ("ltx-2b", "wan-1.3b")) -> dict[str
     import torch
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
+    from reelgen.core import accel
+    from reelgen.core.accel import attention
     from reelgen.core.accel import compile as regional
 
     def as_float32(value: Any) -> Any:
@@ -278,6 +281,17 @@ def tolerance_probe(names: tuple[str, ...] = ("ltx-2b", "wan-1.3b")) -> dict[str
             fast(*args, **kwargs)  # compiles
             outputs["fast_path_compiled"] = fast(*args, **kwargs)[0].float()
             del fast
+            # The fast path as `prepare` sets it up: FA4 where it passes its self-check, else SDPA with
+            # cuDNN's kernel first, and the compiled blocks.
+            fast = copy.deepcopy(base)
+            choice = attention.choose("auto", "cuda", {int(fast.config["attention_head_dim"])})
+            attention.apply([fast], choice)
+            regional.compile_blocks(fast)
+            with contextlib.nullcontext() if choice.kernel == "fa4" else accel._cudnn_first():
+                fast(*args, **kwargs)  # compiles
+                outputs["fast_path_as_run"] = fast(*args, **kwargs)[0].float()
+            attention.reset([fast])
+            del fast
             exact = copy.deepcopy(base).float()
             del base
             torch.cuda.empty_cache()
@@ -297,6 +311,7 @@ def tolerance_probe(names: tuple[str, ...] = ("ltx-2b", "wan-1.3b")) -> dict[str
             return float((a - b).norm() / b.norm())
 
         report[name] = {
+            "as_run_attention": f"{choice.kernel}: {choice.reason}",
             "vs_float32": {k: err(v, reference) for k, v in outputs.items()},
             "vs_stock": {k: err(v, outputs["stock"]) for k, v in outputs.items() if k != "stock"},
         }
