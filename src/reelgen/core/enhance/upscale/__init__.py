@@ -148,7 +148,9 @@ class EsrganUpscaler(Enhancer):
         out = np.empty((len(frames), frames.shape[1] * scale, frames.shape[2] * scale, 3), dtype=np.uint8)
         for start in range(0, len(frames), self.opts.batch):
             batch = to_tensor(frames[start : start + self.opts.batch], device)
-            to_frames(model.upscale(batch, self.opts.tile, self.opts.overlap), out[start : start + len(batch)])
+            to_frames(
+                model.upscale(batch, self.opts.tile, self.opts.overlap), out[start : start + len(batch)]
+            )
             tracker.advance(step=start + len(batch))
         return out
 
