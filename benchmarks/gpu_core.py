@@ -356,6 +356,72 @@ def encode_probe(out: Path) -> dict[str, Any]:
     return {"cpu_count": os.cpu_count(), "default_convert_threads": default, "rows": rows}
 
 
+def vae_probe() -> dict[str, Any]:
+    """LTX 2B's VAE decode of a 768x512x121 clip (bf16, cuDNN autotuned) as the fast path runs it, against
+    channels-last-3d, a compiled decoder, and both; each output's relative error against the first."""
+    import copy
+
+    import torch
+    from diffusers import AutoencoderKLLTXVideo
+
+    from reelgen.core import bench_models
+    from reelgen.core.backends.ltx.weights import full_configs
+
+    torch.backends.cudnn.benchmark = True
+    config = full_configs("ltx-2b")["vae"]
+    base = bench_models.random_module(lambda: AutoencoderKLLTXVideo(**config), "cuda", torch.bfloat16)
+    gen = torch.Generator("cuda").manual_seed(0)
+    latents = torch.randn(1, 128, 16, 16, 24, device="cuda", dtype=torch.bfloat16, generator=gen)
+    temb = torch.full((1,), 0.05, device="cuda", dtype=torch.bfloat16)
+    kwargs = {"temb": temb} if base.config.get("timestep_conditioning") else {}
+
+    def timed(vae: Any, z: torch.Tensor) -> tuple[float, torch.Tensor]:
+        with torch.inference_mode():
+            for _ in range(2):
+                out = vae.decode(z, **kwargs, return_dict=False)[0]
+            torch.cuda.synchronize()
+            start = time.perf_counter()
+            for _ in range(3):
+                out = vae.decode(z, **kwargs, return_dict=False)[0]
+            torch.cuda.synchronize()
+        return (time.perf_counter() - start) / 3, out.float()
+
+    rows: dict[str, Any] = {}
+    reference = None
+    variants = ("eager", "compiled+channels_last_3d", "regional+channels_last_3d", "regional")
+    for variant in variants:
+        vae, z = copy.deepcopy(base), latents
+        torch.cuda.reset_peak_memory_stats()
+        if "channels_last_3d" in variant:
+            vae = vae.to(memory_format=torch.channels_last_3d)
+            z = latents.contiguous(memory_format=torch.channels_last_3d)
+        if variant.startswith("compiled"):
+            vae.decoder = torch.compile(vae.decoder, dynamic=False)
+        if variant.startswith("regional"):  # each resnet and upsampler compiled on its own
+            for module in vae.decoder.modules():
+                if type(module).__name__ in ("LTXVideoResnetBlock3d", "LTXVideoUpsampler3d"):
+                    module.compile(dynamic=False)
+        try:
+            started = time.perf_counter()
+            seconds, out = timed(vae, z)
+            rows.setdefault("first_calls_s", {})[variant] = round(
+                time.perf_counter() - started - 3 * seconds, 1
+            )
+        except Exception as exc:  # a variant that cannot run is a finding, not the end of the probe
+            rows[variant] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+            continue
+        reference = out if reference is None else reference
+        rows[variant] = {
+            "seconds": round(seconds, 4),
+            "peak_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2),
+            "rel_err_vs_eager": float((out - reference).norm() / reference.norm()),
+        }
+        print(json.dumps({variant: rows[variant]}), flush=True)
+        del vae, out
+        torch.cuda.empty_cache()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
@@ -363,7 +429,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
     parser.add_argument(
-        "cases", nargs="+", help=f"attention, encode, fp8, fp8-autotune, tolerance, {', '.join(CASES)}"
+        "cases", nargs="+", help=f"attention, encode, fp8, fp8-autotune, tolerance, vae, {', '.join(CASES)}"
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -379,6 +445,8 @@ def main() -> None:
             results[name] = fp8_probe(name)
         elif name == "tolerance":
             results[name] = tolerance_probe()
+        elif name == "vae":
+            results[name] = vae_probe()
         else:
             results[name] = bench_case(name, args.work, args.timeout)
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
