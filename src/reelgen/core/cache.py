@@ -33,7 +33,10 @@ class ModelCache:
     def __init__(self, max_models: int = 1) -> None:
         self.max_models = max_models
         self._entries: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
+        # Held for a whole load (seconds to minutes), so callers who only look read ``_view``:
+        # a copy of the entries swapped in after every change, never waiting for a load.
         self._lock = threading.RLock()
+        self._view: tuple[_Entry, ...] = ()
 
     @staticmethod
     def _key(preset: Preset, source: WeightSource, plan: MemoryPlan) -> tuple[str, str, str]:
@@ -50,6 +53,7 @@ class ModelCache:
             if entry is not None:
                 entry.last_used = time.monotonic()
                 self._entries.move_to_end(key)
+                self._publish()
                 return entry.runner, True
             # Another placement of the same model, or the oldest model, makes room.
             for other in [k for k in self._entries if k[0] == preset.name]:
@@ -63,10 +67,12 @@ class ModelCache:
             runner.load(source, plan)
             runner.source, runner.plan = source, plan
             self._entries[key] = _Entry(runner, key)
+            self._publish()
             return runner, False
 
     def _evict(self, key: tuple[str, str, str]) -> None:
         entry = self._entries.pop(key, None)
+        self._publish()
         if entry is not None:
             entry.runner.unload()
 
@@ -86,8 +92,13 @@ class ModelCache:
         return [k[0] for k in stale]
 
     def loaded(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [
-                {"model": k[0], "placement": k[2], "idle_s": round(time.monotonic() - e.last_used, 1)}
-                for k, e in self._entries.items()
-            ]
+        """The resident models, answered at once even while another one loads (a worker's health ping
+        asks this; waiting out a load made a busy worker look dead)."""
+        now = time.monotonic()
+        return [
+            {"model": e.key[0], "placement": e.key[2], "idle_s": round(now - e.last_used, 1)}
+            for e in self._view
+        ]
+
+    def _publish(self) -> None:
+        self._view = tuple(self._entries.values())

@@ -312,14 +312,8 @@ class RayEngine(Engine):
                 continue
             ref, slot.pending = slot.pending, None
             try:
-                slot.info, slot.alive, slot.answered_at = ray.get(ref), True, now
+                slot.info, slot.alive = ray.get(ref), True
                 self._say(slot.id, f"{slot.id} is up (pid {slot.info.get('pid')})")
-            except ray.exceptions.ActorUnavailableError:
-                # Unreachable for a moment (Ray's word for a slow or reconnecting link), not dead: it
-                # counts as down only after PING_TIMEOUT_S without an answer, as a ping that hangs does.
-                if slot.alive and now - slot.answered_at > PING_TIMEOUT_S:
-                    slot.alive = False
-                    self._say(slot.id, f"{slot.id} does not answer; waiting for Ray to restart it")
             except ray.exceptions.RayError as exc:  # died; Ray restarts it, asked anew next round
                 slot.alive = False
                 self._say(slot.id, f"{slot.id} is down: {str(exc).splitlines()[0]}")
@@ -353,7 +347,7 @@ class RayEngine(Engine):
 
         try:
             slot.info = ray.get(slot.actor.info.remote(), timeout=timeout_s)
-            slot.alive, slot.answered_at = True, time.monotonic()
+            slot.alive = True
         except ray.exceptions.RayError as exc:  # dead, restarting past the timeout, unreachable
             slot.alive = False
             self._say(slot.id, f"{slot.id} did not answer: {str(exc).splitlines()[0]}")

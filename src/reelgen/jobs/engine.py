@@ -49,7 +49,6 @@ class WorkerSlot:
     alive: bool = False
     pending: Any = None  # an info() call in flight, polled without blocking
     asked_at: float = 0.0  # when ``pending`` was sent
-    answered_at: float = 0.0  # when the last info() came back
 
     @property
     def total_vram_gib(self) -> float | None:
