@@ -7,6 +7,7 @@ GPU, so these are model speeds (decode and encode are timed by `reelgen bench`).
 
     PYTHONPATH=src python3 benchmarks/enhance_gpu.py --rife RIFE_DIR --esrgan ESRGAN_DIR --out $OUT rife esrgan
     REELGEN_MODELS_DIR=WEIGHTS PYTHONPATH=src python3 benchmarks/enhance_gpu.py --chain clip.mp4 --out $OUT chain
+    PYTHONPATH=src python3 benchmarks/enhance_gpu.py --out SOURCES sources   # pan.mp4 and noise.mp4 for --chain
 
 The chain case runs the weights `reelgen pull rife realesrgan` put under WEIGHTS.
 """
@@ -194,6 +195,29 @@ def bench_chain(source: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def make_sources(out: Path) -> dict[str, Any]:
+    """The chain's two 121-frame 768x512 24 fps sources: ``pan.mp4``, a window sliding over
+    scikit-image's astronaut photo (smooth, like real footage), and ``noise.mp4``, uniform random
+    pixels (like a random-weight model's clip; the codecs' worst case). Needs scikit-image (dev extra)."""
+    from fractions import Fraction
+
+    import numpy as np
+    from PIL import Image
+    from skimage import data
+
+    from reelgen.core.encode import write_video
+    from reelgen.core.types import Video
+
+    photo = np.asarray(Image.fromarray(data.astronaut()).resize((1400, 1400), Image.Resampling.LANCZOS))
+    pan = np.stack([photo[200 + i : 712 + i, 100 + 3 * i : 868 + 3 * i] for i in range(121)])
+    noise = np.random.default_rng(0).integers(0, 256, (121, 512, 768, 3), dtype=np.uint8)
+    written = {}
+    for name, frames in (("pan", pan), ("noise", noise)):
+        path = write_video(Video(np.ascontiguousarray(frames), Fraction(24), None), out / f"{name}.mp4", {})
+        written[name] = {"path": str(path), "bytes": path.stat().st_size}
+    return written
+
+
 def bench_chain_parts(source: Path) -> dict[str, Any]:
     """Where each chain stage's time goes: the stage as it runs, then its parts one by one, synchronised."""
     import time
@@ -252,20 +276,20 @@ def main() -> None:
     parser.add_argument("--chain", type=Path, help="an MP4 to enhance x2 -> x2 (the chain case)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument(
-        "cases", nargs="*", default=["rife", "esrgan"], help="rife, esrgan, chain, chain-parts"
+        "cases", nargs="*", default=["rife", "esrgan"], help="sources (CPU), rife, esrgan, chain, chain-parts"
     )
     args = parser.parse_args()
-    torch.backends.cudnn.benchmark = True
-    roof = gemm_roof()
-    report: dict[str, Any] = {
-        "gpu": torch.cuda.get_device_name(0),
-        "torch": torch.__version__,
-        "bf16_gemm_tflops": round(roof, 1),
-    }
     args.out.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"torch": torch.__version__}
+    if "sources" in args.cases:
+        report["sources"] = make_sources(args.out)
+    if torch.cuda.is_available():
+        torch.backends.cudnn.benchmark = True
+        report["gpu"] = torch.cuda.get_device_name(0)
     if "rife" in args.cases:
         report["rife"] = bench_rife(args.rife)
     if "esrgan" in args.cases:
+        report["bf16_gemm_tflops"] = round(roof := gemm_roof(), 1)
         report["esrgan"] = bench_esrgan(args.esrgan, roof)
     if "chain" in args.cases:
         report["chain"] = bench_chain(args.chain, args.out)
