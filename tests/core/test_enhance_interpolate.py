@@ -72,6 +72,19 @@ def test_a_cut_gets_no_blended_frame() -> None:
     assert not np.array_equal(out.frames[1], video.frames[0])
 
 
+def test_a_cut_past_the_first_chunk_of_frames_is_found() -> None:
+    """Thumbnails are summed a chunk of frames at a time; a cut deep in a long clip is still found,
+    and every frame's thumbnail is the one it has alone."""
+    from reelgen.core.enhance import scenes
+
+    first = np.rint(pan(scenes.CHUNK + 9, (1, 0), size=(40, 30))).astype(np.uint8)
+    second = 255 - first[:12]
+    frames = np.concatenate([first, second])
+    alone = np.concatenate([scenes.thumbnails(f[None]) for f in frames])
+    assert np.array_equal(scenes.thumbnails(frames), alone)
+    assert scenes.cuts(frames, 0.35) == {scenes.CHUNK + 8}
+
+
 def test_bad_factors_and_rates_are_refused_by_name() -> None:
     with pytest.raises(InvalidRequest, match="target_fps 20 must be above"):
         resolve_chain([EnhanceStep(name="flow", options={"target_fps": 20})], 64, 48, 5, NTSC)

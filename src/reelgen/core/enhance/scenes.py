@@ -8,6 +8,8 @@ import numpy as np
 THUMB = 32
 #: How many neighbouring frame differences a cut must stand out from.
 WINDOW = 7
+#: Frames summed at once, which bounds the scratch memory whatever the clip's length.
+CHUNK = 32
 
 
 def thumbnails(frames: np.ndarray) -> np.ndarray:
@@ -20,11 +22,16 @@ def thumbnails(frames: np.ndarray) -> np.ndarray:
     _, h, w, _ = frames.shape
     ys = np.linspace(0, h, THUMB + 1).astype(int)
     xs = np.linspace(0, w, THUMB + 1).astype(int)
-    # Sum over block rows then columns (exact block means for any size); uint32 holds 4096^2 * 255.
-    rows = np.add.reduceat(frames, ys[:-1], axis=1, dtype=np.uint32)
-    blocks = np.add.reduceat(rows, xs[:-1], axis=2, dtype=np.uint32).sum(axis=-1, dtype=np.float64)
     counts = np.maximum(np.diff(ys), 1)[:, None] * np.maximum(np.diff(xs), 1)[None, :]
-    return (blocks / (3 * 255.0 * counts)).astype(np.float32)
+    out = np.empty((len(frames), THUMB, THUMB), dtype=np.float32)
+    # A few frames at a time: the row sums of a whole long clip would be 32 uint32 rows per frame.
+    for start in range(0, len(frames), CHUNK):
+        part = frames[start : start + CHUNK]
+        # Sum over block rows then columns (exact block means for any size); uint32 holds 4096^2 * 255.
+        rows = np.add.reduceat(part, ys[:-1], axis=1, dtype=np.uint32)
+        blocks = np.add.reduceat(rows, xs[:-1], axis=2, dtype=np.uint32).sum(axis=-1, dtype=np.float64)
+        out[start : start + len(part)] = blocks / (3 * 255.0 * counts)
+    return out
 
 
 def differences(frames: np.ndarray) -> np.ndarray:
