@@ -205,3 +205,16 @@ def test_lanczos_takes_any_factor_and_keeps_everything_else() -> None:
     out, records = run_chain(video, [EnhanceStep(name="lanczos", options={"scale": 1.5})], Progress())
     assert (out.num_frames, out.height, out.width, out.fps) == (3, 45, 60, FPS)
     assert records[0]["name"] == "lanczos"
+
+
+def test_frames_come_back_contiguous_and_the_same_into_a_given_array() -> None:
+    """A channels-last view of channels-first bytes would cost the caller a strided copy per batch."""
+    from reelgen.core.enhance.tensors import to_frames
+
+    batch = torch.rand(2, 3, 6, 9)
+    frames = to_frames(batch)
+    assert frames.shape == (2, 6, 9, 3) and frames.flags["C_CONTIGUOUS"]
+    assert np.array_equal(frames[1, 4, 7], np.round(batch[1, :, 4, 7].numpy() * 255).astype(np.uint8))
+    into = np.zeros((3, 6, 9, 3), dtype=np.uint8)
+    to_frames(batch, into[1:])
+    assert np.array_equal(into[1:], frames) and not into[0].any()
