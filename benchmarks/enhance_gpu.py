@@ -20,6 +20,7 @@ import cProfile
 import io
 import json
 import pstats
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +158,6 @@ def bench_esrgan(esrgan: Path, roof: float) -> list[dict[str, Any]]:
 
 def bench_chain(source: Path, out: Path) -> dict[str, Any]:
     """`reelgen enhance SOURCE --interpolate 2 --upscale 2` on the GPU, as the CLI runs it: decode to encode."""
-    import time
-
     from reelgen.core.enhance import registry
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
     from reelgen.core.enhance.files import enhance_file
@@ -220,8 +219,6 @@ def make_sources(out: Path) -> dict[str, Any]:
 
 def bench_chain_parts(source: Path) -> dict[str, Any]:
     """Where each chain stage's time goes: the stage as it runs, then its parts one by one, synchronised."""
-    import time
-
     import numpy as np
 
     from reelgen.core.enhance.rife import RifeInterpolator, RifeOptions
