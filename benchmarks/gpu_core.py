@@ -40,6 +40,8 @@ CASES: dict[str, list[str]] = {
               "--variants", "reelgen"],
     "wan-budget": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
                    "--variants", "reelgen,budget", "--budget", "6"],
+    "wan50-budget": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "50", "--guidance", "5",
+                     "--variants", "reelgen,budget", "--budget", "6"],
     "wan50-cache": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "50", "--guidance", "5",
                     "--variants", "reelgen,taylorseer"],
     "ltx40-cache": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "40", "--guidance", "3",
@@ -179,14 +181,21 @@ def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
     return transformer, args, kwargs
 
 
-#: fp8 probe variants: (name, FP8 scales or None for bf16, compile with Inductor's max-autotune).
-FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, bool]]] = {
-    "fp8": [("bf16", None, False), ("fp8-row", "row", False), ("fp8-tensor", "tensor", False)],
+#: fp8 probe variants: (name, FP8 scales or None for bf16, compile with Inductor's max-autotune, layers
+#: kept in bf16 by their names' ends).
+FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, bool, tuple[str, ...]]]] = {
+    "fp8": [("bf16", None, False, ()), ("fp8-row", "row", False, ()), ("fp8-tensor", "tensor", False, ())],
     "fp8-autotune": [
-        ("bf16", None, False),
-        ("bf16-autotune", None, True),
-        ("fp8-row", "row", False),
-        ("fp8-row-autotune", "row", True),
+        ("bf16", None, False, ()),
+        ("bf16-autotune", None, True, ()),
+        ("fp8-row", "row", False, ()),
+        ("fp8-row-autotune", "row", True, ()),
+    ],
+    # Cross-attention's key and value layers read the 128 text tokens only: FP8 there is all overhead.
+    "fp8-text": [
+        ("bf16", None, False, ()),
+        ("fp8-row", "row", False, ()),
+        ("fp8-row-text-bf16", "row", False, ("attn2.to_k", "attn2.to_v")),
     ],
 }
 
@@ -211,10 +220,10 @@ def fp8_probe(case: str = "fp8") -> dict[str, Any]:
     flops = 2 * 29.11e12  # one batch-2 forward (exact count in docs/benchmarks.md)
     rows: dict[str, Any] = {}
     reference = None
-    for name, scales, autotune in FP8_VARIANTS[case]:
+    for name, scales, autotune, keep in FP8_VARIANTS[case]:
         started = time.monotonic()
         model = copy.deepcopy(base)
-        layers = lossy.fp8_linears(model, scales) if scales else 0
+        layers = lossy.fp8_linears(model, scales, keep=keep) if scales else 0
         regional.compile_blocks(model)
         forward = functools.partial(model, *args, **kwargs)
         with torch.inference_mode():
@@ -429,6 +438,62 @@ def vae_probe() -> dict[str, Any]:
     return rows
 
 
+#: Wan VAE tilings tried by ``wan-vae-tiles``: (name, tile height, tile width, stride height, stride width) in
+#: pixels of the 832x480 frame; None is the untiled decode, "default" diffusers' 256/192 tiles.
+WAN_TILES: list[tuple[str, int | None, int | None, int | None, int | None]] = [
+    ("untiled", None, None, None, None),
+    ("default 256/192", 256, 256, 192, 192),
+    ("1x2", 480, 480, 480, 416),
+    ("2x2", 304, 480, 240, 416),
+    ("2x3", 304, 344, 240, 280),
+    ("1x3", 480, 344, 480, 280),
+    ("1x4", 480, 272, 480, 208),
+]
+
+
+def wan_vae_tiles_probe() -> dict[str, Any]:
+    """Wan 2.1's VAE decode (float32, full size, random weights) of an 832x480x81 clip, untiled and in
+    tiles of several sizes: time, the decode's own peak VRAM (beyond what was allocated before it) and the relative error against untiled."""
+    import torch
+    from diffusers import AutoencoderKLWan
+
+    from reelgen.core import bench_models
+
+    torch.backends.cudnn.benchmark = True
+    vae = bench_models.random_module(AutoencoderKLWan, "cuda", torch.float32)
+    gen = torch.Generator("cuda").manual_seed(0)
+    latents = torch.randn(1, 16, 21, 60, 104, device="cuda", generator=gen)
+    weights = torch.cuda.memory_allocated()
+    rows: dict[str, Any] = {"weights_gib": round(weights / 2**30, 3)}
+    reference = None
+    for name, th, tw, sh, sw in WAN_TILES:
+        if th is None:
+            vae.disable_tiling()
+        else:
+            vae.enable_tiling(th, tw, sh, sw)
+        with torch.inference_mode():
+            vae.decode(latents, return_dict=False)  # cuDNN picks its algorithms for these shapes
+            torch.cuda.synchronize()
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats()
+            before = torch.cuda.memory_allocated()  # the weights, the latents and the untiled output kept
+            start = time.perf_counter()
+            out = vae.decode(latents, return_dict=False)[0]
+            torch.cuda.synchronize()
+            seconds = time.perf_counter() - start
+        peak = torch.cuda.max_memory_allocated() - before
+        reference = out if reference is None else reference
+        rows[name] = {
+            "tile_px": [th, tw, sh, sw],
+            "seconds": round(seconds, 3),
+            "peak_gib": round(peak / 2**30, 3),
+            "rel_err_vs_untiled": float((out - reference).norm() / reference.norm()),
+        }
+        print(json.dumps({name: rows[name]}), flush=True)
+        del out
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
@@ -436,7 +501,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
     parser.add_argument(
-        "cases", nargs="+", help=f"attention, encode, fp8, fp8-autotune, tolerance, vae, {', '.join(CASES)}"
+        "cases",
+        nargs="+",
+        help=f"attention, encode, fp8, fp8-autotune, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -454,6 +521,8 @@ def main() -> None:
             results[name] = tolerance_probe()
         elif name == "vae":
             results[name] = vae_probe()
+        elif name == "wan-vae-tiles":
+            results[name] = wan_vae_tiles_probe()
         else:
             results[name] = bench_case(name, args.work, args.timeout)
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)

@@ -142,7 +142,12 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
         if options.warmup_steps and (name != "stock" or options.stock_warmup):
             _render(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device, None)
         clocks[name], results[name] = _render(runner, request, dev.device, _mp4(options, name))
-        results[name] |= {"accel": runner.accel_record, "plan": plan.describe(), "planned_gib": plan.need_gib}
+        results[name] |= {
+            "accel": runner.accel_record,
+            "plan": plan.describe(),
+            "planned_gib": plan.need_gib,
+            "vae_tiles_px": getattr(runner, "vae_tiles", None),
+        }
         if name == "budget":
             _uncap_memory(dev.device)
         empty_cache()

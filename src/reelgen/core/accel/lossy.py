@@ -10,12 +10,13 @@ from reelgen.core.errors import InvalidRequest
 FP8Scales = Literal["row", "tensor"]
 
 
-def fp8_linears(model: Any, scales: FP8Scales = "row") -> int:
+def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = ()) -> int:
     """Swap the repeated blocks' linear layers for FP8 (e4m3, dynamic activation scales per ``scales``).
 
     Needs torchao (``reelgen[gpu]``) and a GPU with FP8 tensor cores (compute
     capability 8.9 or newer). Returns how many layers were converted. Layers whose
-    sides are not multiples of 16 stay in bf16 (FP8 matrix kernels need that).
+    sides are not multiples of 16 stay in bf16 (FP8 matrix kernels need that), as
+    do layers whose names within their block end with one of ``keep``.
     """
     import torch
 
@@ -43,11 +44,12 @@ def fp8_linears(model: Any, scales: FP8Scales = "row") -> int:
     for block in model.modules():
         if type(block).__name__ not in blocks:
             continue
-        for layer in block.modules():
+        for name, layer in block.named_modules():
             if (
                 isinstance(layer, torch.nn.Linear)
                 and layer.in_features % 16 == 0
                 and layer.out_features % 16 == 0
+                and not name.endswith(keep)
             ):
                 chosen.add(id(layer))
     quantize_(

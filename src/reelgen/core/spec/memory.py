@@ -61,6 +61,9 @@ class MemoryPlan:
     cfg_batch: bool = True
     recipe: str = ""  # a family's named recipe, e.g. "low-vram"
     reason: str = ""
+    #: GiB the run's activations may take on this rung: the usable budget less the weights resident
+    #: at the peak. A family that can size its VAE tiles spends it on tiles as large as fit.
+    room_gib: float | None = None
 
     def describe(self) -> str:
         flags = (
@@ -153,6 +156,9 @@ def plan_memory(
         weights, share = resident[rung]
         return weights + share * working[1 if tiled else 0]
 
+    def room(rung: str) -> float:
+        return round(max(0.0, usable - resident[rung][0]), 2)
+
     for rung in rungs:
         if rung == "text_offload" and not has_text_encoder(parts_gib):
             continue  # nothing to stream: the same as "gpu"
@@ -160,7 +166,15 @@ def plan_memory(
         if peak <= usable:
             reason = f"{rung} fits: peak ~{peak:.1f} GiB within {usable:.1f} GiB usable"
             return MemoryPlan(
-                rung, device.device, dtype, budget, peak, vae_tiling=tiling, vae_slicing=tiling, reason=reason
+                rung,
+                device.device,
+                dtype,
+                budget,
+                peak,
+                vae_tiling=tiling,
+                vae_slicing=tiling,
+                reason=reason,
+                room_gib=room(rung),
             )
         if split_working_gib is not None and (split := need(rung, tiling, split_working_gib)) <= usable:
             reason = (
@@ -177,6 +191,7 @@ def plan_memory(
                 vae_slicing=tiling,
                 cfg_batch=False,
                 reason=reason,
+                room_gib=room(rung),
             )
     lean = split_working_gib or batched
     return MemoryPlan(
@@ -189,6 +204,7 @@ def plan_memory(
         vae_slicing=True,
         cfg_batch=split_working_gib is None,
         reason=f"nothing fits {usable:.1f} GiB usable; trying the leanest rung anyway",
+        room_gib=room(rungs[-1]),
     )
 
 
@@ -209,4 +225,5 @@ def next_rung(plan: MemoryPlan, parts_gib: dict[str, float] | None = None) -> Me
         vae_tiling=True,
         vae_slicing=True,
         reason=f"stepped down from {plan.strategy} after CUDA out of memory",
+        room_gib=None,  # the estimate just failed: families fall back to their smallest tiles
     )
