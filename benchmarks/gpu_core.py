@@ -494,6 +494,48 @@ def wan_vae_tiles_probe() -> dict[str, Any]:
     return rows
 
 
+def offload_probe() -> dict[str, Any]:
+    """Wan 1.3B's transformer forward (832x480x81, eager, the batch the pipeline's first call passed: one
+    CFG pass, since stock WanPipeline calls it once per pass) resident and under block-level group offload
+    over a CUDA stream, with diffusers' host wait after each block and with ``record_stream`` instead
+    (what ``plumbing.stream_blocks`` sets)."""
+    import copy
+
+    import torch
+
+    base, args, kwargs = first_call("wan-1.3b")
+    base = base.cpu()
+    latents = kwargs.get("hidden_states", args[0] if args else None)
+    forward_flops = 283.0e12 * latents.shape[0]  # per batch-1 forward (exact count in docs/benchmarks.md)
+    rows: dict[str, Any] = {}
+    for variant in ("resident", "group_offload_sync", "group_offload_record_stream"):
+        model = copy.deepcopy(base)
+        if variant == "resident":
+            model.to("cuda")
+        else:
+            model.enable_group_offload(
+                onload_device=torch.device("cuda"),
+                offload_device=torch.device("cpu"),
+                offload_type="block_level",
+                num_blocks_per_group=1,
+                use_stream=True,
+                record_stream=variant.endswith("record_stream"),
+            )
+        torch.cuda.reset_peak_memory_stats()
+        with torch.inference_mode():
+            model(*args, **kwargs)  # the first call pins and traces the order of the groups
+            seconds = _time(functools.partial(model, *args, **kwargs), repeats=3)
+        rows[variant] = {
+            "forward_s": round(seconds, 4),
+            "tflops": round(forward_flops / seconds / 1e12, 1),
+            "peak_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2),
+        }
+        print(json.dumps({variant: rows[variant]}), flush=True)
+        del model
+        torch.cuda.empty_cache()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
@@ -503,7 +545,7 @@ def main() -> None:
     parser.add_argument(
         "cases",
         nargs="+",
-        help=f"attention, encode, fp8, fp8-autotune, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
+        help=f"attention, encode, fp8, fp8-autotune, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -521,6 +563,8 @@ def main() -> None:
             results[name] = tolerance_probe()
         elif name == "vae":
             results[name] = vae_probe()
+        elif name == "offload":
+            results[name] = offload_probe()
         elif name == "wan-vae-tiles":
             results[name] = wan_vae_tiles_probe()
         else:
