@@ -132,6 +132,19 @@ def test_large_activation_turns_on_vae_tiling() -> None:
     assert plan.vae_tiling and plan.vae_slicing
 
 
+def test_a_plan_says_how_much_room_its_rung_leaves_the_activations() -> None:
+    ltx = {"transformer": 3.8, "text_encoder": 9.2, "vae": 0.9}
+    streamed = plan_memory(ltx, 1.0, gpu(12.0))  # text_offload: the denoiser and VAE resident
+    assert streamed.room_gib == pytest.approx(12.0 * 0.9 - (3.8 + 0.9 + 0.05 * 9.2), abs=0.01)
+    assert streamed.need_gib <= 12.0 * 0.9 and streamed.room_gib >= 1.0  # the activations fit in it
+    resident = plan_memory(ltx, 1.0, gpu(80.0))
+    assert resident.strategy == "gpu" and resident.room_gib == pytest.approx(72.0 - 13.9, abs=0.01)
+    # After an out-of-memory step down the estimate has failed: no room is claimed.
+    lower = next_rung(streamed)
+    assert lower is not None and lower.room_gib is None
+    assert plan_memory(ltx, 1.0, DeviceInfo("cpu", "CPU", None, None)).room_gib is None
+
+
 def test_ladder_steps_down_once_per_call_and_stops_at_the_bottom() -> None:
     plan = plan_memory(WAN_14B, 2.0, gpu(80.0))
     seen = [plan.strategy]

@@ -32,7 +32,8 @@ class WanRunner(DiffusersBackend):
     single_file_class = "WanTransformer3DModel"
     frames_on_device = True
     rgb_factors = configs.LATENT_RGB_FACTORS
-    #: The VAE tiles (height, width, strides in pixels) the last run decoded with; None: untiled or diffusers'.
+    #: The VAE tiles (height, width, strides in pixels) the last run chose from its plan's room; None when
+    #: it decoded untiled or its plan sized no tiles (no tiling, or diffusers' own after a step down).
     vae_tiles: tuple[int, int, int, int] | None = None
 
     @property
@@ -98,6 +99,7 @@ class WanRunner(DiffusersBackend):
         The cost per tile pixel is the Wan 2.1 VAE's (TI2V-5B's VAE keeps diffusers' tiles).
         """
         plan, vae = self.plan, getattr(self.pipe, "vae", None)
+        self.vae_tiles = None
         if (
             plan is None
             or not plan.vae_tiling
