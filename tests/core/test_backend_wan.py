@@ -498,3 +498,36 @@ def test_a_tiling_plan_decodes_with_the_tiles_its_room_holds() -> None:
             assert vae.use_tiling and vae.tile_sample_min_width == runner.vae_tiles[1] < 320
     assert frames["tiled"].shape == frames["untiled"].shape == (5, 192, 320, 3)
     assert not np.array_equal(frames["tiled"], frames["untiled"])  # the decode did run in tiles
+
+
+def test_a_decode_out_of_memory_in_the_chosen_tiles_decodes_again_in_diffusers_tiles() -> None:
+    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.spec.memory import MemoryPlan
+
+    spec, preset = registry.resolve("wan-tiny")
+    runner = WanRunner(spec, preset)
+    plan = MemoryPlan("cpu", "cpu", "float32", None, 0.0, vae_tiling=True, room_gib=1.5)
+    runner.load(locate(spec, preset), plan)
+    vae, real = runner.pipe.vae, runner.pipe.vae.tiled_decode
+    widths: list[int] = []
+    latents: list[torch.Tensor] = []
+
+    def tight(z: torch.Tensor, return_dict: bool = True) -> Any:  # room for diffusers' small tiles only
+        widths.append(vae.tile_sample_min_width)
+        latents.append(z)
+        if vae.tile_sample_min_width != wp.VAE_TILE:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(z, return_dict=return_dict)
+
+    vae.tiled_decode = tight
+    frames = run(runner, **{**SMALL, "width": 320, "height": 192, "num_frames": 5})
+    assert frames.shape == (5, 192, 320, 3)  # the run finished, without a step down
+    assert widths == [224, wp.VAE_TILE] and runner.vae_tiles == wp.DEFAULT_TILES
+
+    def broke(z: torch.Tensor, return_dict: bool = True) -> Any:
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.00 GiB")
+
+    # In diffusers' own tiles there is nothing smaller: the error goes up, and render steps down a rung.
+    vae.tiled_decode = broke
+    with pytest.raises(torch.OutOfMemoryError):
+        vae.decode(latents[0])

@@ -363,11 +363,12 @@ def vae_tiles(width: int, height: int, frames: int, room_gib: float) -> tuple[in
             if best is None or covered_h * covered_w < best[0]:
                 best = (covered_h * covered_w, tile_h, tile_w, stride_h, stride_w)
     if best is None:
-        return _DEFAULT_TILES
+        return DEFAULT_TILES
     return best[1] * 8, best[2] * 8, best[3] * 8, best[4] * 8
 
 
-_DEFAULT_TILES = (VAE_TILE, VAE_TILE, VAE_TILE_STRIDE, VAE_TILE_STRIDE)
+#: diffusers' own tiles as ``vae_tiles`` gives them: the smallest this project decodes in.
+DEFAULT_TILES = (VAE_TILE, VAE_TILE, VAE_TILE_STRIDE, VAE_TILE_STRIDE)
 
 
 def _tilings(side: int) -> list[tuple[int, int, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import weakref
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,6 +14,8 @@ from reelgen.core.backends.wan import presets as wp
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from reelgen.core.progress import Progress
@@ -32,8 +36,9 @@ class WanRunner(DiffusersBackend):
     single_file_class = "WanTransformer3DModel"
     frames_on_device = True
     rgb_factors = configs.LATENT_RGB_FACTORS
-    #: The VAE tiles (height, width, strides in pixels) the last run chose from its plan's room; None when
-    #: it decoded untiled or its plan sized no tiles (no tiling, or diffusers' own after a step down).
+    #: The VAE tiles (height, width, strides in pixels) the last run chose from its plan's room, or
+    #: diffusers' own when its decode ran out of memory in those; None when it decoded untiled or its
+    #: plan sized no tiles (no tiling, or diffusers' own after a step down).
     vae_tiles: tuple[int, int, int, int] | None = None
 
     @property
@@ -114,6 +119,38 @@ class WanRunner(DiffusersBackend):
         else:
             vae.enable_tiling(*tiles)
         self.vae_tiles = tiles
+        if tiles != wp.DEFAULT_TILES:
+            self._guard_decode(vae)
+
+    def _guard_decode(self, vae: Any) -> None:
+        """Once per VAE: a decode that runs out of memory in the tiles chosen from the room (an
+        estimate) decodes again in diffusers' small tiles, instead of the whole run, denoising
+        included, stepping down a rung and starting over."""
+        import torch
+
+        if getattr(vae, "_reelgen_decode_guard", False):
+            return
+        decode, runner = vae.decode, weakref.ref(self)  # the hook must not keep an unloaded model alive
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return decode(*args, **kwargs)
+            except torch.OutOfMemoryError:
+                owner = runner()
+                if owner is None or owner.vae_tiles == wp.DEFAULT_TILES:
+                    raise
+                log.warning(
+                    "the VAE decode ran out of memory in %s tiles; decoding again in diffusers' %d-pixel tiles",
+                    "whole-frame" if owner.vae_tiles is None else "x".join(map(str, owner.vae_tiles[:2])),
+                    wp.VAE_TILE,
+                )
+                torch.cuda.empty_cache()
+                vae.enable_tiling(*wp.DEFAULT_TILES)
+                owner.vae_tiles = wp.DEFAULT_TILES
+                return decode(*args, **kwargs)
+
+        vae.decode = guarded
+        vae._reelgen_decode_guard = True
 
     def common_inputs(self, request: ResolvedRequest) -> dict[str, Any]:
         inputs = super().common_inputs(request)
