@@ -139,9 +139,12 @@ class WanRunner(DiffusersBackend):
                 owner = runner()
                 if owner is None or owner.vae_tiles == wp.DEFAULT_TILES:
                     raise
+                tried = (
+                    "untiled" if owner.vae_tiles is None else "in {}x{} tiles".format(*owner.vae_tiles[:2])
+                )
                 log.warning(
-                    "the VAE decode ran out of memory in %s tiles; decoding again in diffusers' %d-pixel tiles",
-                    "whole-frame" if owner.vae_tiles is None else "x".join(map(str, owner.vae_tiles[:2])),
+                    "the VAE decode ran out of memory %s; decoding again in diffusers' %d-pixel tiles",
+                    tried,
                     wp.VAE_TILE,
                 )
                 torch.cuda.empty_cache()
