@@ -498,7 +498,7 @@ def offload_probe() -> dict[str, Any]:
     """Wan 1.3B's transformer forward (832x480x81, eager, the batch the pipeline's first call passed: one
     CFG pass, since stock WanPipeline calls it once per pass) resident and under block-level group offload
     over a CUDA stream, with diffusers' host wait after each block and with ``record_stream`` instead
-    (what ``plumbing.stream_blocks`` sets)."""
+    (what ``placement.stream_blocks`` sets)."""
     import copy
 
     import torch

@@ -432,9 +432,9 @@ def _walk(side: int, tile: int, stride: int) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("room", [2.0, 3.0, 4.5, 6.0, 8.0])
 def test_vae_tiles_cover_the_frame_and_grow_with_the_room(room: float) -> None:
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import tiles as wt
 
-    tiles = wp.vae_tiles(832, 480, 81, room)
+    tiles = wt.vae_tiles(832, 480, 81, room)
     assert tiles is not None
     tile_h, tile_w, stride_h, stride_w = tiles
     assert all(v % 8 == 0 for v in tiles) and tile_h >= stride_h and tile_w >= stride_w
@@ -443,41 +443,36 @@ def test_vae_tiles_cover_the_frame_and_grow_with_the_room(room: float) -> None:
         assert spans[-1][1] == side  # the last tile reaches the edge
         # Neighbours overlap (the seam is blended), or one tile takes the whole side.
         assert len(spans) == 1 or all(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
-    if tiles != (wp.VAE_TILE, wp.VAE_TILE, wp.VAE_TILE_STRIDE, wp.VAE_TILE_STRIDE):
+    if tiles != wt.DEFAULT_TILES:
         clip = 81 * 832 * 480 * 12 / 2**30
-        assert 0.5 + 2 * clip + tile_h * tile_w * wp.VAE_GIB_PER_TILE_PIXEL <= room
-    more = wp.vae_tiles(832, 480, 81, room + 2.0)
+        assert 0.5 + 2 * clip + tile_h * tile_w * wt.VAE_GIB_PER_TILE_PIXEL <= room
+    more = wt.vae_tiles(832, 480, 81, room + 2.0)
     fewer = lambda t: len(_walk(480, t[0], t[2])) * len(_walk(832, t[1], t[3]))  # noqa: E731
     assert more is None or fewer(more) <= fewer(tiles)
 
 
 def test_vae_tiles_leave_a_frame_that_fits_untiled_and_keep_diffusers_tiles_when_nothing_fits() -> None:
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import tiles as wt
 
-    assert wp.vae_tiles(832, 480, 81, 12.0) is None  # 8.8 GiB measured untiled, with the clip's copies
-    assert wp.vae_tiles(832, 480, 81, 0.5) == (
-        wp.VAE_TILE,
-        wp.VAE_TILE,
-        wp.VAE_TILE_STRIDE,
-        wp.VAE_TILE_STRIDE,
-    )
+    assert wt.vae_tiles(832, 480, 81, 12.0) is None  # 8.8 GiB measured untiled, with the clip's copies
+    assert wt.vae_tiles(832, 480, 81, 0.5) == wt.DEFAULT_TILES == (256, 256, 192, 192)
 
 
 def test_a_6_gib_plan_for_wan_1_3b_tiles_its_decode_in_four_pieces_not_fifteen() -> None:
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import tiles as wt
 
     spec, preset = registry.resolve("wan-1.3b")
     request = resolved(model="wan-1.3b", width=832, height=480, num_frames=81, guidance=5.0)
     plan = spec.plan(preset, request, DeviceInfo("cuda:0", "H200", 140.0, 140.0), 6.0)
     assert plan.vae_tiling and plan.room_gib is not None and plan.room_gib < 6.0
-    tiles = wp.vae_tiles(832, 480, 81, plan.room_gib)
+    tiles = wt.vae_tiles(832, 480, 81, plan.room_gib)
     assert tiles is not None
     assert len(_walk(480, tiles[0], tiles[2])) * len(_walk(832, tiles[1], tiles[3])) == 4
     assert len(_walk(480, 256, 192)) * len(_walk(832, 256, 192)) == 15  # diffusers' default tiles
 
 
 def test_a_tiling_plan_decodes_with_the_tiles_its_room_holds() -> None:
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import tiles as wt
     from reelgen.core.spec.memory import MemoryPlan
 
     spec, preset = registry.resolve("wan-tiny")
@@ -494,14 +489,14 @@ def test_a_tiling_plan_decodes_with_the_tiles_its_room_holds() -> None:
         if name == "untiled":
             assert runner.vae_tiles is None and not vae.use_tiling
         else:
-            assert runner.vae_tiles == wp.vae_tiles(320, 192, 5, room) and runner.vae_tiles is not None
+            assert runner.vae_tiles == wt.vae_tiles(320, 192, 5, room) and runner.vae_tiles is not None
             assert vae.use_tiling and vae.tile_sample_min_width == runner.vae_tiles[1] < 320
     assert frames["tiled"].shape == frames["untiled"].shape == (5, 192, 320, 3)
     assert not np.array_equal(frames["tiled"], frames["untiled"])  # the decode did run in tiles
 
 
 def test_a_decode_out_of_memory_in_the_chosen_tiles_decodes_again_in_diffusers_tiles() -> None:
-    from reelgen.core.backends.wan import presets as wp
+    from reelgen.core.backends.wan import tiles as wt
     from reelgen.core.spec.memory import MemoryPlan
 
     spec, preset = registry.resolve("wan-tiny")
@@ -515,14 +510,14 @@ def test_a_decode_out_of_memory_in_the_chosen_tiles_decodes_again_in_diffusers_t
     def tight(z: torch.Tensor, return_dict: bool = True) -> Any:  # room for diffusers' small tiles only
         widths.append(vae.tile_sample_min_width)
         latents.append(z)
-        if vae.tile_sample_min_width != wp.VAE_TILE:
+        if vae.tile_sample_min_width != wt.VAE_TILE:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real(z, return_dict=return_dict)
 
     vae.tiled_decode = tight
     frames = run(runner, **{**SMALL, "width": 320, "height": 192, "num_frames": 5})
     assert frames.shape == (5, 192, 320, 3)  # the run finished, without a step down
-    assert widths == [224, wp.VAE_TILE] and runner.vae_tiles == wp.DEFAULT_TILES
+    assert widths == [224, wt.VAE_TILE] and runner.vae_tiles == wt.DEFAULT_TILES
 
     def broke(z: torch.Tensor, return_dict: bool = True) -> Any:
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.00 GiB")

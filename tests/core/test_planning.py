@@ -220,7 +220,7 @@ def test_streaming_plans_hook_their_parts_and_make_the_same_video(model: str, st
     """On the CPU the hooks copy nothing, but they wrap the same modules a GPU run streams."""
     from dataclasses import replace
 
-    from reelgen.core.backends.plumbing import apply_plan
+    from reelgen.core.backends.placement import apply_plan
     from tests.core.helpers import loaded, run
 
     fields = dict(prompt="a fox", width=64, height=64, num_frames=9, steps=2, seed=1)

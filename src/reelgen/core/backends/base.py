@@ -17,9 +17,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from reelgen.core.backends.placement import apply_plan
 from reelgen.core.backends.plumbing import (
     apply_loras,
-    apply_plan,
     generator,
     latent_preview,
     single_file_transformer,

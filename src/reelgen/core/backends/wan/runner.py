@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from reelgen.core.backends import plumbing
 from reelgen.core.backends.base import DiffusersBackend
-from reelgen.core.backends.wan import configs, vace
+from reelgen.core.backends.wan import configs, tiles, vace
 from reelgen.core.backends.wan import presets as wp
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -113,13 +113,13 @@ class WanRunner(DiffusersBackend):
             or self.preset.variant == wp.TI2V
         ):
             return
-        tiles = wp.vae_tiles(request.width, request.height, request.num_frames, plan.room_gib)
-        if tiles is None:
+        chosen = tiles.vae_tiles(request.width, request.height, request.num_frames, plan.room_gib)
+        if chosen is None:
             vae.disable_tiling()
         else:
-            vae.enable_tiling(*tiles)
-        self.vae_tiles = tiles
-        if tiles != wp.DEFAULT_TILES:
+            vae.enable_tiling(*chosen)
+        self.vae_tiles = chosen
+        if chosen != tiles.DEFAULT_TILES:
             self._guard_decode(vae)
 
     def _guard_decode(self, vae: Any) -> None:
@@ -137,7 +137,7 @@ class WanRunner(DiffusersBackend):
                 return decode(*args, **kwargs)
             except torch.OutOfMemoryError:
                 owner = runner()
-                if owner is None or owner.vae_tiles == wp.DEFAULT_TILES:
+                if owner is None or owner.vae_tiles == tiles.DEFAULT_TILES:
                     raise
                 tried = (
                     "untiled" if owner.vae_tiles is None else "in {}x{} tiles".format(*owner.vae_tiles[:2])
@@ -145,11 +145,11 @@ class WanRunner(DiffusersBackend):
                 log.warning(
                     "the VAE decode ran out of memory %s; decoding again in diffusers' %d-pixel tiles",
                     tried,
-                    wp.VAE_TILE,
+                    tiles.VAE_TILE,
                 )
                 torch.cuda.empty_cache()
-                vae.enable_tiling(*wp.DEFAULT_TILES)
-                owner.vae_tiles = wp.DEFAULT_TILES
+                vae.enable_tiling(*tiles.DEFAULT_TILES)
+                owner.vae_tiles = tiles.DEFAULT_TILES
                 return decode(*args, **kwargs)
 
         vae.decode = guarded
