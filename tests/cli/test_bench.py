@@ -114,3 +114,21 @@ def test_summary_table_has_a_row_per_variant() -> None:
     }
     lines = summary_table(report).splitlines()
     assert lines[2].startswith("stock") and lines[3].startswith("reelgen") and "1.0e-03" in lines[3]
+
+
+def test_a_step_cached_variant_reports_its_mean_step_and_no_kernel_rate() -> None:
+    """Skipped steps take milliseconds: their median is no forward's time, and no TFLOP/s comes of it."""
+    from reelgen.core.bench import _score
+
+    flops = {"denoise_step": 2e12, "vae_decode": 1e12}
+    cached = {"steps_s": [1.0, 1.0, 0.01, 0.01, 0.01], "step_median_s": 0.01, "vae_decode_s": 0.5}
+    cached["accel"] = {"lossy": {"taylorseer": {}}}
+    plain = {"steps_s": [1.0, 1.0], "step_median_s": 1.0, "vae_decode_s": 0.5, "accel": {}}
+    _score(cached, flops, 800.0)
+    _score(plain, flops, 800.0)
+    assert cached["step_median_s"] is None and cached["step_mean_s"] == pytest.approx(0.406)
+    assert "denoise_step" not in cached["rates"] and cached["rates"]["vae_decode"]["tflops"] == 2.0
+    assert plain["rates"]["denoise_step"]["tflops"] == 2.0 and "step_mean_s" not in plain
+    report = {"model": "m", "size": "1x1x1", "steps": 5, "guidance": 1.0, "variants": {"taylorseer": cached}}
+    lines = summary_table(report).splitlines()
+    assert "0.4060" in lines[2] and "mean over all steps" in lines[3]

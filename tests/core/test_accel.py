@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -218,3 +219,38 @@ def test_taylorseer_skips_the_blocks_between_full_steps(model: str) -> None:
     assert len(runs) == 5  # steps 0, 1, 2, 4 and 9 of 0-9: the first three, then every fifth
     assert np.isfinite(cached).all() and np.abs(cached - plain).max() > 0
     np.testing.assert_array_equal(_frames(runner, **fields), plain)  # dropped: stock again
+
+
+@pytest.mark.parametrize("model", ["wan-tiny", "ltx-tiny"])
+def test_a_step_cache_on_compiled_blocks_compiles_nothing_after_the_first_step(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache's hooks run as plain Python around the compiled blocks, so its step counter is no guard.
+
+    Traced inside the blocks' graphs, the first skipped step compiled them again in
+    the middle of a timed run; now the skipped and full steps after the first compile
+    nothing, and turning the fast path off gives each block its own forward back.
+    """
+    import torch
+
+    from reelgen.core.accel import compile as regional
+
+    # Dynamo's tracing and guards as on a GPU, without generating kernels on this CPU.
+    monkeypatch.setattr(torch, "compile", functools.partial(torch.compile, backend="eager"))
+    runner: Any = loaded(model)
+    transformer = runner.pipe.transformer
+    blocks = getattr(transformer, "blocks", None) or transformer.transformer_blocks
+    fields = {**WAN, "guidance": 1.0}
+    runner.plan = _gpu_plan(runner)
+    try:
+        runner.accelerate(AccelConfig(cfg_batch=False, vae=False).with_lossy("taylorseer"))
+        assert runner.accel_record["compiled"] and "taylorseer" in runner.accel_record["lossy"]
+        _frames(runner, **(fields | {"steps": 1}))
+        compiled = regional.compile_counts()["frames_compiled"]
+        cached = _frames(runner, **(fields | {"steps": 10}))
+        assert regional.compile_counts()["frames_compiled"] == compiled
+        assert np.isfinite(cached).all()
+    finally:
+        runner.accelerate(AccelConfig.stock())
+    assert all("forward" not in vars(block) for block in blocks)
+    assert not getattr(transformer, "is_cache_enabled", False)

@@ -94,8 +94,9 @@ def prepare(pipe: Any, plan: MemoryPlan, config: AccelConfig | None = None) -> A
     for model in models:
         model._reelgen_accel = True  # marks what _undo has to put back
     _attention(accel, models, plan)
-    _lossy(accel, models)
+    _lossy(accel, models, before_compile=True)
     _compile(accel, models, plan)
+    _lossy(accel, models, before_compile=False)
     _cfg_batch(accel, pipe, models, plan)
     accel.record["vae"] = (
         "cuDNN autotuned convolutions; frames made uint8 on the GPU" if config.vae else "default"
@@ -115,8 +116,8 @@ def _undo(pipe: Any, models: list[Any]) -> None:
     attention.reset(touched)
     cfg.uninstall(touched)
     for model in touched:
+        lossy.drop_step_cache(model)  # its hooks hold the compiled forwards: off before uncompiling
         regional.uncompile_blocks(model)
-        lossy.drop_step_cache(model)
         model._reelgen_accel = False
 
 
@@ -142,18 +143,21 @@ def _attention(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:
     accel.record |= {"attention": kernel, "attention_reason": choice.reason}
 
 
-def _lossy(accel: Accel, models: list[Any]) -> None:
+def _lossy(accel: Accel, models: list[Any], *, before_compile: bool) -> None:
+    """FP8 swaps weights, so it goes before compiling; step caches hook the compiled blocks, after."""
     from reelgen.core.accel import lossy
 
     done: dict[str, Any] = {}
     for mode in accel.config.lossy:
+        if (mode == "fp8") != before_compile:
+            continue
         if mode == "fp8":
             done[mode] = {"layers": sum(lossy.fp8_linears(m) for m in models), "what": LOSSY_MODES[mode]}
         else:
             settings = [lossy.step_cache(m, mode) for m in models]
             done[mode] = {"settings": settings[0], "what": LOSSY_MODES[mode]}
     if done:
-        accel.record["lossy"] = done
+        accel.record["lossy"] = accel.record.get("lossy", {}) | done
 
 
 def _compile(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:

@@ -1,10 +1,16 @@
 """Regional ``torch.compile`` of a transformer's repeated blocks, with an on-disk cache and a recompile count.
 
-One block class is compiled once and reused by every layer (diffusers'
-``compile_repeated_blocks``), so compiling costs seconds, not minutes, and the
-Inductor/Triton caches under ``REELGEN_HOME/compile`` let later processes skip
-code generation. Shapes are static (``dynamic=False``): a new size compiles once
-more, and steps or jobs of a size already seen never recompile.
+One block class is compiled once and reused by every layer (the regional
+compile of diffusers' ``compile_repeated_blocks``), so compiling costs seconds,
+not minutes, and the Inductor/Triton caches under ``REELGEN_HOME/compile`` let
+later processes skip code generation. Shapes are static (``dynamic=False``): a
+new size compiles once more, and steps or jobs of a size already seen never
+recompile.
+
+Each block's ``forward`` is compiled, not its ``__call__`` as in diffusers: a
+hook installed afterwards (diffusers' step caches) then wraps the compiled
+forward and runs as plain Python. Traced inside the graph, a step cache's
+per-step counter became a guard, and every full step compiled the block again.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from reelgen.core import settings
 
 #: Distinct shapes one block may be compiled for before Dynamo falls back to eager.
 RECOMPILE_LIMIT = 64
+#: Attribute on a compiled block keeping the forward it had before (None: its class's own).
+_EAGER = "_reelgen_eager_forward"
 
 
 def cache_dir() -> str:
@@ -43,15 +51,29 @@ def compile_blocks(model: Any) -> list[str]:
     dynamo.cache_size_limit = max(dynamo.cache_size_limit, RECOMPILE_LIMIT)
     if hasattr(dynamo, "recompile_limit"):
         dynamo.recompile_limit = max(dynamo.recompile_limit, RECOMPILE_LIMIT)
-    model.compile_repeated_blocks(dynamic=False)
+    for module in model.modules():
+        if type(module).__name__ in names and not hasattr(module, _EAGER):
+            # The forward in place now may be an offload hook's; it is compiled with the block.
+            setattr(module, _EAGER, module.__dict__.get("forward"))
+            module.forward = torch.compile(module.forward, dynamic=False)
     return names
 
 
 def uncompile_blocks(model: Any) -> None:
-    """Undo ``compile_blocks`` (stock behaviour): each block's ``forward`` runs eagerly again."""
+    """Undo ``compile_blocks`` (stock behaviour): each block's ``forward`` runs eagerly again.
+
+    Hooks installed after ``compile_blocks`` (step caches) must be removed first:
+    they hold the compiled forward.
+    """
     for module in model.modules():
-        if type(module).__name__ in repeated_blocks(model) and getattr(module, "_compiled_call_impl", None):
-            module._compiled_call_impl = None
+        if not hasattr(module, _EAGER):
+            continue
+        eager = getattr(module, _EAGER)
+        delattr(module, _EAGER)
+        if eager is None:
+            del module.forward  # the class's own forward again
+        else:
+            module.forward = eager
 
 
 def compile_counts() -> dict[str, int]:

@@ -19,6 +19,9 @@ LOSSY_MODES: dict[str, str] = {
     "Taylor expansion (diffusers TaylorSeer lite: full steps are the first three, then every fifth)",
 }
 
+#: The lossy modes that skip the transformer's work on some steps.
+STEP_CACHES = ("first-block-cache", "taylorseer")
+
 #: Switches that turn one part of the lossless fast path off.
 _OFF_SWITCHES = ("no-compile", "no-cfg-batch", "no-vae")
 
@@ -93,7 +96,7 @@ def _check_lossy(modes: tuple[str, ...], param: str) -> tuple[str, ...]:
         raise InvalidRequest(
             f"{param}: unknown lossy mode {unknown[0]!r}; valid: {', '.join(LOSSY_MODES)}", param=param
         )
-    caches = [m for m in modes if m in ("first-block-cache", "taylorseer")]
+    caches = [m for m in modes if m in STEP_CACHES]
     if len(caches) > 1:
         raise InvalidRequest(
             f"{param}: pick one step cache, not {' and '.join(caches)}: both skip the same blocks",
