@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument(
         "cases",
         nargs="+",
-        help=f"attention, encode, fp8, fp8-autotune, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
+        help=f"attention, encode, {', '.join(FP8_VARIANTS)}, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

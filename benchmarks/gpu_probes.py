@@ -12,7 +12,7 @@ import functools
 import json
 import statistics
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from reelgen.core.accel.lossy import FP8Scales
@@ -118,24 +118,67 @@ def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
     return transformer, args, kwargs
 
 
-#: fp8 probe variants: (name, FP8 scales or None for bf16, compile with Inductor's max-autotune, layers
-#: kept in bf16 by their names' ends).
-FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, bool, tuple[str, ...]]]] = {
-    "fp8": [("bf16", None, False, ()), ("fp8-row", "row", False, ()), ("fp8-tensor", "tensor", False, ())],
+#: How an fp8 probe variant is compiled: the fast path's repeated blocks, the same with Inductor's
+#: max-autotune, or the whole transformer as one graph (residual adds, norms and FP8 casts fused across blocks).
+Compiled = Literal["blocks", "blocks-autotune", "whole"]
+#: fp8 probe variants: (name, FP8 scales or None for bf16, how it is compiled, layers kept in bf16 by
+#: their names' ends).
+FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, Compiled, tuple[str, ...]]]] = {
+    "fp8": [
+        ("bf16", None, "blocks", ()),
+        ("fp8-row", "row", "blocks", ()),
+        ("fp8-tensor", "tensor", "blocks", ()),
+    ],
     "fp8-autotune": [
-        ("bf16", None, False, ()),
-        ("bf16-autotune", None, True, ()),
-        ("fp8-row", "row", False, ()),
-        ("fp8-row-autotune", "row", True, ()),
+        ("bf16", None, "blocks", ()),
+        ("bf16-autotune", None, "blocks-autotune", ()),
+        ("fp8-row", "row", "blocks", ()),
+        ("fp8-row-autotune", "row", "blocks-autotune", ()),
     ],
     # Cross-attention's key and value layers read only the 128 text tokens: is FP8 there worth its cost?
     # (Run 7: keeping them bf16 lowered the error, not the time.)
     "fp8-text": [
-        ("bf16", None, False, ()),
-        ("fp8-row", "row", False, ()),
-        ("fp8-row-text-bf16", "row", False, ("attn2.to_k", "attn2.to_v")),
+        ("bf16", None, "blocks", ()),
+        ("fp8-row", "row", "blocks", ()),
+        ("fp8-row-text-bf16", "row", "blocks", ("attn2.to_k", "attn2.to_v")),
+    ],
+    # Where each forward's time goes (kernel profile), and whether one graph for the whole model helps FP8.
+    "fp8-profile": [
+        ("bf16", None, "blocks", ()),
+        ("fp8-row", "row", "blocks", ()),
+        ("fp8-row-whole", "row", "whole", ()),
+        ("bf16-whole", None, "whole", ()),
     ],
 }
+#: Substrings of CUDA kernel names by what the kernel does, checked in this order.
+KERNEL_KINDS = {
+    "attention": ("fmha", "flash", "cudnn", "attention", "sdpa"),
+    "matmul": ("gemm", "cutlass", "nvjet", "xmma", "scaled_mm", "f8f8", "wgmma", "sm90"),
+    "fused": ("triton",),
+}
+
+
+def kernel_profile(forward: Any, calls: int = 3) -> dict[str, Any]:
+    """CUDA time per ``forward`` call by kind of kernel (``KERNEL_KINDS``, else "other"), and the top kernels."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(calls):
+            forward()
+        torch.cuda.synchronize()
+    kinds: dict[str, float] = {}
+    kernels: list[tuple[float, str]] = []
+    for event in prof.key_averages():
+        seconds = event.self_device_time_total / 1e6 / calls
+        if seconds <= 0:
+            continue
+        name = event.key.lower()
+        kind = next((k for k, marks in KERNEL_KINDS.items() if any(m in name for m in marks)), "other")
+        kinds[kind] = kinds.get(kind, 0.0) + seconds
+        kernels.append((seconds, event.key[:100]))
+    top = [{"s": round(t, 5), "kernel": k} for t, k in sorted(kernels, reverse=True)[:20]]
+    return {"by_kind_s": {k: round(v, 5) for k, v in kinds.items()}, "top": top}
 
 
 def fp8_probe(case: str = "fp8") -> dict[str, Any]:
@@ -158,18 +201,22 @@ def fp8_probe(case: str = "fp8") -> dict[str, Any]:
     flops = 2 * 29.11e12  # one batch-2 forward (exact count in docs/benchmarks.md)
     rows: dict[str, Any] = {}
     reference = None
-    for name, scales, autotune, keep in FP8_VARIANTS[case]:
+    for name, scales, compiled, keep in FP8_VARIANTS[case]:
         started = time.monotonic()
         model = copy.deepcopy(base)
         layers = lossy.fp8_linears(model, scales, keep=keep) if scales else 0
-        regional.compile_blocks(model)
+        if compiled == "whole":
+            model = torch.compile(model, dynamic=False)
+        else:
+            regional.compile_blocks(model)
         forward = functools.partial(model, *args, **kwargs)
         with torch.inference_mode():
-            with inductor.patch(max_autotune=autotune):
+            with inductor.patch(max_autotune=compiled == "blocks-autotune"):
                 for _ in range(2):  # compiles
                     forward()
             seconds = _time(forward, repeats=10)
             out = forward()[0].float()
+            profiled = kernel_profile(forward) if case == "fp8-profile" else None
         if reference is None:
             reference = out
         rows[name] = {
@@ -179,6 +226,8 @@ def fp8_probe(case: str = "fp8") -> dict[str, Any]:
             "rel_err_vs_bf16": float((out - reference).norm() / reference.norm()),
             "build_and_compile_s": time.monotonic() - started - 12 * seconds,
         }
+        if profiled:
+            rows[name]["kernels"] = profiled
         print(json.dumps({name: rows[name]}), flush=True)
         del model, forward, out
         torch.cuda.empty_cache()
