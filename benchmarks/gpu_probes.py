@@ -150,11 +150,13 @@ FP8_VARIANTS: dict[str, list[tuple[str, FP8Scales | None, Compiled, tuple[str, .
         ("bf16-whole", None, "whole", ()),
     ],
 }
-#: Substrings of CUDA kernel names by what the kernel does, checked in this order.
+#: Substrings of CUDA kernel names by what the kernel does, checked in this order: Inductor's kernels
+#: first, since their names list the ops fused into them (``triton_red_fused__scaled_mm_...`` is the
+#: FP8 cast of a matrix product's input, not the product).
 KERNEL_KINDS = {
+    "fused": ("triton",),
     "attention": ("fmha", "flash", "cudnn", "attention", "sdpa"),
     "matmul": ("gemm", "cutlass", "nvjet", "xmma", "scaled_mm", "f8f8", "wgmma", "sm90"),
-    "fused": ("triton",),
 }
 
 
