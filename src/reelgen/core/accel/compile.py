@@ -9,8 +9,9 @@ recompile.
 
 Each block's ``forward`` is compiled, not its ``__call__`` as in diffusers: a
 hook installed afterwards (diffusers' step caches) then wraps the compiled
-forward and runs as plain Python. Traced inside the graph, a step cache's
-per-step counter became a guard, and every full step compiled the block again.
+forward and runs as plain Python. Traced inside the graph, the cache's choice
+between a full and a skipped step became a guard, and the first skipped step of
+a run compiled the blocks again in the middle of it.
 """
 
 from __future__ import annotations
