@@ -254,3 +254,32 @@ def test_a_step_cache_on_compiled_blocks_compiles_nothing_after_the_first_step(
         runner.accelerate(AccelConfig.stock())
     assert all("forward" not in vars(block) for block in blocks)
     assert not getattr(transformer, "is_cache_enabled", False)
+
+
+def test_blocks_under_group_offload_compile_with_their_hooks_and_get_them_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Group offload's hook is each block's forward: it is what compiles, and uncompiling restores it."""
+    import torch
+    from diffusers.hooks import apply_group_offloading
+
+    from reelgen.core.accel import compile as regional
+
+    monkeypatch.setattr(torch, "compile", functools.partial(torch.compile, backend="eager"))
+    runner: Any = loaded("wan-tiny")
+    transformer = runner.pipe.transformer
+    plain = _frames(runner, **WAN)
+    cpu = torch.device("cpu")
+    apply_group_offloading(
+        transformer, onload_device=cpu, offload_device=cpu, offload_type="block_level", num_blocks_per_group=1
+    )
+    hooked = [vars(block)["forward"] for block in transformer.blocks]
+    assert regional.compile_blocks(transformer) == ["WanTransformerBlock"]
+    try:
+        np.testing.assert_array_equal(_frames(runner, **WAN), plain)
+        compiled = regional.compile_counts()["frames_compiled"]
+        np.testing.assert_array_equal(_frames(runner, **WAN), plain)
+        assert regional.compile_counts()["frames_compiled"] == compiled  # a second run compiles nothing
+    finally:
+        regional.uncompile_blocks(transformer)
+    assert [vars(block)["forward"] for block in transformer.blocks] == hooked

@@ -41,7 +41,11 @@ def repeated_blocks(model: Any) -> list[str]:
 
 
 def compile_blocks(model: Any) -> list[str]:
-    """Compile ``model``'s repeated blocks in place; returns the class names compiled."""
+    """Compile ``model``'s repeated blocks in place; returns the class names compiled.
+
+    A declared class that no module of ``model`` has is not among them (diffusers'
+    ``compile_repeated_blocks`` raised for it; here the record says what really ran).
+    """
     import torch
 
     names = repeated_blocks(model)
@@ -52,12 +56,16 @@ def compile_blocks(model: Any) -> list[str]:
     dynamo.cache_size_limit = max(dynamo.cache_size_limit, RECOMPILE_LIMIT)
     if hasattr(dynamo, "recompile_limit"):
         dynamo.recompile_limit = max(dynamo.recompile_limit, RECOMPILE_LIMIT)
+    found: set[str] = set()
     for module in model.modules():
-        if type(module).__name__ in names and not hasattr(module, _EAGER):
+        if type(module).__name__ not in names:
+            continue
+        found.add(type(module).__name__)
+        if not hasattr(module, _EAGER):
             # The forward in place now may be an offload hook's; it is compiled with the block.
             setattr(module, _EAGER, module.__dict__.get("forward"))
             module.forward = torch.compile(module.forward, dynamic=False)
-    return names
+    return sorted(found)
 
 
 def uncompile_blocks(model: Any) -> None:
