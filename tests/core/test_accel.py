@@ -283,3 +283,40 @@ def test_blocks_under_group_offload_compile_with_their_hooks_and_get_them_back(
     finally:
         regional.uncompile_blocks(transformer)
     assert [vars(block)["forward"] for block in transformer.blocks] == hooked
+
+
+def test_fp8_blocks_compile_with_one_pass_casts_and_lossless_blocks_with_inductors_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FP8 blocks get ``lossy.FP8_COMPILE_OPTIONS`` (and no multi-kernel disk cache); bf16 blocks get none."""
+    import os
+
+    import torch
+
+    from reelgen.core.accel import compile as regional
+    from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
+
+    seen: list[Any] = []
+    real = torch.compile
+
+    def recording(fn: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("options"))
+        return real(fn, backend="eager", dynamic=kwargs.get("dynamic"))
+
+    monkeypatch.setattr(torch, "compile", recording)
+    monkeypatch.delenv("TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE", raising=False)
+    runner: Any = loaded("wan-tiny")
+    transformer = runner.pipe.transformer
+    blocks = len(transformer.blocks)
+    try:
+        for lossy, options in (((), None), (("fp8",), FP8_COMPILE_OPTIONS)):
+            seen.clear()
+            made = accel.Accel(AccelConfig(lossy=lossy))
+            accel._compile(made, [transformer], _gpu_plan(runner))
+            assert made.record["compiled"] == ["WanTransformerBlock"]
+            assert seen == [options] * blocks
+            regional.uncompile_blocks(transformer)
+    finally:
+        regional.uncompile_blocks(transformer)
+    assert FP8_COMPILE_OPTIONS["triton.multi_kernel"]
+    assert os.environ["TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE"] == "1"

@@ -174,8 +174,11 @@ def _compile(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:
         return
     import torch
 
+    from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
+
     torch._dynamo.config.suppress_errors = True  # a block that cannot compile runs eagerly instead
-    names = sorted({n for m in models for n in regional.compile_blocks(m)})
+    options = FP8_COMPILE_OPTIONS if "fp8" in accel.config.lossy else None
+    names = sorted({n for m in models for n in regional.compile_blocks(m, options)})
     accel.record["compiled"] = names
     accel.record["compile_reason"] = (
         f"regional: {', '.join(names)} compiled once, static shapes, cache {regional.cache_dir()}"

@@ -40,11 +40,13 @@ def repeated_blocks(model: Any) -> list[str]:
     return list(getattr(model, "_repeated_blocks", None) or [])
 
 
-def compile_blocks(model: Any) -> list[str]:
+def compile_blocks(model: Any, options: dict[str, Any] | None = None) -> list[str]:
     """Compile ``model``'s repeated blocks in place; returns the class names compiled.
 
-    A declared class that no module of ``model`` has is not among them (diffusers'
-    ``compile_repeated_blocks`` raised for it; here the record says what really ran).
+    ``options`` are Inductor settings for these blocks alone (``torch.compile``'s
+    ``options``). A declared class that no module of ``model`` has is not among
+    them (diffusers' ``compile_repeated_blocks`` raised for it; here the record
+    says what really ran).
     """
     import torch
 
@@ -52,6 +54,12 @@ def compile_blocks(model: Any) -> list[str]:
     if not names:
         return []
     cache_dir()
+    if options and options.get("triton.multi_kernel"):
+        # Which build of a multi-kernel won is kept on disk under a key that reads an attribute of
+        # the Triton kernel; on torch 2.11 that attribute can be unset (seen on an H200: "TypeError:
+        # 'NoneType' object does not support the context manager protocol", the block then not
+        # compiled). Timing both builds again in each process costs milliseconds.
+        os.environ.setdefault("TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE", "1")
     dynamo: Any = torch._dynamo.config
     dynamo.cache_size_limit = max(dynamo.cache_size_limit, RECOMPILE_LIMIT)
     if hasattr(dynamo, "recompile_limit"):
@@ -64,7 +72,7 @@ def compile_blocks(model: Any) -> list[str]:
         if not hasattr(module, _EAGER):
             # The forward in place now may be an offload hook's; it is compiled with the block.
             setattr(module, _EAGER, module.__dict__.get("forward"))
-            module.forward = torch.compile(module.forward, dynamic=False)
+            module.forward = torch.compile(module.forward, dynamic=False, options=options)
     return sorted(found)
 
 

@@ -8,6 +8,14 @@ from reelgen.core.errors import InvalidRequest
 
 #: How FP8 scales are shared: one per row of activations and weights, or one per tensor.
 FP8Scales = Literal["row", "tensor"]
+#: Inductor settings for blocks with FP8 layers. Each product's input is cast to FP8 by a kernel that
+#: takes the row's maximum first; for rows wider than 1,024 Inductor loops over the row twice by
+#: default (max, then cast). Multi-kernel also builds the one-pass ("persistent") form and keeps
+#: whichever is faster at the first call. With LTX 2B's FFN (8,192-wide rows) that took the forward
+#: from 95.9 to 94.5 ms on an H200 (docs/benchmarks.md, run 10). Coordinate descent tuning of the
+#: kernels' block sizes is on as in that run's bench; the probes saw no gain of its own. Not for
+#: bf16 blocks: there multi-kernel gained 1 % and made the first two calls 45 s instead of 8 s.
+FP8_COMPILE_OPTIONS: dict[str, Any] = {"triton.multi_kernel": 1, "coordinate_descent_tuning": True}
 
 
 def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = ()) -> int:
