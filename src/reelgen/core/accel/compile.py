@@ -57,8 +57,8 @@ def compile_blocks(model: Any, options: dict[str, Any] | None = None) -> list[st
     if options and options.get("triton.multi_kernel"):
         # Which build of a multi-kernel won is kept on disk under a key that reads an attribute of
         # the Triton kernel; on torch 2.11 that attribute can be unset (seen on an H200: "TypeError:
-        # 'NoneType' object does not support the context manager protocol", the block then not
-        # compiled). Timing both builds again in each process costs milliseconds.
+        # 'NoneType' object does not support the context manager protocol"; the fast path would then
+        # run the block eagerly). Timing both builds again in each process costs milliseconds.
         os.environ.setdefault("TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE", "1")
     dynamo: Any = torch._dynamo.config
     dynamo.cache_size_limit = max(dynamo.cache_size_limit, RECOMPILE_LIMIT)
