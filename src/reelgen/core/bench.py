@@ -290,8 +290,8 @@ def _score(result: dict[str, Any], flops: dict[str, Any], roof: float | None) ->
     """Achieved TFLOP/s and fraction of the bf16 roof for each stage that has both a time and a count.
 
     Under a step cache most steps skip the blocks: their median is no forward's
-    time, so ``step_median_s`` becomes the mean over all steps (what a step costs
-    on average) and the denoising step gets no rate.
+    time, so ``step_median_s`` is None, ``step_mean_s`` is the mean over all steps
+    (what a step costs on average) and the denoising step gets no rate.
     """
     from reelgen.core.accel.config import STEP_CACHES
 
