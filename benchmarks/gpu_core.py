@@ -3,6 +3,7 @@
 Each bench case is one `reelgen bench` process (the model built once with
 random weights, stock diffusers and reelgen's variants on identical inputs).
 The probes (`gpu_probes.py`: attention, FP8, tolerance, offload;
+`gpu_graph_probes.py`: CUDA graphs over the compiled blocks;
 `gpu_decode_probes.py`: MP4 encode, VAE decode, Wan's VAE tiles) time one
 part alone at the issue's shapes. Usage on the GPU machine, with the wheels unpacked in
 /tmp/site:
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gpu_decode_probes import encode_probe, vae_probe, wan_vae_tiles_probe
+from gpu_graph_probes import cudagraph_probe
 from gpu_probes import FP8_VARIANTS, attention_probe, fp8_probe, offload_probe, tolerance_probe
 
 #: Case -> `reelgen bench` arguments. Sizes and steps are the issue's targets.
@@ -43,6 +45,8 @@ CASES: dict[str, list[str]] = {
                     "--variants", "reelgen,taylorseer"],
     "ltx40-cache": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "40", "--guidance", "3",
                     "--variants", "stock,reelgen,taylorseer"],
+    "ltx8-fp8": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "8", "--guidance", "1",
+                 "--variants", "reelgen,fp8"],
     "wan-fp8": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
                 "--variants", "reelgen,fp8"],
     "wan14-fp8": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "3", "--guidance", "5",
@@ -61,17 +65,21 @@ _MAIN = (
 )
 
 
-def bench_case(name: str, work: Path, timeout: float) -> dict[str, Any]:
-    """One `reelgen bench` process; its JSON report, or what went wrong (reports, logs and MP4s kept in ``work``)."""
-    report = work / f"{name}.json"
+def bench_case(name: str, work: Path, timeout: float, key: str) -> dict[str, Any]:
+    """One `reelgen bench` process; its JSON report, or what went wrong (reports, logs and MP4s kept in ``work``).
+
+    ``key`` names the files; it differs from ``name`` when a case runs again in one call (a second
+    run finds the compile caches the first one filled).
+    """
+    report = work / f"{key}.json"
     cmd = [sys.executable, "-c", _MAIN]
-    cmd += ["bench", *CASES[name], "--json", str(report), "--keep", str(work / name)]
+    cmd += ["bench", *CASES[name], "--json", str(report), "--keep", str(work / key)]
     started = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"case": name, "error": f"timed out after {timeout:.0f} s"}
-    (work / f"{name}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
+    (work / f"{key}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
     if proc.returncode != 0 or not report.exists():
         return {"case": name, "error": proc.stderr[-3000:], "wall_s": time.monotonic() - started}
     table = proc.stdout[proc.stdout.rfind("\n", 0, proc.stdout.rfind("variant")) + 1 :]
@@ -88,7 +96,7 @@ def main() -> None:
     parser.add_argument(
         "cases",
         nargs="+",
-        help=f"attention, encode, {', '.join(FP8_VARIANTS)}, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
+        help=f"attention, encode, {', '.join(FP8_VARIANTS)}, graphs, graphs-cfg, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -96,23 +104,27 @@ def main() -> None:
     results: dict[str, Any] = {}
     for name in args.cases:
         started = time.monotonic()
+        runs = sum(k == name or k.startswith(f"{name}-again") for k in results)
+        key = f"{name}-again{runs}" if runs else name
         if name == "attention":
-            results[name] = attention_probe()
+            results[key] = attention_probe()
         elif name == "encode":
-            results[name] = encode_probe(args.out)
+            results[key] = encode_probe(args.out)
         elif name in FP8_VARIANTS:
-            results[name] = fp8_probe(name)
+            results[key] = fp8_probe(name)
+        elif name in ("graphs", "graphs-cfg"):
+            results[key] = cudagraph_probe(guidance=1.0 if name == "graphs" else 3.0)
         elif name == "tolerance":
-            results[name] = tolerance_probe()
+            results[key] = tolerance_probe()
         elif name == "vae":
-            results[name] = vae_probe()
+            results[key] = vae_probe()
         elif name == "offload":
-            results[name] = offload_probe()
+            results[key] = offload_probe()
         elif name == "wan-vae-tiles":
-            results[name] = wan_vae_tiles_probe()
+            results[key] = wan_vae_tiles_probe()
         else:
-            results[name] = bench_case(name, args.work, args.timeout)
-        print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
+            results[key] = bench_case(name, args.work, args.timeout, key)
+        print(f"== {key}: {time.monotonic() - started:.1f} s", flush=True)
         (args.out / f"gpu_core-{args.tag}.json").write_text(json.dumps(results, indent=1, default=str))
 
 

@@ -84,11 +84,12 @@ FIRST_CALLS: dict[str, dict[str, Any]] = {
 }
 
 
-def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+def first_call(name: str, **overrides: Any) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
     """The full-size random-weight transformer of ``name`` and the inputs of its first forward.
 
-    The pipeline runs one step with the shape of ``FIRST_CALLS``; the rest of it
-    (text encoder, VAE) is dropped before the probe goes on.
+    The pipeline runs one step with the shape of ``FIRST_CALLS`` (call arguments in
+    ``overrides`` replace its own); the rest of it (text encoder, VAE) is dropped
+    before the probe goes on.
     """
     import torch
 
@@ -107,7 +108,7 @@ def first_call(name: str) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
             num_inference_steps=1,
             output_type="latent",
             generator=torch.Generator().manual_seed(0),
-            **FIRST_CALLS[name],
+            **{**FIRST_CALLS[name], **overrides},
         )
     hook.remove()
     transformer = pipe.transformer
