@@ -79,8 +79,8 @@ def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 #: Files that take minutes (real servers, workers, browsers, several processes). They are collected
-#: first, so the two xdist workers start them early and finish together, instead of one worker
-#: running the longest file alone at the end while the other sits idle.
+#: first, so the xdist workers start them early and finish together, instead of one worker
+#: running the longest file alone at the end while the others sit idle.
 SLOW_FIRST = (
     "tests/service/test_kill.py",
     "tests/jobs/test_service.py",
