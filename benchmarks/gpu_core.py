@@ -45,6 +45,8 @@ CASES: dict[str, list[str]] = {
                     "--variants", "reelgen,taylorseer"],
     "ltx40-cache": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "40", "--guidance", "3",
                     "--variants", "stock,reelgen,taylorseer"],
+    "ltx40-fp8": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "40", "--guidance", "3",
+                  "--variants", "reelgen,fp8"],
     "ltx8-fp8": ["-m", "ltx-2b", "--size", "768x512x121", "--steps", "8", "--guidance", "1",
                  "--variants", "reelgen,fp8"],
     "wan-fp8": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
