@@ -175,7 +175,9 @@ def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: C
         if len(asked) > 1:
             route.fallback()
             return
-        whole = route.fetch().text()  # the stream, to its final event
+        # The stream, to its final event: as long as the job runs, so not Playwright's default 30 s
+        # (a loaded 2-core machine took longer than that for this 40-step job).
+        whole = route.fetch(timeout=170_000).text()
         frames = whole.split("\n\n")
         upto = next(i for i, f in enumerate(frames) if "event: progress" in f)
         route.fulfill(
