@@ -16,7 +16,7 @@ from tests.browser import chromium, playwright  # noqa: F401  (session fixtures,
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# One compute thread per process: the suite runs two xdist workers on two cores, and most tests start
+# One compute thread per process: the suite runs three xdist workers on two cores, and most tests start
 # servers or workers of their own; with torch's default of a thread per core each process's OpenMP
 # threads spin against the others' and the suite ran twice as long. Children inherit it.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
