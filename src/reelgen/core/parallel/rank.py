@@ -10,7 +10,7 @@ import sys
 import threading
 import traceback
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import torch
 
@@ -143,6 +143,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.error(exc, "cuda" if job.cuda else "cpu")
         sys.exit(1)
+    code = 0
     try:
         result = _render(group, job, outbox, stop)
         outbox.result(result)
@@ -150,9 +151,25 @@ def main() -> None:
         pass
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.error(exc, group.device)
-        leave()
-        sys.exit(1)
+        code = 1
     leave()
+    _end(code)
+
+
+def _end(code: int) -> NoReturn:
+    """Exit at once, without the interpreter's teardown.
+
+    Nothing is left to finish by then: the groups are gone, rank 0's file is
+    closed and its result or error is in the pipe. The teardown could still
+    kill the process: freeing what gloo's C++ threads still hold while the
+    interpreter is taken down aborts it ("terminate called without an active
+    exception", a known torch.distributed hazard). Once, on a loaded 2-core
+    machine, rank 1 of a CPU run ended that way (SIGABRT), and the run failed.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _listen(conn: Any, stop: threading.Event) -> None:
