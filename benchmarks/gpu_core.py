@@ -4,6 +4,7 @@ Each bench case is one `reelgen bench` process (the model built once with
 random weights, stock diffusers and reelgen's variants on identical inputs).
 The probes (`gpu_probes.py`: attention, FP8, tolerance, offload;
 `gpu_graph_probes.py`: CUDA graphs over the compiled blocks;
+`gpu_fp8_attention_probes.py`: cuDNN's FP8 attention;
 `gpu_decode_probes.py`: MP4 encode, VAE decode, Wan's VAE tiles) time one
 part alone at the issue's shapes. Usage on the GPU machine, with the wheels unpacked in
 /tmp/site:
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gpu_decode_probes import encode_probe, vae_probe, wan_vae_tiles_probe
+from gpu_fp8_attention_probes import fp8_attention_probe
 from gpu_graph_probes import cudagraph_probe
 from gpu_probes import FP8_VARIANTS, attention_probe, fp8_probe, offload_probe, tolerance_probe
 
@@ -53,6 +55,10 @@ CASES: dict[str, list[str]] = {
                 "--variants", "reelgen,fp8"],
     "wan14-fp8": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "3", "--guidance", "5",
                   "--variants", "reelgen,fp8"],
+    "wan14-fp8-all": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "3", "--guidance", "5",
+                      "--variants", "reelgen,fp8-all"],
+    "wan-fp8-all": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
+                    "--variants", "reelgen,fp8-attention,fp8-all"],
     "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "1", "--guidance", "5",
               "--no-stock-warmup"],
     "wan14-budget": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
@@ -98,7 +104,7 @@ def main() -> None:
     parser.add_argument(
         "cases",
         nargs="+",
-        help=f"attention, encode, {', '.join(FP8_VARIANTS)}, graphs, graphs-cfg, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
+        help=f"attention, encode, fp8-attention, {', '.join(FP8_VARIANTS)}, graphs, graphs-cfg, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -116,6 +122,8 @@ def main() -> None:
             results[key] = fp8_probe(name)
         elif name in ("graphs", "graphs-cfg"):
             results[key] = cudagraph_probe(guidance=1.0 if name == "graphs" else 3.0)
+        elif name == "fp8-attention":
+            results[key] = fp8_attention_probe()
         elif name == "tolerance":
             results[key] = tolerance_probe()
         elif name == "vae":

@@ -85,6 +85,14 @@ def test_variants_run_stock_first_and_budget_needs_a_cap() -> None:
         check_variants(("budget",), None)
     with pytest.raises(InvalidRequest, match="separate benchmarks"):
         check_variants(("budget", "fp8"), 6.0)
+    # Both FP8 weight swaps in one process would quantize the weights twice.
+    with pytest.raises(InvalidRequest, match="run fp8 and fp8-all in separate benchmarks"):
+        check_variants(("fp8", "fp8-all"), None)
+    assert check_variants(("fp8-all", "fp8-attention", "reelgen"), None) == (
+        "fp8-attention",
+        "reelgen",
+        "fp8-all",
+    )
 
 
 def test_a_budget_plan_must_be_an_offload_rung_and_needs_the_budget_variant() -> None:

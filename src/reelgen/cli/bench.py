@@ -21,7 +21,7 @@ def bench(
         str,
         typer.Option(
             help="Comma list run in one process on identical inputs: stock, reelgen, sdpa, no-compile, "
-            "budget, fp8, taylorseer, first-block-cache."
+            "budget, fp8, fp8-attention, fp8-all (both FP8 modes), taylorseer, first-block-cache."
         ),
     ] = "stock,reelgen",
     budget: Annotated[

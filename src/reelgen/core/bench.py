@@ -35,11 +35,13 @@ VARIANTS: dict[str, AccelConfig] = {
     "no-compile": AccelConfig(compile=False),
     "budget": AccelConfig(),
     "fp8": AccelConfig(lossy=("fp8",)),
+    "fp8-attention": AccelConfig(lossy=("fp8-attention",)),
+    "fp8-all": AccelConfig(lossy=("fp8", "fp8-attention")),
     "taylorseer": AccelConfig(lossy=("taylorseer",)),
     "first-block-cache": AccelConfig(lossy=("first-block-cache",)),
 }
 #: Variants that change weights for good run last, whatever order they were asked in.
-_IRREVERSIBLE = ("fp8",)
+_IRREVERSIBLE = ("fp8", "fp8-all")
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,17 @@ def check_variants(
         )
     if "budget" in names and budget_gib is None:
         raise InvalidRequest("variant budget needs --budget GIB (the memory cap)", param="budget")
-    if "budget" in names and any(n in _IRREVERSIBLE for n in names):
+    irreversible = [n for n in dict.fromkeys(names) if n in _IRREVERSIBLE]
+    if "budget" in names and irreversible:
         raise InvalidRequest(
-            "run budget and fp8 in separate benchmarks: fp8 changes the weights for good", param="variants"
+            f"run budget and {irreversible[0]} in separate benchmarks: {irreversible[0]} changes the weights "
+            "for good",
+            param="variants",
+        )
+    if len(irreversible) > 1:
+        raise InvalidRequest(
+            f"run {' and '.join(irreversible)} in separate benchmarks: each changes the weights for good",
+            param="variants",
         )
     ordered = sorted(dict.fromkeys(names), key=lambda n: (n != "stock", n == "budget", n in _IRREVERSIBLE))
     return tuple(ordered)

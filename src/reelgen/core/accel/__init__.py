@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reelgen.core.accel.config import LOSSY_MODES, AccelConfig, from_env, parse
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.memory import MemoryPlan
 
 __all__ = ["LOSSY_MODES", "Accel", "AccelConfig", "from_env", "parse", "prepare", "transformers_of"]
@@ -131,16 +132,41 @@ def _attention(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:
         for mod in m.modules()
     ):
         # Context parallelism needs a backend diffusers knows how to split; leave attention as it is.
+        if "fp8-attention" in accel.config.lossy:
+            raise InvalidRequest(
+                "lossy mode fp8-attention does not combine with context parallelism (reelgen's FP8 kernel "
+                "cannot be split across GPUs); drop one of them",
+                param="REELGEN_ACCEL",
+            )
         accel.record |= {"attention": "unchanged", "attention_reason": "context parallelism is on"}
         return
     if not head_dims:
         choice = attention.AttentionChoice("sdpa", "the transformer's config names no attention_head_dim")
     else:
         choice = attention.choose(accel.config.attention, plan.device, head_dims)
-    attention.apply(models, choice)
+    fp8 = "fp8-attention" in accel.config.lossy
+    if fp8:
+        _check_fp8_attention(plan.device, head_dims)
+    attention.apply(models, choice, fp8=fp8)
     accel.cudnn_attention = _cudnn_available()
     kernel = choice.kernel if choice.kernel == "fa4" else ("sdpa-cudnn" if accel.cudnn_attention else "sdpa")
     accel.record |= {"attention": kernel, "attention_reason": choice.reason}
+    if fp8:
+        # The lossless kernel above still runs text cross-attention; self-attention goes to FP8.
+        done = {"kernel": "cudnn-fp8 (self-attention)", "what": LOSSY_MODES["fp8-attention"]}
+        accel.record["lossy"] = accel.record.get("lossy", {}) | {"fp8-attention": done}
+
+
+def _check_fp8_attention(device: str, head_dims: set[int]) -> None:
+    """Refuse ``fp8-attention`` where cuDNN's FP8 kernel cannot run or is not worth it, saying why."""
+    from reelgen.core.accel import fp8_attention
+
+    ok, reason = fp8_attention.status(device, tuple(sorted(head_dims)))
+    if not ok:
+        raise InvalidRequest(
+            f"lossy mode fp8-attention cannot run here: {reason}; drop it from REELGEN_ACCEL",
+            param="REELGEN_ACCEL",
+        )
 
 
 def _lossy(accel: Accel, models: list[Any], *, before_compile: bool) -> None:
@@ -149,8 +175,8 @@ def _lossy(accel: Accel, models: list[Any], *, before_compile: bool) -> None:
 
     done: dict[str, Any] = {}
     for mode in accel.config.lossy:
-        if (mode == "fp8") != before_compile:
-            continue
+        if mode == "fp8-attention" or (mode == "fp8") != before_compile:
+            continue  # fp8-attention is a routing of the attention backend (``_attention``)
         if mode == "fp8":
             done[mode] = {"layers": sum(lossy.fp8_linears(m) for m in models), "what": LOSSY_MODES[mode]}
         else:

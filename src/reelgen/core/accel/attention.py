@@ -32,6 +32,8 @@ class Routing:
 
     fa4: bool = False
     cudnn_first: bool = True
+    #: Self-attention in FP8 through cuDNN (the opt-in lossy mode ``fp8-attention``).
+    fp8: bool = False
 
 
 _ROUTING = Routing()
@@ -158,10 +160,16 @@ def _reelgen_attention(
     enable_gqa: bool = False,
     _parallel_config: Any = None,
 ) -> Any:
-    """The registered backend: FA4 for plain attention when enabled, SDPA for the rest."""
+    """The registered backend: FP8 or FA4 for plain attention when enabled, SDPA for the rest."""
     import torch
 
     plain = attn_mask is None and not is_causal and dropout_p == 0.0 and not enable_gqa
+    if _ROUTING.fp8 and plain and query.shape[1] == key.shape[1] and query.dtype == torch.bfloat16:
+        # Self-attention only: text cross-attention is cheap, and FP8 would add its error for nothing.
+        from reelgen.core.accel import fp8_attention
+
+        if query.shape[-1] in fp8_attention.HEAD_DIMS:
+            return fp8_attention.attention(query, key, value, scale)
     if (
         _ROUTING.fa4
         and plain
@@ -202,12 +210,17 @@ def register() -> Any:
     return member
 
 
-def apply(models: list[Any], choice: AttentionChoice) -> None:
-    """Point every attention module of ``models`` at the ``reelgen`` backend, routed by ``choice``."""
+def apply(models: list[Any], choice: AttentionChoice, *, fp8: bool = False) -> None:
+    """Point every attention module of ``models`` at the ``reelgen`` backend, routed by ``choice`` (and FP8)."""
     register()
     if choice.kernel == "fa4":
         fa4_op()
+    if fp8:
+        from reelgen.core.accel import fp8_attention
+
+        fp8_attention.fp8_op()
     _ROUTING.fa4 = choice.kernel == "fa4"
+    _ROUTING.fp8 = fp8
     for model in models:
         model.set_attention_backend(BACKEND)
 
@@ -220,7 +233,7 @@ def reset(models: list[Any]) -> None:
         _AttentionBackendRegistry,
     )
 
-    _ROUTING.fa4 = False
+    _ROUTING.fa4 = _ROUTING.fp8 = False
     for model in models:
         model.reset_attention_backend()
     # set_attention_backend also moved the process-wide default; stock code reads that one.
