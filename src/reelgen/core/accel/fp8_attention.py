@@ -31,9 +31,10 @@ E4M3_MAX = 448.0
 #: bf16 attention (443 against 459 TFLOP/s at LTX 2B's shape; 825 against 579 at Wan 14B's 128-wide
 #: heads: docs/benchmarks.md, run 12).
 HEAD_DIMS = frozenset({128})
-#: Largest relative error against float32 attention the self-check accepts on random inputs (it measures
-#: about 3e-2; bf16 is about 4e-3). A kernel outside this is broken, not merely imprecise.
-SELF_CHECK_TOLERANCE = 8e-2
+#: Largest relative error against float32 attention the self-check accepts on random inputs. It measured
+#: 5.9e-2 on an H200 (bf16 attention: about 4e-3); a mis-scaled kernel measured 0.78-0.99 there, so a
+#: kernel outside this is broken, not merely imprecise.
+SELF_CHECK_TOLERANCE = 0.12
 #: Output types tried when a graph is built, best first. Blackwell writes bf16 or FP16 (read back as bf16:
 #: attention outputs are bounded by the values' range, far inside FP16's). Hopper's kernel writes e4m3
 #: only (cuDNN 9.19 declines the others there), scaled by the values' scale: each output is a weighted
@@ -269,7 +270,7 @@ def status(device: str, head_dims: tuple[int, ...]) -> tuple[bool, str]:
     except Exception as exc:  # a graph cuDNN cannot build here is a reason to fall back, not to fail the run
         return False, f"self-check raised {type(exc).__name__}: {str(exc)[:300]}"
     if not worst <= SELF_CHECK_TOLERANCE:
-        return False, f"self-check relative error {worst:.2e} > {SELF_CHECK_TOLERANCE:.0e}"
+        return False, f"self-check relative error {worst:.2e} > {SELF_CHECK_TOLERANCE}"
     return True, f"cuDNN FP8 attention passed its self-check (relative error {worst:.1e} vs float32)"
 
 
