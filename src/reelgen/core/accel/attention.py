@@ -59,16 +59,23 @@ def choose(want: str, device: str, head_dims: set[int]) -> AttentionChoice:
     return AttentionChoice("sdpa", f"FlashAttention-4 not used: {reason}")
 
 
-@functools.cache
-def fa4_status(device: str, head_dims: tuple[int, ...]) -> tuple[bool, str]:
-    """Whether FA4 imports, suits this GPU and these head sizes, and matches float32 attention here."""
+def hopper_or_blackwell(device: str, kernel: str) -> str | None:
+    """Why ``kernel`` cannot run on ``device`` (not CUDA, or not compute capability 9.x/10.x), or None."""
     import torch
 
     if not device.startswith("cuda") or not torch.cuda.is_available():
-        return False, "not a CUDA device"
+        return "not a CUDA device"
     major, minor = torch.cuda.get_device_capability(device)
     if major not in (9, 10):
-        return False, f"compute capability {major}.{minor}; FA4 runs on Hopper (9.x) and Blackwell (10.x)"
+        return f"compute capability {major}.{minor}; {kernel} runs on Hopper (9.x) and Blackwell (10.x)"
+    return None
+
+
+@functools.cache
+def fa4_status(device: str, head_dims: tuple[int, ...]) -> tuple[bool, str]:
+    """Whether FA4 imports, suits this GPU and these head sizes, and matches float32 attention here."""
+    if reason := hopper_or_blackwell(device, "FA4"):
+        return False, reason
     unsupported = [d for d in head_dims if d not in FA4_HEAD_DIMS]
     if unsupported:
         return False, f"head size {unsupported[0]} is not one FA4 is built for ({sorted(FA4_HEAD_DIMS)})"

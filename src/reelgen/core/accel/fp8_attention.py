@@ -240,16 +240,10 @@ def _handle(device: int) -> Any:
 @functools.cache
 def status(device: str, head_dims: tuple[int, ...]) -> tuple[bool, str]:
     """Whether cuDNN's FP8 attention imports, suits this GPU and these head sizes, and is accurate enough here."""
-    import torch
+    from reelgen.core.accel.attention import hopper_or_blackwell
 
-    if not device.startswith("cuda") or not torch.cuda.is_available():
-        return False, "not a CUDA device"
-    major, minor = torch.cuda.get_device_capability(device)
-    if major not in (9, 10):
-        return (
-            False,
-            f"compute capability {major}.{minor}; cuDNN's FP8 attention runs on Hopper (9.x) and Blackwell (10.x)",
-        )
+    if reason := hopper_or_blackwell(device, "cuDNN's FP8 attention"):
+        return False, reason
     unsupported = [d for d in head_dims if d not in HEAD_DIMS]
     if unsupported:
         return False, (
