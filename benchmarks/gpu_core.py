@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -27,6 +28,8 @@ from gpu_decode_probes import encode_probe, vae_probe, wan_vae_tiles_probe
 from gpu_fp8_attention_probes import fp8_attention_probe
 from gpu_graph_probes import cudagraph_probe
 from gpu_probes import FP8_VARIANTS, attention_probe, fp8_probe, offload_probe, tolerance_probe
+
+from reelgen.core.bench_table import summary_table
 
 #: Case -> `reelgen bench` arguments. Sizes and steps are the issue's targets.
 # fmt: off
@@ -66,33 +69,46 @@ CASES: dict[str, list[str]] = {
 }
 # fmt: on
 #: `reelgen` run from a source tree (PYTHONPATH=src): no entry points installed, so the families register here.
+#: SIGUSR1 makes it write every thread's stack to its log: what a case cut off by the timeout was doing.
 _MAIN = (
-    "import sys; from reelgen.core.spec import registry; "
+    "import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+    "from reelgen.core.spec import registry; "
     "from reelgen.core.backends import ltx, wan; registry.register(ltx.SPEC); registry.register(wan.SPEC); "
     "from reelgen.cli import main; sys.argv[0] = 'reelgen'; main()"
 )
 
 
-def bench_case(name: str, work: Path, timeout: float, key: str) -> dict[str, Any]:
-    """One `reelgen bench` process; its JSON report, or what went wrong (reports, logs and MP4s kept in ``work``).
+def bench_case(name: str, work: Path, timeout: float, key: str, logs: Path) -> dict[str, Any]:
+    """One `reelgen bench` process; its JSON report, or what went wrong (reports and MP4s kept in ``work``).
 
     ``key`` names the files; it differs from ``name`` when a case runs again in one call (a second
-    run finds the compile caches the first one filled).
+    run finds the compile caches the first one filled). The process writes its log straight into
+    ``logs`` as it runs, so a case cut off by the timeout still shows how far it got, and ends with
+    the stacks it was in when it was stopped.
     """
     report = work / f"{key}.json"
+    log = logs / f"{key}.log"
     cmd = [sys.executable, "-c", _MAIN]
     cmd += ["bench", *CASES[name], "--json", str(report), "--keep", str(work / key)]
     started = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"case": name, "error": f"timed out after {timeout:.0f} s"}
-    (work / f"{key}.log").write_text(proc.stdout[-20000:] + proc.stderr[-20000:])
+    with log.open("w") as sink, subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT) as proc:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(3)
+            proc.kill()
+            proc.wait()
+            return {"case": name, "error": f"timed out after {timeout:.0f} s", "log_tail": _tail(log, 12000)}
     if proc.returncode != 0 or not report.exists():
-        return {"case": name, "error": proc.stderr[-3000:], "wall_s": time.monotonic() - started}
-    table = proc.stdout[proc.stdout.rfind("\n", 0, proc.stdout.rfind("variant")) + 1 :]
-    print(table, flush=True)
-    return {"case": name, "wall_s": time.monotonic() - started, **json.loads(report.read_text())}
+        return {"case": name, "error": _tail(log), "wall_s": time.monotonic() - started}
+    result = json.loads(report.read_text())
+    print(summary_table(result), flush=True)
+    return {"case": name, "wall_s": time.monotonic() - started, **result}
+
+
+def _tail(log: Path, chars: int = 3000) -> str:
+    return log.read_text(errors="replace")[-chars:]
 
 
 def main() -> None:
@@ -133,7 +149,7 @@ def main() -> None:
         elif name == "wan-vae-tiles":
             results[key] = wan_vae_tiles_probe()
         else:
-            results[key] = bench_case(name, args.work, args.timeout, key)
+            results[key] = bench_case(name, args.work, args.timeout, key, args.out)
         print(f"== {key}: {time.monotonic() - started:.1f} s", flush=True)
         (args.out / f"gpu_core-{args.tag}.json").write_text(json.dumps(results, indent=1, default=str))
 

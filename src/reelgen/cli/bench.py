@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,7 +61,11 @@ def bench(
       reelgen bench -m wan-1.3b --steps 5 --variants stock,reelgen,budget --budget 6
     """
     from reelgen.core import bench as core_bench
+    from reelgen.core.bench_table import summary_table
     from reelgen.core.spec import GenerationRequest, resolve
+
+    # Progress on stderr: a full-size benchmark runs for minutes before its report.
+    logging.getLogger(core_bench.__name__).setLevel(logging.INFO)
 
     dims: dict[str, Any] = {}
     if size:
@@ -88,7 +93,7 @@ def bench(
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(text)
     typer.echo(text)
-    typer.echo(core_bench.summary_table(report))
+    typer.echo(summary_table(report))
 
 
 def register(app: typer.Typer) -> None:

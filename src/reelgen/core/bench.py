@@ -6,12 +6,13 @@ or real weights), then renders the same request with each variant in turn:
 modes, and ``budget`` (the fast path under a GPU memory cap). Each stage (text
 encoding, every denoising step, VAE decode, MP4 encode) gets its time, peak
 VRAM and achieved TFLOP/s against a bf16 GEMM measured in the same run; each
-variant gets its relative error against stock. ``bench_request`` (one render
-through ``render()``) stays for the CPU benchmarks.
+variant gets its relative error against stock, and its warm-up's time and compiles.
+``bench_request`` (one render through ``render()``) stays for the CPU benchmarks.
 """
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from dataclasses import dataclass, replace
@@ -42,6 +43,8 @@ VARIANTS: dict[str, AccelConfig] = {
 }
 #: Variants that change weights for good run last, whatever order they were asked in.
 _IRREVERSIBLE = ("fp8", "fp8-all")
+#: One line per finished phase, so a long full-size benchmark shows where its time goes.
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     else:
         runner.place(bench_models.full_size_pipeline(preset.name, plan.device), plan, AccelConfig.stock())
     build_s = time.perf_counter() - started
+    _log.info("built %s in %.1f s", preset.name, build_s)
     report: dict[str, Any] = {
         "model": preset.name,
         "size": f"{request.width}x{request.height}x{request.num_frames}",
@@ -149,10 +153,15 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
             )
         else:
             runner.accelerate(config)
+        warmup: dict[str, Any] = {}
         if options.warmup_steps and (name != "stock" or options.stock_warmup):
-            _render(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device, None)
+            warmup = _warm_up(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device)
+            _log.info(
+                "%s: warm-up %.1f s, %d graphs compiled", name, warmup["warmup_s"], warmup["warmup_graphs"]
+            )
         clocks[name], results[name] = _render(runner, request, dev.device, _mp4(options, name))
-        results[name] |= {
+        _log.info("%s: timed run %.1f s", name, results[name]["e2e_s"])
+        results[name] |= warmup | {
             "accel": runner.accel_record,
             "plan": plan.describe(),
             "planned_gib": plan.need_gib,
@@ -222,6 +231,22 @@ def _render(
         result["recompiles"] = after["frames_compiled"] - compiled_before["frames_compiled"]
         result["graph_breaks"] = after["graph_breaks"] - compiled_before["graph_breaks"]
     return clock, result
+
+
+def _warm_up(runner: Any, request: ResolvedRequest, device: str) -> dict[str, Any]:
+    """An untimed render (it loads, compiles and autotunes); how long it took and how many graphs it compiled.
+
+    The first call of a compiled variant is what a user waits for once per process and shape.
+    """
+    from reelgen.core.accel import compile as regional
+
+    compiled = regional.compile_counts()["frames_compiled"]
+    started = time.perf_counter()
+    _render(runner, request, device, None)
+    return {
+        "warmup_s": time.perf_counter() - started,
+        "warmup_graphs": regional.compile_counts()["frames_compiled"] - compiled,
+    }
 
 
 def _mp4(options: BenchOptions, name: str) -> Path | None:
@@ -329,36 +354,6 @@ def _versions() -> dict[str, str]:
     import torch
 
     return {"torch": torch.__version__, "diffusers": diffusers.__version__}
-
-
-def summary_table(report: dict[str, Any]) -> str:
-    """The report as a fixed-width table: one row per variant."""
-    head = (
-        f"{'variant':<18} {'e2e s':>8} {'text s':>7} {'s/step':>8} {'denoise s':>9} {'VAE s':>7} "
-        f"{'MP4 s':>6} {'peak GiB':>8} {'step TF/s':>9} {'roof':>5} {'out err':>8} {'fwd err':>8}"
-    )
-    rows = [f"{report['model']} {report['size']} steps={report['steps']} guidance={report['guidance']}", head]
-    for name, r in report["variants"].items():
-        step = r.get("rates", {}).get("denoise_step", {})
-        rows.append(
-            f"{name:<18} {_f(r.get('e2e_s'), 8, 2)} {_f(r.get('text_encode_s'), 7, 3)} "
-            f"{_f(r.get('step_median_s') or r.get('step_mean_s'), 8, 4)} {_f(r.get('denoise_s'), 9, 2)} {_f(r.get('vae_decode_s'), 7, 3)} "
-            f"{_f(r.get('mp4_encode_s'), 6, 2)} {_f(r.get('peak_vram_gib'), 8, 2)} {_f(step.get('tflops'), 9, 0)} "
-            f"{_f(step.get('roof_fraction'), 5, 2)} {_e(r.get('output_rel_err'))} {_e(r.get('first_forward_rel_err'))}"
-        )
-    if any("step_mean_s" in r for r in report["variants"].values()):
-        rows.append("s/step of a step-cached variant: the mean over all steps, skipped ones included")
-    if report.get("error_reference"):
-        rows.append(f"errors: relative to {report['error_reference']}")
-    return "\n".join(rows)
-
-
-def _f(value: float | None, width: int, digits: int) -> str:
-    return f"{value:>{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
-
-
-def _e(value: float | None) -> str:
-    return f"{value:>8.1e}" if value is not None else f"{'-':>8}"
 
 
 def bench_request(
