@@ -157,7 +157,8 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
         if options.warmup_steps and (name != "stock" or options.stock_warmup):
             warmup = _warm_up(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device)
             _log.info(
-                "%s: warm-up %.1f s, %d graphs compiled", name, warmup["warmup_s"], warmup["warmup_graphs"]
+                "%s: warm-up %.1f s, %d graphs compiled; slowest compile phases (s): %s",
+                *(name, warmup["warmup_s"], warmup["warmup_graphs"], warmup["warmup_compile_s"]),
             )
         clocks[name], results[name] = _render(runner, request, dev.device, _mp4(options, name))
         _log.info("%s: timed run %.1f s", name, results[name]["e2e_s"])
@@ -240,12 +241,16 @@ def _warm_up(runner: Any, request: ResolvedRequest, device: str) -> dict[str, An
     """
     from reelgen.core.accel import compile as regional
 
-    compiled = regional.compile_counts()["frames_compiled"]
+    compiled, phases = regional.compile_counts()["frames_compiled"], regional.compile_seconds()
     started = time.perf_counter()
     _render(runner, request, device, None)
+    spent = {k: round(v - phases.get(k, 0.0), 2) for k, v in regional.compile_seconds().items()}
+    # The ten slowest compile phases (nested, so they overlap): where a slow first call went.
+    slowest = sorted((kv for kv in spent.items() if kv[1] >= 0.05), key=lambda kv: -kv[1])[:10]
     return {
         "warmup_s": time.perf_counter() - started,
         "warmup_graphs": regional.compile_counts()["frames_compiled"] - compiled,
+        "warmup_compile_s": dict(slowest),
     }
 
 

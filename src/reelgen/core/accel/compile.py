@@ -102,3 +102,15 @@ def compile_counts() -> dict[str, int]:
         "calls_captured": int(counters["stats"].get("calls_captured", 0)),
         "graph_breaks": int(sum(counters["graph_break"].values())),
     }
+
+
+def compile_seconds() -> dict[str, float]:
+    """Seconds spent so far in each of torch.compile's timed phases (tracing, Inductor's passes, Triton builds, autotuning).
+
+    Phases nest (``compile_fx_inner`` holds the code generation under it), so
+    they do not add up; a benchmark diffs two readings to see where a slow first
+    call went.
+    """
+    from torch._dynamo.utils import compilation_time_metrics
+
+    return {phase: sum(times) for phase, times in compilation_time_metrics.items()}
