@@ -158,7 +158,10 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
             warmup = _warm_up(runner, request.model_copy(update={"steps": options.warmup_steps}), dev.device)
             _log.info(
                 "%s: warm-up %.1f s, %d graphs compiled; slowest compile phases (s): %s",
-                *(name, warmup["warmup_s"], warmup["warmup_graphs"], warmup["warmup_compile_s"]),
+                name,
+                warmup["warmup_s"],
+                warmup["warmup_graphs"],
+                warmup["warmup_compile_s"],
             )
         clocks[name], results[name] = _render(runner, request, dev.device, _mp4(options, name))
         _log.info("%s: timed run %.1f s", name, results[name]["e2e_s"])
