@@ -86,6 +86,18 @@ def test_variant_keeps_its_mp4_reports_its_warm_up_and_errors_are_against_the_fa
     assert result.stdout.splitlines()[-1] == "errors: relative to reelgen"
 
 
+def test_a_full_size_model_larger_than_the_free_ram_is_refused_on_a_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reelgen.core import devices
+
+    monkeypatch.setattr(devices, "host_available_gib", lambda: 8.0)
+    result = runner.invoke(app, ["bench", "-m", "wan-14b", "--steps", "1"])
+    assert result.exit_code != 0
+    assert "wan-14b on the CPU needs about" in result.output and "in bfloat16" in result.output
+    assert "8.0 GiB are available" in result.output and "Traceback" not in result.output
+
+
 def test_unknown_variant_is_refused_with_the_valid_ones() -> None:
     result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--variants", "stock,warp"])
     assert result.exit_code != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,3 +43,36 @@ def test_loaded_models_are_listed_at_once_while_another_model_loads(monkeypatch:
     assert [entry["model"] for entry in cache.loaded()] == ["ltx-tiny"]
     cache.free()
     assert cache.loaded() == []
+
+
+def test_a_cpu_model_larger_than_the_free_ram_is_refused_before_it_loads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On the CPU every weight stays in RAM: a model that cannot fit would be killed by the kernel mid-load,
+    with no error. It is refused up front, saying what it needs and what there is; nothing is written."""
+    from reelgen.core import devices
+    from reelgen.core.errors import OutOfMemory
+    from reelgen.core.render import render
+
+    spec, preset = registry.resolve("ltx-tiny")
+    assert preset.dtype == "bfloat16"
+    weights = sum(preset.parts_gib.values()) * 4 / 2  # held in float32 on the CPU: twice its bf16 size
+    monkeypatch.setattr(devices, "host_available_gib", lambda: weights * 0.9)
+    out = tmp_path / "clip.mp4"
+    with pytest.raises(OutOfMemory) as refused:
+        render(resolved(model="ltx-tiny"), out, cache=ModelCache())
+    message = str(refused.value)
+    assert message.startswith(
+        f"ltx-tiny on the CPU needs about {weights:.1f} GiB of RAM for its weights in float32"
+    )
+    assert f"{weights * 0.9:.1f} GiB are available" in message and "CUDA GPU" in message
+    assert list(tmp_path.iterdir()) == []
+
+    # With room it loads; once resident it is not measured against RAM it now fills itself.
+    cache = ModelCache()
+    plan = spec.plan(preset, resolved(model="ltx-tiny"), device_info("cpu"), None)
+    monkeypatch.setattr(devices, "host_available_gib", lambda: weights * 2)
+    runner, cached = cache.acquire(spec, preset, locate(spec, preset), plan)
+    monkeypatch.setattr(devices, "host_available_gib", lambda: 0.0)
+    again, cached = cache.acquire(spec, preset, locate(spec, preset), plan)
+    assert cached and again is runner

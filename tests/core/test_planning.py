@@ -123,6 +123,14 @@ def test_wan_14b_in_12_gib_streams_blocks_one_cfg_pass_at_a_time() -> None:
     assert (h200.strategy, h200.vae_tiling) == ("gpu", True) and 50.5 * 0.9 <= h200.need_gib <= 50.5 * 1.1
 
 
+def test_a_cpu_plan_counts_the_weights_in_float32() -> None:
+    """The CPU runs in float32, so bf16-sized parts take twice their size there."""
+    cpu = DeviceInfo("cpu", "CPU", None, None)
+    plan = plan_memory({"transformer": 3.0, "vae": 1.0}, 0.5, cpu, dtype="bfloat16")
+    assert (plan.strategy, plan.dtype, plan.need_gib) == ("cpu", "float32", 8.5)
+    assert plan_memory({"unet": 3.0}, 0.5, cpu, dtype="float32").need_gib == 3.5
+
+
 def test_budget_overrides_free_vram() -> None:
     assert plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).strategy != "gpu"
 

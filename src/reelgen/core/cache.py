@@ -10,6 +10,7 @@ from typing import Any
 
 from reelgen.core.backends.base import Runner
 from reelgen.core.backends.plumbing import silence_library_bars
+from reelgen.core.devices import check_host_memory
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.weights import WeightSource
@@ -60,6 +61,8 @@ class ModelCache:
                 self._evict(other)
             while len(self._entries) >= self.max_models and self._entries:
                 self._evict(next(iter(self._entries)))
+            if plan.device == "cpu":
+                check_host_memory(preset, plan.dtype)
             runner_class = spec.runner_class()
             if runner_class.uses_hub_libraries:
                 silence_library_bars()

@@ -1,12 +1,15 @@
-"""The one module that asks torch about devices: which device, free VRAM and peak use."""
+"""The one module that asks torch and the OS about devices: which device, free VRAM and RAM, peak use."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.memory import GIB, DeviceInfo
+from reelgen.core.errors import InvalidRequest, OutOfMemory
+from reelgen.core.spec.memory import GIB, DeviceInfo, weights_gib
+
+if TYPE_CHECKING:
+    from reelgen.core.spec.family import Preset
 
 _DEVICE = re.compile(r"^(cpu|cuda)(?::(\d+))?$")
 
@@ -38,6 +41,35 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
         )
     free, total = torch.cuda.mem_get_info(index)
     return DeviceInfo(f"cuda:{index}", torch.cuda.get_device_name(index), total / GIB, free / GIB)
+
+
+def host_available_gib() -> float | None:
+    """RAM that new allocations can take now without swapping (Linux's MemAvailable); None where unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 / GIB
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_host_memory(preset: Preset, dtype: str) -> None:
+    """Refuse, before anything loads, a CPU run whose weights alone (held in ``dtype``) exceed the RAM available now.
+
+    On the CPU nothing is offloaded: every weight stays in RAM for the whole run,
+    so such a run would end with the kernel killing the process, with no error
+    and nothing written.
+    """
+    need = weights_gib(preset.parts_gib, preset.dtype, dtype)
+    available = host_available_gib()
+    if available is not None and need > available:
+        raise OutOfMemory(
+            f"{preset.name} on the CPU needs about {need:.1f} GiB of RAM for its weights in {dtype}, and "
+            f"{available:.1f} GiB are available on this machine; run it on a CUDA GPU, or pick a smaller "
+            "model (reelgen models lists them)"
+        )
 
 
 def reset_peak(device: str) -> None:

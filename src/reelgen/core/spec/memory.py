@@ -30,6 +30,15 @@ def has_text_encoder(parts_gib: dict[str, float]) -> bool:
 #: being copied in behind it (a T5/UMT5 XXL layer is about 2% of the model).
 STREAMED_SHARE = 0.05
 
+#: Bytes per weight of the dtypes presets are sized in.
+DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
+
+
+def weights_gib(parts_gib: dict[str, float], sized_in: str, held_in: str) -> float:
+    """The parts' total size held in ``held_in``, from sizes given in ``sized_in`` (a preset's dtype)."""
+    return sum(parts_gib.values()) * DTYPE_BYTES.get(held_in, 2) / DTYPE_BYTES.get(sized_in, 2)
+
+
 #: Share of the budget we plan to fill; the rest absorbs allocator fragmentation and CUDA context.
 HEADROOM = 0.9
 
@@ -123,7 +132,7 @@ def plan_memory(
             "cpu",
             "float32",
             budget_gib,
-            total + working_gib,
+            weights_gib(parts_gib, dtype, "float32") + working_gib,
             reason="no CUDA GPU; running on the CPU in float32",
         )
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
