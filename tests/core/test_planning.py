@@ -131,6 +131,27 @@ def test_a_cpu_plan_counts_the_weights_in_float32() -> None:
     assert plan_memory({"unet": 3.0}, 0.5, cpu, dtype="float32").need_gib == 3.5
 
 
+@pytest.mark.parametrize(
+    ("cgroup_max", "expected_gib"),
+    [(None, 20.0), ("max\n", 20.0), (f"{8 * 2**30}\n", 6.0)],
+    ids=["host", "no-limit", "limited"],
+)
+def test_free_ram_is_the_hosts_or_less_under_a_container_limit(
+    monkeypatch: pytest.MonkeyPatch, cgroup_max: str | None, expected_gib: float
+) -> None:
+    from reelgen.core import devices
+
+    files = {
+        "/proc/meminfo": f"MemTotal:       {64 * 2**20} kB\nMemAvailable:   {20 * 2**20} kB\n",
+        "/sys/fs/cgroup/memory.max": cgroup_max,
+        "/sys/fs/cgroup/memory.current": f"{2 * 2**30}\n",
+    }
+    monkeypatch.setattr(devices, "_read", files.get)
+    assert devices.host_available_gib() == pytest.approx(expected_gib)
+    monkeypatch.setattr(devices, "_read", lambda path: None)  # not Linux: unknown, so never refused
+    assert devices.host_available_gib() is None
+
+
 def test_budget_overrides_free_vram() -> None:
     assert plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).strategy != "gpu"
 

@@ -44,15 +44,28 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
 
 
 def host_available_gib() -> float | None:
-    """RAM that new allocations can take now without swapping (Linux's MemAvailable); None where unknown."""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024 / GIB
-    except (OSError, ValueError, IndexError):
+    """RAM that new allocations can take now without swapping; None where unknown.
+
+    Linux's MemAvailable, or less where this process's cgroup (a container's
+    memory limit) leaves less: /proc/meminfo shows the whole host's memory.
+    """
+    meminfo = _read("/proc/meminfo")
+    found = re.search(r"^MemAvailable:\s+(\d+) kB", meminfo or "", re.MULTILINE)
+    if found is None:
         return None
-    return None
+    available = int(found[1]) * 1024
+    limit, used = _read("/sys/fs/cgroup/memory.max"), _read("/sys/fs/cgroup/memory.current")
+    if limit and used and limit.strip().isdigit() and used.strip().isdigit():
+        available = min(available, int(limit) - int(used))
+    return max(available, 0) / GIB
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 def check_host_memory(preset: Preset, dtype: str) -> None:
