@@ -115,8 +115,8 @@ def check_variants(
 
 def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     """Benchmark ``request`` under each variant; returns the JSON-ready report."""
-    from reelgen.core import bench_models, weights
-    from reelgen.core.devices import check_host_memory, device_info, empty_cache
+    from reelgen.core import bench_models
+    from reelgen.core.devices import device_info, empty_cache
     from reelgen.core.spec import registry
 
     variants = check_variants(options.variants, options.budget_gib, options.budget_plan)
@@ -126,13 +126,8 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     roof = bench_models.gemm_roof_tflops(dev.device) if cuda else None
     plan = spec.plan(preset, request, dev, None)
     runner: Any = spec.runner_class()(spec, preset)
-    if not cuda:  # a full-size random build is bf16 on any device; a load follows the plan
-        check_host_memory(preset, plan.dtype if preset.tiny or request.weights else "bfloat16")
     started = time.perf_counter()
-    if preset.tiny or request.weights:
-        runner.load(weights.locate(spec, preset, request.weights), plan)
-    else:
-        runner.place(bench_models.full_size_pipeline(preset.name, plan.device), plan, AccelConfig.stock())
+    bench_models.load_or_build(runner, plan, request.weights)
     build_s = time.perf_counter() - started
     _log.info("built %s in %.1f s", preset.name, build_s)
     report: dict[str, Any] = {

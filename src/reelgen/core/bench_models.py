@@ -1,4 +1,4 @@
-"""What the benchmark measures against: full-size pipelines with random weights, exact FLOPs, the GEMM roof.
+"""What the benchmark measures: its model (loaded, or full size with random weights), exact FLOPs, the GEMM roof.
 
 The real architectures are built on the meta device and given storage and
 random values straight on the GPU (never zeros: matrix products run about 13%
@@ -11,9 +11,12 @@ really called with, so no GPU time is spent counting.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reelgen.core.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from reelgen.core.spec.memory import MemoryPlan
 
 #: Wan 2.1 T2V 14B's transformer differs from 1.3B's in width, depth and FFN (40 heads x 128, 40 layers).
 WAN_14B_OVERRIDES: dict[str, Any] = dict(num_attention_heads=40, ffn_dim=13824, num_layers=40)
@@ -41,6 +44,31 @@ def random_module(build: Callable[[], Any], device: str, dtype: Any) -> Any:
             if keep & set(name.split(".")):
                 sub.float()
     return module.eval()
+
+
+def load_or_build(runner: Any, plan: MemoryPlan, weights: str | None) -> None:
+    """Give ``runner`` its model: loaded (a tiny build, or real ``weights``), else full size with random weights.
+
+    On the CPU the weights must fit the free RAM first (a full-size build is bf16
+    on any device; a load is float32 there); otherwise this refuses, before
+    spending minutes building what the kernel would kill.
+    """
+    from reelgen.core import weight_size
+    from reelgen.core import weights as found
+    from reelgen.core.accel import AccelConfig
+    from reelgen.core.devices import check_host_memory
+    from reelgen.core.spec.memory import weights_gib
+
+    preset = runner.preset
+    if preset.tiny or weights:
+        source = found.locate(runner.spec, preset, weights)
+        if plan.device == "cpu":
+            check_host_memory(preset.name, weight_size.float32_gib(source), "float32")
+        runner.load(source, plan)
+        return
+    if plan.device == "cpu":
+        check_host_memory(preset.name, weights_gib(preset.parts_gib, preset.dtype, "bfloat16"), "bfloat16")
+    runner.place(full_size_pipeline(preset.name, plan.device), plan, AccelConfig.stock())
 
 
 def full_size_pipeline(name: str, device: str) -> Any:

@@ -13,6 +13,7 @@ from reelgen.core.backends.plumbing import silence_library_bars
 from reelgen.core.devices import check_host_memory
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
+from reelgen.core.weight_size import float32_gib
 from reelgen.core.weights import WeightSource
 
 
@@ -61,8 +62,8 @@ class ModelCache:
                 self._evict(other)
             while len(self._entries) >= self.max_models and self._entries:
                 self._evict(next(iter(self._entries)))
-            if plan.device == "cpu":
-                check_host_memory(preset, plan.dtype)
+            if plan.device == "cpu":  # every weight stays in RAM there, in float32
+                check_host_memory(preset.name, float32_gib(source), "float32")
             runner_class = spec.runner_class()
             if runner_class.uses_hub_libraries:
                 silence_library_bars()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reelgen.core.errors import InvalidRequest, OutOfMemory
-from reelgen.core.spec.memory import GIB, DeviceInfo, weights_gib
-
-if TYPE_CHECKING:
-    from reelgen.core.spec.family import Preset
+from reelgen.core.spec.memory import GIB, DeviceInfo
 
 _DEVICE = re.compile(r"^(cpu|cuda)(?::(\d+))?$")
 
@@ -68,18 +65,17 @@ def _read(path: str) -> str | None:
         return None
 
 
-def check_host_memory(preset: Preset, dtype: str) -> None:
-    """Refuse, before anything loads, a CPU run whose weights alone (held in ``dtype``) exceed the RAM available now.
+def check_host_memory(model: str, need_gib: float, dtype: str) -> None:
+    """Refuse, before anything loads, a CPU run whose weights alone (``need_gib`` in ``dtype``) exceed the free RAM.
 
     On the CPU nothing is offloaded: every weight stays in RAM for the whole run,
     so such a run would end with the kernel killing the process, with no error
     and nothing written.
     """
-    need = weights_gib(preset.parts_gib, preset.dtype, dtype)
     available = host_available_gib()
-    if available is not None and need > available:
+    if available is not None and need_gib > available:
         raise OutOfMemory(
-            f"{preset.name} on the CPU needs about {need:.1f} GiB of RAM for its weights in {dtype}, and "
+            f"{model} on the CPU needs about {need_gib:.1f} GiB of RAM for its weights in {dtype}, and "
             f"{available:.1f} GiB are available on this machine; run it on a CUDA GPU, or pick a smaller "
             "model (reelgen models lists them)"
         )
