@@ -44,3 +44,17 @@ def test_other_formats_count_by_their_size_on_disk(tmp_path: Path) -> None:
     checkpoint = tmp_path / "model.ckpt"
     checkpoint.write_bytes(b"0" * 4096)
     assert float32_gib(WeightSource("single_file", checkpoint)) * GIB == 4096
+
+
+def test_a_file_that_is_not_really_safetensors_counts_by_its_size(tmp_path: Path) -> None:
+    """Its loader refuses it later, saying why; measuring it must not read a length its first bytes claim."""
+    garbage = tmp_path / "model.safetensors"
+    garbage.write_bytes(b"not read")  # shorter than the 8-byte header length
+    assert float32_gib(WeightSource("single_file", garbage)) * GIB == 8
+    huge = tmp_path / "huge.safetensors"
+    huge.write_bytes((2**62).to_bytes(8, "little") + b"{}")  # claims an exabyte of header
+    assert float32_gib(WeightSource("single_file", huge)) * GIB == 10
+    odd = tmp_path / "odd.safetensors"
+    header = json.dumps({"w": [1, 2], "v": {"shape": ["x"]}, "u": {"dtype": "F32", "shape": [3, 4]}}).encode()
+    odd.write_bytes(len(header).to_bytes(8, "little") + header)
+    assert float32_gib(WeightSource("single_file", odd)) * GIB == 4 * 12

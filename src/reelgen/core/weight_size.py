@@ -13,6 +13,7 @@ per folder (``model.safetensors`` rather than a ``.bin`` copy of it or an
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 from pathlib import Path
@@ -20,6 +21,8 @@ from pathlib import Path
 from reelgen.core.spec.memory import BLOCK_PARTS, GIB
 from reelgen.core.weights import WEIGHT_SUFFIXES, WeightSource
 
+#: The safetensors format caps its JSON header at 100 MB.
+_HEADER_LIMIT = 100_000_000
 #: ``name[.variant][-00001-of-00004].suffix``: the variant tag tells apart copies of one part.
 _FILE = re.compile(r"^(?P<name>[^.]+?)(?:\.(?P<variant>[^.-]+))?(?:-\d+-of-\d+)?$")
 
@@ -67,19 +70,27 @@ def _variant(path: Path) -> str:
 
 def _float32_bytes(path: Path) -> int:
     """Four bytes per weight for safetensors (from the header's shapes); the file's size otherwise."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0  # gone or unreadable: the load itself reports it, naming the file
     if path.suffix.lower() not in (".safetensors", ".sft"):
-        return path.stat().st_size
+        return size
     try:
         with path.open("rb") as fh:
             (length,) = struct.unpack("<Q", fh.read(8))
+            # Not a safetensors file (its loader will say so): a header longer than the file, or than the
+            # format's 100 MB limit, is not read.
+            if length > min(size - 8, _HEADER_LIMIT):
+                return size
             header = json.loads(fh.read(length))
     except (OSError, ValueError, struct.error):
-        return path.stat().st_size
+        return size
+    if not isinstance(header, dict):
+        return size
     count = 0
     for name, entry in header.items():
-        if name != "__metadata__":
-            numel = 1
-            for side in entry.get("shape", []):
-                numel *= side
-            count += numel
+        shape = entry.get("shape") if isinstance(entry, dict) and name != "__metadata__" else None
+        if isinstance(shape, list) and all(isinstance(side, int) for side in shape):
+            count += math.prod(shape)
     return 4 * count
