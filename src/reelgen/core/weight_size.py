@@ -43,8 +43,12 @@ def _folder_files(root: Path, skip: tuple[str, ...] = ()) -> list[Path]:
     index = root / "model_index.json"
     try:
         parts = json.loads(index.read_text())
-        folders = [root / name for name, value in parts.items() if isinstance(value, list) and value[0]]
     except (OSError, ValueError):
+        parts = None
+    if isinstance(parts, dict):
+        # A part is ``[library, class]``; ``[null, null]`` is one the pipeline goes without.
+        folders = [root / name for name, value in parts.items() if isinstance(value, list) and any(value)]
+    else:
         folders = [root]  # one part on its own
     files: list[Path] = []
     for folder in folders:
