@@ -5,6 +5,7 @@ random weights, stock diffusers and reelgen's variants on identical inputs).
 The probes (`gpu_probes.py`: attention, FP8, tolerance, offload;
 `gpu_graph_probes.py`: CUDA graphs over the compiled blocks;
 `gpu_fp8_attention_probes.py`: cuDNN's FP8 attention;
+`gpu_compile_probes.py`, run on its own: where a first call's compile time goes;
 `gpu_decode_probes.py`: MP4 encode, VAE decode, Wan's VAE tiles) time one
 part alone at the issue's shapes. Usage on the GPU machine, with the wheels unpacked in
 /tmp/site:

@@ -13,8 +13,11 @@ FP8Scales = Literal["row", "tensor"]
 #: default (max, then cast). Multi-kernel also builds the one-pass ("persistent") form and keeps
 #: whichever is faster at the first call. With LTX 2B's FFN (8,192-wide rows) that took the forward
 #: from 95.9 to 94.5 ms on an H200 (docs/benchmarks.md, run 10). Coordinate descent tuning of the
-#: kernels' block sizes is on as in that run's bench; the probes saw no gain of its own. Not for
-#: bf16 blocks: there multi-kernel gained 1 % and made the first two calls 45 s instead of 8 s.
+#: kernels' block sizes (one direction at a time, Inductor's default search) made two Wan 14B FP8
+#: blocks 0.5 % faster (1.046 -> 1.041 s) and their first call 30 s longer (run 14); the first call
+#: of a whole model's FP8 blocks then takes 38 s (LTX 2B) to 84 s (Wan 1.3B), once per shape, since
+#: the tuned sizes are kept on disk. Not for bf16 blocks: there multi-kernel gained 1 % and made the
+#: first two calls 45 s instead of 8 s.
 FP8_COMPILE_OPTIONS: dict[str, Any] = {"triton.multi_kernel": 1, "coordinate_descent_tuning": True}
 
 
@@ -27,6 +30,7 @@ def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (
     do layers whose names within their block end with one of ``keep``.
     """
     import torch
+    import torch._inductor.config as inductor_config
 
     try:
         from torchao.quantization import (
@@ -40,8 +44,7 @@ def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (
             f"lossy mode fp8 needs torchao ({exc}); install reelgen[gpu] or drop fp8 from REELGEN_ACCEL",
             param="REELGEN_ACCEL",
         ) from None
-    device = next(model.parameters()).device
-    if device.type != "cuda" or torch.cuda.get_device_capability(device) < (8, 9):
+    if not fp8_tensor_cores(next(model.parameters()).device):
         raise InvalidRequest(
             "lossy mode fp8 needs a CUDA GPU of compute capability 8.9 or newer (Ada, Hopper, Blackwell); "
             "drop fp8 from REELGEN_ACCEL",
@@ -60,12 +63,28 @@ def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (
                 and not name.endswith(keep)
             ):
                 chosen.add(id(layer))
-    quantize_(
-        model,
-        Float8DynamicActivationFloat8WeightConfig(granularity=PerRow() if scales == "row" else PerTensor()),
-        filter_fn=lambda module, _name: id(module) in chosen,
+    config = Float8DynamicActivationFloat8WeightConfig(
+        granularity=PerRow() if scales == "row" else PerTensor(), set_inductor_config=False
     )
+    # torchao's default (``set_inductor_config=True``) turns on, for the whole process and for good,
+    # Inductor's coordinate descent tuning in all directions: each fused kernel of every model compiled
+    # afterwards, bf16 ones included, was then rebuilt and timed in dozens of block sizes at its first
+    # call. On an H200 that was 341 of the 359 s a first call of two Wan 14B FP8 blocks took, and 98 of
+    # 108 s for two bf16 blocks compiled after them (docs/benchmarks.md, run 14). The flag is off here,
+    # and Inductor's settings are put back after the swap in case a torchao version changes them anyway.
+    saved = inductor_config.save_config()
+    try:
+        quantize_(model, config, filter_fn=lambda module, _name: id(module) in chosen)
+    finally:
+        inductor_config.load_config(saved)
     return len(chosen)
+
+
+def fp8_tensor_cores(device: Any) -> bool:
+    """Whether ``device`` (a ``torch.device``) multiplies FP8 matrices: CUDA, compute capability 8.9 or newer."""
+    import torch
+
+    return bool(device.type == "cuda" and torch.cuda.get_device_capability(device) >= (8, 9))
 
 
 def step_cache(model: Any, mode: str) -> dict[str, Any]:

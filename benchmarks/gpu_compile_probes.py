@@ -1,0 +1,193 @@
+"""Issue 17's probe of slow first calls: where torch.compile's time goes when a Wan block has FP8 layers.
+
+The fast path's FP8 blocks took 129-200 s to compile on LTX 2B and Wan 1.3B
+and more than 430 s on Wan 14B, against 8-50 s for the bf16 blocks. This probe
+builds a Wan transformer with a preset's width and only a few layers (random
+weights), then times the first call of its compiled blocks for bf16 and FP8
+variants at the real input shape (CFG batch of 2). A thread samples the main
+thread's stack twice a second while the call runs and counts, per function, the
+samples it appears in. Unlike cProfile, the counts so far are written to
+``$OUT`` after every variant and every 20 s, so a call cut off by the device's
+time limit still shows where it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
+
+#: Input shape of one forward at the issue's sizes: (latent frames, latent height, latent width).
+LATENTS = {"wan-14b": (21, 90, 160), "wan-1.3b": (21, 60, 104)}
+#: Probe variants: (name, preset whose width is built, layers, FP8 linears, FP8 attention, Inductor options).
+VARIANTS: list[tuple[str, str, int, bool, bool, str]] = [
+    ("wan14-bf16-2l", "wan-14b", 2, False, False, "none"),
+    ("wan14-fp8-mk-2l", "wan-14b", 2, True, False, "multi-kernel"),
+    ("wan14-fp8-fast-2l", "wan-14b", 2, True, False, "fast"),
+    ("wan14-fp8-defaults-2l", "wan-14b", 2, True, False, "none"),
+    ("wan13-fp8-fast-2l", "wan-1.3b", 2, True, False, "fast"),
+]
+#: Inductor settings by the name a variant gives: the fast path's for FP8 blocks, multi-kernel alone, none.
+OPTIONS: dict[str, dict[str, Any] | None] = {
+    "none": None,
+    "multi-kernel": {"triton.multi_kernel": 1},
+    "fast": FP8_COMPILE_OPTIONS,
+}
+
+
+class StackSampler:
+    """Counts, every ``interval`` seconds, which functions the main thread is inside (and which it is in last)."""
+
+    def __init__(self, interval: float = 0.5, dump: Path | None = None) -> None:
+        self.interval = interval
+        self.dump = dump
+        self.samples = 0
+        self.inclusive: Counter[str] = Counter()
+        self.leaf: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> StackSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            frame = sys._current_frames().get(self._main or 0)
+            if frame is None:
+                continue
+            seen: set[str] = set()
+            leaf = None
+            while frame is not None:
+                code = frame.f_code
+                where = f"{_short(code.co_filename)}:{code.co_name}"
+                leaf = leaf or f"{where}:{frame.f_lineno}"
+                seen.add(where)
+                frame = frame.f_back
+            self.samples += 1
+            self.inclusive.update(seen)
+            if leaf:
+                self.leaf[leaf] += 1
+            if self.dump and self.samples % 40 == 0:
+                self.dump.write_text(json.dumps(self.report(), indent=1))
+
+    def report(self, top: int = 45) -> dict[str, Any]:
+        s = self.interval
+        return {
+            "samples": self.samples,
+            "inclusive_s": {k: round(v * s, 1) for k, v in self.inclusive.most_common(top)},
+            "leaf_s": {k: round(v * s, 1) for k, v in self.leaf.most_common(25)},
+        }
+
+
+def _short(path: str) -> str:
+    for mark in ("site-packages/", "/src/", "/lib/python3"):
+        if mark in path:
+            return path.split(mark, 1)[1]
+    return path
+
+
+def _model(preset: str, layers: int) -> Any:
+    import torch
+    from diffusers import WanTransformer3DModel
+
+    from reelgen.core import bench_models
+    from reelgen.core.backends.wan import configs
+
+    config = dict(configs.TRANSFORMER_1_3B, num_layers=layers)
+    if preset == "wan-14b":
+        config |= {k: v for k, v in bench_models.WAN_14B_OVERRIDES.items() if k != "num_layers"}
+    return bench_models.random_module(lambda: WanTransformer3DModel(**config), "cuda", torch.bfloat16)
+
+
+def _variant(
+    out: Path, name: str, preset: str, layers: int, fp8: bool, fp8_attention: bool, options: str
+) -> dict[str, Any]:
+    import torch
+
+    from reelgen.core.accel import attention, lossy
+    from reelgen.core.accel import compile as regional
+
+    model = _model(preset, layers)
+    row: dict[str, Any] = {"preset": preset, "layers": layers, "fp8": fp8, "options": options}
+    if fp8_attention:
+        attention.apply([model], attention.choose("auto", "cuda:0", {128}), fp8=True)
+    if fp8:
+        row["fp8_layers"] = lossy.fp8_linears(model)
+    regional.compile_blocks(model, OPTIONS[options])
+    frames, height, width = LATENTS[preset]
+    gen = torch.Generator("cuda").manual_seed(0)
+    kwargs = {
+        "hidden_states": torch.randn(
+            2, 16, frames, height, width, device="cuda", dtype=torch.bfloat16, generator=gen
+        ),
+        "timestep": torch.tensor([999, 999], device="cuda"),
+        "encoder_hidden_states": torch.randn(
+            2, 512, 4096, device="cuda", dtype=torch.bfloat16, generator=gen
+        ),
+        "return_dict": False,
+    }
+    before_counts, before_s = regional.compile_counts(), regional.compile_seconds()
+    started = time.monotonic()
+    with torch.inference_mode(), StackSampler(dump=out / f"{name}-stacks.json") as sampler:
+        model(**kwargs)
+        torch.cuda.synchronize()
+        row["first_call_s"] = time.monotonic() - started
+        again = time.monotonic()
+        model(**kwargs)
+        torch.cuda.synchronize()
+        row["second_call_s"] = time.monotonic() - again
+        times = []
+        for _ in range(5):
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            model(**kwargs)
+            end.record()
+            end.synchronize()
+            times.append(start.elapsed_time(end) / 1e3)
+        row["forward_s"] = sorted(times)[2]
+    after_s = regional.compile_seconds()
+    row["graphs"] = regional.compile_counts()["frames_compiled"] - before_counts["frames_compiled"]
+    phases = {k: round(v - before_s.get(k, 0.0), 2) for k, v in after_s.items()}
+    row["compile_phases_s"] = dict(sorted(phases.items(), key=lambda kv: -kv[1])[:15])
+    row["profile"] = sampler.report()
+    del model
+    torch.cuda.empty_cache()
+    torch._dynamo.reset()
+    return row
+
+
+def compile_probe(out: Path, names: list[str] | None = None) -> dict[str, Any]:
+    """Each variant's first-call time, graphs, torch.compile phases and sampled stacks; JSON to ``out`` as it goes."""
+    import torch._inductor.config as inductor
+
+    results: dict[str, Any] = {}
+    for name, *spec in VARIANTS:
+        if names and name not in names:
+            continue
+        # Cold caches in each variant: the FX graph cache would let a later variant reuse an earlier one's work.
+        with inductor.patch(fx_graph_cache=False, autotune_local_cache=False):
+            try:
+                results[name] = _variant(out, name, *spec)  # type: ignore[arg-type]
+            except Exception as exc:
+                results[name] = {"error": f"{type(exc).__name__}: {str(exc)[:2000]}"}
+        print(json.dumps({name: {k: v for k, v in results[name].items() if k != "profile"}}), flush=True)
+        (out / "compile-probe.json").write_text(json.dumps(results, indent=1))
+    return results
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    compile_probe(target, sys.argv[2:] or None)
