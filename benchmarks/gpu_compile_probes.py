@@ -32,6 +32,10 @@ VARIANTS: list[tuple[str, str, int, bool, bool, str]] = [
     ("wan14-fp8-fast-2l", "wan-14b", 2, True, False, "fast"),
     ("wan14-fp8-defaults-2l", "wan-14b", 2, True, False, "none"),
     ("wan13-fp8-fast-2l", "wan-1.3b", 2, True, False, "fast"),
+    # Is coordinate descent worth its first-call time on LTX 2B (all 28 blocks; small, many kernels)?
+    ("ltx-bf16", "ltx-2b", 28, False, False, "none"),
+    ("ltx-fp8-mk", "ltx-2b", 28, True, False, "multi-kernel"),
+    ("ltx-fp8-fast", "ltx-2b", 28, True, False, "fast"),
 ]
 #: Inductor settings by the name a variant gives: the fast path's for FP8 blocks, multi-kernel alone, none.
 OPTIONS: dict[str, dict[str, Any] | None] = {
@@ -98,17 +102,33 @@ def _short(path: str) -> str:
     return path
 
 
-def _model(preset: str, layers: int) -> Any:
+def _model_and_inputs(preset: str, layers: int) -> tuple[Any, dict[str, Any]]:
+    """The transformer of ``preset`` (Wan: ``layers`` of its blocks; LTX: all of them) and one forward's inputs."""
     import torch
     from diffusers import WanTransformer3DModel
 
     from reelgen.core import bench_models
     from reelgen.core.backends.wan import configs
 
+    if preset == "ltx-2b":
+        from gpu_probes import first_call
+
+        model, args, kwargs = first_call("ltx-2b")  # the pipeline's own first-step inputs, CFG batch of 2
+        return model, dict(zip(("hidden_states",), args, strict=False)) | kwargs
     config = dict(configs.TRANSFORMER_1_3B, num_layers=layers)
     if preset == "wan-14b":
         config |= {k: v for k, v in bench_models.WAN_14B_OVERRIDES.items() if k != "num_layers"}
-    return bench_models.random_module(lambda: WanTransformer3DModel(**config), "cuda", torch.bfloat16)
+    model = bench_models.random_module(lambda: WanTransformer3DModel(**config), "cuda", torch.bfloat16)
+    frames, height, width = LATENTS[preset]
+    gen = torch.Generator("cuda").manual_seed(0)
+    latents = torch.randn(2, 16, frames, height, width, device="cuda", dtype=torch.bfloat16, generator=gen)
+    text = torch.randn(2, 512, 4096, device="cuda", dtype=torch.bfloat16, generator=gen)
+    return model, {
+        "hidden_states": latents,
+        "timestep": torch.tensor([999, 999], device="cuda"),
+        "encoder_hidden_states": text,
+        "return_dict": False,
+    }
 
 
 def _variant(
@@ -119,25 +139,13 @@ def _variant(
     from reelgen.core.accel import attention, lossy
     from reelgen.core.accel import compile as regional
 
-    model = _model(preset, layers)
+    model, kwargs = _model_and_inputs(preset, layers)
     row: dict[str, Any] = {"preset": preset, "layers": layers, "fp8": fp8, "options": options}
     if fp8_attention:
         attention.apply([model], attention.choose("auto", "cuda:0", {128}), fp8=True)
     if fp8:
         row["fp8_layers"] = lossy.fp8_linears(model)
     regional.compile_blocks(model, OPTIONS[options])
-    frames, height, width = LATENTS[preset]
-    gen = torch.Generator("cuda").manual_seed(0)
-    kwargs = {
-        "hidden_states": torch.randn(
-            2, 16, frames, height, width, device="cuda", dtype=torch.bfloat16, generator=gen
-        ),
-        "timestep": torch.tensor([999, 999], device="cuda"),
-        "encoder_hidden_states": torch.randn(
-            2, 512, 4096, device="cuda", dtype=torch.bfloat16, generator=gen
-        ),
-        "return_dict": False,
-    }
     before_counts, before_s = regional.compile_counts(), regional.compile_seconds()
     started = time.monotonic()
     with torch.inference_mode(), StackSampler(dump=out / f"{name}-stacks.json") as sampler:
@@ -149,14 +157,14 @@ def _variant(
         torch.cuda.synchronize()
         row["second_call_s"] = time.monotonic() - again
         times = []
-        for _ in range(5):
+        for _ in range(9):
             start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
             start.record()
             model(**kwargs)
             end.record()
             end.synchronize()
             times.append(start.elapsed_time(end) / 1e3)
-        row["forward_s"] = sorted(times)[2]
+        row["forward_s"] = sorted(times)[4]
     after_s = regional.compile_seconds()
     row["graphs"] = regional.compile_counts()["frames_compiled"] - before_counts["frames_compiled"]
     phases = {k: round(v - before_s.get(k, 0.0), 2) for k, v in after_s.items()}
@@ -169,13 +177,19 @@ def _variant(
 
 
 def compile_probe(out: Path, names: list[str] | None = None) -> dict[str, Any]:
-    """Each variant's first-call time, graphs, torch.compile phases and sampled stacks; JSON to ``out`` as it goes."""
+    """Each variant's first-call time, graphs, torch.compile phases and sampled stacks; JSON to ``out`` as it goes.
+
+    ``names`` picks variants of ``VARIANTS`` and their order (default: all, in the order listed).
+    """
     import torch._inductor.config as inductor
 
+    known = {name: spec for name, *spec in VARIANTS}
+    unknown = sorted(set(names or ()) - set(known))
+    if unknown:
+        raise SystemExit(f"unknown variants {unknown}; valid: {', '.join(known)}")
     results: dict[str, Any] = {}
-    for name, *spec in VARIANTS:
-        if names and name not in names:
-            continue
+    for name in names or list(known):  # in the order given: what compiled before can change what follows
+        spec = known[name]
         # Cold caches in each variant: the FX graph cache would let a later variant reuse an earlier one's work.
         with inductor.patch(fx_graph_cache=False, autotune_local_cache=False):
             try:
