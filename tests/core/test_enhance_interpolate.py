@@ -85,6 +85,30 @@ def test_a_cut_past_the_first_chunk_of_frames_is_found() -> None:
     assert scenes.cuts(frames, 0.35) == {scenes.CHUNK + 8}
 
 
+@pytest.mark.parametrize("size", [(96, 64), (70, 45)], ids=["equal blocks", "unequal blocks"])
+def test_thumbnails_are_the_grey_block_means_of_each_frame(size: tuple[int, int]) -> None:
+    """Both ways of summing blocks (reshaped for sizes that divide evenly, reduceat otherwise) give the means."""
+    from reelgen.core.enhance import scenes
+
+    w, h = size
+    frames = np.random.default_rng(1).integers(0, 256, (3, h, w, 3), dtype=np.uint8)
+    ys = np.linspace(0, h, scenes.THUMB + 1).astype(int)
+    xs = np.linspace(0, w, scenes.THUMB + 1).astype(int)
+    expected = np.array(
+        [
+            [
+                [
+                    f[ys[i] : max(ys[i + 1], ys[i] + 1), xs[j] : max(xs[j + 1], xs[j] + 1)].mean() / 255
+                    for j in range(32)
+                ]
+                for i in range(32)
+            ]
+            for f in frames
+        ]
+    )
+    np.testing.assert_allclose(scenes.thumbnails(frames), expected, rtol=1e-6)
+
+
 def test_bad_factors_and_rates_are_refused_by_name() -> None:
     with pytest.raises(InvalidRequest, match="target_fps 20 must be above"):
         resolve_chain([EnhanceStep(name="flow", options={"target_fps": 20})], 64, 48, 5, NTSC)
