@@ -1,10 +1,11 @@
-"""Issue 17's probe of slow first calls: where torch.compile's time goes when a Wan block has FP8 layers.
+"""Issue 17's probe of slow first calls: where torch.compile's time goes when a block has FP8 layers.
 
 The fast path's FP8 blocks took 129-200 s to compile on LTX 2B and Wan 1.3B
 and more than 430 s on Wan 14B, against 8-50 s for the bf16 blocks. This probe
-builds a Wan transformer with a preset's width and only a few layers (random
-weights), then times the first call of its compiled blocks for bf16 and FP8
-variants at the real input shape (CFG batch of 2). A thread samples the main
+builds a Wan transformer with a preset's width and only a few layers, or the
+whole LTX 2B transformer (random weights), then times the first call of its
+compiled blocks for bf16 and FP8 variants at the real input shape (CFG batch of
+2) and the forward after it. A thread samples the main
 thread's stack twice a second while the call runs and counts, per function, the
 samples it appears in. Unlike cProfile, the counts so far are written to
 ``$OUT`` after every variant and every 20 s, so a call cut off by the device's
@@ -25,17 +26,17 @@ from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
 
 #: Input shape of one forward at the issue's sizes: (latent frames, latent height, latent width).
 LATENTS = {"wan-14b": (21, 90, 160), "wan-1.3b": (21, 60, 104)}
-#: Probe variants: (name, preset whose width is built, layers, FP8 linears, FP8 attention, Inductor options).
-VARIANTS: list[tuple[str, str, int, bool, bool, str]] = [
-    ("wan14-bf16-2l", "wan-14b", 2, False, False, "none"),
-    ("wan14-fp8-mk-2l", "wan-14b", 2, True, False, "multi-kernel"),
-    ("wan14-fp8-fast-2l", "wan-14b", 2, True, False, "fast"),
-    ("wan14-fp8-defaults-2l", "wan-14b", 2, True, False, "none"),
-    ("wan13-fp8-fast-2l", "wan-1.3b", 2, True, False, "fast"),
+#: Probe variants: (name, preset whose width is built, layers, FP8 linears, Inductor options).
+VARIANTS: list[tuple[str, str, int, bool, str]] = [
+    ("wan14-bf16-2l", "wan-14b", 2, False, "none"),
+    ("wan14-fp8-mk-2l", "wan-14b", 2, True, "multi-kernel"),
+    ("wan14-fp8-fast-2l", "wan-14b", 2, True, "fast"),
+    ("wan14-fp8-defaults-2l", "wan-14b", 2, True, "none"),
+    ("wan13-fp8-fast-2l", "wan-1.3b", 2, True, "fast"),
     # Is coordinate descent worth its first-call time on LTX 2B (all 28 blocks; small, many kernels)?
-    ("ltx-bf16", "ltx-2b", 28, False, False, "none"),
-    ("ltx-fp8-mk", "ltx-2b", 28, True, False, "multi-kernel"),
-    ("ltx-fp8-fast", "ltx-2b", 28, True, False, "fast"),
+    ("ltx-bf16", "ltx-2b", 28, False, "none"),
+    ("ltx-fp8-mk", "ltx-2b", 28, True, "multi-kernel"),
+    ("ltx-fp8-fast", "ltx-2b", 28, True, "fast"),
 ]
 #: Inductor settings by the name a variant gives: the fast path's for FP8 blocks, multi-kernel alone, none.
 OPTIONS: dict[str, dict[str, Any] | None] = {
@@ -131,18 +132,14 @@ def _model_and_inputs(preset: str, layers: int) -> tuple[Any, dict[str, Any]]:
     }
 
 
-def _variant(
-    out: Path, name: str, preset: str, layers: int, fp8: bool, fp8_attention: bool, options: str
-) -> dict[str, Any]:
+def _variant(out: Path, name: str, preset: str, layers: int, fp8: bool, options: str) -> dict[str, Any]:
     import torch
 
-    from reelgen.core.accel import attention, lossy
     from reelgen.core.accel import compile as regional
+    from reelgen.core.accel import lossy
 
     model, kwargs = _model_and_inputs(preset, layers)
     row: dict[str, Any] = {"preset": preset, "layers": layers, "fp8": fp8, "options": options}
-    if fp8_attention:
-        attention.apply([model], attention.choose("auto", "cuda:0", {128}), fp8=True)
     if fp8:
         row["fp8_layers"] = lossy.fp8_linears(model)
     regional.compile_blocks(model, OPTIONS[options])

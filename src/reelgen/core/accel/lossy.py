@@ -16,8 +16,8 @@ FP8Scales = Literal["row", "tensor"]
 #: kernels' block sizes (one direction at a time, Inductor's default search) made two Wan 14B FP8
 #: blocks 0.5 % faster (1.046 -> 1.041 s) and their first call 30 s longer (run 14); a one-step
 #: render with FP8 blocks then takes 38 s (LTX 2B) to 84 s (Wan 1.3B) the first time, once per
-#: shape, since Inductor keeps the tuned sizes in its cache on disk. Not for bf16 blocks: there multi-kernel gained 1 % and made the
-#: first two calls 45 s instead of 8 s.
+#: shape, since Inductor keeps the tuned sizes in its cache on disk. Not for bf16 blocks: there
+#: multi-kernel gained 1 % and made the first two calls 45 s instead of 8 s.
 FP8_COMPILE_OPTIONS: dict[str, Any] = {"triton.multi_kernel": 1, "coordinate_descent_tuning": True}
 
 
