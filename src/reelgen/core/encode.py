@@ -54,6 +54,28 @@ def new_file_beside(path: Path) -> Path:
         return candidate
 
 
+def check_writable(path: str | Path, param: str = "output") -> None:
+    """Refuse, before any work, an output that could not be written: a folder on its way is a file,
+    or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
+    """
+    path = Path(path)
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InvalidRequest(
+            f"{param} {path}: {folder} is a file, not a folder; give a path in a folder", param=param
+        )
+    try:
+        new_file_beside(folder / path.name).unlink()
+    except OSError as exc:
+        raise InvalidRequest(
+            f"{param} {path}: cannot write into {folder} ({exc.strerror or exc}); "
+            "give a path in a folder you can write to",
+            param=param,
+        ) from None
+
+
 def tag_bt601(stream: Any) -> None:
     """Say in ``stream`` that its YUV is BT.601, limited range: the matrix swscale converts RGB with.
 
@@ -153,8 +175,14 @@ def write_video(
         )
     vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
     frames = _even(video.frames)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_name = str(new_file_beside(path))
+    check_writable(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp_name = str(new_file_beside(path))
+    except OSError as exc:
+        raise InvalidRequest(
+            f"output {path}: cannot write it ({exc.strerror or exc})", param="output"
+        ) from None
     try:
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:

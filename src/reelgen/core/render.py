@@ -13,7 +13,7 @@ from reelgen.core import quality, weights
 from reelgen.core.backends.base import Runner
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import write_json_atomic, write_video
+from reelgen.core.encode import check_writable, write_json_atomic, write_video
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -148,6 +148,7 @@ def render(
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     if out_path.suffix.lower() not in SUFFIXES:
         raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+    check_writable(out_path)
     dev = device_info(device)
 
     # 2. Find the weights (a tiny model is built once, then read like a real one).

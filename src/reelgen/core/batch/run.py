@@ -19,7 +19,7 @@ from reelgen.core.batch.manifest import Manifest, load_manifest
 from reelgen.core.batch.plan import PlannedItem, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, outcome_of, summarize
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import write_json_atomic
+from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 
@@ -126,6 +126,7 @@ def run_batch(
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
     plan = plan_batch(manifest, base, output_dir)
+    check_writable(output_folder(manifest, base, output_dir) / SUMMARY_FILE, param="output_dir")
 
     # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
     #    grouped by model so each model loads once; the summary keeps the manifest's order.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import CONTAINERS, METADATA_KEY, write_json_atomic, write_video
+from reelgen.core.encode import CONTAINERS, METADATA_KEY, check_writable, write_json_atomic, write_video
 from reelgen.core.enhance.chain import run_chain
 from reelgen.core.enhance.registry import resolve_chain
 from reelgen.core.errors import InvalidRequest
@@ -79,6 +79,7 @@ def _read(source: Path, output: Path) -> Video:
         )
     if output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
+    check_writable(output)
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from reelgen.core.encode import write_json_atomic
+from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.model import Project
 
@@ -175,6 +175,7 @@ def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     file = root / PROJECT_FILE
     if file.exists():
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
+    check_writable(file, param="project")
     name = title or root.name
     for sub in ("assets", "clips", "exports"):
         (root / sub).mkdir(parents=True, exist_ok=True)

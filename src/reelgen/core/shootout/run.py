@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelgen.core.cache import ModelCache
+from reelgen.core.encode import check_writable
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.shootout.plan import Trial, plan_shootout
@@ -77,6 +78,7 @@ def run_shootout(
     prompts = prompts.model_copy(update={"price_per_gpu_hour": price})
     # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
     trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images)
+    check_writable(folder / "report.html")
     # 2. Each trial in turn; the cache keeps one model loaded across its prompts.
     cache = ModelCache(max_models=1)
     results = []

@@ -1,0 +1,62 @@
+"""An output the user asks for where no file can go: a clear error before any work, never a traceback."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.encode import write_video
+from reelgen.core.types import Video
+
+runner = CliRunner()
+
+
+def said(result: object) -> str:
+    """What the command printed, with rich's line wrapping undone."""
+    return " ".join(result.output.split())  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def blocker(tmp_path: Path) -> Path:
+    """A plain file where the user's path needs a folder."""
+    path = tmp_path / "notes.txt"
+    path.write_text("not a folder\n")
+    return path
+
+
+def _commands(tmp_path: Path, blocker: Path) -> dict[str, list[str]]:
+    clip = write_video(Video(np.zeros((5, 32, 32, 3), np.uint8), Fraction(8)), tmp_path / "clip.mp4")
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("prompts: [a lighthouse at night]\n")
+    return {
+        "generate": ["generate", "a cat", "-m", "ltx-tiny", "-q", "-o", str(blocker / "sub" / "x.mp4")],
+        "enhance": ["enhance", str(clip), "--interpolate", "2", "-q", "-o", str(blocker / "x.mp4")],
+        "shootout": ["shootout", "-m", "ltx-tiny", "-p", str(prompts), "-q", "-o", str(blocker / "report")],
+        "project new": ["project", "new", str(blocker / "film")],
+    }
+
+
+@pytest.mark.parametrize("command", ["generate", "enhance", "shootout", "project new"])
+def test_an_output_under_a_file_is_refused_in_plain_words(
+    tmp_path: Path, blocker: Path, command: str
+) -> None:
+    result = runner.invoke(app, _commands(tmp_path, blocker)[command])
+    assert result.exit_code == 2, result.output
+    assert f"{blocker} is a file, not a folder" in said(result)
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_an_output_in_a_folder_that_takes_no_file_is_refused_before_rendering(tmp_path: Path) -> None:
+    locked = Path("/proc/reelgen-no-such-folder/x.mp4")  # /proc takes no new file, even for root
+    if not Path("/proc").is_dir():
+        pytest.skip("needs Linux /proc")
+    result = runner.invoke(app, ["generate", "a cat", "-m", "ltx-tiny", "-q", "-o", str(locked)])
+    assert result.exit_code == 2, result.output
+    assert f"output {locked}: cannot write into /proc" in said(result)
+    assert "denoise" not in result.output and not isinstance(result.exception, OSError)
