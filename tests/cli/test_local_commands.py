@@ -155,6 +155,16 @@ def test_replay_refuses_an_input_that_changed(tmp_path: Path) -> None:
     assert allowed.exit_code == 0, allowed.output
 
 
+def test_replay_of_a_file_that_is_not_a_video_says_so(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a shot list, not a video\n")
+    result = runner.invoke(app, ["replay", str(notes), "-o", str(tmp_path / "b.mp4"), "-q"])
+    assert result.exit_code == 2, result.output
+    assert f"{notes} is not a video" in " ".join(result.output.split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "b.mp4").exists()
+
+
 def test_only_reelgens_own_progress_is_shown(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a.mp4"
     result = runner.invoke(app, ["generate", "a cat", "-m", "wan-tiny", "-o", str(out)])

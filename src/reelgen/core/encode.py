@@ -213,10 +213,16 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     """reelgen's record embedded in a video it wrote; InvalidRequest if there is none."""
     import av
 
-    with av.open(str(path)) as container:
-        # Matroska/WebM upper-cases tag names; MP4 keeps them as written.
-        tags = {k.lower(): v for k, v in container.metadata.items()}
-        raw = tags.get(METADATA_KEY)
+    try:
+        with av.open(str(path)) as container:
+            # Matroska/WebM upper-cases tag names; MP4 keeps them as written.
+            tags = {k.lower(): v for k, v in container.metadata.items()}
+            raw = tags.get(METADATA_KEY)
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(
+            f"{path} is not a video ({exc.strerror or exc}); give a video reelgen made or its .json sidecar",
+            param="path",
+        ) from None
     if not raw:
         raise InvalidRequest(f"{path} carries no reelgen metadata (was it made by reelgen?)", param="path")
     try:
