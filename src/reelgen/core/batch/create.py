@@ -35,7 +35,7 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
         raise InvalidRequest(f"defaults file {path} does not exist", param="defaults")
     try:
         data: Any = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
         raise InvalidRequest(f"defaults file {path} is not valid YAML ({exc})", param="defaults") from None
     if not isinstance(data, dict):
         raise InvalidRequest(f"defaults file {path} must be a mapping of settings", param="defaults")

@@ -69,7 +69,7 @@ class ProjectFolder:
         """project.yaml read and validated; a problem names the scene and field at fault."""
         try:
             data = yaml.safe_load(self.file.read_text())
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
             raise InvalidRequest(f"{self.file.name} is not valid YAML: {exc}", param="project") from None
         if not isinstance(data, dict):
             raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")

@@ -98,7 +98,7 @@ def load_prompts(path: str | Path) -> PromptsFile:
         raise InvalidRequest(f"prompts file {path} does not exist", param="prompts")
     try:
         data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
         raise InvalidRequest(f"prompts file {path} is not valid YAML ({exc})", param="prompts") from None
     if isinstance(data, list):  # a bare list of prompts
         data = {"prompts": data}
