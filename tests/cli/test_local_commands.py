@@ -110,6 +110,22 @@ def test_models_lists_tiny_and_real_presets_with_rules() -> None:
     assert "i2v" in rows["wan-i2v-tiny"]["tasks"]
 
 
+def test_models_table_is_on_stdout_with_every_name_and_default_whole() -> None:
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for name, default in (("skyreels-v2-i2v-14b-720p", "1280x720x121@24"), ("ltx-2b", "704x512x161@25")):
+        row = next(line for line in lines if f" {name} " in line)
+        assert default in row, row
+
+
+def test_models_of_an_unknown_family_is_an_error_naming_the_families() -> None:
+    result = runner.invoke(app, ["models", "--family", "sora"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "no model of family 'sora'" in said and "LTX-Video" in said and "Wan" in said
+
+
 def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "x", "-m", "wan-1.3b", "-o", str(tmp_path / "w.mp4"), "-q"])
     assert result.exit_code == 2

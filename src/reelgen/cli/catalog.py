@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from reelgen.cli.output import console, fail
-from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
 
 def _cached(spec: Any, preset: Any) -> str:
@@ -60,28 +61,50 @@ def models(
 
       reelgen models --family wan --json
     """
+    every = model_rows()
     rows = [
         r
-        for r in model_rows()
+        for r in every
         if family is None or r["family"].lower().startswith(family.lower()) or r["model"].startswith(family)
     ]
+    if not rows:
+        families = ", ".join(sorted({r["family"] for r in every}, key=str.lower))
+        raise fail(
+            InvalidRequest(
+                f"no model of family {family!r}; give the start of a family or model name: {families}"
+            )
+        )
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
+    # The listing is the command's output: on stdout, one line per model when piped (grep works),
+    # and in a narrow terminal only the family and tasks fold; a name or a default is never cut short.
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=200)
     table = Table(title="reelgen models")
-    for col in ("model", "family", "tasks", "default WxHxF@fps", "rules", "cached"):
-        table.add_column(col)
+    for col, key in (
+        ("model", "model"),
+        ("family", "family"),
+        ("tasks", "tasks"),
+        ("default\nWxHxF@fps", "default"),
+    ):
+        whole = key in ("model", "default")
+        width = max(len(r[key]) for r in rows) if whole else None
+        table.add_column(col, no_wrap=whole, min_width=width, overflow="fold")
+    table.add_column("rules", no_wrap=True)
+    table.add_column("cached", no_wrap=True)
     for r in rows:
         rule = r["rules"]
         table.add_row(
             r["model"],
             r["family"],
-            ",".join(r["tasks"]),
+            ", ".join(r["tasks"]),
             r["default"],
             f"/{rule['size_multiple']}, {rule['frames']}",
             r["cached"],
         )
-    console.print(table)
+    out.print(table)
 
 
 def pull(
