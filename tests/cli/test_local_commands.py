@@ -53,6 +53,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--task", "i2v"], "i2v needs a start image"),
         (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
         (["--steps", "0"], "steps: Input should be greater than 0"),
+        (["--keyframe", "0:start.png:strong"], "strength 'strong' is not a"),
+        (["--vram-budget", "-3"], "-3 GiB is no budget"),
     ],
 )
 def test_bad_input_gets_a_specific_error_and_no_file(tmp_path: Path, args: list[str], message: str) -> None:

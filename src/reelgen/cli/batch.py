@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
@@ -71,7 +71,9 @@ def batch(
         float | None,
         Opt("--price-per-gpu-hour", help="Price the summary's model time (default: the manifest's)."),
     ] = None,
-    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
+    vram_budget: Annotated[
+        float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")
+    ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
     server: ServerOpt = None,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from reelgen.cli.output import console, fail, parse_pairs, progress_bar
+from reelgen.cli.output import console, fail, parse_pairs, positive_gib, progress_bar
 from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
 from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Task
@@ -56,7 +56,12 @@ def _keyframe(text: str) -> Keyframe:
     parts = text.split(":")
     if len(parts) not in (2, 3) or not parts[0].isdigit():
         raise typer.BadParameter(f"keyframe {text!r} must be FRAME:IMAGE or FRAME:IMAGE:STRENGTH")
-    strength = float(parts[2]) if len(parts) == 3 else 1.0
+    try:
+        strength = float(parts[2]) if len(parts) == 3 else 1.0
+    except ValueError:
+        raise typer.BadParameter(
+            f"keyframe {text!r}: strength {parts[2]!r} is not a number; give one from 0 to 1, e.g. 0:start.png:0.8"
+        ) from None
     return Keyframe(frame=int(parts[0]), image=parts[1], strength=strength)
 
 
@@ -167,7 +172,8 @@ def generate(
         Opt(help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available)."),
     ] = None,
     vram_budget: Annotated[
-        float | None, Opt("--vram-budget", help="GiB of VRAM to plan for (default: free VRAM).")
+        float | None,
+        Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     gpus: Annotated[
@@ -242,7 +248,7 @@ def animate(
     height: Annotated[int | None, Opt()] = None,
     steps: Annotated[int | None, Opt()] = None,
     seed: Annotated[int | None, Opt()] = None,
-    vram_budget: Annotated[float | None, Opt("--vram-budget")] = None,
+    vram_budget: Annotated[float | None, Opt("--vram-budget", callback=positive_gib)] = None,
     device: Annotated[str | None, Opt()] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
 ) -> None:

@@ -33,6 +33,15 @@ def fail(exc: ReelgenError) -> typer.Exit:
     return typer.Exit(2 if exc.code in ("invalid_request", "unsupported_task", "model_not_available") else 1)
 
 
+def positive_gib(value: float | None) -> float | None:
+    """``--vram-budget``'s check: a budget is some GiB above 0, or left out for the free VRAM."""
+    if value is not None and value <= 0:
+        raise typer.BadParameter(
+            f"{value:g} GiB is no budget; give the GiB above 0 to plan for, or leave it out"
+        )
+    return value
+
+
 def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
     """KEY=VALUE options; values are read as JSON when they parse (numbers, booleans), else strings."""
     out: dict[str, Any] = {}

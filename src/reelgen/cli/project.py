@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.core.errors import Cancelled, ReelgenError
 
 project_app = typer.Typer(
@@ -65,7 +65,9 @@ def render(
         bool, Opt(help="Render the chosen scenes again even if their clips are current.")
     ] = False,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
-    vram_budget: Annotated[float | None, Opt("--vram-budget", help="GiB of VRAM to plan for.")] = None,
+    vram_budget: Annotated[
+        float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")
+    ] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
     server: ServerOpt = None,
     export: Annotated[
