@@ -40,6 +40,12 @@ def test_plan_picks_the_fastest_rung_that_fits(free: float, strategy: str) -> No
     assert strategy in plan.describe()
 
 
+def test_the_plan_names_a_budget_only_when_there_is_one() -> None:
+    cpu = plan_memory({"transformer": 1.0}, 1.0, DeviceInfo("cpu", "CPU", None, None)).describe()
+    assert "(float32; needs ~3.0 GiB): no CUDA GPU" in cpu and "budget" not in cpu
+    assert "GiB of 24.0 GiB)" in plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).describe()
+
+
 def test_text_encoders_stream_so_a_card_smaller_than_t5_keeps_the_denoiser_resident() -> None:
     ltx = {"transformer": 3.8, "text_encoder": 9.2, "vae": 0.9}
     plan = plan_memory(ltx, 1.0, gpu(12.0))

@@ -86,8 +86,8 @@ class MemoryPlan:
         if self.recipe:
             extras.insert(0, f"{self.recipe} recipe")
         tail = f" + {', '.join(extras)}" if extras else ""
-        budget = f"{self.budget_gib:.1f} GiB" if self.budget_gib is not None else "no budget"
-        return f"{self.strategy}{tail} on {self.device} ({self.dtype}; needs ~{self.need_gib:.1f} GiB of {budget}): {self.reason}"
+        budget = f" of {self.budget_gib:.1f} GiB" if self.budget_gib is not None else ""
+        return f"{self.strategy}{tail} on {self.device} ({self.dtype}; needs ~{self.need_gib:.1f} GiB{budget}): {self.reason}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
