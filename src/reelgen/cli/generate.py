@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.cli.output import console, fail, parse_pairs, positive_gib, progress_bar
-from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
 from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Task
 
@@ -72,6 +72,27 @@ def _lora(text: str) -> LoraSpec:
     return LoraSpec(path=text)
 
 
+#: Request fields whose option has another name; the others are ``--`` and the field, dashed.
+FLAGS = {
+    "num_frames": "--frames",
+    "negative_prompt": "--negative",
+    "start_image": "--image",
+    "source_video": "--video",
+    "source_strength": "--strength",
+    "speech_audio": "--audio",
+    "speech_text": "--text",
+}
+
+
+def _as_option(problem: ReelgenError) -> ReelgenError:
+    """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``."""
+    field = problem.param or ""
+    if field not in GenerationRequest.model_fields or not problem.message.startswith(f"{field}:"):
+        return problem
+    flag = FLAGS.get(field, f"--{field.replace('_', '-')}")
+    return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
+
+
 def _render(make: Callable[[Progress], RenderResult], quiet: bool) -> None:
     """Run ``make`` (a render or a replay) under a progress bar; print the plan, then the path."""
     progress = Progress(preview_every=0)
@@ -105,7 +126,7 @@ def _run(
         asked = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
         resolved = resolve(asked)
     except ValidationError as exc:
-        raise fail(from_validation_error(exc)) from None
+        raise fail(_as_option(from_validation_error(exc))) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     _render(
