@@ -20,6 +20,7 @@ from reelgen.api.security import (
     fetch_url,
     is_blocked_address,
     probe_image,
+    probe_video,
     valid_id,
 )
 
@@ -112,6 +113,17 @@ def test_decompression_bomb_is_refused_from_its_header(side: int) -> None:
     assert info.value.status == 400
     assert info.value.code == "image_too_large"
     assert "limit is 40000000 pixels" in info.value.message
+
+
+def test_unreadable_uploads_are_explained_without_python_internals() -> None:
+    with pytest.raises(ApiError) as image:
+        probe_image(b"a shot list, not a picture" * 20, max_pixels=10_000, param="input_reference")
+    assert image.value.message == "input_reference: not a readable image; valid formats: JPEG, PNG, WEBP"
+    with pytest.raises(ApiError) as video:
+        probe_video(b"a shot list, not a video" * 20, max_seconds=60, max_side=4096, param="file")
+    said = video.value.message
+    assert said.startswith("file: not a readable video (") and said.endswith("valid: MP4/MOV, WebM/MKV")
+    assert "<none>" not in said and "Errno" not in said
 
 
 def test_unknown_image_formats_are_refused() -> None:

@@ -137,10 +137,10 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
         raise _too_large(
             param, max_pixels, "image header claims more pixels than can be decoded safely"
         ) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError):  # Pillow's text names our BytesIO object, not the upload
         raise ApiError(
             400,
-            f"{param}: not a readable image ({exc}); valid formats: {valid}",
+            f"{param}: not a readable image; valid formats: {valid}",
             param=param,
             code="invalid_image",
         ) from None
@@ -214,8 +214,14 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
             next(container.decode(stream))  # one real frame, so a broken stream fails here
     except ApiError:
         raise
-    except (av.error.FFmpegError, OSError, StopIteration, ValueError) as exc:
-        raise ApiError(400, f"{param}: not a readable video ({exc})", param=param) from None
+    except StopIteration:
+        raise ApiError(400, f"{param}: not a readable video (no frame decodes)", param=param) from None
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        # FFmpeg's reason without its errno and the '<none>' file name an upload has.
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ApiError(
+            400, f"{param}: not a readable video ({reason}); valid: MP4/MOV, WebM/MKV", param=param
+        ) from None
     return VIDEO_CONTAINERS[fmt]
 
 
