@@ -133,3 +133,22 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
     result = runner.invoke(app, ["enhance", str(source), "--interpolate", "2", "--interpolator", "dain"])
     assert result.exit_code == 2
     assert "interpolator 'dain' is not known; valid: auto, flow, rife" in _said(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
+        (["--interpolate", "1"], "--interpolate: Input should be greater than or equal to 2"),
+        (
+            ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.speed=2"],
+            "--option flow.speed is not",
+        ),
+    ],
+)
+def test_a_bad_value_names_the_option_that_was_typed(tmp_path: Path, args: list[str], message: str) -> None:
+    source, out = _clip(tmp_path / "in.mp4", sound=False), tmp_path / "out.mp4"
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), *args])
+    assert result.exit_code == 2
+    assert message in _said(result) and "enhance[0]" not in _said(result)
+    assert not out.exists()

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
 
 Opt = typer.Option
@@ -99,7 +99,7 @@ def enhance(
         steps = _with_options(steps, parse_pairs(option or [], "--option"))
         result = _run(source, out, steps, device, quiet)
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise fail(_as_option(exc, steps)) from None
     if as_json:
         typer.echo(json.dumps(result.metadata, indent=2, default=str))
     for stage in result.metadata["enhance"]:
@@ -170,6 +170,20 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
         extra = {k.partition(".")[2]: v for k, v in pairs.items() if k.partition(".")[0] == step.name}
         out.append(step.model_copy(update={"options": {**step.options, **extra}}) if extra else step)
     return out
+
+
+#: Stage options set by their own flag; any other is ``--option STAGE.KEY``.
+FLAGS = {"factor": "--interpolate", "target_fps": "--target-fps", "scale": "--upscale"}
+
+
+def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
+    """A stage option's problem said with what was typed: ``--upscale: ...``, not ``enhance[0].options.scale: ...``."""
+    found = re.match(r"enhance\[(\d+)\]\.options\.(\w+)", exc.param or "")
+    if found is None or not exc.message.startswith(found.group(0)) or int(found.group(1)) >= len(steps):
+        return exc
+    key = found.group(2)
+    flag = FLAGS.get(key, f"--option {steps[int(found.group(1))].name}.{key}")
+    return InvalidRequest(flag + exc.message.removeprefix(found.group(0)), param=exc.param)
 
 
 def _describe(stage: dict[str, object]) -> str:
