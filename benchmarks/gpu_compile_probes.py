@@ -32,17 +32,19 @@ VARIANTS: list[tuple[str, str, int, bool, str]] = [
     ("wan14-fp8-mk-2l", "wan-14b", 2, True, "multi-kernel"),
     ("wan14-fp8-fast-2l", "wan-14b", 2, True, "fast"),
     ("wan14-fp8-defaults-2l", "wan-14b", 2, True, "none"),
+    ("wan13-fp8-mk-2l", "wan-1.3b", 2, True, "multi-kernel"),
     ("wan13-fp8-fast-2l", "wan-1.3b", 2, True, "fast"),
     # Is coordinate descent worth its first-call time on LTX 2B (all 28 blocks; small, many kernels)?
     ("ltx-bf16", "ltx-2b", 28, False, "none"),
     ("ltx-fp8-mk", "ltx-2b", 28, True, "multi-kernel"),
     ("ltx-fp8-fast", "ltx-2b", 28, True, "fast"),
 ]
-#: Inductor settings by the name a variant gives: the fast path's for FP8 blocks, multi-kernel alone, none.
+#: Inductor settings by the name a variant gives: multi-kernel with coordinate descent tuning (the fast
+#: path's for Wan's FP8 blocks), multi-kernel alone (its FP8 settings for other blocks), none.
 OPTIONS: dict[str, dict[str, Any] | None] = {
     "none": None,
-    "multi-kernel": {"triton.multi_kernel": 1},
-    "fast": FP8_COMPILE_OPTIONS,
+    "multi-kernel": FP8_COMPILE_OPTIONS,
+    "fast": FP8_COMPILE_OPTIONS | {"coordinate_descent_tuning": True},
 }
 
 

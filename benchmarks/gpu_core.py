@@ -63,6 +63,8 @@ CASES: dict[str, list[str]] = {
                       "--variants", "reelgen,fp8-all"],
     "wan-fp8-all": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
                     "--variants", "reelgen,fp8-attention,fp8-all"],
+    "wan-fp8-all-only": ["-m", "wan-1.3b", "--size", "832x480x81", "--steps", "5", "--guidance", "5",
+                         "--variants", "reelgen,fp8-all"],
     "wan14": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "1", "--guidance", "5",
               "--no-stock-warmup"],
     "wan14-budget": ["-m", "wan-14b", "--size", "1280x720x81", "--steps", "2", "--guidance", "5",
@@ -79,7 +81,17 @@ _MAIN = (
 )
 
 
-def bench_case(name: str, work: Path, timeout: float, key: str, logs: Path) -> dict[str, Any]:
+#: ``--fp8-inductor``: Inductor settings for FP8 blocks in the bench processes, by name. "fast" is the
+#: fast path's own; "multi-kernel" tunes no blocks' kernels (is the tuning worth its first-call time?).
+_FP8_INDUCTOR = {
+    "fast": "",
+    "multi-kernel": "from reelgen.core.accel import lossy; lossy.FP8_TUNED_BLOCKS = frozenset(); ",
+}
+
+
+def bench_case(
+    name: str, work: Path, timeout: float, key: str, logs: Path, fp8_inductor: str = "fast"
+) -> dict[str, Any]:
     """One `reelgen bench` process; its JSON report, or what went wrong (reports and MP4s kept in ``work``).
 
     ``key`` names the files; it differs from ``name`` when a case runs again in one call (a second
@@ -89,7 +101,7 @@ def bench_case(name: str, work: Path, timeout: float, key: str, logs: Path) -> d
     """
     report = work / f"{key}.json"
     log = logs / f"{key}.log"
-    cmd = [sys.executable, "-c", _MAIN]
+    cmd = [sys.executable, "-c", _FP8_INDUCTOR[fp8_inductor] + _MAIN]
     cmd += ["bench", *CASES[name], "--json", str(report), "--keep", str(work / key)]
     started = time.monotonic()
     with log.open("w") as sink, subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT) as proc:
@@ -118,6 +130,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gpu_core"), help="per-case reports and logs")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per bench case")
     parser.add_argument("--tag", default="run", help="suffix of the combined report's name")
+    parser.add_argument(
+        "--fp8-inductor", choices=sorted(_FP8_INDUCTOR), default="fast", help="FP8 blocks' Inductor settings"
+    )
     parser.add_argument(
         "cases",
         nargs="+",
@@ -150,7 +165,7 @@ def main() -> None:
         elif name == "wan-vae-tiles":
             results[key] = wan_vae_tiles_probe()
         else:
-            results[key] = bench_case(name, args.work, args.timeout, key, args.out)
+            results[key] = bench_case(name, args.work, args.timeout, key, args.out, args.fp8_inductor)
         print(f"== {key}: {time.monotonic() - started:.1f} s", flush=True)
         (args.out / f"gpu_core-{args.tag}.json").write_text(json.dumps(results, indent=1, default=str))
 

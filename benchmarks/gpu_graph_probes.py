@@ -57,7 +57,7 @@ def cudagraph_probe(guidance: float = 1.0) -> dict[str, Any]:
         started = time.monotonic()
         model = copy.deepcopy(base)
         layers = lossy.fp8_linears(model, "row") if scales else 0
-        options: dict[str, Any] = dict(lossy.FP8_COMPILE_OPTIONS) if scales else {}
+        options: dict[str, Any] = lossy.fp8_compile_options(model) if scales else {}
         if graphs:
             options["triton.cudagraphs"] = True
         regional.compile_blocks(model, options or None)

@@ -124,7 +124,7 @@ def first_call(name: str, **overrides: Any) -> tuple[Any, tuple[Any, ...], dict[
 #: ("persistent"; Inductor's default loops over rows wider than 1,024, reading them twice; its
 #: multi-kernel mode times both builds at the first call and keeps the faster), or the whole
 #: transformer as one graph (residual adds, norms and FP8 casts fused across blocks).
-#: "blocks-fp8" is what the fast path runs FP8 blocks with (``lossy.FP8_COMPILE_OPTIONS``).
+#: "blocks-fp8" is what the fast path runs FP8 blocks with (``lossy.fp8_compile_options``).
 Compiled = Literal["blocks", "blocks-autotune", "blocks-persistent", "blocks-fp8", "whole"]
 #: Inductor settings each way of compiling runs under.
 _INDUCTOR: dict[str, dict[str, Any]] = {
@@ -232,7 +232,9 @@ def fp8_probe(case: str = "fp8") -> dict[str, Any]:
         if compiled == "whole":
             model = torch.compile(model, dynamic=False)
         else:
-            regional.compile_blocks(model, lossy.FP8_COMPILE_OPTIONS if compiled == "blocks-fp8" else None)
+            regional.compile_blocks(
+                model, lossy.fp8_compile_options(model) if compiled == "blocks-fp8" else None
+            )
         forward = functools.partial(model, *args, **kwargs)
         frames = regional.compile_counts()["frames_compiled"]
         with torch.inference_mode():

@@ -285,16 +285,19 @@ def test_blocks_under_group_offload_compile_with_their_hooks_and_get_them_back(
     assert [vars(block)["forward"] for block in transformer.blocks] == hooked
 
 
+@pytest.mark.parametrize(
+    ("model", "block", "tuned"),
+    [("wan-tiny", "WanTransformerBlock", True), ("ltx-tiny", "LTXVideoTransformerBlock", False)],
+)
 def test_fp8_blocks_compile_with_one_pass_casts_and_lossless_blocks_with_inductors_defaults(
-    monkeypatch: pytest.MonkeyPatch,
+    model: str, block: str, tuned: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """FP8 blocks get ``lossy.FP8_COMPILE_OPTIONS`` (and no multi-kernel disk cache); bf16 blocks get none."""
+    """FP8 blocks get multi-kernel (no disk cache for it), Wan's also coordinate descent; bf16 blocks get none."""
     import os
 
     import torch
 
     from reelgen.core.accel import compile as regional
-    from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
 
     seen: list[Any] = []
     real = torch.compile
@@ -305,15 +308,18 @@ def test_fp8_blocks_compile_with_one_pass_casts_and_lossless_blocks_with_inducto
 
     monkeypatch.setattr(torch, "compile", recording)
     monkeypatch.delenv("TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE", raising=False)
-    runner: Any = loaded("wan-tiny")
+    runner: Any = loaded(model)
     transformer = runner.pipe.transformer
-    blocks = len(transformer.blocks)
+    blocks = len(
+        transformer.transformer_blocks if hasattr(transformer, "transformer_blocks") else transformer.blocks
+    )
+    fp8_options = {"triton.multi_kernel": 1} | ({"coordinate_descent_tuning": True} if tuned else {})
     try:
-        for lossy, options in (((), None), (("fp8",), FP8_COMPILE_OPTIONS)):
+        for lossy, options in (((), None), (("fp8",), fp8_options)):
             seen.clear()
             made = accel.Accel(AccelConfig(lossy=lossy))
             accel._compile(made, [transformer], _gpu_plan(runner))
-            assert made.record["compiled"] == ["WanTransformerBlock"]
+            assert made.record["compiled"] == [block]
             assert seen == [options] * blocks
             # Multi-kernel's disk record is turned off with the FP8 options only.
             assert ("TORCHINDUCTOR_DISABLE_MULTI_KERNEL_CACHE" in os.environ) == bool(options)

@@ -200,11 +200,13 @@ def _compile(accel: Accel, models: list[Any], plan: MemoryPlan) -> None:
         return
     import torch
 
-    from reelgen.core.accel.lossy import FP8_COMPILE_OPTIONS
+    from reelgen.core.accel.lossy import fp8_compile_options
 
     torch._dynamo.config.suppress_errors = True  # a block that cannot compile runs eagerly instead
-    options = FP8_COMPILE_OPTIONS if "fp8" in accel.config.lossy else None
-    names = sorted({n for m in models for n in regional.compile_blocks(m, options)})
+    fp8 = "fp8" in accel.config.lossy
+    names = sorted(
+        {n for m in models for n in regional.compile_blocks(m, fp8_compile_options(m) if fp8 else None)}
+    )
     accel.record["compiled"] = names
     accel.record["compile_reason"] = (
         f"regional: {', '.join(names)} compiled once, static shapes, cache {regional.cache_dir()}"

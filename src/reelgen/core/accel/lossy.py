@@ -12,13 +12,22 @@ FP8Scales = Literal["row", "tensor"]
 #: takes the row's maximum first; for rows wider than 1,024 Inductor loops over the row twice by
 #: default (max, then cast). Multi-kernel also builds the one-pass ("persistent") form and keeps
 #: whichever is faster at the first call. With LTX 2B's FFN (8,192-wide rows) that took the forward
-#: from 95.9 to 94.5 ms on an H200 (docs/benchmarks.md, run 10). Coordinate descent tuning of the
-#: kernels' block sizes (one direction at a time, Inductor's default search) made two Wan 14B FP8
-#: blocks 0.5 % faster (1.046 -> 1.041 s) and their first call 30 s longer (run 14); a one-step
-#: render with FP8 blocks then takes 38 s (LTX 2B) to 84 s (Wan 1.3B) the first time, once per
-#: shape, since Inductor keeps the tuned sizes in its cache on disk. Not for bf16 blocks: there
+#: from 95.9 to 94.5 ms on an H200 (docs/benchmarks.md, run 10). Not for bf16 blocks: there
 #: multi-kernel gained 1 % and made the first two calls 45 s instead of 8 s.
-FP8_COMPILE_OPTIONS: dict[str, Any] = {"triton.multi_kernel": 1, "coordinate_descent_tuning": True}
+FP8_COMPILE_OPTIONS: dict[str, Any] = {"triton.multi_kernel": 1}
+#: Blocks whose FP8 kernels also get coordinate descent tuning of their block sizes (one direction at
+#: a time, Inductor's default search), where it was measured to pay on an H200 (docs/benchmarks.md,
+#: runs 14 and 15): two Wan blocks ran 3 % (1.3B at 832x480x81) and 0.5 % (14B at 1280x720x81)
+#: faster for 30-55 s more at their first call; LTX 2B's 28 blocks ran 0.1 % faster for 44 s more,
+#: so other blocks are not tuned. Inductor keeps the tuned sizes in its cache on disk, so the cost
+#: comes once per shape.
+FP8_TUNED_BLOCKS: frozenset[str] = frozenset({"WanTransformerBlock"})
+
+
+def fp8_compile_options(model: Any) -> dict[str, Any]:
+    """Inductor settings for ``model``'s blocks with FP8 layers: multi-kernel, and tuning where it paid."""
+    tuned = FP8_TUNED_BLOCKS.intersection(getattr(model, "_repeated_blocks", None) or ())
+    return FP8_COMPILE_OPTIONS | ({"coordinate_descent_tuning": True} if tuned else {})
 
 
 def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = ()) -> int:
