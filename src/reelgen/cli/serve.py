@@ -14,13 +14,21 @@ from reelgen.cli.output import console
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000).")] = None,
     api_key: KeyOpt = None,
     database_url: Annotated[
         str | None, typer.Option(envvar="REELGEN_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
     ] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Where outputs and inputs are kept.")] = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="REELGEN_DATA_DIR",
+            help="Where outputs and inputs are kept (default: $REELGEN_HOME/jobs, else ~/.local/share/reelgen/jobs).",
+        ),
+    ] = None,
+    log_level: Annotated[
+        str, typer.Option(help="uvicorn log level: critical, error, warning, info, debug or trace.")
+    ] = "info",
 ) -> None:
     """Run the HTTP API with its job queue and workers (one process per GPU; Ray with RAY_ADDRESS).
 
@@ -32,12 +40,17 @@ def serve(
       RAY_ADDRESS=head:6380 reelgen serve             # use a Ray cluster's GPUs
     """
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from reelgen.api.app import create_app
     from reelgen.api.security import check_bind
     from reelgen.api.settings import ApiSettings
     from reelgen.jobs.settings import JobSettings
 
+    if log_level.lower() not in uvicorn.config.LOG_LEVELS:
+        levels = ", ".join(uvicorn.config.LOG_LEVELS)
+        console.print(f"[bold red]error:[/] --log-level {log_level!r} is not a level; valid: {levels}")
+        raise typer.Exit(2)
     job_fields = {"database_url": database_url, "data_dir": data_dir}
     jobs = JobSettings(**{k: v for k, v in job_fields.items() if v is not None})  # type: ignore[arg-type]
     fields: dict[str, Any] = {"host": host, "port": port, "api_key": api_key, "jobs": jobs}
@@ -56,17 +69,48 @@ def serve(
             highlight=False,
         )
         raise typer.Exit(2) from None
-    console.print(f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False)
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
-        # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
-        timeout_graceful_shutdown=5,
-    )
     with sock:
+        try:
+            api = create_app(settings)
+        except SQLAlchemyError as exc:
+            raise _no_database(jobs.resolved_database_url(), exc) from None
+        except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
+            console.print(
+                f"[bold red]error:[/] cannot use {exc.filename or jobs.data_dir} for the server's data "
+                f"({exc.strerror or exc}); give --data-dir (or REELGEN_HOME) a folder you can write to",
+                highlight=False,
+            )
+            raise typer.Exit(2) from None
+        console.print(
+            f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False
+        )
+        config = uvicorn.Config(
+            api,
+            host=settings.host,
+            port=settings.port,
+            log_level=log_level.lower(),
+            # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
+            timeout_graceful_shutdown=5,
+        )
         uvicorn.Server(config).run(sockets=[sock])
+
+
+def _no_database(url: str, exc: Exception) -> typer.Exit:
+    """Say which job database could not be opened (password hidden) and why, in one line."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = url
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    console.print(
+        f"[bold red]error:[/] cannot open the job database {shown} ({reason}); check --database-url or "
+        "REELGEN_DATABASE_URL (e.g. sqlite:////path/jobs.db or postgresql://user@host/db)",
+        highlight=False,
+    )
+    return typer.Exit(2)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
