@@ -214,6 +214,13 @@ def fetch_content(
     server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
 ) -> None:
     """Stream a finished job's file to ``target``, which appears only once it is complete."""
+    from reelgen.core.encode import check_writable
+    from reelgen.core.errors import InvalidRequest
+
+    try:
+        check_writable(target)
+    except InvalidRequest as exc:
+        raise ClientError(exc.message) from None
     partial = target.with_name(target.name + ".part")
     try:
         with (
@@ -223,6 +230,7 @@ def fetch_content(
             if resp.status_code >= 400:
                 resp.read()
                 _check(resp)
+            target.parent.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as fh:
                 for chunk in resp.iter_bytes():
                     fh.write(chunk)
