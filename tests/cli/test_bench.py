@@ -104,6 +104,17 @@ def test_unknown_variant_is_refused_with_the_valid_ones() -> None:
     assert "unknown variant 'warp'" in result.output and "reelgen" in result.output
 
 
+def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder\n")
+    result = runner.invoke(
+        app, ["bench", "-m", "ltx-tiny", "--steps", "1", "--json", str(blocker / "r.json")]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"{blocker} is a file, not a folder" in " ".join(result.output.split())
+    assert "stock" not in result.stdout and not isinstance(result.exception, OSError)
+
+
 def test_variants_run_stock_first_and_budget_needs_a_cap() -> None:
     assert check_variants(("reelgen", "fp8", "stock"), None) == ("stock", "reelgen", "fp8")
     with pytest.raises(InvalidRequest, match="needs --budget"):

@@ -62,6 +62,7 @@ def bench(
     """
     from reelgen.core import bench as core_bench
     from reelgen.core.bench_table import summary_table
+    from reelgen.core.encode import check_writable
     from reelgen.core.spec import GenerationRequest, resolve
 
     # Progress on stderr: a full-size benchmark runs for minutes before its report.
@@ -84,6 +85,9 @@ def bench(
         out_dir=keep,
     )
     try:
+        for where, param in ((json_out, "--json"), (keep and keep / "stock.mp4", "--keep")):
+            if where:
+                check_writable(where, param=param)  # before minutes of benchmarking, not after
         request = resolve(GenerationRequest(model=model, prompt=prompt, seed=0, weights=weights, **dims))
         report = core_bench.run(request, options)
     except ReelgenError as exc:
