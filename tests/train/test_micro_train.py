@@ -81,3 +81,14 @@ def test_export_refuses_a_checkpoint_of_another_architecture(checkpoint: Path, t
     with pytest.raises(SystemExit, match="different vae_config"):
         main(["export", "--checkpoint", str(other), "--dest", str(tmp_path / "out")])
     assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_refuses_a_report_path_under_a_file_before_scoring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder\n")
+    assert main(["evaluate", "--prompts", "1", "--out", str(blocker / "heldout.json")]) == 2
+    said = capsys.readouterr()
+    assert f"error: --out {blocker / 'heldout.json'}: {blocker} is a file, not a folder" in said.err
+    assert "held-out" not in said.out and "report:" not in said.out

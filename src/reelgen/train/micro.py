@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends.micro import build as mb
+from reelgen.core.encode import check_writable
+from reelgen.core.errors import ReelgenError
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -178,6 +180,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from reelgen.train import micro_eval as me
 
+    for path, option in ((args.out, "--out"), (args.clips, "--clips")):
+        if path:
+            check_writable(Path(path), param=option)  # before minutes of scoring, not after
     folder = Path(args.model) if args.model else shipped_folder()
     torch.set_num_threads(args.threads) if args.threads else None
     pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True).to(
@@ -288,7 +293,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except ReelgenError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
