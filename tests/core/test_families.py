@@ -77,3 +77,18 @@ def test_tiny_model_runs_task_end_to_end(
     assert info["fps"] == pytest.approx(preset.fps, rel=1e-3)
     assert result.metadata["request"]["task"] == task.value
     assert result.video.frames.std() > 0  # not a blank clip
+
+
+@pytest.mark.parametrize("model", ["ltx-tiny", "reelgen-micro", "cogvideox-tiny", "mochi-tiny"])
+def test_a_second_guidance_for_a_one_expert_model_is_refused_not_ignored(model: str) -> None:
+    from reelgen.core.errors import InvalidRequest
+
+    with pytest.raises(InvalidRequest, match="has one, so it would be ignored") as caught:
+        resolve(GenerationRequest(model=model, prompt="x", guidance=4.0, guidance_2=7.0))
+    assert caught.value.param == "guidance_2" and "wan22-tiny" in caught.value.message
+    # A record's guidance_2, which follows guidance on these models, still replays.
+    assert resolve(GenerationRequest(model=model, prompt="x", guidance=4.0, guidance_2=4.0)).guidance_2 == 4.0
+
+
+def test_a_second_guidance_reaches_a_two_expert_model() -> None:
+    assert resolve(GenerationRequest(model="wan22-tiny", prompt="x", guidance_2=7.0)).guidance_2 == 7.0

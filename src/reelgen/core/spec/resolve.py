@@ -183,7 +183,8 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
 
 
 def _check_pins(preset: Preset, request: ResolvedRequest) -> None:
-    """An end image or keyframes go only to a model that pins them; others would drop them unsaid.
+    """An end image, keyframes or a second guidance go only to a model that uses them; others would
+    drop them unsaid.
 
     Runs after the family's own check, whose messages say more where it has them.
     """
@@ -193,6 +194,13 @@ def _check_pins(preset: Preset, request: ResolvedRequest) -> None:
             f"{preset.name} cannot pin a last frame, so it takes no end_image; models that can: "
             f"{', '.join(able) or 'none installed'}",
             param="end_image",
+        )
+    if preset.guidance_2 is None and request.guidance_2 != request.guidance:
+        able = sorted(name for name, (_, p) in registry.presets().items() if p.guidance_2 is not None)
+        raise InvalidRequest(
+            f"guidance_2 guides the low-noise expert of a two-expert model; {preset.name} has one, so it "
+            f"would be ignored. Leave it unset, or use {', '.join(able) or 'a two-expert model'}",
+            param="guidance_2",
         )
     if request.keyframes and Task.KEYFRAMES not in preset.tasks:
         families = registry.families_supporting(Task.KEYFRAMES)
