@@ -54,7 +54,7 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
         (["--steps", "0"], "--steps: Input should be greater than 0"),
         (["--frames", "-5"], "--frames: Input should be greater than 0"),
-        (["--strength", "3"], "--strength: Input should be less than or equal to 1"),
+        (["--strength", "0.3"], "--strength sets how much of the --video is repainted"),
         (["--keyframe", "0:start.png:strong"], "strength 'strong' is not a"),
         (["--vram-budget", "-3"], "-3 GiB is no budget"),
     ],

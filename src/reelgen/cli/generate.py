@@ -173,7 +173,9 @@ def generate(
         list[str] | None, Opt("--keyframe", help="FRAME:IMAGE[:STRENGTH], repeatable.")
     ] = None,
     video: Annotated[str | None, Opt("--video", help="Source video (video-to-video or extend).")] = None,
-    strength: Annotated[float, Opt(help="How much of the source video is repainted (0..1).")] = 0.7,
+    strength: Annotated[
+        float | None, Opt(help="How much of the --video is repainted, 0..1 (default 0.7).")
+    ] = None,
     lora: Annotated[list[str] | None, Opt("--lora", help="PATH[:STRENGTH], repeatable.")] = None,
     weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
@@ -223,6 +225,8 @@ def generate(
 
       reelgen generate "a ship in a storm" -m wan-14b --gpus 4
     """
+    if strength is not None and video is None:
+        raise typer.BadParameter("--strength sets how much of the --video is repainted; give --video too")
     fields = dict(
         model=pick_model(model, task or Task.T2V),
         prompt=prompt,
