@@ -140,6 +140,11 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
     [
         (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
         (["--interpolate", "1"], "--interpolate: Input should be greater than or equal to 2"),
+        (["--interpolate", "2", "--upscaler", "lanczos"], "--upscaler lanczos needs --upscale"),
+        (
+            ["--upscale", "2", "--interpolator", "flow"],
+            "--interpolator flow needs --interpolate or --target-fps",
+        ),
         (
             ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.speed=2"],
             "--option flow.speed is not",

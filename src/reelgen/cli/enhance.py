@@ -73,6 +73,10 @@ def enhance(
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
+    if interpolator != "auto" and interpolate is None and target_fps is None:
+        raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")
+    if upscaler != "auto" and upscale is None:
+        raise typer.BadParameter(f"--upscaler {upscaler} needs --upscale")
     if server is not None:
         if option or device:
             raise typer.BadParameter("--option and --device apply to a run here; the server chooses its own")
