@@ -93,6 +93,27 @@ def test_a_broken_manifest_names_the_field(shots: Path) -> None:
     )
 
 
+def test_a_manifest_that_is_not_an_object_says_what_a_manifest_is(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    manifest.write_text("[1, 2]")
+    result = runner.invoke(app, ["batch", str(manifest)])
+    assert result.exit_code == 2
+    assert f"manifest {manifest} must be a JSON object with items" in said(result)
+    assert "instance of Manifest" not in said(result)
+
+
+def test_a_negative_price_is_refused(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "x"}]}))
+    result = runner.invoke(app, ["batch", str(manifest), "--price-per-gpu-hour", "-2"])
+    assert (
+        result.exit_code == 2
+        and "--price-per-gpu-hour" in said(result)
+        and "Input should be greater" in said(result)
+    )
+    assert not (shots / "outputs").exists()
+
+
 def test_manifest_schema_prints_the_json_schema() -> None:
     result = runner.invoke(app, ["manifest", "schema"])
     assert result.exit_code == 0

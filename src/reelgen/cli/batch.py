@@ -69,7 +69,7 @@ def batch(
     ] = None,
     price: Annotated[
         float | None,
-        Opt("--price-per-gpu-hour", help="Price the summary's model time (default: the manifest's)."),
+        Opt("--price-per-gpu-hour", min=0, help="Price the summary's model time (default: the manifest's)."),
     ] = None,
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")

@@ -44,7 +44,8 @@ def shootout(
         Path | None, Opt("--output", "-o", help="Report folder (default shootout-YYYYmmdd-HHMMSS).")
     ] = None,
     price: Annotated[
-        float | None, Opt("--price-per-gpu-hour", help="Price of GPU time (default: the prompts file's).")
+        float | None,
+        Opt("--price-per-gpu-hour", min=0, help="Price of GPU time (default: the prompts file's)."),
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,

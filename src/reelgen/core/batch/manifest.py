@@ -123,6 +123,11 @@ def load_manifest(path: str | Path) -> Manifest:
         data = json.loads(path.read_text())
     except ValueError as exc:
         raise InvalidRequest(f"manifest {path} is not valid JSON ({exc})", param="manifest") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest(
+            f"manifest {path} must be a JSON object with items (see `reelgen manifest schema`)",
+            param="manifest",
+        )
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
