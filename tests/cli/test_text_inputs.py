@@ -35,3 +35,14 @@ def test_a_binary_file_given_as_yaml_is_refused_in_plain_words(
     assert message.format(png=png) in " ".join(result.output.split())
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.png"]
+
+
+@pytest.mark.parametrize("text", ["hello\n", ""])
+def test_a_prompts_file_without_prompts_says_what_it_must_hold(tmp_path: Path, text: str) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text(text)
+    result = runner.invoke(app, ["shootout", "-m", "ltx-tiny", "-p", str(prompts), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"prompts file {prompts} must hold prompts: a list, or a mapping with prompts:" in said
+    assert "instance of PromptsFile" not in said

@@ -102,6 +102,11 @@ def load_prompts(path: str | Path) -> PromptsFile:
         raise InvalidRequest(f"prompts file {path} is not valid YAML ({exc})", param="prompts") from None
     if isinstance(data, list):  # a bare list of prompts
         data = {"prompts": data}
+    if not isinstance(data, dict):
+        raise InvalidRequest(
+            f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (docs/shootout.md)",
+            param="prompts",
+        )
     try:
         return PromptsFile.model_validate(data)
     except ValidationError as exc:
