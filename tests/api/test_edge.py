@@ -141,3 +141,22 @@ def test_api_key_is_required_when_configured(make_client: Callable[..., TestClie
         assert client.get(path).status_code == 401, path
     assert client.post("/generate-video", json={"prompt": "x"}).status_code == 401
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_list_where_an_object_belongs_is_named_without_pydantic_words(client: TestClient) -> None:
+    cases = [
+        ("/v1/batches", [1, 2], None, "the request body must be an object of named fields, not a list"),
+        (
+            "/v1/shootouts",
+            {"models": ["ltx-tiny"], "prompts": ["a fox"]},
+            "prompts",
+            "prompts must be an object",
+        ),
+        ("/v1/videos", {"prompt": "a fox", "loras": ["style"]}, "loras.0", "not a string"),
+    ]
+    for route, body, param, phrase in cases:
+        resp = client.post(route, json=body)
+        assert resp.status_code == 400, (route, resp.text)
+        error = resp.json()["error"]
+        assert error["param"] == param and phrase in error["message"], error
+        assert "extract fields" not in error["message"] and "instance of" not in error["message"]

@@ -56,6 +56,17 @@ class GenerationFailed(ReelgenError):
     code = "generation_failed"
 
 
+#: What a JSON value that should have been an object was, in words.
+_JSON_KINDS: dict[type, str] = {
+    list: "a list",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
+
+
 def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None = None) -> InvalidRequest:
     """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
 
@@ -70,6 +81,9 @@ def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None 
         message = f"{param} is required"
     elif kind == "extra_forbidden":
         message = f"{param} is not a known field"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):  # pydantic names its classes here
+        given = _JSON_KINDS.get(type(first.get("input")), "something else")
+        message = f"{param or 'the request body'} must be an object of named fields, not {given}"
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
