@@ -56,6 +56,7 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--steps", "0"], "--steps: Input should be greater than 0"),
         (["--frames", "-5"], "--frames: Input should be greater than 0"),
         (["--strength", "0.3"], "--strength sets how much of the --video is repainted"),
+        (["--frames", "9", "--seconds", "2"], "give --frames or --seconds, not both"),
         (["--keyframe", "0:start.png:strong"], "strength 'strong' is not a"),
         (["--vram-budget", "-3"], "-3 GiB is no budget"),
     ],

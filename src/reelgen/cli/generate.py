@@ -122,6 +122,9 @@ def _run(
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
 
+    if fields.get("num_frames") is not None and fields.get("seconds") is not None:
+        raise typer.BadParameter("give --frames or --seconds, not both")
+
     try:
         asked = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
         resolved = resolve(asked)
