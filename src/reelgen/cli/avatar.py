@@ -33,7 +33,9 @@ def avatar(
     voice: Annotated[
         str | None, Opt("--voice", help="Piper voice for --text: en_US-joe-medium (default) or a .onnx path.")
     ] = None,
-    output: Annotated[Path | None, Opt("--output", "-o", help="Output .mp4 (default: outputs/...).")] = None,
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+    ] = None,
     model: Annotated[
         str,
         Opt(
