@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,20 @@ def test_metadata_survives_a_json_round_trip(client: TestClient) -> None:
     body = {**TINY, "metadata": {"user": "ada", "note": json.dumps({"a": 1})}}
     video = client.post("/v1/videos", json=body).json()
     assert video["metadata"] == body["metadata"]
+
+
+def test_a_wrong_method_on_an_api_route_is_a_405_naming_the_right_one(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(serve_web=True)  # the page's mount at "/" answers every other GET
+    for method, path, allow in [
+        ("GET", "/v1/videos/video_0123/cancel", "POST"),
+        ("GET", "/v1/batches/video_0123/cancel", "POST"),
+        ("PUT", "/v1/videos", "GET, POST"),
+    ]:
+        resp = client.request(method, path)
+        assert resp.status_code == 405, (path, resp.text)
+        assert resp.headers["allow"] == allow
+        assert resp.json()["error"]["message"].endswith(f"; use {allow.replace(', ', ' or ')}")
+    assert client.get("/v1/nothing").status_code == 404
+    assert client.get("/").status_code == 200

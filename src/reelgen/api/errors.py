@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from reelgen.core.errors import ModelNotAvailable, ReelgenError, from_validation_error
 from reelgen.core.spec.request import GenerationRequest
@@ -149,11 +150,35 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    if exc.status_code == 404 and message == "Not Found":
+    status, headers = exc.status_code, getattr(exc, "headers", None)
+    allowed = _methods_of(request) if status in (404, 405) else []
+    if allowed:
+        # The page's mount at "/" takes every path no route took, so a GET on a POST-only route
+        # (``/v1/videos/{id}/cancel``) reaches it and is "not found", a PUT its "GET, HEAD": it is
+        # a wrong method, and the route's methods are the right ones.
+        status, headers = 405, {"Allow": ", ".join(allowed)}
+    if status == 404 and message == "Not Found":
         message = f"no route {request.method} {request.url.path}"
-    if exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}"
-    return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+    if status == 405:
+        use = f"; use {' or '.join(allowed)}" if allowed else ""
+        message = f"{request.method} is not allowed on {request.url.path}{use}"
+    return error_response(status, message, headers=headers)
+
+
+def _methods_of(request: Request) -> list[str]:
+    """The other methods the API's routes answer on this request's path (none when a route took it).
+
+    Each method is tried on the routes (the page's mount aside, which takes any path).
+    """
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+
+    def takes(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+    if takes(request.method):
+        return []
+    return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if takes(m)]
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
