@@ -186,6 +186,10 @@ def parse_size(size: str | None) -> tuple[int | None, int | None]:
     return int(match[1]), int(match[2])
 
 
+#: The longest ``seconds`` a request may ask for (the core request's own limit).
+MAX_SECONDS = 3600
+
+
 def parse_seconds(seconds: str | float | None) -> float | None:
     if seconds is None:
         return None
@@ -193,8 +197,12 @@ def parse_seconds(seconds: str | float | None) -> float | None:
         value = float(seconds)
     except ValueError:
         value = -1.0
-    if not 0 < value <= 3600:
-        raise ApiError(400, f'seconds {seconds!r} must be a number above 0, e.g. "4"', param="seconds")
+    if not 0 < value <= MAX_SECONDS:
+        raise ApiError(
+            400,
+            f'seconds {seconds!r} must be a number above 0 and at most {MAX_SECONDS}, e.g. "4"',
+            param="seconds",
+        )
     return value
 
 
