@@ -105,8 +105,10 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     except ApiError:
         raise
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+        # FFmpeg's reason without its errno and the '<none>' file name an upload has.
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
-            400, f"{param}: not a readable audio file ({exc}); send {valid}", param=param
+            400, f"{param}: not a readable audio file ({reason}); send {valid}", param=param
         ) from None
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if samples.size == 0:
