@@ -14,6 +14,7 @@ from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.api.web import PAGE_DIR
 from reelgen.jobs.settings import JobSettings
+from tests.jobs.test_enhance_kind import clip
 from tests.web.conftest import Served, Tab, press_generate
 
 PHONE = (390, 844)
@@ -252,3 +253,26 @@ def test_interpolation_and_upscaling_are_offered_and_sent(
     page.locator(f'.card[data-id="{video["id"]}"]').get_by_role("button", name="Remix").click()
     assert page.locator('input[name="size"]:checked').input_value() == "128x128"
     assert page.input_value("#f-interpolate") == "2" and page.is_disabled("#f-interpolate")
+
+
+def test_only_generated_videos_offer_remix(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
+) -> None:
+    # An enhanced upload and a talking avatar have no prompt to change: /remix refuses them.
+    upload = {"file": ("in.mp4", clip(tmp_path / "in.mp4", sound=False).read_bytes())}
+    enhanced = quiet_server.http.post("/v1/videos/enhance", data={"interpolate": "2"}, files=upload)
+    assert enhanced.status_code == 202, enhanced.text
+    render = quiet_server.create(model="reelgen-micro")
+    page = tab().open(quiet_server.url)
+    card = page.locator(f'.card[data-id="{enhanced.json()["id"]}"]')
+    expect(card.get_by_role("button", name="Cancel")).to_be_visible()
+    expect(card.get_by_role("button", name="Remix")).to_have_count(0)
+    expect(
+        page.locator(f'.card[data-id="{render["id"]}"]').get_by_role("button", name="Remix")
+    ).to_be_visible()
+    # An avatar's parameters say task "avatar" (making one here would load the voice: seconds).
+    offered = page.evaluate(
+        """async () => { const { generated } = await import("./js/util.js");
+        return [{ task: "avatar" }, { task: "t2v" }, null].map((parameters) => generated({ parameters })); }"""
+    )
+    assert offered == [False, True, False]

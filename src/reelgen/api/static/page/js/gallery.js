@@ -1,7 +1,7 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
 // that made it, and "use these settings".
 import { ApiError, contentUrl, json, request } from "./api.js";
-import { announce, el, fps, seconds, shortId, when } from "./util.js";
+import { announce, el, fps, generated, seconds, shortId, when } from "./util.js";
 
 const PAGE = 12;
 
@@ -45,8 +45,8 @@ export function mountGallery(section, ctx) {
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
       player, title, params(v),
       el("div", { class: "row card-actions" },
-        el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
-        el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
+        generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
+        generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
         el("button", { type: "button", class: "small ghost", onclick: () => download(v), ...describe }, "Download"),
         el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v), ...describe }, "Delete")),
       el("p", { class: "muted small" }, shortId(v.id)));

@@ -2,7 +2,7 @@
 // ETA), and cancel, delete, remix and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
-import { $, announce, el, fps, ordinal, seconds } from "./util.js";
+import { $, announce, el, fps, generated, ordinal, seconds } from "./util.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -48,10 +48,10 @@ export function createQueue(ctx) {
     const v = card.video;
     const buttons = [];
     if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
-    buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
+    if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
       buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card.video) }, "Download"));
-      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
+      if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
     for (const b of buttons) b.setAttribute("aria-describedby", card.parts.title.id);

@@ -39,6 +39,14 @@ export function ordinal(n) {
   return `${n}${tail}`;
 }
 
+/**
+ * Whether `video` was generated from a prompt: only those can be remixed or loaded back into the form.
+ * A talking avatar (task "avatar") and an enhanced clip (no parameters) are refused by /remix.
+ */
+export function generated(video) {
+  return Boolean(video.parameters) && video.parameters.task !== "avatar";
+}
+
 export function shortId(id) {
   return id.replace(/^video_/, "").slice(0, 8);
 }
