@@ -222,6 +222,24 @@ def test_seconds_round_up_to_a_valid_frame_count() -> None:
     assert rules.snap_frames(80) == 81 and rules.snap_frames(81) == 81 and rules.snap_frames(82) == 85
 
 
+def test_seconds_longer_than_the_longest_clip_are_refused_naming_its_length() -> None:
+    rules = SizeRules(label="reelgen-micro", frame_step=8, frame_offset=1, max_frames=129)
+    assert rules.frames_for_seconds(10, 12) == 121
+    assert rules.frames_for_seconds(10.75, 12) == 129
+    with pytest.raises(InvalidRequest) as info:
+        rules.frames_for_seconds(30, 12)
+    assert info.value.param == "seconds"
+    assert "at most 129 frames, 10.75 s at 12 fps" in str(info.value)
+    # Past the longest count, snapping keeps the longest (windows of long scenes rely on it).
+    assert rules.snap_frames(400) == 129
+
+
+def test_a_request_for_more_seconds_than_the_model_makes_is_refused_not_shortened() -> None:
+    with pytest.raises(InvalidRequest) as info:
+        resolve(GenerationRequest(model="reelgen-micro", prompt="a red circle", seconds=30))
+    assert info.value.param == "seconds" and "at most 129 frames" in str(info.value)
+
+
 @pytest.mark.parametrize("model", ["ltx-tiny", "wan-tiny"])
 def test_progress_events_count_steps_and_carry_small_previews(model: str, tmp_path: Path) -> None:
     events: list[ProgressEvent] = []

@@ -17,7 +17,9 @@ from reelgen.core.errors import Cancelled
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project import ProjectFolder, colour_chain, plan_project, render_project, status
+from reelgen.core.project.windows import split
 from reelgen.core.spec.request import Task
+from reelgen.core.spec.rules import SizeRules
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +57,19 @@ def test_a_long_scene_is_cut_into_windows_that_continue_each_other(tmp_path: Pat
     assert [(w.frames, w.keep_from) for w in plan.windows] == [(9, 0), (9, 1), (9, 1)]
     assert [w.prompt for w in plan.windows] == ["dawn", "noon", "a slow pan"]
     assert len({w.seed for w in plan.windows}) == 3
+
+
+@pytest.mark.parametrize("continuation", [Task.I2V, Task.EXTEND])
+def test_a_scene_many_windows_long_uses_full_windows_on_a_model_with_a_longest_clip(
+    continuation: Task,
+) -> None:
+    """400 frames in 121-frame windows of a model that makes at most 129: full windows, then the rest."""
+    rules = SizeRules(label="LTX", frame_step=8, frame_offset=1, max_frames=129)
+    windows = split(400, 121, rules, continuation, [], "a long pan", 0)
+    frames = [w.frames for w in windows]
+    assert frames[:-1] == [121] * (len(frames) - 1)
+    assert sum(w.frames - w.keep_from for w in windows) >= 400
+    assert len(windows) == 4
 
 
 def test_a_long_scene_killed_after_its_second_window_resumes_at_the_third(

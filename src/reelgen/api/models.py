@@ -151,7 +151,7 @@ def frame_choices(preset: Preset, rules: SizeRules) -> list[int]:
     counts = {preset.num_frames}
     for seconds in SECONDS:
         wanted = max(rules.min_frames, round(seconds * preset.fps))
-        if wanted <= longest:  # past the longest, snapping would fall back to the shortest
+        if wanted <= longest:  # past the longest clip, a length is not offered
             counts.add(rules.snap_frames(wanted))
     valid = set()
     for n in counts:

@@ -139,7 +139,7 @@ def _shape(settings: dict[str, Any], model: str) -> tuple[int, int, int, float]:
     if settings["num_frames"] is not None:
         frames = settings["num_frames"]
     elif settings["seconds"] is not None:
-        frames = spec.rules_for(preset).snap_frames(max(1, round(settings["seconds"] * fps)))
+        frames = spec.rules_for(preset).frames_for_seconds(settings["seconds"], fps)
     else:
         frames = preset.num_frames
     return settings["width"] or preset.width, settings["height"] or preset.height, frames, fps

@@ -93,7 +93,7 @@ def _frames(spec: FamilySpec, preset: Preset, request: GenerationRequest, fps: f
     if request.num_frames is not None:
         return request.num_frames
     if request.seconds is not None:
-        return rules.snap_frames(max(1, round(request.seconds * fps)))
+        return rules.frames_for_seconds(request.seconds, fps)
     return preset.num_frames
 
 

@@ -9,13 +9,20 @@ from reelgen.core.spec.request import ResolvedRequest, Task
 
 
 def _neighbours(value: int, step: int, offset: int, low: int, high: int | None) -> list[int]:
-    """The valid values just below and just above ``value`` on the lattice step*k + offset."""
+    """The valid values just below and just above ``value`` on the lattice step*k + offset, within low..high.
+
+    Past either end that is the one valid value at that end: the largest for a value above ``high``
+    (the smallest there, as this once answered, turned a 30-second ask into a 0.4-second clip and
+    split long project scenes into windows of a few frames).
+    """
     below = value - ((value - offset) % step)
     above = below + step
     out = [v for v in (below, above) if v >= low and (high is None or v <= high)]
-    if not out:
-        out = [low]
-    return out
+    if out:
+        return out
+    if high is not None and value > high:
+        return [high - ((high - offset) % step)]
+    return [low + ((offset - low) % step)]
 
 
 def _or(values: list[int]) -> str:
@@ -85,9 +92,23 @@ class SizeRules:
             )
 
     def snap_frames(self, frames: int) -> int:
-        """The nearest valid frame count at or above ``frames`` (used for ``seconds``)."""
+        """The nearest valid frame count at or above ``frames``; past the longest count, the longest."""
         near = _neighbours(frames, self.frame_step, self.frame_offset, self.min_frames, self.max_frames)
         return next((v for v in near if v >= frames), near[-1])
+
+    def frames_for_seconds(self, seconds: float, fps: float) -> int:
+        """The frame count a ``seconds`` request makes: at least that long, or InvalidRequest when the
+        model's longest clip is shorter, naming that length."""
+        wanted = max(1, round(seconds * fps))
+        frames = self.snap_frames(wanted)
+        if frames < wanted:
+            raise InvalidRequest(
+                f"seconds {seconds:g} is longer than one clip of {self.label} can be: at most {frames} "
+                f"frames, {frames / fps:.2f} s at {fps:g} fps; ask for at most that, or make the video "
+                "as a storyboard of several shots (`reelgen project`)",
+                param="seconds",
+            )
+        return frames
 
     def as_dict(self) -> dict[str, object]:
         return {
