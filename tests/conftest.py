@@ -21,6 +21,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # threads spin against the others' and the suite ran twice as long. Children inherit it.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
+# A request that names no model gets the server's default ("auto": reelgen-micro here, about ten times
+# slower than ltx-tiny on a CPU); tests that leave the model out want the fastest one.
+os.environ.setdefault("REELGEN_DEFAULT_MODEL", "ltx-tiny")
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

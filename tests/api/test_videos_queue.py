@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.cli.jobs import sse_events
@@ -186,6 +187,22 @@ def test_models_list_capabilities_and_rules(client: TestClient) -> None:
     assert wan["defaults"]["size"] == "64x64" and wan["defaults"]["num_inference_steps"] == 2
     assert client.get("/v1/models/wan-tiny").json() == wan
     assert client.get("/v1/models/sora-2").status_code == 404
+
+
+def test_a_request_naming_no_model_gets_what_the_cli_would_pick(
+    make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shipped default (``auto``): with no real weights here, reelgen-micro, which draws pictures."""
+    monkeypatch.delenv("REELGEN_DEFAULT_MODEL", raising=False)  # the test suite's own fast default
+    client = make_client()
+    made = client.post("/v1/videos", json={"prompt": "a red circle moves to the right"})
+    assert made.status_code == 202, made.text
+    assert made.json()["model"] == "reelgen-micro"
+    assert (
+        client.post("/v1/videos", json={"prompt": "a fox", "model": "auto"}).json()["model"]
+        == "reelgen-micro"
+    )
+    assert client.get("/health").json()["model"] == "reelgen-micro"
 
 
 def test_metrics_and_health(client: TestClient) -> None:

@@ -220,6 +220,10 @@ class LegacyHealth(BaseModel):
 def health(request: Request) -> LegacyHealth:
     """Answers from what the workers last reported; it never waits for one (``/readyz`` asks them)."""
     model = settings_of(request).default_model
+    if model == "auto":
+        from reelgen.core.auto_model import auto_model
+
+        model = auto_model()[0]  # what a text-to-video request without a model gets now
     workers = service_of(request).workers()
     gpus = [w.get("device_name") for w in workers if w.get("gpus") and w.get("device_name")]
     warm = any(model in (w.get("loaded_models") or []) for w in workers if w.get("alive"))

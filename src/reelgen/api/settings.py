@@ -28,7 +28,10 @@ class ApiSettings(BaseSettings):
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: The job service's settings (store, Ray, queue size, price per GPU-hour, data dir).
     jobs: JobSettings = Field(default_factory=JobSettings)
-    default_model: str = "ltx-tiny"
+    #: The model a request naming none gets. ``auto``, as in the CLI: a real model whose weights are on
+    #: this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro (or a tiny build for a
+    #: task it does not do).
+    default_model: str = "auto"
     max_prompt_chars: int = 4000
     #: Largest request body accepted, uploads included.
     max_upload_bytes: int = 32 * 1024 * 1024

@@ -32,7 +32,8 @@ from reelgen.api.schemas import (
     WebhookSpec,
 )
 from reelgen.api.settings import ApiSettings
-from reelgen.core.errors import from_validation_error
+from reelgen.core.auto_model import auto_model
+from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
 
 _CORE = GenerationRequest.model_fields
@@ -151,7 +152,15 @@ def _fields(names: tuple[str, ...]) -> dict[str, Any]:
         if name == "prompt":
             out[name] = _core(name, required=True)  # OpenAI's create and remix require a prompt
         elif name == "model":
-            out[name] = _core(name, optional=True)  # the server's default model when left out
+            annotation, _field = _core(name, optional=True)  # the server's default model when left out
+            out[name] = (
+                annotation,
+                Field(
+                    default=None,
+                    description="Model id (GET /v1/models). Left out, or auto: a real model whose weights "
+                    "are on the server, else the built-in reelgen-micro (REELGEN_DEFAULT_MODEL changes it)",
+                ),
+            )
         else:
             out[name] = _core(name)
     return out
@@ -300,7 +309,14 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
         for i, lora in enumerate(body.loras or [])
     ]
     fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
-    return _validated(fields)
+    request = _validated(fields)
+    if request.model == "auto":  # what the CLI's default means, for the task the inputs ask for
+        try:
+            chosen, _why = auto_model(request.inferred_task())
+        except ReelgenError as exc:
+            raise from_reelgen(exc) from None
+        request = request.model_copy(update={"model": chosen})
+    return request
 
 
 def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:

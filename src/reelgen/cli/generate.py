@@ -17,36 +17,19 @@ from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Tas
 if TYPE_CHECKING:
     from reelgen.core.render import RenderResult
 
-#: ``--model auto`` takes the first of these whose weights are on this machine ...
-REAL_PREFERENCE = {
-    Task.T2V: ("ltx-distilled", "ltx-2b", "wan-1.3b"),
-    Task.I2V: ("ltx-distilled", "ltx-2b", "wan-i2v-480p"),
-}
-#: ... else the first of these built-in ones that is installed.
-BUILT_IN_PREFERENCE = {Task.T2V: ("reelgen-micro", "ltx-tiny"), Task.I2V: ("reelgen-micro", "wan-i2v-tiny")}
-
 
 def pick_model(name: str, task: Task = Task.T2V) -> str:
-    """Resolve ``auto`` to a cached real model, else a built-in one, and say which."""
+    """Resolve ``auto`` to a cached real model, else a built-in one (``core.auto_model``), and say which."""
     if name != "auto":
         return name
-    from reelgen.core import weights
-    from reelgen.core.spec import registry
+    from reelgen.core.auto_model import auto_model
 
-    known = registry.presets()
-    for candidate in REAL_PREFERENCE.get(task, REAL_PREFERENCE[Task.T2V]):
-        if candidate in known:
-            try:
-                weights.locate(*known[candidate])
-            except ReelgenError:
-                continue
-            console.print(f"model: {candidate} (weights found on this machine)")
-            return candidate
-    for candidate in BUILT_IN_PREFERENCE.get(task, BUILT_IN_PREFERENCE[Task.T2V]):
-        if candidate in known and task in known[candidate][1].tasks:
-            console.print(f"model: {candidate} (built in; no real weights cached - see `reelgen pull`)")
-            return candidate
-    raise fail(ReelgenError(f"no installed model does {task.value}; see `reelgen models`"))
+    try:
+        chosen, why = auto_model(task)
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    console.print(f"model: {chosen} ({why})")
+    return chosen
 
 
 Opt = typer.Option
