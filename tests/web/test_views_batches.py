@@ -129,6 +129,7 @@ def test_batch_from_the_page_completes_and_shows_its_counts(
     assert batch["name"] == "manifest.json" and batch["request_counts"]["total"] == 4
     card = page.locator(f'.parent[data-id="{batch["id"]}"]')
     expect(card.locator(".card-title")).to_have_text("manifest.json")
+    expect(card.locator(".meta")).to_contain_text("4 items")
     summary = card.locator(".summary")
     expect(summary.locator(".summary-counts")).to_have_text("2 of 4 done, 1 failed, 1 skipped")
     failed = summary.locator('li[data-output="outside"]')

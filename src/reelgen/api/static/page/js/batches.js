@@ -54,7 +54,10 @@ export function mountBatches(section) {
     path: "batches",
     noun: "batch",
     title: (b) => b.name || `Batch ${b.id.slice(6, 14)}`,
-    meta: (b) => [b.model, `${b.request_counts.total} items`, `into ${b.output_folder}`].filter(Boolean).join(" · "),
+    meta: (b) => {
+      const n = b.request_counts.total;
+      return [b.model, `${n} ${n === 1 ? "item" : "items"}`, `into ${b.output_folder}`].filter(Boolean).join(" · ");
+    },
     extra: summaryOf,
   });
 
