@@ -22,6 +22,7 @@ from reelgen.core.batch import (
     manifest_schema,
     plan_batch,
     run_batch,
+    summarize,
     write_manifest,
 )
 from reelgen.core.batch.run import by_model
@@ -190,9 +191,21 @@ def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Pa
     again = run_batch(batch, base_dir=shots)
     assert counts(again) == counts(resumed) and again.reused == 3
     assert json.loads((out / "batch-summary.json").read_text())["reused"] == 3
-    assert (
-        again.estimated_cost == pytest.approx(again.render_hours * 2.0, abs=1e-4) and again.render_hours > 0
-    )
+    # Priced per GPU-hour: model time on this CPU costs nothing, as in a job's cost_usd.
+    assert again.devices == ["cpu"] and again.render_hours > 0 and again.estimated_cost == 0.0
+
+
+def test_only_model_time_on_gpus_is_priced() -> None:
+    outcomes = [
+        ItemOutcome(output="a", status="done", render_s=1800.0, device="cuda:0"),
+        ItemOutcome(output="b", status="reused", render_s=1800.0, device="cuda:1"),
+        ItemOutcome(output="c", status="done", render_s=3600.0, device="cpu"),
+        ItemOutcome(output="d", status="done", render_s=3600.0, device="cpu", model_run=False),
+        ItemOutcome(output="e", status="failed", render_s=3600.0, device="cuda:0"),
+    ]
+    summary = summarize(outcomes, time_s=1.0, price_per_gpu_hour=2.0)
+    assert summary.render_hours == 2.0  # model time on either device, finished items only
+    assert summary.estimated_cost == 2.0  # one GPU-hour at 2.0
 
 
 def test_companions_say_what_was_made_how_and_along_which_path(shots: Path) -> None:

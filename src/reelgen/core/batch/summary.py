@@ -41,7 +41,8 @@ class BatchSummary(BaseModel):
     """The end of a batch. ``done`` counts items finished now or by an earlier run (``reused``).
 
     ``render_hours`` is the model time of every finished item (earlier runs'
-    included, as recorded), priced at ``price_per_gpu_hour`` for ``estimated_cost``.
+    included, as recorded); its part on GPUs is priced at ``price_per_gpu_hour``
+    for ``estimated_cost``. Time on a CPU costs nothing, as in a job's ``cost_usd``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -89,6 +90,7 @@ def summarize(
     """The summary of ``outcomes`` (one per item, in manifest order)."""
     finished = [o for o in outcomes if o.status in ("done", "reused")]
     hours = sum(o.render_s for o in finished if o.model_run) / 3600
+    gpu_hours = sum(o.render_s for o in finished if o.model_run and (o.device or "").startswith("cuda")) / 3600
     peaks = [o.peak_vram_gib for o in finished if o.peak_vram_gib is not None]
 
     def problems(status: Status) -> list[Problem]:
@@ -108,7 +110,7 @@ def summarize(
         render_hours=round(hours, 6),
         price_per_gpu_hour=price_per_gpu_hour,
         currency=currency,
-        estimated_cost=round(hours * price_per_gpu_hour, 4),
+        estimated_cost=round(gpu_hours * price_per_gpu_hour, 4),
         peak_vram_gib=round(max(peaks), 3) if peaks else None,
         devices=sorted({o.device for o in finished if o.device}),
         outputs=[o.video for o in finished if o.video],
