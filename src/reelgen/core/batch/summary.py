@@ -90,7 +90,9 @@ def summarize(
     """The summary of ``outcomes`` (one per item, in manifest order)."""
     finished = [o for o in outcomes if o.status in ("done", "reused")]
     hours = sum(o.render_s for o in finished if o.model_run) / 3600
-    gpu_hours = sum(o.render_s for o in finished if o.model_run and (o.device or "").startswith("cuda")) / 3600
+    gpu_hours = (
+        sum(o.render_s for o in finished if o.model_run and (o.device or "").startswith("cuda")) / 3600
+    )
     peaks = [o.peak_vram_gib for o in finished if o.peak_vram_gib is not None]
 
     def problems(status: Status) -> list[Problem]:
