@@ -44,6 +44,7 @@ def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestCli
         ({"seconds": "soon"}, "seconds", "number above 0"),
         ({"seconds": "7200"}, "seconds", "at most 3600"),
         ({"model": "reelgen-micro", "seconds": "30"}, "seconds", "at most 129 frames, 10.75 s"),
+        ({"prompt": "   "}, "prompt", "the prompt is empty"),
         ({"num_frames": 9, "seconds": "2"}, "seconds", "not both"),
         ({"colour": "red"}, "colour", "not a known field"),
         ({"num_inference_steps": 0}, "num_inference_steps", "greater than 0"),

@@ -69,6 +69,13 @@ def test_bad_input_gets_a_specific_error_and_no_file(tmp_path: Path, args: list[
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_an_empty_prompt_is_refused_saying_what_it_is_for(tmp_path: Path) -> None:
+    out = tmp_path / "x.mp4"
+    result = runner.invoke(app, ["generate", "  ", "-m", "ltx-tiny", "-o", str(out), "-q"])
+    assert result.exit_code == 2 and "the prompt is empty; t2v makes the video from it" in result.output
+    assert not out.exists()
+
+
 def test_ctrl_c_cancels_at_the_next_step_and_the_next_run_works(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -35,6 +35,7 @@ from reelgen.api.settings import ApiSettings
 from reelgen.core.auto_model import auto_model
 from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
+from reelgen.core.spec.resolve import check_prompt
 
 _CORE = GenerationRequest.model_fields
 
@@ -316,6 +317,10 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
         except ReelgenError as exc:
             raise from_reelgen(exc) from None
         request = request.model_copy(update={"model": chosen})
+    try:
+        check_prompt(request)
+    except ReelgenError as exc:
+        raise from_reelgen(exc) from None
     return request
 
 

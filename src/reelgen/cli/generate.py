@@ -104,12 +104,14 @@ def _run(
     """Resolve the request once, here at the edge, then render it."""
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
+    from reelgen.core.spec.resolve import check_prompt
 
     if fields.get("num_frames") is not None and fields.get("seconds") is not None:
         raise typer.BadParameter("give --frames or --seconds, not both")
 
     try:
         asked = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
+        check_prompt(asked)
         resolved = resolve(asked)
     except ValidationError as exc:
         raise fail(_as_option(from_validation_error(exc))) from None

@@ -97,6 +97,19 @@ def _frames(spec: FamilySpec, preset: Preset, request: GenerationRequest, fps: f
     return preset.num_frames
 
 
+def check_prompt(request: GenerationRequest) -> None:
+    """Refuse a person's text-to-video request whose prompt is empty or only spaces.
+
+    The CLI and the API call it; ``resolve`` does not, so code (tests, benchmarks) may still render
+    a model unconditioned.
+    """
+    task = request.inferred_task()
+    if task in (Task.T2V, Task.AUDIO) and not request.prompt.strip():
+        raise InvalidRequest(
+            f"the prompt is empty; {task.value} makes the video from it, so say what to show", param="prompt"
+        )
+
+
 def resolve(request: GenerationRequest) -> ResolvedRequest:
     """Check ``request`` against its model and fill every unset field from the preset.
 
