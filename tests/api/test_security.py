@@ -126,6 +126,14 @@ def test_unreadable_uploads_are_explained_without_python_internals() -> None:
     assert "<none>" not in said and "Errno" not in said
 
 
+def test_a_picture_sent_as_a_video_is_called_a_picture() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format="PNG")
+    with pytest.raises(ApiError) as info:
+        probe_video(buf.getvalue(), max_seconds=60, max_side=4096, param="file")
+    assert info.value.message == "file: a PNG image is not a video this takes; valid: MP4/MOV, WebM/MKV"
+
+
 def test_unknown_image_formats_are_refused() -> None:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buf, format="BMP")

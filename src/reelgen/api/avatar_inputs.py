@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import SavedInputs, decodes
-from reelgen.api.security import decode_image, probe_video, read_image_header
+from reelgen.api.security import container_kind, decode_image, probe_video, read_image_header
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.types import Audio
 
@@ -89,7 +89,9 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
             suffix = AUDIO_CONTAINERS.get(container.format.name)
             if suffix is None:
                 raise ApiError(
-                    400, f"{param}: {container.format.name} files are not accepted; send {valid}", param=param
+                    400,
+                    f"{param}: {container_kind(container.format)} is not audio this takes; send {valid}",
+                    param=param,
                 )
             if not container.streams.audio or len(container.streams) > 4:
                 raise ApiError(400, f"{param}: needs an audio stream (and at most 4 streams)", param=param)

@@ -13,6 +13,7 @@ import urllib.parse
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import Request
@@ -183,6 +184,16 @@ def _too_large(param: str, max_pixels: int, what: str) -> ApiError:
     )
 
 
+def container_kind(fmt: Any) -> str:
+    """What an upload is, in words, from PyAV's container format: FFmpeg names a still image by its
+    demuxer (``png_pipe``), which says nothing to a person; its long name (``piped png sequence``)
+    little more."""
+    name = str(fmt.name)
+    if name.endswith("_pipe"):
+        return f"a {name.removesuffix('_pipe').upper()} image"
+    return f"{fmt.long_name or name} ({name})"
+
+
 def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "source_video") -> str:
     """Open uploaded video bytes with PyAV (no URLs, no playlists) and check container, streams,
     size and length from the headers, then decode one frame; returns the file suffix to store it under.
@@ -196,7 +207,9 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
             fmt = container.format.name
             if fmt not in VIDEO_CONTAINERS:
                 raise ApiError(
-                    400, f"{param}: {fmt} files are not accepted; valid: MP4/MOV, WebM/MKV", param=param
+                    400,
+                    f"{param}: {container_kind(container.format)} is not a video this takes; valid: MP4/MOV, WebM/MKV",
+                    param=param,
                 )
             if len(container.streams) > 4 or not container.streams.video:
                 raise ApiError(400, f"{param}: needs a video stream (and at most 4 streams)", param=param)
