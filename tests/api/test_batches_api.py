@@ -197,5 +197,23 @@ def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
     typo = {"models": ["wan-tinyy"], "prompts": {"prompts": ["a fox"]}, "input_folder": str(shots)}
     status, error = refused({**typo, "output_folder": str(shots / "report")}, "/v1/shootouts")
     assert (status, error["param"]) == (400, "models") and "did you mean wan-tiny" in error["message"]
+    with_image = {
+        "models": ["wan-tiny"],
+        "prompts": {"prompts": [{"id": "p1", "prompt": "a fox", "image": "a.png"}]},
+    }
+    status, error = refused({**with_image, "output_folder": str(shots / "report")}, "/v1/shootouts")
+    assert (status, error["param"]) == (400, "input_folder") and "prompts.prompts[0].image" in error[
+        "message"
+    ]
     assert client.get("/v1/batches").json()["data"] == [] and client.get("/v1/shootouts").json()["data"] == []
     assert not (shots / "outputs").exists() and not (shots / "report").exists()
+    # Prompts that name no image need no input folder.
+    made = client.post(
+        "/v1/shootouts",
+        json={
+            "models": ["wan-tiny"],
+            "prompts": {"prompts": ["a fox"]},
+            "output_folder": str(shots / "report"),
+        },
+    )
+    assert made.status_code == 202, made.text

@@ -55,7 +55,11 @@ class ShootoutCreate(ParentCreate):
 
     models: list[str] = Field(min_length=1, max_length=32, description="models to compare, in this order")
     prompts: PromptsFile = Field(description="the prompts file's content (docs/shootout.md)")
-    input_folder: str = Field(max_length=4096, description="absolute: prompts' image paths start here")
+    input_folder: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="absolute: prompts' image paths start here (needed only when a prompt names an image)",
+    )
     images: list[str] = Field(
         default_factory=list, max_length=256, description="absolute start images, one per prompt in turn"
     )
@@ -129,12 +133,19 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
 
 def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
     """The job's payload: every path under the batch roots, the trials planned once here to refuse typos."""
-    base = server_folder(body.input_folder, "input_folder")
-    images = [str(server_folder(image, f"images[{i}]")) for i, image in enumerate(body.images)]
-    for i, entry in enumerate(body.prompts.prompts):
-        if entry.image is not None:
-            server_folder(str(base / entry.image), f"prompts.prompts[{i}].image")
     out = server_folder(body.output_folder, "output_folder")
+    named = [i for i, entry in enumerate(body.prompts.prompts) if entry.image is not None]
+    if body.input_folder is None and named:
+        raise ApiError(
+            400,
+            f"prompts.prompts[{named[0]}].image is a path from input_folder; give input_folder (absolute)",
+            param="input_folder",
+        )
+    # With no relative image to find, the report folder stands in as the base: nothing is read from it.
+    base = server_folder(body.input_folder, "input_folder") if body.input_folder is not None else out
+    images = [str(server_folder(image, f"images[{i}]")) for i, image in enumerate(body.images)]
+    for i in named:
+        server_folder(str(base / str(body.prompts.prompts[i].image)), f"prompts.prompts[{i}].image")
     try:
         plan_shootout(body.models, body.prompts, base_dir=base, images=images)
     except ModelNotAvailable as exc:
