@@ -249,6 +249,9 @@ def test_a_render_streams_its_scenes_progress_and_ends_with_the_film(
     ]
     percents = [d["progress"] for _, n, d in seen if n == "progress"]
     assert percents == sorted(percents) and percents[-1] >= 99  # overall, never going back
+    # Joining after the end replays the percentages as they were when each event happened.
+    late = [d["progress"] for _, n, d in events(api, job["urls"]["self"]) if n == "progress"]
+    assert late == sorted(late) and late[0] < 25 and late[-1] >= 99 and len(late) == len(percents)
     # Resuming from any event gives exactly the events after it.
     middle = len(seen) // 2
     again = events(api, job["urls"]["self"], seen[middle][0])

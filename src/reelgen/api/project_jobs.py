@@ -6,7 +6,8 @@ interleaves them: the parent's own events as they are (``queued``, ``started``,
 then ``completed``, ``failed`` or ``cancelled``, which ends it), and for each
 child a ``child`` event when it changes state and ``progress`` events (stage
 ``window``, ``denoise``, ``export`` ... with the scene they belong to) that
-also carry the job's overall percentage, plus a ``project`` stage as scenes
+also carry the job's overall percentage as it was when they were logged (a
+client joining late sees the run as it went), plus a ``project`` stage as scenes
 finish. The SSE id is one cursor per log (``parent.child0.child1 ...``), so
 a client that reconnects with ``Last-Event-ID`` misses nothing and repeats nothing.
 """
@@ -220,20 +221,36 @@ def _frames(service: JobService, job: Job, spec: ProjectPayload, cursor: list[in
         if ev.type not in FINAL_EVENTS:
             cursor[0] = ev.seq
             add(ev.type, {"job_id": job.id, **ev.data})
-    total = max(spec.expected_children(), len(children))
-    done = sum(c.status is JobStatus.COMPLETED for c in children)
+    total = max(spec.expected_children(), len(children), 1)
+    finished = {c.id: c.completed_at for c in children if c.status is JobStatus.COMPLETED and c.completed_at}
+
+    def done_before(at: float, other_than: str) -> int:
+        """Children other than one that had finished by ``at``: the job's state when an event was logged,
+        so a client that joins late or reconnects sees the percentages as they were, not as they are."""
+        return sum(1 for cid, when in finished.items() if cid != other_than and when <= at)
+
     for i, child in enumerate(children, start=1):
         about = {"job_id": job.id, "child": child.child_key, "child_id": child.id, "kind": child.kind}
         about["scene"] = scene_of(spec, child)
         for ev in service.events(child.id, cursor[i], 200):
             cursor[i] = ev.seq
             if ev.type == "progress":
-                add("progress", {**ev.data, **about, "child_progress": ev.data.get("progress")})
+                share = done_before(ev.created_at, child.id) + float(ev.data.get("progress") or 0) / 100
+                overall = min(99, int(100 * share / total))
+                add(
+                    "progress",
+                    {**ev.data, **about, "child_progress": ev.data.get("progress"), "progress": overall},
+                )
                 continue
             add("child", {**about, "status": ev.type, "error": ev.data.get("error")})
             if ev.type == "completed":
                 stage = "export" if child.child_key == EXPORT_KEY else "project"
-                add("progress", {"job_id": job.id, "stage": stage, "step": done, "total": total})
+                done = done_before(ev.created_at, child.id) + 1
+                overall = min(99, int(100 * done / total))
+                add(
+                    "progress",
+                    {"job_id": job.id, "stage": stage, "step": done, "total": total, "progress": overall},
+                )
     for ev in own:
         if ev.type in FINAL_EVENTS:
             cursor[0] = ev.seq
@@ -260,12 +277,9 @@ async def follow(
             # The state first: a job already finished has every event in its logs when they are read.
             fresh = await run_in_threadpool(service.get, job.id)
             frames = await run_in_threadpool(_frames, service, job, spec, cursor)
-            children = await run_in_threadpool(service.children, job.id)
         except JobNotFound:  # deleted while we streamed: nothing more will come
             return
         for name, data, event_id in frames:
-            if name == "progress":
-                data["progress"] = percent(fresh, spec, children)
             if name in FINAL_EVENTS:
                 data["job"] = await final_view()
             yield f"id: {event_id}\n" + format_event(name, data)
