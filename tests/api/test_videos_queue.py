@@ -62,6 +62,15 @@ def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestCli
     assert client.get("/v1/videos").json()["data"] == []
 
 
+def test_nan_and_infinity_are_refused_as_not_finite(client: TestClient) -> None:
+    for field, value in (("fps", "NaN"), ("guidance_scale", "Infinity")):
+        body = f'{{"prompt": "a fox", "model": "wan-tiny", "{field}": {value}}}'  # JSON with a bare NaN
+        resp = client.post("/v1/videos", content=body, headers={"content-type": "application/json"})
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        assert error["param"] == field and "finite number" in error["message"], error
+
+
 def test_framework_errors_use_the_envelope(client: TestClient) -> None:
     missing = client.post("/v1/videos", json={"model": "wan-tiny"})
     assert missing.status_code == 400

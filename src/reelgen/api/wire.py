@@ -110,7 +110,7 @@ def _core(name: str, *, required: bool = False, optional: bool = False) -> tuple
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class _CreateExtras(_Wire):

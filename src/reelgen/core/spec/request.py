@@ -42,7 +42,7 @@ class Task(StrEnum):
 class Keyframe(BaseModel):
     """An image the video must pass through at ``frame``, with conditioning ``strength``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     image: str = Field(json_schema_extra=INPUT_FILE)
     frame: int = Field(ge=0)
@@ -52,7 +52,7 @@ class Keyframe(BaseModel):
 class LoraSpec(BaseModel):
     """A LoRA file applied with ``strength``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     path: str
     strength: float = 1.0
@@ -85,7 +85,9 @@ class GenerationRequest(BaseModel):
     wire names the HTTP API uses (``num_inference_steps`` for ``steps``).
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN and infinity are refused as such ("a finite number"); NaN slipped past every bound's
+    # comparison and was reported against the bound instead.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     model: str = Field(max_length=200, description="Model id (see `reelgen models` or GET /v1/models)")
     prompt: str = Field(default="", max_length=20_000)
