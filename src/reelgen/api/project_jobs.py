@@ -7,7 +7,8 @@ then ``completed``, ``failed`` or ``cancelled``, which ends it), and for each
 child a ``child`` event when it changes state and ``progress`` events (stage
 ``window``, ``denoise``, ``export`` ... with the scene they belong to) that
 also carry the job's overall percentage as it was when they were logged (a
-client joining late sees the run as it went), plus a ``project`` stage as scenes
+client joining late sees the run as it went; within a stream it never goes
+back), plus a ``project`` stage as scenes
 finish. The SSE id is one cursor per log (``parent.child0.child1 ...``), so
 a client that reconnects with ``Last-Event-ID`` misses nothing and repeats nothing.
 """
@@ -272,6 +273,7 @@ async def follow(
     spec = payload(job)
     yield format_event("open", {"after": ".".join(map(str, cursor)) or "0"}, retry_ms=1000)
     last_ping = time.monotonic()
+    shown = 0
     while True:
         try:
             # The state first: a job already finished has every event in its logs when they are read.
@@ -280,6 +282,10 @@ async def follow(
         except JobNotFound:  # deleted while we streamed: nothing more will come
             return
         for name, data, event_id in frames:
+            if name == "progress":
+                # Logs are read one after another, so a scene running beside another can show an
+                # earlier moment after a later one: the stream's percentage never goes back.
+                data["progress"] = shown = max(shown, data["progress"])
             if name in FINAL_EVENTS:
                 data["job"] = await final_view()
             yield f"id: {event_id}\n" + format_event(name, data)
