@@ -193,7 +193,7 @@ def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
     status, error = refused({"manifest": manifest, "input_folder": "shots"})
     assert status == 400 and "must be an absolute path" in error["message"]
     status, error = refused({"manifest": {"items": [{"output": "a/b"}]}, "input_folder": str(shots)})
-    assert status == 400 and error["param"].startswith("manifest.items.0.output")
+    assert status == 400 and error["param"].startswith("manifest.items[0].output")
     typo = {"models": ["wan-tinyy"], "prompts": {"prompts": ["a fox"]}, "input_folder": str(shots)}
     status, error = refused({**typo, "output_folder": str(shots / "report")}, "/v1/shootouts")
     assert (status, error["param"]) == (400, "models") and "did you mean wan-tiny" in error["message"]

@@ -152,7 +152,7 @@ def test_a_list_where_an_object_belongs_is_named_without_pydantic_words(client: 
             "prompts",
             "prompts must be an object",
         ),
-        ("/v1/videos", {"prompt": "a fox", "loras": ["style"]}, "loras.0", "not a string"),
+        ("/v1/videos", {"prompt": "a fox", "loras": ["style"]}, "loras[0]", "not a string"),
     ]
     for route, body, param, phrase in cases:
         resp = client.post(route, json=body)

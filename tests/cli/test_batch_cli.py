@@ -88,7 +88,7 @@ def test_a_broken_manifest_names_the_field(shots: Path) -> None:
     manifest = shots / "manifest.json"
     manifest.write_text(json.dumps({"items": [{"output": "x", "seed": -1}]}))
     result = runner.invoke(app, ["batch", str(manifest)])
-    assert result.exit_code == 2 and "items.0.seed: Input should be greater than or equal to 0" in said(
+    assert result.exit_code == 2 and "items[0].seed: Input should be greater than or equal to 0" in said(
         result
     )
 

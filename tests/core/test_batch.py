@@ -71,7 +71,7 @@ def test_a_wrong_default_is_named(shots: Path) -> None:
 def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> None:
     for items, message in [
         ([{"output": "a"}, {"output": "A.mp4"}], "repeats items[0]'s name"),
-        ([{"output": "../escape"}], "items.0.output: String should match pattern"),
+        ([{"output": "../escape"}], "items[0].output: String should match pattern"),
     ]:
         path = tmp_path / "m.json"
         path.write_text(json.dumps({"items": items}))

@@ -67,6 +67,14 @@ _JSON_KINDS: dict[type, str] = {
 }
 
 
+def field_path(loc: Any) -> str:
+    """A pydantic location as reelgen writes field paths everywhere: ``items[0].output``, not ``items.0.output``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None = None) -> InvalidRequest:
     """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
 
@@ -74,7 +82,7 @@ def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None 
     a bad value reads the same everywhere: ``num_frames: Input should be greater than 0``.
     """
     first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
+    where = field_path(first["loc"])
     param = f"{prefix}{where}" if where else (prefix.rstrip(".") or None)
     kind = first.get("type", "")
     if kind == "missing":
