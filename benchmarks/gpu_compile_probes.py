@@ -134,6 +134,21 @@ def _model_and_inputs(preset: str, layers: int) -> tuple[Any, dict[str, Any]]:
     }
 
 
+def median_forward(model: Any, kwargs: dict[str, Any], calls: int) -> float:
+    """Median seconds of ``calls`` forwards of ``model(**kwargs)`` on the GPU (CUDA events, each synchronised)."""
+    import torch
+
+    times = []
+    for _ in range(calls):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        model(**kwargs)
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) / 1e3)
+    return sorted(times)[calls // 2]
+
+
 def _variant(out: Path, name: str, preset: str, layers: int, fp8: bool, options: str) -> dict[str, Any]:
     import torch
 
@@ -155,15 +170,7 @@ def _variant(out: Path, name: str, preset: str, layers: int, fp8: bool, options:
         model(**kwargs)
         torch.cuda.synchronize()
         row["second_call_s"] = time.monotonic() - again
-        times = []
-        for _ in range(9):
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            model(**kwargs)
-            end.record()
-            end.synchronize()
-            times.append(start.elapsed_time(end) / 1e3)
-        row["forward_s"] = sorted(times)[4]
+        row["forward_s"] = median_forward(model, kwargs, 9)
     after_s = regional.compile_seconds()
     row["graphs"] = regional.compile_counts()["frames_compiled"] - before_counts["frames_compiled"]
     phases = {k: round(v - before_s.get(k, 0.0), 2) for k, v in after_s.items()}

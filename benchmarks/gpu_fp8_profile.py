@@ -30,7 +30,7 @@ VARIANTS: tuple[tuple[str, bool, bool], ...] = (
 
 def profile_variant(layers: int, fp8_linears: bool, fp8_attention: bool) -> dict[str, Any]:
     import torch
-    from gpu_compile_probes import _model_and_inputs
+    from gpu_compile_probes import _model_and_inputs, median_forward
     from gpu_probes import kernel_profile
 
     from reelgen.core.accel import attention, lossy
@@ -48,15 +48,7 @@ def profile_variant(layers: int, fp8_linears: bool, fp8_attention: bool) -> dict
         model(**kwargs)
         torch.cuda.synchronize()
         row["first_call_s"] = round(time.monotonic() - started, 1)
-        times = []
-        for _ in range(7):
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            model(**kwargs)
-            end.record()
-            end.synchronize()
-            times.append(start.elapsed_time(end) / 1e3)
-        row["forward_s"] = round(sorted(times)[3], 5)
+        row["forward_s"] = round(median_forward(model, kwargs, 7), 5)
         row["kernels"] = kernel_profile(functools.partial(model, **kwargs))
     del model
     torch.cuda.empty_cache()
