@@ -175,14 +175,12 @@ def write_video(
         )
     vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
     frames = _even(video.frames)
-    check_writable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp_name = str(new_file_beside(path))
-    except OSError as exc:
-        raise InvalidRequest(
-            f"output {path}: cannot write it ({exc.strerror or exc})", param="output"
-        ) from None
+    except OSError:
+        check_writable(path)  # says in words what is in the way (callers checked before their work)
+        raise
     try:
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:
