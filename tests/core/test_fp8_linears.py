@@ -92,3 +92,54 @@ def test_fp8_on_a_device_without_fp8_tensor_cores_is_refused(monkeypatch: pytest
 
 def test_a_cpu_has_no_fp8_tensor_cores() -> None:
     assert lossy.fp8_tensor_cores(torch.device("cpu")) is False
+
+
+class FeedForwardBlock(torch.nn.Module):
+    """A block with diffusers' feed-forwards: a tanh-GELU one the fused cast takes, and two it leaves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from diffusers.models.attention import FeedForward
+
+        self.ffn = FeedForward(32, inner_dim=64, activation_fn="gelu-approximate")
+        self.gated = FeedForward(32, inner_dim=64, activation_fn="geglu")  # GEGLU: another activation
+        self.exact = FeedForward(32, inner_dim=64, activation_fn="gelu")  # erf GELU: not the kernel's
+
+
+class FeedForwardModel(torch.nn.Module):
+    _repeated_blocks = ["FeedForwardBlock"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = torch.nn.ModuleList([FeedForwardBlock(), FeedForwardBlock()])
+
+
+@pytest.mark.parametrize("fused_gelu", [True, False])
+def test_fp8_fuses_the_tanh_gelu_feed_forwards_cast_and_counts_their_down_projections(
+    monkeypatch: pytest.MonkeyPatch, fused_gelu: bool
+) -> None:
+    from reelgen.core.accel import fp8_ffn
+
+    calls = _fake_torchao(monkeypatch, honours_flag=True)
+    monkeypatch.setattr(fp8_ffn, "triton_available", lambda: True)
+    model = FeedForwardModel()
+    converted = lossy.fp8_linears(model, fused_gelu=fused_gelu)
+    swapped = calls[0][1]
+    assert converted == 12  # three feed-forwards of two projections in each of two blocks
+    if fused_gelu:
+        assert all(isinstance(block.ffn, fp8_ffn.GeluFP8FeedForward) for block in model.blocks)
+        assert "blocks.0.ffn.up" in swapped and "blocks.0.ffn.net.2" not in swapped
+        assert len(swapped) == 10  # the fused ones' down projections are cast by the swap itself
+    else:
+        assert "blocks.0.ffn.net.2" in swapped and len(swapped) == 12
+    assert "blocks.1.gated.net.0.proj" in swapped and "blocks.1.exact.net.2" in swapped
+
+
+def test_fp8_with_scales_per_tensor_keeps_torchaos_cast(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelgen.core.accel import fp8_ffn
+
+    _fake_torchao(monkeypatch, honours_flag=True)
+    monkeypatch.setattr(fp8_ffn, "triton_available", lambda: True)
+    model = FeedForwardModel()
+    lossy.fp8_linears(model, "tensor")
+    assert not any(isinstance(m, fp8_ffn.GeluFP8FeedForward) for m in model.modules())

@@ -12,7 +12,10 @@ Attention = Literal["auto", "fa4", "sdpa"]
 
 #: Opt-in modes that change the output beyond bf16 rounding, with what each trades away.
 LOSSY_MODES: dict[str, str] = {
-    "fp8": "FP8 (e4m3, per-row scales) linear layers in the transformer blocks through torchao",
+    "fp8": (
+        "FP8 (e4m3, per-row scales) linear layers in the transformer blocks through torchao; "
+        "feed-forwards with a tanh GELU cast their hidden rows to FP8 in one fused Triton kernel"
+    ),
     "fp8-attention": "self-attention in FP8 (e4m3, one scale each for queries, keys and values; keys and "
     "values centred over the tokens first) through cuDNN's fused kernel; for 128-wide heads (Wan)",
     "first-block-cache": "skip the remaining blocks when the first block's residual barely changed "

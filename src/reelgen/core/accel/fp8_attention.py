@@ -72,7 +72,7 @@ def read_output(raw: Any, descale_v: Any) -> Any:
     The rescale happens here rather than in the custom op so that, in a compiled block, it fuses with
     adding the values' mean back: one pass over the output. Inside the op it was three eager passes
     through float32 copies, 1.4 ms per two Wan 1.3B blocks at 832x480x81 on an H200; the step went
-    from 1.18x to 1.21x the lossless one (docs/benchmarks.md, run 16).
+    from 1.18x to 1.21x the lossless one (docs/benchmarks.md, run 16; 1.26x since run 17's fused GELU cast).
     """
     import torch
 

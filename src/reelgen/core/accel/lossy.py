@@ -30,16 +30,22 @@ def fp8_compile_options(model: Any) -> dict[str, Any]:
     return FP8_COMPILE_OPTIONS | ({"coordinate_descent_tuning": True} if tuned else {})
 
 
-def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = ()) -> int:
+def fp8_linears(
+    model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (), *, fused_gelu: bool = True
+) -> int:
     """Swap the repeated blocks' linear layers for FP8 (e4m3, dynamic activation scales per ``scales``).
 
     Needs torchao (``reelgen[gpu]``) and a GPU with FP8 tensor cores (compute
     capability 8.9 or newer). Returns how many layers were converted. Layers whose
     sides are not multiples of 16 stay in bf16 (FP8 matrix kernels need that), as
-    do layers whose names within their block end with one of ``keep``.
+    do layers whose names within their block end with one of ``keep``. With row
+    scales and Triton, feed-forwards with a tanh GELU get its fused cast
+    (``fp8_ffn``) unless ``fused_gelu`` is off (benchmarks compare the two).
     """
     import torch
     import torch._inductor.config as inductor_config
+
+    from reelgen.core.accel import fp8_ffn
 
     try:
         from torchao.quantization import (
@@ -59,11 +65,13 @@ def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (
             "drop fp8 from REELGEN_ACCEL",
             param="REELGEN_ACCEL",
         )
-    blocks = set(getattr(model, "_repeated_blocks", None) or [])
+    names = set(getattr(model, "_repeated_blocks", None) or [])
+    blocks = [block for block in model.modules() if type(block).__name__ in names]
+    fused = 0
+    if scales == "row" and fused_gelu and fp8_ffn.triton_available():
+        fused = sum(len(fp8_ffn.fuse_feed_forwards(block, keep)) for block in blocks)
     chosen: set[int] = set()
-    for block in model.modules():
-        if type(block).__name__ not in blocks:
-            continue
+    for block in blocks:
         for name, layer in block.named_modules():
             if (
                 isinstance(layer, torch.nn.Linear)
@@ -86,7 +94,7 @@ def fp8_linears(model: Any, scales: FP8Scales = "row", keep: tuple[str, ...] = (
         quantize_(model, config, filter_fn=lambda module, _name: id(module) in chosen)
     finally:
         inductor_config.load_config(saved)
-    return len(chosen)
+    return len(chosen) + fused  # a fused feed-forward's down projection is FP8 too
 
 
 def fp8_tensor_cores(device: Any) -> bool:
