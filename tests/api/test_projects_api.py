@@ -143,6 +143,22 @@ def test_uploads_must_be_files_the_project_names(client: TestClient, film: Path,
     assert files_under(data_dir / "projects") == []
 
 
+def test_a_yaml_syntax_error_is_a_400_of_one_line_naming_line_and_column(
+    client: TestClient, data_dir: Path
+) -> None:
+    text = "title: Harbour Lights\nscenes:\n  - id: boats\n    prompt: boats: at dawn\n"
+    for sent in ({"data": {"project": text}}, {"json": {"project": text}}):
+        resp = client.post("/v1/projects", **sent)  # type: ignore[arg-type]
+        assert resp.status_code == 400, resp.text
+        assert resp.json()["error"] == {
+            "type": "invalid_request_error",
+            "code": "invalid_request",
+            "param": "project",
+            "message": "the project file line 4, column 18: mapping values are not allowed here",
+        }
+    assert files_under(data_dir / "projects") == []
+
+
 def test_an_update_replaces_the_file_only_when_it_checks_out(
     client: TestClient, film: Path, data_dir: Path
 ) -> None:

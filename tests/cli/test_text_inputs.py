@@ -46,3 +46,45 @@ def test_a_prompts_file_without_prompts_says_what_it_must_hold(tmp_path: Path, t
     said = " ".join(result.output.split())
     assert f"prompts file {prompts} must hold prompts: a list, or a mapping with prompts:" in said
     assert "instance of PromptsFile" not in said
+
+
+#: A storyboard whose fourth line has a second colon the YAML parser cannot place.
+BROKEN_YAML = "title: Night Drive\nscenes:\n  - id: opening\n    prompt: a car: at night\n"
+WHERE = "line 4, column 18: mapping values are not allowed here"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["project", "render", "{bad}", "-q"], f"bad.yaml {WHERE}"),
+        (["project", "status", "{bad}"], f"bad.yaml {WHERE}"),
+        (["project", "export", "{bad}", "-q"], f"bad.yaml {WHERE}"),
+        # Read here before anything is sent, so no server needs to answer.
+        (["project", "status", "{bad}", "--server", "http://127.0.0.1:9"], f"bad.yaml {WHERE}"),
+        (
+            ["shootout", "-m", "ltx-tiny", "-p", "{bad}", "-o", "{tmp}/report"],
+            f"prompts file {{bad}} {WHERE}",
+        ),
+        (["manifest", "create", "{tmp}", "--defaults", "{bad}"], f"defaults file {{bad}} {WHERE}"),
+    ],
+)
+def test_a_yaml_syntax_error_is_one_line_naming_file_line_and_column(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN_YAML)
+    result = runner.invoke(app, [part.format(bad=bad, tmp=tmp_path) for part in command])
+    assert result.exit_code == 2, result.output
+    # The whole of what is printed: no parser's caret drawing, no "<unicode string>", no traceback.
+    assert result.output == f"error: {message.format(bad=bad)}\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_manifest_json_syntax_error_is_one_line_naming_file_line_and_column(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text('{"items": [\n  {"output": "one"}\n  {"output": "two"}\n]}\n')
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: manifest {manifest} line 3, column 3: Expecting ',' delimiter (not valid JSON)\n"
+    )

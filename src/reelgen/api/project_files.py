@@ -25,13 +25,13 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, problem
 from reelgen.core.project.model import Project
+from reelgen.core.textfile import parse_yaml
 from reelgen.jobs.kinds.export import named_files
 
 PROJECT_ID = re.compile(r"^proj_[0-9a-f]{32}$")
@@ -46,12 +46,9 @@ class ProjectNotFound(ReelgenError):
     code = "not_found"
 
 
-def read_project(text: str) -> Project:
+def read_project(text: str, name: str = "the project file") -> Project:
     """The project file's text (YAML, or JSON, which is YAML too) validated; errors name scene and field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InvalidRequest(f"the project file is not valid YAML or JSON: {exc}", param="project") from None
+    data = parse_yaml(text, name, param="project")
     if not isinstance(data, dict):
         raise InvalidRequest("the project file must be a mapping (title:, scenes: ...)", param="project")
     try:

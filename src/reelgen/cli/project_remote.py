@@ -67,10 +67,12 @@ class Remote:
 
     def sync(self) -> dict[str, Any]:
         """The project on the server as the local folder now reads; uploads what it lacks. Returns it."""
-        from reelgen.api.project_files import read_project, wanted_files
+        from reelgen.api.project_files import wanted_files
 
+        # Read here first, so a mistake in the file is named as the in-process commands name it.
+        wanted = wanted_files(self.folder.load())
         text = self.folder.file.read_text()
-        local = {rel: self.folder.root / rel for rel in wanted_files(read_project(text))}
+        local = {rel: self.folder.root / rel for rel in wanted}
         project_id = self._ids().get(self.server)
         remote: dict[str, Any] | None = None
         if project_id is not None:

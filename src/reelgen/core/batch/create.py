@@ -7,13 +7,13 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from reelgen.core.batch.manifest import MANIFEST_VERSION, BatchDefaults, BatchItem, Manifest
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.textfile import read_yaml
 
 #: Files taken as keyframes (by suffix, case-insensitive); anything else in the folder is left alone.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
@@ -33,10 +33,7 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
     path = Path(path)
     if not path.is_file():
         raise InvalidRequest(f"defaults file {path} does not exist", param="defaults")
-    try:
-        data: Any = yaml.safe_load(path.read_text()) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
-        raise InvalidRequest(f"defaults file {path} is not valid YAML ({exc})", param="defaults") from None
+    data: Any = read_yaml(path, f"defaults file {path}", param="defaults") or {}
     if not isinstance(data, dict):
         raise InvalidRequest(f"defaults file {path} must be a mapping of settings", param="defaults")
     try:

@@ -6,7 +6,6 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 
 from __future__ import annotations
 
-import json
 import string
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.textfile import read_json
 from reelgen.core.viability import DEFAULT_THRESHOLD
 
 MANIFEST_VERSION: Literal[1] = 1
@@ -119,10 +119,7 @@ def load_manifest(path: str | Path) -> Manifest:
     path = Path(path)
     if not path.is_file():
         raise InvalidRequest(f"manifest {path} does not exist", param="manifest")
-    try:
-        data = json.loads(path.read_text())
-    except ValueError as exc:
-        raise InvalidRequest(f"manifest {path} is not valid JSON ({exc})", param="manifest") from None
+    data = read_json(path, f"manifest {path}", param="manifest")
     if not isinstance(data, dict):
         raise InvalidRequest(
             f"manifest {path} must be a JSON object with items (see `reelgen manifest schema`)",

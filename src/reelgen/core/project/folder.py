@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.model import Project
+from reelgen.core.textfile import read_yaml
 
 PROJECT_FILE = "project.yaml"
 
@@ -67,10 +67,7 @@ class ProjectFolder:
 
     def load(self) -> Project:
         """project.yaml read and validated; a problem names the scene and field at fault."""
-        try:
-            data = yaml.safe_load(self.file.read_text())
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
-            raise InvalidRequest(f"{self.file.name} is not valid YAML: {exc}", param="project") from None
+        data = read_yaml(self.file, self.file.name, param="project")
         if not isinstance(data, dict):
             raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
         try:

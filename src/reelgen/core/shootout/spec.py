@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.textfile import read_yaml
 
 #: Prompt ids name files, so they are plain names.
 PROMPT_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -96,10 +96,7 @@ def load_prompts(path: str | Path) -> PromptsFile:
     path = Path(path)
     if not path.is_file():
         raise InvalidRequest(f"prompts file {path} does not exist", param="prompts")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a binary file does not decode
-        raise InvalidRequest(f"prompts file {path} is not valid YAML ({exc})", param="prompts") from None
+    data = read_yaml(path, f"prompts file {path}", param="prompts")
     if isinstance(data, list):  # a bare list of prompts
         data = {"prompts": data}
     if not isinstance(data, dict):

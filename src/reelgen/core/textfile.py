@@ -1,0 +1,70 @@
+"""Files a person writes by hand (YAML, JSON): a syntax error becomes one line naming the file and the place.
+
+The parsers' own messages run over several lines (PyYAML draws the line with
+a caret under it and names ``<unicode string>`` as the file), which a
+terminal, a log or an API error envelope shows badly; these read
+``bad.yaml line 3, column 5: mapping values are not allowed here``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.errors import InvalidRequest
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _read_text(path: Path, name: str, kind: str, param: str) -> str:
+    """The file's text; one that is not UTF-8 (a picture given by mistake, say) is an ``InvalidRequest``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest(
+            f"{name} is not valid {kind}: it is not UTF-8 text (byte {exc.start}: {exc.reason})", param=param
+        ) from None
+
+
+def parse_yaml(text: str, name: str, *, param: str) -> Any:
+    """``text`` as YAML; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = _one_line(exc.problem or exc.context or "not valid YAML")
+        where = f"{name} line {mark.line + 1}, column {mark.column + 1}" if mark else name
+        # "while parsing a block mapping" alone says little; where that mapping starts says which one.
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+            start = exc.context_mark
+            problem += (
+                f" ({_one_line(exc.context)} that starts at line {start.line + 1}, column {start.column + 1})"
+            )
+        raise InvalidRequest(f"{where}: {problem}", param=param) from None
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"{name} is not valid YAML: {_one_line(str(exc))}", param=param) from None
+
+
+def parse_json(text: str, name: str, *, param: str) -> Any:
+    """``text`` as JSON; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(
+            f"{name} line {exc.lineno}, column {exc.colno}: {exc.msg} (not valid JSON)", param=param
+        ) from None
+
+
+def read_yaml(path: Path, name: str, *, param: str) -> Any:
+    """The YAML file at ``path``, parsed; every problem reading it is one ``InvalidRequest`` line."""
+    return parse_yaml(_read_text(path, name, "YAML", param), name, param=param)
+
+
+def read_json(path: Path, name: str, *, param: str) -> Any:
+    """The JSON file at ``path``, parsed; every problem reading it is one ``InvalidRequest`` line."""
+    return parse_json(_read_text(path, name, "JSON", param), name, param=param)
