@@ -175,6 +175,37 @@ def test_an_update_replaces_the_file_only_when_it_checks_out(
     assert [s["scene_id"] for s in good.json()["scenes"]] == ["boats", "pan"]
 
 
+def test_export_errors_name_each_setting_as_the_request_or_the_file_wrote_it(
+    client: TestClient, film: Path
+) -> None:
+    """A setting sent with the request is ``export_settings.X``; one from the project file ``export.X``."""
+    prores = changed(lambda d: d.update(export={"container": "mov", "codec": "prores"}))
+    url = f"/v1/projects/{upload(client, film, prores).json()['id']}"
+
+    def refused(body: dict[str, Any]) -> dict[str, Any]:
+        resp = client.post(f"{url}/export", json={"export_settings": body})
+        assert resp.status_code == 400, resp.text
+        return dict(resp.json()["error"])
+
+    folder = refused({"output": "films/night.mov"})
+    assert folder["param"] == "export_settings.output"
+    assert folder["message"] == (
+        "export_settings.output: 'films/night.mov' must be a file name ending in .mov, with no folder"
+    )
+    odd = refused({"width": 63})
+    assert odd["param"] == "export_settings.width"
+    assert odd["message"] == "export_settings.width: 63 must be even (the codecs store colour at half size)"
+    sent_crf = refused({"crf": 20})  # the request's crf against the file's ProRes
+    assert sent_crf["param"] == "export_settings.crf" and sent_crf["message"].startswith(
+        "export_settings.crf: ProRes has no crf"
+    )
+    file_codec = refused({"container": "mp4"})  # the file's codec is what no longer fits
+    assert file_codec["param"] == "export.codec"
+    assert file_codec["message"].startswith("export.codec: prores cannot go in mp4")
+    render_too = client.post(f"{url}/render", json={"export": True, "export_settings": {"width": 63}})
+    assert render_too.status_code == 400 and render_too.json()["error"]["param"] == "export_settings.width"
+
+
 def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(
     client: TestClient, film: Path, data_dir: Path
 ) -> None:
@@ -187,7 +218,7 @@ def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(
     codec = client.post(
         f"{url}/render", json={"export": True, "export_settings": {"container": "webm", "codec": "prores"}}
     )
-    assert codec.status_code == 400 and codec.json()["error"]["param"] == "export.codec"
+    assert codec.status_code == 400 and codec.json()["error"]["param"] == "export_settings.codec"
     typo = client.post(f"{url}/render", json={"scene": ["boats"]})
     assert typo.status_code == 400 and typo.json()["error"]["param"] == "scene"
 

@@ -91,6 +91,21 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     info = probe(out)
     assert (info["codec"], info["width"], info["height"]) == ("vp9", 96, 64)
     assert sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4")) == clips
+    # An output the container cannot be is named as typed: --output, not the file's export.output.
+    mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
+    assert mkv.exit_code == 2
+    assert (
+        mkv.output
+        == "error: --output: film.mkv does not end in .mp4, the container asked for (export.container)\n"
+    )
+    mov = runner.invoke(
+        app, ["project", "export", str(film), "--container", "mov", "-o", str(tmp_path / "film.mp4"), "-q"]
+    )
+    assert mov.exit_code == 2
+    assert (
+        mov.output
+        == "error: --output: film.mp4 does not end in .mov, the container asked for (--container)\n"
+    )
 
 
 def test_a_mistake_in_the_file_is_named_with_its_scene_and_field(film: Path) -> None:
@@ -106,6 +121,15 @@ def test_a_mistake_in_the_file_is_named_with_its_scene_and_field(film: Path) -> 
 def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["project", "export", str(film), "--container", "webm", "--codec", "prores"])
     assert result.exit_code == 2 and "prores cannot go in webm" in result.output
+    # Each mistake is named by the option typed, not by the project file's export.* field.
+    for args, said in [
+        (["--codec", "prores"], "--codec: prores cannot go in mp4; mp4 takes h264, h265, vp9, av1"),
+        (["--width", "63"], "--width: 63 must be even (the codecs store colour at half size)"),
+        (["--codec", "divx"], "--codec: Input should be 'h264', 'h265', 'vp9', 'av1' or 'prores'"),
+    ]:
+        for where in ([], ["--server", "http://127.0.0.1:9"]):  # checked here before any server is asked
+            result = runner.invoke(app, ["project", "export", str(film), *args, *where, "-q"])
+            assert result.exit_code == 2 and result.output == f"error: {said}\n", (args, where)
     missing = runner.invoke(app, ["project", "status", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "reelgen project new" in missing.output
     again = runner.invoke(app, ["project", "new", str(film)])

@@ -25,6 +25,8 @@ ServerOpt = Annotated[
 KeyOpt = Annotated[
     str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server needs.")
 ]
+#: An export setting given on the command line is the option of its name (--codec, --output).
+OPTION = "--"
 
 
 def _folder(path: Path) -> Any:
@@ -142,7 +144,7 @@ def export(
       reelgen project export my-film --container webm --codec vp9 -o my-film.webm
     """
     from reelgen.core.progress import Progress
-    from reelgen.core.project import export_project
+    from reelgen.core.project import export_project, export_settings
 
     folder = _folder(project)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
@@ -150,6 +152,10 @@ def export(
     if output is not None and container is None and output.suffix.lstrip(".") in ("mp4", "mov", "webm"):
         overrides["container"] = output.suffix.lstrip(".")
     if server is not None:
+        try:  # checked here, so a mistake names the option typed (the server would name its own field)
+            export_settings(folder.load().export, overrides, given_as=OPTION)
+        except ReelgenError as exc:
+            raise fail(exc) from None
         _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
         return
     progress = Progress()
@@ -157,7 +163,12 @@ def export(
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             result = export_project(
-                folder, output, overrides=overrides, allow_stale=allow_stale, progress=progress
+                folder,
+                output,
+                overrides=overrides,
+                allow_stale=allow_stale,
+                progress=progress,
+                given_as=OPTION,
             )
     except ReelgenError as exc:
         raise fail(exc) from None

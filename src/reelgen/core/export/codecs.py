@@ -62,16 +62,15 @@ def has_encoder(name: str) -> bool:
     return True
 
 
-def encoder_for(codec: Codec) -> Encoder:
+def encoder_for(codec: Codec, param: str = "export.codec") -> Encoder:
     """The first encoder of ``codec`` this build has; InvalidRequest naming the ones it lacks."""
     for encoder in ENCODERS[codec]:
         if has_encoder(encoder.name):
             return encoder
     names = ", ".join(e.name for e in ENCODERS[codec])
     raise InvalidRequest(
-        f"export.codec: this FFmpeg build has no {codec.value} encoder (looked for {names}); "
-        "pick another codec",
-        param="export.codec",
+        f"{param}: this FFmpeg build has no {codec.value} encoder (looked for {names}); pick another codec",
+        param=param,
     )
 
 

@@ -8,6 +8,7 @@ given; the project layer makes them absolute against the project folder.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from PIL import ImageColor
@@ -151,6 +152,26 @@ class Soundtrack(_Strict):
     duck_ratio: float = Field(default=6.0, ge=1.0, le=20.0, description="How hard the music is ducked")
 
 
+@dataclass(frozen=True)
+class SettingNames:
+    """How the person wrote each export setting, so a message names something they can find and change.
+
+    A setting comes from the project file (``export.codec``) unless it is in
+    ``overridden``: given over the file as ``--codec`` on the command line or
+    ``export_settings.codec`` in an HTTP request (``override_prefix`` says which).
+    """
+
+    overridden: frozenset[str] = frozenset()
+    override_prefix: str = "export_settings."
+
+    def __call__(self, field: str) -> str:
+        return f"{self.override_prefix}{field}" if field in self.overridden else f"export.{field}"
+
+
+#: Every setting as a project file's ``export:`` writes it.
+IN_FILE = SettingNames()
+
+
 class ExportSettings(_Strict):
     """How the rendered scenes become one file. Changing these never re-renders a scene."""
 
@@ -166,29 +187,29 @@ class ExportSettings(_Strict):
     texts: list[TextOverlay] = Field(default_factory=list)
     output: str | None = Field(default=None, description="File name in exports/; default: the title")
 
-    def check(self, prefix: str = "export.") -> None:
-        """Rules across fields, as ``InvalidRequest`` naming the field (``prefix`` says where it sits)."""
+    def check(self, names: SettingNames = IN_FILE) -> None:
+        """Rules across fields, as ``InvalidRequest`` naming the field as the person wrote it (``names``)."""
         allowed = CONTAINER_CODECS[self.container]
         if self.codec not in allowed:
             raise InvalidRequest(
-                f"{prefix}codec: {self.codec.value} cannot go in {self.container.value}; "
+                f"{names('codec')}: {self.codec.value} cannot go in {self.container.value}; "
                 f"{self.container.value} takes {', '.join(c.value for c in allowed)}",
-                param=f"{prefix}codec",
+                param=names("codec"),
             )
         if self.crf is not None and self.codec is Codec.PRORES:
             raise InvalidRequest(
-                f"{prefix}crf: ProRes has no crf (its profile fixes the quality); leave crf unset",
-                param=f"{prefix}crf",
+                f"{names('crf')}: ProRes has no crf (its profile fixes the quality); leave crf unset",
+                param=names("crf"),
             )
         if self.crf is not None and self.codec in (Codec.H264, Codec.H265) and self.crf > 51:
             raise InvalidRequest(
-                f"{prefix}crf: {self.crf} is above 51, the most {self.codec.value} takes",
-                param=f"{prefix}crf",
+                f"{names('crf')}: {self.crf} is above 51, the most {self.codec.value} takes",
+                param=names("crf"),
             )
         for name in ("width", "height"):
             value = getattr(self, name)
             if value is not None and value % 2:
                 raise InvalidRequest(
-                    f"{prefix}{name}: {value} must be even (the codecs store colour at half size)",
-                    param=f"{prefix}{name}",
+                    f"{names(name)}: {value} must be even (the codecs store colour at half size)",
+                    param=names(name),
                 )

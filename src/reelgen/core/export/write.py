@@ -15,7 +15,7 @@ from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
-from reelgen.core.export.settings import ExportSettings, Soundtrack
+from reelgen.core.export.settings import IN_FILE, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import Layout, Segment, clip_info, layout
 from reelgen.core.progress import Progress
 from reelgen.core.types import to_fraction
@@ -168,17 +168,23 @@ class _Job:
 
 
 def _prepare(
-    segments: list[Segment], settings: ExportSettings, output: Path, soundtrack: Soundtrack | None, title: str
+    segments: list[Segment],
+    settings: ExportSettings,
+    output: Path,
+    soundtrack: Soundtrack | None,
+    title: str,
+    names: SettingNames,
 ) -> _Job:
     """Steps 1-2: settings, encoder and input files checked; the output's shape and the timeline."""
-    settings.check()
+    settings.check(names)
     if output.suffix.lower() != f".{settings.container.value}":
         raise InvalidRequest(
-            f"export.output: {output.name} does not end in .{settings.container.value}, the container asked for",
-            param="export.output",
+            f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
+            f"the container asked for ({names('container')})",
+            param=names("output"),
         )
-    encoder = codecs.encoder_for(settings.codec)
-    lut = check_lut(settings.lut) if settings.lut else None
+    encoder = codecs.encoder_for(settings.codec, names("codec"))
+    lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
         check_soundtrack(soundtrack)
     has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
@@ -237,17 +243,19 @@ def export(
     progress: Progress | None = None,
     title: str = "",
     extra_record: dict[str, Any] | None = None,
+    names: SettingNames = IN_FILE,
 ) -> ExportResult:
     """Join ``segments`` into ``output`` as ``settings`` say; a failure leaves any earlier file untouched.
 
     Nothing is rendered here: segments are files already made (and title cards).
     The file is written beside ``output`` and renamed into place when complete.
+    ``names`` says how the person wrote each setting (``output`` included), for messages.
     """
     progress = progress or Progress()
     output = Path(output)
 
     # 1-2. Everything checked and laid out before any frame is decoded.
-    job = _prepare(segments, settings, output, soundtrack, title)
+    job = _prepare(segments, settings, output, soundtrack, title, names)
     check_writable(output)
 
     # 3-5. Drawn, filtered and encoded into a temporary file beside the output ...

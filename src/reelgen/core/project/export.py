@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelgen.core.errors import InvalidRequest, from_validation_error
-from reelgen.core.export.settings import ExportSettings
+from reelgen.core.export.settings import ExportSettings, SettingNames
 from reelgen.core.export.timeline import Segment
 from reelgen.core.export.write import ExportResult, export
 from reelgen.core.progress import Progress
@@ -64,14 +64,38 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "export"
 
 
-def export_settings(base: ExportSettings, overrides: dict[str, Any] | None) -> ExportSettings:
-    """The project's export settings with ``overrides`` (from the command line) on top, validated."""
-    if not overrides:
-        return base
+#: How overrides are named when the caller does not say: as an HTTP request's ``export_settings`` holds them.
+REQUEST = "export_settings."
+
+
+def setting_names(
+    overrides: dict[str, Any] | None, given_as: str = REQUEST, output: bool = False
+) -> SettingNames:
+    """Each setting's name as the person wrote it: ``given_as`` + field for ``overrides`` (and ``output``
+    when an output path was given alongside), ``export.`` + field for the rest (the project file)."""
+    fields = set(overrides or ()) | ({"output"} if output else set())
+    return SettingNames(frozenset(fields), given_as)
+
+
+def export_settings(
+    base: ExportSettings, overrides: dict[str, Any] | None, given_as: str = REQUEST
+) -> ExportSettings:
+    """The project's export settings with ``overrides`` on top, validated and checked across fields.
+
+    A problem names the setting as the person wrote it: ``export.codec`` when it
+    is the file's, ``given_as`` + ``codec`` (``--codec``, ``export_settings.codec``)
+    when it is an override.
+    """
+    names = setting_names(overrides, given_as)
     try:
-        return ExportSettings.model_validate({**base.model_dump(exclude_unset=True), **overrides})
+        given = ExportSettings.model_validate(overrides or {})  # each override on its own, named as given
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix="export.") from None
+        raise from_validation_error(exc, prefix=given_as) from None
+    settings = ExportSettings.model_validate(
+        {**base.model_dump(exclude_unset=True), **given.model_dump(exclude_unset=True)}
+    )
+    settings.check(names)
+    return settings
 
 
 def export_target(
@@ -90,10 +114,15 @@ def export_project(
     overrides: dict[str, Any] | None = None,
     allow_stale: bool = False,
     progress: Progress | None = None,
+    given_as: str = REQUEST,
 ) -> ExportResult:
-    """Export the project's rendered scenes into ``output`` (default ``exports/<title>.<container>``)."""
+    """Export the project's rendered scenes into ``output`` (default ``exports/<title>.<container>``).
+
+    ``given_as`` is how the caller's person writes ``overrides`` and ``output``
+    (``--`` on the command line), so a message names what they typed.
+    """
     project = folder.load()
-    settings = export_settings(project.export, overrides)
+    settings = export_settings(project.export, overrides, given_as)
     project = project.model_copy(update={"export": settings})
     planned = plan_project(folder, project)
     settings = absolute_export(folder, settings)
@@ -107,4 +136,5 @@ def export_project(
         progress=progress,
         title=project.title,
         extra_record={"project": str(folder.file), "scene_keys": keys},
+        names=setting_names(overrides, given_as, output=output is not None),
     )

@@ -87,19 +87,20 @@ def export_payload(
     reads (or, with ``allow_stale``, was rendered once).
     """
     from reelgen.core.project.checks import absolute_export
-    from reelgen.core.project.export import export_settings, export_target, segments
+    from reelgen.core.project.export import export_settings, export_target, segments, setting_names
     from reelgen.core.project.status import plan_project
 
     project = folder.load()
     settings = export_settings(project.export, overrides)
+    names = setting_names(overrides)
     project = project.model_copy(update={"export": settings})
     planned = plan_project(folder, project)
     target = export_target(folder, project, absolute_export(folder, settings))
     if target.parent != folder.exports or target.suffix != f".{settings.container.value}":
         raise InvalidRequest(
-            f"export.output: {settings.output!r} must be a file name ending in .{settings.container.value}, "
+            f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
             "with no folder",
-            param="export.output",
+            param=names("output"),
         )
     wanted = {_inside(folder, path) for _, path in named_files(project)}
     for segment in segments(folder, planned, allow_stale):

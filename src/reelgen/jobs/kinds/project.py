@@ -116,7 +116,7 @@ def project_job(
         chosen = [p for p in plans if p.scene_id in scenes]
     todo = chosen if force else [p for p in stale_scenes(folder, planned) if p in chosen]
     if export and render and todo:
-        export_settings(project.export, overrides).check()  # the rest is checked once the scenes exist
+        export_settings(project.export, overrides)  # the rest is checked once the scenes exist
     elif export:
         export_payload(folder, overrides, allow_stale)
     return ProjectPayload(
