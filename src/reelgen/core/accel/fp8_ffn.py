@@ -85,9 +85,8 @@ def _triton_kernel() -> Any:
         a = gelu_piece(hidden, row, width, 0, P1)
         b = gelu_piece(hidden, row, width, P1, P2)
         c = gelu_piece(hidden, row, width, P1 + P2, P3)
-        top = tl.maximum(
-            tl.max(tl.abs(a), axis=0), tl.max(tl.abs(b), axis=0)
-        )  # masked lanes hold GELU(0) == 0
+        # Masked lanes hold GELU(0) == 0, so they never raise the row's maximum.
+        top = tl.maximum(tl.max(tl.abs(a), axis=0), tl.max(tl.abs(b), axis=0))
         top = tl.maximum(tl.maximum(top, tl.max(tl.abs(c), axis=0)), 1e-12)
         inverse = 448.0 / top
         store_piece(out, row, width, 0, a, inverse, P1)
