@@ -201,7 +201,10 @@ def test_export_errors_name_each_setting_as_the_request_or_the_file_wrote_it(
     )
     file_codec = refused({"container": "mp4"})  # the file's codec is what no longer fits
     assert file_codec["param"] == "export.codec"
-    assert file_codec["message"].startswith("export.codec: prores cannot go in mp4")
+    assert file_codec["message"] == (
+        "export.codec: prores cannot go in mp4; mp4 takes h264, h265, vp9 or av1. Pick one with "
+        "export_settings.codec, or change codec under export: in the project file (without one, mp4 gets h264)"
+    )
     render_too = client.post(f"{url}/render", json={"export": True, "export_settings": {"width": 63}})
     assert render_too.status_code == 400 and render_too.json()["error"]["param"] == "export_settings.width"
 

@@ -108,6 +108,43 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     )
 
 
+def test_a_webm_output_gets_vp9_unless_the_file_chose_a_codec_that_cannot_go_in_it(
+    film: Path, tmp_path: Path
+) -> None:
+    assert (
+        "codec" not in yaml.safe_load((film / "project.yaml").read_text())["export"]
+    )  # as `project new` makes it
+    assert runner.invoke(app, ["project", "render", str(film), "-q"]).exit_code == 0
+    webm = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.webm"), "-q"])
+    assert webm.exit_code == 0, webm.output
+    assert probe(tmp_path / "film.webm")["codec"] == "vp9"
+    assert json.loads((tmp_path / "film.json").read_text())["export"]["codec"] == "vp9"
+
+    typed = runner.invoke(
+        app, ["project", "export", str(film), "-o", str(tmp_path / "a.webm"), "--codec", "h264", "-q"]
+    )
+    assert typed.exit_code == 2
+    assert (
+        typed.output
+        == "error: --codec: h264 cannot go in webm; webm takes vp9 or av1. Pick one with --codec\n"
+    )
+
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    data["export"]["codec"] = "h264"  # chosen in the file: kept, and the refusal says what to do
+    (film / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    chosen = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "b.webm"), "-q"])
+    assert chosen.exit_code == 2
+    assert chosen.output == (
+        "error: export.codec: h264 cannot go in webm; webm takes vp9 or av1. Pick one with --codec, "
+        "or change codec under export: in the project file (without one, webm gets vp9)\n"
+    )
+    assert not (tmp_path / "b.webm").exists()
+    vp9 = runner.invoke(
+        app, ["project", "export", str(film), "-o", str(tmp_path / "c.webm"), "--codec", "vp9", "-q"]
+    )
+    assert vp9.exit_code == 0 and probe(tmp_path / "c.webm")["codec"] == "vp9"
+
+
 def test_a_mistake_in_the_file_is_named_with_its_scene_and_field(film: Path) -> None:
     data = yaml.safe_load((film / "project.yaml").read_text())
     del data["scenes"][2]["prompt"]
@@ -123,7 +160,10 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
     assert result.exit_code == 2 and "prores cannot go in webm" in result.output
     # Each mistake is named by the option typed, not by the project file's export.* field.
     for args, said in [
-        (["--codec", "prores"], "--codec: prores cannot go in mp4; mp4 takes h264, h265, vp9, av1"),
+        (
+            ["--codec", "prores"],
+            "--codec: prores cannot go in mp4; mp4 takes h264, h265, vp9 or av1. Pick one with --codec",
+        ),
         (["--width", "63"], "--width: 63 must be even (the codecs store colour at half size)"),
         (["--codec", "divx"], "--codec: Input should be 'h264', 'h265', 'vp9', 'av1' or 'prores'"),
     ]:

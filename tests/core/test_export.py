@@ -251,6 +251,17 @@ def test_every_codec_and_container_pair_exports_and_reads_back(
     assert mean_colour(frames[0])[0] > 150 and mean_colour(frames[-1])[2] > 150
 
 
+def test_with_no_codec_chosen_a_container_gets_its_usual_one(tmp_path: Path) -> None:
+    """As FFmpeg does from a file's extension: VP9 and Opus in a .webm, H.264 and AAC in a .mp4."""
+    paths = [clip(tmp_path / "a.mp4", RED), clip(tmp_path / "b.mp4", BLUE, tone=440.0)]
+    for container, video, audio in [("webm", "vp9", "opus"), ("mp4", "h264", "aac"), ("mov", "h264", "aac")]:
+        settings = ExportSettings(container=container)
+        result = export(_segments(paths), settings, tmp_path / f"film.{container}")
+        info = probe(result.path)
+        assert (info["codec"], info["audio_codec"]) == (video, audio), container
+        assert result.record["export"]["codec"] == video  # the record says what was used, not "null"
+
+
 @pytest.mark.parametrize(
     ("fields", "param"),
     [

@@ -125,8 +125,16 @@ def export(
     output: Annotated[
         Path | None, Opt("--output", "-o", help="Output file (default exports/TITLE.EXT).")
     ] = None,
-    codec: Annotated[str | None, Opt(help="h264, h265, vp9, av1 or prores (overrides the file).")] = None,
-    container: Annotated[str | None, Opt(help="mp4, mov or webm (overrides the file).")] = None,
+    codec: Annotated[
+        str | None,
+        Opt(
+            help="h264, h265, vp9, av1 or prores (overrides the file; "
+            "set in neither: h264 in mp4 and mov, vp9 in webm)."
+        ),
+    ] = None,
+    container: Annotated[
+        str | None, Opt(help="mp4, mov or webm (overrides the file, as an -o name ending in one does).")
+    ] = None,
     width: Annotated[int | None, Opt(help="Output width.")] = None,
     height: Annotated[int | None, Opt(help="Output height.")] = None,
     fps: Annotated[float | None, Opt(help="Output frame rate.")] = None,
@@ -139,9 +147,9 @@ def export(
 ) -> None:
     """Join the rendered scenes into one film. Never renders; a failed export leaves the last one intact.
 
-    Example:
+    Example (a .webm gets VP9 video and Opus sound unless the project file chose a codec):
 
-      reelgen project export my-film --container webm --codec vp9 -o my-film.webm
+      reelgen project export my-film -o my-film.webm
     """
     from reelgen.core.progress import Progress
     from reelgen.core.project import export_project, export_settings

@@ -7,6 +7,7 @@ export([Segment("intro", 2.0, clip=Path("a.mp4"))], ExportSettings(codec="h265")
 from reelgen.core.export.codecs import ENCODERS, has_encoder
 from reelgen.core.export.settings import (
     CONTAINER_CODECS,
+    DEFAULT_CODEC,
     Codec,
     Container,
     ExportSettings,
@@ -25,6 +26,7 @@ from reelgen.core.export.write import ExportResult, check_lut, check_soundtrack,
 
 __all__ = [
     "CONTAINER_CODECS",
+    "DEFAULT_CODEC",
     "ENCODERS",
     "Codec",
     "Container",

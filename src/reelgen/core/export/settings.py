@@ -37,6 +37,12 @@ CONTAINER_CODECS: dict[Container, tuple[Codec, ...]] = {
     Container.MOV: (Codec.H264, Codec.H265, Codec.PRORES),
     Container.WEBM: (Codec.VP9, Codec.AV1),
 }
+#: The codec a container gets when none is chosen, as FFmpeg picks one from a file's extension.
+DEFAULT_CODEC: dict[Container, Codec] = {
+    Container.MP4: Codec.H264,
+    Container.MOV: Codec.H264,
+    Container.WEBM: Codec.VP9,
+}
 
 
 class TransitionKind(StrEnum):
@@ -158,11 +164,12 @@ class SettingNames:
 
     A setting comes from the project file (``export.codec``) unless it is in
     ``overridden``: given over the file as ``--codec`` on the command line or
-    ``export_settings.codec`` in an HTTP request (``override_prefix`` says which).
+    ``export_settings.codec`` in an HTTP request (``override_prefix`` says which;
+    empty where nothing can be given over the file, as when a file is uploaded).
     """
 
     overridden: frozenset[str] = frozenset()
-    override_prefix: str = "export_settings."
+    override_prefix: str = ""
 
     def __call__(self, field: str) -> str:
         return f"{self.override_prefix}{field}" if field in self.overridden else f"export.{field}"
@@ -176,7 +183,7 @@ class ExportSettings(_Strict):
     """How the rendered scenes become one file. Changing these never re-renders a scene."""
 
     container: Container = Container.MP4
-    codec: Codec = Codec.H264
+    codec: Codec | None = Field(default=None, description="Default: h264 in mp4 and mov, vp9 in webm")
     width: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     height: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     fps: float | None = Field(default=None, gt=0, le=240, description="Default: the first scene's")
@@ -187,23 +194,24 @@ class ExportSettings(_Strict):
     texts: list[TextOverlay] = Field(default_factory=list)
     output: str | None = Field(default=None, description="File name in exports/; default: the title")
 
+    @property
+    def video_codec(self) -> Codec:
+        """The codec chosen, else the container's usual one (``DEFAULT_CODEC``): a .webm gets VP9."""
+        return self.codec or DEFAULT_CODEC[self.container]
+
     def check(self, names: SettingNames = IN_FILE) -> None:
         """Rules across fields, as ``InvalidRequest`` naming the field as the person wrote it (``names``)."""
-        allowed = CONTAINER_CODECS[self.container]
-        if self.codec not in allowed:
-            raise InvalidRequest(
-                f"{names('codec')}: {self.codec.value} cannot go in {self.container.value}; "
-                f"{self.container.value} takes {', '.join(c.value for c in allowed)}",
-                param=names("codec"),
-            )
-        if self.crf is not None and self.codec is Codec.PRORES:
+        codec = self.video_codec
+        if codec not in CONTAINER_CODECS[self.container]:
+            raise InvalidRequest(self._misfit(codec, names), param=names("codec"))
+        if self.crf is not None and codec is Codec.PRORES:
             raise InvalidRequest(
                 f"{names('crf')}: ProRes has no crf (its profile fixes the quality); leave crf unset",
                 param=names("crf"),
             )
-        if self.crf is not None and self.codec in (Codec.H264, Codec.H265) and self.crf > 51:
+        if self.crf is not None and codec in (Codec.H264, Codec.H265) and self.crf > 51:
             raise InvalidRequest(
-                f"{names('crf')}: {self.crf} is above 51, the most {self.codec.value} takes",
+                f"{names('crf')}: {self.crf} is above 51, the most {codec.value} takes",
                 param=names("crf"),
             )
         for name in ("width", "height"):
@@ -213,3 +221,19 @@ class ExportSettings(_Strict):
                     f"{names(name)}: {value} must be even (the codecs store colour at half size)",
                     param=names(name),
                 )
+
+    def _misfit(self, codec: Codec, names: SettingNames) -> str:
+        """A chosen codec the container cannot carry: which codecs it takes, and where to set one."""
+        container = self.container.value
+        fits = [c.value for c in CONTAINER_CODECS[self.container]]
+        said = f"{names('codec')}: {codec.value} cannot go in {container}; {container} takes "
+        said += f"{', '.join(fits[:-1])} or {fits[-1]}"
+        usual = f"without one, {container} gets {DEFAULT_CODEC[self.container].value}"
+        if "codec" in names.overridden:
+            return f"{said}. Pick one with {names('codec')}"
+        if names.override_prefix:
+            return (
+                f"{said}. Pick one with {names.override_prefix}codec, or change codec under export: "
+                f"in the project file ({usual})"
+            )
+        return f"{said}. Change codec under export: in the project file ({usual})"

@@ -183,7 +183,7 @@ def _prepare(
             f"the container asked for ({names('container')})",
             param=names("output"),
         )
-    encoder = codecs.encoder_for(settings.codec, names("codec"))
+    encoder = codecs.encoder_for(settings.video_codec, names("codec"))
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
         check_soundtrack(soundtrack)
@@ -201,7 +201,7 @@ def _write(job: _Job, target: str, scratch: Path, progress: Progress) -> tuple[i
     settings, lay = job.settings, job.lay
     pictures = _pictures(job.segments, settings, job.size, scratch)
     vsink = video_graph(job.segments, lay, job.size, settings.fit, pictures, job.lut, job.encoder.pix_fmt)
-    acodec = codecs.audio_codec(settings.container, settings.codec)
+    acodec = codecs.audio_codec(settings.container, settings.video_codec)
     sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
     asink = audio_graph(job.segments, lay, job.has_audio, job.soundtrack, sample_fmt)
     options = {} if settings.container.value == "webm" else {"movflags": "+faststart"}
@@ -222,7 +222,7 @@ def _record(job: _Job, written: int, extra: dict[str, Any] | None) -> dict[str, 
         "reelgen": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "title": job.title,
-        "export": job.settings.model_dump(mode="json"),
+        "export": {**job.settings.model_dump(mode="json"), "codec": job.settings.video_codec.value},
         "soundtrack": job.soundtrack.model_dump(mode="json") if job.soundtrack else None,
         "encoder": job.encoder.name,
         "output": {"frames": written, "fps": str(job.lay.fps), "width": job.size[0], "height": job.size[1]},
