@@ -149,6 +149,11 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
             ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.speed=2"],
             "--option flow.speed is not",
         ),
+        # RIFE has a `scale` of its own (the flow resolution): its error is not --upscale's.
+        (
+            ["--interpolate", "2", "--interpolator", "rife", "--option", "rife.scale=abc"],
+            "--option rife.scale:",
+        ),
     ],
 )
 def test_a_bad_value_names_the_option_that_was_typed(tmp_path: Path, args: list[str], message: str) -> None:

@@ -176,8 +176,13 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
     return out
 
 
-#: Stage options set by their own flag; any other is ``--option STAGE.KEY``.
-FLAGS = {"factor": "--interpolate", "target_fps": "--target-fps", "scale": "--upscale"}
+#: Stage options set by their own flag, by the kind of stage; any other is ``--option STAGE.KEY``.
+#: Keyed by kind because two stages share a key: RIFE's ``scale`` is its flow resolution, not ``--upscale``.
+FLAGS = {
+    ("interpolate", "factor"): "--interpolate",
+    ("interpolate", "target_fps"): "--target-fps",
+    ("upscale", "scale"): "--upscale",
+}
 
 
 def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
@@ -185,8 +190,12 @@ def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
     found = re.match(r"enhance\[(\d+)\]\.options\.(\w+)", exc.param or "")
     if found is None or not exc.message.startswith(found.group(0)) or int(found.group(1)) >= len(steps):
         return exc
-    key = found.group(2)
-    flag = FLAGS.get(key, f"--option {steps[int(found.group(1))].name}.{key}")
+    from reelgen.core.enhance.registry import enhancers
+
+    key, name = found.group(2), steps[int(found.group(1))].name
+    known = enhancers()
+    kind = known[name].stage if name in known else ""
+    flag = FLAGS.get((kind, key), f"--option {name}.{key}")
     return InvalidRequest(flag + exc.message.removeprefix(found.group(0)), param=exc.param)
 
 
