@@ -109,6 +109,8 @@ def test_bad_factors_and_rates_are_refused_by_name() -> None:
         resolve_chain([EnhanceStep(name="flow", options={"factor": 2, "target_fps": 60})], 64, 48, 5, NTSC)
     with pytest.raises(InvalidRequest, match="no frames"):
         FlowInterpolator(InterpolateOptions(factor=2)).output_shape(Shape(64, 48, 0, NTSC))
+    with pytest.raises(InvalidRequest, match="1 frame .* cannot be interpolated.* 2 frames or more"):
+        FlowInterpolator(InterpolateOptions(factor=2)).output_shape(Shape(64, 48, 1, NTSC))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)

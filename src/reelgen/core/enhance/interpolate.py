@@ -105,6 +105,14 @@ class Interpolator(Enhancer):
     def output_shape(self, shape: Shape) -> Shape:
         if shape.frames < 1:
             raise InvalidRequest("a clip with no frames cannot be interpolated", param="interpolate")
+        if shape.frames == 1:
+            # New frames go between pairs; one frame (a still image read as a clip) would come back
+            # unchanged, a silent no-op, so it is refused like an empty clip.
+            raise InvalidRequest(
+                "a clip of 1 frame (a still image?) cannot be interpolated: new frames go between "
+                "pairs of frames; give a clip of 2 frames or more",
+                param="interpolate",
+            )
         factor, target = self.opts.rates(shape.fps)
         frames = output_frames(shape.frames, shape.fps, factor, target)
         return Shape(shape.width, shape.height, frames, output_rate(shape.fps, factor, target))
