@@ -247,4 +247,4 @@ def test_cli_submit_watch_status_download(server: Server, tmp_path: Path) -> Non
     assert got.exit_code == 0, got.output
     assert frames_of(target.read_bytes()) == (9, 64, 64)
     missing = runner.invoke(cli_app, ["status", "video_" + "0" * 32, *opts])
-    assert missing.exit_code == 1 and "HTTP 404" in missing.output
+    assert missing.exit_code == 2 and "HTTP 404" in missing.output  # bad input, as local commands exit

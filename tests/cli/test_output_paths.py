@@ -66,6 +66,6 @@ def test_a_download_to_a_path_under_a_file_is_refused_before_asking_the_server(b
     target = blocker / "fox.mp4"
     nowhere = "http://127.0.0.1:9"  # nothing answers: the path is checked before any request
     result = runner.invoke(app, ["download", "video_" + "0" * 32, "-o", str(target), "--server", nowhere])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # bad input, as the local commands above exit
     assert f"output {target}: {blocker} is a file, not a folder" in said(result)
     assert not isinstance(result.exception, OSError) and "cannot reach" not in said(result)

@@ -74,4 +74,4 @@ def test_server_errors_name_the_scene_and_field(server: str, tmp_path: Path) -> 
     )
     edit(film, lambda d: d["scenes"][2].update(start_image="assets/quay.png", prompt=""))
     result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
-    assert result.exit_code == 1 and "scene 'pan' (scenes[2]): prompt is required" in result.output
+    assert result.exit_code == 2 and "scene 'pan' (scenes[2]): prompt is required" in result.output

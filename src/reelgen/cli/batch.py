@@ -83,7 +83,9 @@ def batch(
 
     Next to each output go <name>.video_meta.json (what was made, how, its metrics) and
     <name>.motion.json (the camera path). Ends with a summary: done, failed and skipped
-    with reasons, time, peak VRAM and estimated cost. Exit status 1 when an item failed.
+    with reasons, time, peak VRAM and estimated cost. Exit status 1 when an item failed
+    (or, with --server, the server failed or did not answer); 2 when the manifest or an
+    option is wrong, as this command or the server (an HTTP 4xx answer) finds.
 
     With --server the batch runs as a job on a server, which reads the keyframes and
     writes the same files into the same folders on its disk (its REELGEN_BATCH_ROOTS

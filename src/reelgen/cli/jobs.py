@@ -23,7 +23,20 @@ TERMINAL = ("completed", "failed", "cancelled")
 
 
 class ClientError(Exception):
-    """The server answered with an error envelope (or could not be reached)."""
+    """The server answered with an error envelope (``status``), or could not be reached (no status).
+
+    ``bad_input``: the request is wrong, which a 4xx answer says (or this machine, before asking).
+    """
+
+    def __init__(self, message: str, status: int | None = None, *, bad_input: bool | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.bad_input = bad_input if bad_input is not None else status is not None and 400 <= status < 500
+
+    @property
+    def exit_code(self) -> int:
+        """2 for bad input, as local commands exit; 1 when the server failed (5xx) or did not answer."""
+        return 2 if self.bad_input else 1
 
 
 def _client(server: str, api_key: str | None, timeout: float | httpx.Timeout | None = 30.0) -> httpx.Client:
@@ -40,7 +53,7 @@ def _check(resp: httpx.Response) -> httpx.Response:
         message = f"{err['message']}{where}"
     except (ValueError, KeyError, TypeError):
         message = resp.text[:500] or resp.reason_phrase
-    raise ClientError(f"HTTP {resp.status_code}: {message}")
+    raise ClientError(f"HTTP {resp.status_code}: {message}", resp.status_code)
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -53,7 +66,7 @@ def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: An
 
 def _exit(exc: ClientError) -> typer.Exit:
     console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(1)
+    return typer.Exit(exc.exit_code)
 
 
 def _print_video(video: dict[str, Any]) -> None:
@@ -219,8 +232,8 @@ def fetch_content(
 
     try:
         check_writable(target)
-    except InvalidRequest as exc:
-        raise ClientError(exc.message) from None
+    except InvalidRequest as exc:  # found here, before asking the server
+        raise ClientError(exc.message, bad_input=True) from None
     partial = target.with_name(target.name + ".part")
     try:
         with (

@@ -243,7 +243,7 @@ def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> An
         return work(remote)
     except ClientError as exc:
         console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     finally:

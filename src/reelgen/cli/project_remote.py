@@ -47,7 +47,7 @@ class Remote:
         except httpx.TransportError as exc:
             raise ClientError(f"cannot reach {self.server} ({exc}); is `reelgen serve` running?") from None
         if resp.status_code >= 400:
-            raise ClientError(_message(resp))
+            raise ClientError(_message(resp), resp.status_code)
         return resp
 
     # ---- the project on the server ------------------------------------------------------------
@@ -79,7 +79,7 @@ class Remote:
             try:
                 remote = self.call("GET", f"/v1/projects/{project_id}").json()
             except ClientError as exc:
-                if "HTTP 404" not in str(exc):
+                if exc.status != 404:
                     raise
         if remote is None:
             project = self.call("POST", "/v1/projects", **_form(text, local)).json()
@@ -113,7 +113,7 @@ class Remote:
                         with self.http.stream("GET", f"{url}/events", headers=headers) as resp:
                             if resp.status_code >= 400:
                                 resp.read()
-                                raise ClientError(_message(resp))
+                                raise ClientError(_message(resp), resp.status_code)
                             for event_id, name, data in sse_events(resp.iter_lines()):
                                 last_id = event_id or last_id
                                 if name in TERMINAL:
@@ -140,7 +140,7 @@ class Remote:
             with self.http.stream("GET", path) as resp:
                 if resp.status_code >= 400:
                     resp.read()
-                    raise ClientError(_message(resp))
+                    raise ClientError(_message(resp), resp.status_code)
                 with partial.open("wb") as fh:
                     for chunk in resp.iter_bytes():
                         fh.write(chunk)

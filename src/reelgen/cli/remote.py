@@ -15,7 +15,7 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.jobs import ClientError, sse_events
 from reelgen.cli.output import console
 
 ServerOpt = Annotated[
@@ -29,8 +29,8 @@ TERMINAL = ("completed", "failed", "cancelled")
 RECONNECTS = 20
 
 
-class ServerError(Exception):
-    """The server answered with an error envelope, or could not be reached."""
+class ServerError(ClientError):
+    """The server answered with an error envelope (``status``), or could not be reached (no status)."""
 
 
 def _client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
@@ -48,7 +48,7 @@ def _checked(resp: httpx.Response) -> httpx.Response:
         message = f"{err['message']}" + (f" ({err['param']})" if err.get("param") else "")
     except (ValueError, KeyError, TypeError):
         message = resp.text[:500] or resp.reason_phrase
-    raise ServerError(f"HTTP {resp.status_code}: {message}")
+    raise ServerError(f"HTTP {resp.status_code}: {message}", resp.status_code)
 
 
 def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -156,5 +156,6 @@ def refuse(given: dict[str, object]) -> None:
 
 
 def fail(exc: ServerError) -> typer.Exit:
+    """Print it; exit 2 for a request the server calls wrong (HTTP 4xx), 1 when it failed or is not there."""
     console.print(f"[bold red]error:[/] {exc}", highlight=False)
-    return typer.Exit(1)
+    return typer.Exit(exc.exit_code)

@@ -1,0 +1,123 @@
+"""The commands that talk to a server exit as local commands do: 2 when the request is wrong, 1 when it failed.
+
+A stand-in server answers every request with one status and reelgen's error
+envelope, so each command meets each kind of answer without a job service.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from tests.jobs.projects import make_film
+
+runner = CliRunner()
+VIDEO = "video_" + "0" * 32
+
+
+class Answering(ThreadingHTTPServer):
+    status = 500
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Answering
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps(
+            {
+                "error": {
+                    "message": f"the server said {self.server.status}",
+                    "type": "x",
+                    "code": "x",
+                    "param": None,
+                }
+            }
+        ).encode()
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet test output
+        pass
+
+
+@pytest.fixture
+def answering() -> Iterator[Answering]:
+    server = Answering(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _commands(tmp_path: Path) -> dict[str, list[str]]:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "one", "images": ["a.png"], "prompt": "a fox"}]}))
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("prompts: [a lighthouse at night]\n")
+    film = make_film(tmp_path / "film")
+    return {
+        "submit": ["submit", "a fox"],
+        "status": ["status", VIDEO],
+        "watch": ["watch", VIDEO],
+        "cancel": ["cancel", VIDEO],
+        "download": ["download", VIDEO, "-o", str(tmp_path / "fox.mp4")],
+        "batch": ["batch", str(manifest), "-q"],
+        "shootout": ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-o", str(tmp_path / "report"), "-q"],
+        "project status": ["project", "status", str(film)],
+        "project render": ["project", "render", str(film), "-q"],
+        "project export": ["project", "export", str(film), "-q"],
+    }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "submit",
+        "status",
+        "watch",
+        "cancel",
+        "download",
+        "batch",
+        "shootout",
+        "project status",
+        "project render",
+        "project export",
+    ],
+)
+@pytest.mark.parametrize(("status", "code"), [(400, 2), (404, 2), (422, 2), (500, 1)])
+def test_a_server_answer_sets_the_exit_status_as_bad_input_or_failure(
+    answering: Answering, tmp_path: Path, command: str, status: int, code: int
+) -> None:
+    answering.status = status
+    url = f"http://127.0.0.1:{answering.server_address[1]}"
+    result = runner.invoke(app, [*_commands(tmp_path)[command], "--server", url])
+    assert result.exit_code == code, result.output
+    # The last thing printed (watch draws its bar first): the server's own words, no traceback.
+    assert " ".join(result.output.split()).endswith(f"error: HTTP {status}: the server said {status}")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_download_to_a_path_no_file_can_take_is_bad_input_found_before_asking(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder\n")
+    result = runner.invoke(
+        app, ["download", VIDEO, "-o", str(blocker / "fox.mp4"), "--server", "http://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a folder" in result.output and "cannot reach" not in result.output
