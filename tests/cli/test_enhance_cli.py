@@ -62,6 +62,15 @@ def test_enhance_doubles_the_rate_exactly_and_copies_the_audio_unchanged(tmp_pat
     assert record["output"]["fps"] == "48000/1001"
 
 
+def test_a_clip_with_sound_goes_into_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    # As a silent clip does: the audio path used to make its temporary file there first, and crash.
+    source, out = _clip(tmp_path / "in.mp4"), tmp_path / "new" / "folder" / "out.mp4"
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert _streams(out)[2] == _streams(source)[2]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.json", "out.mp4"]
+
+
 def test_enhance_interpolates_with_real_rife_and_upscales(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

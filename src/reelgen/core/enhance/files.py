@@ -115,6 +115,8 @@ def _write(video: Video, source: Path, output: Path, record: dict[str, Any]) -> 
     if video.audio is None:
         write_video(video, output, record)
         return None
+    # write_video makes a missing output folder; the temporary files below go there first, so make it here.
+    output.parent.mkdir(parents=True, exist_ok=True)
     fd, silent = tempfile.mkstemp(
         prefix=f".{output.stem}-video-", suffix=output.suffix, dir=output.parent or "."
     )
