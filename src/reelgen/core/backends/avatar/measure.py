@@ -26,8 +26,10 @@ def sync_score(
     frames: np.ndarray, regions: Sequence[Sequence[int]], voice: Audio, fps: float
 ) -> float | None:
     """Pearson correlation of mouth opening and the voice's RMS envelope over the frames (None if either is flat)."""
-    opening = mouth_opening(frames, regions)
-    envelope = frame_envelope(voice, fps, len(frames))
-    if opening.std() == 0 or envelope.std() == 0:
+    opening = mouth_opening(frames, regions).astype(np.float64)
+    envelope = frame_envelope(voice, fps, len(frames)).astype(np.float64)
+    # Flat means every value equal, tested exactly: a float32 std of a constant such as 1/3 is a
+    # rounding error above 0 that let corrcoef divide by zero (NaN, and a warning on the terminal).
+    if np.ptp(opening) == 0 or np.ptp(envelope) == 0:
         return None
     return round(float(np.corrcoef(opening, envelope)[0, 1]), 3)
