@@ -119,3 +119,16 @@ def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, P
         app, ["avatar", "--image", str(face), "--audio", str(voice), "--text", "hi", "-m", "musetalk-tiny"]
     )
     assert both.exit_code == 2 and "not both" in said(both)
+
+
+@pytest.mark.parametrize(("flag", "value", "least"), [("--face-index", "-1", 0), ("--batch", "0", 1)])
+def test_an_out_of_range_number_names_the_flag_typed(
+    inputs: tuple[Path, Path], tmp_path: Path, flag: str, value: str, least: int
+) -> None:
+    face, voice = inputs
+    out = tmp_path / "x.mp4"
+    args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), flag, value]
+    result = runner.invoke(app, [*args, "-m", "musetalk-tiny"])
+    assert result.exit_code == 2
+    assert f"'{flag}': Input should be greater than or equal to {least}" in said(result)
+    assert "options." not in said(result) and not out.exists()

@@ -46,13 +46,20 @@ def avatar(
     ] = "auto",
     face_index: Annotated[
         int | None,
-        Opt("--face-index", help="Which face to animate, from 0 counted from the left (default: largest)."),
+        # Ranges checked here, so an error names the flag typed, not the request field (options.face_index).
+        Opt(
+            "--face-index",
+            min=0,
+            help="Which face to animate, from 0 counted from the left (default: largest).",
+        ),
     ] = None,
     max_seconds: Annotated[
         float | None, Opt("--max-seconds", help="Refuse voices longer than this (default 300 s).")
     ] = None,
     fps: Annotated[float | None, Opt(help="Frames per second (default 25).")] = None,
-    batch: Annotated[int | None, Opt(help="Frames per model pass (memory use on long voices).")] = None,
+    batch: Annotated[
+        int | None, Opt(min=1, help="Frames per model pass (memory use on long voices).")
+    ] = None,
     seed: Annotated[int | None, Opt(help="Recorded for replay; the lip-sync pass is deterministic.")] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
