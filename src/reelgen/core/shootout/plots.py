@@ -40,15 +40,22 @@ def stage_times(results: Sequence[TrialResult]) -> bytes:
     axes = figure.add_subplot()
     x = list(range(len(results)))
     bottom = [0.0] * len(results)
+    drawn = False
     for n, stage in enumerate(STAGES):
         heights = [r.timings.get(stage, 0.0) for r in results]
         if any(heights):
             axes.bar(x, heights, bottom=bottom, label=stage, color=_COLOURS[n % len(_COLOURS)])
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+            drawn = True
     axes.set_xticks(x, _labels(results), fontsize=8)
     axes.set_ylabel("seconds")
     axes.set_title("Time per stage")
-    axes.legend(fontsize=8)
+    # With no stage timed (every trial failed before rendering) a legend has nothing to show,
+    # and asking for one prints matplotlib's warning on the user's terminal.
+    if drawn:
+        axes.legend(fontsize=8)
+    else:
+        axes.text(0.5, 0.5, "no trial was timed", ha="center", va="center", transform=axes.transAxes)
     return _png(figure)
 
 
