@@ -67,3 +67,14 @@ def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> Non
 def test_a_missing_prompts_file_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and f"prompts file {tmp_path / 'nope.yaml'} does not exist" in said(result)
+
+
+def test_a_device_this_machine_lacks_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    # It used to fail every trial one by one, write a report of failures and exit 0.
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n- waves\n")
+    args = ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-o", str(tmp_path / "r"), "-q"]
+    result = runner.invoke(app, [*args, "--device", "cuda:99"])
+    assert result.exit_code == 2 and "device 'cuda:99' is not on this machine" in said(result)
+    assert "valid: cpu" in said(result)
+    assert not (tmp_path / "r").exists()

@@ -79,6 +79,12 @@ def run_shootout(
     # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
     trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images)
     check_writable(folder / "report.html")
+    if device is not None:
+        # A device this machine lacks is the user's typo, the same for every trial: said once, before
+        # anything runs, rather than as a failed row per trial and a report of nothing.
+        from reelgen.core.devices import device_info
+
+        device_info(device)
     # 2. Each trial in turn; the cache keeps one model loaded across its prompts.
     cache = ModelCache(max_models=1)
     results = []
