@@ -89,8 +89,10 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     raise ModelNotAvailable(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
         f"{local} and the Hugging Face cache at {settings.hf_cache_dir()}. "
-        f"Fetch it with: reelgen pull {preset.name}   (or pass --weights PATH to a diffusers "
-        "folder or a single-file checkpoint)",
+        # Said the same way from every entry point (generate, avatar, batch, the API), so it names
+        # the one command that takes a path rather than an option the caller may not have.
+        f"Fetch it with: reelgen pull {preset.name}   (`reelgen generate --weights PATH` also takes "
+        "a local diffusers folder or single-file checkpoint)",
         param="model",
     )
 
