@@ -60,8 +60,10 @@ def test_create_a_manifest_then_run_it_then_run_it_again(shots: Path) -> None:
 def test_an_existing_manifest_is_kept_unless_forced(shots: Path) -> None:
     (shots / "manifest.json").write_text("{}")
     refused = runner.invoke(app, ["manifest", "create", str(shots)])
-    assert refused.exit_code == 1 and "pass --force" in said(refused)
+    assert refused.exit_code == 2 and "pass --force" in said(refused)  # 2: bad input, as elsewhere
     assert (shots / "manifest.json").read_text() == "{}"
+    missing = runner.invoke(app, ["manifest", "create", str(shots), "-d", str(shots / "nope.yaml")])
+    assert missing.exit_code == 2 and "nope.yaml" in said(missing)  # the bad defaults file is said first
     forced = runner.invoke(app, ["manifest", "create", str(shots), "--force"])
     assert forced.exit_code == 0 and json.loads((shots / "manifest.json").read_text())["items"]
 

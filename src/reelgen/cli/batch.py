@@ -11,7 +11,7 @@ import typer
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress
 
 manifest_app = typer.Typer(
@@ -43,10 +43,10 @@ def create(
     from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
 
     target = output or folder / MANIFEST_FILE
-    if target.exists() and not force:
-        raise fail(ReelgenError(f"{target} exists; pass --force to overwrite it or -o to write elsewhere"))
     try:
-        manifest = create_manifest(folder, defaults)
+        manifest = create_manifest(folder, defaults)  # a bad folder or defaults file is said first
+        if target.exists() and not force:
+            raise InvalidRequest(f"{target} exists; pass --force to overwrite it or -o to write elsewhere")
         write_manifest(manifest, target)
     except ReelgenError as exc:
         raise fail(exc) from None
