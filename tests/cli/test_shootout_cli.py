@@ -78,3 +78,15 @@ def test_a_device_this_machine_lacks_is_refused_before_anything_runs(tmp_path: P
     assert result.exit_code == 2 and "device 'cuda:99' is not on this machine" in said(result)
     assert "valid: cpu" in said(result)
     assert not (tmp_path / "r").exists()
+
+
+def test_a_shootout_where_no_trial_finished_writes_its_report_and_exits_1(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("prompts: [a lighthouse at night]\n")  # no image for an image-to-video-only model
+    out = tmp_path / "compare"
+    result = runner.invoke(app, ["shootout", "-m", "wan-i2v-tiny", "-p", str(prompts), "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "wan-i2v-tiny--p1 failed:" in said(result)
+    assert (
+        result.stdout.strip().splitlines()[-1] == str(out / "report.html") and (out / "report.html").is_file()
+    )

@@ -62,6 +62,9 @@ def shootout(
     into the same folder on its disk (its REELGEN_BATCH_ROOTS must include it; when it
     cannot be read here, report.html and results.json are downloaded to it).
 
+    Exit status 1 when no trial finished (the report still says why each failed); a
+    model failing some trials, such as an image-only model on a text prompt, is a result.
+
     Examples:
 
       reelgen shootout --models ltx-distilled,wan-1.3b --prompts prompts.yaml -o compare/
@@ -127,6 +130,8 @@ def _say(done: Shootout) -> None:
         if r.error:
             console.print(f"[yellow]{r.key} failed:[/] {r.error['message']}")
     typer.echo(str(done.report))
+    if all(r.error for r in done.results):
+        raise typer.Exit(1)  # nothing was compared
 
 
 def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bool) -> None:
@@ -154,6 +159,8 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
         if trial.get("error"):
             console.print(f"[yellow]{trial['key']} failed:[/] {trial['error']['message']}", highlight=False)
     typer.echo(str(report))
+    if all(trial.get("error") for trial in done["trials"]):
+        raise typer.Exit(1)  # nothing was compared
 
 
 def register(app: typer.Typer) -> None:
