@@ -48,9 +48,9 @@ def test_shootout_writes_the_report_and_prints_its_path(tmp_path: Path) -> None:
     assert "ltx-tiny: mean score" in said(result) and "wan-i2v-tiny: mean score" in said(result)
     numbers = json.loads((out / "results.json").read_text())
     assert numbers["price_per_gpu_hour"] == 3
-    assert [(t["key"], t["task"], t["status"]) for t in numbers["trials"]] == [
-        ("ltx-tiny--p1", "i2v", "done"),
-        ("wan-i2v-tiny--p1", "i2v", "done"),
+    assert [(t["key"], t["task"], t["status"], t["image"]) for t in numbers["trials"]] == [
+        ("ltx-tiny--p1", "i2v", "done", str(image.resolve())),  # which --images file each trial got
+        ("wan-i2v-tiny--p1", "i2v", "done", str(image.resolve())),
     ]
 
 

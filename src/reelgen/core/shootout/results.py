@@ -21,6 +21,8 @@ class TrialResult(BaseModel):
     model: str
     prompt_id: str
     prompt: str
+    #: The start image this trial got: the prompt's own, else the ``--images`` file its turn gave it.
+    image: str | None = None
     status: Literal["done", "failed"]
     error: dict[str, Any] | None = None
     task: str | None = None
@@ -56,6 +58,7 @@ def trial_result(trial: Trial, record: dict[str, Any], clip: str, price_per_gpu_
         model=trial.model,
         prompt_id=trial.prompt_id,
         prompt=trial.prompt,
+        image=trial.image,
         status="done",
         task=request.get("task"),
         clip=clip,
@@ -81,6 +84,7 @@ def failed_result(trial: Trial, error: dict[str, Any]) -> TrialResult:
         model=trial.model,
         prompt_id=trial.prompt_id,
         prompt=trial.prompt,
+        image=trial.image,
         status="failed",
         error=error,
         task=task,
