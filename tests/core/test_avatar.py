@@ -198,6 +198,10 @@ def test_text_the_voice_cannot_speak_is_an_error(astronaut: Path) -> None:
     with pytest.raises(InvalidRequest, match="Cyrillic") as info:
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_text="Привет, как дела?")
     assert info.value.param == "speech_text"
+    # Said to CLI and HTTP users alike: neither is told of an option only the other has, alone.
+    assert "`reelgen avatar --voice PATH.onnx`; over HTTP, send the speech as an audio file" in str(
+        info.value
+    )
 
 
 def test_several_faces_take_the_largest_or_the_one_asked(

@@ -104,7 +104,9 @@ def check_text(text: str, voice: str | None) -> None:
         raise InvalidRequest(
             f"the voice {Path(voice or DEFAULT_VOICE).stem} speaks {language} ({script.title()} script); "
             f"the text is written in another script ({found} letters such as {foreign[0]!r}). "
-            "Give text in that language, or a Piper voice for the text's language (--voice PATH.onnx)",
+            # The CLI and the API both say this; each takes its voice its own way.
+            "Give text in that language, or a Piper voice for the text's language "
+            "(`reelgen avatar --voice PATH.onnx`; over HTTP, send the speech as an audio file instead)",
             param="speech_text",
         )
 
