@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from fractions import Fraction
 from pathlib import Path
 
@@ -225,6 +227,18 @@ def test_music_ducks_under_a_scene_with_its_own_sound(tmp_path: Path) -> None:
 def test_a_film_without_any_sound_has_no_audio_stream(clips: list[Path], tmp_path: Path) -> None:
     result = export(_segments(clips), ExportSettings(), tmp_path / "mute.mp4")
     assert not result.audio and not probe(result.path)["has_audio"]
+
+
+def test_the_film_and_its_record_are_readable_as_the_umask_allows(clips: list[Path], tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        result = export(_segments(clips), ExportSettings(), tmp_path / "film.mp4")
+    finally:
+        os.umask(old)
+    assert (stat.S_IMODE(result.path.stat().st_mode), stat.S_IMODE(result.sidecar.stat().st_mode)) == (
+        0o644,
+        0o644,
+    )
 
 
 # ---- codecs and containers -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import check_writable, write_json_atomic
+from reelgen.core.encode import check_writable, new_file_beside, write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
@@ -260,8 +260,8 @@ def export(
 
     # 3-5. Drawn, filtered and encoded into a temporary file beside the output ...
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}-", suffix=output.suffix, dir=output.parent)
-    os.close(fd)
+    # Not mkstemp: its 0600 would survive the rename, a film only its maker could open.
+    tmp_name = str(new_file_beside(output))
     try:
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
             written, sound = _write(job, tmp_name, Path(scratch), progress)
