@@ -151,8 +151,10 @@ def export(
 
       reelgen project export my-film -o my-film.webm
     """
+    from reelgen.core.export import check_output
     from reelgen.core.progress import Progress
-    from reelgen.core.project import export_project, export_settings
+    from reelgen.core.project import export_project, export_settings, export_target
+    from reelgen.core.project.export import setting_names
 
     folder = _folder(project)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
@@ -161,7 +163,11 @@ def export(
         overrides["container"] = output.suffix.lstrip(".")
     if server is not None:
         try:  # checked here, so a mistake names the option typed (the server would name its own field)
-            export_settings(folder.load().export, overrides, given_as=OPTION)
+            project_file = folder.load()
+            settings = export_settings(project_file.export, overrides, given_as=OPTION)
+            if output is not None:  # the film is downloaded to it: the same name an in-process export takes
+                output = export_target(folder, project_file, settings, output)
+                check_output(output, settings, setting_names(overrides, OPTION, output=True))
         except ReelgenError as exc:
             raise fail(exc) from None
         _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)

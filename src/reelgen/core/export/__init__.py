@@ -22,7 +22,7 @@ from reelgen.core.export.settings import (
     Watermark,
 )
 from reelgen.core.export.timeline import Layout, Segment, layout
-from reelgen.core.export.write import ExportResult, check_lut, check_soundtrack, export
+from reelgen.core.export.write import ExportResult, check_lut, check_output, check_soundtrack, export
 
 __all__ = [
     "CONTAINER_CODECS",
@@ -44,6 +44,7 @@ __all__ = [
     "TransitionKind",
     "Watermark",
     "check_lut",
+    "check_output",
     "check_soundtrack",
     "export",
     "has_encoder",

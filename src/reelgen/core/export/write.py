@@ -167,6 +167,16 @@ class _Job:
     title: str
 
 
+def check_output(output: Path, settings: ExportSettings, names: SettingNames = IN_FILE) -> None:
+    """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players)."""
+    if output.suffix.lower() != f".{settings.container.value}":
+        raise InvalidRequest(
+            f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
+            f"the container asked for ({names('container')})",
+            param=names("output"),
+        )
+
+
 def _prepare(
     segments: list[Segment],
     settings: ExportSettings,
@@ -177,12 +187,7 @@ def _prepare(
 ) -> _Job:
     """Steps 1-2: settings, encoder and input files checked; the output's shape and the timeline."""
     settings.check(names)
-    if output.suffix.lower() != f".{settings.container.value}":
-        raise InvalidRequest(
-            f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
-            f"the container asked for ({names('container')})",
-            param=names("output"),
-        )
+    check_output(output, settings, names)
     encoder = codecs.encoder_for(settings.video_codec, names("codec"))
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
