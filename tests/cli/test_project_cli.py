@@ -176,6 +176,19 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
     assert again.exit_code == 2 and "already exists" in again.output
 
 
+def test_render_options_that_cannot_apply_are_refused_not_ignored(film: Path) -> None:
+    """--device and --vram-budget are in-process choices; --export is the server's one job. Nothing renders."""
+    server = ["--server", "http://127.0.0.1:9"]  # refused before any server is asked
+    for args, said in [
+        ([*server, "--device", "cuda:3"], "--device apply in process only"),
+        ([*server, "--vram-budget", "2"], "--vram-budget apply in process only"),
+        (["--export"], "--export works with --server only"),
+    ]:
+        result = runner.invoke(app, ["project", "render", str(film), *args, "-q"])
+        assert result.exit_code == 2 and said in result.output, (args, result.output)
+    assert not list((film / "clips").iterdir())
+
+
 def test_schema_prints_the_project_files_json_schema() -> None:
     result = runner.invoke(app, ["project", "schema"])
     assert result.exit_code == 0

@@ -87,6 +87,16 @@ def render(
     from reelgen.core.progress import Progress
     from reelgen.core.project import render_project
 
+    if server is not None:
+        from reelgen.cli.remote import refuse
+
+        refuse({"--device": device, "--vram-budget": vram_budget})  # the server places the work itself
+    elif export:
+        console.print(
+            "[bold red]error:[/] --export works with --server only; here, run `reelgen project export` "
+            "after the render"
+        )
+        raise typer.Exit(2)
     folder = _folder(project)
     if server is not None:
         _render_remote(folder, server, api_key, scene, force, export, quiet)
