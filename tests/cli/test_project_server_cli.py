@@ -38,6 +38,8 @@ def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) 
     assert [s["status"] for s in local] == ["card", "rendered", "rendered"]
     assert all(Path(s["clip"]).is_file() for s in local[1:])
     assert streams(film / "exports" / "harbour-lights.mp4")["frames"] == 32
+    # Each export comes home with its record, as an in-process export writes one.
+    assert json.loads((film / "exports" / "harbour-lights.json").read_text())["output"]["frames"] == 32
 
     remote = lines("status", str(film), "--server", server)
     assert [line.split()[:2] for line in remote] == [
@@ -49,6 +51,7 @@ def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) 
     out = tmp_path / "film.webm"
     exported = lines("export", str(film), "--server", server, "-o", str(out), "--codec", "vp9", "-q")
     assert exported == [str(out)] and streams(out)["video"][0] == "vp9"
+    assert json.loads(out.with_suffix(".json").read_text())["export"]["codec"] == "vp9"
 
     # -o names the file as in process: the container's suffix added, another suffix refused before any upload.
     bare = lines("export", str(film), "--server", server, "-o", str(tmp_path / "plain"), "-q")

@@ -151,6 +151,12 @@ class Remote:
             partial.unlink(missing_ok=True)
         return target
 
+    def fetch_export(self, project_id: str, name: str, target: Path) -> Path:
+        """The server's export ``name`` into ``target``, with its record beside it as an in-process export has."""
+        base = f"/v1/projects/{project_id}/exports/"
+        self.download(base + Path(name).with_suffix(".json").name, target.with_suffix(".json"))
+        return self.download(base + name, target)
+
     def fetch_clips(self, project: dict[str, Any], scene_ids: list[str]) -> list[str]:
         """The server's clips of ``scene_ids`` into ``clips/``, where the local project reads them alike."""
         from reelgen.core.project.plan import ScenePlan
@@ -234,7 +240,7 @@ def render(
         remote.fetch_clips(project, done["scenes"])
         if done.get("export"):
             name = done["export"]["name"]
-            remote.download(f"/v1/projects/{project['id']}/exports/{name}", remote.folder.exports / name)
+            remote.fetch_export(project["id"], name, remote.folder.exports / name)
     return done
 
 
@@ -249,5 +255,4 @@ def export(
     if done["status"] != "completed":
         return done, None
     name = done["export"]["name"]
-    path = f"/v1/projects/{project['id']}/exports/{name}"
-    return done, remote.download(path, output or remote.folder.exports / name)
+    return done, remote.fetch_export(project["id"], name, output or remote.folder.exports / name)
