@@ -95,7 +95,9 @@ def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(
     stopped = service.wait(running.id, timeout_s=60)
     assert stopped.status is JobStatus.CANCELLED and stopped.error_code == "cancelled"
     last_step = max(e.data["step"] for e in service.events(running.id) if e.type == "progress")
-    assert last_step <= (at_cancel.step or 0) + 2 < 40  # stopped at the next step, not the end
+    # Stopped within a few 0.3 s steps, not at the end (40): on a loaded 2-core machine the cancel
+    # took three steps to reach the worker once, so the bound allows four.
+    assert last_step <= (at_cancel.step or 0) + 4 < 40
     assert service.content(running.id) is None
     after = service.wait(service.submit(resolved(prompt="next")).id, 120)
     assert after.status is JobStatus.COMPLETED
