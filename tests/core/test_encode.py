@@ -177,3 +177,24 @@ def test_ahead_keeps_the_order_and_raises_the_first_error() -> None:
         for value in ahead(fails_at_20, range(50), workers=3):
             got.append(value)
     assert got == list(range(20))
+
+
+def test_an_output_that_fails_for_a_reason_the_folder_check_cannot_see_is_still_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from reelgen.core import encode
+
+    real, calls = encode.new_file_beside, []
+
+    def full_disk(path: Path) -> Path:
+        calls.append(path)
+        if len(calls) == 1:  # the video's own file; the folder check's small probe file after it still fits
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(path)
+
+    monkeypatch.setattr(encode, "new_file_beside", full_disk)
+    with pytest.raises(InvalidRequest, match="cannot write it \\(No space left on device\\)") as info:
+        write_video(clip(), tmp_path / "clip.mp4")
+    assert info.value.param == "output" and list(tmp_path.iterdir()) == []

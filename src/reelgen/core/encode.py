@@ -178,9 +178,11 @@ def write_video(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp_name = str(new_file_beside(path))
-    except OSError:
-        check_writable(path)  # says in words what is in the way (callers checked before their work)
-        raise
+    except OSError as exc:
+        check_writable(path)  # says in words what is in the way (callers checked before their work) ...
+        raise InvalidRequest(  # ... and what the OS said when it cannot tell (a full disk, say)
+            f"output {path}: cannot write it ({exc.strerror or exc})", param="output"
+        ) from None
     try:
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:
