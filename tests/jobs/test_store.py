@@ -188,6 +188,18 @@ def test_delete_removes_the_record_but_not_a_running_one(store: JobStore) -> Non
         store.complete(running.id, claimed.token, {"files": {}})
 
 
+def test_a_delete_that_loses_a_race_with_another_delete_is_not_found(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two DELETEs at once: both read the job, one removes it; the other must say "no job" (404),
+    # not "it is running; cancel it first" (409), which sent clients to cancel a job already gone.
+    job = create(store, request())
+    store.delete(job.id, force=True)
+    monkeypatch.setattr(store, "get", lambda _job_id: job)  # read before the other delete committed
+    with pytest.raises(JobNotFound):
+        store.delete(job.id, force=True)
+
+
 def test_malformed_ids_are_not_found(store: JobStore) -> None:
     for bad in ("../../etc/passwd", "video_xyz", ""):
         with pytest.raises(JobNotFound):

@@ -337,6 +337,10 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             conn.execute(sa.delete(events_t).where(events_t.c.job_id == job_id))
             gone = conn.execute(query).rowcount
             if not gone:
+                # A delete that lost a race with another one finds no row at all: that job is
+                # gone (404), not running (which would tell the client to cancel it first).
+                if conn.execute(sa.select(jobs_t.c.id).where(jobs_t.c.id == job_id)).first() is None:
+                    raise JobNotFound(f"no job {job_id!r}", param="id")
                 raise InvalidTransition(
                     f"job {job_id} is running; cancel it first, or delete with force", param="id"
                 )
