@@ -61,10 +61,13 @@ def test_json_values_are_taken_as_typed_not_coerced(client: TestClient) -> None:
         ("num_frames", "9"),
         ("num_inference_steps", 2.5),
         ("priority", "1"),
+        ("seconds", True),  # text or a number: the error names seconds, not a branch (seconds.str)
+        ("seconds", [4]),
     ):
         resp = client.post("/v1/videos", json={**TINY, field: value})
         assert resp.status_code == 400, (field, value, resp.text)
         assert resp.json()["error"]["param"] == field
+        assert resp.json()["error"]["message"].startswith(f"{field}: "), resp.text
     ok = client.post("/v1/videos", json={**TINY, "fps": 8, "seed": 5, "guidance_scale": 2})
     assert ok.status_code == 202, ok.text  # a whole number where a float goes is still a number
     form = client.post("/v1/videos", data={**TINY, "num_frames": "9", "seed": "5"})

@@ -137,6 +137,14 @@ class _CreateExtras(_Wire):
     metadata: dict[str, str] | None = None
     webhook: WebhookSpec | None = None
 
+    @field_validator("seconds", mode="before")
+    @classmethod
+    def _seconds_text_or_number(cls, value: object) -> object:
+        # Checked before the union, whose errors name a branch ("seconds.str: ... valid string").
+        if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+            return value
+        raise ValueError('should be a number or the text of one, e.g. "4" or 2.5')
+
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
