@@ -122,6 +122,19 @@ def test_a_remix_is_a_new_request_made_from_the_parent_and_resolved_afresh(clien
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "weights"
 
 
+def test_a_remix_refuses_what_it_cannot_change_and_an_empty_prompt(client: TestClient) -> None:
+    parent = client.post("/v1/videos", json=TINY).json()
+    for field, value in (("model", "wan-tiny"), ("size", "32x32"), ("num_frames", 5)):
+        resp = client.post(f"/v1/videos/{parent['id']}/remix", json={"prompt": "x", field: value})
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        # Not "not offered over HTTP": the create takes it; a remix keeps the parent's.
+        assert error["param"] == field and "cannot change in a remix" in error["message"], error
+    empty = client.post(f"/v1/videos/{parent['id']}/remix", json={"prompt": "  "})
+    assert empty.status_code == 400 and empty.json()["error"]["param"] == "prompt", empty.text
+    assert len(client.get("/v1/videos").json()["data"]) == 1  # no remix was queued
+
+
 def test_the_video_routes_show_only_render_jobs(
     make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:

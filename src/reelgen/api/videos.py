@@ -221,6 +221,7 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
 async def remix_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
     """A new job from this one's request with a new prompt (and optional overrides), resolved afresh."""
     data, _ = await read_create_body(request, file_fields=())
+    wire.refuse_unremixable(data)
     body = wire.parse_body(wire.VideoRemix, data, wire.REMIX_FIELDS)
     service = service_of(request)
     cap = settings_of(request).max_priority

@@ -195,6 +195,27 @@ VideoRemix = create_model(
 )
 
 
+def _wire_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every key a body of ``model`` may use: field names and their wire aliases."""
+    return frozenset(n for name, f in model.model_fields.items() for n in (name, f.alias) if n is not None)
+
+
+def refuse_unremixable(data: dict[str, Any]) -> None:
+    """A 400 naming the first create field of a remix body that a remix cannot change (``model``,
+    ``size`` ...): they come from the video remixed, and "not offered over HTTP" would be untrue."""
+    remix = _wire_names(VideoRemix)
+    for key in data:
+        if key in _wire_names(VideoCreate) and key not in remix:
+            raise ApiError(
+                400,
+                f"{key} cannot change in a remix: it stays the remixed video's; a remix may set "
+                "prompt, negative_prompt, seed, num_inference_steps, guidance_scale and priority "
+                "(POST /v1/videos makes a video with another)",
+                param=key,
+                code="invalid_value",
+            )
+
+
 def parse_size(size: str | None) -> tuple[int | None, int | None]:
     if size is None:
         return None, None
@@ -341,7 +362,12 @@ def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
     overrides = body.model_dump(include=set(REMIX_FIELDS), exclude_none=True)
     if "guidance" in overrides and parent.guidance_2 == parent.guidance:
         data.pop("guidance_2")
-    return _validated({**data, **overrides})
+    request = _validated({**data, **overrides})
+    try:
+        check_prompt(request)  # an empty new prompt is refused as on create, not rendered unconditioned
+    except ReelgenError as exc:
+        raise from_reelgen(exc) from None
+    return request
 
 
 def _validated(fields: dict[str, Any]) -> GenerationRequest:
