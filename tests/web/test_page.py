@@ -276,3 +276,18 @@ def test_only_generated_videos_offer_remix(
         return [{ task: "avatar" }, { task: "t2v" }, null].map((parameters) => generated({ parameters })); }"""
     )
     assert offered == [False, True, False]
+
+
+def test_a_waiting_job_deleted_elsewhere_leaves_the_queue(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    gone = quiet_server.create(model="reelgen-micro", prompt="deleted by another client")
+    kept = quiet_server.create(model="reelgen-micro", prompt="still waiting")
+    page = tab().open(quiet_server.url)
+    card = page.locator(f'.card[data-id="{gone["id"]}"]')
+    expect(card).to_have_attribute("data-status", "queued")
+    assert quiet_server.http.delete(f"/v1/videos/{gone['id']}").status_code == 200
+    # Not left behind as "Queued" with a Cancel that cannot work; the other job is still shown.
+    expect(card).to_have_count(0)
+    expect(page.locator(f'.card[data-id="{kept["id"]}"]')).to_have_attribute("data-status", "queued")
+    quiet_server.http.delete(f"/v1/videos/{kept['id']}")

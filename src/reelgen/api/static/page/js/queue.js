@@ -179,7 +179,11 @@ export function createQueue(ctx) {
   async function cancel(card) {
     try {
       render(card, await post(`v1/videos/${card.video.id}/cancel`));
-    } catch (err) { cardError(card, err); }
+    } catch (err) {
+      // Deleted elsewhere (another tab, a script, retention): there is nothing left to cancel.
+      if (err instanceof ApiError && err.status === 404) drop(card.video.id);
+      else cardError(card, err);
+    }
   }
 
   async function remove(card) {
@@ -213,9 +217,15 @@ export function createQueue(ctx) {
       const page = await json("v1/videos?status=queued&order=asc&limit=100");
       const queued = new Map(page.data.map((v) => [v.id, v]));
       for (const v of page.data) add(v, { follow: true });
-      for (const card of cards.values()) {
+      for (const card of [...cards.values()]) {
         if (card.video.status === "queued" && !queued.has(card.video.id)) {
-          render(card, await json(`v1/videos/${card.video.id}`));
+          try {
+            render(card, await json(`v1/videos/${card.video.id}`));
+          } catch (err) {
+            // A waiting job deleted elsewhere would otherwise stay "Queued" here, asked after every second.
+            if (err instanceof ApiError && err.status === 404) drop(card.video.id);
+            else throw err;
+          }
         }
       }
       const running = await json("v1/videos?status=in_progress&limit=100");
