@@ -69,3 +69,16 @@ def test_a_download_to_a_path_under_a_file_is_refused_before_asking_the_server(b
     assert result.exit_code == 2, result.output  # bad input, as the local commands above exit
     assert f"output {target}: {blocker} is a file, not a folder" in said(result)
     assert not isinstance(result.exception, OSError) and "cannot reach" not in said(result)
+
+
+def test_a_download_to_a_folder_is_refused_before_asking_the_server(tmp_path: Path) -> None:
+    # The finished file was renamed onto the folder: an IsADirectoryError traceback after the download.
+    video_id = "video_" + "0" * 32
+    nowhere = "http://127.0.0.1:9"
+    result = runner.invoke(app, ["download", video_id, "-o", str(tmp_path), "--server", nowhere])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"output {tmp_path} is a folder; give a file path in it, e.g. -o {tmp_path / video_id}.mp4"
+        in said(result)
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)

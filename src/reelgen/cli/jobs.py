@@ -230,6 +230,11 @@ def fetch_content(
     from reelgen.core.encode import check_writable
     from reelgen.core.errors import InvalidRequest
 
+    if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
+        example = target / f"{video_id}{'.mp4' if variant == 'video' else '.png'}"
+        raise ClientError(
+            f"output {target} is a folder; give a file path in it, e.g. -o {example}", bad_input=True
+        )
     try:
         check_writable(target)
     except InvalidRequest as exc:  # found here, before asking the server
