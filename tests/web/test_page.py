@@ -291,3 +291,26 @@ def test_a_waiting_job_deleted_elsewhere_leaves_the_queue(
     expect(card).to_have_count(0)
     expect(page.locator(f'.card[data-id="{kept["id"]}"]')).to_have_attribute("data-status", "queued")
     quiet_server.http.delete(f"/v1/videos/{kept['id']}")
+
+
+def test_a_typed_or_drawn_seed_is_the_one_sent(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    page.fill("#f-prompt", "a yellow star")
+    assert not page.is_checked("#f-seed-lock")
+    page.fill("#f-seed", "42")
+    status, video = press_generate(page)
+    assert status == 202 and video["seed"] == 42
+    expect(page.locator("#f-seed")).to_have_value("42")
+    page.click("#f-seed-random")
+    drawn = page.input_value("#f-seed")
+    status, video = press_generate(page)
+    assert status == 202 and video["seed"] == int(drawn)
+    # Emptying the field unlocks: each video gets a new seed again.
+    page.fill("#f-seed", "")
+    assert not page.is_checked("#f-seed-lock")
+    # A negative seed is answered with the valid range, not "not a valid integer".
+    page.fill("#f-seed", "-5")
+    status, body = press_generate(page)
+    assert status == 400
+    expect(page.locator("#err-seed")).to_contain_text("greater than or equal to 0")

@@ -216,7 +216,8 @@ export function mountCreate(section, ctx) {
   }
 
   function withSeed(fields, seed) {
-    if (/^\d+$/.test(seed)) return JSON.stringify({ ...fields, seed: "\u0000seed" }).replace('"\\u0000seed"', seed);
+    // A negative number goes as a number too, so the server's answer is its range, not "not an integer".
+    if (/^-?\d+$/.test(seed)) return JSON.stringify({ ...fields, seed: "\u0000seed" }).replace('"\\u0000seed"', seed);
     return JSON.stringify({ ...fields, seed });
   }
 
@@ -387,7 +388,9 @@ export function mountCreate(section, ctx) {
   f.video.addEventListener("change", onVideo);
   f.fitButton.addEventListener("click", fitImage);
   f.strength.addEventListener("input", () => { f.strengthOut.textContent = Number(f.strength.value).toFixed(2); });
-  f.dice.addEventListener("click", () => { f.seed.value = String(randomSeed()); });
+  // A seed the person typed or drew is the one they expect to be used: it locks (an empty field unlocks).
+  f.seed.addEventListener("input", () => { f.lock.checked = f.seed.value.trim() !== ""; });
+  f.dice.addEventListener("click", () => { f.seed.value = String(randomSeed()); f.lock.checked = true; });
   refill();
 
   return { show() {}, startRemix, useSettings, refill };

@@ -84,7 +84,7 @@ export function buildForm({ onDefaults }) {
         el("label", { for: "f-seed" }, "Seed"),
         el("div", { class: "seed-row" }, seed, dice,
           el("label", { class: "check" }, lock, " Lock")),
-        el("p", { class: "hint", id: "hint-seed" }, "Unlocked: a new seed for every video. Locked: the same seed, to compare prompts."),
+        el("p", { class: "hint", id: "hint-seed" }, "Unlocked: a new seed for every video. Locked (typing a seed or pressing Random locks it): the same seed, to compare prompts."),
         el("p", { class: "field-error", id: "err-seed", hidden: true }))),
     el("p", { class: "form-error", role: "alert", hidden: true }),
     el("div", { class: "row actions" }, submit,
