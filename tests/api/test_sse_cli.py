@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import socket
+import time
+from collections.abc import Callable, Iterator
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
 from reelgen.api.sse import format_event, last_event_id
 from reelgen.cli import app as cli_app
+from reelgen.cli import jobs as jobs_cli
 from reelgen.cli.jobs import sse_events
 
 
@@ -51,3 +56,70 @@ def test_submit_takes_options_only_by_their_long_name() -> None:
     """``-o`` means ``--output`` wherever it exists; ``submit`` writes no file, so it has none."""
     out = CliRunner().invoke(cli_app, ["submit", "a fox", "-o", "flow_shift=3"])
     assert out.exit_code == 2 and "No such option: -o" in out.output
+
+
+def _video(status: str) -> dict[str, object]:
+    return {"id": VIDEO_ID, "status": status, "progress": 0, "model": "reelgen-micro", "size": "64x64"}
+
+
+VIDEO_ID = "video_" + "0" * 32
+
+
+def _fake_server(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+    """The CLI's HTTP client answered by ``handler`` instead of a server."""
+
+    def client(server: str, api_key: str | None, timeout: object = None) -> httpx.Client:
+        return httpx.Client(base_url=server, transport=httpx.MockTransport(handler))
+
+    monkeypatch.setattr(jobs_cli, "_client", client)
+
+
+def test_watch_without_a_server_says_it_cannot_reach_it() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = CliRunner().invoke(cli_app, ["watch", VIDEO_ID, "--server", f"http://127.0.0.1:{port}"])
+    assert out.exit_code == 1
+    said = " ".join(out.output.split())
+    assert "cannot reach" in said and "reelgen serve" in said and "lost the event stream" not in said
+
+
+def test_watch_rides_out_a_server_restart_and_resumes_after_the_last_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(jobs_cli, "RECONNECT_S", 0.3)
+    down: list[float] = []  # when the stream dropped; the server is back 0.5 s later
+    resumed_after: list[str | None] = []
+
+    def dropped() -> Iterator[bytes]:
+        yield format_event("queued", {"id": VIDEO_ID}, event_id=1).encode()
+        down.append(time.monotonic())
+        raise httpx.ReadError("server went away")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not down:
+            return httpx.Response(200, content=dropped())
+        if time.monotonic() - down[0] < 0.5:
+            raise httpx.ConnectError("connection refused")
+        resumed_after.append(request.headers.get("Last-Event-ID"))
+        return httpx.Response(200, text=format_event("completed", {"id": VIDEO_ID}, event_id=2))
+
+    _fake_server(monkeypatch, handler)
+    out = CliRunner().invoke(cli_app, ["watch", VIDEO_ID, "--server", "http://reelgen.test"])
+    assert out.exit_code == 0, out.output
+    assert resumed_after == ["1"]
+
+
+def test_submit_watch_exits_1_when_the_job_does_not_complete(monkeypatch: pytest.MonkeyPatch) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(202, json=_video("queued"))
+        error = {"code": "cancelled", "message": "cancelled by request"}
+        return httpx.Response(
+            200, text=format_event("cancelled", {"id": VIDEO_ID, "error": error}, event_id=1)
+        )
+
+    _fake_server(monkeypatch, handler)
+    out = CliRunner().invoke(cli_app, ["submit", "a fox", "--watch", "--server", "http://reelgen.test"])
+    assert out.exit_code == 1, out.output  # as `reelgen watch` exits on a job that did not complete
+    assert "cancelled" in out.output

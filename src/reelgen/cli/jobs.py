@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,10 @@ KeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
 ]
 TERMINAL = ("completed", "failed", "cancelled")
+#: How many times ``watch`` connects to a job's events, and the wait between two tries (the
+#: ``retry`` the server's streams ask for): together they ride out a server restart.
+RECONNECTS = 20
+RECONNECT_S = 1.0
 
 
 class ClientError(Exception):
@@ -161,10 +166,11 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
         video = resp.json()
         _print_video(video)
-        if watch_it:
-            _watch(server, api_key, video["id"])
+        final = _watch(server, api_key, video["id"]) if watch_it else None
     except ClientError as exc:
         raise _exit(exc) from None
+    if final not in (None, "completed"):
+        raise typer.Exit(1)  # the job failed or was cancelled, as ``reelgen watch`` exits
 
 
 def status(
@@ -295,12 +301,18 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
         console=console,
         disable=quiet,
     )
+    connected = False
     with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
         task = bar.add_task("queued", total=100, info="")
-        for _ in range(20):  # reconnects after a dropped stream, resuming with Last-Event-ID
+        for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
+            if attempt:
+                # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
+                # a second, so a server restarting (a few seconds) ended the watch.
+                time.sleep(RECONNECT_S)
             headers = {"Last-Event-ID": last_id} if last_id else {}
             try:
                 with client.stream("GET", f"/v1/videos/{video_id}/events", headers=headers) as resp:
+                    connected = True
                     if resp.status_code >= 400:
                         resp.read()
                         _check(resp)
@@ -309,7 +321,9 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
                         final = _show(bar, task, name, data, quiet)
                         if final:
                             return final
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                if not connected:  # never reached: no stream was lost, the server is not there
+                    raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
                 continue
     raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
 
