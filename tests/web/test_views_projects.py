@@ -221,6 +221,8 @@ def test_changing_the_project_file_through_the_page_marks_that_scene_stale(
     expect(card.locator(".scene[data-scene=circle] .badge")).to_have_text("Stale")
     assert statuses(card) == {"opening": "card", "circle": "stale", "square": "rendered"}
     expect(card.get_by_role("button", name="Render 1 scene")).to_be_enabled()
+    # A changed scene has its last clip, so the film can be joined as it is.
+    expect(card.get_by_role("button", name="Export as rendered")).to_be_enabled()
     expect(card.locator(".export video")).to_have_count(1)  # the film made before stays playable
     page.screenshot(path=shots / "projects-stale.png", full_page=True)
 

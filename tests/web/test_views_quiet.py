@@ -148,6 +148,21 @@ def test_a_queued_project_render_is_cancelled_and_the_project_deleted_from_its_c
     assert quiet_server.http.get(f"/v1/projects/{made['id']}").status_code == 404
 
 
+def test_a_project_never_rendered_offers_no_export_as_rendered(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    text = "title: Unrendered\ndefaults: {model: reelgen-micro, width: 64, height: 64}\nscenes:\n  - prompt: a red circle\n    duration: 1.0\n"
+    made = quiet_server.http.post("/v1/projects", json={"project": text}).json()
+    page = tab().open(f"{quiet_server.url}/#projects")
+    card = page.locator(f'.project[data-id="{made["id"]}"]')
+    expect(card.get_by_role("button", name="Render 1 scene")).to_be_enabled()
+    # Its scene has no clip at all: "Export as rendered" could only be refused.
+    expect(card.get_by_role("button", name="Export as rendered")).to_have_count(0)
+    refused = quiet_server.http.post(f"/v1/projects/{made['id']}/export", json={"allow_stale": True})
+    assert refused.status_code == 400, refused.text
+    quiet_server.http.delete(f"/v1/projects/{made['id']}")
+
+
 def test_a_running_batch_is_cancelled_from_its_card(
     quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -67,6 +67,7 @@ export function projectCard(initial, { onGone }) {
     p.tally.textContent = `${count("rendered")} rendered, ${count("stale")} stale, ${count("missing")} missing` +
       (count("card") ? `, ${count("card")} title ${count("card") === 1 ? "card" : "cards"}` : "");
     node.dataset.todo = String(count("stale") + count("missing"));
+    node.dataset.missing = String(count("missing"));
     drawExports(project.exports);
     if (project.job && (!state.job || state.job.id !== project.job.id || !ACTIVE.has(state.job.status))) showJob(project.job);
     actions();
@@ -221,14 +222,16 @@ export function projectCard(initial, { onGone }) {
   function actions() {
     const busy = Boolean(state.job && ACTIVE.has(state.job.status));
     const todo = Number(node.dataset.todo || 0);
+    const missing = Number(node.dataset.missing || 0);
     const can = !busy && !state.project.problem;
     const button = (label, onclick, { cls = "small", disabled = !can, title } = {}) =>
       el("button", { type: "button", class: cls, disabled, onclick, title, "aria-describedby": titleId }, label);
     const buttons = todo
       ? [button(`Render ${todo} ${todo === 1 ? "scene" : "scenes"}`, () => start("render", {}, "render"), { cls: "small primary" }),
         button("Render and export", () => start("render", { export: true }, "render and export")),
-        button("Export as rendered", () => start("export", { allow_stale: true }, "export"),
-          { cls: "small ghost", title: "Join the clips there are now; a changed scene uses its last clip" })]
+        // Only changed scenes have a last clip to use: a scene never rendered has none, and the export would be refused.
+        !missing && button("Export as rendered", () => start("export", { allow_stale: true }, "export"),
+          { cls: "small ghost", title: "Join the clips there are now; a changed scene uses its last clip" })].filter(Boolean)
       : [button("Export", () => start("export", {}, "export"), { cls: "small primary" })];
     if (busy) buttons.push(button("Cancel", cancel, { disabled: false }));
     buttons.push(button("Change project file", editFile, { cls: "small ghost", disabled: busy }));
