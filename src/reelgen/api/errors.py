@@ -143,8 +143,39 @@ async def _reelgen_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    unreadable = _unreadable_body(request, exc)
+    if unreadable is not None:
+        return unreadable
     err = from_validation_error(_Unplaced(exc))
     return error_response(400, err.message, err.param, "invalid_value")
+
+
+def _unreadable_body(request: Request, exc: RequestValidationError) -> JSONResponse | None:
+    """A JSON body route's body that is not JSON at all, said as /v1/videos says it.
+
+    FastAPI reports these as field errors of the body, which read "[12]: JSON decode error",
+    "None is required" or "must be an object of named fields, not something else".
+    """
+    first = exc.errors()[0] if exc.errors() else {}
+    loc = tuple(first.get("loc", ()))
+    if not loc or loc[0] != "body":
+        return None
+    kind = first.get("type")
+    if kind == "json_invalid":
+        at = f" at character {loc[1]}" if len(loc) > 1 else ""
+        reason = (first.get("ctx") or {}).get("error", "not JSON")
+        return error_response(400, f"request body is not valid JSON ({reason}{at})")
+    if loc == ("body",) and kind == "missing":
+        return error_response(400, "request body is empty; send a JSON object")
+    if loc == ("body",) and isinstance(first.get("input"), bytes):  # not parsed: not sent as JSON
+        given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        return error_response(
+            415,
+            f"content type {repr(given) if given else '(none given)'} is not accepted; send a JSON object with "
+            "Content-Type: application/json",
+            code="unsupported_media_type",
+        )
+    return None
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -100,6 +100,15 @@ async def read_create_body(
         files: dict[str, UploadFile] = {}
         counts: dict[str, int] = {}
         for key, value in form.multi_items():
+            if kind == "application/x-www-form-urlencoded" and key.lstrip().startswith(("{", "[")):
+                # JSON sent as a form (curl -d's default type) reads as one field named by the
+                # whole body: "prompt is required" for a body that holds a prompt.
+                raise ApiError(
+                    415,
+                    "the body is JSON but came as application/x-www-form-urlencoded; send it with "
+                    "Content-Type: application/json",
+                    code="unsupported_media_type",
+                )
             if isinstance(value, UploadFile):
                 if key not in file_fields:
                     raise ApiError(
