@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -156,6 +157,25 @@ def test_a_yaml_syntax_error_is_a_400_of_one_line_naming_line_and_column(
             "param": "project",
             "message": "the project file line 4, column 18: mapping values are not allowed here",
         }
+    assert files_under(data_dir / "projects") == []
+
+
+def test_a_project_nested_past_any_parser_is_a_400_not_a_500(client: TestClient, data_dir: Path) -> None:
+    # Each was a 500 RecursionError: the JSON body, a project object YAML's writer recursed through,
+    # and YAML text PyYAML recursed through.
+    deep: object = "x"
+    for _ in range(500):
+        deep = [deep]
+    sent = (
+        ("json", b'{"project": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", None),
+        ("object", json.dumps({"project": {"title": "t", "scenes": deep}}).encode(), None),
+        ("yaml", json.dumps({"project": "scenes: " + "[" * 5000 + "]" * 5000}).encode(), "project"),
+    )
+    for what, body, param in sent:
+        resp = client.post("/v1/projects", content=body, headers={"content-type": "application/json"})
+        assert resp.status_code == 400, (what, resp.text)
+        error = resp.json()["error"]
+        assert error["param"] == param and "deep" in error["message"], (what, error)
     assert files_under(data_dir / "projects") == []
 
 

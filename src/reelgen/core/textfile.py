@@ -48,6 +48,8 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         raise InvalidRequest(f"{where}: {problem}", param=param) from None
     except yaml.YAMLError as exc:
         raise InvalidRequest(f"{name} is not valid YAML: {_one_line(str(exc))}", param=param) from None
+    except RecursionError:  # PyYAML recurses once per level: thousands of "[" ran it out
+        raise InvalidRequest(f"{name} nests lists or mappings too deeply to read", param=param) from None
 
 
 def parse_json(text: str, name: str, *, param: str) -> Any:
@@ -58,6 +60,8 @@ def parse_json(text: str, name: str, *, param: str) -> Any:
         raise InvalidRequest(
             f"{name} line {exc.lineno}, column {exc.colno}: {exc.msg} (not valid JSON)", param=param
         ) from None
+    except RecursionError:  # past what the parser follows (about a thousand levels)
+        raise InvalidRequest(f"{name} nests lists or objects too deeply to read", param=param) from None
 
 
 def read_yaml(path: Path, name: str, *, param: str) -> Any:
