@@ -9,6 +9,11 @@ but as GEMMs 64 to 192 wide instead of 32, which is what tensor cores need to
 run near their rate, and no concatenation copies. Partial sums are kept in the
 network's dtype, so fp16/bf16 results differ from the stock order by rounding
 only (the benchmark reports the error).
+
+Each convolution's bias is added where its sum is read (before the LeakyReLU,
+or before the residual), not to the wide first product: a bias on that
+convolution is one more pass over all of its output channels, which the H200
+probe (`benchmarks/gpu_rrdb_convs.py`) found costing more than the convolution.
 """
 
 from __future__ import annotations
@@ -37,17 +42,23 @@ class RegroupedDenseBlock(nn.Module):
             )
             for j, (lo, hi) in enumerate(bounds)
         )
-        bias = torch.cat([conv.bias for conv in convs if conv.bias is not None]).detach().clone()
-        self.bias = nn.Parameter(bias, requires_grad=False)
+        # Conv k's bias, shaped to broadcast over the k-th slice when it is read (conv5's over the output).
+        self.biases = nn.ParameterList(
+            nn.Parameter(conv.bias.detach().clone().view(1, -1, 1, 1), requires_grad=False)
+            for conv in convs
+            if conv.bias is not None
+        )
+        if len(self.biases) != len(convs):
+            raise ValueError("a dense block to regroup needs a bias on each of its five convolutions")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         g = self.grow
-        # Every conv's sum starts from the input's contribution and the biases.
-        acc = F.conv2d(x, self.weights[0], self.bias, padding=1)
-        for weight in self.weights[1:]:
-            part = F.leaky_relu(acc[:, :g], 0.2)
+        # Every conv's sum starts from the input's contribution.
+        acc = F.conv2d(x, self.weights[0], padding=1)
+        for weight, bias in zip(self.weights[1:], self.biases, strict=False):
+            part = F.leaky_relu(acc[:, :g] + bias, 0.2, inplace=True)
             acc = acc[:, g:] + F.conv2d(part, weight, padding=1)
-        return acc * 0.2 + x
+        return torch.add(x, acc + self.biases[-1], alpha=0.2)
 
 
 def regroup_dense_blocks(net: RRDBNet) -> RRDBNet:
