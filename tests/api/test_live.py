@@ -150,6 +150,13 @@ def test_openai_client_creates_polls_and_downloads(server: Server, tmp_path: Pat
     part = server.http.get(f"/v1/videos/{video.id}/content", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.content) == 100
     assert part.content == (tmp_path / "fox.mp4").read_bytes()[:100]
+    whole = (tmp_path / "fox.mp4").read_bytes()
+    for malformed in ("bytes=abc", "items=0-99", "bytes=99-2"):  # were text/plain 400s
+        ignored = server.http.get(f"/v1/videos/{video.id}/content", headers={"Range": malformed})
+        assert ignored.status_code == 200 and ignored.content == whole, malformed  # as RFC 9110 allows
+    past = server.http.get(f"/v1/videos/{video.id}/content", headers={"Range": "bytes=99999999-"})
+    assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{len(whole)}"
+    assert past.json()["error"]["code"] == "range_not_satisfiable"  # was an empty body
 
 
 def test_the_api_process_never_imports_torch(server: Server) -> None:

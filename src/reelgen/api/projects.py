@@ -31,6 +31,7 @@ from starlette.datastructures import UploadFile
 from reelgen.api import project_runs
 from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
+from reelgen.api.files import FileAnswer
 from reelgen.api.inputs import MAX_DEPTH, nesting_depth
 from reelgen.api.project_jobs import (
     ERRORS,
@@ -253,9 +254,7 @@ def export_file(request: Request, project_id: str, name: str) -> FileResponse:
     path = folder.exports / name
     if not _FILE_NAME.match(name) or not path.is_file():
         raise ApiError(404, f"project {project_id} has no export {name!r}", param="name", code="not_found")
-    return FileResponse(
-        path, media_type=_MEDIA[path.suffix], filename=name, content_disposition_type="inline"
-    )
+    return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=name, content_disposition_type="inline")
 
 
 @router.get(
@@ -273,7 +272,7 @@ def clip_file(
     path = path if variant == "video" else path.with_suffix(".json")
     if not path.is_file():
         raise ApiError(404, f"project {project_id} has no clip {key!r}", param="key", code="not_found")
-    return FileResponse(path, media_type=_MEDIA[path.suffix], filename=path.name)
+    return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=path.name)
 
 
 router.include_router(project_runs.router)

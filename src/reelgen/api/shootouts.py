@@ -36,6 +36,7 @@ from reelgen.api.fanout import (
     whole,
     writable_folder,
 )
+from reelgen.api.files import FileAnswer
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.shootout.plan import plan_shootout
@@ -221,7 +222,7 @@ def _report_file(request: Request, shootout_id: str, field: str) -> Path:
     responses={200: {"content": {"text/html": {}}}},
 )
 def shootout_report(request: Request, shootout_id: str) -> FileResponse:
-    return FileResponse(_report_file(request, shootout_id, "report_file"), media_type="text/html")
+    return FileAnswer(_report_file(request, shootout_id, "report_file"), media_type="text/html")
 
 
 @router.get(
@@ -231,7 +232,7 @@ def shootout_report(request: Request, shootout_id: str) -> FileResponse:
     responses={200: {"content": {"application/json": {}}}},
 )
 def shootout_results(request: Request, shootout_id: str) -> FileResponse:
-    return FileResponse(_report_file(request, shootout_id, "results_file"), media_type="application/json")
+    return FileAnswer(_report_file(request, shootout_id, "results_file"), media_type="application/json")
 
 
 ParentRoutes(SHOOTOUT, "shootout", "shootouts", present, ShootoutObject, ShootoutList).install(router)

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from reelgen.api import convert, sse, wire
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
+from reelgen.api.files import FileAnswer
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
@@ -277,7 +278,7 @@ def video_content(
     if path is None:
         raise ApiError(404, f"the {variant} of {job.id} was removed (retention)", code="content_removed")
     name = f"{job.id}.mp4" if variant == "video" else f"{job.id}.png"
-    return FileResponse(path, media_type=_MEDIA[variant], filename=name, content_disposition_type="inline")
+    return FileAnswer(path, media_type=_MEDIA[variant], filename=name, content_disposition_type="inline")
 
 
 @router.get(
