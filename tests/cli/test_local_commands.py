@@ -58,6 +58,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--strength", "0.3"], "--strength sets how much of the --video is repainted"),
         (["--frames", "9", "--seconds", "2"], "give --frames or --seconds, not both"),
         (["--keyframe", "0:start.png:strong"], "strength 'strong' is not a"),
+        (["--keyframe", "0:start.png:5"], "strength '5' is not from 0 to 1"),
+        (["--keyframe", "0:start.png:nan"], "strength 'nan' is not from 0"),
         (["--vram-budget", "-3"], "-3 GiB is no budget"),
     ],
 )

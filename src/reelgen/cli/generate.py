@@ -37,7 +37,7 @@ Opt = typer.Option
 
 def _keyframe(text: str) -> Keyframe:
     parts = text.split(":")
-    if len(parts) not in (2, 3) or not parts[0].isdigit():
+    if len(parts) not in (2, 3) or not parts[0].isdecimal():
         raise typer.BadParameter(f"keyframe {text!r} must be FRAME:IMAGE or FRAME:IMAGE:STRENGTH")
     try:
         strength = float(parts[2]) if len(parts) == 3 else 1.0
@@ -45,7 +45,12 @@ def _keyframe(text: str) -> Keyframe:
         raise typer.BadParameter(
             f"keyframe {text!r}: strength {parts[2]!r} is not a number; give one from 0 to 1, e.g. 0:start.png:0.8"
         ) from None
-    return Keyframe(frame=int(parts[0]), image=parts[1], strength=strength)
+    try:
+        return Keyframe(frame=int(parts[0]), image=parts[1], strength=strength)
+    except ValidationError:  # the strength is the one field a parsed keyframe can still get wrong
+        raise typer.BadParameter(
+            f"keyframe {text!r}: strength {parts[2]!r} is not from 0 to 1; give one that is, e.g. 0:start.png:0.8"
+        ) from None
 
 
 def _lora(text: str) -> LoraSpec:
