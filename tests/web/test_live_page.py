@@ -6,6 +6,8 @@ cancelling it lets the queue move, and the page shows each place in line as it c
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -236,3 +238,33 @@ def test_live_preview_shows_the_clips_colours(flow: dict[str, Any]) -> None:
             f"preview differs from the clip by {error:.1f}/255 per channel ({first_read:.1f} before)"
         )
     assert error < 24, f"preview differs from the clip by {error:.1f}/255 per channel"
+
+
+def test_a_video_whose_file_was_removed_says_so_instead_of_an_empty_player(
+    live_server: Served, tab: Callable[..., Tab]
+) -> None:
+    video = live_server.create(model="reelgen-micro", prompt="a file removed later", num_inference_steps=2)
+    deadline = time.monotonic() + 180
+    while live_server.http.get(f"/v1/videos/{video['id']}").json()["status"] != "completed":
+        assert time.monotonic() < deadline, "the video did not complete"
+        time.sleep(0.5)
+    shutil.rmtree(live_server.data_dir / "outputs" / video["id"])  # as retention removes it
+    reason = live_server.http.get(f"/v1/videos/{video['id']}/content").json()["error"]["message"]
+    assert "removed" in reason
+
+    t = tab()
+    page = t.open(live_server.url)
+    saved: list[str] = []
+    page.on("download", lambda d: saved.append(d.suggested_filename))
+    card = page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card.locator(".card-error")).to_have_text(reason)
+    expect(card.locator("video")).to_have_count(0)
+    card.get_by_role("button", name="Download").click()
+    expect(card.locator(".card-error")).to_have_text(reason)
+
+    page.locator("#tab-gallery").click()
+    item = page.locator(f'.gallery-item[data-id="{video["id"]}"]')
+    expect(item.locator(".gone")).to_have_text(reason)
+    item.get_by_role("button", name="Download").click()
+    expect(item.get_by_role("alert")).to_have_text(reason)
+    assert saved == []  # no file of an error message saved as an .mp4

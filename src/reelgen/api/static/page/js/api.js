@@ -83,3 +83,29 @@ export async function contentUrl(id, variant = "video") {
   const blob = await (await request(path)).blob();
   return URL.createObjectURL(blob);
 }
+
+/** Asks for the first byte of a video's file: resolves when the server has it, else throws its error. */
+async function probe(id) {
+  const resp = await request(`v1/videos/${id}/content`, { headers: { Range: "bytes=0-0" } });
+  resp.body?.cancel();
+}
+
+/**
+ * A URL to save a video's file from. A link to a file the server no longer has (removed by retention)
+ * would save nothing and say nothing, so the server's reason is thrown instead.
+ */
+export async function downloadUrl(id) {
+  const url = await contentUrl(id); // with a key the file is fetched here, and a missing one throws
+  if (!key) await probe(id);
+  return url;
+}
+
+/** Why a video's player shows nothing: the server's reason when the file is gone, else the browser's. */
+export async function unplayable(id) {
+  try {
+    await probe(id);
+  } catch (err) {
+    return err.message;
+  }
+  return "This browser cannot play this video; Download it to watch it in a player.";
+}

@@ -1,6 +1,6 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
 // that made it, and "use these settings".
-import { ApiError, contentUrl, json, request } from "./api.js";
+import { ApiError, contentUrl, downloadUrl, json, request, unplayable } from "./api.js";
 import { announce, el, fps, generated, seconds, shortId, when } from "./util.js";
 
 const PAGE = 12;
@@ -37,9 +37,14 @@ export function mountGallery(section, ctx) {
   function item(v) {
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
       "aria-label": `Video: ${v.prompt}` });
+    const problem = el("p", { class: "card-error", role: "alert", hidden: true });
+    const say = (message) => { problem.textContent = message; problem.hidden = false; };
+    // A file removed from the server (retention) leaves no player: its place says why.
+    const gone = (message) => { player.replaceWith(el("p", { class: "card-error gone" }, message)); };
+    player.addEventListener("error", async () => gone(await unplayable(v.id)), { once: true });
     Promise.all([contentUrl(v.id, "thumbnail"), contentUrl(v.id)])
       .then(([poster, src]) => { player.poster = poster; player.src = src; })
-      .catch(() => { player.replaceWith(el("p", { class: "card-error" }, "This video's file is gone (retention).")); });
+      .catch((err) => gone(err.message));
     const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, v.prompt || "(no prompt)");
     const describe = { "aria-describedby": title.id };
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
@@ -47,13 +52,20 @@ export function mountGallery(section, ctx) {
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
-        el("button", { type: "button", class: "small ghost", onclick: () => download(v), ...describe }, "Download"),
+        el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"),
         el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v), ...describe }, "Delete")),
+      problem,
       el("p", { class: "muted small" }, shortId(v.id)));
   }
 
-  async function download(v) {
-    const link = el("a", { href: await contentUrl(v.id), download: `${v.id}.mp4` });
+  async function download(v, say) {
+    let url;
+    try {
+      url = await downloadUrl(v.id);
+    } catch (err) {
+      return say(err.message);
+    }
+    const link = el("a", { href: url, download: `${v.id}.mp4` });
     document.body.append(link);
     link.click();
     link.remove();

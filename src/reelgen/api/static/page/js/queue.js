@@ -1,6 +1,6 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
 // ETA), and cancel, delete, remix and download; finished jobs can raise a browser notification.
-import { ApiError, contentUrl, json, post, request } from "./api.js";
+import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
 import { follow } from "./sse.js";
 import { $, announce, el, fps, generated, ordinal, seconds } from "./util.js";
 
@@ -50,7 +50,7 @@ export function createQueue(ctx) {
     if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
     if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
-      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card.video) }, "Download"));
+      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
       if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
@@ -106,6 +106,12 @@ export function createQueue(ctx) {
       "aria-label": `Video: ${v.prompt}` });
     card.parts.preview.hidden = true;
     card.parts.media.replaceChildren(player);
+    // A file removed from the server would leave an empty player: say why instead.
+    player.addEventListener("error", async () => {
+      const why = await unplayable(v.id);
+      player.remove();
+      cardError(card, new Error(why));
+    }, { once: true });
     try {
       player.poster = await contentUrl(v.id, "thumbnail");
       player.src = await contentUrl(v.id);
@@ -203,8 +209,14 @@ export function createQueue(ctx) {
     card.parts.error.textContent = err.message;
   }
 
-  async function download(video) {
-    const url = await contentUrl(video.id);
+  async function download(card) {
+    const video = card.video;
+    let url;
+    try {
+      url = await downloadUrl(video.id);
+    } catch (err) {
+      return cardError(card, err);
+    }
     const link = el("a", { href: url, download: `${video.id}.mp4` });
     document.body.append(link);
     link.click();
