@@ -130,7 +130,7 @@ def test_path_traversal_ids_are_refused(client: TestClient, data_dir: Path) -> N
 
 
 def test_api_key_is_required_when_configured(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(api_key="s3cret")
+    client = make_client(api_key="s3cret", serve_web=True)
     assert client.get("/v1/videos").status_code == 401
     wrong = client.get("/v1/videos", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and wrong.json()["error"]["type"] == "authentication_error"
@@ -140,7 +140,14 @@ def test_api_key_is_required_when_configured(make_client: Callable[..., TestClie
     for path in ("/v1/models", "/metrics", "/v1/system", "/api/video/status/video_" + "0" * 32):
         assert client.get(path).status_code == 401, path
     assert client.post("/generate-video", json={"prompt": "x"}).status_code == 401
-    assert client.get("/healthz").status_code == 200
+    # What the API description says is open: the health checks, and the page and docs, which hold no jobs.
+    for path in ("/healthz", "/readyz", "/health", "/docs", "/redoc", "/openapi.json", "/"):
+        assert client.get(path).status_code != 401, path  # /readyz is 503 here: no workers
+    description = " ".join(client.get("/openapi.json").json()["info"]["description"].split())
+    assert (
+        "every API route except `/healthz`, `/readyz` and `/health`; the web page's files, `/docs`"
+        in description
+    )
 
 
 def test_a_list_where_an_object_belongs_is_named_without_pydantic_words(client: TestClient) -> None:

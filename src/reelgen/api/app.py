@@ -39,8 +39,10 @@ from reelgen.jobs.service import JobService
 
 DESCRIPTION = """Self-hosted video generation with an OpenAI-shaped `/v1/videos` API.
 
-Errors always come as `{"error": {"message", "type", "param", "code"}}`. Off loopback,
-every route except `/healthz`, `/readyz` and `/health` needs `Authorization: Bearer <key>`.
+Errors always come as `{"error": {"message", "type", "param", "code"}}`. A server with an API
+key (needed to listen beyond loopback) wants `Authorization: Bearer <key>` on every API route
+except `/healthz`, `/readyz` and `/health`; the web page's files, `/docs`, `/redoc` and
+`/openapi.json` hold no jobs and are served without it (the page asks for the key).
 
 What `POST /v1/videos` takes besides the prompt and numbers: a start image (the file
 `input_reference`, or `input_reference.image_url`); an end image pinning the last frame (the file
