@@ -149,6 +149,31 @@ def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path
     assert "Hugging Face cache" in text
 
 
+@pytest.mark.parametrize(
+    ("index", "reason"),
+    [
+        ("not json at all", "is not a valid JSON file"),
+        ('{"_class_name": "LTXPipeline"}', "expected ['scheduler', 'text_encoder'"),
+        ("{}", "no entry '_class_name'"),
+    ],
+)
+def test_a_weights_folder_that_is_not_the_model_is_refused_naming_it(
+    tmp_path: Path, index: str, reason: str
+) -> None:
+    folder = tmp_path / "my-ltx"
+    folder.mkdir()
+    (folder / "model_index.json").write_text(index)
+    out = tmp_path / "x.mp4"
+    result = runner.invoke(
+        app, ["generate", "a cat", "-m", "ltx-tiny", "--weights", str(folder), "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"weights folder {folder} does not load as ltx-tiny (LTX-Video)" in said and reason in said
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not out.exists()
+
+
 def test_every_command_has_help_with_examples() -> None:
     for command in ("generate", "animate", "replay", "models", "pull", "info", "bench"):
         result = runner.invoke(app, [command, "--help"])

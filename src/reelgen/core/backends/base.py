@@ -205,8 +205,30 @@ class DiffusersBackend(Runner):
         if source.kind == "single_file":
             self.pipe = self._load_single_file(cls, source, dtype, dtype_arg)
         else:
-            self.pipe = self.from_pretrained(cls, source, dtype_arg)
+            try:
+                self.pipe = self.from_pretrained(cls, source, dtype_arg)
+            except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+                # What diffusers raises for a folder that is not this model's (junk or another family's
+                # model_index.json, missing parts); CUDA out-of-memory is a RuntimeError and still
+                # reaches the render's offload ladder.
+                raise self._unloadable(source, exc) from exc
         self.place(self.pipe, plan)
+
+    def _unloadable(self, source: WeightSource, exc: Exception) -> InvalidRequest:
+        """The error for a diffusers folder that does not load as this preset, naming the folder."""
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        reason = f"no entry {lines[0]}" if isinstance(exc, KeyError) else lines[0][:300].rstrip(".")
+        if source.origin == "local":
+            return InvalidRequest(
+                f"weights folder {source.path} does not load as {self.preset.name} ({self.spec.label}): "
+                f"{reason}. Give a diffusers folder of that model (as `save_pretrained` writes it), "
+                "or leave --weights out",
+                param="weights",
+            )
+        again = f"; fetch it again with `reelgen pull {self.preset.name}`" if self.preset.repo_id else ""
+        return InvalidRequest(
+            f"{self.preset.name}'s weights in {source.path} do not load: {reason}{again}", param="model"
+        )
 
     def place(self, pipe: Any, plan: MemoryPlan, accel: AccelConfig | None = None) -> None:
         """Adopt a loaded pipeline: bars off, the family's ``after_load``, placement by ``plan``, fast path.
