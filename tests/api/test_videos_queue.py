@@ -69,6 +69,11 @@ def test_nan_and_infinity_are_refused_as_not_finite(client: TestClient) -> None:
         assert resp.status_code == 400, resp.text
         error = resp.json()["error"]
         assert error["param"] == field and "finite number" in error["message"], error
+    # The same on the other routes that take numbers (NaN was reported against idle_seconds' bound).
+    resp = client.post(
+        "/v1/system/free", content='{"idle_seconds": NaN}', headers={"content-type": "application/json"}
+    )
+    assert resp.status_code == 400 and "finite number" in resp.json()["error"]["message"], resp.text
 
 
 def test_framework_errors_use_the_envelope(client: TestClient) -> None:

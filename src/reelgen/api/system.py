@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +32,9 @@ guarded = APIRouter(
 
 class FreeBody(BaseModel):
     """Unload models idle for at least ``idle_seconds`` (0: every model not in use)."""
+
+    # NaN is refused as "a finite number", not against the bound its comparisons fail.
+    model_config = ConfigDict(allow_inf_nan=False)
 
     idle_seconds: float = Field(default=0.0, ge=0, le=86_400)
 
