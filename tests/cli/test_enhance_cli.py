@@ -148,6 +148,8 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
+        (["--target-fps", "60/0"], "target_fps '60/0' is not a frame rate"),
+        (["--target-fps", "inf"], "target_fps 'inf' is not a frame rate"),
         (["--interpolate", "1"], "--interpolate: Input should be greater than or equal to 2"),
         (["--interpolate", "2", "--upscaler", "lanczos"], "--upscaler lanczos needs --upscale"),
         (

@@ -8,6 +8,7 @@ frame rate exact.
 
 from __future__ import annotations
 
+import math
 from abc import abstractmethod
 from fractions import Fraction
 from typing import Any
@@ -74,9 +75,14 @@ def _rows(frames: np.ndarray, index: np.ndarray) -> np.ndarray:
 def parse_rate(text: str) -> Fraction:
     """'60', '59.94' or '60000/1001' as an exact positive rate; decimals of NTSC rates (47.952) snap to N000/1001."""
     if "/" in text:
-        value = Fraction(text)
+        try:
+            value = Fraction(text)
+        except ZeroDivisionError:  # "60/0": no rate, said as one like any other bad text
+            raise ValueError(text) from None
     else:
         number = float(text)
+        if not math.isfinite(number):  # Fraction() raises OverflowError on inf, not ValueError
+            raise ValueError(text)
         ntsc = round(number * 1001 / 1000)
         if not number.is_integer() and abs(number - ntsc * 1000 / 1001) < 5e-4:
             value = Fraction(ntsc * 1000, 1001)
