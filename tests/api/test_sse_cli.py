@@ -52,6 +52,25 @@ def test_client_commands_say_when_no_server_answers() -> None:
     assert "cannot reach" in out.output and "reelgen serve" in out.output
 
 
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        (["status", "video_" + "0" * 32], "notaurl"),
+        (["batch", "shots/manifest.json"], "localhost:8000"),
+        (["project", "render", "my-film"], "http://"),
+        (["avatar", "--image", "face.png", "--text", "hi"], "ftp://127.0.0.1:8000"),
+    ],
+    ids=["status", "batch", "project", "avatar"],
+)
+def test_a_server_that_is_not_a_url_is_bad_input_before_anything_is_read_or_sent(
+    command: list[str], url: str
+) -> None:
+    out = CliRunner().invoke(cli_app, [*command, "--server", url])
+    assert out.exit_code == 2, out.output
+    text = " ".join(out.output.replace("│", " ").split())
+    assert f"'{url}' is not a server URL; give one like http://127.0.0.1:8000" in text
+
+
 def test_submit_takes_options_only_by_their_long_name() -> None:
     """``-o`` means ``--output`` wherever it exists; ``submit`` writes no file, so it has none."""
     out = CliRunner().invoke(cli_app, ["submit", "a fox", "-o", "flow_shift=3"])

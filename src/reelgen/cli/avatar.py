@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli.jobs import server_url
 from reelgen.cli.output import fail
 from reelgen.cli.remote import refuse
 
@@ -64,7 +65,12 @@ def avatar(
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
     server: Annotated[
-        str | None, Opt("--server", help="Make it on a `reelgen serve` at this URL (the files are uploaded).")
+        str | None,
+        Opt(
+            "--server",
+            callback=server_url,
+            help="Make it on a `reelgen serve` at this URL (the files are uploaded).",
+        ),
     ] = None,
     api_key: Annotated[
         str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")

@@ -14,8 +14,28 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.output import console, parse_pairs
 
+
+def server_url(value: str | None) -> str | None:
+    """A ``--server`` value checked before anything is sent: an http(s) URL with a host, else bad input (exit 2)."""
+    if value is None:
+        return None
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise typer.BadParameter(f"{value!r} is not a server URL; give one like http://127.0.0.1:8000")
+    return value
+
+
 ServerOpt = Annotated[
-    str, typer.Option("--server", envvar="REELGEN_SERVER", help="Base URL of a running `reelgen serve`.")
+    str,
+    typer.Option(
+        "--server",
+        envvar="REELGEN_SERVER",
+        callback=server_url,
+        help="Base URL of a running `reelgen serve`.",
+    ),
 ]
 KeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")

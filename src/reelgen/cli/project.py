@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli.jobs import server_url
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -20,7 +21,11 @@ Opt = typer.Option
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder (or its project.yaml).")]
 ServerOpt = Annotated[
     str | None,
-    Opt("--server", help="Base URL of a `reelgen serve` to do it (uploads the project); default: here."),
+    Opt(
+        "--server",
+        callback=server_url,
+        help="Base URL of a `reelgen serve` to do it (uploads the project); default: here.",
+    ),
 ]
 KeyOpt = Annotated[
     str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server needs.")

@@ -15,11 +15,14 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.jobs import ClientError, sse_events
+from reelgen.cli.jobs import ClientError, server_url, sse_events
 from reelgen.cli.output import console
 
 ServerOpt = Annotated[
-    str | None, typer.Option("--server", help="Run it on a `reelgen serve` at this URL instead of here.")
+    str | None,
+    typer.Option(
+        "--server", callback=server_url, help="Run it on a `reelgen serve` at this URL instead of here."
+    ),
 ]
 KeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
