@@ -59,8 +59,9 @@ def test_client_commands_say_when_no_server_answers() -> None:
         (["batch", "shots/manifest.json"], "localhost:8000"),
         (["project", "render", "my-film"], "http://"),
         (["avatar", "--image", "face.png", "--text", "hi"], "ftp://127.0.0.1:8000"),
+        (["enhance", "clip.mp4", "--interpolate", "2"], "127.0.0.1"),
     ],
-    ids=["status", "batch", "project", "avatar"],
+    ids=["status", "batch", "project", "avatar", "enhance"],
 )
 def test_a_server_that_is_not_a_url_is_bad_input_before_anything_is_read_or_sent(
     command: list[str], url: str

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli.jobs import server_url
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
@@ -51,7 +52,8 @@ def enhance(
     server: Annotated[
         str | None,
         Opt(
-            help="Enhance on a running `reelgen serve` instead: IN is a file to upload or one of its video ids."
+            callback=server_url,
+            help="Enhance on a running `reelgen serve` instead: IN is a file to upload or one of its video ids.",
         ),
     ] = None,
     api_key: Annotated[
