@@ -314,3 +314,24 @@ def test_a_typed_or_drawn_seed_is_the_one_sent(quiet_server: Served, tab: Callab
     status, body = press_generate(page)
     assert status == 400
     expect(page.locator("#err-seed")).to_contain_text("greater than or equal to 0")
+
+
+def test_choosing_another_file_takes_the_old_files_error_away(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
+) -> None:
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    page.locator('label[for="task-i2v"]').click()
+    page.fill("#f-prompt", "a red square")
+    (tmp_path / "notes.png").write_text("not an image")
+    page.set_input_files("#f-image", tmp_path / "notes.png")
+    status, body = press_generate(page)
+    assert status == 400 and body["error"]["param"] == "input_reference"
+    slot = page.locator("#err-input_reference")
+    expect(slot).to_contain_text("not a readable image")
+    good = tmp_path / "red.png"
+    Image.new("RGB", (64, 64), (220, 30, 30)).save(good)
+    page.set_input_files("#f-image", good)
+    # The good image is not called unreadable while the person looks at its preview.
+    expect(slot).to_be_hidden()
+    expect(page.locator("#f-image")).not_to_have_attribute("aria-invalid", "true")

@@ -3,7 +3,7 @@
 import { ApiError, post } from "./api.js";
 import { buildForm } from "./create_form.js";
 import { mountInputs } from "./create_inputs.js";
-import { clearErrors, radio, showError } from "./fields.js";
+import { clearErrors, clearFieldError, radio, showError } from "./fields.js";
 import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
@@ -378,7 +378,10 @@ export function mountCreate(section, ctx) {
   f.form.addEventListener("submit", onSubmit);
   f.model.addEventListener("change", () => { clearErrors(f.form); applyModel(false); });
   f.readyOnly.addEventListener("change", refill);
+  // A new file or value takes the old one's error away (a good image chosen after a bad one).
+  f.form.addEventListener("input", (ev) => clearFieldError(ev.target));
   f.form.addEventListener("change", (ev) => {
+    clearFieldError(ev.target);
     if (ev.target.name === "task") { showInputs(); clearErrors(f.form); }
     if (ev.target.name === "size") { updateImageNote(); labelEnhance(); }
   });

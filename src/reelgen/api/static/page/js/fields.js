@@ -37,6 +37,16 @@ export function clearErrors(form) {
   general.textContent = "";
 }
 
+/** Hides the error under `control`'s field: once the value changes, the message is about one no longer there. */
+export function clearFieldError(control) {
+  const wrapper = control.closest && control.closest(".field");
+  const slot = wrapper && wrapper.querySelector(".field-error");
+  if (!slot || slot.hidden) return;
+  slot.hidden = true;
+  slot.textContent = "";
+  for (const c of wrapper.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+}
+
 /**
  * Shows `message` under the field sending `param` ("options.flow_shift" and "keyframes[0].image"
  * fall back to their head); with no such field, in the form's own error line. Focuses the field.
