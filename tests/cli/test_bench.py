@@ -115,6 +115,35 @@ def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Pat
     assert "stock" not in result.stdout and not isinstance(result.exception, OSError)
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--steps", "0"], "--steps: Input should be greater than 0"),
+        (["--size", "64x64x0"], "--size: Input should be greater than 0"),
+        (["--guidance", "nan"], "--guidance: Input should be a finite number"),
+        (["--budget", "-1", "--variants", "budget"], "-1 GiB is no budget"),
+        (["--warmup-steps", "-1"], "Input should be greater than or equal to 0"),
+    ],
+)
+def test_a_bad_number_is_a_usage_error_naming_the_option(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.replace("│", " ").split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_budget_variant_on_a_machine_without_a_gpu_is_refused_before_building() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU, which the budget variant caps")
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--variants", "budget", "--budget", "6"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "variant budget caps GPU memory, and this machine has no CUDA GPU" in said
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_variants_run_stock_first_and_budget_needs_a_cap() -> None:
     assert check_variants(("reelgen", "fp8", "stock"), None) == ("stock", "reelgen", "fp8")
     with pytest.raises(InvalidRequest, match="needs --budget"):

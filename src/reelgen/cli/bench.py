@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
-from reelgen.cli.output import fail
-from reelgen.core.errors import ReelgenError
+from reelgen.cli.output import fail, positive_gib
+from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+
+#: Request fields set by an option of another name, said as typed: ``--size: ...``, not ``num_frames: ...``.
+FLAGS = {"width": "--size", "height": "--size", "num_frames": "--size"}
 
 
 def bench(
@@ -26,7 +30,8 @@ def bench(
         ),
     ] = "stock,reelgen",
     budget: Annotated[
-        float | None, typer.Option(help="GiB cap for the budget variant (allocator capped to it).")
+        float | None,
+        typer.Option(callback=positive_gib, help="GiB cap for the budget variant (allocator capped to it)."),
     ] = None,
     budget_plan: Annotated[
         str | None,
@@ -36,7 +41,7 @@ def bench(
         ),
     ] = None,
     warmup_steps: Annotated[
-        int, typer.Option(help="Steps of an untimed run before each timed one (compiles, autotunes).")
+        int, typer.Option(min=0, help="Steps of an untimed run before each timed one (compiles, autotunes).")
     ] = 1,
     stock_warmup: Annotated[bool, typer.Option(help="Warm stock up too (off for costly models).")] = True,
     weights: Annotated[
@@ -90,6 +95,11 @@ def bench(
                 check_writable(where, param=param)  # before minutes of benchmarking, not after
         request = resolve(GenerationRequest(model=model, prompt=prompt, seed=0, weights=weights, **dims))
         report = core_bench.run(request, options)
+    except ValidationError as exc:
+        problem = from_validation_error(exc)
+        field = problem.param or ""
+        flag = FLAGS.get(field, f"--{field}")
+        raise fail(InvalidRequest(flag + problem.message.removeprefix(field), param=field)) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     text = json.dumps(report, indent=2, default=str)

@@ -123,6 +123,12 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     spec, preset = registry.resolve(request.model)
     dev = device_info()
     cuda = dev.device.startswith("cuda")
+    if "budget" in variants and not cuda:  # the cap is a share of a GPU's memory; a CPU has none to share
+        raise InvalidRequest(
+            f"variant budget caps GPU memory, and this machine has no CUDA GPU ({dev.name}); "
+            "leave budget out of --variants",
+            param="variants",
+        )
     roof = bench_models.gemm_roof_tflops(dev.device) if cuda else None
     plan = spec.plan(preset, request, dev, None)
     runner: Any = spec.runner_class()(spec, preset)
