@@ -95,6 +95,20 @@ def test_cancel_mid_run_leaves_no_file_and_next_run_works(tmp_path: Path) -> Non
     assert render(R(model="fake-tiny", seed=1), tmp_path / "d.mp4").path.is_file()
 
 
+def test_cancel_after_the_last_step_still_leaves_no_file(tmp_path: Path) -> None:
+    # Ctrl-C during the VAE decode or the encode: the CLI has said "cancelling at the next step".
+    progress = Progress()
+
+    def on_event(event: ProgressEvent) -> None:
+        if event.stage == "denoise" and event.total and event.step == event.total:
+            progress.cancel.cancel()
+
+    progress.on_event = on_event
+    with pytest.raises(Cancelled, match="no file was written"):
+        render(R(model="fake-tiny", seed=1, steps=3), tmp_path / "c.mp4", progress=progress)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_out_of_memory_steps_down_one_rung_and_records_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

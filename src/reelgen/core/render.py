@@ -209,6 +209,10 @@ def render(
         "timings": timings,
     }
     started = time.monotonic()
+    # A cancel that came after the last step (during the VAE decode, enhancing or the check) was
+    # acknowledged to the person who asked ("cancelling at the next step"); writing the file anyway
+    # would break the promise that a cancelled run leaves none.
+    progress.cancel.check()
     write_video(video, out_path, record)
     timings["encode"] = time.monotonic() - started
     timings["total"] = time.monotonic() - begun
