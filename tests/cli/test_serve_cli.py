@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from reelgen.cli.serve import banner
 
 runner = CliRunner()
 
@@ -41,4 +42,14 @@ def test_a_setting_serve_cannot_use_is_one_clear_line(
     assert result.exit_code == 2, result.output
     assert message.format(tmp=tmp_path) in " ".join(result.output.split())
     assert "Traceback" not in result.output and not isinstance(result.exception, (KeyError, OSError))
-    assert "reelgen API on" not in result.output
+    assert "reelgen serving" not in result.output
+
+
+def test_the_banner_says_where_the_page_and_the_api_are() -> None:
+    assert banner("127.0.0.1", 8000, web=True) == (
+        "reelgen serving the web page at http://127.0.0.1:8000/, the API under http://127.0.0.1:8000/v1 "
+        "(reference at http://127.0.0.1:8000/docs)"
+    )
+    assert banner("::1", 9000, web=False) == (
+        "reelgen serving the API under http://[::1]:9000/v1 (reference at http://[::1]:9000/docs)"
+    )

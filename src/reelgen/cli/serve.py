@@ -81,9 +81,7 @@ def serve(
                 highlight=False,
             )
             raise typer.Exit(2) from None
-        console.print(
-            f"reelgen API on http://{settings.host}:{settings.port} (docs at /docs)", highlight=False
-        )
+        console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
         config = uvicorn.Config(
             api,
             host=settings.host,
@@ -145,3 +143,10 @@ def worker(
     from reelgen.jobs.cluster import run_worker_node
 
     raise typer.Exit(run_worker_node(address, num_gpus))
+
+
+def banner(host: str, port: int, *, web: bool) -> str:
+    """The line ``serve`` prints once it listens: where the page, the API and its reference are."""
+    where = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    page = f"the web page at {where}/, " if web else ""
+    return f"reelgen serving {page}the API under {where}/v1 (reference at {where}/docs)"
