@@ -221,6 +221,14 @@ def test_replay_of_a_file_that_is_not_a_video_says_so(tmp_path: Path) -> None:
     assert not (tmp_path / "b.mp4").exists()
 
 
+def test_replay_of_a_folder_says_it_is_one(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["replay", str(tmp_path), "-o", str(tmp_path / "b.mp4"), "-q"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{tmp_path} is a folder; give a video reelgen made or its .json sidecar" in said
+    assert "does not exist" not in said
+
+
 def test_only_reelgens_own_progress_is_shown(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a.mp4"
     result = runner.invoke(app, ["generate", "a cat", "-m", "wan-tiny", "-o", str(out)])

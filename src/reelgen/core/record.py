@@ -42,6 +42,10 @@ def load_record(path: str | Path) -> dict[str, Any]:
     from reelgen.core.encode import read_metadata
 
     path = Path(path)
+    if path.is_dir():
+        raise InvalidRequest(
+            f"{path} is a folder; give a video reelgen made or its .json sidecar", param="path"
+        )
     if not path.is_file():
         raise InvalidRequest(f"{path} does not exist", param="path")
     if path.suffix.lower() != ".json":
