@@ -68,7 +68,11 @@ class BodyTooLarge(ApiError):
     """The client sent more bytes than the server accepts (raised while the body streams in)."""
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"request body is larger than {max_bytes} bytes (REELGEN_MAX_UPLOAD_BYTES)")
+        super().__init__(
+            413,
+            f"request body is larger than {max_bytes / 2**20:.4g} MiB ({max_bytes} bytes), the most this "
+            "server takes (REELGEN_MAX_UPLOAD_BYTES)",
+        )
 
 
 class BodyLimit:

@@ -74,7 +74,7 @@ export function mountShootouts(section, ctx) {
     path: "shootouts",
     noun: "shootout",
     title: (s) => `${s.models.join(" vs ")} on ${s.prompts.length} ${s.prompts.length === 1 ? "prompt" : "prompts"}`,
-    meta: (s) => `${s.request_counts.total} trials · into ${s.output_folder}`,
+    meta: (s) => `${s.request_counts.total} ${s.request_counts.total === 1 ? "trial" : "trials"} · into ${s.output_folder}`,
     extra: resultOf,
   });
 
