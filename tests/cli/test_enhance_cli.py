@@ -114,6 +114,15 @@ def test_an_unreadable_video_is_refused_naming_the_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [bad]
 
 
+def test_a_folder_given_as_the_video_is_said_to_be_a_folder(tmp_path: Path) -> None:
+    folder, out = tmp_path / "clips", tmp_path / "out.mp4"
+    folder.mkdir()
+    result = runner.invoke(app, ["enhance", str(folder), "-o", str(out), "--interpolate", "2"])
+    assert result.exit_code == 2
+    assert f"input: {folder} is a folder; give a video file" in _said(result)
+    assert not out.exists()
+
+
 def test_a_clip_with_no_frames_is_refused(tmp_path: Path) -> None:
     empty, out = tmp_path / "empty.mov", tmp_path / "out.mp4"
     with av.open(str(empty), "w") as container:  # a video track with not one frame in it

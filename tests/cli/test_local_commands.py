@@ -51,6 +51,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--frames", "80"], "80 frames is not 8k+1 (LTX-Video); nearest valid: 73 or 81"),
         (["-m", "ltx-tinyy"], "unknown model 'ltx-tinyy'"),
         (["--lora", "missing.safetensors"], "LoRA file missing.safetensors does not exist"),
+        (["--image", "."], "start_image: . is a folder; give a file"),
+        (["--lora", "."], "loras[0].path: . is a folder; give a .safetensors file"),
         (["--task", "i2v"], "i2v needs a start image"),
         (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
         (["--steps", "0"], "--steps: Input should be greater than 0"),

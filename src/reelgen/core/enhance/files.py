@@ -80,6 +80,8 @@ def _read(source: Path, output: Path) -> Video:
     if output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
     check_writable(output)
+    if source.is_dir():
+        raise InvalidRequest(f"input: {source} is a folder; give a video file", param="input")
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:

@@ -41,6 +41,8 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
 
     def found(param: str, value: str) -> str:
         path = Path(value).expanduser()
+        if path.is_dir():
+            raise InvalidRequest(f"{param}: {value} is a folder; give a file", param=param)
         if not path.is_file():
             raise InvalidRequest(f"{param}: file {value} does not exist", param=param)
         return str(path.resolve())
@@ -60,6 +62,11 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     loras = []
     for i, lora in enumerate(request.loras):
         path = Path(lora.path).expanduser()
+        if path.is_dir():
+            raise InvalidRequest(
+                f"loras[{i}].path: {lora.path} is a folder; give a .safetensors file",
+                param=f"loras[{i}].path",
+            )
         if not path.is_file():
             raise InvalidRequest(
                 f"loras[{i}].path: LoRA file {lora.path} does not exist; give a .safetensors file",
