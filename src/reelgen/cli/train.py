@@ -8,8 +8,10 @@ import typer
 
 
 def train_micro(
+    ctx: typer.Context,
     args: Annotated[
-        list[str] | None, typer.Argument(help="train | export | evaluate, then that step's options.")
+        list[str] | None,
+        typer.Argument(help="train | export | evaluate, then that step's options (STEP --help lists them)."),
     ] = None,
 ) -> None:
     """Train reelgen-micro on procedural scenes (GPU), export it into the package, or score it.
@@ -23,13 +25,21 @@ def train_micro(
       reelgen train-micro export --checkpoint runs/micro
 
       reelgen train-micro evaluate --prompts 128 --out heldout.json
+
+      reelgen train-micro train --help
     """
+    # --help before a step is this page; after one (train --help) it is that step's options, which
+    # only the step's own parser knows, so Click's eager --help is off for this command.
+    if not args or args[0] in ("--help", "-h"):
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
     from reelgen.train.micro import main
 
-    raise typer.Exit(main(args or ["--help"]))
+    raise typer.Exit(main(args))
 
 
 def register(app: typer.Typer) -> None:
-    app.command("train-micro", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
-        train_micro
-    )
+    app.command(
+        "train-micro",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    )(train_micro)
