@@ -92,3 +92,31 @@ def test_evaluate_refuses_a_report_path_under_a_file_before_scoring(
     said = capsys.readouterr()
     assert f"error: --out {blocker / 'heldout.json'}: {blocker} is a file, not a folder" in said.err
     assert "held-out" not in said.out and "report:" not in said.out
+
+
+def test_a_folder_that_is_no_checkpoint_is_refused_naming_what_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "runs"
+    empty.mkdir()
+    assert main(["export", "--checkpoint", str(empty), "--dest", str(tmp_path / "out")]) == 2
+    said = capsys.readouterr().err
+    assert f"error: {empty} is not a reelgen-micro checkpoint (no transformer.safetensors" in said
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_device_or_model_folder_this_machine_lacks_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    missing = f"cuda:{torch.cuda.device_count()}"
+    assert main(["train", "--out", str(tmp_path / "run"), "--device", missing]) == 2
+    assert f"error: device '{missing}' is not on this machine" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+    report = tmp_path / "heldout.json"
+    assert main(["evaluate", "--model", str(tmp_path / "nowhere"), "--out", str(report)]) == 2
+    assert "is not a diffusers folder (no model_index.json)" in capsys.readouterr().err
+    assert main(["evaluate", "--device", missing, "--out", str(report)]) == 2
+    assert f"error: device '{missing}' is not on this machine" in capsys.readouterr().err
+    assert not report.exists()

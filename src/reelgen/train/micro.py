@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends.micro import build as mb
+from reelgen.core.devices import device_info
 from reelgen.core.encode import check_writable
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import InvalidRequest, ReelgenError
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -113,6 +114,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         "validate_prompts",
         "i2v_share",
     )
+    # Training defaults to the GPU; a device this machine lacks is refused naming the ones it has.
+    device_info(args.device or TrainConfig.device)
     cfg = TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,
@@ -183,7 +186,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for path, option in ((args.out, "--out"), (args.clips, "--clips")):
         if path:
             check_writable(Path(path), param=option)  # before minutes of scoring, not after
+    device_info(args.device)  # before loading: a device this machine lacks is named, with the ones it has
     folder = Path(args.model) if args.model else shipped_folder()
+    if not (folder / "model_index.json").is_file():
+        raise InvalidRequest(
+            f"--model {folder} is not a diffusers folder (no model_index.json); give one "
+            "`reelgen train-micro export --dest` wrote, or leave --model out for the shipped model",
+            param="model",
+        )
     torch.set_num_threads(args.threads) if args.threads else None
     pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True).to(
         args.device

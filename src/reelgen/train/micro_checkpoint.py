@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reelgen.core.backends.micro import build as mb
+from reelgen.core.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from reelgen.train.micro_loop import Parts, TrainConfig
@@ -53,6 +54,15 @@ def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
     import torch
     from safetensors.torch import load_file
 
+    # Checked before loading any of them: a wrong folder is a mistake to name, not a traceback.
+    needed = [f"{name}.safetensors" for name in ("transformer", "text_encoder", "vae")] + ["state.json"]
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise InvalidRequest(
+            f"{folder} is not a reelgen-micro checkpoint (no {', '.join(missing)}); give a folder "
+            "`reelgen train-micro train --out` wrote",
+            param="checkpoint",
+        )
     for name in ("transformer", "text_encoder", "vae"):
         weights = {k: v.float() for k, v in load_file(str(folder / f"{name}.safetensors")).items()}
         getattr(parts, name).load_state_dict(weights)
