@@ -144,6 +144,19 @@ def test_uploads_must_be_files_the_project_names(client: TestClient, film: Path,
     assert files_under(data_dir / "projects") == []
 
 
+def test_an_image_that_is_not_one_is_a_400_naming_its_field_and_file(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    """Refused at upload by the name the file has in the project, not later by a worker's scratch path."""
+    (film / "assets" / "quay.png").write_bytes(b"not a picture, just text\n")
+    resp = upload(client, film)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["message"].startswith("scenes[2].start_image (assets/quay.png): not a readable image; valid")
+    assert error["param"] == "scenes[2].start_image"
+    assert files_under(data_dir / "projects") == []
+
+
 def test_a_yaml_syntax_error_is_a_400_of_one_line_naming_line_and_column(
     client: TestClient, data_dir: Path
 ) -> None:
@@ -363,10 +376,11 @@ def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
     assert done["export"]["name"] == "harbour-lights.webm"
 
     before = api.get(f"{url}/exports/harbour-lights.mp4").content
-    with_logo = changed(lambda d: d.update(export={"watermark": {"image": "assets/logo.png"}}))
-    put = upload(
-        api, rendered["film"], with_logo, "PUT", url, **{"assets/logo.png": b"\x89PNG\r\n\x1a\n broken"}
+    # A font file is read only when the export draws with it (an image is refused at upload already).
+    with_font = changed(
+        lambda d: d.update(export={"texts": [{"text": "Harbour", "end": 1, "font": "assets/t.ttf"}]})
     )
+    put = upload(api, rendered["film"], with_font, "PUT", url, **{"assets/t.ttf": b"not a font"})
     assert put.status_code == 200, put.text
     assert [s["status"] for s in put.json()["scenes"]] == [
         "card",
@@ -377,7 +391,7 @@ def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
     end = events(api, failed.json()["urls"]["self"])[-1]
     assert end[1] == "failed"
     error = end[2]["job"]["error"]
-    assert error["code"] == "export_failed" and "export.watermark.image" in error["message"]
+    assert error["code"] == "export_failed" and "export.texts[0].font" in error["message"]
     assert api.get(f"{url}/exports/harbour-lights.mp4").content == before
 
 

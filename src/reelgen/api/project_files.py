@@ -27,6 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelgen.api.errors import ApiError
+from reelgen.api.security import probe_image
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, problem
@@ -94,6 +96,11 @@ def wanted_files(project: Project) -> dict[str, str]:
     return out
 
 
+def is_image_field(param: str) -> bool:
+    """Whether the field naming a file takes an image (start/end images, keyframes, references, watermark)."""
+    return param.endswith(("start_image", "end_image", ".image")) or "reference_images[" in param
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -105,8 +112,9 @@ def sha256_of(path: Path) -> str:
 class ServerProjects:
     """The projects under ``root``; one lock orders changes to them and job starts on them in this process."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_image_pixels: int = 40_000_000) -> None:
         self.root = Path(root)
+        self.max_image_pixels = max_image_pixels
         self._lock = threading.RLock()
 
     @contextmanager
@@ -209,6 +217,15 @@ class ServerProjects:
                 raise InvalidRequest(
                     f"{param}: {rel} is not in the project; upload it with the project file", param=param
                 )
+            if rel in uploads and is_image_field(param):
+                # Checked here, by the name the person wrote: a render would find it unreadable only in
+                # a worker's scratch folder, and name that path.
+                try:
+                    probe_image(uploads[rel], self.max_image_pixels, param=param)
+                except ApiError as exc:
+                    exc.message = exc.message.replace(f"{param}:", f"{param} ({rel}):", 1)
+                    exc.args = (exc.message,)
+                    raise
         self.root.mkdir(parents=True, exist_ok=True)
         staging = self.root / f".staging-{uuid.uuid4().hex}"
         staging.mkdir()

@@ -147,7 +147,8 @@ def projects_of(request: Request) -> ServerProjects:
         found: ServerProjects | None = getattr(request.app.state, "projects", None)
         if found is None:
             found = request.app.state.projects = ServerProjects(
-                service_of(request).settings.data_dir / "projects"
+                service_of(request).settings.data_dir / "projects",
+                max_image_pixels=request.app.state.settings.max_image_pixels,
             )
         return found
 
