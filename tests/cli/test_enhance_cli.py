@@ -159,6 +159,11 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
         (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
         (["--target-fps", "60/0"], "target_fps '60/0' is not a frame rate"),
         (["--target-fps", "inf"], "target_fps 'inf' is not a frame rate"),
+        (["--upscale", "nan"], "--upscale: Input should be a finite number"),
+        (
+            ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.scene_threshold=NaN"],
+            "--option flow.scene_threshold: Input should be a finite number",
+        ),
         (["--interpolate", "1"], "--interpolate: Input should be greater than or equal to 2"),
         (["--interpolate", "2", "--upscaler", "lanczos"], "--upscaler lanczos needs --upscale"),
         (

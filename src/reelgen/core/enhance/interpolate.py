@@ -27,7 +27,7 @@ from reelgen.core.types import Video
 class InterpolateOptions(BaseModel):
     """How many frames to make: a factor (x2, x4 ...) or a target rate, and how cuts are found."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN is "not finite", not out of range
 
     factor: int | None = Field(default=None, ge=2, le=MAX_FACTOR, description="x2, x4 ... (default 2)")
     target_fps: str | None = Field(

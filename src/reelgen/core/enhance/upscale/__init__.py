@@ -170,7 +170,8 @@ class EsrganUpscaler(Enhancer):
 
 
 class LanczosOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN fails every bound, so without this `--upscale nan` read "should be less than or equal to 8".
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     scale: float = Field(default=2.0, gt=1.0, le=8.0, description="Any factor above 1")
 
