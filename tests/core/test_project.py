@@ -180,9 +180,22 @@ def test_status_tells_rendered_stale_missing_and_cards(three: ProjectFolder) -> 
 
 def test_export_refuses_scenes_not_rendered_as_they_read(three: ProjectFolder) -> None:
     edit(three, lambda d: d["scenes"][0].update(prompt="something else"))
-    with pytest.raises(InvalidRequest, match="not rendered as they now read: a"):
+    with pytest.raises(InvalidRequest) as refused:
         export_project(three)
+    assert str(refused.value) == (
+        "scenes not rendered as they now read (changed since their last render: a); render them first "
+        "(`reelgen project render`, or POST /v1/projects/{id}/render), or export their last renders with "
+        "allow_stale (--allow-stale on the command line)"
+    )
     assert export_project(three, allow_stale=True).frames == 24 - 8
+
+
+def test_a_scene_never_rendered_is_not_offered_allow_stale() -> None:
+    """allow_stale falls back on a scene's last render; one never rendered has none to fall back on."""
+    from reelgen.core.project.export import unready_message
+
+    both = unready_message(["a"], ["d"])
+    assert "never rendered: d; changed since their last render: a" in both and "allow_stale" not in both
 
 
 def test_a_scene_enhancement_chain_shapes_its_clip(tmp_path: Path, cache: ModelCache) -> None:

@@ -33,7 +33,9 @@ def _clip_seconds(clip: Path, fallback: float) -> float:
 
 def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bool = False) -> list[Segment]:
     """The timeline: each scene's current clip (or, with ``allow_stale``, its last one) or title card."""
-    out, unready = [], []
+    out: list[Segment] = []
+    stale: list[str] = []
+    never: list[str] = []
     last = folder.rendered_keys()
     for p in planned:
         scene, param = p.scene, f"scenes[{p.index}]"
@@ -47,17 +49,29 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
         if not clip.is_file() and allow_stale and p.scene_id in last:
             clip = folder.clip(last[p.scene_id])
         if not clip.is_file():
-            unready.append(p.scene_id)
+            (stale if p.scene_id in last else never).append(p.scene_id)
             continue
         seconds = _clip_seconds(clip, scene.duration)
         out.append(Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param))
-    if unready:
-        raise InvalidRequest(
-            f"scenes not rendered as they now read: {', '.join(unready)}; run `reelgen project render` "
-            "first (or export their last renders with --allow-stale)",
-            param="scenes",
-        )
+    if stale or never:
+        raise InvalidRequest(unready_message(stale, never), param="scenes")
     return out
+
+
+def unready_message(stale: list[str], never: list[str]) -> str:
+    """Why an export cannot start, in words that fit the command line and the API alike.
+
+    Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone.
+    """
+    said = []
+    if never:
+        said.append(f"never rendered: {', '.join(never)}")
+    if stale:
+        said.append(f"changed since their last render: {', '.join(stale)}")
+    advice = "render them first (`reelgen project render`, or POST /v1/projects/{id}/render)"
+    if stale and not never:
+        advice += ", or export their last renders with allow_stale (--allow-stale on the command line)"
+    return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
 def _slug(title: str) -> str:
