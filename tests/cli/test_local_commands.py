@@ -182,6 +182,15 @@ def test_every_command_has_help_with_examples() -> None:
         assert result.exit_code == 0 and "Example" in result.output, command
 
 
+def test_every_option_of_the_local_commands_says_what_it_does() -> None:
+    import typer.main
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    for name in ("generate", "animate", "replay", "models", "pull", "info", "bench", "enhance"):
+        bare = [p.opts[0] for p in commands[name].params if p.param_type_name == "option" and not p.help]
+        assert bare == [], (name, bare)
+
+
 def test_a_device_this_machine_lacks_is_a_clear_error(tmp_path: Path) -> None:
     import torch
 

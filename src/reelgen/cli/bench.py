@@ -52,7 +52,9 @@ def bench(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
     keep: Annotated[Path | None, typer.Option(help="Keep each variant's MP4 in this folder.")] = None,
-    prompt: Annotated[str, typer.Option()] = "a red fox runs through fresh snow at golden hour, cinematic",
+    prompt: Annotated[
+        str, typer.Option(help="What every variant renders (the same prompt and seed for all).")
+    ] = "a red fox runs through fresh snow at golden hour, cinematic",
 ) -> None:
     """Time stock diffusers and reelgen's fast path on the same request; print JSON and a summary table.
 

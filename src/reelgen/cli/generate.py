@@ -258,17 +258,26 @@ def animate(
     model: Annotated[
         str, Opt("--model", "-m", help="An image-to-video model; auto = a cached real one, else built in.")
     ] = "auto",
-    output: Annotated[Path | None, Opt("--output", "-o")] = None,
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+    ] = None,
     end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
-    frames: Annotated[int | None, Opt("--frames")] = None,
-    seconds: Annotated[float | None, Opt()] = None,
-    width: Annotated[int | None, Opt()] = None,
-    height: Annotated[int | None, Opt()] = None,
-    steps: Annotated[int | None, Opt()] = None,
-    seed: Annotated[int | None, Opt()] = None,
-    vram_budget: Annotated[float | None, Opt("--vram-budget", callback=positive_gib)] = None,
-    device: Annotated[str | None, Opt()] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
+    frames: Annotated[
+        int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 4k+1).")
+    ] = None,
+    seconds: Annotated[
+        float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")
+    ] = None,
+    width: Annotated[int | None, Opt(help="Width in pixels (model default if unset).")] = None,
+    height: Annotated[int | None, Opt(help="Height in pixels.")] = None,
+    steps: Annotated[int | None, Opt(help="Denoising steps.")] = None,
+    seed: Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")] = None,
+    vram_budget: Annotated[
+        float | None,
+        Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
+    ] = None,
+    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Bring an image to life (image-to-video).
 
@@ -296,13 +305,15 @@ def animate(
 
 def replay(
     path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
-    output: Annotated[Path | None, Opt("--output", "-o")] = None,
+    output: Annotated[
+        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+    ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     allow_changed_inputs: Annotated[
         bool,
         Opt("--allow-changed-inputs", help="Replay even if an input image or video changed since."),
     ] = False,
-    quiet: Annotated[bool, Opt("--quiet", "-q")] = False,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Make a video again from the request recorded in it: same model, seed, settings and inputs.
 
