@@ -63,6 +63,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--keyframe", "0:start.png:5"], "strength '5' is not from 0 to 1"),
         (["--keyframe", "0:start.png:nan"], "strength 'nan' is not from 0"),
         (["--vram-budget", "-3"], "-3 GiB is no budget"),
+        (["--vram-budget", "nan"], "nan GiB is no budget"),
+        (["--vram-budget", "inf"], "inf GiB is no budget"),
     ],
 )
 def test_bad_input_gets_a_specific_error_and_no_file(tmp_path: Path, args: list[str], message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ def fail(exc: ReelgenError) -> typer.Exit:
 
 def positive_gib(value: float | None) -> float | None:
     """``--vram-budget``'s check: a budget is some GiB above 0, or left out for the free VRAM."""
-    if value is not None and value <= 0:
+    if value is not None and not (math.isfinite(value) and value > 0):  # nan > 0 and nan <= 0 are both False
         raise typer.BadParameter(
             f"{value:g} GiB is no budget; give the GiB above 0 to plan for, or leave it out"
         )
