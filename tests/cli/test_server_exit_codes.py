@@ -108,8 +108,9 @@ def test_a_server_answer_sets_the_exit_status_as_bad_input_or_failure(
     url = f"http://127.0.0.1:{answering.server_address[1]}"
     result = runner.invoke(app, [*_commands(tmp_path)[command], "--server", url])
     assert result.exit_code == code, result.output
-    # The last thing printed (watch draws its bar first): the server's own words, no traceback.
+    # What is printed: the server's own words, no traceback, and no "queued" bar for a job it refused.
     assert " ".join(result.output.split()).endswith(f"error: HTTP {status}: the server said {status}")
+    assert "queued" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -322,8 +322,8 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
         disable=quiet,
     )
     connected = False
+    task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
     with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
-        task = bar.add_task("queued", total=100, info="")
         for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
             if attempt:
                 # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
@@ -336,6 +336,8 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
                     if resp.status_code >= 400:
                         resp.read()
                         _check(resp)
+                    if task is None:
+                        task = bar.add_task("queued", total=100, info="")
                     for event_id, name, data in sse_events(resp.iter_lines()):
                         last_id = event_id or last_id
                         final = _show(bar, task, name, data, quiet)
