@@ -55,9 +55,18 @@ def _keyframe(text: str) -> Keyframe:
 
 def _lora(text: str) -> LoraSpec:
     path, sep, strength = text.rpartition(":")
-    if sep and strength.replace(".", "", 1).lstrip("-").isdigit():
-        return LoraSpec(path=path, strength=float(strength))
-    return LoraSpec(path=text)
+    if not sep or not path or Path(text).exists():  # a file whose own name has a colon stays whole
+        return LoraSpec(path=text)
+    try:
+        value = float(strength)  # 0.8, -1, 1e-1; "nan" and "inf" parse too and are refused below
+    except ValueError:
+        return LoraSpec(path=text)
+    try:
+        return LoraSpec(path=path, strength=value)
+    except ValidationError:
+        raise typer.BadParameter(
+            f"LoRA {text!r}: strength {strength!r} is not a finite number; give one like style.safetensors:0.8"
+        ) from None
 
 
 #: Request fields whose option has another name; the others are ``--`` and the field, dashed.
