@@ -137,6 +137,10 @@ def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:
     for name in Settings.model_fields:
         mine = getattr(item, name)
         out[name] = getattr(defaults, name) if mine is None else mine
+    # num_frames and seconds are one choice, the clip's length: an item that makes it
+    # overrides the defaults' choice instead of colliding with it ("not both").
+    if item.num_frames is not None or item.seconds is not None:
+        out["num_frames"], out["seconds"] = item.num_frames, item.seconds
     out["options"] = {**defaults.options, **item.options}
     out["variables"] = {**defaults.variables, **item.variables}
     return out
