@@ -194,6 +194,19 @@ def test_replay_refuses_a_changed_input_unless_told(tmp_path: Path) -> None:
         replay(first.path, tmp_path / "d.mp4", allow_changed_inputs=True)
 
 
+def test_replay_of_a_record_edited_past_the_models_rules_is_refused_before_rendering(tmp_path: Path) -> None:
+    first = render(R(model="fake-tiny", seed=3), tmp_path / "a.mp4")
+    record = json.loads(first.sidecar.read_text())
+    record["request"]["num_frames"] = 10  # fake-tiny makes 4k+1 frames
+    first.sidecar.write_text(json.dumps(record))
+    with pytest.raises(InvalidRequest) as refused:
+        replay(first.sidecar, tmp_path / "b.mp4")
+    assert str(refused.value) == (
+        f"{first.sidecar} holds a request that cannot be made: 10 frames is not 4k+1 (Fake); nearest valid: 9 or 13"
+    )
+    assert not (tmp_path / "b.mp4").exists()
+
+
 def test_render_takes_the_resolved_request_as_it_is(tmp_path: Path) -> None:
     request = R(model="fake-tiny", seed=11)
     result = render(request, tmp_path / "a.mp4")

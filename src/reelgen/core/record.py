@@ -60,9 +60,15 @@ def load_record(path: str | Path) -> dict[str, Any]:
 
 
 def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequest:
-    """The resolved request a record holds; records from before requests were resolved are refused."""
+    """The resolved request a record holds, checked against its model's rules as ``generate`` checks a new one.
+
+    Records from before requests were resolved are refused; so is one edited by hand past what the
+    model can make (a frame count it cannot produce failed only after the whole render).
+    """
+    from reelgen.core.spec import registry
+
     try:
-        return ResolvedRequest.model_validate(record["request"])
+        request = ResolvedRequest.model_validate(record["request"])
     except ValidationError as exc:
         problem = from_validation_error(exc, prefix="request.")
         raise InvalidRequest(
@@ -70,6 +76,18 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
             "it was made by another version of reelgen",
             param="path",
         ) from None
+    try:
+        spec, preset = registry.resolve(request.model)
+        rules = spec.rules_for(preset)
+        rules.check_size(request.width, request.height)
+        rules.check_frames(request.num_frames)
+        if spec.check is not None:
+            spec.check(preset, request)
+    except InvalidRequest as exc:
+        raise InvalidRequest(
+            f"{source} holds a request that cannot be made: {exc.message}", param="path"
+        ) from None
+    return request
 
 
 def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str]:
