@@ -108,7 +108,25 @@ def test_an_unreadable_voice_says_so(inputs: tuple[Path, Path], tmp_path: Path) 
         ],
     )
     assert result.exit_code == 2
-    assert "not a readable audio file" in said(result)
+    assert "not a readable audio file (Invalid data found when processing input)" in said(result)
+    assert "Errno" not in said(result)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_max_seconds_must_be_a_length(inputs: tuple[Path, Path], tmp_path: Path, value: str) -> None:
+    face, voice = inputs
+    out = tmp_path / "x.mp4"
+    args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), "--max-seconds", value]
+    result = runner.invoke(app, [*args, "-m", "musetalk-tiny", "-q"])
+    assert result.exit_code == 2 and "--max-seconds must be a number of seconds above 0" in said(result)
+    assert not out.exists()
+
+
+def test_a_voice_over_a_fractional_limit_shows_that_limit(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    face, voice = inputs
+    args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(tmp_path / "x.mp4")]
+    result = runner.invoke(app, [*args, "--max-seconds", "0.5", "-m", "musetalk-tiny", "-q"])
+    assert result.exit_code == 2 and "the limit is 0.5 s" in said(result)
 
 
 def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, Path], tmp_path: Path) -> None:

@@ -192,6 +192,9 @@ def test_silent_and_too_long_audio_are_errors(
     monkeypatch.setenv("REELGEN_AVATAR_MAX_SECONDS", "2")
     with pytest.raises(InvalidRequest, match="limit is 2 s"):
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(loud))
+    monkeypatch.setenv("REELGEN_AVATAR_MAX_SECONDS", "nan")  # no limit at all, were it taken
+    with pytest.raises(InvalidRequest, match="must be a number of seconds above 0, not nan"):
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(loud))
 
 
 def test_text_the_voice_cannot_speak_is_an_error(astronaut: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -99,8 +100,8 @@ def avatar(
         return
 
     if max_seconds is not None:
-        if max_seconds <= 0:
-            raise typer.BadParameter("--max-seconds must be above 0")
+        if not math.isfinite(max_seconds) or max_seconds <= 0:  # NaN would be no limit at all
+            raise typer.BadParameter("--max-seconds must be a number of seconds above 0")
         os.environ["REELGEN_AVATAR_MAX_SECONDS"] = str(max_seconds)
     options: dict[str, Any] = {}
     if face_index is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -28,8 +29,10 @@ def max_seconds() -> float:
             f"REELGEN_AVATAR_MAX_SECONDS={raw!r} is not a number of seconds, e.g. 300",
             param="speech_audio",
         ) from None
-    if value <= 0:
-        raise InvalidRequest(f"REELGEN_AVATAR_MAX_SECONDS must be above 0, not {value}", param="speech_audio")
+    if not math.isfinite(value) or value <= 0:  # NaN compares false with any length: it would be no limit
+        raise InvalidRequest(
+            f"REELGEN_AVATAR_MAX_SECONDS must be a number of seconds above 0, not {raw}", param="speech_audio"
+        )
     return value
 
 
@@ -52,8 +55,10 @@ def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_a
                 chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
             chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        # FFmpeg's reason in words, without its errno and the file name said already.
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise InvalidRequest(
-            f"{param}: {path} is not a readable audio file ({exc}); give a WAV, MP3, FLAC, OGG or M4A file",
+            f"{param}: {path} is not a readable audio file ({reason}); give a WAV, MP3, FLAC, OGG or M4A file",
             param=param,
         ) from None
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
@@ -76,7 +81,7 @@ def check_voice(audio: Audio, param: str = "speech_audio", limit_s: float | None
     limit = max_seconds() if limit_s is None else limit_s
     if audio.seconds > limit:
         raise InvalidRequest(
-            f"{param}: the voice track is {audio.seconds:.1f} s long; the limit is {limit:.0f} s "
+            f"{param}: the voice track is {audio.seconds:.1f} s long; the limit is {limit:g} s "
             "(split it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
             param=param,
         )
