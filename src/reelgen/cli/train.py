@@ -35,7 +35,7 @@ def train_micro(
         raise typer.Exit(0)
     from reelgen.train.micro import main
 
-    raise typer.Exit(main(args))
+    raise typer.Exit(main(args, prog="reelgen train-micro"))
 
 
 def register(app: typer.Typer) -> None:

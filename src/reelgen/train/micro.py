@@ -21,6 +21,7 @@ from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.encode import check_writable
 from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, number
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -87,40 +88,13 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
 def cmd_train(args: argparse.Namespace) -> int:
     from reelgen.train.micro_loop import TrainConfig, run
 
-    fields = (
-        "seconds",
-        "vae_seconds",
-        "vae_steps",
-        "eval_seconds",
-        "seed",
-        "size",
-        "frames",
-        "vae_frames",
-        "vae_crop",
-        "vae_batch",
-        "vae_lr",
-        "first_frame_weight",
-        "batch",
-        "lr",
-        "warmup",
-        "pool",
-        "stats_clips",
-        "refresh",
-        "workers",
-        "device",
-        "checkpoint_every",
-        "log_every",
-        "validate_every",
-        "validate_prompts",
-        "i2v_share",
-    )
     # Training defaults to the GPU; a device this machine lacks is refused naming the ones it has.
     device_info(args.device or TrainConfig.device)
     cfg = TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,
         compile=not args.no_compile,
-        **{k: getattr(args, k) for k in fields if getattr(args, k) is not None},
+        **{k.field: getattr(args, k.field) for k in TRAIN_KNOBS if getattr(args, k.field) is not None},
     )
     print(f"training reelgen-micro: {cfg}", flush=True)
     parts = run(cfg)
@@ -229,37 +203,14 @@ def _add_train(sub: Any) -> None:
         "--resume", help="continue from this checkpoint folder (--vae-seconds 0 skips the VAE)"
     )
     train.add_argument(
-        "--eval-prompts", type=int, default=128, help="held-out prompts scored at the end (0: none)"
+        "--eval-prompts",
+        type=number(int, 0),
+        default=128,
+        help="held-out prompts scored at the end (0: none)",
     )
-    # The rest are TrainConfig's fields (their defaults are the shipped recipe; None keeps them).
-    for name, kind in (
-        ("seconds", float),
-        ("vae-seconds", float),
-        ("vae-steps", int),
-        ("eval-seconds", float),
-        ("seed", int),
-        ("size", int),
-        ("frames", int),
-        ("vae-frames", int),
-        ("vae-crop", int),
-        ("vae-batch", int),
-        ("vae-lr", float),
-        ("first-frame-weight", float),
-        ("batch", int),
-        ("lr", float),
-        ("warmup", int),
-        ("pool", int),
-        ("stats-clips", int),
-        ("refresh", int),
-        ("workers", int),
-        ("device", str),
-        ("checkpoint-every", float),
-        ("log-every", int),
-        ("validate-every", float),
-        ("validate-prompts", int),
-        ("i2v-share", float),
-    ):
-        train.add_argument(f"--{name}", type=kind, default=None)
+    # The rest are TrainConfig's fields (None keeps the shipped recipe's value).
+    for knob in TRAIN_KNOBS:
+        train.add_argument(f"--{knob.name}", type=knob.check, default=None, help=knob.help)
     train.add_argument(
         "--no-compile", action="store_true", help="train the transformer without torch.compile"
     )
@@ -269,40 +220,46 @@ def _add_train(sub: Any) -> None:
 def _add_evaluate(sub: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="score prompt adherence on held-out prompts")
     evaluate.add_argument("--model", help="diffusers folder (default: the shipped reelgen-micro)")
-    evaluate.add_argument("--prompts", type=int, default=128)
+    evaluate.add_argument(
+        "--prompts", type=number(int, 1), default=128, help="held-out prompts to score [128]"
+    )
     evaluate.add_argument("--out", required=True, help="JSON report path")
-    evaluate.add_argument("--device", default="cpu")
-    evaluate.add_argument("--steps", type=int, default=DEFAULT_STEPS)
-    evaluate.add_argument("--guidance", type=float, default=5.0)
-    evaluate.add_argument("--size", type=int, default=128)
-    evaluate.add_argument("--frames", type=int, default=25)
-    evaluate.add_argument("--batch", type=int, default=4)
-    evaluate.add_argument("--workers", type=int, default=0, help="processes for the clip analysis")
-    evaluate.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    evaluate.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N [cpu]")
+    evaluate.add_argument("--steps", type=number(int, 1), default=DEFAULT_STEPS, help="sampling steps [20]")
+    evaluate.add_argument("--guidance", type=number(float, 0), default=5.0, help="guidance scale [5.0]")
+    evaluate.add_argument("--size", type=SIDE, default=128, help="frame side in pixels [128]")
+    evaluate.add_argument("--frames", type=FRAMES, default=25, help="frames per clip [25]")
+    evaluate.add_argument("--batch", type=number(int, 1), default=4, help="clips per sampling call [4]")
+    evaluate.add_argument("--workers", type=number(int, 0), default=0, help="processes for the clip analysis")
+    evaluate.add_argument(
+        "--threads", type=number(int, 0), default=0, help="torch CPU threads (0: torch's default)"
+    )
     evaluate.add_argument("--clips", help="also save the generated clips to this .npz file")
     evaluate.set_defaults(func=cmd_evaluate)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command line: ``train``, ``export`` and ``evaluate``."""
+def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentParser:
+    """The command line: ``train``, ``export`` and ``evaluate``, named ``prog`` in usage lines."""
     top = argparse.ArgumentParser(
-        prog="python -m reelgen.train.micro",
+        prog=prog,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = top.add_subparsers(dest="command", required=True)
     _add_train(sub)
     export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
-    export.add_argument("--checkpoint", required=True)
-    export.add_argument("--dest", default=str(shipped_folder()))
+    export.add_argument("--checkpoint", required=True, help="checkpoint folder a train run wrote (its --out)")
+    export.add_argument(
+        "--dest", default=str(shipped_folder()), help="diffusers folder to write [the installed package's]"
+    )
     export.add_argument("--shift", type=float, default=mb.FLOW_SHIFT, help="sampler flow shift to ship")
     export.set_defaults(func=cmd_export)
     _add_evaluate(sub)
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m reelgen.train.micro") -> int:
+    args = parser(prog).parse_args(argv)
     try:
         return int(args.func(args))
     except ReelgenError as exc:

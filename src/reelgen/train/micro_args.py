@@ -1,0 +1,104 @@
+"""The options of ``reelgen train-micro train`` and ``evaluate``: each with its meaning and the values it takes."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def number(
+    kind: type[int] | type[float],
+    low: float,
+    *,
+    above: bool = False,
+    high: float | None = None,
+    step: int = 1,
+    offset: int = 0,
+) -> Callable[[str], float]:
+    """An argparse ``type`` reading ``kind`` within its bounds (and ``offset`` modulo ``step``), else an error
+    argparse prints with the option's name before exiting 2; NaN and infinity are never in bounds."""
+    bound = f"above {low:g}" if above else f"at least {low:g}"
+    if high is not None:
+        bound += f" and at most {high:g}"
+    if step > 1:
+        bound += f", {step}k+{offset}" if offset else f", a multiple of {step}"
+
+    def read(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            what = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        fits = math.isfinite(value) and (value > low if above else value >= low)
+        fits = fits and (high is None or value <= high) and (value - offset) % step == 0
+        if not fits:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
+        return value
+
+    read.__name__ = kind.__name__  # argparse names the type in some of its messages
+    return read
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One ``TrainConfig`` field as an option: ``--name`` reads ``kind`` checked by ``check``."""
+
+    name: str
+    check: Callable[[str], object]
+    help: str
+
+    @property
+    def field(self) -> str:
+        return self.name.replace("-", "_")
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    return number(kind, 0, above=True)
+
+
+def _some(kind: type[int] | type[float]) -> Callable[[str], float]:
+    return number(kind, 0)
+
+
+#: reelgen-micro's size rules: sides a multiple of 16 from 32 to 512, 4k+1 frames from 5 to 129.
+SIDE = number(int, 32, high=512, step=16)
+FRAMES = number(int, 5, high=129, step=4, offset=1)
+
+#: ``TrainConfig``'s fields offered by ``train`` (default None: the shipped recipe's value, in brackets).
+TRAIN_KNOBS = (
+    Knob("seconds", _positive(float), "wall-clock budget of the whole run, evaluation included [2100]"),
+    Knob(
+        "vae-seconds", _some(float), "seconds of VAE training before the transformer (0: keep the VAE) [480]"
+    ),
+    Knob("vae-steps", _some(int), "the VAE phase also ends after this many steps [4000]"),
+    Knob(
+        "eval-seconds", _some(float), "seconds kept at the end for the sampler sweep and held-out check [110]"
+    ),
+    Knob("seed", _some(int), "seed of the scenes, the weights and the sampling [0]"),
+    Knob("size", SIDE, "frame side in pixels [128]"),
+    Knob("frames", FRAMES, "frames of each training clip [25]"),
+    Knob("vae-frames", FRAMES, "frames of each VAE training clip [25]"),
+    Knob("vae-crop", _some(int), "side of the random square crops the VAE trains on (0: whole frames) [64]"),
+    Knob("vae-batch", _positive(int), "clips per VAE step [32]"),
+    Knob("vae-lr", _positive(float), "VAE learning rate [1e-3]"),
+    Knob("first-frame-weight", _some(float), "loss weight of the first frame (the i2v condition) [2.0]"),
+    Knob("batch", _positive(int), "samples per transformer step [128]"),
+    Knob("lr", _positive(float), "transformer learning rate [5e-4]"),
+    Knob("warmup", _some(int), "learning-rate warm-up steps of this run [300]"),
+    Knob("pool", _positive(int), "encoded clips kept to sample batches from [8192]"),
+    Knob("stats-clips", _positive(int), "clips whose latents set the per-channel mean and std [512]"),
+    Knob("refresh", _some(int), "fresh clips encoded into the pool every step [32]"),
+    Knob("workers", _some(int), "processes drawing scenes (0: in this process) [0]"),
+    Knob("device", str, "cuda, cuda:N or cpu (a smoke run) [cuda]"),
+    Knob("checkpoint-every", _positive(float), "seconds between checkpoints [60]"),
+    Knob("log-every", _positive(int), "steps between log lines [50]"),
+    Knob(
+        "validate-every",
+        _some(float),
+        "seconds between adherence checks on training prompts (0: never) [300]",
+    ),
+    Knob("validate-prompts", _some(int), "prompts in each of those checks [64]"),
+    Knob("i2v-share", number(float, 0, high=1), "share of samples trained as image-to-video [0.2]"),
+)
