@@ -345,3 +345,15 @@ def test_the_docs_publish_the_schema_the_code_checks() -> None:
     block = re.search(r"<!-- schema:start -->\n```json\n(.*)\n```\n<!-- schema:end -->", docs, re.S)
     assert block is not None
     assert json.loads(block.group(1)) == project_schema()
+
+
+@pytest.mark.parametrize("blocked", ["windows", "clips"])
+def test_a_project_folder_that_takes_no_files_is_refused_before_rendering(
+    blocked: str, tmp_path: Path
+) -> None:
+    folder = make(tmp_path / "film", THREE[:1])
+    (folder.root / blocked).write_text("not a folder")
+    with pytest.raises(InvalidRequest, match=f"{blocked} is a file, not a folder") as err:
+        render_project(folder)
+    assert err.value.param == "project"
+    assert not (folder.root / "state.json").exists()  # refused before any scene was rendered

@@ -13,7 +13,7 @@ from PIL import Image
 
 from reelgen import __version__
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import write_json_atomic, write_video
+from reelgen.core.encode import check_writable, write_json_atomic, write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
@@ -233,6 +233,10 @@ def render_project(
             )
         plans = [p for p in plans if p.scene_id in scenes]
     todo = plans if force else [p for p in stale_scenes(folder, planned) if p in plans]
+    # Before any scene renders: a folder that takes no file would otherwise fail after minutes of work.
+    for plan in todo:
+        for path in (folder.work(plan.key) / "window-000.mp4", folder.clip(plan.key), folder.state_file):
+            check_writable(path, param="project")
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
     owned = cache is None
     cache = cache or ModelCache()
