@@ -87,3 +87,17 @@ def test_server_errors_name_the_scene_and_field(server: str, tmp_path: Path) -> 
     edit(film, lambda d: d["scenes"][2].update(start_image="assets/quay.png", prompt=""))
     result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
     assert result.exit_code == 2 and "scene 'pan' (scenes[2]): prompt is required" in result.output
+
+
+@pytest.mark.parametrize("blocked", [".reelgen", "clips"])
+def test_a_project_folder_that_cannot_take_what_comes_home_is_refused_before_the_job(
+    blocked: str, server: str, tmp_path: Path
+) -> None:
+    film = make_film(tmp_path / "film")
+    (film / blocked).write_text("not a folder")
+    projects_before = len(httpx.get(f"{server}/v1/projects").json()["data"])
+    result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
+    assert result.exit_code == 2, result.output
+    assert f"{blocked} is a file, not a folder" in result.output and "Traceback" not in result.output
+    if blocked == ".reelgen":  # no project was made on the server that this folder could not find again
+        assert len(httpx.get(f"{server}/v1/projects").json()["data"]) == projects_before

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.jobs import ClientError, sse_events
 from reelgen.cli.output import console
+from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.project import ProjectFolder
 
 ID_FILE = Path(".reelgen") / "servers.json"
@@ -63,7 +64,7 @@ class Remote:
         ids = {**self._ids(), self.server: project_id}
         path = self.folder.root / ID_FILE
         path.parent.mkdir(exist_ok=True)
-        path.write_text(json.dumps(ids, indent=2))
+        write_json_atomic(path, ids)
 
     def sync(self) -> dict[str, Any]:
         """The project on the server as the local folder now reads; uploads what it lacks. Returns it."""
@@ -71,6 +72,8 @@ class Remote:
 
         # Read here first, so a mistake in the file is named as the in-process commands name it.
         wanted = wanted_files(self.folder.load())
+        # Where the server's project id is kept, checked before a project is made there that could not be found again.
+        check_writable(self.folder.root / ID_FILE, param="project")
         text = self.folder.file.read_text()
         local = {rel: self.folder.root / rel for rel in wanted}
         project_id = self._ids().get(self.server)
@@ -232,6 +235,10 @@ def render(
 ) -> dict[str, Any]:
     """Render on the server; brings the clips it made (and the film, with ``export``) home."""
     project = remote.sync()
+    # The clips (and film) come home when the job ends: a folder that cannot take them is said before it starts.
+    home = [remote.folder.clip("clip"), remote.folder.state_file]
+    for path in home + ([remote.folder.exports / "film.mp4"] if export else []):
+        check_writable(path, param="project")
     body = {"scenes": scenes or None, "force": force, "export": export}
     job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
     done = remote.follow(project["id"], job, quiet)
@@ -249,6 +256,7 @@ def export(
 ) -> tuple[dict[str, Any], Path | None]:
     """Export on the server (nothing renders) and download the film to ``output`` or ``exports/``."""
     project = remote.sync()
+    check_writable(output or remote.folder.exports / "film.mp4", param="output" if output else "project")
     body = {"export_settings": overrides, "allow_stale": allow_stale}
     job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()
     done = remote.follow(project["id"], job, quiet)
