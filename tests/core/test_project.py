@@ -273,6 +273,12 @@ BAD = [
     ("soundtrack", {"file": "missing.mp3"}, "soundtrack.file", "missing.mp3 does not exist"),
     ("export", {"container": "webm", "codec": "h264"}, "export.codec", "h264 cannot go in webm"),
     ("export", {"codec": "divx"}, "export.codec", "Input should be 'h264'"),
+    (
+        "export",
+        {"output": "../film.mp4"},
+        "export.output",
+        "'../film.mp4' must be a file name without a folder",
+    ),
     ("scenes.2.id", "a", "scenes[2].id", "already used by scenes[0]"),
     ("scenes.0.id", "Big Scene", "scenes[0].id", "is not a scene id"),
     (

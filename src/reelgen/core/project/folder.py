@@ -71,9 +71,18 @@ class ProjectFolder:
         if not isinstance(data, dict):
             raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
         try:
-            return Project.model_validate(data)
+            project = Project.model_validate(data)
         except ValidationError as exc:
             raise problem(exc, data) from None
+        output = project.export.output
+        # A folder in the name would put the film outside exports/ (``..``, an absolute path) or make folders there.
+        if output is not None and (output in (".", "..") or "/" in output or "\\" in output):
+            raise InvalidRequest(
+                f"export.output: {output!r} must be a file name without a folder: exports go in exports/ "
+                "(`reelgen project export -o PATH` writes anywhere)",
+                param="export.output",
+            )
+        return project
 
     # ---- which key each scene was last rendered at ------------------------------------------------
 
