@@ -85,7 +85,8 @@ def _colour(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN fails every bound, so without allow_inf_nan `--fps nan` read "should be less than or equal to 240".
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Transition(_Strict):

@@ -37,7 +37,8 @@ class Continuation(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN fails every bound, so without allow_inf_nan a `duration: .nan` read "should be less than or equal to 3600".
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Defaults(_Strict):
