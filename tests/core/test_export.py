@@ -295,6 +295,13 @@ def test_bad_settings_are_refused_naming_the_field(
     assert err.value.param == param
 
 
+def test_a_text_that_starts_after_the_film_ends_is_refused(clips: list[Path], tmp_path: Path) -> None:
+    late = ExportSettings(texts=[TextOverlay(text="THE END", start=3.0, end=5.0)])  # the film is 3 s long
+    with pytest.raises(InvalidRequest, match="3.0s is not inside the film, which is 3.00s long") as err:
+        export(_segments(clips), late, tmp_path / "x.mp4")
+    assert err.value.param == "export.texts[0].start" and not (tmp_path / "x.mp4").exists()
+
+
 def test_a_missing_soundtrack_is_refused(clips: list[Path], tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest, match="does not exist") as err:
         export(_segments(clips), ExportSettings(), tmp_path / "x.mp4", soundtrack=Soundtrack(file="nope.mp3"))

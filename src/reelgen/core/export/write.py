@@ -194,9 +194,16 @@ def _prepare(
         check_soundtrack(soundtrack)
     has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
     width, height, fps = _shape(segments, settings)
-    return _Job(
-        segments, settings, soundtrack, encoder, lut, has_audio, (width, height), layout(segments, fps), title
-    )
+    lay = layout(segments, fps)
+    for i, overlay in enumerate(settings.texts):
+        # A text that starts after the last frame would never be seen, and nothing would say so.
+        if overlay.start >= lay.seconds:
+            raise InvalidRequest(
+                f"export.texts[{i}].start: {overlay.start}s is not inside the film, which is "
+                f"{lay.seconds:.2f}s long; start the text before {lay.seconds:.2f}s",
+                param=f"export.texts[{i}].start",
+            )
+    return _Job(segments, settings, soundtrack, encoder, lut, has_audio, (width, height), lay, title)
 
 
 def _write(job: _Job, target: str, scratch: Path, progress: Progress) -> tuple[int, bool]:
