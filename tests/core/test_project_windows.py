@@ -13,7 +13,7 @@ import yaml
 from PIL import Image
 
 from reelgen.core.cache import ModelCache
-from reelgen.core.errors import Cancelled
+from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.media import probe
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project import ProjectFolder, colour_chain, plan_project, render_project, status
@@ -57,6 +57,15 @@ def test_a_long_scene_is_cut_into_windows_that_continue_each_other(tmp_path: Pat
     assert [(w.frames, w.keep_from) for w in plan.windows] == [(9, 0), (9, 1), (9, 1)]
     assert [w.prompt for w in plan.windows] == ["dawn", "noon", "a slow pan"]
     assert len({w.seed for w in plan.windows}) == 3
+
+
+def test_more_window_prompts_than_windows_are_refused(tmp_path: Path) -> None:
+    folder = long_project(tmp_path / "p", prompts=["dawn", "noon", "dusk", "night"])
+    with pytest.raises(
+        InvalidRequest, match="windows.prompts has 4 prompts but the scene is 3 windows"
+    ) as err:
+        plan_project(folder)
+    assert err.value.param == "scenes[0].windows.prompts"
 
 
 @pytest.mark.parametrize("continuation", [Task.I2V, Task.EXTEND])

@@ -231,6 +231,13 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
             scene.prompt or "",
             scene_seed(project, scene),
         )
+        if len(scene.windows.prompts) > len(windows):  # a prompt past the last window would never be seen
+            raise InvalidRequest(
+                f"{label}: windows.prompts has {len(scene.windows.prompts)} prompts but the scene is "
+                f"{len(windows)} window{'s' if len(windows) > 1 else ''} of up to {window} frames; "
+                "drop the extra prompts, or lengthen the scene",
+                param=f"{where}.windows.prompts",
+            )
 
         # 3. The first window resolved (this checks size, inputs, options ...), then the chain.
         first = resolve(_first_request(folder, project, scene, windows[0], fps, continuation is None))
