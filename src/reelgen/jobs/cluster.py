@@ -1,4 +1,4 @@
-"""The Ray engine: a cluster by address (``RAY_ADDRESS``) or a private loopback Ray, and its worker actors.
+"""The Ray engine: a cluster by address (``RAY_ADDRESS``) or a private Ray on this machine, and its worker actors.
 
 A private Ray is started from the engine thread (``reelgen.jobs.supervisor``):
 Ray starts ``gcs_server`` and ``raylet`` with ``PR_SET_PDEATHSIG``, which kills
@@ -79,10 +79,10 @@ def init_ray(settings: JobSettings) -> str | None:
 
     With ``settings.ray_address`` it joins that cluster. Otherwise it always
     starts a new private Ray (``address="local"``, so a leftover ``ray start``
-    is never joined by accident) listening on loopback only
-    (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``) with ports Ray picks at random:
-    never 6379. Token auth stays on, with a token kept in this process's
-    environment. Already connected: nothing to do.
+    is never joined by accident) whose node address is 127.0.0.1, with ports Ray
+    picks at random: never 6379. Ray's gRPC servers still listen on every
+    interface (Ray has no setting for that), so token auth stays on, with a token
+    kept in this process's environment. Already connected: nothing to do.
     """
     import ray
 
