@@ -295,6 +295,18 @@ BAD = [
         "needs a next",
     ),
     ("scenes.1.steps", 0, "scenes[1].steps", "greater than 0"),
+    (
+        "scenes.1",
+        "a fox",
+        "scenes[1]",
+        "scene 'scene-2' (scenes[1]): should be a mapping of fields (key: value), not 'a fox'",
+    ),
+    (
+        "scenes.1.enhance",
+        ["rife"],
+        "scenes[1].enhance[0]",
+        "should be a mapping of fields (key: value), not 'rife'",
+    ),
     ("scenes.1.duration", float("nan"), "scenes[1].duration", "duration: Input should be a finite number"),
     ("soundtrack", {"file": "m.mp3", "volume": float("nan")}, "soundtrack.volume", "a finite number"),
     ("scenes.1.reference_images", ["ref.png"], "scenes[1].reference_images", "cannot take reference images"),

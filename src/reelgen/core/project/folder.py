@@ -114,15 +114,18 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "is required"
     elif kind == "extra_forbidden":
         text = "is not a known field"
+    elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
+        text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
     field = param
     if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
-        field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".") or param
+        field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".")  # empty: the scene itself
         label = scene_label(data, loc[1])
     else:
         label = ""
-    text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
+    if field:
+        text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
     return InvalidRequest(f"{label}: {text}" if label else text, param=param)
 
 
