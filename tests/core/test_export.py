@@ -308,6 +308,20 @@ def test_a_missing_soundtrack_is_refused(clips: list[Path], tmp_path: Path) -> N
     assert err.value.param == "soundtrack.file"
 
 
+def test_a_folder_given_as_soundtrack_or_lut_is_called_a_folder(clips: list[Path], tmp_path: Path) -> None:
+    (tmp_path / "music.mp3").mkdir()
+    with pytest.raises(InvalidRequest, match="music.mp3 is a folder, not a file"):
+        export(
+            _segments(clips),
+            ExportSettings(),
+            tmp_path / "x.mp4",
+            soundtrack=Soundtrack(file=str(tmp_path / "music.mp3")),
+        )
+    (tmp_path / "grade.cube").mkdir()
+    with pytest.raises(InvalidRequest, match="grade.cube is a folder, not a file"):
+        export(_segments(clips), ExportSettings(lut=str(tmp_path / "grade.cube")), tmp_path / "x.mp4")
+
+
 # ---- all or nothing ------------------------------------------------------------------------------
 
 

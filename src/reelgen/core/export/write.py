@@ -42,11 +42,16 @@ class ExportResult:
         return float(self.frames / self.fps)
 
 
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a file: it is missing, or it is a folder (not "does not exist")."""
+    return f"{path} is a folder, not a file" if path.is_dir() else f"file {path} does not exist"
+
+
 def check_lut(path: str, param: str = "export.lut") -> Path:
     """A readable 3D .cube LUT, or InvalidRequest saying what is wrong with it."""
     lut = Path(path)
     if not lut.is_file():
-        raise InvalidRequest(f"{param}: file {path} does not exist", param=param)
+        raise InvalidRequest(f"{param}: {_not_a_file(lut)}", param=param)
     if lut.suffix.lower() != ".cube":
         raise InvalidRequest(f"{param}: {path} is not a .cube LUT", param=param)
     with lut.open(errors="replace") as fh:
@@ -60,7 +65,7 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
     import av
 
     if not Path(music.file).is_file():
-        raise InvalidRequest(f"{param}: file {music.file} does not exist", param=param)
+        raise InvalidRequest(f"{param}: {_not_a_file(Path(music.file))}", param=param)
     try:
         with av.open(music.file) as container:
             if not container.streams.audio:
