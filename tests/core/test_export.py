@@ -146,6 +146,27 @@ def test_a_transition_longer_than_its_scene_is_refused_by_name(clips: list[Path]
     assert not (tmp_path / "out.mp4").exists()
 
 
+def test_a_closing_fade_longer_than_the_last_scene_is_refused_by_name(
+    clips: list[Path], tmp_path: Path
+) -> None:
+    segs = [
+        Segment(
+            "only", 1.0, clip=clips[0], transition=Transition(type="fade", duration=2.0), param="scenes[0]"
+        )
+    ]
+    with pytest.raises(InvalidRequest, match=r"transition.duration 2.0s is longer than it \(1.00s\)") as err:
+        export(segs, ExportSettings(), tmp_path / "out.mp4")
+    assert err.value.param == "scenes[0].transition.duration" and not (tmp_path / "out.mp4").exists()
+    # Faded in by a transition and out to black: the two together may not be longer than the scene either.
+    segs = _segments(clips[:2], "dissolve", 0.75)
+    segs[1] = Segment(
+        "last", 1.0, clip=clips[1], transition=Transition(type="fade", duration=0.5), param="scenes[1]"
+    )
+    with pytest.raises(InvalidRequest, match="overlap inside it") as err:
+        export(segs, ExportSettings(), tmp_path / "out.mp4")
+    assert err.value.param == "scenes[1].transition.duration"
+
+
 def test_title_card_shows_its_text(clips: list[Path], tmp_path: Path) -> None:
     card = Segment("card", 1.0, card=TitleCard(text="THE END", background="#000000", colour="#ffffff"))
     result = export([card], ExportSettings(width=320, height=180, fps=8), tmp_path / "card.mp4")

@@ -101,15 +101,6 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
                 param=f"{seg.param}.transition.duration",
             )
         overlaps.append(d)
-    for i, seg in enumerate(segments):
-        into = overlaps[i - 1] if i else 0
-        out = overlaps[i] if i < len(overlaps) else 0
-        if into + out > frames[i]:
-            raise InvalidRequest(
-                f"{seg.label}: its transitions in and out ({float((into + out) / fps):.2f}s) overlap inside it "
-                f"({float(frames[i] / fps):.2f}s long); shorten them or lengthen the scene",
-                param=f"{seg.param}.transition.duration",
-            )
     last = segments[-1]
     if last.transition.type not in (TransitionKind.CUT, TransitionKind.FADE):
         raise InvalidRequest(
@@ -117,5 +108,21 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
             "the last scene can only cut or fade (to black)",
             param=f"{last.param}.transition.type",
         )
-    fade_out = min(frames[-1], round(last.transition.overlap * fps))
+    # The closing fade is held to the same rule as a transition: cut short silently, it did not last as asked.
+    fade_out = round(last.transition.overlap * fps)
+    if fade_out > frames[-1]:
+        raise InvalidRequest(
+            f"{last.label}: transition.duration {last.transition.duration}s is longer than it "
+            f"({float(frames[-1] / fps):.2f}s)",
+            param=f"{last.param}.transition.duration",
+        )
+    for i, seg in enumerate(segments):
+        into = overlaps[i - 1] if i else 0
+        out = overlaps[i] if i < len(overlaps) else fade_out
+        if into + out > frames[i]:
+            raise InvalidRequest(
+                f"{seg.label}: its transitions in and out ({float((into + out) / fps):.2f}s) overlap inside it "
+                f"({float(frames[i] / fps):.2f}s long); shorten them or lengthen the scene",
+                param=f"{seg.param}.transition.duration",
+            )
     return Layout(fps, frames, tuple(overlaps), fade_out)
