@@ -171,6 +171,14 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
         for where in ([], ["--server", "http://127.0.0.1:9"]):  # checked here before any server is asked
             result = runner.invoke(app, ["project", "export", str(film), *args, *where, "-q"])
             assert result.exit_code == 2 and result.output == f"error: {said}\n", (args, where)
+    (tmp_path / "films").mkdir()
+    into_folder = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "films"), "-q"])
+    assert (
+        into_folder.exit_code == 2
+        and "--output: " in into_folder.output
+        and "is a folder" in into_folder.output
+    )
+    assert not (tmp_path / "films.mp4").exists()
     missing = runner.invoke(app, ["project", "status", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "reelgen project new" in missing.output
     again = runner.invoke(app, ["project", "new", str(film)])

@@ -172,6 +172,12 @@ def export(
     from reelgen.core.project.export import setting_names
 
     folder = _folder(project)
+    if output is not None and output.is_dir():  # else the film would land beside it, as FOLDER.mp4
+        console.print(
+            f"[bold red]error:[/] --output: {output} is a folder; give a file name in it "
+            f"(such as {output / 'film.mp4'})"
+        )
+        raise typer.Exit(2)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
     overrides = {k: v for k, v in given.items() if v is not None}
     if output is not None and container is None and output.suffix.lstrip(".") in ("mp4", "mov", "webm"):
