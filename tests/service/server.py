@@ -7,6 +7,7 @@ process the server started, so a test can check none outlives it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -55,15 +56,17 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir.parent / f"serve-{self.port}.log"
+        # As a person starts it: without the test session's RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0, so the
+        # server's own setting of it (a private Ray on loopback) is what the tests see.
+        inherited = {k: v for k, v in os.environ.items() if k != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
         self.env = {
-            **os.environ,
+            **inherited,
             "REELGEN_HOME": str(home),
             "HOME": str(home.parent / "user-home"),  # nothing may be written outside the data dir
             "REELGEN_CPU_WORKERS": "1",
             "REELGEN_RAY_NUM_CPUS": "2",
             "REELGEN_LEASE_S": "6",
             "OMP_NUM_THREADS": "1",
-            "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
             **({"REELGEN_DATABASE_URL": database_url} if database_url else {}),
             **env,
         }
@@ -112,6 +115,20 @@ class Server:
             return [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
+
+    def listening(self) -> list[str]:
+        """``name ip:port`` of every TCP socket the server and the processes it started listen on."""
+        found = []
+        for proc in self.processes():
+            try:
+                sockets = proc.net_connections(kind="tcp")
+                name = proc.name()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            found += [
+                f"{name} {c.laddr.ip}:{c.laddr.port}" for c in sockets if c.status == psutil.CONN_LISTEN
+            ]
+        return found
 
     def kill(self) -> list[int]:
         """``kill -9`` of the API process alone; returns the pids it had started."""
@@ -183,3 +200,10 @@ def running(data_dir: Path, *, home: Path, database_url: str | None = None, **en
         yield server
     finally:
         server.stop()
+
+
+def on_loopback(listening: str) -> bool:
+    """Whether a ``name ip:port`` from ``Server.listening`` is reachable from this machine only."""
+    address = ipaddress.ip_address(listening.split()[-1].rsplit(":", 1)[0])
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is IPv4's loopback on a v6 socket
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)

@@ -14,7 +14,7 @@ import pytest
 
 from reelgen.jobs.store import JobStore
 from tests.jobs.conftest import postgres_url  # noqa: F401  (fixture)
-from tests.service.server import TERMINAL, Server, pids_alive, ray_folders, running
+from tests.service.server import TERMINAL, Server, on_loopback, pids_alive, ray_folders, running
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -124,6 +124,10 @@ def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
         while not any(server.video(j)["status"] == "in_progress" for j in created):
             assert time.monotonic() < deadline, server.log()
             time.sleep(0.1)
+        # The private Ray (GCS, raylet, agents, the worker actor) listens on loopback only, never on 6379.
+        ports = server.listening()
+        assert sum("raylet" in p or "gcs_server" in p for p in ports) >= 2, ports
+        assert [p for p in ports if not on_loopback(p) or p.endswith(":6379")] == []
         os.kill(engine["pids"]["raylet"], signal.SIGKILL)
         killed = time.monotonic()
         # Within seconds readiness fails and names the raylet's death (its worker actor may be seen
@@ -145,6 +149,7 @@ def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
         seen = server.wait_all(created)
         again = server.http.get("/v1/system").json()["detail"]["engine"]
         assert again["restarts"] == 1 and again["pids"]["raylet"] != engine["pids"]["raylet"]
+        assert [p for p in server.listening() if not on_loopback(p)] == []  # the restarted Ray too
         assert server.process is not None and server.process.poll() is None
         whole = server.log_path.read_text(errors="replace")
         assert whole.count("engine stopped") == 1  # one line, not a warning a second

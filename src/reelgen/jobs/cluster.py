@@ -1,4 +1,4 @@
-"""The Ray engine: a cluster by address (``RAY_ADDRESS``) or a private Ray on this machine, and its worker actors.
+"""The Ray engine: a cluster by address (``RAY_ADDRESS``) or a private loopback Ray, and its worker actors.
 
 A private Ray is started from the engine thread (``reelgen.jobs.supervisor``):
 Ray starts ``gcs_server`` and ``raylet`` with ``PR_SET_PDEATHSIG``, which kills
@@ -79,10 +79,10 @@ def init_ray(settings: JobSettings) -> str | None:
 
     With ``settings.ray_address`` it joins that cluster. Otherwise it always
     starts a new private Ray (``address="local"``, so a leftover ``ray start``
-    is never joined by accident) whose node address is 127.0.0.1, with ports Ray
-    picks at random: never 6379. Ray's gRPC servers still listen on every
-    interface (Ray has no setting for that), so token auth stays on, with a token
-    kept in this process's environment. Already connected: nothing to do.
+    is never joined by accident) listening on loopback only (node address
+    127.0.0.1, Ray's cluster mode off) with ports Ray picks at random: never
+    6379. Token auth stays on, with a token kept in this process's environment.
+    Already connected: nothing to do.
     """
     import ray
 
@@ -91,7 +91,13 @@ def init_ray(settings: JobSettings) -> str | None:
     if settings.ray_address:
         ray.init(address=settings.ray_address, namespace="reelgen", log_to_driver=False)
         return None
+    # Ray's "cluster mode" turns the node address 127.0.0.1 into this machine's network address, and
+    # its servers then listen on every interface. Off, the private Ray's node is 127.0.0.1 and its
+    # servers listen on loopback. Ray read the variable when it was imported, so its constant is set
+    # too; the processes it starts read the variable.
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    ray_constants: Any = importlib.import_module("ray._private.ray_constants")
+    ray_constants.ENABLE_RAY_CLUSTER = False
     if not any(os.environ.get(k) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")):
         # Without a token in the environment Ray writes one to ~/.ray/auth_token.
         os.environ["RAY_AUTH_MODE"] = "token"

@@ -59,13 +59,13 @@ class JobSettings(BaseSettings):
     #: Outputs (``outputs/<job id>/``) and uploaded inputs (``inputs/``) live here.
     data_dir: Path = Field(default_factory=default_data_dir)
     #: What runs jobs: ``local`` (one spawned worker process per GPU, or ``cpu_workers`` without
-    #: one), ``ray`` (the cluster at ``ray_address``, else a private Ray on this machine), or ``auto``:
+    #: one), ``ray`` (the cluster at ``ray_address``, else a private Ray on loopback), or ``auto``:
     #: Ray when ``RAY_ADDRESS`` is set, else local. docs/reliability.md says why local is the default.
     engine: Literal["auto", "local", "ray"] = "auto"
     #: How many GPUs the local engine uses at most; None: all that ``CUDA_VISIBLE_DEVICES`` lists,
     #: else all the driver reports (0: CPU workers only).
     gpus: int | None = None
-    #: Join this Ray cluster (``host:port``); None starts a private Ray on this machine.
+    #: Join this Ray cluster (``host:port``); None starts a private Ray on loopback.
     ray_address: str | None = Field(
         default=None, validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS")
     )
