@@ -240,6 +240,12 @@ def test_export_errors_name_each_setting_as_the_request_or_the_file_wrote_it(
     )
     render_too = client.post(f"{url}/render", json={"export": True, "export_settings": {"width": 63}})
     assert render_too.status_code == 400 and render_too.json()["error"]["param"] == "export_settings.width"
+    nan = client.post(
+        f"{url}/export",
+        content='{"export_settings": {"fps": NaN}}',
+        headers={"content-type": "application/json"},
+    )
+    assert nan.status_code == 400 and "finite number" in nan.json()["error"]["message"], nan.text
 
 
 def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(

@@ -33,7 +33,7 @@ router = APIRouter()
 class ExportChoices(BaseModel):
     """Export settings over the project file's (never re-renders a scene)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN: "a finite number", not a bound
 
     container: Container | None = None
     codec: Codec | None = None
