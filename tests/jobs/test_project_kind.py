@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -110,6 +111,9 @@ def test_one_changed_prompt_renders_one_scene_and_an_export_alone_renders_nothin
     assert [(c.child_key, c.kind) for c in children] == [("export", "export")]
     assert {p.name: p.stat().st_mtime_ns for p in clips.glob("*.mp4")} == after
     assert streams(film / "exports" / "harbour-lights.webm")["video"][0] == "vp9"
+    # The record names the project the film was made from, not the worker's scratch copy of it.
+    record = json.loads((film / "exports" / "harbour-lights.json").read_text())
+    assert record["project"] == str(film / "project.yaml")
 
 
 def test_a_failed_export_leaves_the_previous_export_intact(

@@ -129,11 +129,13 @@ def export_project(
     allow_stale: bool = False,
     progress: Progress | None = None,
     given_as: str = REQUEST,
+    recorded_as: str | None = None,
 ) -> ExportResult:
     """Export the project's rendered scenes into ``output`` (default ``exports/<title>.<container>``).
 
     ``given_as`` is how the caller's person writes ``overrides`` and ``output``
-    (``--`` on the command line), so a message names what they typed.
+    (``--`` on the command line), so a message names what they typed. ``recorded_as`` is the
+    project file the record names (default ``folder``'s; a worker exporting a copy gives the original).
     """
     project = folder.load()
     settings = export_settings(project.export, overrides, given_as)
@@ -149,6 +151,6 @@ def export_project(
         soundtrack=absolute_soundtrack(folder, project.soundtrack),
         progress=progress,
         title=project.title,
-        extra_record={"project": str(folder.file), "scene_keys": keys},
+        extra_record={"project": recorded_as or str(folder.file), "scene_keys": keys},
         names=setting_names(overrides, given_as, output=output is not None),
     )

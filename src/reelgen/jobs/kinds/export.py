@@ -38,13 +38,15 @@ class ExportPayload(BaseModel):
 
     ``files`` maps a path inside the project folder (``clips/KEY.mp4``,
     ``assets/music.mp3``, ``state.json``) to where the file is now.
-    ``name`` is the film's file name in ``exports/``.
+    ``name`` is the film's file name in ``exports/``; ``source`` the project file the film
+    is recorded as made from (the worker exports a copy in its scratch space).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
     project: str
+    source: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
     name: str = Field(min_length=1, max_length=255)
     overrides: dict[str, Any] = Field(default_factory=dict)
@@ -115,6 +117,7 @@ def export_payload(
     return ExportPayload(
         title=project.title,
         project=folder.file.read_text(),
+        source=str(folder.file),
         files=files,
         name=target.name,
         overrides=dict(overrides or {}),
@@ -159,6 +162,7 @@ class ExportKind(WorkerKind[ExportPayload]):
             overrides=payload.overrides,
             allow_stale=payload.allow_stale,
             progress=_thinned(context.progress),
+            recorded_as=payload.source,
         )
         return RunResult(
             files={"video": target.read_bytes(), "metadata": result.sidecar.read_bytes()},
