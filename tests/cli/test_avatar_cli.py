@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,8 @@ def test_a_voice_over_a_fractional_limit_shows_that_limit(inputs: tuple[Path, Pa
     args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(tmp_path / "x.mp4")]
     result = runner.invoke(app, [*args, "--max-seconds", "0.5", "-m", "musetalk-tiny", "-q"])
     assert result.exit_code == 2 and "the limit is 0.5 s" in said(result)
+    # The limit was this command's: whatever runs next in the process (a server's voices) keeps its own.
+    assert "REELGEN_AVATAR_MAX_SECONDS" not in os.environ
 
 
 def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, Path], tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,10 +101,8 @@ def avatar(
         _remote(server, api_key, files, asked, output, quiet)
         return
 
-    if max_seconds is not None:
-        if not math.isfinite(max_seconds) or max_seconds <= 0:  # NaN would be no limit at all
-            raise typer.BadParameter("--max-seconds must be a number of seconds above 0")
-        os.environ["REELGEN_AVATAR_MAX_SECONDS"] = str(max_seconds)
+    if max_seconds is not None and (not math.isfinite(max_seconds) or max_seconds <= 0):
+        raise typer.BadParameter("--max-seconds must be a number of seconds above 0")  # NaN: no limit at all
     options: dict[str, Any] = {}
     if face_index is not None:
         options["face_index"] = face_index
@@ -121,9 +121,26 @@ def avatar(
         options=options,
     )
     try:
-        _run(fields, output, None, device, quiet)
+        with _voice_limit(max_seconds):
+            _run(fields, output, None, device, quiet)
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
+
+
+@contextmanager
+def _voice_limit(seconds: float | None) -> Iterator[None]:
+    """``REELGEN_AVATAR_MAX_SECONDS`` as --max-seconds for this run only (the voice check reads the variable);
+    left set, it outlived the command in a process that goes on (a test session, a notebook)."""
+    before = os.environ.get("REELGEN_AVATAR_MAX_SECONDS")
+    if seconds is not None:
+        os.environ["REELGEN_AVATAR_MAX_SECONDS"] = str(seconds)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("REELGEN_AVATAR_MAX_SECONDS", None)
+        else:
+            os.environ["REELGEN_AVATAR_MAX_SECONDS"] = before
 
 
 def _remote(
