@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reelgen.core.errors import Cancelled, GenerationFailed
+from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
 from reelgen.core.parallel import ParallelOptions, render_parallel
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import RenderResult, render
@@ -137,6 +137,17 @@ def test_a_process_that_fails_fails_the_run_with_its_reason(tmp_path: Path) -> N
     out = tmp_path / "out" / "two.mp4"
     out.parent.mkdir()
     request = resolved(model="wan-tiny", prompt="a cat", weights=str(broken))
-    with pytest.raises(GenerationFailed, match=r"process \d \(cpu\) failed"):
+    # reelgen's own error from a process comes through as it was said there.
+    with pytest.raises(InvalidRequest, match=r"weights folder .*broken does not load as wan-tiny \(Wan\)"):
         render(request, out, gpus=2, device="cpu")
     assert list(out.parent.iterdir()) == []
+
+
+def test_an_error_of_any_other_kind_in_a_process_is_named_with_the_process() -> None:
+    from reelgen.core.parallel.rank import portable
+
+    said = portable(RuntimeError("the kernel died"), 1, "cuda:1")
+    assert isinstance(said, GenerationFailed)
+    assert str(said) == "process 1 (cuda:1) failed: RuntimeError: the kernel died"
+    ours = InvalidRequest("a reason", param="weights")
+    assert portable(ours, 0, "cpu") is ours
