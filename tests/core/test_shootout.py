@@ -109,14 +109,13 @@ def test_every_number_is_in_the_json(shootout: Shootout) -> None:
         assert {"locate", "load", "generate", "encode", "total"} <= set(trial["timings"])
         assert trial["quality"]["temporal_ssim_mean"] is not None and "flicker" in trial["quality"]
         assert (
-            trial["cost"] > 0
+            trial["cost"] == 0  # a CPU run rents no GPU hour
             and 0 < trial["score"] <= 100
             and set(trial["parts"])
             == {
                 "speed",
-                "cost",
                 "temporal",
-                "artefacts",  # no VRAM part: a CPU run measures none
+                "artefacts",  # no VRAM or cost part: a CPU run measures no VRAM and costs nothing
             }
         )
         assert Path(trial["clip"]).is_file()
@@ -198,3 +197,14 @@ def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) 
         InvalidRequest, match="prompts_file.weights.speed: Input should be greater than or equal to 0"
     ):
         load_prompts(path)
+
+
+def test_a_trial_on_a_gpu_is_priced_by_its_own_time() -> None:
+    from reelgen.core.shootout.plan import Trial
+    from reelgen.core.shootout.results import trial_result
+
+    trial = Trial(key="m--p", model="m", prompt_id="p", prompt="a fox")
+    record = {"timings": {"locate": 1.0, "load": 9.0, "total": 46.0}, "device": {"device": "cuda:0"}}
+    assert trial_result(trial, record, "clip.mp4", 2.0).cost == round(36.0 / 3600 * 2.0, 6)
+    on_cpu = {**record, "device": {"device": "cpu"}}
+    assert trial_result(trial, on_cpu, "clip.mp4", 2.0).cost == 0.0

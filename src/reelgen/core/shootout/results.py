@@ -53,6 +53,9 @@ def trial_result(trial: Trial, record: dict[str, Any], clip: str, price_per_gpu_
     own = timings.get("total", 0.0) - timings.get("load", 0.0) - timings.get("locate", 0.0)
     request, quality = record.get("request") or {}, record.get("quality") or {}
     out = record.get("output") or {}
+    device = (record.get("device") or {}).get("device")
+    # Only time on a GPU is priced, as in batch summaries: a CPU run rents no GPU hour.
+    on_gpu = str(device or "").startswith("cuda")
     return TrialResult(
         key=trial.key,
         model=trial.model,
@@ -69,8 +72,8 @@ def trial_result(trial: Trial, record: dict[str, Any], clip: str, price_per_gpu_
         seed=request.get("seed"),
         timings=timings,
         peak_vram_gib=record.get("peak_vram_gib"),
-        device=(record.get("device") or {}).get("device"),
-        cost=round(own / 3600 * price_per_gpu_hour, 6),
+        device=device,
+        cost=round(own / 3600 * price_per_gpu_hour, 6) if on_gpu else 0.0,
         quality=quality.get("metrics"),
         problems=list(quality.get("problems") or []),
     )
