@@ -295,3 +295,23 @@ def test_the_command_list_gives_each_command_one_unbroken_line() -> None:
     for name, command in group.commands.items():
         summary = (command.help or "").strip().split("\n\n")[0]
         assert summary and "\n" not in summary, f"`reelgen --help` breaks {name}'s summary: {summary!r}"
+
+
+def test_no_help_page_breaks_a_line_mid_sentence_on_an_80_column_terminal() -> None:
+    """Help keeps its own line breaks; a line longer than the panel wraps and leaves a stub line after it."""
+    from typer.main import get_command
+
+    def commands(group: Any, path: str) -> Any:
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                yield from commands(command, f"{path} {name}")
+            else:
+                yield f"{path} {name}", command
+
+    long = [
+        (name, line)
+        for name, command in commands(get_command(app), "reelgen")
+        for line in (command.help or "").splitlines()[1:]  # the summary is one line, wrapped as a whole
+        if len(line) > 76
+    ]
+    assert long == []

@@ -85,11 +85,13 @@ def avatar(
 
       reelgen avatar --image face.png --audio voice.wav -o talk.mp4
 
-      reelgen avatar --image face.png --text "Hello! Welcome to the show." -o hello.mp4
+      reelgen avatar --image face.png --text "Hello! Welcome to the show."
 
-      reelgen avatar --video interview.mp4 --audio dub_fr.wav --face-index 1 -o dubbed.mp4
+      reelgen avatar --video interview.mp4 --audio dub_fr.wav --face-index 1 \\
+          -o dubbed.mp4
 
-      reelgen avatar --image face.png --text "Hi!" --server http://127.0.0.1:8000 -o hi.mp4
+      reelgen avatar --image face.png --text "Hi!" -o hi.mp4 \\
+          --server http://127.0.0.1:8000
     """
     from reelgen.cli.generate import _run
 

@@ -36,9 +36,10 @@ def create(
 ) -> None:
     """Build a manifest with one item per image in FOLDER, each with its own seed.
 
-    Example (defaults.yaml: model, prompt with {placeholders}, motion, size ...):
+    Example (defaults.yaml holds the model, a prompt with {placeholders} ...):
 
-      reelgen manifest create shots/ --defaults defaults.yaml && reelgen batch shots/manifest.json
+      reelgen manifest create shots/ --defaults defaults.yaml
+      reelgen batch shots/manifest.json
     """
     from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
 
@@ -81,15 +82,17 @@ def batch(
 ) -> None:
     """Make every item of a manifest; items finished by an earlier run are skipped.
 
-    Next to each output go <name>.video_meta.json (what was made, how, its metrics) and
-    <name>.motion.json (the camera path). Ends with a summary: done, failed and skipped
-    with reasons, time, peak VRAM and estimated cost. Exit status 1 when an item failed
-    (or, with --server, the server failed or did not answer); 2 when the manifest or an
-    option is wrong, as this command or the server (an HTTP 4xx answer) finds.
+    Next to each output go <name>.video_meta.json (what was made, how, its
+    metrics) and <name>.motion.json (the camera path). Ends with a summary:
+    done, failed and skipped with reasons, time, peak VRAM and estimated cost.
+    Exit status 1 when an item failed (or, with --server, the server failed or
+    did not answer); 2 when the manifest or an option is wrong, as this command
+    or the server (an HTTP 4xx answer) finds.
 
-    With --server the batch runs as a job on a server, which reads the keyframes and
-    writes the same files into the same folders on its disk (its REELGEN_BATCH_ROOTS
-    must include them); this command follows it and prints the summary.
+    With --server the batch runs as a job on a server, which reads the keyframes
+    and writes the same files into the same folders on its disk (its
+    REELGEN_BATCH_ROOTS must include them); this command follows it and prints
+    the summary.
 
     Examples:
 

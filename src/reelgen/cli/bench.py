@@ -63,9 +63,11 @@ def bench(
 
       reelgen bench -m ltx-tiny --size 64x64x9 --steps 2
 
-      reelgen bench -m ltx-2b --size 768x512x121 --steps 8 --guidance 1 --json ltx8.json
+      reelgen bench -m ltx-2b --size 768x512x121 --steps 8 --guidance 1 \\
+          --json ltx8.json
 
-      reelgen bench -m wan-1.3b --steps 5 --variants stock,reelgen,budget --budget 6
+      reelgen bench -m wan-1.3b --steps 5 --variants stock,reelgen,budget \\
+          --budget 6
     """
     from reelgen.core import bench as core_bench
     from reelgen.core.bench_table import summary_table

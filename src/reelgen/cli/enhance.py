@@ -68,7 +68,8 @@ def enhance(
 
       reelgen enhance clip.mp4 -o big.mp4 --interpolate 2 --upscale 2
 
-      reelgen enhance clip.mp4 -o 60.mp4 --target-fps 60000/1001 --interpolator flow
+      reelgen enhance clip.mp4 -o 60.mp4 --target-fps 60000/1001 \\
+          --interpolator flow
 
       reelgen enhance clip.mp4 --interpolate 2 --server http://127.0.0.1:8000
     """

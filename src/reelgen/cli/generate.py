@@ -217,11 +217,12 @@ def generate(
 
       reelgen generate "a red fox running through snow" -m ltx-2b --frames 97
 
-      reelgen generate "waves at dusk" -m wan-1.3b --seconds 5 --seed 42 -o waves.mp4
+      reelgen generate "waves at dusk" -m wan-1.3b --seconds 5 --seed 42
 
-      reelgen generate "a city at night" -m ltx-2b --keyframe 0:start.png --keyframe 96:end.png:0.8
+      reelgen generate "a city at night" -m ltx-2b \\
+          --keyframe 0:start.png --keyframe 96:end.png:0.8
 
-      reelgen generate "oil painting style" -m wan-tiny --video in.mp4 --strength 0.6
+      reelgen generate "oil painting" -m wan-tiny --video in.mp4 --strength 0.6
 
       reelgen generate "a fox in snow" -m wan-1.3b --interpolate 2 --upscale 2
 
@@ -294,7 +295,7 @@ def animate(
 
       reelgen animate photo.png "the camera slowly pushes in" -m wan-i2v-480p
 
-      reelgen animate first.png "a flower blooms" --end-image last.png -m wan-flf2v
+      reelgen animate first.png "it blooms" --end-image last.png -m wan-flf2v
     """
     fields = dict(
         model=pick_model(model, Task.I2V),
@@ -326,10 +327,10 @@ def replay(
 ) -> None:
     """Make a video again from the request recorded in it: same model, seed, settings and inputs.
 
-    On the same machine and library versions the frames match the original to within
-    rounding no one can see. Input files are found by the absolute paths recorded, so
-    this works from any folder; an input whose content changed since is refused unless
-    --allow-changed-inputs.
+    On the same machine and library versions the frames match the original to
+    within rounding no one can see. Input files are found by the absolute paths
+    recorded, so this works from any folder; an input whose content changed
+    since is refused unless --allow-changed-inputs.
 
     Example:
 

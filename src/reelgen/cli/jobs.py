@@ -153,7 +153,7 @@ def submit(
 
       reelgen submit "a red fox in snow" --model ltx-tiny --frames 9 --watch
 
-      reelgen submit "a red fox in snow" --model ltx-tiny --interpolate 2 --upscale 2
+      reelgen submit "a red fox" --model ltx-tiny --interpolate 2 --upscale 2
     """
     body: dict[str, Any] = {"prompt": prompt, "priority": priority}
     fields = {

@@ -52,7 +52,9 @@ def new(
 
     Example:
 
-      reelgen project new my-film && reelgen project render my-film && reelgen project export my-film
+      reelgen project new my-film
+      reelgen project render my-film
+      reelgen project export my-film
     """
     from reelgen.core.project import new_project
 
@@ -84,10 +86,11 @@ def render(
 ) -> None:
     """Render the scenes whose clips are missing or stale; the rest are left alone.
 
-    A scene is stale when anything that changes its pixels changed (prompt, model,
-    size, length, seed, input files, LoRAs, options, enhancement); export settings
-    and transitions never are. A long scene killed part-way resumes at its next window.
-    With --server the server renders (one job, a child per scene) and the clips come back here.
+    A scene is stale when anything that changes its pixels changed (prompt,
+    model, size, length, seed, input files, LoRAs, options, enhancement); export
+    settings and transitions never are. A long scene killed part-way resumes at
+    its next window. With --server the server renders (one job, a child per
+    scene) and the clips come back here.
     """
     from reelgen.core.progress import Progress
     from reelgen.core.project import render_project
@@ -162,7 +165,8 @@ def export(
 ) -> None:
     """Join the rendered scenes into one film. Never renders; a failed export leaves the last one intact.
 
-    Example (a .webm gets VP9 video and Opus sound unless the project file chose a codec):
+    Example (a .webm gets VP9 video and Opus sound unless the project file chose
+    a codec):
 
       reelgen project export my-film -o my-film.webm
     """

@@ -32,12 +32,13 @@ def serve(
 ) -> None:
     """Run the HTTP API with its job queue and workers (one process per GPU; Ray with RAY_ADDRESS).
 
-    The port is taken before anything else starts, so a port in use is said at once.
+    The port is taken before anything else starts, so a port in use is said at
+    once.
 
     Examples:
-      reelgen serve                                   # http://127.0.0.1:8000, loopback only
+      reelgen serve                          # http://127.0.0.1:8000, loopback
       REELGEN_API_KEY=secret reelgen serve --host 0.0.0.0
-      RAY_ADDRESS=head:6380 reelgen serve             # use a Ray cluster's GPUs
+      RAY_ADDRESS=head:6380 reelgen serve    # a Ray cluster's GPUs
     """
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
@@ -136,9 +137,9 @@ def worker(
       RAY_ADDRESS=HEAD_IP:6380 reelgen serve --host 0.0.0.0 --api-key SECRET
     Each GPU machine then joins (same Python, Ray and reelgen versions):
       reelgen worker --address HEAD_IP:6380
-    The API starts one worker actor per GPU the cluster reports. Keep Ray's ports on a
-    private network: Ray runs any code it is sent. On one machine no Ray is needed:
-    `reelgen serve` runs one worker process per GPU by itself.
+    The API starts one worker actor per GPU the cluster reports. Keep Ray's
+    ports on a private network: Ray runs any code it is sent. On one machine no
+    Ray is needed: `reelgen serve` runs one worker process per GPU by itself.
     """
     from reelgen.jobs.cluster import run_worker_node
 

@@ -54,21 +54,24 @@ def shootout(
 ) -> None:
     """Run each model on each prompt and write a report: time per stage, peak VRAM, cost, quality, score.
 
-    The folder gets report.html (self-contained: opens offline), results.json (every
-    number), the clips, a contact sheet and an animated preview of each. Weights and
-    shared settings live in the prompts file (see docs/shootout.md).
+    The folder gets report.html (self-contained: opens offline), results.json
+    (every number), the clips, a contact sheet and an animated preview of each.
+    Weights and shared settings live in the prompts file (see docs/shootout.md).
 
-    With --server the shoot-out runs as a job on a server, which writes the report
-    into the same folder on its disk (its REELGEN_BATCH_ROOTS must include it; when it
-    cannot be read here, report.html and results.json are downloaded to it).
+    With --server the shoot-out runs as a job on a server, which writes the
+    report into the same folder on its disk (its REELGEN_BATCH_ROOTS must
+    include it; when it cannot be read here, report.html and results.json are
+    downloaded to it).
 
-    Exit status 1 when no trial finished (the report still says why each failed); a
-    model failing some trials, such as an image-only model on a text prompt, is a result.
+    Exit status 1 when no trial finished (the report still says why each
+    failed); a model failing some trials, such as an image-only model on a text
+    prompt, is a result.
 
     Examples:
 
-      reelgen shootout --models ltx-distilled,wan-1.3b --prompts prompts.yaml -o compare/
-      reelgen shootout -m ltx-distilled,wan-1.3b -p prompts.yaml --server http://127.0.0.1:8000
+      reelgen shootout -m ltx-distilled,wan-1.3b -p prompts.yaml -o compare/
+      reelgen shootout -m ltx-distilled,wan-1.3b -p prompts.yaml \\
+          --server http://127.0.0.1:8000
     """
     from reelgen.core.shootout import load_prompts
 

@@ -16,7 +16,8 @@ def train_micro(
 ) -> None:
     """Train reelgen-micro on procedural scenes (GPU), export it into the package, or score it.
 
-    The steps and their options are those of `python -m reelgen.train.micro`; see docs/micro.md.
+    The steps and their options are those of `python -m reelgen.train.micro`;
+    see docs/micro.md.
 
     Examples:
 
