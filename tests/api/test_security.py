@@ -23,6 +23,7 @@ from reelgen.api.security import (
     probe_video,
     valid_id,
 )
+from reelgen.api.settings import ApiSettings
 
 
 @pytest.mark.parametrize(
@@ -200,3 +201,10 @@ def test_fetcher_connects_to_the_checked_address_and_refuses_redirects(
         fetch_url(f"{image_server}/moved", policy)
     with pytest.raises(ApiError, match="larger than 1000 bytes"):
         fetch_url(f"{image_server}/big", policy)
+
+
+def test_allowing_private_webhooks_allows_them_when_sent_too() -> None:
+    """The create checks a webhook URL and the sender checks it again: the two must agree, or a local
+    receiver the server allows would pass the create and then never be sent to."""
+    assert ApiSettings(allow_private_webhooks=True).jobs.allow_private_webhooks
+    assert not ApiSettings(allow_private_webhooks=False).jobs.allow_private_webhooks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -61,7 +62,12 @@ def test_filtered_events_arrive_signed_and_a_failed_delivery_is_retried(
     store: JobStore, tmp_path: Path
 ) -> None:
     receiver = Receiver(fail_first=1, expect=2)
-    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("s3cret"), webhook_backoff_s=0.05)
+    settings = JobSettings(
+        data_dir=tmp_path,
+        webhook_secret=SecretStr("s3cret"),
+        webhook_backoff_s=0.05,
+        allow_private_webhooks=True,
+    )
     sender = WebhookSender(store, settings)
     sender.start()
     try:
@@ -113,7 +119,8 @@ def test_deliveries_committed_before_a_crash_are_sent_by_the_next_process(tmp_pa
     crashed.close()
 
     restarted = JobStore(url)
-    sender = WebhookSender(restarted, JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k")))
+    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k"), allow_private_webhooks=True)
+    sender = WebhookSender(restarted, settings)
     sender.start()
     try:
         assert receiver.done.wait(30), f"deliveries: {receiver.calls}"
@@ -130,7 +137,9 @@ def test_deliveries_committed_before_a_crash_are_sent_by_the_next_process(tmp_pa
 def test_a_retry_waiting_when_the_service_stopped_is_made_after_the_restart(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     receiver = Receiver(fail_first=1, expect=1)
-    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k"), webhook_backoff_s=2.0)
+    settings = JobSettings(
+        data_dir=tmp_path, webhook_secret=SecretStr("k"), webhook_backoff_s=2.0, allow_private_webhooks=True
+    )
     first = JobStore(url)
     sender = WebhookSender(first, settings)
     sender.start()
@@ -151,3 +160,56 @@ def test_a_retry_waiting_when_the_service_stopped_is_made_after_the_restart(tmp_
     ((_, payload, _),) = receiver.delivered()
     assert payload["id"] == f"{job.id}:1" and payload["type"] == "video.queued"
     again.close()
+
+
+def test_a_name_that_resolves_to_loopback_when_sent_gets_nothing_posted(
+    store: JobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the create checked the name when it was public; by the delivery it names this
+    machine. Without the check at send time the job's events were POSTed to a loopback service."""
+    receiver = Receiver(fail_first=0, expect=1)
+    port = receiver.server.server_address[1]
+    real = socket.getaddrinfo
+
+    def rebound(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "hooks.rebind.test" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebound)
+    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k"), webhook_max_attempts=1)
+    sender = WebhookSender(store, settings)
+    sender.start()
+    try:
+        create(
+            store, request(), webhook_url=f"http://hooks.rebind.test:{port}/hook", webhook_events=["queued"]
+        )
+        wait_for(lambda: store.pending_webhooks() == 0, timeout_s=30, what="the delivery given up")
+    finally:
+        sender.stop()
+        receiver.server.shutdown()
+    assert receiver.calls == []
+
+
+def test_a_private_receiver_allowed_gets_the_post_at_the_address_checked(
+    store: JobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With private targets allowed, the name is still resolved once and the Host header keeps it."""
+    receiver = Receiver(fail_first=0, expect=1)
+    port = receiver.server.server_address[1]
+    real = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, *a, **k: real("127.0.0.1" if host == "hooks.lan" else host, *a, **k),
+    )
+    settings = JobSettings(data_dir=tmp_path, webhook_secret=SecretStr("k"), allow_private_webhooks=True)
+    sender = WebhookSender(store, settings)
+    sender.start()
+    try:
+        create(store, request(), webhook_url=f"http://hooks.lan:{port}/hook", webhook_events=["queued"])
+        assert receiver.done.wait(30), f"deliveries: {receiver.calls}"
+    finally:
+        sender.stop()
+        receiver.server.shutdown()
+    ((headers, payload, _),) = receiver.delivered()
+    host = {k.lower(): v for k, v in headers.items()}["host"]
+    assert host == f"hooks.lan:{port}" and payload["type"] == "video.queued"

@@ -22,6 +22,7 @@ from PIL import Image
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import ApiError, error_response
+from reelgen.core.net import is_blocked_address
 
 # ---- API key and bind address ---------------------------------------------------------------
 
@@ -261,19 +262,6 @@ def inside(root: Path, path: Path) -> Path:
 
 
 # ---- URL fetcher -----------------------------------------------------------------------------
-
-
-def is_blocked_address(address: str) -> bool:
-    """True unless ``address`` is a public unicast IP (private, loopback, link-local ... are blocked).
-
-    IPv4 addresses wrapped in IPv6 (mapped, 6to4, Teredo) are judged by the IPv4 inside.
-    """
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if inner is not None:
-            return is_blocked_address(str(inner))
-    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
 
 
 @dataclass(frozen=True)

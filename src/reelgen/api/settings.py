@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.core import settings as core_settings
@@ -65,6 +65,14 @@ class ApiSettings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _webhooks_as_checked(self) -> ApiSettings:
+        # The create checks a webhook URL and the job service's sender checks it again when sending;
+        # both must allow the same targets, or a receiver allowed here would never be sent to.
+        if self.allow_private_webhooks and not self.jobs.allow_private_webhooks:
+            self.jobs = self.jobs.model_copy(update={"allow_private_webhooks": True})
+        return self
 
     def key(self) -> str | None:
         value = self.api_key.get_secret_value() if self.api_key else ""

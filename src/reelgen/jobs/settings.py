@@ -105,6 +105,9 @@ class JobSettings(BaseSettings):
     webhook_max_attempts: int = 5
     webhook_backoff_s: float = 1.0
     webhook_timeout_s: float = 10.0
+    #: Webhooks may go to private, loopback and link-local addresses (a local receiver); off, each
+    #: delivery resolves its URL again and refuses such addresses (``REELGEN_ALLOW_PRIVATE_WEBHOOKS``).
+    allow_private_webhooks: bool = False
 
     def engine_kind(self) -> Literal["local", "ray"]:
         if self.engine == "auto":

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.net import BlockedTarget, pin_url
 from reelgen.jobs.records import JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
@@ -184,13 +185,18 @@ class WebhookSender:
             "user-agent": "reelgen-webhooks",
         }
         try:
-            reply = httpx.post(
-                url,
-                content=body,
-                headers=headers,
-                timeout=self.settings.webhook_timeout_s,
-                follow_redirects=False,
-            )
+            # Checked again here, not only when the job was made: the name may resolve elsewhere now.
+            target, headers["host"], server_name = pin_url(url, self.settings.allow_private_webhooks)
+        except BlockedTarget as exc:
+            return str(exc)
+        try:
+            # trust_env=False: a proxy from the environment would bypass the pinned address.
+            with httpx.Client(
+                timeout=self.settings.webhook_timeout_s, follow_redirects=False, trust_env=False
+            ) as client:
+                reply = client.post(
+                    target, content=body, headers=headers, extensions={"sni_hostname": server_name}
+                )
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"
         return None if 200 <= reply.status_code < 300 else f"HTTP {reply.status_code}"
