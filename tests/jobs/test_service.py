@@ -19,6 +19,7 @@ from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds, owners
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from tests.jobs.fakes import resolved
 from tests.jobs.helpers import create, request, wait_for
@@ -256,3 +257,11 @@ def test_the_next_job_runs_while_the_last_output_is_checked(
         release.set()
     assert service.wait(first.id, timeout_s=240).status is JobStatus.COMPLETED
     assert service.wait(second.id, timeout_s=240).status is JobStatus.COMPLETED
+
+
+def test_the_data_folder_it_makes_is_closed_to_other_accounts(tmp_path: Path) -> None:
+    """Other users of the machine could read every prompt, upload, video and the job database."""
+    service = JobService(JobSettings(engine="local", data_dir=tmp_path / "made" / "jobs"))
+    service.store.close()
+    assert (tmp_path / "made" / "jobs").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "made" / "jobs" / "jobs.db").is_file()

@@ -15,6 +15,7 @@ and CLI ask its methods; they never reach into its store, engine or artifacts.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
 import threading
 import time
@@ -71,6 +72,16 @@ class Webhook:
             )
 
 
+def private_folder(path: Path) -> None:
+    """Make ``path`` for its owner alone when it does not exist yet (a folder already there keeps its mode).
+
+    The data folder holds every prompt, upload and video and the job database; made with the
+    default umask, any other account on the machine could read them all.
+    """
+    with contextlib.suppress(FileExistsError):
+        Path(path).expanduser().mkdir(parents=True, mode=0o700)
+
+
 class JobService:
     """Owns the job store and the workers; thread-safe; ``start()`` before work can run.
 
@@ -86,6 +97,7 @@ class JobService:
         worker_setup: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings or JobSettings()
+        private_folder(self.settings.data_dir)
         self.store = JobStore(self.settings.resolved_database_url(), max_queue=self.settings.max_queue)
         self.artifacts = Artifacts(self.settings.data_dir)
         #: The name this service leases the jobs it runs under (``reelgen.jobs.owners``).
