@@ -46,6 +46,7 @@ from reelgen.api.settings import ApiSettings
         "fe80::1%eth0",
         "fc00::1",
         "fd12:3456::1",
+        "fec0::1",
         "ff02::1",
         "::ffff:10.0.0.1",
         "::ffff:127.0.0.1",

@@ -21,6 +21,8 @@ def is_blocked_address(address: str) -> bool:
         inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if inner is not None:
             return is_blocked_address(str(inner))
+        if ip.is_site_local:  # fec0::/10: deprecated, yet still a private range where it is routed
+            return True
     return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
 
 
