@@ -55,6 +55,10 @@ class HunyuanOptions(TrueCfgOptions, FlowShiftOptions):
 #: CLIP vision tower and LM head 8.3B), CLIP-L text encoder 123M, causal 3D VAE 246M.
 _PARTS = {"transformer": 23.88, "text_encoder": 13.98, "text_encoder_2": 0.23, "vae": 0.46}
 _TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "text_encoder_2": 0.001, "vae": 0.001}
+# 1280x720, 129 frames, 50 steps: both pipelines' ``__call__`` defaults (diffusers 0.42.1); 24 fps native.
+# guidance 6.0 is the embedded (distilled) CFG: HunyuanVideoPipeline's default, and for the 16-channel
+# HunyuanVideo-I2V the value of diffusers' docstring example and Tencent's --embedded-cfg-scale. The I2V
+# pipeline's own default, 1.0, is for HunyuanVideo-I2V-33ch, which is not listed here.
 _REAL: dict[str, Any] = dict(
     width=1280, height=720, num_frames=129, fps=24.0, steps=50, guidance=6.0, dims=(3072, 12288)
 )
