@@ -147,7 +147,18 @@ def test_models_of_an_unknown_family_is_an_error_naming_the_families() -> None:
     result = runner.invoke(app, ["models", "--family", "sora"])
     assert result.exit_code == 2
     said = " ".join(result.output.split())
-    assert "no model of family 'sora'" in said and "LTX-Video" in said and "Wan" in said
+    assert "no model of family 'sora'" in said and "LTX-Video (ltx)" in said and "Wan (wan)" in said
+
+
+def test_models_takes_a_family_by_the_id_the_api_gives_and_shows_each_limit() -> None:
+    """GET /v1/models calls reelgen-lipsync's family "avatar"; that id selects it here too."""
+    result = runner.invoke(app, ["models", "--family", "avatar", "--json"])
+    assert result.exit_code == 0, result.output
+    assert {r["family_id"] for r in json.loads(result.stdout)} == {"avatar"}
+    table = runner.invoke(app, ["models"]).stdout.splitlines()
+    row = next(line for line in table if " cogvideox-5b-i2v " in line)
+    assert "720x480, 8k+1 to 49" in row  # one size only, and at most 49 frames
+    assert "/32, 8k+1 to 257" in next(line for line in table if " ltx-2b " in line)
 
 
 def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ def model_rows() -> list[dict[str, Any]]:
             {
                 "model": name,
                 "family": spec.label,
+                "family_id": spec.family,  # what GET /v1/models calls ``family``
                 "repo_id": preset.repo_id,
                 "tasks": sorted(t.value for t in preset.tasks),
                 "default": f"{preset.width}x{preset.height}x{preset.num_frames}@{preset.fps:g}",
@@ -47,6 +48,13 @@ def model_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def rules_text(rule: dict[str, Any]) -> str:
+    """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``."""
+    size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}"
+    frames = rule["frames"] + (f" to {rule['max_frames']}" if rule["max_frames"] else "")
+    return f"{size}, {frames}"
 
 
 def models(
@@ -65,13 +73,16 @@ def models(
     rows = [
         r
         for r in every
-        if family is None or r["family"].lower().startswith(family.lower()) or r["model"].startswith(family)
+        if family is None
+        or r["family_id"] == family.lower()
+        or r["family"].lower().startswith(family.lower())
+        or r["model"].startswith(family)
     ]
     if not rows:
-        families = ", ".join(sorted({r["family"] for r in every}, key=str.lower))
+        families = ", ".join(sorted({f"{r['family']} ({r['family_id']})" for r in every}, key=str.lower))
         raise fail(
             InvalidRequest(
-                f"no model of family {family!r}; give the start of a family or model name: {families}"
+                f"no model of family {family!r}; give a family (name or id) or the start of a model name: {families}"
             )
         )
     if as_json:
@@ -101,7 +112,7 @@ def models(
             r["family"],
             ", ".join(r["tasks"]),
             r["default"],
-            f"/{rule['size_multiple']}, {rule['frames']}",
+            rules_text(rule),
             r["cached"],
         )
     out.print(table)
