@@ -96,6 +96,12 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "inside the project folder",
     ),
     (
+        "a NUL in a path",
+        lambda d: d["scenes"][2].update(start_image="assets/quay\x00.png"),
+        "scenes[2].start_image",
+        "inside the project folder",
+    ),
+    (
         "an absolute path",
         lambda d: d["soundtrack"].update(file="/etc/hosts"),
         "soundtrack.file",

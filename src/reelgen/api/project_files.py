@@ -64,6 +64,7 @@ def inside(path: str, param: str) -> str:
     pure = PurePosixPath(path.replace("\\", "/"))
     if (
         not path
+        or "\x00" in path  # no file system takes it; writing one was a 500
         or pure.is_absolute()
         or re.match(r"^[A-Za-z]:", path)
         or any(part in ("..", "") for part in pure.parts)
