@@ -88,3 +88,21 @@ def test_a_manifest_json_syntax_error_is_one_line_naming_file_line_and_column(tm
     assert result.output == (
         f"error: manifest {manifest} line 3, column 3: Expecting ',' delimiter (not valid JSON)\n"
     )
+
+
+def test_a_nul_character_in_a_hand_written_file_is_named_by_its_place_not_a_traceback(tmp_path: Path) -> None:
+    """A YAML ``\\0`` (or JSON ``\\u0000``) in a file name: Python refuses such a path with ValueError."""
+    film = tmp_path / "film"
+    film.mkdir()
+    (film / "project.yaml").write_text(
+        'title: Night\nscenes:\n  - id: a\n    prompt: a car\n    duration: 1\n    start_image: "assets/x\\0.png"\n'
+    )
+    result = runner.invoke(app, ["project", "status", str(film)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "project.yaml: scenes[0].start_image holds a NUL character (\\0)" in said, said
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text('{"items": [{"output": "one", "images": ["a\\u0000.png"], "prompt": "a fox"}]}')
+    batch = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert batch.exit_code == 2, batch.output
+    assert "items[0].images[0] holds a NUL character" in " ".join(batch.output.split())
