@@ -192,6 +192,9 @@ def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
     assert (status, error["param"]) == (403, "output_folder")
     status, error = refused({"manifest": manifest, "input_folder": "shots"})
     assert status == 400 and "must be an absolute path" in error["message"]
+    nul = {"defaults": DEFAULTS, "items": [{**ITEMS[1], "images": ["a\x00.png"]}]}
+    status, error = refused({"manifest": nul, "input_folder": str(shots)})  # a path Python refuses: was a 500
+    assert (status, error["param"]) == (400, "manifest.items[0].images[0]") and "NUL" in error["message"]
     status, error = refused({"manifest": {"items": [{"output": "a/b"}]}, "input_folder": str(shots)})
     assert status == 400 and error["param"].startswith("manifest.items[0].output")
     typo = {"models": ["wan-tinyy"], "prompts": {"prompts": ["a fox"]}, "input_folder": str(shots)}

@@ -20,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,7 @@ from reelgen.api import sse
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
+from reelgen.core.textfile import no_nul
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -103,6 +104,13 @@ class ParentCreate(BaseModel):
 
     priority: int = Field(default=0, ge=0, description="higher runs first; its item jobs inherit it")
     metadata: dict[str, str] | None = Field(default=None, max_length=16)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # Folder and file names become paths on the server, and Python refuses a path holding a NUL
+        # with a ValueError (a 500); said here by the field that holds it.
+        return no_nul(data, "request body")
 
 
 class RequestCounts(BaseModel):
