@@ -28,7 +28,7 @@ from reelgen.api import sse
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
-from reelgen.core.textfile import no_nul
+from reelgen.api.wire import refuse_nul
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -109,8 +109,9 @@ class ParentCreate(BaseModel):
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
         # Folder and file names become paths on the server, and Python refuses a path holding a NUL
-        # with a ValueError (a 500); said here by the field that holds it.
-        return no_nul(data, "request body")
+        # with a ValueError (a 500); said here by the field that holds it, as /v1/videos says it.
+        refuse_nul(data)
+        return data
 
 
 class RequestCounts(BaseModel):

@@ -36,6 +36,7 @@ from reelgen.core.auto_model import auto_model
 from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
 from reelgen.core.spec.resolve import check_prompt
+from reelgen.core.textfile import nul_at
 
 _CORE = GenerationRequest.model_fields
 
@@ -276,20 +277,11 @@ def refuse_nested_paths(model: type[BaseModel], data: dict[str, Any]) -> None:
 
 def refuse_nul(value: Any, where: str = "") -> None:
     """A 400 naming the first text in ``value`` that holds a NUL character (no database stores one)."""
-    pending: list[tuple[str, Any]] = [(where, value)]
-    while pending:
-        path, item = pending.pop()
-        if isinstance(item, str) and "\x00" in item:
-            raise ApiError(
-                400, f"{path or 'body'} contains a NUL character (\\u0000); remove it", param=path or None
-            )
-        if isinstance(item, dict):
-            for key, inner in item.items():
-                name = f"{path}.{key}" if path else str(key)
-                pending.append((name, key))
-                pending.append((name, inner))
-        elif isinstance(item, list):
-            pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(item))
+    path = nul_at(value, where)
+    if path is not None:
+        raise ApiError(
+            400, f"{path or 'body'} contains a NUL character (\\u0000); remove it", param=path or None
+        )
 
 
 def parse_body(

@@ -64,39 +64,43 @@ def parse_json(text: str, name: str, *, param: str) -> Any:
         raise InvalidRequest(f"{name} nests lists or objects too deeply to read", param=param) from None
 
 
-def no_nul(data: Any, name: str, where: str = "") -> Any:
-    """``data`` as parsed, refused when a string in it holds a NUL character (YAML's ``\\0``, JSON's ``\\u0000``).
+def nul_at(value: Any, where: str = "") -> str | None:
+    """Where in ``value`` (``items[0].images[1]``) the first text holding a NUL character is, or None.
 
-    No file name can hold one (the operating system stops at it, and Python refuses such a path
-    with a traceback), and no text a model reads needs one.
+    No file name can hold one (Python refuses such a path with a ValueError), no database
+    stores one, and no text a model reads needs one. Keys are looked at too.
     """
-    if isinstance(data, str) and "\x00" in data:
-        field = where or "the file"
+    pending: list[tuple[str, Any]] = [(where, value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return path
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                pending += [(name, key), (name, inner)]
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(item))
+    return None
+
+
+def no_nul(data: Any, name: str) -> Any:
+    """``data`` as parsed from the file ``name``, refused when a text in it holds a NUL character
+    (YAML's ``\\0``, JSON's ``\\u0000``)."""
+    where = nul_at(data)
+    if where is not None:
         raise InvalidRequest(
-            f"{name}: {field} holds a NUL character (\\0), which no file name or text may hold",
+            f"{name}: {where or 'the file'} holds a NUL character (\\0), which no file name or text may hold",
             param=where or None,
         )
-    if isinstance(data, dict):
-        for key, value in data.items():
-            no_nul(value, name, f"{where}.{key}" if where else str(key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            no_nul(value, name, f"{where}[{i}]")
     return data
 
 
 def read_yaml(path: Path, name: str, *, param: str) -> Any:
     """The YAML file at ``path``, parsed; every problem reading it is one ``InvalidRequest`` line."""
-    return _checked(parse_yaml(_read_text(path, name, "YAML", param), name, param=param), name, param)
+    return no_nul(parse_yaml(_read_text(path, name, "YAML", param), name, param=param), name)
 
 
 def read_json(path: Path, name: str, *, param: str) -> Any:
     """The JSON file at ``path``, parsed; every problem reading it is one ``InvalidRequest`` line."""
-    return _checked(parse_json(_read_text(path, name, "JSON", param), name, param=param), name, param)
-
-
-def _checked(data: Any, name: str, param: str) -> Any:
-    try:
-        return no_nul(data, name)
-    except RecursionError:  # parsed, but deeper than the walk can follow
-        raise InvalidRequest(f"{name} nests lists or mappings too deeply to read", param=param) from None
+    return no_nul(parse_json(_read_text(path, name, "JSON", param), name, param=param), name)
