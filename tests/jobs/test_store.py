@@ -135,6 +135,21 @@ def test_cancel_queued_is_immediate_and_running_sets_a_flag(store: JobStore) -> 
     assert store.cancel(running.id).status is JobStatus.CANCELLED  # finished: unchanged
 
 
+def test_the_cancelled_event_of_a_queued_job_says_why_as_a_running_one_does(store: JobStore) -> None:
+    waiting = create(store, request("waits"))
+    running = create(store, request("runs"), priority=1)
+    claimed = store.claim_next("w")
+    assert claimed is not None
+    store.cancel(waiting.id)
+    store.cancel(running.id)
+    store.finish_cancelled(running.id, claimed.token)
+    for job in (waiting, running):
+        final = store.events(job.id)[-1]
+        assert final.type == "cancelled"
+        assert final.data["error"]["code"] == "cancelled" and final.data["error"]["message"]
+    assert store.events(waiting.id)[-1].data["error"]["message"] == "cancelled by request before it started"
+
+
 def test_events_resume_after_a_sequence_number(store: JobStore) -> None:
     job = create(store, request())
     claimed = store.claim_next("w")

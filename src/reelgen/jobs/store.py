@@ -299,6 +299,7 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         """Queued: cancelled at once. Running: flags ``cancel_requested``. Finished: unchanged."""
         self.get(job_id)
         now = time.time()
+        error = {"code": "cancelled", "message": "cancelled by request before it started"}
         with self._write() as (conn, pending):
             done = conn.execute(
                 sa.update(jobs_t)
@@ -308,12 +309,15 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                     completed_at=now,
                     updated_at=now,
                     cancel_requested=True,
-                    error_code="cancelled",
-                    error_message="cancelled by request before it started",
+                    error_code=error["code"],
+                    error_message=error["message"],
                 )
             ).rowcount
             if done:
-                self._append(conn, pending, job_id, "cancelled", {"status": "cancelled", "step": None})
+                # The event says why, as a running job's cancelled event does: `reelgen watch` and
+                # webhooks show it, and printed an empty reason for a job cancelled in the queue.
+                data = {"status": "cancelled", "step": None, "error": error}
+                self._append(conn, pending, job_id, "cancelled", data)
             else:
                 conn.execute(
                     sa.update(jobs_t)
