@@ -197,6 +197,15 @@ def test_silent_and_too_long_audio_are_errors(
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(loud))
 
 
+def test_a_photo_too_large_for_the_video_names_the_photo(short_voice: Path, tmp_path: Path) -> None:
+    wide = tmp_path / "banner.png"
+    Image.fromarray(np.full((200, 4200, 3), 120, np.uint8)).save(wide)
+    with pytest.raises(InvalidRequest, match="the photo is 4200x200 pixels") as info:
+        resolved(model="musetalk-tiny", start_image=str(wide), speech_audio=str(short_voice))
+    assert info.value.param == "start_image"  # not "width", which the person never set
+    assert "64 to 4096 pixels a side (scale it down)" in str(info.value)
+
+
 def test_text_the_voice_cannot_speak_is_an_error(astronaut: Path) -> None:
     with pytest.raises(InvalidRequest, match="Cyrillic") as info:
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_text="Привет, как дела?")

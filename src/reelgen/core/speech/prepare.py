@@ -45,6 +45,26 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
     )
 
 
+def _check_source_size(request: GenerationRequest, width: int, height: int) -> None:
+    """Refuse a face source the video cannot be made at, naming the file's field rather than ``width``.
+
+    The avatar takes its size from the photo or video, so the generic rule's
+    "width 5000 is outside 64..4096" would blame a field the person never set.
+    """
+    from reelgen.core.backends.avatar.presets import RULES
+
+    taken = [side for side, asked in ((width, request.width), (height, request.height)) if asked is None]
+    if all(RULES.min_side <= side <= RULES.max_side for side in taken):
+        return
+    param, what = ("source_video", "video") if request.source_video else ("start_image", "photo")
+    fix = "scale it down" if max(taken) > RULES.max_side else "give a larger one"
+    raise InvalidRequest(
+        f"{param}: the {what} is {width}x{height} pixels; an avatar is made at its {what}'s size, "
+        f"which must be {RULES.min_side} to {RULES.max_side} pixels a side ({fix})",
+        param=param,
+    )
+
+
 def avatar_request(request: GenerationRequest, default_fps: float) -> GenerationRequest:
     """``request`` with its voice file, frame count and size set (text spoken first)."""
     from reelgen.core.speech.audio import check_voice, read_voice
@@ -54,6 +74,7 @@ def avatar_request(request: GenerationRequest, default_fps: float) -> Generation
             "an avatar lasts as long as its voice; leave out num_frames and seconds", param="num_frames"
         )
     width, height = _face_size(request)
+    _check_source_size(request, width, height)
     audio_path = request.speech_audio
     if audio_path and request.speech_text:
         raise InvalidRequest(
