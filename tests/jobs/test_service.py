@@ -228,6 +228,19 @@ def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
     assert service.system()["loaded_models"] == []
 
 
+def test_after_a_job_the_workers_say_they_hold_its_model(make_service: Callable[..., JobService]) -> None:
+    """What placement and GET /health ("warm") read: no ``system()`` call refreshes it here."""
+    service = make_service()
+    assert not service.workers()[0].get("loaded_models")
+    done = service.wait(service.submit(resolved(prompt="a fox", seed=1)).id, timeout_s=240)
+    assert done.status is JobStatus.COMPLETED, done.error
+    wait_for(
+        lambda: service.workers()[0].get("loaded_models") == ["jobtest-tiny"],
+        timeout_s=15,
+        what="the worker's loaded models to be read after its job",
+    )
+
+
 def test_the_next_job_runs_while_the_last_output_is_checked(
     make_service: Callable[..., JobService], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -207,6 +207,11 @@ class Dispatcher:
             if run.slot.busy_job == job.id:  # not when the slot already runs the next job
                 run.slot.busy_job = None
             self.wake()
+            if run.slot.alive:
+                # Read what the worker holds now (the model this run loaded, its free memory): placement
+                # prefers a worker holding a job's model and GET /health says "warm" from it, yet it
+                # was read only when the worker came up. Workers answer info while they run a job.
+                self.engine.refresh(run.slot, timeout_s=10.0)
 
     def _follow(self, run: Run, stream: RunStream) -> None:
         while True:
