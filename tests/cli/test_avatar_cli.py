@@ -153,3 +153,13 @@ def test_an_out_of_range_number_names_the_flag_typed(
     assert result.exit_code == 2
     assert f"'{flag}': Input should be greater than or equal to {least}" in said(result)
     assert "options." not in said(result) and not out.exists()
+
+
+def test_a_batch_over_the_models_limit_names_the_flag(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    face, voice = inputs
+    out = tmp_path / "x.mp4"
+    args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), "--batch", "1000"]
+    result = runner.invoke(app, [*args, "-m", "musetalk-tiny"])
+    assert result.exit_code == 2
+    assert "'--batch': Input should be less than or equal to 256" in said(result)
+    assert "options." not in said(result) and not out.exists()

@@ -62,7 +62,7 @@ def avatar(
     ] = None,
     fps: Annotated[float | None, Opt(help="Frames per second (default 25).")] = None,
     batch: Annotated[
-        int | None, Opt(min=1, help="Frames per model pass (memory use on long voices).")
+        int | None, Opt(min=1, max=256, help="Frames per model pass (memory use on long voices).")
     ] = None,
     seed: Annotated[int | None, Opt(help="Recorded for replay; the lip-sync pass is deterministic.")] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
