@@ -144,3 +144,16 @@ def test_retention_removes_old_outputs_and_unreferenced_old_records(tmp_path: Pa
     with pytest.raises(JobNotFound):
         store.get(plain.id)
     assert store.get(remixed.id).data_removed  # referenced by a remix: its record stays
+
+
+def test_retention_of_zero_days_keeps_outputs_and_records(tmp_path: Path, store: JobStore) -> None:
+    """0 means never, as each video object says (``expires_at`` null); it deleted all at once. Nor
+    may the record's own retention take the outputs with it (they were swept as orphans)."""
+    artifacts = Artifacts(tmp_path / "data")
+    job = finished(store, artifacts, tmp_path)
+    upload = artifacts.save_input(b"png", ".png")
+    for records in (0, 30):
+        settings = JobSettings(data_dir=tmp_path / "data", retention_days=0, record_retention_days=records)
+        report = reconcile.cleanup(store, artifacts, settings, now=time.time() + 400 * 86400.0)
+        assert report == {"outputs": 0, "records": 0, "orphans": 0, "inputs": 0}
+        assert artifacts.path(store.get(job.id)) is not None and upload.is_file()

@@ -61,26 +61,35 @@ def cleanup(
 ) -> dict[str, int]:
     """Delete outputs older than ``retention_days`` and records older than ``record_retention_days``.
 
-    A record another job refers to (a remix of it) is kept; queued and
-    running jobs are never touched; output folders with no record left
-    (a crash between writing and recording) and uploaded inputs past
-    retention that no waiting job needs are removed too.
+    A period of 0 (or less) keeps those forever, as the API says of outputs
+    (``expires_at`` null). A record another job refers to (a remix of it) is
+    kept; queued and running jobs are never touched; output folders with no
+    record left (a crash between writing and recording) and uploaded inputs
+    past retention that no waiting job needs are removed too.
     """
     now = time.time() if now is None else now
-    removed_outputs = removed_records = orphans = 0
-    for job in store.finished_before(now - settings.retention_days * DAY_S):
-        artifacts.delete(job.id)
-        store.mark_data_removed(job.id)
-        removed_outputs += 1
-    for job in store.finished_before(now - settings.record_retention_days * DAY_S, with_data=False):
-        if store.referenced(job.id):
-            continue
-        try:
-            store.delete(job.id)
-            removed_records += 1
-        except JobNotFound:
-            pass
-    inputs = _remove_old_inputs(store, artifacts, now - settings.retention_days * DAY_S)
+    removed_outputs = removed_records = orphans = inputs = 0
+    # 0 used to put the cutoff at now: every finished output went at the next pass, while each
+    # video object said it never expires.
+    keep_outputs = settings.retention_days <= 0
+    if not keep_outputs:
+        for job in store.finished_before(now - settings.retention_days * DAY_S):
+            artifacts.delete(job.id)
+            store.mark_data_removed(job.id)
+            removed_outputs += 1
+    if settings.record_retention_days > 0:
+        for job in store.finished_before(now - settings.record_retention_days * DAY_S, with_data=False):
+            # A record goes only once its outputs have: without it they would be swept as orphans,
+            # outliving neither a longer ``retention_days`` nor a 0 (forever).
+            if not job.data_removed or store.referenced(job.id):
+                continue
+            try:
+                store.delete(job.id)
+                removed_records += 1
+            except JobNotFound:
+                pass
+    if not keep_outputs:
+        inputs = _remove_old_inputs(store, artifacts, now - settings.retention_days * DAY_S)
     on_disk = artifacts.job_ids()
     known = store.known_ids(on_disk) if on_disk else set()
     for job_id in on_disk:

@@ -92,9 +92,10 @@ class JobSettings(BaseSettings):
     #: Progress events carry a small preview every this many steps (0: never); on a GPU it is made
     #: beside the loop and rides on a step or two later.
     preview_every: int = 5
-    #: Outputs of finished jobs older than this are deleted (records stay while referenced).
+    #: Outputs (and unused uploads) of finished jobs older than this are deleted; 0: kept forever.
     retention_days: float = 7.0
-    #: Records of finished jobs older than this are deleted, unless another job refers to them.
+    #: Records of finished jobs older than this are deleted, unless another job refers to them;
+    #: 0: kept forever.
     record_retention_days: float = 90.0
     #: How often retention cleanup runs.
     cleanup_every_s: float = 3600.0
