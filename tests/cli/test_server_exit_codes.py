@@ -42,6 +42,8 @@ class _Handler(BaseHTTPRequestHandler):
             }
         ).encode()
         self.send_response(self.server.status)
+        if self.server.status in (429, 503):
+            self.send_header("Retry-After", "30")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -122,3 +124,16 @@ def test_a_download_to_a_path_no_file_can_take_is_bad_input_found_before_asking(
     )
     assert result.exit_code == 2, result.output
     assert "is a file, not a folder" in result.output and "cannot reach" not in result.output
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_full_queue_or_a_restarting_engine_is_a_failure_that_says_when_to_retry(
+    answering: Answering, status: int
+) -> None:
+    """The request was fine (exit 1, not 2), and the wait the server asked for is printed."""
+    answering.status = status
+    url = f"http://127.0.0.1:{answering.server_address[1]}"
+    result = runner.invoke(app, ["submit", "a fox", "--server", url])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert said.endswith(f"error: HTTP {status}: the server said {status} (the server asks to retry in 30 s)")

@@ -50,13 +50,15 @@ RECONNECT_S = 1.0
 class ClientError(Exception):
     """The server answered with an error envelope (``status``), or could not be reached (no status).
 
-    ``bad_input``: the request is wrong, which a 4xx answer says (or this machine, before asking).
+    ``bad_input``: the request is wrong, which a 4xx answer says (or this machine, before asking);
+    not a 429: a full queue refuses a good request for now.
     """
 
     def __init__(self, message: str, status: int | None = None, *, bad_input: bool | None = None) -> None:
         super().__init__(message)
         self.status = status
-        self.bad_input = bad_input if bad_input is not None else status is not None and 400 <= status < 500
+        wrong = status is not None and 400 <= status < 500 and status != 429
+        self.bad_input = bad_input if bad_input is not None else wrong
 
     @property
     def exit_code(self) -> int:
@@ -78,6 +80,9 @@ def _check(resp: httpx.Response) -> httpx.Response:
         message = f"{err['message']}{where}"
     except (ValueError, KeyError, TypeError):
         message = resp.text[:500] or resp.reason_phrase
+    retry = resp.headers.get("Retry-After", "")
+    if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
+        message += f" (the server asks to retry in {retry} s)"
     raise ClientError(f"HTTP {resp.status_code}: {message}", resp.status_code)
 
 
