@@ -197,6 +197,17 @@ def test_silent_and_too_long_audio_are_errors(
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(loud))
 
 
+def test_a_voice_beside_a_recording_is_refused_not_ignored(astronaut: Path, short_voice: Path) -> None:
+    with pytest.raises(InvalidRequest, match="with a voice track") as info:
+        resolved(
+            model="musetalk-tiny",
+            start_image=str(astronaut),
+            speech_audio=str(short_voice),
+            voice="en_US-joe-medium",
+        )
+    assert info.value.param == "voice"
+
+
 def test_a_photo_too_large_for_the_video_names_the_photo(short_voice: Path, tmp_path: Path) -> None:
     wide = tmp_path / "banner.png"
     Image.fromarray(np.full((200, 4200, 3), 120, np.uint8)).save(wide)

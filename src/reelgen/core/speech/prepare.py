@@ -80,6 +80,12 @@ def avatar_request(request: GenerationRequest, default_fps: float) -> Generation
         raise InvalidRequest(
             "give a voice track (--audio) or text to speak (--text), not both", param="speech_text"
         )
+    if audio_path and request.voice and not request.speech_text:
+        # The voice only speaks text; with a recording it would be dropped without a word.
+        raise InvalidRequest(
+            "voice speaks the text to say (--text); with a voice track (--audio), leave it out",
+            param="voice",
+        )
     if not audio_path:
         if not (request.speech_text or "").strip():
             raise InvalidRequest(
