@@ -14,7 +14,7 @@ app = typer.Typer(
     help="Make videos on your own GPU with open models. Run `reelgen COMMAND --help` for examples.\n\n"
     "Commands that talk to a server (submit, status, watch, cancel, download, and any with --server) "
     "exit 2 when it calls the request wrong (an HTTP 4xx answer), as local commands exit on bad input, "
-    "and 1 when it fails, cannot be reached or the job fails.",
+    "and 1 when it fails, is full (429), cannot be reached or the job fails.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
