@@ -172,6 +172,14 @@ def test_bad_faces_and_voices_are_400s_naming_the_field(
     assert err["param"] == "audio" and "at most 0.5 s" in err["message"]
     err = error(client.post("/generate-avatar", json={"audio": "%%% not base64"}), 400)
     assert err["param"] == "audio"
+    err = error(
+        client.post("/v1/avatars", data={"image": "face.png", "text": "Hi"}), 400
+    )  # -F image=face.png
+    assert err["param"] == "image" and "is a file: upload it in a multipart form" in err["message"]
+    err = error(
+        client.post("/v1/avatars", json={"text": "Hi", "audio": base64.b64encode(voice).decode()}), 400
+    )
+    assert err["param"] == "audio" and "POST /generate-avatar takes audio and image" in err["message"]
 
     assert client.get("/v1/videos").json()["data"] == []
     assert files_under(data_dir / "inputs") == []  # every upload kept for the check went again

@@ -254,11 +254,27 @@ async def create_avatar(request: Request, idempotency_key: IdempotencyKey = None
     soundtrack. Follow it at ``/v1/videos/{id}`` (events: stage ``lipsync``, one
     step per frame); its MP4 is at ``/v1/videos/{id}/content``.
     """
-    data, files = await read_create_body(request, file_fields=("audio", "image", "video"))
+    data, files = await read_create_body(request, file_fields=tuple(FILES))
+    _refuse_files_as_text(data)
     body = parse_body(AvatarCreate, data, _ANY_CORE)
     uploads = Uploads(**{name: await upload.read() for name, upload in files.items()})
     job, replayed = await queue_avatar(request, body, uploads, idempotency_key)
     return await run_in_threadpool(_accepted, request, job, replayed)
+
+
+def _refuse_files_as_text(data: dict[str, Any]) -> None:
+    """A file field sent as text (``-F image=face.png``, or a JSON key) is said to be a file.
+
+    ``parse_body`` would call it "not a known field", though ``image`` is one, just as a file.
+    """
+    for name in FILES:
+        if name in data:
+            raise ApiError(
+                400,
+                f"{name} is a file: upload it in a multipart form (curl -F {name}=@FILE); as base64 in "
+                "JSON, POST /generate-avatar takes audio and image",
+                param=name,
+            )
 
 
 def _b64(value: str | None, param: str) -> bytes | None:
