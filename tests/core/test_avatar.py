@@ -177,6 +177,8 @@ def test_unreadable_audio_is_an_error(astronaut: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest, match="not a readable audio file") as info:
         resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(bad))
     assert info.value.param == "speech_audio"
+    with pytest.raises(InvalidRequest, match="has no audio stream; give a WAV, MP3, FLAC, OGG or M4A file"):
+        resolved(model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(astronaut))  # a PNG
 
 
 def test_silent_and_too_long_audio_are_errors(

@@ -47,7 +47,10 @@ def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_a
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
-                raise InvalidRequest(f"{param}: {path} has no audio stream", param=param)
+                raise InvalidRequest(
+                    f"{param}: {path} has no audio stream; give a WAV, MP3, FLAC, OGG or M4A file",
+                    param=param,
+                )
             stream = container.streams.audio[0]
             out_rate = rate or stream.codec_context.sample_rate
             resampler = av.AudioResampler(format="flt", layout="mono", rate=out_rate)
