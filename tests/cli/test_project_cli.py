@@ -189,8 +189,8 @@ def test_render_options_that_cannot_apply_are_refused_not_ignored(film: Path) ->
     """--device and --vram-budget are in-process choices; --export is the server's one job. Nothing renders."""
     server = ["--server", "http://127.0.0.1:9"]  # refused before any server is asked
     for args, said in [
-        ([*server, "--device", "cuda:3"], "--device apply in process only"),
-        ([*server, "--vram-budget", "2"], "--vram-budget apply in process only"),
+        ([*server, "--device", "cuda:3"], "--device applies in process only; drop it with --server"),
+        ([*server, "--vram-budget", "2"], "--vram-budget applies in process only"),
         (["--export"], "--export works with --server only"),
     ]:
         result = runner.invoke(app, ["project", "render", str(film), *args, "-q"])

@@ -134,7 +134,7 @@ async def read_create_body(
         if nesting_depth(parsed) > MAX_DEPTH:
             raise too_deep
         if not isinstance(parsed, dict):
-            raise ApiError(400, "request body must be a JSON object with at least a prompt")
+            raise ApiError(400, "request body must be a JSON object of named fields (/docs lists them)")
         return JsonBody(parsed), {}
     raise ApiError(
         415, f"content type {kind!r} is not accepted; send application/json or multipart/form-data"

@@ -152,8 +152,10 @@ def refuse(given: dict[str, object]) -> None:
     """In-process options make no sense for a server, which places the work on its own GPUs."""
     named = [name for name, value in given.items() if value is not None]
     if named:
+        them = "it" if len(named) == 1 else "them"
+        verb = "applies" if len(named) == 1 else "apply"
         console.print(
-            f"[bold red]error:[/] {', '.join(named)} apply in process only; drop them with --server"
+            f"[bold red]error:[/] {', '.join(named)} {verb} in process only; drop {them} with --server"
         )
         raise typer.Exit(2)
 
