@@ -133,7 +133,9 @@ def test_server_runs_refuse_in_process_options_and_say_when_no_server_answers(tm
     manifest.write_text(json.dumps(MANIFEST))
     nowhere = f"http://127.0.0.1:{free_port()}"
     refused = runner.invoke(app, ["batch", str(manifest), "--server", nowhere, "--device", "cpu"])
-    assert refused.exit_code == 2 and "--device applies in process only; drop it with --server" in said(refused)
+    assert refused.exit_code == 2 and "--device applies in process only; drop it with --server" in said(
+        refused
+    )
     unreachable = runner.invoke(app, ["batch", str(manifest), "--server", nowhere])
     assert unreachable.exit_code == 1 and f"cannot reach {nowhere}" in said(unreachable)
     assert not (shots / "outputs").exists()
