@@ -131,7 +131,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
         # An avatar speaks its text first; its length is its voice's and its size its face source's.
         from reelgen.core.speech.prepare import avatar_request
 
-        request = avatar_request(request, preset.fps)
+        request = avatar_request(request, preset.fps, spec.rules_for(preset))
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])

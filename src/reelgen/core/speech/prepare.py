@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.rules import SizeRules
 
 
 def _face_size(request: GenerationRequest) -> tuple[int, int]:
@@ -45,28 +46,27 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
     )
 
 
-def _check_source_size(request: GenerationRequest, width: int, height: int) -> None:
+def _check_source_size(request: GenerationRequest, width: int, height: int, rules: SizeRules) -> None:
     """Refuse a face source the video cannot be made at, naming the file's field rather than ``width``.
 
     The avatar takes its size from the photo or video, so the generic rule's
     "width 5000 is outside 64..4096" would blame a field the person never set.
     """
-    from reelgen.core.backends.avatar.presets import RULES
-
     taken = [side for side, asked in ((width, request.width), (height, request.height)) if asked is None]
-    if all(RULES.min_side <= side <= RULES.max_side for side in taken):
+    if all(rules.min_side <= side <= rules.max_side for side in taken):
         return
     param, what = ("source_video", "video") if request.source_video else ("start_image", "photo")
-    fix = "scale it down" if max(taken) > RULES.max_side else "give a larger one"
+    fix = "scale it down" if max(taken) > rules.max_side else "give a larger one"
     raise InvalidRequest(
         f"{param}: the {what} is {width}x{height} pixels; an avatar is made at its {what}'s size, "
-        f"which must be {RULES.min_side} to {RULES.max_side} pixels a side ({fix})",
+        f"which must be {rules.min_side} to {rules.max_side} pixels a side ({fix})",
         param=param,
     )
 
 
-def avatar_request(request: GenerationRequest, default_fps: float) -> GenerationRequest:
-    """``request`` with its voice file, frame count and size set (text spoken first)."""
+def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRules) -> GenerationRequest:
+    """``request`` with its voice file, frame count and size set (text spoken first); ``rules`` are the
+    avatar model's, which bound the size its face source gives it."""
     from reelgen.core.speech.audio import check_voice, read_voice
 
     if request.num_frames is not None or request.seconds is not None:
@@ -74,7 +74,7 @@ def avatar_request(request: GenerationRequest, default_fps: float) -> Generation
             "an avatar lasts as long as its voice; leave out num_frames and seconds", param="num_frames"
         )
     width, height = _face_size(request)
-    _check_source_size(request, width, height)
+    _check_source_size(request, width, height, rules)
     audio_path = request.speech_audio
     if audio_path and request.speech_text:
         raise InvalidRequest(
