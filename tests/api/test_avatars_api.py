@@ -149,6 +149,9 @@ def test_bad_faces_and_voices_are_400s_naming_the_field(
 
     err = error(client.post("/v1/avatars", files=as_files(audio=voice, image=wall.getvalue())), 400)
     assert err["param"] == "image" and "no face found" in err["message"]
+    other = client.post("/v1/avatars", data={"model": "wan-tiny"}, files=as_files(audio=voice, image=face))
+    err = error(other, 400)
+    assert err["param"] == "model" and "'wan-tiny' is not a talking-avatar model" in err["message"]
     err = error(client.post("/v1/avatars", files=as_files(audio=b"RIFF not a wav" * 40, image=face)), 400)
     assert err["param"] == "audio" and "not a readable audio file" in err["message"]
     assert "Errno" not in err["message"] and "<none>" not in err["message"]  # FFmpeg's reason, in words

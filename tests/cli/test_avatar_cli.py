@@ -140,6 +140,9 @@ def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, P
         app, ["avatar", "--image", str(face), "--audio", str(voice), "--text", "hi", "-m", "musetalk-tiny"]
     )
     assert both.exit_code == 2 and "not both" in said(both)
+    other = runner.invoke(app, ["avatar", "--image", str(face), "--text", "hi", "-m", "ltx-tiny"])
+    assert other.exit_code == 2, other.output
+    assert "'ltx-tiny' is not a talking-avatar model; give one of reelgen-lipsync, musetalk" in said(other)
 
 
 @pytest.mark.parametrize(("flag", "value", "least"), [("--face-index", "-1", 0), ("--batch", "0", 1)])

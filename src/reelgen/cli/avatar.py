@@ -21,8 +21,12 @@ Opt = typer.Option
 def pick_avatar_model(name: str) -> str:
     """``auto``: MuseTalk when its weights (and companions) are cached, else the built-in model."""
     from reelgen.core.backends.avatar.presets import pick_model
+    from reelgen.core.errors import ReelgenError
 
-    return pick_model(name)
+    try:
+        return pick_model(name)
+    except ReelgenError as exc:  # a name that is no avatar model, said with the ones that are
+        raise fail(exc) from None
 
 
 def avatar(

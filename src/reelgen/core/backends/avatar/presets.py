@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -78,7 +79,15 @@ PRESETS = (
 
 
 def pick_model(name: str) -> str:
-    """``auto``: MuseTalk when its weights (and companions) are cached here, else the built-in model."""
+    """``auto``: MuseTalk when its weights (and companions) are cached here, else the built-in model.
+
+    Any other name must be a talking-avatar model: an unknown one listed every model of every family.
+    """
+    names = [p.name for p in PRESETS]
+    if name != "auto" and name not in names:
+        raise InvalidRequest(
+            f"{name!r} is not a talking-avatar model; give one of {', '.join(names)}, or auto", param="model"
+        )
     if name != "auto":
         return name
     from reelgen.core.backends import companions
