@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from reelgen.core.speech.audio import write_wav
 from reelgen.core.speech.tts import speak
 from reelgen.core.types import Audio

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from reelgen.jobs.service import JobService
 from tests.api.serving import serving
 from tests.jobs import conftest as jobs_fixtures

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from reelgen.core.enhance.interpolate import InterpolateOptions
 from reelgen.core.enhance.scenes import cuts
 from reelgen.core.media import read_video

@@ -14,7 +14,7 @@ import numpy as np
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from tests.api.conftest import files_under
 
 TINY = {"prompt": "a fox", "model": "wan-tiny", "size": "64x64", "num_frames": 9}

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app as cli_app
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from reelgen.jobs.store import JobStore
 from tests.service.server import SERVE_MAIN
 

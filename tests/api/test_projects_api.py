@@ -15,7 +15,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 from tests.api.conftest import files_under
 from tests.jobs.helpers import wait_for
 from tests.jobs.projects import FILM, live_api, make_film, streams

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from reelgen.api.sse import format_event, last_event_id
 from reelgen.cli import app as cli_app
+from reelgen.cli import client as client_cli
 from reelgen.cli import jobs as jobs_cli
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 
 
 def test_frames_round_trip_through_the_cli_parser() -> None:
@@ -91,7 +92,8 @@ def _fake_server(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Reque
     def client(server: str, api_key: str | None, timeout: object = None) -> httpx.Client:
         return httpx.Client(base_url=server, transport=httpx.MockTransport(handler))
 
-    monkeypatch.setattr(jobs_cli, "_client", client)
+    monkeypatch.setattr(jobs_cli, "_client", client)  # watch's stream
+    monkeypatch.setattr(client_cli, "_client", client)  # every other request
 
 
 def test_watch_without_a_server_says_it_cannot_reach_it() -> None:

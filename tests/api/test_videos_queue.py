@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from reelgen.cli.jobs import sse_events
+from reelgen.cli.client import sse_events
 
 TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 

@@ -191,14 +191,14 @@ def test_summary_table_has_a_row_per_variant() -> None:
 
 def test_a_step_cached_variant_reports_its_mean_step_and_no_kernel_rate() -> None:
     """Skipped steps take milliseconds: their median is no forward's time, and no TFLOP/s comes of it."""
-    from reelgen.core.bench import _score
+    from reelgen.core.bench_flops import score
 
     flops = {"denoise_step": 2e12, "vae_decode": 1e12}
     cached = {"steps_s": [1.0, 1.0, 0.01, 0.01, 0.01], "step_median_s": 0.01, "vae_decode_s": 0.5}
     cached["accel"] = {"lossy": {"taylorseer": {}}}
     plain = {"steps_s": [1.0, 1.0], "step_median_s": 1.0, "vae_decode_s": 0.5, "accel": {}}
-    _score(cached, flops, 800.0)
-    _score(plain, flops, 800.0)
+    score(cached, flops, 800.0)
+    score(plain, flops, 800.0)
     assert cached["step_median_s"] is None and cached["step_mean_s"] == pytest.approx(0.406)
     assert "denoise_step" not in cached["rates"] and cached["rates"]["vae_decode"]["tflops"] == 2.0
     assert plain["rates"]["denoise_step"]["tflops"] == 2.0 and "step_mean_s" not in plain

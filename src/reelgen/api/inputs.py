@@ -31,7 +31,8 @@ from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import JsonBody, VideoCreate, parse_body
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
-from reelgen.jobs.service import JobService, Webhook
+from reelgen.jobs.service import JobService
+from reelgen.jobs.webhooks import Webhook
 
 #: Form fields that may carry a JSON object or list as their text.
 _JSON_FIELDS = {"options", "metadata", "webhook", "input_reference", "end_reference", "keyframes", "loras"}

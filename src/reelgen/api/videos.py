@@ -21,8 +21,8 @@ from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
-from reelgen.jobs.service import Webhook
 from reelgen.jobs.store import fingerprint
+from reelgen.jobs.webhooks import Webhook
 
 #: The job kinds /v1/videos shows: clips made (render) and clips enhanced (enhance); creates make renders.
 VIDEO = kinds.VIDEO_KINDS

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.jobs import server_url
+from reelgen.cli.client import server_url
 from reelgen.cli.output import fail
 from reelgen.cli.remote import refuse
 
@@ -158,7 +158,8 @@ def _remote(
     quiet: bool,
 ) -> None:
     """Upload the face and voice to ``POST /v1/avatars``, follow the job frame by frame, download the MP4."""
-    from reelgen.cli.jobs import ClientError, _call, _exit, _watch, fetch_content
+    from reelgen.cli.client import ClientError, _call, _exit
+    from reelgen.cli.jobs import _watch, fetch_content
 
     if output is not None and output.suffix.lower() != ".mp4":
         raise typer.BadParameter(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.jobs import server_url
+from reelgen.cli.client import server_url
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -267,7 +267,7 @@ def schema() -> None:
 def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> Any:
     """Run ``work(remote)`` against ``server``; its errors print as the other commands' do."""
     from reelgen.cli import project_remote
-    from reelgen.cli.jobs import ClientError
+    from reelgen.cli.client import ClientError
 
     remote = project_remote.Remote(server, api_key, folder)
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.jobs import ClientError, sse_events
+from reelgen.cli.client import ClientError, sse_events
 from reelgen.cli.output import console
 from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.project import ProjectFolder

@@ -15,7 +15,7 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.jobs import ClientError, server_url, sse_events
+from reelgen.cli.client import ClientError, server_url, sse_events
 from reelgen.cli.output import console
 
 ServerOpt = Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.jobs import KeyOpt
+from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console
 
 

@@ -20,21 +20,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from reelgen.core.errors import InvalidRequest
 from reelgen.jobs import kinds, owners, reconcile
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.dispatcher import Dispatcher
 from reelgen.jobs.engine import make_engine
 from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import (
-    DEFAULT_WEBHOOK_EVENTS,
-    EVENT_TYPES,
     EngineUnavailable,
     InvalidTransition,
     Job,
@@ -46,30 +42,9 @@ from reelgen.jobs.records import (
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore, fingerprint
 from reelgen.jobs.supervisor import EngineHost
-from reelgen.jobs.webhooks import WebhookSender
+from reelgen.jobs.webhooks import Webhook, WebhookSender
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Webhook:
-    """Where to POST a job's events, and which of ``EVENT_TYPES`` to send (default: terminal ones)."""
-
-    url: str
-    events: list[str] = field(default_factory=lambda: list(DEFAULT_WEBHOOK_EVENTS))
-
-    def __post_init__(self) -> None:
-        unknown = [e for e in self.events if e not in EVENT_TYPES]
-        if unknown:
-            raise InvalidRequest(
-                f"webhook events {unknown} are unknown; valid: {', '.join(EVENT_TYPES)}",
-                param="webhook.events",
-            )
-        if not self.url.startswith(("http://", "https://")):
-            raise InvalidRequest(
-                f"webhook url {self.url!r} must start with http:// or https://",
-                param="webhook.url",
-            )
 
 
 def private_folder(path: Path) -> None:

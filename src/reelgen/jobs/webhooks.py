@@ -17,15 +17,39 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.net import BlockedTarget, pin_url
-from reelgen.jobs.records import JobNotFound
+from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where to POST a job's events, and which of ``EVENT_TYPES`` to send (default: terminal ones)."""
+
+    url: str
+    events: list[str] = field(default_factory=lambda: list(DEFAULT_WEBHOOK_EVENTS))
+
+    def __post_init__(self) -> None:
+        unknown = [e for e in self.events if e not in EVENT_TYPES]
+        if unknown:
+            raise InvalidRequest(
+                f"webhook events {unknown} are unknown; valid: {', '.join(EVENT_TYPES)}",
+                param="webhook.events",
+            )
+        if not self.url.startswith(("http://", "https://")):
+            raise InvalidRequest(
+                f"webhook url {self.url!r} must start with http:// or https://",
+                param="webhook.url",
+            )
+
 
 #: Deliveries sent at once.
 SENDERS = 4
