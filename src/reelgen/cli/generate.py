@@ -33,6 +33,21 @@ def pick_model(name: str, task: Task = Task.T2V) -> str:
 
 
 Opt = typer.Option
+# Options generate, animate and replay share, declared once (each says what it does in --help).
+OutputOpt = Annotated[
+    Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+]
+WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if unset).")]
+HeightOpt = Annotated[int | None, Opt(help="Height in pixels.")]
+SecondsOpt = Annotated[float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")]
+StepsOpt = Annotated[int | None, Opt(help="Denoising steps.")]
+SeedOpt = Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")]
+VramOpt = Annotated[
+    float | None,
+    Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
+]
+DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")]
+QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
 
 
 def _keyframe(text: str) -> Keyframe:
@@ -149,25 +164,21 @@ def generate(
             help="Model name (see `reelgen models`); auto = a cached real model, else the built-in one.",
         ),
     ] = "auto",
-    output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
-    ] = None,
+    output: OutputOpt = None,
     negative: Annotated[str | None, Opt("--negative", help="Negative prompt.")] = None,
-    width: Annotated[int | None, Opt(help="Width in pixels (model default if unset).")] = None,
-    height: Annotated[int | None, Opt(help="Height in pixels.")] = None,
+    width: WidthOpt = None,
+    height: HeightOpt = None,
     frames: Annotated[
         int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 8k+1).")
     ] = None,
-    seconds: Annotated[
-        float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")
-    ] = None,
+    seconds: SecondsOpt = None,
     fps: Annotated[float | None, Opt(help="Frames per second of the output.")] = None,
-    steps: Annotated[int | None, Opt(help="Denoising steps.")] = None,
+    steps: StepsOpt = None,
     guidance: Annotated[float | None, Opt(help="Guidance (CFG) scale.")] = None,
     guidance_2: Annotated[
         float | None, Opt("--guidance-2", help="Second guidance scale (Wan 2.2 low-noise expert).")
     ] = None,
-    seed: Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")] = None,
+    seed: SeedOpt = None,
     task: Annotated[Task | None, Opt(help="Task; inferred from the inputs if unset.")] = None,
     image: Annotated[str | None, Opt("--image", help="Start image (image-to-video).")] = None,
     end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
@@ -196,11 +207,8 @@ def generate(
         str | None,
         Opt(help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available)."),
     ] = None,
-    vram_budget: Annotated[
-        float | None,
-        Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
-    ] = None,
-    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    vram_budget: VramOpt = None,
+    device: DeviceOpt = None,
     gpus: Annotated[
         int,
         Opt(
@@ -209,7 +217,7 @@ def generate(
             help="Split one run over N GPUs, one process each (Wan, LTX-Video); see docs/multi-gpu.md.",
         ),
     ] = 1,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Generate a video from a prompt (and optional image, keyframes, video).
 
@@ -268,26 +276,19 @@ def animate(
     model: Annotated[
         str, Opt("--model", "-m", help="An image-to-video model; auto = a cached real one, else built in.")
     ] = "auto",
-    output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
-    ] = None,
+    output: OutputOpt = None,
     end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
     frames: Annotated[
         int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 4k+1).")
     ] = None,
-    seconds: Annotated[
-        float | None, Opt(help="Length in seconds (rounded up to a valid frame count).")
-    ] = None,
-    width: Annotated[int | None, Opt(help="Width in pixels (model default if unset).")] = None,
-    height: Annotated[int | None, Opt(help="Height in pixels.")] = None,
-    steps: Annotated[int | None, Opt(help="Denoising steps.")] = None,
-    seed: Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")] = None,
-    vram_budget: Annotated[
-        float | None,
-        Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
-    ] = None,
-    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    seconds: SecondsOpt = None,
+    width: WidthOpt = None,
+    height: HeightOpt = None,
+    steps: StepsOpt = None,
+    seed: SeedOpt = None,
+    vram_budget: VramOpt = None,
+    device: DeviceOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Bring an image to life (image-to-video).
 
@@ -315,15 +316,13 @@ def animate(
 
 def replay(
     path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
-    output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
-    ] = None,
-    device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
+    output: OutputOpt = None,
+    device: DeviceOpt = None,
     allow_changed_inputs: Annotated[
         bool,
         Opt("--allow-changed-inputs", help="Replay even if an input image or video changed since."),
     ] = False,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Make a video again from the request recorded in it: same model, seed, settings and inputs.
 
