@@ -50,6 +50,18 @@ DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first 
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
 
 
+def _target_rate(text: str) -> float:
+    """``--target-fps`` as typed (60, 59.94 or 60000/1001) as the request's number; NTSC decimals snap back exactly."""
+    from reelgen.core.enhance.interpolate import parse_rate  # numpy: only when asked
+
+    try:
+        return float(parse_rate(text))
+    except ValueError:
+        raise typer.BadParameter(
+            f"--target-fps {text!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001"
+        ) from None
+
+
 def _keyframe(text: str) -> Keyframe:
     parts = text.split(":")
     if len(parts) not in (2, 3) or not parts[0].isdecimal():
@@ -197,7 +209,8 @@ def generate(
         int | None, Opt(help="Interpolate to N x the frame rate after generation (RIFE, else optical flow).")
     ] = None,
     target_fps: Annotated[
-        float | None, Opt("--target-fps", help="Interpolate to exactly this frame rate instead of a factor.")
+        str | None,
+        Opt("--target-fps", help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001."),
     ] = None,
     interpolator: Annotated[str | None, Opt(help="rife or flow (default: the best available).")] = None,
     upscale: Annotated[
@@ -262,7 +275,7 @@ def generate(
         audio=not no_audio,
         options=parse_pairs(option or [], "--option"),
         interpolate=interpolate,
-        target_fps=target_fps,
+        target_fps=None if target_fps is None else _target_rate(target_fps),
         interpolator=interpolator,
         upscale=upscale,
         upscaler=upscaler,

@@ -1,0 +1,35 @@
+"""`reelgen generate --target-fps` takes a rate as people write it, and the clip plays at exactly that rate."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+runner = CliRunner()
+
+
+def _rate(path: Path) -> Fraction:
+    with av.open(str(path)) as container:
+        return Fraction(container.streams.video[0].average_rate)
+
+
+def test_generate_takes_an_exact_ntsc_target_rate_as_a_fraction(tmp_path: Path) -> None:
+    out = tmp_path / "ntsc.mp4"
+    args = ["generate", "a cat", "-m", "wan-tiny", "--seed", "1", "-o", str(out), "-q"]
+    result = runner.invoke(app, [*args, "--target-fps", "24000/1001", "--interpolator", "flow"])
+    assert result.exit_code == 0, result.output
+    assert _rate(out) == Fraction(24000, 1001)
+
+
+def test_generate_refuses_a_target_rate_that_is_not_one(tmp_path: Path) -> None:
+    out = tmp_path / "never.mp4"
+    args = ["generate", "a cat", "-m", "wan-tiny", "-o", str(out), "--target-fps", "fast"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--target-fps 'fast' is not a frame rate" in result.output
+    assert not out.exists()
