@@ -82,3 +82,23 @@ def test_a_download_to_a_folder_is_refused_before_asking_the_server(tmp_path: Pa
         in said(result)
     )
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_video_never_replaces_a_json_file_of_the_persons_own(tmp_path: Path) -> None:
+    # The record goes to NAME.json beside the video: a storyboard or notes of that name were lost.
+    mine = tmp_path / "shot.json"
+    mine.write_text('{"scenes": ["a lighthouse"]}\n')
+    out = tmp_path / "shot.mp4"
+    result = runner.invoke(app, ["generate", "a cat", "-m", "ltx-tiny", "-q", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"its record would replace {mine}, which is not a record reelgen wrote" in said(result)
+    assert mine.read_text() == '{"scenes": ["a lighthouse"]}\n' and not out.exists()
+    assert "denoise" not in result.output  # said before any work
+
+
+def test_a_video_made_anew_replaces_its_own_record(tmp_path: Path) -> None:
+    args = ["generate", "a cat", "-m", "ltx-tiny", "-q", "-o", str(tmp_path / "a.mp4"), "--seed"]
+    assert runner.invoke(app, [*args, "3"]).exit_code == 0
+    again = runner.invoke(app, [*args, "4"])
+    assert again.exit_code == 0, again.output
+    assert '"seed": 4' in (tmp_path / "a.json").read_text()

@@ -76,6 +76,41 @@ def check_writable(path: str | Path, param: str = "output") -> None:
         ) from None
 
 
+def check_record_free(video: str | Path, param: str = "output") -> None:
+    """Refuse, before any work, a video whose record (``NAME.json`` beside it) would replace a file of the person's own.
+
+    A storyboard or notes called ``shot.json`` were silently lost to ``-o shot.mp4``. Any
+    record reelgen wrote may be replaced: the video itself carries its record in the
+    container, so ``a.webm`` replacing ``a.json`` of ``a.mp4`` loses nothing a replay needs.
+    """
+    video = Path(video)
+    record = video.with_suffix(".json")
+    if record.exists() and not _is_record(record):
+        raise InvalidRequest(
+            f"{param} {video}: its record would replace {record}, which is not a record reelgen wrote; "
+            "give another name or move that file",
+            param=param,
+        )
+
+
+def _is_record(path: Path) -> bool:
+    """Whether ``path`` is a video record reelgen wrote: a JSON object naming reelgen's version and its output.
+
+    A shoot-out's ``report.json`` names the version too, but is no video's record.
+    """
+    try:
+        if path.stat().st_size > 64 * 2**20:  # records are kilobytes; never read a big file to say no
+            return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("reelgen"), str)
+        and isinstance(data.get("output"), dict)
+    )
+
+
 def tag_bt601(stream: Any) -> None:
     """Say in ``stream`` that its YUV is BT.601, limited range: the matrix swscale converts RGB with.
 

@@ -13,7 +13,7 @@ from reelgen.core import quality, weights
 from reelgen.core.backends.base import Runner
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_writable, write_json_atomic, write_video
+from reelgen.core.encode import check_record_free, check_writable, write_json_atomic, write_video
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -49,6 +49,15 @@ class _Attempts:
 
     def ok(self, plan: MemoryPlan) -> None:
         self.tried.append({"plan": plan.as_dict(), "outcome": "ok"})
+
+
+def check_output(out_path: Path) -> None:
+    """Refuse, before any work, an output that is no video file name, cannot be written, or whose record
+    would replace a file it must not (``check_record_free``)."""
+    if out_path.suffix.lower() not in SUFFIXES:
+        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+    check_writable(out_path)
+    check_record_free(out_path)
 
 
 def default_output(model: str, seed: int, folder: str | Path = "outputs") -> Path:
@@ -146,9 +155,7 @@ def render(
     # 1. The family and preset the request was resolved against; where the video goes.
     spec, preset = registry.resolve(request.model)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
-    if out_path.suffix.lower() not in SUFFIXES:
-        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
-    check_writable(out_path)
+    check_output(out_path)
     dev = device_info(device)
 
     # 2. Find the weights (a tiny model is built once, then read like a real one).

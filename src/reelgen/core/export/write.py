@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import check_writable, new_file_beside, write_json_atomic
+from reelgen.core.encode import check_record_free, check_writable, new_file_beside, write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
@@ -274,6 +274,7 @@ def export(
     # 1-2. Everything checked and laid out before any frame is decoded.
     job = _prepare(segments, settings, output, soundtrack, title, names)
     check_writable(output)
+    check_record_free(output)
 
     # 3-5. Drawn, filtered and encoded into a temporary file beside the output ...
     output.parent.mkdir(parents=True, exist_ok=True)

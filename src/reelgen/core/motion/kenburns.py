@@ -14,13 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelgen import __version__
 from reelgen.core import quality
 from reelgen.core.encode import write_json_atomic, write_video
-from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.errors import GenerationFailed
 from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
 from reelgen.core.motion.path import CameraPath, Rect
 from reelgen.core.progress import Progress
 from reelgen.core.record import library_versions
-from reelgen.core.render import SUFFIXES, RenderResult
+from reelgen.core.render import RenderResult, check_output
 from reelgen.core.spec.request import INPUT_FILE
 from reelgen.core.types import Video, to_fraction
 
@@ -98,8 +98,7 @@ def render_ken_burns(
     """
     progress = progress or Progress()
     out_path = Path(output)
-    if out_path.suffix.lower() not in SUFFIXES:
-        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+    check_output(out_path)
     begun = time.monotonic()
 
     # 1. The image, and the path checked against it and the output.

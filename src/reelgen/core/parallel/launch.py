@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from reelgen.core import weights
-from reelgen.core.encode import check_writable
 from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
 from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ
 from reelgen.core.parallel.job import PIPE_FD, RankJob
@@ -94,7 +93,7 @@ def render_parallel(
     (``gpus`` CPU processes over gloo: the same code paths, for tests and debugging).
     ``vram_budget_gib`` applies to each GPU.
     """
-    from reelgen.core.render import SUFFIXES, default_output
+    from reelgen.core.render import check_output, default_output
 
     progress = progress or Progress()
 
@@ -108,9 +107,7 @@ def render_parallel(
     cfg = cfg_degree(gpus, request.guidance, options.cfg)
     check_split(traits, preset.name, preset.variant, gpus, cfg)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
-    if out_path.suffix.lower() not in SUFFIXES:
-        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
-    check_writable(out_path)
+    check_output(out_path)
 
     # 2. Find the weights once (a tiny model is built here, not by every process at once).
     weights.locate(spec, preset, request.weights)
