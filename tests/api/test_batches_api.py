@@ -220,3 +220,19 @@ def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
         },
     )
     assert made.status_code == 202, made.text
+
+
+def test_a_mistyped_model_in_a_manifest_is_a_400_naming_it_and_nothing_is_queued(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It used to be accepted and fail every item alike, each failure listing every model.
+    shots = make_shots(tmp_path / "shots")
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    client = make_client()
+    manifest = {"defaults": {**DEFAULTS, "model": "ken-burnz"}, "items": [{"output": "a"}, {"output": "b"}]}
+    resp = client.post("/v1/batches", json={"manifest": manifest, "input_folder": str(shots)})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert (error["param"], error["code"]) == ("manifest.defaults.model", "model_not_available")
+    assert error["message"].startswith("defaults.model: unknown model 'ken-burnz'")
+    assert client.get("/v1/batches").json()["data"] == [] and not (shots / "outputs").exists()

@@ -121,3 +121,24 @@ def test_manifest_schema_prints_the_json_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["title"] == "Manifest" and "BatchItem" in schema["$defs"]
+
+
+def test_a_mistyped_model_is_a_usage_error_said_once_with_nothing_written(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    items = [{"output": "a", "images": ["astronaut.png"]}, {"output": "b", "images": ["coffee.png"]}]
+    manifest.write_text(json.dumps({"defaults": {"model": "ltx-tinyy"}, "items": items}))
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 2, result.output
+    assert said(result).startswith("error: defaults.model: unknown model 'ltx-tinyy'; did you mean ltx-tiny")
+    assert said(result).count("unknown model") == 1
+    assert not (shots / "outputs").exists()
+
+
+def test_a_folder_given_as_the_manifest_is_refused_pointing_at_the_file(shots: Path) -> None:
+    (shots / "manifest.json").write_text(json.dumps({"items": [{"output": "a"}]}))
+    result = runner.invoke(app, ["batch", str(shots)])
+    assert result.exit_code == 2
+    assert (
+        f"manifest {shots} is a folder, not a manifest file; did you mean {shots / 'manifest.json'}?"
+        in said(result)
+    )

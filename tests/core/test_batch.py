@@ -26,7 +26,8 @@ from reelgen.core.batch import (
     write_manifest,
 )
 from reelgen.core.batch.run import by_model
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable
+from reelgen.core.progress import Progress
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "batch.md"
 
@@ -77,6 +78,42 @@ def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> Non
         path.write_text(json.dumps({"items": items}))
         with pytest.raises(InvalidRequest, match=message.replace("[", r"\[").replace("]", r"\]")):
             load_manifest(path)
+
+
+def test_a_mistyped_key_names_the_manifest_file_the_closest_field_and_every_valid_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"items": [{"output": "a", "modle": "ltx-tiny"}]}))
+    with pytest.raises(InvalidRequest) as caught:
+        load_manifest(path)
+    message = caught.value.message
+    assert message.startswith(f"manifest {path}: items[0].modle is not a known field; did you mean model?")
+    assert "known: model, prompt," in message and "images, seed" in message
+    path.write_text(json.dumps({"items": [{"output": "a", "motion": {"presett": "zoom-in"}}]}))
+    with pytest.raises(InvalidRequest, match=r"did you mean preset\? known: preset, speed, start, end"):
+        load_manifest(path)
+
+
+def test_a_folder_given_as_the_manifest_points_at_the_manifest_inside(shots: Path) -> None:
+    with pytest.raises(InvalidRequest, match="is a folder, not a manifest file .`reelgen manifest create`"):
+        load_manifest(shots)
+    write_manifest(create_manifest(shots), shots / "manifest.json")
+    with pytest.raises(InvalidRequest, match=f"did you mean {shots / 'manifest.json'}"):
+        load_manifest(shots)
+
+
+def test_a_mistyped_model_stops_the_batch_before_any_work(shots: Path) -> None:
+    # It used to fail every item alike, each failure listing every model, and exit 1.
+    batch = manifest(shots, ITEMS[:2], model="ken-burnz")
+    with pytest.raises(ModelNotAvailable) as caught:
+        run_batch(batch, base_dir=shots)
+    assert caught.value.param == "defaults.model"
+    assert caught.value.message.startswith("defaults.model: unknown model 'ken-burnz'")
+    wrong_item = manifest(shots, [ITEMS[1], {**ITEMS[0], "model": "wan-i2v-tinyy"}])
+    with pytest.raises(ModelNotAvailable, match=r"items\[1\].model: unknown model 'wan-i2v-tinyy'; did you"):
+        run_batch(wrong_item, base_dir=shots)
+    assert not (shots / "outputs").exists()
 
 
 def test_the_schema_in_the_docs_is_the_manifests_schema() -> None:
@@ -214,6 +251,25 @@ def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Pa
     assert again.devices == ["cpu"] and again.render_hours > 0 and again.estimated_cost == 0.0
 
 
+def test_a_cancelled_batch_says_what_it_kept_and_that_a_second_run_finishes_it(shots: Path) -> None:
+    # The render's own "no file was written" was printed, after earlier items had been written.
+    batch = manifest(shots, [ITEMS[1], ITEMS[4], {**ITEMS[4], "output": "f-pan"}])
+    progress = Progress()
+    with pytest.raises(Cancelled) as caught:
+        run_batch(
+            batch,
+            base_dir=shots,
+            progress=progress,
+            on_item=lambda _: progress.cancel.cancel("cancelled with Ctrl-C"),
+        )
+    assert caught.value.message == (
+        "batch cancelled with Ctrl-C after 1 of 3 item(s): 1 finished and kept, the item in progress "
+        "wrote no file; run the batch again to do the other 2"
+    )
+    assert [p.name for p in (shots / "outputs").glob("*.mp4")] == ["a-zoom.mp4"]
+    assert run_batch(batch, base_dir=shots).reused == 1
+
+
 def test_only_model_time_on_gpus_is_priced() -> None:
     outcomes = [
         ItemOutcome(output="a", status="done", render_s=1800.0, device="cuda:0"),
@@ -234,6 +290,7 @@ def test_companions_say_what_was_made_how_and_along_which_path(shots: Path) -> N
     meta = json.loads((out / "b-wan.video_meta.json").read_text())
     assert meta["video"] == "b-wan.mp4" and meta["status"] == "done" and len(meta["key"]) == 20
     assert meta["generated"]["model"] == "wan-i2v-tiny" and meta["generated"]["frames"] == 9
+    assert meta["generated"]["fps"] == 8.0  # a number, as in the request; the record holds text
     assert meta["how"]["conditioning"]["how"] == "start_end_frames" and meta["how"]["task"] == "i2v"
     assert meta["how"]["request"]["start_image"].endswith("motion-frames/b-wan.start.png")
     assert set(meta["metrics"]["quality"]) == {"metrics", "problems", "fatal"}

@@ -35,8 +35,9 @@ from reelgen.api.fanout import (
 )
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.manifest import Manifest
-from reelgen.core.batch.plan import output_folder
+from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.summary import BatchSummary
+from reelgen.core.errors import ReelgenError
 from reelgen.jobs.kinds.batch import NAME as BATCH
 from reelgen.jobs.kinds.batch import BatchPayload
 from reelgen.jobs.records import Job
@@ -123,6 +124,10 @@ def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
 
 def batch_payload(body: BatchCreate) -> BatchPayload:
     """The job's payload: folders made absolute, each under the server's batch roots, output writable."""
+    try:
+        check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
+    except ReelgenError as exc:
+        raise ApiError(400, exc.message, param=f"manifest.{exc.param}", code=exc.code) from None
     base = server_folder(body.input_folder, "input_folder")
     if not base.is_dir():
         raise ApiError(400, f"input_folder: {base} is not a folder on the server", param="input_folder")

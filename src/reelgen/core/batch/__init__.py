@@ -9,8 +9,9 @@ and ``summarize`` at the end.
 """
 
 from reelgen.core.batch.companions import finished, video_meta, write_companions
-from reelgen.core.batch.create import MANIFEST_FILE, create_manifest, item_seed, read_defaults, write_manifest
+from reelgen.core.batch.create import create_manifest, item_seed, read_defaults, write_manifest
 from reelgen.core.batch.manifest import (
+    MANIFEST_FILE,
     BatchDefaults,
     BatchItem,
     Manifest,
@@ -18,7 +19,14 @@ from reelgen.core.batch.manifest import (
     load_manifest,
     manifest_schema,
 )
-from reelgen.core.batch.plan import PlannedItem, content_key, output_folder, plan_batch, plan_item
+from reelgen.core.batch.plan import (
+    PlannedItem,
+    check_models,
+    content_key,
+    output_folder,
+    plan_batch,
+    plan_item,
+)
 from reelgen.core.batch.run import SUMMARY_FILE, run_batch, run_item
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, Problem, outcome_of, summarize
 
@@ -32,6 +40,7 @@ __all__ = [
     "Manifest",
     "PlannedItem",
     "Problem",
+    "check_models",
     "content_key",
     "create_manifest",
     "fill_prompt",

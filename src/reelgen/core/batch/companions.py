@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,11 @@ def finished(planned: PlannedItem) -> dict[str, Any] | None:
     return meta
 
 
+def _rate(fps: Any) -> float:
+    """A record's frame rate ("24", "24000/1001") as the number a reader of the meta expects."""
+    return round(float(Fraction(str(fps))), 3)
+
+
 def video_meta(planned: PlannedItem, record: dict[str, Any]) -> dict[str, Any]:
     """What was generated, how, and how it measured, from the plan and the render's record."""
     video = Path(planned.video)
@@ -54,7 +60,7 @@ def video_meta(planned: PlannedItem, record: dict[str, Any]) -> dict[str, Any]:
             "width": record["output"]["width"],
             "height": record["output"]["height"],
             "frames": record["output"]["frames"],
-            "fps": record["output"]["fps"],
+            "fps": _rate(record["output"]["fps"]),
             "motion": (planned.motion or {}).get("label", "still camera"),
         },
         "how": {

@@ -9,16 +9,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelgen.core.batch.fields import file_error
 from reelgen.core.batch.manifest import MANIFEST_VERSION, BatchDefaults, BatchItem, Manifest
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_yaml
 
 #: Files taken as keyframes (by suffix, case-insensitive); anything else in the folder is left alone.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
-#: The file `reelgen manifest create` writes in the folder unless told otherwise.
-MANIFEST_FILE = "manifest.json"
 
 
 def item_seed(base: int | None, output: str) -> int:
@@ -39,7 +38,7 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
     try:
         return BatchDefaults.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix="defaults.") from None
+        raise file_error(exc, BatchDefaults, f"defaults file {path}", prefix="defaults.") from None
 
 
 def _output_name(stem: str, taken: set[str]) -> str:

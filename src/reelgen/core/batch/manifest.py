@@ -12,13 +12,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.batch.fields import file_error
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_json
 from reelgen.core.viability import DEFAULT_THRESHOLD
 
 MANIFEST_VERSION: Literal[1] = 1
+#: The file `reelgen manifest create` writes in the folder unless told otherwise.
+MANIFEST_FILE = "manifest.json"
 #: Output names: a file name without folders, so an item can never write outside the output folder.
 OUTPUT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 #: Containers an output may name; without a suffix an output is an MP4.
@@ -117,6 +120,10 @@ def manifest_schema() -> dict[str, Any]:
 def load_manifest(path: str | Path) -> Manifest:
     """Read and check a manifest; every problem is an ``InvalidRequest`` naming the field."""
     path = Path(path)
+    if path.is_dir():
+        inside = path / MANIFEST_FILE
+        hint = f"; did you mean {inside}?" if inside.is_file() else " (`reelgen manifest create` makes one)"
+        raise InvalidRequest(f"manifest {path} is a folder, not a manifest file{hint}", param="manifest")
     if not path.is_file():
         raise InvalidRequest(f"manifest {path} does not exist", param="manifest")
     data = read_json(path, f"manifest {path}", param="manifest")
@@ -128,7 +135,7 @@ def load_manifest(path: str | Path) -> Manifest:
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc) from None
+        raise file_error(exc, Manifest, f"manifest {path}") from None
 
 
 def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:

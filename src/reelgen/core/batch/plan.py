@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelgen.core.batch.create import item_seed
 from reelgen.core.batch.manifest import BatchItem, Manifest, fill_prompt, merged
-from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.motion.conditioning import (
     Conditioning,
@@ -83,6 +83,23 @@ class PlannedItem(BaseModel):
 def output_folder(manifest: Manifest, base_dir: Path, output_dir: str | Path | None = None) -> Path:
     """Where outputs go: ``output_dir`` if given, else the manifest's, relative to its folder."""
     return (base_dir / (output_dir if output_dir is not None else manifest.defaults.output_dir)).resolve()
+
+
+def check_models(manifest: Manifest) -> None:
+    """Every model an item uses exists. A typo (often in ``defaults.model``, so in every item) is the
+    manifest's error, said once before any work, rather than the same failure for every item."""
+    seen: set[str] = set()
+    for i, item in enumerate(manifest.items):
+        name, where = (
+            (item.model, f"items[{i}].model") if item.model else (manifest.defaults.model, "defaults.model")
+        )
+        if not name or name == KEN_BURNS or name in seen:
+            continue
+        try:
+            registry.resolve(name)
+        except ModelNotAvailable as exc:
+            raise ModelNotAvailable(f"{where}: {exc.message}", param=where) from None
+        seen.add(name)
 
 
 def plan_batch(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.manifest import Manifest, load_manifest
-from reelgen.core.batch.plan import PlannedItem, output_folder, plan_batch
+from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, outcome_of, summarize
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import check_writable, write_json_atomic
@@ -92,6 +92,16 @@ def _render(
     return result.metadata
 
 
+def _stopped(progress: Progress, outcomes: dict[int, ItemOutcome], total: int) -> Cancelled:
+    """A cancel said as a batch: what is kept and that a second run finishes it (a render's own
+    "no file was written" is true only of the item it stopped)."""
+    kept = sum(o.status in ("done", "reused") for o in outcomes.values())
+    return Cancelled(
+        f"batch {progress.cancel.reason} after {len(outcomes)} of {total} item(s): {kept} finished and "
+        f"kept, the item in progress wrote no file; run the batch again to do the other {total - len(outcomes)}"
+    )
+
+
 def by_model(plan: list[PlannedItem]) -> list[PlannedItem]:
     """The items grouped by model in order of each model's first item, manifest order within a group."""
     first: dict[str | None, int] = {}
@@ -125,6 +135,7 @@ def run_batch(
         base_dir = Path(manifest).resolve().parent if base_dir is None else base_dir
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
+    check_models(manifest)
     plan = plan_batch(manifest, base, output_dir)
     check_writable(output_folder(manifest, base, output_dir) / SUMMARY_FILE, param="output_dir")
 
@@ -132,10 +143,13 @@ def run_batch(
     #    grouped by model so each model loads once; the summary keeps the manifest's order.
     outcomes: dict[int, ItemOutcome] = {}
     for n, planned in enumerate(by_model(plan), start=1):
-        progress.cancel.check()
-        outcome = run_item(
-            planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
-        )
+        try:
+            progress.cancel.check()
+            outcome = run_item(
+                planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
+            )
+        except Cancelled:
+            raise _stopped(progress, outcomes, len(plan)) from None
         outcomes[planned.index] = outcome
         said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
         message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
