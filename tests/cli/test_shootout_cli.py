@@ -90,3 +90,29 @@ def test_a_shootout_where_no_trial_finished_writes_its_report_and_exits_1(tmp_pa
     assert (
         result.stdout.strip().splitlines()[-1] == str(out / "report.html") and (out / "report.html").is_file()
     )
+
+
+def test_a_model_named_twice_is_a_usage_error_with_nothing_run(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n")
+    args = [
+        "shootout",
+        "-m",
+        "wan-tiny,ltx-tiny",
+        "-m",
+        "wan-tiny",
+        "-p",
+        str(prompts),
+        "-o",
+        str(tmp_path / "r"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "models are named once each; repeated: wan-tiny" in said(result)
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_help_shows_every_option_whole() -> None:
+    # Rich cut "(default shootout-YYYYmmdd-HHMMSS)" to "shootout-YYYYmmdd-HH…" on an 80-column terminal.
+    result = runner.invoke(app, ["shootout", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0 and "…" not in result.output
+    assert "shootout-DATE-TIME)." in result.output

@@ -194,9 +194,45 @@ def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) 
     assert [p.id for p in load_prompts(path).prompts] == ["p1", "p2"]
     path.write_text("prompts: [a fox]\nweights: {speed: -1}\n")
     with pytest.raises(
-        InvalidRequest, match="prompts_file.weights.speed: Input should be greater than or equal to 0"
+        InvalidRequest,
+        match=f"prompts file {path}: weights.speed: Input should be greater than or equal to 0",
     ):
         load_prompts(path)
+
+
+def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid_one(tmp_path: Path) -> None:
+    path = tmp_path / "prompts.yaml"
+    path.write_text("prompts: [a fox]\nsetings: {seed: 1}\n")
+    with pytest.raises(InvalidRequest) as caught:
+        load_prompts(path)
+    assert caught.value.message == (
+        f"prompts file {path}: setings is not a known field; did you mean settings? "
+        "known: prompts, settings, weights, price_per_gpu_hour, currency"
+    )
+
+
+def test_an_entry_without_an_id_is_numbered_like_a_plain_prompt(tmp_path: Path) -> None:
+    # An entry that only adds an image used to be refused with "prompts[0].id is required".
+    path = tmp_path / "prompts.yaml"
+    path.write_text(
+        "prompts:\n  - {prompt: a harbour, image: harbour.png}\n  - a fox\n  - {id: w, prompt: waves}\n"
+    )
+    assert [p.id for p in load_prompts(path).prompts] == ["p1", "p2", "w"]
+
+
+def test_a_model_named_twice_is_refused_since_its_trials_would_overwrite_each_other() -> None:
+    with pytest.raises(InvalidRequest, match="models are named once each; repeated: ltx-tiny") as caught:
+        plan_shootout(["ltx-tiny", "wan-tiny", "ltx-tiny"], PROMPTS)
+    assert caught.value.param == "models"
+
+
+def test_a_text_only_model_is_not_said_to_have_been_given_the_image(tmp_path: Path) -> None:
+    image = tmp_path / "coffee.png"
+    Image.fromarray(data.coffee()).save(image)
+    trials = {t.key: t for t in plan_shootout(["wan-tiny", "wan-i2v-tiny"], PROMPTS, images=[str(image)])}
+    assert trials["wan-tiny--p1"].request is not None and trials["wan-tiny--p1"].request.task.value == "t2v"
+    assert trials["wan-tiny--p1"].image is None  # results.json and the report said it had this image
+    assert trials["wan-i2v-tiny--p1"].image == str(image.resolve())
 
 
 def test_a_trial_on_a_gpu_is_priced_by_its_own_time() -> None:

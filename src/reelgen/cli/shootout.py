@@ -41,7 +41,7 @@ def shootout(
         ),
     ] = None,
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Report folder (default shootout-YYYYmmdd-HHMMSS).")
+        Path | None, Opt("--output", "-o", help="Report folder (default: a new shootout-DATE-TIME).")
     ] = None,
     price: Annotated[
         float | None,

@@ -74,6 +74,10 @@ def plan_shootout(
     if not models:
         raise InvalidRequest("name at least one model (--models A,B)", param="models")
     presets = [registry.resolve(name)[1] for name in models]  # ModelNotAvailable names the typo
+    repeated = sorted({p.name for p in presets if [q.name for q in presets].count(p.name) > 1})
+    if repeated:
+        # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
+        raise InvalidRequest(f"models are named once each; repeated: {', '.join(repeated)}", param="models")
     base = Path(base_dir).resolve()
     files = [_image(entry, i, images or [], base) for i, entry in enumerate(prompts.prompts)]
     asked = prompts.settings.model_dump(exclude_none=True)
@@ -97,7 +101,9 @@ def plan_shootout(
                 request = resolve(
                     GenerationRequest.model_validate({**fields, **_conditioning(preset, image)})
                 )
-                trial = trial.model_copy(update={"request": request})
+                # A text-only model ignores the image: the trial did not get one, so it says none.
+                given = image if request.task is not Task.T2V else None
+                trial = trial.model_copy(update={"request": request, "image": given})
             except ValidationError as exc:
                 trial = _failed(trial, from_validation_error(exc))
             except ReelgenError as exc:

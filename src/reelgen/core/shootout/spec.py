@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.batch.fields import file_error
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_yaml
 
@@ -60,8 +61,19 @@ class Settings(BaseModel):
     seed: int = Field(default=0, ge=0, lt=SEED_LIMIT, description="one seed for every run, for a fair match")
 
 
+def _numbered(entry: Any, index: int) -> Any:
+    """A plain string as an entry; an entry without an id (one that only adds an image, say) gets
+    the id its place gives, like a plain string's."""
+    if isinstance(entry, str):
+        return {"id": f"p{index + 1}", "prompt": entry}
+    if isinstance(entry, dict):
+        return {"id": f"p{index + 1}", **entry}
+    return entry
+
+
 class PromptsFile(BaseModel):
-    """The prompts file. ``prompts`` may be plain strings (ids p1, p2 ...) or entries."""
+    """The prompts file. ``prompts`` may be plain strings or entries; either gets the id p1, p2 ... by place
+    unless it names its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -75,10 +87,7 @@ class PromptsFile(BaseModel):
     @classmethod
     def _plain_prompts(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("prompts"), list):
-            prompts = [
-                {"id": f"p{i + 1}", "prompt": p} if isinstance(p, str) else p
-                for i, p in enumerate(data["prompts"])
-            ]
+            prompts = [_numbered(p, i) for i, p in enumerate(data["prompts"])]
             data = {**data, "prompts": prompts}
         return data
 
@@ -107,4 +116,4 @@ def load_prompts(path: str | Path) -> PromptsFile:
     try:
         return PromptsFile.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix="prompts_file.") from None
+        raise file_error(exc, PromptsFile, f"prompts file {path}") from None
