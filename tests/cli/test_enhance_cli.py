@@ -203,3 +203,18 @@ def test_a_still_image_given_to_interpolate_is_refused_not_copied(tmp_path: Path
     assert "a clip of 1 frame (a still image?) cannot be interpolated" in _said(result)
     assert "Traceback" not in result.output
     assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_a_json_of_ones_own_beside_the_output_is_never_replaced(tmp_path: Path) -> None:
+    # The record goes to OUTPUT.json; it used to overwrite a storyboard or manifest of that name silently.
+    source, out, mine = _clip(tmp_path / "in.mp4"), tmp_path / "film.mp4", tmp_path / "film.json"
+    mine.write_text('{"scenes": ["a red fox"]}')
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "-q"])
+    assert result.exit_code == 2
+    assert "film.json, which is not a record reelgen wrote" in _said(result)
+    assert mine.read_text() == '{"scenes": ["a red fox"]}' and not out.exists()
+    # Its own record from an earlier run is replaced as before.
+    again = tmp_path / "again.mp4"
+    for _ in range(2):
+        result = runner.invoke(app, ["enhance", str(source), "-o", str(again), "--upscale", "2", "-q"])
+        assert result.exit_code == 0, result.output

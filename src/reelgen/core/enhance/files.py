@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import CONTAINERS, METADATA_KEY, check_writable, write_json_atomic, write_video
+from reelgen.core.encode import (
+    CONTAINERS,
+    METADATA_KEY,
+    check_record_free,
+    check_writable,
+    write_json_atomic,
+    write_video,
+)
 from reelgen.core.enhance.chain import run_chain
 from reelgen.core.enhance.registry import resolve_chain
 from reelgen.core.errors import InvalidRequest
@@ -80,6 +87,8 @@ def _read(source: Path, output: Path) -> Video:
     if output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
     check_writable(output)
+    # The record goes to OUTPUT.json: never over a person's own JSON or another video's record.
+    check_record_free(output)
     if source.is_dir():
         raise InvalidRequest(f"input: {source} is a folder; give a video file", param="input")
     if not source.is_file():
