@@ -244,3 +244,23 @@ def test_a_trial_on_a_gpu_is_priced_by_its_own_time() -> None:
     assert trial_result(trial, record, "clip.mp4", 2.0).cost == round(36.0 / 3600 * 2.0, 6)
     on_cpu = {**record, "device": {"device": "cpu"}}
     assert trial_result(trial, on_cpu, "clip.mp4", 2.0).cost == 0.0
+
+
+def test_a_cancelled_shootout_says_what_it_left_instead_of_no_file_was_written(tmp_path: Path) -> None:
+    from reelgen.core.errors import Cancelled
+    from reelgen.core.progress import Progress, ProgressEvent
+
+    progress = Progress()
+
+    def stop_after_first_trial(event: ProgressEvent) -> None:
+        if event.stage == "shootout":
+            progress.cancel.cancel("cancelled with Ctrl-C")
+
+    progress.on_event = stop_after_first_trial
+    with pytest.raises(Cancelled) as caught:
+        run_shootout(["wan-tiny"], PROMPTS, tmp_path / "r", progress=progress)
+    assert caught.value.message == (
+        "shoot-out cancelled with Ctrl-C after 1 of 2 trial(s): no report was written; the clips made so "
+        f"far are in {tmp_path / 'r' / 'clips'}"
+    )
+    assert [p.name for p in (tmp_path / "r" / "clips").glob("*.mp4")] == ["wan-tiny--p1.mp4"]

@@ -89,8 +89,17 @@ def run_shootout(
     cache = ModelCache(max_models=1)
     results = []
     for i, trial in enumerate(trials):
-        progress.cancel.check()
-        result = run_trial(trial, folder, price, progress=progress, cache=cache, device=device)
+        try:
+            progress.cancel.check()
+            result = run_trial(trial, folder, price, progress=progress, cache=cache, device=device)
+        except Cancelled:
+            cache.free()
+            # A render's own "no file was written" is true only of the trial it stopped.
+            kept = f"; the clips made so far are in {folder / CLIPS}" if i else ""
+            raise Cancelled(
+                f"shoot-out {progress.cancel.reason} after {i} of {len(trials)} trial(s): no report was "
+                f"written{kept}"
+            ) from None
         results.append(result)
         said = result.error["message"] if result.error else f"{result.timings.get('total', 0):.1f} s"
         message = f"[{i + 1}/{len(trials)}] {trial.key}: {result.status} ({said})"
