@@ -166,3 +166,19 @@ def test_a_batch_over_the_models_limit_names_the_flag(inputs: tuple[Path, Path],
     assert result.exit_code == 2
     assert "'--batch': Input should be less than or equal to 256" in said(result)
     assert "options." not in said(result) and not out.exists()
+
+
+def test_problems_found_while_rendering_name_the_flags_typed(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    face, voice = inputs
+    out = tmp_path / "x.mp4"
+    base = ["avatar", "-o", str(out), "-m", "musetalk-tiny", "-q"]
+    beyond = runner.invoke(app, [*base, "--image", str(face), "--audio", str(voice), "--face-index", "3"])
+    assert beyond.exit_code == 2, beyond.output
+    assert "--face-index 3 is out of range: 1 face(s) found" in said(beyond)
+    missing = runner.invoke(app, [*base, "--image", str(face), "--audio", str(tmp_path / "none.wav")])
+    assert missing.exit_code == 2, missing.output
+    assert f"--audio: file {tmp_path / 'none.wav'} does not exist" in said(missing)
+    assert "options." not in said(beyond) + said(missing) and "speech_audio" not in said(missing)
+    assert not out.exists()

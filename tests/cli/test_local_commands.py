@@ -51,8 +51,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--frames", "80"], "80 frames is not 8k+1 (LTX-Video); nearest valid: 73 or 81"),
         (["-m", "ltx-tinyy"], "unknown model 'ltx-tinyy'"),
         (["--lora", "missing.safetensors"], "LoRA file missing.safetensors does not exist"),
-        (["--image", "."], "start_image: . is a folder; give a file"),
-        (["--lora", "."], "loras[0].path: . is a folder; give a .safetensors file"),
+        (["--image", "."], "--image: . is a folder; give a file"),
+        (["--lora", "."], "--lora: . is a folder; give a .safetensors file"),
         (["--lora", "style.safetensors:nan"], "strength 'nan' is not a finite number"),
         (
             ["--lora", "style.safetensors:1e-1"],

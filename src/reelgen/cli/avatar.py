@@ -17,6 +17,9 @@ from reelgen.cli.remote import refuse
 
 Opt = typer.Option
 
+#: Request fields set by avatar's own options (beside generate's), for messages that name what was typed.
+AVATAR_FLAGS = {"options.face_index": "--face-index", "options.batch": "--batch"}
+
 
 def pick_avatar_model(name: str) -> str:
     """``auto``: MuseTalk when its weights (and companions) are cached, else the built-in model."""
@@ -97,7 +100,7 @@ def avatar(
       reelgen avatar --image face.png --text "Hi!" -o hi.mp4 \\
           --server http://127.0.0.1:8000
     """
-    from reelgen.cli.generate import _run
+    from reelgen.cli.generate import FLAGS, _run
 
     if server is not None:
         in_process = {"--max-seconds": max_seconds, "--fps": fps, "--batch": batch, "--seed": seed}
@@ -128,7 +131,7 @@ def avatar(
     )
     try:
         with _voice_limit(max_seconds):
-            _run(fields, output, None, device, quiet)
+            _run(fields, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
 

@@ -105,27 +105,63 @@ FLAGS = {
     "source_strength": "--strength",
     "speech_audio": "--audio",
     "speech_text": "--text",
+    "prompt": "PROMPT",
+    "keyframes": "--keyframe",
+    "loras": "--lora",
+    "options": "--option",
 }
 
 
-def _as_option(problem: ReelgenError) -> ReelgenError:
+def _as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenError:
     """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``."""
     field = problem.param or ""
-    if field not in GenerationRequest.model_fields or not problem.message.startswith(f"{field}:"):
+    # One of a repeated option (loras[1].path): the option's name; the message names the file.
+    base = field.partition("[")[0]
+    option = base.startswith("options.") and base not in flags  # a model option: --option KEY
+    known = base in GenerationRequest.model_fields or base in flags or option
+    if (
+        not isinstance(problem, InvalidRequest)
+        or not known
+        or not problem.message.startswith((f"{field}:", f"{field} "))
+    ):
         return problem
-    flag = FLAGS.get(field, f"--{field.replace('_', '-')}")
+    if option:
+        flag = f"{flags['options']} {base.removeprefix('options.')}"
+    else:
+        flag = flags.get(base, f"--{base.replace('_', '-')}")
+    if not _typed(
+        flag.split()[0]
+    ):  # a field this command sets itself (animate's task): its name is all there is
+        return problem
     return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
 
 
-def _render(make: Callable[[Progress], RenderResult], quiet: bool) -> None:
-    """Run ``make`` (a render or a replay) under a progress bar; print the plan, then the path."""
+def _typed(flag: str) -> bool:
+    """Whether the running command has ``flag`` (an argument's name, like IMAGE, always counts)."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if not flag.startswith("-") or context is None:
+        return True
+    return any(flag in param.opts for param in context.command.params)
+
+
+def _render(
+    make: Callable[[Progress], RenderResult],
+    quiet: bool,
+    say: Callable[[ReelgenError], ReelgenError] = lambda problem: problem,
+) -> None:
+    """Run ``make`` (a render or a replay) under a progress bar; print the plan, then the path.
+
+    ``say`` rewords a problem for the command that asked (a request field as the option typed).
+    """
     progress = Progress(preview_every=0)
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             result = make(progress)
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise fail(say(exc)) from None
     meta = result.metadata
     console.print(
         f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
@@ -141,8 +177,9 @@ def _run(
     device: str | None,
     quiet: bool,
     gpus: int = 1,
+    flags: dict[str, str] = FLAGS,
 ) -> None:
-    """Resolve the request once, here at the edge, then render it."""
+    """Resolve the request once, here at the edge, then render it; problems name the options in ``flags``."""
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
     from reelgen.core.spec.resolve import check_prompt
@@ -155,14 +192,15 @@ def _run(
         check_prompt(asked)
         resolved = resolve(asked)
     except ValidationError as exc:
-        raise fail(_as_option(from_validation_error(exc))) from None
+        raise fail(_as_option(from_validation_error(exc), flags)) from None
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise fail(_as_option(exc, flags)) from None
     _render(
         lambda progress: render(
             resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
         ),
         quiet,
+        lambda problem: _as_option(problem, flags),
     )
 
 
@@ -324,7 +362,7 @@ def animate(
         steps=steps,
         seed=seed,
     )
-    _run(fields, output, vram_budget, device, quiet)
+    _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"})
 
 
 def replay(

@@ -1,4 +1,4 @@
-"""`reelgen generate --target-fps` takes a rate as people write it, and the clip plays at exactly that rate."""
+"""`reelgen generate` and `animate` as typed: exact target rates, and problems named by the option a person typed."""
 
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def test_generate_refuses_a_target_rate_that_is_not_one(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--target-fps 'fast' is not a frame rate" in result.output
     assert not out.exists()
+
+
+def test_animate_and_generate_name_what_was_typed_not_request_fields(tmp_path: Path) -> None:
+    missing = str(tmp_path / "none.png")
+    animate = runner.invoke(app, ["animate", missing, "it moves", "-m", "ltx-tiny", "-q"])
+    assert animate.exit_code == 2 and f"IMAGE: file {missing} does not exist" in animate.output
+    args = ["generate", "a cat", "-m", "ltx-tiny", "-q"]
+    keyframe = runner.invoke(app, [*args, "--keyframe", f"0:{missing}"])
+    assert keyframe.exit_code == 2 and f"--keyframe: file {missing} does not exist" in keyframe.output
+    option = runner.invoke(app, [*args, "--option", "speed=2"])
+    assert option.exit_code == 2 and "--option speed is not a known field" in option.output
+    assert "start_image" not in animate.output and "keyframes[0]" not in keyframe.output
