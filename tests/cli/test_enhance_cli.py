@@ -157,8 +157,12 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
-        (["--target-fps", "60/0"], "target_fps '60/0' is not a frame rate"),
-        (["--target-fps", "inf"], "target_fps 'inf' is not a frame rate"),
+        (["--target-fps", "60/0"], "--target-fps '60/0' is not a rate; give e.g. 60, 59.94"),
+        (["--target-fps", "inf"], "--target-fps 'inf' is not a rate"),
+        (["--target-fps", "0"], "--target-fps '0' is not a rate"),
+        (["--target-fps", "12"], "--target-fps 12 must be above the clip's 23.976 fps"),
+        (["--interpolate", "2", "--target-fps", "60"], "--interpolate and --target-fps: give one of them"),
+        (["--upscale", "1.5", "--upscaler", "esrgan"], "--upscale 1.5: learned upscalers take whole factors"),
         (["--upscale", "nan"], "--upscale: Input should be a finite number"),
         (
             ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.scene_threshold=NaN"],
@@ -218,3 +222,14 @@ def test_a_json_of_ones_own_beside_the_output_is_never_replaced(tmp_path: Path) 
     for _ in range(2):
         result = runner.invoke(app, ["enhance", str(source), "-o", str(again), "--upscale", "2", "-q"])
         assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("rate", ["60/0", "abc/2", "nan"])
+def test_a_bad_rate_for_a_server_is_refused_before_calling_it(tmp_path: Path, rate: str) -> None:
+    # Read as a Fraction on its way to the server, these used to end in a ZeroDivisionError/ValueError traceback.
+    source = _clip(tmp_path / "in.mp4", sound=False)
+    args = ["enhance", str(source), "--target-fps", rate, "--server", "http://127.0.0.1:9", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert f"--target-fps '{rate}' is not a rate" in _said(result)
+    assert "Traceback" not in result.output

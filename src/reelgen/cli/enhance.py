@@ -78,6 +78,8 @@ def enhance(
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
     if interpolator != "auto" and interpolate is None and target_fps is None:
         raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")
+    if interpolate is not None and target_fps is not None:
+        raise typer.BadParameter("--interpolate and --target-fps: give one of them, not both")
     if upscaler != "auto" and upscale is None:
         raise typer.BadParameter(f"--upscaler {upscaler} needs --upscale")
     if server is not None:
@@ -86,7 +88,7 @@ def enhance(
         asked = {"interpolate": interpolate, "target_fps": target_fps, "upscale": upscale}
         fields: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
         if "target_fps" in fields:
-            fields["target_fps"] = float(Fraction(str(_rate(fields["target_fps"]))))
+            fields["target_fps"] = float(_rate(fields["target_fps"]))
         if "interpolate" in fields or "target_fps" in fields:
             fields["interpolator"] = interpolator
         if "upscale" in fields:
@@ -99,7 +101,7 @@ def enhance(
     try:
         steps: list[EnhanceStep] = []
         if interpolate is not None or target_fps is not None:
-            rate = None if target_fps is None else _rate(target_fps)
+            rate = None if target_fps is None else str(_rate(target_fps))
             steps.append(interpolation_step(interpolate, rate, interpolator))
         if upscale is not None:
             steps.append(upscale_step(upscale, upscaler))
@@ -154,14 +156,16 @@ def _remote(
     return final
 
 
-def _rate(text: str) -> float | str:
-    """A rate as given: fractions stay text (exact), plain numbers become floats."""
-    if "/" in text:
-        return text
+def _rate(text: str) -> Fraction:
+    """``--target-fps`` as an exact rate, checked here for both paths (the server path used to crash on 60/0)."""
+    from reelgen.core.enhance.interpolate import parse_rate
+
     try:
-        return float(text)
+        return parse_rate(text)
     except ValueError:
-        raise typer.BadParameter(f"--target-fps {text!r} is not a rate; give e.g. 60 or 60000/1001") from None
+        raise typer.BadParameter(
+            f"--target-fps {text!r} is not a rate; give e.g. 60, 59.94 or 60000/1001"
+        ) from None
 
 
 def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[EnhanceStep]:
@@ -189,8 +193,21 @@ FLAGS = {
 }
 
 
+#: Request fields whose errors start with their own name, and the flag that sets each.
+FIELD_FLAGS = {
+    "interpolate": "--interpolate",
+    "target_fps": "--target-fps",
+    "interpolator": "--interpolator",
+    "upscale": "--upscale",
+    "upscaler": "--upscaler",
+}
+
+
 def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
     """A stage option's problem said with what was typed: ``--upscale: ...``, not ``enhance[0].options.scale: ...``."""
+    if exc.param in FIELD_FLAGS and exc.message.startswith(f"{exc.param} "):
+        # The request's own fields, said as core names them: "target_fps 12 must be above ...".
+        return InvalidRequest(FIELD_FLAGS[exc.param] + exc.message.removeprefix(exc.param), param=exc.param)
     found = re.match(r"enhance\[(\d+)\]\.options\.(\w+)", exc.param or "")
     if found is None or not exc.message.startswith(found.group(0)) or int(found.group(1)) >= len(steps):
         return exc
