@@ -73,6 +73,10 @@ def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> Non
     for items, message in [
         ([{"output": "a"}, {"output": "A.mp4"}], "repeats items[0]'s name"),
         ([{"output": "../escape"}], "items[0].output: String should match pattern"),
+        # Their records would be the summary, and item a's camera path (found: replaced, not refused).
+        ([{"output": "batch-summary.mp4"}], "items[0].output 'batch-summary.mp4' would write over the"),
+        ([{"output": "a"}, {"output": "a.Motion"}], "items[1].output 'a.Motion' would write over the"),
+        ([{"output": "b.video_meta"}], "items[0].output 'b.video_meta' would write over the batch's own"),
     ]:
         path = tmp_path / "m.json"
         path.write_text(json.dumps({"items": items}))

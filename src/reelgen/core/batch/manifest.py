@@ -28,6 +28,11 @@ OUTPUT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 CONTAINERS = (".mp4", ".webm", ".mov")
 #: The most keyframe images an item takes: a first, or a first and a last.
 MAX_IMAGES = 2
+#: The summary a run leaves in the output folder.
+SUMMARY_FILE = "batch-summary.json"
+#: An output named ``x.motion`` would write its record to ``x.motion.json``, item x's camera path,
+#: and one named ``batch-summary`` to the summary: such names are refused.
+COMPANIONS = (".video_meta", ".motion")
 
 
 class Settings(BaseModel):
@@ -104,6 +109,11 @@ class Manifest(BaseModel):
         seen: dict[str, int] = {}
         for i, item in enumerate(self.items):
             key = item.stem.lower()
+            if key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS):
+                raise ValueError(
+                    f"items[{i}].output {item.output!r} would write over the batch's own files "
+                    f"({SUMMARY_FILE}, <name>.video_meta.json, <name>.motion.json); choose another name"
+                )
             if key in seen:
                 raise ValueError(
                     f"items[{i}].output {item.output!r} repeats items[{seen[key]}]'s name; outputs must differ"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reelgen.core.batch.companions import finished, write_companions
-from reelgen.core.batch.manifest import Manifest, load_manifest
+from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, load_manifest
 from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, outcome_of, summarize
 from reelgen.core.cache import ModelCache
@@ -24,9 +24,6 @@ from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 
 log = logging.getLogger(__name__)
-
-#: The summary file a run leaves in the output folder.
-SUMMARY_FILE = "batch-summary.json"
 
 
 def run_item(
