@@ -124,10 +124,6 @@ def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
 
 def batch_payload(body: BatchCreate) -> BatchPayload:
     """The job's payload: folders made absolute, each under the server's batch roots, output writable."""
-    try:
-        check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
-    except ReelgenError as exc:
-        raise ApiError(400, exc.message, param=f"manifest.{exc.param}", code=exc.code) from None
     base = server_folder(body.input_folder, "input_folder")
     if not base.is_dir():
         raise ApiError(400, f"input_folder: {base} is not a folder on the server", param="input_folder")
@@ -135,6 +131,10 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
         for j, image in enumerate(item.images):
             server_folder(str(base / image), f"manifest.items[{i}].images[{j}]")
     out = server_folder(str(output_folder(body.manifest, base, body.output_folder)), "output_folder")
+    try:
+        check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
+    except ReelgenError as exc:
+        raise ApiError(400, exc.message, param=f"manifest.{exc.param}", code=exc.code) from None
     return BatchPayload(
         manifest=body.manifest,
         input_folder=str(base),
