@@ -140,6 +140,13 @@ def test_an_unknown_checkpoint_is_refused_naming_the_supported_layouts(tmp_path:
     junk.write_bytes(b"not a checkpoint")
     with pytest.raises(InvalidRequest, match=r"junk\.pkl are not a readable flownet\.pkl"):
         load(junk)
+    # A file that is not a torch checkpoint (an ncnn .bin here): one line, never torch's advice to
+    # load it with weights_only=False (which would run the file's code).
+    ncnn = tmp_path / "model.bin"
+    ncnn.write_bytes(b"\x47\x6b\x30\x01" + bytes(range(256)) * 8)
+    with pytest.raises(InvalidRequest) as caught:
+        load(ncnn)
+    assert "\n" not in caught.value.message and "weights_only" not in caught.value.message
 
 
 def _middles(method: str, clip: np.ndarray, rife_weights: Path | None = None) -> np.ndarray:

@@ -218,3 +218,38 @@ def test_frames_come_back_contiguous_and_the_same_into_a_given_array() -> None:
     into = np.zeros((3, 6, 9, 3), dtype=np.uint8)
     to_frames(batch, into[1:])
     assert np.array_equal(into[1:], frames) and not into[0].any()
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "message"),
+    [("srvgg.pth", r"srvgg\.pth upscales by x4, not x2"), ("vae.pth", r"vae\.pth: spandrel")],
+)
+def test_a_checkpoint_that_cannot_work_is_refused_before_the_interpolation_runs(
+    tmp_path: Path, checkpoint: str, message: str
+) -> None:
+    # Checked only when the upscaler's turn came, it failed after minutes of interpolating a long clip.
+    path = tmp_path / checkpoint
+    state = (
+        _random_srvgg().state_dict() if checkpoint == "srvgg.pth" else {"encoder.weight": torch.zeros(4, 3)}
+    )
+    torch.save(state, path)
+    stages: list[str] = []
+    progress = Progress(on_event=lambda event: stages.append(event.stage))
+    steps = [
+        EnhanceStep(name="flow", options={"factor": 2}),
+        EnhanceStep(name="esrgan", options={"model": str(path), "scale": 2}),
+    ]
+    frames = np.stack([_photo(16, 16), _photo(16, 16)[::-1]])
+    with pytest.raises(InvalidRequest, match=message):
+        run_chain(Video(frames, FPS), steps, progress)
+    assert stages == []
+
+
+def test_a_file_that_is_no_torch_checkpoint_is_refused_in_one_line(tmp_path: Path) -> None:
+    # torch's own text ran to eight lines and advised loading it with weights_only=False (running its code).
+    ncnn_bin = tmp_path / "model.pth"
+    ncnn_bin.write_bytes(b"\x47\x6b\x30\x01" + bytes(range(256)) * 8)
+    with pytest.raises(InvalidRequest) as caught:
+        _upscale(_photo(8, 8)[None], model=str(ncnn_bin), scale=4)
+    assert "\n" not in caught.value.message and "weights_only" not in caught.value.message
+    assert "model.pth is not a readable .pth/.safetensors file" in caught.value.message

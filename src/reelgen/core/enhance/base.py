@@ -53,6 +53,15 @@ class Enhancer(ABC):
     def output_shape(self, shape: Shape) -> Shape:
         """The clip this stage makes from one of ``shape``; raise ``InvalidRequest`` if it cannot."""
 
+    def preflight(self) -> None:
+        """Check what only loading tells (a checkpoint's architecture and scale); InvalidRequest if it cannot work.
+
+        ``output_shape`` stays pure (no torch). A chain calls this on every stage before
+        the first one runs, so an upscaler checkpoint that cannot work is refused before
+        minutes of interpolation, not after them. The default has nothing to load.
+        """
+        return None
+
     @abstractmethod
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
         """Run the stage; report per-frame progress through ``progress``."""

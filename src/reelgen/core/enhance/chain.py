@@ -19,12 +19,15 @@ def run_chain(
 ) -> tuple[Video, list[dict[str, Any]]]:
     """Apply each step in order; returns the final clip and one record per stage.
 
-    A stage whose output is not the shape it promised is a bug in that stage,
-    reported as such rather than written.
+    Every stage's weights are checked (``Enhancer.preflight``) before the first
+    one runs. A stage whose output is not the shape it promised is a bug in that
+    stage, reported as such rather than written.
     """
     records: list[dict[str, Any]] = []
-    for step in steps:
-        enhancer = build(step)
+    stages = [build(step) for step in steps]
+    for enhancer in stages:
+        enhancer.preflight()
+    for step, enhancer in zip(steps, stages, strict=True):
         promised = enhancer.output_shape(Shape(video.width, video.height, video.num_frames, video.fps))
         started = time.monotonic()
         video = enhancer.apply(video, progress, device)

@@ -124,6 +124,20 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load_failure(exc: BaseException) -> str:
+    """Why torch.load (weights only) refused a file, in one line.
+
+    torch's own UnpicklingError text runs to eight lines and advises loading with
+    ``weights_only=False``, which would run whatever code the file holds; reelgen never does.
+    """
+    import pickle
+
+    if isinstance(exc, pickle.UnpicklingError):
+        return "not a PyTorch weights file, or one holding more than tensors, which reelgen will not unpickle"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else 'no detail'}"
+
+
 def folder(name: str, root: Path | None = None) -> Path:
     """Where ``name``'s files live: ``$REELGEN_MODELS_DIR/<name>`` unless ``root`` says otherwise."""
     return (root or settings.models_dir()) / name

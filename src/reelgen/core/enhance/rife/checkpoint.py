@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.enhance.rife.layouts import LAYOUTS, Layout
+from reelgen.core.enhance.weights import load_failure
 from reelgen.core.errors import InvalidRequest
 
 #: Keys a training checkpoint carries that inference never reads (the distillation teacher, timestep head).
@@ -29,7 +30,7 @@ def read_state(path: Path) -> dict[str, Any]:
         raise InvalidRequest(f"RIFE weights {path} do not exist", param="weights") from None
     except Exception as exc:  # pickle errors, truncated files, a zip that is not a torch file
         raise InvalidRequest(
-            f"RIFE weights {path} are not a readable flownet.pkl ({type(exc).__name__}: {exc})",
+            f"RIFE weights {path} are not a readable flownet.pkl ({load_failure(exc)})",
             param="weights",
         ) from None
     if isinstance(data, dict) and isinstance(data.get("state_dict"), dict):

@@ -69,6 +69,7 @@ class EsrganUpscaler(Enhancer):
     def __init__(self, options: BaseModel | None = None) -> None:
         super().__init__(options)
         self.details: dict[str, Any] = {}
+        self._checkpoint: Any = None  # a checkpoint file's model, loaded by preflight
 
     @property
     def opts(self) -> EsrganOptions:
@@ -89,7 +90,21 @@ class EsrganUpscaler(Enhancer):
         if checkpoint_path(self.opts.model) is None:
             check_scale(self.opts.model, self.scale())
             named_files(self.opts.model, self.scale())
+        elif self.opts.runtime == "ncnn":
+            raise InvalidRequest(
+                "runtime ncnn runs the named Real-ESRGAN models only, not a checkpoint file; "
+                "use runtime torch (or auto)",
+                param="runtime",
+            )
         return _check_size(shape, self.scale())
+
+    def preflight(self) -> None:
+        """Load a checkpoint file now: an architecture nothing loads, or another scale, fails before any stage runs."""
+        path = checkpoint_path(self.opts.model)
+        if path is not None and self._checkpoint is None:
+            from reelgen.core.enhance.upscale.torch_model import load_checkpoint
+
+            self._checkpoint = _fits(load_checkpoint(path), path, self.scale())
 
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
         opts, scale = self.opts, self.scale()
@@ -99,8 +114,6 @@ class EsrganUpscaler(Enhancer):
             from reelgen.core.enhance.upscale.ncnn_runtime import available
 
             runtime = "ncnn" if path is None and not device.startswith("cuda") and available() else "torch"
-        if runtime == "ncnn" and path is not None:
-            raise InvalidRequest("the ncnn runtime runs the named Real-ESRGAN models only", param="runtime")
         tracker = progress.stage("upscale", video.num_frames)
         if runtime == "ncnn":
             frames = self._ncnn(video.frames, scale, tracker)
@@ -124,19 +137,14 @@ class EsrganUpscaler(Enhancer):
         self, frames: np.ndarray, scale: int, device: str, path: Path | None, tracker: Any
     ) -> np.ndarray:
         from reelgen.core.enhance.tensors import pick_dtype, to_frames, to_tensor
-        from reelgen.core.enhance.upscale.torch_model import load_checkpoint, load_named
+        from reelgen.core.enhance.upscale.torch_model import load_named
 
         if path is None:
             param, bin_file = named_files(self.opts.model, scale)
-            model, source = load_named(param, bin_file), bin_file
+            model, source = _fits(load_named(param, bin_file), bin_file, scale), bin_file
         else:
-            model, source = load_checkpoint(path), path
-        if model.scale != scale:
-            raise InvalidRequest(
-                f"upscaler checkpoint {source} upscales by x{model.scale}, not x{scale}; ask for x{model.scale} "
-                "or use lanczos (any factor)",
-                param="upscale",
-            )
+            self.preflight()
+            model, source = self._checkpoint, path
         model.to(device, pick_dtype(device, self.opts.precision))
         self._note(
             "torch",
@@ -167,6 +175,17 @@ class EsrganUpscaler(Enhancer):
 
     def record(self) -> dict[str, Any]:
         return {**super().record(), "scale": self.scale(), **self.details}
+
+
+def _fits(model: Any, source: Path, scale: int) -> Any:
+    """``model`` (a TorchUpscaler) when it upscales by ``scale``; InvalidRequest saying what it does otherwise."""
+    if model.scale != scale:
+        raise InvalidRequest(
+            f"upscaler checkpoint {source} upscales by x{model.scale}, not x{scale}; ask for x{model.scale} "
+            "or use lanczos (any factor)",
+            param="upscale",
+        )
+    return model
 
 
 class LanczosOptions(BaseModel):

@@ -15,6 +15,7 @@ from reelgen.core.enhance.upscale import arch
 from reelgen.core.enhance.upscale.ncnn_files import Converted, convert
 from reelgen.core.enhance.upscale.regroup import regroup_dense_blocks
 from reelgen.core.enhance.upscale.tiles import run_tiled
+from reelgen.core.enhance.weights import load_failure
 from reelgen.core.errors import InvalidRequest
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def read_state(path: Path) -> dict[str, torch.Tensor]:
             state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
         raise InvalidRequest(
-            f"upscaler checkpoint {path} is not a readable .pth/.safetensors file ({type(exc).__name__}: {exc})",
+            f"upscaler checkpoint {path} is not a readable .pth/.safetensors file ({load_failure(exc)})",
             param="upscaler",
         ) from None
     for key in ("params_ema", "params", "state_dict", "model"):
