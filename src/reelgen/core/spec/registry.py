@@ -65,10 +65,10 @@ def resolve(model: str) -> tuple[FamilySpec, Preset]:
     if model in known:
         return known[model]
     close = difflib.get_close_matches(model, list(known), n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
+    # With a near name to offer, the other 70-odd names only bury it; without one, they are the help.
+    listed = f"did you mean {', '.join(close)}?" if close else f"known models: {', '.join(sorted(known))}"
     raise ModelNotAvailable(
-        f"unknown model {model!r}; {hint}known models: {', '.join(sorted(known))} "
-        "(run `reelgen models` for details)",
+        f"unknown model {model!r}; {listed} (`reelgen models` lists every model with its tasks and rules)",
         param="model",
     )
 
