@@ -28,9 +28,16 @@ from reelgen.core.progress import CancelToken, ProgressEvent
 console = Console(stderr=True, soft_wrap=True)
 
 
+#: The exit status of a run stopped with Ctrl-C: 128 + SIGINT, what a shell reports for such a command,
+#: so a script can tell "stopped" from "failed" (1) and "bad input" (2).
+STOPPED = 130
+
+
 def fail(exc: ReelgenError) -> typer.Exit:
     """Print a reelgen error the way a person reads it and pick the exit code (2 = bad input)."""
     console.print(f"[bold red]error:[/] {exc.message}")
+    if exc.code == "cancelled":
+        return typer.Exit(STOPPED)
     return typer.Exit(2 if exc.code in ("invalid_request", "unsupported_task", "model_not_available") else 1)
 
 

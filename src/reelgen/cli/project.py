@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import server_url
-from reelgen.cli.output import console, fail, positive_gib, progress_bar
+from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar
 from reelgen.core.errors import Cancelled, ReelgenError
 
 project_app = typer.Typer(
@@ -125,7 +125,7 @@ def render(
         console.print(
             "[yellow]stopped[/]: scenes and windows already finished are kept; render again to resume"
         )
-        raise typer.Exit(1) from None
+        raise typer.Exit(STOPPED) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:

@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.client import ClientError, server_url, sse_events
-from reelgen.cli.output import console
+from reelgen.cli.output import STOPPED, console
 
 ServerOpt = Annotated[
     str | None,
@@ -82,7 +82,7 @@ def run_on_server(
             f"curl -X POST {created['urls']['cancel']}",
             highlight=False,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(STOPPED) from None
 
 
 def follow(
