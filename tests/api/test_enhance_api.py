@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -116,6 +117,28 @@ def test_an_uploaded_file_keeps_its_exact_rate_and_its_sound(live: TestClient, t
     assert video["model"] == "flow+lanczos"
     finished(live, video["id"])
     assert decoded(content(live, video["id"], tmp_path)) == (9, Fraction(48000, 1001), (96, 64), True)
+
+
+def test_an_odd_sized_upload_is_promised_and_delivered_at_even_sides(
+    live: TestClient, tmp_path: Path
+) -> None:
+    # The encoder writes 65x47 as 66x48 (yuv420p); the job promised 65x47 and failed after all the work.
+    source = tmp_path / "odd.mov"
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("png", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 65, 47, "rgb24"
+        for k in range(3):
+            frame = av.VideoFrame.from_ndarray(np.full((47, 65, 3), 60 + 40 * k, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    form = {"interpolate": "2", "interpolator": "flow"}
+    resp = live.post("/v1/videos/enhance", data=form, files={"file": ("odd.mov", source.read_bytes())})
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["size"] == "66x48"
+    finished(live, resp.json()["id"])
+    assert decoded(content(live, resp.json()["id"], tmp_path))[:3] == (5, Fraction(48), (66, 48))
 
 
 # ---- bad input, answered before anything queues ------------------------------------------------

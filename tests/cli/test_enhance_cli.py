@@ -233,3 +233,25 @@ def test_a_bad_rate_for_a_server_is_refused_before_calling_it(tmp_path: Path, ra
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert f"--target-fps '{rate}' is not a rate" in _said(result)
     assert "Traceback" not in result.output
+
+
+def test_an_odd_sized_clip_is_recorded_at_the_size_written(tmp_path: Path) -> None:
+    # yuv420p needs even sides, so 65x47 is written as 66x48; the record used to say 65x47.
+    source, out = tmp_path / "odd.mov", tmp_path / "out.mp4"
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("png", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 65, 47, "rgb24"
+        for k in range(3):
+            frame = av.VideoFrame.from_ndarray(np.full((47, 65, 3), 60 + 40 * k, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    args = ["enhance", str(source), "-o", str(out), "--interpolate", "2", "--interpolator", "flow", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    with av.open(str(out)) as container:
+        written = container.streams.video[0]
+        size = (written.width, written.height)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert size == (66, 48) and (record["output"]["width"], record["output"]["height"]) == size

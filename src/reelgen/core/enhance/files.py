@@ -20,8 +20,9 @@ from reelgen.core.encode import (
     write_json_atomic,
     write_video,
 )
+from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import run_chain
-from reelgen.core.enhance.registry import resolve_chain
+from reelgen.core.enhance.registry import encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import read_video
 from reelgen.core.progress import Progress
@@ -107,7 +108,9 @@ def _record(source: Path, video: Video, result: Video, stages: list[dict[str, An
     from reelgen.core.enhance.weights import sha256
 
     def shape(v: Video) -> dict[str, Any]:
-        return {"frames": v.num_frames, "width": v.width, "height": v.height, "fps": str(v.fps)}
+        # The size in the file, which the encoder makes even (65x47 is written as 66x48).
+        size = encoded(Shape(v.width, v.height, v.num_frames, v.fps))
+        return {"frames": v.num_frames, "width": size.width, "height": size.height, "fps": str(v.fps)}
 
     return {
         "reelgen": __version__,

@@ -83,7 +83,13 @@ def resolve_chain(
 
 
 def chain_shape(steps: Sequence[EnhanceStep], shape: Shape) -> Shape:
-    """The clip a resolved chain makes from ``shape``."""
+    """The clip a resolved chain delivers from ``shape``, as encoded (see ``encoded``)."""
     for step in steps:
         shape = build(step).output_shape(shape)
-    return shape
+    return encoded(shape)
+
+
+def encoded(shape: Shape) -> Shape:
+    """``shape`` as the encoder writes it: every container holds yuv420p, whose sides are even, so
+    an odd side gains one replicated row or column. A job promising 65x47 got a 66x48 file and failed."""
+    return Shape(shape.width + shape.width % 2, shape.height + shape.height % 2, shape.frames, shape.fps)
