@@ -161,6 +161,20 @@ def test_models_takes_a_family_by_the_id_the_api_gives_and_shows_each_limit() ->
     assert "/32, 8k+1 to 257" in next(line for line in table if " ltx-2b " in line)
 
 
+@pytest.mark.parametrize(("family", "only"), [("ltx", "ltx"), ("hunyuan", "hunyuan"), ("LTX-2", "ltx2")])
+def test_models_of_a_family_named_exactly_is_that_family_alone(family: str, only: str) -> None:
+    """`--family ltx` listed LTX-2's models too, and `--family hunyuan` HunyuanVideo 1.5's."""
+    result = runner.invoke(app, ["models", "--family", family, "--json"])
+    assert result.exit_code == 0, result.output
+    assert {r["family_id"] for r in json.loads(result.stdout)} == {only}
+
+
+def test_models_of_a_blank_family_is_an_error_not_every_model() -> None:
+    result = runner.invoke(app, ["models", "--family", " "])
+    assert result.exit_code == 2
+    assert "--family: no model of family ' '" in " ".join(result.output.split())
+
+
 def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "x", "-m", "wan-1.3b", "-o", str(tmp_path / "w.mp4"), "-q"])
     assert result.exit_code == 2
@@ -297,6 +311,32 @@ def test_pull_takes_several_names_in_order_and_stops_at_one_it_cannot(
     assert result.output.split() == [str(tmp_path / "rife"), str(tmp_path / "realesrgan")]
     failed = runner.invoke(app, ["pull", "rife", "no-such-model"])
     assert failed.exit_code == 2 and "no-such-model" in failed.output
+
+
+def test_pull_of_an_unknown_name_offers_the_enhancer_weights_too() -> None:
+    result = runner.invoke(app, ["pull", "rif"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "unknown model 'rif'; did you mean rife?" in said and "or rife or realesrgan" in said
+
+
+@pytest.mark.parametrize(
+    ("model", "variable", "fix"),
+    [("rife", "REELGEN_MODELS_DIR", "REELGEN_MODELS_DIR"), ("ltx-2b", "HF_HUB_CACHE", "HF_HUB_CACHE")],
+)
+def test_pull_into_a_cache_under_a_file_names_the_variable_before_downloading(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model: str, variable: str, fix: str
+) -> None:
+    """It said "could not download rife: Not a directory" (exit 1), as if the network had failed."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder\n")
+    monkeypatch.setenv(variable, str(blocker / "cache"))
+    result = runner.invoke(app, ["pull", model])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"cache folder {blocker / 'cache'} ({variable}={blocker / 'cache'}): {blocker} is a file" in said
+    assert f"set {fix} to a folder you can write to" in said
+    assert "download" not in said and blocker.read_text() == "not a folder\n"
 
 
 def test_the_command_list_gives_each_command_one_unbroken_line() -> None:
