@@ -85,6 +85,19 @@ def test_a_cut_past_the_first_chunk_of_frames_is_found() -> None:
     assert scenes.cuts(frames, 0.35) == {scenes.CHUNK + 8}
 
 
+def test_a_cut_between_two_shots_of_the_same_brightness_is_found() -> None:
+    # A red card cut to a blue one of equal grey: a grey-only measure scored it 0.2 and blended the two.
+    red, blue = np.zeros((5, 48, 64, 3), np.uint8), np.zeros((5, 48, 64, 3), np.uint8)
+    red[..., :] = (200, 30, 30)
+    blue[..., :] = (20, 80, 160)
+    for k in range(5):  # a small square moving over each card, so the shots are not still
+        red[k, 10:20, 4 * k : 4 * k + 10] = blue[k, 10:20, 4 * k : 4 * k + 10] = 255
+    video = Video(np.concatenate([red, blue]), NTSC)
+    out, records = run_chain(video, [EnhanceStep(name="flow", options={"factor": 2})], Progress())
+    assert records[0]["cuts"] == [4]
+    assert np.array_equal(out.frames[9], video.frames[4]) or np.array_equal(out.frames[9], video.frames[5])
+
+
 @pytest.mark.parametrize("size", [(96, 64), (70, 45)], ids=["equal blocks", "unequal blocks"])
 def test_thumbnails_are_the_grey_block_means_of_each_frame(size: tuple[int, int]) -> None:
     """Both ways of summing blocks (reshaped for sizes that divide evenly, reduceat otherwise) give the means."""
