@@ -205,3 +205,46 @@ def test_a_step_cached_variant_reports_its_mean_step_and_no_kernel_rate() -> Non
     report = {"model": "m", "size": "1x1x1", "steps": 5, "guidance": 1.0, "variants": {"taylorseer": cached}}
     lines = summary_table(report).splitlines()
     assert "0.4060" in lines[2] and "mean over all steps" in lines[3]
+
+
+def test_no_variant_at_all_is_refused_with_the_valid_ones() -> None:
+    """`--variants ,` ran nothing, then died on a StopIteration traceback."""
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1", "--variants", ","])
+    assert result.exit_code == 2, result.output
+    assert "--variants names none; valid: stock, reelgen" in " ".join(result.output.split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_report_path_that_is_a_folder_is_refused_before_benchmarking(tmp_path: Path) -> None:
+    """The whole benchmark ran, then writing the report into a folder failed with a traceback."""
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1", "--json", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"--json {tmp_path} is a folder; give the report's file, e.g. {tmp_path / 'bench.json'}" in said
+    assert "stock" not in result.stdout and list(tmp_path.iterdir()) == []
+
+
+def test_a_cpus_kernel_rate_is_shown_to_three_figures_not_as_zero() -> None:
+    variants = {
+        "stock": {"rates": {"denoise_step": {"tflops": 0.0584}}},
+        "reelgen": {"rates": {"denoise_step": {"tflops": 412.7}}},
+    }
+    report = {"model": "m", "size": "1x1x1", "steps": 1, "guidance": 1.0, "variants": variants}
+    lines = summary_table(report).splitlines()
+    assert lines[2].split()[8] == "0.0584" and lines[3].split()[8] == "413"  # step TF/s
+
+
+def test_the_model_that_ships_with_reelgen_is_benchmarked_on_its_own_weights() -> None:
+    """reelgen-micro was refused: "no full-size random build of 'reelgen-micro'"."""
+    result = runner.invoke(app, ["bench", "-m", "reelgen-micro", "--size", "32x32x5", "--steps", "1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout[: result.stdout.rindex("}") + 1])
+    assert report["model"] == "reelgen-micro" and set(report["variants"]) == {"stock", "reelgen"}
+
+
+def test_a_model_without_weights_or_a_random_build_says_how_to_get_them() -> None:
+    result = runner.invoke(app, ["bench", "-m", "cogvideox-2b", "--steps", "1"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "Fetch it with: reelgen pull cogvideox-2b" in said
+    assert "bench builds full-size random ones only for ltx-2b, wan-1.3b, wan-14b" in said

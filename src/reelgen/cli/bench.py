@@ -47,7 +47,8 @@ def bench(
     weights: Annotated[
         str | None,
         typer.Option(
-            help="Real weights (folder or file); unset: tiny build, or full size with random weights."
+            help="Real weights (folder or file); unset: the tiny build, the weights found here, or "
+            "random ones (ltx-2b, wan-1.3b, wan-14b)."
         ),
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
@@ -59,7 +60,8 @@ def bench(
     """Time stock diffusers and reelgen's fast path on the same request; print JSON and a summary table.
 
     Full-size presets (ltx-2b, wan-1.3b, wan-14b) are built with random weights
-    in memory when no --weights is given. Examples:
+    in memory when no --weights is given; any other model runs on the weights
+    this machine has (reelgen-micro's ship with reelgen). Examples:
 
       reelgen bench -m ltx-tiny --size 64x64x9 --steps 2
 
@@ -94,6 +96,11 @@ def bench(
         out_dir=keep,
     )
     try:
+        if json_out is not None and json_out.is_dir():  # found only when writing, after the whole run
+            raise InvalidRequest(
+                f"--json {json_out} is a folder; give the report's file, e.g. {json_out / 'bench.json'}",
+                param="json",
+            )
         for where, param in ((json_out, "--json"), (keep and keep / "stock.mp4", "--keep")):
             if where:
                 check_writable(where, param=param)  # before minutes of benchmarking, not after

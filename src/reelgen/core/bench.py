@@ -91,6 +91,8 @@ def check_variants(
         raise InvalidRequest(
             "--budget-plan applies to the budget variant: add budget to --variants", param="budget_plan"
         )
+    if not names:  # "--variants ," ran nothing and then failed looking for a result
+        raise InvalidRequest(f"--variants names none; valid: {', '.join(VARIANTS)}", param="variants")
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise InvalidRequest(

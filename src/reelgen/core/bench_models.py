@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable
 
 if TYPE_CHECKING:
     from reelgen.core.spec.memory import MemoryPlan
@@ -60,8 +60,17 @@ def load_or_build(runner: Any, plan: MemoryPlan, weights: str | None) -> None:
     from reelgen.core.spec.memory import weights_gib
 
     preset = runner.preset
-    if preset.tiny or weights:
-        source = found.locate(runner.spec, preset, weights)
+    # Random weights exist only for FULL_SIZE; any other model (reelgen-micro ships in the package,
+    # a pulled one sits in a cache) is benchmarked on the weights this machine has.
+    if preset.tiny or weights or preset.name not in FULL_SIZE:
+        try:
+            source = found.locate(runner.spec, preset, weights)
+        except ModelNotAvailable as exc:
+            raise ModelNotAvailable(
+                f"{exc.message}. Without weights, bench builds full-size random ones only for "
+                f"{', '.join(FULL_SIZE)}",
+                param="model",
+            ) from None
         if plan.device == "cpu":
             check_host_memory(preset.name, weight_size.float32_gib(source), "float32")
         runner.load(source, plan)

@@ -17,7 +17,7 @@ def summary_table(report: dict[str, Any]) -> str:
         rows.append(
             f"{name:<18} {_f(r.get('e2e_s'), 8, 2)} {_f(r.get('text_encode_s'), 7, 3)} "
             f"{_f(r.get('step_median_s') or r.get('step_mean_s'), 8, 4)} {_f(r.get('denoise_s'), 9, 2)} {_f(r.get('vae_decode_s'), 7, 3)} "
-            f"{_f(r.get('mp4_encode_s'), 6, 2)} {_f(r.get('peak_vram_gib'), 8, 2)} {_f(step.get('tflops'), 9, 0)} "
+            f"{_f(r.get('mp4_encode_s'), 6, 2)} {_f(r.get('peak_vram_gib'), 8, 2)} {_rate(step.get('tflops'), 9)} "
             f"{_f(step.get('roof_fraction'), 5, 2)} {_f(r.get('output_rel_err'), 8, 1, 'e')} {_f(r.get('first_forward_rel_err'), 8, 1, 'e')}"
         )
     if any("step_mean_s" in r for r in report["variants"].values()):
@@ -29,3 +29,10 @@ def summary_table(report: dict[str, Any]) -> str:
 
 def _f(value: float | None, width: int, digits: int, style: str = "f") -> str:
     return f"{value:>{width}.{digits}{style}}" if value is not None else f"{'-':>{width}}"
+
+
+def _rate(tflops: float | None, width: int) -> str:
+    """TFLOP/s whole on a GPU (hundreds), to three figures below 1: a CPU's 0.03 is not 0."""
+    if tflops is None or tflops >= 1:
+        return _f(tflops, width, 0)
+    return f"{tflops:>{width}.3g}"
