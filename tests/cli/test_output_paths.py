@@ -102,3 +102,19 @@ def test_a_video_made_anew_replaces_its_own_record(tmp_path: Path) -> None:
     again = runner.invoke(app, [*args, "4"])
     assert again.exit_code == 0, again.output
     assert '"seed": 4' in (tmp_path / "a.json").read_text()
+
+
+@pytest.mark.parametrize("command", ["generate", "enhance"])
+def test_an_output_that_is_a_folder_is_said_to_be_one(tmp_path: Path, command: str) -> None:
+    # It said "must end in .mp4, .mov, .webm" / "unknown container (none)", as if the name were the problem.
+    folder = tmp_path / "renders"
+    folder.mkdir()
+    clip = write_video(Video(np.zeros((5, 32, 32, 3), np.uint8), Fraction(8)), tmp_path / "clip.mp4")
+    args = {
+        "generate": ["generate", "a cat", "-m", "ltx-tiny", "-q", "-o", str(folder)],
+        "enhance": ["enhance", str(clip), "--interpolate", "2", "-q", "-o", str(folder)],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"output {folder} is a folder; give a file path in it" in said(result)
+    assert list(folder.iterdir()) == []

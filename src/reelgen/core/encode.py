@@ -59,6 +59,8 @@ def check_writable(path: str | Path, param: str = "output") -> None:
     or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
     """
     path = Path(path)
+    if path.is_dir():  # the finished file would be renamed onto a folder
+        raise InvalidRequest(f"{param} {path} is a folder; give a file path in it", param=param)
     folder = path.absolute().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

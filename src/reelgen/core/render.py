@@ -54,9 +54,9 @@ class _Attempts:
 def check_output(out_path: Path) -> None:
     """Refuse, before any work, an output that is no video file name, cannot be written, or whose record
     would replace a file it must not (``check_record_free``)."""
+    check_writable(out_path)
     if out_path.suffix.lower() not in SUFFIXES:
         raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
-    check_writable(out_path)
     check_record_free(out_path)
 
 

@@ -80,6 +80,7 @@ def enhance_file(
 
 def _read(source: Path, output: Path) -> Video:
     """The source clip, once the output's container and name are known to be good."""
+    check_writable(output)
     if output.suffix.lower() not in CONTAINERS:
         raise InvalidRequest(
             f"output {output.name}: unknown container {output.suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
@@ -87,8 +88,7 @@ def _read(source: Path, output: Path) -> Video:
         )
     if output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
-    check_writable(output)
-    # The record goes to OUTPUT.json: never over a person's own JSON or another video's record.
+    # The record goes to OUTPUT.json: never over a person's own JSON (check_record_free says why).
     check_record_free(output)
     if source.is_dir():
         raise InvalidRequest(f"input: {source} is a folder; give a video file", param="input")
