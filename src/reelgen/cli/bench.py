@@ -96,11 +96,6 @@ def bench(
         out_dir=keep,
     )
     try:
-        if json_out is not None and json_out.is_dir():  # found only when writing, after the whole run
-            raise InvalidRequest(
-                f"--json {json_out} is a folder; give the report's file, e.g. {json_out / 'bench.json'}",
-                param="json",
-            )
         for where, param in ((json_out, "--json"), (keep and keep / "stock.mp4", "--keep")):
             if where:
                 check_writable(where, param=param)  # before minutes of benchmarking, not after
