@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
@@ -57,3 +60,45 @@ def test_a_number_out_of_range_names_the_option_and_what_it_takes() -> None:
         result = runner.invoke(app, ["train-micro", *argv])
         assert result.exit_code == 2, (argv, result.output)
         assert message in " ".join(result.output.split()), (argv, result.output)
+
+
+#: The smallest CPU run of each step: seconds, not the shipped recipe's half hour.
+SMOKE_TRAIN = ["--device", "cpu", "--seconds", "2", "--vae-seconds", "0.5", "--vae-steps", "1"]
+SMOKE_TRAIN += ["--eval-prompts", "0", "--size", "32", "--frames", "5", "--vae-frames", "5", "--no-compile"]
+SMOKE_TRAIN += ["--batch", "2", "--vae-batch", "2", "--pool", "2", "--stats-clips", "2", "--refresh", "1"]
+SMOKE_EVALUATE = ["--prompts", "1", "--size", "32", "--frames", "5", "--steps", "1", "--batch", "1"]
+
+
+def test_training_into_a_file_is_refused_before_it_trains(tmp_path: Path) -> None:
+    """It trained, then died on a FileExistsError traceback at the first checkpoint."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+    result = runner.invoke(app, ["train-micro", "train", "--out", str(notes), *SMOKE_TRAIN])
+    assert result.exit_code == 2, result.output
+    assert f"--out {notes} is a file; give the folder checkpoints go into" in " ".join(result.output.split())
+    assert "training reelgen-micro" not in result.output and notes.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("option", ["--out", "--clips"])
+def test_an_evaluation_report_into_a_folder_is_refused_before_it_scores(tmp_path: Path, option: str) -> None:
+    """It scored every prompt, then failed renaming reports.tmp onto the folder, leaving reports.tmp behind."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    paths = {"--out": str(tmp_path / "e.json"), "--clips": str(tmp_path / "c.npz"), option: str(folder)}
+    argv = ["train-micro", "evaluate", *[x for pair in paths.items() for x in pair], *SMOKE_EVALUATE]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert f"{option} {folder} is a folder; give a file path in it" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+
+
+def test_a_fraction_is_taken_where_the_help_shows_one() -> None:
+    """Every float option refused its own default's kind: "--lr: '5e-4' must be above 0"."""
+    from reelgen.train.micro import parser
+
+    train = parser().parse_args(
+        ["train", "--out", "x", "--lr", "5e-4", "--i2v-share", "0.2", "--seconds", "1.5"]
+    )
+    assert (train.lr, train.i2v_share, train.seconds) == (5e-4, 0.2, 1.5)
+    evaluate = parser().parse_args(["evaluate", "--out", "e.json", "--guidance", "5.5"])
+    assert evaluate.guidance == 5.5

@@ -90,6 +90,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     # Training defaults to the GPU; a device this machine lacks is refused naming the ones it has.
     device_info(args.device or TrainConfig.device)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():  # else found at the first checkpoint, a minute in
+        raise InvalidRequest(f"--out {out} is a file; give the folder checkpoints go into", param="out")
+    check_writable(out / "state.json", param="--out")
     cfg = TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,

@@ -32,7 +32,8 @@ def number(
             what = "an integer" if kind is int else "a number"
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         fits = math.isfinite(value) and (value > low if above else value >= low)
-        fits = fits and (high is None or value <= high) and (value - offset) % step == 0
+        # The step is for whole numbers (sides, frames); 1 leaves a float's fractions alone (0.5 % 1 != 0).
+        fits = fits and (high is None or value <= high) and (step == 1 or (value - offset) % step == 0)
         if not fits:
             raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
         return value
