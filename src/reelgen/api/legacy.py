@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -12,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import parse_create, read_create_body
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.api.videos import create_job
 from reelgen.api.wire import parse_body
-from reelgen.jobs.records import Job, JobStatus
+from reelgen.core.errors import ReelgenError
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorEnvelope, "description": "Invalid request"},
@@ -100,6 +104,41 @@ def to_create(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+#: ``/v1/videos`` names of the fields a legacy body maps onto, as the legacy body calls them; the
+#: create path checks the mapped body, so its errors would name fields this caller never sent.
+_LEGACY_NAMES = {
+    "input_reference.image_url": "image_url",
+    "input_reference": "image",
+    "num_inference_steps": "steps",
+    "guidance_scale": "guidance",
+    "seconds": "duration",
+}
+_WIRE_NAME = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in _LEGACY_NAMES))
+
+
+def in_legacy_terms(err: ApiError) -> ApiError:
+    """``err`` naming the legacy fields (``duration``, ``width``, ``image`` ...) instead of the
+    ``/v1/videos`` ones they became."""
+    param = err.param
+    if param == "size":  # width and height became "WxH"; the message says which one is wrong
+        param = "height" if err.message.startswith("height") else "width"
+    elif param is not None:
+        param = _WIRE_NAME.sub(lambda m: _LEGACY_NAMES[m.group(0)], param)
+    message = _WIRE_NAME.sub(lambda m: _LEGACY_NAMES[m.group(0)], err.message)
+    return ApiError(err.status, message, param=param, code=err.code, headers=err.headers)
+
+
+@asynccontextmanager
+async def legacy_errors() -> AsyncIterator[None]:
+    """Errors of the create path, said in the legacy body's own field names."""
+    try:
+        yield
+    except ApiError as exc:
+        raise in_legacy_terms(exc) from None
+    except ReelgenError as exc:
+        raise in_legacy_terms(from_reelgen(exc)) from None
+
+
 def legacy_job(request: Request, job: Job) -> LegacyJob:
     base = str(request.base_url).rstrip("/")
     done = job.status is JobStatus.COMPLETED
@@ -118,10 +157,11 @@ def legacy_job(request: Request, job: Job) -> LegacyJob:
 async def _legacy_create(request: Request, key: str | None, *, needs_image: bool) -> Job:
     data, files = await read_create_body(request, file_fields=("image", "input_reference"))
     image = files.pop("image", None) or files.pop("input_reference", None)
-    body = parse_create(to_create(data))
-    if needs_image and image is None and body.input_reference is None:
-        raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
-    job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)
+    async with legacy_errors():
+        body = parse_create(to_create(data))
+        if needs_image and image is None and body.input_reference is None:
+            raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
+        job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)
     return job
 
 
@@ -131,7 +171,8 @@ async def _legacy_create(request: Request, key: str | None, *, needs_image: bool
 async def generate(
     request: Request, body: LegacyGenerate, idempotency_key: IdempotencyKey = None
 ) -> LegacyJob:
-    job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
+    async with legacy_errors():
+        job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
     return await run_in_threadpool(legacy_job, request, job)
 
 
@@ -158,7 +199,11 @@ async def animate(request: Request, idempotency_key: IdempotencyKey = None) -> L
 
 @router.get("/api/video/status/{job_id}", response_model=LegacyJob, summary="Job status (legacy)")
 def job_status(request: Request, job_id: str) -> LegacyJob:
-    return legacy_job(request, service_of(request).get(job_id))
+    try:
+        job = service_of(request).get(job_id)
+    except JobNotFound as exc:  # the path names it job_id here, not video_id as under /v1/videos
+        raise ApiError(404, exc.message, param="job_id", code="not_found") from None
+    return legacy_job(request, job)
 
 
 @router.post(
@@ -177,7 +222,8 @@ async def generate_video(
 ) -> Response:
     """Waits up to ``REELGEN_WAIT_TIMEOUT_S`` for the job; after that answers 202 with its status."""
     began = time.monotonic()
-    job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
+    async with legacy_errors():
+        job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
     service = service_of(request)
     timeout = settings_of(request).wait_timeout_s
     job = await run_in_threadpool(service.wait, job.id, timeout)

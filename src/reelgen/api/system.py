@@ -33,8 +33,9 @@ guarded = APIRouter(
 class FreeBody(BaseModel):
     """Unload models idle for at least ``idle_seconds`` (0: every model not in use)."""
 
-    # NaN is refused as "a finite number", not against the bound its comparisons fail.
-    model_config = ConfigDict(allow_inf_nan=False)
+    # NaN is refused as "a finite number", not against the bound its comparisons fail. A misspelt
+    # field is refused: ignored, it left idle_seconds at 0 and unloaded every model at once.
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", strict=True)
 
     idle_seconds: float = Field(default=0.0, ge=0, le=86_400)
 
