@@ -254,3 +254,22 @@ def test_submit_and_enhance_talk_to_a_server(server_url: str, live: TestClient, 
     out = runner.invoke(cli_app, [*upload, "--server", server_url, "-q"])
     assert out.exit_code == 0, out.output
     assert decoded(smooth) == (7, Fraction(48000, 1001), (48, 32), True)
+
+
+def test_an_upload_that_fades_in_from_black_is_enhanced_not_failed(live: TestClient, tmp_path: Path) -> None:
+    # Its black frames were taken for a model's NaN and the job failed after all the work.
+    source = tmp_path / "fade.mov"
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("png", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
+        for level in (0, 0, 0, 90, 180):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), level, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    form = {"interpolate": "2", "interpolator": "flow"}
+    resp = live.post("/v1/videos/enhance", data=form, files={"file": ("fade.mov", source.read_bytes())})
+    assert resp.status_code == 202, resp.text
+    finished(live, resp.json()["id"])
+    assert decoded(content(live, resp.json()["id"], tmp_path))[:3] == (9, Fraction(48), (64, 48))

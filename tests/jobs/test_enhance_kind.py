@@ -103,3 +103,15 @@ def test_an_enhance_job_runs_on_a_worker_and_delivers_the_promised_clip(
     assert upscaled == list(range(1, 10))  # one report per output frame
     made = [d for d in progress if d["stage"] == "interpolate"]
     assert (made[-1]["step"], made[-1]["total"]) == (4, 4)  # the 4 new frames between 5
+
+
+def test_black_frames_are_excused_only_where_the_source_was_black(tmp_path: Path) -> None:
+    from reelgen.jobs.kinds.enhance import EnhancePayload, _unexplained
+
+    source = tmp_path / "fade.mp4"
+    frames = np.stack([np.full((32, 32, 3), level, np.uint8) for level in (0, 120, 200)])
+    write_video(Video(frames, Fraction(8)), source)
+    steps = (interpolation_step(2, None, "flow"),)
+    payload = EnhancePayload(source=str(source), width=32, height=32, frames=3, fps="8", steps=steps)
+    # x2: output j shows source position j/2; 0 and 1 sit on the black frame 0, 3 between two lit ones.
+    assert _unexplained([0, 1, 3], payload, payload.output_shape()) == [3]

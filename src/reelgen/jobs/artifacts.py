@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,13 +159,41 @@ def png_bytes(frame: Any) -> bytes:
     return buf.getvalue()
 
 
-def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
+def verify_video(
+    path: Path, expected_frames: int | None, excuse: Callable[[list[int]], list[int]] | None = None
+) -> dict[str, Any]:
     """Decode the MP4 as a player would: the frame count asked for, and no black (NaN) frames.
 
     Black is judged by ``reelgen.core.quality.black_frames``, the same check the
-    worker ran on the frames before encoding. Returns the size, fps and frame
-    count read back; raises GenerationFailed.
+    worker ran on the frames before encoding. ``excuse`` takes the black frames'
+    indices and returns those it cannot explain (an enhanced fade from black is
+    black where its source was). Returns the size, fps and frame count read back;
+    raises GenerationFailed.
     """
+    try:
+        count, black, info = _scan(path)
+    except InvalidRequest as exc:
+        raise GenerationFailed(f"the output video could not be decoded ({exc.message})") from None
+    if expected_frames is not None and count != expected_frames:
+        raise GenerationFailed(f"the output video has {count} frames; the job asked for {expected_frames}")
+    if black and excuse is not None:
+        black = excuse(black)
+    if black:
+        shown = ", ".join(str(i) for i in black[:8]) + (" ..." if len(black) > 8 else "")
+        raise GenerationFailed(
+            f"the output video has {len(black)} black frame(s) (frames {shown}); the model most "
+            "likely produced NaN values (try float32/bfloat16 instead of float16, or another seed)"
+        )
+    return info
+
+
+def black_frames_in(path: Path) -> list[int]:
+    """Indices of the black frames of the video at ``path`` (``InvalidRequest`` if it cannot be decoded)."""
+    return _scan(path)[1]
+
+
+def _scan(path: Path) -> tuple[int, list[int], dict[str, Any]]:
+    """Every frame of ``path`` decoded: the count, the black frames' indices, and size and rate."""
     import av
     import numpy as np
 
@@ -196,16 +225,8 @@ def verify_video(path: Path, expected_frames: int | None) -> dict[str, Any]:
                 "fps": float(stream.average_rate) if stream.average_rate else None,
             }
     except (av.error.FFmpegError, IndexError) as exc:
-        raise GenerationFailed(f"the output video could not be decoded ({exc})") from None
-    if expected_frames is not None and count != expected_frames:
-        raise GenerationFailed(f"the output video has {count} frames; the job asked for {expected_frames}")
-    if black:
-        shown = ", ".join(str(i) for i in black[:8]) + (" ..." if len(black) > 8 else "")
-        raise GenerationFailed(
-            f"the output video has {len(black)} black frame(s) (frames {shown}); the model most "
-            "likely produced NaN values (try float32/bfloat16 instead of float16, or another seed)"
-        )
-    return info
+        raise InvalidRequest(str(exc)) from None
+    return count, black, info
 
 
 def _could_be_black(frame: Any) -> bool:

@@ -9,6 +9,7 @@ the API side decodes the result and checks it is the clip that was promised.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +21,7 @@ from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.registry import chain_shape, resolve_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.spec.request import INPUT_FILE, EnhanceStep
-from reelgen.jobs.artifacts import png_bytes, verify_video
+from reelgen.jobs.artifacts import black_frames_in, png_bytes, verify_video
 from reelgen.jobs.events import RunResult
 from reelgen.jobs.kinds.base import WorkerContext, WorkerKind
 from reelgen.jobs.records import Facts, Job
@@ -174,14 +175,37 @@ class EnhanceKind(WorkerKind[EnhancePayload]):
 
     def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
         """Decode the MP4 as a player would: the size and frame count the job promised, no black frames."""
-        promised = self.parse(job.payload).output_shape()
-        info = verify_video(files["video"], promised.frames)
+        payload = self.parse(job.payload)
+        promised = payload.output_shape()
+        info = verify_video(
+            files["video"], promised.frames, lambda black: _unexplained(black, payload, promised)
+        )
         if (info["width"], info["height"]) != (promised.width, promised.height):
             raise GenerationFailed(
                 f"the enhanced video is {info['width']}x{info['height']}; "
                 f"the job promised {promised.width}x{promised.height}"
             )
         return info
+
+
+def _unexplained(black: list[int], payload: EnhancePayload, out: Shape) -> list[int]:
+    """The output's black frames that no black frame of the source explains.
+
+    An enhanced fade from black is black where its source was; a frame made black by
+    NaN from an upscaler or interpolator is not. Output frame j shows the source at
+    position j * source fps / output fps; it is explained when a source frame on
+    either side of that position is black.
+    """
+    try:
+        source_black = set(black_frames_in(Path(payload.source)))
+    except InvalidRequest:
+        return black  # the source no longer decodes: nothing can be explained
+    ratio = payload.source_shape.fps / out.fps
+    return [
+        j
+        for j in black
+        if math.floor(j * ratio) not in source_black and math.ceil(j * ratio) not in source_black
+    ]
 
 
 def _make_room(cache: ModelCache, need_gib: float) -> None:
