@@ -150,3 +150,17 @@ def test_the_video_routes_show_only_render_jobs(
         kinds.unregister("fanout")
     assert client.get(f"/v1/videos/{parent.id}").status_code == 404
     assert client.get("/v1/videos").json()["data"] == []
+
+
+def test_a_target_rate_is_taken_as_text_as_the_command_line_takes_it(client: TestClient) -> None:
+    # "60000/1001" was "Input should be a valid number": no exact NTSC rate could be asked for over HTTP.
+    resp = client.post("/v1/videos", json={**TINY, "target_fps": "60000/1001", "interpolator": "flow"})
+    assert resp.status_code == 202, resp.text
+    (step,) = stored(client, resp.json()["id"]).enhance
+    assert step.options["target_fps"] == "60000/1001"
+    bad = client.post("/v1/videos", json={**TINY, "target_fps": "fast"})
+    assert bad.status_code == 400
+    assert (
+        bad.json()["error"]["message"]
+        == "target_fps: 'fast' is not a frame rate; give e.g. 60, 59.94 or 60000/1001"
+    )

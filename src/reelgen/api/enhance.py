@@ -26,7 +26,7 @@ from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
 from reelgen.api.wire import parse_body
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, rate_as_written
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.enhance import enhance_payload
 from reelgen.jobs.records import Job, JobStatus
@@ -36,7 +36,8 @@ router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authoriz
 
 
 class _EnhanceExtras(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN is "not finite", as on /v1/videos, not "less than or equal to 8".
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
     metadata: dict[str, str] | None = None
@@ -50,6 +51,11 @@ class _EnhanceExtras(BaseModel):
         ):
             raise ValueError("metadata holds at most 16 keys of 64 chars with values of 512 chars")
         return value
+
+    @field_validator("target_fps", mode="before", check_fields=False)  # declared by ``VideoEnhance``
+    @classmethod
+    def _rate_as_written(cls, value: Any) -> Any:
+        return rate_as_written(value)
 
 
 def _core(name: str) -> tuple[Any, Any]:

@@ -34,7 +34,7 @@ from reelgen.api.schemas import (
 from reelgen.api.settings import ApiSettings
 from reelgen.core.auto_model import auto_model
 from reelgen.core.errors import ReelgenError, from_validation_error
-from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest
+from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest, rate_as_written
 from reelgen.core.spec.resolve import check_prompt
 from reelgen.core.textfile import nul_at
 
@@ -112,6 +112,11 @@ def _core(name: str, *, required: bool = False, optional: bool = False) -> tuple
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+    @field_validator("target_fps", mode="before", check_fields=False)  # declared by each wire model
+    @classmethod
+    def _rate_as_written(cls, value: Any) -> Any:
+        return rate_as_written(value)  # "60000/1001" as the command line and the enhance routes take it
 
 
 class _CreateExtras(_Wire):

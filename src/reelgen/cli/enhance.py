@@ -158,7 +158,7 @@ def _remote(
 
 def _rate(text: str) -> Fraction:
     """``--target-fps`` as an exact rate, checked here for both paths (the server path used to crash on 60/0)."""
-    from reelgen.core.enhance.interpolate import parse_rate
+    from reelgen.core.rates import parse_rate
 
     try:
         return parse_rate(text)

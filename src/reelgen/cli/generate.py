@@ -52,7 +52,7 @@ QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
 
 def _target_rate(text: str) -> float:
     """``--target-fps`` as typed (60, 59.94 or 60000/1001) as the request's number; NTSC decimals snap back exactly."""
-    from reelgen.core.enhance.interpolate import parse_rate  # numpy: only when asked
+    from reelgen.core.rates import parse_rate
 
     try:
         return float(parse_rate(text))

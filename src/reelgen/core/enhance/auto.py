@@ -14,6 +14,7 @@ from pathlib import Path
 from reelgen.core.enhance.registry import enhancers
 from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES, NAMED
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.rates import parse_rate
 from reelgen.core.spec.request import EnhanceStep
 
 #: Best first; ``auto`` takes the first whose ``missing()`` is None.
@@ -44,7 +45,9 @@ def interpolation_step(factor: int | None, target_fps: float | str | None, metho
     if factor is not None:
         options["factor"] = factor
     if target_fps is not None:
-        options["target_fps"] = f"{target_fps:g}" if isinstance(target_fps, float) else str(target_fps)
+        # A number is written as the exact rate it stands for: 59.94005994... as 60000/1001, 60.0 as 60.
+        exact = parse_rate(repr(target_fps)) if isinstance(target_fps, float) else target_fps
+        options["target_fps"] = str(exact)
     return EnhanceStep(name=name, options=options)
 
 

@@ -8,7 +8,6 @@ frame rate exact.
 
 from __future__ import annotations
 
-import math
 from abc import abstractmethod
 from fractions import Fraction
 from typing import Any
@@ -21,6 +20,7 @@ from reelgen.core.enhance.scenes import cuts
 from reelgen.core.enhance.timing import MAX_FACTOR, check_rates, output_frames, output_rate, timeline
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
+from reelgen.core.rates import parse_rate
 from reelgen.core.types import Video
 
 
@@ -70,27 +70,6 @@ def _rows(frames: np.ndarray, index: np.ndarray) -> np.ndarray:
     if np.array_equal(index, np.arange(first, first + len(index))):
         return frames[first : first + len(index)]
     return frames[index]
-
-
-def parse_rate(text: str) -> Fraction:
-    """'60', '59.94' or '60000/1001' as an exact positive rate; decimals of NTSC rates (47.952) snap to N000/1001."""
-    if "/" in text:
-        try:
-            value = Fraction(text)
-        except ZeroDivisionError:  # "60/0": no rate, said as one like any other bad text
-            raise ValueError(text) from None
-    else:
-        number = float(text)
-        if not math.isfinite(number):  # Fraction() raises OverflowError on inf, not ValueError
-            raise ValueError(text)
-        ntsc = round(number * 1001 / 1000)
-        if not number.is_integer() and abs(number - ntsc * 1000 / 1001) < 5e-4:
-            value = Fraction(ntsc * 1000, 1001)
-        else:
-            value = Fraction(number).limit_denominator(1001)
-    if value <= 0:
-        raise ValueError(text)
-    return value
 
 
 class Interpolator(Enhancer):

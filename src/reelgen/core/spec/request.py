@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from reelgen.core.rates import parse_rate
+
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
 
@@ -77,6 +79,16 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def rate_as_written(value: Any) -> Any:
+    """``target_fps`` given as text ('60000/1001', '59.94'), as the command line takes it, as its number."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return float(parse_rate(value))  # NTSC decimals snap back to N000/1001 when the step is made
+    except ValueError:
+        raise ValueError(f"{value!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001") from None
+
+
 class GenerationRequest(BaseModel):
     """Everything that decides a video, as a person gives it. Unset fields take the model's defaults.
 
@@ -137,7 +149,10 @@ class GenerationRequest(BaseModel):
         default=None, ge=2, le=16, description="Multiply the frame rate after generation (2, 4 ...)"
     )
     target_fps: float | None = Field(
-        default=None, gt=0, le=1000, description="Interpolate to this exact rate instead of by a factor"
+        default=None,
+        gt=0,
+        le=1000,
+        description="Interpolate to this exact rate instead of by a factor: 60, 59.94 or the text '60000/1001'",
     )
     interpolator: str | None = Field(
         default=None,
@@ -151,6 +166,11 @@ class GenerationRequest(BaseModel):
         description="auto (default: Real-ESRGAN when pulled, else lanczos), esrgan, lanczos, a Real-ESRGAN model "
         "name or an upscaler checkpoint file",
     )
+
+    @field_validator("target_fps", mode="before")
+    @classmethod
+    def _rate_as_written(cls, value: Any) -> Any:
+        return rate_as_written(value)
 
     @field_validator("model")
     @classmethod
