@@ -45,3 +45,13 @@ def test_animate_and_generate_name_what_was_typed_not_request_fields(tmp_path: P
     option = runner.invoke(app, [*args, "--option", "speed=2"])
     assert option.exit_code == 2 and "--option speed is not a known field" in option.output
     assert "start_image" not in animate.output and "keyframes[0]" not in keyframe.output
+
+
+def test_a_nul_character_in_a_path_is_refused_naming_the_option(tmp_path: Path) -> None:
+    # It reached Path.resolve() and ended as a bare ValueError (exit 1, nothing said).
+    out = tmp_path / "x.mp4"
+    result = runner.invoke(
+        app, ["generate", "a cat", "-m", "ltx-tiny", "-o", str(out), "--weights", "a\x00b"]
+    )
+    assert result.exit_code == 2
+    assert "--weights holds a NUL character" in result.output and not out.exists()

@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.rates import parse_rate
+from reelgen.core.textfile import nul_at
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
@@ -178,6 +180,17 @@ class GenerationRequest(BaseModel):
         if not value.strip():
             raise ValueError("model must name a model, e.g. 'ltx-tiny' (see `reelgen models`)")
         return value.strip()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        """No text may hold a NUL character: as a path it was a bare ValueError deep in resolving."""
+        where = nul_at(data)
+        if where:
+            raise InvalidRequest(
+                f"{where} holds a NUL character (\\0), which no file name or text may hold", param=where
+            )
+        return data
 
     @model_validator(mode="after")
     def _frames_or_seconds(self) -> GenerationRequest:
