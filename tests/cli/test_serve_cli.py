@@ -6,12 +6,20 @@ import socket
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from reelgen.api.settings import ApiSettings
 from reelgen.cli import app
-from reelgen.cli.serve import banner
+from reelgen.cli.serve import banner, where_data
+from reelgen.jobs.settings import JobSettings
 
 runner = CliRunner()
+
+
+def said(output: str) -> str:
+    """The output as one line, without the frame Click's usage errors are drawn in."""
+    return " ".join(output.replace("│", " ").split())
 
 
 def free_port() -> int:
@@ -40,7 +48,7 @@ def test_a_setting_serve_cannot_use_is_one_clear_line(
     argv = ["serve", "--port", str(free_port()), *(a.format(tmp=tmp_path) for a in args)]
     result = runner.invoke(app, argv)
     assert result.exit_code == 2, result.output
-    assert message.format(tmp=tmp_path) in " ".join(result.output.split())
+    assert message.format(tmp=tmp_path) in said(result.output)
     assert "Traceback" not in result.output and not isinstance(result.exception, (KeyError, OSError))
     assert "reelgen serving" not in result.output
 
@@ -53,3 +61,73 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
     assert banner("::1", 9000, web=False) == (
         "reelgen serving the API under http://[::1]:9000/v1 (reference at http://[::1]:9000/docs)"
     )
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        (
+            {"REELGEN_MAX_QUEUE": "abc"},
+            [],
+            "REELGEN_MAX_QUEUE='abc': Input should be a valid integer, unable to parse string as an "
+            "integer (default 1000)",
+        ),
+        ({"REELGEN_ENGINE": "gpu"}, [], "REELGEN_ENGINE='gpu': Input should be 'auto', 'local' or 'ray'"),
+        ({"REELGEN_LEASE_S": "0"}, [], "REELGEN_LEASE_S='0': Input should be greater than 0 (default 20.0)"),
+        ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
+        ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),
+        # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.
+        ({"REELGEN_PORT": "99999"}, [], "(env var: 'REELGEN_PORT'): Input should be less than or equal"),
+        # Path("") is ".": jobs went into whatever folder the server was started from.
+        ({"REELGEN_DATA_DIR": ""}, [], "REELGEN_DATA_DIR='': an empty folder name means the folder"),
+        ({}, ["--data-dir", ""], "--data-dir (REELGEN_DATA_DIR) '': an empty folder name means"),
+        ({}, ["--host", ""], "--host (REELGEN_HOST) '': give an address to listen on"),
+        (
+            {},
+            ["--host", "nosuch.invalid", "--api-key", "k"],
+            "--host 'nosuch.invalid' is not an address of this machine",
+        ),
+    ],
+)
+def test_a_bad_setting_is_named_with_what_is_valid(
+    tmp_path: Path, env: dict[str, str], args: list[str], message: str
+) -> None:
+    argv = ["serve", *args] if "REELGEN_PORT" in env else ["serve", "--port", str(free_port()), *args]
+    result = runner.invoke(app, argv, env={"REELGEN_HOME": str(tmp_path / "home"), **env})
+    assert result.exit_code == 2, result.output
+    assert message in said(result.output)
+    assert "Traceback" not in result.output and "ValidationError" not in result.output
+    assert "reelgen serving" not in result.output and not (tmp_path / "jobs.db").exists()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("key", [" secret", "secret\n", "clé"])
+def test_a_key_no_client_could_send_is_refused_without_showing_it(tmp_path: Path, key: str) -> None:
+    # Headers lose blanks at either end and carry ASCII only: every request would be a 401.
+    env = {"REELGEN_HOME": str(tmp_path), "REELGEN_API_KEY": key}
+    result = runner.invoke(app, ["serve", "--port", str(free_port())], env=env)
+    assert result.exit_code == 2, result.output
+    assert "--api-key (REELGEN_API_KEY): must be printable ASCII" in said(result.output)
+    assert key.strip() not in result.output
+
+
+def test_the_line_after_the_banner_says_where_jobs_go_and_whether_a_key_is_needed(tmp_path: Path) -> None:
+    jobs = JobSettings(data_dir=tmp_path / "jobs")
+    open_one = ApiSettings(jobs=jobs, lora_dir=tmp_path / "loras")
+    assert where_data(open_one) == (
+        f"jobs and outputs in {tmp_path}/jobs (database sqlite:///{tmp_path}/jobs/jobs.db); "
+        f"LoRAs from {tmp_path}/loras; API key: none (loopback only)"
+    )
+    pg = JobSettings(data_dir=tmp_path, database_url="postgresql://reel:hunter2@db/jobs")
+    keyed = ApiSettings(jobs=pg, api_key=SecretStr("k"), lora_dir=tmp_path)
+    line = where_data(keyed)
+    assert "database postgresql://reel:***@db/jobs" in line and line.endswith("API key: required")
+    assert "hunter2" not in line
+
+
+def test_the_help_names_every_variable_whole() -> None:
+    result = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0 and "…" not in result.output  # it cut "~/.local/share/reelgen/job…"
+    for variable in ("REELGEN_HOST", "REELGEN_PORT", "REELGEN_DATA_DIR", "REELGEN_API_KEY"):
+        assert variable in result.output

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.core import settings as core_settings
@@ -18,7 +20,7 @@ class ApiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
 
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     #: Bearer key; required whenever ``host`` is not a loopback address.
     api_key: SecretStr | None = None
     #: Further names this server answers to (``Host`` header), comma-separated; loopback names and
@@ -32,26 +34,26 @@ class ApiSettings(BaseSettings):
     #: this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro (or a tiny build for a
     #: task it does not do).
     default_model: str = "auto"
-    max_prompt_chars: int = 4000
+    max_prompt_chars: int = Field(default=4000, ge=1)
     #: Largest request body accepted, uploads included.
-    max_upload_bytes: int = 32 * 1024 * 1024
+    max_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
     #: Largest input image, in pixels; bigger headers are refused before decoding.
-    max_image_pixels: int = 40_000_000
+    max_image_pixels: int = Field(default=40_000_000, ge=1)
     #: Uploaded images and videos decoded at once to check them; more wait their turn. Each decode
     #: of an image at the pixel limit holds about 120 MB, so this bounds the API's memory.
     max_concurrent_decodes: int = Field(default=2, ge=1, le=64)
-    max_video_seconds: float = 120.0
-    max_video_side: int = 4096
-    fetch_timeout_s: float = 10.0
-    fetch_max_bytes: int = 16 * 1024 * 1024
+    max_video_seconds: float = Field(default=120.0, gt=0)
+    max_video_side: int = Field(default=4096, ge=1)
+    fetch_timeout_s: float = Field(default=10.0, gt=0)
+    fetch_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     #: Plain-http image URLs are refused unless this is set; https is always allowed.
     fetch_allow_http: bool = False
     #: Webhook targets must resolve to public addresses unless this is set (e.g. a local receiver).
     allow_private_webhooks: bool = False
     #: How long ``POST /generate-video`` waits for its job before answering 504.
-    wait_timeout_s: float = 600.0
+    wait_timeout_s: float = Field(default=600.0, ge=0)
     #: Sent as ``openai-poll-after-ms`` while a job is queued or running.
-    poll_after_ms: int = 1000
+    poll_after_ms: int = Field(default=1000, ge=0)
     max_priority: int = 100
     #: The LoRA folder (``REELGEN_LORA_DIR``, default ``<reelgen home>/loras``): create bodies name
     #: ``.safetensors`` files inside it, and GET /v1/loras lists them. Workers read them at the same path.
@@ -66,6 +68,26 @@ class ApiSettings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("host")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give an address to listen on, such as 127.0.0.1 or 0.0.0.0")
+        return value.strip()
+
+    @field_validator("api_key")
+    @classmethod
+    def _sendable_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # Clients send the key in an HTTP header, which drops blanks at either end and carries
+        # ASCII only: a key outside that could never match, locking every client out.
+        key = value.get_secret_value() if value else ""
+        if key and (key != key.strip() or not key.isascii() or not key.isprintable()):
+            raise ValueError(
+                "must be printable ASCII with no space or line break at either end "
+                "(clients send it in an HTTP header)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _webhooks_as_checked(self) -> ApiSettings:
         # The create checks a webhook URL and the job service's sender checks it again when sending;
@@ -77,3 +99,25 @@ class ApiSettings(BaseSettings):
     def key(self) -> str | None:
         value = self.api_key.get_secret_value() if self.api_key else ""
         return value or None
+
+
+def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapping[str, str]) -> str:
+    """The first bad setting as one line: where it was set, its value, what is valid, its default.
+
+    ``given`` names the command-line option of each field set through one; every other field
+    came from its ``REELGEN_*`` variable. Secret values are never shown.
+    """
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    info = model.model_fields.get(field)
+    where = given.get(field) or (field if field.isupper() else f"REELGEN_{field.upper()}")
+    secret = info is not None and "SecretStr" in str(info.annotation)
+    joiner = "=" if where.isupper() else " "  # REELGEN_PORT='x', but --port (REELGEN_PORT) 'x'
+    shown = "" if secret or "input" not in first else f"{joiner}{first['input']!r}"
+    text = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "bool_parsing":
+        text = "give true or false (or 1/0, yes/no, on/off)"
+    default = "" if info is None else info.default
+    shown_default = str(default).lower() if isinstance(default, bool) else str(default)
+    hint = "" if default in (None, "", PydanticUndefined) else f" (default {shown_default})"
+    return f"{where}{shown}: {text}{hint}"

@@ -3,37 +3,48 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console
 
+if TYPE_CHECKING:
+    from reelgen.api.settings import ApiSettings
+
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000).")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(envvar="REELGEN_HOST", help="Address to listen on (default 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, envvar="REELGEN_PORT", help="Port (default 8000).")
+    ] = None,
     api_key: KeyOpt = None,
     database_url: Annotated[
         str | None, typer.Option(envvar="REELGEN_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
     ] = None,
     data_dir: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             envvar="REELGEN_DATA_DIR",
-            help="Where outputs and inputs are kept (default: $REELGEN_HOME/jobs, else ~/.local/share/reelgen/jobs).",
+            metavar="PATH",
+            help="Where jobs, outputs and inputs are kept (default: $REELGEN_HOME/jobs, else the "
+            "platform's data folder, ~/.local/share/reelgen/jobs on Linux).",
         ),
     ] = None,
     log_level: Annotated[
         str, typer.Option(help="uvicorn log level: critical, error, warning, info, debug or trace.")
     ] = "info",
 ) -> None:
-    """Run the HTTP API with its job queue and workers (one process per GPU; Ray with RAY_ADDRESS).
+    """Run the HTTP API, its job queue and a worker per GPU (Ray: RAY_ADDRESS).
 
-    The port is taken before anything else starts, so a port in use is said at
-    once.
+    The port is taken before anything else starts, so a port in use is said
+    at once. Every other setting is a REELGEN_* variable (README, "Serving");
+    a bad one is named before anything starts. Ctrl-C puts running jobs back
+    in the queue: they run when the server starts again on the same data.
 
     Examples:
       reelgen serve                          # http://127.0.0.1:8000, loopback
@@ -45,17 +56,20 @@ def serve(
 
     from reelgen.api.app import create_app
     from reelgen.api.security import check_bind
-    from reelgen.api.settings import ApiSettings
-    from reelgen.jobs.settings import JobSettings
 
     if log_level.lower() not in uvicorn.config.LOG_LEVELS:
         levels = ", ".join(uvicorn.config.LOG_LEVELS)
         console.print(f"[bold red]error:[/] --log-level {log_level!r} is not a level; valid: {levels}")
         raise typer.Exit(2)
-    job_fields = {"database_url": database_url, "data_dir": data_dir}
-    jobs = JobSettings(**{k: v for k, v in job_fields.items() if v is not None})  # type: ignore[arg-type]
-    fields: dict[str, Any] = {"host": host, "port": port, "api_key": api_key, "jobs": jobs}
-    settings = ApiSettings(**{k: v for k, v in fields.items() if v is not None})
+    given = {
+        "host": host,
+        "port": port,
+        "api_key": api_key,
+        "database_url": database_url,
+        "data_dir": data_dir,
+    }
+    settings = _settings({k: v for k, v in given.items() if v is not None})
+    jobs = settings.jobs
     try:
         check_bind(settings.host, settings.key())
     except ValueError as exc:
@@ -65,9 +79,7 @@ def serve(
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:
         console.print(
-            f"[bold red]error:[/] cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc}); "
-            "is another server running there? Choose another with --port",
-            highlight=False,
+            f"[bold red]error:[/] {_cannot_listen(settings.host, settings.port, exc)}", highlight=False
         )
         raise typer.Exit(2) from None
     with sock:
@@ -83,6 +95,7 @@ def serve(
             )
             raise typer.Exit(2) from None
         console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
+        console.print(where_data(settings), highlight=False)
         config = uvicorn.Config(
             api,
             host=settings.host,
@@ -92,6 +105,57 @@ def serve(
             timeout_graceful_shutdown=5,
         )
         uvicorn.Server(config).run(sockets=[sock])
+
+
+#: Where a value given to ``serve`` came from: its option, which also reads the variable.
+_OPTIONS = {
+    "host": "--host (REELGEN_HOST)",
+    "port": "--port (REELGEN_PORT)",
+    "api_key": "--api-key (REELGEN_API_KEY)",
+    "database_url": "--database-url (REELGEN_DATABASE_URL)",
+    "data_dir": "--data-dir (REELGEN_DATA_DIR)",
+}
+
+
+def _settings(given: dict[str, Any]) -> ApiSettings:
+    """The server's settings from the options ``given`` and the ``REELGEN_*`` variables; a bad
+    value is one line naming it, what is valid and its default, then exit 2."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from reelgen.api.settings import ApiSettings, setting_problem
+    from reelgen.jobs.settings import JobSettings
+
+    named = {field: _OPTIONS[field] for field in given}
+    job_fields = {k: v for k, v in given.items() if k in ("database_url", "data_dir")}
+    model: type[ApiSettings] | type[JobSettings] = JobSettings
+    try:
+        jobs = JobSettings(**job_fields)
+        model = ApiSettings
+        api_fields = {k: v for k, v in given.items() if k not in job_fields}
+        return ApiSettings(**api_fields, jobs=jobs)
+    except ValidationError as exc:
+        problem = setting_problem(exc, model, named)
+    except SettingsError:  # only ``jobs`` is read as JSON: REELGEN_JOBS, never needed
+        problem = "REELGEN_JOBS is not a setting (each job setting has its own REELGEN_* variable); unset it"
+    console.print(f"[bold red]error:[/] {problem}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """Why ``host:port`` cannot be listened on, with the fix that fits the reason."""
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, socket.gaierror):
+        return f"--host {host!r} is not an address of this machine ({reason}); try 127.0.0.1 or 0.0.0.0"
+    if exc.errno == errno.EADDRINUSE:
+        hint = "is another server running there? Choose another with --port"
+    elif exc.errno == errno.EACCES:
+        hint = "ports below 1024 need extra rights; choose one above with --port"
+    else:
+        hint = "give --host an address of this machine, such as 127.0.0.1 or 0.0.0.0"
+    return f"cannot listen on {host}:{port} ({reason}); {hint}"
 
 
 def _no_database(url: str, exc: Exception) -> typer.Exit:
@@ -144,6 +208,18 @@ def worker(
     from reelgen.jobs.cluster import run_worker_node
 
     raise typer.Exit(run_worker_node(address, num_gpus))
+
+
+def where_data(settings: ApiSettings) -> str:
+    """The line after the banner: where jobs and LoRAs are kept, and whether a key is asked for."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(settings.jobs.resolved_database_url()).render_as_string(hide_password=True)
+    key = "required" if settings.key() else "none (loopback only)"
+    return (
+        f"jobs and outputs in {settings.jobs.data_dir} (database {database}); "
+        f"LoRAs from {settings.lora_dir}; API key: {key}"
+    )
 
 
 def banner(host: str, port: int, *, web: bool) -> str:

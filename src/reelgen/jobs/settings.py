@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -64,51 +64,60 @@ class JobSettings(BaseSettings):
     engine: Literal["auto", "local", "ray"] = "auto"
     #: How many GPUs the local engine uses at most; None: all that ``CUDA_VISIBLE_DEVICES`` lists,
     #: else all the driver reports (0: CPU workers only).
-    gpus: int | None = None
+    gpus: int | None = Field(default=None, ge=0)
     #: Join this Ray cluster (``host:port``); None starts a private Ray on loopback.
     ray_address: str | None = Field(
         default=None, validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS")
     )
     #: CPUs the embedded Ray may use; None lets Ray count them.
-    ray_num_cpus: int | None = None
+    ray_num_cpus: int | None = Field(default=None, ge=1)
     #: Object store of the embedded Ray; outputs pass through it, so a few hundred MB is plenty.
-    ray_object_store_bytes: int = 512 * 1024**2
+    ray_object_store_bytes: int = Field(default=512 * 1024**2, ge=1)
     #: CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per GPU).
-    cpu_workers: int = 1
+    cpu_workers: int = Field(default=1, ge=0)
     #: Models one worker keeps loaded at once (LRU; idle ones are unloaded first).
-    models_per_worker: int = 1
-    max_queue: int = 1000
+    models_per_worker: int = Field(default=1, ge=1)
+    max_queue: int = Field(default=1000, ge=1)
     #: Attempts per job, the first included; losing the last one fails the job ``worker_lost``.
-    max_attempts: int = 2
+    max_attempts: int = Field(default=2, ge=1)
     #: A running job is leased to the API process running it for this long, renewed every quarter
     #: of it; another process on the same database requeues it only once the lease ran out.
-    lease_s: float = 20.0
+    lease_s: float = Field(default=20.0, gt=0)
     #: A running job with no progress event for this long is stalled: its worker is killed.
-    heartbeat_timeout_s: float = 600.0
+    heartbeat_timeout_s: float = Field(default=600.0, gt=0)
     #: A running job taking longer than this is stopped and failed with ``timeout``.
-    max_runtime_s: float = 3600.0
+    max_runtime_s: float = Field(default=3600.0, gt=0)
     #: After a cancel, how long a worker may take to stop before it is killed.
-    cancel_grace_s: float = 30.0
+    cancel_grace_s: float = Field(default=30.0, ge=0)
     #: Progress events carry a small preview every this many steps (0: never); on a GPU it is made
     #: beside the loop and rides on a step or two later.
-    preview_every: int = 5
+    preview_every: int = Field(default=5, ge=0)
     #: Outputs (and unused uploads) of finished jobs older than this are deleted; 0: kept forever.
-    retention_days: float = 7.0
+    retention_days: float = Field(default=7.0, ge=0)
     #: Records of finished jobs older than this are deleted, unless another job refers to them;
     #: 0: kept forever.
-    record_retention_days: float = 90.0
+    record_retention_days: float = Field(default=90.0, ge=0)
     #: How often retention cleanup runs.
-    cleanup_every_s: float = 3600.0
+    cleanup_every_s: float = Field(default=3600.0, gt=0)
     #: Used for ``metrics.cost`` of each job.
-    price_per_gpu_hour: float = 0.0
+    price_per_gpu_hour: float = Field(default=0.0, ge=0)
     #: HMAC-SHA256 key for webhook signatures; None makes one, kept in ``data_dir/webhook-secret``.
     webhook_secret: SecretStr | None = None
-    webhook_max_attempts: int = 5
-    webhook_backoff_s: float = 1.0
-    webhook_timeout_s: float = 10.0
+    webhook_max_attempts: int = Field(default=5, ge=1)
+    webhook_backoff_s: float = Field(default=1.0, ge=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
     #: Webhooks may go to private, loopback and link-local addresses (a local receiver); off, each
     #: delivery resolves its URL again and refuses such addresses (``REELGEN_ALLOW_PRIVATE_WEBHOOKS``).
     allow_private_webhooks: bool = False
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _a_folder(cls, value: object) -> object:
+        # An empty value would become Path("."): jobs and outputs silently in whatever folder
+        # the server happened to be started from.
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise ValueError("an empty folder name means the folder the server starts in; give a folder")
+        return value
 
     def engine_kind(self) -> Literal["local", "ray"]:
         if self.engine == "auto":
