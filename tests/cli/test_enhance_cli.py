@@ -255,3 +255,36 @@ def test_an_odd_sized_clip_is_recorded_at_the_size_written(tmp_path: Path) -> No
         size = (written.width, written.height)
     record = json.loads(out.with_suffix(".json").read_text())
     assert size == (66, 48) and (record["output"]["width"], record["output"]["height"]) == size
+
+
+@pytest.mark.parametrize(
+    ("name", "damaged", "args"),
+    [
+        ("rife", "flownet.pkl", ["--interpolate", "2", "--interpolator", "rife"]),
+        (
+            "realesrgan",
+            "realesr-animevideov3-x4.bin",
+            ["--upscale", "2", "--upscaler", "realesr-animevideov3"],
+        ),
+    ],
+)
+def test_pulled_weights_damaged_in_place_are_refused_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, damaged: str, args: list[str]
+) -> None:
+    # The file keeps its size, so it passed as pulled; it ran, and the record showed the wrong hash.
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(real_weights(name), models / name)
+    target = models / name / damaged
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    monkeypatch.setenv("REELGEN_MODELS_DIR", str(models))
+    out = tmp_path / "out.mp4"
+    result = runner.invoke(
+        app, ["enhance", str(_clip(tmp_path / "in.mp4", sound=False)), "-o", str(out), *args, "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"{target} is damaged" in _said(result) and f"run `reelgen pull {name}` again" in _said(result)
+    assert not out.exists()

@@ -124,6 +124,27 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def checked_sha256(path: Path) -> str:
+    """``path``'s SHA-256, for the record; a file ``reelgen pull`` put in place is refused unless it is the one pulled.
+
+    ``present`` compares sizes only (cheap to ask): a file damaged in place keeps its
+    size, and was run anyway with the wrong hash in the video's record. The hash is
+    taken for the record regardless, so the check costs nothing more. A file given by
+    path elsewhere has no expected hash and is taken as it is.
+    """
+    got = sha256(path)
+    resolved = path.resolve()
+    for name, spec in PACKAGED.items():
+        for f in spec.files:
+            if resolved == (folder(name) / f.name).resolve() and got != f.sha256:
+                raise ModelNotAvailable(
+                    f"{path} is damaged: its SHA-256 is {got[:16]}..., not the {f.sha256[:16]}... "
+                    f"`{pull_hint(name)}` fetched; run `{pull_hint(name)}` again to replace it",
+                    param="weights",
+                )
+    return got
+
+
 def load_failure(exc: BaseException) -> str:
     """Why torch.load (weights only) refused a file, in one line.
 

@@ -93,12 +93,13 @@ class RifeInterpolator(Interpolator):
         path = self.weights_path()
         opts = self.rife_options
         scale = opts.scale if opts.scale is not None else auto_scale(shape.width, shape.height)
+        digest = weights.checked_sha256(path)  # before unpickling: a damaged pulled file is said as such
         self._rife = Rife.load(path, device, opts.precision, scale)
         self.details.update(
             {
                 "method": "RIFE IFNet v4",
                 "layout": self._rife.net.layout.name,
-                "weights": {"path": str(path.resolve()), "sha256": weights.sha256(path)},
+                "weights": {"path": str(path.resolve()), "sha256": digest},
                 "dtype": str(self._rife.dtype).removeprefix("torch."),
                 "scale": scale,
             }

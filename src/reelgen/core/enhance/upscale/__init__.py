@@ -168,7 +168,7 @@ class EsrganUpscaler(Enhancer):
                 "runtime": runtime,
                 "device": device,
                 "dtype": dtype,
-                "weights": {"path": str(source.resolve()), "sha256": weights.sha256(source)},
+                "weights": {"path": str(source.resolve()), "sha256": weights.checked_sha256(source)},
                 **extra,
             }
         )
