@@ -164,3 +164,11 @@ def test_a_target_rate_is_taken_as_text_as_the_command_line_takes_it(client: Tes
         bad.json()["error"]["message"]
         == "target_fps: 'fast' is not a frame rate; give e.g. 60, 59.94 or 60000/1001"
     )
+
+
+def test_a_misspelt_field_is_answered_with_the_near_one(client: TestClient) -> None:
+    resp = client.post("/v1/videos", json={**TINY, "num_inference_step": 3})
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert error["message"] == "num_inference_step is not a known field; did you mean num_inference_steps?"
+    assert error["param"] == "num_inference_step"

@@ -304,7 +304,7 @@ def parse_body(
             return model.model_validate_json(json.dumps(data), strict=True)
         return model.model_validate(data, strict=False)
     except ValidationError as exc:
-        err = from_validation_error(exc)
+        err = from_validation_error(exc, model=model)
         raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
 
 

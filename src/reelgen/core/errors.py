@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from typing import Any
 
 
@@ -75,11 +78,44 @@ def field_path(loc: Any) -> str:
     return out
 
 
-def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None = None) -> InvalidRequest:
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds (``Motion | None``, ``list[BatchItem]`` ...), if any."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (dict, types.UnionType, typing.Union, list, tuple):
+        args = typing.get_args(annotation)
+        # A dict's keys are names, not fields; its values may be models.
+        for arg in args[1:] if typing.get_origin(annotation) is dict else args:
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The field names (and wire aliases) of the object of pydantic ``model`` that holds ``loc``'s last part."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if current is None or part not in current.model_fields:
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    if current is None:
+        return []
+    return [alias for name, info in current.model_fields.items() for alias in (name, info.alias) if alias]
+
+
+def from_validation_error(
+    exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None
+) -> InvalidRequest:
     """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
 
     The CLI, the API and the resolver all turn validation errors into messages here, so
     a bad value reads the same everywhere: ``num_frames: Input should be greater than 0``.
+    Given the ``model`` validated, an unknown field gets the near known name, if any.
     """
     first = exc.errors()[0]
     where = field_path(first["loc"])
@@ -89,6 +125,10 @@ def from_validation_error(exc: Any, *, prefix: str = "", options_of: str | None 
         message = f"{param} is required"
     elif kind == "extra_forbidden":
         message = f"{param} is not a known field"
+        known = fields_at(model, tuple(first["loc"])) if model is not None else []
+        near = difflib.get_close_matches(str(first["loc"][-1]), known, n=1, cutoff=0.6)
+        if near:
+            message += f"; did you mean {near[0]}?"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):  # pydantic names its classes here
         given = _JSON_KINDS.get(type(first.get("input")), "something else")
         message = f"{param or 'the request body'} must be an object of named fields, not {given}"
