@@ -115,6 +115,11 @@ def test_a_key_no_client_could_send_is_refused_without_showing_it(tmp_path: Path
 def test_the_line_after_the_banner_says_where_jobs_go_and_whether_a_key_is_needed(tmp_path: Path) -> None:
     jobs = JobSettings(data_dir=tmp_path / "jobs")
     open_one = ApiSettings(jobs=jobs, lora_dir=tmp_path / "loras")
+    assert "LoRAs from " + f"{tmp_path}/loras (not there yet: no LoRAs);" in where_data(open_one)
+    (tmp_path / "loras").write_text("")
+    assert f"{tmp_path}/loras (a file, not a folder: no LoRAs);" in where_data(open_one)
+    (tmp_path / "loras").unlink()
+    (tmp_path / "loras").mkdir()
     assert where_data(open_one) == (
         f"jobs and outputs in {tmp_path}/jobs (database sqlite:///{tmp_path}/jobs/jobs.db); "
         f"LoRAs from {tmp_path}/loras; API key: none (loopback only)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -216,9 +217,16 @@ def where_data(settings: ApiSettings) -> str:
 
     database = make_url(settings.jobs.resolved_database_url()).render_as_string(hide_password=True)
     key = "required" if settings.key() else "none (loopback only)"
+    loras = Path(settings.lora_dir)
+    # A folder that is not there lists no LoRA, which read as "none installed" on GET /v1/loras.
+    state = (
+        ""
+        if loras.is_dir()
+        else (" (a file, not a folder: no LoRAs)" if loras.exists() else " (not there yet: no LoRAs)")
+    )
     return (
         f"jobs and outputs in {settings.jobs.data_dir} (database {database}); "
-        f"LoRAs from {settings.lora_dir}; API key: {key}"
+        f"LoRAs from {settings.lora_dir}{state}; API key: {key}"
     )
 
 
