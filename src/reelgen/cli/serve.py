@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -105,7 +107,37 @@ def serve(
             # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
             timeout_graceful_shutdown=5,
         )
-        uvicorn.Server(config).run(sockets=[sock])
+        logging.getLogger("uvicorn.error").addFilter(_quiet_stream_cancels)
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:  # uvicorn raises the stopping signal again once it has shut down
+            left = _unfinished(api)
+            if left:
+                console.print(
+                    f"stopped with {left} job(s) not finished; they stay queued and run when the server "
+                    "starts again",
+                    highlight=False,
+                )
+
+
+def _quiet_stream_cancels(record: logging.LogRecord) -> bool:
+    """Drop the traceback of an event stream that stopping cut off, keeping every other record.
+
+    An open event stream (a `reelgen watch`, the web page) lasts until its job ends; on Ctrl-C
+    uvicorn gives it ``timeout_graceful_shutdown`` seconds, then cancels it and logged that as
+    "Exception in ASGI application" with a 40-line traceback, as if something had failed.
+    """
+    cut_off = record.exc_info is not None and record.exc_info[0] is asyncio.CancelledError
+    return not cut_off
+
+
+def _unfinished(api: Any) -> int:
+    """Jobs queued or running in the store once the server has stopped (running ones went back to the queue)."""
+    try:
+        counts = api.state.service.counts()
+    except Exception:  # the store went away with the server: nothing to say, nothing to fail
+        return 0
+    return int(counts.get("queued", 0)) + int(counts.get("in_progress", 0))
 
 
 #: Where a value given to ``serve`` came from: its option, which also reads the variable.
