@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from reelgen.api.sse import format_event, last_event_id
 from reelgen.cli import app as cli_app
 from reelgen.cli import client as client_cli
-from reelgen.cli import jobs as jobs_cli
 from reelgen.cli.client import sse_events
 
 
@@ -84,6 +83,8 @@ def _video(status: str) -> dict[str, object]:
 
 
 VIDEO_ID = "video_" + "0" * 32
+#: What reelgen answers an events request with; anything else is not its event stream.
+STREAM = {"Content-Type": "text/event-stream"}
 
 
 def _fake_server(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]) -> None:
@@ -92,8 +93,7 @@ def _fake_server(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Reque
     def client(server: str, api_key: str | None, timeout: object = None) -> httpx.Client:
         return httpx.Client(base_url=server, transport=httpx.MockTransport(handler))
 
-    monkeypatch.setattr(jobs_cli, "_client", client)  # watch's stream
-    monkeypatch.setattr(client_cli, "_client", client)  # every other request
+    monkeypatch.setattr(client_cli, "_client", client)  # every request, watch's stream too
 
 
 def test_watch_without_a_server_says_it_cannot_reach_it() -> None:
@@ -109,7 +109,7 @@ def test_watch_without_a_server_says_it_cannot_reach_it() -> None:
 def test_watch_rides_out_a_server_restart_and_resumes_after_the_last_event(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(jobs_cli, "RECONNECT_S", 0.3)
+    monkeypatch.setattr(client_cli, "RECONNECT_S", 0.3)
     down: list[float] = []  # when the stream dropped; the server is back 0.5 s later
     resumed_after: list[str | None] = []
 
@@ -120,11 +120,13 @@ def test_watch_rides_out_a_server_restart_and_resumes_after_the_last_event(
 
     def handler(request: httpx.Request) -> httpx.Response:
         if not down:
-            return httpx.Response(200, content=dropped())
+            return httpx.Response(200, content=dropped(), headers=STREAM)
         if time.monotonic() - down[0] < 0.5:
             raise httpx.ConnectError("connection refused")
         resumed_after.append(request.headers.get("Last-Event-ID"))
-        return httpx.Response(200, text=format_event("completed", {"id": VIDEO_ID}, event_id=2))
+        return httpx.Response(
+            200, text=format_event("completed", {"id": VIDEO_ID}, event_id=2), headers=STREAM
+        )
 
     _fake_server(monkeypatch, handler)
     out = CliRunner().invoke(cli_app, ["watch", VIDEO_ID, "--server", "http://reelgen.test"])
@@ -138,7 +140,7 @@ def test_submit_watch_exits_1_when_the_job_does_not_complete(monkeypatch: pytest
             return httpx.Response(202, json=_video("queued"))
         error = {"code": "cancelled", "message": "cancelled by request"}
         return httpx.Response(
-            200, text=format_event("cancelled", {"id": VIDEO_ID, "error": error}, event_id=1)
+            200, text=format_event("cancelled", {"id": VIDEO_ID, "error": error}, event_id=1), headers=STREAM
         )
 
     _fake_server(monkeypatch, handler)

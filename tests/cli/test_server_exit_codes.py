@@ -24,6 +24,8 @@ VIDEO = "video_" + "0" * 32
 
 class Answering(ThreadingHTTPServer):
     status = 500
+    #: Answer as another web server would: an HTML page with this status instead of reelgen's JSON.
+    page = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -31,6 +33,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.page:
+            self._page()
+            return
         body = json.dumps(
             {
                 "error": {
@@ -49,7 +54,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = do_PUT = _answer
+    def _page(self) -> None:
+        body = b"<!DOCTYPE html><html><body><h1>It works!</h1></body></html>\n"
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
 
     def log_message(self, format: str, *args: object) -> None:  # quiet test output
         pass
@@ -79,6 +92,9 @@ def _commands(tmp_path: Path) -> dict[str, list[str]]:
         "watch": ["watch", VIDEO],
         "cancel": ["cancel", VIDEO],
         "download": ["download", VIDEO, "-o", str(tmp_path / "fox.mp4")],
+        "list": ["list"],
+        "delete": ["delete", VIDEO],
+        "remix": ["remix", VIDEO, "a fox at dawn"],
         "batch": ["batch", str(manifest), "-q"],
         "shootout": ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-o", str(tmp_path / "report"), "-q"],
         "project status": ["project", "status", str(film)],
@@ -87,21 +103,24 @@ def _commands(tmp_path: Path) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "submit",
-        "status",
-        "watch",
-        "cancel",
-        "download",
-        "batch",
-        "shootout",
-        "project status",
-        "project render",
-        "project export",
-    ],
-)
+COMMANDS = [
+    "submit",
+    "status",
+    "watch",
+    "cancel",
+    "download",
+    "list",
+    "delete",
+    "remix",
+    "batch",
+    "shootout",
+    "project status",
+    "project render",
+    "project export",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize(("status", "code"), [(400, 2), (404, 2), (422, 2), (500, 1)])
 def test_a_server_answer_sets_the_exit_status_as_bad_input_or_failure(
     answering: Answering, tmp_path: Path, command: str, status: int, code: int
@@ -137,3 +156,24 @@ def test_a_full_queue_or_a_restarting_engine_is_a_failure_that_says_when_to_retr
     assert result.exit_code == 1, result.output
     said = " ".join(result.output.split())
     assert said.endswith(f"error: HTTP {status}: the server said {status} (the server asks to retry in 30 s)")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("status", [200, 404, 500])
+def test_a_server_that_is_not_reelgen_is_said_plainly(
+    answering: Answering, tmp_path: Path, command: str, status: int
+) -> None:
+    """Another web server on that port: its page was printed whole as the error (exit 2, as if the
+    request were wrong), or a 200 page was a JSONDecodeError traceback, saved as the MP4 (exit 0)
+    or read as events for 20 s."""
+    answering.page, answering.status = True, status
+    url = f"http://127.0.0.1:{answering.server_address[1]}"
+    result = runner.invoke(app, [*_commands(tmp_path)[command], "--server", url])
+    assert result.exit_code == 1, result.output
+    assert " ".join(result.output.split()).endswith(
+        f"error: {url} answered HTTP {status} (text/html) as `reelgen serve` never does; "
+        "is --server (or REELGEN_SERVER) the URL of a reelgen server?"
+    )
+    assert "<html" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "fox.mp4").exists()

@@ -1,15 +1,28 @@
-"""Talking to a ``reelgen serve``: the ``--server`` check, one request and its errors, and the event-stream reader."""
+"""Talking to a ``reelgen serve``: the ``--server`` check, one request and its errors, the
+event-stream reader, following a job's events and downloading its file."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.output import console
+from reelgen.cli.output import STOPPED, console
+
+TERMINAL = ("completed", "failed", "cancelled")
+#: How many times ``watch`` connects to a job's events, and the wait between two tries (the
+#: ``retry`` the server's streams ask for): together they ride out a server restart.
+RECONNECTS = 20
+RECONNECT_S = 1.0
+#: What a download may be: reelgen answers the video as video/mp4 and the thumbnail as image/png.
+CONTENT_TYPES = ("video/", "image/")
 
 
 def server_url(value: str | None) -> str | None:
@@ -58,9 +71,40 @@ class ClientError(Exception):
         return 2 if self.bad_input else 1
 
 
+def auth_headers(api_key: str | None) -> dict[str, str]:
+    """The bearer header; a key no header can carry is bad input, said without echoing the key
+    (httpx raised UnicodeEncodeError for non-ASCII and "cannot reach" for a newline)."""
+    if not api_key:
+        return {}
+    if not all(" " <= ch <= "~" for ch in api_key):
+        raise ClientError(
+            "the API key (--api-key or REELGEN_API_KEY) holds characters no HTTP header can carry; "
+            "a key is printable ASCII, as `reelgen serve` takes",
+            bad_input=True,
+        )
+    return {"Authorization": f"Bearer {api_key}"}
+
+
+def job_path(video_id: str, action: str = "") -> str:
+    """``/v1/videos/<id>[/action]`` with the id as one path segment: ``video_x/../video_y`` or
+    ``a?b`` names no other job or route (it was sent as written, so ``..`` went up a folder)."""
+    path = f"/v1/videos/{quote(video_id, safe='')}"
+    return f"{path}/{action}" if action else path
+
+
 def _client(server: str, api_key: str | None, timeout: float | httpx.Timeout | None = 30.0) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-    return httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
+    return httpx.Client(base_url=server.rstrip("/"), headers=auth_headers(api_key), timeout=timeout)
+
+
+def _not_reelgen(resp: httpx.Response) -> ClientError:
+    kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
+    where = f"{resp.request.url.scheme}://{resp.request.url.netloc.decode()}"
+    return ClientError(
+        f"{where} answered HTTP {resp.status_code} ({kind}) as `reelgen serve` never does; "
+        "is --server (or REELGEN_SERVER) the URL of a reelgen server?",
+        resp.status_code,
+        bad_input=False,
+    )
 
 
 def _check(resp: httpx.Response) -> httpx.Response:
@@ -71,7 +115,14 @@ def _check(resp: httpx.Response) -> httpx.Response:
         where = f" ({err['param']})" if err.get("param") else ""
         message = f"{err['message']}{where}"
     except (ValueError, KeyError, TypeError):
-        message = resp.text[:500] or resp.reason_phrase
+        raise _not_reelgen(resp) from None  # a web page or another API: not the user's request
+    if resp.status_code == 401:  # say which of the two ways a key is given to fix
+        sent = "Authorization" in resp.request.headers
+        message = (
+            "the server refused the API key given (--api-key or REELGEN_API_KEY)"
+            if sent
+            else "the server requires an API key: pass --api-key KEY or set REELGEN_API_KEY"
+        )
     retry = resp.headers.get("Retry-After", "")
     if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
         message += f" (the server asks to retry in {retry} s)"
@@ -79,15 +130,33 @@ def _check(resp: httpx.Response) -> httpx.Response:
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """One request whose answer is a JSON object, as every reelgen API answer is."""
     try:
         with _client(server, api_key) as client:
-            return _check(client.request(method, path, **kwargs))
+            resp = _check(client.request(method, path, **kwargs))
     except httpx.TransportError as exc:
         raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+    answer_json(resp)
+    return resp
+
+
+def answer_json(resp: httpx.Response) -> dict[str, Any]:
+    """The JSON object every reelgen API answer is; anything else (a web page) says so plainly."""
+    try:
+        data = resp.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise _not_reelgen(resp)
+    return data
+
+
+def is_event_stream(resp: httpx.Response) -> bool:
+    return resp.headers.get("Content-Type", "").startswith("text/event-stream")
 
 
 def _exit(exc: ClientError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
     return typer.Exit(exc.exit_code)
 
 
@@ -110,3 +179,135 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str
             name = value
         elif field == "data":
             data.append(value)
+
+
+# ---- download -------------------------------------------------------------------------------
+
+
+def fetch_content(
+    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
+) -> None:
+    """Stream a finished job's file to ``target``, which appears only once it is complete."""
+    from reelgen.core.encode import check_writable
+    from reelgen.core.errors import InvalidRequest
+
+    if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
+        example = target / f"{video_id}{'.mp4' if variant == 'video' else '.png'}"
+        raise ClientError(
+            f"output {target} is a folder; give a file path in it, e.g. -o {example}", bad_input=True
+        )
+    try:
+        check_writable(target)
+    except InvalidRequest as exc:  # found here, before asking the server
+        raise ClientError(exc.message, bad_input=True) from None
+    partial = target.with_name(target.name + ".part")
+    try:
+        with (
+            _client(server, api_key, timeout=None) as client,
+            client.stream("GET", job_path(video_id, "content"), params={"variant": variant}) as resp,
+        ):
+            if resp.status_code >= 400:
+                resp.read()
+                _check(resp)
+            if not resp.headers.get("Content-Type", "").startswith(CONTENT_TYPES):
+                raise _not_reelgen(resp)  # a web page saved as fox.mp4 is no download
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as fh:
+                for chunk in resp.iter_bytes():
+                    fh.write(chunk)
+        partial.replace(target)  # never leave a half-written file under the real name
+    except httpx.TransportError as exc:
+        raise ClientError(f"download from {server} failed ({exc})") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# ---- watch ----------------------------------------------------------------------------------
+
+
+def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False) -> str:
+    """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops;
+    returns the final status. Ctrl-C stops following (exit 130); the job keeps running."""
+    try:
+        return _follow(server, api_key, video_id, quiet)
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]stopped watching; {video_id} keeps running on the server[/] "
+            f"(reelgen cancel {video_id} stops it)",
+            highlight=False,
+        )
+        raise typer.Exit(STOPPED) from None
+
+
+def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str:
+    last_id: str | None = None
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    )
+    connected = False
+    task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
+    with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
+        for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
+            if attempt:
+                # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
+                # a second, so a server restarting (a few seconds) ended the watch.
+                time.sleep(RECONNECT_S)
+            headers = {"Last-Event-ID": last_id} if last_id else {}
+            try:
+                with client.stream("GET", job_path(video_id, "events"), headers=headers) as resp:
+                    connected = True
+                    if resp.status_code >= 400:
+                        resp.read()
+                        _gone_or_check(resp, video_id, followed=task is not None)
+                    if not is_event_stream(resp):
+                        resp.read()
+                        raise _not_reelgen(resp)  # a page read as events never ends the watch
+                    if task is None:
+                        task = bar.add_task("queued", total=100, info="")
+                    for event_id, name, data in sse_events(resp.iter_lines()):
+                        last_id = event_id or last_id
+                        final = _show(bar, task, name, data, quiet)
+                        if final:
+                            return final
+            except httpx.TransportError as exc:
+                if not connected:  # never reached: no stream was lost, the server is not there
+                    raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+                continue
+    raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
+
+
+def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
+    """A 404 after its events were read: the job was deleted meanwhile (the job's end, exit 1),
+    not an unknown id the user typed (exit 2)."""
+    if followed and resp.status_code == 404:
+        raise ClientError(f"{video_id} was deleted on the server while it was watched", bad_input=False)
+    _check(resp)
+
+
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool = False) -> str | None:
+    if name == "progress":
+        eta = data.get("eta_s")
+        info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
+        info += f" eta {eta:.0f}s" if isinstance(eta, int | float) else ""
+        bar.update(task, description="running", completed=data.get("progress", 0), info=info)
+    elif name in ("queued", "started"):
+        position = data.get("queue_position")
+        bar.update(task, description=name, info=f"position {position}" if position is not None else "")
+    elif name in TERMINAL:
+        bar.update(task, description=name, completed=100 if name == "completed" else None)
+        bar.stop()
+        if name == "completed":
+            if not quiet:
+                console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}", highlight=False)
+        else:
+            error = data.get("error") or {}
+            code = error.get("code", "")
+            said = " ".join(x for x in (code if code != name else "", error.get("message", "")) if x)
+            console.print(f"[red]{name}[/]: {said}", highlight=False)
+        return name
+    return None

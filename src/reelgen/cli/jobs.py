@@ -1,43 +1,59 @@
-"""Job-service commands: ``submit/status/watch/cancel/download`` talk to a server (``cli/serve.py`` runs one)."""
+"""Job-service commands: ``submit/status/watch/list/cancel/delete/remix/download`` talk to a
+server (``cli/serve.py`` runs one).
+
+What a command reports (a job's line, its JSON) goes to stdout, so ``ID=$(reelgen submit ...)``
+and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go to stderr.
+"""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.client import (
+    TERMINAL,
     ClientError,
     KeyOpt,
     ServerOpt,
     _call,
-    _check,
-    _client,
     _exit,
-    sse_events,
+    _watch,
+    fetch_content,
+    job_path,
 )
 from reelgen.cli.output import console, parse_pairs
 
-TERMINAL = ("completed", "failed", "cancelled")
-#: How many times ``watch`` connects to a job's events, and the wait between two tries (the
-#: ``retry`` the server's streams ask for): together they ride out a server restart.
-RECONNECTS = 20
-RECONNECT_S = 1.0
+__all__ = ["TERMINAL", "_watch", "fetch_content"]  # enhance and avatar --server follow jobs with these
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
+WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
 
 
 def _print_video(video: dict[str, Any]) -> None:
+    """The job's line on stdout: id first, so ``awk '{print $1}'`` takes it."""
     line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {video['model']}  {video['size']}"
     line += f"  {video.get('num_frames')} frames @ {video.get('fps')} fps  seed {video.get('seed')}"
     if video.get("queue_position") is not None:
         line += f"  queue position {video['queue_position']}"
-    console.print(line, highlight=False)
+    typer.echo(line)
     if video.get("error"):
-        console.print(f"[red]{video['error']['code']}: {video['error']['message']}[/]")
+        typer.echo(f"  {video['error']['code']}: {video['error']['message']}")
+
+
+def _report(server: str, api_key: str | None, video: dict[str, Any], watch_it: bool, as_json: bool) -> None:
+    """A new job's line (or JSON), then with ``watch_it`` its progress and its end: exit 1 when it
+    failed or was cancelled, as ``reelgen watch`` exits."""
+    if not as_json:
+        _print_video(video)
+    final = _watch(server, api_key, video["id"]) if watch_it else None
+    if as_json:  # with --watch: the object as it ended
+        video = _call(server, api_key, "GET", job_path(video["id"])).json() if watch_it else video
+        typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
+    if final not in (None, "completed"):
+        raise typer.Exit(1)
 
 
 # ---- submit / status / cancel / download ----------------------------------------------------
@@ -79,17 +95,21 @@ def submit(
             help="auto (default), esrgan, lanczos or a Real-ESRGAN model name (realesr-animevideov3 ...)."
         ),
     ] = None,
-    watch_it: Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")] = False,
+    watch_it: WatchOpt = False,
+    as_json: JsonOpt = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
-    """Queue a video on a running server and print its id.
+    """Queue a video on a running server and print its line, id first.
+
+    With --watch, exit 1 when the job fails or is cancelled; with --json
+    and --watch, the object printed is the job as it ended.
 
     Examples:
 
       reelgen submit "a red fox in snow" --model ltx-tiny --frames 9 --watch
 
-      reelgen submit "a red fox" --model ltx-tiny --interpolate 2 --upscale 2
+      ID=$(reelgen submit "a red fox" --model ltx-tiny | cut -d' ' -f1)
     """
     body: dict[str, Any] = {"prompt": prompt, "priority": priority}
     fields = {
@@ -120,18 +140,14 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", data=form, files=files, headers=headers)
         else:
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
-        video = resp.json()
-        _print_video(video)
-        final = _watch(server, api_key, video["id"]) if watch_it else None
+        _report(server, api_key, resp.json(), watch_it, as_json)
     except ClientError as exc:
         raise _exit(exc) from None
-    if final not in (None, "completed"):
-        raise typer.Exit(1)  # the job failed or was cancelled, as ``reelgen watch`` exits
 
 
 def status(
     video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole video object.")] = False,
+    as_json: JsonOpt = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
@@ -140,11 +156,11 @@ def status(
     Example: reelgen status video_0123... --json
     """
     try:
-        video = _call(server, api_key, "GET", f"/v1/videos/{video_id}").json()
+        video = _call(server, api_key, "GET", job_path(video_id)).json()
     except ClientError as exc:
         raise _exit(exc) from None
     if as_json:
-        typer.echo(json.dumps(video, indent=2))
+        typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
     else:
         _print_video(video)
 
@@ -156,10 +172,19 @@ def cancel(
 ) -> None:
     """Cancel a queued job at once, or a running one at its next step.
 
+    A job that already ended is left as it is and said so (exit 0).
+
     Example: reelgen cancel video_0123...
     """
     try:
-        _print_video(_call(server, api_key, "POST", f"/v1/videos/{video_id}/cancel").json())
+        video = _call(server, api_key, "GET", job_path(video_id)).json()
+        if video["status"] in TERMINAL:  # the server answers it unchanged: say so, not "cancelled"
+            console.print(f"{video['id']} already {video['status']}; nothing to cancel", highlight=False)
+        else:
+            video = _call(server, api_key, "POST", job_path(video_id, "cancel")).json()
+            if video["status"] not in TERMINAL:
+                console.print("cancel requested; it stops at its next step", highlight=False)
+        _print_video(video)
     except ClientError as exc:
         raise _exit(exc) from None
 
@@ -182,109 +207,7 @@ def download(
         fetch_content(server, api_key, video_id, target, variant)
     except ClientError as exc:
         raise _exit(exc) from None
-    console.print(f"wrote {target}")
-
-
-def fetch_content(
-    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
-) -> None:
-    """Stream a finished job's file to ``target``, which appears only once it is complete."""
-    from reelgen.core.encode import check_writable
-    from reelgen.core.errors import InvalidRequest
-
-    if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
-        example = target / f"{video_id}{'.mp4' if variant == 'video' else '.png'}"
-        raise ClientError(
-            f"output {target} is a folder; give a file path in it, e.g. -o {example}", bad_input=True
-        )
-    try:
-        check_writable(target)
-    except InvalidRequest as exc:  # found here, before asking the server
-        raise ClientError(exc.message, bad_input=True) from None
-    partial = target.with_name(target.name + ".part")
-    try:
-        with (
-            _client(server, api_key, timeout=None) as client,
-            client.stream("GET", f"/v1/videos/{video_id}/content", params={"variant": variant}) as resp,
-        ):
-            if resp.status_code >= 400:
-                resp.read()
-                _check(resp)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with partial.open("wb") as fh:
-                for chunk in resp.iter_bytes():
-                    fh.write(chunk)
-        partial.replace(target)  # never leave a half-written file under the real name
-    except httpx.TransportError as exc:
-        raise ClientError(f"download from {server} failed ({exc})") from None
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-# ---- watch ---------------------------------------------------------------------------------
-
-
-def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False) -> str:
-    """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops;
-    returns the final status."""
-    last_id: str | None = None
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[info]}"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet,
-    )
-    connected = False
-    task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
-    with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
-        for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
-            if attempt:
-                # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
-                # a second, so a server restarting (a few seconds) ended the watch.
-                time.sleep(RECONNECT_S)
-            headers = {"Last-Event-ID": last_id} if last_id else {}
-            try:
-                with client.stream("GET", f"/v1/videos/{video_id}/events", headers=headers) as resp:
-                    connected = True
-                    if resp.status_code >= 400:
-                        resp.read()
-                        _check(resp)
-                    if task is None:
-                        task = bar.add_task("queued", total=100, info="")
-                    for event_id, name, data in sse_events(resp.iter_lines()):
-                        last_id = event_id or last_id
-                        final = _show(bar, task, name, data, quiet)
-                        if final:
-                            return final
-            except httpx.TransportError as exc:
-                if not connected:  # never reached: no stream was lost, the server is not there
-                    raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
-                continue
-    raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
-
-
-def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool = False) -> str | None:
-    if name == "progress":
-        eta = data.get("eta_s")
-        info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
-        info += f" eta {eta:.0f}s" if isinstance(eta, int | float) else ""
-        bar.update(task, description="running", completed=data.get("progress", 0), info=info)
-    elif name in ("queued", "started"):
-        position = data.get("queue_position")
-        bar.update(task, description=name, info=f"position {position}" if position is not None else "")
-    elif name in TERMINAL:
-        bar.update(task, description=name, completed=100 if name == "completed" else None)
-        bar.stop()
-        if name == "completed":
-            if not quiet:
-                console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}")
-        else:
-            error = data.get("error") or {}
-            console.print(f"[red]{name}[/]: {error.get('code', '')} {error.get('message', '')}")
-        return name
-    return None
+    console.print(f"wrote {target}", highlight=False)
 
 
 def watch(
@@ -293,6 +216,10 @@ def watch(
     api_key: KeyOpt = None,
 ) -> None:
     """Follow a job live (server-sent events) until it completes, fails or is cancelled.
+
+    Exit 0 when it completed, 1 when it failed, was cancelled or was
+    deleted meanwhile, 130 on Ctrl-C (the job keeps running). A server
+    restart is ridden out: the watch resumes after the last event.
 
     Example: reelgen watch video_0123...
     """
@@ -304,9 +231,106 @@ def watch(
         raise typer.Exit(1)
 
 
+# ---- list / delete / remix -----------------------------------------------------------------
+
+
+def list_videos(
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="Only jobs in this state: queued, in_progress, completed, failed, cancelled."
+        ),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Only jobs of this model.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (1-100).")] = 20,
+    after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """List the server's video jobs, newest first, one line each.
+
+    Example: reelgen list --status completed --limit 5
+    """
+    params = {"status": state, "model": model, "limit": limit, "after": after}
+    try:
+        page = _call(
+            server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
+        ).json()
+    except ClientError as exc:
+        raise _exit(exc) from None
+    if as_json:
+        typer.echo(json.dumps(page, indent=2, ensure_ascii=False))
+        return
+    for video in page["data"]:
+        _print_video(video)
+    if not page["data"]:
+        console.print("no video jobs" + (" match" if state or model else ""), highlight=False)
+    if page.get("has_more"):
+        console.print(f"more: reelgen list --after {page['last_id']}", highlight=False)
+
+
+def delete(
+    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Delete a job, its record and its files; a running one is cancelled first.
+
+    Example: reelgen delete video_0123...
+    """
+    try:
+        gone = _call(server, api_key, "DELETE", job_path(video_id)).json()
+    except ClientError as exc:
+        raise _exit(exc) from None
+    typer.echo(f"{gone['id']}  deleted")
+
+
+def remix(
+    video_id: Annotated[str, typer.Argument(help="Job id of a generated video (video_...).")],
+    prompt: Annotated[str, typer.Argument(help="The new prompt.")],
+    negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the remixed video's).")] = None,
+    steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.")] = None,
+    priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Resending with the same key returns the same job.")
+    ] = None,
+    watch_it: WatchOpt = False,
+    as_json: JsonOpt = False,
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """Queue a new video from a finished one's request with a new prompt.
+
+    Model, size, frames and fps stay the remixed video's.
+
+    Example: reelgen remix video_0123... "the fox at dawn" --watch
+    """
+    fields = {
+        "prompt": prompt,
+        "negative_prompt": negative,
+        "seed": seed,
+        "num_inference_steps": steps,
+        "guidance_scale": guidance,
+        "priority": priority,
+    }
+    body = {k: v for k, v in fields.items() if v is not None}
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    try:
+        video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
+        _report(server, api_key, video, watch_it, as_json)
+    except ClientError as exc:
+        raise _exit(exc) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add the job-service commands to the ``reelgen`` app."""
     from reelgen.cli.serve import serve, worker
 
     for command in (serve, worker, submit, status, watch, cancel, download):
         app.command()(command)
+    app.command("list")(list_videos)
+    app.command()(delete)
+    app.command()(remix)

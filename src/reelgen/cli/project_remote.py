@@ -11,6 +11,7 @@ them as if rendered here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -19,7 +20,15 @@ from typing import Any
 import httpx
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.client import ClientError, sse_events
+from reelgen.cli.client import (
+    ClientError,
+    _check,
+    _not_reelgen,
+    answer_json,
+    auth_headers,
+    is_event_stream,
+    sse_events,
+)
 from reelgen.cli.output import console
 from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.project import ProjectFolder
@@ -32,23 +41,27 @@ class Remote:
     """One server, and what it knows of one local project folder."""
 
     def __init__(self, server: str, api_key: str | None, folder: ProjectFolder) -> None:
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.server = server.rstrip("/")
         self.folder = folder
-        self.http = httpx.Client(
-            base_url=self.server, headers=headers, timeout=httpx.Timeout(60.0, read=300.0)
-        )
+        self._api_key = api_key
+
+    @functools.cached_property
+    def http(self) -> httpx.Client:
+        # Made at the first request, inside the command's error handling: a key no header can
+        # carry is said there as bad input (in the constructor it was a traceback).
+        headers = auth_headers(self._api_key)
+        return httpx.Client(base_url=self.server, headers=headers, timeout=httpx.Timeout(60.0, read=300.0))
 
     def close(self) -> None:
-        self.http.close()
+        if "http" in self.__dict__:
+            self.http.close()
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             resp = self.http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise ClientError(f"cannot reach {self.server} ({exc}); is `reelgen serve` running?") from None
-        if resp.status_code >= 400:
-            raise ClientError(_message(resp), resp.status_code)
+        answer_json(_check(resp))  # every project route answers JSON; a web page says it is no reelgen
         return resp
 
     # ---- the project on the server ------------------------------------------------------------
@@ -114,9 +127,10 @@ class Remote:
                     headers = {"Last-Event-ID": last_id} if last_id else {}
                     try:
                         with self.http.stream("GET", f"{url}/events", headers=headers) as resp:
-                            if resp.status_code >= 400:
+                            if resp.status_code >= 400 or not is_event_stream(resp):
                                 resp.read()
-                                raise ClientError(_message(resp), resp.status_code)
+                                _check(resp)  # an error answer, else a page that is no event stream
+                                raise _not_reelgen(resp)
                             for event_id, name, data in sse_events(resp.iter_lines()):
                                 last_id = event_id or last_id
                                 if name in TERMINAL:
@@ -143,7 +157,7 @@ class Remote:
             with self.http.stream("GET", path) as resp:
                 if resp.status_code >= 400:
                     resp.read()
-                    raise ClientError(_message(resp), resp.status_code)
+                    _check(resp)
                 with partial.open("wb") as fh:
                     for chunk in resp.iter_bytes():
                         fh.write(chunk)
@@ -190,15 +204,6 @@ def _form(text: str, files: dict[str, Path]) -> dict[str, Any]:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _message(resp: httpx.Response) -> str:
-    try:
-        err = resp.json()["error"]
-        where = f" ({err['param']})" if err.get("param") else ""
-        return f"HTTP {resp.status_code}: {err['message']}{where}"
-    except (ValueError, KeyError, TypeError):
-        return f"HTTP {resp.status_code}: {resp.text[:500] or resp.reason_phrase}"
 
 
 def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:

@@ -8,14 +8,24 @@ server must allow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli.client import ClientError, server_url, sse_events
+from reelgen.cli.client import (
+    ClientError,
+    _check,
+    _not_reelgen,
+    answer_json,
+    auth_headers,
+    is_event_stream,
+    server_url,
+    sse_events,
+)
 from reelgen.cli.output import STOPPED, console
 
 ServerOpt = Annotated[
@@ -30,6 +40,8 @@ KeyOpt = Annotated[
 TERMINAL = ("completed", "failed", "cancelled")
 #: Reconnects after a dropped event stream before giving up (a reconnect starts from the current state).
 RECONNECTS = 20
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class ServerError(ClientError):
@@ -37,21 +49,26 @@ class ServerError(ClientError):
 
 
 def _client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     return httpx.Client(
-        base_url=server.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, read=read_s)
+        base_url=server.rstrip("/"),
+        headers=_as_server_error(auth_headers, api_key),
+        timeout=httpx.Timeout(30.0, read=read_s),
     )
 
 
-def _checked(resp: httpx.Response) -> httpx.Response:
-    if resp.status_code < 400:
-        return resp
+def _as_server_error(check: Callable[[T], U], value: T) -> U:
+    """``check(value)``, its ``ClientError`` raised as the ``ServerError`` batch and shootout catch."""
     try:
-        err = resp.json()["error"]
-        message = f"{err['message']}" + (f" ({err['param']})" if err.get("param") else "")
-    except (ValueError, KeyError, TypeError):
-        message = resp.text[:500] or resp.reason_phrase
-    raise ServerError(f"HTTP {resp.status_code}: {message}", resp.status_code)
+        return check(value)
+    except ServerError:
+        raise
+    except ClientError as exc:
+        raise ServerError(str(exc), exc.status, bad_input=exc.bad_input) from None
+
+
+def _checked(resp: httpx.Response) -> httpx.Response:
+    """The jobs commands' reading of an answer: a 401 names --api-key, a page is no reelgen answer."""
+    return _as_server_error(_check, resp)
 
 
 def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -72,7 +89,7 @@ def run_on_server(
 
     Ctrl-C stops following; the job keeps running on the server (how to cancel it is printed).
     """
-    created = call(server, api_key, "POST", f"/v1/{path}", json=body).json()
+    created = _as_server_error(answer_json, call(server, api_key, "POST", f"/v1/{path}", json=body))
     console.print(f"{noun} {created['id']} on {server}", highlight=False)
     try:
         return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet)
@@ -107,6 +124,10 @@ def follow(
                     if resp.status_code >= 400:
                         resp.read()
                         _checked(resp)
+                    if not is_event_stream(resp):  # a page read as events ends no follow
+                        resp.read()
+                        exc = _not_reelgen(resp)
+                        raise ServerError(str(exc), exc.status, bad_input=False)
                     for _, name, data in sse_events(resp.iter_lines()):
                         if name == "item":
                             _item(data, said)
