@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -96,7 +97,8 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert mkv.exit_code == 2
     assert (
         mkv.output
-        == "error: --output: film.mkv does not end in .mp4, the container asked for (export.container)\n"
+        == "error: --output: film.mkv does not end in .mp4, the container asked for (export.container); "
+        "name it film.mp4 (films are .mp4, .mov or .webm)\n"
     )
     mov = runner.invoke(
         app, ["project", "export", str(film), "--container", "mov", "-o", str(tmp_path / "film.mp4"), "-q"]
@@ -104,7 +106,8 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert mov.exit_code == 2
     assert (
         mov.output
-        == "error: --output: film.mp4 does not end in .mov, the container asked for (--container)\n"
+        == "error: --output: film.mp4 does not end in .mov, the container asked for (--container); "
+        "name it film.mov (films are .mp4, .mov or .webm)\n"
     )
 
 
@@ -203,3 +206,48 @@ def test_schema_prints_the_project_files_json_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["title"] == "reelgen project" and {"title", "scenes"} <= set(schema["required"])
+
+
+def test_a_misspelt_field_is_one_line_with_the_name_meant(film: Path) -> None:
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    data["scenes"][0]["duraton"] = data["scenes"][0].pop("duration")
+    (film / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: scene 'opening' (scenes[0]): duraton is not a known field; did you mean duration?\n"
+    )
+
+
+def test_a_render_says_which_scenes_were_edited_while_it_ran(
+    film: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.project import render as project_render
+
+    real = project_render.render_scene
+
+    def render_scene(*args: Any, **kwargs: Any) -> Any:  # the person saves an edit mid-render
+        text = (film / "project.yaml").read_text().replace("a blue circle", "a green circle")
+        (film / "project.yaml").write_text(text)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(project_render, "render_scene", render_scene)
+    result = runner.invoke(app, ["project", "render", str(film), "-q", "-s", "second-shot"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("rendered second-shot: ")
+    assert (
+        "changed while rendering: second-shot now reads differently than when the render began; "
+        "render again\n" in result.output
+    )
+    status = runner.invoke(app, ["project", "status", str(film)])
+    assert status.stdout.splitlines()[2].split()[:2] == ["second-shot", "stale"]
+
+
+def test_rendering_a_title_card_by_id_says_it_is_drawn_at_export(film: Path) -> None:
+    result = runner.invoke(app, ["project", "render", str(film), "-q", "-s", "opening"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: 'opening': a title card is drawn at export, never rendered; "
+        "scenes to render: first-shot, second-shot\n"
+    )
+    assert not list((film / "clips").iterdir())

@@ -133,7 +133,13 @@ def render(
         typer.echo(f"rendered {done.scene_id}{resumed}: {done.clip}")
     for scene_id in result.current:
         typer.echo(f"current  {scene_id}")
-    if not result.rendered:
+    if result.edited:
+        verb = "reads" if len(result.edited) == 1 else "read"
+        console.print(
+            f"[yellow]changed while rendering[/]: {', '.join(result.edited)} now {verb} differently "
+            "than when the render began; render again"
+        )
+    elif not result.rendered:
         console.print("nothing to render: every scene's clip is current")
 
 

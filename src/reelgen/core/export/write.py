@@ -177,7 +177,8 @@ def check_output(output: Path, settings: ExportSettings, names: SettingNames = I
     if output.suffix.lower() != f".{settings.container.value}":
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
-            f"the container asked for ({names('container')})",
+            f"the container asked for ({names('container')}); name it {output.stem}.{settings.container.value} "
+            "(films are .mp4, .mov or .webm)",
             param=names("output"),
         )
 

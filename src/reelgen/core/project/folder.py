@@ -11,6 +11,7 @@ my-film/
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelgen.core.encode import check_writable, write_json_atomic
-from reelgen.core.errors import InvalidRequest
-from reelgen.core.project.model import Project
+from reelgen.core.errors import InvalidRequest, fields_at
+from reelgen.core.project.model import Defaults, Project
 from reelgen.core.textfile import read_yaml
 
 PROJECT_FILE = "project.yaml"
@@ -106,14 +107,22 @@ class ProjectFolder:
 
 def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     """The first problem of a project file as an ``InvalidRequest`` naming the scene and the field."""
-    first = exc.errors()[0]
+    errors = exc.errors()
+    first = errors[0]
+    if first.get("type") == "missing":
+        # A misspelt field is both missing and unknown: the spelling the person typed is what to fix.
+        parent = tuple(first["loc"][:-1])
+        first = next(
+            (e for e in errors if e.get("type") == "extra_forbidden" and tuple(e["loc"][:-1]) == parent),
+            first,
+        )
     loc = [p for p in first["loc"] if isinstance(p, int | str)]
     param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
     kind = first.get("type", "")
     if kind == "missing":
         text = "is required"
     elif kind == "extra_forbidden":
-        text = "is not a known field"
+        text = "is not a known field" + _known_fields(tuple(loc))
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
         text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
     else:
@@ -127,6 +136,18 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     if field:
         text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
     return InvalidRequest(f"{label}: {text}" if label else text, param=param)
+
+
+def _known_fields(loc: tuple[int | str, ...]) -> str:
+    """What to write instead of the unknown field at ``loc``: the near name, else every name there."""
+    name = str(loc[-1])
+    if loc[0] == "scenes" and len(loc) == 3 and name in Defaults.model_fields:
+        return f"; a scene takes no {name} of its own: set it for every scene as defaults.{name}"
+    known = list(dict.fromkeys(fields_at(Project, loc)))
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if near:
+        return f"; did you mean {near[0]}?"
+    return f"; known: {', '.join(known)}" if known else ""
 
 
 def scene_label(data: dict[str, Any], index: int) -> str:

@@ -198,6 +198,19 @@ def _first_request(
     )
 
 
+#: The request inputs a scene fills with images (its others, a source video or a voice, it never sets).
+_IMAGE_INPUTS = ("start_image", "end_image", "keyframes", "reference_images")
+
+
+def _check_images(first: ResolvedRequest, end_image: str | None) -> None:
+    """Every image the scene names opens as one: else the render fails at that scene, after the ones before it."""
+    from reelgen.core.media import load_image
+
+    images = [(param, path) for param, path in first.input_files() if param.startswith(_IMAGE_INPUTS)]
+    for param, path in images + ([("end_image", end_image)] if end_image else []):
+        load_image(path, param)
+
+
 def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int) -> ScenePlan:
     """Resolve ``scene`` against its model: windows, first request, enhancement chain and content key."""
     label, where = f"scene {scene.id!r} (scenes[{index}])", f"scenes[{index}]"
@@ -206,7 +219,13 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         spec, preset = registry.resolve(scene.model or project.defaults.model)
         rules = spec.rules_for(preset)
         fps = project.defaults.fps or preset.fps
-        total = max(1, round(scene.duration * fps))
+        total = round(scene.duration * fps)
+        if total < 1:  # rendered as one frame, the scene would last longer than the file says
+            raise InvalidRequest(
+                f"{label}: duration {scene.duration:g}s is shorter than one frame at {fps:g} fps "
+                f"({preset.name}); give at least {1 / fps:.3g}s",
+                param=f"{where}.duration",
+            )
 
         # 2. Windows: one if the scene fits the model's window, else overlapping ones that continue.
         window = _window_frames(scene, preset, rules, label, where)
@@ -241,6 +260,7 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
 
         # 3. The first window resolved (this checks size, inputs, options ...), then the chain.
         first = resolve(_first_request(folder, project, scene, windows[0], fps, continuation is None))
+        _check_images(first, folder.path(scene.end_image) if scene.end_image else None)
         steps = project.defaults.enhance if scene.enhance is None else scene.enhance
         enhance = resolve_chain(steps, first.width, first.height, total, first.fps)
     except InvalidRequest as exc:

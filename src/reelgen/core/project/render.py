@@ -17,7 +17,7 @@ from reelgen.core.encode import check_writable, write_json_atomic, write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
-from reelgen.core.project.plan import ScenePlan
+from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
 from reelgen.core.project.status import plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
 from reelgen.core.spec.request import Task
@@ -40,6 +40,9 @@ class ProjectRender:
 
     rendered: list[SceneRender] = field(default_factory=list)
     current: list[str] = field(default_factory=list)
+    #: Scenes that read differently now than when the render began: project.yaml or an input file was
+    #: edited meanwhile, so they are stale again (an input replaced mid-scene leaves that scene unrendered).
+    edited: list[str] = field(default_factory=list)
 
 
 def _window_path(work: Path, index: int) -> Path:
@@ -221,11 +224,19 @@ def render_project(
 ) -> ProjectRender:
     """Render the scenes whose clips are missing or stale (or ``scenes`` by id; ``force``: again anyway)."""
     progress = progress or Progress()
+    began = folder.file.read_bytes()
     planned = plan_project(folder)
     plans = [p.render for p in planned if p.render is not None]
     if scenes:
         known = {p.scene_id for p in plans}
         unknown = [s for s in scenes if s not in known]
+        cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
+        if cards:  # a card exists, so "no such scene" would send the person looking for a typo
+            raise InvalidRequest(
+                f"{', '.join(map(repr, cards))}: a title card is drawn at export, never rendered; "
+                f"scenes to render: {', '.join(sorted(known))}",
+                param="scenes",
+            )
         if unknown:
             raise InvalidRequest(
                 f"no rendered scene {', '.join(map(repr, unknown))}; scenes: {', '.join(sorted(known))}",
@@ -254,14 +265,38 @@ def render_project(
                 device=device,
                 vram_budget_gib=vram_budget_gib,
             )
+            progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
+            if (
+                content_key(plan) != plan.key
+            ):  # an input was replaced as it rendered: the clip may show either
+                for path in (done.clip, done.clip.with_suffix(".json")):
+                    path.unlink(missing_ok=True)
+                result.edited.append(plan.scene_id)
+                continue
             forget_old_clip(folder, plan, {p.key for p in plans})
             folder.mark_rendered(plan.scene_id, plan.key)
             result.rendered.append(done)
-            progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
     finally:
         if owned:
             cache.free()
+    if folder.file.read_bytes() != began:
+        result.edited += [
+            p.scene_id for p in edited_since(folder, planned) if p.scene_id not in result.edited
+        ]
     return result
+
+
+def edited_since(folder: ProjectFolder, planned: list[PlannedScene]) -> list[PlannedScene]:
+    """The scenes of project.yaml as it reads now whose pixels differ from ``planned`` (new scenes too)."""
+    try:
+        now = plan_project(folder)
+    except InvalidRequest as exc:  # the edit is half done, or wrong: say so now, not at the next command
+        raise InvalidRequest(
+            f"{folder.file.name} changed while rendering and no longer checks out: {exc.message}",
+            param=exc.param,
+        ) from None
+    before = {p.scene_id: p.render.key if p.render else None for p in planned}
+    return [p for p in now if p.render is not None and before.get(p.scene_id) != p.render.key]
 
 
 def forget_old_clip(folder: ProjectFolder, plan: ScenePlan, current: set[str]) -> None:
