@@ -166,14 +166,33 @@ def test_api_key_prompt_when_the_server_answers_401(
     t.page.goto(keyed.url)
     dialog = t.page.locator("#key-dialog")
     expect(dialog).to_be_visible()
-    expect(t.page.locator("#key-why")).to_contain_text("API key")
+    why = t.page.locator("#key-why")
+    # Said for a person with a browser: not the API's "send `Authorization: Bearer <key>`".
+    expect(why).to_have_text(
+        "This server needs an API key: the one it was started with (REELGEN_API_KEY or --api-key). "
+        "Ask whoever runs it."
+    )
     t.page.fill("#key-input", "wrong")
     t.page.click('#key-form button[value="ok"]')
-    expect(dialog).to_be_visible()  # asked again: the key was refused
+    expect(dialog).to_be_visible()  # asked again: the key was refused, and the dialog says so
+    expect(why).to_contain_text("The server refused that key.")
     t.page.fill("#key-input", "open-sesame")
     t.page.click('#key-form button[value="ok"]')
     t.page.wait_for_selector("body[data-ready=true]")
     expect(t.page.locator('#f-model option[value="reelgen-micro"]')).to_have_count(1)
+
+
+def test_cancelling_the_key_dialog_says_the_key_is_missing(
+    serve_app: Callable[..., Served], tab: Callable[..., Tab]
+) -> None:
+    keyed = serve_app(api_key="open-sesame")
+    t = tab()
+    t.page.goto(keyed.url)
+    t.page.click('#key-form button[value="cancel"]')
+    expect(t.page.locator("#page-error")).to_have_text(
+        "The page could not load from the server: this server needs its API key, and none was given. "
+        "Reload to try again."
+    )
 
 
 def test_docs_render_with_the_network_blocked(

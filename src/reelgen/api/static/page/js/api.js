@@ -16,6 +16,23 @@ export class ApiError extends Error {
   }
 }
 
+/** The server did not answer at all: fetch() itself failed (server stopped or restarting, network down). */
+export class Unreachable extends Error {
+  constructor() {
+    super("the server is not answering; it may be stopped or restarting");
+  }
+}
+
+const watchers = new Set();
+/** Calls `fn(true|false)` each time a request reaches the server or fails to. */
+export function onReach(fn) {
+  watchers.add(fn);
+}
+/** Tells the watchers whether the server just answered (the event streams report here too). */
+export function reached(ok) {
+  for (const fn of watchers) fn(ok);
+}
+
 export function authHeaders() {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
@@ -24,11 +41,17 @@ export function hasKey() {
   return Boolean(key);
 }
 
-/** Asks for the API key once, however many requests are waiting on it; resolves false on cancel. */
-function askForKey(message) {
+/**
+ * Asks for the API key once, however many requests are waiting on it; resolves false on cancel.
+ * The API's own 401 text speaks of headers, which a person with a browser cannot send: the dialog
+ * says instead whether a key is needed at all or the one given was refused.
+ */
+function askForKey(refused) {
   if (asking) return asking;
   const dialog = $("key-dialog");
-  $("key-why").textContent = message || "This server needs an API key.";
+  $("key-why").textContent = refused
+    ? "The server refused that key. Check it and type it again: it is the API key the server was started with (REELGEN_API_KEY)."
+    : "This server needs an API key: the one it was started with (REELGEN_API_KEY or --api-key). Ask whoever runs it.";
   $("key-input").value = "";
   asking = new Promise((resolve) => {
     dialog.addEventListener("close", () => {
@@ -49,12 +72,20 @@ function askForKey(message) {
 /** fetch() against the API (paths are relative to the page, so a path prefix works); a 401 asks for the key and retries. */
 export async function request(path, options = {}) {
   for (;;) {
-    const resp = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
+    const sent = hasKey();
+    let resp;
+    try {
+      resp = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
+    } catch (err) {
+      if (err.name === "AbortError") throw err;
+      reached(false);
+      throw new Unreachable();
+    }
+    reached(true);
     if (resp.status === 401) {
-      const body = await resp.json().catch(() => null);
-      const err = new ApiError(401, body);
-      if (await askForKey(err.message)) continue;
-      throw err;
+      await resp.body?.cancel();
+      if (await askForKey(sent)) continue;
+      throw new ApiError(401, { error: { message: "this server needs its API key, and none was given" } });
     }
     if (!resp.ok) throw new ApiError(resp.status, await resp.json().catch(() => null));
     return resp;

@@ -271,7 +271,7 @@ export function mountCreate(section, ctx) {
       if (state.remixOf) endRemix();
     } catch (err) {
       if (err instanceof ApiError) showError(f.form, err.param, err.message);
-      else showError(f.form, null, `Could not reach the server: ${err.message}`);
+      else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;
       f.submit.textContent = state.remixOf ? "Remix" : "Generate";

@@ -12,9 +12,10 @@ export function mountGallery(section, ctx) {
   const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", onclick: () => go(-1) }, "← Newer");
   const where = el("span", { class: "muted", id: "gallery-page" });
   const empty = el("p", { class: "muted", hidden: true }, "No finished videos yet. Make one in Create.");
+  const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true });
   section.append(
     el("h2", { class: "view-title" }, "Gallery"),
-    empty, grid,
+    failed, empty, grid,
     el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older));
 
   function params(v) {
@@ -53,7 +54,7 @@ export function mountGallery(section, ctx) {
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
         el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"),
-        el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v), ...describe }, "Delete")),
+        el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v, say), ...describe }, "Delete")),
       problem,
       el("p", { class: "muted small" }, shortId(v.id)));
   }
@@ -71,11 +72,12 @@ export function mountGallery(section, ctx) {
     link.remove();
   }
 
-  async function remove(v) {
+  async function remove(v, say) {
     try {
       await request(`v1/videos/${v.id}`, { method: "DELETE" });
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) { announce(err.message); return; }
+      // Shown on the item (role=alert): announcing alone left sighted users with a button that did nothing.
+      if (!(err instanceof ApiError && err.status === 404)) { say(`Not deleted: ${err.message}`); return; }
     }
     ctx.queue.forget(v.id);
     announce(`Deleted: ${v.prompt}`);
@@ -93,6 +95,13 @@ export function mountGallery(section, ctx) {
       state.cursors[state.index + 1] = page.last_id;
       grid.replaceChildren(...page.data.map(item));
       empty.hidden = page.data.length > 0;
+      failed.hidden = true;
+    } catch (err) {
+      // An empty gallery would say "no videos yet" of a server that did not answer: say what happened.
+      failed.textContent = `Could not load the gallery: ${err.message}.`;
+      failed.hidden = false;
+      empty.hidden = true;
+      return;
     } finally {
       grid.setAttribute("aria-busy", "false");
     }

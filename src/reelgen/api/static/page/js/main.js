@@ -2,7 +2,7 @@
 //
 // A new view is one module with a mount(section, ctx) function and one views.register() line below,
 // added when its API exists.
-import { json } from "./api.js";
+import { json, onReach, reached } from "./api.js";
 import { mountBatches } from "./batches.js";
 import { mountCreate } from "./create.js";
 import { mountGallery } from "./gallery.js";
@@ -28,6 +28,34 @@ views.register({ id: "projects", label: "Projects", mount: (section) => mountPro
 views.register({ id: "batches", label: "Batches", mount: (section) => mountBatches(section, ctx) });
 views.register({ id: "shootouts", label: "Shoot-outs", mount: (section) => mountShootouts(section, ctx) });
 
+const OFFLINE = "Lost contact with the server: it may be stopped or restarting. This page tries again on its own; " +
+  "until then what it shows may be out of date.";
+const PROBE_MS = 3000;
+
+/**
+ * While the server does not answer, a line at the top says so, and /healthz (which needs no key) is
+ * asked every few seconds; once it answers the line goes and the view on screen loads afresh.
+ */
+function watchConnection() {
+  const line = $("offline");
+  let probe = null;
+  onReach((ok) => {
+    if (ok) {
+      if (!probe) return;
+      clearInterval(probe);
+      probe = null;
+      line.hidden = true;
+      if (document.body.dataset.ready && views.active()) views.show(views.active(), ctx);
+      return;
+    }
+    line.textContent = OFFLINE;
+    line.hidden = false;
+    probe = probe || setInterval(() => {
+      fetch("healthz", { cache: "no-store" }).then((r) => { if (r.ok) reached(true); }).catch(() => {});
+    }, PROBE_MS);
+  });
+}
+
 async function start() {
   try {
     ctx.models = (await json("v1/models")).data;
@@ -45,4 +73,5 @@ async function start() {
   }
 }
 
+watchConnection();
 start();

@@ -128,7 +128,9 @@ export function createQueue(ctx) {
       p.bar.value = Math.max(p.bar.value, data.progress ?? 0);
       p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
       const eta = data.eta_s != null ? ` · about ${seconds(data.eta_s)} left` : "";
-      p.step.textContent = `${data.stage || "working"}: step ${data.step} of ${data.total}${eta}`;
+      // A stage without steps (planning, loading) reports 0 of 0: it is named alone.
+      const steps = data.total ? `: step ${data.step} of ${data.total}` : "";
+      p.step.textContent = `${data.stage || "working"}${steps}${eta}`;
       if (data.preview) {
         // The worker's PNG of the clip being formed: shown as it is (no filter, no colour profile change).
         p.preview.src = `data:image/png;base64,${data.preview}`;
@@ -154,7 +156,11 @@ export function createQueue(ctx) {
       onEvent: (name, data) => onEvent(card, name, data),
       onFinal: () => { card.stream = null; },
       onGone: () => { card.stream = null; drop(card.video.id); },
-      onState: (s) => { card.node.dataset.stream = s; },
+      onState: (s) => {
+        card.node.dataset.stream = s;
+        // The last step and "about 2 s left" would stand unchanged while nothing is heard.
+        if (s === "reconnecting") card.parts.step.textContent = "No word from the server; reconnecting…";
+      },
     });
   }
 

@@ -1,6 +1,6 @@
 // Server-sent events read through fetch (EventSource cannot send an Authorization header), resuming
 // after a dropped connection from the last event seen (Last-Event-ID), until a final event arrives.
-import { authHeaders } from "./api.js";
+import { authHeaders, reached } from "./api.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -52,7 +52,14 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
     controller = new AbortController();
     const headers = { Accept: "text/event-stream", ...authHeaders() };
     if (lastId !== null) headers["Last-Event-ID"] = lastId;
-    const resp = await fetch(path, { headers, signal: controller.signal, cache: "no-store" });
+    let resp;
+    try {
+      resp = await fetch(path, { headers, signal: controller.signal, cache: "no-store" });
+    } catch (err) {
+      if (!closed) reached(false);
+      throw err;
+    }
+    reached(true);
     if (resp.status === 404) { closed = true; onGone && onGone(); return; }
     if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
     onState && onState("live");

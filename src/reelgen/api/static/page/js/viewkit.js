@@ -36,7 +36,7 @@ export function showApiError(form, err, route = (p) => p) {
     // The server's messages name the field themselves ("scene 'boats' (scenes[1]): prompt is required").
     return showError(form, err.param ? route(err.param) : null, err.message);
   }
-  return showError(form, null, `Could not reach the server: ${err.message}`);
+  return showError(form, null, `Could not send: ${err.message}.`);
 }
 
 /** A URL a <video> or link can load `path` (an API path) from: a blob URL when the server needs a key. */

@@ -1,0 +1,172 @@
+"""The page when the server stops answering mid-use, and how a running card speaks of its stages.
+
+A server of its own per test (no workers, on loopback) that the test stops and starts again on the
+same port and data, as a person restarting `reelgen serve` would.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Route, expect
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.api.sse import format_event
+from reelgen.jobs.settings import JobSettings
+from tests.web.conftest import Served, Tab, _ThreadServer, free_port, press_generate, wait_until_ready
+
+
+class Restartable:
+    """A quiet server that can be stopped and started again at the same address and data."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.data_dir = data_dir
+        self.running: tuple[_ThreadServer, threading.Thread] | None = None
+        self.served = Served(f"http://127.0.0.1:{self.port}", data_dir)
+
+    def start(self) -> None:
+        settings = ApiSettings(jobs=JobSettings(data_dir=self.data_dir))
+        app = create_app(settings, start_service=False)
+        server = _ThreadServer(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        self.running = (server, thread)
+        wait_until_ready(f"{self.served.url}/healthz", thread.is_alive, 60)
+
+    def stop(self) -> None:
+        assert self.running is not None
+        server, thread = self.running
+        server.should_exit = True
+        thread.join(timeout=30)
+        self.running = None
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[Restartable]:
+    server = Restartable(tmp_path / "server")
+    server.start()
+    yield server
+    if server.running:
+        server.stop()
+
+
+def test_a_stopped_server_is_said_and_the_page_recovers_when_it_is_back(
+    restartable: Restartable, tab: Callable[..., Tab], shots: Path
+) -> None:
+    t = tab()
+    page = t.open(restartable.served.url)
+    offline = page.locator("#offline")
+    expect(offline).to_be_hidden()
+
+    restartable.stop()
+    page.fill("#f-prompt", "a fox while the server is down")
+    page.click("#f-submit")
+    form_error = page.locator("#create-form .form-error")
+    expect(form_error).to_have_text(
+        "Could not send: the server is not answering; it may be stopped or restarting."
+    )
+    expect(offline).to_be_visible()
+    expect(offline).to_contain_text("Lost contact with the server")
+
+    # The gallery does not pass off a server that did not answer as one with no videos.
+    page.click("#tab-gallery")
+    expect(page.locator("#gallery-error")).to_contain_text(
+        "Could not load the gallery: the server is not answering"
+    )
+    expect(page.get_by_text("No finished videos yet")).to_be_hidden()
+    page.screenshot(path=shots / "server-stopped.png")
+
+    restartable.start()
+    expect(offline).to_be_hidden(timeout=30_000)
+    # Back: the view on screen loads again by itself.
+    expect(page.locator("#gallery-error")).to_be_hidden()
+    expect(page.get_by_text("No finished videos yet")).to_be_visible()
+    page.click("#tab-create")
+    status, _ = press_generate(page)
+    assert status == 202
+    expect(form_error).to_be_hidden()
+    expect(page.locator(".card")).to_have_count(1)
+    assert t.errors == []
+
+
+def test_a_failed_delete_in_the_gallery_is_shown_on_the_video(
+    restartable: Restartable, tab: Callable[..., Tab]
+) -> None:
+    """Deleting while the server is down says why nothing happened, on the item itself."""
+    video = restartable.served.create(model="reelgen-micro")
+    t = tab()
+    # The quiet server never runs the job: the gallery is shown it as finished.
+    done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
+
+    def as_completed(route: Route) -> None:
+        route.fulfill(
+            json={
+                "object": "list",
+                "data": [done],
+                "has_more": False,
+                "first_id": video["id"],
+                "last_id": video["id"],
+            }
+        )
+
+    t.context.route(lambda url: "/v1/videos?status=completed" in url, as_completed)
+    page = t.open(restartable.served.url + "/#gallery")
+    item = page.locator(f'.gallery-item[data-id="{video["id"]}"]')
+    expect(item).to_be_visible()
+    restartable.stop()
+    item.get_by_role("button", name="Delete").click()
+    expect(item.locator(".card-error[role=alert]")).to_have_text(
+        "Not deleted: the server is not answering; it may be stopped or restarting"
+    )
+
+
+def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """The worker reports planning as step 0 of 0; the card says "plan", not "plan: step 0 of 0".
+    When the stream then ends with no final event, the old step and its ETA do not stand as if current."""
+    video = quiet_server.create(model="reelgen-micro")
+    t = tab()
+    texts: list[str] = []
+
+    def running(route: Route) -> None:
+        # The quiet server has no worker: the listing shows the job as started, as a live server would.
+        page_of = route.fetch().json()
+        for v in page_of["data"]:
+            if v["id"] == video["id"]:
+                v["status"] = "in_progress"
+        route.fulfill(json=page_of)
+
+    def events(route: Route) -> None:
+        plan = {"stage": "plan", "step": 0, "total": 0, "progress": 0}
+        body = format_event("open", {"after": 0}, retry_ms=60_000) + format_event(
+            "progress", plan, event_id=1
+        )
+        texts.append(body)
+        route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=body)
+
+    t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), running)
+    t.context.route(f"**/v1/videos/{video['id']}/events", events)
+    # Every text a card's step line shows, from the first: the plan event comes as soon as the card does.
+    t.page.add_init_script("""
+      window.steps = [];
+      new MutationObserver(() => {
+        for (const s of document.querySelectorAll(".card .step")) window.steps.push(s.textContent);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    """)
+    t.page.goto(quiet_server.url)
+    card = t.page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card.locator(".step")).to_have_text("No word from the server; reconnecting…")
+    seen: list[Any] = t.page.evaluate("window.steps")
+    assert "plan" in seen, seen
+    assert not any("step 0 of 0" in s for s in seen), seen
+    assert texts, "the page never opened the event stream"
+    assert json.loads(texts[0].split("data: ")[-1])["stage"] == "plan"
