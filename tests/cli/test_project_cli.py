@@ -251,3 +251,26 @@ def test_rendering_a_title_card_by_id_says_it_is_drawn_at_export(film: Path) -> 
         "scenes to render: first-shot, second-shot\n"
     )
     assert not list((film / "clips").iterdir())
+
+
+def test_a_clip_cut_short_is_named_by_its_scene_with_the_way_to_mend_it(film: Path) -> None:
+    assert runner.invoke(app, ["project", "render", str(film), "-q", "-s", "first-shot"]).exit_code == 0
+    (clip,) = (film / "clips").glob("*.mp4")
+    clip.write_bytes(clip.read_bytes()[:500])  # a disk that filled up as it was written
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    del data["scenes"][2]  # never rendered
+    data["scenes"][1]["transition"] = {"type": "fade", "duration": 0.5}
+    (film / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = runner.invoke(app, ["project", "export", str(film), "-q"])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert result.output.startswith(
+        f"error: scene 'first-shot' (scenes[1]): clip {clip} is not a readable video"
+    )
+    assert result.output.endswith("; render the scene again (`reelgen project render --force --scene ID`)\n")
+    assert not list((film / "exports").iterdir())
+
+
+def test_new_says_the_render_command_as_a_shell_reads_it(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["project", "new", str(tmp_path / "night drive")])
+    assert result.exit_code == 0
+    assert f"`reelgen project render '{tmp_path / 'night drive'}'`" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,7 +63,7 @@ def new(
         folder = new_project(name, title)
     except ReelgenError as exc:
         raise fail(exc) from None
-    console.print(f"edit {folder.file}, then `reelgen project render {name}`")
+    console.print(f"edit {folder.file}, then `reelgen project render {shlex.quote(str(name))}`")
     typer.echo(str(folder.root))
 
 

@@ -36,20 +36,25 @@ class ClipInfo:
     has_audio: bool
 
 
-def clip_info(path: Path, param: str) -> ClipInfo:
-    """Size, rate and audio presence of a clip, read from its header (no decoding)."""
+def clip_info(segment: Segment) -> ClipInfo:
+    """Size, rate and audio presence of a segment's clip, read from its header (no decoding)."""
     import av
 
+    path, param = segment.clip, f"{segment.param}.clip"
+    # A clip cut short (a full disk, a copy stopped half-way) is the scene's, not the export's, to mend.
+    again = "; render the scene again (`reelgen project render --force --scene ID`)"
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise InvalidRequest(f"{param}: {path} has no video stream", param=param)
+                raise InvalidRequest(f"{segment.label}: clip {path} has no video stream{again}", param=param)
             stream = container.streams.video[0]
             rate = stream.average_rate or stream.guessed_rate or 24
             ctx = stream.codec_context
             return ClipInfo(ctx.width, ctx.height, Fraction(rate), bool(container.streams.audio))
     except av.error.FFmpegError as exc:
-        raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
+        raise InvalidRequest(
+            f"{segment.label}: clip {path} is not a readable video ({exc}){again}", param=param
+        ) from None
 
 
 #: xfade's names for the transitions (``dissolve`` is a cross-dissolve, xfade's ``fade``).

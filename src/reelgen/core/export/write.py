@@ -80,7 +80,7 @@ def _shape(segments: list[Segment], settings: ExportSettings) -> tuple[int, int,
     """Output width, height and rate: as set, else the first clip's (sides made even)."""
     first = next((s for s in segments if s.clip is not None), None)
     if first is not None and first.clip is not None:
-        info = clip_info(first.clip, f"{first.param}.clip")
+        info = clip_info(first)
         base = (info.width, info.height, info.fps)
     else:
         base = CARD_ONLY_SHAPE
@@ -198,7 +198,7 @@ def _prepare(
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
         check_soundtrack(soundtrack)
-    has_audio = [s.clip is not None and clip_info(s.clip, f"{s.param}.clip").has_audio for s in segments]
+    has_audio = [s.clip is not None and clip_info(s).has_audio for s in segments]
     width, height, fps = _shape(segments, settings)
     lay = layout(segments, fps)
     for i, overlay in enumerate(settings.texts):
