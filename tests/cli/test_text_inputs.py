@@ -106,3 +106,14 @@ def test_a_nul_character_in_a_hand_written_file_is_named_by_its_place_not_a_trac
     batch = runner.invoke(app, ["batch", str(manifest), "-q"])
     assert batch.exit_code == 2, batch.output
     assert "items[0].images[0] holds a NUL character" in " ".join(batch.output.split())
+
+
+def test_a_raw_nul_character_in_a_yaml_file_is_named_by_line_and_column(tmp_path: Path) -> None:
+    # PyYAML said only '"<unicode string>", position 59', which names no place a person can find.
+    film = tmp_path / "film"
+    film.mkdir()
+    (film / "project.yaml").write_text("title: Night\nscenes:\n  - id: a\x00b\n    prompt: a car\n")
+    result = runner.invoke(app, ["project", "status", str(film)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "project.yaml line 3, column 10: a NUL character (\\0), which no YAML text may hold" in said, said

@@ -33,6 +33,13 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
     """``text`` as YAML; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``."""
     import yaml
 
+    if "\x00" in text:  # PyYAML names it only by its offset in "<unicode string>"
+        before = text[: text.index("\x00")]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise InvalidRequest(
+            f"{name} line {line}, column {column}: a NUL character (\\0), which no YAML text may hold",
+            param=param,
+        )
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
