@@ -141,7 +141,7 @@ def test_presets_follow_the_published_checkpoints() -> None:
         50,
         6.0,
     )
-    with pytest.raises(InvalidRequest, match="cannot do t2v"):
+    with pytest.raises(InvalidRequest, match="does not make video from a prompt alone; give a start image"):
         resolved(model="hunyuan-i2v", prompt="a cat")
 
 

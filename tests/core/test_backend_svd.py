@@ -81,6 +81,16 @@ def test_text_to_video_is_refused_with_the_families_that_do_it() -> None:
     assert set(listed) == set(registry.families_supporting(Task.T2V))
 
 
+def test_a_prompt_alone_is_told_the_image_it_needs() -> None:
+    # It said "cannot do t2v; it supports i2v", leaving a person to work out that an image was wanted.
+    with pytest.raises(UnsupportedTask) as caught:
+        resolved(model="svd-tiny", prompt="a red cat")
+    assert caught.value.message == (
+        "svd-tiny (Stable Video Diffusion) does not make video from a prompt alone; give a start image (--image)"
+    )
+    assert caught.value.param == "start_image"
+
+
 def test_wrong_sizes_name_the_nearest_valid_ones_and_loras_are_refused(start: str) -> None:
     with pytest.raises(InvalidRequest, match=r"width 36 is not a multiple of 8.*nearest valid: 32 or 40"):
         _request(start, width=36)

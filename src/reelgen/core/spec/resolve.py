@@ -24,14 +24,22 @@ REQUIRED_INPUTS: dict[Task, tuple[str, str]] = {
 }
 
 
-def _check_task(spec: FamilySpec, preset: Preset, task: Task) -> None:
+def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) -> None:
     if task in preset.tasks:
         return
+    supported = sorted(preset.tasks, key=lambda t: t.value)
+    # Asked for nothing but a prompt, a model that needs an input is best told which one to give.
+    inputs = [REQUIRED_INPUTS[t][1] for t in supported if t in REQUIRED_INPUTS]
+    if inferred and task is Task.T2V and inputs:
+        raise UnsupportedTask(
+            f"{preset.name} ({spec.label}) does not make video from a prompt alone; give {' or '.join(inputs)}",
+            param=REQUIRED_INPUTS[next(t for t in supported if t in REQUIRED_INPUTS)][0],
+        )
     families = registry.families_supporting(task)
     listing = ", ".join(families) if families else "none installed"
     raise UnsupportedTask(
         f"{preset.name} ({spec.label}) cannot do {task.value}; it supports "
-        f"{', '.join(sorted(t.value for t in preset.tasks))}. Families that do {task.value}: {listing}",
+        f"{', '.join(t.value for t in supported)}. Families that do {task.value}: {listing}",
         param="task",
     )
 
@@ -126,7 +134,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     # 1. The model, its task and the inputs that task needs.
     spec, preset = registry.resolve(request.model)
     task = request.inferred_task()
-    _check_task(spec, preset, task)
+    _check_task(spec, preset, task, inferred=request.task is None)
     if task is Task.AVATAR:
         # An avatar speaks its text first; its length is its voice's and its size its face source's.
         from reelgen.core.speech.prepare import avatar_request
