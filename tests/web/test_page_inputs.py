@@ -104,6 +104,29 @@ def test_keyframe_rows_send_their_images_in_order(
     ]
 
 
+def test_a_keyframes_frame_refused_by_the_server_points_at_that_row(
+    lora_server: Served, tab: Callable[..., Tab], images: dict[str, Path]
+) -> None:
+    """The server names keyframes[1].frame: its message shows once, under the keyframes, and the
+    focus goes to keyframe 2's frame (not keyframe 1's image, the first control of the list)."""
+    page = tab().open(lora_server.url)
+    page.select_option("#f-model", "ltx-tiny")
+    pick_task(page, "keyframes")
+    page.fill("#f-prompt", "red, then green")
+    page.get_by_label("Keyframe 1 image").set_input_files(images["red"])
+    page.click("#f-keyframe-add")
+    page.get_by_label("Keyframe 2 image").set_input_files(images["green"])
+    page.get_by_label("Keyframe 2 frame").fill("999")
+    status, body = press_generate(page)
+    assert status == 400 and body["error"]["param"] == "keyframes[1].frame", body
+    expect(page.locator("#err-keyframes")).to_have_text(body["error"]["message"])
+    expect(page.locator("#err-keyframe_images")).to_be_hidden()
+    frame = page.get_by_label("Keyframe 2 frame")
+    expect(frame).to_be_focused()
+    expect(frame).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Keyframe 1 image")).not_to_have_attribute("aria-invalid", "true")
+
+
 def test_an_empty_lora_folder_hides_the_picker_and_says_where_loras_go(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:

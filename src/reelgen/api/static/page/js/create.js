@@ -270,7 +270,7 @@ export function mountCreate(section, ctx) {
       announce(`Queued: ${video.prompt}`);
       if (state.remixOf) endRemix();
     } catch (err) {
-      if (err instanceof ApiError) showError(f.form, err.param, err.message);
+      if (err instanceof ApiError) { showError(f.form, err.param, err.message); pins.point(err.param); }
       else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;

@@ -220,11 +220,27 @@ export function mountInputs(p) {
     return again;
   }
 
+  /**
+   * Marks and focuses the control a row's error names ("keyframes[1].frame", "loras[0].strength"):
+   * the message shows under the whole list, so the row it is about must be pointed at.
+   */
+  function point(param) {
+    const m = /^(keyframes|loras)\[(\d+)\]\.?(\w*)/.exec(param || "");
+    const rows = m && (m[1] === "keyframes" ? p.keyRows : p.loraRows);
+    const row = rows && rows.children[Number(m[2])];
+    if (!row) return;
+    const control = row.querySelector(`[data-what="${m[3]}"]`) || row.querySelector("[data-what]");
+    // showError marked the list's first control; the error is about this one.
+    for (const c of rows.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+    control.setAttribute("aria-invalid", "true");
+    control.focus();
+  }
+
   function lock(on) {
     for (const node of [p.end, p.keyAdd, p.loraAdd, ...p.keyRows.querySelectorAll("input, button"),
       ...p.loraRows.querySelectorAll("select, input, button")]) node.disabled = on;
     if (!on) limits();
   }
 
-  return { apply, addFields, hasFiles, addFiles, problem, prefill, lock };
+  return { apply, addFields, hasFiles, addFiles, problem, prefill, lock, point };
 }

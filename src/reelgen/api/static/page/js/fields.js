@@ -60,7 +60,8 @@ export function showError(form, param, message) {
     general.hidden = false;
     return general;
   }
-  const slot = wrapper.querySelector(".field-error");
+  // Its own slot: the keyframes fieldset holds the keyframe images' field, with a slot of its own.
+  const slot = wrapper.querySelector(":scope > .field-error");
   slot.textContent = message;
   slot.hidden = false;
   const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");

@@ -8,8 +8,9 @@ const PAGE = 12;
 export function mountGallery(section, ctx) {
   const state = { cursors: [null], index: 0, hasMore: false, stale: true };
   const grid = el("ol", { class: "gallery", id: "gallery-grid", "aria-live": "polite", "aria-busy": "false" });
-  const older = el("button", { type: "button", class: "ghost", id: "gallery-older", onclick: () => go(1) }, "Older →");
-  const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", onclick: () => go(-1) }, "← Newer");
+  // Off until a page has loaded: before that there is nothing older or newer to go to.
+  const older = el("button", { type: "button", class: "ghost", id: "gallery-older", disabled: true, onclick: () => go(1) }, "Older →");
+  const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", disabled: true, onclick: () => go(-1) }, "← Newer");
   const where = el("span", { class: "muted", id: "gallery-page" });
   const empty = el("p", { class: "muted", hidden: true }, "No finished videos yet. Make one in Create.");
   const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true });
