@@ -240,7 +240,6 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
 
 
 def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str:
-    last_id: str | None = None
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -249,35 +248,47 @@ def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str
         console=console,
         disable=quiet,
     )
+    # Started with the job's task and stopped once: a bar never started, or stopped twice, printed
+    # a stray blank line after the error or after the "completed" line when not on a terminal.
+    try:
+        with _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
+            return _read_events(client, bar, server, video_id, quiet)
+    finally:
+        if bar.live.is_started:
+            bar.stop()
+
+
+def _read_events(client: httpx.Client, bar: Progress, server: str, video_id: str, quiet: bool) -> str:
+    last_id: str | None = None
     connected = False
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
-    with bar, _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
-        for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
-            if attempt:
-                # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
-                # a second, so a server restarting (a few seconds) ended the watch.
-                time.sleep(RECONNECT_S)
-            headers = {"Last-Event-ID": last_id} if last_id else {}
-            try:
-                with client.stream("GET", job_path(video_id, "events"), headers=headers) as resp:
-                    connected = True
-                    if resp.status_code >= 400:
-                        resp.read()
-                        _gone_or_check(resp, video_id, followed=task is not None)
-                    if not is_event_stream(resp):
-                        resp.read()
-                        raise _not_reelgen(resp)  # a page read as events never ends the watch
-                    if task is None:
-                        task = bar.add_task("queued", total=100, info="")
-                    for event_id, name, data in sse_events(resp.iter_lines()):
-                        last_id = event_id or last_id
-                        final = _show(bar, task, name, data, quiet)
-                        if final:
-                            return final
-            except httpx.TransportError as exc:
-                if not connected:  # never reached: no stream was lost, the server is not there
-                    raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
-                continue
+    for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
+        if attempt:
+            # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
+            # a second, so a server restarting (a few seconds) ended the watch.
+            time.sleep(RECONNECT_S)
+        headers = {"Last-Event-ID": last_id} if last_id else {}
+        try:
+            with client.stream("GET", job_path(video_id, "events"), headers=headers) as resp:
+                connected = True
+                if resp.status_code >= 400:
+                    resp.read()
+                    _gone_or_check(resp, video_id, followed=task is not None)
+                if not is_event_stream(resp):
+                    resp.read()
+                    raise _not_reelgen(resp)  # a page read as events never ends the watch
+                if task is None:
+                    bar.start()
+                    task = bar.add_task("queued", total=100, info="")
+                for event_id, name, data in sse_events(resp.iter_lines()):
+                    last_id = event_id or last_id
+                    final = _show(bar, task, name, data, quiet)
+                    if final:
+                        return final
+        except httpx.TransportError as exc:
+            if not connected:  # never reached: no stream was lost, the server is not there
+                raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+            continue
     raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
 
 

@@ -28,6 +28,15 @@ from reelgen.cli.output import console, parse_pairs
 
 __all__ = ["TERMINAL", "_watch", "fetch_content"]  # enhance and avatar --server follow jobs with these
 
+
+def _job_id(value: str) -> str:
+    """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here."""
+    if not value.strip():
+        raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
+    return value
+
+
+IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=_job_id)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
 WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
 
@@ -146,7 +155,7 @@ def submit(
 
 
 def status(
-    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    video_id: IdArg,
     as_json: JsonOpt = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
@@ -166,7 +175,7 @@ def status(
 
 
 def cancel(
-    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    video_id: IdArg,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
@@ -190,7 +199,7 @@ def cancel(
 
 
 def download(
-    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    video_id: IdArg,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4).")
     ] = None,
@@ -211,7 +220,7 @@ def download(
 
 
 def watch(
-    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    video_id: IdArg,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
@@ -271,7 +280,7 @@ def list_videos(
 
 
 def delete(
-    video_id: Annotated[str, typer.Argument(help="Job id (video_...).")],
+    video_id: IdArg,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
@@ -287,7 +296,9 @@ def delete(
 
 
 def remix(
-    video_id: Annotated[str, typer.Argument(help="Job id of a generated video (video_...).")],
+    video_id: Annotated[
+        str, typer.Argument(help="Job id of a generated video (video_...).", callback=_job_id)
+    ],
     prompt: Annotated[str, typer.Argument(help="The new prompt.")],
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the remixed video's).")] = None,

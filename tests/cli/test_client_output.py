@@ -1,0 +1,37 @@
+"""What the job commands print around a watch, and ids they refuse before asking a server."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.api.sse import format_event
+from reelgen.cli import app
+from tests.cli.test_client_auth import STREAM, VIDEO, answered_by
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", ["status", "watch", "cancel", "delete", "download"])
+def test_an_empty_id_is_bad_input_said_before_asking(command: str) -> None:
+    """It was sent as /v1/videos/, which the server answered "no route GET /v1/videos/"."""
+    out = runner.invoke(app, [command, " ", "--server", "http://127.0.0.1:9"])
+    assert out.exit_code == 2, out.output
+    text = " ".join(out.output.replace("│", " ").split())  # the error box's borders aside
+    assert "give a job id (video_..., as `reelgen list` shows them)" in text
+
+
+def test_a_watch_leaves_no_blank_line_after_its_last_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/events"):
+            return httpx.Response(
+                200, text=format_event("completed", {"id": VIDEO}, event_id=1), headers=STREAM
+            )
+        return httpx.Response(404, json={"error": {"message": f"no job {request.url.path!r}", "param": None}})
+
+    answered_by(monkeypatch, handler)
+    done = runner.invoke(app, ["watch", VIDEO, "--server", "http://reelgen.test"])
+    assert done.exit_code == 0 and done.stderr.endswith(f"completed: reelgen download {VIDEO}\n")
+    unknown = runner.invoke(app, ["status", "video_x", "--server", "http://reelgen.test"])
+    assert unknown.exit_code == 2 and unknown.stderr.endswith("'/v1/videos/video_x'\n")
