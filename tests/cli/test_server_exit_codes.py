@@ -7,6 +7,7 @@ envelope, so each command meets each kind of answer without a job service.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -177,3 +178,14 @@ def test_a_server_that_is_not_reelgen_is_said_plainly(
     assert "<html" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "fox.mp4").exists()
+
+
+def test_the_command_list_names_every_job_command_and_ctrl_c() -> None:
+    """`reelgen --help` named five of the eight job commands, and nothing of Ctrl-C's exit status."""
+    from typer.main import get_command
+
+    group: Any = get_command(app)
+    said = " ".join((group.help or "").split())
+    for name in ("submit", "status", "watch", "list", "cancel", "delete", "download", "remix"):
+        assert name in group.commands and re.search(rf"[( ]{name},", said), name
+    assert "Ctrl-C exits 130" in said

@@ -12,9 +12,10 @@ import typer
 app = typer.Typer(
     name="reelgen",
     help="Make videos on your own GPU with open models. Run `reelgen COMMAND --help` for examples.\n\n"
-    "Commands that talk to a server (submit, status, watch, cancel, download, and any with --server) "
-    "exit 2 when it calls the request wrong (an HTTP 4xx answer), as local commands exit on bad input, "
-    "and 1 when it fails, is full (429), cannot be reached or the job fails.",
+    "Commands that talk to a server (submit, status, watch, list, cancel, delete, download, remix, and any "
+    "with --server) exit 2 when it calls the request wrong (an HTTP 4xx answer), as local commands exit on "
+    "bad input, and 1 when it fails, is full (429), cannot be reached or the job fails. Any command stopped "
+    "with Ctrl-C exits 130.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",

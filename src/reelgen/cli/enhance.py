@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.client import server_url
+from reelgen.cli.client import job_path, server_url
 from reelgen.cli.output import console, fail, parse_pairs, progress_bar
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
@@ -142,7 +142,7 @@ def _remote(
             upload = {"file": (source.name, source.read_bytes())}
             video = _call(server, api_key, "POST", "/v1/videos/enhance", data=form, files=upload).json()
         elif re.fullmatch(r"video_[0-9a-f]+", str(source)):
-            video = _call(server, api_key, "POST", f"/v1/videos/{source}/enhance", json=fields).json()
+            video = _call(server, api_key, "POST", job_path(str(source), "enhance"), json=fields).json()
         else:
             raise typer.BadParameter(
                 f"IN: {source} is neither a file nor a video id (video_...) of the server"
@@ -150,7 +150,7 @@ def _remote(
         if _watch(server, api_key, video["id"], quiet) != "completed":
             raise typer.Exit(1)
         fetch_content(server, api_key, video["id"], out)
-        final: dict[str, Any] = _call(server, api_key, "GET", f"/v1/videos/{video['id']}").json()
+        final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
     except ClientError as exc:
         raise _exit(exc) from None
     return final
