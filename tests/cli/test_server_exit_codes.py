@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import typing
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -184,7 +185,7 @@ def test_the_command_list_names_every_job_command_and_ctrl_c() -> None:
     """`reelgen --help` named five of the eight job commands, and nothing of Ctrl-C's exit status."""
     from typer.main import get_command
 
-    group: Any = get_command(app)
+    group: typing.Any = get_command(app)
     said = " ".join((group.help or "").split())
     for name in ("submit", "status", "watch", "list", "cancel", "delete", "download", "remix"):
         assert name in group.commands and re.search(rf"[( ]{name},", said), name
