@@ -114,6 +114,7 @@ def test_a_key_no_client_could_send_is_refused_without_showing_it(tmp_path: Path
 
 def test_the_line_after_the_banner_says_where_jobs_go_and_whether_a_key_is_needed(tmp_path: Path) -> None:
     jobs = JobSettings(data_dir=tmp_path / "jobs")
+    (tmp_path / "jobs").mkdir(mode=0o700)
     open_one = ApiSettings(jobs=jobs, lora_dir=tmp_path / "loras")
     assert "LoRAs from " + f"{tmp_path}/loras (not there yet: no LoRAs);" in where_data(open_one)
     (tmp_path / "loras").write_text("")
@@ -123,6 +124,10 @@ def test_the_line_after_the_banner_says_where_jobs_go_and_whether_a_key_is_neede
     assert where_data(open_one) == (
         f"jobs and outputs in {tmp_path}/jobs (database sqlite:///{tmp_path}/jobs/jobs.db); "
         f"LoRAs from {tmp_path}/loras; API key: none (loopback only)"
+    )
+    (tmp_path / "jobs").chmod(0o755)  # made before reelgen made its folder private
+    assert f"jobs and outputs in {tmp_path}/jobs (other accounts can read it: `chmod 700` it" in where_data(
+        open_one
     )
     pg = JobSettings(data_dir=tmp_path, database_url="postgresql://reel:hunter2@db/jobs")
     keyed = ApiSettings(jobs=pg, api_key=SecretStr("k"), lora_dir=tmp_path)

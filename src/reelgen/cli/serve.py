@@ -257,9 +257,22 @@ def where_data(settings: ApiSettings) -> str:
         else (" (a file, not a folder: no LoRAs)" if loras.exists() else " (not there yet: no LoRAs)")
     )
     return (
-        f"jobs and outputs in {settings.jobs.data_dir} (database {database}); "
-        f"LoRAs from {settings.lora_dir}{state}; API key: {key}"
+        f"jobs and outputs in {settings.jobs.data_dir}{_shared(Path(settings.jobs.data_dir))} "
+        f"(database {database}); LoRAs from {settings.lora_dir}{state}; API key: {key}"
     )
+
+
+def _shared(folder: Path) -> str:
+    """A note when other accounts may read the data folder (every prompt, upload and video).
+
+    A new one is made for its owner alone; one made before that, or by hand, keeps its mode,
+    which reelgen does not change behind a person's back.
+    """
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return ""
+    return " (other accounts can read it: `chmod 700` it to keep them out)" if mode & 0o077 else ""
 
 
 def banner(host: str, port: int, *, web: bool) -> str:
