@@ -105,6 +105,10 @@ def test_cancelled_job_is_marked_cancelled(flow: dict[str, Any]) -> None:
     assert card.get_attribute("data-status") == "cancelled"
     expect(card.get_by_role("button", name="Cancel")).to_have_count(0)
     assert flow["server"].http.get(f"/v1/videos/{long['id']}").json()["status"] == "cancelled"
+    # Its reason once: "cancelled by request ..." read "cancelled by request ... (cancelled)".
+    reason = card.locator(".card-error")
+    expect(reason).to_contain_text("cancelled")
+    assert not reason.inner_text().rstrip().endswith("(cancelled)")
 
 
 def test_finished_video_plays_in_the_page(flow: dict[str, Any], shots: Path) -> None:

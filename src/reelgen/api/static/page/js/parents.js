@@ -3,7 +3,7 @@
 // its own parts (a batch's summary, a shoot-out's ranking and report) through `extra(obj)`.
 import { ApiError, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
-import { announce, el, when } from "./util.js";
+import { announce, el, when, errorText } from "./util.js";
 import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
 
 const PAGE = 20;
@@ -70,7 +70,7 @@ export function parentList({ host, path, noun, title, meta, extra }) {
     p.bar.set(obj.progress);
     p.counts.textContent = countsText(obj.request_counts);
     p.error.hidden = !obj.error;
-    p.error.textContent = obj.error ? `${obj.error.message} (${obj.error.code})` : "";
+    p.error.textContent = errorText(obj.error);
     // The extra parts change only as the job ends: redrawing them on every event would restart players.
     const stamp = `${obj.status}`;
     if (card.shownExtra !== stamp) { card.shownExtra = stamp; p.extra.replaceChildren(...extra(obj).filter(Boolean)); }

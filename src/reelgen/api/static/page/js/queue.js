@@ -2,7 +2,7 @@
 // ETA), and cancel, delete, remix and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
 import { follow } from "./sse.js";
-import { $, announce, el, fps, generated, ordinal, seconds } from "./util.js";
+import { $, announce, el, fps, generated, ordinal, seconds, errorText } from "./util.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -84,7 +84,7 @@ export function createQueue(ctx) {
       p.step.textContent = position === null ? "Waiting" : position === 0 ? "Waiting for a free worker" : `Waiting: ${position} ahead of it`;
     }
     p.error.hidden = !v.error;
-    p.error.textContent = v.error ? `${v.error.message} (${v.error.code})` : "";
+    p.error.textContent = errorText(v.error);
     if (v.status === "completed" && !card.loaded) showVideo(card);
     if (before !== v.status || !p.actions.childElementCount) actions(card);
     if (before !== v.status && before !== undefined) {

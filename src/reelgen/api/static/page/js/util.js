@@ -66,3 +66,11 @@ export function randomSeed() {
 export function fps(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "");
 }
+
+// A job's error as one line: its message, then its code where the message does not already say it
+// ("cancelled by request before it started", not "... (cancelled)").
+export function errorText(error) {
+  if (!error) return "";
+  const code = error.code || "";
+  return !code || error.message.toLowerCase().includes(code.replaceAll("_", " ")) ? error.message : `${error.message} (${code})`;
+}
