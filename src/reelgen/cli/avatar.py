@@ -100,7 +100,8 @@ def avatar(
       reelgen avatar --image face.png --text "Hi!" -o hi.mp4 \\
           --server http://127.0.0.1:8000
     """
-    from reelgen.cli.generate import FLAGS, _run
+    from reelgen.cli.generate import _run
+    from reelgen.cli.typed import FLAGS
 
     if server is not None:
         in_process = {"--max-seconds": max_seconds, "--fps": fps, "--batch": batch, "--seed": seed}

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from reelgen.cli import typed
 from reelgen.cli.output import console, fail, parse_pairs, positive_gib, progress_bar
-from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+from reelgen.cli.typed import FLAGS, as_option
+from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
-from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec, Task
+from reelgen.core.spec.request import GenerationRequest, Task
 
 if TYPE_CHECKING:
     from reelgen.core.render import RenderResult
@@ -48,102 +50,6 @@ VramOpt = Annotated[
 ]
 DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")]
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
-
-
-def _target_rate(text: str) -> float:
-    """``--target-fps`` as typed (60, 59.94 or 60000/1001) as the request's number; NTSC decimals snap back exactly."""
-    from reelgen.core.rates import parse_rate
-
-    try:
-        return float(parse_rate(text))
-    except ValueError:
-        raise typer.BadParameter(
-            f"--target-fps {text!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001"
-        ) from None
-
-
-def _keyframe(text: str) -> Keyframe:
-    parts = text.split(":")
-    if len(parts) not in (2, 3) or not parts[0].isdecimal():
-        raise typer.BadParameter(f"keyframe {text!r} must be FRAME:IMAGE or FRAME:IMAGE:STRENGTH")
-    try:
-        strength = float(parts[2]) if len(parts) == 3 else 1.0
-    except ValueError:
-        raise typer.BadParameter(
-            f"keyframe {text!r}: strength {parts[2]!r} is not a number; give one from 0 to 1, e.g. 0:start.png:0.8"
-        ) from None
-    try:
-        return Keyframe(frame=int(parts[0]), image=parts[1], strength=strength)
-    except ValidationError:  # the strength is the one field a parsed keyframe can still get wrong
-        raise typer.BadParameter(
-            f"keyframe {text!r}: strength {parts[2]!r} is not from 0 to 1; give one that is, e.g. 0:start.png:0.8"
-        ) from None
-
-
-def _lora(text: str) -> LoraSpec:
-    path, sep, strength = text.rpartition(":")
-    if not sep or not path or Path(text).exists():  # a file whose own name has a colon stays whole
-        return LoraSpec(path=text)
-    try:
-        value = float(strength)  # 0.8, -1, 1e-1; "nan" and "inf" parse too and are refused below
-    except ValueError:
-        return LoraSpec(path=text)
-    try:
-        return LoraSpec(path=path, strength=value)
-    except ValidationError:
-        raise typer.BadParameter(
-            f"LoRA {text!r}: strength {strength!r} is not a finite number; give one like style.safetensors:0.8"
-        ) from None
-
-
-#: Request fields whose option has another name; the others are ``--`` and the field, dashed.
-FLAGS = {
-    "num_frames": "--frames",
-    "negative_prompt": "--negative",
-    "start_image": "--image",
-    "source_video": "--video",
-    "source_strength": "--strength",
-    "speech_audio": "--audio",
-    "speech_text": "--text",
-    "prompt": "PROMPT",
-    "keyframes": "--keyframe",
-    "loras": "--lora",
-    "options": "--option",
-}
-
-
-def _as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenError:
-    """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``."""
-    field = problem.param or ""
-    # One of a repeated option (loras[1].path): the option's name; the message names the file.
-    base = field.partition("[")[0]
-    option = base.startswith("options.") and base not in flags  # a model option: --option KEY
-    known = base in GenerationRequest.model_fields or base in flags or option
-    if (
-        not isinstance(problem, InvalidRequest)
-        or not known
-        or not problem.message.startswith((f"{field}:", f"{field} "))
-    ):
-        return problem
-    if option:
-        flag = f"{flags['options']} {base.removeprefix('options.')}"
-    else:
-        flag = flags.get(base, f"--{base.replace('_', '-')}")
-    if not _typed(
-        flag.split()[0]
-    ):  # a field this command sets itself (animate's task): its name is all there is
-        return problem
-    return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
-
-
-def _typed(flag: str) -> bool:
-    """Whether the running command has ``flag`` (an argument's name, like IMAGE, always counts)."""
-    import click
-
-    context = click.get_current_context(silent=True)
-    if not flag.startswith("-") or context is None:
-        return True
-    return any(flag in param.opts for param in context.command.params)
 
 
 def _render(
@@ -192,15 +98,15 @@ def _run(
         check_prompt(asked)
         resolved = resolve(asked)
     except ValidationError as exc:
-        raise fail(_as_option(from_validation_error(exc), flags)) from None
+        raise fail(as_option(from_validation_error(exc), flags)) from None
     except ReelgenError as exc:
-        raise fail(_as_option(exc, flags)) from None
+        raise fail(as_option(exc, flags)) from None
     _render(
         lambda progress: render(
             resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
         ),
         quiet,
-        lambda problem: _as_option(problem, flags),
+        lambda problem: as_option(problem, flags),
     )
 
 
@@ -307,13 +213,13 @@ def generate(
         end_image=end_image,
         source_video=video,
         source_strength=strength,
-        keyframes=[_keyframe(k) for k in keyframe or []],
-        loras=[_lora(x) for x in lora or []],
+        keyframes=[typed.keyframe(k) for k in keyframe or []],
+        loras=[typed.lora(x) for x in lora or []],
         weights=weights,
         audio=not no_audio,
         options=parse_pairs(option or [], "--option"),
         interpolate=interpolate,
-        target_fps=None if target_fps is None else _target_rate(target_fps),
+        target_fps=None if target_fps is None else typed.target_rate(target_fps),
         interpolator=interpolator,
         upscale=upscale,
         upscaler=upscaler,
