@@ -290,7 +290,7 @@ def replay(
 
     Example:
 
-      reelgen replay outputs/20261121-ltx-2b-42.mp4 -o again.mp4
+      reelgen replay outputs/20261121-101500-ltx-2b-42.mp4 -o again.mp4
     """
     from reelgen.core.record import replay as replay_record
 
