@@ -340,3 +340,16 @@ def test_musetalk_without_weights_says_how_to_fetch_them(
         render_fields(
             tmp_path / "m.mp4", model="musetalk", start_image=str(astronaut), speech_audio=str(spoken[0])
         )
+
+
+def test_a_large_portrait_animates_its_face_not_a_false_detection(astronaut: Path, tmp_path: Path) -> None:
+    """At 2048 pixels Haar also 'finds' a bigger face on the astronaut's chest; the mouth goes on the real face."""
+    from reelgen.core.face.source import from_photo
+
+    big = tmp_path / "portrait.png"
+    Image.open(astronaut).convert("RGB").resize((2048, 2048)).save(big)
+    source = from_photo(str(big), 2048, 2048, 1, None)
+    x, y, w, h = source.boxes[0]
+    assert source.faces_seen == 1
+    # The astronaut's face: 704..1092 across, 262..650 down at this size (its box at 512 pixels, x4).
+    assert 700 < x + w / 2 < 1100 and 260 < y + h / 2 < 650
