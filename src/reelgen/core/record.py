@@ -67,13 +67,22 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     """
     from reelgen.core.spec import registry
 
+    fields = record["request"]
+    model = fields.get("model") if isinstance(fields, dict) else None
+    if isinstance(model, str) and model not in registry.presets():
+        # Checked first: a request's options are the model's, so an unknown model made every option
+        # look like the problem ("request.decode_noise_scale is not a known field").
+        raise InvalidRequest(
+            f"{source} asks for model {model!r}, which this reelgen does not have "
+            f"(`reelgen models` lists its models); {_made_by(record)}",
+            param="path",
+        )
     try:
-        request = ResolvedRequest.model_validate(record["request"])
+        request = ResolvedRequest.model_validate(fields)
     except ValidationError as exc:
         problem = from_validation_error(exc, prefix="request.")
         raise InvalidRequest(
-            f"{source} holds a request this reelgen cannot replay ({problem.message}); "
-            "it was made by another version of reelgen",
+            f"{source} holds a request this reelgen cannot replay ({problem.message}); {_made_by(record)}",
             param="path",
         ) from None
     try:
@@ -88,6 +97,27 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
             f"{source} holds a request that cannot be made: {exc.message}", param="path"
         ) from None
     return request
+
+
+def _made_by(record: dict[str, Any]) -> str:
+    """Why a record may not fit this reelgen: another version made it, or it was changed since."""
+    made = record.get("reelgen")
+    if not isinstance(made, str):
+        return "it was made by another version of reelgen"
+    if made != __version__:
+        return f"it was made by reelgen {made}; this is {__version__}"
+    return f"this reelgen ({__version__}) made it, so it was edited or damaged since"
+
+
+def version_changes(record: dict[str, Any]) -> list[str]:
+    """Libraries whose version differs from the record's, as ``torch 2.1.0 -> 2.13.0``; replayed frames may differ."""
+    then = record.get("versions")
+    if not isinstance(then, dict):
+        return []
+    now = library_versions()
+    return [
+        f"{name} {then[name]} -> {now.get(name, 'missing')}" for name in then if then[name] != now.get(name)
+    ]
 
 
 def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str]:
@@ -127,4 +157,8 @@ def replay(
     progress: Progress = kwargs.pop("progress", None) or Progress()
     for problem in problems:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
+    changes = version_changes(record)
+    if changes:  # the frames match only on the same versions: say so rather than let a difference surprise
+        message = f"warning: made with other versions ({', '.join(changes)}); the frames may differ"
+        progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=message))
     return render(request, output, progress=progress, **kwargs)
