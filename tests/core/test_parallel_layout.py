@@ -119,6 +119,7 @@ def test_models_the_split_does_not_cover_and_a_pinned_device_are_refused_up_fron
     with pytest.raises(InvalidRequest, match="the ltx and wan families") as family:
         render(resolved(model="cogvideox-tiny", prompt="a cat"), tmp_path / "a.mp4", gpus=2, device="cpu")
     assert family.value.param == "gpus"
+    monkeypatch.setattr(launch, "gpu_count", lambda: 2)  # the advice is for a machine with GPUs to pick
     with pytest.raises(InvalidRequest, match="CUDA_VISIBLE_DEVICES") as pinned:
         render(resolved(model="wan-tiny", prompt="a cat"), tmp_path / "b.mp4", gpus=2, device="cuda:1")
     assert pinned.value.param == "device"
@@ -179,3 +180,17 @@ def test_the_cli_refuses_more_gpus_than_exist_with_a_message(tmp_path: Path) -> 
     assert f"asks for {asked} GPUs" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_pinned_gpu_on_a_machine_without_gpus_is_told_there_are_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _nothing_may_start(monkeypatch)
+    monkeypatch.setattr(launch, "gpu_count", lambda: 0)
+    with pytest.raises(InvalidRequest) as none:
+        render(resolved(model="wan-tiny", prompt="a cat"), tmp_path / "a.mp4", gpus=2, device="cuda:1")
+    # Not "choose which GPUs with CUDA_VISIBLE_DEVICES": there is nothing to choose from.
+    assert (
+        str(none.value.message) == "--gpus 2 asks for 2 GPUs but this machine has no CUDA GPU; use --gpus 1"
+    )
+    assert none.value.param == "gpus" and list(tmp_path.iterdir()) == []

@@ -60,13 +60,14 @@ def check_devices(gpus: int, device: str | None) -> bool:
     name = (device or "cuda").strip().lower()
     if name == "cpu":
         return False
-    if name != "cuda":
+    have = gpu_count()
+    # Said before the advice on picking GPUs, which means nothing on a machine without any.
+    if name != "cuda" and have:
         raise InvalidRequest(
             f"a run over {gpus} GPUs takes cuda:0 to cuda:{gpus - 1}; choose which GPUs those are with "
             f"CUDA_VISIBLE_DEVICES, not --device {device}",
             param="device",
         )
-    have = gpu_count()
     if gpus > have:
         found = "no CUDA GPU" if not have else f"{have} CUDA GPU{'s' if have > 1 else ''}"
         raise InvalidRequest(
