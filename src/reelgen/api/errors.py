@@ -51,6 +51,10 @@ _CODES = {
 }
 
 
+#: Tells OpenAI's SDKs (which retry 408, 409, 429 and 5xx by default) not to retry this answer.
+NO_RETRY = {"x-should-retry": "false"}
+
+
 class ApiError(Exception):
     """An error answered with ``status`` and the envelope; ``headers`` go out with it."""
 
@@ -84,6 +88,10 @@ def error_response(
     code: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    if status == 409:
+        # Every 409 here is a state a retry seconds later cannot change (a reused Idempotency-Key,
+        # a video not completed); OpenAI's SDKs retry 409s unless told not to.
+        headers = {**NO_RETRY, **(headers or {})}
     return JSONResponse(envelope(status, message, param, code), status_code=status, headers=headers)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reelgen.core.spec.request import Keyframe
 
@@ -36,6 +36,18 @@ class ImageReference(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     image_url: str = Field(max_length=20_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_file_ids(cls, value: Any) -> Any:
+        # OpenAI's other shape, {"file_id": ...}, names a file of its Files API, which this server
+        # does not have: said as such, not as "image_url is required".
+        if isinstance(value, dict) and "file_id" in value:
+            raise ValueError(
+                "file_id is not supported (this server has no Files API); give image_url "
+                "(https or data:image/...;base64,) or upload the image as a multipart file"
+            )
+        return value
 
 
 class KeyframeAt(BaseModel):

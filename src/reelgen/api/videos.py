@@ -27,17 +27,50 @@ from reelgen.jobs.webhooks import Webhook
 #: The job kinds /v1/videos shows: clips made (render) and clips enhanced (enhance); creates make renders.
 VIDEO = kinds.VIDEO_KINDS
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": text}
-    for code, text in (
-        (400, "Invalid request: the message names the parameter and its valid values"),
-        (401, "Missing or wrong API key"),
-        (404, "No such video"),
-        (409, "Conflict: idempotency key reused with another body, or the video is not ready"),
-        (429, "Queue full; see Retry-After"),
-    )
+_ERROR_TEXT = {
+    400: "Invalid request: the message names the parameter and its valid values",
+    401: "Missing or wrong API key",
+    404: "No such video",
+    409: "Conflict: idempotency key reused with another body, or the video is not ready",
+    413: "Upload too large",
+    415: "Body neither JSON nor multipart/form-data",
+    416: "Range starts past the end of the file",
+    429: "Queue full; see Retry-After",
+    503: "The engine is restarting; see Retry-After",
 }
-router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=ERRORS)
+
+
+def _errors(*codes: int, **texts: str) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a route, in the envelope; ``texts`` (``e409=...``) say a code its own way."""
+    return {
+        code: {"model": ErrorEnvelope, "description": texts.get(f"e{code}") or _ERROR_TEXT[code]}
+        for code in codes
+    }
+
+
+#: The errors of routes that queue jobs (the enhance and avatar routers answer these too).
+ERRORS = _errors(400, 401, 404, 409, 429)
+#: Those of create and remix: every 409 is an Idempotency-Key reused with another body.
+_QUEUEING = _errors(
+    400, 409, 413, 415, 429, 503, e409="Idempotency-Key reused with another body; not to be retried"
+)
+#: Every route here may answer these; each route adds its own.
+router = APIRouter(
+    prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=_errors(401, 404)
+)
+
+
+def _idempotency_key(key: str | None) -> str | None:
+    """The Idempotency-Key header as sent; an empty one is refused rather than shared by every
+    client that sends one (a key from an unset variable would replay another client's job)."""
+    if key is not None and not key.strip():
+        raise ApiError(
+            400,
+            "Idempotency-Key is empty; send a unique key (a UUID, say) or leave the header out",
+            param="Idempotency-Key",
+            code="invalid_value",
+        )
+    return key
 
 
 def present(request: Request, job: Job, position: int | None = None, *, lookup: bool = True) -> VideoObject:
@@ -121,7 +154,10 @@ _CREATE_DOC = {
     response_model=VideoObject,
     summary="Create a video job",
     openapi_extra=_CREATE_DOC,
-    responses={200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"}},
+    responses={
+        200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"},
+        **_QUEUEING,
+    },
 )
 async def create_video(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
     """Queue a video. JSON, or multipart with image files: ``input_reference`` (the start image),
@@ -132,8 +168,9 @@ async def create_video(request: Request, idempotency_key: IdempotencyKey = None)
     The job is committed before this answers (202). With an ``Idempotency-Key``,
     a retry with the same body returns the same job (200); another body gets 409.
     """
+    key = _idempotency_key(idempotency_key)
     data, files = await read_create_body(request)
-    job, replayed = await create_job(request, parse_create(data), files, idempotency_key)
+    job, replayed = await create_job(request, parse_create(data), files, key)
     return await run_in_threadpool(_created, request, job, replayed)
 
 
@@ -162,7 +199,7 @@ async def create_job(
     return job, replayed
 
 
-@router.get("/videos", response_model=VideoList, summary="List video jobs")
+@router.get("/videos", response_model=VideoList, summary="List video jobs", responses=_errors(400))
 def list_videos(
     request: Request,
     after: Annotated[str | None, Query(description="Id of the last video of the previous page")] = None,
@@ -179,7 +216,13 @@ def list_videos(
         try:
             service.get(after, kind=VIDEO)
         except JobNotFound:
-            raise ApiError(400, f"after: no video {after!r} to continue from", param="after") from None
+            raise ApiError(
+                400,
+                f"after: no video {after!r} to continue from (deleted since its page was listed?); "
+                "list again without after, or from a video that still exists",
+                param="after",
+                code="invalid_value",
+            ) from None
     page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
     data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
@@ -212,6 +255,10 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
     status_code=202,
     response_model=VideoObject,
     summary="Remix a video",
+    responses={
+        200: {"model": VideoObject, "description": "Idempotent replay of an earlier remix"},
+        **_QUEUEING,
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -221,6 +268,7 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
 )
 async def remix_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
     """A new job from this one's request with a new prompt (and optional overrides), resolved afresh."""
+    key = _idempotency_key(idempotency_key)
     data, _ = await read_create_body(request, file_fields=())
     wire.refuse_unremixable(data)
     body = wire.parse_body(wire.VideoRemix, data, wire.REMIX_FIELDS)
@@ -246,7 +294,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
         request,
         lambda: wire.remix_request(parent_request, body),
         priority=parent.priority if body.priority is None else body.priority,
-        key=idempotency_key,
+        key=key,
         body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),
         remixed_from=parent.id,
     )
@@ -260,7 +308,16 @@ _MEDIA = {"video": "video/mp4", "thumbnail": "image/png"}
     "/videos/{video_id}/content",
     summary="Download the MP4 (or its thumbnail); HTTP Range supported",
     response_class=FileResponse,
-    responses={200: {"content": {"video/mp4": {}, "image/png": {}}}, 206: {"description": "Partial content"}},
+    responses={
+        200: {"content": {"video/mp4": {}, "image/png": {}}},
+        206: {"description": "Partial content"},
+        **_errors(
+            400,
+            409,
+            416,
+            e409="The video is not completed (queued, in progress, failed or cancelled): it has no content",
+        ),
+    },
 )
 def video_content(
     request: Request, video_id: str, variant: Annotated[Literal["video", "thumbnail"], Query()] = "video"
@@ -268,12 +325,13 @@ def video_content(
     service = service_of(request)
     job = service.get(video_id, kind=VIDEO)
     if job.status is not JobStatus.COMPLETED:
-        raise ApiError(
-            409,
-            f"video {job.id} is {job.status.value}; its content exists once it is completed",
-            param="video_id",
-            code="video_not_ready",
-        )
+        if job.terminal:  # failed or cancelled: it never will be completed
+            said = "was cancelled" if job.status is JobStatus.CANCELLED else "failed"
+            why = f" ({job.error_message})" if job.error_message else ""
+            message = f"video {job.id} {said}{why}; it has no content: only a completed video has one"
+        else:
+            message = f"video {job.id} is {job.status.value}; its content exists once it is completed"
+        raise ApiError(409, message, param="video_id", code="video_not_ready")
     path = service.content(job.id, variant)
     if path is None:
         raise ApiError(404, f"the {variant} of {job.id} was removed (retention)", code="content_removed")
@@ -285,7 +343,7 @@ def video_content(
     "/videos/{video_id}/events",
     summary="Live events (server-sent events); Last-Event-ID resumes",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **_errors(400)},
 )
 async def video_events(
     request: Request,
