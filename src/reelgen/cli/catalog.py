@@ -206,7 +206,7 @@ def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
 
 
 def info() -> None:
-    """Show torch, the GPU and its free VRAM, and where reelgen looks for things.
+    """Show torch, the GPUs (or that it runs on the CPU), free VRAM and RAM, and where reelgen looks.
 
     Example:
 
@@ -215,17 +215,25 @@ def info() -> None:
     import torch
 
     from reelgen.core import settings
-    from reelgen.core.devices import device_info
+    from reelgen.core.devices import device_info, host_available_gib
     from reelgen.core.record import library_versions
 
     dev = device_info()
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    free_ram = host_available_gib()
     facts: dict[str, Any] = {
         **library_versions(),
-        "cuda": torch.version.cuda,
+        # "None" said nothing: a CPU build of torch has no CUDA at all, whatever the machine holds.
+        "cuda": torch.version.cuda or "none (this torch is a CPU build)",
+        "gpus": gpus,  # what --gpus N is checked against
         "device": dev.device,
-        "gpu": dev.name,
-        "total_vram_gib": None if dev.total_gib is None else round(dev.total_gib, 2),
-        "free_vram_gib": None if dev.free_gib is None else round(dev.free_gib, 2),
+        "gpu": dev.name if dev.device != "cpu" else "none: runs on the CPU",
+    }
+    if dev.total_gib is not None and dev.free_gib is not None:
+        facts |= {"total_vram_gib": round(dev.total_gib, 2), "free_vram_gib": round(dev.free_gib, 2)}
+    facts |= {
+        # A CPU run is refused before loading when its weights need more than this.
+        "free_ram_gib": "unknown" if free_ram is None else round(free_ram, 2),
         "hf_cache": str(settings.hf_cache_dir()),
         "models_dir": str(settings.models_dir()),
         "reelgen_home": str(settings.home()),
