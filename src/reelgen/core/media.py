@@ -34,11 +34,27 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
                 raise InvalidRequest(
                     f"{param}: {img.width}x{img.height} exceeds {MAX_IMAGE_PIXELS} pixels", param=param
                 )
-            return img.convert("RGB")
+            return _rgb(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise InvalidRequest(f"{param}: image too large ({exc})", param=param) from None
     except (OSError, SyntaxError) as exc:
         raise InvalidRequest(f"{param}: {path} is not a readable image ({exc})", param=param) from None
+
+
+def _rgb(img: Image.Image) -> Image.Image:
+    """``img`` as 8-bit RGB; 16-bit greyscale scaled down, not clipped.
+
+    Pillow opens a 16-bit greyscale PNG as integer pixels of 0..65535 and its RGB
+    conversion clips them at 255: a photo came out almost white (and no face was found).
+    """
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        import numpy as np
+
+        values = np.asarray(img, dtype=np.uint32)
+        if img.mode != "I" or values.max(initial=0) > 255:  # "I" holding 8-bit values stays as it is
+            values = values // 257
+        return Image.fromarray(values.clip(0, 255).astype(np.uint8), mode="L").convert("RGB")
+    return img.convert("RGB")
 
 
 def fit(image: Image.Image, width: int, height: int) -> Image.Image:
