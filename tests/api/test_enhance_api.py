@@ -275,3 +275,22 @@ def test_an_upload_that_fades_in_from_black_is_enhanced_not_failed(live: TestCli
     assert resp.status_code == 202, resp.text
     finished(live, resp.json()["id"])
     assert decoded(content(live, resp.json()["id"], tmp_path))[:3] == (9, Fraction(48), (64, 48))
+
+
+def test_an_empty_idempotency_key_is_refused_on_every_route_that_takes_one(
+    client: TestClient, tmp_path: Path
+) -> None:
+    # /v1/videos refused it; the enhance, avatar and batch routes stored "" as a key every such client shared.
+    upload = {"file": ("in.mp4", clip(tmp_path / "in.mp4").read_bytes())}
+    empty = {"Idempotency-Key": " "}
+    answers = [
+        client.post("/v1/videos/enhance", data={"interpolate": "2"}, files=upload, headers=empty),
+        client.post("/v1/videos", json={"model": "wan-tiny", "prompt": "a fox"}, headers=empty),
+        client.post("/v1/avatars", data={"text": "hi"}, headers=empty),
+        client.post("/v1/batches", json={}, headers=empty),
+    ]
+    for resp in answers:
+        err = error(resp, 400)
+        assert err["param"] == "Idempotency-Key" and "Idempotency-Key is empty" in err["message"], (
+            resp.request.url
+        )

@@ -7,11 +7,29 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
+from reelgen.api.errors import ApiError
 from reelgen.api.security import bearer, require_key
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.service import JobService
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+
+def _idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+) -> str | None:
+    """The Idempotency-Key header as sent; an empty one is refused rather than shared by every
+    client that sends one (a key from an unset variable would replay another client's job)."""
+    if key is not None and not key.strip():
+        raise ApiError(
+            400,
+            "Idempotency-Key is empty; send a unique key (a UUID, say) or leave the header out",
+            param="Idempotency-Key",
+            code="invalid_value",
+        )
+    return key
+
+
+#: Every route that takes the header: create, remix, enhance, avatars, batches and the legacy create.
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
 
 
 def authorized(

@@ -60,19 +60,6 @@ router = APIRouter(
 )
 
 
-def _idempotency_key(key: str | None) -> str | None:
-    """The Idempotency-Key header as sent; an empty one is refused rather than shared by every
-    client that sends one (a key from an unset variable would replay another client's job)."""
-    if key is not None and not key.strip():
-        raise ApiError(
-            400,
-            "Idempotency-Key is empty; send a unique key (a UUID, say) or leave the header out",
-            param="Idempotency-Key",
-            code="invalid_value",
-        )
-    return key
-
-
 def present(request: Request, job: Job, position: int | None = None, *, lookup: bool = True) -> VideoObject:
     """Job -> video object; a queued job's position is asked for unless given (blocking) or ``lookup``
     is off (a list page asks for all its positions in one query)."""
@@ -168,7 +155,7 @@ async def create_video(request: Request, idempotency_key: IdempotencyKey = None)
     The job is committed before this answers (202). With an ``Idempotency-Key``,
     a retry with the same body returns the same job (200); another body gets 409.
     """
-    key = _idempotency_key(idempotency_key)
+    key = idempotency_key
     data, files = await read_create_body(request)
     job, replayed = await create_job(request, parse_create(data), files, key)
     return await run_in_threadpool(_created, request, job, replayed)
@@ -268,7 +255,7 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
 )
 async def remix_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
     """A new job from this one's request with a new prompt (and optional overrides), resolved afresh."""
-    key = _idempotency_key(idempotency_key)
+    key = idempotency_key
     data, _ = await read_create_body(request, file_fields=())
     wire.refuse_unremixable(data)
     body = wire.parse_body(wire.VideoRemix, data, wire.REMIX_FIELDS)
