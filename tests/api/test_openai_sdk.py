@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
@@ -137,3 +138,16 @@ def test_the_spec_lists_the_statuses_each_video_route_answers(client: TestClient
         ("/v1/videos/{video_id}", "delete"),
     ):
         assert not {"409", "429"} & statuses(path, method)  # they never answer these
+
+
+def test_lists_sent_through_the_sdks_extra_body_arrive_as_lists(make_client: Any) -> None:
+    # The SDK sends create as a form and a list as key[] (objects as key[][field]); the server read
+    # webhook[events][] as {"": ...}, so a webhook's events were "should be a valid list".
+    client = make_client(allow_private_webhooks=True)  # a loopback hook: tests resolve no other host
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        sdk = openai.OpenAI(base_url="http://testserver/v1", api_key="unused", http_client=client)
+    hook = {"url": "http://127.0.0.1:9/reelgen", "events": ["completed", "failed"]}
+    video = sdk.videos.create(prompt="a red fox", model="wan-tiny", extra_body={"webhook": hook})
+    job = client.app.state.service.get(video.id)
+    assert (job.webhook_url, list(job.webhook_events)) == (hook["url"], hook["events"])

@@ -76,10 +76,29 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
                 raise ApiError(400, f"{head} nests deeper than {_FORM_DEPTH} levels", param=head)
         out[head] = value
         return
+    if rest.startswith("]"):
+        _put_item(out, head, rest[1:], value)
+        return
     inner = out.setdefault(head, {})
     if not isinstance(inner, dict):
         raise ApiError(400, f"{head} is given twice, once as a value and once as fields", param=head)
     _put(inner, rest.replace("]", "", 1), value)
+
+
+def _put_item(out: dict[str, Any], head: str, tail: str, value: Any) -> None:
+    """``head[]`` (one item of a list) and ``head[][field]`` (a field of an object in a list): how the
+    openai SDK sends a list in a form (``webhook[events][]``, ``loras[][name]``). A field the last
+    object already has starts the next object."""
+    items = out.setdefault(head, [])
+    if not isinstance(items, list):
+        raise ApiError(400, f"{head} is given twice, once as a list and once otherwise", param=head)
+    if not tail:
+        items.append(value)
+        return
+    field = tail.removeprefix("[").replace("]", "", 1)
+    if not items or not isinstance(items[-1], dict) or field.partition("[")[0] in items[-1]:
+        items.append({})
+    _put(items[-1], field, value)
 
 
 async def read_create_body(
