@@ -186,6 +186,19 @@ def test_list_pages_with_an_after_cursor_and_filters(store: JobStore) -> None:
     assert [j.id for j in store.list(status="cancelled").items] == [made[1].id]
 
 
+def test_a_page_after_a_job_deleted_since_goes_on_from_where_it_stood(store: JobStore) -> None:
+    # List, delete each, ask for the page after the last one deleted: that cursor named no job.
+    made = [create(store, request(f"clip {i}")) for i in range(5)]
+    first = store.list(limit=2)
+    for job in first.items:
+        store.delete(job.id)
+    rest = store.list(limit=10, after=first.last_id)
+    assert [j.id for j in rest.items] == [made[2].id, made[1].id, made[0].id]
+    assert [j.id for j in store.list(limit=10, after=made[4].id, order="asc").items] == []
+    with pytest.raises(JobNotFound):  # a cursor that never named a job is still no cursor
+        store.list(after="video_" + "0" * 32)
+
+
 def test_delete_removes_the_record_but_not_a_running_one(store: JobStore) -> None:
     done = create(store, request())
     store.cancel(done.id)

@@ -199,18 +199,17 @@ def list_videos(
 ) -> VideoList:
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
     service = service_of(request)
-    if after is not None:
-        try:
-            service.get(after, kind=VIDEO)
-        except JobNotFound:
-            raise ApiError(
-                400,
-                f"after: no video {after!r} to continue from (deleted since its page was listed?); "
-                "list again without after, or from a video that still exists",
-                param="after",
-                code="invalid_value",
-            ) from None
-    page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
+    try:
+        # A video deleted since its page was listed still marks its place (the store keeps it a day).
+        page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
+    except JobNotFound:
+        raise ApiError(
+            400,
+            f"after: no video {after!r} to continue from; list again without after, or from a video "
+            "that still exists",
+            param="after",
+            code="invalid_value",
+        ) from None
     data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 

@@ -99,3 +99,15 @@ webhooks = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Index("ix_reelgen_webhooks_due", "next_at"),
 )
+
+#: Where a deleted job stood in the listing order, so a page cursor naming it still works: the
+#: usual cleanup loop (list, delete each, fetch the next page after the last one deleted) asked
+#: for the page after a job that no longer existed. Kept a day, then pruned on the next delete.
+deleted = sa.Table(
+    "reelgen_deleted",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("deleted_at", sa.Float, nullable=False),
+    sa.Index("ix_reelgen_deleted_at", "deleted_at"),
+)

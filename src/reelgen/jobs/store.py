@@ -29,9 +29,13 @@ from reelgen.jobs.records import (
     QueueFull,
     StaleToken,
 )
+from reelgen.jobs.schema import deleted as deleted_t
 from reelgen.jobs.schema import events as events_t
 from reelgen.jobs.schema import jobs as jobs_t
 from reelgen.jobs.transitions import WorkerTransitions
+
+#: How long a deleted job's place is kept for page cursors that name it (``schema.deleted``).
+DELETED_KEPT_S = 86_400.0
 
 __all__ = [
     "ChildRow",
@@ -218,14 +222,25 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         if model is not None:
             query = query.where(jobs_t.c.model == model)
         if after is not None:
-            cursor = self.get(after)
+            created_at = self._cursor(after)
             mark = sa.tuple_(*key)
-            pos = sa.tuple_(sa.literal(cursor.created_at), sa.literal(cursor.id))
+            pos = sa.tuple_(sa.literal(created_at), sa.literal(after))
             query = query.where(mark < pos if newest_first else mark > pos)
         query = query.order_by(*(c.desc() if newest_first else c.asc() for c in key)).limit(limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return JobPage([to_job(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    def _cursor(self, after: str) -> float:
+        """When job ``after`` was made: its row, or, for a job deleted in the last day, its record of deletion."""
+        try:
+            return self.get(after).created_at
+        except JobNotFound:
+            with self.engine.connect() as conn:
+                found = conn.execute(sa.select(deleted_t.c.created_at).where(deleted_t.c.id == after)).first()
+            if found is None:
+                raise
+            return float(found.created_at)
 
     def queue_position(self, job_id: str | Job) -> int | None:
         """How many queued jobs start before this one (0: next); None unless it is queued.
@@ -340,6 +355,12 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         with self._write() as (conn, _pending):
             conn.execute(sa.delete(events_t).where(events_t.c.job_id == job_id))
             gone = conn.execute(query).rowcount
+            if gone:
+                now = time.time()
+                conn.execute(sa.delete(deleted_t).where(deleted_t.c.deleted_at < now - DELETED_KEPT_S))
+                conn.execute(
+                    sa.insert(deleted_t).values(id=job_id, created_at=job.created_at, deleted_at=now)
+                )
             if not gone:
                 # A delete that lost a race with another one finds no row at all: that job is
                 # gone (404), not running (which would tell the client to cancel it first).
