@@ -239,8 +239,9 @@ def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False)
         raise typer.Exit(STOPPED) from None
 
 
-def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str:
-    bar = Progress(
+def job_bar(quiet: bool) -> Progress:
+    """The progress view of one server job: its stage, a bar, a line of detail and the time taken."""
+    return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.fields[info]}"),
@@ -248,6 +249,10 @@ def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str
         console=console,
         disable=quiet,
     )
+
+
+def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str:
+    bar = job_bar(quiet)
     # Started with the job's task and stopped once: a bar never started, or stopped twice, printed
     # a stray blank line after the error or after the "completed" line when not on a terminal.
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
 from reelgen.cli.client import (
     ClientError,
@@ -27,6 +27,7 @@ from reelgen.cli.client import (
     answer_json,
     auth_headers,
     is_event_stream,
+    job_bar,
     sse_events,
 )
 from reelgen.cli.output import console
@@ -110,14 +111,7 @@ class Remote:
 
     def follow(self, project_id: str, job: dict[str, Any], quiet: bool) -> dict[str, Any]:
         """Show the job's progress until it ends; Ctrl-C cancels it on the server. Returns the final job."""
-        bar = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[info]}"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-        )
+        bar = job_bar(quiet)
         url = f"/v1/projects/{project_id}/jobs/{job['id']}"
         last_id: str | None = None
         try:
