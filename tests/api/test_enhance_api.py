@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import av
-import numpy as np
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -26,6 +25,7 @@ from reelgen.core.enhance.scenes import cuts
 from reelgen.core.media import read_video
 from reelgen.jobs.service import JobService
 from tests.api.conftest import files_under
+from tests.core.enhance_media import flat_png_clip
 from tests.jobs.conftest import jobtest_family, make_service, ray_cluster  # noqa: F401  (live fixtures)
 from tests.jobs.helpers import wait_for
 from tests.jobs.test_enhance_kind import clip, decoded
@@ -123,16 +123,7 @@ def test_an_odd_sized_upload_is_promised_and_delivered_at_even_sides(
     live: TestClient, tmp_path: Path
 ) -> None:
     # The encoder writes 65x47 as 66x48 (yuv420p); the job promised 65x47 and failed after all the work.
-    source = tmp_path / "odd.mov"
-    with av.open(str(source), "w") as container:
-        stream = container.add_stream("png", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 65, 47, "rgb24"
-        for k in range(3):
-            frame = av.VideoFrame.from_ndarray(np.full((47, 65, 3), 60 + 40 * k, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    source = flat_png_clip(tmp_path / "odd.mov", (60, 100, 140), 65, 47)
     form = {"interpolate": "2", "interpolator": "flow"}
     resp = live.post("/v1/videos/enhance", data=form, files={"file": ("odd.mov", source.read_bytes())})
     assert resp.status_code == 202, resp.text
@@ -260,16 +251,7 @@ def test_submit_and_enhance_talk_to_a_server(server_url: str, live: TestClient, 
 
 def test_an_upload_that_fades_in_from_black_is_enhanced_not_failed(live: TestClient, tmp_path: Path) -> None:
     # Its black frames were taken for a model's NaN and the job failed after all the work.
-    source = tmp_path / "fade.mov"
-    with av.open(str(source), "w") as container:
-        stream = container.add_stream("png", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
-        for level in (0, 0, 0, 90, 180):
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), level, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    source = flat_png_clip(tmp_path / "fade.mov", (0, 0, 0, 90, 180), 64, 48)
     form = {"interpolate": "2", "interpolator": "flow"}
     resp = live.post("/v1/videos/enhance", data=form, files={"file": ("fade.mov", source.read_bytes())})
     assert resp.status_code == 202, resp.text

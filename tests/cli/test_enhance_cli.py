@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.core.encode import write_video
 from reelgen.core.types import Audio, Video
-from tests.core.enhance_media import pan, real_weights
+from tests.core.enhance_media import flat_png_clip, pan, real_weights
 
 runner = CliRunner()
 NTSC = Fraction(24000, 1001)
@@ -237,16 +237,7 @@ def test_a_bad_rate_for_a_server_is_refused_before_calling_it(tmp_path: Path, ra
 
 def test_an_odd_sized_clip_is_recorded_at_the_size_written(tmp_path: Path) -> None:
     # yuv420p needs even sides, so 65x47 is written as 66x48; the record used to say 65x47.
-    source, out = tmp_path / "odd.mov", tmp_path / "out.mp4"
-    with av.open(str(source), "w") as container:
-        stream = container.add_stream("png", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 65, 47, "rgb24"
-        for k in range(3):
-            frame = av.VideoFrame.from_ndarray(np.full((47, 65, 3), 60 + 40 * k, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    source, out = flat_png_clip(tmp_path / "odd.mov", (60, 100, 140), 65, 47), tmp_path / "out.mp4"
     args = ["enhance", str(source), "-o", str(out), "--interpolate", "2", "--interpolator", "flow", "-q"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from skimage import data
@@ -110,3 +111,17 @@ def detail_error(truth: np.ndarray, got: np.ndarray, factor: int = 4) -> float:
     p_got, _ = _radial_power(got)
     band = freq > 1 / (2 * factor)
     return float(np.mean(np.abs(np.log10(p_got[band]) - np.log10(p_truth[band]))))
+
+
+def flat_png_clip(path: Path, levels: tuple[int, ...], width: int, height: int, fps: int = 24) -> Path:
+    """A lossless (PNG-in-MOV) clip at ``path``: one flat grey frame per level, any size (odd sides too)."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("png", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "rgb24"
+        for level in levels:
+            frame = av.VideoFrame.from_ndarray(np.full((height, width, 3), level, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
