@@ -58,7 +58,7 @@ class FusedConv:
         import cudnn
 
         n, _, h, wd = x.shape
-        self.handle, self.epilogue = handle, epilogue
+        self.handle = handle
         self.out_shape = (n, out_channels, h, wd)
         self.out = _cl(self.out_shape)  # a stand-in for the strides; each call writes a new tensor
         g = cudnn.pygraph(
@@ -399,27 +399,22 @@ def main() -> None:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"rrdb-cudnn{args.tag}.json"
-    for copy_parts in (False, True):
-        key = f"block_copy_parts_{copy_parts}"
+
+    def measure(key: str, rows: Any) -> None:
+        """``rows()`` under ``key`` (its error in one line if it fails), printed and saved at once."""
         try:
-            result[key] = block_rows(handle, roof, copy_parts)
+            result[key] = rows()
         except Exception as exc:
             result[key] = f"{type(exc).__name__}: {str(exc)[:600]}"
         print(json.dumps({key: result[key]}), flush=True)
         path.write_text(json.dumps(result, indent=1))
-    if not args.skip_network:
-        for copy_parts in (False, True):
-            if isinstance(result[f"block_copy_parts_{copy_parts}"], str):
-                continue
-            key = f"network_copy_parts_{copy_parts}"
-            try:
-                result[key] = network_rows(handle, roof, copy_parts)
-            except Exception as exc:
-                result[key] = f"{type(exc).__name__}: {str(exc)[:600]}"
-            print(json.dumps({key: result[key]}), flush=True)
-            path.write_text(json.dumps(result, indent=1))
-            break
-    path.write_text(json.dumps(result, indent=1))
+
+    for copy_parts in (False, True):
+        measure(f"block_copy_parts_{copy_parts}", lambda c=copy_parts: block_rows(handle, roof, c))
+    # The whole network once, with the first way of reading the parts whose block ran.
+    working = [c for c in (False, True) if not isinstance(result[f"block_copy_parts_{c}"], str)]
+    if working and not args.skip_network:
+        measure(f"network_copy_parts_{working[0]}", lambda: network_rows(handle, roof, working[0]))
 
 
 if __name__ == "__main__":
