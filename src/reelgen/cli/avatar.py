@@ -162,8 +162,7 @@ def _remote(
     quiet: bool,
 ) -> None:
     """Upload the face and voice to ``POST /v1/avatars``, follow the job frame by frame, download the MP4."""
-    from reelgen.cli.client import ClientError, _call, _exit
-    from reelgen.cli.jobs import _watch, fetch_content
+    from reelgen.cli.client import ClientError, _call, _exit, _watch, fetch_content
 
     if output is not None and output.suffix.lower() != ".mp4":
         raise typer.BadParameter(

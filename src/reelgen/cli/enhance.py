@@ -131,8 +131,7 @@ def _remote(
     source: Path, out: Path, fields: dict[str, Any], server: str, api_key: str | None, quiet: bool
 ) -> dict[str, Any]:
     """Queue the enhancement on ``server`` (an upload, or one of its videos by id), follow it, download it."""
-    from reelgen.cli.client import ClientError, _call, _exit
-    from reelgen.cli.jobs import _watch, fetch_content
+    from reelgen.cli.client import ClientError, _call, _exit, _watch, fetch_content
 
     if out.suffix.lower() != ".mp4":
         raise typer.BadParameter(f"--output {out.name}: the server makes an MP4; give a name ending in .mp4")

@@ -26,8 +26,6 @@ from reelgen.cli.client import (
 )
 from reelgen.cli.output import console, parse_pairs
 
-__all__ = ["TERMINAL", "_watch", "fetch_content"]  # enhance and avatar --server follow jobs with these
-
 
 def _job_id(value: str) -> str:
     """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here."""
