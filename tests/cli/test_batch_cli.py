@@ -142,3 +142,19 @@ def test_a_folder_given_as_the_manifest_is_refused_pointing_at_the_file(shots: P
         f"manifest {shots} is a folder, not a manifest file; did you mean {shots / 'manifest.json'}?"
         in said(result)
     )
+
+
+def test_items_that_all_fail_the_same_way_say_it_once_and_each_is_recorded(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    items = [{"output": name} for name in ("a", "b", "c")]
+    defaults = {"model": "ltx-tiny", "width": 500, "num_frames": 9, "prompt": "x"}  # a bad default
+    manifest.write_text(json.dumps({"defaults": defaults, "items": items}))
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 1
+    assert "all 3 items failed the same way: width 500 is not a multiple of 32" in said(result)
+    assert said(result).count("width 500") == 2  # once as the first item fails, once in the summary
+    assert "[2/3] b: failed (the same way as a)" in said(result)
+    recorded = json.loads((shots / "outputs" / "batch-summary.json").read_text())["failed"]
+    assert [(p["output"], p["param"]) for p in recorded] == [
+        (n, f"items[{i}].width") for i, n in enumerate("abc")
+    ]

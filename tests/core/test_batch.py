@@ -287,6 +287,28 @@ def test_only_model_time_on_gpus_is_priced() -> None:
     assert summary.estimated_cost == 2.0  # one GPU-hour at 2.0
 
 
+def test_a_reason_shared_by_several_items_is_said_once_and_others_per_item() -> None:
+    missing = "model 'ltx-2b' has no weights on this machine"
+    outcomes = [
+        ItemOutcome(output="a", status="failed", reason=f"{missing} (job j1)"),
+        ItemOutcome(output="b", status="done"),
+        ItemOutcome(output="c", status="failed", reason="items[2] (c): width 500 is not a multiple of 32"),
+        ItemOutcome(output="d", status="failed", reason=f"{missing} (job j4)"),
+        ItemOutcome(output="e", status="failed", reason="items[4].images[0]: e.png does not exist"),
+        ItemOutcome(output="f", status="failed", reason="items[5].images[0]: e.png does not exist"),
+    ]
+    summary = summarize(outcomes, time_s=1.0, price_per_gpu_hour=2.0)
+    assert summary.lines()[3:] == [
+        f"2 items failed the same way (a, d): {missing}",
+        "failed c: items[2] (c): width 500 is not a multiple of 32",
+        "2 items failed the same way (e, f): images[0]: e.png does not exist",
+    ]
+    assert [p.output for p in summary.failed] == ["a", "c", "d", "e", "f"]  # each still recorded
+    every = [ItemOutcome(output=f"i{n}", status="failed", reason=f"{missing} (job j{n})") for n in range(7)]
+    lines = summarize(every, time_s=1.0, price_per_gpu_hour=2.0).lines()
+    assert lines[3:] == [f"all 7 items failed the same way: {missing}"]
+
+
 def test_companions_say_what_was_made_how_and_along_which_path(shots: Path) -> None:
     batch = manifest(shots, ITEMS[:2], prompt="a slow camera move")
     run_batch(batch, base_dir=shots)

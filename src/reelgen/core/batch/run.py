@@ -17,7 +17,7 @@ from pathlib import Path
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, load_manifest
 from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
-from reelgen.core.batch.summary import BatchSummary, ItemOutcome, outcome_of, summarize
+from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import Cancelled, ReelgenError
@@ -139,6 +139,7 @@ def run_batch(
     # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
     #    grouped by model so each model loads once; the summary keeps the manifest's order.
     outcomes: dict[int, ItemOutcome] = {}
+    first_with: dict[tuple[str, str], str] = {}  # (status, cause) -> the first item that said it
     for n, planned in enumerate(by_model(plan), start=1):
         try:
             progress.cancel.check()
@@ -149,6 +150,10 @@ def run_batch(
             raise _stopped(progress, outcomes, len(plan)) from None
         outcomes[planned.index] = outcome
         said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
+        if outcome.reason and said:  # a reason said once, however many items share it
+            same = (outcome.status, cause(outcome.reason))
+            said = f"the same way as {first_with[same]}" if same in first_with else said
+            first_with.setdefault(same, planned.output)
         message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
         progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
         if on_item is not None:

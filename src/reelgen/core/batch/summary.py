@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 Status = Literal["done", "reused", "failed", "skipped"]
+#: The parts of a reason that name its item ("items[3] (fox): ", "items[3].", " (job 1a2b)").
+_ITEM_PREFIX = re.compile(r"^items\[\d+\](?: \([^)]*\): |\.)")
+_JOB_SUFFIX = re.compile(r" \(job [^()\s]+\)$")
+#: How many names a line about several items lists before "and N more".
+NAMES_SHOWN = 5
 
 
 class ItemOutcome(BaseModel):
@@ -79,9 +85,32 @@ class BatchSummary(BaseModel):
             f"estimated cost {self.estimated_cost:.4f} {self.currency} at {self.price_per_gpu_hour:g} "
             f"{self.currency} per GPU-hour",
         ]
-        out += [f"failed {p.output}: {p.reason}" for p in self.failed]
-        out += [f"skipped {p.output}: {p.reason}" for p in self.skipped]
+        out += _said_once("failed", self.failed, self.total)
+        out += _said_once("skipped", self.skipped, self.total)
         return out
+
+
+def cause(reason: str) -> str:
+    """``reason`` without the parts that name its item, so items that failed the same way say the same."""
+    return _JOB_SUFFIX.sub("", _ITEM_PREFIX.sub("", reason))
+
+
+def _said_once(status: str, problems: list[Problem], total: int) -> Iterator[str]:
+    """One line per cause: an item's own reason, or the cause once for every item that shares it (a bad
+    default or a missing model fails them all alike, and a hundred copies would hide anything else)."""
+    groups: dict[str, list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault(cause(problem.reason), []).append(problem)
+    for why, same in groups.items():
+        if len(same) == 1:
+            yield f"{status} {same[0].output}: {same[0].reason}"
+            continue
+        if len(same) == total:
+            yield f"all {total} items {status} the same way: {why}"
+            continue
+        names = ", ".join(p.output for p in same[:NAMES_SHOWN])
+        more = f" and {len(same) - NAMES_SHOWN} more" if len(same) > NAMES_SHOWN else ""
+        yield f"{len(same)} items {status} the same way ({names}{more}): {why}"
 
 
 def summarize(
