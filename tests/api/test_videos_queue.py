@@ -176,6 +176,33 @@ def test_delete_removes_the_job(client: TestClient) -> None:
     assert client.delete(f"/v1/videos/{video['id']}").status_code == 404
 
 
+def test_every_video_route_answers_an_unknown_id_as_a_video_not_found(client: TestClient) -> None:
+    """These routes call them videos (as OpenAI's do): "no job 'video_...'" named the wrong thing."""
+    gone = create(client)["id"]
+    client.delete(f"/v1/videos/{gone}")
+    calls = [
+        ("GET", ""),
+        ("DELETE", ""),
+        ("POST", "/cancel"),
+        ("GET", "/content"),
+        ("GET", "/events"),
+        ("POST", "/remix"),
+        ("POST", "/enhance"),
+    ]
+    body = {"/remix": {"prompt": "x"}, "/enhance": {"interpolate": 2, "interpolator": "flow"}}
+    for video_id, said in [(gone, f"no video '{gone}'"), ("nope", "video ids are 'video_' followed by")]:
+        for method, tail in calls:
+            resp = client.request(method, f"/v1/videos/{video_id}{tail}", json=body.get(tail))
+            assert resp.status_code == 404, (method, tail, resp.text)
+            error = resp.json()["error"]
+            assert said in error["message"] and "job" not in error["message"], (method, tail, error)
+            assert (error["type"], error["code"], error["param"]) == (
+                "invalid_request_error",
+                "not_found",
+                "video_id",
+            )
+
+
 def test_content_of_an_unfinished_video_is_not_ready(client: TestClient) -> None:
     video = create(client)
     resp = client.get(f"/v1/videos/{video['id']}/content")

@@ -85,7 +85,7 @@ def test_list_shows_the_jobs_and_delete_says_what_it_removed(server: str) -> Non
     gone = run(server, "delete", first)
     assert gone.exit_code == 0 and gone.stdout.strip() == f"{first}  deleted"
     again = run(server, "delete", first)
-    assert again.exit_code == 2 and f"no job '{first}'" in said(again.stderr)
+    assert again.exit_code == 2 and f"no video '{first}'" in said(again.stderr)
     assert [line.split()[0] for line in run(server, "list").stdout.splitlines()] == [second]
 
 

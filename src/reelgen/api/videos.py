@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -69,6 +70,15 @@ def present(request: Request, job: Job, position: int | None = None, *, lookup: 
     base = str(request.base_url).rstrip("/")
     lora_dir = settings_of(request).lora_dir
     return convert.video_object(job, base, position, service.settings.retention_days, lora_dir)
+
+
+@contextmanager
+def _still_there(video_id: str) -> Iterator[None]:
+    """A video another request deleted between its lookup and this action is not found, said as a video."""
+    try:
+        yield
+    except JobNotFound:
+        raise JobNotFound.of(video_id, "video") from None
 
 
 def _poll_headers(settings: ApiSettings, video: VideoObject) -> dict[str, str]:
@@ -225,7 +235,8 @@ def get_video(request: Request, response: Response, video_id: str) -> VideoObjec
 def delete_video(request: Request, video_id: str) -> VideoDeleted:
     """A running job is cancelled first; the record, its events and its files go."""
     service = service_of(request)
-    job = service.delete(service.get(video_id, kind=VIDEO).id)
+    with _still_there(video_id):
+        job = service.delete(service.get(video_id, kind=VIDEO).id)
     return VideoDeleted(id=job.id, deleted=True)
 
 
@@ -233,7 +244,8 @@ def delete_video(request: Request, video_id: str) -> VideoDeleted:
 def cancel_video(request: Request, video_id: str) -> VideoObject:
     """Queued: cancelled at once. Running: stops at its next step. Finished: returned unchanged."""
     service = service_of(request)
-    return present(request, service.cancel(service.get(video_id, kind=VIDEO).id))
+    with _still_there(video_id):
+        return present(request, service.cancel(service.get(video_id, kind=VIDEO).id))
 
 
 @router.post(
@@ -318,7 +330,8 @@ def video_content(
         else:
             message = f"video {job.id} is {job.status.value}; its content exists once it is completed"
         raise ApiError(409, message, param="video_id", code="video_not_ready")
-    path = service.content(job.id, variant)
+    with _still_there(video_id):
+        path = service.content(job.id, variant)
     if path is None:
         raise ApiError(404, f"the {variant} of {job.id} was removed (retention)", code="content_removed")
     name = f"{job.id}.mp4" if variant == "video" else f"{job.id}.png"

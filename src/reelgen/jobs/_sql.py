@@ -226,11 +226,9 @@ class StoreCore:
     def get(self, job_id: str) -> Job:
         """The job ``job_id``; raises ``JobNotFound`` for unknown or malformed ids."""
         if not JOB_ID.match(job_id or ""):
-            raise JobNotFound(
-                f"no job {job_id!r}: job ids are 'video_' followed by 32 hex digits", param="id"
-            )
+            raise JobNotFound.of(job_id)
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(jobs_t).where(jobs_t.c.id == job_id)).first()
         if row is None:
-            raise JobNotFound(f"no job {job_id!r}", param="id")
+            raise JobNotFound.of(job_id)
         return to_job(row)

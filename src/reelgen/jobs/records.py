@@ -169,6 +169,16 @@ class JobNotFound(JobError):
 
     code = "not_found"
 
+    @classmethod
+    def of(cls, job_id: str, noun: str = "job") -> JobNotFound:
+        """``no <noun> 'id'``, saying what an id looks like when ``job_id`` cannot be one.
+
+        ``noun`` is what the caller's users call the thing: "video" on the /v1/videos routes.
+        """
+        if not JOB_ID.match(job_id or ""):
+            return cls(f"no {noun} {job_id!r}: {noun} ids are 'video_' followed by 32 hex digits", param="id")
+        return cls(f"no {noun} {job_id!r}", param="id")
+
 
 class IdempotencyConflict(JobError):
     """An Idempotency-Key was reused with a different request body (HTTP 409)."""

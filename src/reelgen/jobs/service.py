@@ -241,11 +241,18 @@ class JobService:
     # ---- reading --------------------------------------------------------------------------
 
     def get(self, job_id: str, *, kind: str | tuple[str, ...] | None = None) -> Job:
-        """The job ``job_id``; with ``kind`` (one or several), a job of another kind is not found either."""
-        job = self.store.get(job_id)
+        """The job ``job_id``; with ``kind`` (one or several), a job of another kind is not found either,
+        and the error names what was looked for ("no video ..." for the video kinds)."""
         wanted = (kind,) if isinstance(kind, str) else kind
-        if wanted is not None and job.kind not in wanted:
-            raise JobNotFound(f"no {' or '.join(wanted)} job {job_id!r}", param="id")
+        if wanted is None:
+            return self.store.get(job_id)
+        try:
+            job = self.store.get(job_id)
+        except JobNotFound:
+            job = None
+        if job is None or job.kind not in wanted:
+            video = set(wanted) <= set(kinds.VIDEO_KINDS)
+            raise JobNotFound.of(job_id, "video" if video else f"{' or '.join(wanted)} job") from None
         return job
 
     def list(

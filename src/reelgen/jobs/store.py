@@ -365,7 +365,7 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                 # A delete that lost a race with another one finds no row at all: that job is
                 # gone (404), not running (which would tell the client to cancel it first).
                 if conn.execute(sa.select(jobs_t.c.id).where(jobs_t.c.id == job_id)).first() is None:
-                    raise JobNotFound(f"no job {job_id!r}", param="id")
+                    raise JobNotFound.of(job_id)
                 raise InvalidTransition(
                     f"job {job_id} is running; cancel it first, or delete with force", param="id"
                 )
