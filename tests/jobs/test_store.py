@@ -135,6 +135,20 @@ def test_cancel_queued_is_immediate_and_running_sets_a_flag(store: JobStore) -> 
     assert store.cancel(running.id).status is JobStatus.CANCELLED  # finished: unchanged
 
 
+def test_a_job_cancelled_while_running_stays_cancelled_when_the_service_stops(store: JobStore) -> None:
+    # Stopping hands running jobs back to the queue; one the user cancelled was queued again too,
+    # showed as waiting after the restart and was started once more before the cancel landed.
+    cancelled, other = create(store, request("cancelled")), create(store, request("other"))
+    first, second = store.claim_next("w"), store.claim_next("w")
+    assert first is not None and second is not None and first.id == cancelled.id
+    store.cancel(cancelled.id)
+    released = store.release(first.id, first.token)
+    assert released.status is JobStatus.CANCELLED and released.error_code == "cancelled"
+    assert store.release(second.id, second.token).status is JobStatus.QUEUED
+    assert [j.id for j in [store.claim_next("w")] if j] == [other.id]
+    assert store.claim_next("w") is None
+
+
 def test_the_cancelled_event_of_a_queued_job_says_why_as_a_running_one_does(store: JobStore) -> None:
     waiting = create(store, request("waits"))
     running = create(store, request("runs"), priority=1)

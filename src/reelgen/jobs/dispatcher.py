@@ -73,7 +73,8 @@ class Dispatcher:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop picking jobs; running ones go back to the queue without losing an attempt."""
+        """Stop picking jobs; running ones go back to the queue without losing an attempt (or are
+        cancelled, when that was asked)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

@@ -114,7 +114,8 @@ class JobService:
         self.started = True
 
     def stop(self) -> None:
-        """Stop dispatching; running jobs return to the queue (no attempt lost); workers end."""
+        """Stop dispatching; running jobs return to the queue (no attempt lost; one whose cancel was
+        asked is cancelled); workers end."""
         if not self.started:
             return
         self.dispatcher.stop()

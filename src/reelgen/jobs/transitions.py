@@ -273,7 +273,16 @@ class WorkerTransitions(StoreCore):
         return self._back_to_queue(job_id, token, attempts=jobs_t.c.attempts, reason=message)
 
     def release(self, job_id: str, token: int, reason: str = "the service stopped") -> Job:
-        """Put a running job back in the queue without counting the attempt (orderly shutdown)."""
+        """Put a running job back in the queue without counting the attempt (orderly shutdown).
+
+        A job whose cancel was requested becomes ``cancelled`` instead: queued again, it showed
+        as waiting after the restart and was started once more before the cancel stopped it.
+        """
+        job = self.get(job_id)
+        if job.cancel_requested and job.token == token and job.status is JobStatus.IN_PROGRESS:
+            return self.finish_cancelled(
+                job_id, token, f"cancelled by request; {reason} before its worker did"
+            )
         return self._back_to_queue(job_id, token, attempts=jobs_t.c.attempts - 1, reason=reason)
 
     def _back_to_queue(self, job_id: str, token: int, *, attempts: Any, reason: str) -> Job:
