@@ -127,3 +127,32 @@ def test_a_nul_in_the_url_is_a_400(make_client: Callable[..., TestClient]) -> No
     for path in ("/v1/videos?model=%00", "/v1/videos?model=wan%00x", "/v1/videos/video_%00"):
         resp = client.get(path)
         assert resp.status_code == 400, path
+
+
+def test_a_listed_origin_may_call_the_api_from_its_page_and_no_other_may(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # REELGEN_ALLOWED_ORIGINS let that origin's writes through, but with no CORS a browser refused
+    # every fetch from its page: the JSON create's preflight was a 405, and no answer was readable.
+    client = make_client(allowed_origins="https://studio.example")
+    asks = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, idempotency-key",
+    }
+    studio, evil = {"Origin": "https://studio.example"}, {"Origin": "http://evil.example"}
+    preflight = client.options("/v1/videos", headers={**studio, **asks})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://studio.example"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "idempotency-key" in preflight.headers["access-control-allow-headers"]
+    made = client.post("/v1/videos", json={**TINY, "num_frames": 9}, headers=studio)
+    assert made.status_code == 202 and made.headers["access-control-allow-origin"] == "https://studio.example"
+    assert "Location" in made.headers["access-control-expose-headers"]
+    assert (
+        client.get("/v1/videos", headers=studio).headers["access-control-allow-origin"]
+        == "https://studio.example"
+    )
+    refused = client.options("/v1/videos", headers={**evil, **asks})
+    assert "access-control-allow-origin" not in refused.headers
+    assert "access-control-allow-origin" not in client.get("/v1/videos", headers=evil).headers
+    assert client.post("/v1/videos", json={**TINY, "num_frames": 9}, headers=evil).status_code == 403

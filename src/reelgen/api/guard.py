@@ -15,6 +15,10 @@ such a page:
   a browser never adds to a cross-site form) or its origin is listed in
   ``REELGEN_ALLOWED_ORIGINS``. Clients that are no browser send no ``Origin``.
 
+CORS is off except for the origins listed in ``REELGEN_ALLOWED_ORIGINS``: their
+pages get answers to preflights and may read answers (Starlette's CORS
+middleware), so a web app served from one can call the API with ``fetch``.
+
 A URL holding a NUL character is a 400 here too. Every response carries
 ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
@@ -29,6 +33,7 @@ import secrets
 import urllib.parse
 
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import error_response
@@ -62,6 +67,17 @@ SECURITY_HEADERS = {
 _RAW_HEADERS = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
 _WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+#: Answer headers a listed origin's page may read beyond the ones every page may.
+EXPOSED_HEADERS = [
+    "Location",
+    "Retry-After",
+    "Idempotent-Replayed",
+    "openai-poll-after-ms",
+    "x-should-retry",
+    "Content-Range",
+    "Accept-Ranges",
+    "Content-Disposition",
+]
 
 
 def host_name(value: str) -> str:
@@ -100,6 +116,16 @@ class EdgeGuard:
         self.any_host = bind in _WILDCARDS and not settings.allowed_hosts
         self.hosts = {bind, *(host_name(h) for h in settings.allowed_hosts)} - {""}
         self.origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
+        # Only requests from a listed origin go through it: every other preflight is answered as
+        # before (no CORS headers, so the browser keeps the page out).
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=sorted(self.origins),
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
+            max_age=600,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,7 +144,8 @@ class EdgeGuard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        listed = (headers.get("origin") or "").rstrip("/").lower() in self.origins
+        await (self.cors if listed else self.app)(scope, receive, with_headers)
 
     def _refusal(self, scope: Scope, headers: Headers) -> ASGIApp | None:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
