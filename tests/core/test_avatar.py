@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import read_video
+from reelgen.core.record import input_records, recorded_request, replay
 from reelgen.core.speech.audio import write_wav
+from reelgen.core.speech.respeak import respeak_missing
 from reelgen.core.speech.tts import speak
 from reelgen.core.types import Audio
 from tests.core.helpers import render_fields, resolved
@@ -127,8 +130,10 @@ def test_tiny_musetalk_style_build_runs_end_to_end(
 
 
 def test_text_only_input_speaks_first(astronaut: Path, tmp_path: Path) -> None:
+    cache = ModelCache()
     result = render_fields(
         tmp_path / "text.mp4",
+        cache,
         model="musetalk-tiny",
         start_image=str(astronaut),
         speech_text="Good morning, everyone.",
@@ -137,27 +142,42 @@ def test_text_only_input_speaks_first(astronaut: Path, tmp_path: Path) -> None:
     assert audio is not None and audio.seconds > 0.8
     assert abs(result.video.seconds - audio.seconds) <= 1 / FPS
     assert result.metadata["request"]["speech_text"] == "Good morning, everyone."
-    assert Path(result.metadata["request"]["speech_audio"]).is_file()
+    spoken = Path(result.metadata["request"]["speech_audio"])
+    assert spoken.is_file()
+
+    # Its speech WAV cleaned away, the video replays all the same: the text is spoken again, alike.
+    spoken.unlink()
+    again = replay(result.path, tmp_path / "again.mp4", cache=cache)
+    assert again.metadata["inputs"]["speech_audio"] == result.metadata["inputs"]["speech_audio"]
+    assert again.video.audio is not None and np.array_equal(again.video.audio.samples, audio.samples)
+    assert np.array_equal(again.video.frames, result.video.frames)
 
 
-def test_batches_leave_no_seam(astronaut: Path, short_voice: Path, tmp_path: Path) -> None:
-    voice = short_voice
-    small = render_fields(
-        tmp_path / "a.mp4",
-        model="musetalk-tiny",
-        start_image=str(astronaut),
-        speech_audio=str(voice),
-        options={"batch": 3},
-    )
-    large = render_fields(
-        tmp_path / "b.mp4",
-        model="musetalk-tiny",
-        start_image=str(astronaut),
-        speech_audio=str(voice),
-        options={"batch": 64},
-    )
-    # Frames are made independently, so batching only reorders float sums: at most 1 level of 255 apart.
-    assert np.abs(small.video.frames.astype(int) - large.video.frames.astype(int)).max() <= 1
+def test_speech_spoken_differently_on_replay_is_refused_plainly(astronaut: Path, tmp_path: Path) -> None:
+    request = resolved(model="musetalk-tiny", start_image=str(astronaut), speech_text="See you tomorrow.")
+    # Made by a worker from its own copy of the speech, since removed with the job's inputs.
+    copy = tmp_path / "job" / "speech_audio.wav"
+    record = {"request": request.model_dump(mode="json"), "inputs": input_records(request)}
+    record["request"]["speech_audio"] = str(copy)
+    request = recorded_request(record, "talk.mp4")
+    assert Path(str(respeak_missing(record, request, "talk.mp4").speech_audio)).is_file()
+    # The text spoken again where another Piper or CPU made other samples (the recorded hash differs).
+    record["inputs"]["speech_audio"]["sha256"] = "0" * 64
+    with pytest.raises(InvalidRequest) as info:
+        respeak_missing(record, request, "talk.mp4")
+    assert f"speech_audio: {copy} no longer exists" in str(info.value)
+    assert "pass --allow-changed-inputs to replay with the speech as spoken now" in str(info.value)
+    assert Path(str(respeak_missing(record, request, "talk.mp4", allow_changed=True).speech_audio)).is_file()
+    # Spoken again to another length, the video's frame count no longer fits it: made anew, never stretched.
+    longer = request.model_copy(update={"num_frames": request.num_frames + 5})
+    with pytest.raises(InvalidRequest, match=f"not the video's {request.num_frames + 5}") as info:
+        respeak_missing(record, longer, "talk.mp4", allow_changed=True)
+    assert 'make the avatar anew instead (reelgen avatar --text "See you tomorrow." ...)' in str(info.value)
+    # A voice file deleted since: said, with the way on.
+    gone_voice = request.model_copy(update={"voice": str(tmp_path / "gone.onnx")})
+    with pytest.raises(InvalidRequest, match="its text cannot be spoken again here") as info:
+        respeak_missing(record, gone_voice, "talk.mp4")
+    assert info.value.param == "inputs" and "make the avatar anew" in str(info.value)
 
 
 def test_no_face_is_an_error_and_writes_nothing(spoken: tuple[Path, float, float], tmp_path: Path) -> None:

@@ -66,6 +66,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     model can make (a frame count it cannot produce failed only after the whole render).
     """
     from reelgen.core.spec import registry
+    from reelgen.core.spec.resolve import check_resolved
 
     fields = record["request"]
     model = fields.get("model") if isinstance(fields, dict) else None
@@ -86,12 +87,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
             param="path",
         ) from None
     try:
-        spec, preset = registry.resolve(request.model)
-        rules = spec.rules_for(preset)
-        rules.check_size(request.width, request.height)
-        rules.check_frames(request.num_frames)
-        if spec.check is not None:
-            spec.check(preset, request)
+        check_resolved(request)  # an i2v record without its image is refused as generate refuses it
     except InvalidRequest as exc:
         raise InvalidRequest(
             f"{source} holds a request that cannot be made: {exc.message}", param="path"
@@ -146,9 +142,10 @@ def replay(
     """
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
+    from reelgen.core.speech.respeak import respeak_missing
 
     record = load_record(path)
-    request = recorded_request(record, path)
+    request = respeak_missing(record, recorded_request(record, path), path, allow_changed_inputs)
     problems = changed_inputs(record, request)
     gone = [p for p in problems if p.endswith("no longer exists")]
     if gone or (problems and not allow_changed_inputs):

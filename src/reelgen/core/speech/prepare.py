@@ -2,7 +2,8 @@
 
 ``resolve()`` calls this once for ``task=avatar``; afterwards the request names
 a voice file (input files are hashed into the record, so a replay uses the very
-same speech) and a frame count that lasts exactly as long as the voice.
+same speech, or speaks its text again where the file is gone) and a frame count
+that lasts exactly as long as the voice.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
     width, height = _face_size(request)
     _check_source_size(request, width, height, rules)
     audio_path = request.speech_audio
+    update_voice: dict[str, str] = {}
     if audio_path and request.speech_text:
         raise InvalidRequest(
             "give a voice track (--audio) or text to speak (--text), not both", param="speech_text"
@@ -92,9 +94,12 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
                 'an avatar needs a voice: a recording (--audio voice.wav) or text to speak (--text "...")',
                 param="speech_audio",
             )
-        from reelgen.core.speech.tts import speech_file
+        from reelgen.core.speech.tts import DEFAULT_VOICE, speech_file, voice_files
 
         audio_path = str(speech_file(request.speech_text or "", request.voice))
+        if request.voice and request.voice != DEFAULT_VOICE:
+            # Recorded by absolute path, so a replay from another folder can speak the text again.
+            update_voice = {"voice": str(voice_files(request.voice)[0])}
     elif not Path(audio_path).expanduser().is_file():
         raise InvalidRequest(f"speech_audio: file {audio_path} does not exist", param="speech_audio")
     voice = read_voice(Path(audio_path).expanduser())
@@ -107,5 +112,6 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
             "fps": fps,
             "width": request.width or width,
             "height": request.height or height,
+            **update_voice,
         }
     )

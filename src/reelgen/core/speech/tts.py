@@ -1,8 +1,11 @@
-"""Speaks text with a Piper voice (the bundled ``en_US-joe-medium`` by default), refusing text it cannot speak."""
+"""Speaks text with a Piper voice (the bundled ``en_US-joe-medium`` by default), the same text always alike."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +21,13 @@ from reelgen.core.types import Audio
 DEFAULT_VOICE = "en_US-joe-medium"
 #: Longest text spoken in one request (a few minutes of speech).
 MAX_TEXT_CHARS = 5000
+#: Seed of Piper's noise (pitch and timing variation). Fixed, so the same text and voice give the same
+#: samples and a replay can speak an avatar's text again instead of needing its WAV.
+SPEECH_SEED = 0
+#: Named in the speech cache's keys: files spoken before the noise was seeded are not taken for seeded ones.
+_SPEECH_KIND = f"piper seed {SPEECH_SEED}, 1 thread"
+#: onnxruntime's seed is process-wide and read as a session is built: one voice built at a time.
+_SEEDING = threading.Lock()
 
 #: espeak language prefix -> the Unicode script its letters are written in (the name's first word).
 _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "bg": "CYRILLIC", "sr": "CYRILLIC", "kk": "CYRILLIC"}
@@ -67,20 +77,46 @@ def voice_files(voice: str | None) -> tuple[Path, Path]:
 
 
 @cache
-def _load(model: Path, config: Path) -> Any:
+def _model_bytes(model: Path) -> bytes:
+    """The voice's ONNX model patched to give phoneme alignments (as Piper's own loader patches it)."""
     try:
-        from piper import PiperVoice
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
     except ImportError:
         raise ModelNotAvailable(
-            "speaking text needs Piper TTS: pip install piper-tts", param="voice"
+            "speaking text needs Piper TTS: pip install 'piper-tts[alignment]'", param="voice"
         ) from None
-    return PiperVoice.load(model, config_path=config, include_alignments=True)
+    graph = onnx.load(str(model))
+    with contextlib.suppress(ValueError):  # already patched, or no such tensor: spoken without timings
+        add_alignment_output(graph)
+    return bytes(graph.SerializeToString())
+
+
+def _seeded_voice(model: Path, config: Path) -> Any:
+    """A Piper voice on a new ONNX session whose noise starts from ``SPEECH_SEED``.
+
+    onnxruntime seeds a session's random generators when it builds the session and
+    advances them on every run, so a reused session speaks a text differently each
+    time; a new session per text does not (about 0.2 s to build). One thread: the
+    sums of several threads round differently with their number, so the samples
+    would differ from one machine to the next.
+    """
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    with _SEEDING:
+        onnxruntime.set_seed(SPEECH_SEED)
+        session = onnxruntime.InferenceSession(
+            _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
 
 
 def voice_language(voice: str | None) -> str:
     """The espeak language code of ``voice`` (``en-us`` for the default)."""
-    import json
-
     _, config = voice_files(voice)
     data = json.loads(config.read_text())
     return str(data.get("espeak", {}).get("voice") or data.get("language", {}).get("code") or "en-us")
@@ -112,9 +148,9 @@ def check_text(text: str, voice: str | None) -> None:
 
 
 def speak(text: str, voice: str | None = None) -> Speech:
-    """``text`` spoken by ``voice``, with phoneme timings."""
+    """``text`` spoken by ``voice``, with phoneme timings; the same text and voice give the same samples."""
     check_text(text, voice)
-    piper = _load(*voice_files(voice))
+    piper = _seeded_voice(*voice_files(voice))
     pieces: list[np.ndarray] = []
     phonemes: list[Phoneme] = []
     rate = int(piper.config.sample_rate)
@@ -132,7 +168,8 @@ def speech_file(text: str, voice: str | None = None) -> Path:
     from reelgen.core.speech.audio import write_wav
 
     model, _ = voice_files(voice)
-    key = hashlib.sha256(f"{model.name}\n{model.stat().st_size}\n{text}".encode()).hexdigest()[:24]
+    made_by = f"{_SPEECH_KIND}\n{model.name}\n{model.stat().st_size}"
+    key = hashlib.sha256(f"{made_by}\n{text}".encode()).hexdigest()[:24]
     path = settings.home() / "speech" / f"{key}.wav"
     if not path.is_file():
         write_wav(path, speak(text, voice).audio)
