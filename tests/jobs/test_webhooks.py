@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import socket
 import threading
@@ -107,6 +110,19 @@ def test_a_missing_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
     first = load_secret(settings)
     assert len(first) >= 32 and load_secret(settings) == first
     assert (tmp_path / "webhook-secret").stat().st_mode & 0o077 == 0
+
+
+def test_a_made_secret_verifies_as_standard_webhooks_libraries_read_it(tmp_path: Path) -> None:
+    # Those libraries strip "whsec_" and base64-decode the rest; a bare token_urlsafe secret gave
+    # them another key, so a receiver using one refused every delivery.
+    secret = load_secret(JobSettings(data_dir=tmp_path))
+    assert secret.startswith("whsec_")
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    expected = hmac.new(key, b"m1.1700000000.{}", hashlib.sha256).digest()
+    assert sign(secret, "m1", 1700000000, b"{}") == "v1," + base64.b64encode(expected).decode()
+    # A secret of one's own (or one kept from before) is still its text as the key.
+    mine = hmac.new(b"k", b"m1.1700000000.{}", hashlib.sha256).digest()
+    assert sign("k", "m1", 1700000000, b"{}") == "v1," + base64.b64encode(mine).decode()
 
 
 def test_deliveries_committed_before_a_crash_are_sent_by_the_next_process(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 Signatures follow the Standard Webhooks scheme: headers ``webhook-id``,
 ``webhook-timestamp`` and ``webhook-signature: v1,<base64 HMAC-SHA256 of
-"{id}.{timestamp}.{body}">``; ``verify`` checks one on the receiving side.
+"{id}.{timestamp}.{body}">``; ``verify`` checks one on the receiving side. A secret
+this makes is ``whsec_`` and the base64 of its key, the form that scheme's libraries take.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -57,6 +60,10 @@ SENDERS = 4
 POLL_S = 1.0
 
 
+#: Standard Webhooks secrets: this prefix, then the base64 of the key's bytes.
+SECRET_PREFIX = "whsec_"
+
+
 def load_secret(settings: JobSettings) -> str:
     """The signing key: from settings, else one made once and kept in ``data_dir/webhook-secret``."""
     if settings.webhook_secret is not None:
@@ -65,7 +72,7 @@ def load_secret(settings: JobSettings) -> str:
     if path.is_file():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    made = secrets.token_urlsafe(32)
+    made = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
     tmp = path.with_suffix(".partial")
     tmp.write_text(made)
     tmp.chmod(0o600)
@@ -73,8 +80,18 @@ def load_secret(settings: JobSettings) -> str:
     return path.read_text().strip()
 
 
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of ``secret``: a ``whsec_`` secret's base64 decoded, as Standard Webhooks'
+    libraries read it; any other text (a secret of one's own, or one kept from before secrets had
+    the prefix) its UTF-8 bytes, as before, so receivers already set up keep verifying."""
+    if secret.startswith(SECRET_PREFIX):
+        with contextlib.suppress(binascii.Error, ValueError):
+            return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    return secret.encode()
+
+
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256)
+    mac = hmac.new(signing_key(secret), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256)
     return "v1," + base64.b64encode(mac.digest()).decode()
 
 
