@@ -1,4 +1,4 @@
-"""The page when the server stops answering mid-use, and how a running card speaks of its stages.
+"""The page when the server stops answering mid-use, and how a running card speaks of its stages and requeues.
 
 A server of its own per test (no workers, on loopback) that the test stops and starts again on the
 same port and data, as a person restarting `reelgen serve` would.
@@ -171,3 +171,69 @@ def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     assert not any("step 0 of 0" in s for s in seen), seen
     assert texts, "the page never opened the event stream"
     assert json.loads(texts[0].split("data: ")[-1])["stage"] == "plan"
+
+
+def test_a_requeued_job_starts_its_bar_over_and_says_why(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """A worker lost mid-run puts the job back in line: the card drops the lost attempt's progress and
+    preview and says why, and the next attempt's progress is shown as it is, not held at the old mark."""
+    video = quiet_server.create(model="reelgen-micro")
+    t = tab()
+    why = "no progress for 120 s (REELGEN_HEARTBEAT_TIMEOUT_S); its worker was restarted"
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+    lost = {"stage": "denoise", "step": 12, "total": 20, "progress": 60, "preview": pixel}
+    again = {"stage": "denoise", "step": 2, "total": 20, "progress": 10, "eta_s": 119.6}
+    # Three streams, each cut after its events (the page resumes from the last id), so the page is
+    # seen between them: the lost attempt running, the requeue, the next attempt.
+    parts = [
+        [("started", {"status": "in_progress", "attempt": 1}), ("progress", lost)],
+        [("queued", {"status": "queued", "attempt": 1, "reason": why})],
+        [("started", {"status": "in_progress", "attempt": 2}), ("progress", again)],
+    ]
+    streams: list[str] = []
+    seq = 0
+    for i, part in enumerate(parts):
+        body = format_event("open", {"after": seq}, retry_ms=100 if i < len(parts) - 1 else 60_000)
+        for name, data in part:
+            seq += 1
+            body += format_event(name, data, event_id=seq)
+        streams.append(body)
+    asked: list[str | None] = []
+
+    def events(route: Route) -> None:
+        asked.append(route.request.headers.get("last-event-id"))
+        body = streams[min(len(asked), len(streams)) - 1]
+        route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=body)
+
+    def running(route: Route) -> None:
+        page_of = route.fetch().json()
+        for v in page_of["data"]:
+            if v["id"] == video["id"]:
+                v["status"] = "in_progress"
+        route.fulfill(json=page_of)
+
+    t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), running)
+    t.context.route(f"**/v1/videos/{video['id']}/events", events)
+    t.page.add_init_script("""
+      window.shown = [];
+      new MutationObserver(() => {
+        for (const c of document.querySelectorAll(".card")) {
+          window.shown.push([c.querySelector("progress").getAttribute("aria-valuetext"),
+            c.querySelector(".step").textContent, c.querySelector("img.preview").hidden]);
+        }
+      }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    """)
+    t.page.goto(quiet_server.url)
+    card = t.page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card.locator("progress")).to_have_attribute("aria-valuetext", "10%")
+    assert card.locator("progress").get_attribute("value") == "10"
+    expect(card.locator("img.preview")).to_be_hidden()  # the lost attempt's picture is gone
+    assert asked[:3] == [None, "2", "3"]
+    shown: list[list[Any]] = t.page.evaluate("window.shown")
+    lost_at = shown.index(["60%", "denoise: step 12 of 20", False])
+    back = ["0%", f"Back in line, to start over ({why}). Waiting", True]
+    assert back in shown[lost_at:], shown
+    # The next attempt from its own start; its ETA of 119.6 s is two minutes, not "1 min 60 s".
+    assert ["10%", "denoise: step 2 of 20 · about 2 min 00 s left", True] in shown[shown.index(back) :], shown
+    quiet_server.http.delete(f"/v1/videos/{video['id']}")

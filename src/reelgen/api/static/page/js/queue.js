@@ -41,7 +41,7 @@ export function createQueue(ctx) {
       parts.title, parts.meta,
       el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
       parts.media, parts.error, parts.actions);
-    return { node, video, stream: null, parts, loaded: false };
+    return { node, video, stream: null, parts, loaded: false, requeued: null };
   }
 
   function actions(card) {
@@ -65,6 +65,8 @@ export function createQueue(ctx) {
   function render(card, video, { live = false } = {}) {
     const before = card.video.status;
     if (!live && before && RANK[video.status] < RANK[before]) video = { ...video, status: before, queue_position: null };
+    // Likewise an answer sent before a live requeue must not show the lost attempt running again.
+    if (!live && card.requeued && video.status === "in_progress") video = { ...video, status: "queued", progress: 0 };
     card.video = { ...card.video, ...video };
     const v = card.video, p = card.parts;
     card.node.dataset.status = v.status;
@@ -81,7 +83,8 @@ export function createQueue(ctx) {
     p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
     if (!ACTIVE.has(v.status)) p.step.textContent = v.status === "completed" ? doneText(v) : "";
     else if (v.status === "queued") {
-      p.step.textContent = position === null ? "Waiting" : position === 0 ? "Waiting for a free worker" : `Waiting: ${position} ahead of it`;
+      const wait = position === null ? "Waiting" : position === 0 ? "Waiting for a free worker" : `Waiting: ${position} ahead of it`;
+      p.step.textContent = card.requeued ? `Back in line, to start over (${card.requeued}). ${wait}` : wait;
     }
     p.error.hidden = !v.error;
     p.error.textContent = errorText(v.error);
@@ -138,10 +141,19 @@ export function createQueue(ctx) {
         p.preview.hidden = false;
       }
     } else if (name === "started") {
+      card.requeued = null;
       render(card, { status: "in_progress", queue_position: null }, { live: true });
       refreshPositions();
     } else if (name === "queued") {
-      render(card, { status: "queued" }, { live: true });
+      // A queued event with a reason is a requeue (its worker was lost, the server stopped): the next
+      // attempt starts from step 0, so the bar, the step and the preview of the lost one go.
+      if (data.reason) {
+        card.requeued = data.reason;
+        p.bar.value = 0;
+        p.preview.hidden = true;
+        p.preview.removeAttribute("src");
+      }
+      render(card, data.reason ? { status: "queued", progress: 0 } : { status: "queued" }, { live: true });
     } else if (data.video) {
       render(card, data.video, { live: true });
       refreshPositions();

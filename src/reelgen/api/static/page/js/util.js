@@ -29,8 +29,10 @@ export function announce(text) {
 
 export function seconds(value) {
   if (value === null || value === undefined || !isFinite(value)) return "";
-  if (value < 60) return `${Math.max(0, Math.round(value))} s`;
-  const m = Math.floor(value / 60), s = Math.round(value % 60);
+  // Rounded to whole seconds first: 119.6 s is "2 min 00 s", not "1 min 60 s".
+  const whole = Math.max(0, Math.round(value));
+  if (whole < 60) return `${whole} s`;
+  const m = Math.floor(whole / 60), s = whole % 60;
   return `${m} min ${String(s).padStart(2, "0")} s`;
 }
 
