@@ -158,6 +158,36 @@ def test_gallery_shows_parameters_and_use_these_settings(flow: dict[str, Any], s
     assert page.input_value("#f-steps") == "20" and not page.is_disabled("#f-model")
 
 
+def test_enhance_from_a_finished_cards_dialog(flow: dict[str, Any], shots: Path) -> None:
+    """Enhance asks for what POST .../enhance takes, shows the API's refusal in words, and queues the job."""
+    page, first = flow["page"], flow["first"]
+    page.locator(f'.card[data-id="{first["id"]}"]').get_by_role("button", name="Enhance").click()
+    dialog = page.locator("#enhance-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator('#enh-interpolate option[value="2"]')).to_have_text("×2 frames: 24 fps")
+    page.fill("#enh-upscale", "9")
+    page.click("#enh-submit")
+    expect(page.locator("#enh-upscale-err")).to_contain_text("less than or equal to 8")
+    page.select_option("#enh-interpolate", "2")
+    page.select_option("#enh-interpolator", "flow")
+    page.fill("#enh-upscale", "2")
+    page.select_option("#enh-upscaler", "lanczos")
+    expect(page.locator("#enh-upscale-err")).to_be_hidden()  # the refused value is gone, and its error
+    expect(page.locator("#enh-size-note")).to_have_text("About 256×256 (from 128×128).")
+    page.screenshot(path=shots / "enhance.png")
+    with page.expect_response(lambda r: r.url.endswith(f"/{first['id']}/enhance")) as answer:
+        page.click("#enh-submit")
+    video = answer.value.json()
+    assert answer.value.status == 202 and video["remixed_from_video_id"] == first["id"], video
+    assert (video["size"], video["fps"], video["num_frames"]) == ("256x256", 24.0, 49)
+    expect(dialog).to_be_hidden()
+    card = page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card.locator(".meta")).to_contain_text(f"enhanced from {first['id'][6:14]}")
+    expect(card.locator(".status")).to_have_text("Done", timeout=180_000)
+    assert card.locator("progress").get_attribute("value") == "100"
+    expect(card.get_by_role("button", name="Remix")).to_have_count(0)  # /remix refuses an enhanced clip
+
+
 def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: Callable[..., Tab]) -> None:
     """The first event stream is cut after its first progress event; the page reconnects with
     Last-Event-ID and still sees the job to the end."""

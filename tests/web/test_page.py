@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,8 +12,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from reelgen.api.app import create_app
+from reelgen.api.enhance_fields import interpolator_names, upscaler_names
 from reelgen.api.settings import ApiSettings
 from reelgen.api.web import PAGE_DIR
+from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.settings import JobSettings
 from tests.jobs.test_enhance_kind import clip
 from tests.web.conftest import Served, Tab, press_generate
@@ -354,3 +357,26 @@ def test_choosing_another_file_takes_the_old_files_error_away(
     # The good image is not called unreadable while the person looks at its preview.
     expect(slot).to_be_hidden()
     expect(page.locator("#f-image")).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_enhance_dialog_offers_what_the_enhance_endpoint_takes() -> None:
+    """Its method names and limits are the API's: a method it lists is taken, a factor it offers is valid."""
+    source = (PAGE_DIR / "js" / "enhance.js").read_text()
+
+    def const(name: str) -> str:
+        found = re.search(rf"export const {name} = (.*?);\n", source)
+        assert found, f"enhance.js has no {name}"
+        return found.group(1)
+
+    assert set(json.loads(const("INTERPOLATORS"))) == set(interpolator_names())
+    assert set(json.loads(const("UPSCALERS"))) == set(upscaler_names())
+    limits = json.loads(re.sub(r"(\w+):", r'"\1":', const("LIMITS")))
+
+    def bound(name: str, kind: str) -> float:
+        return next(
+            getattr(m, kind) for m in GenerationRequest.model_fields[name].metadata if hasattr(m, kind)
+        )
+
+    assert limits["interpolate"] == [bound("interpolate", "ge"), bound("interpolate", "le")]
+    assert limits["target_fps"] == bound("target_fps", "le") and bound("target_fps", "gt") == 0
+    assert limits["upscale"] == bound("upscale", "le") and bound("upscale", "gt") == 1

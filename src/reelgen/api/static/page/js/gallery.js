@@ -1,5 +1,5 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
-// that made it, and "use these settings".
+// that made it, "use these settings", and enhance.
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable } from "./api.js";
 import { announce, el, fps, generated, seconds, shortId, when } from "./util.js";
 
@@ -29,6 +29,7 @@ export function mountGallery(section, ctx) {
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
       ["Task", p.task],
+      ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
       ["Negative", p.negative_prompt || null],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
     ];
@@ -54,6 +55,7 @@ export function mountGallery(section, ctx) {
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
+        el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
         el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"),
         el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v, say), ...describe }, "Delete")),
       problem,

@@ -5,6 +5,7 @@
 import { json, onReach, reached } from "./api.js";
 import { mountBatches } from "./batches.js";
 import { mountCreate } from "./create.js";
+import { mountEnhance } from "./enhance.js";
 import { mountGallery } from "./gallery.js";
 import { mountProjects } from "./projects.js";
 import { createQueue } from "./queue.js";
@@ -17,6 +18,7 @@ const ctx = {
   models: [],
   create: null,
   queue: null,
+  enhance: null,
   // Until the gallery is first shown there is nothing of it to update.
   gallery: { added() {}, forget() {} },
   showView: (id) => views.show(id, ctx),
@@ -60,6 +62,7 @@ async function start() {
   try {
     ctx.models = (await json("v1/models")).data;
     ctx.queue = createQueue(ctx);
+    ctx.enhance = mountEnhance(ctx);
     views.buildNav(ctx);
     const wanted = location.hash.slice(1); // read first: showing Create rewrites the hash
     views.show("create", ctx); // always built: remix and "use these settings" fill its form

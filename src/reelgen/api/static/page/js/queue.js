@@ -1,8 +1,8 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
-// ETA), and cancel, delete, remix and download; finished jobs can raise a browser notification.
+// ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
 import { follow } from "./sse.js";
-import { $, announce, el, fps, generated, ordinal, seconds, errorText } from "./util.js";
+import { $, announce, el, fps, generated, ordinal, seconds, shortId, errorText } from "./util.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -17,7 +17,9 @@ export function createQueue(ctx) {
 
   function meta(video) {
     const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
-      video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null];
+      video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null,
+      // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
+      video.remixed_from_video_id ? `${generated(video) ? "remix of" : "enhanced from"} ${shortId(video.remixed_from_video_id)}` : null];
     return bits.filter(Boolean).join(" · ");
   }
 
@@ -51,6 +53,7 @@ export function createQueue(ctx) {
     if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
       buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
+      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(card.video) }, "Enhance"));
       if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
