@@ -76,6 +76,15 @@ def test_invalid_value_shows_the_servers_message_next_to_its_field(
     assert page.evaluate("document.activeElement.id") == "f-steps"
     page.screenshot(path=shots / "field-error.png")
 
+    # Text that is not a number reads as empty in a number box: said, instead of queueing the default.
+    page.fill("#f-steps", "")
+    page.type("#f-steps", "1e")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.click("#f-submit")
+    expect(slot).to_have_text("Steps: not a number. Type digits, with a point for decimals (e.g. 7.5).")
+    assert sent == [] and page.evaluate("document.activeElement.id") == "f-steps"
+
     # Fixing the value clears the message and queues the job.
     page.fill("#f-steps", "2")
     status, body = press_generate(page)

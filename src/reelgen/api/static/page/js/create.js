@@ -3,7 +3,7 @@
 import { ApiError, post } from "./api.js";
 import { buildForm } from "./create_form.js";
 import { mountInputs } from "./create_inputs.js";
-import { clearErrors, clearFieldError, radio, showError } from "./fields.js";
+import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
@@ -251,7 +251,7 @@ export function mountCreate(section, ctx) {
   async function onSubmit(ev) {
     ev.preventDefault();
     clearErrors(f.form);
-    if (refuseEarly()) return;
+    if (unreadableNumber(f.form) || refuseEarly()) return;
     f.submit.disabled = true;
     f.submit.textContent = "Sending…";
     try {

@@ -71,3 +71,21 @@ export function showError(form, param, message) {
   }
   return slot;
 }
+
+/**
+ * Shows an error at the first number box on screen holding text that is not a number ("1e", "-"):
+ * the browser reads such a box as empty, so the form would send nothing (the model's default, or 0)
+ * in its place without a word. Returns the error's element, or null when every box reads.
+ */
+export function unreadableNumber(form) {
+  const bad = [...form.querySelectorAll('input[type="number"]')]
+    .find((c) => c.validity.badInput && !c.disabled && c.offsetParent !== null);
+  if (!bad) return null;
+  const wrapper = bad.closest(".field");
+  const name = bad.labels && bad.labels[0] ? bad.labels[0].textContent.trim() : "This value";
+  const slot = showError(form, wrapper ? wrapper.dataset.param : null,
+    `${name}: not a number. Type digits, with a point for decimals (e.g. 7.5).`);
+  bad.setAttribute("aria-invalid", "true");
+  bad.focus();
+  return slot;
+}

@@ -1,7 +1,7 @@
 // The Shoot-outs view: every chosen model on every prompt, one trial at a time, on the server
 // (POST /v1/shootouts); live progress, then the ranking and the report the server serves.
 import { hasKey, post } from "./api.js";
-import { clearErrors, showError } from "./fields.js";
+import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el } from "./util.js";
 import { download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
@@ -99,6 +99,7 @@ export function mountShootouts(section, ctx) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearErrors(form);
+    if (unreadableNumber(form)) return;
     const chosen = [...models.querySelectorAll("input:checked")].map((i) => i.value);
     if (!chosen.length) return showError(form, "models", "Tick at least one model.");
     let file;
