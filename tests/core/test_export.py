@@ -368,3 +368,26 @@ def test_export_reports_progress_to_the_last_frame(clips: list[Path], tmp_path: 
     export(_segments(clips), ExportSettings(), tmp_path / "f.mp4", progress=Progress(on_event=events.append))
     steps = [e for e in events if e.stage == "export"]
     assert steps[0].step == 0 and steps[-1].step == steps[-1].total == 24
+
+
+def test_a_clip_cut_short_is_refused_naming_its_scene(clips: list[Path], tmp_path: Path) -> None:
+    # Its header (written first) survives a copy stopped half-way: the film lost the scene, said nothing.
+    whole = clip(tmp_path / "long.mp4", GREEN, seconds=2.0).read_bytes()
+    clips[1].write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InvalidRequest, match=r"clip .*1.mp4 is cut short \(\d+ of its 16 frames") as err:
+        export(_segments(clips), ExportSettings(), tmp_path / "x.mp4")
+    assert err.value.param == "scenes[1].clip" and not (tmp_path / "x.mp4").exists()
+
+
+@pytest.mark.parametrize("name", ["1.mp4", "1.mov"])
+def test_an_export_never_replaces_a_clip_it_reads_nor_its_record(
+    name: str, clips: list[Path], tmp_path: Path
+) -> None:
+    # Over a scene's clip, the film took its place and the project still called the scene rendered.
+    (tmp_path / "1.json").write_text('{"reelgen": "0", "output": {"frames": 8, "fps": "8"}}')
+    before = {p: p.read_bytes() for p in (clips[1], tmp_path / "1.json")}
+    settings = ExportSettings(container=name[-3:])
+    with pytest.raises(InvalidRequest, match="of scene 1(.s clip)?, which this export reads") as err:
+        export(_segments(clips), settings, tmp_path / name)
+    assert err.value.param == "export.output"
+    assert {p: p.read_bytes() for p in before} == before

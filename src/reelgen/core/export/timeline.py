@@ -50,7 +50,17 @@ def clip_info(segment: Segment) -> ClipInfo:
             stream = container.streams.video[0]
             rate = stream.average_rate or stream.guessed_rate or 24
             ctx = stream.codec_context
-            return ClipInfo(ctx.width, ctx.height, Fraction(rate), bool(container.streams.audio))
+            info = ClipInfo(ctx.width, ctx.height, Fraction(rate), bool(container.streams.audio))
+            # A clip cut short keeps its header (reelgen's put it first), so only its pictures tell:
+            # the graph would have dropped a scene, or frozen its last picture, and said nothing.
+            held = sum(1 for packet in container.demux(stream) if packet.size)
+            if held == 0 or held < stream.frames:
+                said = f"{held} of its {stream.frames} frames" if stream.frames else "no frames"
+                raise InvalidRequest(
+                    f"{segment.label}: clip {path} is cut short ({said} are in the file){again}",
+                    param=param,
+                )
+            return info
     except av.error.FFmpegError as exc:
         raise InvalidRequest(
             f"{segment.label}: clip {path} is not a readable video ({exc}){again}", param=param

@@ -12,11 +12,11 @@ from typing import Any
 
 from reelgen import __version__
 from reelgen.core.encode import check_record_free, check_writable, new_file_beside, write_json_atomic
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
 from reelgen.core.export.settings import IN_FILE, ExportSettings, SettingNames, Soundtrack
-from reelgen.core.export.timeline import Layout, Segment, clip_info, layout
+from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.progress import Progress
 from reelgen.core.types import to_fraction
 
@@ -76,14 +76,10 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
         ) from None
 
 
-def _shape(segments: list[Segment], settings: ExportSettings) -> tuple[int, int, Fraction]:
+def _shape(infos: list[ClipInfo | None], settings: ExportSettings) -> tuple[int, int, Fraction]:
     """Output width, height and rate: as set, else the first clip's (sides made even)."""
-    first = next((s for s in segments if s.clip is not None), None)
-    if first is not None and first.clip is not None:
-        info = clip_info(first)
-        base = (info.width, info.height, info.fps)
-    else:
-        base = CARD_ONLY_SHAPE
+    first = next((info for info in infos if info is not None), None)
+    base = (first.width, first.height, first.fps) if first is not None else CARD_ONLY_SHAPE
     width = settings.width or base[0] + base[0] % 2
     height = settings.height or base[1] + base[1] % 2
     fps = to_fraction(settings.fps) if settings.fps else base[2]
@@ -183,6 +179,47 @@ def check_output(output: Path, settings: ExportSettings, names: SettingNames = I
         )
 
 
+def _inputs(
+    segments: list[Segment], settings: ExportSettings, soundtrack: Soundtrack | None
+) -> dict[Path, str]:
+    """Every file the export reads, by resolved path, with what it is (for a message)."""
+    found: dict[Path, str] = {}
+    for seg in segments:
+        if seg.clip is not None:
+            found[seg.clip.resolve()] = f"the clip of {seg.label}"
+            found[seg.clip.with_suffix(".json").resolve()] = f"the record of {seg.label}'s clip"
+        if seg.card is not None and seg.card.font:
+            found[Path(seg.card.font).resolve()] = f"the font of {seg.label}"
+    named = [("soundtrack.file", soundtrack.file if soundtrack else None), ("export.lut", settings.lut)]
+    named.append(("export.watermark.image", settings.watermark.image if settings.watermark else None))
+    named += [(f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)]
+    found.update({Path(path).resolve(): name for name, path in named if path})
+    return found
+
+
+def _check_not_an_input(
+    output: Path,
+    segments: list[Segment],
+    settings: ExportSettings,
+    soundtrack: Soundtrack | None,
+    names: SettingNames,
+) -> None:
+    """Refuse an output (or its record) that is a file the export reads: renamed over a scene's clip,
+    the film took the clip's place, and the project still called the scene rendered."""
+    inputs = _inputs(segments, settings, soundtrack)
+    record = output.with_suffix(".json")
+    said = None
+    if output.resolve() in inputs:
+        said = f"{output} is {inputs[output.resolve()]}"
+    elif record.resolve() in inputs:
+        said = f"{output}'s record would replace {record}, {inputs[record.resolve()]}"
+    if said is not None:
+        raise InvalidRequest(
+            f"{names('output')}: {said}, which this export reads; give the film another name",
+            param=names("output"),
+        )
+
+
 def _prepare(
     segments: list[Segment],
     settings: ExportSettings,
@@ -194,12 +231,14 @@ def _prepare(
     """Steps 1-2: settings, encoder and input files checked; the output's shape and the timeline."""
     settings.check(names)
     check_output(output, settings, names)
+    _check_not_an_input(output, segments, settings, soundtrack, names)
     encoder = codecs.encoder_for(settings.video_codec, names("codec"))
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
         check_soundtrack(soundtrack)
-    has_audio = [s.clip is not None and clip_info(s).has_audio for s in segments]
-    width, height, fps = _shape(segments, settings)
+    infos = [clip_info(s) if s.clip is not None else None for s in segments]
+    has_audio = [info is not None and info.has_audio for info in infos]
+    width, height, fps = _shape(infos, settings)
     lay = layout(segments, fps)
     for i, overlay in enumerate(settings.texts):
         # A text that starts after the last frame would never be seen, and nothing would say so.
@@ -284,6 +323,11 @@ def export(
     try:
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
             written, sound = _write(job, tmp_name, Path(scratch), progress)
+        if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
+            raise GenerationFailed(
+                f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
+                "could not be decoded to its end; nothing was written"
+            )
         # 6. ... renamed into place, then the sidecar saying what was made from what.
         os.replace(tmp_name, output)
     except BaseException:
