@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.media import read_video
 from reelgen.core.motion import (
     AspectMismatch,
@@ -129,6 +129,26 @@ def test_speed_scales_a_preset_and_too_much_speed_is_blamed_on_speed() -> None:
     assert "use a speed of at most 4.69" in caught.value.message
 
 
+@pytest.mark.parametrize("preset", ["zoom-in", "zoom-out", "dolly-in"])
+def test_a_zoom_too_deep_for_its_clip_is_blamed_on_speed_with_one_that_fits(preset: str) -> None:
+    # An hour at speed 1 zooms 1.15x a second: past any image (a dolly's power overflowed a float).
+    for frames in (24 * 3600 + 1, 24 * 14 + 1):
+        with pytest.raises(CropTooSmall) as caught:
+            Motion(preset=preset).path((1920, 1080), (1280, 720), frames, 24.0, param="items[0].motion")
+        assert caught.value.param == "items[0].motion.speed"  # a preset's crops are not the person's to move
+        said = caught.value.message
+        assert "under 320 px wide, magnified more than 4x by the 1280x720 output" in said
+    # The speed it names fits (rounded down, never up), and zooms to the limit.
+    fits = float(said.split("use a speed of at most ")[1].split()[0])
+    path = Motion(preset=preset, speed=fits).path((1920, 1080), (1280, 720), 24 * 14 + 1, 24.0)
+    assert 320 - 1e-6 <= min(path.start.width, path.end.width) < 321
+
+
+def test_a_zoom_on_an_image_too_small_for_the_output_blames_the_image() -> None:
+    with pytest.raises(CropTooSmall, match="give a larger image or a smaller output"):
+        Motion(preset="zoom-in").path((300, 200), (1280, 720), 48, 24.0)
+
+
 def test_a_motion_is_a_preset_or_two_crops() -> None:
     with pytest.raises(ValueError, match="give a preset"):
         Motion(start=rect(0, 0, 10, 10))
@@ -223,3 +243,33 @@ def test_animatediff_gets_the_camera_lora_of_the_move_or_the_nearest() -> None:
     assert custom.fields["options"]["camera_motion"] == "pan-right"
     request, _ = resolve_conditioned({"model": "animatediff-tiny", "prompt": "a fox", "seed": 1}, dolly)
     assert request.options.model_dump()["camera_motion"] == "zoom-in"
+
+
+def test_ken_burns_refuses_odd_sides_rather_than_make_another_size(photo: Path) -> None:
+    path = CameraPath(start=rect(0, 0, 480, 270), end=rect(0, 0, 480, 270))
+    with pytest.raises(InvalidRequest, match="width 129 is odd; .* use 128 or 130") as caught:
+        KenBurnsRequest(image=str(photo), path=path, width=129, height=96, num_frames=4, fps=12.0)
+    assert caught.value.param == "width"  # a batch item names it items[N].width
+
+
+def test_ken_burns_frames_past_the_memory_available_are_refused_before_any_work(
+    photo: Path, tmp_path: Path
+) -> None:
+    path = CameraPath(start=rect(0, 0, 512, 512), end=rect(0, 0, 512, 512))
+    huge = KenBurnsRequest(image=str(photo), path=path, width=4096, height=4096, num_frames=100_000, fps=24.0)
+    with pytest.raises(OutOfMemory, match=r"holds 4687\.5 GiB of frames in memory .* make it shorter"):
+        render_ken_burns(huge, tmp_path / "kb.mp4")  # was numpy's MemoryError, an "internal error"
+    assert list(tmp_path.glob("kb*")) == []
+
+
+def test_a_black_picture_is_refused_naming_the_picture_not_a_model(tmp_path: Path) -> None:
+    dark = tmp_path / "night.png"
+    Image.fromarray(np.full((240, 320, 3), 3, np.uint8)).save(dark)
+    path = CameraPath(start=rect(0, 0, 320, 240), end=rect(10, 7.5, 300, 225))
+    request = KenBurnsRequest(image=str(dark), path=path, width=64, height=48, num_frames=6, fps=12.0)
+    with pytest.raises(InvalidRequest) as caught:
+        render_ken_burns(request, tmp_path / "kb.mp4")
+    said = caught.value.message
+    assert f"image: {dark} is black (no pixel above 4 of 255) where the camera looks in 6 of 6 frames" in said
+    assert "bfloat16" not in said and caught.value.param == "image"  # no model, so no NaN to blame
+    assert list(tmp_path.glob("kb*")) == []

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reelgen import __version__
 from reelgen.core import quality
 from reelgen.core.encode import write_json_atomic, write_video
-from reelgen.core.errors import GenerationFailed
+from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
 from reelgen.core.motion.path import CameraPath, Rect
@@ -42,8 +42,50 @@ class KenBurnsRequest(BaseModel):
     num_frames: int = Field(gt=0, le=100_000)
     fps: float = Field(gt=0, le=240)
 
+    @model_validator(mode="after")
+    def _even_sides(self) -> KenBurnsRequest:
+        """Refuse odd sides: the encoder would pad them to even, and the clip would not be the size asked."""
+        for name, side in (("width", self.width), ("height", self.height)):
+            if side % 2:
+                raise InvalidRequest(
+                    f"{name} {side} is odd; an MP4 or WebM (4:2:0 colour) has even sides: "
+                    f"use {side - 1} or {side + 1}",
+                    param=name,
+                )
+        return self
+
     def input_files(self) -> list[tuple[str, str]]:
         return [("image", self.image)]
+
+
+def check_memory(request: KenBurnsRequest) -> None:
+    """Refuse a clip whose frames, all held in RAM until encoded, do not fit in the memory available.
+
+    Unchecked, numpy refused it as an internal error, or (a little under the
+    machine's memory) the kernel killed the process part-way, with nothing said.
+    """
+    from reelgen.core.devices import host_available_gib
+    from reelgen.core.spec.memory import GIB
+
+    need = request.num_frames * request.width * request.height * 3 / GIB
+    available = host_available_gib()
+    if available is not None and need > available:
+        raise OutOfMemory(
+            f"a Ken Burns clip of {request.num_frames} frames at {request.width}x{request.height} holds "
+            f"{need:.1f} GiB of frames in memory until it is encoded, and {available:.1f} GiB are "
+            "available; make it shorter (num_frames, seconds) or smaller (width, height)"
+        )
+
+
+def _black_image(request: KenBurnsRequest, black: list[int]) -> InvalidRequest:
+    """Black frames of a Ken Burns clip are the picture's, not a model's NaN: say so, and what to do."""
+    listed = ", ".join(str(i) for i in black[:8]) + (" ..." if len(black) > 8 else "")
+    return InvalidRequest(
+        f"image: {request.image} is black (no pixel above {quality.BLACK_LEVEL} of 255) where the camera "
+        f"looks in {len(black)} of {request.num_frames} frames (frames {listed}), and black frames are "
+        "never delivered; give a picture with something to see there, or move the crops",
+        param="image",
+    )
 
 
 def crop(image: Image.Image, rect: Rect, width: int, height: int) -> np.ndarray:
@@ -94,14 +136,16 @@ def render_ken_burns(
     """Film ``request.image`` along ``request.path`` and write the clip plus its ``.json`` sidecar.
 
     The path is checked against the image first (``MotionError`` if it cannot
-    render well). Like ``render``, nothing is written unless every step finishes.
+    render well), and the frames against the memory available (``OutOfMemory``).
+    Like ``render``, nothing is written unless every step finishes.
     """
     progress = progress or Progress()
     out_path = Path(output)
     check_output(out_path)
     begun = time.monotonic()
 
-    # 1. The image, and the path checked against it and the output.
+    # 1. The frames' memory, the image, and the path checked against it and the output.
+    check_memory(request)
     image = load_image(request.image, "image")
     size = (request.width, request.height)
     check_path(request.path, image.size, size, request.num_frames)
@@ -110,10 +154,8 @@ def render_ken_burns(
     frames = ken_burns_frames(image, request.path, *size, request.num_frames, progress)
     video = Video(frames, to_fraction(request.fps))
     report = quality.assess(video)
-    if report.fatal:
-        raise GenerationFailed(
-            f"the Ken Burns clip of {request.image} is broken: {'; '.join(report.problems)}"
-        )
+    if report.fatal:  # no model, so no NaN: only black frames, from a black picture
+        raise _black_image(request, report.metrics["black_frames"])
     timings = {"generate": time.monotonic() - begun}
 
     # 4. Encode with the record embedded, then the sidecar with the encode time too.

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reelgen.core.motion.check import MotionTooFast, check_path
+from reelgen.core.motion.check import LIMITS, CropTooSmall, MotionTooFast, check_path
 from reelgen.core.motion.path import CameraPath, Easing, Rect
 
 
@@ -87,14 +87,19 @@ def _pan(
 
 
 def _zoom(
-    preset: MotionPreset, size: tuple[int, int], aspect: float, seconds: float, speed: float
+    preset: MotionPreset,
+    size: tuple[int, int],
+    output_size: tuple[int, int],
+    seconds: float,
+    speed: float,
+    param: str,
 ) -> CameraPath:
     """Zooms close in on the centre at a steady rate; dollies push harder, toward the upper third."""
     width, height = size
     dolly = preset in (MotionPreset.DOLLY_IN, MotionPreset.DOLLY_OUT)
     rate = ZOOM_PER_SECOND * (DOLLY_FACTOR if dolly else 1.0)
-    factor = (1 + rate) ** (speed * seconds)
-    cw, ch = largest_crop(width, height, aspect)
+    cw, ch = largest_crop(width, height, output_size[0] / output_size[1])
+    factor = math.exp(_zoom_depth(preset, cw, ch, output_size, seconds, speed, math.log1p(rate), param))
     wide = Rect.centred(width / 2, height / 2, cw, ch)
     cx, cy = wide.centre
     if dolly:  # travel toward the target as far as the tighter crop allows inside the wide one
@@ -108,6 +113,46 @@ def _zoom(
     return CameraPath(start=wide if zooming_in else tight, end=tight if zooming_in else wide, easing=easing)
 
 
+def _zoom_depth(
+    preset: MotionPreset,
+    cw: float,
+    ch: float,
+    output_size: tuple[int, int],
+    seconds: float,
+    speed: float,
+    log_rate: float,
+    param: str,
+) -> float:
+    """The log of a zoom's scale change, refused (blaming the speed) where its tight crop would be magnified
+    past the limit: a preset's crops are not the person's to change, and a long clip overflowed a float."""
+    depth = speed * seconds * log_rate
+    least = max(LIMITS.min_crop, output_size[0] / LIMITS.max_upscale)
+    room = math.log(cw / least) if cw > least else 0.0
+    if depth <= room:
+        return depth
+    out = f"{output_size[0]}x{output_size[1]}"
+    if room <= 0:
+        raise CropTooSmall(
+            f"{param}: the image's widest crop of the output's shape, {cw:.0f}x{ch:.0f}, is under {least:.0f} px "
+            f"wide, so the {out} output would magnify it more than {LIMITS.max_upscale:g}x before any zoom; "
+            "give a larger image or a smaller output",
+            param=param,
+        )
+    raise CropTooSmall(
+        f"{param}.speed: {preset.value} at speed {speed:g} over {seconds:.2f} s zooms further than this image "
+        f"allows: its tightest crop would be under {least:.0f} px wide, magnified more than "
+        f"{LIMITS.max_upscale:g}x by the {out} output; use a speed of at most {_at_most(speed * room / depth)} for "
+        "this clip, or a shorter clip",
+        param=f"{param}.speed",
+    )
+
+
+def _at_most(value: float) -> str:
+    """``value`` to three significant digits, rounded down: a speed said to fit must fit."""
+    digits = 2 - math.floor(math.log10(value))
+    return f"{math.floor(value * 10**digits) / 10**digits:g}"
+
+
 def preset_path(
     preset: MotionPreset,
     image_size: tuple[int, int],
@@ -119,7 +164,7 @@ def preset_path(
     """The camera path of ``preset`` on an image of ``image_size`` for an output of ``output_size``."""
     aspect = output_size[0] / output_size[1]
     if preset in (MotionPreset.ZOOM_IN, MotionPreset.ZOOM_OUT, MotionPreset.DOLLY_IN, MotionPreset.DOLLY_OUT):
-        return _zoom(preset, image_size, aspect, seconds, speed)
+        return _zoom(preset, image_size, output_size, seconds, speed, param)
     return _pan(preset, image_size, aspect, seconds, speed, param)
 
 
