@@ -26,7 +26,8 @@ class ApiSettings(BaseSettings):
     #: Further names this server answers to (``Host`` header), comma-separated; loopback names and
     #: ``host`` always count. Others get a 400, so a DNS-rebinding page cannot reach the API.
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    #: Other web origins (``https://app.example``) allowed to send requests that change anything.
+    #: Other web origins (``https://app.example``) whose pages may call the API: their writes pass
+    #: the cross-origin check, and CORS answers their preflights and lets them read answers.
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: The job service's settings (store, Ray, queue size, price per GPU-hour, data dir).
     jobs: JobSettings = Field(default_factory=JobSettings)
