@@ -65,7 +65,9 @@ def test_enhance_doubles_the_rate_exactly_and_copies_the_audio_unchanged(tmp_pat
 def test_a_clip_with_sound_goes_into_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
     # As a silent clip does: the audio path used to make its temporary file there first, and crash.
     source, out = _clip(tmp_path / "in.mp4"), tmp_path / "new" / "folder" / "out.mp4"
-    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "-q"])
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert _streams(out)[2] == _streams(source)[2]
     assert sorted(p.name for p in out.parent.iterdir()) == ["out.json", "out.mp4"]
@@ -213,14 +215,18 @@ def test_a_json_of_ones_own_beside_the_output_is_never_replaced(tmp_path: Path) 
     # The record goes to OUTPUT.json; it used to overwrite a storyboard or manifest of that name silently.
     source, out, mine = _clip(tmp_path / "in.mp4"), tmp_path / "film.mp4", tmp_path / "film.json"
     mine.write_text('{"scenes": ["a red fox"]}')
-    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "-q"])
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "-q"]
+    )
     assert result.exit_code == 2
     assert "film.json, which is not a record reelgen wrote" in _said(result)
     assert mine.read_text() == '{"scenes": ["a red fox"]}' and not out.exists()
     # Its own record from an earlier run is replaced as before.
     again = tmp_path / "again.mp4"
     for _ in range(2):
-        result = runner.invoke(app, ["enhance", str(source), "-o", str(again), "--upscale", "2", "-q"])
+        result = runner.invoke(
+            app, ["enhance", str(source), "-o", str(again), "--upscale", "2", "--upscaler", "lanczos", "-q"]
+        )
         assert result.exit_code == 0, result.output
 
 
@@ -279,3 +285,52 @@ def test_pulled_weights_damaged_in_place_are_refused_not_run(
     assert result.exit_code == 2, result.output
     assert f"{target} is damaged" in _said(result) and f"run `reelgen pull {name}` again" in _said(result)
     assert not out.exists()
+
+
+def _vfr_clip(path: Path) -> Path:
+    """A lossless variable-rate clip of 30 fps with two pauses, as a phone drops frames: 10 frames over 0.6 s."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("png", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 32, 24, "rgb24"
+        stream.time_base = Fraction(1, 1000)
+        for level, ms in enumerate([0, 33, 67, 100, 233, 267, 300, 500, 533, 567]):
+            frame = av.VideoFrame.from_ndarray(np.full((24, 32, 3), 20 * level, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = ms, Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def test_a_variable_rate_clip_keeps_each_frame_at_its_time(tmp_path: Path) -> None:
+    """Each frame is held from its timestamp to the next at the clip's 30 fps: timed at the average rate
+    (10 frames in 0.6 s, 16.7 fps) the frame after each pause showed early, drifting from the sound."""
+    from reelgen.core.media import read_video
+
+    source, out = _vfr_clip(tmp_path / "vfr.mov"), tmp_path / "out.mp4"
+    clip = read_video(source)
+    shown = [int(level) // 20 for level in clip.frames[:, 0, 0, 0]]
+    assert (clip.fps, shown) == (30, [0, 1, 2, 3, 3, 3, 3, 4, 5, 6, 6, 6, 6, 6, 6, 7, 8, 9])
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["input"]["variable_rate"] == {"source_frames": 10, "resampled_to": "30", "frames": 18}
+    assert (record["output"]["frames"], record["output"]["fps"]) == (18, "30")
+    assert "variable frame rate: 10 frames placed by their timestamps" in _said(
+        runner.invoke(
+            app,
+            [
+                "enhance",
+                str(source),
+                "-o",
+                str(tmp_path / "again.mp4"),
+                "--upscale",
+                "2",
+                "--upscaler",
+                "lanczos",
+            ],
+        )
+    )

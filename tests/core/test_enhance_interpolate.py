@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -206,3 +207,67 @@ def test_the_record_names_the_weights_layout_and_hash() -> None:
     assert (
         records[0]["weights"]["sha256"] == "1195a2f0de8fcc06228590670c15cee18e27dd4f562864bf10454bed6f1e9c44"
     )
+
+
+class _Blend(FlowInterpolator):
+    """A deterministic interpolator (the weighted blend), recording each batch it was asked for."""
+
+    def prepare(self, device: str, shape: Shape) -> None:
+        self.calls: list[list[float]] = []
+
+    def middles(self, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+        self.calls.append(t.tolist())
+        w = t[:, None, None, None]
+        return np.rint((1 - w) * a + w * b).astype(np.uint8)
+
+
+@pytest.mark.parametrize("options", [{"factor": 3, "batch": 5}, {"target_fps": "60000/1001", "batch": 4}])
+def test_a_streamed_clip_gets_the_frames_and_cuts_of_the_whole_clip(options: dict[str, object]) -> None:
+    """Frames come in one at a time; cuts near the start, deep in and at the end are judged as a whole
+    clip would judge them, every frame is where the timeline puts it, and the model sees the same batches."""
+    from reelgen.core.enhance import scenes
+
+    shot = np.rint(pan(20, (2, 1), size=(40, 30))).astype(np.uint8)
+    frames = np.concatenate([shot[:2], 255 - shot[2:14], shot[14:19], 255 - shot[19:]])
+    stage = _Blend(InterpolateOptions.model_validate(options))
+    shape = Shape(40, 30, len(frames), NTSC)
+    out = np.stack(list(stage.stream(iter(frames), shape, Progress())))
+
+    factor, target = stage.opts.rates(NTSC)
+    plan = timeline(len(frames), NTSC, factor, target)
+    cut = scenes.cuts(frames, 0.35)
+    assert stage.details["cuts"] == sorted(cut) == [1, 13, 18]
+    todo = [(k, i, float(t)) for k, (i, t) in enumerate(plan.points) if t and i not in cut]
+    assert len(out) == plan.frames and stage.details["made"] == len(todo)
+    for k, (i, t) in enumerate(plan.points):
+        if not t or i in cut:
+            assert np.array_equal(out[k], frames[i] if t < Fraction(1, 2) else frames[i + 1]), k
+    w = np.array([t for _, _, t in todo])[:, None, None, None]
+    a, b = frames[[i for _, i, _ in todo]], frames[[i + 1 for _, i, _ in todo]]
+    assert np.array_equal(out[[k for k, _, _ in todo]], np.rint((1 - w) * a + w * b).astype(np.uint8))
+    batch = stage.opts.batch
+    assert stage.calls == [[t for _, _, t in todo[s : s + batch]] for s in range(0, len(todo), batch)]
+
+
+def test_a_long_clip_is_read_a_few_frames_at_a_time() -> None:
+    """Streaming holds only what the next batch needs: the first output frames leave long before the
+    clip has been read, and a chained upscaler takes them as they come."""
+    from reelgen.core.enhance.chain import stream_chain
+
+    read = 0
+
+    def source() -> Iterator[np.ndarray]:
+        nonlocal read
+        for frame in np.rint(pan(60, (1, 1), size=(32, 24))).astype(np.uint8):
+            read += 1
+            yield frame
+
+    steps = [
+        EnhanceStep(name="flow", options={"factor": 2}),
+        EnhanceStep(name="lanczos", options={"scale": 2}),
+    ]
+    made, run = stream_chain(source(), Shape(32, 24, 60, NTSC), steps, Progress(), "cpu")
+    first = next(made)
+    assert first.shape == (48, 64, 3) and read <= 16
+    assert 1 + sum(1 for _ in made) == 119 and run.read == 60
+    assert [r["name"] for r in run.records()] == ["flow", "lanczos"]

@@ -25,3 +25,63 @@ def test_an_8_bit_image_is_unchanged(tmp_path: Path) -> None:
     pixels = np.random.default_rng(0).integers(0, 256, (32, 40, 3), dtype=np.uint8)
     Image.fromarray(pixels).save(tmp_path / "colour.png")
     assert np.array_equal(np.asarray(load_image(tmp_path / "colour.png")), pixels)
+
+
+def _png16_rgba(pixels: np.ndarray) -> bytes:
+    """A 16-bit RGBA PNG of (H, W, 4) uint16 ``pixels``, written by hand: Pillow cannot write one."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    h, w, _ = pixels.shape
+    rows = b"".join(b"\x00" + pixels[y].astype(">u2").tobytes() for y in range(h))
+    header = struct.pack(">IIBBBBB", w, h, 16, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_16_bit_rgba_keeps_its_tones_and_clear_pixels_are_black(tmp_path: Path) -> None:
+    pixels = np.zeros((2, 4, 4), np.uint16)
+    pixels[..., 0], pixels[..., 1] = 65535, 32896  # orange: 255, 128 in 8 bits
+    pixels[..., 3] = [0, 21845, 43690, 65535]  # clear, a third, two thirds, opaque
+    (tmp_path / "rgba16.png").write_bytes(_png16_rgba(pixels))
+    rgb = np.asarray(load_image(tmp_path / "rgba16.png"))
+    assert rgb[0].tolist() == [[0, 0, 0], [85, 43, 0], [170, 85, 0], [255, 128, 0]]
+
+
+def _saved(image: Image.Image, path: Path) -> Path:
+    image.save(path)
+    return path
+
+
+def test_every_image_mode_comes_out_as_the_picture_it_shows(tmp_path: Path) -> None:
+    """Grey+alpha, a palette with a transparent entry, CMYK, 32-bit integer, float and 1-bit images."""
+    palette = Image.new("P", (4, 2))
+    palette.putpalette([255, 0, 0, 0, 255, 0])
+    palette.putpixel((3, 0), 1)
+    palette.info["transparency"] = 0  # entry 0 (red) is clear: it must not show
+    ints = Image.fromarray(np.array([[0, 257 * 100, 65535, 70000]], dtype=np.int32))
+    floats = Image.fromarray(np.array([[0.0, 0.5, 1.0, 0.25]], dtype=np.float32))
+    cases = {
+        "la.png": (Image.new("LA", (4, 2), (100, 0)), [0, 0, 0]),
+        "palette.png": (palette, [0, 0, 0]),
+        "cmyk.jpg": (Image.new("CMYK", (4, 2), (0, 255, 255, 0)), [255, 0, 0]),
+        "ints.tiff": (ints, [0, 100, 255, 255]),
+        "floats.tiff": (floats, [0, 127, 255, 63]),
+        "bits.png": (Image.new("1", (4, 2), 1), [255, 255, 255]),
+    }
+    got = {}
+    for name, (image, _) in cases.items():
+        rgb = np.asarray(load_image(_saved(image, tmp_path / name)))
+        assert rgb.dtype == np.uint8 and rgb.shape[2] == 3, name
+        # Greyscale sources: one value per pixel along the first row; colour ones: the first pixel.
+        row = rgb[0, :, 0].tolist() if name in ("ints.tiff", "floats.tiff") else rgb[0, 0].tolist()
+        got[name] = row
+    assert got == {name: expected for name, (_, expected) in cases.items()}
+    assert np.asarray(load_image(tmp_path / "palette.png"))[0, 3].tolist() == [0, 255, 0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -124,13 +124,13 @@ def tag_bt601(stream: Any) -> None:
     codec.color_range = LIMITED_RANGE
 
 
-def _even(frames: np.ndarray) -> np.ndarray:
-    """yuv420p needs even sides; replicate the last row/column instead of failing."""
-    _, h, w, _ = frames.shape
+def _even(frame: np.ndarray) -> np.ndarray:
+    """yuv420p needs even sides; replicate the last row/column of a (H, W, 3) frame instead of failing."""
+    h, w, _ = frame.shape
     pad_h, pad_w = h % 2, w % 2
     if pad_h or pad_w:
-        frames = np.pad(frames, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
-    return frames
+        frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
+    return frame
 
 
 def convert_workers() -> int:
@@ -138,7 +138,7 @@ def convert_workers() -> int:
     return min(_CONVERT_THREADS, (os.cpu_count() or 1) // 4)
 
 
-def _converted(frames: np.ndarray, pix_fmt: str) -> Iterator[Any]:
+def _converted(frames: Iterable[np.ndarray], pix_fmt: str) -> Iterator[Any]:
     """``frames`` as PyAV frames in the encoder's pixel format, converted ahead of it by a pool of threads.
 
     Left to the encoder, the RGB -> YUV conversion runs one frame at a time on
@@ -151,7 +151,7 @@ def _converted(frames: np.ndarray, pix_fmt: str) -> Iterator[Any]:
     import av
 
     def convert(image: np.ndarray) -> Any:
-        return av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format=pix_fmt)
+        return av.VideoFrame.from_ndarray(_even(image), format="rgb24").reformat(format=pix_fmt)
 
     return ahead(convert, frames, convert_workers(), "reelgen-yuv")
 
@@ -201,6 +201,23 @@ def write_video(
     crash or Ctrl-C never leaves a half-written video under the final name.
     ``preset`` is x264's (MP4, MOV); the encoder uses every core, frame-parallel.
     """
+    size = (video.width, video.height)
+    return write_frames(video.frames, size, video.fps, path, metadata, video.audio, crf=crf, preset=preset)
+
+
+def write_frames(
+    frames: Iterable[np.ndarray],
+    size: tuple[int, int],
+    fps: Fraction,
+    path: str | Path,
+    metadata: dict[str, Any] | None = None,
+    audio: Audio | None = None,
+    *,
+    crf: int = 18,
+    preset: str = X264_PRESET,
+) -> Path:
+    """``write_video`` for (H, W, 3) uint8 frames of ``size`` (width, height) encoded as they come,
+    so a clip made a piece at a time (``reelgen enhance``) is never held whole."""
     import av
 
     path = Path(path)
@@ -211,7 +228,6 @@ def write_video(
             param="output",
         )
     vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
-    frames = _even(video.frames)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp_name = str(new_file_beside(path))
@@ -224,13 +240,16 @@ def write_video(
         with av.open(tmp_name, mode="w", options=options) as container:
             if metadata is not None:
                 container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
-            stream: Any = container.add_stream(vcodec, rate=video.fps)
-            stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], pix_fmt
+            stream: Any = container.add_stream(vcodec, rate=fps)
+            stream.width, stream.height, stream.pix_fmt = (
+                size[0] + size[0] % 2,
+                size[1] + size[1] % 2,
+                pix_fmt,
+            )
             stream.options = {"crf": str(crf)} | ({"preset": preset} if vcodec == "libx264" else {})
             # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
             stream.thread_type = "AUTO"
             tag_bt601(stream)
-            audio = video.audio
             audio_stream = _add_audio_stream(container, audio, acodec) if audio is not None else None
             for frame in _converted(frames, pix_fmt):
                 for packet in stream.encode(frame):

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from PIL import Image
 
 from reelgen.core.ahead import ahead
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.types import Audio, Video
+from reelgen.core.types import Audio, Video, to_fraction
 
 #: Larger images are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS = 64_000_000
+T = TypeVar("T")
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"}
 
 
@@ -42,18 +45,25 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
 
 
 def _rgb(img: Image.Image) -> Image.Image:
-    """``img`` as 8-bit RGB; 16-bit greyscale scaled down, not clipped.
+    """``img`` as 8-bit RGB with its own tones; transparent parts become black (a frame has no alpha).
 
     Pillow opens a 16-bit greyscale PNG as integer pixels of 0..65535 and its RGB
-    conversion clips them at 255: a photo came out almost white (and no face was found).
+    conversion clips them at 255: a photo came out almost white (and no face was
+    found). A float image (mode F) of 0..1 likewise came out black. Transparency
+    (RGBA, LA, a palette's transparent entry) is composited onto black, so the
+    colour a file happens to keep under a clear pixel never shows.
     """
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        import numpy as np
-
-        values = np.asarray(img, dtype=np.uint32)
-        if img.mode != "I" or values.max(initial=0) > 255:  # "I" holding 8-bit values stays as it is
-            values = values // 257
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        values = np.nan_to_num(np.asarray(img, dtype=np.float64))
+        top = values.max(initial=0.0)
+        if img.mode == "F" and top <= 1.0:
+            values = values * 255.0  # floats of 0..1
+        elif img.mode != "I" and img.mode != "F" or top > 255:  # "I" or "F" holding 8-bit values stay
+            values = values / 257.0
         return Image.fromarray(values.clip(0, 255).astype(np.uint8), mode="L").convert("RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
+        clear = img.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", clear.size, (0, 0, 0, 255)), clear).convert("RGB")
     return img.convert("RGB")
 
 
@@ -88,28 +98,141 @@ def rgb_workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-def read_video(path: str | Path, param: str = "source_video", max_frames: int | None = None) -> Video:
-    """Decode a video file (any container PyAV reads) into a Video, audio included."""
-    import av
+@dataclass(frozen=True)
+class Timing:
+    """How a video stream's frames are delivered: ``frames`` of them at exactly ``fps``, one per tick.
 
-    def rgb(frame: Any) -> np.ndarray:
-        return frame.to_ndarray(format="rgb24")
+    A constant-rate stream (every frame on its own tick of its average rate) is
+    delivered as it is. A variable-rate one (a phone's, a screen recording's) is
+    resampled to its nominal rate: each frame starts on the tick nearest its
+    timestamp and is held until the next frame's (two on one tick: the later is
+    kept), so the picture stays in step with the sound. Played one frame per
+    tick of the average rate instead, a clip with a pause showed everything
+    after the pause early. ``frames`` is counted from the container's packets;
+    the decode itself is the final word.
+    """
+
+    fps: Fraction
+    frames: int
+    source_frames: int
+    variable: bool
+
+    def record(self) -> dict[str, Any]:
+        """What a video's record says about a variable-rate source (see ``Timing``)."""
+        return {"source_frames": self.source_frames, "resampled_to": str(self.fps), "frames": self.frames}
+
+
+def _tick(offset: int, base: Fraction, rate: Fraction) -> int:
+    """The tick of ``rate`` nearest ``offset`` units of ``base`` seconds, in integers (halves round up)."""
+    num, den = offset * base.numerator * rate.numerator, base.denominator * rate.denominator
+    return (2 * num + den) // (2 * den)
+
+
+def video_timing(path: str | Path, param: str = "source_video", shown: str | None = None) -> Timing:
+    """The timing of the first video stream of ``path``, read from its packets (nothing is decoded).
+
+    Errors name the file as ``shown`` (default: its path; a server says "the file", not its own path).
+    """
+    shown = shown or str(path)
+    import av
 
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise InvalidRequest(f"{param}: {path} has no video stream", param=param)
+                raise InvalidRequest(f"{param}: {shown} has no video stream", param=param)
+            stream = container.streams.video[0]
+            average = Fraction(stream.average_rate or stream.guessed_rate or 24)
+            nominal = Fraction(stream.guessed_rate or average)
+            base = stream.time_base
+            stamps = [p.pts for p in container.demux(stream) if p.size and not p.is_discard]
+            measured = stream.average_rate is None
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(f"{param}: {shown} is not a readable video ({exc})", param=param) from None
+    if base is None or len(stamps) < 2 or None in stamps:
+        return Timing(average, len(stamps), len(stamps), False)  # no timestamps to go by
+    times: list[int] = sorted(stamps)  # type: ignore[arg-type]  # None was ruled out above
+    if measured and times[-1] > times[0]:
+        # No average in the container (WebM): FFmpeg's guess is then its millisecond clock, 1000 fps.
+        average = to_fraction(float((len(times) - 1) / ((times[-1] - times[0]) * base)))
+    if [_tick(t - times[0], base, average) for t in times] == list(range(len(times))):
+        return Timing(average, len(times), len(times), False)
+    # A nominal rate below the average would drop frames, and one far above it (a guess from
+    # millisecond stamps) would repeat each many times over: the average rate then.
+    rate = nominal if average <= nominal <= 4 * average else average
+    return Timing(rate, _tick(times[-1] - times[0], base, rate) + 1, len(times), True)
+
+
+def decode_frames(
+    path: str | Path,
+    timing: Timing,
+    convert: Callable[[Any], T],
+    param: str = "source_video",
+    shown: str | None = None,
+) -> Generator[T]:
+    """``convert`` of each frame of ``path`` delivered at ``timing``, one at a time, in order.
+
+    Conversions run a few frames ahead on a small pool (``rgb_workers``); a frame
+    held over several ticks is converted once and given out again. A decoding
+    error is an ``InvalidRequest`` naming ``param`` and the file as ``shown``.
+    """
+    import av
+
+    shown = shown or str(path)
+    try:
+        with av.open(str(path)) as container:
             stream = container.streams.video[0]
             frame_threads(stream)
-            fps = Fraction(stream.average_rate or stream.guessed_rate or 24)
-            decoded = itertools.islice(container.decode(stream), max_frames)
-            frames = list(ahead(rgb, decoded, rgb_workers(), "reelgen-rgb"))
+            converted = ahead(lambda f: (f.pts, convert(f)), container.decode(stream), rgb_workers())
+            if timing.variable:
+                yield from _held(converted, timing, Fraction(stream.time_base or 1))
+            else:
+                yield from (frame for _, frame in converted)
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(f"{param}: {shown} is not a readable video ({exc})", param=param) from None
+
+
+def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction) -> Iterator[T]:
+    """Each frame from the tick nearest its timestamp until the next frame's (see ``Timing``)."""
+    first: int | None = None
+    held: T | None = None
+    tick = 0  # the next tick to fill
+    for pts, frame in frames:
+        first = pts if first is None else first
+        at = tick if pts is None or first is None else _tick(pts - first, base, timing.fps)
+        while held is not None and tick < at:
+            yield held
+            tick += 1
+        held = frame
+    if held is not None:
+        yield held
+
+
+def read_video(path: str | Path, param: str = "source_video", max_frames: int | None = None) -> Video:
+    """Decode a video file (any container PyAV reads) into a Video, audio included.
+
+    A variable-rate file comes back at a constant rate, its frames placed by their
+    timestamps (see ``Timing``).
+    """
+    import av
+
+    timing = video_timing(path, param)
+    decoded = decode_frames(path, timing, rgb, param)
+    try:
+        frames = list(itertools.islice(decoded, max_frames))
+    finally:
+        decoded.close()  # a clip cut short by max_frames: close the file now
+    try:
         audio = _read_audio(path)
     except av.error.FFmpegError as exc:
         raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
     if not frames:
         raise InvalidRequest(f"{param}: {path} has no frames", param=param)
-    return Video(np.stack(frames), fps, audio)
+    return Video(np.stack(frames), timing.fps, audio)
+
+
+def rgb(frame: Any) -> np.ndarray:
+    """A decoded PyAV frame as (H, W, 3) uint8 RGB."""
+    return frame.to_ndarray(format="rgb24")
 
 
 def _read_audio(path: str | Path) -> Audio | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 from pydantic import BaseModel
 
+from reelgen.core.errors import GenerationFailed
 from reelgen.core.progress import Progress
 from reelgen.core.spec.request import NoOptions
 from reelgen.core.types import Video
@@ -66,6 +69,42 @@ class Enhancer(ABC):
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
         """Run the stage; report per-frame progress through ``progress``."""
 
+    def stream(
+        self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
+    ) -> Iterator[np.ndarray]:
+        """The stage's output frames, made as the frames of a clip of ``shape`` come in.
+
+        ``reelgen enhance`` chains stages this way, so a long clip is never held
+        whole. This default gathers the clip and runs ``apply``, which is right for
+        any stage; the built-in ones override it to hold only the few frames they
+        need at a time. ``shape.frames`` is what the container promised: use it
+        for progress, never to decide what to make.
+        """
+        yield from self.apply(Video(np.stack(list(frames)), shape.fps), progress, device).frames
+
     def record(self) -> dict[str, Any]:
         """What the stage did, for the video's metadata (method, weights and their hashes)."""
         return {"name": self.name, "stage": self.stage, "options": self.options.model_dump(mode="json")}
+
+
+def batches(frames: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """``frames`` stacked ``size`` at a time (the last batch may be smaller)."""
+    batch: list[np.ndarray] = []
+    for frame in frames:
+        batch.append(frame)
+        if len(batch) == size:
+            yield np.stack(batch)
+            batch = []
+    if batch:
+        yield np.stack(batch)
+
+
+def collect(frames: Iterable[np.ndarray], shape: Shape, like: Video) -> Video:
+    """A streamed stage's frames as one clip of ``shape`` (what ``apply`` returns), audio kept from ``like``."""
+    out = np.empty((shape.frames, shape.height, shape.width, 3), dtype=np.uint8)
+    count = 0
+    for count, frame in enumerate(frames, start=1):
+        if count > shape.frames:
+            raise GenerationFailed(f"a stage made more than the {shape.frames} frames it promised")
+        out[count - 1] = frame
+    return Video(out[:count], shape.fps, like.audio, dict(like.extra))

@@ -1,33 +1,39 @@
-"""Enhance any video file: decode, run a chain, encode atomically with the source's audio packets copied unchanged."""
+"""Enhance any video file a few frames at a time: decode, run a chain, encode atomically, audio packets copied."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import os
-import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from reelgen import __version__
 from reelgen.core.encode import (
     CONTAINERS,
     METADATA_KEY,
+    _add_audio_stream,  # the same audio encoding write_video does, for sound that cannot be copied
+    _encode_audio,
     check_record_free,
     check_writable,
+    new_file_beside,
+    write_frames,
     write_json_atomic,
-    write_video,
 )
 from reelgen.core.enhance.base import Shape
-from reelgen.core.enhance.chain import run_chain
-from reelgen.core.enhance.registry import encoded, resolve_chain
+from reelgen.core.enhance.chain import stream_chain
+from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.media import read_video
-from reelgen.core.progress import Progress
+from reelgen.core.media import Timing, _read_audio, decode_frames, rgb, video_timing
+from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
-from reelgen.core.types import Video
+from reelgen.core.types import Audio
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class EnhanceResult:
     path: Path
     sidecar: Path
     metadata: dict[str, Any]
-    video: Video
+    frames: int
+    thumbnail: np.ndarray  # the middle frame of the output
 
 
 def enhance_file(
@@ -48,38 +55,76 @@ def enhance_file(
 ) -> EnhanceResult:
     """Run ``steps`` on the video at ``source`` and write the result (and a JSON sidecar) to ``output``.
 
-    The frame rate stays exact and the audio is the source's own packets, copied
-    (re-encoded only when the output container cannot hold its codec). Nothing
-    is written unless every stage finishes.
+    The clip streams through: decoded, enhanced and encoded a few frames at a
+    time, so its length is bounded by disk, not memory. The frame rate stays
+    exact (a variable-rate source is first resampled to its nominal rate by its
+    timestamps) and the audio is the source's own packets, copied (re-encoded
+    only when the output container cannot hold its codec). Nothing is written
+    unless every stage finishes.
     """
     progress = progress or Progress()
     source, output = Path(source), Path(output)
     begun = time.monotonic()
-    # 1. The clip, read after checking where it goes; the chain checked against it before any work.
-    video = _read(source, output)
-    chain = resolve_chain(steps, video.width, video.height, video.num_frames, video.fps)
+    # 1. The clip's timing and first frame, read after checking where it goes; the chain checked before any work.
+    timing, frames, size = _open(source, output)
+    shape = Shape(*size, timing.frames, timing.fps)
+    chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps)
     if not chain:
         raise InvalidRequest(
             "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
         )
+    if timing.variable:
+        progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing)))
 
-    # 2. Run the chain.
-    started = time.monotonic()
-    result, stages = run_chain(video, chain, progress, device)
-    record = _record(source, video, result, stages)
-    record["timings"]["enhance"] = time.monotonic() - started
+    # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    silent = new_file_beside(output)
+    try:
+        started = time.monotonic()
+        made, run = stream_chain(frames, shape, chain, progress, device)
+        final = chain_shape(chain, shape)
+        middle = _Middle(final.frames // 2)
+        write_frames(middle.watch(made), (final.width, final.height), final.fps, silent)
+        got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
+        record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing)
+        record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
 
-    # 3. Encode with the record embedded and the source's audio copied, then the sidecar.
-    started = time.monotonic()
-    record["audio"] = _write(result, source, output, record)
-    record["timings"]["encode"] = time.monotonic() - started
+        # 3. The picture with the record embedded and the source's audio copied, then the sidecar.
+        started = time.monotonic()
+        record["audio"] = _finish(silent, source, output, record)
+        record["timings"]["encode"] = time.monotonic() - started
+    finally:
+        silent.unlink(missing_ok=True)
     record["timings"]["total"] = time.monotonic() - begun
     sidecar = write_json_atomic(output.with_suffix(".json"), record)
-    return EnhanceResult(output, sidecar, record, result)
+    assert middle.frame is not None  # the chain made at least one frame (run.check)
+    return EnhanceResult(output, sidecar, record, middle.count, middle.frame)
 
 
-def _read(source: Path, output: Path) -> Video:
-    """The source clip, once the output's container and name are known to be good."""
+def _vfr_note(timing: Timing) -> str:
+    return (
+        f"variable frame rate: {timing.source_frames} frames placed by their timestamps at a constant "
+        f"{float(timing.fps):g} fps ({timing.frames} frames), so the picture stays in step with the sound"
+    )
+
+
+class _Middle:
+    """Counts the frames going to the encoder and keeps the one at ``index`` (the job's thumbnail)."""
+
+    def __init__(self, index: int) -> None:
+        self.index, self.count = index, 0
+        self.frame: np.ndarray | None = None
+
+    def watch(self, frames: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        for frame in frames:
+            if self.count <= self.index:  # the last one if the clip ends early
+                self.frame = frame
+            self.count += 1
+            yield frame
+
+
+def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tuple[int, int]]:
+    """The source's timing, its frames and their size, once the output's container and name are known to be good."""
     check_writable(output)
     if output.suffix.lower() not in CONTAINERS:
         raise InvalidRequest(
@@ -95,22 +140,29 @@ def _read(source: Path, output: Path) -> Video:
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:
-        return read_video(source, param="input")
+        timing = video_timing(source, param="input")
+        frames = decode_frames(source, timing, rgb, param="input")
+        first = next(frames, None)
+        if first is None:
+            raise InvalidRequest(f"input: {source} has no frames", param="input")
     except InvalidRequest as exc:
         raise InvalidRequest(
             f"{exc.message}; reelgen enhance reads any video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI ...) "
             "with at least one frame",
             param="input",
         ) from None
+    return timing, itertools.chain([first], frames), (first.shape[1], first.shape[0])
 
 
-def _record(source: Path, video: Video, result: Video, stages: list[dict[str, Any]]) -> dict[str, Any]:
+def _record(
+    source: Path, before: Shape, after: Shape, stages: list[dict[str, Any]], timing: Timing
+) -> dict[str, Any]:
     from reelgen.core.enhance.weights import sha256
 
-    def shape(v: Video) -> dict[str, Any]:
+    def shape(clip: Shape) -> dict[str, Any]:
         # The size in the file, which the encoder makes even (65x47 is written as 66x48).
-        size = encoded(Shape(v.width, v.height, v.num_frames, v.fps))
-        return {"frames": v.num_frames, "width": size.width, "height": size.height, "fps": str(v.fps)}
+        size = encoded(clip)
+        return {"frames": clip.frames, "width": size.width, "height": size.height, "fps": str(clip.fps)}
 
     return {
         "reelgen": __version__,
@@ -118,64 +170,72 @@ def _record(source: Path, video: Video, result: Video, stages: list[dict[str, An
         "source": {"path": str(source.resolve()), "sha256": sha256(source)},
         "stages": [s["name"] for s in stages],
         "enhance": stages,
-        "input": shape(video),
-        "output": shape(result),
+        "input": shape(before) | ({"variable_rate": timing.record()} if timing.variable else {}),
+        "output": shape(after),
         "timings": {},
     }
 
 
-def _write(video: Video, source: Path, output: Path, record: dict[str, Any]) -> str | None:
-    """Encode ``video``; returns how its audio got there: 'copied', 're-encoded' or None (no audio)."""
-    if video.audio is None:
-        write_video(video, output, record)
-        return None
-    # write_video makes a missing output folder; the temporary files below go there first, so make it here.
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, silent = tempfile.mkstemp(
-        prefix=f".{output.stem}-video-", suffix=output.suffix, dir=output.parent or "."
-    )
-    os.close(fd)
-    try:
+def _finish(silent: Path, source: Path, output: Path, record: dict[str, Any]) -> str | None:
+    """Put the encoded picture, the record and the source's audio into ``output``; how the audio got
+    there: 'copied', 're-encoded' (the container cannot hold its codec) or None (there is none)."""
+    if _has_audio(source):
         record["audio"] = "copied"
-        write_video(Video(video.frames, video.fps, None, video.extra), silent, record)
-        if _remux(Path(silent), source, output, record):
+        if _mux(silent, output, record, source):
             return "copied"
-    finally:
-        Path(silent).unlink(missing_ok=True)
-    record["audio"] = "re-encoded"
-    write_video(video, output, record)
-    return "re-encoded"
+        # Decoded only now: a long clip's sound as samples is hundreds of megabytes.
+        audio = _read_audio(source)
+        if audio is not None:
+            record["audio"] = "re-encoded"
+            _mux(silent, output, record, audio)
+            return "re-encoded"
+    record["audio"] = None
+    _mux(silent, output, record, None)
+    return None
 
 
-def _remux(silent: Path, source: Path, output: Path, record: dict[str, Any]) -> bool:
-    """Put the encoded video and the source's audio packets into ``output``; False if the container refuses."""
-    import json
-
+def _has_audio(source: Path) -> bool:
     import av
 
-    fd, part = tempfile.mkstemp(prefix=f".{output.stem}-", suffix=output.suffix, dir=output.parent or ".")
-    os.close(fd)
-    _, _, _, options = CONTAINERS[output.suffix.lower()]
+    with av.open(str(source)) as container:
+        return bool(container.streams.audio)
+
+
+def _mux(silent: Path, output: Path, record: dict[str, Any], audio: Path | Audio | None) -> bool:
+    """Write ``output``: the picture's packets from ``silent`` and the record, with ``audio`` (a file
+    whose packets are copied, or sound to encode) or none. False if the container refuses the copy."""
+    import av
+
+    part = new_file_beside(output)
+    _, _, codec, options = CONTAINERS[output.suffix.lower()]
     try:
-        with (
-            av.open(str(silent)) as vin,
-            av.open(str(source)) as ain,
-            av.open(part, "w", options=options) as out,
-        ):
+        with av.open(str(silent)) as vin, av.open(str(part), "w", options=options) as out:
             out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
             vstream = out.add_stream_from_template(vin.streams.video[0])
-            astream = out.add_stream_from_template(ain.streams.audio[0])
-            for packet in vin.demux(vin.streams.video[0]):
-                if packet.dts is not None:
-                    packet.stream = vstream
-                    out.mux(packet)
-            for sound in ain.demux(ain.streams.audio[0]):
-                if sound.dts is not None:
-                    sound.stream = astream
-                    out.mux(sound)
+            if isinstance(audio, Path):
+                with av.open(str(audio)) as ain:
+                    astream = out.add_stream_from_template(ain.streams.audio[0])
+                    _copy(vin, vstream, out)
+                    _copy(ain, astream, out)
+            else:
+                sound = _add_audio_stream(out, audio, codec) if audio is not None else None
+                _copy(vin, vstream, out)
+                if audio is not None:
+                    _encode_audio(out, sound, audio)
         os.replace(part, output)
         return True
     except (av.error.FFmpegError, ValueError):
-        return False
+        if isinstance(audio, Path):
+            return False
+        raise
     finally:
-        Path(part).unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
+
+
+def _copy(source: Any, stream: Any, out: Any) -> None:
+    """Every packet of ``source``'s first stream of ``stream``'s kind, into ``stream`` of ``out``."""
+    kind = source.streams.video if stream.type == "video" else source.streams.audio
+    for packet in source.demux(kind[0]):
+        if packet.dts is not None:
+            packet.stream = stream
+            out.mux(packet)

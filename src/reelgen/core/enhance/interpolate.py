@@ -8,16 +8,18 @@ frame rate exact.
 
 from __future__ import annotations
 
+import itertools
 from abc import abstractmethod
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from reelgen.core.enhance.base import Enhancer, Shape
-from reelgen.core.enhance.scenes import cuts
+from reelgen.core.enhance.base import Enhancer, Shape, collect
 from reelgen.core.enhance.timing import MAX_FACTOR, check_rates, output_frames, output_rate, timeline
+from reelgen.core.enhance.window import Window
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
 from reelgen.core.rates import parse_rate
@@ -64,14 +66,6 @@ class InterpolateOptions(BaseModel):
         return factor, check_rates(fps, factor, target)
 
 
-def _rows(frames: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``frames[index]``, as a view when the indices run consecutively (x2 and x4 batches do), not a copy."""
-    first = int(index[0])
-    if np.array_equal(index, np.arange(first, first + len(index))):
-        return frames[first : first + len(index)]
-    return frames[index]
-
-
 class Interpolator(Enhancer):
     """Base of the interpolators: subclasses implement ``middles`` (and ``prepare`` to load a model)."""
 
@@ -110,35 +104,82 @@ class Interpolator(Enhancer):
         """Frames at times ``t`` (B,) in (0, 1) between uint8 frames ``a`` and ``b`` (B, H, W, 3)."""
 
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
-        self.output_shape(Shape(video.width, video.height, video.num_frames, video.fps))
-        factor, target = self.opts.rates(video.fps)
-        plan = timeline(video.num_frames, video.fps, factor, target)
-        frames = video.frames
-        # 1. Where the shots change: frames there repeat the nearer side instead of blending two shots.
-        cut = cuts(frames, self.opts.scene_threshold)
-        out = np.empty((plan.frames, *frames.shape[1:]), dtype=np.uint8)
-        todo: list[tuple[int, int, float]] = []
-        for k, (i, t) in enumerate(plan.points):
-            if t == 0:
-                out[k] = frames[i]
-            elif i in cut:
-                out[k] = frames[i] if t < Fraction(1, 2) else frames[i + 1]
-            else:
-                todo.append((k, i, float(t)))
-        # 2. Make the new frames in batches, reporting each one.
-        tracker = progress.stage("interpolate", len(todo))
-        if todo:
-            self.prepare(device, Shape(video.width, video.height, video.num_frames, video.fps))
-        for start in range(0, len(todo), self.opts.batch):
-            chunk = todo[start : start + self.opts.batch]
-            index = np.array([i for _, i, _ in chunk])
-            made = self.middles(
-                _rows(frames, index), _rows(frames, index + 1), np.array([t for _, _, t in chunk])
-            )
-            out[[k for k, _, _ in chunk]] = made
-            tracker.advance(step=start + len(chunk))
-        self.details.update({"cuts": sorted(cut), "made": len(todo), "device": device})
-        return Video(out, plan.fps, video.audio, dict(video.extra))
+        shape = Shape(video.width, video.height, video.num_frames, video.fps)
+        return collect(
+            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
+        )
+
+    def stream(
+        self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
+    ) -> Iterator[np.ndarray]:
+        """The output frames in order, holding only the source frames the next batch needs.
+
+        Output frame k shows the source at position k * fps / rate (``timeline``): a
+        whole position is that source frame, kept; at a cut the nearer side repeats;
+        any other is made, ``batch`` at a time, in the order a whole clip would be.
+        """
+        self.output_shape(shape)
+        factor, target = self.opts.rates(shape.fps)
+        step = shape.fps / output_rate(shape.fps, factor, target)
+        expected = timeline(shape.frames, shape.fps, factor, target).points
+        tracker = progress.stage("interpolate", sum(1 for _, t in expected if t))
+        clip = Window(frames, self.opts.scene_threshold)
+        cut: set[int] = set()
+        judged = 0  # pairs before this one have been judged for cuts
+        # Output frames waiting for the batch in front of them: a frame, or the place of a middle in ``todo``.
+        waiting: list[np.ndarray | int] = []
+        todo: list[tuple[int, float]] = []
+        between = made = 0
+        for k in itertools.count():
+            whole, t = divmod(k * step, 1)
+            i = int(whole)
+            if not clip.has(i + 1 if t else i):
+                break  # past the last source frame
+            clip.forget_before(todo[0][0] if todo else i)
+            for pair in range(judged, i + 1 if t else i):
+                if clip.cut(pair):
+                    cut.add(pair)
+            judged = max(judged, i + 1 if t else i)
+            between += 1 if t else 0
+            if t and i not in cut:
+                waiting.append(len(todo))
+                todo.append((i, float(t)))
+            elif todo:
+                waiting.append(clip[i] if t < Fraction(1, 2) else clip[i + 1])
+            else:  # nothing made waits in front of it
+                yield clip[i] if t < Fraction(1, 2) else clip[i + 1]
+            if len(todo) == self.opts.batch:
+                yield from self._flush(clip, todo, waiting, device, shape, made == 0)
+                made, todo, waiting = made + len(todo), [], []
+                tracker.advance(step=between)
+        yield from self._flush(clip, todo, waiting, device, shape, made == 0)
+        tracker.advance(step=between)
+        cut.update(pair for pair in range(judged, clip.read - 1) if clip.cut(pair))
+        self.details.update({"cuts": sorted(cut), "made": made + len(todo), "device": device})
+
+    def _flush(
+        self,
+        clip: Window,
+        todo: list[tuple[int, float]],
+        waiting: list[np.ndarray | int],
+        device: str,
+        shape: Shape,
+        first: bool,
+    ) -> Iterator[np.ndarray]:
+        """Make the middles of ``todo`` in one call (loading the model for the ``first``) and give out
+        the ``waiting`` frames in order."""
+        if not todo:
+            return
+        if first:
+            self.prepare(device, shape)
+        index = [i for i, _ in todo]
+        made = self.middles(
+            np.stack([clip[i] for i in index]),
+            np.stack([clip[i + 1] for i in index]),
+            np.array([t for _, t in todo]),
+        )
+        for frame in waiting:
+            yield made[frame] if isinstance(frame, int) else frame
 
     def record(self) -> dict[str, Any]:
         return {**super().record(), **self.details}

@@ -55,7 +55,11 @@ def differences(frames: np.ndarray) -> np.ndarray:
     """
     if len(frames) < 2:
         return np.zeros(0, dtype=np.float32)
-    colour = colour_thumbnails(frames)
+    return thumbnail_differences(colour_thumbnails(frames))
+
+
+def thumbnail_differences(colour: np.ndarray) -> np.ndarray:
+    """``differences`` of frames given as their colour thumbnails; each pair's score depends on that pair alone."""
     thumbs = colour.mean(axis=-1)
     mad = np.abs(np.diff(colour, axis=0)).mean(axis=(1, 2, 3))
     hist = np.stack([np.histogram(t, bins=16, range=(0.0, 1.0))[0] for t in thumbs]).astype(np.float32)
@@ -75,12 +79,19 @@ def cuts(frames: np.ndarray, threshold: float) -> set[int]:
     if threshold <= 0 or len(frames) < 2:
         return set()
     score = differences(frames)
+    return {int(i) for i in np.flatnonzero(score >= threshold) if is_cut(score, int(i), threshold)}
+
+
+def is_cut(score: np.ndarray, i: int, threshold: float) -> bool:
+    """Whether pair ``i`` of the differences ``score`` is a cut (see ``cuts``).
+
+    Only the WINDOW // 2 pairs on each side of ``i`` count, so a clip read a few
+    frames at a time can decide pair i once the pairs up to i + WINDOW // 2 are in.
+    """
+    if threshold <= 0 or score[i] < threshold:
+        return False
     half = WINDOW // 2
-    found = set()
-    for i in np.flatnonzero(score >= threshold):
-        # How much this footage usually changes: the median of the pairs around, the pair itself left out.
-        others = np.concatenate([score[max(0, i - half) : i], score[i + 1 : i + 1 + half]])
-        usual = float(np.median(others)) if len(others) else 0.0
-        if score[i] > 3.0 * usual:
-            found.add(int(i))
-    return found
+    # How much this footage usually changes: the median of the pairs around, the pair itself left out.
+    others = np.concatenate([score[max(0, i - half) : i], score[i + 1 : i + 1 + half]])
+    usual = float(np.median(others)) if len(others) else 0.0
+    return bool(score[i] > 3.0 * usual)

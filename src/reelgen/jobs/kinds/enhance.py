@@ -62,31 +62,25 @@ class EnhancePayload(BaseModel):
 def decoded_shape(path: Path, param: str = "file") -> Shape:
     """Size, frame count and exact rate of the video at ``path``, counted by decoding every frame.
 
-    The rate is read as ``reelgen.core.media.read_video`` reads it, so the shape
-    matches what the worker will decode. A file with no decodable frame is an
+    The frames are counted as ``reelgen.core.media.read_video`` delivers them (a
+    variable-rate file resampled to a constant rate), so the shape matches what
+    the worker will decode. A file with no decodable frame is an
     ``InvalidRequest`` naming ``param``.
     """
-    import av
+    from reelgen.core.media import decode_frames, video_timing
 
-    from reelgen.core.media import frame_threads
+    def size(frame: Any) -> tuple[int, int]:
+        return frame.width, frame.height
 
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise InvalidRequest(f"{param}: the file has no video stream", param=param)
-            stream = container.streams.video[0]
-            frame_threads(stream)
-            fps = Fraction(stream.average_rate or stream.guessed_rate or 24)
-            frames, width, height = 0, 0, 0
-            for frame in container.decode(stream):
-                frames, width, height = frames + 1, frame.width, frame.height
-    except av.error.FFmpegError as exc:
-        raise InvalidRequest(f"{param}: not a readable video ({exc})", param=param) from None
+    timing = video_timing(path, param, shown="the file")
+    frames, (width, height) = 0, (0, 0)
+    for sides in decode_frames(path, timing, size, param, "the file"):
+        frames, (width, height) = frames + 1, sides
     if frames == 0:
         raise InvalidRequest(
             f"{param}: the video has no frames; send a clip with at least one decodable frame", param=param
         )
-    return Shape(width, height, frames, fps)
+    return Shape(width, height, frames, timing.fps)
 
 
 def enhance_payload(
@@ -166,9 +160,9 @@ class EnhanceKind(WorkerKind[EnhancePayload]):
             files={
                 "video": out.path.read_bytes(),
                 "metadata": out.sidecar.read_bytes(),
-                "thumbnail": png_bytes(out.video.frames[out.video.num_frames // 2]),
+                "thumbnail": png_bytes(out.thumbnail),
             },
-            frames=out.video.num_frames,
+            frames=out.frames,
             device=device,
             timings=dict(record.get("timings") or {}),
         )

@@ -5,6 +5,7 @@ Importing this package loads neither torch nor ncnn; they load when a clip is up
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -12,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.enhance import weights
-from reelgen.core.enhance.base import Enhancer, Shape
+from reelgen.core.enhance.base import Enhancer, Shape, batches, collect
 from reelgen.core.enhance.upscale.models import NAMED, check_scale, checkpoint_path, named_files
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
@@ -107,6 +108,14 @@ class EsrganUpscaler(Enhancer):
             self._checkpoint = _fits(load_checkpoint(path), path, self.scale())
 
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
+        shape = Shape(video.width, video.height, video.num_frames, video.fps)
+        return collect(
+            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
+        )
+
+    def stream(
+        self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
+    ) -> Iterator[np.ndarray]:
         opts, scale = self.opts, self.scale()
         path = checkpoint_path(opts.model)
         runtime = opts.runtime
@@ -114,28 +123,28 @@ class EsrganUpscaler(Enhancer):
             from reelgen.core.enhance.upscale.ncnn_runtime import available
 
             runtime = "ncnn" if path is None and not device.startswith("cuda") and available() else "torch"
-        tracker = progress.stage("upscale", video.num_frames)
-        if runtime == "ncnn":
-            frames = self._ncnn(video.frames, scale, tracker)
-        else:
-            frames = self._torch(video.frames, scale, device, path, tracker)
-        return Video(frames, video.fps, video.audio, dict(video.extra))
+        tracker = progress.stage("upscale", shape.frames)
+        run, size = self._ncnn(scale) if runtime == "ncnn" else self._torch(scale, device, path)
+        done = 0
+        for batch in batches(frames, size):
+            yield from run(batch)
+            done += len(batch)
+            tracker.advance(step=done)
 
-    def _ncnn(self, frames: np.ndarray, scale: int, tracker: Any) -> np.ndarray:
+    def _ncnn(self, scale: int) -> tuple[Callable[[np.ndarray], np.ndarray], int]:
+        """The ncnn model as a function of a batch of frames, and its batch size: one frame at a time."""
         from reelgen.core.enhance.upscale.ncnn_runtime import NcnnUpscaler
 
         param, bin_file = named_files(self.opts.model, scale)
         model = NcnnUpscaler(param, bin_file, scale)
         self._note("ncnn", "cpu", "fp32", bin_file, {"param": param.name})
-        out = np.empty((len(frames), frames.shape[1] * scale, frames.shape[2] * scale, 3), dtype=np.uint8)
-        for i, frame in enumerate(frames):
-            out[i] = model.upscale(frame, self.opts.tile or 0, self.opts.overlap)
-            tracker.advance(step=i + 1)
-        return out
+        tile, overlap = self.opts.tile or 0, self.opts.overlap
+        return lambda batch: np.stack([model.upscale(frame, tile, overlap) for frame in batch]), 1
 
     def _torch(
-        self, frames: np.ndarray, scale: int, device: str, path: Path | None, tracker: Any
-    ) -> np.ndarray:
+        self, scale: int, device: str, path: Path | None
+    ) -> tuple[Callable[[np.ndarray], np.ndarray], int]:
+        """The PyTorch model (loaded onto ``device``) as a function of a batch of frames, and its batch size."""
         from reelgen.core.enhance.tensors import pick_dtype, to_frames, to_tensor
         from reelgen.core.enhance.upscale.torch_model import load_named
 
@@ -153,14 +162,10 @@ class EsrganUpscaler(Enhancer):
             source,
             {"arch": model.arch, "loader": model.loader},
         )
-        out = np.empty((len(frames), frames.shape[1] * scale, frames.shape[2] * scale, 3), dtype=np.uint8)
-        for start in range(0, len(frames), self.opts.batch):
-            batch = to_tensor(frames[start : start + self.opts.batch], device)
-            to_frames(
-                model.upscale(batch, self.opts.tile, self.opts.overlap), out[start : start + len(batch)]
-            )
-            tracker.advance(step=start + len(batch))
-        return out
+        tile, overlap = self.opts.tile, self.opts.overlap
+        return lambda batch: to_frames(
+            model.upscale(to_tensor(batch, device), tile, overlap)
+        ), self.opts.batch
 
     def _note(self, runtime: str, device: str, dtype: str, source: Path, extra: dict[str, Any]) -> None:
         self.details.update(
@@ -208,13 +213,19 @@ class LanczosUpscaler(Enhancer):
         return _check_size(shape, self.options.scale)
 
     def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
+        shape = Shape(video.width, video.height, video.num_frames, video.fps)
+        return collect(
+            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
+        )
+
+    def stream(
+        self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
+    ) -> Iterator[np.ndarray]:
         from PIL import Image
 
-        target = self.output_shape(Shape(video.width, video.height, video.num_frames, video.fps))
-        tracker = progress.stage("upscale", video.num_frames)
-        out = np.empty((video.num_frames, target.height, target.width, 3), dtype=np.uint8)
-        for i, frame in enumerate(video.frames):
+        target = self.output_shape(shape)
+        tracker = progress.stage("upscale", shape.frames)
+        for i, frame in enumerate(frames):
             image = Image.fromarray(frame).resize((target.width, target.height), Image.Resampling.LANCZOS)
-            out[i] = np.asarray(image)
+            yield np.asarray(image)
             tracker.advance(step=i + 1)
-        return Video(out, video.fps, video.audio, dict(video.extra))
