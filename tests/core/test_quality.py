@@ -88,6 +88,17 @@ def test_a_frozen_run_counts_in_seconds_not_frames() -> None:
     assert problems(clip, Fraction(24)) == []
 
 
+def test_a_slow_drift_is_motion_not_a_freeze() -> None:
+    # Each frame a hair on from the last (under the still level), two seconds later plainly another
+    # picture: a slow Ken Burns zoom or fade was reported "frames 0..47 do not move (frozen)".
+    first = pan()[0].astype(int)
+    fade = np.stack([np.clip(first + i // 2, 0, 255).astype(np.uint8) for i in range(48)])
+    assert problems(fade) == []
+    stalled = fade.copy()
+    stalled[10:30] = np.clip(stalled[10].astype(int) + 20, 0, 255)  # a real stall (cut to and from) is named
+    assert problems(stalled) == ["frames 10..29 do not move (frozen)"]
+
+
 def test_a_black_frame_is_fatal() -> None:
     clip = pan()
     clip[7] = 0

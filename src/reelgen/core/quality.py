@@ -126,6 +126,29 @@ def frozen_runs(still: list[bool] | np.ndarray, least: int = FROZEN_MIN_RUN) -> 
     return runs
 
 
+def held_runs(frames: np.ndarray, runs: list[tuple[int, int]], least: int) -> list[tuple[int, int]]:
+    """The parts of ``runs`` (unchanged frame to frame) whose frames also stay the picture they began as.
+
+    A slow drift (a gentle Ken Burns zoom, a slow fade) changes each frame too
+    little to see, but the picture a second later is plainly another: that is
+    motion, not a stall. Each run is walked from an anchor frame; a frame past
+    ``STILL_LEVEL`` of it starts a new anchor, and held stretches of at least
+    ``least`` frames are kept. Only frames inside candidate runs are measured again.
+    """
+    held = []
+    for start, length in runs:
+        first, anchor = start, _block_means(frames[start], STILL_BLOCK)
+        for i in range(start + 1, start + length + 1):
+            blocks = _block_means(frames[i], STILL_BLOCK) if i < start + length else None
+            if blocks is not None and np.abs(blocks - anchor).max() <= STILL_LEVEL:
+                continue
+            if i - first >= least:
+                held.append((first, i - first))
+            if blocks is not None:
+                first, anchor = i, blocks
+    return held
+
+
 def flash_frames(mean_luma: np.ndarray) -> list[int]:
     """Frames much brighter or darker than the median of the frames around them.
 
@@ -246,7 +269,7 @@ def assess(video: Video) -> QualityReport:
     scan = _scan(frames)
     mean_luma = np.array(scan.mean_luma)
     least = max(FROZEN_MIN_RUN, round(FROZEN_SECONDS * float(video.fps)))
-    frozen = frozen_runs(scan.still, least)
+    frozen = held_runs(frames, frozen_runs(scan.still, least), least)
     flashes = flash_frames(mean_luma)
     flick = flicker(mean_luma)
     metrics = {
