@@ -380,14 +380,19 @@ def test_a_clip_cut_short_is_refused_naming_its_scene(clips: list[Path], tmp_pat
 
 
 @pytest.mark.parametrize("name", ["1.mp4", "1.mov"])
-def test_an_export_never_replaces_a_clip_it_reads_nor_its_record(
-    name: str, clips: list[Path], tmp_path: Path
-) -> None:
+def test_an_export_never_replaces_a_clip_it_reads(name: str, clips: list[Path], tmp_path: Path) -> None:
     # Over a scene's clip, the film took its place and the project still called the scene rendered.
     (tmp_path / "1.json").write_text('{"reelgen": "0", "output": {"frames": 8, "fps": "8"}}')
     before = {p: p.read_bytes() for p in (clips[1], tmp_path / "1.json")}
-    settings = ExportSettings(container=name[-3:])
     with pytest.raises(InvalidRequest, match="of scene 1(.s clip)?, which this export reads") as err:
-        export(_segments(clips), settings, tmp_path / name)
-    assert err.value.param == "export.output"
-    assert {p: p.read_bytes() for p in before} == before
+        export(_segments(clips), ExportSettings(container=name[-3:]), tmp_path / name)
+    assert err.value.param == "export.output" and {p: p.read_bytes() for p in before} == before
+
+
+@pytest.mark.parametrize(("fps", "said"), [(0.5, r"it \(1s\)"), (1, r"its dissolve transition \(0.25s\)")])
+def test_a_shot_under_a_frame_is_refused(fps: float, said: str, clips: list[Path], tmp_path: Path) -> None:
+    # Made one frame (or none), the film lasted 6 s for 3 s of scenes, or its dissolves became cuts.
+    said = f"scene 0: {said} is shorter than one frame at the film's {fps:g} fps"
+    with pytest.raises(InvalidRequest, match=said) as err:
+        export(_segments(clips, "dissolve", 0.25), ExportSettings(fps=fps), tmp_path / "x.mp4")
+    assert err.value.param == "export.fps" and not (tmp_path / "x.mp4").exists()

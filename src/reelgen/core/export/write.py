@@ -220,6 +220,26 @@ def _check_not_an_input(
         )
 
 
+def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -> None:
+    """Refuse a scene or transition shorter than one frame at the film's rate: made one frame, or
+    none, the film (and its sound) would not last as asked, and nothing would say so."""
+    for seg in segments:
+        lengths = [("it", seg.seconds)]
+        if seg.transition.overlap:
+            lengths.append((f"its {seg.transition.type.value} transition", seg.transition.overlap))
+        for what, seconds in lengths:
+            if round(seconds * fps) >= 1:
+                continue
+            if seconds <= 0:
+                raise InvalidRequest(f"{seg.label}: it lasts no time ({seconds:g}s)", param=seg.param)
+            raise InvalidRequest(
+                f"{seg.label}: {what} ({seconds:g}s) is shorter than one frame at the film's "
+                f"{float(fps):g} fps ({names('fps')}); give a rate of at least {1 / seconds:.3g} fps "
+                "or lengthen it",
+                param=names("fps"),
+            )
+
+
 def _prepare(
     segments: list[Segment],
     settings: ExportSettings,
@@ -239,6 +259,7 @@ def _prepare(
     infos = [clip_info(s) if s.clip is not None else None for s in segments]
     has_audio = [info is not None and info.has_audio for info in infos]
     width, height, fps = _shape(infos, settings)
+    _check_frames(segments, fps, names)
     lay = layout(segments, fps)
     for i, overlay in enumerate(settings.texts):
         # A text that starts after the last frame would never be seen, and nothing would say so.
