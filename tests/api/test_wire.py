@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,76 @@ def test_a_misspelt_field_is_answered_with_the_near_one(client: TestClient) -> N
     error = resp.json()["error"]
     assert error["message"] == "num_inference_step is not a known field; did you mean num_inference_steps?"
     assert error["param"] == "num_inference_step"
+
+
+#: A form's text fields as the page sends them.
+FORM = {key: str(value) for key, value in TINY.items()}
+
+
+@pytest.mark.parametrize(
+    ("send", "body", "param", "message"),
+    [
+        ("json", {"seed": True}, "seed", "seed: true is not a number; give a whole number from 0 to "),
+        (
+            "json",
+            {"guidance_scale": False},
+            "guidance_scale",
+            "false is not a number; give a number from 0 to 100",
+        ),
+        ("json", {"upscale": True}, "upscale", "true is not a number; give a number above 1 and at most 8"),
+        (
+            "json",
+            {"options": {"flow_shift": True}},
+            "options.flow_shift",
+            "true is not a number; give a number above 0",
+        ),
+        (
+            "json",
+            {"num_inference_steps": 7.9},
+            "num_inference_steps",
+            "7.9 is not a whole number; give a whole",
+        ),
+        ("json", {"seed": "5"}, "seed", "'5' is text, not a number (write it without quotes)"),
+        ("data", {"seed": "true"}, "seed", "seed: 'true' is not a number; give a whole number from 0 to "),
+        (
+            "data",
+            {"fps": "false"},
+            "fps",
+            "fps: 'false' is not a number; give a number above 0 and at most 240",
+        ),
+        ("data", {"num_inference_steps": "7.9"}, "num_inference_steps", "'7.9' is not a whole number"),
+        ("data", {"options": '{"flow_shift": true}'}, "options.flow_shift", "true is not a number"),
+        ("data", {"loras": '[{"name": "x", "strength": true}]'}, "loras[0].strength", "true is not a number"),
+        ("data", {"keyframes": '[{"frame": true}]'}, "keyframes[0].frame", "true is not a number"),
+    ],
+)
+def test_true_or_false_for_a_number_is_refused_naming_the_field_and_what_it_takes(
+    client: TestClient, send: str, body: dict[str, Any], param: str, message: str
+) -> None:
+    # Read leniently, `"seed": true` was seed 1 and `flow_shift: true` a shift of 1.0; and a form's
+    # JSON fields (options, loras, keyframes) were read as leniently as its text.
+    resp = client.post("/v1/videos", **{send: {**(TINY if send == "json" else FORM), **body}})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == param and message in error["message"], error
+    assert client.get("/v1/videos").json()["data"] == []
+
+
+def test_real_switches_still_take_text_and_whole_numbers_written_with_a_point_are_whole(
+    client: TestClient,
+) -> None:
+    off = client.post("/v1/videos", data={**FORM, "audio": "false"})
+    assert off.status_code == 202, off.text
+    assert stored(client, off.json()["id"]).audio is False
+    seven = client.post("/v1/videos", json={**TINY, "num_inference_steps": 7.0, "num_frames": 9.0})
+    assert seven.status_code == 202, seven.text
+    assert (stored(client, seven.json()["id"]).steps, stored(client, seven.json()["id"]).num_frames) == (7, 9)
+
+
+def test_nan_seconds_is_named_as_seconds_not_a_branch_of_its_type(client: TestClient) -> None:
+    body = {key: value for key, value in TINY.items() if key != "num_frames"}
+    raw = json.dumps({**body, "seconds": float("nan")})  # Python writes NaN, as some clients do
+    resp = client.post("/v1/videos", content=raw, headers={"content-type": "application/json"})
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert error["param"] == "seconds" and error["message"].startswith("seconds: nan is not a finite number")

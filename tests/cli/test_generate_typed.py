@@ -55,3 +55,15 @@ def test_a_nul_character_in_a_path_is_refused_naming_the_option(tmp_path: Path) 
     )
     assert result.exit_code == 2
     assert "--weights holds a NUL character" in result.output and not out.exists()
+
+
+def test_a_model_option_of_true_for_a_number_is_refused_naming_the_option(tmp_path: Path) -> None:
+    # --option values are read as JSON, so flow_shift=true was a flow shift of 1.0.
+    out = tmp_path / "never.mp4"
+    args = ["generate", "a cat", "-m", "wan-tiny", "-o", str(out), "--option", "flow_shift=true"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--option flow_shift: true is not a number; give a number above 0" in " ".join(
+        result.output.split()
+    )
+    assert not out.exists()

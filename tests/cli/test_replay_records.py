@@ -87,3 +87,54 @@ def test_a_record_from_a_newer_reelgen_says_which(record: dict[str, Any], tmp_pa
     assert result.exit_code == 2
     assert "request.lip_style is not a known field" in said(result)
     assert f"it was made by reelgen 9.0.0; this is {__version__}" in said(result)
+
+
+def test_an_image_to_video_record_without_its_image_is_refused_as_generate_refuses_it(
+    record: dict[str, Any], tmp_path: Path
+) -> None:
+    # It replayed: the tiny model made a video from the prompt alone, as if asked for t2v.
+    out = tmp_path / "never.mp4"
+    path = edited(record, tmp_path, request={"task": "i2v", "start_image": None})
+    result = runner.invoke(app, ["replay", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{path} holds a request that cannot be made: i2v needs a start image (--image)" in said(result)
+    assert "Traceback" not in result.output and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "said_as"),
+    [
+        ({"speed": 2}, "request.options.speed is not a known field"),
+        ({"decode_timestep": "high"}, "request.options.decode_timestep: Input should be a valid number"),
+        (
+            {"decode_timestep": True},
+            "request.options.decode_timestep: true is not a number; give a number from 0 to 1",
+        ),
+    ],
+)
+def test_a_bad_option_is_named_where_the_record_holds_it(
+    record: dict[str, Any], tmp_path: Path, options: dict[str, Any], said_as: str
+) -> None:
+    # "request.speed is not a known field": there is no such field; the record's options hold it.
+    path = edited(record, tmp_path, request={"options": {**record["request"]["options"], **options}})
+    result = runner.invoke(app, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert said_as in said(result), said(result)
+
+
+@pytest.mark.parametrize(
+    ("changes", "said_as"),
+    [
+        ({"seed": True}, "request.seed: true is not a number; give a whole number from 0 to"),
+        ({"width": False}, "request.width: false is not a number; give a whole number from 1 to 16384"),
+        ({"steps": 10**9}, "request.steps: Input should be less than or equal to 1000"),
+        ({"guidance": float("inf")}, "request.guidance: Input should be a finite number"),
+    ],
+)
+def test_a_number_a_new_request_could_not_hold_is_refused(
+    record: dict[str, Any], tmp_path: Path, changes: dict[str, Any], said_as: str
+) -> None:
+    # `"seed": true` replayed as seed 1; steps 10**9 ran for ever; guidance Infinity rendered NaN.
+    result = runner.invoke(app, ["replay", str(edited(record, tmp_path, request=changes))])
+    assert result.exit_code == 2
+    assert said_as in said(result) and "cannot replay" in said(result)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import Keyframe
 
 #: The most keyframes, and the most LoRAs, one create takes.
@@ -50,7 +51,7 @@ class ImageReference(BaseModel):
         return value
 
 
-class KeyframeAt(BaseModel):
+class KeyframeAt(NumberFields):
     """Where a keyframe sits and how strongly it holds."""
 
     model_config = ConfigDict(extra="forbid")
@@ -70,7 +71,7 @@ class KeyframeSpec(KeyframeAt):
     )
 
 
-class LoraChoice(BaseModel):
+class LoraChoice(NumberFields):
     """A LoRA of the server's LoRA folder (``GET /v1/loras``), by name, with its strength."""
 
     model_config = ConfigDict(extra="forbid")

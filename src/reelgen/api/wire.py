@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ from reelgen.api.schemas import (
 from reelgen.api.settings import ApiSettings
 from reelgen.core.auto_model import auto_model
 from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest, rate_as_written
 from reelgen.core.spec.resolve import check_prompt
 from reelgen.core.textfile import nul_at
@@ -110,7 +112,7 @@ def _core(name: str, *, required: bool = False, optional: bool = False) -> tuple
     return text, Field(description=info.description)
 
 
-class _Wire(BaseModel):
+class _Wire(NumberFields):  # true or false given for a number is refused, in JSON and in forms
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     @field_validator("target_fps", mode="before", check_fields=False)  # declared by each wire model
@@ -147,6 +149,10 @@ class _CreateExtras(_Wire):
     @classmethod
     def _seconds_text_or_number(cls, value: object) -> object:
         # Checked before the union, whose errors name a branch ("seconds.str: ... valid string").
+        if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN failed both branches
+            raise ValueError(
+                f'{value} is not a finite number; give one above 0 and at most {MAX_SECONDS}, e.g. "4"'
+            )
         if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
             return value
         raise ValueError('should be a number or the text of one, e.g. "4" or 2.5')

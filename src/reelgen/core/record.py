@@ -66,6 +66,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     model can make (a frame count it cannot produce failed only after the whole render).
     """
     from reelgen.core.spec import registry
+    from reelgen.core.spec.resolve import check_resolved
 
     fields = record["request"]
     model = fields.get("model") if isinstance(fields, dict) else None
@@ -86,12 +87,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
             param="path",
         ) from None
     try:
-        spec, preset = registry.resolve(request.model)
-        rules = spec.rules_for(preset)
-        rules.check_size(request.width, request.height)
-        rules.check_frames(request.num_frames)
-        if spec.check is not None:
-            spec.check(preset, request)
+        check_resolved(request)  # an i2v record without its image is refused as generate refuses it
     except InvalidRequest as exc:
         raise InvalidRequest(
             f"{source} holds a request that cannot be made: {exc.message}", param="path"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.motion.presets import Motion
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_json
 from reelgen.core.viability import DEFAULT_THRESHOLD
@@ -35,7 +36,7 @@ SUMMARY_FILE = "batch-summary.json"
 COMPANIONS = (".video_meta", ".motion")
 
 
-class Settings(BaseModel):
+class Settings(NumberFields):
     """What an item and the defaults can both say; an item's value wins over the default."""
 
     model_config = ConfigDict(extra="forbid")

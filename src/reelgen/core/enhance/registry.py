@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from reelgen.core.enhance.base import Enhancer, Shape
 from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.spec.numbers import validate_options
 from reelgen.core.spec.request import EnhanceStep
 from reelgen.core.types import to_fraction
 
@@ -74,7 +75,7 @@ def resolve_chain(
                 param=f"enhance[{i}].name",
             )
         try:
-            options = cls.options_model.model_validate(step.options)
+            options = validate_options(cls.options_model, step.options)
         except ValidationError as exc:
             raise from_validation_error(exc, prefix=f"enhance[{i}].options.") from None
         shape = cls(options).output_shape(shape)

@@ -12,9 +12,10 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from reelgen.core.export.settings import ExportSettings, Soundtrack, TitleCard, Transition
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import MAX_REFERENCE_IMAGES, SEED_LIMIT, EnhanceStep, Keyframe, LoraSpec
 
 #: Scene ids name clips and appear in commands; they stay plain.
@@ -36,7 +37,7 @@ class Continuation(StrEnum):
     FIRST_FRAME = "first_frame"  # the previous window's last frame starts the next (image to video)
 
 
-class _Strict(BaseModel):
+class _Strict(NumberFields):
     # NaN fails every bound, so without allow_inf_nan a `duration: .nan` read "should be less than or equal to 3600".
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 

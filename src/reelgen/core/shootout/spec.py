@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_yaml
 
@@ -27,7 +28,7 @@ class PromptEntry(BaseModel):
     image: str | None = None
 
 
-class Weights(BaseModel):
+class Weights(NumberFields):
     """How much each part counts in the score (any scale; they are normalised). Defaults in docs/shootout.md."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,7 +48,7 @@ class Weights(BaseModel):
         return self
 
 
-class Settings(BaseModel):
+class Settings(NumberFields):
     """What every model is asked for alike; unset sizes and lengths take each model's own defaults."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

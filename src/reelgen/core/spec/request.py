@@ -12,15 +12,27 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonDict
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.rates import parse_rate
+from reelgen.core.spec.numbers import NumberFields, validate_options
 from reelgen.core.textfile import nul_at
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
+#: The largest width or height, frame count, frame rate, step count and guidance a request may ask
+#: for; a resolved request (a record replayed) is held to the same.
+MAX_SIDE, MAX_FRAMES, MAX_FPS, MAX_STEPS, MAX_GUIDANCE = 16_384, 100_000, 240, 1000, 100
 
 #: Marks a field that names an input file: it travels to workers by value and is hashed in records.
 INPUT_FILE: JsonDict = {"x-input-file": True}
@@ -43,7 +55,7 @@ class Task(StrEnum):
     AVATAR = "avatar"  # talking head from a face and a voice
 
 
-class Keyframe(BaseModel):
+class Keyframe(NumberFields):
     """An image the video must pass through at ``frame``, with conditioning ``strength``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -53,7 +65,7 @@ class Keyframe(BaseModel):
     strength: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
-class LoraSpec(BaseModel):
+class LoraSpec(NumberFields):
     """A LoRA file applied with ``strength``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -91,7 +103,7 @@ def rate_as_written(value: Any) -> Any:
         raise ValueError(f"{value!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001") from None
 
 
-class GenerationRequest(BaseModel):
+class GenerationRequest(NumberFields):
     """Everything that decides a video, as a person gives it. Unset fields take the model's defaults.
 
     Images and videos are referenced by path so a request serialises to JSON
@@ -109,15 +121,19 @@ class GenerationRequest(BaseModel):
         default=None, description="Default: keyframes, v2v or i2v when those inputs are given, else t2v"
     )
     negative_prompt: str | None = Field(default=None, max_length=20_000)
-    width: int | None = Field(default=None, gt=0, le=16_384)
-    height: int | None = Field(default=None, gt=0, le=16_384)
-    num_frames: int | None = Field(default=None, gt=0, le=100_000)
+    width: int | None = Field(default=None, gt=0, le=MAX_SIDE)
+    height: int | None = Field(default=None, gt=0, le=MAX_SIDE)
+    num_frames: int | None = Field(default=None, gt=0, le=MAX_FRAMES)
     seconds: float | None = Field(default=None, gt=0, le=3600)
-    fps: float | None = Field(default=None, gt=0, le=240)
-    steps: int | None = Field(default=None, gt=0, le=1000, alias="num_inference_steps")
-    guidance: float | None = Field(default=None, ge=0, le=100, alias="guidance_scale")
+    fps: float | None = Field(default=None, gt=0, le=MAX_FPS)
+    steps: int | None = Field(default=None, gt=0, le=MAX_STEPS, alias="num_inference_steps")
+    guidance: float | None = Field(default=None, ge=0, le=MAX_GUIDANCE, alias="guidance_scale")
     guidance_2: float | None = Field(
-        default=None, ge=0, le=100, alias="guidance_scale_2", description="Wan 2.2 A14B low-noise expert"
+        default=None,
+        ge=0,
+        le=MAX_GUIDANCE,
+        alias="guidance_scale_2",
+        description="Wan 2.2 A14B low-noise expert",
     )
     seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
     start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
@@ -213,26 +229,28 @@ class GenerationRequest(BaseModel):
         return Task.T2V
 
 
-class ResolvedRequest(BaseModel):
+class ResolvedRequest(NumberFields):
     """A request checked against its model with every default filled in: it alone reproduces a video.
 
     Input file paths are absolute. ``options`` is the family's own options model
     (``WanOptions`` ...), complete with its defaults; read it with ``options_as``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Finite and within the request's own limits: a record edited by hand to steps 10**9 or guidance
+    # Infinity replayed (for days, or into NaN frames) instead of being refused.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     model: str
     task: Task
     prompt: str
     negative_prompt: str
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
-    num_frames: int = Field(gt=0)
-    fps: float = Field(gt=0)
-    steps: int = Field(gt=0)
-    guidance: float = Field(ge=0)
-    guidance_2: float = Field(ge=0)
+    width: int = Field(gt=0, le=MAX_SIDE)
+    height: int = Field(gt=0, le=MAX_SIDE)
+    num_frames: int = Field(gt=0, le=MAX_FRAMES)
+    fps: float = Field(gt=0, le=MAX_FPS)
+    steps: int = Field(gt=0, le=MAX_STEPS)
+    guidance: float = Field(ge=0, le=MAX_GUIDANCE)
+    guidance_2: float = Field(ge=0, le=MAX_GUIDANCE)
     seed: int = Field(ge=0, lt=SEED_LIMIT)
     start_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     end_image: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
@@ -248,19 +266,25 @@ class ResolvedRequest(BaseModel):
     speech_audio: str | None = Field(default=None, json_schema_extra=INPUT_FILE)
     speech_text: str = ""
     voice: str = ""
-    options: SerializeAsAny[BaseModel] = Field(default_factory=NoOptions)
+    # Left out, the options are the family's defaults: ``_typed_options`` makes them from {}.
+    options: SerializeAsAny[BaseModel] = Field(default_factory=dict, validate_default=True)
     enhance: tuple[EnhanceStep, ...] = ()
 
-    @model_validator(mode="before")
+    @field_validator("options", mode="before")
     @classmethod
-    def _typed_options(cls, data: Any) -> Any:
-        """Options stored as JSON come back as the family's options model, looked up by model name."""
-        if isinstance(data, dict) and not isinstance(data.get("options"), BaseModel):
-            from reelgen.core.spec import registry
+    def _typed_options(cls, value: Any, info: ValidationInfo) -> Any:
+        """Options stored as JSON come back as the family's options model, looked up by model name.
 
-            options_model = registry.options_model(str(data.get("model", "")))
-            data = {**data, "options": options_model.model_validate(data.get("options") or {})}
-        return data
+        A field validator, so a bad option is named where it sits (``options.flow_shift``).
+        """
+        if isinstance(value, BaseModel):
+            return value
+        from reelgen.core.spec import registry
+
+        options_model = registry.options_model(str(info.data.get("model", "")))
+        if not isinstance(value, dict | None):
+            return value  # not an object: said as such by the field's own type
+        return validate_options(options_model, value or {})
 
     @property
     def seconds(self) -> float:

@@ -6,6 +6,7 @@ This runs once, at the edge (CLI, API). It reads no weights and imports no torch
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,7 +14,9 @@ from pydantic import ValidationError
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest, ResolvedRequest, Task
+from reelgen.core.spec.numbers import validate_options
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, Keyframe, ResolvedRequest, Task
+from reelgen.core.spec.rules import SizeRules
 
 #: Inputs each task cannot do without, as (field, what it is).
 REQUIRED_INPUTS: dict[Task, tuple[str, str]] = {
@@ -85,7 +88,7 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     return out
 
 
-def _check_reference_images(preset: Preset, request: GenerationRequest) -> None:
+def _check_reference_images(preset: Preset, request: GenerationRequest | ResolvedRequest) -> None:
     """Reference images go only to models that take them, and no more than they take."""
     count = len(request.reference_images)
     if count <= preset.reference_images:
@@ -140,36 +143,18 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
         from reelgen.core.speech.prepare import avatar_request
 
         request = avatar_request(request, preset.fps, spec.rules_for(preset))
-    needed = REQUIRED_INPUTS.get(task)
-    if needed and not getattr(request, needed[0]):
-        raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
-    _check_reference_images(preset, request)
-    if request.loras and not spec.supports_lora:
-        raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
-    if task is Task.AUDIO and not request.audio:
-        raise InvalidRequest(
-            "task audio makes a video with generated sound; it cannot be asked for with audio off "
-            "(--no-audio). Drop --no-audio, or ask for t2v",
-            param="audio",
-        )
+    _check_inputs(spec, preset, task, request)
 
     # 2. Size and length, by the model's rules.
     rules = spec.rules_for(preset)
     width, height = request.width or preset.width, request.height or preset.height
     fps = request.fps or preset.fps
     frames = _frames(spec, preset, request, fps)
-    rules.check_size(width, height)
-    rules.check_frames(frames)
-    for i, key in enumerate(request.keyframes):
-        if key.frame >= frames:
-            raise InvalidRequest(
-                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
-                param=f"keyframes[{i}].frame",
-            )
+    _check_length(rules, width, height, frames, request.keyframes)
 
     # 3. The family's options, complete with its defaults.
     try:
-        options = spec.options.model_validate({**preset.options, **request.options})
+        options = validate_options(spec.options, {**preset.options, **request.options})
     except ValidationError as exc:
         valid = ", ".join(spec.options.model_fields) or "none"
         raise from_validation_error(
@@ -208,6 +193,51 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
         spec.check(preset, resolved)
     _check_pins(preset, resolved)
     return resolved
+
+
+def check_resolved(request: ResolvedRequest) -> None:
+    """Check a request resolved elsewhere (a record's, perhaps edited by hand) as ``resolve`` checks a
+    new one, before any work: its task and the inputs it needs, size, length, the family's rules."""
+    spec, preset = registry.resolve(request.model)
+    _check_task(spec, preset, request.task, inferred=False)
+    _check_inputs(spec, preset, request.task, request)
+    _check_length(
+        spec.rules_for(preset), request.width, request.height, request.num_frames, request.keyframes
+    )
+    if spec.check is not None:
+        spec.check(preset, request)
+    _check_pins(preset, request)
+
+
+def _check_inputs(
+    spec: FamilySpec, preset: Preset, task: Task, request: GenerationRequest | ResolvedRequest
+) -> None:
+    """The inputs ``task`` cannot do without, and those the model cannot take."""
+    needed = REQUIRED_INPUTS.get(task)
+    if needed and not getattr(request, needed[0]):
+        raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
+    _check_reference_images(preset, request)
+    if request.loras and not spec.supports_lora:
+        raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
+    if task is Task.AUDIO and not request.audio:
+        raise InvalidRequest(
+            "task audio makes a video with generated sound; it cannot be asked for with audio off "
+            "(--no-audio). Drop --no-audio, or ask for t2v",
+            param="audio",
+        )
+
+
+def _check_length(
+    rules: SizeRules, width: int, height: int, frames: int, keyframes: Sequence[Keyframe]
+) -> None:
+    rules.check_size(width, height)
+    rules.check_frames(frames)
+    for i, key in enumerate(keyframes):
+        if key.frame >= frames:
+            raise InvalidRequest(
+                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
+                param=f"keyframes[{i}].frame",
+            )
 
 
 def _check_pins(preset: Preset, request: ResolvedRequest) -> None:
