@@ -277,7 +277,7 @@ def replay(
     device: DeviceOpt = None,
     allow_changed_inputs: Annotated[
         bool,
-        Opt("--allow-changed-inputs", help="Replay even if an input image or video changed since."),
+        Opt("--allow-changed-inputs", help="Replay even if an input file or a LoRA changed since."),
     ] = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -285,8 +285,8 @@ def replay(
 
     On the same machine and library versions the frames match the original to
     within rounding no one can see. Input files are found by the absolute paths
-    recorded, so this works from any folder; an input whose content changed
-    since is refused unless --allow-changed-inputs.
+    recorded, so this works from any folder; an input or LoRA file whose
+    content changed since is refused unless --allow-changed-inputs.
 
     Example:
 

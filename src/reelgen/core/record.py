@@ -117,7 +117,7 @@ def version_changes(record: dict[str, Any]) -> list[str]:
 
 
 def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str]:
-    """Inputs that are gone or whose content differs from when the video was made, one line each."""
+    """Inputs and LoRAs that are gone or whose content differs from when the video was made, one line each."""
     from reelgen.core.weights import sha256_file
 
     recorded = record.get("inputs") or {}
@@ -128,6 +128,14 @@ def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str
             problems.append(f"{param}: {path} no longer exists")
         elif isinstance(known, dict) and known.get("sha256") != sha256_file(Path(path)):
             problems.append(f"{param}: {path} has changed since the video was made")
+    # LoRAs are recorded beside the inputs, each with its hash, in the order the request names them.
+    applied = [lora for lora in record.get("loras") or [] if isinstance(lora, dict)]
+    for i, lora in enumerate(request.loras):
+        then = applied[i] if i < len(applied) else {}
+        if not Path(lora.path).is_file():
+            problems.append(f"loras[{i}]: {lora.path} no longer exists")
+        elif then.get("sha256") not in (None, sha256_file(Path(lora.path))):
+            problems.append(f"loras[{i}]: {lora.path} has changed since the video was made")
     return problems
 
 

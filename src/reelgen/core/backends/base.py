@@ -28,7 +28,7 @@ from reelgen.core.backends.plumbing import (
 )
 from reelgen.core.devices import empty_cache, torch_dtype
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.progress import CancelToken, Progress, StageTracker
+from reelgen.core.progress import CancelToken, Progress, ProgressEvent, StageTracker
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -296,8 +296,18 @@ class DiffusersBackend(Runner):
         """Run one request through the pipeline its task needs; returns frames at ``request.fps``."""
         # 1. LoRAs go into the shared transformer(s), so every task pipeline sees them.
         self.lora_records = apply_loras(
-            self.pipe, request.loras, into_second_transformer=self.lora_into_second_transformer
+            self.pipe,
+            request.loras,
+            into_second_transformer=self.lora_into_second_transformer,
+            model=self.preset.name,
         )
+        for lora in self.lora_records:  # diffusers only logs layers it left out; say it where it is seen
+            if lora.get("layers_not_applied"):
+                message = (
+                    f"warning: LoRA {lora['path']}: {lora['layers_not_applied']} of its layers are not "
+                    f"layers of {self.preset.name} and were left out (made for another model or variant?)"
+                )
+                progress.emit(ProgressEvent("loras", 0, 0, 0.0, message=message))
 
         # 2. The task's pipeline and its inputs.
         pipe = self.pipeline_for(self.pipeline_task(request))

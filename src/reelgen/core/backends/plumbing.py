@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,13 +238,22 @@ def latent_preview(
 
 
 def apply_loras(
-    pipe: Any, loras: tuple[LoraSpec, ...], *, into_second_transformer: bool = False
+    pipe: Any,
+    loras: tuple[LoraSpec, ...],
+    *,
+    into_second_transformer: bool = False,
+    model: str = "this model",
 ) -> list[dict[str, Any]]:
     """Load several LoRAs at their strengths; returns records with each file's SHA-256.
 
     Adapters already loaded from an earlier run are dropped first, so a cached
-    pipeline never carries a previous request's LoRAs.
+    pipeline never carries a previous request's LoRAs. A file none of whose layers
+    ``model`` has, or whose layers have other shapes, is refused naming it; one
+    some of whose layers ``model`` lacks is applied, and its record counts them
+    (``layers_not_applied``): diffusers only logs those.
     """
+    import torch
+
     from reelgen.core.weights import sha256_file
 
     loaded = getattr(pipe, "get_list_adapters", None)
@@ -255,21 +266,88 @@ def apply_loras(
         path = Path(lora.path).expanduser()
         name = f"lora_{i}"
         try:
-            pipe.load_lora_weights(str(path), weight_name=lora.weight_name, adapter_name=name)
-            if into_second_transformer:
-                pipe.load_lora_weights(
-                    str(path), weight_name=lora.weight_name, adapter_name=name, load_into_transformer_2=True
-                )
-        except (ValueError, KeyError, RuntimeError, OSError) as exc:
+            with _unplaced_keys() as unplaced:
+                pipe.load_lora_weights(str(path), weight_name=lora.weight_name, adapter_name=name)
+                if into_second_transformer:
+                    pipe.load_lora_weights(
+                        str(path),
+                        weight_name=lora.weight_name,
+                        adapter_name=name,
+                        load_into_transformer_2=True,
+                    )
+            if loaded is not None and not any(name in adapters for adapters in loaded().values()):
+                # diffusers logs "No LoRA keys associated to ..." and loads nothing at all.
+                raise ValueError("not found in the base model")
+        except torch.OutOfMemoryError:
+            raise  # the memory ladder steps down and retries; this is no fault of the file
+        except Exception as exc:  # diffusers and peft raise many kinds for a file that does not fit
             raise InvalidRequest(
-                f"loras[{i}].path: {path} could not be applied to this model ({exc})",
-                param=f"loras[{i}].path",
+                f"loras[{i}].path: {path} {_lora_problem(exc, model)}", param=f"loras[{i}].path"
             ) from None
         names.append(name)
         strengths.append(lora.strength)
-        records.append({"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)})
+        record: dict[str, Any] = {"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)}
+        layers = {key.split(".lora_")[0] for key in unplaced}
+        if layers:
+            record["layers_not_applied"] = len(layers)
+        records.append(record)
     pipe.set_adapters(names, adapter_weights=strengths)
     return records
+
+
+class _UnplacedKeys(logging.Handler):
+    """Collects the LoRA keys diffusers found no layer for: it logs them and carries on."""
+
+    MARK = "unexpected keys found in the model:"
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.keys: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _, found, rest = record.getMessage().partition(self.MARK)
+        if found:  # "... model: a.lora_A.weight, a.lora_B.weight. Loading adapter weights ... missing keys"
+            listed = rest.split("Loading adapter weights")[0].strip().rstrip(".")
+            self.keys += [key.strip() for key in listed.split(",") if key.strip()]
+
+
+@contextlib.contextmanager
+def _unplaced_keys() -> Iterator[list[str]]:
+    logger = logging.getLogger("diffusers.utils.peft_utils")
+    handler, level = _UnplacedKeys(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # heard even when diffusers' own verbosity is turned down
+    try:
+        yield handler.keys
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+#: peft's "size mismatch for KEY: copying a param with shape torch.Size([4, 64]) ... is torch.Size([4, 32])."
+_SIZE_MISMATCH = re.compile(
+    r"size mismatch for (\S+): .*?shape torch\.Size\((\[.*?\])\).*?is torch\.Size\((\[.*?\])\)"
+)
+
+
+def _lora_problem(exc: Exception, model: str) -> str:
+    """What is wrong with a LoRA file, from what diffusers or peft raised, in one short clause."""
+    text = str(exc)
+    if "not found in the base model" in text:  # peft's "Target modules {every layer} not found ..."
+        return f"has no layer that {model} has: it was made for another model"
+    mismatch = _SIZE_MISMATCH.search(text)
+    if mismatch:
+        layer, theirs, ours = mismatch.group(1).split(".lora_")[0], mismatch.group(2), mismatch.group(3)
+        return (
+            f"does not fit {model}: its layer {layer} is {theirs} where {model}'s is {ours} "
+            "(a LoRA made for another model, or another size of it)"
+        )
+    if "Unable to load weights from checkpoint" in text or type(exc).__name__ == "SafetensorError":
+        return "is not a readable .safetensors file (damaged, cut short, or another format)"
+    if "Invalid LoRA checkpoint" in text:
+        return "holds no LoRA weights (none of its keys names a lora layer)"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"could not be applied to {model} ({first[:300]})"
 
 
 def start_image(request: ResolvedRequest) -> Image.Image:

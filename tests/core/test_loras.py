@@ -1,0 +1,166 @@
+"""LoRA files as people bring them: for another model, another size, damaged, partly fitting, changed before a replay."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from reelgen.core.backends.base import DiffusersBackend
+from reelgen.core.backends.plumbing import apply_loras
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.record import replay
+from reelgen.core.spec.request import LoraSpec
+from reelgen.core.weights import sha256_file
+from tests.core.helpers import loaded, render_fields, resolved
+
+LTX = {"model": "ltx-tiny", "prompt": "a red circle", "seed": 1, "steps": 2, "num_frames": 9}
+
+
+def ltx_lora(folder: Path, name: str, *, layers: int = 1, heads: int = 4, seed: int = 3) -> Path:
+    """A real diffusers-format LoRA (peft, random weights) for an LTX transformer of this shape;
+    ltx-tiny's own is one block of four heads."""
+    from diffusers import LTXPipeline, LTXVideoTransformer3DModel
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    from reelgen.core.backends.tiny import TEXT_DIM
+
+    torch.manual_seed(0)
+    transformer: Any = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=heads,
+        attention_head_dim=8,
+        cross_attention_dim=heads * 8,
+        num_layers=layers,
+        caption_channels=TEXT_DIM,
+    )
+    torch.manual_seed(seed)
+    targets = ["to_q", "to_k", "to_v", "to_out.0"]
+    transformer.add_adapter(LoraConfig(r=4, lora_alpha=8, target_modules=targets, init_lora_weights=False))
+    LTXPipeline.save_lora_weights(
+        folder, transformer_lora_layers=get_peft_model_state_dict(transformer), weight_name=name
+    )
+    return folder / name
+
+
+@pytest.fixture(scope="module")
+def loras(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from safetensors.torch import save_file
+
+    folder = tmp_path_factory.mktemp("loras")
+    found = {
+        "fits": ltx_lora(folder, "fits.safetensors"),
+        "wider": ltx_lora(folder, "wider.safetensors", heads=8),  # another size of the model
+        "deeper": ltx_lora(folder, "deeper.safetensors", layers=3),  # two blocks ltx-tiny lacks
+    }
+    # An SD-style LoRA: its layers belong to a UNet, none to a video transformer.
+    unet = folder / "unet.safetensors"
+    save_file(
+        {
+            "unet.down_blocks.0.attn.to_q.lora_A.weight": torch.zeros(4, 32),
+            "unet.down_blocks.0.attn.to_q.lora_B.weight": torch.zeros(32, 4),
+        },
+        str(unet),
+    )
+    cut = folder / "cut.safetensors"
+    cut.write_bytes(found["fits"].read_bytes()[:2000])
+    return {**found, "unet": unet, "cut": cut}
+
+
+@pytest.fixture(scope="module")
+def runner() -> DiffusersBackend:
+    ltx = loaded("ltx-tiny")
+    assert isinstance(ltx, DiffusersBackend)
+    return ltx
+
+
+def apply(runner: DiffusersBackend, *files: Path) -> list[dict[str, Any]]:
+    return apply_loras(runner.pipe, tuple(LoraSpec(path=str(f)) for f in files), model="ltx-tiny")
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        # diffusers loaded nothing and set_adapters raised "Adapter name(s) {'lora_0'} not in the list ..."
+        ("unet", "has no layer that ltx-tiny has: it was made for another model"),
+        # peft listed every layer's shapes, one line each (thousands for a real model)
+        (
+            "wider",
+            "does not fit ltx-tiny: its layer transformer_blocks.0.attn1.to_q is [4, 64] where ltx-tiny's "
+            "is [4, 32]",
+        ),
+        ("cut", "is not a readable .safetensors file"),
+    ],
+)
+def test_a_lora_that_does_not_fit_is_refused_in_one_line_naming_it(
+    runner: DiffusersBackend, loras: dict[str, Path], name: str, says: str
+) -> None:
+    with pytest.raises(InvalidRequest) as err:
+        apply(runner, loras["fits"], loras[name])
+    message = err.value.message
+    assert err.value.param == "loras[1].path"
+    assert message.startswith(f"loras[1].path: {loras[name]} {says}"), message
+    assert "\n" not in message and len(message) < 400
+    # The cached model is not left with the first LoRA: the next request gets what it asks for.
+    assert apply(runner, loras["fits"]) == [
+        {"path": str(loras["fits"]), "strength": 1.0, "sha256": sha256_file(loras["fits"])}
+    ]
+
+
+def test_layers_the_model_lacks_are_counted_in_the_record_and_said_while_it_runs(
+    runner: DiffusersBackend, loras: dict[str, Path]
+) -> None:
+    # diffusers logged the 16 layers of blocks 1 and 2 and applied the rest, and no one heard of it.
+    [record] = apply(runner, loras["deeper"])
+    assert record["layers_not_applied"] == 16
+    events: list[ProgressEvent] = []
+    request = LTX | {"loras": [{"path": str(loras["deeper"])}]}
+    runner.generate(resolved(**request), Progress(events.append))
+    said = [e.message for e in events if e.message]
+    assert said == [
+        f"warning: LoRA {loras['deeper']}: 16 of its layers are not layers of ltx-tiny and were left out "
+        "(made for another model or variant?)"
+    ]
+
+
+def test_an_out_of_memory_while_loading_a_lora_is_not_blamed_on_the_file() -> None:
+    class Pipe:
+        def load_lora_weights(self, *args: Any, **kwargs: Any) -> None:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+
+    # Called a file that "could not be applied", it failed the job instead of stepping down a rung.
+    with pytest.raises(torch.OutOfMemoryError):
+        apply_loras(Pipe(), (LoraSpec(path="style.safetensors"),))
+
+
+@pytest.fixture
+def cache() -> Iterator[ModelCache]:
+    models = ModelCache(max_models=1)
+    yield models
+    models.free()
+
+
+def test_replay_checks_the_lora_by_its_hash(tmp_path: Path, cache: ModelCache) -> None:
+    lora = ltx_lora(tmp_path, "style.safetensors")
+    made = render_fields(tmp_path / "a.mp4", cache=cache, **LTX, loras=[{"path": str(lora), "strength": 0.8}])
+    sidecar = tmp_path / "a.json"
+    assert json.loads(sidecar.read_text())["loras"] == made.metadata["loras"]
+
+    ltx_lora(tmp_path, "style.safetensors", seed=4)  # the same name, other weights
+    with pytest.raises(InvalidRequest, match=r"loras\[0\]: .*style.safetensors has changed since") as err:
+        replay(sidecar, tmp_path / "b.mp4", cache=cache)
+    assert "--allow-changed-inputs" in err.value.message
+    lora.unlink()
+    with pytest.raises(InvalidRequest, match=r"loras\[0\]: .*style.safetensors no longer exists"):
+        replay(sidecar, tmp_path / "b.mp4", cache=cache, allow_changed_inputs=True)
+    assert not (tmp_path / "b.mp4").exists()
