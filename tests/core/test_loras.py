@@ -164,3 +164,22 @@ def test_replay_checks_the_lora_by_its_hash(tmp_path: Path, cache: ModelCache) -
     with pytest.raises(InvalidRequest, match=r"loras\[0\]: .*style.safetensors no longer exists"):
         replay(sidecar, tmp_path / "b.mp4", cache=cache, allow_changed_inputs=True)
     assert not (tmp_path / "b.mp4").exists()
+
+
+@pytest.mark.parametrize("typed", ["8", "-6"])
+def test_a_strength_past_what_the_api_takes_is_refused_on_the_command_line_too(typed: str) -> None:
+    import typer
+
+    from reelgen.cli.typed import lora
+
+    # `--lora style.safetensors:8` (0.8 mistyped) loaded the model and made noise; the API refused it.
+    with pytest.raises(typer.BadParameter) as err:
+        lora(f"style.safetensors:{typed}")
+    assert str(err.value) == (
+        f"LoRA 'style.safetensors:{typed}': strength '{typed}' is not from -5 to 5; "
+        "give one like style.safetensors:0.8"
+    )
+    assert lora("style.safetensors:-5").strength == -5.0
+    # A project's or a manifest's LoRA, and a replayed record's, are held to the same.
+    with pytest.raises(ValueError, match="strength"):
+        LoraSpec(path="style.safetensors", strength=float(typed))

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import Keyframe
+from reelgen.core.spec.request import MAX_LORA_STRENGTH, Keyframe
 
 #: The most keyframes, and the most LoRAs, one create takes.
 MAX_KEYFRAMES = 8
@@ -77,7 +77,12 @@ class LoraChoice(NumberFields):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=1000, description="As GET /v1/loras names it")
-    strength: float = Field(default=1.0, ge=-5.0, le=5.0, description="1 applies it as trained; 0 not at all")
+    strength: float = Field(
+        default=1.0,
+        ge=-MAX_LORA_STRENGTH,
+        le=MAX_LORA_STRENGTH,
+        description="1 applies it as trained; 0 not at all",
+    )
 
 
 class WebhookSpec(BaseModel):

@@ -145,7 +145,9 @@ def generate(
     strength: Annotated[
         float | None, Opt(help="How much of the --video is repainted, 0..1 (default 0.7).")
     ] = None,
-    lora: Annotated[list[str] | None, Opt("--lora", help="PATH[:STRENGTH], repeatable.")] = None,
+    lora: Annotated[
+        list[str] | None, Opt("--lora", help="PATH[:STRENGTH], strength -5 to 5 (default 1); repeatable.")
+    ] = None,
     weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,

@@ -3,13 +3,14 @@ said back with the option a person typed (``--frames: ...``, not ``num_frames: .
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 
 from reelgen.core.errors import InvalidRequest, ReelgenError
-from reelgen.core.spec.request import GenerationRequest, Keyframe, LoraSpec
+from reelgen.core.spec.request import MAX_LORA_STRENGTH, GenerationRequest, Keyframe, LoraSpec
 
 
 def target_rate(text: str) -> float:
@@ -53,8 +54,10 @@ def lora(text: str) -> LoraSpec:
     try:
         return LoraSpec(path=path, strength=value)
     except ValidationError:
+        most = f"{MAX_LORA_STRENGTH:g}"
+        problem = "is not a finite number" if not math.isfinite(value) else f"is not from -{most} to {most}"
         raise typer.BadParameter(
-            f"LoRA {text!r}: strength {strength!r} is not a finite number; give one like style.safetensors:0.8"
+            f"LoRA {text!r}: strength {strength!r} {problem}; give one like style.safetensors:0.8"
         ) from None
 
 

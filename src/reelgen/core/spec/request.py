@@ -65,13 +65,18 @@ class Keyframe(NumberFields):
     strength: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
+#: The strongest a LoRA is applied, either way (1 applies it as trained): far past it the frames are noise,
+#: and 8 for 0.8 is a slip worth refusing before a model loads. The API's create body takes the same.
+MAX_LORA_STRENGTH = 5.0
+
+
 class LoraSpec(NumberFields):
     """A LoRA file applied with ``strength``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     path: str
-    strength: float = 1.0
+    strength: float = Field(default=1.0, ge=-MAX_LORA_STRENGTH, le=MAX_LORA_STRENGTH)
     weight_name: str | None = None
 
 
