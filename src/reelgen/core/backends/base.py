@@ -15,6 +15,7 @@ import inspect
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from reelgen.core.backends.placement import apply_plan
@@ -304,7 +305,7 @@ class DiffusersBackend(Runner):
         for lora in self.lora_records:  # diffusers only logs layers it left out; say it where it is seen
             if lora.get("layers_not_applied"):
                 message = (
-                    f"warning: LoRA {lora['path']}: {lora['layers_not_applied']} of its layers are not "
+                    f"warning: LoRA {Path(lora['path']).name}: {lora['layers_not_applied']} of its layers are not "
                     f"layers of {self.preset.name} and were left out (made for another model or variant?)"
                 )
                 progress.emit(ProgressEvent("loras", 0, 0, 0.0, message=message))

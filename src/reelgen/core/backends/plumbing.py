@@ -281,8 +281,9 @@ def apply_loras(
         except torch.OutOfMemoryError:
             raise  # the memory ladder steps down and retries; this is no fault of the file
         except Exception as exc:  # diffusers and peft raise many kinds for a file that does not fit
+            # By file name: a job's error reaches API clients, who name LoRAs inside the server's folder.
             raise InvalidRequest(
-                f"loras[{i}].path: {path} {_lora_problem(exc, model)}", param=f"loras[{i}].path"
+                f"loras[{i}].path: {path.name} {_lora_problem(exc, model)}", param=f"loras[{i}].path"
             ) from None
         names.append(name)
         strengths.append(lora.strength)
