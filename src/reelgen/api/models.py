@@ -63,7 +63,7 @@ class Weights(BaseModel):
 
 
 class ModelCard(ModelObject):
-    """A model with what a form needs: whether it can run here, the memory it needs, the values to offer."""
+    """A model with what a form needs: whether its weights are here, the memory it needs, the values to offer."""
 
     weights: Weights
     vram: Vram
