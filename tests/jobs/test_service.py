@@ -222,6 +222,7 @@ def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
     assert first.result["timings"]["load"] > 0 and second.result["timings"]["load"] == 0
     info = service.system()
     assert len(info["workers"]) == 1 and info["gpus"] == 0
+    assert info["vram_total_gib"] is None and info["vram_free_gib"] is None  # no card, not a full one
     assert info["workers"][0]["device"] == "cpu" and info["loaded_models"] == ["wan-tiny"]
     assert info["queue"] == {"queued": 0, "in_progress": 0}
     assert service.free() == {"worker-0": ["wan-tiny"]}

@@ -362,11 +362,13 @@ class JobService:
                 self.engine.refresh(slot, timeout_s=5.0)
         workers = self.engine.describe()
         counts = self.store.counts()
+        gpu_workers = [w for w in workers if w.get("total_vram_gib") is not None]
         return {
             "workers": workers,
             "gpus": sum(w["gpus"] for w in workers),
-            "vram_total_gib": sum(w.get("total_vram_gib") or 0.0 for w in workers),
-            "vram_free_gib": sum(w.get("free_vram_gib") or 0.0 for w in workers),
+            # None, not 0, where no worker has a GPU: 0 GiB free reads as a full card.
+            "vram_total_gib": sum(w["total_vram_gib"] for w in gpu_workers) if gpu_workers else None,
+            "vram_free_gib": sum(w.get("free_vram_gib") or 0.0 for w in gpu_workers) if gpu_workers else None,
             "loaded_models": sorted({m for w in workers for m in w.get("loaded_models") or []}),
             "queue": {"queued": counts["queued"], "in_progress": counts["in_progress"]},
             "jobs": counts,
