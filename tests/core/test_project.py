@@ -377,3 +377,34 @@ def test_a_project_folder_that_takes_no_files_is_refused_before_rendering(
         render_project(folder)
     assert err.value.param == "project"
     assert not (folder.root / "state.json").exists()  # refused before any scene was rendered
+
+
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        ({"frames": 0, "fps": "8"}, "says 0 frames at 8 fps, which no clip lasts"),
+        ({"frames": 8, "fps": "0"}, "says 8 frames at 0 fps, which no clip lasts"),
+        (None, "does not say the clip's length"),
+    ],
+)
+def test_a_clip_record_with_no_length_is_named_by_its_scene_with_the_way_to_mend_it(
+    tmp_path: Path, output: dict[str, Any] | None, said: str
+) -> None:
+    """A hand-edited record once surfaced as a transition 'longer than' a scene of no length."""
+    folder = make(tmp_path / "film", THREE)
+    for p in plan_project(folder):
+        assert p.render is not None
+        clip = folder.clip(p.render.key)
+        clip.parent.mkdir(exist_ok=True)
+        clip.write_bytes(b"not decoded: the record is read first")
+        record = {"output": output if p.scene_id == "b" else {"frames": 8, "fps": "8"}}
+        clip.with_suffix(".json").write_text(json.dumps(record) if record["output"] else "{trunc")
+    with pytest.raises(InvalidRequest) as refused:
+        export_project(folder)
+    record = folder.clip(plan_project(folder)[1].render.key).with_suffix(".json")  # type: ignore[union-attr]
+    assert str(refused.value) == (
+        f"scene 'b' (scenes[1]): clip record {record} {said}; "
+        "render the scene again (`reelgen project render --force --scene b`)"
+    )
+    assert refused.value.param == "scenes[1].clip"
+    assert not folder.exports.exists() or not any(folder.exports.iterdir())

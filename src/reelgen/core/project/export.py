@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,29 @@ from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import plan_project
 
 
-def _clip_seconds(clip: Path, fallback: float) -> float:
-    """The clip's length from its record (frames / fps), which is what the scene came out as."""
-    try:
-        out = json.loads(clip.with_suffix(".json").read_text())["output"]
-        return float(out["frames"] / Fraction(out["fps"]))
-    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
+def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id: str) -> float:
+    """The clip's length from its record (frames / fps), which is what the scene came out as.
+
+    A clip without a record (a render stopped between the two) lasts its scene's ``fallback``; a
+    record that cannot be read, or says a length no clip has, is the scene's to mend: laid out
+    as it reads it would surface as a puzzling error about a transition, or cut the scene short.
+    """
+    record = clip.with_suffix(".json")
+    if not record.is_file():
         return fallback
+    try:
+        out = json.loads(record.read_text())["output"]
+        frames, fps = out["frames"], Fraction(out["fps"])
+        if isinstance(frames, int) and not isinstance(frames, bool) and frames > 0 and fps > 0:
+            return float(frames / fps)
+        said = f"says {frames!r} frames at {out['fps']} fps, which no clip lasts"
+    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
+        said = "does not say the clip's length" + (f" (no {exc})" if isinstance(exc, KeyError) else "")
+    raise InvalidRequest(
+        f"{label}: clip record {record} {said}; render the scene again "
+        f"(`reelgen project render --force --scene {shlex.quote(scene_id)}`)",
+        param=f"{param}.clip",
+    )
 
 
 def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bool = False) -> list[Segment]:
@@ -51,7 +68,7 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
         if not clip.is_file():
             (stale if p.scene_id in last else never).append(p.scene_id)
             continue
-        seconds = _clip_seconds(clip, scene.duration)
+        seconds = _clip_seconds(clip, scene.duration, p.label, param, p.scene_id)
         out.append(Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param))
     if stale or never:
         raise InvalidRequest(unready_message(stale, never), param="scenes")
