@@ -68,3 +68,14 @@ def test_a_thumbnail_for_a_large_clip_is_flagged_for_resolution() -> None:
     small = photo().resize((160, 90))
     assert flagged_for(small, (1280, 720)) == ["resolution"]
     assert "magnified 8.0x" in assess_keyframe(small, (1280, 720)).problems[0]
+
+
+def test_a_zoom_too_deep_for_its_picture_names_its_crop_and_the_picture_that_would_do() -> None:
+    picture = photo().resize((912, 512))
+    crop = Rect(x=342, y=192, width=228, height=128)  # a 4x zoom's last frame
+    [reason] = assess_keyframe(picture, (1280, 720), crop=crop).reasons(DEFAULT_THRESHOLD)
+    assert "the camera path's tightest crop, 228x128 of the 912x512 picture, must be magnified 5.6x" in reason
+    assert "give a picture of at least 3848x2160 pixels, or a gentler move" in reason
+    # That picture, zoomed as deep (the same share of it), is magnified no more than is free.
+    bigger = Rect(x=0, y=0, width=228 * 3848 / 912, height=128 * 2160 / 512)
+    assert assess_keyframe(photo().resize((3848, 2160)), (1280, 720), crop=bigger).parts["resolution"] == 1.0

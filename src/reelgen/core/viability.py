@@ -8,6 +8,7 @@ which parts failed and why.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,16 +72,32 @@ class Viability:
         }
 
 
-def _resolution(size: tuple[float, float], output: tuple[int, int]) -> tuple[float, float, str]:
+def _resolution(
+    size: tuple[float, float], output: tuple[int, int], picture: tuple[int, int] | None = None
+) -> tuple[float, float, str]:
+    """Scored on ``size``: the picture's own, or (with ``picture``) a camera path's tightest crop of it."""
     magnify = max(output[0] / size[0], output[1] / size[1])
     score = _ramp(1 / magnify, RES_NONE, RES_FULL)
+    if picture is None:
+        return (
+            score,
+            magnify,
+            (
+                f"resolution {score:.2f}: the {size[0]:.0f}x{size[1]:.0f} picture must be magnified "
+                f"{magnify:.1f}x for the {output[0]}x{output[1]} output; give at least "
+                f"{output[0] * RES_FULL:.0f}x{output[1] * RES_FULL:.0f} pixels"
+            ),
+        )
+    # The crop is a share of the picture, so only a bigger picture (or a shallower move) enlarges it.
+    grow = magnify * RES_FULL
     return (
         score,
         magnify,
         (
-            f"resolution {score:.2f}: the {size[0]:.0f}x{size[1]:.0f} picture must be magnified "
-            f"{magnify:.1f}x for the {output[0]}x{output[1]} output; give at least "
-            f"{output[0] * RES_FULL:.0f}x{output[1] * RES_FULL:.0f} pixels"
+            f"resolution {score:.2f}: the camera path's tightest crop, {size[0]:.0f}x{size[1]:.0f} of the "
+            f"{picture[0]}x{picture[1]} picture, must be magnified {magnify:.1f}x for the "
+            f"{output[0]}x{output[1]} output; give a picture of at least "
+            f"{math.ceil(picture[0] * grow)}x{math.ceil(picture[1] * grow)} pixels, or a gentler move"
         ),
     )
 
@@ -157,7 +174,7 @@ def assess_keyframe(
     framed = (crop.width, crop.height) if crop is not None else (float(picture.width), float(picture.height))
     rgb = np.asarray(picture)
 
-    res, magnify, res_text = _resolution(framed, output_size)
+    res, magnify, res_text = _resolution(framed, output_size, None if crop is None else picture.size)
     sharp, detail, sharp_text = _sharpness(_gray(picture, output_size))
     expo, mean, clipped, expo_text = _exposure(rgb)
     fit, kept, fit_text = _aspect(framed, output_size)
