@@ -8,17 +8,18 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image, ImageFilter
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, Route, ViewportSize, expect
 from skimage import data
 
+from reelgen.core.batch.summary import ItemOutcome, summarize
 from tests.service.server import SERVE_MAIN
-from tests.web.conftest import Served, free_port, wait_until_ready
+from tests.web.conftest import Served, Tab, free_port, wait_until_ready
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SMALL = {"width": 32, "height": 32, "num_frames": 5, "fps": 8, "seed": 1}
@@ -211,3 +212,56 @@ def test_views_with_finished_jobs_fit_a_phone_screen(
         page.screenshot(path=shots / f"phone-{view}.png", full_page=True)
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _ended_batch(id_: str, outcomes: list[ItemOutcome]) -> dict[str, Any]:
+    """A finished batch as GET /v1/batches lists it, its summary made as a real run makes it."""
+    summary = summarize(outcomes, time_s=1.0, price_per_gpu_hour=0.0)
+    return {
+        "id": id_,
+        "object": "batch",
+        "status": "completed",
+        "name": id_,
+        "model": "wan-tiny",
+        "progress": 100,
+        "created_at": 1_700_000_000,
+        "input_folder": "/shots",
+        "output_folder": "/shots/outputs",
+        "request_counts": {"total": len(outcomes), "completed": summary.done},
+        "summary": summary.model_dump(mode="json"),
+    }
+
+
+def test_items_that_failed_the_same_way_are_one_line_on_the_page_as_on_the_command_line(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """Forty copies of one bad default would bury the one item that failed its own way."""
+    wide = "width 500 is not a multiple of 32"
+
+    def failed(i: int, name: str, why: str = wide) -> ItemOutcome:
+        return ItemOutcome(output=name, status="failed", reason=f"items[{i}] ({name}): {why} (job {i}f)")
+
+    some = [ItemOutcome(output="a", status="done")]
+    some += [failed(i, n) for i, n in enumerate("bcdefgh", 1)] + [failed(8, "i", "no weights")]
+    every = [failed(0, "x"), failed(1, "y")]
+    batches = [_ended_batch("batch_some", some), _ended_batch("batch_every", every)]
+
+    def listing(route: Route) -> None:
+        route.fulfill(json={"object": "list", "data": batches, "has_more": False})
+
+    t = tab()
+    t.context.route(lambda url: url.endswith("/v1/batches?limit=20"), listing)
+    t.context.route("**/v1/batches/*/items", lambda route: route.fulfill(json={"data": []}))
+    page = t.open(f"{quiet_server.url}/#batches")
+    lines = page.locator('.parent[data-id="batch_some"] .problems li')
+    expect(lines).to_have_text(
+        [
+            f"7 items failed the same way (b, c, d, e, f and 2 more): {wide}",
+            "i: items[8] (i): no weights (job 8f)",
+        ]
+    )
+    expect(page.locator('.parent[data-id="batch_some"] .problems h4')).to_have_text("Failed (8)")
+    expect(page.locator('.parent[data-id="batch_every"] .problems li')).to_have_text(
+        [f"All 2 items failed the same way: {wide}"]
+    )
+    assert t.errors == []

@@ -9,13 +9,46 @@ import { formError, labelled, loadInto, showApiError } from "./viewkit.js";
 const ROOTS_HINT = "It must lie under one of the folders the server was started with in REELGEN_BATCH_ROOTS " +
   "(the server refuses any other, and every folder when that is not set).";
 
+// The parts of a reason that name its item, as the CLI's summary strips them (core/batch/summary.py).
+const ITEM_PREFIX = /^items\[\d+\](?: \([^)]*\): |\.)/;
+const JOB_SUFFIX = / \(job [^()\s]+\)$/;
+const NAMES_SHOWN = 5;
+
+/** A reason without the parts that name its item, so items that failed the same way say the same. */
+const cause = (reason) => reason.replace(ITEM_PREFIX, "").replace(JOB_SUFFIX, "");
+
+/**
+ * One line per cause, as `reelgen batch` prints them: an item's own reason, or the cause once with
+ * the items that share it (a bad default fails them all alike, and a hundred copies hide the rest).
+ */
+function problemLines(status, list, total) {
+  const groups = new Map();
+  for (const x of list) {
+    const why = cause(x.reason);
+    if (!groups.has(why)) groups.set(why, []);
+    groups.get(why).push(x);
+  }
+  return [...groups].map(([why, same]) => {
+    if (same.length === 1) {
+      return el("li", { dataset: { output: same[0].output } }, el("strong", {}, same[0].output), `: ${same[0].reason}`);
+    }
+    const attrs = { class: "same-way", dataset: { count: same.length } };
+    if (same.length === total) {
+      return el("li", attrs, el("strong", {}, `All ${total} items`), ` ${status} the same way: ${why}`);
+    }
+    const more = same.length > NAMES_SHOWN ? ` and ${same.length - NAMES_SHOWN} more` : "";
+    const names = same.slice(0, NAMES_SHOWN).map((x) => x.output).join(", ");
+    return el("li", attrs, el("strong", {}, `${same.length} items`),
+      ` ${status} the same way (${names}${more}): ${why}`);
+  });
+}
+
 function summaryOf(batch) {
   const s = batch.summary;
   if (!s) return [];
   const problems = (label, list) => list.length ? el("div", { class: "problems" },
     el("h4", {}, `${label} (${list.length})`),
-    el("ul", { class: "small" }, list.map((x) => el("li", { dataset: { output: x.output } },
-      el("strong", {}, x.output), `: ${x.reason}`)))) : null;
+    el("ul", { class: "small" }, problemLines(label.toLowerCase(), list, s.total))) : null;
   const cost = s.estimated_cost ? ` · estimated ${s.estimated_cost.toFixed(4)} ${s.currency}` : "";
   return [el("div", { class: "summary", dataset: { done: s.done, failed: s.failed.length, skipped: s.skipped.length } },
     el("p", { class: "summary-counts" },
