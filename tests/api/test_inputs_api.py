@@ -21,6 +21,7 @@ from reelgen.jobs import kinds
 from reelgen.jobs.service import JobService
 from tests.api.conftest import files_under, png
 from tests.jobs.conftest import jobtest_family, make_service, ray_cluster  # noqa: F401  (live fixtures)
+from tests.lora_files import write_lora
 
 RED, GREEN, BLUE = (220, 30, 30), (30, 200, 60), (40, 60, 230)
 LTX = {"prompt": "a red circle", "model": "ltx-tiny"}
@@ -167,8 +168,8 @@ def lora_dir(tmp_path: Path) -> Path:
     """A LoRA folder with a file, one in a subfolder, one hidden, a text file and a symlink out."""
     folder = tmp_path / "loras"
     (folder / "sub").mkdir(parents=True)
-    (folder / "style.safetensors").write_bytes(b"s" * 10)
-    (folder / "sub" / "motion.safetensors").write_bytes(b"m" * 20)
+    write_lora(folder / "style.safetensors", rank=2)
+    write_lora(folder / "sub" / "motion.safetensors", rank=4)
     (folder / ".hidden.safetensors").write_bytes(b"h")
     (folder / "notes.txt").write_text("not a LoRA")
     outside = tmp_path / "secret.safetensors"
@@ -182,8 +183,8 @@ def test_get_loras_lists_the_folders_safetensors_files(
 ) -> None:
     listing = make_client(lora_dir=lora_dir).get("/v1/loras").json()
     assert [(f["name"], f["size_bytes"], f["sha256"]) for f in listing["data"]] == [
-        ("style.safetensors", 10, None),
-        ("sub/motion.safetensors", 20, None),
+        ("style.safetensors", (lora_dir / "style.safetensors").stat().st_size, None),
+        ("sub/motion.safetensors", (lora_dir / "sub" / "motion.safetensors").stat().st_size, None),
     ]
     assert make_client(lora_dir=tmp_path / "none").get("/v1/loras").json()["data"] == []
 

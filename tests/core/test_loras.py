@@ -184,3 +184,27 @@ def test_a_strength_past_what_the_api_takes_is_refused_on_the_command_line_too(t
     # A project's or a manifest's LoRA, and a replayed record's, are held to the same.
     with pytest.raises(ValueError, match="strength"):
         LoraSpec(path="style.safetensors", strength=float(typed))
+
+
+def test_a_lora_file_no_model_could_take_is_refused_when_the_request_is_checked(
+    loras: dict[str, Path], tmp_path: Path
+) -> None:
+    """Found from the file's header before the model loads (minutes for a real one), not after."""
+    from safetensors.torch import save_file
+
+    base = tmp_path / "base.safetensors"  # a checkpoint, not a LoRA: no key names a lora layer
+    save_file({"blocks.0.attn.to_q.weight": torch.ones(8, 8)}, str(base))
+    text = tmp_path / "notes.safetensors"
+    text.write_text("not weights at all")
+    half = tmp_path / "half.safetensors"  # a copy that stopped part-way: its header is intact
+    half.write_bytes(loras["fits"].read_bytes()[: loras["fits"].stat().st_size // 2])
+    for path, says in (
+        (base, "holds no LoRA weights (none of its keys names a lora layer)"),
+        (text, "is not a readable .safetensors file"),
+        (half, "is cut short: its tensors take"),
+    ):
+        with pytest.raises(InvalidRequest) as err:
+            resolved(**LTX, loras=[{"path": str(loras["fits"])}, {"path": str(path)}])
+        assert err.value.param == "loras[1].path"
+        assert err.value.message.startswith(f"loras[1].path: {path.name} {says}"), err.value.message
+    assert resolved(**LTX, loras=[{"path": str(loras["fits"])}]).loras[0].path == str(loras["fits"])

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.lora_files import write_lora
 from tests.web.conftest import Served, Tab, press_generate
 
 
@@ -27,8 +28,8 @@ def lora_server(serve_app: Callable[..., Served], tmp_path_factory: pytest.TempP
     """A server whose LoRA folder holds two files (one in a subfolder) and a file that is no LoRA."""
     folder = tmp_path_factory.mktemp("page-loras")
     (folder / "sub").mkdir()
-    (folder / "style.safetensors").write_bytes(b"s")
-    (folder / "sub" / "motion.safetensors").write_bytes(b"m")
+    write_lora(folder / "style.safetensors")
+    write_lora(folder / "sub" / "motion.safetensors")
     (folder / "readme.txt").write_text("not a LoRA")
     return serve_app(lora_dir=folder)
 

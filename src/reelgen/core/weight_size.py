@@ -15,14 +15,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import struct
 from pathlib import Path
 
+from reelgen.core.safetensors_file import NotSafetensors, read_header, tensors
 from reelgen.core.spec.memory import BLOCK_PARTS, GIB
 from reelgen.core.weights import WEIGHT_SUFFIXES, WeightSource
 
-#: The safetensors format caps its JSON header at 100 MB.
-_HEADER_LIMIT = 100_000_000
 #: ``name[.variant][-00001-of-00004].suffix``: the variant tag tells apart copies of one part.
 _FILE = re.compile(r"^(?P<name>[^.]+?)(?:\.(?P<variant>[^.-]+))?(?:-\d+-of-\d+)?$")
 
@@ -81,20 +79,12 @@ def _float32_bytes(path: Path) -> int:
     if path.suffix.lower() not in (".safetensors", ".sft"):
         return size
     try:
-        with path.open("rb") as fh:
-            (length,) = struct.unpack("<Q", fh.read(8))
-            # Not a safetensors file (its loader will say so): a header longer than the file, or than the
-            # format's 100 MB limit, is not read.
-            if length > min(size - 8, _HEADER_LIMIT):
-                return size
-            header = json.loads(fh.read(length))
-    except (OSError, ValueError, struct.error):
-        return size
-    if not isinstance(header, dict):
-        return size
+        header = read_header(path)
+    except (OSError, NotSafetensors):
+        return size  # not a safetensors file after all: its loader says so, naming it
     count = 0
-    for name, entry in header.items():
-        shape = entry.get("shape") if isinstance(entry, dict) and name != "__metadata__" else None
+    for entry in tensors(header).values():
+        shape = entry.get("shape")
         if isinstance(shape, list) and all(isinstance(side, int) for side in shape):
             count += math.prod(shape)
     return 4 * count

@@ -14,8 +14,10 @@ import numpy as np
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import StageTracker
+from reelgen.core.safetensors_file import NOT_READABLE
 from reelgen.core.spec.family import Preset
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
+from reelgen.core.spec.resolve import NO_LORA_LAYERS
 from reelgen.core.types import Video, to_fraction
 
 log = logging.getLogger(__name__)
@@ -344,9 +346,9 @@ def _lora_problem(exc: Exception, model: str) -> str:
             "(a LoRA made for another model, or another size of it)"
         )
     if "Unable to load weights from checkpoint" in text or type(exc).__name__ == "SafetensorError":
-        return "is not a readable .safetensors file (damaged, cut short, or another format)"
+        return NOT_READABLE
     if "Invalid LoRA checkpoint" in text:
-        return "holds no LoRA weights (none of its keys names a lora layer)"
+        return NO_LORA_LAYERS
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return f"could not be applied to {model} ({first[:300]})"
 
@@ -366,23 +368,3 @@ def end_image(request: ResolvedRequest) -> Image.Image | None:
     if not request.end_image:
         return None
     return media.load_fitted(request.end_image, request.width, request.height, "end_image")
-
-
-def source_frames(request: ResolvedRequest, frame_step: int, frame_offset: int = 1) -> list[Any]:
-    """The first ``num_frames`` frames of the source video, fitted to the output size.
-
-    A clip shorter than asked is refused with the longest count the model's
-    frame rule (``frame_step``k+``frame_offset``) allows from it.
-    """
-    from reelgen.core import media
-
-    frames = request.num_frames
-    clip = media.read_video(request.source_video or "", max_frames=frames)
-    if clip.num_frames < frames:
-        usable = max(frame_offset, (clip.num_frames - frame_offset) // frame_step * frame_step + frame_offset)
-        raise InvalidRequest(
-            f"source_video has {clip.num_frames} frames but {frames} were asked for; "
-            f"ask for num_frames={usable} or give a longer video",
-            param="num_frames",
-        )
-    return media.fit_video(clip, request.width, request.height, frames)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from reelgen.core import safetensors_file
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
@@ -83,9 +84,37 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
                 f"loras[{i}].path: LoRA file {lora.path} does not exist; give a .safetensors file",
                 param=f"loras[{i}].path",
             )
+        problem = _lora_file_problem(path)
+        if problem:  # said now, not after minutes of loading the model it was going into
+            raise InvalidRequest(f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path")
         loras.append(lora.model_copy(update={"path": str(path.resolve())}))
     out["loras"] = tuple(loras)
     return out
+
+
+#: A file with no LoRA key, as the request check and the loader both say it.
+NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
+
+
+def _lora_file_problem(path: Path) -> str | None:
+    """What makes a .safetensors LoRA file unusable whatever model it goes into, or None.
+
+    Whether its layers fit the model only loading tells; a file cut short, not
+    safetensors at all, or without a single LoRA key is known from its header.
+    Other formats are left to diffusers' loader.
+    """
+    if path.suffix.lower() not in (".safetensors", ".sft"):
+        return None
+    try:
+        header = safetensors_file.check_whole(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    except safetensors_file.NotSafetensors as exc:
+        return str(exc)
+    # diffusers' own test: every LoRA format it converts names its layers' keys "lora" somewhere.
+    if not any("lora" in name.lower() for name in safetensors_file.tensors(header)):
+        return NO_LORA_LAYERS
+    return None
 
 
 def _check_reference_images(preset: Preset, request: GenerationRequest | ResolvedRequest) -> None:
