@@ -61,7 +61,8 @@ def test_a_worker_killed_mid_job_leaves_no_scratch_folder(
     make_service: Callable[..., JobService], tmp_path: Path
 ) -> None:
     service = make_service(max_attempts=2)
-    job = service.submit(slow(0.2))
+    # 15 steps of 0.2 s: nearly 3 s to land the kill after step 1, and a second attempt of 3 s, not 8.
+    job = service.submit(slow(0.2, steps=15))
     wait_for(lambda: (service.get(job.id).step or 0) >= 1, what="the job to be under way")
     os.kill(worker_pid(service), signal.SIGKILL)
     done = service.wait(job.id, timeout_s=240)
