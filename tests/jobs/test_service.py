@@ -182,7 +182,8 @@ def test_a_restarted_service_runs_what_the_last_one_left(
     assert [j.status for j in done] == [JobStatus.COMPLETED, JobStatus.COMPLETED]
     assert [j.attempts for j in done] == [1, 2]
 
-    interrupted = service.submit(slow(0.3))
+    # 10 steps of 0.3 s: nearly 3 s to stop the service after step 1; run again whole, 3 s, not 12.
+    interrupted = service.submit(slow(0.3, steps=10))
     wait_for(lambda: running_step(service, interrupted.id), what="a running job")
     service.stop()  # an orderly stop hands the running job back without using up an attempt
     reader = JobStore(url)
