@@ -366,3 +366,20 @@ def test_no_help_page_breaks_a_line_mid_sentence_on_an_80_column_terminal() -> N
         if len(line) > 76
     ]
     assert long == []
+
+
+def test_a_source_video_too_short_is_refused_before_the_model_loads(tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    from reelgen.core.encode import write_video
+    from reelgen.core.types import Video
+
+    clip = write_video(Video(np.zeros((5, 64, 64, 3), np.uint8), Fraction(8)), tmp_path / "short.mp4")
+    out = tmp_path / "x.mp4"
+    args = ["generate", "oil", "-m", "ltx-tiny", "--video", str(clip), "--frames", "17", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"--video: {clip} lasts 0.62 s (5 frames at 8 fps), and 17 frames at 24 fps take 0.71 s" in said
+    assert "ask for 9 frames or fewer" in said
+    assert "memory plan" not in said and not out.exists()  # said before any work

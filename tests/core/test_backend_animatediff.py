@@ -207,9 +207,9 @@ def test_video_to_video_follows_its_source_and_needs_enough_frames(source_video:
     runner = loaded("animatediff-tiny", **SMALL)
     fields: dict[str, Any] = {**SMALL, "task": "v2v", "source_video": source_video}
     assert not np.array_equal(run(runner, **SMALL), run(runner, **fields, source_strength=0.6))
-    with pytest.raises(InvalidRequest, match="source_video has 9 frames but 16") as err:
+    with pytest.raises(InvalidRequest, match=r"\(9 frames at 8 fps\), and 16 frames at 12 fps") as err:
         run(runner, **{**fields, "num_frames": 16})
-    assert err.value.param == "num_frames"
+    assert err.value.param == "source_video" and "ask for 14 frames or fewer" in err.value.message
 
 
 @pytest.mark.parametrize("task", ["t2v", "v2v"])

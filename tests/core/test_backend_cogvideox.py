@@ -113,9 +113,12 @@ def test_wrong_sizes_and_frame_counts_name_the_nearest_valid_ones(inputs: dict[s
 def test_a_source_clip_shorter_than_the_request_is_refused(
     inputs: dict[str, str], cache: ModelCache, tmp_path: Path
 ) -> None:
-    request = _request(model="cogvideox-tiny", task="v2v", source_video=inputs["video"], num_frames=17)
+    # 12 frames at 8 fps last 1.5 s; 25 frames at 12 fps take 2 s of it, and 17 (8k+1) fit in it.
+    request = _request(model="cogvideox-tiny", task="v2v", source_video=inputs["video"], num_frames=25)
     with pytest.raises(
-        InvalidRequest, match="source_video has 12 frames but 17 were asked for; ask for num_frames=9"
+        InvalidRequest,
+        match=r"lasts 1.50 s \(12 frames at 8 fps\), and 25 frames at 12 fps take 2.08 s of it; "
+        "ask for 17 frames or fewer",
     ):
         render(request, tmp_path / "out.mp4", cache=cache)
     assert not (tmp_path / "out.mp4").exists()

@@ -189,6 +189,22 @@ def test_wan_specific_requests_are_refused_with_the_field(
     assert err.value.param == param
 
 
+def test_video_to_video_keeps_the_pace_of_a_source_at_another_rate(tmp_path: Path) -> None:
+    from reelgen.core.backends.source_clip import source_frames
+
+    # A 30 fps clip whose frame i is grey level 6i, restyled at 8 fps: each output frame shows the
+    # source frame of its own time (0, 3.75, 7.5 ... frames in), not the next frame of the source,
+    # which played 30 fps of motion at 8 (almost four times slower).
+    levels = np.arange(40) * 6
+    clip = np.broadcast_to(levels[:, None, None, None], (40, 32, 48, 3)).astype(np.uint8)
+    write_video(Video(np.ascontiguousarray(clip), Fraction(30)), tmp_path / "fast.mp4")
+    fast = str(tmp_path / "fast.mp4")
+    request = _resolved(model="wan-tiny", task="v2v", source_video=fast, num_frames=9, fps=8.0)
+    frames = source_frames(request, registry.resolve("wan-tiny")[0].rules)
+    shown = [round(float(np.asarray(f.convert("L")).mean()) / 6) for f in frames]
+    assert shown == [0, 3, 7, 11, 15, 18, 22, 26, 30]
+
+
 def test_wan22_runs_both_experts_and_honours_boundary_and_guidance_2() -> None:
     backend = _loaded("wan22-tiny")
     calls = {"transformer": 0, "transformer_2": 0}

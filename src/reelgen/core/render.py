@@ -11,6 +11,7 @@ from typing import Any
 from reelgen import __version__
 from reelgen.core import quality, weights
 from reelgen.core.backends.base import Runner
+from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
 from reelgen.core.encode import check_record_free, check_writable, write_json_atomic, write_video
@@ -21,7 +22,7 @@ from reelgen.core.record import input_records, library_versions
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan, next_rung
-from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
 
 #: Containers ``render`` writes.
@@ -156,6 +157,8 @@ def render(
     spec, preset = registry.resolve(request.model)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
+    if request.task is Task.V2V:  # a source clip too short is said before minutes of loading, not after
+        check_long_enough(request, spec.rules_for(preset))
     dev = device_info(device)
 
     # 2. Find the weights (a tiny model is built once, then read like a real one).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from reelgen.core.backends import companions, plumbing
+from reelgen.core.backends import companions, plumbing, source_clip
 from reelgen.core.backends.animatediff import presets as ap
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
@@ -109,7 +109,10 @@ class AnimateDiffRunner(DiffusersBackend):
             chunk = min(chunk, ap.LOW_VRAM_DECODE_CHUNK)
         inputs: dict[str, Any] = {"decode_chunk_size": chunk}
         if request.task is Task.V2V:
-            inputs.update(video=plumbing.source_frames(request, 1, 0), strength=request.source_strength)
+            inputs.update(
+                video=source_clip.source_frames(request, self.spec.rules_for(self.preset)),
+                strength=request.source_strength,
+            )
         return inputs
 
     def _apply_camera_motion(self, options: ap.AnimateDiffOptions) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from reelgen.core.backends import plumbing
+from reelgen.core.backends import plumbing, source_clip
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.backends.cogvideox.presets import CogVideoXOptions
 from reelgen.core.spec.request import ResolvedRequest, Task
@@ -34,6 +34,6 @@ class CogVideoXRunner(DiffusersBackend):
         if request.task is Task.I2V:
             inputs["image"] = plumbing.start_image(request)
         elif request.task is Task.V2V:
-            inputs["video"] = plumbing.source_frames(request, 8)
+            inputs["video"] = source_clip.source_frames(request, self.spec.rules_for(self.preset))
             inputs["strength"] = request.source_strength
         return inputs

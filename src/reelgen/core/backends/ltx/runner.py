@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from reelgen.core.backends import plumbing
+from reelgen.core.backends import plumbing, source_clip
 from reelgen.core.backends.ltx import conditions
 from reelgen.core.backends.ltx import presets as lp
 from reelgen.core.backends.ltx.common import CONDITION_TASK, LTXFamilyRunner, only_a_start_image, pins
@@ -114,7 +114,7 @@ class LTXRunner(LTXFamilyRunner):
         if request.task is Task.EXTEND:
             inputs |= conditions.extend_inputs(self.preset, request)
         elif request.task is Task.V2V:
-            clip = plumbing.source_frames(request, lp.FRAME_STEP)
+            clip = source_clip.source_frames(request, self.spec.rules_for(self.preset))
             inputs["latents"] = conditions.encode_clip(pipe, clip, request.width, request.height)
             inputs["denoise_strength"] = request.source_strength
         else:

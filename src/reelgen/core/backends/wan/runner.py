@@ -7,7 +7,7 @@ import weakref
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from reelgen.core.backends import plumbing
+from reelgen.core.backends import plumbing, source_clip
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.backends.wan import configs, tiles, vace
 from reelgen.core.backends.wan import presets as wp
@@ -85,7 +85,10 @@ class WanRunner(DiffusersBackend):
                 inputs["last_image"] = plumbing.end_image(request)
         elif request.task is Task.V2V:
             # The video-to-video pipeline takes the clip and strength instead of a frame count.
-            inputs = {"video": plumbing.source_frames(request, 4), "strength": request.source_strength}
+            inputs = {
+                "video": source_clip.source_frames(request, self.spec.rules_for(self.preset)),
+                "strength": request.source_strength,
+            }
         if self.preset.variant in wp.TWO_EXPERT_VARIANTS:
             pipe.register_to_config(boundary_ratio=options.boundary_ratio or self._boundary_default)
             inputs["guidance_scale_2"] = request.guidance_2

@@ -1,0 +1,66 @@
+"""A video-to-video source clip taken at the output's frame rate, and refused before a model loads when short."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.types import Video
+
+if TYPE_CHECKING:
+    from reelgen.core.spec.rules import SizeRules
+
+
+def picked(num_frames: int, fps: float, source_fps: float) -> np.ndarray:
+    """The source frame shown at each output frame's time: the output keeps the source's pace.
+
+    Taken one for one, a 30 fps clip restyled at Wan's 16 fps played at half speed.
+    """
+    return np.floor(np.arange(num_frames) * source_fps / fps + 1e-6).astype(int)
+
+
+def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> None:
+    """Refuse a source clip shorter than the video asked for, with the longest valid count it allows."""
+    from reelgen.core import media
+
+    timing = media.video_timing(request.source_video or "", "source_video")
+    source_fps, have = float(timing.fps), timing.frames
+    if have and picked(request.num_frames, request.fps, source_fps)[-1] < have:
+        return
+    # The most output frames whose last one still falls on a frame of the source, on the model's lattice.
+    fits = max(0, math.ceil(have * request.fps / source_fps - 1e-6))
+    usable = (fits - rules.frame_offset) // rules.frame_step * rules.frame_step + rules.frame_offset
+    if rules.max_frames is not None:
+        usable = min(usable, rules.max_frames)
+    ask = (
+        f"ask for {usable} frames or fewer, or give a longer video"
+        if usable >= rules.min_frames
+        else "give a longer video"
+    )
+    raise InvalidRequest(
+        f"source_video: {request.source_video} lasts {have / source_fps:.2f} s ({have} frames at "
+        f"{source_fps:g} fps), and {request.num_frames} frames at {request.fps:g} fps take "
+        f"{request.num_frames / request.fps:.2f} s of it; {ask}",
+        param="source_video",
+    )
+
+
+def source_frames(request: ResolvedRequest, rules: SizeRules) -> list[Any]:
+    """The source clip at the output's frame rate from its start, ``num_frames`` frames fitted to the size."""
+    from reelgen.core import media
+
+    check_long_enough(request, rules)
+    timing = media.video_timing(request.source_video or "", "source_video")
+    index = picked(request.num_frames, request.fps, float(timing.fps))
+    clip = media.read_video(request.source_video or "", max_frames=int(index[-1]) + 1)
+    if clip.num_frames <= index[-1]:  # fewer decoded than its packets said: the decode is the final word
+        raise InvalidRequest(
+            f"source_video: {request.source_video} has only {clip.num_frames} readable frames, "
+            f"{request.num_frames} frames at {request.fps:g} fps need {index[-1] + 1}; give a longer video",
+            param="source_video",
+        )
+    return media.fit_video(Video(clip.frames[index], clip.fps), request.width, request.height)
