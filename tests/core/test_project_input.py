@@ -129,3 +129,42 @@ def test_a_start_image_replaced_while_its_scene_renders_keeps_no_clip_under_the_
     # Kept, the clip would read as current again once the old picture was put back, whichever it showed.
     assert not folder.clip(planned.key).exists()
     assert [s.status for s in status(folder)] == [SceneStatus.MISSING]
+
+
+def test_a_field_written_twice_in_a_scene_is_refused_not_the_last_one_taken(tmp_path: Path) -> None:
+    """YAML readers keep the last of two ``prompt:`` lines and say nothing: the scene rendered the other."""
+    folder = make(tmp_path / "film", THREE[:1])
+    text = folder.file.read_text()
+    folder.file.write_text(
+        text.replace("  prompt: a red circle\n", "  prompt: a red circle\n  prompt: a fox\n")
+    )
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    line = text.splitlines().index("  prompt: a red circle") + 2
+    assert err.value.message == (
+        f"project.yaml line {line}, column 3: 'prompt' is given twice (first on line {line - 1}); keep one"
+    )
+    assert not folder.clips.exists()
+
+
+def test_a_project_with_no_scenes_says_what_a_scene_is(tmp_path: Path) -> None:
+    folder = make(tmp_path / "film", [])
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert (err.value.param, err.value.message) == (
+        "scenes",
+        "scenes: the project has none; give at least one (a prompt to render, or a title_card)",
+    )
+
+
+def test_an_id_that_clashes_with_a_scene_named_by_its_place_says_so(tmp_path: Path) -> None:
+    """The second scene has no id, so it is scene-2: the person never wrote the id that clashes."""
+    unnamed = {k: v for k, v in THREE[1].items() if k != "id"}
+    folder = make(tmp_path / "film", [THREE[0], unnamed, {**THREE[2], "id": "scene-2"}])
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert (err.value.param, err.value.message) == (
+        "scenes[2].id",
+        "scene 'scene-2' (scenes[2]): id 'scene-2' is already used by scenes[1]; ids must differ "
+        "(a scene without an id is scene-N by its place: give both ids)",
+    )

@@ -211,6 +211,33 @@ def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # An unknown metric with no near name once ran into the list: "is not a known field known: speed".
+        (
+            "prompts: [a fox]\nweights: {beauty: 1}\n",
+            "weights.beauty is not a known field; known: speed, cost, vram, temporal, artefacts",
+        ),
+        ("prompts: []\n", "prompts: there are none; give at least one (a line of text, or id: and prompt:)"),
+        ("[]\n", "prompts: there are none; give at least one (a line of text, or id: and prompt:)"),
+        # YAML readers keep the last of two keys and say nothing: the first weighting was never used.
+        (
+            "prompts: [a fox]\nweights:\n  speed: 1\n  speed: 0\n",
+            "line 4, column 3: 'speed' is given twice (first on line 3); keep one",
+        ),
+    ],
+)
+def test_a_prompts_file_mistake_is_one_line_saying_what_is_valid(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "prompts.yaml"
+    path.write_text(text)
+    with pytest.raises(InvalidRequest) as caught:
+        load_prompts(path)
+    assert caught.value.message == f"prompts file {path}{'' if said.startswith('line') else ':'} {said}"
+
+
 def test_an_entry_without_an_id_is_numbered_like_a_plain_prompt(tmp_path: Path) -> None:
     # An entry that only adds an image used to be refused with "prompts[0].id is required".
     path = tmp_path / "prompts.yaml"

@@ -9,6 +9,7 @@ terminal, a log or an API error envelope shows badly; these read
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,31 @@ def _read_text(path: Path, name: str, kind: str, param: str) -> str:
         ) from None
 
 
+@cache
+def _unique_keys() -> Any:
+    """A safe YAML loader that refuses a key given twice in one mapping: PyYAML keeps the last one
+    silently, so a scene with two ``prompt:`` lines rendered the second and said nothing."""
+    import yaml
+
+    class UniqueKeys(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:  # before merges (``<<``): overriding a merged key is fine
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None,
+                            None,
+                            f"{key!r} is given twice (first on line {seen[key]}); keep one",
+                            key_node.start_mark,
+                        )
+                    seen[key] = line
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeys
+
+
 def parse_yaml(text: str, name: str, *, param: str) -> Any:
     """``text`` as YAML; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``."""
     import yaml
@@ -41,7 +67,7 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
             param=param,
         )
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_keys())  # a SafeLoader, refusing repeated keys
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")

@@ -23,5 +23,6 @@ def file_error(
     if first.get("type") == "extra_forbidden":
         known = fields_at(model, tuple(first["loc"]))
         if known:
-            message += f" known: {', '.join(known)}"
+            # After "did you mean X?" a space; after the bare "is not a known field" a semicolon.
+            message += f"{'' if message.endswith('?') else ';'} known: {', '.join(known)}"
     return InvalidRequest(message, param=error.param)

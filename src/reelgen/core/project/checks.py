@@ -23,8 +23,12 @@ def check_scenes(project: Project) -> None:
     for i, scene in enumerate(project.scenes):
         label, where = f"scene {scene.id!r} (scenes[{i}])", f"scenes[{i}]"
         if scene.id in seen:
+            first = seen[str(scene.id)]
+            # One of the two may have no id at all: it was named by its place, which the person never wrote.
+            placed = scene.id in (f"scene-{i + 1}", f"scene-{first + 1}")
+            why = " (a scene without an id is scene-N by its place: give both ids)" if placed else ""
             raise InvalidRequest(
-                f"{label}: id {scene.id!r} is already used by scenes[{seen[str(scene.id)]}]; ids must differ",
+                f"{label}: id {scene.id!r} is already used by scenes[{first}]; ids must differ{why}",
                 param=f"{where}.id",
             )
         seen[str(scene.id)] = i

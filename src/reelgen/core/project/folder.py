@@ -123,6 +123,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "is required"
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
+    elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
+        text = "the project has none; give at least one (a prompt to render, or a title_card)"
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
         text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
@@ -91,6 +91,13 @@ class PromptsFile(BaseModel):
             prompts = [_numbered(p, i) for i, p in enumerate(data["prompts"])]
             data = {**data, "prompts": prompts}
         return data
+
+    @field_validator("prompts", mode="before")
+    @classmethod
+    def _some_prompt(cls, value: Any) -> Any:
+        if value == []:  # before pydantic's own words, "List should have at least 1 item after validation"
+            raise ValueError("there are none; give at least one (a line of text, or id: and prompt:)")
+        return value
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PromptsFile:
