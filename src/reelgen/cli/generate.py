@@ -197,6 +197,14 @@ def generate(
     """
     if strength is not None and video is None:
         raise typer.BadParameter("--strength sets how much of the --video is repainted; give --video too")
+    if interpolate is not None and target_fps is not None:
+        raise typer.BadParameter("give --interpolate (a factor) or --target-fps (a rate), not both")
+    if interpolator is not None and interpolate is None and target_fps is None:
+        raise typer.BadParameter(
+            "--interpolator picks how new frames are made; give --interpolate or --target-fps too"
+        )
+    if upscaler is not None and upscale is None:
+        raise typer.BadParameter("--upscaler picks how frames are enlarged; give --upscale too")
     fields = dict(
         model=pick_model(model, task or Task.T2V),
         prompt=prompt,
