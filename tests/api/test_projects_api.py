@@ -179,6 +179,18 @@ def test_a_yaml_syntax_error_is_a_400_of_one_line_naming_line_and_column(
     assert files_under(data_dir / "projects") == []
 
 
+def test_a_field_given_twice_is_a_400_naming_both_lines_and_nothing_is_stored(
+    client: TestClient, data_dir: Path
+) -> None:
+    text = "title: Harbour Lights\nscenes:\n  - prompt: boats\n    duration: 2\n    prompt: gulls\n"
+    resp = client.post("/v1/projects", json={"project": text})
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"]["message"] == (
+        "the project file line 5, column 5: 'prompt' is given twice (first on line 3); keep one"
+    )
+    assert files_under(data_dir / "projects") == []
+
+
 def test_a_project_nested_past_any_parser_is_a_400_not_a_500(client: TestClient, data_dir: Path) -> None:
     # Each was a 500 RecursionError: the JSON body, a project object YAML's writer recursed through,
     # and YAML text PyYAML recursed through.
