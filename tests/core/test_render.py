@@ -216,3 +216,34 @@ def test_render_takes_the_resolved_request_as_it_is(tmp_path: Path) -> None:
     assert ResolvedRequest.model_validate(result.metadata["request"]) == request
     assert result.metadata["stages"] == ["generate"]
     assert result.metadata["quality"]["fatal"] is False
+
+
+def test_text_a_model_will_not_read_is_said_before_it_loads(tmp_path: Path) -> None:
+    """SVD reads no text, and a negative prompt goes unread without CFG: made anyway, but said."""
+    messages: list[str] = []
+    render(
+        R(model="fake-tiny", seed=1, negative_prompt="blurry", guidance=1.0),
+        tmp_path / "a.mp4",
+        progress=Progress(on_event=lambda e: messages.append(e.message)),
+    )
+    assert (
+        "warning: the negative prompt has no effect on fake-tiny at guidance 1: it counts only above 1"
+        in (" ".join(messages))
+    )
+
+    def said(model: str, **fields: object) -> str | None:
+        spec, preset = registry.resolve(model)
+        return spec.runner_class().unread_text(R(model=model, **fields), preset.name)
+
+    start = str(_image(tmp_path / "start.png", (200, 30, 30)))
+    assert said("svd-tiny", prompt="a fox", start_image=start) == (
+        "svd-tiny reads no text: the prompt will not steer it"
+    )
+    assert said("svd-tiny", start_image=start) is None
+    hunyuan = said("hunyuan-tiny", prompt="a fox", negative_prompt="blurry")
+    assert hunyuan is not None and "give --option true_cfg_scale above 1" in hunyuan
+    assert (
+        said("hunyuan-tiny", prompt="a fox", negative_prompt="blurry", options={"true_cfg_scale": 2.0})
+        is None
+    )
+    assert said("fake-tiny", prompt="a fox", negative_prompt="blurry", guidance=3.0) is None

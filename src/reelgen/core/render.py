@@ -157,6 +157,9 @@ def render(
     spec, preset = registry.resolve(request.model)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
+    unread = spec.runner_class().unread_text(request, preset.name)
+    if unread:  # made anyway (a shoot-out sends every model one prompt), but not in silence
+        progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"warning: {unread}"))
     if request.task is Task.V2V:  # a source clip too short is said before minutes of loading, not after
         check_long_enough(request, spec.rules_for(preset))
     dev = device_info(device)

@@ -51,6 +51,31 @@ class Runner(ABC):
     #: Whether ``load`` uses diffusers or transformers, whose own loading bars are then turned off
     #: first (``reelgen.core.cache``); a runner that uses neither need not import them (seconds).
     uses_hub_libraries: ClassVar[bool] = True
+    #: False for a model that reads no text at all (SVD animates its start image alone).
+    reads_prompt: ClassVar[bool] = True
+
+    @classmethod
+    def unread_text(cls, request: ResolvedRequest, label: str) -> str | None:
+        """Which of the request's text will not steer this model, in words, or None when all of it will.
+
+        Said before the model loads; the record keeps the text as it was given.
+        """
+        if not cls.reads_prompt:
+            given = [
+                name
+                for name, text in (("prompt", request.prompt), ("negative prompt", request.negative_prompt))
+                if text
+            ]
+            return f"{label} reads no text: the {' and '.join(given)} will not steer it" if given else None
+        why = cls.negative_unread(request) if request.negative_prompt else None
+        return f"the negative prompt has no effect on {label} {why}" if why else None
+
+    @classmethod
+    def negative_unread(cls, request: ResolvedRequest) -> str | None:
+        """Why a negative prompt goes unread in this request (a clause), or None when it is read."""
+        if request.guidance <= 1:  # diffusers runs no unconditional pass at guidance 1 or below
+            return f"at guidance {request.guidance:g}: it counts only above 1 (classifier-free guidance)"
+        return None
 
     def __init__(self, spec: FamilySpec, preset: Preset) -> None:
         self.spec = spec

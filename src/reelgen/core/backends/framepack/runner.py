@@ -34,6 +34,7 @@ class FramePackRunner(HunyuanBase):
     loads directly.
     """
 
+    distilled_guidance = True
     pipelines: ClassVar[dict[Task, str]] = {Task.I2V: "HunyuanVideoFramepackPipeline"}
 
     def from_pretrained(self, cls: Any, source: WeightSource, dtype: Any) -> Any:

@@ -43,6 +43,17 @@ class HunyuanBase(DiffusersBackend):
             return cls.from_config(self._scheduler_config)
         return cls.from_config(self._scheduler_config, shift=flow_shift)
 
+    #: Guidance-distilled (HunyuanVideo, FramePack): only real CFG, ``true_cfg_scale`` above 1, reads a negative.
+    distilled_guidance: ClassVar[bool] = False
+
+    @classmethod
+    def negative_unread(cls, request: ResolvedRequest) -> str | None:
+        if not cls.distilled_guidance:
+            return super().negative_unread(request)
+        if float(getattr(request.options, "true_cfg_scale", 1.0)) <= 1.0:
+            return "unless real CFG runs: give --option true_cfg_scale above 1 (two passes a step)"
+        return None
+
     def distilled_inputs(self, request: ResolvedRequest, true_cfg_scale: float) -> dict[str, Any]:
         """Guidance-distilled models: the negative prompt counts only with real CFG (two passes a step)."""
         inputs: dict[str, Any] = {
@@ -62,6 +73,7 @@ class HunyuanRunner(HunyuanBase):
     tokens with the encoded image.
     """
 
+    distilled_guidance = True
     pipelines: ClassVar[dict[Task, str]] = {
         Task.T2V: "HunyuanVideoPipeline",
         Task.I2V: "HunyuanVideoImageToVideoPipeline",

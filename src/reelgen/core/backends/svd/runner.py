@@ -20,6 +20,7 @@ class SVDRunner(DiffusersBackend):
     # SVD's VAE is Stable Diffusion's, so its latents preview with the same linear map.
     rgb_factors = SD15_LATENT_RGB_FACTORS
     frames_first_latents = True
+    reads_prompt = False
 
     def common_inputs(self, request: ResolvedRequest) -> dict[str, Any]:
         inputs = super().common_inputs(request)
