@@ -18,7 +18,7 @@ from reelgen.core.backends.wan.tiny import full_random_parts
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info
 from reelgen.core.encode import write_video
-from reelgen.core.errors import Cancelled, InvalidRequest
+from reelgen.core.errors import Cancelled, InvalidRequest, UnsupportedTask
 from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.render import render
@@ -542,3 +542,13 @@ def test_a_decode_out_of_memory_in_the_chosen_tiles_decodes_again_in_diffusers_t
     vae.tiled_decode = broke
     with pytest.raises(torch.OutOfMemoryError):
         vae.decode(latents[0])
+
+
+def test_a_task_the_model_lacks_names_the_models_of_its_family_that_do_it() -> None:
+    """-m takes a model: "Families that do i2v: ... wan" left a person to find which Wan model does."""
+    with pytest.raises(UnsupportedTask) as caught:
+        resolved(model="wan-tiny", prompt="a fox", task="i2v")
+    assert "Wan models that do i2v: wan-i2v-tiny, wan-vace-tiny. Families that do i2v:" in str(caught.value)
+    with pytest.raises(UnsupportedTask) as caught:
+        resolved(model="wan-1.3b", prompt="a fox", task="keyframes")
+    assert "Wan models that do keyframes: wan-vace-1.3b, wan-vace-14b." in str(caught.value)

@@ -81,3 +81,10 @@ def options_model(model: str) -> type[BaseModel]:
 
 def families_supporting(task: Task) -> list[str]:
     return sorted(name for name, spec in families().items() if task in spec.tasks)
+
+
+def kin_supporting(task: Task, preset: Preset) -> list[str]:
+    """Models of ``preset``'s own family that do ``task``: tiny ones for a tiny model, real ones otherwise."""
+    spec = families().get(preset.family)
+    found = [p.name for p in spec.presets if task in p.tasks and p.tiny == preset.tiny] if spec else []
+    return sorted(found)

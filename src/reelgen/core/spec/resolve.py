@@ -41,9 +41,12 @@ def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) ->
         )
     families = registry.families_supporting(task)
     listing = ", ".join(families) if families else "none installed"
+    # What to type next: a model of the same family that can (-m takes models, not families).
+    kin = registry.kin_supporting(task, preset)
+    kin_said = f" {spec.label} models that do {task.value}: {', '.join(kin)}." if kin else ""
     raise UnsupportedTask(
         f"{preset.name} ({spec.label}) cannot do {task.value}; it supports "
-        f"{', '.join(t.value for t in supported)}. Families that do {task.value}: {listing}",
+        f"{', '.join(t.value for t in supported)}.{kin_said} Families that do {task.value}: {listing}",
         param="task",
     )
 
@@ -291,8 +294,10 @@ def _check_pins(preset: Preset, request: ResolvedRequest) -> None:
         )
     if request.keyframes and Task.KEYFRAMES not in preset.tasks:
         families = registry.families_supporting(Task.KEYFRAMES)
+        kin = registry.kin_supporting(Task.KEYFRAMES, preset)
+        kin_said = f" models of its family that can: {', '.join(kin)};" if kin else ""
         raise InvalidRequest(
-            f"{preset.name} cannot pin keyframes; families that can: {', '.join(families) or 'none installed'}",
+            f"{preset.name} cannot pin keyframes;{kin_said} families that can: {', '.join(families) or 'none installed'}",
             param="keyframes",
         )
 
