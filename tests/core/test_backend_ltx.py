@@ -254,6 +254,32 @@ def test_extend_context_longer_than_the_source_names_the_longest(
     assert err.value.param == "options.extend_context_frames"
 
 
+def test_extend_takes_its_context_at_the_runs_frame_rate(inputs: dict[str, str]) -> None:
+    """A 24 fps clip extended at 12 fps: every other source frame, ending on its last; one for one,
+    the context's 9 frames covered half the time and the continuation moved at half its pace."""
+    from reelgen.core.backends.ltx import conditions
+
+    request = _resolved(
+        task="extend",
+        source_video=inputs["clip_a"],
+        num_frames=9,
+        fps=12.0,
+        options={"extend_context_frames": 9},
+    )
+    (condition,) = conditions.extend_inputs(registry.resolve("ltx-tiny")[1], request)["conditions"]
+    source = media.read_video(inputs["clip_a"])
+    assert list(conditions.tail_indices(17, 2.0, 9)) == [0, 2, 4, 6, 8, 10, 12, 14, 16]
+    tail = media.fit_video(Video(source.frames[0::2], source.fps), 64, 64)
+    assert all(
+        np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(condition.video, tail, strict=True)
+    )
+    too_long = request.model_copy(
+        update={"options": request.options.model_copy(update={"extend_context_frames": 17})}
+    )
+    with pytest.raises(InvalidRequest, match=r"source_video has 9 frames at 12 fps \(17 at its own 24\)"):
+        conditions.extend_inputs(registry.resolve("ltx-tiny")[1], too_long)
+
+
 # ---- video to video ----------------------------------------------------------------------------
 
 

@@ -30,23 +30,46 @@ def image_conditions(request: ResolvedRequest) -> list[Any]:
 def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
     """The condition-pipeline arguments of an extend run: the source's last frames, pinned at frame 0.
 
-    The last C frames of the source (8k+1) are pinned at frame 0 of a run
+    The source's last C frames (8k+1) at the run's frame rate are pinned at frame 0 of a run
     ``lp.extend_total(C, num_frames)`` frames long; ``new_frames`` cuts the
     ``num_frames`` after them out of what it decodes.
     """
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
     source = media.read_video(request.source_video or "", param="source_video")
-    context = lp.extend_context(preset, request, source.num_frames)
-    if source.num_frames < context:
+    step = float(source.fps) / request.fps  # source frames per frame of the run
+    usable = int((source.num_frames - 1) / step + 1e-6) + 1  # the source's frames at the run's rate
+    context = lp.extend_context(preset, request, usable)
+    if usable < context:
+        at = (
+            f" at {request.fps:g} fps ({source.num_frames} at its own {float(source.fps):g})"
+            if step != 1
+            else ""
+        )
         raise InvalidRequest(
-            f"source_video has {source.num_frames} frames; options.extend_context_frames asks for "
-            f"{context}; use at most {lp.largest_valid(source.num_frames)}",
+            f"source_video has {usable} frames{at}; options.extend_context_frames asks for "
+            f"{context}; use at most {lp.largest_valid(usable)}",
             param="options.extend_context_frames",
         )
-    tail = media.fit_video(Video(source.frames[-context:], source.fps), request.width, request.height)
+    tail = media.fit_video(
+        Video(source.frames[tail_indices(source.num_frames, step, context)], source.fps),
+        request.width,
+        request.height,
+    )
     condition = LTXVideoCondition(video=tail, frame_index=0, strength=1.0)
     return {"conditions": [condition], "num_frames": lp.extend_total(context, request.num_frames)}
+
+
+def tail_indices(frames: int, step: float, context: int) -> Any:
+    """The source frames a context of ``context`` frames at the run's rate takes, ending on the last one.
+
+    ``step`` is source frames per run frame: the last frames one for one at the same rate, every
+    other frame of a 48 fps clip extended at 24, so the continuation moves at the source's pace.
+    """
+    import numpy as np
+
+    back = np.floor(np.arange(context - 1, -1, -1) * step + 1e-6).astype(int)
+    return (frames - 1) - back
 
 
 def new_frames(frames: Any, num_frames: int) -> tuple[Any, int]:
