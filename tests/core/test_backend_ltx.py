@@ -257,6 +257,7 @@ def test_extend_context_longer_than_the_source_names_the_longest(
 def test_extend_takes_its_context_at_the_runs_frame_rate(inputs: dict[str, str]) -> None:
     """A 24 fps clip extended at 12 fps: every other source frame, ending on its last; one for one,
     the context's 9 frames covered half the time and the continuation moved at half its pace."""
+    from reelgen.core.backends import source_clip
     from reelgen.core.backends.ltx import conditions
 
     request = _resolved(
@@ -268,7 +269,9 @@ def test_extend_takes_its_context_at_the_runs_frame_rate(inputs: dict[str, str])
     )
     (condition,) = conditions.extend_inputs(registry.resolve("ltx-tiny")[1], request)["conditions"]
     source = media.read_video(inputs["clip_a"])
-    assert list(conditions.tail_indices(17, 2.0, 9)) == [0, 2, 4, 6, 8, 10, 12, 14, 16]
+    assert np.array_equal(source_clip.tail(source, 12.0, 9), source.frames[0::2])
+    assert np.array_equal(source_clip.tail(source, 24.0, 9), source.frames[-9:])  # one for one
+    assert source_clip.frames_at(17, 24.0, 12.0) == 9 and source_clip.frames_at(17, 24.0, 24.0) == 17
     tail = media.fit_video(Video(source.frames[0::2], source.fps), 64, 64)
     assert all(
         np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(condition.video, tail, strict=True)

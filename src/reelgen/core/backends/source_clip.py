@@ -1,4 +1,5 @@
-"""A video-to-video source clip taken at the output's frame rate, and refused before a model loads when short."""
+"""Source clips taken at the output's frame rate: video-to-video's (refused before a model loads when short)
+and the context an extend run continues."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def picked(num_frames: int, fps: float, source_fps: float) -> np.ndarray:
     Taken one for one, a 30 fps clip restyled at Wan's 16 fps played at half speed.
     """
     return np.floor(np.arange(num_frames) * source_fps / fps + 1e-6).astype(int)
+
+
+def frames_at(frames: int, source_fps: float, fps: float) -> int:
+    """How many frames at ``fps`` a clip of ``frames`` frames at ``source_fps`` holds, first to last."""
+    return int((frames - 1) * fps / source_fps + 1e-6) + 1
+
+
+def tail(clip: Video, fps: float, count: int) -> np.ndarray:
+    """The clip's last ``count`` frames at ``fps``, ending on its last frame: the context an extend run
+    continues. One for one at the clip's own rate; every other frame of a 24 fps clip extended at 12,
+    so the continuation moves at the source's pace.
+    """
+    back = np.floor(np.arange(count - 1, -1, -1) * float(clip.fps) / fps + 1e-6).astype(int)
+    return clip.frames[(clip.num_frames - 1) - back]
 
 
 def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from reelgen.core import media
 from reelgen.core.backends.ltx import presets as lp
 from reelgen.core.backends.ltx.common import pins
+from reelgen.core.backends.source_clip import frames_at, tail
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import Preset
 from reelgen.core.spec.request import ResolvedRequest
@@ -37,13 +38,12 @@ def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
     source = media.read_video(request.source_video or "", param="source_video")
-    step = float(source.fps) / request.fps  # source frames per frame of the run
-    usable = int((source.num_frames - 1) / step + 1e-6) + 1  # the source's frames at the run's rate
+    usable = frames_at(source.num_frames, float(source.fps), request.fps)  # at the run's rate
     context = lp.extend_context(preset, request, usable)
     if usable < context:
         at = (
             f" at {request.fps:g} fps ({source.num_frames} at its own {float(source.fps):g})"
-            if step != 1
+            if usable != source.num_frames
             else ""
         )
         raise InvalidRequest(
@@ -51,25 +51,11 @@ def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
             f"{context}; use at most {lp.largest_valid(usable)}",
             param="options.extend_context_frames",
         )
-    tail = media.fit_video(
-        Video(source.frames[tail_indices(source.num_frames, step, context)], source.fps),
-        request.width,
-        request.height,
+    context_clip = Video(tail(source, request.fps, context), source.fps)
+    condition = LTXVideoCondition(
+        video=media.fit_video(context_clip, request.width, request.height), frame_index=0, strength=1.0
     )
-    condition = LTXVideoCondition(video=tail, frame_index=0, strength=1.0)
     return {"conditions": [condition], "num_frames": lp.extend_total(context, request.num_frames)}
-
-
-def tail_indices(frames: int, step: float, context: int) -> Any:
-    """The source frames a context of ``context`` frames at the run's rate takes, ending on the last one.
-
-    ``step`` is source frames per run frame: the last frames one for one at the same rate, every
-    other frame of a 48 fps clip extended at 24, so the continuation moves at the source's pace.
-    """
-    import numpy as np
-
-    back = np.floor(np.arange(context - 1, -1, -1) * step + 1e-6).astype(int)
-    return (frames - 1) - back
 
 
 def new_frames(frames: Any, num_frames: int) -> tuple[Any, int]:

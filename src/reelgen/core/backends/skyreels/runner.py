@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from reelgen.core import media
-from reelgen.core.backends import plumbing
+from reelgen.core.backends import plumbing, source_clip
 from reelgen.core.backends.base import DiffusersBackend
 from reelgen.core.backends.skyreels import presets as sp
 from reelgen.core.backends.skyreels.windows import (
@@ -107,8 +107,10 @@ class SkyReelsRunner(DiffusersBackend):
 
 
 def _source_tail(request: ResolvedRequest, overlap: int) -> list[Any]:
-    """The source clip's last ``overlap`` frames fitted to the output size; a shorter clip lends all it
-    has, trimmed to 4k+1 frames (the lengths the VAE encodes)."""
+    """The source clip's last ``overlap`` frames at the run's frame rate, fitted to the output size; a
+    shorter clip lends all it has, trimmed to 4k+1 frames (the lengths the VAE encodes)."""
     source = media.read_video(request.source_video or "")
-    usable = min(overlap, (source.num_frames - 1) // FRAME_STEP * FRAME_STEP + 1)
-    return media.fit_video(source, request.width, request.height)[-usable:]
+    have = source_clip.frames_at(source.num_frames, float(source.fps), request.fps)
+    usable = min(overlap, (have - 1) // FRAME_STEP * FRAME_STEP + 1)
+    context = Video(source_clip.tail(source, request.fps, usable), source.fps)
+    return media.fit_video(context, request.width, request.height)

@@ -78,7 +78,8 @@ def context_length(asked: int | None, available: int) -> int:
     context = wanted - wanted % 4
     if context < 4:
         raise InvalidRequest(
-            f"source_video has {available} frames; Wan VACE extends from at least 4", param="source_video"
+            f"source_video has {available} frames at the run's frame rate; Wan VACE extends from at least 4",
+            param="source_video",
         )
     return context
 
@@ -103,7 +104,7 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
     extend context). A text-only run with no reference images gets none of it.
     """
     from reelgen.core import media
-    from reelgen.core.backends import plumbing
+    from reelgen.core.backends import plumbing, source_clip
 
     width, height, frames = request.width, request.height, request.num_frames
     given: dict[int, Image.Image] = {}
@@ -120,8 +121,11 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
             strength[key.frame] = key.strength
     elif request.task is Task.EXTEND:
         clip = media.read_video(request.source_video or "")
-        drop = context_length(context_frames, clip.num_frames)
-        given = dict(enumerate(media.fit_video(Video(clip.frames[-drop:], clip.fps), width, height)))
+        drop = context_length(
+            context_frames, source_clip.frames_at(clip.num_frames, float(clip.fps), request.fps)
+        )
+        context = Video(source_clip.tail(clip, request.fps, drop), clip.fps)  # at the run's frame rate
+        given = dict(enumerate(media.fit_video(context, width, height)))
     total = drop + frames
     inputs: dict[str, Any] = {"num_frames": total}
     if given:
