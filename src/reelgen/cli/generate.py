@@ -10,11 +10,21 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.cli import typed
-from reelgen.cli.output import console, fail, parse_pairs, positive_gib, progress_bar
+from reelgen.cli.output import (
+    console,
+    fail,
+    parse_pairs,
+    plan_line,
+    positive_gib,
+    progress_bar,
+    render_takes,
+    take_count,
+    take_outputs,
+)
 from reelgen.cli.typed import FLAGS, as_option
 from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
-from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task
 
 if TYPE_CHECKING:
     from reelgen.core.render import RenderResult
@@ -50,6 +60,15 @@ VramOpt = Annotated[
 ]
 DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")]
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
+CountOpt = Annotated[
+    int,
+    Opt(
+        "--count",
+        callback=take_count,
+        help="Takes to make (1 to 100), seeds S, S+1, ... from one model load; -o x.mp4 "
+        "names them x-1.mp4 ... The last lines are their paths, one a line.",
+    ),
+]
 
 
 def _render(
@@ -68,11 +87,7 @@ def _render(
             result = make(progress)
     except ReelgenError as exc:
         raise fail(say(exc)) from None
-    meta = result.metadata
-    console.print(
-        f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
-        f"{result.video.num_frames} frames {result.video.width}x{result.video.height} @ {result.video.fps} fps"
-    )
+    console.print(plan_line(result))
     typer.echo(str(result.path))
 
 
@@ -84,29 +99,54 @@ def _run(
     quiet: bool,
     gpus: int = 1,
     flags: dict[str, str] = FLAGS,
+    count: int = 1,
 ) -> None:
-    """Resolve the request once, here at the edge, then render it; problems name the options in ``flags``."""
+    """Resolve the request once, here at the edge, then render it ``count`` times with consecutive
+    seeds from one model load; problems name the options in ``flags``."""
+    from reelgen.core.cache import ModelCache
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
     from reelgen.core.spec.resolve import check_prompt
 
     if fields.get("num_frames") is not None and fields.get("seconds") is not None:
         raise typer.BadParameter("give --frames or --seconds, not both")
+    if count > 1 and gpus > 1:  # each split run starts processes that load the model afresh
+        raise typer.BadParameter("--count makes its takes from one model load; give it or --gpus, not both")
 
     try:
         asked = GenerationRequest(**{k: v for k, v in fields.items() if v is not None})
+        if asked.seed is not None and asked.seed + count > SEED_LIMIT:
+            raise typer.BadParameter(
+                f"--seed {asked.seed} with --count {count} runs to seed {asked.seed + count - 1}, "
+                f"past the largest, {SEED_LIMIT - 1}; give --seed {SEED_LIMIT - count} or less"
+            )
         check_prompt(asked)
         resolved = resolve(asked)
+        # Every name is checked before the model loads; without --seed the random base seed is < 2**32.
+        seeds = range(resolved.seed, resolved.seed + count)
+        paths = take_outputs(output, list(seeds), resolved.model) if count > 1 else []
     except ValidationError as exc:
         raise fail(as_option(from_validation_error(exc), flags)) from None
     except ReelgenError as exc:
         raise fail(as_option(exc, flags)) from None
-    _render(
-        lambda progress: render(
-            resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
+    say: Callable[[ReelgenError], ReelgenError] = lambda problem: as_option(problem, flags)  # noqa: E731
+    if count == 1:
+        _render(
+            lambda progress: render(
+                resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
+            ),
+            quiet,
+            say,
+        )
+        return
+    cache = ModelCache()  # one for every take, so the model loads once
+    render_takes(
+        [(resolved.model_copy(update={"seed": seed}), path) for seed, path in zip(seeds, paths, strict=True)],
+        lambda take, path, progress: render(
+            take, path, progress=progress, vram_budget_gib=vram_budget, device=device, cache=cache
         ),
         quiet,
-        lambda problem: as_option(problem, flags),
+        say,
     )
 
 
@@ -176,6 +216,7 @@ def generate(
             help="Split one run over N GPUs, one process each (Wan, LTX-Video); see docs/multi-gpu.md.",
         ),
     ] = 1,
+    count: CountOpt = 1,
     quiet: QuietOpt = False,
 ) -> None:
     """Generate a video from a prompt (and optional image, keyframes, video).
@@ -194,6 +235,11 @@ def generate(
       reelgen generate "a fox in snow" -m wan-1.3b --interpolate 2 --upscale 2
 
       reelgen generate "a ship in a storm" -m wan-14b --gpus 4
+
+      reelgen generate "a fox in snow" -m ltx-2b --seed 7 --count 4 -o fox.mp4
+
+    The last makes fox-1.mp4 ... fox-4.mp4 with seeds 7 to 10, loading the
+    model once, and prints their paths last, one a line.
     """
     if strength is not None and video is None:
         raise typer.BadParameter("--strength sets how much of the --video is repainted; give --video too")
@@ -234,7 +280,7 @@ def generate(
         upscale=upscale,
         upscaler=upscaler,
     )
-    _run(fields, output, vram_budget, device, quiet, gpus)
+    _run(fields, output, vram_budget, device, quiet, gpus, count=count)
 
 
 def animate(
@@ -255,6 +301,7 @@ def animate(
     seed: SeedOpt = None,
     vram_budget: VramOpt = None,
     device: DeviceOpt = None,
+    count: CountOpt = 1,
     quiet: QuietOpt = False,
 ) -> None:
     """Bring an image to life (image-to-video).
@@ -278,7 +325,7 @@ def animate(
         steps=steps,
         seed=seed,
     )
-    _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"})
+    _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"}, count=count)
 
 
 def replay(

@@ -1,13 +1,15 @@
-"""Console helpers shared by the CLI commands: errors, progress bars, option parsing."""
+"""Console helpers shared by the CLI commands: errors, progress bars, option parsing, output names."""
 
 from __future__ import annotations
 
 import json
 import math
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -20,8 +22,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
+from reelgen.core.progress import Progress as RenderProgress
+
+if TYPE_CHECKING:
+    from reelgen.core.render import RenderResult
+    from reelgen.core.spec.request import ResolvedRequest
 
 #: Messages are not folded at the console's width (80 columns when not a terminal): a path cut
 #: in two cannot be copied, and a log or a test reads a line as it was written.
@@ -31,6 +38,9 @@ console = Console(stderr=True, soft_wrap=True)
 #: The exit status of a run stopped with Ctrl-C: 128 + SIGINT, what a shell reports for such a command,
 #: so a script can tell "stopped" from "failed" (1) and "bad input" (2).
 STOPPED = 130
+
+#: The most takes one ``--count`` makes: enough to pick the best of, few enough to finish in a sitting.
+MAX_TAKES = 100
 
 
 def fail(exc: ReelgenError) -> typer.Exit:
@@ -47,6 +57,13 @@ def positive_gib(value: float | None) -> float | None:
         raise typer.BadParameter(
             f"{value:g} GiB is no budget; give the GiB above 0 to plan for, or leave it out"
         )
+    return value
+
+
+def take_count(value: int) -> int:
+    """``--count``'s check: from 1 take (a plain run) to ``MAX_TAKES``."""
+    if not 1 <= value <= MAX_TAKES:
+        raise typer.BadParameter(f"{value} is not from 1 to {MAX_TAKES}; give how many takes to make")
     return value
 
 
@@ -101,3 +118,77 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
             yield on_event
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path]:
+    """Where each of several takes of one request goes, every name checked before any work.
+
+    ``-o take.mp4`` gives take-1.mp4, take-2.mp4 ... (take-01.mp4 ... from ten takes on, so
+    they sort in order); without it each take gets the default name, which holds its seed.
+    """
+    from reelgen.core.render import SUFFIXES, check_output, default_output
+
+    if output is not None and output.suffix.lower() not in SUFFIXES:
+        raise InvalidRequest(f"output {output} must end in {', '.join(SUFFIXES)}", param="output")
+    digits = len(str(len(seeds)))
+    paths = [
+        default_output(model, seed)
+        if output is None
+        else output.with_name(f"{output.stem}-{number:0{digits}d}{output.suffix}")
+        for number, seed in enumerate(seeds, 1)
+    ]
+    for path in paths:
+        check_output(path)
+    return paths
+
+
+def plan_line(result: RenderResult) -> str:
+    """The memory plan, seed and size a render ended with, the line before its path."""
+    meta, video = result.metadata, result.video
+    return (
+        f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
+        f"{video.num_frames} frames {video.width}x{video.height} @ {video.fps} fps"
+    )
+
+
+def render_takes(
+    takes: list[tuple[ResolvedRequest, Path]],
+    make: Callable[[ResolvedRequest, Path, RenderProgress], RenderResult],
+    quiet: bool,
+    say: Callable[[ReelgenError], ReelgenError],
+) -> None:
+    """Make the takes in order under one progress bar, then print their paths, one a line.
+
+    A take that fails stops the rest (they would fail the same way) and a Ctrl-C stops the
+    one running (it writes nothing); the takes already made are kept and their paths printed.
+    """
+    progress, made = RenderProgress(preview_every=0), []
+    try:
+        with progress_bar(progress.cancel, quiet) as on_event:
+            for number, (take, path) in enumerate(takes, 1):
+                label = f"take {number}/{len(takes)}"
+                # Each take gets its own rows ("take 2/3 denoise"), so the bar shows which is running.
+                progress.on_event = lambda event, label=label: on_event(
+                    replace(event, stage=f"{label} {event.stage}")
+                )
+                console.print(f"{label}: seed {take.seed} -> {path}")
+                result = make(take, path, progress)
+                made.append(result.path)
+                console.print(f"{label} {plan_line(result)}")
+    except ReelgenError as exc:
+        stop = fail(say(exc))
+        _name_kept(made, len(takes))
+        raise stop from None
+    except KeyboardInterrupt:  # a second Ctrl-C: the file being written was removed, not left half-made
+        console.print("[bold red]error:[/] stopped with Ctrl-C")
+        _name_kept(made, len(takes))
+        raise typer.Exit(STOPPED) from None
+    for path in made:
+        typer.echo(str(path))
+
+
+def _name_kept(made: list[Path], count: int) -> None:
+    if made:
+        console.print(f"kept {len(made)} of the {count} takes, made before it stopped:")
+    for path in made:
+        typer.echo(str(path))
