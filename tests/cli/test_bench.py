@@ -248,3 +248,12 @@ def test_a_model_without_weights_or_a_random_build_says_how_to_get_them() -> Non
     said = " ".join(result.output.split())
     assert "Fetch it with: reelgen pull cogvideox-2b" in said
     assert "bench builds full-size random ones only for ltx-2b, wan-1.3b, wan-14b" in said
+
+
+def test_help_shows_every_option_and_variant_name_whole_on_an_80_column_terminal() -> None:
+    """The --stock-warmup/--no-stock-warmup pair squeezed the help column: 'first-block-cach…', 'WIDTHxHEIGHTxFRA…'."""
+    result = runner.invoke(app, ["bench", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    for name in ("--no-stock-warmup", "WIDTHxHEIGHTxFRAMES", "first-block-cache", "sequential_offload"):
+        assert name in result.output

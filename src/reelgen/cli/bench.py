@@ -43,7 +43,9 @@ def bench(
     warmup_steps: Annotated[
         int, typer.Option(min=0, help="Steps of an untimed run before each timed one (compiles, autotunes).")
     ] = 1,
-    stock_warmup: Annotated[bool, typer.Option(help="Warm stock up too (off for costly models).")] = True,
+    no_stock_warmup: Annotated[
+        bool, typer.Option("--no-stock-warmup", help="Time stock without a warm-up run (for costly models).")
+    ] = False,
     weights: Annotated[
         str | None,
         typer.Option(
@@ -90,7 +92,7 @@ def bench(
     options = core_bench.BenchOptions(
         variants=tuple(v.strip() for v in variants.split(",") if v.strip()),
         warmup_steps=warmup_steps,
-        stock_warmup=stock_warmup,
+        stock_warmup=not no_stock_warmup,
         budget_gib=budget,
         budget_plan=budget_plan,
         out_dir=keep,
