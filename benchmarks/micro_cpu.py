@@ -30,12 +30,12 @@ def main() -> None:
     import torch
 
     from reelgen.core.bench import bench_request
-    from reelgen.core.spec.request import GenerationRequest
+    from reelgen.core.spec import GenerationRequest, resolve
 
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     for run in range(args.runs):
-        request = GenerationRequest(model="reelgen-micro", prompt=PROMPT, seed=run)
+        request = resolve(GenerationRequest(model="reelgen-micro", prompt=PROMPT, seed=run))
         before = time.process_time()
         row = bench_request(request, args.out / f"micro-{run}.mp4")
         row |= {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -257,3 +258,28 @@ def test_help_shows_every_option_and_variant_name_whole_on_an_80_column_terminal
     assert "…" not in result.output
     for name in ("--no-stock-warmup", "WIDTHxHEIGHTxFRAMES", "first-block-cache", "sequential_offload"):
         assert name in result.output
+
+
+def test_the_micro_cpu_benchmark_script_renders_a_resolved_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/micro.md's `python benchmarks/micro_cpu.py ...` died in the memory plan: width * height of None."""
+    import runpy
+    import sys
+
+    from reelgen.core import bench as core_bench
+
+    rendered: list[Any] = []
+    monkeypatch.setattr(core_bench, "bench_request", lambda request, output: rendered.append(request) or {})
+    script = Path(__file__).parents[2] / "benchmarks" / "micro_cpu.py"
+    monkeypatch.setattr(sys, "argv", [str(script), "--runs", "1", "--out", str(tmp_path)])
+    monkeypatch.setattr("torch.set_num_threads", lambda n: None)
+    runpy.run_path(str(script), run_name="__main__")
+    (request,) = rendered
+    assert (request.model, request.width, request.height, request.num_frames) == (
+        "reelgen-micro",
+        128,
+        128,
+        25,
+    )
+    assert '"run": 0' in capsys.readouterr().out
