@@ -11,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from reelgen.core.encode import METADATA_KEY
 from reelgen.core.media import probe
 
 runner = CliRunner()
@@ -67,6 +68,16 @@ def test_new_render_status_export_and_nothing_twice(film: Path) -> None:
     assert probe(path)["frames"] == 24 - 4
 
 
+def carried(film: Path) -> dict[str, Any]:
+    """The record a film carries in its container's tags (MP4 and WebM alike)."""
+    import av
+
+    with av.open(str(film)) as container:
+        tags = {k.lower(): v for k, v in container.metadata.items()}
+    record: dict[str, Any] = json.loads(tags[METADATA_KEY])
+    return record
+
+
 def test_export_to_another_container_with_overrides_renders_nothing(film: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["project", "render", str(film), "-q"]).exit_code == 0
     clips = sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4"))
@@ -92,6 +103,16 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     info = probe(out)
     assert (info["codec"], info["width"], info["height"]) == ("vp9", 96, 64)
     assert sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4")) == clips
+    # The same name as .mp4 too: small.json is the later film's record, and each film carries its own.
+    assert (
+        runner.invoke(
+            app, ["project", "export", str(film), "-o", str(out.with_suffix(".mp4")), "-q"]
+        ).exit_code
+        == 0
+    )
+    assert json.loads(out.with_suffix(".json").read_text())["export"]["codec"] == "h264"
+    assert carried(out)["export"]["codec"] == "vp9"  # its record, no longer beside it, is inside it
+    assert carried(out.with_suffix(".mp4"))["output"]["frames"] == probe(out)["frames"]
     # An output the container cannot be is named as typed: --output, not the file's export.output.
     mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
     assert mkv.exit_code == 2
@@ -274,3 +295,13 @@ def test_new_says_the_render_command_as_a_shell_reads_it(tmp_path: Path) -> None
     result = runner.invoke(app, ["project", "new", str(tmp_path / "night drive")])
     assert result.exit_code == 0
     assert f"`reelgen project render '{tmp_path / 'night drive'}'`" in result.stderr
+
+
+def test_an_export_is_summed_up_in_the_same_words_here_and_through_a_server() -> None:
+    from reelgen.cli.project import _film_line
+
+    # Through a server it said "@ 12.0 fps (silent)", without the length a local export gives.
+    assert _film_line(60, 128, 128, 12.0, False) == "60 frames 128x128 @ 12 fps (5.00s, silent)"
+    assert (
+        _film_line(120, 640, 360, 30000 / 1001, True) == "120 frames 640x360 @ 29.97 fps (4.00s, with sound)"
+    )

@@ -218,11 +218,14 @@ def export(
             )
     except ReelgenError as exc:
         raise fail(exc) from None
-    audio = "with sound" if result.audio else "silent"
-    console.print(
-        f"{result.frames} frames {result.width}x{result.height} @ {result.fps} fps ({result.seconds:.2f}s, {audio})"
-    )
+    console.print(_film_line(result.frames, result.width, result.height, float(result.fps), result.audio))
     typer.echo(str(result.path))
+
+
+def _film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> str:
+    """What an export made, said the same way whether it ran here or on a server."""
+    sound = "with sound" if audio else "silent"
+    return f"{frames} frames {width}x{height} @ {fps:g} fps ({frames / fps:.2f}s, {sound})"
 
 
 @project_app.command("status")
@@ -340,8 +343,9 @@ def _export_remote(
     )
     _ended(job)
     film = job["export"]
-    audio = "with sound" if film.get("audio") else "silent"
-    console.print(f"{film['frames']} frames {film['width']}x{film['height']} @ {film['fps']} fps ({audio})")
+    console.print(
+        _film_line(film["frames"], film["width"], film["height"], float(film["fps"]), bool(film.get("audio")))
+    )
     typer.echo(str(path))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -11,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import check_record_free, check_writable, new_file_beside, write_json_atomic
+from reelgen.core.encode import (
+    METADATA_KEY,
+    check_record_free,
+    check_writable,
+    new_file_beside,
+    write_json_atomic,
+)
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
@@ -272,8 +279,11 @@ def _prepare(
     return _Job(segments, settings, soundtrack, encoder, lut, has_audio, (width, height), lay, title)
 
 
-def _write(job: _Job, target: str, scratch: Path, progress: Progress) -> tuple[int, bool]:
-    """Steps 3-5: pictures drawn, both filter graphs built, everything encoded into ``target``."""
+def _write(
+    job: _Job, target: str, scratch: Path, progress: Progress, record: dict[str, Any]
+) -> tuple[int, bool]:
+    """Steps 3-5: pictures drawn, both filter graphs built, everything encoded into ``target``, which
+    carries ``record`` as generated videos carry theirs (a sidecar of the same name may be replaced)."""
     import av
 
     settings, lay = job.settings, job.lay
@@ -286,6 +296,7 @@ def _write(job: _Job, target: str, scratch: Path, progress: Progress) -> tuple[i
     with av.open(target, mode="w", format=settings.container.value, options=options) as container:
         if job.title:
             container.metadata["title"] = job.title
+        container.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
         video = codecs.add_video_stream(container, job.encoder, *job.size, lay.fps, settings.crf)
         audio = None
         if asink is not None:
@@ -341,9 +352,11 @@ def export(
     output.parent.mkdir(parents=True, exist_ok=True)
     # Not mkstemp: its 0600 would survive the rename, a film only its maker could open.
     tmp_name = str(new_file_beside(output))
+    # Written into the film too, with the frame count it must come out at (checked below).
+    record = _record(job, job.lay.total, extra_record)
     try:
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
-            written, sound = _write(job, tmp_name, Path(scratch), progress)
+            written, sound = _write(job, tmp_name, Path(scratch), progress, record)
         if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
             raise GenerationFailed(
                 f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
@@ -354,7 +367,6 @@ def export(
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    record = _record(job, written, extra_record)
     sidecar = write_json_atomic(output.with_suffix(".json"), record)
     width, height = job.size
     return ExportResult(output, sidecar, written, job.lay.fps, width, height, sound, record)
