@@ -178,6 +178,8 @@ def test_shootout_from_the_page_completes_and_its_report_opens(
     page: Page, shootout: dict[str, Any], roots: Path, shots: Path
 ) -> None:
     assert shootout["models"] == ["reelgen-micro", "wan-tiny"] and shootout["request_counts"]["total"] == 4
+    # Image-only models are offered too (they animate the prompts' images); only text-to-video ones were.
+    expect(page.locator("#shootout-form").get_by_label("svd-tiny", exact=True)).to_have_count(1)
     card = page.locator(f'.parent[data-id="{shootout["id"]}"]')
     expect(card.locator(".card-title")).to_have_text("reelgen-micro vs wan-tiny on 2 prompts")
     expect(card.locator(".counts")).to_have_text("4 items: 4 done")

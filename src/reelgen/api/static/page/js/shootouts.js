@@ -38,7 +38,8 @@ function resultOf(s) {
 }
 
 export function mountShootouts(section, ctx) {
-  const usable = ctx.models.filter((m) => m.tasks.includes("t2v") && m.weights.present);
+  // Image-to-video models too: they animate the prompts' images (a prompt without one fails in the report).
+  const usable = ctx.models.filter((m) => (m.tasks.includes("t2v") || m.tasks.includes("i2v")) && m.weights.present);
   const models = el("div", { class: "model-checks", role: "group", "aria-label": "Models" },
     usable.map((m) => el("label", { class: "check" }, el("input", { type: "checkbox", name: "so-model", value: m.id }), ` ${m.id}`)));
   const prompts = el("textarea", { rows: 4, placeholder: "a red fox trotting through fresh snow\nwaves breaking at dusk" });
@@ -52,8 +53,8 @@ export function mountShootouts(section, ctx) {
     el("fieldset", { class: "field", dataset: { param: "models" }, "aria-describedby": "sf-models-hint sf-models-err" },
       el("legend", {}, "Models"), models,
       el("p", { class: "hint", id: "sf-models-hint" }, usable.length
-        ? "Text-to-video models whose weights are on the server, run in the order ticked here, one trial at a time."
-        : "No text-to-video model has its weights on this server; fetch one with `reelgen pull` where it runs."),
+        ? "Models whose weights are on the server, run in the order ticked here, one trial at a time; image-to-video ones animate the prompts' images."
+        : "No video model has its weights on this server; fetch one with `reelgen pull` where it runs."),
       el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
     labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
       hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (docs/shootout.md: ids, images, settings, weights)." }),
