@@ -87,6 +87,21 @@ class Enhancer(ABC):
         return {"name": self.name, "stage": self.stage, "options": self.options.model_dump(mode="json")}
 
 
+class StreamingEnhancer(Enhancer):
+    """A stage whose work is ``stream``: frames in, frames out, a few at a time; ``apply`` gathers them."""
+
+    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
+        shape = Shape(video.width, video.height, video.num_frames, video.fps)
+        return collect(
+            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
+        )
+
+    @abstractmethod
+    def stream(
+        self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
+    ) -> Iterator[np.ndarray]: ...
+
+
 def batches(frames: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
     """``frames`` stacked ``size`` at a time (the last batch may be smaller)."""
     batch: list[np.ndarray] = []

@@ -17,13 +17,12 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from reelgen.core.enhance.base import Enhancer, Shape, collect
+from reelgen.core.enhance.base import Shape, StreamingEnhancer
 from reelgen.core.enhance.timing import MAX_FACTOR, check_rates, output_frames, output_rate, timeline
 from reelgen.core.enhance.window import Window
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
 from reelgen.core.rates import parse_rate
-from reelgen.core.types import Video
 
 
 class InterpolateOptions(BaseModel):
@@ -66,7 +65,7 @@ class InterpolateOptions(BaseModel):
         return factor, check_rates(fps, factor, target)
 
 
-class Interpolator(Enhancer):
+class Interpolator(StreamingEnhancer):
     """Base of the interpolators: subclasses implement ``middles`` (and ``prepare`` to load a model)."""
 
     stage = "interpolate"
@@ -102,12 +101,6 @@ class Interpolator(Enhancer):
     @abstractmethod
     def middles(self, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Frames at times ``t`` (B,) in (0, 1) between uint8 frames ``a`` and ``b`` (B, H, W, 3)."""
-
-    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
-        shape = Shape(video.width, video.height, video.num_frames, video.fps)
-        return collect(
-            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
-        )
 
     def stream(
         self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"

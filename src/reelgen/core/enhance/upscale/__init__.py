@@ -13,11 +13,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.enhance import weights
-from reelgen.core.enhance.base import Enhancer, Shape, batches, collect
+from reelgen.core.enhance.base import Shape, StreamingEnhancer, batches
 from reelgen.core.enhance.upscale.models import NAMED, check_scale, checkpoint_path, named_files
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
-from reelgen.core.types import Video
 
 #: The largest output side reelgen makes (8K is 7680).
 MAX_SIDE = 16_384
@@ -59,7 +58,7 @@ class EsrganOptions(BaseModel):
     batch: int = Field(default=4, ge=1, le=64, description="Frames per PyTorch call")
 
 
-class EsrganUpscaler(Enhancer):
+class EsrganUpscaler(StreamingEnhancer):
     """A learned upscaler: the Real-ESRGAN models (`reelgen pull realesrgan`) or any checkpoint file."""
 
     name: ClassVar[str] = "esrgan"
@@ -106,12 +105,6 @@ class EsrganUpscaler(Enhancer):
             from reelgen.core.enhance.upscale.torch_model import load_checkpoint
 
             self._checkpoint = _fits(load_checkpoint(path), path, self.scale())
-
-    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
-        shape = Shape(video.width, video.height, video.num_frames, video.fps)
-        return collect(
-            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
-        )
 
     def stream(
         self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
@@ -200,7 +193,7 @@ class LanczosOptions(BaseModel):
     scale: float = Field(default=2.0, gt=1.0, le=8.0, description="Any factor above 1")
 
 
-class LanczosUpscaler(Enhancer):
+class LanczosUpscaler(StreamingEnhancer):
     """Lanczos resampling: no weights, any factor, always available."""
 
     name: ClassVar[str] = "lanczos"
@@ -211,12 +204,6 @@ class LanczosUpscaler(Enhancer):
     def output_shape(self, shape: Shape) -> Shape:
         assert isinstance(self.options, LanczosOptions)
         return _check_size(shape, self.options.scale)
-
-    def apply(self, video: Video, progress: Progress, device: str = "cpu") -> Video:
-        shape = Shape(video.width, video.height, video.num_frames, video.fps)
-        return collect(
-            self.stream(iter(video.frames), shape, progress, device), self.output_shape(shape), video
-        )
 
     def stream(
         self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
