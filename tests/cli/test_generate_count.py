@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +14,11 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.cli.output import take_outputs
 from reelgen.core.errors import GenerationFailed
-from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.progress import Progress
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import SEED_LIMIT, ResolvedRequest
 from reelgen.core.types import Video
+from tests.cli.ctrl_c import interrupting
 from tests.core.fakes import SPEC, FakeRunner
 
 runner = CliRunner()
@@ -160,26 +159,7 @@ def test_ctrl_c_in_a_take_keeps_the_finished_ones_and_exits_130(
 
     real = output.progress_bar
 
-    def interrupting(cancel, quiet=False):  # type: ignore[no-untyped-def]
-        ctx = real(cancel, quiet)
-
-        class Wrapped:
-            def __enter__(self):  # type: ignore[no-untyped-def]
-                inner = ctx.__enter__()
-
-                def on_event(event: ProgressEvent) -> None:
-                    inner(event)
-                    if event.stage == "take 2/3 denoise" and event.step == 1:
-                        os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
-
-                return on_event
-
-            def __exit__(self, *exc):  # type: ignore[no-untyped-def]
-                return ctx.__exit__(*exc)
-
-        return Wrapped()
-
-    monkeypatch.setattr(output, "progress_bar", interrupting)
+    monkeypatch.setattr(output, "progress_bar", interrupting(real, "take 2/3 denoise"))
     out = tmp_path / "take.mp4"
     result = runner.invoke(app, ["generate", "x", "-m", "fake-tiny", "--count", "3", "-o", str(out)])
     assert result.exit_code == 130, result.output

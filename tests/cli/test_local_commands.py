@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.media import probe, read_video
-from reelgen.core.progress import ProgressEvent
+from tests.cli.ctrl_c import interrupting
 
 runner = CliRunner()
 
@@ -97,26 +95,7 @@ def test_ctrl_c_cancels_at_the_next_step_and_the_next_run_works(
 
     real = output.progress_bar
 
-    def interrupting(cancel, quiet=False):  # type: ignore[no-untyped-def]
-        ctx = real(cancel, quiet)
-
-        class Wrapped:
-            def __enter__(self):  # type: ignore[no-untyped-def]
-                inner = ctx.__enter__()
-
-                def on_event(event: ProgressEvent) -> None:
-                    inner(event)
-                    if event.stage == "denoise" and event.step == 1:
-                        os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
-
-                return on_event
-
-            def __exit__(self, *exc):  # type: ignore[no-untyped-def]
-                return ctx.__exit__(*exc)
-
-        return Wrapped()
-
-    monkeypatch.setattr("reelgen.cli.generate.progress_bar", interrupting)
+    monkeypatch.setattr("reelgen.cli.generate.progress_bar", interrupting(real, "denoise"))
     out = tmp_path / "c.mp4"
     result = runner.invoke(app, ["generate", "x", "-m", "ltx-tiny", "--steps", "4", "-o", str(out)])
     assert result.exit_code == 130  # stopped, as a shell reports Ctrl-C: not "failed" (1)

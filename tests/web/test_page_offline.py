@@ -58,6 +58,20 @@ def restartable(tmp_path: Path) -> Iterator[Restartable]:
         server.stop()
 
 
+def shown_running(video_id: str) -> Callable[[Route], None]:
+    """A route for the video listing that shows ``video_id`` as started: the quiet server has no worker,
+    and a live server's listing would."""
+
+    def running(route: Route) -> None:
+        page_of = route.fetch().json()
+        for v in page_of["data"]:
+            if v["id"] == video_id:
+                v["status"] = "in_progress"
+        route.fulfill(json=page_of)
+
+    return running
+
+
 def test_a_stopped_server_is_said_and_the_page_recovers_when_it_is_back(
     restartable: Restartable, tab: Callable[..., Tab], shots: Path
 ) -> None:
@@ -138,13 +152,7 @@ def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     t = tab()
     texts: list[str] = []
 
-    def running(route: Route) -> None:
-        # The quiet server has no worker: the listing shows the job as started, as a live server would.
-        page_of = route.fetch().json()
-        for v in page_of["data"]:
-            if v["id"] == video["id"]:
-                v["status"] = "in_progress"
-        route.fulfill(json=page_of)
+    running = shown_running(video["id"])
 
     def events(route: Route) -> None:
         plan = {"stage": "plan", "step": 0, "total": 0, "progress": 0}
@@ -206,12 +214,7 @@ def test_a_requeued_job_starts_its_bar_over_and_says_why(
         body = streams[min(len(asked), len(streams)) - 1]
         route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=body)
 
-    def running(route: Route) -> None:
-        page_of = route.fetch().json()
-        for v in page_of["data"]:
-            if v["id"] == video["id"]:
-                v["status"] = "in_progress"
-        route.fulfill(json=page_of)
+    running = shown_running(video["id"])
 
     t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), running)
     t.context.route(f"**/v1/videos/{video['id']}/events", events)
