@@ -26,24 +26,13 @@ LTX = {"model": "ltx-tiny", "prompt": "a red circle", "seed": 1, "steps": 2, "nu
 def ltx_lora(folder: Path, name: str, *, layers: int = 1, heads: int = 4, seed: int = 3) -> Path:
     """A real diffusers-format LoRA (peft, random weights) for an LTX transformer of this shape;
     ltx-tiny's own is one block of four heads."""
-    from diffusers import LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import LTXPipeline
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    from reelgen.core.backends.tiny import TEXT_DIM
+    from reelgen.core.backends.ltx.tiny import tiny_transformer
 
-    torch.manual_seed(0)
-    transformer: Any = LTXVideoTransformer3DModel(
-        in_channels=8,
-        out_channels=8,
-        patch_size=1,
-        patch_size_t=1,
-        num_attention_heads=heads,
-        attention_head_dim=8,
-        cross_attention_dim=heads * 8,
-        num_layers=layers,
-        caption_channels=TEXT_DIM,
-    )
+    transformer = tiny_transformer(heads=heads, layers=layers)
     torch.manual_seed(seed)
     targets = ["to_q", "to_k", "to_v", "to_out.0"]
     transformer.add_adapter(LoraConfig(r=4, lora_alpha=8, target_modules=targets, init_lora_weights=False))

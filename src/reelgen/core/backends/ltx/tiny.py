@@ -8,8 +8,9 @@ from typing import Any
 from reelgen.core.spec.family import Preset
 
 
-def tiny_transformer() -> Any:
-    """One transformer block over 8 latent channels, reading text of width ``TEXT_DIM``."""
+def tiny_transformer(heads: int = 4, layers: int = 1) -> Any:
+    """One transformer block of four 8-wide heads over 8 latent channels, reading text of width ``TEXT_DIM``
+    (other sizes make LoRAs for another size of the model, in tests)."""
     import torch
     from diffusers import LTXVideoTransformer3DModel
 
@@ -21,10 +22,10 @@ def tiny_transformer() -> Any:
         out_channels=8,
         patch_size=1,
         patch_size_t=1,
-        num_attention_heads=4,
+        num_attention_heads=heads,
         attention_head_dim=8,
-        cross_attention_dim=32,
-        num_layers=1,
+        cross_attention_dim=heads * 8,
+        num_layers=layers,
         caption_channels=TEXT_DIM,
     )
     return transformer.eval()
