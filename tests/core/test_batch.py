@@ -300,7 +300,7 @@ def test_a_reason_shared_by_several_items_is_said_once_and_others_per_item() -> 
     summary = summarize(outcomes, time_s=1.0, price_per_gpu_hour=2.0)
     assert summary.lines()[3:] == [
         f"2 items failed the same way (a, d): {missing}",
-        "failed c: items[2] (c): width 500 is not a multiple of 32",
+        "failed c (items[2]): width 500 is not a multiple of 32",  # the name once
         "2 items failed the same way (e, f): images[0]: e.png does not exist",
     ]
     assert [p.output for p in summary.failed] == ["a", "c", "d", "e", "f"]  # each still recorded

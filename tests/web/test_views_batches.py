@@ -259,7 +259,7 @@ def test_items_that_failed_the_same_way_are_one_line_on_the_page_as_on_the_comma
     expect(lines).to_have_text(
         [
             f"7 items failed the same way (b, c, d, e, f and 2 more): {wide}",
-            "i: items[8] (i): no weights (job 8f)",
+            "i (items[8]): no weights (job 8f)",  # the name once, as the command line says it
         ]
     )
     expect(page.locator('.parent[data-id="batch_some"] .problems h4')).to_have_text("Failed (8)")

@@ -12,6 +12,7 @@ Status = Literal["done", "reused", "failed", "skipped"]
 #: The parts of a reason that name its item ("items[3] (fox): ", "items[3].", " (job 1a2b)").
 _ITEM_PREFIX = re.compile(r"^items\[\d+\](?: \([^)]*\): |\.)")
 _JOB_SUFFIX = re.compile(r" \(job [^()\s]+\)$")
+_NAMED_ITEM = re.compile(r"^(items\[\d+\]) \(([^)]*)\): ")
 #: How many names a line about several items lists before "and N more".
 NAMES_SHOWN = 5
 
@@ -95,6 +96,14 @@ def cause(reason: str) -> str:
     return _JOB_SUFFIX.sub("", _ITEM_PREFIX.sub("", reason))
 
 
+def _own(problem: Problem) -> str:
+    """``NAME (items[N]): why`` for a reason that names its item by index and name, else ``NAME: reason``."""
+    named = _NAMED_ITEM.match(problem.reason)
+    if named and named.group(2) == problem.output:  # "c: items[2] (c): ..." said the name twice
+        return f"{problem.output} ({named.group(1)}): {problem.reason[named.end() :]}"
+    return f"{problem.output}: {problem.reason}"
+
+
 def _said_once(status: str, problems: list[Problem], total: int) -> Iterator[str]:
     """One line per cause: an item's own reason, or the cause once for every item that shares it (a bad
     default or a missing model fails them all alike, and a hundred copies would hide anything else)."""
@@ -103,7 +112,7 @@ def _said_once(status: str, problems: list[Problem], total: int) -> Iterator[str
         groups.setdefault(cause(problem.reason), []).append(problem)
     for why, same in groups.items():
         if len(same) == 1:
-            yield f"{status} {same[0].output}: {same[0].reason}"
+            yield f"{status} {_own(same[0])}"
             continue
         if len(same) == total:
             yield f"all {total} items {status} the same way: {why}"

@@ -15,6 +15,7 @@ const JOB_SUFFIX = / \(job [^()\s]+\)$/;
 const NAMES_SHOWN = 5;
 
 /** A reason without the parts that name its item, so items that failed the same way say the same. */
+const NAMED_ITEM = /^(items\[\d+\]) \(([^)]*)\): /;
 const cause = (reason) => reason.replace(ITEM_PREFIX, "").replace(JOB_SUFFIX, "");
 
 /**
@@ -30,7 +31,10 @@ function problemLines(status, list, total) {
   }
   return [...groups].map(([why, same]) => {
     if (same.length === 1) {
-      return el("li", { dataset: { output: same[0].output } }, el("strong", {}, same[0].output), `: ${same[0].reason}`);
+      const x = same[0];
+      const named = NAMED_ITEM.exec(x.reason);  // "c: items[2] (c): ..." said the name twice
+      const said = named && named[2] === x.output ? ` (${named[1]}): ${x.reason.slice(named[0].length)}` : `: ${x.reason}`;
+      return el("li", { dataset: { output: x.output } }, el("strong", {}, x.output), said);
     }
     const attrs = { class: "same-way", dataset: { count: same.length } };
     if (same.length === total) {
