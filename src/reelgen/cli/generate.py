@@ -27,6 +27,7 @@ from reelgen.core.progress import Progress
 from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task
 
 if TYPE_CHECKING:
+    from reelgen.core.enhance.files import EnhanceResult
     from reelgen.core.render import RenderResult
 
 
@@ -72,7 +73,7 @@ CountOpt = Annotated[
 
 
 def _render(
-    make: Callable[[Progress], RenderResult],
+    make: Callable[[Progress], RenderResult | EnhanceResult],
     quiet: bool,
     say: Callable[[ReelgenError], ReelgenError] = lambda problem: problem,
 ) -> None:
@@ -87,7 +88,14 @@ def _render(
             result = make(progress)
     except ReelgenError as exc:
         raise fail(say(exc)) from None
-    console.print(plan_line(result))
+    from reelgen.core.enhance.files import EnhanceResult
+
+    if isinstance(result, EnhanceResult):  # an enhanced video made again: its chain and source
+        console.print(
+            f"[dim]{' + '.join(result.metadata['stages'])} on {result.metadata['source']['path']}[/]"
+        )
+    else:
+        console.print(plan_line(result))
     typer.echo(str(result.path))
 
 
@@ -334,7 +342,7 @@ def replay(
     device: DeviceOpt = None,
     allow_changed_inputs: Annotated[
         bool,
-        Opt("--allow-changed-inputs", help="Replay even if an input file or a LoRA changed since."),
+        Opt("--allow-changed-inputs", help="Replay even if an input, LoRA or weights file changed."),
     ] = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -345,14 +353,25 @@ def replay(
     recorded, so this works from any folder; an input or LoRA file whose
     content changed since is refused unless --allow-changed-inputs.
 
-    Example:
+    A video made by `reelgen enhance` is made again by the same stages and
+    options from its recorded source (checked the same way); without -o it
+    goes beside it as NAME-again.EXT.
+
+    Examples:
 
       reelgen replay outputs/20261121-101500-ltx-2b-42.mp4 -o again.mp4
-    """
-    from reelgen.core.record import replay as replay_record
 
+      reelgen replay clip-enhanced.mp4
+    """
+    from reelgen.core import record
+
+    try:
+        enhanced = record.is_enhanced(record.replayable(path))
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    redo = record.replay_enhanced if enhanced else record.replay
     _render(
-        lambda progress: replay_record(
+        lambda progress: redo(
             path, output, allow_changed_inputs=allow_changed_inputs, progress=progress, device=device
         ),
         quiet,

@@ -285,8 +285,8 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
         record = json.loads(raw)
     except ValueError:
         raise InvalidRequest(f"{path}: its metadata is not reelgen's JSON record", param="path") from None
-    if not isinstance(record, dict) or "request" not in record:
-        raise InvalidRequest(f"{path}: its metadata has no request to replay", param="path")
+    if not isinstance(record, dict):
+        raise InvalidRequest(f"{path}: its metadata is not reelgen's JSON record", param="path")
     return record
 
 

@@ -12,9 +12,11 @@ from pydantic import ValidationError
 
 from reelgen import __version__
 from reelgen.core.errors import InvalidRequest, from_validation_error
-from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.spec.request import EnhanceStep, ResolvedRequest
 
 if TYPE_CHECKING:
+    from reelgen.core.enhance.files import EnhanceResult
+    from reelgen.core.progress import Progress
     from reelgen.core.render import RenderResult
 
 LIBRARIES = ("torch", "diffusers", "transformers", "accelerate", "av", "numpy", "huggingface_hub")
@@ -54,9 +56,42 @@ def load_record(path: str | Path) -> dict[str, Any]:
         record = json.loads(path.read_text())
     except ValueError:
         raise InvalidRequest(f"{path} is not a reelgen sidecar (invalid JSON)", param="path") from None
-    if not isinstance(record, dict) or "request" not in record:
-        raise InvalidRequest(f"{path} is not a reelgen sidecar (no request)", param="path")
+    if not isinstance(record, dict):
+        raise InvalidRequest(f"{path} is not a reelgen sidecar (not a JSON object)", param="path")
     return record
+
+
+def is_enhanced(record: dict[str, Any]) -> bool:
+    """Whether ``record`` is that of a video made by ``reelgen enhance`` (its source and chain, no request)."""
+    return "request" not in record and isinstance(record.get("enhance"), list) and "source" in record
+
+
+def replayable(path: str | Path) -> dict[str, Any]:
+    """The record of ``path`` if replay can redo it; else InvalidRequest saying what the file is and
+    which command makes it again (the bare "has no request" left people guessing)."""
+    record = load_record(path)
+    if "request" in record or is_enhanced(record):
+        return record
+    redo = "replay makes again a video made by generate, animate, avatar or enhance"
+    if "export" in record and "segments" in record:
+        project = record.get("project")
+        again = f"reelgen project export {project}" if isinstance(project, str) else "reelgen project export"
+        what = f"a film exported from a project; {redo}, not a film: run `{again}` to export it again"
+    elif record.get("kind") == "ken_burns":
+        what = (
+            f"a still image filmed by a batch, with no model; {redo}: delete it and run its batch "
+            "again (`reelgen batch MANIFEST`) to film it again"
+        )
+    elif "trials" in record and "ranking" in record:
+        what = (
+            f"a shoot-out's results, not a video; {redo}: run `reelgen shootout` with the same "
+            "models and prompts to make it again"
+        )
+    elif {"total", "done", "reused"} <= record.keys():
+        what = f"a batch's summary, not a video; {redo}: run `reelgen batch MANIFEST` to make it again"
+    else:
+        what = f"a record with neither a request nor an enhancement; {redo}"
+    raise InvalidRequest(f"{path} is {what}", param="path")
 
 
 def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequest:
@@ -152,7 +187,11 @@ def replay(
     from reelgen.core.render import render
     from reelgen.core.speech.respeak import respeak_missing
 
-    record = load_record(path)
+    record = replayable(path)
+    if is_enhanced(record):
+        raise InvalidRequest(
+            f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
+        )
     request = respeak_missing(record, recorded_request(record, path), path, allow_changed_inputs)
     problems = changed_inputs(record, request)
     gone = [p for p in problems if p.endswith("no longer exists")]
@@ -162,8 +201,116 @@ def replay(
     progress: Progress = kwargs.pop("progress", None) or Progress()
     for problem in problems:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
+    warn_versions(record, progress)
+    return render(request, output, progress=progress, **kwargs)
+
+
+def warn_versions(record: dict[str, Any], progress: Progress) -> None:
+    """Say so when the record was made on other versions: the frames match only on the same ones."""
+    from reelgen.core.progress import ProgressEvent
+
     changes = version_changes(record)
-    if changes:  # the frames match only on the same versions: say so rather than let a difference surprise
+    made = record.get("reelgen")
+    if not changes and "versions" not in record and isinstance(made, str) and made != __version__:
+        changes = [f"reelgen {made} -> {__version__}"]  # an enhance record from before it kept every version
+    if changes:
         message = f"warning: made with other versions ({', '.join(changes)}); the frames may differ"
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=message))
-    return render(request, output, progress=progress, **kwargs)
+
+
+def replay_enhanced(
+    path: str | Path,
+    output: str | Path | None = None,
+    *,
+    allow_changed_inputs: bool = False,
+    progress: Progress | None = None,
+    device: str | None = None,
+) -> EnhanceResult:
+    """Run the chain an enhanced video's record names on its recorded source again, as ``reelgen enhance`` would.
+
+    The source and every stage's weights are checked by SHA-256 as ``replay`` checks
+    inputs and LoRAs. The device is picked as a new enhance picks it; without ``output``
+    the video goes beside the record as NAME-again.EXT, never over a file.
+    """
+    from reelgen.core.devices import device_info
+    from reelgen.core.enhance.files import enhance_file
+    from reelgen.core.progress import Progress, ProgressEvent
+
+    record = replayable(path)
+    source, steps = _recorded_chain(record, path)
+    problems = _changed_files(record, source)
+    gone = [p for p in problems if p.endswith("no longer exists")]
+    if gone or (problems and not allow_changed_inputs):
+        hint = "" if gone else "; pass --allow-changed-inputs to replay with them as they are now"
+        raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or problems)}{hint}", param="inputs")
+    progress = progress or Progress()
+    for problem in problems:
+        progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
+    warn_versions(record, progress)
+    try:
+        return enhance_file(
+            source, output or _again(Path(path)), steps, progress=progress, device=device_info(device).device
+        )
+    except InvalidRequest as exc:
+        if not (exc.param or "").startswith("enhance"):
+            raise
+        raise InvalidRequest(
+            f"{path} holds an enhancement this reelgen cannot redo ({exc.message}); {_made_by(record)}",
+            param="path",
+        ) from None
+
+
+def _recorded_chain(record: dict[str, Any], path: str | Path) -> tuple[Path, list[EnhanceStep]]:
+    """The source file and the steps (name and options) an enhanced video's record holds."""
+    source = record["source"].get("path") if isinstance(record["source"], dict) else None
+    problem = None if isinstance(source, str) else "source.path is not a file name"
+    steps = []
+    for i, stage in enumerate(record["enhance"]):
+        try:
+            steps.append(EnhanceStep(name=stage["name"], options=stage.get("options") or {}))
+        except (TypeError, KeyError, AttributeError, ValidationError):
+            problem = f"enhance[{i}] is not a stage with a name and options"
+            break
+    if problem is None and not steps:
+        problem = "it lists no stages"
+    if problem is not None:
+        raise InvalidRequest(
+            f"{path} holds an enhancement this reelgen cannot redo ({problem}); {_made_by(record)}",
+            param="path",
+        )
+    return Path(str(source)), steps
+
+
+def _changed_files(record: dict[str, Any], source: Path) -> list[str]:
+    """The source and stage weights that are gone or whose content differs from the record, one line each."""
+    from reelgen.core.enhance.weights import sha256
+    from reelgen.core.weights import sha256_file
+
+    problems = []
+    known = record["source"].get("sha256")
+    if not source.is_file():
+        problems.append(f"source: {source} no longer exists")
+    elif not isinstance(known, str):
+        problems.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
+    elif known != sha256(source):  # not the cached hash: a clip edited in place keeps its path
+        problems.append(f"source: {source} has changed since the video was made")
+    for stage in record["enhance"]:
+        weights = stage.get("weights")
+        if not (isinstance(weights, dict) and isinstance(weights.get("path"), str)):
+            continue  # a stage with no weights (flow, lanczos)
+        where = Path(weights["path"])
+        if not where.is_file():
+            problems.append(f"{stage['name']} weights: {where} no longer exists")
+        elif weights.get("sha256") != sha256_file(where):
+            problems.append(f"{stage['name']} weights: {where} have changed since the video was made")
+    return problems
+
+
+def _again(path: Path) -> Path:
+    """NAME-again.EXT beside the record (NAME-again-2.EXT ... if taken); a sidecar's video is taken as MP4."""
+    suffix = ".mp4" if path.suffix.lower() == ".json" else path.suffix
+    for n in range(1, 1000):
+        name = f"{path.stem}-again{'' if n == 1 else f'-{n}'}"
+        if not (path.with_name(name + suffix).exists() or path.with_name(name + ".json").exists()):
+            return path.with_name(name + suffix)
+    raise InvalidRequest(f"{path.parent} already holds {path.stem}-again up to -999; give -o", param="output")

@@ -158,6 +158,7 @@ def _record(
     source: Path, before: Shape, after: Shape, stages: list[dict[str, Any]], timing: Timing
 ) -> dict[str, Any]:
     from reelgen.core.enhance.weights import sha256
+    from reelgen.core.record import library_versions
 
     def shape(clip: Shape) -> dict[str, Any]:
         # The size in the file, which the encoder makes even (65x47 is written as 66x48).
@@ -173,6 +174,7 @@ def _record(
         "input": shape(before) | ({"variable_rate": timing.record()} if timing.variable else {}),
         "output": shape(after),
         "timings": {},
+        "versions": library_versions(),  # replay warns when its own differ: the frames may too
     }
 
 
