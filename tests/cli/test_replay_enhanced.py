@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from reelgen.cli import app
 from tests.cli.test_enhance_cli import _clip
+from tests.core.helpers import alike
 
 runner = CliRunner()
 
@@ -39,13 +40,6 @@ def picture(path: Path) -> tuple[Fraction, np.ndarray, list[bytes]]:
     with av.open(str(path)) as container:
         sound = [bytes(p) for p in container.demux(audio=0) if p.size]
     return rate, frames, sound
-
-
-def alike(a: np.ndarray, b: np.ndarray) -> bool:
-    """Frames equal to within rounding no one can see, as the README promises a replay: most runs
-    here match bit for bit, but about one in five came out a level or two apart on a few pixels."""
-    diff = np.abs(a.astype(np.int16) - b.astype(np.int16))
-    return a.shape == b.shape and int(diff.max()) <= 4 and float(diff.mean()) < 0.05
 
 
 def edit(sidecar: Path, **changes: Any) -> Path:
