@@ -152,3 +152,27 @@ def test_records_replay_cannot_redo_say_what_they_are(
     assert result.exit_code == 2
     assert f"{path} is " in said(result) and message in said(result)
     assert "no request" not in said(result)
+
+
+def test_weights_pulled_on_this_machine_stand_in_for_the_recording_machines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Named weights are found in this machine's pulled folder, not at the recording machine's path."""
+    import hashlib
+
+    from reelgen.core.enhance import weights as pulled
+
+    out = enhanced(tmp_path, "--upscale", "2", "--upscaler", "lanczos")
+    here = tmp_path / "models" / "rife"
+    here.mkdir(parents=True)
+    (here / "flownet.pkl").write_bytes(b"the same weights")
+    monkeypatch.setattr(pulled, "present", lambda name, root=None: here if name == "rife" else None)
+    record = json.loads(out.with_suffix(".json").read_text())
+    digest = hashlib.sha256(b"the same weights").hexdigest()
+    record["enhance"][0]["weights"] = {"path": "/elsewhere/models/rife/flownet.pkl", "sha256": digest}
+    result = runner.invoke(app, ["replay", str(edit(out.with_suffix(".json"), **record)), "-q"])
+    assert result.exit_code == 0, result.output  # was "/elsewhere/... no longer exists"
+    record["enhance"][0]["weights"]["sha256"] = "0" * 64
+    result = runner.invoke(app, ["replay", str(edit(out.with_suffix(".json"), **record))])
+    assert result.exit_code == 2
+    assert f"lanczos weights: {here / 'flownet.pkl'} have changed since the video was made" in said(result)

@@ -298,12 +298,29 @@ def _changed_files(record: dict[str, Any], source: Path) -> list[str]:
         weights = stage.get("weights")
         if not (isinstance(weights, dict) and isinstance(weights.get("path"), str)):
             continue  # a stage with no weights (flow, lanczos)
-        where = Path(weights["path"])
+        where = _pulled_here(Path(weights["path"]))
         if not where.is_file():
             problems.append(f"{stage['name']} weights: {where} no longer exists")
         elif weights.get("sha256") != sha256_file(where):
             problems.append(f"{stage['name']} weights: {where} have changed since the video was made")
     return problems
+
+
+def _pulled_here(recorded: Path) -> Path:
+    """``recorded``, or where ``reelgen pull`` put the same file on this machine when it is not there.
+
+    A stage with named weights finds them in this machine's pulled folder, not at the path the
+    recording machine had; the hash check then tells whether they are the same weights.
+    """
+    from reelgen.core.enhance.weights import PACKAGED, present
+
+    if recorded.is_file():
+        return recorded
+    for name in PACKAGED:
+        here = present(name)
+        if here is not None and (here / recorded.name).is_file():
+            return here / recorded.name
+    return recorded
 
 
 def _again(path: Path) -> Path:
