@@ -3,6 +3,7 @@ and the context an extend run continues."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.types import Video
 
 if TYPE_CHECKING:
+    from reelgen.core import media
     from reelgen.core.spec.rules import SizeRules
 
 
@@ -38,14 +40,15 @@ def tail(clip: Video, fps: float, count: int) -> np.ndarray:
     return clip.frames[(clip.num_frames - 1) - back]
 
 
-def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> None:
-    """Refuse a source clip shorter than the video asked for, with the longest valid count it allows."""
+def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timing:
+    """Refuse a source clip shorter than the video asked for, with the longest valid count it allows;
+    the clip's timing, read from its packets, for the decode that follows."""
     from reelgen.core import media
 
     timing = media.video_timing(request.source_video or "", "source_video")
     source_fps, have = float(timing.fps), timing.frames
     if have and picked(request.num_frames, request.fps, source_fps)[-1] < have:
-        return
+        return timing
     # The most output frames whose last one still falls on a frame of the source, on the model's lattice.
     fits = max(0, math.ceil(have * request.fps / source_fps - 1e-6))
     usable = (fits - rules.frame_offset) // rules.frame_step * rules.frame_step + rules.frame_offset
@@ -68,14 +71,18 @@ def source_frames(request: ResolvedRequest, rules: SizeRules) -> list[Any]:
     """The source clip at the output's frame rate from its start, ``num_frames`` frames fitted to the size."""
     from reelgen.core import media
 
-    check_long_enough(request, rules)
-    timing = media.video_timing(request.source_video or "", "source_video")
+    timing = check_long_enough(request, rules)
     index = picked(request.num_frames, request.fps, float(timing.fps))
-    clip = media.read_video(request.source_video or "", max_frames=int(index[-1]) + 1)
-    if clip.num_frames <= index[-1]:  # fewer decoded than its packets said: the decode is the final word
+    # The timing just read, not read_video's own pass over the packets (and no sound: it is not used).
+    decoded = media.decode_frames(request.source_video or "", timing, media.rgb)
+    try:
+        frames = list(itertools.islice(decoded, int(index[-1]) + 1))
+    finally:
+        decoded.close()
+    if len(frames) <= index[-1]:  # fewer decoded than its packets said: the decode is the final word
         raise InvalidRequest(
-            f"source_video: {request.source_video} has only {clip.num_frames} readable frames, "
+            f"source_video: {request.source_video} has only {len(frames)} readable frames, "
             f"{request.num_frames} frames at {request.fps:g} fps need {index[-1] + 1}; give a longer video",
             param="source_video",
         )
-    return media.fit_video(Video(clip.frames[index], clip.fps), request.width, request.height)
+    return media.fit_video(Video(np.stack(frames)[index], timing.fps), request.width, request.height)
