@@ -156,13 +156,15 @@ def _converted(frames: Iterable[np.ndarray], pix_fmt: str) -> Iterator[Any]:
     return ahead(convert, frames, convert_workers(), "reelgen-yuv")
 
 
-def _add_audio_stream(container: Any, audio: Audio, codec: str) -> Any:
+def add_audio_stream(container: Any, audio: Audio, codec: str) -> Any:
+    """An audio stream of ``codec`` in ``container`` for ``audio`` (mono or stereo; Opus at 48 kHz)."""
     layout = "mono" if audio.samples.shape[0] == 1 else "stereo"
     rate = 48000 if codec == "libopus" else audio.sample_rate
     return container.add_stream(codec, rate=rate, layout=layout)
 
 
-def _encode_audio(container: Any, stream: Any, audio: Audio) -> None:
+def encode_audio(container: Any, stream: Any, audio: Audio) -> None:
+    """Encode ``audio`` into ``stream`` of ``container``, flushing the encoder at the end."""
     import av
 
     samples = np.clip(audio.samples[:2].astype(np.float32), -1.0, 1.0)
@@ -250,14 +252,14 @@ def write_frames(
             # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
             stream.thread_type = "AUTO"
             tag_bt601(stream)
-            audio_stream = _add_audio_stream(container, audio, acodec) if audio is not None else None
+            audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
             for frame in _converted(frames, pix_fmt):
                 for packet in stream.encode(frame):
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
             if audio is not None:
-                _encode_audio(container, audio_stream, audio)
+                encode_audio(container, audio_stream, audio)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -222,7 +222,7 @@ def read_video(path: str | Path, param: str = "source_video", max_frames: int | 
     finally:
         decoded.close()  # a clip cut short by max_frames: close the file now
     try:
-        audio = _read_audio(path)
+        audio = read_audio(path)
     except av.error.FFmpegError as exc:
         raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
     if not frames:
@@ -235,7 +235,8 @@ def rgb(frame: Any) -> np.ndarray:
     return frame.to_ndarray(format="rgb24")
 
 
-def _read_audio(path: str | Path) -> Audio | None:
+def read_audio(path: str | Path) -> Audio | None:
+    """The first audio stream of ``path`` decoded to float samples, or None when it has none."""
     import av
 
     with av.open(str(path)) as container:

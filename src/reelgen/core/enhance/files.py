@@ -18,10 +18,10 @@ from reelgen import __version__
 from reelgen.core.encode import (
     CONTAINERS,
     METADATA_KEY,
-    _add_audio_stream,  # the same audio encoding write_video does, for sound that cannot be copied
-    _encode_audio,
+    add_audio_stream,  # the same audio encoding write_video does, for sound that cannot be copied
     check_record_free,
     check_writable,
+    encode_audio,
     new_file_beside,
     write_frames,
     write_json_atomic,
@@ -30,7 +30,7 @@ from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.media import Timing, _read_audio, decode_frames, rgb, video_timing
+from reelgen.core.media import Timing, decode_frames, read_audio, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
 from reelgen.core.types import Audio
@@ -186,7 +186,7 @@ def _finish(silent: Path, source: Path, output: Path, record: dict[str, Any]) ->
         if _mux(silent, output, record, source):
             return "copied"
         # Decoded only now: a long clip's sound as samples is hundreds of megabytes.
-        audio = _read_audio(source)
+        audio = read_audio(source)
         if audio is not None:
             record["audio"] = "re-encoded"
             _mux(silent, output, record, audio)
@@ -220,10 +220,10 @@ def _mux(silent: Path, output: Path, record: dict[str, Any], audio: Path | Audio
                     _copy(vin, vstream, out)
                     _copy(ain, astream, out)
             else:
-                sound = _add_audio_stream(out, audio, codec) if audio is not None else None
+                sound = add_audio_stream(out, audio, codec) if audio is not None else None
                 _copy(vin, vstream, out)
                 if audio is not None:
-                    _encode_audio(out, sound, audio)
+                    encode_audio(out, sound, audio)
         os.replace(part, output)
         return True
     except (av.error.FFmpegError, ValueError):
