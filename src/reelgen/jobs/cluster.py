@@ -86,6 +86,12 @@ def init_ray(settings: JobSettings) -> str | None:
     """
     import ray
 
+    # Ray's calls (``ray.wait``, ``ray.get``, an actor method's ``.remote``) start a default Ray of
+    # their own when none is connected. A job thread asking its worker between the engine's stop and
+    # its restart would start one that listens beyond loopback and dies with that thread, and the
+    # GCS client it leaves ends this whole process a minute later: such calls must fail instead.
+    auto_init: Any = importlib.import_module("ray._private.auto_init_hook")
+    auto_init.enable_auto_connect = False
     if ray.is_initialized():
         return None
     if settings.ray_address:
