@@ -85,7 +85,7 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
     database: str, store: JobStore, tmp_path: Path, reelgen_home: Path
 ) -> None:
     with running(tmp_path / "server", home=reelgen_home, database_url=database) as server:
-        created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(6)]
+        created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(4)]
         for _ in range(2):  # twice, a worker dies in the middle of a job (another job each time)
             # Kill only while a first attempt runs and every job killed before has run again to its
             # end: the worker may finish the job seen running and start the next before the kill lands.
@@ -109,7 +109,7 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
         assert server.process is not None and server.process.poll() is None
     assert tally(store, created, seen) == {"lost": 0, "duplicated": 0, "stuck": 0, "completed_twice": 0}
     # Two jobs were killed mid-run and ran again, once each; the rest ran once.
-    assert sorted(v["attempts"] for v in seen.values()) == [1, 1, 1, 1, 2, 2]
+    assert sorted(v["attempts"] for v in seen.values()) == [1, 1, 2, 2]
 
 
 def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
@@ -117,7 +117,7 @@ def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
 ) -> None:
     data_dir = tmp_path / "server"
     with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as server:
-        created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(4)]
+        created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(2)]
         engine = server.http.get("/v1/system").json()["detail"]["engine"]
         assert engine["name"] == "ray" and engine["embedded"]
         deadline = time.monotonic() + 120

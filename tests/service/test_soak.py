@@ -25,7 +25,7 @@ IDLE_GAP_S = 11.0
 #: Two bursts, two gaps: the second burst runs on the threads the first gap pruned and replaced.
 BURSTS = 2
 BURST = 200
-CREATES_PER_BURST = 8
+CREATES_PER_BURST = 4
 
 
 def in_own_loop(coroutine: Any) -> Any:
