@@ -11,10 +11,12 @@ from typing import Any
 
 import av
 import numpy as np
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
+from reelgen.jobs.records import JobNotFound
 from tests.api.conftest import files_under
 
 TINY = {"prompt": "a fox", "model": "wan-tiny", "size": "64x64", "num_frames": 9}
@@ -89,6 +91,28 @@ def test_resume_ids_past_any_event_end_the_stream_cleanly(any_db_client: TestCli
         assert [name for _, name, _ in sse_events(resp.iter_lines())] == ["open", "cancelled"]
     query = client.get(f"/v1/videos/{video['id']}/events", params={"after": 2**64})
     assert query.status_code == 400 and query.json()["error"]["param"] == "after"
+
+
+def test_a_video_deleted_as_its_stream_reaches_the_end_still_ends_the_stream_cleanly(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    video = client.post("/v1/videos", json=TINY).json()
+    client.post(f"/v1/videos/{video['id']}/cancel")
+    service = service_of(client)
+    opened = service.get(video["id"])
+    looks = iter([opened])  # the stream's first look finds the video; by the next it was deleted
+
+    def get(job_id: str, **kind: Any) -> Any:
+        found = next(looks, None)
+        if found is None:
+            raise JobNotFound.of(job_id, "video")
+        return found
+
+    monkeypatch.setattr(service, "get", get)
+    with client.stream("GET", f"/v1/videos/{video['id']}/events") as resp:
+        events = list(sse_events(resp.iter_lines()))
+    assert [name for _, name, _ in events] == ["open", "queued", "cancelled"]
+    assert events[-1][2]["id"] == video["id"] and "video" not in events[-1][2]
 
 
 def test_requests_sent_at_once_with_one_idempotency_key_make_one_job(any_db_client: TestClient) -> None:

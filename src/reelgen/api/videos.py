@@ -358,16 +358,19 @@ async def video_events(
     job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     wakeups: sse.Wakeups = request.app.state.wakeups
 
-    def final_video() -> dict[str, Any]:
-        return present(request, service.get(job.id)).model_dump(mode="json")
+    def final_video() -> dict[str, Any] | None:
+        try:
+            return present(request, service.get(job.id)).model_dump(mode="json")
+        except JobNotFound:  # deleted between its final event and this read: the event still goes out
+            return None
 
     async def fetch(seq: int) -> list[sse.StreamEvent]:
         events = await run_in_threadpool(service.events, job.id, seq, 200)
         out = []
         for ev in events:
             data = {"id": job.id, **ev.data}
-            if ev.type in sse.FINAL_EVENTS:
-                data["video"] = await run_in_threadpool(final_video)
+            if ev.type in sse.FINAL_EVENTS and (video := await run_in_threadpool(final_video)) is not None:
+                data["video"] = video
             out.append(sse.StreamEvent(ev.seq, ev.type, data))
         return out
 
