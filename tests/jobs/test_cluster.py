@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reelgen.jobs.cluster import init_ray
+from reelgen.jobs.cluster import RayEngine, init_ray
+from reelgen.jobs.engine import WorkerSlot
 from reelgen.jobs.settings import JobSettings
 
 
@@ -31,3 +32,8 @@ def test_a_ray_call_after_the_engines_ray_is_gone_fails_instead_of_starting_one(
         with contextlib.suppress(Exception):
             call()
     assert started == ["127.0.0.1:6380"], "a Ray call started a Ray of its own"
+    # The watchdog stopping a worker meanwhile finds nothing to stop, and says nothing of it.
+    assert not ray._private.worker.global_worker.connected
+    slot = WorkerSlot("worker-0", actor=object(), gpus=0, alive=True)
+    RayEngine(JobSettings(data_dir=tmp_path)).kill(slot)
+    assert not slot.alive and started == ["127.0.0.1:6380"]

@@ -376,7 +376,8 @@ class RayEngine(Engine):
         import ray
 
         slot.alive, slot.pending = False, None
-        ray.kill(slot.actor, no_restart=False)
+        with contextlib.suppress(ray.exceptions.RaySystemError):  # Ray itself is down: the actor went with it
+            ray.kill(slot.actor, no_restart=False)
 
 
 __all__ = ["RayEngine", "WorkerSlot", "init_ray", "run_worker_node", "shutdown_ray", "worker_command"]
