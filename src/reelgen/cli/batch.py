@@ -42,12 +42,18 @@ def create(
       reelgen batch shots/manifest.json
     """
     from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
+    from reelgen.core.encode import check_writable
 
     target = output or folder / MANIFEST_FILE
     try:
+        if defaults is not None and defaults.is_dir():  # read as missing, it was said not to exist
+            raise InvalidRequest(f"--defaults {defaults} is a folder; give a YAML file of settings")
         manifest = create_manifest(folder, defaults)  # a bad folder or defaults file is said first
+        # A folder (even with --force) or a path through a file ended in a traceback from the write.
+        check_writable(target, "--output" if output else "manifest")
         if target.exists() and not force:
             raise InvalidRequest(f"{target} exists; pass --force to overwrite it or -o to write elsewhere")
+        target.parent.mkdir(parents=True, exist_ok=True)  # as generate's -o makes its folders
         write_manifest(manifest, target)
     except ReelgenError as exc:
         raise fail(exc) from None
@@ -109,6 +115,8 @@ def batch(
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})
             return _on_server(manifest, out, price, server, api_key, quiet)
+        if device is not None:  # else every item failed on it, a summary written and exit 1
+            _check_device(device)
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             summary = run_batch(
@@ -127,6 +135,16 @@ def batch(
     typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _check_device(device: str) -> None:
+    """Refuse a ``--device`` this machine has not, named as the option, before any item runs."""
+    from reelgen.core.devices import device_info
+
+    try:
+        device_info(device)
+    except InvalidRequest as exc:
+        raise InvalidRequest(f"--device: {exc.message}", param="device") from None
 
 
 def _on_server(
