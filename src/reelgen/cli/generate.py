@@ -61,6 +61,9 @@ VramOpt = Annotated[
 ]
 DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")]
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
+EndImageOpt = Annotated[
+    str | None, Opt("--end-image", callback=typed.IMAGE, help="End image (first+last frame).")
+]
 CountOpt = Annotated[
     int,
     Opt(
@@ -184,19 +187,26 @@ def generate(
     ] = None,
     seed: SeedOpt = None,
     task: Annotated[Task | None, Opt(help="Task; inferred from the inputs if unset.")] = None,
-    image: Annotated[str | None, Opt("--image", help="Start image (image-to-video).")] = None,
-    end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
+    image: Annotated[
+        str | None, Opt("--image", callback=typed.IMAGE, help="Start image (image-to-video).")
+    ] = None,
+    end_image: EndImageOpt = None,
     keyframe: Annotated[
         list[str] | None, Opt("--keyframe", help="FRAME:IMAGE[:STRENGTH], repeatable.")
     ] = None,
-    video: Annotated[str | None, Opt("--video", help="Source video (video-to-video or extend).")] = None,
+    video: Annotated[
+        str | None, Opt("--video", callback=typed.VIDEO, help="Source video (video-to-video or extend).")
+    ] = None,
     strength: Annotated[
         float | None, Opt(help="How much of the --video is repainted, 0..1 (default 0.7).")
     ] = None,
     lora: Annotated[
-        list[str] | None, Opt("--lora", help="PATH[:STRENGTH], strength -5 to 5 (default 1); repeatable.")
+        list[str] | None,
+        Opt("--lora", callback=typed.LORA, help="PATH[:STRENGTH], strength -5 to 5 (default 1); repeatable."),
     ] = None,
-    weights: Annotated[str | None, Opt(help="A local diffusers folder or single-file checkpoint.")] = None,
+    weights: Annotated[
+        str | None, Opt(callback=typed.WEIGHTS, help="A local diffusers folder or single-file checkpoint.")
+    ] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
     interpolate: Annotated[
@@ -206,13 +216,19 @@ def generate(
         str | None,
         Opt("--target-fps", help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001."),
     ] = None,
-    interpolator: Annotated[str | None, Opt(help="rife or flow (default: the best available).")] = None,
+    interpolator: Annotated[
+        str | None,
+        Opt(callback=typed.INTERPOLATOR, help="rife or flow (default: the best available)."),
+    ] = None,
     upscale: Annotated[
         float | None, Opt(help="Upscale by this factor after generation (Real-ESRGAN, else Lanczos).")
     ] = None,
     upscaler: Annotated[
         str | None,
-        Opt(help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available)."),
+        Opt(
+            callback=typed.UPSCALER,
+            help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available).",
+        ),
     ] = None,
     vram_budget: VramOpt = None,
     device: DeviceOpt = None,
@@ -292,13 +308,13 @@ def generate(
 
 
 def animate(
-    image: Annotated[str, typer.Argument(help="The start image.")],
+    image: Annotated[str, typer.Argument(callback=typed.IMAGE, help="The start image.")],
     prompt: Annotated[str, typer.Argument(help="What happens in the video.")] = "",
     model: Annotated[
         str, Opt("--model", "-m", help="An image-to-video model; auto = a cached real one, else built in.")
     ] = "auto",
     output: OutputOpt = None,
-    end_image: Annotated[str | None, Opt("--end-image", help="End image (first+last frame).")] = None,
+    end_image: EndImageOpt = None,
     frames: Annotated[
         int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 4k+1).")
     ] = None,

@@ -4,7 +4,9 @@ said back with the option a person typed (``--frames: ...``, not ``num_frames: .
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +25,27 @@ def target_rate(text: str) -> float:
         raise typer.BadParameter(
             f"--target-fps {text!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001"
         ) from None
+
+
+def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
+    """A check for a parameter naming ``what`` (a file, a method): an empty value is refused, not dropped.
+
+    The request takes ``""`` as left out, so ``--image "$UNSET"`` quietly made a text-to-video.
+    """
+
+    def check(param: typer.CallbackParam, value: Any) -> Any:
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str) and not one.strip():
+                optional = param.param_type_name == "option"
+                raise typer.BadParameter(f"it is empty; give {what}" + (", or leave it out" * optional))
+        return value
+
+    return check
+
+
+IMAGE, VIDEO, LORA = given("an image file"), given("a video file"), given("a LoRA file")
+WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
+UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file")
 
 
 def keyframe(text: str) -> Keyframe:
