@@ -83,8 +83,9 @@ def enhance(
     if upscaler != "auto" and upscale is None:
         raise typer.BadParameter(f"--upscaler {upscaler} needs --upscale")
     if server is not None:
-        if option or device:
-            raise typer.BadParameter("--option and --device apply to a run here; the server chooses its own")
+        here = [name for name, given in (("--option", option), ("--device", device)) if given]
+        if here:
+            raise typer.BadParameter(f"{' and '.join(here)}: for a run here only; the server chooses its own")
         asked = {"interpolate": interpolate, "target_fps": target_fps, "upscale": upscale}
         fields: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
         if "target_fps" in fields:
@@ -94,9 +95,7 @@ def enhance(
         if "upscale" in fields:
             fields["upscaler"] = upscaler
         video = _remote(source, out, fields, server, api_key, quiet)
-        if as_json:
-            typer.echo(json.dumps(video, indent=2))
-        typer.echo(str(out))
+        _said(json.dumps(video, indent=2) if as_json else None, out)
         return
     try:
         steps: list[EnhanceStep] = []
@@ -109,11 +108,18 @@ def enhance(
         result = _run(source, out, steps, device, quiet)
     except ReelgenError as exc:
         raise fail(_as_option(exc, steps)) from None
-    if as_json:
-        typer.echo(json.dumps(result.metadata, indent=2, default=str))
     for stage in result.metadata["enhance"]:
         console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
-    typer.echo(str(result.path))
+    _said(json.dumps(result.metadata, indent=2, default=str) if as_json else None, result.path)
+
+
+def _said(as_json: str | None, path: Path) -> None:
+    """The path on stdout, or with --json the JSON alone there (a script parses it) and the path on stderr."""
+    if as_json is None:
+        typer.echo(str(path))
+        return
+    typer.echo(as_json)
+    console.print(f"wrote {path}", highlight=False)
 
 
 def _run(source: Path, out: Path, steps: list[EnhanceStep], device: str | None, quiet: bool) -> Any:
