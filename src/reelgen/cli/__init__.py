@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 import warnings
 
 import typer
@@ -34,14 +35,25 @@ _COMMAND_MODULES = (
     "reelgen.cli.avatar",
 )
 
-for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _name:
-            raise
-        continue
-    _module.register(app)
+
+def _register_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)
+
+
+try:
+    _register_commands()
+except KeyboardInterrupt:
+    # Ctrl-C in the half second the commands take to load was a traceback; it is said as at any
+    # other time, with the exit status of a stopped command (128 + SIGINT, as output.STOPPED).
+    sys.stderr.write("error: stopped with Ctrl-C\n")
+    raise SystemExit(130) from None
 
 
 def main() -> None:
