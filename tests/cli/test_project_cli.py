@@ -222,6 +222,15 @@ def test_render_options_that_cannot_apply_are_refused_not_ignored(film: Path) ->
     assert not list((film / "clips").iterdir())
 
 
+def test_rendering_a_scene_id_the_project_lacks_names_those_it_has(film: Path) -> None:
+    result = runner.invoke(app, ["project", "render", str(film), "-q", "-s", "frist-shot"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: no scene 'frist-shot' in the project; scenes to render: first-shot, second-shot\n"
+    )
+    assert not list((film / "clips").iterdir())
+
+
 def test_schema_prints_the_project_files_json_schema() -> None:
     result = runner.invoke(app, ["project", "schema"])
     assert result.exit_code == 0

@@ -67,6 +67,9 @@ def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> Non
 def test_a_missing_prompts_file_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and f"prompts file {tmp_path / 'nope.yaml'} does not exist" in said(result)
+    folder = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path)])
+    assert folder.exit_code == 2
+    assert f"prompts file {tmp_path} is a folder; give the YAML file" in said(folder)
 
 
 def test_a_device_this_machine_lacks_is_refused_before_anything_runs(tmp_path: Path) -> None:

@@ -239,7 +239,8 @@ def render_project(
             )
         if unknown:
             raise InvalidRequest(
-                f"no rendered scene {', '.join(map(repr, unknown))}; scenes: {', '.join(sorted(known))}",
+                f"no scene {', '.join(map(repr, unknown))} in the project; "
+                f"scenes to render: {', '.join(sorted(known))}",
                 param="scenes",
             )
         plans = [p for p in plans if p.scene_id in scenes]

@@ -111,6 +111,10 @@ class PromptsFile(BaseModel):
 def load_prompts(path: str | Path) -> PromptsFile:
     """Read and check a prompts file; every problem is an ``InvalidRequest`` naming the field."""
     path = Path(path)
+    if path.is_dir():
+        raise InvalidRequest(
+            f"prompts file {path} is a folder; give the YAML file of prompts", param="prompts"
+        )
     if not path.is_file():
         raise InvalidRequest(f"prompts file {path} does not exist", param="prompts")
     data = read_yaml(path, f"prompts file {path}", param="prompts")

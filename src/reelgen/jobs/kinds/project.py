@@ -110,7 +110,8 @@ def project_job(
         unknown = [s for s in scenes if s not in known]
         if unknown:
             raise InvalidRequest(
-                f"no rendered scene {', '.join(map(repr, unknown))}; scenes: {', '.join(sorted(known))}",
+                f"no scene {', '.join(map(repr, unknown))} in the project; "
+                f"scenes to render: {', '.join(sorted(known))}",
                 param="scenes",
             )
         chosen = [p for p in plans if p.scene_id in scenes]
