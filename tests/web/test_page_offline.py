@@ -7,6 +7,7 @@ same port and data, as a person restarting `reelgen serve` would.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.api.sse import format_event
 from reelgen.jobs.settings import JobSettings
+from reelgen.jobs.store import JobStore
 from tests.web.conftest import Served, Tab, _ThreadServer, free_port, press_generate, wait_until_ready
 
 
@@ -240,3 +242,48 @@ def test_a_requeued_job_starts_its_bar_over_and_says_why(
     # The next attempt from its own start; its ETA of 119.6 s is two minutes, not "1 min 60 s".
     assert ["10%", "denoise: step 2 of 20 · about 2 min 00 s left", True] in shown[shown.index(back) :], shown
     quiet_server.http.delete(f"/v1/videos/{video['id']}")
+
+
+def test_a_page_opened_after_a_requeue_still_says_why_the_job_waits(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """A job whose worker died waits again; a page opened after that says so, from the job's stored
+    events, read once: no stream stays open for it, and a job waiting its first turn opens none."""
+    requeued = quiet_server.create(model="reelgen-micro", prompt="a fox, second try")
+    first_turn = quiet_server.create(model="reelgen-micro", prompt="a fox, first turn")
+    store = JobStore(f"sqlite:///{quiet_server.data_dir / 'jobs.db'}")
+    try:
+        claimed = store.claim_next("gone-worker", job_id=requeued["id"])
+        assert claimed is not None
+        store.progress(claimed.id, claimed.token, stage="denoise", step=3, total=20)
+        store.requeue_or_fail(claimed.id, claimed.token, message="its worker process died")
+    finally:
+        store.close()
+    assert quiet_server.http.get(f"/v1/videos/{requeued['id']}").json()["attempts"] == 1
+
+    t = tab()
+    asked: list[str] = []
+    t.page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/events") else None)
+    hung_up = f"/v1/videos/{requeued['id']}/events"
+    with t.page.expect_event("requestfailed", lambda r: r.url.endswith(hung_up)):
+        page = t.open(quiet_server.url)
+        card = page.locator(f'.card[data-id="{requeued["id"]}"]')
+        # Other tests' jobs may wait on this shared server too: the place in line is not fixed.
+        expect(card.locator(".step")).to_have_text(
+            re.compile(r"^Back in line, to start over \(its worker process died\)\. Waiting")
+        )
+    other = page.locator(f'.card[data-id="{first_turn["id"]}"]')
+    expect(other.locator(".step")).to_have_text(re.compile(r"^Waiting: \d+ ahead of it$"))
+    assert [u for u in asked if "/events" in u] == [quiet_server.url + hung_up]
+
+    # Its next attempt starts: the card says so, not that it waits (nor why it did).
+    store = JobStore(f"sqlite:///{quiet_server.data_dir / 'jobs.db'}")
+    try:
+        assert store.claim_next("next-worker", job_id=requeued["id"]) is not None
+    finally:
+        store.close()
+    expect(card.locator(".status")).to_have_text("Running")
+    expect(card.locator(".step")).to_have_text("Starting…")
+    for video in (requeued, first_turn):
+        quiet_server.http.delete(f"/v1/videos/{video['id']}")
+    assert t.errors == []

@@ -1,7 +1,7 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
-import { follow } from "./sse.js";
+import { follow, replay } from "./sse.js";
 import { $, announce, el, fps, generated, ordinal, seconds, shortId, errorText } from "./util.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
@@ -43,7 +43,7 @@ export function createQueue(ctx) {
       parts.title, parts.meta,
       el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
       parts.media, parts.error, parts.actions);
-    return { node, video, stream: null, parts, loaded: false, requeued: null };
+    return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };
   }
 
   function actions(card) {
@@ -68,8 +68,9 @@ export function createQueue(ctx) {
   function render(card, video, { live = false } = {}) {
     const before = card.video.status;
     if (!live && before && RANK[video.status] < RANK[before]) video = { ...video, status: before, queue_position: null };
-    // Likewise an answer sent before a live requeue must not show the lost attempt running again.
-    if (!live && card.requeued && video.status === "in_progress") video = { ...video, status: "queued", progress: 0 };
+    // Likewise an answer sent before a live requeue must not show the lost attempt running again; the
+    // stream that told of the requeue tells of the next start. A card without one believes the answer.
+    if (!live && card.requeued && card.stream && video.status === "in_progress") video = { ...video, status: "queued", progress: 0 };
     card.video = { ...card.video, ...video };
     const v = card.video, p = card.parts;
     card.node.dataset.status = v.status;
@@ -85,7 +86,11 @@ export function createQueue(ctx) {
     else if (typeof v.progress === "number") p.bar.value = Math.max(p.bar.value, v.progress);
     p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
     if (!ACTIVE.has(v.status)) p.step.textContent = v.status === "completed" ? doneText(v) : "";
-    else if (v.status === "queued") {
+    else if (v.status === "in_progress") {
+      card.requeued = null;
+      // "Waiting for a free worker" would stand until the first progress event (a model loading takes minutes).
+      if (before !== "in_progress") p.step.textContent = "Starting…";
+    } else if (v.status === "queued") {
       const wait = position === null ? "Waiting" : position === 0 ? "Waiting for a free worker" : `Waiting: ${position} ahead of it`;
       p.step.textContent = card.requeued ? `Back in line, to start over (${card.requeued}). ${wait}` : wait;
     }
@@ -93,6 +98,7 @@ export function createQueue(ctx) {
     p.error.textContent = errorText(v.error);
     if (v.status === "completed" && !card.loaded) showVideo(card);
     if (before !== v.status || !p.actions.childElementCount) actions(card);
+    if (v.status === "queued" && v.attempts >= 1 && !card.requeued && !card.stream && card.recalled !== v.attempts) recall(card);
     if (before !== v.status && before !== undefined) {
       announce(`${LABEL[v.status]}: ${v.prompt}`);
       if (!ACTIVE.has(v.status)) finished(v);
@@ -163,6 +169,28 @@ export function createQueue(ctx) {
     }
   }
 
+  /**
+   * A job waiting again after a lost attempt, seen first by this page while it waits (loaded after the
+   * requeue): its stored events say why it went back in line. They are read once and the stream hung
+   * up, so no connection stays open per waiting card (see `watch`).
+   */
+  function recall(card) {
+    card.recalled = card.video.attempts;
+    let reason = null;
+    card.recall = replay(`v1/videos/${card.video.id}/events`, {
+      onEvent: (name, data) => {
+        if (name === "queued") reason = data.reason || null; // the first queued event, at create, has none
+        else if (name === "started") reason = null;
+      },
+      onDone: () => {
+        card.recall = null;
+        if (!reason || cards.get(card.video.id) !== card || card.stream || card.video.status !== "queued") return;
+        card.requeued = reason;
+        render(card, {});
+      },
+    });
+  }
+
   function watch(card) {
     // Only running jobs get a live stream: a browser keeps about six connections per server, and
     // a stream per waiting job would leave none for clicks. Waiting cards follow the position poll.
@@ -198,6 +226,7 @@ export function createQueue(ctx) {
     const card = cards.get(id);
     if (!card) return;
     if (card.stream) card.stream.close();
+    if (card.recall) card.recall.close();
     card.node.remove();
     cards.delete(id);
     summary();

@@ -114,3 +114,57 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
     close() { closed = true; if (controller) controller.abort(); },
   };
 }
+
+/**
+ * Reads the events `path` holds now, calling onEvent(name, data) for each, and hangs up once they stop
+ * coming (`quietMs` without a byte: the stream sends what is stored at once, then waits for news) or
+ * after `mostMs` in all. For a job that is only waiting, which a live stream per card would cost a
+ * connection for. Returns {close()}; onDone() runs once it has hung up, however.
+ */
+export function replay(path, { onEvent, onDone, quietMs = 800, mostMs = 10000 }) {
+  const controller = new AbortController();
+  let timer = null;
+  let most = null;
+  const hangUp = () => controller.abort();
+  const quiet = () => { clearTimeout(timer); timer = setTimeout(hangUp, quietMs); };
+
+  async function read() {
+    most = setTimeout(hangUp, mostMs); // counted from its turn: it may wait for a free connection first
+    const resp = await fetch(path, { headers: { Accept: "text/event-stream", ...authHeaders() }, signal: controller.signal, cache: "no-store" });
+    if (!resp.ok || !resp.body) return;
+    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    quiet();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      quiet();
+      buffer += value.replace(/\r\n?/g, "\n");
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const frame = parse(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+        if (!frame.data.length) continue;
+        let data;
+        try { data = JSON.parse(frame.data.join("\n")); } catch { continue; }
+        onEvent(frame.event, data);
+        if (FINAL.has(frame.event)) return;
+      }
+    }
+  }
+
+  (async () => {
+    await acquire();
+    try {
+      if (!controller.signal.aborted) await read();
+    } catch { /* hung up, or the server did not answer: what was read stands */ } finally {
+      clearTimeout(timer);
+      clearTimeout(most);
+      controller.abort();
+      release();
+      onDone && onDone();
+    }
+  })();
+
+  return { close: hangUp };
+}
