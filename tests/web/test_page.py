@@ -120,6 +120,15 @@ def test_form_offers_only_the_models_valid_values(
     expect(page.locator("#f-image-field")).to_be_visible()
     page.screenshot(path=shots / "create.png")
 
+    # Another model starts from its own defaults, not the last one's; a value the person chose stays
+    # where the new model takes it.
+    page.select_option("#f-fps", "12")
+    page.select_option("#f-model", "wan-tiny")
+    assert (page.locator("#f-frames").input_value(), page.locator("#f-fps").input_value()) == ("9", "8")
+    page.select_option("#f-frames", "25")
+    page.select_option("#f-model", "ltx-tiny")
+    assert (page.locator("#f-frames").input_value(), page.locator("#f-fps").input_value()) == ("25", "24")
+
 
 def test_start_image_preview_says_what_is_cropped(
     quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, shots: Path

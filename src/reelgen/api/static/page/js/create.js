@@ -33,16 +33,20 @@ export function mountCreate(section, ctx) {
   /** Rebuilds the model-dependent controls; `reset` puts every value back to the model's defaults. */
   function applyModel(reset) {
     const model = current();
-    const changed = model !== state.model;
+    const before = state.model;
+    const changed = model !== before;
     state.model = model;
     if (!model) return;
     localStorage.setItem(LAST_MODEL, model.id);
     f.info.replaceChildren(...modelInfo(model));
     f.model.toggleAttribute("aria-invalid", false);
     if (changed || reset) {
+      // A size, length or rate the person chose stays when the new model takes it; the old model's
+      // default does not (it would send reelgen-micro's 25 frames at 12 fps to every model picked after it).
+      const chosen = (value, key) => (!reset && before && String(value) !== String(before.defaults[key]) ? value : null);
       setTasks(model);
-      setSizes(model, reset ? null : checkedValue("size"));
-      setFrames(model, reset ? null : f.frames.value, reset ? null : f.rate.value);
+      setSizes(model, chosen(checkedValue("size"), "size"));
+      setFrames(model, chosen(f.frames.value, "num_frames"), chosen(f.rate.value, "fps"));
       f.steps.value = model.defaults.num_inference_steps;
       f.guidance.value = model.defaults.guidance_scale;
       f.guidance2.value = model.defaults.guidance_scale_2 ?? "";
