@@ -129,10 +129,16 @@ def test_a_queued_project_render_is_cancelled_and_the_project_deleted_from_its_c
     made = quiet_server.http.post("/v1/projects", json={"project": text}).json()
     page = tab().open(f"{quiet_server.url}/#projects")
     card = page.locator(f'.project[data-id="{made["id"]}"]')
-    card.get_by_role("button", name="Render 1 scene").click()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    card.get_by_role("button", name="Render 1 scene").dblclick()  # a double click starts one job
     expect(card.locator(".job-status")).to_have_text(
         re.compile(r"Render: (queued|running)")
     )  # no worker takes it
+    assert [u for u in sent if u.endswith("/render")] == [
+        f"{quiet_server.url}/v1/projects/{made['id']}/render"
+    ]
+    expect(card.locator(".card-error:visible")).to_have_count(0)  # no "busy" refusal of a second press
     expect(
         card.get_by_role("button", name="Change project file")
     ).to_be_disabled()  # a running job holds the file

@@ -52,7 +52,7 @@ export function projectCard(initial, { onGone }) {
   p.job.append(p.jobStatus, progress.node, p.step);
   const node = el("li", { class: "card project", dataset: { id }, "aria-labelledby": titleId },
     p.title, p.meta, p.problem, p.scenes, p.tally, p.job, p.error, p.actions, p.exports, p.edit);
-  const state = { project: initial, job: null, stream: null, players: new Map() };
+  const state = { project: initial, job: null, stream: null, players: new Map(), sending: false };
 
   function draw(project) {
     state.project = project;
@@ -166,7 +166,12 @@ export function projectCard(initial, { onGone }) {
   }
 
   async function start(path, body, what) {
+    if (state.sending) return;
     p.error.hidden = true;
+    // Render and Export are off until the server answers: a second press would start a second job,
+    // and the server's refusal of it ("busy") would show beside the job the first press started.
+    state.sending = true;
+    actions();
     try {
       const job = await post(`v1/projects/${id}/${path}`, body);
       state.job = null;
@@ -175,6 +180,9 @@ export function projectCard(initial, { onGone }) {
     } catch (err) {
       p.error.hidden = false;
       p.error.textContent = err.message;
+    } finally {
+      state.sending = false;
+      actions();
     }
   }
 
@@ -223,7 +231,7 @@ export function projectCard(initial, { onGone }) {
     const busy = Boolean(state.job && ACTIVE.has(state.job.status));
     const todo = Number(node.dataset.todo || 0);
     const missing = Number(node.dataset.missing || 0);
-    const can = !busy && !state.project.problem;
+    const can = !busy && !state.sending && !state.project.problem;
     const button = (label, onclick, { cls = "small", disabled = !can, title } = {}) =>
       el("button", { type: "button", class: cls, disabled, onclick, title, "aria-describedby": titleId }, label);
     const buttons = todo
@@ -234,7 +242,7 @@ export function projectCard(initial, { onGone }) {
           { cls: "small ghost", title: "Join the clips there are now; a changed scene uses its last clip" })].filter(Boolean)
       : [button("Export", () => start("export", {}, "export"), { cls: "small primary" })];
     if (busy) buttons.push(button("Cancel", cancel, { disabled: false }));
-    buttons.push(button("Change project file", editFile, { cls: "small ghost", disabled: busy }));
+    buttons.push(button("Change project file", editFile, { cls: "small ghost", disabled: busy || state.sending }));
     buttons.push(button("Delete", remove, { cls: "small ghost danger", disabled: false }));
     const signature = buttons.map((b) => `${b.textContent}:${b.disabled}`).join("|");
     if (p.actions.dataset.signature === signature) return;
