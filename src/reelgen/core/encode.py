@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -35,6 +36,33 @@ X264_PRESET = "veryfast"
 
 #: Threads converting RGB frames to YUV ahead of the encoder, on machines of 8 cores or more.
 _CONVERT_THREADS = 4
+
+#: /proc/cpuinfo flags of a CPU x264 runs AVX-512 on (F, CD, BW, DQ, VL), with the AVX2-era
+#: features ``x264_params`` then names instead (AVX2, FMA3, BMI1/2, LZCNT as "abm").
+_AVX512 = frozenset({"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
+_AVX2 = frozenset({"avx2", "fma", "bmi1", "bmi2", "abm"})
+
+
+@functools.cache
+def x264_params() -> dict[str, str]:
+    """libx264 options that make the same frames encode to the same bits every time on this CPU.
+
+    On a CPU with AVX-512, x264 (core 165, in PyAV's wheels) reads memory it never
+    wrote on that path, so its rate control and frame decisions followed whatever
+    the heap held: the same frames made different files (a replay came out up to
+    21 levels off, more so in a process that had run other work first). Its AVX2
+    path (the features it picks on such a CPU but AVX-512) makes the same bits
+    whatever the heap holds. Elsewhere x264 picks.
+    """
+    try:
+        flags = next(
+            set(line.split(":", 1)[1].split())
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("flags")
+        )
+    except (OSError, StopIteration, IndexError):
+        return {}
+    return {"x264-params": "asm=AVX2,SSE2Fast,Cache64"} if flags >= _AVX512 | _AVX2 else {}
 
 
 def new_file_beside(path: Path) -> Path:
@@ -248,7 +276,8 @@ def write_frames(
                 size[1] + size[1] % 2,
                 pix_fmt,
             )
-            stream.options = {"crf": str(crf)} | ({"preset": preset} if vcodec == "libx264" else {})
+            x264 = {"preset": preset, **x264_params()} if vcodec == "libx264" else {}
+            stream.options = {"crf": str(crf)} | x264
             # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
             stream.thread_type = "AUTO"
             tag_bt601(stream)
