@@ -31,6 +31,7 @@ def horizontal_overflow(tab: Tab) -> int:
 def test_uncached_model_is_marked_and_refused_before_submit(
     quiet_server: Served, tab: Callable[..., Tab], shots: Path
 ) -> None:
+    other = quiet_server.create(model="wan-1.3b", prompt="waves by another client")
     t = tab()
     page = t.open(quiet_server.url)
     posts: list[str] = []
@@ -53,6 +54,15 @@ def test_uncached_model_is_marked_and_refused_before_submit(
     assert page.evaluate("document.activeElement.id") == "f-model"
     page.screenshot(path=shots / "uncached-model.png")
     assert posts == []  # refused in the page: nothing was sent
+
+    # A remix runs the same model: refused alike (another client queued this one, which fails).
+    card = page.locator(f'.card[data-id="{other["id"]}"]')
+    card.get_by_role("button", name="Remix").click()
+    page.click("#f-submit")
+    expect(page.locator("#err-model")).to_contain_text("reelgen pull wan-1.3b")
+    assert posts == []
+    page.click("#remix-cancel")
+    quiet_server.http.delete(f"/v1/videos/{other['id']}")
 
     page.check("#f-ready-only")
     values = page.eval_on_selector_all("#f-model option", "os => os.map(o => o.value)")
@@ -331,6 +341,22 @@ def test_a_waiting_job_deleted_elsewhere_leaves_the_queue(
     expect(card).to_have_count(0)
     expect(page.locator(f'.card[data-id="{kept["id"]}"]')).to_have_attribute("data-status", "queued")
     quiet_server.http.delete(f"/v1/videos/{kept['id']}")
+
+
+def test_a_job_queued_elsewhere_shows_up_in_an_empty_queue(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    # The page opens on an empty queue (the shared server's other jobs hidden from its first listing).
+    empty = {"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None}
+    t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), lambda route: route.fulfill(json=empty))
+    page = t.open(quiet_server.url)
+    expect(page.locator("#queue-empty")).to_be_visible()
+    video = quiet_server.create(model="reelgen-micro", prompt="queued by a script")
+    card = page.locator(f'.card[data-id="{video["id"]}"]')
+    expect(card).to_have_attribute("data-status", "queued")
+    expect(page.locator("#queue-empty")).to_be_hidden()
+    quiet_server.http.delete(f"/v1/videos/{video['id']}")
 
 
 def test_a_typed_or_drawn_seed_is_the_one_sent(quiet_server: Served, tab: Callable[..., Tab]) -> None:

@@ -241,7 +241,8 @@ export function mountCreate(section, ctx) {
   function refuseEarly() {
     const model = state.model;
     if (!model) return showError(f.form, "model", "Pick a model.");
-    if (!model.weights.present && !state.remixOf) {
+    // A remix runs its source's model: without its weights it would queue, then fail.
+    if (!model.weights.present) {
       const cmd = model.weights.pull_command || `reelgen pull ${model.id}`;
       return showError(f.form, "model", `${model.id} is not downloaded on this server, so it cannot run. Run "${cmd}" where the server runs, then reload this page.`);
     }

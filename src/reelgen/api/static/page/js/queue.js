@@ -7,6 +7,8 @@ import { $, announce, el, fps, generated, ordinal, seconds, shortId, errorText }
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
 const POLL_MS = 1000;
+/** With nothing waiting here, every third round still looks for jobs another client (a script, a tab) queued. */
+const IDLE_ROUNDS = 3;
 /** How far along a status is; a polled answer older than the live events must not move a card back. */
 const RANK = { queued: 0, in_progress: 1, completed: 2, failed: 2, cancelled: 2 };
 const NOTIFY = "reelgen-notify";
@@ -299,10 +301,12 @@ export function createQueue(ctx) {
 
   function startPolling() {
     if (polling) return;
+    let idle = 0;
     polling = setInterval(() => {
       if (document.hidden) return;
       const waiting = [...cards.values()].some((c) => ACTIVE.has(c.video.status));
-      if (waiting) refreshPositions();
+      idle = waiting ? 0 : idle + 1;
+      if (waiting || idle % IDLE_ROUNDS === 0) refreshPositions();
     }, POLL_MS);
   }
 
@@ -348,6 +352,7 @@ export function createQueue(ctx) {
     setupNotify();
     const page = await json("v1/videos?limit=20");
     for (const v of page.data.reverse()) add(v, { follow: true });
+    startPolling(); // an empty queue too: jobs queued elsewhere show up
     summary();
   }
 
