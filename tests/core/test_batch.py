@@ -155,6 +155,14 @@ def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path)
     assert "uses {mood}, which is not set; known: " in two.error["message"]
 
 
+def test_an_empty_or_folder_image_is_named_as_such_not_as_missing(shots: Path) -> None:
+    items = [{"output": "empty", "images": [""]}, {"output": "folder", "images": ["."]}]
+    empty, folder = plan_batch(manifest(shots, items), shots)
+    assert empty.error is not None and folder.error is not None
+    assert empty.error["message"] == "items[0].images[0] is empty; give an image file"
+    assert folder.error["message"] == "items[1].images[0]: . is a folder; give an image file"
+
+
 def test_an_items_length_overrides_the_defaults_length_given_the_other_way(shots: Path) -> None:
     batch = manifest(
         shots,

@@ -129,9 +129,14 @@ def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> Plan
 def _images(item: BatchItem, where: str, base_dir: Path) -> tuple[str, ...]:
     found = []
     for i, name in enumerate(item.images):
+        param = f"{where}.images[{i}]"
         path = (base_dir / name).expanduser()
+        if not name.strip():
+            raise InvalidRequest(f"{param} is empty; give an image file", param=param)
+        if path.is_dir():
+            raise InvalidRequest(f"{param}: {name} is a folder; give an image file", param=param)
         if not path.is_file():
-            raise InvalidRequest(f"{where}.images[{i}]: {name} does not exist", param=f"{where}.images[{i}]")
+            raise InvalidRequest(f"{param}: {name} does not exist", param=param)
         found.append(str(path.resolve()))
     return tuple(found)
 

@@ -16,7 +16,14 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from reelgen.core.export.settings import ExportSettings, Soundtrack, TitleCard, Transition
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import MAX_REFERENCE_IMAGES, SEED_LIMIT, EnhanceStep, Keyframe, LoraSpec
+from reelgen.core.spec.request import (
+    MAX_REFERENCE_IMAGES,
+    SEED_LIMIT,
+    EnhanceStep,
+    Keyframe,
+    LoraSpec,
+    file_named,
+)
 
 #: Scene ids name clips and appear in commands; they stay plain.
 SCENE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -103,6 +110,8 @@ class Scene(_Strict):
     windows: Windows = Field(default_factory=Windows)
     title_card: TitleCard | None = None
     transition: Transition = Field(default_factory=Transition, description="Into the next scene")
+
+    _file_named = field_validator("start_image", "end_image")(file_named)
 
     @field_validator("id")
     @classmethod

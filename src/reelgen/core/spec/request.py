@@ -108,6 +108,14 @@ def rate_as_written(value: Any) -> Any:
         raise ValueError(f"{value!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001") from None
 
 
+def file_named(value: str | None) -> str | None:
+    """An input file field's value, refused when empty: taken as left out, ``""`` turned an
+    image-to-video request into a text-to-video one without a word."""
+    if value is not None and not value.strip():
+        raise ValueError("an empty name; give a file, or leave it out")
+    return value
+
+
 class GenerationRequest(NumberFields):
     """Everything that decides a video, as a person gives it. Unset fields take the model's defaults.
 
@@ -194,6 +202,8 @@ class GenerationRequest(NumberFields):
     @classmethod
     def _rate_as_written(cls, value: Any) -> Any:
         return rate_as_written(value)
+
+    _file_named = field_validator("start_image", "end_image", "source_video", "speech_audio")(file_named)
 
     @field_validator("model")
     @classmethod

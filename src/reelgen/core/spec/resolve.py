@@ -65,7 +65,7 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     out: dict[str, object] = {}
     for name in ("start_image", "end_image", "source_video", "speech_audio"):
         value = getattr(request, name)
-        if value:
+        if value is not None:
             out[name] = found(name, value)
     out["reference_images"] = tuple(
         found(f"reference_images[{i}]", path) for i, path in enumerate(request.reference_images)
