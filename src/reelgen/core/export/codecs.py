@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from reelgen.core.encode import tag_bt601
+from reelgen.core.encode import tag_bt601, x264_params
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.settings import Codec, Container
 
@@ -88,6 +88,8 @@ def add_video_stream(
     quality = crf if crf is not None else encoder.crf
     if quality is not None:
         options["crf"] = str(quality)
+    if encoder.name == "libx264":
+        options.update(x264_params())  # the same film from the same clips (see x264_params)
     if encoder.name == "libvpx-vp9":
         stream.bit_rate = 0
     if encoder.name == "libsvtav1":
