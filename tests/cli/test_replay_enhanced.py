@@ -76,6 +76,15 @@ def test_the_sidecar_replays_beside_itself_without_replacing_anything(tmp_path: 
     assert alike(picture(tmp_path / "out-again-2.mp4")[1], picture(out)[1])
 
 
+def test_a_replay_over_the_enhanced_video_itself_is_refused_and_leaves_it(tmp_path: Path) -> None:
+    out = enhanced(tmp_path, "--upscale", "2", "--upscaler", "lanczos")
+    before = out.read_bytes()
+    result = runner.invoke(app, ["replay", str(out), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"output {out} is the video being replayed; give another file name" in said(result)
+    assert out.read_bytes() == before
+
+
 def test_a_changed_source_is_refused_unless_allowed(tmp_path: Path) -> None:
     out = enhanced(tmp_path, "--upscale", "2", "--upscaler", "lanczos")
     _clip(tmp_path / "in.mp4", frames=5)  # the source edited in place since

@@ -138,3 +138,40 @@ def test_a_number_a_new_request_could_not_hold_is_refused(
     result = runner.invoke(app, ["replay", str(edited(record, tmp_path, request=changes))])
     assert result.exit_code == 2
     assert said_as in said(result) and "cannot replay" in said(result)
+
+
+def test_a_replay_over_the_video_it_replays_is_refused_and_leaves_it(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    made = runner.invoke(app, ["generate", "waves", "-m", "ltx-tiny", "--seed", "4", "-o", str(clip), "-q"])
+    assert made.exit_code == 0, made.output
+    before = clip.read_bytes(), clip.with_suffix(".json").read_bytes()
+    for replayed in (clip, clip.with_suffix(".json")):  # the video, or its sidecar with -o the video
+        result = runner.invoke(app, ["replay", str(replayed), "-o", str(clip), "-q"])
+        assert result.exit_code == 2
+        assert f"output {clip} is the video being replayed; give another file name" in said(result)
+    assert (clip.read_bytes(), clip.with_suffix(".json").read_bytes()) == before
+
+
+def test_a_video_to_video_output_over_its_own_source_is_refused(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    made = runner.invoke(
+        app, ["generate", "waves", "-m", "animatediff-tiny", "--frames", "8", "-o", str(clip), "-q"]
+    )
+    assert made.exit_code == 0, made.output
+    before = clip.read_bytes()
+    args = [
+        "generate",
+        "waves",
+        "-m",
+        "animatediff-tiny",
+        "--video",
+        str(clip),
+        "--steps",
+        "4",
+        "-o",
+        str(clip),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"output {clip} is the request's source_video; give another file name" in said(result)
+    assert clip.read_bytes() == before

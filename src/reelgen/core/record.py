@@ -188,6 +188,7 @@ def replay(
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
+    _not_over_the_original(path, output)
     if is_enhanced(record):
         raise InvalidRequest(
             f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
@@ -237,6 +238,7 @@ def replay_enhanced(
     from reelgen.core.progress import Progress, ProgressEvent
 
     record = replayable(path)
+    _not_over_the_original(path, output)
     source, steps = _recorded_chain(record, path)
     gone, changed = _changed_files(record, source)
     if gone or (changed and not allow_changed_inputs):
@@ -339,6 +341,19 @@ def _pulled_here(recorded: Path) -> Path:
         if here is not None and (here / recorded.name).is_file():
             return here / recorded.name
     return recorded
+
+
+def _not_over_the_original(path: str | Path, output: str | Path | None) -> None:
+    """Refuse an output that is the video being replayed (or the video a replayed sidecar describes):
+    renamed over it, the original was gone, and with it what the replay was to be compared with."""
+    if output is None:
+        return
+    out, original = Path(output).resolve(), Path(path).resolve()
+    if out == original or out.with_suffix(".json") == original:
+        raise InvalidRequest(
+            f"output {output} is the video being replayed; give another file name (or leave -o out)",
+            param="output",
+        )
 
 
 def _again(path: Path) -> Path:

@@ -61,6 +61,17 @@ def check_output(out_path: Path) -> None:
     check_record_free(out_path)
 
 
+def check_not_an_input(out_path: Path, request: ResolvedRequest) -> None:
+    """Refuse an output that is one of the request's own input files (``--video clip.mp4 -o clip.mp4``):
+    renamed over it, the source was gone, and the video's record named a file that no longer held it."""
+    target = out_path.resolve()
+    for param, path in request.input_files():
+        if Path(path).resolve() == target:
+            raise InvalidRequest(
+                f"output {out_path} is the request's {param}; give another file name", param="output"
+            )
+
+
 def default_output(model: str, seed: int, folder: str | Path = "outputs") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path(folder) / f"{stamp}-{model}-{seed}.mp4"
@@ -157,6 +168,7 @@ def render(
     spec, preset = registry.resolve(request.model)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
+    check_not_an_input(out_path, request)
     unread = spec.runner_class().unread_text(request, preset.name)
     if unread:  # made anyway (a shoot-out sends every model one prompt), but not in silence
         progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"warning: {unread}"))

@@ -94,7 +94,7 @@ def render_parallel(
     (``gpus`` CPU processes over gloo: the same code paths, for tests and debugging).
     ``vram_budget_gib`` applies to each GPU.
     """
-    from reelgen.core.render import check_output, default_output
+    from reelgen.core.render import check_not_an_input, check_output, default_output
 
     progress = progress or Progress()
 
@@ -109,6 +109,7 @@ def render_parallel(
     check_split(traits, preset.name, preset.variant, gpus, cfg)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
+    check_not_an_input(out_path, request)
 
     # 2. Find the weights once (a tiny model is built here, not by every process at once).
     weights.locate(spec, preset, request.weights)
