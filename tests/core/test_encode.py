@@ -198,3 +198,26 @@ def test_an_output_that_fails_for_a_reason_the_folder_check_cannot_see_is_still_
     with pytest.raises(InvalidRequest, match="cannot write it \\(No space left on device\\)") as info:
         write_video(clip(), tmp_path / "clip.mp4")
     assert info.value.param == "output" and list(tmp_path.iterdir()) == []
+
+
+def test_a_record_that_cannot_be_written_leaves_no_older_one_beside_the_new_video(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core import encode
+    from reelgen.core.render import render
+    from tests.core.helpers import resolved
+
+    out = tmp_path / "clip.mp4"
+    tiny = {"model": "wan-tiny", "width": 32, "height": 32, "num_frames": 5, "steps": 1}
+    render(resolved(prompt="a fox", **tiny), out)
+    assert json.loads(out.with_suffix(".json").read_text())["request"]["prompt"] == "a fox"
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(encode.json, "dump", full)  # the disk fills between the video and its record
+    with pytest.raises(OSError):
+        render(resolved(prompt="a hen", **tiny), out)
+    assert read_metadata(out)["request"]["prompt"] == "a hen"  # the new video, carrying its own record
+    assert not out.with_suffix(".json").exists()  # not the fox's record beside the hen's video
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no temporary file left either

@@ -321,6 +321,21 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     return record
 
 
+def write_sidecar(video: Path, record: dict[str, Any]) -> Path:
+    """The record beside a video just written (``NAME.json``), all or nothing.
+
+    Should it fail (a full disk), an older sidecar is removed rather than left
+    beside the new video describing another one; the video still carries its
+    own record in the container, so a replay loses nothing.
+    """
+    sidecar = video.with_suffix(".json")
+    try:
+        return write_json_atomic(sidecar, record)
+    except BaseException:
+        sidecar.unlink(missing_ok=True)
+        raise
+
+
 def write_json_atomic(path: Path, data: dict[str, Any]) -> Path:
     """Write ``data`` as JSON to ``path``, all or nothing, with the permissions the umask gives."""
     tmp = new_file_beside(path)

@@ -14,7 +14,7 @@ from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_record_free, check_writable, write_json_atomic, write_video
+from reelgen.core.encode import check_record_free, check_writable, write_sidecar, write_video
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -241,5 +241,5 @@ def render(
     write_video(video, out_path, record)
     timings["encode"] = time.monotonic() - started
     timings["total"] = time.monotonic() - begun
-    sidecar = write_json_atomic(out_path.with_suffix(".json"), record)
+    sidecar = write_sidecar(out_path, record)
     return RenderResult(out_path, sidecar, record, video)

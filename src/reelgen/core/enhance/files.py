@@ -24,7 +24,7 @@ from reelgen.core.encode import (
     encode_audio,
     new_file_beside,
     write_frames,
-    write_json_atomic,
+    write_sidecar,
 )
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
@@ -96,7 +96,7 @@ def enhance_file(
     finally:
         silent.unlink(missing_ok=True)
     record["timings"]["total"] = time.monotonic() - begun
-    sidecar = write_json_atomic(output.with_suffix(".json"), record)
+    sidecar = write_sidecar(output, record)
     assert middle.frame is not None  # the chain made at least one frame (run.check)
     return EnhanceResult(output, sidecar, record, middle.count, middle.frame)
 

@@ -17,7 +17,7 @@ from reelgen.core.encode import (
     check_record_free,
     check_writable,
     new_file_beside,
-    write_json_atomic,
+    write_sidecar,
 )
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
@@ -367,6 +367,6 @@ def export(
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    sidecar = write_json_atomic(output.with_suffix(".json"), record)
+    sidecar = write_sidecar(output, record)
     width, height = job.size
     return ExportResult(output, sidecar, written, job.lay.fps, width, height, sound, record)

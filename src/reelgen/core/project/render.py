@@ -13,7 +13,7 @@ from PIL import Image
 
 from reelgen import __version__
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import check_writable, write_json_atomic, write_video
+from reelgen.core.encode import check_writable, write_sidecar, write_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
@@ -174,7 +174,7 @@ def render_scene(
     # 4. The clip and its record, then the windows are no longer needed.
     record = _scene_record(plan, clip, windows, stages, work)
     write_video(clip, output, {k: v for k, v in record.items() if k != "windows"})
-    write_json_atomic(output.with_suffix(".json"), record)
+    write_sidecar(output, record)
     shutil.rmtree(work, ignore_errors=True)
     if work.parent.is_dir() and not any(work.parent.iterdir()):
         work.parent.rmdir()  # no scene left half-rendered

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.encode import new_file_beside, write_json_atomic
+from reelgen.core.encode import new_file_beside, write_sidecar
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs.records import Job
 
@@ -64,7 +64,7 @@ def place(child: Job, video: Path, record: dict[str, Any]) -> None:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        write_json_atomic(video.with_suffix(".json"), record)
+        write_sidecar(video, record)
     except OSError as exc:
         raise OutputUnavailable(
             f"could not write {video} ({exc.strerror or exc})", param="output_folder"
