@@ -48,3 +48,18 @@ def test_ctrl_c_with_an_event_stream_open_stops_everything(tmp_path: Path, reelg
         assert store_job.video(video)["attempts"] <= 1  # an orderly stop used up no attempt
     finally:
         store_job.stop()
+
+
+def test_sigterm_stops_the_server_as_ctrl_c_does_and_says_what_it_left(
+    tmp_path: Path, reelgen_home: Path
+) -> None:
+    # A service manager stops with SIGTERM: the last line used to be lost to the signal's default action.
+    server = Server(tmp_path / "server", home=reelgen_home).start()
+    server.wait_ready()
+    server.create(num_inference_steps=500)
+    assert server.process is not None
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(60) == 128 + signal.SIGTERM
+    said = " ".join(server.log().split())
+    assert "stopped with 1 job(s) not finished; they stay queued and run when the server starts again" in said
+    assert "Traceback" not in said

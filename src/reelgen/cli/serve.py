@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -108,9 +109,16 @@ def serve(
             timeout_graceful_shutdown=5,
         )
         logging.getLogger("uvicorn.error").addFilter(_quiet_stream_cancels)
+        # uvicorn raises the stopping signal again once it has shut down: SIGINT comes back as
+        # KeyboardInterrupt, but SIGTERM's default action ended the process before the last line.
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        stopped_by: int | None = None
         try:
             uvicorn.Server(config).run(sockets=[sock])
-        finally:  # uvicorn raises the stopping signal again once it has shut down
+        except _Terminated:
+            stopped_by = signal.SIGTERM
+        finally:
+            signal.signal(signal.SIGTERM, previous)
             left = _unfinished(api)
             if left:
                 console.print(
@@ -118,6 +126,16 @@ def serve(
                     "starts again",
                     highlight=False,
                 )
+        if stopped_by is not None:
+            raise typer.Exit(128 + stopped_by)  # as a process ended by the signal reports it
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived after uvicorn's shutdown, when it raised the signal again."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _quiet_stream_cancels(record: logging.LogRecord) -> bool:
