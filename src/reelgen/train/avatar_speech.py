@@ -255,7 +255,14 @@ def quantized(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> None:
+    import argparse
 
-    make_dataset(sys.argv[1] if len(sys.argv) > 1 else ".avatar_data")
+    parser = argparse.ArgumentParser(description="Write the lip-sync training material (spoken tracks).")
+    parser.add_argument("folder", nargs="?", default=".avatar_data", help="where (default .avatar_data)")
+    args = parser.parse_args(argv)
+    make_dataset(args.folder)
+
+
+if __name__ == "__main__":
+    main()
