@@ -49,9 +49,9 @@ def progress_bars(text: str) -> list[str]:
 
 
 def alike(a: Any, b: Any) -> bool:
-    """Decoded frames equal to within rounding no one can see, as the README promises a replay: most
-    runs match bit for bit, but about one in five of an enhanced clip's replays came out a level or
-    two apart on a few pixels of a row's end (the same frames, encoded again)."""
+    """Decoded frames equal to within rounding no one can see, as the README promises a replay. The
+    encode is the same bits every time (``encode.x264_params``); CPU math libraries may still round a
+    model's last bit differently between runs, which the encoder can carry to a level or two."""
     import numpy as np
 
     diff = np.abs(np.asarray(a, dtype=np.int16) - np.asarray(b, dtype=np.int16))
