@@ -314,3 +314,12 @@ def test_an_export_is_summed_up_in_the_same_words_here_and_through_a_server() ->
     assert (
         _film_line(120, 640, 360, 30000 / 1001, True) == "120 frames 640x360 @ 29.97 fps (4.00s, with sound)"
     )
+
+
+def test_new_with_an_empty_name_is_refused_not_made_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["project", "new", ""])
+    assert result.exit_code == 2 and "it is empty; give a folder name" in result.output
+    assert list(tmp_path.iterdir()) == []

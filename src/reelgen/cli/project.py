@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli import typed
 from reelgen.cli.client import server_url
 from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar
 from reelgen.core.errors import Cancelled, ReelgenError
@@ -46,7 +47,13 @@ def _folder(path: Path) -> Any:
 
 @project_app.command("new")
 def new(
-    name: Annotated[Path, typer.Argument(help="Folder to make (its name is the title unless --title).")],
+    name: Annotated[
+        str,  # not Path: click makes "" into ".", and the project went into the current folder
+        typer.Argument(
+            callback=typed.given("a folder name"),
+            help="Folder to make (its name is the title unless --title).",
+        ),
+    ],
     title: Annotated[str | None, Opt(help="The film's title.")] = None,
 ) -> None:
     """Start a project: a folder with a three-scene project.yaml to edit.
