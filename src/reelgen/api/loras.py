@@ -38,6 +38,9 @@ class LoraFile(BaseModel):
 class LoraList(BaseModel):
     object: Literal["list"] = "list"
     data: list[LoraFile]
+    folder: str = Field(
+        description="The folder on the server these files are read from (REELGEN_LORA_DIR), where new ones go"
+    )
 
 
 def lora_names(folder: Path) -> dict[str, Path]:
@@ -115,8 +118,12 @@ async def list_loras(request: Request) -> LoraList:
     """
 
     def read() -> LoraList:
-        names = lora_names(settings_of(request).lora_dir)
+        folder = settings_of(request).lora_dir
+        names = lora_names(folder)
         entries = (describe(name, path) for name, path in names.items())
-        return LoraList(data=[entry for entry in entries if entry is not None])
+        # As lora_names reads it: "~" expanded and made absolute, so a person can find it.
+        return LoraList(
+            data=[entry for entry in entries if entry is not None], folder=str(folder.expanduser().resolve())
+        )
 
     return await run_in_threadpool(read)
