@@ -206,3 +206,33 @@ def test_each_view_fits_a_phone_screen(
     assert overflow(page) <= 0
     page.screenshot(path=shots / f"phone-{view}-empty.png", full_page=True)
     assert t.blocked == [] and t.errors == []
+
+
+def test_seeds_past_2_53_reach_the_server_exactly_from_shootouts_and_batches(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, no_roots: None
+) -> None:
+    """JavaScript numbers are exact to 2^53; seeds go to 2^63-1. The server's 403 (no folders) comes
+    after the body is read, so what it was sent can be checked without starting anything."""
+    big, odd = 2**63 - 1, 2**53 + 1
+    page = tab().open(f"{quiet_server.url}/#shootouts")
+    form = page.locator("#shootout-form")
+    form.get_by_label("reelgen-micro").check()
+    form.get_by_label("Prompts", exact=True).fill("a red circle")
+    form.get_by_label("Seed", exact=True).fill(str(big))
+    form.get_by_label("Report folder on the server").fill(str(tmp_path / "report"))
+    with page.expect_response(lambda r: r.url.endswith("/v1/shootouts")) as answer:
+        form.get_by_role("button", name="Start shoot-out").click()
+    assert answer.value.status == 403
+    body = answer.value.request.post_data_json
+    assert body is not None and body["prompts"]["settings"] == {"seed": big}
+
+    page.locator("#tab-batches").click()
+    form = page.locator("#batch-form")
+    manifest = f'{{"defaults": {{"model": "reelgen-micro", "seed": {odd}}}, "items": [{{"output": "one", "prompt": "a"}}]}}'
+    form.get_by_label("Manifest (JSON)").fill(manifest)
+    form.get_by_label("Folder on the server", exact=True).fill(str(tmp_path))
+    with page.expect_response(lambda r: r.url.endswith("/v1/batches")) as answer:
+        form.get_by_role("button", name="Start batch").click()
+    assert answer.value.status == 403
+    body = answer.value.request.post_data_json
+    assert body is not None and body["manifest"]["defaults"]["seed"] == odd

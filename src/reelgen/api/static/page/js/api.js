@@ -1,4 +1,5 @@
 // The page's only way to the server: the public /v1 API, with the API key (when one is needed) in a header.
+import { parseAnswer } from "./exact_json.js";
 import { $ } from "./util.js";
 
 const KEY = "reelgen-api-key";
@@ -93,7 +94,7 @@ export async function request(path, options = {}) {
 }
 
 export async function json(path, options) {
-  return (await request(path, options)).json();
+  return parseAnswer(await (await request(path, options)).text());
 }
 
 /** POST a FormData (multipart), JSON text as it is, or a value as JSON. */

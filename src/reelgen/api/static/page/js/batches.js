@@ -1,6 +1,7 @@
 // The Batches view: a batch manifest run on the server (POST /v1/batches), reading its keyframes and
 // writing its clips in folders on the server's own disk, and every batch with live counts and its summary.
 import { post } from "./api.js";
+import { parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el, seconds } from "./util.js";
@@ -108,7 +109,7 @@ export function mountBatches(section) {
     clearErrors(form);
     let content;
     try {
-      content = JSON.parse(manifest.value);
+      content = parseExact(manifest.value); // a seed past 2^53 stays exact
     } catch (err) {
       return showError(form, "manifest", manifest.value.trim()
         ? `The manifest is not valid JSON (${err.message}); a manifest is a JSON object with "items".`
@@ -120,7 +121,7 @@ export function mountBatches(section) {
     if (name.value.trim()) body.name = name.value.trim();
     submit.disabled = true;
     try {
-      const batch = await post("v1/batches", body);
+      const batch = await post("v1/batches", stringifyExact(body));
       list.add(batch, { top: true });
       announce(`Batch started: ${batch.name || batch.id}`);
     } catch (err) {

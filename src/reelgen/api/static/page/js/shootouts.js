@@ -1,6 +1,7 @@
 // The Shoot-outs view: every chosen model on every prompt, one trial at a time, on the server
 // (POST /v1/shootouts); live progress, then the ranking and the report the server serves.
 import { hasKey, post } from "./api.js";
+import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el } from "./util.js";
@@ -45,7 +46,8 @@ export function mountShootouts(section, ctx) {
   const prompts = el("textarea", { rows: 4, placeholder: "a red fox trotting through fresh snow\nwaves breaking at dusk" });
   const steps = el("input", { type: "number", min: 1, max: 1000, inputmode: "numeric", placeholder: "each model's own" });
   const frames = el("input", { type: "number", min: 1, inputmode: "numeric", placeholder: "each model's own" });
-  const seed = el("input", { type: "number", min: 0, inputmode: "numeric", placeholder: "0" });
+  // Text, as in the Create form: a number box would read a seed past 2^53 rounded.
+  const seed = el("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: "0" });
   const output = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "/data/compare/report" });
   const input = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "(the report folder)" });
   const submit = el("button", { type: "submit", class: "primary" }, "Start shoot-out");
@@ -85,15 +87,18 @@ export function mountShootouts(section, ctx) {
     if (!raw) throw new RangeError("Write at least one prompt.");
     let file;
     if (raw.startsWith("{") || raw.startsWith("[")) {
-      try { file = JSON.parse(raw); } catch (err) { throw new RangeError(`The prompts are not valid JSON (${err.message}).`); }
+      try { file = parseExact(raw); } catch (err) { throw new RangeError(`The prompts are not valid JSON (${err.message}).`); }
       if (Array.isArray(file)) file = { prompts: file };
     } else {
       file = { prompts: raw.split("\n").map((l) => l.trim()).filter(Boolean) };
     }
     const settings = { ...(file.settings || {}) };
-    for (const [key, control] of [["steps", steps], ["num_frames", frames], ["seed", seed]]) {
+    for (const [key, control] of [["steps", steps], ["num_frames", frames]]) {
       if (control.value !== "") settings[key] = Number(control.value);
     }
+    // Digits go as the number they write, exactly; anything else as typed, for the server to name what is wrong.
+    const typed = seed.value.trim();
+    if (typed) settings.seed = /^-?\d+$/.test(typed) ? exactInt(typed) : typed;
     return Object.keys(settings).length ? { ...file, settings } : file;
   }
 
@@ -109,7 +114,7 @@ export function mountShootouts(section, ctx) {
     const body = { models: chosen, prompts: file, output_folder: output.value.trim(), input_folder: input.value.trim() || output.value.trim() };
     submit.disabled = true;
     try {
-      const shootout = await post("v1/shootouts", body);
+      const shootout = await post("v1/shootouts", stringifyExact(body));
       list.add(shootout, { top: true });
       announce(`Shoot-out started: ${shootout.models.join(", ")}`);
     } catch (err) {

@@ -1,6 +1,7 @@
 // Server-sent events read through fetch (EventSource cannot send an Authorization header), resuming
 // after a dropped connection from the last event seen (Last-Event-ID), until a final event arrives.
 import { authHeaders, reached } from "./api.js";
+import { parseAnswer } from "./exact_json.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -78,7 +79,7 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
         if (!frame.data.length) continue;
         failures = 0;
         let data;
-        try { data = JSON.parse(frame.data.join("\n")); } catch { continue; }
+        try { data = parseAnswer(frame.data.join("\n")); } catch { continue; }
         onEvent(frame.event, data);
         if (FINAL.has(frame.event)) {
           closed = true;
@@ -146,7 +147,7 @@ export function replay(path, { onEvent, onDone, quietMs = 800, mostMs = 10000 })
         buffer = buffer.slice(cut + 2);
         if (!frame.data.length) continue;
         let data;
-        try { data = JSON.parse(frame.data.join("\n")); } catch { continue; }
+        try { data = parseAnswer(frame.data.join("\n")); } catch { continue; }
         onEvent(frame.event, data);
         if (FINAL.has(frame.event)) return;
       }
