@@ -424,3 +424,94 @@ def test_the_enhance_dialog_offers_what_the_enhance_endpoint_takes() -> None:
     assert limits["interpolate"] == [bound("interpolate", "ge"), bound("interpolate", "le")]
     assert limits["target_fps"] == bound("target_fps", "le") and bound("target_fps", "gt") == 0
     assert limits["upscale"] == bound("upscale", "le") and bound("upscale", "gt") == 1
+
+
+def test_gallery_names_tasks_and_use_these_settings_drops_nothing_unsaid(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """Values the usual choices lack (interpolate 3, upscale 1.5, a target rate, a seed past 2^53) come
+    back into the form and are sent again; what the form has no field for (a model option) is named."""
+    big = 2**63 - 1
+    odd = quiet_server.create(
+        model="reelgen-micro",
+        prompt="odd factors",
+        interpolate=3,
+        upscale=1.5,
+        seed=big,
+        options={"flow_shift": 3.0},
+    )
+    rate = quiet_server.create(model="reelgen-micro", prompt="to a rate", target_fps="60000/1001")
+    # The server has no workers: the gallery is shown these two as finished, and a talking avatar.
+    done = [
+        {**v, "status": "completed", "progress": 100, "completed_at": v["created_at"]} for v in (odd, rate)
+    ]
+    avatar = {**done[1], "id": "video_0000avatar", "parameters": {**rate["parameters"], "task": "avatar"}}
+    done.append(avatar)
+    listing = {
+        "object": "list",
+        "data": done,
+        "has_more": False,
+        "first_id": odd["id"],
+        "last_id": rate["id"],
+    }
+    t = tab()
+    t.context.route(
+        lambda url: "/v1/videos?status=completed" in url, lambda route: route.fulfill(json=listing)
+    )
+    page = t.open(f"{quiet_server.url}/#gallery")
+    item = page.locator(f'.gallery-item[data-id="{odd["id"]}"]')
+    expect(item.locator(".params")).to_contain_text("TaskText to video")
+    expect(item.locator(".params")).to_contain_text(f"Seed{big}")
+    # Named as the Create form names them everywhere, the picker and a talking avatar included.
+    expect(page.locator(f'.gallery-item[data-id="{avatar["id"]}"] .params')).to_contain_text(
+        "TaskTalking avatar"
+    )
+    expect(page.locator('#f-model option[value="reelgen-micro"]')).to_contain_text(
+        "Text to video, Image to video"
+    )
+    item.get_by_role("button", name="Use these settings").click()
+    expect(page.locator("#f-interpolate option:checked")).to_have_text("×3 frames: 36 fps (as before)")
+    expect(page.locator("#f-upscale option:checked")).to_have_text("×1.5: about 192×192 (as before)")
+    expect(page.locator("#f-seed")).to_have_value(str(big))
+    expect(page.locator("#f-not-carried")).to_contain_text("options.flow_shift 3")
+    status, again = press_generate(page)
+    assert status == 202, again
+    p = again["parameters"]
+    assert (p["interpolate"], p["upscale"], again["seed"]) == (3, 1.5, big)
+    expect(page.locator("#f-not-carried")).to_be_hidden()  # about the form as loaded, now sent
+
+    page.locator("#tab-gallery").click()
+    page.locator(f'.gallery-item[data-id="{rate["id"]}"]').get_by_role(
+        "button", name="Use these settings"
+    ).click()
+    expect(page.locator("#f-interpolate option:checked")).to_have_text("To 59.94 fps (as before)")
+    expect(page.locator("#f-upscale")).to_have_value("")
+    expect(page.locator("#f-not-carried")).to_be_hidden()
+    status, third = press_generate(page)
+    assert status == 202 and third["parameters"]["target_fps"] == "60000/1001", third
+    for video in (odd, rate, again, third):
+        quiet_server.http.delete(f"/v1/videos/{video['id']}")
+
+
+def test_the_lora_note_names_the_servers_folder(
+    serve_app: Callable[..., Served], tab: Callable[..., Tab], tmp_path: Path
+) -> None:
+    # Not ~/.cache/reelgen/loras: the folder this server was given (REELGEN_LORA_DIR or REELGEN_HOME).
+    server = serve_app(lora_dir=tmp_path / "my loras")
+    listing = server.http.get("/v1/loras").json()
+    assert listing["folder"] == str((tmp_path / "my loras").resolve())
+    page = tab().open(server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    expect(page.locator("#f-loras-note")).to_have_text(
+        f"No LoRAs on this server. Put .safetensors files in its LoRA folder, {listing['folder']} "
+        "(REELGEN_LORA_DIR), and reload this page."
+    )
+    # A listing that fails is not "no LoRAs": the folder may hold some.
+    t = tab()
+    failing = {"error": {"message": "the folder could not be read", "type": "server_error"}}
+    t.context.route("**/v1/loras", lambda route: route.fulfill(status=500, json=failing))
+    page = t.open(server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    expect(page.locator("#f-loras-note")).to_have_text(
+        "Could not read the server's LoRA list: the folder could not be read."
+    )

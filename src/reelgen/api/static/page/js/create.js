@@ -1,7 +1,8 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post } from "./api.js";
-import { buildForm } from "./create_form.js";
+import { buildForm, sayNotCarried } from "./create_form.js";
+import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
@@ -9,13 +10,12 @@ import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
 const LAST_MODEL = "reelgen-last-model";
 const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
-/** Interpolation and upscaling factors offered (POST /v1/videos takes interpolate 2..16, upscale up to 8). */
-const ENHANCE_FACTORS = [2, 4];
 
 export function mountCreate(section, ctx) {
   const state = { model: null, remixOf: null, image: null, again: [] };
   const f = buildForm({ onDefaults: () => applyModel(true) });
   const pins = mountInputs(f.inputs); // end image, keyframes, LoRAs
+  const enhance = mountEnhanceChoices(f); // interpolation and upscaling
   section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
 
   // ---- models ---------------------------------------------------------------------------------
@@ -96,18 +96,7 @@ export function mountCreate(section, ctx) {
 
   /** The interpolation and upscaling choices, each saying what clip it makes of the chosen one. */
   function labelEnhance() {
-    const rate = Number(f.rate.value) || 1;
-    const size = checkedValue("size") || "0x0";
-    const [w, h] = size.split("x").map(Number);
-    const keep = [f.interpolate.value, f.upscale.value];
-    f.interpolate.replaceChildren(el("option", { value: "" }, `Off (${fps(rate)} fps)`),
-      ...ENHANCE_FACTORS.map((k) => el("option", { value: k }, `×${k} frames: ${fps(rate * k)} fps`)));
-    f.upscale.replaceChildren(el("option", { value: "" }, `Off (${w}×${h})`),
-      ...ENHANCE_FACTORS.map((k) => el("option", { value: k }, `×${k}: ${w * k}×${h * k}`)));
-    [f.interpolate.value, f.upscale.value] = keep;
-    document.getElementById("f-enhance-note").textContent =
-      "Runs on the server after the model: RIFE and Real-ESRGAN where their weights are pulled " +
-      "(reelgen pull rife, reelgen pull realesrgan), else optical flow and Lanczos.";
+    enhance.label(Number(f.rate.value) || 1, checkedValue("size"));
   }
 
   function checkedValue(name) {
@@ -214,9 +203,7 @@ export function mountCreate(section, ctx) {
       out.guidance_scale_2 = Number(f.guidance2.value);
     }
     if (task === "v2v") out.source_strength = Number(f.strength.value);
-    if (f.interpolate.value) out.interpolate = Number(f.interpolate.value);
-    if (f.upscale.value) out.upscale = Number(f.upscale.value);
-    return pins.addFields(out);
+    return pins.addFields(enhance.addFields(out));
   }
 
   function withSeed(fields, seed) {
@@ -272,6 +259,7 @@ export function mountCreate(section, ctx) {
           : await post("v1/videos", withSeed(fields, seed));
       }
       ctx.queue.add(video, { follow: true });
+      f.carried.hidden = true; // about the form as it was loaded, now sent
       announce(`Queued: ${video.prompt}`);
       if (state.remixOf) endRemix();
     } catch (err) {
@@ -293,6 +281,7 @@ export function mountCreate(section, ctx) {
   // ---- prefill: remix and "use these settings" -------------------------------------------------
   function prefill(original) {
     const p = original.parameters || {};
+    f.carried.hidden = true;
     // The shape as generated (before any interpolation or upscaling), when the server says it.
     const video = { ...original, size: p.size || original.size, num_frames: p.num_frames || original.num_frames, fps: p.fps || original.fps };
     if (!ctx.models.some((m) => m.id === video.model)) return false;
@@ -328,9 +317,7 @@ export function mountCreate(section, ctx) {
     if (p.guidance_scale_2 != null) f.guidance2.value = p.guidance_scale_2;
     if (p.source_strength != null) { f.strength.value = p.source_strength; f.strengthOut.textContent = Number(p.source_strength).toFixed(2); }
     if (video.seed != null) { f.seed.value = String(video.seed); f.lock.checked = true; }
-    labelEnhance();
-    f.interpolate.value = p.interpolate && ENHANCE_FACTORS.includes(p.interpolate) ? String(p.interpolate) : "";
-    f.upscale.value = p.upscale && ENHANCE_FACTORS.includes(p.upscale) ? String(p.upscale) : "";
+    enhance.prefill(p, Number(f.rate.value) || 1, checkedValue("size"));
     state.again = pins.prefill(p);
     showInputs();
     return true;
@@ -371,6 +358,7 @@ export function mountCreate(section, ctx) {
     if (!prefill(video)) return;
     ctx.showView("create");
     const p = video.parameters || {};
+    sayNotCarried(f.carried, p);
     const again = p.input_reference ? "start image" : p.source_video ? "source video" : null;
     // Images cannot be sent back to the page: each field that had one says to choose it again.
     for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);

@@ -29,11 +29,14 @@ export function buildForm({ onDefaults }) {
   const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "New random seed" }, "Random");
   const submit = el("button", { type: "submit", class: "primary", id: "f-submit" }, "Generate");
   const banner = el("div", { class: "remix-banner", id: "remix-banner", hidden: true, role: "status" });
+  // What "use these settings" could not put in the form: said, not silently left out.
+  const carried = el("p", { class: "notice", id: "f-not-carried", role: "status", hidden: true });
   const fitButton = el("button", { type: "button", class: "ghost small", id: "f-image-fit", hidden: true }, "Use a size that fits this image");
   const inputs = buildInputs();
 
   const form = el("form", { id: "create-form", novalidate: true, autocomplete: "off" },
     banner,
+    carried,
     el("div", { class: "field", dataset: { param: "model" } },
       el("label", { for: "f-model" }, "Model"),
       model,
@@ -91,6 +94,19 @@ export function buildForm({ onDefaults }) {
       el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: onDefaults }, "Model defaults")));
   seed.setAttribute("aria-describedby", "hint-seed err-seed");
   return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
-    strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, fitButton,
-    inputs };
+    strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, carried,
+    fitButton, inputs };
+}
+
+/**
+ * Says in `node` which of a video's `parameters` this form has no field for (a model's options, sound
+ * turned off), so they are not sent again; hides it when there are none.
+ */
+export function sayNotCarried(node, parameters) {
+  const left = Object.entries(parameters.options || {}).filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `options.${k} ${JSON.stringify(v)}`);
+  if (parameters.audio === false) left.push("audio false (no sound)");
+  node.textContent = `Not carried over (this form has no field for them): ${left.join(", ")}. `
+    + "Send them through the API (POST /v1/videos) to use them again.";
+  node.hidden = !left.length;
 }

@@ -7,8 +7,9 @@ import { el } from "./util.js";
 const IMAGE_TYPES = "image/png,image/jpeg,image/webp";
 /** As many as POST /v1/videos takes (MAX_KEYFRAMES, MAX_LORAS on the server). */
 const MAX_ROWS = 8;
-const NO_LORAS = "No LoRAs on this server. Put .safetensors files in its LoRA folder (REELGEN_LORA_DIR; "
-  + "by default loras/ in the reelgen home, ~/.cache/reelgen) and reload this page.";
+/** What to do with an empty LoRA folder: the server names the folder it reads (REELGEN_LORA_DIR). */
+const noLoras = (folder) => "No LoRAs on this server. Put .safetensors files in its LoRA folder"
+  + `${folder ? `, ${folder}` : ""} (REELGEN_LORA_DIR), and reload this page.`;
 
 /** A small preview of the image chosen in `input`, with its file name; the old one's URL is freed. */
 function preview(input, figure, what) {
@@ -66,7 +67,7 @@ export function buildInputs() {
  * frames (its images cannot come back), `lock` disables them while remixing.
  */
 export function mountInputs(p) {
-  const state = { loras: null, model: null, task: null, frames: 1 };
+  const state = { loras: null, folder: null, unread: null, model: null, task: null, frames: 1 };
 
   // ---- end image ------------------------------------------------------------------------------
   p.end.addEventListener("change", () => preview(p.end, p.endField.querySelector("figure"), "End image"));
@@ -128,7 +129,8 @@ export function mountInputs(p) {
     let note = "Styles or subjects trained on top of the model, from the server's LoRA folder.";
     if (state.loras === null) note = "Reading the server's LoRA folder…";
     else if (model && !model.supports_lora) note = `${model.id} takes no LoRAs.`;
-    else if (!state.loras.length) note = NO_LORAS;
+    else if (state.unread) note = `Could not read the server's LoRA list: ${state.unread}.`;
+    else if (!state.loras.length) note = noLoras(state.folder);
     const usable = Boolean(model && model.supports_lora && state.loras && state.loras.length);
     p.loraNote.textContent = note;
     p.loraRows.hidden = !usable;
@@ -154,8 +156,9 @@ export function mountInputs(p) {
   p.loraAdd.addEventListener("click", () => loraRow().querySelector("select").focus());
 
   json("v1/loras")
-    .then((list) => { state.loras = list.data; })
-    .catch(() => { state.loras = []; })
+    .then((list) => { state.loras = list.data; state.folder = list.folder || null; })
+    // Not "no LoRAs": the folder may hold some; the person is told the listing failed, and why.
+    .catch((err) => { state.loras = []; state.unread = err.message; })
     .finally(() => {
       for (const row of p.loraRows.children) {
         // Rows prefilled before the listing came keep their name and gain the others.

@@ -1,6 +1,7 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
 // that made it, "use these settings", and enhance.
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable } from "./api.js";
+import { taskName } from "./models.js";
 import { announce, el, fps, generated, seconds, shortId, when } from "./util.js";
 
 const PAGE = 12;
@@ -28,7 +29,7 @@ export function mountGallery(section, ctx) {
       ["Seed", v.seed],
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
-      ["Task", p.task],
+      ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
       ["Negative", p.negative_prompt || null],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],

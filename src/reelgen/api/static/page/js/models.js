@@ -12,6 +12,14 @@ export const TASKS = {
   audio: { label: "Video with sound", needs: null },
 };
 
+/** Tasks made through their own endpoints (POST /v1/avatars), by name. */
+const OTHER_TASKS = { avatar: "Talking avatar" };
+
+/** Every task's name for people, those the page cannot ask for too: the API's codes are never shown. */
+export function taskName(task) {
+  return TASKS[task] ? TASKS[task].label : OTHER_TASKS[task] || task;
+}
+
 /** The model's tasks the page can ask for, in the order of TASKS (text to video first). */
 export function offeredTasks(model) {
   return Object.keys(TASKS).filter((task) => model.tasks.includes(task));
@@ -24,7 +32,7 @@ export function gib(value) {
 
 /** The option text: what it is, what it does, how much memory it wants, and whether it is here. */
 function optionText(model) {
-  const tasks = offeredTasks(model).join(", ") || model.tasks.join(", ");
+  const tasks = (offeredTasks(model).length ? offeredTasks(model) : model.tasks).map(taskName).join(", ");
   const base = `${model.id} · ${tasks} · ${gib(model.vram.least_gib)}+`;
   return model.weights.present ? base : `${base} · not downloaded`;
 }
@@ -68,7 +76,7 @@ export function modelInfo(model) {
         }, "Copy")));
   return [
     el("p", { class: "desc" }, model.description),
-    el("p", { class: "chips", "aria-label": "Tasks" }, model.tasks.map((t) => el("span", { class: "chip" }, (TASKS[t] || { label: t }).label))),
+    el("p", { class: "chips", "aria-label": "Tasks" }, model.tasks.map((t) => el("span", { class: "chip" }, taskName(t)))),
     el("p", { class: "muted" }, memory, " ", defaults),
     weights,
   ];

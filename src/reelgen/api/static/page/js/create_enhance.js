@@ -1,0 +1,65 @@
+// The Create form's "After generation" choices: smoother motion (a factor, or a target frame rate) and
+// upscaling, each labelled with the clip it makes. An old video's value beyond the usual choices (an
+// interpolate of 3, an upscale of 1.5, a target_fps) is kept as a choice "as before": POST /v1/videos takes it.
+import { el, fps } from "./util.js";
+
+/** Factors offered (POST /v1/videos takes interpolate 2..16, upscale up to 8). */
+const FACTORS = ["2", "4"];
+/** The motion choice's value for a target frame rate, followed by the rate as the API wrote it. */
+const RATE = "fps:";
+
+/** A rate as the API writes it ("60", "59.94", "60000/1001") in frames per second. */
+function rateText(text) {
+  const [num, den] = text.split("/").map(Number);
+  const value = den ? num / den : num;
+  return Number.isFinite(value) ? fps(value) : text;
+}
+
+/**
+ * Wires the two selects: `label(rate, size)` rebuilds them for the generated clip, `prefill(p)`
+ * loads a video's parameters, `addFields(out)` puts the choice in a create body.
+ */
+export function mountEnhanceChoices(f) {
+  const kept = { motion: null, scale: null }; // an old video's values the usual choices lack
+
+  function label(rate, size) {
+    const [w, h] = (size || "0x0").split("x").map(Number);
+    const motion = (k) => `×${k} frames: ${fps(rate * k)} fps`;
+    // Exact for whole factors; the server rounds a fractional one's size, so that one says "about".
+    const larger = (k) => `×${k}: ${Number.isInteger(k) ? "" : "about "}${Math.round(w * k)}×${Math.round(h * k)}`;
+    const keep = [f.interpolate.value, f.upscale.value];
+    f.interpolate.replaceChildren(el("option", { value: "" }, `Off (${fps(rate)} fps)`),
+      ...FACTORS.map((k) => el("option", { value: k }, motion(Number(k)))),
+      kept.motion && el("option", { value: kept.motion }, `${kept.motion.startsWith(RATE)
+        ? `To ${rateText(kept.motion.slice(RATE.length))} fps` : motion(Number(kept.motion))} (as before)`));
+    f.upscale.replaceChildren(el("option", { value: "" }, `Off (${w}×${h})`),
+      ...FACTORS.map((k) => el("option", { value: k }, larger(Number(k)))),
+      kept.scale && el("option", { value: kept.scale }, `${larger(Number(kept.scale))} (as before)`));
+    [f.interpolate.value, f.upscale.value] = keep;
+    document.getElementById("f-enhance-note").textContent =
+      "Runs on the server after the model: RIFE and Real-ESRGAN where their weights are pulled " +
+      "(reelgen pull rife, reelgen pull realesrgan), else optical flow and Lanczos.";
+  }
+
+  /** Chooses `p`'s interpolation and upscaling for the clip `rate` fps at `size`. */
+  function prefill(p, rate, size) {
+    // A factor wins over a rate: with a factor the server's parameters may also carry target_fps "None".
+    const motion = p.interpolate ? String(p.interpolate) : p.target_fps ? `${RATE}${p.target_fps}` : "";
+    const scale = p.upscale ? String(p.upscale) : "";
+    kept.motion = motion && !FACTORS.includes(motion) ? motion : null;
+    kept.scale = scale && !FACTORS.includes(scale) ? scale : null;
+    label(rate, size);
+    f.interpolate.value = motion;
+    f.upscale.value = scale;
+  }
+
+  function addFields(out) {
+    const motion = f.interpolate.value;
+    if (motion.startsWith(RATE)) out.target_fps = motion.slice(RATE.length); // text: "60000/1001" stays exact
+    else if (motion) out.interpolate = Number(motion);
+    if (f.upscale.value) out.upscale = Number(f.upscale.value);
+    return out;
+  }
+
+  return { label, prefill, addFields };
+}
