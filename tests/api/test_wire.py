@@ -167,6 +167,21 @@ def test_a_target_rate_is_taken_as_text_as_the_command_line_takes_it(client: Tes
     )
 
 
+def test_a_videos_parameters_give_back_the_enhancement_it_was_asked_for_and_no_other(
+    client: TestClient,
+) -> None:
+    # A factor's step holds target_fps None, which came back as the text "None".
+    by_factor = client.post(
+        "/v1/videos", json={**TINY, "interpolate": 3, "upscale": 1.5, "upscaler": "lanczos"}
+    )
+    assert by_factor.status_code == 202, by_factor.text
+    params = by_factor.json()["parameters"]
+    assert (params["interpolate"], params["target_fps"], params["upscale"]) == (3, None, 1.5)
+    by_rate = client.post("/v1/videos", json={**TINY, "target_fps": "60000/1001", "interpolator": "flow"})
+    params = by_rate.json()["parameters"]
+    assert (params["interpolate"], params["target_fps"], params["upscale"]) == (None, "60000/1001", None)
+
+
 def test_a_misspelt_field_is_answered_with_the_near_one(client: TestClient) -> None:
     resp = client.post("/v1/videos", json={**TINY, "num_inference_step": 3})
     assert resp.status_code == 400

@@ -95,11 +95,12 @@ def _enhancement(steps: list[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for step in steps:
         options = step.get("options", {}) if isinstance(step, dict) else {}
-        if "factor" in options:
+        # A step holds every option, unset ones as None: a factor's step has target_fps None ("None").
+        if options.get("factor") is not None:
             out["interpolate"] = options["factor"]
-        if "target_fps" in options:
+        if options.get("target_fps") is not None:
             out["target_fps"] = str(options["target_fps"])
-        if "scale" in options:
+        if options.get("scale") is not None:
             out["upscale"] = options["scale"]
     return out
 
