@@ -80,12 +80,16 @@ class _ThreadServer(uvicorn.Server):
 
 
 @pytest.fixture(scope="session")
-def serve_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Served]]:
+def serve_app(
+    reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Served]]:
     """Serves ``create_app(ApiSettings(**fields), start_service=False)`` from a thread, on loopback."""
     running: list[tuple[_ThreadServer, threading.Thread]] = []
 
     def serve(**fields: Any) -> Served:
         data_dir = tmp_path_factory.mktemp("quiet") / "server"
+        # Made before any test's REELGEN_HOME applies: the LoRA folder is the session's, not the user's.
+        fields.setdefault("lora_dir", reelgen_home / "loras")
         settings = ApiSettings(jobs=JobSettings(data_dir=data_dir), **fields)
         port = free_port()
         server = _ThreadServer(
