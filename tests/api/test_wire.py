@@ -182,6 +182,16 @@ def test_a_videos_parameters_give_back_the_enhancement_it_was_asked_for_and_no_o
     assert (params["interpolate"], params["target_fps"], params["upscale"]) == (None, "60000/1001", None)
 
 
+def test_a_missing_input_is_named_as_the_api_takes_it_not_as_the_command_line_does(
+    client: TestClient,
+) -> None:
+    resp = client.post("/v1/videos", json={**TINY, "model": "svd-tiny", "size": "64x64", "num_frames": 8})
+    assert resp.status_code == 400, resp.text
+    err = resp.json()["error"]
+    assert err["param"] == "input_reference"
+    assert err["message"].endswith("give a start image (input_reference)")
+
+
 def test_a_misspelt_field_is_answered_with_the_near_one(client: TestClient) -> None:
     resp = client.post("/v1/videos", json={**TINY, "num_inference_step": 3})
     assert resp.status_code == 400

@@ -56,7 +56,7 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
             ["--lora", "style.safetensors:1e-1"],
             "LoRA file style.safetensors does not exist",
         ),  # 1e-1 is the strength
-        (["--task", "i2v"], "i2v needs a start image"),
+        (["--task", "i2v"], "task i2v needs a start image (--image)"),
         (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
         (["--steps", "0"], "--steps: Input should be greater than 0"),
         (["--frames", "-5"], "--frames: Input should be greater than 0"),

@@ -323,3 +323,13 @@ def test_new_with_an_empty_name_is_refused_not_made_in_the_current_folder(
     result = runner.invoke(app, ["project", "new", ""])
     assert result.exit_code == 2 and "it is empty; give a folder name" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scene_missing_the_input_its_model_needs_names_the_project_files_field(film: Path) -> None:
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    data["scenes"][1]["model"] = "wan-i2v-tiny"
+    (film / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert result.exit_code == 2
+    assert "scene 'first-shot' (scenes[1]): " in result.output
+    assert result.output.rstrip().endswith("give a start image (start_image)")  # the field, not --image

@@ -97,7 +97,8 @@ def test_an_image_to_video_record_without_its_image_is_refused_as_generate_refus
     path = edited(record, tmp_path, request={"task": "i2v", "start_image": None})
     result = runner.invoke(app, ["replay", str(path), "-o", str(out)])
     assert result.exit_code == 2
-    assert f"{path} holds a request that cannot be made: i2v needs a start image (--image)" in said(result)
+    wanted = "holds a request that cannot be made: task i2v needs a start image (start_image)"
+    assert f"{path} {wanted}" in said(result)
     assert "Traceback" not in result.output and not out.exists()
 
 

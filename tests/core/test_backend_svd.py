@@ -86,7 +86,7 @@ def test_a_prompt_alone_is_told_the_image_it_needs() -> None:
     with pytest.raises(UnsupportedTask) as caught:
         resolved(model="svd-tiny", prompt="a red cat")
     assert caught.value.message == (
-        "svd-tiny (Stable Video Diffusion) does not make video from a prompt alone; give a start image (--image)"
+        "svd-tiny (Stable Video Diffusion) does not make video from a prompt alone; give a start image (start_image)"
     )
     assert caught.value.param == "start_image"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -122,7 +123,12 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
         return ApiError(409, exc.message, param=exc.param, code=exc.code)
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
     status = 503 if isinstance(exc, JobError) else 400
-    return ApiError(status, exc.message, param=param, code=exc.code)
+    return ApiError(status, _wire_words(exc.message), param=param, code=exc.code)
+
+
+def _wire_words(message: str) -> str:
+    """A field named in brackets (``give a start image (start_image)``) as the API names it."""
+    return re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
 
 
 class _Unplaced:

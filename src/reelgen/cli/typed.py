@@ -4,6 +4,7 @@ said back with the option a person typed (``--frames: ...``, not ``num_frames: .
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,10 @@ FLAGS = {
 
 
 def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenError:
-    """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``."""
+    """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``;
+    a field named in brackets (``give a start image (start_image)``) too."""
+    if isinstance(problem, InvalidRequest) and "(" in problem.message:
+        problem = type(problem)(_flags_in_brackets(problem.message, flags), param=problem.param)
     field = problem.param or ""
     # One of a repeated option (loras[1].path): the option's name; the message names the file.
     base = field.partition("[")[0]
@@ -122,6 +126,23 @@ def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenEr
     ):  # a field this command sets itself (animate's task): its name is all there is
         return problem
     return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
+
+
+#: What a bracketed field's option takes, said with it.
+_TAKES = {"--keyframe": " FRAME:IMAGE[:STRENGTH]"}
+
+
+def _flags_in_brackets(message: str, flags: dict[str, str]) -> str:
+    """``(start_image)`` as ``(--image)``: each request field in brackets as this command's option for it."""
+
+    def said(match: re.Match[str]) -> str:
+        field = match[1]
+        if field not in GenerationRequest.model_fields:
+            return match[0]
+        flag = flags.get(field, f"--{field.replace('_', '-')}")
+        return f"({flag}{_TAKES.get(flag, '')})" if _typed(flag) else match[0]
+
+    return re.sub(r"\((\w+)\)", said, message)
 
 
 def _typed(flag: str) -> bool:

@@ -358,7 +358,9 @@ def start_image(request: ResolvedRequest) -> Image.Image:
     from reelgen.core import media
 
     if not request.start_image:
-        raise InvalidRequest(f"{request.task.value} needs a start image (--image)", param="start_image")
+        raise InvalidRequest(
+            f"task {request.task.value} needs a start image (start_image)", param="start_image"
+        )
     return media.load_fitted(request.start_image, request.width, request.height, "start_image")
 
 

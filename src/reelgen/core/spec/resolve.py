@@ -19,12 +19,14 @@ from reelgen.core.spec.numbers import validate_options
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest, Keyframe, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
-#: Inputs each task cannot do without, as (field, what it is).
+#: Inputs each task cannot do without, as (field, what it is). The field in brackets is said as each
+#: front end names it: ``--image`` on the command line, ``input_reference`` over HTTP, ``start_image``
+#: in a project file (``reelgen.cli.typed.as_option``, ``reelgen.api.errors.from_reelgen``).
 REQUIRED_INPUTS: dict[Task, tuple[str, str]] = {
-    Task.I2V: ("start_image", "a start image (--image)"),
-    Task.V2V: ("source_video", "a source video (--video)"),
-    Task.EXTEND: ("source_video", "the clip to extend (--video)"),
-    Task.KEYFRAMES: ("keyframes", "at least one keyframe (--keyframe FRAME:IMAGE[:STRENGTH])"),
+    Task.I2V: ("start_image", "a start image (start_image)"),
+    Task.V2V: ("source_video", "a source video (source_video)"),
+    Task.EXTEND: ("source_video", "the clip to extend (source_video)"),
+    Task.KEYFRAMES: ("keyframes", "at least one keyframe (keyframes)"),
 }
 
 
@@ -247,7 +249,7 @@ def _check_inputs(
     """The inputs ``task`` cannot do without, and those the model cannot take."""
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
-        raise InvalidRequest(f"{task.value} needs {needed[1]}", param=needed[0])
+        raise InvalidRequest(f"task {task.value} needs {needed[1]}", param=needed[0])
     _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
         raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
