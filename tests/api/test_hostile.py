@@ -112,7 +112,8 @@ def test_a_video_deleted_as_its_stream_reaches_the_end_still_ends_the_stream_cle
     with client.stream("GET", f"/v1/videos/{video['id']}/events") as resp:
         events = list(sse_events(resp.iter_lines()))
     assert [name for _, name, _ in events] == ["open", "queued", "cancelled"]
-    assert events[-1][2]["id"] == video["id"] and "video" not in events[-1][2]
+    assert events[-1][2]["id"] == video["id"] and events[-1][2]["deleted"] is True
+    assert "video" not in events[-1][2]
 
 
 def test_requests_sent_at_once_with_one_idempotency_key_make_one_job(any_db_client: TestClient) -> None:

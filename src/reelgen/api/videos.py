@@ -353,7 +353,8 @@ async def video_events(
     ] = None,
 ) -> StreamingResponse:
     """Events ``queued``, ``started``, ``progress`` (stage, step, total, eta_s, progress, and a
-    base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled``."""
+    base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled`` with the
+    ``video`` object (``deleted: true`` instead when the video was deleted as it ended)."""
     service = service_of(request)
     job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     wakeups: sse.Wakeups = request.app.state.wakeups
@@ -369,8 +370,9 @@ async def video_events(
         out = []
         for ev in events:
             data = {"id": job.id, **ev.data}
-            if ev.type in sse.FINAL_EVENTS and (video := await run_in_threadpool(final_video)) is not None:
-                data["video"] = video
+            if ev.type in sse.FINAL_EVENTS:
+                video = await run_in_threadpool(final_video)
+                data.update({"video": video} if video is not None else {"deleted": True})
             out.append(sse.StreamEvent(ev.seq, ev.type, data))
         return out
 

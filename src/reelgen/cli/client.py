@@ -287,6 +287,10 @@ def _read_events(client: httpx.Client, bar: Progress, server: str, video_id: str
                     task = bar.add_task("queued", total=100, info="")
                 for event_id, name, data in sse_events(resp.iter_lines()):
                     last_id = event_id or last_id
+                    if name in TERMINAL and data.get("deleted"):  # its end was the delete (a cancel first)
+                        raise ClientError(
+                            f"{video_id} was deleted on the server while it was watched", bad_input=False
+                        )
                     final = _show(bar, task, name, data, quiet)
                     if final:
                         return final
