@@ -1,4 +1,4 @@
-"""Local commands that make a video in this process: generate, animate, replay (no server needed)."""
+"""Local commands that make a video in this process: generate and animate (no server needed)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ CountOpt = Annotated[
 ]
 
 
-def _render(
+def render_shown(
     make: Callable[[Progress], RenderResult | EnhanceResult],
     quiet: bool,
     say: Callable[[ReelgenError], ReelgenError] = lambda problem: problem,
@@ -142,7 +142,7 @@ def _run(
         raise fail(as_option(exc, flags)) from None
     say: Callable[[ReelgenError], ReelgenError] = lambda problem: as_option(problem, flags)  # noqa: E731
     if count == 1:
-        _render(
+        render_shown(
             lambda progress: render(
                 resolved, output, progress=progress, vram_budget_gib=vram_budget, device=device, gpus=gpus
             ),
@@ -352,52 +352,10 @@ def animate(
     _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"}, count=count)
 
 
-def replay(
-    path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
-    output: OutputOpt = None,
-    device: DeviceOpt = None,
-    allow_changed_inputs: Annotated[
-        bool,
-        Opt("--allow-changed-inputs", help="Replay even if an input, LoRA or weights file changed."),
-    ] = False,
-    quiet: QuietOpt = False,
-) -> None:
-    """Make a video again from the request recorded in it: same model, seed, settings and inputs.
-
-    On the same machine and library versions the frames match the original to
-    within rounding no one can see. Input files are found by the absolute paths
-    recorded, so this works from any folder; an input or LoRA file whose
-    content changed since is refused unless --allow-changed-inputs.
-
-    A video made by `reelgen enhance` is made again by the same stages and
-    options from its recorded source (checked the same way); without -o it
-    goes beside it as NAME-again.EXT.
-
-    Examples:
-
-      reelgen replay outputs/20261121-101500-ltx-2b-42.mp4 -o again.mp4
-
-      reelgen replay clip-enhanced.mp4
-    """
-    from reelgen.core import record
-
-    try:
-        enhanced = record.is_enhanced(record.replayable(path))
-    except ReelgenError as exc:
-        raise fail(exc) from None
-    redo = record.replay_enhanced if enhanced else record.replay
-    _render(
-        lambda progress: redo(
-            path, output, allow_changed_inputs=allow_changed_inputs, progress=progress, device=device
-        ),
-        quiet,
-    )
-
-
 def register(app: typer.Typer) -> None:
-    from reelgen.cli import catalog
+    from reelgen.cli import catalog, replay
 
     app.command(epilog="Run `reelgen models` for model names.")(generate)
     app.command()(animate)
-    app.command()(replay)
+    app.command()(replay.replay)
     catalog.register(app)

@@ -1,0 +1,54 @@
+"""`reelgen replay`: make a video again, in this process, from the record inside it or beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reelgen.cli.generate import DeviceOpt, Opt, OutputOpt, QuietOpt, render_shown
+from reelgen.cli.output import fail
+from reelgen.core.errors import ReelgenError
+
+
+def replay(
+    path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
+    output: OutputOpt = None,
+    device: DeviceOpt = None,
+    allow_changed_inputs: Annotated[
+        bool,
+        Opt("--allow-changed-inputs", help="Replay even if an input, LoRA or weights file changed."),
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Make a video again from the request recorded in it: same model, seed, settings and inputs.
+
+    On the same machine and library versions the frames match the original to
+    within rounding no one can see. Input files are found by the absolute paths
+    recorded, so this works from any folder; an input or LoRA file whose
+    content changed since is refused unless --allow-changed-inputs.
+
+    A video made by `reelgen enhance` is made again by the same stages and
+    options from its recorded source (checked the same way); without -o it
+    goes beside it as NAME-again.EXT.
+
+    Examples:
+
+      reelgen replay outputs/20261121-101500-ltx-2b-42.mp4 -o again.mp4
+
+      reelgen replay clip-enhanced.mp4
+    """
+    from reelgen.core import record
+
+    try:
+        enhanced = record.is_enhanced(record.replayable(path))
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    redo = record.replay_enhanced if enhanced else record.replay
+    render_shown(
+        lambda progress: redo(
+            path, output, allow_changed_inputs=allow_changed_inputs, progress=progress, device=device
+        ),
+        quiet,
+    )
