@@ -43,7 +43,7 @@ export function mountEnhanceChoices(f) {
 
   /** Chooses `p`'s interpolation and upscaling for the clip `rate` fps at `size`. */
   function prefill(p, rate, size) {
-    // A factor wins over a rate: with a factor the server's parameters may also carry target_fps "None".
+    // A video was made with a factor or a rate; were both somehow given, the factor is what the form holds.
     const motion = p.interpolate ? String(p.interpolate) : p.target_fps ? `${RATE}${p.target_fps}` : "";
     const scale = p.upscale ? String(p.upscale) : "";
     kept.motion = motion && !FACTORS.includes(motion) ? motion : null;

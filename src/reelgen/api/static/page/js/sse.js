@@ -38,6 +38,29 @@ function parse(frame) {
   return out;
 }
 
+/** The frames of an event-stream response as they arrive; `onChunk()` runs on each piece read. */
+async function* frames(resp, onChunk = () => {}) {
+  const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    onChunk();
+    buffer += value.replace(/\r\n?/g, "\n");
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      yield parse(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 2);
+    }
+  }
+}
+
+/** A frame's data as an object (seeds past 2^53 kept as their digits), or null when it is none. */
+function dataOf(frame) {
+  if (!frame.data.length) return null;
+  try { return parseAnswer(frame.data.join("\n")); } catch { return null; }
+}
+
 /**
  * Follows `path` and calls onEvent(name, data) for every event. Returns {close()}.
  * onGone() runs when the job no longer exists (404); onFinal(name, data) after a final event.
@@ -64,29 +87,19 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
     if (resp.status === 404) { closed = true; onGone && onGone(); return; }
     if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
     onState && onState("live");
-    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value.replace(/\r\n?/g, "\n");
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const frame = parse(buffer.slice(0, cut));
-        buffer = buffer.slice(cut + 2);
-        if (frame.retry !== null) retryMs = frame.retry;
-        if (frame.id !== null) lastId = frame.id;
-        if (!frame.data.length) continue;
-        failures = 0;
-        let data;
-        try { data = parseAnswer(frame.data.join("\n")); } catch { continue; }
-        onEvent(frame.event, data);
-        if (FINAL.has(frame.event)) {
-          closed = true;
-          controller.abort();
-          onFinal && onFinal(frame.event, data);
-          return;
-        }
+    for await (const frame of frames(resp)) {
+      if (frame.retry !== null) retryMs = frame.retry;
+      if (frame.id !== null) lastId = frame.id;
+      if (!frame.data.length) continue;
+      failures = 0;
+      const data = dataOf(frame);
+      if (data === null) continue;
+      onEvent(frame.event, data);
+      if (FINAL.has(frame.event)) {
+        closed = true;
+        controller.abort();
+        onFinal && onFinal(frame.event, data);
+        return;
       }
     }
   }
@@ -133,24 +146,12 @@ export function replay(path, { onEvent, onDone, quietMs = 800, mostMs = 10000 })
     most = setTimeout(hangUp, mostMs); // counted from its turn: it may wait for a free connection first
     const resp = await fetch(path, { headers: { Accept: "text/event-stream", ...authHeaders() }, signal: controller.signal, cache: "no-store" });
     if (!resp.ok || !resp.body) return;
-    const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
     quiet();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      quiet();
-      buffer += value.replace(/\r\n?/g, "\n");
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const frame = parse(buffer.slice(0, cut));
-        buffer = buffer.slice(cut + 2);
-        if (!frame.data.length) continue;
-        let data;
-        try { data = parseAnswer(frame.data.join("\n")); } catch { continue; }
-        onEvent(frame.event, data);
-        if (FINAL.has(frame.event)) return;
-      }
+    for await (const frame of frames(resp, quiet)) {
+      const data = dataOf(frame);
+      if (data === null) continue;
+      onEvent(frame.event, data);
+      if (FINAL.has(frame.event)) return;
     }
   }
 
