@@ -143,6 +143,14 @@ def test_an_upscaler_is_a_name_never_a_server_path(client: TestClient) -> None:
     assert err["param"] == "upscaler"
 
 
+def test_a_target_rate_too_small_to_be_a_rate_is_a_400_on_every_route(client: TestClient) -> None:
+    # 5e-324 is above zero, so it passed the field's bound and then failed as a server error.
+    err = error(client.post("/v1/videos", json={"prompt": "a fox", "target_fps": 5e-324}), 400)
+    assert err["param"] == "target_fps" and "is not a frame rate" in err["message"]
+    err = error(client.post("/v1/videos/video_none/enhance", json={"target_fps": 5e-324}), 400)
+    assert err["param"] == "target_fps"
+
+
 def test_bad_uploads_are_refused_naming_the_file_and_nothing_is_kept(
     client: TestClient, data_dir: Path, tmp_path: Path
 ) -> None:

@@ -52,6 +52,10 @@ def test_a_method_can_be_forced_and_an_impossible_one_is_refused_by_field() -> N
     assert err.value.param == "upscaler"
     with pytest.raises(InvalidRequest, match="target_fps 8 must be above"):
         resolved(model="wan-tiny", target_fps=8)
+    # Above zero, yet no rate: it rounded to 0 frames a second (a server error over HTTP before).
+    with pytest.raises(InvalidRequest, match="target_fps 5e-324 is not a frame rate") as err:
+        resolved(model="wan-tiny", target_fps=5e-324)
+    assert err.value.param == "target_fps"
 
 
 def test_the_fields_validate_on_the_request_itself() -> None:

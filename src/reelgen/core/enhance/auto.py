@@ -46,7 +46,13 @@ def interpolation_step(factor: int | None, target_fps: float | str | None, metho
         options["factor"] = factor
     if target_fps is not None:
         # A number is written as the exact rate it stands for: 59.94005994... as 60000/1001, 60.0 as 60.
-        exact = parse_rate(repr(target_fps)) if isinstance(target_fps, float) else target_fps
+        try:
+            exact = parse_rate(repr(target_fps)) if isinstance(target_fps, float) else target_fps
+        except ValueError:  # a positive number too small to be a rate (1e-9 rounds to 0/1)
+            raise InvalidRequest(
+                f"target_fps {target_fps!r} is not a frame rate; give e.g. 60, 59.94 or 60000/1001",
+                param="target_fps",
+            ) from None
         options["target_fps"] = str(exact)
     return EnhanceStep(name=name, options=options)
 
