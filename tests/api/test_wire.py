@@ -177,9 +177,42 @@ def test_a_videos_parameters_give_back_the_enhancement_it_was_asked_for_and_no_o
     assert by_factor.status_code == 202, by_factor.text
     params = by_factor.json()["parameters"]
     assert (params["interpolate"], params["target_fps"], params["upscale"]) == (3, None, 1.5)
+    assert params["upscaler"] == "lanczos"
     by_rate = client.post("/v1/videos", json={**TINY, "target_fps": "60000/1001", "interpolator": "flow"})
     params = by_rate.json()["parameters"]
     assert (params["interpolate"], params["target_fps"], params["upscale"]) == (None, "60000/1001", None)
+    assert (params["interpolator"], params["upscaler"]) == ("flow", None)
+
+
+def test_a_videos_parameters_name_the_methods_so_the_same_body_asks_for_the_same_chain(
+    client: TestClient,
+) -> None:
+    first = client.post(
+        "/v1/videos",
+        json={**TINY, "interpolate": 2, "interpolator": "flow", "upscale": 2, "upscaler": "lanczos"},
+    )
+    assert first.status_code == 202, first.text
+    params = first.json()["parameters"]
+    again = {k: params[k] for k in ("interpolate", "interpolator", "upscale", "upscaler")}
+    second = client.post("/v1/videos", json={**TINY, **again})
+    assert second.status_code == 202, second.text
+    assert stored(client, second.json()["id"]).enhance == stored(client, first.json()["id"]).enhance
+
+
+@pytest.mark.parametrize(
+    ("model", "guidance_2", "audio"),
+    [("wan-tiny", None, None), ("wan22-tiny", 3.0, None), ("ltx2-tiny", None, True)],
+)
+def test_a_videos_parameters_hold_a_second_guidance_and_sound_only_for_models_that_have_them(
+    client: TestClient, model: str, guidance_2: float | None, audio: bool | None
+) -> None:
+    # A one-expert model's guidance_scale_2 merely repeated guidance_scale; a silent model's audio said true.
+    resp = client.post(
+        "/v1/videos", json={**TINY, "model": model, "num_frames": 9 if model != "ltx2-tiny" else 17}
+    )
+    assert resp.status_code == 202, resp.text
+    params = resp.json()["parameters"]
+    assert (params["guidance_scale_2"], params["audio"]) == (guidance_2, audio)
 
 
 def test_a_missing_input_is_named_as_the_api_takes_it_not_as_the_command_line_does(

@@ -436,7 +436,9 @@ def test_gallery_names_tasks_and_use_these_settings_drops_nothing_unsaid(
         model="reelgen-micro",
         prompt="odd factors",
         interpolate=3,
+        interpolator="flow",
         upscale=1.5,
+        upscaler="lanczos",
         seed=big,
         options={"flow_shift": 3.0},
     )
@@ -474,10 +476,14 @@ def test_gallery_names_tasks_and_use_these_settings_drops_nothing_unsaid(
     expect(page.locator("#f-upscale option:checked")).to_have_text("×1.5: about 192×192 (as before)")
     expect(page.locator("#f-seed")).to_have_value(str(big))
     expect(page.locator("#f-not-carried")).to_contain_text("options.flow_shift 3")
+    expect(page.locator("#f-enhance-note")).to_contain_text(
+        "Methods as before: interpolator flow, upscaler lanczos."
+    )
     status, again = press_generate(page)
     assert status == 202, again
     p = again["parameters"]
     assert (p["interpolate"], p["upscale"], again["seed"]) == (3, 1.5, big)
+    assert (p["interpolator"], p["upscaler"]) == ("flow", "lanczos")
     expect(page.locator("#f-not-carried")).to_be_hidden()  # about the form as loaded, now sent
 
     page.locator("#tab-gallery").click()

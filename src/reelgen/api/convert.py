@@ -71,14 +71,15 @@ def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | Non
     p = job.payload
     if job.kind not in ("render", "avatar") or not isinstance(p, dict):
         return None
+    two_experts, sound = _model_takes(job.model)
     return VideoParameters(
         task=p.get("task"),
         negative_prompt=p.get("negative_prompt"),
         num_inference_steps=p.get("steps"),
         guidance_scale=p.get("guidance"),
-        guidance_scale_2=p.get("guidance_2"),
+        guidance_scale_2=p.get("guidance_2") if two_experts else None,
         source_strength=p.get("source_strength"),
-        audio=p.get("audio"),
+        audio=p.get("audio") if sound else None,
         options=p.get("options") or {},
         input_reference=bool(p.get("start_image")),
         source_video=bool(p.get("source_video")),
@@ -90,19 +91,48 @@ def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | Non
     )
 
 
+def _model_takes(model: str) -> tuple[bool, bool]:
+    """Whether ``model`` has a second guidance scale (two experts) and makes sound; both for a model
+    the registry no longer knows, so nothing it was made with goes unsaid."""
+    from reelgen.core.spec import registry
+    from reelgen.core.spec.request import Task
+
+    found = registry.presets().get(model)
+    if found is None:
+        return True, True
+    preset = found[1]
+    return preset.guidance_2 is not None, Task.AUDIO in preset.tasks
+
+
 def _enhancement(steps: list[Any]) -> dict[str, Any]:
-    """The create fields an enhancement chain came from: a factor or rate, and a scale."""
+    """The create fields an enhancement chain came from: a factor or rate and its interpolator, a
+    scale and its upscaler (by the name a body takes; a checkpoint file given to the CLI is not named)."""
     out: dict[str, Any] = {}
     for step in steps:
-        options = step.get("options", {}) if isinstance(step, dict) else {}
+        if not isinstance(step, dict):
+            continue
+        options = step.get("options") or {}
         # A step holds every option, unset ones as None: a factor's step has target_fps None ("None").
+        if options.get("scale") is not None:
+            out["upscale"] = options["scale"]
+            out["upscaler"] = _upscaler_name(step.get("name"), options.get("model"))
+            continue
         if options.get("factor") is not None:
             out["interpolate"] = options["factor"]
         if options.get("target_fps") is not None:
             out["target_fps"] = str(options["target_fps"])
-        if options.get("scale") is not None:
-            out["upscale"] = options["scale"]
+        out["interpolator"] = step.get("name")
     return out
+
+
+def _upscaler_name(method: Any, model: Any) -> str | None:
+    """The ``upscaler`` a body would send for this step: a named model, else the method; None for a
+    checkpoint file, which cannot be named over HTTP."""
+    from reelgen.core.enhance.upscale.models import NAMED
+
+    if model is None:
+        return str(method) if method else None
+    return str(model) if model in NAMED else None
 
 
 def video_object(

@@ -124,9 +124,9 @@ class VideoParameters(BaseModel):
     negative_prompt: str | None = None
     num_inference_steps: int | None = None
     guidance_scale: float | None = None
-    guidance_scale_2: float | None = None
+    guidance_scale_2: float | None = Field(default=None, description="Two-expert models only")
     source_strength: float | None = None
-    audio: bool | None = None
+    audio: bool | None = Field(default=None, description="Models that make sound only")
     options: dict[str, Any] = Field(default_factory=dict)
     input_reference: bool = Field(default=False, description="Whether it started from an image")
     end_image: bool = Field(default=False, description="Whether an image pinned its last frame")
@@ -143,7 +143,12 @@ class VideoParameters(BaseModel):
     fps: float | None = Field(default=None, description="As generated, before any interpolation")
     interpolate: int | None = None
     target_fps: str | None = None
+    interpolator: str | None = Field(default=None, description="The interpolation method that ran")
     upscale: float | None = None
+    upscaler: str | None = Field(
+        default=None,
+        description="The upscaling method or Real-ESRGAN model that ran (none for a checkpoint file given to the CLI)",
+    )
 
 
 class VideoObject(BaseModel):

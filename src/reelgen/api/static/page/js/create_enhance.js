@@ -1,6 +1,8 @@
 // The Create form's "After generation" choices: smoother motion (a factor, or a target frame rate) and
 // upscaling, each labelled with the clip it makes. An old video's value beyond the usual choices (an
 // interpolate of 3, an upscale of 1.5, a target_fps) is kept as a choice "as before": POST /v1/videos takes it.
+// Its methods (interpolator, upscaler) are kept too and sent while that step stays on, so "Use these
+// settings" asks for the same chain rather than whatever is best on the server now.
 import { el, fps } from "./util.js";
 
 /** Factors offered (POST /v1/videos takes interpolate 2..16, upscale up to 8). */
@@ -21,6 +23,7 @@ function rateText(text) {
  */
 export function mountEnhanceChoices(f) {
   const kept = { motion: null, scale: null }; // an old video's values the usual choices lack
+  const method = { interpolator: null, upscaler: null }; // an old video's methods, sent again
 
   function label(rate, size) {
     const [w, h] = (size || "0x0").split("x").map(Number);
@@ -36,9 +39,12 @@ export function mountEnhanceChoices(f) {
       ...FACTORS.map((k) => el("option", { value: k }, larger(Number(k)))),
       kept.scale && el("option", { value: kept.scale }, `${larger(Number(kept.scale))} (as before)`));
     [f.interpolate.value, f.upscale.value] = keep;
+    const before = [method.interpolator && `interpolator ${method.interpolator}`,
+      method.upscaler && `upscaler ${method.upscaler}`].filter(Boolean);
     document.getElementById("f-enhance-note").textContent =
       "Runs on the server after the model: RIFE and Real-ESRGAN where their weights are pulled " +
-      "(reelgen pull rife, reelgen pull realesrgan), else optical flow and Lanczos.";
+      "(reelgen pull rife, reelgen pull realesrgan), else optical flow and Lanczos." +
+      (before.length ? ` Methods as before: ${before.join(", ")}.` : "");
   }
 
   /** Chooses `p`'s interpolation and upscaling for the clip `rate` fps at `size`. */
@@ -48,6 +54,8 @@ export function mountEnhanceChoices(f) {
     const scale = p.upscale ? String(p.upscale) : "";
     kept.motion = motion && !FACTORS.includes(motion) ? motion : null;
     kept.scale = scale && !FACTORS.includes(scale) ? scale : null;
+    method.interpolator = motion ? p.interpolator || null : null;
+    method.upscaler = scale ? p.upscaler || null : null;
     label(rate, size);
     f.interpolate.value = motion;
     f.upscale.value = scale;
@@ -57,7 +65,9 @@ export function mountEnhanceChoices(f) {
     const motion = f.interpolate.value;
     if (motion.startsWith(RATE)) out.target_fps = motion.slice(RATE.length); // text: "60000/1001" stays exact
     else if (motion) out.interpolate = Number(motion);
+    if (motion && method.interpolator) out.interpolator = method.interpolator;
     if (f.upscale.value) out.upscale = Number(f.upscale.value);
+    if (f.upscale.value && method.upscaler) out.upscaler = method.upscaler;
     return out;
   }
 
