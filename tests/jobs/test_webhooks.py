@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from reelgen.jobs.webhooks import WebhookSender, load_secret, sign, verify
+from reelgen.jobs.webhooks import Webhook, WebhookSender, load_secret, sign, verify
 from tests.jobs.helpers import create, request, wait_for
 
 
@@ -229,3 +230,34 @@ def test_a_private_receiver_allowed_gets_the_post_at_the_address_checked(
     ((headers, payload, _),) = receiver.delivered()
     host = {k.lower(): v for k, v in headers.items()}["host"]
     assert host == f"hooks.lan:{port}" and payload["type"] == "video.queued"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://hooks.example:99999/", "http://hooks.example:abc/", "http://[::1", "http://", "http://h:0/"],
+)
+def test_a_webhook_url_with_a_bad_port_or_host_is_refused_naming_the_field(url: str) -> None:
+    # A server allowing private receivers checks nothing else: these were taken, and the API's
+    # create answered 500 for the first three.
+    with pytest.raises(InvalidRequest) as refused:
+        Webhook(url)
+    assert refused.value.param == "webhook.url"
+    assert url in str(refused.value)
+
+
+def test_a_stored_url_that_cannot_be_parsed_fails_its_delivery_instead_of_looping(
+    store: JobStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A port out of range raised ValueError in the sender: the delivery was neither sent nor given
+    up, and was claimed again every 15 s for ever, each time with a traceback in the log."""
+    settings = JobSettings(
+        data_dir=tmp_path, webhook_secret=SecretStr("k"), webhook_max_attempts=1, allow_private_webhooks=True
+    )
+    sender = WebhookSender(store, settings)
+    sender.start()
+    try:
+        create(store, request(), webhook_url="http://127.0.0.1:99999/hook", webhook_events=["queued"])
+        wait_for(lambda: store.pending_webhooks() == 0, timeout_s=5, what="the delivery given up")
+    finally:
+        sender.stop()
+    assert "Port out of range" in caplog.text

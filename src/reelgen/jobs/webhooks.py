@@ -18,6 +18,7 @@ import logging
 import secrets
 import threading
 import time
+import urllib.parse
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,11 +48,29 @@ class Webhook:
                 f"webhook events {unknown} are unknown; valid: {', '.join(EVENT_TYPES)}",
                 param="webhook.events",
             )
-        if not self.url.startswith(("http://", "https://")):
-            raise InvalidRequest(
-                f"webhook url {self.url!r} must start with http:// or https://",
-                param="webhook.url",
-            )
+        problem = url_problem(self.url)
+        if problem:
+            raise InvalidRequest(f"webhook url {self.url!r} {problem}", param="webhook.url")
+
+
+def url_problem(url: str) -> str | None:
+    """What keeps ``url`` from being POSTed to (scheme, host, port), or None when nothing does.
+
+    urllib reads a bad port or bracket only when asked, with a ValueError: unchecked here, a
+    create answered 500 and every delivery of such a URL failed the same way, forever.
+    """
+    if not url.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - reading it is the check: out of range or not a number raises
+    except ValueError as exc:
+        return f"is not a valid URL ({exc}); give one like https://example.com/hooks"
+    if not parts.hostname:
+        return "names no host; give one like https://example.com/hooks"
+    if parts.port == 0:  # read as "no port", it would go to 80 or 443 instead
+        return "has port 0; give a port from 1 to 65535, or none"
+    return None
 
 
 #: Deliveries sent at once.
@@ -225,6 +244,9 @@ class WebhookSender:
             "webhook-signature": sign(self.secret, payload["id"], stamp, body),
             "user-agent": "reelgen-webhooks",
         }
+        problem = url_problem(url)
+        if problem:  # a row stored before URLs were checked this closely: it fails like any refusal
+            return f"the url {problem}"
         try:
             # Checked again here, not only when the job was made: the name may resolve elsewhere now.
             target, headers["host"], server_name = pin_url(url, self.settings.allow_private_webhooks)
