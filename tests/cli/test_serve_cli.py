@@ -75,6 +75,13 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         ),
         ({"REELGEN_ENGINE": "gpu"}, [], "REELGEN_ENGINE='gpu': Input should be 'auto', 'local' or 'ray'"),
         ({"REELGEN_LEASE_S": "0"}, [], "REELGEN_LEASE_S='0': Input should be greater than 0 (default 20.0)"),
+        # An endless timeout or lease: every webhook delivery raised OverflowError and was retried for ever.
+        (
+            {"REELGEN_WEBHOOK_TIMEOUT_S": "inf"},
+            [],
+            "REELGEN_WEBHOOK_TIMEOUT_S='inf': Input should be a finite",
+        ),
+        ({"REELGEN_LEASE_S": "1e400"}, [], "REELGEN_LEASE_S='1e400': Input should be a finite number"),
         ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
         ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),
         # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.

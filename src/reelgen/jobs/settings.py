@@ -52,7 +52,9 @@ def default_data_dir() -> Path:
 class JobSettings(BaseSettings):
     """How jobs are stored, run, retried, watched and cleaned up; each field has a local default."""
 
-    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
+    # No inf: an endless webhook timeout made every delivery raise OverflowError (and be retried for
+    # ever), an endless lease or backoff meant "never"; 0 already means "never" where it can.
+    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore", allow_inf_nan=False)
 
     #: SQLAlchemy URL; None means a SQLite file ``jobs.db`` in ``data_dir`` (WAL mode).
     database_url: str | None = None
