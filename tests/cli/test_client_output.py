@@ -35,3 +35,13 @@ def test_a_watch_leaves_no_blank_line_after_its_last_word(monkeypatch: pytest.Mo
     assert done.exit_code == 0 and done.stderr.endswith(f"completed: reelgen download {VIDEO}\n")
     unknown = runner.invoke(app, ["status", "video_x", "--server", "http://reelgen.test"])
     assert unknown.exit_code == 2 and unknown.stderr.endswith("'/v1/videos/video_x'\n")
+
+
+@pytest.mark.parametrize("command", [["submit", "a fox"], ["remix", "video_x", "a fox"]])
+def test_an_empty_idempotency_key_is_bad_input_not_a_new_job_each_time(command: list[str]) -> None:
+    """``--idempotency-key "$KEY"`` with KEY unset was sent without a key, so every retry queued
+    another job; the server refuses an empty key, the command dropped it before it got there."""
+    out = runner.invoke(app, [*command, "--idempotency-key", "", "--server", "http://127.0.0.1:9"])
+    assert out.exit_code == 2, out.output
+    text = " ".join(out.output.replace("│", " ").split())
+    assert "--idempotency-key" in text and "is empty (an unset variable?)" in text

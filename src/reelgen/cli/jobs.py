@@ -34,7 +34,21 @@ def _job_id(value: str) -> str:
     return value
 
 
+def _key(value: str | None) -> str | None:
+    """An empty key (``--idempotency-key "$KEY"`` with KEY unset) was dropped without a word: every
+    retry of the command then queued another job, the very thing the key was given to prevent."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("is empty (an unset variable?); give a key, or leave the option out")
+    return value
+
+
 IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=_job_id)]
+KeyIdemOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--idempotency-key", help="Resending with the same key returns the same job.", callback=_key
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
 WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
 
@@ -85,9 +99,7 @@ def submit(
     option: Annotated[
         list[str] | None, typer.Option("--option", help="Model option KEY=VALUE (repeatable).")
     ] = None,
-    idempotency_key: Annotated[
-        str | None, typer.Option(help="Resending with the same key returns the same job.")
-    ] = None,
+    idempotency_key: KeyIdemOpt = None,
     interpolate: Annotated[
         int | None, typer.Option(help="Then multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
     ] = None,
@@ -138,7 +150,7 @@ def submit(
     body.update({k: v for k, v in fields.items() if v is not None})
     if option:
         body["options"] = parse_pairs(option, "--option")
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else {}
     try:
         if image is not None:
             form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
@@ -303,9 +315,7 @@ def remix(
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
     guidance: Annotated[float | None, typer.Option(help="Guidance scale.")] = None,
     priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,
-    idempotency_key: Annotated[
-        str | None, typer.Option(help="Resending with the same key returns the same job.")
-    ] = None,
+    idempotency_key: KeyIdemOpt = None,
     watch_it: WatchOpt = False,
     as_json: JsonOpt = False,
     server: ServerOpt = "http://127.0.0.1:8000",
@@ -326,7 +336,7 @@ def remix(
         "priority": priority,
     }
     body = {k: v for k, v in fields.items() if v is not None}
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else {}
     try:
         video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
         _report(server, api_key, video, watch_it, as_json)
