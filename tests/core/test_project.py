@@ -190,6 +190,34 @@ def test_export_refuses_scenes_not_rendered_as_they_read(three: ProjectFolder) -
     assert export_project(three, allow_stale=True).frames == 24 - 8
 
 
+def test_a_deleted_clip_is_missing_and_export_does_not_offer_allow_stale_for_it(three: ProjectFolder) -> None:
+    """Deleting a clip changes nothing in the scene: it is missing (not stale), and only a render brings it back."""
+    (key,) = [s.key for s in status(three) if s.scene_id == "b"]
+    assert key is not None
+    three.clip(key).unlink()
+    assert [s.status for s in status(three)] == [
+        SceneStatus.RENDERED,
+        SceneStatus.MISSING,
+        SceneStatus.RENDERED,
+    ]
+    for allow_stale in (False, True):
+        with pytest.raises(InvalidRequest) as refused:
+            export_project(three, allow_stale=allow_stale)
+        assert "clip deleted from clips/: b" in str(refused.value)
+        assert "changed since" not in str(refused.value) and "allow_stale" not in str(refused.value)
+
+
+def test_allow_stale_cannot_stand_in_a_deleted_last_clip(three: ProjectFolder) -> None:
+    (old,) = [s.key for s in status(three) if s.scene_id == "a"]
+    assert old is not None
+    edit(three, lambda d: d["scenes"][0].update(prompt="something else"))
+    three.clip(old).unlink()
+    assert status(three)[0].status is SceneStatus.STALE  # it did change since its render
+    with pytest.raises(InvalidRequest, match=r"clip deleted from clips/: a\); render them first") as refused:
+        export_project(three, allow_stale=True)
+    assert "allow_stale" not in str(refused.value)
+
+
 def test_a_scene_never_rendered_is_not_offered_allow_stale() -> None:
     """allow_stale falls back on a scene's last render; one never rendered has none to fall back on."""
     from reelgen.core.project.export import unready_message

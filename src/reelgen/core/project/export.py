@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
     out: list[Segment] = []
     stale: list[str] = []
     never: list[str] = []
+    gone: list[str] = []
     last = folder.rendered_keys()
     for p in planned:
         scene, param = p.scene, f"scenes[{p.index}]"
@@ -63,30 +65,40 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
             out.append(with_card_fonts(folder, card))
             continue
         clip = folder.clip(p.render.key)
-        if not clip.is_file() and allow_stale and p.scene_id in last:
-            clip = folder.clip(last[p.scene_id])
+        before = folder.clip(last[p.scene_id]) if p.scene_id in last else None
+        if not clip.is_file() and allow_stale and before is not None:
+            clip = before
         if not clip.is_file():
-            (stale if p.scene_id in last else never).append(p.scene_id)
+            # Only a last clip still on disk can stand in (allow_stale); a deleted one has to be rendered.
+            if before is None:
+                never.append(p.scene_id)
+            elif before.is_file() and before != clip:
+                stale.append(p.scene_id)
+            else:
+                gone.append(p.scene_id)
             continue
         seconds = _clip_seconds(clip, scene.duration, p.label, param, p.scene_id)
         out.append(Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param))
-    if stale or never:
-        raise InvalidRequest(unready_message(stale, never), param="scenes")
+    if stale or never or gone:
+        raise InvalidRequest(unready_message(stale, never, gone), param="scenes")
     return out
 
 
-def unready_message(stale: list[str], never: list[str]) -> str:
+def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()) -> str:
     """Why an export cannot start, in words that fit the command line and the API alike.
 
-    Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone.
+    Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone;
+    ``gone`` are scenes whose last clip was deleted from clips/.
     """
     said = []
     if never:
         said.append(f"never rendered: {', '.join(never)}")
+    if gone:
+        said.append(f"clip deleted from clips/: {', '.join(gone)}")
     if stale:
         said.append(f"changed since their last render: {', '.join(stale)}")
     advice = "render them first (`reelgen project render`, or POST /v1/projects/{id}/render)"
-    if stale and not never:
+    if stale and not never and not gone:
         advice += ", or export their last renders with allow_stale (--allow-stale on the command line)"
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 

@@ -15,7 +15,7 @@ from reelgen.core.project.plan import PlannedScene, ScenePlan, plan_scene
 class SceneStatus(StrEnum):
     RENDERED = "rendered"  # the clip for the scene as it now reads is in clips/
     STALE = "stale"  # rendered before, but something that changes its pixels changed since
-    MISSING = "missing"  # never rendered (or its clip was deleted)
+    MISSING = "missing"  # never rendered, or its clip was deleted
     CARD = "card"  # a title card: drawn at export, nothing to render
 
 
@@ -59,9 +59,9 @@ def scene_state(folder: ProjectFolder, planned: PlannedScene, rendered: dict[str
     clip = folder.clip(plan.key)
     if clip.is_file():
         status = SceneStatus.RENDERED
-    elif planned.scene_id in rendered:
+    elif rendered.get(planned.scene_id, plan.key) != plan.key:
         status = SceneStatus.STALE
-    else:
+    else:  # never rendered, or rendered as it reads and its clip deleted since: nothing changed, it is gone
         status = SceneStatus.MISSING
     work = folder.work(plan.key)
     done = (
