@@ -436,3 +436,9 @@ def test_a_clip_record_with_no_length_is_named_by_its_scene_with_the_way_to_mend
     )
     assert refused.value.param == "scenes[1].clip"
     assert not folder.exports.exists() or not any(folder.exports.iterdir())
+
+
+def test_an_accented_title_names_the_export_by_its_letters_without_accents(tmp_path: Path) -> None:
+    card = {"title_card": {"text": "Été"}, "duration": 0.5}
+    folder = make(tmp_path / "film", [card], title="Été à Paris")
+    assert export_project(folder).path == folder.exports / "ete-a-paris.mp4"

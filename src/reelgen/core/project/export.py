@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -104,7 +105,9 @@ def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()
 
 
 def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "export"
+    """``Été à Paris`` is ``ete-a-paris``: accents dropped (not the letters they sit on), the rest ``-``."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "export"
 
 
 #: How overrides are named when the caller does not say: as an HTTP request's ``export_settings`` holds them.
