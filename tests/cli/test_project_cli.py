@@ -333,3 +333,11 @@ def test_a_scene_missing_the_input_its_model_needs_names_the_project_files_field
     assert result.exit_code == 2
     assert "scene 'first-shot' (scenes[1]): " in result.output
     assert result.output.rstrip().endswith("give a start image (start_image)")  # the field, not --image
+
+
+def test_new_writes_an_accented_title_as_the_person_typed_it(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["project", "new", str(tmp_path / "film"), "--title", 'Été: "à Paris"'])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "film" / "project.yaml").read_text(encoding="utf-8")
+    assert 'title: "Été: \\"à Paris\\""' in text  # not "\u00c9t\u00e9" in the file the person edits
+    assert yaml.safe_load(text)["title"] == 'Été: "à Paris"'

@@ -211,5 +211,6 @@ def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     name = title or root.name
     for sub in ("assets", "clips", "exports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    file.write_text(TEMPLATE.format(title=json.dumps(name)))
+    # A quoted YAML string the person can read: `title: "Été"`, not "\u00c9t\u00e9".
+    file.write_text(TEMPLATE.format(title=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
     return ProjectFolder(root, file)
