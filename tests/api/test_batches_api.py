@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,9 @@ def test_a_shootout_of_two_models_on_two_prompts_is_served_as_a_report(
     assert page.text == (report / "report.html").read_text() and page.text.count('<tr class="done"') == 4
     numbers = api.get(done["urls"]["results"]).json()
     assert numbers == json.loads((report / "results.json").read_text()) and len(numbers["trials"]) == 4
+    # The page's link to its numbers (results.json, beside the file) works where the server serves it.
+    link = re.search(r'<a href="([^"]+)">', page.text)
+    assert link is not None and api.get(str(page.url.join(link.group(1)))).json() == numbers
     assert all((report / "clips" / f"{t['key']}.mp4").is_file() for t in done["trials"])
     # One trial at a time: each item job started after the one before it had ended.
     jobs = [

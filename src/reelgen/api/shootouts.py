@@ -235,4 +235,8 @@ def shootout_results(request: Request, shootout_id: str) -> FileResponse:
     return FileAnswer(_report_file(request, shootout_id, "results_file"), media_type="application/json")
 
 
+# report.html links results.json beside it; the page served at .../report resolves that link here.
+router.get("/shootouts/{shootout_id}/results.json", include_in_schema=False)(shootout_results)
+
+
 ParentRoutes(SHOOTOUT, "shootout", "shootouts", present, ShootoutObject, ShootoutList).install(router)
