@@ -186,6 +186,15 @@ def test_size_and_rate_are_converted_with_black_bars(clips: list[Path], tmp_path
     assert frame[:8].max() < 30 and mean_colour(frame[28:36])[0] > 180  # 48x32 fitted inside 64x64
 
 
+@pytest.mark.parametrize(("given", "size"), [({"width": 96}, (96, 64)), ({"height": 64}, (96, 64))])
+def test_one_side_given_alone_keeps_the_first_clips_shape(
+    given: dict[str, int], size: tuple[int, int], clips: list[Path], tmp_path: Path
+) -> None:
+    result = export(_segments(clips[:1]), ExportSettings(**given), tmp_path / "wide.mp4")
+    assert (result.width, result.height) == size  # 48x32 doubled, not 96x32 (or 48x64) with black bars
+    assert read_video(result.path).frames[0].min() > 15  # the picture fills the frame
+
+
 def test_a_cube_lut_grades_the_picture(clips: list[Path], tmp_path: Path) -> None:
     lut = tmp_path / "swap.cube"
     rows = [

@@ -167,8 +167,10 @@ def export(
     container: Annotated[
         str | None, Opt(help="mp4, mov or webm (overrides the file, as an -o name ending in one does).")
     ] = None,
-    width: Annotated[int | None, Opt(help="Output width.")] = None,
-    height: Annotated[int | None, Opt(help="Output height.")] = None,
+    width: Annotated[int | None, Opt(help="Output width (alone: the height keeps the film's shape).")] = None,
+    height: Annotated[
+        int | None, Opt(help="Output height (alone: the width keeps the film's shape).")
+    ] = None,
     fps: Annotated[float | None, Opt(help="Output frame rate.")] = None,
     allow_stale: Annotated[
         bool, Opt("--allow-stale", help="Use a stale scene's last clip instead of refusing.")

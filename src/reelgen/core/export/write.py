@@ -84,11 +84,20 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
 
 
 def _shape(infos: list[ClipInfo | None], settings: ExportSettings) -> tuple[int, int, Fraction]:
-    """Output width, height and rate: as set, else the first clip's (sides made even)."""
+    """Output width, height and rate: as set, else the first clip's (sides made even).
+
+    One side given alone takes the other from the first clip's shape (as FFmpeg's ``scale=W:-2``):
+    ``--width 256`` of a 128x128 film is 256x256, not 256x128 with most of the frame black bars.
+    """
     first = next((info for info in infos if info is not None), None)
     base = (first.width, first.height, first.fps) if first is not None else CARD_ONLY_SHAPE
-    width = settings.width or base[0] + base[0] % 2
-    height = settings.height or base[1] + base[1] % 2
+    width, height = settings.width, settings.height
+    if width and not height:
+        height = max(2, round(width * base[1] / base[0] / 2) * 2)
+    elif height and not width:
+        width = max(2, round(height * base[0] / base[1] / 2) * 2)
+    width = width or base[0] + base[0] % 2
+    height = height or base[1] + base[1] % 2
     fps = to_fraction(settings.fps) if settings.fps else base[2]
     return width, height, fps
 
