@@ -72,7 +72,12 @@ def test_a_wrong_default_is_named(shots: Path) -> None:
 def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> None:
     for items, message in [
         ([{"output": "a"}, {"output": "A.mp4"}], "repeats items[0]'s name"),
-        ([{"output": "../escape"}], "items[0].output: String should match pattern"),
+        # Said in words (it read "String should match pattern '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'").
+        ([{"output": "../escape"}], "items[0].output: '../escape' is not a usable output name; use 1 to 128"),
+        (
+            [{"output": "Beach Day"}],
+            "'Beach Day' is not a usable output name; use 1 to 128 characters of A-Z,",
+        ),
         # Their records would be the summary, and item a's camera path (found: replaced, not refused).
         ([{"output": "batch-summary.mp4"}], "items[0].output 'batch-summary.mp4' would write over the"),
         ([{"output": "a"}, {"output": "a.Motion"}], "items[1].output 'a.Motion' would write over the"),
@@ -82,6 +87,21 @@ def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> Non
         path.write_text(json.dumps({"items": items}))
         with pytest.raises(InvalidRequest, match=message.replace("[", r"\[").replace("]", r"\]")):
             load_manifest(path)
+
+
+def test_a_yaml_or_csv_manifest_is_told_that_a_manifest_is_json(tmp_path: Path) -> None:
+    for name, text in [
+        ("m.yaml", "items:\n  - output: a\n"),
+        ("m.csv", "output,images\na,a.png\n"),
+        ("m.jsonl", '{"output": "a"}\n{"output": "b"}\n'),
+    ]:
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(InvalidRequest) as caught:
+            load_manifest(path)
+        assert caught.value.message.startswith(f"manifest {path} line ")
+        assert f"a manifest is one JSON object with items (not {path.suffix})" in caught.value.message
+        assert "`reelgen manifest create` writes one" in caught.value.message
 
 
 def test_a_mistyped_key_names_the_manifest_file_the_closest_field_and_every_valid_one(

@@ -6,11 +6,12 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
@@ -25,6 +26,10 @@ MANIFEST_VERSION: Literal[1] = 1
 MANIFEST_FILE = "manifest.json"
 #: Output names: a file name without folders, so an item can never write outside the output folder.
 OUTPUT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+NAME_RULE = (
+    "use 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-', starting with a letter or digit "
+    "(no spaces, accents or folders), e.g. shot-001 or shot-001.webm"
+)
 #: Containers an output may name; without a suffix an output is an MP4.
 CONTAINERS = (".mp4", ".webm", ".mov")
 #: The most keyframe images an item takes: a first, or a first and a last.
@@ -83,6 +88,15 @@ class BatchItem(Settings):
     )
     seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
 
+    @field_validator("output", mode="before")
+    @classmethod
+    def _file_name(cls, value: Any) -> Any:
+        # Said in words before pydantic's own "String should match pattern '^[A-Za-z0-9]...'".
+        if isinstance(value, str) and not re.fullmatch(OUTPUT_NAME, value):
+            shown = value if len(value) <= 60 else f"{value[:57]}..."
+            raise ValueError(f"{shown!r} is not a usable output name; {NAME_RULE}")
+        return value
+
     @property
     def stem(self) -> str:
         """The output name without its container suffix."""
@@ -137,7 +151,17 @@ def load_manifest(path: str | Path) -> Manifest:
         raise InvalidRequest(f"manifest {path} is a folder, not a manifest file{hint}", param="manifest")
     if not path.is_file():
         raise InvalidRequest(f"manifest {path} does not exist", param="manifest")
-    data = read_json(path, f"manifest {path}", param="manifest")
+    try:
+        data = read_json(path, f"manifest {path}", param="manifest")
+    except InvalidRequest as exc:
+        if path.suffix.lower() == ".json":
+            raise
+        # A YAML, CSV or JSON Lines file read as JSON fails on its first line: say what a manifest is.
+        raise InvalidRequest(
+            f"{exc.message}; a manifest is one JSON object with items (not {path.suffix or 'plain text'}): "
+            "`reelgen manifest create` writes one, `reelgen manifest schema` describes it",
+            param="manifest",
+        ) from None
     if not isinstance(data, dict):
         raise InvalidRequest(
             f"manifest {path} must be a JSON object with items (see `reelgen manifest schema`)",
