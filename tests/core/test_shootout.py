@@ -226,6 +226,17 @@ def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid
             "prompts: [a fox]\nweights:\n  speed: 1\n  speed: 0\n",
             "line 4, column 3: 'speed' is given twice (first on line 3); keep one",
         ),
+        # It read "String should match pattern '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'".
+        (
+            "prompts:\n  - {id: my fox, prompt: a fox}\n",
+            "prompts[0].id: 'my fox' is not a usable id (it names the clips); use 1 to 64 characters of "
+            "A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit (no spaces or dots), e.g. harbour-dawn",
+        ),
+        # Every trial failed alike with "give num_frames or seconds, not both", and the run went on.
+        (
+            "prompts: [a fox]\nsettings: {seconds: 1, num_frames: 9}\n",
+            "settings: give num_frames or seconds, not both (either sets the clip's length)",
+        ),
     ],
 )
 def test_a_prompts_file_mistake_is_one_line_saying_what_is_valid(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ class PromptEntry(BaseModel):
     prompt: str = Field(min_length=1, max_length=20_000)
     negative_prompt: str | None = Field(default=None, max_length=20_000)
     image: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _file_name(cls, value: Any) -> Any:
+        # Said in words before pydantic's own "String should match pattern '^[A-Za-z0-9]...'".
+        if isinstance(value, str) and not re.fullmatch(PROMPT_ID, value):
+            shown = value if len(value) <= 60 else f"{value[:57]}..."
+            raise ValueError(
+                f"{shown!r} is not a usable id (it names the clips); use 1 to 64 characters of A-Z, a-z, "
+                "0-9, '_' and '-', starting with a letter or digit (no spaces or dots), e.g. harbour-dawn"
+            )
+        return value
 
 
 class Weights(NumberFields):
@@ -60,6 +73,13 @@ class Settings(NumberFields):
     fps: float | None = Field(default=None, gt=0, le=240)
     steps: int | None = Field(default=None, gt=0, le=1000)
     seed: int = Field(default=0, ge=0, lt=SEED_LIMIT, description="one seed for every run, for a fair match")
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Settings:
+        # Every trial would fail alike ("give num_frames or seconds, not both"): the file is at fault.
+        if self.num_frames is not None and self.seconds is not None:
+            raise ValueError("give num_frames or seconds, not both (either sets the clip's length)")
+        return self
 
 
 def _numbered(entry: Any, index: int) -> Any:
