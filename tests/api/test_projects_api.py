@@ -150,6 +150,21 @@ def test_uploads_must_be_files_the_project_names(client: TestClient, film: Path,
     assert files_under(data_dir / "projects") == []
 
 
+def test_an_upload_sent_without_its_folder_is_told_the_name_the_project_gives_it(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    """curl -F files=@assets/sea.wav sends the part as sea.wav: the message names assets/sea.wav."""
+    files = [("files", ("assets/quay.png", (film / "assets/quay.png").read_bytes()))]
+    files.append(("files", ("sea.wav", (film / "assets/sea.wav").read_bytes())))
+    resp = client.post("/v1/projects", data={"project": (film / "project.yaml").read_text()}, files=files)
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"] == (
+        "files[sea.wav]: the project file names no 'sea.wav'; it names assets/sea.wav: send the part under "
+        "that name, its path in the project (curl: -F 'files=@assets/sea.wav;filename=assets/sea.wav')"
+    )
+    assert files_under(data_dir / "projects") == []
+
+
 def test_an_image_that_is_not_one_is_a_400_naming_its_field_and_file(
     client: TestClient, film: Path, data_dir: Path
 ) -> None:

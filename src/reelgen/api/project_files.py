@@ -210,7 +210,7 @@ class ServerProjects:
         for rel in uploads:
             if rel not in wanted:
                 raise InvalidRequest(
-                    f"files[{rel}]: the project file names no {rel!r}; upload only the files it uses",
+                    f"files[{rel}]: the project file names no {rel!r}; {_upload_advice(rel, wanted, uploads)}",
                     param=f"files[{rel}]",
                 )
         for rel, param in wanted.items():
@@ -249,6 +249,22 @@ class ServerProjects:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return staging
+
+
+def _upload_advice(rel: str, wanted: dict[str, str], uploads: dict[str, bytes]) -> str:
+    """What to do about an upload the file does not name: most often its folder was left out of its name.
+
+    curl's ``-F files=@assets/music.mp3`` sends the part as ``music.mp3``, so the file the project
+    names did come, under the wrong name; "upload only the files it uses" would send the person astray.
+    """
+    name = PurePosixPath(rel).name
+    meant = [w for w in wanted if w not in uploads and PurePosixPath(w).name == name]
+    if not meant:
+        return "upload only the files it uses"
+    return (
+        f"it names {meant[0]}: send the part under that name, its path in the project "
+        f"(curl: -F 'files=@{meant[0]};filename={meant[0]}')"
+    )
 
 
 def _link(source: Path, target: Path) -> None:
