@@ -10,7 +10,10 @@ import warnings
 
 import typer
 
+from reelgen.cli.usage import OneLineUsageErrors
+
 app = typer.Typer(
+    cls=OneLineUsageErrors,
     name="reelgen",
     help="Make videos on your own GPU with open models. Run `reelgen COMMAND --help` for examples.\n\n"
     "Commands that talk to a server (submit, status, watch, list, cancel, delete, download, remix, and any "

@@ -1,0 +1,65 @@
+"""A mistyped command line said in one line, ``error: ...``, as every other reelgen error is said.
+
+Typer draws usage errors (an unknown option, a value that does not parse, a missing argument) in a
+box of rich text wrapped at 80 columns, under the usage line: three to six lines for one mistake,
+and a message cut in the middle of a path or a value. The command group here lets Click raise the
+error and prints it itself; the help it points to stays rich.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+#: Click's exceptions as this Typer raises them: from its own copy of Click (Typer 0.29 and
+#: later) or from Click itself (older releases), found through the class Typer exports.
+_click_errors = sys.modules[typer.BadParameter.__module__]
+
+#: Exit status of Click's Abort (end of input at a prompt), as Click gives it.
+ABORTED = 1
+
+
+def say_usage_error(exc: Any) -> None:
+    """Click's ``exc`` (a ClickException) as one line on stderr, naming the help of the command it was given to."""
+    path = getattr(getattr(exc, "ctx", None), "command_path", None)
+    where = f" (see '{path} --help')" if path else ""
+    message = " ".join(exc.format_message().split())  # Click's own messages may hold line breaks
+    sys.stderr.write(f"error: {message}{where}\n")
+
+
+class OneLineUsageErrors(TyperGroup):
+    """The ``reelgen`` group: its commands' usage errors are printed by ``say_usage_error``."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        run = super().main
+        if not standalone_mode:  # a caller that handles Click's exceptions itself
+            return run(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = run(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _click_errors.NoArgsIsHelpError as exc:
+            _exit(exc.exit_code)  # the help was printed as the error was made
+        except _click_errors.ClickException as exc:
+            say_usage_error(exc)
+            _exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("error: stopped (no more input)\n")
+            _exit(ABORTED)
+        # Without standalone mode Click returns what ended the command: an Exit's status, or the
+        # command's own return value (None for every reelgen command: success).
+        _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> NoReturn:
+    sys.exit(code)
