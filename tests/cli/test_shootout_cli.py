@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from PIL import Image
 from skimage import data
@@ -119,3 +120,18 @@ def test_the_help_shows_every_option_whole() -> None:
     result = runner.invoke(app, ["shootout", "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0 and "…" not in result.output
     assert "shootout-DATE-TIME)." in result.output
+
+
+def test_results_json_names_each_clip_by_a_path_that_opens_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative -o left "compare/clips/wan-tiny--p1.mp4" in results.json: a path from the folder the
+    # command ran in, not found by whoever opens the report later (a server's shoot-out wrote it whole).
+    (tmp_path / "prompts.yaml").write_text("- a fox\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", "prompts.yaml", "-o", "compare", "-q"])
+    assert result.exit_code == 0, result.output
+    (trial,) = json.loads((tmp_path / "compare" / "results.json").read_text())["trials"]
+    assert trial["clip"] == str(tmp_path.resolve() / "compare" / "clips" / "wan-tiny--p1.mp4")
+    monkeypatch.chdir(tmp_path.parent)
+    assert Path(trial["clip"]).is_file()

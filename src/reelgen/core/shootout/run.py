@@ -73,7 +73,8 @@ def run_shootout(
     """
     begun = time.monotonic()
     progress = progress or Progress()
-    folder = Path(folder)
+    # Absolute, as a server's shoot-out records them: results.json's clip paths then open from anywhere.
+    folder = Path(folder).resolve()
     price = prompts.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
     prompts = prompts.model_copy(update={"price_per_gpu_hour": price})
     # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
