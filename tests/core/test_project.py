@@ -442,3 +442,30 @@ def test_an_accented_title_names_the_export_by_its_letters_without_accents(tmp_p
     card = {"title_card": {"text": "Été"}, "duration": 0.5}
     folder = make(tmp_path / "film", [card], title="Été à Paris")
     assert export_project(folder).path == folder.exports / "ete-a-paris.mp4"
+
+
+def test_a_scene_that_fails_is_named_with_the_scenes_already_kept(
+    tmp_path: Path, cache: ModelCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reelgen.core.render as core_render
+    from reelgen.core.errors import OutOfMemory
+
+    real = core_render.render
+
+    def failing(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.prompt == "a green square":
+            raise OutOfMemory("did not fit in 0.1 GiB of VRAM")
+        return real(request, *args, **kwargs)
+
+    monkeypatch.setattr(core_render, "render", failing)
+    folder = make(tmp_path / "film", THREE)
+    with pytest.raises(OutOfMemory) as failed:
+        render_project(folder, cache=cache)
+    assert str(failed.value) == (
+        "scene 'b' (scenes[1]): did not fit in 0.1 GiB of VRAM (rendered before it and kept: a)"
+    )
+    assert [s.status for s in status(folder)] == [
+        SceneStatus.RENDERED,
+        SceneStatus.MISSING,
+        SceneStatus.MISSING,
+    ]

@@ -14,7 +14,7 @@ from PIL import Image
 from reelgen import __version__
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import check_writable, write_sidecar, write_video
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
@@ -257,15 +257,18 @@ def render_project(
             progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
             if force:
                 shutil.rmtree(folder.work(plan.key), ignore_errors=True)
-            done = render_scene(
-                plan,
-                folder.work(plan.key),
-                folder.clip(plan.key),
-                progress=progress,
-                cache=cache,
-                device=device,
-                vram_budget_gib=vram_budget_gib,
-            )
+            try:
+                done = render_scene(
+                    plan,
+                    folder.work(plan.key),
+                    folder.clip(plan.key),
+                    progress=progress,
+                    cache=cache,
+                    device=device,
+                    vram_budget_gib=vram_budget_gib,
+                )
+            except ReelgenError as exc:
+                raise _failed_in(exc, plan, result) from None
             progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
             if (
                 content_key(plan) != plan.key
@@ -285,6 +288,21 @@ def render_project(
             p.scene_id for p in edited_since(folder, planned) if p.scene_id not in result.edited
         ]
     return result
+
+
+def _failed_in(exc: ReelgenError, plan: ScenePlan, result: ProjectRender) -> ReelgenError:
+    """``exc`` (same kind and code) naming the scene it stopped and what this render had finished.
+
+    A model's own message ("out of memory ...") says nothing of which scene of the film hit it, and
+    the finished scenes are printed only when the whole render succeeds.
+    """
+    if isinstance(exc, Cancelled) or exc.message.startswith(plan.label):
+        return exc
+    kept = [r.scene_id for r in result.rendered]
+    done = f" (rendered before it and kept: {', '.join(kept)})" if kept else ""
+    exc.message = f"{plan.label}: {exc.message}{done}"
+    exc.args = (exc.message,)
+    return exc
 
 
 def edited_since(folder: ProjectFolder, planned: list[PlannedScene]) -> list[PlannedScene]:
