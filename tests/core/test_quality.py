@@ -88,6 +88,18 @@ def test_a_frozen_run_counts_in_seconds_not_frames() -> None:
     assert problems(clip, Fraction(24)) == []
 
 
+def test_a_clip_shorter_than_half_a_second_that_never_moves_is_frozen() -> None:
+    # A tiny model's 9 frames at 24 fps (or 7 at 30) of one picture passed clean: temporal SSIM 1 and
+    # no artefacts, so a shoot-out ranked a still picture best.
+    still = np.stack([pan()[0]] * 9)
+    assert problems(still) == ["frames 0..8 do not move (frozen)"]
+    assert problems(np.stack([pan()[0]] * 7), Fraction(30)) == ["frames 0..6 do not move (frozen)"]
+    assert problems(pan(frames=9)) == []  # short and moving: clean
+    paused = pan(frames=9)
+    paused[1:9] = paused[1]  # a first frame, then 8 of one picture: a third of a second, a pause
+    assert problems(paused) == []
+
+
 def test_a_slow_drift_is_motion_not_a_freeze() -> None:
     # Each frame a hair on from the last (under the still level), two seconds later plainly another
     # picture: a slow Ken Burns zoom or fade was reported "frames 0..47 do not move (frozen)".

@@ -34,7 +34,8 @@ STILL_BLOCK = 8
 #: (a talking head, a slow drift) that a whole-frame mean difference would call still.
 STILL_LEVEL = 2.0
 #: A run of unchanged frames is reported once it lasts this long: shorter holds happen in real
-#: footage (the end of a gesture), half a second of nothing at all reads as a stalled clip.
+#: footage (the end of a gesture), half a second of nothing at all reads as a stalled clip. A
+#: shorter clip is reported when none of it moves.
 FROZEN_SECONDS = 0.5
 #: ... and is at least this many frames, so clips at a few frames per second are not reported
 #: for a single repeated frame.
@@ -268,7 +269,9 @@ def assess(video: Video) -> QualityReport:
     black = black_frames(frames)
     scan = _scan(frames)
     mean_luma = np.array(scan.mean_luma)
-    least = max(FROZEN_MIN_RUN, round(FROZEN_SECONDS * float(video.fps)))
+    # A clip shorter than FROZEN_SECONDS that never moves is a still picture, not a pause: capping the
+    # run at the clip's length names it (9 identical frames at 24 fps passed clean and scored best).
+    least = max(FROZEN_MIN_RUN, min(round(FROZEN_SECONDS * float(video.fps)), len(frames)))
     frozen = held_runs(frames, frozen_runs(scan.still, least), least)
     flashes = flash_frames(mean_luma)
     flick = flicker(mean_luma)
