@@ -6,10 +6,12 @@ import io
 from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from reelgen.core.shootout.results import STAGES, TrialResult
 
+_FAILED = "#c44e52"
 _COLOURS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c")
 
 
@@ -34,6 +36,13 @@ def _figure(results: Sequence[TrialResult]) -> Figure:
     return Figure(figsize=(max(6.0, 1.1 * len(results) + 2), 4.0))
 
 
+def _mark_failed(axes: Axes, results: Sequence[TrialResult]) -> None:
+    """Write "failed" where a failed trial's bar would be: an empty slot read as a score of 0."""
+    for i, r in enumerate(results):
+        if r.status == "failed":
+            axes.text(i, 0, "failed", ha="center", va="bottom", rotation=90, color=_FAILED, fontsize=9)
+
+
 def stage_times(results: Sequence[TrialResult]) -> bytes:
     """Seconds per stage for each trial, stacked (load appears once per model: the first trial's)."""
     figure = _figure(results)
@@ -47,6 +56,7 @@ def stage_times(results: Sequence[TrialResult]) -> bytes:
             axes.bar(x, heights, bottom=bottom, label=stage, color=_COLOURS[n % len(_COLOURS)])
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
             drawn = True
+    _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
     axes.set_ylabel("seconds")
     axes.set_title("Time per stage")
@@ -66,6 +76,7 @@ def _bars(
     axes = figure.add_subplot()
     x = list(range(len(results)))
     axes.bar(x, [v or 0.0 for v in values], color=_model_colours(results))
+    _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
     axes.set_ylabel(unit)
     axes.set_title(title)
@@ -97,6 +108,7 @@ def consistency(results: Sequence[TrialResult]) -> bytes:
     worst = [(r.quality or {}).get("temporal_ssim_min") or 0.0 for r in results]
     axes.bar([i - 0.2 for i in x], mean, width=0.4, label="mean", color=_COLOURS[0])
     axes.bar([i + 0.2 for i in x], worst, width=0.4, label="worst pair", color=_COLOURS[1])
+    _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
     axes.set_ylim(0, 1)
     axes.set_ylabel("SSIM between consecutive frames")
