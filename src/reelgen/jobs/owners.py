@@ -17,12 +17,28 @@ from pathlib import Path
 
 @cache
 def machine() -> str:
-    """This machine as owners name it: host name and the kernel's boot id, so a reboot is another one."""
+    """This machine as owners name it: host name, the kernel's boot id (a reboot is another one) and
+    the pid namespace, the set of processes whose pids ``pid_alive`` can see."""
     try:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
     except OSError:
         boot = "0"
-    return f"{socket.gethostname()}@{boot}"
+    space = _pid_namespace()
+    return f"{socket.gethostname()}@{boot}" + (f".{space}" if space else "")
+
+
+def _pid_namespace() -> str:
+    """The pid namespace's inode ("" where there is none to read).
+
+    Two containers on one kernel can share a host name (host networking gives both the host's):
+    without this, each took the other's running jobs for orphans of a dead process, since its pid
+    is not in this namespace, and requeued them at once (run twice), and swept its scratch folders.
+    """
+    try:
+        link = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return ""
+    return "".join(ch for ch in link if ch.isdigit())
 
 
 def new_owner() -> str:
