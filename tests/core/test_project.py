@@ -469,3 +469,23 @@ def test_a_scene_that_fails_is_named_with_the_scenes_already_kept(
         SceneStatus.MISSING,
         SceneStatus.MISSING,
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "param", "said"),
+    [
+        ("prompt: yes", "scenes[0].prompt", "the boolean true, not text (unquoted yes, no, on, off"),
+        (
+            "title_card: {text: 1999}",
+            "scenes[0].title_card.text",
+            'YAML reads 1999 as a number, not text; put it in quotes: "1999"',
+        ),
+    ],
+)
+def test_text_yaml_reads_as_a_number_or_boolean_is_told_to_be_quoted(
+    line: str, param: str, said: str, tmp_path: Path
+) -> None:
+    (tmp_path / "project.yaml").write_text(f"title: Film\nscenes:\n  - {line}\n    duration: 1\n")
+    with pytest.raises(InvalidRequest) as err:
+        ProjectFolder.find(tmp_path).load()
+    assert err.value.param == param and said in err.value.message

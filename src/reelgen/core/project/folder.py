@@ -127,6 +127,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "the project has none; give at least one (a prompt to render, or a title_card)"
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
         text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
+    elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
+        text = _unquoted(first["input"])
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
     field = param
@@ -138,6 +140,16 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     if field:
         text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
     return InvalidRequest(f"{label}: {text}" if label else text, param=param)
+
+
+def _unquoted(value: bool | float) -> str:
+    """Text YAML read as something else: ``text: 1999`` is a number, ``prompt: yes`` a boolean."""
+    if isinstance(value, bool):
+        return (
+            f"YAML reads this as the boolean {str(value).lower()}, not text (unquoted yes, no, on, off, "
+            f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
+        )
+    return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
 
 
 def _known_fields(loc: tuple[int | str, ...]) -> str:
