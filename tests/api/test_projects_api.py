@@ -273,6 +273,22 @@ def test_export_errors_name_each_setting_as_the_request_or_the_file_wrote_it(
     )
     render_too = client.post(f"{url}/render", json={"export": True, "export_settings": {"width": 63}})
     assert render_too.status_code == 400 and render_too.json()["error"]["param"] == "export_settings.width"
+
+
+def test_a_render_without_export_refuses_export_settings_it_would_not_use(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    """They were taken unchecked (even an output of ../film.mp4) and the job completed with no film."""
+    url = f"/v1/projects/{upload(client, film).json()['id']}"
+    for body, param in [
+        ({"export_settings": {"output": "../film.mp4"}}, "export_settings.output"),
+        ({"allow_stale": True}, "allow_stale"),
+    ]:
+        resp = client.post(f"{url}/render", json=body)
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        assert error["param"] == param and 'only used with "export": true' in error["message"]
+    assert client.get(url).json()["job"] is None  # no job was made
     nan = client.post(
         f"{url}/export",
         content='{"export_settings": {"fps": NaN}}',

@@ -117,6 +117,17 @@ async def render_project(
     """Renders the scenes whose clips are missing or stale, one child job per scene (per window of a
     long scene); with ``export``, then joins them into a film."""
     body = body or RenderBody()
+    if not body.export:
+        # Without an export they would be taken, not checked, and used by nothing.
+        unused = [f"export_settings.{k}" for k in body.export_settings.model_dump(exclude_none=True)]
+        unused += ["allow_stale"] if body.allow_stale else []
+        if unused:
+            raise ApiError(
+                400,
+                f'{", ".join(unused)}: only used with "export": true, which makes the film after the '
+                "render; add it, or POST /v1/projects/{id}/export to export alone",
+                param=unused[0],
+            )
     return await _start(request, project_id, body, idempotency_key, render=True, export=body.export)
 
 
