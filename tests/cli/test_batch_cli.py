@@ -57,6 +57,19 @@ def test_create_a_manifest_then_run_it_then_run_it_again(shots: Path) -> None:
     assert json.loads(summary_path.read_text())["reused"] == 2
 
 
+def test_a_manifest_written_elsewhere_with_o_finds_its_images(shots: Path) -> None:
+    # Its image paths were written from the images' folder, read from the manifest's: every item failed
+    # "astronaut.png does not exist".
+    defaults = shots.parent / "defaults.yaml"
+    manifest = shots.parent / "jobs" / "spring.json"
+    made = runner.invoke(app, ["manifest", "create", str(shots), "-d", str(defaults), "-o", str(manifest)])
+    assert made.exit_code == 0, made.output
+    assert json.loads(manifest.read_text())["items"][0]["images"] == ["../shots/astronaut.png"]
+    ran = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert ran.exit_code == 0 and "2 of 2 done (0 from an earlier run), 0 failed" in said(ran), ran.output
+    assert (manifest.parent / "outputs" / "coffee.mp4").is_file()
+
+
 def test_an_existing_manifest_is_kept_unless_forced(shots: Path) -> None:
     (shots / "manifest.json").write_text("{}")
     refused = runner.invoke(app, ["manifest", "create", str(shots)])

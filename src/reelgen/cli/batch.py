@@ -48,7 +48,8 @@ def create(
     try:
         if defaults is not None and defaults.is_dir():  # read as missing, it was said not to exist
             raise InvalidRequest(f"--defaults {defaults} is a folder; give a YAML file of settings")
-        manifest = create_manifest(folder, defaults)  # a bad folder or defaults file is said first
+        # A bad folder or defaults file is said first. Image paths start from where the manifest goes.
+        manifest = create_manifest(folder, defaults, manifest_dir=target.parent)
         # A folder (even with --force) or a path through a file ended in a traceback from the write.
         check_writable(target, "--output" if output else "manifest")
         if target.exists() and not force:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from pathlib import Path
@@ -53,10 +54,13 @@ def _output_name(stem: str, taken: set[str]) -> str:
     return candidate
 
 
-def create_manifest(folder: str | Path, defaults_yaml: str | Path | None = None) -> Manifest:
+def create_manifest(
+    folder: str | Path, defaults_yaml: str | Path | None = None, *, manifest_dir: str | Path | None = None
+) -> Manifest:
     """One item per image in ``folder`` (sorted by name), each with its own seed, under the given defaults.
 
-    Image paths are written relative to ``folder``, where the manifest is meant to live.
+    Image paths are written relative to ``manifest_dir`` (default ``folder``), the folder the manifest
+    will live in: a batch reads them from there.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -67,12 +71,24 @@ def create_manifest(folder: str | Path, defaults_yaml: str | Path | None = None)
         raise InvalidRequest(
             f"{folder} holds no images ({', '.join(IMAGE_SUFFIXES)}); put the keyframes there", param="folder"
         )
+    home = Path(manifest_dir or folder).resolve()
     taken: set[str] = set()
     items = []
     for image in images:
         output = _output_name(image.stem, taken)
-        items.append(BatchItem(output=output, images=[image.name], seed=item_seed(defaults.seed, output)))
+        items.append(
+            BatchItem(output=output, images=[_from(home, image)], seed=item_seed(defaults.seed, output))
+        )
     return Manifest(defaults=defaults, items=items)
+
+
+def _from(home: Path, image: Path) -> str:
+    """``image`` as a path from ``home`` (``-o`` may put the manifest in another folder than its images);
+    absolute where no relative path exists (another drive on Windows)."""
+    try:
+        return Path(os.path.relpath(image.resolve(), home)).as_posix()
+    except ValueError:
+        return str(image.resolve())
 
 
 def write_manifest(manifest: Manifest, path: str | Path) -> Path:
