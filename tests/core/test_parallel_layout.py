@@ -51,6 +51,16 @@ def test_impossible_choices_are_refused_with_the_gpus_field() -> None:
     assert {no_guidance.value.param, odd.value.param, ring.value.param} == {"gpus"}
 
 
+@pytest.mark.parametrize(
+    ("field", "value"), [("attention", "Ulysses"), ("attention", "ulyses"), ("cfg", True)]
+)
+def test_a_layout_choice_that_is_no_mode_is_refused_naming_the_valid_ones(field: str, value: object) -> None:
+    """A typo matched no branch and the run went ahead as "auto", laid out unlike what was asked."""
+    with pytest.raises(InvalidRequest, match="is not one of 'auto'") as refused:
+        ParallelOptions(**{field: value})  # type: ignore[arg-type]
+    assert refused.value.param == field
+
+
 def test_wans_vae_decode_is_cut_where_the_slowest_stage_is_shortest() -> None:
     from accelerate import init_empty_weights
     from diffusers import AutoencoderKLWan

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import gcd
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest
@@ -35,6 +35,19 @@ class ParallelOptions:
 
     attention: AttentionMode = "auto"
     cfg: CfgMode = "auto"
+
+    def __post_init__(self) -> None:
+        # A typo ("Ulysses", cfg=True) matched no branch and ran as "auto": another layout than
+        # the one asked for, without a word.
+        for name, value, valid in (
+            ("attention", self.attention, get_args(AttentionMode)),
+            ("cfg", self.cfg, get_args(CfgMode)),
+        ):
+            if value not in valid:
+                raise InvalidRequest(
+                    f"ParallelOptions {name}={value!r} is not one of {', '.join(map(repr, valid))}",
+                    param=name,
+                )
 
 
 def wan_tokens(runner: Any, request: ResolvedRequest) -> int | None:
