@@ -257,7 +257,9 @@ class Dispatcher:
                 progress=run.percent,
                 preview_png_b64=event.preview,
                 message=event.message or None,
-                lease_s=self.settings.heartbeat_timeout_s,
+                # The lease, not the stall limit: it set 600 s, so a job of a server that died on
+                # another machine waited 10 minutes, not REELGEN_LEASE_S, to run again elsewhere.
+                lease_s=self.settings.lease_s,
             )
         except (StaleToken, JobNotFound):
             run.stale = True  # keep reading so the worker is free before it gets new work
