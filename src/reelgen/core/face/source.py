@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.face.detect import choose, find_faces
 from reelgen.core.face.track import still, track
-from reelgen.core.media import fit, load_image, read_video
+from reelgen.core.media import Timing, fit, load_image
 
 
 @dataclass
@@ -48,12 +50,44 @@ def from_photo(path: str, width: int, height: int, num_frames: int, face_index: 
 def from_video(
     path: str, width: int, height: int, num_frames: int, fps: float, face_index: int | None
 ) -> FaceSource:
-    """The video's frames at ``fps`` (nearest frame by time, back and forth past its end), face tracked."""
-    video = read_video(path, "source_video")
+    """The video's frames at ``fps`` (nearest frame by time, back and forth past its end), face tracked.
+
+    Only the frames the voice reaches are decoded, and only those shown are kept: a short dub over
+    a long interview decoded the whole clip (and its soundtrack) first, gigabytes of frames never shown.
+    """
+    from reelgen.core.media import video_timing
+
+    timing = video_timing(path, "source_video")
     times = np.arange(num_frames) / fps
-    wanted = np.floor(times * float(video.fps) + 1e-6).astype(int)
-    index = ping_pong(wanted, video.num_frames)
-    used = np.unique(index)
-    frames = [_fitted(video.frames[i], width, height) for i in used]
+    wanted = np.floor(times * float(timing.fps) + 1e-6).astype(int)
+    length = max(1, timing.frames)  # from the container's packets; the decode has the final word
+    while True:
+        index = ping_pong(wanted, length)
+        used = np.unique(index)
+        decoded, kept = _decode(path, timing, used)
+        if decoded == 0:
+            raise InvalidRequest(f"source_video: {path} has no frames", param="source_video")
+        if decoded > int(used[-1]):
+            break
+        length = decoded  # fewer frames than the packets said: lay the clip out over what is there
+    frames = [_fitted(frame, width, height) for frame in kept]
     boxes, faces = track(frames, face_index, Path(path).name)
     return FaceSource(frames, boxes, np.searchsorted(used, index), faces)
+
+
+def _decode(path: str, timing: Timing, used: np.ndarray) -> tuple[int, list[np.ndarray]]:
+    """How many frames were decoded (up to the last of ``used``), and the RGB frames at ``used``."""
+    from reelgen.core.media import decode_frames, rgb
+
+    wanted = set(used.tolist())
+    kept: list[np.ndarray] = []
+    decoded = 0
+    frames = decode_frames(path, timing, rgb, "source_video")
+    try:
+        for i, frame in enumerate(itertools.islice(frames, int(used[-1]) + 1)):
+            decoded = i + 1
+            if i in wanted:
+                kept.append(frame)
+    finally:
+        frames.close()  # stopped before the clip's end: close the file now
+    return decoded, kept
