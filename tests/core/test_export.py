@@ -26,6 +26,7 @@ from reelgen.core.export import (
     Watermark,
     export,
     has_encoder,
+    text,
 )
 from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
@@ -405,3 +406,34 @@ def test_a_shot_under_a_frame_is_refused(fps: float, said: str, clips: list[Path
     with pytest.raises(InvalidRequest, match=said) as err:
         export(_segments(clips, "dissolve", 0.25), ExportSettings(fps=fps), tmp_path / "x.mp4")
     assert err.value.param == "export.fps" and not (tmp_path / "x.mp4").exists()
+
+
+# ---- letters beyond ASCII --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not any(Path(p).is_file() for p in text.FALLBACK_FONTS), reason="no fallback font on this machine"
+)
+def test_accented_letters_on_a_card_are_drawn_not_left_as_empty_boxes() -> None:
+    """Pillow's built-in font is ASCII only: É and Ê were the same empty box, so the two cards matched."""
+    acute, circumflex = (np.asarray(text.title_card(TitleCard(text=t), 96, 54, "t")) for t in ("É", "Ê"))
+    assert (acute != circumflex).any()
+
+
+def test_a_letter_no_font_here_has_is_refused_naming_it_and_the_font_field(
+    monkeypatch: pytest.MonkeyPatch, clips: list[Path], tmp_path: Path
+) -> None:
+    monkeypatch.setattr(text, "FALLBACK_FONTS", ())
+    text._fallback.cache_clear()  # it remembers which font had which letters
+    overlay = TextOverlay(text="Été", end=1.0)
+    try:
+        with pytest.raises(InvalidRequest) as refused:
+            export(_segments(clips[:1]), ExportSettings(texts=[overlay]), tmp_path / "film.mp4")
+    finally:
+        text._fallback.cache_clear()
+    assert refused.value.param == "export.texts[0].text"
+    assert refused.value.message.startswith(
+        "export.texts[0].text: neither the built-in font nor a fallback font on this machine has a glyph "
+        "for É é; give export.texts[0].font: a .ttf/.otf file"
+    )
+    assert not (tmp_path / "film.mp4").exists()

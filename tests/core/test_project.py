@@ -489,3 +489,25 @@ def test_text_yaml_reads_as_a_number_or_boolean_is_told_to_be_quoted(
     with pytest.raises(InvalidRequest) as err:
         ProjectFolder.find(tmp_path).load()
     assert err.value.param == param and said in err.value.message
+
+
+def test_a_title_card_letter_no_font_here_has_is_named_before_anything_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.export import text
+
+    monkeypatch.setattr(text, "FALLBACK_FONTS", ())
+    text._fallback.cache_clear()
+    card = {"id": "title", "title_card": {"text": "Paris", "subtitle": "l’été"}, "duration": 1.0}
+    folder = make(tmp_path / "film", [card, *THREE])
+    try:
+        with pytest.raises(InvalidRequest) as refused:
+            render_project(folder)
+    finally:
+        text._fallback.cache_clear()
+    assert refused.value.param == "scenes[0].title_card.subtitle"
+    assert refused.value.message.startswith(
+        "scene 'title' (scenes[0]): title_card.subtitle: neither the built-in font nor a fallback font on "
+        "this machine has a glyph for é; give title_card.font: "
+    )
+    assert not folder.clips.exists()

@@ -6,6 +6,8 @@ so text is drawn here into PNGs the filter graph overlays; one way for every bui
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
@@ -26,6 +28,67 @@ def font(path: str | None, size: int, param: str) -> Font:
         return ImageFont.truetype(path, size)
     except OSError:
         raise InvalidRequest(f"{param}: {path} is not a readable .ttf/.otf font", param=param) from None
+
+
+#: Tried in turn for text Pillow's built-in font cannot draw: it has ASCII only (no é, no —), and a
+#: missing letter would be drawn as an empty box in the film. DejaVu Sans first (most Linux systems).
+FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/arial.ttf",
+)
+
+
+def _glyph(face: Font, char: str) -> tuple[tuple[int, int], tuple[int, ...]]:
+    mask = face.getmask(char)
+    return mask.size, tuple(mask)
+
+
+def missing_glyphs(face: Font, text: str) -> list[str]:
+    """The characters of ``text`` that ``face`` has no glyph for (it would draw its empty box)."""
+    nothing = _glyph(face, "\uffff")  # a non-character: every font draws its "no glyph" box for it
+    chars = dict.fromkeys(c for c in unicodedata.normalize("NFC", text) if not c.isspace())
+    return [c for c in chars if _glyph(face, c) == nothing]
+
+
+@cache
+def _fallback(size: int, chars: str) -> str | None:
+    """The first fallback font on this machine that has every one of ``chars``."""
+    for path in FALLBACK_FONTS:
+        if Path(path).is_file() and not missing_glyphs(ImageFont.truetype(path, size), chars):
+            return path
+    return None
+
+
+def font_for(path: str | None, size: int, text: str, param: str) -> Font:
+    """A font that can draw ``text``: ``path``, else the built-in one, else a fallback found on this machine.
+
+    A character no font here has is refused, naming it: drawn, it would be an empty box in the film.
+    """
+    field = f"{param.rpartition('.')[0]}.font"
+    face = font(path, size, field)
+    missing = missing_glyphs(face, text)
+    if not missing:
+        return face
+    if path is None:
+        other = _fallback(max(6, size), "".join(missing))
+        if other is not None:
+            return ImageFont.truetype(other, max(6, size))
+    shown = " ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+    which = (
+        f"the font {path} has no glyph"
+        if path
+        else "neither the built-in font nor a fallback font on this machine has a glyph"
+    )
+    raise InvalidRequest(
+        f"{param}: {which} for {shown}; give {field}: a .ttf/.otf file that has them "
+        "(a Noto Sans for the script, say)",
+        param=param,
+    )
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, face: Font, width: int) -> str:
@@ -65,12 +128,13 @@ def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Im
     """A full frame: the title (and subtitle) centred on the card's background."""
     image = Image.new("RGB", (width, height), ImageColor.getrgb(card.background))
     draw = ImageDraw.Draw(image)
-    title_face = font(card.font, round(height * 0.12), f"{param}.font")
-    text = _wrap(draw, card.text, title_face, round(width * 0.85))
-    blocks = [(text, title_face)]
+    title = unicodedata.normalize("NFC", card.text)  # é as one letter, not e and a combining accent
+    title_face = font_for(card.font, round(height * 0.12), title, f"{param}.text")
+    blocks = [(_wrap(draw, title, title_face, round(width * 0.85)), title_face)]
     if card.subtitle:
-        sub_face = font(card.font, round(height * 0.06), f"{param}.font")
-        blocks.append((_wrap(draw, card.subtitle, sub_face, round(width * 0.85)), sub_face))
+        subtitle = unicodedata.normalize("NFC", card.subtitle)
+        sub_face = font_for(card.font, round(height * 0.06), subtitle, f"{param}.subtitle")
+        blocks.append((_wrap(draw, subtitle, sub_face, round(width * 0.85)), sub_face))
     sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
     gap = round(height * 0.03)
     total = sum(b[3] - b[1] for b in sizes) + gap * (len(blocks) - 1)
@@ -86,8 +150,9 @@ def text_layer(overlay: TextOverlay, width: int, height: int, param: str) -> Ima
     """A transparent full frame with the overlay's text (on a translucent box) at its position."""
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    face = font(overlay.font, round(height * overlay.size), f"{param}.font")
-    text = _wrap(draw, overlay.text, face, round(width * 0.9))
+    words = unicodedata.normalize("NFC", overlay.text)
+    face = font_for(overlay.font, round(height * overlay.size), words, f"{param}.text")
+    text = _wrap(draw, words, face, round(width * 0.9))
     left, top, right, bottom = (
         round(v) for v in draw.multiline_textbbox((0, 0), text, font=face, align="center")
     )

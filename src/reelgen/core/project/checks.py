@@ -92,6 +92,29 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
     for param, font in fonts:
         if font and not Path(font).is_file():
             raise InvalidRequest(f"{param}: font file {font} does not exist", param=param)
+    _check_glyphs(folder, project, settings)
+
+
+def _check_glyphs(folder: ProjectFolder, project: Project, settings: ExportSettings) -> None:
+    """Every title and text can be drawn (the export refuses a letter no font here has): said now,
+    before anything renders, rather than when the film is made."""
+    from reelgen.core.export.text import font_for
+
+    for i, overlay in enumerate(settings.texts):
+        font_for(overlay.font, 24, overlay.text, f"export.texts[{i}].text")
+    for i, scene in enumerate(project.scenes):
+        card = scene.title_card
+        if card is None:
+            continue
+        font = folder.path(card.font) if card.font else None
+        for field, words in (("text", card.text), ("subtitle", card.subtitle)):
+            try:
+                font_for(font, 24, words, f"scenes[{i}].title_card.{field}")
+            except InvalidRequest as exc:  # named like the file's other mistakes: scene, then field
+                message = exc.message.removeprefix(f"scenes[{i}].").replace(f"give scenes[{i}].", "give ")
+                raise InvalidRequest(
+                    f"scene {scene.id!r} (scenes[{i}]): {message}", param=exc.param
+                ) from None
 
 
 def with_card_fonts(folder: ProjectFolder, segment: Segment) -> Segment:
