@@ -102,6 +102,16 @@ def _clip_pictures(r: TrialResult, folder: Path) -> str:
     )
 
 
+def _unscored(results: Sequence[TrialResult], prompts: PromptsFile) -> str:
+    """The weighted parts no finished trial measured (VRAM and cost on a CPU), which the score left out:
+    the weights alone read as if they had counted."""
+    measured = {part for r in results if r.status == "done" for part in r.parts}
+    if not measured:
+        return ""
+    missing = [k for k, v in prompts.weights.model_dump().items() if v and k not in measured]
+    return f" (not measured here, so left out of the score: {', '.join(missing)})" if missing else ""
+
+
 def write_report(
     results: Sequence[TrialResult], prompts: PromptsFile, models: Sequence[str], folder: str | Path
 ) -> Path:
@@ -129,6 +139,7 @@ def write_report(
     }
     write_json_atomic(folder / RESULTS_FILE, numbers)
     weights = ", ".join(f"{k} {v:g}" for k, v in prompts.weights.model_dump().items())
+    weights += _unscored(results, prompts)
     figures = "".join(
         f"<figure>{_img(data, 'image/png', f'{name} plot')}<figcaption>{name}</figcaption></figure>"
         for name, data in pictures.items()
