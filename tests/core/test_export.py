@@ -437,3 +437,9 @@ def test_a_letter_no_font_here_has_is_refused_naming_it_and_the_font_field(
         "for É é; give export.texts[0].font: a .ttf/.otf file"
     )
     assert not (tmp_path / "film.mp4").exists()
+
+
+def test_a_word_wider_than_the_card_is_broken_not_cut_off_at_both_edges() -> None:
+    card = np.asarray(text.title_card(TitleCard(text="Supercalifragilisticexpialidocious"), 128, 72, "t"))
+    assert card[:, :3].max() == 0 and card[:, -3:].max() == 0  # nothing drawn to the edges
+    assert card.max() > 200  # yet the word is there

@@ -91,18 +91,33 @@ def font_for(path: str | None, size: int, text: str, param: str) -> Font:
     )
 
 
+def _pieces(draw: ImageDraw.ImageDraw, word: str, face: Font, width: int) -> list[str]:
+    """``word`` cut into pieces no wider than ``width`` (a long word, or a line of a script without spaces)."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and draw.textlength(piece + char, font=face) > width:
+            pieces.append(piece)
+            piece = char
+        else:
+            piece += char
+    return [*pieces, piece]
+
+
 def _wrap(draw: ImageDraw.ImageDraw, text: str, face: Font, width: int) -> str:
-    """``text`` broken into lines no wider than ``width`` pixels (at word boundaries)."""
+    """``text`` broken into lines no wider than ``width`` pixels: at spaces, and inside a word wider than
+    a line (else it ran off both sides of the frame)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split():
             trial = f"{line} {word}".strip()
-            if line and draw.textlength(trial, font=face) > width:
-                lines.append(line)
-                line = word
-            else:
+            if draw.textlength(trial, font=face) <= width:
                 line = trial
+                continue
+            if line:
+                lines.append(line)
+            *full, line = _pieces(draw, word, face, width)
+            lines += full
         lines.append(line)
     return "\n".join(lines)
 
