@@ -45,3 +45,25 @@ def test_an_empty_idempotency_key_is_bad_input_not_a_new_job_each_time(command: 
     assert out.exit_code == 2, out.output
     text = " ".join(out.output.replace("│", " ").split())
     assert "--idempotency-key" in text and "is empty (an unset variable?)" in text
+
+
+def test_the_api_url_the_banner_prints_works_as_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reelgen serve` says "the API under http://HOST:PORT/v1", OpenAI clients take that as their
+    base_url; given to --server it was asked for /v1/v1/videos and answered "no route" (exit 2)."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200, json={"object": "list", "data": [], "has_more": False, "last_id": None})
+
+    answered_by(monkeypatch, handler)
+    for server in ("http://reelgen.test/v1", "http://reelgen.test/v1/", "http://reelgen.test/"):
+        out = runner.invoke(app, ["list", "--server", server])
+        assert out.exit_code == 0, out.output
+    assert asked == ["/v1/videos"] * 3
+
+
+def test_a_server_port_out_of_range_is_bad_input_not_connection_refused() -> None:
+    out = runner.invoke(app, ["list", "--server", "http://127.0.0.1:99999"])
+    assert out.exit_code == 2, out.output
+    assert "has port 99999; a port is 1 to 65535" in " ".join(out.output.replace("│", " ").split())

@@ -35,7 +35,11 @@ def server_url(value: str | None) -> str | None:
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise typer.BadParameter(f"{value!r} is not a server URL; give one like http://127.0.0.1:8000")
-    return value
+    if url.port is not None and not 1 <= url.port <= 65535:  # it was "connection refused"
+        raise typer.BadParameter(f"{value!r} has port {url.port}; a port is 1 to 65535")
+    # The banner's API URL and OpenAI clients' base_url end in /v1; every path here starts with
+    # /v1 already, so that URL was sent as /v1/v1/videos and answered "no route".
+    return value.rstrip("/").removesuffix("/v1")
 
 
 ServerOpt = Annotated[
