@@ -209,6 +209,25 @@ def test_a_cube_lut_grades_the_picture(clips: list[Path], tmp_path: Path) -> Non
     assert blue > 180 and red < 60
 
 
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (["0 0 0", "1 1 1"], "says LUT_3D_SIZE 2, which takes 8 rows of three numbers (2x2x2); it has 2"),
+        (["0 0 0"] * 7 + ["1 1 x"], "line 10: '1 1 x' is not three numbers (red green blue)"),
+    ],
+)
+def test_a_malformed_cube_lut_is_refused_naming_what_is_wrong(
+    rows: list[str], said: str, clips: list[Path], tmp_path: Path
+) -> None:
+    """FFmpeg's lut3d refused it only as the graph was built: a traceback of "Invalid data found"."""
+    lut = tmp_path / "grade.cube"
+    lut.write_text("TITLE grade\nLUT_3D_SIZE 2\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InvalidRequest) as refused:
+        export(_segments(clips[:1]), ExportSettings(lut=str(lut)), tmp_path / "g.mp4")
+    assert refused.value.param == "export.lut" and refused.value.message == f"export.lut: {lut} {said}"
+    assert not (tmp_path / "g.mp4").exists()
+
+
 def test_watermark_and_timed_text_appear_where_and_when_asked(clips: list[Path], tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (10, 10), (255, 255, 0, 255)).save(logo)

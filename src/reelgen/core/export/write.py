@@ -22,6 +22,7 @@ from reelgen.core.encode import (
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
+from reelgen.core.export.lut import check_lut
 from reelgen.core.export.settings import IN_FILE, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.progress import Progress
@@ -52,19 +53,6 @@ class ExportResult:
 def _not_a_file(path: Path) -> str:
     """Why ``path`` cannot be read as a file: it is missing, or it is a folder (not "does not exist")."""
     return f"{path} is a folder, not a file" if path.is_dir() else f"file {path} does not exist"
-
-
-def check_lut(path: str, param: str = "export.lut") -> Path:
-    """A readable 3D .cube LUT, or InvalidRequest saying what is wrong with it."""
-    lut = Path(path)
-    if not lut.is_file():
-        raise InvalidRequest(f"{param}: {_not_a_file(lut)}", param=param)
-    if lut.suffix.lower() != ".cube":
-        raise InvalidRequest(f"{param}: {path} is not a .cube LUT", param=param)
-    with lut.open(errors="replace") as fh:
-        if not any(line.strip().upper().startswith("LUT_3D_SIZE") for line in fh):
-            raise InvalidRequest(f"{param}: {path} is not a 3D .cube LUT (no LUT_3D_SIZE line)", param=param)
-    return lut
 
 
 def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
