@@ -23,7 +23,8 @@ def _one_line(text: str) -> str:
 def _read_text(path: Path, name: str, kind: str, param: str) -> str:
     """The file's text; one that is not UTF-8 (a picture given by mistake, say) is an ``InvalidRequest``."""
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: the byte-order mark Windows editors (Notepad, PowerShell 5) put first is not text.
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidRequest(
             f"{name} is not valid {kind}: it is not UTF-8 text (byte {exc.start}: {exc.reason})", param=param
@@ -85,10 +86,26 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         raise InvalidRequest(f"{name} nests lists or mappings too deeply to read", param=param) from None
 
 
+def _refuse_repeated(name: str, param: str) -> Any:
+    """A JSON object hook that refuses a key given twice, as the YAML loader does: ``json`` keeps
+    the last one silently, so an item with two ``"prompt"`` keys rendered the second unsaid."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise InvalidRequest(f"{name}: {key!r} is given twice in one object; keep one", param=param)
+            out[key] = value
+        return out
+
+    return build
+
+
 def parse_json(text: str, name: str, *, param: str) -> Any:
-    """``text`` as JSON; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``."""
+    """``text`` as JSON; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``,
+    and a key given twice in one object is refused by name."""
     try:
-        return json.loads(text)
+        return json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_refuse_repeated(name, param))
     except json.JSONDecodeError as exc:
         raise InvalidRequest(
             f"{name} line {exc.lineno}, column {exc.colno}: {exc.msg} (not valid JSON)", param=param
