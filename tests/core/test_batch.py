@@ -286,6 +286,9 @@ def test_a_batch_killed_part_way_resumes_and_ends_with_the_same_counts(shots: Pa
 def test_a_cancelled_batch_says_what_it_kept_and_that_a_second_run_finishes_it(shots: Path) -> None:
     # The render's own "no file was written" was printed, after earlier items had been written.
     batch = manifest(shots, [ITEMS[1], ITEMS[4], {**ITEMS[4], "output": "f-pan"}])
+    earlier = shots / "outputs" / "batch-summary.json"  # an earlier run's, listing no output
+    earlier.parent.mkdir(parents=True, exist_ok=True)
+    earlier.write_text('{"total": 3, "done": 0, "outputs": []}')
     progress = Progress()
     with pytest.raises(Cancelled) as caught:
         run_batch(
@@ -299,7 +302,9 @@ def test_a_cancelled_batch_says_what_it_kept_and_that_a_second_run_finishes_it(s
         "wrote no file; run the batch again to do the other 2"
     )
     assert [p.name for p in (shots / "outputs").glob("*.mp4")] == ["a-zoom.mp4"]
+    assert not earlier.exists()  # it said nothing was done, beside a-zoom.mp4
     assert run_batch(batch, base_dir=shots).reused == 1
+    assert json.loads(earlier.read_text())["done"] == 3
 
 
 def test_only_model_time_on_gpus_is_priced() -> None:

@@ -134,7 +134,11 @@ def run_batch(
     base = Path(base_dir or ".").resolve()
     check_models(manifest)
     plan = plan_batch(manifest, base, output_dir)
-    check_writable(output_folder(manifest, base, output_dir) / SUMMARY_FILE, param="output_dir")
+    summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
+    check_writable(summary_file, param="output_dir")
+    # An earlier run's summary no longer describes the folder once this run makes or fails items;
+    # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
+    summary_file.unlink(missing_ok=True)
 
     # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
     #    grouped by model so each model loads once; the summary keeps the manifest's order.
