@@ -82,6 +82,12 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             "REELGEN_WEBHOOK_TIMEOUT_S='inf': Input should be a finite",
         ),
         ({"REELGEN_LEASE_S": "1e400"}, [], "REELGEN_LEASE_S='1e400': Input should be a finite number"),
+        # 0 was taken, and one CPU worker started all the same.
+        (
+            {"REELGEN_CPU_WORKERS": "0"},
+            [],
+            "REELGEN_CPU_WORKERS='0': Input should be greater than or equal to 1 (default 1)",
+        ),
         ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
         ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),
         # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.

@@ -76,7 +76,8 @@ class JobSettings(BaseSettings):
     #: Object store of the embedded Ray; outputs pass through it, so a few hundred MB is plenty.
     ray_object_store_bytes: int = Field(default=512 * 1024**2, ge=1)
     #: CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per GPU).
-    cpu_workers: int = Field(default=1, ge=0)
+    #: At least 1: 0 was taken and started one all the same.
+    cpu_workers: int = Field(default=1, ge=1)
     #: Models one worker keeps loaded at once (LRU; idle ones are unloaded first).
     models_per_worker: int = Field(default=1, ge=1)
     max_queue: int = Field(default=1000, ge=1)
