@@ -101,3 +101,18 @@ def test_a_project_folder_that_cannot_take_what_comes_home_is_refused_before_the
     assert f"{blocked} is a file, not a folder" in result.output and "Traceback" not in result.output
     if blocked == ".reelgen":  # no project was made on the server that this folder could not find again
         assert len(httpx.get(f"{server}/v1/projects").json()["data"]) == projects_before
+
+
+def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not_uploaded(
+    server: str, tmp_path: Path
+) -> None:
+    film = make_film(tmp_path / "film")
+    lines("render", str(film), "-q")  # in process: the clips are here, not on the server
+    result = runner.invoke(app, ["project", "export", str(film), "--server", server, "-q"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "never rendered: boats, pan" in said
+    assert (
+        f"boats, pan rendered here, but the server has no clips of them (clips are not uploaded): render "
+        f"them there (`reelgen project render --server {server}`), or export here without --server"
+    ) in said

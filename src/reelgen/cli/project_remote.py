@@ -257,9 +257,37 @@ def export(
     project = remote.sync()
     check_writable(output or remote.folder.exports / "film.mp4", param="output" if output else "project")
     body = {"export_settings": overrides, "allow_stale": allow_stale}
-    job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()
+    try:
+        job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()
+    except ClientError as exc:
+        raise _rendered_here_only(remote, project, exc) from None
     done = remote.follow(project["id"], job, quiet)
     if done["status"] != "completed":
         return done, None
     name = done["export"]["name"]
     return done, remote.fetch_export(project["id"], name, output or remote.folder.exports / name)
+
+
+def _rendered_here_only(remote: Remote, project: dict[str, Any], exc: ClientError) -> ClientError:
+    """``exc``, saying so when the scenes the server lacks are rendered here: clips are not uploaded.
+
+    Else "render them first (`reelgen project render`)" sent the person to a local render that
+    has nothing to do.
+    """
+    from reelgen.core.errors import ReelgenError
+    from reelgen.core.project.status import SceneStatus, status
+
+    there = {s["scene_id"] for s in project["scenes"] if s["status"] in ("rendered", "card")}
+    try:
+        here = [s.scene_id for s in status(remote.folder) if s.status is SceneStatus.RENDERED]
+    except ReelgenError:  # the server's answer is the one to show
+        return exc
+    only_here = [scene_id for scene_id in here if scene_id not in there]
+    if exc.status != 400 or not only_here:
+        return exc
+    return ClientError(
+        f"{exc}; {', '.join(only_here)} rendered here, but the server has no clips of them (clips are "
+        f"not uploaded): render them there (`reelgen project render --server {remote.server}`), or export "
+        "here without --server",
+        exc.status,
+    )
