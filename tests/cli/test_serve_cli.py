@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app
 from reelgen.cli.serve import banner, where_data
+from reelgen.jobs import cluster
 from reelgen.jobs.settings import JobSettings
 
 runner = CliRunner()
@@ -154,3 +155,23 @@ def test_the_help_names_every_variable_whole() -> None:
     assert result.exit_code == 0 and "…" not in result.output  # it cut "~/.local/share/reelgen/job…"
     for variable in ("REELGEN_HOST", "REELGEN_PORT", "REELGEN_DATA_DIR", "REELGEN_API_KEY"):
         assert variable in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--address", ""], "'' is not a Ray head's host:port"),
+        (["--address", "head"], "'head' is not a Ray head's host:port"),
+        (["--address", "head:99999"], "'head:99999' is not a Ray head's host:port"),
+        (["--address", "head:6380", "--num-gpus", "-1"], "Invalid value for '--num-gpus'"),
+    ],
+)
+def test_a_worker_address_or_gpu_count_ray_cannot_use_is_refused_before_ray_starts(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    """An empty address was a Ray traceback; one without a port waited on a GCS that never came."""
+    started: list[str] = []
+    monkeypatch.setattr(cluster, "run_worker_node", lambda address, gpus: started.append(address) or 0)
+    result = runner.invoke(app, ["worker", *args], env={"RAY_ADDRESS": None})
+    assert result.exit_code == 2, result.output
+    assert message in said(result.output) and started == []

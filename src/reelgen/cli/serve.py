@@ -241,9 +241,26 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _head_address(value: str) -> str:
+    """``host:port`` of a Ray head, checked here: ``ray start`` answered an empty one with a
+    traceback, and one without a port by waiting for a GCS that was never there."""
+    host, _, port = value.strip().rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise typer.BadParameter(
+            f"{value!r} is not a Ray head's host:port; give the address `ray start --head` printed, "
+            "such as 10.0.0.5:6380"
+        )
+    return value.strip()
+
+
 def worker(
-    address: Annotated[str, typer.Option("--address", envvar="RAY_ADDRESS", help="Ray head, host:port.")],
-    num_gpus: Annotated[int | None, typer.Option(help="GPUs to offer (default: all Ray finds).")] = None,
+    address: Annotated[
+        str,
+        typer.Option("--address", envvar="RAY_ADDRESS", help="Ray head, host:port.", callback=_head_address),
+    ],
+    num_gpus: Annotated[
+        int | None, typer.Option(min=0, help="GPUs to offer (default: all Ray finds).")
+    ] = None,
 ) -> None:
     """Add this machine's GPUs to a reelgen cluster (runs `ray start --address ... --block`).
 
