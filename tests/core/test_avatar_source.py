@@ -61,3 +61,47 @@ def test_a_video_at_another_rate_is_sampled_by_time(long_clip: Path, tmp_path: P
     source = from_video(str(clip), SIDE, SIDE, 20, FPS, None)
     for i in range(20):
         assert np.array_equal(source.frames[source.index[i]], shown[2 * i]), i
+
+
+def _face_at(photo: np.ndarray, shift: int) -> np.ndarray:
+    return np.roll(photo, shift, axis=1)
+
+
+def test_a_dub_leaves_cutaways_alone_and_finds_the_face_again_after_a_cut(tmp_path: Path) -> None:
+    """A clip: the face, a cutaway with no face (a coffee cup), then the face moved across the frame."""
+    from skimage import data
+
+    from reelgen.core.speech.audio import write_wav
+    from reelgen.core.types import Audio
+    from tests.core.helpers import render_fields
+
+    photo = np.asarray(Image.fromarray(data.astronaut()).resize((SIDE, SIDE)))
+    cup = np.asarray(Image.fromarray(data.coffee()).resize((SIDE, SIDE)))
+    frames = np.stack([photo] * 10 + [cup] * 20 + [_face_at(photo, 100)] * 10)
+    clip = write_video(Video(frames, FPS), tmp_path / "cut.mp4")  # type: ignore[arg-type]
+    t = np.arange(int(1.6 * 16_000)) / 16_000
+    tone = (0.5 * np.sin(2 * np.pi * 200 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t))).astype(np.float32)
+    voice = write_wav(tmp_path / "voice.wav", Audio(tone[None], 16_000))
+
+    result = render_fields(
+        tmp_path / "dub.mp4", model="musetalk-tiny", source_video=str(clip), speech_audio=str(voice)
+    )
+    shown = read_video(clip).frames
+    made, regions = result.video.frames, result.video.extra["avatar"]["mouth_regions"]
+    assert len(made) == 40
+    for i in range(10, 30):  # the cutaway: no mouth drawn on the cup
+        assert np.array_equal(made[i], shown[i]), f"frame {i} of the cutaway was changed"
+        assert tuple(regions[i]) == (0, 0, 0, 0)
+    before, after = regions[5], regions[35]
+    # After the cut the mouth goes where the face now is, 100 pixels to the right.
+    assert abs((after[0] - before[0]) - 100) <= 3, (before, after)
+    assert not np.array_equal(made[35], shown[35])
+
+
+def test_a_frame_the_detector_misses_still_gets_the_mouth(long_clip: Path, tmp_path: Path) -> None:
+    frames = read_video(long_clip).frames[:12].copy()
+    frames[6] = 128  # one grey frame: no face in it, between two that show it
+    clip = write_video(Video(frames, FPS), tmp_path / "blink.mp4")  # type: ignore[arg-type]
+    source = from_video(str(clip), SIDE, SIDE, 12, FPS, None)
+    assert source.present.all()
+    assert np.allclose(source.boxes[6], (source.boxes[5] + source.boxes[7]) / 2, atol=2)

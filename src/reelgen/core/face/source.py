@@ -17,12 +17,17 @@ from reelgen.core.media import Timing, fit, load_image
 
 @dataclass
 class FaceSource:
-    """Distinct source frames, the face box in each, and which source frame each output frame shows."""
+    """Distinct source frames, the face box in each, and which source frame each output frame shows.
+
+    ``present`` says which source frames show the face; the others (a cutaway in a
+    video to dub) are shown as they are.
+    """
 
     frames: list[np.ndarray]
     boxes: np.ndarray  # (len(frames), 4)
     index: np.ndarray  # (num_frames,) into frames
     faces_seen: int  # faces in the first view (the choice was among these)
+    present: np.ndarray  # (len(frames),) bool
 
 
 def _fitted(image: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -44,7 +49,7 @@ def from_photo(path: str, width: int, height: int, num_frames: int, face_index: 
     frame = _fitted(np.asarray(load_image(path, "start_image")), width, height)
     faces = find_faces(frame)
     box = choose(faces, face_index, Path(path).name)
-    return FaceSource([frame], still(box, 1), np.zeros(num_frames, int), len(faces))
+    return FaceSource([frame], still(box, 1), np.zeros(num_frames, int), len(faces), np.ones(1, bool))
 
 
 def from_video(
@@ -71,8 +76,8 @@ def from_video(
             break
         length = decoded  # fewer frames than the packets said: lay the clip out over what is there
     frames = [_fitted(frame, width, height) for frame in kept]
-    boxes, faces = track(frames, face_index, Path(path).name)
-    return FaceSource(frames, boxes, np.searchsorted(used, index), faces)
+    face = track(frames, face_index, Path(path).name)
+    return FaceSource(frames, face.boxes, np.searchsorted(used, index), face.faces_seen, face.present)
 
 
 def _decode(path: str, timing: Timing, used: np.ndarray) -> tuple[int, list[np.ndarray]]:

@@ -23,13 +23,22 @@ def mouth_opening(frames: np.ndarray, regions: Sequence[Sequence[int]]) -> np.nd
 
 
 def sync_score(
-    frames: np.ndarray, regions: Sequence[Sequence[int]], voice: Audio, fps: float
+    frames: np.ndarray,
+    regions: Sequence[Sequence[int]],
+    voice: Audio,
+    fps: float,
+    drawn: np.ndarray | None = None,
 ) -> float | None:
-    """Pearson correlation of mouth opening and the voice's RMS envelope over the frames (None if either is flat)."""
+    """Pearson correlation of mouth opening and the voice's RMS envelope over the frames (None if either is flat).
+
+    ``drawn`` (bool per frame) limits it to the frames whose mouth was made: a dub's cutaways have none.
+    """
     opening = mouth_opening(frames, regions).astype(np.float64)
     envelope = frame_envelope(voice, fps, len(frames)).astype(np.float64)
+    if drawn is not None:
+        opening, envelope = opening[drawn], envelope[drawn]
     # Flat means every value equal, tested exactly: a float32 std of a constant such as 1/3 is a
     # rounding error above 0 that let corrcoef divide by zero (NaN, and a warning on the terminal).
-    if np.ptp(opening) == 0 or np.ptp(envelope) == 0:
+    if opening.size < 2 or np.ptp(opening) == 0 or np.ptp(envelope) == 0:
         return None
     return round(float(np.corrcoef(opening, envelope)[0, 1]), 3)

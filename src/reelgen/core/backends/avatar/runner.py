@@ -121,29 +121,42 @@ class AvatarRunner(Runner):
         # 1. The voice (kept at its own rate for the soundtrack) and its Whisper features.
         voice = read_voice(request.speech_audio)
         feats = self.engine.features(voice)
-        # 2. The face in every frame, smoothed through a video.
+        # 2. The face in every frame, smoothed through a video; frames without it stay as they are.
         face = self.face(request)
         geo = self.engine.config.geometry
-        crops = [align.crop(frame, box, geo) for frame, box in zip(face.frames, face.boxes, strict=True)]
+        crops = [
+            align.crop(frame, box, geo) if shown else None
+            for frame, box, shown in zip(face.frames, face.boxes, face.present, strict=True)
+        ]
         # 3. In batches: new mouths for the crops, blended back into their frames.
         n, batch = request.num_frames, request.options_as(AvatarOptions).batch
         out = np.empty((n, request.height, request.width, 3), np.uint8)
+        drawn = face.present[face.index]
         tracker = progress.stage("lipsync", n)
         for first in range(0, n, batch):
             frames = np.arange(first, min(n, first + batch))
-            sources = face.index[frames]
-            mouths = self.engine.sync(np.stack([crops[s] for s in sources]), feats, frames, request.fps)
-            for i, s, mouth in zip(frames, sources, mouths, strict=True):
-                out[i] = align.paste(face.frames[s], mouth, face.boxes[s], geo)
-            tracker.advance(step=int(frames[-1]) + 1)
-        regions = [align.region(face.boxes[s], geo, out.shape[1:]) for s in face.index]
+            for i in frames[~drawn[frames]]:
+                out[i] = face.frames[face.index[i]]
+            frames = frames[drawn[frames]]
+            if len(frames):
+                sources = face.index[frames]
+                crop = np.stack([crops[s] for s in sources])  # every drawn frame was cropped
+                mouths = self.engine.sync(crop, feats, frames, request.fps)
+                for i, s, mouth in zip(frames, sources, mouths, strict=True):
+                    out[i] = align.paste(face.frames[s], mouth, face.boxes[s], geo)
+            tracker.advance(step=min(n, first + batch))
+        nowhere = (0, 0, 0, 0)
+        regions = [
+            align.region(face.boxes[s], geo, out.shape[1:]) if face.present[s] else nowhere
+            for s in face.index
+        ]
         extra = {
             "avatar": {
                 "faces_found": face.faces_seen,
                 "mouth_regions": regions,
                 "audio_features": self.engine.encoder.source,
                 # Mouth opening against the voice's loudness (what POST /generate-avatar reports).
-                "sync": sync_score(out, regions, voice, request.fps),
+                "sync": sync_score(out, regions, voice, request.fps, drawn),
             }
         }
         return Video(out, to_fraction(request.fps), voice, extra=extra)
