@@ -228,6 +228,19 @@ def test_a_malformed_cube_lut_is_refused_naming_what_is_wrong(
     assert not (tmp_path / "g.mp4").exists()
 
 
+def test_a_cube_lut_with_a_line_ffmpeg_does_not_know_is_refused_naming_the_file(
+    clips: list[Path], tmp_path: Path
+) -> None:
+    # Right size and rows, yet a keyword of another program: FFmpeg's error came out as a traceback.
+    lut = tmp_path / "grade.cube"
+    lut.write_text("LUT_3D_SIZE 2\nLUT_3D_INPUT_GAMMA 2.2\n" + "0 0 0\n" * 8)
+    with pytest.raises(InvalidRequest) as refused:
+        export(_segments(clips[:1]), ExportSettings(lut=str(lut)), tmp_path / "g.mp4")
+    assert refused.value.param == "export.lut"
+    assert refused.value.message.startswith(f"export.lut: {lut} could not be read by FFmpeg's lut3d (")
+    assert not (tmp_path / "g.mp4").exists()
+
+
 def test_watermark_and_timed_text_appear_where_and_when_asked(clips: list[Path], tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (10, 10), (255, 255, 0, 255)).save(logo)

@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.codecs import SAMPLE_RATE
 from reelgen.core.export.settings import Fit, Soundtrack
 from reelgen.core.export.timeline import XFADE, Layout, Segment
@@ -159,7 +160,7 @@ def video_graph(
         ramp = {"type": "out", "start_frame": length - lay.fade_out, "nb_frames": max(1, lay.fade_out - 1)}
         joined = b.chain(joined, ("fade", ramp))
     if lut is not None:
-        joined = b.chain(joined, ("lut3d", {"file": str(lut), "interp": "tetrahedral"}))
+        joined = _graded(b, joined, lut)
     layers = [(path, f"between(t,{s:.4f},{e:.4f})") for path, s, e in pictures.texts]
     if pictures.watermark is not None:
         layers.append((pictures.watermark, "1"))
@@ -172,6 +173,24 @@ def video_graph(
 # ---- sound ---------------------------------------------------------------------------------------
 
 _STEREO = ("aformat", {"sample_fmts": "fltp", "channel_layouts": "stereo", "sample_rates": SAMPLE_RATE})
+
+
+def _graded(b: Builder, head: Any, lut: Path) -> Any:
+    """``head`` through the ``.cube`` LUT; one FFmpeg cannot read is an ``InvalidRequest`` naming it.
+
+    ``export.lut.check_lut`` has checked the size and the rows; a line FFmpeg does not know
+    (a keyword of another program, a DOMAIN_MIN without three numbers) fails only here.
+    """
+    import av
+
+    try:
+        return b.chain(head, ("lut3d", {"file": str(lut), "interp": "tetrahedral"}))
+    except av.error.FFmpegError as exc:
+        raise InvalidRequest(
+            f"export.lut: {lut} could not be read by FFmpeg's lut3d ({exc.strerror or exc}); it takes TITLE, "
+            "LUT_3D_SIZE, DOMAIN_MIN and DOMAIN_MAX (three numbers each), comments (#) and rows of three numbers",
+            param="export.lut",
+        ) from None
 
 
 def _scene_sound(b: Builder, seg: Segment, has_audio: bool, seconds: Fraction) -> Any:
