@@ -170,6 +170,15 @@ def test_bad_faces_and_voices_are_400s_naming_the_field(
     assert err["param"] == "voice" and "en_US-joe-medium" in err["message"]
     err = error(client.post("/v1/avatars", files=as_files(image=face)), 400)
     assert err["param"] == "audio" and "needs a voice" in err["message"]
+    clip = io.BytesIO()
+    with av.open(clip, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=25, width=64, height=64)
+        for frame in [av.VideoFrame.from_ndarray(np.full((64, 64, 3), 90, np.uint8), format="rgb24")]:
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    err = error(client.post("/v1/avatars", files=as_files(audio=voice, image=clip.getvalue())), 400)
+    assert err["param"] == "image" and "is an MP4/MOV video, not a photo" in err["message"]
+    assert "send it as `video`" in err["message"]
     monkeypatch.setenv("REELGEN_AVATAR_MAX_SECONDS", "0.5")
     err = error(client.post("/generate-avatar", json={"audio": base64.b64encode(voice).decode()}), 400)
     assert err["param"] == "audio" and "at most 0.5 s" in err["message"]

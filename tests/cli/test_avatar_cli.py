@@ -182,3 +182,20 @@ def test_problems_found_while_rendering_name_the_flags_typed(
     assert f"--audio: file {tmp_path / 'none.wav'} does not exist" in said(missing)
     assert "options." not in said(beyond) + said(missing) and "speech_audio" not in said(missing)
     assert not out.exists()
+
+
+def test_a_video_given_as_the_photo_is_told_to_go_as_video(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    from reelgen.core.encode import write_video
+    from reelgen.core.types import Video
+
+    clip = write_video(Video(np.full((5, 64, 64, 3), 90, np.uint8), 25), tmp_path / "interview.mp4")  # type: ignore[arg-type]
+    out = tmp_path / "dub.mp4"
+    result = runner.invoke(
+        app,
+        ["avatar", "--image", str(clip), "--audio", str(inputs[1]), "-o", str(out), "-m", "musetalk-tiny"],
+    )
+    assert result.exit_code == 2
+    assert f"--image: {clip} is an MP4/MOV video, not a photo; to dub it, give it as --video {clip}" in said(
+        result
+    )
+    assert not out.exists()

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import SavedInputs, decodes
-from reelgen.api.security import container_kind, decode_image, probe_video, read_image_header
+from reelgen.api.security import ProbedImage, container_kind, decode_image, probe_video, read_image_header
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.types import Audio
 
@@ -149,6 +149,22 @@ def find_face(path: Path, face_index: int | None, where: str, param: str = "imag
     return len(faces)
 
 
+def _photo_header(data: bytes, max_pixels: int) -> ProbedImage:
+    """The image's header checked; a video sent as ``image`` is told to go as ``video`` (it was
+    "not a readable image", as if the file were broken)."""
+    from reelgen.core.face.source import video_kind
+
+    try:
+        return read_image_header(data, max_pixels, "image")
+    except ApiError:
+        kind = video_kind(io.BytesIO(data))
+        if kind is None:
+            raise
+        raise ApiError(
+            400, f"image: the file is {kind}, not a photo; to dub it, send it as `video`", param="image"
+        ) from None
+
+
 @functools.cache
 def presenter_png() -> bytes:
     """The face used when a request gives none: scikit-image's astronaut portrait (public domain, NASA)."""
@@ -196,7 +212,7 @@ async def save_uploads(
     image, where = uploads.image, "the image"
     if image is None:
         image, where = await run_in_threadpool(presenter_png), "the default presenter photo"
-    probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, "image")
+    probed = await run_in_threadpool(_photo_header, image, settings.max_image_pixels)
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, "image"), limiter=limiter)
     path = await keep("image", probed.data, probed.suffix)
     check = functools.partial(find_face, path, face_index, where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image
@@ -34,6 +35,35 @@ def _fitted(image: np.ndarray, width: int, height: int) -> np.ndarray:
     if image.shape[1] == width and image.shape[0] == height:
         return image
     return np.asarray(fit(Image.fromarray(image), width, height))
+
+
+#: FFmpeg's names of the containers a video to dub usually comes in, as a person would call them.
+VIDEO_KINDS = {
+    "mov,mp4,m4a,3gp,3g2,mj2": "an MP4/MOV video",
+    "matroska,webm": "a WebM/MKV video",
+    "avi": "an AVI video",
+    "mpegts": "an MPEG-TS video",
+    "flv": "an FLV video",
+}
+
+
+def video_kind(source: str | Path | BinaryIO) -> str | None:
+    """What kind of video ``source`` is ("an MP4/MOV video"), or None where it is none.
+
+    For a message that says "this is a video, give it as one" where a photo was
+    expected; an audio file's cover art (an attached picture) does not count.
+    """
+    import av
+
+    try:
+        with av.open(source if not isinstance(source, Path) else str(source)) as container:
+            kind = VIDEO_KINDS.get(container.format.name)
+            moving = [
+                s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic
+            ]
+            return kind if moving else None
+    except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def ping_pong(positions: np.ndarray, length: int) -> np.ndarray:

@@ -37,9 +37,20 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
                 f"source_video: {request.source_video} is not a readable video ({exc})", param="source_video"
             ) from None
     if request.start_image:
+        from reelgen.core.face.source import video_kind
         from reelgen.core.media import load_image
 
-        image = load_image(request.start_image, "start_image")
+        try:
+            image = load_image(request.start_image, "start_image")
+        except InvalidRequest:
+            kind = video_kind(Path(request.start_image).expanduser())
+            if kind is None:
+                raise
+            raise InvalidRequest(  # said the file "is not a readable image", as if it were broken
+                f"start_image: {request.start_image} is {kind}, not a photo; to dub it, give it as "
+                f"--video {request.start_image}",
+                param="start_image",
+            ) from None
         return image.width, image.height
     raise InvalidRequest(
         "an avatar needs a face: a photo (--image face.png) or a video to dub (--video clip.mp4)",
