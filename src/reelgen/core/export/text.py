@@ -6,6 +6,7 @@ so text is drawn here into PNGs the filter graph overlays; one way for every bui
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -30,8 +31,17 @@ def font(path: str | None, size: int, param: str) -> Font:
         raise InvalidRequest(f"{param}: {path} is not a readable .ttf/.otf font", param=param) from None
 
 
+def _installed_with_matplotlib() -> tuple[str, ...]:
+    """The DejaVu Sans that matplotlib (a dependency) ships, found without importing it (slow)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return ()
+    return (str(Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"),)
+
+
 #: Tried in turn for text Pillow's built-in font cannot draw: it has ASCII only (no é, no —), and a
-#: missing letter would be drawn as an empty box in the film. DejaVu Sans first (most Linux systems).
+#: missing letter would be drawn as an empty box in the film. DejaVu Sans first (most Linux systems),
+#: and last the copy inside matplotlib, there on every install of reelgen, whatever the system has.
 FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
@@ -40,6 +50,7 @@ FALLBACK_FONTS = (
     "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
     "/Library/Fonts/Arial Unicode.ttf",
     "C:/Windows/Fonts/arial.ttf",
+    *_installed_with_matplotlib(),
 )
 
 
