@@ -36,9 +36,13 @@ def max_seconds() -> float:
     return value
 
 
-def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_audio") -> Audio:
+def read_voice(
+    path: str | Path, rate: int | None = None, param: str = "speech_audio", stereo: bool = False
+) -> Audio:
     """The first audio stream of ``path`` as mono float32 (at ``rate`` if given); any format FFmpeg reads.
 
+    ``stereo``: a track of two or more channels comes back as two (the soundtrack
+    keeps the recording's stereo; the models and the checks hear it as mono).
     Raises ``InvalidRequest`` naming ``param`` for a file that is not audio or holds no samples.
     """
     import av
@@ -53,10 +57,11 @@ def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_a
                 )
             stream = container.streams.audio[0]
             out_rate = rate or stream.codec_context.sample_rate
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=out_rate)
+            two = stereo and stream.codec_context.layout.nb_channels > 1
+            resampler = av.AudioResampler(format="fltp", layout="stereo" if two else "mono", rate=out_rate)
             for frame in container.decode(stream):
-                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
-            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+                chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
+            chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         # FFmpeg's reason in words, without its errno and the file name said already.
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -64,10 +69,10 @@ def read_voice(path: str | Path, rate: int | None = None, param: str = "speech_a
             f"{param}: {path} is not a readable audio file ({reason}); give a WAV, MP3, FLAC, OGG or M4A file",
             param=param,
         ) from None
-    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    samples = np.concatenate(chunks, axis=1).astype(np.float32) if chunks else np.zeros((1, 0), np.float32)
     if samples.size == 0:
         raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)
-    return Audio(samples[None], int(out_rate))
+    return Audio(samples, int(out_rate))
 
 
 def loudest_dbfs(audio: Audio, window_s: float = 0.02) -> float:

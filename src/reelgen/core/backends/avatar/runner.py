@@ -118,8 +118,9 @@ class AvatarRunner(Runner):
         assert self.engine is not None, "load() first"
         if not request.speech_audio:
             raise InvalidRequest("an avatar needs a voice: --audio FILE or --text", param="speech_audio")
-        # 1. The voice (kept at its own rate for the soundtrack) and its Whisper features.
-        voice = read_voice(request.speech_audio)
+        # 1. The voice (kept at its own rate, and in stereo, for the soundtrack) and its Whisper features.
+        soundtrack = read_voice(request.speech_audio, stereo=True)
+        voice = read_voice(request.speech_audio) if soundtrack.samples.shape[0] > 1 else soundtrack
         feats = self.engine.features(voice)
         # 2. The face in every frame, smoothed through a video; frames without it stay as they are.
         face = self.face(request)
@@ -159,4 +160,4 @@ class AvatarRunner(Runner):
                 "sync": sync_score(out, regions, voice, request.fps, drawn),
             }
         }
-        return Video(out, to_fraction(request.fps), voice, extra=extra)
+        return Video(out, to_fraction(request.fps), soundtrack, extra=extra)
