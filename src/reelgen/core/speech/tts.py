@@ -73,7 +73,32 @@ def voice_files(voice: str | None) -> tuple[Path, Path]:
     config = path.with_name(path.name + ".json")
     if not config.is_file():
         raise InvalidRequest(f"voice {path} has no config {config.name} beside it", param="voice")
+    _check_config(path, config)
     return path.resolve(), config.resolve()
+
+
+#: What Piper reads from a voice's config before it speaks (``PiperConfig.from_dict``).
+_CONFIG_KEYS = ("audio", "espeak", "num_symbols", "num_speakers", "phoneme_id_map")
+
+
+def _check_config(voice: Path, config: Path) -> None:
+    """Refuse a voice config Piper cannot read, naming it: it failed later as a raw JSON or key error."""
+    again = f"download {config.name} again beside its .onnx (the voice's page has both files)"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidRequest(
+            f"voice {voice}: its config {config.name} is not readable JSON ({exc}); {again}", param="voice"
+        ) from None
+    missing = (
+        [key for key in _CONFIG_KEYS if key not in data] if isinstance(data, dict) else list(_CONFIG_KEYS)
+    )
+    if missing or not isinstance(data["audio"], dict) or "sample_rate" not in data["audio"]:
+        lacks = ", ".join(missing) if missing else "audio.sample_rate"
+        raise InvalidRequest(
+            f"voice {voice}: its config {config.name} is not a Piper voice config (it has no {lacks}); {again}",
+            param="voice",
+        )
 
 
 @cache
@@ -86,7 +111,12 @@ def _model_bytes(model: Path) -> bytes:
         raise ModelNotAvailable(
             "speaking text needs Piper TTS: pip install 'piper-tts[alignment]'", param="voice"
         ) from None
-    graph = onnx.load(str(model))
+    from google.protobuf.message import DecodeError
+
+    try:
+        graph = onnx.load(str(model))
+    except (DecodeError, OSError, ValueError) as exc:
+        raise InvalidRequest(_unreadable(model, exc), param="voice") from None
     with contextlib.suppress(ValueError):  # already patched, or no such tensor: spoken without timings
         add_alignment_output(graph)
     return bytes(graph.SerializeToString())
@@ -109,10 +139,21 @@ def _seeded_voice(model: Path, config: Path) -> Any:
     options.intra_op_num_threads = 1
     with _SEEDING:
         onnxruntime.set_seed(SPEECH_SEED)
-        session = onnxruntime.InferenceSession(
-            _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            session = onnxruntime.InferenceSession(
+                _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except RuntimeError as exc:  # onnxruntime's Fail / InvalidGraph: a model, but not one it can run
+            raise InvalidRequest(_unreadable(model, exc), param="voice") from None
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
+
+
+def _unreadable(model: Path, exc: Exception) -> str:
+    reason = " ".join(str(exc).split())[:200]
+    return (
+        f"voice {model} is not a Piper voice model ONNX can read ({reason}); download the .onnx again "
+        "(a Git LFS pointer or a web page saved under its name looks like this)"
+    )
 
 
 def voice_language(voice: str | None) -> str:
