@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app
-from reelgen.cli.serve import banner, where_data
+from reelgen.cli.serve import banner, listening_socket, where_data
 from reelgen.jobs import cluster
 from reelgen.jobs.settings import JobSettings
 
@@ -83,6 +84,9 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             "REELGEN_WEBHOOK_TIMEOUT_S='inf': Input should be a finite",
         ),
         ({"REELGEN_LEASE_S": "1e400"}, [], "REELGEN_LEASE_S='1e400': Input should be a finite number"),
+        # Ray's join waited minutes on a head not there, the banner printed, no answer, no SIGTERM.
+        ({"RAY_ADDRESS": "127.0.0.1:1"}, [], "cannot reach the Ray cluster at RAY_ADDRESS=127.0.0.1:1 ("),
+        ({"RAY_ADDRESS": "head"}, [], "RAY_ADDRESS='head' is not a Ray head's host:port"),
         # 0 was taken, and one CPU worker started all the same.
         (
             {"REELGEN_CPU_WORKERS": "0"},
@@ -175,3 +179,15 @@ def test_a_worker_address_or_gpu_count_ray_cannot_use_is_refused_before_ray_star
     result = runner.invoke(app, ["worker", *args], env={"RAY_ADDRESS": None})
     assert result.exit_code == 2, result.output
     assert message in said(result.output) and started == []
+
+
+def test_the_port_is_held_from_the_start_so_a_second_server_is_told_at_once() -> None:
+    """The socket was bound but listened only once the engine was up: all through a start (a Ray
+    join can take minutes) a second `reelgen serve` bound the same port without a word, and clients
+    were refused instead of waiting for the answer."""
+    first = listening_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=5)  # in the backlog, not refused
+    with first, waiting, pytest.raises(OSError) as taken:
+        listening_socket("127.0.0.1", port).close()
+    assert taken.value.errno == errno.EADDRINUSE

@@ -79,6 +79,11 @@ def serve(
     except ValueError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
+    if jobs.engine_kind() == "ray" and jobs.ray_address:
+        problem = ray_head_problem(jobs.ray_address)
+        if problem:
+            console.print(f"[bold red]error:[/] {problem}", highlight=False)
+            raise typer.Exit(2)
     try:
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:
@@ -235,6 +240,10 @@ def listening_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        # Listening now, not once the engine is up: a bound socket that is not listening lets a
+        # second server bind the same port all through this one's start (Ray: seconds, a cluster
+        # join: minutes), and clients meanwhile were refused instead of waiting in the backlog.
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise
@@ -251,6 +260,32 @@ def _head_address(value: str) -> str:
             "such as 10.0.0.5:6380"
         )
     return value.strip()
+
+
+def ray_head_problem(address: str, timeout_s: float = 5.0) -> str | None:
+    """Why the Ray cluster at ``address`` (``RAY_ADDRESS``) cannot be joined, or None.
+
+    Ray's own join waits on a head that is not there for minutes, during which the server
+    neither answers nor stops on SIGTERM. "auto" (the address a local ``ray start`` left) is
+    Ray's to find.
+    """
+    if address.strip() == "auto":
+        return None
+    target = address.strip().removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        return (
+            f"RAY_ADDRESS={address!r} is not a Ray head's host:port; give the address "
+            "`ray start --head` printed, such as 10.0.0.5:6380, or unset it to run workers here"
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        return (
+            f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({exc.strerror or exc}); start "
+            f"it there with `ray start --head --port {port}`, or unset RAY_ADDRESS to run workers here"
+        )
+    return None
 
 
 def worker(
