@@ -85,3 +85,20 @@ def test_every_image_mode_comes_out_as_the_picture_it_shows(tmp_path: Path) -> N
         got[name] = row
     assert got == {name: expected for name, (_, expected) in cases.items()}
     assert np.asarray(load_image(tmp_path / "palette.png"))[0, 3].tolist() == [0, 255, 0]
+
+
+def test_a_phone_photo_stored_sideways_is_turned_by_its_exif_orientation(tmp_path: Path) -> None:
+    # Phones store a portrait shot as landscape pixels plus Orientation 6 ("turn 90° clockwise"); read
+    # as stored, a selfie lay on its side and no face was found in it.
+    from skimage import data
+
+    from reelgen.core.face.detect import find_faces
+
+    upright = data.astronaut()  # 512x512, one face
+    stored = np.rot90(upright, k=1)  # what the sensor wrote: the picture turned a quarter to the left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to view
+    Image.fromarray(np.ascontiguousarray(stored)).save(tmp_path / "selfie.jpg", exif=exif, quality=95)
+    shown = np.asarray(load_image(tmp_path / "selfie.jpg")).astype(np.int16)
+    assert np.abs(shown - upright).mean() < 6  # upright again, give or take JPEG's rounding
+    assert len(find_faces(shown.astype(np.uint8))) == 1

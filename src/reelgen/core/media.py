@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from reelgen.core.ahead import ahead
 from reelgen.core.errors import InvalidRequest
@@ -37,7 +37,9 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
                 raise InvalidRequest(
                     f"{param}: {img.width}x{img.height} exceeds {MAX_IMAGE_PIXELS} pixels", param=param
                 )
-            return _rgb(img)
+            # A phone stores a portrait photo sideways with an EXIF Orientation tag to turn it by: read
+            # as stored, a selfie was a face lying on its side (no face found, a sideways video).
+            return _rgb(ImageOps.exif_transpose(img))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise InvalidRequest(f"{param}: image too large ({exc})", param=param) from None
     except (OSError, SyntaxError) as exc:
