@@ -67,3 +67,19 @@ def test_a_server_port_out_of_range_is_bad_input_not_connection_refused() -> Non
     out = runner.invoke(app, ["list", "--server", "http://127.0.0.1:99999"])
     assert out.exit_code == 2, out.output
     assert "has port 99999; a port is 1 to 65535" in " ".join(out.output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["submit", "a fox", "--seconds", "nan"],
+        ["submit", "a fox", "--fps", "inf"],
+        ["submit", "a fox", "--upscale", "nan"],
+        ["remix", "video_x", "a fox", "--guidance", "-inf"],
+    ],
+)
+def test_a_number_no_json_body_can_carry_is_bad_input_not_a_traceback(args: list[str]) -> None:
+    """httpx refused to encode nan or inf into the body: the command died with a ValueError traceback."""
+    out = runner.invoke(app, [*args, "--server", "http://127.0.0.1:9"])
+    assert out.exit_code == 2, out.output
+    assert "is not a number a request can carry; give a finite one" in " ".join(out.output.split())

@@ -8,6 +8,7 @@ and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go t
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +40,13 @@ def _key(value: str | None) -> str | None:
     retry of the command then queued another job, the very thing the key was given to prevent."""
     if value is not None and not value.strip():
         raise typer.BadParameter("is empty (an unset variable?); give a key, or leave the option out")
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    """nan and inf cannot go into a JSON body: the request died in httpx with a traceback."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number a request can carry; give a finite one")
     return value
 
 
@@ -84,11 +92,13 @@ def submit(
     prompt: Annotated[str, typer.Argument(help="What the video should show.")],
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model id (GET /v1/models).")] = None,
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT, e.g. 832x480.")] = None,
-    seconds: Annotated[float | None, typer.Option(help="Clip length; mapped to a valid frame count.")] = None,
+    seconds: Annotated[
+        float | None, typer.Option(help="Clip length; mapped to a valid frame count.", callback=_finite)
+    ] = None,
     frames: Annotated[int | None, typer.Option("--frames", help="Exact frame count.")] = None,
-    fps: Annotated[float | None, typer.Option(help="Frames per second.")] = None,
+    fps: Annotated[float | None, typer.Option(help="Frames per second.", callback=_finite)] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    guidance: Annotated[float | None, typer.Option(help="Guidance scale.")] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=_finite)] = None,
     seed: Annotated[int | None, typer.Option(help="Seed; random when left out.")] = None,
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
     image: Annotated[
@@ -104,10 +114,15 @@ def submit(
         int | None, typer.Option(help="Then multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
     ] = None,
     target_fps: Annotated[
-        float | None, typer.Option(help="Then interpolate to this rate instead (59.94 means 60000/1001).")
+        float | None,
+        typer.Option(
+            help="Then interpolate to this rate instead (59.94 means 60000/1001).", callback=_finite
+        ),
     ] = None,
     interpolator: Annotated[str | None, typer.Option(help="auto (default), rife or flow.")] = None,
-    upscale: Annotated[float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...")] = None,
+    upscale: Annotated[
+        float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...", callback=_finite)
+    ] = None,
     upscaler: Annotated[
         str | None,
         typer.Option(
@@ -313,7 +328,7 @@ def remix(
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the remixed video's).")] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    guidance: Annotated[float | None, typer.Option(help="Guidance scale.")] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=_finite)] = None,
     priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,
     idempotency_key: KeyIdemOpt = None,
     watch_it: WatchOpt = False,
