@@ -104,6 +104,17 @@ class Outcome:
                     f"cancelled; the worker did not stop within {s.cancel_grace_s:g} s and was restarted",
                     self.metrics(run),
                 )
+            elif run.cancel_sent is not None:
+                # Asked to stop and now stopped: a limit reached before the cancel's step boundary
+                # failed the job `timeout`, or (stalled) put it back in the queue to run again.
+                self.store.finish_cancelled(
+                    job.id,
+                    job.token,
+                    "cancelled; the worker was restarted to stop it ("
+                    + ("REELGEN_MAX_RUNTIME_S" if reason == "runtime" else "REELGEN_HEARTBEAT_TIMEOUT_S")
+                    + " ran out first)",
+                    self.metrics(run),
+                )
             elif reason == "runtime":
                 self.store.fail(
                     job.id,
