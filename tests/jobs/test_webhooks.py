@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import socket
 import threading
 import time
@@ -261,3 +262,27 @@ def test_a_stored_url_that_cannot_be_parsed_fails_its_delivery_instead_of_loopin
     finally:
         sender.stop()
     assert "Port out of range" in caplog.text
+
+
+def test_two_servers_making_the_secret_at_once_sign_with_the_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both found no file, both wrote one: the one whose secret was replaced signed every delivery
+    with a key the file (and so every receiver) no longer had, or failed on the shared temp file."""
+    real = secrets.token_bytes
+
+    def slow(n: int) -> bytes:  # both servers past the "is there a file" look before either writes
+        time.sleep(0.2)
+        return real(n)
+
+    monkeypatch.setattr(secrets, "token_bytes", slow)
+    settings = JobSettings(data_dir=tmp_path)
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(load_secret(settings))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    kept = (tmp_path / "webhook-secret").read_text().strip()
+    assert got == [kept, kept]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["webhook-secret"]

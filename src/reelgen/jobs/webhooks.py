@@ -15,7 +15,9 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import secrets
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -92,10 +94,23 @@ def load_secret(settings: JobSettings) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     made = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
-    tmp = path.with_suffix(".partial")
-    tmp.write_text(made)
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    # Two servers starting on one new data folder each made a secret and replaced the file with
+    # theirs (or lost the shared ".partial" to the other and failed): one signed with a key no
+    # receiver had. A link is made only where no file is, so the first secret stays and is read.
+    fd, tmp = tempfile.mkstemp(prefix=".webhook-secret-", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(made)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another server's, made meanwhile: that one is the secret
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
     return path.read_text().strip()
 
 
