@@ -76,7 +76,12 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             "integer (default 1000)",
         ),
         ({"REELGEN_ENGINE": "gpu"}, [], "REELGEN_ENGINE='gpu': Input should be 'auto', 'local' or 'ray'"),
-        ({"REELGEN_LEASE_S": "0"}, [], "REELGEN_LEASE_S='0': Input should be greater than 0 (default 20.0)"),
+        # Renewed once a second at most: a 1 s lease lapsed under its running owner.
+        (
+            {"REELGEN_LEASE_S": "1"},
+            [],
+            "REELGEN_LEASE_S='1': Input should be greater than or equal to 4 (default 20.0)",
+        ),
         # An endless timeout or lease: every webhook delivery raised OverflowError and was retried for ever.
         (
             {"REELGEN_WEBHOOK_TIMEOUT_S": "inf"},

@@ -85,7 +85,9 @@ class JobSettings(BaseSettings):
     max_attempts: int = Field(default=2, ge=1)
     #: A running job is leased to the API process running it for this long, renewed every quarter
     #: of it; another process on the same database requeues it only once the lease ran out.
-    lease_s: float = Field(default=20.0, gt=0)
+    #: At least 4: renewals are looked at once a second, so a shorter lease lapsed between them and
+    #: another process on the database requeued a job its owner was running (to run twice).
+    lease_s: float = Field(default=20.0, ge=4)
     #: A running job with no progress event for this long is stalled: its worker is killed.
     heartbeat_timeout_s: float = Field(default=600.0, gt=0)
     #: A running job taking longer than this is stopped and failed with ``timeout``.
