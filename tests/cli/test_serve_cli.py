@@ -92,6 +92,12 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         # Ray's join waited minutes on a head not there, the banner printed, no answer, no SIGTERM.
         ({"RAY_ADDRESS": "127.0.0.1:1"}, [], "cannot reach the Ray cluster at RAY_ADDRESS=127.0.0.1:1 ("),
         ({"RAY_ADDRESS": "head"}, [], "RAY_ADDRESS='head' is not a Ray head's host:port"),
+        # A traceback of Ray's and "Application startup failed" (exit 3).
+        (
+            {"RAY_ADDRESS": "auto", "RAY_TMPDIR": "/nonexistent/ray"},
+            [],
+            "RAY_ADDRESS=auto finds no Ray started",
+        ),
         # 0 was taken, and one CPU worker started all the same.
         (
             {"REELGEN_CPU_WORKERS": "0"},

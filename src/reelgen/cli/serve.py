@@ -266,12 +266,25 @@ def ray_head_problem(address: str, timeout_s: float = 5.0) -> str | None:
     """Why the Ray cluster at ``address`` (``RAY_ADDRESS``) cannot be joined, or None.
 
     Ray's own join waits on a head that is not there for minutes, during which the server
-    neither answers nor stops on SIGTERM. "auto" (the address a local ``ray start`` left) is
-    Ray's to find.
+    neither answers nor stops on SIGTERM; "auto" with no ``ray start`` on this machine ended
+    the start with a 100-line traceback.
     """
-    if address.strip() == "auto":
-        return None
     target = address.strip().removeprefix("ray://")
+    if target == "auto":  # the address a local ``ray start`` left, found as Ray finds it
+        try:
+            from ray._private.services import canonicalize_bootstrap_address
+
+            found = canonicalize_bootstrap_address("auto")
+        except ConnectionError:
+            return (
+                "RAY_ADDRESS=auto finds no Ray started on this machine; run `ray start --head` first, "
+                "give the head's host:port, or unset RAY_ADDRESS to run workers here"
+            )
+        except Exception:  # Ray's own look-up moved: Ray says what it finds when joining
+            return None
+        if not found:
+            return None
+        target = found
     host, _, port = target.rpartition(":")
     if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
         return (
