@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
-import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,23 +15,20 @@ import numpy as np
 from reelgen import __version__
 from reelgen.core.encode import (
     CONTAINERS,
-    METADATA_KEY,
-    add_audio_stream,  # the same audio encoding write_video does, for sound that cannot be copied
     check_record_free,
     check_writable,
-    encode_audio,
     new_file_beside,
     write_frames,
     write_sidecar,
 )
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
+from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.media import Timing, decode_frames, read_audio, rgb, video_timing
+from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
-from reelgen.core.types import Audio
 
 
 @dataclass(frozen=True)
@@ -67,6 +62,7 @@ def enhance_file(
     begun = time.monotonic()
     # 1. The clip's timing and first frame, read after checking where it goes; the chain checked before any work.
     timing, frames, size = _open(source, output)
+    extras = read_extras(source)
     shape = Shape(*size, timing.frames, timing.fps)
     chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps)
     if not chain:
@@ -86,19 +82,19 @@ def enhance_file(
         middle = _Middle(final.frames // 2)
         write_frames(middle.watch(made), (final.width, final.height), final.fps, silent)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
-        record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing)
+        record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
 
         # 3. The picture with the record embedded and the source's audio copied, then the sidecar.
         started = time.monotonic()
-        record["audio"] = _finish(silent, source, output, record)
+        record["audio"] = finish(silent, extras, output, record)
         record["timings"]["encode"] = time.monotonic() - started
     finally:
         silent.unlink(missing_ok=True)
     record["timings"]["total"] = time.monotonic() - begun
     sidecar = write_sidecar(output, record)
     assert middle.frame is not None  # the chain made at least one frame (run.check)
-    return EnhanceResult(output, sidecar, record, middle.count, middle.frame)
+    return EnhanceResult(output, sidecar, record, middle.count, extras.upright(middle.frame))
 
 
 def _vfr_note(timing: Timing) -> str:
@@ -155,7 +151,7 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
 
 
 def _record(
-    source: Path, before: Shape, after: Shape, stages: list[dict[str, Any]], timing: Timing
+    source: Path, before: Shape, after: Shape, stages: list[dict[str, Any]], timing: Timing, extras: Extras
 ) -> dict[str, Any]:
     from reelgen.core.enhance.weights import sha256
     from reelgen.core.record import library_versions
@@ -163,7 +159,13 @@ def _record(
     def shape(clip: Shape) -> dict[str, Any]:
         # The size in the file, which the encoder makes even (65x47 is written as 66x48).
         size = encoded(clip)
-        return {"frames": clip.frames, "width": size.width, "height": size.height, "fps": str(clip.fps)}
+        turned = {"rotation": extras.rotation} if extras.rotation else {}  # the stored size, shown turned
+        return {
+            "frames": clip.frames,
+            "width": size.width,
+            "height": size.height,
+            "fps": str(clip.fps),
+        } | turned
 
     return {
         "reelgen": __version__,
@@ -176,68 +178,3 @@ def _record(
         "timings": {},
         "versions": library_versions(),  # replay warns when its own differ: the frames may too
     }
-
-
-def _finish(silent: Path, source: Path, output: Path, record: dict[str, Any]) -> str | None:
-    """Put the encoded picture, the record and the source's audio into ``output``; how the audio got
-    there: 'copied', 're-encoded' (the container cannot hold its codec) or None (there is none)."""
-    if _has_audio(source):
-        record["audio"] = "copied"
-        if _mux(silent, output, record, source):
-            return "copied"
-        # Decoded only now: a long clip's sound as samples is hundreds of megabytes.
-        audio = read_audio(source)
-        if audio is not None:
-            record["audio"] = "re-encoded"
-            _mux(silent, output, record, audio)
-            return "re-encoded"
-    record["audio"] = None
-    _mux(silent, output, record, None)
-    return None
-
-
-def _has_audio(source: Path) -> bool:
-    import av
-
-    with av.open(str(source)) as container:
-        return bool(container.streams.audio)
-
-
-def _mux(silent: Path, output: Path, record: dict[str, Any], audio: Path | Audio | None) -> bool:
-    """Write ``output``: the picture's packets from ``silent`` and the record, with ``audio`` (a file
-    whose packets are copied, or sound to encode) or none. False if the container refuses the copy."""
-    import av
-
-    part = new_file_beside(output)
-    _, _, codec, options = CONTAINERS[output.suffix.lower()]
-    try:
-        with av.open(str(silent)) as vin, av.open(str(part), "w", options=options) as out:
-            out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
-            vstream = out.add_stream_from_template(vin.streams.video[0])
-            if isinstance(audio, Path):
-                with av.open(str(audio)) as ain:
-                    astream = out.add_stream_from_template(ain.streams.audio[0])
-                    _copy(vin, vstream, out)
-                    _copy(ain, astream, out)
-            else:
-                sound = add_audio_stream(out, audio, codec) if audio is not None else None
-                _copy(vin, vstream, out)
-                if audio is not None:
-                    encode_audio(out, sound, audio)
-        os.replace(part, output)
-        return True
-    except (av.error.FFmpegError, ValueError):
-        if isinstance(audio, Path):
-            return False
-        raise
-    finally:
-        part.unlink(missing_ok=True)
-
-
-def _copy(source: Any, stream: Any, out: Any) -> None:
-    """Every packet of ``source``'s first stream of ``stream``'s kind, into ``stream`` of ``out``."""
-    kind = source.streams.video if stream.type == "video" else source.streams.audio
-    for packet in source.demux(kind[0]):
-        if packet.dts is not None:
-            packet.stream = stream
-            out.mux(packet)

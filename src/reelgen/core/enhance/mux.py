@@ -1,0 +1,174 @@
+"""The enhanced picture put into the output file with the record and what the source had besides its picture.
+
+That is every audio stream, its packets copied (re-encoded only when the
+container cannot hold its codec) and kept in step with the picture, and the
+display matrix a phone writes for a clip shot upright, so players turn the
+enhanced clip as they turned the source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reelgen.core.encode import CONTAINERS, METADATA_KEY, new_file_beside
+
+#: How the audio got into the output: its packets copied, or decoded and encoded again.
+COPIED, REENCODED = "copied", "re-encoded"
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What of the source goes into the output besides the enhanced picture."""
+
+    path: Path
+    audio_streams: int
+    #: The first frame's time in seconds: the picture is written from 0, so the sound moves by as much.
+    start: Fraction
+    #: FFmpeg's display matrix (9 integers) when the frames are stored turned or mirrored, else None.
+    matrix: tuple[int, ...] | None
+    #: Degrees counter-clockwise a player turns the stored frames by (0, 90, 180 or 270).
+    rotation: int
+
+    def upright(self, frame: np.ndarray) -> np.ndarray:
+        """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
+        return np.ascontiguousarray(np.rot90(frame, k=self.rotation // 90)) if self.rotation else frame
+
+
+def read_extras(path: Path) -> Extras:
+    """The audio streams, the first frame's time and the display matrix of the video at ``path``."""
+    import av
+
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        frame = next(container.decode(video), None)
+        base = Fraction(video.time_base or 1)
+        start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
+        matrix = _matrix(frame)
+        rotation = round(frame.rotation) % 360 if frame is not None and matrix is not None else 0
+        return Extras(path, len(container.streams.audio), start, matrix, rotation)
+
+
+def _matrix(frame: Any) -> tuple[int, ...] | None:
+    if frame is None:
+        return None
+    for data in frame.side_data:
+        if data.type.name == "DISPLAYMATRIX":
+            matrix = tuple(int(v) for v in np.frombuffer(memoryview(data), dtype=np.int32))
+            # The identity (0x10000 on the diagonal, 1 << 30 in the corner) shows the frame as stored.
+            return None if matrix == (65536, 0, 0, 0, 65536, 0, 0, 0, 1 << 30) else matrix
+    return None
+
+
+def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -> str | None:
+    """Write ``output``: the picture of ``silent``, the record and the source's extras; how the audio got
+    there: 'copied', 're-encoded' (the container cannot hold a codec of it) or None (there is none)."""
+    import av
+
+    if not extras.audio_streams:
+        record["audio"] = None
+        _mux(silent, extras, output, record, None)
+        return None
+    record["audio"] = COPIED
+    try:
+        _mux(silent, extras, output, record, COPIED)
+        return COPIED
+    except (av.error.FFmpegError, ValueError):
+        pass  # the muxer refused a codec: every stream is encoded again in the container's own
+    record["audio"] = REENCODED
+    _mux(silent, extras, output, record, REENCODED)
+    return REENCODED
+
+
+def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], audio: str | None) -> None:
+    import av
+
+    part = new_file_beside(output)
+    _, _, codec, options = CONTAINERS[output.suffix.lower()]
+    try:
+        with av.open(str(silent)) as vin, av.open(str(part), "w", options=options) as out:
+            out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
+            vstream = out.add_stream_from_template(vin.streams.video[0])
+            if extras.matrix is not None:
+                vstream.set_display_matrix(list(extras.matrix))
+            if audio is None:
+                _copy_video(vin, vstream, out)
+            else:
+                with av.open(str(extras.path)) as ain:
+                    streams = list(ain.streams.audio)
+                    made = [
+                        _tagged(
+                            out.add_stream_from_template(s) if audio == COPIED else _encoder(out, s, codec), s
+                        )
+                        for s in streams
+                    ]
+                    _copy_video(vin, vstream, out)
+                    for packet in _shifted(ain.demux(*streams), extras.start):
+                        target = made[streams.index(packet.stream)]
+                        if audio == COPIED:
+                            packet.stream = target
+                            out.mux(packet)
+                        else:
+                            _encode(out, target, packet.decode())
+                    if audio == REENCODED:
+                        for target in made:
+                            out.mux(target.encode(None))
+        os.replace(part, output)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _copy_video(source: Any, stream: Any, out: Any) -> None:
+    for packet in source.demux(source.streams.video[0]):
+        if packet.dts is not None:
+            packet.stream = stream
+            out.mux(packet)
+
+
+def _shifted(packets: Iterator[Any], start: Fraction) -> Iterator[Any]:
+    """The audio packets moved back by ``start`` seconds, where the picture now begins at 0.
+
+    A camcorder's .MTS or a cut from a longer recording starts its clock at some
+    time; copied as they were, the packets kept that time while the picture started
+    at 0, and the sound came that much late (ten seconds for a clock at ten).
+    """
+    shifts: dict[int, int] = {}
+    for packet in packets:
+        if packet.dts is None:
+            continue  # the demuxer's empty packet at the end of each stream
+        if packet.stream.index not in shifts:
+            shifts[packet.stream.index] = round(start / Fraction(packet.time_base))
+        shift = shifts[packet.stream.index]
+        packet.dts -= shift
+        if packet.pts is not None:
+            packet.pts -= shift
+        yield packet
+
+
+def _encoder(out: Any, source: Any, codec: str) -> Any:
+    """A stream of the container's own audio ``codec`` for ``source``: its channels, at its rate where the codec can."""
+    context = source.codec_context
+    rate = 48000 if codec == "libopus" else context.sample_rate  # Opus runs at 48 kHz
+    return out.add_stream(codec, rate=rate, layout=context.layout.name)
+
+
+def _tagged(stream: Any, source: Any) -> Any:
+    """``stream`` with ``source``'s language and title (a second language's track says which it is)."""
+    for key in ("language", "title"):
+        if source.metadata.get(key):
+            stream.metadata[key] = source.metadata[key]
+    return stream
+
+
+def _encode(out: Any, stream: Any, frames: list[Any]) -> None:
+    # PyAV converts each frame to the encoder's sample format, layout and rate, and cuts it to the
+    # encoder's frame size; the packets' times come from the frames'.
+    for frame in frames:
+        out.mux(stream.encode(frame))
