@@ -77,7 +77,12 @@ def resolve_chain(
         try:
             options = validate_options(cls.options_model, step.options)
         except ValidationError as exc:
-            raise from_validation_error(exc, prefix=f"enhance[{i}].options.") from None
+            error = from_validation_error(exc, prefix=f"enhance[{i}].options.", model=cls.options_model)
+            if exc.errors()[0]["type"] == "extra_forbidden":  # say what the stage does take
+                takes = ", ".join(cls.options_model.model_fields)
+                joint = " " if error.message.endswith("?") else "; "  # after "did you mean X?" a space
+                error = InvalidRequest(f"{error.message}{joint}{step.name} takes: {takes}", param=error.param)
+            raise error from None
         shape = cls(options).output_shape(shape)
         out.append(EnhanceStep(name=step.name, options=options.model_dump(mode="json")))
     return tuple(out)
