@@ -171,7 +171,33 @@ def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str
             problems.append(f"loras[{i}]: {lora.path} no longer exists")
         elif then.get("sha256") not in (None, sha256_file(Path(lora.path))):
             problems.append(f"loras[{i}]: {lora.path} has changed since the video was made")
-    return problems
+    weights = _changed_weights(record, request)
+    return problems + ([weights] if weights else [])
+
+
+def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | None:
+    """Whether the ``--weights`` file or folder a video was made with is gone or holds other weights now.
+
+    Unchecked, a checkpoint overwritten by a newer fine-tune replayed as "the same video" from
+    other weights. The record holds every weight file's SHA-256 (``model.files``).
+    """
+    from reelgen.core.weights import WeightSource, weight_hashes
+
+    if not request.weights:
+        return None
+    path = Path(request.weights)
+    if not path.exists():
+        return f"weights: {path} no longer exists"
+    model = record.get("model")
+    then = model.get("files") if isinstance(model, dict) else None
+    if not isinstance(then, dict):
+        return None  # a record without hashes cannot be checked; nothing to compare with
+    now = weight_hashes(WeightSource("diffusers" if path.is_dir() else "single_file", path))
+    differ = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+    if not differ:
+        return None
+    where = "" if path.is_file() else f" ({', '.join(differ[:3])}{' ...' if len(differ) > 3 else ''})"
+    return f"weights: {path} has changed since the video was made{where}"
 
 
 def replay(
