@@ -304,6 +304,12 @@ def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(
     url = f"/v1/projects/{project['id']}"
     unknown = client.post(f"{url}/render", json={"scenes": ["boats", "sunset"]})
     assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "scenes"
+    # A title card is a scene, drawn at export: said as such, as the command line says it ("no scene").
+    card = client.post(f"{url}/render", json={"scenes": ["opening"]})
+    assert card.status_code == 400, card.text
+    assert card.json()["error"]["message"].startswith(
+        "'opening': a title card is drawn at export, never rendered"
+    )
     early = client.post(f"{url}/export", json={})
     assert early.status_code == 400 and "not rendered" in early.json()["error"]["message"]
     codec = client.post(

@@ -212,6 +212,30 @@ def _sidecar(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None) -> list[ScenePlan]:
+    """The render plans of ``scenes`` by id (every scene's when None); an id that is a title card or
+    no scene at all is an ``InvalidRequest`` naming the scenes there are to render."""
+    plans = [p.render for p in planned if p.render is not None]
+    if not scenes:
+        return plans
+    known = {p.scene_id for p in plans}
+    unknown = [s for s in scenes if s not in known]
+    cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
+    if cards:  # a card exists, so "no such scene" would send the person looking for a typo
+        raise InvalidRequest(
+            f"{', '.join(map(repr, cards))}: a title card is drawn at export, never rendered; "
+            f"scenes to render: {', '.join(sorted(known))}",
+            param="scenes",
+        )
+    if unknown:
+        raise InvalidRequest(
+            f"no scene {', '.join(map(repr, unknown))} in the project; "
+            f"scenes to render: {', '.join(sorted(known))}",
+            param="scenes",
+        )
+    return [p for p in plans if p.scene_id in scenes]
+
+
 def render_project(
     folder: ProjectFolder,
     *,
@@ -226,24 +250,7 @@ def render_project(
     progress = progress or Progress()
     began = folder.file.read_bytes()
     planned = plan_project(folder)
-    plans = [p.render for p in planned if p.render is not None]
-    if scenes:
-        known = {p.scene_id for p in plans}
-        unknown = [s for s in scenes if s not in known]
-        cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
-        if cards:  # a card exists, so "no such scene" would send the person looking for a typo
-            raise InvalidRequest(
-                f"{', '.join(map(repr, cards))}: a title card is drawn at export, never rendered; "
-                f"scenes to render: {', '.join(sorted(known))}",
-                param="scenes",
-            )
-        if unknown:
-            raise InvalidRequest(
-                f"no scene {', '.join(map(repr, unknown))} in the project; "
-                f"scenes to render: {', '.join(sorted(known))}",
-                param="scenes",
-            )
-        plans = [p for p in plans if p.scene_id in scenes]
+    plans = chosen_scenes(planned, scenes)
     todo = plans if force else [p for p in stale_scenes(folder, planned) if p in plans]
     # Before any scene renders: a folder that takes no file would otherwise fail after minutes of work.
     for plan in todo:

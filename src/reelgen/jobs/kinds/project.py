@@ -28,7 +28,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.plan import ScenePlan
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
@@ -99,22 +98,13 @@ def project_job(
     here whole (every scene rendered as it reads, unless ``allow_stale``).
     """
     from reelgen.core.project.export import export_settings
+    from reelgen.core.project.render import chosen_scenes
     from reelgen.core.project.status import plan_project, stale_scenes
 
     project = folder.load()
     planned = plan_project(folder, project)
     plans = [p.render for p in planned if p.render is not None]
-    chosen = plans
-    if scenes:
-        known = {p.scene_id for p in plans}
-        unknown = [s for s in scenes if s not in known]
-        if unknown:
-            raise InvalidRequest(
-                f"no scene {', '.join(map(repr, unknown))} in the project; "
-                f"scenes to render: {', '.join(sorted(known))}",
-                param="scenes",
-            )
-        chosen = [p for p in plans if p.scene_id in scenes]
+    chosen = chosen_scenes(planned, scenes)  # a title card named is said to be one, as in process
     todo = chosen if force else [p for p in stale_scenes(folder, planned) if p in chosen]
     if export and render and todo:
         export_settings(project.export, overrides)  # the rest is checked once the scenes exist
