@@ -52,6 +52,19 @@ def test_x4_and_a_target_rate_are_exact() -> None:
     assert timeline(6, NTSC, None, Fraction(60000, 1001)).points[6] == (2, Fraction(2, 5))
 
 
+@pytest.mark.parametrize("size", [(2, 2), (8, 6), (40, 4)])
+def test_flow_interpolates_clips_smaller_than_opencvs_flow_takes(size: tuple[int, int]) -> None:
+    # DIS refuses frames under 12 pixels both ways: an icon-sized clip was an OpenCV traceback.
+    w, h = size
+    step = np.linspace(0, 200, w, dtype=np.float64)[None, :, None]
+    frames = np.stack([np.broadcast_to(step + 10 * k, (h, w, 3)) for k in range(3)]).astype(np.uint8)
+    video, _ = run_chain(Video(frames, NTSC), [EnhanceStep(name="flow", options={"factor": 2})], Progress())
+    assert video.frames.shape == (5, h, w, 3)
+    assert np.array_equal(video.frames[::2], frames)
+    middle = video.frames[1].astype(int)  # between two frames 10 levels apart: near their average
+    assert np.abs(middle - (frames[0].astype(int) + 5)).max() <= 6
+
+
 def test_a_decimal_ntsc_target_is_read_as_the_exact_rate() -> None:
     shape = FlowInterpolator(InterpolateOptions(target_fps=47.952)).output_shape(Shape(64, 48, 5, NTSC))
     assert shape.fps == Fraction(48000, 1001)

@@ -10,6 +10,9 @@ import numpy as np
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.interpolate import Interpolator
 
+#: The side DIS needs at least (OpenCV refuses frames under 12 pixels both ways), with room to spare.
+_DIS_LEAST = 16
+
 
 class FlowInterpolator(Interpolator):
     """DIS (Kroeger et al. 2016) flow both ways, each frame warped to time t, blended by nearness in time.
@@ -43,8 +46,8 @@ class FlowInterpolator(Interpolator):
         grey_a = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)
         grey_b = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY)
         # DIS gives flow f with a(x) ~ b(x + f(x)).
-        f_ab = self._dis.calc(grey_a, grey_b, None)
-        f_ba = self._dis.calc(grey_b, grey_a, None)
+        f_ab = self._flow(grey_a, grey_b)
+        f_ba = self._flow(grey_b, grey_a)
         f_ta = -(1 - t) * t * f_ab + t * t * f_ba
         f_tb = (1 - t) ** 2 * f_ab - t * (1 - t) * f_ba
         h, w = grey_a.shape
@@ -61,3 +64,13 @@ class FlowInterpolator(Interpolator):
 
         blended = (1 - t) * pull(a, f_ta) + t * pull(b, f_tb)
         return np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+
+    def _flow(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """DIS flow from grey ``a`` to ``b``; a frame smaller than DIS takes (an icon, a 2x2 test clip:
+        OpenCV raised an error) is measured with its edges repeated out to that size."""
+        h, w = a.shape
+        grow = ((0, max(0, _DIS_LEAST - h)), (0, max(0, _DIS_LEAST - w)))
+        if grow[0][1] or grow[1][1]:
+            a, b = np.pad(a, grow, mode="edge"), np.pad(b, grow, mode="edge")
+        flow: np.ndarray = self._dis.calc(a, b, None)
+        return flow[:h, :w]
