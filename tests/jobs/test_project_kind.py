@@ -114,6 +114,13 @@ def test_one_changed_prompt_renders_one_scene_and_an_export_alone_renders_nothin
     # The record names the project the film was made from, not the worker's scratch copy of it.
     record = json.loads((film / "exports" / "harbour-lights.json").read_text())
     assert record["project"] == str(film / "project.yaml")
+    # Its clips and music too: the copy they were read from was the job's, deleted as it ended.
+    assert [s["clip"] for s in record["segments"]] == [
+        None,
+        *(str(clips / f"{k}.mp4") for k in (new_key, pan)),
+    ]
+    assert record["soundtrack"]["file"].startswith(str(film) + "/")
+    assert all(Path(s["clip"]).is_file() for s in record["segments"] if s["clip"])
 
 
 def test_a_failed_export_leaves_the_previous_export_intact(

@@ -320,6 +320,17 @@ def _record(job: _Job, written: int, extra: dict[str, Any] | None) -> dict[str, 
     }
 
 
+def _moved(value: Any, source: Path, named: Path) -> Any:
+    """``value`` with every path under ``source`` written as the same path under ``named``."""
+    if isinstance(value, dict):
+        return {k: _moved(v, source, named) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_moved(v, source, named) for v in value]
+    if isinstance(value, str) and Path(value).is_relative_to(source) and Path(value).is_absolute():
+        return str(named / Path(value).relative_to(source))
+    return value
+
+
 def export(
     segments: list[Segment],
     settings: ExportSettings,
@@ -330,12 +341,15 @@ def export(
     title: str = "",
     extra_record: dict[str, Any] | None = None,
     names: SettingNames = IN_FILE,
+    recorded_root: tuple[Path, Path] | None = None,
 ) -> ExportResult:
     """Join ``segments`` into ``output`` as ``settings`` say; a failure leaves any earlier file untouched.
 
     Nothing is rendered here: segments are files already made (and title cards).
     The file is written beside ``output`` and renamed into place when complete.
     ``names`` says how the person wrote each setting (``output`` included), for messages.
+    ``recorded_root`` is (the folder the files are read from, the folder the record names instead):
+    a worker exports a copy of a project, and its record names the project's own files.
     """
     progress = progress or Progress()
     output = Path(output)
@@ -351,6 +365,8 @@ def export(
     tmp_name = str(new_file_beside(output))
     # Written into the film too, with the frame count it must come out at (checked below).
     record = _record(job, job.lay.total, extra_record)
+    if recorded_root is not None:
+        record = _moved(record, *recorded_root)
     try:
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
             written, sound = _write(job, tmp_name, Path(scratch), progress, record)

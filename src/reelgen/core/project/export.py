@@ -185,4 +185,6 @@ def export_project(
         title=project.title,
         extra_record={"project": recorded_as or str(folder.file), "scene_keys": keys},
         names=setting_names(overrides, given_as, output=output is not None),
+        # A worker's copy of the folder is gone once the job ends: the record names the project's files.
+        recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
     )
