@@ -46,15 +46,26 @@ def scratch_folder(root: str | None, worker_id: str) -> Path:
     raise OSError(f"no scratch folder could be made for {worker_id} under {root} or the temp folder")
 
 
-def unpack_inputs(kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], folder: Path) -> Any:
-    """Write the shipped inputs into ``folder`` and point the payload at them."""
+def unpack_inputs(
+    kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], folder: Path
+) -> tuple[Any, dict[str, str]]:
+    """Write the shipped inputs into ``folder`` and point the payload at them; also each copy's
+    path with the words a message uses for it instead (``kind.input_named``)."""
     originals = dict(kind.input_files(payload))
     paths: dict[str, str] = {}
     for i, (param, data) in enumerate(sorted(files.items())):
         path = folder / f"input-{i}{Path(originals.get(param, '')).suffix}"
         path.write_bytes(data)
         paths[param] = str(path)
-    return kind.with_input_files(payload, paths) if paths else payload
+    named = {path: kind.input_named(param) for param, path in paths.items()}
+    return (kind.with_input_files(payload, paths) if paths else payload), named
+
+
+def said_of_inputs(message: str, named: dict[str, str]) -> str:
+    """``message`` with each input's scratch copy (its path, or its bare name) said as its words."""
+    for path, words in named.items():
+        message = message.replace(path, words).replace(Path(path).name, words)
+    return message
 
 
 class VideoWorker:
@@ -185,17 +196,18 @@ class VideoWorker:
                 preview = base64.b64encode(png_bytes(ev.preview[len(ev.preview) // 2])).decode()
             events.put(ProgressReport(ev.stage, ev.step, ev.total, ev.eta_s, ev.message, preview))
 
+        named: dict[str, str] = {}
         try:
             kind = kinds.worker(kind_name)
-            typed = unpack_inputs(kind, kind.parse(payload), inputs, folder)
+            typed, named = unpack_inputs(kind, kind.parse(payload), inputs, folder)
             progress = Progress(on_event=on_event, cancel=token, preview_every=preview_every)
             context = kinds.WorkerContext(folder, progress, self.cache, self.worker_id)
             events.put(kind.run(typed, context))
         except Cancelled as exc:
             events.put(RunCancelled(exc.message))
         except ReelgenError as exc:
-            events.put(RunError(exc.code, exc.message))
+            events.put(RunError(exc.code, said_of_inputs(exc.message, named)))
         except Exception as exc:  # a crash in a model must reach the job, not kill the worker
-            events.put(RunError("internal_error", f"{type(exc).__name__}: {exc}"))
+            events.put(RunError("internal_error", said_of_inputs(f"{type(exc).__name__}: {exc}", named)))
         finally:
             events.put(None)

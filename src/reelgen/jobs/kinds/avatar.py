@@ -39,6 +39,12 @@ class AvatarKind(RenderKind):
 
     name = "avatar"
 
+    #: The avatar's inputs as its routes and commands name them (a photo, or a video to dub, and a voice).
+    INPUTS = {"start_image": "the photo", "source_video": "the video", "speech_audio": "the voice"}
+
+    def input_named(self, param: str) -> str:
+        return self.INPUTS.get(param, super().input_named(param))
+
     def facts(self, payload: ResolvedRequest) -> Facts:
         """A spoken text stands where a prompt would: lists and the video object show what was said."""
         return dataclasses.replace(super().facts(payload), prompt=payload.speech_text or payload.prompt)
@@ -49,7 +55,13 @@ class AvatarKind(RenderKind):
         if payload.task is not Task.AVATAR:
             raise InvalidRequest(f"an avatar job renders task avatar, not {payload.task.value}", param="task")
         make_room(context.cache, payload)
-        out = render(payload, context.folder / "video.mp4", progress=context.progress, cache=context.cache)
+        try:
+            out = render(
+                payload, context.folder / "video.mp4", progress=context.progress, cache=context.cache
+            )
+        except InvalidRequest as exc:  # found only here, in a video's frames: said as the avatar fields are
+            said = exc.message.replace("options.face_index", "face_index")
+            raise InvalidRequest(said, param=exc.param) from None
         made = out.video.extra.get("avatar") or {}
         facts = {key: made[key] for key in RESULT_FACTS if key in made}
         base = run_result(out)

@@ -64,6 +64,11 @@ class Kind(ABC, Generic[P]):
         """Input files the payload names, as (parameter, path); they must stay while the job waits."""
         return []
 
+    def input_named(self, param: str) -> str:
+        """How a message names the input ``param`` instead of the worker's copy of it (input-0.mp4,
+        a scratch path that means nothing to the person and is gone once the job ends)."""
+        return f"the {param.replace('_', ' ')} file"
+
 
 @dataclass
 class WorkerContext:
