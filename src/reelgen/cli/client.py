@@ -96,6 +96,11 @@ def job_path(video_id: str, action: str = "") -> str:
     return f"{path}/{action}" if action else path
 
 
+#: A download may take any time in all, but a server that stops sending for this long has stalled
+#: (with no limit, ``reelgen download`` waited on such a one for ever).
+DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, read=120.0)
+
+
 def _client(server: str, api_key: str | None, timeout: float | httpx.Timeout | None = 30.0) -> httpx.Client:
     return httpx.Client(base_url=server.rstrip("/"), headers=auth_headers(api_key), timeout=timeout)
 
@@ -207,7 +212,7 @@ def fetch_content(
     partial = target.with_name(target.name + ".part")
     try:
         with (
-            _client(server, api_key, timeout=None) as client,
+            _client(server, api_key, timeout=DOWNLOAD_TIMEOUT) as client,
             client.stream("GET", job_path(video_id, "content"), params={"variant": variant}) as resp,
         ):
             if resp.status_code >= 400:
@@ -220,6 +225,11 @@ def fetch_content(
                 for chunk in resp.iter_bytes():
                     fh.write(chunk)
         partial.replace(target)  # never leave a half-written file under the real name
+    except httpx.TimeoutException:
+        raise ClientError(
+            f"download from {server} failed: nothing arrived for {DOWNLOAD_TIMEOUT.read:g} s; "
+            f"nothing was written to {target}"
+        ) from None
     except httpx.TransportError as exc:
         raise ClientError(f"download from {server} failed ({exc})") from None
     finally:
