@@ -27,6 +27,7 @@ from reelgen.api import (
 )
 from reelgen.api import projects as project_routes
 from reelgen.api.deps import authorized
+from reelgen.api.files import HeadAsGet
 from reelgen.api.guard import EdgeGuard
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.schemas import MAX_KEYFRAMES
@@ -94,6 +95,7 @@ def create_app(
     app.state.wakeups = wakeups
     app.state.metrics = system.Metrics(service)
     errors.install(app)
+    app.add_middleware(HeadAsGet, router=app.router)  # innermost: the metrics count a HEAD as one
     app.add_middleware(system.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(EdgeGuard, settings=settings)  # outermost: refuses before any body is read

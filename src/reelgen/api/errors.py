@@ -205,7 +205,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if status == 404 and message == "Not Found":
         message = f"no route {request.method} {request.url.path}"
     if status == 405:
-        use = f"; use {' or '.join(allowed)}" if allowed else ""
+        named = [m for m in allowed if m != "HEAD"]  # HEAD goes with GET; "use GET" says it
+        use = f"; use {' or '.join(named)}" if named else ""
         message = f"{request.method} is not allowed on {request.url.path}{use}"
     return error_response(status, message, headers=headers)
 
@@ -223,7 +224,16 @@ def _methods_of(request: Request) -> list[str]:
 
     if takes(request.method):
         return []
-    return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if takes(m)]
+    methods = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if takes(m)]
+    if "GET" in methods and answers_head(request.url.path):
+        methods.insert(1, "HEAD")
+    return methods
+
+
+def answers_head(path: str) -> bool:
+    """Whether a GET route at ``path`` answers HEAD too (``files.HeadAsGet``): all but the event
+    streams, whose body never ends."""
+    return not path.endswith("/events")
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

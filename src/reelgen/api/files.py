@@ -1,4 +1,4 @@
-"""File downloads whose problems answer in the API's error envelope, as every other error does."""
+"""File downloads whose problems answer in the API's error envelope, and HEAD wherever GET answers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import anyio
 from fastapi.responses import FileResponse
 from starlette.datastructures import Headers
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Match, Mount, Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reelgen.api.errors import error_response
+from reelgen.api.errors import answers_head, error_response
 
 
 class FileAnswer(FileResponse):
@@ -23,6 +24,8 @@ class FileAnswer(FileResponse):
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get(HEAD_AS_GET):
+            scope = {**scope, "method": "HEAD"}  # headers only: the file is not read to be dropped
         if self.stat_result is None:
             try:
                 self.stat_result = await anyio.to_thread.run_sync(os.stat, self.path)
@@ -48,3 +51,46 @@ class FileAnswer(FileResponse):
                 )
                 return await answer(scope, receive, send)
         await super().__call__(scope, receive, send)
+
+
+#: Scope key set on a HEAD request that routes as a GET.
+HEAD_AS_GET = "reelgen.head"
+
+
+class HeadAsGet:
+    """Answers HEAD wherever a GET route answers, with that GET's status and headers and no body.
+
+    RFC 9110 asks every server to: ``curl -I``, download managers sizing a file and uptime checks
+    send HEAD, and FastAPI's routes answered it 405. The event streams (``.../events``) stay GET
+    only, as their body never ends. Paths no route takes go on as they came (the page's files
+    answer HEAD themselves).
+    """
+
+    def __init__(self, app: ASGIApp, router: Router) -> None:
+        self.app = app
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or not self._has_get(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # A copy: the server reads the method of its own scope to send no body after the headers.
+        as_get = {**scope, "method": "GET", HEAD_AS_GET: True}
+        try:
+            await self.app(as_get, receive, headers_only)
+        finally:
+            if "route" in as_get:  # the metrics name the route from the scope they were given
+                scope["route"] = as_get["route"]
+
+    def _has_get(self, scope: Scope) -> bool:
+        if not answers_head(scope["path"]):
+            return False
+        as_get = {**scope, "method": "GET"}
+        routes = (r for r in self.router.routes if not isinstance(r, Mount))
+        return any(route.matches(as_get)[0] is Match.FULL for route in routes)
