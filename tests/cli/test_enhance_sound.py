@@ -9,6 +9,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
@@ -20,21 +21,21 @@ RATE = 48000
 
 
 def _tone(hz: float, seconds: float, channels: int) -> np.ndarray:
-    """(channels, samples) int16: a tone at ``hz``, each further channel at half the level of the one before."""
+    """(channels, samples) float32: a tone at ``hz``, each further channel at half the level of the one before."""
     t = np.arange(round(RATE * seconds)) / RATE
     tone = 0.4 * np.sin(2 * np.pi * hz * t)
-    return (np.stack([tone / 2**c for c in range(channels)]) * 32767).astype(np.int16)
+    return np.stack([tone / 2**c for c in range(channels)]).astype(np.float32)
 
 
 def _clip(
     path: Path,
-    tracks: list[tuple[str, str, int]],
+    tracks: list[tuple[str, str, str]],
     *,
     frames: int = 6,
     clock: float = 0.0,
     rotation: int = 0,
 ) -> Path:
-    """A 24 fps clip with an audio stream per (codec, language, channels) of ``tracks``, a tone each
+    """A 24 fps clip with an audio stream per (codec, language, layout) of ``tracks``, a tone each
     (440 Hz, 660 Hz ...), every timestamp ``clock`` seconds on, its frames to be shown turned by ``rotation``."""
     seconds = frames / 24
     with av.open(str(path), "w") as container:
@@ -44,8 +45,8 @@ def _clip(
         if rotation:
             video.set_display_rotation(rotation)
         sounds = []
-        for codec, language, channels in tracks:
-            stream = container.add_stream(codec, rate=RATE, layout="mono" if channels == 1 else "stereo")
+        for codec, language, layout in tracks:
+            stream = container.add_stream(codec, rate=RATE, layout=layout)
             stream.metadata["language"] = language
             sounds.append(stream)
         for k in range(frames):
@@ -57,8 +58,8 @@ def _clip(
         container.mux(video.encode())
         for n, stream in enumerate(sounds):
             samples = _tone(440 + 220 * n, seconds, stream.layout.nb_channels)
-            interleaved = np.ascontiguousarray(samples.T).reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(interleaved, format="s16", layout=stream.layout.name)
+            # PyAV converts the float samples to the codec's own format (s16 for PCM, u8 ...).
+            frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=stream.layout.name)
             frame.sample_rate, frame.pts = RATE, round(clock * RATE)
             frame.time_base = Fraction(1, RATE)
             container.mux(stream.encode(frame))
@@ -105,7 +106,7 @@ def _picture_start(path: Path) -> float:
 
 def test_every_sound_track_is_kept_with_its_language(tmp_path: Path) -> None:
     # Only the first track was written: a film's second language or commentary was lost unsaid.
-    source = _clip(tmp_path / "in.mp4", [("aac", "eng", 2), ("aac", "fra", 2)])
+    source = _clip(tmp_path / "in.mp4", [("aac", "eng", "stereo"), ("aac", "fra", "stereo")])
     for out in (tmp_path / "out.mp4", tmp_path / "out.webm"):
         record = _enhance(source, out)
         assert record["audio"] == ("copied" if out.suffix == ".mp4" else "re-encoded")
@@ -121,7 +122,7 @@ def test_every_sound_track_is_kept_with_its_language(tmp_path: Path) -> None:
 def test_pcm_sound_re_encoded_for_webm_keeps_its_length_channels_and_level(tmp_path: Path) -> None:
     # A camera's PCM (and FLAC) decodes to interleaved integers: read as one channel of floats it came
     # out twice as long, mono and clipped to a full-scale buzz.
-    source = _clip(tmp_path / "camera.mov", [("pcm_s16le", "und", 2)], frames=12)
+    source = _clip(tmp_path / "camera.mov", [("pcm_s16le", "und", "stereo")], frames=12)
     out = tmp_path / "out.webm"
     assert _enhance(source, out)["audio"] == "re-encoded"
     (_, channels, _, seconds, loudness), *_ = _heard(out)
@@ -133,7 +134,7 @@ def test_pcm_sound_re_encoded_for_webm_keeps_its_length_channels_and_level(tmp_p
 def test_a_clip_whose_clock_starts_late_keeps_its_sound_with_the_picture(tmp_path: Path) -> None:
     # A camcorder's .MTS, or a piece cut from a recording, starts at some time: the picture was
     # written from 0 but the sound kept its time, and came ten seconds late in a 10.25-second file.
-    source = _clip(tmp_path / "camera.mkv", [("aac", "und", 2)], clock=10.0)
+    source = _clip(tmp_path / "camera.mkv", [("aac", "und", "stereo")], clock=10.0)
     assert _picture_start(source) == 10.0 and _heard(source)[0][2] >= 10.0
     for out in (tmp_path / "out.mp4", tmp_path / "out.webm"):
         _enhance(source, out)
@@ -145,7 +146,7 @@ def test_a_clip_whose_clock_starts_late_keeps_its_sound_with_the_picture(tmp_pat
 
 def test_a_portrait_phone_clip_stored_sideways_stays_upright(tmp_path: Path) -> None:
     # The display matrix was dropped: a clip a phone shot upright played lying on its side.
-    source = _clip(tmp_path / "phone.mp4", [("aac", "und", 1)], rotation=90)
+    source = _clip(tmp_path / "phone.mp4", [("aac", "und", "mono")], rotation=90)
     for out in (tmp_path / "out.mp4", tmp_path / "out.webm"):
         record = _enhance(source, out)
         with av.open(str(out)) as container:
@@ -156,3 +157,39 @@ def test_a_portrait_phone_clip_stored_sideways_stays_upright(tmp_path: Path) -> 
     thumbnail = enhance_file(source, tmp_path / "job.mp4", [upscale_step(2, "lanczos")]).thumbnail
     assert thumbnail.shape == (64, 48, 3)
     assert thumbnail[40:, :, 0].min() > 200 and thumbnail[:24, :, 0].max() < 120
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "layout", "output", "channels"),
+    [
+        # An AVI's PCM names no channel order ("2 channels"): AAC would not open for it.
+        ("old.avi", "pcm_u8", "stereo", "out.mp4", 2),
+        # Opus takes 5.1 in Vorbis's order only: a film's AC-3 5.1(side) is remixed to it.
+        ("film.mkv", "ac3", "5.1(side)", "out.webm", 6),
+    ],
+)
+def test_sound_the_container_cannot_hold_is_encoded_again_with_every_channel(
+    tmp_path: Path, name: str, codec: str, layout: str, output: str, channels: int
+) -> None:
+    source = _clip(tmp_path / name, [(codec, "und", layout)], frames=12)
+    out = tmp_path / output
+    assert _enhance(source, out)["audio"] == "re-encoded"
+    (_, got, _, seconds, loudness), *_ = _heard(out)
+    (_, _, _, source_seconds, source_loudness), *_ = _heard(source)
+    assert got == channels and abs(seconds - source_seconds) < 0.03
+    assert np.allclose(loudness, source_loudness, atol=0.02), (loudness, source_loudness)
+
+
+def test_sound_that_cannot_be_written_at_all_is_said_in_one_line_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.enhance import mux
+
+    source = _clip(tmp_path / "in.mp4", [("aac", "und", "stereo")])
+    monkeypatch.setattr(mux, "_layout", lambda layout, codec: "2.1")  # a layout Opus does not open
+    out = tmp_path / "out.webm"
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "-q"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "the sound of in.mp4 (aac) could not be copied into out.webm nor encoded again as libopus" in said
+    assert "Traceback" not in said and sorted(p.name for p in tmp_path.iterdir()) == ["in.mp4"]

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.encode import CONTAINERS, METADATA_KEY, new_file_beside
+from reelgen.core.errors import InvalidRequest
 
 #: How the audio got into the output: its packets copied, or decoded and encoded again.
 COPIED, REENCODED = "copied", "re-encoded"
@@ -29,7 +30,8 @@ class Extras:
     """What of the source goes into the output besides the enhanced picture."""
 
     path: Path
-    audio_streams: int
+    #: The codec of each audio stream, in order.
+    audio_codecs: tuple[str, ...]
     #: The first frame's time in seconds: the picture is written from 0, so the sound moves by as much.
     start: Fraction
     #: FFmpeg's display matrix (9 integers) when the frames are stored turned or mirrored, else None.
@@ -53,7 +55,8 @@ def read_extras(path: Path) -> Extras:
         start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
         matrix = _matrix(frame)
         rotation = round(frame.rotation) % 360 if frame is not None and matrix is not None else 0
-        return Extras(path, len(container.streams.audio), start, matrix, rotation)
+        codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
+        return Extras(path, codecs, start, matrix, rotation)
 
 
 def _matrix(frame: Any) -> tuple[int, ...] | None:
@@ -72,7 +75,7 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
     there: 'copied', 're-encoded' (the container cannot hold a codec of it) or None (there is none)."""
     import av
 
-    if not extras.audio_streams:
+    if not extras.audio_codecs:
         record["audio"] = None
         _mux(silent, extras, output, record, None)
         return None
@@ -83,7 +86,16 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
     except (av.error.FFmpegError, ValueError):
         pass  # the muxer refused a codec: every stream is encoded again in the container's own
     record["audio"] = REENCODED
-    _mux(silent, extras, output, record, REENCODED)
+    try:
+        _mux(silent, extras, output, record, REENCODED)
+    except (av.error.FFmpegError, ValueError) as exc:
+        codec = CONTAINERS[output.suffix.lower()][2]
+        raise InvalidRequest(
+            f"the sound of {extras.path.name} ({', '.join(extras.audio_codecs)}) could not be copied into "
+            f"{output.name} nor encoded again as {codec} ({exc}); try another container: "
+            f"{', '.join(s for s in CONTAINERS if s != output.suffix.lower())}",
+            param="output",
+        ) from None
     return REENCODED
 
 
@@ -156,7 +168,19 @@ def _encoder(out: Any, source: Any, codec: str) -> Any:
     """A stream of the container's own audio ``codec`` for ``source``: its channels, at its rate where the codec can."""
     context = source.codec_context
     rate = 48000 if codec == "libopus" else context.sample_rate  # Opus runs at 48 kHz
-    return out.add_stream(codec, rate=rate, layout=context.layout.name)
+    return out.add_stream(codec, rate=rate, layout=_layout(context.layout, codec))
+
+
+#: The layout each channel count is written in where the source's cannot be: Vorbis's order, the one
+#: Opus takes. An AVI's PCM says only "2 channels", which no encoder opens; nor does Opus 5.1(side).
+_BY_COUNT = {1: "mono", 2: "stereo", 3: "3.0", 4: "quad", 5: "5.0", 6: "5.1", 7: "6.1", 8: "7.1"}
+
+
+def _layout(layout: Any, codec: str) -> str:
+    named = not layout.name.endswith("channels")
+    if codec != "libopus" and named:
+        return str(layout.name)
+    return _BY_COUNT.get(layout.nb_channels, "stereo")  # more than 8 channels: a stereo mix
 
 
 def _tagged(stream: Any, source: Any) -> Any:
