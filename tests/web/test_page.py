@@ -291,6 +291,11 @@ def test_interpolation_and_upscaling_are_offered_and_sent(
     page.select_option("#f-fps", "12")
     expect(page.locator('#f-interpolate option[value="2"]')).to_have_text("×2 frames: 24 fps")
     expect(page.locator('#f-upscale option[value="4"]')).to_have_text("×4: 512×512")
+    # Only options: no stray "null" text node where no earlier video's value is kept (a screen
+    # reader read it out inside the list).
+    for select in ("#f-interpolate", "#f-upscale"):
+        kids = page.eval_on_selector(select, "s => [...s.childNodes].map(n => n.nodeName)")
+        assert set(kids) == {"OPTION"}, (select, kids)
     page.select_option("#f-interpolate", "2")
     page.select_option("#f-upscale", "2")
     page.fill("#f-prompt", "a green triangle, smooth and sharp")

@@ -31,13 +31,14 @@ export function mountEnhanceChoices(f) {
     // Exact for whole factors; the server rounds a fractional one's size, so that one says "about".
     const larger = (k) => `×${k}: ${Number.isInteger(k) ? "" : "about "}${Math.round(w * k)}×${Math.round(h * k)}`;
     const keep = [f.interpolate.value, f.upscale.value];
+    // replaceChildren() writes a null as the text "null": an absent "as before" choice is spread away.
     f.interpolate.replaceChildren(el("option", { value: "" }, `Off (${fps(rate)} fps)`),
       ...FACTORS.map((k) => el("option", { value: k }, motion(Number(k)))),
-      kept.motion && el("option", { value: kept.motion }, `${kept.motion.startsWith(RATE)
-        ? `To ${rateText(kept.motion.slice(RATE.length))} fps` : motion(Number(kept.motion))} (as before)`));
+      ...kept.motion ? [el("option", { value: kept.motion }, `${kept.motion.startsWith(RATE)
+        ? `To ${rateText(kept.motion.slice(RATE.length))} fps` : motion(Number(kept.motion))} (as before)`)] : []);
     f.upscale.replaceChildren(el("option", { value: "" }, `Off (${w}×${h})`),
       ...FACTORS.map((k) => el("option", { value: k }, larger(Number(k)))),
-      kept.scale && el("option", { value: kept.scale }, `${larger(Number(kept.scale))} (as before)`));
+      ...kept.scale ? [el("option", { value: kept.scale }, `${larger(Number(kept.scale))} (as before)`)] : []);
     [f.interpolate.value, f.upscale.value] = keep;
     const before = [method.interpolator && `interpolator ${method.interpolator}`,
       method.upscaler && `upscaler ${method.upscaler}`].filter(Boolean);
