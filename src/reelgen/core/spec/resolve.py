@@ -243,6 +243,10 @@ def check_resolved(request: ResolvedRequest) -> None:
     _check_pins(preset, request)
 
 
+#: Tasks that read a source video: restyled (v2v), continued (extend), or an avatar's face clip.
+READS_SOURCE_VIDEO = frozenset({Task.V2V, Task.EXTEND, Task.AVATAR})
+
+
 def _check_inputs(
     spec: FamilySpec, preset: Preset, task: Task, request: GenerationRequest | ResolvedRequest
 ) -> None:
@@ -250,6 +254,13 @@ def _check_inputs(
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"task {task.value} needs {needed[1]}", param=needed[0])
+    if request.source_video and task not in READS_SOURCE_VIDEO:
+        # Keyframes win the task over a video, so --video beside --keyframe was dropped unsaid.
+        raise InvalidRequest(
+            f"source_video is read only by tasks v2v and extend; task {task.value} would ignore it. "
+            "Drop it, or ask for task v2v or extend",
+            param="source_video",
+        )
     _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
         raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
@@ -266,12 +277,20 @@ def _check_length(
 ) -> None:
     rules.check_size(width, height)
     rules.check_frames(frames)
+    pinned: set[int] = set()
     for i, key in enumerate(keyframes):
         if key.frame >= frames:
             raise InvalidRequest(
                 f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
                 param=f"keyframes[{i}].frame",
             )
+        if key.frame in pinned:  # one image per frame: Wan VACE kept the last one given, unsaid
+            raise InvalidRequest(
+                f"keyframes[{i}].frame {key.frame} is pinned already by an earlier keyframe; "
+                "give each keyframe its own frame",
+                param=f"keyframes[{i}].frame",
+            )
+        pinned.add(key.frame)
 
 
 def _check_pins(preset: Preset, request: ResolvedRequest) -> None:

@@ -1,0 +1,65 @@
+"""`reelgen generate` given inputs its run would drop: refused before the model loads, naming the option."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.encode import write_video
+from reelgen.core.types import Video
+
+runner = CliRunner()
+
+
+def said(result: object) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(str(getattr(result, "output", "")).split())
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    """Two images and a short clip, as a person has them lying about."""
+    start, end = tmp_path / "start.png", tmp_path / "end.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(start)
+    Image.new("RGB", (64, 64), (30, 30, 200)).save(end)
+    clip = tmp_path / "clip.mp4"
+    write_video(Video(np.full((9, 64, 64, 3), 90, np.uint8), Fraction(24)), clip)
+    return {"start": start, "end": end, "clip": clip}
+
+
+@pytest.mark.parametrize(
+    ("extra", "task"),
+    [
+        (["--keyframe", "KEY"], "keyframes"),  # keyframes win the task over a video
+        (["--task", "t2v"], "t2v"),
+        (["--task", "i2v", "--image", "START"], "i2v"),
+    ],
+)
+def test_a_video_the_run_would_not_read_is_refused(
+    inputs: dict[str, Path], tmp_path: Path, extra: list[str], task: str
+) -> None:
+    out = tmp_path / "never.mp4"
+    typed = [a.replace("KEY", f"4:{inputs['end']}").replace("START", str(inputs["start"])) for a in extra]
+    args = ["generate", "a fox", "-m", "ltx-tiny", "--video", str(inputs["clip"]), *typed, "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"--video is read only by tasks v2v and extend; task {task} would ignore it" in said(result)
+    assert not out.exists()
+
+
+def test_two_keyframes_on_one_frame_are_refused(inputs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "never.mp4"
+    keys = ["--keyframe", f"0:{inputs['start']}", "--keyframe", f"0:{inputs['end']}"]
+    result = runner.invoke(app, ["generate", "a fox", "-m", "wan-vace-tiny", *keys, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    # Wan VACE kept only the last image given for a frame, and said nothing.
+    assert "--keyframe 0 is pinned already by an earlier keyframe; give each keyframe its own frame" in said(
+        result
+    )
+    assert not out.exists()
