@@ -161,3 +161,20 @@ def test_the_usual_cleanup_loop_deletes_every_video(sdk: openai.OpenAI) -> None:
         sdk.videos.create(prompt=f"clip {i}", model="wan-tiny")
     deleted = [sdk.videos.delete(video.id).id for video in sdk.videos.list(limit=2)]
     assert len(deleted) == 5 and sdk.videos.list().data == []
+
+
+def test_the_sdks_calls_reelgen_lacks_say_so_and_what_to_use_instead(sdk: openai.OpenAI) -> None:
+    # They reached /v1/videos/{video_id}: "POST is not allowed ...; use GET or DELETE".
+    clip = ("clip.mp4", b"\x00\x00\x00\x18ftypisom", "video/mp4")
+    calls = {
+        "video edits": lambda: sdk.videos.edit(prompt="at night", video=clip),
+        "video extensions": lambda: sdk.videos.extend(prompt="then", seconds="4", video=clip),
+        "characters": lambda: sdk.videos.get_character("char_123"),
+    }
+    for said, call in calls.items():
+        with pytest.raises(openai.NotFoundError) as missing:
+            call()
+        message = missing.value.body["message"]  # type: ignore[index]
+        assert f"reelgen does not offer OpenAI's {said}" in message
+        assert missing.value.code == "unsupported_endpoint"
+    assert "POST /v1/avatars" in message

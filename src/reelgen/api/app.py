@@ -22,6 +22,7 @@ from reelgen.api import (
     models,
     shootouts,
     system,
+    unoffered,
     videos,
     web,
 )
@@ -102,6 +103,7 @@ def create_app(
 
     guard = [Depends(authorized)]
     app.include_router(videos.router)
+    app.include_router(unoffered.router)
     app.include_router(enhance.router)
     app.include_router(models.router, dependencies=guard)
     app.include_router(loras.router)

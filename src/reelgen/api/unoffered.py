@@ -1,0 +1,63 @@
+"""OpenAI's video calls reelgen does not offer (edits, extensions, characters), each said plainly.
+
+Without these routes, ``POST /v1/videos/edits`` reached ``/v1/videos/{video_id}`` and was answered
+"POST is not allowed ...; use GET or DELETE", sending an OpenAI SDK user to look up a video named
+"edits". Each answers 404 naming the call and what reelgen has instead.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from fastapi import APIRouter, Depends
+
+from reelgen.api.deps import authorized
+from reelgen.api.errors import ApiError
+
+router = APIRouter(prefix="/v1/videos", dependencies=[Depends(authorized)], include_in_schema=False)
+
+_REMIX = "remix a finished video with a new prompt (POST /v1/videos/{video_id}/remix)"
+_INSTEAD = {
+    "edits": (
+        "video edits (client.videos.edit)",
+        f"{_REMIX}, or restyle a video by sending it as source_video to POST /v1/videos "
+        "on a model whose tasks list v2v (GET /v1/models)",
+    ),
+    "extensions": (
+        "video extensions (client.videos.extend)",
+        f"{_REMIX}, or join shots with a storyboard project (POST /v1/projects)",
+    ),
+    "characters": (
+        "characters (client.videos.create_character and get_character)",
+        "give a start image as input_reference, or make a talking head with POST /v1/avatars",
+    ),
+}
+
+
+def _unoffered(name: str) -> NoReturn:
+    call, instead = _INSTEAD[name]
+    raise ApiError(
+        404,
+        f"reelgen does not offer OpenAI's {call}; {instead}",
+        code="unsupported_endpoint",
+    )
+
+
+@router.post("/edits")
+def edits() -> None:
+    _unoffered("edits")
+
+
+@router.post("/extensions")
+def extensions() -> None:
+    _unoffered("extensions")
+
+
+@router.post("/characters")
+def characters() -> None:
+    _unoffered("characters")
+
+
+@router.get("/characters/{character_id}")
+def character(character_id: str) -> None:
+    _unoffered("characters")
