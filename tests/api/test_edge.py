@@ -151,6 +151,30 @@ def test_api_key_is_required_when_configured(make_client: Callable[..., TestClie
     )
 
 
+def test_a_401_says_whether_the_key_was_missing_wrong_or_sent_another_way(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # Every one of these read "missing or wrong API key", the same for a typo and a forgotten header.
+    client = make_client(api_key="s3cret")
+    cases = [
+        ({}, "this server needs an API key and none was sent"),
+        ({"Authorization": "Bearer nope"}, "the API key sent is not this server's"),
+        (
+            {"Authorization": "Basic czNjcmV0"},
+            "the Authorization header holds scheme 'Basic', not `Bearer <key>`",
+        ),
+        ({"Authorization": "s3cret"}, "the Authorization header holds a bare key, not `Bearer <key>`"),
+        ({"X-API-Key": "s3cret"}, "no API key in the Authorization header (an X-API-Key or api-key header"),
+    ]
+    for headers, said in cases:
+        error = client.get("/v1/videos", headers=headers).json()["error"]
+        assert error["message"].startswith(said), (headers, error["message"])
+        assert error["message"].endswith(
+            "send `Authorization: Bearer <key>` with the key the server was started with (REELGEN_API_KEY)"
+        )
+        assert error["code"] == "invalid_api_key" and "s3cret" not in error["message"]
+
+
 def test_a_list_where_an_object_belongs_is_named_without_pydantic_words(client: TestClient) -> None:
     cases = [
         ("/v1/batches", [1, 2], None, "the request body must be an object of named fields, not a list"),

@@ -55,11 +55,23 @@ def require_key(request: Request, credentials: HTTPAuthorizationCredentials | No
         return
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), expected.encode()):
-        raise ApiError(
-            401,
-            "missing or wrong API key; send `Authorization: Bearer <key>`",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise ApiError(401, _key_problem(request, given), headers={"WWW-Authenticate": "Bearer"})
+
+
+def _key_problem(request: Request, given: str) -> str:
+    """Which of the ways to send no right key this request took: OpenAI's API says whether a key
+    was missing or wrong, and a key sent another way (Basic, X-API-Key) was said to be missing."""
+    how = "send `Authorization: Bearer <key>` with the key the server was started with (REELGEN_API_KEY)"
+    if given:
+        return f"the API key sent is not this server's; {how}"
+    header = request.headers.get("authorization", "").strip()
+    if header:
+        scheme = header.split(maxsplit=1)[0]
+        shown = "a bare key" if " " not in header else f"scheme {scheme!r}"
+        return f"the Authorization header holds {shown}, not `Bearer <key>`; {how}"
+    if "x-api-key" in request.headers or "api-key" in request.headers:
+        return f"no API key in the Authorization header (an X-API-Key or api-key header is not read); {how}"
+    return f"this server needs an API key and none was sent; {how}"
 
 
 # ---- request body cap ----------------------------------------------------------------------
