@@ -6,7 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from safetensors.numpy import save_file
 
 from reelgen.core import weights
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable
@@ -44,7 +46,7 @@ def test_explicit_weights_paths_are_checked(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest, match="valid suffixes: .safetensors"):
         weights.locate(spec, preset, str(notes))
     single = tmp_path / "ltx.safetensors"
-    single.write_bytes(b"weights")
+    save_file({"transformer_blocks.0.attn1.to_q.weight": np.zeros((4, 4), np.float32)}, str(single))
     source = weights.locate(spec, preset, str(single))
     assert (source.kind, source.path, source.base) == ("single_file", single, None)
 

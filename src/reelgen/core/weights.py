@@ -74,7 +74,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     package (``preset.bundled``), the HF cache.
     """
     if weights:
-        return _explicit(preset, Path(weights).expanduser())
+        return _explicit(spec, preset, Path(weights).expanduser())
     if preset.tiny:
         return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
@@ -97,7 +97,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     )
 
 
-def _explicit(preset: Preset, path: Path) -> WeightSource:
+def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
     if path.is_dir():
         if not (path / "model_index.json").is_file():
             raise InvalidRequest(
@@ -112,9 +112,39 @@ def _explicit(preset: Preset, path: Path) -> WeightSource:
                 f"weights file {path} is not a checkpoint; valid suffixes: {', '.join(WEIGHT_SUFFIXES)}",
                 param="weights",
             )
+        if getattr(spec.runner_class(), "single_file_class", None):  # others say they take folders only
+            _check_checkpoint_file(path)
         base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
         return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
     raise InvalidRequest(f"weights path {path} does not exist", param="weights")
+
+
+def _check_checkpoint_file(path: Path) -> None:
+    """Refuse, from its header alone, a safetensors checkpoint cut short or that is a LoRA.
+
+    Found while loading, both read as a model mismatch ("not a ... checkpoint matching ..."):
+    a download that stopped part-way sent people looking for another model, and a LoRA
+    given as ``--weights`` was not said to be one.
+    """
+    from reelgen.core import safetensors_file
+
+    if path.suffix.lower() not in (".safetensors", ".sft"):
+        return  # other formats are known only to their loaders
+    try:
+        header = safetensors_file.check_whole(path)
+    except OSError as exc:
+        raise InvalidRequest(
+            f"weights file {path} cannot be read ({exc.strerror or exc})", param="weights"
+        ) from None
+    except safetensors_file.NotSafetensors as exc:
+        raise InvalidRequest(f"weights file {path} {exc}", param="weights") from None
+    names = list(safetensors_file.tensors(header))
+    if names and all("lora" in name.lower() or name.endswith(".alpha") for name in names):
+        raise InvalidRequest(
+            f"weights file {path} is a LoRA (every layer in it is a LoRA's), not a model checkpoint; "
+            "give it with --lora PATH[:STRENGTH] and leave --weights out",
+            param="weights",
+        )
 
 
 def bundled_folder(preset: Preset) -> Path:
