@@ -248,3 +248,13 @@ def test_text_a_model_will_not_read_is_said_before_it_loads(tmp_path: Path) -> N
         is None
     )
     assert said("fake-tiny", prompt="a fox", negative_prompt="blurry", guidance=3.0) is None
+
+
+def test_a_vram_budget_on_the_cpu_is_said_to_be_unused_not_shown_as_exceeded(tmp_path: Path) -> None:
+    messages: list[str] = []
+    progress = Progress(on_event=lambda e: messages.append(e.message))
+    made = render(R(model="fake-tiny", seed=1), tmp_path / "a.mp4", progress=progress, vram_budget_gib=0.1)
+    said = next(m for m in messages if m.startswith("memory plan:"))
+    # "needs ~3.0 GiB of 0.1 GiB" read as a plan over its budget that ran anyway.
+    assert "of 0.1 GiB" not in said and "a VRAM budget (0.1 GiB) plans GPU memory, so it is not used" in said
+    assert made.metadata["memory_plan"]["budget_gib"] is None

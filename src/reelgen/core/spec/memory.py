@@ -127,13 +127,20 @@ def plan_memory(
     """
     total = sum(parts_gib.values())
     if device.device == "cpu":
+        # A VRAM budget has nothing to plan on the CPU; shown as "needs ~0.5 GiB of 0.1 GiB", it read
+        # as a plan over budget that ran anyway.
+        unused = (
+            f"; a VRAM budget ({budget_gib:g} GiB) plans GPU memory, so it is not used"
+            if budget_gib is not None
+            else ""
+        )
         return MemoryPlan(
             "cpu",
             "cpu",
             "float32",
-            budget_gib,
+            None,
             weights_gib(parts_gib, dtype, "float32") + working_gib,
-            reason="no CUDA GPU; running on the CPU in float32",
+            reason=f"no CUDA GPU; running on the CPU in float32{unused}",
         )
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
     usable = budget * HEADROOM
