@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,7 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import parse_create, read_create_body
 from reelgen.api.schemas import ErrorEnvelope
+from reelgen.api.sse import Wakeups
 from reelgen.api.videos import create_job
 from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError
@@ -225,8 +227,7 @@ async def generate_video(
     async with legacy_errors():
         job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
     service = service_of(request)
-    timeout = settings_of(request).wait_timeout_s
-    job = await run_in_threadpool(service.wait, job.id, timeout)
+    job = await _wait(request, job.id, settings_of(request).wait_timeout_s)
     if not job.terminal:
         pending = await run_in_threadpool(legacy_job, request, job)
         return JSONResponse(pending.model_dump(mode="json"), status_code=202)
@@ -251,6 +252,27 @@ async def generate_video(
         generation_time_ms=round((time.monotonic() - began) * 1000),
     )
     return JSONResponse(video.model_dump(mode="json"))
+
+
+async def _wait(request: Request, job_id: str, timeout_s: float) -> Job:
+    """The job once it ended, or as it is after ``timeout_s``, waited for on the event loop.
+
+    It waited in a worker thread (``JobService.wait``): forty callers waiting at once took every
+    thread Starlette runs sync routes in, so /healthz, the page and every other route stalled
+    until a wait ended (up to REELGEN_WAIT_TIMEOUT_S, ten minutes by default)."""
+    service = service_of(request)
+    wakeups: Wakeups = request.app.state.wakeups
+    deadline = time.monotonic() + timeout_s
+    with wakeups.subscribe(job_id) as signal:
+        while True:
+            signal.clear()  # before reading, so an event committed meanwhile still wakes us
+            job = await run_in_threadpool(service.get, job_id)
+            remaining = deadline - time.monotonic()
+            if job.terminal or remaining <= 0:
+                return job
+            # Events of this process wake us; the second catches another process's writes.
+            with anyio.move_on_after(min(1.0, remaining)):
+                await signal.wait()
 
 
 class LegacyHealth(BaseModel):

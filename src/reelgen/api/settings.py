@@ -51,7 +51,7 @@ class ApiSettings(BaseSettings):
     fetch_allow_http: bool = False
     #: Webhook targets must resolve to public addresses unless this is set (e.g. a local receiver).
     allow_private_webhooks: bool = False
-    #: How long ``POST /generate-video`` waits for its job before answering 504.
+    #: How long ``POST /generate-video`` waits for its job before answering 202 with its status.
     wait_timeout_s: float = Field(default=600.0, ge=0)
     #: Sent as ``openai-poll-after-ms`` while a job is queued or running.
     poll_after_ms: int = Field(default=1000, ge=0)
