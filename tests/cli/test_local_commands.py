@@ -365,3 +365,38 @@ def test_a_source_video_too_short_is_refused_before_the_model_loads(tmp_path: Pa
     assert f"--video: {clip} lasts 0.62 s (5 frames at 8 fps), and 17 frames at 24 fps take 0.71 s" in said
     assert "ask for 9 frames or fewer" in said
     assert "memory plan" not in said and not out.exists()  # said before any work
+
+
+@pytest.mark.parametrize(
+    ("offline", "reason"),
+    [
+        ("", "the Hugging Face Hub could not be reached ([Errno -2] Name or service not known)"),
+        ("1", "HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again"),
+    ],
+)
+def test_pull_without_network_says_what_to_do_instead(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: str, reason: str
+) -> None:
+    """huggingface_hub's "Got: ConnectError ..." and a paragraph on snapshot folders said neither."""
+    import huggingface_hub
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    def unreachable(*args: object, **kwargs: object) -> str:
+        try:
+            raise OSError("[Errno -2] Name or service not known")  # what the resolver says offline
+        except OSError as cause:
+            raise LocalEntryNotFoundError("An error happened while trying to locate the files") from cause
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", unreachable)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("REELGEN_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", offline)
+    result = runner.invoke(app, ["pull", "wan-1.3b"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert f"could not pull wan-1.3b: {reason}" in said
+    assert (
+        f"copy its diffusers folder to {tmp_path / 'models' / 'wan-1.3b'} or pass it to generate with --weights"
+        in said
+    )
+    assert "snapshot folder" not in said

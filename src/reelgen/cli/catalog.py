@@ -177,8 +177,39 @@ def _pull_one(model: str) -> Path:
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
-        console.print(f"[bold red]error:[/] could not pull {model}: {exc}")
+        console.print(f"[bold red]error:[/] could not pull {model}: {_why_not_pulled(model, exc)}")
         raise typer.Exit(1) from None
+
+
+def _why_not_pulled(model: str, exc: OSError) -> str:
+    """A failed download said as what to do: the Hub out of reach, or a repository that needs a login.
+
+    huggingface_hub said "Got: ConnectError: [Errno -2] Name or service not known" and a paragraph
+    about snapshot folders, and nothing of how to get the model onto a machine without network.
+    """
+    from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    from reelgen.core import settings
+
+    offline = (
+        f"on a machine without network, copy its diffusers folder to {settings.models_dir() / model} "
+        "or pass it to generate with --weights"
+    )
+    if isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE: nothing reached the Hub
+        cause = exc.__cause__ or exc.__context__
+        if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+            return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
+        reason = f" ({cause})" if cause else ""
+        return (
+            f"the Hugging Face Hub could not be reached{reason}. Check the network (and HF_ENDPOINT, if set) "
+            f"and run `reelgen pull {model}` again, or {offline}"
+        )
+    if isinstance(exc, GatedRepoError | RepositoryNotFoundError):
+        return (
+            f"the Hugging Face Hub refused it ({type(exc).__name__}): the repository may need you to accept "
+            "its licence on its page and log in (`hf auth login`, or HF_TOKEN)"
+        )
+    return str(exc)
 
 
 def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
