@@ -64,7 +64,13 @@ def resolve(model: str) -> tuple[FamilySpec, Preset]:
     known = presets()
     if model in known:
         return known[model]
-    close = difflib.get_close_matches(model, list(known), n=3, cutoff=0.5)
+    # A Hugging Face repository id, as diffusers' from_pretrained takes, names the models made from it.
+    repo = sorted(name for name, (_, p) in known.items() if (p.repo_id or "").lower() == model.lower())
+    # Names are lower case; "LTX-2B" (as model cards write it) was nowhere near "ltx-2b" to difflib.
+    by_lower = {name.lower(): name for name in known}
+    close = repo or [
+        by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
+    ]
     # With a near name to offer, the other 70-odd names only bury it; without one, they are the help.
     listed = f"did you mean {', '.join(close)}?" if close else f"known models: {', '.join(sorted(known))}"
     raise ModelNotAvailable(
