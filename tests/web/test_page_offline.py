@@ -139,6 +139,7 @@ def test_a_failed_delete_in_the_gallery_is_shown_on_the_video(
     item = page.locator(f'.gallery-item[data-id="{video["id"]}"]')
     expect(item).to_be_visible()
     restartable.stop()
+    page.once("dialog", lambda dialog: dialog.accept())  # "Delete ... and its video file ...?"
     item.get_by_role("button", name="Delete").click()
     expect(item.locator(".card-error[role=alert]")).to_have_text(
         "Not deleted: the server is not answering; it may be stopped or restarting"

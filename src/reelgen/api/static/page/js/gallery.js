@@ -2,7 +2,7 @@
 // that made it, "use these settings", and enhance.
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable } from "./api.js";
 import { taskName } from "./models.js";
-import { announce, el, fps, generated, seconds, shortId, when } from "./util.js";
+import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 
 const PAGE = 12;
 
@@ -77,6 +77,8 @@ export function mountGallery(section, ctx) {
   }
 
   async function remove(v, say) {
+    // One press took the file from the server for good, beside Download and Enhance: a slip lost a video.
+    if (!confirmDelete(v)) return;
     try {
       await request(`v1/videos/${v.id}`, { method: "DELETE" });
     } catch (err) {

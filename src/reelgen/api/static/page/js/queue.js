@@ -2,7 +2,7 @@
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, el, fps, generated, ordinal, seconds, shortId, errorText } from "./util.js";
+import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId, errorText } from "./util.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -245,6 +245,7 @@ export function createQueue(ctx) {
   }
 
   async function remove(card) {
+    if (!confirmDelete(card.video)) return;
     try {
       await request(`v1/videos/${card.video.id}`, { method: "DELETE" });
       announce(`Deleted: ${card.video.prompt}`);

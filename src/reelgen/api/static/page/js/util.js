@@ -76,3 +76,12 @@ export function errorText(error) {
   const code = error.code || "";
   return !code || error.message.toLowerCase().includes(code.replaceAll("_", " ")) ? error.message : `${error.message} (${code})`;
 }
+
+/**
+ * Whether the person wants `video` deleted. A finished video's file goes with it, and cannot be
+ * had back, so that is asked first; a failed or cancelled one holds no file and goes at once.
+ */
+export function confirmDelete(video) {
+  if (video.status !== "completed") return true;
+  return confirm(`Delete “${video.prompt || shortId(video.id)}” and its video file from the server? This cannot be undone.`);
+}
