@@ -25,3 +25,32 @@ def test_a_file_deleted_between_the_route_and_the_send_is_a_404_envelope(tmp_pat
     resp = TestClient(app, raise_server_exceptions=False).get("/content")
     assert resp.status_code == 404, resp.text
     assert resp.json()["error"]["code"] == "not_found"
+
+
+def test_a_copy_the_client_has_is_a_304_and_a_changed_one_the_file(tmp_path: Path) -> None:
+    # The ETag went out with every download but was never compared: each revalidation fetched it all.
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x01" * 4096)
+    app = FastAPI()
+
+    @app.get("/content")
+    def content() -> FileAnswer:
+        return FileAnswer(clip, media_type="video/mp4")
+
+    client = TestClient(app)
+    first = client.get("/content")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    for asked in (
+        {"If-None-Match": etag},
+        {"If-None-Match": f'W/{etag}, "other"'},
+        {"If-Modified-Since": modified},
+    ):
+        again = client.get("/content", headers=asked)
+        assert again.status_code == 304, asked
+        assert again.content == b"" and again.headers["etag"] == etag
+    for asked in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}):
+        whole = client.get("/content", headers=asked)
+        assert whole.status_code == 200 and len(whole.content) == 4096, asked
+    # If-None-Match decides when both are sent (RFC 9110): a changed tag is the whole file.
+    both = client.get("/content", headers={"If-None-Match": '"other"', "If-Modified-Since": modified})
+    assert both.status_code == 200

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from email.utils import parsedate
 
 import anyio
 from fastapi.responses import FileResponse
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.routing import Match, Mount, Router
+from starlette.staticfiles import NotModifiedResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import answers_head, error_response
@@ -20,7 +22,9 @@ class FileAnswer(FileResponse):
     Starlette answers a Range it cannot parse with a text/plain 400 and one past the end with an
     empty 416. Here a Range that is not a valid bytes range is ignored (the whole file, 200, as
     RFC 9110 allows), one past the end is a 416 envelope, and a file deleted between the route
-    and the send (a DELETE racing the download) is a 404 envelope instead of a 500.
+    and the send (a DELETE racing the download) is a 404 envelope instead of a 500. A copy the
+    client has (``If-None-Match`` its ETag, or ``If-Modified-Since`` its date) is a 304: the ETag
+    was sent but never compared, so a browser fetched every video of the gallery again.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -33,7 +37,11 @@ class FileAnswer(FileResponse):
                 gone = error_response(404, "the file was deleted while it was asked for", code="not_found")
                 return await gone(scope, receive, send)
             self.set_stat_headers(self.stat_result)
-        http_range = Headers(scope=scope).get("range")
+        asked = Headers(scope=scope)
+        if _not_modified(self.headers, asked):
+            # The browser's copy is this file (a job's outputs never change): nothing to send again.
+            return await NotModifiedResponse(self.headers)(scope, receive, send)
+        http_range = asked.get("range")
         if http_range is not None and scope["type"] == "http":
             size = self.stat_result.st_size
             try:
@@ -51,6 +59,19 @@ class FileAnswer(FileResponse):
                 )
                 return await answer(scope, receive, send)
         await super().__call__(scope, receive, send)
+
+
+def _not_modified(have: MutableHeaders, asked: Headers) -> bool:
+    """RFC 9110's conditional GET: If-None-Match (weak comparison) decides, else If-Modified-Since."""
+    if_none_match = asked.get("if-none-match")
+    if if_none_match:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or have["etag"] in tags
+    since, modified = asked.get("if-modified-since"), have.get("last-modified")
+    if since is None or modified is None:
+        return False
+    since_t, modified_t = parsedate(since), parsedate(modified)
+    return since_t is not None and modified_t is not None and since_t >= modified_t
 
 
 #: Scope key set on a HEAD request that routes as a GET.
