@@ -19,7 +19,8 @@ CORS is off except for the origins listed in ``REELGEN_ALLOWED_ORIGINS``: their
 pages get answers to preflights and may read answers (Starlette's CORS
 middleware), so a web app served from one can call the API with ``fetch``.
 
-A URL holding a NUL character is a 400 here too. Every response carries
+A URL holding a NUL character is a 400 here too, and a compressed request body
+(``Content-Encoding: gzip``), which nothing here decodes, a 415. Every response carries
 ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
 Content-Security-Policy that allows only this origin's own files (no page may
@@ -151,6 +152,17 @@ class EdgeGuard:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             # No id or filter holds one, and PostgreSQL cannot even compare against one.
             return error_response(400, "the URL holds a NUL character (%00)", code="invalid_value")
+        coding = headers.get("content-encoding", "").strip().lower()
+        if coding not in ("", "identity") and _has_body(headers):
+            # Nothing here decodes a compressed body: it was read as it came, "not valid JSON ('utf-8'
+            # codec can't decode byte 0x8b ...)" or "There was an error parsing the body".
+            return error_response(
+                415,
+                f"Content-Encoding {coding!r} is not accepted: send the request body uncompressed",
+                param="Content-Encoding",
+                code="unsupported_media_type",
+                headers={**SECURITY_HEADERS, "Accept-Encoding": "identity"},
+            )
         host = headers.get("host")
         if host is not None and not self.host_allowed(host, scope):
             return error_response(
@@ -197,6 +209,11 @@ class EdgeGuard:
             return False
         scheme, _, given = headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), self.key.encode())
+
+
+def _has_body(headers: Headers) -> bool:
+    length = headers.get("content-length", "").strip()
+    return "transfer-encoding" in headers or (bool(length) and length != "0")
 
 
 def _same_origin(origin: str, host: str) -> bool:
