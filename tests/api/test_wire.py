@@ -304,3 +304,24 @@ def test_nan_seconds_is_named_as_seconds_not_a_branch_of_its_type(client: TestCl
     assert resp.status_code == 400
     error = resp.json()["error"]
     assert error["param"] == "seconds" and error["message"].startswith("seconds: nan is not a finite number")
+
+
+def test_a_seed_of_minus_one_is_said_not_to_mean_random_on_every_route(client: TestClient) -> None:
+    # Wan2GP and Automatic1111 users send -1 for "random"; it read "Input should be greater than or equal to 0".
+    parent = client.post("/v1/videos", json=TINY).json()
+    sends = {
+        "json": lambda: client.post("/v1/videos", json={**TINY, "seed": -1}),
+        "form": lambda: client.post("/v1/videos", data={**TINY, "num_frames": "9", "seed": "-1"}),
+        "remix": lambda: client.post(f"/v1/videos/{parent['id']}/remix", json={"prompt": "b", "seed": -1}),
+        "legacy": lambda: client.post("/api/video/generate", json={"prompt": "a fox", "seed": -1}),
+    }
+    for how, send in sends.items():
+        resp = send()
+        assert resp.status_code == 400, (how, resp.text)
+        error = resp.json()["error"]
+        assert error["param"] == "seed", how
+        assert error["message"] == (
+            "seed: -1 does not mean random here: give a whole number from 0 to 2^63-1, or leave seed out "
+            "for a random one (each video's answer holds the seed it got)"
+        ), how
+    assert client.post("/v1/videos", json={**TINY, "seed": 0}).status_code == 202

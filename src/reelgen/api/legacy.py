@@ -12,7 +12,7 @@ from typing import Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
@@ -21,7 +21,7 @@ from reelgen.api.inputs import parse_create, read_create_body
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.api.sse import Wakeups
 from reelgen.api.videos import create_job
-from reelgen.api.wire import parse_body
+from reelgen.api.wire import no_random_sentinel, parse_body
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 
@@ -53,6 +53,11 @@ class LegacyGenerate(BaseModel):
     seed: int | None = Field(default=None, ge=0, lt=2**63)
     priority: int = Field(default=0, ge=-1000, le=1000)
     image_url: str | None = Field(default=None, max_length=20_000_000, description="animate: start image URL")
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _seed(cls, value: Any) -> Any:
+        return no_random_sentinel(value)
 
 
 class LegacyJob(BaseModel):

@@ -120,6 +120,22 @@ class _Wire(NumberFields):  # true or false given for a number is refused, in JS
     def _rate_as_written(cls, value: Any) -> Any:
         return rate_as_written(value)  # "60000/1001" as the command line and the enhance routes take it
 
+    @field_validator("seed", mode="before", check_fields=False)
+    @classmethod
+    def _seed(cls, value: Any) -> Any:
+        return no_random_sentinel(value)
+
+
+def no_random_sentinel(seed: Any) -> Any:
+    """A negative seed refused as the "random" it means elsewhere: Wan2GP and Automatic1111 take -1
+    for a random seed, and here it was only "Input should be greater than or equal to 0"."""
+    if isinstance(seed, int | str) and str(seed).strip().startswith("-"):
+        raise ValueError(
+            f"{str(seed).strip()} does not mean random here: give a whole number from 0 to 2^63-1, or "
+            "leave seed out for a random one (each video's answer holds the seed it got)"
+        )
+    return seed
+
 
 class _CreateExtras(_Wire):
     """The fields only the API has: OpenAI's size, seconds and input_reference, then reelgen's."""
