@@ -41,6 +41,14 @@ def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) ->
             f"{preset.name} ({spec.label}) does not make video from a prompt alone; give {' or '.join(inputs)}",
             param=REQUIRED_INPUTS[next(t for t in supported if t in REQUIRED_INPUTS)][0],
         )
+    if task is Task.AVATAR or preset.tasks == {Task.AVATAR}:
+        # generate has no face-and-voice options: "Families that do avatar: avatar" left nowhere to go.
+        able = sorted(n for n, (_, p) in registry.presets().items() if Task.AVATAR in p.tasks and not p.tiny)
+        raise UnsupportedTask(
+            f"{preset.name} ({spec.label}) cannot do {task.value}; talking avatars are made from a face and "
+            f"a voice with `reelgen avatar` (POST /v1/avatars), by {', '.join(able) or 'an avatar model'}",
+            param="task",
+        )
     families = registry.families_supporting(task)
     listing = ", ".join(families) if families else "none installed"
     # What to type next: a model of the same family that can (-m takes models, not families).
