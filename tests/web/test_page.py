@@ -384,7 +384,7 @@ def test_a_typed_or_drawn_seed_is_the_one_sent(quiet_server: Served, tab: Callab
     page.fill("#f-seed", "-5")
     status, body = press_generate(page)
     assert status == 400
-    expect(page.locator("#err-seed")).to_contain_text("greater than or equal to 0")
+    expect(page.locator("#err-seed")).to_contain_text("give a whole number from 0 to 2^63-1")
 
 
 def test_choosing_another_file_takes_the_old_files_error_away(
