@@ -288,3 +288,24 @@ def test_a_page_opened_after_a_requeue_still_says_why_the_job_waits(
     for video in (requeued, first_turn):
         quiet_server.http.delete(f"/v1/videos/{video['id']}")
     assert t.errors == []
+
+
+def test_a_slow_server_is_said_to_be_loading_not_to_have_an_empty_queue(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    # Until the models came, the queue read "Nothing queued" over a server with jobs waiting, and
+    # the Create area was blank.
+    video = quiet_server.create(model="reelgen-micro", prompt="waiting behind a slow server")
+    t = tab()
+    held: list[Route] = []
+    t.context.route("**/v1/models", lambda route: held.append(route))
+    t.page.goto(quiet_server.url, wait_until="domcontentloaded")
+    expect(t.page.locator("#page-loading")).to_have_text("Loading the models from the server…")
+    expect(t.page.locator("#queue-empty")).to_have_text("Loading the queue…")
+    assert "Nothing queued" not in t.page.locator("#queue").inner_text()
+    held[0].continue_()
+    t.page.wait_for_selector("body[data-ready=true]")
+    expect(t.page.locator("#page-loading")).to_be_hidden()
+    expect(t.page.locator(f'.card[data-id="{video["id"]}"]')).to_be_visible()
+    expect(t.page.locator("#queue-empty")).to_be_hidden()
+    quiet_server.http.delete(f"/v1/videos/{video['id']}")

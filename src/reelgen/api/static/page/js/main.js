@@ -61,6 +61,7 @@ function watchConnection() {
 async function start() {
   try {
     ctx.models = (await json("v1/models")).data;
+    $("page-loading").hidden = true;
     ctx.queue = createQueue(ctx);
     ctx.enhance = mountEnhance(ctx);
     views.buildNav(ctx);
@@ -70,6 +71,8 @@ async function start() {
     await ctx.queue.load();
     document.body.dataset.ready = "true";
   } catch (err) {
+    $("page-loading").hidden = true;
+    $("queue-empty").textContent = "The queue could not be loaded.";
     const box = $("page-error");
     box.textContent = `The page could not load from the server: ${err.message}. Reload to try again.`;
     box.hidden = false;

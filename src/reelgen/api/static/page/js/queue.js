@@ -16,6 +16,7 @@ const NOTIFY = "reelgen-notify";
 export function createQueue(ctx) {
   const cards = new Map(); // id -> {node, video, stream, parts}
   let polling = null;
+  let loaded = false; // the server's jobs are in
 
   function meta(video) {
     const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
@@ -315,7 +316,10 @@ export function createQueue(ctx) {
     const all = [...cards.values()].map((c) => c.video.status);
     const queued = all.filter((s) => s === "queued").length, running = all.filter((s) => s === "in_progress").length;
     $("queue-summary").textContent = running || queued ? `${running} running, ${queued} waiting` : "";
-    $("queue-empty").hidden = cards.size > 0;
+    const empty = $("queue-empty");
+    // Until the server's jobs are in, the line says so: "Nothing queued" stood over a full queue.
+    empty.textContent = loaded ? "Nothing queued. Videos you create appear here with live progress." : "Loading the queue…";
+    empty.hidden = loaded && cards.size > 0;
   }
 
   // ---- notifications (opt-in) -------------------------------------------------------------------
@@ -353,6 +357,7 @@ export function createQueue(ctx) {
     setupNotify();
     const page = await json("v1/videos?limit=20");
     for (const v of page.data.reverse()) add(v, { follow: true });
+    loaded = true;
     startPolling(); // an empty queue too: jobs queued elsewhere show up
     summary();
   }
