@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -67,3 +68,24 @@ def test_a_model_option_of_true_for_a_number_is_refused_naming_the_option(tmp_pa
         result.output.split()
     )
     assert not out.exists()
+
+
+def test_a_keyframe_image_with_a_colon_in_its_name_is_taken_whole(tmp_path: Path) -> None:
+    from PIL import Image
+
+    shot = tmp_path / "shot 12:30.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(shot)
+    for typed, strength in ((f"0:{shot}", 1.0), (f"0:{shot}:0.5", 0.5)):
+        out = tmp_path / f"key-{strength}.mp4"
+        args = ["generate", "a cat", "-m", "ltx-tiny", "--keyframe", typed, "-o", str(out), "-q"]
+        result = runner.invoke(app, args)
+        # It read "30.png" as the strength: "strength '30.png' is not a number".
+        assert result.exit_code == 0, result.output
+        key = json.loads(out.with_suffix(".json").read_text())["request"]["keyframes"][0]
+        assert (key["image"], key["strength"]) == (str(shot), strength)
+
+
+def test_a_keyframe_frame_that_is_no_number_is_said_so() -> None:
+    result = runner.invoke(app, ["generate", "a cat", "-m", "ltx-tiny", "--keyframe", "-1:start.png"])
+    assert result.exit_code == 2
+    assert "frame '-1' is not a frame number (0 is the first)" in " ".join(result.output.split())

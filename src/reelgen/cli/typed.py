@@ -50,9 +50,17 @@ UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file
 
 
 def keyframe(text: str) -> Keyframe:
-    parts = text.split(":")
-    if len(parts) not in (2, 3) or not parts[0].isdecimal():
+    frame, _, rest = text.partition(":")
+    # An image whose own name has a colon stays whole (as --lora takes one): split at every colon,
+    # "0:shot 12:30.png" read "30.png" as a strength.
+    image, sep, last = rest.rpartition(":")
+    parts = [frame, image, last] if sep and image and not Path(rest).exists() else [frame, rest]
+    if not rest or not parts[1]:
         raise typer.BadParameter(f"keyframe {text!r} must be FRAME:IMAGE or FRAME:IMAGE:STRENGTH")
+    if not frame.isdecimal():
+        raise typer.BadParameter(
+            f"keyframe {text!r}: frame {frame!r} is not a frame number (0 is the first); give e.g. 0:start.png"
+        )
     try:
         strength = float(parts[2]) if len(parts) == 3 else 1.0
     except ValueError:
