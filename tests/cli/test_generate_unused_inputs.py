@@ -63,3 +63,16 @@ def test_two_keyframes_on_one_frame_are_refused(inputs: dict[str, Path], tmp_pat
         result
     )
     assert not out.exists()
+
+
+def test_a_still_image_given_as_the_video_is_said_to_go_as_the_image(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "never.mp4"
+    result = runner.invoke(
+        app, ["generate", "a fox", "-m", "ltx-tiny", "--video", str(inputs["start"]), "-o", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    # Read as a video of one frame it was "lasts 0.04 s (1 frames at 25 fps) ... ask for 1 frames or fewer".
+    assert f"--video: {inputs['start']} is a still image (PNG)" in said(result)
+    assert "give it as the start image (--image)" in said(result) and not out.exists()

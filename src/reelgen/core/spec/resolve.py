@@ -262,6 +262,13 @@ def _check_inputs(
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"task {task.value} needs {needed[1]}", param=needed[0])
+    still = _still_image(request.source_video) if task in (Task.V2V, Task.EXTEND) else None
+    if still:  # read as a video of one frame, it was "lasts 0.04 s (1 frames at 25 fps)"
+        raise InvalidRequest(
+            f"source_video: {request.source_video} is a still image ({still}); task {task.value} works from "
+            "a video's frames. To start a video from it, give it as the start image (start_image)",
+            param="source_video",
+        )
     if request.source_video and task not in READS_SOURCE_VIDEO:
         # Keyframes win the task over a video, so --video beside --keyframe was dropped unsaid.
         raise InvalidRequest(
@@ -278,6 +285,19 @@ def _check_inputs(
             "(--no-audio). Drop --no-audio, or ask for t2v",
             param="audio",
         )
+
+
+def _still_image(value: str | None) -> str | None:
+    """The image format of ``value`` when it is a still picture (not an animated one), else None."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not value or not Path(value).expanduser().is_file():
+        return None
+    try:
+        with Image.open(Path(value).expanduser()) as image:
+            return str(image.format) if getattr(image, "n_frames", 1) == 1 else None
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
 
 
 def _check_length(
