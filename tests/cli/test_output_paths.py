@@ -118,3 +118,21 @@ def test_an_output_that_is_a_folder_is_said_to_be_one(tmp_path: Path, command: s
     assert result.exit_code == 2, result.output
     assert f"output {folder} is a folder; give a file path in it" in said(result)
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("count", ["1", "2"])
+def test_an_output_under_a_quoted_tilde_goes_to_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: str
+) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir(), work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    result = runner.invoke(
+        app, ["generate", "a cat", "-m", "ltx-tiny", "-q", "--count", count, "-o", "~/clip.mp4"]
+    )
+    assert result.exit_code == 0, result.output
+    # Input paths took "~" as the home folder; the output made a folder named "~" where the command ran.
+    made = sorted(p.name for p in home.iterdir() if p.suffix == ".mp4")
+    assert made == (["clip.mp4"] if count == "1" else ["clip-1.mp4", "clip-2.mp4"])
+    assert not (work / "~").exists()

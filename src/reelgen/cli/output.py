@@ -128,6 +128,7 @@ def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path
     """
     from reelgen.core.render import SUFFIXES, check_output, default_output
 
+    output = output.expanduser() if output is not None else None
     if output is not None and output.suffix.lower() not in SUFFIXES:
         raise InvalidRequest(f"output {output} must end in {', '.join(SUFFIXES)}", param="output")
     digits = len(str(len(seeds)))

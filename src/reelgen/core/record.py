@@ -374,7 +374,7 @@ def _not_over_the_original(path: str | Path, output: str | Path | None) -> None:
     renamed over it, the original was gone, and with it what the replay was to be compared with."""
     if output is None:
         return
-    out, original = Path(output).resolve(), Path(path).resolve()
+    out, original = Path(output).expanduser().resolve(), Path(path).resolve()
     if out == original or out.with_suffix(".json") == original:
         raise InvalidRequest(
             f"output {output} is the video being replayed; give another file name (or leave -o out)",

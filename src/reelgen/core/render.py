@@ -152,6 +152,9 @@ def render(
     ``gpus`` above 1 splits the run over that many GPUs, one process each, which
     load their own models (``cache`` is not used; see ``reelgen.core.parallel``).
     """
+    # "~/clip.mp4" as a script or a quoted argument gives it: the home folder, as for input files
+    # (it made a folder named "~" in the current one).
+    output = Path(output).expanduser() if output is not None else None
     if gpus != 1:
         from reelgen.core.parallel import render_parallel
 
