@@ -437,11 +437,16 @@ def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
     assert done["export"]["name"] == "harbour-lights.webm"
 
     before = api.get(f"{url}/exports/harbour-lights.mp4").content
-    # A font file is read only when the export draws with it (an image is refused at upload already).
+    # A font that is no font is refused with the upload, as an image that is no image is.
     with_font = changed(
         lambda d: d.update(export={"texts": [{"text": "Harbour", "end": 1, "font": "assets/t.ttf"}]})
     )
     put = upload(api, rendered["film"], with_font, "PUT", url, **{"assets/t.ttf": b"not a font"})
+    assert put.status_code == 400 and put.json()["error"]["param"] == "export.texts[0].font", put.text
+    # A LUT of the right rows with a line only FFmpeg's lut3d refuses fails when the export runs.
+    lut = b"LUT_3D_SIZE 2\nLUT_3D_INPUT_GAMMA 2.2\n" + b"0 0 0\n" * 8
+    with_lut = changed(lambda d: d.update(export={"lut": "assets/grade.cube"}))
+    put = upload(api, rendered["film"], with_lut, "PUT", url, **{"assets/grade.cube": lut})
     assert put.status_code == 200, put.text
     assert [s["status"] for s in put.json()["scenes"]] == [
         "card",
@@ -452,7 +457,8 @@ def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
     end = events(api, failed.json()["urls"]["self"])[-1]
     assert end[1] == "failed"
     error = end[2]["job"]["error"]
-    assert error["code"] == "export_failed" and "export.texts[0].font" in error["message"]
+    assert error["code"] == "export_failed"
+    assert "export.lut: assets/grade.cube could not be read by FFmpeg's lut3d" in error["message"]
     assert api.get(f"{url}/exports/harbour-lights.mp4").content == before
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.errors import GenerationFailed, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder
 from reelgen.core.project.model import Project
@@ -156,14 +156,20 @@ class ExportKind(WorkerKind[ExportPayload]):
 
         folder = _rebuild(payload, context.folder / "project")
         target = context.folder / payload.name
-        result = export_project(
-            folder,
-            target,
-            overrides=payload.overrides,
-            allow_stale=payload.allow_stale,
-            progress=_thinned(context.progress),
-            recorded_as=payload.source,
-        )
+        try:
+            result = export_project(
+                folder,
+                target,
+                overrides=payload.overrides,
+                allow_stale=payload.allow_stale,
+                progress=_thinned(context.progress),
+                recorded_as=payload.source,
+            )
+        except ReelgenError as exc:
+            # A file is named as the project names it (assets/grade.cube), not by the worker's
+            # copy of the folder, which means nothing to the person and is gone once the job ends.
+            exc.message = exc.message.replace(f"{folder.root}{os.sep}", "")
+            raise
         return RunResult(
             files={"video": target.read_bytes(), "metadata": result.sidecar.read_bytes()},
             frames=result.frames,
