@@ -325,3 +325,39 @@ def test_a_seed_of_minus_one_is_said_not_to_mean_random_on_every_route(client: T
             "for a random one (each video's answer holds the seed it got)"
         ), how
     assert client.post("/v1/videos", json={**TINY, "seed": 0}).status_code == 202
+
+
+def test_a_running_videos_metrics_give_how_long_it_waited() -> None:
+    # queue_seconds was null until the job ended, though its wait was over once it started.
+    from reelgen.api.convert import video_object
+    from reelgen.jobs.records import Job, JobStatus
+
+    running = Job(
+        id="video_" + "3" * 32,
+        status=JobStatus.IN_PROGRESS,
+        model="wan-tiny",
+        prompt="a fox",
+        payload={},
+        priority=0,
+        created_at=1000.0,
+        updated_at=1010.0,
+        started_at=1004.25,
+    )
+    shown = video_object(running, "http://127.0.0.1:8000", None, 7.0)
+    assert shown.metrics.queue_seconds == 4.25 and shown.metrics.run_seconds is None
+    queued = video_object(
+        Job(
+            id=running.id,
+            status=JobStatus.QUEUED,
+            model="wan-tiny",
+            prompt="a fox",
+            payload={},
+            priority=0,
+            created_at=1000.0,
+            updated_at=1000.0,
+        ),
+        "http://127.0.0.1:8000",
+        0,
+        7.0,
+    )
+    assert queued.metrics.queue_seconds is None  # still waiting: no figure yet

@@ -29,8 +29,11 @@ def _seconds_text(job: Job) -> str:
 def _metrics(job: Job) -> VideoMetrics:
     m = job.metrics or {}
     peak = m.get("peak_vram_gib")
+    queued = m.get("queue_s")
+    if queued is None and job.started_at:  # running: the wait is over, though the run has not ended
+        queued = round(max(0.0, job.started_at - job.created_at), 3)
     return VideoMetrics(
-        queue_seconds=m.get("queue_s"),
+        queue_seconds=queued,
         run_seconds=m.get("run_s"),
         gpu_seconds=m.get("gpu_s"),
         peak_vram_bytes=int(peak * GIB) if isinstance(peak, int | float) else None,
