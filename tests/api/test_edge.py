@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.jobs import kinds
@@ -113,6 +114,26 @@ def test_image_url_to_loopback_is_refused(make_client: Callable[..., TestClient]
         "/v1/videos", json={**FORM, "num_frames": 9, "webhook": {"url": "http://127.0.0.1/h"}}
     )
     assert webhook.status_code == 400 and webhook.json()["error"]["param"] == "webhook.url"
+    assert_nothing_written(client, data_dir, before)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://example.com:99999/h", "Port out of range"),
+        ("http://example.com:abc/h", "Port could not be cast"),
+        ("http://[::1/h", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_webhook_url_no_request_could_go_to_is_a_400_naming_it(
+    client: TestClient, data_dir: Path, url: str, said: str
+) -> None:
+    # The address check read the port first and its ValueError was a 500.
+    before = files_under(data_dir)
+    resp = client.post("/v1/videos", json={"prompt": "a fox", "model": "wan-tiny", "webhook": {"url": url}})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "webhook.url" and said in error["message"]
     assert_nothing_written(client, data_dir, before)
 
 

@@ -301,8 +301,13 @@ def make_webhook(body: Any, settings: ApiSettings) -> Webhook | None:
     """The job's webhook; its host must be public unless the server allows private targets."""
     if body.webhook is None:
         return None
+    # Made first: it refuses a URL no request could go to (port 99999, "http://[::1") by name,
+    # which the address check below would meet as a ValueError (a 500).
+    hook = (
+        Webhook(body.webhook.url, list(body.webhook.events))
+        if body.webhook.events
+        else Webhook(body.webhook.url)
+    )
     if not settings.allow_private_webhooks:
         check_public_url(body.webhook.url, "webhook.url")
-    if body.webhook.events:
-        return Webhook(body.webhook.url, list(body.webhook.events))
-    return Webhook(body.webhook.url)
+    return hook
