@@ -76,3 +76,15 @@ def test_a_still_image_given_as_the_video_is_said_to_go_as_the_image(
     # Read as a video of one frame it was "lasts 0.04 s (1 frames at 25 fps) ... ask for 1 frames or fewer".
     assert f"--video: {inputs['start']} is a still image (PNG)" in said(result)
     assert "give it as the start image (--image)" in said(result) and not out.exists()
+
+
+@pytest.mark.parametrize(("given", "model"), [("video", "ltx-tiny"), ("keyframe", "ltx-tiny")])
+def test_auto_picks_a_model_for_the_task_the_inputs_imply(
+    inputs: dict[str, Path], tmp_path: Path, given: str, model: str
+) -> None:
+    out = tmp_path / "auto.mp4"
+    typed = ["--video", str(inputs["clip"])] if given == "video" else ["--keyframe", f"0:{inputs['start']}"]
+    result = runner.invoke(app, ["generate", "a fox", *typed, "-o", str(out), "-q"])
+    # auto chose for t2v (reelgen-micro), which then "cannot do v2v" / "cannot do keyframes".
+    assert result.exit_code == 0, result.output
+    assert f"model: {model}" in said(result) and out.is_file()

@@ -34,3 +34,10 @@ def test_a_task_no_installed_model_does_is_refused_naming_the_field(monkeypatch:
     with pytest.raises(UnsupportedTask) as info:
         auto_model(Task.AUDIO)
     assert info.value.param == "model" and "no installed model does audio" in str(info.value)
+
+
+def test_a_tiny_build_chosen_by_auto_is_said_to_make_noise() -> None:
+    _, why = auto_model(Task.V2V)
+    assert "random weights, so it makes coloured noise" in why
+    _, micro = auto_model(Task.T2V)  # reelgen-micro draws shapes: no such warning
+    assert "noise" not in micro

@@ -275,8 +275,13 @@ def generate(
         )
     if upscaler is not None and upscale is None:
         raise typer.BadParameter("--upscaler picks how frames are enlarged; give --upscale too")
+    # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
+    # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
+    implied = GenerationRequest.model_construct(
+        task=task, keyframes=keyframe or [], source_video=video, start_image=image
+    ).inferred_task()
     fields = dict(
-        model=pick_model(model, task or Task.T2V),
+        model=pick_model(model, implied),
         prompt=prompt,
         task=task,
         negative_prompt=negative,

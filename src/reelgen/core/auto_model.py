@@ -36,7 +36,9 @@ def auto_model(task: Task = Task.T2V) -> tuple[str, str]:
             return name, "weights found on this machine"
     for name in BUILT_IN_PREFERENCE:
         if name in known and task in known[name][1].tasks:
-            return name, "built in; no real weights cached - see `reelgen pull`"
+            # A tiny build's weights are random: said here, its noise was taken for a broken render.
+            noise = " with random weights, so it makes coloured noise" if known[name][1].tiny else ""
+            return name, f"built in{noise}; no real weights cached - see `reelgen pull`"
     raise UnsupportedTask(
         f"no installed model does {task.value}; name one (see `reelgen models`)", param="model"
     )
