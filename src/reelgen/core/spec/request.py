@@ -203,6 +203,17 @@ class GenerationRequest(NumberFields):
     def _rate_as_written(cls, value: Any) -> Any:
         return rate_as_written(value)
 
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _no_random_sentinel(cls, value: Any) -> Any:
+        # Wan2GP and Automatic1111 take -1 for "random"; here it read only "greater than or equal to 0".
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ValueError(
+                f"{value} does not mean random here: give a whole number from 0 to 2^63-1, or leave "
+                "the seed out for a random one (the video's record holds the seed it got)"
+            )
+        return value
+
     _file_named = field_validator("start_image", "end_image", "source_video", "speech_audio")(file_named)
 
     @field_validator("model")

@@ -79,6 +79,11 @@ class SizeRules:
 
     def check_frames(self, frames: int) -> None:
         too_many = self.max_frames is not None and frames > self.max_frames
+        if frames < self.min_frames and self.max_frames is None:  # it said "outside 2..None"
+            raise InvalidRequest(
+                f"{frames} frames is too few: it takes at least {self.min_frames} ({self.label})",
+                param="num_frames",
+            )
         if frames < self.min_frames or too_many:
             raise InvalidRequest(
                 f"{frames} frames is outside {self.min_frames}..{self.max_frames} ({self.label})",

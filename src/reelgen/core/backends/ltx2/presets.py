@@ -133,7 +133,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         )
     if request.end_image and not request.start_image:
         raise InvalidRequest(
-            "end_image pins the last frame of an image-to-video run; give start_image too",
+            "end_image pins the last frame of an image-to-video run; give a start image too (start_image)",
             param="end_image",
         )
 

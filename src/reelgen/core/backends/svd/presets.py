@@ -32,8 +32,11 @@ class SVDOptions(BaseModel):
     )
 
 
-RULES = SizeRules("Stable Video Diffusion: sides multiples of 8", multiple=8, min_side=64, max_side=1280)
-RULES_TINY = SizeRules("svd-tiny: sides multiples of 8", multiple=8, max_side=256)
+# At least 2 frames: its temporal layers meet one frame with a tensor size error (a traceback).
+RULES = SizeRules(
+    "Stable Video Diffusion: sides multiples of 8", multiple=8, min_side=64, max_side=1280, min_frames=2
+)
+RULES_TINY = SizeRules("svd-tiny: sides multiples of 8", multiple=8, max_side=256, min_frames=2)
 
 
 def _preset(name: str, repo: str | None, description: str, **kw: Any) -> Preset:

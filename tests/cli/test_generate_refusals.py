@@ -1,0 +1,45 @@
+"""Values other tools give a meaning reelgen does not, refused in one line before any model loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+runner = CliRunner()
+
+
+def said(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_a_seed_of_minus_one_is_not_taken_for_random() -> None:
+    # Wan2GP's and Automatic1111's "random" read only "Input should be greater than or equal to 0".
+    result = runner.invoke(app, ["generate", "a fox", "-m", "ltx-tiny", "--seed", "-1", "-q"])
+    assert result.exit_code == 2
+    assert "--seed: -1 does not mean random here" in said(result.output)
+    assert "leave the seed out for a random one" in said(result.output)
+
+
+def test_stable_video_diffusion_of_one_frame_is_refused_before_it_runs(tmp_path: Path) -> None:
+    # Its temporal layers met one frame with a tensor size error: a traceback after the model loaded.
+    image = tmp_path / "red.png"
+    Image.new("RGB", (64, 64), (200, 50, 50)).save(image)
+    out = tmp_path / "one.mp4"
+    result = runner.invoke(
+        app, ["generate", "x", "-m", "svd-tiny", "--image", str(image), "--frames", "1", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "1 frames is too few: it takes at least 2" in said(result.output)
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_end_image_without_a_start_image_names_the_option_to_add() -> None:
+    image = Path(__file__)  # never read: the task is refused first
+    result = runner.invoke(app, ["generate", "x", "-m", "ltx2-tiny", "--end-image", str(image), "-q"])
+    assert result.exit_code == 2
+    assert "give a start image too (--image)" in said(result.output), result.output
