@@ -49,3 +49,33 @@ def test_the_installed_command_says_it_the_same_way_and_a_bare_group_still_shows
     bare = subprocess.run([*cli, "project"], capture_output=True, text=True, timeout=120)
     assert bare.returncode == 2 and "Usage:" in bare.stdout and "render" in bare.stdout
     assert "error:" not in bare.stderr
+
+
+def test_a_failure_reelgen_did_not_foresee_is_one_line_and_a_traceback_on_request() -> None:
+    # A model's tensor-size error came out as a 60-line traceback.
+    boom = (
+        "import reelgen.core.spec.registry as r\n"
+        "def boom(*a, **k): raise RuntimeError('Sizes of tensors must match')\n"
+        "r.presets = boom\n"
+        "from reelgen.cli import main; main()\n"
+    )
+    run = [sys.executable, "-c", boom, "models"]
+    plain = subprocess.run(run, capture_output=True, text=True, timeout=120, env=_env(REELGEN_TRACEBACK=None))
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr
+    assert plain.stderr.splitlines()[-1] == (
+        "error: internal error (RuntimeError: Sizes of tensors must match); run again with "
+        "REELGEN_TRACEBACK=1 to see where, and report it"
+    )
+    shown = subprocess.run(run, capture_output=True, text=True, timeout=120, env=_env(REELGEN_TRACEBACK="1"))
+    assert shown.returncode == 1 and "Traceback" in shown.stderr
+
+
+def _env(**changes: str | None) -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    for key, value in changes.items():
+        env.pop(key, None)
+        if value is not None:
+            env[key] = value
+    return env

@@ -66,4 +66,16 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     warnings.filterwarnings("ignore", category=FutureWarning)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app()
+    try:
+        app()
+    except Exception as exc:
+        # A failure reelgen did not foresee (a bug here or in a library under it) is one line, as
+        # every other error is; REELGEN_TRACEBACK=1 shows where it came from, for a report.
+        if os.environ.get("REELGEN_TRACEBACK"):
+            raise
+        said = " ".join(str(exc).split()) or "no message"
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {said}); run again with REELGEN_TRACEBACK=1 "
+            "to see where, and report it\n"
+        )
+        raise SystemExit(1) from None
