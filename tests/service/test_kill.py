@@ -14,7 +14,7 @@ import pytest
 
 from reelgen.jobs.store import JobStore
 from tests.jobs.conftest import postgres_url  # noqa: F401  (fixture)
-from tests.service.server import TERMINAL, Server, on_loopback, pids_alive, ray_folders, running
+from tests.service.server import TERMINAL, Server, pids_alive, running
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -112,56 +112,6 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
     assert sorted(v["attempts"] for v in seen.values()) == [1, 1, 2, 2]
 
 
-def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
-    tmp_path: Path, reelgen_home: Path
-) -> None:
-    data_dir = tmp_path / "server"
-    with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as server:
-        created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(2)]
-        engine = server.http.get("/v1/system").json()["detail"]["engine"]
-        assert engine["name"] == "ray" and engine["embedded"]
-        deadline = time.monotonic() + 120
-        while not any(server.video(j)["status"] == "in_progress" for j in created):
-            assert time.monotonic() < deadline, server.log()
-            time.sleep(0.1)
-        # The private Ray (GCS, raylet, agents, the worker actor) listens on loopback only, never on 6379.
-        ports = server.listening()
-        assert sum("raylet" in p or "gcs_server" in p for p in ports) >= 2, ports
-        assert [p for p in ports if not on_loopback(p) or p.endswith(":6379")] == []
-        os.kill(engine["pids"]["raylet"], signal.SIGKILL)
-        killed = time.monotonic()
-        # Within seconds readiness fails and names the raylet's death (its worker actor may be seen
-        # gone a moment before the raylet's exit is).
-        while "raylet exited (signal 9)" not in (said := server.http.get("/readyz").text):
-            assert time.monotonic() - killed < 10, f"a dead engine went unnoticed: {said}"
-            time.sleep(0.05)
-        refused = None
-        while refused is None and server.http.get("/readyz").status_code != 200:
-            answer = server.create(prompt="while the engine restarts")
-            if answer.status_code == 503:
-                refused = answer
-            elif answer.status_code == 202:
-                created.append(answer.json()["id"])
-            time.sleep(0.2)
-        assert refused is not None and int(refused.headers["retry-after"]) > 0
-        assert "restarting" in refused.json()["error"]["message"]
-        server.wait_ready()
-        seen = server.wait_all(created)
-        again = server.http.get("/v1/system").json()["detail"]["engine"]
-        assert again["restarts"] == 1 and again["pids"]["raylet"] != engine["pids"]["raylet"]
-        assert [p for p in server.listening() if not on_loopback(p)] == []  # the restarted Ray too
-        assert server.process is not None and server.process.poll() is None
-        whole = server.log_path.read_text(errors="replace")
-        assert whole.count("engine stopped") == 1  # one line, not a warning a second
-    store = JobStore(f"sqlite:///{data_dir / 'jobs.db'}")
-    try:
-        assert tally(store, created, seen) == {"lost": 0, "duplicated": 0, "stuck": 0, "completed_twice": 0}
-    finally:
-        store.close()
-    assert server.process is not None and ray_folders(server.process.pid) == []
-    assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
-
-
 def test_a_port_in_use_is_said_before_anything_starts(tmp_path: Path, reelgen_home: Path) -> None:
     with running(tmp_path / "one", home=reelgen_home) as first:
         second = Server(tmp_path / "two", home=reelgen_home)
@@ -172,23 +122,3 @@ def test_a_port_in_use_is_said_before_anything_starts(tmp_path: Path, reelgen_ho
         assert "cannot listen on 127.0.0.1" in second.log() and "in use" in second.log()
         assert not (tmp_path / "two").exists()  # no store, no engine, no worker was started
         assert httpx.get(f"{first.url}/readyz").status_code == 200
-
-
-def test_kill_9_of_the_api_leaves_no_ray_process_and_no_ray_folder(
-    tmp_path: Path, reelgen_home: Path
-) -> None:
-    data_dir = tmp_path / "server"
-    first = Server(data_dir, home=reelgen_home, REELGEN_ENGINE="ray").start()
-    first.wait_ready()
-    assert first.process is not None
-    crashed = first.process.pid
-    assert ray_folders(crashed) or list(data_dir.glob("ray-*"))
-    started = first.kill()
-    assert len(started) >= 5  # gcs_server, raylet, agents, the worker actor, the reaper ...
-    deadline = time.monotonic() + 30
-    while (pids_alive(started) or ray_folders(crashed)) and time.monotonic() < deadline:
-        time.sleep(0.2)  # Ray's processes follow the API down within seconds; its agents are ended
-    assert pids_alive(started) == [] and ray_folders(crashed) == []
-    assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
-    with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as again:
-        assert again.http.get("/v1/system").json()["detail"]["engine"]["embedded"]
