@@ -85,7 +85,9 @@ def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
 #: first, so the xdist workers start them early and finish together, instead of one worker
 #: running the longest file alone at the end while the others sit idle.
 SLOW_FIRST = (
+    "tests/service/test_kill_ray.py",
     "tests/service/test_kill.py",
+    "tests/service/test_two_servers.py",
     "tests/jobs/test_service.py",
     "tests/service/test_soak.py",
     "tests/web/test_live_page.py",
