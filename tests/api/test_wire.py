@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -345,19 +346,6 @@ def test_a_running_videos_metrics_give_how_long_it_waited() -> None:
     )
     shown = video_object(running, "http://127.0.0.1:8000", None, 7.0)
     assert shown.metrics.queue_seconds == 4.25 and shown.metrics.run_seconds is None
-    queued = video_object(
-        Job(
-            id=running.id,
-            status=JobStatus.QUEUED,
-            model="wan-tiny",
-            prompt="a fox",
-            payload={},
-            priority=0,
-            created_at=1000.0,
-            updated_at=1000.0,
-        ),
-        "http://127.0.0.1:8000",
-        0,
-        7.0,
-    )
+    waiting = dataclasses.replace(running, status=JobStatus.QUEUED, started_at=None, updated_at=1000.0)
+    queued = video_object(waiting, "http://127.0.0.1:8000", 0, 7.0)
     assert queued.metrics.queue_seconds is None  # still waiting: no figure yet
