@@ -171,6 +171,10 @@ def test_real_model_without_weights_names_places_and_pull_command(tmp_path: Path
         ("not json at all", "is not a valid JSON file"),
         ('{"_class_name": "LTXPipeline"}', "expected ['scheduler', 'text_encoder'"),
         ("{}", "no entry '_class_name'"),
+        (  # another family's folder: diffusers said "'FrozenDict' object has no attribute ..."
+            '{"_class_name": "WanPipeline", "transformer": ["diffusers", "WanTransformer3DModel"]}',
+            "it holds a WanPipeline, not a LTXPipeline",
+        ),
     ],
 )
 def test_a_weights_folder_that_is_not_the_model_is_refused_naming_it(

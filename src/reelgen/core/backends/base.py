@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -237,13 +238,17 @@ class DiffusersBackend(Runner):
                 # What diffusers raises for a folder that is not this model's (junk or another family's
                 # model_index.json, missing parts); CUDA out-of-memory is a RuntimeError and still
                 # reaches the render's offload ladder.
-                raise self._unloadable(source, exc) from exc
+                raise self._unloadable(source, exc, cls.__name__) from exc
         self.place(self.pipe, plan)
 
-    def _unloadable(self, source: WeightSource, exc: Exception) -> InvalidRequest:
-        """The error for a diffusers folder that does not load as this preset, naming the folder."""
+    def _unloadable(self, source: WeightSource, exc: Exception, expected: str = "") -> InvalidRequest:
+        """The error for a diffusers folder that does not load as this preset, naming the folder (and
+        the pipeline it holds instead, when its model_index.json names another)."""
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         reason = f"no entry {lines[0]}" if isinstance(exc, KeyError) else lines[0][:300].rstrip(".")
+        held = _pipeline_named(Path(source.path))
+        if held and expected and held != expected:  # diffusers' own words were its internals ('FrozenDict')
+            reason = f"it holds a {held}, not a {expected} ({reason})"
         if source.origin == "local":
             return InvalidRequest(
                 f"weights folder {source.path} does not load as {self.preset.name} ({self.spec.label}): "
@@ -388,3 +393,12 @@ def _repeated_blocks(pipe: Any) -> Iterator[Any]:
         names = set(getattr(component, "_repeated_blocks", None) or ())
         if names and hasattr(component, "modules"):
             yield from (m for m in component.modules() if type(m).__name__ in names)
+
+
+def _pipeline_named(folder: Path) -> str | None:
+    """The pipeline class a diffusers folder's model_index.json names, or None when it names none."""
+    try:
+        named = json.loads((folder / "model_index.json").read_text()).get("_class_name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return named if isinstance(named, str) else None
