@@ -43,3 +43,31 @@ def test_an_end_image_without_a_start_image_names_the_option_to_add() -> None:
     result = runner.invoke(app, ["generate", "x", "-m", "ltx2-tiny", "--end-image", str(image), "-q"])
     assert result.exit_code == 2
     assert "give a start image too (--image)" in said(result.output), result.output
+
+
+def test_a_lora_of_another_size_is_one_line_without_diffusers_printing_its_error_first(
+    tmp_path: Path,
+) -> None:
+    # diffusers printed "Loading lora_0 was unsuccessful ..." and a line per mismatched layer first.
+    import subprocess
+    import sys
+
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    rng = np.random.default_rng(0)
+    layer = "transformer.transformer_blocks.0.attn1.to_q"
+    lora = tmp_path / "wide.safetensors"
+    save_file(
+        {
+            f"{layer}.lora_A.weight": rng.standard_normal((4, 64), dtype=np.float32),
+            f"{layer}.lora_B.weight": rng.standard_normal((64, 4), dtype=np.float32),
+        },
+        str(lora),
+    )
+    code = "from reelgen.cli import main; main()"
+    args = ["generate", "x", "-m", "ltx-tiny", "--lora", str(lora), "-o", str(tmp_path / "x.mp4"), "-q"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "was unsuccessful" not in done.stderr and "size mismatch" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("error: --lora: wide.safetensors does not fit ltx-tiny")

@@ -320,11 +320,26 @@ def _unplaced_keys() -> Iterator[list[str]]:
     handler, level = _UnplacedKeys(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)  # heard even when diffusers' own verbosity is turned down
+    # diffusers also prints a failed load's whole error (a line per mismatched layer: hundreds for a
+    # real model) before raising it; reelgen says it in one line, so that print is dropped.
+    printing = logging.getLogger("diffusers").handlers
+    quiet = _FailedLoadPrint()
+    for printer in printing:
+        printer.addFilter(quiet)
     try:
         yield handler.keys
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        for printer in printing:
+            printer.removeFilter(quiet)
+
+
+class _FailedLoadPrint(logging.Filter):
+    """Drops diffusers' "Loading lora_0 was unsuccessful with the following error: ..." record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "was unsuccessful with the following error" not in record.getMessage()
 
 
 #: peft's "size mismatch for KEY: copying a param with shape torch.Size([4, 64]) ... is torch.Size([4, 32])."
