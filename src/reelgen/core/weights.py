@@ -253,3 +253,12 @@ def weight_hashes(source: WeightSource) -> dict[str, str]:
         }
     source.hashes = {name: sha256_file(p) for name, p in files.items()}
     return source.hashes
+
+
+def pipeline_named(folder: Path) -> str | None:
+    """The pipeline class a diffusers folder's model_index.json names, or None when it names none."""
+    try:
+        named = json.loads((folder / "model_index.json").read_text()).get("_class_name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return named if isinstance(named, str) else None

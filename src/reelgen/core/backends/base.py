@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import json
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -36,6 +35,7 @@ from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import v2v_steps
 from reelgen.core.types import Video
+from reelgen.core.weights import pipeline_named
 
 if TYPE_CHECKING:
     from reelgen.core.accel import Accel, AccelConfig
@@ -246,7 +246,7 @@ class DiffusersBackend(Runner):
         the pipeline it holds instead, when its model_index.json names another)."""
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         reason = f"no entry {lines[0]}" if isinstance(exc, KeyError) else lines[0][:300].rstrip(".")
-        held = _pipeline_named(Path(source.path))
+        held = pipeline_named(Path(source.path))
         if held and expected and held != expected:  # diffusers' own words were its internals ('FrozenDict')
             reason = f"it holds a {held}, not a {expected} ({reason})"
         if source.origin == "local":
@@ -393,12 +393,3 @@ def _repeated_blocks(pipe: Any) -> Iterator[Any]:
         names = set(getattr(component, "_repeated_blocks", None) or ())
         if names and hasattr(component, "modules"):
             yield from (m for m in component.modules() if type(m).__name__ in names)
-
-
-def _pipeline_named(folder: Path) -> str | None:
-    """The pipeline class a diffusers folder's model_index.json names, or None when it names none."""
-    try:
-        named = json.loads((folder / "model_index.json").read_text()).get("_class_name")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return named if isinstance(named, str) else None
