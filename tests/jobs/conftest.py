@@ -15,6 +15,7 @@ from reelgen.jobs.cluster import init_ray, shutdown_ray
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
+from reelgen.jobs.worker import VideoWorker
 from tests.jobs import fakes
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -114,3 +115,9 @@ def make_service(
     yield make
     for service in services:
         service.stop()
+
+
+@pytest.fixture
+def worker(jobtest_family: None, tmp_path: Path) -> VideoWorker:
+    """A worker actor's side in this process, with the jobtest family registered in it."""
+    return VideoWorker("worker-test", setup=fakes.register_in_worker, scratch=str(tmp_path / "scratch"))

@@ -15,14 +15,9 @@ from PIL import Image
 from reelgen.jobs import kinds
 from reelgen.jobs.events import ProgressReport, RunCancelled, RunError, RunResult
 from reelgen.jobs.worker import VideoWorker, pack_inputs
-from tests.jobs.fakes import register_in_worker, resolved
+from tests.jobs.fakes import resolved
 
 JOB = "video_" + "1" * 32
-
-
-@pytest.fixture
-def worker(jobtest_family: None, tmp_path: Path) -> VideoWorker:
-    return VideoWorker("worker-test", setup=register_in_worker, scratch=str(tmp_path / "scratch"))
 
 
 def test_a_run_streams_progress_reports_then_one_result_with_its_files(

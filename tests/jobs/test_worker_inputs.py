@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from reelgen.core.encode import write_video
 from reelgen.core.spec.request import GenerationRequest
@@ -16,14 +15,9 @@ from reelgen.core.types import Video, to_fraction
 from reelgen.jobs import kinds
 from reelgen.jobs.events import RunError
 from reelgen.jobs.worker import VideoWorker, pack_inputs
-from tests.jobs.fakes import register_in_worker, resolved
+from tests.jobs.fakes import resolved
 
 JOB = "video_" + "2" * 32
-
-
-@pytest.fixture
-def worker(jobtest_family: None, tmp_path: Path) -> VideoWorker:
-    return VideoWorker("worker-test", setup=register_in_worker, scratch=str(tmp_path / "scratch"))
 
 
 def test_a_broken_start_image_is_named_as_the_start_image_not_input_0(
