@@ -47,12 +47,14 @@ _TOKEN = secrets.token_hex(32)
 
 
 def _temp_dir(settings: JobSettings) -> Path:
-    """A new temp folder for a private Ray: ``<data_dir>/ray-<pid>`` if short enough, else under /tmp."""
-    inside = Path(settings.data_dir).resolve() / f"ray-{os.getpid()}"
-    if len(str(inside)) <= MAX_TEMP_CHARS:
-        shutil.rmtree(inside, ignore_errors=True)  # this process's own, from an earlier start
-        inside.mkdir(parents=True)
-        folder = inside
+    """A new temp folder for a private Ray: ``<data_dir>/ray-<random>`` if short enough, else under /tmp.
+
+    Made new by ``mkdtemp``, never by pid: two containers sharing the data folder can run servers
+    with the same pid, and one removed the other's live Ray folder when it was named by pid.
+    """
+    data_dir = Path(settings.data_dir).resolve()
+    if len(str(data_dir / "ray-12345678")) <= MAX_TEMP_CHARS:  # mkdtemp adds 8 characters
+        folder = Path(tempfile.mkdtemp(prefix="ray-", dir=data_dir))
     else:
         folder = Path(tempfile.mkdtemp(prefix="reelgen-ray-", dir="/tmp" if os.name == "posix" else None))
     (folder / _OWNER_FILE).write_text(f"{owners.machine()} {os.getpid()}")
@@ -68,7 +70,7 @@ def sweep_temp_dirs(settings: JobSettings) -> list[Path]:
             machine, pid = (folder / _OWNER_FILE).read_text().split()
         except (OSError, ValueError):
             continue
-        if machine == owners.machine() and pid.isdigit() and not owners.pid_alive(int(pid)):
+        if owners.left_behind(folder, machine, pid):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
@@ -211,6 +213,7 @@ class RayEngine(Engine):
     def start(self) -> None:
         import ray
 
+        owners.sweep_scratch(Path(self.settings.data_dir) / "scratch")  # those of servers killed before
         self.temp_dir = init_ray(self.settings)
         if self.temp_dir is not None:
             node: Any = ray._private.worker._global_node

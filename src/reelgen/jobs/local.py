@@ -72,7 +72,7 @@ class LocalEngine(Engine):
         self._said: dict[str, str] = {}
 
     def start(self) -> None:
-        sweep_scratch(Path(self.settings.data_dir) / "scratch")
+        owners.sweep_scratch(Path(self.settings.data_dir) / "scratch")
         gpus = visible_gpus(self.settings)
         wanted: list[str | None] = [*gpus] or [None] * max(1, self.settings.cpu_workers)
         slots = []
@@ -188,14 +188,3 @@ class LocalEngine(Engine):
     def kill(self, slot: WorkerSlot) -> None:
         slot.alive, slot.pending = False, None
         slot.actor.kill()
-
-
-def sweep_scratch(root: Path) -> None:
-    """Remove the scratch folders of API processes of this machine that are no longer running."""
-    if not root.is_dir():
-        return
-    prefix = f"{owners.machine()}-"
-    for folder in root.iterdir():
-        pid = folder.name.removeprefix(prefix)
-        if folder.name.startswith(prefix) and pid.isdigit() and not owners.pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)

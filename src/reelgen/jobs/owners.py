@@ -3,28 +3,44 @@
 An owner is ``host@boot/pid/nonce``, one per job service. Another API process on the same database
 requeues a running job only once its lease ran out; when the owner named on
 the row was a process of this very machine (same host name and boot) that no
-longer exists, its jobs are requeued at once instead of a lease later.
+longer exists, its jobs are requeued at once instead of a lease later. The
+folders a process keeps under the data directory (scratch, a private Ray's) are
+named by the same machine and pid, and swept by ``left_behind`` once it is gone.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import time
 import uuid
 from functools import cache
 from pathlib import Path
+
+#: Folders named as owners were before they named the pid namespace (``host@boot-pid``) cannot be
+#: tied to a process: the pid may be another container's. One whose pid is not running here and in
+#: which nothing changed for this long is taken for a dead process's (a live worker writes in its
+#: scratch folder at every job; a live Ray writes its logs every few seconds).
+LEGACY_STALE_S = 24 * 3600.0
 
 
 @cache
 def machine() -> str:
     """This machine as owners name it: host name, the kernel's boot id (a reboot is another one) and
     the pid namespace, the set of processes whose pids ``pid_alive`` can see."""
+    space = _pid_namespace()
+    return legacy_machine() + (f".{space}" if space else "")
+
+
+@cache
+def legacy_machine() -> str:
+    """This machine as owners named it before they named the pid namespace: ``host@boot``."""
     try:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
     except OSError:
         boot = "0"
-    space = _pid_namespace()
-    return f"{socket.gethostname()}@{boot}" + (f".{space}" if space else "")
+    return f"{socket.gethostname()}@{boot}"
 
 
 def _pid_namespace() -> str:
@@ -65,3 +81,41 @@ def gone(owner: str | None) -> bool:
     if host != machine() or not pid.isdigit():
         return False
     return not pid_alive(int(pid))
+
+
+def left_behind(folder: Path, machine_name: str, pid: str) -> bool:
+    """True when ``folder``, made by process ``pid`` of ``machine_name``, is provably no running
+    process's: one of this machine and pid namespace that has exited, or one named the older way
+    (without the namespace) by this machine whose pid is not running here and that nobody has
+    written in for ``LEGACY_STALE_S``. A folder of another machine or namespace is never."""
+    if not pid.isdigit() or pid_alive(int(pid)):
+        return False
+    if machine_name == machine():
+        return True
+    return machine_name == legacy_machine() != machine() and _untouched_for(folder) >= LEGACY_STALE_S
+
+
+def _untouched_for(folder: Path) -> float:
+    """Seconds since anything in ``folder`` (itself included) last changed; 0 when it cannot be read."""
+    try:
+        newest = folder.stat().st_mtime
+        for parent, dirs, files in os.walk(folder):
+            for name in [*dirs, *files]:
+                newest = max(newest, os.lstat(os.path.join(parent, name)).st_mtime)
+    except OSError:
+        return 0.0
+    return time.time() - newest
+
+
+def sweep_scratch(root: Path) -> None:
+    """Remove the scratch folders (``<machine>-<pid>``) of API processes that provably no longer run.
+
+    See ``left_behind``: those of this machine's exited processes, and those named before
+    owners named the pid namespace once stale.
+    """
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        machine_name, _, pid = folder.name.rpartition("-")  # a host name may hold "-", a pid never
+        if left_behind(folder, machine_name, pid):
+            shutil.rmtree(folder, ignore_errors=True)
