@@ -54,3 +54,30 @@ def test_a_copy_the_client_has_is_a_304_and_a_changed_one_the_file(tmp_path: Pat
     # If-None-Match decides when both are sent (RFC 9110): a changed tag is the whole file.
     both = client.get("/content", headers={"If-None-Match": '"other"', "If-Modified-Since": modified})
     assert both.status_code == 200
+
+
+def test_a_range_past_the_end_with_an_if_range_of_another_version_gets_the_whole_file(tmp_path: Path) -> None:
+    """A download manager resuming a file that changed sends the old ETag in If-Range: RFC 9110 says
+    the whole current file (200) comes back, whatever the Range; it got a 416 and gave up."""
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x02" * 100)
+    app = FastAPI()
+
+    @app.get("/content")
+    def content() -> FileAnswer:
+        return FileAnswer(clip, media_type="video/mp4")
+
+    client = TestClient(app)
+    etag = client.get("/content").headers["etag"]
+    stale = {"Range": "bytes=500-", "If-Range": '"an-older-version"'}
+    whole = client.get("/content", headers=stale)
+    assert whole.status_code == 200 and whole.content == b"\x02" * 100
+    assert "content-range" not in whole.headers
+    # The same Range with the file's own ETag is still past the end of it: a 416 envelope.
+    past = client.get("/content", headers={"Range": "bytes=500-", "If-Range": etag})
+    assert past.status_code == 416 and past.json()["error"]["code"] == "range_not_satisfiable"
+    part = client.get("/content", headers={"Range": "bytes=90-", "If-Range": etag})
+    assert part.status_code == 206 and part.content == b"\x02" * 10
+    # A malformed Range with another version's If-Range: the whole file too.
+    odd = client.get("/content", headers={"Range": "bytes=oops", "If-Range": '"an-older-version"'})
+    assert odd.status_code == 200 and len(odd.content) == 100

@@ -21,7 +21,8 @@ class FileAnswer(FileResponse):
 
     Starlette answers a Range it cannot parse with a text/plain 400 and one past the end with an
     empty 416. Here a Range that is not a valid bytes range is ignored (the whole file, 200, as
-    RFC 9110 allows), one past the end is a 416 envelope, and a file deleted between the route
+    RFC 9110 allows), one past the end is a 416 envelope (unless an ``If-Range`` that does not
+    match asks for the whole file), and a file deleted between the route
     and the send (a DELETE racing the download) is a 404 envelope instead of a 500. A copy the
     client has (``If-None-Match`` its ETag, or ``If-Modified-Since`` its date) is a 304: the ETag
     was sent but never compared, so a browser fetched every video of the gallery again.
@@ -41,8 +42,14 @@ class FileAnswer(FileResponse):
         if _not_modified(self.headers, asked):
             # The browser's copy is this file (a job's outputs never change): nothing to send again.
             return await NotModifiedResponse(self.headers)(scope, receive, send)
-        http_range = asked.get("range")
-        if http_range is not None and scope["type"] == "http":
+        http_range, if_range = asked.get("range"), asked.get("if-range")
+        # An If-Range naming another version of the file means "send all of it" (RFC 9110 13.1.5),
+        # whatever its Range says: a resumed download of a changed file got a 416 instead.
+        if (
+            http_range is not None
+            and scope["type"] == "http"
+            and (if_range is None or self._should_use_range(if_range))
+        ):
             size = self.stat_result.st_size
             try:
                 self._parse_range_header(http_range, size)
