@@ -115,3 +115,31 @@ def test_black_frames_are_excused_only_where_the_source_was_black(tmp_path: Path
     payload = EnhancePayload(source=str(source), width=32, height=32, frames=3, fps="8", steps=steps)
     # x2: output j shows source position j/2; 0 and 1 sit on the black frame 0, 3 between two lit ones.
     assert _unexplained([0, 1, 3], payload, payload.output_shape()) == [3]
+
+
+def test_a_phone_clip_stored_sideways_is_promised_and_delivered_upright(
+    make_service: Callable[..., JobService], tmp_path: Path
+) -> None:
+    # The job said 96x64 (the stored size) while the MP4 it made, like `reelgen enhance`'s, plays 64x96.
+    source = tmp_path / "portrait.mp4"
+    with av.open(str(source), "w") as container:
+        stream = container.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 48, 32, "yuv420p"
+        stream.set_display_rotation(90)
+        for k in range(3):
+            frame = av.VideoFrame.from_ndarray(np.full((32, 48, 3), 60 + 40 * k, np.uint8), format="rgb24")
+            frame.pts = k
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    service = make_service()
+    job = service.submit(enhance_payload(source, [upscale_step(2, "lanczos")]), kind=kinds.ENHANCE)
+    assert job.size == "64x96"
+
+    done = service.wait(job.id, timeout_s=300)
+    assert done.status is JobStatus.COMPLETED, done.error
+    video = service.content(done.id)
+    assert video is not None
+    with av.open(str(video)) as container:
+        frame = next(container.decode(container.streams.video[0]))
+    assert (frame.width, frame.height, frame.rotation) == (96, 64, 90)  # stored sideways, shown 64x96
+    assert done.size == "64x96"

@@ -49,14 +49,26 @@ class EnhancePayload(BaseModel):
     source_model: str = ""
     prompt: str = ""
     seed: int | None = None
+    rotation: int = Field(
+        default=0,
+        ge=0,
+        lt=360,
+        multiple_of=90,
+        description="Degrees a player turns the stored frames by (a phone's portrait clip: 90)",
+    )
 
     @property
     def source_shape(self) -> Shape:
         return Shape(self.width, self.height, self.frames, Fraction(self.fps))
 
     def output_shape(self) -> Shape:
-        """The clip the chain makes: the size, frame count and exact rate the job promises."""
+        """The clip the chain makes as stored in the file: its size, frame count and exact rate."""
         return chain_shape(self.steps, self.source_shape)
+
+    def shown_shape(self) -> Shape:
+        """``output_shape`` as a player shows it: a clip stored sideways is turned upright (its sides swap)."""
+        out = self.output_shape()
+        return Shape(out.height, out.width, out.frames, out.fps) if self.rotation % 180 else out
 
 
 def decoded_shape(path: Path, param: str = "file") -> Shape:
@@ -95,6 +107,8 @@ def enhance_payload(
     ``source_job`` (a finished render or enhance job) lends the payload its
     prompt, model and seed, and is recorded as the job this one enhances.
     """
+    from reelgen.core.enhance.mux import read_extras
+
     shape = decoded_shape(source, param)
     chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps)
     if not chain:
@@ -110,6 +124,8 @@ def enhance_payload(
         source_model=source_job.model if source_job is not None else "",
         prompt=source_job.prompt if source_job is not None else "",
         seed=source_job.seed if source_job is not None else None,
+        # The job's size is the shown one: the MP4 keeps the frames as stored and the turn players apply.
+        rotation=read_extras(source).rotation,
     )
 
 
@@ -120,7 +136,7 @@ class EnhanceKind(WorkerKind[EnhancePayload]):
     payload_model = EnhancePayload
 
     def facts(self, payload: EnhancePayload) -> Facts:
-        out = payload.output_shape()
+        out = payload.shown_shape()
         return Facts(
             # An uploaded clip has no model; the row names the methods that make it instead.
             model=payload.source_model or "+".join(step.name for step in payload.steps),
@@ -168,16 +184,21 @@ class EnhanceKind(WorkerKind[EnhancePayload]):
         )
 
     def check(self, job: Job, files: dict[str, Path], result: RunResult) -> dict[str, Any]:
-        """Decode the MP4 as a player would: the size and frame count the job promised, no black frames."""
+        """Decode the MP4 as a player would: the size (shown upright) and frame count the job promised,
+        no black frames."""
+        from reelgen.core.enhance.mux import read_extras
+
         payload = self.parse(job.payload)
-        promised = payload.output_shape()
+        promised, shown = payload.output_shape(), payload.shown_shape()
         info = verify_video(
             files["video"], promised.frames, lambda black: _unexplained(black, payload, promised)
         )
-        if (info["width"], info["height"]) != (promised.width, promised.height):
+        if read_extras(files["video"]).rotation % 180:
+            info["width"], info["height"] = info["height"], info["width"]
+        if (info["width"], info["height"]) != (shown.width, shown.height):
             raise GenerationFailed(
-                f"the enhanced video is {info['width']}x{info['height']}; "
-                f"the job promised {promised.width}x{promised.height}"
+                f"the enhanced video shows {info['width']}x{info['height']}; "
+                f"the job promised {shown.width}x{shown.height}"
             )
         return info
 
