@@ -232,7 +232,7 @@ def test_extend_by_default_uses_about_half_as_many_context_frames_as_it_makes(
             "num_frames",
             "from 1 to 233; a 1-frame context allows up to 249",
         ),
-        ({"start_image": "image_a"}, "start_image", "cannot pin images"),
+        ({"start_image": "image_a"}, "start_image", "cannot be pinned in task extend"),
     ],
     ids=["context-off-lattice", "run-too-long", "context-too-long", "extend-with-image"],
 )

@@ -179,7 +179,12 @@ def test_generate_draws_no_diffusers_progress_bar(
         ({"options": {"overlap_history": 6}}, "options.overlap_history", "5 or 9"),
         ({"options": {"overlap_history": 17}}, "options.overlap_history", "below options.base_num_frames"),
         ({"options": {"causal_block_size": 2}}, "options.causal_block_size", "does not divide"),
-        ({"task": "extend", "source_video": "source", "end_image": "end"}, "end_image", "i2v run"),
+        (
+            {"task": "extend", "source_video": "source", "end_image": "end"},
+            "end_image",
+            "works from the source clip",
+        ),
+        ({"end_image": "end"}, "end_image", "image-to-video run; give a start image too (start_image)"),
         ({"start_image": "start", "num_frames": 33}, "num_frames", "29 or 41"),
         ({"start_image": "start", "end_image": "end", "num_frames": 29}, "end_image", "one window"),
         (

@@ -374,6 +374,34 @@ def test_vace_gets_each_image_where_the_request_puts_it(
     assert "reference_images" not in keyframe
 
 
+def _masked(conditions: dict[str, Any]) -> list[int]:
+    return [m.getpixel((0, 0)) for m in conditions["mask"]]
+
+
+def _near(frame: Any, path: str) -> bool:
+    wanted = np.asarray(Image.open(path).convert("RGB").resize((48, 32))).astype(int)
+    return bool(np.abs(np.asarray(frame).astype(int) - wanted).mean() < 20)
+
+
+def test_vace_keeps_a_start_and_an_end_image_beside_keyframes(inputs: dict[str, str]) -> None:
+    """--image and --end-image with --keyframe: the keyframes set the task, and VACE read only them."""
+    from reelgen.core.backends.wan import vace
+
+    keys = [{"image": "end", "frame": 2}]
+    with_start = resolved(**_vace_fields({"start_image": "start", "keyframes": keys}, inputs))
+    assert with_start.task is Task.KEYFRAMES
+    conditions, _ = vace.conditions(with_start, None)
+    assert _masked(conditions) == [0, 255, 0, 255, 255]  # the start image is kept as frame 0
+    assert _near(conditions["video"][0], inputs["start"]) and _near(conditions["video"][2], inputs["end"])
+    with_end = resolved(**_vace_fields({"end_image": "end", "keyframes": keys}, inputs))
+    conditions, _ = vace.conditions(with_end, None)
+    assert _masked(conditions) == [255, 255, 0, 255, 0]  # the end image is kept as the last frame
+    assert _near(conditions["video"][4], inputs["end"])
+    # An end image alone is the last frame to reach, as LTX-Video takes it.
+    conditions, _ = vace.conditions(resolved(**_vace_fields({"end_image": "end"}, inputs)), None)
+    assert _masked(conditions) == [255, 255, 255, 255, 0]
+
+
 def test_vace_extend_sees_the_end_of_the_clip_and_returns_only_new_frames(inputs: dict[str, str]) -> None:
     from reelgen.core.backends.wan import vace
 

@@ -6,17 +6,16 @@ This runs once, at the edge (CLI, API). It reads no weights and imports no torch
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from reelgen.core import safetensors_file
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
-from reelgen.core.spec import registry
+from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.numbers import validate_options
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest, Keyframe, ResolvedRequest, Task
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
 #: Inputs each task cannot do without, as (field, what it is). The field in brackets is said as each
@@ -192,7 +191,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     width, height = request.width or preset.width, request.height or preset.height
     fps = request.fps or preset.fps
     frames = _frames(spec, preset, request, fps)
-    _check_length(rules, width, height, frames, request.keyframes)
+    _check_length(rules, width, height, frames, request)
 
     # 3. The family's options, complete with its defaults.
     try:
@@ -243,9 +242,7 @@ def check_resolved(request: ResolvedRequest) -> None:
     spec, preset = registry.resolve(request.model)
     _check_task(spec, preset, request.task, inferred=False)
     _check_inputs(spec, preset, request.task, request)
-    _check_length(
-        spec.rules_for(preset), request.width, request.height, request.num_frames, request.keyframes
-    )
+    _check_length(spec.rules_for(preset), request.width, request.height, request.num_frames, request)
     if spec.check is not None:
         spec.check(preset, request)
     _check_pins(preset, request)
@@ -276,6 +273,7 @@ def _check_inputs(
             "Drop it, or ask for task v2v or extend",
             param="source_video",
         )
+    pins.check_tasks(task, request)
     _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
         raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
@@ -301,24 +299,11 @@ def _still_image(value: str | None) -> str | None:
 
 
 def _check_length(
-    rules: SizeRules, width: int, height: int, frames: int, keyframes: Sequence[Keyframe]
+    rules: SizeRules, width: int, height: int, frames: int, request: GenerationRequest | ResolvedRequest
 ) -> None:
     rules.check_size(width, height)
     rules.check_frames(frames)
-    pinned: set[int] = set()
-    for i, key in enumerate(keyframes):
-        if key.frame >= frames:
-            raise InvalidRequest(
-                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
-                param=f"keyframes[{i}].frame",
-            )
-        if key.frame in pinned:  # one image per frame: Wan VACE kept the last one given, unsaid
-            raise InvalidRequest(
-                f"keyframes[{i}].frame {key.frame} is pinned already by an earlier keyframe; "
-                "give each keyframe its own frame",
-                param=f"keyframes[{i}].frame",
-            )
-        pinned.add(key.frame)
+    pins.check_frames(frames, request)
 
 
 def _check_pins(preset: Preset, request: ResolvedRequest) -> None:

@@ -191,7 +191,7 @@ def _check_extend(preset: Preset, request: ResolvedRequest) -> None:
 
 
 def check(preset: Preset, request: ResolvedRequest) -> None:
-    """What only LTX knows: a falling fixed schedule, extend's frame arithmetic, clips without images."""
+    """What only LTX knows: a falling fixed schedule, extend's frame arithmetic."""
     schedule = request.options_as(LTXOptions).timesteps
     if schedule is not None and (
         not all(0 < t <= 1000 for t in schedule) or any(a <= b for a, b in pairwise(schedule))
@@ -202,13 +202,6 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         )
     if request.task is Task.EXTEND:
         _check_extend(preset, request)
-    pinned = next((f for f in ("keyframes", "start_image", "end_image") if getattr(request, f)), None)
-    if request.task in (Task.EXTEND, Task.V2V) and pinned:
-        raise InvalidRequest(
-            f"{request.task.value} works from the source clip and cannot pin images too; drop {pinned}, "
-            "or run keyframes on its output",
-            param=pinned,
-        )
     check_v2v_steps(request)
 
 

@@ -104,7 +104,8 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
     """DF models check their windows; one-window models refuse what only DF models do."""
     if request.end_image and request.task is not Task.I2V:
         raise InvalidRequest(
-            "end_image is the last frame of an i2v run; give a start image too (task i2v)", param="end_image"
+            "end_image is the last frame of an image-to-video run; give a start image too (start_image)",
+            param="end_image",
         )
     if preset.variant == DF:
         check_windows(request, SPEC.label)

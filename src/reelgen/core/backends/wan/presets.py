@@ -305,19 +305,23 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             param="end_image",
         )
     if request.end_image:
-        if request.task != Task.I2V:
-            raise InvalidRequest(
-                "end_image is the last frame of an i2v run; give a start image too (task i2v)",
-                param="end_image",
-            )
         if variant not in END_IMAGE_VARIANTS:
             models = sorted(p.name for p in PRESETS if p.variant in END_IMAGE_VARIANTS)
             raise InvalidRequest(
                 f"{name} cannot pin a last frame; first+last frame models: {', '.join(models)}",
                 param="end_image",
             )
+        # VACE pins the end image beside a start image, keyframes or nothing else (vace.conditions).
+        if request.task != Task.I2V and variant != VACE:
+            raise InvalidRequest(
+                "end_image is the last frame of an image-to-video run; give a start image too (start_image)",
+                param="end_image",
+            )
         if request.num_frames < 5:
-            raise InvalidRequest("a first+last frame video needs at least 5 frames", param="num_frames")
+            raise InvalidRequest(
+                f"num_frames {request.num_frames}: a video with a last frame pinned needs at least 5 frames",
+                param="num_frames",
+            )
     if variant == VACE:
         vace.check(request, options.extend_context_frames)
     elif options.extend_context_frames is not None:

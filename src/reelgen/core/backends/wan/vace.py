@@ -110,16 +110,19 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
     given: dict[int, Image.Image] = {}
     strength: dict[int, float] = {}
     drop = 0
-    if request.task is Task.I2V:
-        given[0] = plumbing.start_image(request)
-        end = plumbing.end_image(request)
-        if end is not None:
-            given[frames - 1] = end
-    elif request.task is Task.KEYFRAMES:
+    if request.task is not Task.EXTEND:
+        # One clip holds every image the request pins, whichever of them set its task: a start image
+        # beside keyframes was dropped when the keyframes alone were read (ComfyUI's WanVaceToVideo
+        # and Wan2GP put all of them in the one control video too).
+        if request.start_image:
+            given[0] = plumbing.start_image(request)
         for i, key in enumerate(request.keyframes):
             given[key.frame] = media.load_fitted(key.image, width, height, f"keyframes[{i}].image")
             strength[key.frame] = key.strength
-    elif request.task is Task.EXTEND:
+        end = plumbing.end_image(request)
+        if end is not None:
+            given[frames - 1] = end
+    else:
         clip = media.read_video(request.source_video or "")
         drop = context_length(
             context_frames, source_clip.frames_at(clip.num_frames, float(clip.fps), request.fps)

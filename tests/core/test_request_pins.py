@@ -1,0 +1,98 @@
+"""Images pinned at frames (start image, keyframes, end image): refused where the run would drop them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from reelgen.core.encode import write_video
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.types import Video
+from tests.core.helpers import resolved
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("pins")
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(folder / "start.png")
+    Image.new("RGB", (64, 64), (30, 30, 200)).save(folder / "end.png")
+    write_video(Video(np.full((17, 64, 64, 3), 90, np.uint8), Fraction(24)), folder / "clip.mp4")
+    return {
+        "start": str(folder / "start.png"),
+        "end": str(folder / "end.png"),
+        "clip": str(folder / "clip.mp4"),
+    }
+
+
+def _refused(files: dict[str, str], **fields: Any) -> InvalidRequest:
+    for key in ("start_image", "end_image", "source_video"):
+        if key in fields:
+            fields[key] = files[fields[key]]
+    fields["keyframes"] = [{**k, "image": files[k["image"]]} for k in fields.get("keyframes", [])]
+    with pytest.raises(InvalidRequest) as refused:
+        resolved(prompt="a fox", **fields)
+    return refused.value
+
+
+@pytest.mark.parametrize("model", ["ltx-tiny", "wan-vace-tiny"])
+def test_a_keyframe_on_the_start_or_end_image_frame_is_refused(files: dict[str, str], model: str) -> None:
+    # Two images for one frame: Wan VACE kept one of them unsaid, LTX-Video blended both.
+    said = _refused(files, model=model, start_image="start", keyframes=[{"image": "end", "frame": 0}])
+    assert said.param == "keyframes[0].frame"
+    assert said.message == (
+        "keyframes[0].frame 0 is pinned already by the start image (start_image), which is frame 0; "
+        "drop one of them"
+    )
+    said = _refused(
+        files, model=model, num_frames=9, end_image="end", keyframes=[{"image": "start", "frame": 8}]
+    )
+    assert said.param == "keyframes[0].frame"
+    assert "pinned already by the end image (end_image), which is the last frame" in said.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "param", "task"),
+    [
+        ({"model": "wan-tiny", "source_video": "clip", "start_image": "start"}, "start_image", "v2v"),
+        ({"model": "cogvideox-tiny", "source_video": "clip", "start_image": "start"}, "start_image", "v2v"),
+        ({"model": "skyreels-tiny", "task": "extend", "source_video": "clip", "start_image": "start"}, "start_image", "extend"),
+        (
+            {"model": "wan-vace-tiny", "task": "extend", "source_video": "clip", "keyframes": [{"image": "end", "frame": 4}]},
+            "keyframes",
+            "extend",
+        ),
+        ({"model": "ltx-tiny", "task": "v2v", "source_video": "clip", "end_image": "end"}, "end_image", "v2v"),
+    ],
+)  # fmt: skip
+def test_images_beside_a_source_clip_are_refused_not_dropped(
+    files: dict[str, str], fields: dict[str, Any], param: str, task: str
+) -> None:
+    said = _refused(files, **fields)
+    assert said.param == param
+    assert said.message == (
+        f"{param} cannot be pinned in task {task}, which works from the source clip (source_video); "
+        "drop one of them, or pin images in a run of its output"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "param", "instead"),
+    [
+        ({"model": "wan-tiny", "start_image": "start"}, "start_image", "i2v"),
+        ({"model": "skyreels-tiny", "start_image": "start"}, "start_image", "i2v"),
+        ({"model": "wan-vace-tiny", "keyframes": [{"image": "end", "frame": 4}]}, "keyframes", "keyframes"),
+    ],
+)
+def test_an_image_given_to_a_run_asked_for_as_t2v_is_refused(
+    files: dict[str, str], fields: dict[str, Any], param: str, instead: str
+) -> None:
+    said = _refused(files, task="t2v", **fields)
+    assert said.param == param
+    assert said.message == (
+        f"{param}: task t2v makes the video from the prompt alone and would ignore it; drop it, "
+        f"or ask for task {instead}"
+    )
