@@ -130,6 +130,17 @@ def _tick(offset: int, base: Fraction, rate: Fraction) -> int:
     return (2 * num + den) // (2 * den)
 
 
+#: The largest denominator of a rate a clip is delivered at. A phone's 90 kHz clock over a long clip
+#: gives FFmpeg's average rate a numerator near 2**31: x2 or x4 of it no longer fit FFmpeg's 32-bit
+#: rationals, and the encoder failed ("internal error (OverflowError ...)"). Within 1/100000 the
+#: rate moves by at most 0.00001 fps: under 2 ms in an hour at 30 fps.
+RATE_DENOMINATOR = 100_000
+
+
+def _bounded(rate: Fraction) -> Fraction:
+    return rate.limit_denominator(RATE_DENOMINATOR)
+
+
 def video_timing(path: str | Path, param: str = "source_video", shown: str | None = None) -> Timing:
     """The timing of the first video stream of ``path``, read from its packets (nothing is decoded).
 
@@ -143,8 +154,8 @@ def video_timing(path: str | Path, param: str = "source_video", shown: str | Non
             if not container.streams.video:
                 raise InvalidRequest(f"{param}: {shown} has no video stream", param=param)
             stream = container.streams.video[0]
-            average = Fraction(stream.average_rate or stream.guessed_rate or 24)
-            nominal = Fraction(stream.guessed_rate or average)
+            average = _bounded(Fraction(stream.average_rate or stream.guessed_rate or 24))
+            nominal = _bounded(Fraction(stream.guessed_rate or average))
             base = stream.time_base
             stamps = [p.pts for p in container.demux(stream) if p.size and not p.is_discard]
             measured = stream.average_rate is None
