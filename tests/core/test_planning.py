@@ -46,6 +46,19 @@ def test_the_plan_names_a_budget_only_when_there_is_one() -> None:
     assert "GiB of 24.0 GiB)" in plan_memory(WAN_14B, 2.0, gpu(80.0), budget_gib=24.0).describe()
 
 
+def test_a_cpu_plan_says_whether_the_cpu_was_asked_for_or_there_is_no_gpu() -> None:
+    # --device cpu on a machine with a GPU read "no CUDA GPU", which sent people looking for a broken driver.
+    chosen = plan_memory({"transformer": 1.0}, 1.0, DeviceInfo("cpu", "CPU", None, None, gpus=1))
+    assert (
+        chosen.reason == "the CPU was asked for (this machine has 1 CUDA GPU); running on the CPU in float32"
+    )
+    two = plan_memory({"transformer": 1.0}, 1.0, DeviceInfo("cpu", "CPU", None, None, gpus=2), budget_gib=4.0)
+    assert two.reason.startswith("the CPU was asked for (this machine has 2 CUDA GPUs); running on the CPU")
+    assert two.reason.endswith("a VRAM budget (4 GiB) plans GPU memory, so it is not used")
+    none = plan_memory({"transformer": 1.0}, 1.0, DeviceInfo("cpu", "CPU", None, None))
+    assert none.reason == "no CUDA GPU; running on the CPU in float32"
+
+
 def test_text_encoders_stream_so_a_card_smaller_than_t5_keeps_the_denoiser_resident() -> None:
     ltx = {"transformer": 3.8, "text_encoder": 9.2, "vae": 0.9}
     plan = plan_memory(ltx, 1.0, gpu(12.0))

@@ -29,7 +29,7 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
             param="device",
         )
     if match[1] == "cpu":
-        return DeviceInfo("cpu", "CPU", None, None)
+        return DeviceInfo("cpu", "CPU", None, None, gpus=gpus)
     index = int(match[2] or 0)
     if index >= gpus:
         found = "no CUDA GPU" if not gpus else f"{gpus} CUDA GPU(s)"
@@ -37,7 +37,7 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
             f"device {prefer!r} is not on this machine ({found}); valid: {', '.join(have)}", param="device"
         )
     free, total = torch.cuda.mem_get_info(index)
-    return DeviceInfo(f"cuda:{index}", torch.cuda.get_device_name(index), total / GIB, free / GIB)
+    return DeviceInfo(f"cuda:{index}", torch.cuda.get_device_name(index), total / GIB, free / GIB, gpus=gpus)
 
 
 def host_available_gib() -> float | None:

@@ -51,6 +51,8 @@ class DeviceInfo:
     name: str
     total_gib: float | None
     free_gib: float | None
+    #: CUDA GPUs the machine has: a run on the CPU was asked for where there are some.
+    gpus: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,16 @@ class MemoryPlan:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def cpu_because(device: DeviceInfo) -> str:
+    """Why a run is on the CPU: asked for beside a GPU, or no GPU to run on ("no CUDA GPU" misled
+    a person who had chosen the CPU on a machine with one)."""
+    if device.gpus:
+        return (
+            f"the CPU was asked for (this machine has {device.gpus} CUDA GPU{'s' if device.gpus > 1 else ''})"
+        )
+    return "no CUDA GPU"
 
 
 def working_set_gib(width: int, height: int, frames: int, *peaks_gib: float) -> float:
@@ -140,7 +152,7 @@ def plan_memory(
             "float32",
             None,
             weights_gib(parts_gib, dtype, "float32") + working_gib,
-            reason=f"no CUDA GPU; running on the CPU in float32{unused}",
+            reason=f"{cpu_because(device)}; running on the CPU in float32{unused}",
         )
     budget = budget_gib if budget_gib is not None else (device.free_gib or 0.0)
     usable = budget * HEADROOM
