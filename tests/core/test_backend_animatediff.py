@@ -106,13 +106,23 @@ def test_every_task_renders_the_requested_clip(
     assert result.video.frames.std() > 0
 
 
-def test_a_small_budget_gets_the_low_vram_recipe(cache: ModelCache, tmp_path: Path) -> None:
-    result = render(_request(), tmp_path / "out.mp4", cache=cache, vram_budget_gib=4)
+def test_on_the_cpu_a_vram_budget_plans_nothing(cache: ModelCache, tmp_path: Path) -> None:
+    # The low-VRAM recipe took the budget on the CPU and recorded it as the plan's ("needs ~0.6 GiB of
+    # 4.0 GiB"); every other family says a VRAM budget is not used there.
+    result = render(_request(), tmp_path / "out.mp4", cache=cache, vram_budget_gib=4, device="cpu")
     plan = result.metadata["memory_plan"]
-    assert plan["recipe"] == "low-vram"
-    assert (plan["strategy"], plan["dtype"]) == ("cpu", "float32")  # no GPU here: slicing only
-    assert plan["vae_slicing"] and plan["vae_tiling"] and plan["attention_slicing"]
+    assert (plan["strategy"], plan["dtype"], plan["recipe"], plan["budget_gib"]) == (
+        "cpu",
+        "float32",
+        "",
+        None,
+    )
+    assert plan["reason"].endswith("a VRAM budget (4 GiB) plans GPU memory, so it is not used")
     assert probe(result.path)["frames"] == 9
+    spec, preset = resolve("animatediff-v1-5-2")
+    request = _request(model="animatediff-v1-5-2", width=512, height=512, num_frames=16)
+    # A CPU device reporting free memory (as a GPU's) gets no recipe either.
+    assert spec.plan(preset, request, DeviceInfo("cpu", "CPU", 8.0, 4.0, gpus=1), None).recipe == ""
 
 
 def test_on_a_gpu_the_low_vram_recipe_offloads_layer_by_layer_in_fp16() -> None:

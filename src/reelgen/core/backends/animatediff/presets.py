@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, Strategy, working_set_gib
+from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -152,24 +152,21 @@ def working_gib(preset: Preset, request: ResolvedRequest) -> float:
 def low_vram_recipe(
     preset: Preset, request: ResolvedRequest, device: DeviceInfo, budget_gib: float | None
 ) -> MemoryPlan | None:
-    """The low-VRAM recipe for budgets of 6 GiB or less; None leaves the planner's ladder to decide."""
+    """The low-VRAM recipe for GPU budgets of 6 GiB or less; None leaves the planner to decide.
+
+    On the CPU a VRAM budget has nothing to plan: the planner's CPU plan says so, as for
+    every family (this recipe took a budget there and recorded it as the plan's).
+    """
     budget = budget_gib if budget_gib is not None else device.free_gib
-    if budget is None or budget > LOW_VRAM_GIB:
+    if device.device == "cpu" or budget is None or budget > LOW_VRAM_GIB:
         return None
-    working = working_gib(preset, request)
-    strategy: Strategy
-    if device.device == "cpu":
-        strategy, dtype, need = "cpu", "float32", sum(preset.parts_gib.values()) + working
-        how = "no CUDA GPU, so float32 on the CPU with its slicing and tiling"
-    else:
-        # Sequential offload keeps one layer resident; slicing bounds attention and decode peaks.
-        strategy, dtype = "sequential_offload", "float16"
-        need = 0.05 * max(preset.parts_gib.values()) + 0.5 * working
-        how = "sequential offload in fp16, attention slicing, VAE slicing and tiling"
+    # Sequential offload keeps one layer resident; slicing bounds attention and decode peaks.
+    need = 0.05 * max(preset.parts_gib.values()) + 0.5 * working_gib(preset, request)
+    how = "sequential offload in fp16, attention slicing, VAE slicing and tiling"
     return MemoryPlan(
-        strategy,
+        "sequential_offload",
         device.device,
-        dtype,
+        "float16",
         budget,
         need,
         vae_tiling=True,
