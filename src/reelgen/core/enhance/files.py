@@ -1,4 +1,4 @@
-"""Enhance any video file a few frames at a time: decode, run a chain, encode atomically, audio packets copied."""
+"""Enhance any video file a few frames at a time: decode, run a chain, encode atomically, audio and subtitles copied."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def enhance_file(
     time, so its length is bounded by disk, not memory. The frame rate stays
     exact (a variable-rate source is first resampled to its nominal rate by its
     timestamps) and the audio is the source's own packets, copied (re-encoded
-    only when the output container cannot hold its codec). Nothing is written
-    unless every stage finishes.
+    only when the output container cannot hold its codec), as are its text
+    subtitles. Nothing is written unless every stage finishes.
     """
     progress = progress or Progress()
     source, output = Path(source), Path(output)
@@ -71,6 +71,10 @@ def enhance_file(
         )
     if timing.variable:
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing)))
+    pictures = [t.codec for t in extras.subtitles if t.written_as(output.suffix) is None]
+    if pictures:
+        note = f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"
+        progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +87,8 @@ def enhance_file(
         write_frames(middle.watch(made), (final.width, final.height), final.fps, silent)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
+        if extras.subtitles:
+            record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
 
         # 3. The picture with the record embedded and the source's audio copied, then the sidecar.

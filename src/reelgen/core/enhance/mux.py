@@ -1,9 +1,9 @@
 """The enhanced picture put into the output file with the record and what the source had besides its picture.
 
 That is every audio stream, its packets copied (re-encoded only when the
-container cannot hold its codec) and kept in step with the picture, and the
-display matrix a phone writes for a clip shot upright, so players turn the
-enhanced clip as they turned the source.
+container cannot hold its codec) and kept in step with the picture, every text
+subtitle stream (likewise), and the display matrix a phone writes for a clip
+shot upright, so players turn the enhanced clip as they turned the source.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.encode import CONTAINERS, METADATA_KEY, new_file_beside
+from reelgen.core.enhance.subtitles import Track, Writer, tracks
 from reelgen.core.errors import InvalidRequest
 
 #: How the audio got into the output: its packets copied, or decoded and encoded again.
@@ -38,6 +39,8 @@ class Extras:
     matrix: tuple[int, ...] | None
     #: Degrees counter-clockwise a player turns the stored frames by (0, 90, 180 or 270).
     rotation: int
+    #: The subtitle streams, in order: the text ones are carried, those drawn as pictures are not.
+    subtitles: tuple[Track, ...] = ()
 
     def upright(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
@@ -56,7 +59,7 @@ def read_extras(path: Path) -> Extras:
         matrix = _matrix(frame)
         rotation = round(frame.rotation) % 360 if frame is not None and matrix is not None else 0
         codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
-        return Extras(path, codecs, start, matrix, rotation)
+        return Extras(path, codecs, start, matrix, rotation, tracks(container))
 
 
 def _matrix(frame: Any) -> tuple[int, ...] | None:
@@ -76,7 +79,7 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
     import av
 
     if not extras.audio_codecs:
-        record["audio"] = None
+        record["audio"] = None  # the record is written into the file: what it says is set first
         _mux(silent, extras, output, record, None)
         return None
     record["audio"] = COPIED
@@ -103,35 +106,46 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
     import av
 
     part = new_file_beside(output)
-    _, _, codec, options = CONTAINERS[output.suffix.lower()]
+    suffix = output.suffix.lower()
+    _, _, codec, options = CONTAINERS[suffix]
     try:
-        with av.open(str(silent)) as vin, av.open(str(part), "w", options=options) as out:
+        with (
+            av.open(str(silent)) as vin,
+            av.open(str(extras.path)) as source,
+            av.open(str(part), "w", options=options) as out,
+        ):
             out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
             vstream = out.add_stream_from_template(vin.streams.video[0])
             if extras.matrix is not None:
                 vstream.set_display_matrix(list(extras.matrix))
-            if audio is None:
-                _copy_video(vin, vstream, out)
-            else:
-                with av.open(str(extras.path)) as ain:
-                    streams = list(ain.streams.audio)
-                    made = [
-                        _tagged(
-                            out.add_stream_from_template(s) if audio == COPIED else _encoder(out, s, codec), s
-                        )
-                        for s in streams
-                    ]
-                    _copy_video(vin, vstream, out)
-                    for packet in _shifted(ain.demux(*streams), extras.start):
-                        target = made[streams.index(packet.stream)]
-                        if audio == COPIED:
-                            packet.stream = target
-                            out.mux(packet)
-                        else:
-                            _encode(out, target, packet.decode())
-                    if audio == REENCODED:
-                        for target in made:
-                            out.mux(target.encode(None))
+            sounds = list(source.streams.audio) if audio is not None else []
+            made = {
+                s.index: _tagged(
+                    out.add_stream_from_template(s) if audio == COPIED else _encoder(out, s, codec), s
+                )
+                for s in sounds
+            }
+            texts = [
+                (s, track.written_as(suffix))
+                for s, track in zip(source.streams.subtitles, extras.subtitles, strict=True)
+                if track.written_as(suffix)
+            ]
+            writers = {s.index: Writer(out, s, str(written)) for s, written in texts}
+            for s, _ in texts:
+                _tagged(writers[s.index].stream, s)
+            _copy_video(vin, vstream, out)
+            wanted = [*sounds, *(s for s, _ in texts)]
+            for packet in _shifted(source.demux(*wanted), extras.start) if wanted else ():
+                if packet.stream.index in writers:
+                    writers[packet.stream.index].write(out, packet)
+                elif audio == COPIED:
+                    packet.stream = made[packet.stream.index]
+                    out.mux(packet)
+                else:
+                    _encode(out, made[packet.stream.index], packet.decode())
+            if audio == REENCODED:
+                for target in made.values():
+                    out.mux(target.encode(None))
         os.replace(part, output)
     finally:
         part.unlink(missing_ok=True)
