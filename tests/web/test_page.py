@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,7 +33,13 @@ def horizontal_overflow(tab: Tab) -> int:
 def test_uncached_model_is_marked_and_refused_before_submit(
     quiet_server: Served, tab: Callable[..., Tab], shots: Path
 ) -> None:
+    # Another client queued this one while its weights were on the server (a create of a model with
+    # none is refused); they have gone since.
+    weights = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
+    weights.mkdir(parents=True)
+    (weights / "model_index.json").write_text("{}")
     other = quiet_server.create(model="wan-1.3b", prompt="waves by another client")
+    shutil.rmtree(weights)
     t = tab()
     page = t.open(quiet_server.url)
     posts: list[str] = []
@@ -55,7 +63,7 @@ def test_uncached_model_is_marked_and_refused_before_submit(
     page.screenshot(path=shots / "uncached-model.png")
     assert posts == []  # refused in the page: nothing was sent
 
-    # A remix runs the same model: refused alike (another client queued this one, which fails).
+    # A remix runs the same model: refused alike (the server refuses it too).
     card = page.locator(f'.card[data-id="{other["id"]}"]')
     card.get_by_role("button", name="Remix").click()
     page.click("#f-submit")

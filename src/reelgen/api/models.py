@@ -82,6 +82,23 @@ def weights_of(spec: FamilySpec, preset: Preset) -> Weights:
     return Weights(present=True, origin=origin, pull_command=pull)  # type: ignore[arg-type]
 
 
+def require_weights(request: ResolvedRequest, ray_address: str | None) -> None:
+    """Refuse, at submit, a model whose weights this server does not hold: workers never download,
+    so its job could only fail later in the worker. Workers on a Ray cluster joined by address may
+    run on other machines, with weights of their own: there the worker decides."""
+    found = registry.presets().get(request.model)
+    if ray_address or request.weights or found is None or weights_of(*found).present:
+        return
+    raise ApiError(
+        400,
+        f"model {request.model!r} has no weights on this server, so its job could only fail; fetch them "
+        f"where the server runs with: reelgen pull {request.model}   (GET /v1/models says which models "
+        "are here: weights.present)",
+        param="model",
+        code="model_not_available",
+    )
+
+
 def _defaults_request(spec: FamilySpec, preset: Preset) -> ResolvedRequest:
     return ResolvedRequest(
         model=preset.name,

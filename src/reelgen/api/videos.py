@@ -16,6 +16,7 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
+from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.core.spec import resolve
@@ -108,6 +109,7 @@ async def _submit(
             if existing is not None:
                 return existing, True
         resolved: ResolvedRequest = resolve(make())
+        require_weights(resolved, settings_of(request).jobs.ray_address)  # else it fails in the worker
         return service.submit_or_replay(
             resolved,
             priority=priority,
