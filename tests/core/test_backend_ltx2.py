@@ -90,6 +90,26 @@ def test_an_end_image_steers_the_ending(images: dict[str, str], cache: ModelCach
     assert not np.array_equal(start_only.frames[-8:], both.video.frames[-8:])
 
 
+def test_an_end_image_beside_keyframes_is_one_more_condition(images: dict[str, str]) -> None:
+    # It was refused as needing a start image ("give a start image too") though keyframes were given.
+    runner = loaded("ltx2-tiny")
+    request = _request(end_image=images["end"], keyframes=[Keyframe(image=images["start"], frame=4)])
+    conditions = runner.task_inputs(request, runner.pipe)["conditions"]
+    assert [c.index for c in conditions] == [1, 2]  # latent frames of frames 4 and 16
+    # Frame 8 shares the end image's latent frame (9..16): the pipeline laid one image over the other.
+    with pytest.raises(InvalidRequest) as shared:
+        _request(end_image=images["end"], keyframes=[Keyframe(image=images["start"], frame=8)])
+    assert shared.value.param == "end_image"
+    assert shared.value.message == (
+        "end_image: the end image (frame 16) and the keyframe at frame 8 land on the same latent frame "
+        "(frames 9..16); LTX-2 pins one image per 8 frames, so set them at least 8 frames apart"
+    )
+    with pytest.raises(InvalidRequest) as alone:
+        _request(end_image=images["end"])
+    assert alone.value.param == "end_image"
+    assert "give a start image (start_image) or keyframes (keyframes) too" in alone.value.message
+
+
 def test_a_lone_keyframe_at_the_start_runs_as_image_to_video(
     images: dict[str, str], cache: ModelCache, tmp_path: Path
 ) -> None:

@@ -124,18 +124,45 @@ def latent_index(frame: int, num_frames: int, ratio: int) -> int:
 
 
 def check(preset: Preset, request: ResolvedRequest) -> None:
-    """What only LTX-2 knows: the distilled schedule's length, and an end image needs a start image."""
+    """What only LTX-2 knows: the distilled schedule's length, and an end image needs another image."""
     if request.options_as(LTX2Options).distilled_sigmas and request.steps != DISTILLED_STEPS:
         raise InvalidRequest(
             f"steps {request.steps}: the distilled schedule has exactly {DISTILLED_STEPS} steps; "
             f"use steps {DISTILLED_STEPS} or options.distilled_sigmas false",
             param="steps",
         )
-    if request.end_image and not request.start_image:
+    # Beside keyframes the end image is one more condition of the condition pipeline, as in LTX-Video.
+    if request.end_image and not (request.start_image or request.keyframes):
         raise InvalidRequest(
-            "end_image pins the last frame of an image-to-video run; give a start image too (start_image)",
+            "end_image pins the last frame of a run from a start image or keyframes; give a start image "
+            "(start_image) or keyframes (keyframes) too",
             param="end_image",
         )
+    _check_latent_frames(request)
+
+
+def _check_latent_frames(request: ResolvedRequest) -> None:
+    """One image per latent frame: a second one there was laid over the first, unsaid."""
+    ratio, n = RULES.frame_step, request.num_frames
+    pinned = [("start_image", 0, "the start image")] if request.start_image else []
+    pinned += [
+        (f"keyframes[{i}].frame", k.frame, f"the keyframe at frame {k.frame}")
+        for i, k in enumerate(request.keyframes)
+    ]
+    if request.end_image:
+        pinned.append(("end_image", n - 1, f"the end image (frame {n - 1})"))
+    taken: dict[int, str] = {}
+    for param, frame, said in pinned:
+        index = latent_index(frame, n, ratio)
+        if index in taken:
+            span = "frame 0" if index == 0 else f"frames {(index - 1) * ratio + 1}..{index * ratio}"
+            where = f"{param} {frame}" if param.startswith("keyframes") else param
+            raise InvalidRequest(
+                f"{where}: {said} and {taken[index]} land on the same latent frame ({span}); LTX-2 pins "
+                f"one image per {ratio} frames, so set them at least {ratio} frames apart",
+                param=param,
+            )
+        taken[index] = said
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:
