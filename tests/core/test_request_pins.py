@@ -96,3 +96,16 @@ def test_an_image_given_to_a_run_asked_for_as_t2v_is_refused(
         f"{param}: task t2v makes the video from the prompt alone and would ignore it; drop it, "
         f"or ask for task {instead}"
     )
+
+
+@pytest.mark.parametrize("model", ["hunyuan-tiny", "hunyuan15-tiny", "kandinsky5-tiny"])
+def test_a_text_to_video_model_given_an_end_image_is_not_said_to_animate_a_start_image(
+    files: dict[str, str], model: str
+) -> None:
+    said = _refused(files, model=model, end_image="end")
+    assert said.param == "end_image"
+    # It said "<model> animates a start image only", of a model that takes no image at all.
+    assert said.message.startswith(
+        f"{model} cannot pin a last frame, so it takes no end_image; models that can: "
+    )
+    assert "ltx-2b" in said.message and "wan-vace-1.3b" in said.message

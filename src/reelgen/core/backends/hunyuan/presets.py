@@ -114,8 +114,12 @@ PRESETS = (
 
 
 def check_start_image_only(preset: Preset, request: ResolvedRequest) -> None:
-    """HunyuanVideo and 1.5 animate a start image but cannot pin a last frame (FramePack can)."""
-    if request.end_image:
+    """HunyuanVideo and 1.5 animate a start image but cannot pin a last frame (FramePack can).
+
+    A text-to-video model's end image is left to ``resolve``, which names every model that pins one
+    (this said a text-to-video model "animates a start image").
+    """
+    if request.end_image and Task.I2V in preset.tasks:
         raise InvalidRequest(
             f"{preset.name} animates a start image only and cannot pin a last frame; "
             "for first+last frame use framepack",
