@@ -10,6 +10,7 @@ output folder on the server, as ``reelgen batch`` writes them in process.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -34,7 +35,7 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.schemas import Status, VideoError
-from reelgen.core.batch.manifest import Manifest
+from reelgen.core.batch.manifest import Manifest, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.summary import BatchSummary
 from reelgen.core.errors import ReelgenError
@@ -133,6 +134,8 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
     out = server_folder(str(output_folder(body.manifest, base, body.output_folder)), "output_folder")
     try:
         check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
+        if body.name and Path(body.name).name == body.name and (base / body.name).is_file():
+            check_spares_file(body.manifest, out, base / body.name)  # `reelgen batch --server` names it
     except ReelgenError as exc:
         raise ApiError(400, exc.message, param=f"manifest.{exc.param}", code=exc.code) from None
     return BatchPayload(

@@ -107,12 +107,14 @@ def batch(
       reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
     from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
+    from reelgen.core.batch.manifest import check_spares_file
 
     progress = Progress(preview_every=0)
     out = output_dir.resolve() if output_dir else None
     try:
         spec = load_manifest(manifest)
         base = manifest.resolve().parent
+        check_spares_file(spec, output_folder(spec, base, out), manifest)  # the run would write over it
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})
             return _on_server(manifest, out, price, server, api_key, quiet)

@@ -11,7 +11,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelgen.core.batch.fields import file_error
-from reelgen.core.batch.manifest import MANIFEST_VERSION, BatchDefaults, BatchItem, Manifest
+from reelgen.core.batch.manifest import (
+    COMPANIONS,
+    CONTAINERS,
+    MANIFEST_VERSION,
+    SUMMARY_FILE,
+    BatchDefaults,
+    BatchItem,
+    Manifest,
+)
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import SEED_LIMIT
@@ -43,15 +51,29 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
 
 
 def _output_name(stem: str, taken: set[str]) -> str:
-    """A valid, unused output name from an image's file name."""
+    """A valid, unused output name from an image's file name; a name taken (case aside) gets ``-2``,
+    ``-3`` ... in the order the images are taken (sorted by file name).
+
+    Taken is what an output's files are named by: its stem (``shot.mp4`` and ``shot`` both write
+    ``shot.json``). A stem the batch's own files use (``batch-summary``, ``*.motion``,
+    ``*.video_meta``) is numbered too: ``manifest create`` died on such an image with an internal error.
+    """
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:120] or "item"
     if not name[0].isalnum():
         name = f"item-{name}"
     candidate, n = name, 2
-    while candidate.lower() in taken:
+    while (
+        (key := _stem_key(candidate)) in taken or key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS)
+    ):
         candidate, n = f"{name}-{n}", n + 1
-    taken.add(candidate.lower())
+    taken.add(key)
     return candidate
+
+
+def _stem_key(output: str) -> str:
+    """The name an output's files share, as ``Manifest`` compares them: no container suffix, lower case."""
+    lower = output.lower()
+    return next((lower[: -len(c)] for c in CONTAINERS if lower.endswith(c)), lower)
 
 
 def create_manifest(

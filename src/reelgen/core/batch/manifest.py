@@ -137,6 +137,28 @@ class Manifest(BaseModel):
         return self
 
 
+def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
+    """Refuse, before any work, a batch whose files in ``out`` would replace ``kept`` (the manifest
+    itself, when the outputs go to its own folder and an item is named after it)."""
+    if out.resolve() != kept.resolve().parent:
+        return
+    name = kept.name.lower()
+    if name == SUMMARY_FILE:
+        raise InvalidRequest(
+            f"the summary ({SUMMARY_FILE}) would replace the manifest {kept}; rename the manifest or set "
+            "another output_dir",
+            param="output_dir",
+        )
+    for i, item in enumerate(manifest.items):
+        files = [item.stem + item.suffix, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS))]
+        if name in (f.lower() for f in files):
+            raise InvalidRequest(
+                f"items[{i}].output {item.output!r} would write {kept.name} over the manifest {kept}; "
+                "rename the item or set another output_dir",
+                param=f"items[{i}].output",
+            )
+
+
 def manifest_schema() -> dict[str, Any]:
     """The manifest's JSON schema (what docs/batch.md shows)."""
     return Manifest.model_json_schema()
