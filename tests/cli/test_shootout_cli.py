@@ -119,7 +119,7 @@ def test_the_help_shows_every_option_whole() -> None:
     # Rich cut "(default shootout-YYYYmmdd-HHMMSS)" to "shootout-YYYYmmdd-HH…" on an 80-column terminal.
     result = runner.invoke(app, ["shootout", "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0 and "…" not in result.output
-    assert "shootout-DATE-TIME)." in result.output
+    assert "shootout-DATE-TIME);" in result.output
 
 
 def test_results_json_names_each_clip_by_a_path_that_opens_from_anywhere(

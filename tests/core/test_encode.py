@@ -184,9 +184,10 @@ def test_an_output_that_fails_for_a_reason_the_folder_check_cannot_see_is_still_
 ) -> None:
     import errno
 
-    from reelgen.core import encode
+    from reelgen.core import atomic
+    from reelgen.core.errors import WriteFailed
 
-    real, calls = encode.new_file_beside, []
+    real, calls = atomic.new_file_beside, []
 
     def full_disk(path: Path) -> Path:
         calls.append(path)
@@ -194,30 +195,39 @@ def test_an_output_that_fails_for_a_reason_the_folder_check_cannot_see_is_still_
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(path)
 
-    monkeypatch.setattr(encode, "new_file_beside", full_disk)
-    with pytest.raises(InvalidRequest, match="cannot write it \\(No space left on device\\)") as info:
-        write_video(clip(), tmp_path / "clip.mp4")
+    monkeypatch.setattr(atomic, "new_file_beside", full_disk)
+    out = tmp_path / "clip.mp4"
+    with pytest.raises(WriteFailed) as info:
+        write_video(clip(), out)
+    assert info.value.message == (
+        f"no space left on the device writing {out}; no clip.mp4 was made: free some space and run again"
+    )
     assert info.value.param == "output" and list(tmp_path.iterdir()) == []
 
 
-def test_a_record_that_cannot_be_written_leaves_no_older_one_beside_the_new_video(
+def test_a_record_that_cannot_be_written_leaves_the_earlier_video_and_its_record_as_they_were(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reelgen.core import encode
+    from reelgen.core.errors import WriteFailed
     from reelgen.core.render import render
     from tests.core.helpers import resolved
 
     out = tmp_path / "clip.mp4"
     tiny = {"model": "wan-tiny", "width": 32, "height": 32, "num_frames": 5, "steps": 1}
     render(resolved(prompt="a fox", **tiny), out)
-    assert json.loads(out.with_suffix(".json").read_text())["request"]["prompt"] == "a fox"
+    fox = out.read_bytes()
 
     def full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(encode.json, "dump", full)  # the disk fills between the video and its record
-    with pytest.raises(OSError):
+    with pytest.raises(
+        WriteFailed, match=f"no space left on the device writing {out}; clip.mp4 is as it was"
+    ):
         render(resolved(prompt="a hen", **tiny), out)
-    assert read_metadata(out)["request"]["prompt"] == "a hen"  # the new video, carrying its own record
-    assert not out.with_suffix(".json").exists()  # not the fox's record beside the hen's video
-    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no temporary file left either
+    # The video and its record are replaced together or not at all: the hen's video beside the fox's
+    # record (or none) was a pair that no longer said what made what.
+    assert out.read_bytes() == fox and read_metadata(out)["request"]["prompt"] == "a fox"
+    assert json.loads(out.with_suffix(".json").read_text())["request"]["prompt"] == "a fox"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.json", "clip.mp4"]  # no temporary file left

@@ -45,7 +45,13 @@ def avatar(
         str | None, Opt("--voice", help="Piper voice for --text: en_US-joe-medium (default) or a .onnx path.")
     ] = None,
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+        Path | None,
+        Opt(
+            "--output",
+            "-o",
+            help="Output .mp4/.webm/.mov (default: outputs/...); replaces a file of that name, and its "
+            "NAME.json, once the new one is whole.",
+        ),
     ] = None,
     model: Annotated[
         str,

@@ -48,7 +48,13 @@ def pick_model(name: str, task: Task = Task.T2V) -> str:
 Opt = typer.Option
 # Options generate, animate and replay share, declared once (each says what it does in --help).
 OutputOpt = Annotated[
-    Path | None, Opt("--output", "-o", help="Output .mp4/.webm/.mov (default: outputs/...).")
+    Path | None,
+    Opt(
+        "--output",
+        "-o",
+        help="Output .mp4/.webm/.mov (default: outputs/...); replaces a file of that name, and its "
+        "NAME.json, once the new one is whole.",
+    ),
 ]
 WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if unset).")]
 HeightOpt = Annotated[int | None, Opt(help="Height in pixels.")]

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
 
@@ -116,6 +116,11 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
     try:
         with bar:
             yield on_event
+    except KeyboardInterrupt:
+        # A second Ctrl-C stops at once: said in one line with exit 130 by the command's own handling
+        # of Cancelled, as the first is (it ended silently, with no word of what was kept). A file
+        # being written is removed as the interrupt passes through its writer (core.atomic.staged).
+        raise Cancelled("stopped with Ctrl-C; nothing half-written was left") from None
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -176,14 +181,10 @@ def render_takes(
                 result = make(take, path, progress)
                 made.append(result.path)
                 console.print(f"{label} {plan_line(result)}")
-    except ReelgenError as exc:
+    except ReelgenError as exc:  # a second Ctrl-C too (Cancelled): the file being written was removed
         stop = fail(say(exc))
         _name_kept(made, len(takes))
         raise stop from None
-    except KeyboardInterrupt:  # a second Ctrl-C: the file being written was removed, not left half-made
-        console.print("[bold red]error:[/] stopped with Ctrl-C")
-        _name_kept(made, len(takes))
-        raise typer.Exit(STOPPED) from None
     for path in made:
         typer.echo(str(path))
 

@@ -155,7 +155,13 @@ def render(
 def export(
     project: ProjectArg = Path("."),
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output file (default exports/TITLE.EXT).")
+        Path | None,
+        Opt(
+            "--output",
+            "-o",
+            help="Output file (default exports/TITLE.EXT); replaces a file of that name, and its "
+            "NAME.json, once the new one is whole.",
+        ),
     ] = None,
     codec: Annotated[
         str | None,

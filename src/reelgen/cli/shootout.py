@@ -41,7 +41,13 @@ def shootout(
         ),
     ] = None,
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Report folder (default: a new shootout-DATE-TIME).")
+        Path | None,
+        Opt(
+            "--output",
+            "-o",
+            help="Report folder (default: a new shootout-DATE-TIME); a report and clips of the same "
+            "names already in it are replaced, each once its new one is whole.",
+        ),
     ] = None,
     price: Annotated[
         float | None,

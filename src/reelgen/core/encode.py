@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -14,6 +13,9 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.ahead import ahead
+from reelgen.core.atomic import check_writable as check_writable
+from reelgen.core.atomic import new_file_beside as new_file_beside
+from reelgen.core.atomic import staged
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video
 
@@ -63,47 +65,6 @@ def x264_params() -> dict[str, str]:
     except (OSError, StopIteration, IndexError):
         return {}
     return {"x264-params": "asm=AVX2,SSE2Fast,Cache64"} if flags >= _AVX512 | _AVX2 else {}
-
-
-def new_file_beside(path: Path) -> Path:
-    """A new empty file in ``path``'s folder, hidden, to be renamed over ``path`` once written.
-
-    It is created with mode 0666 so the kernel applies the process umask, as for
-    any file a program makes (``tempfile.mkstemp`` would make it 0600, and the
-    rename would keep that: a video nobody else could open). O_EXCL makes the
-    name ours alone.
-    """
-    while True:
-        candidate = path.with_name(f".{path.stem}-{secrets.token_hex(6)}{path.suffix}")
-        try:
-            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return candidate
-
-
-def check_writable(path: str | Path, param: str = "output") -> None:
-    """Refuse, before any work, an output that could not be written: a folder on its way is a file,
-    or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
-    """
-    path = Path(path)
-    if path.is_dir():  # the finished file would be renamed onto a folder
-        raise InvalidRequest(f"{param} {path} is a folder; give a file path in it", param=param)
-    folder = path.absolute().parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise InvalidRequest(
-            f"{param} {path}: {folder} is a file, not a folder; give a path in a folder", param=param
-        )
-    try:
-        new_file_beside(folder / path.name).unlink()
-    except OSError as exc:
-        raise InvalidRequest(
-            f"{param} {path}: cannot write into {folder} ({exc.strerror or exc}); "
-            "give a path in a folder you can write to",
-            param=param,
-        ) from None
 
 
 def check_record_free(video: str | Path, param: str = "output") -> None:
@@ -248,8 +209,6 @@ def write_frames(
 ) -> Path:
     """``write_video`` for (H, W, 3) uint8 frames of ``size`` (width, height) encoded as they come,
     so a clip made a piece at a time (``reelgen enhance``) is never held whole."""
-    import av
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CONTAINERS:
@@ -257,43 +216,48 @@ def write_frames(
             f"output {path.name}: unknown container {suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
             param="output",
         )
-    vcodec, pix_fmt, acodec, options = CONTAINERS[suffix]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp_name = str(new_file_beside(path))
-    except OSError as exc:
-        check_writable(path)  # says in words what is in the way (callers checked before their work) ...
-        raise InvalidRequest(  # ... and what the OS said when it cannot tell (a full disk, say)
-            f"output {path}: cannot write it ({exc.strerror or exc})", param="output"
-        ) from None
-    try:
-        with av.open(tmp_name, mode="w", options=options) as container:
-            if metadata is not None:
-                container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
-            stream: Any = container.add_stream(vcodec, rate=fps)
-            stream.width, stream.height, stream.pix_fmt = (
-                size[0] + size[0] % 2,
-                size[1] + size[1] % 2,
-                pix_fmt,
-            )
-            x264 = {"preset": preset, **x264_params()} if vcodec == "libx264" else {}
-            stream.options = {"crf": str(crf)} | x264
-            # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
-            stream.thread_type = "AUTO"
-            tag_bt601(stream)
-            audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
-            for frame in _converted(frames, pix_fmt):
-                for packet in stream.encode(frame):
-                    container.mux(packet)
-            for packet in stream.encode():
-                container.mux(packet)
-            if audio is not None:
-                encode_audio(container, audio_stream, audio)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with staged(path) as (tmp,):
+        encode_into(tmp, frames, size, fps, metadata, audio, crf=crf, preset=preset)
     return path
+
+
+def encode_into(
+    tmp: Path,
+    frames: Iterable[np.ndarray],
+    size: tuple[int, int],
+    fps: Fraction,
+    metadata: dict[str, Any] | None = None,
+    audio: Audio | None = None,
+    *,
+    crf: int = 18,
+    preset: str = X264_PRESET,
+) -> None:
+    """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place."""
+    import av
+
+    vcodec, pix_fmt, acodec, options = CONTAINERS[tmp.suffix.lower()]
+    with av.open(str(tmp), mode="w", options=options) as container:
+        if metadata is not None:
+            container.metadata[METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str)
+        stream: Any = container.add_stream(vcodec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = (
+            size[0] + size[0] % 2,
+            size[1] + size[1] % 2,
+            pix_fmt,
+        )
+        x264 = {"preset": preset, **x264_params()} if vcodec == "libx264" else {}
+        stream.options = {"crf": str(crf)} | x264
+        # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
+        stream.thread_type = "AUTO"
+        tag_bt601(stream)
+        audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
+        for frame in _converted(frames, pix_fmt):
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+        if audio is not None:
+            encode_audio(container, audio_stream, audio)
 
 
 def read_metadata(path: str | Path) -> dict[str, Any]:
@@ -338,12 +302,12 @@ def write_sidecar(video: Path, record: dict[str, Any]) -> Path:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> Path:
     """Write ``data`` as JSON to ``path``, all or nothing, with the permissions the umask gives."""
-    tmp = new_file_beside(path)
-    try:
-        with open(tmp, "w") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True, default=str)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with staged(path) as (tmp,):
+        dump_json(tmp, data)
     return path
+
+
+def dump_json(tmp: Path, data: dict[str, Any]) -> None:
+    """``data`` as JSON into ``tmp`` (a file from ``staged``), as every record and state file is written."""
+    with open(tmp, "w") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True, default=str)

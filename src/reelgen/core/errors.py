@@ -59,6 +59,12 @@ class GenerationFailed(ReelgenError):
     code = "generation_failed"
 
 
+class WriteFailed(ReelgenError):
+    """A file could not be written (a full disk, say); the file it was to replace is left as it was."""
+
+    code = "write_failed"
+
+
 #: What a JSON value that should have been an object was, in words.
 _JSON_KINDS: dict[type, str] = {
     list: "a list",

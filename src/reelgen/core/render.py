@@ -10,11 +10,12 @@ from typing import Any
 
 from reelgen import __version__
 from reelgen.core import quality, weights
+from reelgen.core.atomic import staged
 from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_record_free, check_writable, write_sidecar, write_video
+from reelgen.core.encode import check_record_free, check_writable, dump_json, encode_into
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -241,8 +242,13 @@ def render(
     # acknowledged to the person who asked ("cancelling at the next step"); writing the file anyway
     # would break the promise that a cancelled run leaves none.
     progress.cancel.check()
-    write_video(video, out_path, record)
-    timings["encode"] = time.monotonic() - started
-    timings["total"] = time.monotonic() - begun
-    sidecar = write_sidecar(out_path, record)
+    sidecar = out_path.with_suffix(".json")
+    # The video and its record replace what was there together, or not at all: a full disk or a
+    # Ctrl-C while either is written leaves the earlier video and its record as they were.
+    with staged(out_path, sidecar) as (video_file, record_file):
+        encode_into(video_file, video.frames, (video.width, video.height), video.fps, record, video.audio)
+        timings["encode"] = time.monotonic() - started
+        timings["total"] = time.monotonic() - begun
+        dump_json(record_file, record)
+        progress.cancel.check()  # Ctrl-C during the encode: said "cancelling", so nothing is kept
     return RenderResult(out_path, sidecar, record, video)

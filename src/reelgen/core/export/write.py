@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -12,13 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.encode import (
-    METADATA_KEY,
-    check_record_free,
-    check_writable,
-    new_file_beside,
-    write_sidecar,
-)
+from reelgen.core.atomic import staged
+from reelgen.core.encode import METADATA_KEY, check_record_free, check_writable, dump_json
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
@@ -359,27 +353,22 @@ def export(
     check_writable(output)
     check_record_free(output)
 
-    # 3-5. Drawn, filtered and encoded into a temporary file beside the output ...
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 would survive the rename, a film only its maker could open.
-    tmp_name = str(new_file_beside(output))
-    # Written into the film too, with the frame count it must come out at (checked below).
-    record = _record(job, job.lay.total, extra_record)
+    # 3-5. Drawn, filtered and encoded into hidden files beside the output (not mkstemp: its 0600
+    # would survive the rename, a film only its maker could open) ...
+    record = _record(job, job.lay.total, extra_record)  # in the film too, with the frame count it must have
     if recorded_root is not None:
         record = _moved(record, *recorded_root)
-    try:
+    sidecar = output.with_suffix(".json")
+    # 6. ... that replace the earlier film and its record together, or leave both as they were.
+    with staged(output, sidecar) as (film, record_file):
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
-            written, sound = _write(job, tmp_name, Path(scratch), progress, record)
+            written, sound = _write(job, str(film), Path(scratch), progress, record)
         if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
             raise GenerationFailed(
                 f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
                 "could not be decoded to its end; nothing was written"
             )
-        # 6. ... renamed into place, then the sidecar saying what was made from what.
-        os.replace(tmp_name, output)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    sidecar = write_sidecar(output, record)
+        dump_json(record_file, record)
+        progress.cancel.check()  # a Ctrl-C after the last frame was answered "cancelling": keep nothing
     width, height = job.size
     return ExportResult(output, sidecar, written, job.lay.fps, width, height, sound, record)

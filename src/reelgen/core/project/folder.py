@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelgen.core.atomic import staged
 from reelgen.core.encode import check_writable, write_json_atomic
 from reelgen.core.errors import InvalidRequest, fields_at
 from reelgen.core.project.model import Defaults, Project
@@ -223,6 +224,8 @@ def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     name = title or root.name
     for sub in ("assets", "clips", "exports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    # A quoted YAML string the person can read: `title: "Été"`, not "\u00c9t\u00e9".
-    file.write_text(TEMPLATE.format(title=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
+    # All or nothing: a project.yaml cut short by a full disk was then "already exists; edit it".
+    with staged(file) as (tmp,):
+        # A quoted YAML string the person can read: `title: "Été"`, not "\u00c9t\u00e9".
+        tmp.write_text(TEMPLATE.format(title=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
     return ProjectFolder(root, file)

@@ -12,8 +12,9 @@ from typing import Any
 from PIL import Image
 
 from reelgen import __version__
+from reelgen.core.atomic import staged
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import check_writable, write_sidecar, write_video
+from reelgen.core.encode import check_writable, dump_json, encode_into, write_video
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
@@ -173,8 +174,11 @@ def render_scene(
 
     # 4. The clip and its record, then the windows are no longer needed.
     record = _scene_record(plan, clip, windows, stages, work)
-    write_video(clip, output, {k: v for k, v in record.items() if k != "windows"})
-    write_sidecar(output, record)
+    # The clip and its record replace an earlier pair together or not at all (a full disk, Ctrl-C).
+    with staged(output, output.with_suffix(".json")) as (clip_file, record_file):
+        shown = {k: v for k, v in record.items() if k != "windows"}
+        encode_into(clip_file, clip.frames, (clip.width, clip.height), clip.fps, shown, clip.audio)
+        dump_json(record_file, record)
     shutil.rmtree(work, ignore_errors=True)
     if work.parent.is_dir() and not any(work.parent.iterdir()):
         work.parent.rmdir()  # no scene left half-rendered

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from reelgen.core.encode import new_file_beside
+from reelgen.core.atomic import staged
 
 #: Frames on a contact sheet, and how many a row.
 SHEET_FRAMES, SHEET_COLUMNS = 8, 4
@@ -64,12 +63,6 @@ def png_bytes(image: Image.Image) -> bytes:
 
 def write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` all or nothing (beside it, then renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = new_file_beside(path)
-    try:
+    with staged(path) as (tmp,):
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path

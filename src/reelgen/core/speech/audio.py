@@ -119,19 +119,12 @@ def write_wav(path: Path, audio: Audio) -> Path:
     """Write 16-bit PCM WAV atomically (speech made from text is kept as an input file)."""
     import wave
 
-    from reelgen.core.encode import new_file_beside
+    from reelgen.core.atomic import staged
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = new_file_beside(path)
     pcm = (np.clip(audio.samples.mean(axis=0), -1, 1) * 32767).round().astype("<i2")
-    try:
-        with wave.open(str(tmp), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(audio.sample_rate)
-            wav.writeframes(pcm.tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with staged(path) as (tmp,), wave.open(str(tmp), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(audio.sample_rate)
+        wav.writeframes(pcm.tobytes())
     return path

@@ -1,0 +1,125 @@
+"""Files written all or nothing: a hidden file beside each destination, synced to disk, then renamed into place."""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reelgen.core.errors import InvalidRequest, WriteFailed
+
+#: What the OS says when the disk (or the person's quota, or the largest file it allows) is full.
+_FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up"}
+
+
+def new_file_beside(path: Path) -> Path:
+    """A new empty file in ``path``'s folder, hidden, to be renamed over ``path`` once written.
+
+    It is created with mode 0666 so the kernel applies the process umask, as for
+    any file a program makes (``tempfile.mkstemp`` would make it 0600, and the
+    rename would keep that: a video nobody else could open). O_EXCL makes the
+    name ours alone.
+    """
+    while True:
+        candidate = path.with_name(f".{path.stem}-{secrets.token_hex(6)}{path.suffix}")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+
+
+def check_writable(path: str | Path, param: str = "output") -> None:
+    """Refuse, before any work, an output that could not be written: a folder on its way is a file,
+    or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
+    """
+    path = Path(path)
+    if path.is_dir():  # the finished file would be renamed onto a folder
+        raise InvalidRequest(f"{param} {path} is a folder; give a file path in it", param=param)
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InvalidRequest(
+            f"{param} {path}: {folder} is a file, not a folder; give a path in a folder", param=param
+        )
+    try:
+        new_file_beside(folder / path.name).unlink()
+    except OSError as exc:
+        raise InvalidRequest(
+            f"{param} {path}: cannot write into {folder} ({exc.strerror or exc}); "
+            "give a path in a folder you can write to",
+            param=param,
+        ) from None
+
+
+def write_failed(exc: OSError, path: Path) -> WriteFailed:
+    """``exc``, met writing ``path``, in one line: what the OS said and that ``path`` was left as it was."""
+    was = f"{path.name} is as it was" if path.exists() else f"no {path.name} was made"
+    full = _FULL.get(exc.errno or 0)
+    if full:
+        return WriteFailed(f"{full} writing {path}; {was}: free some space and run again", param="output")
+    return WriteFailed(f"cannot write {path} ({exc.strerror or exc}); {was}", param="output")
+
+
+def _which(exc: OSError, paths: tuple[Path, ...], temps: list[Path]) -> Path | None:
+    """The destination ``exc`` failed to write, or None when it is no writing error (an input unreadable)."""
+    named = {str(exc.filename), str(getattr(exc, "filename2", None))}
+    for tmp, path in zip(temps, paths, strict=False):
+        if str(tmp) in named or str(path) in named:
+            return path
+    return paths[0] if exc.errno in (*_FULL, errno.EFBIG) else None
+
+
+def _sync(path: Path) -> None:
+    """Flush ``path``'s bytes to the disk: renamed unsynced, a crash soon after could leave an empty file
+    under the destination's name, the earlier file gone (and a full disk may only say so here)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def staged(*paths: Path) -> Iterator[list[Path]]:
+    """Hidden files beside ``paths`` to write into; once the block ends they replace ``paths``, in order.
+
+    Any exception in the block (Ctrl-C's KeyboardInterrupt included) removes them and leaves
+    ``paths`` as they were. An OSError of the writing itself becomes ``WriteFailed``, one line
+    naming the file; other errors (an input that cannot be read, say) pass through unchanged.
+    Folders on the way are made.
+    """
+    temps: list[Path] = []
+    try:
+        for path in paths:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temps.append(new_file_beside(path))
+            except OSError as exc:
+                check_writable(
+                    path
+                )  # says in words what is in the way (callers checked before their work) ...
+                raise write_failed(exc, path) from None  # ... else what the OS said (a full disk, say)
+        yield list(temps)
+        for tmp in temps:
+            _sync(tmp)
+        for tmp, path in zip(temps, paths, strict=True):
+            os.replace(tmp, path)
+    except OSError as exc:
+        _remove(temps)
+        failed = _which(exc, paths, temps)
+        if failed is None:
+            raise
+        raise write_failed(exc, failed) from None
+    except BaseException:
+        _remove(temps)
+        raise
+
+
+def _remove(temps: list[Path]) -> None:
+    for tmp in temps:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,174 @@
+"""A write that fails or is stopped (a full disk, Ctrl-C while the MP4 is written): one line, and the earlier
+file of that name and its record as they were, with no half-written or hidden file left behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core import encode
+from reelgen.core.encode import read_metadata
+
+runner = CliRunner()
+TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def errors(text: str) -> list[str]:
+    """The error lines, which must come last (the memory plan is said before the run, even with -q)."""
+    said = lines(text)
+    return [line for line in said if line.startswith("error")] if said[-1].startswith("error") else said
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    """fox.mp4 and fox.json made by a first run: what a failed second run to the same name must keep."""
+    out = tmp_path / "fox.mp4"
+    result = runner.invoke(app, ["generate", "a red fox", *TINY, "--seed", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, out.read_bytes(), out.with_suffix(".json").read_bytes()
+
+
+def as_it_was(earlier: tuple[Path, bytes, bytes]) -> None:
+    out, video, record = earlier
+    assert out.read_bytes() == video and out.with_suffix(".json").read_bytes() == record
+    assert sorted(p.name for p in out.parent.iterdir()) == ["fox.json", "fox.mp4"]  # no hidden file left
+
+
+def midway(monkeypatch: pytest.MonkeyPatch, then: Callable[[], None], at: int = 3) -> None:
+    """Call ``then`` as the encoder takes frame ``at``: part of the MP4 is on the disk by then."""
+    real = encode._converted
+
+    def converted(frames: Iterable[Any], pix_fmt: str) -> Iterator[Any]:
+        for i, frame in enumerate(real(frames, pix_fmt)):
+            if i == at:
+                then()
+            yield frame
+
+    monkeypatch.setattr(encode, "_converted", converted)
+
+
+def test_a_disk_that_fills_while_the_mp4_is_written_is_one_line_and_the_earlier_file_is_kept(
+    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full() -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    midway(monkeypatch, full)
+    out = earlier[0]
+    result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no OSError traceback
+    assert errors(result.stderr) == [
+        f"error: no space left on the device writing {out}; fox.mp4 is as it was: "
+        "free some space and run again"
+    ]
+    assert result.stdout == ""
+    as_it_was(earlier)
+
+
+def test_a_disk_that_fills_while_the_record_is_written_keeps_the_earlier_video_too(
+    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(encode.json, "dump", full)  # the video was written whole; its record is not
+    out = earlier[0]
+    result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert errors(result.stderr) == [
+        f"error: no space left on the device writing {out}; fox.mp4 is as it was: "
+        "free some space and run again"
+    ]
+    as_it_was(earlier)
+    assert read_metadata(out)["request"]["prompt"] == "a red fox"  # replay still reads it
+
+
+def test_ctrl_c_while_the_mp4_is_written_keeps_nothing_it_said_it_would_not(
+    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run says "cancelling at the next step"; the encode was its last step, so the new video
+    # replaced the earlier one and the command printed its path with exit 0.
+    midway(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
+    out = earlier[0]
+    result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    assert "cancelling at the next step" in result.stderr
+    assert lines(result.stderr)[-1] == "error: run cancelled with Ctrl-C by request; no file was written"
+    assert result.stdout == ""
+    as_it_was(earlier)
+
+
+def test_a_second_ctrl_c_while_the_mp4_is_written_stops_at_once_in_one_line(
+    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def twice() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    midway(monkeypatch, twice)  # it ended with exit 130 and not a word after "cancelling"
+    out = earlier[0]
+    result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    assert lines(result.stderr)[-1] == "error: stopped with Ctrl-C; nothing half-written was left"
+    as_it_was(earlier)
+
+
+def test_a_file_larger_than_the_system_allows_is_refused_in_one_line_leaving_the_earlier_one(
+    earlier: tuple[Path, bytes, bytes],
+) -> None:
+    """A real write failing in FFmpeg, not a stand-in: the process may write no file over 8 KiB."""
+    out = earlier[0]
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))  # Python ignores SIGXFSZ: writes fail
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from reelgen.cli import main; main()",
+            "generate",
+            "a hen",
+            *TINY,
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 1, done.stderr
+    assert lines(done.stderr)[-1] == f"error: cannot write {out} (File too large); fox.mp4 is as it was"
+    assert "internal error" not in done.stderr and done.stdout == ""
+    as_it_was(earlier)
+
+
+def test_an_existing_file_is_replaced_with_its_record_as_the_help_says(
+    earlier: tuple[Path, bytes, bytes],
+) -> None:
+    out = earlier[0]
+    shown = " ".join(runner.invoke(app, ["generate", "--help"]).output.replace("│", " ").split())
+    assert "replaces a file of that name, and its NAME.json, once the new one is whole" in shown
+    result = runner.invoke(app, ["generate", "a hen", *TINY, "--seed", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert read_metadata(out)["request"]["prompt"] == "a hen"
+    assert yaml.safe_load(out.with_suffix(".json").read_text())["request"]["prompt"] == "a hen"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["fox.json", "fox.mp4"]
