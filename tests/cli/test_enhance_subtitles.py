@@ -18,8 +18,9 @@ runner = CliRunner()
 SRT = "1\n00:00:00,000 --> 00:00:00,400\nHello <i>there</i>\n\n2\n00:00:00,500 --> 00:00:00,900\nGoodbye\n\n"
 
 
-def _clip(path: Path, codec: str, tmp_path: Path) -> Path:
-    """A second of 24 fps picture with an English subtitle stream of ``codec`` holding the two cues of ``SRT``."""
+def _clip(path: Path, codec: str, tmp_path: Path, late: int = 0) -> Path:
+    """A second of 24 fps picture from frame time ``late`` on, with an English subtitle stream of ``codec``
+    holding the two cues of ``SRT``."""
     srt = tmp_path / "cues.srt"
     srt.write_text(SRT)
     with av.open(str(srt)) as cues, av.open(str(path), "w") as container:
@@ -33,7 +34,7 @@ def _clip(path: Path, codec: str, tmp_path: Path) -> Path:
         text.metadata["language"] = "eng"
         for k in range(24):
             frame = av.VideoFrame.from_ndarray(np.full((24, 32, 3), 9 * k, np.uint8), format="rgb24")
-            frame.pts = k
+            frame.pts = late + k
             container.mux(video.encode(frame))
         container.mux(video.encode())
         for packet in cues.demux(source):
@@ -47,6 +48,13 @@ def _clip(path: Path, codec: str, tmp_path: Path) -> Path:
             made.pts, made.dts, made.duration = packet.pts, packet.pts, packet.duration
             container.mux(made)
     return path
+
+
+def _enhance(source: Path, out: Path) -> None:
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "-q"]
+    )
+    assert result.exit_code == 0, result.output
 
 
 def _cues(path: Path) -> list[tuple[str, str, float, float]]:
@@ -76,10 +84,7 @@ def test_text_subtitles_are_carried_at_their_times(
 ) -> None:
     # They were dropped without a word: a film's subtitles were gone from the enhanced copy.
     source, out = _clip(tmp_path / name, codec, tmp_path), tmp_path / output
-    result = runner.invoke(
-        app, ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "-q"]
-    )
-    assert result.exit_code == 0, result.output
+    _enhance(source, out)
     cues = _cues(out)
     assert [(c, start, length) for c, _, start, length in cues] == [(written, 0.0, 0.4), (written, 0.5, 0.4)]
     # The words, and the italics ({\i1} in ASS, as FFmpeg reads every text subtitle).
@@ -87,6 +92,19 @@ def test_text_subtitles_are_carried_at_their_times(
     assert "{\\i1}there" in cues[0][1]
     record = json.loads(out.with_suffix(".json").read_text())
     assert [(s["language"], s["written_as"]) for s in record["subtitles"]] == [("eng", written)]
+
+
+@pytest.mark.parametrize("output", ["out.mp4", "out.webm"])
+def test_cues_before_a_late_picture_are_cut_where_it_starts(tmp_path: Path, output: str) -> None:
+    # The picture starts at 0.25 s (a piece cut from a recording): everything moves back by that much,
+    # and the first cue, from 0 to 0.4 s, shows its last 0.15 s. Written from -0.25 s, it made WebM's
+    # muxer move every stream later: the picture began 0.25 s into the file.
+    source, out = _clip(tmp_path / "cut.mp4", "mov_text", tmp_path, late=6), tmp_path / output
+    _enhance(source, out)
+    with av.open(str(out)) as container:
+        first = next(container.decode(container.streams.video[0]))
+        assert first.time == 0.0
+    assert [(start, length) for _, _, start, length in _cues(out)] == [(0.0, 0.15), (0.25, 0.4)]
 
 
 def test_subtitles_drawn_as_pictures_are_said_not_to_be_carried() -> None:

@@ -61,12 +61,22 @@ class Writer:
     def write(self, out: Any, packet: Any) -> None:
         from av.subtitles.subtitle import AssSubtitle, SubtitleSet
 
+        if packet.pts is None:
+            return
+        if packet.pts < 0:
+            # A cue from before the picture's first frame (moved back with it, see ``mux._shifted``):
+            # what is left of it shows from 0. Written before 0, WebM's muxer moved every stream
+            # later to make room, and the picture began half a second into the file.
+            end = packet.pts + (packet.duration or 0)
+            if end <= 0:
+                return
+            packet.pts, packet.dts, packet.duration = 0, 0, end
         if self.copy:
             packet.stream = self.stream
             out.mux(packet)
             return
         lines = [cue for cue in packet.decode() if isinstance(cue, AssSubtitle)]
-        if not lines or packet.pts is None:
+        if not lines:
             return
         # One cue a packet: a cue of several lines (several rects) is one event, its lines joined.
         event = (
