@@ -172,3 +172,85 @@ def test_an_existing_file_is_replaced_with_its_record_as_the_help_says(
     assert read_metadata(out)["request"]["prompt"] == "a hen"
     assert yaml.safe_load(out.with_suffix(".json").read_text())["request"]["prompt"] == "a hen"
     assert sorted(p.name for p in out.parent.iterdir()) == ["fox.json", "fox.mp4"]
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
+    """A project of wan-tiny scenes, rendered and exported once: the film a failed export must keep."""
+    folder = tmp_path / "film"
+    assert runner.invoke(app, ["project", "new", str(folder), "--title", "Night Drive"]).exit_code == 0
+    data = yaml.safe_load((folder / "project.yaml").read_text())
+    data["defaults"].update(model="wan-tiny", width=48, height=32, fps=4)
+    (folder / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    assert runner.invoke(app, ["project", "render", str(folder), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["project", "export", str(folder), "-q"])
+    assert result.exit_code == 0, result.output
+    film = Path(result.stdout.strip())
+    return folder, film, film.read_bytes(), film.with_suffix(".json").read_bytes()
+
+
+def film_as_it_was(exported: tuple[Path, Path, bytes, bytes]) -> None:
+    _, film, video, record = exported
+    assert film.read_bytes() == video and film.with_suffix(".json").read_bytes() == record
+    assert sorted(p.name for p in film.parent.iterdir()) == [film.with_suffix(".json").name, film.name]
+
+
+def test_a_disk_that_fills_during_a_project_export_is_one_line_and_the_last_film_is_kept(
+    exported: tuple[Path, Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.export import write
+
+    real = write._encode
+
+    def fills(*args: Any) -> int:
+        real(*args)  # the whole film went to the disk, which is full at the last packet
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(write, "_encode", fills)
+    folder, film = exported[0], exported[1]
+    result = runner.invoke(app, ["project", "export", str(folder), "-q"])
+    assert result.exit_code == 1, result.output
+    assert errors(result.stderr) == [
+        f"error: no space left on the device writing {film}; {film.name} is as it was: "
+        "free some space and run again"
+    ]
+    film_as_it_was(exported)
+
+
+def test_ctrl_c_at_the_last_frame_of_a_project_export_keeps_the_last_film(
+    exported: tuple[Path, Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.cli import output
+    from tests.cli.ctrl_c import interrupting
+
+    # "cancelling at the next step" after the last frame: the new film replaced the last one, exit 0.
+    monkeypatch.setattr("reelgen.cli.project.progress_bar", interrupting(output.progress_bar, "export", 20))
+    result = runner.invoke(app, ["project", "export", str(exported[0])])
+    assert result.exit_code == 130, result.output
+    assert errors(result.stderr)[-1] == "error: run cancelled with Ctrl-C by request; no file was written"
+    film_as_it_was(exported)
+
+
+def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(tmp_path: Path) -> None:
+    """`project new` with room for 1 KiB of its 2 KiB project.yaml: no half file for the next run to refuse."""
+    folder = tmp_path / "film"
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from reelgen.cli import main; main()", "project", "new", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == (
+        f"error: cannot write {folder / 'project.yaml'} (File too large); no project.yaml was made\n"
+    )
+    assert not (folder / "project.yaml").exists()
+    assert [p.name for p in folder.iterdir() if p.is_file()] == []  # no hidden file either
+    again = runner.invoke(app, ["project", "new", str(folder)])  # it said "already exists; edit it"
+    assert again.exit_code == 0, again.output
+    assert yaml.safe_load((folder / "project.yaml").read_text())["title"] == "film"
