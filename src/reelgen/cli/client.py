@@ -63,9 +63,18 @@ class ClientError(Exception):
     not a 429: a full queue refuses a good request for now.
     """
 
-    def __init__(self, message: str, status: int | None = None, *, bad_input: bool | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        *,
+        bad_input: bool | None = None,
+        param: str | None = None,
+        said: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.param, self.said = param, said  # the envelope's parameter and message, as the server gave them
         wrong = status is not None and 400 <= status < 500 and status != 429
         self.bad_input = bad_input if bad_input is not None else wrong
 
@@ -135,7 +144,21 @@ def _check(resp: httpx.Response) -> httpx.Response:
     retry = resp.headers.get("Retry-After", "")
     if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
         message += f" (the server asks to retry in {retry} s)"
-    raise ClientError(f"HTTP {resp.status_code}: {message}", resp.status_code)
+    raise ClientError(
+        f"HTTP {resp.status_code}: {message}", resp.status_code, param=err.get("param"), said=err["message"]
+    )
+
+
+def as_flags(exc: ClientError, flags: dict[str, str]) -> ClientError:
+    """``exc`` naming the command's option where the server named its field: ``reelgen submit
+    --frames -5`` was told ``num_frames: Input should be greater than 0 (num_frames)``, a name
+    the person never typed. ``flags`` maps a field (or the part before its first dot) to the option."""
+    param = exc.param or ""
+    flag = flags.get(param) or flags.get(param.partition(".")[0])
+    if flag is None or exc.said is None or not exc.bad_input:
+        return exc
+    said = exc.said.removeprefix(f"{param}: ")
+    return ClientError(f"HTTP {exc.status}: {flag}: {said}", exc.status, param=param, said=exc.said)
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -22,10 +22,32 @@ from reelgen.cli.client import (
     _call,
     _exit,
     _watch,
+    as_flags,
     fetch_content,
     job_path,
 )
 from reelgen.cli.output import console, parse_pairs
+
+#: The create body's fields as ``submit`` and ``remix`` take them: a server's error names the option.
+FLAGS = {
+    "prompt": "PROMPT",
+    "model": "--model",
+    "size": "--size",
+    "seconds": "--seconds",
+    "num_frames": "--frames",
+    "fps": "--fps",
+    "num_inference_steps": "--steps",
+    "guidance_scale": "--guidance",
+    "seed": "--seed",
+    "negative_prompt": "--negative",
+    "input_reference": "--image",
+    "priority": "--priority",
+    "options": "--option",
+    **{
+        name: f"--{name.replace('_', '-')}"
+        for name in ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
+    },
+}
 
 
 def _job_id(value: str) -> str:
@@ -176,7 +198,7 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
         _report(server, api_key, resp.json(), watch_it, as_json)
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(as_flags(exc, FLAGS)) from None
 
 
 def status(
@@ -356,7 +378,7 @@ def remix(
         video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
         _report(server, api_key, video, watch_it, as_json)
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(as_flags(exc, FLAGS)) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,69 @@
+"""`reelgen submit` and `remix` say a server's refusal with the option the person typed, not the API's field."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.cli import app as cli_app
+from reelgen.jobs.settings import JobSettings
+from tests.api.serving import free_port
+from tests.jobs.helpers import wait_for
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does."""
+    settings = ApiSettings(jobs=JobSettings(data_dir=tmp_path / "server"), serve_web=False)
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, start_service=False), host="127.0.0.1", port=port, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: running.started, timeout_s=60, what="the API to listen")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--frames", "-5"], "--frames: Input should be greater than 0"),
+        (["--steps", "0"], "--steps: Input should be greater than 0"),
+        (["--guidance", "-3"], "--guidance: Input should be greater than or equal to 0"),
+        (["--seed", "-1"], "--seed: -1 does not mean random here"),
+        (["--size", "10x10"], "--size: width 10 is outside 32..2048"),
+        (["--target-fps", "0"], "--target-fps: Input should be greater than 0"),
+        (["--option", "foo=1"], "--option: options.foo is not a known field"),
+        (["--model", "wan-1.3b"], "--model: model 'wan-1.3b' has no weights on this server"),
+    ],
+)
+def test_a_value_the_server_refuses_is_one_line_naming_the_option(
+    server: str, args: list[str], says: str
+) -> None:
+    """`--frames -5` came back as 'num_frames: Input should be greater than 0 (num_frames)': a
+    field the person never typed, named twice."""
+    out = CliRunner().invoke(cli_app, ["submit", "a fox", "--model", "ltx-tiny", *args, "--server", server])
+    assert out.exit_code == 2, out.output
+    lines = out.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: HTTP 400: {says}"), out.output
+    assert "num_frames" not in out.output and "num_inference_steps" not in out.output
+
+
+def test_an_empty_prompt_names_the_argument(server: str) -> None:
+    out = CliRunner().invoke(cli_app, ["submit", "", "--model", "ltx-tiny", "--server", server])
+    assert out.exit_code == 2 and out.output.startswith("error: HTTP 400: PROMPT: the prompt is empty"), (
+        out.output
+    )
