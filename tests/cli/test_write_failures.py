@@ -254,3 +254,28 @@ def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(tmp_
     again = runner.invoke(app, ["project", "new", str(folder)])  # it said "already exists; edit it"
     assert again.exit_code == 0, again.output
     assert yaml.safe_load((folder / "project.yaml").read_text())["title"] == "film"
+
+
+def test_a_disk_that_fills_as_a_shootout_report_is_written_is_one_line_and_the_clips_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.write_bytes
+
+    def full_at_the_report(self: Path, data: Any) -> int:
+        if self.name.startswith(".report-"):  # the page is written last, into a hidden file beside it
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_at_the_report)
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n")
+    out = tmp_path / "compare"
+    result = runner.invoke(app, ["shootout", "-m", "ltx-tiny", "-p", str(prompts), "-q", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert errors(result.stderr) == [
+        f"error: no space left on the device writing {out / 'report.html'}; no report.html was made: "
+        "free some space and run again"
+    ]
+    assert not isinstance(result.exception, OSError)
+    assert (out / "clips" / "ltx-tiny--p1.mp4").is_file()
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
