@@ -67,3 +67,19 @@ def test_an_empty_prompt_names_the_argument(server: str) -> None:
     assert out.exit_code == 2 and out.output.startswith("error: HTTP 400: PROMPT: the prompt is empty"), (
         out.output
     )
+
+
+@pytest.mark.parametrize("odd", ["../../etc/passwd", "video_..\\x", "a" * 3000])
+@pytest.mark.parametrize("command", ["status", "download", "delete", "cancel", "watch", "remix"])
+def test_an_id_no_job_can_have_is_bad_input_before_anything_is_sent_or_written(
+    command: str, odd: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a "/" the server answered "no route GET /v1/videos/../../etc/passwd" (or "DELETE is not
+    allowed"); one too long for a file name made ``download`` die with an internal error (OSError)."""
+    monkeypatch.chdir(tmp_path)
+    args = [command, odd, *(["a fox"] if command == "remix" else []), "--server", "http://127.0.0.1:9"]
+    out = CliRunner().invoke(cli_app, args)
+    assert out.exit_code == 2, out.output
+    said = " ".join(out.output.split())
+    assert "is not a job id: ids are video_ and 32 hex digits" in said and "internal error" not in said
+    assert "cannot reach" not in said and list(tmp_path.iterdir()) == []

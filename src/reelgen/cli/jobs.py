@@ -51,9 +51,16 @@ FLAGS = {
 
 
 def _job_id(value: str) -> str:
-    """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here."""
+    """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here.
+    So is one no job can have: with a "/" the server answered "no route" (or "DELETE is not
+    allowed"), and one too long for a file name died in ``download`` with an internal error."""
     if not value.strip():
         raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
+    if "/" in value or "\\" in value or len(value) > 200:
+        shown = value if len(value) <= 60 else f"{value[:57]}..."
+        raise typer.BadParameter(
+            f"{shown!r} is not a job id: ids are video_ and 32 hex digits, as `reelgen list` shows them"
+        )
     return value
 
 
