@@ -5,9 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from reelgen.core.errors import InvalidRequest, WriteFailed
 
@@ -107,8 +110,11 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
         yield list(temps)
         for tmp in temps:
             _sync(tmp)
-        for tmp, path in zip(temps, paths, strict=True):
-            os.replace(tmp, path)
+        # Ctrl-C is held off while the files are renamed: taken between two renames, it left a new
+        # video beside the record of the one it replaced. It is raised once they are all in place.
+        with _ctrl_c_held():
+            for tmp, path in zip(temps, paths, strict=True):
+                os.replace(tmp, path)
     except OSError as exc:
         _remove(temps)
         failed = _which(exc, paths, temps)
@@ -118,6 +124,28 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
     except BaseException:
         _remove(temps)
         raise
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Run the block with SIGINT noted rather than acted on, then act on it as the handler before would have.
+
+    Blocking the signal would not do: the kernel gives it to any thread that does not block it
+    (encoder and torch threads), and Python then runs its handler in this one at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread gets Python's signal handlers (a job worker's thread gets none)
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(*caught[0])  # the CLI's: cancel, or a second Ctrl-C's KeyboardInterrupt
+        elif caught and previous == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 def _remove(temps: list[Path]) -> None:

@@ -1,0 +1,74 @@
+"""core.atomic.staged: files that replace their destinations together, or leave them as they were."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgen.core import atomic
+from reelgen.core.atomic import staged
+from reelgen.core.errors import WriteFailed
+
+
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    video, record = tmp_path / "fox.mp4", tmp_path / "fox.json"
+    video.write_text("old video")
+    record.write_text("old record")
+    return video, record
+
+
+def test_ctrl_c_between_the_renames_waits_until_both_files_are_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    video, record = pair(tmp_path)
+    real = os.replace
+
+    def replace_then_ctrl_c(src: Any, dst: Any) -> None:
+        real(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands just after the video is renamed
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), staged(video, record) as (new_video, new_record):
+        new_video.write_text("new video")
+        new_record.write_text("new record")
+    # Not the new video beside the old one's record: the pair is replaced whole, then Ctrl-C is raised.
+    assert (video.read_text(), record.read_text()) == ("new video", "new record")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fox.json", "fox.mp4"]
+
+
+def test_an_input_that_cannot_be_read_is_not_called_a_write_failure(tmp_path: Path) -> None:
+    video, record = pair(tmp_path)
+    with pytest.raises(FileNotFoundError), staged(video) as (new_video,):
+        new_video.write_text("half")
+        (tmp_path / "missing.png").read_bytes()  # the frames' source, not the file being written
+    assert video.read_text() == "old video" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "fox.json",
+        "fox.mp4",
+    ]
+
+
+def test_a_full_disk_found_only_when_the_file_is_synced_leaves_the_earlier_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Filesystems that allocate late (ext4, XFS) may report a full disk at fsync, not at write.
+    video, record = pair(tmp_path)
+
+    def late(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", late)
+    with (
+        pytest.raises(
+            WriteFailed, match="no space left on the device writing .*fox.mp4; fox.mp4 is as it was"
+        ),
+        staged(video, record) as (new_video, new_record),
+    ):
+        new_video.write_text("new video")
+        new_record.write_text("new record")
+    assert (video.read_text(), record.read_text()) == ("old video", "old record")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fox.json", "fox.mp4"]
