@@ -67,3 +67,25 @@ def test_a_server_whose_workers_are_on_a_ray_cluster_leaves_it_to_them(
     """Its workers may run on other machines, holding weights this one does not."""
     client = make_client(jobs={"ray_address": "127.0.0.1:6380"})
     assert client.post("/v1/videos", json={"prompt": "waves", "model": MISSING}).status_code == 202
+
+
+def test_a_talking_avatar_on_musetalk_not_downloaded_is_a_400_and_its_uploads_go(
+    client: TestClient, data_dir: Path
+) -> None:
+    import io
+
+    from PIL import Image
+    from skimage import data
+
+    photo = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(photo, format="PNG")
+    files = {"image": ("face.png", photo.getvalue())}
+    refused = client.post("/v1/avatars", data={"text": "Good morning.", "model": "musetalk"}, files=files)
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    assert error["param"] == "model" and "reelgen pull musetalk" in error["message"]
+    assert client.get("/v1/videos").json()["data"] == [] and files_under(data_dir / "inputs") == []
+    built_in = client.post(
+        "/v1/avatars", data={"text": "Good morning.", "model": "musetalk-tiny"}, files=files
+    )
+    assert built_in.status_code == 202, built_in.text

@@ -31,6 +31,7 @@ from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError
@@ -198,6 +199,7 @@ async def queue_avatar(
                 resolved = resolve(_avatar_request(body, inputs))
             except ReelgenError as exc:
                 raise wire_error(exc, face) from None
+            require_weights(resolved, settings.jobs.ray_address)  # else it fails in the worker
             return service.submit_or_replay(
                 resolved,
                 kind=kinds.AVATAR,
