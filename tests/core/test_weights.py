@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +75,75 @@ def test_pull_fetches_companion_repos_too(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert ("lllyasviel/flux_redux_bfl", None) in calls
     with pytest.raises(InvalidRequest, match="nothing to pull"):
         weights.pull(registry.resolve("ltx-tiny")[1])
+
+
+# ---- a download stopped part-way ----------------------------------------------------------------
+
+_LTX_INDEX = {
+    "_class_name": "LTXPipeline",
+    "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
+    "text_encoder": ["transformers", "T5EncoderModel"],
+    "tokenizer": ["transformers", "T5Tokenizer"],
+    "transformer": ["diffusers", "LTXVideoTransformer3DModel"],
+    "vae": ["diffusers", "AutoencoderKLLTXVideo"],
+    "image_encoder": [None, None],  # a part the pipeline leaves out is not missing
+}
+
+
+def ltx_snapshot(cache: Path, *, whole: bool) -> Path:
+    """ltx-2b's snapshot in huggingface_hub's cache layout: every part, or what a pull stopped at
+    its second shard leaves (configs, the tokenizer, one text-encoder shard, no transformer or VAE)."""
+
+    root = cache / "models--Lightricks--LTX-Video-0.9.5"
+    (root / "refs").mkdir(parents=True)
+    (root / "refs" / "main").write_text("a" * 40)
+    snap = root / "snapshots" / ("a" * 40)
+    snap.mkdir(parents=True)
+    (snap / "model_index.json").write_text(json.dumps(_LTX_INDEX))
+    for part, config in (("scheduler", "scheduler_config.json"), ("tokenizer", "tokenizer_config.json")):
+        (snap / part).mkdir()
+        (snap / part / config).write_text("{}")
+    encoder = snap / "text_encoder"
+    encoder.mkdir()
+    (encoder / "config.json").write_text("{}")
+    shards = [f"model-0000{i}-of-00002.safetensors" for i in (1, 2)]
+    (encoder / "model.safetensors.index.json").write_text(
+        json.dumps({"weight_map": dict(zip("ab", shards, strict=True))})
+    )
+    for shard in shards if whole else shards[:1]:
+        (encoder / shard).write_bytes(b"x")
+    for part in ("transformer", "vae") if whole else ():
+        (snap / part).mkdir()
+        (snap / part / "config.json").write_text("{}")
+        (snap / part / "diffusion_pytorch_model.safetensors").write_bytes(b"x")
+    return snap
+
+
+def test_a_snapshot_a_pull_left_half_done_is_not_the_models_weights(tmp_path: Path) -> None:
+    """It was: `reelgen models` said hf-cache, auto picked it, and the load failed after the plan."""
+    ltx_snapshot(tmp_path / "hf-cache", whole=False)
+    with pytest.raises(weights.PartlyDownloaded) as caught:
+        weights.locate(*registry.resolve("ltx-2b"))
+    message = str(caught.value)
+    assert "model 'ltx-2b' is only partly downloaded into the Hugging Face cache" in message
+    assert "(missing: text_encoder/model-00002-of-00002.safetensors, transformer, vae)" in message
+    assert "run `reelgen pull ltx-2b` again to finish it" in message
+    assert isinstance(caught.value, ModelNotAvailable)  # the API and auto treat it as not there
+
+
+def test_a_whole_snapshot_is_found_in_the_cache(tmp_path: Path) -> None:
+    snap = ltx_snapshot(tmp_path / "hf-cache", whole=True)
+    source = weights.locate(*registry.resolve("ltx-2b"))
+    assert (source.origin, source.path) == ("hf-cache", snap)
+
+
+def test_a_models_dir_folder_copied_in_part_is_refused_naming_what_is_missing(tmp_path: Path) -> None:
+
+    folder = tmp_path / "models" / "ltx-2b"
+    (folder / "vae").mkdir(parents=True)
+    (folder / "vae" / "config.json").write_text("{}")
+    (folder / "model_index.json").write_text(json.dumps({"vae": ["diffusers", "AutoencoderKLLTXVideo"]}))
+    with pytest.raises(
+        weights.PartlyDownloaded, match=r"only partly copied into .*ltx-2b \(missing: vae weights\)"
+    ):
+        weights.locate(*registry.resolve("ltx-2b"))

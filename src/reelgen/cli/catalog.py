@@ -24,6 +24,8 @@ def _cached(spec: Any, preset: Any) -> str:
         return "built-in"
     try:
         return weights.locate(spec, preset).origin
+    except weights.PartlyDownloaded:  # a pull stopped part-way: not usable, and `reelgen pull` finishes it
+        return "partial"
     except ModelNotAvailable:
         return "no"
 
@@ -80,6 +82,9 @@ def models(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List models: family, tasks, defaults, size/frame rules, and whether weights are on this machine.
+
+    cached: where the weights are (hf-cache, models-dir, bundled, built-in),
+    partial (a download stopped part-way: pull it again) or no.
 
     Examples:
 

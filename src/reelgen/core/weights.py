@@ -79,12 +79,19 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
+        _check_whole(preset, local, f"copied into {local}", "copy the whole diffusers folder there")
         return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
     if preset.bundled:
         return WeightSource("diffusers", bundled_folder(preset), origin="bundled")
     if preset.repo_id:
         snap = _cached_snapshot(preset.repo_id, preset.revision)
         if snap is not None:
+            _check_whole(
+                preset,
+                snap,
+                f"downloaded into the Hugging Face cache at {settings.hf_cache_dir()}",
+                f"run `reelgen pull {preset.name}` again to finish it",
+            )
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
     raise ModelNotAvailable(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
@@ -95,6 +102,65 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         "a local diffusers folder or single-file checkpoint)",
         param="model",
     )
+
+
+class PartlyDownloaded(ModelNotAvailable):
+    """A model's folder is there but lacks parts: a download (or copy) that stopped part-way."""
+
+
+def _check_whole(preset: Preset, folder: Path, how: str, fix: str) -> None:
+    """Refuse a folder missing some of its parts, naming them; else it counted as the model's weights.
+
+    A `reelgen pull` stopped part-way leaves a snapshot with the small files only: `reelgen models`
+    called it cached, `generate` with no model picked it, and the load failed after the plan.
+    """
+    missing = missing_parts(folder)
+    if missing:
+        raise PartlyDownloaded(
+            f"model {preset.name!r} is only partly {how} (missing: {', '.join(missing)}); {fix}",
+            param="model",
+        )
+
+
+def missing_parts(folder: Path) -> list[str]:
+    """What a model folder lacks, empty when whole: the parts its model_index.json names that are
+    not there; a part (or, without model_index.json, the folder itself) holding a model's
+    config.json and no weight file; a file a sharded checkpoint's index lists that is not there."""
+    try:
+        index = json.loads((folder / "model_index.json").read_text())
+    except FileNotFoundError:
+        index = None  # one model's repo (FramePack's transformer, a motion adapter): the folder is the part
+    except (OSError, ValueError):
+        return ["model_index.json (unreadable)"]
+    if not isinstance(index, dict):
+        return _missing_in(folder, ".")
+    missing: list[str] = []
+    for name, entry in index.items():
+        # ["diffusers", "AutoencoderKLWan"] is a part; [null, null] (left out) and "_class_name" are not.
+        if name.startswith("_") or not isinstance(entry, list) or None in entry:
+            continue
+        part = folder / name
+        if not part.is_dir() or not any(part.iterdir()):
+            missing.append(name)
+        else:
+            missing += _missing_in(part, name)
+    return missing
+
+
+def _missing_in(part: Path, name: str) -> list[str]:
+    """A model part's missing weights: none beside its config.json, or shards its index lists."""
+    files = [p for p in part.iterdir() if p.exists()]  # a dangling link is a file not downloaded
+    weights = [p for p in files if p.suffix.lower() in WEIGHT_SUFFIXES]
+    missing = []
+    if (part / "config.json").is_file() and not weights:
+        missing.append(f"{name} weights" if name != "." else "weights")
+    for shards in (p for p in files if p.name.endswith(".index.json")):
+        try:
+            listed = set(json.loads(shards.read_text())["weight_map"].values())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # not an index this check understands; the loader says what is wrong with it
+        missing += sorted(f"{name}/{f}" if name != "." else f for f in listed if not (part / f).exists())
+    return missing
 
 
 def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
