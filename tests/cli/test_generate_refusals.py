@@ -42,7 +42,9 @@ def test_an_end_image_without_a_start_image_names_the_option_to_add() -> None:
     image = Path(__file__)  # never read: the task is refused first
     result = runner.invoke(app, ["generate", "x", "-m", "ltx2-tiny", "--end-image", str(image), "-q"])
     assert result.exit_code == 2
-    assert "give a start image too (--image)" in said(result.output), result.output
+    assert "give a start image (--image) or keyframes (--keyframe FRAME:IMAGE[:STRENGTH]) too" in said(
+        result.output
+    ), result.output
 
 
 def test_a_lora_of_another_size_is_one_line_without_diffusers_printing_its_error_first(
@@ -71,3 +73,20 @@ def test_a_lora_of_another_size_is_one_line_without_diffusers_printing_its_error
     assert done.returncode == 2, done.stderr
     assert "was unsuccessful" not in done.stderr and "size mismatch" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith("error: --lora: wide.safetensors does not fit ltx-tiny")
+
+
+def test_a_frame_count_or_keyframe_strength_off_the_rules_is_said_with_its_option(tmp_path: Path) -> None:
+    # "10 frames is not 4k+1" named no option; "--keyframe 0.2: ..." read as a frame number.
+    result = runner.invoke(app, ["generate", "a fox", "-m", "wan-tiny", "--frames", "10", "-q"])
+    assert result.exit_code == 2
+    assert "error: --frames: 10 frames is not 4k+1 (Wan); nearest valid: 9 or 13" in said(result.output)
+    key = tmp_path / "key.png"
+    Image.new("RGB", (64, 64), (30, 200, 30)).save(key)
+    result = runner.invoke(
+        app, ["generate", "a fox", "-m", "wan-vace-tiny", "--keyframe", f"4:{key}:0.2", "-q"]
+    )
+    assert result.exit_code == 2
+    assert (
+        "error: the keyframe at frame 4 has strength 0.2, and Wan VACE keeps a keyframe "
+        "(--keyframe FRAME:IMAGE[:STRENGTH]) only at strength 0.5 or more"
+    ) in said(result.output)

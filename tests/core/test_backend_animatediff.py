@@ -208,9 +208,10 @@ def test_wrong_sizes_name_the_nearest_valid_ones() -> None:
 
 
 def test_a_source_strength_that_leaves_no_step_is_refused(source_video: str) -> None:
-    with pytest.raises(InvalidRequest, match="runs no denoising step") as err:
+    with pytest.raises(InvalidRequest, match="leaves no denoising step") as err:
         _request(task="v2v", source_video=source_video, source_strength=0.2, steps=2)
     assert err.value.param == "source_strength"
+    assert err.value.message.endswith("raise it to 0.50 or more, or use more steps")
 
 
 def test_video_to_video_follows_its_source_and_needs_enough_frames(source_video: str) -> None:

@@ -123,7 +123,10 @@ def test_wrong_sizes_name_the_nearest_valid_ones(tmp_path: Path) -> None:
         InvalidRequest, match=r"8 frames is not 4k\+1 \(HunyuanVideo\); nearest valid: 5 or 9"
     ):
         resolved(model="hunyuan-tiny", num_frames=8)
-    with pytest.raises(InvalidRequest, match="cannot pin a last frame; for first\\+last frame use framepack"):
+    with pytest.raises(
+        InvalidRequest,
+        match=r"cannot pin a last frame; leave it out, or use a first\+last frame model \(framepack",
+    ):
         resolved(
             model="hunyuan-i2v-tiny",
             start_image=_image(tmp_path / "s.png", 0),

@@ -455,6 +455,11 @@ def test_vace_requests_it_cannot_do_name_the_field(
     with pytest.raises(InvalidRequest) as err:
         resolved(**request)
     assert err.value.param == param
+    if param == "keyframes[0].strength":  # not "keyframes[0].strength 0.3: ...", said as "--keyframe 0.3:"
+        assert err.value.message.startswith(
+            "the keyframe at frame 2 has strength 0.3, and Wan VACE keeps a keyframe (keyframes) only at "
+            "strength 0.5 or more"
+        )
 
 
 def test_vace_presets_name_their_checkpoints_and_size() -> None:

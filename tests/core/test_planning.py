@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
@@ -213,13 +214,28 @@ def test_cpu_plan_runs_in_float32_with_no_ladder() -> None:
     assert next_rung(plan) is None
 
 
+@pytest.mark.parametrize(("steps", "least"), [(2, 0.5), (3, 0.34), (7, 0.15), (50, 0.02), (1000, 0.01)])
+def test_a_v2v_strength_too_weak_for_a_step_is_told_one_that_runs(
+    tmp_path: Path, steps: int, least: float
+) -> None:
+    # With 3 steps it said "use source_strength >= 0.33", and 0.33 x 3 steps was refused in turn.
+    clip = tmp_path / "clip.gif"
+    frames = [Image.new("RGB", (64, 64), (i * 20, 0, 0)) for i in range(9)]
+    frames[0].save(clip, save_all=True, append_images=frames[1:], duration=125)
+    fields = {"model": "wan-tiny", "prompt": "x", "source_video": str(clip), "steps": steps}
+    with pytest.raises(InvalidRequest) as refused:
+        resolve(GenerationRequest(**fields, source_strength=0.0001))
+    assert refused.value.message.endswith(f"raise it to {least:.2f} or more, or use more steps")
+    assert resolve(GenerationRequest(**fields, source_strength=least)).source_strength == least
+
+
 @pytest.mark.parametrize(
     ("width", "height", "frames", "message"),
     [
         (500, 512, 9, "width 500 is not a multiple of 32 (LTX); nearest valid: 480 or 512"),
         (512, 16, 9, "height 16 is outside 32..2048 (LTX)"),
-        (512, 512, 10, "10 frames is not 8k+1 (LTX); nearest valid: 9 or 17"),
-        (512, 512, 300, "300 frames is outside 1..257 (LTX)"),
+        (512, 512, 10, "num_frames: 10 frames is not 8k+1 (LTX); nearest valid: 9 or 17"),
+        (512, 512, 300, "num_frames: 300 frames is outside 1..257 (LTX)"),
     ],
 )
 def test_rules_name_the_nearest_valid_values(width: int, height: int, frames: int, message: str) -> None:

@@ -206,7 +206,7 @@ def test_replay_of_a_record_edited_past_the_models_rules_is_refused_before_rende
     with pytest.raises(InvalidRequest) as refused:
         replay(first.sidecar, tmp_path / "b.mp4")
     assert str(refused.value) == (
-        f"{first.sidecar} holds a request that cannot be made: 10 frames is not 4k+1 (Fake); nearest valid: 9 or 13"
+        f"{first.sidecar} holds a request that cannot be made: num_frames: 10 frames is not 4k+1 (Fake); nearest valid: 9 or 13"
     )
     assert not (tmp_path / "b.mp4").exists()
 

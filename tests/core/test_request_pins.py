@@ -109,3 +109,14 @@ def test_a_text_to_video_model_given_an_end_image_is_not_said_to_animate_a_start
         f"{model} cannot pin a last frame, so it takes no end_image; models that can: "
     )
     assert "ltx-2b" in said.message and "wan-vace-1.3b" in said.message
+
+
+@pytest.mark.parametrize("model", ["hunyuan-i2v-tiny", "kandinsky5-i2v-tiny", "reelgen-micro"])
+def test_an_image_model_that_pins_no_last_frame_names_the_end_image_first(
+    files: dict[str, str], model: str
+) -> None:
+    # Named first, the command line says it as --end-image; "leave end_image unset" named no option.
+    said = _refused(files, model=model, start_image="start", end_image="end")
+    assert said.param == "end_image"
+    assert said.message.startswith(f"end_image: {model} animates ")
+    assert "cannot pin a last frame; leave it out" in said.message

@@ -78,21 +78,22 @@ class SizeRules:
         )
 
     def check_frames(self, frames: int) -> None:
+        # Each message starts with its field, so the command line says it as --frames.
         too_many = self.max_frames is not None and frames > self.max_frames
         if frames < self.min_frames and self.max_frames is None:  # it said "outside 2..None"
             raise InvalidRequest(
-                f"{frames} frames is too few: it takes at least {self.min_frames} ({self.label})",
+                f"num_frames: {frames} frames is too few: it takes at least {self.min_frames} ({self.label})",
                 param="num_frames",
             )
         if frames < self.min_frames or too_many:
             raise InvalidRequest(
-                f"{frames} frames is outside {self.min_frames}..{self.max_frames} ({self.label})",
+                f"num_frames: {frames} frames is outside {self.min_frames}..{self.max_frames} ({self.label})",
                 param="num_frames",
             )
         if (frames - self.frame_offset) % self.frame_step:
             near = _neighbours(frames, self.frame_step, self.frame_offset, self.min_frames, self.max_frames)
             raise InvalidRequest(
-                f"{frames} frames is not {self.frame_form()} ({self.label}); nearest valid: {_or(near)}",
+                f"num_frames: {frames} frames is not {self.frame_form()} ({self.label}); nearest valid: {_or(near)}",
                 param="num_frames",
             )
 
@@ -132,11 +133,20 @@ def v2v_steps(steps: int, strength: float) -> int:
     return min(steps, int(steps * strength))
 
 
+def least_v2v_strength(steps: int) -> float:
+    """The smallest two-decimal ``source_strength`` that runs a denoising step out of ``steps``.
+
+    1/steps to two places rounded down, as this once said, was itself refused: 0.33 x 3 steps is 0.99.
+    """
+    return next(c / 100 for c in range(1, 101) if v2v_steps(steps, c / 100) >= 1)
+
+
 def check_v2v_steps(request: ResolvedRequest) -> None:
     """Refuse a video-to-video request whose ``source_strength`` leaves no denoising step to run."""
-    if request.task is Task.V2V and v2v_steps(request.steps, request.source_strength) < 1:
+    steps = request.steps
+    if request.task is Task.V2V and v2v_steps(steps, request.source_strength) < 1:
         raise InvalidRequest(
-            f"source_strength {request.source_strength} x {request.steps} steps leaves no denoising step; "
-            f"use source_strength >= {1.0 / request.steps:.2f} or more steps",
+            f"source_strength {request.source_strength} x {steps} steps leaves no denoising step; "
+            f"raise it to {least_v2v_strength(steps):.2f} or more, or use more steps",
             param="source_strength",
         )

@@ -6,11 +6,10 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB, DeviceInfo, MemoryPlan, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import SizeRules, check_v2v_steps
 
 FAMILY = "animatediff"
 
@@ -124,13 +123,7 @@ def free_noise_windows(frames: int) -> dict[str, int] | None:
 
 
 def check(preset: Preset, request: ResolvedRequest) -> None:
-    steps = request.steps
-    if request.task is Task.V2V and min(int(steps * request.source_strength), steps) < 1:
-        raise InvalidRequest(
-            f"source_strength {request.source_strength} with {steps} steps runs no denoising step; "
-            f"raise source_strength to at least {1 / steps:.2f} or use more steps",
-            param="source_strength",
-        )
+    check_v2v_steps(request)
 
 
 def working_gib(preset: Preset, request: ResolvedRequest) -> float:

@@ -121,8 +121,8 @@ def check_start_image_only(preset: Preset, request: ResolvedRequest) -> None:
     """
     if request.end_image and Task.I2V in preset.tasks:
         raise InvalidRequest(
-            f"{preset.name} animates a start image only and cannot pin a last frame; "
-            "for first+last frame use framepack",
+            f"end_image: {preset.name} animates a start image only and cannot pin a last frame; leave it "
+            "out, or use a first+last frame model (framepack, wan-i2v-480p, ltx-2b)",
             param="end_image",
         )
 

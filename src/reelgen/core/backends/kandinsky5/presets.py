@@ -87,7 +87,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
     """What Kandinsky 5 cannot take: a last frame, or a second guidance scale (it has one transformer)."""
     if request.end_image and Task.I2V in preset.tasks:  # a t2v model's is said by resolve
         raise InvalidRequest(
-            f"{preset.name} animates a start image only and cannot pin a last frame; leave end_image unset",
+            f"end_image: {preset.name} animates a start image only and cannot pin a last frame; leave it out",
             param="end_image",
         )
     if request.guidance_2 != request.guidance:

@@ -88,8 +88,8 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
     """reelgen-micro pins a start image only (Wan 2.2 TI2V style); a last frame would be ignored."""
     if request.end_image:
         raise InvalidRequest(
-            f"{preset.name} animates from a start image and cannot pin a last frame; leave end_image "
-            "unset, or use a first+last frame model (wan-i2v-480p, wan-flf2v, ltx-2b)",
+            f"end_image: {preset.name} animates from a start image and cannot pin a last frame; leave it "
+            "out, or use a first+last frame model (wan-i2v-480p, wan-flf2v, ltx-2b)",
             param="end_image",
         )
 

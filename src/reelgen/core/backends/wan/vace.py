@@ -57,10 +57,11 @@ def check(request: ResolvedRequest, context_frames: int | None) -> None:
     """What VACE cannot do: keyframes too weak to be kept, context lengths off the 4-frame grid."""
     for i, key in enumerate(request.keyframes):
         if key.strength < MIN_KEYFRAME_STRENGTH:
+            # Said without the field first: "--keyframe 0.2: ..." read as a frame number.
             raise InvalidRequest(
-                f"keyframes[{i}].strength {key.strength}: Wan VACE keeps a keyframe at strength "
-                f"{MIN_KEYFRAME_STRENGTH} or more (its mask says how firmly) and would drop this one; "
-                "raise it, or use LTX-Video for faint keyframes",
+                f"the keyframe at frame {key.frame} has strength {key.strength:g}, and Wan VACE keeps a "
+                f"keyframe (keyframes) only at strength {MIN_KEYFRAME_STRENGTH} or more (its mask says how "
+                "firmly); raise it, or use LTX-Video for faint keyframes",
                 param=f"keyframes[{i}].strength",
             )
     if context_frames is not None and context_frames % 4:
