@@ -122,3 +122,14 @@ def test_the_ray_engine_sweeps_the_scratch_folders_of_servers_killed_before_it(
     engine = RayEngine(JobSettings(data_dir=tmp_path))
     engine.start()
     assert not left.exists()
+
+
+def test_a_folder_of_another_tool_with_a_long_number_neither_stops_the_sweep_nor_goes(tmp_path: Path) -> None:
+    """Only a name of this machine is read as a pid: ``os.kill`` of 20261205123045 raised OverflowError,
+    which ended the engine's start."""
+    root = tmp_path / "scratch"
+    kept = folder(root / "backup-20261205123045", age_s=2 * owners.LEGACY_STALE_S)
+    gone = folder(root / f"{owners.machine()}-{exited_pid()}")
+    huge = folder(root / f"{owners.machine()}-{'9' * 30}")  # no process can have it
+    owners.sweep_scratch(root)
+    assert kept.is_dir() and not gone.exists() and not huge.exists()

@@ -65,7 +65,7 @@ def new_owner() -> str:
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # OverflowError: past any pid there can be
         return False
     except PermissionError:
         return True  # someone else's process holds that pid
@@ -88,11 +88,12 @@ def left_behind(folder: Path, machine_name: str, pid: str) -> bool:
     process's: one of this machine and pid namespace that has exited, or one named the older way
     (without the namespace) by this machine whose pid is not running here and that nobody has
     written in for ``LEGACY_STALE_S``. A folder of another machine or namespace is never."""
-    if not pid.isdigit() or pid_alive(int(pid)):
+    # The machine first: any other folder (``backup-20261205``) is none of ours, whatever its digits.
+    ours = machine_name == machine()
+    older = machine_name == legacy_machine() != machine()
+    if not (ours or older) or not pid.isdigit() or pid_alive(int(pid)):
         return False
-    if machine_name == machine():
-        return True
-    return machine_name == legacy_machine() != machine() and _untouched_for(folder) >= LEGACY_STALE_S
+    return ours or _untouched_for(folder) >= LEGACY_STALE_S
 
 
 def _untouched_for(folder: Path) -> float:
