@@ -81,18 +81,28 @@ def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
 
 
-#: Files that take minutes (real servers, workers, browsers, several processes). They are collected
-#: first, so the xdist workers start them early and finish together, instead of one worker
-#: running the longest file alone at the end while the others sit idle.
+#: Files that take the better part of a minute or more (real servers, workers, browsers, several
+#: processes), longest first by the durations of a full run. They are collected first, so the xdist
+#: workers start them early and finish together, instead of one worker running a long file alone at
+#: the end while the others sit idle. With --dist loadfile a file is one unit, so a file far longer
+#: than the others is split: the kill tests over test_kill.py, test_kill_worker.py and test_kill_ray.py,
+#: the soak over test_soak.py and test_soak_ray.py.
 SLOW_FIRST = (
-    "tests/service/test_kill_ray.py",
-    "tests/service/test_kill.py",
-    "tests/service/test_two_servers.py",
     "tests/jobs/test_service.py",
-    "tests/service/test_soak.py",
-    "tests/web/test_live_page.py",
     "tests/core/test_avatar.py",
     "tests/core/test_parallel.py",
+    "tests/service/test_kill_ray.py",
+    "tests/web/test_live_page.py",
+    "tests/service/test_kill.py",
+    "tests/service/test_kill_worker.py",
+    "tests/web/test_views_batches.py",
+    "tests/api/test_avatars_api.py",
+    "tests/service/test_soak_ray.py",
+    "tests/service/test_soak.py",
+    "tests/web/test_views_projects.py",
+    "tests/jobs/test_project_kind.py",
+    "tests/service/test_two_servers.py",
+    "tests/service/test_stop.py",
 )
 
 

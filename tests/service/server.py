@@ -18,10 +18,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import psutil
+
+if TYPE_CHECKING:
+    from reelgen.jobs.store import JobStore
 
 #: A clip that renders in about a second on one CPU core.
 TINY = {
@@ -169,6 +172,18 @@ class Server:
             if all(v["status"] in TERMINAL for v in seen.values()) or time.monotonic() > deadline:
                 return seen
             time.sleep(0.5)
+
+
+def tally(store: JobStore, created: list[str], seen: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """What the issue counts: jobs lost, duplicated, stuck, completed twice (each must be 0)."""
+    every = store.list(limit=10_000).items
+    completions = {j: sum(e.type == "completed" for e in store.events(j)) for j in created}
+    return {
+        "lost": sum(1 for j in created if seen.get(j, {}).get("status") != "completed"),
+        "duplicated": len(every) - len(set(created)),
+        "stuck": sum(1 for v in seen.values() if v["status"] not in TERMINAL),
+        "completed_twice": sum(1 for n in completions.values() if n > 1),
+    }
 
 
 def ray_folders(pid: int) -> list[Path]:

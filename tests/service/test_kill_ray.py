@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 from reelgen.jobs.store import JobStore
-from tests.service.server import Server, on_loopback, pids_alive, ray_folders, running
-from tests.service.test_kill import tally
+from tests.service.server import Server, on_loopback, pids_alive, ray_folders, running, tally
 
 
 def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
