@@ -89,3 +89,8 @@ def test_a_talking_avatar_on_musetalk_not_downloaded_is_a_400_and_its_uploads_go
         "/v1/avatars", data={"text": "Good morning.", "model": "musetalk-tiny"}, files=files
     )
     assert built_in.status_code == 202, built_in.text
+
+
+def test_the_api_description_says_so(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["VideoCreate"]
+    assert "one whose weights are not on the server is a 400" in schema["properties"]["model"]["description"]

@@ -194,8 +194,9 @@ def _fields(names: tuple[str, ...]) -> dict[str, Any]:
                 annotation,
                 Field(
                     default=None,
-                    description="Model id (GET /v1/models). Left out, or auto: a real model whose weights "
-                    "are on the server, else the built-in reelgen-micro (REELGEN_DEFAULT_MODEL changes it)",
+                    description="Model id (GET /v1/models; one whose weights are not on the server is a 400). "
+                    "Left out, or auto: a real model whose weights are on the server, else the built-in "
+                    "reelgen-micro (REELGEN_DEFAULT_MODEL changes it)",
                 ),
             )
         else:
