@@ -102,3 +102,55 @@ def test_a_fraction_is_taken_where_the_help_shows_one() -> None:
     assert (train.lr, train.i2v_share, train.seconds) == (5e-4, 0.2, 1.5)
     evaluate = parser().parse_args(["evaluate", "--out", "e.json", "--guidance", "5.5"])
     assert evaluate.guidance == 5.5
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["bogus"],
+            "error: argument command: invalid choice: 'bogus' (choose from 'train', 'export', 'evaluate') "
+            "(see 'reelgen train-micro --help')",
+        ),
+        (
+            ["train"],
+            "error: the following arguments are required: --out (see 'reelgen train-micro train --help')",
+        ),
+        (
+            ["train", "--out", "runs/x", "--frames", "24"],
+            "error: argument --frames: '24' must be at least 5 and at most 129, 4k+1 "
+            "(see 'reelgen train-micro train --help')",
+        ),
+        (
+            ["evaluate", "--out", "e.json", "--steps", "0"],
+            "error: argument --steps: '0' must be at least 1 (see 'reelgen train-micro evaluate --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_error_line_naming_the_steps_help(argv: list[str], line: str) -> None:
+    """argparse printed its usage block (twenty lines for train) and then `reelgen train-micro: error: ...`."""
+    result = runner.invoke(app, ["train-micro", *argv])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [line]
+
+
+@pytest.mark.parametrize("shift", ["nan", "0", "-1", "inf"])
+def test_export_refuses_a_flow_shift_no_sampler_can_use_before_writing(tmp_path: Path, shift: str) -> None:
+    """A NaN or zero shift was shipped as given, in a model whose every clip came out NaN or black."""
+    dest = tmp_path / "micro"
+    result = runner.invoke(
+        app, ["train-micro", "export", "--checkpoint", str(tmp_path), "--dest", str(dest), "--shift", shift]
+    )
+    assert result.exit_code == 2
+    assert f"error: argument --shift: '{shift}' must be above 0" in result.output
+    assert not dest.exists()
+
+
+def test_the_run_line_shows_the_held_out_prompts_asked_for() -> None:
+    """`training reelgen-micro: TrainConfig(... eval_prompts=128 ...)` was printed whatever --eval-prompts said."""
+    from reelgen.train.micro import parser, train_config
+
+    cfg = train_config(parser().parse_args(["train", "--out", "runs/x", "--eval-prompts", "3"]))
+    assert cfg.eval_prompts == 3 and "eval_prompts=3," in str(cfg)
+    default = train_config(parser().parse_args(["train", "--out", "runs/x"]))
+    assert default.eval_prompts == 128

@@ -72,7 +72,9 @@ def test_export_writes_a_loadable_pipeline_under_30_mb(checkpoint: Path, tmp_pat
     assert frames.shape == (1, 5, 32, 32, 3)
 
 
-def test_export_refuses_a_checkpoint_of_another_architecture(checkpoint: Path, tmp_path: Path) -> None:
+def test_export_refuses_a_checkpoint_of_another_architecture(
+    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = tmp_path / "other"
     other.mkdir()
     for path in checkpoint.iterdir():
@@ -80,8 +82,11 @@ def test_export_refuses_a_checkpoint_of_another_architecture(checkpoint: Path, t
     state = json.loads((other / "state.json").read_text())
     state["vae_config"]["base_dim"] = 16
     (other / "state.json").write_text(json.dumps(state))
-    with pytest.raises(SystemExit, match="different vae_config"):
-        main(["export", "--checkpoint", str(other), "--dest", str(tmp_path / "out")])
+    # An error line as every other refusal says it (it was a bare sentence, exit 1).
+    assert main(["export", "--checkpoint", str(other), "--dest", str(tmp_path / "out")]) == 2
+    assert (
+        f"error: checkpoint {other} has a different vae_config than this reelgen" in capsys.readouterr().err
+    )
     assert not (tmp_path / "out").exists()
 
 

@@ -15,7 +15,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
@@ -85,6 +85,20 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
     return summary
 
 
+def train_config(args: argparse.Namespace) -> Any:
+    """The ``TrainConfig`` a ``train`` command line asks for (printed as the run starts)."""
+    from reelgen.train.micro_loop import TrainConfig
+
+    return TrainConfig(
+        out=Path(args.out),
+        resume=Path(args.resume) if args.resume else None,
+        compile=not args.no_compile,
+        # The run's line said eval_prompts=128 whatever --eval-prompts was: it went around the config.
+        eval_prompts=args.eval_prompts,
+        **{k.field: getattr(args, k.field) for k in TRAIN_KNOBS if getattr(args, k.field) is not None},
+    )
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from reelgen.train.micro_loop import TrainConfig, run
 
@@ -94,16 +108,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():  # else found at the first checkpoint, a minute in
         raise InvalidRequest(f"--out {out} is a file; give the folder checkpoints go into", param="out")
     check_writable(out / "state.json", param="--out")
-    cfg = TrainConfig(
-        out=Path(args.out),
-        resume=Path(args.resume) if args.resume else None,
-        compile=not args.no_compile,
-        **{k.field: getattr(args, k.field) for k in TRAIN_KNOBS if getattr(args, k.field) is not None},
-    )
+    cfg = train_config(args)
     print(f"training reelgen-micro: {cfg}", flush=True)
     parts = run(cfg)
-    if args.eval_prompts > 0:
-        evaluate_after_training(parts, cfg, args.eval_prompts)
+    if cfg.eval_prompts > 0:
+        evaluate_after_training(parts, cfg, cfg.eval_prompts)
     return 0
 
 
@@ -127,8 +136,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             json.dumps({k: v for k, v in ours.items() if k not in ("latents_mean", "latents_std")})
         )
         if theirs != mine:
-            raise SystemExit(
-                f"checkpoint {checkpoint} has a different {key} than this reelgen; cannot export"
+            raise InvalidRequest(
+                f"checkpoint {checkpoint} has a different {key} than this reelgen; cannot export",
+                param="checkpoint",
             )
     pipe.vae.register_to_config(latents_mean=state["latents_mean"], latents_std=state["latents_std"])
     pipe.scheduler = mb.build_scheduler(args.shift)
@@ -242,9 +252,20 @@ def _add_evaluate(sub: Any) -> None:
     evaluate.set_defaults(func=cmd_evaluate)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse saying a usage error as reelgen's other commands do: one ``error:`` line naming the help.
+
+    argparse printed its whole usage block (twenty lines for ``train``), then ``prog: error: ...``.
+    The step parsers are this class too (``add_subparsers`` makes its parsers the top one's class).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+
+
 def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentParser:
     """The command line: ``train``, ``export`` and ``evaluate``, named ``prog`` in usage lines."""
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog=prog,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -256,7 +277,13 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
     export.add_argument(
         "--dest", default=str(shipped_folder()), help="diffusers folder to write [the installed package's]"
     )
-    export.add_argument("--shift", type=float, default=mb.FLOW_SHIFT, help="sampler flow shift to ship")
+    # NaN or 0 was shipped as it was given: a model whose every clip came out black or NaN.
+    export.add_argument(
+        "--shift",
+        type=number(float, 0, above=True),
+        default=mb.FLOW_SHIFT,
+        help=f"sampler flow shift to ship, above 0 [{mb.FLOW_SHIFT:g}]",
+    )
     export.set_defaults(func=cmd_export)
     _add_evaluate(sub)
     return top
