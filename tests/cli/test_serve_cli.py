@@ -202,3 +202,23 @@ def test_the_port_is_held_from_the_start_so_a_second_server_is_told_at_once() ->
     with first, waiting, pytest.raises(OSError) as taken:
         listening_socket("127.0.0.1", port).close()
     assert taken.value.errno == errno.EADDRINUSE
+
+
+def test_a_worker_whose_head_is_not_there_is_told_at_once_instead_of_waiting_for_ever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ray start --address` retried a head that was not there without end, a GCS warning every few seconds."""
+    started: list[str] = []
+    monkeypatch.setattr(cluster, "run_worker_node", lambda address, gpus: started.append(address) or 0)
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = runner.invoke(app, ["worker", "--address", f"127.0.0.1:{port}"], env={"RAY_ADDRESS": None})
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot reach the Ray head at 127.0.0.1:{port} (Connection refused)" in said(result.output)
+    assert f"`ray start --head --port {port}`" in said(result.output) and started == []
+    with socket.create_server(("127.0.0.1", 0)) as head:  # a head listening: the node joins
+        address = f"127.0.0.1:{head.getsockname()[1]}"
+        result = runner.invoke(app, ["worker", "--address", address], env={"RAY_ADDRESS": None})
+    assert result.exit_code == 0, result.output
+    assert started == [address]

@@ -323,6 +323,17 @@ def worker(
     """
     from reelgen.jobs.cluster import run_worker_node
 
+    # Ray's own join retried a head that was not there for ever, a warning every few seconds.
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5.0).close()
+    except OSError as exc:
+        console.print(
+            f"[bold red]error:[/] cannot reach the Ray head at {address} ({exc.strerror or exc}); start it "
+            f"there with `ray start --head --port {port}`, or give --address the host:port it printed",
+            highlight=False,
+        )
+        raise typer.Exit(2) from None
     raise typer.Exit(run_worker_node(address, num_gpus))
 
 
