@@ -120,3 +120,25 @@ def test_an_image_model_that_pins_no_last_frame_names_the_end_image_first(
     assert said.param == "end_image"
     assert said.message.startswith(f"end_image: {model} animates ")
     assert "cannot pin a last frame; leave it out" in said.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "start"),
+    [
+        ({"model": "wan-flf2v", "start_image": "start"}, "end_image: wan-flf2v is a first+last frame model"),
+        (
+            {"model": "skyreels-tiny", "start_image": "start", "end_image": "end", "num_frames": 29},
+            "end_image: pinning the last frame needs the clip in one window, and 29 frames (num_frames) is "
+            "over options.base_num_frames 17; ask for at most 17 frames",
+        ),
+        (
+            {"model": "skyreels-tiny", "start_image": "start", "num_frames": 33},
+            "num_frames: image-to-video over 17 frames must be 17 + k*12 frames long",
+        ),
+    ],
+)
+def test_refusals_about_the_end_image_or_length_start_with_their_field(
+    files: dict[str, str], fields: dict[str, Any], start: str
+) -> None:
+    # Started with the field, the command line says it as its option (--end-image, --frames).
+    assert _refused(files, **fields).message.startswith(start)

@@ -151,8 +151,8 @@ def _check_long_i2v(request: ResolvedRequest, options: SkyReelsOptions) -> None:
     base, n = options.base_num_frames, request.num_frames
     if request.end_image:
         raise InvalidRequest(
-            f"an end image needs the clip to fit one window: num_frames {n} is over "
-            f"options.base_num_frames {base}; lower num_frames or raise base_num_frames",
+            f"end_image: pinning the last frame needs the clip in one window, and {n} frames (num_frames) "
+            f"is over options.base_num_frames {base}; ask for at most {base} frames, or raise base_num_frames",
             param="end_image",
         )
     # Every window must be full: base + k * (base - overlap), counted in latent frames.
@@ -160,8 +160,8 @@ def _check_long_i2v(request: ResolvedRequest, options: SkyReelsOptions) -> None:
     if (n - base) % stride:
         below = n - (n - base) % stride
         raise InvalidRequest(
-            f"image-to-video over {base} frames must be {base} + k*{stride} frames long with these windows; "
-            f"nearest valid: {below} or {below + stride}",
+            f"num_frames: image-to-video over {base} frames must be {base} + k*{stride} frames long with "
+            f"these windows; nearest valid: {below} or {below + stride}",
             param="num_frames",
         )
 

@@ -300,8 +300,8 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             )
     if variant in NEEDS_END_IMAGE_VARIANTS and request.task == Task.I2V and not request.end_image:
         raise InvalidRequest(
-            f"{name} is a first+last frame model and needs end_image too; for a start image alone "
-            "use wan-i2v-720p or wan22-i2v-a14b",
+            f"end_image: {name} is a first+last frame model and needs an end image too; for a start "
+            "image alone use wan-i2v-720p or wan22-i2v-a14b",
             param="end_image",
         )
     if request.end_image:
