@@ -26,8 +26,8 @@ from reelgen.core.speech.audio import write_wav
 from reelgen.core.speech.tts import speak
 from reelgen.core.types import Audio
 from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
 from tests.api.conftest import files_under
-from tests.jobs.conftest import jobtest_family, make_service, ray_cluster  # noqa: F401  (live fixtures)
 from tests.jobs.helpers import wait_for
 
 FPS = 25
@@ -56,13 +56,34 @@ def voice() -> bytes:
     return wav_bytes(speak("Hello there.").audio)
 
 
-@pytest.fixture
-def live(make_service: Callable[..., JobService]) -> Iterator[TestClient]:  # noqa: F811
-    """The API over a started job service with one CPU worker."""
-    service = make_service()
-    settings = ApiSettings(jobs=service.settings, serve_web=False)
-    with TestClient(create_app(settings, service=service), raise_server_exceptions=False) as client:
-        yield client
+@pytest.fixture(scope="module")
+def live(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The API over a started job service with one CPU worker, shared by this module's live tests: one
+    worker process starts and loads musetalk-tiny once, not once a test (about 10 s of the suite)."""
+    folder = tmp_path_factory.mktemp("avatars")
+    with pytest.MonkeyPatch.context() as env:
+        # The worker inherits the environment it starts in, before any test's own: the session's reelgen
+        # home, and no downloaded weights (as each test's private folders have none).
+        env.setenv("REELGEN_HOME", str(reelgen_home))
+        env.setenv("REELGEN_MODELS_DIR", str(folder / "models"))
+        env.setenv("HF_HUB_CACHE", str(folder / "hf-cache"))
+        settings = JobSettings(
+            engine="local",
+            data_dir=folder / "jobs",
+            cpu_workers=1,
+            preview_every=1,
+            heartbeat_timeout_s=60.0,
+            cancel_grace_s=20.0,
+            max_attempts=2,
+        )
+        service = JobService(settings)
+        service.start()
+        try:
+            api = ApiSettings(jobs=service.settings, serve_web=False)
+            with TestClient(create_app(api, service=service), raise_server_exceptions=False) as client:
+                yield client
+        finally:
+            service.stop()
 
 
 def error(resp: Any, status: int) -> dict[str, Any]:
