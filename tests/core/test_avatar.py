@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -17,6 +18,9 @@ from reelgen.core.speech.respeak import respeak_missing
 from reelgen.core.speech.tts import speak
 from reelgen.core.types import Audio
 from tests.core.helpers import render_fields, resolved
+
+if TYPE_CHECKING:
+    from reelgen.core.backends.avatar.lipsync import LipSync
 
 FPS = 25
 
@@ -79,25 +83,34 @@ def test_shipped_model_on_a_real_photo_changes_only_the_mouth(
     assert on_disk.num_frames == video.num_frames and on_disk.fps == FPS and on_disk.audio is not None
 
 
-@pytest.mark.parametrize("face", ["astronaut", "drawn"])
-def test_shipped_model_mouth_follows_the_voice(
-    face: str, astronaut: Path, spoken: tuple[Path, float, float]
-) -> None:
-    """On a face it never saw (the astronaut photo, or a drawn one), the mouth opens while the voice speaks
-    and closes in the silences."""
+@pytest.fixture(scope="module")
+def shipped(spoken: tuple[Path, float, float]) -> tuple[LipSync, np.ndarray]:
+    """The shipped lip-sync model, loaded once for both faces, and its features of ``spoken``'s voice."""
     import torch
 
     from reelgen.core.backends.avatar.runner import load_folder
+    from reelgen.core.spec import registry
+    from reelgen.core.speech.audio import read_voice
+    from reelgen.core.weights import bundled_folder
+
+    engine = load_folder(bundled_folder(registry.resolve("reelgen-lipsync")[1]), "cpu", torch.float32)
+    return engine, engine.features(read_voice(spoken[0]))
+
+
+@pytest.mark.parametrize("face", ["astronaut", "drawn"])
+def test_shipped_model_mouth_follows_the_voice(
+    face: str, astronaut: Path, spoken: tuple[Path, float, float], shipped: tuple[LipSync, np.ndarray]
+) -> None:
+    """On a face it never saw (the astronaut photo, or a drawn one), the mouth opens while the voice speaks
+    and closes in the silences."""
     from reelgen.core.face import align
     from reelgen.core.face.detect import find_faces
-    from reelgen.core.spec import registry
     from reelgen.core.speech.audio import frame_envelope, read_voice
-    from reelgen.core.weights import bundled_folder
     from reelgen.train.avatar_eval import drawn_face, openings
     from reelgen.train.avatar_faces import photo_bank
 
     voice_path, start, end = spoken
-    engine = load_folder(bundled_folder(registry.resolve("reelgen-lipsync")[1]), "cpu", torch.float32)
+    engine, features = shipped
     geo = engine.config.geometry
     if face == "astronaut":
         photo = np.asarray(Image.open(astronaut).convert("RGB"))
@@ -108,7 +121,7 @@ def test_shipped_model_mouth_follows_the_voice(
     count = round(voice.seconds * FPS)
     # Frames are made independently: every other one is the same test in half the time.
     every_other = np.arange(0, count, 2)
-    opening, _ = openings(engine, crop, engine.features(voice), every_other)
+    opening, _ = openings(engine, crop, features, every_other)
     envelope = frame_envelope(voice, FPS, count)[every_other]
     times = (every_other + 0.5) / FPS
     speaking = opening[(times > start + 0.1) & (times < end - 0.1)]
