@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +285,23 @@ def test_the_micro_cpu_benchmark_script_renders_a_resolved_request(
         25,
     )
     assert '"run": 0' in capsys.readouterr().out
+
+
+def test_on_a_cpu_the_table_says_the_variants_all_ran_stock_and_no_loading_bar_is_shown() -> None:
+    """On a CPU `--variants stock,fp8` printed fp8 several times faster than stock, read as FP8's gain;
+    diffusers' "Loading pipeline components" bar came between bench's own progress lines."""
+    from reelgen.core import weights
+    from reelgen.core.spec import registry
+
+    weights.tiny_folder(*registry.resolve("ltx-tiny"))  # built here, so the run below only loads it
+    argv = ["bench", "-m", "ltx-tiny", "--steps", "1", "--warmup-steps", "0", "--variants", "stock,fp8"]
+    cli = [sys.executable, "-c", "from reelgen.cli import main; main()"]
+    done = subprocess.run([*cli, *argv], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout[done.stdout.rindex("ltx-tiny 64x64x9") :].splitlines()
+    assert table[1] == (
+        "on a CPU every variant runs stock diffusers (the fast path and its variants are for CUDA "
+        "GPUs): the rows differ only by noise"
+    )
+    assert table[2].startswith("variant") and table[3].startswith("stock") and table[4].startswith("fp8")
+    assert "Loading pipeline components" not in done.stderr and "built ltx-tiny in" in done.stderr

@@ -135,6 +135,9 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     roof = bench_models.gemm_roof_tflops(dev.device) if cuda else None
     plan = spec.plan(preset, request, dev, None)
     runner: Any = spec.runner_class()(spec, preset)
+    from reelgen.core.backends.plumbing import silence_library_bars
+
+    silence_library_bars()  # diffusers' "Loading pipeline components" bar came between the progress lines
     started = time.perf_counter()
     bench_models.load_or_build(runner, plan, request.weights)
     build_s = time.perf_counter() - started
