@@ -97,7 +97,10 @@ def test_both_sampling_orders_run_and_only_anti_drifting_takes_an_end_image(
         fields["end_image"] = None
     else:
         # Extra frames are cut from the end, so with an end image the count must fit the sections.
-        with pytest.raises(InvalidRequest, match=r"num_frames must be 8k\+1 .*nearest valid: 9 or 17"):
+        with pytest.raises(
+            InvalidRequest,
+            match=r"^num_frames: 13 frames would cut off the end image; .* 8k\+1 .*nearest valid: 9 or 17",
+        ):
             resolved(**fields, num_frames=13)
     result = render(resolved(**fields), tmp_path / "out.mp4")
     assert probe(result.path)["frames"] == 9

@@ -135,6 +135,14 @@ def test_an_image_model_that_pins_no_last_frame_names_the_end_image_first(
             {"model": "skyreels-tiny", "start_image": "start", "num_frames": 33},
             "num_frames: image-to-video over 17 frames must be 17 + k*12 frames long",
         ),
+        (
+            {"model": "wan-tiny", "end_image": "end"},
+            "end_image: wan-tiny cannot pin a last frame; first+last",
+        ),
+        (
+            {"model": "skyreels-i2v-tiny", "start_image": "start", "end_image": "end"},
+            "end_image: skyreels-i2v-tiny starts from one image",
+        ),
     ],
 )
 def test_refusals_about_the_end_image_or_length_start_with_their_field(

@@ -133,7 +133,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         below = (frames - 1) // step * step + 1
         near = [n for n in (below, below + step) if n > 1]
         raise InvalidRequest(
-            f"with an end image the clip must end on it, so num_frames must be {step}k+1 "
+            f"num_frames: {frames} frames would cut off the end image; with one the clip must be {step}k+1 "
             f"(latent_window_size {options.latent_window_size}); nearest valid: "
             f"{' or '.join(str(n) for n in near)}",
             param="num_frames",

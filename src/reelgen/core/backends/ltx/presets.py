@@ -181,8 +181,9 @@ def _check_extend(preset: Preset, request: ResolvedRequest) -> None:
     if request.num_frames > most:
         shorter = f"; a 1-frame context allows up to {longest - FRAME_STEP}" if context > 1 else ""
         raise InvalidRequest(
-            f"extend makes num_frames new frames after {context} frame(s) of the source in one run of at "
-            f"most {longest} frames, so it accepts num_frames of 8k+1 from 1 to {most}{shorter}",
+            f"num_frames: {request.num_frames} is too many for extend, which makes the new frames after "
+            f"{context} frame(s) of the source in one run of at most {longest} frames; it accepts 8k+1 "
+            f"from 1 to {most}{shorter}",
             param="num_frames",
         )
 

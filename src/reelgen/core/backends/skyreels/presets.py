@@ -112,7 +112,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         return
     if request.end_image:
         raise InvalidRequest(
-            f"{preset.name} starts from one image; to pin the last frame too use a diffusion-forcing "
+            f"end_image: {preset.name} starts from one image; to pin the last frame too use a diffusion-forcing "
             "model (skyreels-v2-df-1.3b or skyreels-tiny)",
             param="end_image",
         )

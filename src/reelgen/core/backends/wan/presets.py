@@ -308,7 +308,7 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         if variant not in END_IMAGE_VARIANTS:
             models = sorted(p.name for p in PRESETS if p.variant in END_IMAGE_VARIANTS)
             raise InvalidRequest(
-                f"{name} cannot pin a last frame; first+last frame models: {', '.join(models)}",
+                f"end_image: {name} cannot pin a last frame; first+last frame models: {', '.join(models)}",
                 param="end_image",
             )
         # VACE pins the end image beside a start image, keyframes or nothing else (vace.conditions).
