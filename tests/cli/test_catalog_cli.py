@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
@@ -32,3 +33,23 @@ def test_models_says_hf_cache_once_the_pull_is_whole_and_auto_picks_it(tmp_path:
     ltx_snapshot(tmp_path / "hf-cache", whole=True)
     assert _cached("ltx-2b") == "hf-cache"
     assert auto_model()[0] == "ltx-2b"
+
+
+@pytest.mark.parametrize(
+    ("name", "offered"),
+    [
+        ("LTX-2B", "did you mean ltx-2b,"),  # as model cards write it
+        ("RIFE", "did you mean rife?"),
+        ("Lightricks/LTX-Video-0.9.5", "did you mean ltx-2b?"),  # the repo id, as diffusers takes it
+    ],
+)
+def test_pull_of_a_name_in_another_case_or_a_repo_id_offers_the_model_it_means(
+    name: str, offered: str
+) -> None:
+    """Only the list was offered; `generate -m LTX-2B` said "did you mean ltx-2b?" all along."""
+    result = runner.invoke(app, ["pull", name])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert (
+        said.startswith(f"error: unknown model {name!r}; {offered}") and len(result.output.splitlines()) == 1
+    )

@@ -167,7 +167,15 @@ def _pull_one(model: str) -> Path:
             return Path(enhancer_weights.pull(model))
         known = [*registry.presets(), *enhancer_weights.PACKAGED]
         if model not in known:
-            close = difflib.get_close_matches(model, known, n=3, cutoff=0.5)
+            # As generate offers them: the models of a repo id, and names whatever their case
+            # ("LTX-2B", "RIFE" got no suggestion here, only a pointer to the whole list).
+            by_lower = {name.lower(): name for name in known}
+            repo = sorted(
+                n for n, (_, p) in registry.presets().items() if (p.repo_id or "").lower() == model.lower()
+            )
+            close = repo or [
+                by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
+            ]
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise InvalidRequest(
                 f"unknown model {model!r}; {hint}give a model `reelgen models` lists, or rife or "
