@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from reelgen.core.errors import ModelNotAvailable, ReelgenError, from_validation_error
+from reelgen.core.errors import ModelNotAvailable, ReelgenError, WriteFailed, from_validation_error
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import (
     EngineUnavailable,
@@ -121,6 +121,13 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
         return ApiError(503, exc.message, code=exc.code, headers={"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, IdempotencyConflict | InvalidTransition):
         return ApiError(409, exc.message, param=exc.param, code=exc.code)
+    if isinstance(exc, WriteFailed):
+        # The server's own disk, not the request, is at fault; its paths are not the client's business.
+        if exc.disk_full:
+            return ApiError(
+                507, "the server has no disk space left to store this; nothing was kept", code=exc.code
+            )
+        return ApiError(500, "the server could not write a file for this; nothing was kept", code=exc.code)
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
     status = 503 if isinstance(exc, JobError) else 400
     return ApiError(status, _wire_words(exc.message), param=param, code=exc.code)

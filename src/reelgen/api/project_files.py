@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from reelgen.api.errors import ApiError
 from reelgen.api.security import probe_image
+from reelgen.core.atomic import write_failed
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, problem
@@ -171,10 +172,16 @@ class ServerProjects:
         project_id = f"proj_{uuid.uuid4().hex}"
         with self._lock:
             staging = self._stage(text, files, existing=None)
-            os.replace(staging, self.root / project_id)
             now = time.time()
             meta = {"id": project_id, "created_at": now, "updated_at": now, "jobs": []}
-            write_json_atomic(self.root / project_id / SERVER_FILE, meta)
+            try:
+                # Written before the folder becomes the project: a full disk here left a project
+                # without its record, listed by nothing and never removed.
+                write_json_atomic(staging / SERVER_FILE, meta)
+                os.replace(staging, self.root / project_id)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
         return project_id
 
     def update(self, project_id: str, text: str, files: dict[str, bytes]) -> None:
@@ -235,7 +242,10 @@ class ServerProjects:
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if rel in uploads:
-                    target.write_bytes(uploads[rel])
+                    try:
+                        target.write_bytes(uploads[rel])
+                    except OSError as exc:  # a full disk: one line (507), not an internal error
+                        raise write_failed(exc, target) from None
                 elif existing is not None:
                     _link(existing / rel, target)
             (staging / PROJECT_FILE).write_text(text)

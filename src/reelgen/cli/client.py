@@ -220,8 +220,9 @@ def fetch_content(
     server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
 ) -> None:
     """Stream a finished job's file to ``target``, which appears only once it is complete."""
+    from reelgen.core.atomic import staged
     from reelgen.core.encode import check_writable
-    from reelgen.core.errors import InvalidRequest
+    from reelgen.core.errors import InvalidRequest, WriteFailed
 
     if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
         example = target / f"{video_id}{'.mp4' if variant == 'video' else '.png'}"
@@ -232,7 +233,6 @@ def fetch_content(
         check_writable(target)
     except InvalidRequest as exc:  # found here, before asking the server
         raise ClientError(exc.message, bad_input=True) from None
-    partial = target.with_name(target.name + ".part")
     try:
         with (
             _client(server, api_key, timeout=DOWNLOAD_TIMEOUT) as client,
@@ -243,11 +243,11 @@ def fetch_content(
                 _check(resp)
             if not resp.headers.get("Content-Type", "").startswith(CONTENT_TYPES):
                 raise _not_reelgen(resp)  # a web page saved as fox.mp4 is no download
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with partial.open("wb") as fh:
+            # All or nothing: a dropped connection, a full disk or Ctrl-C leaves an earlier file
+            # of that name as it was and no part file beside it.
+            with staged(target) as (tmp,), tmp.open("wb") as fh:
                 for chunk in resp.iter_bytes():
                     fh.write(chunk)
-        partial.replace(target)  # never leave a half-written file under the real name
     except httpx.TimeoutException:
         raise ClientError(
             f"download from {server} failed: nothing arrived for {DOWNLOAD_TIMEOUT.read:g} s; "
@@ -255,8 +255,8 @@ def fetch_content(
         ) from None
     except httpx.TransportError as exc:
         raise ClientError(f"download from {server} failed ({exc})") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    except WriteFailed as exc:  # a full disk: one line, not an internal error
+        raise ClientError(exc.message) from None
 
 
 # ---- watch ----------------------------------------------------------------------------------

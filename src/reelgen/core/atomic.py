@@ -64,7 +64,9 @@ def write_failed(exc: OSError, path: Path) -> WriteFailed:
     was = f"{path.name} is as it was" if path.exists() else f"no {path.name} was made"
     full = _FULL.get(exc.errno or 0)
     if full:
-        return WriteFailed(f"{full} writing {path}; {was}: free some space and run again", param="output")
+        return WriteFailed(
+            f"{full} writing {path}; {was}: free some space and run again", param="output", disk_full=True
+        )
     return WriteFailed(f"cannot write {path} ({exc.strerror or exc}); {was}", param="output")
 
 

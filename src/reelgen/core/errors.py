@@ -60,9 +60,16 @@ class GenerationFailed(ReelgenError):
 
 
 class WriteFailed(ReelgenError):
-    """A file could not be written (a full disk, say); the file it was to replace is left as it was."""
+    """A file could not be written (a full disk, say); the file it was to replace is left as it was.
+
+    ``disk_full`` says the disk (or a quota) had no room, which the API answers 507, not 500.
+    """
 
     code = "write_failed"
+
+    def __init__(self, message: str, *, param: str | None = None, disk_full: bool = False) -> None:
+        super().__init__(message, param=param)
+        self.disk_full = disk_full
 
 
 #: What a JSON value that should have been an object was, in words.
