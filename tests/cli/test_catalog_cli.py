@@ -53,3 +53,19 @@ def test_pull_of_a_name_in_another_case_or_a_repo_id_offers_the_model_it_means(
     assert (
         said.startswith(f"error: unknown model {name!r}; {offered}") and len(result.output.splitlines()) == 1
     )
+
+
+def test_the_rules_column_shows_the_sides_a_model_is_bounded_to() -> None:
+    """Wan 1.3B read "/16, 4k+1", as if any multiple of 16 went; 1280x720 was then refused as outside 32..832."""
+    table = runner.invoke(app, ["models"]).stdout.splitlines()
+
+    def row(model: str) -> str:
+        return next(line for line in table if f" {model} " in line)
+
+    assert "/16 32-832, 4k+1 " in row("wan-1.3b") and "/16 32-512, 4k+1 to 129 " in row("reelgen-micro")
+    assert "/16 768-1360, 8k+1 to 161 " in row("cogvideox1.5-5b-i2v")
+    assert "/32, 8k+1 to 257 " in row("ltx-2b")  # the usual 32-2048 is left unsaid
+    refused = runner.invoke(
+        app, ["generate", "waves", "-m", "wan-1.3b", "--width", "1280", "--height", "720"]
+    )
+    assert refused.exit_code == 2 and "outside 32..832" in refused.output

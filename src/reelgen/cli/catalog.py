@@ -71,8 +71,14 @@ def of_family(rows: list[dict[str, Any]], family: str) -> list[dict[str, Any]]:
 
 
 def rules_text(rule: dict[str, Any]) -> str:
-    """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``."""
-    size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}"
+    """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``,
+    ``/16 32-832, 4k+1`` (sides from 32 to 832, where a model's sides are bounded more than usual)."""
+    from reelgen.core.spec.rules import SizeRules
+
+    # "/16" alone for Wan 1.3B read as any multiple of 16; 1280x720 was then refused as outside 32..832.
+    usual = (rule["min_side"], rule["max_side"]) == (SizeRules.min_side, SizeRules.max_side)
+    sides = "" if usual else f" {rule['min_side']}-{rule['max_side']}"
+    size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}{sides}"
     frames = rule["frames"] + (f" to {rule['max_frames']}" if rule["max_frames"] else "")
     return f"{size}, {frames}"
 
