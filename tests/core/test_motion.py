@@ -273,3 +273,30 @@ def test_a_black_picture_is_refused_naming_the_picture_not_a_model(tmp_path: Pat
     assert f"image: {dark} is black (no pixel above 4 of 255) where the camera looks in 6 of 6 frames" in said
     assert "bfloat16" not in said and caught.value.param == "image"  # no model, so no NaN to blame
     assert list(tmp_path.glob("kb*")) == []
+
+
+def test_a_full_disk_writing_the_record_keeps_the_earlier_clip_and_its_record(
+    photo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from reelgen.core import encode
+    from reelgen.core.errors import WriteFailed
+    from reelgen.core.motion import kenburns
+
+    path = CameraPath(start=rect(0, 0, 480, 360), end=rect(180, 110, 280, 210))
+    request = KenBurnsRequest(image=str(photo), path=path, width=128, height=96, num_frames=25, fps=12.0)
+    first = render_ken_burns(request, tmp_path / "kb.mp4")
+    video, record = first.path.read_bytes(), first.sidecar.read_bytes()
+
+    def full(tmp: Path, data: dict) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+
+    monkeypatch.setattr(kenburns, "dump_json", full, raising=False)
+    monkeypatch.setattr(encode, "dump_json", full)
+    with pytest.raises(WriteFailed, match="no space left"):
+        render_ken_burns(request.model_copy(update={"fps": 24.0}), tmp_path / "kb.mp4")
+    # The new clip did not replace the old one beside the old one's record, and nothing hidden is left.
+    assert first.path.read_bytes() == video and first.sidecar.read_bytes() == record
+    assert sorted(p.name for p in tmp_path.glob("*kb*")) == ["kb.json", "kb.mp4"]
