@@ -154,3 +154,15 @@ def test_the_run_line_shows_the_held_out_prompts_asked_for() -> None:
     assert cfg.eval_prompts == 3 and "eval_prompts=3," in str(cfg)
     default = train_config(parser().parse_args(["train", "--out", "runs/x"]))
     assert default.eval_prompts == 128
+
+
+def test_the_time_budget_says_the_held_out_check_runs_past_it_on_a_cpu() -> None:
+    """--seconds said "evaluation included": a CPU run of 60 s ended after 170 s, and with the default
+    128 held-out prompts it would have gone on for half an hour (about 9 s a clip)."""
+    # argparse wraps at the terminal's width, breaking "--eval-prompts" after its hyphen: read it unspaced.
+    said = "".join(runner.invoke(app, ["train-micro", "train", "--help"]).output.split())
+    assert "evaluationincluded" not in said
+    assert "every--eval-promptscliphoweverlongtheytake" in said
+    assert "pass--eval-prompts0" in said and "heldoutpromptsscoredattheend(0:none)[128]" in said.replace(
+        "-", ""
+    )

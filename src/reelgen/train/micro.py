@@ -220,7 +220,7 @@ def _add_train(sub: Any) -> None:
         "--eval-prompts",
         type=number(int, 0),
         default=128,
-        help="held-out prompts scored at the end (0: none)",
+        help="held-out prompts scored at the end (0: none) [128]",
     )
     # The rest are TrainConfig's fields (None keeps the shipped recipe's value).
     for knob in TRAIN_KNOBS:

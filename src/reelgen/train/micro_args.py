@@ -69,7 +69,15 @@ FRAMES = number(int, 5, high=129, step=4, offset=1)
 
 #: ``TrainConfig``'s fields offered by ``train`` (default None: the shipped recipe's value, in brackets).
 TRAIN_KNOBS = (
-    Knob("seconds", _positive(float), "wall-clock budget of the whole run, evaluation included [2100]"),
+    # "evaluation included" held on the H200 only: a CPU run of --seconds 60 ended after 170 s, and with
+    # the default 128 held-out prompts it would go on for half an hour.
+    Knob(
+        "seconds",
+        _positive(float),
+        "wall-clock budget of the run: training stops --eval-seconds before it for the sampler sweep "
+        "and held-out check, which make at least one sweep and every --eval-prompts clip however long "
+        "they take (on a CPU about 9 s a 128x128 clip: pass --eval-prompts 0 or a few) [2100]",
+    ),
     Knob(
         "vae-seconds", _some(float), "seconds of VAE training before the transformer (0: keep the VAE) [480]"
     ),
