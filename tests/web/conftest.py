@@ -1,9 +1,10 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, against real reelgen servers on loopback.
 
 ``quiet_server`` serves the API and page with no workers (jobs queue but never run: enough for the
-form, errors, layout and docs); ``live_server`` is a real `reelgen serve` with a private Ray and one
-CPU worker, for progress, cancel, playback and remix. Every page is routed so that a request to
-any host but loopback is aborted and recorded: the page and the docs must work with no network.
+form, errors, layout and docs); ``live_server`` is a real `reelgen serve` with one CPU worker (the
+local engine, a user's default), for progress, cancel, playback and remix. Every page is routed so
+that a request to any host but loopback is aborted and recorded: the page and the docs must work
+with no network.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def quiet_server(serve_app: Callable[..., Served]) -> Served:
 
 @pytest.fixture(scope="session")
 def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`reelgen serve` as a user starts it (private Ray, one CPU worker); stopped with Ctrl-C."""
+    """`reelgen serve` as a user starts it (the local engine, one CPU worker); stopped with Ctrl-C."""
     data_dir = tmp_path_factory.mktemp("live") / "server"
     port = free_port()
     env = {
@@ -126,6 +127,9 @@ def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "REELGEN_RAY_NUM_CPUS": "2",
         "REELGEN_CPU_WORKERS": "1",
         "REELGEN_PREVIEW_EVERY": "1",
+        # The page's tests switch between reelgen-micro and wan-tiny on the one worker: with room for
+        # both, neither is loaded again after the other ran.
+        "REELGEN_MODELS_PER_WORKER": "2",
         "OMP_NUM_THREADS": "1",
         "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
     }

@@ -62,7 +62,7 @@ def roots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(reelgen_home: Path, roots: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`reelgen serve` (private Ray, one CPU worker) that may read and write under ``roots``."""
+    """`reelgen serve` (the local engine, one CPU worker) that may read and write under ``roots``."""
     data_dir = tmp_path_factory.mktemp("batch-serve") / "server"
     port = free_port()
     env = {
