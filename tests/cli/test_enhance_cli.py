@@ -351,3 +351,30 @@ def test_an_output_container_it_cannot_write_is_refused_naming_those_it_can(
         result
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.mp4"]
+
+
+def test_a_file_cut_short_is_enhanced_as_far_as_it_decodes_and_says_so(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"
+    noise = np.random.default_rng(0).integers(0, 256, (48, 48, 64, 3), dtype=np.uint8)  # big frames
+    write_video(Video(noise, Fraction(24)), whole)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])  # a copy that stopped
+    result = runner.invoke(app, ["enhance", str(cut), "-o", str(tmp_path / "out.mp4"), "--interpolate", "2"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    record = json.loads((tmp_path / "out.json").read_text())
+    listed, decoded = (
+        record["source_cut_short"]["frames_listed"],
+        record["source_cut_short"]["frames_decoded"],
+    )
+    assert decoded < listed
+    assert f"cut.mp4 ends after {decoded} of the {listed} frames it lists" in said
+    with av.open(str(tmp_path / "out.mp4")) as made:
+        assert made.streams.video[0].frames == (decoded - 1) * 2 + 1
+    assert "source_cut_short" not in json.loads(_enhanced_record(tmp_path, whole))
+
+
+def _enhanced_record(tmp_path: Path, source: Path) -> str:
+    out = tmp_path / "whole-x2.mp4"
+    assert runner.invoke(app, ["enhance", str(source), "-o", str(out), "--interpolate", "2"]).exit_code == 0
+    return out.with_suffix(".json").read_text()

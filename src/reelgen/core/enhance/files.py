@@ -87,6 +87,15 @@ def enhance_file(
         write_frames(middle.watch(made), (final.width, final.height), final.fps, silent)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
+        if run.read < shape.frames:
+            # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
+            # what decodes is enhanced, and the person is told it was not the whole clip.
+            note = (
+                f"{source.name} ends after {run.read} of the {shape.frames} frames it lists (cut short or "
+                f"damaged?); the {run.read} that decode were enhanced"
+            )
+            progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
+            record["source_cut_short"] = {"frames_listed": shape.frames, "frames_decoded": run.read}
         if extras.subtitles:
             record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
