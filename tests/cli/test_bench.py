@@ -305,3 +305,20 @@ def test_on_a_cpu_the_table_says_the_variants_all_ran_stock_and_no_loading_bar_i
     )
     assert table[2].startswith("variant") and table[3].startswith("stock") and table[4].startswith("fp8")
     assert "Loading pipeline components" not in done.stderr and "built ltx-tiny in" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "line"),
+    [
+        (
+            "63x64x9",
+            "error: --size 63x64x9: width 63 is not a multiple of 32 (LTX-Video); nearest valid: 32 or 64",
+        ),
+        ("64x64x10", "error: --size 64x64x10: 10 frames is not 8k+1 (LTX-Video); nearest valid: 9 or 17"),
+    ],
+)
+def test_a_size_breaking_the_models_rule_names_the_option_typed(size: str, line: str) -> None:
+    """It said "width 63 is not ..." or "10 frames is not ...", naming no option: bench has only --size."""
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--size", size])
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == line

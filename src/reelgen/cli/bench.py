@@ -109,6 +109,9 @@ def bench(
         flag = FLAGS.get(field, f"--{field}")
         raise fail(InvalidRequest(flag + problem.message.removeprefix(field), param=field)) from None
     except ReelgenError as exc:
+        if size and exc.param in FLAGS:  # a model's rule names the width or the frames; --size was typed
+            said = exc.message.removeprefix(f"{exc.param}: ")
+            exc = InvalidRequest(f"--size {size}: {said}", param=exc.param)
         raise fail(exc) from None
     text = json.dumps(report, indent=2, default=str)
     if json_out is not None:
