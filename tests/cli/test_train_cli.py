@@ -166,3 +166,15 @@ def test_the_time_budget_says_the_held_out_check_runs_past_it_on_a_cpu() -> None
     assert "pass--eval-prompts0" in said and "heldoutpromptsscoredattheend(0:none)[128]" in said.replace(
         "-", ""
     )
+
+
+def test_evaluate_shows_no_library_loading_bar(tmp_path: Path) -> None:
+    """'Loading pipeline components...' and 'Loading weights' bars came before the report."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "e.json"
+    cli = [sys.executable, "-m", "reelgen.train.micro", "evaluate", "--out", str(report), *SMOKE_EVALUATE]
+    done = subprocess.run(cli, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Loading" not in done.stderr and f"report: {report}" in done.stdout and report.is_file()

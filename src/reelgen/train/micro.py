@@ -183,6 +183,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             param="model",
         )
     torch.set_num_threads(args.threads) if args.threads else None
+    from reelgen.core.backends.plumbing import silence_library_bars
+
+    silence_library_bars()  # diffusers' and transformers' loading bars came before the report's table
     pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True).to(
         args.device
     )
