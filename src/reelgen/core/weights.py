@@ -142,9 +142,13 @@ def missing_parts(folder: Path) -> list[str]:
         part = folder / name
         if not part.is_dir() or not any(part.iterdir()):
             missing.append(name)
-        else:
+        elif not str(entry[-1]).endswith(_WEIGHTLESS):  # a tokenizer or a scheduler has configs only
             missing += _missing_in(part, name)
     return missing
+
+
+#: Ends of the class names of a pipeline's parts that hold no weights, whatever files they keep.
+_WEIGHTLESS = ("Tokenizer", "TokenizerFast", "Processor", "Scheduler", "FeatureExtractor")
 
 
 def _missing_in(part: Path, name: str) -> list[str]:
