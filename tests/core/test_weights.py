@@ -147,3 +147,11 @@ def test_a_models_dir_folder_copied_in_part_is_refused_naming_what_is_missing(tm
         weights.PartlyDownloaded, match=r"only partly copied into .*ltx-2b \(missing: vae weights\)"
     ):
         weights.locate(*registry.resolve("ltx-2b"))
+
+
+def test_a_tokenizer_keeping_a_config_json_is_not_a_part_without_weights(tmp_path: Path) -> None:
+    """Only model parts need a weight file beside config.json; a tokenizer or processor may keep one too."""
+    snap = ltx_snapshot(tmp_path / "hf-cache", whole=True)
+    (snap / "tokenizer" / "config.json").write_text("{}")
+    assert weights.missing_parts(snap) == []
+    assert weights.locate(*registry.resolve("ltx-2b")).origin == "hf-cache"
