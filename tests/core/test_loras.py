@@ -197,3 +197,16 @@ def test_a_lora_file_no_model_could_take_is_refused_when_the_request_is_checked(
         assert err.value.param == "loras[1].path"
         assert err.value.message.startswith(f"loras[1].path: {path.name} {says}"), err.value.message
     assert resolved(**LTX, loras=[{"path": str(loras["fits"])}]).loras[0].path == str(loras["fits"])
+
+
+def test_two_loras_load_without_peft_warning_of_a_second_adapter(
+    runner: DiffusersBackend, loras: dict[str, Path]
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always")
+        records = apply(runner, loras["fits"], loras["deeper"])
+    assert [r["path"] for r in records] == [str(loras["fits"]), str(loras["deeper"])]
+    # peft's "Already found a `peft_config` attribute ..." came with its source line on every such run.
+    assert [str(w.message) for w in heard if "peft_config" in str(w.message)] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -327,7 +328,11 @@ def _unplaced_keys() -> Iterator[list[str]]:
     for printer in printing:
         printer.addFilter(quiet)
     try:
-        yield handler.keys
+        with warnings.catch_warnings():
+            # A second LoRA is a second adapter on purpose; peft warned "Already found a `peft_config`
+            # attribute ... multiple adapters" with its source line on every run with two --lora.
+            warnings.filterwarnings("ignore", message="Already found a `peft_config`", category=UserWarning)
+            yield handler.keys
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
