@@ -404,3 +404,4 @@ def test_pull_without_network_says_what_to_do_instead(
         in said
     )
     assert "snapshot folder" not in said
+    assert ("downloading" in said) == (offline == "")  # offline, nothing is said to be downloading

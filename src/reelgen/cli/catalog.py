@@ -191,13 +191,19 @@ def _pull_one(model: str) -> Path:
         _, preset = registry.resolve(model)
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
-            console.print(f"downloading {preset.repo_id} ...")
+            if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
+                console.print(f"downloading {preset.repo_id} ...")
         return Path(weights.pull(preset))
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
         console.print(f"[bold red]error:[/] could not pull {model}: {_why_not_pulled(model, exc)}")
         raise typer.Exit(1) from None
+
+
+def _offline() -> bool:
+    """HF_HUB_OFFLINE set, as huggingface_hub reads it: nothing will be downloaded."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _why_not_pulled(model: str, exc: OSError) -> str:
@@ -216,7 +222,7 @@ def _why_not_pulled(model: str, exc: OSError) -> str:
     )
     if isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE: nothing reached the Hub
         cause = exc.__cause__ or exc.__context__
-        if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        if _offline():
             return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
         reason = f" ({cause})" if cause else ""
         return (
