@@ -125,6 +125,27 @@ def test_models_table_is_on_stdout_with_every_name_and_default_whole() -> None:
         assert default in row, row
 
 
+def test_models_in_an_80_column_terminal_cut_nothing_short() -> None:
+    """The table squeezed family and tasks to nothing there, and cut "built-in" to "built-"."""
+    from rich.console import Console
+
+    from reelgen.cli.catalog import model_rows, print_models
+
+    rows = model_rows()
+    narrow = Console(width=80, force_terminal=True, record=True)
+    print_models(rows, narrow)
+    text = narrow.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    lines = text.splitlines()
+    for r in rows:
+        head = next(i for i, line in enumerate(lines) if line.startswith(f"{r['model']}  "))
+        assert f"{r['family']}: {', '.join(r['tasks'])}  (cached: {r['cached']})" in lines[head]
+        assert f"default (WxHxF@fps) {r['default']}; rules " in lines[head + 1]
+    wide = Console(width=200, force_terminal=True, record=True)
+    print_models(rows, wide)
+    assert "┃ model" in wide.export_text()  # a table where there is room for one
+
+
 def test_models_of_an_unknown_family_is_an_error_naming_the_families() -> None:
     result = runner.invoke(app, ["models", "--family", "sora"])
     assert result.exit_code == 2

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from reelgen.cli.output import console, fail
@@ -112,34 +113,32 @@ def models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    # The listing is the command's output: on stdout, one line per model when piped (grep works),
-    # and in a narrow terminal only the family and tasks fold; a name or a default is never cut short.
+    # The listing is the command's output: on stdout, one line per model when piped (grep works).
     out = Console()
     if not out.is_terminal:
         out = Console(width=200)
+    print_models(rows, out)
+
+
+def print_models(rows: list[dict[str, Any]], out: Console) -> None:
+    """The models as a table, or, in a terminal too narrow for one, two lines a model.
+
+    At 80 columns the table squeezed the family and tasks columns to nothing and cut "built-in"
+    short; nothing of a row is left out or cut in either form.
+    """
     table = Table(title="reelgen models")
-    for col, key in (
-        ("model", "model"),
-        ("family", "family"),
-        ("tasks", "tasks"),
-        ("default\nWxHxF@fps", "default"),
-    ):
-        whole = key in ("model", "default")
-        width = max(len(r[key]) for r in rows) if whole else None
-        table.add_column(col, no_wrap=whole, min_width=width, overflow="fold")
-    table.add_column("rules", no_wrap=True)
-    table.add_column("cached", no_wrap=True)
+    for col in ("model", "family", "tasks", "default\nWxHxF@fps", "rules", "cached"):
+        table.add_column(col, no_wrap=True)
     for r in rows:
-        rule = r["rules"]
         table.add_row(
-            r["model"],
-            r["family"],
-            ", ".join(r["tasks"]),
-            r["default"],
-            rules_text(rule),
-            r["cached"],
+            r["model"], r["family"], ", ".join(r["tasks"]), r["default"], rules_text(r["rules"]), r["cached"]
         )
-    out.print(table)
+    if Measurement.get(out, out.options.update_width(100_000), table).maximum <= out.width:
+        out.print(table)
+        return
+    for r in rows:
+        out.print(f"[bold]{r['model']}[/]  {r['family']}: {', '.join(r['tasks'])}  (cached: {r['cached']})")
+        out.print(f"    default (WxHxF@fps) {r['default']}; rules {rules_text(r['rules'])}", highlight=False)
 
 
 def pull(
