@@ -155,3 +155,35 @@ def test_a_tokenizer_keeping_a_config_json_is_not_a_part_without_weights(tmp_pat
     (snap / "tokenizer" / "config.json").write_text("{}")
     assert weights.missing_parts(snap) == []
     assert weights.locate(*registry.resolve("ltx-2b")).origin == "hf-cache"
+
+
+def _snapshot(cache: Path, repo: str, files: dict[str, bytes]) -> Path:
+    """``repo``'s snapshot in huggingface_hub's cache layout, holding ``files``."""
+    root = cache / f"models--{repo.replace('/', '--')}"
+    (root / "refs").mkdir(parents=True)
+    (root / "refs" / "main").write_text("b" * 40)
+    snap = root / "snapshots" / ("b" * 40)
+    for name, data in files.items():
+        (snap / name).parent.mkdir(parents=True, exist_ok=True)
+        (snap / name).write_bytes(data)
+    return snap
+
+
+def test_a_model_whose_companion_repos_are_not_cached_is_partly_downloaded(tmp_path: Path) -> None:
+    """FramePack's own repo holds only its transformer: `reelgen models` said hf-cache without
+    HunyuanVideo's text encoders and VAE, and the load failed after the memory plan."""
+    from reelgen.core.backends.framepack.presets import BASE_REPO, REDUX_REPO
+
+    cache = tmp_path / "hf-cache"
+    spec, preset = registry.resolve("framepack")
+    assert preset.repo_id is not None
+    weights_file = {"config.json": b"{}", "diffusion_pytorch_model.safetensors": b"x"}
+    _snapshot(cache, preset.repo_id, weights_file)
+    with pytest.raises(weights.PartlyDownloaded) as caught:
+        weights.locate(spec, preset)
+    message = str(caught.value)
+    assert f"model 'framepack' also loads parts from {BASE_REPO}, {REDUX_REPO}, which are not" in message
+    assert "run `reelgen pull framepack` again to fetch them" in message
+    _snapshot(cache, BASE_REPO, {"vae/config.json": b"{}"})
+    _snapshot(cache, REDUX_REPO, {"image_encoder/config.json": b"{}"})
+    assert weights.locate(spec, preset).origin == "hf-cache"

@@ -92,6 +92,17 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
                 f"downloaded into the Hugging Face cache at {settings.hf_cache_dir()}",
                 f"run `reelgen pull {preset.name}` again to finish it",
             )
+            # The repos it borrows parts from (FramePack's text encoders and VAE, AnimateDiff's motion
+            # adapter): without them `reelgen models` said hf-cache and the load failed after the plan.
+            lacking = [repo for repo in preset.companions if _cached_snapshot(repo, None) is None]
+            if lacking:
+                raise PartlyDownloaded(
+                    f"model {preset.name!r} also loads parts from {', '.join(lacking)}, which "
+                    f"{'is' if len(lacking) == 1 else 'are'} not in the Hugging Face cache at "
+                    f"{settings.hf_cache_dir()}; run `reelgen pull {preset.name}` again to fetch "
+                    f"{'it' if len(lacking) == 1 else 'them'}",
+                    param="model",
+                )
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
     raise ModelNotAvailable(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
