@@ -72,3 +72,24 @@ def test_a_full_disk_found_only_when_the_file_is_synced_leaves_the_earlier_file(
         new_record.write_text("new record")
     assert (video.read_text(), record.read_text()) == ("old video", "old record")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fox.json", "fox.mp4"]
+
+
+def test_the_folder_is_synced_after_the_rename_so_the_new_name_survives_a_power_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    video, record = tmp_path / "clip.mp4", tmp_path / "clip.json"
+    with staged(video, record) as (v, r):
+        v.write_bytes(b"video")
+        r.write_text("{}")
+    assert video.read_bytes() == b"video" and record.read_text() == "{}"
+    # Each file's bytes first, then the folder holding both names, once, after the renames.
+    assert synced[-1] == str(tmp_path) and synced.count(str(tmp_path)) == 1
+    assert len(synced) == 3 and all(Path(s).parent == tmp_path for s in synced[:2])

@@ -117,6 +117,8 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
         with _ctrl_c_held():
             for tmp, path in zip(temps, paths, strict=True):
                 os.replace(tmp, path)
+        for folder in dict.fromkeys(path.parent for path in paths):
+            _sync_folder(folder)
     except OSError as exc:
         _remove(temps)
         failed = _which(exc, paths, temps)
@@ -148,6 +150,23 @@ def _ctrl_c_held() -> Iterator[None]:
             previous(*caught[0])  # the CLI's: cancel, or a second Ctrl-C's KeyboardInterrupt
         elif caught and previous == signal.SIG_DFL:
             os.kill(os.getpid(), signal.SIGINT)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries, so the renames survive a power cut (the files' bytes already have).
+
+    A filesystem that cannot sync a folder says so (EINVAL); the files are in place all the same.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _remove(temps: list[Path]) -> None:
