@@ -93,3 +93,21 @@ def test_the_folder_is_synced_after_the_rename_so_the_new_name_survives_a_power_
     # Each file's bytes first, then the folder holding both names, once, after the renames.
     assert synced[-1] == str(tmp_path) and synced.count(str(tmp_path)) == 1
     assert len(synced) == 3 and all(Path(s).parent == tmp_path for s in synced[:2])
+
+
+def test_a_hidden_file_a_killed_write_left_is_swept_by_the_next_write_to_that_name(tmp_path: Path) -> None:
+    import time
+
+    video = tmp_path / "clip.mp4"
+    killed = tmp_path / ".clip-0123456789ab.mp4"  # what a SIGKILL mid-encode left, hours ago
+    killed.write_bytes(b"half a video")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(killed, (hours_ago, hours_ago))
+    live = tmp_path / ".clip-ba9876543210.mp4"  # another write going on now: not touched
+    live.write_bytes(b"being written")
+    other = tmp_path / ".take-0123456789ab.mp4"  # another name's: not this write's to judge
+    other.write_bytes(b"x")
+    os.utime(other, (hours_ago, hours_ago))
+    with staged(video) as (tmp,):
+        tmp.write_bytes(b"video")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["clip.mp4", live.name, other.name])

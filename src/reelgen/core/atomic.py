@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,6 +105,7 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
         for path in paths:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                _sweep_stale(path)
                 temps.append(new_file_beside(path))
             except OSError as exc:
                 check_writable(
@@ -150,6 +153,26 @@ def _ctrl_c_held() -> Iterator[None]:
             previous(*caught[0])  # the CLI's: cancel, or a second Ctrl-C's KeyboardInterrupt
         elif caught and previous == signal.SIG_DFL:
             os.kill(os.getpid(), signal.SIGINT)
+
+
+#: A hidden file of an earlier write to the same name, untouched this long, was left by a process that
+#: died mid-write (SIGKILL, a power cut): a live write touches its file with every block it encodes.
+STALE_AFTER_S = 3600.0
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove the hidden files earlier writes to ``path`` left when killed, so they do not pile up."""
+    mine = re.compile(rf"\.{re.escape(path.stem)}-[0-9a-f]{{12}}{re.escape(path.suffix)}")
+    try:
+        siblings = list(path.parent.iterdir())
+    except OSError:
+        return
+    for sibling in siblings:
+        try:
+            if mine.fullmatch(sibling.name) and time.time() - sibling.stat().st_mtime > STALE_AFTER_S:
+                sibling.unlink()
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: the write goes on regardless
 
 
 def _sync_folder(folder: Path) -> None:
