@@ -48,17 +48,31 @@ def load_record(path: str | Path) -> dict[str, Any]:
         raise InvalidRequest(
             f"{path} is a folder; give a video reelgen made or its .json sidecar", param="path"
         )
+    sidecar = path.suffix.lower() == ".json"
     if not path.is_file():
-        raise InvalidRequest(f"{path} does not exist", param="path")
-    if path.suffix.lower() != ".json":
+        raise InvalidRequest(f"{path} does not exist{_video_instead(path) if sidecar else ''}", param="path")
+    if not sidecar:
         return read_metadata(path)
     try:
         record = json.loads(path.read_text())
     except ValueError:
-        raise InvalidRequest(f"{path} is not a reelgen sidecar (invalid JSON)", param="path") from None
+        raise InvalidRequest(
+            f"{path} is not a reelgen sidecar (invalid JSON){_video_instead(path)}", param="path"
+        ) from None
     if not isinstance(record, dict):
-        raise InvalidRequest(f"{path} is not a reelgen sidecar (not a JSON object)", param="path")
+        raise InvalidRequest(
+            f"{path} is not a reelgen sidecar (not a JSON object){_video_instead(path)}", param="path"
+        )
     return record
+
+
+def _video_instead(sidecar: Path) -> str:
+    """Where a damaged sidecar's video is beside it, that it carries the same record: replay that."""
+    for suffix in (".mp4", ".webm", ".mov"):
+        video = sidecar.with_suffix(suffix)
+        if video.is_file():
+            return f"; replay its video instead, which carries the same record: reelgen replay {video}"
+    return ""
 
 
 def is_enhanced(record: dict[str, Any]) -> bool:
@@ -151,55 +165,6 @@ def version_changes(record: dict[str, Any]) -> list[str]:
     ]
 
 
-def changed_inputs(record: dict[str, Any], request: ResolvedRequest) -> list[str]:
-    """Inputs and LoRAs that are gone or whose content differs from when the video was made, one line each."""
-    from reelgen.core.weights import sha256_file
-
-    recorded = record.get("inputs") or {}
-    problems = []
-    for param, path in request.input_files():
-        known = recorded.get(param)
-        if not Path(path).is_file():
-            problems.append(f"{param}: {path} no longer exists")
-        elif isinstance(known, dict) and known.get("sha256") != sha256_file(Path(path)):
-            problems.append(f"{param}: {path} has changed since the video was made")
-    # LoRAs are recorded beside the inputs, each with its hash, in the order the request names them.
-    applied = [lora for lora in record.get("loras") or [] if isinstance(lora, dict)]
-    for i, lora in enumerate(request.loras):
-        then = applied[i] if i < len(applied) else {}
-        if not Path(lora.path).is_file():
-            problems.append(f"loras[{i}]: {lora.path} no longer exists")
-        elif then.get("sha256") not in (None, sha256_file(Path(lora.path))):
-            problems.append(f"loras[{i}]: {lora.path} has changed since the video was made")
-    weights = _changed_weights(record, request)
-    return problems + ([weights] if weights else [])
-
-
-def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | None:
-    """Whether the ``--weights`` file or folder a video was made with is gone or holds other weights now.
-
-    Unchecked, a checkpoint overwritten by a newer fine-tune replayed as "the same video" from
-    other weights. The record holds every weight file's SHA-256 (``model.files``).
-    """
-    from reelgen.core.weights import WeightSource, weight_hashes
-
-    if not request.weights:
-        return None
-    path = Path(request.weights)
-    if not path.exists():
-        return f"weights: {path} no longer exists"
-    model = record.get("model")
-    then = model.get("files") if isinstance(model, dict) else None
-    if not isinstance(then, dict):
-        return None  # a record without hashes cannot be checked; nothing to compare with
-    now = weight_hashes(WeightSource("diffusers" if path.is_dir() else "single_file", path))
-    differ = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
-    if not differ:
-        return None
-    where = "" if path.is_file() else f" ({', '.join(differ[:3])}{' ...' if len(differ) > 3 else ''})"
-    return f"weights: {path} has changed since the video was made{where}"
-
-
 def replay(
     path: str | Path, output: str | Path | None = None, *, allow_changed_inputs: bool = False, **kwargs: Any
 ) -> RenderResult:
@@ -211,6 +176,7 @@ def replay(
     """
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
+    from reelgen.core.replay_inputs import PUT_BACK, recorded_inputs, unusable_files
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
@@ -219,14 +185,16 @@ def replay(
         raise InvalidRequest(
             f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
         )
-    request = respeak_missing(record, recorded_request(record, path), path, allow_changed_inputs)
-    problems = changed_inputs(record, request)
-    gone = [p for p in problems if p.endswith("no longer exists")]
-    if gone or (problems and not allow_changed_inputs):
-        hint = "" if gone else "; pass --allow-changed-inputs to replay with them as they are now"
-        raise InvalidRequest(f"cannot replay {path}: {'; '.join(problems)}{hint}", param="inputs")
+    request = recorded_request(record, path)
+    request = respeak_missing(
+        {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
+    )
+    gone, changed = unusable_files(record, request)
+    if gone or (changed and not allow_changed_inputs):
+        hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
+        raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
-    for problem in problems:
+    for problem in changed:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
     return render(request, output, progress=progress, **kwargs)
@@ -312,12 +280,13 @@ def _changed_files(record: dict[str, Any], source: Path) -> tuple[list[str], lis
     """The source and stage weights a replay cannot use (gone, or pulled weights damaged since), and those
     whose content differs from the record, one line each."""
     from reelgen.core.enhance.weights import folder, sha256
+    from reelgen.core.replay_inputs import PUT_BACK
     from reelgen.core.weights import sha256_file
 
     gone, changed = [], []
     known = record["source"].get("sha256")
     if not source.is_file():
-        gone.append(f"source: {source} no longer exists")
+        gone.append(f"source: {source} no longer exists; {PUT_BACK}")
     elif not isinstance(known, str):
         changed.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
     elif known != sha256(source):  # not the cached hash: a clip edited in place keeps its path

@@ -1,0 +1,78 @@
+"""Which input, LoRA and weights files a replay cannot use as its record names them: gone, changed or unchecked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.spec.request import ResolvedRequest
+
+#: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.
+PUT_BACK = "put it back at that path to replay (a record names its files by their full path)"
+
+
+def recorded_inputs(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The record's ``inputs`` by parameter, each entry an object; anything else in a damaged record is left out.
+
+    Read as is, a hand-broken ``inputs`` (a list, a bare string) ended the replay in an internal error.
+    """
+    inputs = record.get("inputs")
+    if not isinstance(inputs, dict):
+        return {}
+    return {param: entry for param, entry in inputs.items() if isinstance(entry, dict)}
+
+
+def unusable_files(record: dict[str, Any], request: ResolvedRequest) -> tuple[list[str], list[str]]:
+    """(gone, changed): files that no longer exist, and files whose content differs from the record's
+    SHA-256 or that cannot be checked because the record holds none, one line each."""
+    from reelgen.core.weights import sha256_file
+
+    recorded = recorded_inputs(record)
+    gone, changed = [], []
+    for param, path in request.input_files():
+        digest = recorded.get(param, {}).get("sha256")
+        if not Path(path).is_file():
+            gone.append(f"{param}: {path} no longer exists")
+        elif not isinstance(digest, str):
+            # Every video reelgen makes records each input's hash; without it "the same inputs" is a guess.
+            changed.append(f"{param}: {path} cannot be checked: the record holds no SHA-256 of it")
+        elif digest != sha256_file(Path(path)):
+            changed.append(f"{param}: {path} has changed since the video was made")
+    # LoRAs are recorded beside the inputs, each with its hash, in the order the request names them.
+    loras = record.get("loras")
+    applied = [lora for lora in loras if isinstance(lora, dict)] if isinstance(loras, list) else []
+    for i, lora in enumerate(request.loras):
+        then = applied[i] if i < len(applied) else {}
+        if not Path(lora.path).is_file():
+            gone.append(f"loras[{i}]: {lora.path} no longer exists")
+        elif then.get("sha256") not in (None, sha256_file(Path(lora.path))):
+            changed.append(f"loras[{i}]: {lora.path} has changed since the video was made")
+    weights = _changed_weights(record, request)
+    if weights:
+        (gone if weights.endswith("no longer exists") else changed).append(weights)
+    return gone, changed
+
+
+def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | None:
+    """Whether the ``--weights`` file or folder a video was made with is gone or holds other weights now.
+
+    Unchecked, a checkpoint overwritten by a newer fine-tune replayed as "the same video" from
+    other weights. The record holds every weight file's SHA-256 (``model.files``).
+    """
+    from reelgen.core.weights import WeightSource, weight_hashes
+
+    if not request.weights:
+        return None
+    path = Path(request.weights)
+    if not path.exists():
+        return f"weights: {path} no longer exists"
+    model = record.get("model")
+    then = model.get("files") if isinstance(model, dict) else None
+    if not isinstance(then, dict):
+        return None  # a record without hashes cannot be checked; nothing to compare with
+    now = weight_hashes(WeightSource("diffusers" if path.is_dir() else "single_file", path))
+    differ = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+    if not differ:
+        return None
+    where = "" if path.is_file() else f" ({', '.join(differ[:3])}{' ...' if len(differ) > 3 else ''})"
+    return f"weights: {path} has changed since the video was made{where}"

@@ -1,0 +1,112 @@
+"""``reelgen replay`` of damaged records: a sidecar gone or broken, inputs gone, moved or unrecorded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+runner = CliRunner()
+
+
+def said(result: object) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(str(getattr(result, "output", "")).split())
+
+
+def frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An image-to-video clip (with its sidecar) and the start image it was made from."""
+    folder = tmp_path_factory.mktemp("made")
+    image = folder / "start.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(image)
+    clip = folder / "clip.mp4"
+    argv = ["generate", "go", "-m", "ltx-tiny", "--image", str(image), "--steps", "2", "--seed", "5"]
+    result = runner.invoke(app, [*argv, "-o", str(clip), "-q"])
+    assert result.exit_code == 0, result.output
+    return clip, image
+
+
+def sidecar(clip: Path, folder: Path, **changes: Any) -> Path:
+    """A copy of ``clip``'s sidecar in ``folder`` with top-level keys replaced (None removes one)."""
+    record = json.loads(clip.with_suffix(".json").read_text())
+    record.update(changes)
+    path = folder / "edited.json"
+    path.write_text(json.dumps({k: v for k, v in record.items() if v is not None}))
+    return path
+
+
+def test_a_video_whose_sidecar_was_deleted_replays_from_another_folder_to_the_same_frames(
+    made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip, _ = made
+    alone = tmp_path / "alone" / "clip.mp4"  # the video without its .json: the MP4 carries the record
+    alone.parent.mkdir()
+    shutil.copy(clip, alone)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["replay", str(alone), "-o", "again.mp4", "-q"])
+    assert result.exit_code == 0, result.output
+    again, first = frames(elsewhere / "again.mp4"), frames(clip)
+    assert len(again) == len(first) and all(np.array_equal(a, b) for a, b in zip(again, first, strict=True))
+
+
+def test_a_broken_sidecar_names_the_video_beside_it_to_replay_instead(
+    made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    clip, _ = made
+    video = tmp_path / "clip.mp4"
+    shutil.copy(clip, video)
+    broken = video.with_suffix(".json")
+    broken.write_text('{"request": {"model": "ltx-ti')  # cut short by an editor
+    result = runner.invoke(app, ["replay", str(broken)])
+    assert result.exit_code == 2
+    assert f"{broken} is not a reelgen sidecar (invalid JSON); replay its video instead" in said(result)
+    assert f"reelgen replay {video}" in said(result)
+    broken.unlink()  # a sidecar deleted, asked for by name
+    result = runner.invoke(app, ["replay", str(broken)])
+    assert result.exit_code == 2
+    assert f"{broken} does not exist; replay its video instead" in said(result)
+
+
+@pytest.mark.parametrize("inputs", [None, [1], {"start_image": "1b2c"}, {}])
+def test_a_record_that_lost_its_input_hashes_is_refused_unless_told(
+    made: tuple[Path, Path], tmp_path: Path, inputs: Any
+) -> None:
+    # A list died with 'internal error (AttributeError)'; no hash replayed unchecked, as if the same image.
+    clip, image = made
+    path = sidecar(clip, tmp_path, inputs=inputs)
+    out = tmp_path / "again.mp4"
+    result = runner.invoke(app, ["replay", str(path), "-o", str(out), "-q"])
+    assert result.exit_code == 2, result.output
+    assert f"start_image: {image} cannot be checked: the record holds no SHA-256 of it" in said(result)
+    assert "pass --allow-changed-inputs to replay with them as they are now" in said(result)
+    assert "internal error" not in said(result) and not out.exists()
+
+
+def test_an_input_moved_away_is_named_with_what_to_do(made: tuple[Path, Path], tmp_path: Path) -> None:
+    clip, image = made
+    record = json.loads(clip.with_suffix(".json").read_text())
+    gone = tmp_path / "moved-away.png"
+    record["request"]["start_image"] = str(gone)
+    record["inputs"]["start_image"]["path"] = str(gone)
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps(record))
+    result = runner.invoke(app, ["replay", str(path), "--allow-changed-inputs"])
+    assert result.exit_code == 2
+    assert f"start_image: {gone} no longer exists; put it back at that path to replay" in said(result)
