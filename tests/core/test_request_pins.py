@@ -82,9 +82,28 @@ def test_images_beside_a_source_clip_are_refused_not_dropped(
 @pytest.mark.parametrize(
     ("fields", "param", "instead"),
     [
-        ({"model": "wan-tiny", "start_image": "start"}, "start_image", "i2v"),
-        ({"model": "skyreels-tiny", "start_image": "start"}, "start_image", "i2v"),
-        ({"model": "wan-vace-tiny", "keyframes": [{"image": "end", "frame": 4}]}, "keyframes", "keyframes"),
+        # A model without the task is pointed at models with it: "ask for task i2v" was refused in turn.
+        (
+            {"model": "wan-tiny", "start_image": "start"},
+            "start_image",
+            "use a model that does task i2v: wan-i2v-tiny, wan-vace-tiny",
+        ),
+        ({"model": "skyreels-tiny", "start_image": "start"}, "start_image", "ask for task i2v"),
+        (
+            {"model": "hunyuan-tiny", "start_image": "start"},
+            "start_image",
+            "use a model that does task i2v: hunyuan-i2v-tiny",
+        ),
+        (
+            {"model": "wan-vace-tiny", "keyframes": [{"image": "end", "frame": 4}]},
+            "keyframes",
+            "ask for task keyframes",
+        ),
+        (
+            {"model": "reelgen-micro", "keyframes": [{"image": "end", "frame": 4}]},
+            "keyframes",
+            "use a model that does task keyframes: ltx, ltx2, wan models",
+        ),
     ],
 )
 def test_an_image_given_to_a_run_asked_for_as_t2v_is_refused(
@@ -93,8 +112,7 @@ def test_an_image_given_to_a_run_asked_for_as_t2v_is_refused(
     said = _refused(files, task="t2v", **fields)
     assert said.param == param
     assert said.message == (
-        f"{param}: task t2v makes the video from the prompt alone and would ignore it; drop it, "
-        f"or ask for task {instead}"
+        f"{param}: task t2v makes the video from the prompt alone and would ignore it; drop it, or {instead}"
     )
 
 

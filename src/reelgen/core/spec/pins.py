@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec import registry
+from reelgen.core.spec.family import Preset
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest, Task
 
 
-def check_tasks(task: Task, request: GenerationRequest | ResolvedRequest) -> None:
+def check_tasks(task: Task, request: GenerationRequest | ResolvedRequest, preset: Preset) -> None:
     """Images pinned at frames go only to tasks that read them: the runners of t2v, v2v and extend
     dropped them unsaid (``--task t2v --image``, ``--video`` with ``--image``)."""
     pinned = next((f for f in ("start_image", "keyframes", "end_image") if getattr(request, f)), None)
@@ -19,9 +21,17 @@ def check_tasks(task: Task, request: GenerationRequest | ResolvedRequest) -> Non
     # Only a task asked for by name gets here with a start image or keyframes (else they set it).
     wanted = {"start_image": Task.I2V, "keyframes": Task.KEYFRAMES}.get(pinned or "")
     if task is Task.T2V and wanted:
+        # "ask for task i2v" of a model without one was advice refused in turn.
+        kin = registry.kin_supporting(wanted, preset)
+        instead = (
+            f"ask for task {wanted.value}"
+            if wanted in preset.tasks
+            else f"use a model that does task {wanted.value}: "
+            + (", ".join(kin) if kin else ", ".join(registry.families_supporting(wanted)) + " models")
+        )
         raise InvalidRequest(
             f"{pinned}: task t2v makes the video from the prompt alone and would ignore it; drop it, "
-            f"or ask for task {wanted.value}",
+            f"or {instead}",
             param=pinned,
         )
 

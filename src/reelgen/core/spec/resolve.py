@@ -273,14 +273,14 @@ def _check_inputs(
             "Drop it, or ask for task v2v or extend",
             param="source_video",
         )
-    pins.check_tasks(task, request)
+    pins.check_tasks(task, request, preset)
     _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
         raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
     if task is Task.AUDIO and not request.audio:
         raise InvalidRequest(
-            "task audio makes a video with generated sound; it cannot be asked for with audio off "
-            "(--no-audio). Drop --no-audio, or ask for t2v",
+            "task audio makes a video with generated sound, so sound cannot be turned off "
+            "(audio); leave it on, or ask for task t2v",
             param="audio",
         )
 
@@ -353,9 +353,14 @@ def _enhance_steps(request: GenerationRequest) -> list[EnhanceStep]:
     if request.interpolate is not None or request.target_fps is not None:
         steps.append(interpolation_step(request.interpolate, request.target_fps, request.interpolator))
     elif request.interpolator is not None:
-        raise InvalidRequest("interpolator needs interpolate (a factor) or target_fps", param="interpolator")
+        raise InvalidRequest(
+            "interpolator: picks how new frames are made; give a factor (interpolate) or a rate (target_fps) too",
+            param="interpolator",
+        )
     if request.upscale is not None:
         steps.append(upscale_step(request.upscale, request.upscaler))
     elif request.upscaler is not None:
-        raise InvalidRequest("upscaler needs upscale (a factor)", param="upscaler")
+        raise InvalidRequest(
+            "upscaler: picks how frames are enlarged; give a factor (upscale) too", param="upscaler"
+        )
     return [*steps, *request.enhance]
