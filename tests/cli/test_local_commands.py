@@ -57,14 +57,26 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
             "LoRA file style.safetensors does not exist",
         ),  # 1e-1 is the strength
         (["--task", "i2v"], "task i2v needs a start image (--image)"),
-        (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "cannot be asked for with audio off"),
+        (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "so sound cannot be turned off (--no-audio)"),
         (["--steps", "0"], "--steps: Input should be greater than 0"),
         (["--frames", "-5"], "--frames: Input should be greater than 0"),
-        (["--strength", "0.3"], "--strength sets how much of the --video is repainted"),
-        (["--interpolate", "2", "--target-fps", "60"], "give --interpolate (a factor) or --target-fps"),
-        (["--interpolator", "flow"], "--interpolator picks how new frames are made; give --interpolate or"),
-        (["--upscaler", "lanczos"], "--upscaler picks how frames are enlarged; give --upscale too"),
-        (["--frames", "9", "--seconds", "2"], "give --frames or --seconds, not both"),
+        (["--strength", "0.3"], "--strength: sets how much of the source clip (--video) is repainted"),
+        (
+            ["--interpolate", "2", "--target-fps", "60"],
+            "--target-fps: give a factor (--interpolate) or a rate (--target-fps), not both",
+        ),
+        (
+            ["--interpolator", "flow"],
+            "--interpolator: picks how new frames are made; give a factor (--interpolate) or",
+        ),
+        (
+            ["--upscaler", "lanczos"],
+            "--upscaler: picks how frames are enlarged; give a factor (--upscale) too",
+        ),
+        (
+            ["--frames", "9", "--seconds", "2"],
+            "give a frame count (--frames) or a length (--seconds), not both",
+        ),
         (["--keyframe", "0:start.png:strong"], "strength 'strong' is not a"),
         (["--keyframe", "0:start.png:5"], "strength '5' is not from 0 to 1"),
         (["--keyframe", "0:start.png:nan"], "strength 'nan' is not from 0"),

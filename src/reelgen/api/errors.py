@@ -130,12 +130,21 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
         return ApiError(500, "the server could not write a file for this; nothing was kept", code=exc.code)
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
     status = 503 if isinstance(exc, JobError) else 400
-    return ApiError(status, _wire_words(exc.message), param=param, code=exc.code)
+    return ApiError(status, _wire_words(exc.message, exc.param), param=param, code=exc.code)
 
 
-def _wire_words(message: str) -> str:
-    """A field named in brackets (``give a start image (start_image)``) as the API names it."""
-    return re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
+def _wire_words(message: str, field: str | None = None) -> str:
+    """A field named in brackets (``give a start image (start_image)``) as the API names it, and the
+    field the message starts with (``start_image cannot be pinned ...``), which is ``field``."""
+    message = re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
+    if (
+        field in API_PARAM
+        and field not in ("width", "height")
+        and message.startswith((f"{field}:", f"{field} "))
+    ):
+        # "width 63 is not ..." stays: size is the pair, and the message says which side is wrong.
+        message = API_PARAM[field] + message.removeprefix(field)
+    return message
 
 
 class _Unplaced:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from reelgen.api.deps import service_of, settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import (
     FetchPolicy,
@@ -29,6 +29,7 @@ from reelgen.api.security import (
 )
 from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import JsonBody, VideoCreate, parse_body
+from reelgen.core.spec.request import strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
 from reelgen.jobs.service import JobService
@@ -272,6 +273,8 @@ async def save_inputs(
     cannot multiply the API's memory.
     """
     settings = settings_of(request)
+    if "source_strength" in body.model_fields_set and "source_video" not in files:
+        raise from_reelgen(strength_without_video())  # before any file is stored
     fields: dict[str, Any] = {}
     images = {
         key: await _store_image(request, src, param, key, saved)

@@ -349,7 +349,9 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
             param="priority",
         )
     if body.num_frames is not None and body.seconds is not None:
-        raise ApiError(400, "seconds: give num_frames or seconds, not both", param="seconds")
+        raise ApiError(
+            400, "seconds: give a frame count (num_frames) or a length (seconds), not both", param="seconds"
+        )
     width, height = parse_size(body.size)
     fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
     check_names(fields)

@@ -4,6 +4,7 @@ event-stream reader, following a job's events and downloading its file."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,15 +151,28 @@ def _check(resp: httpx.Response) -> httpx.Response:
 
 
 def as_flags(exc: ClientError, flags: dict[str, str]) -> ClientError:
-    """``exc`` naming the command's option where the server named its field: ``reelgen submit
-    --frames -5`` was told ``num_frames: Input should be greater than 0 (num_frames)``, a name
-    the person never typed. ``flags`` maps a field (or the part before its first dot) to the option."""
+    """``exc`` naming the command's options where the server named its fields, as a local command says
+    it: ``reelgen submit --frames -5`` was told ``num_frames: Input should be greater than 0
+    (num_frames)``, a name the person never typed. ``flags`` maps a create field to its option; a
+    field the message starts with becomes the option (``options.foo`` becomes ``--option foo``), a
+    field in brackets (``give a start image (input_reference)``) its option, and a field the command
+    has no option for is not appended."""
     param = exc.param or ""
-    flag = flags.get(param) or flags.get(param.partition(".")[0])
-    if flag is None or exc.said is None or not exc.bad_input:
+    if exc.said is None or not exc.bad_input:
         return exc
-    said = exc.said.removeprefix(f"{param}: ")
-    return ClientError(f"HTTP {exc.status}: {flag}: {said}", exc.status, param=param, said=exc.said)
+    said = re.sub(r"\((\w+)\)", lambda m: f"({flags.get(m[1], m[1])})", exc.said)
+    head = param.partition(".")[0].partition("[")[0]
+    if head == "options" and "options" in flags and param != head:
+        flag: str | None = f"{flags['options']} {param.removeprefix('options.')}"
+    else:
+        flag = flags.get(param) or flags.get(head)
+    if flag is None:
+        message = said
+    elif param and said.startswith((f"{param}:", f"{param} ")):
+        message = flag + said.removeprefix(param)
+    else:
+        message = f"{flag}: {said}"
+    return ClientError(f"HTTP {exc.status}: {message}", exc.status, param=param, said=exc.said)
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -24,7 +24,7 @@ from reelgen.cli.output import (
 from reelgen.cli.typed import FLAGS, as_option
 from reelgen.core.errors import ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
-from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task
+from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task, strength_without_video
 
 if TYPE_CHECKING:
     from reelgen.core.enhance.files import EnhanceResult
@@ -119,14 +119,15 @@ def _run(
     count: int = 1,
 ) -> None:
     """Resolve the request once, here at the edge, then render it ``count`` times with consecutive
-    seeds from one model load; problems name the options in ``flags``."""
+    seeds from one model load; problems name the options in ``flags``.
+
+    Rules between fields (--frames or --seconds, --upscaler without --upscale ...) are the request's
+    own, so this command says them in the words ``reelgen submit`` and the API use."""
     from reelgen.core.cache import ModelCache
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
     from reelgen.core.spec.resolve import check_prompt
 
-    if fields.get("num_frames") is not None and fields.get("seconds") is not None:
-        raise typer.BadParameter("give --frames or --seconds, not both")
     if count > 1 and gpus > 1:  # each split run starts processes that load the model afresh
         raise typer.BadParameter("--count makes its takes from one model load; give it or --gpus, not both")
 
@@ -272,15 +273,7 @@ def generate(
     model once, and prints their paths last, one a line.
     """
     if strength is not None and video is None:
-        raise typer.BadParameter("--strength sets how much of the --video is repainted; give --video too")
-    if interpolate is not None and target_fps is not None:
-        raise typer.BadParameter("give --interpolate (a factor) or --target-fps (a rate), not both")
-    if interpolator is not None and interpolate is None and target_fps is None:
-        raise typer.BadParameter(
-            "--interpolator picks how new frames are made; give --interpolate or --target-fps too"
-        )
-    if upscaler is not None and upscale is None:
-        raise typer.BadParameter("--upscaler picks how frames are enlarged; give --upscale too")
+        raise fail(as_option(strength_without_video()))
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
     # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
     implied = GenerationRequest.model_construct(
@@ -315,7 +308,8 @@ def generate(
         upscale=upscale,
         upscaler=upscaler,
     )
-    _run(fields, output, vram_budget, device, quiet, gpus, count=count)
+    flags = {**FLAGS, "audio": "--no-audio"}  # the one field whose option turns it off
+    _run(fields, output, vram_budget, device, quiet, gpus, flags, count)
 
 
 def animate(

@@ -27,7 +27,12 @@ def say_usage_error(exc: Any) -> None:
     """Click's ``exc`` (a ClickException) as one line on stderr, naming the help of the command it was given to."""
     path = getattr(getattr(exc, "ctx", None), "command_path", None)
     where = f" (see '{path} --help')" if path else ""
-    message = " ".join(exc.format_message().split())  # Click's own messages may hold line breaks
+    message = exc.format_message()
+    if isinstance(exc, _click_errors.BadParameter) and exc.param is None and exc.param_hint is None:
+        # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
+        # before it named none (the API and submit say the same mistake without it).
+        message = exc.message
+    message = " ".join(message.split())  # Click's own messages may hold line breaks
     sys.stderr.write(f"error: {message}{where}\n")
 
 

@@ -63,7 +63,9 @@ def timeline(n: int, fps: Fraction, factor: int | None, target_fps: Fraction | N
 def check_rates(fps: Fraction, factor: int | None, target_fps: float | Fraction | None) -> Fraction | None:
     """``target_fps`` as an exact rate above ``fps``; InvalidRequest naming the field otherwise."""
     if factor is not None and target_fps is not None:
-        raise InvalidRequest("give an interpolation factor or a target fps, not both", param="target_fps")
+        raise InvalidRequest(
+            "target_fps: give a factor (interpolate) or a rate (target_fps), not both", param="target_fps"
+        )
     if factor is not None and not 2 <= factor <= MAX_FACTOR:
         raise InvalidRequest(f"interpolate: factor {factor} must be 2 to {MAX_FACTOR}", param="interpolate")
     if target_fps is None:

@@ -237,7 +237,7 @@ class GenerationRequest(NumberFields):
     @model_validator(mode="after")
     def _frames_or_seconds(self) -> GenerationRequest:
         if self.num_frames is not None and self.seconds is not None:
-            raise ValueError("give num_frames or seconds, not both")
+            raise ValueError("give a frame count (num_frames) or a length (seconds), not both")
         return self
 
     def inferred_task(self) -> Task:
@@ -377,3 +377,12 @@ def walk_input_files(data: dict[str, Any]) -> list[str]:
         if isinstance(key, dict) and isinstance(key.get("image"), str):
             paths.append(key["image"])
     return paths
+
+
+def strength_without_video() -> InvalidRequest:
+    """A source strength given without a source clip: it would repaint nothing, and be dropped unsaid."""
+    return InvalidRequest(
+        "source_strength: sets how much of the source clip (source_video) is repainted; "
+        "give that clip too, or leave it out",
+        param="source_strength",
+    )
