@@ -114,6 +114,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     Records from before requests were resolved are refused; so is one edited by hand past what the
     model can make (a frame count it cannot produce failed only after the whole render).
     """
+    from reelgen.core.replay_changes import OLDER_PINS, about_pins
     from reelgen.core.spec import registry
     from reelgen.core.spec.resolve import check_resolved
 
@@ -138,8 +139,9 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     try:
         check_resolved(request)  # an i2v record without its image is refused as generate refuses it
     except InvalidRequest as exc:
+        older = f"; {OLDER_PINS}" if about_pins(exc.param) else ""  # one now refused, not one made wrong
         raise InvalidRequest(
-            f"{source} holds a request that cannot be made: {exc.message}", param="path"
+            f"{source} holds a request that cannot be made: {exc.message}{older}", param="path"
         ) from None
     return request
 
@@ -176,6 +178,7 @@ def replay(
     """
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
+    from reelgen.core.replay_changes import as_made
     from reelgen.core.replay_inputs import PUT_BACK, recorded_inputs, unusable_files
     from reelgen.core.speech.respeak import respeak_missing
 
@@ -185,7 +188,7 @@ def replay(
         raise InvalidRequest(
             f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
         )
-    request = recorded_request(record, path)
+    request, left_out = as_made(record, recorded_request(record, path))
     request = respeak_missing(
         {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
     )
@@ -194,7 +197,7 @@ def replay(
         hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
-    for problem in changed:
+    for problem in changed + ([left_out] if left_out else []):
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
     return render(request, output, progress=progress, **kwargs)

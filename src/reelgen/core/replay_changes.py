@@ -1,0 +1,66 @@
+"""Requests an earlier reelgen took and ran otherwise than this one: their records replay as they were made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from reelgen.core.spec.request import ResolvedRequest, Task
+
+#: Since then Wan VACE pins every image a request gives (commit 5cf5a31); before, a start image beside
+#: keyframes (task keyframes) or keyframes beside a start image (task i2v) were left out unsaid.
+VACE_READS_EVERY_IMAGE = dt.datetime(2026, 12, 5, 5, 28, 50, tzinfo=dt.UTC)
+
+#: Said after a request this reelgen refuses by an image it pins, found in a record: an earlier reelgen
+#: took such requests, so the record may be an old one rather than a broken one.
+OLDER_PINS = (
+    "reelgen before 2026-12-05 took such a request and left the image out unsaid; to make that video "
+    "again, take the image out of the record's request"
+)
+
+#: The fields a refusal of pinned images names (pins.check_tasks, pins.check_frames, LTX-2's latent frames).
+PINNED = ("start_image", "end_image", "keyframes", "source_video")
+
+
+def about_pins(param: str | None) -> bool:
+    """Whether a refusal named by ``param`` is about images pinned at frames, which earlier reelgens took."""
+    return (param or "").startswith(PINNED)
+
+
+def as_made(record: dict[str, Any], request: ResolvedRequest) -> tuple[ResolvedRequest, str | None]:
+    """``request`` as the reelgen that wrote ``record`` ran it, and a line saying what it leaves out, if anything.
+
+    Replayed as asked now, an old Wan VACE record with a start image beside keyframes made other frames
+    than the video's, without a word: the image it now pins was never used.
+    """
+    made = _created(record)
+    if made is None or made >= VACE_READS_EVERY_IMAGE or not _is_vace(request.model):
+        return request, None
+    update: dict[str, Any]
+    if request.task is Task.KEYFRAMES and request.start_image:
+        left, update = "start_image", {"start_image": None}
+    elif request.task is Task.I2V and request.keyframes:
+        left, update = "keyframes", {"keyframes": ()}
+    else:
+        return request, None
+    said = (
+        f"made before Wan VACE read {left} in task {request.task.value} (2026-12-05); it was left out "
+        "then and is left out again, so the frames are the video's"
+    )
+    return request.model_copy(update=update), said
+
+
+def _created(record: dict[str, Any]) -> dt.datetime | None:
+    """When the record says its video was made (timezone-aware), or None if it does not say."""
+    value = record.get("created_at")
+    try:
+        made = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return made if made is None or made.tzinfo else made.replace(tzinfo=dt.UTC)
+
+
+def _is_vace(model: str) -> bool:
+    from reelgen.core.spec import registry
+
+    return registry.resolve(model)[1].variant == "vace"
