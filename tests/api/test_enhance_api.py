@@ -277,3 +277,21 @@ def test_an_empty_idempotency_key_is_refused_on_every_route_that_takes_one(
         assert err["param"] == "Idempotency-Key" and "Idempotency-Key is empty" in err["message"], (
             resp.request.url
         )
+
+
+@pytest.mark.parametrize(
+    ("fields", "param", "says"),
+    [
+        ({"interpolator": "flow"}, "interpolator", "give a factor (interpolate) or a rate (target_fps) too"),
+        ({"upscaler": "lanczos"}, "upscaler", "give a factor (upscale) too"),
+    ],
+)
+def test_a_method_without_its_factor_is_said_alike_on_create_and_on_enhance(
+    client: TestClient, tmp_path: Path, fields: dict[str, str], param: str, says: str
+) -> None:
+    """/v1/videos/enhance had its own wording ("interpolator needs interpolate (a factor) or target_fps")."""
+    created = error(client.post("/v1/videos", json={"prompt": "a fox", **fields}), 400)
+    good = {"file": ("in.mp4", clip(tmp_path / "ok.mp4").read_bytes())}
+    enhanced = error(client.post("/v1/videos/enhance", data=fields, files=good), 400)
+    assert created["param"] == enhanced["param"] == param
+    assert says in created["message"] and created["message"] == enhanced["message"]

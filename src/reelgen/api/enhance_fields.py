@@ -79,11 +79,17 @@ def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
     if interpolate is not None or target_fps is not None:
         steps.append(interpolation_step(interpolate, target_fps, fields.get("interpolator")))
     elif fields.get("interpolator") is not None:
-        raise ApiError(400, "interpolator needs interpolate (a factor) or target_fps", param="interpolator")
+        raise ApiError(
+            400,
+            "interpolator: picks how new frames are made; give a factor (interpolate) or a rate (target_fps) too",
+            param="interpolator",
+        )
     if fields.get("upscale") is not None:
         steps.append(upscale_step(fields["upscale"], fields.get("upscaler")))
     elif fields.get("upscaler") is not None:
-        raise ApiError(400, "upscaler needs upscale (a factor)", param="upscaler")
+        raise ApiError(
+            400, "upscaler: picks how frames are enlarged; give a factor (upscale) too", param="upscaler"
+        )
     if not steps:
         raise ApiError(
             400,
