@@ -90,3 +90,11 @@ def test_a_frame_count_or_keyframe_strength_off_the_rules_is_said_with_its_optio
         "error: the keyframe at frame 4 has strength 0.2, and Wan VACE keeps a keyframe "
         "(--keyframe FRAME:IMAGE[:STRENGTH]) only at strength 0.5 or more"
     ) in said(result.output)
+
+
+def test_a_task_that_is_none_lists_the_tasks_without_pydantic_words() -> None:
+    result = runner.invoke(app, ["generate", "a fox", "-m", "ltx-tiny", "--task", "foo", "-q"])
+    assert result.exit_code == 2
+    line = said(result.output)
+    assert line.startswith("error: Invalid value for '--task': 'foo' is not one of 't2v', 'i2v'"), line
+    assert "Value error" not in line

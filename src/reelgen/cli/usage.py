@@ -33,6 +33,8 @@ def say_usage_error(exc: Any) -> None:
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
     message = " ".join(message.split())  # Click's own messages may hold line breaks
+    # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
+    message = message.replace(": Value error, ", ": ")
     sys.stderr.write(f"error: {message}{where}\n")
 
 
