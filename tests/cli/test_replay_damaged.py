@@ -110,3 +110,60 @@ def test_an_input_moved_away_is_named_with_what_to_do(made: tuple[Path, Path], t
     result = runner.invoke(app, ["replay", str(path), "--allow-changed-inputs"])
     assert result.exit_code == 2
     assert f"start_image: {gone} no longer exists; put it back at that path to replay" in said(result)
+
+
+def test_a_project_folder_moved_as_a_whole_replays_its_clip_from_the_inputs_moved_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused with '... no longer exists' though the very file sat beside the clip, one folder up.
+    first = tmp_path / "first" / "film"
+    (first / "assets").mkdir(parents=True)
+    start = first / "assets" / "start.png"
+    Image.fromarray(np.random.default_rng(2).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(start)
+    argv = ["generate", "go", "-m", "ltx-tiny", "--image", str(start), "--steps", "2", "--seed", "6"]
+    assert runner.invoke(app, [*argv, "-o", str(first / "clips" / "a.mp4"), "-q"]).exit_code == 0
+    moved = tmp_path / "moved" / "film"
+    shutil.move(first, moved)
+    (moved / "elsewhere").mkdir()
+    monkeypatch.chdir(moved / "elsewhere")
+    result = runner.invoke(app, ["replay", str(moved / "clips" / "a.mp4"), "-o", "again.mp4"])
+    assert result.exit_code == 0, result.output
+    here = moved / "assets" / "start.png"
+    assert f"start_image: {start} no longer exists; using {here}, the same file" in said(result)
+    again, made = frames(Path("again.mp4")), frames(moved / "clips" / "a.mp4")
+    assert len(again) == len(made) and all(np.array_equal(a, b) for a, b in zip(again, made, strict=True))
+    assert json.loads(Path("again.json").read_text())["request"]["start_image"] == str(here)
+
+
+def test_a_moved_input_of_other_content_is_not_taken_for_it(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    (first / "assets").mkdir(parents=True)
+    start = first / "assets" / "start.png"
+    Image.fromarray(np.full((64, 64, 3), 90, dtype=np.uint8)).save(start)
+    argv = ["generate", "go", "-m", "ltx-tiny", "--image", str(start), "--steps", "2", "--seed", "6"]
+    assert runner.invoke(app, [*argv, "-o", str(first / "clips" / "a.mp4"), "-q"]).exit_code == 0
+    moved = tmp_path / "moved"
+    shutil.move(first, moved)
+    Image.fromarray(np.full((64, 64, 3), 200, dtype=np.uint8)).save(moved / "assets" / "start.png")
+    result = runner.invoke(app, ["replay", str(moved / "clips" / "a.mp4"), "-o", str(tmp_path / "x.mp4")])
+    assert result.exit_code == 2
+    assert f"start_image: {start} no longer exists; put it back at that path" in said(result)
+
+
+def test_an_enhanced_video_moved_with_its_source_replays_from_the_source_beside_it(tmp_path: Path) -> None:
+    from tests.cli.test_enhance_cli import _clip
+
+    first = tmp_path / "first"
+    first.mkdir()
+    source, out = _clip(first / "in.mp4"), first / "out.mp4"
+    lanczos = ["--upscale", "2", "--upscaler", "lanczos"]
+    assert runner.invoke(app, ["enhance", str(source), "-o", str(out), "-q", *lanczos]).exit_code == 0
+    moved = tmp_path / "moved"
+    shutil.move(first, moved)
+    again = tmp_path / "again.mp4"
+    result = runner.invoke(app, ["replay", str(moved / "out.mp4"), "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    assert f"source: {source} no longer exists; using {moved / 'in.mp4'}, the same file" in said(result)
+    first_frames, again_frames = frames(moved / "out.mp4"), frames(again)
+    assert len(first_frames) == len(again_frames)
+    assert all(np.array_equal(a, b) for a, b in zip(first_frames, again_frames, strict=True))

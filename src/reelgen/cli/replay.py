@@ -26,8 +26,10 @@ def replay(
 
     On the same machine and library versions the frames match the original to
     within rounding no one can see. Input files are found by the absolute paths
-    recorded, so this works from any folder; an input or LoRA file whose
-    content changed since is refused unless --allow-changed-inputs.
+    recorded, so this works from any folder; an input moved together with the
+    video (a project folder moved as a whole) is found in the same place beside
+    it when its SHA-256 matches. An input or LoRA file whose content changed
+    since is refused unless --allow-changed-inputs.
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it

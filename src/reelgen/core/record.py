@@ -173,13 +173,13 @@ def replay(
     """Render again from the request recorded in a video or sidecar: same seed, same model, same inputs.
 
     Input files are found by the absolute paths recorded, so this works from any
-    folder. An input that changed since refuses the replay unless
+    folder, or moved with the video by their SHA-256. An input that changed since refuses the replay unless
     ``allow_changed_inputs``; a missing one always does.
     """
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
     from reelgen.core.replay_changes import as_made
-    from reelgen.core.replay_inputs import PUT_BACK, recorded_inputs, unusable_files
+    from reelgen.core.replay_inputs import PUT_BACK, moved_here, recorded_inputs, unusable_files
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
@@ -189,6 +189,7 @@ def replay(
             f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
         )
     request, left_out = as_made(record, recorded_request(record, path))
+    request, moved = moved_here(record, request, Path(path))
     request = respeak_missing(
         {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
     )
@@ -197,6 +198,8 @@ def replay(
         hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
+    for line in moved:
+        progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=line))
     for problem in changed + ([left_out] if left_out else []):
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
@@ -233,15 +236,28 @@ def replay_enhanced(
     from reelgen.core.devices import device_info
     from reelgen.core.enhance.files import enhance_file
     from reelgen.core.progress import Progress, ProgressEvent
+    from reelgen.core.replay_inputs import moved_file
 
     record = replayable(path)
     _not_over_the_original(path, output)
     source, steps = _recorded_chain(record, path)
-    gone, changed = _changed_files(record, source)
+    moved = moved_file(source, record["source"].get("sha256"), Path(path))
+    gone, changed = _changed_files(record, moved or source)
     if gone or (changed and not allow_changed_inputs):
         hint = "" if gone else "; pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}{hint}", param="inputs")
     progress = progress or Progress()
+    if moved is not None:
+        progress.emit(
+            ProgressEvent(
+                "replay",
+                0,
+                0,
+                0.0,
+                message=f"source: {source} no longer exists; using {moved}, the same file",
+            )
+        )
+        source = moved
     for problem in changed:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)

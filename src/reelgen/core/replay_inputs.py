@@ -76,3 +76,47 @@ def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | 
         return None
     where = "" if path.is_file() else f" ({', '.join(differ[:3])}{' ...' if len(differ) > 3 else ''})"
     return f"weights: {path} has changed since the video was made{where}"
+
+
+def moved_here(
+    record: dict[str, Any], request: ResolvedRequest, source: Path
+) -> tuple[ResolvedRequest, list[str]]:
+    """``request`` with each input gone from its recorded path pointed at the same file moved with the video.
+
+    A project folder, or a video with its inputs' folder, moved or copied elsewhere keeps its files' places
+    relative to one another: the file is looked for under the folders above ``source`` by the last parts
+    of its recorded path, and taken only with the recorded SHA-256. Returns a line for each one found.
+    """
+    recorded = recorded_inputs(record)
+    found: dict[str, str] = {}
+    for param, path in request.input_files():
+        here = moved_file(Path(path), recorded.get(param, {}).get("sha256"), source)
+        if here is not None:
+            found[param] = str(here)
+    said = [
+        f"{param}: {path} no longer exists; using {found[param]}, the same file"
+        for param, path in request.input_files()
+        if param in found
+    ]
+    return (request.with_input_files(found) if found else request), said
+
+
+def moved_file(recorded: Path, digest: object, source: Path) -> Path | None:
+    """Where the file once at ``recorded`` is now, if it is gone from there and moved with ``source``:
+    the first file by the last parts of its path under the folders above ``source`` with SHA-256 ``digest``."""
+    from reelgen.core.weights import sha256_file
+
+    if recorded.is_file() or not isinstance(digest, str):
+        return None
+    for candidate in _places(recorded, source.resolve().parent):
+        if candidate.is_file() and sha256_file(candidate) == digest:
+            return candidate
+    return None
+
+
+def _places(recorded: Path, folder: Path, depth: int = 3) -> list[Path]:
+    """Where a file once at ``recorded`` may be now: its last 1..depth parts under ``folder`` and the
+    ``depth`` folders above it, nearest first."""
+    tails = [Path(*recorded.parts[-n:]) for n in range(1, min(depth, len(recorded.parts) - 1) + 1)]
+    above = [folder, *folder.parents][: depth + 1]
+    return [base / tail for base in above for tail in tails]
