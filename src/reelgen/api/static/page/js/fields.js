@@ -62,7 +62,7 @@ export function showError(form, param, message) {
   }
   // Its own slot: the keyframes fieldset holds the keyframe images' field, with a slot of its own.
   const slot = wrapper.querySelector(":scope > .field-error");
-  slot.textContent = message;
+  slot.textContent = inFormWords(message, wrapper);
   slot.hidden = false;
   const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");
   if (control) {
@@ -70,6 +70,25 @@ export function showError(form, param, message) {
     control.focus();
   }
   return slot;
+}
+
+/** The field's name on the form ("Steps"): its label's or legend's own text, without a value shown in it. */
+function labelOf(wrapper) {
+  const label = wrapper.querySelector(":scope > label, :scope > legend");
+  if (!label) return null;
+  const text = [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("");
+  return text.trim() || null;
+}
+
+/**
+ * `message` with the API's name of the field it starts with ("num_inference_steps: Input should be
+ * greater than 0") put as the form names that field ("Steps: ..."): the person never typed the API's name.
+ */
+function inFormWords(message, wrapper) {
+  const name = wrapper.dataset.param;
+  const label = labelOf(wrapper);
+  if (!label || !message.startsWith(`${name}: `)) return message;
+  return `${label}: ${message.slice(name.length + 2)}`;
 }
 
 /**
