@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from reelgen import __version__
 from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.replay_beside import companion_of, video_instead
 from reelgen.core.spec.request import EnhanceStep, ResolvedRequest
 
 if TYPE_CHECKING:
@@ -50,29 +51,20 @@ def load_record(path: str | Path) -> dict[str, Any]:
         )
     sidecar = path.suffix.lower() == ".json"
     if not path.is_file():
-        raise InvalidRequest(f"{path} does not exist{_video_instead(path) if sidecar else ''}", param="path")
+        raise InvalidRequest(f"{path} does not exist{video_instead(path) if sidecar else ''}", param="path")
     if not sidecar:
         return read_metadata(path)
     try:
         record = json.loads(path.read_text())
     except ValueError:
         raise InvalidRequest(
-            f"{path} is not a reelgen sidecar (invalid JSON){_video_instead(path)}", param="path"
+            f"{path} is not a reelgen sidecar (invalid JSON){video_instead(path)}", param="path"
         ) from None
     if not isinstance(record, dict):
         raise InvalidRequest(
-            f"{path} is not a reelgen sidecar (not a JSON object){_video_instead(path)}", param="path"
+            f"{path} is not a reelgen sidecar (not a JSON object){video_instead(path)}", param="path"
         )
     return record
-
-
-def _video_instead(sidecar: Path) -> str:
-    """Where a damaged sidecar's video is beside it, that it carries the same record: replay that."""
-    for suffix in (".mp4", ".webm", ".mov"):
-        video = sidecar.with_suffix(suffix)
-        if video.is_file():
-            return f"; replay its video instead, which carries the same record: reelgen replay {video}"
-    return ""
 
 
 def is_enhanced(record: dict[str, Any]) -> bool:
@@ -103,6 +95,8 @@ def replayable(path: str | Path) -> dict[str, Any]:
         )
     elif {"total", "done", "reused"} <= record.keys():
         what = f"a batch's summary, not a video; {redo}: run `reelgen batch MANIFEST` to make it again"
+    elif (video := companion_of(Path(path))) is not None:
+        what = f"a batch item's notes on its video, not its record; replay the video: reelgen replay {video}"
     else:
         what = f"a record with neither a request nor an enhancement; {redo}"
     raise InvalidRequest(f"{path} is {what}", param="path")
