@@ -31,3 +31,43 @@ def test_a_servers_error_names_the_field_as_the_form_calls_it(
     slot = page.locator('.field[data-param="guidance_scale"] .field-error')
     expect(slot).to_have_text(f"Guidance: {body['error']['message'].split(': ', 1)[1]}")
     assert t.errors == []
+
+
+def test_enhance_with_nothing_chosen_says_so_in_the_dialogs_words(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    video = quiet_server.create(model="reelgen-micro", prompt="to enhance")
+    # The server has no workers: the gallery is shown this one as finished.
+    done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
+    listing = {
+        "object": "list",
+        "data": [done],
+        "has_more": False,
+        "first_id": video["id"],
+        "last_id": video["id"],
+    }
+    t = tab()
+    t.context.route(
+        lambda url: "/v1/videos?status=completed" in url, lambda route: route.fulfill(json=listing)
+    )
+    page = t.open(quiet_server.url)
+    page.click("nav >> text=Gallery")
+    page.locator(f'.gallery-item[data-id="{video["id"]}"]').get_by_role("button", name="Enhance").click()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.click("#enh-submit")
+    # The server would say 'give interpolate (2, 4 ...), target_fps or upscale', names the dialog never shows.
+    expect(page.locator("#enhance-dialog .form-error")).to_have_text(
+        "Nothing to do: choose Smoother motion, or a factor in Sharper, larger."
+    )
+    assert sent == []
+    expect(page.locator('label[for="enh-upscale"]')).to_have_text("Sharper, larger (upscale by)")
+    page.fill("#enh-upscale", "9")
+    with page.expect_response(lambda r: r.url.endswith(f"/{video['id']}/enhance")) as answer:
+        page.click("#enh-submit")
+    error = answer.value.json()["error"]
+    assert answer.value.status == 400 and error["message"].startswith("upscale: "), error
+    expect(page.locator("#enh-upscale-err")).to_have_text(
+        error["message"].replace("upscale: ", "Sharper, larger (upscale by): ")
+    )
+    assert t.errors == []

@@ -44,7 +44,7 @@ export function mountEnhance(ctx) {
     labelled({ prefix: "enh", param: "target_fps", label: "Target frame rate", control: rate,
       hint: `Frames per second, above 0 and up to ${LIMITS.target_fps}: 60, 59.94 (read as 60000/1001) or 60000/1001.` }),
     labelled({ prefix: "enh", param: "interpolator", label: "Interpolation method", control: interpolator }),
-    labelled({ prefix: "enh", param: "upscale", label: "Sharper, larger: upscale by", control: scale,
+    labelled({ prefix: "enh", param: "upscale", label: "Sharper, larger (upscale by)", control: scale,
       hint: `A factor above 1, up to ${MAX_UPSCALE}; leave empty for no upscaling. Real-ESRGAN takes whole factors.`,
       extra: sizeNote }),
     labelled({ prefix: "enh", param: "upscaler", label: "Upscaling method", control: upscaler }),
@@ -99,6 +99,11 @@ export function mountEnhance(ctx) {
       }
       out.upscale = Number(text);
       if (upscaler.value !== "auto") out.upscaler = upscaler.value;
+    }
+    if (!Object.keys(out).length) {
+      // Said in the dialog's words: the server's answer names its fields (interpolate, target_fps, upscale).
+      showError(form, null, "Nothing to do: choose Smoother motion, or a factor in Sharper, larger.");
+      return null;
     }
     return out;
   }
