@@ -144,7 +144,7 @@ def test_other_versions_are_warned_of_as_generate_replay_does(tmp_path: Path) ->
         (
             {"export": {}, "segments": [], "project": "films/sea"},
             "is a film exported from a project; replay makes again a video made by generate, animate, "
-            "avatar or enhance, not a film: run `reelgen project export films/sea`",
+            "avatar, enhance or project render, not a film: run `reelgen project export films/sea`",
         ),
         ({"kind": "ken_burns", "ken_burns": {}}, "a still image filmed by a batch, with no model"),
         ({"trials": [], "ranking": []}, "a shoot-out's results, not a video; replay makes again"),

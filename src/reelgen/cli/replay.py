@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from reelgen.cli.generate import DeviceOpt, Opt, OutputOpt, QuietOpt, render_shown
-from reelgen.cli.output import fail
+from reelgen.cli.output import console, fail, progress_bar
 from reelgen.core.errors import ReelgenError
 
 
@@ -33,7 +33,8 @@ def replay(
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it
-    goes beside it as NAME-again.EXT.
+    goes beside it as NAME-again.EXT. So does a project's scene clip
+    (clips/KEY.mp4), rendered again from its recorded plan, window by window.
 
     Examples:
 
@@ -42,11 +43,16 @@ def replay(
       reelgen replay clip-enhanced.mp4
     """
     from reelgen.core import record
+    from reelgen.core.replay_scene import is_scene
 
     try:
-        enhanced = record.is_enhanced(record.replayable(path))
+        recorded = record.replayable(path)
     except ReelgenError as exc:
         raise fail(exc) from None
+    if is_scene(recorded):
+        _replay_scene(path, recorded, output, allow_changed_inputs, device, quiet)
+        return
+    enhanced = record.is_enhanced(recorded)
     redo = record.replay_enhanced if enhanced else record.replay
     render_shown(
         lambda progress: redo(
@@ -54,3 +60,35 @@ def replay(
         ),
         quiet,
     )
+
+
+def _replay_scene(
+    path: Path,
+    recorded: dict[str, Any],
+    output: Path | None,
+    allow_changed: bool,
+    device: str | None,
+    quiet: bool,
+) -> None:
+    """A project's scene clip rendered again from its plan; the scene and its windows, then the path."""
+    from reelgen.core.progress import Progress
+    from reelgen.core.record import again_path, not_over_the_original
+    from reelgen.core.replay_scene import replay_scene
+
+    progress = Progress(preview_every=0)
+    try:
+        not_over_the_original(path, output)
+        with progress_bar(progress.cancel, quiet) as on_event:
+            progress.on_event = on_event
+            made = replay_scene(
+                path,
+                recorded,
+                output or again_path(path),
+                allow_changed_inputs=allow_changed,
+                progress=progress,
+                device=device,
+            )
+    except ReelgenError as exc:
+        raise fail(exc) from None
+    console.print(f"[dim]scene {made.scene_id!r}: {len(made.rendered)} window(s) rendered again[/]")
+    typer.echo(str(made.clip))

@@ -75,10 +75,12 @@ def is_enhanced(record: dict[str, Any]) -> bool:
 def replayable(path: str | Path) -> dict[str, Any]:
     """The record of ``path`` if replay can redo it; else InvalidRequest saying what the file is and
     which command makes it again (the bare "has no request" left people guessing)."""
+    from reelgen.core.replay_scene import is_scene
+
     record = load_record(path)
-    if "request" in record or is_enhanced(record):
+    if "request" in record or is_enhanced(record) or is_scene(record):
         return record
-    redo = "replay makes again a video made by generate, animate, avatar or enhance"
+    redo = "replay makes again a video made by generate, animate, avatar, enhance or project render"
     if "export" in record and "segments" in record:
         project = record.get("project")
         again = f"reelgen project export {project}" if isinstance(project, str) else "reelgen project export"
@@ -177,10 +179,10 @@ def replay(
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
-    _not_over_the_original(path, output)
-    if is_enhanced(record):
+    not_over_the_original(path, output)
+    if "request" not in record:
         raise InvalidRequest(
-            f"{path} was made by reelgen enhance: replay_enhanced makes it again", param="path"
+            f"{path} was not made by generate: replay_enhanced or replay_scene makes it again", param="path"
         )
     request, left_out = as_made(record, recorded_request(record, path))
     request, moved = moved_here(record, request, Path(path))
@@ -233,7 +235,7 @@ def replay_enhanced(
     from reelgen.core.replay_inputs import moved_file
 
     record = replayable(path)
-    _not_over_the_original(path, output)
+    not_over_the_original(path, output)
     source, steps = _recorded_chain(record, path)
     moved = moved_file(source, record["source"].get("sha256"), Path(path))
     gone, changed = _changed_files(record, moved or source)
@@ -257,7 +259,11 @@ def replay_enhanced(
     warn_versions(record, progress)
     try:
         return enhance_file(
-            source, output or _again(Path(path)), steps, progress=progress, device=device_info(device).device
+            source,
+            output or again_path(Path(path)),
+            steps,
+            progress=progress,
+            device=device_info(device).device,
         )
     except InvalidRequest as exc:
         if not (exc.param or "").startswith("enhance"):
@@ -351,7 +357,7 @@ def _pulled_here(recorded: Path) -> Path:
     return recorded
 
 
-def _not_over_the_original(path: str | Path, output: str | Path | None) -> None:
+def not_over_the_original(path: str | Path, output: str | Path | None) -> None:
     """Refuse an output that is the video being replayed (or the video a replayed sidecar describes):
     renamed over it, the original was gone, and with it what the replay was to be compared with."""
     if output is None:
@@ -364,7 +370,7 @@ def _not_over_the_original(path: str | Path, output: str | Path | None) -> None:
         )
 
 
-def _again(path: Path) -> Path:
+def again_path(path: Path) -> Path:
     """NAME-again.EXT beside the record (NAME-again-2.EXT ... if taken); a sidecar's video is taken as MP4."""
     suffix = ".mp4" if path.suffix.lower() == ".json" else path.suffix
     for n in range(1, 1000):

@@ -1,0 +1,126 @@
+"""Replaying a project's scene clip: its recorded plan rendered again, window by window, as ``project render`` does."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from reelgen.core.errors import InvalidRequest, from_validation_error
+
+if TYPE_CHECKING:
+    from reelgen.core.progress import Progress
+    from reelgen.core.project.plan import ScenePlan
+    from reelgen.core.project.render import SceneRender
+
+
+def is_scene(record: dict[str, Any]) -> bool:
+    """Whether ``record`` is a project scene clip's (its plan and windows, no request of its own)."""
+    return isinstance(record.get("plan"), dict) and "scene" in record and "key" in record
+
+
+def with_windows(record: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``record`` with its windows' records, which only the sidecar keeps (the clip carries the rest)."""
+    import json
+
+    sidecar = path.with_suffix(".json")
+    if "windows" in record or not sidecar.is_file():
+        return record
+    try:
+        fuller = json.loads(sidecar.read_text())
+    except (OSError, ValueError):
+        return record
+    same = isinstance(fuller, dict) and fuller.get("key") == record.get("key") and "windows" in fuller
+    return dict(fuller) if same else record
+
+
+def recorded_hashes(record: dict[str, Any]) -> dict[str, str]:
+    """Each input file's SHA-256 by path, as the windows' own records hold them (the scene's holds none)."""
+    from reelgen.core.replay_inputs import recorded_inputs
+
+    hashes: dict[str, str] = {}
+    for window in record.get("windows") or []:
+        inner = window.get("record") if isinstance(window, dict) else None
+        for entry in recorded_inputs(inner if isinstance(inner, dict) else {}).values():
+            if isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
+                hashes[entry["path"]] = entry["sha256"]
+    return hashes
+
+
+def recorded_plan(record: dict[str, Any], source: str | Path) -> ScenePlan:
+    """The scene plan a clip's record holds, checked as a new scene's first window is."""
+    from reelgen.core.project.plan import ScenePlan
+    from reelgen.core.spec.resolve import check_resolved
+
+    try:
+        plan = ScenePlan.model_validate(record["plan"])
+        check_resolved(plan.first)
+    except ValidationError as exc:
+        problem = from_validation_error(exc, prefix="plan.").message
+        raise InvalidRequest(
+            f"{source} holds a scene this reelgen cannot replay ({problem}); render it again with "
+            "`reelgen project render PROJECT --scene ID --force`",
+            param="path",
+        ) from None
+    except InvalidRequest as exc:
+        raise InvalidRequest(
+            f"{source} holds a scene that cannot be made: {exc.message}", param="path"
+        ) from None
+    return plan
+
+
+def replay_scene(
+    path: str | Path,
+    record: dict[str, Any],
+    output: Path,
+    *,
+    allow_changed_inputs: bool = False,
+    progress: Progress,
+    device: str | None = None,
+) -> SceneRender:
+    """Render the scene ``record`` describes again into ``output``, its inputs checked by SHA-256 first.
+
+    Found by their recorded paths, or moved with the clip (a project folder moved as a whole).
+    """
+    from reelgen.core.progress import ProgressEvent
+    from reelgen.core.project.render import render_scene
+    from reelgen.core.replay_inputs import PUT_BACK, moved_file
+    from reelgen.core.weights import sha256_file
+
+    plan = recorded_plan(record, path)
+    hashes = recorded_hashes(with_windows(record, Path(path)))
+    gone, changed, moved = [], [], {}
+    for param, file in plan.input_files():
+        digest = hashes.get(file)
+        here = moved_file(Path(file), digest, Path(path))
+        if here is not None:
+            moved[param] = str(here)
+            progress.emit(
+                ProgressEvent(
+                    "replay",
+                    0,
+                    0,
+                    0.0,
+                    message=f"{param}: {file} no longer exists; using {here}, the same file",
+                )
+            )
+        elif not Path(file).is_file():
+            gone.append(f"{param}: {file} no longer exists")
+        elif digest is None:
+            changed.append(f"{param}: {file} cannot be checked: the record holds no SHA-256 of it")
+        elif digest != sha256_file(Path(file)):
+            changed.append(f"{param}: {file} has changed since the video was made")
+    if gone or (changed and not allow_changed_inputs):
+        hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
+        raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
+    for problem in changed:
+        progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
+    plan = plan.with_input_files(moved) if moved else plan
+    work = Path(tempfile.mkdtemp(prefix="reelgen-replay-"))
+    try:
+        return render_scene(plan, work / "windows", output, progress=progress, device=device)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
