@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -70,4 +73,29 @@ def test_enhance_with_nothing_chosen_says_so_in_the_dialogs_words(
     expect(page.locator("#enh-upscale-err")).to_have_text(
         error["message"].replace("upscale: ", "Sharper, larger (upscale by): ")
     )
+    assert t.errors == []
+
+
+def test_a_model_whose_weights_went_after_the_page_loaded_is_shown_as_not_downloaded(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    weights = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
+    weights.mkdir(parents=True)
+    (weights / "model_index.json").write_text("{}")
+    t = tab()
+    page = t.open(quiet_server.url)
+    page.select_option("#f-model", "wan-1.3b")
+    expect(page.locator("#model-weights")).to_contain_text("Weights on this machine")
+    shutil.rmtree(weights)  # deleted where the server runs, the page still open
+    page.fill("#f-prompt", "waves at dusk")
+    status, body = press_generate(page)
+    assert status == 400 and body["error"]["code"] == "model_not_available", body
+    # Said as the page says it before a submit, and the picker and panel no longer claim the weights.
+    expect(page.locator("#err-model")).to_have_text(
+        'wan-1.3b is not downloaded on this server, so it cannot run. Run "reelgen pull wan-1.3b" '
+        "where the server runs, then reload this page."
+    )
+    expect(page.locator("#model-weights")).to_contain_text("Not downloaded")
+    expect(page.locator('#f-model option[value="wan-1.3b"]')).to_contain_text("not downloaded")
+    assert page.locator("#f-model").input_value() == "wan-1.3b"
     assert t.errors == []

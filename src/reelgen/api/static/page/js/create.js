@@ -5,7 +5,7 @@ import { buildForm, sayNotCarried } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
-import { TASKS, fillPicker, modelInfo, offeredTasks } from "./models.js";
+import { TASKS, fillPicker, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
 const LAST_MODEL = "reelgen-last-model";
@@ -229,10 +229,7 @@ export function mountCreate(section, ctx) {
     const model = state.model;
     if (!model) return showError(f.form, "model", "Pick a model.");
     // A remix runs its source's model: without its weights it would queue, then fail.
-    if (!model.weights.present) {
-      const cmd = model.weights.pull_command || `reelgen pull ${model.id}`;
-      return showError(f.form, "model", `${model.id} is not downloaded on this server, so it cannot run. Run "${cmd}" where the server runs, then reload this page.`);
-    }
+    if (!model.weights.present) return showError(f.form, "model", notHere(model));
     const needs = (TASKS[checkedValue("task")] || {}).needs;
     if (!state.remixOf && needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", "Image to video needs a start image.");
     if (!state.remixOf && needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", "This task needs a source video.");
@@ -263,7 +260,13 @@ export function mountCreate(section, ctx) {
       announce(`Queued: ${video.prompt}`);
       if (state.remixOf) endRemix();
     } catch (err) {
-      if (err instanceof ApiError) { showError(f.form, err.param, err.message); pins.point(err.param); }
+      if (err instanceof ApiError && err.code === "model_not_available" && state.model && state.model.weights.present) {
+        // Its weights went after this page loaded: the picker and panel say so now, not "✓ Weights on this machine".
+        const gone = state.model;
+        gone.weights = { ...gone.weights, present: false };
+        refill();
+        showError(f.form, "model", notHere(gone));
+      } else if (err instanceof ApiError) { showError(f.form, err.param, err.message); pins.point(err.param); }
       else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;

@@ -55,6 +55,12 @@ export function fillPicker(select, models, { readyOnly, selected }) {
   select.value = keep ? selected : (ready[0] || usable[0] || {}).id || "";
 }
 
+/** Why `model` cannot run here and what fixes it, in the page's words (said under the picker). */
+export function notHere(model) {
+  const cmd = model.weights.pull_command || `reelgen pull ${model.id}`;
+  return `${model.id} is not downloaded on this server, so it cannot run. Run "${cmd}" where the server runs, then reload this page.`;
+}
+
 /** The panel under the picker: description, tasks, memory, and the weights' state. */
 export function modelInfo(model) {
   const vram = model.vram;
