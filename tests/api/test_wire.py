@@ -349,3 +349,19 @@ def test_a_running_videos_metrics_give_how_long_it_waited() -> None:
     waiting = dataclasses.replace(running, status=JobStatus.QUEUED, started_at=None, updated_at=1000.0)
     queued = video_object(waiting, "http://127.0.0.1:8000", 0, 7.0)
     assert queued.metrics.queue_seconds is None  # still waiting: no figure yet
+
+
+def test_a_text_to_video_videos_parameters_can_be_sent_back_as_they_are(client: TestClient) -> None:
+    """They held source_strength 0.7, which only a run from a source clip uses; sent back, a 400."""
+    first = client.post("/v1/videos", json={**TINY, "model": "wan-tiny", "num_frames": 9})
+    assert first.status_code == 202, first.text
+    params = first.json()["parameters"]
+    assert params["source_strength"] is None
+    sent = {
+        k: v
+        for k, v in params.items()
+        if v is not None
+        and k not in ("input_reference", "source_video", "end_image", "keyframes", "loras", "task")
+    }
+    again = client.post("/v1/videos", json={"prompt": TINY["prompt"], "model": "wan-tiny", **sent})
+    assert again.status_code == 202, again.text

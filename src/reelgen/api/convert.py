@@ -81,7 +81,9 @@ def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | Non
         num_inference_steps=p.get("steps"),
         guidance_scale=p.get("guidance"),
         guidance_scale_2=p.get("guidance_2") if two_experts else None,
-        source_strength=p.get("source_strength"),
+        # Only a run from a source clip used it: shown on every text-to-video video, sent back with
+        # the rest of the parameters it made a 400 ("source_strength needs a source_video").
+        source_strength=p.get("source_strength") if p.get("source_video") else None,
         audio=p.get("audio") if sound else None,
         options=p.get("options") or {},
         input_reference=bool(p.get("start_image")),
