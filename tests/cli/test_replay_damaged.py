@@ -109,7 +109,47 @@ def test_an_input_moved_away_is_named_with_what_to_do(made: tuple[Path, Path], t
     path.write_text(json.dumps(record))
     result = runner.invoke(app, ["replay", str(path), "--allow-changed-inputs"])
     assert result.exit_code == 2
-    assert f"start_image: {gone} no longer exists; put it back at that path to replay" in said(result)
+    wanted = "no longer exists; put it back at that path, or say where it is now with --input PARAM=FILE"
+    assert f"start_image: {gone} {wanted} (checked by its recorded SHA-256)" in said(result)
+
+
+def test_an_input_gone_from_its_path_is_given_with_input(
+    made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A video downloaded from a server names the server's copy of its upload, gone once the job ended:
+    # there was no way to replay it but to edit the record.
+    clip, image = made
+    record = json.loads(clip.with_suffix(".json").read_text())
+    copy = "/srv/reelgen/scratch/worker-0/job-1/input-0.png"
+    record["request"]["start_image"] = record["inputs"]["start_image"]["path"] = copy
+    path = tmp_path / "downloaded.json"
+    path.write_text(json.dumps(record))
+    monkeypatch.chdir(image.parent)
+    result = runner.invoke(
+        app, ["replay", str(path), "--input", f"start_image={image.name}", "-o", str(tmp_path / "a.mp4")]
+    )
+    assert result.exit_code == 0, result.output
+    again, first = frames(tmp_path / "a.mp4"), frames(clip)
+    assert len(again) == len(first) and all(np.array_equal(a, b) for a, b in zip(again, first, strict=True))
+    assert json.loads((tmp_path / "a.json").read_text())["request"]["start_image"] == str(image)
+
+    other = tmp_path / "other.png"
+    Image.fromarray(np.zeros((64, 64, 3), dtype=np.uint8)).save(other)
+    for argv, says in [
+        (
+            [f"start_image={other}"],
+            f"start_image: {other} has changed since the video was made; pass --allow-changed-inputs",
+        ),
+        (["image=x.png"], "--input image: the record has no such input; its inputs: start_image"),
+        (["start_image"], "--input 'start_image' is not PARAM=FILE (e.g. start_image=photo.png)"),
+        (
+            [f"start_image={tmp_path / 'nope.png'}"],
+            f"--input start_image: {tmp_path / 'nope.png'} does not exist",
+        ),
+    ]:
+        result = runner.invoke(app, ["replay", str(path), "--input", *argv, "-o", str(tmp_path / "b.mp4")])
+        assert result.exit_code == 2 and says in said(result), said(result)
+    assert not (tmp_path / "b.mp4").exists()
 
 
 def test_a_project_folder_moved_as_a_whole_replays_its_clip_from_the_inputs_moved_with_it(
@@ -167,3 +207,21 @@ def test_an_enhanced_video_moved_with_its_source_replays_from_the_source_beside_
     first_frames, again_frames = frames(moved / "out.mp4"), frames(again)
     assert len(first_frames) == len(again_frames)
     assert all(np.array_equal(a, b) for a, b in zip(first_frames, again_frames, strict=True))
+
+
+def test_an_enhanced_videos_source_gone_from_its_path_is_given_with_input(tmp_path: Path) -> None:
+    from tests.cli.test_enhance_cli import _clip
+
+    source, out = _clip(tmp_path / "in.mp4"), tmp_path / "out.mp4"
+    lanczos = ["--upscale", "2", "--upscaler", "lanczos"]
+    assert runner.invoke(app, ["enhance", str(source), "-o", str(out), "-q", *lanczos]).exit_code == 0
+    kept = tmp_path / "archive" / "clip.mp4"
+    kept.parent.mkdir()
+    shutil.move(source, kept)
+    refused = runner.invoke(app, ["replay", str(out), "-o", str(tmp_path / "x.mp4")])
+    assert refused.exit_code == 2 and "say where it is now with --input PARAM=FILE" in said(refused)
+    again = tmp_path / "again.mp4"
+    result = runner.invoke(app, ["replay", str(out), "--input", f"source={kept}", "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    first, second = frames(out), frames(again)
+    assert len(first) == len(second) and all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))

@@ -20,6 +20,14 @@ def replay(
         bool,
         Opt("--allow-changed-inputs", help="Replay even if an input, LoRA or weights file changed."),
     ] = False,
+    inputs: Annotated[
+        list[str] | None,
+        Opt(
+            "--input",
+            help="PARAM=FILE: where an input the record names (e.g. start_image) is now; checked by its "
+            "recorded SHA-256 as the recorded one would be. Repeatable.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Make a video again from the request recorded in it: same model, seed, settings and inputs.
@@ -29,7 +37,9 @@ def replay(
     recorded, so this works from any folder; an input moved together with the
     video (a project folder moved as a whole) is found in the same place beside
     it when its SHA-256 matches. An input or LoRA file whose content changed
-    since is refused unless --allow-changed-inputs.
+    since is refused unless --allow-changed-inputs; one gone from its path can be
+    named where it is now with --input PARAM=FILE (a video downloaded from a
+    server names the server's copy of each upload).
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it
@@ -41,6 +51,8 @@ def replay(
       reelgen replay outputs/20261121-101500-ltx-2b-42.mp4 -o again.mp4
 
       reelgen replay clip-enhanced.mp4
+
+      reelgen replay downloaded.mp4 --input start_image=photo.png
     """
     from reelgen.core import record
     from reelgen.core.replay_scene import is_scene
@@ -50,13 +62,18 @@ def replay(
     except ReelgenError as exc:
         raise fail(exc) from None
     if is_scene(recorded):
-        _replay_scene(path, recorded, output, allow_changed_inputs, device, quiet)
+        _replay_scene(path, recorded, output, allow_changed_inputs, device, quiet, inputs)
         return
     enhanced = record.is_enhanced(recorded)
     redo = record.replay_enhanced if enhanced else record.replay
     render_shown(
         lambda progress: redo(
-            path, output, allow_changed_inputs=allow_changed_inputs, progress=progress, device=device
+            path,
+            output,
+            allow_changed_inputs=allow_changed_inputs,
+            progress=progress,
+            device=device,
+            inputs=inputs,
         ),
         quiet,
     )
@@ -69,6 +86,7 @@ def _replay_scene(
     allow_changed: bool,
     device: str | None,
     quiet: bool,
+    inputs: list[str] | None,
 ) -> None:
     """A project's scene clip rendered again from its plan; the scene and its windows, then the path."""
     from reelgen.core.progress import Progress
@@ -87,6 +105,7 @@ def _replay_scene(
                 allow_changed_inputs=allow_changed,
                 progress=progress,
                 device=device,
+                inputs=inputs,
             )
     except ReelgenError as exc:
         raise fail(exc) from None

@@ -175,7 +175,7 @@ def replay(
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
     from reelgen.core.replay_changes import as_made
-    from reelgen.core.replay_inputs import PUT_BACK, moved_here, recorded_inputs, unusable_files
+    from reelgen.core.replay_inputs import PUT_BACK, given_files, moved_here, recorded_inputs, unusable_files
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
@@ -185,6 +185,8 @@ def replay(
             f"{path} was not made by generate: replay_enhanced or replay_scene makes it again", param="path"
         )
     request, left_out = as_made(record, recorded_request(record, path))
+    given = given_files(kwargs.pop("inputs", None), [param for param, _ in request.input_files()])
+    request = request.with_input_files(given) if given else request
     request, moved = moved_here(record, request, Path(path))
     request = respeak_missing(
         {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
@@ -222,6 +224,7 @@ def replay_enhanced(
     allow_changed_inputs: bool = False,
     progress: Progress | None = None,
     device: str | None = None,
+    inputs: list[str] | None = None,
 ) -> EnhanceResult:
     """Run the chain an enhanced video's record names on its recorded source again, as ``reelgen enhance`` would.
 
@@ -232,18 +235,19 @@ def replay_enhanced(
     from reelgen.core.devices import device_info
     from reelgen.core.enhance.files import enhance_file
     from reelgen.core.progress import Progress, ProgressEvent
-    from reelgen.core.replay_inputs import moved_file
+    from reelgen.core.replay_inputs import given_files, moved_file
 
     record = replayable(path)
     not_over_the_original(path, output)
     source, steps = _recorded_chain(record, path)
-    moved = moved_file(source, record["source"].get("sha256"), Path(path))
+    given = given_files(inputs, ["source"]).get("source")
+    moved = Path(given) if given else moved_file(source, record["source"].get("sha256"), Path(path))
     gone, changed = _changed_files(record, moved or source)
     if gone or (changed and not allow_changed_inputs):
         hint = "" if gone else "; pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}{hint}", param="inputs")
     progress = progress or Progress()
-    if moved is not None:
+    if moved is not None and not given:
         progress.emit(
             ProgressEvent(
                 "replay",
@@ -253,7 +257,7 @@ def replay_enhanced(
                 message=f"source: {source} no longer exists; using {moved}, the same file",
             )
         )
-        source = moved
+    source = moved or source
     for problem in changed:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)

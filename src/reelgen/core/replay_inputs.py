@@ -5,10 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest
 
 #: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.
-PUT_BACK = "put it back at that path to replay (a record names its files by their full path)"
+PUT_BACK = "put it back at that path, or say where it is now with --input PARAM=FILE (checked by its recorded SHA-256)"
+
+
+def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
+    """``--input PARAM=FILE`` values as {param: absolute path}, each param one the record's video read."""
+    given: dict[str, str] = {}
+    for value in values or []:
+        param, sep, file = value.partition("=")
+        if not (sep and param and file):
+            raise InvalidRequest(
+                f"--input {value!r} is not PARAM=FILE (e.g. start_image=photo.png)", param="input"
+            )
+        if param not in params:
+            has = ", ".join(params) or "none"
+            raise InvalidRequest(
+                f"--input {param}: the record has no such input; its inputs: {has}", param="input"
+            )
+        path = Path(file).expanduser().resolve()
+        if not path.is_file():
+            raise InvalidRequest(f"--input {param}: {file} does not exist", param="input")
+        given[param] = str(path)
+    return given
 
 
 def recorded_inputs(record: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -80,6 +80,7 @@ def replay_scene(
     allow_changed_inputs: bool = False,
     progress: Progress,
     device: str | None = None,
+    inputs: list[str] | None = None,
 ) -> SceneRender:
     """Render the scene ``record`` describes again into ``output``, its inputs checked by SHA-256 first.
 
@@ -87,32 +88,28 @@ def replay_scene(
     """
     from reelgen.core.progress import ProgressEvent
     from reelgen.core.project.render import render_scene
-    from reelgen.core.replay_inputs import PUT_BACK, moved_file
+    from reelgen.core.replay_inputs import PUT_BACK, given_files, moved_file
     from reelgen.core.weights import sha256_file
 
     plan = recorded_plan(record, path)
     hashes = recorded_hashes(with_windows(record, Path(path)))
+    given = given_files(inputs, [param for param, _ in plan.input_files()])
     gone, changed, moved = [], [], {}
     for param, file in plan.input_files():
         digest = hashes.get(file)
-        here = moved_file(Path(file), digest, Path(path))
-        if here is not None:
-            moved[param] = str(here)
-            progress.emit(
-                ProgressEvent(
-                    "replay",
-                    0,
-                    0,
-                    0.0,
-                    message=f"{param}: {file} no longer exists; using {here}, the same file",
-                )
-            )
-        elif not Path(file).is_file():
-            gone.append(f"{param}: {file} no longer exists")
+        found = moved_file(Path(file), digest, Path(path))
+        now = Path(given[param]) if param in given else found or Path(file)
+        if now != Path(file):
+            moved[param] = str(now)
+        if found is not None and param not in given:
+            said = f"{param}: {file} no longer exists; using {found}, the same file"
+            progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=said))
+        if not now.is_file():
+            gone.append(f"{param}: {now} no longer exists")
         elif digest is None:
-            changed.append(f"{param}: {file} cannot be checked: the record holds no SHA-256 of it")
-        elif digest != sha256_file(Path(file)):
-            changed.append(f"{param}: {file} has changed since the video was made")
+            changed.append(f"{param}: {now} cannot be checked: the record holds no SHA-256 of it")
+        elif digest != sha256_file(now):
+            changed.append(f"{param}: {now} has changed since the video was made")
     if gone or (changed and not allow_changed_inputs):
         hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
