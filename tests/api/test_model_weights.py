@@ -94,3 +94,19 @@ def test_a_talking_avatar_on_musetalk_not_downloaded_is_a_400_and_its_uploads_go
 def test_the_api_description_says_so(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()["components"]["schemas"]["VideoCreate"]
     assert "one whose weights are not on the server is a 400" in schema["properties"]["model"]["description"]
+
+
+def test_a_model_downloaded_part_way_is_listed_partial_and_refused_as_such(client: TestClient) -> None:
+    """It read as any model not downloaded: weights.present false and 'has no weights'."""
+    folder = give_weights(MISSING)
+    (folder / "model_index.json").write_text('{"transformer": ["diffusers", "WanTransformer3DModel"]}')
+    (folder / "transformer").mkdir()
+    (folder / "transformer" / "config.json").write_text("{}")  # its weight file never came
+    listed = {m["id"]: m for m in client.get("/v1/models").json()["data"]}
+    assert listed[MISSING]["weights"]["present"] is False and listed[MISSING]["weights"]["partial"] is True
+    assert listed["wan-i2v-480p"]["weights"]["partial"] is False
+    refused = client.post("/v1/videos", json={"prompt": "waves", "model": MISSING})
+    assert refused.status_code == 400, refused.text
+    assert (
+        f"model '{MISSING}' has only part of its weights on this server" in refused.json()["error"]["message"]
+    )

@@ -33,19 +33,26 @@ def test_weights_present_or_the_command_that_fetches_them(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     listed = models(client)
-    assert listed["wan-tiny"]["weights"] == {"present": True, "origin": "tiny", "pull_command": None}
-    assert listed["reelgen-micro"]["weights"] == {"present": True, "origin": "bundled", "pull_command": None}
+    whole = {"pull_command": None, "partial": False}
+    assert listed["wan-tiny"]["weights"] == {"present": True, "origin": "tiny", **whole}
+    assert listed["reelgen-micro"]["weights"] == {"present": True, "origin": "bundled", **whole}
     assert listed["wan-1.3b"]["weights"] == {
         "present": False,
         "origin": None,
         "pull_command": "reelgen pull wan-1.3b",
+        "partial": False,
     }
     # A diffusers folder in the models dir (as `reelgen pull` or a copy leaves it) is found at once.
     folder = tmp_path / "models" / "wan-1.3b"
     folder.mkdir(parents=True)
     (folder / "model_index.json").write_text("{}")
     now = client.get("/v1/models/wan-1.3b").json()["weights"]
-    assert now == {"present": True, "origin": "models-dir", "pull_command": "reelgen pull wan-1.3b"}
+    assert now == {
+        "present": True,
+        "origin": "models-dir",
+        "pull_command": "reelgen pull wan-1.3b",
+        "partial": False,
+    }
 
 
 def test_every_offered_value_passes_the_models_rules(client: TestClient) -> None:

@@ -99,3 +99,20 @@ def test_a_model_whose_weights_went_after_the_page_loaded_is_shown_as_not_downlo
     expect(page.locator('#f-model option[value="wan-1.3b"]')).to_contain_text("not downloaded")
     assert page.locator("#f-model").input_value() == "wan-1.3b"
     assert t.errors == []
+
+
+def test_a_model_downloaded_part_way_is_said_to_be_so(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    """It read "Not downloaded. Its weights are not on this server", of a folder holding most of them."""
+    folder = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
+    (folder / "transformer").mkdir(parents=True)
+    (folder / "model_index.json").write_text('{"transformer": ["diffusers", "WanTransformer3DModel"]}')
+    (folder / "transformer" / "config.json").write_text("{}")  # its weight file never came
+    try:
+        t = tab()
+        page = t.open(quiet_server.url)
+        page.select_option("#f-model", "wan-1.3b")
+        expect(page.locator("#model-weights")).to_contain_text("Partly downloaded. Some of its files are")
+        expect(page.locator("#pull-command")).to_have_text("reelgen pull wan-1.3b")
+        assert t.errors == []
+    finally:
+        shutil.rmtree(folder)

@@ -60,6 +60,10 @@ class Weights(BaseModel):
         default=None, description="tiny and bundled models need no download"
     )
     pull_command: str | None = Field(default=None, description="The command that fetches the weights")
+    partial: bool = Field(
+        default=False,
+        description="Some of its files are here, not all: a download (or copy) stopped part-way; pull it again",
+    )
 
 
 class ModelCard(ModelObject):
@@ -77,6 +81,8 @@ def weights_of(spec: FamilySpec, preset: Preset) -> Weights:
         return Weights(present=True, origin="tiny")
     try:
         origin = weights.locate(spec, preset).origin
+    except weights.PartlyDownloaded:
+        return Weights(present=False, pull_command=pull, partial=True)
     except ModelNotAvailable:
         return Weights(present=False, pull_command=pull)
     return Weights(present=True, origin=origin, pull_command=pull)  # type: ignore[arg-type]
@@ -87,11 +93,15 @@ def require_weights(request: ResolvedRequest, ray_address: str | None) -> None:
     so its job could only fail later in the worker. Workers on a Ray cluster joined by address may
     run on other machines, with weights of their own: there the worker decides."""
     found = registry.presets().get(request.model)
-    if ray_address or request.weights or found is None or weights_of(*found).present:
+    if ray_address or request.weights or found is None:
         return
+    held = weights_of(*found)
+    if held.present:
+        return
+    has = "only part of its weights" if held.partial else "no weights"
     raise ApiError(
         400,
-        f"model {request.model!r} has no weights on this server, so its job could only fail; fetch them "
+        f"model {request.model!r} has {has} on this server, so its job could only fail; fetch them "
         f"where the server runs with: reelgen pull {request.model}   (GET /v1/models says which models "
         "are here: weights.present)",
         param="model",

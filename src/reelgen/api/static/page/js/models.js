@@ -72,7 +72,9 @@ export function modelInfo(model) {
   const weights = model.weights.present
     ? el("p", { class: "ok", id: "model-weights" }, `✓ Weights on this machine (${describeOrigin(model.weights.origin)}).`)
     : el("div", { class: "missing", id: "model-weights", role: "note" },
-      el("p", {}, el("strong", {}, "Not downloaded."), " Its weights are not on this server. Fetch them where the server runs:"),
+      model.weights.partial
+        ? el("p", {}, el("strong", {}, "Partly downloaded."), " Some of its files are on this server, not all (a download or copy stopped part-way). Finish it where the server runs:")
+        : el("p", {}, el("strong", {}, "Not downloaded."), " Its weights are not on this server. Fetch them where the server runs:"),
       el("div", { class: "command" },
         el("code", { id: "pull-command" }, model.weights.pull_command || `reelgen pull ${model.id}`),
         el("button", {
