@@ -225,3 +225,22 @@ def test_an_enhanced_videos_source_gone_from_its_path_is_given_with_input(tmp_pa
     assert result.exit_code == 0, result.output
     first, second = frames(out), frames(again)
     assert len(first) == len(second) and all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+
+
+def test_a_video_re_encoded_by_another_tool_names_its_sidecar(
+    made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # An editor's export keeps the picture and drops reelgen's metadata; the sidecar beside it still has it.
+    clip, _ = made
+    video = tmp_path / "clip.mp4"
+    with av.open(str(clip)) as source, av.open(str(video), "w") as out:
+        stream = out.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for frame in source.decode(video=0):
+            out.mux(stream.encode(frame.reformat(format="yuv420p")))
+        out.mux(stream.encode())
+    shutil.copy(clip.with_suffix(".json"), video.with_suffix(".json"))
+    result = runner.invoke(app, ["replay", str(video)])
+    assert result.exit_code == 2
+    wanted = f"{video} carries no reelgen metadata (was it made by reelgen?); its sidecar holds the record:"
+    assert f"{wanted} reelgen replay {video.with_suffix('.json')}" in said(result)

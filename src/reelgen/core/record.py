@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from reelgen import __version__
 from reelgen.core.errors import InvalidRequest, from_validation_error
-from reelgen.core.replay_beside import companion_of, video_instead
+from reelgen.core.replay_beside import companion_of, sidecar_instead, video_instead
 from reelgen.core.spec.request import EnhanceStep, ResolvedRequest
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ def load_record(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidRequest(f"{path} does not exist{video_instead(path) if sidecar else ''}", param="path")
     if not sidecar:
-        return read_metadata(path)
+        try:
+            return read_metadata(path)
+        except InvalidRequest as exc:  # a video re-encoded by another tool loses the record it carried
+            raise InvalidRequest(f"{exc.message}{sidecar_instead(path)}", param=exc.param) from None
     try:
         record = json.loads(path.read_text())
     except ValueError:

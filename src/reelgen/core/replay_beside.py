@@ -23,3 +23,11 @@ def companion_of(path: Path) -> Path | None:
             base = path.name[: -len(tail)]
             return next((v for s in VIDEOS if (v := path.with_name(base + s)).is_file()), None)
     return None
+
+
+def sidecar_instead(video: Path) -> str:
+    """Where a video that carries no record (re-encoded by another tool) has its sidecar beside it: replay that."""
+    sidecar = video.with_suffix(".json")
+    if sidecar.is_file() and sidecar != video:
+        return f"; its sidecar holds the record: reelgen replay {sidecar}"
+    return ""
