@@ -82,6 +82,8 @@ def then(request: dict[str, Any], task: str) -> dict[str, Any]:
         return {"task": task, "keyframes": [{"frame": 0, "image": start, "strength": 1.0}]}
     if task == "extend":  # the start image beside the clip it continues
         return {"task": task, "source_video": str(Path(start).with_name("clip.mp4"))}
+    if task == "i2v":  # a video beside the start image, which no image-to-video run reads
+        return {"task": task, "source_video": str(Path(start).with_name("clip.mp4"))}
     return {"task": task}
 
 
@@ -91,6 +93,7 @@ def then(request: dict[str, Any], task: str) -> dict[str, Any]:
         ("t2v", "start_image: task t2v makes the video from the prompt alone and would ignore it"),
         ("keyframes", "keyframes[0].frame 0 is pinned already by the start image (start_image)"),
         ("extend", "start_image cannot be pinned in task extend"),
+        ("i2v", "source_video is read only by tasks v2v and extend; task i2v would ignore it"),
     ],
 )
 def test_a_request_an_earlier_reelgen_took_and_this_one_refuses_says_how_to_replay_it(
@@ -103,6 +106,8 @@ def test_a_request_an_earlier_reelgen_took_and_this_one_refuses_says_how_to_repl
     result = runner.invoke(app, ["replay", str(written(record, tmp_path / "old.json")), "-o", str(out)])
     assert result.exit_code == 2
     assert f"holds a request that cannot be made: {refused}" in said(result)
-    hint = "reelgen before 2026-12-05 took such a request and left the image out unsaid; to make that video again"
-    assert f"{hint}, take the image out of the record's request" in said(result)
+    hint = "reelgen before 2026-12-05 took such a request without a word but did not use all it names"
+    assert f"{hint}; to make that video again, take out of the record's request what it did not use" in said(
+        result
+    )
     assert "Traceback" not in result.output and not out.exists()

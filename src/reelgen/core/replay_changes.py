@@ -14,8 +14,8 @@ VACE_READS_EVERY_IMAGE = dt.datetime(2026, 12, 5, 5, 28, 50, tzinfo=dt.UTC)
 #: Said after a request this reelgen refuses by an image it pins, found in a record: an earlier reelgen
 #: took such requests, so the record may be an old one rather than a broken one.
 OLDER_PINS = (
-    "reelgen before 2026-12-05 took such a request and left the image out unsaid; to make that video "
-    "again, take the image out of the record's request"
+    "reelgen before 2026-12-05 took such a request without a word but did not use all it names; to make "
+    "that video again, take out of the record's request what it did not use"
 )
 
 #: The fields a refusal of pinned images names (pins.check_tasks, pins.check_frames, LTX-2's latent frames).
