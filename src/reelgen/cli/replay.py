@@ -37,9 +37,9 @@ def replay(
     recorded, so this works from any folder; an input moved together with the
     video (a project folder moved as a whole) is found in the same place beside
     it when its SHA-256 matches. An input or LoRA file whose content changed
-    since is refused unless --allow-changed-inputs; one gone from its path can be
-    named where it is now with --input PARAM=FILE (a video downloaded from a
-    server names the server's copy of each upload).
+    since is refused unless --allow-changed-inputs; one gone from its path can
+    be named where it is now with --input PARAM=FILE (a video downloaded from
+    a server names the server's copy of each upload).
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it
