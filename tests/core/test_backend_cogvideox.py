@@ -164,3 +164,22 @@ def test_generate_draws_no_diffusers_progress_bar(
     frames = run(runner, **fields)  # the video-to-video pipeline is built on first use
     assert frames.shape == (9, 32, 48, 3)
     assert progress_bars(capfd.readouterr().err) == []
+
+
+def test_a_source_clip_holding_one_output_frame_says_frame_not_frames(tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    import numpy as np
+
+    from reelgen.core.backends.source_clip import check_long_enough
+    from reelgen.core.encode import write_video
+    from reelgen.core.spec import registry
+    from reelgen.core.types import Video
+
+    clip = tmp_path / "two.mp4"
+    write_video(Video(np.full((2, 32, 32, 3), 90, np.uint8), Fraction(8)), clip)
+    request = _request(model="cogvideox-tiny", task="v2v", source_video=str(clip), num_frames=9)
+    spec, preset = registry.resolve("cogvideox-tiny")
+    with pytest.raises(InvalidRequest) as err:
+        check_long_enough(request, spec.rules_for(preset))
+    assert "ask for 1 frame or fewer, or give a longer video" in err.value.message  # was "1 frames"

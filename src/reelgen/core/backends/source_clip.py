@@ -55,7 +55,7 @@ def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timin
     if rules.max_frames is not None:
         usable = min(usable, rules.max_frames)
     ask = (
-        f"ask for {usable} frames or fewer, or give a longer video"
+        f"ask for {usable} frame{'s' if usable != 1 else ''} or fewer, or give a longer video"
         if usable >= rules.min_frames
         else "give a longer video"
     )
