@@ -21,7 +21,11 @@ def error_of(resp: Any) -> dict[str, Any]:
     [
         # the create path checks these as /v1/videos' seconds, size and input_reference.image_url
         ({"duration": 3000}, "duration", "duration 3000 is longer than one clip"),
-        ({"duration": 2, "num_frames": 9}, "duration", "give num_frames or duration, not both"),
+        (
+            {"duration": 2, "num_frames": 9},
+            "duration",
+            "give a frame count (num_frames) or a length (duration), not both",
+        ),
         ({"width": 65, "height": 64}, "width", "width 65 is not a multiple of"),
         ({"width": 64, "height": 65}, "height", "height 65 is not a multiple of"),
         ({"image_url": "file:///etc/passwd"}, "image_url", "image_url: only https URLs"),

@@ -206,7 +206,8 @@ def test_a_lora_changes_the_video_and_is_recorded(cache: ModelCache, tmp_path: P
 
 
 def test_audio_task_with_audio_off_is_refused() -> None:
-    with pytest.raises(InvalidRequest, match="--no-audio") as caught:
+    # Said with its field in brackets, which the command line turns into --no-audio.
+    with pytest.raises(InvalidRequest, match=r"sound cannot be turned off \(audio\)") as caught:
         _request(task=Task.AUDIO, audio=False)
     assert caught.value.param == "audio"
 
