@@ -6,12 +6,15 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
 from tests.jobs.helpers import wait_for
 
 
@@ -25,10 +28,23 @@ def free_port() -> int:
 def serving(service: JobService) -> Iterator[str]:
     """``service`` behind the API on a free loopback port, as `reelgen serve` answers; yields its URL."""
     settings = ApiSettings(jobs=service.settings, serve_web=False, poll_after_ms=100)
+    with serving_app(create_app(settings, service=service)) as url:
+        yield url
+
+
+@contextmanager
+def checking_only(data_dir: Path) -> Iterator[str]:
+    """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does."""
+    settings = ApiSettings(jobs=JobSettings(data_dir=data_dir), serve_web=False)
+    with serving_app(create_app(settings, start_service=False)) as url:
+        yield url
+
+
+@contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """``app`` on a free loopback port, in a thread; yields its URL."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, service=service), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="test-api", daemon=True)
     thread.start()

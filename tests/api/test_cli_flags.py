@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
-from reelgen.api.app import create_app
-from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
-from reelgen.jobs.settings import JobSettings
-from tests.api.serving import free_port
-from tests.jobs.helpers import wait_for
+from tests.api.serving import checking_only
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does."""
-    settings = ApiSettings(jobs=JobSettings(data_dir=tmp_path / "server"), serve_web=False)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, start_service=False), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: running.started, timeout_s=60, what="the API to listen")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(timeout=30)
+    with checking_only(tmp_path / "server") as url:
+        yield url
 
 
 @pytest.mark.parametrize(

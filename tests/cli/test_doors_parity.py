@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +14,11 @@ import av
 import httpx
 import numpy as np
 import pytest
-import uvicorn
 from PIL import Image
 from typer.testing import CliRunner
 
-from reelgen.api.app import create_app
-from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
-from reelgen.jobs.settings import JobSettings
-from tests.api.serving import free_port
-from tests.jobs.helpers import wait_for
+from tests.api.serving import checking_only
 
 runner = CliRunner()
 
@@ -389,21 +383,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does."""
-    data_dir = tmp_path_factory.mktemp("doors") / "server"
-    settings = ApiSettings(jobs=JobSettings(data_dir=data_dir), serve_web=False)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, start_service=False), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: running.started, timeout_s=60, what="the API to listen")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(timeout=30)
+    with checking_only(tmp_path_factory.mktemp("doors") / "server") as url:
+        yield url
 
 
 def _with(args: list[str], inputs: dict[str, str]) -> list[str]:

@@ -6,7 +6,6 @@ import json
 import shutil
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,19 +13,10 @@ from skimage import data
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from tests.cli.replaying import frames, said
 
 runner = CliRunner()
 DEFAULTS = {"model": "ltx-tiny", "width": 64, "height": 64, "num_frames": 9, "fps": 8, "steps": 2}
-
-
-def said(result: object) -> str:
-    """The command's output with rich's line wrapping undone."""
-    return " ".join(str(getattr(result, "output", "")).split())
-
-
-def frames(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 @pytest.fixture(scope="module")

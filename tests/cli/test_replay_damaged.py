@@ -14,18 +14,9 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from tests.cli.replaying import frames, said
 
 runner = CliRunner()
-
-
-def said(result: object) -> str:
-    """The command's output with rich's line wrapping undone."""
-    return " ".join(str(getattr(result, "output", "")).split())
-
-
-def frames(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 @pytest.fixture(scope="module")

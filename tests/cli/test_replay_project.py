@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import yaml
@@ -13,18 +12,9 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from tests.cli.replaying import frames, said
 
 runner = CliRunner()
-
-
-def said(result: object) -> str:
-    """The command's output with rich's line wrapping undone."""
-    return " ".join(str(getattr(result, "output", "")).split())
-
-
-def frames(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 @pytest.fixture(scope="module")
