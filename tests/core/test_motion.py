@@ -283,7 +283,6 @@ def test_a_full_disk_writing_the_record_keeps_the_earlier_clip_and_its_record(
 
     from reelgen.core import encode
     from reelgen.core.errors import WriteFailed
-    from reelgen.core.motion import kenburns
 
     path = CameraPath(start=rect(0, 0, 480, 360), end=rect(180, 110, 280, 210))
     request = KenBurnsRequest(image=str(photo), path=path, width=128, height=96, num_frames=25, fps=12.0)
@@ -293,7 +292,6 @@ def test_a_full_disk_writing_the_record_keeps_the_earlier_clip_and_its_record(
     def full(tmp: Path, data: dict) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
 
-    monkeypatch.setattr(kenburns, "dump_json", full, raising=False)
     monkeypatch.setattr(encode, "dump_json", full)
     with pytest.raises(WriteFailed, match="no space left"):
         render_ken_burns(request.model_copy(update={"fps": 24.0}), tmp_path / "kb.mp4")

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import server_url
+from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import fail
 from reelgen.cli.remote import refuse
 
@@ -44,15 +45,7 @@ def avatar(
     voice: Annotated[
         str | None, Opt("--voice", help="Piper voice for --text: en_US-joe-medium (default) or a .onnx path.")
     ] = None,
-    output: Annotated[
-        Path | None,
-        Opt(
-            "--output",
-            "-o",
-            help="Output .mp4/.webm/.mov (default: outputs/...); replaces a file of that name, and its "
-            "NAME.json, once the new one is whole.",
-        ),
-    ] = None,
+    output: OutputOpt = None,
     model: Annotated[
         str,
         Opt(

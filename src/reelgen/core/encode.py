@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,33 @@ def write_frames(
     with staged(path) as (tmp,):
         encode_into(tmp, frames, size, fps, metadata, audio, crf=crf, preset=preset)
     return path
+
+
+def write_clip(
+    video: Video,
+    out_path: Path,
+    record: dict[str, Any],
+    begun: float,
+    before_rename: Callable[[], None] | None = None,
+) -> Path:
+    """``video`` with ``record`` embedded, and the record beside it as ``NAME.json``; returns the latter.
+
+    The two replace what was there together, or not at all: a full disk or a Ctrl-C while either is
+    written leaves the earlier video and its record as they were. ``record["timings"]`` gets the
+    encode and total times (``begun`` is when the run began) before the sidecar is written; the
+    container keeps the timings known before encoding. ``before_rename`` runs last, inside.
+    """
+    timings = record.setdefault("timings", {})
+    started = time.monotonic()
+    sidecar = out_path.with_suffix(".json")
+    with staged(out_path, sidecar) as (video_file, record_file):
+        encode_into(video_file, video.frames, (video.width, video.height), video.fps, record, video.audio)
+        timings["encode"] = time.monotonic() - started
+        timings["total"] = time.monotonic() - begun
+        dump_json(record_file, record)
+        if before_rename is not None:
+            before_rename()
+    return sidecar
 
 
 def encode_into(

@@ -10,12 +10,11 @@ from typing import Any
 
 from reelgen import __version__
 from reelgen.core import quality, weights
-from reelgen.core.atomic import staged
 from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_record_free, check_writable, dump_json, encode_into
+from reelgen.core.encode import check_record_free, check_writable, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -237,18 +236,10 @@ def render(
         # The container gets the timings known before encoding; the sidecar gets encode and total too.
         "timings": timings,
     }
-    started = time.monotonic()
     # A cancel that came after the last step (during the VAE decode, enhancing or the check) was
     # acknowledged to the person who asked ("cancelling at the next step"); writing the file anyway
     # would break the promise that a cancelled run leaves none.
     progress.cancel.check()
-    sidecar = out_path.with_suffix(".json")
-    # The video and its record replace what was there together, or not at all: a full disk or a
-    # Ctrl-C while either is written leaves the earlier video and its record as they were.
-    with staged(out_path, sidecar) as (video_file, record_file):
-        encode_into(video_file, video.frames, (video.width, video.height), video.fps, record, video.audio)
-        timings["encode"] = time.monotonic() - started
-        timings["total"] = time.monotonic() - begun
-        dump_json(record_file, record)
-        progress.cancel.check()  # Ctrl-C during the encode: said "cancelling", so nothing is kept
+    # Ctrl-C during the encode: said "cancelling", so nothing is kept.
+    sidecar = write_clip(video, out_path, record, begun, before_rename=progress.cancel.check)
     return RenderResult(out_path, sidecar, record, video)

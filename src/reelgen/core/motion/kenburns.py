@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reelgen import __version__
 from reelgen.core import quality
-from reelgen.core.atomic import staged
-from reelgen.core.encode import dump_json, encode_into
+from reelgen.core.encode import write_clip
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
@@ -161,13 +160,7 @@ def render_ken_burns(
 
     # 4. Encode with the record embedded, then the sidecar with the encode time too.
     record = {**_record(request, report, video), "timings": timings}
-    started = time.monotonic()
-    sidecar = out_path.with_suffix(".json")
-    # Together or not at all, as render.py writes a model's clip: a full disk writing the record
-    # left the new video beside the record of the one it replaced.
-    with staged(out_path, sidecar) as (video_file, record_file):
-        encode_into(video_file, video.frames, (video.width, video.height), video.fps, record, video.audio)
-        timings["encode"] = time.monotonic() - started
-        timings["total"] = time.monotonic() - begun
-        dump_json(record_file, record)
+    # Together or not at all, as a model's clip: a full disk writing the record left the new video
+    # beside the record of the one it replaced.
+    sidecar = write_clip(video, out_path, record, begun)
     return RenderResult(out_path, sidecar, record, video)
