@@ -41,8 +41,8 @@ def create(
       reelgen manifest create shots/ --defaults defaults.yaml
       reelgen batch shots/manifest.json
     """
+    from reelgen.core.atomic import check_writable
     from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
-    from reelgen.core.encode import check_writable
 
     target = output or folder / MANIFEST_FILE
     try:

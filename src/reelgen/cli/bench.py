@@ -74,8 +74,8 @@ def bench(
           --budget 6
     """
     from reelgen.core import bench as core_bench
+    from reelgen.core.atomic import check_writable
     from reelgen.core.bench_table import summary_table
-    from reelgen.core.encode import check_writable
     from reelgen.core.spec import GenerationRequest, resolve
 
     # Progress on stderr: a full-size benchmark runs for minutes before its report.

@@ -234,8 +234,7 @@ def fetch_content(
     server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
 ) -> None:
     """Stream a finished job's file to ``target``, which appears only once it is complete."""
-    from reelgen.core.atomic import staged
-    from reelgen.core.encode import check_writable
+    from reelgen.core.atomic import check_writable, staged
     from reelgen.core.errors import InvalidRequest, WriteFailed
 
     if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking

@@ -31,7 +31,8 @@ from reelgen.cli.client import (
     sse_events,
 )
 from reelgen.cli.output import console
-from reelgen.core.encode import check_writable, write_json_atomic
+from reelgen.core.atomic import check_writable
+from reelgen.core.encode import write_json_atomic
 from reelgen.core.project import ProjectFolder
 
 ID_FILE = Path(".reelgen") / "servers.json"

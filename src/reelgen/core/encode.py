@@ -14,8 +14,6 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.ahead import ahead
-from reelgen.core.atomic import check_writable as check_writable
-from reelgen.core.atomic import new_file_beside as new_file_beside
 from reelgen.core.atomic import staged
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video

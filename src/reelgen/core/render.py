@@ -10,11 +10,12 @@ from typing import Any
 
 from reelgen import __version__
 from reelgen.core import quality, weights
+from reelgen.core.atomic import check_writable
 from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_record_free, check_writable, write_clip
+from reelgen.core.encode import check_record_free, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent

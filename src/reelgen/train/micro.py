@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from reelgen.core.atomic import check_writable
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
-from reelgen.core.encode import check_writable
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, number
 

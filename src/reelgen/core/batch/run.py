@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, load_manifest
 from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import check_writable, write_json_atomic
+from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 

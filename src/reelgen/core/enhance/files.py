@@ -13,14 +13,8 @@ from typing import Any
 import numpy as np
 
 from reelgen import __version__
-from reelgen.core.encode import (
-    CONTAINERS,
-    check_record_free,
-    check_writable,
-    new_file_beside,
-    write_frames,
-    write_sidecar,
-)
+from reelgen.core.atomic import check_writable, new_file_beside
+from reelgen.core.encode import CONTAINERS, check_record_free, write_frames, write_sidecar
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from reelgen.core.encode import CONTAINERS, METADATA_KEY, new_file_beside
+from reelgen.core.atomic import new_file_beside
+from reelgen.core.encode import CONTAINERS, METADATA_KEY
 from reelgen.core.enhance.subtitles import Track, Writer, tracks
 from reelgen.core.errors import InvalidRequest
 

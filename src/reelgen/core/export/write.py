@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
-from reelgen.core.atomic import staged
-from reelgen.core.encode import METADATA_KEY, check_record_free, check_writable, dump_json
+from reelgen.core.atomic import check_writable, staged
+from reelgen.core.encode import METADATA_KEY, check_record_free, dump_json
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph

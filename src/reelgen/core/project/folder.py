@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import staged
-from reelgen.core.encode import check_writable, write_json_atomic
+from reelgen.core.atomic import check_writable, staged
+from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, fields_at
 from reelgen.core.project.model import Defaults, Project
 from reelgen.core.textfile import read_yaml

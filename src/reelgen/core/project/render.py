@@ -12,9 +12,9 @@ from typing import Any
 from PIL import Image
 
 from reelgen import __version__
-from reelgen.core.atomic import staged
+from reelgen.core.atomic import check_writable, staged
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import check_writable, dump_json, encode_into, write_video
+from reelgen.core.encode import dump_json, encode_into, write_video
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder

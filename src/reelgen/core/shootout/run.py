@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelgen.core.atomic import check_writable
 from reelgen.core.cache import ModelCache
-from reelgen.core.encode import check_writable
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.shootout.plan import Trial, plan_shootout
