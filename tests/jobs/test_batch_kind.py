@@ -121,3 +121,31 @@ def test_a_batch_whose_service_died_mid_way_makes_every_item_once(
     check_outputs(shots / "outputs", done.result)
     assert service.parents.advance(parent.id) == service.get(parent.id)  # finished: nothing more
     assert len(service.children(parent.id)) == 3
+
+
+def test_a_full_disk_writing_the_summary_fails_the_batch_as_output_unavailable(
+    shots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary's writer says a full disk as WriteFailed, which the kind's `except OSError` let through."""
+    import errno
+    import os
+
+    from reelgen.core.atomic import write_failed
+    from reelgen.jobs.kinds import batch
+    from reelgen.jobs.kinds.base import Fail
+    from reelgen.jobs.records import Job
+
+    def full(path: Path, data: dict[str, Any]) -> Path:
+        raise write_failed(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)), path)
+
+    monkeypatch.setattr(batch, "write_json_atomic", full)
+    parent = Job(
+        id="job_batch", status=JobStatus.IN_PROGRESS, model="", prompt="", payload={}, priority=0,
+        created_at=1.0, updated_at=1.0,
+    )  # fmt: skip
+    step = BatchKind()._summary(parent, payload(shots), [], {})
+    assert isinstance(step, Fail) and step.code == "output_unavailable"
+    assert (
+        step.message.startswith("no space left on the device writing ")
+        and "batch-summary.json" in step.message
+    )

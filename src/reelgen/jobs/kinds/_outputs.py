@@ -8,13 +8,13 @@ replay`` works from it.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.encode import new_file_beside, write_sidecar
-from reelgen.core.errors import ReelgenError
+from reelgen.core.atomic import staged
+from reelgen.core.encode import dump_json
+from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs.records import Job
 
 
@@ -56,15 +56,12 @@ def place(child: Job, video: Path, record: dict[str, Any]) -> None:
     """Copy the child's MP4 to ``video`` and ``record`` to the sidecar beside it, each all or nothing."""
     source = child_video(child)
     try:
-        video.parent.mkdir(parents=True, exist_ok=True)
-        partial = new_file_beside(video)
-        try:
-            shutil.copyfile(source, partial)
-            os.replace(partial, video)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        write_sidecar(video, record)
+        # Together or not at all, as encode.write_clip writes a clip and its record.
+        with staged(video, video.with_suffix(".json")) as (video_file, record_file):
+            shutil.copyfile(source, video_file)
+            dump_json(record_file, record)
+    except WriteFailed as exc:  # a full disk: the writer says so, naming the file
+        raise OutputUnavailable(exc.message, param="output_folder") from None
     except OSError as exc:
         raise OutputUnavailable(
             f"could not write {video} ({exc.strerror or exc})", param="output_folder"

@@ -26,7 +26,7 @@ from reelgen.core.batch.plan import PlannedItem, plan_batch
 from reelgen.core.batch.run import SUMMARY_FILE, by_model
 from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.kinds.kenburns import NAME as KEN_BURNS_KIND
@@ -112,6 +112,8 @@ class BatchKind(ParentKind[BatchPayload]):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomic(path, summary.model_dump(mode="json"))
+        except WriteFailed as exc:  # a full disk, said by the writer (it was an OSError before)
+            return Fail(exc.message, "output_unavailable")
         except OSError as exc:
             return Fail(f"could not write the summary {path} ({exc.strerror or exc})", "output_unavailable")
         return Complete(

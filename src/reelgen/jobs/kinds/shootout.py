@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
 from reelgen.core.shootout.score import ranking, score_trials
@@ -84,6 +84,8 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
             from reelgen.core.shootout.report import RESULTS_FILE, write_report
 
             report = write_report(scored, prompts, payload.models, folder)
+        except WriteFailed as exc:  # a full disk, said by the writer (it was an OSError before)
+            return Fail(exc.message, "output_unavailable")
         except OSError as exc:
             return Fail(
                 f"could not write the report in {folder} ({exc.strerror or exc})", "output_unavailable"
