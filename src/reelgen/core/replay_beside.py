@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-VIDEOS = (".mp4", ".webm", ".mov")
+from reelgen.core.encode import CONTAINERS
+
+#: The files reelgen writes videos as.
+VIDEOS = tuple(CONTAINERS)
 
 
 def video_instead(sidecar: Path) -> str:
