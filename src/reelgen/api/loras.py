@@ -94,10 +94,27 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
             code="invalid_value",
         )
     if name not in names:
-        raise ApiError(
-            400, f"{param}: no LoRA {name!r} in the server's LoRA folder; {_listing(names)}", param=param
-        )
+        raise ApiError(400, f"{param}: {_not_listed(folder, pure, name)}; {_listing(names)}", param=param)
     return names[name]
+
+
+def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
+    """Why ``name`` is not a LoRA a body may name: a file of another format, or none at all.
+
+    A .bin or .ckpt in the folder read as "no LoRA 'style.bin'" while the file lay right there.
+    """
+    from reelgen.core.spec.resolve import LORA_FORMATS
+
+    root = folder.expanduser().resolve()
+    path = root.joinpath(*pure.parts)
+    hidden = any(part.startswith(".") for part in pure.parts)  # never listed, so never said to be there
+    if (
+        not (hidden or name.lower().endswith(SUFFIX))
+        and path.resolve().is_relative_to(root)
+        and path.is_file()
+    ):
+        return f"{name!r} in the server's LoRA folder is not a {SUFFIX} file; {LORA_FORMATS}"
+    return f"no LoRA {name!r} in the server's LoRA folder"
 
 
 def describe(name: str, path: Path) -> LoraFile | None:

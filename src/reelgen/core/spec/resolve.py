@@ -109,24 +109,31 @@ NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
 
 
 def _lora_file_problem(path: Path) -> str | None:
-    """What makes a .safetensors LoRA file unusable whatever model it goes into, or None.
+    """What makes a LoRA file unusable whatever model it goes into, or None.
 
-    Whether its layers fit the model only loading tells; a file cut short, not
-    safetensors at all, or without a single LoRA key is known from its header.
-    Other formats are left to diffusers' loader.
+    Whether its layers fit the model only loading tells; a file that is not
+    safetensors (a .bin, .pt or .ckpt pickle, a renamed text file), cut short, or
+    without a single LoRA key is known from its header, before the model loads.
     """
-    if path.suffix.lower() not in (".safetensors", ".sft"):
-        return None
     try:
         header = safetensors_file.check_whole(path)
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
     except safetensors_file.NotSafetensors as exc:
-        return str(exc)
+        if path.suffix.lower() in (".safetensors", ".sft"):
+            return str(exc)
+        # Found only once the model had loaded (minutes on a GPU); and a pickle runs code as it loads.
+        return f"is not a .safetensors file; {LORA_FORMATS}"
     # diffusers' own test: every LoRA format it converts names its layers' keys "lora" somewhere.
     if not any("lora" in name.lower() for name in safetensors_file.tensors(header)):
         return NO_LORA_LAYERS
     return None
+
+
+#: What a LoRA file may be, said wherever one of another format is refused.
+LORA_FORMATS = (
+    "LoRAs are taken as .safetensors files only (a .bin, .pt or .ckpt LoRA must be converted first)"
+)
 
 
 def _check_reference_images(preset: Preset, request: GenerationRequest | ResolvedRequest) -> None:
