@@ -47,6 +47,13 @@ def written(record: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def old(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as a reelgen before the record format number wrote it: dated a day before VACE read every image."""
+    record = {k: v for k, v in json.loads(json.dumps(record)).items() if k != "record_format"}
+    record["created_at"] = BEFORE
+    return record
+
+
 def test_an_old_wan_vace_record_with_a_start_image_beside_keyframes_replays_the_frames_it_made(
     tmp_path: Path,
 ) -> None:
@@ -57,7 +64,7 @@ def test_an_old_wan_vace_record_with_a_start_image_beside_keyframes_replays_the_
     record = generate(clip, "-m", "wan-vace-tiny", "--keyframe", f"4:{key}")
     record["request"]["start_image"] = str(start)
     record["inputs"]["start_image"] = {"path": str(start), "sha256": sha256_file(start)}
-    record["created_at"] = BEFORE
+    record = old(record)
     again = tmp_path / "again.mp4"
     result = runner.invoke(app, ["replay", str(written(record, tmp_path / "old.json")), "-o", str(again)])
     assert result.exit_code == 0, result.output
@@ -99,9 +106,8 @@ def then(request: dict[str, Any], task: str) -> dict[str, Any]:
 def test_a_request_an_earlier_reelgen_took_and_this_one_refuses_says_how_to_replay_it(
     i2v: dict[str, Any], tmp_path: Path, task: str, refused: str
 ) -> None:
-    record = json.loads(json.dumps(i2v))
+    record = old(i2v)
     record["request"].update(then(record["request"], task))
-    record["created_at"] = BEFORE
     out = tmp_path / "never.mp4"
     result = runner.invoke(app, ["replay", str(written(record, tmp_path / "old.json")), "-o", str(out)])
     assert result.exit_code == 2

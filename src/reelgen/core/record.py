@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from reelgen.core.progress import Progress
     from reelgen.core.render import RenderResult
 
+#: The layout of the records this reelgen writes, in every new one as ``record_format``; raised when what a
+#: field means changes, so a replay refuses a newer layout instead of misreading it. 2: Wan VACE reads every
+#: image a request names (records without the number are told apart by date: replay_changes.format_of).
+RECORD_FORMAT = 2
+
 LIBRARIES = ("torch", "diffusers", "transformers", "accelerate", "av", "numpy", "huggingface_hub")
 
 
@@ -78,9 +83,11 @@ def is_enhanced(record: dict[str, Any]) -> bool:
 def replayable(path: str | Path) -> dict[str, Any]:
     """The record of ``path`` if replay can redo it; else InvalidRequest saying what the file is and
     which command makes it again (the bare "has no request" left people guessing)."""
+    from reelgen.core.replay_changes import check_format
     from reelgen.core.replay_scene import is_scene
 
     record = load_record(path)
+    check_format(record, path)  # first: a newer layout may keep its request elsewhere
     if "request" in record or is_enhanced(record) or is_scene(record):
         return record
     redo = "replay makes again a video made by generate, animate, avatar, enhance or project render"
@@ -138,7 +145,8 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     try:
         check_resolved(request)  # an i2v record without its image is refused as generate refuses it
     except InvalidRequest as exc:
-        older = f"; {OLDER_PINS}" if about_pins(exc.param) else ""  # one now refused, not one made wrong
+        # One an earlier reelgen took, not one made wrong; a numbered record was made since it was refused.
+        older = f"; {OLDER_PINS}" if about_pins(exc.param) and "record_format" not in record else ""
         raise InvalidRequest(
             f"{source} holds a request that cannot be made: {exc.message}{older}", param="path"
         ) from None

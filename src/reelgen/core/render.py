@@ -19,7 +19,7 @@ from reelgen.core.encode import check_record_free, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
-from reelgen.core.record import input_records, library_versions
+from reelgen.core.record import RECORD_FORMAT, input_records, library_versions
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan, next_rung
@@ -212,6 +212,7 @@ def render(
     # 7. Encode atomically with the record embedded, then 8. the sidecar beside it.
     record = {
         "reelgen": __version__,
+        "record_format": RECORD_FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "request": request.model_dump(mode="json"),
         "model": {"name": preset.name, "family": preset.family, **source.record()},

@@ -163,7 +163,7 @@ def _record(
     source: Path, before: Shape, after: Shape, stages: list[dict[str, Any]], timing: Timing, extras: Extras
 ) -> dict[str, Any]:
     from reelgen.core.enhance.weights import sha256
-    from reelgen.core.record import library_versions
+    from reelgen.core.record import RECORD_FORMAT, library_versions
 
     def shape(clip: Shape) -> dict[str, Any]:
         # The size in the file, which the encoder makes even (65x47 is written as 66x48).
@@ -178,6 +178,7 @@ def _record(
 
     return {
         "reelgen": __version__,
+        "record_format": RECORD_FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "source": {"path": str(source.resolve()), "sha256": sha256(source)},
         "stages": [s["name"] for s in stages],

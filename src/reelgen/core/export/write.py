@@ -20,6 +20,7 @@ from reelgen.core.export.lut import check_lut
 from reelgen.core.export.settings import IN_FILE, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.progress import Progress
+from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.types import to_fraction
 
 #: Output size and rate of a timeline made only of title cards.
@@ -300,6 +301,7 @@ def _record(job: _Job, written: int, extra: dict[str, Any] | None) -> dict[str, 
     """What the sidecar says: the settings, the encoder, the output, and every segment that went in."""
     return {
         "reelgen": __version__,
+        "record_format": RECORD_FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "title": job.title,
         "export": {**job.settings.model_dump(mode="json"), "codec": job.settings.video_codec.value},

@@ -19,7 +19,7 @@ from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
 from reelgen.core.motion.path import CameraPath, Rect
 from reelgen.core.progress import Progress
-from reelgen.core.record import library_versions
+from reelgen.core.record import RECORD_FORMAT, library_versions
 from reelgen.core.render import RenderResult, check_output
 from reelgen.core.spec.request import INPUT_FILE
 from reelgen.core.types import Video, to_fraction
@@ -110,6 +110,7 @@ def _record(request: KenBurnsRequest, report: quality.QualityReport, video: Vide
 
     return {
         "reelgen": __version__,
+        "record_format": RECORD_FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "kind": "ken_burns",
         "ken_burns": request.model_dump(mode="json"),

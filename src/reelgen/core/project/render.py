@@ -21,6 +21,7 @@ from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
 from reelgen.core.project.status import plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
+from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.spec.request import Task
 from reelgen.core.types import Video
 
@@ -191,6 +192,7 @@ def _scene_record(
     """What the clip's record says: the plan, each window's own record and colour match, the stages."""
     return {
         "reelgen": __version__,
+        "record_format": RECORD_FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "scene": plan.scene_id,
         "key": plan.key,
