@@ -130,6 +130,7 @@ def test_retention_removes_old_outputs_and_unreferenced_old_records(tmp_path: Pa
         "records": 0,
         "orphans": 1,
         "inputs": 0,
+        "scratch": 0,
     }
     assert artifacts.path(store.get(plain.id)) is not None and not orphan.exists()
 
@@ -155,5 +156,5 @@ def test_retention_of_zero_days_keeps_outputs_and_records(tmp_path: Path, store:
     for records in (0, 30):
         settings = JobSettings(data_dir=tmp_path / "data", retention_days=0, record_retention_days=records)
         report = reconcile.cleanup(store, artifacts, settings, now=time.time() + 400 * 86400.0)
-        assert report == {"outputs": 0, "records": 0, "orphans": 0, "inputs": 0}
+        assert report == {"outputs": 0, "records": 0, "orphans": 0, "inputs": 0, "scratch": 0}
         assert artifacts.path(store.get(job.id)) is not None and upload.is_file()

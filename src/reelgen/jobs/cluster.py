@@ -204,7 +204,7 @@ class RayEngine(Engine):
     def __init__(self, settings: JobSettings, setup: Callable[[], None] | None = None) -> None:
         super().__init__(settings, setup)
         self.temp_dir: str | None = None
-        self.scratch = str(Path(settings.data_dir) / "scratch" / f"{owners.machine()}-{os.getpid()}")
+        self.scratch = str(Path(settings.data_dir) / "scratch" / owners.scratch_name())
         self._processes: dict[str, Any] = {}
         self._reaper: subprocess.Popen[bytes] | None = None
         self._last_ensure = 0.0

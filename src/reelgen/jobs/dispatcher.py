@@ -143,7 +143,10 @@ class Dispatcher:
         if now - self._last_cleanup >= self.settings.cleanup_every_s:
             self._last_cleanup = now
             reconcile.cleanup(self.store, self.outcome.artifacts, self.settings)
-        reconcile.recover(self.store, skip=set(self.running))
+        if reconcile.recover(self.store, skip=set(self.running)):
+            # Jobs of a server that is gone (in another container: once their leases ran out)
+            # leave its workers' folders behind; they go now rather than at the next cleanup.
+            reconcile.sweep_scratch(self.store, self.settings)
 
     def _dispatch_one(self) -> bool:
         """Start the next queued job if a worker can take it; True if one started (or failed)."""

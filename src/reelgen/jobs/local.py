@@ -67,7 +67,7 @@ class LocalEngine(Engine):
 
     def __init__(self, settings: JobSettings, setup: Callable[[], None] | None = None) -> None:
         super().__init__(settings, setup)
-        self.scratch = Path(settings.data_dir) / "scratch" / f"{owners.machine()}-{os.getpid()}"
+        self.scratch = Path(settings.data_dir) / "scratch" / owners.scratch_name()
         self._restart_at: dict[str, float] = {}
         self._said: dict[str, str] = {}
 

@@ -62,6 +62,11 @@ def new_owner() -> str:
     return f"{machine()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
 
 
+def scratch_name() -> str:
+    """This process's scratch folder under the data folder's ``scratch`` (``<machine>-<pid>``)."""
+    return f"{machine()}-{os.getpid()}"
+
+
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from reelgen.jobs import kinds, owners
+from reelgen.jobs import _scratch_sweep, kinds, owners
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.records import Job, JobNotFound, StaleToken
 from reelgen.jobs.settings import JobSettings
@@ -64,8 +64,9 @@ def cleanup(
     A period of 0 (or less) keeps those forever, as the API says of outputs
     (``expires_at`` null). A record another job refers to (a remix of it) is
     kept; queued and running jobs are never touched; output folders with no
-    record left (a crash between writing and recording) and uploaded inputs
-    past retention that no waiting job needs are removed too.
+    record left (a crash between writing and recording), uploaded inputs
+    past retention that no waiting job needs, and scratch folders of runs that no
+    longer run (those of a server in another container too) are removed too.
     """
     now = time.time() if now is None else now
     removed_outputs = removed_records = orphans = inputs = 0
@@ -96,7 +97,24 @@ def cleanup(
         if job_id not in known:
             artifacts.delete(job_id)
             orphans += 1
-    return {"outputs": removed_outputs, "records": removed_records, "orphans": orphans, "inputs": inputs}
+    scratch = sweep_scratch(store, settings)
+    return {
+        "outputs": removed_outputs,
+        "records": removed_records,
+        "orphans": orphans,
+        "inputs": inputs,
+        "scratch": scratch,
+    }
+
+
+def sweep_scratch(store: JobStore, settings: JobSettings) -> int:
+    """Remove the scratch folders of runs that no longer run under the service that made them, a
+    server's in another container included (see ``_scratch_sweep``); returns how many went."""
+    return _scratch_sweep.sweep_runs(
+        Path(settings.data_dir) / "scratch",
+        lambda: {job.id: job.owner for job in store.running_owned()},
+        owners.scratch_name(),
+    )
 
 
 def _remove_old_inputs(store: JobStore, artifacts: Artifacts, cutoff: float) -> int:

@@ -46,6 +46,21 @@ def scratch_folder(root: str | None, worker_id: str) -> Path:
     raise OSError(f"no scratch folder could be made for {worker_id} under {root} or the temp folder")
 
 
+def run_folder(scratch: Path, job_id: str) -> Path:
+    """A fresh folder for one run of ``job_id`` under ``scratch``, made again if it went.
+
+    A service in another container sweeps a worker folder that stayed empty for an hour
+    (``reelgen.jobs._scratch_sweep``); this worker's next run must not fail for it.
+    """
+    for _ in range(3):
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{job_id}-", dir=scratch))
+        except FileNotFoundError:  # removed between the two calls; make it again
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{job_id}-", dir=scratch))
+
+
 def unpack_inputs(
     kind: WorkerKind[Any], payload: Any, files: dict[str, bytes], folder: Path
 ) -> tuple[Any, dict[str, str]]:
@@ -156,7 +171,7 @@ class VideoWorker:
         ``render`` the ``ResolvedRequest``: typed again, never resolved again).
         """
         events: queue.Queue[WorkerEvent | None] = queue.Queue()
-        folder = Path(tempfile.mkdtemp(prefix=f"{job_id}-", dir=self.scratch))
+        folder = run_folder(self.scratch, job_id)
         with self._lock:
             self._busy, self._busy_model = job_id, payload.get("model")
         try:
