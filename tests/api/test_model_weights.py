@@ -110,3 +110,34 @@ def test_a_model_downloaded_part_way_is_listed_partial_and_refused_as_such(clien
     assert (
         f"model '{MISSING}' has only part of its weights on this server" in refused.json()["error"]["message"]
     )
+
+
+def test_a_folder_copied_in_part_says_what_is_missing_and_to_copy_the_rest_not_to_pull(
+    client: TestClient,
+) -> None:
+    """The listing and the refusal said to run `reelgen pull`, which fills the Hugging Face cache: the part
+    copy in the models folder, looked in first, was still refused after it."""
+    folder = give_weights(MISSING)
+    (folder / "model_index.json").write_text('{"transformer": ["diffusers", "WanTransformer3DModel"]}')
+    (folder / "transformer").mkdir()
+    (folder / "transformer" / "config.json").write_text("{}")
+    held = client.get(f"/v1/models/{MISSING}").json()["weights"]
+    assert held["partial"] is True and held["origin"] == "models-dir" and held["pull_command"] is None
+    assert held["missing"] == ["transformer weights"]
+    assert held["advice"] == (
+        f"model '{MISSING}' is only partly copied into {folder} (missing: transformer weights); copy the rest "
+        f"of {folder} from where it came, or remove that folder and run `reelgen pull {MISSING}`"
+    )
+    refused = client.post("/v1/videos", json={"prompt": "waves", "model": MISSING})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["message"].startswith(
+        f"model '{MISSING}' has only part of its weights on this server (missing: transformer weights), so "
+        f"its job could only fail; where the server runs, copy the rest of {folder} from where it came"
+    )
+
+
+def test_a_model_not_downloaded_or_pulled_in_part_is_told_to_pull(client: TestClient) -> None:
+    held = client.get(f"/v1/models/{MISSING}").json()["weights"]
+    assert held["pull_command"] == f"reelgen pull {MISSING}" and held["partial"] is False
+    assert f"Fetch it with: reelgen pull {MISSING}" in held["advice"]
+    assert client.get("/v1/models/wan-tiny").json()["weights"]["advice"] is None

@@ -69,3 +69,51 @@ def test_the_rules_column_shows_the_sides_a_model_is_bounded_to() -> None:
         app, ["generate", "waves", "-m", "wan-1.3b", "--width", "1280", "--height", "720"]
     )
     assert refused.exit_code == 2 and "outside 32..832" in refused.output
+
+
+def copied_in_part(tmp_path: Path) -> Path:
+    """ltx-2b's diffusers folder copied by hand into the models folder, its VAE's weights left behind."""
+    folder = tmp_path / "models" / "ltx-2b"
+    (folder / "vae").mkdir(parents=True)
+    (folder / "vae" / "config.json").write_text("{}")
+    (folder / "model_index.json").write_text(json.dumps({"vae": ["diffusers", "AutoencoderKLLTXVideo"]}))
+    return folder
+
+
+def test_models_says_under_the_list_what_a_partial_model_lacks_and_how_to_finish_it(tmp_path: Path) -> None:
+    """The list said `partial` and its help "pull it again", which does nothing for a folder copied by hand."""
+    folder = copied_in_part(tmp_path)
+    result = runner.invoke(app, ["models", "--family", "ltx"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        f"partial: model 'ltx-2b' is only partly copied into {folder} (missing: vae weights); copy the rest "
+        f"of {folder} from where it came" in said
+    )
+    assert "partial:" not in result.stdout  # the listing itself stays one line a model
+    listed = json.loads(runner.invoke(app, ["models", "--family", "ltx", "--json"]).stdout)
+    assert next(r for r in listed if r["model"] == "ltx-2b")["advice"].startswith(
+        "model 'ltx-2b' is only partly"
+    )
+
+
+def test_pull_says_when_a_part_copy_in_the_models_folder_still_stands_before_the_pulled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pull worked, and generate went on refusing the model as partly copied, without a word why."""
+    from reelgen.core import weights
+
+    folder = copied_in_part(tmp_path)
+    pulled = ltx_snapshot(tmp_path / "hf-cache", whole=True)
+    monkeypatch.setattr(weights, "pull", lambda preset: pulled)
+    result = runner.invoke(app, ["pull", "ltx-2b"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        f"warning: it is not used yet: model 'ltx-2b' is only partly copied into {folder} (missing: vae "
+        f"weights); copy the rest of {folder} from where it came, or remove that folder to use the whole "
+        "copy in the Hugging Face cache" in said
+    )
+    (folder / "model_index.json").unlink()
+    again = runner.invoke(app, ["pull", "ltx-2b"])
+    assert again.exit_code == 0 and "warning" not in again.output

@@ -149,6 +149,29 @@ def test_a_models_dir_folder_copied_in_part_is_refused_naming_what_is_missing(tm
         weights.locate(*registry.resolve("ltx-2b"))
 
 
+def test_a_folder_copied_in_part_is_told_to_be_copied_whole_not_pulled(tmp_path: Path) -> None:
+    """It was told to run `reelgen pull`, which fills the Hugging Face cache: the part copy, looked in
+    first, was still refused after it, and offline the pull could not run at all."""
+    folder = tmp_path / "models" / "ltx-2b"
+    (folder / "vae").mkdir(parents=True)
+    (folder / "vae" / "config.json").write_text("{}")
+    (folder / "model_index.json").write_text(json.dumps({"vae": ["diffusers", "AutoencoderKLLTXVideo"]}))
+    with pytest.raises(weights.PartlyDownloaded) as caught:
+        weights.locate(*registry.resolve("ltx-2b"))
+    assert str(caught.value) == (
+        f"model 'ltx-2b' is only partly copied into {folder} (missing: vae weights); copy the rest of "
+        f"{folder} from where it came, or remove that folder and run `reelgen pull ltx-2b`"
+    )
+    assert (caught.value.origin, caught.value.missing) == ("models-dir", ["vae weights"])
+    ltx_snapshot(tmp_path / "hf-cache", whole=True)  # a whole copy waits in the cache, behind the part one
+    with pytest.raises(weights.PartlyDownloaded) as caught:
+        weights.locate(*registry.resolve("ltx-2b"))
+    assert str(caught.value).endswith(
+        f"copy the rest of {folder} from where it came, or remove that folder to use the whole copy in "
+        "the Hugging Face cache"
+    )
+
+
 def test_a_tokenizer_keeping_a_config_json_is_not_a_part_without_weights(tmp_path: Path) -> None:
     """Only model parts need a weight file beside config.json; a tokenizer or processor may keep one too."""
     snap = ltx_snapshot(tmp_path / "hf-cache", whole=True)

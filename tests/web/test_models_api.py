@@ -33,14 +33,19 @@ def test_weights_present_or_the_command_that_fetches_them(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     listed = models(client)
-    whole = {"pull_command": None, "partial": False}
+    whole = {"pull_command": None, "partial": False, "missing": [], "advice": None}
     assert listed["wan-tiny"]["weights"] == {"present": True, "origin": "tiny", **whole}
     assert listed["reelgen-micro"]["weights"] == {"present": True, "origin": "bundled", **whole}
-    assert listed["wan-1.3b"]["weights"] == {
+    absent = listed["wan-1.3b"]["weights"]
+    assert absent.pop("advice").startswith(
+        "model 'wan-1.3b' (Wan-AI/Wan2.1-T2V-1.3B-Diffusers) has no weights"
+    )
+    assert absent == {
         "present": False,
         "origin": None,
         "pull_command": "reelgen pull wan-1.3b",
         "partial": False,
+        "missing": [],
     }
     # A diffusers folder in the models dir (as `reelgen pull` or a copy leaves it) is found at once.
     folder = tmp_path / "models" / "wan-1.3b"
@@ -52,6 +57,8 @@ def test_weights_present_or_the_command_that_fetches_them(
         "origin": "models-dir",
         "pull_command": "reelgen pull wan-1.3b",
         "partial": False,
+        "missing": [],
+        "advice": None,
     }
 
 

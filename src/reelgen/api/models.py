@@ -59,10 +59,24 @@ class Weights(BaseModel):
     origin: Literal["tiny", "bundled", "models-dir", "hf-cache", "local"] | None = Field(
         default=None, description="tiny and bundled models need no download"
     )
-    pull_command: str | None = Field(default=None, description="The command that fetches the weights")
+    pull_command: str | None = Field(
+        default=None,
+        description="The command that fetches the weights; null where it would not help (a tiny or built-in "
+        "model, or a folder copied into the models folder only in part, which is looked in first)",
+    )
     partial: bool = Field(
         default=False,
-        description="Some of its files are here, not all: a download (or copy) stopped part-way; pull it again",
+        description="Some of its files are here, not all: a download (or copy) stopped part-way; "
+        "origin says where they lie, missing what they lack and advice how to finish them",
+    )
+    missing: list[str] = Field(
+        default_factory=list,
+        description="What a partial model lacks: its parts, files or the repos it also loads",
+    )
+    advice: str | None = Field(
+        default=None,
+        description="Why the weights cannot be used and what to do, in one line fit for a person: "
+        "copy the rest of a hand-copied folder, pull again into the Hugging Face cache, or fetch them",
     )
 
 
@@ -81,10 +95,17 @@ def weights_of(spec: FamilySpec, preset: Preset) -> Weights:
         return Weights(present=True, origin="tiny")
     try:
         origin = weights.locate(spec, preset).origin
-    except weights.PartlyDownloaded:
-        return Weights(present=False, pull_command=pull, partial=True)
-    except ModelNotAvailable:
-        return Weights(present=False, pull_command=pull)
+    except weights.PartlyDownloaded as exc:
+        return Weights(
+            present=False,
+            origin=exc.origin,  # type: ignore[arg-type]
+            pull_command=None if exc.origin == "models-dir" else pull,  # the copy there is looked in first
+            partial=True,
+            missing=exc.missing,
+            advice=exc.message,
+        )
+    except ModelNotAvailable as exc:
+        return Weights(present=False, pull_command=pull, advice=exc.message)
     return Weights(present=True, origin=origin, pull_command=pull)  # type: ignore[arg-type]
 
 
@@ -95,15 +116,22 @@ def require_weights(request: ResolvedRequest, ray_address: str | None) -> None:
     found = registry.presets().get(request.model)
     if ray_address or request.weights or found is None:
         return
-    held = weights_of(*found)
-    if held.present:
+    if found[1].tiny:  # built on first use from seeded weights; locating it here would build it (torch)
         return
-    has = "only part of its weights" if held.partial else "no weights"
+    try:
+        weights.locate(*found)
+        return
+    except weights.PartlyDownloaded as exc:
+        # What finishes it depends on how it got there: a pull does not finish a folder copied by hand.
+        problem = f"has only part of its weights on this server (missing: {', '.join(exc.missing)})"
+        fix = f"where the server runs, {exc.fix}"
+    except ModelNotAvailable:
+        problem = "has no weights on this server"
+        fix = f"fetch them where the server runs with: reelgen pull {request.model}"
     raise ApiError(
         400,
-        f"model {request.model!r} has {has} on this server, so its job could only fail; fetch them "
-        f"where the server runs with: reelgen pull {request.model}   (GET /v1/models says which models "
-        "are here: weights.present)",
+        f"model {request.model!r} {problem}, so its job could only fail; {fix}   (GET /v1/models says "
+        "which models are here: weights.present)",
         param="model",
         code="model_not_available",
     )

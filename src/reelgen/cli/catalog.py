@@ -18,17 +18,18 @@ from reelgen.cli.output import console, fail
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
 
-def _cached(spec: Any, preset: Any) -> str:
+def _cached(spec: Any, preset: Any) -> tuple[str, str | None]:
+    """Where the weights are, and for a model only partly there, what it lacks and how to finish it."""
     from reelgen.core import weights
 
     if preset.tiny:
-        return "built-in"
+        return "built-in", None
     try:
-        return weights.locate(spec, preset).origin
-    except weights.PartlyDownloaded:  # a pull stopped part-way: not usable, and `reelgen pull` finishes it
-        return "partial"
+        return weights.locate(spec, preset).origin, None
+    except weights.PartlyDownloaded as exc:  # a pull or a copy stopped part-way: not usable
+        return "partial", exc.message
     except ModelNotAvailable:
-        return "no"
+        return "no", None
 
 
 def model_rows() -> list[dict[str, Any]]:
@@ -37,6 +38,7 @@ def model_rows() -> list[dict[str, Any]]:
     rows = []
     for name, (spec, preset) in sorted(registry.presets().items()):
         rules = spec.rules_for(preset)
+        cached, advice = _cached(spec, preset)
         rows.append(
             {
                 "model": name,
@@ -49,7 +51,8 @@ def model_rows() -> list[dict[str, Any]]:
                 "guidance": preset.guidance,
                 "rules": rules.as_dict(),
                 "vram_gib": preset.vram_gib,
-                "cached": _cached(spec, preset),
+                "cached": cached,
+                "advice": advice,  # what a partial model lacks and what finishes it
                 "description": preset.description,
             }
         )
@@ -91,7 +94,8 @@ def models(
     """List models: family, tasks, defaults, size/frame rules, and whether weights are on this machine.
 
     cached: where the weights are (hf-cache, models-dir, bundled, built-in),
-    partial (a download stopped part-way: pull it again) or no.
+    partial (a download or copy stopped part-way: a line under the list says
+    what is missing and how to finish it) or no (`reelgen pull MODEL`).
 
     Examples:
 
@@ -118,6 +122,9 @@ def models(
     if not out.is_terminal:
         out = Console(width=200)
     print_models(rows, out)
+    for row in rows:  # on stderr: stdout stays the listing, a line a model when piped
+        if row["advice"]:
+            console.print(f"[yellow]partial:[/] {row['advice']}", highlight=False)
 
 
 def print_models(rows: list[dict[str, Any]], out: Console) -> None:
@@ -159,6 +166,28 @@ def pull(
     """
     for model in models:
         typer.echo(str(_pull_one(model)))
+        _shadowed(model)
+
+
+def _shadowed(model: str) -> None:
+    """Say so when a folder copied into the models folder in part still stands before what was pulled.
+
+    That folder is looked in before the Hugging Face cache: `generate` went on refusing the model
+    as partly copied after a pull that had worked.
+    """
+    from reelgen.core import weights
+    from reelgen.core.spec import registry
+
+    found = registry.presets().get(model)
+    if found is None:
+        return
+    try:
+        weights.locate(*found)
+    except weights.PartlyDownloaded as exc:
+        if exc.origin == "models-dir":
+            console.print(f"[yellow]warning:[/] it is not used yet: {exc.message}", highlight=False)
+    except ReelgenError:
+        pass  # whatever else is wrong is said where the model is used
 
 
 def _pull_one(model: str) -> Path:

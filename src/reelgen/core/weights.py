@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -79,7 +80,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
-        _check_whole(preset, local, f"copied into {local}", "copy the whole diffusers folder there")
+        _check_whole(preset, local, f"copied into {local}", lambda: _finish_copy(preset, local), "models-dir")
         return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
     if preset.bundled:
         return WeightSource("diffusers", bundled_folder(preset), origin="bundled")
@@ -90,18 +91,23 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
                 preset,
                 snap,
                 f"downloaded into the Hugging Face cache at {settings.hf_cache_dir()}",
-                f"run `reelgen pull {preset.name}` again to finish it",
+                lambda: f"run `reelgen pull {preset.name}` again to finish it",
+                "hf-cache",
             )
             # The repos it borrows parts from (FramePack's text encoders and VAE, AnimateDiff's motion
             # adapter): without them `reelgen models` said hf-cache and the load failed after the plan.
             lacking = [repo for repo in preset.companions if _cached_snapshot(repo, None) is None]
             if lacking:
+                fix = (
+                    f"run `reelgen pull {preset.name}` again to fetch {'it' if len(lacking) == 1 else 'them'}"
+                )
                 raise PartlyDownloaded(
                     f"model {preset.name!r} also loads parts from {', '.join(lacking)}, which "
                     f"{'is' if len(lacking) == 1 else 'are'} not in the Hugging Face cache at "
-                    f"{settings.hf_cache_dir()}; run `reelgen pull {preset.name}` again to fetch "
-                    f"{'it' if len(lacking) == 1 else 'them'}",
-                    param="model",
+                    f"{settings.hf_cache_dir()}; {fix}",
+                    origin="hf-cache",
+                    missing=lacking,
+                    fix=fix,
                 )
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
     raise ModelNotAvailable(
@@ -116,10 +122,18 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
 
 
 class PartlyDownloaded(ModelNotAvailable):
-    """A model's folder is there but lacks parts: a download (or copy) that stopped part-way."""
+    """A model's folder is there but lacks parts: a download (or copy) that stopped part-way.
+
+    ``origin`` is where the part lies (``models-dir``: copied by hand; ``hf-cache``: pulled), ``missing``
+    what it lacks and ``fix`` what finishes it, in a clause: a pull does not finish a copied folder.
+    """
+
+    def __init__(self, message: str, *, origin: str, missing: list[str], fix: str) -> None:
+        super().__init__(message, param="model")
+        self.origin, self.missing, self.fix = origin, missing, fix
 
 
-def _check_whole(preset: Preset, folder: Path, how: str, fix: str) -> None:
+def _check_whole(preset: Preset, folder: Path, how: str, finish: Callable[[], str], origin: str) -> None:
     """Refuse a folder missing some of its parts, naming them; else it counted as the model's weights.
 
     A `reelgen pull` stopped part-way leaves a snapshot with the small files only: `reelgen models`
@@ -127,10 +141,26 @@ def _check_whole(preset: Preset, folder: Path, how: str, fix: str) -> None:
     """
     missing = missing_parts(folder)
     if missing:
+        fix = finish()  # only then: what finishes a copy may look in the cache too
         raise PartlyDownloaded(
             f"model {preset.name!r} is only partly {how} (missing: {', '.join(missing)}); {fix}",
-            param="model",
+            origin=origin,
+            missing=missing,
+            fix=fix,
         )
+
+
+def _finish_copy(preset: Preset, local: Path) -> str:
+    """What finishes a folder copied by hand into the models folder, which is looked in before the cache.
+
+    "Run `reelgen pull`" did not: the pull went into the Hugging Face cache, and the part copy,
+    looked in first, was still refused.
+    """
+    whole = preset.repo_id and _cached_snapshot(preset.repo_id, preset.revision)
+    copy = f"copy the rest of {local} from where it came"
+    if whole and not missing_parts(whole):
+        return f"{copy}, or remove that folder to use the whole copy in the Hugging Face cache"
+    return f"{copy}, or remove that folder and run `reelgen pull {preset.name}`" if preset.repo_id else copy
 
 
 def missing_parts(folder: Path) -> list[str]:
