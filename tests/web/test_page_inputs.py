@@ -108,8 +108,9 @@ def test_keyframe_rows_send_their_images_in_order(
 def test_a_keyframes_frame_refused_by_the_server_points_at_that_row(
     lora_server: Served, tab: Callable[..., Tab], images: dict[str, Path]
 ) -> None:
-    """The server names keyframes[1].frame: its message shows once, under the keyframes, and the
-    focus goes to keyframe 2's frame (not keyframe 1's image, the first control of the list)."""
+    """The server names keyframes[1].frame: its message shows once, under the keyframes, naming the row
+    as the form does ("Keyframe 2 frame"), and the focus goes to keyframe 2's frame (not keyframe 1's
+    image, the first control of the list)."""
     page = tab().open(lora_server.url)
     page.select_option("#f-model", "ltx-tiny")
     pick_task(page, "keyframes")
@@ -120,7 +121,11 @@ def test_a_keyframes_frame_refused_by_the_server_points_at_that_row(
     page.get_by_label("Keyframe 2 frame").fill("999")
     status, body = press_generate(page)
     assert status == 400 and body["error"]["param"] == "keyframes[1].frame", body
-    expect(page.locator("#err-keyframes")).to_have_text(body["error"]["message"])
+    assert body["error"]["message"].startswith("keyframes[1].frame 999 "), body
+    # The row's control as the form labels it, not the API's "keyframes[1].frame".
+    expect(page.locator("#err-keyframes")).to_have_text(
+        body["error"]["message"].replace("keyframes[1].frame ", "Keyframe 2 frame ")
+    )
     expect(page.locator("#err-keyframe_images")).to_be_hidden()
     frame = page.get_by_label("Keyframe 2 frame")
     expect(frame).to_be_focused()

@@ -149,7 +149,7 @@ def test_a_failed_delete_in_the_gallery_is_shown_on_the_video(
 def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    """The worker reports planning as step 0 of 0; the card says "plan", not "plan: step 0 of 0".
+    """The worker reports planning as step 0 of 0; the card says "Planning", not "plan: step 0 of 0".
     When the stream then ends with no final event, the old step and its ETA do not stand as if current."""
     video = quiet_server.create(model="reelgen-micro")
     t = tab()
@@ -178,7 +178,7 @@ def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     card = t.page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".step")).to_have_text("No word from the server; reconnecting…")
     seen: list[Any] = t.page.evaluate("window.steps")
-    assert "plan" in seen, seen
+    assert "Planning" in seen, seen
     assert not any("step 0 of 0" in s for s in seen), seen
     assert texts, "the page never opened the event stream"
     assert json.loads(texts[0].split("data: ")[-1])["stage"] == "plan"
@@ -237,11 +237,13 @@ def test_a_requeued_job_starts_its_bar_over_and_says_why(
     expect(card.locator("img.preview")).to_be_hidden()  # the lost attempt's picture is gone
     assert asked[:3] == [None, "2", "3"]
     shown: list[list[Any]] = t.page.evaluate("window.shown")
-    lost_at = shown.index(["60%", "denoise: step 12 of 20", False])
+    lost_at = shown.index(["60%", "Generating: step 12 of 20", False])
     back = ["0%", f"Back in line, to start over ({why}). Waiting", True]
     assert back in shown[lost_at:], shown
     # The next attempt from its own start; its ETA of 119.6 s is two minutes, not "1 min 60 s".
-    assert ["10%", "denoise: step 2 of 20 · about 2 min 00 s left", True] in shown[shown.index(back) :], shown
+    assert ["10%", "Generating: step 2 of 20 · about 2 min 00 s left", True] in shown[shown.index(back) :], (
+        shown
+    )
     quiet_server.http.delete(f"/v1/videos/{video['id']}")
 
 

@@ -1,11 +1,11 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post } from "./api.js";
-import { buildForm, sayNotCarried } from "./create_form.js";
+import { buildForm, sayNotCarried, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
-import { TASKS, fillPicker, modelInfo, notHere, offeredTasks } from "./models.js";
+import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
 
 const LAST_MODEL = "reelgen-last-model";
@@ -230,9 +230,11 @@ export function mountCreate(section, ctx) {
     if (!model) return showError(f.form, "model", "Pick a model.");
     // A remix runs its source's model: without its weights it would queue, then fail.
     if (!model.weights.present) return showError(f.form, "model", notHere(model));
-    const needs = (TASKS[checkedValue("task")] || {}).needs;
-    if (!state.remixOf && needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", "Image to video needs a start image.");
-    if (!state.remixOf && needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", "This task needs a source video.");
+    const task = TASKS[checkedValue("task")] || {};
+    if (!state.remixOf && task.needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", `${task.label} needs a start image.`);
+    if (!state.remixOf && task.needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", `${task.label} needs a source video.`);
+    const seed = f.lock.checked ? seedProblem(f.seed.value) : null;
+    if (seed) return showError(f.form, "seed", seed);
     const pinned = state.remixOf ? null : pins.problem();
     return pinned ? showError(f.form, ...pinned) : null;
   }
@@ -266,7 +268,7 @@ export function mountCreate(section, ctx) {
         gone.weights = { ...gone.weights, present: false };
         refill();
         showError(f.form, "model", notHere(gone));
-      } else if (err instanceof ApiError) { showError(f.form, err.param, err.message); pins.point(err.param); }
+      } else if (err instanceof ApiError) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
       else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;

@@ -110,3 +110,16 @@ export function sayNotCarried(node, parameters) {
     + "Send them through the API (POST /v1/videos) to use them again.";
   node.hidden = !left.length;
 }
+
+/** The largest seed the server takes (2^63 - 1). */
+const MAX_SEED = 9223372036854775807n;
+
+/**
+ * Why a typed seed cannot be sent, in the form's words, or null when it can: the server's own answer
+ * speaks of leaving the field out of a request, which the form cannot do.
+ */
+export function seedProblem(text) {
+  const typed = text.trim();
+  if (!typed || (/^\d+$/.test(typed) && BigInt(typed) <= MAX_SEED)) return null;
+  return `Seed: “${typed}” is not a seed. Type a whole number from 0 to ${MAX_SEED}, or press Random; untick Lock for a new seed every video.`;
+}

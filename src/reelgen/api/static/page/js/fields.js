@@ -1,6 +1,7 @@
 // Form fields with their error slot: each field names the API parameter it sends, so an error whose
 // `param` names that parameter is shown right under it.
 import { el } from "./util.js";
+import { plainBounds } from "./words.js";
 
 /** A labelled field: <div class="field" data-param> label, control, hint, error. */
 export function field({ param, label, control, hint, id }) {
@@ -56,13 +57,14 @@ export function showError(form, param, message) {
   const wrapper = heads.map((p) => form.querySelector(`.field[data-param="${CSS.escape(p)}"]`)).find(Boolean);
   if (!wrapper || wrapper.hidden) {
     const general = form.querySelector(".form-error");
-    general.textContent = param ? `${param}: ${message}` : message;
+    // Most messages name their parameter first already: "options.flow_shift: options.flow_shift: ..." said it twice.
+    general.textContent = param && !message.startsWith(param) ? `${param}: ${message}` : message;
     general.hidden = false;
     return general;
   }
   // Its own slot: the keyframes fieldset holds the keyframe images' field, with a slot of its own.
   const slot = wrapper.querySelector(":scope > .field-error");
-  slot.textContent = inFormWords(message, wrapper);
+  slot.textContent = inFormWords(message, wrapper, param);
   slot.hidden = false;
   const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");
   if (control) {
@@ -81,14 +83,33 @@ function labelOf(wrapper) {
 }
 
 /**
- * `message` with the API's name of the field it starts with ("num_inference_steps: Input should be
- * greater than 0") put as the form names that field ("Steps: ..."): the person never typed the API's name.
+ * The name a row's control goes by on the form ("LoRA 1 strength", "Keyframe 2 frame"), for an error
+ * about `param` ("loras[0].strength"), or null when the row or control is not on the form.
  */
-function inFormWords(message, wrapper) {
+function rowName(wrapper, param) {
+  const m = /^\w+\[(\d+)\]\.?(\w*)$/.exec(param || "");
+  const row = m && wrapper.querySelectorAll(".input-row")[Number(m[1])];
+  const control = row && (row.querySelector(`[data-what="${CSS.escape(m[2])}"]`) || row.querySelector("[data-what]"));
+  return control ? control.getAttribute("aria-label") : null;
+}
+
+/**
+ * `message` as the form says it: the API's name of the field it starts with ("num_inference_steps:
+ * Input should be greater than 0", "prompt has 5000 characters", "loras[0].strength: ...") put as the
+ * form names that field ("Steps: must be more than 0", "Prompt has ...", "LoRA 1 strength: ..."), the
+ * field's own API name in brackets dropped (the message stands under that field), and Pydantic's
+ * bounds in plain words: the person never typed the API's names.
+ */
+function inFormWords(message, wrapper, param) {
   const name = wrapper.dataset.param;
-  const label = labelOf(wrapper);
-  if (!label || !message.startsWith(`${name}: `)) return message;
-  return `${label}: ${message.slice(name.length + 2)}`;
+  let text = message.replaceAll(` (${name})`, "");
+  const label = (param && param !== name && rowName(wrapper, param)) || labelOf(wrapper);
+  for (const said of [param, name]) {
+    if (!label || !said) continue;
+    if (text.startsWith(`${said}: `)) { text = `${label}: ${plainBounds(text.slice(said.length + 2))}`; break; }
+    if (text.startsWith(`${said} `)) { text = `${label} ${text.slice(said.length + 1)}`; break; }
+  }
+  return text;
 }
 
 /**

@@ -20,6 +20,18 @@ export function taskName(task) {
   return TASKS[task] ? TASKS[task].label : OTHER_TASKS[task] || task;
 }
 
+/**
+ * `message` with the API's task codes ("task i2v needs ...", "t2v makes the video") said as the
+ * form's "What to make" choices ("“Image to video” needs ..."): the person picked a button, not a code.
+ */
+export function inTaskWords(message) {
+  const text = message
+    .replace(/\btask (t2v|i2v|v2v|keyframes|extend|audio)\b/g, (_, code) => `“${TASKS[code].label}”`)
+    .replace(/\b(t2v|i2v|v2v)\b/g, (code) => `“${TASKS[code].label}”`);
+  // A sentence starts with a capital; a name it starts with ("wan-1.3b is not downloaded") keeps its case.
+  return /^[a-z]+ /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
 /** The model's tasks the page can ask for, in the order of TASKS (text to video first). */
 export function offeredTasks(model) {
   return Object.keys(TASKS).filter((task) => model.tasks.includes(task));

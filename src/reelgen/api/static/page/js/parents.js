@@ -3,7 +3,8 @@
 // its own parts (a batch's summary, a shoot-out's ranking and report) through `extra(obj)`.
 import { ApiError, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
-import { announce, el, when, errorText } from "./util.js";
+import { announce, el, when } from "./util.js";
+import { errorText } from "./words.js";
 import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
 
 const PAGE = 20;

@@ -5,6 +5,7 @@ import { uploadForm } from "./project_upload.js";
 import { follow } from "./sse.js";
 import { announce, el, when } from "./util.js";
 import { ACTIVE, STATUS_LABEL, bar, bytes, download, fileUrl } from "./viewkit.js";
+import { progressText } from "./words.js";
 
 const SCENE_LABEL = { rendered: "Rendered", stale: "Stale", missing: "Missing", card: "Title card" };
 const SCENE_HINT = {
@@ -153,8 +154,7 @@ export function projectCard(initial, { onGone }) {
     if (name === "progress") {
       if (typeof data.progress === "number") progress.set(data.progress);
       const where = data.scene ? `${data.scene}: ` : "";
-      const step = data.total ? ` ${data.step} of ${data.total}` : "";
-      p.step.textContent = `${where}${data.stage || "working"}${step} · ${progress.node.value}%`;
+      p.step.textContent = `${where}${progressText({ ...data, eta_s: null })} · ${progress.node.value}%`;
       if (state.job.status === "queued") showJob({ ...state.job, status: "in_progress" });
     } else if (name === "started") {
       showJob({ ...state.job, status: "in_progress" });

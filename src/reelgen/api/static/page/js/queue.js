@@ -2,7 +2,8 @@
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId, errorText } from "./util.js";
+import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
+import { errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -142,10 +143,7 @@ export function createQueue(ctx) {
       if (card.video.status !== "in_progress") render(card, { status: "in_progress" }, { live: true });
       p.bar.value = Math.max(p.bar.value, data.progress ?? 0);
       p.bar.setAttribute("aria-valuetext", `${Math.round(p.bar.value)}%`);
-      const eta = data.eta_s != null ? ` · about ${seconds(data.eta_s)} left` : "";
-      // A stage without steps (planning, loading) reports 0 of 0: it is named alone.
-      const steps = data.total ? `: step ${data.step} of ${data.total}` : "";
-      p.step.textContent = `${data.stage || "working"}${steps}${eta}`;
+      p.step.textContent = progressText(data);
       if (data.preview) {
         // The worker's PNG of the clip being formed: shown as it is (no filter, no colour profile change).
         p.preview.src = `data:image/png;base64,${data.preview}`;

@@ -6,6 +6,10 @@ import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el } from "./util.js";
 import { download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
+import { errorText } from "./words.js";
+
+/** A trial's status in results.json ("done" or "failed"), as the list says it. */
+const TRIAL_LABEL = { done: "Done", failed: "Failed" };
 
 const ROOTS_HINT = "A path on the server's own disk, under one of the folders it was started with in REELGEN_BATCH_ROOTS.";
 
@@ -32,7 +36,7 @@ function resultOf(s) {
       el("thead", {}, el("tr", {}, ["#", "Model", "Score", "Finished"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, rows)),
     failed.length ? el("ul", { class: "small" }, failed.map((t) => el("li", { class: "card-error" },
-      `${t.key}: ${(t.error && t.error.message) || t.status}`))) : null,
+      `${t.key}: ${t.error ? errorText(t.error) : (TRIAL_LABEL[t.status] || t.status)}`))) : null,
     el("p", { class: "small muted" }, `Report in ${s.output_folder}`),
     reportLinks(s),
   ];

@@ -69,14 +69,6 @@ export function fps(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "");
 }
 
-// A job's error as one line: its message, then its code where the message does not already say it
-// ("cancelled by request before it started", not "... (cancelled)").
-export function errorText(error) {
-  if (!error) return "";
-  const code = error.code || "";
-  return !code || error.message.toLowerCase().includes(code.replaceAll("_", " ")) ? error.message : `${error.message} (${code})`;
-}
-
 /**
  * Whether the person wants `video` deleted. A finished video's file goes with it, and cannot be
  * had back, so that is asked first; a failed or cancelled one holds no file and goes at once.

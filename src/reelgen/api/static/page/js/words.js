@@ -1,0 +1,86 @@
+// The page's words for the API's: a running job's stage, a failed job's error code and the bounds a
+// number field broke are said as a person reads them, never as the names the API and workers use.
+import { seconds } from "./util.js";
+
+/** A worker's stage names (core's progress.stage and ProgressEvent), as the cards say them. */
+const STAGES = {
+  plan: "Planning",
+  loras: "Loading LoRAs",
+  free_noise: "Preparing a long clip",
+  denoise: "Generating",
+  decode: "Reading the source video",
+  interpolate: "Smoothing motion",
+  upscale: "Upscaling",
+  lipsync: "Lip-syncing",
+  ken_burns: "Moving the camera",
+  export: "Writing the video",
+  replay: "Reading the record",
+  window: "Long clip, part",
+  project: "Scenes",
+  batch: "Items",
+  shootout: "Trials",
+};
+
+/** A stage as the page names it; one this page does not know yet is named from its words, not its code. */
+export function stageName(stage) {
+  if (!stage) return "Working";
+  const words = STAGES[stage] || stage.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * "Generating: step 3 of 20 · about 12 s left" from a progress event. A stage whose steps are all
+ * done says the clip is being finished (decoded and written), not "about 0 s left" for a minute.
+ */
+export function progressText(data) {
+  const name = stageName(data.stage);
+  // A stage without steps (planning, loading) reports 0 of 0: it is named alone.
+  if (!data.total) return name;
+  const steps = `${name}: step ${data.step} of ${data.total}`;
+  if (data.step >= data.total) return `${steps} · finishing…`;
+  return data.eta_s != null ? `${steps} · about ${seconds(data.eta_s)} left` : steps;
+}
+
+/** What a failed job's error code means, said beside its message when the message does not say it. */
+const CODES = {
+  out_of_memory: "out of memory",
+  model_not_available: "model not downloaded",
+  generation_failed: "the model made no usable video",
+  write_failed: "could not write the file",
+  worker_lost: "its worker stopped",
+  cancelled: "cancelled",
+  invalid_request: "the request was refused",
+  invalid_value: "a value was refused",
+  unsupported_task: "the model cannot do this",
+  children_failed: "parts of it failed",
+  internal_error: "server error",
+  output_unavailable: "its file is gone",
+  not_viable: "cannot run on this server",
+};
+
+/**
+ * A job's error as one line: its message, then what its code means where the message does not
+ * already say it ("cancelled by request before it started", not "... (cancelled)").
+ */
+export function errorText(error) {
+  if (!error) return "";
+  const code = error.code || "";
+  const said = CODES[code] || code.replaceAll("_", " ");
+  const message = error.message || "";
+  if (!code || message.toLowerCase().includes(said) || message.toLowerCase().includes(code.replaceAll("_", " "))) {
+    return message || said;
+  }
+  return message ? `${message} (${said})` : said.charAt(0).toUpperCase() + said.slice(1);
+}
+
+/**
+ * Pydantic's bounds ("Input should be greater than or equal to 0") as a person reads them ("must be
+ * 0 or more"); any other message as it came.
+ */
+export function plainBounds(message) {
+  return message
+    .replace(/\bInput should be greater than or equal to (\S+)$/, "must be $1 or more")
+    .replace(/\bInput should be less than or equal to (\S+)$/, "must be $1 or less")
+    .replace(/\bInput should be greater than (\S+)$/, "must be more than $1")
+    .replace(/\bInput should be less than (\S+)$/, "must be less than $1");
+}
