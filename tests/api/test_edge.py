@@ -246,3 +246,17 @@ def test_json_sent_as_a_form_is_said_as_such_not_prompt_is_required(client: Test
         "/v1/videos", data={"prompt": "{a fox in braces}", "model": "wan-tiny", "num_frames": "9"}
     )
     assert form.status_code == 202, form.text  # a real form whose values start with a brace still works
+
+
+@pytest.mark.parametrize("field", ["prompt", "negative_prompt"])
+def test_a_prompt_past_the_servers_limit_is_refused_naming_which(
+    client: TestClient, data_dir: Path, field: str
+) -> None:
+    before = files_under(data_dir)
+    body = {"prompt": "a fox", "model": "wan-t2v-tiny", field: "x" * 4001}
+    resp = client.post("/v1/videos", json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == field
+    assert error["message"] == f"{field} has 4001 characters; the limit is 4000"
+    assert_nothing_written(client, data_dir, before)

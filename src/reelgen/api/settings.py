@@ -35,6 +35,7 @@ class ApiSettings(BaseSettings):
     #: this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro (or a tiny build for a
     #: task it does not do).
     default_model: str = "auto"
+    #: Longest prompt, and longest negative prompt, a request may give.
     max_prompt_chars: int = Field(default=4000, ge=1)
     #: Largest request body accepted, uploads included.
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1)

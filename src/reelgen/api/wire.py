@@ -336,12 +336,15 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
 
     LoRAs are looked up in the server's LoRA folder here: a name outside it is a 400.
     """
-    if len(body.prompt) > settings.max_prompt_chars:
-        raise ApiError(
-            400,
-            f"prompt has {len(body.prompt)} characters; the limit is {settings.max_prompt_chars}",
-            param="prompt",
-        )
+    # The negative prompt goes through the same text encoder, so the same cap keeps either from
+    # holding a worker on a megabyte of text.
+    for name, text in (("prompt", body.prompt), ("negative_prompt", body.negative_prompt or "")):
+        if len(text) > settings.max_prompt_chars:
+            raise ApiError(
+                400,
+                f"{name} has {len(text)} characters; the limit is {settings.max_prompt_chars}",
+                param=name,
+            )
     if body.priority > settings.max_priority:
         raise ApiError(
             400,
