@@ -202,14 +202,14 @@ def replay(
     request = respeak_missing(
         {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
     )
-    gone, changed = unusable_files(record, request)
+    gone, changed, unchecked = unusable_files(record, request)
     if gone or (changed and not allow_changed_inputs):
         hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
     for line in moved:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=line))
-    for problem in changed + ([left_out] if left_out else []):
+    for problem in changed + unchecked + ([left_out] if left_out else []):
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
     return render(request, output, progress=progress, **kwargs)

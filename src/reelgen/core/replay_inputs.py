@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 
 #: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.
 PUT_BACK = "put it back at that path, or say where it is now with --input PARAM=FILE (checked by its recorded SHA-256)"
@@ -44,9 +45,12 @@ def recorded_inputs(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {param: entry for param, entry in inputs.items() if isinstance(entry, dict)}
 
 
-def unusable_files(record: dict[str, Any], request: ResolvedRequest) -> tuple[list[str], list[str]]:
-    """(gone, changed): files that no longer exist, and files whose content differs from the record's
-    SHA-256 or that cannot be checked because the record holds none, one line each."""
+def unusable_files(
+    record: dict[str, Any], request: ResolvedRequest
+) -> tuple[list[str], list[str], list[str]]:
+    """(gone, changed, unchecked), one line each: files that no longer exist; inputs whose content differs
+    from the record's SHA-256 or whose hash the record lacks, and LoRA or weights files whose content differs;
+    LoRA or weights files the record holds no hash of, which replay as they are now with a warning."""
     from reelgen.core.weights import sha256_file
 
     recorded = recorded_inputs(record)
@@ -60,23 +64,45 @@ def unusable_files(record: dict[str, Any], request: ResolvedRequest) -> tuple[li
             changed.append(f"{param}: {path} cannot be checked: the record holds no SHA-256 of it")
         elif digest != sha256_file(Path(path)):
             changed.append(f"{param}: {path} has changed since the video was made")
-    # LoRAs are recorded beside the inputs, each with its hash, in the order the request names them.
-    loras = record.get("loras")
-    applied = [lora for lora in loras if isinstance(lora, dict)] if isinstance(loras, list) else []
-    for i, lora in enumerate(request.loras):
-        then = applied[i] if i < len(applied) else {}
+    lora_gone, lora_changed, unchecked = lora_problems(record.get("loras"), request.loras)
+    gone += lora_gone
+    changed += lora_changed
+    weights = _weights_problem(record, request)
+    if weights:
+        {"gone": gone, "changed": changed, "unchecked": unchecked}[weights[0]].append(weights[1])
+    return gone, changed, unchecked
+
+
+def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str], list[str], list[str]]:
+    """(gone, changed, unchecked) of ``loras`` against ``applied``, a record's ``loras``: each with its file's
+    SHA-256, in the order the request names them.
+
+    A LoRA file edited or replaced since made other frames, replayed as "the same video" without a word.
+    """
+    from reelgen.core.weights import sha256_file
+
+    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+    gone, changed, unchecked = [], [], []
+    for i, lora in enumerate(loras):
+        digest = then[i].get("sha256") if i < len(then) else None
         if not Path(lora.path).is_file():
             gone.append(f"loras[{i}]: {lora.path} no longer exists")
-        elif then.get("sha256") not in (None, sha256_file(Path(lora.path))):
+        elif not isinstance(digest, str):
+            unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
+        elif digest != sha256_file(Path(lora.path)):
             changed.append(f"loras[{i}]: {lora.path} has changed since the video was made")
-    weights = _changed_weights(record, request)
-    if weights:
-        (gone if weights.endswith("no longer exists") else changed).append(weights)
-    return gone, changed
+    return gone, changed, unchecked
 
 
-def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | None:
-    """Whether the ``--weights`` file or folder a video was made with is gone or holds other weights now.
+#: Said of a LoRA or weights file whose hash the record lacks: it replays, but nothing says it is the same.
+UNCHECKED = (
+    "cannot be checked: the record holds no SHA-256 of it; replayed as it is now, so the frames may differ"
+)
+
+
+def _weights_problem(record: dict[str, Any], request: ResolvedRequest) -> tuple[str, str] | None:
+    """Whether the ``--weights`` file or folder a video was made with is ``gone``, holds other weights now
+    (``changed``) or cannot be checked (``unchecked``: the record holds no hashes of it), with its line.
 
     Unchecked, a checkpoint overwritten by a newer fine-tune replayed as "the same video" from
     other weights. The record holds every weight file's SHA-256 (``model.files``).
@@ -87,17 +113,17 @@ def _changed_weights(record: dict[str, Any], request: ResolvedRequest) -> str | 
         return None
     path = Path(request.weights)
     if not path.exists():
-        return f"weights: {path} no longer exists"
+        return "gone", f"weights: {path} no longer exists"
     model = record.get("model")
     then = model.get("files") if isinstance(model, dict) else None
     if not isinstance(then, dict):
-        return None  # a record without hashes cannot be checked; nothing to compare with
+        return "unchecked", f"weights: {path} {UNCHECKED}"
     now = weight_hashes(WeightSource("diffusers" if path.is_dir() else "single_file", path))
     differ = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
     if not differ:
         return None
     where = "" if path.is_file() else f" ({', '.join(differ[:3])}{' ...' if len(differ) > 3 else ''})"
-    return f"weights: {path} has changed since the video was made{where}"
+    return "changed", f"weights: {path} has changed since the video was made{where}"
 
 
 def moved_here(
@@ -130,7 +156,7 @@ def moved_file(recorded: Path, digest: object, source: Path) -> Path | None:
 
     if recorded.is_file() or not isinstance(digest, str):
         return None
-    for candidate in _places(recorded, source.resolve().parent):
+    for candidate in _places(Path("/", recorded), source.resolve().parent):  # a bare name too
         if candidate.is_file() and sha256_file(candidate) == digest:
             return candidate
     return None

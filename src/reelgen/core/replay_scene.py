@@ -92,7 +92,8 @@ def replay_scene(
     from reelgen.core.weights import sha256_file
 
     plan = recorded_plan(record, path)
-    hashes = recorded_hashes(with_windows(record, Path(path)))
+    full = with_windows(record, Path(path))
+    hashes = recorded_hashes(full)
     given = given_files(inputs, [param for param, _ in plan.input_files()])
     gone, changed, moved = [], [], {}
     for param, file in plan.input_files():
@@ -110,10 +111,11 @@ def replay_scene(
             changed.append(f"{param}: {now} cannot be checked: the record holds no SHA-256 of it")
         elif digest != sha256_file(now):
             changed.append(f"{param}: {now} has changed since the video was made")
+    plan, unchecked = _check_loras(plan, full, Path(path), gone, changed, progress)
     if gone or (changed and not allow_changed_inputs):
         hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
-    for problem in changed:
+    for problem in changed + unchecked:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     plan = plan.with_input_files(moved) if moved else plan
     work = Path(tempfile.mkdtemp(prefix="reelgen-replay-"))
@@ -121,3 +123,40 @@ def replay_scene(
         return render_scene(plan, work / "windows", output, progress=progress, device=device)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_loras(
+    plan: ScenePlan,
+    record: dict[str, Any],
+    source: Path,
+    gone: list[str],
+    changed: list[str],
+    progress: Progress,
+) -> tuple[ScenePlan, list[str]]:
+    """The plan with its LoRAs found where they moved with the clip, each checked by the SHA-256 its first
+    window's record holds: gone and changed ones are added to ``gone`` and ``changed``; returns those the
+    record holds no hash of. Unchecked, a LoRA file edited since made other frames without a word."""
+    from reelgen.core.progress import ProgressEvent
+    from reelgen.core.replay_inputs import lora_problems, moved_file
+
+    windows = record.get("windows")
+    first = (
+        windows[0].get("record")
+        if isinstance(windows, list) and windows and isinstance(windows[0], dict)
+        else None
+    )
+    applied = first.get("loras") if isinstance(first, dict) else None
+    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+    loras = []
+    for i, lora in enumerate(plan.first.loras):
+        found = moved_file(Path(lora.path), then[i].get("sha256") if i < len(then) else None, source)
+        if found is not None:
+            said = f"loras[{i}]: {lora.path} no longer exists; using {found}, the same file"
+            progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=said))
+        loras.append(lora.model_copy(update={"path": str(found)}) if found else lora)
+    lora_gone, lora_changed, unchecked = lora_problems(applied, loras)
+    gone += lora_gone
+    changed += lora_changed
+    if loras == list(plan.first.loras):
+        return plan, unchecked
+    return plan.model_copy(update={"first": plan.first.model_copy(update={"loras": tuple(loras)})}), unchecked
