@@ -69,7 +69,13 @@ export function fillPicker(select, models, { readyOnly, selected }) {
 
 /** Why `model` cannot run here and what fixes it, in the page's words (said under the picker). */
 export function notHere(model) {
-  const cmd = model.weights.pull_command || `reelgen pull ${model.id}`;
+  const w = model.weights;
+  // A folder copied in part is finished by copying the rest: a pull fills the Hugging Face cache,
+  // which is looked in after that folder, so the server's own advice is said instead of a command.
+  if (w.partial && !w.pull_command && w.advice) {
+    return `${model.id} is only partly on this server, so it cannot run: ${w.advice}. Then reload this page.`;
+  }
+  const cmd = w.pull_command || `reelgen pull ${model.id}`;
   return `${model.id} is not downloaded on this server, so it cannot run. Run "${cmd}" where the server runs, then reload this page.`;
 }
 
@@ -87,13 +93,15 @@ export function modelInfo(model) {
       model.weights.partial
         ? el("p", {}, el("strong", {}, "Partly downloaded."), " Some of its files are on this server, not all (a download or copy stopped part-way). Finish it where the server runs:")
         : el("p", {}, el("strong", {}, "Not downloaded."), " Its weights are not on this server. Fetch them where the server runs:"),
-      el("div", { class: "command" },
-        el("code", { id: "pull-command" }, model.weights.pull_command || `reelgen pull ${model.id}`),
-        el("button", {
-          type: "button",
-          class: "ghost small",
-          onclick: (ev) => copy(ev.currentTarget, model.weights.pull_command || `reelgen pull ${model.id}`),
-        }, "Copy")));
+      model.weights.partial && !model.weights.pull_command && model.weights.advice
+        ? el("p", { id: "weights-advice" }, `${model.weights.advice}.`)
+        : el("div", { class: "command" },
+          el("code", { id: "pull-command" }, model.weights.pull_command || `reelgen pull ${model.id}`),
+          el("button", {
+            type: "button",
+            class: "ghost small",
+            onclick: (ev) => copy(ev.currentTarget, model.weights.pull_command || `reelgen pull ${model.id}`),
+          }, "Copy")));
   return [
     el("p", { class: "desc" }, model.description),
     el("p", { class: "chips", "aria-label": "Tasks" }, model.tasks.map((t) => el("span", { class: "chip" }, taskName(t)))),
