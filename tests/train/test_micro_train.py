@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from reelgen.train.micro import main
+from reelgen.train.micro import another_setting_fits, main
 
 TINY = [
     "--device", "cpu", "--size", "32", "--frames", "5", "--vae-batch", "2", "--batch", "4",
@@ -127,3 +127,52 @@ def test_a_device_or_model_folder_this_machine_lacks_is_refused_before_any_work(
     assert main(["evaluate", "--device", missing, "--out", str(report)]) == 2
     assert f"error: device '{missing}' is not on this machine" in capsys.readouterr().err
     assert not report.exists()
+
+
+def test_an_evaluation_running_past_the_budget_says_so_and_what_it_needs(
+    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --eval-seconds 0 keeps no time: the first sampler setting and the held-out clip are made all the same,
+    # which the run said nothing of (a CPU run of --seconds 60 ended after 170 s without a word).
+    monkeypatch.setattr("reelgen.train.micro.DEFAULT_STEPS", 1)  # a sampling step is all this needs
+    out = tmp_path / "evaluated"
+    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
+    assert main([*args, *TINY, "--eval-prompts", "1"]) == 0  # the later --eval-prompts wins
+    said = " ".join(capsys.readouterr().out.split())
+    assert "of the 0 s kept for it (--eval-seconds), so the run ended" in said
+    assert "its first sampler setting and all 1 held-out clips are made however long they take" in said
+    assert "keep that with --eval-seconds or pass fewer --eval-prompts" in said
+    summary = json.loads((out / "eval.json").read_text())["summary"]
+    assert len(summary["sweep"]) == 1 and summary["prompts"] == 1  # no second setting past the budget
+
+
+def test_the_sampler_sweep_tries_another_setting_only_while_the_held_out_check_still_fits() -> None:
+    # 1 s a clip, 4 clips a setting, 8 held-out clips: another setting and the check need 12 s.
+    assert another_setting_fits(12.0, 1.0, 4, 8)
+    assert not another_setting_fits(11.9, 1.0, 4, 8)
+    # 128 held-out clips at 9 s each on a CPU: the old fixed 30 s margin tried a second setting here.
+    assert not another_setting_fits(600.0, 9.0, 64, 128)
+
+
+def test_no_time_is_kept_for_an_evaluation_eval_prompts_0_skips(
+    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The run stopped training 110 s before --seconds, then ended with nothing to evaluate.
+    assert TINY[-2:] == ["--eval-seconds", "0"]
+    out = tmp_path / "trained"
+    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
+    assert main([*args, *TINY[:-2]]) == 0
+    started = capsys.readouterr().out.splitlines()[0]  # the run's config line
+    assert "eval_seconds=0.0" in started and "eval_prompts=0" in started
+    refused = tmp_path / "refused"
+    assert (
+        main(
+            ["train", "--out", str(refused), "--device", "cpu", "--eval-prompts", "0", "--eval-seconds", "5"]
+        )
+        == 2
+    )
+    assert (
+        "error: --eval-seconds keeps time at the end for the evaluation, which --eval-prompts 0 skips; "
+        "leave one of them out" in capsys.readouterr().err
+    )
+    assert not refused.exists()

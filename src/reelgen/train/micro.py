@@ -53,8 +53,10 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
     )
     sweep = []
     validation = validation_scenes(max(4, prompts // 2))
+    begun = time.monotonic()
     with torch.no_grad():
         for shift, guidance in SWEEP:
+            tick = time.monotonic()
             summary, _, _ = me.evaluate(
                 pipeline(parts, parts.transformer, parts.text_encoder, shift),
                 validation,
@@ -68,7 +70,8 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
                 f"direction {summary['direction_correct']}",
                 flush=True,
             )
-            if cfg.left() < 30:  # keep enough time for the held-out prompts
+            per_clip = (time.monotonic() - tick) / len(validation)
+            if not another_setting_fits(cfg.left(), per_clip, len(validation), prompts):
                 break
         best = max(sweep, key=lambda s: (s["colour_correct"] or 0) + (s["direction_correct"] or 0))
         summary, results, clips = me.evaluate(
@@ -82,20 +85,45 @@ def evaluate_after_training(parts: Any, cfg: Any, prompts: int) -> dict[str, Any
     me.write_report(cfg.out / "eval.json", {**summary, "sweep": sweep}, results)
     me.save_grid(cfg.out / "samples.png", clips[:8])  # rows: the first 8 prompts of eval.json
     print(me.markdown_summary(summary), flush=True)
+    took, least = time.monotonic() - begun, per_clip * (len(validation) + prompts)
+    if took > cfg.eval_seconds and cfg.left() < 0:  # said, not silent: a CPU run ran half an hour past
+        print(
+            f"evaluation took {took:.0f} s of the {cfg.eval_seconds:g} s kept for it (--eval-seconds), so the "
+            f"run ended {-cfg.left():.0f} s past --seconds: its first sampler setting and all {prompts} "
+            f"held-out clips are made however long they take (about {least:.0f} s here); keep that with "
+            "--eval-seconds or pass fewer --eval-prompts",
+            flush=True,
+        )
     return summary
+
+
+def another_setting_fits(left: float, per_clip: float, setting_clips: int, heldout_clips: int) -> bool:
+    """Whether ``left`` seconds hold one more sampler setting and then the held-out check, at ``per_clip``
+    seconds a clip as the last setting took: the sweep tries settings only while the check still fits."""
+    return left >= per_clip * (setting_clips + heldout_clips)
 
 
 def train_config(args: argparse.Namespace) -> Any:
     """The ``TrainConfig`` a ``train`` command line asks for (printed as the run starts)."""
     from reelgen.train.micro_loop import TrainConfig
 
+    knobs = {k.field: getattr(args, k.field) for k in TRAIN_KNOBS if getattr(args, k.field) is not None}
+    if args.eval_prompts == 0:
+        # Nothing is evaluated, so no time is kept for it: a run stopped training 110 s early to idle.
+        if knobs.get("eval_seconds", 0) > 0:
+            raise InvalidRequest(
+                "--eval-seconds keeps time at the end for the evaluation, which --eval-prompts 0 skips; "
+                "leave one of them out",
+                param="eval_seconds",
+            )
+        knobs["eval_seconds"] = 0.0
     return TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,
         compile=not args.no_compile,
         # The run's line said eval_prompts=128 whatever --eval-prompts was: it went around the config.
         eval_prompts=args.eval_prompts,
-        **{k.field: getattr(args, k.field) for k in TRAIN_KNOBS if getattr(args, k.field) is not None},
+        **knobs,
     )
 
 

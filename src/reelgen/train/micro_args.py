@@ -75,15 +75,20 @@ TRAIN_KNOBS = (
         "seconds",
         _positive(float),
         "wall-clock budget of the run: training stops --eval-seconds before it for the sampler sweep "
-        "and held-out check, which make at least one sweep and every --eval-prompts clip however long "
-        "they take (on a CPU about 9 s a 128x128 clip: pass --eval-prompts 0 or a few) [2100]",
+        "and held-out check, which make one sampler setting's clips and every --eval-prompts clip however "
+        "long they take (on a CPU about 9 s a 128x128 clip: pass --eval-prompts 0 or a few) [2100]",
     ),
     Knob(
         "vae-seconds", _some(float), "seconds of VAE training before the transformer (0: keep the VAE) [480]"
     ),
     Knob("vae-steps", _some(int), "the VAE phase also ends after this many steps [4000]"),
     Knob(
-        "eval-seconds", _some(float), "seconds kept at the end for the sampler sweep and held-out check [110]"
+        "eval-seconds",
+        _some(float),
+        "seconds kept at the end for evaluation: training stops this long before --seconds, and the sampler "
+        "sweep tries another setting only while the held-out check still fits; its first setting and every "
+        "--eval-prompts clip are made however long they take (said when that runs past --seconds); none is "
+        "kept with --eval-prompts 0 [110]",
     ),
     Knob("seed", _some(int), "seed of the scenes, the weights and the sampling [0]"),
     Knob("size", SIDE, "frame side in pixels [128]"),
