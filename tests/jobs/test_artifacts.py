@@ -14,7 +14,7 @@ from reelgen.core.encode import write_video
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.types import Video
 from reelgen.jobs import reconcile
-from reelgen.jobs.artifacts import Artifacts, verify_video
+from reelgen.jobs.artifacts import Artifacts, sent_name, verify_video
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
@@ -158,3 +158,25 @@ def test_retention_of_zero_days_keeps_outputs_and_records(tmp_path: Path, store:
         report = reconcile.cleanup(store, artifacts, settings, now=time.time() + 400 * 86400.0)
         assert report == {"outputs": 0, "records": 0, "orphans": 0, "inputs": 0, "scratch": 0}
         assert artifacts.path(store.get(job.id)) is not None and upload.is_file()
+
+
+def test_an_upload_is_stored_with_the_file_name_it_was_sent_under_when_that_is_safe(tmp_path: Path) -> None:
+    """The record of a server's clip names an upload by that name (``sent_name``), never the server's path."""
+    artifacts = Artifacts(tmp_path)
+    named = {
+        "fox.png": "fox.png",
+        "C:\\Users\\me\\photo.png": "photo.png",  # a browser on Windows may send the whole path
+        "https://example.com/img/my%20cat.png?size=big": "my cat.png",
+        ".hidden.png": "start_image.png",  # not made a hidden file
+        "clip.gif": "start_image.png",  # named as another kind of file than it holds
+        "data:image/png;base64,AAAA": "start_image.png",
+        None: "start_image.png",
+    }
+    for sent, said in named.items():
+        path = artifacts.save_input(b"png", ".png", sent)
+        assert path.parent == artifacts.inputs and path.read_bytes() == b"png"
+        assert sent_name("start_image", str(path)) == said
+    jpeg = artifacts.save_input(b"jpg", ".jpg", "photo.jpeg")  # JPEG data, the usual other suffix
+    assert sent_name("start_image", str(jpeg)) == "photo.jpeg"
+    own = tmp_path / "mine" / "fox.png"
+    assert sent_name("start_image", str(own)) == str(own)  # a file the request named itself keeps its path

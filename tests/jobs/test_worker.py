@@ -45,8 +45,11 @@ def test_a_run_streams_progress_reports_then_one_result_with_its_files(
     red, green, blue = first.reshape(-1, 3).mean(axis=0)
     assert green > 120 and red < 80 and blue < 80  # made from the shipped image
     record = json.loads(result.files["metadata"])
-    copy = record["request"]["start_image"]
-    assert copy != str(image) and not Path(copy).exists()  # the worker's copy, gone with its folder
+    # The file the request named, not the worker's copy (a scratch path, gone with its folder).
+    assert record["request"]["start_image"] == record["inputs"]["start_image"]["path"] == str(image)
+    with av.open(io.BytesIO(result.files["video"])) as container:  # the record in the clip says so too
+        embedded = json.loads(container.metadata["comment"])
+    assert embedded["inputs"]["start_image"]["path"] == str(image)
     assert record["request"]["seed"] == 3
     assert record["inputs"]["start_image"]["sha256"] == hashlib.sha256(image.read_bytes()).hexdigest()
 

@@ -255,7 +255,8 @@ async def _store_image(request: Request, source: Source, param: str, key: str, s
         image = await source.read()
     probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, param)
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, param), limiter=decodes(request))
-    path = await run_in_threadpool(service_of(request).save_input, probed.data, probed.suffix)
+    sent_as = source.filename if isinstance(source, UploadFile) else source  # the record names it so
+    path = await run_in_threadpool(service_of(request).save_input, probed.data, probed.suffix, sent_as)
     saved.paths.append(path)
     saved.digest[key] = hashlib.sha256(image).hexdigest()
     return str(path)
@@ -293,7 +294,8 @@ async def save_inputs(
         video = await files["source_video"].read()
         probe = functools.partial(probe_video, video, settings.max_video_seconds, settings.max_video_side)
         suffix = await anyio.to_thread.run_sync(probe, limiter=decodes(request))
-        path = await run_in_threadpool(service_of(request).save_input, video, suffix)
+        sent_as = files["source_video"].filename
+        path = await run_in_threadpool(service_of(request).save_input, video, suffix, sent_as)
         saved.paths.append(path)
         saved.digest["source_video"] = hashlib.sha256(video).hexdigest()
         fields["source_video"] = str(path)

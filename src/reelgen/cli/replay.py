@@ -39,7 +39,7 @@ def replay(
     it when its SHA-256 matches. An input or LoRA file whose content changed
     since is refused unless --allow-changed-inputs; one gone from its path can
     be named where it is now with --input PARAM=FILE (a video downloaded from
-    a server names the server's copy of each upload).
+    a server names each upload by its file name: put it beside the video).
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it

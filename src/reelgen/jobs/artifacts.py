@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.jobs.records import JOB_ID, Job
@@ -48,6 +50,14 @@ _INPUT_SUFFIXES = {
     ".ogg",
     ".m4a",
 }
+
+
+#: Suffixes naming the same kind of file (``photo.jpeg`` holds what the server calls ``.jpg``).
+_ALIKE = {".jpeg": ".jpg", ".tiff": ".tif"}
+#: A file name kept as sent: no folder, no control character, not hidden.
+_SAFE_NAME = re.compile(r"^[^./\x00-\x1f\x7f][^/\x00-\x1f\x7f]*$")
+#: A stored upload: the server's id, then the name it was sent under, if any.
+_STORED = re.compile(r"^[0-9a-f]{32}(?:-(?P<name>.+)|\.[A-Za-z0-9]+)$")
 
 
 class Artifacts:
@@ -124,8 +134,13 @@ class Artifacts:
             return []
         return [p.name for p in self.outputs.iterdir() if p.is_dir() and JOB_ID.match(p.name)]
 
-    def save_input(self, data: bytes, suffix: str) -> Path:
-        """Store an uploaded input under a server-made name; ``suffix`` picks only the extension."""
+    def save_input(self, data: bytes, suffix: str, sent_as: str | None = None) -> Path:
+        """Store an uploaded input under a server-made name; ``suffix`` picks only the extension.
+
+        ``sent_as`` (the upload's file name, or the URL it was fetched from) is kept after the
+        server's id, so the record of the video made from it names the file as the person sent it
+        (``sent_name``), not by this server's path.
+        """
         suffix = suffix.lower() if suffix.startswith(".") else f".{suffix.lower()}"
         if suffix not in _INPUT_SUFFIXES:
             raise InvalidRequest(
@@ -134,7 +149,8 @@ class Artifacts:
                 param="input_reference",
             )
         self.inputs.mkdir(parents=True, exist_ok=True)
-        final = self.inputs / f"{uuid.uuid4().hex}{suffix}"
+        name = _file_name(sent_as, suffix)
+        final = self.inputs / (f"{uuid.uuid4().hex}-{name}" if name else f"{uuid.uuid4().hex}{suffix}")
         tmp = final.with_name(f".{final.name}.partial")
         tmp.write_bytes(data)
         os.replace(tmp, final)
@@ -144,6 +160,31 @@ class Artifacts:
         """Remove an uploaded input that no job took; files outside ``inputs/`` are never touched."""
         if self.inputs.resolve() in Path(path).resolve().parents:
             Path(path).unlink(missing_ok=True)
+
+
+def _file_name(sent_as: str | None, suffix: str) -> str | None:
+    """The bare file name of an upload or a URL's last part, if it is safe to keep in a file name and
+    ends as the file's content does (``photo.jpeg`` for JPEG data); otherwise None."""
+    if not sent_as or sent_as.startswith("data:"):
+        return None
+    name = unquote(sent_as.split("?")[0].split("#")[0].replace("\\", "/").rstrip("/").rpartition("/")[2])
+    ok = _SAFE_NAME.match(name) and len(name.encode()) <= 150
+    return name if ok and _same_suffix(Path(name).suffix, suffix) else None
+
+
+def _same_suffix(a: str, b: str) -> bool:
+    return _ALIKE.get(a.lower(), a.lower()) == _ALIKE.get(b.lower(), b.lower())
+
+
+def sent_name(param: str, path: str) -> str:
+    """How a video's record names the input at ``path``: an upload by the file name it was sent
+    under (``fox.png``; its parameter where none came), a file of the server's own that the request
+    named itself by that path."""
+    where = Path(path)
+    found = _STORED.match(where.name)
+    if where.parent.name != "inputs" or not found:
+        return path
+    return found["name"] or f"{re.sub(r'[^A-Za-z0-9]+', '_', param).strip('_')}{where.suffix}"
 
 
 def png_bytes(frame: Any) -> bytes:

@@ -231,9 +231,10 @@ class JobService:
         """The job an earlier submit made with this key and body, or None; another body is a conflict."""
         return self.store.find_by_key(idempotency_key, body_fingerprint)
 
-    def save_input(self, data: bytes, suffix: str) -> Path:
-        """Keep an uploaded input file under a server-made name; jobs refer to it by that path."""
-        return self.artifacts.save_input(data, suffix)
+    def save_input(self, data: bytes, suffix: str, sent_as: str | None = None) -> Path:
+        """Keep an uploaded input file under a server-made name; jobs refer to it by that path.
+        ``sent_as`` is its file name (or URL) as sent, which the video's record names it by."""
+        return self.artifacts.save_input(data, suffix, sent_as)
 
     def discard_input(self, path: Path) -> None:
         """Remove an uploaded input no job took."""

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.jobs import kinds
-from reelgen.jobs.artifacts import png_bytes
+from reelgen.jobs._as_sent import Naming, named_as_sent
+from reelgen.jobs.artifacts import png_bytes, sent_name
 from reelgen.jobs.events import ProgressReport, RunCancelled, RunError, WorkerEvent
 from reelgen.jobs.kinds import WorkerKind
 
@@ -74,6 +75,14 @@ def unpack_inputs(
         paths[param] = str(path)
     named = {path: kind.input_named(param) for param, path in paths.items()}
     return (kind.with_input_files(payload, paths) if paths else payload), named
+
+
+def naming(kind: WorkerKind[Any], parsed: Any, copies: Any) -> Naming:
+    """How the record of a run from ``copies`` (the payload pointed at the worker's copies) names
+    the inputs of ``parsed`` (the payload as queued) instead: as they were sent."""
+    sent = {param: sent_name(param, path) for param, path in kind.input_files(parsed)}
+    paths = {path: sent[param] for param, path in kind.input_files(copies) if param in sent}
+    return Naming(paths, kind.dump(copies), kind.dump(kind.with_input_files(parsed, sent)))
 
 
 def said_of_inputs(message: str, named: dict[str, str]) -> str:
@@ -214,10 +223,11 @@ class VideoWorker:
         named: dict[str, str] = {}
         try:
             kind = kinds.worker(kind_name)
-            typed, named = unpack_inputs(kind, kind.parse(payload), inputs, folder)
+            parsed = kind.parse(payload)
+            typed, named = unpack_inputs(kind, parsed, inputs, folder)
             progress = Progress(on_event=on_event, cancel=token, preview_every=preview_every)
             context = kinds.WorkerContext(folder, progress, self.cache, self.worker_id)
-            events.put(kind.run(typed, context))
+            events.put(named_as_sent(kind.run(typed, context), folder, naming(kind, parsed, typed)))
         except Cancelled as exc:
             events.put(RunCancelled(exc.message))
         except ReelgenError as exc:

@@ -1,0 +1,84 @@
+"""A server output's record names its inputs as the person sent them, not by the worker's copies.
+
+A worker runs from copies of the inputs in its scratch folder, so the record a kind writes names
+paths that mean nothing to whoever downloads the clip (and show the server's layout). The worker
+writes the record in the MP4 and the one beside it again with each input named as it was sent
+(``reelgen.jobs.artifacts.sent_name``: an upload by its file name), its SHA-256 unchanged, so
+``reelgen replay`` finds the file beside the clip or through ``--input PARAM=FILE``. The video is
+copied packet by packet, never encoded again: its frames stay the ones made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reelgen.core.encode import CONTAINERS, METADATA_KEY, read_metadata
+from reelgen.jobs.events import RunResult
+
+R = TypeVar("R", bound=RunResult)
+
+
+@dataclasses.dataclass(frozen=True)
+class Naming:
+    """What to say instead of the worker's copies: each copy's path -> its name as sent, and the
+    payload as the kind dumps it with the copies (``made``) and with the names (``sent``)."""
+
+    paths: dict[str, str]
+    made: dict[str, Any]
+    sent: dict[str, Any]
+
+
+def named_as_sent(result: R, folder: Path, naming: Naming) -> R:
+    """``result`` with its video's embedded record and its ``metadata`` record naming inputs as sent.
+
+    ``folder`` is the run's scratch folder, where the video is copied with its new record.
+    """
+    files = result.files
+    if not naming.paths or "video" not in files or "metadata" not in files:
+        return result
+    made, again = folder / "as-made.mp4", folder / "as-sent.mp4"
+    made.write_bytes(files["video"])
+    _remux(made, again, _named(read_metadata(made), naming))
+    beside = _named(json.loads(files["metadata"]), naming)
+    text = json.dumps(beside, indent=2, sort_keys=True, default=str).encode()
+    return dataclasses.replace(result, files={**files, "video": again.read_bytes(), "metadata": text})
+
+
+def _named(record: dict[str, Any], naming: Naming) -> dict[str, Any]:
+    """``record`` with the payload it holds (``request``, ``ken_burns``...) and every ``{"path": ...}``
+    entry of a copy (``inputs``, an enhance's ``source``) naming the files as sent."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value == naming.made:
+            value = naming.sent
+        elif key == "inputs" and isinstance(value, dict):
+            value = {param: _entry(entry, naming) for param, entry in value.items()}
+        else:
+            value = _entry(value, naming)
+        out[key] = value
+    return out
+
+
+def _entry(value: Any, naming: Naming) -> Any:
+    if isinstance(value, dict) and isinstance(value.get("path"), str) and value["path"] in naming.paths:
+        return {**value, "path": naming.paths[value["path"]]}
+    return value
+
+
+def _remux(source: Path, target: Path, record: dict[str, Any]) -> None:
+    """``source``'s streams copied into ``target`` with ``record`` as its tag, nothing encoded again."""
+    import av
+
+    options = CONTAINERS[target.suffix.lower()][3]
+    with av.open(str(source)) as src, av.open(str(target), mode="w", options=options) as dst:
+        dst.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
+        kept = [s for s in src.streams if s.type in ("video", "audio")]
+        streams = {s.index: dst.add_stream_from_template(s) for s in kept}
+        for packet in src.demux(*kept):
+            if packet.dts is None:  # the demuxer's flush packet
+                continue
+            packet.stream = streams[packet.stream.index]
+            dst.mux(packet)
