@@ -108,8 +108,36 @@ def test_a_folder_that_is_no_checkpoint_is_refused_naming_what_it_lacks(
     empty.mkdir()
     assert main(["export", "--checkpoint", str(empty), "--dest", str(tmp_path / "out")]) == 2
     said = capsys.readouterr().err
-    assert f"error: {empty} is not a reelgen-micro checkpoint (no transformer.safetensors" in said
+    assert (
+        f"error: --checkpoint {empty} is not a reelgen-micro checkpoint (no transformer.safetensors" in said
+    )
     assert not (tmp_path / "out").exists()
+    # --resume is checked as the run starts, not after the model is built (seconds, and a config line, later).
+    run = tmp_path / "run"
+    assert main(["train", "--out", str(run), "--device", "cpu", "--resume", str(empty)]) == 2
+    said = capsys.readouterr()
+    assert f"error: --resume {empty} is not a reelgen-micro checkpoint" in said.err
+    assert "training reelgen-micro" not in said.out and not run.exists()
+
+
+def test_export_never_replaces_a_file_or_a_folder_of_other_things(
+    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Export replaces its --dest whole: `--dest runs` deleted every checkpoint in runs/.
+    runs = tmp_path / "runs"
+    (runs / "first").mkdir(parents=True)
+    (runs / "first" / "state.json").write_text("{}")
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(runs)]) == 2
+    said = capsys.readouterr().err
+    assert f"error: --dest {runs} holds files but no diffusers model (no model_index.json)" in said
+    assert "give a new folder or one an export wrote" in said and (runs / "first" / "state.json").is_file()
+    note = tmp_path / "notes.txt"
+    note.write_text("mine")
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(note)]) == 2
+    assert f"error: --dest {note} is a file; give the folder the model goes into" in capsys.readouterr().err
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(note / "micro")]) == 2
+    assert f"{note} is a file, not a folder" in capsys.readouterr().err  # was an "internal error"
+    assert note.read_text() == "mine"
 
 
 def test_a_device_or_model_folder_this_machine_lacks_is_refused_before_any_work(

@@ -22,6 +22,7 @@ from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, number
+from reelgen.train.micro_checkpoint import check_checkpoint
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -136,6 +137,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():  # else found at the first checkpoint, a minute in
         raise InvalidRequest(f"--out {out} is a file; give the folder checkpoints go into", param="out")
     check_writable(out / "state.json", param="--out")
+    if args.resume:  # else found once the model is built
+        check_checkpoint(Path(args.resume), "--resume")
     cfg = train_config(args)
     print(f"training reelgen-micro: {cfg}", flush=True)
     parts = run(cfg)
@@ -155,6 +158,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from reelgen.train.micro_loop import Parts
 
     checkpoint, dest = Path(args.checkpoint), Path(args.dest)
+    check_checkpoint(checkpoint)
+    _check_dest(dest)
     pipe = mb.build_untrained(0)
     parts = Parts(pipe.tokenizer, pipe.text_encoder, pipe.transformer, pipe.vae)
     state = load_checkpoint(checkpoint, parts)
@@ -170,8 +175,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
     pipe.vae.register_to_config(latents_mean=state["latents_mean"], latents_std=state["latents_std"])
     pipe.scheduler = mb.build_scheduler(args.shift)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".micro-", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".micro-", dir=dest.parent))
+    except OSError as exc:  # the installed package's folder, for one, may be the system's
+        raise InvalidRequest(
+            f"--dest {dest}: cannot write into {dest.parent} ({exc.strerror or exc}); give a folder you can "
+            "write to",
+            param="dest",
+        ) from None
     try:
         mb.save(pipe, tmp, dtype=torch.float16)
         for path in (tmp, *tmp.rglob("*")):  # mkdtemp made it private; a package's files are world-readable
@@ -185,6 +197,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     print(f"exported step {state['step']} to {dest} ({size / 1e6:.1f} MB)")
     return 0
+
+
+def _check_dest(dest: Path) -> None:
+    """Refuse, before any work, an export ``dest`` that is a file (or under one), or a folder of other
+    things: the export replaces the whole folder, and ``--dest runs`` deleted every checkpoint in it."""
+    if dest.exists() and not dest.is_dir():
+        raise InvalidRequest(f"--dest {dest} is a file; give the folder the model goes into", param="dest")
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / "model_index.json").is_file():
+        raise InvalidRequest(
+            f"--dest {dest} holds files but no diffusers model (no model_index.json), and export replaces "
+            "the whole folder; give a new folder or one an export wrote",
+            param="dest",
+        )
+    if not dest.exists():
+        check_writable(dest, param="--dest")
 
 
 def _save_clips(path: str, clips: list[Any]) -> None:
@@ -306,7 +333,9 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
     export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
     export.add_argument("--checkpoint", required=True, help="checkpoint folder a train run wrote (its --out)")
     export.add_argument(
-        "--dest", default=str(shipped_folder()), help="diffusers folder to write [the installed package's]"
+        "--dest",
+        default=str(shipped_folder()),
+        help="diffusers folder to write, replaced whole [the installed package's: the shipped model]",
     )
     # NaN or 0 was shipped as it was given: a model whose every clip came out black or NaN.
     export.add_argument(

@@ -49,20 +49,24 @@ def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encod
     atomic_write(cfg.out / "log.json", lambda p: p.write_text(json.dumps(parts.log)))
 
 
+def check_checkpoint(folder: Path, option: str = "--checkpoint") -> None:
+    """Refuse a folder that holds no checkpoint, naming what it lacks (before a model is built, not after)."""
+    needed = [f"{name}.safetensors" for name in ("transformer", "text_encoder", "vae")] + ["state.json"]
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise InvalidRequest(
+            f"{option} {folder} is not a reelgen-micro checkpoint (no {', '.join(missing)}); give a folder "
+            "`reelgen train-micro train --out` wrote",
+            param=option.lstrip("-"),
+        )
+
+
 def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
     """Load weights and latent statistics saved by :func:`save_checkpoint` into ``parts``."""
     import torch
     from safetensors.torch import load_file
 
-    # Checked before loading any of them: a wrong folder is a mistake to name, not a traceback.
-    needed = [f"{name}.safetensors" for name in ("transformer", "text_encoder", "vae")] + ["state.json"]
-    missing = [name for name in needed if not (folder / name).is_file()]
-    if missing:
-        raise InvalidRequest(
-            f"{folder} is not a reelgen-micro checkpoint (no {', '.join(missing)}); give a folder "
-            "`reelgen train-micro train --out` wrote",
-            param="checkpoint",
-        )
+    check_checkpoint(folder)  # before loading any of them: a wrong folder is a mistake to name
     for name in ("transformer", "text_encoder", "vae"):
         weights = {k: v.float() for k, v in load_file(str(folder / f"{name}.safetensors")).items()}
         getattr(parts, name).load_state_dict(weights)
