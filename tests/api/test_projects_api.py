@@ -435,6 +435,13 @@ def test_an_export_alone_renders_nothing_and_a_failed_one_keeps_the_last(
     done = events(api, webm.json()["urls"]["self"])[-1][2]["job"]
     assert done["status"] == "completed" and [c["kind"] for c in done["children"]] == ["export"]
     assert done["export"]["name"] == "harbour-lights.webm"
+    # An MKV film (H.264 and AAC) is listed and downloads as the others do.
+    mkv = api.post(f"{url}/export", json={"export_settings": {"container": "mkv"}})
+    assert mkv.status_code == 202, mkv.text
+    assert events(api, mkv.json()["urls"]["self"])[-1][2]["job"]["export"]["name"] == "harbour-lights.mkv"
+    assert "harbour-lights.mkv" in [e["name"] for e in api.get(url).json()["exports"]]
+    film = api.get(f"{url}/exports/harbour-lights.mkv")
+    assert film.status_code == 200 and film.headers["content-type"] == "video/x-matroska"
 
     before = api.get(f"{url}/exports/harbour-lights.mp4").content
     # A font that is no font is refused with the upload, as an image that is no image is.

@@ -114,13 +114,17 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert carried(out)["export"]["codec"] == "vp9"  # its record, no longer beside it, is inside it
     assert carried(out.with_suffix(".mp4"))["output"]["frames"] == probe(out)["frames"]
     # An output the container cannot be is named as typed: --output, not the file's export.output.
-    mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
-    assert mkv.exit_code == 2
+    avi = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.avi"), "-q"])
+    assert avi.exit_code == 2
     assert (
-        mkv.output
-        == "error: --output: film.mkv does not end in .mp4, the container asked for (export.container); "
-        "name it film.mp4 (films are .mp4, .mov or .webm)\n"
+        avi.output
+        == "error: --output: film.avi does not end in .mp4, the container asked for (export.container); "
+        "name it film.mp4 (films are .mp4, .mov, .mkv or .webm)\n"
     )
+    # An -o name ending in .mkv picks MKV, as one ending in .webm picks WebM.
+    mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
+    assert mkv.exit_code == 0, mkv.output
+    assert carried(tmp_path / "film.mkv")["export"]["container"] == "mkv"
     mov = runner.invoke(
         app, ["project", "export", str(film), "--container", "mov", "-o", str(tmp_path / "film.mp4"), "-q"]
     )
@@ -128,7 +132,7 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert (
         mov.output
         == "error: --output: film.mp4 does not end in .mov, the container asked for (--container); "
-        "name it film.mov (films are .mp4, .mov or .webm)\n"
+        "name it film.mov (films are .mp4, .mov, .mkv or .webm)\n"
     )
 
 

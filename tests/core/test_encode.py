@@ -63,9 +63,10 @@ def test_written_video_carries_its_record_and_leaves_nothing_else(tmp_path: Path
     assert [p.name for p in out.parent.iterdir()] == ["clip.mp4"]
 
 
-def test_webm_and_odd_sizes_are_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".webm", ".mkv"])
+def test_webm_mkv_and_odd_sizes_are_written(tmp_path: Path, suffix: str) -> None:
     odd = Video(np.full((3, 15, 17, 3), 128, np.uint8), Fraction(8))
-    out = write_video(odd, tmp_path / "clip.webm", {"request": {}})
+    out = write_video(odd, tmp_path / f"clip{suffix}", {"request": {}})
     assert probe(out)["frames"] == 3 and read_metadata(out) == {"request": {}}
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFont
 
-from reelgen.core.encode import write_video
+from reelgen.core.encode import read_metadata, write_video
 from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.export import (
     CONTAINER_CODECS,
@@ -329,14 +329,21 @@ def test_every_codec_and_container_pair_exports_and_reads_back(
 
 
 def test_with_no_codec_chosen_a_container_gets_its_usual_one(tmp_path: Path) -> None:
-    """As FFmpeg does from a file's extension: VP9 and Opus in a .webm, H.264 and AAC in a .mp4."""
-    paths = [clip(tmp_path / "a.mp4", RED), clip(tmp_path / "b.mp4", BLUE, tone=440.0)]
-    for container, video, audio in [("webm", "vp9", "opus"), ("mp4", "h264", "aac"), ("mov", "h264", "aac")]:
+    """As FFmpeg does from a file's extension: VP9 and Opus in a .webm, H.264 and AAC in a .mp4 or .mkv."""
+    # Scenes in MKV (as ComfyUI's VideoHelperSuite writes them) are read as any other.
+    paths = [clip(tmp_path / "a.mkv", RED), clip(tmp_path / "b.mp4", BLUE, tone=440.0)]
+    for container, video, audio in [
+        ("webm", "vp9", "opus"),
+        ("mp4", "h264", "aac"),
+        ("mov", "h264", "aac"),
+        ("mkv", "h264", "aac"),
+    ]:
         settings = ExportSettings(container=container)
         result = export(_segments(paths), settings, tmp_path / f"film.{container}")
         info = probe(result.path)
         assert (info["codec"], info["audio_codec"]) == (video, audio), container
         assert result.record["export"]["codec"] == video  # the record says what was used, not "null"
+        assert read_metadata(result.path)["export"]["codec"] == video  # the film carries its record
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,14 @@ from reelgen.jobs.records import JobNotFound
 
 router = APIRouter(prefix="/v1", tags=["projects"], dependencies=[Depends(authorized)], responses=ERRORS)
 
-_MEDIA = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".json": "application/json"}
-_FILE_NAME = re.compile(r"^[^/\\\x00]+\.(mp4|mov|webm|json)$")
+_MEDIA = {
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".json": "application/json",
+}
+_FILE_NAME = re.compile(r"^[^/\\\x00]+\.(mp4|mov|mkv|webm|json)$")
 _KEY = re.compile(r"^[0-9a-f]{8,64}$")
 
 #: What a create or update takes (the routes read the body themselves: JSON or multipart).
@@ -168,7 +174,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
             "url": f"{base}/v1/projects/{project_id}/exports/{p.name}",
         }
         for p in sorted(folder.exports.glob("*"))
-        if p.is_file() and p.suffix in (".mp4", ".mov", ".webm")
+        if p.is_file() and p.suffix in (".mp4", ".mov", ".mkv", ".webm")
     ]
     latest = latest_job(service, meta)
     return {

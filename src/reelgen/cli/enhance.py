@@ -21,7 +21,7 @@ Opt = typer.Option
 def enhance(
     source: Annotated[Path, typer.Argument(metavar="IN", help="Any video file PyAV reads.")],
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.mov/.webm (default: IN-enhanced.mp4).")
+        Path | None, Opt("--output", "-o", help="Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).")
     ] = None,
     interpolate: Annotated[
         int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")

@@ -52,7 +52,7 @@ OutputOpt = Annotated[
     Opt(
         "--output",
         "-o",
-        help="Output .mp4/.webm/.mov (default: outputs/...); replaces a file of that name, and its "
+        help="Output .mp4/.mov/.mkv/.webm (default: outputs/...); replaces a file of that name, and its "
         "NAME.json, once the new one is whole.",
     ),
 ]

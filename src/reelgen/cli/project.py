@@ -167,11 +167,11 @@ def export(
         str | None,
         Opt(
             help="h264, h265, vp9, av1 or prores (overrides the file; "
-            "set in neither: h264 in mp4 and mov, vp9 in webm)."
+            "set in neither: h264 in mp4, mov and mkv, vp9 in webm)."
         ),
     ] = None,
     container: Annotated[
-        str | None, Opt(help="mp4, mov or webm (overrides the file, as an -o name ending in one does).")
+        str | None, Opt(help="mp4, mov, mkv or webm (overrides the file, as an -o name ending in one does).")
     ] = None,
     width: Annotated[int | None, Opt(help="Output width (alone: the height keeps the film's shape).")] = None,
     height: Annotated[
@@ -206,7 +206,11 @@ def export(
         raise typer.Exit(2)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
     overrides = {k: v for k, v in given.items() if v is not None}
-    if output is not None and container is None and output.suffix.lstrip(".") in ("mp4", "mov", "webm"):
+    if (
+        output is not None
+        and container is None
+        and output.suffix.lstrip(".") in ("mp4", "mov", "mkv", "webm")
+    ):
         overrides["container"] = output.suffix.lstrip(".")
     if server is not None:
         try:  # checked here, so a mistake names the option typed (the server would name its own field)

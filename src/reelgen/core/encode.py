@@ -1,4 +1,4 @@
-"""Writes a Video (and its audio) to MP4/WebM/MOV with PyAV, atomically, with metadata in the container."""
+"""Writes a Video (and its audio) to MP4/MOV/MKV/WebM with PyAV, atomically, with metadata in the container."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from reelgen.core.types import Audio, Video
 CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
     ".mp4": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
     ".mov": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
+    # Matroska, as ComfyUI's VideoHelperSuite writes it: H.264 and AAC, the record in its COMMENT tag.
+    ".mkv": ("libx264", "yuv420p", "aac", {}),
     ".webm": ("libvpx-vp9", "yuv420p", "libopus", {}),
 }
 

@@ -15,7 +15,7 @@ from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import check_record_free, write_clip
+from reelgen.core.encode import CONTAINERS, check_record_free, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.progress import Progress, ProgressEvent
@@ -26,8 +26,8 @@ from reelgen.core.spec.memory import MemoryPlan, next_rung
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.types import Video
 
-#: Containers ``render`` writes.
-SUFFIXES = (".mp4", ".mov", ".webm")
+#: Containers ``render`` writes: those ``encode`` writes.
+SUFFIXES = tuple(CONTAINERS)
 
 
 @dataclass(frozen=True)

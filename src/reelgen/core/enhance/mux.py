@@ -136,7 +136,10 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
                 _tagged(writers[s.index].stream, s)
             _copy_video(vin, vstream, out)
             wanted = [*sounds, *(s for s, _ in texts)]
-            for packet in _shifted(source.demux(*wanted), extras.start) if wanted else ():
+            packets = _shifted(source.demux(*wanted), extras.start) if wanted else iter(())
+            if audio == COPIED:
+                packets = _from_picture(packets, preroll=suffix in EDIT_LISTS)
+            for packet in packets:
                 if packet.stream.index in writers:
                     writers[packet.stream.index].write(out, packet)
                 elif audio == COPIED:
@@ -154,13 +157,14 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
 
 def _copy_video(source: Any, stream: Any, out: Any) -> None:
     for packet in source.demux(source.streams.video[0]):
-        if packet.dts is not None:
+        # Skip the demuxer's empty packet at the end; Matroska gives H.264's packets no dts, only pts.
+        if packet.size:
             packet.stream = stream
             out.mux(packet)
 
 
 def _shifted(packets: Iterator[Any], start: Fraction) -> Iterator[Any]:
-    """The audio packets moved back by ``start`` seconds, where the picture now begins at 0.
+    """The audio and subtitle packets moved back by ``start`` seconds, where the picture now begins at 0.
 
     A camcorder's .MTS or a cut from a longer recording starts its clock at some
     time; copied as they were, the packets kept that time while the picture started
@@ -177,6 +181,69 @@ def _shifted(packets: Iterator[Any], start: Fraction) -> Iterator[Any]:
         if packet.pts is not None:
             packet.pts -= shift
         yield packet
+
+
+#: Containers whose edit list hides the part of a packet before the picture's first frame.
+EDIT_LISTS = (".mp4", ".mov")
+
+
+def _from_picture(packets: Iterator[Any], preroll: bool) -> Iterator[Any]:
+    """The packets, less the sound from before the picture's first frame (time 0 once ``_shifted``).
+
+    A source whose sound starts before its picture (a recorder that starts the microphone first)
+    made a WebM whose picture started half a second in, after the sound alone, while an MP4 started
+    with the picture: Matroska has no edit list, so its muxer moved the whole file later to keep
+    the early sound. In every container the output now starts with the picture and the sound heard
+    with it. MP4 and MOV keep one packet before the first one heard (the decoder's pre-roll, which
+    the edit list hides). Matroska (MKV, WebM) takes a packet that starts before 0 only within the
+    codec's own delay (AAC's or Opus's priming, which the decoder drops); so there the sound may
+    begin up to one packet (some 20 ms) after the picture, still in step with it.
+    """
+    held: dict[int, Any] = {}  # per audio stream, the packet just before the first one heard
+    heard: set[int] = set()
+    for packet in packets:
+        index = packet.stream.index
+        if packet.stream.type != "audio" or index in heard:
+            yield packet
+            continue
+        begins = packet.pts if packet.pts is not None else packet.dts
+        if preroll:
+            if begins + (packet.duration or 0) <= 0:
+                held[index] = packet
+                continue
+            if index in held:
+                yield held.pop(index)
+        elif begins < -_delay(packet):
+            continue
+        heard.add(index)
+        yield packet
+
+
+def _delay(packet: Any) -> int:
+    """The priming samples of ``packet``'s codec, in its stream's time base (what Matroska may start before 0)."""
+    context = packet.stream.codec_context
+    if not context.delay or not context.sample_rate:
+        return 0
+    return int(Fraction(context.delay, context.sample_rate) / Fraction(packet.time_base))
+
+
+def _from_zero(frame: Any) -> Any | None:
+    """A decoded audio ``frame`` less its samples before time 0 (see ``_from_picture``); None if all are."""
+    import av
+
+    if frame.pts is None or frame.pts >= 0:
+        return frame
+    cut = round(-Fraction(frame.pts) * Fraction(frame.time_base) * frame.sample_rate)
+    if cut >= frame.samples:
+        return None
+    samples = frame.to_ndarray()
+    # Planar: a row per channel; packed: one row, the channels interleaved.
+    step = 1 if frame.format.is_planar else frame.layout.nb_channels
+    kept = av.AudioFrame.from_ndarray(
+        np.ascontiguousarray(samples[:, cut * step :]), format=frame.format.name, layout=frame.layout
+    )
+    kept.sample_rate, kept.time_base, kept.pts = frame.sample_rate, frame.time_base, 0
+    return kept
 
 
 def _encoder(out: Any, source: Any, codec: str) -> Any:
@@ -210,4 +277,6 @@ def _encode(out: Any, stream: Any, frames: list[Any]) -> None:
     # PyAV converts each frame to the encoder's sample format, layout and rate, and cuts it to the
     # encoder's frame size; the packets' times come from the frames'.
     for frame in frames:
-        out.mux(stream.encode(frame))
+        kept = _from_zero(frame)
+        if kept is not None:
+            out.mux(stream.encode(kept))

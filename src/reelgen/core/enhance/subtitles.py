@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: The text subtitle codec each output container holds: MP4 and MOV take timed text, WebM WebVTT.
-TEXT_CODECS = {".mp4": "mov_text", ".mov": "mov_text", ".webm": "webvtt"}
+#: The text subtitle codec each output container holds: MP4 and MOV take timed text, WebM WebVTT,
+#: MKV SubRip, and keeps SubRip, ASS and WebVTT as they are (``KEPT``, by every name FFmpeg reads them as).
+TEXT_CODECS = {".mp4": "mov_text", ".mov": "mov_text", ".mkv": "subrip", ".webm": "webvtt"}
+KEPT = {".mkv": ("subrip", "srt", "ass", "ssa", "webvtt")}
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,9 @@ class Track:
 
         Subtitles drawn as pictures (a DVD's, a Blu-ray's PGS) have no text to write as timed text.
         """
-        return TEXT_CODECS.get(suffix.lower()) if self.text else None
+        if not self.text:
+            return None
+        return self.codec if self.codec in KEPT.get(suffix.lower(), ()) else TEXT_CODECS.get(suffix.lower())
 
     def record(self, suffix: str) -> dict[str, Any]:
         return {"codec": self.codec, "language": self.language, "written_as": self.written_as(suffix)}

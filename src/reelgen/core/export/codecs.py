@@ -44,7 +44,14 @@ ENCODERS: dict[Codec, tuple[Encoder, ...]] = {
 }
 
 #: Audio codec per container (ProRes in MOV carries uncompressed PCM, as editors expect).
-AUDIO: dict[Container, str] = {Container.MP4: "aac", Container.MOV: "aac", Container.WEBM: "libopus"}
+AUDIO: dict[Container, str] = {
+    Container.MP4: "aac",
+    Container.MOV: "aac",
+    Container.MKV: "aac",
+    Container.WEBM: "libopus",
+}
+#: FFmpeg's muxer for each container (its extension names it for all but MKV).
+FORMATS: dict[Container, str] = {c: c.value for c in Container} | {Container.MKV: "matroska"}
 PRORES_AUDIO = "pcm_s16le"
 #: The sample rate the export's audio is mixed at (Opus takes only 48 kHz; AAC is happy with it).
 SAMPLE_RATE = 48_000

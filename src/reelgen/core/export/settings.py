@@ -20,6 +20,7 @@ from reelgen.core.errors import InvalidRequest
 class Container(StrEnum):
     MP4 = "mp4"
     MOV = "mov"
+    MKV = "mkv"
     WEBM = "webm"
 
 
@@ -35,12 +36,14 @@ class Codec(StrEnum):
 CONTAINER_CODECS: dict[Container, tuple[Codec, ...]] = {
     Container.MP4: (Codec.H264, Codec.H265, Codec.VP9, Codec.AV1),
     Container.MOV: (Codec.H264, Codec.H265, Codec.PRORES),
+    Container.MKV: (Codec.H264, Codec.H265, Codec.VP9, Codec.AV1, Codec.PRORES),
     Container.WEBM: (Codec.VP9, Codec.AV1),
 }
 #: The codec a container gets when none is chosen, as FFmpeg picks one from a file's extension.
 DEFAULT_CODEC: dict[Container, Codec] = {
     Container.MP4: Codec.H264,
     Container.MOV: Codec.H264,
+    Container.MKV: Codec.H264,
     Container.WEBM: Codec.VP9,
 }
 
@@ -184,7 +187,7 @@ class ExportSettings(_Strict):
     """How the rendered scenes become one file. Changing these never re-renders a scene."""
 
     container: Container = Container.MP4
-    codec: Codec | None = Field(default=None, description="Default: h264 in mp4 and mov, vp9 in webm")
+    codec: Codec | None = Field(default=None, description="Default: h264 in mp4, mov and mkv, vp9 in webm")
     width: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     height: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     fps: float | None = Field(default=None, gt=0, le=240, description="Default: the first scene's")

@@ -17,7 +17,7 @@ from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
 from reelgen.core.export.lut import check_lut
-from reelgen.core.export.settings import IN_FILE, ExportSettings, SettingNames, Soundtrack
+from reelgen.core.export.settings import IN_FILE, Container, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.progress import Progress
 from reelgen.core.record import RECORD_FORMAT
@@ -167,13 +167,17 @@ class _Job:
     title: str
 
 
+#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm".
+_FILMS = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
+
+
 def check_output(output: Path, settings: ExportSettings, names: SettingNames = IN_FILE) -> None:
     """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players)."""
     if output.suffix.lower() != f".{settings.container.value}":
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
             f"the container asked for ({names('container')}); name it {output.stem}.{settings.container.value} "
-            "(films are .mp4, .mov or .webm)",
+            f"(films are {_FILMS})",
             param=names("output"),
         )
 
@@ -284,8 +288,8 @@ def _write(
     acodec = codecs.audio_codec(settings.container, settings.video_codec)
     sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
     asink = audio_graph(job.segments, lay, job.has_audio, job.soundtrack, sample_fmt)
-    options = {} if settings.container.value == "webm" else {"movflags": "+faststart"}
-    with av.open(target, mode="w", format=settings.container.value, options=options) as container:
+    options = {"movflags": "+faststart"} if settings.container in (Container.MP4, Container.MOV) else {}
+    with av.open(target, mode="w", format=codecs.FORMATS[settings.container], options=options) as container:
         if job.title:
             container.metadata["title"] = job.title
         container.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)

@@ -209,8 +209,8 @@ scenes:
 #   fade_out: 2.0
 
 export:
-  container: mp4            # or mov, or webm (`reelgen project export . -o film.webm` picks webm too)
-  # codec: h264             # left out, the container's usual one: h264 in mp4 and mov, vp9 in webm
+  container: mp4            # or mov, mkv, or webm (`reelgen project export . -o film.webm` picks webm too)
+  # codec: h264             # left out, the container's usual one: h264 in mp4, mov and mkv, vp9 in webm
 """
 
 
