@@ -72,6 +72,19 @@ def test_export_writes_a_loadable_pipeline_under_30_mb(checkpoint: Path, tmp_pat
     assert frames.shape == (1, 5, 32, 32, 3)
 
 
+def test_evaluate_writes_its_report_and_the_clips_where_asked(checkpoint: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    dest, report, clips = tmp_path / "micro", tmp_path / "heldout.json", tmp_path / "clips.bin"
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(dest)]) == 0
+    small = ["--size", "32", "--frames", "5", "--steps", "1", "--prompts", "2"]
+    assert main(["evaluate", "--model", str(dest), *small, "--out", str(report), "--clips", str(clips)]) == 0
+    assert json.loads(report.read_text())["summary"]["prompts"] == 2
+    # At the name given: numpy made it clips.bin.npz, beside a name the user never gave.
+    assert np.load(clips)["clips"].shape == (2, 5, 32, 32, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips.bin", "heldout.json", "micro"]
+
+
 def test_export_refuses_a_checkpoint_of_another_architecture(
     checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

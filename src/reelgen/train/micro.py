@@ -215,9 +215,13 @@ def _check_dest(dest: Path) -> None:
 
 
 def _save_clips(path: str, clips: list[Any]) -> None:
+    """The clips as one NPZ at exactly ``path``, all or nothing (numpy adds .npz to a name without it)."""
     import numpy as np
 
-    np.savez_compressed(path, clips=np.stack(clips))
+    from reelgen.core.atomic import staged
+
+    with staged(Path(path)) as (tmp,), tmp.open("wb") as file:
+        np.savez_compressed(file, clips=np.stack(clips))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -302,11 +306,16 @@ def _add_evaluate(sub: Any) -> None:
     evaluate.add_argument("--size", type=SIDE, default=128, help="frame side in pixels [128]")
     evaluate.add_argument("--frames", type=FRAMES, default=25, help="frames per clip [25]")
     evaluate.add_argument("--batch", type=number(int, 1), default=4, help="clips per sampling call [4]")
-    evaluate.add_argument("--workers", type=number(int, 0), default=0, help="processes for the clip analysis")
+    evaluate.add_argument(
+        "--workers", type=number(int, 0), default=0, help="processes for the clip analysis (0: this one) [0]"
+    )
     evaluate.add_argument(
         "--threads", type=number(int, 0), default=0, help="torch CPU threads (0: torch's default)"
     )
-    evaluate.add_argument("--clips", help="also save the generated clips to this .npz file")
+    evaluate.add_argument(
+        "--clips",
+        help="also save the generated clips to this file (NPZ: array clips, N x T x H x W x 3 uint8)",
+    )
     evaluate.set_defaults(func=cmd_evaluate)
 
 
