@@ -26,6 +26,7 @@ from reelgen.core.batch import (
     write_manifest,
 )
 from reelgen.core.batch.run import by_model
+from reelgen.core.encode import CONTAINERS
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable
 from reelgen.core.progress import Progress
 
@@ -150,6 +151,13 @@ def test_the_schema_in_the_docs_is_the_manifests_schema() -> None:
 def manifest(shots: Path, items: list[dict[str, Any]], **defaults: Any) -> Manifest:
     base = {"model": "ken-burns", "width": 64, "height": 64, "num_frames": 9, "fps": 8.0}
     return Manifest.model_validate({"defaults": {**base, **defaults}, "items": items})
+
+
+def test_an_output_named_in_any_container_reelgen_writes_is_made_in_it(shots: Path) -> None:
+    """``shot.mkv`` was planned as ``shot.mkv.mp4`` once generate and enhance wrote .mkv."""
+    names = [f"shot-{suffix[1:]}{suffix}" for suffix in CONTAINERS]  # shot-mkv.mkv, ...
+    planned = plan_batch(manifest(shots, [{"output": n, "images": ["coffee.jpg"]} for n in names]), shots)
+    assert [Path(p.video).name for p in planned] == names
 
 
 def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path) -> None:

@@ -31,7 +31,7 @@ NAME_RULE = (
     "(no spaces, accents or folders), e.g. shot-001 or shot-001.webm"
 )
 #: Containers an output may name; without a suffix an output is an MP4.
-CONTAINERS = (".mp4", ".webm", ".mov")
+CONTAINERS = (".mp4", ".webm", ".mov", ".mkv")
 #: The most keyframe images an item takes: a first, or a first and a last.
 MAX_IMAGES = 2
 #: The summary a run leaves in the output folder.
