@@ -13,7 +13,7 @@ export function buildForm({ onDefaults }) {
   const negative = el("textarea", { id: "f-negative", name: "negative_prompt", rows: 2, placeholder: "blurry, distorted, text" });
   const image = el("input", { type: "file", id: "f-image", name: "input_reference", accept: "image/png,image/jpeg,image/webp" });
   const imagePreview = el("figure", { class: "image-preview", hidden: true });
-  const video = el("input", { type: "file", id: "f-video", name: "source_video", accept: "video/mp4,video/quicktime,video/webm" });
+  const video = el("input", { type: "file", id: "f-video", name: "source_video", accept: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv" });
   const videoPreview = el("video", { class: "video-preview", muted: true, controls: true, hidden: true });
   const strength = el("input", { type: "range", id: "f-strength", name: "source_strength", min: 0.05, max: 1, step: 0.05, value: 0.7 });
   const strengthOut = el("output", { for: "f-strength", id: "f-strength-out" }, "0.70");
