@@ -22,6 +22,7 @@ from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
 from reelgen.cli.client import sse_events
+from reelgen.core.record import load_record
 from reelgen.core.speech.audio import write_wav
 from reelgen.core.speech.tts import speak
 from reelgen.core.types import Audio
@@ -110,7 +111,9 @@ def within_a_frame(frames: int, audio_seconds: float) -> bool:
 # ---- the live paths ---------------------------------------------------------------------------
 
 
-def test_a_spoken_text_on_a_photo_becomes_a_talking_video(live: TestClient, face: bytes) -> None:
+def test_a_spoken_text_on_a_photo_becomes_a_talking_video(
+    live: TestClient, face: bytes, tmp_path: Path
+) -> None:
     form = {"text": "Good morning.", "model": "musetalk-tiny"}
     resp = live.post("/v1/avatars", data=form, files={"image": ("me.png", face, "image/png")})
     assert resp.status_code == 202, resp.text
@@ -131,6 +134,9 @@ def test_a_spoken_text_on_a_photo_becomes_a_talking_video(live: TestClient, face
     frames, rate, audio_seconds = mp4_facts(got.content)
     assert (frames, rate) == (video["num_frames"], 25.0)
     assert within_a_frame(frames, audio_seconds)  # the clip lasts as long as the spoken text
+    kept = tmp_path / "avatar.mp4"
+    kept.write_bytes(got.content)
+    assert load_record(kept)["inputs"]["start_image"]["path"] == "me.png"  # as sent, not the server's copy
 
     events = list(sse_events(iter(live.get(f"/v1/videos/{video['id']}/events").text.split("\n"))))
     lipsync = [data for _, name, data in events if name == "progress" and data["stage"] == "lipsync"]

@@ -20,6 +20,7 @@ from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app as cli_app
 from reelgen.cli.client import sse_events
+from reelgen.core.record import load_record
 from reelgen.jobs.service import JobService
 from tests.api.conftest import files_under
 from tests.core.enhance_media import flat_png_clip
@@ -74,7 +75,10 @@ def test_a_render_enhanced_x2_through_the_api(live: TestClient, tmp_path: Path) 
 
     done = finished(live, video["id"])
     assert done["urls"]["content"].endswith(f"/v1/videos/{video['id']}/content")
-    assert decoded(content(live, video["id"], tmp_path))[:3] == (9, Fraction(16), (32, 32))
+    made = content(live, video["id"], tmp_path)
+    assert decoded(made)[:3] == (9, Fraction(16), (32, 32))
+    # As `reelgen download` names the first video by default, so a replay finds it beside this one.
+    assert load_record(made)["source"]["path"] == f"{render['id']}.mp4"
     part = live.get(f"/v1/videos/{video['id']}/content", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.content) == 100
     assert part.headers["content-range"].startswith("bytes 0-99/")
@@ -109,7 +113,10 @@ def test_an_uploaded_file_keeps_its_exact_rate_and_its_sound(live: TestClient, t
     assert (video["num_frames"], video["size"], video["remixed_from_video_id"]) == (9, "96x64", None)
     assert video["model"] == "flow+lanczos"
     finished(live, video["id"])
-    assert decoded(content(live, video["id"], tmp_path)) == (9, Fraction(48000, 1001), (96, 64), True)
+    made = content(live, video["id"], tmp_path)
+    assert decoded(made) == (9, Fraction(48000, 1001), (96, 64), True)
+    # Its record names the upload as it was sent, not by the server's copy of it.
+    assert load_record(made)["source"]["path"] == "holiday.mp4"
 
 
 def test_an_odd_sized_upload_is_promised_and_delivered_at_even_sides(

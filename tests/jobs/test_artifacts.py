@@ -178,5 +178,9 @@ def test_an_upload_is_stored_with_the_file_name_it_was_sent_under_when_that_is_s
         assert sent_name("start_image", str(path)) == said
     jpeg = artifacts.save_input(b"jpg", ".jpg", "photo.jpeg")  # JPEG data, the usual other suffix
     assert sent_name("start_image", str(jpeg)) == "photo.jpeg"
+    # The server names a video by its container family: Matroska as .webm, QuickTime as .mp4.
+    for sent, suffix in (("trip.mkv", ".webm"), ("phone.MOV", ".mp4"), ("trip.webm", ".webm")):
+        video = artifacts.save_input(b"video", suffix, sent)
+        assert sent_name("source_video", str(video)) == sent
     own = tmp_path / "mine" / "fox.png"
     assert sent_name("start_image", str(own)) == str(own)  # a file the request named itself keeps its path

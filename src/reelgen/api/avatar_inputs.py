@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anyio
@@ -56,6 +56,8 @@ class Uploads:
     audio: bytes | None = None
     image: bytes | None = None
     video: bytes | None = None
+    #: The names the files were sent under, by field (the output's record names them so).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def wire_error(exc: ReelgenError, face_source: str = "image") -> ApiError:
@@ -191,10 +193,10 @@ async def save_uploads(
     limiter = decodes(request)
     fields: dict[str, str] = {}
 
-    async def keep(field: str, data: bytes, suffix: str) -> Path:
-        path = await run_in_threadpool(service.save_input, data, suffix)
+    async def keep(upload: str, data: bytes, suffix: str) -> Path:
+        path = await run_in_threadpool(service.save_input, data, suffix, uploads.names.get(upload))
         saved.paths.append(path)
-        saved.digest[field] = hashlib.sha256(data).hexdigest()
+        saved.digest[upload] = hashlib.sha256(data).hexdigest()
         return path
 
     if uploads.audio is not None:

@@ -259,7 +259,10 @@ async def create_avatar(request: Request, idempotency_key: IdempotencyKey = None
     data, files = await read_create_body(request, file_fields=tuple(FILES))
     _refuse_files_as_text(data)
     body = parse_body(AvatarCreate, data, _ANY_CORE)
-    uploads = Uploads(**{name: await upload.read() for name, upload in files.items()})
+    uploads = Uploads(
+        **{name: await upload.read() for name, upload in files.items()},
+        names={name: upload.filename for name, upload in files.items() if upload.filename},
+    )
     job, replayed = await queue_avatar(request, body, uploads, idempotency_key)
     return await run_in_threadpool(_accepted, request, job, replayed)
 

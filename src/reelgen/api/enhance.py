@@ -84,8 +84,11 @@ async def _queue(
     body_fingerprint: str,
     param: str,
     source: Job | None = None,
+    sent_as: str | None = None,
 ) -> tuple[Job, bool]:
     """Keep ``video`` as the job's input, decode its shape, check ``steps`` against it and queue the job.
+
+    ``sent_as`` is the file name the output's record gives the input (see ``Artifacts.save_input``).
 
     Returns the job and whether it replays an earlier call with this Idempotency-Key
     and body (then nothing new is stored). The input goes again if no new job took it.
@@ -106,7 +109,7 @@ async def _queue(
             existing = service.replay(key, body_fingerprint)
             if existing is not None:
                 return existing
-        path = service.save_input(video, suffix)
+        path = service.save_input(video, suffix, sent_as)
         saved.paths.append(path)
         return service.submit(
             enhance_payload(path, steps, param=param, source_job=source),
@@ -184,7 +187,15 @@ async def enhance_upload(request: Request, idempotency_key: IdempotencyKey = Non
     digest = hashlib.sha256(video).hexdigest()
     fp = fingerprint({"enhance": {"file": digest}, "body": body.model_dump(mode="json")})
     job, replayed = await _queue(
-        request, body, steps, video, suffix, key=idempotency_key, body_fingerprint=fp, param="file"
+        request,
+        body,
+        steps,
+        video,
+        suffix,
+        key=idempotency_key,
+        body_fingerprint=fp,
+        param="file",
+        sent_as=files["file"].filename,
     )
     return await run_in_threadpool(_accepted, request, job, replayed)
 
@@ -230,5 +241,7 @@ async def enhance_video(request: Request, video_id: str, idempotency_key: Idempo
         body_fingerprint=fp,
         param="video_id",
         source=source,
+        # The name `reelgen download` gives it by default, so a replay finds it beside the clip.
+        sent_as=f"{source.id}{path.suffix}",
     )
     return await run_in_threadpool(_accepted, request, job, replayed)
