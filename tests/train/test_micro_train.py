@@ -217,3 +217,25 @@ def test_no_time_is_kept_for_an_evaluation_eval_prompts_0_skips(
         "leave one of them out" in capsys.readouterr().err
     )
     assert not refused.exists()
+
+
+def test_train_without_a_gpu_says_how_to_make_a_smoke_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("training's default device is here")
+    assert main(["train", "--out", str(tmp_path / "run")]) == 2
+    said = capsys.readouterr().err
+    assert "error: device 'cuda' is not on this machine" in said
+    assert "training is made for a GPU: --device cpu makes a smoke run (docs/micro.md has one)" in said
+
+
+def test_the_help_says_what_log_every_and_the_default_dest_do(capsys: pytest.CaptureFixture[str]) -> None:
+    for step in ("train", "export"):
+        with pytest.raises(SystemExit):
+            main([step, "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "steps between the mean-loss rows of log.json (each checkpoint line prints the last) [50]" in said
+    assert "diffusers folder to write, replaced whole [the installed package's: the shipped model]" in said

@@ -132,7 +132,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     from reelgen.train.micro_loop import TrainConfig, run
 
     # Training defaults to the GPU; a device this machine lacks is refused naming the ones it has.
-    device_info(args.device or TrainConfig.device)
+    try:
+        device_info(args.device or TrainConfig.device)
+    except InvalidRequest as exc:
+        if args.device:
+            raise
+        raise InvalidRequest(
+            f"{exc.message}; training is made for a GPU: --device cpu makes a smoke run "
+            "(docs/micro.md has one)",
+            param="device",
+        ) from None
     out = Path(args.out)
     if out.exists() and not out.is_dir():  # else found at the first checkpoint, a minute in
         raise InvalidRequest(f"--out {out} is a file; give the folder checkpoints go into", param="out")

@@ -107,7 +107,11 @@ TRAIN_KNOBS = (
     Knob("workers", _some(int), "processes drawing scenes (0: in this process) [0]"),
     Knob("device", str, "cuda, cuda:N or cpu (a smoke run) [cuda]"),
     Knob("checkpoint-every", _positive(float), "seconds between checkpoints [60]"),
-    Knob("log-every", _positive(int), "steps between log lines [50]"),
+    Knob(
+        "log-every",
+        _positive(int),
+        "steps between the mean-loss rows of log.json (each checkpoint line prints the last) [50]",
+    ),
     Knob(
         "validate-every",
         _some(float),
