@@ -239,3 +239,17 @@ def test_the_help_says_what_log_every_and_the_default_dest_do(capsys: pytest.Cap
     said = " ".join(capsys.readouterr().out.split())
     assert "steps between the mean-loss rows of log.json (each checkpoint line prints the last) [50]" in said
     assert "diffusers folder to write, replaced whole [the installed package's: the shipped model]" in said
+
+
+def test_a_new_run_into_a_folder_holding_a_checkpoint_is_refused(
+    checkpoint: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The new run overwrote the earlier one's weights at its first checkpoint, without a word.
+    before = (checkpoint / "state.json").read_text()
+    assert main(["train", "--out", str(checkpoint), "--device", "cpu"]) == 2
+    said = capsys.readouterr()
+    assert (
+        f"error: --out {checkpoint} holds a run's checkpoint already; give a new folder, or go on from that "
+        f"run with --resume {checkpoint}" in said.err
+    )
+    assert "training reelgen-micro" not in said.out and (checkpoint / "state.json").read_text() == before

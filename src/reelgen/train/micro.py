@@ -148,6 +148,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     check_writable(out / "state.json", param="--out")
     if args.resume:  # else found once the model is built
         check_checkpoint(Path(args.resume), "--resume")
+    same = args.resume is not None and Path(args.resume).resolve() == out.resolve()
+    if (out / "state.json").is_file() and not same:
+        # Its weights were overwritten at the new run's first checkpoint: a 35-minute run lost unsaid.
+        raise InvalidRequest(
+            f"--out {out} holds a run's checkpoint already; give a new folder, or go on from that run "
+            f"with --resume {out}",
+            param="out",
+        )
     cfg = train_config(args)
     print(f"training reelgen-micro: {cfg}", flush=True)
     parts = run(cfg)
