@@ -93,3 +93,17 @@ def test_a_scene_record_without_the_loras_hash_replays_and_says_it_could_not_be_
     assert result.exit_code == 0, result.output
     assert said(result).count("loras[0]:") == 1
     assert "cannot be checked: the record holds no SHA-256 of it; replayed as it is now" in said(result)
+
+
+def test_a_scene_whose_lora_is_elsewhere_is_named_with_input(project: Path, tmp_path: Path) -> None:
+    [clip] = (project / "clips").glob("*.mp4")
+    recorded = project / "loras" / "style.safetensors"
+    kept = tmp_path / "kept.safetensors"
+    shutil.move(recorded, kept)
+    try:
+        args = ["replay", str(clip), "-o", str(tmp_path / "again.mp4"), "--input", f"loras[0]={kept}"]
+        result = runner.invoke(app, args)
+    finally:
+        shutil.move(kept, recorded)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "again.mp4").is_file() and "warning" not in said(result)

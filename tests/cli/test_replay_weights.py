@@ -77,6 +77,9 @@ def test_a_weights_file_gone_since_is_named(checkpoint: Path, tmp_path: Path) ->
     result = runner.invoke(app, ["replay", str(clip), "-o", str(tmp_path / "again.mp4"), "-q"])
     assert result.exit_code == 2
     assert f"weights: {checkpoint} no longer exists" in said(result)
+    # --input takes inputs and LoRAs, not --weights: the refusal pointed at it all the same.
+    assert "put it back at that path (--weights files are found only there)" in said(result)
+    assert "--input" not in said(result)
 
 
 def test_the_same_weights_replay_without_a_word(checkpoint: Path, tmp_path: Path) -> None:
@@ -146,3 +149,65 @@ def test_a_lora_changed_since_is_refused_and_one_without_a_recorded_hash_replays
     line = f"warning: loras[0]: {lora} cannot be checked: the record holds no SHA-256 of it; replayed as it is now"
     assert said(result).count(line) == 1, said(result)
     assert again.is_file()
+
+
+def lora_clip(tmp_path: Path) -> tuple[Path, Path]:
+    """A LoRA in ``tmp_path/loras`` and a clip made with it in ``tmp_path/clips``."""
+    from tests.core.test_loras import ltx_lora
+
+    (tmp_path / "loras").mkdir(parents=True)
+    lora = ltx_lora(tmp_path / "loras", "style.safetensors")
+    clip = tmp_path / "clips" / "clip.mp4"
+    clip.parent.mkdir()
+    args = [
+        "generate",
+        "waves",
+        "-m",
+        "ltx-tiny",
+        "--seed",
+        "2",
+        "--lora",
+        f"{lora}:0.8",
+        "-o",
+        str(clip),
+        "-q",
+    ]
+    made = runner.invoke(app, args)
+    assert made.exit_code == 0, made.output
+    return lora, clip
+
+
+def test_a_lora_gone_from_its_path_is_named_with_input_as_the_refusal_says(tmp_path: Path) -> None:
+    """The refusal said "--input PARAM=FILE" of a gone LoRA, and --input refused loras[0] as no input."""
+    lora, clip = lora_clip(tmp_path)
+    kept = tmp_path / "elsewhere" / "style-v1.safetensors"
+    kept.parent.mkdir()
+    shutil.move(lora, kept)
+    refused = runner.invoke(app, ["replay", str(clip), "-o", str(tmp_path / "never.mp4")])
+    assert refused.exit_code == 2
+    assert f"loras[0]: {lora} no longer exists" in said(refused) and "--input PARAM=FILE" in said(refused)
+
+    again = tmp_path / "again.mp4"
+    given = runner.invoke(app, ["replay", str(clip), "-o", str(again), "--input", f"loras[0]={kept}"])
+    assert given.exit_code == 0, given.output
+    assert again.is_file() and "warning" not in said(given)
+
+    other = tmp_path / "elsewhere" / "other.safetensors"
+    from tests.core.test_loras import ltx_lora
+
+    ltx_lora(other.parent, other.name, seed=9)  # another LoRA: checked by the recorded SHA-256
+    wrong = runner.invoke(
+        app, ["replay", str(clip), "-o", str(tmp_path / "x.mp4"), "--input", f"loras[0]={other}"]
+    )
+    assert wrong.exit_code == 2 and f"loras[0]: {other} has changed since the video was made" in said(wrong)
+
+
+def test_a_lora_moved_with_the_clip_is_found_beside_it(tmp_path: Path) -> None:
+    """Inputs moved with a clip were found by their SHA-256; its LoRAs were refused as gone."""
+    lora, clip = lora_clip(tmp_path / "made")
+    moved = tmp_path / "moved"
+    shutil.move(tmp_path / "made", moved)
+    result = runner.invoke(app, ["replay", str(moved / "clips" / "clip.mp4"), "-o", str(tmp_path / "a.mp4")])
+    assert result.exit_code == 0, result.output
+    here = moved / "loras" / "style.safetensors"
+    assert f"loras[0]: {lora} no longer exists; using {here}, the same file" in said(result)

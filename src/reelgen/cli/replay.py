@@ -24,8 +24,8 @@ def replay(
         list[str] | None,
         Opt(
             "--input",
-            help="PARAM=FILE: where an input the record names (e.g. start_image) is now; checked by its "
-            "recorded SHA-256 as the recorded one would be. Repeatable.",
+            help="PARAM=FILE: where an input or LoRA the record names (e.g. start_image, loras[0]) is now; "
+            "checked by its recorded SHA-256 as the recorded one would be. Repeatable.",
         ),
     ] = None,
     quiet: QuietOpt = False,
@@ -36,10 +36,12 @@ def replay(
     within rounding no one can see. Input files are found by the absolute paths
     recorded, so this works from any folder; an input moved together with the
     video (a project folder moved as a whole) is found in the same place beside
-    it when its SHA-256 matches. An input or LoRA file whose content changed
-    since is refused unless --allow-changed-inputs; one gone from its path can
-    be named where it is now with --input PARAM=FILE (a video downloaded from
-    a server names each upload by its file name: put it beside the video).
+    it when its SHA-256 matches (LoRAs too). An input, LoRA or --weights file
+    whose content changed since is refused unless --allow-changed-inputs; one
+    whose hash the record lacks replays with a warning. An input or LoRA gone
+    from its path can be named where it is now with --input PARAM=FILE (a
+    video downloaded from a server names each upload by its file name: put it
+    beside the video); a --weights file is looked for only at its path.
 
     A video made by `reelgen enhance` is made again by the same stages and
     options from its recorded source (checked the same way); without -o it

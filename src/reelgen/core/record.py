@@ -186,7 +186,7 @@ def replay(
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.render import render
     from reelgen.core.replay_changes import as_made
-    from reelgen.core.replay_inputs import PUT_BACK, given_files, moved_here, recorded_inputs, unusable_files
+    from reelgen.core.replay_inputs import moved_here, put_back, recorded_inputs, unusable_files, with_given
     from reelgen.core.speech.respeak import respeak_missing
 
     record = replayable(path)
@@ -196,15 +196,14 @@ def replay(
             f"{path} was not made by generate: replay_enhanced or replay_scene makes it again", param="path"
         )
     request, left_out = as_made(record, recorded_request(record, path))
-    given = given_files(kwargs.pop("inputs", None), [param for param, _ in request.input_files()])
-    request = request.with_input_files(given) if given else request
+    request = with_given(request, kwargs.pop("inputs", None))
     request, moved = moved_here(record, request, Path(path))
     request = respeak_missing(
         {**record, "inputs": recorded_inputs(record)}, request, path, allow_changed_inputs
     )
     gone, changed, unchecked = unusable_files(record, request)
     if gone or (changed and not allow_changed_inputs):
-        hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
+        hint = put_back(gone) if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
     for line in moved:

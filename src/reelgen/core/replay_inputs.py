@@ -13,6 +13,32 @@ from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 PUT_BACK = "put it back at that path, or say where it is now with --input PARAM=FILE (checked by its recorded SHA-256)"
 
 
+def put_back(gone: Sequence[str]) -> str:
+    """What to do about the files in ``gone``: a ``--weights`` checkpoint is looked for only at its path."""
+    if gone and all(line.startswith("weights:") for line in gone):
+        return "put it back at that path (--weights files are found only there)"
+    return PUT_BACK
+
+
+def lora_params(loras: Sequence[LoraSpec]) -> list[str]:
+    """The names ``--input`` takes a request's LoRA files by, as refusals name them: ``loras[0]``..."""
+    return [f"loras[{i}]" for i in range(len(loras))]
+
+
+def with_given(request: ResolvedRequest, values: list[str] | None) -> ResolvedRequest:
+    """``request`` with the files ``--input PARAM=FILE`` (``values``) names in place of the recorded ones,
+    LoRAs as ``loras[i]``, as a refusal names them."""
+    params = [param for param, _ in request.input_files()] + lora_params(request.loras)
+    given = given_files(values, params)
+    files = {param: file for param, file in given.items() if not param.startswith("loras[")}
+    request = request.with_input_files(files) if files else request
+    loras = tuple(
+        lora.model_copy(update={"path": given[name]}) if name in given else lora
+        for name, lora in zip(lora_params(request.loras), request.loras, strict=True)
+    )
+    return request if loras == request.loras else request.model_copy(update={"loras": loras})
+
+
 def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
     """``--input PARAM=FILE`` values as {param: absolute path}, each param one the record's video read."""
     given: dict[str, str] = {}
@@ -129,7 +155,8 @@ def _weights_problem(record: dict[str, Any], request: ResolvedRequest) -> tuple[
 def moved_here(
     record: dict[str, Any], request: ResolvedRequest, source: Path
 ) -> tuple[ResolvedRequest, list[str]]:
-    """``request`` with each input gone from its recorded path pointed at the same file moved with the video.
+    """``request`` with each input and LoRA gone from its recorded path pointed at the same file moved with
+    the video.
 
     A project folder, or a video with its inputs' folder, moved or copied elsewhere keeps its files' places
     relative to one another: the file is looked for under the folders above ``source`` by the last parts
@@ -146,7 +173,22 @@ def moved_here(
         for param, path in request.input_files()
         if param in found
     ]
-    return (request.with_input_files(found) if found else request), said
+    loras, moved = moved_loras(record.get("loras"), request.loras, source)
+    request = request.with_input_files(found) if found else request
+    return (request.model_copy(update={"loras": tuple(loras)}) if moved else request), said + moved
+
+
+def moved_loras(applied: object, loras: Sequence[LoraSpec], source: Path) -> tuple[list[LoraSpec], list[str]]:
+    """``loras`` with each one gone from its path pointed at the same file moved with ``source`` (by the
+    SHA-256 ``applied``, a record's ``loras``, holds of it), and a line for each one found."""
+    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+    found, said = [], []
+    for i, lora in enumerate(loras):
+        here = moved_file(Path(lora.path), then[i].get("sha256") if i < len(then) else None, source)
+        if here is not None:
+            said.append(f"loras[{i}]: {lora.path} no longer exists; using {here}, the same file")
+        found.append(lora.model_copy(update={"path": str(here)}) if here else lora)
+    return found, said
 
 
 def moved_file(recorded: Path, digest: object, source: Path) -> Path | None:

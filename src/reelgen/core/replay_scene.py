@@ -88,13 +88,13 @@ def replay_scene(
     """
     from reelgen.core.progress import ProgressEvent
     from reelgen.core.project.render import render_scene
-    from reelgen.core.replay_inputs import PUT_BACK, given_files, moved_file
+    from reelgen.core.replay_inputs import given_files, lora_params, moved_file, put_back
     from reelgen.core.weights import sha256_file
 
     plan = recorded_plan(record, path)
     full = with_windows(record, Path(path))
     hashes = recorded_hashes(full)
-    given = given_files(inputs, [param for param, _ in plan.input_files()])
+    given = given_files(inputs, [param for param, _ in plan.input_files()] + lora_params(plan.first.loras))
     gone, changed, moved = [], [], {}
     for param, file in plan.input_files():
         digest = hashes.get(file)
@@ -111,9 +111,9 @@ def replay_scene(
             changed.append(f"{param}: {now} cannot be checked: the record holds no SHA-256 of it")
         elif digest != sha256_file(now):
             changed.append(f"{param}: {now} has changed since the video was made")
-    plan, unchecked = _check_loras(plan, full, Path(path), gone, changed, progress)
+    plan, unchecked = _check_loras(plan, full, Path(path), given, (gone, changed), progress)
     if gone or (changed and not allow_changed_inputs):
-        hint = PUT_BACK if gone else "pass --allow-changed-inputs to replay with them as they are now"
+        hint = put_back(gone) if gone else "pass --allow-changed-inputs to replay with them as they are now"
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     for problem in changed + unchecked:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
@@ -129,15 +129,16 @@ def _check_loras(
     plan: ScenePlan,
     record: dict[str, Any],
     source: Path,
-    gone: list[str],
-    changed: list[str],
+    given: dict[str, str],
+    problems: tuple[list[str], list[str]],
     progress: Progress,
 ) -> tuple[ScenePlan, list[str]]:
-    """The plan with its LoRAs found where they moved with the clip, each checked by the SHA-256 its first
-    window's record holds: gone and changed ones are added to ``gone`` and ``changed``; returns those the
-    record holds no hash of. Unchecked, a LoRA file edited since made other frames without a word."""
+    """The plan with its LoRAs taken where ``--input loras[i]=FILE`` (``given``) says, or found where they
+    moved with the clip, each checked by the SHA-256 its first window's record holds: gone and changed ones
+    are added to ``problems`` (gone, changed); returns those the record holds no hash of. Unchecked, a LoRA
+    file edited since made other frames without a word."""
     from reelgen.core.progress import ProgressEvent
-    from reelgen.core.replay_inputs import lora_problems, moved_file
+    from reelgen.core.replay_inputs import lora_problems, moved_loras
 
     windows = record.get("windows")
     first = (
@@ -146,17 +147,16 @@ def _check_loras(
         else None
     )
     applied = first.get("loras") if isinstance(first, dict) else None
-    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
-    loras = []
-    for i, lora in enumerate(plan.first.loras):
-        found = moved_file(Path(lora.path), then[i].get("sha256") if i < len(then) else None, source)
-        if found is not None:
-            said = f"loras[{i}]: {lora.path} no longer exists; using {found}, the same file"
-            progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=said))
-        loras.append(lora.model_copy(update={"path": str(found)}) if found else lora)
+    named = [
+        lora.model_copy(update={"path": given[f"loras[{i}]"]}) if f"loras[{i}]" in given else lora
+        for i, lora in enumerate(plan.first.loras)
+    ]
+    loras, said = moved_loras(applied, named, source)
+    for line in said:
+        progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=line))
     lora_gone, lora_changed, unchecked = lora_problems(applied, loras)
-    gone += lora_gone
-    changed += lora_changed
+    problems[0].extend(lora_gone)
+    problems[1].extend(lora_changed)
     if loras == list(plan.first.loras):
         return plan, unchecked
     return plan.model_copy(update={"first": plan.first.model_copy(update={"loras": tuple(loras)})}), unchecked
