@@ -233,12 +233,13 @@ def test_train_without_a_gpu_says_how_to_make_a_smoke_run(
 
 
 def test_the_help_says_what_log_every_and_the_default_dest_do(capsys: pytest.CaptureFixture[str]) -> None:
-    for step in ("train", "export"):
+    for step in ("train", "export", "evaluate"):
         with pytest.raises(SystemExit):
             main([step, "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "steps between the mean-loss rows of log.json (each checkpoint line prints the last) [50]" in said
     assert "diffusers folder to write, replaced whole [the installed package's: the shipped model]" in said
+    assert "held-out prompts to score, a clip each (on a CPU about 9 s a 128x128 clip) [128]" in said
 
 
 def test_a_new_run_into_a_folder_holding_a_checkpoint_is_refused(
