@@ -16,6 +16,10 @@ def test_help_before_a_step_is_the_commands_page_with_examples() -> None:
     result = runner.invoke(app, ["train-micro", "--help"])
     assert result.exit_code == 0, result.output
     assert "Examples" in result.output and "reelgen train-micro train --out runs/micro" in result.output
+    # Its export example replaced the shipped model; a person copying it now writes a folder of their own.
+    said = " ".join(result.output.split())
+    assert "reelgen train-micro export --checkpoint runs/micro --dest runs/micro-model" in said
+    assert "Export without --dest replaces the shipped model" in said and "smoke run" in said
 
 
 def test_help_after_a_step_lists_that_steps_options() -> None:

@@ -17,15 +17,16 @@ def train_micro(
     """Train reelgen-micro on procedural scenes (GPU), export it into the package, or score it.
 
     The steps and their options are those of `python -m reelgen.train.micro`;
-    see docs/micro.md.
+    see docs/micro.md (it has a smoke run for a machine without a GPU).
+    Export without --dest replaces the shipped model.
 
     Examples:
 
       reelgen train-micro train --out runs/micro
 
-      reelgen train-micro export --checkpoint runs/micro
+      reelgen train-micro export --checkpoint runs/micro --dest runs/micro-model
 
-      reelgen train-micro evaluate --prompts 128 --out heldout.json
+      reelgen train-micro evaluate --model runs/micro-model --out heldout.json
 
       reelgen train-micro train --help
     """
