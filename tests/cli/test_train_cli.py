@@ -60,6 +60,11 @@ def test_a_number_out_of_range_names_the_option_and_what_it_takes() -> None:
             "--i2v-share: 'nan' must be at least 0 and at most 1",
         ),
         (["evaluate", "--out", "e.json", "--prompts", "0"], "argument --prompts: '0' must be at least 1"),
+        # The VAE's patches and halvings need sides of 16k: a crop of 20 failed with a RuntimeError a step in.
+        (
+            ["train", "--out", "runs/x", "--vae-crop", "20"],
+            "--vae-crop: '20' must be at least 0, a multiple of 16",
+        ),
     ):
         result = runner.invoke(app, ["train-micro", *argv])
         assert result.exit_code == 2, (argv, result.output)

@@ -94,7 +94,11 @@ TRAIN_KNOBS = (
     Knob("size", SIDE, "frame side in pixels [128]"),
     Knob("frames", FRAMES, "frames of each training clip [25]"),
     Knob("vae-frames", FRAMES, "frames of each VAE training clip [25]"),
-    Knob("vae-crop", _some(int), "side of the random square crops the VAE trains on (0: whole frames) [64]"),
+    Knob(
+        "vae-crop",
+        number(int, 0, step=16),  # the VAE's 2x2 patches and two halvings: 20 failed a step in
+        "side of the random square crops the VAE trains on, a multiple of 16 (0: whole frames) [64]",
+    ),
     Knob("vae-batch", _positive(int), "clips per VAE step [32]"),
     Knob("vae-lr", _positive(float), "VAE learning rate [1e-3]"),
     Knob("first-frame-weight", _some(float), "loss weight of the first frame (the i2v condition) [2.0]"),
