@@ -9,6 +9,7 @@ failed with its error, so one bad item never stops the others.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -98,8 +99,20 @@ def check_models(manifest: Manifest) -> None:
         try:
             registry.resolve(name)
         except ModelNotAvailable as exc:
-            raise ModelNotAvailable(f"{where}: {exc.message}", param=where) from None
+            raise ModelNotAvailable(f"{where}: {_with_ken_burns(name, exc.message)}", param=where) from None
         seen.add(name)
+
+
+def _with_ken_burns(name: str, message: str) -> str:
+    """The registry's message, which knows only models, told that a batch also takes ken-burns."""
+    # The registry's list and its 'did you mean' leave ken-burns out, so 'ken-burn' found no match.
+    if difflib.get_close_matches(name.lower(), [KEN_BURNS], n=1, cutoff=0.6):
+        return (
+            f"unknown model {name!r}; did you mean {KEN_BURNS}? (a pan and zoom over the keyframe, no model)"
+        )
+    if "known models:" not in message:  # a near model name was offered: ken-burns would bury it
+        return message
+    return f"{message}; a batch also takes {KEN_BURNS} (a pan and zoom over the keyframe, no model)"
 
 
 def plan_batch(
