@@ -39,12 +39,23 @@ def named_as_sent(result: R, folder: Path, naming: Naming) -> R:
     files = result.files
     if not naming.paths or "video" not in files or "metadata" not in files:
         return result
-    made, again = folder / "as-made.mp4", folder / "as-sent.mp4"
+    suffix = _container(files["video"])
+    made, again = folder / f"as-made{suffix}", folder / f"as-sent{suffix}"
     made.write_bytes(files["video"])
     _remux(made, again, _named(read_metadata(made), naming))
     beside = _named(json.loads(files["metadata"]), naming)
     text = json.dumps(beside, indent=2, sort_keys=True, default=str).encode()
     return dataclasses.replace(result, files={**files, "video": again.read_bytes(), "metadata": text})
+
+
+def _container(video: bytes) -> str:
+    """The suffix of the container ``video`` is in, so the copy is made in the same one: a film
+    exported as WebM, MOV or MKV was copied into an MP4 and served under its .webm name."""
+    if video[:4] == b"\x1a\x45\xdf\xa3":  # EBML: Matroska, whose DocType says webm or matroska
+        return ".webm" if b"webm" in video[:64] else ".mkv"
+    if video[4:12] == b"ftypqt  ":  # QuickTime's own brand; MP4s carry isom, mp42 ...
+        return ".mov"
+    return ".mp4"
 
 
 def _named(record: dict[str, Any], naming: Naming) -> dict[str, Any]:
