@@ -57,10 +57,10 @@ def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) 
     bare = lines("export", str(film), "--server", server, "-o", str(tmp_path / "plain"), "-q")
     assert bare == [str(tmp_path / "plain.mp4")] and streams(tmp_path / "plain.mp4")["frames"] == 32
     wrong = runner.invoke(
-        app, ["project", "export", str(film), "--server", server, "-o", str(tmp_path / "f.mkv")]
+        app, ["project", "export", str(film), "--server", server, "-o", str(tmp_path / "f.avi")]
     )
     assert wrong.exit_code == 2, wrong.output
-    assert "--output: f.mkv does not end in .mp4" in wrong.output and not (tmp_path / "f.mkv").exists()
+    assert "--output: f.avi does not end in .mp4" in wrong.output and not (tmp_path / "f.avi").exists()
 
 
 def test_a_changed_prompt_uploads_the_file_and_renders_that_scene_alone(server: str, tmp_path: Path) -> None:

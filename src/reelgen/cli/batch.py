@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from reelgen.cli import typed
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
@@ -73,7 +74,12 @@ def schema() -> None:
 def batch(
     manifest: Annotated[Path, typer.Argument(help="The manifest JSON (see `reelgen manifest create`).")],
     output_dir: Annotated[
-        Path | None, Opt("--output-dir", help="Where outputs go (default: the manifest's output_dir).")
+        str | None,  # not Path: click makes "" into ".", and the clips went into the current folder
+        Opt(
+            "--output-dir",
+            callback=typed.given("a folder"),
+            help="Where outputs go (default: the manifest's output_dir).",
+        ),
     ] = None,
     price: Annotated[
         float | None,
@@ -110,7 +116,7 @@ def batch(
     from reelgen.core.batch.manifest import check_spares_file
 
     progress = Progress(preview_every=0)
-    out = output_dir.resolve() if output_dir else None
+    out = Path(output_dir).resolve() if output_dir else None
     try:
         spec = load_manifest(manifest)
         base = manifest.resolve().parent
@@ -119,7 +125,7 @@ def batch(
             refuse({"--device": device, "--vram-budget": vram_budget})
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
-            _check_device(device)
+            check_device(device)
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             summary = run_batch(
@@ -140,7 +146,7 @@ def batch(
         raise typer.Exit(1)
 
 
-def _check_device(device: str) -> None:
+def check_device(device: str) -> None:
     """Refuse a ``--device`` this machine has not, named as the option, before any item runs."""
     from reelgen.core.devices import device_info
 

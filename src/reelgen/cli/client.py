@@ -142,6 +142,7 @@ def _check(resp: httpx.Response) -> httpx.Response:
             if sent
             else "the server requires an API key: pass --api-key KEY or set REELGEN_API_KEY"
         )
+        err = {**err, "message": message}  # as_flags says ``said``: submit named no --api-key
     retry = resp.headers.get("Retry-After", "")
     if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
         message += f" (the server asks to retry in {retry} s)"
@@ -201,7 +202,10 @@ def is_event_stream(resp: httpx.Response) -> bool:
     return resp.headers.get("Content-Type", "").startswith("text/event-stream")
 
 
-def _exit(exc: ClientError) -> typer.Exit:
+def _exit(exc: ClientError, flags: dict[str, str] | None = None) -> typer.Exit:
+    """Print it, the server's field names said as the command's ``flags`` (``list --limit 0`` was told
+    ``limit: ... (limit)``; an id's 404 ended in ``(video_id)``), and pick the exit code."""
+    exc = as_flags(exc, flags or {})
     console.print(f"[bold red]error:[/] {exc}", highlight=False)
     return typer.Exit(exc.exit_code)
 

@@ -22,7 +22,6 @@ from reelgen.cli.client import (
     _call,
     _exit,
     _watch,
-    as_flags,
     fetch_content,
     job_path,
 )
@@ -205,7 +204,7 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
         _report(server, api_key, resp.json(), watch_it, as_json)
     except ClientError as exc:
-        raise _exit(as_flags(exc, FLAGS)) from None
+        raise _exit(exc, FLAGS) from None
 
 
 def status(
@@ -269,7 +268,7 @@ def download(
     try:
         fetch_content(server, api_key, video_id, target, variant)
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(exc, {"variant": "--variant"}) from None
     console.print(f"wrote {target}", highlight=False)
 
 
@@ -321,7 +320,7 @@ def list_videos(
             server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
         ).json()
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(exc, {k: f"--{k}" for k in params}) from None
     if as_json:
         typer.echo(json.dumps(page, indent=2, ensure_ascii=False))
         return
@@ -385,7 +384,7 @@ def remix(
         video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
         _report(server, api_key, video, watch_it, as_json)
     except ClientError as exc:
-        raise _exit(as_flags(exc, FLAGS)) from None
+        raise _exit(exc, FLAGS) from None
 
 
 def register(app: typer.Typer) -> None:

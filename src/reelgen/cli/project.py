@@ -117,6 +117,13 @@ def render(
     if server is not None:
         _render_remote(folder, server, api_key, scene, force, export, quiet)
         return
+    if device is not None:  # else a bad one said "nothing to render" (exit 0), or failed mid-render
+        from reelgen.cli.batch import check_device
+
+        try:
+            check_device(device)
+        except ReelgenError as exc:
+            raise fail(exc) from None
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
@@ -296,12 +303,14 @@ def schema() -> None:
 def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> Any:
     """Run ``work(remote)`` against ``server``; its errors print as the other commands' do."""
     from reelgen.cli import project_remote
-    from reelgen.cli.client import ClientError
+    from reelgen.cli.client import ClientError, _exit
 
     remote = project_remote.Remote(server, api_key, folder)
     try:
         return work(remote)
     except ClientError as exc:
+        if exc.param == "scenes":  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
+            raise _exit(exc, {"scenes": "--scene"}) from None
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(exc.exit_code) from None
     except ReelgenError as exc:

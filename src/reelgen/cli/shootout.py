@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from reelgen.cli import typed
+from reelgen.cli.batch import check_device
 from reelgen.cli.output import console, fail, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, download, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
@@ -41,10 +43,11 @@ def shootout(
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,  # not Path: click makes "" into ".", and the report went into the current folder
         Opt(
             "--output",
             "-o",
+            callback=typed.given("a folder for the report"),
             help="Report folder (default: a new shootout-DATE-TIME); a report and clips of the same "
             "names already in it are replaced, each once its new one is whole.",
         ),
@@ -81,9 +84,11 @@ def shootout(
     """
     from reelgen.core.shootout import load_prompts
 
-    folder = output or Path(f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    folder = Path(output or f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
     try:
         spec = load_prompts(prompts)
+        if device is not None and server is None:  # named as the option, before any trial
+            check_device(device)
         if server is not None:
             refuse({"--device": device})
             body = {
