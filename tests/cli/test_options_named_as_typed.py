@@ -139,3 +139,11 @@ def test_shootout_names_device(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "error: --device: device 'gpu' is not a device name; use cpu, cuda or cuda:N" in said(result)
     assert not report.exists()
+
+
+def test_project_new_refuses_an_empty_title(tmp_path: Path) -> None:
+    """``--title "$TITLE"`` with TITLE unset titled the film after its folder, without a word."""
+    result = runner.invoke(app, ["project", "new", str(tmp_path / "film"), "--title", " "])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--title': it is empty; give the film's title, or leave it out" in said(result)
+    assert not (tmp_path / "film").exists()

@@ -54,7 +54,9 @@ def new(
             help="Folder to make (its name is the title unless --title).",
         ),
     ],
-    title: Annotated[str | None, Opt(help="The film's title.")] = None,
+    title: Annotated[  # "" was dropped for the folder's name without a word
+        str | None, Opt(callback=typed.given("the film's title"), help="The film's title.")
+    ] = None,
 ) -> None:
     """Start a project: a folder with a three-scene project.yaml to edit.
 
