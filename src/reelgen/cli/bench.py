@@ -81,6 +81,13 @@ def bench(
     # Progress on stderr: a full-size benchmark runs for minutes before its report.
     logging.getLogger(core_bench.__name__).setLevel(logging.INFO)
 
+    if not prompt.strip():  # --prompt "$UNSET" benchmarked an empty prompt, which generate refuses
+        raise fail(
+            InvalidRequest(
+                "--prompt: it is empty; give what every variant renders, or leave it out for the default",
+                param="prompt",
+            )
+        )
     dims: dict[str, Any] = {}
     if size:
         try:

@@ -103,6 +103,12 @@ def models(
 
       reelgen models --family wan --json
     """
+    if family is not None and not family.strip():  # --family "$UNSET": "no model of family ''" said little
+        raise fail(
+            InvalidRequest(
+                "--family: it is empty; give a family such as ltx or wan, or leave it out", param="family"
+            )
+        )
     every = model_rows()
     rows = every if family is None else of_family(every, family)
     if not rows:
@@ -168,6 +174,14 @@ def pull(
 
       reelgen pull rife realesrgan
     """
+    if not all(model.strip() for model in models):  # checked before any download, not after the others
+        # A blank matched every model without a repo id: it was offered all the tiny ones as "did you mean".
+        raise fail(
+            InvalidRequest(
+                "a model name is empty; give one `reelgen models` lists, or rife or realesrgan",
+                param="models",
+            )
+        )
     for model in models:
         typer.echo(str(_pull_one(model)))
         _shadowed(model)

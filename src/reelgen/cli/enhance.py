@@ -11,7 +11,8 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import job_path, server_url
-from reelgen.cli.output import console, fail, parse_pairs, progress_bar
+from reelgen.cli.output import console, fail, output_path, parse_pairs, progress_bar
+from reelgen.cli.typed import VIDEO
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
 
@@ -19,9 +20,17 @@ Opt = typer.Option
 
 
 def enhance(
-    source: Annotated[Path, typer.Argument(metavar="IN", help="Any video file PyAV reads.")],
+    # Taken as text: read as a path, an empty IN was "." and crashed as an internal error.
+    file: Annotated[str, typer.Argument(metavar="IN", callback=VIDEO, help="Any video file PyAV reads.")],
     output: Annotated[
-        Path | None, Opt("--output", "-o", help="Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).")
+        Path | None,
+        Opt(
+            "--output",
+            "-o",
+            parser=output_path,
+            metavar="<path>",
+            help="Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).",
+        ),
     ] = None,
     interpolate: Annotated[
         int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
@@ -75,6 +84,9 @@ def enhance(
     """
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
+    source = Path(file)
+    if source.is_dir():  # "." has no name to make IN-enhanced.mp4 of: it crashed as an internal error
+        raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
     if interpolator != "auto" and interpolate is None and target_fps is None:
         raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")

@@ -13,6 +13,7 @@ from reelgen.cli import typed
 from reelgen.cli.output import (
     console,
     fail,
+    output_path,
     parse_pairs,
     plan_line,
     positive_gib,
@@ -52,6 +53,8 @@ OutputOpt = Annotated[
     Opt(
         "--output",
         "-o",
+        parser=output_path,
+        metavar="<path>",
         help="Output .mp4/.mov/.mkv/.webm (default: outputs/...); replaces a file of that name, and its "
         "NAME.json, once the new one is whole.",
     ),

@@ -60,6 +60,17 @@ def positive_gib(value: float | None) -> float | None:
     return value
 
 
+def output_path(text: str) -> Path:
+    """``--output`` as typed: an empty name is refused here, while it can still be told from ".".
+
+    Read as a path, "" is ".", so ``-o "$OUT"`` with OUT unset was refused as "output . is a
+    folder", which named neither the option nor what was wrong.
+    """
+    if not text.strip():
+        raise typer.BadParameter("it is empty; give a file name such as clip.mp4, or leave it out")
+    return Path(text)
+
+
 def take_count(value: int) -> int:
     """``--count``'s check: from 1 take (a plain run) to ``MAX_TAKES``."""
     if not 1 <= value <= MAX_TAKES:

@@ -91,6 +91,8 @@ def check_variants(
         raise InvalidRequest(
             "--budget-plan applies to the budget variant: add budget to --variants", param="budget_plan"
         )
+    if budget_gib is not None and "budget" not in names:  # the cap was dropped without a word
+        raise InvalidRequest("--budget caps the budget variant: add budget to --variants", param="budget")
     if not names:  # "--variants ," ran nothing and then failed looking for a result
         raise InvalidRequest(f"--variants names none; valid: {', '.join(VARIANTS)}", param="variants")
     unknown = [n for n in names if n not in VARIANTS]

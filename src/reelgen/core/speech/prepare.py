@@ -15,6 +15,19 @@ from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.spec.rules import SizeRules
 
 
+def _a_file(param: str, value: str) -> None:
+    """Refuse a missing file or a folder as generate does, before it is read.
+
+    Read first, a folder of voices was "file voices does not exist" and a photo typed wrong was
+    "not a readable image ([Errno 2] No such file or directory ...)".
+    """
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise InvalidRequest(f"{param}: {value} is a folder; give a file", param=param)
+    if not path.is_file():
+        raise InvalidRequest(f"{param}: file {value} does not exist", param=param)
+
+
 def _face_size(request: GenerationRequest) -> tuple[int, int]:
     if request.start_image and request.source_video:
         raise InvalidRequest(
@@ -24,6 +37,7 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
     if request.source_video:
         import av
 
+        _a_file("source_video", request.source_video)
         try:
             with av.open(str(request.source_video)) as container:
                 if not container.streams.video:
@@ -40,6 +54,7 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
         from reelgen.core.face.source import video_kind
         from reelgen.core.media import load_image
 
+        _a_file("start_image", request.start_image)
         try:
             image = load_image(request.start_image, "start_image")
         except InvalidRequest:
@@ -111,8 +126,8 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
         if request.voice and request.voice != DEFAULT_VOICE:
             # Recorded by absolute path, so a replay from another folder can speak the text again.
             update_voice = {"voice": str(voice_files(request.voice)[0])}
-    elif not Path(audio_path).expanduser().is_file():
-        raise InvalidRequest(f"speech_audio: file {audio_path} does not exist", param="speech_audio")
+    else:
+        _a_file("speech_audio", audio_path)
     voice = read_voice(Path(audio_path).expanduser())
     check_voice(voice)
     fps = request.fps or default_fps
