@@ -102,3 +102,16 @@ def test_bench_refuses_an_empty_prompt(tmp_path: Path) -> None:
     assert said == (
         "error: --prompt: it is empty; give what every variant renders, or leave it out for the default"
     )
+
+
+def test_weights_without_a_model_name_ask_for_one(tmp_path: Path) -> None:
+    # -m auto loaded an LTX folder as reelgen-micro: "holds a LTXPipeline, not a WanPipeline ('FrozenDict' ...)".
+    folder = tmp_path / "my-ltx"
+    folder.mkdir()
+    (folder / "model_index.json").write_text('{"_class_name": "LTXPipeline"}')
+    said = _refused(["generate", "a fox", "--weights", str(folder), "-o", str(tmp_path / "o.mp4")], tmp_path)
+    assert said == (
+        "error: --weights: name the model they are with -m (it holds a LTXPipeline), e.g. -m ltx-2b for "
+        "LTX-Video weights; auto picks by the weights cached here, not by these (`reelgen models` lists "
+        "the models)"
+    )

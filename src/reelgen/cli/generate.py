@@ -23,7 +23,7 @@ from reelgen.cli.output import (
     take_outputs,
 )
 from reelgen.cli.typed import FLAGS, as_option
-from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
 from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task, strength_without_video
 
@@ -215,7 +215,11 @@ def generate(
         Opt("--lora", callback=typed.LORA, help="PATH[:STRENGTH], strength -5 to 5 (default 1); repeatable."),
     ] = None,
     weights: Annotated[
-        str | None, Opt(callback=typed.WEIGHTS, help="A local diffusers folder or single-file checkpoint.")
+        str | None,
+        Opt(
+            callback=typed.WEIGHTS,
+            help="A local diffusers folder or single-file checkpoint of the model -m names.",
+        ),
     ] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
@@ -277,6 +281,8 @@ def generate(
     """
     if strength is not None and video is None:
         raise fail(as_option(strength_without_video()))
+    if weights is not None and model == "auto":
+        raise fail(_weights_without_model(weights))
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
     # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
     implied = GenerationRequest.model_construct(
@@ -313,6 +319,20 @@ def generate(
     )
     flags = {**FLAGS, "audio": "--no-audio"}  # the one field whose option turns it off
     _run(fields, output, vram_budget, device, quiet, gpus, flags, count)
+
+
+def _weights_without_model(weights: str) -> InvalidRequest:
+    """--weights with -m auto: auto picks by what is cached here, so an LTX folder was loaded as
+    reelgen-micro and failed deep in diffusers ("holds a LTXPipeline, not a WanPipeline")."""
+    from reelgen.core.weights import pipeline_named
+
+    held = pipeline_named(Path(weights).expanduser())
+    holds = f" (it holds a {held})" if held else ""
+    return InvalidRequest(
+        f"--weights: name the model they are with -m{holds}, e.g. -m ltx-2b for LTX-Video weights; "
+        "auto picks by the weights cached here, not by these (`reelgen models` lists the models)",
+        param="weights",
+    )
 
 
 def animate(
