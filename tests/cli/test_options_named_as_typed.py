@@ -147,3 +147,29 @@ def test_project_new_refuses_an_empty_title(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--title': it is empty; give the film's title, or leave it out" in said(result)
     assert not (tmp_path / "film").exists()
+
+
+def test_a_file_where_a_folder_or_image_belongs_is_named_by_its_option(tmp_path: Path) -> None:
+    """They were said as the core's fields: "images: ...", "output ...", "output_dir ..."."""
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("prompts: [a lighthouse at night]\n")
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    shootout = ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-q"]
+    for extra, expected in [
+        (["-i", str(tmp_path / "gone.png")], f"error: --images: {tmp_path / 'gone.png'} does not exist"),
+        (["-i", str(tmp_path)], f"error: --images: {tmp_path} is a folder, not an image"),
+        (["-o", str(taken)], f"error: --output: {taken} is a file; give a folder for the report"),
+    ]:
+        result = runner.invoke(app, [*shootout, *extra])
+        assert result.exit_code == 2 and expected in said(result), result.output
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "one", "prompt": "a fox", "model": "ken-burns"}]}))
+    batch = runner.invoke(app, ["batch", str(manifest), "--output-dir", str(taken), "-q"])
+    assert batch.exit_code == 2, batch.output
+    assert f"error: --output-dir: {taken} is a file; give a folder for the outputs" in said(batch)
+    assert taken.read_text() == "not a folder" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json",
+        "prompts.yaml",
+        "taken",
+    ]

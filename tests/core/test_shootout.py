@@ -200,6 +200,21 @@ def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) 
         load_prompts(path)
 
 
+def test_a_text_file_of_prompts_is_one_prompt_a_line(tmp_path: Path) -> None:
+    """prompts.txt with a prompt a line was refused as 'must hold prompts' (read as one YAML string);
+    a line with a colon in it would have been a mapping."""
+    path = tmp_path / "prompts.txt"
+    path.write_text("# for the fox test\na red fox: running through snow\n\n  waves at dusk  \n")
+    prompts = load_prompts(path).prompts
+    assert [(p.id, p.prompt) for p in prompts] == [
+        ("p1", "a red fox: running through snow"),
+        ("p2", "waves at dusk"),
+    ]
+    path.write_text("# nothing yet\n")
+    with pytest.raises(InvalidRequest, match="prompts: there are none; give at least one"):
+        load_prompts(path)
+
+
 def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid_one(tmp_path: Path) -> None:
     path = tmp_path / "prompts.yaml"
     path.write_text("prompts: [a fox]\nsetings: {seed: 1}\n")

@@ -120,6 +120,11 @@ def batch(
     try:
         spec = load_manifest(manifest)
         base = manifest.resolve().parent
+        if out is not None and out.exists() and not out.is_dir():  # named as typed, not as output_dir
+            raise InvalidRequest(
+                f"--output-dir: {output_dir} is a file; give a folder for the outputs (it is made if missing)",
+                param="output_dir",
+            )
         check_spares_file(spec, output_folder(spec, base, out), manifest)  # the run would write over it
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})

@@ -32,7 +32,12 @@ def shootout(
         list[str], Opt("--models", "-m", help="Models to compare: A,B,C (or repeat the option).")
     ],
     prompts: Annotated[
-        Path, Opt("--prompts", "-p", help="YAML of prompts, shared settings and score weights.")
+        Path,
+        Opt(
+            "--prompts",
+            "-p",
+            help="YAML of prompts, shared settings and score weights; or a .txt file, a prompt a line.",
+        ),
     ],
     images: Annotated[
         list[str] | None,
@@ -87,6 +92,7 @@ def shootout(
     folder = Path(output or f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
     try:
         spec = load_prompts(prompts)
+        _check_paths(_names(images), folder)
         if device is not None and server is None:  # named as the option, before any trial
             check_device(device)
         if server is not None:
@@ -104,6 +110,22 @@ def shootout(
     except ReelgenError as exc:
         raise fail(exc) from None
     _say(done)
+
+
+def _check_paths(images: list[str], folder: Path) -> None:
+    """The files and folder named on the command line, refused by their options' names before any work
+    (the shoot-out's own checks name its fields: "images:", "output")."""
+    from reelgen.core.errors import InvalidRequest
+
+    for image in images:
+        if not Path(image).is_file():
+            what = "is a folder, not an image" if Path(image).is_dir() else "does not exist"
+            raise InvalidRequest(f"--images: {image} {what}", param="images")
+    if folder.exists() and not folder.is_dir():
+        raise InvalidRequest(
+            f"--output: {folder} is a file; give a folder for the report (it is made if missing)",
+            param="output",
+        )
 
 
 def _in_process(

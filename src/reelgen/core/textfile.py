@@ -154,3 +154,10 @@ def read_yaml(path: Path, name: str, *, param: str) -> Any:
 def read_json(path: Path, name: str, *, param: str) -> Any:
     """The JSON file at ``path``, parsed; every problem reading it is one ``InvalidRequest`` line."""
     return no_nul(parse_json(_read_text(path, name, "JSON", param), name, param=param), name)
+
+
+def read_lines(path: Path, name: str, *, param: str) -> list[str]:
+    """The non-empty lines of the text file at ``path``, stripped, ``#`` comment lines left out."""
+    text = _read_text(path, name, "text", param)
+    lines = [line.strip() for line in text.splitlines()]
+    return no_nul([line for line in lines if line and not line.startswith("#")], name)

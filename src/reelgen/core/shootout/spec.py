@@ -12,7 +12,7 @@ from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT
-from reelgen.core.textfile import read_yaml
+from reelgen.core.textfile import read_lines, read_yaml
 
 #: Prompt ids name files, so they are plain names.
 PROMPT_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -137,12 +137,16 @@ def load_prompts(path: str | Path) -> PromptsFile:
         )
     if not path.is_file():
         raise InvalidRequest(f"prompts file {path} does not exist", param="prompts")
-    data = read_yaml(path, f"prompts file {path}", param="prompts")
+    if path.suffix.lower() == ".txt":  # one prompt a line, as most prompt lists are kept
+        data: Any = read_lines(path, f"prompts file {path}", param="prompts")
+    else:
+        data = read_yaml(path, f"prompts file {path}", param="prompts")
     if isinstance(data, list):  # a bare list of prompts
         data = {"prompts": data}
     if not isinstance(data, dict):
         raise InvalidRequest(
-            f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (docs/shootout.md)",
+            f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (docs/shootout.md); "
+            "a .txt file holds one prompt a line",
             param="prompts",
         )
     try:
