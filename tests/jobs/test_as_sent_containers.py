@@ -11,7 +11,7 @@ import pytest
 
 from reelgen.core.encode import read_metadata, write_video
 from reelgen.core.types import Video
-from reelgen.jobs._as_sent import Naming, named_as_sent
+from reelgen.jobs._as_sent import Naming, _remux, named_as_sent
 from reelgen.jobs.events import RunResult
 
 
@@ -35,6 +35,7 @@ def test_a_film_comes_back_in_the_container_it_was_made_in(tmp_path: Path, suffi
     film.write_bytes(sent.files["video"])
     with av.open(str(film)) as container:
         assert container.streams.video[0].average_rate == 24
+        assert sum(1 for _ in container.decode(video=0)) == 6  # an MKV's copy had no picture at all
     if suffix in (".webm", ".mkv"):
         assert film.read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML, not an MP4's ftyp box
         assert (b"webm" in film.read_bytes()[:64]) is (suffix == ".webm")
@@ -42,3 +43,22 @@ def test_a_film_comes_back_in_the_container_it_was_made_in(tmp_path: Path, suffi
         brand = film.read_bytes()[8:12]
         assert (brand == b"qt  ") is (suffix == ".mov")
     assert read_metadata(film)["soundtrack"] == {"path": "assets/music.wav"}
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".mp4", "mov_text"), (".mkv", "subrip")])
+def test_an_enhanced_uploads_subtitles_stay_in_the_copy(tmp_path: Path, suffix: str, codec: str) -> None:
+    """The copy kept video and sound only: a server's enhance of a clip with subtitles lost them."""
+    from tests.cli.test_enhance_subtitles import _clip, _cues
+
+    made = _clip(tmp_path / f"clip{suffix}", codec, tmp_path)
+    copy = str(tmp_path / "scratch" / "clip.mp4")
+    tagged = tmp_path / f"tagged{suffix}"  # with a record naming the worker's copy, as an enhance writes it
+    _remux(made, tagged, {"source": {"path": copy}})
+    result = RunResult(files={"video": tagged.read_bytes(), "metadata": b"{}"}, frames=24)
+    work = tmp_path / "work"
+    work.mkdir()
+    sent = named_as_sent(result, work, Naming(paths={copy: "clip.mp4"}, made={}, sent={}))
+    back = tmp_path / f"back{suffix}"
+    back.write_bytes(sent.files["video"])
+    assert _cues(back) == _cues(made) and len(_cues(back)) == 2
+    assert read_metadata(back)["source"] == {"path": "clip.mp4"}

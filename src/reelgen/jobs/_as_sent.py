@@ -86,10 +86,17 @@ def _remux(source: Path, target: Path, record: dict[str, Any]) -> None:
     options = CONTAINERS[target.suffix.lower()][3]
     with av.open(str(source)) as src, av.open(str(target), mode="w", options=options) as dst:
         dst.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
-        kept = [s for s in src.streams if s.type in ("video", "audio")]
+        # Subtitles too: an enhanced upload carries its text tracks, which this copy dropped.
+        kept = [s for s in src.streams if s.type in ("video", "audio", "subtitle")]
         streams = {s.index: dst.add_stream_from_template(s) for s in kept}
+        for stream in kept:  # a track's language and name, which the template leaves behind
+            for key in ("language", "title"):
+                if key in stream.metadata:
+                    streams[stream.index].metadata[key] = stream.metadata[key]
         for packet in src.demux(*kept):
-            if packet.dts is None:  # the demuxer's flush packet
+            # The demuxer's empty packet at the end; not "dts is None": Matroska gives H.264's packets
+            # no dts, and skipping those left an MKV film with no picture at all.
+            if not packet.size:
                 continue
             packet.stream = streams[packet.stream.index]
             dst.mux(packet)
