@@ -172,7 +172,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for path in spec.get("paths", {}).values():
         for operation in path.values():
             responses = operation.get("responses", {})
-            if "422" in responses:
+            # FastAPI's own 422 (its validation error) is answered 400 here; a route's own 422 stays.
+            if responses.get("422", {}).get("description") == "Validation Error":
                 del responses["422"]
                 responses.setdefault(
                     "400",

@@ -31,6 +31,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorEnvelope, "description": "No such job"},
     429: {"model": ErrorEnvelope, "description": "Queue full; see Retry-After"},
 }
+_REUSED = "Idempotency-Key reused with another body; not to be retried"
+_RESTARTING = "The engine is restarting; see Retry-After"
+#: What the creating routes answer besides ERRORS: they queue through ``/v1/videos``'s create path.
+_CREATING: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorEnvelope, "description": _REUSED},
+    413: {"model": ErrorEnvelope, "description": "Body too large"},
+    415: {"model": ErrorEnvelope, "description": "Body of another content type than the route takes"},
+    503: {"model": ErrorEnvelope, "description": _RESTARTING},
+}
 router = APIRouter(tags=["legacy"], dependencies=[Depends(authorized)], responses=ERRORS)
 health_router = APIRouter(tags=["legacy"])
 
@@ -173,7 +182,11 @@ async def _legacy_create(request: Request, key: str | None, *, needs_image: bool
 
 
 @router.post(
-    "/api/video/generate", status_code=202, response_model=LegacyJob, summary="Text to video (legacy)"
+    "/api/video/generate",
+    status_code=202,
+    response_model=LegacyJob,
+    summary="Text to video (legacy)",
+    responses=_CREATING,
 )
 async def generate(
     request: Request, body: LegacyGenerate, idempotency_key: IdempotencyKey = None
@@ -188,6 +201,10 @@ async def generate(
     status_code=202,
     response_model=LegacyJob,
     summary="Image to video (legacy)",
+    responses={
+        **_CREATING,
+        415: {"model": ErrorEnvelope, "description": "Body neither JSON nor multipart/form-data"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -221,7 +238,15 @@ def job_status(request: Request, job_id: str) -> LegacyJob:
         202: {
             "model": LegacyJob,
             "description": "Not finished in time; the job keeps running: poll status_url",
-        }
+        },
+        409: {
+            "model": ErrorEnvelope,
+            "description": f"{_REUSED}; or the job was cancelled while waited for",
+        },
+        422: {"model": ErrorEnvelope, "description": "The job failed: the error's code and message say why"},
+        413: _CREATING[413],
+        415: _CREATING[415],
+        503: _CREATING[503],
     },
 )
 async def generate_video(

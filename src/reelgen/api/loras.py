@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import authorized, settings_of
 from reelgen.api.errors import ApiError
+from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.weights import known_sha256
 
 SUFFIX = ".safetensors"
@@ -20,7 +21,12 @@ MAX_LISTED = 2000
 #: How many names an error message lists before it points at GET /v1/loras.
 _NAMED = 20
 
-router = APIRouter(prefix="/v1", tags=["loras"], dependencies=[Depends(authorized)])
+router = APIRouter(
+    prefix="/v1",
+    tags=["loras"],
+    dependencies=[Depends(authorized)],
+    responses={401: {"model": ErrorEnvelope, "description": "Missing or wrong API key"}},
+)
 
 
 class LoraFile(BaseModel):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from reelgen.api.errors import ApiError
-from reelgen.api.schemas import ModelObject
+from reelgen.api.schemas import ErrorEnvelope, ModelObject
 from reelgen.api.security import valid_id
 from reelgen.core import weights
 from reelgen.core.errors import ModelNotAvailable
@@ -18,7 +18,11 @@ from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
-router = APIRouter(prefix="/v1", tags=["models"])
+#: The app guards this router with the API key (app.py), so both routes may answer 401.
+_UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorEnvelope, "description": "Missing or wrong API key"}
+}
+router = APIRouter(prefix="/v1", tags=["models"], responses=_UNAUTHORIZED)
 
 #: Aspect ratios a form offers, as (label, width share, height share).
 ASPECTS = (("16:9", 16, 9), ("9:16", 9, 16), ("1:1", 1, 1), ("4:3", 4, 3), ("3:4", 3, 4), ("21:9", 21, 9))
@@ -271,7 +275,12 @@ def list_models() -> ModelCardList:
     return ModelCardList(data=[card(*presets[name]) for name in sorted(presets)])
 
 
-@router.get("/models/{model_id}", response_model=ModelCard, summary="One model's capabilities")
+@router.get(
+    "/models/{model_id}",
+    response_model=ModelCard,
+    summary="One model's capabilities",
+    responses={404: {"model": ErrorEnvelope, "description": "No such model; GET /v1/models lists them"}},
+)
 def get_model(model_id: str) -> ModelCard:
     presets = registry.presets()
     if not valid_id(model_id.replace(".", "_")) or model_id not in presets:
