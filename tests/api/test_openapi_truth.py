@@ -56,3 +56,18 @@ def test_generate_video_documents_the_422_of_a_failed_job(client: TestClient) ->
     responses = documented(client, "/generate-video", "post")
     assert "The job failed" in responses["422"]["description"]
     assert responses["400"]["description"]
+
+
+@pytest.mark.parametrize("schema", ["VideoCreate", "VideoCreateForm", "VideoEnhance", "VideoEnhanceForm"])
+def test_target_fps_is_documented_as_the_text_it_takes(client: TestClient, schema: str) -> None:
+    spec = client.get("/openapi.json").json()
+    field = spec["components"]["schemas"][schema]["properties"]["target_fps"]
+    texts = [choice for choice in field["anyOf"] if choice.get("type") == "string"]
+    assert len(texts) == 1 and re.fullmatch(texts[0]["pattern"].strip("^$"), "60000/1001")
+    assert not re.fullmatch(texts[0]["pattern"].strip("^$"), "fast")
+    # ... and the route takes that text, as its description says.
+    created = client.post(
+        "/v1/videos", json={"prompt": "a fox", "model": "wan-tiny", "target_fps": "60000/1001"}
+    )
+    assert created.status_code == 202
+    assert created.json()["parameters"]["target_fps"] == "60000/1001"

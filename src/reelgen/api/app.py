@@ -132,6 +132,17 @@ def _form_schema(model_schema: dict[str, Any], files: dict[str, str]) -> dict[st
     return {**model_schema, "properties": props, "additionalProperties": False}
 
 
+#: ``target_fps`` as text, which every body takes (``rate_as_written``) though its field is a number.
+_RATE_TEXT = {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\d+\s*/\s*\d+)\s*$", "examples": ["60000/1001"]}
+
+
+def _rate_as_text(field: dict[str, Any] | None) -> None:
+    """A ``target_fps`` property that lists the text form ('60000/1001') beside the number."""
+    kinds = [choice.get("type") for choice in (field or {}).get("anyOf", [])]
+    if field is not None and "number" in kinds and _RATE_TEXT not in field["anyOf"]:
+        field["anyOf"].insert(kinds.index("number") + 1, _RATE_TEXT)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's spec, with the create bodies it cannot infer and 400 envelopes instead of 422s."""
     if app.openapi_schema:
@@ -169,6 +180,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     )
     schemas["LegacyAnimateForm"] = _form_schema(schemas["LegacyGenerate"], {"image": "Start image"})
     schemas.update(avatars.openapi_schemas(_form_schema))
+    for schema in schemas.values():
+        _rate_as_text(schema.get("properties", {}).get("target_fps"))
     for path in spec.get("paths", {}).values():
         for operation in path.values():
             responses = operation.get("responses", {})
