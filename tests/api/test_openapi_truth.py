@@ -71,3 +71,15 @@ def test_target_fps_is_documented_as_the_text_it_takes(client: TestClient, schem
     )
     assert created.status_code == 202
     assert created.json()["parameters"]["target_fps"] == "60000/1001"
+
+
+def test_the_events_route_documents_the_open_event_it_starts_with(client: TestClient) -> None:
+    video = client.post("/v1/videos", json={"prompt": "a fox", "model": "wan-tiny"}).json()
+    client.post(f"/v1/videos/{video['id']}/cancel")  # ended, so the stream ends too
+    with client.stream("GET", f"/v1/videos/{video['id']}/events", headers={"Last-Event-ID": "1"}) as answer:
+        lines = [line for line in answer.iter_lines() if line.startswith(("event:", "data:"))]
+    assert lines[:2] == ["event: open", 'data: {"after":1}']  # Last-Event-ID: 1 resumes after event 1
+    operation = client.get("/openapi.json").json()["paths"]["/v1/videos/{video_id}/events"]["get"]
+    assert '``open`` (data ``{"after": N}``' in operation["description"]
+    header = next(p for p in operation["parameters"] if p["name"] == "Last-Event-ID")
+    assert "wins over after" in header["description"]

@@ -28,6 +28,7 @@ from reelgen.jobs.webhooks import Webhook
 
 #: The job kinds /v1/videos shows: clips made (render) and clips enhanced (enhance); creates make renders.
 VIDEO = kinds.VIDEO_KINDS
+_LAST = "Resume after this event id (as browsers send on reconnecting); it wins over after"
 
 _ERROR_TEXT = {
     400: "Invalid request: the message names the parameter and its valid values",
@@ -349,14 +350,17 @@ def video_content(
 async def video_events(
     request: Request,
     video_id: str,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
+    last_event_id: Annotated[
+        str | None, Header(alias="Last-Event-ID", max_length=32, description=_LAST)
+    ] = None,
     after: Annotated[
         int | None, Query(ge=0, le=sse.MAX_SEQ, description="Resume after this event id")
     ] = None,
 ) -> StreamingResponse:
-    """Events ``queued``, ``started``, ``progress`` (stage, step, total, eta_s, progress, and a
-    base64 PNG ``preview`` every few steps), then ``completed``, ``failed`` or ``cancelled`` with the
-    ``video`` object (``deleted: true`` instead when the video was deleted as it ended)."""
+    """``open`` (data ``{"after": N}``, the event id it resumes after), then ``queued``, ``started``,
+    ``progress`` (stage, step, total, eta_s, progress, and a base64 PNG ``preview`` every few steps),
+    then ``completed``, ``failed`` or ``cancelled`` with the ``video`` object (``deleted: true``
+    instead when the video was deleted as it ended), and the stream ends. All but ``open`` have ids."""
     service = service_of(request)
     job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     wakeups: sse.Wakeups = request.app.state.wakeups
