@@ -16,13 +16,13 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
 from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size
 from reelgen.api.loras import lora_path
 from reelgen.api.schemas import (
     MAX_KEYFRAMES,
@@ -88,8 +88,6 @@ SERVER_SIDE = frozenset(
     {name for name, info in _CORE.items() if info.json_schema_extra == INPUT_FILE}
     | {"keyframes", "loras", "weights"}
 )
-
-_SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
 
 
 class JsonBody(dict[str, Any]):
@@ -243,35 +241,6 @@ def refuse_unremixable(data: dict[str, Any]) -> None:
                 param=key,
                 code="invalid_value",
             )
-
-
-def parse_size(size: str | None) -> tuple[int | None, int | None]:
-    if size is None:
-        return None, None
-    match = _SIZE.match(size)
-    if not match:
-        raise ApiError(400, f"size {size!r} must look like WIDTHxHEIGHT, e.g. 832x480", param="size")
-    return int(match[1]), int(match[2])
-
-
-#: The longest ``seconds`` a request may ask for (the core request's own limit).
-MAX_SECONDS = 3600
-
-
-def parse_seconds(seconds: str | float | None) -> float | None:
-    if seconds is None:
-        return None
-    try:
-        value = float(seconds)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= MAX_SECONDS:
-        raise ApiError(
-            400,
-            f'seconds {seconds!r} must be a number above 0 and at most {MAX_SECONDS}, e.g. "4"',
-            param="seconds",
-        )
-    return value
 
 
 def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_OFFERED) -> None:
