@@ -130,3 +130,21 @@ def test_watch_ends_with_1_when_the_job_fails_or_is_deleted_meanwhile(server: st
         timer.join()
     assert out.exit_code == 1, out.output  # the job ended (it is gone), the id was right
     assert f"{slow} was deleted on the server while it was watched" in said(out.stderr)
+
+
+def test_the_event_stream_of_a_video_deleted_while_it_runs_ends_with_a_final_event(server: str) -> None:
+    """It stopped after the last progress event, leaving a client that reads the final event waiting."""
+    from reelgen.cli.client import sse_events
+
+    slow = submit(server, "--steps", "40", "--option", "step_delay=0.25")
+    wait_for(lambda: state(server, slow) == "in_progress", timeout_s=60, what="the job to start")
+    timer = threading.Timer(1.0, lambda: httpx.delete(f"{server}/v1/videos/{slow}"))
+    timer.start()
+    try:
+        with httpx.stream("GET", f"{server}/v1/videos/{slow}/events", timeout=60) as answer:
+            events = list(sse_events(answer.iter_lines()))
+    finally:
+        timer.join()
+    _, name, data = events[-1]
+    assert (name, data["deleted"], data["id"]) == ("cancelled", True, slow)
+    assert [n for _, n, _ in events].count("cancelled") == 1 and "started" in [n for _, n, _ in events]

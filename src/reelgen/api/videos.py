@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
@@ -19,6 +19,7 @@ from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_cre
 from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
+from reelgen.api.video_stream import job_events
 from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
@@ -360,40 +361,16 @@ async def video_events(
     """``open`` (data ``{"after": N}``, the event id it resumes after), then ``queued``, ``started``,
     ``progress`` (stage, step, total, eta_s, progress, and a base64 PNG ``preview`` every few steps),
     then ``completed``, ``failed`` or ``cancelled`` with the ``video`` object (``deleted: true``
-    instead when the video was deleted as it ended), and the stream ends. All but ``open`` have ids."""
+    instead when the video was deleted as it ended, or while it ran: then ``cancelled`` comes without an
+    id), and the stream ends. All but ``open`` and that ``cancelled`` have ids."""
     service = service_of(request)
     job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
-    wakeups: sse.Wakeups = request.app.state.wakeups
-
-    def final_video() -> dict[str, Any] | None:
-        try:
-            return present(request, service.get(job.id)).model_dump(mode="json")
-        except JobNotFound:  # deleted between its final event and this read: the event still goes out
-            return None
-
-    async def fetch(seq: int) -> list[sse.StreamEvent]:
-        events = await run_in_threadpool(service.events, job.id, seq, 200)
-        out = []
-        for ev in events:
-            data = {"id": job.id, **ev.data}
-            if ev.type in sse.FINAL_EVENTS:
-                video = await run_in_threadpool(final_video)
-                data.update({"video": video} if video is not None else {"deleted": True})
-            out.append(sse.StreamEvent(ev.seq, ev.type, data))
-        return out
-
-    async def is_final() -> bool:
-        try:
-            return (await run_in_threadpool(service.get, job.id)).terminal
-        except JobNotFound:  # deleted while we streamed: nothing more will come
-            return True
-
-    async def stream() -> AsyncIterator[str]:
-        with wakeups.subscribe(job.id) as signal:
-            async for frame in sse.follow(
-                fetch, sse.last_event_id(last_event_id, after), signal=signal, poll_s=1.0, is_final=is_final
-            ):
-                yield frame
-
+    frames = job_events(
+        service,
+        job.id,
+        lambda found: present(request, found).model_dump(mode="json"),
+        request.app.state.wakeups,
+        sse.last_event_id(last_event_id, after),
+    )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(frames, media_type="text/event-stream", headers=headers)
