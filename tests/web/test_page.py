@@ -419,8 +419,7 @@ def test_choosing_another_file_takes_the_old_files_error_away(
     page.fill("#f-prompt", "a red square")
     (tmp_path / "notes.png").write_text("not an image")
     page.set_input_files("#f-image", tmp_path / "notes.png")
-    status, body = press_generate(page)
-    assert status == 400 and body["error"]["param"] == "input_reference"
+    page.click("#f-submit")  # refused by the page once the browser fails to read it, else by the server
     slot = page.locator("#err-input_reference")
     expect(slot).to_contain_text("not a readable image")
     good = tmp_path / "red.png"

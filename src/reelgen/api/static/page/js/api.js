@@ -132,12 +132,15 @@ export async function downloadUrl(id) {
   return url;
 }
 
-/** Why a video's player shows nothing: the server's reason when the file is gone, else the browser's. */
+/**
+ * Why a video's player shows nothing: `{ message, gone }`, the server's reason and gone true when its
+ * file is no longer there (Download and Enhance of it can only fail), else the browser's.
+ */
 export async function unplayable(id) {
   try {
     await probe(id);
   } catch (err) {
-    return err.message;
+    return { message: err.message, gone: err instanceof ApiError && err.status === 404 };
   }
-  return "This browser cannot play this video; Download it to watch it in a player.";
+  return { message: "This browser cannot play this video; Download it to watch it in a player.", gone: false };
 }

@@ -3,6 +3,7 @@
 import { ApiError, post } from "./api.js";
 import { buildForm, sayNotCarried, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
+import { mountStartImage } from "./create_image.js";
 import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
@@ -12,10 +13,11 @@ const LAST_MODEL = "reelgen-last-model";
 const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
 
 export function mountCreate(section, ctx) {
-  const state = { model: null, remixOf: null, image: null, again: [] };
+  const state = { model: null, remixOf: null, again: [] };
   const f = buildForm({ onDefaults: () => applyModel(true) });
   const pins = mountInputs(f.inputs); // end image, keyframes, LoRAs
   const enhance = mountEnhanceChoices(f); // interpolation and upscaling
+  const start = mountStartImage(f, { size: () => checkedValue("size"), model: () => state.model, remixing: () => state.remixOf !== null });
   section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
 
   // ---- models ---------------------------------------------------------------------------------
@@ -55,7 +57,7 @@ export function mountCreate(section, ctx) {
     }
     document.getElementById("f-guidance2-field").hidden = model.defaults.guidance_scale_2 == null;
     showInputs();
-    updateImageNote();
+    start.note();
   }
 
   function setTasks(model) {
@@ -113,63 +115,7 @@ export function mountCreate(section, ctx) {
     pins.apply(state.model, checkedValue("task"), Number(f.frames.value));
   }
 
-  // ---- images and videos ----------------------------------------------------------------------
-  function onImage() {
-    const file = f.image.files[0];
-    if (state.image) URL.revokeObjectURL(state.image.url);
-    state.image = null;
-    f.imagePreview.replaceChildren();
-    f.imagePreview.hidden = !file;
-    if (!file) { updateImageNote(); return; }
-    const url = URL.createObjectURL(file);
-    const img = el("img", { src: url, alt: `Start image: ${file.name}` });
-    const box = el("div", { class: "crop-box", "aria-hidden": "true" });
-    img.addEventListener("load", () => {
-      state.image = { url, width: img.naturalWidth, height: img.naturalHeight };
-      updateImageNote();
-    });
-    f.imagePreview.append(el("div", { class: "frame" }, img, box), el("figcaption", {}, file.name));
-  }
-
-  /** Says, and draws, what part of the start image survives the crop to the chosen size. */
-  function updateImageNote() {
-    const note = document.getElementById("f-image-note");
-    const size = checkedValue("size");
-    f.fitButton.hidden = true;
-    if (!state.image || !size) { note.hidden = true; return; }
-    const [vw, vh] = size.split("x").map(Number);
-    const { width: iw, height: ih } = state.image;
-    const scale = Math.max(vw / iw, vh / ih);
-    const keptW = vw / scale / iw, keptH = vh / scale / ih; // shares of the image kept
-    const box = f.imagePreview.querySelector(".crop-box");
-    box.style.left = `${((1 - keptW) / 2) * 100}%`;
-    box.style.top = `${((1 - keptH) / 2) * 100}%`;
-    box.style.width = `${keptW * 100}%`;
-    box.style.height = `${keptH * 100}%`;
-    const cut = Math.round((1 - Math.min(keptW, keptH)) * 100);
-    if (cut < 1) {
-      note.textContent = `Your image (${iw}×${ih}) has the video's shape: nothing is cropped.`;
-      note.classList.remove("warn");
-    } else {
-      const where = keptW < keptH ? "left and right" : "top and bottom";
-      note.textContent = `Your image is ${iw}×${ih}; the video is ${vw}×${vh}, so ${cut}% of the image is cropped off (${where}).`;
-      note.classList.add("warn");
-      f.fitButton.hidden = !state.model || state.remixOf !== null;
-    }
-    note.hidden = false;
-  }
-
-  function fitImage() {
-    if (!state.image || !state.model) return;
-    const aspect = state.image.width / state.image.height;
-    const best = state.model.choices.sizes.reduce((a, b) => {
-      const d = (s) => Math.abs(Math.log(Number(s.size.split("x")[0]) / Number(s.size.split("x")[1]) / aspect));
-      return d(b) < d(a) ? b : a;
-    });
-    f.form.querySelector(`input[name="size"][value="${best.size}"]`).checked = true;
-    updateImageNote();
-  }
-
+  // ---- videos -------------------------------------------------------------------------------
   function onVideo() {
     const file = f.video.files[0];
     if (f.videoPreview.src) URL.revokeObjectURL(f.videoPreview.src);
@@ -232,6 +178,7 @@ export function mountCreate(section, ctx) {
     if (!model.weights.present) return showError(f.form, "model", notHere(model));
     const task = TASKS[checkedValue("task")] || {};
     if (!state.remixOf && task.needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", `${task.label} needs a start image.`);
+    if (!state.remixOf && task.needs === "image" && start.problem()) return showError(f.form, "input_reference", start.problem());
     if (!state.remixOf && task.needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", `${task.label} needs a source video.`);
     const seed = f.lock.checked ? seedProblem(f.seed.value) : null;
     if (seed) return showError(f.form, "seed", seed);
@@ -381,13 +328,11 @@ export function mountCreate(section, ctx) {
   f.form.addEventListener("change", (ev) => {
     clearFieldError(ev.target);
     if (ev.target.name === "task") { showInputs(); clearErrors(f.form); }
-    if (ev.target.name === "size") { updateImageNote(); labelEnhance(); }
+    if (ev.target.name === "size") { start.note(); labelEnhance(); }
   });
   f.rate.addEventListener("change", labelFrames);
   f.frames.addEventListener("change", showInputs);
-  f.image.addEventListener("change", onImage);
   f.video.addEventListener("change", onVideo);
-  f.fitButton.addEventListener("click", fitImage);
   f.strength.addEventListener("input", () => { f.strengthOut.textContent = Number(f.strength.value).toFixed(2); });
   // A seed the person typed or drew is the one they expect to be used: it locks (an empty field unlocks).
   f.seed.addEventListener("input", () => { f.lock.checked = f.seed.value.trim() !== ""; });

@@ -228,8 +228,9 @@ export function mountInputs(p) {
    * the message shows under the whole list, so the row it is about must be pointed at.
    */
   function point(param) {
-    const m = /^(keyframes|loras)\[(\d+)\]\.?(\w*)/.exec(param || "");
-    const rows = m && (m[1] === "keyframes" ? p.keyRows : p.loraRows);
+    // keyframe_images[1] is row 2's image: the page sends one file per row, in the rows' order.
+    const m = /^(keyframes|keyframe_images|loras)\[(\d+)\]\.?(\w*)/.exec(param || "");
+    const rows = m && (m[1] === "loras" ? p.loraRows : p.keyRows);
     const row = rows && rows.children[Number(m[2])];
     if (!row) return;
     const control = row.querySelector(`[data-what="${m[3]}"]`) || row.querySelector("[data-what]");

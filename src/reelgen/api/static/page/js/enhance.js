@@ -88,6 +88,11 @@ export function mountEnhance(ctx) {
   /** The request body; null (with the field's error shown) when a value is not a number at all. */
   function body() {
     const out = {};
+    if (motion.value === RATE && !rate.value.trim()) {
+      // The server's answer to an empty rate quoted it: "'' is not a frame rate".
+      showError(form, "target_fps", `Type the frame rate to reach, above 0 and up to ${LIMITS.target_fps} (e.g. 60).`);
+      return null;
+    }
     if (motion.value === RATE) out.target_fps = rate.value.trim(); // text: the server reads 59.94 as 60000/1001
     else if (motion.value) out.interpolate = Number(motion.value);
     if (motion.value && interpolator.value !== "auto") out.interpolator = interpolator.value;

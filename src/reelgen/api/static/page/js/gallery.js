@@ -43,21 +43,27 @@ export function mountGallery(section, ctx) {
       "aria-label": `Video: ${v.prompt}` });
     const problem = el("p", { class: "card-error", role: "alert", hidden: true });
     const say = (message) => { problem.textContent = message; problem.hidden = false; };
-    // A file removed from the server (retention) leaves no player: its place says why.
-    const gone = (message) => { player.replaceWith(el("p", { class: "card-error gone" }, message)); };
+    // A file removed from the server (retention) leaves no player: its place says why, and its
+    // Download and Enhance, which could only fail with the same words, go (Delete stays).
+    const needFile = [];
+    const gone = ({ message, gone: fileGone }) => {
+      player.replaceWith(el("p", { class: "card-error gone" }, message));
+      if (fileGone) for (const button of needFile) button.remove();
+    };
     player.addEventListener("error", async () => gone(await unplayable(v.id)), { once: true });
     Promise.all([contentUrl(v.id, "thumbnail"), contentUrl(v.id)])
       .then(([poster, src]) => { player.poster = poster; player.src = src; })
-      .catch((err) => gone(err.message));
+      .catch((err) => gone({ message: err.message, gone: err instanceof ApiError && err.status === 404 }));
     const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, v.prompt || "(no prompt)");
     const describe = { "aria-describedby": title.id };
+    needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
+      el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
       player, title, params(v),
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),
-        el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
-        el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"),
+        ...needFile,
         el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v, say), ...describe }, "Delete")),
       problem,
       el("p", { class: "muted small" }, shortId(v.id)));

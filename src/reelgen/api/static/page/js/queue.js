@@ -56,8 +56,10 @@ export function createQueue(ctx) {
     if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
     if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
-      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
-      buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(card.video) }, "Enhance"));
+      if (!card.gone) {
+        buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
+        buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(card.video) }, "Enhance"));
+      }
       if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
@@ -126,7 +128,9 @@ export function createQueue(ctx) {
     player.addEventListener("error", async () => {
       const why = await unplayable(v.id);
       player.remove();
-      cardError(card, new Error(why));
+      cardError(card, new Error(why.message));
+      // Its Download and Enhance could only fail with the same words: they go, Delete stays.
+      if (why.gone) { card.gone = true; actions(card); }
     }, { once: true });
     try {
       player.poster = await contentUrl(v.id, "thumbnail");

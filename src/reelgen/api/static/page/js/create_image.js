@@ -1,0 +1,92 @@
+// The Create form's start image: its preview, what the crop to the chosen size keeps, a size that
+// fits it, and a file the server would refuse (an SVG, a text file named .png) said before sending.
+import { el } from "./util.js";
+
+/** What POST /v1/videos decodes as an input_reference (the field's `accept`). */
+const TYPES = ["image/png", "image/jpeg", "image/webp"];
+
+/**
+ * Wires `f.image` to its preview and note; `size()`, `model()` and `remixing()` read the rest of the
+ * form. Returns `note()` (redraw the crop for a new size or model), `fit()` and `problem()` (why the
+ * chosen file cannot be sent, or null).
+ */
+export function mountStartImage(f, { size, model, remixing }) {
+  const state = { image: null, bad: null };
+  const noteEl = () => document.getElementById("f-image-note");
+
+  function changed() {
+    const file = f.image.files[0];
+    if (state.image) URL.revokeObjectURL(state.image.url);
+    state.image = null;
+    // Browsers draw an SVG, so the crop note said "nothing is cropped" of a file the server then refused.
+    state.bad = file && !TYPES.includes(file.type)
+      ? `${file.name} is not a PNG, JPEG or WebP image; choose one of those.` : null;
+    f.imagePreview.replaceChildren();
+    f.imagePreview.hidden = !file || Boolean(state.bad);
+    note(); // the last image's note goes now: this file may never load
+    if (!file || state.bad) return;
+    const url = URL.createObjectURL(file);
+    const img = el("img", { src: url, alt: `Start image: ${file.name}` });
+    const box = el("div", { class: "crop-box", "aria-hidden": "true" });
+    img.addEventListener("load", () => {
+      state.image = { url, width: img.naturalWidth, height: img.naturalHeight };
+      note();
+    });
+    img.addEventListener("error", () => {
+      state.bad = `${file.name} is not a readable image; choose a PNG, JPEG or WebP image.`;
+      f.imagePreview.hidden = true;
+      note();
+    });
+    f.imagePreview.append(el("div", { class: "frame" }, img, box), el("figcaption", {}, file.name));
+  }
+
+  /** Says, and draws, what part of the start image survives the crop to the chosen size. */
+  function note() {
+    const out = noteEl();
+    const chosen = size();
+    f.fitButton.hidden = true;
+    if (state.bad) {
+      out.textContent = state.bad;
+      out.classList.add("warn");
+      out.hidden = false;
+      return;
+    }
+    if (!state.image || !chosen) { out.hidden = true; return; }
+    const [vw, vh] = chosen.split("x").map(Number);
+    const { width: iw, height: ih } = state.image;
+    const scale = Math.max(vw / iw, vh / ih);
+    const keptW = vw / scale / iw, keptH = vh / scale / ih; // shares of the image kept
+    const box = f.imagePreview.querySelector(".crop-box");
+    box.style.left = `${((1 - keptW) / 2) * 100}%`;
+    box.style.top = `${((1 - keptH) / 2) * 100}%`;
+    box.style.width = `${keptW * 100}%`;
+    box.style.height = `${keptH * 100}%`;
+    const cut = Math.round((1 - Math.min(keptW, keptH)) * 100);
+    if (cut < 1) {
+      out.textContent = `Your image (${iw}×${ih}) has the video's shape: nothing is cropped.`;
+      out.classList.remove("warn");
+    } else {
+      const where = keptW < keptH ? "left and right" : "top and bottom";
+      out.textContent = `Your image is ${iw}×${ih}; the video is ${vw}×${vh}, so ${cut}% of the image is cropped off (${where}).`;
+      out.classList.add("warn");
+      f.fitButton.hidden = !model() || remixing();
+    }
+    out.hidden = false;
+  }
+
+  function fit() {
+    const m = model();
+    if (!state.image || !m) return;
+    const aspect = state.image.width / state.image.height;
+    const best = m.choices.sizes.reduce((a, b) => {
+      const d = (s) => Math.abs(Math.log(Number(s.size.split("x")[0]) / Number(s.size.split("x")[1]) / aspect));
+      return d(b) < d(a) ? b : a;
+    });
+    f.form.querySelector(`input[name="size"][value="${best.size}"]`).checked = true;
+    note();
+  }
+
+  f.image.addEventListener("change", changed);
+  f.fitButton.addEventListener("click", fit);
+  return { note, problem: () => (f.image.files[0] ? state.bad : null) };
+}
