@@ -275,12 +275,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     wire.refuse_unremixable(data)
     body = wire.parse_body(wire.VideoRemix, data, wire.REMIX_FIELDS)
     service = service_of(request)
-    # The create's cap on text, which a remix skipped: a prompt refused there was queued here.
-    chars = settings_of(request).max_prompt_chars
-    for name in ("prompt", "negative_prompt"):
-        text = getattr(body, name, None) or ""
-        if len(text) > chars:
-            raise ApiError(400, f"{name} has {len(text)} characters; the limit is {chars}", param=name)
+    wire.check_text_limits(body, settings_of(request).max_prompt_chars)
     cap = settings_of(request).max_priority
     if body.priority is not None and body.priority > cap:
         raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")

@@ -300,20 +300,21 @@ def parse_body(
         raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
 
 
+def check_text_limits(body: Any, chars: int) -> None:
+    """The server's cap on text (``max_prompt_chars``) for a body's prompt and negative prompt: the negative
+    one goes through the same text encoder, and a remix skipped the cap a create kept."""
+    for name in ("prompt", "negative_prompt"):
+        text = getattr(body, name, None) or ""
+        if len(text) > chars:
+            raise ApiError(400, f"{name} has {len(text)} characters; the limit is {chars}", param=name)
+
+
 def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> GenerationRequest:
     """The core request a create body asks for (with the server's saved ``inputs``); limits checked.
 
     LoRAs are looked up in the server's LoRA folder here: a name outside it is a 400.
     """
-    # The negative prompt goes through the same text encoder, so the same cap keeps either from
-    # holding a worker on a megabyte of text.
-    for name, text in (("prompt", body.prompt), ("negative_prompt", body.negative_prompt or "")):
-        if len(text) > settings.max_prompt_chars:
-            raise ApiError(
-                400,
-                f"{name} has {len(text)} characters; the limit is {settings.max_prompt_chars}",
-                param=name,
-            )
+    check_text_limits(body, settings.max_prompt_chars)
     if body.priority > settings.max_priority:
         raise ApiError(
             400,
