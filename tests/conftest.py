@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # threads spin against the others' and the suite ran twice as long. Children inherit it.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
+# Compiled modules are kept. Where the environment sets PYTHONDONTWRITEBYTECODE (this machine's does),
+# every server, worker and CLI process a test starts compiled reelgen's sources again, and each test
+# process rewrote and compiled every test module's asserts again, on every run.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # A request that names no model gets the server's default ("auto": reelgen-micro here, about ten times
 # slower than ltx-tiny on a CPU); tests that leave the model out want the fastest one.
 os.environ.setdefault("REELGEN_DEFAULT_MODEL", "ltx-tiny")

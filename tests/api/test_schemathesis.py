@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.settings import JobSettings
 
-# No workers: fuzzed jobs queue but never render (a 2048x2048 job would run for hours), so
-# /generate-video hits its wait limit and answers 202 after 0.1 s.
-_DATA = Path(tempfile.mkdtemp(prefix="reelgen-fuzz-"))
-atexit.register(shutil.rmtree, _DATA, True)
-APP = create_app(
-    ApiSettings(jobs=JobSettings(data_dir=_DATA), serve_web=False, wait_timeout_s=0.1),
-    start_service=False,
-)
-# /readyz answers 503 by design while no worker runs; an event stream of a queued job stays
-# open until the job ends, which never happens here. Both are tested elsewhere.
-schema = (
-    schemathesis.openapi.from_asgi("/openapi.json", APP)
-    .exclude(path="/readyz")
-    .exclude(path_regex=r"/events$")
-)
+
+@pytest.fixture(scope="module")
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The app's schema, loaded when the test runs: at collection, every test process of the suite
+    built the app and its schema (some 5 s of CPU each) for the one process that runs this file."""
+    # No workers: fuzzed jobs queue but never render (a 2048x2048 job would run for hours), so
+    # /generate-video hits its wait limit and answers 202 after 0.1 s.
+    data = Path(tmp_path_factory.mktemp("fuzz"))
+    app = create_app(
+        ApiSettings(jobs=JobSettings(data_dir=data), serve_web=False, wait_timeout_s=0.1),
+        start_service=False,
+    )
+    # /readyz answers 503 by design while no worker runs; an event stream of a queued job stays
+    # open until the job ends, which never happens here. Both are tested elsewhere.
+    return (
+        schemathesis.openapi.from_asgi("/openapi.json", app)
+        .exclude(path="/readyz")
+        .exclude(path_regex=r"/events$")
+    )
 
 
-@schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_server_errors(case: schemathesis.Case) -> None:
+def check(case: schemathesis.Case) -> None:
     response = case.call()
     if case.path == "/generate-avatar" and response.status_code == 504:
         return  # its wait limit, answered 504 by design (tests/api/test_avatars_api.py)
     case.validate_response(response, checks=[schemathesis.checks.not_a_server_error])
+
+
+def test_no_server_errors(api_schema: Any) -> None:
+    """Every operation in turn, each with its own examples (the fixture loader of schemathesis's pytest
+    plugin does not run on this pytest)."""
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) > 40  # the routes are all there to be tried
+    for operation in operations:
+        given(case=operation.as_strategy())(check)()

@@ -119,11 +119,11 @@ def test_shipped_model_mouth_follows_the_voice(
         crop = drawn_face(1, geo.size, photo_bank(256))
     voice = read_voice(voice_path)
     count = round(voice.seconds * FPS)
-    # Frames are made independently: every other one is the same test in half the time.
-    every_other = np.arange(0, count, 2)
-    opening, _ = openings(engine, crop, features, every_other)
-    envelope = frame_envelope(voice, FPS, count)[every_other]
-    times = (every_other + 0.5) / FPS
+    # Frames are made independently: every third one is the same test in a third of the time.
+    sampled = np.arange(0, count, 3)
+    opening, _ = openings(engine, crop, features, sampled)
+    envelope = frame_envelope(voice, FPS, count)[sampled]
+    times = (sampled + 0.5) / FPS
     speaking = opening[(times > start + 0.1) & (times < end - 0.1)]
     silent = opening[(times < start - 0.2) | (times > end + 0.3)]
     assert np.corrcoef(opening, envelope)[0, 1] > 0.4
