@@ -1,4 +1,4 @@
-"""The soak of test_soak.py and test_soak_ray.py: bursts of 200 concurrent requests, each followed by an idle gap
+"""The soak of test_soak.py and test_soak_ray.py: bursts of 200 concurrent requests with an idle gap between,
 past the web server's thread pruning; the server, its engine and every job must survive.
 
 AnyIO ends a worker thread after 10 s idle. A private Ray started on such a
@@ -22,7 +22,7 @@ from tests.service.server import TINY, running
 
 #: AnyIO's worker threads end after 10 s without work.
 IDLE_GAP_S = 11.0
-#: Two bursts, two gaps: the second burst runs on the threads the first gap pruned and replaced.
+#: Two bursts with a gap between: the second burst runs on the threads the gap pruned and replaced.
 BURSTS = 2
 BURST = 200
 CREATES_PER_BURST = 4
@@ -57,18 +57,19 @@ async def burst(url: str, known: list[str], round_: int) -> list[httpx.Response]
 
 
 def soak(engine: str, tmp_path: Path, reelgen_home: Path) -> None:
-    """Two bursts and two idle gaps on a server of ``engine``; fails on any 5xx, lost job or engine restart."""
+    """Two bursts and the idle gap between them on a server of ``engine``; fails on any 5xx, lost job or engine restart."""
     with running(tmp_path / "server", home=reelgen_home, REELGEN_ENGINE=engine) as server:
         before = server.http.get("/v1/system").json()["detail"]["engine"]
         created: list[str] = []
         errors: list[int] = []
         for round_ in range(BURSTS):
+            if round_:
+                time.sleep(IDLE_GAP_S)  # idle past the thread pruning: the scenario itself
             answers = in_own_loop(burst(server.url, created, round_))
             errors += [r.status_code for r in answers if r.status_code >= 500]
             created += [
                 r.json()["id"] for r in answers if r.request.method == "POST" and r.status_code == 202
             ]
-            time.sleep(IDLE_GAP_S)  # idle past the thread pruning: the scenario itself
             assert server.process is not None and server.process.poll() is None, server.log()
             ready = server.http.get("/readyz")
             assert ready.status_code == 200, f"{ready.text}\n{server.log()}"

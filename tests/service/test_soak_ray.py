@@ -1,4 +1,4 @@
-"""Bursts of 200 concurrent requests, each followed by an idle gap past the web server's thread pruning: all survive.
+"""Bursts of 200 concurrent requests with an idle gap between, past the web server's thread pruning: all survive.
 
 The private Ray here, the local engine in test_soak.py: each run is mostly idle gaps (the condition under
 test), and as two files xdist (--dist loadfile) runs them on two test processes at once.
