@@ -117,24 +117,8 @@ def test_a_lora_changed_since_is_refused_and_one_without_a_recorded_hash_replays
 
     from tests.core.test_loras import ltx_lora
 
-    lora = ltx_lora(tmp_path, "style.safetensors")
-    clip = tmp_path / "clip.mp4"
-    args = [
-        "generate",
-        "waves",
-        "-m",
-        "ltx-tiny",
-        "--seed",
-        "2",
-        "--lora",
-        f"{lora}:0.8",
-        "-o",
-        str(clip),
-        "-q",
-    ]
-    made = runner.invoke(app, args)
-    assert made.exit_code == 0, made.output
-    ltx_lora(tmp_path, "style.safetensors", seed=9)  # the same name, other weights
+    lora, clip = lora_clip(tmp_path)
+    ltx_lora(lora.parent, lora.name, seed=9)  # the same name, other weights
     again = tmp_path / "again.mp4"
     refused = runner.invoke(app, ["replay", str(clip), "-o", str(again)])
     assert refused.exit_code == 2, refused.output
