@@ -321,6 +321,10 @@ export function mountCreate(section, ctx) {
 
   // ---- wiring ---------------------------------------------------------------------------------
   f.form.addEventListener("submit", onSubmit);
+  // A multi-line prompt takes Enter as a new line; Ctrl+Enter sends, as in ComfyUI and chat boxes.
+  f.prompt.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !f.submit.disabled) { ev.preventDefault(); f.form.requestSubmit(f.submit); }
+  });
   f.model.addEventListener("change", () => { clearErrors(f.form); applyModel(false); });
   f.readyOnly.addEventListener("change", refill);
   // A new file or value takes the old one's error away (a good image chosen after a bad one).

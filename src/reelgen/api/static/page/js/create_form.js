@@ -44,7 +44,7 @@ export function buildForm({ onDefaults }) {
       info,
       el("p", { class: "field-error", id: "err-model", hidden: true })),
     radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),
-    field({ param: "prompt", label: "Prompt", control: prompt }),
+    field({ param: "prompt", label: "Prompt", control: prompt, hint: "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here." }),
     field({ param: "negative_prompt", label: "Negative prompt", control: negative, hint: "What the video should not show (optional)." }),
     el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
       el("label", { for: "f-image" }, "Start image"),
