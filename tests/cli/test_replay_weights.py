@@ -31,23 +31,17 @@ def checkpoint(tmp_path: Path) -> Path:
     )
 
 
-def made_with(checkpoint: Path, out: Path) -> Path:
-    args = [
-        "generate",
-        "waves",
-        "-m",
-        "ltx-tiny",
-        "--seed",
-        "2",
-        "--weights",
-        str(checkpoint),
-        "-o",
-        str(out),
-        "-q",
-    ]
-    result = runner.invoke(app, args)
+def generated(out: Path, *extra: str) -> Path:
+    """``out``, made by generate of ltx-tiny at seed 2 with ``extra`` options."""
+    result = runner.invoke(
+        app, ["generate", "waves", "-m", "ltx-tiny", "--seed", "2", *extra, "-o", str(out), "-q"]
+    )
     assert result.exit_code == 0, result.output
     return out
+
+
+def made_with(checkpoint: Path, out: Path) -> Path:
+    return generated(out, "--weights", str(checkpoint))
 
 
 def overwrite_one_weight(checkpoint: Path) -> None:
@@ -143,21 +137,7 @@ def lora_clip(tmp_path: Path) -> tuple[Path, Path]:
     lora = ltx_lora(tmp_path / "loras", "style.safetensors")
     clip = tmp_path / "clips" / "clip.mp4"
     clip.parent.mkdir()
-    args = [
-        "generate",
-        "waves",
-        "-m",
-        "ltx-tiny",
-        "--seed",
-        "2",
-        "--lora",
-        f"{lora}:0.8",
-        "-o",
-        str(clip),
-        "-q",
-    ]
-    made = runner.invoke(app, args)
-    assert made.exit_code == 0, made.output
+    generated(clip, "--lora", f"{lora}:0.8")
     return lora, clip
 
 
