@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import job_path, server_url
-from reelgen.cli.output import console, fail, output_path, parse_pairs, progress_bar
+from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar
 from reelgen.cli.typed import VIDEO
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
@@ -23,14 +23,7 @@ def enhance(
     # Taken as text: read as a path, an empty IN was "." and crashed as an internal error.
     file: Annotated[str, typer.Argument(metavar="IN", callback=VIDEO, help="Any video file PyAV reads.")],
     output: Annotated[
-        Path | None,
-        Opt(
-            "--output",
-            "-o",
-            parser=output_path,
-            metavar="<path>",
-            help="Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).",
-        ),
+        Path | None, output_option("Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).")
     ] = None,
     interpolate: Annotated[
         int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")

@@ -13,7 +13,7 @@ from reelgen.cli import typed
 from reelgen.cli.output import (
     console,
     fail,
-    output_path,
+    output_option,
     parse_pairs,
     plan_line,
     positive_gib,
@@ -50,13 +50,9 @@ Opt = typer.Option
 # Options generate, animate and replay share, declared once (each says what it does in --help).
 OutputOpt = Annotated[
     Path | None,
-    Opt(
-        "--output",
-        "-o",
-        parser=output_path,
-        metavar="<path>",
-        help="Output .mp4/.mov/.mkv/.webm (default: outputs/...); replaces a file of that name, and its "
-        "NAME.json, once the new one is whole.",
+    output_option(
+        "Output .mp4/.mov/.mkv/.webm (default: outputs/...); replaces a file of that name, and its "
+        "NAME.json, once the new one is whole."
     ),
 ]
 WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if unset).")]

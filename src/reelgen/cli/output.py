@@ -71,6 +71,11 @@ def output_path(text: str) -> Path:
     return Path(text)
 
 
+def output_option(help: str) -> Any:
+    """``--output`` / ``-o``, read by ``output_path``; ``help`` says what it writes and its default."""
+    return typer.Option("--output", "-o", parser=output_path, metavar="<path>", help=help)
+
+
 def take_count(value: int) -> int:
     """``--count``'s check: from 1 take (a plain run) to ``MAX_TAKES``."""
     if not 1 <= value <= MAX_TAKES:
