@@ -151,6 +151,17 @@ def test_list_pages_and_filters(client: TestClient) -> None:
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "after"
 
 
+def test_list_by_an_unknown_model_names_it_and_the_known_ones(client: TestClient) -> None:
+    create(client)
+    typo = client.get("/v1/videos", params={"model": "wan-tinny"})
+    assert typo.status_code == 400 and typo.json()["error"]["param"] == "model"
+    assert "unknown model 'wan-tinny'; did you mean wan-tiny" in typo.json()["error"]["message"]
+    nothing_near = client.get("/v1/videos", params={"model": "nope"}).json()["error"]["message"]
+    assert "unknown model 'nope'; known models: " in nothing_near and "ltx-tiny" in nothing_near
+    # A known model with no jobs is still just an empty page.
+    assert client.get("/v1/videos", params={"model": "ltx-tiny"}).json()["data"] == []
+
+
 def test_cancel_while_queued_is_immediate_and_streams_its_events(client: TestClient) -> None:
     video = create(client)
     cancelled = client.post(f"/v1/videos/{video['id']}/cancel")

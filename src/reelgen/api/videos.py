@@ -20,7 +20,8 @@ from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_stream import job_events
-from reelgen.core.spec import resolve
+from reelgen.core.errors import ModelNotAvailable
+from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
@@ -224,6 +225,13 @@ def list_videos(
             param="after",
             code="invalid_value",
         ) from None
+    if model is not None and not page.items and after is None:
+        # "no video jobs match" read as if the name were fine; a mistyped one gets the known names.
+        # Only when nothing matched: jobs of a plugin model since uninstalled are still listed.
+        try:
+            registry.resolve(model)
+        except ModelNotAvailable as exc:
+            raise ApiError(400, f"model: {exc.message}", param="model", code="invalid_value") from None
     data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
