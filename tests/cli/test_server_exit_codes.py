@@ -174,7 +174,7 @@ def test_a_server_that_is_not_reelgen_is_said_plainly(
     assert result.exit_code == 1, result.output
     assert " ".join(result.output.split()).endswith(
         f"error: {url} answered HTTP {status} (text/html) as `reelgen serve` never does; "
-        "is --server (or REELGEN_SERVER) the URL of a reelgen server?"
+        "is the server URL that of a reelgen server?"
     )
     assert "<html" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

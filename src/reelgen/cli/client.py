@@ -16,6 +16,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.output import STOPPED, console
+from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
+from reelgen.cli.server_url import server_origin
+from reelgen.cli.server_url import server_url as server_url
 
 TERMINAL = ("completed", "failed", "cancelled")
 #: How many times ``watch`` connects to a job's events, and the wait between two tries (the
@@ -26,32 +29,6 @@ RECONNECT_S = 1.0
 CONTENT_TYPES = ("video/", "image/")
 
 
-def server_url(value: str | None) -> str | None:
-    """A ``--server`` value checked before anything is sent: an http(s) URL with a host, else bad input (exit 2)."""
-    if value is None:
-        return None
-    try:
-        url = httpx.URL(value)
-    except (httpx.InvalidURL, TypeError):
-        url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
-        raise typer.BadParameter(f"{value!r} is not a server URL; give one like http://127.0.0.1:8000")
-    if url.port is not None and not 1 <= url.port <= 65535:  # it was "connection refused"
-        raise typer.BadParameter(f"{value!r} has port {url.port}; a port is 1 to 65535")
-    # The banner's API URL and OpenAI clients' base_url end in /v1; every path here starts with
-    # /v1 already, so that URL was sent as /v1/v1/videos and answered "no route".
-    return value.rstrip("/").removesuffix("/v1")
-
-
-ServerOpt = Annotated[
-    str,
-    typer.Option(
-        "--server",
-        envvar="REELGEN_SERVER",
-        callback=server_url,
-        help="Base URL of a running `reelgen serve`.",
-    ),
-]
 KeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
 ]
@@ -72,9 +49,12 @@ class ClientError(Exception):
         bad_input: bool | None = None,
         param: str | None = None,
         said: str | None = None,
+        server_at_fault: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
+        #: Not reached, or not a reelgen server: the URL itself may be the mistake.
+        self.server_at_fault = server_at_fault
         self.param, self.said = param, said  # the envelope's parameter and message, as the server gave them
         wrong = status is not None and 400 <= status < 500 and status != 429
         self.bad_input = bad_input if bad_input is not None else wrong
@@ -120,9 +100,10 @@ def _not_reelgen(resp: httpx.Response) -> ClientError:
     where = f"{resp.request.url.scheme}://{resp.request.url.netloc.decode()}"
     return ClientError(
         f"{where} answered HTTP {resp.status_code} ({kind}) as `reelgen serve` never does; "
-        "is --server (or REELGEN_SERVER) the URL of a reelgen server?",
+        "is the server URL that of a reelgen server?",
         resp.status_code,
         bad_input=False,
+        server_at_fault=True,
     )
 
 
@@ -182,7 +163,9 @@ def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: An
         with _client(server, api_key) as client:
             resp = _check(client.request(method, path, **kwargs))
     except httpx.TransportError as exc:
-        raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+        raise ClientError(
+            f"cannot reach {server} ({exc}); is `reelgen serve` running?", server_at_fault=True
+        ) from None
     answer_json(resp)
     return resp
 
@@ -206,7 +189,9 @@ def _exit(exc: ClientError, flags: dict[str, str] | None = None) -> typer.Exit:
     """Print it, the server's field names said as the command's ``flags`` (``list --limit 0`` was told
     ``limit: ... (limit)``; an id's 404 ended in ``(video_id)``), and pick the exit code."""
     exc = as_flags(exc, flags or {})
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    origin = server_origin()
+    said = f"{exc} ({origin})" if exc.server_at_fault and origin else exc
+    console.print(f"[bold red]error:[/] {said}", highlight=False)
     return typer.Exit(exc.exit_code)
 
 
@@ -271,7 +256,8 @@ def fetch_content(
             f"nothing was written to {target}"
         ) from None
     except httpx.TransportError as exc:
-        raise ClientError(f"download from {server} failed ({exc})") from None
+        refused = isinstance(exc, httpx.ConnectError)  # never reached: the URL may be the mistake
+        raise ClientError(f"download from {server} failed ({exc})", server_at_fault=refused) from None
     except WriteFailed as exc:  # a full disk: one line, not an internal error
         raise ClientError(exc.message) from None
 
@@ -350,7 +336,9 @@ def _read_events(client: httpx.Client, bar: Progress, server: str, video_id: str
                         return final
         except httpx.TransportError as exc:
             if not connected:  # never reached: no stream was lost, the server is not there
-                raise ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+                raise ClientError(
+                    f"cannot reach {server} ({exc}); is `reelgen serve` running?", server_at_fault=True
+                ) from None
             continue
     raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
 
