@@ -227,3 +227,11 @@ def test_a_broken_voice_file_is_named_not_a_traceback(
     assert result.exit_code == 2, result.output
     assert said(result).startswith(f"error: --voice {voice}") and expected in said(result), said(result)
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_text_that_speaks_past_the_limit_names_the_text(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    args = ["avatar", "--image", str(inputs[0]), "--text", "Nice to meet you.", "-o", str(tmp_path / "x.mp4")]
+    result = runner.invoke(app, [*args, "--max-seconds", "0.5", "-m", "musetalk-tiny", "-q"])
+    # It blamed "--audio: the voice track", an option never given, and said to split a file the user lacks.
+    assert result.exit_code == 2 and "--text: the text takes" in said(result), result.output
+    assert "the limit is 0.5 s" in said(result) and "--audio" not in said(result)

@@ -13,6 +13,7 @@ from pathlib import Path
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.core.spec.rules import SizeRules
+from reelgen.core.types import Audio
 
 
 def _a_file(param: str, value: str) -> None:
@@ -91,6 +92,20 @@ def _check_source_size(request: GenerationRequest, width: int, height: int, rule
     )
 
 
+def _check_spoken(voice: Audio) -> None:
+    """Refuse text whose speech runs past the limit, naming the text: said of the voice track, it blamed
+    an ``--audio`` never given and told to split a file the person does not have."""
+    from reelgen.core.speech.audio import max_seconds
+
+    limit = max_seconds()
+    if voice.seconds > limit:
+        raise InvalidRequest(
+            f"speech_text: the text takes {voice.seconds:.1f} s to speak; the limit is {limit:g} s "
+            "(shorten it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
+            param="speech_text",
+        )
+
+
 def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRules) -> GenerationRequest:
     """``request`` with its voice file, frame count and size set (text spoken first); ``rules`` are the
     avatar model's, which bound the size its face source gives it."""
@@ -129,6 +144,8 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
     else:
         _a_file("speech_audio", audio_path)
     voice = read_voice(Path(audio_path).expanduser())
+    if not request.speech_audio:
+        _check_spoken(voice)
     check_voice(voice)
     fps = request.fps or default_fps
     return request.model_copy(
