@@ -116,3 +116,26 @@ def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not
         f"boats, pan rendered here, but the server has no clips of them (clips are not uploaded): render "
         f"them there (`reelgen project render --server {server}`), or export here without --server"
     ) in said
+
+
+def test_a_film_from_the_server_never_lands_on_a_clip_or_a_json_of_ones_own(
+    server: str, tmp_path: Path
+) -> None:
+    # Downloaded over a scene's clip, the film (and its record) took the clip's place, the scene still
+    # read as rendered and the next export joined the film in as it; a notes.json went to its record.
+    film = make_film(tmp_path / "film")
+    lines("render", str(film), "--server", server, "-q")
+    clip = next((film / "clips").glob("*.mp4"))
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}')
+    kept = {p: p.read_bytes() for p in (clip, clip.with_suffix(".json"), notes)}
+    for target, said in [
+        (clip, "is in the project's clips/ folder"),
+        (notes.with_suffix(".mp4"), "notes.json"),
+    ]:
+        result = runner.invoke(
+            app, ["project", "export", str(film), "--server", server, "-o", str(target), "-q"]
+        )
+        assert result.exit_code == 2, result.output
+        assert "--output" in result.output and said in result.output.replace("\n", "")
+    assert {p: p.read_bytes() for p in kept} == kept and not notes.with_suffix(".mp4").exists()

@@ -444,6 +444,20 @@ def test_an_accented_title_names_the_export_by_its_letters_without_accents(tmp_p
     assert export_project(folder).path == folder.exports / "ete-a-paris.mp4"
 
 
+def test_an_export_never_lands_in_clips_or_windows(tmp_path: Path) -> None:
+    # A stale scene's clip (one --allow-stale would use) or a long scene's window was replaced by the film.
+    folder = make(tmp_path / "p", [{"id": "card", "title_card": {"text": "Hi"}, "duration": 1.0}])
+    for kept, where in [
+        (folder.clips / "old.mp4", "clips"),
+        (folder.work("abc") / "window-000.mp4", "windows"),
+    ]:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(b"a clip")
+        with pytest.raises(InvalidRequest, match=f"is in the project's {where}/ folder") as err:
+            export_project(folder, kept)
+        assert err.value.param == "export_settings.output" and kept.read_bytes() == b"a clip"
+
+
 def test_a_scene_that_fails_is_named_with_the_scenes_already_kept(
     tmp_path: Path, cache: ModelCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -204,7 +204,7 @@ def export(
     from reelgen.core.export import check_output
     from reelgen.core.progress import Progress
     from reelgen.core.project import export_project, export_settings, export_target
-    from reelgen.core.project.export import setting_names
+    from reelgen.core.project.export import check_spares_project, setting_names
 
     folder = _folder(project)
     if output is not None and output.is_dir():  # else the film would land beside it, as FOLDER.mp4
@@ -225,9 +225,14 @@ def export(
         try:  # checked here, so a mistake names the option typed (the server would name its own field)
             project_file = folder.load()
             settings = export_settings(project_file.export, overrides, given_as=OPTION)
+            names = setting_names(overrides, OPTION, output=output is not None)
             if output is not None:  # the film is downloaded to it: the same name an in-process export takes
                 output = export_target(folder, project_file, settings, output)
-                check_output(output, settings, setting_names(overrides, OPTION, output=True))
+                check_output(output, settings, names)
+            # Downloaded over a clip (or its record over a file of the person's), the film replaced it.
+            check_spares_project(
+                folder, project_file, export_target(folder, project_file, settings, output), names
+            )
         except ReelgenError as exc:
             raise fail(exc) from None
         _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)

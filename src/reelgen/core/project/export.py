@@ -13,10 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelgen.core.encode import check_record_free
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.export.settings import ExportSettings, SettingNames
 from reelgen.core.export.timeline import Segment
-from reelgen.core.export.write import ExportResult, export
+from reelgen.core.export.write import ExportResult, check_output, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
 from reelgen.core.project.folder import ProjectFolder
@@ -153,6 +154,26 @@ def export_target(
     return target if target.suffix else target.with_suffix(f".{settings.container.value}")
 
 
+def check_spares_project(folder: ProjectFolder, project: Project, target: Path, names: SettingNames) -> None:
+    """Refuse, before any work, a film at ``target`` that would replace a file the project keeps: any
+    clip or window (stale ones too) or its soundtrack; or whose record would replace a JSON of the person's own.
+
+    A film downloaded from a server over a scene's clip took its place (its record the clip's), the
+    project still called the scene rendered, and the next export joined the film in as that scene.
+    """
+    here = target.resolve()
+    kept = {folder.clips.resolve(): "clips/", (folder.root / "windows").resolve(): "windows/"}
+    inside = next((name for where, name in kept.items() if here.is_relative_to(where)), None)
+    what = f"in the project's {inside} folder, where its scenes' renders are kept" if inside else None
+    if project.soundtrack is not None and here == Path(folder.path(project.soundtrack.file)).resolve():
+        what = "the project's soundtrack (soundtrack.file)"
+    if what is not None:
+        raise InvalidRequest(
+            f"{names('output')}: {target} is {what}; give the film another name", param=names("output")
+        )
+    check_record_free(target, names("output"))
+
+
 def export_project(
     folder: ProjectFolder,
     output: str | Path | None = None,
@@ -175,6 +196,9 @@ def export_project(
     planned = plan_project(folder, project)
     settings = absolute_export(folder, settings)
     target = export_target(folder, project, settings, output)
+    names = setting_names(overrides, given_as, output=output is not None)
+    check_output(target, settings, names)  # a wrong suffix is said before where the film would land
+    check_spares_project(folder, project, target, names)
     keys = {p.scene_id: p.render.key for p in planned if p.render is not None}
     return export(
         segments(folder, planned, allow_stale),
@@ -184,7 +208,7 @@ def export_project(
         progress=progress,
         title=project.title,
         extra_record={"project": recorded_as or str(folder.file), "scene_keys": keys},
-        names=setting_names(overrides, given_as, output=output is not None),
+        names=names,
         # A worker's copy of the folder is gone once the job ends: the record names the project's files.
         recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
     )
