@@ -199,8 +199,10 @@ def test_a_bad_value_names_the_option_that_was_typed(tmp_path: Path, args: list[
     assert not out.exists()
 
 
-def test_a_still_image_given_to_interpolate_is_refused_not_copied(tmp_path: Path) -> None:
-    # FFmpeg reads a PNG as a one-frame clip; interpolating it used to write that frame back, exit 0.
+@pytest.mark.parametrize("stage", [["--interpolate", "2"], ["--upscale", "2", "--upscaler", "lanczos"]])
+def test_a_still_image_is_refused_not_made_a_one_frame_video(tmp_path: Path, stage: list[str]) -> None:
+    # FFmpeg reads a PNG as a one-frame clip; interpolating it used to write that frame back, exit 0,
+    # then to say "a clip of 1 frame (a still image?)", and upscaling it made a one-frame MP4.
     still, out = tmp_path / "face.png", tmp_path / "out.mp4"
     with av.open(str(still), "w") as container:
         stream = container.add_stream("png")
@@ -208,9 +210,12 @@ def test_a_still_image_given_to_interpolate_is_refused_not_copied(tmp_path: Path
         frame = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
         for packet in [*stream.encode(frame), *stream.encode()]:
             container.mux(packet)
-    result = runner.invoke(app, ["enhance", str(still), "-o", str(out), "--interpolate", "2"])
+    result = runner.invoke(app, ["enhance", str(still), "-o", str(out), *stage])
     assert result.exit_code == 2
-    assert "a clip of 1 frame (a still image?) cannot be interpolated" in _said(result)
+    assert (
+        f"error: input: {still} is a still image (PNG), not a video; reelgen enhance reads any video"
+        in _said(result)
+    )
     assert "Traceback" not in result.output
     assert not out.exists() and not out.with_suffix(".json").exists()
 

@@ -78,6 +78,20 @@ def test_a_still_image_given_as_the_video_is_said_to_go_as_the_image(
     assert "give it as the start image (--image)" in said(result) and not out.exists()
 
 
+def test_a_video_cut_short_is_refused_not_taken_as_a_shorter_clip(tmp_path: Path) -> None:
+    whole, cut, out = tmp_path / "whole.mp4", tmp_path / "cut.mp4", tmp_path / "never.mp4"
+    noise = np.random.default_rng(0).integers(0, 256, (48, 64, 64, 3), dtype=np.uint8)  # big frames
+    write_video(Video(noise, Fraction(24)), whole)
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # a download that stopped
+    result = runner.invoke(app, ["generate", "a fox", "-m", "ltx-tiny", "--video", str(cut), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    # It was read as the frames that were there: "lasts 0.96 s (23 frames at 24 fps) ...".
+    assert f"--video: {cut} is cut short: its header lists 48 frames, but the file stops in frame" in said(
+        result
+    )
+    assert "give the whole file" in said(result) and not out.exists()
+
+
 @pytest.mark.parametrize(("given", "model"), [("video", "ltx-tiny"), ("keyframe", "ltx-tiny")])
 def test_auto_picks_a_model_for_the_task_the_inputs_imply(
     inputs: dict[str, Path], tmp_path: Path, given: str, model: str

@@ -141,24 +141,42 @@ def _bounded(rate: Fraction) -> Fraction:
     return rate.limit_denominator(RATE_DENOMINATOR)
 
 
-def video_timing(path: str | Path, param: str = "source_video", shown: str | None = None) -> Timing:
+def video_timing(
+    path: str | Path, param: str = "source_video", shown: str | None = None, *, whole: bool = False
+) -> Timing:
     """The timing of the first video stream of ``path``, read from its packets (nothing is decoded).
 
     Errors name the file as ``shown`` (default: its path; a server says "the file", not its own path).
+    A still image is refused; so, with ``whole``, is a file cut short (``reelgen enhance`` makes what
+    such a file holds and says so; a model's source clip must be the clip the person meant).
     """
     shown = shown or str(path)
     import av
 
     try:
         with av.open(str(path)) as container:
+            if container.format.name.endswith("_pipe"):
+                # FFmpeg reads a PNG or a JPEG as a clip of one frame: it went on as a one-frame video.
+                kind = container.format.name.removesuffix("_pipe").upper()
+                raise InvalidRequest(f"{param}: {shown} is a still image ({kind}), not a video", param=param)
             if not container.streams.video:
                 raise InvalidRequest(f"{param}: {shown} has no video stream", param=param)
             stream = container.streams.video[0]
             average = _bounded(Fraction(stream.average_rate or stream.guessed_rate or 24))
             nominal = _bounded(Fraction(stream.guessed_rate or average))
             base = stream.time_base
-            stamps = [p.pts for p in container.demux(stream) if p.size and not p.is_discard]
+            stamps: list[int | None] = []
+            count, end = 0, -1  # packets, and where the last one ends in the file
+            for packet in container.demux(stream):
+                if packet.size:  # not the empty one that ends the stream
+                    count += 1
+                    pos = packet.pos
+                    end = pos + packet.size if pos is not None and pos >= 0 else -1
+                    if not packet.is_discard:
+                        stamps.append(packet.pts)
             measured = stream.average_rate is None
+            if whole:
+                _check_whole(path, shown, param, int(stream.frames or 0), count, end)
     except av.error.FFmpegError as exc:
         raise InvalidRequest(f"{param}: {shown} is not a readable video ({exc})", param=param) from None
     if base is None or len(stamps) < 2 or None in stamps:
@@ -173,6 +191,19 @@ def video_timing(path: str | Path, param: str = "source_video", shown: str | Non
     # millisecond stamps) would repeat each many times over: the average rate then.
     rate = nominal if average <= nominal <= 4 * average else average
     return Timing(rate, _tick(times[-1] - times[0], base, rate) + 1, len(times), True)
+
+
+def _check_whole(path: str | Path, shown: str, param: str, listed: int, count: int, end: int) -> None:
+    """Refuse a file cut short: its header lists more frames than it has packets, and the last packet
+    runs to the end of the file (so the data ran out, rather than an edit list leaving frames out).
+    A download stopped part-way was taken as a shorter clip, its last frame half-decoded."""
+    if not listed or count >= listed or end < 0 or end < os.path.getsize(path):
+        return
+    raise InvalidRequest(
+        f"{param}: {shown} is cut short: its header lists {listed} frames, but the file stops in frame "
+        f"{count} (a copy or download that stopped part-way?); give the whole file",
+        param=param,
+    )
 
 
 def decode_frames(
@@ -220,15 +251,17 @@ def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction
         yield held
 
 
-def read_video(path: str | Path, param: str = "source_video", max_frames: int | None = None) -> Video:
+def read_video(
+    path: str | Path, param: str = "source_video", max_frames: int | None = None, *, whole: bool = False
+) -> Video:
     """Decode a video file (any container PyAV reads) into a Video, audio included.
 
     A variable-rate file comes back at a constant rate, its frames placed by their
-    timestamps (see ``Timing``).
+    timestamps (see ``Timing``); ``whole`` refuses a file cut short (see ``video_timing``).
     """
     import av
 
-    timing = video_timing(path, param)
+    timing = video_timing(path, param, whole=whole)
     decoded = decode_frames(path, timing, rgb, param)
     try:
         frames = list(itertools.islice(decoded, max_frames))

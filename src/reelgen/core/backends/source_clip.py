@@ -45,7 +45,7 @@ def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timin
     the clip's timing, read from its packets, for the decode that follows."""
     from reelgen.core import media
 
-    timing = media.video_timing(request.source_video or "", "source_video")
+    timing = media.video_timing(request.source_video or "", "source_video", whole=True)
     source_fps, have = float(timing.fps), timing.frames
     if have and picked(request.num_frames, request.fps, source_fps)[-1] < have:
         return timing

@@ -37,7 +37,7 @@ def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
     """
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
-    source = media.read_video(request.source_video or "", param="source_video")
+    source = media.read_video(request.source_video or "", param="source_video", whole=True)
     usable = frames_at(source.num_frames, float(source.fps), request.fps)  # at the run's rate
     context = lp.extend_context(preset, request, usable)
     if usable < context:

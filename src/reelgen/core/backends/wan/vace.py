@@ -124,7 +124,7 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
         if end is not None:
             given[frames - 1] = end
     else:
-        clip = media.read_video(request.source_video or "")
+        clip = media.read_video(request.source_video or "", whole=True)
         drop = context_length(
             context_frames, source_clip.frames_at(clip.num_frames, float(clip.fps), request.fps)
         )
