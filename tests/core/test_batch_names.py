@@ -51,6 +51,27 @@ def test_manifest_create_numbers_names_that_would_share_files_in_file_name_order
     assert len(load_manifest(shots / "manifest.json").items) == 5
 
 
+@pytest.mark.parametrize("output", ["shot.avi", "Shot.GIF", "take-2.ts"])
+def test_an_output_named_as_a_video_a_batch_does_not_make_is_refused(output: str, tmp_path: Path) -> None:
+    """``shot.avi`` was made, without a word, as ``shot.avi.mp4``."""
+    shots = images(tmp_path / "shots", "sea.png")
+    target = shots / "manifest.json"
+    target.write_text(f'{{"defaults": {{"model": "ken-burns"}}, "items": [{{"output": "{output}"}}]}}')
+    result = runner.invoke(app, ["batch", str(target), "-q"])
+    stem, suffix = output.rsplit(".", 1)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"items[0].output: '{output}' ends in .{suffix.lower()}, a video a batch does not make; "
+        f"name it {stem} (made as an MP4), {stem}.webm"
+    ) in said(result.output)
+    assert not (shots / "outputs").exists()
+
+
+def test_manifest_create_names_an_image_like_clip_avi_png_as_an_mp4(tmp_path: Path) -> None:
+    shots = images(tmp_path / "shots", "clip.avi.png", "intro.gif.jpg")
+    assert [i.output for i in create_manifest(shots).items] == ["clip-avi", "intro-gif"]
+
+
 def test_a_batch_whose_outputs_would_write_over_its_own_manifest_is_refused_before_any_work(
     tmp_path: Path,
 ) -> None:

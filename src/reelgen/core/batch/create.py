@@ -15,6 +15,7 @@ from reelgen.core.batch.manifest import (
     COMPANIONS,
     CONTAINERS,
     MANIFEST_VERSION,
+    OTHER_VIDEOS,
     SUMMARY_FILE,
     BatchDefaults,
     BatchItem,
@@ -59,6 +60,9 @@ def _output_name(stem: str, taken: set[str]) -> str:
     ``*.video_meta``) is numbered too: ``manifest create`` died on such an image with an internal error.
     """
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:120] or "item"
+    # ``clip.avi.png`` named an output the manifest refuses (a batch makes no AVI): ``clip-avi``.
+    if name.lower().endswith(OTHER_VIDEOS):
+        name = f"{name[: name.rindex('.')]}-{name[name.rindex('.') + 1 :]}"
     if not name[0].isalnum():
         name = f"item-{name}"
     candidate, n = name, 2

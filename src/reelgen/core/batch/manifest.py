@@ -32,6 +32,21 @@ NAME_RULE = (
 )
 #: Containers an output may name; without a suffix an output is an MP4.
 CONTAINERS = (".mp4", ".webm", ".mov", ".mkv")
+#: Other videos' suffixes: an output named ``shot.avi`` was made, without a word, as ``shot.avi.mp4``.
+OTHER_VIDEOS = (
+    ".avi",
+    ".gif",
+    ".m4v",
+    ".mpg",
+    ".mpeg",
+    ".flv",
+    ".wmv",
+    ".ts",
+    ".mts",
+    ".m2ts",
+    ".3gp",
+    ".ogv",
+)
 #: The most keyframe images an item takes: a first, or a first and a last.
 MAX_IMAGES = 2
 #: The summary a run leaves in the output folder.
@@ -95,6 +110,13 @@ class BatchItem(Settings):
         if isinstance(value, str) and not re.fullmatch(OUTPUT_NAME, value):
             shown = value if len(value) <= 60 else f"{value[:57]}..."
             raise ValueError(f"{shown!r} is not a usable output name; {NAME_RULE}")
+        other = next((s for s in OTHER_VIDEOS if isinstance(value, str) and value.lower().endswith(s)), None)
+        if other is not None:
+            stem = value[: -len(other)]
+            raise ValueError(
+                f"{value!r} ends in {other}, a video a batch does not make; name it {stem} (made as an MP4), "
+                f"{stem}.webm, {stem}.mov or {stem}.mkv"
+            )
         return value
 
     @property
