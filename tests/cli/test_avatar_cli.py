@@ -235,3 +235,22 @@ def test_text_that_speaks_past_the_limit_names_the_text(inputs: tuple[Path, Path
     # It blamed "--audio: the voice track", an option never given, and said to split a file the user lacks.
     assert result.exit_code == 2 and "--text: the text takes" in said(result), result.output
     assert "the limit is 0.5 s" in said(result) and "--audio" not in said(result)
+
+
+def test_a_photo_or_a_broken_file_given_as_the_video_says_what_it_is(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    face, voice = inputs
+    broken = tmp_path / "clip.png"
+    broken.write_bytes(b"\x89PNG cut short")
+    out = tmp_path / "dub.mp4"
+    base = ["avatar", "--audio", str(voice), "-o", str(out), "-m", "musetalk-tiny", "-q"]
+    photo = runner.invoke(app, [*base, "--video", str(face)])
+    # It was refused after the model loaded, as "a still image", without saying --image takes it.
+    assert photo.exit_code == 2 and "memory plan" not in photo.output
+    told = f"--video: {face} is a PNG photo, not a video; to animate it, give it as --image {face}"
+    assert told in said(photo)
+    damaged = runner.invoke(app, [*base, "--video", str(broken)])
+    assert damaged.exit_code == 2 and f"--video: {broken} is not a readable video" in said(damaged)
+    assert "0x0" not in said(damaged)  # it was "the video is 0x0 pixels ... (give a larger one)"
+    assert not out.exists()

@@ -41,11 +41,27 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
         _a_file("source_video", request.source_video)
         try:
             with av.open(str(request.source_video)) as container:
+                name = container.format.name
+                if name.endswith("_pipe"):
+                    # FFmpeg reads a photo as a clip of one frame; it was refused only after the model
+                    # loaded, as "a still image", without saying that --image takes it.
+                    kind = name.removesuffix("_pipe").upper()
+                    raise InvalidRequest(
+                        f"source_video: {request.source_video} is a {kind} photo, not a video; to animate "
+                        f"it, give it as --image {request.source_video}",
+                        param="source_video",
+                    )
                 if not container.streams.video:
                     raise InvalidRequest(
                         f"source_video: {request.source_video} has no video stream", param="source_video"
                     )
                 ctx = container.streams.video[0].codec_context
+                if not (ctx.width and ctx.height):  # a broken file FFmpeg still opens: it was "0x0 pixels"
+                    raise InvalidRequest(
+                        f"source_video: {request.source_video} is not a readable video (no picture size "
+                        "in it); give an MP4, MOV, WebM or MKV file",
+                        param="source_video",
+                    )
                 return int(ctx.width), int(ctx.height)
         except av.error.FFmpegError as exc:
             raise InvalidRequest(
