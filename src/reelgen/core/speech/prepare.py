@@ -45,9 +45,9 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
                 if name.endswith("_pipe"):
                     # FFmpeg reads a photo as a clip of one frame; it was refused only after the model
                     # loaded, as "a still image", without saying that --image takes it.
-                    kind = name.removesuffix("_pipe").upper()
+                    photo = name.removesuffix("_pipe").upper()
                     raise InvalidRequest(
-                        f"source_video: {request.source_video} is a {kind} photo, not a video; to animate "
+                        f"source_video: {request.source_video} is a {photo} photo, not a video; to animate "
                         f"it, give it as --image {request.source_video}",
                         param="source_video",
                     )
