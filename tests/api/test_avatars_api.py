@@ -211,6 +211,8 @@ def test_bad_faces_and_voices_are_400s_naming_the_field(
     assert err["param"] == "audio" and "at most 0.5 s" in err["message"]
     err = error(client.post("/v1/avatars", data={"text": "Good morning to you all."}), 400)
     assert err["param"] == "text" and "the text takes" in err["message"]  # it blamed `audio`, never sent
+    err = error(client.post("/generate-avatar", json={"text": "Hi", "video": "AAAA"}), 400)
+    assert err["param"] == "video" and "POST /v1/avatars" in err["message"]  # not "not a known field"
     err = error(client.post("/generate-avatar", json={"audio": "%%% not base64"}), 400)
     assert err["param"] == "audio"
     err = error(

@@ -310,6 +310,13 @@ async def generate_avatar(request: Request, idempotency_key: IdempotencyKey = No
     """JSON: ``audio`` (base64) or ``text``, an optional ``image`` (base64). Waits up to ``REELGEN_WAIT_TIMEOUT_S``."""
     began = time.monotonic()
     data, _ = await read_create_body(request, file_fields=())
+    if "video" in data:  # it was "video is not a known field", though /v1/avatars takes one
+        raise ApiError(
+            400,
+            "video: /generate-avatar takes a photo (`image`) only; to dub a video, upload it to "
+            "POST /v1/avatars (curl -F video=@clip.mp4 -F audio=@voice.wav)",
+            param="video",
+        )
     body = parse_body(AvatarGenerate, data, _ANY_CORE)
     uploads = Uploads(audio=_b64(body.audio, "audio"), image=_b64(body.image, "image"))
     job, _ = await queue_avatar(request, body, uploads, idempotency_key)
