@@ -177,6 +177,35 @@ def test_the_time_budget_says_the_held_out_check_runs_past_it_on_a_cpu() -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("extra", "line"),
+    [
+        (
+            [],
+            "error: --seconds 60 leaves no time to train the transformer: the VAE trains for up to "
+            "--vae-seconds 480 (default) first and --eval-seconds 110 (default) are kept at the end; give "
+            "--seconds above 590, or a smaller --vae-seconds or --eval-seconds",
+        ),
+        (
+            ["--vae-seconds", "60", "--eval-prompts", "0"],
+            "error: --seconds 60 leaves no time to train the transformer: the VAE trains for up to "
+            "--vae-seconds 60 first; give --seconds above 60, or a smaller --vae-seconds",
+        ),
+    ],
+)
+def test_a_time_budget_the_vae_phase_fills_is_refused_before_it_trains(
+    tmp_path: Path, extra: list[str], line: str
+) -> None:
+    """--seconds 60 ran the VAE phase's default 480 s first, then trained on: ten minutes, not one."""
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app, ["train-micro", "train", "--out", str(out), "--device", "cpu", "--seconds", "60", *extra]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == line
+    assert not out.exists()
+
+
 def test_evaluate_shows_no_library_loading_bar(tmp_path: Path) -> None:
     """'Loading pipeline components...' and 'Loading weights' bars came before the report."""
     import subprocess

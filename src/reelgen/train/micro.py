@@ -21,7 +21,7 @@ from reelgen.core.atomic import check_writable
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
-from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, number
+from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, number
 from reelgen.train.micro_checkpoint import check_checkpoint
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
@@ -118,6 +118,7 @@ def train_config(args: argparse.Namespace) -> Any:
                 param="eval_seconds",
             )
         knobs["eval_seconds"] = 0.0
+    check_budget(knobs)
     return TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,

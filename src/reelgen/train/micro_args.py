@@ -6,6 +6,7 @@ import argparse
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 def number(
@@ -74,9 +75,11 @@ TRAIN_KNOBS = (
     Knob(
         "seconds",
         _positive(float),
-        "wall-clock budget of the run: training stops --eval-seconds before it for the sampler sweep "
-        "and held-out check, which make one sampler setting's clips and every --eval-prompts clip however "
-        "long they take (on a CPU about 9 s a 128x128 clip: pass --eval-prompts 0 or a few) [2100]",
+        "wall-clock budget of the run, which must be longer than --vae-seconds and --eval-seconds "
+        "together: the VAE phase, the latent statistics and the transformer's training run in it, training "
+        "stopping (after the step under way) --eval-seconds before it for the sampler sweep and held-out "
+        "check, which make one sampler setting's clips and every --eval-prompts clip however long they "
+        "take (on a CPU about 9 s a 128x128 clip: pass --eval-prompts 0 or a few) [2100]",
     ),
     Knob(
         "vae-seconds", _some(float), "seconds of VAE training before the transformer (0: keep the VAE) [480]"
@@ -124,3 +127,27 @@ TRAIN_KNOBS = (
     Knob("validate-prompts", _some(int), "prompts in each of those checks [64]"),
     Knob("i2v-share", number(float, 0, high=1), "share of samples trained as image-to-video [0.2]"),
 )
+
+
+def check_budget(knobs: dict[str, Any]) -> None:
+    """Refuse a --seconds that the VAE phase and the time kept for evaluation fill (``knobs``: the
+    ``TrainConfig`` fields given). The VAE trained its --vae-seconds (480 unless given) whatever
+    --seconds said, so ``--seconds 60`` ran for ten minutes."""
+    from reelgen.core.errors import InvalidRequest
+    from reelgen.train.micro_loop import TrainConfig
+
+    def given(name: str) -> tuple[float, str]:
+        return (knobs[name], "") if name in knobs else (getattr(TrainConfig, name), " (default)")
+
+    (seconds, _), (vae, vae_how), (kept, kept_how) = map(given, ("seconds", "vae_seconds", "eval_seconds"))
+    if vae + kept < seconds:
+        return
+    taken = [f"the VAE trains for up to --vae-seconds {vae:g}{vae_how} first"]
+    if kept:  # none with --eval-prompts 0
+        taken.append(f"--eval-seconds {kept:g}{kept_how} are kept at the end")
+    smaller = "a smaller --vae-seconds or --eval-seconds" if kept else "a smaller --vae-seconds"
+    raise InvalidRequest(
+        f"--seconds {seconds:g} leaves no time to train the transformer: {' and '.join(taken)}; "
+        f"give --seconds above {vae + kept:g}, or {smaller}",
+        param="seconds",
+    )
