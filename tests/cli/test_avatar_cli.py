@@ -254,3 +254,28 @@ def test_a_photo_or_a_broken_file_given_as_the_video_says_what_it_is(
     assert damaged.exit_code == 2 and f"--video: {broken} is not a readable video" in said(damaged)
     assert "0x0" not in said(damaged)  # it was "the video is 0x0 pixels ... (give a larger one)"
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("missing.onnx", "missing.onnx: no such file"), (".", "is a folder; give the voice's .onnx file in it")],
+)
+def test_a_voice_path_typed_wrong_says_what_is_wrong(
+    inputs: tuple[Path, Path], tmp_path: Path, given: str, expected: str
+) -> None:
+    voice = tmp_path / given
+    args = [
+        "avatar",
+        "--image",
+        str(inputs[0]),
+        "--text",
+        "Hi",
+        "--voice",
+        str(voice),
+        "-o",
+        str(tmp_path / "x.mp4"),
+    ]
+    result = runner.invoke(app, args)
+    # Both were "is neither en_US-joe-medium nor a Piper voice file", not saying the file was missing.
+    assert result.exit_code == 2 and said(result).startswith(f"error: --voice {voice}"), said(result)
+    assert expected in said(result) and "neither" not in said(result)

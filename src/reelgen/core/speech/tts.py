@@ -64,6 +64,14 @@ def voice_files(voice: str | None) -> tuple[Path, Path]:
             ) from None
         return Path(joe.model_path()), Path(joe.config_path())
     path = Path(name).expanduser()
+    # A path typed wrong, or a voice's folder, was only "neither en_US-joe-medium nor a Piper voice file".
+    if path.is_dir():
+        raise InvalidRequest(f"voice {name} is a folder; give the voice's .onnx file in it", param="voice")
+    if path.suffix == ".onnx" and not path.exists():
+        raise InvalidRequest(
+            f"voice {name}: no such file (a Piper voice is a .onnx file with its .onnx.json beside it)",
+            param="voice",
+        )
     if path.suffix != ".onnx" or not path.is_file():
         raise InvalidRequest(
             f"voice {name!r} is neither {DEFAULT_VOICE} nor a Piper voice file (.onnx with its .onnx.json "
