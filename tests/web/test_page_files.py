@@ -79,12 +79,14 @@ def test_a_video_whose_file_was_removed_offers_no_download_or_enhance(
     t = tab()
     page = t.open(f"{quiet_server.url}/#gallery")
     item = page.locator(f'.gallery-item[data-id="{lost["id"]}"]')
-    expect(item.locator(".gone")).to_have_text(f"the video of {lost['id']} was removed (retention)")
+    expect(item.locator(".gone")).to_contain_text(
+        f"the video of {lost['id']} is missing: its file is no longer"
+    )
     expect(item.get_by_role("button")).to_have_text(["Use these settings", "Remix", "Delete"])
 
     page.goto(f"{quiet_server.url}/#create")
     card = page.locator(f'.card[data-id="{lost["id"]}"]')
-    expect(card.locator(".card-error")).to_contain_text("was removed")
+    expect(card.locator(".card-error")).to_contain_text("is missing")
     expect(card.get_by_role("button")).to_have_text(["Remix", "Use these settings", "Delete"])
 
     # Enhance of a video still there, to a frame rate left empty: said in the dialog's words.

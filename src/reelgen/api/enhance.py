@@ -22,6 +22,7 @@ from reelgen.api import videos
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
 from reelgen.api.errors import ApiError
+from reelgen.api.files import content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
@@ -228,7 +229,7 @@ async def enhance_video(request: Request, video_id: str, idempotency_key: Idempo
         )
     path = await run_in_threadpool(service.content, source.id)
     if path is None:
-        raise ApiError(404, f"the video of {source.id} was removed (retention)", code="content_removed")
+        raise content_gone(source)
     video = await run_in_threadpool(path.read_bytes)
     fp = fingerprint({"enhance": {"video": source.id}, "body": body.model_dump(mode="json")})
     job, replayed = await _queue(

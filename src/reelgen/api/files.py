@@ -13,7 +13,8 @@ from starlette.routing import Match, Mount, Router
 from starlette.staticfiles import NotModifiedResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reelgen.api.errors import answers_head, error_response
+from reelgen.api.errors import ApiError, answers_head, error_response
+from reelgen.jobs.records import Job
 
 
 class FileAnswer(FileResponse):
@@ -122,3 +123,18 @@ class HeadAsGet:
         as_get = {**scope, "method": "GET"}
         routes = (r for r in self.router.routes if not isinstance(r, Mount))
         return any(route.matches(as_get)[0] is Match.FULL for route in routes)
+
+
+def content_gone(job: Job, variant: str = "video") -> ApiError:
+    """The 404 for a completed job whose ``variant`` file is not there, saying why where the server
+    can tell: every such file was said to be "removed (retention)", one deleted by hand too."""
+    if job.data_removed:  # retention marks the job when it deletes its outputs
+        said = f"the {variant} of {job.id} was removed (retention)"
+    elif variant not in (job.result or {}).get("files", {}):
+        said = f"video {job.id} has no {variant}"
+    else:
+        said = (
+            f"the {variant} of {job.id} is missing: its file is no longer in the server's outputs "
+            "(deleted outside reelgen; retention had not removed it)"
+        )
+    return ApiError(404, said, code="content_removed")

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from reelgen.api import convert, sse, wire
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
-from reelgen.api.files import FileAnswer
+from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
@@ -346,7 +346,7 @@ def video_content(
     with _still_there(video_id):
         path = service.content(job.id, variant)
     if path is None:
-        raise ApiError(404, f"the {variant} of {job.id} was removed (retention)", code="content_removed")
+        raise content_gone(job, variant)
     name = f"{job.id}.mp4" if variant == "video" else f"{job.id}.png"
     return FileAnswer(path, media_type=_MEDIA[variant], filename=name, content_disposition_type="inline")
 
