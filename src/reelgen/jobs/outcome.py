@@ -81,8 +81,19 @@ class Outcome:
         try:
             self.store.complete(job.id, job.token, result, self.metrics(run, event))
         except (StaleToken, JobNotFound):
+            # Superseded, the job's folder may hold the attempt that counts: only this one's goes.
             shutil.rmtree(folder, ignore_errors=True)
+            if self._deleted(job.id):
+                # The delete took the job's folder, which the save above made again: it was left empty.
+                self.artifacts.delete(job.id)
             raise
+
+    def _deleted(self, job_id: str) -> bool:
+        try:
+            self.store.get(job_id)
+        except JobNotFound:
+            return True
+        return False
 
     def lost(self, run: Run, message: str) -> None:
         """The worker died or vanished mid-run: requeue while attempts remain, else ``worker_lost``."""
