@@ -106,6 +106,12 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         ),
         ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
         ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),
+        # It served, and answered every avatar with a 400 blaming the request's audio.
+        (
+            {"REELGEN_AVATAR_MAX_SECONDS": "abc"},
+            [],
+            "REELGEN_AVATAR_MAX_SECONDS='abc' is not a number of seconds",
+        ),
         # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.
         ({"REELGEN_PORT": "99999"}, [], "(env var: 'REELGEN_PORT'): Input should be less than or equal"),
         # Path("") is ".": jobs went into whatever folder the server was started from.
