@@ -117,6 +117,16 @@ def test_decompression_bomb_is_refused_from_its_header(side: int) -> None:
     assert "limit is 40000000 pixels" in info.value.message
 
 
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
+def test_an_image_in_a_format_not_taken_is_named_by_its_format(fmt: str) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format=fmt)
+    with pytest.raises(ApiError) as info:
+        probe_image(buf.getvalue(), max_pixels=10_000, param="image")
+    # It was "not a readable image", as if the file were broken.
+    assert info.value.message == f"image: a {fmt} image is not taken here; valid formats: JPEG, PNG, WEBP"
+
+
 def test_unreadable_uploads_are_explained_without_python_internals() -> None:
     with pytest.raises(ApiError) as image:
         probe_image(b"a shot list, not a picture" * 20, max_pixels=10_000, param="input_reference")

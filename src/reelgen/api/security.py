@@ -156,15 +156,26 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
             param, max_pixels, "image header claims more pixels than can be decoded safely"
         ) from None
     except (OSError, SyntaxError, ValueError):  # Pillow's text names our BytesIO object, not the upload
+        other = _other_format(data)
+        # A GIF, BMP or TIFF was "not a readable image", as if the file were broken.
+        said = f"a {other} image is not taken here" if other else "not a readable image"
         raise ApiError(
-            400,
-            f"{param}: not a readable image; valid formats: {valid}",
-            param=param,
-            code="invalid_image",
+            400, f"{param}: {said}; valid formats: {valid}", param=param, code="invalid_image"
         ) from None
     if width * height > max_pixels:
         raise _too_large(param, max_pixels, f"image is {width}x{height} ({width * height} pixels)")
     return ProbedImage(data, IMAGE_FORMATS[fmt], width, height)
+
+
+def _other_format(data: bytes) -> str | None:
+    """The format Pillow reads ``data`` as among all it knows (from the header only), or None."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as img:
+                return img.format if img.format and img.format not in IMAGE_FORMATS else None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def decode_image(data: bytes, param: str = "input_reference") -> None:
