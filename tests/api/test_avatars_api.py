@@ -176,6 +176,10 @@ def test_bad_faces_and_voices_are_400s_naming_the_field(
 
     err = error(client.post("/v1/avatars", files=as_files(audio=voice, image=wall.getvalue())), 400)
     assert err["param"] == "image" and "no face found" in err["message"]
+    tiny = io.BytesIO()
+    Image.open(io.BytesIO(face)).resize((40, 40)).save(tiny, format="PNG")
+    err = error(client.post("/v1/avatars", files=as_files(audio=voice, image=tiny.getvalue())), 400)
+    assert err["param"] == "image" and "the photo is 40x40 pixels" in err["message"]  # was "no face found"
     other = client.post("/v1/avatars", data={"model": "wan-tiny"}, files=as_files(audio=voice, image=face))
     err = error(other, 400)
     assert err["param"] == "model" and "'wan-tiny' is not a talking-avatar model" in err["message"]

@@ -167,6 +167,18 @@ def _photo_header(data: bytes, max_pixels: int) -> ProbedImage:
         ) from None
 
 
+def _check_photo_size(probed: ProbedImage) -> None:
+    """A photo the video cannot be made at is refused before its faces are searched: a 40-pixel one
+    was "no face found", and a 5000-pixel one had its faces searched first."""
+    from reelgen.core.backends.avatar.presets import RULES
+    from reelgen.core.speech.prepare import check_face_size
+
+    try:
+        check_face_size("start_image", "photo", probed.width, probed.height, RULES)
+    except ReelgenError as exc:
+        raise wire_error(exc) from None
+
+
 @functools.cache
 def presenter_png() -> bytes:
     """The face used when a request gives none: scikit-image's astronaut portrait (public domain, NASA)."""
@@ -215,6 +227,7 @@ async def save_uploads(
     if image is None:
         image, where = await run_in_threadpool(presenter_png), "the default presenter photo"
     probed = await run_in_threadpool(_photo_header, image, settings.max_image_pixels)
+    _check_photo_size(probed)
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, "image"), limiter=limiter)
     path = await keep("image", probed.data, probed.suffix)
     check = functools.partial(find_face, path, face_index, where)

@@ -97,9 +97,17 @@ def _check_source_size(request: GenerationRequest, width: int, height: int, rule
     "width 5000 is outside 64..4096" would blame a field the person never set.
     """
     taken = [side for side, asked in ((width, request.width), (height, request.height)) if asked is None]
+    param, what = ("source_video", "video") if request.source_video else ("start_image", "photo")
+    check_face_size(param, what, width, height, rules, taken)
+
+
+def check_face_size(
+    param: str, what: str, width: int, height: int, rules: SizeRules, taken: list[int] | None = None
+) -> None:
+    """Refuse a photo or video (``what``) whose sides ``taken`` (default: both) are outside ``rules``."""
+    taken = [width, height] if taken is None else taken
     if all(rules.min_side <= side <= rules.max_side for side in taken):
         return
-    param, what = ("source_video", "video") if request.source_video else ("start_image", "photo")
     fix = "scale it down" if max(taken) > rules.max_side else "give a larger one"
     raise InvalidRequest(
         f"{param}: the {what} is {width}x{height} pixels; an avatar is made at its {what}'s size, "
