@@ -153,7 +153,7 @@ class EsrganUpscaler(StreamingEnhancer):
             device,
             str(model.dtype).removeprefix("torch."),
             source,
-            {"arch": model.arch, "loader": model.loader},
+            {"arch": model.arch, "loader": model.loader, "kernels": model.kernels},
         )
         tile, overlap = self.opts.tile, self.opts.overlap
         return lambda batch: to_frames(

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from reelgen.core.enhance.upscale import arch
+from reelgen.core.enhance.upscale.fused_rrdb import Order, fused_or_reason
 from reelgen.core.enhance.upscale.ncnn_files import Converted, convert
 from reelgen.core.enhance.upscale.regroup import regroup_dense_blocks
 from reelgen.core.enhance.upscale.tiles import run_tiled
@@ -19,6 +20,9 @@ from reelgen.core.enhance.weights import load_failure
 from reelgen.core.errors import InvalidRequest
 
 log = logging.getLogger(__name__)
+
+#: Which order of a dense block's arithmetic the fused kernels use in each half precision (fused_rrdb.py).
+FUSED_ORDER: dict[torch.dtype, Order] = {torch.float16: "regrouped", torch.bfloat16: "stock"}
 
 #: What reelgen loads by itself when spandrel is not installed.
 OWN_ARCHITECTURES = (
@@ -136,29 +140,46 @@ class TorchUpscaler:
     loader: str
     device: str = "cpu"
     dtype: torch.dtype = torch.float32
+    kernels: str = "pytorch"  # or "triton-fused" (RRDB on a GPU), recorded with the output
 
     @property
     def scale(self) -> int:
         return round(self.net_scale * self.resize)
 
-    def to(self, device: str, dtype: torch.dtype, *, regroup: bool | None = None) -> TorchUpscaler:
-        """Onto ``device`` in ``dtype``; on a GPU channels-last, and RRDB's dense blocks regrouped.
+    def to(
+        self, device: str, dtype: torch.dtype, *, regroup: bool | None = None, fused: bool | None = None
+    ) -> TorchUpscaler:
+        """Onto ``device`` in ``dtype``; on a GPU channels-last, and RRDB on its fastest kernels.
 
-        ``regroup`` (default: on a GPU, not in bfloat16) runs each dense block as
-        wide convolutions (``regroup.py``); the benchmark turns it off to time the
-        stock order. Its partial sums are stored in the network's dtype: in fp16
-        the output moved 1.2e-3 from the stock order's, in bf16 (three fewer
-        mantissa bits) 1.1e-2, so bf16 keeps the stock order.
+        ``fused`` (default: on a GPU in fp16 or bf16) runs RRDB through Triton
+        convolutions with the glue between them fused (``fused_rrdb.py``), after
+        a self-check; if Triton is missing or the check fails, the reason is
+        logged and recorded in ``kernels`` and PyTorch's kernels run instead.
+        There, ``regroup`` (default: on a GPU, not in bfloat16) runs each dense
+        block as wide convolutions (``regroup.py``); its partial sums are stored
+        in the network's dtype: in fp16 the output moved 1.2e-3 from the stock
+        order's, in bf16 (three fewer mantissa bits) 1.1e-2, so bf16 keeps the
+        stock order. The benchmarks turn both off to time the other paths.
         """
         self.device, self.dtype = device, dtype
         self.net = self.net.to(device=device, dtype=dtype)
         cuda = device.startswith("cuda")
-        if regroup is None:
-            regroup = cuda and dtype != torch.bfloat16
-        if regroup and isinstance(self.net, arch.RRDBNet):
-            regroup_dense_blocks(self.net)
         if cuda:
             self.net = self.net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        rrdb = self.net if isinstance(self.net, arch.RRDBNet) else None
+        if rrdb is not None and (cuda and dtype in FUSED_ORDER if fused is None else fused):
+            net, why = fused_or_reason(rrdb, dtype, FUSED_ORDER.get(dtype, "stock"))
+            if net is not None:
+                self.net, self.kernels = net, "triton-fused"
+                return self
+            log.warning("RRDB upscaler runs on PyTorch's kernels: %s", why)
+            self.kernels = f"pytorch ({why})"
+        if regroup is None:
+            regroup = cuda and dtype != torch.bfloat16
+        if regroup and rrdb is not None:
+            regroup_dense_blocks(rrdb)
+            if cuda:
+                self.net = self.net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
         return self
 
     def _run(self, x: torch.Tensor) -> torch.Tensor:

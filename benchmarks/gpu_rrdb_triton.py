@@ -1,0 +1,229 @@
+"""GPU benchmark of RRDB x4plus through reelgen's Triton convolutions with fused glue (``upscale/fused_rrdb.py``).
+
+Issue 11 asks RRDB x4plus to run at 50 % of the bf16 roof; cuDNN's convolutions with the
+glue between them compiled reach 35 % (docs/benchmarks.md). This run, in one process on the
+GPU host:
+
+1. measures the bf16 roof (an 8192^3 GEMM);
+2. times each convolution step of a dense block (stock order and regrouped) and the trunk's
+   body convolution alone at 854x480 for a few tilings, keeping the fastest of each;
+3. runs whole 854x480 frames of the real x4plus weights (converted from the ncnn files
+   `reelgen pull realesrgan` fetches) through the eager network (what `reelgen enhance` runs
+   without the fused path), and the fused network in both orders, fp16 and bf16, with each
+   output's relative error against a float32 run of the stock network on a real photo
+   (random fan-in-scaled weights without ``--weights``);
+4. runs the same through ``TorchUpscaler.upscale`` in 512-pixel tiles, as ``reelgen enhance`` does.
+
+    PYTHONPATH=src:benchmarks python3 benchmarks/gpu_rrdb_triton.py [--weights REALESRGAN_DIR] --out $OUT
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from enhance_gpu import _random_fill, conv_flops, gemm_roof, timed
+
+from reelgen.core.enhance.upscale.arch import RRDBNet
+from reelgen.core.enhance.upscale.fused_rrdb import FusedRRDB
+from reelgen.core.enhance.upscale.torch_model import TorchUpscaler, load_named
+from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weight
+
+H, W = 480, 854
+#: Tilings tried per step: (block_m, block_n, block_k, warps, stages).
+NARROW = [(128, 32, 64, 4, 3), (128, 32, 64, 4, 4), (256, 32, 64, 8, 3), (64, 32, 64, 4, 4),
+          (128, 32, 32, 4, 4), (256, 32, 64, 4, 4), (128, 32, 128, 4, 3)]  # fmt: skip
+SIXTY_FOUR = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (64, 64, 64, 4, 4),
+              (128, 64, 32, 4, 4), (256, 64, 64, 8, 4), (128, 64, 64, 8, 3)]  # fmt: skip
+WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (128, 128, 64, 8, 3),
+        (128, 256, 64, 8, 3), (64, 256, 64, 4, 3), (128, 32, 64, 4, 3), (256, 128, 64, 8, 3)]  # fmt: skip
+
+
+def steps(rows: int) -> dict[str, tuple[int, int, Any]]:
+    """Each step's (input channels, output channels, launcher of one call with the given tiling), on random buffers."""
+    dev, dt = "cuda", torch.float16
+
+    def rnd(*shape: int, scale: float = 0.5) -> torch.Tensor:
+        return torch.randn(*shape, device=dev, dtype=dt) * scale
+
+    cat, out, res2 = rnd(rows, 192), rnd(rows, 64), rnd(rows, 64)
+    parts, sums = rnd(rows, 128), rnd(rows, 192, scale=0.01)
+
+    def weight(cin: int, cout: int) -> torch.Tensor:
+        return pack_weight(torch.randn(cout, cin, 3, 3, device=dev, dtype=dt) * (9 * cin) ** -0.5 * 0.1)
+
+    def bias(cout: int) -> torch.Tensor:
+        return rnd(cout, scale=0.02)
+
+    hw = (H, rows // H)
+    found: dict[str, tuple[int, int, Any]] = {}
+    for k in range(4):
+        lo = 64 + 32 * k
+        w, b = weight(lo, 32), bias(32)
+        found[f"s{k}"] = (lo, 32, lambda t, lo=lo, w=w, b=b: conv3x3(cat[:, :lo], w, b, cat[:, lo : lo + 32], hw, lrelu=True, tiling=t))  # fmt: skip
+    w4, b4 = weight(192, 64), bias(64)
+    found["s4"] = (192, 64, lambda t: conv3x3(cat, w4, b4, out, hw, res=cat[:, :64], res_alpha=0.2, res2=res2, tiling=t))  # fmt: skip
+    w0, b0 = weight(64, 192), bias(32)
+    found["r0"] = (64, 192, lambda t: conv3x3(out, w0, b0, parts[:, :32], hw, split=32, t=sums, lrelu=True, tiling=t))  # fmt: skip
+    for j in range(1, 4):
+        wj, bj = weight(32, 192 - 32 * j), bias(32)
+        found[f"r{j}"] = (32, 192 - 32 * j, lambda t, j=j, wj=wj, bj=bj: conv3x3(
+            parts[:, 32 * (j - 1) : 32 * j], wj, bj, parts[:, 32 * j : 32 * j + 32], hw, split=32,
+            t=sums[:, 32 * j :], add_sum=True, lrelu=True, tiling=t))  # fmt: skip
+    wr, br = weight(32, 64), bias(64)
+    found["r4"] = (32, 64, lambda t: conv3x3(parts[:, 96:], wr, br, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
+    wb, bb = weight(64, 64), bias(64)
+    found["body"] = (64, 64, lambda t: conv3x3(cat[:, :64], wb, bb, out, hw, res=res2, tiling=t))
+    return found
+
+
+def sweep(roof: float) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
+    """The fastest tiling of each step at one 854x480 frame, and every timing."""
+    from triton.testing import do_bench
+
+    rows = []
+    best: dict[str, Tiling] = {}
+    for name, (cin, cout, run) in steps(H * W).items():
+        candidates = NARROW if cout == 32 else SIXTY_FOUR if cout == 64 else WIDE
+        flops = 2.0 * H * W * 9 * cin * cout
+        fastest = None
+        for shape in candidates:
+            tiling = Tiling(*shape)
+            try:
+                ms = do_bench(
+                    lambda run=run, tiling=tiling: run(tiling), warmup=10, rep=40, return_mode="median"
+                )
+            except Exception as exc:  # a tiling that does not fit shared memory or registers
+                rows.append({"step": name, "tiling": shape, "error": str(exc)[:200]})
+                continue
+            row = {
+                "step": name,
+                "tiling": shape,
+                "ms": round(ms, 4),
+                "of_roof": round(flops / ms / 1e9 / roof, 3),
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if fastest is None or ms < fastest[0]:
+                fastest = (ms, tiling)
+        if fastest is not None:
+            best[name] = fastest[1]
+            rows.append({"step": name, "best": list(fastest[1].__dict__.values()), "ms": round(fastest[0], 4),
+                         "of_roof": round(flops / fastest[0] / 1e9 / roof, 3)})  # fmt: skip
+            print(json.dumps(rows[-1]), flush=True)
+    return best, rows
+
+
+def photo(device: str) -> torch.Tensor:
+    from skimage import data
+
+    img = torch.from_numpy(data.astronaut()).permute(2, 0, 1)[None].float() / 255
+    return F.interpolate(img, size=(H, W), mode="bicubic", align_corners=False).clamp(0, 1).to(device)
+
+
+def rel(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a.float() - b.float()).norm() / b.float().norm())
+
+
+def network(weights: Path | None) -> torch.nn.Module:
+    """The real x4plus weights when given (33 MB: more than a device call can carry beside this
+    repository), else the same network with random fan-in-scaled weights."""
+    if weights is None:
+        torch.manual_seed(0)
+        return _random_fill(RRDBNet()).eval()
+    return load_named(weights / "realesrgan-x4plus.param", weights / "realesrgan-x4plus.bin").net
+
+
+def frames(weights: Path | None, roof: float, tilings: dict[str, Tiling]) -> list[dict[str, Any]]:
+    """Whole frames: eager stock, eager regrouped, fused stock and regrouped, in fp16 and bf16."""
+    base = network(weights)
+    x = photo("cuda")
+    ref_net = copy.deepcopy(base).to("cuda").eval()
+    with torch.inference_mode():
+        ref = ref_net(x)
+    flops = conv_flops(ref_net, x)
+    del ref_net
+    rows = []
+    for dtype in (torch.float16, torch.bfloat16):
+        xs = x.to(dtype).contiguous(memory_format=torch.channels_last)
+        variants: dict[str, torch.nn.Module] = {}
+        for regroup in (False, True):
+            up = TorchUpscaler(copy.deepcopy(base), 4, 1.0, "RRDBNet", "bench").to(
+                "cuda", dtype, regroup=regroup
+            )
+            variants["eager regrouped" if regroup else "eager stock"] = up.net
+        stock16 = copy.deepcopy(base).to("cuda", dtype).to(memory_format=torch.channels_last).eval()  # type: ignore[call-overload]
+        for order in ("stock", "regrouped"):
+            variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings).eval()  # type: ignore[arg-type]
+        for name, net in variants.items():
+            with torch.inference_mode():
+                out = net(xs)
+                seconds = timed(lambda net=net, xs=xs: net(xs), 10)
+            row = {"dtype": str(dtype).removeprefix("torch."), "variant": name, "ms": round(seconds * 1e3, 2),
+                   "frames_per_s": round(1 / seconds, 2), "tflops": round(flops / seconds / 1e12, 1),
+                   "of_roof": round(flops / seconds / 1e12 / roof, 3), "error_vs_fp32": rel(out, ref)}  # fmt: skip
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return rows
+
+
+def tiled(weights: Path | None, tilings: dict[str, Tiling]) -> list[dict[str, Any]]:
+    """Frames per second through ``TorchUpscaler.upscale`` (512-pixel tiles), eager against fused, fp16."""
+    base = network(weights)
+    batch = photo("cuda").expand(4, -1, -1, -1).contiguous()
+    rows = []
+    eager = TorchUpscaler(copy.deepcopy(base), 4, 1.0, "RRDBNet", "bench").to(
+        "cuda", torch.float16, fused=False
+    )
+    # What `reelgen enhance` loads on a GPU now: the fused path after its self-check.
+    started = time.monotonic()
+    fused = TorchUpscaler(copy.deepcopy(base), 4, 1.0, "RRDBNet", "bench").to("cuda", torch.float16)
+    rows.append(
+        {"default_kernels": fused.kernels, "load_and_self_check_s": round(time.monotonic() - started, 2)}
+    )
+    print(json.dumps(rows[-1]), flush=True)
+    if tilings:
+        fused.net.tilings = tilings  # type: ignore[union-attr,assignment]
+    for name, up in (("eager (regrouped)", eager), ("fused regrouped", fused)):
+        seconds = timed(lambda up=up: up.upscale(batch), 3)
+        rows.append({"variant": name, "frames_per_s": round(4 / seconds, 2)})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--weights", type=Path, required=True, help="folder with realesrgan-x4plus.param/.bin"
+    )
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    torch.backends.cudnn.benchmark = True
+    started = time.monotonic()
+    report: dict[str, Any] = {"device": torch.cuda.get_device_name(), "torch": torch.__version__}
+    import triton
+
+    report["triton"] = triton.__version__
+    report["roof_tflops"] = roof = gemm_roof()
+    print(f"roof {roof:.0f} TFLOP/s", flush=True)
+    tilings, report["steps"] = sweep(roof)
+    report["sweep_s"] = time.monotonic() - started
+    (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
+    report["frames"] = frames(args.weights, roof, tilings)
+    (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
+    report["tiled"] = tiled(args.weights, tilings)
+    report["total_s"] = time.monotonic() - started
+    (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
+    for row in report["frames"] + report["tiled"]:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

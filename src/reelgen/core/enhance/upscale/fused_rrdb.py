@@ -1,0 +1,238 @@
+"""RRDBNet (Real-ESRGAN x4plus) on a GPU as Triton convolutions with the glue between them fused away.
+
+The 23 residual-in-residual blocks are 69 dense blocks of five convolutions
+each; ``triton_conv.conv3x3`` runs every one of them with its bias, LeakyReLU
+and residuals in its epilogue, reading and writing channel slices of a few
+preallocated buffers, so no concatenation, activation or residual pass is left
+between them. Two orders of the same arithmetic (``order``):
+
+- ``"stock"``: each convolution reads the dense block's concatenation (a
+  buffer whose first 64 channels are the input and whose next 32-channel
+  slices are filled by the convolutions in turn) and writes its 32 channels.
+- ``"regrouped"``: each input part feeds every later convolution in one wide
+  product (``regroup.py``); the later convolutions' partial sums wait in a
+  192-channel buffer that each step reads and writes back in its epilogue.
+
+The trunk's convolutions that do not fit the kernel (3 input channels, 3
+output channels) or run at the upscaled size stay on cuDNN.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from reelgen.core.enhance.upscale.arch import ResidualDenseBlock, RRDBNet
+from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weight
+
+Order = Literal["stock", "regrouped"]
+
+
+def triton_ready() -> bool:
+    """Whether Triton can be imported (CUDA builds of torch ship it; CPU-only installs do not)."""
+    try:
+        import triton  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _buffer(rows: int, channels: int, like: torch.Tensor) -> torch.Tensor:
+    return torch.empty((rows, channels), device=like.device, dtype=like.dtype)
+
+
+class FusedRRDB(nn.Module):
+    """An ``RRDBNet``'s weights repacked for ``conv3x3``; ``forward`` takes and gives what the network does."""
+
+    def __init__(
+        self, net: RRDBNet, order: Order = "regrouped", tilings: dict[str, Tiling] | None = None
+    ) -> None:
+        super().__init__()
+        self.scale = net.scale
+        self.order: Order = order
+        self.tilings = tilings or {}
+        self.trunk = nn.ModuleDict(
+            {
+                name: getattr(net, name)
+                for name in ("conv_first", "conv_up1", "conv_up2", "conv_hr", "conv_last")
+            }
+        )
+        body = net.conv_body
+        if body.bias is None:
+            raise ValueError("FusedRRDB needs conv_body's bias")
+        self.feat = body.in_channels
+        self.body_weight = nn.Parameter(pack_weight(body.weight.detach()), requires_grad=False)
+        self.body_bias = nn.Parameter(body.bias.detach().clone(), requires_grad=False)
+        blocks = [getattr(rrdb, name) for rrdb in net.body for name in ("rdb1", "rdb2", "rdb3")]
+        if not all(isinstance(b, ResidualDenseBlock) for b in blocks):
+            raise ValueError("FusedRRDB needs the stock dense blocks (not already regrouped)")
+        self.grow = blocks[0].conv1.out_channels
+        packed = [self._pack(block) for block in blocks]
+        self.weights = nn.ParameterList(nn.Parameter(w, requires_grad=False) for ws, _ in packed for w in ws)
+        self.biases = nn.ParameterList(nn.Parameter(b, requires_grad=False) for _, bs in packed for b in bs)
+
+    def _pack(self, block: ResidualDenseBlock) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        convs = [block.conv1, block.conv2, block.conv3, block.conv4, block.conv5]
+        biases = [conv.bias.detach().clone() for conv in convs if conv.bias is not None]
+        if len(biases) != 5:
+            raise ValueError("FusedRRDB needs a bias on each dense-block convolution")
+        if self.order == "stock":
+            return [pack_weight(conv.weight.detach()) for conv in convs], biases
+        feat, grow = self.feat, self.grow
+        bounds = [(0, feat)] + [(feat + i * grow, feat + (i + 1) * grow) for i in range(4)]
+        parts = [
+            torch.cat([c.weight.detach()[:, lo:hi] for c in convs[j:]]) for j, (lo, hi) in enumerate(bounds)
+        ]
+        return [pack_weight(p) for p in parts], biases
+
+    def _tiling(self, step: str) -> Tiling:
+        return self.tilings.get(step, Tiling())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # 1. The first convolution (3 input channels) on cuDNN, then pixels as rows.
+        first = self.trunk["conv_first"](x)
+        b, c, h, w = first.shape
+        rows, hw = b * h * w, (h, w)
+        feat = first.permute(0, 2, 3, 1).contiguous().view(rows, c)  # a view already when channels-last
+        # 2. The body: 23 RRDBs of three dense blocks, every residual in an epilogue.
+        body = self._stock_body(feat, hw) if self.order == "stock" else self._regrouped_body(feat, hw)
+        # 3. feat + conv_body(body), fused; then the x2 steps and the last convolutions on cuDNN.
+        trunk = _buffer(rows, c, feat)
+        conv3x3(body, self.body_weight, self.body_bias, trunk, hw, res=feat, tiling=self._tiling("body"))
+        out = trunk.view(b, h, w, c).permute(0, 3, 1, 2)
+        lrelu = nn.functional.leaky_relu
+        out = lrelu(
+            self.trunk["conv_up1"](F.interpolate(out, scale_factor=2, mode="nearest")), 0.2, inplace=True
+        )
+        out = lrelu(
+            self.trunk["conv_up2"](F.interpolate(out, scale_factor=2, mode="nearest")), 0.2, inplace=True
+        )
+        return self.trunk["conv_last"](lrelu(self.trunk["conv_hr"](out), 0.2, inplace=True))
+
+    def _blocks(self) -> list[tuple[list[nn.Parameter], list[nn.Parameter]]]:
+        return [
+            (list(self.weights[5 * i : 5 * i + 5]), list(self.biases[5 * i : 5 * i + 5]))
+            for i in range(len(self.weights) // 5)
+        ]
+
+    def _stock_body(self, feat: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
+        f, g = self.feat, self.grow
+        width = f + 4 * g
+        # Three concatenation buffers in rotation: an RRDB's input, then each dense block's.
+        a, b, c = (_buffer(feat.shape[0], width, feat) for _ in range(3))
+        a[:, :f].copy_(feat)
+        blocks = self._blocks()
+        for i in range(0, len(blocks), 3):
+            self._stock_block(a, b[:, :f], blocks[i], hw)
+            self._stock_block(b, c[:, :f], blocks[i + 1], hw)
+            self._stock_block(c, b[:, :f], blocks[i + 2], hw, rrdb_in=a[:, :f])
+            a, b = b, a
+        return a[:, :f]
+
+    def _stock_block(
+        self,
+        cat: torch.Tensor,
+        out: torch.Tensor,
+        params: tuple[list[nn.Parameter], list[nn.Parameter]],
+        hw: tuple[int, int],
+        rrdb_in: torch.Tensor | None = None,
+    ) -> None:
+        f, g = self.feat, self.grow
+        weights, biases = params
+        for k in range(4):
+            lo = f + k * g
+            conv3x3(
+                cat[:, :lo],
+                weights[k],
+                biases[k],
+                cat[:, lo : lo + g],
+                hw,
+                lrelu=True,
+                tiling=self._tiling(f"s{k}"),
+            )
+        conv3x3(
+            cat,
+            weights[4],
+            biases[4],
+            out,
+            hw,
+            res=cat[:, :f],
+            res_alpha=0.2,
+            res2=rrdb_in,
+            tiling=self._tiling("s4"),
+        )
+
+    def _regrouped_body(self, feat: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
+        f, g, rows = self.feat, self.grow, feat.shape[0]
+        parts, sums = _buffer(rows, 4 * g, feat), _buffer(rows, f + 4 * g, feat)
+        a, b, c = feat, _buffer(rows, f, feat), _buffer(rows, f, feat)
+        blocks = self._blocks()
+        for i in range(0, len(blocks), 3):
+            self._regrouped_block(a, b, parts, sums, blocks[i], hw)
+            self._regrouped_block(b, c, parts, sums, blocks[i + 1], hw)
+            self._regrouped_block(c, b, parts, sums, blocks[i + 2], hw, rrdb_in=a)
+            # The RRDB's output is the next one's input; its input is free, unless it is the
+            # trunk's (conv_body's residual needs that at the end).
+            a, b = b, (_buffer(rows, f, feat) if a is feat else a)
+        return a
+
+    def _regrouped_block(
+        self,
+        x: torch.Tensor,
+        out: torch.Tensor,
+        parts: torch.Tensor,
+        sums: torch.Tensor,
+        params: tuple[list[nn.Parameter], list[nn.Parameter]],
+        hw: tuple[int, int],
+        rrdb_in: torch.Tensor | None = None,
+    ) -> None:
+        g = self.grow
+        weights, biases = params
+        # Step 0: x feeds all five convolutions; conv1 finishes (to parts), the rest wait in sums.
+        conv3x3(
+            x, weights[0], biases[0], parts[:, :g], hw, split=g, t=sums, lrelu=True, tiling=self._tiling("r0")
+        )
+        for j in range(1, 4):
+            # Step j: part j's products plus the waiting sums; conv j+1 finishes.
+            conv3x3(
+                parts[:, (j - 1) * g : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
+                split=g, t=sums[:, j * g :], add_sum=True, lrelu=True, tiling=self._tiling(f"r{j}"),
+            )  # fmt: skip
+        conv3x3(
+            parts[:, 3 * g :], weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
+            res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("r4"),
+        )  # fmt: skip
+
+
+#: Relative error the self-check allows: fp16/bf16 runs of the same network differ by 1e-3 to 1e-2.
+SELF_CHECK_TOLERANCE = 3e-2
+
+
+def fused_or_reason(net: RRDBNet, dtype: torch.dtype, order: Order) -> tuple[FusedRRDB | None, str]:
+    """``net`` as a ``FusedRRDB`` on its device if that computes what ``net`` does, else None and why.
+
+    The check runs a small random picture through both (which also builds every
+    kernel this network launches, so a Triton that cannot build for this GPU
+    fails here instead of mid-video) and compares within half-precision
+    rounding over 23 blocks.
+    """
+    if not triton_ready():
+        return None, "Triton is not installed"
+    device = next(net.parameters()).device
+    try:
+        fused = FusedRRDB(net, order).eval()
+        probe = torch.rand(1, 3, 16, 24, generator=torch.Generator().manual_seed(0)).to(device, dtype)
+        with torch.inference_mode():
+            want, got = net(probe).float(), fused(probe).float()
+    except Exception as exc:  # a Triton build or launch failure on this GPU
+        return None, f"the fused kernels did not run ({type(exc).__name__}: {str(exc)[:160]})"
+    error = float((got - want).norm() / want.norm().clamp_min(1e-12))
+    if not error <= SELF_CHECK_TOLERANCE:  # NaN fails too
+        return (
+            None,
+            f"the fused kernels' output is {error:.2e} from the network's (over {SELF_CHECK_TOLERANCE})",
+        )
+    return fused, ""

@@ -1,0 +1,140 @@
+"""RRDB on fused Triton kernels (the GPU's default upscaler path), run here in Triton's CPU interpreter.
+
+The kernels are the ones a GPU runs; the interpreter executes them with NumPy,
+so these tests check what they compute (indexing, padding, channel slices,
+epilogues, the two orders), not how fast. Speed is in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+pytest.importorskip("triton", reason="the dev extra installs Triton for its CPU interpreter")
+
+from reelgen.core.enhance.upscale import fused_rrdb, triton_conv  # noqa: E402
+from reelgen.core.enhance.upscale.arch import RRDBNet  # noqa: E402
+from reelgen.core.enhance.upscale.torch_model import TorchUpscaler  # noqa: E402
+from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weight  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def interpreter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Build the kernel for Triton's interpreter (it reads the variable when the kernel is built)."""
+    monkeypatch.setenv("TRITON_INTERPRET", "1")
+    triton_conv.kernel.cache_clear()
+    yield
+    triton_conv.kernel.cache_clear()
+
+
+def small_rrdb() -> RRDBNet:
+    """An RRDBNet with x4plus's widths (64 features, growth 32) and fan-in-scaled random weights."""
+    torch.manual_seed(0)
+    net = RRDBNet(blocks=1).eval()  # one RRDB: three dense blocks, so every buffer rotation runs
+    with torch.no_grad():
+        for p in net.parameters():
+            p.normal_(0.0, p[0].numel() ** -0.5 if p.ndim > 1 else 0.02)
+    return net
+
+
+def photo(height: int, width: int, batch: int = 1) -> torch.Tensor:
+    """Crops of scikit-image's astronaut photo: real content, so an indexing slip shows as a wrong picture."""
+    from skimage import data
+
+    img = torch.from_numpy(data.astronaut()).permute(2, 0, 1).float() / 255
+    return torch.stack(
+        [img[:, 100 + 40 * i : 100 + 40 * i + height, 150 : 150 + width] for i in range(batch)]
+    )
+
+
+def rel(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a - b).norm() / b.norm())
+
+
+@pytest.mark.parametrize("order", ["stock", "regrouped"])
+def test_the_fused_network_upscales_a_photo_as_the_network_does(order: str) -> None:
+    net = small_rrdb()
+    x = photo(11, 17, batch=2)  # odd sizes: pixel rows straddle tiles and picture edges
+    with torch.inference_mode():
+        want = net(x)
+        got = fused_rrdb.FusedRRDB(net, order).eval()(x)  # type: ignore[arg-type]
+    assert got.shape == want.shape == (2, 3, 44, 68)
+    assert rel(got, want) < 1e-5
+
+
+@pytest.mark.parametrize(
+    "tiling",
+    [Tiling(128, 256, 64, 4, 1), Tiling(128, 64, 16, 4, 1)],
+    ids=["one-wide-tile-masked", "narrow-k-three-channel-tiles"],
+)
+def test_tilings_that_do_not_divide_the_channels_compute_the_same(tiling: Tiling) -> None:
+    net = small_rrdb()
+    x = photo(5, 7)
+    steps = ("s0", "s1", "s2", "s3", "s4", "r0", "r1", "r2", "r3", "r4", "body")
+    with torch.inference_mode():
+        want = net(x)
+        for order in ("stock", "regrouped"):
+            fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling))  # type: ignore[arg-type]
+            assert rel(fused(x), want) < 1e-5
+
+
+def test_one_convolution_reads_and_writes_channel_slices_with_its_epilogue() -> None:
+    torch.manual_seed(1)
+    h, w = 5, 7
+    x = torch.randn(1, 32, h, w)
+    weight, bias, residual = torch.randn(16, 32, 3, 3), torch.randn(16), torch.randn(h * w, 16)
+    want = F.leaky_relu(F.conv2d(x, weight, bias, padding=1), 0.2).permute(0, 2, 3, 1).reshape(h * w, 16)
+    buffer = torch.full((h * w, 80), float("nan"))  # unwritten channels would stay NaN
+    buffer[:, 8:40] = x.permute(0, 2, 3, 1).reshape(h * w, 32)
+    conv3x3(
+        buffer[:, 8:40], pack_weight(weight), bias, buffer[:, 48:64], (h, w), lrelu=True,
+        res=residual, res_alpha=0.5, tiling=Tiling(16, 16, 16, 4, 1),
+    )  # fmt: skip
+    assert torch.allclose(buffer[:, 48:64], want * 0.5 + residual, atol=1e-4)
+    assert buffer[:, :8].isnan().all() and buffer[:, 64:].isnan().all() and buffer[:, 40:48].isnan().all()
+
+
+def test_views_the_kernel_cannot_read_are_refused() -> None:
+    x = torch.randn(16, 6)  # channels contiguous, but not a multiple of 16
+    with pytest.raises(ValueError, match="multiples of 16"):
+        conv3x3(x, torch.randn(54, 16), torch.zeros(16), torch.empty(16, 16), (4, 4))
+    strided = torch.randn(32, 16).t()  # channels 16 elements apart
+    with pytest.raises(ValueError, match="contiguous channels"):
+        conv3x3(strided, torch.randn(288, 16), torch.zeros(16), torch.empty(16, 16), (4, 4))
+
+
+def test_the_upscaler_takes_the_fused_path_after_its_self_check_and_records_it() -> None:
+    net = small_rrdb()
+    frames = photo(6, 9)
+    stock = TorchUpscaler(small_rrdb(), 4, 1.0, "RRDBNet", "reelgen").to("cpu", torch.float32)
+    fused = TorchUpscaler(net, 4, 1.0, "RRDBNet", "reelgen").to("cpu", torch.float32, fused=True)
+    assert (stock.kernels, fused.kernels) == ("pytorch", "triton-fused")
+    assert isinstance(fused.net, fused_rrdb.FusedRRDB)
+    assert rel(fused.upscale(frames, tile=0), stock.upscale(frames, tile=0)) < 1e-5
+
+
+def test_kernels_that_compute_something_else_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = fused_rrdb.conv3x3
+
+    def off_by_one(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        y = args[3]
+        assert isinstance(y, torch.Tensor)
+        y += 1.0
+
+    monkeypatch.setattr(fused_rrdb, "conv3x3", off_by_one)
+    frames = photo(8, 8)
+    up = TorchUpscaler(small_rrdb(), 4, 1.0, "RRDBNet", "reelgen").to("cpu", torch.float32, fused=True)
+    assert up.kernels.startswith("pytorch (the fused kernels' output is ")
+    with torch.inference_mode():
+        assert rel(up.upscale(frames, tile=0), small_rrdb()(frames).clamp(0, 1)) < 1e-6
+
+
+def test_without_triton_the_upscaler_says_so_and_runs_on_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fused_rrdb, "triton_ready", lambda: False)
+    up = TorchUpscaler(small_rrdb(), 4, 1.0, "RRDBNet", "reelgen").to("cpu", torch.float32, fused=True)
+    assert up.kernels == "pytorch (Triton is not installed)"
+    assert not isinstance(up.net, fused_rrdb.FusedRRDB)
