@@ -1,8 +1,8 @@
 """Lip-sync speed: frames per second of the MuseTalk-style path on 512x512 frames (JSON out).
 
 ``python -m reelgen.core.backends.avatar.bench --model musetalk-random --device cuda``
-times full-size MuseTalk shapes with random weights; ``--model FOLDER`` times a
-lip-sync folder (reelgen-lipsync's shipped one, say). Face finding is excluded
+times full-size MuseTalk shapes with random weights; ``--model reelgen-lipsync``
+the shipped model, and ``--model FOLDER`` any lip-sync folder. Face finding is excluded
 (a photo's face is found once); cropping, Whisper features, the VAE and UNet
 passes, decoding and the feathered paste are all counted.
 """
@@ -34,9 +34,13 @@ def _engine(model: str, device: str) -> Any:
         config = build.MUSETALK_CONFIG
         whisper = WhisperEncoder("transformers", encoder.to(device, dtype), "all", device, "random")
     else:
+        from reelgen.core.backends.avatar.presets import PRESETS
         from reelgen.core.backends.avatar.runner import load_folder
+        from reelgen.core.weights import bundled_folder
 
-        return load_folder(Path(model), device, dtype)
+        shipped = next(p for p in PRESETS if p.name == "reelgen-lipsync")
+        folder = bundled_folder(shipped) if model == shipped.name else Path(model)
+        return load_folder(folder, device, dtype)
     return LipSync(
         vae.to(device, dtype),
         unet.to(device, dtype),
@@ -93,12 +97,48 @@ def bench(model: str, device: str, frames: int, batch: int, size: int = 512) -> 
     }
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below 1")
+    return value
+
+
+def _model(name: str) -> str:
+    """``musetalk-random``, or a lip-sync folder: ``reelgen-lipsync`` names the shipped one."""
+    if name in ("musetalk-random", "reelgen-lipsync"):
+        return name
+    if not (Path(name) / "lipsync.json").is_file():  # it was a FileNotFoundError traceback
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is neither musetalk-random, reelgen-lipsync nor a lip-sync folder (with lipsync.json)"
+        )
+    return name
+
+
+def _device(name: str) -> str:
+    import torch
+
+    if name != "cpu" and not (name.startswith("cuda") and torch.cuda.is_available()):
+        # "cuda" on a machine without CUDA was torch's AssertionError traceback.
+        raise argparse.ArgumentTypeError(f"{name!r}: give cpu, or cuda / cuda:N on a machine with a CUDA GPU")
+    return name
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="musetalk-random")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--frames", type=int, default=250)
-    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument(
+        "--model",
+        type=_model,
+        default="musetalk-random",
+        help="musetalk-random (MuseTalk's shapes, random weights; default), reelgen-lipsync (the shipped "
+        "model) or a lip-sync folder",
+    )
+    parser.add_argument("--device", type=_device, default="cpu", help="cpu (default), cuda or cuda:N")
+    parser.add_argument("--frames", type=_at_least_one, default=250, help="frames timed (default 250)")
+    parser.add_argument("--batch", type=_at_least_one, default=16, help="frames per model pass (default 16)")
     args = parser.parse_args(argv)
     print(json.dumps(bench(args.model, args.device, args.frames, args.batch)))
 
