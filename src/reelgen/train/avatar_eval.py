@@ -21,6 +21,7 @@ from reelgen.core.backends.avatar.lipsync import LipSync
 from reelgen.core.face import align
 from reelgen.core.face.detect import find_faces
 from reelgen.core.speech.audio import frame_envelope, read_voice
+from reelgen.train.avatar_args import need_folder, need_held_out
 from reelgen.train.avatar_faces import Faces, draw, mouth_opening_of, photo_bank
 
 FPS = 25.0
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--stride", type=int, default=3, help="measure every n-th frame")
     args = parser.parse_args(argv)
+    need_folder(parser, "model", args.model, "lipsync.json", "a lip-sync folder")
+    need_held_out(parser, "data", args.data)
     print(json.dumps(evaluate(args.model, args.data, args.tracks, args.faces, args.stride), indent=2))
 
 

@@ -26,6 +26,7 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, predict_latents
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
+from reelgen.train.avatar_args import SPEECH, need_file, need_folder
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 
 OPENINGS = np.linspace(0.0, 1.0, 6)
@@ -228,6 +229,10 @@ def main(argv: list[str] | None = None) -> None:
         "--window", type=int, default=0, help="train on a latent square this wide around the mouth"
     )
     args = parser.parse_args(argv)
+    need_folder(parser, "--vae", args.vae, "config.json", "a VAE folder in diffusers' layout")
+    need_file(parser, "--data", args.data, SPEECH)
+    if args.resume is not None:
+        need_folder(parser, "--resume", args.resume, "lipsync.json", "a lip-sync folder")
     torch.set_num_threads(1)
     report = train(
         args.vae,
