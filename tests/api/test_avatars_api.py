@@ -243,6 +243,9 @@ def test_generate_avatar_gives_up_waiting_with_a_504_naming_the_job(
     queued = client.get(f"/v1/videos/{video_id}").json()
     assert queued["status"] == "queued" and queued["parameters"]["task"] == "avatar"
     assert queued["parameters"]["input_reference"]  # the default presenter's photo stood in
+    job = client.app.state.service.get(video_id)  # type: ignore[attr-defined]
+    # The record named it "start_image.png", a file the person never had, so a replay could not find it.
+    assert job.payload["start_image"].endswith("-default-presenter.png")
 
 
 def test_an_idempotent_retry_returns_the_same_avatar(client: TestClient, face: bytes, voice: bytes) -> None:

@@ -45,6 +45,8 @@ AUDIO_CONTAINERS = {
     "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
     "matroska,webm": ".webm",
 }
+#: The name the default presenter's photo is kept and recorded under.
+PRESENTER_NAME = "default-presenter.png"
 #: Rate the voice is checked at here: loudness and length need no more.
 _CHECK_RATE = 16_000
 
@@ -226,6 +228,8 @@ async def save_uploads(
     image, where = uploads.image, "the image"
     if image is None:
         image, where = await run_in_threadpool(presenter_png), "the default presenter photo"
+        # The video's record names it so; it said "start_image.png", a file the person never had.
+        uploads.names["image"] = PRESENTER_NAME
     probed = await run_in_threadpool(_photo_header, image, settings.max_image_pixels)
     _check_photo_size(probed)
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, "image"), limiter=limiter)
