@@ -279,3 +279,16 @@ def test_a_voice_path_typed_wrong_says_what_is_wrong(
     # Both were "is neither en_US-joe-medium nor a Piper voice file", not saying the file was missing.
     assert result.exit_code == 2 and said(result).startswith(f"error: --voice {voice}"), said(result)
     assert expected in said(result) and "neither" not in said(result)
+
+
+def test_an_output_that_is_the_voice_names_the_option(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    voice = tmp_path / "voice.mp4"
+    voice.write_bytes(inputs[1].read_bytes())  # a WAV under an output's name: FFmpeg reads it all the same
+    result = runner.invoke(
+        app, ["avatar", "--image", str(inputs[0]), "--audio", str(voice), "-o", str(voice)]
+    )
+    # It said "is the request's speech_audio", a field name the person never typed.
+    assert result.exit_code == 2 and f"output {voice} is one of the request's inputs (--audio)" in said(
+        result
+    )
+    assert voice.read_bytes() == inputs[1].read_bytes()

@@ -174,5 +174,5 @@ def test_a_video_to_video_output_over_its_own_source_is_refused(tmp_path: Path) 
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert f"output {clip} is the request's source_video; give another file name" in said(result)
+    assert f"output {clip} is one of the request's inputs (--video); give another file name" in said(result)
     assert clip.read_bytes() == before

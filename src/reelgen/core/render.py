@@ -69,7 +69,9 @@ def check_not_an_input(out_path: Path, request: ResolvedRequest) -> None:
     for param, path in request.input_files():
         if Path(path).resolve() == target:
             raise InvalidRequest(
-                f"output {out_path} is the request's {param}; give another file name", param="output"
+                # The field in brackets, so a command says the option typed: "(--audio)", not "speech_audio".
+                f"output {out_path} is one of the request's inputs ({param}); give another file name",
+                param="output",
             )
 
 
