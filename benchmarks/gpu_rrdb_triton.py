@@ -41,12 +41,14 @@ NARROW = [(128, 32, 64, 4, 3), (128, 32, 64, 4, 4), (256, 32, 64, 8, 3), (64, 32
           (128, 32, 32, 4, 4), (256, 32, 64, 4, 4), (128, 32, 128, 4, 3)]  # fmt: skip
 SIXTY_FOUR = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (64, 64, 64, 4, 4),
               (128, 64, 32, 4, 4), (256, 64, 64, 8, 4), (128, 64, 64, 8, 3)]  # fmt: skip
+LAST = [(128, 16, 64, 4, 3), (256, 16, 64, 4, 3), (256, 16, 64, 8, 4), (128, 16, 64, 4, 4)]
 WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (128, 128, 64, 8, 3),
         (128, 256, 64, 8, 3), (64, 256, 64, 4, 3), (128, 32, 64, 4, 3), (256, 128, 64, 8, 3)]  # fmt: skip
 
 
-def steps(rows: int) -> dict[str, tuple[int, int, Any]]:
-    """Each step's (input channels, output channels, launcher of one call with the given tiling), on random buffers."""
+def steps(rows: int) -> dict[str, tuple[Any, ...]]:
+    """Each step's (input channels, output channels, launcher of one call with the given tiling[, pixels
+    as a multiple of the input's]), on random buffers."""
     dev, dt = "cuda", torch.float16
 
     def rnd(*shape: int, scale: float = 0.5) -> torch.Tensor:
@@ -62,7 +64,7 @@ def steps(rows: int) -> dict[str, tuple[int, int, Any]]:
         return rnd(cout, scale=0.02)
 
     hw = (H, rows // H)
-    found: dict[str, tuple[int, int, Any]] = {}
+    found: dict[str, tuple[Any, ...]] = {}
     for k in range(4):
         lo = 64 + 32 * k
         w, b = weight(lo, 32), bias(32)
@@ -79,21 +81,39 @@ def steps(rows: int) -> dict[str, tuple[int, int, Any]]:
     wr, br = weight(32, 64), bias(64)
     found["r4"] = (32, 64, lambda t: conv3x3(parts[:, 96:], wr, br, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
     wb, bb = weight(64, 64), bias(64)
-    found["body"] = (64, 64, lambda t: conv3x3(cat[:, :64], wb, bb, out, hw, res=res2, tiling=t))
+    found["conv_body"] = (64, 64, lambda t: conv3x3(cat[:, :64], wb, bb, out, hw, res=res2, tiling=t))
+    # The trunk after the body, at x2 and x4 (the x2 steps read their input as its x2 upscale).
+    big, bigger = rnd(4 * rows, 64), rnd(16 * rows, 64)
+    h2, h4, w_last = (2 * H, 2 * hw[1]), (4 * H, 4 * hw[1]), weight(64, 3)
+    found["conv_up1"] = (
+        64,
+        64,
+        lambda t: conv3x3(out, wb, bb, big, h2, lrelu=True, upsample=True, tiling=t),
+        4,
+    )
+    found["conv_up2"] = (
+        64,
+        64,
+        lambda t: conv3x3(big, wb, bb, bigger, h4, lrelu=True, upsample=True, tiling=t),
+        16,
+    )
+    hr_out, last_out = rnd(16 * rows, 64), rnd(16 * rows, 3)
+    found["conv_hr"] = (64, 64, lambda t: conv3x3(bigger, wb, bb, hr_out, h4, lrelu=True, tiling=t), 16)
+    found["conv_last"] = (64, 3, lambda t: conv3x3(hr_out, w_last, bb[:3], last_out, h4, tiling=t), 16)
     return found
 
 
-def sweep(roof: float) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
-    """The fastest tiling of each step at one 854x480 frame, and every timing."""
+def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
+    """The fastest tiling of each step at one 854x480 frame, and every timing (past ``deadline``, one tiling a step)."""
     from triton.testing import do_bench
 
     rows = []
     best: dict[str, Tiling] = {}
-    for name, (cin, cout, run) in steps(H * W).items():
-        candidates = NARROW if cout == 32 else SIXTY_FOUR if cout == 64 else WIDE
-        flops = 2.0 * H * W * 9 * cin * cout
+    for name, (cin, cout, run, *times) in steps(H * W).items():
+        candidates = NARROW if cout == 32 else SIXTY_FOUR if cout == 64 else LAST if cout == 3 else WIDE
+        flops = 2.0 * H * W * (times[0] if times else 1) * 9 * cin * cout
         fastest = None
-        for shape in candidates:
+        for shape in candidates if time.monotonic() < deadline else candidates[:1]:
             tiling = Tiling(*shape)
             try:
                 ms = do_bench(
@@ -203,6 +223,7 @@ def main() -> None:
         "--weights", type=Path, required=True, help="folder with realesrgan-x4plus.param/.bin"
     )
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sweep-s", type=float, default=300.0, help="seconds for trying tilings")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     torch.backends.cudnn.benchmark = True
@@ -213,7 +234,7 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
-    tilings, report["steps"] = sweep(roof)
+    tilings, report["steps"] = sweep(roof, started + args.sweep_s)
     report["sweep_s"] = time.monotonic() - started
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
     report["frames"] = frames(args.weights, roof, tilings)

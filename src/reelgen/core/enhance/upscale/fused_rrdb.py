@@ -13,8 +13,11 @@ between them. Two orders of the same arithmetic (``order``):
   product (``regroup.py``); the later convolutions' partial sums wait in a
   192-channel buffer that each step reads and writes back in its epilogue.
 
-The trunk's convolutions that do not fit the kernel (3 input channels, 3
-output channels) or run at the upscaled size stay on cuDNN.
+The trunk runs on the same kernel: conv_body with the trunk's residual, the
+two x2 steps reading their input as its nearest-neighbour upscale (the
+upscaled copy is never written), conv_hr and conv_last (3 output channels,
+masked in a 16-wide tile). Only the first convolution, with 3 input channels,
+stays on cuDNN.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from __future__ import annotations
 from typing import Literal
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from reelgen.core.enhance.upscale.arch import ResidualDenseBlock, RRDBNet
@@ -40,6 +42,12 @@ def triton_ready() -> bool:
     return True
 
 
+def _bias(conv: nn.Conv2d) -> torch.Tensor:
+    if conv.bias is None:
+        raise ValueError("FusedRRDB needs a bias on every convolution")
+    return conv.bias.detach().clone()
+
+
 def _buffer(rows: int, channels: int, like: torch.Tensor) -> torch.Tensor:
     return torch.empty((rows, channels), device=like.device, dtype=like.dtype)
 
@@ -54,18 +62,23 @@ class FusedRRDB(nn.Module):
         self.scale = net.scale
         self.order: Order = order
         self.tilings = tilings or {}
-        self.trunk = nn.ModuleDict(
+        self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
+        self.feat = net.conv_body.in_channels
+        self.out_channels = net.conv_last.out_channels
+        # The rest of the trunk as the kernel's matrices, by name.
+        trunk = [
+            (name, getattr(net, name))
+            for name in ("conv_body", "conv_up1", "conv_up2", "conv_hr", "conv_last")
+        ]
+        self.trunk_weights = nn.ParameterDict(
             {
-                name: getattr(net, name)
-                for name in ("conv_first", "conv_up1", "conv_up2", "conv_hr", "conv_last")
+                name: nn.Parameter(pack_weight(conv.weight.detach()), requires_grad=False)
+                for name, conv in trunk
             }
         )
-        body = net.conv_body
-        if body.bias is None:
-            raise ValueError("FusedRRDB needs conv_body's bias")
-        self.feat = body.in_channels
-        self.body_weight = nn.Parameter(pack_weight(body.weight.detach()), requires_grad=False)
-        self.body_bias = nn.Parameter(body.bias.detach().clone(), requires_grad=False)
+        self.trunk_biases = nn.ParameterDict(
+            {name: nn.Parameter(_bias(conv), requires_grad=False) for name, conv in trunk}
+        )
         blocks = [getattr(rrdb, name) for rrdb in net.body for name in ("rdb1", "rdb2", "rdb3")]
         if not all(isinstance(b, ResidualDenseBlock) for b in blocks):
             raise ValueError("FusedRRDB needs the stock dense blocks (not already regrouped)")
@@ -76,9 +89,7 @@ class FusedRRDB(nn.Module):
 
     def _pack(self, block: ResidualDenseBlock) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         convs = [block.conv1, block.conv2, block.conv3, block.conv4, block.conv5]
-        biases = [conv.bias.detach().clone() for conv in convs if conv.bias is not None]
-        if len(biases) != 5:
-            raise ValueError("FusedRRDB needs a bias on each dense-block convolution")
+        biases = [_bias(conv) for conv in convs]
         if self.order == "stock":
             return [pack_weight(conv.weight.detach()) for conv in convs], biases
         feat, grow = self.feat, self.grow
@@ -93,24 +104,39 @@ class FusedRRDB(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # 1. The first convolution (3 input channels) on cuDNN, then pixels as rows.
-        first = self.trunk["conv_first"](x)
+        first = self.conv_first(x)
         b, c, h, w = first.shape
         rows, hw = b * h * w, (h, w)
         feat = first.permute(0, 2, 3, 1).contiguous().view(rows, c)  # a view already when channels-last
         # 2. The body: 23 RRDBs of three dense blocks, every residual in an epilogue.
         body = self._stock_body(feat, hw) if self.order == "stock" else self._regrouped_body(feat, hw)
-        # 3. feat + conv_body(body), fused; then the x2 steps and the last convolutions on cuDNN.
+        # 3. feat + conv_body(body), then the two x2 steps (nearest-neighbour reads inside the
+        #    convolution), conv_hr and conv_last, each with its bias and LeakyReLU fused.
         trunk = _buffer(rows, c, feat)
-        conv3x3(body, self.body_weight, self.body_bias, trunk, hw, res=feat, tiling=self._tiling("body"))
-        out = trunk.view(b, h, w, c).permute(0, 3, 1, 2)
-        lrelu = nn.functional.leaky_relu
-        out = lrelu(
-            self.trunk["conv_up1"](F.interpolate(out, scale_factor=2, mode="nearest")), 0.2, inplace=True
-        )
-        out = lrelu(
-            self.trunk["conv_up2"](F.interpolate(out, scale_factor=2, mode="nearest")), 0.2, inplace=True
-        )
-        return self.trunk["conv_last"](lrelu(self.trunk["conv_hr"](out), 0.2, inplace=True))
+        self._trunk_conv("conv_body", body, trunk, hw, lrelu=False, res=feat)
+        up1 = _buffer(4 * rows, c, feat)
+        self._trunk_conv("conv_up1", trunk, up1, (2 * h, 2 * w), upsample=True)
+        up2 = _buffer(16 * rows, c, feat)
+        self._trunk_conv("conv_up2", up1, up2, (4 * h, 4 * w), upsample=True)
+        hr = _buffer(16 * rows, c, feat)
+        self._trunk_conv("conv_hr", up2, hr, (4 * h, 4 * w))
+        out = _buffer(16 * rows, self.out_channels, feat)
+        self._trunk_conv("conv_last", hr, out, (4 * h, 4 * w), lrelu=False)
+        return out.view(b, 4 * h, 4 * w, self.out_channels).permute(0, 3, 1, 2)
+
+    def _trunk_conv(
+        self,
+        name: str,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        hw: tuple[int, int],
+        *,
+        lrelu: bool = True,
+        upsample: bool = False,
+        res: torch.Tensor | None = None,
+    ) -> None:
+        weight, bias = self.trunk_weights[name], self.trunk_biases[name]
+        conv3x3(x, weight, bias, y, hw, lrelu=lrelu, upsample=upsample, res=res, tiling=self._tiling(name))
 
     def _blocks(self) -> list[tuple[list[nn.Parameter], list[nn.Parameter]]]:
         return [
@@ -224,7 +250,7 @@ def fused_or_reason(net: RRDBNet, dtype: torch.dtype, order: Order) -> tuple[Fus
     device = next(net.parameters()).device
     try:
         fused = FusedRRDB(net, order).eval()
-        probe = torch.rand(1, 3, 16, 24, generator=torch.Generator().manual_seed(0)).to(device, dtype)
+        probe = torch.rand(1, 3, 8, 12, generator=torch.Generator().manual_seed(0)).to(device, dtype)
         with torch.inference_mode():
             want, got = net(probe).float(), fused(probe).float()
     except Exception as exc:  # a Triton build or launch failure on this GPU

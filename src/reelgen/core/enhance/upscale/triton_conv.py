@@ -44,9 +44,10 @@ class Tiling:
         block_k = self.block_k
         while cin % block_k:
             block_k //= 2
-        if block_k < 16 or cout < 16:
-            raise ValueError(f"a 3x3 convolution of {cin} -> {cout} channels needs multiples of 16")
-        return Tiling(self.block_m, min(self.block_n, _pow2_at_least(cout)), block_k, self.warps, self.stages)
+        if block_k < 16:
+            raise ValueError(f"a 3x3 convolution of {cin} input channels needs a multiple of 16")
+        block_n = max(16, min(self.block_n, _pow2_at_least(cout)))  # tl.dot's smallest width
+        return Tiling(self.block_m, block_n, block_k, self.warps, self.stages)
 
 
 @functools.cache
@@ -65,7 +66,8 @@ def kernel() -> Any:
         r_ptr, r_stride, r2_ptr, r2_stride, M, H, W,
         CIN: tl.constexpr, COUT: tl.constexpr, SPLIT: tl.constexpr,
         ADD_SUM: tl.constexpr, LRELU: tl.constexpr, RES: tl.constexpr, RES_ALPHA: tl.constexpr,
-        RES2: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
+        RES2: tl.constexpr, UPSAMPLE: tl.constexpr,
+        BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
     ):  # fmt: skip
         # 1. Which pixels and output channels this program computes (the channel tiles of one
         #    pixel tile run side by side, so they share its input reads in L2).
@@ -81,6 +83,11 @@ def kernel() -> Any:
         px = rows % W
         py = (rows // W) % H
         rows64 = rows.to(tl.int64)
+        # With UPSAMPLE the input is the picture at half size (H // 2 x W // 2, whole pixels
+        # only), read as its nearest-neighbour x2 upscale: pixel (y, x) of the H x W picture
+        # is pixel (y // 2, x // 2) of the input, so the upscaled copy is never written.
+        half_w = W // 2
+        first_of_image = (rows64 // (H * W)) * ((H // 2) * half_w)
 
         # 2. The implicit GEMM: for each of the nine taps and each BLOCK_K input channels, the
         #    shifted pixels (zero outside the picture: padding 1) times that tap's weights.
@@ -98,8 +105,13 @@ def kernel() -> Any:
             dy = tap // 3 - 1
             dx = tap % 3 - 1
             ok = in_m & (py + dy >= 0) & (py + dy < H) & (px + dx >= 0) & (px + dx < W)
-            shift = (dy * W + dx).to(tl.int64) * x_stride + (kk % chunks) * BLOCK_K
-            a = tl.load(a_at + shift, mask=ok[:, None], other=0.0)
+            if UPSAMPLE:
+                src = first_of_image + ((py + dy) // 2) * half_w + (px + dx) // 2
+                at = x_ptr + src[:, None] * x_stride + ((kk % chunks) * BLOCK_K + ks)[None, :]
+                a = tl.load(at, mask=ok[:, None], other=0.0)
+            else:
+                shift = (dy * W + dx).to(tl.int64) * x_stride + (kk % chunks) * BLOCK_K
+                a = tl.load(a_at + shift, mask=ok[:, None], other=0.0)
             b = tl.load(b_at + kk * BLOCK_K * COUT, mask=b_ok, other=0.0)
             acc = tl.dot(a, b, acc)
 
@@ -150,6 +162,7 @@ def conv3x3(
     res: torch.Tensor | None = None,
     res_alpha: float = 1.0,
     res2: torch.Tensor | None = None,
+    upsample: bool = False,
     tiling: Tiling = Tiling(),
 ) -> None:
     """One 3x3 convolution (padding 1) of ``x`` (pixels x CIN, rows of B*H*W pixels) with a packed ``weight``.
@@ -159,9 +172,14 @@ def conv3x3(
     contiguous. Finished columns ``< split`` (default: all) get ``bias``, then
     LeakyReLU(0.2) if ``lrelu``, then ``v * res_alpha + res``, then
     ``v * 0.2 + res2``, and go to ``y``; the rest go raw to ``t``.
-    ``add_sum`` first adds ``t``'s columns to the product.
+    ``add_sum`` first adds ``t``'s columns to the product. With ``upsample``,
+    ``hw`` is the output's size and ``x`` holds the picture at half of it, read
+    as its nearest-neighbour x2 upscale (RRDBNet's upsampling steps).
     """
-    m, cin = x.shape
+    if upsample and (hw[0] % 2 or hw[1] % 2):
+        raise ValueError(f"an upsampling convolution makes even sizes, not {hw[0]}x{hw[1]}")
+    cin = x.shape[1]
+    m = x.shape[0] * (4 if upsample else 1)  # output pixels
     cout = weight.shape[1]
     split = cout if split is None else split
     if weight.shape[0] != 9 * cin:
@@ -184,7 +202,7 @@ def conv3x3(
         res2 if res2 is not None else dummy, res2.stride(0) if res2 is not None else 0,
         m, hw[0], hw[1],
         CIN=cin, COUT=cout, SPLIT=split, ADD_SUM=add_sum, LRELU=lrelu, RES=res is not None,
-        RES_ALPHA=res_alpha, RES2=res2 is not None,
+        RES_ALPHA=res_alpha, RES2=res2 is not None, UPSAMPLE=upsample,
         BLOCK_M=tile.block_m, BLOCK_N=tile.block_n, BLOCK_K=tile.block_k,
         num_warps=tile.warps, num_stages=tile.stages,
     )  # fmt: skip
