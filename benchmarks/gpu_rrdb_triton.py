@@ -103,6 +103,17 @@ def steps(rows: int) -> dict[str, tuple[Any, ...]]:
     return found
 
 
+def cudnn(cin: int, cout: int, times: int) -> float:
+    """Seconds of cuDNN's convolution of the same shape (fp16, channels-last, no bias, autotuned), for comparison."""
+    side = {1: 1, 4: 2, 16: 4}[times]
+    x = torch.randn(1, cin, H * side, W * side, device="cuda", dtype=torch.float16)
+    x = x.contiguous(memory_format=torch.channels_last)
+    w = torch.randn(cout, cin, 3, 3, device="cuda", dtype=torch.float16).contiguous(
+        memory_format=torch.channels_last
+    )
+    return timed(lambda: F.conv2d(x, w, padding=1), 20)
+
+
 def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
     """The fastest tiling of each step at one 854x480 frame, and every timing (past ``deadline``, one tiling a step)."""
     from triton.testing import do_bench
@@ -132,8 +143,16 @@ def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[st
             print(json.dumps(row), flush=True)
             if fastest is None or ms < fastest[0]:
                 fastest = (ms, tiling)
+        cudnn_ms = cudnn(cin, cout, times[0] if times else 1) * 1e3
         if fastest is not None:
             best[name] = fastest[1]
+            rows.append(
+                {
+                    "step": name,
+                    "cudnn_ms_no_bias": round(cudnn_ms, 4),
+                    "cudnn_of_roof": round(flops / cudnn_ms / 1e9 / roof, 3),
+                }
+            )
             rows.append({"step": name, "best": list(fastest[1].__dict__.values()), "ms": round(fastest[0], 4),
                          "of_roof": round(flops / fastest[0] / 1e9 / roof, 3)})  # fmt: skip
             print(json.dumps(rows[-1]), flush=True)
