@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.jobs import owners
-from reelgen.jobs.engine import Down, Engine, RunEnded, RunStream, WorkerGone, WorkerSlot
-from reelgen.jobs.events import WorkerEvent
+from reelgen.jobs._ray_gate import RayGate, RayStream
+from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
 from reelgen.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
@@ -170,28 +170,6 @@ def _reaper(temp_dir: str, pids: list[int]) -> subprocess.Popen[bytes]:
     )
 
 
-class RayStream(RunStream):
-    """A worker actor's streaming ``run`` call."""
-
-    def __init__(self, generator: Any, worker_id: str) -> None:
-        self.generator = generator
-        self.worker_id = worker_id
-
-    def next(self, timeout_s: float) -> WorkerEvent | None:
-        import ray
-
-        try:
-            ready, _ = ray.wait([self.generator], timeout=timeout_s)
-            if not ready:
-                return None
-            event: WorkerEvent = ray.get(next(self.generator))
-        except StopIteration:
-            raise RunEnded(f"worker {self.worker_id} ended the run without a result") from None
-        except ray.exceptions.RayError as exc:
-            raise WorkerGone(f"worker {self.worker_id} died while running the job ({exc})") from None
-        return event
-
-
 class RayEngine(Engine):
     """One worker actor per GPU in the cluster, else ``settings.cpu_workers`` CPU ones.
 
@@ -209,6 +187,7 @@ class RayEngine(Engine):
         self._reaper: subprocess.Popen[bytes] | None = None
         self._last_ensure = 0.0
         self._said: dict[str, str] = {}
+        self._gate = RayGate()  # every Ray call outside the engine thread passes it (_ray_gate.py)
 
     def start(self) -> None:
         import ray
@@ -223,6 +202,7 @@ class RayEngine(Engine):
         with self.lock:
             self.slots = []
         self._last_ensure = 0.0
+        self._gate.open()
         self.maintain()
 
     def stop(self) -> None:
@@ -230,6 +210,8 @@ class RayEngine(Engine):
 
         with self.lock:
             slots, self.slots = self.slots, []
+        if not self._gate.close(timeout_s=15.0):
+            log.warning("Ray calls still in flight after 15 s; stopping Ray anyway")
         for slot in slots:
             slot.alive = False
             with contextlib.suppress(Exception):
@@ -256,8 +238,9 @@ class RayEngine(Engine):
                 return Down(f"Ray's {name} exited ({how})", fatal=True)
         if self.temp_dir is None:
             try:
-                worker: Any = ray._private.worker.global_worker
-                worker.gcs_client.internal_kv_exists(b"reelgen", namespace=b"reelgen", timeout=2)
+                with self._gate.call("the Ray cluster"):
+                    worker: Any = ray._private.worker.global_worker
+                    worker.gcs_client.internal_kv_exists(b"reelgen", namespace=b"reelgen", timeout=2)
             except Exception as exc:  # any failure to reach the head is the answer
                 return Down(f"the Ray cluster does not answer ({type(exc).__name__})", fatal=True)
         slots = self.snapshot()
@@ -348,22 +331,24 @@ class RayEngine(Engine):
         inputs: dict[str, bytes],
         preview_every: int,
     ) -> RunStream:
-        generator = slot.actor.run.options(num_returns="streaming").remote(
-            job_id, kind, payload, inputs, preview_every
-        )
-        return RayStream(generator, slot.id)
+        with self._gate.call(slot.id):
+            generator = slot.actor.run.options(num_returns="streaming").remote(
+                job_id, kind, payload, inputs, preview_every
+            )
+        return RayStream(generator, slot.id, self._gate)
 
     def cancel(self, slot: WorkerSlot, job_id: str) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), self._gate.call(slot.id):
             slot.actor.cancel.remote(job_id)
 
     def refresh(self, slot: WorkerSlot, timeout_s: float = 120.0) -> bool:
         import ray
 
         try:
-            slot.info = ray.get(slot.actor.info.remote(), timeout=timeout_s)
+            with self._gate.call(slot.id):
+                slot.info = ray.get(slot.actor.info.remote(), timeout=timeout_s)
             slot.alive = True
-        except ray.exceptions.RayError as exc:  # dead, restarting past the timeout, unreachable
+        except (ray.exceptions.RayError, WorkerGone) as exc:  # dead, restarting, unreachable, Ray stopped
             slot.alive = False
             self._say(slot.id, f"{slot.id} did not answer: {str(exc).splitlines()[0]}")
         return slot.alive
@@ -371,7 +356,8 @@ class RayEngine(Engine):
     def free(self, slot: WorkerSlot, idle_seconds: float, timeout_s: float = 60.0) -> list[str]:
         import ray
 
-        freed: list[str] = ray.get(slot.actor.free.remote(idle_seconds), timeout=timeout_s)
+        with self._gate.call(slot.id):
+            freed: list[str] = ray.get(slot.actor.free.remote(idle_seconds), timeout=timeout_s)
         return freed
 
     def kill(self, slot: WorkerSlot) -> None:
@@ -379,7 +365,8 @@ class RayEngine(Engine):
         import ray
 
         slot.alive, slot.pending = False, None
-        with contextlib.suppress(ray.exceptions.RaySystemError):  # Ray itself is down: the actor went with it
+        # Ray itself stopped or down: the actor went with it.
+        with contextlib.suppress(ray.exceptions.RaySystemError, WorkerGone), self._gate.call(slot.id):
             ray.kill(slot.actor, no_restart=False)
 
 
