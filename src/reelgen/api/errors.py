@@ -41,15 +41,30 @@ _TYPES = {
     504: "server_error",
 }
 
+#: The code of an error raised without one: every answer carries a code a client can branch on,
+#: so a refusal deep in a route (``ApiError(400, ...)``) need not name one to have it.
 _CODES = {
+    400: "invalid_request",
     401: "invalid_api_key",
+    403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
+    422: "unprocessable",
     429: "rate_limit_exceeded",
+    500: "internal_error",
+    503: "unavailable",
+    504: "timeout",
+    507: "insufficient_storage",
 }
+
+
+def default_code(status: int) -> str:
+    """The code of an error at ``status`` that names none of its own."""
+    return _CODES.get(status, "server_error" if status >= 500 else "invalid_request")
 
 
 #: Tells OpenAI's SDKs (which retry 408, 409, 429 and 5xx by default) not to retry this answer.
@@ -72,14 +87,14 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.param = param
-        self.code = code or _CODES.get(status)
+        self.code = code or default_code(status)
         self.headers = headers
 
 
 def envelope(status: int, message: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
     """``{"error": {...}}`` as OpenAI sends it."""
     kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
-    return {"error": {"message": message, "type": kind, "param": param, "code": code or _CODES.get(status)}}
+    return {"error": {"message": message, "type": kind, "param": param, "code": code or default_code(status)}}
 
 
 def error_response(

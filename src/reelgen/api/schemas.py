@@ -22,7 +22,7 @@ class ErrorBody(BaseModel):
     message: str
     type: str
     param: str | None = None
-    code: str | None = None
+    code: str
 
 
 class ErrorEnvelope(BaseModel):
