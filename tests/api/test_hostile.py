@@ -208,3 +208,11 @@ def test_a_wrong_method_on_an_api_route_is_a_405_naming_the_right_one(
         assert resp.json()["error"]["message"].endswith(f"; use {use}")
     assert client.get("/v1/nothing").status_code == 404
     assert client.get("/").status_code == 200
+
+
+def test_a_file_sent_to_a_route_that_takes_none_is_refused_saying_so(client: TestClient) -> None:
+    made = client.post("/v1/videos", json={"prompt": "a fox", "model": "ltx-tiny"}).json()["id"]
+    for url in (f"/v1/videos/{made}/remix", f"/v1/videos/{made}/enhance"):
+        resp = client.post(url, data={"prompt": "a cat"}, files={"clip": ("c.mp4", b"x")})
+        assert resp.status_code == 400, resp.text
+        assert resp.json()["error"]["message"] == "file field 'clip' is unknown; this route takes no files"

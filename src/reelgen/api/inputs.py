@@ -132,9 +132,8 @@ async def read_create_body(
                 )
             if isinstance(value, UploadFile):
                 if key not in file_fields:
-                    raise ApiError(
-                        400, f"file field {key!r} is unknown; valid: {', '.join(file_fields)}", param=key
-                    )
+                    valid = f"valid: {', '.join(file_fields)}" if file_fields else "this route takes no files"
+                    raise ApiError(400, f"file field {key!r} is unknown; {valid}", param=key)
                 n = counts[key] = counts.get(key, 0) + 1
                 if key in repeated and n > repeated[key]:
                     raise ApiError(400, f"{key}: at most {repeated[key]} files, one per entry", param=key)
