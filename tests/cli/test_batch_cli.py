@@ -142,8 +142,23 @@ def test_a_mistyped_model_is_a_usage_error_said_once_with_nothing_written(shots:
     manifest.write_text(json.dumps({"defaults": {"model": "ltx-tinyy"}, "items": items}))
     result = runner.invoke(app, ["batch", str(manifest), "-q"])
     assert result.exit_code == 2, result.output
-    assert said(result).startswith("error: defaults.model: unknown model 'ltx-tinyy'; did you mean ltx-tiny")
+    assert said(result).startswith(
+        f"error: manifest {manifest}: defaults.model: unknown model 'ltx-tinyy'; did you mean ltx-tiny"
+    )
     assert said(result).count("unknown model") == 1
+    assert not (shots / "outputs").exists()
+
+
+def test_a_mistyped_item_model_names_the_manifest_and_the_item_and_the_near_models(shots: Path) -> None:
+    manifest = shots / "manifest.json"
+    items = [{"output": "a", "model": "reelgen-micro"}, {"output": "b", "model": "reelgen-mikro"}]
+    manifest.write_text(json.dumps({"items": items}))
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 2, result.output
+    assert said(result) == (
+        f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro'; did you mean "
+        "reelgen-micro, reelgen-lipsync? (`reelgen models` lists every model with its tasks and rules)"
+    )
     assert not (shots / "outputs").exists()
 
 

@@ -22,7 +22,8 @@ def _batch(tmp_path: Path, model: str) -> tuple[int, str]:
 def test_a_misspelt_ken_burns_is_offered_ken_burns(tmp_path: Path) -> None:
     code, said = _batch(tmp_path, "ken-burn")
     assert code == 2
-    assert "error: defaults.model: unknown model 'ken-burn'; did you mean ken-burns?" in said
+    assert f"error: manifest {tmp_path / 'manifest.json'}: defaults.model: unknown model 'ken-burn'; " in said
+    assert "did you mean ken-burns?" in said
     assert not (tmp_path / "outputs").exists()
 
 

@@ -138,6 +138,13 @@ def test_a_mistyped_model_stops_the_batch_before_any_work(shots: Path) -> None:
     wrong_item = manifest(shots, [ITEMS[1], {**ITEMS[0], "model": "wan-i2v-tinyy"}])
     with pytest.raises(ModelNotAvailable, match=r"items\[1\].model: unknown model 'wan-i2v-tinyy'; did you"):
         run_batch(wrong_item, base_dir=shots)
+    # Run from its file, the manifest is named, as its other errors name it.
+    write_manifest(wrong_item, shots / "manifest.json")
+    with pytest.raises(ModelNotAvailable) as caught:
+        run_batch(shots / "manifest.json")
+    assert caught.value.message.startswith(
+        f"manifest {shots / 'manifest.json'}: items[1].model: unknown model"
+    )
     assert not (shots / "outputs").exists()
 
 

@@ -86,9 +86,13 @@ def output_folder(manifest: Manifest, base_dir: Path, output_dir: str | Path | N
     return (base_dir / (output_dir if output_dir is not None else manifest.defaults.output_dir)).resolve()
 
 
-def check_models(manifest: Manifest) -> None:
+def check_models(manifest: Manifest, source: str | None = None) -> None:
     """Every model an item uses exists. A typo (often in ``defaults.model``, so in every item) is the
-    manifest's error, said once before any work, rather than the same failure for every item."""
+    manifest's error, said once before any work, rather than the same failure for every item.
+
+    ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
+    """
+    said = f"{source}: " if source else ""
     seen: set[str] = set()
     for i, item in enumerate(manifest.items):
         name, where = (
@@ -99,7 +103,8 @@ def check_models(manifest: Manifest) -> None:
         try:
             registry.resolve(name)
         except ModelNotAvailable as exc:
-            raise ModelNotAvailable(f"{where}: {_with_ken_burns(name, exc.message)}", param=where) from None
+            message = f"{said}{where}: {_with_ken_burns(name, exc.message)}"
+            raise ModelNotAvailable(message, param=where) from None
         seen.add(name)
 
 

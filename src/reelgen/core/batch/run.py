@@ -129,11 +129,13 @@ def run_batch(
     progress = progress or Progress()
     cache = cache or ModelCache()
     # 1. The manifest and its plan: no GPU time yet, and poor keyframes are skipped here.
+    source = None
     if not isinstance(manifest, Manifest):
         base_dir = Path(manifest).resolve().parent if base_dir is None else base_dir
+        source = f"manifest {manifest}"
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
-    check_models(manifest)
+    check_models(manifest, source)
     plan = plan_batch(manifest, base, output_dir)
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     check_writable(summary_file, param="output_dir")
