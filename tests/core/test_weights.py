@@ -24,8 +24,8 @@ def test_missing_real_weights_name_the_model_the_places_and_the_pull_command(tmp
     assert "ltx-2b" in message and str(preset.repo_id) in message
     assert str(tmp_path / "models" / "ltx-2b") in message and str(tmp_path / "hf-cache") in message
     assert "reelgen pull ltx-2b" in message
-    # Avatar, batch and the API reach this too and have no --weights option: the hint names the command that has.
-    assert "`reelgen generate --weights PATH`" in message and "pass --weights" not in message
+    # Avatar, batch and the API reach this too and have no --weights option: only generate's CLI adds it.
+    assert message.endswith("Fetch it with: reelgen pull ltx-2b") and "--weights" not in message
 
 
 def test_models_dir_folder_is_found_before_the_hub(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.cli.output import fail, positive_gib
-from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+from reelgen.cli.typed import weights_hint
+from reelgen.core.errors import InvalidRequest, ReelgenError, WeightsNotHere, from_validation_error
 
 #: Request fields set by an option of another name, said as typed: ``--size: ...``, not ``num_frames: ...``.
 FLAGS = {"width": "--size", "height": "--size", "num_frames": "--size"}
@@ -119,6 +120,8 @@ def bench(
         if size and exc.param in FLAGS:  # a model's rule names the width or the frames; --size was typed
             said = exc.message.removeprefix(f"{exc.param}: ")
             exc = InvalidRequest(f"--size {size}: {said}", param=exc.param)
+        if isinstance(exc, WeightsNotHere):
+            exc = weights_hint(exc, {"weights": "--weights"})
         raise fail(exc) from None
     text = json.dumps(report, indent=2, default=str)
     if json_out is not None:

@@ -313,7 +313,8 @@ def generate(
         upscale=upscale,
         upscaler=upscaler,
     )
-    flags = {**FLAGS, "audio": "--no-audio"}  # the one field whose option turns it off
+    # "audio": the one field whose option turns it off; "weights": missing weights say --weights takes a path.
+    flags = {**FLAGS, "audio": "--no-audio", "weights": "--weights"}
     _run(fields, output, vram_budget, device, quiet, gpus, flags, count)
 
 

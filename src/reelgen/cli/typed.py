@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.errors import InvalidRequest, ReelgenError, WeightsNotHere
 from reelgen.core.spec.request import MAX_LORA_STRENGTH, GenerationRequest, Keyframe, LoraSpec
 
 
@@ -112,6 +112,8 @@ FLAGS = {
 def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenError:
     """A field's problem said with the option a person typed: ``--frames: ...``, not ``num_frames: ...``;
     a field named in brackets (``give a start image (start_image)``) too."""
+    if isinstance(problem, WeightsNotHere):
+        return weights_hint(problem, flags)
     if isinstance(problem, InvalidRequest) and "(" in problem.message:
         problem = type(problem)(_flags_in_brackets(problem.message, flags), param=problem.param)
     field = problem.param or ""
@@ -134,6 +136,15 @@ def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenEr
     ):  # a field this command sets itself (animate's task): its name is all there is
         return problem
     return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
+
+
+def weights_hint(problem: WeightsNotHere, flags: dict[str, str]) -> WeightsNotHere:
+    """Missing weights, with the option that takes a path to them when this command has one
+    (``weights`` in ``flags``); other commands (animate, avatar ...) are told only how to fetch them."""
+    if "weights" not in flags:
+        return problem
+    said = f"{problem.message} (or give {flags['weights']} PATH: a local diffusers folder or single-file checkpoint)"
+    return WeightsNotHere(said, param=problem.param)
 
 
 #: What a bracketed field's option takes, said with it.

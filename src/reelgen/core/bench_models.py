@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable, WeightsNotHere
 
 if TYPE_CHECKING:
     from reelgen.core.spec.memory import MemoryPlan
@@ -66,7 +66,8 @@ def load_or_build(runner: Any, plan: MemoryPlan, weights: str | None) -> None:
         try:
             source = found.locate(runner.spec, preset, weights)
         except ModelNotAvailable as exc:
-            raise ModelNotAvailable(
+            kind = WeightsNotHere if isinstance(exc, WeightsNotHere) else ModelNotAvailable  # --weights hint
+            raise kind(
                 f"{exc.message}. Without weights, bench builds full-size random ones only for "
                 f"{', '.join(FULL_SIZE)}",
                 param="model",

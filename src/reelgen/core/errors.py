@@ -41,6 +41,11 @@ class ModelNotAvailable(ReelgenError):
     code = "model_not_available"
 
 
+class WeightsNotHere(ModelNotAvailable):
+    """A known model whose weights are nowhere reelgen looks. The message says how to fetch them; a
+    command that takes a path to weights (``--weights``) adds that it does, one without says nothing of it."""
+
+
 class Cancelled(ReelgenError):
     """The run was cancelled; nothing was written."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reelgen.core import settings
-from reelgen.core.errors import InvalidRequest, ModelNotAvailable
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable, WeightsNotHere
 
 if TYPE_CHECKING:
     from reelgen.core.spec.family import FamilySpec, Preset
@@ -110,13 +110,13 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
                     fix=fix,
                 )
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
-    raise ModelNotAvailable(
+    # Reached from generate, animate, avatar, batch, the API ...: only a command with --weights says
+    # it takes a path (cli.output.fail); naming generate's option sent avatar users to one that
+    # cannot load a lip-sync model at all.
+    raise WeightsNotHere(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
         f"{local} and the Hugging Face cache at {settings.hf_cache_dir()}. "
-        # Said the same way from every entry point (generate, avatar, batch, the API), so it names
-        # the one command that takes a path rather than an option the caller may not have.
-        f"Fetch it with: reelgen pull {preset.name}   (`reelgen generate --weights PATH` also takes "
-        "a local diffusers folder or single-file checkpoint)",
+        f"Fetch it with: reelgen pull {preset.name}",
         param="model",
     )
 
