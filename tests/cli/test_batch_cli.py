@@ -70,6 +70,18 @@ def test_a_manifest_written_elsewhere_with_o_finds_its_images(shots: Path) -> No
     assert (manifest.parent / "outputs" / "coffee.mp4").is_file()
 
 
+def test_a_defaults_file_with_a_mistyped_model_writes_no_manifest(shots: Path) -> None:
+    # It was written, and every item of the batch then failed on the model.
+    defaults = shots.parent / "typo.yaml"
+    defaults.write_text("model: reelgen-mikro\n")
+    made = runner.invoke(app, ["manifest", "create", str(shots), "-d", str(defaults)])
+    assert made.exit_code == 2, made.output
+    assert said(made).startswith(
+        f"error: defaults file {defaults}: defaults.model: unknown model 'reelgen-mikro'; did you mean reelgen-micro"
+    )
+    assert not (shots / "manifest.json").exists()
+
+
 def test_an_existing_manifest_is_kept_unless_forced(shots: Path) -> None:
     (shots / "manifest.json").write_text("{}")
     refused = runner.invoke(app, ["manifest", "create", str(shots)])

@@ -43,7 +43,7 @@ def create(
       reelgen batch shots/manifest.json
     """
     from reelgen.core.atomic import check_writable
-    from reelgen.core.batch import MANIFEST_FILE, create_manifest, write_manifest
+    from reelgen.core.batch import MANIFEST_FILE, check_models, create_manifest, write_manifest
 
     target = output or folder / MANIFEST_FILE
     try:
@@ -51,6 +51,8 @@ def create(
             raise InvalidRequest(f"--defaults {defaults} is a folder; give a YAML file of settings")
         # A bad folder or defaults file is said first. Image paths start from where the manifest goes.
         manifest = create_manifest(folder, defaults, manifest_dir=target.parent)
+        # A typo'd model was written into the manifest, every item of which then failed the batch.
+        check_models(manifest, f"defaults file {defaults}")
         # A folder (even with --force) or a path through a file ended in a traceback from the write.
         check_writable(target, "--output" if output else "manifest")
         if target.exists() and not force:
