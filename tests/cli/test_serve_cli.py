@@ -112,6 +112,21 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             [],
             "REELGEN_AVATAR_MAX_SECONDS='abc' is not a number of seconds",
         ),
+        # Each of these started the server, then failed every job (REELGEN_ACCEL, read as a model
+        # loads) or refused every request as the request's fault (the rest).
+        ({"REELGEN_ACCEL": "fast"}, [], "REELGEN_ACCEL: unknown switch 'fast'; valid: off, auto, fa4"),
+        (
+            {"REELGEN_DEFAULT_MODEL": "ltx"},
+            [],
+            "REELGEN_DEFAULT_MODEL='ltx': unknown model 'ltx'; did you mean ltx2",
+        ),
+        (
+            {"REELGEN_MAX_PRIORITY": "-1"},
+            [],
+            "REELGEN_MAX_PRIORITY='-1': Input should be greater than or equal to 0",
+        ),
+        ({"REELGEN_BATCH_ROOTS": "/dev/null"}, [], "REELGEN_BATCH_ROOTS: /dev/null is a file, not a folder"),
+        ({"REELGEN_LORA_DIR": ""}, [], "REELGEN_LORA_DIR='': an empty folder name means the folder"),
         # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.
         ({"REELGEN_PORT": "99999"}, [], "(env var: 'REELGEN_PORT'): Input should be less than or equal"),
         # Path("") is ".": jobs went into whatever folder the server was started from.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
@@ -56,7 +57,9 @@ class ApiSettings(BaseSettings):
     wait_timeout_s: float = Field(default=600.0, ge=0)
     #: Sent as ``openai-poll-after-ms`` while a job is queued or running.
     poll_after_ms: int = Field(default=1000, ge=0)
-    max_priority: int = 100
+    #: Highest priority a request may give. At least 0: a negative cap refused every request, whose
+    #: priority (0 unless given) was then "above this server's cap".
+    max_priority: int = Field(default=100, ge=0)
     #: The LoRA folder (``REELGEN_LORA_DIR``, default ``<reelgen home>/loras``): create bodies name
     #: ``.safetensors`` files inside it, and GET /v1/loras lists them. Workers read them at the same path.
     lora_dir: Path = Field(default_factory=core_settings.lora_dir)
@@ -68,6 +71,15 @@ class ApiSettings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("lora_dir", mode="before")
+    @classmethod
+    def _a_lora_folder(cls, value: object) -> object:
+        # Path("") is ".": LoRAs were listed from, and requests named files in, whatever folder the
+        # server was started from.
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise ValueError("an empty folder name means the folder the server starts in; give a folder")
         return value
 
     @field_validator("host")
@@ -101,6 +113,33 @@ class ApiSettings(BaseSettings):
     def key(self) -> str | None:
         value = self.api_key.get_secret_value() if self.api_key else ""
         return value or None
+
+
+def check_late_settings(default_model: str) -> None:
+    """Read now the variables the server otherwise reads only when a request or job needs them; raises
+    ``InvalidRequest`` naming the first bad one. A bad value started the server, then failed every job
+    (``REELGEN_ACCEL``) or refused every request as if the request were at fault."""
+    from reelgen.api.fanout import FolderSettings
+    from reelgen.core.accel.config import from_env
+    from reelgen.core.errors import InvalidRequest, ReelgenError
+    from reelgen.core.spec import registry
+    from reelgen.core.speech.audio import max_seconds
+
+    max_seconds()  # REELGEN_AVATAR_MAX_SECONDS
+    from_env()  # REELGEN_ACCEL, read by each worker as its model loads
+    for root in FolderSettings().roots():
+        if root.exists() and not root.is_dir():
+            raise InvalidRequest(
+                f"REELGEN_BATCH_ROOTS: {root} is a file, not a folder; give the folders batches and "
+                f"shoot-outs may use, separated by {os.pathsep!r}"
+            )
+    if default_model != "auto":  # REELGEN_DEFAULT_MODEL, given to every request that names no model
+        try:
+            registry.resolve(default_model)
+        except ReelgenError as exc:
+            raise InvalidRequest(
+                f"REELGEN_DEFAULT_MODEL={default_model!r}: {exc.message} (default auto)"
+            ) from None
 
 
 def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapping[str, str]) -> str:

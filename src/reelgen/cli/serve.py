@@ -179,7 +179,7 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
-    from reelgen.api.settings import ApiSettings, setting_problem
+    from reelgen.api.settings import ApiSettings, check_late_settings, setting_problem
     from reelgen.core.errors import ReelgenError
     from reelgen.jobs.settings import JobSettings
 
@@ -191,7 +191,7 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
         model = ApiSettings
         api_fields = {k: v for k, v in given.items() if k not in job_fields}
         settings = ApiSettings(**api_fields, jobs=jobs)
-        _avatar_limit()
+        check_late_settings(settings.default_model)
         return settings
     except ValidationError as exc:
         problem = setting_problem(exc, model, named)
@@ -201,14 +201,6 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
         problem = "REELGEN_JOBS is not a setting (each job setting has its own REELGEN_* variable); unset it"
     console.print(f"[bold red]error:[/] {problem}", highlight=False)
     raise typer.Exit(2)
-
-
-def _avatar_limit() -> None:
-    """Read ``REELGEN_AVATAR_MAX_SECONDS`` now: a bad value started the server and then refused every
-    avatar with a 400 blaming the request's `audio`."""
-    from reelgen.core.speech.audio import max_seconds
-
-    max_seconds()
 
 
 def _cannot_listen(host: str, port: int, exc: OSError) -> str:
