@@ -166,9 +166,12 @@ def _flags_in_brackets(message: str, flags: dict[str, str]) -> str:
 
 def _typed(flag: str) -> bool:
     """Whether the running command has ``flag`` (an argument's name, like IMAGE, always counts)."""
-    import click
+    try:  # typer 0.2x runs on its own copy of click: click's own context stack is empty there
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context  # type: ignore[no-redef]
 
-    context = click.get_current_context(silent=True)
+    context = get_current_context(silent=True)
     if not flag.startswith("-") or context is None:
         return True
     return any(flag in param.opts for param in context.command.params)
