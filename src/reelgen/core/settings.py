@@ -6,14 +6,25 @@ import os
 from pathlib import Path
 
 
+def _set_or(name: str, default: Path) -> Path:
+    """The folder variable ``name`` names, or ``default`` when it is unset or empty.
+
+    Empty is unset, as the job store and Hugging Face read theirs: ``Path("")``
+    is the current folder, which scattered tiny builds and the speech cache
+    into wherever a command ran.
+    """
+    value = os.environ.get(name, "")
+    return Path(value) if value else default
+
+
 def home() -> Path:
     """reelgen's data dir: tiny builds, hash cache, job store (``REELGEN_HOME``)."""
-    return Path(os.environ.get("REELGEN_HOME", Path.home() / ".cache" / "reelgen"))
+    return _set_or("REELGEN_HOME", Path.home() / ".cache" / "reelgen")
 
 
 def models_dir() -> Path:
     """A folder of local model folders named like presets (``REELGEN_MODELS_DIR``)."""
-    return Path(os.environ.get("REELGEN_MODELS_DIR", home() / "models"))
+    return _set_or("REELGEN_MODELS_DIR", home() / "models")
 
 
 def lora_dir() -> Path:
