@@ -126,6 +126,17 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             "REELGEN_MAX_PRIORITY='-1': Input should be greater than or equal to 0",
         ),
         ({"REELGEN_BATCH_ROOTS": "/dev/null"}, [], "REELGEN_BATCH_ROOTS: /dev/null is a file, not a folder"),
+        # These started the server and never matched a request.
+        (
+            {"REELGEN_ALLOWED_ORIGINS": "app.example"},
+            [],
+            "'app.example' is not an origin; give scheme and host",
+        ),
+        (
+            {"REELGEN_ALLOWED_HOSTS": "http://x.example"},
+            [],
+            "'http://x.example' is not a host name; give the name",
+        ),
         ({"REELGEN_LORA_DIR": ""}, [], "REELGEN_LORA_DIR='': an empty folder name means the folder"),
         # Taken modulo 65536 by getaddrinfo: it listened on 34463 and said 99999.
         ({"REELGEN_PORT": "99999"}, [], "(env var: 'REELGEN_PORT'): Input should be less than or equal"),

@@ -73,6 +73,28 @@ class ApiSettings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        # A browser's Origin is scheme://host[:port] and nothing else: one written otherwise started
+        # the server and never matched a page.
+        for origin in value:
+            scheme, sep, rest = origin.partition("://")
+            if not sep or scheme.lower() not in ("http", "https") or not rest or "/" in rest.rstrip("/"):
+                raise ValueError(
+                    f"{origin!r} is not an origin; give scheme and host, like https://app.example"
+                )
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        # A Host header carries the name (and port) alone: a URL here never matched a request.
+        for host in value:
+            if "/" in host or "@" in host:
+                raise ValueError(f"{host!r} is not a host name; give the name alone, like app.example")
+        return value
+
     @field_validator("lora_dir", mode="before")
     @classmethod
     def _a_lora_folder(cls, value: object) -> object:
