@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 #: Which order of a dense block's arithmetic the fused kernels use in each half precision (fused_rrdb.py).
 FUSED_ORDER: dict[torch.dtype, Order] = {torch.float16: "regrouped", torch.bfloat16: "stock"}
+#: Whether a GPU runs RRDB on the fused Triton kernels unless told otherwise. Off until their speed is
+#: measured on a GPU (benchmarks/gpu_rrdb_triton.py): so far they are checked on the CPU only, in
+#: Triton's interpreter, and their first use on a machine JIT-builds about 15 kernels.
+FUSED_BY_DEFAULT = False
 
 #: What reelgen loads by itself when spandrel is not installed.
 OWN_ARCHITECTURES = (
@@ -151,10 +155,11 @@ class TorchUpscaler:
     ) -> TorchUpscaler:
         """Onto ``device`` in ``dtype``; on a GPU channels-last, and RRDB on its fastest kernels.
 
-        ``fused`` (default: on a GPU in fp16 or bf16) runs RRDB through Triton
-        convolutions with the glue between them fused (``fused_rrdb.py``), after
-        a self-check; if Triton is missing or the check fails, the reason is
-        logged and recorded in ``kernels`` and PyTorch's kernels run instead.
+        ``fused`` (default ``FUSED_BY_DEFAULT``, on a GPU in fp16 or bf16) runs
+        RRDB through Triton convolutions with the glue between them fused
+        (``fused_rrdb.py``), after a self-check; if Triton is missing or the
+        check fails, the reason is logged and recorded in ``kernels`` and
+        PyTorch's kernels run instead.
         There, ``regroup`` (default: on a GPU, not in bfloat16) runs each dense
         block as wide convolutions (``regroup.py``); its partial sums are stored
         in the network's dtype: in fp16 the output moved 1.2e-3 from the stock
@@ -167,7 +172,9 @@ class TorchUpscaler:
         if cuda:
             self.net = self.net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
         rrdb = self.net if isinstance(self.net, arch.RRDBNet) else None
-        if rrdb is not None and (cuda and dtype in FUSED_ORDER if fused is None else fused):
+        if fused is None:
+            fused = FUSED_BY_DEFAULT and cuda and dtype in FUSED_ORDER
+        if rrdb is not None and fused:
             net, why = fused_or_reason(rrdb, dtype, FUSED_ORDER.get(dtype, "stock"))
             if net is not None:
                 self.net, self.kernels = net, "triton-fused"
