@@ -141,6 +141,13 @@ def _bounded(rate: Fraction) -> Fraction:
     return rate.limit_denominator(RATE_DENOMINATOR)
 
 
+def still_image_kind(container: Any) -> str | None:
+    """``"PNG"``, ``"JPEG"`` ... when PyAV opened ``container`` as a still image, else None: FFmpeg reads
+    a photo through an image demuxer (``png_pipe``, ``jpeg_pipe`` ...) as a clip of one frame."""
+    name: str = container.format.name
+    return name.removesuffix("_pipe").upper() if name.endswith("_pipe") else None
+
+
 def video_timing(
     path: str | Path, param: str = "source_video", shown: str | None = None, *, whole: bool = False
 ) -> Timing:
@@ -155,9 +162,8 @@ def video_timing(
 
     try:
         with av.open(str(path)) as container:
-            if container.format.name.endswith("_pipe"):
-                # FFmpeg reads a PNG or a JPEG as a clip of one frame: it went on as a one-frame video.
-                kind = container.format.name.removesuffix("_pipe").upper()
+            kind = still_image_kind(container)
+            if kind is not None:  # it went on as a one-frame video
                 raise InvalidRequest(f"{param}: {shown} is a still image ({kind}), not a video", param=param)
             if not container.streams.video:
                 raise InvalidRequest(f"{param}: {shown} has no video stream", param=param)

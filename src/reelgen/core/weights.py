@@ -111,7 +111,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
                 )
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
     # Reached from generate, animate, avatar, batch, the API ...: only a command with --weights says
-    # it takes a path (cli.output.fail); naming generate's option sent avatar users to one that
+    # it takes a path (cli.typed.weights_hint); naming generate's option sent avatar users to one that
     # cannot load a lip-sync model at all.
     raise WeightsNotHere(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "

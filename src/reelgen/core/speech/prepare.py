@@ -38,14 +38,15 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
     if request.source_video:
         import av
 
+        from reelgen.core.media import still_image_kind
+
         _a_file("source_video", request.source_video)
         try:
             with av.open(str(request.source_video)) as container:
-                name = container.format.name
-                if name.endswith("_pipe"):
-                    # FFmpeg reads a photo as a clip of one frame; it was refused only after the model
-                    # loaded, as "a still image", without saying that --image takes it.
-                    photo = name.removesuffix("_pipe").upper()
+                photo = still_image_kind(container)
+                if photo is not None:
+                    # It was refused only after the model loaded, as "a still image", without saying
+                    # that --image takes it.
                     raise InvalidRequest(
                         f"source_video: {request.source_video} is a {photo} photo, not a video; to animate "
                         f"it, give it as --image {request.source_video}",
