@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from fastapi import APIRouter, Depends, Query, Request
@@ -33,6 +33,7 @@ from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
 from reelgen.api.inputs import MAX_DEPTH, nesting_depth
+from reelgen.api.project_files import ProjectNotFound
 from reelgen.api.project_jobs import (
     ERRORS,
     base_url,
@@ -42,6 +43,7 @@ from reelgen.api.project_jobs import (
     projects_of,
     refuse_busy,
 )
+from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.errors import ReelgenError
 from reelgen.core.project.status import status as scene_states
 from reelgen.jobs.records import JobNotFound
@@ -204,10 +206,66 @@ async def create_project(request: Request) -> dict[str, Any]:
     return await run_in_threadpool(present, request, project_id)
 
 
-@router.get("/projects", summary="List projects")
-def list_projects(request: Request) -> dict[str, Any]:
-    data = [present(request, project_id) for project_id in projects_of(request).ids()]
-    return {"object": "list", "data": data}
+@router.get(
+    "/projects",
+    summary="List projects",
+    responses={
+        400: {
+            "model": ErrorEnvelope,
+            "description": "A limit outside 1..100, an order other than asc or desc, or an after naming "
+            "no project",
+        }
+    },
+)
+def list_projects(
+    request: Request,
+    after: Annotated[str | None, Query(description="Id of the last project of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+) -> dict[str, Any]:
+    """Newest first by default (by when each was made; ``asc``: oldest first), as ``GET /v1/videos``
+    pages: ``data``, ``first_id``, ``last_id`` and ``has_more``; pass ``last_id`` as ``after`` for the
+    next page."""
+    projects = projects_of(request)
+    made: list[tuple[float, str]] = []
+    for project_id in projects.ids():
+        with contextlib.suppress(ProjectNotFound):  # deleted since it was listed: not on the page
+            made.append((float(projects.meta(project_id)["created_at"]), project_id))
+    # By creation, not by the file's time: an update moved a project and a page boundary with it.
+    made.sort(reverse=order == "desc")
+    ids = [project_id for _, project_id in made]
+    start = 0
+    if after is not None:
+        if after not in ids:
+            raise ApiError(
+                400,
+                f"after: no project {after!r} to continue from; list again without after, or from a "
+                "project that still exists",
+                param="after",
+                code="invalid_value",
+            )
+        start = ids.index(after) + 1
+    page = (_still_there(request, project_id) for project_id in ids[start : start + limit])
+    data = [project for project in page if project is not None]
+    return {
+        "object": "list",
+        "data": data,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+        "has_more": len(ids) > start + limit,
+    }
+
+
+def _still_there(request: Request, project_id: str) -> dict[str, Any] | None:
+    """The project object, or None for one deleted while the list was read (it was a 404 for the list)."""
+    try:
+        return present(request, project_id)
+    except ProjectNotFound:
+        return None
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 @router.get("/projects/{project_id}", summary="A project, with each scene's state")

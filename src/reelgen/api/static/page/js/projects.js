@@ -56,12 +56,19 @@ export function mountProjects(section) {
     list.setAttribute("aria-busy", "true");
     status.textContent = "Loading projects…";
     try {
-      const page = await json("v1/projects");
-      const ids = new Set(page.data.map((p) => p.id));
+      // The list comes in pages (newest first); every page is read, so no project past the first hides.
+      const data = [];
+      let after = null;
+      do {
+        const page = await json(`v1/projects?limit=100${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+        data.push(...page.data);
+        after = page.has_more ? page.last_id : null;
+      } while (after);
+      const ids = new Set(data.map((p) => p.id));
       for (const id of [...cards.keys()]) if (!ids.has(id)) drop(id);
-      for (const project of page.data) add(project);
+      for (const project of data) add(project);
       status.textContent = count();
-      if (!page.data.length) newOne.open = true;
+      if (!data.length) newOne.open = true;
     } catch (err) {
       status.textContent = `Could not load the projects: ${err.message}`;
     } finally {
