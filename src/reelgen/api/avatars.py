@@ -36,6 +36,7 @@ from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError
 from reelgen.core.spec.request import GenerationRequest, Task
+from reelgen.core.speech.claim import speaking
 from reelgen.core.speech.tts import DEFAULT_VOICE
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
@@ -195,20 +196,23 @@ async def queue_avatar(
                 existing = service.replay(key, body_fingerprint)
                 if existing is not None:
                     return existing, True
-            try:
-                resolved = resolve(_avatar_request(body, inputs))
-            except ReelgenError as exc:
-                raise wire_error(exc, face) from None
-            require_weights(resolved, settings.jobs.ray_address)  # else it fails in the worker
-            return service.submit_or_replay(
-                resolved,
-                kind=kinds.AVATAR,
-                priority=body.priority,
-                idempotency_key=key,
-                webhook=webhook,
-                body_fingerprint=body_fingerprint,
-                metadata=body.metadata,
-            )
+            # Text is spoken into REELGEN_HOME/speech while resolving; a request refused from here on
+            # (speech too long, weights missing, queue full) takes its WAV away again.
+            with speaking(body.text, body.voice):
+                try:
+                    resolved = resolve(_avatar_request(body, inputs))
+                except ReelgenError as exc:
+                    raise wire_error(exc, face) from None
+                require_weights(resolved, settings.jobs.ray_address)  # else it fails in the worker
+                return service.submit_or_replay(
+                    resolved,
+                    kind=kinds.AVATAR,
+                    priority=body.priority,
+                    idempotency_key=key,
+                    webhook=webhook,
+                    body_fingerprint=body_fingerprint,
+                    metadata=body.metadata,
+                )
 
         made, replayed = await run_in_threadpool(submit)
         job = made

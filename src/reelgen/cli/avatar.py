@@ -101,6 +101,7 @@ def avatar(
     """
     from reelgen.cli.generate import _run
     from reelgen.cli.typed import FLAGS
+    from reelgen.core.speech.claim import speaking
 
     if server is not None:
         in_process = {"--max-seconds": max_seconds, "--fps": fps, "--batch": batch, "--seed": seed}
@@ -130,7 +131,8 @@ def avatar(
         options=options,
     )
     try:
-        with _voice_limit(max_seconds):
+        # A refused (or failed) avatar takes away the speech it spoke; a made one's record names it.
+        with _voice_limit(max_seconds), speaking(text, voice):
             _run(fields, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None

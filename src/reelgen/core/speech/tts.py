@@ -212,14 +212,19 @@ def speak(text: str, voice: str | None = None) -> Speech:
     return Speech(Audio(np.concatenate(pieces)[None], rate), tuple(phonemes))
 
 
+def speech_path(text: str, voice: str | None = None) -> Path:
+    """Where ``speech_file`` keeps ``text`` spoken by ``voice``: named by what made it."""
+    model, _ = voice_files(voice)
+    made_by = f"{_SPEECH_KIND}\n{model.name}\n{model.stat().st_size}"
+    key = hashlib.sha256(f"{made_by}\n{text}".encode()).hexdigest()[:24]
+    return settings.home() / "speech" / f"{key}.wav"
+
+
 def speech_file(text: str, voice: str | None = None) -> Path:
     """``text`` spoken to a WAV under ``REELGEN_HOME/speech``, named by what made it (made once)."""
     from reelgen.core.speech.audio import write_wav
 
-    model, _ = voice_files(voice)
-    made_by = f"{_SPEECH_KIND}\n{model.name}\n{model.stat().st_size}"
-    key = hashlib.sha256(f"{made_by}\n{text}".encode()).hexdigest()[:24]
-    path = settings.home() / "speech" / f"{key}.wav"
+    path = speech_path(text, voice)
     if not path.is_file():
         write_wav(path, speak(text, voice).audio)
     return path
