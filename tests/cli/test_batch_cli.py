@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
-from click.testing import Result
+from fastapi.testclient import TestClient
 from PIL import Image
 from skimage import data
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from reelgen.cli import app
+from reelgen.cli import app, remote
+from reelgen.cli import batch as batch_cli
 from reelgen.core.media import probe
+from tests.api.conftest import data_dir, make_client  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 
@@ -198,3 +203,114 @@ def test_items_that_all_fail_the_same_way_say_it_once_and_each_is_recorded(shots
     assert [(p["output"], p["param"]) for p in recorded] == [
         (n, f"items[{i}].width") for i, n in enumerate("abc")
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["batch", "run", "m.json"],
+            "error: 'run' is not a subcommand: `reelgen batch` has none; give the manifest itself: "
+            "`reelgen batch m.json` (add --server URL to run it on a server) (see 'reelgen batch --help')",
+        ),
+        (
+            ["batch", "creat", "shots"],
+            "error: 'creat' is not a subcommand: `reelgen batch` has none; did you mean "
+            "`reelgen manifest create`? (see 'reelgen batch --help')",
+        ),
+        (
+            ["batch", "manifest", "create", "shots"],
+            "error: 'manifest' is not a subcommand: `reelgen batch` has none; did you mean "
+            "`reelgen manifest create shots`? (see 'reelgen batch --help')",
+        ),
+        (
+            ["batch", "a.json", "b.json"],
+            "error: Got unexpected extra argument(s) (b.json); `reelgen batch` takes one manifest "
+            "(see 'reelgen batch --help')",
+        ),
+    ],
+)
+def test_a_word_before_the_manifest_is_said_to_be_no_subcommand(
+    args: list[str], line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reelgen batch run m.json`` was told only ``Got unexpected extra argument(s) (m.json)``."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args, prog_name="reelgen")
+    assert result.exit_code == 2
+    assert said(result) == line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def served(
+    make_client: Callable[..., TestClient],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--server`` answered by the real API (its jobs queue but never run), reading under tmp_path/shots."""
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path / "shots"))
+    api = make_client()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        resp = api.request(request.method, request.url.path, content=request.content, headers=request.headers)
+        return httpx.Response(resp.status_code, headers=resp.headers, content=resp.content)
+
+    def client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
+        return httpx.Client(base_url=server, transport=httpx.MockTransport(answer))
+
+    monkeypatch.setattr(remote, "_client", client)
+
+
+@pytest.mark.usefixtures("served")
+def test_a_server_refusing_the_manifest_names_the_file_and_the_item_as_a_local_run_does(
+    shots: Path, tmp_path: Path
+) -> None:
+    """With --server the same typo was ``HTTP 400: items[1].model: ... (manifest.items[1].model)``:
+    no manifest named, the field said twice."""
+    manifest = shots / "manifest.json"
+    items: list[dict[str, Any]] = [
+        {"output": "a", "model": "ken-burns"},
+        {"output": "b", "model": "reelgen-mikro"},
+    ]
+    manifest.write_text(json.dumps({"items": items}))
+    local = runner.invoke(app, ["batch", str(manifest), "-q"])
+    remote_run = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
+    assert (local.exit_code, remote_run.exit_code) == (2, 2), remote_run.output
+    assert said(remote_run) == said(local).replace("error: ", "error: HTTP 400: ", 1)
+    assert said(remote_run).startswith(f"error: HTTP 400: manifest {manifest}: items[1].model: unknown model")
+    assert "(manifest.items[1].model)" not in said(remote_run)
+
+    items = [{"output": "a", "model": "ken-burns", "images": ["../../astronaut.png"]}]
+    manifest.write_text(json.dumps({"items": items}))
+    outside = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
+    assert outside.exit_code == 2
+    assert said(outside).startswith(
+        f"error: HTTP 403: manifest {manifest}: items[0].images[0]: {tmp_path.parent / 'astronaut.png'} "
+        "is outside the folders this server may use"
+    )
+    assert not (shots / "outputs").exists()
+
+
+@pytest.mark.usefixtures("served")
+def test_a_manifest_in_a_folder_the_server_may_not_read_is_named(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    manifest = elsewhere / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "a", "model": "ken-burns"}]}))
+    result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
+    assert result.exit_code == 2
+    assert said(result).startswith(
+        f"error: HTTP 403: manifest {manifest}: its folder: {elsewhere} is outside the folders this server may use"
+    )
+
+
+def test_a_batch_that_fails_on_the_server_names_its_manifest(
+    shots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = shots / "manifest.json"
+    manifest.write_text(json.dumps({"items": [{"output": "a", "model": "ken-burns"}]}))
+    ended: dict[str, Any] = {"status": "failed", "error": {"message": "the worker stopped"}}
+    monkeypatch.setattr(batch_cli, "run_on_server", lambda *args: ended)
+    result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
+    assert result.exit_code == 1
+    assert said(result) == f"error: manifest {manifest}: the batch failed on the server: the worker stopped"

@@ -23,7 +23,18 @@ runner = CliRunner()
         ),
         (
             ["generat", "a fox"],
-            "error: No such command 'generat'. Did you mean 'generate'? (see 'reelgen --help')",
+            "error: reelgen has no command 'generat'; did you mean generate? (see 'reelgen --help')",
+        ),
+        # A group's unknown word named neither its commands nor, below the top level, the near one.
+        (
+            ["project", "rendr"],
+            "error: reelgen project has no command 'rendr'; did you mean render? Its commands are new, "
+            "render, export, status, schema (see 'reelgen project --help')",
+        ),
+        (
+            ["manifest", "run", "m.json"],
+            "error: reelgen manifest has no command 'run'; its commands are create, schema "
+            "(see 'reelgen manifest --help')",
         ),
         (["project", "new"], "error: Missing argument 'name'. (see 'reelgen project new --help')"),
         (

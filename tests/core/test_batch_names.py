@@ -42,7 +42,7 @@ def test_manifest_create_numbers_names_that_would_share_files_in_file_name_order
         ("Shot.jpg", "Shot"),
         ("batch-summary.png", "batch-summary-2"),
         ("clip.motion.png", "clip.motion-2"),
-        ("shot.mp4.png", "shot.mp4-2"),
+        ("shot.mp4.png", "shot-mp4"),
         ("shot.png", "shot-2"),
     ]
     assert [i.output for i in create_manifest(shots).items] == [i.output for i in manifest.items]
@@ -70,6 +70,44 @@ def test_an_output_named_as_a_video_a_batch_does_not_make_is_refused(output: str
 def test_manifest_create_names_an_image_like_clip_avi_png_as_an_mp4(tmp_path: Path) -> None:
     shots = images(tmp_path / "shots", "clip.avi.png", "intro.gif.jpg")
     assert [i.output for i in create_manifest(shots).items] == ["clip-avi", "intro-gif"]
+
+
+def test_an_image_named_after_a_video_makes_an_mp4_named_with_its_whole_name(tmp_path: Path) -> None:
+    """``intro.webm.png`` made an item named ``intro.webm``: alone of its folder a WebM, named as the
+    video the still came from; beside ``intro.png`` (whose files it would share) ``intro.webm-2``."""
+    shots = images(tmp_path / "shots", "intro.webm.png", "intro.png", "outro.MOV.jpg")
+    assert [i.output for i in create_manifest(shots).items] == ["intro", "intro-webm", "outro-MOV"]
+    made = runner.invoke(app, ["manifest", "create", str(shots)])
+    assert made.exit_code == 0, made.output
+    assert "renamed" not in made.output  # nothing clashed, so nothing was numbered
+    items = load_manifest(shots / "manifest.json").items
+    assert [(i.output, i.suffix) for i in items] == [
+        ("intro", ".mp4"),
+        ("intro-webm", ".mp4"),
+        ("outro-MOV", ".mp4"),
+    ]
+
+
+def test_manifest_create_says_which_names_it_numbered_and_why(tmp_path: Path) -> None:
+    """Two images giving one name, or one the batch's own files use, were numbered without a word."""
+    shots = images(tmp_path / "shots", "intro-webm.png", "intro.webm.png", "batch-summary.png", "sea.png")
+    made = runner.invoke(app, ["manifest", "create", str(shots)])
+    assert made.exit_code == 0, made.output
+    assert [i.output for i in load_manifest(shots / "manifest.json").items] == [
+        "batch-summary-2",
+        "intro-webm",
+        "intro-webm-2",
+        "sea",
+    ]
+    assert (
+        "renamed: intro.webm.png -> intro-webm-2: intro-webm.png is named intro-webm "
+        "(output names must differ, case aside)"
+    ) in said(made.output)
+    assert (
+        "renamed: batch-summary.png -> batch-summary-2: batch-summary is a name the batch's own files use"
+        in (said(made.output))
+    )
+    assert "sea.png" not in made.output
 
 
 def test_a_batch_whose_outputs_would_write_over_its_own_manifest_is_refused_before_any_work(

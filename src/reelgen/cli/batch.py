@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from reelgen.cli import typed
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
@@ -44,6 +47,7 @@ def create(
     """
     from reelgen.core.atomic import check_writable
     from reelgen.core.batch import MANIFEST_FILE, check_models, create_manifest, write_manifest
+    from reelgen.core.batch.create import numbered
 
     target = output or folder / MANIFEST_FILE
     try:
@@ -61,6 +65,8 @@ def create(
         write_manifest(manifest, target)
     except ReelgenError as exc:
         raise fail(exc) from None
+    for line in numbered(manifest):  # a name other than its file's was found only in the manifest
+        console.print(f"[yellow]renamed:[/] {line}", highlight=False)
     console.print(f"{len(manifest.items)} item(s); edit {target}, then `reelgen batch {target}`")
     typer.echo(str(target))
 
@@ -180,10 +186,15 @@ def _on_server(
     try:
         done = run_on_server(server, api_key, "batches", body, "batch", quiet)
     except ServerError as exc:
-        raise remote_fail(exc) from None
+        raise remote_fail(about_manifest(exc, manifest)) from None
     if done["status"] != "completed":
-        error = done.get("error") or {}
-        console.print(f"[bold red]batch {done['status']}:[/] {error.get('message', '')}", highlight=False)
+        error = (done.get("error") or {}).get("message")
+        console.print(
+            f"[bold red]error:[/] manifest {manifest}: the batch "
+            f"{'was cancelled' if done['status'] == 'cancelled' else done['status']} on the server"
+            + (f": {error}" if error else ""),
+            highlight=False,
+        )
         raise typer.Exit(1)
     summary = BatchSummary.model_validate(done["summary"])
     for line in summary.lines():
@@ -197,6 +208,70 @@ def _on_server(
         raise typer.Exit(1)
 
 
+#: The create body's own fields, said as what the person gave for them (the rest are the manifest's).
+_SENT = {
+    "input_folder": "its folder",
+    "output_folder": "the output folder",
+    "price_per_gpu_hour": "--price-per-gpu-hour",
+}
+
+
+def about_manifest(exc: ServerError, manifest: Path) -> ServerError:
+    """A server's refusal of the batch said as a local run says it: ``manifest PATH: items[1].model: ...``.
+
+    The server knows the manifest only as the body's ``manifest`` field, so it said
+    ``HTTP 400: items[1].model: ... (manifest.items[1].model)``, naming no file. Answers about no
+    field (a wrong API key, a full queue, no server) are not the manifest's and stay as they are.
+    """
+    if exc.said is None or not exc.param:
+        return exc
+    field = exc.param.removeprefix("manifest.")
+    said = exc.said.removeprefix("manifest.")
+    if exc.param in _SENT:
+        said = said.replace(exc.param, _SENT[exc.param], 1) if said.startswith(exc.param) else said
+    elif not said.startswith(field):
+        said = f"{field}: {said}"
+    return ServerError(
+        f"HTTP {exc.status}: manifest {manifest}: {said}",
+        exc.status,
+        bad_input=exc.bad_input,
+        param=exc.param,
+        said=said,
+    )
+
+
+class ManifestFirst(TyperCommand):
+    """``reelgen batch``, which takes the manifest itself: a word before it is said to be no subcommand.
+
+    ``reelgen batch run m.json`` read ``run`` as the manifest and was told only
+    ``Got unexpected extra argument(s) (m.json)``, about the one word that was right.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True  # to see the extras, then say them
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if not ctx.args or ctx.resilient_parsing:
+            return rest
+        word, then = str(ctx.params.get("manifest") or ""), ctx.args[0]
+        if re.fullmatch(r"[A-Za-z][\w-]*", word) and not Path(word).exists():
+            made = [str(c.name) for c in manifest_app.registered_commands]  # create, schema
+            near = difflib.get_close_matches(word.lower(), made, n=1, cutoff=0.6)
+            if word == "manifest":  # `reelgen batch manifest create shots/`: one word too many
+                hint = f"did you mean `reelgen manifest {' '.join(ctx.args)}`?"
+            elif near:
+                hint = f"did you mean `reelgen manifest {near[0]}`?"
+            else:
+                hint = f"give the manifest itself: `reelgen batch {then}` (add --server URL to run it on a server)"
+            ctx.fail(f"{word!r} is not a subcommand: `reelgen batch` has none; {hint}")
+        ctx.fail(
+            f"Got unexpected extra argument(s) ({' '.join(ctx.args)}); `reelgen batch` takes one manifest"
+        )
+        return rest  # not reached: ctx.fail raises
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(manifest_app, name="manifest")
-    app.command()(batch)
+    app.command(cls=ManifestFirst)(batch)

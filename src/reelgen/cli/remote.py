@@ -63,7 +63,15 @@ def _as_server_error(check: Callable[[T], U], value: T) -> U:
     except ServerError:
         raise
     except ClientError as exc:
-        raise ServerError(str(exc), exc.status, bad_input=exc.bad_input) from None
+        # The envelope's field and message go along: batch says them naming the manifest they are about.
+        raise ServerError(
+            str(exc),
+            exc.status,
+            bad_input=exc.bad_input,
+            param=exc.param,
+            said=exc.said,
+            server_at_fault=exc.server_at_fault,
+        ) from None
 
 
 def _checked(resp: httpx.Response) -> httpx.Response:

@@ -8,6 +8,8 @@ error and prints it itself; the help it points to stays rich.
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -32,10 +34,41 @@ def say_usage_error(exc: Any) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
+    message = _unknown_command(exc, message)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
     sys.stderr.write(f"error: {message}{where}\n")
+
+
+#: Click's words for a command word its group does not have (``reelgen project nope``).
+_NO_SUCH_COMMAND = re.compile(r"No such command (['\"])(?P<word>.*)\1\.( Did you mean .*)?", re.DOTALL)
+#: A group with at most this many commands names them all; the top level's list is its --help.
+_LISTED = 10
+
+
+def _unknown_command(exc: Any, message: str) -> str:
+    """Click's ``No such command 'nope'.`` said with the group's commands, and the near one if any.
+
+    It named neither, so ``reelgen manifest creat`` or ``reelgen project run`` left a person to
+    find the word in --help; every group's unknown word is said here, the top level's too.
+    """
+    found = _NO_SUCH_COMMAND.fullmatch(message)
+    context: Any = getattr(exc, "ctx", None)
+    group: Any = getattr(context, "command", None)
+    if found is None or context is None or not hasattr(group, "list_commands"):
+        return message
+    word = found["word"]
+    names = [
+        n for n in group.list_commands(context) if not getattr(group.get_command(context, n), "hidden", False)
+    ]
+    said = f"{context.command_path} has no command {word!r}"
+    near = difflib.get_close_matches(word.lower(), names, n=2, cutoff=0.6)
+    if near:
+        said += f"; did you mean {' or '.join(near)}?"
+    if len(names) <= _LISTED:
+        said += f"{' Its' if near else '; its'} commands are {', '.join(names)}"
+    return said
 
 
 class OneLineUsageErrors(TyperGroup):

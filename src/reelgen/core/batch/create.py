@@ -51,7 +51,19 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
         raise file_error(exc, BatchDefaults, f"defaults file {path}", prefix="defaults.") from None
 
 
-def _output_name(stem: str, taken: set[str]) -> str:
+def plain_name(image: str) -> str:
+    """The output name an image's file name gives before any clash: the whole name less its image
+    suffix, as a usable name that makes an MP4 (``intro.webm.png`` -> ``intro-webm``)."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(image).stem).strip("-._")[:120] or "item"
+    # A video's suffix left at the end chose the item's container: ``clip.avi.png`` named an output
+    # the manifest refuses (a batch makes no AVI), and ``intro.webm.png`` alone of its folder was made
+    # as a WebM named like the video its still came from. Both keep the word: ``clip-avi``, ``intro-webm``.
+    if name.lower().endswith(OTHER_VIDEOS + CONTAINERS):
+        name = f"{name[: name.rindex('.')]}-{name[name.rindex('.') + 1 :]}"
+    return name if name[0].isalnum() else f"item-{name}"
+
+
+def _output_name(image: str, taken: set[str]) -> str:
     """A valid, unused output name from an image's file name; a name taken (case aside) gets ``-2``,
     ``-3`` ... in the order the images are taken (sorted by file name).
 
@@ -59,19 +71,39 @@ def _output_name(stem: str, taken: set[str]) -> str:
     ``shot.json``). A stem the batch's own files use (``batch-summary``, ``*.motion``,
     ``*.video_meta``) is numbered too: ``manifest create`` died on such an image with an internal error.
     """
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:120] or "item"
-    # ``clip.avi.png`` named an output the manifest refuses (a batch makes no AVI): ``clip-avi``.
-    if name.lower().endswith(OTHER_VIDEOS):
-        name = f"{name[: name.rindex('.')]}-{name[name.rindex('.') + 1 :]}"
-    if not name[0].isalnum():
-        name = f"item-{name}"
+    name = plain_name(image)
     candidate, n = name, 2
-    while (
-        (key := _stem_key(candidate)) in taken or key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS)
-    ):
+    while (key := _stem_key(candidate)) in taken or _reserved(key):
         candidate, n = f"{name}-{n}", n + 1
     taken.add(key)
     return candidate
+
+
+def _reserved(key: str) -> bool:
+    """Whether an output's stem is one of the batch's own files (its summary, an item's companions)."""
+    return key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS)
+
+
+def numbered(manifest: Manifest) -> list[str]:
+    """A line for each item ``create_manifest`` numbered, saying why: the name was silently ``shot-2``
+    and a person looked for ``shot`` (``shot.png -> shot-2: Shot.jpg is named Shot``)."""
+    lines: list[str] = []
+    owners: dict[str, tuple[str, str]] = {}  # an output's stem -> the image and the name it was given
+    for item in manifest.items:
+        if not item.images:
+            continue
+        image = Path(item.images[0]).name
+        name = plain_name(image)
+        if item.output != name:
+            owner = owners.get(_stem_key(name))
+            why = (
+                f"{owner[0]} is named {owner[1]} (output names must differ, case aside)"
+                if owner
+                else f"{name} is a name the batch's own files use"
+            )
+            lines.append(f"{image} -> {item.output}: {why}")
+        owners[_stem_key(item.output)] = (image, item.output)
+    return lines
 
 
 def _stem_key(output: str) -> str:
@@ -101,7 +133,7 @@ def create_manifest(
     taken: set[str] = set()
     items = []
     for image in images:
-        output = _output_name(image.stem, taken)
+        output = _output_name(image.name, taken)
         items.append(
             BatchItem(output=output, images=[_from(home, image)], seed=item_seed(defaults.seed, output))
         )
