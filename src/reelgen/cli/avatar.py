@@ -20,6 +20,17 @@ Opt = typer.Option
 
 #: Request fields set by avatar's own options (beside generate's), for messages that name what was typed.
 AVATAR_FLAGS = {"options.face_index": "--face-index", "options.batch": "--batch"}
+#: The fields of ``POST /v1/avatars`` by the option that sets them, so a server's refusal names what was
+#: typed (``--face-index 2 is out of range``, not ``face_index 2 ...``).
+REMOTE_FLAGS = {
+    "audio": "--audio",
+    "image": "--image",
+    "video": "--video",
+    "text": "--text",
+    "voice": "--voice",
+    "face_index": "--face-index",
+    "model": "--model",
+}
 
 
 def pick_avatar_model(name: str) -> str:
@@ -169,6 +180,7 @@ def _remote(
         raise typer.BadParameter(
             f"--output {output.name}: the server makes an MP4; give a name ending in .mp4"
         )
+    _refuse_mixed(files, fields)
     uploads = {}
     for name, path in files.items():
         if path is not None:
@@ -185,8 +197,27 @@ def _remote(
         target.parent.mkdir(parents=True, exist_ok=True)
         fetch_content(server, api_key, video["id"], target)
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(exc, REMOTE_FLAGS) from None
     typer.echo(str(target))
+
+
+def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:
+    """The voice and face given in a way no avatar takes, said as this command says it without a server
+    (and before anything is uploaded): the server's words named its fields (`audio` or `text`)."""
+    from reelgen.core.errors import InvalidRequest
+
+    audio, text = files["audio"], fields["text"]
+    problem = None
+    if audio is not None and text is not None:
+        problem = "give a voice track (--audio) or text to speak (--text), not both"
+    elif audio is None and not (text or "").strip():
+        problem = 'an avatar needs a voice: a recording (--audio voice.wav) or text to speak (--text "...")'
+    elif audio is not None and fields["voice"] is not None:
+        problem = "--voice speaks the text to say (--text); with a voice track (--audio), leave it out"
+    elif files["image"] is not None and files["video"] is not None:
+        problem = "an avatar takes one face source: a photo (--image) or a video to dub (--video), not both"
+    if problem is not None:
+        raise fail(InvalidRequest(problem))
 
 
 def _missing(exc: FileNotFoundError) -> Any:
