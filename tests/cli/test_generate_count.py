@@ -118,7 +118,7 @@ def test_a_take_whose_record_would_replace_a_file_is_refused_before_the_model_lo
             f"{SEED_LIMIT - 1}; give --seed {SEED_LIMIT - 3} or less",
         ),
         (["--count", "2", "--gpus", "2"], "--count makes its takes from one model load; give it or --gpus"),
-        (["--count", "2", "-o", "take.gif"], "output take.gif must end in .mp4, .mov, .mkv, .webm"),
+        (["--count", "2", "-o", "take.avi"], "output take.avi must end in .mp4, .mov, .mkv, .webm, .gif"),
     ],
 )
 def test_a_count_that_cannot_be_made_is_refused_before_any_work(

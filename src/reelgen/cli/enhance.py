@@ -23,7 +23,8 @@ def enhance(
     # Taken as text: read as a path, an empty IN was "." and crashed as an internal error.
     file: Annotated[str, typer.Argument(metavar="IN", callback=VIDEO, help="Any video file PyAV reads.")],
     output: Annotated[
-        Path | None, output_option("Output .mp4/.mov/.mkv/.webm (default: IN-enhanced.mp4).")
+        Path | None,
+        output_option("Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) (default: IN-enhanced.mp4)."),
     ] = None,
     interpolate: Annotated[
         int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")

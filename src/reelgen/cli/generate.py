@@ -51,8 +51,8 @@ Opt = typer.Option
 OutputOpt = Annotated[
     Path | None,
     output_option(
-        "Output .mp4/.mov/.mkv/.webm (default: outputs/...); replaces a file of that name, and its "
-        "NAME.json, once the new one is whole."
+        "Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) (default: outputs/...); "
+        "replaces a file of that name, and its NAME.json, once the new one is whole."
     ),
 ]
 WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if unset).")]

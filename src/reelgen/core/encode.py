@@ -1,4 +1,4 @@
-"""Writes a Video (and its audio) to MP4/MOV/MKV/WebM with PyAV, atomically, with metadata in the container."""
+"""Writes a Video (and its audio) to MP4/MOV/MKV/WebM, or a GIF, with PyAV, atomically, with metadata in the container."""
 
 from __future__ import annotations
 
@@ -16,16 +16,22 @@ import numpy as np
 from reelgen.core.ahead import ahead
 from reelgen.core.atomic import staged
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.gif import GIF, MUXER_OPTIONS, encode_gif
 from reelgen.core.types import Audio, Video
 
-#: Container -> (video codec, pixel format, audio codec, muxer options).
+#: Container -> (video codec, pixel format, audio codec, muxer options). A GIF has no audio codec: it
+#: holds no sound, and whoever writes one says so (``reelgen.core.gif.left_out``).
 CONTAINERS: dict[str, tuple[str, str, str, dict[str, str]]] = {
     ".mp4": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
     ".mov": ("libx264", "yuv420p", "aac", {"movflags": "+faststart+use_metadata_tags"}),
     # Matroska, as ComfyUI's VideoHelperSuite writes it: H.264 and AAC, the record in its COMMENT tag.
     ".mkv": ("libx264", "yuv420p", "aac", {}),
     ".webm": ("libvpx-vp9", "yuv420p", "libopus", {}),
+    GIF: ("gif", "pal8", "", MUXER_OPTIONS),
 }
+
+#: The containers that hold sound, as a message offers them instead of a GIF.
+SOUND_CONTAINERS = tuple(suffix for suffix, (_, _, audio, _) in CONTAINERS.items() if audio)
 
 #: FFmpeg's numbers for SMPTE 170M (BT.601 525-line) matrix, primaries and transfer, and limited range.
 BT601, LIMITED_RANGE = 6, 1
@@ -260,9 +266,15 @@ def encode_into(
     crf: int = 18,
     preset: str = X264_PRESET,
 ) -> None:
-    """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place."""
+    """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place.
+
+    A GIF gets no ``audio``: the caller said it is left out (``reelgen.core.gif.left_out``).
+    """
     import av
 
+    if tmp.suffix.lower() == GIF:
+        encode_gif(tmp, frames, (size[0] + size[0] % 2, size[1] + size[1] % 2), fps, metadata)
+        return
     vcodec, pix_fmt, acodec, options = CONTAINERS[tmp.suffix.lower()]
     with av.open(str(tmp), mode="w", options=options) as container:
         if metadata is not None:

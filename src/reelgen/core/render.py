@@ -18,6 +18,7 @@ from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
 from reelgen.core.encode import CONTAINERS, check_record_free, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
+from reelgen.core.gif import is_gif, left_out, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, input_records, library_versions
 from reelgen.core.spec import registry
@@ -137,6 +138,17 @@ def _check_generated(video: Video, request: ResolvedRequest) -> None:
         )
 
 
+def _gif_notes(out_path: Path, video: Video, progress: Progress) -> str | None:
+    """Say what a GIF cannot hold of ``video`` (its sound) or time as players will; return the former."""
+    if not is_gif(out_path):
+        return None
+    lost = left_out(out_path, sound=video.audio is not None)
+    for note in (lost, timing_note(video.fps)):
+        if note:
+            progress.emit(ProgressEvent("encode", 0, 0, 0.0, message=f"warning: {note}"))
+    return lost
+
+
 def render(
     request: ResolvedRequest,
     output: str | Path | None = None,
@@ -212,6 +224,7 @@ def render(
         raise GenerationFailed(f"{request.model} made a broken clip: {'; '.join(report.problems)}")
 
     # 7. Encode atomically with the record embedded, then 8. the sidecar beside it.
+    lost = _gif_notes(out_path, video, progress)
     record = {
         "reelgen": __version__,
         "record_format": RECORD_FORMAT,
@@ -235,7 +248,8 @@ def render(
             "width": video.width,
             "height": video.height,
             "fps": str(video.fps),
-            "audio": video.audio is not None,
+            "audio": video.audio is not None and not is_gif(out_path),
+            **({"left_out": lost} if lost else {}),
         },
         # The container gets the timings known before encoding; the sidecar gets encode and total too.
         "timings": timings,

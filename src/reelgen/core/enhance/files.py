@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.gif import is_gif, left_out, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
@@ -65,9 +67,8 @@ def enhance_file(
         )
     if timing.variable:
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing)))
-    pictures = [t.codec for t in extras.subtitles if t.written_as(output.suffix) is None]
-    if pictures:
-        note = f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"
+    final = chain_shape(chain, shape)
+    for note in _left_out(extras, output, final.fps):
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
@@ -76,11 +77,15 @@ def enhance_file(
     try:
         started = time.monotonic()
         made, run = stream_chain(frames, shape, chain, progress, device)
-        final = chain_shape(chain, shape)
         middle = _Middle(final.frames // 2)
-        write_frames(middle.watch(made), (final.width, final.height), final.fps, silent)
+        picture, turned = middle.watch(made), Shape(final.width, final.height, final.frames, final.fps)
+        if is_gif(output) and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
+            picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
+        write_frames(picture, (turned.width, turned.height), final.fps, silent)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
+        if is_gif(output) and extras.rotation:
+            record["output"] = _upright_record(record["output"], extras.rotation)
         if run.read < shape.frames:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
             # what decodes is enhanced, and the person is told it was not the whole clip.
@@ -104,6 +109,30 @@ def enhance_file(
     sidecar = write_sidecar(output, record)
     assert middle.frame is not None  # the chain made at least one frame (run.check)
     return EnhanceResult(output, sidecar, record, middle.count, extras.upright(middle.frame))
+
+
+def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
+    """What the output will not carry of the source, or not time as players will, one line each."""
+    if is_gif(output):
+        subtitles = [t.codec for t in extras.subtitles]
+        notes = [left_out(output, bool(extras.audio_codecs), subtitles), timing_note(fps)]
+        return [f"warning: {note}" for note in notes if note]
+    pictures = [t.codec for t in extras.subtitles if t.written_as(output.suffix) is None]
+    if pictures:
+        return [f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"]
+    return []
+
+
+def _upright(shape: Shape, rotation: int) -> Shape:
+    return Shape(shape.height, shape.width, shape.frames, shape.fps) if rotation % 180 else shape
+
+
+def _upright_record(output: dict[str, Any], rotation: int) -> dict[str, Any]:
+    """The record's ``output`` of frames written turned upright: the size shown, no rotation left to do."""
+    kept = {k: v for k, v in output.items() if k != "rotation"}
+    if rotation % 180:
+        kept["width"], kept["height"] = output["height"], output["width"]
+    return kept
 
 
 def _vfr_note(timing: Timing) -> str:

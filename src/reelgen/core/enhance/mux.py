@@ -19,12 +19,14 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.atomic import new_file_beside
-from reelgen.core.encode import CONTAINERS, METADATA_KEY
+from reelgen.core.encode import CONTAINERS, METADATA_KEY, SOUND_CONTAINERS
 from reelgen.core.enhance.subtitles import Track, Writer, tracks
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.gif import is_gif, with_comment
 
-#: How the audio got into the output: its packets copied, or decoded and encoded again.
-COPIED, REENCODED = "copied", "re-encoded"
+#: How the audio got into the output: its packets copied, or decoded and encoded again; or that it did
+#: not, the output being a GIF.
+COPIED, REENCODED, LEFT_OUT = "copied", "re-encoded", "left out"
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,12 @@ def _matrix(frame: Any) -> tuple[int, ...] | None:
 
 def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -> str | None:
     """Write ``output``: the picture of ``silent``, the record and the source's extras; how the audio got
-    there: 'copied', 're-encoded' (the container cannot hold a codec of it) or None (there is none)."""
+    there: 'copied', 're-encoded' (the container cannot hold a codec of it), 'left out' (a GIF holds no
+    sound; ``enhance_file`` said so) or None (there is none)."""
     import av
 
+    if is_gif(output):
+        return _gif(silent, extras, output, record)
     if not extras.audio_codecs:
         record["audio"] = None  # the record is written into the file: what it says is set first
         _mux(silent, extras, output, record, None)
@@ -97,10 +102,22 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
         raise InvalidRequest(
             f"the sound of {extras.path.name} ({', '.join(extras.audio_codecs)}) could not be copied into "
             f"{output.name} nor encoded again as {codec} ({exc}); try another container: "
-            f"{', '.join(s for s in CONTAINERS if s != output.suffix.lower())}",
+            f"{', '.join(s for s in SOUND_CONTAINERS if s != output.suffix.lower())}",
             param="output",
         ) from None
     return REENCODED
+
+
+def _gif(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -> str | None:
+    """The GIF ``silent`` as ``output`` with the record in it: a GIF holds no sound, subtitles nor turn."""
+    record["audio"] = LEFT_OUT if extras.audio_codecs else None
+    part = new_file_beside(output)
+    try:
+        with_comment(silent, part, json.dumps(record, sort_keys=True, default=str))
+        os.replace(part, output)
+    finally:
+        part.unlink(missing_ok=True)
+    return record["audio"]
 
 
 def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], audio: str | None) -> None:

@@ -1,0 +1,210 @@
+"""Animated GIF output: every frame drawn from one palette made for the whole clip, looped forever, the record in a comment."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reelgen.core.atomic import new_file_beside
+
+#: The suffix of an animated GIF.
+GIF = ".gif"
+
+#: FFmpeg's GIF muxer options: loop forever (0), as ComfyUI's Video Combine and most GIFs do.
+MUXER_OPTIONS = {"loop": "0"}
+
+#: palettegen's ``stats_mode=full``: one palette from the colours of every frame, so a colour seen in
+#: a few frames only is still there; paletteuse's error diffusion (sierra2_4a) then hides the banding.
+PALETTE_GEN, PALETTE_USE = "stats_mode=full", "dither=sierra2_4a"
+
+#: The GIF delay unit: a frame lasts a whole number of hundredths of a second.
+TICK = Fraction(1, 100)
+
+#: The shortest delay browsers honour: they show a frame of 0 or 1 hundredths for a tenth of a second.
+FASTEST_FPS = 50
+
+
+#: Frames that can be read more than once: a clip's array, a list, or a spooled clip mapped from disk.
+Clip = np.ndarray | Sequence[np.ndarray]
+
+
+def is_gif(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == GIF
+
+
+def left_out(output: Path, sound: bool, subtitles: Sequence[str] = ()) -> str | None:
+    """What of the source a GIF at ``output`` does not hold, in one line, or None when nothing is lost."""
+    lost = (["the sound"] if sound else []) + (
+        [f"the subtitles ({', '.join(subtitles)})"] if subtitles else []
+    )
+    if not lost:
+        return None
+    is_, it = ("is", "it") if lost == ["the sound"] else ("are", "them")
+    return (
+        f"{' and '.join(lost)} {is_} not in {output.name}: a GIF holds pictures only; "
+        f"write .mp4, .mov, .mkv or .webm to keep {it}"
+    )
+
+
+def timing_note(fps: Fraction) -> str | None:
+    """A warning where GIF's hundredths cannot time the frames as players will show them, else None."""
+    if fps <= FASTEST_FPS:
+        return None
+    return (
+        f"{float(fps):g} fps is faster than a GIF plays in browsers: frames of 1/100 s are shown for "
+        f"1/10 s there; make it {FASTEST_FPS} fps or less, or write .mp4 or .webm"
+    )
+
+
+def encode_gif(
+    tmp: Path,
+    frames: Iterable[np.ndarray],
+    size: tuple[int, int],
+    fps: Fraction,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """Encode ``frames`` (H, W, 3 uint8 of ``size``) into the GIF ``tmp`` (a file from ``staged``).
+
+    Two passes: the palette needs every frame before the first can be drawn with it. A
+    single FFmpeg graph (split -> palettegen -> paletteuse) would hold the whole clip
+    decoded inside FFmpeg until its end; here a clip already in memory is read twice and
+    a stream (``reelgen enhance``) is spooled to disk once, so memory stays bounded. The
+    muxer places each frame at its time rounded to 1/100 s, so delays alternate (4, 4, 5
+    hundredths at 24 fps) and the clip keeps its length rather than drifting.
+    """
+    with _twice(frames, tmp.parent) as clip:
+        palette = _palette(clip, size, fps)
+        body = new_file_beside(tmp) if metadata is not None else tmp
+        try:
+            _encode(body, clip, size, fps, palette)
+            if metadata is not None:
+                with_comment(body, tmp, json.dumps(metadata, sort_keys=True, default=str))
+        finally:
+            if body != tmp:
+                body.unlink(missing_ok=True)
+
+
+def with_comment(source: Path, target: Path, text: str) -> None:
+    """Copy the GIF ``source`` to ``target`` with ``text`` in a comment block before its first picture.
+
+    FFmpeg's GIF muxer writes no metadata, but its demuxer reads a comment block as the
+    ``comment`` tag, the tag the other containers carry the record in: ``reelgen replay
+    clip.gif`` reads it as it reads an MP4's.
+    """
+    data = text.encode("ascii", "backslashreplace")  # GIF comments are 7-bit text; JSON escapes the rest
+    blocks = b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        head = src.read(13)  # "GIF89a" and the logical screen descriptor, whose flags tell the palette's size
+        if len(head) < 13 or not head.startswith(b"GIF"):
+            raise ValueError(f"{source} is not a GIF")
+        flags = head[10]
+        table = 3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0
+        dst.write(head + src.read(table) + b"\x21\xfe" + blocks + b"\x00")
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+@contextmanager
+def _twice(frames: Iterable[np.ndarray], folder: Path) -> Iterator[Clip]:
+    """``frames`` as a sequence that can be read twice: as they are when they already are one, else
+    spooled to a nameless file in ``folder`` (gone with the process, however it ends)."""
+    if isinstance(frames, np.ndarray | Sequence):
+        yield frames
+        return
+    with tempfile.TemporaryFile(dir=folder) as spool:
+        count, shape = 0, (0, 0, 3)
+        for frame in frames:
+            frame = np.ascontiguousarray(frame, dtype=np.uint8)
+            spool.write(frame.data)
+            count, shape = count + 1, frame.shape
+        spool.flush()
+        if not count:
+            yield []
+            return
+        yield np.memmap(spool, dtype=np.uint8, mode="r", shape=(count, *shape))
+
+
+def _even(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``frame`` at ``size``, its last row/column repeated where the size was made even: every container
+    reelgen writes has even sides, so a job's promised size and the record hold for a GIF too."""
+    h, w = frame.shape[:2]
+    if (w, h) != size:
+        frame = np.pad(frame, ((0, size[1] - h), (0, size[0] - w), (0, 0)), mode="edge")
+    return frame
+
+
+def _frames(clip: Clip, size: tuple[int, int], fps: Fraction) -> Iterator[Any]:
+    import av
+
+    for index, image in enumerate(clip):
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(_even(image, size)), format="rgb24")
+        frame.pts, frame.time_base = index, 1 / fps
+        yield frame
+
+
+def _pulled(graph: Any) -> Iterator[Any]:
+    """The frames ``graph`` has ready now."""
+    import av
+
+    while True:
+        try:
+            yield graph.pull()
+        except (av.error.BlockingIOError, av.error.EOFError):
+            return
+
+
+def _palette(clip: Clip, size: tuple[int, int], fps: Fraction) -> Any:
+    """The 256 colours palettegen picks for the whole clip (a 16x16 frame)."""
+    import av
+
+    graph = av.filter.Graph()
+    source = graph.add_buffer(
+        width=size[0], height=size[1], format=av.VideoFormat("rgb24"), time_base=1 / fps
+    )
+    chain = [source, graph.add("palettegen", PALETTE_GEN), graph.add("buffersink")]
+    for a, b in zip(chain, chain[1:], strict=False):
+        a.link_to(b)
+    graph.configure()
+    for frame in _frames(clip, size, fps):
+        source.push(frame)
+    source.push(None)
+    return next(_pulled(graph))
+
+
+def _encode(path: Path, clip: Clip, size: tuple[int, int], fps: Fraction, palette: Any) -> None:
+    """The frames drawn with ``palette`` (paletteuse) and encoded as GIF into ``path``."""
+    import av
+
+    graph = av.filter.Graph()
+    source = graph.add_buffer(
+        width=size[0], height=size[1], format=av.VideoFormat("rgb24"), time_base=1 / fps
+    )
+    colours = graph.add_buffer(
+        width=palette.width, height=palette.height, format=palette.format, time_base=1 / fps
+    )
+    use, sink = graph.add("paletteuse", PALETTE_USE), graph.add("buffersink")
+    source.link_to(use, 0, 0)
+    colours.link_to(use, 0, 1)
+    use.link_to(sink)
+    graph.configure()
+    palette.pts, palette.time_base = 0, 1 / fps
+    colours.push(palette)
+    colours.push(None)
+    with av.open(str(path), mode="w", format="gif", options=MUXER_OPTIONS) as container:
+        stream: Any = container.add_stream("gif", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "pal8"
+        for frame in _frames(clip, size, fps):
+            source.push(frame)
+            for drawn in _pulled(graph):
+                container.mux(stream.encode(drawn))
+        source.push(None)
+        for drawn in _pulled(graph):
+            container.mux(stream.encode(drawn))
+        container.mux(stream.encode(None))
