@@ -38,12 +38,12 @@ from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weigh
 H, W = 480, 854
 #: Tilings tried per step: (block_m, block_n, block_k, warps, stages).
 NARROW = [(128, 32, 64, 4, 3), (128, 32, 64, 4, 4), (256, 32, 64, 8, 3), (64, 32, 64, 4, 4),
-          (128, 32, 32, 4, 4), (256, 32, 64, 4, 4), (128, 32, 128, 4, 3)]  # fmt: skip
+          (128, 32, 32, 4, 4), (128, 32, 128, 4, 3), (64, 32, 64, 4, 3), (128, 32, 64, 4, 2)]  # fmt: skip
 SIXTY_FOUR = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (64, 64, 64, 4, 4),
-              (128, 64, 32, 4, 4), (256, 64, 64, 8, 4), (128, 64, 64, 8, 3)]  # fmt: skip
-LAST = [(128, 16, 64, 4, 3), (256, 16, 64, 4, 3), (256, 16, 64, 8, 4), (128, 16, 64, 4, 4)]
-WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (128, 128, 64, 8, 3),
-        (128, 256, 64, 8, 3), (64, 256, 64, 4, 3), (128, 32, 64, 4, 3), (256, 128, 64, 8, 3)]  # fmt: skip
+              (128, 64, 32, 4, 4), (128, 64, 64, 8, 3), (64, 64, 64, 4, 3)]  # fmt: skip
+LAST = [(128, 16, 64, 4, 3), (256, 16, 64, 4, 3), (128, 16, 64, 4, 4), (64, 16, 64, 4, 3)]
+WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (128, 128, 64, 8, 3), (128, 256, 64, 8, 3),
+        (64, 256, 64, 4, 3), (64, 128, 64, 4, 3), (64, 128, 64, 4, 4), (128, 128, 64, 4, 3)]  # fmt: skip
 
 
 def steps(rows: int) -> dict[str, tuple[Any, ...]]:
@@ -179,8 +179,11 @@ def network(weights: Path | None) -> torch.nn.Module:
     return load_named(weights / "realesrgan-x4plus.param", weights / "realesrgan-x4plus.bin").net
 
 
-def frames(weights: Path | None, roof: float, tilings: dict[str, Tiling]) -> list[dict[str, Any]]:
-    """Whole frames: eager stock, eager regrouped, fused stock and regrouped, in fp16 and bf16."""
+def frames(
+    weights: Path | None, roof: float, tilings: dict[str, Tiling], compiled: bool
+) -> list[dict[str, Any]]:
+    """Whole frames: eager stock, eager regrouped, fused stock and regrouped, in fp16 and bf16 (and the
+    regrouped network compiled, fp16, with ``compiled``)."""
     base = network(weights)
     x = photo("cuda")
     ref_net = copy.deepcopy(base).to("cuda").eval()
@@ -199,7 +202,10 @@ def frames(weights: Path | None, roof: float, tilings: dict[str, Tiling]) -> lis
             variants["eager regrouped" if regroup else "eager stock"] = up.net
         stock16 = copy.deepcopy(base).to("cuda", dtype).to(memory_format=torch.channels_last).eval()  # type: ignore[call-overload]
         for order in ("stock", "regrouped"):
-            variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings).eval()  # type: ignore[arg-type]
+            # No sweep: the tilings reelgen uses on this GPU (``tuned_tilings``).
+            variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings or None).eval()  # type: ignore[arg-type]
+        if compiled and dtype == torch.float16:
+            variants["eager regrouped, torch.compile"] = torch.compile(variants["eager regrouped"])
         for name, net in variants.items():
             with torch.inference_mode():
                 out = net(xs)
@@ -241,10 +247,16 @@ def tiled(weights: Path | None, tilings: dict[str, Tiling]) -> list[dict[str, An
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--weights", type=Path, required=True, help="folder with realesrgan-x4plus.param/.bin"
+        "--weights", type=Path, help="folder with realesrgan-x4plus.param/.bin (default: random weights)"
     )
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--sweep-s", type=float, default=300.0, help="seconds for trying tilings")
+    parser.add_argument(
+        "--sweep-s",
+        type=float,
+        default=300.0,
+        help="seconds for trying tilings (0: no sweep, reelgen's tilings)",
+    )
+    parser.add_argument("--compiled", action="store_true", help="also time the regrouped network compiled")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     torch.backends.cudnn.benchmark = True
@@ -255,10 +267,10 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
-    tilings, report["steps"] = sweep(roof, started + args.sweep_s)
+    tilings, report["steps"] = sweep(roof, started + args.sweep_s) if args.sweep_s > 0 else ({}, [])
     report["sweep_s"] = time.monotonic() - started
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
-    report["frames"] = frames(args.weights, roof, tilings)
+    report["frames"] = frames(args.weights, roof, tilings, args.compiled)
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
     report["tiled"] = tiled(args.weights, tilings)
     report["total_s"] = time.monotonic() - started

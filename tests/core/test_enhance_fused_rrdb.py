@@ -152,3 +152,36 @@ def test_without_triton_the_upscaler_says_so_and_runs_on_pytorch(monkeypatch: py
     up = TorchUpscaler(small_rrdb(), 4, 1.0, "RRDBNet", "reelgen").to("cpu", torch.float32, fused=True)
     assert up.kernels == "pytorch (Triton is not installed)"
     assert not isinstance(up.net, fused_rrdb.FusedRRDB)
+
+
+def test_hopper_tilings_cover_every_step_and_fit_its_shared_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = fused_rrdb.FusedRRDB._tiling
+
+    def recording(self: fused_rrdb.FusedRRDB, step: str) -> Tiling:
+        asked.append(step)
+        return real(self, step)
+
+    monkeypatch.setattr(fused_rrdb.FusedRRDB, "_tiling", recording)
+    net = small_rrdb()
+    with torch.inference_mode():
+        for order in ("stock", "regrouped"):
+            fused_rrdb.FusedRRDB(net, order)(photo(4, 4))
+    # A step missing from the table would quietly run on the untuned default.
+    assert set(asked) == set(fused_rrdb.HOPPER_TILINGS)
+    shapes = {f"s{k}": (64 + 32 * k, 32) for k in range(4)} | {"s4": (192, 64), "r0": (64, 192)}
+    shapes |= {f"r{j}": (32, 192 - 32 * j) for j in range(1, 5)} | {"conv_last": (64, 3)}
+    for step, tiling in fused_rrdb.HOPPER_TILINGS.items():
+        t = tiling.fit(*shapes.get(step, (64, 64)))
+        # Each pipeline stage holds a block_m x block_k input tile and a block_k x block_n weight tile
+        # (fp16); an H100 offers 232,448 bytes a program (Triton's "out of resource" names this limit).
+        assert t.stages * (t.block_m * t.block_k + t.block_k * t.block_n) * 2 <= 232_448, step
+
+
+def test_only_a_hopper_gpu_takes_the_tuned_tilings(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fused_rrdb.tuned_tilings(torch.device("cpu")) == {}
+    assert fused_rrdb.FusedRRDB(small_rrdb()).tilings == {}  # on the CPU: Tiling() for every step
+    for capability, tuned in (((9, 0), True), ((8, 9), False), ((10, 0), False)):
+        monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device, c=capability: c)
+        got = fused_rrdb.tuned_tilings(torch.device("cuda"))
+        assert got == (fused_rrdb.HOPPER_TILINGS if tuned else {})

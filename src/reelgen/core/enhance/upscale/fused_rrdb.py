@@ -32,6 +32,34 @@ from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weigh
 
 Order = Literal["stock", "regrouped"]
 
+#: Each step's fastest tiling on an H100 at 854x480 (two sweeps of ``benchmarks/gpu_rrdb_triton.py``,
+#: docs/benchmarks.md). Other GPUs take ``Tiling()``: the widest of these (128x128 outputs, 3 stages,
+#: 96 KiB of shared memory) is tuned for Hopper's 227 KiB and may not fit elsewhere.
+HOPPER_TILINGS = {
+    "s0": Tiling(256, 32, 64, 8, 3),
+    "s1": Tiling(128, 32, 64, 4, 4),
+    "s2": Tiling(256, 32, 64, 8, 3),
+    "s3": Tiling(128, 32, 64, 4, 4),
+    "s4": Tiling(128, 64, 64, 4, 3),
+    "r0": Tiling(128, 128, 64, 8, 3),
+    "r1": Tiling(128, 64, 64, 4, 4),
+    "r2": Tiling(64, 128, 64, 4, 4),
+    "r3": Tiling(64, 128, 64, 4, 3),
+    "r4": Tiling(64, 64, 64, 4, 4),
+    "conv_body": Tiling(128, 64, 64, 4, 3),
+    "conv_up1": Tiling(128, 64, 32, 4, 4),
+    "conv_up2": Tiling(128, 64, 64, 4, 3),
+    "conv_hr": Tiling(128, 64, 64, 8, 3),
+    "conv_last": Tiling(128, 16, 64, 4, 3),
+}
+
+
+def tuned_tilings(device: torch.device) -> dict[str, Tiling]:
+    """The per-step tilings for ``device``: Hopper's table on a Hopper GPU, else none (``Tiling()`` for all)."""
+    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] == 9:
+        return dict(HOPPER_TILINGS)
+    return {}
+
 
 def triton_ready() -> bool:
     """Whether Triton can be imported (CUDA builds of torch ship it; CPU-only installs do not)."""
@@ -61,7 +89,7 @@ class FusedRRDB(nn.Module):
         super().__init__()
         self.scale = net.scale
         self.order: Order = order
-        self.tilings = tilings or {}
+        self.tilings = tuned_tilings(net.conv_first.weight.device) if tilings is None else tilings
         self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
         self.feat = net.conv_body.in_channels
         self.out_channels = net.conv_last.out_channels
