@@ -161,10 +161,15 @@ def manifest(shots: Path, items: list[dict[str, Any]], **defaults: Any) -> Manif
 
 
 def test_an_output_named_in_any_container_reelgen_writes_is_made_in_it(shots: Path) -> None:
-    """``shot.mkv`` was planned as ``shot.mkv.mp4`` once generate and enhance wrote .mkv."""
-    names = [f"shot-{suffix[1:]}{suffix}" for suffix in CONTAINERS]  # shot-mkv.mkv, ...
+    """``shot.mkv`` was planned as ``shot.mkv.mp4`` once generate and enhance wrote .mkv.
+
+    GIF is the one container a batch does not make (README, docs/batch.md): it is refused by name.
+    """
+    names = [f"shot-{suffix[1:]}{suffix}" for suffix in CONTAINERS if suffix != ".gif"]  # shot-mkv.mkv, ...
     planned = plan_batch(manifest(shots, [{"output": n, "images": ["coffee.jpg"]} for n in names]), shots)
     assert [Path(p.video).name for p in planned] == names
+    with pytest.raises(ValueError, match=r"'shot.gif' ends in .gif, a video a batch does not make"):
+        manifest(shots, [{"output": "shot.gif", "images": ["coffee.jpg"]}])
 
 
 def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path) -> None:
