@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import time
 from pathlib import Path
@@ -38,17 +39,21 @@ from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weigh
 H, W = 480, 854
 #: Tilings tried per step: (block_m, block_n, block_k, warps, stages).
 NARROW = [(128, 32, 64, 4, 3), (128, 32, 64, 4, 4), (256, 32, 64, 8, 3), (64, 32, 64, 4, 4),
-          (128, 32, 32, 4, 4), (128, 32, 128, 4, 3), (64, 32, 64, 4, 3), (128, 32, 64, 4, 2)]  # fmt: skip
+          (128, 32, 32, 4, 4), (128, 32, 128, 4, 3), (64, 32, 64, 4, 3), (128, 32, 64, 4, 2),
+          (128, 32, 64, 4, 5), (256, 32, 64, 8, 4)]  # fmt: skip
 SIXTY_FOUR = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (256, 64, 64, 8, 3), (64, 64, 64, 4, 4),
-              (128, 64, 32, 4, 4), (128, 64, 64, 8, 3), (64, 64, 64, 4, 3)]  # fmt: skip
+              (128, 64, 32, 4, 4), (128, 64, 64, 8, 3), (64, 64, 64, 4, 3), (128, 64, 64, 4, 5),
+              (128, 64, 64, 8, 4)]  # fmt: skip
 LAST = [(128, 16, 64, 4, 3), (256, 16, 64, 4, 3), (128, 16, 64, 4, 4), (64, 16, 64, 4, 3)]
 WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (128, 128, 64, 8, 3), (128, 256, 64, 8, 3),
-        (64, 256, 64, 4, 3), (64, 128, 64, 4, 3), (64, 128, 64, 4, 4), (128, 128, 64, 4, 3)]  # fmt: skip
+        (64, 256, 64, 4, 3), (64, 128, 64, 4, 3), (64, 128, 64, 4, 4), (128, 128, 64, 4, 3),
+        (128, 128, 64, 8, 4), (128, 64, 64, 4, 5)]  # fmt: skip
 
 
-def steps(rows: int) -> dict[str, tuple[Any, ...]]:
+def steps(rows: int, padded: bool = False) -> dict[str, tuple[Any, ...]]:
     """Each step's (input channels, output channels, launcher of one call with the given tiling[, pixels
-    as a multiple of the input's]), on random buffers."""
+    as a multiple of the input's]), on random buffers; with ``padded`` the body's steps on TMA reads
+    (``body(padded=True)``, the picture taken as already ringed) and no trunk steps."""
     dev, dt = "cuda", torch.float16
 
     def rnd(*shape: int, scale: float = 0.5) -> torch.Tensor:
@@ -64,24 +69,27 @@ def steps(rows: int) -> dict[str, tuple[Any, ...]]:
         return rnd(cout, scale=0.02)
 
     hw = (H, rows // H)
+    body = functools.partial(conv3x3, padded=padded)
     found: dict[str, tuple[Any, ...]] = {}
     for k in range(4):
         lo = 64 + 32 * k
         w, b = weight(lo, 32), bias(32)
-        found[f"s{k}"] = (lo, 32, lambda t, lo=lo, w=w, b=b: conv3x3(cat[:, :lo], w, b, cat[:, lo : lo + 32], hw, lrelu=True, tiling=t))  # fmt: skip
+        found[f"s{k}"] = (lo, 32, lambda t, lo=lo, w=w, b=b: body(cat[:, :lo], w, b, cat[:, lo : lo + 32], hw, lrelu=True, tiling=t))  # fmt: skip
     w4, b4 = weight(192, 64), bias(64)
-    found["s4"] = (192, 64, lambda t: conv3x3(cat, w4, b4, out, hw, res=cat[:, :64], res_alpha=0.2, res2=res2, tiling=t))  # fmt: skip
+    found["s4"] = (192, 64, lambda t: body(cat, w4, b4, out, hw, res=cat[:, :64], res_alpha=0.2, res2=res2, tiling=t))  # fmt: skip
     w0, b0 = weight(64, 192), bias(32)
-    found["r0"] = (64, 192, lambda t: conv3x3(out, w0, b0, parts[:, :32], hw, split=32, t=sums, lrelu=True, tiling=t))  # fmt: skip
+    found["r0"] = (64, 192, lambda t: body(out, w0, b0, parts[:, :32], hw, split=32, t=sums, lrelu=True, tiling=t))  # fmt: skip
     for j in range(1, 4):
         wj, bj = weight(32, 192 - 32 * j), bias(32)
-        found[f"r{j}"] = (32, 192 - 32 * j, lambda t, j=j, wj=wj, bj=bj: conv3x3(
+        found[f"r{j}"] = (32, 192 - 32 * j, lambda t, j=j, wj=wj, bj=bj: body(
             parts[:, 32 * (j - 1) : 32 * j], wj, bj, parts[:, 32 * j : 32 * j + 32], hw, split=32,
             t=sums[:, 32 * j :], add_sum=True, lrelu=True, tiling=t))  # fmt: skip
     wr, br = weight(32, 64), bias(64)
-    found["r4"] = (32, 64, lambda t: conv3x3(parts[:, 96:], wr, br, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
+    found["r4"] = (32, 64, lambda t: body(parts[:, 96:], wr, br, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
     wb, bb = weight(64, 64), bias(64)
-    found["conv_body"] = (64, 64, lambda t: conv3x3(cat[:, :64], wb, bb, out, hw, res=res2, tiling=t))
+    found["conv_body"] = (64, 64, lambda t: body(cat[:, :64], wb, bb, out, hw, res=res2, tiling=t))
+    if padded:
+        return found
     # The trunk after the body, at x2 and x4 (the x2 steps read their input as its x2 upscale).
     big, bigger = rnd(4 * rows, 64), rnd(16 * rows, 64)
     h2, h4, w_last = (2 * H, 2 * hw[1]), (4 * H, 4 * hw[1]), weight(64, 3)
@@ -114,13 +122,15 @@ def cudnn(cin: int, cout: int, times: int) -> float:
     return timed(lambda: F.conv2d(x, w, padding=1), 20)
 
 
-def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
+def sweep(
+    roof: float, deadline: float, padded: bool = False
+) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
     """The fastest tiling of each step at one 854x480 frame, and every timing (past ``deadline``, one tiling a step)."""
     from triton.testing import do_bench
 
     rows = []
     best: dict[str, Tiling] = {}
-    for name, (cin, cout, run, *times) in steps(H * W).items():
+    for name, (cin, cout, run, *times) in steps(H * W, padded).items():
         candidates = NARROW if cout == 32 else SIXTY_FOUR if cout == 64 else LAST if cout == 3 else WIDE
         flops = 2.0 * H * W * (times[0] if times else 1) * 9 * cin * cout
         fastest = None
@@ -131,10 +141,11 @@ def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[st
                     lambda run=run, tiling=tiling: run(tiling), warmup=10, rep=40, return_mode="median"
                 )
             except Exception as exc:  # a tiling that does not fit shared memory or registers
-                rows.append({"step": name, "tiling": shape, "error": str(exc)[:200]})
+                rows.append({"step": name, "padded": padded, "tiling": shape, "error": str(exc)[:200]})
                 continue
             row = {
                 "step": name,
+                "padded": padded,
                 "tiling": shape,
                 "ms": round(ms, 4),
                 "of_roof": round(flops / ms / 1e9 / roof, 3),
@@ -153,7 +164,7 @@ def sweep(roof: float, deadline: float) -> tuple[dict[str, Tiling], list[dict[st
                     "cudnn_of_roof": round(flops / cudnn_ms / 1e9 / roof, 3),
                 }
             )
-            rows.append({"step": name, "best": list(fastest[1].__dict__.values()), "ms": round(fastest[0], 4),
+            rows.append({"step": name, "padded": padded, "best": list(fastest[1].__dict__.values()), "ms": round(fastest[0], 4),
                          "of_roof": round(flops / fastest[0] / 1e9 / roof, 3)})  # fmt: skip
             print(json.dumps(rows[-1]), flush=True)
     return best, rows
@@ -180,7 +191,7 @@ def network(weights: Path | None) -> torch.nn.Module:
 
 
 def frames(
-    weights: Path | None, roof: float, tilings: dict[str, Tiling], compiled: bool
+    weights: Path | None, roof: float, tilings: dict[str, Tiling], padded: dict[str, Tiling], compiled: bool
 ) -> list[dict[str, Any]]:
     """Whole frames: eager stock, eager regrouped, fused stock and regrouped, in fp16 and bf16 (and the
     regrouped network compiled, fp16, with ``compiled``)."""
@@ -204,12 +215,25 @@ def frames(
         for order in ("stock", "regrouped"):
             # No sweep: the tilings reelgen uses on this GPU (``tuned_tilings``).
             variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings or None).eval()  # type: ignore[arg-type]
+            variants[f"fused {order}, padded (TMA)"] = FusedRRDB(
+                stock16,
+                order,  # type: ignore[arg-type]
+                padded or None,
+                padded=True,
+            ).eval()
         if compiled and dtype == torch.float16:
             variants["eager regrouped, torch.compile"] = torch.compile(variants["eager regrouped"])
         for name, net in variants.items():
-            with torch.inference_mode():
-                out = net(xs)
-                seconds = timed(lambda net=net, xs=xs: net(xs), 10)
+            try:
+                with torch.inference_mode():
+                    out = net(xs)
+                    seconds = timed(lambda net=net, xs=xs: net(xs), 10)
+            except Exception as exc:  # a variant that does not build here: the others still run
+                rows.append(
+                    {"dtype": str(dtype), "variant": name, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+                )
+                print(json.dumps(rows[-1]), flush=True)
+                continue
             row = {"dtype": str(dtype).removeprefix("torch."), "variant": name, "ms": round(seconds * 1e3, 2),
                    "frames_per_s": round(1 / seconds, 2), "tflops": round(flops / seconds / 1e12, 1),
                    "of_roof": round(flops / seconds / 1e12 / roof, 3), "error_vs_fp32": rel(out, ref)}  # fmt: skip
@@ -218,7 +242,9 @@ def frames(
     return rows
 
 
-def tiled(weights: Path | None, tilings: dict[str, Tiling]) -> list[dict[str, Any]]:
+def tiled(
+    weights: Path | None, tilings: dict[str, Tiling], padded: dict[str, Tiling]
+) -> list[dict[str, Any]]:
     """Frames per second through ``TorchUpscaler.upscale`` (512-pixel tiles), eager against fused, fp16."""
     base = network(weights)
     batch = photo("cuda").expand(4, -1, -1, -1).contiguous()
@@ -235,10 +261,22 @@ def tiled(weights: Path | None, tilings: dict[str, Tiling]) -> list[dict[str, An
         {"default_kernels": fused.kernels, "load_and_self_check_s": round(time.monotonic() - started, 2)}
     )
     print(json.dumps(rows[-1]), flush=True)
-    if tilings:
-        fused.net.tilings = tilings  # type: ignore[union-attr,assignment]
-    for name, up in (("eager (regrouped)", eager), ("fused regrouped", fused)):
-        seconds = timed(lambda up=up: up.upscale(batch), 3)
+    runs: list[tuple[str, Any]] = [("eager (regrouped)", eager), ("fused regrouped", fused)]
+    if isinstance(fused.net, FusedRRDB):
+        ringed = copy.copy(fused)
+        ringed.net = copy.copy(fused.net)
+        ringed.net.padded = True  # type: ignore[union-attr]
+        if padded:
+            ringed.net.tilings = padded  # type: ignore[union-attr,assignment]
+        runs.append(("fused regrouped, padded (TMA)", ringed))
+        if tilings:
+            fused.net.tilings = tilings  # type: ignore[assignment]
+    for name, up in runs:
+        try:
+            seconds = timed(lambda up=up: up.upscale(batch), 3)
+        except Exception as exc:
+            rows.append({"variant": name, "error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+            continue
         rows.append({"variant": name, "frames_per_s": round(4 / seconds, 2)})
         print(json.dumps(rows[-1]), flush=True)
     return rows
@@ -267,12 +305,19 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
-    tilings, report["steps"] = sweep(roof, started + args.sweep_s) if args.sweep_s > 0 else ({}, [])
+    tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2) if args.sweep_s > 0 else ({}, [])
+    try:
+        padded, padded_steps = (
+            sweep(roof, started + args.sweep_s, padded=True) if args.sweep_s > 0 else ({}, [])
+        )
+        report["steps"] += padded_steps
+    except Exception as exc:  # TMA reads that do not build here
+        padded, report["padded_error"] = {}, f"{type(exc).__name__}: {str(exc)[:300]}"
     report["sweep_s"] = time.monotonic() - started
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
-    report["frames"] = frames(args.weights, roof, tilings, args.compiled)
+    report["frames"] = frames(args.weights, roof, tilings, padded, args.compiled)
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
-    report["tiled"] = tiled(args.weights, tilings)
+    report["tiled"] = tiled(args.weights, tilings, padded)
     report["total_s"] = time.monotonic() - started
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
     for row in report["frames"] + report["tiled"]:

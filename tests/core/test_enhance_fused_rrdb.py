@@ -25,9 +25,9 @@ from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weigh
 def interpreter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Build the kernel for Triton's interpreter (it reads the variable when the kernel is built)."""
     monkeypatch.setenv("TRITON_INTERPRET", "1")
-    triton_conv.kernel.cache_clear()
+    triton_conv.kernels.cache_clear()
     yield
-    triton_conv.kernel.cache_clear()
+    triton_conv.kernels.cache_clear()
 
 
 def small_rrdb() -> RRDBNet:
@@ -54,13 +54,14 @@ def rel(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a - b).norm() / b.norm())
 
 
+@pytest.mark.parametrize("padded", [False, True], ids=["rows", "padded-tma"])
 @pytest.mark.parametrize("order", ["stock", "regrouped"])
-def test_the_fused_network_upscales_a_photo_as_the_network_does(order: str) -> None:
+def test_the_fused_network_upscales_a_photo_as_the_network_does(order: str, padded: bool) -> None:
     net = small_rrdb()
     x = photo(7, 9, batch=2)  # odd sizes: pixel rows straddle tiles and picture edges
     with torch.inference_mode():
         want = net(x)
-        got = fused_rrdb.FusedRRDB(net, order).eval()(x)  # type: ignore[arg-type]
+        got = fused_rrdb.FusedRRDB(net, order, padded=padded).eval()(x)  # type: ignore[arg-type]
     assert got.shape == want.shape == (2, 3, 28, 36)
     assert rel(got, want) < 1e-5
 
@@ -78,8 +79,9 @@ def test_tilings_that_do_not_divide_the_channels_compute_the_same(tiling: Tiling
     with torch.inference_mode():
         want = net(x)
         for order in ("stock", "regrouped"):
-            fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling))  # type: ignore[arg-type]
-            assert rel(fused(x), want) < 1e-5
+            for padded in (False, True):
+                fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling), padded=padded)  # type: ignore[arg-type]
+                assert rel(fused(x), want) < 1e-5
 
 
 def test_one_convolution_reads_and_writes_channel_slices_with_its_epilogue() -> None:

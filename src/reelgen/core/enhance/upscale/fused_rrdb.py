@@ -22,7 +22,7 @@ stays on cuDNN.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -84,11 +84,18 @@ class FusedRRDB(nn.Module):
     """An ``RRDBNet``'s weights repacked for ``conv3x3``; ``forward`` takes and gives what the network does."""
 
     def __init__(
-        self, net: RRDBNet, order: Order = "regrouped", tilings: dict[str, Tiling] | None = None
+        self,
+        net: RRDBNet,
+        order: Order = "regrouped",
+        tilings: dict[str, Tiling] | None = None,
+        *,
+        padded: bool = False,
     ) -> None:
         super().__init__()
         self.scale = net.scale
         self.order: Order = order
+        # The body on pictures with a zero ring, read through TMA copies (``conv3x3(padded=True)``).
+        self.padded = padded
         self.tilings = tuned_tilings(net.conv_first.weight.device) if tilings is None else tilings
         self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
         self.feat = net.conv_body.in_channels
@@ -131,17 +138,25 @@ class FusedRRDB(nn.Module):
         return self.tilings.get(step, Tiling())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # 1. The first convolution (3 input channels) on cuDNN, then pixels as rows.
+        # 1. The first convolution (3 input channels) on cuDNN, then pixels as rows (with a zero
+        #    ring around each picture when the body runs padded).
         first = self.conv_first(x)
         b, c, h, w = first.shape
         rows, hw = b * h * w, (h, w)
         feat = first.permute(0, 2, 3, 1).contiguous().view(rows, c)  # a view already when channels-last
+        if self.padded:
+            ring = first.new_zeros((b, h + 2, w + 2, c))
+            ring[:, 1:-1, 1:-1] = first.permute(0, 2, 3, 1)
+            feat, hw = ring.view(-1, c), (h + 2, w + 2)
         # 2. The body: 23 RRDBs of three dense blocks, every residual in an epilogue.
         body = self._stock_body(feat, hw) if self.order == "stock" else self._regrouped_body(feat, hw)
         # 3. feat + conv_body(body), then the two x2 steps (nearest-neighbour reads inside the
         #    convolution), conv_hr and conv_last, each with its bias and LeakyReLU fused.
-        trunk = _buffer(rows, c, feat)
-        self._trunk_conv("conv_body", body, trunk, hw, lrelu=False, res=feat)
+        trunk = _buffer(feat.shape[0], c, feat)
+        self._conv(body, self.trunk_weights["conv_body"], self.trunk_biases["conv_body"], trunk, hw,
+                   res=feat, tiling=self._tiling("conv_body"))  # fmt: skip
+        if self.padded:
+            trunk = trunk.view(b, h + 2, w + 2, c)[:, 1:-1, 1:-1].contiguous().view(rows, c)
         up1 = _buffer(4 * rows, c, feat)
         self._trunk_conv("conv_up1", trunk, up1, (2 * h, 2 * w), upsample=True)
         up2 = _buffer(16 * rows, c, feat)
@@ -152,6 +167,10 @@ class FusedRRDB(nn.Module):
         self._trunk_conv("conv_last", hr, out, (4 * h, 4 * w), lrelu=False)
         return out.view(b, 4 * h, 4 * w, self.out_channels).permute(0, 3, 1, 2)
 
+    def _conv(self, *args: Any, **kwargs: Any) -> None:
+        """One convolution of the body, in its layout."""
+        conv3x3(*args, padded=self.padded, **kwargs)
+
     def _trunk_conv(
         self,
         name: str,
@@ -161,10 +180,9 @@ class FusedRRDB(nn.Module):
         *,
         lrelu: bool = True,
         upsample: bool = False,
-        res: torch.Tensor | None = None,
     ) -> None:
         weight, bias = self.trunk_weights[name], self.trunk_biases[name]
-        conv3x3(x, weight, bias, y, hw, lrelu=lrelu, upsample=upsample, res=res, tiling=self._tiling(name))
+        conv3x3(x, weight, bias, y, hw, lrelu=lrelu, upsample=upsample, tiling=self._tiling(name))
 
     def _blocks(self) -> list[tuple[list[nn.Parameter], list[nn.Parameter]]]:
         return [
@@ -198,7 +216,7 @@ class FusedRRDB(nn.Module):
         weights, biases = params
         for k in range(4):
             lo = f + k * g
-            conv3x3(
+            self._conv(
                 cat[:, :lo],
                 weights[k],
                 biases[k],
@@ -207,7 +225,7 @@ class FusedRRDB(nn.Module):
                 lrelu=True,
                 tiling=self._tiling(f"s{k}"),
             )
-        conv3x3(
+        self._conv(
             cat,
             weights[4],
             biases[4],
@@ -246,16 +264,16 @@ class FusedRRDB(nn.Module):
         g = self.grow
         weights, biases = params
         # Step 0: x feeds all five convolutions; conv1 finishes (to parts), the rest wait in sums.
-        conv3x3(
+        self._conv(
             x, weights[0], biases[0], parts[:, :g], hw, split=g, t=sums, lrelu=True, tiling=self._tiling("r0")
         )
         for j in range(1, 4):
             # Step j: part j's products plus the waiting sums; conv j+1 finishes.
-            conv3x3(
+            self._conv(
                 parts[:, (j - 1) * g : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
                 split=g, t=sums[:, j * g :], add_sum=True, lrelu=True, tiling=self._tiling(f"r{j}"),
             )  # fmt: skip
-        conv3x3(
+        self._conv(
             parts[:, 3 * g :], weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
             res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("r4"),
         )  # fmt: skip

@@ -51,95 +51,19 @@ class Tiling:
 
 
 @functools.cache
-def kernel() -> Any:
-    """The Triton kernel, built on first use (Triton is imported only then; it is absent on CPU-only installs).
+def kernels() -> dict[str, Any]:
+    """The Triton kernels by layout ("rows", "padded"), imported on first use (Triton is absent on
+    CPU-only installs).
 
-    Built lazily also so that ``TRITON_INTERPRET=1`` set by a test before the
-    first call runs it on the CPU.
+    Reloaded, so that ``TRITON_INTERPRET=1`` set by a test before the first call
+    (after ``kernels.cache_clear()``) runs them on the CPU.
     """
-    import triton
-    import triton.language as tl
+    import importlib
 
-    @triton.jit
-    def conv3x3(
-        x_ptr, x_stride, w_ptr, b_ptr, t_ptr, t_stride, y_ptr, y_stride,
-        r_ptr, r_stride, r2_ptr, r2_stride, M, H, W,
-        CIN: tl.constexpr, COUT: tl.constexpr, SPLIT: tl.constexpr,
-        ADD_SUM: tl.constexpr, LRELU: tl.constexpr, RES: tl.constexpr, RES_ALPHA: tl.constexpr,
-        RES2: tl.constexpr, UPSAMPLE: tl.constexpr,
-        BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
-    ):  # fmt: skip
-        # 1. Which pixels and output channels this program computes (the channel tiles of one
-        #    pixel tile run side by side, so they share its input reads in L2).
-        tiles_n: tl.constexpr = (COUT + BLOCK_N - 1) // BLOCK_N
-        pid = tl.program_id(0)
-        pid_m = pid // tiles_n
-        pid_n = pid % tiles_n
-        rows = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)
-        cols = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)
-        ks = tl.arange(0, BLOCK_K)
-        in_m = rows < M
-        in_n = cols < COUT
-        px = rows % W
-        py = (rows // W) % H
-        rows64 = rows.to(tl.int64)
-        # With UPSAMPLE the input is the picture at half size (H // 2 x W // 2, whole pixels
-        # only), read as its nearest-neighbour x2 upscale: pixel (y, x) of the H x W picture
-        # is pixel (y // 2, x // 2) of the input, so the upscaled copy is never written.
-        half_w = W // 2
-        first_of_image = (rows64 // (H * W)) * ((H // 2) * half_w)
+    from reelgen.core.enhance.upscale import triton_kernels
 
-        # 2. The implicit GEMM: for each of the nine taps and each BLOCK_K input channels, the
-        #    shifted pixels (zero outside the picture: padding 1) times that tap's weights.
-        chunks: tl.constexpr = CIN // BLOCK_K
-        # Pointer tiles built once; each step moves them by a scalar (the tap's pixel shift and
-        # the channel offset), so the loop does no per-element address arithmetic.
-        a_at = x_ptr + rows64[:, None] * x_stride + ks[None, :]
-        b_at = w_ptr + ks[:, None] * COUT + cols[None, :]
-        b_ok = in_n[None, :]
-        # tl.full, not tl.zeros: that is a jit helper, which the CPU interpreter (tests) cannot
-        # call if Triton was imported before TRITON_INTERPRET was set.
-        acc = tl.full((BLOCK_M, BLOCK_N), 0.0, dtype=tl.float32)
-        for kk in range(9 * chunks):
-            tap = kk // chunks
-            dy = tap // 3 - 1
-            dx = tap % 3 - 1
-            ok = in_m & (py + dy >= 0) & (py + dy < H) & (px + dx >= 0) & (px + dx < W)
-            if UPSAMPLE:
-                src = first_of_image + ((py + dy) // 2) * half_w + (px + dx) // 2
-                at = x_ptr + src[:, None] * x_stride + ((kk % chunks) * BLOCK_K + ks)[None, :]
-                a = tl.load(at, mask=ok[:, None], other=0.0)
-            else:
-                shift = (dy * W + dx).to(tl.int64) * x_stride + (kk % chunks) * BLOCK_K
-                a = tl.load(a_at + shift, mask=ok[:, None], other=0.0)
-            b = tl.load(b_at + kk * BLOCK_K * COUT, mask=b_ok, other=0.0)
-            acc = tl.dot(a, b, acc)
-
-        # 3. The epilogue: earlier steps' partial sums, then finished columns through bias,
-        #    LeakyReLU and residuals to y, unfinished ones back to t.
-        t_at = t_ptr + rows64[:, None] * t_stride + cols[None, :]
-        if ADD_SUM:
-            acc += tl.load(t_at, mask=in_m[:, None] & in_n[None, :], other=0.0).to(tl.float32)
-        done = cols < SPLIT
-        if pid_n * BLOCK_N < SPLIT:
-            v = acc + tl.load(b_ptr + cols, mask=done, other=0.0).to(tl.float32)[None, :]
-            if LRELU:
-                v = tl.where(v >= 0, v, v * 0.2)
-            keep = in_m[:, None] & done[None, :]
-            if RES:
-                r = tl.load(r_ptr + rows64[:, None] * r_stride + cols[None, :], mask=keep, other=0.0)
-                v = v * RES_ALPHA + r.to(tl.float32)
-            if RES2:
-                r2 = tl.load(r2_ptr + rows64[:, None] * r2_stride + cols[None, :], mask=keep, other=0.0)
-                v = v * 0.2 + r2.to(tl.float32)
-            tl.store(
-                y_ptr + rows64[:, None] * y_stride + cols[None, :], v.to(y_ptr.dtype.element_ty), mask=keep
-            )
-        if SPLIT < COUT:
-            keep_t = in_m[:, None] & ((cols >= SPLIT) & in_n)[None, :]
-            tl.store(t_at, acc.to(t_ptr.dtype.element_ty), mask=keep_t)
-
-    return conv3x3
+    module = importlib.reload(triton_kernels)
+    return {"rows": module.conv3x3_rows, "padded": module.conv3x3_padded}
 
 
 def pack_weight(weight: torch.Tensor) -> torch.Tensor:
@@ -163,6 +87,7 @@ def conv3x3(
     res_alpha: float = 1.0,
     res2: torch.Tensor | None = None,
     upsample: bool = False,
+    padded: bool = False,
     tiling: Tiling = Tiling(),
 ) -> None:
     """One 3x3 convolution (padding 1) of ``x`` (pixels x CIN, rows of B*H*W pixels) with a packed ``weight``.
@@ -175,7 +100,15 @@ def conv3x3(
     ``add_sum`` first adds ``t``'s columns to the product. With ``upsample``,
     ``hw`` is the output's size and ``x`` holds the picture at half of it, read
     as its nearest-neighbour x2 upscale (RRDBNet's upsampling steps).
+
+    With ``padded``, every picture has a one-pixel ring of zeros (``hw`` is its
+    size with the ring): ``x``'s ring is read as the padding, and ``y``'s ring
+    is written as zeros, so the output can be the next convolution's input.
+    Each operand tile is then one tensor-memory copy (TMA, Hopper), with no
+    masks; channel slices must start on 16 bytes.
     """
+    if upsample and padded:
+        raise ValueError("an upsampling convolution reads a picture without a zero ring")
     if upsample and (hw[0] % 2 or hw[1] % 2):
         raise ValueError(f"an upsampling convolution makes even sizes, not {hw[0]}x{hw[1]}")
     cin = x.shape[1]
@@ -194,18 +127,28 @@ def conv3x3(
     tile = tiling.fit(cin, cout)
     dummy = x  # a pointer for arguments the constexpr flags switch off
     grid = (_cdiv(m, tile.block_m) * _cdiv(cout, tile.block_n),)
-    kernel()[grid](
-        x, x.stride(0), weight, bias,
+    epilogue = (
+        bias,
         t if t is not None else dummy, t.stride(0) if t is not None else 0,
         y if y is not None else dummy, y.stride(0) if y is not None else 0,
         res if res is not None else dummy, res.stride(0) if res is not None else 0,
         res2 if res2 is not None else dummy, res2.stride(0) if res2 is not None else 0,
         m, hw[0], hw[1],
-        CIN=cin, COUT=cout, SPLIT=split, ADD_SUM=add_sum, LRELU=lrelu, RES=res is not None,
-        RES_ALPHA=res_alpha, RES2=res2 is not None, UPSAMPLE=upsample,
-        BLOCK_M=tile.block_m, BLOCK_N=tile.block_n, BLOCK_K=tile.block_k,
-        num_warps=tile.warps, num_stages=tile.stages,
     )  # fmt: skip
+    flags = {
+        "CIN": cin, "COUT": cout, "SPLIT": split, "ADD_SUM": add_sum, "LRELU": lrelu,
+        "RES": res is not None, "RES_ALPHA": res_alpha, "RES2": res2 is not None,
+        "BLOCK_M": tile.block_m, "BLOCK_N": tile.block_n, "BLOCK_K": tile.block_k,
+        "num_warps": tile.warps, "num_stages": tile.stages,
+    }  # fmt: skip
+    if padded:
+        from triton.tools.tensor_descriptor import TensorDescriptor
+
+        x_desc = TensorDescriptor.from_tensor(x, [tile.block_m, tile.block_k])
+        w_desc = TensorDescriptor.from_tensor(weight, [tile.block_k, tile.block_n])
+        kernels()["padded"][grid](x_desc, w_desc, *epilogue, **flags)
+    else:
+        kernels()["rows"][grid](x, x.stride(0), weight, *epilogue, UPSAMPLE=upsample, **flags)
 
 
 def _cdiv(a: int, b: int) -> int:
