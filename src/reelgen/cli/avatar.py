@@ -20,9 +20,15 @@ Opt = typer.Option
 
 #: Request fields set by avatar's own options (beside generate's), for messages that name what was typed.
 AVATAR_FLAGS = {"options.face_index": "--face-index", "options.batch": "--batch"}
-#: The fields of ``POST /v1/avatars`` by the option that sets them, so a server's refusal names what was
-#: typed (``--face-index 2 is out of range``, not ``face_index 2 ...``).
+#: The fields of ``POST /v1/avatars`` by the option that sets them, so a server's refusal, or a job failed
+#: on the worker, names what was typed (``--face-index 2 is out of range``, not ``face_index 2 ...``).
+#: The worker's messages name the core request's fields (``source_video: the video has no frames``).
 REMOTE_FLAGS = {
+    "speech_audio": "--audio",
+    "speech_text": "--text",
+    "start_image": "--image",
+    "source_video": "--video",
+    "options.face_index": "--face-index",
     "audio": "--audio",
     "image": "--image",
     "video": "--video",
@@ -191,7 +197,7 @@ def _remote(
     form = {k: str(v) for k, v in fields.items() if v is not None and not (k == "model" and v == "auto")}
     try:
         video = _call(server, api_key, "POST", "/v1/avatars", data=form, files=uploads or None).json()
-        if _watch(server, api_key, video["id"], quiet) != "completed":
+        if _watch(server, api_key, video["id"], quiet, REMOTE_FLAGS) != "completed":
             raise typer.Exit(1)
         target = output or Path("outputs") / f"{video['id']}.mp4"
         target.parent.mkdir(parents=True, exist_ok=True)

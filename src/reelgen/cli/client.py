@@ -132,7 +132,10 @@ def _check(resp: httpx.Response) -> httpx.Response:
     )
 
 
-def as_flags(exc: ClientError, flags: dict[str, str]) -> ClientError:
+Flags = dict[str, str]  # a command's options by the request field each sets: {"num_frames": "--frames"}
+
+
+def as_flags(exc: ClientError, flags: Flags) -> ClientError:
     """``exc`` naming the command's options where the server named its fields, as a local command says
     it: ``reelgen submit --frames -5`` was told ``num_frames: Input should be greater than 0
     (num_frames)``, a name the person never typed. ``flags`` maps a create field to its option; a
@@ -142,19 +145,36 @@ def as_flags(exc: ClientError, flags: dict[str, str]) -> ClientError:
     param = exc.param or ""
     if exc.said is None or not exc.bad_input:
         return exc
-    said = re.sub(r"\((\w+)\)", lambda m: f"({flags.get(m[1], m[1])})", exc.said)
+    message = said_as_flags(exc.said, param, flags)
+    return ClientError(f"HTTP {exc.status}: {message}", exc.status, param=param, said=exc.said)
+
+
+def said_as_flags(said: str, param: str, flags: Flags) -> str:
+    """``said`` about field ``param`` (``""``: none named) with the fields said as ``flags``' options."""
+    said = re.sub(r"\((\w+)\)", lambda m: f"({flags.get(m[1], m[1])})", said)
     head = param.partition(".")[0].partition("[")[0]
     if head == "options" and "options" in flags and param != head:
         flag: str | None = f"{flags['options']} {param.removeprefix('options.')}"
     else:
         flag = flags.get(param) or flags.get(head)
     if flag is None:
-        message = said
-    elif param and said.startswith((f"{param}:", f"{param} ")):
-        message = flag + said.removeprefix(param)
-    else:
-        message = f"{flag}: {said}"
-    return ClientError(f"HTTP {exc.status}: {message}", exc.status, param=param, said=exc.said)
+        return said
+    if param and said.startswith((f"{param}:", f"{param} ")):
+        return flag + said.removeprefix(param)
+    return f"{flag}: {said}"
+
+
+def failure_as_flags(error: dict[str, Any], flags: Flags) -> str:
+    """A failed job's message naming the command's options: a fault found only on the worker (``--face-index
+    5``, a video of two faces) said ``face_index 5 is out of range``. Only a job failed for its input is
+    said so; such an error has no ``param``: the field is the one the message starts with."""
+    message = str(error.get("message") or "")
+    if error.get("code") != "invalid_request":
+        return message
+    start = re.match(r"(\w+(?:\.\w+)?)[ :]", message)
+    field = start[1] if start else ""
+    known = field in flags or (field.startswith("options.") and "options" in flags)
+    return said_as_flags(message, field if known else "", flags)
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -265,11 +285,13 @@ def fetch_content(
 # ---- watch ----------------------------------------------------------------------------------
 
 
-def _watch(server: str, api_key: str | None, video_id: str, quiet: bool = False) -> str:
-    """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops;
-    returns the final status. Ctrl-C stops following (exit 130); the job keeps running."""
+def _watch(
+    server: str, api_key: str | None, video_id: str, quiet: bool = False, flags: Flags | None = None
+) -> str:
+    """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops; returns the
+    final status; a failure names the ``flags`` typed. Ctrl-C stops following (exit 130); the job runs on."""
     try:
-        return _follow(server, api_key, video_id, quiet)
+        return _follow(server, api_key, video_id, quiet, flags or {})
     except KeyboardInterrupt:
         console.print(
             f"[yellow]stopped watching; {video_id} keeps running on the server[/] "
@@ -291,19 +313,21 @@ def job_bar(quiet: bool) -> Progress:
     )
 
 
-def _follow(server: str, api_key: str | None, video_id: str, quiet: bool) -> str:
+def _follow(server: str, api_key: str | None, video_id: str, quiet: bool, flags: Flags) -> str:
     bar = job_bar(quiet)
     # Started with the job's task and stopped once: a bar never started, or stopped twice, printed
     # a stray blank line after the error or after the "completed" line when not on a terminal.
     try:
         with _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
-            return _read_events(client, bar, server, video_id, quiet)
+            return _read_events(client, bar, server, video_id, quiet, flags)
     finally:
         if bar.live.is_started:
             bar.stop()
 
 
-def _read_events(client: httpx.Client, bar: Progress, server: str, video_id: str, quiet: bool) -> str:
+def _read_events(
+    client: httpx.Client, bar: Progress, server: str, video_id: str, quiet: bool, flags: Flags
+) -> str:
     last_id: str | None = None
     connected = False
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
@@ -331,7 +355,7 @@ def _read_events(client: httpx.Client, bar: Progress, server: str, video_id: str
                         raise ClientError(
                             f"{video_id} was deleted on the server while it was watched", bad_input=False
                         )
-                    final = _show(bar, task, name, data, quiet)
+                    final = _show(bar, task, name, data, quiet, flags)
                     if final:
                         return final
         except httpx.TransportError as exc:
@@ -351,7 +375,7 @@ def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
     _check(resp)
 
 
-def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool = False) -> str | None:
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool, flags: Flags) -> str | None:
     if name == "progress":
         eta = data.get("eta_s")
         info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
@@ -369,7 +393,8 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool
         else:
             error = data.get("error") or {}
             code = error.get("code", "")
-            said = " ".join(x for x in (code if code != name else "", error.get("message", "")) if x)
+            message = failure_as_flags(error, flags)
+            said = " ".join(x for x in (code if code != name else "", message) if x)
             console.print(f"[red]{name}[/]: {said}", highlight=False)
         return name
     return None

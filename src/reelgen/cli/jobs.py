@@ -102,10 +102,10 @@ def _print_video(video: dict[str, Any]) -> None:
 
 def _report(server: str, api_key: str | None, video: dict[str, Any], watch_it: bool, as_json: bool) -> None:
     """A new job's line (or JSON), then with ``watch_it`` its progress and its end: exit 1 when it
-    failed or was cancelled, as ``reelgen watch`` exits."""
+    failed or was cancelled, as ``reelgen watch`` exits; a failure names the options (FLAGS), as a refusal."""
     if not as_json:
         _print_video(video)
-    final = _watch(server, api_key, video["id"]) if watch_it else None
+    final = _watch(server, api_key, video["id"], flags=FLAGS) if watch_it else None
     if as_json:  # with --watch: the object as it ended
         video = _call(server, api_key, "GET", job_path(video["id"])).json() if watch_it else video
         typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
