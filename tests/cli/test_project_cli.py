@@ -119,7 +119,7 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert (
         avi.output
         == "error: --output: film.avi does not end in .mp4, the container asked for (export.container); "
-        "name it film.mp4 (films are .mp4, .mov, .mkv or .webm)\n"
+        "name it film.mp4 (films are .mp4, .mov, .mkv or .webm; .gif makes a looping GIF without sound)\n"
     )
     # An -o name ending in .mkv picks MKV, as one ending in .webm picks WebM.
     mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
@@ -132,7 +132,7 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     assert (
         mov.output
         == "error: --output: film.mp4 does not end in .mov, the container asked for (--container); "
-        "name it film.mov (films are .mp4, .mov, .mkv or .webm)\n"
+        "name it film.mov (films are .mp4, .mov, .mkv or .webm; .gif makes a looping GIF without sound)\n"
     )
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 from skimage import data
@@ -161,15 +162,33 @@ def manifest(shots: Path, items: list[dict[str, Any]], **defaults: Any) -> Manif
 
 
 def test_an_output_named_in_any_container_reelgen_writes_is_made_in_it(shots: Path) -> None:
-    """``shot.mkv`` was planned as ``shot.mkv.mp4`` once generate and enhance wrote .mkv.
-
-    GIF is the one container a batch does not make (README, docs/batch.md): it is refused by name.
-    """
-    names = [f"shot-{suffix[1:]}{suffix}" for suffix in CONTAINERS if suffix != ".gif"]  # shot-mkv.mkv, ...
+    """``shot.mkv`` was planned as ``shot.mkv.mp4`` once generate and enhance wrote .mkv, and ``shot.gif``
+    was refused once they wrote GIFs: a batch makes every container reelgen writes, GIF included."""
+    names = [f"shot-{suffix[1:]}{suffix}" for suffix in CONTAINERS]  # shot-mkv.mkv, shot-gif.gif ...
+    assert "shot-gif.gif" in names
     planned = plan_batch(manifest(shots, [{"output": n, "images": ["coffee.jpg"]} for n in names]), shots)
     assert [Path(p.video).name for p in planned] == names
-    with pytest.raises(ValueError, match=r"'shot.gif' ends in .gif, a video a batch does not make"):
-        manifest(shots, [{"output": "shot.gif", "images": ["coffee.jpg"]}])
+    with pytest.raises(ValueError, match=r"'shot.avi' ends in .avi, .* shot.mkv or shot.gif"):
+        manifest(shots, [{"output": "shot.avi", "images": ["coffee.jpg"]}])
+
+
+def test_an_item_named_gif_is_made_as_a_looping_gif_with_its_companions(shots: Path) -> None:
+    batch = manifest(shots, [{"output": "shot.gif", "images": ["coffee.jpg"]}], motion={"preset": "zoom-in"})
+    summary = run_batch(batch, base_dir=shots)
+    assert summary.counts()["done"] == 1, summary.lines()
+    out = shots / "outputs"
+    with Image.open(out / "shot.gif") as gif:
+        assert (gif.format, gif.n_frames, gif.size, gif.info.get("loop")) == ("GIF", 9, (64, 64), 0)
+        frames = []
+        for n in range(gif.n_frames):
+            gif.seek(n)
+            frames.append(np.asarray(gif.convert("RGB"), dtype=int))
+    assert np.abs(frames[0] - frames[-1]).mean() > 1  # the camera moved: not one picture nine times
+    meta = json.loads((out / "shot.video_meta.json").read_text())
+    assert (meta["video"], meta["generated"]["frames"]) == ("shot.gif", 9)
+    assert json.loads((out / "shot.json").read_text())["output"]["frames"] == 9
+    # Run again: finished, so reused, not made twice.
+    assert run_batch(batch, base_dir=shots).reused == 1
 
 
 def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path) -> None:

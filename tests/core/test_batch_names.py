@@ -51,7 +51,7 @@ def test_manifest_create_numbers_names_that_would_share_files_in_file_name_order
     assert len(load_manifest(shots / "manifest.json").items) == 5
 
 
-@pytest.mark.parametrize("output", ["shot.avi", "Shot.GIF", "take-2.ts"])
+@pytest.mark.parametrize("output", ["shot.avi", "Shot.M4V", "take-2.ts"])
 def test_an_output_named_as_a_video_a_batch_does_not_make_is_refused(output: str, tmp_path: Path) -> None:
     """``shot.avi`` was made, without a word, as ``shot.avi.mp4``."""
     shots = images(tmp_path / "shots", "sea.png")

@@ -121,7 +121,7 @@ def batch(
       reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
     from reelgen.core.batch import SUMMARY_FILE, check_models, load_manifest, output_folder, run_batch
-    from reelgen.core.batch.manifest import check_spares_file
+    from reelgen.core.batch.manifest import check_server_outputs, check_spares_file
 
     progress = Progress(preview_every=0)
     out = Path(output_dir).resolve() if output_dir else None
@@ -136,6 +136,7 @@ def batch(
         check_spares_file(spec, output_folder(spec, base, out), manifest)  # the run would write over it
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})
+            check_server_outputs(spec, f"manifest {manifest}")  # a server makes MP4s, no GIF
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)

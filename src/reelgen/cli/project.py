@@ -168,8 +168,8 @@ def export(
         Opt(
             "--output",
             "-o",
-            help="Output file (default exports/TITLE.EXT); replaces a file of that name, and its "
-            "NAME.json, once the new one is whole.",
+            help="Output file (default exports/TITLE.EXT; NAME.gif: a looping GIF, no sound); replaces a "
+            "file of that name, and its NAME.json, once the new one is whole.",
         ),
     ] = None,
     codec: Annotated[
@@ -228,7 +228,7 @@ def export(
             names = setting_names(overrides, OPTION, output=output is not None)
             if output is not None:  # the film is downloaded to it: the same name an in-process export takes
                 output = export_target(folder, project_file, settings, output)
-                check_output(output, settings, names)
+                check_output(output, settings, names, on_server=True)  # a server writes no GIF
             # Downloaded over a clip (or its record over a file of the person's), the film replaced it.
             check_spares_project(
                 folder, project_file, export_target(folder, project_file, settings, output), names

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT
@@ -30,12 +31,12 @@ NAME_RULE = (
     "use 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-', starting with a letter or digit "
     "(no spaces, accents or folders), e.g. shot-001 or shot-001.webm"
 )
-#: Containers an output may name; without a suffix an output is an MP4.
-CONTAINERS = (".mp4", ".webm", ".mov", ".mkv")
+#: Containers an output may name (``.gif``: an animated GIF, made in this process only; a server
+#: makes MP4s); without a suffix an output is an MP4.
+CONTAINERS = (".mp4", ".webm", ".mov", ".mkv", GIF)
 #: Other videos' suffixes: an output named ``shot.avi`` was made, without a word, as ``shot.avi.mp4``.
 OTHER_VIDEOS = (
     ".avi",
-    ".gif",
     ".m4v",
     ".mpg",
     ".mpeg",
@@ -97,7 +98,9 @@ class BatchDefaults(Settings):
 class BatchItem(Settings):
     """One clip to make. ``output`` names it (and its companion files) in the output folder."""
 
-    output: str = Field(pattern=OUTPUT_NAME, description="output name, e.g. shot-001 or shot-001.webm")
+    output: str = Field(
+        pattern=OUTPUT_NAME, description="output name, e.g. shot-001, shot-001.webm or shot-001.gif"
+    )
     images: list[str] = Field(
         default_factory=list, max_length=MAX_IMAGES, description="keyframe image(s): first, or first and last"
     )
@@ -115,7 +118,7 @@ class BatchItem(Settings):
             stem = value[: -len(other)]
             raise ValueError(
                 f"{value!r} ends in {other}, a video a batch does not make; name it {stem} (made as an MP4), "
-                f"{stem}.webm, {stem}.mov or {stem}.mkv"
+                f"{stem}.webm, {stem}.mov, {stem}.mkv or {stem}.gif"
             )
         return value
 
@@ -179,6 +182,25 @@ def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
                 "rename the item or set another output_dir",
                 param=f"items[{i}].output",
             )
+
+
+def check_server_outputs(manifest: Manifest, source: str | None = None) -> None:
+    """Refuse, before a batch is sent to a server, items named as GIFs: a server's item jobs make MP4s,
+    so each would fail there once sent (in this process it is made as a GIF).
+
+    ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
+    """
+    gifs = [(i, item) for i, item in enumerate(manifest.items) if item.suffix == GIF]
+    if not gifs:
+        return
+    named = ", ".join(f"items[{i}].output {item.output!r}" for i, item in gifs)
+    stem = gifs[0][1].stem
+    raise InvalidRequest(
+        f"{source + ': ' if source else ''}{named}: a batch on a server makes MP4 files, not GIFs; name "
+        f"{'it' if len(gifs) == 1 else 'them'} without .gif ({stem} or {stem}.mp4), or run `reelgen batch` "
+        "without --server to make the GIF" + ("" if len(gifs) == 1 else "s"),
+        param=f"items[{gifs[0][0]}].output",
+    )
 
 
 def manifest_schema() -> dict[str, Any]:

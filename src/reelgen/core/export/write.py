@@ -15,10 +15,12 @@ from reelgen.core.atomic import check_writable, staged
 from reelgen.core.encode import METADATA_KEY, check_record_free, dump_json
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
+from reelgen.core.export.animated import GIF_ENCODER, check_gif_output, gif_notes, gif_record, write_gif
 from reelgen.core.export.graph import Pictures, audio_graph, video_graph
 from reelgen.core.export.lut import check_lut
 from reelgen.core.export.settings import IN_FILE, Container, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
+from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.types import to_fraction
@@ -167,13 +169,20 @@ class _Job:
     title: str
 
 
-#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm".
+#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm; .gif makes ...".
 _FILMS = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
+_FILMS += "; .gif makes a looping GIF without sound"
 
 
-def check_output(output: Path, settings: ExportSettings, names: SettingNames = IN_FILE) -> None:
-    """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players)."""
-    if output.suffix.lower() != f".{settings.container.value}":
+def check_output(
+    output: Path, settings: ExportSettings, names: SettingNames = IN_FILE, *, on_server: bool = False
+) -> None:
+    """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players);
+    one named ``.gif`` is an animated GIF whatever container the project's films are in, except
+    ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name."""
+    if is_gif(output):
+        check_gif_output(output, names, settings.container.value, on_server)
+    elif output.suffix.lower() != f".{settings.container.value}":
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
             f"the container asked for ({names('container')}); name it {output.stem}.{settings.container.value} "
@@ -255,7 +264,7 @@ def _prepare(
     settings.check(names)
     check_output(output, settings, names)
     _check_not_an_input(output, segments, settings, soundtrack, names)
-    encoder = codecs.encoder_for(settings.video_codec, names("codec"))
+    encoder = GIF_ENCODER if is_gif(output) else codecs.encoder_for(settings.video_codec, names("codec"))
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
         check_soundtrack(soundtrack)
@@ -285,6 +294,8 @@ def _write(
     settings, lay = job.settings, job.lay
     pictures = _pictures(job.segments, settings, job.size, scratch)
     vsink = video_graph(job.segments, lay, job.size, settings.fit, pictures, job.lut, job.encoder.pix_fmt)
+    if job.encoder is GIF_ENCODER:  # pictures only: the sound graph is not built
+        return write_gif(Path(target), vsink, lay.fps, job.size, lay.total, record, progress), False
     acodec = codecs.audio_codec(settings.container, settings.video_codec)
     sample_fmt = (av.codec.Codec(acodec, "w").audio_formats or [av.AudioFormat("fltp")])[0].name
     asink = audio_graph(job.segments, lay, job.has_audio, job.soundtrack, sample_fmt)
@@ -362,6 +373,9 @@ def export(
     # 3-5. Drawn, filtered and encoded into hidden files beside the output (not mkstemp: its 0600
     # would survive the rename, a film only its maker could open) ...
     record = _record(job, job.lay.total, extra_record)  # in the film too, with the frame count it must have
+    if job.encoder is GIF_ENCODER:  # said before the work, as generate says it
+        sound = job.soundtrack is not None or any(job.has_audio)
+        record = gif_record(record, gif_notes(output, sound, job.lay.fps, progress))
     if recorded_root is not None:
         record = _moved(record, *recorded_root)
     sidecar = output.with_suffix(".json")
