@@ -83,7 +83,12 @@ def test_batch_on_a_server_refuses_a_gif_item_before_sending_it(shots: Path) -> 
     assert result.exit_code == 2
     assert said(result) == (
         f"error: manifest {manifest}: items[1].output 'two.gif', items[2].output 'three.GIF': a batch on "
-        "a server makes MP4 files, not GIFs; name them without .gif (two or two.mp4), or run `reelgen "
-        "batch` without --server to make the GIFs"
+        "a server makes MP4 files, not .gif; name them without .gif (two or two.mp4), or run `reelgen "
+        "batch` without --server to make them as named"
     )
     assert not (shots / "outputs").exists()
+    # Any other container than MP4, the same: each would fail on the server once sent.
+    manifest = _manifest(shots, ["one", "two.webm"])
+    result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "items[1].output 'two.webm': a batch on a server makes MP4 files, not .webm" in said(result)

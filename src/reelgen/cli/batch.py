@@ -136,7 +136,7 @@ def batch(
         check_spares_file(spec, output_folder(spec, base, out), manifest)  # the run would write over it
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})
-            check_server_outputs(spec, f"manifest {manifest}")  # a server makes MP4s, no GIF
+            check_server_outputs(spec, f"manifest {manifest}")  # a server makes MP4s only
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)

@@ -185,21 +185,24 @@ def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
 
 
 def check_server_outputs(manifest: Manifest, source: str | None = None) -> None:
-    """Refuse, before a batch is sent to a server, items named as GIFs: a server's item jobs make MP4s,
-    so each would fail there once sent (in this process it is made as a GIF).
+    """Refuse, before a batch is sent to a server, items named in another container than MP4 (a GIF,
+    a WebM ...): a server's item jobs make MP4s, so each would fail there once sent (in this process
+    it is made as named).
 
     ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
     """
-    gifs = [(i, item) for i, item in enumerate(manifest.items) if item.suffix == GIF]
-    if not gifs:
+    others = [(i, item) for i, item in enumerate(manifest.items) if item.suffix != ".mp4"]
+    if not others:
         return
-    named = ", ".join(f"items[{i}].output {item.output!r}" for i, item in gifs)
-    stem = gifs[0][1].stem
+    named = ", ".join(f"items[{i}].output {item.output!r}" for i, item in others)
+    kinds = sorted({item.suffix for _, item in others})
+    stem, suffix = others[0][1].stem, others[0][1].suffix
+    one = len(others) == 1
     raise InvalidRequest(
-        f"{source + ': ' if source else ''}{named}: a batch on a server makes MP4 files, not GIFs; name "
-        f"{'it' if len(gifs) == 1 else 'them'} without .gif ({stem} or {stem}.mp4), or run `reelgen batch` "
-        "without --server to make the GIF" + ("" if len(gifs) == 1 else "s"),
-        param=f"items[{gifs[0][0]}].output",
+        f"{source + ': ' if source else ''}{named}: a batch on a server makes MP4 files, not "
+        f"{' or '.join(kinds)}; name {'it' if one else 'them'} without {suffix} ({stem} or {stem}.mp4), "
+        f"or run `reelgen batch` without --server to make {'it' if one else 'them'} as named",
+        param=f"items[{others[0][0]}].output",
     )
 
 
