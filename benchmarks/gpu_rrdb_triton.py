@@ -295,6 +295,9 @@ def main() -> None:
         help="seconds for trying tilings (0: no sweep, reelgen's tilings)",
     )
     parser.add_argument("--compiled", action="store_true", help="also time the regrouped network compiled")
+    parser.add_argument(
+        "--padded-only", action="store_true", help="sweep only the padded layout (rows: reelgen's tilings)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     torch.backends.cudnn.benchmark = True
@@ -305,7 +308,8 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
-    tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2) if args.sweep_s > 0 else ({}, [])
+    sweep_rows = args.sweep_s > 0 and not args.padded_only
+    tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2) if sweep_rows else ({}, [])
     try:
         padded, padded_steps = (
             sweep(roof, started + args.sweep_s, padded=True) if args.sweep_s > 0 else ({}, [])
