@@ -208,13 +208,13 @@ def frames(
         variants: dict[str, torch.nn.Module] = {}
         for regroup in (False, True):
             up = TorchUpscaler(copy.deepcopy(base), 4, 1.0, "RRDBNet", "bench").to(
-                "cuda", dtype, regroup=regroup
+                "cuda", dtype, regroup=regroup, fused=False
             )
             variants["eager regrouped" if regroup else "eager stock"] = up.net
         stock16 = copy.deepcopy(base).to("cuda", dtype).to(memory_format=torch.channels_last).eval()  # type: ignore[call-overload]
         for order in ("stock", "regrouped"):
             # No sweep: the tilings reelgen uses on this GPU (``tuned_tilings``).
-            variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings or None).eval()  # type: ignore[arg-type]
+            variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings or None, padded=False).eval()  # type: ignore[arg-type]
             variants[f"fused {order}, padded (TMA)"] = FusedRRDB(
                 stock16,
                 order,  # type: ignore[arg-type]
@@ -261,16 +261,18 @@ def tiled(
         {"default_kernels": fused.kernels, "load_and_self_check_s": round(time.monotonic() - started, 2)}
     )
     print(json.dumps(rows[-1]), flush=True)
-    runs: list[tuple[str, Any]] = [("eager (regrouped)", eager), ("fused regrouped", fused)]
+    runs: list[tuple[str, Any]] = [("eager (regrouped)", eager)]
     if isinstance(fused.net, FusedRRDB):
-        ringed = copy.copy(fused)
-        ringed.net = copy.copy(fused.net)
-        ringed.net.padded = True  # type: ignore[union-attr]
-        if padded:
-            ringed.net.tilings = padded  # type: ignore[union-attr,assignment]
-        runs.append(("fused regrouped, padded (TMA)", ringed))
-        if tilings:
-            fused.net.tilings = tilings  # type: ignore[assignment]
+        # The fused network in each layout (reelgen's default: padded on Hopper), on the swept
+        # tilings where a sweep ran, else on reelgen's own.
+        for layout, swept in (("rows", tilings), ("padded (TMA)", padded)):
+            up = copy.copy(fused)
+            up.net = copy.copy(fused.net)
+            up.net.padded = layout != "rows"  # type: ignore[union-attr]
+            if swept:
+                up.net.tilings = swept  # type: ignore[union-attr,assignment]
+            default = " (the default here)" if up.net.padded == fused.net.padded else ""  # type: ignore[union-attr]
+            runs.append((f"fused {fused.net.order}, {layout}{default}", up))
     for name, up in runs:
         try:
             seconds = timed(lambda up=up: up.upscale(batch), 3)

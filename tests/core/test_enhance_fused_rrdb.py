@@ -180,10 +180,15 @@ def test_hopper_tilings_cover_every_step_and_fit_its_shared_memory(monkeypatch: 
         assert t.stages * (t.block_m * t.block_k + t.block_k * t.block_n) * 2 <= 232_448, step
 
 
-def test_only_a_hopper_gpu_takes_the_tuned_tilings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_a_hopper_gpu_takes_the_tuned_tilings_and_the_padded_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert fused_rrdb.tuned_tilings(torch.device("cpu")) == {}
-    assert fused_rrdb.FusedRRDB(small_rrdb()).tilings == {}  # on the CPU: Tiling() for every step
+    cpu = fused_rrdb.FusedRRDB(small_rrdb())
+    assert (cpu.tilings, cpu.padded) == ({}, False)  # Tiling() for every step, the row layout
     for capability, tuned in (((9, 0), True), ((8, 9), False), ((10, 0), False)):
         monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device, c=capability: c)
         got = fused_rrdb.tuned_tilings(torch.device("cuda"))
         assert got == (fused_rrdb.HOPPER_TILINGS if tuned else {})
+        # The padded layout's TMA reads, measured on Hopper only, are its default there only.
+        assert fused_rrdb.hopper(torch.device("cuda")) is tuned

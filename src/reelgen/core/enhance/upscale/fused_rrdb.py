@@ -13,6 +13,9 @@ between them. Two orders of the same arithmetic (``order``):
   product (``regroup.py``); the later convolutions' partial sums wait in a
   192-channel buffer that each step reads and writes back in its epilogue.
 
+On Hopper the body runs on pictures with a one-pixel zero ring (``padded``),
+so each operand tile is one TMA copy with no masks.
+
 The trunk runs on the same kernel: conv_body with the trunk's residual, the
 two x2 steps reading their input as its nearest-neighbour upscale (the
 upscaled copy is never written), conv_hr and conv_last (3 output channels,
@@ -32,19 +35,20 @@ from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weigh
 
 Order = Literal["stock", "regrouped"]
 
-#: Each step's fastest tiling on an H100 at 854x480 (two sweeps of ``benchmarks/gpu_rrdb_triton.py``,
-#: docs/benchmarks.md). Other GPUs take ``Tiling()``: the widest of these (128x128 outputs, 3 stages,
-#: 96 KiB of shared memory) is tuned for Hopper's 227 KiB and may not fit elsewhere.
+#: Each step's fastest tiling on Hopper at 854x480 (``benchmarks/gpu_rrdb_triton.py``, docs/benchmarks.md):
+#: the body's steps in the padded layout (TMA reads; swept on an H200), the trunk's in the row layout
+#: (swept on an H100; the same SM). Other GPUs take ``Tiling()``: the widest of these (256x32 outputs,
+#: 4 stages, 144 KiB of shared memory) is tuned for Hopper's 227 KiB and may not fit elsewhere.
 HOPPER_TILINGS = {
     "s0": Tiling(256, 32, 64, 8, 3),
-    "s1": Tiling(128, 32, 64, 4, 4),
+    "s1": Tiling(256, 32, 64, 8, 4),
     "s2": Tiling(256, 32, 64, 8, 3),
-    "s3": Tiling(128, 32, 64, 4, 4),
-    "s4": Tiling(128, 64, 64, 4, 3),
-    "r0": Tiling(128, 128, 64, 8, 3),
-    "r1": Tiling(128, 64, 64, 4, 4),
-    "r2": Tiling(64, 128, 64, 4, 4),
-    "r3": Tiling(64, 128, 64, 4, 3),
+    "s3": Tiling(256, 32, 64, 8, 4),
+    "s4": Tiling(128, 64, 64, 8, 4),
+    "r0": Tiling(128, 64, 64, 4, 3),
+    "r1": Tiling(128, 64, 64, 4, 3),
+    "r2": Tiling(128, 64, 64, 4, 4),
+    "r3": Tiling(128, 64, 64, 4, 3),
     "r4": Tiling(64, 64, 64, 4, 4),
     "conv_body": Tiling(128, 64, 64, 4, 3),
     "conv_up1": Tiling(128, 64, 32, 4, 4),
@@ -54,11 +58,15 @@ HOPPER_TILINGS = {
 }
 
 
+def hopper(device: torch.device) -> bool:
+    """Whether ``device`` is a Hopper GPU (H100, H200: compute capability 9.x), where the tilings and
+    the padded layout's TMA reads were measured."""
+    return device.type == "cuda" and torch.cuda.get_device_capability(device)[0] == 9
+
+
 def tuned_tilings(device: torch.device) -> dict[str, Tiling]:
     """The per-step tilings for ``device``: Hopper's table on a Hopper GPU, else none (``Tiling()`` for all)."""
-    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] == 9:
-        return dict(HOPPER_TILINGS)
-    return {}
+    return dict(HOPPER_TILINGS) if hopper(device) else {}
 
 
 def triton_ready() -> bool:
@@ -89,14 +97,16 @@ class FusedRRDB(nn.Module):
         order: Order = "regrouped",
         tilings: dict[str, Tiling] | None = None,
         *,
-        padded: bool = False,
+        padded: bool | None = None,
     ) -> None:
         super().__init__()
         self.scale = net.scale
         self.order: Order = order
-        # The body on pictures with a zero ring, read through TMA copies (``conv3x3(padded=True)``).
-        self.padded = padded
-        self.tilings = tuned_tilings(net.conv_first.weight.device) if tilings is None else tilings
+        device = net.conv_first.weight.device
+        # The body on pictures with a zero ring, read through TMA copies (``conv3x3(padded=True)``):
+        # by default on Hopper, where it ran 3-11 % faster than the row layout (docs/benchmarks.md).
+        self.padded = hopper(device) if padded is None else padded
+        self.tilings = tuned_tilings(device) if tilings is None else tilings
         self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
         self.feat = net.conv_body.in_channels
         self.out_channels = net.conv_last.out_channels
