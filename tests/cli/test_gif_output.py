@@ -131,3 +131,30 @@ def test_a_clip_at_24_fps_lasts_exactly_its_length(tmp_path: Path) -> None:
     write_video(Video(frames, fps=Fraction(24)), tmp_path / "a.gif")
     count, _, _, delays = _gif(tmp_path / "a.gif")
     assert count == 48 and sum(delays) == 2000 and set(delays) == {40, 50}
+
+
+def test_a_gif_above_100_fps_is_written_with_the_frames_a_gif_can_time(tmp_path: Path) -> None:
+    # A GIF times frames in hundredths of a second: at 240 fps most frames fall on the hundredth of the
+    # one before. The run failed after all its work with an internal error; the GIF now keeps the first
+    # frame of each hundredth, lasts the clip's length, and the run and the record say so.
+    out = tmp_path / "fast.gif"
+    args = ["generate", "a ball", *MICRO, "--frames", "25", "--fps", "240", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "a GIF holds at most 100 frames a second" in result.output
+    count, _, loop, delays = _gif(out)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert (count, loop, record["output"]["frames"], record["output"]["fps"]) == (11, 0, 11, "240")
+    assert set(delays) == {10} and abs(sum(delays) / 1000 - 25 / 240) <= 0.01
+    assert read_metadata(out)["output"]["frames"] == 11
+
+
+def test_enhance_to_a_gif_above_100_fps_keeps_the_clip_length(tmp_path: Path) -> None:
+    source = _clip(tmp_path / "in.mp4", [], frames=12)  # 24 fps, interpolated to 111 frames at 240
+    out = tmp_path / "fast.gif"
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), "--target-fps", "240", "-q"])
+    assert result.exit_code == 0, result.output
+    count, _, _, delays = _gif(out)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert count == record["output"]["frames"] == 47 and abs(sum(delays) / 1000 - 111 / 240) <= 0.01
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.gif", "fast.json", "in.mp4"]

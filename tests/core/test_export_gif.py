@@ -107,6 +107,20 @@ def test_a_cancelled_gif_export_leaves_the_earlier_gif_and_no_half_written_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.mp4", "1.mp4", "2.mp4", "film.gif", "film.json"]
 
 
+def test_a_gif_export_above_100_fps_holds_a_frame_a_hundredth_and_the_film_length(
+    clips: list[Path], tmp_path: Path
+) -> None:
+    # A GIF times frames in hundredths: at 240 fps the export failed after drawing the whole film.
+    events: list[ProgressEvent] = []
+    out = tmp_path / "film.gif"
+    result = export(_segments(clips), ExportSettings(fps=240), out, progress=Progress(on_event=events.append))
+    count, _, _, ms, _ = _gif(result.path)
+    record = json.loads(result.sidecar.read_text())
+    assert count == record["output"]["frames"] == read_metadata(out)["output"]["frames"] == 301
+    assert abs(ms / 1000 - result.seconds) <= 0.01  # 720 frames: 3 s
+    assert any("a GIF holds at most 100 frames a second" in (e.message or "") for e in events)
+
+
 @pytest.mark.parametrize(
     ("given", "said"),
     [

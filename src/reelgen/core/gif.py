@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,10 +59,27 @@ def timing_note(fps: Fraction) -> str | None:
     """A warning where GIF's hundredths cannot time the frames as players will show them, else None."""
     if fps <= FASTEST_FPS:
         return None
+    dropped = (
+        f"; a GIF holds at most {1 / TICK} frames a second, so frames less than 1/100 s after the one "
+        "before are left out"
+        if fps > 1 / TICK
+        else ""
+    )
     return (
         f"{float(fps):g} fps is faster than a GIF plays in browsers: frames of 1/100 s are shown for "
-        f"1/10 s there; make it {FASTEST_FPS} fps or less, or write .mp4 or .webm"
+        f"1/10 s there{dropped}; make it {FASTEST_FPS} fps or less, or write .mp4 or .webm"
     )
+
+
+def shown(count: int, fps: Fraction) -> int:
+    """How many of ``count`` frames at ``fps`` a GIF holds: all up to 100 fps, fewer above (``_frames``)."""
+    return len({_hundredth(index, fps) for index in range(count)})
+
+
+def _hundredth(index: int, fps: Fraction) -> int:
+    """The hundredth of a second frame ``index`` is placed at, rounded as FFmpeg's muxer rescales it
+    (half away from zero)."""
+    return math.floor(index / (fps * TICK) + Fraction(1, 2))
 
 
 def encode_gif(
@@ -141,9 +159,15 @@ def _even(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _frames(clip: Clip, size: tuple[int, int], fps: Fraction) -> Iterator[Any]:
+    """The frames a GIF holds: above 100 fps two frames can fall on one hundredth, which the muxer
+    refuses (times must rise), and the second would be shown for no time; it is left out."""
     import av
 
+    last = -1
     for index, image in enumerate(clip):
+        if (at := _hundredth(index, fps)) == last:
+            continue
+        last = at
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(_even(image, size)), format="rgb24")
         frame.pts, frame.time_base = index, 1 / fps
         yield frame

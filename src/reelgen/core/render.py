@@ -18,7 +18,7 @@ from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
 from reelgen.core.encode import CONTAINERS, check_record_free, write_clip
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
-from reelgen.core.gif import is_gif, left_out, timing_note
+from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, input_records, library_versions
 from reelgen.core.spec import registry
@@ -244,7 +244,8 @@ def render(
         "peak_vram_gib": peak_gib(dev.device),
         "versions": library_versions(),
         "output": {
-            "frames": video.num_frames,
+            # Above 100 fps a GIF holds fewer frames than the clip (one a hundredth of a second at most).
+            "frames": shown(video.num_frames, video.fps) if is_gif(out_path) else video.num_frames,
             "width": video.width,
             "height": video.height,
             "fps": str(video.fps),

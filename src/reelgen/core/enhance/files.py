@@ -21,7 +21,7 @@ from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.gif import is_gif, left_out, timing_note
+from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
@@ -86,6 +86,8 @@ def enhance_file(
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
         if is_gif(output) and extras.rotation:
             record["output"] = _upright_record(record["output"], extras.rotation)
+        if is_gif(output):  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
+            record["output"]["frames"] = shown(got.frames, got.fps)
         if run.read < shape.frames:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
             # what decodes is enhanced, and the person is told it was not the whole clip.

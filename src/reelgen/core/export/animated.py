@@ -19,7 +19,7 @@ import numpy as np
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.codecs import Encoder
 from reelgen.core.export.settings import SettingNames
-from reelgen.core.gif import GIF, encode_gif, left_out, timing_note
+from reelgen.core.gif import GIF, encode_gif, left_out, shown, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
 
 #: What a GIF export "encodes" with: the picture graph ends in RGB, which ``core.gif`` takes.
@@ -64,7 +64,9 @@ def gif_notes(output: Path, sound: bool, fps: Fraction, progress: Progress) -> s
 def gif_record(record: dict[str, Any], lost: str | None) -> dict[str, Any]:
     """``record`` saying what was written: a GIF, not the container and codec the settings name."""
     settings = {**record["export"], "container": GIF.lstrip("."), "codec": None, "crf": None}
-    output = {**record["output"], "audio": False, **({"left_out": lost} if lost else {})}
+    # Above 100 fps a GIF holds fewer frames than the timeline: one a hundredth of a second at most.
+    frames = shown(record["output"]["frames"], Fraction(record["output"]["fps"]))
+    output = {**record["output"], "frames": frames, "audio": False, **({"left_out": lost} if lost else {})}
     return {**record, "export": settings, "encoder": GIF_ENCODER.name, "output": output}
 
 
