@@ -213,9 +213,11 @@ def write_frames(
     *,
     crf: int = 18,
     preset: str = X264_PRESET,
+    check: Callable[[], None] | None = None,
 ) -> Path:
     """``write_video`` for (H, W, 3) uint8 frames of ``size`` (width, height) encoded as they come,
-    so a clip made a piece at a time (``reelgen enhance``) is never held whole."""
+    so a clip made a piece at a time (``reelgen enhance``) is never held whole. ``check``: as
+    ``encode_into``'s."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CONTAINERS:
@@ -224,7 +226,7 @@ def write_frames(
             param="output",
         )
     with staged(path) as (tmp,):
-        encode_into(tmp, frames, size, fps, metadata, audio, crf=crf, preset=preset)
+        encode_into(tmp, frames, size, fps, metadata, audio, crf=crf, preset=preset, check=check)
     return path
 
 
@@ -240,13 +242,15 @@ def write_clip(
     The two replace what was there together, or not at all: a full disk or a Ctrl-C while either is
     written leaves the earlier video and its record as they were. ``record["timings"]`` gets the
     encode and total times (``begun`` is when the run began) before the sidecar is written; the
-    container keeps the timings known before encoding. ``before_rename`` runs last, inside.
+    container keeps the timings known before encoding. ``before_rename`` runs last, inside, and
+    during a GIF's encode (see ``encode_into``).
     """
     timings = record.setdefault("timings", {})
     started = time.monotonic()
     sidecar = out_path.with_suffix(".json")
     with staged(out_path, sidecar) as (video_file, record_file):
-        encode_into(video_file, video.frames, (video.width, video.height), video.fps, record, video.audio)
+        size = (video.width, video.height)
+        encode_into(video_file, video.frames, size, video.fps, record, video.audio, check=before_rename)
         timings["encode"] = time.monotonic() - started
         timings["total"] = time.monotonic() - begun
         dump_json(record_file, record)
@@ -265,15 +269,17 @@ def encode_into(
     *,
     crf: int = 18,
     preset: str = X264_PRESET,
+    check: Callable[[], None] | None = None,
 ) -> None:
     """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place.
 
     A GIF gets no ``audio``: the caller said it is left out (``reelgen.core.gif.left_out``).
+    ``check`` (a cancel check) runs at every frame of a GIF's two passes, which follow the last frame.
     """
     import av
 
     if tmp.suffix.lower() == GIF:
-        encode_gif(tmp, frames, (size[0] + size[0] % 2, size[1] + size[1] % 2), fps, metadata)
+        encode_gif(tmp, frames, (size[0] + size[0] % 2, size[1] + size[1] % 2), fps, metadata, check)
         return
     vcodec, pix_fmt, acodec, options = CONTAINERS[tmp.suffix.lower()]
     with av.open(str(tmp), mode="w", options=options) as container:

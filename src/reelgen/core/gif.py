@@ -6,7 +6,7 @@ import json
 import math
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -88,6 +88,7 @@ def encode_gif(
     size: tuple[int, int],
     fps: Fraction,
     metadata: dict[str, Any] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> None:
     """Encode ``frames`` (H, W, 3 uint8 of ``size``) into the GIF ``tmp`` (a file from ``staged``).
 
@@ -97,12 +98,16 @@ def encode_gif(
     a stream (``reelgen enhance``) is spooled to disk once, so memory stays bounded. The
     muxer places each frame at its time rounded to 1/100 s, so delays alternate (4, 4, 5
     hundredths at 24 fps) and the clip keeps its length rather than drifting.
+
+    ``check`` (a cancel check) runs before every frame of both passes: they come after the last frame
+    was made, and take a while on a long clip, so a Ctrl-C then stops them rather than being ignored.
     """
+    check = check or (lambda: None)
     with _twice(frames, tmp.parent) as clip:
-        palette = _palette(clip, size, fps)
+        palette = _palette(clip, size, fps, check)
         body = new_file_beside(tmp) if metadata is not None else tmp
         try:
-            _encode(body, clip, size, fps, palette)
+            _encode(body, clip, size, fps, palette, check)
             if metadata is not None:
                 with_comment(body, tmp, json.dumps(metadata, sort_keys=True, default=str))
         finally:
@@ -158,13 +163,14 @@ def _even(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return frame
 
 
-def _frames(clip: Clip, size: tuple[int, int], fps: Fraction) -> Iterator[Any]:
+def _frames(clip: Clip, size: tuple[int, int], fps: Fraction, check: Callable[[], None]) -> Iterator[Any]:
     """The frames a GIF holds: above 100 fps two frames can fall on one hundredth, which the muxer
     refuses (times must rise), and the second would be shown for no time; it is left out."""
     import av
 
     last = -1
     for index, image in enumerate(clip):
+        check()
         if (at := _hundredth(index, fps)) == last:
             continue
         last = at
@@ -184,7 +190,7 @@ def _pulled(graph: Any) -> Iterator[Any]:
             return
 
 
-def _palette(clip: Clip, size: tuple[int, int], fps: Fraction) -> Any:
+def _palette(clip: Clip, size: tuple[int, int], fps: Fraction, check: Callable[[], None]) -> Any:
     """The 256 colours palettegen picks for the whole clip (a 16x16 frame)."""
     import av
 
@@ -196,13 +202,15 @@ def _palette(clip: Clip, size: tuple[int, int], fps: Fraction) -> Any:
     for a, b in zip(chain, chain[1:], strict=False):
         a.link_to(b)
     graph.configure()
-    for frame in _frames(clip, size, fps):
+    for frame in _frames(clip, size, fps, check):
         source.push(frame)
     source.push(None)
     return next(_pulled(graph))
 
 
-def _encode(path: Path, clip: Clip, size: tuple[int, int], fps: Fraction, palette: Any) -> None:
+def _encode(
+    path: Path, clip: Clip, size: tuple[int, int], fps: Fraction, palette: Any, check: Callable[[], None]
+) -> None:
     """The frames drawn with ``palette`` (paletteuse) and encoded as GIF into ``path``."""
     import av
 
@@ -224,7 +232,7 @@ def _encode(path: Path, clip: Clip, size: tuple[int, int], fps: Fraction, palett
     with av.open(str(path), mode="w", format="gif", options=MUXER_OPTIONS) as container:
         stream: Any = container.add_stream("gif", rate=fps)
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "pal8"
-        for frame in _frames(clip, size, fps):
+        for frame in _frames(clip, size, fps, check):
             source.push(frame)
             for drawn in _pulled(graph):
                 container.mux(stream.encode(drawn))

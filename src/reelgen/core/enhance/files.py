@@ -81,7 +81,8 @@ def enhance_file(
         picture, turned = middle.watch(made), Shape(final.width, final.height, final.frames, final.fps)
         if is_gif(output) and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
-        write_frames(picture, (turned.width, turned.height), final.fps, silent)
+        # A GIF is encoded after the last frame is made (two passes): a Ctrl-C then still stops it.
+        write_frames(picture, (turned.width, turned.height), final.fps, silent, check=progress.cancel.check)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
         if is_gif(output) and extras.rotation:
@@ -102,6 +103,7 @@ def enhance_file(
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
 
         # 3. The picture with the record embedded and the source's audio copied, then the sidecar.
+        progress.cancel.check()  # a Ctrl-C after the last frame was answered "cancelling": write nothing
         started = time.monotonic()
         record["audio"] = finish(silent, extras, output, record)
         record["timings"]["encode"] = time.monotonic() - started

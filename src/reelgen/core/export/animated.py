@@ -90,7 +90,8 @@ def write_gif(
             written += 1
             tracker.advance(written)
 
-    encode_gif(target, frames(), size, fps, metadata=record)
+    # The frames are spooled, then encoded in two passes after the last: Ctrl-C is checked there too.
+    encode_gif(target, frames(), size, fps, metadata=record, check=progress.cancel.check)
     return written
 
 
