@@ -395,10 +395,8 @@ def test_a_folder_given_as_soundtrack_or_lut_is_called_a_folder(clips: list[Path
 # ---- all or nothing ------------------------------------------------------------------------------
 
 
-def test_a_failed_export_leaves_the_previous_one_intact(clips: list[Path], tmp_path: Path) -> None:
-    out = tmp_path / "film.mp4"
-    export(_segments(clips), ExportSettings(), out)
-    before = out.read_bytes()
+def cancel_half_way(segments: list[Segment], settings: ExportSettings, out: Path) -> None:
+    """Export ``segments`` to ``out``, cancelled at the tenth frame; checks that it raised ``Cancelled``."""
     progress = Progress()
 
     def stop_half_way(event: ProgressEvent) -> None:
@@ -407,7 +405,14 @@ def test_a_failed_export_leaves_the_previous_one_intact(clips: list[Path], tmp_p
 
     progress.on_event = stop_half_way
     with pytest.raises(Cancelled):
-        export(_segments(clips, "dissolve"), ExportSettings(codec="h265"), out, progress=progress)
+        export(segments, settings, out, progress=progress)
+
+
+def test_a_failed_export_leaves_the_previous_one_intact(clips: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "film.mp4"
+    export(_segments(clips), ExportSettings(), out)
+    before = out.read_bytes()
+    cancel_half_way(_segments(clips, "dissolve"), ExportSettings(codec="h265"), out)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

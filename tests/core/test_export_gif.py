@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 from reelgen.core.encode import read_metadata
-from reelgen.core.errors import Cancelled, InvalidRequest
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.export import ExportSettings, SettingNames, Soundtrack, TitleCard, check_output, export
 from reelgen.core.export.timeline import Segment
 from reelgen.core.progress import Progress, ProgressEvent
-from tests.core.test_export import BLUE, GREEN, RED, _segments, clip, music
+from tests.core.test_export import BLUE, GREEN, RED, _segments, cancel_half_way, clip, music
 
 
 def _gif(path: Path) -> tuple[int, tuple[int, int], int | None, int, np.ndarray]:
@@ -94,15 +94,7 @@ def test_a_cancelled_gif_export_leaves_the_earlier_gif_and_no_half_written_file(
     out = tmp_path / "film.gif"
     export(_segments(clips), ExportSettings(), out)
     before, record = out.read_bytes(), out.with_suffix(".json").read_text()
-    progress = Progress()
-
-    def stop_half_way(event: ProgressEvent) -> None:
-        if event.stage == "export" and event.step == 10:
-            progress.cancel.cancel("by the test")
-
-    progress.on_event = stop_half_way
-    with pytest.raises(Cancelled):
-        export(_segments(clips, "dissolve"), ExportSettings(), out, progress=progress)
+    cancel_half_way(_segments(clips, "dissolve"), ExportSettings(), out)
     assert out.read_bytes() == before and out.with_suffix(".json").read_text() == record
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.mp4", "1.mp4", "2.mp4", "film.gif", "film.json"]
 
