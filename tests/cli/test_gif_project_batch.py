@@ -77,6 +77,21 @@ def test_a_batch_item_named_gif_is_made_as_a_gif(shots: Path) -> None:  # noqa: 
     assert (shots / "outputs" / "still.mp4").is_file()
 
 
+def test_a_batch_keeps_the_output_names_case_as_the_manifest_writes_it(shots: Path) -> None:  # noqa: F811
+    """An item named ``Shot.GIF`` was written as ``Shot.gif`` (and ``Take.WebM`` as ``Take.webm``),
+    while ``reelgen generate -o Shot.GIF`` keeps the name as given: a script looking for the file it
+    named found nothing."""
+    manifest = _manifest(shots, ["Shot.GIF", "Take.WebM", "Still"])
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    assert result.exit_code == 0, result.output
+    made = sorted(p.name for p in (shots / "outputs").iterdir() if p.suffix.lower() != ".json")
+    assert made == ["Shot.GIF", "Still.mp4", "Take.WebM"]
+    # The upper-case suffix still picks the container: a looping GIF and a WebM.
+    assert _gif(shots / "outputs" / "Shot.GIF")[:4] == ("GIF", 9, (64, 48), 0)
+    assert (shots / "outputs" / "Take.WebM").read_bytes()[:4] == b"\x1a\x45\xdf\xa3"
+    assert (shots / "outputs" / "Shot.json").is_file()
+
+
 def test_batch_on_a_server_refuses_a_gif_item_before_sending_it(shots: Path) -> None:  # noqa: F811
     manifest = _manifest(shots, ["one", "two.gif", "three.GIF"])
     result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://127.0.0.1:9"])

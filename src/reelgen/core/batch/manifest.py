@@ -132,7 +132,14 @@ class BatchItem(Settings):
 
     @property
     def suffix(self) -> str:
+        """The container, lower case (it picks the encoder); ``.mp4`` when the name has none."""
         return self.output[len(self.stem) :].lower() or ".mp4"
+
+    @property
+    def file_name(self) -> str:
+        """The video's file name as the manifest writes it: ``Shot.GIF`` stays ``Shot.GIF``, as
+        ``reelgen generate -o Shot.GIF`` keeps it; a name without a container is an MP4."""
+        return self.output if self.output != self.stem else f"{self.output}.mp4"
 
 
 class Manifest(BaseModel):
@@ -175,7 +182,7 @@ def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
             param="output_dir",
         )
     for i, item in enumerate(manifest.items):
-        files = [item.stem + item.suffix, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS))]
+        files = [item.file_name, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS))]
         if name in (f.lower() for f in files):
             raise InvalidRequest(
                 f"items[{i}].output {item.output!r} would write {kept.name} over the manifest {kept}; "

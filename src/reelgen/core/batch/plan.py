@@ -133,9 +133,7 @@ def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> Plan
     item = manifest.items[index]
     where = f"items[{index}]"
     model = item.model or manifest.defaults.model
-    planned = PlannedItem(
-        index=index, output=item.stem, video=str(out / f"{item.stem}{item.suffix}"), model=model
-    )
+    planned = PlannedItem(index=index, output=item.stem, video=str(out / item.file_name), model=model)
     try:
         return _plan(manifest, item, where, base_dir, out, planned)
     except ReelgenError as exc:
