@@ -161,7 +161,10 @@ def render_ken_burns(
 
     # 4. Encode with the record embedded, then the sidecar with the encode time too.
     record = {**_record(request, report, video), "timings": timings}
+    # A cancel during the last frame was told "cancelling at the next step": writing the file anyway
+    # would break that, as in ``render``.
+    progress.cancel.check()
     # Together or not at all, as a model's clip: a full disk writing the record left the new video
-    # beside the record of the one it replaced.
-    sidecar = write_clip(video, out_path, record, begun)
+    # beside the record of the one it replaced; a Ctrl-C during the encode keeps nothing either.
+    sidecar = write_clip(video, out_path, record, begun, before_rename=progress.cancel.check)
     return RenderResult(out_path, sidecar, record, video)
