@@ -158,12 +158,14 @@ def _remote(
             raise typer.BadParameter(
                 f"IN: {source} is neither a file nor a video id (video_...) of the server"
             )
-        if _watch(server, api_key, video["id"], quiet) != "completed":
+        # A failed job, as a refusal (below), names the server's fields ("target_fps 12 must be above
+        # ..."): said with the options typed, as the run here says them.
+        if _watch(server, api_key, video["id"], quiet, FIELD_FLAGS) != "completed":
             raise typer.Exit(1)
         fetch_content(server, api_key, video["id"], out)
         final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(exc, FIELD_FLAGS) from None
     return final
 
 
