@@ -1,0 +1,85 @@
+"""`reelgen avatar --server -o NAME.mp4` leaves NAME.json describing the video it downloaded, as a local run does."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from typer.testing import CliRunner, Result
+
+from reelgen.api.sse import format_event
+from reelgen.cli import app as cli_app
+from reelgen.cli import client as client_cli
+from reelgen.core.encode import read_metadata, write_frames
+
+VIDEO_ID = "video_" + "2" * 32
+SERVER = "http://reelgen.test"
+RECORD = {
+    "record_format": 2,
+    "request": {"model": "reelgen-lipsync", "seed": 11, "speech_text": "Good morning."},
+}
+
+
+def _server(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+    """A server that takes the avatar, ends it completed and serves ``content`` as its MP4."""
+    video = {"id": VIDEO_ID, "status": "queued", "progress": 0, "model": "reelgen-lipsync", "size": "64x64"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(202, json=video)
+        if request.url.path.endswith("/events"):
+            done = format_event("completed", {**video, "status": "completed", "progress": 100}, event_id=1)
+            return httpx.Response(200, text=done, headers={"Content-Type": "text/event-stream"})
+        return httpx.Response(200, content=content, headers={"Content-Type": "video/mp4"})
+
+    def client(server: str, api_key: str | None, timeout: object = None) -> httpx.Client:
+        return httpx.Client(base_url=server, transport=httpx.MockTransport(answer))
+
+    monkeypatch.setattr(client_cli, "_client", client)
+
+
+def _made_by_server(tmp_path: Path, record: dict[str, object] | None) -> bytes:
+    made = tmp_path / "server" / "made.mp4"
+    made.parent.mkdir()
+    frames = [np.full((64, 64, 3), 40 * i, np.uint8) for i in range(3)]
+    write_frames(frames, (64, 64), Fraction(25), made, record)
+    return made.read_bytes()
+
+
+def _avatar(tmp_path: Path, out: Path) -> Result:
+    (tmp_path / "face.png").write_bytes(b"a photo")
+    typed = ["--image", str(tmp_path / "face.png"), "--text", "Good morning.", "-o", str(out)]
+    return CliRunner().invoke(cli_app, ["avatar", *typed, "--server", SERVER, "-q"])
+
+
+def test_the_record_beside_is_the_downloaded_videos_not_the_one_it_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A local run made hi.mp4 and hi.json; a --server run over it replaced hi.mp4 and left the old
+    hi.json, so `reelgen replay hi.json` made the earlier video again (another voice, another seed)."""
+    _server(monkeypatch, _made_by_server(tmp_path, RECORD))
+    out = tmp_path / "hi.mp4"
+    out.write_bytes(b"the earlier video")
+    (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1, "speech_audio": "/old/voice.wav"}}))
+    done = _avatar(tmp_path, out)
+    assert done.exit_code == 0, done.output
+    assert read_metadata(out) == RECORD
+    assert json.loads((tmp_path / "hi.json").read_text()) == RECORD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png", "hi.json", "hi.mp4", "server"]
+
+
+def test_a_video_with_no_record_keeps_no_earlier_record_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _server(monkeypatch, _made_by_server(tmp_path, None))
+    out = tmp_path / "hi.mp4"
+    (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1}}))
+    done = _avatar(tmp_path, out)
+    assert done.exit_code == 0, done.output
+    assert out.stat().st_size > 1000
+    assert not (tmp_path / "hi.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png", "hi.mp4", "server"]
