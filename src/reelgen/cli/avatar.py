@@ -181,6 +181,7 @@ def _remote(
 ) -> None:
     """Upload the face and voice to ``POST /v1/avatars``, follow the job frame by frame, download the MP4."""
     from reelgen.cli.client import ClientError, _call, _exit, _watch
+    from reelgen.cli.download import fetch_with_record
 
     if output is not None and output.suffix.lower() != ".mp4":
         raise typer.BadParameter(
@@ -201,45 +202,10 @@ def _remote(
             raise typer.Exit(1)
         target = output or Path("outputs") / f"{video['id']}.mp4"
         target.parent.mkdir(parents=True, exist_ok=True)
-        _fetch_with_record(server, api_key, video["id"], target)
+        fetch_with_record(server, api_key, video["id"], target)
     except ClientError as exc:
         raise _exit(exc, REMOTE_FLAGS) from None
     typer.echo(str(target))
-
-
-def _fetch_with_record(server: str, api_key: str | None, video_id: str, target: Path) -> None:
-    """The MP4, and the record it carries as ``NAME.json``, replacing both together as a local run does:
-    an earlier ``NAME.json`` left beside the new video described another one (``replay`` remade that)."""
-    from reelgen.cli.client import ClientError, fetch_content
-    from reelgen.core.atomic import check_writable, new_file_beside, staged
-    from reelgen.core.encode import dump_json, read_metadata
-    from reelgen.core.errors import InvalidRequest
-
-    sidecar = target.with_suffix(".json")
-    try:  # said by the paths typed, before asking: the download goes to a hidden file first
-        check_writable(target)
-        check_writable(sidecar)
-    except InvalidRequest as exc:
-        raise ClientError(exc.message, bad_input=True) from None
-    download = new_file_beside(target)
-    try:
-        try:
-            fetch_content(server, api_key, video_id, download)
-        except ClientError as exc:
-            exc.args = (str(exc).replace(str(download), str(target)),)
-            raise
-        try:
-            record: dict[str, Any] | None = read_metadata(download)
-        except InvalidRequest:
-            record = None
-        with staged(*((target, sidecar) if record is not None else (target,))) as temps:
-            os.replace(download, temps[0])
-            if record is not None:
-                dump_json(temps[1], record)
-        if record is None:  # a video with no record: the one beside described another video
-            sidecar.unlink(missing_ok=True)
-    finally:
-        download.unlink(missing_ok=True)
 
 
 def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:

@@ -143,7 +143,8 @@ def _remote(
     source: Path, out: Path, fields: dict[str, Any], server: str, api_key: str | None, quiet: bool
 ) -> dict[str, Any]:
     """Queue the enhancement on ``server`` (an upload, or one of its videos by id), follow it, download it."""
-    from reelgen.cli.client import ClientError, _call, _exit, _watch, fetch_content
+    from reelgen.cli.client import ClientError, _call, _exit, _watch
+    from reelgen.cli.download import fetch_with_record
 
     if out.suffix.lower() != ".mp4":
         raise typer.BadParameter(f"--output {out.name}: the server makes an MP4; give a name ending in .mp4")
@@ -162,7 +163,7 @@ def _remote(
         # ..."): said with the options typed, as the run here says them.
         if _watch(server, api_key, video["id"], quiet, FIELD_FLAGS) != "completed":
             raise typer.Exit(1)
-        fetch_content(server, api_key, video["id"], out)
+        fetch_with_record(server, api_key, video["id"], out)
         final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
     except ClientError as exc:
         raise _exit(exc, FIELD_FLAGS) from None

@@ -1,8 +1,9 @@
-"""`reelgen avatar --server -o NAME.mp4` leaves NAME.json describing the video it downloaded, as a local run does."""
+"""`reelgen avatar|enhance --server -o NAME.mp4` leave NAME.json describing the video downloaded, as a local run does."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,7 +26,7 @@ RECORD = {
 
 
 def _server(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
-    """A server that takes the avatar, ends it completed and serves ``content`` as its MP4."""
+    """A server that takes the job, ends it completed and serves ``content`` as its MP4."""
     video = {"id": VIDEO_ID, "status": "queued", "progress": 0, "model": "reelgen-lipsync", "size": "64x64"}
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -34,7 +35,9 @@ def _server(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
         if request.url.path.endswith("/events"):
             done = format_event("completed", {**video, "status": "completed", "progress": 100}, event_id=1)
             return httpx.Response(200, text=done, headers={"Content-Type": "text/event-stream"})
-        return httpx.Response(200, content=content, headers={"Content-Type": "video/mp4"})
+        if request.url.path.endswith("/content"):
+            return httpx.Response(200, content=content, headers={"Content-Type": "video/mp4"})
+        return httpx.Response(200, json={**video, "status": "completed", "progress": 100})
 
     def client(server: str, api_key: str | None, timeout: object = None) -> httpx.Client:
         return httpx.Client(base_url=server, transport=httpx.MockTransport(answer))
@@ -56,8 +59,15 @@ def _avatar(tmp_path: Path, out: Path) -> Result:
     return CliRunner().invoke(cli_app, ["avatar", *typed, "--server", SERVER, "-q"])
 
 
+def _enhance(tmp_path: Path, out: Path) -> Result:
+    (tmp_path / "face.png").write_bytes(b"a clip to upload")  # the same name, so the folder reads alike
+    typed = [str(tmp_path / "face.png"), "--upscale", "2", "-o", str(out)]
+    return CliRunner().invoke(cli_app, ["enhance", *typed, "--server", SERVER, "-q"])
+
+
+@pytest.mark.parametrize("command", [_avatar, _enhance], ids=["avatar", "enhance"])
 def test_the_record_beside_is_the_downloaded_videos_not_the_one_it_replaced(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: Callable[[Path, Path], Result]
 ) -> None:
     """A local run made hi.mp4 and hi.json; a --server run over it replaced hi.mp4 and left the old
     hi.json, so `reelgen replay hi.json` made the earlier video again (another voice, another seed)."""
@@ -65,20 +75,21 @@ def test_the_record_beside_is_the_downloaded_videos_not_the_one_it_replaced(
     out = tmp_path / "hi.mp4"
     out.write_bytes(b"the earlier video")
     (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1, "speech_audio": "/old/voice.wav"}}))
-    done = _avatar(tmp_path, out)
+    done = command(tmp_path, out)
     assert done.exit_code == 0, done.output
     assert read_metadata(out) == RECORD
     assert json.loads((tmp_path / "hi.json").read_text()) == RECORD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png", "hi.json", "hi.mp4", "server"]
 
 
+@pytest.mark.parametrize("command", [_avatar, _enhance], ids=["avatar", "enhance"])
 def test_a_video_with_no_record_keeps_no_earlier_record_beside_it(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: Callable[[Path, Path], Result]
 ) -> None:
     _server(monkeypatch, _made_by_server(tmp_path, None))
     out = tmp_path / "hi.mp4"
     (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1}}))
-    done = _avatar(tmp_path, out)
+    done = command(tmp_path, out)
     assert done.exit_code == 0, done.output
     assert out.stat().st_size > 1000
     assert not (tmp_path / "hi.json").exists()

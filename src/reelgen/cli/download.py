@@ -1,0 +1,42 @@
+"""A finished server video downloaded as a local run leaves it: the file and ``NAME.json``, replaced together."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def fetch_with_record(server: str, api_key: str | None, video_id: str, target: Path) -> None:
+    """The MP4, and the record it carries as ``NAME.json``, replacing both together as a local run does:
+    an earlier ``NAME.json`` left beside the new video described another one (``replay`` remade that)."""
+    from reelgen.cli.client import ClientError, fetch_content
+    from reelgen.core.atomic import check_writable, new_file_beside, staged
+    from reelgen.core.encode import dump_json, read_metadata
+    from reelgen.core.errors import InvalidRequest
+
+    sidecar = target.with_suffix(".json")
+    try:  # said by the paths typed, before asking: the download goes to a hidden file first
+        check_writable(target)
+        check_writable(sidecar)
+    except InvalidRequest as exc:
+        raise ClientError(exc.message, bad_input=True) from None
+    download = new_file_beside(target)
+    try:
+        try:
+            fetch_content(server, api_key, video_id, download)
+        except ClientError as exc:
+            exc.args = (str(exc).replace(str(download), str(target)),)
+            raise
+        try:
+            record: dict[str, Any] | None = read_metadata(download)
+        except InvalidRequest:
+            record = None
+        with staged(*((target, sidecar) if record is not None else (target,))) as temps:
+            os.replace(download, temps[0])
+            if record is not None:
+                dump_json(temps[1], record)
+        if record is None:  # a video with no record: the one beside described another video
+            sidecar.unlink(missing_ok=True)
+    finally:
+        download.unlink(missing_ok=True)
