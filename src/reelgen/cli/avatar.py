@@ -198,7 +198,7 @@ def _remote(
     form = {k: str(v) for k, v in fields.items() if v is not None and not (k == "model" and v == "auto")}
     try:
         video = _call(server, api_key, "POST", "/v1/avatars", data=form, files=uploads or None).json()
-        if _watch(server, api_key, video["id"], quiet, REMOTE_FLAGS) != "completed":
+        if _watch(server, api_key, video["id"], quiet, REMOTE_FLAGS, downloads=True) != "completed":
             raise typer.Exit(1)
         target = output or Path("outputs") / f"{video['id']}.mp4"
         target.parent.mkdir(parents=True, exist_ok=True)

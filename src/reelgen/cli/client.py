@@ -4,7 +4,6 @@ event-stream reader, following a job's events and downloading its file."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,9 @@ import httpx
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from reelgen.cli.flag_names import Flags as Flags  # the names the job commands import from here, as before
+from reelgen.cli.flag_names import failure_as_flags as failure_as_flags
+from reelgen.cli.flag_names import said_as_flags as said_as_flags
 from reelgen.cli.output import STOPPED, console
 from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
 from reelgen.cli.server_url import server_origin
@@ -132,9 +134,6 @@ def _check(resp: httpx.Response) -> httpx.Response:
     )
 
 
-Flags = dict[str, str]  # a command's options by the request field each sets: {"num_frames": "--frames"}
-
-
 def as_flags(exc: ClientError, flags: Flags) -> ClientError:
     """``exc`` naming the command's options where the server named its fields, as a local command says
     it: ``reelgen submit --frames -5`` was told ``num_frames: Input should be greater than 0
@@ -147,34 +146,6 @@ def as_flags(exc: ClientError, flags: Flags) -> ClientError:
         return exc
     message = said_as_flags(exc.said, param, flags)
     return ClientError(f"HTTP {exc.status}: {message}", exc.status, param=param, said=exc.said)
-
-
-def said_as_flags(said: str, param: str, flags: Flags) -> str:
-    """``said`` about field ``param`` (``""``: none named) with the fields said as ``flags``' options."""
-    said = re.sub(r"\((\w+)\)", lambda m: f"({flags.get(m[1], m[1])})", said)
-    head = param.partition(".")[0].partition("[")[0]
-    if head == "options" and "options" in flags and param != head:
-        flag: str | None = f"{flags['options']} {param.removeprefix('options.')}"
-    else:
-        flag = flags.get(param) or flags.get(head)
-    if flag is None:
-        return said
-    if param and said.startswith((f"{param}:", f"{param} ")):
-        return flag + said.removeprefix(param)
-    return f"{flag}: {said}"
-
-
-def failure_as_flags(error: dict[str, Any], flags: Flags) -> str:
-    """A failed job's message naming the command's options: a fault found only on the worker (``--face-index
-    5``, a video of two faces) said ``face_index 5 is out of range``. Only a job failed for its input is
-    said so; such an error has no ``param``: the field is the one the message starts with."""
-    message = str(error.get("message") or "")
-    if error.get("code") != "invalid_request":
-        return message
-    start = re.match(r"(\w+(?:\.\w+)?)[ :]", message)
-    field = start[1] if start else ""
-    known = field in flags or (field.startswith("options.") and "options" in flags)
-    return said_as_flags(message, field if known else "", flags)
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -286,12 +257,20 @@ def fetch_content(
 
 
 def _watch(
-    server: str, api_key: str | None, video_id: str, quiet: bool = False, flags: Flags | None = None
+    server: str,
+    api_key: str | None,
+    video_id: str,
+    quiet: bool = False,
+    flags: Flags | None = None,
+    downloads: bool = False,
 ) -> str:
     """Follow the job's events with a progress bar (none when ``quiet``), resuming after drops; returns the
-    final status; a failure names the ``flags`` typed. Ctrl-C stops following (exit 130); the job runs on."""
+    final status; a failure names the ``flags`` typed. Ctrl-C stops following (exit 130); the job runs on.
+
+    Its end says how to download the file, unless the command ``downloads`` it itself (avatar and enhance
+    with --server): "reelgen download ID" there sent people to fetch a file already beside them."""
     try:
-        return _follow(server, api_key, video_id, quiet, flags or {})
+        return _follow(server, api_key, video_id, quiet, flags or {}, hint=not (quiet or downloads))
     except KeyboardInterrupt:
         console.print(
             f"[yellow]stopped watching; {video_id} keeps running on the server[/] "
@@ -313,20 +292,20 @@ def job_bar(quiet: bool) -> Progress:
     )
 
 
-def _follow(server: str, api_key: str | None, video_id: str, quiet: bool, flags: Flags) -> str:
+def _follow(server: str, api_key: str | None, video_id: str, quiet: bool, flags: Flags, hint: bool) -> str:
     bar = job_bar(quiet)
     # Started with the job's task and stopped once: a bar never started, or stopped twice, printed
     # a stray blank line after the error or after the "completed" line when not on a terminal.
     try:
         with _client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as client:
-            return _read_events(client, bar, server, video_id, quiet, flags)
+            return _read_events(client, bar, server, video_id, hint, flags)
     finally:
         if bar.live.is_started:
             bar.stop()
 
 
 def _read_events(
-    client: httpx.Client, bar: Progress, server: str, video_id: str, quiet: bool, flags: Flags
+    client: httpx.Client, bar: Progress, server: str, video_id: str, hint: bool, flags: Flags
 ) -> str:
     last_id: str | None = None
     connected = False
@@ -355,7 +334,7 @@ def _read_events(
                         raise ClientError(
                             f"{video_id} was deleted on the server while it was watched", bad_input=False
                         )
-                    final = _show(bar, task, name, data, quiet, flags)
+                    final = _show(bar, task, name, data, hint, flags)
                     if final:
                         return final
         except httpx.TransportError as exc:
@@ -375,7 +354,7 @@ def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
     _check(resp)
 
 
-def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool, flags: Flags) -> str | None:
+def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], hint: bool, flags: Flags) -> str | None:
     if name == "progress":
         eta = data.get("eta_s")
         info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
@@ -388,7 +367,7 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], quiet: bool
         bar.update(task, description=name, completed=100 if name == "completed" else None)
         bar.stop()
         if name == "completed":
-            if not quiet:
+            if hint:  # quiet, or a command that downloads it: the path it prints says the rest
                 console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}", highlight=False)
         else:
             error = data.get("error") or {}

@@ -161,7 +161,7 @@ def _remote(
             )
         # A failed job, as a refusal (below), names the server's fields ("target_fps 12 must be above
         # ..."): said with the options typed, as the run here says them.
-        if _watch(server, api_key, video["id"], quiet, FIELD_FLAGS) != "completed":
+        if _watch(server, api_key, video["id"], quiet, FIELD_FLAGS, downloads=True) != "completed":
             raise typer.Exit(1)
         fetch_with_record(server, api_key, video["id"], out)
         final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
