@@ -249,6 +249,23 @@ def test_extend_requests_outside_what_it_accepts_say_what_would_work(
     assert err.value.param == param
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"task": "i2v", "start_image": "image_a"}, {"task": "v2v", "source_video": "clip_a"}],
+    ids=["t2v", "i2v", "v2v"],
+)
+def test_extend_context_outside_extend_is_refused_not_ignored(
+    fields: dict[str, Any], inputs: dict[str, str]
+) -> None:
+    """Only an extend run reads the option: on any other task it would be accepted and change nothing."""
+    fields = {k: inputs.get(v, v) for k, v in fields.items()}
+    with pytest.raises(InvalidRequest, match="applies only to task extend") as err:
+        _resolved(options={"extend_context_frames": 9}, **fields)
+    assert err.value.param == "options.extend_context_frames"
+    task = fields.get("task", "t2v")
+    assert f"this request is {task}" in str(err.value)
+
+
 def test_extend_context_longer_than_the_source_names_the_longest(
     runner: LTXRunner, inputs: dict[str, str]
 ) -> None:

@@ -462,6 +462,16 @@ def test_vace_requests_it_cannot_do_name_the_field(
         )
 
 
+@pytest.mark.parametrize(("fields", "task"), [({}, "t2v"), ({"start_image": "start"}, "i2v")])
+def test_vace_extend_context_outside_extend_is_refused_not_ignored(
+    fields: dict[str, Any], task: str, inputs: dict[str, str]
+) -> None:
+    """VACE reads the context only for extend: on another task the option would be accepted and do nothing."""
+    with pytest.raises(InvalidRequest, match=f"only to task extend, and this request is {task}") as err:
+        resolved(**_vace_fields(fields, inputs), options={"extend_context_frames": 8})
+    assert err.value.param == "options.extend_context_frames"
+
+
 def test_vace_presets_name_their_checkpoints_and_size() -> None:
     _, small = registry.resolve("wan-vace-1.3b")
     _, large = registry.resolve("wan-vace-14b")

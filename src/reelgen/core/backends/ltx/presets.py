@@ -192,7 +192,7 @@ def _check_extend(preset: Preset, request: ResolvedRequest) -> None:
 
 
 def check(preset: Preset, request: ResolvedRequest) -> None:
-    """What only LTX knows: a falling fixed schedule, extend's frame arithmetic."""
+    """What only LTX knows: a falling fixed schedule, extend's frame arithmetic and options."""
     schedule = request.options_as(LTXOptions).timesteps
     if schedule is not None and (
         not all(0 < t <= 1000 for t in schedule) or any(a <= b for a, b in pairwise(schedule))
@@ -203,6 +203,14 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
         )
     if request.task is Task.EXTEND:
         _check_extend(preset, request)
+    elif request.options_as(LTXOptions).extend_context_frames is not None:
+        # Only an extend run reads it: accepted elsewhere, it would change nothing the user could see.
+        raise InvalidRequest(
+            "options.extend_context_frames sets how many frames of the source clip an extend run starts "
+            f"from; it applies only to task extend, and this request is {request.task.value}. Leave it "
+            "unset, or ask for task extend with a source_video",
+            param="options.extend_context_frames",
+        )
     check_v2v_steps(request)
 
 

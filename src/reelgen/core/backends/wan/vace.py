@@ -54,7 +54,7 @@ MIN_KEYFRAME_STRENGTH = 0.5
 
 
 def check(request: ResolvedRequest, context_frames: int | None) -> None:
-    """What VACE cannot do: keyframes too weak to be kept, context lengths off the 4-frame grid."""
+    """What VACE cannot do: keyframes too weak to be kept, a context off the 4-frame grid or outside extend."""
     for i, key in enumerate(request.keyframes):
         if key.strength < MIN_KEYFRAME_STRENGTH:
             # Said without the field first: "--keyframe 0.2: ..." read as a frame number.
@@ -64,6 +64,14 @@ def check(request: ResolvedRequest, context_frames: int | None) -> None:
                 "firmly); raise it, or use LTX-Video for faint keyframes",
                 param=f"keyframes[{i}].strength",
             )
+    if context_frames is not None and request.task is not Task.EXTEND:
+        # conditions() reads it only for extend: on another task it would be accepted and do nothing.
+        raise InvalidRequest(
+            "options.extend_context_frames sets how much of the clip Wan VACE extends from; it applies "
+            f"only to task extend, and this request is {request.task.value}. Leave it unset, or ask for "
+            "task extend with a source_video",
+            param="options.extend_context_frames",
+        )
     if context_frames is not None and context_frames % 4:
         below = context_frames - context_frames % 4
         raise InvalidRequest(
