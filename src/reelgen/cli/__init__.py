@@ -66,8 +66,11 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     warnings.filterwarnings("ignore", category=FutureWarning)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from reelgen.cli.sigterm import sigterm_unwinds
+
     try:
-        app()
+        with sigterm_unwinds():  # a kill removes the files being written, as Ctrl-C does
+            app()
     except Exception as exc:
         # A failure reelgen did not foresee (a bug here or in a library under it) is one line, as
         # every other error is; REELGEN_TRACEBACK=1 shows where it came from, for a report.

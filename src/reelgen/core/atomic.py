@@ -115,9 +115,9 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
         yield list(temps)
         for tmp in temps:
             _sync(tmp)
-        # Ctrl-C is held off while the files are renamed: taken between two renames, it left a new
-        # video beside the record of the one it replaced. It is raised once they are all in place.
-        with _ctrl_c_held():
+        # Ctrl-C (and a kill) is held off while the files are renamed: taken between two renames, it left a
+        # new video beside the record of the one it replaced. It is acted on once they are all in place.
+        with _stops_held():
             for tmp, path in zip(temps, paths, strict=True):
                 os.replace(tmp, path)
         for folder in dict.fromkeys(path.parent for path in paths):
@@ -134,25 +134,34 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
 
 
 @contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """Run the block with SIGINT noted rather than acted on, then act on it as the handler before would have.
+def _stops_held() -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM noted rather than acted on, then act on them as the handlers
+    before would have (a kill, which the CLI unwinds as a Ctrl-C, split the renames as one did).
 
-    Blocking the signal would not do: the kernel gives it to any thread that does not block it
-    (encoder and torch threads), and Python then runs its handler in this one at once.
+    Blocking the signals would not do: the kernel gives them to any thread that does not block them
+    (encoder and torch threads), and Python then runs their handler in this one at once.
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread gets Python's signal handlers (a job worker's thread gets none)
         return
     caught: list[tuple[int, FrameType | None]] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    # A handler set outside Python (None) could not be put back: such a signal is left to it.
+    held = [sig for sig in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(sig) is not None]
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append((signum, frame))) for sig in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and callable(previous):
-            previous(*caught[0])  # the CLI's: cancel, or a second Ctrl-C's KeyboardInterrupt
-        elif caught and previous == signal.SIG_DFL:
-            os.kill(os.getpid(), signal.SIGINT)
+        for sig in held:
+            signal.signal(sig, previous[sig])
+        if caught:
+            signum, frame = caught[0]
+            before = previous[signal.Signals(signum)]
+            if callable(before):
+                before(
+                    signum, frame
+                )  # the CLI's: cancel, a second Ctrl-C's KeyboardInterrupt, a kill's unwinding
+            elif before == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 #: A hidden file of an earlier write to the same name, untouched this long, was left by a process that

@@ -1,0 +1,118 @@
+"""A kill (SIGTERM) while `reelgen generate` writes its video: the earlier file and its record stay as they
+were and no hidden `.NAME-*.mp4` / `.NAME-*.gif` is left beside them, said in one line with exit 143."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
+
+#: `reelgen ARGS...` that stops mid-write: the hidden file is begun, a few frames are in it, then it
+#: says so in the marker file (argv[1]) and waits there for the test's kill.
+KILLED_MIDWAY = """
+import pathlib, sys, time
+from reelgen.core import encode, gif
+
+marker = pathlib.Path(sys.argv[1])
+sys.argv = ["reelgen", *sys.argv[2:]]
+
+def wait_there():
+    marker.write_text("writing")
+    time.sleep(120)
+
+real_converted = encode._converted
+def converted(frames, pix_fmt):  # the MP4's encoder takes its frames from here
+    for i, frame in enumerate(real_converted(frames, pix_fmt)):
+        if i == 3:
+            wait_there()
+        yield frame
+encode._converted = converted
+
+real_even, calls = gif._even, []
+def even(frame, size):  # every GIF frame, in the palette pass, then in the pass that writes them
+    calls.append(1)
+    if len(calls) == 12:  # the fourth frame of the second pass: the GIF is being written
+        wait_there()
+    return real_even(frame, size)
+gif._even = even
+
+from reelgen.cli import main
+main()
+"""
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_a_kill_while_the_video_is_written_leaves_no_hidden_file_and_the_earlier_one(
+    tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / "clips" / f"fox{suffix}"
+    first = CliRunner().invoke(app, ["generate", "a red fox", *TINY, "--seed", "1", "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    video, record = out.read_bytes(), out.with_suffix(".json").read_bytes()
+
+    marker = tmp_path / "writing"
+    typed = ["generate", "a hen", *TINY, "--seed", "2", "-o", str(out)]
+    run = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MIDWAY, str(marker), *typed],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), run.communicate(timeout=30)
+        assert _hidden(out.parent), "the kill came before the write began"  # what the kill must not leave
+        run.send_signal(signal.SIGTERM)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    # Killed where it stood (-15), it left the hidden file beside fox.mp4 for good.
+    assert run.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "error: stopped by SIGTERM; nothing half-written was left"
+    assert stdout == ""
+    assert _hidden(out.parent) == []
+    assert out.read_bytes() == video and out.with_suffix(".json").read_bytes() == record
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(["fox.json", f"fox{suffix}"])
+
+
+def test_a_kill_between_the_renames_comes_after_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Taken between the video's rename and its record's, a kill left the new video beside the record
+    of the one it replaced (`reelgen replay` then remade the earlier one)."""
+    from reelgen.cli.sigterm import Terminated, sigterm_unwinds
+    from reelgen.core import atomic
+
+    video, record = tmp_path / "fox.mp4", tmp_path / "fox.json"
+    video.write_text("earlier video")
+    record.write_text("earlier record")
+    real_replace = os.replace
+
+    def replace(src: Path, dst: Path) -> None:
+        real_replace(src, dst)
+        if Path(dst) == video:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(SystemExit) as stopped, sigterm_unwinds(), atomic.staged(video, record) as (v, r):
+        v.write_text("new video")
+        r.write_text("new record")
+    assert stopped.value.code == 143 and isinstance(stopped.value.__context__, Terminated)
+    assert (video.read_text(), record.read_text()) == ("new video", "new record")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fox.json", "fox.mp4"]
