@@ -178,3 +178,28 @@ def validate_options(model: type[_Model], values: Mapping[str, Any]) -> _Model:
             }
             raise ValidationError.from_exception_data(model.__name__, [error]) from None
     return model.model_validate(checked)
+
+
+#: Pydantic's error types for a number past one of its field's bounds.
+_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def range_broken(model: type[BaseModel], exc: ValidationError) -> str | None:
+    """For a number past one end of a field bounded at both, the whole range in words:
+    ``flow_shift takes a number above 0 and at most 100``; None for any other error.
+
+    Pydantic names only the end passed: 1e9 heard "at most 100" and 0 "greater than 0", never
+    what would be accepted.
+    """
+    first = exc.errors()[0]
+    if first["type"] not in _BOUND_ERRORS or len(first["loc"]) != 1:
+        return None
+    name = str(first["loc"][0])
+    field = model.model_fields.get(name)
+    kind = _number_kind(field.annotation) if field is not None else None
+    if field is None or kind is None:
+        return None
+    rules = field.metadata
+    if not any(isinstance(r, Ge | Gt) for r in rules) or not any(isinstance(r, Le | Lt) for r in rules):
+        return None
+    return f"{name} takes {valid_numbers(kind, rules)}"

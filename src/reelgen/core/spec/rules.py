@@ -150,3 +150,10 @@ def check_v2v_steps(request: ResolvedRequest) -> None:
             f"raise it to {least_v2v_strength(steps):.2f} or more, or use more steps",
             param="source_strength",
         )
+
+
+#: The largest timestep shift a flow-matching model's options take. Published checkpoints and their
+#: authors use 1 to 17 (reelgen-micro 2, Wan 3 to 12, SkyReels 5 to 8, HunyuanVideo 7, its i2v 17);
+#: diffusers' schedulers take any positive shift, but far above this every step but the last sits at
+#: full noise, and around 1e6 or more the schedule's sigmas round to 1 and the frames come out NaN.
+MAX_FLOW_SHIFT = 100.0

@@ -10,7 +10,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import MAX_FLOW_SHIFT, SizeRules
 
 # Sides: VAE 8x spatial times the transformer's 2x2 patch; frames 4k+1 (VAE 4x temporal).
 RULES = SizeRules(label="HunyuanVideo", multiple=16, frame_step=4, frame_offset=1)
@@ -42,6 +42,7 @@ class FlowShiftOptions(BaseModel):
     flow_shift: float | None = Field(
         default=None,
         gt=0.0,
+        le=MAX_FLOW_SHIFT,
         description="Timestep shift of the flow scheduler; None keeps the checkpoint's (HunyuanVideo: "
         "7.0). Lower values (e.g. 5) suit short or small clips.",
     )

@@ -8,7 +8,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import MAX_FLOW_SHIFT, SizeRules
 
 #: 8x VAE x 2x2 patches: sides are multiples of 16; the 4x temporal VAE wants 4k+1 frames.
 RULES = SizeRules(
@@ -53,7 +53,9 @@ class MicroOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    flow_shift: float | None = Field(default=None, gt=0, description="sampler flow shift (shipped: 2.0)")
+    flow_shift: float | None = Field(
+        default=None, gt=0, le=MAX_FLOW_SHIFT, description="sampler flow shift (shipped: 2.0)"
+    )
 
 
 PRESET = Preset(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.spec.rules import MAX_FLOW_SHIFT
 
 #: The Wan VAE packs 4 frames into one latent frame after the first.
 FRAME_STEP = 4
@@ -30,7 +31,10 @@ class SkyReelsOptions(BaseModel):
         default=None, ge=1, description="frames per causal block; 5 with ar_step 5"
     )
     flow_shift: float | None = Field(
-        default=None, gt=0, description="scheduler shift (any SkyReels model); None keeps the checkpoint's"
+        default=None,
+        gt=0,
+        le=MAX_FLOW_SHIFT,
+        description="scheduler shift (any SkyReels model); None keeps the checkpoint's",
     )
 
 

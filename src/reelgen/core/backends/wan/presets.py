@@ -13,7 +13,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import GIB, working_set_gib
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.spec.rules import SizeRules, check_v2v_steps
+from reelgen.core.spec.rules import MAX_FLOW_SHIFT, SizeRules, check_v2v_steps
 
 # Width/height: VAE 8x spatial times the transformer's 2x2 patch; frames 4k+1 (VAE 4x temporal).
 RULES = SizeRules(label="Wan", multiple=16, frame_step=4, frame_offset=1)
@@ -51,6 +51,7 @@ class WanOptions(BaseModel):
     flow_shift: float | None = Field(
         default=None,
         gt=0.0,
+        le=MAX_FLOW_SHIFT,
         description="Timestep shift of the flow scheduler; None keeps the checkpoint's. "
         "Wan suggests 3.0 at 480p and 5.0 at 720p.",
     )
