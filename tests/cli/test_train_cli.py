@@ -151,8 +151,27 @@ def test_export_refuses_a_flow_shift_no_sampler_can_use_before_writing(tmp_path:
         app, ["train-micro", "export", "--checkpoint", str(tmp_path), "--dest", str(dest), "--shift", shift]
     )
     assert result.exit_code == 2
-    assert f"error: argument --shift: '{shift}' must be above 0" in result.output
+    assert f"error: argument --shift: '{shift}' must be above 0 and at most 100" in result.output
     assert not dest.exists()
+
+
+@pytest.mark.parametrize("shift", ["100.5", "1e9"])
+def test_export_refuses_a_flow_shift_generation_would_refuse(tmp_path: Path, shift: str) -> None:
+    """A shift above 100 was shipped, in a model whose every clip generation then refused to make."""
+    dest = tmp_path / "micro"
+    result = runner.invoke(
+        app, ["train-micro", "export", "--checkpoint", str(tmp_path), "--dest", str(dest), "--shift", shift]
+    )
+    assert result.exit_code == 2
+    assert f"error: argument --shift: '{shift}' must be above 0 and at most 100" in result.output
+    assert not dest.exists()
+
+
+def test_export_takes_a_flow_shift_of_100() -> None:
+    from reelgen.train.micro import parser
+
+    args = parser().parse_args(["export", "--checkpoint", "runs/x", "--shift", "100"])
+    assert args.shift == 100.0
 
 
 def test_the_run_line_shows_the_held_out_prompts_asked_for() -> None:

@@ -21,6 +21,7 @@ from reelgen.core.atomic import check_writable
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.spec.rules import MAX_FLOW_SHIFT
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, number
 from reelgen.train.micro_checkpoint import check_checkpoint
 
@@ -367,12 +368,13 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
         default=str(shipped_folder()),
         help="diffusers folder to write, replaced whole [the installed package's: the shipped model]",
     )
-    # NaN or 0 was shipped as it was given: a model whose every clip came out black or NaN.
+    # NaN or 0 was shipped as it was given: a model whose every clip came out black or NaN. Above
+    # MAX_FLOW_SHIFT generation refuses the model's own shift, so every clip of it would fail.
     export.add_argument(
         "--shift",
-        type=number(float, 0, above=True),
+        type=number(float, 0, above=True, high=MAX_FLOW_SHIFT),
         default=mb.FLOW_SHIFT,
-        help=f"sampler flow shift to ship, above 0 [{mb.FLOW_SHIFT:g}]",
+        help=f"sampler flow shift to ship, above 0 and at most {MAX_FLOW_SHIFT:g} [{mb.FLOW_SHIFT:g}]",
     )
     export.set_defaults(func=cmd_export)
     _add_evaluate(sub)
