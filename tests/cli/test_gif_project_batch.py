@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -107,3 +108,19 @@ def test_batch_on_a_server_refuses_a_gif_item_before_sending_it(shots: Path) -> 
     result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "items[1].output 'two.webm': a batch on a server makes MP4 files, not .webm" in said(result)
+
+
+def test_a_project_file_naming_a_gif_is_refused_before_a_server_export(film: Path) -> None:  # noqa: F811
+    """``export.output: film.gif`` in the project file, exported with --server and no -o: the project
+    was uploaded and only then refused by the server, which writes no GIF. Now it is refused here,
+    as ``-o film.gif`` is, naming the project file's field; nothing is sent (no server answers here)."""
+    data = yaml.safe_load((film / "project.yaml").read_text())
+    data["export"] = {**(data.get("export") or {}), "output": "film.gif"}
+    (film / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    remote = runner.invoke(app, ["project", "export", str(film), "--server", "http://127.0.0.1:9", "-q"])
+    assert remote.exit_code == 2, remote.output
+    assert said(remote) == (
+        "error: export.output: film.gif would be an animated GIF, but an export on a server writes a .mp4 "
+        "film (export.container); name it film.mp4, or export without --server to make the GIF"
+    )
+    assert not (film / ".reelgen" / "servers.json").exists()

@@ -201,10 +201,9 @@ def export(
 
       reelgen project export my-film -o my-film.webm
     """
-    from reelgen.core.export import check_output
     from reelgen.core.progress import Progress
-    from reelgen.core.project import export_project, export_settings, export_target
-    from reelgen.core.project.export import check_spares_project, setting_names
+    from reelgen.core.project import export_project, export_settings
+    from reelgen.core.project.export import check_server_target, setting_names
 
     folder = _folder(project)
     if output is not None and output.is_dir():  # else the film would land beside it, as FOLDER.mp4
@@ -226,13 +225,9 @@ def export(
             project_file = folder.load()
             settings = export_settings(project_file.export, overrides, given_as=OPTION)
             names = setting_names(overrides, OPTION, output=output is not None)
-            if output is not None:  # the film is downloaded to it: the same name an in-process export takes
-                output = export_target(folder, project_file, settings, output)
-                check_output(output, settings, names, on_server=True)  # a server writes no GIF
-            # Downloaded over a clip (or its record over a file of the person's), the film replaced it.
-            check_spares_project(
-                folder, project_file, export_target(folder, project_file, settings, output), names
-            )
+            target = check_server_target(folder, project_file, settings, output, names)
+            # The film is downloaded to -o under the same name an in-process export takes.
+            output = target if output is not None else None
         except ReelgenError as exc:
             raise fail(exc) from None
         _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)

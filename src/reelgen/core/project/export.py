@@ -174,6 +174,23 @@ def check_spares_project(folder: ProjectFolder, project: Project, target: Path, 
     check_record_free(target, names("output"))
 
 
+def check_server_target(
+    folder: ProjectFolder,
+    project: Project,
+    settings: ExportSettings,
+    output: Path | None,
+    names: SettingNames,
+) -> Path:
+    """Where a film exported on a server lands here (``output``, else ``exports/``), refused before the
+    project is sent where the server could not make it: a ``.gif`` (a server writes the container's
+    film only), whether ``-o`` or the project file's ``export.output`` names it, or a name that would
+    replace a file the project keeps. Else the server refused the GIF only after the upload."""
+    target = export_target(folder, project, settings, output)
+    check_output(target, settings, names, on_server=True)
+    check_spares_project(folder, project, target, names)
+    return target
+
+
 def export_project(
     folder: ProjectFolder,
     output: str | Path | None = None,
