@@ -15,10 +15,11 @@ from reelgen import __version__
 from reelgen.core import quality
 from reelgen.core.encode import write_clip
 from reelgen.core.errors import InvalidRequest, OutOfMemory
+from reelgen.core.gif import is_gif, shown, timing_note
 from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
 from reelgen.core.motion.path import CameraPath, Rect
-from reelgen.core.progress import Progress
+from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, library_versions
 from reelgen.core.render import RenderResult, check_output
 from reelgen.core.spec.request import INPUT_FILE
@@ -105,7 +106,9 @@ def ken_burns_frames(
     return frames
 
 
-def _record(request: KenBurnsRequest, report: quality.QualityReport, video: Video) -> dict[str, Any]:
+def _record(
+    request: KenBurnsRequest, report: quality.QualityReport, video: Video, out_path: Path
+) -> dict[str, Any]:
     from reelgen.core.weights import sha256_file
 
     return {
@@ -122,7 +125,8 @@ def _record(request: KenBurnsRequest, report: quality.QualityReport, video: Vide
         "peak_vram_gib": None,
         "versions": library_versions(),
         "output": {
-            "frames": video.num_frames,
+            # Above 100 fps a GIF holds fewer frames than the clip (one a hundredth of a second at most).
+            "frames": shown(video.num_frames, video.fps) if is_gif(out_path) else video.num_frames,
             "width": video.width,
             "height": video.height,
             "fps": str(video.fps),
@@ -159,8 +163,12 @@ def render_ken_burns(
         raise _black_image(request, report.metrics["black_frames"])
     timings = {"generate": time.monotonic() - begun}
 
-    # 4. Encode with the record embedded, then the sidecar with the encode time too.
-    record = {**_record(request, report, video), "timings": timings}
+    # 4. Encode with the record embedded, then the sidecar with the encode time too. A GIF above 50 fps
+    # plays slower in browsers (and above 100 fps drops frames): said as ``render`` says it, not kept quiet.
+    note = timing_note(video.fps) if is_gif(out_path) else None
+    if note:
+        progress.emit(ProgressEvent("encode", 0, 0, 0.0, message=f"warning: {note}"))
+    record = {**_record(request, report, video, out_path), "timings": timings}
     # A cancel during the last frame was told "cancelling at the next step": writing the file anyway
     # would break that, as in ``render``.
     progress.cancel.check()
