@@ -68,6 +68,18 @@ def test_more_window_prompts_than_windows_are_refused(tmp_path: Path) -> None:
     assert err.value.param == "scenes[0].windows.prompts"
 
 
+def test_a_window_length_the_model_refuses_is_said_in_the_project_files_words(tmp_path: Path) -> None:
+    """It read "windows.frames: num_frames: 3 frames is not 4k+1": num_frames is the request's field,
+    which the project file has nowhere."""
+    folder = long_project(tmp_path / "p", frames=3)
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert err.value.message == (
+        "scene 'long' (scenes[0]): windows.frames: 3 frames is not 4k+1 (Wan); nearest valid: 1 or 5"
+    )
+    assert err.value.param == "scenes[0].windows.frames"
+
+
 @pytest.mark.parametrize("continuation", [Task.I2V, Task.EXTEND])
 def test_a_scene_many_windows_long_uses_full_windows_on_a_model_with_a_longest_clip(
     continuation: Task,

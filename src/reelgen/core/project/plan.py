@@ -162,9 +162,9 @@ def _window_frames(scene: Scene, preset: Preset, rules: Any, label: str, param: 
     try:
         rules.check_frames(scene.windows.frames)
     except InvalidRequest as exc:
-        raise InvalidRequest(
-            f"{label}: windows.frames: {exc.message}", param=f"{param}.windows.frames"
-        ) from None
+        # The model's rule names its request field (num_frames:), which the project file calls windows.frames.
+        said = exc.message.removeprefix("num_frames: ")
+        raise InvalidRequest(f"{label}: windows.frames: {said}", param=f"{param}.windows.frames") from None
     return scene.windows.frames
 
 
