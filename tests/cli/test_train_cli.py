@@ -143,21 +143,10 @@ def test_a_usage_error_is_one_error_line_naming_the_steps_help(argv: list[str], 
     assert result.output.splitlines() == [line]
 
 
-@pytest.mark.parametrize("shift", ["nan", "0", "-1", "inf"])
+@pytest.mark.parametrize("shift", ["nan", "0", "-1", "inf", "100.5", "1e9"])
 def test_export_refuses_a_flow_shift_no_sampler_can_use_before_writing(tmp_path: Path, shift: str) -> None:
-    """A NaN or zero shift was shipped as given, in a model whose every clip came out NaN or black."""
-    dest = tmp_path / "micro"
-    result = runner.invoke(
-        app, ["train-micro", "export", "--checkpoint", str(tmp_path), "--dest", str(dest), "--shift", shift]
-    )
-    assert result.exit_code == 2
-    assert f"error: argument --shift: '{shift}' must be above 0 and at most 100" in result.output
-    assert not dest.exists()
-
-
-@pytest.mark.parametrize("shift", ["100.5", "1e9"])
-def test_export_refuses_a_flow_shift_generation_would_refuse(tmp_path: Path, shift: str) -> None:
-    """A shift above 100 was shipped, in a model whose every clip generation then refused to make."""
+    """A NaN or zero shift was shipped as given, in a model whose every clip came out NaN or black; one
+    above 100 too, in a model whose every clip generation then refused to make."""
     dest = tmp_path / "micro"
     result = runner.invoke(
         app, ["train-micro", "export", "--checkpoint", str(tmp_path), "--dest", str(dest), "--shift", shift]
