@@ -18,6 +18,7 @@ import numpy as np
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.codecs import Encoder
+from reelgen.core.export.graph import frames_of
 from reelgen.core.export.settings import SettingNames
 from reelgen.core.gif import GIF, encode_gif, left_out, shown, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
@@ -85,7 +86,7 @@ def write_gif(
 
     def frames() -> Iterator[np.ndarray]:
         nonlocal written
-        for frame in _pulled(vsink):
+        for frame in frames_of(vsink):
             yield frame.to_ndarray(format="rgb24")
             written += 1
             tracker.advance(written)
@@ -93,14 +94,3 @@ def write_gif(
     # The frames are spooled, then encoded in two passes after the last: Ctrl-C is checked there too.
     encode_gif(target, frames(), size, fps, metadata=record, check=progress.cancel.check)
     return written
-
-
-def _pulled(sink: Any) -> Iterator[Any]:
-    """Frames from a graph's sink until it ends."""
-    import av
-
-    while True:
-        try:
-            yield sink.pull()
-        except av.error.EOFError:
-            return

@@ -6,6 +6,7 @@ graphs pull frames as the encoder asks for them and nothing is held whole in mem
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -68,6 +69,17 @@ class Builder:
 
     def pull(self) -> Any:
         return self.out.pull()
+
+
+def frames_of(sink: Any) -> Iterator[Any]:
+    """Frames from a graph's sink (a ``Builder``) until it ends."""
+    import av
+
+    while True:
+        try:
+            yield sink.pull()
+        except av.error.EOFError:
+            return
 
 
 def _text(value: object) -> str:

@@ -16,7 +16,7 @@ from reelgen.core.encode import METADATA_KEY, check_record_free, dump_json
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.export import codecs, text
 from reelgen.core.export.animated import GIF_ENCODER, check_gif_output, gif_notes, gif_record, write_gif
-from reelgen.core.export.graph import Pictures, audio_graph, video_graph
+from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_graph
 from reelgen.core.export.lut import check_lut
 from reelgen.core.export.settings import IN_FILE, Container, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
@@ -109,17 +109,6 @@ def _pictures(
     return Pictures(cards, texts, mark)
 
 
-def _frames_of(sink: Any) -> Any:
-    """Frames from a graph's sink until it ends."""
-    import av
-
-    while True:
-        try:
-            yield sink.pull()
-        except av.error.EOFError:
-            return
-
-
 def _encode(
     container: Any, video: Any, vsink: Any, audio: Any, asink: Any, lay: Layout, progress: Progress
 ) -> int:
@@ -127,7 +116,7 @@ def _encode(
     from av.video.frame import PictureType
 
     tracker = progress.stage("export", lay.total)
-    pictures, sounds = _frames_of(vsink), _frames_of(asink) if asink is not None else iter(())
+    pictures, sounds = frames_of(vsink), frames_of(asink) if asink is not None else iter(())
     picture: Any = next(pictures, None)
     sound: Any = next(sounds, None)
     written, samples, step = 0, 0, Fraction(1) / lay.fps
