@@ -19,3 +19,6 @@ def test_a_scene_error_names_the_project_files_field_not_the_apis() -> None:
 def test_a_request_error_still_names_the_apis_field() -> None:
     error = from_reelgen(InvalidRequest("give a start image (start_image)", param="start_image"))
     assert error.message == "give a start image (input_reference)"
+    # A request parameter whose name begins like a file's field (project_id) is still the API's.
+    error = from_reelgen(InvalidRequest("give a start image (start_image)", param="project_id"))
+    assert error.message == "give a start image (input_reference)"

@@ -150,13 +150,13 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
 
 #: Parameters inside a file the user wrote (a project's scenes, a manifest's items): their messages name
 #: that file's fields, which the API's names would misname (``(start_image)`` is the scene's field there).
-FILE_PARAMS = ("scenes[", "items[", "defaults", "export", "project", "manifest")
+FILE_PARAMS = frozenset({"scenes", "items", "defaults", "export", "project", "manifest"})
 
 
 def _wire_words(message: str, field: str | None = None) -> str:
     """A field named in brackets (``give a start image (start_image)``) as the API names it, and the
     field the message starts with (``start_image cannot be pinned ...``), which is ``field``."""
-    if field is not None and field.startswith(FILE_PARAMS):
+    if field is not None and re.split(r"[.\[]", field, maxsplit=1)[0] in FILE_PARAMS:
         return message
     message = re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
     if (
