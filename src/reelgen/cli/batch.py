@@ -120,7 +120,7 @@ def batch(
       reelgen batch shots/manifest.json --price-per-gpu-hour 2.5
       reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
-    from reelgen.core.batch import SUMMARY_FILE, check_models, load_manifest, output_folder, run_batch
+    from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
     from reelgen.core.batch.manifest import check_server_outputs, check_spares_file
 
     progress = Progress(preview_every=0)
@@ -140,7 +140,6 @@ def batch(
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)
-        check_models(spec, f"manifest {manifest}")  # run_batch checks too, but knows no file to name
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event
             summary = run_batch(
@@ -151,6 +150,7 @@ def batch(
                 device=device,
                 vram_budget_gib=vram_budget,
                 price_per_gpu_hour=price,
+                source=f"manifest {manifest}",
             )
     except ReelgenError as exc:
         raise fail(exc) from None

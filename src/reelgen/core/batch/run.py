@@ -119,20 +119,21 @@ def run_batch(
     vram_budget_gib: float | None = None,
     price_per_gpu_hour: float | None = None,
     on_item: Callable[[ItemOutcome], None] | None = None,
+    source: str | None = None,
 ) -> BatchSummary:
     """Run every item of ``manifest`` (a path, or a manifest with ``base_dir`` its folder) and summarise.
 
     ``on_item`` hears each outcome as it happens. The summary is also written to
-    ``batch-summary.json`` in the output folder.
+    ``batch-summary.json`` in the output folder. ``source`` starts the manifest's own errors
+    (``manifest shots/manifest.json``); a manifest given as a path is named by it.
     """
     begun = time.monotonic()
     progress = progress or Progress()
     cache = cache or ModelCache()
     # 1. The manifest and its plan: no GPU time yet, and poor keyframes are skipped here.
-    source = None
     if not isinstance(manifest, Manifest):
         base_dir = Path(manifest).resolve().parent if base_dir is None else base_dir
-        source = f"manifest {manifest}"
+        source = source or f"manifest {manifest}"
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
