@@ -156,10 +156,8 @@ def _stops_held() -> Iterator[None]:
         if caught:
             signum, frame = caught[0]
             before = previous[signal.Signals(signum)]
-            if callable(before):
-                before(
-                    signum, frame
-                )  # the CLI's: cancel, a second Ctrl-C's KeyboardInterrupt, a kill's unwinding
+            if callable(before):  # the CLI's: cancel, a second Ctrl-C's KeyboardInterrupt, a kill's unwinding
+                before(signum, frame)
             elif before == signal.SIG_DFL:
                 os.kill(os.getpid(), signum)
 

@@ -369,7 +369,8 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
         help="diffusers folder to write, replaced whole [the installed package's: the shipped model]",
     )
     # NaN or 0 was shipped as it was given: a model whose every clip came out black or NaN. Above
-    # MAX_FLOW_SHIFT generation refuses the model's own shift, so every clip of it would fail.
+    # MAX_FLOW_SHIFT (the bound generation puts on --option flow_shift) the schedule sits at full noise
+    # for nearly every step, and far above it the frames come out NaN (core.spec.rules).
     export.add_argument(
         "--shift",
         type=number(float, 0, above=True, high=MAX_FLOW_SHIFT),

@@ -79,15 +79,16 @@ def enhance_file(
         made, run = stream_chain(frames, shape, chain, progress, device)
         middle = _Middle(final.frames // 2)
         picture, turned = middle.watch(made), Shape(final.width, final.height, final.frames, final.fps)
-        if is_gif(output) and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
+        gif = is_gif(output)
+        if gif and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
         # A GIF is encoded after the last frame is made (two passes): a Ctrl-C then still stops it.
         write_frames(picture, (turned.width, turned.height), final.fps, silent, check=progress.cancel.check)
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
-        if is_gif(output) and extras.rotation:
+        if gif and extras.rotation:
             record["output"] = _upright_record(record["output"], extras.rotation)
-        if is_gif(output):  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
+        if gif:  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
             record["output"]["frames"] = shown(got.frames, got.fps)
         if run.read < shape.frames:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
