@@ -104,7 +104,8 @@ class FusedRRDB(nn.Module):
         self.order: Order = order
         device = net.conv_first.weight.device
         # The body on pictures with a zero ring, read through TMA copies (``conv3x3(padded=True)``):
-        # by default on Hopper, where it ran 3-11 % faster than the row layout (docs/benchmarks.md).
+        # by default on Hopper, where the regrouped order (the one used) ran 9-11 % faster in it than in
+        # the row layout (docs/benchmarks.md).
         self.padded = hopper(device) if padded is None else padded
         self.tilings = tuned_tilings(device) if tilings is None else tilings
         self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
