@@ -148,6 +148,9 @@ def _remote(
 
     if out.suffix.lower() != ".mp4":
         raise typer.BadParameter(f"--output {out.name}: the server makes an MP4; give a name ending in .mp4")
+    # The upload is the multipart field `file`, a name never typed: "file: not a readable video" is said
+    # of IN, the path the person gave.
+    flags = {**FIELD_FLAGS, "file": f"IN {source}"}
     try:
         if source.is_file():
             form = {k: str(v) for k, v in fields.items()}
@@ -161,12 +164,12 @@ def _remote(
             )
         # A failed job, as a refusal (below), names the server's fields ("target_fps 12 must be above
         # ..."): said with the options typed, as the run here says them.
-        if _watch(server, api_key, video["id"], quiet, FIELD_FLAGS, downloads=True) != "completed":
+        if _watch(server, api_key, video["id"], quiet, flags, downloads=True) != "completed":
             raise typer.Exit(1)
         fetch_with_record(server, api_key, video["id"], out)
         final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
     except ClientError as exc:
-        raise _exit(exc, FIELD_FLAGS) from None
+        raise _exit(exc, flags) from None
     return final
 
 

@@ -7,6 +7,29 @@ from typing import Any
 
 Flags = dict[str, str]  # a command's options by the request field each sets: {"num_frames": "--frames"}
 
+#: The create body's fields as ``submit`` and ``remix`` take them: a server's error names the option.
+JOB_FLAGS: Flags = {
+    "prompt": "PROMPT",
+    "model": "--model",
+    "size": "--size",
+    "seconds": "--seconds",
+    "num_frames": "--frames",
+    "fps": "--fps",
+    "num_inference_steps": "--steps",
+    "guidance_scale": "--guidance",
+    "seed": "--seed",
+    "negative_prompt": "--negative",
+    "input_reference": "--image",
+    "priority": "--priority",
+    "options": "--option",
+    **{
+        name: f"--{name.replace('_', '-')}"
+        for name in ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
+    },
+}
+#: The fields ``remix`` has an option for, besides its prompt; it keeps every other from the video remixed.
+REMIX_OWN = ("negative_prompt", "seed", "num_inference_steps", "guidance_scale", "priority")
+
 
 def said_as_flags(said: str, param: str, flags: Flags) -> str:
     """``said`` about field ``param`` (``""``: none named) with the fields said as ``flags``' options."""
@@ -34,3 +57,54 @@ def failure_as_flags(error: dict[str, Any], flags: Flags) -> str:
     field = start[1] if start else ""
     known = field in flags or (field.startswith("options.") and "options" in flags)
     return said_as_flags(message, field if known else "", flags)
+
+
+#: Fields a remix takes from the video remixed that no option of ``remix`` or ``submit`` names.
+KEPT_UNNAMED = (
+    "guidance_scale_2",
+    "source_strength",
+    "audio",
+    "loras",
+    "keyframes",
+    "end_image",
+    "source_video",
+)
+
+
+def kept_field(param: str, typed: Flags) -> str | None:
+    """The field of ``param`` when a remix kept it from the video remixed (no option typed set it), else None."""
+    head = param.partition(".")[0].partition("[")[0]
+    if head in typed or head == "prompt" or (head not in JOB_FLAGS and head not in KEPT_UNNAMED):
+        return None
+    return param if head == "options" else head
+
+
+def said_as_kept(said: str, field: str, parent: dict[str, Any] | None, video_id: str) -> str:
+    """``said`` about ``field``, which a remix kept from ``video_id`` (``parent``: that video, if known),
+    then where its value came from and how to change it. A remix of a video whose model has since lost its
+    weights was told ``--model 'wan-1.3b' has no weights``: an option ``remix`` has not, never typed."""
+    value = _value(parent or {}, field)
+    shown = field if value is None else f"{field} {value}"
+    if field in REMIX_OWN:
+        how = f"give {JOB_FLAGS[field]} to override it"
+    elif field.startswith("options."):
+        how = f"a remix keeps it; `reelgen submit --option {field.removeprefix('options.')}=VALUE` makes a new video with another"
+    elif field in JOB_FLAGS:
+        how = f"a remix keeps it; `reelgen submit {JOB_FLAGS[field]}` makes a new video with another"
+    else:
+        how = "a remix keeps it; make a new video to change it"
+    return f"{said}; {shown} came from {video_id}, the video remixed, not from this command: {how}"
+
+
+def _value(video: dict[str, Any], field: str) -> str | None:
+    """The value ``field`` has in a video object, said as text; None when it has none to show (a list, a flag)."""
+    parameters = video.get("parameters") or {}
+    if field.startswith("options."):
+        value = (parameters.get("options") or {}).get(field.removeprefix("options."))
+    else:
+        value = video[field] if field in video else parameters.get(field)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else f"{value[:37]}...")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(value)

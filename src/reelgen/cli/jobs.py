@@ -25,28 +25,9 @@ from reelgen.cli.client import (
     fetch_content,
     job_path,
 )
+from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
+from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.output import console, parse_pairs
-
-#: The create body's fields as ``submit`` and ``remix`` take them: a server's error names the option.
-FLAGS = {
-    "prompt": "PROMPT",
-    "model": "--model",
-    "size": "--size",
-    "seconds": "--seconds",
-    "num_frames": "--frames",
-    "fps": "--fps",
-    "num_inference_steps": "--steps",
-    "guidance_scale": "--guidance",
-    "seed": "--seed",
-    "negative_prompt": "--negative",
-    "input_reference": "--image",
-    "priority": "--priority",
-    "options": "--option",
-    **{
-        name: f"--{name.replace('_', '-')}"
-        for name in ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
-    },
-}
 
 
 def _job_id(value: str) -> str:
@@ -100,12 +81,14 @@ def _print_video(video: dict[str, Any]) -> None:
         typer.echo(f"  {video['error']['code']}: {video['error']['message']}")
 
 
-def _report(server: str, api_key: str | None, video: dict[str, Any], watch_it: bool, as_json: bool) -> None:
+def _report(
+    server: str, api_key: str | None, video: dict[str, Any], watch_it: bool, as_json: bool, flags: Flags
+) -> None:
     """A new job's line (or JSON), then with ``watch_it`` its progress and its end: exit 1 when it
-    failed or was cancelled, as ``reelgen watch`` exits; a failure names the options (FLAGS), as a refusal."""
+    failed or was cancelled, as ``reelgen watch`` exits; a failure names the options (``flags``), as a refusal."""
     if not as_json:
         _print_video(video)
-    final = _watch(server, api_key, video["id"], flags=FLAGS) if watch_it else None
+    final = _watch(server, api_key, video["id"], flags=flags) if watch_it else None
     if as_json:  # with --watch: the object as it ended
         video = _call(server, api_key, "GET", job_path(video["id"])).json() if watch_it else video
         typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
@@ -202,7 +185,7 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", data=form, files=files, headers=headers)
         else:
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
-        _report(server, api_key, resp.json(), watch_it, as_json)
+        _report(server, api_key, resp.json(), watch_it, as_json, FLAGS)
     except ClientError as exc:
         raise _exit(exc, FLAGS) from None
 
@@ -379,12 +362,27 @@ def remix(
         "priority": priority,
     }
     body = {k: v for k, v in fields.items() if v is not None}
+    typed = {k: FLAGS[k] for k in body}  # any other field is the remixed video's: no option names it
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else {}
     try:
         video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
-        _report(server, api_key, video, watch_it, as_json)
+        _report(server, api_key, video, watch_it, as_json, typed)
     except ClientError as exc:
-        raise _exit(exc, FLAGS) from None
+        raise _exit(_kept(exc, server, api_key, video_id, typed), typed) from None
+
+
+def _kept(exc: ClientError, server: str, api_key: str | None, video_id: str, typed: Flags) -> ClientError:
+    """A refusal of a field the remix kept from ``video_id`` said as that video's, with its value and how to
+    change it: it named ``--model`` or ``--option flow_shift``, as if typed (remix has no such option)."""
+    field = kept_field(exc.param or "", typed)
+    if exc.said is None or not exc.bad_input or field is None:
+        return exc
+    try:
+        parent = _call(server, api_key, "GET", job_path(video_id)).json()
+    except ClientError:
+        parent = None  # said without its value
+    said = said_as_kept(exc.said, field, parent, video_id)
+    return ClientError(f"HTTP {exc.status}: {said}", exc.status, bad_input=True)
 
 
 def register(app: typer.Typer) -> None:
