@@ -1,15 +1,22 @@
-"""A remix's refusal of a field it kept from the video remixed says so (not an option never typed), and
-``enhance --server`` names IN, not the upload's multipart field, when the server refuses the file."""
+"""A remix's refusal of a field it kept from the video remixed says so (not an option never typed),
+``enhance --server`` names IN, not the upload's multipart field, when the server refuses the file, and a
+batch stopped by a kill says what it kept, as one stopped with Ctrl-C does."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
+from skimage import data
 from typer.testing import CliRunner, Result
 
 from reelgen.api.sse import format_event
@@ -146,3 +153,77 @@ def test_enhance_on_a_server_names_in_when_the_file_is_refused(
     assert said(out).startswith(f"error: HTTP 400: IN {clip}: not a readable video")
     assert "file" not in said(out).replace(str(clip), "IN")
     assert not (tmp_path / "big.mp4").exists()
+
+
+#: `reelgen ARGS...` whose second batch item stops before rendering: it says so in the marker file
+#: (argv[1]) and waits there, stopping at a cancel (a first Ctrl-C) as a render's steps do.
+SECOND_ITEM_WAITS = """
+import pathlib, sys, time
+from reelgen.core.batch import run
+
+marker = pathlib.Path(sys.argv[1])
+sys.argv = ["reelgen", *sys.argv[2:]]
+real, calls = run._render, []
+
+def render(planned, progress, *args):
+    calls.append(planned.output)
+    if len(calls) == 2:
+        marker.write_text("rendering")
+        for _ in range(1200):
+            progress.cancel.check()
+            time.sleep(0.05)
+    return real(planned, progress, *args)
+
+run._render = render
+from reelgen.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "cause"),
+    [(signal.SIGTERM, 143, "stopped by SIGTERM"), (signal.SIGINT, 130, "cancelled with Ctrl-C")],
+    ids=["kill", "ctrl-c"],
+)
+def test_a_batch_stopped_by_a_kill_says_what_it_kept_as_ctrl_c_does(
+    tmp_path: Path, signum: int, code: int, cause: str
+) -> None:
+    """A kill said only "stopped by SIGTERM; nothing half-written was left": not that the first item
+    was made and kept, nor that running the batch again does the rest, as Ctrl-C says."""
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    for name in ("astronaut", "camera", "coffee"):
+        Image.fromarray(getattr(data, name)()).convert("RGB").save(shots / f"{name}.png")
+    defaults = tmp_path / "defaults.yaml"
+    defaults.write_text(
+        "model: ken-burns\nwidth: 64\nheight: 48\nnum_frames: 9\nfps: 8\nmotion: {preset: zoom-in}\n"
+    )
+    made = runner.invoke(app, ["manifest", "create", str(shots), "--defaults", str(defaults)])
+    assert made.exit_code == 0, made.output
+    marker = tmp_path / "rendering"
+    run = subprocess.Popen(
+        [sys.executable, "-c", SECOND_ITEM_WAITS, str(marker), "batch", str(shots / "manifest.json"), "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), run.communicate(timeout=30)
+        run.send_signal(signum)
+        stdout, stderr = run.communicate(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == code, stderr
+    assert " ".join(stderr.split()).endswith(
+        f"error: batch {cause} after 1 of 3 item(s): 1 finished and kept, the item in progress wrote no "
+        "file; run the batch again to do the other 2"
+    ), stderr
+    assert "nothing half-written" not in stderr  # one line says the stop, as a Ctrl-C's does
+    outputs = shots / "outputs"
+    assert (outputs / "astronaut.mp4").is_file() and not (outputs / "camera.mp4").exists()
+    assert not (outputs / "batch-summary.json").exists() and stdout == ""

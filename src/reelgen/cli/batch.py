@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
@@ -15,8 +15,12 @@ from reelgen.cli import typed
 from reelgen.cli.output import console, fail, positive_gib, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress
+
+if TYPE_CHECKING:
+    from reelgen.core.batch.summary import ItemOutcome
 
 manifest_app = typer.Typer(
     help="Batch manifests: one item per keyframe image, with prompt template, model, motion and seed.",
@@ -140,18 +144,23 @@ def batch(
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)
-        with progress_bar(progress.cancel, quiet) as on_event:
-            progress.on_event = on_event
-            summary = run_batch(
-                spec,
-                base_dir=base,
-                output_dir=out,
-                progress=progress,
-                device=device,
-                vram_budget_gib=vram_budget,
-                price_per_gpu_hour=price,
-                source=f"manifest {manifest}",
-            )
+        done: list[ItemOutcome] = []  # what a kill says was kept, as a Ctrl-C's cancel says it
+        try:
+            with progress_bar(progress.cancel, quiet) as on_event:
+                progress.on_event = on_event
+                summary = run_batch(
+                    spec,
+                    base_dir=base,
+                    output_dir=out,
+                    progress=progress,
+                    device=device,
+                    vram_budget_gib=vram_budget,
+                    price_per_gpu_hour=price,
+                    on_item=done.append,
+                    source=f"manifest {manifest}",
+                )
+        except Terminated:
+            raise stopped_by_sigterm(_killed(progress, done, len(spec.items))) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for line in summary.lines():
@@ -159,6 +168,15 @@ def batch(
     typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _killed(progress: Progress, done: list[ItemOutcome], total: int) -> str:
+    """A batch stopped by a kill, said in the words of one stopped with Ctrl-C (core.batch.run): the items
+    finished and kept, and that running it again does the rest."""
+    from reelgen.core.batch.run import _stopped
+
+    progress.cancel.cancel("stopped by SIGTERM")  # the run is over: this only names the cause
+    return _stopped(progress, dict(enumerate(done)), total).message
 
 
 def check_device(device: str) -> None:

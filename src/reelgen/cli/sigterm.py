@@ -20,6 +20,16 @@ class Terminated(BaseException):
     """
 
 
+def stopped_by_sigterm(said: str = "stopped by SIGTERM; nothing half-written was left") -> SystemExit:
+    """The exit (143) of a command a kill stopped, once ``said`` is printed in one line.
+
+    A command that says what was kept when Ctrl-C stops it (a batch: the items finished) catches
+    ``Terminated`` and says the same with this; else a kill is said with the default words alone.
+    """
+    sys.stderr.write(f"error: {said}\n")
+    return SystemExit(TERMINATED)
+
+
 def _raise_terminated(signum: int, frame: Any) -> None:
     # A second kill while the first unwinds ends the process at once, as the default action does.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -39,7 +49,6 @@ def sigterm_unwinds() -> Iterator[None]:
     try:
         yield
     except Terminated:
-        sys.stderr.write("error: stopped by SIGTERM; nothing half-written was left\n")
-        raise SystemExit(TERMINATED) from None
+        raise stopped_by_sigterm() from None
     finally:
         signal.signal(signal.SIGTERM, previous)
