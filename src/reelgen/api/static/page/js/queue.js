@@ -13,6 +13,8 @@ const IDLE_ROUNDS = 3;
 /** How far along a status is; a polled answer older than the live events must not move a card back. */
 const RANK = { queued: 0, in_progress: 1, completed: 2, failed: 2, cancelled: 2 };
 const NOTIFY = "reelgen-notify";
+const RECONNECTING = "No word from the server; reconnecting…";
+const RECONNECTED = "Connected again; waiting for the next step…";
 
 export function createQueue(ctx) {
   const cards = new Map(); // id -> {node, video, stream, parts}
@@ -207,7 +209,9 @@ export function createQueue(ctx) {
       onState: (s) => {
         card.node.dataset.stream = s;
         // The last step and "about 2 s left" would stand unchanged while nothing is heard.
-        if (s === "reconnecting") card.parts.step.textContent = "No word from the server; reconnecting…";
+        if (s === "reconnecting") card.parts.step.textContent = RECONNECTING;
+        // Back in touch, with nothing new to tell yet (a slow step): "reconnecting" would stand as if still cut off.
+        else if (s === "live" && card.parts.step.textContent === RECONNECTING) card.parts.step.textContent = RECONNECTED;
       },
     });
   }

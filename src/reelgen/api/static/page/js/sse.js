@@ -1,6 +1,6 @@
 // Server-sent events read through fetch (EventSource cannot send an Authorization header), resuming
 // after a dropped connection from the last event seen (Last-Event-ID), until a final event arrives.
-import { authHeaders, reached } from "./api.js";
+import { authHeaders, onReach, reached } from "./api.js";
 import { parseAnswer } from "./exact_json.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
@@ -20,6 +20,27 @@ function acquire() {
 function release() {
   const next = waiting.shift();
   if (next) next(); else open -= 1;
+}
+
+// A stream waiting to reconnect sleeps for its backoff (up to 15 s) or the server's retry. Once the
+// server answers again after not answering (a restart), every sleeper is woken: the offline line went,
+// and its card must not say "reconnecting" for seconds more, nor miss the requeue and the new run.
+const sleepers = new Set();
+let unreachable = false;
+onReach((ok) => {
+  if (!ok) { unreachable = true; return; }
+  if (!unreachable) return;
+  unreachable = false;
+  for (const wake of [...sleepers]) wake();
+});
+
+/** Resolves after `ms`, or sooner when the server is reached again after a time without answer. */
+function pause(ms) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); sleepers.delete(done); resolve(); };
+    const timer = setTimeout(done, ms);
+    sleepers.add(done);
+  });
 }
 
 /** Parses one SSE frame ("id:", "event:", "data:", "retry:" lines) into {id, event, data, retry}. */
@@ -120,7 +141,7 @@ export function follow(path, { onEvent, onFinal, onGone, onState }) {
       // The stream ended without a final event (a dropped connection, a restarted server): resume.
       onState && onState("reconnecting");
       const wait = Math.min(15000, retryMs * 2 ** Math.min(failures, 4)) * (0.8 + Math.random() * 0.4);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await pause(wait);
     }
   }
 
