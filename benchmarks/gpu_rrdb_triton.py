@@ -31,8 +31,9 @@ import torch
 import torch.nn.functional as F
 from enhance_gpu import _random_fill, conv_flops, gemm_roof, timed
 
+from reelgen.core.enhance.upscale import torch_model
 from reelgen.core.enhance.upscale.arch import RRDBNet
-from reelgen.core.enhance.upscale.fused_rrdb import FusedRRDB
+from reelgen.core.enhance.upscale.fused_rrdb import FusedRRDB, tuned_tilings
 from reelgen.core.enhance.upscale.torch_model import TorchUpscaler, load_named
 from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weight
 
@@ -84,6 +85,13 @@ def steps(rows: int, padded: bool = False) -> dict[str, tuple[Any, ...]]:
         found[f"r{j}"] = (32, 192 - 32 * j, lambda t, j=j, wj=wj, bj=bj: body(
             parts[:, 32 * (j - 1) : 32 * j], wj, bj, parts[:, 32 * j : 32 * j + 32], hw, split=32,
             t=sums[:, 32 * j :], add_sum=True, lrelu=True, tiling=t))  # fmt: skip
+    for j in range(1, 4):
+        wj, bj = weight(32 * j, 32), bias(32)
+        found[f"h{j}"] = (32 * j, 32, lambda t, j=j, wj=wj, bj=bj: body(
+            parts[:, : 32 * j], wj, bj, parts[:, 32 * j : 32 * j + 32], hw, t=sums[:, 32 * j : 32 * j + 32],
+            add_sum=True, lrelu=True, tiling=t))  # fmt: skip
+    wh, bh = weight(128, 64), bias(64)
+    found["h4"] = (128, 64, lambda t: body(parts, wh, bh, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
     wr, br = weight(32, 64), bias(64)
     found["r4"] = (32, 64, lambda t: body(parts[:, 96:], wr, br, res2, hw, t=sums[:, 128:], add_sum=True, res=out, res_alpha=0.2, tiling=t))  # fmt: skip
     wb, bb = weight(64, 64), bias(64)
@@ -123,7 +131,7 @@ def cudnn(cin: int, cout: int, times: int) -> float:
 
 
 def sweep(
-    roof: float, deadline: float, padded: bool = False
+    roof: float, deadline: float, padded: bool = False, only: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Tiling], list[dict[str, Any]]]:
     """The fastest tiling of each step at one 854x480 frame, and every timing (past ``deadline``, one tiling a step)."""
     from triton.testing import do_bench
@@ -131,6 +139,8 @@ def sweep(
     rows = []
     best: dict[str, Tiling] = {}
     for name, (cin, cout, run, *times) in steps(H * W, padded).items():
+        if only and name not in only:
+            continue
         candidates = NARROW if cout == 32 else SIXTY_FOUR if cout == 64 else LAST if cout == 3 else WIDE
         flops = 2.0 * H * W * (times[0] if times else 1) * 9 * cin * cout
         fastest = None
@@ -212,7 +222,7 @@ def frames(
             )
             variants["eager regrouped" if regroup else "eager stock"] = up.net
         stock16 = copy.deepcopy(base).to("cuda", dtype).to(memory_format=torch.channels_last).eval()  # type: ignore[call-overload]
-        for order in ("stock", "regrouped"):
+        for order in ("stock", "regrouped", "hybrid"):
             # No sweep: the tilings reelgen uses on this GPU (``tuned_tilings``).
             variants[f"fused {order}"] = FusedRRDB(stock16, order, tilings or None, padded=False).eval()  # type: ignore[arg-type]
             variants[f"fused {order}, padded (TMA)"] = FusedRRDB(
@@ -273,6 +283,22 @@ def tiled(
                 up.net.tilings = swept  # type: ignore[union-attr,assignment]
             default = " (the default here)" if up.net.padded == fused.net.padded else ""  # type: ignore[union-attr]
             runs.append((f"fused {fused.net.order}, {layout}{default}", up))
+        # The other orders with waiting sums, in the default layout, loaded as reelgen would load them.
+        saved = dict(torch_model.FUSED_ORDER)
+        for order in ("regrouped", "hybrid"):
+            if order == fused.net.order:
+                continue
+            torch_model.FUSED_ORDER[torch.float16] = order
+            try:
+                other = TorchUpscaler(copy.deepcopy(base), 4, 1.0, "RRDBNet", "bench").to(
+                    "cuda", torch.float16, fused=True
+                )
+            finally:
+                torch_model.FUSED_ORDER.update(saved)
+            if isinstance(other.net, FusedRRDB):
+                if padded and other.net.padded:
+                    other.net.tilings = padded
+                runs.append((f"fused {order}, default layout", other))
     for name, up in runs:
         try:
             seconds = timed(lambda up=up: up.upscale(batch), 3)
@@ -300,6 +326,9 @@ def main() -> None:
     parser.add_argument(
         "--padded-only", action="store_true", help="sweep only the padded layout (rows: reelgen's tilings)"
     )
+    parser.add_argument(
+        "--steps", default="", help="sweep only these steps, comma-separated (e.g. h1,h2,h3,h4)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     torch.backends.cudnn.benchmark = True
@@ -310,16 +339,20 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
+    only = frozenset(args.steps.split(",")) if args.steps else frozenset()
     sweep_rows = args.sweep_s > 0 and not args.padded_only
-    tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2) if sweep_rows else ({}, [])
+    tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2, only=only) if sweep_rows else ({}, [])
     try:
         padded, padded_steps = (
-            sweep(roof, started + args.sweep_s, padded=True) if args.sweep_s > 0 else ({}, [])
+            sweep(roof, started + args.sweep_s, padded=True, only=only) if args.sweep_s > 0 else ({}, [])
         )
         report["steps"] += padded_steps
     except Exception as exc:  # TMA reads that do not build here
         padded, report["padded_error"] = {}, f"{type(exc).__name__}: {str(exc)[:300]}"
     report["sweep_s"] = time.monotonic() - started
+    # Steps not swept keep reelgen's own tilings for this GPU.
+    tuned = tuned_tilings(torch.device("cuda"))
+    tilings, padded = ({**tuned, **t} if t else {} for t in (tilings, padded))
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))
     report["frames"] = frames(args.weights, roof, tilings, padded, args.compiled)
     (args.out / "rrdb-triton.json").write_text(json.dumps(report, indent=1))

@@ -55,7 +55,7 @@ def rel(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 @pytest.mark.parametrize("padded", [False, True], ids=["rows", "padded-tma"])
-@pytest.mark.parametrize("order", ["stock", "regrouped"])
+@pytest.mark.parametrize("order", ["stock", "regrouped", "hybrid"])
 def test_the_fused_network_upscales_a_photo_as_the_network_does(order: str, padded: bool) -> None:
     net = small_rrdb()
     x = photo(7, 9, batch=2)  # odd sizes: pixel rows straddle tiles and picture edges
@@ -74,11 +74,11 @@ def test_the_fused_network_upscales_a_photo_as_the_network_does(order: str, padd
 def test_tilings_that_do_not_divide_the_channels_compute_the_same(tiling: Tiling) -> None:
     net = small_rrdb()
     x = photo(5, 7)
-    steps = ("s0", "s1", "s2", "s3", "s4", "r0", "r1", "r2", "r3", "r4")
+    steps = ("s0", "s1", "s2", "s3", "s4", "r0", "r1", "r2", "r3", "r4", "h1", "h2", "h3", "h4")
     steps += ("conv_body", "conv_up1", "conv_up2", "conv_hr", "conv_last")
     with torch.inference_mode():
         want = net(x)
-        for order in ("stock", "regrouped"):
+        for order in ("stock", "regrouped", "hybrid"):
             for padded in (False, True):
                 fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling), padded=padded)  # type: ignore[arg-type]
                 assert rel(fused(x), want) < 1e-5
@@ -167,12 +167,13 @@ def test_hopper_tilings_cover_every_step_and_fit_its_shared_memory(monkeypatch: 
     monkeypatch.setattr(fused_rrdb.FusedRRDB, "_tiling", recording)
     net = small_rrdb()
     with torch.inference_mode():
-        for order in ("stock", "regrouped"):
+        for order in ("stock", "regrouped", "hybrid"):
             fused_rrdb.FusedRRDB(net, order)(photo(4, 4))
     # A step missing from the table would quietly run on the untuned default.
     assert set(asked) == set(fused_rrdb.HOPPER_TILINGS)
     shapes = {f"s{k}": (64 + 32 * k, 32) for k in range(4)} | {"s4": (192, 64), "r0": (64, 192)}
     shapes |= {f"r{j}": (32, 192 - 32 * j) for j in range(1, 5)} | {"conv_last": (64, 3)}
+    shapes |= {f"h{j}": (32 * j, 32) for j in range(1, 4)} | {"h4": (128, 64)}
     for step, tiling in fused_rrdb.HOPPER_TILINGS.items():
         t = tiling.fit(*shapes.get(step, (64, 64)))
         # Each pipeline stage holds a block_m x block_k input tile and a block_k x block_n weight tile

@@ -12,6 +12,11 @@ between them. Two orders of the same arithmetic (``order``):
 - ``"regrouped"``: each input part feeds every later convolution in one wide
   product (``regroup.py``); the later convolutions' partial sums wait in a
   192-channel buffer that each step reads and writes back in its epilogue.
+- ``"hybrid"``: the block's input feeds all five convolutions in one wide
+  product, as regrouped, and their partial sums wait; each later convolution
+  then reads its own sum once and the growth channels made so far as one
+  concatenation, as stock. The sums cross memory twice instead of once per
+  step, and the narrow products read 64 fewer channels than stock's.
 
 On Hopper the body runs on pictures with a one-pixel zero ring (``padded``),
 so each operand tile is one TMA copy with no masks.
@@ -33,7 +38,7 @@ from torch import nn
 from reelgen.core.enhance.upscale.arch import ResidualDenseBlock, RRDBNet
 from reelgen.core.enhance.upscale.triton_conv import Tiling, conv3x3, pack_weight
 
-Order = Literal["stock", "regrouped"]
+Order = Literal["stock", "regrouped", "hybrid"]
 
 #: Each step's fastest tiling on Hopper at 854x480 (``benchmarks/gpu_rrdb_triton.py``, docs/benchmarks.md):
 #: the body's steps in the padded layout (TMA reads; swept on an H200), the trunk's in the row layout
@@ -50,6 +55,11 @@ HOPPER_TILINGS = {
     "r2": Tiling(128, 64, 64, 4, 4),
     "r3": Tiling(128, 64, 64, 4, 3),
     "r4": Tiling(64, 64, 64, 4, 4),
+    # The hybrid order's narrow steps (its first step is r0), swept on an H100 in the padded layout.
+    "h1": Tiling(256, 32, 64, 8, 4),
+    "h2": Tiling(256, 32, 64, 8, 3),
+    "h3": Tiling(256, 32, 64, 8, 4),
+    "h4": Tiling(128, 64, 64, 8, 4),
     "conv_body": Tiling(128, 64, 64, 4, 3),
     "conv_up1": Tiling(128, 64, 32, 4, 4),
     "conv_up2": Tiling(128, 64, 64, 4, 3),
@@ -104,8 +114,8 @@ class FusedRRDB(nn.Module):
         self.order: Order = order
         device = net.conv_first.weight.device
         # The body on pictures with a zero ring, read through TMA copies (``conv3x3(padded=True)``):
-        # by default on Hopper, where the regrouped order (the one used) ran 9-11 % faster in it than in
-        # the row layout (docs/benchmarks.md).
+        # by default on Hopper, where the orders with waiting sums ran 6-11 % faster in it than in the
+        # row layout (docs/benchmarks.md).
         self.padded = hopper(device) if padded is None else padded
         self.tilings = tuned_tilings(device) if tilings is None else tilings
         self.conv_first = net.conv_first  # 3 input channels: cuDNN's, not the kernel's
@@ -139,11 +149,18 @@ class FusedRRDB(nn.Module):
         if self.order == "stock":
             return [pack_weight(conv.weight.detach()) for conv in convs], biases
         feat, grow = self.feat, self.grow
-        bounds = [(0, feat)] + [(feat + i * grow, feat + (i + 1) * grow) for i in range(4)]
+        first = torch.cat([c.weight.detach()[:, :feat] for c in convs])
+        if self.order == "hybrid":
+            # The input's part of all five, then each later convolution's growth-channel part.
+            rest = [c.weight.detach()[:, feat:] for c in convs[1:]]
+            return [pack_weight(p) for p in [first, *rest]], biases
+        # Growth slice i feeds every convolution after the one that made it.
+        bounds = [(feat + i * grow, feat + (i + 1) * grow) for i in range(4)]
         parts = [
-            torch.cat([c.weight.detach()[:, lo:hi] for c in convs[j:]]) for j, (lo, hi) in enumerate(bounds)
+            torch.cat([c.weight.detach()[:, lo:hi] for c in convs[i + 1 :]])
+            for i, (lo, hi) in enumerate(bounds)
         ]
-        return [pack_weight(p) for p in parts], biases
+        return [pack_weight(p) for p in [first, *parts]], biases
 
     def _tiling(self, step: str) -> Tiling:
         return self.tilings.get(step, Tiling())
@@ -160,7 +177,7 @@ class FusedRRDB(nn.Module):
             ring[:, 1:-1, 1:-1] = first.permute(0, 2, 3, 1)
             feat, hw = ring.view(-1, c), (h + 2, w + 2)
         # 2. The body: 23 RRDBs of three dense blocks, every residual in an epilogue.
-        body = self._stock_body(feat, hw) if self.order == "stock" else self._regrouped_body(feat, hw)
+        body = self._stock_body(feat, hw) if self.order == "stock" else self._summed_body(feat, hw)
         # 3. feat + conv_body(body), then the two x2 steps (nearest-neighbour reads inside the
         #    convolution), conv_hr and conv_last, each with its bias and LeakyReLU fused.
         trunk = _buffer(feat.shape[0], c, feat)
@@ -248,15 +265,17 @@ class FusedRRDB(nn.Module):
             tiling=self._tiling("s4"),
         )
 
-    def _regrouped_body(self, feat: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
+    def _summed_body(self, feat: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
+        """The body in an order with waiting partial sums (regrouped or hybrid)."""
         f, g, rows = self.feat, self.grow, feat.shape[0]
+        block = self._regrouped_block if self.order == "regrouped" else self._hybrid_block
         parts, sums = _buffer(rows, 4 * g, feat), _buffer(rows, f + 4 * g, feat)
         a, b, c = feat, _buffer(rows, f, feat), _buffer(rows, f, feat)
         blocks = self._blocks()
         for i in range(0, len(blocks), 3):
-            self._regrouped_block(a, b, parts, sums, blocks[i], hw)
-            self._regrouped_block(b, c, parts, sums, blocks[i + 1], hw)
-            self._regrouped_block(c, b, parts, sums, blocks[i + 2], hw, rrdb_in=a)
+            block(a, b, parts, sums, blocks[i], hw)
+            block(b, c, parts, sums, blocks[i + 1], hw)
+            block(c, b, parts, sums, blocks[i + 2], hw, rrdb_in=a)
             # The RRDB's output is the next one's input; its input is free, unless it is the
             # trunk's (conv_body's residual needs that at the end).
             a, b = b, (_buffer(rows, f, feat) if a is feat else a)
@@ -287,6 +306,33 @@ class FusedRRDB(nn.Module):
         self._conv(
             parts[:, 3 * g :], weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
             res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("r4"),
+        )  # fmt: skip
+
+    def _hybrid_block(
+        self,
+        x: torch.Tensor,
+        out: torch.Tensor,
+        parts: torch.Tensor,
+        sums: torch.Tensor,
+        params: tuple[list[nn.Parameter], list[nn.Parameter]],
+        hw: tuple[int, int],
+        rrdb_in: torch.Tensor | None = None,
+    ) -> None:
+        g = self.grow
+        weights, biases = params
+        # Step 0, as regrouped: x feeds all five; conv1 finishes, the other four wait in sums.
+        self._conv(
+            x, weights[0], biases[0], parts[:, :g], hw, split=g, t=sums, lrelu=True, tiling=self._tiling("r0")
+        )
+        for j in range(1, 4):
+            # Step j: conv j+1 over the j growth slices made so far, plus its own waiting sum.
+            self._conv(
+                parts[:, : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
+                t=sums[:, j * g : (j + 1) * g], add_sum=True, lrelu=True, tiling=self._tiling(f"h{j}"),
+            )  # fmt: skip
+        self._conv(
+            parts, weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
+            res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("h4"),
         )  # fmt: skip
 
 

@@ -22,11 +22,11 @@ from reelgen.core.errors import InvalidRequest
 log = logging.getLogger(__name__)
 
 #: Which order of a dense block's arithmetic the fused kernels use in each half precision (fused_rrdb.py):
-#: regrouped in both, the faster on Hopper's padded layout; its bf16 output is as close to float32 as the
-#: stock order's (1.18e-2 both, docs/benchmarks.md).
-FUSED_ORDER: dict[torch.dtype, Order] = {torch.float16: "regrouped", torch.bfloat16: "regrouped"}
+#: hybrid in both, the fastest of the three on Hopper's padded layout (58.1 against 62.9 ms regrouped and
+#: 65.8 ms stock, fp16, one H100 run); its output is as close to float32 as the others' (docs/benchmarks.md).
+FUSED_ORDER: dict[torch.dtype, Order] = {torch.float16: "hybrid", torch.bfloat16: "hybrid"}
 #: Whether a GPU runs RRDB on the fused Triton kernels unless told otherwise: on an H100 they upscale a
-#: 480p frame in 61 ms against 106 ms on PyTorch's kernels (15.5 against 9.2 frames/s in 512-pixel tiles;
+#: 480p frame in 58 ms against 107 ms on PyTorch's kernels (17.3 against 9.1 frames/s in 512-pixel tiles;
 #: docs/benchmarks.md). Their first use on a machine JIT-builds about 15 kernels (6-8 s, then cached by
 #: Triton on disk).
 FUSED_BY_DEFAULT = True
