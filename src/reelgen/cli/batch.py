@@ -173,10 +173,10 @@ def batch(
 def _killed(progress: Progress, done: list[ItemOutcome], total: int) -> str:
     """A batch stopped by a kill, said in the words of one stopped with Ctrl-C (core.batch.run): the items
     finished and kept, and that running it again does the rest."""
-    from reelgen.core.batch.run import _stopped
+    from reelgen.core.batch.run import stopped_batch
 
     progress.cancel.cancel("stopped by SIGTERM")  # the run is over: this only names the cause
-    return _stopped(progress, dict(enumerate(done)), total).message
+    return stopped_batch(progress, dict(enumerate(done)), total).message
 
 
 def check_device(device: str) -> None:

@@ -90,7 +90,7 @@ def _render(
     return result.metadata
 
 
-def _stopped(progress: Progress, outcomes: dict[int, ItemOutcome], total: int) -> Cancelled:
+def stopped_batch(progress: Progress, outcomes: dict[int, ItemOutcome], total: int) -> Cancelled:
     """A cancel said as a batch: what is kept and that a second run finishes it (a render's own
     "no file was written" is true only of the item it stopped)."""
     kept = sum(o.status in ("done", "reused") for o in outcomes.values())
@@ -155,7 +155,7 @@ def run_batch(
                 planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
             )
         except Cancelled:
-            raise _stopped(progress, outcomes, len(plan)) from None
+            raise stopped_batch(progress, outcomes, len(plan)) from None
         outcomes[planned.index] = outcome
         said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
         if outcome.reason and said:  # a reason said once, however many items share it
