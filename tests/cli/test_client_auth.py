@@ -89,3 +89,20 @@ def test_ctrl_c_while_watching_exits_130_and_says_the_job_runs_on(monkeypatch: p
     assert f"stopped watching; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} stops it)" in said(
         out.stderr
     )
+
+
+def test_a_kill_while_watching_exits_143_and_says_the_job_runs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill said only "stopped by SIGTERM; nothing half-written was left", not that the job runs on."""
+    from reelgen.cli.sigterm import Terminated
+
+    def killed() -> Iterator[bytes]:
+        yield format_event("progress", {"id": VIDEO, "progress": 40}, event_id=3).encode()
+        raise Terminated  # what cli.sigterm's handler raises when SIGTERM arrives
+
+    answered_by(monkeypatch, lambda request: httpx.Response(200, content=killed(), headers=STREAM))
+    out = runner.invoke(app, ["watch", VIDEO, "--server", SERVER])
+    assert out.exit_code == 143, out.output
+    assert (
+        f"stopped watching by SIGTERM; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} stops it)"
+        in said(out.stderr)
+    )

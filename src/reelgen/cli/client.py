@@ -21,6 +21,7 @@ from reelgen.cli.output import STOPPED, console
 from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
 from reelgen.cli.server_url import server_origin
 from reelgen.cli.server_url import server_url as server_url
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 TERMINAL = ("completed", "failed", "cancelled")
 #: How many times ``watch`` connects to a job's events, and the wait between two tries (the
@@ -278,6 +279,11 @@ def _watch(
             highlight=False,
         )
         raise typer.Exit(STOPPED) from None
+    except Terminated:
+        raise stopped_by_sigterm(
+            f"stopped watching by SIGTERM; {video_id} keeps running on the server "
+            f"(reelgen cancel {video_id} stops it)"
+        ) from None
 
 
 def job_bar(quiet: bool) -> Progress:

@@ -27,6 +27,7 @@ from reelgen.cli.client import (
     sse_events,
 )
 from reelgen.cli.output import STOPPED, console
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 ServerOpt = Annotated[
     str | None,
@@ -108,6 +109,11 @@ def run_on_server(
             highlight=False,
         )
         raise typer.Exit(STOPPED) from None
+    except Terminated:
+        raise stopped_by_sigterm(
+            f"stopped following by SIGTERM; the {noun} keeps running on the server. Cancel it with: "
+            f"curl -X POST {created['urls']['cancel']}"
+        ) from None
 
 
 def follow(
