@@ -338,11 +338,21 @@ export function createQueue(ctx) {
       button.setAttribute("aria-pressed", String(on));
       button.textContent = on ? "Notifications on" : "Notify me";
     };
+    const note = $("notify-note");
     button.addEventListener("click", async () => {
+      note.hidden = true;
       if (localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted") {
         localStorage.removeItem(NOTIFY);
-      } else if ((await Notification.requestPermission()) === "granted") {
-        localStorage.setItem(NOTIFY, "1");
+      } else {
+        const answer = await Notification.requestPermission();
+        if (answer === "granted") localStorage.setItem(NOTIFY, "1");
+        else {
+          // Refused, or blocked before without a prompt: the button alone would not change at all.
+          note.textContent = answer === "denied"
+            ? "The browser blocks notifications for this page: allow them in its site settings, then press again."
+            : "Notifications were not allowed: press again and choose Allow.";
+          note.hidden = false;
+        }
       }
       sync();
     });
