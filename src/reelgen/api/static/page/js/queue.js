@@ -105,6 +105,8 @@ export function createQueue(ctx) {
     p.error.hidden = !v.error;
     p.error.textContent = errorText(v.error);
     if (v.status === "completed" && !card.loaded) showVideo(card);
+    // A run that ended with no video leaves no picture: its last preview (noise early on) stood as if it were the result.
+    if (v.status === "failed" || v.status === "cancelled") p.preview.hidden = true;
     if (before !== v.status || !p.actions.childElementCount) actions(card);
     if (v.status === "queued" && v.attempts >= 1 && !card.requeued && !card.stream && card.recalled !== v.attempts) recall(card);
     if (before !== v.status && before !== undefined) {
