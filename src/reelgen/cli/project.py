@@ -156,8 +156,8 @@ def render(
             f"[yellow]changed while rendering[/]: {', '.join(result.edited)} now {verb} differently "
             "than when the render began; render again"
         )
-    elif not result.rendered:
-        console.print("nothing to render: every scene's clip is current")
+    elif not result.rendered:  # with --scene, only the chosen ones were looked at
+        console.print(f"nothing to render: every {'chosen ' if scene else ''}scene's clip is current")
 
 
 @project_app.command("export")
@@ -346,7 +346,7 @@ def _render_remote(
     for scene_id in job["scenes"]:
         typer.echo(f"rendered {scene_id}: {folder.clip(_key(folder, scene_id))}")
     if not job["scenes"]:
-        console.print("nothing to render: every scene's clip is current")
+        console.print(f"nothing to render: every {'chosen ' if scenes else ''}scene's clip is current")
     if job.get("export"):
         typer.echo(str(folder.exports / job["export"]["name"]))
 
