@@ -81,7 +81,11 @@ def avatar(
         ),
     ] = None,
     max_seconds: Annotated[
-        float | None, Opt("--max-seconds", help="Refuse voices longer than this (default 300 s).")
+        float | None,
+        Opt(
+            "--max-seconds",
+            help="Refuse voices longer than this (default: REELGEN_AVATAR_MAX_SECONDS, else 300 s).",
+        ),
     ] = None,
     fps: Annotated[float | None, Opt(help="Frames per second (default 25).")] = None,
     batch: Annotated[

@@ -220,7 +220,8 @@ def generate(
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
     option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
     interpolate: Annotated[
-        int | None, Opt(help="Interpolate to N x the frame rate after generation (RIFE, else optical flow).")
+        int | None,
+        Opt(help="Interpolate to N x the frame rate after generation, N 2 to 16 (RIFE, else optical flow)."),
     ] = None,
     target_fps: Annotated[
         str | None,
@@ -231,7 +232,10 @@ def generate(
         Opt(callback=typed.INTERPOLATOR, help="rife or flow (default: the best available)."),
     ] = None,
     upscale: Annotated[
-        float | None, Opt(help="Upscale by this factor after generation (Real-ESRGAN, else Lanczos).")
+        float | None,
+        Opt(
+            help="Upscale by this factor, above 1 and at most 8, after generation (Real-ESRGAN, else Lanczos)."
+        ),
     ] = None,
     upscaler: Annotated[
         str | None,
