@@ -31,6 +31,7 @@ from reelgen.api.deps import authorized
 from reelgen.api.files import HeadAsGet
 from reelgen.api.guard import EdgeGuard
 from reelgen.api.legacy import LegacyGenerate
+from reelgen.api.openapi_limits import apply_server_limits
 from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import BodyLimit
 from reelgen.api.settings import ApiSettings
@@ -197,5 +198,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         },
                     },
                 )
+    apply_server_limits(spec, app.state.settings)
     app.openapi_schema = spec
     return spec
