@@ -135,7 +135,16 @@ def scene_seed(project: Project, scene: Scene) -> int:
     return (base + zlib.crc32(str(scene.id).encode())) % SEED_LIMIT
 
 
-def _continuation(preset: Preset, asked: Continuation, first: Task, label: str, param: str) -> Task:
+def _continuation(
+    preset: Preset,
+    asked: Continuation,
+    first: Task,
+    label: str,
+    param: str,
+    total: int,
+    window: int,
+    rules: Any,
+) -> Task:
     """How this model continues a window: extend where it can (or was asked), else its first frame."""
     wanted = {Continuation.EXTEND: [Task.EXTEND], Continuation.FIRST_FRAME: [Task.I2V]}.get(
         asked, [Task.EXTEND, Task.I2V]
@@ -148,10 +157,18 @@ def _continuation(preset: Preset, asked: Continuation, first: Task, label: str, 
         for name, (_, p) in registry.presets().items()
         if first in p.tasks and any(t in p.tasks for t in wanted)
     )
+    # The window is the model's usual clip, not its longest: a scene the model can make in one longer
+    # clip only needs windows.frames raised, which is the cheapest fix to name.
+    one = rules.snap_frames(total)
+    fix = (
+        f"set windows.frames: {one} (one clip of the whole scene), shorten the scene"
+        if one >= total
+        else f"shorten the scene (one {preset.name} clip is at most {one} frames)"
+    )
     raise InvalidRequest(
-        f"{label} is longer than one {preset.name} window ({preset.num_frames} frames) and {preset.name} "
-        f"cannot continue a clip ({' or '.join(t.value for t in wanted)}); shorten the scene, or use a "
-        f"model that can: {', '.join(able) or 'none installed'}",
+        f"{label} is {total} frames, longer than one {preset.name} window ({window} frames) and "
+        f"{preset.name} cannot continue a clip ({' or '.join(t.value for t in wanted)}); {fix}, "
+        f"or use a model that can: {', '.join(able) or 'none installed'}",
         param=f"{param}.model",
     )
 
@@ -233,7 +250,7 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         continuation = (
             None
             if total <= window
-            else _continuation(preset, scene.windows.continuation, start, label, where)
+            else _continuation(preset, scene.windows.continuation, start, label, where, total, window, rules)
         )
         if continuation is not None and scene.keyframes:
             raise InvalidRequest(

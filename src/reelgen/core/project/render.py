@@ -262,6 +262,7 @@ def render_project(
     for plan in todo:
         for path in (folder.work(plan.key) / "window-000.mp4", folder.clip(plan.key), folder.state_file):
             check_writable(path, param="project")
+    check_weights(todo)
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
     owned = cache is None
     cache = cache or ModelCache()
@@ -301,6 +302,31 @@ def render_project(
             p.scene_id for p in edited_since(folder, planned) if p.scene_id not in result.edited
         ]
     return result
+
+
+def check_weights(todo: Sequence[ScenePlan]) -> None:
+    """Every model the render needs has its weights here, before the first scene renders.
+
+    The whole project is checked before anything renders: a later scene on a model never pulled
+    would otherwise fail after the scenes before it had taken their minutes (or hours) of work.
+    """
+    from reelgen.core import weights
+    from reelgen.core.spec import registry
+
+    seen: set[tuple[str, str | None]] = set()
+    for plan in todo:
+        if (plan.first.model, plan.first.weights) in seen:
+            continue
+        seen.add((plan.first.model, plan.first.weights))
+        spec, preset = registry.resolve(plan.first.model)
+        if preset.tiny:  # built here on first use, never missing
+            continue
+        try:
+            weights.locate(spec, preset, plan.first.weights)
+        except ReelgenError as exc:
+            exc.message = f"{plan.label}: {exc.message} (nothing was rendered)"
+            exc.args = (exc.message,)
+            raise exc from None
 
 
 def _failed_in(exc: ReelgenError, plan: ScenePlan, result: ProjectRender) -> ReelgenError:
