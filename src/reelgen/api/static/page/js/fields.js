@@ -103,8 +103,13 @@ function rowName(wrapper, param) {
 function inFormWords(message, wrapper, param) {
   const name = wrapper.dataset.param;
   let text = message.replaceAll(` (${name})`, "");
-  const label = (param && param !== name && rowName(wrapper, param)) || labelOf(wrapper);
+  const field = labelOf(wrapper);
+  const row = param && param !== name ? rowName(wrapper, param) : null;
+  // A path inside the field with no row of its own ("manifest.items[0].output is required") keeps its
+  // inner part: the field's name alone said the whole manifest was missing.
+  const inner = param && param !== name && param.startsWith(name) ? param.slice(name.length).replace(/^\./, "") : "";
   for (const said of [param, name]) {
+    const label = row || (field && said === param && inner ? `${field}: ${inner}` : field);
     if (!label || !said) continue;
     if (text.startsWith(`${said}: `)) { text = `${label}: ${plainBounds(text.slice(said.length + 2))}`; break; }
     if (text.startsWith(`${said} `)) { text = `${label} ${text.slice(said.length + 1)}`; break; }
