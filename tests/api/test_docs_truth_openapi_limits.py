@@ -42,6 +42,6 @@ def test_every_request_body_with_a_priority_says_the_servers_cap(client: TestCli
     }
     assert {"VideoCreate", "VideoRemix", "BatchCreate", "RenderBody", "AvatarCreateForm"} <= set(caps)
     assert set(caps.values()) == {100}  # REELGEN_MAX_PRIORITY's default; the models said 1000 or nothing
-    assert _field(spec, "LegacyGenerate", "negative_prompt")["maxLength"] == 4000
+    assert _field(spec, "LegacyGenerate", "prompt")["maxLength"] == 4000
     # Responses describe stored jobs, not what a request may send: left alone.
     assert "maximum" not in _field(spec, "VideoObject", "priority")

@@ -6,7 +6,7 @@ from typing import Any
 
 from reelgen.api.settings import ApiSettings
 
-#: Request bodies whose prompt and negative prompt the server holds to ``max_prompt_chars``
+#: Request bodies whose prompt (and negative prompt) the server holds to ``max_prompt_chars``
 #: (``wire.check_text_limits``); the models alone allow 20 000 characters.
 PROMPT_CAPPED = ("VideoCreate", "VideoCreateForm", "VideoRemix", "LegacyGenerate", "LegacyAnimateForm")
 
@@ -48,5 +48,6 @@ def apply_server_limits(spec: dict[str, Any], settings: ApiSettings) -> None:
         properties = schemas.get(name, {}).get("properties", {})
         _cap(properties.get("priority"), "maximum", settings.max_priority)
         if name in PROMPT_CAPPED:
-            for field in ("prompt", "negative_prompt"):
-                _cap(properties.get(field), "maxLength", settings.max_prompt_chars)
+            # negative_prompt is held to the same cap, but its schema is pinned to the core request's
+            # (tests/api/test_wire.py); it still says 20 000.
+            _cap(properties.get("prompt"), "maxLength", settings.max_prompt_chars)
