@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
-from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.errors import ApiError, from_reelgen, with_known_fields
 from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size
 from reelgen.api.loras import lora_path
 from reelgen.api.schemas import (
@@ -297,7 +297,8 @@ def parse_body(
         return model.model_validate(data, strict=False)
     except ValidationError as exc:
         err = from_validation_error(exc, model=model)
-        raise ApiError(400, err.message, param=err.param, code="invalid_value") from None
+        message = with_known_fields(err.message, tuple(exc.errors()[0]["loc"]), model)
+        raise ApiError(400, message, param=err.param, code="invalid_value") from None
 
 
 def check_text_limits(body: Any, chars: int) -> None:
