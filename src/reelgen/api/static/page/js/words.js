@@ -38,7 +38,9 @@ export function progressText(data) {
   if (!data.total) return name;
   const steps = `${name}: step ${data.step} of ${data.total}`;
   if (data.step >= data.total) return `${steps} · finishing…`;
-  return data.eta_s != null ? `${steps} · about ${seconds(data.eta_s)} left` : steps;
+  if (data.eta_s == null) return steps;
+  // Under half a second rounds to "about 0 s left", which reads as done with a step still to go.
+  return Math.round(data.eta_s) < 1 ? `${steps} · under a second left` : `${steps} · about ${seconds(data.eta_s)} left`;
 }
 
 /** What a failed job's error code means, said beside its message when the message does not say it. */
