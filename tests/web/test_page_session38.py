@@ -85,7 +85,7 @@ def test_a_model_whose_weights_went_after_the_page_loaded_is_shown_as_not_downlo
     t = tab()
     page = t.open(quiet_server.url)
     page.select_option("#f-model", "wan-1.3b")
-    expect(page.locator("#model-weights")).to_contain_text("Weights on this machine")
+    expect(page.locator("#model-weights")).to_contain_text("Weights on this server")
     shutil.rmtree(weights)  # deleted where the server runs, the page still open
     page.fill("#f-prompt", "waves at dusk")
     status, body = press_generate(page)

@@ -210,7 +210,7 @@ export function mountCreate(section, ctx) {
       if (state.remixOf) endRemix();
     } catch (err) {
       if (err instanceof ApiError && err.code === "model_not_available" && state.model && state.model.weights.present) {
-        // Its weights went after this page loaded: the picker and panel say so now, not "✓ Weights on this machine".
+        // Its weights went after this page loaded: the picker and panel say so now, not "✓ Weights on this server".
         const gone = state.model;
         gone.weights = { ...gone.weights, present: false };
         refill();

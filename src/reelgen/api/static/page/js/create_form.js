@@ -40,7 +40,7 @@ export function buildForm({ onDefaults }) {
     el("div", { class: "field", dataset: { param: "model" } },
       el("label", { for: "f-model" }, "Model"),
       model,
-      el("label", { class: "check" }, readyOnly, " Only models ready on this machine"),
+      el("label", { class: "check" }, readyOnly, " Only models ready on this server"),
       info,
       el("p", { class: "field-error", id: "err-model", hidden: true })),
     radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),

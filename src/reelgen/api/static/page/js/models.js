@@ -60,7 +60,7 @@ export function fillPicker(select, models, { readyOnly, selected }) {
       if (!m.weights.present) option.dataset.missing = "true";
       return option;
     }));
-  const groups = [group(`Ready on this machine (${ready.length})`, ready)];
+  const groups = [group(`Ready on this server (${ready.length})`, ready)];
   if (!readyOnly && missing.length) groups.push(group(`Not downloaded (${missing.length})`, missing));
   select.replaceChildren(...groups);
   const keep = [...select.options].some((o) => o.value === selected);
@@ -88,7 +88,7 @@ export function modelInfo(model) {
   const d = model.defaults;
   const defaults = `Default ${d.size}, ${d.num_frames} frames at ${fps(d.fps)} fps, ${d.num_inference_steps} steps.`;
   const weights = model.weights.present
-    ? el("p", { class: "ok", id: "model-weights" }, `✓ Weights on this machine (${describeOrigin(model.weights.origin)}).`)
+    ? el("p", { class: "ok", id: "model-weights" }, `✓ Weights on this server (${describeOrigin(model.weights.origin)}).`)
     : el("div", { class: "missing", id: "model-weights", role: "note" },
       model.weights.partial
         ? el("p", {}, el("strong", {}, "Partly downloaded."), " Some of its files are on this server, not all (a download or copy stopped part-way). Finish it where the server runs:")
