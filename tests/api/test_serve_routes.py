@@ -71,7 +71,7 @@ def test_an_unknown_legacy_job_names_job_id(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "param", "says"),
     [
-        ({"idle": 300}, "idle", "idle is not a known field"),
+        ({"idle": 300}, "idle", "idle is not a known field; valid fields: idle_seconds"),
         ({"idle_seconds": "300"}, "idle_seconds", "idle_seconds: Input should be a valid number"),
     ],
 )

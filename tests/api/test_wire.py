@@ -81,8 +81,15 @@ def test_the_served_schema_is_the_core_fields_with_wire_names_and_no_server_path
     form = schema["VideoCreateForm"]["properties"]
     assert form["keyframe_images"]["type"] == "array" and form["end_image"]["format"] == "binary"
     core = GenerationRequest.model_json_schema()["properties"]
-    for name in ("num_inference_steps", "guidance_scale", "num_frames", "seed", "negative_prompt", "fps"):
+    for name in ("num_inference_steps", "guidance_scale", "num_frames", "seed", "fps"):
         assert props[name] == core[name], name  # the same type, limits and description, not a copy by hand
+
+    # The negative prompt too, but with the server's own length cap (api/openapi_limits.py).
+    def uncapped(field: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in branch.items() if k != "maxLength"} for branch in field["anyOf"]]
+
+    assert uncapped(props["negative_prompt"]) == uncapped(core["negative_prompt"])
+    assert props["negative_prompt"]["anyOf"][0]["maxLength"] == props["prompt"]["maxLength"] < 20_000
     assert set(schema["VideoRemix"]["properties"]) == {
         "prompt",
         "negative_prompt",

@@ -201,10 +201,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if unreadable is not None:
         return unreadable
     unplaced = _Unplaced(exc)
-    # The body's model gives a misspelt field its near name ("did you mean idle_seconds?"). The list of
-    # valid fields that /v1/videos adds is left out here: tests/api/test_serve_routes.py pins the bare text.
-    err = from_validation_error(unplaced, model=_body_model(request))
-    return error_response(400, err.message, err.param, "invalid_value")
+    # The body's model gives a misspelt field its near name ("did you mean idle_seconds?"), or else the
+    # valid names, as /v1/videos does.
+    model = _body_model(request)
+    err = from_validation_error(unplaced, model=model)
+    message = with_known_fields(err.message, tuple(unplaced.errors()[0]["loc"]), model)
+    return error_response(400, message, err.param, "invalid_value")
 
 
 def _body_model(request: Request) -> Any:

@@ -48,6 +48,5 @@ def apply_server_limits(spec: dict[str, Any], settings: ApiSettings) -> None:
         properties = schemas.get(name, {}).get("properties", {})
         _cap(properties.get("priority"), "maximum", settings.max_priority)
         if name in PROMPT_CAPPED:
-            # negative_prompt is held to the same cap, but its schema is pinned to the core request's
-            # (tests/api/test_wire.py); it still says 20 000.
-            _cap(properties.get("prompt"), "maxLength", settings.max_prompt_chars)
+            for text in ("prompt", "negative_prompt"):
+                _cap(properties.get(text), "maxLength", settings.max_prompt_chars)
