@@ -35,9 +35,14 @@ def test_an_unknown_field_is_named_with_the_fields_that_are_valid(
 def test_an_unknown_form_field_is_named_with_the_valid_ones_too(client: TestClient) -> None:
     answer = client.post("/v1/videos", data={"prompt": "a fox", "colour": "red"})
     assert answer.status_code == 400
-    assert (
-        "colour is not a known field; valid fields: audio, end_reference" in answer.json()["error"]["message"]
+    said = answer.json()["error"]["message"]
+    assert said.startswith("colour is not a known field; valid fields: audio, end_image, end_reference")
+    # A form also takes files: their names are valid there (they are not in a JSON body).
+    assert {"input_reference", "keyframe_images", "source_video"} <= set(
+        said.split("valid fields: ")[1].split(", ")
     )
+    as_json = client.post("/v1/videos", json={"prompt": "a fox", "colour": "red"}).json()["error"]["message"]
+    assert "end_image" not in as_json and "source_video" not in as_json
 
 
 def test_a_near_miss_on_a_route_fastapi_validates_is_told_the_near_name(client: TestClient) -> None:

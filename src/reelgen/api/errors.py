@@ -219,15 +219,16 @@ def _body_model(request: Request) -> Any:
     return None
 
 
-def with_known_fields(message: str, loc: tuple[Any, ...], model: Any) -> str:
-    """``message`` with the valid names after a bare "X is not a known field".
+def with_known_fields(message: str, loc: tuple[Any, ...], model: Any, files: tuple[str, ...] = ()) -> str:
+    """``message`` with the valid names after a bare "X is not a known field" (and, at the top of a
+    multipart body, the names of the ``files`` it takes).
 
     It named the field and not what was valid, so a client guessing at a name learned nothing;
     a near name ("did you mean ...") is already given and stays alone.
     """
     if model is None or not message.endswith("is not a known field"):
         return message
-    names = sorted(set(fields_at(model, loc)))
+    names = sorted(set(fields_at(model, loc)) | (set(files) if len(loc) <= 1 else set()))
     return f"{message}; valid fields: {', '.join(names)}" if names else message
 
 

@@ -163,7 +163,7 @@ async def read_create_body(
 
 def parse_create(data: dict[str, Any]) -> Any:
     """A create body as ``VideoCreate``; server-side fields and bad values are a 400 naming the field."""
-    return parse_body(VideoCreate, data)
+    return parse_body(VideoCreate, data, files=CREATE_FILES)
 
 
 # ---- inputs --------------------------------------------------------------------------------

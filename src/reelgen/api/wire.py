@@ -282,11 +282,15 @@ def refuse_nul(value: Any, where: str = "") -> None:
 
 
 def parse_body(
-    model: type[BaseModel], data: dict[str, Any], offered: tuple[str, ...] = CREATE_OFFERED
+    model: type[BaseModel],
+    data: dict[str, Any],
+    offered: tuple[str, ...] = CREATE_OFFERED,
+    files: tuple[str, ...] = (),
 ) -> Any:
     """``data`` as the wire ``model``; the first problem becomes a 400 naming its parameter.
 
-    A ``JsonBody`` is validated strictly, as JSON: no value changes its type on the way in.
+    A ``JsonBody`` is validated strictly, as JSON: no value changes its type on the way in. ``files``
+    are the file fields a multipart form of it takes, named among the valid fields of a form.
     """
     refuse_nul(data)
     refuse_server_side(data, offered)
@@ -297,7 +301,8 @@ def parse_body(
         return model.model_validate(data, strict=False)
     except ValidationError as exc:
         err = from_validation_error(exc, model=model)
-        message = with_known_fields(err.message, tuple(exc.errors()[0]["loc"]), model)
+        form_files = () if isinstance(data, JsonBody) else files
+        message = with_known_fields(err.message, tuple(exc.errors()[0]["loc"]), model, form_files)
         raise ApiError(400, message, param=err.param, code="invalid_value") from None
 
 
