@@ -7,9 +7,40 @@ field; did you mean model? known: ...`` rather than leave them to guess.
 
 from __future__ import annotations
 
+import difflib
+from typing import Any
+
 from pydantic import BaseModel, ValidationError
 
 from reelgen.core.errors import InvalidRequest, fields_at, from_validation_error
+
+
+class _Reordered:
+    """A validation error's problems in another order (``from_validation_error`` reads the first)."""
+
+    def __init__(self, errors: list[Any]) -> None:
+        self._errors = errors
+
+    def errors(self) -> list[Any]:
+        return self._errors
+
+
+def _misspelt_first(exc: ValidationError) -> Any:
+    """``exc``, or its problems with a misspelt key first where that key is why a field is missing.
+
+    ``outptu: shot`` made both "output is required" and "outptu is not a known field"; pydantic
+    lists the missing field first, which left the typo unnamed.
+    """
+    errors = exc.errors()
+    if errors[0].get("type") != "missing":
+        return exc
+    loc = tuple(errors[0]["loc"])
+    for error in errors:
+        extra = tuple(error["loc"])
+        beside = error.get("type") == "extra_forbidden" and extra[:-1] == loc[:-1]
+        if beside and difflib.get_close_matches(str(extra[-1]), [str(loc[-1])], n=1, cutoff=0.6):
+            return _Reordered([error, *(e for e in errors if e is not error)])
+    return exc
 
 
 def file_error(
@@ -17,8 +48,9 @@ def file_error(
 ) -> InvalidRequest:
     """``exc`` as one ``InvalidRequest`` line that starts with the file's ``name`` and, for an unknown
     key, says the closest known one and every known one."""
-    error = from_validation_error(exc, prefix=prefix, model=model)
-    first = exc.errors()[0]
+    ordered = _misspelt_first(exc)
+    error = from_validation_error(ordered, prefix=prefix, model=model)
+    first = ordered.errors()[0]
     message = f"{name}: {error.message}"
     if first.get("type") == "extra_forbidden":
         known = fields_at(model, tuple(first["loc"]))
