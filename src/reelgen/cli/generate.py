@@ -218,7 +218,9 @@ def generate(
         ),
     ] = None,
     no_audio: Annotated[bool, Opt("--no-audio", help="Skip generated audio (LTX-2).")] = False,
-    option: Annotated[list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable.")] = None,
+    option: Annotated[
+        list[str] | None, Opt("--option", help="Model option KEY=VALUE, repeatable (each KEY once).")
+    ] = None,
     interpolate: Annotated[
         int | None,
         Opt(help="Interpolate to N x the frame rate after generation, N 2 to 16 (RIFE, else optical flow)."),

@@ -90,6 +90,8 @@ def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise typer.BadParameter(f"{what} {item!r} must look like KEY=VALUE")
+        if key in out:  # the last would win without a word, and the record hide that the first was asked
+            raise typer.BadParameter(f"{what} {key} is given twice; give each KEY once")
         try:
             out[key] = json.loads(raw)
         except ValueError:
