@@ -64,3 +64,25 @@ def test_a_later_scene_without_weights_stops_the_render_before_the_first(tmp_pat
     assert "nothing was rendered" in err.value.message
     assert not list(folder.clips.glob("*.mp4")) if folder.clips.exists() else True
     assert folder.rendered_keys() == {}  # the first scene, fine on its own, was not rendered either
+
+
+def test_a_misspelt_default_model_is_named_under_defaults(tmp_path: Path) -> None:
+    folder = make(tmp_path / "f", [{"id": "a", "prompt": "a fox", "duration": 0.5}])
+    data = yaml.safe_load(folder.file.read_text())
+    data["defaults"]["model"] = "reelgen-mikro"
+    folder.file.write_text(yaml.safe_dump(data))
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert err.value.message.startswith(
+        "defaults.model: unknown model 'reelgen-mikro'; did you mean reelgen-micro"
+    )
+    assert err.value.param == "defaults.model"
+
+
+def test_a_misspelt_default_model_no_scene_uses_is_left_alone(tmp_path: Path) -> None:
+    folder = make(tmp_path / "f", [{"id": "a", "prompt": "a fox", "model": "wan-tiny", "duration": 0.5}])
+    data = yaml.safe_load(folder.file.read_text())
+    data["defaults"]["model"] = "reelgen-mikro"
+    folder.file.write_text(yaml.safe_dump(data))
+    (planned,) = plan_project(folder)
+    assert planned.render is not None and planned.render.first.model == "wan-tiny"

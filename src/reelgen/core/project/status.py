@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.checks import check_files, check_scenes
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.model import Project
@@ -43,11 +44,24 @@ def plan_project(folder: ProjectFolder, project: Project | None = None) -> list[
     project = project or folder.load()
     check_scenes(project)
     check_files(folder, project)
+    _check_default_model(project)
     planned = []
     for i, scene in enumerate(project.scenes):
         plan = None if scene.title_card is not None else plan_scene(folder, project, scene, i)
         planned.append(PlannedScene(scene, i, plan))
     return planned
+
+
+def _check_default_model(project: Project) -> None:
+    """A misspelt ``defaults.model`` is named there, not as the first scene that uses it (which says no model)."""
+    from reelgen.core.spec import registry
+
+    if not any(s.model is None and s.title_card is None for s in project.scenes):
+        return  # every scene names its own: the default is never used
+    try:
+        registry.resolve(project.defaults.model)
+    except ReelgenError as exc:
+        raise InvalidRequest(f"defaults.model: {exc.message}", param="defaults.model") from None
 
 
 def scene_state(folder: ProjectFolder, planned: PlannedScene, rendered: dict[str, str]) -> SceneState:
