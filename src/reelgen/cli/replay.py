@@ -12,6 +12,15 @@ from reelgen.cli.output import console, fail, progress_bar
 from reelgen.core.errors import ReelgenError
 
 
+def _each_once(values: list[str] | None) -> list[str] | None:
+    """``--input`` values, refused when one PARAM comes twice: the last would win without a word."""
+    params = [value.partition("=")[0] for value in values or []]
+    twice = next((param for param in params if param and params.count(param) > 1), None)
+    if twice is not None:
+        raise typer.BadParameter(f"{twice} is given twice; give each PARAM once")
+    return values
+
+
 def replay(
     path: Annotated[Path, typer.Argument(help="A video (or its .json sidecar) made by reelgen.")],
     output: OutputOpt = None,
@@ -24,8 +33,9 @@ def replay(
         list[str] | None,
         Opt(
             "--input",
+            callback=_each_once,
             help="PARAM=FILE: where an input or LoRA the record names (e.g. start_image, loras[0]) is now; "
-            "checked by its recorded SHA-256 as the recorded one would be. Repeatable.",
+            "checked by its recorded SHA-256 as the recorded one would be. Repeatable, each PARAM once.",
         ),
     ] = None,
     quiet: QuietOpt = False,
