@@ -88,7 +88,12 @@ def rules_text(rule: dict[str, Any]) -> str:
 
 
 def models(
-    family: Annotated[str | None, typer.Option(help="Only this family (e.g. ltx, wan).")] = None,
+    family: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this family, by id or name (ltx, wan), or the models whose name starts with it (wan22)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List models: family, tasks, defaults, size/frame rules, and whether weights are on this machine.
