@@ -20,10 +20,11 @@ from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_stream import job_events
-from reelgen.core.errors import ModelNotAvailable
+from reelgen.core.errors import GenerationFailed, ModelNotAvailable
 from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
+from reelgen.jobs.artifacts import SUFFIXES
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.store import fingerprint
 from reelgen.jobs.webhooks import Webhook
@@ -312,27 +313,33 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     return await run_in_threadpool(_created, request, job, replayed)
 
 
-_MEDIA = {"video": "video/mp4", "thumbnail": "image/png"}
+_MEDIA = {"video": "video/mp4", "thumbnail": "image/png", "spritesheet": "image/jpeg"}
 
 
 @router.get(
     "/videos/{video_id}/content",
-    summary="Download the MP4 (or its thumbnail); HTTP Range supported",
+    summary="Download the MP4, its thumbnail or its spritesheet; HTTP Range supported",
     response_class=FileResponse,
     responses={
-        200: {"content": {"video/mp4": {}, "image/png": {}}},
+        200: {"content": {"video/mp4": {}, "image/png": {}, "image/jpeg": {}}},
         206: {"description": "Partial content"},
         **_errors(
             400,
             409,
             416,
+            500,
             e409="The video is not completed (queued, in progress, failed or cancelled): it has no content",
+            e500="The video could not be decoded to make its spritesheet",
         ),
     },
 )
 def video_content(
-    request: Request, video_id: str, variant: Annotated[Literal["video", "thumbnail"], Query()] = "video"
+    request: Request,
+    video_id: str,
+    variant: Annotated[Literal["video", "thumbnail", "spritesheet"], Query()] = "video",
 ) -> FileResponse:
+    """``spritesheet``: up to 16 frames sampled evenly from first to last, 4 to a row, each 256 px wide
+    (a JPEG made on the first request, then kept with the video's files)."""
     service = service_of(request)
     job = service.get(video_id, kind=VIDEO)
     if job.status is not JobStatus.COMPLETED:
@@ -343,11 +350,15 @@ def video_content(
         else:
             message = f"video {job.id} is {job.status.value}; its content exists once it is completed"
         raise ApiError(409, message, param="video_id", code="video_not_ready")
-    with _still_there(video_id):
-        path = service.content(job.id, variant)
+    try:
+        with _still_there(video_id):
+            path = service.content(job.id, variant)
+    except GenerationFailed as exc:  # the server's own file, not the request, is at fault
+        raise ApiError(500, f"video {job.id}: {exc.message}", code="spritesheet_failed") from None
     if path is None:
-        raise content_gone(job, variant)
-    name = f"{job.id}.mp4" if variant == "video" else f"{job.id}.png"
+        # A sheet is made from the video: when that is missing (not removed by retention), say so.
+        raise content_gone(job, "video" if variant == "spritesheet" and not job.data_removed else variant)
+    name = f"{job.id}{SUFFIXES[variant][0]}"
     return FileAnswer(path, media_type=_MEDIA[variant], filename=name, content_disposition_type="inline")
 
 

@@ -28,6 +28,7 @@ from reelgen.cli.client import (
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.output import console, parse_pairs
+from reelgen.jobs.artifacts import SUFFIXES, misnamed
 
 
 def _job_id(value: str) -> str:
@@ -237,18 +238,20 @@ def cancel(
 def download(
     video_id: IdArg,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4).")
+        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4, .png or .jpg).")
     ] = None,
-    variant: Annotated[str, typer.Option(help="video or thumbnail.")] = "video",
+    variant: Annotated[str, typer.Option(help="video, thumbnail or spritesheet.")] = "video",
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
-    """Download a finished job's MP4 (or its thumbnail).
+    """Download a finished job's MP4 (or its thumbnail, or its spritesheet: a JPEG grid of frames).
 
     Example: reelgen download video_0123... -o fox.mp4
     """
-    target = output or Path(f"{video_id}{'.mp4' if variant == 'video' else '.png'}")
+    target = output or Path(f"{video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}")
     try:
+        if wrong := misnamed(target, variant, video_id):  # said before asking the server
+            raise ClientError(wrong, bad_input=True)
         fetch_content(server, api_key, video_id, target, variant)
     except ClientError as exc:
         raise _exit(exc, {"variant": "--variant"}) from None

@@ -17,6 +17,10 @@ from reelgen.jobs.records import JOB_ID, Job
 
 #: File name of each output variant inside a job's attempt folder.
 VARIANTS = {"video": "video.mp4", "thumbnail": "thumbnail.png", "metadata": "video.json"}
+#: Variants made from the video on first request and kept beside it (not saved by the worker).
+DERIVED = ("spritesheet",)
+#: The suffix each downloadable variant's file is served with (``<id>.jpg``), then others naming the same kind.
+SUFFIXES = {"video": (".mp4",), "thumbnail": (".png",), "spritesheet": (".jpg", ".jpeg")}
 
 #: Frames decoded at a time when checking an output, so a long 4K clip never sits in memory whole.
 CHECK_BATCH = 32
@@ -62,7 +66,8 @@ _STORED = re.compile(r"^[0-9a-f]{32}(?:-(?P<name>.+)|\.[A-Za-z0-9]+)$")
 
 
 class Artifacts:
-    """``root/outputs/<job id>/<attempt token>/{video.mp4,thumbnail.png,video.json}`` and ``root/inputs/``.
+    """``root/outputs/<job id>/<attempt token>/{video.mp4,thumbnail.png,video.json}`` and ``root/inputs/``
+    (and ``spritesheet.jpg`` there once asked for).
 
     Each attempt writes its own folder, so a superseded attempt can never
     overwrite the files of the one that completed; the job's ``result``
@@ -107,11 +112,21 @@ class Artifacts:
         return {variant: str(final / VARIANTS[variant]) for variant in files}
 
     def path(self, job: Job, variant: str = "video") -> Path | None:
-        """The file of ``variant`` for a completed job, or None if it has none (or it was removed)."""
-        if variant not in VARIANTS:
+        """The file of ``variant`` for a completed job, or None if it has none (or it was removed).
+
+        A ``spritesheet`` is made from the video the first time it is asked for (``GenerationFailed``
+        if the video cannot be decoded), then kept in the video's folder, which removes it with the rest.
+        """
+        if variant not in VARIANTS and variant not in DERIVED:
             raise InvalidRequest(
-                f"variant {variant!r} is unknown; valid: {', '.join(VARIANTS)}", param="variant"
+                f"variant {variant!r} is unknown; valid: {', '.join([*VARIANTS, *DERIVED])}",
+                param="variant",
             )
+        if variant == "spritesheet":
+            from reelgen.jobs import spritesheet
+
+            video = self.path(job, "video")
+            return None if video is None else spritesheet.ensure(video)
         files = (job.result or {}).get("files", {})
         name = files.get(variant)
         if not name or job.data_removed:
@@ -186,6 +201,20 @@ def sent_name(param: str, path: str) -> str:
     if where.parent.name != "inputs" or not found:
         return path
     return found["name"] or f"{re.sub(r'[^A-Za-z0-9]+', '_', param).strip('_')}{where.suffix}"
+
+
+def misnamed(path: Path, variant: str, video_id: str) -> str | None:
+    """Why a download of ``variant`` should not be written to ``path``, or None: ``path`` is a folder,
+    or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``)."""
+    ends = SUFFIXES.get(variant)
+    if ends is None:
+        return None  # an unknown variant: the server says which there are
+    if path.is_dir():
+        return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{ends[0]}"
+    if path.suffix.lower() not in ends:
+        kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
+        return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
+    return None
 
 
 def png_bytes(frame: Any) -> bytes:

@@ -288,7 +288,7 @@ class JobService:
         return self.store.children(parent_id)
 
     def content(self, job_id: str, variant: str = "video") -> Path | None:
-        """The file of ``variant`` (video, thumbnail, metadata) of a completed job, or None."""
+        """The file of ``variant`` (video, thumbnail, metadata, spritesheet: made now if new) or None."""
         return self.artifacts.path(self.store.get(job_id), variant)
 
     def counts(self) -> dict[str, int]:

@@ -1,0 +1,136 @@
+"""A finished video's sprite sheet: up to 16 frames from first to last in a JPEG grid, made once beside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.atomic import new_file_beside, write_failed
+from reelgen.core.errors import GenerationFailed
+
+#: File name of the sheet, in the attempt folder of the video it shows.
+NAME = "spritesheet.jpg"
+#: At most this many frames are shown (as OpenAI's sheets); a shorter clip shows each of its frames.
+FRAMES = 16
+COLUMNS = 4
+#: Width of each cell; its height keeps the video's aspect.
+CELL_WIDTH = 256
+QUALITY = 85
+
+
+def sampled(count: int, frames: int = FRAMES) -> list[int]:
+    """Indices of ``min(frames, count)`` frames spread evenly from the first to the last, rounded."""
+    shown = min(frames, count)
+    if shown <= 1:
+        return list(range(shown))
+    # Integer rounding (half up), so the same indices come out on every platform.
+    return [(i * (count - 1) * 2 + shown - 1) // (2 * (shown - 1)) for i in range(shown)]
+
+
+def cell_height(width: int, height: int) -> int:
+    """Height of a cell showing a ``width`` x ``height`` frame ``CELL_WIDTH`` wide (at least 1 px)."""
+    return max(1, round(height * CELL_WIDTH / width))
+
+
+def ensure(video: Path) -> Path | None:
+    """The sheet of ``video``, made now if it is not there yet; None if the video's folder is gone.
+
+    Concurrent first requests each write their own hidden file and rename it into place: the
+    sheet is always one whole file, whichever rename comes last (both hold the same picture).
+    """
+    sheet = video.with_name(NAME)
+    if sheet.is_file():
+        return sheet
+    data = render(video)
+    try:
+        # Not core.atomic.staged: it makes missing folders, which would bring back the folder of a
+        # video deleted while its sheet was being made.
+        tmp = new_file_beside(sheet)
+    except FileNotFoundError:
+        return None
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, sheet)
+    except FileNotFoundError:  # the video was deleted meanwhile
+        tmp.unlink(missing_ok=True)
+        return None
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(exc, sheet) from None
+    return sheet
+
+
+def render(video: Path) -> bytes:
+    """The sheet of ``video`` as JPEG bytes; ``GenerationFailed`` if the video cannot be decoded.
+
+    Frames are decoded one at a time and only the sampled ones are kept, scaled down to their
+    cell, so a long clip never sits in memory.
+    """
+    import av
+
+    try:
+        with av.open(str(video)) as container:
+            stream = container.streams.video[0]
+            count = stream.frames or _count_packets(container, stream)
+            cells = _cells(container, stream, sampled(count))
+    except (av.error.FFmpegError, IndexError) as exc:
+        raise GenerationFailed(f"the video could not be decoded to make its spritesheet ({exc})") from None
+    if not cells:
+        raise GenerationFailed("the video has no frames to make a spritesheet of")
+    return _grid(cells)
+
+
+def _count_packets(container: Any, stream: Any) -> int:
+    """Frames of a stream whose header does not say: its packets counted (read, not decoded)."""
+    count = sum(1 for packet in container.demux(stream) if packet.size)
+    container.seek(0, stream=stream)
+    return count
+
+
+def _cells(container: Any, stream: Any, wanted: list[int]) -> list[Any]:
+    """The frames at ``wanted`` (ascending) as PIL images ``CELL_WIDTH`` wide, decoded in one pass."""
+    from reelgen.core.media import frame_threads
+
+    frame_threads(stream, at_most=2)  # the worker's next job needs the CPU too
+    cells: list[Any] = []
+    last = None
+    for index, frame in enumerate(container.decode(stream)):
+        last = frame
+        if index == wanted[len(cells)]:
+            cells.append(_scaled(frame))
+            if len(cells) == len(wanted):
+                break
+    if last is not None and len(cells) < len(wanted):
+        # The header counted more frames than were decoded: the last one decoded stands for the rest,
+        # so the sheet still ends on the clip's last frame.
+        cells += [_scaled(last)] * (len(wanted) - len(cells))
+    return cells
+
+
+def _scaled(frame: Any) -> Any:
+    """A decoded frame as an RGB PIL image ``CELL_WIDTH`` wide, its aspect kept."""
+    from PIL import Image
+
+    image = frame.to_image()
+    size = (CELL_WIDTH, cell_height(image.width, image.height))
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+def _grid(cells: list[Any]) -> bytes:
+    """``cells`` in rows of ``COLUMNS``, no gaps (the last row's empty cells black), as JPEG."""
+    import io
+
+    from PIL import Image
+
+    width, height = cells[0].size
+    rows = -(-len(cells) // COLUMNS)
+    sheet = Image.new("RGB", (COLUMNS * width, rows * height))
+    for i, cell in enumerate(cells):
+        sheet.paste(cell, ((i % COLUMNS) * width, (i // COLUMNS) * height))
+    buf = io.BytesIO()
+    sheet.save(buf, format="JPEG", quality=QUALITY)
+    return buf.getvalue()
