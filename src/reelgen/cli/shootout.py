@@ -186,7 +186,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
             report = download(server, api_key, done["urls"]["report"], folder / report.name)
             download(server, api_key, done["urls"]["results"], folder / Path(done["results_file"]).name)
     except ServerError as exc:
-        raise remote_fail(exc) from None
+        raise remote_fail(_as_options(exc)) from None
     for row in done["ranking"]:
         console.print(
             f"{row['model']}: mean score {row['score']:.1f} ({row['done']} of {row['trials']} finished)"
@@ -197,6 +197,22 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
     typer.echo(str(report))
     if all(trial.get("error") for trial in done["trials"]):
         raise typer.Exit(1)  # nothing was compared
+
+
+#: The job's fields as the options that set them: a server refusing ``-o`` said ``output_folder``.
+_FLAGS = {
+    "output_folder": "-o",
+    "images": "--images",
+    "models": "--models",
+    "price_per_gpu_hour": "--price-per-gpu-hour",
+}
+
+
+def _as_options(exc: ServerError) -> ServerError:
+    from reelgen.cli.client import as_flags
+
+    said = as_flags(exc, _FLAGS)
+    return ServerError(str(said), said.status, bad_input=said.bad_input, param=said.param, said=said.said)
 
 
 def register(app: typer.Typer) -> None:
