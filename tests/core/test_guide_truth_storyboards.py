@@ -86,3 +86,18 @@ def test_a_misspelt_default_model_no_scene_uses_is_left_alone(tmp_path: Path) ->
     folder.file.write_text(yaml.safe_dump(data))
     (planned,) = plan_project(folder)
     assert planned.render is not None and planned.render.first.model == "wan-tiny"
+
+
+def test_a_misspelt_transition_type_gets_the_one_it_meant(tmp_path: Path) -> None:
+    scene = {
+        "id": "a",
+        "prompt": "a fox",
+        "duration": 1.0,
+        "transition": {"type": "disolve", "duration": 0.5},
+    }
+    folder = make(tmp_path / "f", [scene, {"id": "b", "prompt": "a cat", "duration": 1.0}])
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert err.value.message.startswith("scene 'a' (scenes[0]): transition.type: Input should be 'cut'")
+    assert err.value.message.endswith("; did you mean dissolve?")
+    assert err.value.param == "scenes[0].transition.type"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,10 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = _unquoted(first["input"])
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
+    if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
+        allowed = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
+        near = difflib.get_close_matches(str(first.get("input")), allowed, n=1, cutoff=0.6)
+        text += f"; did you mean {near[0]}?" if near else ""
     field = param
     if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
         field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".")  # empty: the scene itself
