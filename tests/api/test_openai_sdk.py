@@ -60,7 +60,7 @@ def test_every_video_call_of_the_sdk_reads_the_answers(sdk: openai.OpenAI) -> No
     with pytest.raises(openai.NotFoundError):
         sdk.videos.download_content(ids[2])
     with pytest.raises(openai.BadRequestError) as bad:
-        sdk.videos.download_content(first.id, variant="spritesheet")
+        sdk.videos.download_content(first.id, variant="storyboard")  # type: ignore[arg-type]
     assert bad.value.param == "variant"
     with pytest.raises(openai.BadRequestError) as unknown:
         sdk.videos.create(prompt="x", model="wan-tiny", extra_body={"bogus": 1})

@@ -60,7 +60,7 @@ def test_download_names_variant_and_an_unknown_id_is_said_once(server: str, tmp_
         app, ["download", video_id, "--variant", "poster", "-o", str(tmp_path / "a.png"), "--server", server]
     )
     assert wrong.exit_code == 2, wrong.output
-    assert "error: HTTP 400: --variant: Input should be 'video' or 'thumbnail'" in said(wrong)
+    assert "error: HTTP 400: --variant: Input should be 'video', 'thumbnail' or 'spritesheet'" in said(wrong)
     assert "(variant)" not in wrong.output and not (tmp_path / "a.png").exists()
     for command in ("status", "cancel", "delete", "watch"):
         gone = runner.invoke(app, [command, "video_fox", "--server", server])

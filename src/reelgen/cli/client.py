@@ -28,7 +28,8 @@ TERMINAL = ("completed", "failed", "cancelled")
 #: ``retry`` the server's streams ask for): together they ride out a server restart.
 RECONNECTS = 20
 RECONNECT_S = 1.0
-#: What a download may be: reelgen answers the video as video/mp4 and the thumbnail as image/png.
+#: What a download may be: reelgen answers the video as video/mp4, the thumbnail as image/png and the
+#: spritesheet as image/jpeg.
 CONTENT_TYPES = ("video/", "image/")
 
 
@@ -219,7 +220,9 @@ def fetch_content(
     from reelgen.core.errors import InvalidRequest, WriteFailed
 
     if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
-        example = target / f"{video_id}{'.mp4' if variant == 'video' else '.png'}"
+        from reelgen.jobs.artifacts import SUFFIXES
+
+        example = target / f"{video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}"
         raise ClientError(
             f"output {target} is a folder; give a file path in it, e.g. -o {example}", bad_input=True
         )
