@@ -22,6 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
@@ -203,6 +204,10 @@ def render_takes(
         stop = fail(say(exc))
         _name_kept(made, len(takes))
         raise stop from None
+    except Terminated:  # a kill: said as a Ctrl-C is, the error line first, then the takes kept
+        killed = stopped_by_sigterm()
+        _name_kept(made, len(takes))
+        raise killed from None
     for path in made:
         typer.echo(str(path))
 

@@ -12,6 +12,7 @@ import typer
 from reelgen.cli import typed
 from reelgen.cli.client import server_url
 from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
 project_app = typer.Typer(
@@ -143,6 +144,10 @@ def render(
             "[yellow]stopped[/]: scenes and windows already finished are kept; render again to resume"
         )
         raise typer.Exit(STOPPED) from None
+    except Terminated:
+        raise stopped_by_sigterm(
+            "stopped by SIGTERM: scenes and windows already finished are kept; render again to resume"
+        ) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:

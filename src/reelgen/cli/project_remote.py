@@ -31,6 +31,7 @@ from reelgen.cli.client import (
     sse_events,
 )
 from reelgen.cli.output import console
+from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.project import ProjectFolder
@@ -136,7 +137,7 @@ class Remote:
                                 _show(bar, task, name, data)
                     except httpx.TransportError:
                         continue
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated):  # Ctrl-C or a kill: the render stops on the server too
             self.call("POST", f"{url}/cancel")
             console.print("[yellow]cancelled on the server[/]: finished scenes and windows are kept there")
             raise
