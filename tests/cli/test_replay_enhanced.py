@@ -142,9 +142,11 @@ def test_other_versions_are_warned_of_as_generate_replay_does(tmp_path: Path) ->
     ("record", "message"),
     [
         (
-            {"export": {}, "segments": [], "project": "films/sea"},
-            "is a film exported from a project; replay makes again a video made by generate, animate, "
-            "avatar, enhance or project render, not a film: run `reelgen project export films/sea`",
+            # Exported by a server, or elsewhere: the project file named is not on this machine.
+            {"export": {}, "segments": [], "project": "/srv/reelgen/projects/proj_1/project.yaml"},
+            "is a film exported from a project (it was exported from /srv/reelgen/projects/proj_1/project.yaml, "
+            "not on this machine); replay makes again a video made by generate, animate, avatar, enhance or "
+            "project render, not a film: run `reelgen project export PROJECT`",
         ),
         ({"kind": "ken_burns", "ken_burns": {}}, "a still image filmed by a batch, with no model"),
         ({"trials": [], "ranking": []}, "a shoot-out's results, not a video; replay makes again"),
@@ -185,3 +187,14 @@ def test_weights_pulled_on_this_machine_stand_in_for_the_recording_machines(
     result = runner.invoke(app, ["replay", str(edit(out.with_suffix(".json"), **record))])
     assert result.exit_code == 2
     assert f"lanczos weights: {here / 'flownet.pkl'} have changed since the video was made" in said(result)
+
+
+def test_a_film_exported_here_is_told_the_export_command_of_its_own_project(tmp_path: Path) -> None:
+    project = tmp_path / "sea" / "project.yaml"
+    project.parent.mkdir()
+    project.write_text("scenes: []\n")
+    path = tmp_path / "film.json"
+    path.write_text(json.dumps({"reelgen": "0.1.0", "export": {}, "segments": [], "project": str(project)}))
+    result = runner.invoke(app, ["replay", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"not a film: run `reelgen project export {project}` to export it again" in said(result)
