@@ -112,7 +112,7 @@ export function sayNotCarried(node, parameters) {
 }
 
 /** The largest seed the server takes (2^63 - 1). */
-const MAX_SEED = 9223372036854775807n;
+export const MAX_SEED = 9223372036854775807n;
 
 /**
  * Why a typed seed cannot be sent, in the form's words, or null when it can: the server's own answer

@@ -1,6 +1,7 @@
 // The Shoot-outs view: every chosen model on every prompt, one trial at a time, on the server
 // (POST /v1/shootouts); live progress, then the ranking and the report the server serves.
 import { hasKey, post } from "./api.js";
+import { MAX_SEED } from "./create_form.js";
 import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
@@ -40,6 +41,16 @@ function resultOf(s) {
     el("p", { class: "small muted" }, `Report in ${s.output_folder}`),
     reportLinks(s),
   ];
+}
+
+/**
+ * Why the Seed box's text is no seed, or null. Checked here: the server's answer to "abc" is Pydantic's
+ * "Input should be a valid integer, unable to parse string as an integer".
+ */
+function seedProblem(text) {
+  const typed = text.trim();
+  if (!typed || (/^\d+$/.test(typed) && BigInt(typed) <= MAX_SEED)) return null;
+  return `Seed: “${typed}” is not a seed. Type a whole number from 0 to ${MAX_SEED}, or leave it empty for 0.`;
 }
 
 export function mountShootouts(section, ctx) {
@@ -100,9 +111,9 @@ export function mountShootouts(section, ctx) {
     for (const [key, control] of [["steps", steps], ["num_frames", frames]]) {
       if (control.value !== "") settings[key] = Number(control.value);
     }
-    // Digits go as the number they write, exactly; anything else as typed, for the server to name what is wrong.
+    // Digits go as the number they write, exactly (seedProblem refused anything else before).
     const typed = seed.value.trim();
-    if (typed) settings.seed = /^-?\d+$/.test(typed) ? exactInt(typed) : typed;
+    if (typed) settings.seed = exactInt(typed);
     return Object.keys(settings).length ? { ...file, settings } : file;
   }
 
@@ -114,6 +125,8 @@ export function mountShootouts(section, ctx) {
     if (!chosen.length) return showError(form, "models", "Tick at least one model.");
     let file;
     try { file = promptsFile(); } catch (err) { return showError(form, "prompts", err.message); }
+    const badSeed = seedProblem(seed.value);
+    if (badSeed) return showError(form, "prompts.settings.seed", badSeed);
     if (!output.value.trim()) return showError(form, "output_folder", "Give the folder on the server the report goes in.");
     const body = { models: chosen, prompts: file, output_folder: output.value.trim(), input_folder: input.value.trim() || output.value.trim() };
     submit.disabled = true;
