@@ -47,6 +47,10 @@ def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) 
         ["boats", "rendered"],
         ["pan", "rendered"],
     ]
+    # --json through the server: the local rows' fields, the clips brought home included.
+    remote_rows = [json.loads(line) for line in lines("status", str(film), "--server", server, "--json")]
+    assert [set(row) for row in remote_rows] == [set(row) for row in local]
+    assert [row["clip"] for row in remote_rows] == [row["clip"] for row in local]
 
     out = tmp_path / "film.webm"
     exported = lines("export", str(film), "--server", server, "-o", str(out), "--codec", "vp9", "-q")

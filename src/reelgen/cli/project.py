@@ -389,8 +389,8 @@ def _status_remote(folder: Any, server: str, api_key: str | None, as_json: bool)
 
     project = _remote_call(folder, server, api_key, lambda r: r.sync())
     if as_json:
-        for scene in project["scenes"]:
-            typer.echo(json.dumps(scene))
+        for row in project_remote.scene_rows(folder, project):
+            typer.echo(json.dumps(row))
         return
     for line in project_remote.scene_lines(project):
         typer.echo(line)

@@ -214,6 +214,16 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
         bar.update(task, description=name)
 
 
+def scene_rows(folder: ProjectFolder, project: dict[str, Any]) -> list[dict[str, Any]]:
+    """The server's scenes as `project status --json` rows, each with the ``clip`` the local rows have:
+    the scene's clip once a render brought it home here, else None."""
+    rows = []
+    for scene in project["scenes"]:
+        clip = folder.clip(scene["key"]) if scene.get("key") else None
+        rows.append({**scene, "clip": str(clip) if clip is not None and clip.is_file() else None})
+    return rows
+
+
 def scene_lines(project: dict[str, Any]) -> list[str]:
     """`reelgen project status` lines for the server's view of the project."""
     states = project["scenes"]
