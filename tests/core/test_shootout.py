@@ -279,6 +279,17 @@ def test_a_model_named_twice_is_refused_since_its_trials_would_overwrite_each_ot
     assert caught.value.param == "models"
 
 
+def test_more_images_than_prompts_are_refused_not_left_out_unsaid(tmp_path: Path) -> None:
+    images = []
+    for name in ("a", "b", "c"):
+        Image.new("RGB", (32, 32)).save(tmp_path / f"{name}.png")
+        images.append(str(tmp_path / f"{name}.png"))
+    with pytest.raises(InvalidRequest, match="3 images for 2 prompt") as caught:
+        plan_shootout(["wan-i2v-tiny"], PROMPTS, images=images)
+    assert caught.value.param == "images"
+    assert len(plan_shootout(["wan-i2v-tiny"], PROMPTS, images=images[:2])) == 2
+
+
 def test_a_text_only_model_is_not_said_to_have_been_given_the_image(tmp_path: Path) -> None:
     image = tmp_path / "coffee.png"
     Image.fromarray(data.coffee()).save(image)

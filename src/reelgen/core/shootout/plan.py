@@ -78,6 +78,13 @@ def plan_shootout(
     if repeated:
         # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
         raise InvalidRequest(f"models are named once each; repeated: {', '.join(repeated)}", param="models")
+    if images and len(images) > len(prompts.prompts):
+        # Taken one per prompt in turn, the extra images would be left out without a word.
+        raise InvalidRequest(
+            f"{len(images)} images for {len(prompts.prompts)} prompt(s): images are taken one per prompt "
+            "in turn; give at most one per prompt, or give a prompt its own image in the prompts file",
+            param="images",
+        )
     base = Path(base_dir).resolve()
     files = [_image(entry, i, images or [], base) for i, entry in enumerate(prompts.prompts)]
     asked = prompts.settings.model_dump(exclude_none=True)
