@@ -11,7 +11,7 @@ from reelgen.core.errors import GenerationFailed
 
 #: File name of the sheet, in the attempt folder of the video it shows.
 NAME = "spritesheet.jpg"
-#: At most this many frames are shown (as OpenAI's sheets); a shorter clip shows each of its frames.
+#: At most this many frames are shown; a shorter clip shows each of its frames.
 FRAMES = 16
 COLUMNS = 4
 #: Width of each cell; its height keeps the video's aspect.
