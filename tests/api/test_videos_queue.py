@@ -221,7 +221,9 @@ def test_content_of_an_unfinished_video_is_not_ready(client: TestClient) -> None
     sheet = client.get(f"/v1/videos/{video['id']}/content", params={"variant": "spritesheet"})
     assert sheet.status_code == 409 and sheet.json()["error"]["code"] == "video_not_ready"
     bad = client.get(f"/v1/videos/{video['id']}/content", params={"variant": "storyboard"})
-    assert bad.status_code == 400 and "'video', 'thumbnail' or 'spritesheet'" in bad.json()["error"]["message"]
+    assert (
+        bad.status_code == 400 and "'video', 'thumbnail' or 'spritesheet'" in bad.json()["error"]["message"]
+    )
 
 
 def test_remix_copies_the_request_with_a_new_prompt(client: TestClient) -> None:
