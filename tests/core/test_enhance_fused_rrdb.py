@@ -78,10 +78,13 @@ def test_tilings_that_do_not_divide_the_channels_compute_the_same(tiling: Tiling
     steps += ("conv_body", "conv_up1", "conv_up2", "conv_hr", "conv_last")
     with torch.inference_mode():
         want = net(x)
-        for order in ("stock", "regrouped", "hybrid"):
-            for padded in (False, True):
-                fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling), padded=padded)  # type: ignore[arg-type]
-                assert rel(fused(x), want) < 1e-5
+        # Every order in each layout, but the hybrid order's steps only in the padded one it runs in
+        # on Hopper (the row kernel's masks are the ones the other two orders cover; the interpreter is slow).
+        for order, padded in [(o, p) for o in ("stock", "regrouped") for p in (False, True)] + [
+            ("hybrid", True)
+        ]:
+            fused = fused_rrdb.FusedRRDB(net, order, dict.fromkeys(steps, tiling), padded=padded)  # type: ignore[arg-type]
+            assert rel(fused(x), want) < 1e-5
 
 
 def test_one_convolution_reads_and_writes_channel_slices_with_its_epilogue() -> None:
