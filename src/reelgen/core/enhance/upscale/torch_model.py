@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 #: 65.8 ms stock, fp16, one H100 run); its output is as close to float32 as the others' (docs/benchmarks.md).
 FUSED_ORDER: dict[torch.dtype, Order] = {torch.float16: "hybrid", torch.bfloat16: "hybrid"}
 #: Whether a GPU runs RRDB on the fused Triton kernels unless told otherwise: on an H100 they upscale a
-#: 480p frame in 58 ms against 107 ms on PyTorch's kernels (17.3 against 9.1 frames/s in 512-pixel tiles;
+#: 480p frame in 58-59 ms against 106-107 ms on PyTorch's kernels (16.5-17.3 against 9.1-9.2 frames/s in tiles;
 #: docs/benchmarks.md). Their first use on a machine JIT-builds about 15 kernels (6-8 s, then cached by
 #: Triton on disk).
 FUSED_BY_DEFAULT = True
