@@ -386,6 +386,18 @@ def bench_chain_parts(source: Path) -> dict[str, Any]:
     return {k: round(v, 3) for k, v in parts.items()}
 
 
+#: Case -> the option naming its input, if it needs one.
+CASES = {
+    "sources": None,
+    "rife": "--rife",
+    "esrgan": "--esrgan",
+    "rrdb-tiles": None,
+    "chain": "--chain",
+    "chain-parts": "--chain",
+    "stream": None,
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rife", type=Path, help="folder of flownet.pkl (the rife case)")
@@ -396,9 +408,18 @@ def main() -> None:
         "cases",
         nargs="*",
         default=["rife", "esrgan"],
-        help="sources (CPU), rife, esrgan, rrdb-tiles, chain, chain-parts, stream",
+        help=f"{', '.join(CASES)} (sources runs on a CPU; default: rife esrgan)",
     )
     args = parser.parse_args()
+    # A misspelt case ran nothing and wrote a report of the torch version; a case without its input
+    # failed on None after the cases before it ran.
+    unknown = [case for case in args.cases if case not in CASES]
+    if unknown:
+        parser.error(f"unknown case {unknown[0]!r}; valid: {', '.join(CASES)}")
+    for case in args.cases:
+        flag = CASES[case]
+        if flag and getattr(args, flag.removeprefix("--")) is None:
+            parser.error(f"case {case} needs {flag}")
     args.out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"torch": torch.__version__}
     if "sources" in args.cases:

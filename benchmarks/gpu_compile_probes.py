@@ -14,6 +14,7 @@ time limit still shows where it was.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import threading
@@ -207,7 +208,20 @@ def compile_probe(out: Path, names: list[str] | None = None) -> dict[str, Any]:
     return results
 
 
+def main() -> None:
+    # `--help` made a folder named "--help" and ran every variant: the arguments were read by position alone.
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for compile-probe.json and the sampled stacks")
+    parser.add_argument(
+        "variants", nargs="*", help=f"in this order (default: all): {', '.join(v[0] for v in VARIANTS)}"
+    )
+    args = parser.parse_args()
+    unknown = [name for name in args.variants if name not in {v[0] for v in VARIANTS}]
+    if unknown:
+        parser.error(f"unknown variant {unknown[0]!r}; valid: {', '.join(v[0] for v in VARIANTS)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    compile_probe(args.out, args.variants or None)
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1])
-    target.mkdir(parents=True, exist_ok=True)
-    compile_probe(target, sys.argv[2:] or None)
+    main()

@@ -89,6 +89,20 @@ _FP8_INDUCTOR = {
 }
 
 
+#: Probes run in this process by name (besides the FP8 probes of ``FP8_VARIANTS`` and the bench ``CASES``).
+_PROBES = (
+    "attention",
+    "encode",
+    "fp8-attention",
+    "graphs",
+    "graphs-cfg",
+    "offload",
+    "tolerance",
+    "vae",
+    "wan-vae-tiles",
+)
+
+
 def bench_case(
     name: str, work: Path, timeout: float, key: str, logs: Path, fp8_inductor: str = "fast"
 ) -> dict[str, Any]:
@@ -136,9 +150,14 @@ def main() -> None:
     parser.add_argument(
         "cases",
         nargs="+",
-        help=f"attention, encode, fp8-attention, {', '.join(FP8_VARIANTS)}, graphs, graphs-cfg, offload, tolerance, vae, wan-vae-tiles, {', '.join(CASES)}",
+        help=f"{', '.join((*_PROBES, *FP8_VARIANTS, *CASES))}",
     )
     args = parser.parse_args()
+    # A typo among the cases failed with a KeyError only when its turn came, after the cases before it ran.
+    valid = (*_PROBES, *FP8_VARIANTS, *CASES)
+    unknown = [name for name in args.cases if name not in valid]
+    if unknown:
+        parser.error(f"unknown case {unknown[0]!r}; valid: {', '.join(valid)}")
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}

@@ -12,9 +12,9 @@ cudnn-frontend installed, PYTHONPATH with src and benchmarks):
 
 from __future__ import annotations
 
+import argparse
 import functools
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,26 @@ def profile_variant(layers: int, fp8_linears: bool, fp8_attention: bool, fused: 
 
 
 def main() -> None:
-    out = Path(sys.argv[1])
-    layers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    # `--help` made a folder named "--help" and ran every variant: the arguments were read by position alone.
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for fp8-profile-wan13.json")
+    parser.add_argument("layers", type=int, nargs="?", default=2, help="Wan 1.3B blocks built (default: 2)")
+    parser.add_argument(
+        "variants",
+        nargs="?",
+        default=",".join(VARIANTS),
+        help=f"comma list (default: all): {', '.join(VARIANTS)}",
+    )
+    args = parser.parse_args()
+    names = [name for name in args.variants.split(",") if name]
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown or args.layers < 1:
+        parser.error(
+            f"unknown variant {unknown[0]!r}; valid: {', '.join(VARIANTS)}"
+            if unknown
+            else "layers must be >= 1"
+        )
+    out, layers = args.out, args.layers
     out.mkdir(parents=True, exist_ok=True)
     from reelgen.core.accel import fp8_attention
 
@@ -99,7 +117,6 @@ def main() -> None:
     except Exception as exc:
         results["gelu_cast_check"] = {"error": f"{type(exc).__name__}: {str(exc)[:2000]}"}
     print(json.dumps(results), flush=True)
-    names = sys.argv[3].split(",") if len(sys.argv) > 3 else list(VARIANTS)
     for name in names:
         try:
             results[name] = profile_variant(layers, *VARIANTS[name])

@@ -7,9 +7,9 @@ checks each against ``fp8_ffn.reference``. Usage (PYTHONPATH with src): python3 
 
 from __future__ import annotations
 
+import argparse
 import functools
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,10 @@ def measure(rows: int, width: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    out_dir = Path(sys.argv[1])
+    # `--help` made a folder named "--help" and ran the probe: the folder was read by position alone.
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for gelu-cast-variants.json")
+    out_dir = parser.parse_args().out
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}
     for model, (rows, width) in SHAPES.items():

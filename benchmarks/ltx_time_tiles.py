@@ -11,6 +11,7 @@ error against the whole decode, over the clip and per frame.
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import torch
@@ -22,6 +23,8 @@ SETTINGS = ((16, 8), (24, 16), (32, 16), (32, 24))
 
 
 def main() -> None:
+    # It takes no arguments; `--help` ran the whole comparison instead of saying so.
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     vae = tiny_vae()  # ltx-tiny's: the real class at toy size, seeded random weights
     report: dict[str, object] = {}
     with torch.no_grad():
