@@ -94,7 +94,10 @@ def bench(
         try:
             w, h, f = (int(x) for x in size.lower().split("x"))
         except ValueError:
-            raise typer.BadParameter(f"size {size!r} must be WIDTHxHEIGHTxFRAMES, e.g. 768x512x121") from None
+            # It said "size '64x64' must be ...", naming no option, unlike every other --size error here.
+            raise fail(
+                InvalidRequest(f"--size {size}: give WIDTHxHEIGHTxFRAMES, e.g. 768x512x121", param="size")
+            ) from None
         dims = {"width": w, "height": h, "num_frames": f}
     dims |= {k: v for k, v in (("steps", steps), ("guidance", guidance)) if v is not None}
     options = core_bench.BenchOptions(
