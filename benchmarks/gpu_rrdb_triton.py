@@ -51,6 +51,13 @@ WIDE = [(128, 64, 64, 4, 3), (128, 64, 64, 4, 4), (128, 128, 64, 8, 3), (128, 25
         (128, 128, 64, 8, 4), (128, 64, 64, 4, 5)]  # fmt: skip
 
 
+#: Every step ``steps`` times, by name (``--steps`` picks among them before any GPU work).
+STEPS = frozenset(
+    [f"s{k}" for k in range(5)] + [f"r{j}" for j in range(5)] + [f"h{j}" for j in range(1, 5)]
+    + ["conv_body", "conv_up1", "conv_up2", "conv_hr", "conv_last"]
+)  # fmt: skip
+
+
 def steps(rows: int, padded: bool = False) -> dict[str, tuple[Any, ...]]:
     """Each step's (input channels, output channels, launcher of one call with the given tiling[, pixels
     as a multiple of the input's]), on random buffers; with ``padded`` the body's steps on TMA reads
@@ -330,6 +337,11 @@ def main() -> None:
         "--steps", default="", help="sweep only these steps, comma-separated (e.g. h1,h2,h3,h4)"
     )
     args = parser.parse_args()
+    only = frozenset(args.steps.split(",")) if args.steps else frozenset()
+    if only - STEPS:
+        parser.error(
+            f"--steps: unknown {', '.join(sorted(only - STEPS))}; steps are {', '.join(sorted(STEPS))}"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     torch.backends.cudnn.benchmark = True
     started = time.monotonic()
@@ -339,7 +351,6 @@ def main() -> None:
     report["triton"] = triton.__version__
     report["roof_tflops"] = roof = gemm_roof()
     print(f"roof {roof:.0f} TFLOP/s", flush=True)
-    only = frozenset(args.steps.split(",")) if args.steps else frozenset()
     sweep_rows = args.sweep_s > 0 and not args.padded_only
     tilings, report["steps"] = sweep(roof, started + args.sweep_s / 2, only=only) if sweep_rows else ({}, [])
     try:
