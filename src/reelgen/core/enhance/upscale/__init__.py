@@ -70,6 +70,7 @@ class EsrganUpscaler(StreamingEnhancer):
         super().__init__(options)
         self.details: dict[str, Any] = {}
         self._checkpoint: Any = None  # a checkpoint file's model, loaded by preflight
+        self._digest: str | None = None  # a named model's .bin SHA-256, checked by preflight
 
     @property
     def opts(self) -> EsrganOptions:
@@ -99,8 +100,15 @@ class EsrganUpscaler(StreamingEnhancer):
         return _check_size(shape, self.scale())
 
     def preflight(self) -> None:
-        """Load a checkpoint file now: an architecture nothing loads, or another scale, fails before any stage runs."""
+        """Load a checkpoint file now, or check a named model's pulled files: either fails before any stage runs."""
         path = checkpoint_path(self.opts.model)
+        if path is None and self._digest is None:
+            # A pulled .param damaged in place keeps its size (all ``present`` asks): ncnn then failed to
+            # parse it as an "internal error", after the stages before had run. Both files are the published
+            # ones or refused as damaged, so the record's param name and weights hash say what ran.
+            param, bin_file = named_files(self.opts.model, self.scale())
+            weights.checked_sha256(param)
+            self._digest = weights.checked_sha256(bin_file)
         if path is not None and self._checkpoint is None:
             from reelgen.core.enhance.upscale.torch_model import load_checkpoint
 
@@ -128,6 +136,7 @@ class EsrganUpscaler(StreamingEnhancer):
         """The ncnn model as a function of a batch of frames, and its batch size: one frame at a time."""
         from reelgen.core.enhance.upscale.ncnn_runtime import NcnnUpscaler
 
+        self.preflight()  # the files checked before ncnn reads them
         param, bin_file = named_files(self.opts.model, scale)
         model = NcnnUpscaler(param, bin_file, scale)
         self._note("ncnn", "cpu", "fp32", bin_file, {"param": param.name})
@@ -141,11 +150,11 @@ class EsrganUpscaler(StreamingEnhancer):
         from reelgen.core.enhance.tensors import pick_dtype, to_frames, to_tensor
         from reelgen.core.enhance.upscale.torch_model import load_named
 
+        self.preflight()  # a named model's files checked, or a checkpoint file loaded
         if path is None:
             param, bin_file = named_files(self.opts.model, scale)
             model, source = _fits(load_named(param, bin_file), bin_file, scale), bin_file
         else:
-            self.preflight()
             model, source = self._checkpoint, path
         model.to(device, pick_dtype(device, self.opts.precision))
         self._note(
@@ -166,7 +175,10 @@ class EsrganUpscaler(StreamingEnhancer):
                 "runtime": runtime,
                 "device": device,
                 "dtype": dtype,
-                "weights": {"path": str(source.resolve()), "sha256": weights.checked_sha256(source)},
+                "weights": {
+                    "path": str(source.resolve()),
+                    "sha256": self._digest or weights.checked_sha256(source),
+                },
                 **extra,
             }
         )
