@@ -122,6 +122,11 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
         if not event.total:
             return
         if event.stage not in tasks:
+            if not tasks:
+                # Shown from its first step: a bar started with no task still ends with an empty line,
+                # which stood between the model line and an error in logs ("error: ..." was no longer
+                # the one line after it).
+                bar.start()
             tasks[event.stage] = bar.add_task(event.stage, total=event.total)
         bar.update(tasks[event.stage], completed=event.step, total=event.total)
 
@@ -133,14 +138,15 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with bar:
-            yield on_event
+        yield on_event
     except KeyboardInterrupt:
         # A second Ctrl-C stops at once: said in one line with exit 130 by the command's own handling
         # of Cancelled, as the first is (it ended silently, with no word of what was kept). A file
         # being written is removed as the interrupt passes through its writer (core.atomic.staged).
         raise Cancelled("stopped with Ctrl-C; nothing half-written was left") from None
     finally:
+        if tasks:
+            bar.stop()
         signal.signal(signal.SIGINT, previous)
 
 
