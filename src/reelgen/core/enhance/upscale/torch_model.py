@@ -58,15 +58,25 @@ def read_state(path: Path) -> dict[str, torch.Tensor]:
             state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
         raise InvalidRequest(
-            f"upscaler checkpoint {path} is not a readable .pth/.safetensors file ({load_failure(exc)})",
+            f"upscaler checkpoint {path} is not a readable .pth/.safetensors file ({load_failure(exc)}); "
+            f"{_loadable()}",
             param="upscaler",
         ) from None
     for key in ("params_ema", "params", "state_dict", "model"):
         if isinstance(state, dict) and isinstance(state.get(key), dict):
             state = state[key]
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise InvalidRequest(f"upscaler checkpoint {path} holds no state dict of tensors", param="upscaler")
+        raise InvalidRequest(
+            f"upscaler checkpoint {path} holds no state dict of tensors; {_loadable()}", param="upscaler"
+        )
     return {k.removeprefix("module."): v for k, v in state.items()}
+
+
+def _loadable() -> str:
+    """What a checkpoint file that reads as nothing should be instead (a bare 'KeyError: 174812789' said nothing)."""
+    if spandrel() is not None:
+        return "give a saved upscaling network's weights of an architecture spandrel knows"
+    return f"give a saved upscaling network's weights: without spandrel reelgen loads {OWN_ARCHITECTURES}"
 
 
 def _own(state: dict[str, torch.Tensor]) -> tuple[nn.Module, int, str] | None:
