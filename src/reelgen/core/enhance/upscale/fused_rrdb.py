@@ -268,20 +268,19 @@ class FusedRRDB(nn.Module):
     def _summed_body(self, feat: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
         """The body in an order with waiting partial sums (regrouped or hybrid)."""
         f, g, rows = self.feat, self.grow, feat.shape[0]
-        block = self._regrouped_block if self.order == "regrouped" else self._hybrid_block
         parts, sums = _buffer(rows, 4 * g, feat), _buffer(rows, f + 4 * g, feat)
         a, b, c = feat, _buffer(rows, f, feat), _buffer(rows, f, feat)
         blocks = self._blocks()
         for i in range(0, len(blocks), 3):
-            block(a, b, parts, sums, blocks[i], hw)
-            block(b, c, parts, sums, blocks[i + 1], hw)
-            block(c, b, parts, sums, blocks[i + 2], hw, rrdb_in=a)
+            self._summed_block(a, b, parts, sums, blocks[i], hw)
+            self._summed_block(b, c, parts, sums, blocks[i + 1], hw)
+            self._summed_block(c, b, parts, sums, blocks[i + 2], hw, rrdb_in=a)
             # The RRDB's output is the next one's input; its input is free, unless it is the
             # trunk's (conv_body's residual needs that at the end).
             a, b = b, (_buffer(rows, f, feat) if a is feat else a)
         return a
 
-    def _regrouped_block(
+    def _summed_block(
         self,
         x: torch.Tensor,
         out: torch.Tensor,
@@ -291,48 +290,28 @@ class FusedRRDB(nn.Module):
         hw: tuple[int, int],
         rrdb_in: torch.Tensor | None = None,
     ) -> None:
-        g = self.grow
+        """One dense block in the regrouped or the hybrid order (the module's docstring tells them apart)."""
+        g, hybrid = self.grow, self.order == "hybrid"
         weights, biases = params
-        # Step 0: x feeds all five convolutions; conv1 finishes (to parts), the rest wait in sums.
+        # Step 0, in both: x feeds all five convolutions; conv1 finishes (to parts), the rest wait in sums.
         self._conv(
             x, weights[0], biases[0], parts[:, :g], hw, split=g, t=sums, lrelu=True, tiling=self._tiling("r0")
         )
         for j in range(1, 4):
-            # Step j: part j's products plus the waiting sums; conv j+1 finishes.
-            self._conv(
-                parts[:, (j - 1) * g : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
-                split=g, t=sums[:, j * g :], add_sum=True, lrelu=True, tiling=self._tiling(f"r{j}"),
-            )  # fmt: skip
+            if hybrid:  # conv j+1 over the j growth slices made so far, plus its own waiting sum
+                self._conv(
+                    parts[:, : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
+                    t=sums[:, j * g : (j + 1) * g], add_sum=True, lrelu=True, tiling=self._tiling(f"h{j}"),
+                )  # fmt: skip
+            else:  # part j's products plus the waiting sums; conv j+1 finishes, the rest wait again
+                self._conv(
+                    parts[:, (j - 1) * g : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
+                    split=g, t=sums[:, j * g :], add_sum=True, lrelu=True, tiling=self._tiling(f"r{j}"),
+                )  # fmt: skip
+        # conv5 finishes, with the dense block's and the RRDB's residuals.
         self._conv(
-            parts[:, 3 * g :], weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
-            res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("r4"),
-        )  # fmt: skip
-
-    def _hybrid_block(
-        self,
-        x: torch.Tensor,
-        out: torch.Tensor,
-        parts: torch.Tensor,
-        sums: torch.Tensor,
-        params: tuple[list[nn.Parameter], list[nn.Parameter]],
-        hw: tuple[int, int],
-        rrdb_in: torch.Tensor | None = None,
-    ) -> None:
-        g = self.grow
-        weights, biases = params
-        # Step 0, as regrouped: x feeds all five; conv1 finishes, the other four wait in sums.
-        self._conv(
-            x, weights[0], biases[0], parts[:, :g], hw, split=g, t=sums, lrelu=True, tiling=self._tiling("r0")
-        )
-        for j in range(1, 4):
-            # Step j: conv j+1 over the j growth slices made so far, plus its own waiting sum.
-            self._conv(
-                parts[:, : j * g], weights[j], biases[j], parts[:, j * g : (j + 1) * g], hw,
-                t=sums[:, j * g : (j + 1) * g], add_sum=True, lrelu=True, tiling=self._tiling(f"h{j}"),
-            )  # fmt: skip
-        self._conv(
-            parts, weights[4], biases[4], out, hw, t=sums[:, 4 * g :], add_sum=True,
-            res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("h4"),
+            parts if hybrid else parts[:, 3 * g :], weights[4], biases[4], out, hw, t=sums[:, 4 * g :],
+            add_sum=True, res=x, res_alpha=0.2, res2=rrdb_in, tiling=self._tiling("h4" if hybrid else "r4"),
         )  # fmt: skip
 
 
