@@ -141,6 +141,30 @@ def _bounded(rate: Fraction) -> Fraction:
     return rate.limit_denominator(RATE_DENOMINATOR)
 
 
+#: Rates clips are made at (film, PAL, NTSC, the models' 8-16 fps) and the x2-x8 of them interpolation
+#: makes: what a rate read off millisecond timestamps is taken back to, when it gives every stamp.
+COMMON_RATES = sorted(
+    {base * n for base in (*map(Fraction, (8, 10, 12, 15, 16, 24, 25, 30, 50, 60)),
+                           *(Fraction(k * 1000, 1001) for k in (24, 30, 60))) for n in (1, 2, 3, 4, 8)}
+)  # fmt: skip
+
+
+def _snapped(rate: Fraction, times: list[int], base: Fraction) -> Fraction:
+    """``rate`` as the common rate nearest it that puts every frame within one tick of its stamp.
+
+    Matroska and WebM keep times in milliseconds, so a short clip made at 48000/1001 fps read back at
+    7001/146 (MKV) or at the rate of its rounded span (WebM), and ``enhance`` doubled that instead.
+    """
+    if base.denominator > 1000:  # a clock fine enough to give the rate itself
+        return rate
+    for common in sorted(COMMON_RATES, key=lambda c: abs(c - rate)):
+        if abs(common - rate) > rate / 100:
+            break
+        if all(abs((t - times[0]) * base - i / common) <= base for i, t in enumerate(times)):
+            return common
+    return rate
+
+
 def still_image_kind(container: Any) -> str | None:
     """``"PNG"``, ``"JPEG"`` ... when PyAV opened ``container`` as a still image, else None: FFmpeg reads
     a photo through an image demuxer (``png_pipe``, ``jpeg_pipe`` ...) as a clip of one frame."""
@@ -191,6 +215,7 @@ def video_timing(
     if measured and times[-1] > times[0]:
         # No average in the container (WebM): FFmpeg's guess is then its millisecond clock, 1000 fps.
         average = to_fraction(float((len(times) - 1) / ((times[-1] - times[0]) * base)))
+    average = _snapped(average, times, Fraction(base))
     if [_tick(t - times[0], base, average) for t in times] == list(range(len(times))):
         return Timing(average, len(times), len(times), False)
     # A nominal rate below the average would drop frames, and one far above it (a guess from
