@@ -93,14 +93,10 @@ def replayable(path: str | Path) -> dict[str, Any]:
     redo = "replay makes again a video made by generate, animate, avatar, enhance or project render"
     if "export" in record and "segments" in record:
         project = record.get("project")
-        # A film exported by a server records the server's project file, which is not here.
+        # A film a server exported names the server's project file, which is not here.
         here = isinstance(project, str) and Path(project).is_file()
-        again = f"reelgen project export {project}" if here else "reelgen project export PROJECT"
-        made = (
-            f" (it was exported from {project}, not on this machine)"
-            if isinstance(project, str) and not here
-            else ""
-        )
+        again = f"reelgen project export {project if here else 'PROJECT'}"
+        made = f" (it was exported from {project}, not on this machine)" if project and not here else ""
         what = f"a film exported from a project{made}; {redo}, not a film: run `{again}` to export it again"
     elif record.get("kind") == "ken_burns":
         what = (
