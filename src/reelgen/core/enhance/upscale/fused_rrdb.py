@@ -4,7 +4,7 @@ The 23 residual-in-residual blocks are 69 dense blocks of five convolutions
 each; ``triton_conv.conv3x3`` runs every one of them with its bias, LeakyReLU
 and residuals in its epilogue, reading and writing channel slices of a few
 preallocated buffers, so no concatenation, activation or residual pass is left
-between them. Two orders of the same arithmetic (``order``):
+between them. Three orders of the same arithmetic (``order``):
 
 - ``"stock"``: each convolution reads the dense block's concatenation (a
   buffer whose first 64 channels are the input and whose next 32-channel
