@@ -33,6 +33,15 @@ SEED_LIMIT = 2**63
 #: The largest width or height, frame count, frame rate, step count and guidance a request may ask
 #: for; a resolved request (a record replayed) is held to the same.
 MAX_SIDE, MAX_FRAMES, MAX_FPS, MAX_STEPS, MAX_GUIDANCE = 16_384, 100_000, 240, 1000, 100
+MIN_FPS = 0.01  # below it an MP4 at 1e-10 fps was written at 24, a GIF held 655 s a frame, LTX made NaN
+
+
+def slow_rate(value: float | None) -> float | None:
+    """Refuse a frame rate above 0 but below ``MIN_FPS`` (0 and below keep pydantic's own words)."""
+    if value is not None and value < MIN_FPS:
+        raise ValueError(f"{value:g} is slower than a frame per 100 s; give from {MIN_FPS} to {MAX_FPS}")
+    return value
+
 
 #: Marks a field that names an input file: it travels to workers by value and is hashed in records.
 INPUT_FILE: JsonDict = {"x-input-file": True}
@@ -215,6 +224,7 @@ class GenerationRequest(NumberFields):
         return value
 
     _file_named = field_validator("start_image", "end_image", "source_video", "speech_audio")(file_named)
+    _slow_rate = field_validator("fps")(slow_rate)
 
     @field_validator("model")
     @classmethod
@@ -295,6 +305,8 @@ class ResolvedRequest(NumberFields):
     # Left out, the options are the family's defaults: ``_typed_options`` makes them from {}.
     options: SerializeAsAny[BaseModel] = Field(default_factory=dict, validate_default=True)
     enhance: tuple[EnhanceStep, ...] = ()
+
+    _slow_rate = field_validator("fps")(slow_rate)
 
     @field_validator("options", mode="before")
     @classmethod
