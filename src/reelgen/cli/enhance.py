@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import job_path, server_url
-from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar
+from reelgen.cli.output import LOOP, console, fail, link_loop, output_option, parse_pairs, progress_bar
 from reelgen.cli.typed import VIDEO
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
@@ -81,6 +81,8 @@ def enhance(
     source = Path(file)
     if source.is_dir():  # "." has no name to make IN-enhanced.mp4 of: it crashed as an internal error
         raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
+    if link_loop(source):
+        raise fail(InvalidRequest(f"input: {source} {LOOP}; give a video file", param="input"))
     out = output or source.with_name(f"{source.stem}-enhanced.mp4")
     if interpolator != "auto" and interpolate is None and target_fps is None:
         raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")

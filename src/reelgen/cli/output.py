@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import signal
@@ -69,7 +70,27 @@ def output_path(text: str) -> Path:
     """
     if not text.strip():
         raise typer.BadParameter("it is empty; give a file name such as clip.mp4, or leave it out")
+    if link_loop(Path(text)):
+        raise typer.BadParameter(f"{text} {LOOP}; give a file name such as clip.mp4, or remove the link")
     return Path(text)
+
+
+LOOP = "is a symbolic link that leads back to itself"
+
+
+def link_loop(path: Path) -> bool:
+    """Whether ``path`` is a chain of symbolic links that comes back to itself.
+
+    ``Path.resolve`` raises on one (RuntimeError, OSError from Python 3.13), which a command
+    checking its output against its inputs met as an internal error.
+    """
+    try:
+        path.expanduser().resolve()
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def output_option(help: str) -> Any:

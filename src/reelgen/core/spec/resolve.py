@@ -176,6 +176,18 @@ def check_prompt(request: GenerationRequest) -> None:
         )
 
 
+def _weights_path(text: str) -> str:
+    """``--weights`` as an absolute path; a chain of links back to itself made ``resolve`` raise an internal error."""
+    try:
+        return str(Path(text).expanduser().resolve())
+    except (RuntimeError, OSError):
+        raise InvalidRequest(
+            f"weights {text} is a symbolic link that leads back to itself; give a diffusers folder or "
+            "a checkpoint file of the model",
+            param="weights",
+        ) from None
+
+
 def resolve(request: GenerationRequest) -> ResolvedRequest:
     """Check ``request`` against its model and fill every unset field from the preset.
 
@@ -229,7 +241,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
         guidance_2=_guidance_2(request, preset),
         seed=random.SystemRandom().randrange(2**32) if request.seed is None else request.seed,
         source_strength=request.source_strength,
-        weights=str(Path(request.weights).expanduser().resolve()) if request.weights else None,
+        weights=_weights_path(request.weights) if request.weights else None,
         audio=request.audio,
         speech_text=request.speech_text or "",
         voice=request.voice or "",
