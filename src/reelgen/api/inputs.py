@@ -16,6 +16,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from reelgen.api.body_json import load_body, nesting_depth
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.schemas import MAX_KEYFRAMES
@@ -40,24 +41,7 @@ _JSON_FIELDS = {"options", "metadata", "webhook", "input_reference", "end_refere
 #: The file fields of a create; ``keyframe_images`` repeats, one file per keyframe.
 CREATE_FILES = ("input_reference", "end_image", "source_video", "keyframe_images")
 CREATE_REPEATED: Mapping[str, int] = MappingProxyType({"keyframe_images": MAX_KEYFRAMES})
-#: How deep a request body may nest (JSON arrays and objects, form brackets); the create bodies
-#: need four levels at most, and Python's parsers give up near a thousand.
-MAX_DEPTH = 32
 _FORM_DEPTH = 4
-
-
-def nesting_depth(value: Any) -> int:
-    """How deeply ``value`` nests lists and dicts (iteratively: no recursion to run out of)."""
-    deepest, pending = 0, [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if depth <= MAX_DEPTH:
-                pending.extend(
-                    (inner, depth + 1) for inner in (item.values() if isinstance(item, dict) else item)
-                )
-    return deepest
 
 
 def _put(out: dict[str, Any], key: str, value: Any) -> None:
@@ -75,6 +59,8 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
                 ) from None
             if nesting_depth(value) > _FORM_DEPTH:
                 raise ApiError(400, f"{head} nests deeper than {_FORM_DEPTH} levels", param=head)
+        if head in out:  # the last of two was taken without a word, as JSON's duplicate names were
+            raise ApiError(400, f"{head} is given twice; send it once", param=head)
         out[head] = value
         return
     if rest.startswith("]"):
@@ -144,15 +130,7 @@ async def read_create_body(
                 _put(data, key, value)
         return data, files
     if kind in ("application/json", ""):
-        too_deep = ApiError(400, f"request body nests deeper than {MAX_DEPTH} levels")
-        try:
-            parsed = json.loads(await request.body() or b"null")
-        except ValueError as exc:
-            raise ApiError(400, f"request body is not valid JSON ({exc})") from None
-        except RecursionError:  # nested past what the parser can follow
-            raise too_deep from None
-        if nesting_depth(parsed) > MAX_DEPTH:
-            raise too_deep
+        parsed = load_body(await request.body())
         if not isinstance(parsed, dict):
             raise ApiError(400, "request body must be a JSON object of named fields (/docs lists them)")
         return JsonBody(parsed), {}

@@ -18,7 +18,6 @@ Bad input is a 400 naming the scene and field (``scenes[2].prompt``).
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -29,10 +28,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from reelgen.api import project_runs
+from reelgen.api.body_json import load_body
 from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
-from reelgen.api.inputs import MAX_DEPTH, nesting_depth
 from reelgen.api.project_files import ProjectNotFound
 from reelgen.api.project_jobs import (
     ERRORS,
@@ -128,15 +127,7 @@ async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
             raise ApiError(400, "project: the project file is missing", param="project")
         return text, files
     if kind in ("application/json", ""):
-        too_deep = ApiError(400, f"request body nests deeper than {MAX_DEPTH} levels")
-        try:
-            data = json.loads(await request.body() or b"null")
-        except ValueError as exc:
-            raise ApiError(400, f"request body is not valid JSON ({exc})") from None
-        except RecursionError:  # nested past what the parser can follow (it was a 500)
-            raise too_deep from None
-        if nesting_depth(data) > MAX_DEPTH:  # refused before YAML's writer recurses through it
-            raise too_deep
+        data = load_body(await request.body())  # nesting bounded before YAML's writer recurses through it
         project = data.get("project") if isinstance(data, dict) else None
         if isinstance(project, dict):
             return yaml.safe_dump(project, sort_keys=False), {}
