@@ -27,13 +27,14 @@ from reelgen.api import (
     web,
 )
 from reelgen.api import projects as project_routes
+from reelgen.api.body_limit import BodyLimit
 from reelgen.api.deps import authorized
 from reelgen.api.files import HeadAsGet
 from reelgen.api.guard import EdgeGuard
+from reelgen.api.keylog import redacted_logs
 from reelgen.api.legacy import LegacyGenerate
 from reelgen.api.openapi_limits import apply_server_limits
 from reelgen.api.schemas import MAX_KEYFRAMES
-from reelgen.api.security import BodyLimit
 from reelgen.api.settings import ApiSettings
 from reelgen.api.sse import Wakeups
 from reelgen.api.wire import VideoCreate, VideoRemix
@@ -78,7 +79,8 @@ def create_app(
         if owned:
             await run_in_threadpool(service.start)
         try:
-            yield
+            with redacted_logs(settings.key()):
+                yield
         finally:
             unsubscribe()
             if owned:

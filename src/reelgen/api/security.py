@@ -9,6 +9,7 @@ import ipaddress
 import re
 import secrets
 import socket
+import time
 import urllib.parse
 import warnings
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ import httpx
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reelgen.api.errors import ApiError, error_response
+from reelgen.api.errors import ApiError
+from reelgen.api.keylog import key_param
 from reelgen.core.net import is_blocked_address
 
 # ---- API key and bind address ---------------------------------------------------------------
@@ -69,58 +70,12 @@ def _key_problem(request: Request, given: str) -> str:
         scheme = header.split(maxsplit=1)[0]
         shown = "a bare key" if " " not in header else f"scheme {scheme!r}"
         return f"the Authorization header holds {shown}, not `Bearer <key>`; {how}"
+    in_url = key_param(request.url.query)
+    if in_url:  # a URL is logged and kept in browser history: a key is not read from one
+        return f"no API key in the Authorization header (a key in the URL's ?{in_url}= is not read); {how}"
     if "x-api-key" in request.headers or "api-key" in request.headers:
         return f"no API key in the Authorization header (an X-API-Key or api-key header is not read); {how}"
     return f"this server needs an API key and none was sent; {how}"
-
-
-# ---- request body cap ----------------------------------------------------------------------
-
-
-class BodyTooLarge(ApiError):
-    """The client sent more bytes than the server accepts (raised while the body streams in)."""
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(
-            413,
-            f"request body is larger than {max_bytes / 2**20:.4g} MiB ({max_bytes} bytes), the most this "
-            "server takes (REELGEN_MAX_UPLOAD_BYTES)",
-        )
-
-
-class BodyLimit:
-    """ASGI middleware refusing bodies over ``max_bytes``: by Content-Length, or while streaming."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
-            return
-        seen = 0
-
-        async def counting() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
-            return message
-
-        try:
-            await self.app(scope, counting, send)
-        except BodyTooLarge as exc:  # raised where no route handler caught it
-            await error_response(413, exc.message)(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await error_response(413, BodyTooLarge(self.max_bytes).message)(scope, receive, send)
 
 
 # ---- media probes ----------------------------------------------------------------------------
@@ -333,10 +288,27 @@ def _resolve_public(host: str, port: int, param: str) -> str:
 
 def check_public_url(url: str, param: str) -> None:
     """Refuse an http(s) URL whose host resolves to a non-public address (for webhook targets)."""
-    parts = urllib.parse.urlsplit(url)
+    parts, port = _split(url, param)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ApiError(400, f"{param}: must be an http(s) URL", param=param)
-    _resolve_public(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), param)
+    _resolve_public(parts.hostname, port or (443 if parts.scheme == "https" else 80), param)
+
+
+def _split(url: str, param: str) -> tuple[urllib.parse.SplitResult, int | None]:
+    """The URL's parts and port; urllib reads a bad port or bracket only when asked, with a
+    ValueError that reached the client as a 500 (``https://example.com:99999/``, ``https://[x]/``)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ApiError(
+            400,
+            f"{param}: {url[:200]!r} is not a valid URL ({exc}); give one like https://example.com/a.png",
+            param=param,
+        ) from None
+    if port == 0:  # read as "no port", it would go to 443 instead
+        raise ApiError(400, f"{param}: port 0 is not a port; give one from 1 to 65535, or none", param=param)
+    return parts, port
 
 
 def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image_url") -> bytes:
@@ -348,7 +320,7 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
     """
     if url.startswith("data:"):
         return decode_data_url(url, policy.max_bytes, param)
-    parts = urllib.parse.urlsplit(url)
+    parts, given_port = _split(url, param)
     schemes = ("https", "http") if policy.allow_http else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
         raise ApiError(
@@ -356,7 +328,7 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
         )
     if parts.username or parts.password:
         raise ApiError(400, f"{param}: URLs with credentials are not fetched", param=param)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = given_port or (443 if parts.scheme == "https" else 80)
     pinned = _resolve_public(parts.hostname, port, param)
     netloc = f"[{pinned}]:{port}" if ":" in pinned else f"{pinned}:{port}"
     target = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
@@ -372,8 +344,18 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
             if resp.status_code != 200:
                 raise ApiError(400, f"{param}: {url} answered HTTP {resp.status_code}", param=param)
             body = bytearray()
+            # httpx's timeout bounds each read, not the whole body: a server dripping a byte a second
+            # held a request (and a worker thread) for as long as it liked.
+            deadline = time.monotonic() + policy.timeout_s
             for chunk in resp.iter_bytes():
                 body += chunk
+                if time.monotonic() > deadline:
+                    raise ApiError(
+                        400,
+                        f"{param}: {url} sent {len(body)} bytes in {policy.timeout_s:g} s and was given up "
+                        "(REELGEN_FETCH_TIMEOUT_S)",
+                        param=param,
+                    )
                 if len(body) > policy.max_bytes:
                     raise ApiError(
                         400, f"{param}: image is larger than {policy.max_bytes} bytes", param=param
