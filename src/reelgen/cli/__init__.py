@@ -60,6 +60,27 @@ except KeyboardInterrupt:
     raise SystemExit(130) from None
 
 
+def _data_folder_fault(exc: Exception) -> str | None:
+    """The line for an OS error met inside reelgen's data folder (tiny builds, hash cache, speech), or None.
+
+    ``REELGEN_HOME`` naming a file, or a folder no one may write, was an internal error.
+    """
+    if not isinstance(exc, OSError) or not exc.filename:
+        return None
+    from pathlib import Path
+
+    from reelgen.core import settings
+
+    home, path = settings.home().absolute(), Path(os.fsdecode(exc.filename)).absolute()
+    if path != home and home not in path.parents:
+        return None
+    named = " (REELGEN_HOME)" if os.environ.get("REELGEN_HOME") else ""
+    return (
+        f"cannot use reelgen's data folder {home}{named}: {path}: {exc.strerror or exc}; "
+        "set REELGEN_HOME to a folder you can write to"
+    )
+
+
 def main() -> None:
     # reelgen draws its own progress bar; the libraries' bars and deprecation chatter only add noise.
     for name in ("DIFFUSERS_VERBOSITY", "TRANSFORMERS_VERBOSITY"):
@@ -77,6 +98,10 @@ def main() -> None:
         # every other error is; REELGEN_TRACEBACK=1 shows where it came from, for a report.
         if os.environ.get("REELGEN_TRACEBACK"):
             raise
+        fault = _data_folder_fault(exc)
+        if fault:  # the setting is wrong, not reelgen: bad input
+            sys.stderr.write(f"error: {fault}\n")
+            raise SystemExit(2) from None
         said = " ".join(str(exc).split()) or "no message"
         sys.stderr.write(
             f"error: internal error ({type(exc).__name__}: {said}); run again with REELGEN_TRACEBACK=1 "
