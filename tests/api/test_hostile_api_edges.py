@@ -138,3 +138,18 @@ def test_a_key_in_the_url_is_refused_saying_so_and_kept_out_of_the_access_log(
             assert "s3cret-key-in-url" not in line and "another-key" not in line
             assert "=[hidden]" in line and line.startswith('127.0.0.1:5 - "GET /v1/videos?')
     assert not [f for f in access.filters if isinstance(f, RedactKeys)]
+
+
+def test_another_method_on_the_enhance_route_is_a_405_saying_post_not_an_unknown_video(
+    client: TestClient,
+) -> None:
+    for method in ("GET", "HEAD", "DELETE", "OPTIONS", "PUT"):
+        resp = client.request(method, "/v1/videos/enhance")
+        assert resp.status_code == 405, (method, resp.text)
+        assert resp.headers["allow"] == "POST"
+        if method != "HEAD":
+            message = resp.json()["error"]["message"]
+            assert message == f"{method} is not allowed on /v1/videos/enhance; use POST"
+    # The videos' own routes and the other unoffered calls are as they were.
+    assert client.get("/v1/videos/video_" + "0" * 32).status_code == 404
+    assert client.post("/v1/videos/edits").json()["error"]["code"] == "unsupported_endpoint"

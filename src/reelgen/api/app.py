@@ -105,8 +105,8 @@ def create_app(
     app.add_middleware(EdgeGuard, settings=settings)  # outermost: refuses before any body is read
 
     guard = [Depends(authorized)]
+    app.include_router(unoffered.router)  # first: its fixed names would be taken as video ids
     app.include_router(videos.router)
-    app.include_router(unoffered.router)
     app.include_router(enhance.router)
     app.include_router(models.router, dependencies=guard)
     app.include_router(loras.router)

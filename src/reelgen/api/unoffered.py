@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from reelgen.api.deps import authorized
 from reelgen.api.errors import ApiError
@@ -61,3 +61,15 @@ def characters() -> None:
 @router.get("/characters/{character_id}")
 def character(character_id: str) -> None:
     _unoffered("characters")
+
+
+@router.api_route("/enhance", methods=["GET", "DELETE", "OPTIONS", "PUT", "PATCH"])
+def enhance_by_another_method(request: Request) -> None:
+    """``POST /v1/videos/enhance`` only. A GET (or a HEAD) reached ``/v1/videos/{video_id}`` and was
+    "no video 'enhance': video ids are ...", and an OPTIONS was told "use GET or POST or DELETE"."""
+    raise ApiError(
+        405,
+        f"{request.method} is not allowed on /v1/videos/enhance; use POST",
+        code="method_not_allowed",
+        headers={"Allow": "POST"},
+    )
