@@ -118,6 +118,8 @@ def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
             out[key] = json.loads(raw)
         except ValueError:
             out[key] = raw
+        except RecursionError:  # ten thousand "[" was an internal error; no option nests that deep
+            raise typer.BadParameter(f"{what} {key} nests lists or objects too deeply to read") from None
     return out
 
 
