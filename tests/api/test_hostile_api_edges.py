@@ -17,6 +17,7 @@ from reelgen.api.errors import ApiError
 from reelgen.api.keylog import RedactKeys
 from reelgen.api.security import FetchPolicy, fetch_url
 from tests.api.conftest import files_under
+from tests.jobs.test_enhance_kind import clip
 
 I2V = {"prompt": "a fox", "model": "wan-i2v-tiny", "num_frames": 9}
 TINY = {"prompt": "a fox", "model": "wan-tiny", "size": "64x64", "num_frames": 9}
@@ -153,3 +154,55 @@ def test_another_method_on_the_enhance_route_is_a_405_saying_post_not_an_unknown
     # The videos' own routes and the other unoffered calls are as they were.
     assert client.get("/v1/videos/video_" + "0" * 32).status_code == 404
     assert client.post("/v1/videos/edits").json()["error"]["code"] == "unsupported_endpoint"
+
+
+def _at_once(n: int, send: Callable[[], tuple[int, str, str | None]]) -> list[tuple[int, str, str | None]]:
+    start, answers = threading.Barrier(n), []
+
+    def one() -> None:
+        start.wait()
+        answers.append(send())
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def test_requests_racing_with_one_key_all_but_one_say_replayed_on_enhance_and_batches(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that lost the race for its key got the winner's job answered as new (202, no
+    Idempotent-Replayed), so a client could not tell its retry from a second job."""
+    upload = clip(tmp_path / "in.mp4").read_bytes()
+
+    def enhance() -> tuple[int, str, str | None]:
+        resp = client.post(
+            "/v1/videos/enhance",
+            data={"interpolate": "2"},
+            files={"file": ("in.mp4", upload)},
+            headers={"Idempotency-Key": "race-enhance"},
+        )
+        return resp.status_code, resp.json()["id"], resp.headers.get("idempotent-replayed")
+
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    body = {
+        "manifest": {"defaults": {"model": "ken-burns"}, "items": [{"output": "a", "images": []}]},
+        "input_folder": str(shots),
+    }
+
+    def batch() -> tuple[int, str, str | None]:
+        resp = client.post("/v1/batches", json=body, headers={"Idempotency-Key": "race-batch"})
+        assert resp.status_code in (200, 202), resp.text
+        return resp.status_code, resp.json()["id"], resp.headers.get("idempotent-replayed")
+
+    for send in (enhance, batch):
+        answers = _at_once(8, send)
+        assert len({job_id for _, job_id, _ in answers}) == 1
+        assert sorted((status, replayed) for status, _, replayed in answers) == [(200, "true")] * 7 + [
+            (202, None)
+        ]

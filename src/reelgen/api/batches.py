@@ -172,7 +172,9 @@ async def create_batch(
             existing = service.replay(idempotency_key, body_fingerprint)
             if existing is not None:
                 return existing, True
-        job = service.submit(
+        # Two requests with one key at once: the store answers the loser with the winner's job, which
+        # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
+        return service.submit_or_replay(
             batch_payload(body),
             kind=BATCH,
             priority=body.priority,
@@ -180,7 +182,6 @@ async def create_batch(
             body_fingerprint=body_fingerprint,
             metadata=body.metadata,
         )
-        return job, False
 
     job, replayed = await run_in_threadpool(submit)
     children = await run_in_threadpool(service.children, job.id)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -103,16 +102,16 @@ async def _queue(
         )
     webhook = await run_in_threadpool(make_webhook, body, settings)
     saved = SavedInputs(service)
-    began = time.time()
 
-    def run() -> Job:
+    def run() -> tuple[Job, bool]:
         if key is not None:
             existing = service.replay(key, body_fingerprint)
             if existing is not None:
-                return existing
+                return existing, True
         path = service.save_input(video, suffix, sent_as)
         saved.paths.append(path)
-        return service.submit(
+        # A request that lost a race for its key gets the winner's job: a replay, as a later retry's is.
+        return service.submit_or_replay(
             enhance_payload(path, steps, param=param, source_job=source),
             kind=kinds.ENHANCE,
             priority=body.priority,
@@ -123,12 +122,12 @@ async def _queue(
             remixed_from=None if source is None else source.id,
         )
 
-    job: Job | None = None
+    made: tuple[Job, bool] | None = None
     try:
-        job = await run_in_threadpool(run)
+        made = await run_in_threadpool(run)
     finally:
-        saved.discard_unless_used(job)
-    return job, key is not None and job.created_at < began
+        saved.discard_unless_used(None if made is None else made[0])
+    return made
 
 
 def _accepted(request: Request, job: Job, replayed: bool) -> Response:
