@@ -10,7 +10,7 @@ import warnings
 
 import typer
 
-from reelgen.cli.usage import OneLineUsageErrors
+from reelgen.cli.usage import CTRL_C, STOPPED, OneLineUsageErrors
 
 app = typer.Typer(
     cls=OneLineUsageErrors,
@@ -93,6 +93,9 @@ def main() -> None:
     try:
         with sigterm_unwinds():  # a kill removes the files being written, as Ctrl-C does
             app()
+    except KeyboardInterrupt:  # while Typer builds the commands, before any runs: a traceback
+        sys.stderr.write(CTRL_C)
+        raise SystemExit(STOPPED) from None
     except Exception as exc:
         # A failure reelgen did not foresee (a bug here or in a library under it) is one line, as
         # every other error is; REELGEN_TRACEBACK=1 shows where it came from, for a report.

@@ -23,6 +23,8 @@ _click_errors = sys.modules[typer.BadParameter.__module__]
 
 #: Exit status of Click's Abort (end of input at a prompt), as Click gives it.
 ABORTED = 1
+#: What Ctrl-C before a command's own handling of it says, and its exit status (128 + SIGINT).
+CTRL_C, STOPPED = "error: stopped with Ctrl-C; nothing half-written was left\n", 130
 
 
 def say_usage_error(exc: Any) -> None:
@@ -99,6 +101,17 @@ class OneLineUsageErrors(TyperGroup):
         # Without standalone mode Click returns what ended the command: an Exit's status, or the
         # command's own return value (None for every reelgen command: success).
         _exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C before it sets its own handling (its imports, reading inputs) is said.
+
+        Typer turns a KeyboardInterrupt into exit 130 without a word, so such a stop printed nothing.
+        """
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.stderr.write(CTRL_C)
+            raise typer.Exit(STOPPED) from None
 
 
 def _exit(code: int) -> NoReturn:
