@@ -60,6 +60,19 @@ def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) ->
     )
 
 
+def _not_a_file(value: str, path: Path) -> str:
+    """Why ``path``, no folder, is no file to read: a FIFO or /dev/null was said not to exist."""
+    if path.is_symlink() and not path.exists():
+        try:
+            path.resolve()
+        except (RuntimeError, OSError):  # a chain of links back to itself
+            return f"{value} is a symbolic link that leads back to itself; give a file"
+        return f"{value} is a symbolic link to {path.readlink()}, which does not exist; give a file"
+    if path.exists():
+        return f"{value} is not a regular file (a pipe, socket or device); give a file"
+    return f"file {value} does not exist"
+
+
 def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     """Input paths made absolute (so a replay works from any folder), each checked to exist."""
 
@@ -68,7 +81,7 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
         if path.is_dir():
             raise InvalidRequest(f"{param}: {value} is a folder; give a file", param=param)
         if not path.is_file():
-            raise InvalidRequest(f"{param}: file {value} does not exist", param=param)
+            raise InvalidRequest(f"{param}: {_not_a_file(value, path)}", param=param)
         return str(path.resolve())
 
     out: dict[str, object] = {}
@@ -93,7 +106,8 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
             )
         if not path.is_file():
             raise InvalidRequest(
-                f"loras[{i}].path: LoRA file {lora.path} does not exist; give a .safetensors file",
+                f"loras[{i}].path: LoRA {_not_a_file(lora.path, path).removesuffix('; give a file')}; "
+                "give a .safetensors file",
                 param=f"loras[{i}].path",
             )
         problem = _lora_file_problem(path)
