@@ -100,7 +100,7 @@ def _is_record(path: Path) -> bool:
         if path.stat().st_size > 64 * 2**20:  # records are kilobytes; never read a big file to say no
             return False
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return (
         isinstance(data, dict)
@@ -324,7 +324,7 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
         raise InvalidRequest(f"{path} carries no reelgen metadata (was it made by reelgen?)", param="path")
     try:
         record = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidRequest(f"{path}: its metadata is not reelgen's JSON record", param="path") from None
     if not isinstance(record, dict):
         raise InvalidRequest(f"{path}: its metadata is not reelgen's JSON record", param="path")

@@ -64,7 +64,7 @@ def load_record(path: str | Path) -> dict[str, Any]:
             raise InvalidRequest(f"{exc.message}{sidecar_instead(path)}", param=exc.param) from None
     try:
         record = json.loads(path.read_text())
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past what the parser follows: no record either
         raise InvalidRequest(
             f"{path} is not a reelgen sidecar (invalid JSON){video_instead(path)}", param="path"
         ) from None
