@@ -23,6 +23,7 @@ from reelgen.api.sse import Wakeups
 from reelgen.api.videos import create_job
 from reelgen.api.wire import no_random_sentinel, parse_body
 from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.request import slow_rate
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -57,6 +58,7 @@ class LegacyGenerate(BaseModel):
     num_frames: int | None = Field(default=None, gt=0, le=100_000)
     duration: float | None = Field(default=None, gt=0, le=3600, description="Seconds")
     fps: float | None = Field(default=None, gt=0, le=240)
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     steps: int | None = Field(default=None, gt=0, le=1000)
     guidance: float | None = Field(default=None, ge=0, le=100)
     seed: int | None = Field(default=None, ge=0, lt=2**63)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import project_jobs
@@ -22,6 +22,7 @@ from reelgen.api.project_jobs import (
     refuse_busy,
 )
 from reelgen.core.export.settings import Codec, Container, Fit
+from reelgen.core.spec.request import slow_rate
 from reelgen.jobs.kinds.project import PROJECT, project_job
 from reelgen.jobs.records import Job, JobNotFound
 from reelgen.jobs.store import fingerprint
@@ -40,6 +41,7 @@ class ExportChoices(BaseModel):
     width: int | None = Field(default=None, gt=0, le=8192)
     height: int | None = Field(default=None, gt=0, le=8192)
     fps: float | None = Field(default=None, gt=0, le=240)
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     fit: Fit | None = None
     crf: int | None = Field(default=None, ge=0, le=63)
     output: str | None = Field(default=None, max_length=255, description="File name in exports/")

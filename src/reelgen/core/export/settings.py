@@ -15,6 +15,7 @@ from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import slow_rate
 
 
 class Container(StrEnum):
@@ -191,6 +192,7 @@ class ExportSettings(_Strict):
     width: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     height: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     fps: float | None = Field(default=None, gt=0, le=240, description="Default: the first scene's")
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     fit: Fit = Fit.CONTAIN
     crf: int | None = Field(default=None, ge=0, le=63, description="Quality (lower is better); codec default")
     lut: str | None = Field(default=None, description="A 3D .cube LUT applied to the picture (grading)")

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reelgen import __version__
 from reelgen.core import quality
@@ -22,7 +22,7 @@ from reelgen.core.motion.path import CameraPath, Rect
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, library_versions
 from reelgen.core.render import RenderResult, check_output
-from reelgen.core.spec.request import INPUT_FILE
+from reelgen.core.spec.request import INPUT_FILE, slow_rate
 from reelgen.core.types import Video, to_fraction
 
 #: The model name a batch item or shoot-out uses for this render.
@@ -42,6 +42,7 @@ class KenBurnsRequest(BaseModel):
     height: int = Field(gt=0, le=16_384)
     num_frames: int = Field(gt=0, le=100_000)
     fps: float = Field(gt=0, le=240)
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
 
     @model_validator(mode="after")
     def _even_sides(self) -> KenBurnsRequest:

@@ -23,6 +23,7 @@ from reelgen.core.spec.request import (
     Keyframe,
     LoraSpec,
     file_named,
+    slow_rate,
 )
 
 #: Scene ids name clips and appear in commands; they stay plain.
@@ -56,6 +57,7 @@ class Defaults(_Strict):
     width: int | None = Field(default=None, gt=0, le=16_384)
     height: int | None = Field(default=None, gt=0, le=16_384)
     fps: float | None = Field(default=None, gt=0, le=240)
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     steps: int | None = Field(default=None, gt=0, le=1000)
     guidance: float | None = Field(default=None, ge=0, le=100)
     negative_prompt: str = Field(default="", max_length=20_000)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.spec.request import SEED_LIMIT, slow_rate
 from reelgen.core.textfile import read_lines, read_yaml
 
 #: Prompt ids name files, so they are plain names.
@@ -71,6 +71,7 @@ class Settings(NumberFields):
     num_frames: int | None = Field(default=None, gt=0, le=100_000)
     seconds: float | None = Field(default=None, gt=0, le=3600)
     fps: float | None = Field(default=None, gt=0, le=240)
+    _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     steps: int | None = Field(default=None, gt=0, le=1000)
     seed: int = Field(default=0, ge=0, lt=SEED_LIMIT, description="one seed for every run, for a fair match")
 
