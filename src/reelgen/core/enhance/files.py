@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from reelgen import __version__
-from reelgen.core.atomic import check_writable, new_file_beside
-from reelgen.core.encode import CONTAINERS, check_record_free, write_frames, write_sidecar
+from reelgen.core.atomic import check_writable, new_file_beside, write_failed
+from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
@@ -84,7 +84,12 @@ def enhance_file(
         if gif and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
         # A GIF is encoded after the last frame is made (two passes): a Ctrl-C then still stops it.
-        write_frames(picture, (turned.width, turned.height), final.fps, silent, check=progress.cancel.check)
+        try:  # into the hidden file itself: a full disk is said of the output, not of that file
+            encode_into(
+                silent, picture, (turned.width, turned.height), final.fps, check=progress.cancel.check
+            )
+        except OSError as exc:
+            raise write_failed(exc, output) from None
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
         if gif and extras.rotation:
@@ -107,7 +112,10 @@ def enhance_file(
         # 3. The picture with the record embedded and the source's audio copied, then the sidecar.
         progress.cancel.check()  # a Ctrl-C after the last frame was answered "cancelling": write nothing
         started = time.monotonic()
-        record["audio"] = finish(silent, extras, output, record)
+        try:
+            record["audio"] = finish(silent, extras, output, record)
+        except OSError as exc:  # the muxed file beside the output (a full disk, say)
+            raise write_failed(exc, output) from None
         record["timings"]["encode"] = time.monotonic() - started
         finished = True
     finally:
