@@ -111,3 +111,17 @@ def test_a_hidden_file_a_killed_write_left_is_swept_by_the_next_write_to_that_na
     with staged(video) as (tmp,):
         tmp.write_bytes(b"video")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["clip.mp4", live.name, other.name])
+
+
+def test_folders_made_for_a_write_that_failed_are_taken_back(tmp_path: Path) -> None:
+    """generate -o new/dir/c.mp4 on a full disk left the empty new/dir behind."""
+    (tmp_path / "kept").mkdir()
+    for target in (tmp_path / "new" / "dir" / "c.mp4", tmp_path / "kept" / "new" / "c.mp4"):
+        with pytest.raises(WriteFailed), staged(target, target.with_suffix(".json")) as (video, record):
+            video.write_bytes(b"part of a video")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
+    assert list((tmp_path / "kept").iterdir()) == []  # there before: kept, and only what was made went
+    with staged(tmp_path / "new" / "dir" / "c.mp4") as (video,):
+        video.write_bytes(b"a video")
+    assert (tmp_path / "new" / "dir" / "c.mp4").read_bytes() == b"a video"

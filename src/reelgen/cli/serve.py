@@ -13,6 +13,7 @@ import typer
 
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console
+from reelgen.core.atomic import missing_folders, remove_empty
 
 if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
@@ -92,15 +93,14 @@ def serve(
         )
         raise typer.Exit(2) from None
     with sock:
-        here = Path(jobs.data_dir).absolute()
-        missing = [folder for folder in (here, *here.parents) if not folder.exists()]  # deepest first
+        missing = missing_folders(Path(jobs.data_dir))
         try:
             api = create_app(settings)
         except SQLAlchemyError as exc:
-            _remove_empty(missing)  # a server that never started leaves no empty data folder behind
+            remove_empty(missing)  # a server that never started leaves no empty data folder behind
             raise _no_database(jobs.resolved_database_url(), exc) from None
         except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
-            _remove_empty(missing)
+            remove_empty(missing)
             console.print(
                 f"[bold red]error:[/] cannot use {exc.filename or jobs.data_dir} for the server's data "
                 f"({exc.strerror or exc}); give --data-dir (or REELGEN_HOME) a folder you can write to",
@@ -221,15 +221,6 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     else:
         hint = "give --host an address of this machine, such as 127.0.0.1 or 0.0.0.0"
     return f"cannot listen on {host}:{port} ({reason}); {hint}"
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Take away the folders a failed start made, deepest first, each only while still empty."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty (something else wrote there) or already gone: leave it
-            return
 
 
 def _no_database(url: str, exc: Exception) -> typer.Exit:

@@ -91,6 +91,22 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
+def missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet, deepest first: what a run is about to make."""
+    folder = folder.absolute()
+    return [f for f in (folder, *folder.parents) if not f.exists()]
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Take back folders made for a run that wrote nothing (``missing_folders``), deepest first, each only
+    while empty: `-o new/dir/out.mp4` refused or failed left new/dir behind."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # something else put a file there, or it is gone: leave it and those above
+            return
+
+
 @contextmanager
 def staged(*paths: Path) -> Iterator[list[Path]]:
     """Hidden files beside ``paths`` to write into; once the block ends they replace ``paths``, in order.
@@ -98,12 +114,14 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
     Any exception in the block (Ctrl-C's KeyboardInterrupt included) removes them and leaves
     ``paths`` as they were. An OSError of the writing itself becomes ``WriteFailed``, one line
     naming the file; other errors (an input that cannot be read, say) pass through unchanged.
-    Folders on the way are made.
+    Folders on the way are made, and taken back if nothing is written.
     """
     temps: list[Path] = []
+    made: list[Path] = []
     try:
         for path in paths:
             try:
+                made += missing_folders(path.parent)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _sweep_stale(path)
                 temps.append(new_file_beside(path))
@@ -124,12 +142,14 @@ def staged(*paths: Path) -> Iterator[list[Path]]:
             _sync_folder(folder)
     except OSError as exc:
         _remove(temps)
+        remove_empty(made)
         failed = _which(exc, paths, temps)
         if failed is None:
             raise
         raise write_failed(exc, failed) from None
     except BaseException:
         _remove(temps)
+        remove_empty(made)
         raise
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from reelgen import __version__
-from reelgen.core.atomic import check_writable, new_file_beside, write_failed
+from reelgen.core.atomic import check_writable, missing_folders, new_file_beside, remove_empty, write_failed
 from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
@@ -72,7 +72,8 @@ def enhance_file(
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
-    new_folders = _make_folders(output.parent)
+    new_folders = missing_folders(output.parent)
+    output.parent.mkdir(parents=True, exist_ok=True)
     silent = new_file_beside(output)
     finished = False
     try:
@@ -121,7 +122,7 @@ def enhance_file(
     finally:
         silent.unlink(missing_ok=True)
         if not finished:
-            _remove_empty(new_folders)
+            remove_empty(new_folders)
     record["timings"]["total"] = time.monotonic() - begun
     sidecar = write_sidecar(output, record)
     assert middle.frame is not None  # the chain made at least one frame (run.check)
@@ -138,23 +139,6 @@ def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
     if pictures:
         return [f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"]
     return []
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Make ``folder`` and the folders above it that do not exist; those made, deepest first."""
-    missing = [f for f in (folder, *folder.parents) if not f.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Take back the folders a run that wrote nothing made for its output (`-o new/dir/out.mp4` with a
-    checkpoint nothing loads left new/dir behind), deepest first; one something else put a file in stays."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
 
 
 def _upright(shape: Shape, rotation: int) -> Shape:
