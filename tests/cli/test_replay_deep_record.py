@@ -1,4 +1,4 @@
-"""A record nested past what the JSON parser follows is refused as no record, not an internal error."""
+"""Records edited by hand: nested past what the parser follows, or holding what generate refuses."""
 
 from __future__ import annotations
 
@@ -17,3 +17,23 @@ def test_a_sidecar_nested_too_deep_is_said_to_be_no_record(tmp_path: Path) -> No
     result = runner.invoke(app, ["replay", str(deep)])
     assert result.exit_code == 2, result.output
     assert " ".join(result.stderr.split()) == f"error: {deep} is not a reelgen sidecar (invalid JSON)"
+
+
+def test_a_record_whose_prompt_was_given_a_nul_is_refused_as_generate_refuses_it(tmp_path: Path) -> None:
+    """It replayed, though generate refuses such a prompt (no database stores one, no model needs one)."""
+    import json
+
+    made = tmp_path / "a.mp4"
+    args = ["generate", "a fox", "-m", "ltx-tiny", "--frames", "9", "--width", "64", "--height", "64"]
+    assert runner.invoke(app, [*args, "--steps", "1", "-q", "-o", str(made)]).exit_code == 0
+    sidecar = made.with_suffix(".json")
+    record = json.loads(sidecar.read_text())
+    record["request"]["prompt"] = "a fox\u0000 in snow"
+    sidecar.write_text(json.dumps(record))
+    result = runner.invoke(app, ["replay", str(sidecar), "-o", str(tmp_path / "b.mp4")])
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr.strip()
+        == "error: prompt holds a NUL character (\\0), which no file name or text may hold"
+    )
+    assert not (tmp_path / "b.mp4").exists()

@@ -134,6 +134,17 @@ def nul_at(value: Any, where: str = "") -> str | None:
     return None
 
 
+def refuse_nul(cls: Any, data: Any) -> Any:
+    """A request model's "before" validator (``model_validator(mode="before")(refuse_nul)``): no text in
+    ``data`` may hold a NUL character; as a path it was a bare ValueError deep in resolving."""
+    where = nul_at(data)
+    if where:
+        raise InvalidRequest(
+            f"{where} holds a NUL character (\\0), which no file name or text may hold", param=where
+        )
+    return data
+
+
 def no_nul(data: Any, name: str) -> Any:
     """``data`` as parsed from the file ``name``, refused when a text in it holds a NUL character
     (YAML's ``\\0``, JSON's ``\\u0000``)."""
