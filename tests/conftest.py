@@ -109,6 +109,8 @@ SLOW_FIRST = (
     "tests/jobs/test_project_kind.py",
     "tests/service/test_two_servers.py",
     "tests/service/test_stop.py",
+    "tests/web/test_page_restart.py",
+    "tests/cli/test_bench_truth_docs.py",
 )
 
 
