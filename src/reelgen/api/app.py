@@ -27,6 +27,7 @@ from reelgen.api import (
     web,
 )
 from reelgen.api import projects as project_routes
+from reelgen.api.body_json import OneValuePerName
 from reelgen.api.body_limit import BodyLimit
 from reelgen.api.deps import authorized
 from reelgen.api.files import HeadAsGet
@@ -101,6 +102,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(HeadAsGet, router=app.router)  # innermost: the metrics count a HEAD as one
     app.add_middleware(system.MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(OneValuePerName)  # inside BodyLimit: reads only bodies it let through
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(EdgeGuard, settings=settings)  # outermost: refuses before any body is read
 

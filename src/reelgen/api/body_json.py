@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reelgen.api.errors import ApiError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelgen.api.errors import ApiError, error_response
 
 #: How deep a request body may nest (JSON arrays and objects, form brackets); the create bodies
 #: need four levels at most, and Python's parsers give up near a thousand.
@@ -49,8 +51,7 @@ def load_body(raw: bytes) -> Any:
     try:
         value = json.loads(raw or b"null", object_pairs_hook=_one_per_name)
     except _Duplicate as dup:
-        name = dup.name[:100]
-        raise ApiError(400, f"{name} is given twice in the request body; send it once", param=name) from None
+        raise _given_twice(dup.name) from None
     except RecursionError:  # nested past what the parser can follow
         raise too_deep from None
     except ValueError as exc:
@@ -61,3 +62,46 @@ def load_body(raw: bytes) -> Any:
     if nesting_depth(value) > MAX_DEPTH:
         raise too_deep
     return value
+
+
+def _given_twice(name: str) -> ApiError:
+    return ApiError(400, f"{name[:100]} is given twice in the request body; send it once", param=name[:100])
+
+
+class OneValuePerName:
+    """ASGI middleware: a JSON body that gives one name twice is a 400 naming it, on every route.
+
+    The bodies reelgen reads itself go through ``load_body``; those FastAPI reads (the legacy routes,
+    batches, shoot-outs, remix, system/free) took the last of the two without a word. Bodies are
+    already capped by ``BodyLimit`` outside this; a body that is no JSON is left to the route to say so.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if scope["type"] != "http" or not (kind == b"application/json" or kind.endswith(b"+json")):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        while not messages or messages[-1].get("more_body", False):
+            messages.append(await receive())
+            if messages[-1]["type"] != "http.request":  # the client went away: nothing to answer
+                return
+        body = b"".join(m.get("body", b"") for m in messages)
+        try:
+            json.loads(body or b"null", object_pairs_hook=_one_per_name)
+        except _Duplicate as dup:
+            refused = _given_twice(dup.name)
+            await error_response(400, refused.message, refused.param, refused.code)(scope, receive, send)
+            return
+        except (ValueError, RecursionError):
+            pass  # not JSON: the route's own reading says what is wrong
+        replayed = iter(messages)
+
+        async def again() -> Message:
+            return next(replayed, None) or await receive()
+
+        await self.app(scope, again, send)
