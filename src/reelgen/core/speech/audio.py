@@ -37,13 +37,20 @@ def max_seconds() -> float:
 
 
 def read_voice(
-    path: str | Path, rate: int | None = None, param: str = "speech_audio", stereo: bool = False
+    path: str | Path,
+    rate: int | None = None,
+    param: str = "speech_audio",
+    stereo: bool = False,
+    limit_s: float | None = None,
 ) -> Audio:
     """The first audio stream of ``path`` as mono float32 (at ``rate`` if given); any format FFmpeg reads.
 
     ``stereo``: a track of two or more channels comes back as two (the soundtrack
     keeps the recording's stereo; the models and the checks hear it as mono).
     Raises ``InvalidRequest`` naming ``param`` for a file that is not audio or holds no samples.
+    ``limit_s``: a track longer than this is refused by its header's length before any sample is
+    decoded, else as soon as the decoded samples pass it (a 2-hour file was decoded whole, gigabytes
+    of samples, to be told it was too long).
     """
     import av
 
@@ -58,9 +65,17 @@ def read_voice(
             stream = container.streams.audio[0]
             out_rate = rate or stream.codec_context.sample_rate
             two = stereo and stream.codec_context.layout.nb_channels > 1
+            declared = float(container.duration / av.time_base) if container.duration else 0.0
+            if limit_s is not None and declared > limit_s:
+                raise too_long(param, declared, limit_s)
             resampler = av.AudioResampler(format="fltp", layout="stereo" if two else "mono", rate=out_rate)
+            decoded, most = 0, None if limit_s is None else (limit_s + 1) * out_rate
             for frame in container.decode(stream):
-                chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
+                for piece in resampler.resample(frame):
+                    chunks.append(piece.to_ndarray())
+                    decoded += chunks[-1].shape[-1]
+                if most is not None and decoded > most:  # the header said less (or nothing): stop here
+                    raise too_long(param, None, limit_s or 0.0)
             chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         # FFmpeg's reason in words, without its errno and the file name said already.
@@ -73,6 +88,16 @@ def read_voice(
     if samples.size == 0:
         raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)
     return Audio(samples, int(out_rate))
+
+
+def too_long(param: str, seconds: float | None, limit: float) -> InvalidRequest:
+    """The refusal of a voice track over ``limit`` seconds (``seconds`` None: known only to be longer)."""
+    said = f"{seconds:.1f} s long" if seconds is not None else f"longer than {limit:g} s"
+    return InvalidRequest(
+        f"{param}: the voice track is {said}; the limit is {limit:g} s "
+        "(split it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
+        param=param,
+    )
 
 
 def loudest_dbfs(audio: Audio, window_s: float = 0.02) -> float:
@@ -88,11 +113,7 @@ def check_voice(audio: Audio, param: str = "speech_audio", limit_s: float | None
     """Refuse a silent track and one longer than the configured limit."""
     limit = max_seconds() if limit_s is None else limit_s
     if audio.seconds > limit:
-        raise InvalidRequest(
-            f"{param}: the voice track is {audio.seconds:.1f} s long; the limit is {limit:g} s "
-            "(split it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
-            param=param,
-        )
+        raise too_long(param, audio.seconds, limit)
     level = loudest_dbfs(audio)
     if level < SILENCE_DBFS:
         shown = "digital silence" if level == float("-inf") else f"{level:.0f} dBFS at its loudest"

@@ -117,6 +117,18 @@ def check_face_size(
     )
 
 
+def _check_face(path: str, face_index: object) -> None:
+    """The face to animate is in the photo: a photo without one (or with fewer than ``--face-index``
+    counts) was refused only after the model had loaded, seconds into the run."""
+    import numpy as np
+
+    from reelgen.core.face.detect import choose, find_faces
+    from reelgen.core.media import load_image
+
+    faces = find_faces(np.asarray(load_image(path, "start_image")))
+    choose(faces, face_index if isinstance(face_index, int) else None, Path(path).name)
+
+
 def _check_spoken(voice: Audio) -> None:
     """Refuse text whose speech runs past the limit, naming the text: said of the voice track, it blamed
     an ``--audio`` never given and told to split a file the person does not have."""
@@ -134,7 +146,7 @@ def _check_spoken(voice: Audio) -> None:
 def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRules) -> GenerationRequest:
     """``request`` with its voice file, frame count and size set (text spoken first); ``rules`` are the
     avatar model's, which bound the size its face source gives it."""
-    from reelgen.core.speech.audio import check_voice, read_voice
+    from reelgen.core.speech.audio import check_voice, max_seconds, read_voice
 
     if request.num_frames is not None or request.seconds is not None:
         raise InvalidRequest(
@@ -142,6 +154,8 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
         )
     width, height = _face_size(request)
     _check_source_size(request, width, height, rules)
+    if request.start_image:
+        _check_face(request.start_image, request.options.get("face_index"))
     audio_path = request.speech_audio
     update_voice: dict[str, str] = {}
     if audio_path and request.speech_text:
@@ -168,7 +182,9 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
             update_voice = {"voice": str(voice_files(request.voice)[0])}
     else:
         _a_file("speech_audio", audio_path)
-    voice = read_voice(Path(audio_path).expanduser())
+    # A recording over the limit is refused by its header (or part-way through), not decoded whole.
+    limit = max_seconds() if request.speech_audio else None
+    voice = read_voice(Path(audio_path).expanduser(), limit_s=limit)
     if not request.speech_audio:
         _check_spoken(voice)
     check_voice(voice)

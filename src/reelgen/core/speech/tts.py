@@ -174,7 +174,11 @@ def voice_language(voice: str | None) -> str:
 def check_text(text: str, voice: str | None) -> None:
     """Refuse text with nothing to say, too long, or written in a script the voice does not speak."""
     if not any(ch.isalnum() for ch in text):
-        raise InvalidRequest("speech_text has no words to speak", param="speech_text")
+        raise InvalidRequest(  # it said only "has no words", not what it holds nor what is spoken
+            "speech_text has no words to speak (only punctuation, symbols or emoji); give text with "
+            "letters or digits",
+            param="speech_text",
+        )
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidRequest(
             f"speech_text is {len(text)} characters; at most {MAX_TEXT_CHARS} are spoken per request",
