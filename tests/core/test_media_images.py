@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import load_image
 
 
@@ -102,3 +104,40 @@ def test_a_phone_photo_stored_sideways_is_turned_by_its_exif_orientation(tmp_pat
     shown = np.asarray(load_image(tmp_path / "selfie.jpg")).astype(np.int16)
     assert np.abs(shown - upright).mean() < 6  # upright again, give or take JPEG's rounding
     assert len(find_faces(shown.astype(np.uint8))) == 1
+
+
+def _header_only_png(path: Path, width: int, height: int) -> Path:
+    """A PNG that says it is ``width`` x ``height`` (a decompression bomb's header), with almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 10))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("side", "size"),
+    [(9000, "9000x9000, 81,000,000 pixels"), (30000, "900,000,000 pixels")],
+    ids=["over", "bomb"],
+)
+def test_an_image_with_too_many_pixels_is_refused_naming_it_and_the_limit(
+    tmp_path: Path, side: int, size: str
+) -> None:
+    """Past twice the cap it said Pillow's words: 'image too large (Image size (900000000 pixels) exceeds limit
+    of 128000000 pixels, could be decompression bomb DOS attack.)', naming neither the file nor what to give."""
+    path = _header_only_png(tmp_path / "huge.png", side, side)
+    with pytest.raises(InvalidRequest) as refused:
+        load_image(path, "image")
+    assert refused.value.message == (
+        f"image: {path} is too large ({size}); an input image has at most 64,000,000 pixels (8000x8000, say): "
+        "give a smaller one"
+    )
