@@ -9,6 +9,7 @@ terminal, a log or an API error envelope shows badly; these read
 from __future__ import annotations
 
 import json
+import stat
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,52 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+#: The largest hand-written file read, in bytes. PyYAML reads about a megabyte a minute of
+#: deep YAML, so a 50 MB file given by mistake held the command for an hour; a storyboard of a
+#: thousand scenes is a few hundred kilobytes, a manifest of ten thousand items a few megabytes.
+MAX_BYTES = {"YAML": 4 << 20, "JSON": 32 << 20, "text": 4 << 20}
+#: The most values a YAML file may expand to through its aliases (``*name``): nine anchors of
+#: nine aliases each (a "billion laughs") were hundreds of millions of values, minutes of work.
+MAX_NODES = 1_000_000
+#: The longest whole number read: Python refuses to read a longer one (a ValueError, not an error
+#: naming the file), and no field takes one anywhere near it.
+MAX_DIGITS = 4000
+
+
+def check_regular(path: Path, name: str, *, param: str) -> None:
+    """Refuse ``path`` unless it is a regular file: a folder, a FIFO (which blocks whoever reads it
+    until something writes to it), a device or a socket is named as what it is."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InvalidRequest(f"{name} does not exist", param=param) from None
+    except OSError as exc:
+        raise InvalidRequest(f"{name} cannot be read: {exc.strerror or exc}", param=param) from None
+    if stat.S_ISDIR(mode):
+        raise InvalidRequest(f"{name} is a folder; give the file itself", param=param)
+    if not stat.S_ISREG(mode):
+        what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InvalidRequest(f"{name} is {what}, not a regular file; give the file itself", param=param)
+
+
 def _read_text(path: Path, name: str, kind: str, param: str) -> str:
     """The file's text; one that is not UTF-8 (a picture given by mistake, say) is an ``InvalidRequest``."""
+    check_regular(path, name, param=param)
+    limit = MAX_BYTES[kind]
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # not stat's size alone: a file may grow while read
+    except OSError as exc:
+        raise InvalidRequest(f"{name} cannot be read: {exc.strerror or exc}", param=param) from None
+    if len(data) > limit:
+        raise InvalidRequest(
+            f"{name} is larger than {limit >> 20} MB, too large for a {kind} file written by hand; "
+            "is it the file you meant?",
+            param=param,
+        )
     try:
         # utf-8-sig: the byte-order mark Windows editors (Notepad, PowerShell 5) put first is not text.
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidRequest(
             f"{name} is not valid {kind}: it is not UTF-8 text (byte {exc.start}: {exc.reason})", param=param
@@ -53,7 +95,51 @@ def _unique_keys() -> Any:
                     seen[key] = line
             return super().construct_mapping(node, deep)
 
+        def construct_yaml_int(self, node: Any) -> Any:
+            if len(str(node.value)) > MAX_DIGITS:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"a number {len(node.value)} digits long; no field takes one that large",
+                    node.start_mark,
+                )
+            return super().construct_yaml_int(node)
+
+    UniqueKeys.add_constructor("tag:yaml.org,2002:int", UniqueKeys.construct_yaml_int)
     return UniqueKeys
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for once every alias is read as a copy (memoised: each
+    node is counted once however often it is aliased, so a bomb is measured without expanding it)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node.value, list):
+        for item in node.value:
+            parts = item if isinstance(item, tuple) else (item,)  # a mapping's (key, value) pairs
+            size += sum(_expanded_size(part, sizes) for part in parts)
+    sizes[id(node)] = size
+    return size
+
+
+def _load(text: str, name: str, param: str) -> Any:
+    """``text`` composed, measured (aliases expanded) and only then built into Python values."""
+    loader = _unique_keys()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise InvalidRequest(
+                f"{name} stands for more than {MAX_NODES:,} values once its aliases (*name) are "
+                "expanded; use fewer aliases of aliases",
+                param=param,
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, name: str, *, param: str) -> Any:
@@ -68,7 +154,7 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
             param=param,
         )
     try:
-        return yaml.load(text, Loader=_unique_keys())  # a SafeLoader, refusing repeated keys
+        return _load(text, name, param)  # a SafeLoader, refusing repeated keys
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")
@@ -101,11 +187,23 @@ def _refuse_repeated(name: str, param: str) -> Any:
     return build
 
 
+def _whole_number(digits: str, name: str, param: str) -> int:
+    if len(digits) > MAX_DIGITS:
+        raise InvalidRequest(
+            f"{name}: a number {len(digits)} digits long; no field takes one that large", param=param
+        )
+    return int(digits)
+
+
 def parse_json(text: str, name: str, *, param: str) -> Any:
     """``text`` as JSON; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``,
     and a key given twice in one object is refused by name."""
     try:
-        return json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_refuse_repeated(name, param))
+        return json.loads(
+            text.removeprefix("\ufeff"),
+            object_pairs_hook=_refuse_repeated(name, param),
+            parse_int=lambda digits: _whole_number(digits, name, param),
+        )
     except json.JSONDecodeError as exc:
         raise InvalidRequest(
             f"{name} line {exc.lineno}, column {exc.colno}: {exc.msg} (not valid JSON)", param=param

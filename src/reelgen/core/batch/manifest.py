@@ -19,7 +19,7 @@ from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT
-from reelgen.core.textfile import read_json
+from reelgen.core.textfile import check_regular, read_json
 from reelgen.core.viability import DEFAULT_THRESHOLD
 
 MANIFEST_VERSION: Literal[1] = 1
@@ -225,8 +225,7 @@ def load_manifest(path: str | Path) -> Manifest:
         inside = path / MANIFEST_FILE
         hint = f"; did you mean {inside}?" if inside.is_file() else " (`reelgen manifest create` makes one)"
         raise InvalidRequest(f"manifest {path} is a folder, not a manifest file{hint}", param="manifest")
-    if not path.is_file():
-        raise InvalidRequest(f"manifest {path} does not exist", param="manifest")
+    check_regular(path, f"manifest {path}", param="manifest")  # a FIFO would block the read
     try:
         data = read_json(path, f"manifest {path}", param="manifest")
     except InvalidRequest as exc:

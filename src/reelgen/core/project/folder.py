@@ -24,7 +24,7 @@ from reelgen.core.atomic import check_writable, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, fields_at
 from reelgen.core.project.model import Defaults, Project
-from reelgen.core.textfile import read_yaml
+from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
 
@@ -42,6 +42,8 @@ class ProjectFolder:
         path = Path(path).expanduser().resolve()
         if path.is_dir():
             path = path / PROJECT_FILE
+        if path.exists() and not path.is_file():  # a folder or a FIFO named project.yaml
+            check_regular(path, str(path), param="project")
         if not path.is_file():
             raise InvalidRequest(
                 f"no project at {path}; make one with `reelgen project new NAME`", param="project"
