@@ -23,7 +23,7 @@ from reelgen.core.project.checks import absolute_export, absolute_soundtrack, wi
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.model import Project
 from reelgen.core.project.plan import PlannedScene
-from reelgen.core.project.status import plan_project
+from reelgen.core.project.status import listed, plan_project
 
 
 def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id: str) -> float:
@@ -94,11 +94,11 @@ def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()
     """
     said = []
     if never:
-        said.append(f"never rendered: {', '.join(never)}")
+        said.append(f"never rendered: {listed(never)}")
     if gone:
-        said.append(f"clip deleted from clips/: {', '.join(gone)}")
+        said.append(f"clip deleted from clips/: {listed(gone)}")
     if stale:
-        said.append(f"changed since their last render: {', '.join(stale)}")
+        said.append(f"changed since their last render: {listed(stale)}")
     advice = "render them first (`reelgen project render`, or POST /v1/projects/{id}/render)"
     if stale and not never and not gone:
         advice += ", or export their last renders with allow_stale (--allow-stale on the command line)"

@@ -19,7 +19,7 @@ from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
-from reelgen.core.project.status import plan_project, stale_scenes
+from reelgen.core.project.status import listed, plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.spec.request import Task
@@ -229,14 +229,14 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
     cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
     if cards:  # a card exists, so "no such scene" would send the person looking for a typo
         raise InvalidRequest(
-            f"{', '.join(map(repr, cards))}: a title card is drawn at export, never rendered; "
-            f"scenes to render: {', '.join(sorted(known))}",
+            f"{listed([repr(c) for c in cards])}: a title card is drawn at export, never rendered; "
+            f"scenes to render: {listed(sorted(known))}",
             param="scenes",
         )
     if unknown:
         raise InvalidRequest(
-            f"no scene {', '.join(map(repr, unknown))} in the project; "
-            f"scenes to render: {', '.join(sorted(known))}",
+            f"no scene {listed([repr(u) for u in unknown])} in the project; "
+            f"scenes to render: {listed(sorted(known))}",
             param="scenes",
         )
     return [p for p in plans if p.scene_id in scenes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -106,3 +107,13 @@ def status(folder: ProjectFolder, planned: list[PlannedScene] | None = None) -> 
 def stale_scenes(folder: ProjectFolder, planned: list[PlannedScene]) -> list[ScenePlan]:
     """The scenes whose clip for their current key is not on disk, in project order."""
     return [p.render for p in planned if p.render is not None and not folder.clip(p.render.key).is_file()]
+
+
+#: The most scene ids an error message names: a project of a thousand scenes said all of them.
+LISTED = 10
+
+
+def listed(ids: Sequence[str]) -> str:
+    """``ids`` joined for a message, the first ten only (``a, b, ... and 990 more``)."""
+    shown = ", ".join(ids[:LISTED])
+    return f"{shown} and {len(ids) - LISTED} more" if len(ids) > LISTED else shown
