@@ -491,3 +491,18 @@ def test_a_word_wider_than_the_card_is_broken_not_cut_off_at_both_edges() -> Non
     card = np.asarray(text.title_card(TitleCard(text="Supercalifragilisticexpialidocious"), 128, 72, "t"))
     assert card[:, :3].max() == 0 and card[:, -3:].max() == 0  # nothing drawn to the edges
     assert card.max() > 200  # yet the word is there
+
+
+def test_a_soundtrack_that_is_no_sound_is_said_without_ffmpegs_errno(tmp_path: Path) -> None:
+    """It said '(... [Errno 1094995529] Invalid data found when processing input: '/path')'."""
+    from reelgen.core.export.write import check_soundtrack
+    from reelgen.core.project.model import Soundtrack
+
+    noise = tmp_path / "song.wav"
+    noise.write_bytes(np.random.default_rng(0).bytes(3000))
+    with pytest.raises(InvalidRequest) as refused:
+        check_soundtrack(Soundtrack(file=str(noise)))
+    assert refused.value.message == (
+        f"soundtrack.file: {noise} is not a readable audio file (Invalid data found when processing input); "
+        "give a WAV, FLAC, MP3, AAC/M4A, OGG or a video with sound"
+    )

@@ -63,8 +63,12 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
             if not container.streams.audio:
                 raise InvalidRequest(f"{param}: {music.file} has no audio stream", param=param)
     except av.error.FFmpegError as exc:
+        # FFmpeg's own words, without its errno and file name: "[Errno 1094995529] Invalid data found ...".
+        said = exc.strerror or str(exc)
         raise InvalidRequest(
-            f"{param}: {music.file} is not a readable audio file ({exc})", param=param
+            f"{param}: {music.file} is not a readable audio file ({said}); give a WAV, FLAC, MP3, AAC/M4A, "
+            "OGG or a video with sound",
+            param=param,
         ) from None
 
 
