@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from reelgen.cli import app, remote
+from reelgen.cli import app
 from tests.api.conftest import data_dir, make_client  # noqa: F401  (fixtures)
+from tests.cli.test_batch_cli import served  # noqa: F401  (the real API behind --server)
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def served(
-    make_client: Callable[..., TestClient],  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``--server`` answered by the real API (its jobs queue but never run), using tmp_path/shots only."""
-    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path / "shots"))
-    api = make_client()
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        resp = api.request(request.method, request.url.path, content=request.content, headers=request.headers)
-        return httpx.Response(resp.status_code, headers=resp.headers, content=resp.content)
-
-    def client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
-        return httpx.Client(base_url=server, transport=httpx.MockTransport(answer))
-
-    monkeypatch.setattr(remote, "_client", client)
 
 
 @pytest.mark.usefixtures("served")

@@ -198,6 +198,10 @@ def render(
     started = time.monotonic()
     source = weights.locate(spec, preset, request.weights)
     timings["locate"] = time.monotonic() - started
+    if request.task is Task.AVATAR and request.start_image:  # no face in the photo: said before any loading
+        from reelgen.core.speech.prepare import check_face
+
+        check_face(request.start_image, getattr(request.options, "face_index", None))
 
     # 3. Plan memory for this device and budget: once per attempt, here on the worker.
     plan = spec.plan(preset, request, dev, vram_budget_gib)

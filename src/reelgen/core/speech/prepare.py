@@ -117,9 +117,10 @@ def check_face_size(
     )
 
 
-def _check_face(path: str, face_index: object) -> None:
+def check_face(path: str, face_index: object) -> None:
     """The face to animate is in the photo: a photo without one (or with fewer than ``--face-index``
-    counts) was refused only after the model had loaded, seconds into the run."""
+    counts) was refused only after the model had loaded, seconds into the run. ``render`` asks this
+    once the weights are found (a missing model is said first), before the model is planned or loaded."""
     import numpy as np
 
     from reelgen.core.face.detect import choose, find_faces
@@ -154,8 +155,6 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
         )
     width, height = _face_size(request)
     _check_source_size(request, width, height, rules)
-    if request.start_image:
-        _check_face(request.start_image, request.options.get("face_index"))
     audio_path = request.speech_audio
     update_voice: dict[str, str] = {}
     if audio_path and request.speech_text:
