@@ -55,9 +55,9 @@ try:
     _register_commands()
 except KeyboardInterrupt:
     # Ctrl-C in the half second the commands take to load was a traceback; it is said as at any
-    # other time, with the exit status of a stopped command (128 + SIGINT, as output.STOPPED).
-    sys.stderr.write("error: stopped with Ctrl-C\n")
-    raise SystemExit(130) from None
+    # other time, with the exit status of a stopped command.
+    sys.stderr.write(CTRL_C)
+    raise SystemExit(STOPPED) from None
 
 
 def _data_folder_fault(exc: Exception) -> str | None:

@@ -24,6 +24,7 @@ from rich.progress import (
 )
 
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
+from reelgen.cli.usage import STOPPED, STOPPED_SAID
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 #: in two cannot be copied, and a log or a test reads a line as it was written.
 console = Console(stderr=True, soft_wrap=True)
 
-
-#: The exit status of a run stopped with Ctrl-C: 128 + SIGINT, what a shell reports for such a command,
-#: so a script can tell "stopped" from "failed" (1) and "bad input" (2).
-STOPPED = 130
 
 #: The most takes one ``--count`` makes: enough to pick the best of, few enough to finish in a sitting.
 MAX_TAKES = 100
@@ -166,7 +163,7 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
         # A second Ctrl-C stops at once: said in one line with exit 130 by the command's own handling
         # of Cancelled, as the first is (it ended silently, with no word of what was kept). A file
         # being written is removed as the interrupt passes through its writer (core.atomic.staged).
-        raise Cancelled("stopped with Ctrl-C; nothing half-written was left") from None
+        raise Cancelled(STOPPED_SAID) from None
     finally:
         if tasks:
             bar.stop()

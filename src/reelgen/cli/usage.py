@@ -23,8 +23,11 @@ _click_errors = sys.modules[typer.BadParameter.__module__]
 
 #: Exit status of Click's Abort (end of input at a prompt), as Click gives it.
 ABORTED = 1
-#: What Ctrl-C before a command's own handling of it says, and its exit status (128 + SIGINT).
-CTRL_C, STOPPED = "error: stopped with Ctrl-C; nothing half-written was left\n", 130
+#: The exit status of a run stopped with Ctrl-C: 128 + SIGINT, what a shell reports for such a command,
+#: so a script can tell "stopped" from "failed" (1) and "bad input" (2); and what such a stop says.
+STOPPED = 130
+STOPPED_SAID = "stopped with Ctrl-C; nothing half-written was left"
+CTRL_C = f"error: {STOPPED_SAID}\n"
 
 
 def say_usage_error(exc: Any) -> None:
