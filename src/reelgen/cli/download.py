@@ -1,10 +1,13 @@
-"""A finished server video downloaded as a local run leaves it: the file and ``NAME.json``, replaced together."""
+"""Downloads from a server: a video as a local run leaves it (the file and ``NAME.json``, replaced together),
+and the names a download may be written to."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Any
+
+from reelgen.jobs.artifacts import SUFFIXES
 
 
 def fetch_with_record(server: str, api_key: str | None, video_id: str, target: Path) -> None:
@@ -40,3 +43,17 @@ def fetch_with_record(server: str, api_key: str | None, video_id: str, target: P
             sidecar.unlink(missing_ok=True)
     finally:
         download.unlink(missing_ok=True)
+
+
+def misnamed(path: Path, variant: str, video_id: str) -> str | None:
+    """Why a download of ``variant`` should not be written to ``path``, or None: ``path`` is a folder,
+    or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``)."""
+    ends = SUFFIXES.get(variant)
+    if ends is None:
+        return None  # an unknown variant: the server says which there are
+    if path.is_dir():
+        return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{ends[0]}"
+    if path.suffix.lower() not in ends:
+        kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
+        return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
+    return None

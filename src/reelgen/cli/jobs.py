@@ -25,10 +25,11 @@ from reelgen.cli.client import (
     fetch_content,
     job_path,
 )
+from reelgen.cli.download import misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.output import console, parse_pairs
-from reelgen.jobs.artifacts import SUFFIXES, misnamed
+from reelgen.jobs.artifacts import SUFFIXES
 
 
 def _job_id(value: str) -> str:

@@ -203,20 +203,6 @@ def sent_name(param: str, path: str) -> str:
     return found["name"] or f"{re.sub(r'[^A-Za-z0-9]+', '_', param).strip('_')}{where.suffix}"
 
 
-def misnamed(path: Path, variant: str, video_id: str) -> str | None:
-    """Why a download of ``variant`` should not be written to ``path``, or None: ``path`` is a folder,
-    or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``)."""
-    ends = SUFFIXES.get(variant)
-    if ends is None:
-        return None  # an unknown variant: the server says which there are
-    if path.is_dir():
-        return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{ends[0]}"
-    if path.suffix.lower() not in ends:
-        kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
-        return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
-    return None
-
-
 def png_bytes(frame: Any) -> bytes:
     """A uint8 RGB frame (H, W, 3) as PNG bytes (thumbnails, progress previews)."""
     import io
