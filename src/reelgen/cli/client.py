@@ -219,13 +219,10 @@ def fetch_content(
     from reelgen.core.atomic import check_writable, staged
     from reelgen.core.errors import InvalidRequest, WriteFailed
 
-    if target.is_dir():  # the finished file would be renamed onto a folder: say so before asking
-        from reelgen.jobs.artifacts import SUFFIXES
+    if target.is_dir():  # said before asking
+        from reelgen.cli.download import folder_instead
 
-        example = target / f"{video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}"
-        raise ClientError(
-            f"output {target} is a folder; give a file path in it, e.g. -o {example}", bad_input=True
-        )
+        raise ClientError(folder_instead(target, variant, video_id), bad_input=True)
     try:
         check_writable(target)
     except InvalidRequest as exc:  # found here, before asking the server

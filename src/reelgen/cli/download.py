@@ -52,8 +52,13 @@ def misnamed(path: Path, variant: str, video_id: str) -> str | None:
     if ends is None:
         return None  # an unknown variant: the server says which there are
     if path.is_dir():
-        return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{ends[0]}"
+        return folder_instead(path, variant, video_id)
     if path.suffix.lower() not in ends:
         kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
         return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
     return None
+
+
+def folder_instead(path: Path, variant: str, video_id: str) -> str:
+    """What to say of a download to ``path``, a folder: the finished file would be renamed onto it."""
+    return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}"
