@@ -232,8 +232,8 @@ def nul_at(value: Any, where: str = "") -> str | None:
     return None
 
 
-def refuse_nul(cls: Any, data: Any) -> Any:
-    """A request model's "before" validator (``model_validator(mode="before")(refuse_nul)``): no text in
+def request_without_nul(cls: Any, data: Any) -> Any:
+    """A request model's "before" validator (``model_validator(mode="before")(request_without_nul)``): no text in
     ``data`` may hold a NUL character; as a path it was a bare ValueError deep in resolving."""
     where = nul_at(data)
     if where:

@@ -24,7 +24,7 @@ from reelgen.core.batch.manifest import (
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import SEED_LIMIT
-from reelgen.core.textfile import check_regular, read_yaml
+from reelgen.core.textfile import read_yaml
 
 #: Files taken as keyframes (by suffix, case-insensitive); anything else in the folder is left alone.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
@@ -40,7 +40,6 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
     if path is None:
         return BatchDefaults()
     path = Path(path)
-    check_regular(path, f"defaults file {path}", param="defaults")  # a FIFO would block the read
     data: Any = read_yaml(path, f"defaults file {path}", param="defaults") or {}
     if not isinstance(data, dict):
         raise InvalidRequest(f"defaults file {path} must be a mapping of settings", param="defaults")

@@ -12,7 +12,7 @@ from reelgen.core.batch.fields import file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT, slow_rate
-from reelgen.core.textfile import check_regular, read_lines, read_yaml
+from reelgen.core.textfile import read_lines, read_yaml
 
 #: Prompt ids name files, so they are plain names.
 PROMPT_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -136,7 +136,6 @@ def load_prompts(path: str | Path) -> PromptsFile:
         raise InvalidRequest(
             f"prompts file {path} is a folder; give the YAML file of prompts", param="prompts"
         )
-    check_regular(path, f"prompts file {path}", param="prompts")  # a FIFO would block the read
     if path.suffix.lower() == ".txt":  # one prompt a line, as most prompt lists are kept
         data: Any = read_lines(path, f"prompts file {path}", param="prompts")
     else:

@@ -26,7 +26,7 @@ from pydantic.json_schema import JsonDict
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.rates import parse_rate
 from reelgen.core.spec.numbers import NumberFields, validate_options
-from reelgen.core.textfile import refuse_nul
+from reelgen.core.textfile import request_without_nul
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
@@ -233,7 +233,7 @@ class GenerationRequest(NumberFields):
             raise ValueError("model must name a model, e.g. 'ltx-tiny' (see `reelgen models`)")
         return value.strip()
 
-    _no_nul = model_validator(mode="before")(refuse_nul)
+    _no_nul = model_validator(mode="before")(request_without_nul)
 
     @model_validator(mode="after")
     def _frames_or_seconds(self) -> GenerationRequest:
@@ -298,7 +298,7 @@ class ResolvedRequest(NumberFields):
     enhance: tuple[EnhanceStep, ...] = ()
 
     _slow_rate = field_validator("fps")(slow_rate)
-    _no_nul = model_validator(mode="before")(refuse_nul)  # a record edited by hand, too
+    _no_nul = model_validator(mode="before")(request_without_nul)  # a record edited by hand, too
 
     @field_validator("options", mode="before")
     @classmethod
