@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import job_path, server_url
-from reelgen.cli.output import LOOP, console, fail, link_loop, output_option, parse_pairs, progress_bar
+from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar
 from reelgen.cli.typed import VIDEO
+from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import signal
@@ -25,6 +24,7 @@ from rich.progress import (
 
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.cli.usage import STOPPED, STOPPED_SAID
+from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
@@ -70,24 +70,6 @@ def output_path(text: str) -> Path:
     if link_loop(Path(text)):
         raise typer.BadParameter(f"{text} {LOOP}; give a file name such as clip.mp4, or remove the link")
     return Path(text)
-
-
-LOOP = "is a symbolic link that leads back to itself"
-
-
-def link_loop(path: Path) -> bool:
-    """Whether ``path`` is a chain of symbolic links that comes back to itself.
-
-    ``Path.resolve`` raises on one (RuntimeError, OSError from Python 3.13), which a command
-    checking its output against its inputs met as an internal error.
-    """
-    try:
-        path.expanduser().resolve()
-    except RuntimeError:
-        return True
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
 
 
 def output_option(help: str) -> Any:

@@ -37,6 +37,24 @@ def new_file_beside(path: Path) -> Path:
         return candidate
 
 
+LOOP = "is a symbolic link that leads back to itself"
+
+
+def link_loop(path: Path) -> bool:
+    """Whether ``path`` is a chain of symbolic links that comes back to itself.
+
+    ``Path.resolve`` raises on one (RuntimeError, OSError from Python 3.13), which a command
+    checking its output against its inputs met as an internal error.
+    """
+    try:
+        path.expanduser().resolve()
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def check_writable(path: str | Path, param: str = "output") -> None:
     """Refuse, before any work, an output that could not be written: a folder on its way is a file,
     or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.

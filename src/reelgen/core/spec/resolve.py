@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reelgen.core import safetensors_file
+from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
@@ -63,10 +64,8 @@ def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) ->
 def _not_a_file(value: str, path: Path) -> str:
     """Why ``path``, no folder, is no file to read: a FIFO or /dev/null was said not to exist."""
     if path.is_symlink() and not path.exists():
-        try:
-            path.resolve()
-        except (RuntimeError, OSError):  # a chain of links back to itself
-            return f"{value} is a symbolic link that leads back to itself; give a file"
+        if link_loop(path):
+            return f"{value} {LOOP}; give a file"
         return f"{value} is a symbolic link to {path.readlink()}, which does not exist; give a file"
     if path.exists():
         return f"{value} is not a regular file (a pipe, socket or device); give a file"
@@ -192,14 +191,12 @@ def check_prompt(request: GenerationRequest) -> None:
 
 def _weights_path(text: str) -> str:
     """``--weights`` as an absolute path; a chain of links back to itself made ``resolve`` raise an internal error."""
-    try:
-        return str(Path(text).expanduser().resolve())
-    except (RuntimeError, OSError):
+    if link_loop(Path(text)):
         raise InvalidRequest(
-            f"weights {text} is a symbolic link that leads back to itself; give a diffusers folder or "
-            "a checkpoint file of the model",
+            f"weights {text} {LOOP}; give a diffusers folder or a checkpoint file of the model",
             param="weights",
-        ) from None
+        )
+    return str(Path(text).expanduser().resolve())
 
 
 def resolve(request: GenerationRequest) -> ResolvedRequest:
