@@ -8,7 +8,7 @@ from playwright.sync_api import Route, expect
 
 from reelgen.api.sse import format_event
 from tests.web.conftest import Served, Tab
-from tests.web.test_page_offline import shown_running
+from tests.web.test_page_offline import RECORD_STEPS, shown_running
 
 
 def test_the_last_fraction_of_a_second_is_not_called_zero_seconds(
@@ -26,12 +26,7 @@ def test_the_last_fraction_of_a_second_is_not_called_zero_seconds(
 
     t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), shown_running(video["id"]))
     t.context.route(f"**/v1/videos/{video['id']}/events", events)
-    t.page.add_init_script("""
-      window.steps = [];
-      new MutationObserver(() => {
-        for (const s of document.querySelectorAll(".card .step")) window.steps.push(s.textContent);
-      }).observe(document, { subtree: true, childList: true, characterData: true });
-    """)
+    t.page.add_init_script(RECORD_STEPS)
     t.page.goto(quiet_server.url)
     card = t.page.locator(f'.card[data-id="{video["id"]}"]')
     # The stream ends after this event, so the line moves on to "reconnecting"; every text it showed is kept.

@@ -60,6 +60,15 @@ def restartable(tmp_path: Path) -> Iterator[Restartable]:
         server.stop()
 
 
+#: Keeps every text a card's step line shows in ``window.steps``, from the first.
+RECORD_STEPS = """
+  window.steps = [];
+  new MutationObserver(() => {
+    for (const s of document.querySelectorAll(".card .step")) window.steps.push(s.textContent);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
 def shown_running(video_id: str) -> Callable[[Route], None]:
     """A route for the video listing that shows ``video_id`` as started: the quiet server has no worker,
     and a live server's listing would."""
@@ -168,12 +177,7 @@ def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     t.context.route(lambda url: url.endswith("/v1/videos?limit=20"), running)
     t.context.route(f"**/v1/videos/{video['id']}/events", events)
     # Every text a card's step line shows, from the first: the plan event comes as soon as the card does.
-    t.page.add_init_script("""
-      window.steps = [];
-      new MutationObserver(() => {
-        for (const s of document.querySelectorAll(".card .step")) window.steps.push(s.textContent);
-      }).observe(document, { subtree: true, childList: true, characterData: true });
-    """)
+    t.page.add_init_script(RECORD_STEPS)
     t.page.goto(quiet_server.url)
     card = t.page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".step")).to_have_text("No word from the server; reconnecting…")
