@@ -139,7 +139,7 @@ def test_a_key_in_the_url_is_refused_saying_so_and_kept_out_of_the_access_log(
             line = record.getMessage()
             assert "s3cret-key-in-url" not in line and "another-key" not in line
             assert "=[hidden]" in line and line.startswith('127.0.0.1:5 - "GET /v1/videos?')
-    assert not [f for f in access.filters if isinstance(f, RedactKeys)]
+    assert not [f for f in access.filters if isinstance(f, RedactKeys) and f.key == "s3cret-key-in-url"]
 
 
 def test_another_method_on_the_enhance_route_is_a_405_saying_post_not_an_unknown_video(
