@@ -47,6 +47,11 @@ def test_the_lora_picker_lists_the_folder_and_the_end_image_follows_the_model(
     page.click("#f-lora-add")
     names = page.eval_on_selector_all("#f-lora-rows select option", "os => os.map(o => o.value)")
     assert names == ["style.safetensors", "sub/motion.safetensors"]
+    # An emptied strength box is refused in the page: it was sent as strength 0 without a word.
+    page.get_by_label("LoRA 1 strength").fill("")
+    page.click("#f-submit")
+    expect(page.locator("#err-loras")).to_have_text("LoRA 1 strength is empty: type a number from -5 to 5.")
+    expect(page.get_by_label("LoRA 1 strength")).to_be_focused()
     page.get_by_label("LoRA 1 strength").fill("0.8")
 
     # An end image is offered for image to video on a model that pins a last frame, and only there.
@@ -93,6 +98,14 @@ def test_keyframe_rows_send_their_images_in_order(
     page.get_by_label("Keyframe 2 image").set_input_files(images["green"])
     last = int(page.input_value("#f-frames")) - 1
     expect(page.get_by_label("Keyframe 2 frame")).to_have_value(str(last))  # a new row starts at the end
+    # An emptied frame or strength is refused in the page: it was sent as 0 (the first frame, no hold).
+    page.get_by_label("Keyframe 2 frame").fill("")
+    page.click("#f-submit")
+    expect(page.locator("#err-keyframe_images")).to_have_text(
+        f"Keyframe 2 frame is empty: type a whole number from 0 to {last}."
+    )
+    expect(page.get_by_label("Keyframe 2 frame")).to_be_focused()
+    page.get_by_label("Keyframe 2 frame").fill(str(last))
     page.get_by_label("Keyframe 2 strength").fill("0.5")
     page.set_viewport_size({"width": 390, "height": 844})  # the rows wrap on a phone: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0

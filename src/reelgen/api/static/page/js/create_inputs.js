@@ -23,8 +23,9 @@ function preview(input, figure, what) {
     el("figcaption", {}, file.name));
 }
 
+/** A row's number box: required, as an empty one would be sent as 0 (fields.unreadableNumber says so). */
 function number(attrs) {
-  return el("input", { type: "number", inputmode: "decimal", ...attrs });
+  return el("input", { type: "number", inputmode: "decimal", required: true, ...attrs });
 }
 
 /** The three parts, built; `mount` wires them to the rest of the form. */

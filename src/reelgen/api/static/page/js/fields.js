@@ -118,19 +118,30 @@ function inFormWords(message, wrapper, param) {
 }
 
 /**
- * Shows an error at the first number box on screen holding text that is not a number ("1e", "-"):
- * the browser reads such a box as empty, so the form would send nothing (the model's default, or 0)
- * in its place without a word. Returns the error's element, or null when every box reads.
+ * Shows an error at the first number box on screen holding text that is not a number ("1e", "-"),
+ * or left empty where it is `required` (a keyframe's frame, a LoRA's strength): the browser reads
+ * such a box as empty, so the form would send nothing (the model's default, or 0) in its place
+ * without a word. Returns the error's element, or null when every box reads.
  */
 export function unreadableNumber(form) {
   const bad = [...form.querySelectorAll('input[type="number"]')]
-    .find((c) => c.validity.badInput && !c.disabled && c.offsetParent !== null);
+    .find((c) => (c.validity.badInput || (c.required && c.value === "")) && !c.disabled && c.offsetParent !== null);
   if (!bad) return null;
   const wrapper = bad.closest(".field");
-  const name = bad.labels && bad.labels[0] ? bad.labels[0].textContent.trim() : "This value";
-  const slot = showError(form, wrapper ? wrapper.dataset.param : null,
-    `${name}: not a number. Type digits, with a point for decimals (e.g. 7.5).`);
+  // A row's box is named by its place ("Keyframe 2 strength"); its label alone ("Strength") would not say which.
+  const name = bad.getAttribute("aria-label") || (bad.labels && bad.labels[0] ? bad.labels[0].textContent.trim() : "This value");
+  const slot = showError(form, wrapper ? wrapper.dataset.param : null, bad.validity.badInput
+    ? `${name}: not a number. Type digits, with a point for decimals (e.g. 7.5).`
+    : `${name} is empty: type ${bad.step === "1" ? "a whole number" : "a number"}${range(bad)}.`);
   bad.setAttribute("aria-invalid", "true");
   bad.focus();
   return slot;
+}
+
+/** " from 0 to 8" from a number box's min and max, as far as it has them. */
+function range(control) {
+  const { min, max } = control;
+  if (min !== "" && max !== "") return ` from ${min} to ${max}`;
+  if (min !== "") return ` of at least ${min}`;
+  return max !== "" ? ` up to ${max}` : "";
 }
