@@ -345,3 +345,29 @@ def test_new_writes_an_accented_title_as_the_person_typed_it(tmp_path: Path) -> 
     text = (tmp_path / "film" / "project.yaml").read_text(encoding="utf-8")
     assert 'title: "Été: \\"à Paris\\""' in text  # not "\u00c9t\u00e9" in the file the person edits
     assert yaml.safe_load(text)["title"] == 'Été: "à Paris"'
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["日本 映画"],
+            "the folder name '日本 映画' (the title without --title) is the opening title card's text",
+        ),
+        (
+            ["film", "--title", "a\x01b"],
+            "no font on this machine draws U+0001; give --title in letters it draws",
+        ),
+        (
+            ["film", "--title", "a" * 301],
+            "String should have at most 300 characters; give a --title that can",
+        ),
+    ],
+)
+def test_new_refuses_a_title_its_project_could_not_show_and_makes_nothing(
+    tmp_path: Path, args: list[str], words: str
+) -> None:
+    # Each was made, and the project's first `status` then failed on its own title card.
+    result = runner.invoke(app, ["project", "new", str(tmp_path / args[0]), *args[1:]])
+    assert result.exit_code == 2 and words in result.output
+    assert list(tmp_path.iterdir()) == []

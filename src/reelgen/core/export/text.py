@@ -66,6 +66,13 @@ def missing_glyphs(face: Font, text: str) -> list[str]:
     return [c for c in chars if _glyph(face, c) == nothing]
 
 
+def letters(chars: list[str]) -> str:
+    """Up to ten of ``chars`` as an error shows them: an invisible one by its code point (``U+0001``),
+    which printed as itself left the message saying "has a glyph for ;"."""
+    shown = [c if c.isprintable() else f"U+{ord(c):04X}" for c in chars[:10]]
+    return " ".join(shown) + (" ..." if len(chars) > 10 else "")
+
+
 @cache
 def _fallback(size: int, chars: str) -> str | None:
     """The first fallback font on this machine that has every one of ``chars``."""
@@ -89,14 +96,13 @@ def font_for(path: str | None, size: int, text: str, param: str) -> Font:
         other = _fallback(max(6, size), "".join(missing))
         if other is not None:
             return ImageFont.truetype(other, max(6, size))
-    shown = " ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
     which = (
         f"the font {path} has no glyph"
         if path
         else "neither the built-in font nor a fallback font on this machine has a glyph"
     )
     raise InvalidRequest(
-        f"{param}: {which} for {shown}; give {field}: a .ttf/.otf file that has them "
+        f"{param}: {which} for {letters(missing)}; give {field}: a .ttf/.otf file that has them "
         "(a Noto Sans for the script, say)",
         param=param,
     )

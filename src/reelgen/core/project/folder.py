@@ -221,14 +221,42 @@ export:
 """
 
 
+def _check_title(name: str, given: bool) -> None:
+    """The starter file's title, which is its opening card's text too, checks out: a title of more
+    than 300 letters, or of letters no font here draws (``日本``), made a project whose first
+    ``status`` failed."""
+    from reelgen.core.export.text import font, font_for, letters, missing_glyphs
+
+    shown = repr(name if len(name) <= 60 else name[:60] + "...")
+    where = f"--title {shown}" if given else f"the folder name {shown} (the title without --title)"
+    try:
+        Project.model_validate({"title": name, "scenes": [{"title_card": {"text": name}, "duration": 2}]})
+    except ValidationError as exc:
+        raise InvalidRequest(
+            f"{where} cannot be the film's title: {exc.errors()[0]['msg']}; give a --title that can",
+            param="title",
+        ) from None
+    try:
+        font_for(None, 24, name, "title")
+    except InvalidRequest:
+        missing = letters(missing_glyphs(font(None, 24, "title"), name))
+        raise InvalidRequest(
+            f"{where} is the opening title card's text too, and no font on this machine draws {missing}; "
+            "give --title in letters it draws (the folder keeps its name), then, to show these on the "
+            "card, a title_card font: (a .ttf/.otf that has them)",
+            param="title",
+        ) from None
+
+
 def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     """Make ``folder`` with a starter project.yaml (three scenes) and its sub-folders."""
     root = Path(folder).expanduser().resolve()
     file = root / PROJECT_FILE
     if file.exists():
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
-    check_writable(file, param="project")
     name = title or root.name
+    _check_title(name, given=title is not None)
+    check_writable(file, param="project")
     for sub in ("assets", "clips", "exports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     # All or nothing: a project.yaml cut short by a full disk was then "already exists; edit it".
