@@ -240,3 +240,36 @@ def test_a_mistyped_model_in_a_manifest_is_a_400_naming_it_and_nothing_is_queued
     assert (error["param"], error["code"]) == ("manifest.defaults.model", "model_not_available")
     assert error["message"].startswith("defaults.model: unknown model 'ken-burnz'")
     assert client.get("/v1/batches").json()["data"] == [] and not (shots / "outputs").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        (
+            "/v1/batches",
+            '{"manifest": {"items": [{"output": "a"}]}, "input_folder": "/x", "price_per_gpu_hour": %s}',
+            "price_per_gpu_hour",
+        ),
+        (
+            "/v1/shootouts",
+            '{"models": ["wan-tiny"], "prompts": {"prompts": ["a fox"]}, "output_folder": "/x", "price_per_gpu_hour": %s}',
+            "price_per_gpu_hour",
+        ),
+        (
+            "/v1/shootouts",
+            '{"models": ["wan-tiny"], "prompts": {"prompts": ["a fox"], "price_per_gpu_hour": %s}, "output_folder": "/x"}',
+            "prompts.price_per_gpu_hour",
+        ),
+    ],
+)
+@pytest.mark.parametrize("number", ["Infinity", "NaN"])
+def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
+    client: TestClient, path: str, body: str, param: str, number: str
+) -> None:
+    # Python's JSON reader takes Infinity: it was a 202, the summary's cost NaN and results.json
+    # unreadable by JSON readers; NaN was told "should be greater than or equal to 0".
+    resp = client.post(path, content=body % number, headers={"content-type": "application/json"})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number"
+    assert client.get(path).json()["data"] == []

@@ -134,15 +134,14 @@ def test_a_manifest_that_is_not_an_object_says_what_a_manifest_is(shots: Path) -
     assert "instance of Manifest" not in said(result)
 
 
-def test_a_negative_price_is_refused(shots: Path) -> None:
+@pytest.mark.parametrize("price", ["-2", "inf", "nan"])
+def test_a_price_that_is_not_one_is_refused(shots: Path, price: str) -> None:
+    """inf was taken (the summary said "estimated cost nan USD at inf"); nan was told "should be greater"."""
     manifest = shots / "manifest.json"
     manifest.write_text(json.dumps({"items": [{"output": "x"}]}))
-    result = runner.invoke(app, ["batch", str(manifest), "--price-per-gpu-hour", "-2"])
-    assert (
-        result.exit_code == 2
-        and "--price-per-gpu-hour" in said(result)
-        and "Input should be greater" in said(result)
-    )
+    result = runner.invoke(app, ["batch", str(manifest), "--price-per-gpu-hour", price])
+    assert result.exit_code == 2 and "--price-per-gpu-hour" in said(result)
+    assert f"{price} is not a price; give the price of an hour of GPU time, 0 or more" in said(result)
     assert not (shots / "outputs").exists()
 
 

@@ -65,6 +65,17 @@ def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> Non
     assert not (tmp_path / "r").exists()
 
 
+def test_an_infinite_price_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    """It was taken: results.json then held Infinity and NaN, which JSON readers refuse."""
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n")
+    args = ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-o", str(tmp_path / "r")]
+    result = runner.invoke(app, [*args, "--price-per-gpu-hour", "inf"])
+    assert result.exit_code == 2
+    assert "--price-per-gpu-hour': inf is not a price; give the price of an hour of GPU time" in said(result)
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_missing_prompts_file_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and f"prompts file {tmp_path / 'nope.yaml'} does not exist" in said(result)

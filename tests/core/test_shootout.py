@@ -188,6 +188,19 @@ def test_the_score_weighs_speed_against_quality_as_the_weights_say() -> None:
     assert quality_first[1].score > quality_first[0].score
 
 
+def test_huge_weights_still_give_a_score_not_nan() -> None:
+    """Weights of any scale are normalised: three of 1e308 summed to infinity and every score was NaN."""
+    huge = Weights(speed=1e308, cost=0, vram=0, temporal=1e308, artefacts=1e308)
+    [scored] = score_trials([result("a", 1.0, 0.9)], huge)
+    assert (
+        scored.score
+        == score_trials([result("a", 1.0, 0.9)], Weights(cost=0, vram=0, speed=1, temporal=1, artefacts=1))[
+            0
+        ].score
+    )
+    assert 0 < scored.score <= 100
+
+
 def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) -> None:
     path = tmp_path / "prompts.yaml"
     path.write_text("- a fox\n- waves\n")
@@ -246,6 +259,11 @@ def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid
             "prompts:\n  - {id: my fox, prompt: a fox}\n",
             "prompts[0].id: 'my fox' is not a usable id (it names the clips); use 1 to 64 characters of "
             "A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit (no spaces or dots), e.g. harbour-dawn",
+        ),
+        # .inf was taken as the price: results.json then held Infinity and NaN, which no JSON reader takes.
+        (
+            "prompts: [a fox]\nprice_per_gpu_hour: .inf\n",
+            "price_per_gpu_hour: Input should be a finite number",
         ),
         # Every trial failed alike with "give num_frames or seconds, not both", and the run went on.
         (

@@ -20,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -101,6 +101,10 @@ def writable_folder(path: Path, param: str) -> Path:
 
 class ParentCreate(BaseModel):
     """What every parent create body takes besides its own fields."""
+
+    # JSON's Infinity was taken as a price (results.json then held Infinity and NaN, which no JSON
+    # reader takes back), and NaN was told "should be greater than or equal to 0". Subclasses inherit it.
+    model_config = ConfigDict(allow_inf_nan=False)
 
     priority: int = Field(default=0, ge=0, description="higher runs first; its item jobs inherit it")
     metadata: dict[str, str] | None = Field(default=None, max_length=16)

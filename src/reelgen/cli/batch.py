@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -83,6 +84,19 @@ def schema() -> None:
     typer.echo(json.dumps(manifest_schema(), indent=2))
 
 
+def gpu_hour_price(value: float | None) -> float | None:
+    """``--price-per-gpu-hour``'s check (batch and shootout): a finite price of 0 or more.
+
+    ``inf`` was taken (the summary said "estimated cost nan", and a shoot-out's results.json held
+    Infinity and NaN, which JSON readers refuse) and ``nan`` was told "should be greater than or equal to 0".
+    """
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise typer.BadParameter(
+            f"{value:g} is not a price; give the price of an hour of GPU time, 0 or more"
+        )
+    return value
+
+
 def batch(
     manifest: Annotated[Path, typer.Argument(help="The manifest JSON (see `reelgen manifest create`).")],
     output_dir: Annotated[
@@ -95,7 +109,11 @@ def batch(
     ] = None,
     price: Annotated[
         float | None,
-        Opt("--price-per-gpu-hour", min=0, help="Price the summary's model time (default: the manifest's)."),
+        Opt(
+            "--price-per-gpu-hour",
+            callback=gpu_hour_price,
+            help="Price the summary's model time, 0 or more (default: the manifest's).",
+        ),
     ] = None,
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reelgen.cli import typed
-from reelgen.cli.batch import check_device
+from reelgen.cli.batch import check_device, gpu_hour_price
 from reelgen.cli.output import console, fail, progress_bar
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, download, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
@@ -59,7 +59,11 @@ def shootout(
     ] = None,
     price: Annotated[
         float | None,
-        Opt("--price-per-gpu-hour", min=0, help="Price of GPU time (default: the prompts file's)."),
+        Opt(
+            "--price-per-gpu-hour",
+            callback=gpu_hour_price,
+            help="Price of GPU time, 0 or more (default: the prompts file's).",
+        ),
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,

@@ -46,7 +46,10 @@ def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[Trial
     best_time = _best([r.timings.get("generate") for r in done])
     best_cost = _best([_per_video_second(r) for r in done])
     best_vram = _best([r.peak_vram_gib for r in done])
-    w = weights.model_dump()
+    # Weights are of any scale: as shares of the largest, so that huge ones (1e308) sum to a number,
+    # not to infinity, which made every score NaN.
+    raw = weights.model_dump()
+    w = {k: v / max(raw.values()) for k, v in raw.items()}
     scored = []
     for r in results:
         if r.status != "done":

@@ -93,9 +93,10 @@ def _numbered(entry: Any, index: int) -> Any:
     return entry
 
 
-class PromptsFile(BaseModel):
+class PromptsFile(NumberFields):
     """The prompts file. ``prompts`` may be plain strings or entries; either gets the id p1, p2 ... by place
-    unless it names its own."""
+    unless it names its own. A number field refuses ``.inf`` (``price_per_gpu_hour: .inf`` wrote
+    Infinity and NaN into results.json) and truth values, as the other models of the file do."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
