@@ -338,6 +338,14 @@ BAD = [
     ("scenes.1.duration", float("nan"), "scenes[1].duration", "duration: Input should be a finite number"),
     ("soundtrack", {"file": "m.mp3", "volume": float("nan")}, "soundtrack.volume", "a finite number"),
     ("scenes.1.reference_images", ["ref.png"], "scenes[1].reference_images", "cannot take reference images"),
+    # A folder given for a file was "font file ... does not exist", though it is there.
+    (
+        "export",
+        {"texts": [{"text": "hi", "end": 1, "font": "."}]},
+        "export.texts[0].font",
+        "film is a folder, not a file",
+    ),
+    ("export", {"watermark": {"image": "."}}, "export.watermark.image", "film is a folder, not a file"),
 ]
 
 

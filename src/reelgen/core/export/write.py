@@ -47,7 +47,7 @@ class ExportResult:
         return float(self.frames / self.fps)
 
 
-def _not_a_file(path: Path) -> str:
+def not_a_file(path: Path) -> str:
     """Why ``path`` cannot be read as a file: it is missing, or it is a folder (not "does not exist")."""
     return f"{path} is a folder, not a file" if path.is_dir() else f"file {path} does not exist"
 
@@ -57,7 +57,7 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
     import av
 
     if not Path(music.file).is_file():
-        raise InvalidRequest(f"{param}: {_not_a_file(Path(music.file))}", param=param)
+        raise InvalidRequest(f"{param}: {not_a_file(Path(music.file))}", param=param)
     try:
         with av.open(music.file) as container:
             if not container.streams.audio:

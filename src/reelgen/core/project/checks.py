@@ -9,7 +9,7 @@ from pathlib import Path
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.settings import ExportSettings, Soundtrack
 from reelgen.core.export.timeline import Segment, layout
-from reelgen.core.export.write import check_lut, check_soundtrack
+from reelgen.core.export.write import check_lut, check_soundtrack, not_a_file
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.model import Project
 
@@ -78,11 +78,8 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
     if settings.lut:
         check_lut(settings.lut)
     if settings.watermark is not None and not Path(settings.watermark.image).is_file():
-        raise InvalidRequest(
-            f"export.watermark.image: file {project.export.watermark.image if project.export.watermark else ''} "
-            "does not exist",
-            param="export.watermark.image",
-        )
+        param = "export.watermark.image"
+        raise InvalidRequest(f"{param}: {not_a_file(Path(settings.watermark.image))}", param=param)
     fonts = [(f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)]
     fonts += [
         (f"scenes[{i}].title_card.font", folder.path(s.title_card.font))
@@ -91,7 +88,8 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
     ]
     for param, font in fonts:
         if font and not Path(font).is_file():
-            raise InvalidRequest(f"{param}: font file {font} does not exist", param=param)
+            # A folder was "font file ... does not exist", though it is there.
+            raise InvalidRequest(f"{param}: {not_a_file(Path(font))}", param=param)
     _check_glyphs(folder, project, settings)
 
 
