@@ -354,7 +354,7 @@ def test_a_second_service_leaves_running_jobs_alone_while_their_lease_is_renewed
     assert claimed is not None
     assert reconcile.recover(second) == []  # a second API process starting up takes nothing
     later = time.time() + 25.0
-    assert first.renew_leases("other-host@1/123/abc", 30.0) == []
+    assert first.renew_leases("other-host@1/123/abc", 30.0, [job.id]) == []
     assert reconcile.recover(second, now=later) == []  # renewed: still the first one's
     assert second.get(job.id).status is JobStatus.IN_PROGRESS and second.get(job.id).attempts == 1
     requeued = reconcile.recover(second, now=time.time() + 31.0)  # the first one stopped renewing
@@ -368,4 +368,4 @@ def test_a_cancel_sent_through_another_process_reaches_the_owner(make_store: Cal
     assert owner_store.cancels_wanted("me") == []
     other.cancel(job.id)
     assert owner_store.cancels_wanted("me") == [job.id]
-    assert owner_store.renew_leases("me", 20.0) == [job.id]
+    assert owner_store.renew_leases("me", 20.0, [job.id]) == [job.id]

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from reelgen.core.errors import WriteFailed
 from reelgen.jobs import db
 from reelgen.jobs.records import JOB_ID, Facts, Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.schema import events as events_t
@@ -180,10 +181,21 @@ class StoreCore:
         On SQLite this process's writers queue on a lock first: SQLite's own busy
         handler retries a locked database by sleeping ever longer, which turns a
         burst of creates into seconds of tail latency.
+
+        A database with no room left (a full disk, a quota) raises ``WriteFailed`` (``disk_full``),
+        which the API answers 507 in one line; it was a 500 "internal error (OperationalError)".
         """
         pending: list[JobEvent] = []
-        with self._write_lock, self._writer.begin() as conn:
-            yield conn, pending
+        try:
+            with self._write_lock, self._writer.begin() as conn:
+                yield conn, pending
+        except sa.exc.OperationalError as exc:
+            if not db.out_of_space(exc):
+                raise
+            raise WriteFailed(
+                f"the job database has no room left ({exc.orig}); free some space on the server",
+                disk_full=True,
+            ) from exc
         self._notify(pending)
 
     def _append(

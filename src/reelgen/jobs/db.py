@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,20 @@ _MIGRATION_LOCK = 0x7265656C  # "reel"
 #: Connections per engine: the web server runs up to 40 request threads, plus the dispatcher's;
 #: a thread waiting for a pooled connection is latency no query caused.
 POOL = {"pool_size": 16, "max_overflow": 48}
+
+
+#: PostgreSQL's SQLSTATE for "disk_full" (class 53, insufficient resources).
+_PG_DISK_FULL = "53100"
+
+
+def out_of_space(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database said it has no room left: SQLite's SQLITE_FULL ("database or disk is
+    full", extended codes included) or PostgreSQL's ``disk_full``."""
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == sqlite3.SQLITE_FULL
+    return _PG_DISK_FULL in (getattr(orig, "sqlstate", None), getattr(orig, "pgcode", None))
 
 
 def default_url() -> str:

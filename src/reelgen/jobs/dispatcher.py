@@ -17,7 +17,9 @@ import logging
 import threading
 import time
 
-from reelgen.core.errors import ReelgenError
+import sqlalchemy as sa
+
+from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs import kinds, reconcile
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.engine import Engine, RunEnded, RunStream, WorkerGone
@@ -107,11 +109,17 @@ class Dispatcher:
     # ---- picking ------------------------------------------------------------------------
 
     def _loop(self) -> None:
+        said: str | None = None  # a full database is said once until a pass works again
         while not self._stop.is_set():
             try:
                 self._housekeeping()
                 while not self._stop.is_set() and self._dispatch_one():
                     pass
+                said = None
+            except WriteFailed as exc:  # one line, not a traceback every second until space is freed
+                if exc.message != said:
+                    log.error("dispatcher pass failed: %s; retrying every second", exc.message)
+                said = exc.message
             except Exception:  # the loop must outlive a database hiccup
                 log.exception("dispatcher pass failed; retrying")
             self._wake.wait(IDLE_POLL_S)
@@ -127,9 +135,13 @@ class Dispatcher:
             try:
                 if time.monotonic() - self._last_renew >= self.settings.lease_s / 4:
                     self._last_renew = time.monotonic()
-                    wanted = self.store.renew_leases(self.owner, self.settings.lease_s)
+                    # Only the jobs followed here: one whose end failed to be written must lapse.
+                    wanted = self.store.renew_leases(self.owner, self.settings.lease_s, list(self.running))
                 else:
                     wanted = self.store.cancels_wanted(self.owner)
+            except WriteFailed as exc:  # a full database: the next round tries again
+                log.error("renewing leases failed: %s; retrying", exc.message)
+                continue
             except Exception:  # a database hiccup: the next round tries again, well within the lease
                 log.exception("renewing leases failed; retrying")
                 continue
@@ -203,6 +215,8 @@ class Dispatcher:
         except WorkerGone as exc:
             run.slot.alive, run.slot.pending = False, None
             self.outcome.lost(run, str(exc))
+        except WriteFailed as exc:  # its lease lapses (no longer renewed) and it is requeued then
+            log.error("%s: its end could not be recorded: %s; it runs again later", job.id, exc.message)
         except Exception:
             if not run.stale:  # a run whose engine died is requeued already; its errors say nothing
                 log.exception("following %s failed", job.id)
@@ -267,6 +281,15 @@ class Dispatcher:
         except (StaleToken, JobNotFound):
             run.stale = True  # keep reading so the worker is free before it gets new work
             wants_cancel = True
+        except (WriteFailed, sa.exc.OperationalError) as exc:
+            # A step the database could not take (a full disk, a lost connection) does not end the
+            # run: the worker goes on. Giving up here freed its slot while it still rendered, so the
+            # next job was sent to a busy worker, and this one was left in_progress with no follower.
+            if not run.unrecorded:
+                said = exc.message if isinstance(exc, WriteFailed) else str(exc.orig)
+                log.error("%s: progress not recorded (%s); the run goes on", run.job.id, said)
+            run.unrecorded = True
+            return
         if wants_cancel and (run.cancel_sent is None or time.monotonic() - run.cancel_sent > 1.0):
             self._send_cancel(run)
 

@@ -24,3 +24,5 @@ class Run:
     cancel_sent: float | None = None
     stale: bool = False
     percent: int = 0
+    #: A progress write the database refused was logged (once a run, not at every step).
+    unrecorded: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -329,18 +330,22 @@ class WorkerTransitions(StoreCore):
             rows = conn.execute(sa.select(jobs_t).where(c.status == _RUNNING, c.lease_until < now)).all()
         return [to_job(r) for r in rows]
 
-    def renew_leases(self, owner: str, lease_s: float) -> list[str]:
-        """Extend the lease of every job ``owner`` runs; returns the ids whose cancel was requested.
+    def renew_leases(self, owner: str, lease_s: float, job_ids: Collection[str]) -> list[str]:
+        """Extend the lease of the jobs ``job_ids`` that ``owner`` runs; returns the ids whose cancel
+        was requested.
 
-        The owner calls this every quarter lease, so its jobs stay its own however
-        long a step takes, and a cancel sent to another API process reaches it.
+        The owner calls this every quarter lease with the jobs it still follows, so they stay its
+        own however long a step takes, and a cancel sent to another API process reaches it. A job
+        it runs no more (its end could not be written: a full disk, a database restart) is left
+        to lapse, and is requeued then; renewing every job of the owner kept such a job
+        in_progress for as long as any other job ran here.
         """
         now = time.time()
         c = jobs_t.c
         with self._write() as (conn, _pending):
             rows = conn.execute(
                 sa.update(jobs_t)
-                .where(c.owner == owner, c.status == _RUNNING)
+                .where(c.owner == owner, c.status == _RUNNING, c.id.in_(list(job_ids)))
                 .values(lease_until=now + lease_s)
                 .returning(c.id, c.cancel_requested)
             ).all()
