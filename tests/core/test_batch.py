@@ -214,6 +214,31 @@ def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path)
     assert "uses {mood}, which is not set; known: " in two.error["message"]
 
 
+def test_a_format_spec_or_an_overlong_filled_prompt_fails_its_item_in_words(shots: Path) -> None:
+    """{stem:d} ended the batch in an internal ValueError, {stem:>3000000000} built a 3 GB prompt, and a
+    prompt over 20000 characters once filled was an internal ValidationError of the request."""
+    items = [
+        {"output": "spec", "prompt": "a {stem:>3000000000}"},
+        {"output": "code", "prompt": "a {stem!r}"},
+        {"output": "long", "prompt": "{v}{v}", "variables": {"v": "x" * 15_000}},
+        {"output": "fine", "prompt": "a {{stem}} {stem}"},
+    ]
+    spec, code, long, fine = plan_batch(manifest(shots, items, model="wan-tiny"), shots)
+    assert spec.error is not None and code.error is not None and long.error is not None
+    assert spec.error["message"] == (
+        "items[0].prompt: {stem:>3000000000} is not a placeholder; a placeholder is a name alone, "
+        "e.g. {stem} (write {{ and }} for literal braces)"
+    )
+    assert (
+        code.error["param"] == "items[1].prompt" and "{stem!r} is not a placeholder" in code.error["message"]
+    )
+    assert long.error["message"].startswith(
+        "items[2].prompt: the prompt is 30000 characters once its placeholders are filled; a prompt holds "
+        "at most 20000"
+    )
+    assert fine.error is None and fine.prompt == "a {stem} fine"
+
+
 def test_an_empty_or_folder_image_is_named_as_such_not_as_missing(shots: Path) -> None:
     items = [{"output": "empty", "images": [""]}, {"output": "folder", "images": ["."]}]
     empty, folder = plan_batch(manifest(shots, items), shots)

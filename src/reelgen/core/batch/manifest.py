@@ -57,6 +57,10 @@ SUMMARY_FILE = "batch-summary.json"
 COMPANIONS = (".video_meta", ".motion")
 
 
+#: The most characters a prompt holds, as a generation request takes it (a filled template included).
+PROMPT_LIMIT = 20_000
+
+
 class Settings(NumberFields):
     """What an item and the defaults can both say; an item's value wins over the default."""
 
@@ -65,10 +69,10 @@ class Settings(NumberFields):
     model: str | None = Field(default=None, description="model name (`reelgen models`), or ken-burns")
     prompt: str | None = Field(
         default=None,
-        max_length=20_000,
+        max_length=PROMPT_LIMIT,
         description="prompt template: {output}, {stem}, {index}, {model}, {motion} and any variable",
     )
-    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    negative_prompt: str | None = Field(default=None, max_length=PROMPT_LIMIT)
     width: int | None = Field(default=None, gt=0, le=16_384)
     height: int | None = Field(default=None, gt=0, le=16_384)
     num_frames: int | None = Field(default=None, gt=0, le=100_000)
@@ -266,12 +270,25 @@ def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:
 def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
     """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it."""
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        fields = [
+            (name, spec, conv)
+            for _, name, spec, conv in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError as exc:
         raise InvalidRequest(
             f"{param}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
         ) from None
-    for name in fields:
+    for name, spec, conversion in fields:
+        # A format spec was applied: {stem:d} ended the batch in an internal ValueError, and
+        # {stem:>3000000000} built a 3 GB prompt (on a server, while it planned the batch).
+        if spec or conversion:
+            given = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+            raise InvalidRequest(
+                f"{param}: {given} is not a placeholder; a placeholder is a name alone, e.g. {{{name or 'subject'}}} "
+                "(write {{ and }} for literal braces)",
+                param=param,
+            )
         if not name.isidentifier():
             raise InvalidRequest(
                 f"{param}: {{{name}}} is not a placeholder name; use letters, digits and _ (e.g. {{subject}})",
@@ -283,4 +300,11 @@ def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
                 "(add it under variables)",
                 param=param,
             )
-    return template.format_map(values)
+    prompt = template.format_map(values)
+    if len(prompt) > PROMPT_LIMIT:  # else the request refused it later, as an internal ValidationError
+        raise InvalidRequest(
+            f"{param}: the prompt is {len(prompt)} characters once its placeholders are filled; "
+            f"a prompt holds at most {PROMPT_LIMIT} (shorten the template or its variables)",
+            param=param,
+        )
+    return prompt
