@@ -69,3 +69,39 @@ def test_a_cancelled_job_holds_no_file_and_is_deleted_without_asking(
     expect(card).to_have_count(0)
     assert asked == []
     assert quiet_server.http.get(f"/v1/videos/{video['id']}").status_code == 404
+
+
+def test_a_video_deleted_in_another_tab_is_said_so_not_named_as_the_apis_video_id(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """Remixing, or downloading from the gallery, a video another tab deleted said "video_id: No video
+    'video_…'" and left its card's buttons, which could only fail the same way."""
+    first = finished(quiet_server, "a fox deleted elsewhere")
+    second = finished(quiet_server, "a hare deleted elsewhere")
+    page = tab().open(f"{quiet_server.url}/#gallery")
+    item = page.locator(f'.gallery-item[data-id="{second["id"]}"]')
+    card = page.locator(f'.card[data-id="{first["id"]}"]')
+    # CLIP is no video a browser plays: once both players have said so, they ask the server nothing more.
+    unplayable = "This browser cannot play this video; Download it to watch it in a player."
+    expect(item.locator(".gone")).to_have_text(unplayable)
+    expect(card.locator(".card-error")).to_have_text(unplayable)
+    for video in (first, second):  # another tab, or a script
+        assert quiet_server.http.delete(f"/v1/videos/{video['id']}").status_code == 200
+    item.get_by_role("button", name="Download").click()
+    expect(item.locator('.card-error[role="alert"]')).to_have_text(
+        "“a hare deleted elsewhere” is no longer on the server: it was deleted (in another tab or by a script)."
+    )
+
+    card.get_by_role("button", name="Remix").click()
+    page.fill("#f-prompt", "a fox at dawn")
+    with page.expect_response(lambda r: r.url.endswith("/remix")) as answer:
+        page.click("#f-submit")
+    assert answer.value.status == 404
+    said = "“a fox deleted elsewhere” is no longer on the server: it was deleted (in another tab or by a script)."
+    expect(page.locator("#create-form .form-error")).to_have_text(
+        f"{said} It cannot be remixed; its settings stay in the form: press Generate to make a new video from them."
+    )
+    expect(page.locator("#f-submit")).to_have_text("Generate")  # the remix is over; the prompt stays
+    expect(page.locator("#f-prompt")).to_have_value("a fox at dawn")
+    expect(card.locator(".card-error")).to_have_text(said)
+    expect(card.locator(".card-actions button")).to_have_text(["Use these settings", "Delete"])

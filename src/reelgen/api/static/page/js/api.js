@@ -17,6 +17,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether `err` says the video asked about is no longer on the server at all (deleted in another tab
+ * or by a script after this page showed it), not only its file: the API names the id as video_id.
+ */
+export function videoDeleted(err) {
+  return err instanceof ApiError && err.status === 404 && err.param === "video_id";
+}
+
 /** The server did not answer at all: fetch() itself failed (server stopped or restarting, network down). */
 export class Unreachable extends Error {
   constructor() {
@@ -133,14 +141,15 @@ export async function downloadUrl(id) {
 }
 
 /**
- * Why a video's player shows nothing: `{ message, gone }`, the server's reason and gone true when its
- * file is no longer there (Download and Enhance of it can only fail), else the browser's.
+ * Why a video's player shows nothing: `{ message, gone, deleted }`, the server's reason and gone true
+ * when its file is no longer there (Download and Enhance of it can only fail), deleted true when the
+ * video itself went; else the browser's.
  */
 export async function unplayable(id) {
   try {
     await probe(id);
   } catch (err) {
-    return { message: err.message, gone: err instanceof ApiError && err.status === 404 };
+    return { message: err.message, gone: err instanceof ApiError && err.status === 404, deleted: videoDeleted(err) };
   }
-  return { message: "This browser cannot play this video; Download it to watch it in a player.", gone: false };
+  return { message: "This browser cannot play this video; Download it to watch it in a player.", gone: false, deleted: false };
 }

@@ -1,6 +1,6 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
-import { ApiError, post } from "./api.js";
+import { ApiError, post, videoDeleted } from "./api.js";
 import { buildForm, sayNotCarried, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountStartImage } from "./create_image.js";
@@ -8,6 +8,7 @@ import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, randomSeed, shortId } from "./util.js";
+import { deletedText } from "./words.js";
 
 const LAST_MODEL = "reelgen-last-model";
 const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
@@ -209,7 +210,14 @@ export function mountCreate(section, ctx) {
       announce(`Queued: ${video.prompt}`);
       if (state.remixOf) endRemix();
     } catch (err) {
-      if (err instanceof ApiError && err.code === "model_not_available" && state.model && state.model.weights.present) {
+      if (state.remixOf && videoDeleted(err)) {
+        // "video_id: No video 'video_…'" named a field the form has not; the settings are still good.
+        const gone = state.remixOf;
+        endRemix();
+        ctx.queue.deleted(gone.id);
+        ctx.gallery.forget(gone.id);
+        showError(f.form, null, `${deletedText(gone)} It cannot be remixed; its settings stay in the form: press Generate to make a new video from them.`);
+      } else if (err instanceof ApiError && err.code === "model_not_available" && state.model && state.model.weights.present) {
         // Its weights went after this page loaded: the picker and panel say so now, not "✓ Weights on this server".
         const gone = state.model;
         gone.weights = { ...gone.weights, present: false };

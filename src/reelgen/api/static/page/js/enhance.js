@@ -1,9 +1,10 @@
 // The Enhance dialog: interpolate and upscale a finished video as a new job (POST /v1/videos/{id}/enhance),
 // offering what that endpoint takes; its errors land under the field they name, and the job joins the queue.
-import { post } from "./api.js";
+import { post, videoDeleted } from "./api.js";
 import { clearErrors, clearFieldError, showError } from "./fields.js";
 import { formError, labelled, showApiError } from "./viewkit.js";
 import { announce, el, fps, shortId } from "./util.js";
+import { deletedText } from "./words.js";
 
 // The method names the endpoint takes over HTTP (api/enhance_fields.py; a test keeps them equal).
 export const INTERPOLATORS = ["auto", "rife", "flow"];
@@ -126,6 +127,12 @@ export function mountEnhance(ctx) {
       announce(`Queued: enhancing “${source.prompt}”`);
       dialog.close();
     } catch (err) {
+      if (videoDeleted(err)) {
+        showError(form, null, `${deletedText(source)} There is nothing left to enhance.`);
+        ctx.queue.deleted(source.id);
+        ctx.gallery.forget(source.id);
+        return;
+      }
       // Missing RIFE weights are named "weights": the interpolation method is the field to change.
       showApiError(form, err, (param) => (param === "weights" ? "interpolator" : param));
     } finally {

@@ -1,8 +1,9 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
 // that made it, "use these settings", and enhance.
-import { ApiError, contentUrl, downloadUrl, json, request, unplayable } from "./api.js";
+import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
+import { deletedText } from "./words.js";
 
 const PAGE = 12;
 
@@ -50,7 +51,10 @@ export function mountGallery(section, ctx) {
       player.replaceWith(el("p", { class: "card-error gone" }, message));
       if (fileGone) for (const button of needFile) button.remove();
     };
-    player.addEventListener("error", async () => gone(await unplayable(v.id)), { once: true });
+    player.addEventListener("error", async () => {
+      const why = await unplayable(v.id);
+      gone(why.deleted ? { ...why, message: deletedText(v) } : why);
+    }, { once: true });
     Promise.all([contentUrl(v.id, "thumbnail"), contentUrl(v.id)])
       .then(([poster, src]) => { player.poster = poster; player.src = src; })
       .catch((err) => gone({ message: err.message, gone: err instanceof ApiError && err.status === 404 }));
@@ -74,7 +78,10 @@ export function mountGallery(section, ctx) {
     try {
       url = await downloadUrl(v.id);
     } catch (err) {
-      return say(err.message);
+      if (!videoDeleted(err)) return say(err.message);
+      ctx.queue.deleted(v.id);
+      state.stale = true; // the next visit shows the gallery without it
+      return say(deletedText(v));
     }
     const link = el("a", { href: url, download: `${v.id}.mp4` });
     document.body.append(link);

@@ -1,9 +1,9 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
-import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable } from "./api.js";
+import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
-import { errorText, progressText } from "./words.js";
+import { deletedText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -56,7 +56,7 @@ export function createQueue(ctx) {
     const v = card.video;
     const buttons = [];
     if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
-    if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
+    if (generated(v) && !card.deleted) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
       if (!card.gone) {
         buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
@@ -132,6 +132,7 @@ export function createQueue(ctx) {
     player.addEventListener("error", async () => {
       const why = await unplayable(v.id);
       player.remove();
+      if (why.deleted) return deleted(card);
       cardError(card, new Error(why.message));
       // Its Download and Enhance could only fail with the same words: they go, Delete stays.
       if (why.gone) { card.gone = true; actions(card); }
@@ -266,6 +267,17 @@ export function createQueue(ctx) {
     }
   }
 
+  /**
+   * The card of a video deleted elsewhere after it was drawn: it says so, and keeps only what needs
+   * nothing from the server ("Use these settings") and Delete, which takes the card away.
+   */
+  function deleted(card) {
+    card.deleted = true;
+    card.gone = true;
+    cardError(card, new Error(deletedText(card.video)));
+    actions(card);
+  }
+
   function cardError(card, err) {
     card.parts.error.hidden = false;
     card.parts.error.textContent = err.message;
@@ -277,7 +289,7 @@ export function createQueue(ctx) {
     try {
       url = await downloadUrl(video.id);
     } catch (err) {
-      return cardError(card, err);
+      return videoDeleted(err) ? deleted(card) : cardError(card, err);
     }
     const link = el("a", { href: url, download: `${video.id}.mp4` });
     document.body.append(link);
@@ -380,5 +392,9 @@ export function createQueue(ctx) {
     summary();
   }
 
-  return { add, load, forget: drop, byId: (id) => cards.get(id) };
+  return {
+    add, load, forget: drop, byId: (id) => cards.get(id),
+    /** Another view found video `id` deleted from the server: its card, if any, says so. */
+    deleted: (id) => { if (cards.has(id)) deleted(cards.get(id)); },
+  };
 }

@@ -1,6 +1,6 @@
 // The page's words for the API's: a running job's stage, a failed job's error code and the bounds a
 // number field broke are said as a person reads them, never as the names the API and workers use.
-import { seconds } from "./util.js";
+import { seconds, shortId } from "./util.js";
 
 /** A worker's stage names (core's progress.stage and ProgressEvent), as the cards say them. */
 const STAGES = {
@@ -41,6 +41,14 @@ export function progressText(data) {
   if (data.eta_s == null) return steps;
   // Under half a second rounds to "about 0 s left", which reads as done with a step still to go.
   return Math.round(data.eta_s) < 1 ? `${steps} · under a second left` : `${steps} · about ${seconds(data.eta_s)} left`;
+}
+
+/**
+ * Said of a video deleted from the server after this page showed it: the API's own answer,
+ * "video_id: no video 'video_…'", names a parameter the person never typed.
+ */
+export function deletedText(video) {
+  return `“${video.prompt || shortId(video.id)}” is no longer on the server: it was deleted (in another tab or by a script).`;
 }
 
 /** What a failed job's error code means, said beside its message when the message does not say it. */
