@@ -72,6 +72,12 @@ def test_manifest_create_names_an_image_like_clip_avi_png_as_an_mp4(tmp_path: Pa
     assert [i.output for i in create_manifest(shots).items] == ["clip-avi", "intro-gif"]
 
 
+def test_manifest_create_drops_accents_not_the_letters_they_sit_on(tmp_path: Path) -> None:
+    """``Café.png`` was named ``Caf`` and ``Ångström.png`` ``ngstr-m``."""
+    shots = images(tmp_path / "shots", "Café.png", "Ångström.png", "日本.png")
+    assert [i.output for i in create_manifest(shots).items] == ["Cafe", "Angstrom", "item"]
+
+
 def test_an_image_named_after_a_video_makes_an_mp4_named_with_its_whole_name(tmp_path: Path) -> None:
     """``intro.webm.png`` made an item named ``intro.webm``: alone of its folder a WebM, named as the
     video the still came from; beside ``intro.png`` (whose files it would share) ``intro.webm-2``."""

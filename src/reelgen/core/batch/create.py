@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zlib
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,9 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
 def plain_name(image: str) -> str:
     """The output name an image's file name gives before any clash: the whole name less its image
     suffix, as a usable name that makes an MP4 (``intro.webm.png`` -> ``intro-webm``)."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(image).stem).strip("-._")[:120] or "item"
+    # Accents dropped, not the letters they sit on: ``Café.png`` was named ``Caf``, ``Ångström`` ``ngstr-m``.
+    plain = unicodedata.normalize("NFKD", Path(image).stem).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-._")[:120] or "item"
     # A video's suffix left at the end chose the item's container: ``clip.avi.png`` named an output
     # the manifest refuses (a batch makes no AVI), and ``intro.webm.png`` alone of its folder was made
     # as a WebM named like the video its still came from. Both keep the word: ``clip-avi``, ``intro-webm``.
