@@ -108,6 +108,12 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "a server reads no other files",
     ),
     (
+        "a file where the server keeps its clips",
+        lambda d: d["scenes"][2].update(start_image="clips/quay.png"),
+        "scenes[2].start_image",
+        "'clips/quay.png' is in a place the server writes itself (clips, exports, project.yaml,",
+    ),
+    (
         "a file not sent",
         lambda d: d.update(reference_images=["assets/face.png"]),
         "reference_images[0]",

@@ -69,11 +69,16 @@ def inside(path: str, param: str) -> str:
         or pure.is_absolute()
         or re.match(r"^[A-Za-z]:", path)
         or any(part in ("..", "") for part in pure.parts)
-        or pure.parts[0] in RESERVED
     ):
         raise InvalidRequest(
             f"{param}: {path!r} must be a relative path inside the project folder (such as assets/music.mp3), "
             "uploaded with the project file; a server reads no other files",
+            param=param,
+        )
+    if pure.parts[0] in RESERVED:  # inside the folder, but "must be a relative path inside" said it was not
+        raise InvalidRequest(
+            f"{param}: {path!r} is in a place the server writes itself ({', '.join(sorted(RESERVED))}); "
+            "keep inputs elsewhere in the project folder (such as assets/) and name them so in the project file",
             param=param,
         )
     return pure.as_posix()
