@@ -273,3 +273,24 @@ def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
     error = resp.json()["error"]
     assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number"
     assert client.get(path).json()["data"] == []
+
+
+def test_a_shootouts_progress_is_its_share_of_trials_not_of_the_jobs_made_so_far() -> None:
+    """Its trials' jobs are made one at a time: with one of four ended it read 99, then 50 once the
+    second began. A batch makes its item jobs at once, so the jobs made are its share."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from reelgen.api.fanout import progress
+    from reelgen.jobs.records import Job, JobStatus
+
+    def jobs(*statuses: JobStatus) -> list[Job]:
+        return [cast(Job, SimpleNamespace(status=s, terminal=s.terminal)) for s in statuses]
+
+    [running] = jobs(JobStatus.IN_PROGRESS)
+    first_ended = jobs(JobStatus.COMPLETED)
+    assert progress(running, first_ended, total=4) == 25
+    assert progress(running, [*first_ended, *jobs(JobStatus.IN_PROGRESS)], total=4) == 25
+    assert progress(running, jobs(*[JobStatus.COMPLETED] * 4), total=4) == 99  # the report is still to come
+    assert progress(running, [*first_ended, *jobs(JobStatus.QUEUED)]) == 50  # a batch's share
+    assert progress(jobs(JobStatus.COMPLETED)[0], [], total=4) == 100

@@ -159,12 +159,17 @@ def counts(total: int, children: list[Job]) -> RequestCounts:
     return RequestCounts(total=total, **by_status)
 
 
-def progress(job: Job, children: list[Job]) -> int:
-    """100 once completed; before, the share of item jobs that have ended."""
+def progress(job: Job, children: list[Job], total: int = 0) -> int:
+    """100 once completed; before, the share of ``total`` items (at least the item jobs made) ended.
+
+    A shoot-out makes its trials' jobs one at a time, so the share of the jobs made so far read
+    99 after its first trial of four ended, then 50 once the second began: it passes its trial count.
+    """
     if job.status is JobStatus.COMPLETED:
         return 100
     ended = sum(c.terminal for c in children)
-    return min(99, 100 * ended // len(children)) if children else 0
+    made = max(len(children), total)
+    return min(99, 100 * ended // made) if made else 0
 
 
 def urls(request: Request, path: str, job_id: str) -> dict[str, str]:

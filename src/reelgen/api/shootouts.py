@@ -115,7 +115,7 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         status=job.status.value,
         models=models,
         prompts=prompts,
-        progress=progress(job, children),
+        progress=progress(job, children, total=len(models) * len(prompts)),
         created_at=int(job.created_at),
         started_at=whole(job.started_at),
         completed_at=whole(job.completed_at),
