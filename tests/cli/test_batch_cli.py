@@ -313,3 +313,20 @@ def test_a_batch_that_fails_on_the_server_names_its_manifest(
     result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
     assert result.exit_code == 1
     assert said(result) == f"error: manifest {manifest}: the batch failed on the server: the worker stopped"
+
+
+def test_a_manifest_saved_with_a_bom_is_sent_to_the_server_as_a_local_run_reads_it(
+    shots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editors on Windows save UTF-8 with a BOM: the local run took such a manifest, --server died on it
+    with 'internal error (JSONDecodeError: Unexpected UTF-8 BOM ...)' before sending anything."""
+    manifest = shots / "manifest.json"
+    manifest.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"items": [{"output": "a", "model": "ken-burns"}]}).encode()
+    )
+    sent: list[dict[str, Any]] = []
+    ended: dict[str, Any] = {"status": "failed", "error": {"message": "the worker stopped"}}
+    monkeypatch.setattr(batch_cli, "run_on_server", lambda *args: sent.append(args[3]) or ended)
+    result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
+    assert result.exit_code == 1 and "internal error" not in said(result)
+    assert [body["manifest"] for body in sent] == [{"items": [{"output": "a", "model": "ken-burns"}]}]

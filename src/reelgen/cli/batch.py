@@ -212,9 +212,12 @@ def _on_server(
 ) -> None:
     """The batch as a job on ``server``: the manifest and this machine's folders sent, followed to the end."""
     from reelgen.core.batch import BatchSummary
+    from reelgen.core.textfile import read_json
 
     body = {
-        "manifest": json.loads(manifest.read_text()),
+        # Read as load_manifest read it: json.loads of the raw text died on a UTF-8 BOM the local
+        # run takes, with "internal error (JSONDecodeError: Unexpected UTF-8 BOM ...)".
+        "manifest": read_json(manifest, f"manifest {manifest}", param="manifest"),
         "input_folder": str(manifest.resolve().parent),
         "output_folder": str(out) if out else None,
         "price_per_gpu_hour": price,
