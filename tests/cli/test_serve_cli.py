@@ -37,9 +37,31 @@ def free_port() -> int:
     [
         (["--port", "99999"], "Input should be less than or equal to 65535"),
         (["--log-level", "loud"], "--log-level 'loud' is not a level; valid: critical, error, warning, info"),
-        (["--database-url", "nosuchdb://x"], "cannot open the job database nosuchdb://x (Can't load plugin"),
-        (["--database-url", "sqlite:///{tmp}/notes.txt/jobs.db"], "cannot use {tmp}/notes.txt"),
-        (["--data-dir", "{tmp}/notes.txt/data"], "cannot use {tmp}/notes.txt"),
+        (
+            ["--database-url", "nosuchdb://x"],
+            "cannot open the job database nosuchdb://x (the job store runs on SQLite or PostgreSQL, not "
+            "nosuchdb); check --database-url",
+        ),
+        (  # it was "internal error (ModuleNotFoundError: No module named 'MySQLdb')", exit 1
+            ["--database-url", "mysql://me@127.0.0.1/jobs"],
+            "cannot open the job database mysql://me@127.0.0.1/jobs (the job store runs on SQLite or "
+            "PostgreSQL, not mysql)",
+        ),
+        (
+            ["--database-url", "postgresql+psycopg2://me@127.0.0.1/jobs"],
+            "(its driver psycopg2 is not installed; postgresql:// uses psycopg, which comes with reelgen)",
+        ),
+        (  # it said "(File exists); give --data-dir", which was not the option at fault
+            ["--database-url", "sqlite:///{tmp}/notes.txt/jobs.db"],
+            "cannot use {tmp}/notes.txt for the job database (a file is there, not a folder); give "
+            "--database-url (or REELGEN_DATABASE_URL) a SQLite file in a folder you can write to",
+        ),
+        (
+            ["--data-dir", "{tmp}/notes.txt/data"],
+            "cannot use {tmp}/notes.txt for the server's data (a file is there, not a folder); give "
+            "--data-dir (or REELGEN_HOME)",
+        ),
+        (["--data-dir", "{tmp}/notes.txt"], "cannot use {tmp}/notes.txt for the server's data (a file is"),
     ],
 )
 def test_a_setting_serve_cannot_use_is_one_clear_line(

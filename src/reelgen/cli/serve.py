@@ -101,11 +101,7 @@ def serve(
             raise _no_database(jobs.resolved_database_url(), exc) from None
         except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
             remove_empty(missing)
-            console.print(
-                f"[bold red]error:[/] cannot use {exc.filename or jobs.data_dir} for the server's data "
-                f"({exc.strerror or exc}); give --data-dir (or REELGEN_HOME) a folder you can write to",
-                highlight=False,
-            )
+            console.print(f"[bold red]error:[/] {_unusable(exc, settings)}", highlight=False)
             raise typer.Exit(2) from None
         console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
         console.print(where_data(settings), highlight=False)
@@ -221,6 +217,25 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     else:
         hint = "give --host an address of this machine, such as 127.0.0.1 or 0.0.0.0"
     return f"cannot listen on {host}:{port} ({reason}); {hint}"
+
+
+def _unusable(exc: OSError, settings: ApiSettings) -> str:
+    """Why the data folder, or a SQLite ``--database-url``'s, is unusable, naming the option at fault."""
+    from sqlalchemy.engine import make_url
+
+    data_dir = Path(settings.jobs.data_dir)
+    path = Path(exc.filename or data_dir)
+    why = exc.strerror or str(exc)
+    blocker = next((p for p in (path, *path.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():  # mkdir said "File exists" or "Not a directory"
+        path, why = blocker, "a file is there, not a folder"
+    url = make_url(settings.jobs.resolved_database_url())
+    database = Path(url.database or "").expanduser() if url.get_backend_name() == "sqlite" else None
+    if database is not None and path not in (data_dir, *data_dir.parents) and path in database.parents:
+        what, give = "the job database", "--database-url (or REELGEN_DATABASE_URL) a SQLite file in"
+    else:
+        what, give = "the server's data", "--data-dir (or REELGEN_HOME)"
+    return f"cannot use {path} for {what} ({why}); give {give} a folder you can write to"
 
 
 def _no_database(url: str, exc: Exception) -> typer.Exit:

@@ -38,6 +38,21 @@ def default_url() -> str:
     return f"sqlite:///{default_data_dir() / 'jobs.db'}"
 
 
+def _engine(url: sa.URL, **options: Any) -> sa.Engine:
+    """``sa.create_engine``, with a database the store has no SQL for, or a driver not installed,
+    said as SQLAlchemy's ``ArgumentError`` (a mysql:// URL was "No module named 'MySQLdb'", exit 1)."""
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise sa.exc.ArgumentError(f"the job store runs on SQLite or PostgreSQL, not {backend}")
+    try:
+        return sa.create_engine(url, **options)
+    except ImportError as exc:
+        raise sa.exc.ArgumentError(
+            f"its driver {url.get_driver_name()} is not installed; postgresql:// uses psycopg, "
+            "which comes with reelgen"
+        ) from exc
+
+
 def connect(url: str) -> sa.Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writers.
 
@@ -46,12 +61,13 @@ def connect(url: str) -> sa.Engine:
     deadlock upgrading read locks. Readers use plain deferred transactions,
     which WAL lets run beside a writer.
     """
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, future=True, **POOL)
-    database = sa.make_url(url).database
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return _engine(parsed, pool_pre_ping=True, future=True, **POOL)
+    database = parsed.database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **POOL)
+    engine = _engine(parsed, connect_args={"timeout": 30, "check_same_thread": False}, **POOL)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
