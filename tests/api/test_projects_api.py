@@ -301,6 +301,11 @@ def test_a_render_without_export_refuses_export_settings_it_would_not_use(
         headers={"content-type": "application/json"},
     )
     assert nan.status_code == 400 and "finite number" in nan.json()["error"]["message"], nan.text
+    for route in ("render", "export"):  # a priority past any integer column was a 500 from the job store
+        low = client.post(f"{url}/{route}", json={"priority": -(10**20)})
+        assert low.status_code == 400 and low.json()["error"]["param"] == "priority", low.text
+        assert "greater than or equal to -1000" in low.json()["error"]["message"]
+    assert client.get(url).json()["job"] is None
 
 
 def test_jobs_are_checked_before_they_are_made_and_one_runs_at_a_time(

@@ -57,7 +57,8 @@ class RenderBody(BaseModel):
     export: bool = False
     export_settings: ExportChoices = Field(default_factory=ExportChoices)
     allow_stale: bool = False
-    priority: int = 0
+    # Bounded as every other job route's: -10**20 passed and the job store failed with a 500.
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
 
 
 class ExportBody(BaseModel):
@@ -67,7 +68,8 @@ class ExportBody(BaseModel):
 
     export_settings: ExportChoices = Field(default_factory=ExportChoices)
     allow_stale: bool = False
-    priority: int = 0
+    # Bounded as every other job route's: -10**20 passed and the job store failed with a 500.
+    priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
 
 
 async def _start(request: Request, project_id: str, body: Any, key: str | None, **what: Any) -> Response:
