@@ -80,6 +80,18 @@ def test_a_manifest_that_is_not_json_is_refused_under_its_box(
     form.get_by_role("button", name="Start batch").click()
     expect(form.locator('.field[data-param="manifest"] .field-error')).to_contain_text("not valid JSON")
 
+    # A video picked by mistake filled the box with noise (tens of megabytes of it froze the tab).
+    picked = form.get_by_label("Manifest file")
+    slot = form.locator('.field[data-param="manifest-file"] .field-error')
+    picked.set_input_files(
+        {"name": "clip.mp4", "mimeType": "video/mp4", "buffer": b"\x00\x00\x00\x18ftypisom"}
+    )
+    expect(slot).to_have_text("clip.mp4 is not a text file; choose a batch manifest (.json).")
+    expect(form.get_by_label("Manifest (JSON)")).to_have_value("items:\n  - output: one")  # left as it was
+    picked.set_input_files({"name": "m.json", "mimeType": "application/json", "buffer": MANIFEST.encode()})
+    expect(slot).to_be_hidden()
+    expect(form.get_by_label("Manifest (JSON)")).to_have_value(MANIFEST)
+
 
 def test_shootout_by_keyboard_alone_gets_the_servers_403_under_the_report_folder(
     quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, no_roots: None
@@ -123,6 +135,18 @@ def test_a_project_file_mistake_is_shown_under_the_project_box(
     expect(slot).to_contain_text("prompt is required")
     expect(form.get_by_label("project.yaml")).to_be_focused()
     page.screenshot(path=shots / "projects-error.png")
+
+    # Over the 1 MiB the server takes, a file is refused as it is picked, not with the server's words
+    # after it sat in the box; the box keeps what it held.
+    big = b"title: Big\n" + b"#" * (2 * 1024**2)
+    form.get_by_label("Project file").set_input_files(
+        {"name": "big.yaml", "mimeType": "text/yaml", "buffer": big}
+    )
+    expect(form.locator('.field[data-param="project-file"] .field-error')).to_have_text(
+        "big.yaml is 2.0 MB, more than the 1.0 MB this box takes; "
+        "choose the project.yaml (or .json) of a storyboard folder."
+    )
+    expect(form.get_by_label("project.yaml")).to_have_value(re.compile("^title: Broken"))
 
 
 def test_a_queued_project_render_is_cancelled_and_the_project_deleted_from_its_card(

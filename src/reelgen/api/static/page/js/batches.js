@@ -7,6 +7,12 @@ import { parentList } from "./parents.js";
 import { announce, el, seconds } from "./util.js";
 import { formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
+/**
+ * The most a manifest file loaded into the box may be: tens of thousands of items, while a text box
+ * of tens of megabytes stalls the tab (a bigger one goes by `reelgen batch --server`).
+ */
+const MANIFEST_MOST = 8 * 1024 ** 2;
+
 const ROOTS_HINT = "It must lie under one of the folders the server was started with in REELGEN_BATCH_ROOTS " +
   "(the server refuses any other, and every folder when that is not set).";
 
@@ -100,7 +106,7 @@ export function mountBatches(section) {
   });
 
   pick.addEventListener("change", async () => {
-    const file = await loadInto(pick, manifest);
+    const file = await loadInto(pick, manifest, { most: MANIFEST_MOST, what: "a batch manifest (.json)" });
     if (file && !name.value) name.value = file.name;
   });
 

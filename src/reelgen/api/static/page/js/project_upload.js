@@ -8,6 +8,9 @@ import { clearErrors, showError } from "./fields.js";
 import { el } from "./util.js";
 import { bytes, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
+/** The most a project file may be: the server takes a form field of up to 1 MiB (api/inputs.py). */
+const PROJECT_MOST = 1024 ** 2;
+
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Every relative path in `text` that ends in file `name`, in order (quoted paths may hold spaces). */
@@ -71,7 +74,10 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
     return chosen;
   }
 
-  pick.addEventListener("change", async () => { await loadInto(pick, text); showPlaced(); });
+  pick.addEventListener("change", async () => {
+    await loadInto(pick, text, { most: PROJECT_MOST, what: "the project.yaml (or .json) of a storyboard folder" });
+    showPlaced();
+  });
   files.addEventListener("change", showPlaced);
   text.addEventListener("input", showPlaced);
 

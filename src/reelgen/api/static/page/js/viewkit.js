@@ -1,7 +1,7 @@
 // What the Projects, Batches and Shoot-outs views share: labelled fields with their own ids, errors
 // routed to the field the server names, files fetched with the API key, and progress bars.
 import { ApiError, hasKey, request } from "./api.js";
-import { showError } from "./fields.js";
+import { clearFieldError, showError } from "./fields.js";
 import { el } from "./util.js";
 
 /**
@@ -74,10 +74,25 @@ export function bytes(n) {
   return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
-/** Reads a chosen file's text into `textarea` (the person sees, and may edit, what will be sent). */
-export async function loadInto(input, textarea) {
+/** How much of a file is looked at for the NUL bytes that mark it as no text file. */
+const SNIFF_BYTES = 8192;
+
+/**
+ * Reads a chosen file's text into `textarea` (the person sees, and may edit, what will be sent).
+ * A file over `most` bytes, or one that is no text (a video picked by mistake), is refused under
+ * the file's field and the box left as it was: tens of megabytes of noise in it froze the tab.
+ */
+export async function loadInto(input, textarea, { most, what }) {
   const file = input.files[0];
+  clearFieldError(input);
   if (!file) return null;
+  const refuse = (why) => {
+    input.value = "";
+    showError(input.form, input.closest(".field").dataset.param, `${file.name} ${why}; choose ${what}.`);
+    return null;
+  };
+  if (file.size > most) return refuse(`is ${bytes(file.size)}, more than the ${bytes(most)} this box takes`);
+  if (new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()).includes(0)) return refuse("is not a text file");
   textarea.value = await file.text();
   textarea.dispatchEvent(new Event("input", { bubbles: true }));
   return file;
