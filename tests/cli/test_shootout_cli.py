@@ -76,6 +76,17 @@ def test_an_infinite_price_is_refused_before_anything_runs(tmp_path: Path) -> No
     assert not (tmp_path / "r").exists()
 
 
+def test_an_empty_images_option_is_refused_not_dropped(tmp_path: Path) -> None:
+    """``-i "$IMG"`` with IMG unset was dropped: the image model's trial failed asking for --images."""
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text("- a fox\n")
+    args = ["shootout", "-m", "wan-i2v-tiny", "-p", str(prompts), "-o", str(tmp_path / "r")]
+    result = runner.invoke(app, [*args, "--images", ""])
+    assert result.exit_code == 2
+    assert "'--images' / '-i': it is empty (an unset variable?); give start images" in said(result)
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_missing_prompts_file_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["shootout", "-m", "wan-tiny", "-p", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and f"prompts file {tmp_path / 'nope.yaml'} does not exist" in said(result)

@@ -27,6 +27,14 @@ def _names(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
+def _images_given(values: list[str] | None) -> list[str] | None:
+    """``--images "$IMG"`` with IMG unset was dropped without a word: each image-to-video trial then
+    failed saying to give one with --images, which had been given."""
+    if values and not _names(values):
+        raise typer.BadParameter("it is empty (an unset variable?); give start images such as a.png,b.png")
+    return values
+
+
 def shootout(
     models: Annotated[
         list[str], Opt("--models", "-m", help="Models to compare: A,B,C (or repeat the option).")
@@ -44,6 +52,7 @@ def shootout(
         Opt(
             "--images",
             "-i",
+            callback=_images_given,
             help="Start images for image-to-video models, one per prompt in turn (a.png,b.png).",
         ),
     ] = None,
