@@ -201,6 +201,16 @@ def test_huge_weights_still_give_a_score_not_nan() -> None:
     assert 0 < scored.score <= 100
 
 
+def test_a_trial_none_of_whose_weighted_parts_was_measured_says_why_it_scored_0() -> None:
+    """Weights on VRAM alone, on a CPU (no VRAM measured): every trial scored 0 and nothing said why."""
+    [scored] = score_trials(
+        [result("a", 1.0, 0.9)], Weights(speed=0, cost=0, vram=1, temporal=0, artefacts=0)
+    )
+    assert scored.score == 0.0 and scored.problems == [
+        "scored 0: no part the weights count (vram) was measured for it; weight speed, temporal or artefacts too"
+    ]
+
+
 def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) -> None:
     path = tmp_path / "prompts.yaml"
     path.write_text("- a fox\n- waves\n")

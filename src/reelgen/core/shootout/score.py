@@ -67,9 +67,21 @@ def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[Trial
         known = {k: v for k, v in parts.items() if v is not None}
         total = sum(w[k] for k in known)
         score = 100 * sum(w[k] * v for k, v in known.items()) / total if total else 0.0
+        problems = r.problems
+        if not total:  # every trial scored 0 and nothing said why (weights on VRAM alone, on a CPU)
+            weighted = ", ".join(k for k, v in w.items() if v)
+            problems = [
+                *problems,
+                f"scored 0: no part the weights count ({weighted}) was measured for it; "
+                "weight speed, temporal or artefacts too",
+            ]
         scored.append(
             r.model_copy(
-                update={"score": round(score, 2), "parts": {k: round(v, 4) for k, v in known.items()}}
+                update={
+                    "score": round(score, 2),
+                    "parts": {k: round(v, 4) for k, v in known.items()},
+                    "problems": problems,
+                }
             )
         )
     return scored
