@@ -30,3 +30,23 @@ def test_a_source_video_too_long_is_refused_by_its_length_alone(
         "param": "source_video",
         "message": "source_video: 3.0 s long; this server takes videos up to 2 s",
     }
+
+
+def test_a_form_the_parser_refuses_is_told_in_words_a_user_can_act_on(client: TestClient) -> None:
+    # Starlette answered "Part exceeded maximum size of 1024KB." and "Missing boundary in multipart.":
+    # which field, which rule and what to send instead were left to guess.
+    long_text = {"prompt": "x" * (1024 * 1024 + 1), "model": "wan-tiny"}
+    for files in (None, {"image": ("a.png", b"\x89PNG", "image/png")}):
+        resp = client.post("/v1/videos", data=long_text, files=files)
+        assert resp.status_code == 400, resp.text
+        said = resp.json()["error"]["message"]
+        assert said.startswith("a text field of the form is over 1 MiB, the most one may hold; ")
+        assert "a prompt holds at most 20,000 characters" in said
+    resp = client.post("/v1/videos", content=b"--z\r\n", headers={"content-type": "multipart/form-data"})
+    assert resp.status_code == 400
+    assert "without a boundary in its Content-Type header" in resp.json()["error"]["message"]
+    many = {f"field{i}": "1" for i in range(65)}
+    resp = client.post("/v1/videos", data=many, files={"image": ("a.png", b"\x89PNG", "image/png")})
+    assert resp.json()["error"]["message"] == (
+        "the form has more than 64 fields; this route takes the fields /v1/videos lists in /docs"
+    )

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from reelgen.api.body_json import load_body, nesting_depth
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.form_read import read_form
 from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import (
     FetchPolicy,
@@ -30,7 +31,7 @@ from reelgen.api.security import (
 )
 from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import JsonBody, VideoCreate, parse_body
-from reelgen.core.spec.request import strength_without_video
+from reelgen.core.spec.request import MAX_PROMPT_CHARS, strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
 from reelgen.jobs.service import JobService
@@ -102,7 +103,14 @@ async def read_create_body(
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
         max_files = max(2, len(file_fields)) + sum(n - 1 for n in repeated.values())
-        form = await request.form(max_files=max_files, max_fields=64, max_part_size=1024 * 1024)
+        form = await read_form(
+            request,
+            max_files=max_files,
+            max_fields=64,
+            takes=f"the fields {request.url.path} lists in /docs",
+            too_long=f"a prompt holds at most {MAX_PROMPT_CHARS:,} characters; send an image as a file part, "
+            "not a data: URL",
+        )
         data: dict[str, Any] = {}
         files: dict[str, UploadFile] = {}
         counts: dict[str, int] = {}

@@ -48,6 +48,8 @@ INPUT_FILE: JsonDict = {"x-input-file": True}
 
 #: The most reference images a request carries (Wan VACE's reference-image conditioning).
 MAX_REFERENCE_IMAGES = 3
+#: The most characters a prompt or negative prompt holds.
+MAX_PROMPT_CHARS = 20_000
 
 _Options = TypeVar("_Options", bound=BaseModel)
 
@@ -138,11 +140,11 @@ class GenerationRequest(NumberFields):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     model: str = Field(max_length=200, description="Model id (see `reelgen models` or GET /v1/models)")
-    prompt: str = Field(default="", max_length=20_000)
+    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
     task: Task | None = Field(
         default=None, description="Default: keyframes, v2v or i2v when those inputs are given, else t2v"
     )
-    negative_prompt: str | None = Field(default=None, max_length=20_000)
+    negative_prompt: str | None = Field(default=None, max_length=MAX_PROMPT_CHARS)
     width: int | None = Field(default=None, gt=0, le=MAX_SIDE)
     height: int | None = Field(default=None, gt=0, le=MAX_SIDE)
     num_frames: int | None = Field(default=None, gt=0, le=MAX_FRAMES)
