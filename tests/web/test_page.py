@@ -398,7 +398,7 @@ def test_a_typed_or_drawn_seed_is_the_one_sent(quiet_server: Served, tab: Callab
         page.fill("#f-seed", typed)
         page.click("#f-submit")
         expect(page.locator("#err-seed")).to_have_text(
-            f"Seed: “{typed}” is not a seed. Type a whole number from 0 to 9223372036854775807, "
+            f"Seed: “\u2068{typed}\u2069” is not a seed. Type a whole number from 0 to 9223372036854775807, "
             "or press Random; untick Lock for a new seed every video."
         )
         expect(page.locator("#f-seed")).to_be_focused()

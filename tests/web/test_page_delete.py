@@ -47,7 +47,9 @@ def test_deleting_a_finished_video_asks_first_and_no_keeps_it(
     page.once("dialog", answer(False))
     item.get_by_role("button", name="Delete").click()
     expect(item).to_be_visible()
-    assert asked == ["Delete “a fox to keep” and its video file from the server? This cannot be undone."]
+    assert asked == [
+        "Delete “\u2068a fox to keep\u2069” and its video file from the server? This cannot be undone."
+    ]
     assert quiet_server.http.get(f"/v1/videos/{video['id']}").status_code == 200
 
     page.once("dialog", answer(True))
@@ -89,7 +91,7 @@ def test_a_video_deleted_in_another_tab_is_said_so_not_named_as_the_apis_video_i
         assert quiet_server.http.delete(f"/v1/videos/{video['id']}").status_code == 200
     item.get_by_role("button", name="Download").click()
     expect(item.locator('.card-error[role="alert"]')).to_have_text(
-        "“a hare deleted elsewhere” is no longer on the server: it was deleted (in another tab or by a script)."
+        "“\u2068a hare deleted elsewhere\u2069” is no longer on the server: it was deleted (in another tab or by a script)."
     )
 
     card.get_by_role("button", name="Remix").click()
@@ -97,7 +99,7 @@ def test_a_video_deleted_in_another_tab_is_said_so_not_named_as_the_apis_video_i
     with page.expect_response(lambda r: r.url.endswith("/remix")) as answer:
         page.click("#f-submit")
     assert answer.value.status == 404
-    said = "“a fox deleted elsewhere” is no longer on the server: it was deleted (in another tab or by a script)."
+    said = "“\u2068a fox deleted elsewhere\u2069” is no longer on the server: it was deleted (in another tab or by a script)."
     expect(page.locator("#create-form .form-error")).to_have_text(
         f"{said} It cannot be remixed; its settings stay in the form: press Generate to make a new video from them."
     )

@@ -7,7 +7,7 @@ import { mountStartImage } from "./create_image.js";
 import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
-import { announce, el, fps, randomSeed, shortId } from "./util.js";
+import { announce, el, fps, quoted, randomSeed, shortId } from "./util.js";
 import { deletedText } from "./words.js";
 
 const LAST_MODEL = "reelgen-last-model";
@@ -297,7 +297,7 @@ export function mountCreate(section, ctx) {
     state.remixOf = video;
     setRemixLock(true);
     f.banner.replaceChildren(
-      el("p", {}, el("strong", {}, "Remixing "), `“${video.prompt}” (${shortId(video.id)}). `,
+      el("p", {}, el("strong", {}, "Remixing "), `${quoted(video.prompt)} (${shortId(video.id)}). `,
         "Change the prompt, negative prompt, seed, steps or guidance; everything else, images and LoRAs included, stays as it was."),
       el("button", { type: "button", class: "ghost small", id: "remix-cancel", onclick: endRemix }, "Stop remixing"));
     f.banner.hidden = false;
@@ -324,7 +324,7 @@ export function mountCreate(section, ctx) {
     for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);
     if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: files are not copied from the old video.`);
     else if (!state.again.length) f.prompt.focus();
-    announce(`Settings of “${video.prompt}” loaded into the form.`);
+    announce(`Settings of ${quoted(video.prompt)} loaded into the form.`);
   }
 
   // ---- wiring ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // API parameter it sends (fields.js), so a server error lands under the field it names.
 import { buildInputs } from "./create_inputs.js";
 import { field, radios } from "./fields.js";
-import { el } from "./util.js";
+import { el, quoted } from "./util.js";
 
 /** The form's controls; `onDefaults` runs when "Model defaults" is pressed. */
 export function buildForm({ onDefaults }) {
@@ -121,5 +121,5 @@ export const MAX_SEED = 9223372036854775807n;
 export function seedProblem(text) {
   const typed = text.trim();
   if (!typed || (/^\d+$/.test(typed) && BigInt(typed) <= MAX_SEED)) return null;
-  return `Seed: “${typed}” is not a seed. Type a whole number from 0 to ${MAX_SEED}, or press Random; untick Lock for a new seed every video.`;
+  return `Seed: ${quoted(typed)} is not a seed. Type a whole number from 0 to ${MAX_SEED}, or press Random; untick Lock for a new seed every video.`;
 }

@@ -3,7 +3,7 @@
 import { post, videoDeleted } from "./api.js";
 import { clearErrors, clearFieldError, showError } from "./fields.js";
 import { formError, labelled, showApiError } from "./viewkit.js";
-import { announce, el, fps, shortId } from "./util.js";
+import { announce, el, fps, quoted, shortId } from "./util.js";
 import { deletedText } from "./words.js";
 
 // The method names the endpoint takes over HTTP (api/enhance_fields.py; a test keeps them equal).
@@ -78,7 +78,7 @@ export function mountEnhance(ctx) {
     interpolator.value = "auto";
     scale.value = "";
     upscaler.value = "auto";
-    about.textContent = `“${video.prompt || "(no prompt)"}” (${shortId(video.id)}): ${video.size.replace("x", "×")}, ` +
+    about.textContent = `${quoted(video.prompt || "(no prompt)")} (${shortId(video.id)}): ${video.size.replace("x", "×")}, ` +
       `${video.num_frames} frames at ${fps(rateNow)} fps. The enhanced clip is a new video; this one stays as it is.`;
     sync();
     submit.disabled = false;
@@ -100,7 +100,7 @@ export function mountEnhance(ctx) {
     const text = scale.value.trim();
     if (text) {
       if (!/^\d*\.?\d+$/.test(text)) {
-        showError(form, "upscale", `“${text}” is not a factor; give a number above 1, up to ${MAX_UPSCALE} (e.g. 2).`);
+        showError(form, "upscale", `${quoted(text)} is not a factor; give a number above 1, up to ${MAX_UPSCALE} (e.g. 2).`);
         return null;
       }
       out.upscale = Number(text);
@@ -124,7 +124,7 @@ export function mountEnhance(ctx) {
     try {
       const video = await post(`v1/videos/${source.id}/enhance`, fields);
       ctx.queue.add(video, { follow: true });
-      announce(`Queued: enhancing “${source.prompt}”`);
+      announce(`Queued: enhancing ${quoted(source.prompt)}`);
       dialog.close();
     } catch (err) {
       if (videoDeleted(err)) {

@@ -3,7 +3,7 @@
 import { ApiError, json, post, request } from "./api.js";
 import { uploadForm } from "./project_upload.js";
 import { follow } from "./sse.js";
-import { announce, el, when } from "./util.js";
+import { announce, el, quoted, when } from "./util.js";
 import { ACTIVE, STATUS_LABEL, bar, bytes, download, fileUrl } from "./viewkit.js";
 import { progressText } from "./words.js";
 
@@ -196,7 +196,7 @@ export function projectCard(initial, { onGone }) {
   }
 
   async function remove() {
-    if (!confirm(`Delete “${state.project.title}” with its clips and exports from the server?`)) return;
+    if (!confirm(`Delete ${quoted(state.project.title)} with its clips and exports from the server?`)) return;
     try {
       await request(`v1/projects/${id}`, { method: "DELETE" });
     } catch (err) {

@@ -19,6 +19,12 @@ export function el(tag, attrs = {}, ...children) {
 
 export const $ = (id) => document.getElementById(id);
 
+/**
+ * A person's text in quotes inside a sentence of the page's, isolated (U+2068 ... U+2069) so that
+ * right-to-left marks in it, or a right-to-left prompt, cannot reorder the words around it.
+ */
+export const quoted = (text) => `“\u2068${text}\u2069”`;
+
 /** Says `text` to screen readers through the page's polite live region. */
 export function announce(text) {
   const region = $("announcer");
@@ -75,5 +81,5 @@ export function fps(value) {
  */
 export function confirmDelete(video) {
   if (video.status !== "completed") return true;
-  return confirm(`Delete “${video.prompt || shortId(video.id)}” and its video file from the server? This cannot be undone.`);
+  return confirm(`Delete ${quoted(video.prompt || shortId(video.id))} and its video file from the server? This cannot be undone.`);
 }
