@@ -371,3 +371,20 @@ def test_new_refuses_a_title_its_project_could_not_show_and_makes_nothing(
     result = runner.invoke(app, ["project", "new", str(tmp_path / args[0]), *args[1:]])
     assert result.exit_code == 2 and words in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_render_of_a_scene_being_rendered_is_refused_before_any_work(film: Path) -> None:
+    # Two renders of one scene each deleted the windows the other read: the second was an internal error.
+    from reelgen.core.project import ProjectFolder, plan_project, stale_scenes
+    from reelgen.core.project.lock import scenes_held
+
+    folder = ProjectFolder.find(film)
+    first = [p for p in stale_scenes(folder, plan_project(folder)) if p.scene_id == "first-shot"]
+    with scenes_held(folder.root, first):  # as the other `reelgen project render` holds it
+        result = runner.invoke(app, ["project", "render", str(film), "-q"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(
+        "error: scene 'first-shot' (scenes[1]) is being rendered by another `reelgen project render`"
+    )
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not list((film / "clips").iterdir())  # the other scene waited too: nothing half-done

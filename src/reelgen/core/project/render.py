@@ -18,6 +18,7 @@ from reelgen.core.encode import dump_json, encode_into, write_video
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.lock import scenes_held
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
 from reelgen.core.project.status import listed, plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
@@ -264,39 +265,40 @@ def render_project(
             check_writable(path, param="project")
     check_weights(todo)
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
-    owned = cache is None
-    cache = cache or ModelCache()
-    try:
-        for i, plan in enumerate(todo):
-            progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
-            if force:
-                shutil.rmtree(folder.work(plan.key), ignore_errors=True)
-            try:
-                done = render_scene(
-                    plan,
-                    folder.work(plan.key),
-                    folder.clip(plan.key),
-                    progress=progress,
-                    cache=cache,
-                    device=device,
-                    vram_budget_gib=vram_budget_gib,
-                )
-            except ReelgenError as exc:
-                raise _failed_in(exc, plan, result) from None
-            progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
-            if (
-                content_key(plan) != plan.key
-            ):  # an input was replaced as it rendered: the clip may show either
-                for path in (done.clip, done.clip.with_suffix(".json")):
-                    path.unlink(missing_ok=True)
-                result.edited.append(plan.scene_id)
-                continue
-            forget_old_clip(folder, plan, {p.key for p in plans})
-            folder.mark_rendered(plan.scene_id, plan.key)
-            result.rendered.append(done)
-    finally:
-        if owned:
-            cache.free()
+    with scenes_held(folder.root, todo):
+        owned = cache is None
+        cache = cache or ModelCache()
+        try:
+            for i, plan in enumerate(todo):
+                progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
+                if force:
+                    shutil.rmtree(folder.work(plan.key), ignore_errors=True)
+                try:
+                    done = render_scene(
+                        plan,
+                        folder.work(plan.key),
+                        folder.clip(plan.key),
+                        progress=progress,
+                        cache=cache,
+                        device=device,
+                        vram_budget_gib=vram_budget_gib,
+                    )
+                except ReelgenError as exc:
+                    raise _failed_in(exc, plan, result) from None
+                progress.emit(ProgressEvent("project", i + 1, len(todo), 0.0))
+                if (
+                    content_key(plan) != plan.key
+                ):  # an input was replaced as it rendered: the clip may show either
+                    for path in (done.clip, done.clip.with_suffix(".json")):
+                        path.unlink(missing_ok=True)
+                    result.edited.append(plan.scene_id)
+                    continue
+                forget_old_clip(folder, plan, {p.key for p in plans})
+                folder.mark_rendered(plan.scene_id, plan.key)
+                result.rendered.append(done)
+        finally:
+            if owned:
+                cache.free()
     if folder.file.read_bytes() != began:
         result.edited += [
             p.scene_id for p in edited_since(folder, planned) if p.scene_id not in result.edited

@@ -1,0 +1,46 @@
+"""One render of a scene at a time: a second in-process render of a scene another is rendering is refused."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from reelgen.core.errors import ReelgenError
+from reelgen.core.project.plan import ScenePlan
+
+
+class SceneBusy(ReelgenError):
+    """Another process is rendering a scene this render would (exit 1: nothing is wrong with the input)."""
+
+    code = "scene_busy"
+
+
+@contextmanager
+def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
+    """Lock each of ``plans``' scene keys under ``root/.reelgen/locks`` while they render.
+
+    Two renders of one scene each deleted the windows the other was reading, and the second ended
+    in an internal error; now the second is refused before any work. The lock goes with its
+    process, so one killed part-way holds nothing. A folder that takes no lock file renders unlocked.
+    """
+    locks = root / ".reelgen" / "locks"
+    with ExitStack() as stack:
+        for key, plan in {p.key: p for p in plans}.items():  # two scenes reading alike share a key
+            try:
+                locks.mkdir(parents=True, exist_ok=True)
+                fd = os.open(locks / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                continue
+            stack.callback(os.close, fd)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SceneBusy(
+                    f"{plan.label} is being rendered by another `reelgen project render` of this project "
+                    "now; wait for it to end (its clip is then current), or render the other scenes "
+                    "with --scene ID"
+                ) from None
+        yield
