@@ -11,12 +11,14 @@ Messages in then: ``("run", job_id, kind, payload, inputs, preview_every)``,
 thread one at a time; a reader thread takes the rest, so a cancel or an info
 call is answered while a step runs. When the pipe closes (the API process
 ended, however it ended) the process exits at once: no worker outlives it.
+SIGINT and SIGTERM are ignored: they reach a worker only with its server.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import signal
 import sys
 import threading
 from multiprocessing.connection import Connection
@@ -24,6 +26,12 @@ from typing import Any
 
 
 def main(fd: int) -> None:
+    # Ctrl-C in a terminal, `timeout`, `kill -- -PGID` and systemd's stop signal the whole group (or
+    # cgroup) at once: the worker died mid-job (Ctrl-C with a KeyboardInterrupt traceback), so the job
+    # used up an attempt, and after two such stops failed worker_lost, where the server releases
+    # its jobs unharmed. The server stops its workers itself (its socket closes, then SIGKILL).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     conn = Connection(fd)
     sys.path[:] = conn.recv()
     _, worker_id, models_per_worker, setup, scratch = conn.recv()
