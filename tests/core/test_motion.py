@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pydantic import ValidationError
 from skimage import data
 
 from reelgen.core.errors import InvalidRequest, OutOfMemory
@@ -80,6 +81,23 @@ def test_the_three_errors_say_different_things() -> None:
         == len({e.message for e in errors})
         == 3
     )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"preset": "zoom-in", "speed": float("nan")},
+        {"preset": "pan-left", "arc": float("inf")},
+        {
+            "start": {"x": 0, "y": 0, "width": float("inf"), "height": 9},
+            "end": {"x": 0, "y": 0, "width": 9, "height": 9},
+        },
+    ],
+)
+def test_a_move_of_numbers_that_are_no_numbers_is_refused_as_such(fields: dict[str, object]) -> None:
+    # NaN was told "less than or equal to 10" and an infinite crop reached planning ("make the crop infxinf").
+    with pytest.raises(ValidationError, match="finite number"):
+        Motion.model_validate(fields)
 
 
 def test_a_crop_too_small_for_the_output_is_refused() -> None:

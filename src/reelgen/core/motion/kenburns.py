@@ -34,7 +34,7 @@ RESAMPLE = Image.Resampling.LANCZOS
 class KenBurnsRequest(BaseModel):
     """Everything that decides a Ken Burns clip; ``image`` is an absolute path."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     image: str = Field(json_schema_extra=INPUT_FILE)
     path: CameraPath

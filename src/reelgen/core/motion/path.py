@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Rect(BaseModel):
     """A crop rectangle: top-left corner (``x``, ``y``) and size, in the image's pixels."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     x: float
     y: float
@@ -84,7 +84,7 @@ class CameraPath(BaseModel):
     centre at mid-path by that many pixels, for orbit-like moves.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     start: Rect
     end: Rect

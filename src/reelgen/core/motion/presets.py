@@ -171,7 +171,7 @@ def preset_path(
 class Motion(BaseModel):
     """A camera move over a keyframe: a named ``preset`` at ``speed``, or explicit ``start`` and ``end`` crops."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     preset: MotionPreset | None = Field(default=None, description="a named move; or give start and end")
     speed: float = Field(default=1.0, gt=0, le=10, description="1: pans 8% of the image a second")
