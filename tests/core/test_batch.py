@@ -199,16 +199,17 @@ def test_prompt_templates_fill_placeholders_and_name_an_unknown_one(shots: Path)
                 "output": "one",
                 "images": ["coffee.jpg"],
                 "model": "wan-i2v-tiny",
-                "variables": {"light": "dusk"},
+                "variables": {"light": "dusk", "year": 1984},
             },
             {"output": "two", "images": ["coffee.jpg"], "model": "wan-i2v-tiny", "prompt": "{mood} {stem}"},
         ],
-        prompt="{stem} at {light}, {motion}",
-        variables={"light": "noon"},
+        prompt="{stem} at {light} in {year}, {motion}",
+        variables={"light": "noon", "year": 2.5},
         motion={"preset": "pan-left"},
     )
     one, two = plan_batch(batch, shots)
-    assert one.prompt == "coffee at dusk, pan-left at speed 1" and one.request is not None
+    # A number (YAML reads `year: 1984` as one) fills in as its text; it was "Input should be a valid string".
+    assert one.prompt == "coffee at dusk in 1984, pan-left at speed 1" and one.request is not None
     assert one.request.prompt == one.prompt
     assert two.error is not None and two.error["param"] == "items[1].prompt"
     assert "uses {mood}, which is not set; known: " in two.error["message"]

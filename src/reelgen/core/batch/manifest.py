@@ -18,7 +18,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.core.spec.request import MAX_PROMPT_CHARS, SEED_LIMIT
 from reelgen.core.textfile import check_regular, read_json
 from reelgen.core.viability import DEFAULT_THRESHOLD
 
@@ -57,10 +57,6 @@ SUMMARY_FILE = "batch-summary.json"
 COMPANIONS = (".video_meta", ".motion")
 
 
-#: The most characters a prompt holds, as a generation request takes it (a filled template included).
-PROMPT_LIMIT = 20_000
-
-
 class Settings(NumberFields):
     """What an item and the defaults can both say; an item's value wins over the default."""
 
@@ -69,10 +65,10 @@ class Settings(NumberFields):
     model: str | None = Field(default=None, description="model name (`reelgen models`), or ken-burns")
     prompt: str | None = Field(
         default=None,
-        max_length=PROMPT_LIMIT,
+        max_length=MAX_PROMPT_CHARS,
         description="prompt template: {output}, {stem}, {index}, {model}, {motion} and any variable",
     )
-    negative_prompt: str | None = Field(default=None, max_length=PROMPT_LIMIT)
+    negative_prompt: str | None = Field(default=None, max_length=MAX_PROMPT_CHARS)
     width: int | None = Field(default=None, gt=0, le=16_384)
     height: int | None = Field(default=None, gt=0, le=16_384)
     num_frames: int | None = Field(default=None, gt=0, le=100_000)
@@ -83,6 +79,17 @@ class Settings(NumberFields):
     motion: Motion | None = Field(default=None, description="camera path over the first keyframe image")
     options: dict[str, Any] = Field(default_factory=dict, description="the model family's options")
     variables: dict[str, str] = Field(default_factory=dict, description="values for the prompt template")
+
+    @field_validator("variables", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        # YAML reads `year: 1984` as a number: the template fills in its text, as it would have been typed.
+        if isinstance(value, dict):
+            return {
+                key: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for key, v in value.items()
+            }
+        return value
 
 
 class BatchDefaults(Settings):
@@ -301,10 +308,10 @@ def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
                 param=param,
             )
     prompt = template.format_map(values)
-    if len(prompt) > PROMPT_LIMIT:  # else the request refused it later, as an internal ValidationError
+    if len(prompt) > MAX_PROMPT_CHARS:  # else the request refused it later, as an internal ValidationError
         raise InvalidRequest(
             f"{param}: the prompt is {len(prompt)} characters once its placeholders are filled; "
-            f"a prompt holds at most {PROMPT_LIMIT} (shorten the template or its variables)",
+            f"a prompt holds at most {MAX_PROMPT_CHARS} (shorten the template or its variables)",
             param=param,
         )
     return prompt
