@@ -156,6 +156,26 @@ def test_uploads_must_be_files_the_project_names(client: TestClient, film: Path,
     assert files_under(data_dir / "projects") == []
 
 
+def test_a_part_sent_twice_or_a_file_not_utf8_is_a_400_not_a_guess(
+    client: TestClient, film: Path, data_dir: Path
+) -> None:
+    """The last of two pictures under one path was kept silently; a Latin-1 file's Été became �t�."""
+    text = (film / "project.yaml").read_text()
+    quay = (film / "assets/quay.png").read_bytes()
+    for name in ("assets/quay.png", "./assets/quay.png"):
+        twice = upload(client, film, None, **{name: quay[::-1]})
+        assert twice.status_code == 400, twice.text
+        assert twice.json()["error"]["param"] == "files[assets/quay.png]"
+        assert "sent twice; send each file once" in twice.json()["error"]["message"]
+    two_files = [("project", ("p.yaml", text.encode())), ("project", ("q.yaml", text.encode()))]
+    two = client.post("/v1/projects", files=two_files)
+    assert two.status_code == 400 and "project: sent twice" in two.json()["error"]["message"], two.text
+    latin = client.post("/v1/projects", files=[("project", ("p.yaml", "title: Été\n".encode("latin-1")))])
+    assert latin.status_code == 400, latin.text
+    assert latin.json()["error"]["message"].startswith("project: the project file is not UTF-8 text (byte 7:")
+    assert files_under(data_dir / "projects") == []
+
+
 def test_an_upload_sent_without_its_folder_is_told_the_name_the_project_gives_it(
     client: TestClient, film: Path, data_dir: Path
 ) -> None:

@@ -218,7 +218,14 @@ class ServerProjects:
 
         project = read_project(text)
         wanted = wanted_files(project)
-        uploads = {inside(name, f"files[{name}]"): data for name, data in files.items()}
+        uploads: dict[str, bytes] = {}
+        for name, data in files.items():
+            rel = inside(name, f"files[{name}]")
+            if rel in uploads:  # assets//a.png and ./assets/a.png are one file: which to keep was a guess
+                raise InvalidRequest(
+                    f"files[{name}]: {rel!r} is sent twice; send each file once", param=f"files[{rel}]"
+                )
+            uploads[rel] = data
         for rel in uploads:
             if rel not in wanted:
                 raise InvalidRequest(

@@ -99,6 +99,19 @@ _UPLOAD_DOC: dict[str, Any] = {
 # ---- reading a create or update ---------------------------------------------------------------
 
 
+def _utf8(data: bytes) -> str:
+    """An uploaded project file's text. One not UTF-8 is refused: decoded with replacement, a Latin-1
+    ``title: Été`` became ``�t�`` in the film's title and name without a word."""
+    try:
+        return data.decode("utf-8-sig")  # a Windows editor's byte-order mark is not text
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400,
+            f"project: the project file is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8",
+            param="project",
+        ) from None
+
+
 async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
     """The project file's text and the uploaded files by relative path, from JSON or multipart."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -108,11 +121,9 @@ async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
         files: dict[str, bytes] = {}
         for key, value in form.multi_items():
             if key == "project":
-                text = (
-                    (await value.read()).decode("utf-8", "replace")
-                    if isinstance(value, UploadFile)
-                    else value
-                )
+                if text is not None:  # which one to keep? Taking the last was a silent guess
+                    raise ApiError(400, "project: sent twice; send the project file once", param="project")
+                text = _utf8(await value.read()) if isinstance(value, UploadFile) else value
             elif key == "files" and isinstance(value, UploadFile):
                 if not value.filename:
                     raise ApiError(
@@ -120,7 +131,12 @@ async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
                         "files: each upload needs its path in the project as its file name",
                         param="files",
                     )
-                files[value.filename] = await value.read()
+                name = value.filename
+                if name in files:  # two different pictures under one path: the last one won silently
+                    raise ApiError(
+                        400, f"files[{name}]: sent twice; send each file once", param=f"files[{name}]"
+                    )
+                files[name] = await value.read()
             else:
                 raise ApiError(400, f"{key}: unknown field; send project and files", param=key)
         if text is None:
