@@ -173,6 +173,15 @@ def test_a_part_sent_twice_or_a_file_not_utf8_is_a_400_not_a_guess(
     latin = client.post("/v1/projects", files=[("project", ("p.yaml", "title: Été\n".encode("latin-1")))])
     assert latin.status_code == 400, latin.text
     assert latin.json()["error"]["message"].startswith("project: the project file is not UTF-8 text (byte 7:")
+    # Pasted as a text field, a project over 1 MiB was told "Part exceeded maximum size of 1024KB.".
+    pasted = client.post(
+        "/v1/projects", data={"project": "#" * (1024 * 1024 + 1)}, files={"files": ("a", b"")}
+    )
+    assert pasted.status_code == 400, pasted.text
+    assert pasted.json()["error"]["message"] == (
+        "a text field of the form is over 1 MiB, the most one may hold; "
+        "send the project file as a file part (curl -F project=@project.yaml)"
+    )
     assert files_under(data_dir / "projects") == []
 
 

@@ -32,6 +32,7 @@ from reelgen.api.body_json import load_body
 from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
+from reelgen.api.form_read import read_form
 from reelgen.api.project_files import ProjectNotFound
 from reelgen.api.project_jobs import (
     ERRORS,
@@ -116,7 +117,13 @@ async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
     """The project file's text and the uploaded files by relative path, from JSON or multipart."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await request.form(max_files=256, max_fields=16)
+        form = await read_form(
+            request,
+            max_files=256,
+            max_fields=16,
+            takes="a project part and files parts",
+            too_long="send the project file as a file part (curl -F project=@project.yaml)",
+        )
         text: str | None = None
         files: dict[str, bytes] = {}
         for key, value in form.multi_items():
