@@ -99,3 +99,28 @@ def test_every_job_of_a_worker_runs_on_one_thread(
         assert isinstance(result, RunResult)
     assert len(threads) == 3 and threads[0] is threads[1] is threads[2]
     assert threads[0] is not threading.current_thread()
+
+
+def test_a_file_the_run_could_not_write_is_named_without_the_servers_folders(
+    worker: VideoWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The job's error read "no space left on the device writing /srv/.../scratch/worker-test/video_1-x/out.mp4":
+    # a path of the server's, which no client can open and which tells it how the server's disk is laid out.
+    import errno
+    import os
+
+    from reelgen.core.atomic import write_failed
+
+    render = kinds.worker(kinds.RENDER)
+
+    def full_disk(self: object, request: object, context: kinds.WorkerContext) -> None:
+        out = context.folder / "out.mp4"
+        raise write_failed(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out)), out)
+
+    monkeypatch.setattr(type(render), "run", full_disk)
+    *_, end = worker.run(JOB, kinds.RENDER, render.dump(resolved()), {})
+    assert isinstance(end, RunError) and end.code == "write_failed", end
+    assert (
+        end.message
+        == "no space left on the device writing out.mp4; no out.mp4 was made: free some space and run again"
+    )

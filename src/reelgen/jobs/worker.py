@@ -85,11 +85,13 @@ def naming(kind: WorkerKind[Any], parsed: Any, copies: Any) -> Naming:
     return Naming(paths, kind.dump(copies), kind.dump(kind.with_input_files(parsed, sent)))
 
 
-def said_of_inputs(message: str, named: dict[str, str]) -> str:
-    """``message`` with each input's scratch copy (its path, or its bare name) said as its words."""
+def said_of_inputs(message: str, named: dict[str, str], folder: Path) -> str:
+    """``message`` with each input's scratch copy (its path, or its bare name) said as its words,
+    and any other file of the run's ``folder`` by its name alone: the client never sees that folder,
+    and its path tells a client only how the server's disk is laid out."""
     for path, words in named.items():
         message = message.replace(path, words).replace(Path(path).name, words)
-    return message
+    return message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the job's work folder")
 
 
 class VideoWorker:
@@ -231,8 +233,10 @@ class VideoWorker:
         except Cancelled as exc:
             events.put(RunCancelled(exc.message))
         except ReelgenError as exc:
-            events.put(RunError(exc.code, said_of_inputs(exc.message, named)))
+            events.put(RunError(exc.code, said_of_inputs(exc.message, named, folder)))
         except Exception as exc:  # a crash in a model must reach the job, not kill the worker
-            events.put(RunError("internal_error", said_of_inputs(f"{type(exc).__name__}: {exc}", named)))
+            events.put(
+                RunError("internal_error", said_of_inputs(f"{type(exc).__name__}: {exc}", named, folder))
+            )
         finally:
             events.put(None)
