@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import typing
@@ -67,6 +68,37 @@ _CODES = {
 def default_code(status: int) -> str:
     """The code of an error at ``status`` that names none of its own."""
     return _CODES.get(status, "server_error" if status >= 500 else "invalid_request")
+
+
+#: What a text holding a lone UTF-16 surrogate is told. JSON may escape one (``"\\ud83e"``, what a page's
+#: ``text.slice()`` leaves of an emoji cut in two), but no model, database or file name can take one.
+HALF_CHARACTER = (
+    "holds half of a character (a lone UTF-16 surrogate such as \\ud83e, as left when text is cut "
+    "inside an emoji); send whole characters"
+)
+
+
+#: How a field whose name holds a lone surrogate is called (it cannot be shown as it is).
+A_FIELD_NAME = "a field name"
+
+
+def half_character_at(data: dict[str, Any]) -> str | None:
+    """The first name of ``data`` whose value (or the name itself) holds a lone surrogate, or None;
+    a name that holds one is given as ``A_FIELD_NAME``."""
+    for key, value in data.items():
+        if not _encodable(str(key)):
+            return A_FIELD_NAME
+        if not _encodable(json.dumps(value, ensure_ascii=False, default=str)):
+            return str(key)
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: Tells OpenAI's SDKs (which retry 408, 409, 429 and 5xx by default) not to retry this answer.
@@ -206,6 +238,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     model = _body_model(request)
     err = from_validation_error(unplaced, model=model)
     message = with_known_fields(err.message, tuple(unplaced.errors()[0]["loc"]), model)
+    if unplaced.errors()[0]["type"] == "string_unicode":  # "unable to parse raw data as a unicode string"
+        message = f"{err.param or A_FIELD_NAME} {HALF_CHARACTER}"
     return error_response(400, message, err.param, "invalid_value")
 
 

@@ -66,6 +66,9 @@ def _key_problem(request: Request, given: str) -> str:
     if given:
         return f"the API key sent is not this server's; {how}"
     header = request.headers.get("authorization", "").strip()
+    if header.lower() == "bearer":
+        # `Authorization: Bearer $REELGEN_API_KEY` with the variable unset: it was called "a bare key".
+        return f"the Authorization header says Bearer but holds no key (is the variable holding it unset?); {how}"
     if header:
         scheme = header.split(maxsplit=1)[0]
         shown = "a bare key" if " " not in header else f"scheme {scheme!r}"

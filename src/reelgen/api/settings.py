@@ -18,7 +18,9 @@ from reelgen.jobs.settings import JobSettings
 class ApiSettings(BaseSettings):
     """What the API enforces and advertises; every field has a safe local default."""
 
-    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
+    # No infinity or NaN, as in JobSettings: REELGEN_FETCH_TIMEOUT_S=inf started the server, then every
+    # image_url fetch was a 500 (OverflowError from the socket's timeout).
+    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore", allow_inf_nan=False)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -47,7 +49,8 @@ class ApiSettings(BaseSettings):
     max_concurrent_decodes: int = Field(default=2, ge=1, le=64)
     max_video_seconds: float = Field(default=120.0, gt=0)
     max_video_side: int = Field(default=4096, ge=1)
-    fetch_timeout_s: float = Field(default=10.0, gt=0)
+    #: At most an hour: a socket takes no timeout past about 3e9 s (1e10 was the same OverflowError).
+    fetch_timeout_s: float = Field(default=10.0, gt=0, le=3600)
     fetch_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     #: Plain-http image URLs are refused unless this is set; https is always allowed.
     fetch_allow_http: bool = False

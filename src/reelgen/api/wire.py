@@ -21,7 +21,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
-from reelgen.api.errors import ApiError, from_reelgen, with_known_fields
+from reelgen.api.errors import (
+    A_FIELD_NAME,
+    HALF_CHARACTER,
+    ApiError,
+    from_reelgen,
+    half_character_at,
+    with_known_fields,
+)
 from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size
 from reelgen.api.loras import lora_path
 from reelgen.api.schemas import (
@@ -293,6 +300,10 @@ def parse_body(
     are the file fields a multipart form of it takes, named among the valid fields of a form.
     """
     refuse_nul(data)
+    half = half_character_at(data)
+    if half is not None:  # read strictly, it was "Invalid JSON: unexpected end of hex escape", naming none
+        param = None if half == A_FIELD_NAME else half
+        raise ApiError(400, f"{half} {HALF_CHARACTER}", param=param, code="invalid_value")
     refuse_server_side(data, offered)
     refuse_nested_paths(model, data)
     try:
