@@ -6,6 +6,7 @@ import base64
 import binascii
 import io
 import ipaddress
+import math
 import re
 import secrets
 import socket
@@ -24,6 +25,7 @@ from PIL import Image
 from reelgen.api.errors import ApiError
 from reelgen.api.keylog import key_param
 from reelgen.core.net import is_blocked_address
+from reelgen.core.spec.request import MAX_FPS
 
 # ---- API key and bind address ---------------------------------------------------------------
 
@@ -182,9 +184,8 @@ def container_kind(fmt: Any) -> str:
 
 def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "source_video") -> str:
     """Open uploaded video bytes with PyAV (no URLs, no playlists) and check container, streams,
-    size and length from the headers, then decode one frame; returns the file suffix to store it under.
-
-    Nothing is decoded before the size and length are known to be within the limits.
+    size and length from the headers and the length and frame count from the packets (read, not decoded),
+    then decode one frame; returns the file suffix to store it under. Nothing is decoded before then.
     """
     import av
 
@@ -216,7 +217,13 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
                     f"{param}: {seconds:.1f} s long; this server takes videos up to {max_seconds:g} s",
                     param=param,
                 )
-            next(container.decode(stream))  # one real frame, so a broken stream fails here
+            too_long = _frames_past(
+                container, stream, max_seconds, "no length" if not seconds else f"{seconds:.1f} s"
+            )
+            if too_long:
+                raise ApiError(400, f"{param}: {too_long}", param=param)
+        with av.open(io.BytesIO(data), mode="r") as container:  # from the start again, to decode
+            next(container.decode(container.streams.video[0]))  # one real frame: a broken stream fails here
     except ApiError:
         raise
     except StopIteration:
@@ -228,6 +235,27 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
             400, f"{param}: not a readable video ({reason}); valid: MP4/MOV, WebM/MKV", param=param
         ) from None
     return VIDEO_CONTAINERS[fmt]
+
+
+def _frames_past(container: Any, stream: Any, max_seconds: float, said: str) -> str | None:
+    """What the video stream's packets (read, not decoded) hold past the limits, or None.
+
+    The header's length is the sender's word: a WebM written without one passed as 0 s however long it
+    ran. The walk stops at the first packet past ``max_seconds`` or past ``MAX_FPS`` frames a second of it.
+    """
+    base, most, start = float(stream.time_base or 0), math.ceil(max_seconds * MAX_FPS), None
+    for count, packet in enumerate(container.demux(stream), 1):
+        if count > most:
+            return f"holds more than {most} frames ({MAX_FPS} a second for {max_seconds:g} s), the most taken"
+        stamp = packet.pts if packet.pts is not None else packet.dts
+        if stamp is not None and base:
+            start = stamp if start is None else min(start, stamp)
+            if (end := (stamp - start + (packet.duration or 0)) * base) > max_seconds:
+                return (
+                    f"its frames run to {end:.1f} s and on, though its header says {said}; "
+                    f"this server takes videos up to {max_seconds:g} s"
+                )
+    return None
 
 
 # ---- server-made ids and paths ---------------------------------------------------------------
