@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
+from tests.api.conftest import files_under, png
 
 TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
@@ -303,3 +305,33 @@ def test_openapi_spec_documents_both_create_bodies_and_no_422(client: TestClient
         for op in path.values():
             # FastAPI's validation 422 is answered 400; only /generate-video's own 422 (a failed job) stays.
             assert op["responses"].get("422", {}).get("description") != "Validation Error"
+
+
+def test_delete_takes_the_files_sent_with_the_video_unless_another_job_names_them(
+    client: TestClient, data_dir: Path
+) -> None:
+    # The route says "its record, its events and its files go", yet an uploaded image stayed in
+    # inputs/ until retention (and for ever with retention off).
+    from reelgen.jobs import kinds
+
+    def with_image() -> dict[str, Any]:
+        files = {"input_reference": ("fox.png", png(), "image/png")}
+        resp = client.post(
+            "/v1/videos", data={**TINY, "prompt": "a fox", "model": "wan-i2v-tiny"}, files=files
+        )
+        assert resp.status_code == 202, resp.text
+        return dict(resp.json())
+
+    alone = with_image()
+    assert len(files_under(data_dir / "inputs")) == 1
+    assert client.delete(f"/v1/videos/{alone['id']}").status_code == 200
+    assert files_under(data_dir / "inputs") == []
+
+    shared = with_image()
+    service = client.app.state.service  # type: ignore[attr-defined]
+    job = service.get(shared["id"])
+    render = kinds.get(job.kind)
+    service.store.create(job.kind, job.payload, render.facts(render.parse(job.payload)))  # as a remix does
+    (upload,) = files_under(data_dir / "inputs")
+    assert client.delete(f"/v1/videos/{shared['id']}").status_code == 200
+    assert upload.is_file()  # the other job still needs it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -369,3 +370,12 @@ def test_a_cancel_sent_through_another_process_reaches_the_owner(make_store: Cal
     other.cancel(job.id)
     assert owner_store.cancels_wanted("me") == [job.id]
     assert owner_store.renew_leases("me", 20.0, [job.id]) == [job.id]
+
+
+def test_names_input_finds_an_upload_any_job_still_names(store: JobStore, tmp_path: Path) -> None:
+    token = "0123456789abcdef" * 2
+    assert not store.names_input(token)
+    create(store, request("from an upload", start_image=str(tmp_path / "inputs" / f"{token}-fox.png")))
+    assert store.names_input(token) and not store.names_input("f" * 32)
+    with pytest.raises(ValueError):
+        store.names_input("%")  # never a pattern that matches every payload

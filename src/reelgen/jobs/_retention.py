@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import sqlalchemy as sa
@@ -33,6 +34,16 @@ class RetentionRows(StoreCore):
                 .where(jobs_t.c.id == job_id)
                 .values(data_removed=True, updated_at=time.time())
             )
+
+    def names_input(self, token: str) -> bool:
+        """Whether any job's payload names the stored input whose name starts with ``token`` (its 32 hex
+        digits, unique to one upload): a remix's payload names its source's."""
+        if not re.fullmatch(r"[0-9a-f]{32}", token):
+            raise ValueError(f"not a stored input's token: {token!r}")
+        text = sa.cast(jobs_t.c.payload, sa.Text)
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(jobs_t.c.id).where(text.contains(token)).limit(1)).first()
+        return found is not None
 
     def referenced(self, job_id: str) -> bool:
         """Whether another job points at this one (a remix of it), so its record must stay."""

@@ -172,6 +172,14 @@ class Artifacts:
         os.replace(tmp, final)
         return final
 
+    def discard_uploads(self, paths: list[str], still_named: Callable[[str], bool]) -> None:
+        """Remove the uploads among ``paths`` (a deleted job's inputs) that no job names any more;
+        ``still_named`` is asked with an upload's 32 hex digits (a remix's payload names its source's)."""
+        for path in map(Path, paths):
+            stored = path.parent.resolve() == self.inputs.resolve() and _STORED.match(path.name)
+            if stored and not still_named(path.name[:32]):
+                path.unlink(missing_ok=True)
+
     def discard_input(self, path: Path) -> None:
         """Remove an uploaded input that no job took; files outside ``inputs/`` are never touched."""
         if self.inputs.resolve() in Path(path).resolve().parents:

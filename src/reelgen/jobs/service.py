@@ -334,8 +334,10 @@ class JobService:
             self.cancel(job_id)
         for child in self.store.children(job_id):
             self.delete(child.id)
+        uploads = kinds.input_paths(job)
         job = self.store.delete(job_id, force=True)
         self.artifacts.delete(job_id)
+        self.artifacts.discard_uploads(uploads, still_named=self.store.names_input)
         return job
 
     def wait(self, job_id: str, timeout_s: float | None = None) -> Job:
