@@ -111,6 +111,17 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             "REELGEN_WEBHOOK_TIMEOUT_S='inf': Input should be a finite",
         ),
         ({"REELGEN_LEASE_S": "1e400"}, [], "REELGEN_LEASE_S='1e400': Input should be a finite number"),
+        # Finite but past any socket's or sleep's range: OverflowError at the first delivery.
+        (
+            {"REELGEN_WEBHOOK_TIMEOUT_S": "1e10"},
+            [],
+            "REELGEN_WEBHOOK_TIMEOUT_S='1e10': Input should be less than or equal to 3600 (default 10.0)",
+        ),
+        (
+            {"REELGEN_WEBHOOK_BACKOFF_S": "1e10"},
+            [],
+            "REELGEN_WEBHOOK_BACKOFF_S='1e10': Input should be less than or equal to 3600 (default 1.0)",
+        ),
         # Ray's join waited minutes on a head not there, the banner printed, no answer, no SIGTERM.
         ({"RAY_ADDRESS": "127.0.0.1:1"}, [], "cannot reach the Ray cluster at RAY_ADDRESS=127.0.0.1:1 ("),
         ({"RAY_ADDRESS": "head"}, [], "RAY_ADDRESS='head' is not a Ray head's host:port"),

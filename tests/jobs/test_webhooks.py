@@ -286,3 +286,10 @@ def test_two_servers_making_the_secret_at_once_sign_with_the_one_kept(
     kept = (tmp_path / "webhook-secret").read_text().strip()
     assert got == [kept, kept]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["webhook-secret"]
+
+
+def test_retries_wait_twice_as_long_each_time_and_never_more_than_a_day() -> None:
+    from reelgen.jobs.webhooks import retry_pause
+
+    assert [retry_pause(1.0, n) for n in range(4)] == [1.0, 2.0, 4.0, 8.0]
+    assert retry_pause(3600.0, 5000) == retry_pause(1.0, 40) == 86400.0  # 2**5000 overflowed a float

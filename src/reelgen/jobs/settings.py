@@ -109,8 +109,9 @@ class JobSettings(BaseSettings):
     #: HMAC-SHA256 key for webhook signatures; None makes one, kept in ``data_dir/webhook-secret``.
     webhook_secret: SecretStr | None = None
     webhook_max_attempts: int = Field(default=5, ge=1)
-    webhook_backoff_s: float = Field(default=1.0, ge=0)
-    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    # Bounded: 1e10 s overflowed the socket's timeout and time.sleep at the first delivery.
+    webhook_backoff_s: float = Field(default=1.0, ge=0, le=3600)
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=3600)
     #: Webhooks may go to private, loopback and link-local addresses (a local receiver); off, each
     #: delivery resolves its URL again and refuses such addresses (``REELGEN_ALLOW_PRIVATE_WEBHOOKS``).
     allow_private_webhooks: bool = False

@@ -143,6 +143,12 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, tolerance_s: fl
     return any(hmac.compare_digest(expected, sig) for sig in offered)
 
 
+def retry_pause(backoff_s: float, attempts: int) -> float:
+    """Seconds before the next try after ``attempts`` failed ones: doubling from ``backoff_s``, at most a
+    day (``backoff_s * 2**attempts`` alone overflowed a float past 1,023 attempts and stopped retrying)."""
+    return min(backoff_s * 2 ** min(attempts, 32), 86400.0)
+
+
 class WebhookSender:
     """Sends the deliveries the store queued with each event (any process's), retrying with backoff.
 
@@ -220,7 +226,7 @@ class WebhookSender:
                 )
                 self.store.webhook_done(delivery)
             else:
-                pause = self.settings.webhook_backoff_s * 2**delivery.attempts
+                pause = retry_pause(self.settings.webhook_backoff_s, delivery.attempts)
                 log.warning("webhook %s failed: %s (attempt %d)", delivery.url, error, delivery.attempts + 1)
                 self.store.webhook_retry(delivery, time.time() + pause, error)
         except Exception:
