@@ -171,3 +171,35 @@ def test_a_familys_video_records_its_family_and_replays_only_while_installed(tmp
     with pytest.raises(InvalidRequest) as refused:
         replay(made.path, tmp_path / "c.mp4")
     assert "'h8fam-tiny'" in refused.value.message and not (tmp_path / "c.mp4").exists()
+
+
+def test_a_plugin_taking_a_name_already_taken_is_skipped_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plugin family or model named as a built-in one replaced it, or lost to it, silently, by install order."""
+    package = tmp_path / "h8_clash_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from dataclasses import replace\n"
+        "from reelgen.core.backends.wan import SPEC as WAN\n"
+        "SAME_FAMILY = replace(WAN, label='Impostor')\n"
+        "SAME_MODELS = replace(WAN, family='h8clash', label='Impostor')\n"
+    )
+    info = tmp_path / "aaa_h8_clash_plugin-0.1.dist-info"  # sorts before reelgen's own, as pip may list it
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: aaa-h8-clash-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[reelgen.backends]\naaa = h8_clash_plugin:SAME_FAMILY\naab = h8_clash_plugin:SAME_MODELS\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry._discovered.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="reelgen.core.spec.registry"):
+            families = registry.families()
+        assert families["wan"].label != "Impostor" and "h8clash" not in families
+        assert registry.presets()["wan-tiny"][0].label != "Impostor"
+        assert "backend plugin 'aaa' (h8_clash_plugin:SAME_FAMILY) skipped: family wan (" in caplog.text
+        assert "backend plugin 'aab' (h8_clash_plugin:SAME_MODELS) skipped: model " in caplog.text
+    finally:
+        registry._discovered.cache_clear()
+        sys.modules.pop("h8_clash_plugin", None)

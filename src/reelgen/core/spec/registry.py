@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from pydantic import BaseModel
 
@@ -22,8 +22,14 @@ _extra: dict[str, FamilySpec] = {}
 
 @cache
 def _discovered() -> dict[str, FamilySpec]:
+    """The families of installed entry points: reelgen's own first, then plugins by entry-point name.
+
+    A plugin whose family name, or any of whose model names, is already taken is skipped with a
+    warning: which one won used to depend on the order the packages were installed in.
+    """
     found: dict[str, FamilySpec] = {}
-    for ep in entry_points(group=GROUP):
+    owner: dict[str, str] = {}  # each model name, and each family name, with the entry point that took it
+    for ep in sorted(entry_points(group=GROUP), key=lambda ep: (_dist_name(ep) != "reelgen", ep.name)):
         try:
             spec = ep.load()
         except Exception as exc:  # a broken plugin must not take the others down
@@ -32,8 +38,21 @@ def _discovered() -> dict[str, FamilySpec]:
         if not isinstance(spec, FamilySpec):
             log.warning("backend plugin %r (%s) is not a FamilySpec; skipped", ep.name, ep.value)
             continue
+        names = [f"family {spec.family}", *(f"model {p.name}" for p in spec.presets)]
+        taken = [f"{name} ({owner[name]})" for name in names if name in owner]
+        if taken:
+            log.warning(
+                "backend plugin %r (%s) skipped: %s already taken", ep.name, ep.value, ", ".join(taken)
+            )
+            continue
+        owner.update(dict.fromkeys(names, ep.value))
         found[spec.family] = spec
     return found
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return str(dist.name) if dist is not None else ""
 
 
 def register(spec: FamilySpec) -> None:
