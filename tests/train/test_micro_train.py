@@ -254,3 +254,29 @@ def test_a_new_run_into_a_folder_holding_a_checkpoint_is_refused(
         f"run with --resume {checkpoint}" in said.err
     )
     assert "training reelgen-micro" not in said.out and (checkpoint / "state.json").read_text() == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "--out", "", "--device", "cpu"],
+        ["train", "--out", "run", "--resume", " "],
+        ["export", "--checkpoint", "run", "--dest", ""],
+        ["export", "--checkpoint", ""],
+        ["evaluate", "--out", ""],
+        ["evaluate", "--out", "r.json", "--model", ""],
+        ["evaluate", "--out", "r.json", "--clips", " "],
+    ],
+)
+def test_an_empty_path_is_refused_by_name_not_read_as_the_current_folder(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--out ""` (an unset shell variable) trained into the current folder, `--dest ""` and `evaluate
+    # --out ""` failed with an internal error, and `--clips " "` wrote a file named " ".
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    option = next(a for a, v in zip(argv, argv[1:], strict=False) if a.startswith("--") and not v.strip())
+    assert f"error: argument {option}: it is empty; give a file or folder path" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.rules import MAX_FLOW_SHIFT
-from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, number
+from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, given_path, number
 from reelgen.train.micro_checkpoint import check_checkpoint
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
@@ -293,9 +293,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _add_train(sub: Any) -> None:
     train = sub.add_parser("train", help="train on the procedural scenes (GPU; --device cpu for a smoke run)")
-    train.add_argument("--out", required=True, help="checkpoint folder (weights + state.json + log.json)")
     train.add_argument(
-        "--resume", help="continue from this checkpoint folder (--vae-seconds 0 skips the VAE)"
+        "--out", required=True, type=given_path, help="checkpoint folder (weights, state, log)"
+    )
+    train.add_argument(
+        "--resume", type=given_path, help="continue from this checkpoint (--vae-seconds 0 skips the VAE)"
     )
     train.add_argument(
         "--eval-prompts",
@@ -314,14 +316,14 @@ def _add_train(sub: Any) -> None:
 
 def _add_evaluate(sub: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="score prompt adherence on held-out prompts")
-    evaluate.add_argument("--model", help="diffusers folder (default: the shipped reelgen-micro)")
+    evaluate.add_argument("--model", type=given_path, help="diffusers folder (default: the shipped model)")
     evaluate.add_argument(
         "--prompts",
         type=number(int, 1),
         default=128,
         help="held-out prompts to score, a clip each (on a CPU about 9 s a 128x128 clip) [128]",
     )
-    evaluate.add_argument("--out", required=True, help="JSON report path")
+    evaluate.add_argument("--out", required=True, type=given_path, help="JSON report path")
     evaluate.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N [cpu]")
     evaluate.add_argument("--steps", type=number(int, 1), default=DEFAULT_STEPS, help="sampling steps [20]")
     evaluate.add_argument("--guidance", type=number(float, 0), default=5.0, help="guidance scale [5.0]")
@@ -336,6 +338,7 @@ def _add_evaluate(sub: Any) -> None:
     )
     evaluate.add_argument(
         "--clips",
+        type=given_path,
         help="also save the generated clips to this file (NPZ: array clips, N x T x H x W x 3 uint8)",
     )
     evaluate.set_defaults(func=cmd_evaluate)
@@ -362,9 +365,10 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
     sub = top.add_subparsers(dest="command", required=True)
     _add_train(sub)
     export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")
-    export.add_argument("--checkpoint", required=True, help="checkpoint folder a train run wrote (its --out)")
+    export.add_argument("--checkpoint", required=True, type=given_path, help="the folder a train run wrote")
     export.add_argument(
         "--dest",
+        type=given_path,
         default=str(shipped_folder()),
         help="diffusers folder to write, replaced whole [the installed package's: the shipped model]",
     )

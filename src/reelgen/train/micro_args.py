@@ -43,6 +43,14 @@ def number(
     return read
 
 
+def given_path(text: str) -> str:
+    """An argparse ``type`` for a file or folder option: an empty or blank one (an unset shell variable) was
+    read as the current folder, so ``train --out ""`` trained into it and ``export --dest ""`` failed inside."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("it is empty; give a file or folder path")
+    return text
+
+
 @dataclass(frozen=True)
 class Knob:
     """One ``TrainConfig`` field as an option: ``--name`` reads ``kind`` checked by ``check``."""
