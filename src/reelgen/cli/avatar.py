@@ -196,6 +196,8 @@ def _remote(
     for name, path in files.items():
         if path is not None:
             source = Path(path).expanduser()
+            if source.is_dir():  # said as without --server; "no such file" sent the user looking for it
+                raise typer.BadParameter(f"--{name} {path} is a folder; give a file")
             if not source.is_file():
                 raise typer.BadParameter(f"--{name} {path}: no such file")
             uploads[name] = (source.name, source.read_bytes())
