@@ -73,6 +73,20 @@ def test_an_unknown_model_written_in_by_hand_is_named(record: dict[str, Any], tm
     assert "Traceback" not in result.output and not out.exists()
 
 
+def test_a_video_of_a_plugin_family_not_installed_here_says_so(
+    record: dict[str, Any], tmp_path: Path
+) -> None:
+    # It said "this reelgen (0.1.0) made it, so it was edited or damaged since": untrue of a plugin's video.
+    model = {**record["model"], "name": "latte-1", "family": "latte"}
+    source = edited(record, tmp_path, request={"model": "latte-1"}, model=model)
+    result = runner.invoke(app, ["replay", str(source), "-o", str(tmp_path / "never.mp4")])
+    assert result.exit_code == 2
+    assert said(result).endswith(
+        "asks for model 'latte-1', which this reelgen does not have (`reelgen models` lists its models); "
+        "its family 'latte' is not installed here (a plugin adds it)"
+    )
+
+
 def test_a_hand_edit_is_not_blamed_on_another_version(record: dict[str, Any], tmp_path: Path) -> None:
     result = runner.invoke(app, ["replay", str(edited(record, tmp_path, request={"steps": -1}))])
     assert result.exit_code == 2

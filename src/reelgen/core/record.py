@@ -132,9 +132,13 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
     if isinstance(model, str) and model not in registry.presets():
         # Checked first: a request's options are the model's, so an unknown model made every option
         # look like the problem ("request.decode_noise_scale is not a known field").
+        made = record.get("model")  # a plugin's family: not "edited or damaged since"
+        family = made.get("family") if isinstance(made, dict) else None
+        lost = isinstance(family, str) and family not in registry.families()
+        why = f"its family {family!r} is not installed here (a plugin adds it)" if lost else _made_by(record)
         raise InvalidRequest(
             f"{source} asks for model {model!r}, which this reelgen does not have "
-            f"(`reelgen models` lists its models); {_made_by(record)}",
+            f"(`reelgen models` lists its models); {why}",
             param="path",
         )
     try:
@@ -158,8 +162,7 @@ def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequ
 
 def _made_by(record: dict[str, Any]) -> str:
     """Why a record may not fit this reelgen: another version made it, or it was changed since."""
-    made = record.get("reelgen")
-    if not isinstance(made, str):
+    if not isinstance(made := record.get("reelgen"), str):
         return "it was made by another version of reelgen"
     if made != __version__:
         return f"it was made by reelgen {made}; this is {__version__}"
