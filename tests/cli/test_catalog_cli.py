@@ -62,7 +62,9 @@ def test_the_rules_column_shows_the_sides_a_model_is_bounded_to() -> None:
     def row(model: str) -> str:
         return next(line for line in table if f" {model} " in line)
 
-    assert "/16 32-832, 4k+1 " in row("wan-1.3b") and "/16 32-512, 4k+1 to 129 " in row("reelgen-micro")
+    assert "/16 32-832, 4k+1 " in row("wan-1.3b") and "/16 32-512, 4k+1, 5 to 129 " in row("reelgen-micro")
+    # A least count past the form's own first is said: "4k+1 to 129" read as if 1 frame were valid.
+    assert "/16, 4k+1, 17 to 121 " in row("kandinsky5-i2v-tiny") and "any count, from 2 " in row("svd")
     assert "/16 768-1360, 8k+1 to 161 " in row("cogvideox1.5-5b-i2v")
     assert "/32, 8k+1 to 257 " in row("ltx-2b")  # the usual 32-2048 is left unsaid
     refused = runner.invoke(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -83,8 +84,22 @@ def rules_text(rule: dict[str, Any]) -> str:
     usual = (rule["min_side"], rule["max_side"]) == (SizeRules.min_side, SizeRules.max_side)
     sides = "" if usual else f" {rule['min_side']}-{rule['max_side']}"
     size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}{sides}"
-    frames = rule["frames"] + (f" to {rule['max_frames']}" if rule["max_frames"] else "")
-    return f"{size}, {frames}"
+    return f"{size}, {_frames_text(rule)}"
+
+
+def _frames_text(rule: dict[str, Any]) -> str:
+    """``8k+1 to 49``; with a least count past the form's own first, that too: ``4k+1, 17 to 121``
+    (``4k+1 to 121`` read as if 5 frames were valid; a 16-frame-only model read ``any count to 16``)."""
+    form, top = rule["frames"], rule["max_frames"]
+    lattice = re.fullmatch(r"(\d+)k\+(\d+)|a multiple of (\d+)", form)
+    step, offset = (int(lattice[1] or lattice[3]), int(lattice[2] or 0)) if lattice else (1, 0)
+    first = 1 + (offset - 1) % step  # the form's own least count
+    least = rule["min_frames"] + (offset - rule["min_frames"]) % step
+    if least == top:
+        return f"{least} frames only"
+    if least <= first:
+        return form + (f" to {top}" if top else "")
+    return f"{form}, {least} to {top}" if top else f"{form}, from {least}"
 
 
 def models(
