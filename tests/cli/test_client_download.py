@@ -12,7 +12,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from reelgen.cli import app, client
+from reelgen.cli import app, download
 
 VIDEO = "video_" + "0" * 32
 
@@ -50,7 +50,7 @@ def test_a_download_that_stalls_gives_up_and_leaves_no_file(
     stalling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # With no read limit it waited for ever on such a server.
-    monkeypatch.setattr(client, "DOWNLOAD_TIMEOUT", httpx.Timeout(5.0, read=0.5))
+    monkeypatch.setattr(download, "DOWNLOAD_TIMEOUT", httpx.Timeout(5.0, read=0.5))
     target = tmp_path / "fox.mp4"
     result = CliRunner().invoke(app, ["download", VIDEO, "-o", str(target), "--server", stalling])
     assert result.exit_code == 1, result.output

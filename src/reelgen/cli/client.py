@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 import httpx
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.flag_names import Flags as Flags  # the names the job commands import from here, as before
@@ -28,9 +28,6 @@ TERMINAL = ("completed", "failed", "cancelled")
 #: ``retry`` the server's streams ask for): together they ride out a server restart.
 RECONNECTS = 20
 RECONNECT_S = 1.0
-#: What a download may be: reelgen answers the video as video/mp4, the thumbnail as image/png and the
-#: spritesheet as image/jpeg.
-CONTENT_TYPES = ("video/", "image/")
 
 
 KeyOpt = Annotated[
@@ -88,11 +85,6 @@ def job_path(video_id: str, action: str = "") -> str:
     ``a?b`` names no other job or route (it was sent as written, so ``..`` went up a folder)."""
     path = f"/v1/videos/{quote(video_id, safe='')}"
     return f"{path}/{action}" if action else path
-
-
-#: A download may take any time in all, but a server that stops sending for this long has stalled
-#: (with no limit, ``reelgen download`` waited on such a one for ever).
-DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, read=120.0)
 
 
 def _client(server: str, api_key: str | None, timeout: float | httpx.Timeout | None = 30.0) -> httpx.Client:
@@ -156,11 +148,22 @@ def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: An
         with _client(server, api_key) as client:
             resp = _check(client.request(method, path, **kwargs))
     except httpx.TransportError as exc:
-        raise ClientError(
-            f"cannot reach {server} ({exc}); is `reelgen serve` running?", server_at_fault=True
-        ) from None
+        raise unreachable(server, exc) from None
     answer_json(resp)
     return resp
+
+
+def unreachable(server: str, exc: httpx.TransportError) -> ClientError:
+    """``server`` not reached, said with what to try: an https URL to a plain-HTTP server (as
+    ``reelgen serve`` is) was told only "[SSL: WRONG_VERSION_NUMBER] wrong version number"."""
+    url = httpx.URL(server)
+    if url.scheme == "https" and "WRONG_VERSION_NUMBER" in str(exc):
+        plain = str(url.copy_with(scheme="http"))
+        return ClientError(
+            f"{server} answers plain HTTP, not HTTPS, as `reelgen serve` does; use {plain}",
+            server_at_fault=True,
+        )
+    return ClientError(f"cannot reach {server} ({exc}); is `reelgen serve` running?", server_at_fault=True)
 
 
 def answer_json(resp: httpx.Response) -> dict[str, Any]:
@@ -184,7 +187,8 @@ def _exit(exc: ClientError, flags: dict[str, str] | None = None) -> typer.Exit:
     exc = as_flags(exc, flags or {})
     origin = server_origin()
     said = f"{exc} ({origin})" if exc.server_at_fault and origin else exc
-    console.print(f"[bold red]error:[/] {said}", highlight=False)
+    # Escaped: the server's words quote what was typed, and Rich read ``-m "[/]"`` as markup (MarkupError).
+    console.print(f"[bold red]error:[/] {escape(str(said))}", highlight=False)
     return typer.Exit(exc.exit_code)
 
 
@@ -207,51 +211,6 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str
             name = value
         elif field == "data":
             data.append(value)
-
-
-# ---- download -------------------------------------------------------------------------------
-
-
-def fetch_content(
-    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
-) -> None:
-    """Stream a finished job's file to ``target``, which appears only once it is complete."""
-    from reelgen.core.atomic import check_writable, staged
-    from reelgen.core.errors import InvalidRequest, WriteFailed
-
-    if target.is_dir():  # said before asking
-        from reelgen.cli.download import folder_instead
-
-        raise ClientError(folder_instead(target, variant, video_id), bad_input=True)
-    try:
-        check_writable(target)
-    except InvalidRequest as exc:  # found here, before asking the server
-        raise ClientError(exc.message, bad_input=True) from None
-    try:
-        with (
-            _client(server, api_key, timeout=DOWNLOAD_TIMEOUT) as client,
-            client.stream("GET", job_path(video_id, "content"), params={"variant": variant}) as resp,
-        ):
-            if resp.status_code >= 400:
-                resp.read()
-                _check(resp)
-            if not resp.headers.get("Content-Type", "").startswith(CONTENT_TYPES):
-                raise _not_reelgen(resp)  # a web page saved as fox.mp4 is no download
-            # All or nothing: a dropped connection, a full disk or Ctrl-C leaves an earlier file
-            # of that name as it was and no part file beside it.
-            with staged(target) as (tmp,), tmp.open("wb") as fh:
-                for chunk in resp.iter_bytes():
-                    fh.write(chunk)
-    except httpx.TimeoutException:
-        raise ClientError(
-            f"download from {server} failed: nothing arrived for {DOWNLOAD_TIMEOUT.read:g} s; "
-            f"nothing was written to {target}"
-        ) from None
-    except httpx.TransportError as exc:
-        refused = isinstance(exc, httpx.ConnectError)  # never reached: the URL may be the mistake
-        raise ClientError(f"download from {server} failed ({exc})", server_at_fault=refused) from None
-    except WriteFailed as exc:  # a full disk: one line, not an internal error
-        raise ClientError(exc.message) from None
 
 
 # ---- watch ----------------------------------------------------------------------------------
@@ -314,6 +273,7 @@ def _read_events(
     client: httpx.Client, bar: Progress, server: str, video_id: str, hint: bool, flags: Flags
 ) -> str:
     last_id: str | None = None
+    lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     connected = False
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
     for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
@@ -345,11 +305,17 @@ def _read_events(
                         return final
         except httpx.TransportError as exc:
             if not connected:  # never reached: no stream was lost, the server is not there
-                raise ClientError(
-                    f"cannot reach {server} ({exc}); is `reelgen serve` running?", server_at_fault=True
-                ) from None
+                raise unreachable(server, exc) from None
+            lost = exc
             continue
-    raise ClientError(f"lost the event stream of {video_id}; `reelgen status {video_id}` shows where it is")
+    tries = f"{RECONNECTS} tries {RECONNECT_S:g} s apart"
+    why = (
+        f"{server} stopped answering ({lost}; {tries})" if lost else f"it closed {tries} before the job ended"
+    )
+    raise ClientError(
+        f"lost the event stream of {video_id}: {why}; "
+        f"`reelgen status {video_id}` shows where the job is once the server answers"
+    )
 
 
 def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
@@ -380,6 +346,6 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], hint: bool,
             code = error.get("code", "")
             message = failure_as_flags(error, flags)
             said = " ".join(x for x in (code if code != name else "", message) if x)
-            console.print(f"[red]{name}[/]: {said}", highlight=False)
+            console.print(f"[red]{name}[/]: {escape(said)}", highlight=False)
         return name
     return None

@@ -1,5 +1,5 @@
-"""Downloads from a server: a video as a local run leaves it (the file and ``NAME.json``, replaced together),
-and the names a download may be written to."""
+"""Downloads from a server: a job's file written whole or not at all, a video as a local run leaves it (the
+file and ``NAME.json``, replaced together), and the names a download may be written to."""
 
 from __future__ import annotations
 
@@ -7,13 +7,64 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from reelgen.cli import client as api  # looked up when called: tests put a fake server in api._client
+from reelgen.cli.client import ClientError, job_path
 from reelgen.jobs.artifacts import SUFFIXES
+
+#: What a download may be: reelgen answers the video as video/mp4, the thumbnail as image/png and the
+#: spritesheet as image/jpeg.
+CONTENT_TYPES = ("video/", "image/")
+#: A download may take any time in all, but a server that stops sending for this long has stalled
+#: (with no limit, ``reelgen download`` waited on such a one for ever).
+DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, read=120.0)
+
+
+def fetch_content(
+    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
+) -> None:
+    """Stream a finished job's file to ``target``, which appears only once it is complete."""
+    from reelgen.core.atomic import check_writable, staged
+    from reelgen.core.errors import InvalidRequest, WriteFailed
+
+    if target.is_dir():  # said before asking
+        raise ClientError(folder_instead(target, variant, video_id), bad_input=True)
+    try:
+        check_writable(target)
+    except InvalidRequest as exc:  # found here, before asking the server
+        raise ClientError(exc.message, bad_input=True) from None
+    try:
+        with (
+            api._client(server, api_key, timeout=DOWNLOAD_TIMEOUT) as client,
+            client.stream("GET", job_path(video_id, "content"), params={"variant": variant}) as resp,
+        ):
+            if resp.status_code >= 400:
+                resp.read()
+                api._check(resp)
+            if not resp.headers.get("Content-Type", "").startswith(CONTENT_TYPES):
+                raise api._not_reelgen(resp)  # a web page saved as fox.mp4 is no download
+            # All or nothing: a dropped connection, a full disk or Ctrl-C leaves an earlier file
+            # of that name as it was and no part file beside it.
+            with staged(target) as (tmp,), tmp.open("wb") as fh:
+                for chunk in resp.iter_bytes():
+                    fh.write(chunk)
+    except httpx.TimeoutException:
+        raise ClientError(
+            f"download from {server} failed: nothing arrived for {DOWNLOAD_TIMEOUT.read:g} s; "
+            f"nothing was written to {target}"
+        ) from None
+    except httpx.ConnectError as exc:  # never reached: the URL may be the mistake
+        raise api.unreachable(server, exc) from None
+    except httpx.TransportError as exc:
+        raise ClientError(f"download from {server} failed ({exc}); nothing was written to {target}") from None
+    except WriteFailed as exc:  # a full disk: one line, not an internal error
+        raise ClientError(exc.message) from None
 
 
 def fetch_with_record(server: str, api_key: str | None, video_id: str, target: Path) -> None:
     """The MP4, and the record it carries as ``NAME.json``, replacing both together as a local run does:
     an earlier ``NAME.json`` left beside the new video described another one (``replay`` remade that)."""
-    from reelgen.cli.client import ClientError, fetch_content
     from reelgen.core.atomic import check_writable, new_file_beside, staged
     from reelgen.core.encode import dump_json, read_metadata
     from reelgen.core.errors import InvalidRequest

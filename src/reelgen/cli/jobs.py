@@ -22,10 +22,9 @@ from reelgen.cli.client import (
     _call,
     _exit,
     _watch,
-    fetch_content,
     job_path,
 )
-from reelgen.cli.download import misnamed
+from reelgen.cli.download import fetch_content, misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.output import console, parse_pairs
@@ -38,7 +37,7 @@ def _job_id(value: str) -> str:
     allowed"), and one too long for a file name died in ``download`` with an internal error."""
     if not value.strip():
         raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
-    if "/" in value or "\\" in value or len(value) > 200:
+    if "/" in value or "\\" in value or len(value) > 200 or not value.strip("."):  # ".." went up to /v1
         shown = value if len(value) <= 60 else f"{value[:57]}..."
         raise typer.BadParameter(
             f"{shown!r} is not a job id: ids are video_ and 32 hex digits, as `reelgen list` shows them"
@@ -256,7 +255,7 @@ def download(
         fetch_content(server, api_key, video_id, target, variant)
     except ClientError as exc:
         raise _exit(exc, {"variant": "--variant"}) from None
-    console.print(f"wrote {target}", highlight=False)
+    console.print(f"wrote {target}", highlight=False, markup=False)  # a name may hold "[/]"
 
 
 def watch(

@@ -8,15 +8,19 @@ server must allow.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.client import (
+    RECONNECT_S,
     ClientError,
     _check,
     _not_reelgen,
@@ -25,6 +29,7 @@ from reelgen.cli.client import (
     is_event_stream,
     server_url,
     sse_events,
+    unreachable,
 )
 from reelgen.cli.output import STOPPED, console
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
@@ -61,18 +66,23 @@ def _as_server_error(check: Callable[[T], U], value: T) -> U:
     """``check(value)``, its ``ClientError`` raised as the ``ServerError`` batch and shootout catch."""
     try:
         return check(value)
-    except ServerError:
-        raise
     except ClientError as exc:
-        # The envelope's field and message go along: batch says them naming the manifest they are about.
-        raise ServerError(
-            str(exc),
-            exc.status,
-            bad_input=exc.bad_input,
-            param=exc.param,
-            said=exc.said,
-            server_at_fault=exc.server_at_fault,
-        ) from None
+        raise _server_error(exc) from None
+
+
+def _server_error(exc: ClientError) -> ServerError:
+    """``exc`` as a ``ServerError``; the envelope's field and message go along: batch says them naming
+    the manifest they are about."""
+    if isinstance(exc, ServerError):
+        return exc
+    return ServerError(
+        str(exc),
+        exc.status,
+        bad_input=exc.bad_input,
+        param=exc.param,
+        said=exc.said,
+        server_at_fault=exc.server_at_fault,
+    )
 
 
 def _checked(resp: httpx.Response) -> httpx.Response:
@@ -88,7 +98,7 @@ def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any
             resp.read()
             return _checked(resp)
     except httpx.TransportError as exc:
-        raise ServerError(f"cannot reach {server} ({exc}); is `reelgen serve` running?") from None
+        raise _server_error(unreachable(server, exc)) from None
 
 
 def run_on_server(
@@ -100,20 +110,29 @@ def run_on_server(
     """
     created = _as_server_error(answer_json, call(server, api_key, "POST", f"/v1/{path}", json=body))
     console.print(f"{noun} {created['id']} on {server}", highlight=False)
+    cancel = _cancel_command(created["urls"]["cancel"], api_key)
     try:
         return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet)
     except KeyboardInterrupt:
         console.print(
             f"[yellow]stopped following; the {noun} keeps running on the server. Cancel it with:[/] "
-            f"curl -X POST {created['urls']['cancel']}",
+            f"{escape(cancel)}",
             highlight=False,
         )
         raise typer.Exit(STOPPED) from None
     except Terminated:
         raise stopped_by_sigterm(
-            f"stopped following by SIGTERM; the {noun} keeps running on the server. Cancel it with: "
-            f"curl -X POST {created['urls']['cancel']}"
+            f"stopped following by SIGTERM; the {noun} keeps running on the server. Cancel it with: {cancel}"
         ) from None
+
+
+def _cancel_command(url: str, api_key: str | None) -> str:
+    """The curl line that cancels the job at ``url``: without the key a server that asks for one
+    answered it 401. The key is named by its variable, or a placeholder; never printed."""
+    if not api_key:
+        return f"curl -X POST {url}"
+    key = "$REELGEN_API_KEY" if os.environ.get("REELGEN_API_KEY") == api_key else "KEY"
+    return f'curl -X POST -H "Authorization: Bearer {key}" {url}'
 
 
 def follow(
@@ -130,9 +149,14 @@ def follow(
         disable=quiet,
     )
     said: set[str] = set()
+    lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
-        for _ in range(RECONNECTS):
+        for attempt in range(RECONNECTS):
+            if (
+                attempt
+            ):  # the wait the stream asks for (retry: 1000): back to back, a restart ended the follow
+                time.sleep(RECONNECT_S)
             try:
                 with client.stream("GET", f"{own}/events") as resp:
                     if resp.status_code >= 400:
@@ -152,10 +176,13 @@ def follow(
                             bar.update(task, completed=done, description=f"{noun} {data['status']}")
                         if name in TERMINAL:
                             return data
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                lost = exc
                 continue
+    why = f" ({lost}; {RECONNECTS} tries {RECONNECT_S:g} s apart)" if lost else ""
     raise ServerError(
-        f"lost the event stream of {obj['id']}; GET {server.rstrip('/')}{own} shows where it is"
+        f"lost the event stream of {obj['id']}{why}; the {noun} may run on: "
+        f"GET {server.rstrip('/')}{own} shows where it is"
     )
 
 
@@ -165,21 +192,25 @@ def _item(data: dict[str, Any], said: set[str]) -> None:
         return
     said.add(data["job_id"])
     if data["status"] == "completed":
-        console.print(f"[dim]{data['key']}: done ({data['job_id']})[/]", highlight=False)
+        console.print(f"[dim]{escape(data['key'])}: done ({data['job_id']})[/]", highlight=False)
         return
     error = data.get("error") or {}
-    console.print(f"[yellow]{data['key']}: {data['status']}[/] {error.get('message', '')}", highlight=False)
+    # Escaped: a manifest's key or a message quoting a prompt may hold "[/]", which Rich read as markup.
+    key, message = escape(data["key"]), escape(error.get("message", ""))
+    console.print(f"[yellow]{key}: {data['status']}[/] {message}", highlight=False)
 
 
 def download(server: str, api_key: str | None, url: str, target: Path) -> Path:
     """Fetch ``url`` (a path on the server, or a full URL) into ``target``, all or nothing."""
-    partial = target.with_name(f".{target.name}.part")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        partial.write_bytes(call(server, api_key, "GET", url).content)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    from reelgen.core.atomic import staged
+    from reelgen.core.errors import InvalidRequest, WriteFailed
+
+    content = call(server, api_key, "GET", url).content
+    try:  # a file in the way or a full disk: one line naming the file, not an internal error
+        with staged(target) as (tmp,):
+            tmp.write_bytes(content)
+    except (InvalidRequest, WriteFailed) as exc:
+        raise ServerError(exc.message, bad_input=isinstance(exc, InvalidRequest)) from None
     return target
 
 
@@ -197,5 +228,5 @@ def refuse(given: dict[str, object]) -> None:
 
 def fail(exc: ServerError) -> typer.Exit:
     """Print it; exit 2 for a request the server calls wrong (HTTP 4xx), 1 when it failed or is not there."""
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # it may quote a "[/]" typed
     return typer.Exit(exc.exit_code)

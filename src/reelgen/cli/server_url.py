@@ -39,6 +39,12 @@ def server_url(ctx: typer.Context, param: typer.CallbackParam, value: str | None
         )
     if url.port is not None and not 1 <= url.port <= 65535:  # it was "connection refused"
         raise typer.BadParameter(f"{value!r} has port {url.port}; a port is 1 to 65535", param_hint=hint)
+    if url.query or url.fragment:  # every request was sent to the URL with it: "/?x=1" is the web page
+        raise typer.BadParameter(
+            f"{value!r} has a query or a fragment (?... or #...); give the server's base URL alone, "
+            "like http://127.0.0.1:8000",
+            param_hint=hint,
+        )
     # The banner's API URL and OpenAI clients' base_url end in /v1; every path here starts with
     # /v1 already, so that URL was sent as /v1/v1/videos and answered "no route".
     return value.rstrip("/").removesuffix("/v1")
