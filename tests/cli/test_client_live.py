@@ -80,7 +80,7 @@ def test_list_shows_the_jobs_and_delete_says_what_it_removed(server: str) -> Non
     assert [line.split()[0] for line in listed.stdout.splitlines()] == [second, first]
     page = json.loads(run(server, "list", "--json", "--limit", "1").stdout)
     assert [v["id"] for v in page["data"]] == [second] and page["has_more"]
-    assert f"reelgen list --after {second}" in run(server, "list", "--limit", "1").stderr
+    assert f"reelgen list --limit 1 --after {second}" in run(server, "list", "--limit", "1").stderr
 
     gone = run(server, "delete", first)
     assert gone.exit_code == 0 and gone.stdout.strip() == f"{first}  deleted"

@@ -202,3 +202,14 @@ def test_a_report_fetched_into_a_path_under_a_file_says_so(
         remote.download(SERVER, None, "/v1/shootouts/s/report", tmp_path / "out" / "report.html")
     assert "is a file, not a folder" in str(refused.value)
     assert (tmp_path / "out").read_text() == "a file"
+
+
+def test_the_next_page_hint_of_a_filtered_list_keeps_its_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "more: reelgen list --after ID" went on over every job of every state, 20 a page.
+    row = {"id": VIDEO_ID, "status": "completed", "progress": 100, "model": "lanczos", "size": "64x64"}
+    page = {"object": "list", "data": [{**row, "seed": None}], "has_more": True, "last_id": VIDEO_ID}
+    _fake_server(monkeypatch, lambda request: httpx.Response(200, json=page))
+    out, said = _run("list", "--status", "completed", "--limit", "1", "--server", SERVER)
+    assert out.exit_code == 0
+    assert f"more: reelgen list --status completed --limit 1 --after {VIDEO_ID}" in said
+    assert "seed None" not in out.stdout  # an enhance job has no seed

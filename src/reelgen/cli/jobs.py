@@ -8,7 +8,7 @@ and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go t
 from __future__ import annotations
 
 import json
-import math
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,54 +27,17 @@ from reelgen.cli.client import (
 from reelgen.cli.download import fetch_content, misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
+from reelgen.cli.jobs_args import IdArg, JsonOpt, KeyIdemOpt, WatchOpt, checked_job_id, finite
 from reelgen.cli.output import console, parse_pairs
 from reelgen.jobs.artifacts import SUFFIXES
-
-
-def _job_id(value: str) -> str:
-    """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here.
-    So is one no job can have: with a "/" the server answered "no route" (or "DELETE is not
-    allowed"), and one too long for a file name died in ``download`` with an internal error."""
-    if not value.strip():
-        raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
-    if "/" in value or "\\" in value or len(value) > 200 or not value.strip("."):  # ".." went up to /v1
-        shown = value if len(value) <= 60 else f"{value[:57]}..."
-        raise typer.BadParameter(
-            f"{shown!r} is not a job id: ids are video_ and 32 hex digits, as `reelgen list` shows them"
-        )
-    return value
-
-
-def _key(value: str | None) -> str | None:
-    """An empty key (``--idempotency-key "$KEY"`` with KEY unset) was dropped without a word: every
-    retry of the command then queued another job, the very thing the key was given to prevent."""
-    if value is not None and not value.strip():
-        raise typer.BadParameter("is empty (an unset variable?); give a key, or leave the option out")
-    return value
-
-
-def _finite(value: float | None) -> float | None:
-    """nan and inf cannot go into a JSON body: the request died in httpx with a traceback."""
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a number a request can carry; give a finite one")
-    return value
-
-
-IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=_job_id)]
-KeyIdemOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--idempotency-key", help="Resending with the same key returns the same job.", callback=_key
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
-WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
 
 
 def _print_video(video: dict[str, Any]) -> None:
     """The job's line on stdout: id first, so ``awk '{print $1}'`` takes it."""
     line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {video['model']}  {video['size']}"
-    line += f"  {video.get('num_frames')} frames @ {video.get('fps')} fps  seed {video.get('seed')}"
+    line += f"  {video.get('num_frames')} frames @ {video.get('fps')} fps"
+    if video.get("seed") is not None:  # an enhance job has none: it said "seed None"
+        line += f"  seed {video['seed']}"
     if video.get("queue_position") is not None:
         line += f"  queue position {video['queue_position']}"
     typer.echo(line)
@@ -105,12 +68,12 @@ def submit(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model id (GET /v1/models).")] = None,
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT, e.g. 832x480.")] = None,
     seconds: Annotated[
-        float | None, typer.Option(help="Clip length; mapped to a valid frame count.", callback=_finite)
+        float | None, typer.Option(help="Clip length; mapped to a valid frame count.", callback=finite)
     ] = None,
     frames: Annotated[int | None, typer.Option("--frames", help="Exact frame count.")] = None,
-    fps: Annotated[float | None, typer.Option(help="Frames per second.", callback=_finite)] = None,
+    fps: Annotated[float | None, typer.Option(help="Frames per second.", callback=finite)] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=_finite)] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=finite)] = None,
     seed: Annotated[int | None, typer.Option(help="Seed; random when left out.")] = None,
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
     image: Annotated[
@@ -127,13 +90,11 @@ def submit(
     ] = None,
     target_fps: Annotated[
         float | None,
-        typer.Option(
-            help="Then interpolate to this rate instead (59.94 means 60000/1001).", callback=_finite
-        ),
+        typer.Option(help="Then interpolate to this rate instead (59.94 means 60000/1001).", callback=finite),
     ] = None,
     interpolator: Annotated[str | None, typer.Option(help="auto (default), rife or flow.")] = None,
     upscale: Annotated[
-        float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...", callback=_finite)
+        float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...", callback=finite)
     ] = None,
     upscaler: Annotated[
         str | None,
@@ -314,8 +275,10 @@ def list_videos(
         _print_video(video)
     if not page["data"]:
         console.print("no video jobs" + (" match" if state or model else ""), highlight=False)
-    if page.get("has_more"):
-        console.print(f"more: reelgen list --after {page['last_id']}", highlight=False)
+    if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
+        again = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
+        typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in again.items() if v is not None)
+        console.print(f"more: reelgen list{typed} --after {page['last_id']}", highlight=False, markup=False)
 
 
 def delete(
@@ -336,13 +299,13 @@ def delete(
 
 def remix(
     video_id: Annotated[
-        str, typer.Argument(help="Job id of a generated video (video_...).", callback=_job_id)
+        str, typer.Argument(help="Job id of a generated video (video_...).", callback=checked_job_id)
     ],
     prompt: Annotated[str, typer.Argument(help="The new prompt.")],
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the remixed video's).")] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=_finite)] = None,
+    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=finite)] = None,
     priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,
     idempotency_key: KeyIdemOpt = None,
     watch_it: WatchOpt = False,

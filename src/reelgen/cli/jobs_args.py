@@ -1,0 +1,49 @@
+"""The job commands' argument checks, made before anything is sent: a job id, an idempotency key, a finite
+number; and the options they share."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+
+
+def checked_job_id(value: str) -> str:
+    """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here.
+    So is one no job can have: with a "/" the server answered "no route" (or "DELETE is not
+    allowed"), and one too long for a file name died in ``download`` with an internal error."""
+    if not value.strip():
+        raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
+    if "/" in value or "\\" in value or len(value) > 200 or not value.strip("."):  # ".." went up to /v1
+        shown = value if len(value) <= 60 else f"{value[:57]}..."
+        raise typer.BadParameter(
+            f"{shown!r} is not a job id: ids are video_ and 32 hex digits, as `reelgen list` shows them"
+        )
+    return value
+
+
+def _key(value: str | None) -> str | None:
+    """An empty key (``--idempotency-key "$KEY"`` with KEY unset) was dropped without a word: every
+    retry of the command then queued another job, the very thing the key was given to prevent."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("is empty (an unset variable?); give a key, or leave the option out")
+    return value
+
+
+def finite(value: float | None) -> float | None:
+    """nan and inf cannot go into a JSON body: the request died in httpx with a traceback."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number a request can carry; give a finite one")
+    return value
+
+
+IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=checked_job_id)]
+KeyIdemOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--idempotency-key", help="Resending with the same key returns the same job.", callback=_key
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
+WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
