@@ -49,3 +49,14 @@ def test_a_lora_given_as_weights_is_said_to_go_with_lora(tmp_path: Path) -> None
     assert f"--weights file {lora} is a LoRA" in said(result)
     assert "give it with --lora PATH[:STRENGTH] and leave --weights out" in said(result)
     assert not out.exists()
+
+
+def test_a_tiny_models_own_checkpoint_file_loads_with_the_rest_of_its_build(tmp_path: Path) -> None:
+    """A wan-tiny transformer file given as --weights was sent to `reelgen pull wan-tiny` for the
+    rest of the model, which has nothing to pull: the rest is the tiny build on this machine."""
+    spec, preset = registry.resolve("wan-tiny")
+    build = weights.tiny_folder(spec, preset)
+    checkpoint = tmp_path / "wan tiny.safetensors"
+    checkpoint.write_bytes((build / "transformer" / "diffusion_pytorch_model.safetensors").read_bytes())
+    source = weights.locate(spec, preset, str(checkpoint))
+    assert (source.kind, source.path, source.base) == ("single_file", checkpoint, build)

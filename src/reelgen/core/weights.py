@@ -225,7 +225,12 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
             )
         if getattr(spec.runner_class(), "single_file_class", None):  # others say they take folders only
             _check_checkpoint_file(path)
-        base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
+        # A tiny model's other parts are its own build here: looking only in the HF cache sent a
+        # wan-tiny checkpoint to `reelgen pull wan-tiny`, which has nothing to pull.
+        if preset.tiny:
+            base: Path | None = tiny_folder(spec, preset)
+        else:
+            base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
         return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
     raise InvalidRequest(f"weights path {path} does not exist", param="weights")
 
