@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -44,7 +45,8 @@ MAX_TAKES = 100
 
 def fail(exc: ReelgenError) -> typer.Exit:
     """Print a reelgen error the way a person reads it and pick the exit code (2 = bad input)."""
-    console.print(f"[bold red]error:[/] {exc.message}")
+    # Escaped: a name holding "[/]" ended in "internal error (MarkupError)", and "[b]x" lost its brackets.
+    console.print(f"[bold red]error:[/] {escape(exc.message)}")
     if exc.code == "cancelled":
         return typer.Exit(STOPPED)
     return typer.Exit(2 if exc.code in ("invalid_request", "unsupported_task", "model_not_available") else 1)
