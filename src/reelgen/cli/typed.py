@@ -82,6 +82,10 @@ def lora(text: str) -> LoraSpec:
     try:
         value = float(strength)  # 0.8, -1, 1e-1; "nan" and "inf" parse too and are refused below
     except ValueError:
+        if Path(path).is_file():  # style.safetensors:abc was "LoRA file style.safetensors:abc does not exist"
+            raise typer.BadParameter(
+                f"LoRA {text!r}: strength {strength!r} is not a number; give one like style.safetensors:0.8"
+            ) from None
         return LoraSpec(path=text)
     try:
         return LoraSpec(path=path, strength=value)
