@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperCommand
 
 from reelgen.cli import typed
-from reelgen.cli.output import console, fail, positive_gib, progress_bar
+from reelgen.cli.output import console, fail, positive_gib, progress_bar, say_error
 from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
@@ -71,7 +72,7 @@ def create(
     except ReelgenError as exc:
         raise fail(exc) from None
     for line in numbered(manifest):  # a name other than its file's was found only in the manifest
-        console.print(f"[yellow]renamed:[/] {line}", highlight=False)
+        console.print(f"[yellow]renamed:[/] {escape(line)}", highlight=False)
     console.print(f"{len(manifest.items)} item(s); edit {target}, then `reelgen batch {target}`")
     typer.echo(str(target))
 
@@ -229,11 +230,10 @@ def _on_server(
         raise remote_fail(about_manifest(exc, manifest)) from None
     if done["status"] != "completed":
         error = (done.get("error") or {}).get("message")
-        console.print(
-            f"[bold red]error:[/] manifest {manifest}: the batch "
+        say_error(
+            f"manifest {manifest}: the batch "
             f"{'was cancelled' if done['status'] == 'cancelled' else done['status']} on the server"
-            + (f": {error}" if error else ""),
-            highlight=False,
+            + (f": {error}" if error else "")
         )
         raise typer.Exit(1)
     summary = BatchSummary.model_validate(done["summary"])

@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from reelgen.cli.output import console, fail
+from reelgen.cli.output import console, fail, say_error
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
 
@@ -150,7 +151,7 @@ def models(
     print_models(rows, out)
     for row in rows:  # on stderr: stdout stays the listing, a line a model when piped
         if row["advice"]:
-            console.print(f"[yellow]partial:[/] {row['advice']}", highlight=False)
+            console.print(f"[yellow]partial:[/] {escape(row['advice'])}", highlight=False)
 
 
 def print_models(rows: list[dict[str, Any]], out: Console) -> None:
@@ -223,7 +224,7 @@ def _shadowed(model: str) -> None:
         weights.locate(*found)
     except weights.PartlyDownloaded as exc:
         if exc.origin == "models-dir":
-            console.print(f"[yellow]warning:[/] it is not used yet: {exc.message}", highlight=False)
+            console.print(f"[yellow]warning:[/] it is not used yet: {escape(exc.message)}", highlight=False)
     except ReelgenError:
         pass  # whatever else is wrong is said where the model is used
 
@@ -263,7 +264,7 @@ def _pull_one(model: str) -> Path:
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
-        console.print(f"[bold red]error:[/] could not pull {model}: {_why_not_pulled(model, exc)}")
+        say_error(f"could not pull {model}: {_why_not_pulled(model, exc)}")
         raise typer.Exit(1) from None
 
 

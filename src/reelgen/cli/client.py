@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from reelgen.cli.flag_names import Flags as Flags  # the names the job commands import from here, as before
 from reelgen.cli.flag_names import failure_as_flags as failure_as_flags
 from reelgen.cli.flag_names import said_as_flags as said_as_flags
-from reelgen.cli.output import STOPPED, console
+from reelgen.cli.output import STOPPED, console, say_error
 from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
 from reelgen.cli.server_url import server_origin
 from reelgen.cli.server_url import server_url as server_url
@@ -188,7 +188,7 @@ def _exit(exc: ClientError, flags: dict[str, str] | None = None) -> typer.Exit:
     origin = server_origin()
     said = f"{exc} ({origin})" if exc.server_at_fault and origin else exc
     # Escaped: the server's words quote what was typed, and Rich read ``-m "[/]"`` as markup (MarkupError).
-    console.print(f"[bold red]error:[/] {escape(str(said))}", highlight=False)
+    say_error(str(said))
     return typer.Exit(exc.exit_code)
 
 

@@ -43,10 +43,15 @@ console = Console(stderr=True, soft_wrap=True)
 MAX_TAKES = 100
 
 
+def say_error(text: str) -> None:
+    """One ``error:`` line. Escaped: a name holding "[/]" ended in "internal error (MarkupError)", and
+    "[b]x" lost its brackets, read as Rich markup."""
+    console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
+
+
 def fail(exc: ReelgenError) -> typer.Exit:
     """Print a reelgen error the way a person reads it and pick the exit code (2 = bad input)."""
-    # Escaped: a name holding "[/]" ended in "internal error (MarkupError)", and "[b]x" lost its brackets.
-    console.print(f"[bold red]error:[/] {escape(exc.message)}")
+    say_error(exc.message)
     if exc.code == "cancelled":
         return typer.Exit(STOPPED)
     return typer.Exit(2 if exc.code in ("invalid_request", "unsupported_task", "model_not_available") else 1)
@@ -122,7 +127,7 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
 
     def on_event(event: ProgressEvent) -> None:
         if event.message:
-            console.print(f"[dim]{event.message}[/]")
+            console.print(f"[dim]{escape(event.message)}[/]")
         if not event.total:
             return
         if event.stage not in tasks:

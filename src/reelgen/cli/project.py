@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.client import server_url
-from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar
+from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar, say_error
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -111,10 +112,7 @@ def render(
 
         refuse({"--device": device, "--vram-budget": vram_budget})  # the server places the work itself
     elif export:
-        console.print(
-            "[bold red]error:[/] --export works with --server only; here, run `reelgen project export` "
-            "after the render"
-        )
+        say_error("--export works with --server only; here, run `reelgen project export` after the render")
         raise typer.Exit(2)
     folder = _folder(project)
     if server is not None:
@@ -212,10 +210,7 @@ def export(
 
     folder = _folder(project)
     if output is not None and output.is_dir():  # else the film would land beside it, as FOLDER.mp4
-        console.print(
-            f"[bold red]error:[/] --output: {output} is a folder; give a file name in it "
-            f"(such as {output / 'film.mp4'})"
-        )
+        say_error(f"--output: {output} is a folder; give a file name in it (such as {output / 'film.mp4'})")
         raise typer.Exit(2)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
     overrides = {k: v for k, v in given.items() if v is not None}
@@ -318,7 +313,7 @@ def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> An
     except ClientError as exc:
         if exc.param == "scenes":  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
             raise _exit(exc, {"scenes": "--scene"}) from None
-        console.print(f"[bold red]error:[/] {exc}")
+        say_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except ReelgenError as exc:
         raise fail(exc) from None
@@ -329,7 +324,7 @@ def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> An
 def _ended(job: dict[str, Any]) -> None:
     if job["status"] != "completed":
         error = job.get("error") or {}
-        console.print(f"[red]{job['status']}[/]: {error.get('message', '')}")
+        console.print(f"[red]{job['status']}[/]: {escape(error.get('message', ''))}")
         raise typer.Exit(1)
 
 

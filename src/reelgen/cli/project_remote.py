@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from rich.markup import escape
 from rich.progress import Progress
 
 from reelgen.cli.client import (
@@ -209,7 +210,7 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
         bar.update(task, description="running", completed=data.get("progress", 0), info=info)
     elif name == "child" and data.get("status") in ("failed", "cancelled"):
         error = data.get("error") or {}
-        console.print(f"[red]{data.get('child')} {data['status']}[/]: {error.get('message', '')}")
+        console.print(f"[red]{data.get('child')} {data['status']}[/]: {escape(error.get('message', ''))}")
     elif name in ("queued", "started"):
         bar.update(task, description=name)
 

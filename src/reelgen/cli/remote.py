@@ -31,7 +31,7 @@ from reelgen.cli.client import (
     sse_events,
     unreachable,
 )
-from reelgen.cli.output import STOPPED, console
+from reelgen.cli.output import STOPPED, console, say_error
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 ServerOpt = Annotated[
@@ -220,13 +220,11 @@ def refuse(given: dict[str, object]) -> None:
     if named:
         them = "it" if len(named) == 1 else "them"
         verb = "applies" if len(named) == 1 else "apply"
-        console.print(
-            f"[bold red]error:[/] {', '.join(named)} {verb} in process only; drop {them} with --server"
-        )
+        say_error(f"{', '.join(named)} {verb} in process only; drop {them} with --server")
         raise typer.Exit(2)
 
 
 def fail(exc: ServerError) -> typer.Exit:
     """Print it; exit 2 for a request the server calls wrong (HTTP 4xx), 1 when it failed or is not there."""
-    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # it may quote a "[/]" typed
+    say_error(str(exc))  # it may quote a "[/]" typed
     return typer.Exit(exc.exit_code)

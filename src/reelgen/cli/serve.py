@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console
+from reelgen.cli.output import console, say_error
 from reelgen.core.atomic import missing_folders, remove_empty
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def serve(
 
     if log_level.lower() not in uvicorn.config.LOG_LEVELS:
         levels = ", ".join(uvicorn.config.LOG_LEVELS)
-        console.print(f"[bold red]error:[/] --log-level {log_level!r} is not a level; valid: {levels}")
+        say_error(f"--log-level {log_level!r} is not a level; valid: {levels}")
         raise typer.Exit(2)
     given = {
         "host": host,
@@ -78,19 +78,17 @@ def serve(
     try:
         check_bind(settings.host, settings.key())
     except ValueError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        say_error(str(exc))
         raise typer.Exit(2) from None
     if jobs.engine_kind() == "ray" and jobs.ray_address:
         problem = ray_head_problem(jobs.ray_address)
         if problem:
-            console.print(f"[bold red]error:[/] {problem}", highlight=False)
+            say_error(problem)
             raise typer.Exit(2)
     try:
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:
-        console.print(
-            f"[bold red]error:[/] {_cannot_listen(settings.host, settings.port, exc)}", highlight=False
-        )
+        say_error(_cannot_listen(settings.host, settings.port, exc))
         raise typer.Exit(2) from None
     with sock:
         missing = missing_folders(Path(jobs.data_dir))
@@ -101,7 +99,7 @@ def serve(
             raise _no_database(jobs.resolved_database_url(), exc) from None
         except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
             remove_empty(missing)
-            console.print(f"[bold red]error:[/] {_unusable(exc, settings)}", highlight=False)
+            say_error(_unusable(exc, settings))
             raise typer.Exit(2) from None
         console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
         console.print(where_data(settings), highlight=False)
@@ -199,7 +197,7 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
         problem = exc.message
     except SettingsError:  # only ``jobs`` is read as JSON: REELGEN_JOBS, never needed
         problem = "REELGEN_JOBS is not a setting (each job setting has its own REELGEN_* variable); unset it"
-    console.print(f"[bold red]error:[/] {problem}", highlight=False)
+    say_error(problem)
     raise typer.Exit(2)
 
 
@@ -248,10 +246,9 @@ def _no_database(url: str, exc: Exception) -> typer.Exit:
     except ArgumentError:
         shown = url
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    console.print(
-        f"[bold red]error:[/] cannot open the job database {shown} ({reason}); check --database-url or "
-        "REELGEN_DATABASE_URL (e.g. sqlite:////path/jobs.db or postgresql://user@host/db)",
-        highlight=False,
+    say_error(
+        f"cannot open the job database {shown} ({reason}); check --database-url or "
+        "REELGEN_DATABASE_URL (e.g. sqlite:////path/jobs.db or postgresql://user@host/db)"
     )
     return typer.Exit(2)
 
@@ -352,10 +349,9 @@ def worker(
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=5.0).close()
     except OSError as exc:
-        console.print(
-            f"[bold red]error:[/] cannot reach the Ray head at {address} ({exc.strerror or exc}); start it "
-            f"there with `ray start --head --port {port}`, or give --address the host:port it printed",
-            highlight=False,
+        say_error(
+            f"cannot reach the Ray head at {address} ({exc.strerror or exc}); start it "
+            f"there with `ray start --head --port {port}`, or give --address the host:port it printed"
         )
         raise typer.Exit(2) from None
     raise typer.Exit(run_worker_node(address, num_gpus))

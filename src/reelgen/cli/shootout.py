@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.batch import check_device, gpu_hour_price
@@ -177,7 +178,7 @@ def _say(done: Shootout) -> None:
         console.print(f"{row['model']}: mean score {row['score']:.1f} ({finished})")
     for r in done.results:
         if r.error:
-            console.print(f"[yellow]{r.key} failed:[/] {r.error['message']}")
+            console.print(f"[yellow]{escape(r.key)} failed:[/] {escape(r.error['message'])}")
     typer.echo(str(done.report))
     if all(r.error for r in done.results):
         raise typer.Exit(1)  # nothing was compared
@@ -206,7 +207,10 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
         )
     for trial in done["trials"]:
         if trial.get("error"):
-            console.print(f"[yellow]{trial['key']} failed:[/] {trial['error']['message']}", highlight=False)
+            console.print(
+                f"[yellow]{escape(trial['key'])} failed:[/] {escape(trial['error']['message'])}",
+                highlight=False,
+            )
     typer.echo(str(report))
     if all(trial.get("error") for trial in done["trials"]):
         raise typer.Exit(1)  # nothing was compared
