@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from reelgen.cli.client import (
+    RECONNECT_S,
+    RECONNECTS,
     ClientError,
     _check,
     _not_reelgen,
@@ -120,7 +123,9 @@ class Remote:
         try:
             with bar:
                 task = bar.add_task(job["status"], total=100, info="")
-                for _ in range(20):  # reconnects after a dropped stream, resuming with Last-Event-ID
+                for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
+                    if attempt:  # the wait the stream asks for: back to back, a server restart ended it
+                        time.sleep(RECONNECT_S)
                     headers = {"Last-Event-ID": last_id} if last_id else {}
                     try:
                         with self.http.stream("GET", f"{url}/events", headers=headers) as resp:

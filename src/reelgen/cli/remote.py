@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from reelgen.cli.client import (
     RECONNECT_S,
+    RECONNECTS,
     ClientError,
     _check,
     _not_reelgen,
@@ -44,8 +45,6 @@ KeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
 ]
 TERMINAL = ("completed", "failed", "cancelled")
-#: Reconnects after a dropped event stream before giving up (a reconnect starts from the current state).
-RECONNECTS = 20
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -153,9 +152,7 @@ def follow(
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
         for attempt in range(RECONNECTS):
-            if (
-                attempt
-            ):  # the wait the stream asks for (retry: 1000): back to back, a restart ended the follow
+            if attempt:  # the wait the stream asks for (retry: 1000): back to back, a restart ended it
                 time.sleep(RECONNECT_S)
             try:
                 with client.stream("GET", f"{own}/events") as resp:
