@@ -137,6 +137,8 @@ def test_an_input_gone_from_its_path_is_given_with_input(
             [f"start_image={tmp_path / 'nope.png'}"],
             f"--input start_image: {tmp_path / 'nope.png'} does not exist",
         ),
+        # A folder was said not to exist, though it is right there.
+        ([f"start_image={tmp_path}"], f"--input start_image: {tmp_path} is a folder; give the file"),
     ]:
         result = runner.invoke(app, ["replay", str(path), "--input", *argv, "-o", str(tmp_path / "b.mp4")])
         assert result.exit_code == 2 and says in said(result), said(result)

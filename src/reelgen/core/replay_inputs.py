@@ -54,6 +54,8 @@ def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
                 f"--input {param}: the record has no such input; its inputs: {has}", param="input"
             )
         path = Path(file).expanduser().resolve()
+        if path.is_dir():  # it was said "does not exist", though it is right there
+            raise InvalidRequest(f"--input {param}: {file} is a folder; give the file", param="input")
         if not path.is_file():
             raise InvalidRequest(f"--input {param}: {file} does not exist", param="input")
         given[param] = str(path)
