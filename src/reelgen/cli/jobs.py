@@ -313,7 +313,7 @@ def remix(
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
-    """Queue a new video from a finished one's request with a new prompt.
+    """Queue a new video from another one's request (finished or not) with a new prompt.
 
     Model, size, frames and fps stay the remixed video's.
 
