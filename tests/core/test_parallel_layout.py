@@ -10,7 +10,7 @@ import pytest
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.parallel import MULTICAST_OFF, ParallelOptions, launch
 from reelgen.core.parallel.decode import cut, split_points, stage_costs
-from reelgen.core.parallel.layout import AttentionSplit, plan_layout
+from reelgen.core.parallel.layout import AttentionSplit, heads_fit, plan_layout
 from reelgen.core.render import render
 from tests.core.helpers import resolved
 
@@ -33,8 +33,9 @@ def test_heads_that_do_not_divide_add_a_ring_factor_on_gpus_and_pad_on_the_cpu()
     tokens = 21 * 30 * 52
     off = ParallelOptions(cfg="off")
     assert plan_layout(8, 5.0, 12, tokens, off, on_cuda=True).attention == AttentionSplit(ulysses=4, ring=2)
-    assert plan_layout(8, 5.0, 12, tokens, off, on_cuda=False).attention == AttentionSplit(
-        ulysses=8, uneven=True
+    # Wan 14B's 40 heads over 6: diffusers pads them to 42, 7 a process.
+    assert plan_layout(6, 5.0, 40, tokens, off, on_cuda=False).attention == AttentionSplit(
+        ulysses=6, uneven=True
     )
     # A sequence the split cannot cut evenly (or one only the pipeline knows) takes the uneven variant.
     assert plan_layout(2, 5.0, 12, 7, off, on_cuda=True).attention == AttentionSplit(ulysses=2, uneven=True)
@@ -204,3 +205,39 @@ def test_a_pinned_gpu_on_a_machine_without_gpus_is_told_there_are_none(
         str(none.value.message) == "--gpus 2 asks for 2 GPUs but this machine has no CUDA GPU; use --gpus 1"
     )
     assert none.value.param == "gpus" and list(tmp_path.iterdir()) == []
+
+
+def test_heads_too_few_to_pad_for_the_processes_are_refused_naming_the_counts_that_work() -> None:
+    """12 heads over 8 CPU processes was laid out, then diffusers failed every process in the first step
+    with "AssertionError: Padding head num 4 should be less than new local head num 2"."""
+    off = ParallelOptions(cfg="off")
+    with pytest.raises(InvalidRequest) as refused:
+        plan_layout(8, 5.0, 12, 64, off, on_cuda=False)
+    assert refused.value.param == "gpus"
+    assert "12 attention heads cannot be shared by 8 processes" in refused.value.message
+    assert refused.value.message.endswith("use --gpus 1, 2, 3, 4 or 6")
+    # With guidance halves each count is doubled: wan-tiny's 2 heads over 3 processes a half.
+    with pytest.raises(InvalidRequest, match="use --gpus 2 or 4$"):
+        plan_layout(6, 5.0, 2, 64, ParallelOptions(cfg="on"), on_cuda=False)
+    # diffusers' own examples: 30 heads over 8 pad to 32; over 16 they would need 14 of 32.
+    assert heads_fit(30, 8) and not heads_fit(30, 16) and heads_fit(12, 4) and not heads_fit(12, 5)
+
+
+def test_more_cpu_processes_than_cores_are_refused_before_anything_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--gpus 100000 --device cpu` set out to start 100000 interpreters, each loading the model."""
+    from typer.testing import CliRunner
+
+    from reelgen.cli import app
+
+    _nothing_may_start(monkeypatch)
+    monkeypatch.setattr(launch.os, "cpu_count", lambda: 4)
+    out = tmp_path / "clip.mp4"
+    result = CliRunner().invoke(
+        app, ["generate", "a cat", "-m", "ltx-tiny", "--gpus", "5", "--device", "cpu", "-o", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "--gpus 5 --device cpu would start 5 CPU processes" in said and "use --gpus 4 or fewer" in said
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []

@@ -78,6 +78,19 @@ def check_devices(gpus: int, device: str | None) -> bool:
     return True
 
 
+def check_cpu_processes(processes: int) -> None:
+    """Refuse more CPU processes than cores: each loads the whole model, and nothing capped `--gpus 500`."""
+    have = os.cpu_count() or 1
+    most = max(2, have)  # two always: the split's own check runs even on a one-core machine
+    if processes > most:
+        raise InvalidRequest(
+            f"--gpus {processes} --device cpu would start {processes} CPU processes, each holding the whole "
+            f"model, on a machine with {have} CPU core{'s' if have > 1 else ''}; use --gpus {most} or fewer "
+            "(the CPU split is for checking it, not for speed)",
+            param="gpus",
+        )
+
+
 def render_parallel(
     request: ResolvedRequest,
     output: str | Path | None = None,
@@ -107,6 +120,8 @@ def render_parallel(
         need_cuda_for_ring(cuda)
     cfg = cfg_degree(gpus, request.guidance, options.cfg)
     check_split(traits, preset.name, preset.variant, gpus, cfg)
+    if not cuda:
+        check_cpu_processes(gpus)
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
     check_not_an_input(out_path, request)

@@ -196,7 +196,7 @@ def attention_split(
         need_cuda_for_ring(on_cuda)
         return AttentionSplit(ring=degree, uneven=not even)
     if heads % degree == 0 or mode == "ulysses" or not on_cuda:
-        # Ulysses' uneven variant pads heads and sequence, so it takes any count, on any device.
+        # Ulysses' uneven variant pads heads and sequence, on any device (``heads_fit`` says how far).
         return AttentionSplit(ulysses=degree, uneven=not even or heads % degree != 0)
     ulysses = gcd(heads, degree)
     if ulysses == 1 or not even:
@@ -224,4 +224,24 @@ def plan_layout(
     """Guidance halves first (one exchange per step), then attention over what is left in each half."""
     cfg = cfg_degree(processes, guidance, options.cfg)
     degree = processes // cfg
-    return Layout(processes, cfg, attention_split(degree, heads, tokens, options.attention, on_cuda))
+    split = attention_split(degree, heads, tokens, options.attention, on_cuda)
+    if not heads_fit(heads, split.ulysses):
+        # diffusers asserted this inside the first step, after every process had loaded the model:
+        # "AssertionError: Padding head num 1 should be less than new local head num 1".
+        counts = [str(cfg * k) for k in range(1, degree) if heads_fit(heads, k)]
+        listed = ", ".join(counts[:-1]) + (" or " if len(counts) > 1 else "") + counts[-1]
+        raise InvalidRequest(
+            f"the model's {heads} attention heads cannot be shared by {split.ulysses} processes: diffusers "
+            f"pads them to a multiple of {split.ulysses} only while the padding is less than each process's "
+            f"share; use --gpus {listed}",
+            param="gpus",
+        )
+    return Layout(processes, cfg, split)
+
+
+def heads_fit(heads: int, ulysses: int) -> bool:
+    """Whether Ulysses over ``ulysses`` processes takes ``heads``: they divide, or the padding is below each share."""
+    if heads % ulysses == 0:
+        return True
+    pad = ulysses - heads % ulysses
+    return pad < (heads + pad) // ulysses
