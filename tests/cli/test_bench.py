@@ -122,7 +122,13 @@ def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Pat
     ("args", "message"),
     [
         (["--steps", "0"], "--steps: Input should be greater than 0"),
-        (["--size", "64x64x0"], "--size: Input should be greater than 0"),
+        (["--size", "64x64x0"], "--size 64x64x0 (the frame count): Input should be greater than 0"),
+        (["--size", "-64x64x9"], "--size -64x64x9 (the width): Input should be greater than 0"),
+        (["--variants", "stock,warp"], "--variants: unknown variant 'warp'; valid: stock, reelgen"),
+        (
+            ["--variants", "budget", "--budget", "6", "--budget-plan", "disk"],
+            "--budget-plan disk: not an offload rung; valid: gpu, text_offload",
+        ),
         (["--guidance", "nan"], "--guidance: Input should be a finite number"),
         (["--budget", "-1", "--variants", "budget"], "-1 GiB is no budget"),
         (["--warmup-steps", "-1"], "Input should be greater than or equal to 0"),
@@ -133,6 +139,18 @@ def test_a_bad_number_is_a_usage_error_naming_the_option(args: list[str], messag
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.replace("│", " ").split())
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    ("model", "needs"), [("svd-tiny", "a start image"), ("wan-i2v-tiny", "a start image")]
+)
+def test_a_model_that_needs_an_input_is_told_bench_times_text_to_video(model: str, needs: str) -> None:
+    """It said "give a start image (start_image)", an option bench does not have."""
+    result = runner.invoke(app, ["bench", "-m", model])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"reelgen bench times text-to-video, from --prompt alone, and {model} needs {needs}" in said
+    assert "(start_image)" not in said and "pick a model that does t2v" in said
 
 
 def test_the_budget_variant_on_a_machine_without_a_gpu_is_refused_before_building() -> None:

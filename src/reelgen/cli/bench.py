@@ -12,10 +12,19 @@ from pydantic import ValidationError
 
 from reelgen.cli.output import fail, positive_gib
 from reelgen.cli.typed import weights_hint
-from reelgen.core.errors import InvalidRequest, ReelgenError, WeightsNotHere, from_validation_error
+from reelgen.core.errors import (
+    InvalidRequest,
+    ReelgenError,
+    UnsupportedTask,
+    WeightsNotHere,
+    from_validation_error,
+)
 
 #: Request fields set by an option of another name, said as typed: ``--size: ...``, not ``num_frames: ...``.
 FLAGS = {"width": "--size", "height": "--size", "num_frames": "--size"}
+_SIZE_PARTS = {"width": "width", "height": "height", "num_frames": "frame count"}
+#: What a model that cannot work from a prompt alone needs, by the request field resolve names.
+_INPUTS = {"start_image": "a start image", "source_video": "a source video", "keyframes": "keyframes"}
 
 
 def bench(
@@ -117,8 +126,21 @@ def bench(
     except ValidationError as exc:
         problem = from_validation_error(exc)
         field = problem.param or ""
+        said = problem.message.removeprefix(field)
+        if size and field in FLAGS:  # "--size: Input should be greater than 0" said neither value nor which
+            raise fail(
+                InvalidRequest(f"--size {size} (the {_SIZE_PARTS[field]}){said}", param=field)
+            ) from None
         flag = FLAGS.get(field, f"--{field}")
-        raise fail(InvalidRequest(flag + problem.message.removeprefix(field), param=field)) from None
+        raise fail(InvalidRequest(flag + said, param=field)) from None
+    except UnsupportedTask as exc:
+        if exc.param in _INPUTS:  # "give a start image (start_image)": bench has no option to give one
+            exc = UnsupportedTask(
+                f"reelgen bench times text-to-video, from --prompt alone, and {model} needs "
+                f"{_INPUTS[exc.param]}; pick a model that does t2v (`reelgen models` lists each one's tasks)",
+                param="model",
+            )
+        raise fail(exc) from None
     except ReelgenError as exc:
         if size and exc.param in FLAGS:  # a model's rule names the width or the frames; --size was typed
             said = exc.message.removeprefix(f"{exc.param}: ")

@@ -84,7 +84,7 @@ def check_variants(
 
     if budget_plan is not None and budget_plan not in LADDER:
         raise InvalidRequest(
-            f"budget plan {budget_plan!r} is not an offload rung; valid: {', '.join(LADDER)}",
+            f"--budget-plan {budget_plan}: not an offload rung; valid: {', '.join(LADDER)}",
             param="budget_plan",
         )
     if budget_plan is not None and "budget" not in names:
@@ -98,7 +98,7 @@ def check_variants(
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise InvalidRequest(
-            f"unknown variant {unknown[0]!r}; valid: {', '.join(VARIANTS)}", param="variants"
+            f"--variants: unknown variant {unknown[0]!r}; valid: {', '.join(VARIANTS)}", param="variants"
         )
     if "budget" in names and budget_gib is None:
         raise InvalidRequest("variant budget needs --budget GIB (the memory cap)", param="budget")
