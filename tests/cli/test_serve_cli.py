@@ -289,5 +289,11 @@ def test_a_worker_whose_head_is_not_there_is_told_at_once_instead_of_waiting_for
     with socket.create_server(("127.0.0.1", 0)) as head:  # a head listening: the node joins
         address = f"127.0.0.1:{head.getsockname()[1]}"
         result = runner.invoke(app, ["worker", "--address", address], env={"RAY_ADDRESS": None})
-    assert result.exit_code == 0, result.output
-    assert started == [address]
+        told = runner.invoke(
+            app, ["worker", "--address", address, "--num-gpus", "0"], env={"RAY_ADDRESS": None}
+        )
+    assert result.exit_code == 0 == told.exit_code, result.output
+    assert started == [address, address]
+    # This machine has no GPU: it joined offering none without a word.
+    assert "warning: no CUDA GPU here, so this machine joins offering none" in said(result.output)
+    assert "warning" not in told.output  # --num-gpus said outright

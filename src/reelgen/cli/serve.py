@@ -342,7 +342,7 @@ def worker(
     ports on a private network: Ray runs any code it is sent. On one machine no
     Ray is needed: `reelgen serve` runs one worker process per GPU by itself.
     """
-    from reelgen.jobs.cluster import run_worker_node
+    from reelgen.jobs.cluster import gpu_less_note, run_worker_node
 
     # Ray's own join retried a head that was not there for ever, a warning every few seconds.
     host, _, port = address.rpartition(":")
@@ -354,6 +354,8 @@ def worker(
             f"there with `ray start --head --port {port}`, or give --address the host:port it printed"
         )
         raise typer.Exit(2) from None
+    if note := gpu_less_note(num_gpus):
+        console.print(f"[yellow]warning:[/] {note}", highlight=False)
     raise typer.Exit(run_worker_node(address, num_gpus))
 
 

@@ -148,6 +148,20 @@ def worker_command(address: str, num_gpus: int | None = None, block: bool = True
     return cmd
 
 
+def gpu_less_note(num_gpus: int | None) -> str | None:
+    """What to tell a person joining a machine Ray will find no GPU on (it joined saying nothing)."""
+    if num_gpus is not None:  # said outright, 0 included
+        return None
+    import torch
+
+    if torch.cuda.is_available():
+        return None
+    return (
+        "no CUDA GPU here, so this machine joins offering none: the API starts its workers on the "
+        "cluster's GPUs elsewhere (CPU workers only when the whole cluster has no GPU)"
+    )
+
+
 def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
 
