@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from typer.testing import CliRunner
 
@@ -24,3 +26,13 @@ def test_info_names_the_gpus_and_free_memory_and_never_prints_none() -> None:
         assert facts["gpu"] == "none: runs on the CPU" and "free_vram_gib" not in facts
     if torch.version.cuda is None:
         assert facts["cuda"] == "none (this torch is a CPU build)"
+
+
+def test_info_marks_a_data_folder_that_is_a_file(tmp_path: Path) -> None:
+    # REELGEN_HOME naming a file made every run fail, and info listed it as if it were fine.
+    home = tmp_path / "home"
+    home.write_text("")
+    result = runner.invoke(app, ["info"], env={"REELGEN_HOME": str(home), "REELGEN_MODELS_DIR": None})
+    facts = dict(line.strip().split(": ", 1) for line in result.output.splitlines() if ": " in line)
+    assert facts["reelgen_home"] == f"{home} (unusable: {home} is a file, not a folder)"
+    assert facts["models_dir"].endswith(f"(unusable: {home} is a file, not a folder)")

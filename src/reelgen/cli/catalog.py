@@ -357,12 +357,20 @@ def info() -> None:
     facts |= {
         # A CPU run is refused before loading when its weights need more than this.
         "free_ram_gib": "unknown" if free_ram is None else round(free_ram, 2),
-        "hf_cache": str(settings.hf_cache_dir()),
-        "models_dir": str(settings.models_dir()),
-        "reelgen_home": str(settings.home()),
+        "hf_cache": _folder_said(settings.hf_cache_dir()),
+        "models_dir": _folder_said(settings.models_dir()),
+        "reelgen_home": _folder_said(settings.home()),
     }
     for key, value in facts.items():
         typer.echo(f"{key:>15}: {value}")
+
+
+def _folder_said(path: Path) -> str:
+    """A folder ``info`` names, marked where it cannot be one: every run then failed, and info said nothing."""
+    blocker = next((p for p in (path, *path.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"{path} (unusable: {blocker} is a file, not a folder)"
+    return str(path)
 
 
 def register(app: typer.Typer) -> None:
