@@ -136,3 +136,21 @@ def test_an_output_under_a_quoted_tilde_goes_to_the_home_folder(
     made = sorted(p.name for p in home.iterdir() if p.suffix == ".mp4")
     assert made == (["clip.mp4"] if count == "1" else ["clip-1.mp4", "clip-2.mp4"])
     assert not (work / "~").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["generate", "x", "-m", "wan-tiny", "-o", ".mp4"],
+            ".mp4 has no name before .mp4; give one such as clip.mp4",
+        ),
+        (["project", "export", "film", "-o", "out/.webm"], "out/.webm has no name before .webm"),
+        (["generate", "x", "-m", "wan-tiny", "-o", "a\nb.mp4"], "'a\\nb.mp4' holds a control character"),
+    ],
+)
+def test_an_output_name_no_file_can_carry_is_refused_by_what_is_wrong(args: list[str], said: str) -> None:
+    # ".mp4" was told "must end in .mp4, ..."; a line break was written, breaking the one-path-a-line output.
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split())

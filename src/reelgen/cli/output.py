@@ -74,6 +74,12 @@ def output_path(text: str) -> Path:
     """
     if not text.strip():
         raise typer.BadParameter("it is empty; give a file name such as clip.mp4, or leave it out")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):  # a line break split the "one path a line" output
+        raise typer.BadParameter(
+            f"{text!r} holds a control character (a line break or tab); give a plain name"
+        )
+    if Path(text).name.startswith(".") and not Path(text).suffix:  # "output .mp4 must end in .mp4, ..."
+        raise typer.BadParameter(f"{text} has no name before {Path(text).name}; give one such as clip.mp4")
     if link_loop(Path(text)):
         raise typer.BadParameter(f"{text} {LOOP}; give a file name such as clip.mp4, or remove the link")
     return Path(text)

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.client import server_url
-from reelgen.cli.output import STOPPED, console, fail, positive_gib, progress_bar, say_error
+from reelgen.cli.output import STOPPED, console, fail, output_path, positive_gib, progress_bar, say_error
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -171,6 +171,8 @@ def export(
         Opt(
             "--output",
             "-o",
+            parser=output_path,
+            metavar="<path>",
             help="Output file (default exports/TITLE.EXT; NAME.gif: a looping GIF, no sound); replaces a "
             "file of that name, and its NAME.json, once the new one is whole.",
         ),
