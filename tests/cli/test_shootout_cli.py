@@ -65,25 +65,34 @@ def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> Non
     assert not (tmp_path / "r").exists()
 
 
-def test_an_infinite_price_is_refused_before_anything_runs(tmp_path: Path) -> None:
-    """It was taken: results.json then held Infinity and NaN, which JSON readers refuse."""
+@pytest.mark.parametrize(
+    ("model", "option", "said_of_it"),
+    [
+        # It was taken: results.json then held Infinity and NaN, which JSON readers refuse.
+        (
+            "wan-tiny",
+            ["--price-per-gpu-hour", "inf"],
+            "--price-per-gpu-hour': inf is not a price; give the price of an hour of GPU time",
+        ),
+        # ``-i "$IMG"`` with IMG unset was dropped: the image model's trial failed asking for --images.
+        (
+            "wan-i2v-tiny",
+            ["--images", ""],
+            "'--images' / '-i': it is empty (an unset variable?); give start images",
+        ),
+    ],
+    ids=["infinite-price", "empty-images"],
+)
+def test_a_value_no_run_can_use_is_refused_before_anything_runs(
+    tmp_path: Path, model: str, option: list[str], said_of_it: str
+) -> None:
     prompts = tmp_path / "prompts.yaml"
     prompts.write_text("- a fox\n")
-    args = ["shootout", "-m", "wan-tiny", "-p", str(prompts), "-o", str(tmp_path / "r")]
-    result = runner.invoke(app, [*args, "--price-per-gpu-hour", "inf"])
+    result = runner.invoke(
+        app, ["shootout", "-m", model, "-p", str(prompts), "-o", str(tmp_path / "r"), *option]
+    )
     assert result.exit_code == 2
-    assert "--price-per-gpu-hour': inf is not a price; give the price of an hour of GPU time" in said(result)
-    assert not (tmp_path / "r").exists()
-
-
-def test_an_empty_images_option_is_refused_not_dropped(tmp_path: Path) -> None:
-    """``-i "$IMG"`` with IMG unset was dropped: the image model's trial failed asking for --images."""
-    prompts = tmp_path / "prompts.yaml"
-    prompts.write_text("- a fox\n")
-    args = ["shootout", "-m", "wan-i2v-tiny", "-p", str(prompts), "-o", str(tmp_path / "r")]
-    result = runner.invoke(app, [*args, "--images", ""])
-    assert result.exit_code == 2
-    assert "'--images' / '-i': it is empty (an unset variable?); give start images" in said(result)
+    assert said_of_it in said(result)
     assert not (tmp_path / "r").exists()
 
 
