@@ -83,3 +83,13 @@ def test_the_events_route_documents_the_open_event_it_starts_with(client: TestCl
     assert '``open`` (data ``{"after": N}``' in operation["description"]
     header = next(p for p in operation["parameters"] if p["name"] == "Last-Event-ID")
     assert "wins over after" in header["description"]
+
+
+@pytest.mark.parametrize("path", ["/v1/videos", "/v1/videos/{video_id}/remix", "/v1/videos/enhance"])
+def test_a_route_that_stores_an_upload_or_a_job_documents_the_507_of_a_full_disk(
+    client: TestClient, path: str
+) -> None:
+    # A full disk answers 507 (api/errors.py); enhance's routes listed neither it nor 413, 415 or 503.
+    responses = documented(client, path, "post")
+    assert {"413", "415", "503", "507"} <= set(responses)
+    assert "disk is full" in responses["507"]["description"]

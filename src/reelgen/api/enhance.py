@@ -152,7 +152,10 @@ def _parse(data: dict[str, Any]) -> tuple[Any, list[EnhanceStep]]:
 
 
 _REPLAYED: dict[int | str, dict[str, Any]] = {
-    200: {"model": VideoObject, "description": "Idempotent replay of an earlier call"}
+    200: {"model": VideoObject, "description": "Idempotent replay of an earlier call"},
+    # As create's, but a 409 may also say the source video is not finished.
+    **videos.QUEUEING,
+    409: videos.ERRORS[409],
 }
 
 

@@ -43,6 +43,7 @@ _ERROR_TEXT = {
     416: "Range starts past the end of the file",
     429: "Queue full; see Retry-After",
     503: "The engine is restarting; see Retry-After",
+    507: "The server's disk is full; nothing was kept",
 }
 
 
@@ -56,9 +57,9 @@ def _errors(*codes: int, **texts: str) -> dict[int | str, dict[str, Any]]:
 
 #: The errors of routes that queue jobs (the enhance and avatar routers answer these too).
 ERRORS = _errors(400, 401, 404, 409, 429)
-#: Those of create and remix: every 409 is an Idempotency-Key reused with another body.
-_QUEUEING = _errors(
-    400, 409, 413, 415, 429, 503, e409="Idempotency-Key reused with another body; not to be retried"
+#: Those of create, remix and enhance: every 409 is an Idempotency-Key reused with another body.
+QUEUEING = _errors(
+    400, 409, 413, 415, 429, 503, 507, e409="Idempotency-Key reused with another body; not to be retried"
 )
 #: Every route here may answer these; each route adds its own.
 router = APIRouter(
@@ -159,7 +160,7 @@ _CREATE_DOC = {
     openapi_extra=_CREATE_DOC,
     responses={
         200: {"model": VideoObject, "description": "Idempotent replay of an earlier create"},
-        **_QUEUEING,
+        **QUEUEING,
     },
 )
 async def create_video(request: Request, idempotency_key: IdempotencyKey = None) -> Response:
@@ -269,7 +270,7 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
     summary="Remix a video",
     responses={
         200: {"model": VideoObject, "description": "Idempotent replay of an earlier remix"},
-        **_QUEUEING,
+        **QUEUEING,
     },
     openapi_extra={
         "requestBody": {
