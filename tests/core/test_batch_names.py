@@ -67,6 +67,18 @@ def test_an_output_named_as_a_video_a_batch_does_not_make_is_refused(output: str
     assert not (shots / "outputs").exists()
 
 
+@pytest.mark.parametrize("folder", ["", "   "])
+def test_a_blank_output_dir_is_refused_not_made_a_folder_of_spaces(folder: str, tmp_path: Path) -> None:
+    target = tmp_path / "manifest.json"
+    target.write_text(
+        f'{{"defaults": {{"model": "ken-burns", "output_dir": "{folder}"}}, "items": [{{"output": "a"}}]}}'
+    )
+    result = runner.invoke(app, ["batch", str(target), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "defaults.output_dir: it is blank; give a folder name" in said(result.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+
+
 def test_manifest_create_names_an_image_like_clip_avi_png_as_an_mp4(tmp_path: Path) -> None:
     shots = images(tmp_path / "shots", "clip.avi.png", "intro.gif.jpg")
     assert [i.output for i in create_manifest(shots).items] == ["clip-avi", "intro-gif"]

@@ -99,6 +99,17 @@ class BatchDefaults(Settings):
         default=None, ge=0, lt=SEED_LIMIT, description="base of items' seeds (mixed with each output name)"
     )
     output_dir: str = Field(default="outputs", description="where outputs go, relative to the manifest")
+
+    @field_validator("output_dir")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        # "   " made a folder named by its spaces, "" wrote into the manifest's own folder.
+        if not value.strip():
+            raise ValueError(
+                "it is blank; give a folder name (relative to the manifest), or leave it out for outputs"
+            )
+        return value
+
     viability_threshold: float = Field(
         default=DEFAULT_THRESHOLD, ge=0, le=1, description="keyframes scoring under this are skipped"
     )
