@@ -80,8 +80,10 @@ def test_an_unknown_model_is_refused_before_anything_runs(tmp_path: Path) -> Non
             ["--images", ""],
             "'--images' / '-i': it is empty (an unset variable?); give start images",
         ),
+        # A file that is no image: each trial failed on it, and the run exited 1 after the others ran.
+        ("wan-i2v-tiny", ["--images", __file__], "is not a readable image"),
     ],
-    ids=["infinite-price", "empty-images"],
+    ids=["infinite-price", "empty-images", "no-image"],
 )
 def test_a_value_no_run_can_use_is_refused_before_anything_runs(
     tmp_path: Path, model: str, option: list[str], said_of_it: str

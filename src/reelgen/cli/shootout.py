@@ -130,11 +130,13 @@ def _check_paths(images: list[str], folder: Path) -> None:
     """The files and folder named on the command line, refused by their options' names before any work
     (the shoot-out's own checks name its fields: "images:", "output")."""
     from reelgen.core.errors import InvalidRequest
+    from reelgen.core.media import load_image
 
     for image in images:
         if not Path(image).is_file():
             what = "is a folder, not an image" if Path(image).is_dir() else "does not exist"
             raise InvalidRequest(f"--images: {image} {what}", param="images")
+        load_image(image, param="--images")  # else each trial failed on it, and the run exited 1, not 2
     if folder.exists() and not folder.is_dir():
         raise InvalidRequest(
             f"--output: {folder} is a file; give a folder for the report (it is made if missing)",
