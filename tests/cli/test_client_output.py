@@ -32,7 +32,11 @@ def test_a_watch_leaves_no_blank_line_after_its_last_word(monkeypatch: pytest.Mo
 
     answered_by(monkeypatch, handler)
     done = runner.invoke(app, ["watch", VIDEO, "--server", "http://reelgen.test"])
-    assert done.exit_code == 0 and done.stderr.endswith(f"completed: reelgen download {VIDEO}\n")
+    # The --server typed goes with the hint: without it the download asked the default server.
+    said = f"completed: reelgen download {VIDEO} --server http://reelgen.test\n"
+    assert done.exit_code == 0 and done.stderr.endswith(said), done.stderr
+    from_env = runner.invoke(app, ["watch", VIDEO], env={"REELGEN_SERVER": "http://reelgen.test"})
+    assert from_env.exit_code == 0 and from_env.stderr.endswith(f"completed: reelgen download {VIDEO}\n")
     unknown = runner.invoke(app, ["status", "video_x", "--server", "http://reelgen.test"])
     assert unknown.exit_code == 2 and unknown.stderr.endswith("'/v1/videos/video_x'\n")
 

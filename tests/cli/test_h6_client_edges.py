@@ -134,7 +134,7 @@ def test_a_watch_whose_server_stays_gone_says_so_and_what_it_last_heard(
         f"lost the event stream of {VIDEO_ID}: {SERVER} stopped answering ([Errno 111] Connection refused"
         in said
     )
-    assert f"`reelgen status {VIDEO_ID}` shows where the job is" in said
+    assert f"`reelgen status {VIDEO_ID} --server {SERVER}` shows where the job is" in said  # as typed
 
 
 def _fake_remote(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]) -> None:

@@ -4,6 +4,7 @@ event-stream reader, following a job's events and downloading its file."""
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -300,7 +301,14 @@ def _read_events(
                         raise ClientError(
                             f"{video_id} was deleted on the server while it was watched", bad_input=False
                         )
-                    final = _show(bar, task, name, data, hint, flags)
+                    final = _show(
+                        bar,
+                        task,
+                        name,
+                        data,
+                        f"reelgen download {video_id}{_again(server)}" if hint else None,
+                        flags,
+                    )
                     if final:
                         return final
         except httpx.TransportError as exc:
@@ -314,7 +322,7 @@ def _read_events(
     )
     raise ClientError(
         f"lost the event stream of {video_id}: {why}; "
-        f"`reelgen status {video_id}` shows where the job is once the server answers"
+        f"`reelgen status {video_id}{_again(server)}` shows where the job is once the server answers"
     )
 
 
@@ -326,7 +334,15 @@ def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
     _check(resp)
 
 
-def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], hint: bool, flags: Flags) -> str | None:
+def _again(server: str) -> str:
+    """`` --server URL`` for a command a hint tells, when the URL was typed: the default's or
+    REELGEN_SERVER's is found again without it, a typed one is not."""
+    return f" --server {shlex.quote(server)}" if server_origin() is None else ""
+
+
+def _show(
+    bar: Progress, task: Any, name: str, data: dict[str, Any], hint: str | None, flags: Flags
+) -> str | None:
     if name == "progress":
         eta = data.get("eta_s")
         info = f"{data.get('stage', '')} {data.get('step', 0)}/{data.get('total', 0)}"
@@ -340,7 +356,7 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any], hint: bool,
         bar.stop()
         if name == "completed":
             if hint:  # quiet, or a command that downloads it: the path it prints says the rest
-                console.print(f"[green]completed[/]: reelgen download {data.get('id', '')}", highlight=False)
+                console.print(f"[green]completed[/]: {escape(hint)}", highlight=False)
         else:
             error = data.get("error") or {}
             code = error.get("code", "")
