@@ -106,3 +106,28 @@ def test_a_kill_while_watching_exits_143_and_says_the_job_runs_on(monkeypatch: p
         f"stopped watching by SIGTERM; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} stops it)"
         in said(out.stderr)
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "video_x"],
+        ["enhance", "video_x", "--upscale", "2", "--server", "http://127.0.0.1:9"],
+        ["project", "render", "film", "--server", "http://127.0.0.1:9"],
+        ["avatar", "--image", "a.png", "--text", "hi", "--server", "http://127.0.0.1:9"],
+    ],
+)
+def test_an_empty_key_typed_is_bad_input_not_a_request_without_one(command: list[str]) -> None:
+    # `--api-key "$KEY"` with KEY unset overrode REELGEN_API_KEY with no key at all: the server's
+    # "requires an API key" read as if the variable had been ignored.
+    out = runner.invoke(app, [*command, "--api-key", ""], env={"REELGEN_API_KEY": "secret"})
+    assert out.exit_code == 2, out.output
+    assert "it is empty (an unset variable?); give the key, or leave the option out" in " ".join(
+        out.output.split()
+    )
+    unset = runner.invoke(
+        app, ["status", "video_x", "--server", "http://127.0.0.1:9"], env={"REELGEN_API_KEY": ""}
+    )
+    assert (
+        unset.exit_code == 1 and "cannot reach http://127.0.0.1:9" in unset.output
+    )  # no key: nothing refused

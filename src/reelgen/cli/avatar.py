@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.client import server_url
+from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import fail
 from reelgen.cli.remote import refuse
@@ -102,9 +102,7 @@ def avatar(
             help="Make it on a `reelgen serve` at this URL (the files are uploaded).",
         ),
     ] = None,
-    api_key: Annotated[
-        str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
-    ] = None,
+    api_key: KeyOpt = None,
 ) -> None:
     """Make a talking-head video: the face speaks the voice, lips in sync.
 

@@ -14,8 +14,9 @@ from rich.markup import escape
 from typer.core import TyperCommand
 
 from reelgen.cli import typed
+from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, fail, positive_gib, progress_bar, say_error
-from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, refuse, run_on_server
+from reelgen.cli.remote import ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import InvalidRequest, ReelgenError

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.client import job_path, server_url
+from reelgen.cli.client import KeyOpt, job_path, server_url
 from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
@@ -60,9 +60,7 @@ def enhance(
             help="Enhance on a running `reelgen serve` instead: IN is a file to upload or one of its video ids.",
         ),
     ] = None,
-    api_key: Annotated[
-        str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
-    ] = None,
+    api_key: KeyOpt = None,
 ) -> None:
     """Interpolate and/or upscale a video: fps stays exact, the audio is copied unchanged.
 

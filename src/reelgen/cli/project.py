@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from reelgen.cli import typed
-from reelgen.cli.client import server_url
+from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.output import STOPPED, console, fail, output_path, positive_gib, progress_bar, say_error
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
@@ -30,9 +30,6 @@ ServerOpt = Annotated[
         callback=server_url,
         help="Base URL of a `reelgen serve` to do it (uploads the project); default: here.",
     ),
-]
-KeyOpt = Annotated[
-    str | None, Opt("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server needs.")
 ]
 #: An export setting given on the command line is the option of its name (--codec, --output).
 OPTION = "--"

@@ -41,9 +41,6 @@ ServerOpt = Annotated[
         "--server", callback=server_url, help="Run it on a `reelgen serve` at this URL instead of here."
     ),
 ]
-KeyOpt = Annotated[
-    str | None, typer.Option("--api-key", envvar="REELGEN_API_KEY", help="Bearer key the server requires.")
-]
 TERMINAL = ("completed", "failed", "cancelled")
 T = TypeVar("T")
 U = TypeVar("U")

@@ -11,8 +11,9 @@ from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.batch import check_device, gpu_hour_price
+from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, fail, progress_bar
-from reelgen.cli.remote import KeyOpt, ServerError, ServerOpt, download, refuse, run_on_server
+from reelgen.cli.remote import ServerError, ServerOpt, download, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
 from reelgen.core.progress import Progress
