@@ -37,6 +37,11 @@ def test_a_short_run_writes_weights_statistics_and_a_log(checkpoint: Path) -> No
     losses = [row[2] for row in log["dit"]]
     assert losses and all(math.isfinite(x) for x in losses)
     assert set(log["vae_check"]) == {"first", "rest", "worst"}
+    # A phase shorter than its log interval printed "last []" (the VAE's here: 0.5 s, a row every 25 steps).
+    (vae_end,) = [said for _, said in log["events"] if said.startswith("VAE: ")]
+    assert "last []" not in vae_end and (
+        " last [" in vae_end or "no average logged yet (one every 25" in vae_end
+    )
 
 
 def test_resuming_continues_the_step_count_and_keeps_the_vae(checkpoint: Path, tmp_path: Path) -> None:

@@ -88,6 +88,11 @@ def _note(parts: Parts, cfg: TrainConfig, message: str) -> None:
     print(f"[{stamp:7.1f}s] {message}", flush=True)
 
 
+def _last_row(rows: list[list[float]], every: int) -> str:
+    """A phase's last logged averages, or that none was logged yet: a short phase printed "last []"."""
+    return f"last {rows[-1]}" if rows else f"no average logged yet (one every {every} steps)"
+
+
 # ---- phase 1: the VAE ------------------------------------------------------------------------
 
 
@@ -134,7 +139,7 @@ def train_vae(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> None:
             window = []
         if step % 250 == 0:
             _note(parts, cfg, f"VAE step {step}: {parts.log['vae'][-1]}")
-    _note(parts, cfg, f"VAE: {step} steps of {cfg.vae_batch} clips; last {parts.log['vae'][-1:]}")
+    _note(parts, cfg, f"VAE: {step} steps of {cfg.vae_batch} clips; {_last_row(parts.log['vae'], 25)}")
     vae.eval()
     parts.log["vae_check"] = vae_check(parts, cfg, stream)
     _note(parts, cfg, f"VAE on whole clips, PSNR dB: {parts.log['vae_check']}")
@@ -324,7 +329,11 @@ def train_transformer(parts: Parts, cfg: TrainConfig, stream: SceneStream) -> tu
         _checkpoint_and_validate(parts, cfg, emas, marks, pieces)
     parts.log["dit_time_split"] = pieces
     save_checkpoint(parts, cfg, *emas)
-    _note(parts, cfg, f"transformer: {parts.step} steps of {cfg.batch}; last {parts.log['dit'][-1:]}")
+    _note(
+        parts,
+        cfg,
+        f"transformer: {parts.step} steps of {cfg.batch}; {_last_row(parts.log['dit'], cfg.log_every)}",
+    )
     return emas[0], emas[1]
 
 
