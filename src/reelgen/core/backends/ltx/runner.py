@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -68,11 +67,8 @@ class LTXRunner(LTXFamilyRunner):
         return ltx_latent_preview(latents)
 
     def _load_single_file(self, cls: Any, source: WeightSource, dtype: Any, dtype_arg: Any) -> Any:
-        """The transformer (and the VAE, when the file has one) from the file, the rest from its base."""
-        if source.base is None and self.preset.tiny:
-            from reelgen.core.weights import tiny_folder
-
-            source = replace(source, base=tiny_folder(self.spec, self.preset))
+        """The transformer (and the VAE, when the file has one) from the file, the rest from its base
+        (a tiny model's own build, as ``weights._explicit`` sets it for every family)."""
         parts = single_file_parts(source, self.preset, dtype)
         return cls.from_pretrained(str(source.base), dtype=dtype_arg, local_files_only=True, **parts)
 
