@@ -1,4 +1,4 @@
-"""One render of a scene at a time: a second in-process render of a scene another is rendering is refused."""
+"""One render of a scene at a time: a render of a scene another process is rendering now is refused."""
 
 from __future__ import annotations
 
