@@ -101,7 +101,11 @@ class ProjectFolder:
         except (OSError, ValueError):
             return {}
         scenes = data.get("scenes") if isinstance(data, dict) else None
-        return {str(k): str(v) for k, v in (scenes or {}).items()}
+        # A hand-edited or damaged state.json (``"scenes": 5``) only tells less: its odd entries are
+        # left out, so such a scene shows as missing (never an internal error, never a made-up stale).
+        if not isinstance(scenes, dict):
+            return {}
+        return {str(k): v for k, v in scenes.items() if isinstance(v, str)}
 
     def mark_rendered(self, scene_id: str, key: str) -> None:
         keys = self.rendered_keys()
