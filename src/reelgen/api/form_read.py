@@ -2,14 +2,109 @@
 
 from __future__ import annotations
 
+import codecs
+from contextlib import aclosing
+from urllib.parse import unquote_to_bytes
+
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from reelgen.api.errors import ApiError
 
 TEXT_FIELD_BYTES = 1024 * 1024
 """The most one text (non-file) form field may hold; file parts are bounded by the upload limit."""
+
+
+class _NotText(MultiPartException):
+    """A form name or text field whose bytes are not text in the body's charset (UTF-8 unless said)."""
+
+    def __init__(self, message: str, param: str | None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def _text(data: bytes | bytearray, charset: str, field: str | None) -> str:
+    """``data`` decoded strictly. Starlette falls back to Latin-1 (multipart) or decodes
+    url-encoded bytes as Latin-1 and percent escapes with replacement: ``curl -d 'prompt=café'``
+    became the prompt ``cafÃ©`` and ``caf%E9`` became ``caf\ufffd``, each run without a word."""
+    try:
+        return bytes(data).decode(charset)
+    except UnicodeDecodeError as exc:
+        what = f"form field {field!r}" if field is not None else "a form field's name"
+        raise _NotText(
+            f"{what} is not {charset} text (its byte {exc.start} is {bytes(data)[exc.start]:#04x}); "
+            "send form text as UTF-8 (curl -F and --data-urlencode do)",
+            field,
+        ) from None
+
+
+def _charset(request: Request) -> str:
+    """The body's charset (UTF-8 unless the Content-Type names one); one Python has no codec for is a 400."""
+    _, params = parse_options_header(request.headers.get("content-type", ""))
+    said = params.get(b"charset", b"utf-8")
+    name = said.decode("latin-1") if isinstance(said, bytes) else str(said)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ApiError(
+            400, f"the Content-Type's charset {name!r} is not a known text encoding; send the form as UTF-8"
+        ) from None
+
+
+class _StrictMultiPart(MultiPartParser):
+    """Starlette's multipart parser with names and text fields decoded strictly."""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._current_part.content_disposition)
+        if b"name" in options:
+            _text(options[b"name"], self._charset, None)
+        super().on_headers_finished()
+
+    def on_part_end(self) -> None:
+        if self._current_part.file is None:
+            _text(self._current_part.data, self._charset, self._current_part.field_name)
+        super().on_part_end()
+
+
+class _StrictUrlEncoded(FormParser):
+    """Starlette's url-encoded parser with raw and percent-escaped bytes decoded strictly as the charset."""
+
+    charset = "utf-8"
+
+    def on_field_end(self) -> None:
+        self._current_fields += 1
+        if self._current_fields > self.max_fields:
+            raise MultiPartException(f"Too many fields. Maximum number of fields is {self.max_fields}.")
+        name = _text(unquote_to_bytes(bytes(self._field_name).replace(b"+", b" ")), self.charset, None)
+        raw = unquote_to_bytes(bytes(self._field_value).replace(b"+", b" "))
+        self._items.append((name, _text(raw, self.charset, name)))
+
+
+async def _parse(request: Request, *, max_files: int, max_fields: int) -> FormData:
+    """The form as Starlette's ``request.form()`` gives it (and kept there), but text strictly decoded."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    charset = _charset(request)
+    async with aclosing(request.stream()) as stream:
+        if kind == "multipart/form-data":
+            parser: MultiPartParser | FormParser = _StrictMultiPart(
+                request.headers,
+                stream,
+                max_files=max_files,
+                max_fields=max_fields,
+                max_part_size=TEXT_FIELD_BYTES,
+            )
+        elif kind == "application/x-www-form-urlencoded":
+            parser = _StrictUrlEncoded(
+                request.headers, stream, max_fields=max_fields, max_part_size=TEXT_FIELD_BYTES
+            )
+            parser.charset = charset
+        else:
+            return FormData()
+        form = await parser.parse()
+    request._form = form  # noqa: SLF001 - so request.close() closes its files, as request.form() does
+    return form
 
 
 async def read_form(
@@ -23,11 +118,11 @@ async def read_form(
     named: a user who pasted a long text into a form box cannot tell which rule was broken.
     """
     try:
-        return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=TEXT_FIELD_BYTES)
-    except HTTPException as exc:
-        if exc.status_code != 400:
-            raise
-        raise ApiError(400, _said(str(exc.detail), max_files, max_fields, takes, too_long)) from None
+        return await _parse(request, max_files=max_files, max_fields=max_fields)
+    except _NotText as exc:
+        raise ApiError(400, exc.message, param=exc.param) from None
+    except MultiPartException as exc:
+        raise ApiError(400, _said(exc.message, max_files, max_fields, takes, too_long)) from None
 
 
 def _said(detail: str, max_files: int, max_fields: int, takes: str, too_long: str) -> str:
