@@ -10,16 +10,16 @@ failed with its error, so one bad item never stops the others.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
+import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from reelgen.core.batch.create import item_seed
+from reelgen.core.batch.key import content_key
 from reelgen.core.batch.manifest import BatchItem, Manifest, fill_prompt, merged
-from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
+from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.motion.conditioning import (
     Conditioning,
@@ -33,12 +33,11 @@ from reelgen.core.motion.conditioning import (
 from reelgen.core.motion.kenburns import KEN_BURNS, KenBurnsRequest
 from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
+from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.viability import Viability, assess_keyframe
 
-#: Bumped when the way an item becomes pixels changes, so every output is made again.
-KEY_VERSION = 1
 #: Folder (under the output folder) for the start and end crops given to keyframe models.
 MOTION_FRAMES = "motion-frames"
 #: A Ken Burns clip's size and length when the manifest gives none.
@@ -121,12 +120,31 @@ def _with_ken_burns(name: str, message: str) -> str:
 
 
 def plan_batch(
-    manifest: Manifest, base_dir: str | Path, output_dir: str | Path | None = None
+    manifest: Manifest,
+    base_dir: str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[PlannedItem]:
-    """Every item of ``manifest`` planned; ``base_dir`` is the manifest's folder (relative paths start there)."""
+    """Every item of ``manifest`` planned; ``base_dir`` is the manifest's folder (relative paths start there).
+
+    With ``progress``, each item checked is a ``checking`` event and a cancel stops between items: scoring
+    the keyframes of 10000 items takes minutes, which Ctrl-C could not cut short and nothing showed.
+    """
     base = Path(base_dir).resolve()
     out = output_folder(manifest, base, output_dir)
-    return [plan_item(manifest, i, base, out) for i in range(len(manifest.items))]
+    begun, total = time.monotonic(), len(manifest.items)
+    plan: list[PlannedItem] = []
+    for i in range(total):
+        if progress is not None and progress.cancel.cancelled:
+            raise Cancelled(
+                f"batch {progress.cancel.reason} while checking its items ({i} of {total} checked), "
+                "before any was made; run the batch again to make them"
+            )
+        plan.append(plan_item(manifest, i, base, out))
+        if progress is not None:
+            progress.emit(ProgressEvent("checking", i + 1, total, time.monotonic() - begun))
+    return plan
 
 
 def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> PlannedItem:
@@ -360,33 +378,3 @@ def _motion_doc(
         "how": conditioning.how,
         "note": conditioning.note,
     }
-
-
-def content_key(planned: PlannedItem) -> str:
-    """A hash of everything that decides the item's pixels; input files count by content, not path."""
-    from reelgen.core.weights import sha256_file
-
-    paths = list(planned.images)
-    if planned.request is not None:
-        paths += [p for _, p in planned.request.input_files()] + [lora.path for lora in planned.request.loras]
-    files = {p: f"sha256:{sha256_file(Path(p))}" for p in paths}
-    data = {
-        "version": KEY_VERSION,
-        "container": Path(planned.video).suffix.lower(),
-        "request": planned.request.model_dump(mode="json") if planned.request else None,
-        "ken_burns": planned.ken_burns.model_dump(mode="json") if planned.ken_burns else None,
-        "motion": planned.motion,
-    }
-    text = json.dumps(_swap(data, files), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def _swap(value: Any, files: dict[str, str]) -> Any:
-    """``value`` with every input path replaced by its file's hash."""
-    if isinstance(value, str):
-        return files.get(value, value)
-    if isinstance(value, list):
-        return [_swap(v, files) for v in value]
-    if isinstance(value, dict):
-        return {k: _swap(v, files) for k, v in value.items()}
-    return value

@@ -137,7 +137,7 @@ def run_batch(
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
-    plan = plan_batch(manifest, base, output_dir)
+    plan = plan_batch(manifest, base, output_dir, progress=progress)
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     check_writable(summary_file, param="output_dir")
     # An earlier run's summary no longer describes the folder once this run makes or fails items;

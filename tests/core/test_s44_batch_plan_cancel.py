@@ -1,0 +1,37 @@
+"""Checking a big batch's items shows progress and stops at Ctrl-C, before any item is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reelgen.core.batch import Manifest, plan_batch, run_batch
+from reelgen.core.errors import Cancelled
+from reelgen.core.progress import Progress, ProgressEvent
+
+
+def _manifest(n: int) -> Manifest:
+    # No model: each item is planned (as failed) at once, with no image read.
+    return Manifest.model_validate({"items": [{"output": f"s{i}"} for i in range(n)]})
+
+
+def test_each_item_checked_is_a_progress_event(tmp_path: Path) -> None:
+    events: list[ProgressEvent] = []
+    progress = Progress(on_event=events.append)
+    plan = plan_batch(_manifest(3), tmp_path, progress=progress)
+    assert len(plan) == 3
+    assert [(e.stage, e.step, e.total) for e in events] == [("checking", n, 3) for n in (1, 2, 3)]
+
+
+def test_a_cancel_while_checking_stops_before_the_next_item(tmp_path: Path) -> None:
+    progress = Progress()
+
+    def stop_after_two(event: ProgressEvent) -> None:
+        if event.step == 2:
+            progress.cancel.cancel("cancelled with Ctrl-C")
+
+    progress.on_event = stop_after_two
+    with pytest.raises(Cancelled, match=r"cancelled with Ctrl-C while checking its items \(2 of 5 checked\)"):
+        run_batch(_manifest(5), base_dir=tmp_path, progress=progress)
+    assert not (tmp_path / "outputs").exists()  # nothing was made, not even a summary
