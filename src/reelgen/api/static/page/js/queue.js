@@ -3,6 +3,7 @@
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
+import { placeCard, waitingCount } from "./queue_order.js";
 import { deletedText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
@@ -220,13 +221,13 @@ export function createQueue(ctx) {
   }
 
   /** Adds (or updates) the card of `video`; active jobs are followed live. */
-  function add(video, { follow: live = true, top = true } = {}) {
+  function add(video, { follow: live = true } = {}) {
     let card = cards.get(video.id);
     if (!card) {
       card = build(video);
       card.video = { status: undefined };
       cards.set(video.id, card);
-      $("cards")[top ? "prepend" : "append"](card.node);
+      placeCard($("cards"), card.node, video);
     }
     render(card, video);
     if (live) watch(card);
@@ -279,8 +280,7 @@ export function createQueue(ctx) {
   }
 
   function cardError(card, err) {
-    card.parts.error.hidden = false;
-    card.parts.error.textContent = err.message;
+    Object.assign(card.parts.error, { hidden: false, textContent: err.message });
   }
 
   async function download(card) {
@@ -333,8 +333,8 @@ export function createQueue(ctx) {
   }
 
   function summary() {
-    const all = [...cards.values()].map((c) => c.video.status);
-    const queued = all.filter((s) => s === "queued").length, running = all.filter((s) => s === "in_progress").length;
+    const videos = [...cards.values()].map((c) => c.video);
+    const queued = waitingCount(videos), running = videos.filter((v) => v.status === "in_progress").length;
     $("queue-summary").textContent = running || queued ? `${running} running, ${queued} waiting` : "";
     const empty = $("queue-empty");
     // Until the server's jobs are in, the line says so: "Nothing queued" stood over a full queue.
