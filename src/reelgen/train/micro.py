@@ -22,6 +22,7 @@ from reelgen.core.backends.micro import build as mb
 from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.rules import MAX_FLOW_SHIFT
+from reelgen.train import micro_args as ma
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, given_path, number
 from reelgen.train.micro_checkpoint import check_checkpoint
 
@@ -301,9 +302,9 @@ def _add_train(sub: Any) -> None:
     )
     train.add_argument(
         "--eval-prompts",
-        type=number(int, 0),
+        type=number(int, 0, high=ma.HELDOUT, why=ma.HELDOUT_WHY),
         default=128,
-        help="held-out prompts scored at the end (0: none) [128]",
+        help=f"up to {ma.HELDOUT} held-out prompts scored at the end (0: none) [128]",
     )
     # The rest are TrainConfig's fields (None keeps the shipped recipe's value).
     for knob in TRAIN_KNOBS:
@@ -319,9 +320,9 @@ def _add_evaluate(sub: Any) -> None:
     evaluate.add_argument("--model", type=given_path, help="diffusers folder (default: the shipped model)")
     evaluate.add_argument(
         "--prompts",
-        type=number(int, 1),
+        type=number(int, 1, high=ma.HELDOUT, why=ma.HELDOUT_WHY),
         default=128,
-        help="held-out prompts to score, a clip each (on a CPU about 9 s a 128x128 clip) [128]",
+        help=f"held-out prompts to score, a clip each, at most {ma.HELDOUT} (a CPU: 9 s a 128x128 clip) [128]",
     )
     evaluate.add_argument("--out", required=True, type=given_path, help="JSON report path")
     evaluate.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N [cpu]")
@@ -330,12 +331,11 @@ def _add_evaluate(sub: Any) -> None:
     evaluate.add_argument("--size", type=SIDE, default=128, help="frame side in pixels [128]")
     evaluate.add_argument("--frames", type=FRAMES, default=25, help="frames per clip [25]")
     evaluate.add_argument("--batch", type=number(int, 1), default=4, help="clips per sampling call [4]")
+    cores = number(int, 0, high=ma.CORES, why=ma.CORES_WHY)
     evaluate.add_argument(
-        "--workers", type=number(int, 0), default=0, help="processes for the clip analysis (0: this one) [0]"
+        "--workers", type=cores, default=0, help="processes for the clip analysis (0: this one) [0]"
     )
-    evaluate.add_argument(
-        "--threads", type=number(int, 0), default=0, help="torch CPU threads (0: torch's default)"
-    )
+    evaluate.add_argument("--threads", type=cores, default=0, help="torch CPU threads (0: torch's default)")
     evaluate.add_argument(
         "--clips",
         type=given_path,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from reelgen.core.spec.request import SEED_LIMIT
+from reelgen.train.scenes import heldout_directions
 
 
 def number(
@@ -17,14 +21,20 @@ def number(
     high: float | None = None,
     step: int = 1,
     offset: int = 0,
+    why: str = "",
 ) -> Callable[[str], float]:
     """An argparse ``type`` reading ``kind`` within its bounds (and ``offset`` modulo ``step``), else an error
-    argparse prints with the option's name before exiting 2; NaN and infinity are never in bounds."""
-    bound = f"above {low:g}" if above else f"at least {low:g}"
+    argparse prints with the option's name before exiting 2; NaN and infinity are never in bounds. ``why``
+    says where the bounds come from, after them in the error."""
+    # Whole, an integer bound is written out: the largest seed read "at most 9.22337e+18".
+    say = (lambda v: str(int(v))) if kind is int else (lambda v: f"{v:g}")
+    bound = f"above {say(low)}" if above else f"at least {say(low)}"
     if high is not None:
-        bound += f" and at most {high:g}"
+        bound += f" and at most {say(high)}"
     if step > 1:
         bound += f", {step}k+{offset}" if offset else f", a multiple of {step}"
+    if why:
+        bound += f" ({why})"
 
     def read(text: str) -> float:
         try:
@@ -76,6 +86,16 @@ def _some(kind: type[int] | type[float]) -> Callable[[str], float]:
 SIDE = number(int, 32, high=512, step=16)
 FRAMES = number(int, 5, high=129, step=4, offset=1)
 
+#: Held-out prompts are one a (colour, shape, direction, background) combination: a count past them only
+#: repeated some, and a huge one drew scenes for hours before the first clip.
+HELDOUT = len(heldout_directions())
+HELDOUT_WHY = f"there are {HELDOUT} held-out colour, shape, direction and background combinations"
+
+#: Processes and threads at most one a CPU core: ``--threads 100000`` crashed torch (segmentation fault)
+#: at its first matrix product, and ``--workers 100000`` started as many processes.
+CORES = os.cpu_count() or 1
+CORES_WHY = f"this machine has {CORES} CPU cores"
+
 #: ``TrainConfig``'s fields offered by ``train`` (default None: the shipped recipe's value, in brackets).
 TRAIN_KNOBS = (
     # "evaluation included" held on the H200 only: a CPU run of --seconds 60 ended after 170 s, and with
@@ -101,7 +121,8 @@ TRAIN_KNOBS = (
         "--eval-prompts clip are made however long they take (said when that runs past --seconds); none is "
         "kept with --eval-prompts 0 [110]",
     ),
-    Knob("seed", _some(int), "seed of the scenes, the weights and the sampling [0]"),
+    # torch takes seeds below 2**64; the scenes' stream adds to it, so generation's own bound is kept.
+    Knob("seed", number(int, 0, high=SEED_LIMIT - 1), "seed of the scenes, the weights and the sampling [0]"),
     Knob("size", SIDE, "frame side in pixels [128]"),
     Knob("frames", FRAMES, "frames of each training clip [25]"),
     Knob("vae-frames", FRAMES, "frames of each VAE training clip [25]"),
@@ -119,7 +140,11 @@ TRAIN_KNOBS = (
     Knob("pool", _positive(int), "encoded clips kept to sample batches from [8192]"),
     Knob("stats-clips", _positive(int), "clips whose latents set the per-channel mean and std [512]"),
     Knob("refresh", _some(int), "fresh clips encoded into the pool every step [32]"),
-    Knob("workers", _some(int), "processes drawing scenes (0: in this process) [0]"),
+    Knob(
+        "workers",
+        number(int, 0, high=CORES, why=CORES_WHY),
+        f"processes drawing scenes, at most {CORES} here (0: in this process) [0]",
+    ),
     Knob("device", str, "cuda, cuda:N or cpu (a smoke run) [cuda]"),
     Knob("checkpoint-every", _positive(float), "seconds between checkpoints [60]"),
     Knob(
@@ -132,7 +157,8 @@ TRAIN_KNOBS = (
         _some(float),
         "seconds between adherence checks on training prompts (0: never) [300]",
     ),
-    Knob("validate-prompts", _some(int), "prompts in each of those checks [64]"),
+    # 0 ran each check on no prompt at all, logging empty scores; --validate-every 0 turns them off.
+    Knob("validate-prompts", _positive(int), "prompts in each of those checks [64]"),
     Knob("i2v-share", number(float, 0, high=1), "share of samples trained as image-to-video [0.2]"),
 )
 

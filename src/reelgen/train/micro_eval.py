@@ -15,7 +15,7 @@ import numpy as np
 from reelgen.core.backends.micro import build as mb
 from reelgen.train.adherence import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
 from reelgen.train.micro_checkpoint import atomic_write
-from reelgen.train.scenes import DIRECTIONS, Scene, sample_scene
+from reelgen.train.scenes import DIRECTIONS, Scene, heldout_directions, sample_scene
 
 #: Seed of the held-out prompt list, fixed so every report scores the same prompts.
 PROMPT_SEED = 20261121
@@ -30,12 +30,15 @@ def heldout_scenes(count: int, seed: int = PROMPT_SEED) -> list[Scene]:
     rng = random.Random(seed)
     chosen: list[Scene] = []
     used: set[tuple[str, ...]] = set()
+    # Once every combination is used, a repeat is taken: it skipped repeats for 50 draws a prompt
+    # instead, a minute of drawing before --prompts 1000 made its first clip.
+    every = len(heldout_directions())
     tries = 0
     while len(chosen) < count:
         scene = sample_scene(rng, "heldout", objects=1, motions=DIRECTIONS, camera=False)
         key = (scene.main.colour, scene.main.shape, scene.main.motion, scene.colour)
         tries += 1
-        if key in used and tries < 50 * count:
+        if key in used and len(used) < every and tries < 50 * count:
             continue
         used.add(key)
         chosen.append(scene)

@@ -147,6 +147,19 @@ def _contrast(rgb: tuple[int, int, int], *others: tuple[int, int, int]) -> float
     return min(math.dist(rgb, o) for o in others)
 
 
+def heldout_directions() -> frozenset[tuple[str, str, str, str]]:
+    """The held-out (colour, shape, direction, background colour) combinations a one-object scene can show:
+    131 of the 154 held out, the rest being colours too close to their background to be drawn on it."""
+    return frozenset(
+        (colour, shape, direction, background)
+        for colour, rgb in OBJECT_COLOURS.items()
+        for shape in SHAPES
+        for direction in DIRECTIONS
+        for background, bg in BACKGROUND_COLOURS.items()
+        if is_heldout(colour, shape, direction, background) and _contrast(rgb, bg) >= _MIN_CONTRAST
+    )
+
+
 def _object(rng: random.Random, colour: str, shape: str, motion: str, size: str | None = None) -> SceneObject:
     size = rng.choice(list(SIZES)) if size is None else size
     radius = SIZES[size] * rng.uniform(0.92, 1.08)
