@@ -19,7 +19,7 @@ CORS is off except for the origins listed in ``REELGEN_ALLOWED_ORIGINS``: their
 pages get answers to preflights and may read answers (Starlette's CORS
 middleware), so a web app served from one can call the API with ``fetch``.
 
-A URL holding a NUL character is a 400 here too, and a compressed request body
+A URL holding a NUL character, or naming one query parameter twice, is a 400 here too, and a compressed request body
 (``Content-Encoding: gzip``), which nothing here decodes, a 415. Every response carries
 ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
@@ -152,6 +152,16 @@ class EdgeGuard:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             # No id or filter holds one, and PostgreSQL cannot even compare against one.
             return error_response(400, "the URL holds a NUL character (%00)", code="invalid_value")
+        twice = _query_name_twice(scope.get("query_string", b""))
+        if twice is not None:
+            # Every query parameter here takes one value, and FastAPI kept the last without a word:
+            # ?limit=1&limit=50 listed 50, ?status=failed&status=cancelled only the cancelled.
+            return error_response(
+                400,
+                f"query parameter {twice!r} is given more than once; give it once (each takes one value)",
+                param=twice,
+                code="invalid_value",
+            )
         coding = headers.get("content-encoding", "").strip().lower()
         if coding not in ("", "identity") and _has_body(headers):
             # Nothing here decodes a compressed body: it was read as it came, "not valid JSON ('utf-8'
@@ -209,6 +219,16 @@ class EdgeGuard:
             return False
         scheme, _, given = headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), self.key.encode())
+
+
+def _query_name_twice(query: bytes) -> str | None:
+    """The first query parameter name the URL gives more than once, if any."""
+    seen: set[str] = set()
+    for name, _ in urllib.parse.parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True):
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
 
 
 def _has_body(headers: Headers) -> bool:
