@@ -21,6 +21,7 @@ from reelgen.core.batch.manifest import (
     BatchDefaults,
     BatchItem,
     Manifest,
+    windows_device,
 )
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
@@ -61,6 +62,8 @@ def plain_name(image: str) -> str:
     # as a WebM named like the video its still came from. Both keep the word: ``clip-avi``, ``intro-webm``.
     if name.lower().endswith(OTHER_VIDEOS + CONTAINERS):
         name = f"{name[: name.rindex('.')]}-{name[name.rindex('.') + 1 :]}"
+    if "." in name and windows_device(name):  # ``CON.x`` numbered stays a device (``CON.x-2``): join its word
+        name = name.replace(".", "-", 1)
     return name if name[0].isalnum() else f"item-{name}"
 
 
@@ -81,8 +84,9 @@ def _output_name(image: str, taken: set[str]) -> str:
 
 
 def _reserved(key: str) -> bool:
-    """Whether an output's stem is one of the batch's own files (its summary, an item's companions)."""
-    return key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS)
+    """Whether an output's stem is one of the batch's own files (its summary, an item's companions), or a
+    Windows device (``CON.png`` made an item the manifest refuses)."""
+    return key == Path(SUMMARY_FILE).stem or key.endswith(COMPANIONS) or windows_device(key)
 
 
 def numbered(manifest: Manifest) -> list[str]:
@@ -100,6 +104,8 @@ def numbered(manifest: Manifest) -> list[str]:
             why = (
                 f"{owner[0]} is named {owner[1]} (output names must differ, case aside)"
                 if owner
+                else f"{name} is a device name on Windows"
+                if windows_device(name)
                 else f"{name} is a name the batch's own files use"
             )
             lines.append(f"{image} -> {item.output}: {why}")

@@ -48,6 +48,11 @@ OTHER_VIDEOS = (
     ".3gp",
     ".ogv",
 )
+#: Names Windows keeps for devices, whatever follows a dot: ``NUL.mp4`` there is no file, so such an
+#: output was "made" into nothing (and a manifest must work on every system it is carried to).
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))]
+)
 #: The most keyframe images an item takes: a first, or a first and a last.
 MAX_IMAGES = 2
 #: The summary a run leaves in the output folder.
@@ -55,6 +60,11 @@ SUMMARY_FILE = "batch-summary.json"
 #: An output named ``x.motion`` would write its record to ``x.motion.json``, item x's camera path,
 #: and one named ``batch-summary`` to the summary: such names are refused.
 COMPANIONS = (".video_meta", ".motion")
+
+
+def windows_device(name: str) -> bool:
+    """Whether ``name`` (up to its first dot, case aside) is a Windows device: ``con``, ``NUL.mp4``, ``lpt1.gif``."""
+    return name.split(".")[0].upper() in WINDOWS_DEVICES
 
 
 class Settings(NumberFields):
@@ -116,6 +126,15 @@ class BatchDefaults(Settings):
     price_per_gpu_hour: float = Field(default=2.0, ge=0, description="prices the summary's render time")
     currency: str = Field(default="USD", max_length=8)
 
+    @field_validator("currency")
+    @classmethod
+    def _shown(cls, value: str) -> str:
+        # Printed in the summary line: "" left "0.0000  at 2  per GPU-hour", and "\u001b[31m" coloured
+        # the terminal red from then on.
+        if not value.strip() or not value.isprintable():
+            raise ValueError(f"{value!r} is not a currency; give its code or sign, e.g. USD, EUR or €")
+        return value
+
 
 class BatchItem(Settings):
     """One clip to make. ``output`` names it (and its companion files) in the output folder."""
@@ -135,6 +154,12 @@ class BatchItem(Settings):
         if isinstance(value, str) and not re.fullmatch(OUTPUT_NAME, value):
             shown = value if len(value) <= 60 else f"{value[:57]}..."
             raise ValueError(f"{shown!r} is not a usable output name; {NAME_RULE}")
+        if isinstance(value, str) and windows_device(value):
+            head = value.split(".")[0]
+            raise ValueError(
+                f"{value!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9), where its file "
+                f"cannot be written; name it otherwise, e.g. {head}-1 or shot-{head}"
+            )
         other = next((s for s in OTHER_VIDEOS if isinstance(value, str) and value.lower().endswith(s)), None)
         if other is not None:
             stem = value[: -len(other)]
