@@ -258,8 +258,13 @@ def with_known_fields(message: str, loc: tuple[Any, ...], model: Any, files: tup
     multipart body, the names of the ``files`` it takes).
 
     It named the field and not what was valid, so a client guessing at a name learned nothing;
-    a near name ("did you mean ...") is already given and stays alone.
+    a near name ("did you mean ...") is already given and stays alone. An object given as a string
+    or number ("webhook": "https://...") gets the names it takes, which "must be an object of named
+    fields, not a string" left out.
     """
+    if model is not None and " must be an object of named fields, not " in message and loc:
+        takes = list(dict.fromkeys(fields_at(model, (*loc, ""))))
+        return f"{message}; its fields: {', '.join(takes)}" if takes else message
     if model is None or not message.endswith("is not a known field"):
         return message
     names = sorted(set(fields_at(model, loc)) | (set(files) if len(loc) <= 1 else set()))
