@@ -58,3 +58,11 @@ def file_error(
             # After "did you mean X?" a space; after the bare "is not a known field" a semicolon.
             message += f"{'' if message.endswith('?') else ';'} known: {', '.join(known)}"
     return InvalidRequest(message, param=error.param)
+
+
+def check_currency(value: str) -> str:
+    """A file's ``currency``, checked: printed in summaries and reports, so a code or sign, not blank
+    ("0.0000  at 2  per GPU-hour") and no control character ("\\u001b[31m" coloured the terminal)."""
+    if not value.strip() or not value.isprintable():
+        raise ValueError(f"{value!r} is not a currency; give its code or sign, e.g. USD, EUR or €")
+    return value

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reelgen.core.batch.fields import file_error
+from reelgen.core.batch.fields import check_currency, file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
@@ -126,14 +126,7 @@ class BatchDefaults(Settings):
     price_per_gpu_hour: float = Field(default=2.0, ge=0, description="prices the summary's render time")
     currency: str = Field(default="USD", max_length=8)
 
-    @field_validator("currency")
-    @classmethod
-    def _shown(cls, value: str) -> str:
-        # Printed in the summary line: "" left "0.0000  at 2  per GPU-hour", and "\u001b[31m" coloured
-        # the terminal red from then on.
-        if not value.strip() or not value.isprintable():
-            raise ValueError(f"{value!r} is not a currency; give its code or sign, e.g. USD, EUR or €")
-        return value
+    _currency = field_validator("currency")(check_currency)
 
 
 class BatchItem(Settings):
@@ -197,6 +190,16 @@ class Manifest(BaseModel):
     version: Literal[1] = MANIFEST_VERSION
     defaults: BatchDefaults = Field(default_factory=BatchDefaults)
     items: list[BatchItem] = Field(min_length=1)
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _some_item(cls, value: Any) -> Any:
+        if value == []:  # before pydantic's own words, "List should have at least 1 item after validation"
+            raise ValueError(
+                'there are none; give at least one, e.g. {"output": "shot-001", "images": ["a.png"]} '
+                "(`reelgen manifest create FOLDER` makes one per image)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _unique_outputs(self) -> Manifest:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reelgen.core.batch.fields import file_error
+from reelgen.core.batch.fields import check_currency, file_error
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT, slow_rate
@@ -105,6 +105,8 @@ class PromptsFile(NumberFields):
     weights: Weights = Field(default_factory=Weights)
     price_per_gpu_hour: float = Field(default=2.0, ge=0)
     currency: str = Field(default="USD", max_length=8)
+
+    _currency = field_validator("currency")(check_currency)
 
     @model_validator(mode="before")
     @classmethod
