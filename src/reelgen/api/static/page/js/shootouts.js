@@ -53,6 +53,15 @@ function seedProblem(text) {
   return `Seed: “${typed}” is not a seed. Type a whole number from 0 to ${MAX_SEED}, or leave it empty for 0.`;
 }
 
+/**
+ * Whether the Prompts box holds a prompts file's JSON rather than prompts one a line: an object of
+ * named fields, or a list of strings or objects. A prompt such as "[slow motion] waves at dusk" or
+ * "{a} fox" is a prompt (it was refused as JSON that does not parse).
+ */
+export function looksLikeJson(text) {
+  return /^\{\s*["}]/.test(text) || /^\[\s*["{\]]/.test(text);
+}
+
 export function mountShootouts(section, ctx) {
   // Image-to-video models too: they animate the prompts' images (a prompt without one fails in the report).
   const usable = ctx.models.filter((m) => (m.tasks.includes("t2v") || m.tasks.includes("i2v")) && m.weights.present);
@@ -101,8 +110,10 @@ export function mountShootouts(section, ctx) {
     const raw = prompts.value.trim();
     if (!raw) throw new RangeError("Write at least one prompt.");
     let file;
-    if (raw.startsWith("{") || raw.startsWith("[")) {
-      try { file = parseExact(raw); } catch (err) { throw new RangeError(`The prompts are not valid JSON (${err.message}).`); }
+    if (looksLikeJson(raw)) {
+      try { file = parseExact(raw); } catch (err) {
+        throw new RangeError(`The prompts are not valid JSON (${err.message}); write one prompt per line, or a prompts file's JSON: {"prompts": [...]} or a list.`);
+      }
       if (Array.isArray(file)) file = { prompts: file };
     } else {
       file = { prompts: raw.split("\n").map((l) => l.trim()).filter(Boolean) };
