@@ -325,6 +325,7 @@ _MEDIA = {"video": "video/mp4", "thumbnail": "image/png", "spritesheet": "image/
     responses={
         200: {"content": {"video/mp4": {}, "image/png": {}, "image/jpeg": {}}},
         206: {"description": "Partial content"},
+        304: {"description": "Not modified: If-None-Match names its ETag, or If-Modified-Since"},
         **_errors(
             400,
             409,
