@@ -88,6 +88,10 @@ def _colour(value: str) -> str:
     return value
 
 
+#: The highest output frame rate an export takes.
+MAX_FPS = 240
+
+
 class _Strict(BaseModel):
     # NaN fails every bound, so without allow_inf_nan `--fps nan` read "should be less than or equal to 240".
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -191,7 +195,7 @@ class ExportSettings(_Strict):
     codec: Codec | None = Field(default=None, description="Default: h264 in mp4, mov and mkv, vp9 in webm")
     width: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
     height: int | None = Field(default=None, gt=0, le=8192, description="Default: the first scene's")
-    fps: float | None = Field(default=None, gt=0, le=240, description="Default: the first scene's")
+    fps: float | None = Field(default=None, gt=0, le=MAX_FPS, description="Default: the first scene's")
     _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     fit: Fit = Fit.CONTAIN
     crf: int | None = Field(default=None, ge=0, le=63, description="Quality (lower is better); codec default")

@@ -18,7 +18,7 @@ from reelgen.core.export import codecs, text
 from reelgen.core.export.animated import GIF_ENCODER, check_gif_output, gif_notes, gif_record, write_gif
 from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_graph
 from reelgen.core.export.lut import check_lut
-from reelgen.core.export.settings import IN_FILE, Container, ExportSettings, SettingNames, Soundtrack
+from reelgen.core.export.settings import IN_FILE, MAX_FPS, Container, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
@@ -237,11 +237,18 @@ def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -
                 continue
             if seconds <= 0:
                 raise InvalidRequest(f"{seg.label}: it lasts no time ({seconds:g}s)", param=seg.param)
+            said = f"{seg.label}: {what} ({seconds:g}s) is shorter than one frame at the film's {float(fps):g} fps"
+            if 1 / seconds <= MAX_FPS:
+                raise InvalidRequest(
+                    f"{said} ({names('fps')}); give a rate of at least {1 / seconds:.3g} fps or lengthen it",
+                    param=names("fps"),
+                )
+            # No rate the export takes shows it (0.001 s asked for "at least 1e+03 fps"): only its length can.
+            field = "duration" if what == "it" else "transition.duration"
             raise InvalidRequest(
-                f"{seg.label}: {what} ({seconds:g}s) is shorter than one frame at the film's "
-                f"{float(fps):g} fps ({names('fps')}); give a rate of at least {1 / seconds:.3g} fps "
-                "or lengthen it",
-                param=names("fps"),
+                f"{said}, and no rate an export takes (up to {MAX_FPS} fps) gives it one; make its {field} "
+                f"at least {float(1 / fps):.3g}s" + (", or the transition a cut" if what != "it" else ""),
+                param=f"{seg.param}.{field}",
             )
 
 
