@@ -40,7 +40,7 @@ _ERROR_TEXT = {
     409: "Conflict: idempotency key reused with another body, or the video is not ready",
     413: "Upload too large",
     415: "Body neither JSON nor multipart/form-data",
-    416: "Range starts past the end of the file",
+    416: "Range names no byte of the file",
     429: "Queue full; see Retry-After",
     503: "The engine is restarting; see Retry-After",
     507: "The server's disk is full; nothing was kept",
