@@ -15,6 +15,9 @@ from reelgen.core.types import Audio
 SILENCE_DBFS = -50.0
 #: Default longest voice track, in seconds; ``REELGEN_AVATAR_MAX_SECONDS`` moves it.
 DEFAULT_MAX_SECONDS = 300.0
+#: Shortest voice track, in seconds: a syllable's length (Piper says "I" in 0.33 s), six frames at 25 fps.
+#: A 0.01 s click made a one-frame "talking" video whose mouth could not move.
+MIN_SECONDS = 0.25
 
 
 def max_seconds() -> float:
@@ -110,10 +113,16 @@ def loudest_dbfs(audio: Audio, window_s: float = 0.02) -> float:
 
 
 def check_voice(audio: Audio, param: str = "speech_audio", limit_s: float | None = None) -> None:
-    """Refuse a silent track and one longer than the configured limit."""
+    """Refuse a silent track, one shorter than a syllable and one longer than the configured limit."""
     limit = max_seconds() if limit_s is None else limit_s
     if audio.seconds > limit:
         raise too_long(param, audio.seconds, limit)
+    if audio.seconds < MIN_SECONDS:
+        raise InvalidRequest(
+            f"{param}: the voice track is {audio.seconds:.3g} s long; an avatar needs at least "
+            f"{MIN_SECONDS:g} s of speech (a syllable) to move its mouth",
+            param=param,
+        )
     level = loudest_dbfs(audio)
     if level < SILENCE_DBFS:
         shown = "digital silence" if level == float("-inf") else f"{level:.0f} dBFS at its loudest"

@@ -134,14 +134,11 @@ def _check_spoken(voice: Audio) -> None:
     """Refuse text whose speech runs past the limit, naming the text: said of the voice track, it blamed
     an ``--audio`` never given and told to split a file the person does not have."""
     from reelgen.core.speech.audio import max_seconds
+    from reelgen.core.speech.tts import text_too_long
 
     limit = max_seconds()
     if voice.seconds > limit:
-        raise InvalidRequest(
-            f"speech_text: the text takes {voice.seconds:.1f} s to speak; the limit is {limit:g} s "
-            "(shorten it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
-            param="speech_text",
-        )
+        raise text_too_long(f"{voice.seconds:.1f} s", limit)
 
 
 def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRules) -> GenerationRequest:
@@ -175,7 +172,8 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
             )
         from reelgen.core.speech.tts import DEFAULT_VOICE, speech_file, voice_files
 
-        audio_path = str(speech_file(request.speech_text or "", request.voice))
+        # The limit goes in: text over it is refused before (or while) it is spoken, not after.
+        audio_path = str(speech_file(request.speech_text or "", request.voice, max_seconds()))
         if request.voice and request.voice != DEFAULT_VOICE:
             # Recorded by absolute path, so a replay from another folder can speak the text again.
             update_voice = {"voice": str(voice_files(request.voice)[0])}

@@ -28,6 +28,17 @@ SPEECH_SEED = 0
 _SPEECH_KIND = f"piper seed {SPEECH_SEED}, 1 thread"
 #: onnxruntime's seed is process-wide and read as a session is built: one voice built at a time.
 _SEEDING = threading.Lock()
+#: Fastest a Piper voice speaks at its config's ``length_scale`` 1, in Piper's phonemes a second (stress
+#: marks and spaces count): en_US-joe-medium measured 11 to 21 (prose 17 to 21). A text's phonemes
+#: over this are the least time its speech can take, so text surely over the limit is refused before a
+#: word is spoken (300 s of speech took over a minute of CPU to make, only to be refused).
+FASTEST_PHONEMES_PER_S = 25.0
+#: The usual rate of prose, for the length a refusal before speaking estimates.
+USUAL_PHONEMES_PER_S = 19.5
+#: Most phonemes Piper is given in one sentence: its memory grows with the square of a sentence's
+#: length (3,000 phonemes took 3 GB and a minute; 9,000, a run-on of digits, was killed for memory).
+#: 1,000 is about 50 s of speech, several times the longest sentence of ordinary prose.
+MAX_SENTENCE_PHONEMES = 1000
 
 #: espeak language prefix -> the Unicode script its letters are written in (the name's first word).
 _SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC", "bg": "CYRILLIC", "sr": "CYRILLIC", "kk": "CYRILLIC"}
@@ -200,15 +211,52 @@ def check_text(text: str, voice: str | None) -> None:
         )
 
 
-def speak(text: str, voice: str | None = None) -> Speech:
-    """``text`` spoken by ``voice``, with phoneme timings; the same text and voice give the same samples."""
+def text_too_long(said: str, limit_s: float) -> InvalidRequest:
+    """The refusal of text whose speech runs past ``limit_s`` (``said``: how long it takes, in words)."""
+    return InvalidRequest(
+        f"speech_text: the text takes {said} to speak; the limit is {limit_s:g} s "
+        "(shorten it, or raise REELGEN_AVATAR_MAX_SECONDS / --max-seconds)",
+        param="speech_text",
+    )
+
+
+def _check_phonemes(piper: Any, text: str, limit_s: float | None) -> None:
+    """Refuse a sentence too long to speak in one go, and text that cannot be spoken within ``limit_s``
+    even at the fastest rate, from its phonemes (milliseconds of espeak) rather than its speech."""
+    sentences = [len(sentence) for sentence in piper.phonemize(text)]
+    scale = float(getattr(piper.config, "length_scale", 1.0) or 1.0)  # above 1 speaks slower
+    if max(sentences, default=0) > MAX_SENTENCE_PHONEMES:
+        raise InvalidRequest(
+            f"speech_text: a sentence of the text runs {max(sentences)} phonemes (about "
+            f"{max(sentences) * scale / USUAL_PHONEMES_PER_S:.0f} s of speech) without a full stop; at most "
+            f"{MAX_SENTENCE_PHONEMES} are spoken in one go: break it into sentences with . ! or ?",
+            param="speech_text",
+        )
+    count = sum(sentences)
+    if limit_s is not None and count * scale / FASTEST_PHONEMES_PER_S > limit_s:
+        usual = count * scale / USUAL_PHONEMES_PER_S
+        raise text_too_long(f"about {usual:.0f} s (estimated from its {count} phonemes)", limit_s)
+
+
+def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> Speech:
+    """``text`` spoken by ``voice``, with phoneme timings; the same text and voice give the same samples.
+
+    ``limit_s``: text whose speech would last longer is refused, by its phonemes before
+    it is spoken where they show it, else as soon as the sentences spoken pass it. A sentence
+    too long for Piper's memory is refused before anything is spoken.
+    """
     check_text(text, voice)
     piper = _seeded_voice(*voice_files(voice))
+    _check_phonemes(piper, text, limit_s)
     pieces: list[np.ndarray] = []
     phonemes: list[Phoneme] = []
     rate = int(piper.config.sample_rate)
+    spoken = 0
     for chunk in piper.synthesize(text, include_alignments=True):
         pieces.append(np.asarray(chunk.audio_float_array, np.float32))
+        spoken += pieces[-1].size
+        if limit_s is not None and spoken > limit_s * rate:  # the rest is not spoken to be refused
+            raise text_too_long(f"more than {limit_s:g} s", limit_s)
         for item in chunk.phoneme_alignments or ():
             phonemes.append(Phoneme(str(item.phoneme), int(item.num_samples)))
     if not pieces or sum(p.size for p in pieces) == 0:
@@ -224,11 +272,12 @@ def speech_path(text: str, voice: str | None = None) -> Path:
     return settings.home() / "speech" / f"{key}.wav"
 
 
-def speech_file(text: str, voice: str | None = None) -> Path:
-    """``text`` spoken to a WAV under ``REELGEN_HOME/speech``, named by what made it (made once)."""
+def speech_file(text: str, voice: str | None = None, limit_s: float | None = None) -> Path:
+    """``text`` spoken to a WAV under ``REELGEN_HOME/speech``, named by what made it (made once);
+    ``limit_s`` as for ``speak`` (a WAV already made is returned whatever its length)."""
     from reelgen.core.speech.audio import write_wav
 
     path = speech_path(text, voice)
     if not path.is_file():
-        write_wav(path, speak(text, voice).audio)
+        write_wav(path, speak(text, voice, limit_s).audio)
     return path
