@@ -173,6 +173,18 @@ def present(name: str, root: Path | None = None) -> Path | None:
     return where if ok else None
 
 
+def pulled(name: str, files: tuple[str, ...] | None = None, root: Path | None = None) -> Path | None:
+    """The folder when each of ``files`` (default: all of ``name``'s) is there at any size, else None.
+
+    A file there at the wrong size (a copy cut short) is damaged, not absent: taken as absent,
+    ``auto`` quietly ran the method without weights and a named model was said to be "not on
+    this machine". Found here, the run's ``checked_sha256`` refuses it and says to pull again.
+    """
+    where = folder(name, root)
+    wanted = files if files is not None else tuple(f.name for f in PACKAGED[name].files)
+    return where if all((where / f).is_file() for f in wanted) else None
+
+
 def pull_hint(name: str) -> str:
     return f"reelgen pull {name}"
 

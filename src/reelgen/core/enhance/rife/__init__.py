@@ -58,7 +58,7 @@ class RifeInterpolator(Interpolator):
 
     @classmethod
     def missing(cls) -> str | None:
-        if weights.present("rife") is None:
+        if weights.pulled("rife") is None:  # one there but damaged is refused by the run, not passed over
             return f"RIFE weights are not on this machine ({default_weights()}); run `{weights.pull_hint('rife')}`"
         return None
 

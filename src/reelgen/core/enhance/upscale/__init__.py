@@ -14,7 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.enhance import weights
 from reelgen.core.enhance.base import Shape, StreamingEnhancer, batches
-from reelgen.core.enhance.upscale.models import NAMED, check_scale, checkpoint_path, named_files
+from reelgen.core.enhance.upscale.models import (
+    NAMED,
+    auto_model_missing,
+    check_scale,
+    checkpoint_path,
+    named_files,
+)
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import Progress
 
@@ -79,9 +85,7 @@ class EsrganUpscaler(StreamingEnhancer):
 
     @classmethod
     def missing(cls) -> str | None:
-        if weights.present("realesrgan") is None:
-            return f"the Real-ESRGAN models are not on this machine; run `{weights.pull_hint('realesrgan')}`"
-        return None
+        return auto_model_missing()
 
     def scale(self) -> int:
         named = NAMED.get(self.opts.model)

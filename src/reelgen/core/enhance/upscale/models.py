@@ -64,14 +64,26 @@ def check_scale(model: str, scale: int) -> None:
 def named_files(model: str, scale: int) -> tuple[Path, Path]:
     """The .param and .bin of a named model, or InvalidRequest saying how to fetch them."""
     named = NAMED[model]
-    where = weights.present("realesrgan")
+    files = named.param(scale), named.bin
+    # Only this model's files: a damaged x4plus made animevideov3 "not on this machine". One of them
+    # there but damaged is found, and refused as damaged by the preflight's hash check.
+    where = weights.pulled("realesrgan", files)
     if where is None:
         raise InvalidRequest(
             f"the Real-ESRGAN models are not on this machine ({weights.folder('realesrgan')}); "
             f"run `{weights.pull_hint('realesrgan')}`, or use the lanczos upscaler (no weights)",
             param="upscaler",
         )
-    return where / named.param(scale), where / named.bin
+    return where / files[0], where / files[1]
+
+
+def auto_model_missing() -> str | None:
+    """Why ``auto`` cannot take the model it would use (realesr-animevideov3), or None when its files are there."""
+    named = NAMED["realesr-animevideov3"]
+    files = (*(named.param(s) for s in named.scales), named.bin)
+    if weights.pulled("realesrgan", files) is None:
+        return f"the Real-ESRGAN models are not on this machine; run `{weights.pull_hint('realesrgan')}`"
+    return None
 
 
 def checkpoint_path(model: str) -> Path | None:
