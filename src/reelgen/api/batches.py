@@ -35,7 +35,7 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.schemas import Status, VideoError
-from reelgen.core.batch.manifest import Manifest, check_spares_file
+from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.summary import BatchSummary
 from reelgen.core.errors import ReelgenError
@@ -134,6 +134,7 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
     out = server_folder(str(output_folder(body.manifest, base, body.output_folder)), "output_folder")
     try:
         check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
+        check_keyframes_kept(body.manifest, base, out)  # an item's output would replace a keyframe
         if body.name and Path(body.name).name == body.name and (base / body.name).is_file():
             check_spares_file(body.manifest, out, base / body.name)  # `reelgen batch --server` names it
     except ReelgenError as exc:

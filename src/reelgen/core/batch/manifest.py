@@ -6,6 +6,7 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from pathlib import Path
@@ -239,6 +240,26 @@ def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
                 "rename the item or set another output_dir",
                 param=f"items[{i}].output",
             )
+
+
+def check_keyframes_kept(manifest: Manifest, base: Path, out: Path) -> None:
+    """Refuse, before any work, a batch an item of which would write over a keyframe image (its own or
+    another item's): ``g.gif`` made from ``g.gif`` with outputs beside it replaced the picture, and the
+    next run then made the item again from its own output."""
+    written: dict[str, tuple[int, str]] = {}
+    for i, item in enumerate(manifest.items):
+        for name in (item.file_name, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS)), SUMMARY_FILE):
+            written.setdefault(os.path.normcase(out.resolve() / name), (i, name))
+    for i, item in enumerate(manifest.items):
+        for j, image in enumerate(item.images):
+            hit = written.get(os.path.normcase((base / image).expanduser().resolve()))
+            if hit is not None:
+                writer = "it" if hit[0] == i else f"items[{hit[0]}]"
+                raise InvalidRequest(
+                    f"items[{i}].images[{j}]: {image} would be replaced by the {hit[1]} {writer} makes in "
+                    f"{out}; move or rename the keyframe, rename the item, or set another output_dir",
+                    param=f"items[{i}].images[{j}]",
+                )
 
 
 def check_server_outputs(manifest: Manifest, source: str | None = None) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
-from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, load_manifest
+from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
 from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
@@ -137,6 +137,7 @@ def run_batch(
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
+    check_keyframes_kept(manifest, base, output_folder(manifest, base, output_dir))
     plan = plan_batch(manifest, base, output_dir, progress=progress)
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     check_writable(summary_file, param="output_dir")
