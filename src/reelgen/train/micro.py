@@ -246,7 +246,6 @@ def _save_clips(path: str, clips: list[Any]) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import torch
-    from diffusers import WanPipeline
 
     from reelgen.train import micro_eval as me
 
@@ -255,20 +254,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             check_writable(Path(path), param=option)  # before minutes of scoring, not after
     device_info(args.device)  # before loading: a device this machine lacks is named, with the ones it has
     folder = Path(args.model) if args.model else shipped_folder()
-    if not (folder / "model_index.json").is_file():
-        raise InvalidRequest(
-            f"--model {folder} is not a diffusers folder (no model_index.json); give one "
-            "`reelgen train-micro export --dest` wrote, or leave --model out for the shipped model",
-            param="model",
-        )
     torch.set_num_threads(args.threads) if args.threads else None
-    from reelgen.core.backends.plumbing import silence_library_bars
-
-    silence_library_bars()  # diffusers' and transformers' loading bars came before the report's table
-    pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True).to(
-        args.device
-    )
-    pipe.set_progress_bar_config(disable=True)
+    pipe = me.load_model(folder, args.device)
     begin = time.monotonic()
     with torch.no_grad():
         summary, results, _ = me.evaluate(
@@ -322,7 +309,8 @@ def _add_evaluate(sub: Any) -> None:
         "--prompts",
         type=number(int, 1, high=ma.HELDOUT, why=ma.HELDOUT_WHY),
         default=128,
-        help=f"held-out prompts to score, a clip each, at most {ma.HELDOUT} (a CPU: 9 s a 128x128 clip) [128]",
+        help=f"up to {ma.HELDOUT} held-out prompts to score, "
+        "a clip each (on a CPU about 9 s a 128x128 clip) [128]",
     )
     evaluate.add_argument("--out", required=True, type=given_path, help="JSON report path")
     evaluate.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N [cpu]")

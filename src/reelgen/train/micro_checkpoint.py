@@ -50,15 +50,51 @@ def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encod
 
 
 def check_checkpoint(folder: Path, option: str = "--checkpoint") -> None:
-    """Refuse a folder that holds no checkpoint, naming what it lacks (before a model is built, not after)."""
-    needed = [f"{name}.safetensors" for name in ("transformer", "text_encoder", "vae")] + ["state.json"]
+    """Refuse a folder that holds no whole checkpoint, naming what is wrong (before a model is built, not
+    after): a damaged file or state.json was an "internal error" from safetensors or json, a minute in."""
+    wrote = "give a folder `reelgen train-micro train --out` wrote"
+    if folder.is_file():
+        raise InvalidRequest(f"{option} {folder} is a file; {wrote}", param=option.lstrip("-"))
+    needed = [f"{name}.safetensors" for name in WEIGHTS] + ["state.json"]
     missing = [name for name in needed if not (folder / name).is_file()]
     if missing:
         raise InvalidRequest(
-            f"{option} {folder} is not a reelgen-micro checkpoint (no {', '.join(missing)}); give a folder "
-            "`reelgen train-micro train --out` wrote",
+            f"{option} {folder} is not a reelgen-micro checkpoint (no {', '.join(missing)}); {wrote}",
             param=option.lstrip("-"),
         )
+    problem = _damage(folder)
+    if problem:
+        raise InvalidRequest(f"{option} {folder} is damaged: {problem}; {wrote}", param=option.lstrip("-"))
+
+
+#: The weight files of a checkpoint, each a module of ``Parts``.
+WEIGHTS = ("transformer", "text_encoder", "vae")
+
+
+def _damage(folder: Path) -> str:
+    """What makes the checkpoint in ``folder`` unreadable (its state.json and the weights' headers), or ""."""
+    from safetensors import safe_open
+
+    for name in WEIGHTS:
+        try:
+            with safe_open(str(folder / f"{name}.safetensors"), "pt"):  # reads the header, checks the size
+                pass
+        except Exception as exc:  # safetensors raises its own error type, and OSError for unreadable files
+            return (
+                f"{name}.safetensors cannot be read as safetensors ({str(exc).strip() or type(exc).__name__})"
+            )
+    try:
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return f"state.json is not readable JSON ({exc})"
+    stats = [state.get(key) if isinstance(state, dict) else None for key in ("latents_mean", "latents_std")]
+    if not all(isinstance(s, list) and len(s) == mb.Z_DIM and _numbers(s) for s in stats):
+        return f"state.json lacks latents_mean and latents_std, {mb.Z_DIM} numbers each"
+    return ""
+
+
+def _numbers(values: list[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
@@ -67,9 +103,16 @@ def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
     from safetensors.torch import load_file
 
     check_checkpoint(folder)  # before loading any of them: a wrong folder is a mistake to name
-    for name in ("transformer", "text_encoder", "vae"):
+    for name in WEIGHTS:
         weights = {k: v.float() for k, v in load_file(str(folder / f"{name}.safetensors")).items()}
-        getattr(parts, name).load_state_dict(weights)
+        try:
+            getattr(parts, name).load_state_dict(weights)
+        except RuntimeError:  # its keys or shapes: another model's weights, or another layout of this one's
+            raise InvalidRequest(
+                f"{folder / f'{name}.safetensors'} does not fit this reelgen's reelgen-micro {name} "
+                "(other layers or sizes); give a checkpoint a `reelgen train-micro train` of this version wrote",
+                param="checkpoint",
+            ) from None
     state: dict[str, Any] = json.loads((folder / "state.json").read_text())
     shape = (1, mb.Z_DIM, 1, 1, 1)
     parts.mean = torch.tensor(state["latents_mean"]).view(shape)

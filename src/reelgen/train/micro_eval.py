@@ -212,3 +212,27 @@ def validate(parts: Any, cfg: Any, transformer: Any, text_encoder: Any) -> dict[
     row = {"step": parts.step, **{k: summary[k] for k in keys}, "seconds": round(time.monotonic() - begin, 1)}
     parts.log["validation"].append(row)
     return row
+
+
+def load_model(folder: Path, device: str) -> Any:
+    """The diffusers folder ``folder`` as a WanPipeline on ``device``, or a one-line refusal of what is
+    wrong with it: a damaged weight file or model_index.json was an "internal error" from diffusers."""
+    import torch
+    from diffusers import WanPipeline
+
+    from reelgen.core.backends.plumbing import silence_library_bars
+    from reelgen.core.errors import InvalidRequest
+
+    wrote = "give one `reelgen train-micro export --dest` wrote, or leave --model out for the shipped model"
+    if not (folder / "model_index.json").is_file():
+        raise InvalidRequest(
+            f"--model {folder} is not a diffusers folder (no model_index.json); {wrote}", param="model"
+        )
+    silence_library_bars()  # diffusers' and transformers' loading bars came before the report's table
+    try:
+        pipe = WanPipeline.from_pretrained(str(folder), dtype=torch.float32, local_files_only=True)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:  # what a damaged folder raises
+        said = f"no {exc} in its configuration" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+        raise InvalidRequest(f"--model {folder} cannot be loaded ({said}); {wrote}", param="model") from None
+    pipe.set_progress_bar_config(disable=True)
+    return pipe.to(device)
