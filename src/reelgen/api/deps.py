@@ -14,10 +14,19 @@ from reelgen.jobs.service import JobService
 
 
 def _idempotency_key(
+    request: Request,
     key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
 ) -> str | None:
     """The Idempotency-Key header as sent; an empty one is refused rather than shared by every
-    client that sends one (a key from an unset variable would replay another client's job)."""
+    client that sends one (a key from an unset variable would replay another client's job), and so
+    is one sent twice: the first was kept without a word, where a proxy or a retry may go by the other."""
+    if len(request.headers.getlist("idempotency-key")) > 1:
+        raise ApiError(
+            400,
+            "Idempotency-Key is sent more than once; send one key per request",
+            param="Idempotency-Key",
+            code="invalid_value",
+        )
     if key is not None and not key.strip():
         raise ApiError(
             400,
