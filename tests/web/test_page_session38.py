@@ -24,7 +24,7 @@ def test_a_servers_error_names_the_field_as_the_form_calls_it(
     # The API names its field, as every client of it sees.
     assert status == 400 and body["error"]["message"].startswith("num_inference_steps: "), body
     slot = page.locator('.field[data-param="num_inference_steps"] .field-error')
-    expect(slot).to_have_text("Steps: must be more than 0")
+    expect(slot).to_have_text("Steps: must be a whole number from 1 to 1000")
     expect(slot).not_to_contain_text("num_inference_steps")
 
     page.fill("#f-steps", "2")
@@ -32,8 +32,11 @@ def test_a_servers_error_names_the_field_as_the_form_calls_it(
     status, body = press_generate(page)
     assert status == 400 and body["error"]["param"] == "guidance_scale", body
     slot = page.locator('.field[data-param="guidance_scale"] .field-error')
-    assert body["error"]["message"] == "guidance_scale: Input should be less than or equal to 100", body
-    expect(slot).to_have_text("Guidance: must be 100 or less")
+    assert (
+        body["error"]["message"]
+        == "guidance_scale: Input should be less than or equal to 100; it takes a number from 0 to 100"
+    ), body
+    expect(slot).to_have_text("Guidance: must be a number from 0 to 100")
     assert t.errors == []
 
 
@@ -71,8 +74,13 @@ def test_enhance_with_nothing_chosen_says_so_in_the_dialogs_words(
         page.click("#enh-submit")
     error = answer.value.json()["error"]
     assert answer.value.status == 400 and error["message"].startswith("upscale: "), error
-    assert error["message"] == "upscale: Input should be less than or equal to 8", error
-    expect(page.locator("#enh-upscale-err")).to_have_text("Sharper, larger (upscale by): must be 8 or less")
+    assert (
+        error["message"]
+        == "upscale: Input should be less than or equal to 8; it takes a number above 1 and at most 8"
+    ), error
+    expect(page.locator("#enh-upscale-err")).to_have_text(
+        "Sharper, larger (upscale by): must be a number above 1 and at most 8"
+    )
     assert t.errors == []
 
 

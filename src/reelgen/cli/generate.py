@@ -143,7 +143,7 @@ def _run(
         seeds = range(resolved.seed, resolved.seed + count)
         paths = take_outputs(output, list(seeds), resolved.model) if count > 1 else []
     except ValidationError as exc:
-        raise fail(as_option(from_validation_error(exc), flags)) from None
+        raise fail(as_option(from_validation_error(exc, model=GenerationRequest), flags)) from None
     except ReelgenError as exc:
         raise fail(as_option(exc, flags)) from None
     say: Callable[[ReelgenError], ReelgenError] = lambda problem: as_option(problem, flags)  # noqa: E731

@@ -112,18 +112,49 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
-    """The field names (and wire aliases) of the object of pydantic ``model`` that holds ``loc``'s last part."""
+def _holder(model: Any, loc: tuple[Any, ...]) -> Any:
+    """The pydantic model of the object that holds ``loc``'s last part, or None where it is not known."""
     current = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        if current is None or part not in current.model_fields:
-            return []
-        current = _model_in(current.model_fields[part].annotation)
+        field = _field_named(current, part)
+        if field is None:
+            return None
+        current = _model_in(field.annotation)
+    return current
+
+
+def _field_named(model: Any, name: Any) -> Any:
+    """The field of pydantic ``model`` called ``name`` or aliased so (the wire's ``num_inference_steps``)."""
+    if model is None:
+        return None
+    if name in model.model_fields:
+        return model.model_fields[name]
+    return next((info for info in model.model_fields.values() if info.alias == name), None)
+
+
+def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The field names (and wire aliases) of the object of pydantic ``model`` that holds ``loc``'s last part."""
+    current = _holder(model, loc)
     if current is None:
         return []
     return [alias for name, info in current.model_fields.items() for alias in (name, info.alias) if alias]
+
+
+#: Pydantic's error types for a number past one of its field's bounds.
+BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _whole_range(model: Any, loc: tuple[Any, ...]) -> str | None:
+    """What a number field bounded at both ends takes, in words (``a whole number from 1 to 240``).
+
+    Pydantic names only the end that was passed, so ``--fps 1000`` heard "at most 240" and ``--fps 0``
+    "greater than 0", never the two together."""
+    from reelgen.core.spec.numbers import bounded_both_ways
+
+    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
+    return bounded_both_ways(field.annotation, field.metadata) if field is not None else None
 
 
 def from_validation_error(
@@ -153,6 +184,11 @@ def from_validation_error(
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
+        takes = (
+            _whole_range(model, tuple(first["loc"])) if kind in BOUND_ERRORS and model is not None else None
+        )
+        if takes:
+            message += f"; it takes {takes}"
     if options_of:
         message += f" ({options_of})"
     return InvalidRequest(message, param=param)

@@ -19,6 +19,8 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
 from pydantic_core import InitErrorDetails
 
+from reelgen.core.errors import BOUND_ERRORS
+
 _Model = TypeVar("_Model", bound=BaseModel)
 
 #: Text pydantic would read as a truth value; given for a number it is one, not a typo of a number.
@@ -180,8 +182,14 @@ def validate_options(model: type[_Model], values: Mapping[str, Any]) -> _Model:
     return model.model_validate(checked)
 
 
-#: Pydantic's error types for a number past one of its field's bounds.
-_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+def bounded_both_ways(annotation: Any, metadata: list[Any]) -> str | None:
+    """``valid_numbers`` for a number field with a lower and an upper bound; None for any other field."""
+    kind = _number_kind(annotation)
+    if kind is None:
+        return None
+    if not any(isinstance(r, Ge | Gt) for r in metadata) or not any(isinstance(r, Le | Lt) for r in metadata):
+        return None
+    return valid_numbers(kind, metadata)
 
 
 def range_broken(model: type[BaseModel], exc: ValidationError) -> str | None:
@@ -192,14 +200,9 @@ def range_broken(model: type[BaseModel], exc: ValidationError) -> str | None:
     what would be accepted.
     """
     first = exc.errors()[0]
-    if first["type"] not in _BOUND_ERRORS or len(first["loc"]) != 1:
+    if first["type"] not in BOUND_ERRORS or len(first["loc"]) != 1:
         return None
     name = str(first["loc"][0])
     field = model.model_fields.get(name)
-    kind = _number_kind(field.annotation) if field is not None else None
-    if field is None or kind is None:
-        return None
-    rules = field.metadata
-    if not any(isinstance(r, Ge | Gt) for r in rules) or not any(isinstance(r, Le | Lt) for r in rules):
-        return None
-    return f"{name} takes {valid_numbers(kind, rules)}"
+    takes = bounded_both_ways(field.annotation, field.metadata) if field is not None else None
+    return f"{name} takes {takes}" if takes else None

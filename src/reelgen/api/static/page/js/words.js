@@ -85,10 +85,12 @@ export function errorText(error) {
 
 /**
  * Pydantic's bounds ("Input should be greater than or equal to 0") as a person reads them ("must be
- * 0 or more"); any other message as it came.
+ * 0 or more"), or the whole range where the server gave it ("...; it takes a whole number from 1 to
+ * 1000" reads "must be a whole number from 1 to 1000"); any other message as it came.
  */
 export function plainBounds(message) {
   return message
+    .replace(/\bInput should be (?:greater|less) than (?:or equal to )?\S+; it takes (.+)$/, "must be $1")
     .replace(/\bInput should be greater than or equal to (\S+)$/, "must be $1 or more")
     .replace(/\bInput should be less than or equal to (\S+)$/, "must be $1 or less")
     .replace(/\bInput should be greater than (\S+)$/, "must be more than $1")

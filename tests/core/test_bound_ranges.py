@@ -1,0 +1,47 @@
+"""A number past one end of a field bounded at both is told the whole range, wherever it came in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pytest
+from pydantic import BaseModel, Field, ValidationError
+
+from reelgen.core.errors import from_validation_error
+from reelgen.core.spec.request import GenerationRequest
+
+
+class _Inner(BaseModel):
+    strength: Annotated[float, Field(gt=0, le=2)] = 1.0
+    count: Annotated[int, Field(ge=1)] = 1
+
+
+class _Outer(BaseModel):
+    items: list[_Inner] = []
+
+
+@pytest.mark.parametrize("fps", [0, 1000])
+def test_either_end_of_fps_is_told_both(fps: int) -> None:
+    with pytest.raises(ValidationError) as refused:
+        GenerationRequest(model="ltx-tiny", prompt="a fox", fps=fps)
+    said = from_validation_error(refused.value, model=GenerationRequest).message
+    assert said.startswith("fps: Input should be")
+    assert said.endswith("; it takes a number above 0 and at most 240")
+
+
+def test_a_field_in_a_list_of_objects_is_told_its_range() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Outer.model_validate({"items": [{}, {"strength": 5}]})
+    said = from_validation_error(refused.value, model=_Outer).message
+    assert (
+        said
+        == "items[1].strength: Input should be less than or equal to 2; it takes a number above 0 and at most 2"
+    )
+
+
+def test_a_field_bounded_at_one_end_keeps_pydantics_words() -> None:
+    # "greater than or equal to 1" already says every number it takes.
+    with pytest.raises(ValidationError) as refused:
+        _Outer.model_validate({"items": [{"count": 0}]})
+    said = from_validation_error(refused.value, model=_Outer).message
+    assert said == "items[0].count: Input should be greater than or equal to 1"
