@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app as cli_app
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.export.settings import ExportSettings
+from reelgen.core.project.export import export_settings
 
 
 def test_a_transition_no_rate_can_show_asks_for_a_longer_one_not_an_impossible_rate(tmp_path: Path) -> None:
@@ -25,3 +30,25 @@ def test_a_transition_no_rate_can_show_asks_for_a_longer_one_not_an_impossible_r
     assert "e+0" not in said and "up to 240 fps" in said
     assert said.endswith("make its transition.duration at least 0.0417s, or the transition a cut")
     assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (".mp4", "has no name before its extension"),
+        (" .mp4", "has no name"),
+        ("x\x01.mp4", "holds a control character"),
+    ],
+)
+def test_an_output_name_without_a_visible_name_is_refused(tmp_path: Path, name: str, said: str) -> None:
+    # ".mp4" was written as the hidden exports/.mp4.mp4, " .mp4" as a name of one space.
+    (tmp_path / "project.yaml").write_text(
+        "title: cards\nscenes:\n  - {title_card: {text: One}, duration: 1}\n"
+        f"export: {{output: {json.dumps(name)}}}\n"
+    )
+    out = CliRunner().invoke(cli_app, ["project", "export", str(tmp_path), "-q"])
+    assert out.exit_code == 2, out.output
+    assert out.output.startswith(f"error: export.output: {name!r} {said}")
+    with pytest.raises(InvalidRequest, match=said) as err:
+        export_settings(ExportSettings(), {"output": name})
+    assert err.value.param == "export_settings.output"

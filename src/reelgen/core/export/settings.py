@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -203,6 +204,20 @@ class ExportSettings(_Strict):
     watermark: Watermark | None = None
     texts: list[TextOverlay] = Field(default_factory=list)
     output: str | None = Field(default=None, description="File name in exports/; default: the title")
+
+    @field_validator("output")
+    @classmethod
+    def _file_name(cls, value: str | None) -> str | None:
+        """A name a person can see and type: ``.mp4`` was written as the hidden ``.mp4.mp4``, ``" .mp4"``
+        as a name of one space, and a control character went into the file name as it was."""
+        if value is None or value in (".", ".."):  # project.yaml's check says these are folders
+            return value
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError(f"{value!r} holds a control character (a line break or tab); give a plain name")
+        stem = value[: -len(suffix)] if (suffix := Path(value).suffix) else value
+        if not stem.strip() or (value.startswith(".") and not suffix):
+            raise ValueError(f"{value!r} has no name before its extension; give one such as film.mp4")
+        return value
 
     @property
     def video_codec(self) -> Codec:
