@@ -38,7 +38,7 @@ def test_bytes_that_are_not_utf8_are_refused_naming_the_field(client: TestClient
         resp = client.post("/v1/videos", content=body, headers=headers)
         assert resp.status_code == 400, resp.text
         error = resp.json()["error"]
-        assert error["param"] == "prompt"
+        assert error["param"] == "prompt" and error["code"] == "invalid_value"
         assert error["message"] == (
             "form field 'prompt' is not utf-8 text (its byte 3 is 0xe9); "
             "send form text as UTF-8 (curl -F and --data-urlencode do)"

@@ -120,7 +120,7 @@ async def read_form(
     try:
         return await _parse(request, max_files=max_files, max_fields=max_fields)
     except _NotText as exc:
-        raise ApiError(400, exc.message, param=exc.param) from None
+        raise ApiError(400, exc.message, param=exc.param, code="invalid_value") from None
     except MultiPartException as exc:
         raise ApiError(400, _said(exc.message, max_files, max_fields, takes, too_long)) from None
 
