@@ -83,7 +83,8 @@ def check_rates(fps: Fraction, factor: int | None, target_fps: float | Fraction 
         )
     if target > fps * MAX_FACTOR:
         raise InvalidRequest(
-            f"target_fps {float(target):g} is more than {MAX_FACTOR}x the clip's {float(fps):g} fps",
+            f"target_fps {float(target):g} is more than {MAX_FACTOR}x the clip's {float(fps):g} fps; "
+            f"give a rate above {float(fps):g} and at most {float(fps * MAX_FACTOR):g}",
             param="target_fps",
         )
     return target
