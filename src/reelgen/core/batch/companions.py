@@ -31,6 +31,11 @@ def finished(planned: PlannedItem) -> dict[str, Any] | None:
         return None
     if not isinstance(meta, dict) or meta.get("key") != planned.key or meta.get("status") != "done":
         return None
+    # A video cut short or replaced since (a copy stopped part way, another file saved over it) was kept as
+    # finished; its size as written says so. A meta from before this field is trusted as it was.
+    size = meta.get("video_bytes")
+    if isinstance(size, int) and video.stat().st_size != size:
+        return None
     return meta
 
 
@@ -50,6 +55,7 @@ def video_meta(planned: PlannedItem, record: dict[str, Any]) -> dict[str, Any]:
         "output": planned.output,
         "video": video.name,
         "video_path": str(video),
+        "video_bytes": video.stat().st_size if video.is_file() else None,
         "record": video.with_suffix(".json").name,
         "finished_at": dt.datetime.now(dt.UTC).isoformat(),
         "generated": {
