@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from reelgen.cli import app as cli_app
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.export import text
 from reelgen.core.export.settings import ExportSettings
 from reelgen.core.project.export import export_settings
 
@@ -52,3 +53,10 @@ def test_an_output_name_without_a_visible_name_is_refused(tmp_path: Path, name: 
     with pytest.raises(InvalidRequest, match=said) as err:
         export_settings(ExportSettings(), {"output": name})
     assert err.value.param == "export_settings.output"
+
+
+def test_a_letter_no_font_has_is_named_alone_not_with_letters_a_fallback_draws() -> None:
+    # "שלום 🎬" was refused as having no glyph for "ש ל ו ם 🎬", though DejaVu Sans draws the Hebrew.
+    with pytest.raises(InvalidRequest) as err:
+        text.font_for(None, 24, "שלום 🎬", "export.texts[0].text")
+    assert "has a glyph for 🎬;" in err.value.message and "ש" not in err.value.message

@@ -96,6 +96,8 @@ def font_for(path: str | None, size: int, text: str, param: str) -> Font:
         other = _fallback(max(6, size), "".join(missing))
         if other is not None:
             return ImageFont.truetype(other, max(6, size))
+        # Name the letters no font here has: "שלום 🎬" said no font drew ש, which DejaVu Sans does.
+        missing = [c for c in missing if _fallback(max(6, size), c) is None] or missing
     which = (
         f"the font {path} has no glyph"
         if path
