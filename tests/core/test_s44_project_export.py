@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from reelgen.cli import app as cli_app
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export import text
-from reelgen.core.export.settings import ExportSettings
+from reelgen.core.export.settings import ExportSettings, TitleCard
 from reelgen.core.project.export import export_settings
 
 
@@ -60,3 +60,24 @@ def test_a_letter_no_font_has_is_named_alone_not_with_letters_a_fallback_draws()
     with pytest.raises(InvalidRequest) as err:
         text.font_for(None, 24, "שלום 🎬", "export.texts[0].text")
     assert "has a glyph for 🎬;" in err.value.message and "ש" not in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("card", "text", "field"),
+    [('"a\\u001b[31m"', '"ok"', "title_card.text"), ('"ok"', '"bell\\u0007"', "export.texts[0].text")],
+)
+def test_a_control_character_in_text_to_draw_is_named_as_one(
+    tmp_path: Path, card: str, text: str, field: str
+) -> None:
+    # ESC was refused as "no glyph for U+001B; give a font that has them": no font has one.
+    (tmp_path / "project.yaml").write_text(
+        f"title: t\nscenes:\n  - {{title_card: {{text: {card}}}, duration: 1}}\n"
+        f"export: {{texts: [{{text: {text}, end: 1}}]}}\n"
+    )
+    out = CliRunner().invoke(cli_app, ["project", "status", str(tmp_path)])
+    assert out.exit_code == 2, out.output
+    assert f"{field}: holds the control character U+00" in out.output and "font" not in out.output
+
+
+def test_line_breaks_and_tabs_stay_allowed_on_a_card() -> None:
+    assert TitleCard(text="two\nlines\tand a tab").text == "two\nlines\tand a tab"

@@ -113,6 +113,18 @@ class Transition(_Strict):
         return 0.0 if self.type is TransitionKind.CUT else self.duration
 
 
+def _drawable(value: str) -> str:
+    """Text to draw holds no control character but line breaks and tabs: an escape code (ESC, U+0007)
+    was refused as a letter no font has, and the advice was a font that has it, which none does."""
+    bad = next((c for c in value if (ord(c) < 32 and c not in "\n\t\r") or 127 <= ord(c) < 160), None)
+    if bad is not None:
+        raise ValueError(
+            f"holds the control character U+{ord(bad):04X}, which is not a letter to draw; "
+            "remove it (a line break starts a new line)"
+        )
+    return value
+
+
 class TitleCard(_Strict):
     """A scene drawn at export instead of rendered by a model: text on a plain background."""
 
@@ -123,6 +135,7 @@ class TitleCard(_Strict):
     font: str | None = Field(default=None, description="A .ttf/.otf file; default: Pillow's built-in font")
 
     _check_colours = field_validator("background", "colour")(_colour)
+    _check_text = field_validator("text", "subtitle")(_drawable)
 
 
 class TextOverlay(_Strict):
@@ -138,6 +151,7 @@ class TextOverlay(_Strict):
     font: str | None = None
 
     _check_colour = field_validator("colour")(_colour)
+    _check_text = field_validator("text")(_drawable)
 
     @model_validator(mode="after")
     def _ordered(self) -> TextOverlay:
