@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.cli import typed
+from reelgen.cli.complete import image_model_names, model_names
 from reelgen.cli.output import (
     console,
     fail,
@@ -175,6 +176,7 @@ def generate(
             "--model",
             "-m",
             help="Model name (see `reelgen models`); auto = a cached real model, else the built-in one.",
+            autocompletion=model_names,
         ),
     ] = "auto",
     output: OutputOpt = None,
@@ -342,7 +344,13 @@ def animate(
     image: Annotated[str, typer.Argument(callback=typed.IMAGE, help="The start image.")],
     prompt: Annotated[str, typer.Argument(help="What happens in the video.")] = "",
     model: Annotated[
-        str, Opt("--model", "-m", help="An image-to-video model; auto = a cached real one, else built in.")
+        str,
+        Opt(
+            "--model",
+            "-m",
+            help="An image-to-video model; auto = a cached real one, else built in.",
+            autocompletion=image_model_names,
+        ),
     ] = "auto",
     output: OutputOpt = None,
     end_image: EndImageOpt = None,
