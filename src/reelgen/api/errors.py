@@ -15,7 +15,15 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from reelgen.core.errors import ModelNotAvailable, ReelgenError, WriteFailed, fields_at, from_validation_error
+from reelgen.core.errors import (
+    BOUND_ERRORS,
+    ModelNotAvailable,
+    ReelgenError,
+    WriteFailed,
+    fields_at,
+    from_validation_error,
+)
+from reelgen.core.spec.numbers import bounded_both_ways
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import (
     EngineUnavailable,
@@ -238,9 +246,28 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     model = _body_model(request)
     err = from_validation_error(unplaced, model=model)
     message = with_known_fields(err.message, tuple(unplaced.errors()[0]["loc"]), model)
+    if model is None and "; it takes " not in message:
+        message += _query_range(request, exc)
     if unplaced.errors()[0]["type"] == "string_unicode":  # "unable to parse raw data as a unicode string"
         message = f"{err.param or A_FIELD_NAME} {HALF_CHARACTER}"
     return error_response(400, message, err.param, "invalid_value")
+
+
+def _query_range(request: Request, exc: RequestValidationError) -> str:
+    """ "; it takes a whole number from 1 to 100" for a query number past one of its bounds, else "".
+
+    Pydantic names only the bound passed (``?limit=0`` heard "greater than or equal to 1"), never the
+    range a list's ``limit`` takes."""
+    first = exc.errors()[0] if exc.errors() else {}
+    loc = tuple(first.get("loc", ()))
+    if first.get("type") not in BOUND_ERRORS or len(loc) != 2 or loc[0] != "query":
+        return ""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for field in getattr(dependant, "query_params", ()):
+        if field.alias == loc[1]:
+            takes = bounded_both_ways(field.field_info.annotation, field.field_info.metadata)
+            return f"; it takes {takes}" if takes else ""
+    return ""
 
 
 def _body_model(request: Request) -> Any:
