@@ -310,22 +310,28 @@ def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
     Found after the download it read as a network failure ("could not download rife: Not a
     directory"), and the person had nothing to retry with.
     """
+    problem = unwritable(folder)
+    if not problem:
+        return
     named = next((f"{v}={os.environ[v]}" for v in variables if os.environ.get(v)), "")
     where = f"{folder} ({named})" if named else str(folder)
+    raise InvalidRequest(
+        f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
+    )
+
+
+def unwritable(folder: Path) -> str:
+    """Why ``folder`` cannot be made or written into (its deepest existing folder is tried), or ""."""
     deepest = folder
     while not deepest.exists() and deepest != deepest.parent:
         deepest = deepest.parent
     if not deepest.is_dir():
-        problem = f"{deepest} is a file, not a folder"
-    else:
-        try:
-            tempfile.TemporaryFile(dir=deepest).close()
-            return
-        except OSError as exc:
-            problem = f"cannot write into {deepest} ({exc.strerror or exc})"
-    raise InvalidRequest(
-        f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
-    )
+        return f"{deepest} is a file, not a folder"
+    try:
+        tempfile.TemporaryFile(dir=deepest).close()
+    except OSError as exc:
+        return f"cannot write into {deepest} ({exc.strerror or exc})"
+    return ""
 
 
 def info() -> None:
@@ -366,11 +372,12 @@ def info() -> None:
 
 
 def _folder_said(path: Path) -> str:
-    """A folder ``info`` names, marked where it cannot be one: every run then failed, and info said nothing."""
-    blocker = next((p for p in (path, *path.parents) if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        return f"{path} (unusable: {blocker} is a file, not a folder)"
-    return str(path)
+    """A folder ``info`` names, marked where it cannot be made or written: every run or pull then failed,
+    and info said nothing (a file in the way was caught; a read-only or impossible place was not)."""
+    problem = unwritable(path)
+    if problem and path.is_dir():  # still read: a shared read-only cache of pulled weights is a setup
+        return f"{path} (read-only: {problem}; nothing can be pulled or written there)"
+    return f"{path} (unusable: {problem})" if problem else str(path)
 
 
 def register(app: typer.Typer) -> None:
