@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.batch import Manifest, plan_batch, run_batch
-from reelgen.core.errors import Cancelled
+from reelgen.core.errors import Cancelled, InvalidRequest
 from reelgen.core.progress import Progress, ProgressEvent
 
 
@@ -35,3 +35,12 @@ def test_a_cancel_while_checking_stops_before_the_next_item(tmp_path: Path) -> N
     with pytest.raises(Cancelled, match=r"cancelled with Ctrl-C while checking its items \(2 of 5 checked\)"):
         run_batch(_manifest(5), base_dir=tmp_path, progress=progress)
     assert not (tmp_path / "outputs").exists()  # nothing was made, not even a summary
+
+
+def test_an_output_folder_that_cannot_be_written_is_said_before_any_item_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the outputs' folder should be")
+    events: list[ProgressEvent] = []
+    manifest = Manifest.model_validate({"defaults": {"output_dir": "taken/out"}, "items": [{"output": "a"}]})
+    with pytest.raises(InvalidRequest):
+        run_batch(manifest, base_dir=tmp_path, progress=Progress(on_event=events.append))
+    assert events == []  # no item was checked first

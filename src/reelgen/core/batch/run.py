@@ -138,9 +138,10 @@ def run_batch(
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
     check_keyframes_kept(manifest, base, output_folder(manifest, base, output_dir))
-    plan = plan_batch(manifest, base, output_dir, progress=progress)
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
+    # Before the plan, which may take minutes (10000 keyframes scored) and writes crops into the folder.
     check_writable(summary_file, param="output_dir")
+    plan = plan_batch(manifest, base, output_dir, progress=progress)
     # An earlier run's summary no longer describes the folder once this run makes or fails items;
     # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
     summary_file.unlink(missing_ok=True)
