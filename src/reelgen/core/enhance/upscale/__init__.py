@@ -5,6 +5,7 @@ Importing this package loads neither torch nor ncnn; they load when a clip is up
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -219,7 +220,18 @@ class LanczosUpscaler(StreamingEnhancer):
 
     def output_shape(self, shape: Shape) -> Shape:
         assert isinstance(self.options, LanczosOptions)
-        return _check_size(shape, self.options.scale)
+        scale = self.options.scale
+        target = _check_size(shape, scale)
+        if target.width <= shape.width and target.height <= shape.height:
+            # Rounded back to the same size, the "upscaled" clip was the source resampled onto itself.
+            side = max(shape.width, shape.height)
+            least = math.ceil((side + 1) / side * 1000) / 1000
+            raise InvalidRequest(
+                f"upscale {scale:g} leaves {shape.width}x{shape.height} at {target.width}x{target.height}; "
+                f"give a factor of at least {least:g} to enlarge it",
+                param="upscale",
+            )
+        return target
 
     def stream(
         self, frames: Iterator[np.ndarray], shape: Shape, progress: Progress, device: str = "cpu"
