@@ -114,7 +114,8 @@ function inFormWords(message, wrapper, param) {
     if (text.startsWith(`${said}: `)) { text = `${label}: ${plainBounds(text.slice(said.length + 2))}`; break; }
     if (text.startsWith(`${said} `)) { text = `${label} ${text.slice(said.length + 1)}`; break; }
   }
-  return text;
+  // A bound inside the message too: "scene 'hero' (scenes[2]): duration: Input should be less than or equal to 3600".
+  return plainBounds(text);
 }
 
 /**
