@@ -48,6 +48,7 @@ def input_records(request: ResolvedRequest) -> dict[str, dict[str, str]]:
 def load_record(path: str | Path) -> dict[str, Any]:
     """The reelgen record of a video (from its container) or of a sidecar ``.json``."""
     from reelgen.core.encode import read_metadata
+    from reelgen.core.textfile import check_regular
 
     path = Path(path)
     if path.is_dir():
@@ -55,23 +56,21 @@ def load_record(path: str | Path) -> dict[str, Any]:
             f"{path} is a folder; give a video reelgen made or its .json sidecar", param="path"
         )
     sidecar = path.suffix.lower() == ".json"
-    if not path.is_file():
+    if not path.exists():
         raise InvalidRequest(f"{path} does not exist{video_instead(path) if sidecar else ''}", param="path")
+    check_regular(path, str(path), param="path")  # /dev/null and a FIFO were said "does not exist"
     if not sidecar:
         try:
             return read_metadata(path)
         except InvalidRequest as exc:  # a video re-encoded by another tool loses the record it carried
             raise InvalidRequest(f"{exc.message}{sidecar_instead(path)}", param=exc.param) from None
+    not_one = f"{path} is not a reelgen sidecar"
     try:
         record = json.loads(path.read_text())
     except (ValueError, RecursionError):  # nested past what the parser follows: no record either
-        raise InvalidRequest(
-            f"{path} is not a reelgen sidecar (invalid JSON){video_instead(path)}", param="path"
-        ) from None
+        raise InvalidRequest(f"{not_one} (invalid JSON){video_instead(path)}", param="path") from None
     if not isinstance(record, dict):
-        raise InvalidRequest(
-            f"{path} is not a reelgen sidecar (not a JSON object){video_instead(path)}", param="path"
-        )
+        raise InvalidRequest(f"{not_one} (not a JSON object){video_instead(path)}", param="path")
     return record
 
 
