@@ -98,5 +98,12 @@ def checkpoint_path(model: str) -> Path | None:
             param="upscaler",
         )
     if not path.is_file():
-        raise InvalidRequest(f"upscaler checkpoint {path} does not exist", param="upscaler")
+        # Said with what would work: the bare "does not exist" left a typo'd name with nowhere to go,
+        # and a folder was said not to exist at all.
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise InvalidRequest(
+            f"upscaler checkpoint {path} {what}; give a checkpoint file ({', '.join(CHECKPOINT_SUFFIXES)}) "
+            f"or a named model ({', '.join(NAMED)})",
+            param="upscaler",
+        )
     return path
