@@ -112,6 +112,13 @@ def _gray(image: Image.Image, output: tuple[int, int]) -> np.ndarray:
 def _sharpness(gray: np.ndarray) -> tuple[float, float, str]:
     from scipy import ndimage
 
+    if min(gray.shape) < 3:  # a 1-pixel picture ended the batch in numpy's "array too small" ValueError
+        side = min(gray.shape)
+        return (
+            0.0,
+            0.0,
+            f"sharpness 0.00: the picture is {side} pixel(s) across, too small to judge; use a real photo",
+        )
     gy, gx = np.gradient(gray)
     gradient = float(np.abs(gx).mean() + np.abs(gy).mean())
     detail = float(np.abs(ndimage.laplace(gray)).mean()) / max(gradient, 1e-6)
