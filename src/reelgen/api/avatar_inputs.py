@@ -146,8 +146,9 @@ def find_face(path: Path, face_index: int | None, where: str, param: str = "imag
     from reelgen.core.media import load_image
 
     try:
-        faces = find_faces(np.asarray(load_image(path, "start_image")))
-        choose(faces, face_index, where)
+        photo = np.asarray(load_image(path, "start_image"))
+        faces = find_faces(photo)
+        choose(faces, face_index, where, photo.shape[:2])
     except ReelgenError as exc:
         raise wire_error(exc, param) from None
     return len(faces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,6 +18,16 @@ SEARCH_SIDE = 640
 #: real face was "the largest" and got the mouth. Real second faces measured 0.28 and up, false ones
 #: 0.13 to 0.18.
 WEAK_SHARE = 0.2
+#: The cascade's own window: no face smaller than this is found, in the searched (scaled) picture.
+_HAAR_SIDE = 24
+
+
+def smallest_face(height: int, width: int) -> int:
+    """The narrowest face ``find_faces`` finds in a ``width`` x ``height`` picture, in its pixels: a twelfth of
+    the searched picture's shorter side (smaller boxes were mostly clothing), 24 at least, scaled back."""
+    scale = min(1.0, SEARCH_SIDE / max(height, width))
+    short = min(round(height * scale), round(width * scale))
+    return math.ceil(max(_HAAR_SIDE, short // 12) / scale)
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def find_faces(frame: np.ndarray) -> list[FaceBox]:
     if scale < 1.0:
         grey = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     grey = cv2.equalizeHist(grey)
-    smallest = max(24, min(grey.shape) // 12)
+    smallest = max(_HAAR_SIDE, min(grey.shape) // 12)
     found, hits = _cascade().detectMultiScale2(
         grey, scaleFactor=1.1, minNeighbors=5, minSize=(smallest, smallest)
     )
@@ -85,12 +96,23 @@ def find_faces(frame: np.ndarray) -> list[FaceBox]:
     return sorted(boxes, key=lambda b: b.x)
 
 
-def choose(faces: list[FaceBox], face_index: int | None, where: str) -> FaceBox:
-    """The face to animate: ``face_index`` (left to right, from 0), else the largest."""
+def choose(
+    faces: list[FaceBox], face_index: int | None, where: str, size: tuple[int, int] | None = None
+) -> FaceBox:
+    """The face to animate: ``face_index`` (left to right, from 0), else the largest.
+
+    ``size``: the (height, width) searched, so "no face" says how large a face it needs: it said
+    "about 48 pixels" of every picture, while a 4096-pixel photo needs one of about 340.
+    """
     if not faces:
+        if size is None:
+            need = "across a twelfth of the picture's shorter side, 24 pixels at least"
+        else:
+            need = f"at least about {smallest_face(*size)} pixels across"
+            if smallest_face(*size) > _HAAR_SIDE:
+                need += f" in this {size[1]}x{size[0]} picture (a twelfth of its shorter side)"
         raise InvalidRequest(
-            f"no face found in {where}; give a photo or video with a clear frontal face "
-            "(at least about 48 pixels across)",
+            f"no face found in {where}; give a photo or video with a clear frontal face {need}",
             param="start_image",
         )
     if face_index is None:

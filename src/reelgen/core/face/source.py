@@ -78,7 +78,7 @@ def ping_pong(positions: np.ndarray, length: int) -> np.ndarray:
 def from_photo(path: str, width: int, height: int, num_frames: int, face_index: int | None) -> FaceSource:
     frame = _fitted(np.asarray(load_image(path, "start_image")), width, height)
     faces = find_faces(frame)
-    box = choose(faces, face_index, Path(path).name)
+    box = choose(faces, face_index, Path(path).name, frame.shape[:2])
     return FaceSource([frame], still(box, 1), np.zeros(num_frames, int), len(faces), np.ones(1, bool))
 
 

@@ -40,7 +40,7 @@ def track(frames: Sequence[np.ndarray], face_index: int | None, where: str) -> T
     """
     detections = [find_faces(frame) for frame in frames]
     start = next((i for i, faces in enumerate(detections) if faces), 0)
-    current = choose(detections[start], face_index, where)
+    current = choose(detections[start], face_index, where, frames[start].shape[:2] if frames else None)
     boxes = np.full((len(frames), 4), np.nan)
     run = np.full(len(frames), -1)  # which run of the face each detected frame belongs to
     boxes[start], run[start] = current.as_array(), 0

@@ -126,8 +126,9 @@ def check_face(path: str, face_index: object) -> None:
     from reelgen.core.face.detect import choose, find_faces
     from reelgen.core.media import load_image
 
-    faces = find_faces(np.asarray(load_image(path, "start_image")))
-    choose(faces, face_index if isinstance(face_index, int) else None, Path(path).name)
+    photo = np.asarray(load_image(path, "start_image"))
+    faces = find_faces(photo)
+    choose(faces, face_index if isinstance(face_index, int) else None, Path(path).name, photo.shape[:2])
 
 
 def _check_spoken(voice: Audio) -> None:
