@@ -44,3 +44,22 @@ def test_an_output_folder_that_cannot_be_written_is_said_before_any_item_is_chec
     with pytest.raises(InvalidRequest):
         run_batch(manifest, base_dir=tmp_path, progress=Progress(on_event=events.append))
     assert events == []  # no item was checked first
+
+
+def test_a_bug_planning_one_item_fails_that_item_not_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.batch import plan as plan_module
+
+    real = plan_module._plan
+
+    def broken_for_s0(manifest, item, where, base_dir, out, planned):  # type: ignore[no-untyped-def]
+        if item.output == "s0":
+            raise ValueError("array too small")
+        return real(manifest, item, where, base_dir, out, planned)
+
+    monkeypatch.setattr(plan_module, "_plan", broken_for_s0)
+    plan = plan_batch(_manifest(2), tmp_path)
+    assert plan[0].error is not None and plan[0].error["code"] == "internal_error"
+    assert "items[0] (s0): internal error (ValueError: array too small)" in plan[0].error["message"]
+    assert plan[1].error is not None and plan[1].error["code"] != "internal_error"  # planned as usual

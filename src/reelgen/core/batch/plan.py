@@ -10,6 +10,7 @@ failed with its error, so one bad item never stops the others.
 from __future__ import annotations
 
 import difflib
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.viability import Viability, assess_keyframe
+
+log = logging.getLogger(__name__)
 
 #: Folder (under the output folder) for the start and end crops given to keyframe models.
 MOTION_FRAMES = "motion-frames"
@@ -158,6 +161,12 @@ def plan_item(manifest: Manifest, index: int, base_dir: Path, out: Path) -> Plan
         param = exc.param if exc.param and exc.param.startswith(where) else f"{where}.{exc.param or 'model'}"
         message = exc.message if exc.message.startswith(where) else f"{where} ({item.stem}): {exc.message}"
         return planned.model_copy(update={"error": {"message": message, "code": exc.code, "param": param}})
+    except Exception as exc:  # a bug met planning one item must not cost the others, as run_item's rule is
+        log.exception("batch item %s could not be planned", item.stem)
+        message = f"{where} ({item.stem}): internal error ({type(exc).__name__}: {exc}); please report it"
+        return planned.model_copy(
+            update={"error": {"message": message, "code": "internal_error", "param": where}}
+        )
 
 
 def _images(item: BatchItem, where: str, base_dir: Path) -> tuple[str, ...]:
