@@ -28,14 +28,17 @@ def enhance(
         output_option("Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) (default: IN-enhanced.mp4)."),
     ] = None,
     interpolate: Annotated[
-        int | None, Opt(help="Multiply the frame rate: 2, 4 ... (n frames become (n-1)*N+1).")
+        int | None, Opt(help="Multiply the frame rate: 2 to 16 (n frames become (n-1)*N+1).")
     ] = None,
     target_fps: Annotated[
-        str | None, Opt(help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001.")
+        str | None,
+        Opt(
+            help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001 (above the clip's, at most 16x it)."
+        ),
     ] = None,
     interpolator: Annotated[str, Opt(help="auto (rife when pulled, else flow), rife or flow.")] = "auto",
     upscale: Annotated[
-        float | None, Opt(help="Upscale by this factor: 2, 3, 4 (lanczos: any above 1).")
+        float | None, Opt(help="Upscale by this factor: 2, 3, 4 (lanczos: any above 1, at most 8).")
     ] = None,
     upscaler: Annotated[
         str,
