@@ -139,3 +139,14 @@ def test_a_click_sent_to_the_api_is_a_400_naming_audio(tmp_path: Path) -> None:
     ) as info:
         probe_audio(io.BytesIO(data).getvalue(), 300)
     assert info.value.status == 400 and info.value.param == "audio"
+
+
+def test_text_the_voice_finds_nothing_to_say_in_says_what_to_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    piper = FakePiper(sentences=1, phonemes=0, seconds=0)  # espeak (en-us) makes no phonemes of "١٢٣"
+    _use(monkeypatch, piper)
+    with pytest.raises(
+        InvalidRequest,
+        match=r"^speech_text: the voice en_US-joe-medium finds nothing it can say in '١٢٣'; give words in its language \(en-us\)",
+    ):
+        tts.speak("١٢٣")
+    assert piper.spoken == 0

@@ -220,7 +220,17 @@ def text_too_long(said: str, limit_s: float) -> InvalidRequest:
     )
 
 
-def _check_phonemes(piper: Any, text: str, limit_s: float | None) -> None:
+def _nothing_said(text: str, voice: str | None) -> InvalidRequest:
+    """The refusal of text the voice finds nothing to say in (it said only "produced no speech")."""
+    name = Path(voice or DEFAULT_VOICE).stem
+    return InvalidRequest(
+        f"speech_text: the voice {name} finds nothing it can say in {text[:40]!r}; give words in its "
+        f"language ({voice_language(voice)}), or a Piper voice for the text's language",
+        param="speech_text",
+    )
+
+
+def _check_phonemes(piper: Any, text: str, limit_s: float | None, voice: str | None) -> None:
     """Refuse a sentence too long to speak in one go, and text that cannot be spoken within ``limit_s``
     even at the fastest rate, from its phonemes (milliseconds of espeak) rather than its speech."""
     sentences = [len(sentence) for sentence in piper.phonemize(text)]
@@ -233,6 +243,8 @@ def _check_phonemes(piper: Any, text: str, limit_s: float | None) -> None:
             param="speech_text",
         )
     count = sum(sentences)
+    if count == 0:  # Arabic-Indic digits to an English voice: it was found out only after speaking
+        raise _nothing_said(text, voice)
     if limit_s is not None and count * scale / FASTEST_PHONEMES_PER_S > limit_s:
         usual = count * scale / USUAL_PHONEMES_PER_S
         raise text_too_long(f"about {usual:.0f} s (estimated from its {count} phonemes)", limit_s)
@@ -247,7 +259,7 @@ def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> 
     """
     check_text(text, voice)
     piper = _seeded_voice(*voice_files(voice))
-    _check_phonemes(piper, text, limit_s)
+    _check_phonemes(piper, text, limit_s, voice)
     pieces: list[np.ndarray] = []
     phonemes: list[Phoneme] = []
     rate = int(piper.config.sample_rate)
@@ -260,7 +272,7 @@ def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> 
         for item in chunk.phoneme_alignments or ():
             phonemes.append(Phoneme(str(item.phoneme), int(item.num_samples)))
     if not pieces or sum(p.size for p in pieces) == 0:
-        raise InvalidRequest(f"the voice produced no speech for {text[:40]!r}", param="speech_text")
+        raise _nothing_said(text, voice)
     return Speech(Audio(np.concatenate(pieces)[None], rate), tuple(phonemes))
 
 
