@@ -167,7 +167,9 @@ def test_enhance_from_a_finished_cards_dialog(flow: dict[str, Any], shots: Path)
     expect(page.locator('#enh-interpolate option[value="2"]')).to_have_text("×2 frames: 24 fps")
     page.fill("#enh-upscale", "9")
     page.click("#enh-submit")
-    expect(page.locator("#enh-upscale-err")).to_have_text("Sharper, larger (upscale by): must be 8 or less")
+    expect(page.locator("#enh-upscale-err")).to_have_text(
+        "Sharper, larger (upscale by): must be a number above 1 and at most 8"
+    )
     page.select_option("#enh-interpolate", "2")
     page.select_option("#enh-interpolator", "flow")
     page.fill("#enh-upscale", "2")

@@ -37,7 +37,7 @@ def test_create_errors_name_the_fields_and_tasks_as_the_form_does(
     status, body = press_generate(page)
     assert status == 400 and body["error"]["param"] == "loras[0].strength", body
     # Under the LoRAs, the row's control as the form names it, not "loras[0].strength: Input should be ...".
-    expect(page.locator("#err-loras")).to_have_text("LoRA 1 strength: must be 5 or less")
+    expect(page.locator("#err-loras")).to_have_text("LoRA 1 strength: must be a number from -5 to 5")
     expect(page.get_by_label("LoRA 1 strength")).to_be_focused()
     assert t.errors == []
 
