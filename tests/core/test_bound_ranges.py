@@ -45,3 +45,17 @@ def test_a_field_bounded_at_one_end_keeps_pydantics_words() -> None:
         _Outer.model_validate({"items": [{"count": 0}]})
     said = from_validation_error(refused.value, model=_Outer).message
     assert said == "items[0].count: Input should be greater than or equal to 1"
+
+
+class _Form(BaseModel):
+    interpolate: int | None = Field(default=None, ge=2, le=16)
+
+
+@pytest.mark.parametrize("given", ["2.5", "many", 2.5])
+def test_a_number_field_given_no_number_of_its_kind_is_told_its_range(given: object) -> None:
+    # A form's "2.5" for a whole number heard only "unable to parse string as an integer".
+    with pytest.raises(ValidationError) as refused:
+        _Form.model_validate({"interpolate": given})
+    said = from_validation_error(refused.value, model=_Form).message
+    assert said.startswith("interpolate: Input should be a valid integer")
+    assert said.endswith("; it takes a whole number from 2 to 16")

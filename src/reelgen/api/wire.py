@@ -386,4 +386,4 @@ def _validated(fields: dict[str, Any]) -> GenerationRequest:
     try:
         return GenerationRequest.model_validate(fields)
     except ValidationError as exc:
-        raise from_reelgen(from_validation_error(exc)) from None
+        raise from_reelgen(from_validation_error(exc, model=GenerationRequest)) from None

@@ -144,6 +144,9 @@ def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
 
 #: Pydantic's error types for a number past one of its field's bounds.
 BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+#: ... and for something given to a number field that is not a number of its kind: "2.5" for a whole
+#: number was told only "unable to parse string as an integer", not which numbers it takes.
+_NOT_A_NUMBER = frozenset({"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type"})
 
 
 def _whole_range(model: Any, loc: tuple[Any, ...]) -> str | None:
@@ -185,7 +188,9 @@ def from_validation_error(
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
         takes = (
-            _whole_range(model, tuple(first["loc"])) if kind in BOUND_ERRORS and model is not None else None
+            _whole_range(model, tuple(first["loc"]))
+            if kind in BOUND_ERRORS | _NOT_A_NUMBER and model is not None
+            else None
         )
         if takes:
             message += f"; it takes {takes}"
