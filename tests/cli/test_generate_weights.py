@@ -60,3 +60,12 @@ def test_a_tiny_models_own_checkpoint_file_loads_with_the_rest_of_its_build(tmp_
     checkpoint.write_bytes((build / "transformer" / "diffusion_pytorch_model.safetensors").read_bytes())
     source = weights.locate(spec, preset, str(checkpoint))
     assert (source.kind, source.path, source.base) == ("single_file", checkpoint, build)
+
+
+def test_a_device_given_as_weights_is_named_as_one(tmp_path: Path) -> None:
+    out = tmp_path / "never.mp4"
+    result = generate_with(Path("/dev/zero"), out)
+    assert result.exit_code == 2, said(result)
+    # It was "weights path /dev/zero does not exist".
+    assert "/dev/zero is not a regular file" in said(result) and "does not exist" not in said(result)
+    assert not out.exists()

@@ -232,6 +232,12 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
         else:
             base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
         return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
+    if path.exists():  # /dev/zero or a FIFO was said "does not exist", though it is right there
+        raise InvalidRequest(
+            f"weights path {path} is not a regular file (a pipe, socket or device); give a diffusers "
+            "folder or a checkpoint file",
+            param="weights",
+        )
     raise InvalidRequest(f"weights path {path} does not exist", param="weights")
 
 
