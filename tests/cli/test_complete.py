@@ -29,3 +29,7 @@ def test_animate_offers_only_image_to_video_models(typed: str) -> None:
     offered = _offered(f"reelgen animate photo.png -m {typed}")
     assert offered and all("i2v" in name for name in offered)
     assert "wan-1.3b" not in _offered("reelgen animate photo.png -m wan")
+
+
+def test_avatar_offers_the_talking_head_models() -> None:
+    assert _offered("reelgen avatar -m ") == ["auto", "musetalk", "musetalk-tiny", "reelgen-lipsync"]

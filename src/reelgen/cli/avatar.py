@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import KeyOpt, server_url
+from reelgen.cli.complete import avatar_model_names
 from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import fail
 from reelgen.cli.remote import refuse
@@ -69,6 +70,7 @@ def avatar(
             "--model",
             "-m",
             help="reelgen-lipsync (built in), musetalk, musetalk-tiny; auto = musetalk if cached.",
+            autocompletion=avatar_model_names,
         ),
     ] = "auto",
     face_index: Annotated[
