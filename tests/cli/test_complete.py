@@ -9,11 +9,9 @@ from reelgen.cli import app
 
 
 def _offered(words: str) -> list[str]:
-    env = {
-        "_REELGEN_COMPLETE": "complete_bash",
-        "COMP_WORDS": words,
-        "COMP_CWORD": str(len(words.split()) - 1),
-    }
+    # The word being completed is the last one typed, or a new empty one after a trailing space.
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_REELGEN_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
     result = CliRunner().invoke(app, [], env=env, prog_name="reelgen")
     return result.output.split()
 
