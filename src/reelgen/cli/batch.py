@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from typer.core import TyperCommand
 
 from reelgen.cli import typed
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console, fail, positive_gib, progress_bar, say_error
+from reelgen.cli.output import console, fail, positive_gib, progress_bar, say_error, shown
 from reelgen.cli.remote import ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
@@ -73,7 +72,7 @@ def create(
     except ReelgenError as exc:
         raise fail(exc) from None
     for line in numbered(manifest):  # a name other than its file's was found only in the manifest
-        console.print(f"[yellow]renamed:[/] {escape(line)}", highlight=False)
+        console.print(f"[yellow]renamed:[/] {shown(line)}", highlight=False)
     console.print(f"{len(manifest.items)} item(s); edit {target}, then `reelgen batch {target}`")
     typer.echo(str(target))
 

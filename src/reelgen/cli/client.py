@@ -12,13 +12,12 @@ from urllib.parse import quote
 
 import httpx
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.flag_names import Flags as Flags  # the names the job commands import from here, as before
 from reelgen.cli.flag_names import failure_as_flags as failure_as_flags
 from reelgen.cli.flag_names import said_as_flags as said_as_flags
-from reelgen.cli.output import STOPPED, console, say_error
+from reelgen.cli.output import STOPPED, console, say_ended, say_error, shown
 from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
 from reelgen.cli.server_url import server_origin
 from reelgen.cli.server_url import server_url as server_url
@@ -372,12 +371,12 @@ def _show(
         bar.stop()
         if name == "completed":
             if hint:  # quiet, or a command that downloads it: the path it prints says the rest
-                console.print(f"[green]completed[/]: {escape(hint)}", highlight=False)
+                console.print(f"[green]completed[/]: {shown(hint)}", highlight=False)
         else:
             error = data.get("error") or {}
             code = error.get("code", "")
             message = failure_as_flags(error, flags)
             said = " ".join(x for x in (code if code != name else "", message) if x)
-            console.print(f"[red]{name}[/]: {escape(said)}", highlight=False)
+            say_ended(name, said)
         return name
     return None

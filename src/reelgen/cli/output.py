@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,10 +44,25 @@ console = Console(stderr=True, soft_wrap=True)
 MAX_TAKES = 100
 
 
+#: Control characters other than line breaks and tabs: a file name holding ESC "[31m" turned the rest of
+#: the terminal red (Rich drops BEL but prints ESC as it is). They are shown as ``\x1b``, as Python writes them.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print through Rich: its markup escaped and its control characters made visible."""
+    return escape(_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
+def say_ended(what: str, message: str) -> None:
+    """A job's end that is not success, ``failed: MESSAGE``, in red with the message as it was said."""
+    console.print(f"[red]{shown(what)}[/]: {shown(message)}", highlight=False)
+
+
 def say_error(text: str) -> None:
     """One ``error:`` line. Escaped: a name holding "[/]" ended in "internal error (MarkupError)", and
     "[b]x" lost its brackets, read as Rich markup."""
-    console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
+    console.print(f"[bold red]error:[/] {shown(text)}", highlight=False)
 
 
 def fail(exc: ReelgenError) -> typer.Exit:
@@ -133,7 +149,7 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
 
     def on_event(event: ProgressEvent) -> None:
         if event.message:
-            console.print(f"[dim]{escape(event.message)}[/]")
+            console.print(f"[dim]{shown(event.message)}[/]")
         if not event.total:
             return
         if event.stage not in tasks:

@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.client import KeyOpt, server_url
-from reelgen.cli.output import STOPPED, console, fail, output_path, positive_gib, progress_bar, say_error
+from reelgen.cli.output import (
+    STOPPED,
+    console,
+    fail,
+    output_path,
+    positive_gib,
+    progress_bar,
+    say_ended,
+    say_error,
+)
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -22,6 +30,7 @@ project_app = typer.Typer(
 )
 
 Opt = typer.Option
+_KEPT = "scenes and windows already finished are kept; render again to resume"
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder (or its project.yaml).")]
 ServerOpt = Annotated[
     str | None,
@@ -135,14 +144,10 @@ def render(
                 vram_budget_gib=vram_budget,
             )
     except Cancelled:
-        console.print(
-            "[yellow]stopped[/]: scenes and windows already finished are kept; render again to resume"
-        )
+        console.print(f"[yellow]stopped[/]: {_KEPT}")
         raise typer.Exit(STOPPED) from None
     except Terminated:
-        raise stopped_by_sigterm(
-            "stopped by SIGTERM: scenes and windows already finished are kept; render again to resume"
-        ) from None
+        raise stopped_by_sigterm(f"stopped by SIGTERM: {_KEPT}") from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:
@@ -323,7 +328,7 @@ def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> An
 def _ended(job: dict[str, Any]) -> None:
     if job["status"] != "completed":
         error = job.get("error") or {}
-        console.print(f"[red]{job['status']}[/]: {escape(error.get('message', ''))}")
+        say_ended(job["status"], error.get("message", ""))
         raise typer.Exit(1)
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from rich.markup import escape
 from rich.progress import Progress
 
 from reelgen.cli.client import (
@@ -34,7 +33,7 @@ from reelgen.cli.client import (
     job_bar,
     sse_events,
 )
-from reelgen.cli.output import console
+from reelgen.cli.output import console, say_ended
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
 from reelgen.core.encode import write_json_atomic
@@ -215,7 +214,7 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
         bar.update(task, description="running", completed=data.get("progress", 0), info=info)
     elif name == "child" and data.get("status") in ("failed", "cancelled"):
         error = data.get("error") or {}
-        console.print(f"[red]{data.get('child')} {data['status']}[/]: {escape(error.get('message', ''))}")
+        say_ended(f"{data.get('child')} {data['status']}", error.get("message", ""))
     elif name in ("queued", "started"):
         bar.update(task, description=name)
 

@@ -16,7 +16,6 @@ from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reelgen.cli.client import (
@@ -32,7 +31,7 @@ from reelgen.cli.client import (
     sse_events,
     unreachable,
 )
-from reelgen.cli.output import STOPPED, console, say_error
+from reelgen.cli.output import STOPPED, console, say_error, shown
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 ServerOpt = Annotated[
@@ -112,7 +111,7 @@ def run_on_server(
     except KeyboardInterrupt:
         console.print(
             f"[yellow]stopped following; the {noun} keeps running on the server. Cancel it with:[/] "
-            f"{escape(cancel)}",
+            f"{shown(cancel)}",
             highlight=False,
         )
         raise typer.Exit(STOPPED) from None
@@ -186,11 +185,11 @@ def _item(data: dict[str, Any], said: set[str]) -> None:
         return
     said.add(data["job_id"])
     if data["status"] == "completed":
-        console.print(f"[dim]{escape(data['key'])}: done ({data['job_id']})[/]", highlight=False)
+        console.print(f"[dim]{shown(data['key'])}: done ({data['job_id']})[/]", highlight=False)
         return
     error = data.get("error") or {}
     # Escaped: a manifest's key or a message quoting a prompt may hold "[/]", which Rich read as markup.
-    key, message = escape(data["key"]), escape(error.get("message", ""))
+    key, message = shown(data["key"]), shown(error.get("message", ""))
     console.print(f"[yellow]{key}: {data['status']}[/] {message}", highlight=False)
 
 

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from reelgen.cli import typed
 from reelgen.cli.batch import check_device, gpu_hour_price
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.output import console, fail, progress_bar, shown
 from reelgen.cli.remote import ServerError, ServerOpt, download, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
@@ -181,7 +180,7 @@ def _say(done: Shootout) -> None:
         console.print(f"{row['model']}: mean score {row['score']:.1f} ({finished})")
     for r in done.results:
         if r.error:
-            console.print(f"[yellow]{escape(r.key)} failed:[/] {escape(r.error['message'])}")
+            console.print(f"[yellow]{shown(r.key)} failed:[/] {shown(r.error['message'])}")
     typer.echo(str(done.report))
     if all(r.error for r in done.results):
         raise typer.Exit(1)  # nothing was compared
@@ -211,7 +210,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
     for trial in done["trials"]:
         if trial.get("error"):
             console.print(
-                f"[yellow]{escape(trial['key'])} failed:[/] {escape(trial['error']['message'])}",
+                f"[yellow]{shown(trial['key'])} failed:[/] {shown(trial['error']['message'])}",
                 highlight=False,
             )
     typer.echo(str(report))
