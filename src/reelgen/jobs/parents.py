@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from reelgen.core.errors import ReelgenError
+from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds import Complete, Fail, ParentKind, Spawn
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, StaleToken
@@ -122,11 +122,23 @@ class ParentDriver:
                     return self.store.get(parent_id)
             raise RuntimeError(f"{parent_id}: its kind kept spawning children for {MAX_ROUNDS} rounds")
 
+    def cancel(self, parent: Job) -> Job | None:
+        """End ``parent``, whose cancel was asked for: its kind is told first, outside the lock, so a long
+        ``advance`` (a big batch's planning, holding the lock) stops between items instead of finishing."""
+        with contextlib.suppress(kinds.UnknownKind):
+            kinds.parent(parent.kind).stop(parent.id)
+        return self.advance(parent.id)
+
     def _step(self, parent: Job) -> bool:
         """One ``advance`` of ``parent``; True when it made new children (so ask again)."""
         try:
             kind: ParentKind[Any] = kinds.parent(parent.kind)
             step = kind.advance(parent, kind.parse(parent.payload), self.store.children(parent.id))
+        except Cancelled as exc:  # stopped by a cancel: ask again, and the parent ends cancelled, not failed
+            with contextlib.suppress(JobNotFound):
+                if self.store.get(parent.id).cancel_requested:
+                    return True
+            step = Fail(exc.message, exc.code)
         except ReelgenError as exc:
             step = Fail(exc.message, exc.code)
         except Exception as exc:  # a bug in a kind fails its parent instead of leaving it running

@@ -308,7 +308,7 @@ class JobService:
         if job.terminal:
             return job
         if job.kind in kinds.parent_names():
-            return self.parents.advance(job.id) or self.store.get(job_id)
+            return self.parents.cancel(job) or self.store.get(job_id)
         if job.status is JobStatus.IN_PROGRESS:
             self.dispatcher.cancel(job_id)
         return job

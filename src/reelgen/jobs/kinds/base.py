@@ -155,6 +155,12 @@ class ParentKind(Kind[P]):
     def advance(self, parent: Job, payload: P, children: Sequence[Job]) -> Step:
         """The next step given the children that exist (in creation order, any status)."""
 
+    def stop(self, parent_id: str, reason: str = "cancelled") -> None:
+        """Ask an ``advance`` of this parent running now to end early (``Cancelled``): it was cancelled.
+
+        Called from another thread; a kind whose ``advance`` is quick has nothing to stop.
+        """
+
 
 def settle(children: Sequence[Job], expected: int) -> Step:
     """The usual end of a fan-out of ``expected`` children: wait for all, then complete or fail.

@@ -27,6 +27,7 @@ from reelgen.core.batch.run import SUMMARY_FILE, by_model
 from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import ReelgenError, WriteFailed
+from reelgen.core.progress import CancelToken, Progress
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.kinds.kenburns import NAME as KEN_BURNS_KIND
@@ -58,6 +59,8 @@ class BatchKind(ParentKind[BatchPayload]):
     def __init__(self) -> None:
         self._plans: OrderedDict[str, list[PlannedItem]] = OrderedDict()
         self._lock = threading.Lock()
+        #: The cancel of each plan being made, so ``stop`` ends a big batch's planning between items.
+        self._planning: dict[str, CancelToken] = {}
 
     def facts(self, payload: BatchPayload) -> Facts:
         items = len(payload.manifest.items)
@@ -69,14 +72,28 @@ class BatchKind(ParentKind[BatchPayload]):
             if parent_id in self._plans:
                 self._plans.move_to_end(parent_id)
                 return self._plans[parent_id]
-        plan = [
-            _mp4_only(p) for p in plan_batch(payload.manifest, payload.input_folder, payload.output_folder)
-        ]
+        token = CancelToken()
+        with self._lock:
+            self._planning[parent_id] = token
+        try:
+            planned = plan_batch(
+                payload.manifest, payload.input_folder, payload.output_folder, progress=Progress(cancel=token)
+            )
+        finally:
+            with self._lock:
+                self._planning.pop(parent_id, None)
+        plan = [_mp4_only(p) for p in planned]
         with self._lock:
             self._plans[parent_id] = plan
             while len(self._plans) > PLANS_KEPT:
                 self._plans.popitem(last=False)
         return plan
+
+    def stop(self, parent_id: str, reason: str = "cancelled") -> None:
+        with self._lock:
+            token = self._planning.get(parent_id)
+        if token is not None:
+            token.cancel(reason)
 
     def advance(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> Step:
         plan = self.plan(parent.id, payload)

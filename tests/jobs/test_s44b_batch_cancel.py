@@ -1,0 +1,63 @@
+"""Cancelling a server batch while it is still planning its items stops the planning, and it ends cancelled."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgen.core.batch import Manifest
+from reelgen.core.batch import plan as plan_module
+from reelgen.core.batch.plan import PlannedItem
+from reelgen.jobs import kinds
+from reelgen.jobs.kinds.batch import BatchPayload
+from reelgen.jobs.parents import DRIVER, ParentDriver
+from reelgen.jobs.records import JobStatus
+from reelgen.jobs.store import JobStore
+
+ITEMS = 1000
+
+
+def test_cancel_stops_a_big_batch_between_items_while_it_plans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    driver = ParentDriver(store, cancel_job=store.cancel, wake=lambda: None)
+    kind = kinds.parent("batch")
+    items = [{"output": f"clip{i}", "prompt": "a fox"} for i in range(ITEMS)]
+    manifest = Manifest.model_validate({"defaults": {"model": "fake-tiny"}, "items": items})
+    payload = BatchPayload(manifest=manifest, input_folder=str(tmp_path), output_folder=str(tmp_path / "out"))
+    parent = store.create(kind.name, kind.dump(payload), kind.facts(payload), start_as=DRIVER)
+
+    planning, stopped = threading.Event(), threading.Event()
+    planned: list[int] = []
+    real_stop = kind.stop
+
+    def slow_item(manifest: Manifest, index: int, base: Path, out: Path, *args: Any) -> PlannedItem:
+        """Each item waits (a keyframe being scored) until the cancel has reached the kind."""
+        planned.append(index)
+        planning.set()
+        stopped.wait(timeout=5)
+        name = manifest.items[index].stem
+        return PlannedItem(index=index, output=name, video=str(out / f"{name}.mp4"), skipped="not viable")
+
+    def stop(parent_id: str, reason: str = "cancelled") -> None:
+        real_stop(parent_id, reason)
+        stopped.set()
+
+    monkeypatch.setattr(plan_module, "plan_item", slow_item)
+    monkeypatch.setattr(kind, "stop", stop)
+    try:
+        creating = threading.Thread(target=driver.advance, args=(parent.id,))
+        creating.start()  # as POST /v1/batches does: its first advance plans every item
+        assert planning.wait(timeout=5)
+        ended = driver.cancel(store.cancel(parent.id))
+        creating.join(timeout=5)
+        assert not creating.is_alive()
+    finally:
+        stopped.set()
+        store.close()
+    assert ended is not None and ended.status is JobStatus.CANCELLED, ended and ended.error
+    assert len(planned) <= 2, f"planning went on after the cancel: {len(planned)} of {ITEMS} items checked"
