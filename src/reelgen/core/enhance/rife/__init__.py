@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from reelgen.core.enhance import weights
 from reelgen.core.enhance.base import Shape
@@ -44,6 +44,24 @@ class RifeOptions(InterpolateOptions):
         default="auto", description="auto: fp16 on a GPU, fp32 on the CPU"
     )
 
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _one_of_scales(cls, scale: object) -> object:
+        # Checked with the options, not later by the stage, so the error names the field
+        # (``enhance[0].options.scale``) and the CLI can say ``--option rife.scale``; before
+        # pydantic's own check so "abc" or nan hear the valid scales too, not just "a finite number".
+        if scale is None:
+            return None
+        valid = ", ".join(f"{s:g}" for s in SCALES)
+        try:
+            known = not isinstance(scale, bool) and float(scale) in SCALES  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            known = False
+        if not known:
+            shown = f"{scale:g}" if isinstance(scale, float) else repr(scale)
+            raise ValueError(f"{shown} is not one of {valid}")
+        return scale
+
 
 def default_weights() -> Path:
     return weights.folder("rife") / "flownet.pkl"
@@ -73,11 +91,6 @@ class RifeInterpolator(Interpolator):
 
     def output_shape(self, shape: Shape) -> Shape:
         opts = self.rife_options
-        if opts.scale is not None and opts.scale not in SCALES:
-            raise InvalidRequest(
-                f"rife scale {opts.scale:g} is not one of {', '.join(f'{s:g}' for s in SCALES)}",
-                param="scale",
-            )
         path = self.weights_path()
         if not path.is_file():
             hint = "check the path" if opts.weights else f"run `{weights.pull_hint('rife')}`"
