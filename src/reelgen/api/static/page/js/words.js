@@ -59,14 +59,37 @@ const CODES = {
   write_failed: "could not write the file",
   worker_lost: "its worker stopped",
   cancelled: "cancelled",
-  invalid_request: "the request was refused",
-  invalid_value: "a value was refused",
+  invalid_request: "its settings could not be used",
+  invalid_value: "a value could not be used",
   unsupported_task: "the model cannot do this",
   children_failed: "parts of it failed",
   internal_error: "server error",
   output_unavailable: "its file is gone",
   not_viable: "cannot run on this server",
 };
+
+/**
+ * A job's error codes whose words are about a create the server refused: a job that has one was
+ * accepted, then failed on its settings, and its message already says which and why.
+ */
+const REFUSED = new Set(["invalid_request", "invalid_value"]);
+
+/** How the create form names a row of a list field ("LoRA 1", "Keyframe 2"), by the field's API name. */
+const ROWS = { loras: "LoRA", keyframes: "Keyframe" };
+
+/**
+ * A message's leading API path to a row ("loras[0].path: ...", "keyframes[1].frame: ...") as the
+ * form names that row ("LoRA 1: ...", "Keyframe 2 frame: ..."); the file or LoRA chosen is the row
+ * itself, so "path" and "name" add nothing. Any other message as it came.
+ */
+export function rowWords(message) {
+  return message.replace(/^(\w+)\[(\d+)\](?:\.(\w+))?: /, (whole, field, index, part) => {
+    const noun = ROWS[field];
+    if (!noun) return whole;
+    const row = `${noun} ${Number(index) + 1}`;
+    return !part || ["path", "name", "image"].includes(part) ? `${row}: ` : `${row} ${part.replaceAll("_", " ")}: `;
+  });
+}
 
 /**
  * A job's error as one line: its message, then what its code means where the message does not
@@ -76,7 +99,8 @@ export function errorText(error) {
   if (!error) return "";
   const code = error.code || "";
   const said = CODES[code] || code.replaceAll("_", " ");
-  const message = error.message || "";
+  const message = rowWords(error.message || "");
+  if (message && REFUSED.has(code)) return message;
   if (!code || message.toLowerCase().includes(said) || message.toLowerCase().includes(code.replaceAll("_", " "))) {
     return message || said;
   }
