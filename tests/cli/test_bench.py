@@ -131,7 +131,7 @@ def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Pat
         ),
         (["--guidance", "nan"], "--guidance: Input should be a finite number"),
         (["--budget", "-1", "--variants", "budget"], "-1 GiB is no budget"),
-        (["--warmup-steps", "-1"], "Input should be greater than or equal to 0"),
+        (["--warmup-steps", "-1"], "--warmup-steps -1: give a whole number from 0 to 1000"),
     ],
 )
 def test_a_bad_number_is_a_usage_error_naming_the_option(args: list[str], message: str) -> None:

@@ -27,8 +27,17 @@ _SIZE_PARTS = {"width": "width", "height": "height", "num_frames": "frame count"
 _INPUTS = {"start_image": "a start image", "source_video": "a source video", "keyframes": "keyframes"}
 
 
+def t2v_model_names(incomplete: str) -> list[str]:
+    """The models bench can time (text-to-video ones; no ``auto``) that start with what was typed."""
+    from reelgen.core.spec.registry import presets
+
+    return sorted(n for n, (_, p) in presets().items() if "t2v" in p.tasks and n.startswith(incomplete))
+
+
 def bench(
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "ltx-tiny",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Model name.", autocompletion=t2v_model_names)
+    ] = "ltx-tiny",
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHTxFRAMES (model default if unset).")] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
     guidance: Annotated[float | None, typer.Option(help="CFG scale; 1 turns CFG off.")] = None,
@@ -51,7 +60,8 @@ def bench(
         ),
     ] = None,
     warmup_steps: Annotated[
-        int, typer.Option(min=0, help="Steps of an untimed run before each timed one (compiles, autotunes).")
+        int,
+        typer.Option(help="Steps of an untimed run before each timed one (compiles, autotunes); 0 to 1000."),
     ] = 1,
     no_stock_warmup: Annotated[
         bool, typer.Option("--no-stock-warmup", help="Time stock without a warm-up run (for costly models).")
@@ -98,6 +108,10 @@ def bench(
                 param="prompt",
             )
         )
+    try:
+        core_bench.check_warmup(warmup_steps)  # before the model loads, not after
+    except ReelgenError as exc:
+        raise fail(exc) from None
     dims: dict[str, Any] = {}
     if size:
         try:
@@ -124,7 +138,7 @@ def bench(
         request = resolve(GenerationRequest(model=model, prompt=prompt, seed=0, weights=weights, **dims))
         report = core_bench.run(request, options)
     except ValidationError as exc:
-        problem = from_validation_error(exc)
+        problem = from_validation_error(exc, model=GenerationRequest)  # adds the range: "from 1 to 1000"
         field = problem.param or ""
         said = problem.message.removeprefix(field)
         if size and field in FLAGS:  # "--size: Input should be greater than 0" said neither value nor which

@@ -136,7 +136,7 @@ def models(
         families = ", ".join(sorted({f"{r['family']} ({r['family_id']})" for r in every}, key=str.lower))
         raise fail(
             InvalidRequest(
-                f"--family: no model of family {family!r}; give a family (name or id) or the start of a "
+                f"--family: no model of family {_shown(family or '')}; give a family (name or id) or the start of a "
                 f"model name: {families}",
                 param="family",
             )
@@ -152,6 +152,12 @@ def models(
     for row in rows:  # on stderr: stdout stays the listing, a line a model when piped
         if row["advice"]:
             console.print(f"[yellow]partial:[/] {escape(row['advice'])}", highlight=False)
+
+
+def _shown(value: str, most: int = 60) -> str:
+    """``value`` quoted for an error, cut to its start: a 5000-character --family was echoed whole."""
+    said = repr(value[:most])
+    return said if len(value) <= most else f"{said[:-1]}...{said[-1]}"
 
 
 def print_models(rows: list[dict[str, Any]], out: Console) -> None:

@@ -76,6 +76,17 @@ def _numpy(x: Any) -> Any:
     return x.detach().float().cpu().numpy() if hasattr(x, "detach") else x
 
 
+def check_warmup(steps: int) -> None:
+    """Refuse a warm-up a benchmark could not finish: 100000000 steps ran for ever, below 0 meant nothing."""
+    from reelgen.core.spec.request import MAX_STEPS
+
+    if not 0 <= steps <= MAX_STEPS:  # the same cap as a request's --steps
+        raise InvalidRequest(
+            f"--warmup-steps {steps}: give a whole number from 0 to {MAX_STEPS} (0: no warm-up run)",
+            param="warmup_steps",
+        )
+
+
 def check_variants(
     names: tuple[str, ...], budget_gib: float | None, budget_plan: str | None = None
 ) -> tuple[str, ...]:
@@ -98,7 +109,10 @@ def check_variants(
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise InvalidRequest(
-            f"--variants: unknown variant {unknown[0]!r}; valid: {', '.join(VARIANTS)}", param="variants"
+            # cut to its start: a pasted paragraph was echoed whole
+            f"--variants: unknown variant {unknown[0][:60] + ('...' if len(unknown[0]) > 60 else '')!r}; "
+            f"valid: {', '.join(VARIANTS)}",
+            param="variants",
         )
     if "budget" in names and budget_gib is None:
         raise InvalidRequest("variant budget needs --budget GIB (the memory cap)", param="budget")
@@ -124,6 +138,7 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     from reelgen.core.devices import device_info, empty_cache
     from reelgen.core.spec import registry
 
+    check_warmup(options.warmup_steps)
     variants = check_variants(options.variants, options.budget_gib, options.budget_plan)
     spec, preset = registry.resolve(request.model)
     dev = device_info()

@@ -1,0 +1,52 @@
+"""bench refuses counts it could not finish, says ranges whole, and completes model names; --family echoes cut."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.bench import check_variants
+from reelgen.core.errors import InvalidRequest
+
+
+@pytest.mark.parametrize("count", ["100000000", "1001", "-1"])
+def test_warmup_steps_out_of_range_is_refused_naming_the_range(count: str) -> None:
+    # 100000000 warm-up steps ran for ever: refused before any model loads (ltx-tiny never built here).
+    result = CliRunner().invoke(app, ["bench", "-m", "ltx-tiny", "--warmup-steps", count])
+    assert result.exit_code == 2, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert f"--warmup-steps {count}" in last and "from 0 to 1000" in last, result.output
+
+
+def test_steps_past_the_cap_names_the_whole_range() -> None:
+    result = CliRunner().invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "100000000"])
+    assert result.exit_code == 2, result.output
+    assert "--steps" in result.output and "from 1 to 1000" in result.output, result.output
+
+
+def _offered(words: str) -> list[str]:
+    env = {
+        "_REELGEN_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    return CliRunner().invoke(app, [], env=env, prog_name="reelgen").output.split()
+
+
+def test_bench_completes_text_to_video_model_names() -> None:
+    assert _offered("reelgen bench -m ltx-t") == ["ltx-tiny"]
+    wan = _offered("reelgen bench --model wan")
+    assert "wan-1.3b" in wan and "wan-i2v-480p" not in wan  # bench times t2v only
+
+
+def test_unknown_variant_is_echoed_cut_short() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        check_variants(("x" * 5000,), None)
+    assert len(caught.value.message) < 400 and "xxx..." in caught.value.message
+
+
+def test_unknown_family_is_echoed_cut_short() -> None:
+    result = CliRunner().invoke(app, ["models", "--family", "q" * 5000])
+    assert result.exit_code == 2, result.output
+    assert "q" * 61 not in result.output and "q" * 60 + "..." in result.output, result.output[:300]
