@@ -1,0 +1,33 @@
+"""``POST /v1/batches`` with an output folder that is a file says so and asks for a folder, as the CLI does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+MANIFEST = {
+    "defaults": {"model": "ken-burns", "motion": {"preset": "zoom-in"}},
+    "items": [{"output": "a", "images": ["a.png"]}],
+}
+
+
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_an_output_folder_that_is_a_file_is_a_400_asking_for_a_folder(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, under: str
+) -> None:
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    (tmp_path / "b.png").write_bytes(b"not a folder")
+    out = tmp_path / "b.png" / under if under else tmp_path / "b.png"
+    client = make_client()
+    body = {"manifest": MANIFEST, "input_folder": str(tmp_path), "output_folder": str(out)}
+    resp = client.post("/v1/batches", json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "output_folder"
+    assert f"{tmp_path / 'b.png'}" in error["message"] and "is a file" in error["message"]
+    assert "give a folder for the outputs" in error["message"]
+    assert client.get("/v1/batches").json()["data"] == []
+    assert (tmp_path / "b.png").read_bytes() == b"not a folder"
