@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
-import { placeCard, waitingCount } from "./queue_order.js";
+import { placeCard, showCounts } from "./queue_order.js";
 import { deletedText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
@@ -333,9 +333,7 @@ export function createQueue(ctx) {
   }
 
   function summary() {
-    const videos = [...cards.values()].map((c) => c.video);
-    const queued = waitingCount(videos), running = videos.filter((v) => v.status === "in_progress").length;
-    $("queue-summary").textContent = running || queued ? `${running} running, ${queued} waiting` : "";
+    showCounts($("queue-summary"), $("queue-gap"), [...cards.values()].map((c) => c.video));
     const empty = $("queue-empty");
     // Until the server's jobs are in, the line says so: "Nothing queued" stood over a full queue.
     empty.textContent = loaded ? "Nothing queued. Videos you create appear here with live progress." : "Loading the queue…";

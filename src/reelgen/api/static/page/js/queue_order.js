@@ -1,4 +1,5 @@
 // Where a job's card goes in the queue list, and how many jobs wait on the server, from the cards the page holds.
+import { ordinal } from "./util.js";
 
 /**
  * Puts `node`, the card of `video`, in `list`: newest first. Jobs found later by polling (past the
@@ -32,4 +33,30 @@ export function waitingCount(videos) {
     if (Number.isInteger(v.queue_position)) behind = Math.max(behind, v.queue_position + 1);
   }
   return Math.max(count, behind);
+}
+
+/**
+ * Jobs waiting with no card here, as one line, or "" when every one has a card: the page loads the 20
+ * newest and the first 100 in line, so with more waiting the ones in between are in the count only.
+ */
+export function gapText(videos) {
+  const waiting = waitingCount(videos);
+  const queued = videos.filter((v) => v.status === "queued");
+  const hidden = waiting - queued.length;
+  if (hidden <= 0) return "";
+  const shown = new Set(queued.map((v) => v.queue_position).filter(Number.isInteger));
+  let first = 0, last = waiting - 1;
+  while (first < last && shown.has(first)) first += 1;
+  while (last > first && shown.has(last)) last -= 1;
+  const where = first === last ? `${ordinal(first + 1)} in line` : `${ordinal(first + 1)} to ${ordinal(last + 1)} in line`;
+  const jobs = hidden === 1 ? "1 more job waiting" : `${hidden} more jobs waiting`;
+  return `${jobs} (${where}) ${hidden === 1 ? "has" : "have"} no card here: the queue shows the 20 newest jobs and the first 100 in line, and each gets its card as it moves into the first 100.`;
+}
+
+/** The queue's head: "1 running, 130 waiting", and under it the jobs waiting with no card, if any. */
+export function showCounts(summary, gap, videos) {
+  const queued = waitingCount(videos), running = videos.filter((v) => v.status === "in_progress").length;
+  summary.textContent = running || queued ? `${running} running, ${queued} waiting` : "";
+  gap.textContent = gapText(videos);
+  gap.hidden = !gap.textContent;
 }
