@@ -31,3 +31,20 @@ def test_an_output_folder_that_is_a_file_is_a_400_asking_for_a_folder(
     assert "give a folder for the outputs" in error["message"]
     assert client.get("/v1/batches").json()["data"] == []
     assert (tmp_path / "b.png").read_bytes() == b"not a folder"
+
+
+@pytest.mark.parametrize("given", ["", "renders"])
+def test_an_output_folder_that_is_not_absolute_is_a_400_not_a_folder_under_the_input(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    client = make_client()
+    body = {"manifest": MANIFEST, "input_folder": str(tmp_path), "output_folder": given}
+    resp = client.post("/v1/batches", json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "output_folder"
+    assert f"{given!r} must be an absolute path on the server" in error["message"]
+    assert "leave it out for the manifest's output_dir (outputs)" in error["message"]
+    assert client.get("/v1/batches").json()["data"] == []
+    assert not (tmp_path / "renders").exists()

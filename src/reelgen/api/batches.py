@@ -131,6 +131,15 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
     for i, item in enumerate(body.manifest.items):
         for j, image in enumerate(item.images):
             server_folder(str(base / image), f"manifest.items[{i}].images[{j}]")
+    if body.output_folder is not None and not Path(body.output_folder).expanduser().is_absolute():
+        # "" or "renders" went quietly under input_folder (""'s clips beside the keyframes), unlike input_folder
+        example = base / (body.output_folder or body.manifest.defaults.output_dir)
+        raise ApiError(
+            400,
+            f"output_folder: {body.output_folder!r} must be an absolute path on the server, e.g. {example}; "
+            f"leave it out for the manifest's output_dir ({body.manifest.defaults.output_dir}) in input_folder",
+            param="output_folder",
+        )
     out = server_folder(str(output_folder(body.manifest, base, body.output_folder)), "output_folder")
     try:
         check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
