@@ -104,7 +104,10 @@ def enhance(
             fields["interpolator"] = interpolator
         if "upscale" in fields:
             fields["upscaler"] = upscaler
-        video = _remote(source, out, fields, server, api_key, quiet)
+        try:
+            video = _remote(source, out, fields, server, api_key, quiet)
+        except ReelgenError as exc:
+            raise fail(exc) from None
         _said(json.dumps(video, indent=2) if as_json else None, out)
         return
     try:
@@ -149,9 +152,18 @@ def _remote(
     """Queue the enhancement on ``server`` (an upload, or one of its videos by id), follow it, download it."""
     from reelgen.cli.client import ClientError, _call, _exit, _watch
     from reelgen.cli.download import fetch_with_record
+    from reelgen.core.atomic import missing_folders, remove_empty
+    from reelgen.core.enhance.files import check_output
 
     if out.suffix.lower() != ".mp4":
         raise typer.BadParameter(f"--output {out.name}: the server makes an MP4; give a name ending in .mp4")
+    if not fields:  # said before the upload, in the words of a run here, not the server's field names
+        raise InvalidRequest(
+            "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
+        )
+    # The checks a run here makes, before the upload: the download went over IN itself or a person's
+    # OUTPUT.json, and a folder on the way that did not exist failed as an internal error after the job.
+    check_output(source if source.is_file() else None, out)
     # The upload is the multipart field `file`, a name never typed: "file: not a readable video" is said
     # of IN, the path the person gave.
     flags = {**FIELD_FLAGS, "file": f"IN {source}"}
@@ -170,7 +182,12 @@ def _remote(
         # ..."): said with the options typed, as the run here says them.
         if _watch(server, api_key, video["id"], quiet, flags, downloads=True) != "completed":
             raise typer.Exit(1)
-        fetch_with_record(server, api_key, video["id"], out)
+        new_folders = missing_folders(out.parent)
+        out.parent.mkdir(parents=True, exist_ok=True)  # as a run here makes them
+        try:
+            fetch_with_record(server, api_key, video["id"], out)
+        finally:
+            remove_empty(new_folders)  # only those left empty: a failed download
         final: dict[str, Any] = _call(server, api_key, "GET", job_path(video["id"])).json()
     except ClientError as exc:
         raise _exit(exc, flags) from None

@@ -175,18 +175,24 @@ class _Middle:
             yield frame
 
 
-def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tuple[int, int]]:
-    """The source's timing, its frames and their size, once the output's container and name are known to be good."""
+def check_output(source: Path | None, output: Path) -> None:
+    """Refuse, before any work, an output that could not be written, would replace ``source`` (None: not
+    a file here) or whose OUTPUT.json record would go over a person's own JSON; ``--server`` checks it too."""
     check_writable(output)
     if output.suffix.lower() not in CONTAINERS:
         raise InvalidRequest(
             f"output {output.name}: unknown container {output.suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
             param="output",
         )
-    if output.resolve() == source.resolve():
+    if source is not None and output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
     # The record goes to OUTPUT.json: never over a person's own JSON (check_record_free says why).
     check_record_free(output)
+
+
+def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tuple[int, int]]:
+    """The source's timing, its frames and their size, once the output's container and name are known to be good."""
+    check_output(source, output)
     if source.is_dir():
         raise InvalidRequest(f"input: {source} is a folder; give a video file", param="input")
     if not source.is_file():
