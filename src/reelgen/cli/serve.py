@@ -14,6 +14,7 @@ import typer
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error
 from reelgen.core.atomic import missing_folders, remove_empty
+from reelgen.jobs._ray_address import head_problem
 
 if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
@@ -286,11 +287,11 @@ def _head_address(value: str) -> str:
 def ray_head_problem(address: str, timeout_s: float = 5.0) -> str | None:
     """Why the Ray cluster at ``address`` (``RAY_ADDRESS``) cannot be joined, or None.
 
-    Ray's own join waits on a head that is not there for minutes, during which the server
-    neither answers nor stops on SIGTERM; "auto" with no ``ray start`` on this machine ended
-    the start with a 100-line traceback.
+    Ray's own join waits on a head that is not there, or a port that is not Ray's, for ever,
+    during which the server neither answers nor stops on SIGTERM (``_ray_address``); "auto" with
+    no ``ray start`` on this machine ended the start with a 100-line traceback.
     """
-    target = address.strip().removeprefix("ray://")
+    target = address.strip()
     if target == "auto":  # the address a local ``ray start`` left, found as Ray finds it
         try:
             from ray._private.services import canonicalize_bootstrap_address
@@ -306,20 +307,9 @@ def ray_head_problem(address: str, timeout_s: float = 5.0) -> str | None:
         if not found:
             return None
         target = found
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
-        return (
-            f"RAY_ADDRESS={address!r} is not a Ray head's host:port; give the address "
-            "`ray start --head` printed, such as 10.0.0.5:6380, or unset it to run workers here"
-        )
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
-    except OSError as exc:
-        return (
-            f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({exc.strerror or exc}); start "
-            f"it there with `ray start --head --port {port}`, or unset RAY_ADDRESS to run workers here"
-        )
-    return None
+    if target == address.strip():
+        return head_problem(address, "RAY_ADDRESS=", timeout_s)
+    return head_problem(target, "RAY_ADDRESS=auto found ", timeout_s)
 
 
 def worker(

@@ -1,0 +1,83 @@
+"""Whether a Ray head's address (``RAY_ADDRESS``) can be joined, said in one line before Ray is asked to join it.
+
+Ray's own join waits on a head that is not there, or on a port where something
+else listens, for ever: a warning every few seconds, the banner printed, no
+answer and no way out but SIGKILL. So the address is checked here first: its
+form, that a connection opens where Ray will really dial (Ray turns 127.0.0.1
+and localhost into this machine's network address), and that what answers
+there speaks gRPC, as Ray's GCS does.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+#: The HTTP/2 client preface and an empty SETTINGS frame: every gRPC server answers with its SETTINGS.
+_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+_SETTINGS = 0x04
+_FORM = "give the host:port `ray start --head` printed, such as 10.0.0.5:6380"
+
+
+def speaks_grpc(sock: socket.socket, timeout_s: float) -> bool:
+    """Whether the server on ``sock`` answers an HTTP/2 preface with a SETTINGS frame (gRPC does)."""
+    sock.settimeout(timeout_s)
+    try:
+        sock.sendall(_PREFACE)
+        header = b""
+        while len(header) < 9:
+            chunk = sock.recv(9 - len(header))
+            if not chunk:
+                return False
+            header += chunk
+    except OSError:  # reset, or nothing said within the time
+        return False
+    return header[3] == _SETTINGS and header[5:9] == b"\x00\x00\x00\x00"
+
+
+def _dialled(host: str) -> str:
+    """The host Ray really connects to: loopback names become this machine's network address."""
+    try:
+        from ray._private.services import resolve_ip_for_localhost
+
+        return str(resolve_ip_for_localhost(host))
+    except Exception:  # Ray's look-up moved or failed: it says so itself when joining
+        return host
+
+
+def head_problem(address: str, named: str, timeout_s: float = 5.0) -> str | None:
+    """Why the Ray head at ``address`` (given as ``named``, e.g. ``RAY_ADDRESS=...``) cannot be joined, or None."""
+    unset = ", or unset RAY_ADDRESS to run workers here" if named.startswith("RAY_ADDRESS") else ""
+    target = address.strip()
+    if target.startswith("ray://"):
+        return (
+            f"{named}{address} is a Ray Client (ray://) address, which reelgen cannot run its workers "
+            f"through; {_FORM} (its GCS port), and run this on a machine the cluster can reach{unset}"
+        )
+    if "://" in target:
+        return (
+            f"{named}{address} is a web address (the dashboard's, for `ray job submit`), not a Ray "
+            f"head's; {_FORM} (its GCS port, 6379 unless --port said otherwise){unset}"
+        )
+    host, _, port = target.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        return f"{named}{address!r} is not a Ray head's host:port; {_FORM}{unset}"
+    dialled = _dialled(host)
+    via = f" (Ray dials it as {dialled}:{port})" if dialled != host else ""
+    try:
+        sock = socket.create_connection((dialled, int(port)), timeout=timeout_s)
+    except OSError as exc:
+        return (
+            f"cannot reach the Ray cluster at {named}{address}{via} ({exc.strerror or exc}); start it "
+            f"there with `ray start --head --port {port}`{unset}"
+        )
+    with sock:
+        if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+            return None  # a TLS head answers only after a handshake this check does not make
+        if not speaks_grpc(sock, timeout_s):
+            return (
+                f"{named}{address}{via} answers, but not as a Ray head (no gRPC there: another "
+                f"program's port, or the dashboard's?); {_FORM}{unset}"
+            )
+    return None
