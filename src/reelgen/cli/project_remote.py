@@ -92,7 +92,7 @@ class Remote:
         # Read here first, so a mistake in the file is named as the in-process commands name it.
         wanted = wanted_files(self.folder.load())
         # Where the server's project id is kept, checked before a project is made there that could not be found again.
-        check_writable(self.folder.root / ID_FILE, param="project")
+        check_writable(self.folder.root / ID_FILE, param="project", own=True)
         text = self.folder.file.read_text()
         local = {rel: self.folder.root / rel for rel in wanted}
         project_id = self._ids().get(self.server)
@@ -254,7 +254,7 @@ def render(
     # The clips (and film) come home when the job ends: a folder that cannot take them is said before it starts.
     home = [remote.folder.clip("clip"), remote.folder.state_file]
     for path in home + ([remote.folder.exports / "film.mp4"] if export else []):
-        check_writable(path, param="project")
+        check_writable(path, param="project", own=True)
     body = {"scenes": scenes or None, "force": force, "export": export}
     job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
     done = remote.follow(project["id"], job, quiet)

@@ -55,13 +55,20 @@ def link_loop(path: Path) -> bool:
     return False
 
 
-def check_writable(path: str | Path, param: str = "output") -> None:
+def check_writable(path: str | Path, param: str = "output", *, own: bool = False) -> None:
     """Refuse, before any work, an output that could not be written: a folder on its way is a file,
     or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
+    ``own`` marks a file whose name reelgen picks (a project's state.json), not one the person gave.
     """
     path = Path(path)
     if path.is_dir():  # the finished file would be renamed onto a folder
-        raise InvalidRequest(f"{param} {path} is a folder; give a file path in it", param=param)
+        # "give a file path in it" made no sense for a state.json no one types.
+        advice = (
+            "reelgen keeps a file of that name there: move or remove the folder"
+            if own
+            else "give a file path in it"
+        )
+        raise InvalidRequest(f"{param} {path} is a folder; {advice}", param=param)
     folder = path.absolute().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

@@ -148,7 +148,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():  # else found at the first checkpoint, a minute in
         raise InvalidRequest(f"--out {out} is a file; give the folder checkpoints go into", param="out")
-    check_writable(out / "state.json", param="--out")
+    check_writable(out / "state.json", param="--out", own=True)
     if args.resume:  # else found once the model is built
         check_checkpoint(Path(args.resume), "--resume")
     same = args.resume is not None and Path(args.resume).resolve() == out.resolve()

@@ -262,7 +262,7 @@ def render_project(
     # Before any scene renders: a folder that takes no file would otherwise fail after minutes of work.
     for plan in todo:
         for path in (folder.work(plan.key) / "window-000.mp4", folder.clip(plan.key), folder.state_file):
-            check_writable(path, param="project")
+            check_writable(path, param="project", own=True)
     check_weights(todo)
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
     with scenes_held(folder.root, todo):
