@@ -356,7 +356,7 @@ def test_new_writes_an_accented_title_as_the_person_typed_it(tmp_path: Path) -> 
         ),
         (
             ["film", "--title", "a\x01b"],
-            "no font on this machine draws U+0001; give --title in letters it draws",
+            "cannot be the film's title: holds the control character U+0001, which is not a letter to draw",
         ),
         (
             ["film", "--title", "a" * 301],

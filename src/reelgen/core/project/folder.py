@@ -237,7 +237,8 @@ def _check_title(name: str, given: bool) -> None:
         Project.model_validate({"title": name, "scenes": [{"title_card": {"text": name}, "duration": 2}]})
     except ValidationError as exc:
         raise InvalidRequest(
-            f"{where} cannot be the film's title: {exc.errors()[0]['msg']}; give a --title that can",
+            f"{where} cannot be the film's title: {exc.errors()[0]['msg'].removeprefix('Value error, ')}; "
+            "give a --title that can",
             param="title",
         ) from None
     try:
@@ -260,7 +261,7 @@ def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
     name = title or root.name
     _check_title(name, given=title is not None)
-    check_writable(file, param="project")
+    check_writable(file, param="project", own=True)
     for sub in ("assets", "clips", "exports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     # All or nothing: a project.yaml cut short by a full disk was then "already exists; edit it".
