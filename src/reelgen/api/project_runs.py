@@ -21,7 +21,7 @@ from reelgen.api.project_jobs import (
     projects_of,
     refuse_busy,
 )
-from reelgen.core.export.settings import Codec, Container, Fit
+from reelgen.core.export.settings import MAX_FPS, Codec, Container, Fit
 from reelgen.core.spec.request import slow_rate
 from reelgen.jobs.kinds.project import PROJECT, project_job
 from reelgen.jobs.records import Job, JobNotFound
@@ -40,7 +40,7 @@ class ExportChoices(BaseModel):
     codec: Codec | None = None
     width: int | None = Field(default=None, gt=0, le=8192)
     height: int | None = Field(default=None, gt=0, le=8192)
-    fps: float | None = Field(default=None, gt=0, le=240)
+    fps: float | None = Field(default=None, gt=0, le=MAX_FPS)
     _slow_rate = field_validator("fps")(slow_rate)  # a frame per 100 s at the slowest
     fit: Fit | None = None
     crf: int | None = Field(default=None, ge=0, le=63)

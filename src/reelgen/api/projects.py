@@ -324,8 +324,19 @@ def delete_project(request: Request, project_id: str) -> dict[str, Any]:
 # ---- files -----------------------------------------------------------------------------------
 
 
+#: What a file download answers besides 200 (``FileAnswer``), so /openapi.json lists each, as for a video's content.
+_FILE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    206: {"description": "Partial content (a Range request)"},
+    304: {"description": "Not modified: If-None-Match names its ETag, or If-Modified-Since"},
+    416: {"description": "The Range names no byte of the file"},
+}
+
+
 @router.get(
-    "/projects/{project_id}/exports/{name}", response_class=FileResponse, summary="Download an export (Range)"
+    "/projects/{project_id}/exports/{name}",
+    response_class=FileResponse,
+    summary="Download an export (Range)",
+    responses=_FILE_ANSWERS,
 )
 def export_file(request: Request, project_id: str, name: str) -> FileResponse:
     folder = folder_or_404(projects_of(request), project_id)
@@ -336,7 +347,10 @@ def export_file(request: Request, project_id: str, name: str) -> FileResponse:
 
 
 @router.get(
-    "/projects/{project_id}/clips/{key}", response_class=FileResponse, summary="Download a scene's clip"
+    "/projects/{project_id}/clips/{key}",
+    response_class=FileResponse,
+    summary="Download a scene's clip",
+    responses=_FILE_ANSWERS,
 )
 def clip_file(
     request: Request,
