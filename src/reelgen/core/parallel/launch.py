@@ -53,10 +53,19 @@ def gpu_count() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
+def check_count(gpus: object) -> None:
+    """Refuse a process count that is not a whole number of at least 1.
+
+    ``gpus=True`` or ``2.0`` from Python passed the old ``gpus < 1`` check and failed inside the
+    started processes ("invalid literal for int() with base 10: 'True'").
+    """
+    if isinstance(gpus, bool) or not isinstance(gpus, int) or gpus < 1:
+        raise InvalidRequest(f"--gpus must be a whole number of 1 or more, not {gpus!r}", param="gpus")
+
+
 def check_devices(gpus: int, device: str | None) -> bool:
     """Whether the run goes on CUDA GPUs (else CPU processes over gloo); refuses what this machine lacks."""
-    if gpus < 1:
-        raise InvalidRequest(f"--gpus must be 1 or more, not {gpus}", param="gpus")
+    check_count(gpus)
     name = (device or "cuda").strip().lower()
     if name == "cpu":
         return False
@@ -112,6 +121,7 @@ def render_parallel(
     progress = progress or Progress()
 
     # 1. Refuse what cannot run before any process starts or anything loads.
+    check_count(gpus)  # before any message says "over True GPUs"
     spec, preset = registry.resolve(request.model)
     traits = check_family(spec.family, spec.label, gpus)
     cuda = check_devices(gpus, device)
