@@ -93,5 +93,10 @@ def is_cut(score: np.ndarray, i: int, threshold: float) -> bool:
     half = WINDOW // 2
     # How much this footage usually changes: the median of the pairs around, the pair itself left out.
     others = np.concatenate([score[max(0, i - half) : i], score[i + 1 : i + 1 + half]])
+    # A pair scoring exactly 0 is a frame shown again (a variable-rate clip's pause, resampled by
+    # holding the frame): it says nothing of how much the footage changes. Counted, a pause of 3+
+    # held frames halved the median, and the catch-up after it in a steady pan was taken for a cut.
+    # Only pause beside pause (a slideshow) leaves no other measure: then any pair past threshold is a cut.
+    others = others[others > 0]
     usual = float(np.median(others)) if len(others) else 0.0
     return bool(score[i] > 3.0 * usual)
