@@ -146,10 +146,20 @@ def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
 BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 #: ... and for something given to a number field that is not a number of its kind: "2.5" for a whole
 #: number was told only "unable to parse string as an integer", not which numbers it takes.
-_NOT_A_NUMBER = frozenset({"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type"})
+_NOT_A_NUMBER = frozenset(
+    {"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type", "finite_number"}
+)
 
 
-def _whole_range(model: Any, loc: tuple[Any, ...]) -> str | None:
+def past_a_number_rule(error: Any) -> bool:
+    """Whether pydantic's ``error`` is a number past its field's bounds, or no number of its kind (NaN
+    included, which reelgen's number fields refuse in their own validator), so the range helps."""
+    return error.get("type") in BOUND_ERRORS | _NOT_A_NUMBER or str(error.get("msg", "")).endswith(
+        "finite number"
+    )
+
+
+def field_range(model: Any, loc: tuple[Any, ...]) -> str | None:
     """What a number field bounded at both ends takes, in words (``a whole number from 1 to 240``).
 
     Pydantic names only the end that was passed, so ``--fps 1000`` heard "at most 240" and ``--fps 0``
@@ -188,8 +198,8 @@ def from_validation_error(
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
         takes = (
-            _whole_range(model, tuple(first["loc"]))
-            if kind in BOUND_ERRORS | _NOT_A_NUMBER and model is not None
+            field_range(model, tuple(first["loc"]))
+            if past_a_number_rule(first) and model is not None
             else None
         )
         if takes:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from reelgen.core.atomic import check_writable, staged
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import InvalidRequest, fields_at
+from reelgen.core.errors import InvalidRequest, field_range, fields_at, past_a_number_rule
 from reelgen.core.project.model import Defaults, Project
 from reelgen.core.textfile import check_regular, read_yaml
 
@@ -127,7 +127,9 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     loc = [p for p in first["loc"] if isinstance(p, int | str)]
     param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
     kind = first.get("type", "")
-    if kind == "missing":
+    if kind == "missing" and loc == ["scenes"]:
+        text = "is required: a list of scenes, each a prompt and a duration or a title_card (docs/storyboards.md)"
+    elif kind == "missing":
         text = "is required"
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
@@ -139,6 +141,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = _unquoted(first["input"])
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
+        takes = field_range(Project, tuple(loc)) if past_a_number_rule(first) else None
+        text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
     if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
         allowed = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
         near = difflib.get_close_matches(str(first.get("input")), allowed, n=1, cutoff=0.6)
