@@ -50,3 +50,12 @@ def test_unknown_family_is_echoed_cut_short() -> None:
     result = CliRunner().invoke(app, ["models", "--family", "q" * 5000])
     assert result.exit_code == 2, result.output
     assert "q" * 61 not in result.output and "q" * 60 + "..." in result.output, result.output[:300]
+
+
+def test_unknown_model_to_pull_is_echoed_cut_short() -> None:
+    result = CliRunner().invoke(app, ["pull", "z" * 3000])
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert "z" * 61 not in said.replace(" ", "") and "unknown model 'zzzz" in said and "...'" in said, said[
+        :300
+    ]

@@ -257,7 +257,7 @@ def _pull_one(model: str) -> Path:
             ]
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise InvalidRequest(
-                f"unknown model {model!r}; {hint}give a model `reelgen models` lists, or rife or "
+                f"unknown model {_shown(model)}; {hint}give a model `reelgen models` lists, or rife or "
                 "realesrgan (the enhancers' weights)",
                 param="models",
             )
