@@ -195,6 +195,10 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
     check_output(source, output)
     if source.is_dir():
         raise InvalidRequest(f"input: {source} is a folder; give a video file", param="input")
+    if source.exists() and not source.is_file():  # /dev/zero, a pipe: "does not exist" was untrue
+        raise InvalidRequest(
+            f"input: {source} is not a regular file (a device or pipe?); give a video file", param="input"
+        )
     if not source.is_file():
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:
