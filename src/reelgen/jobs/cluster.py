@@ -166,9 +166,12 @@ def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
 
     The API process starts one worker actor per GPU the cluster reports, so
-    a node that joins is used without further steps.
+    a node that joins is used without further steps. SIGTERM of this command stops the node
+    (``_ray_node``).
     """
-    return subprocess.call(worker_command(address, num_gpus))
+    from reelgen.jobs._ray_node import run_until_stopped
+
+    return run_until_stopped(worker_command(address, num_gpus))
 
 
 def _reaper(temp_dir: str, pids: list[int]) -> subprocess.Popen[bytes]:
