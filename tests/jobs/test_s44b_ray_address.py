@@ -104,3 +104,20 @@ def test_serve_refuses_a_dashboard_address_before_it_listens(tmp_path: Path) -> 
     assert result.exit_code == 2, result.output
     assert "RAY_ADDRESS=http://10.0.0.5:8265 is a web address" in " ".join(result.output.split())
     assert "reelgen serving" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("size", ["1000", str(2**60)])
+def test_an_object_store_ray_would_refuse_stops_serve_before_it_starts(tmp_path: Path, size: str) -> None:
+    """Ray refused it once the server was starting: its traceback, "Application startup failed", exit 3."""
+    env = {"REELGEN_HOME": str(tmp_path), "REELGEN_ENGINE": "ray", "REELGEN_RAY_OBJECT_STORE_BYTES": size}
+    result = runner.invoke(app, ["serve", "--port", "1"], env={**env, "RAY_ADDRESS": None})
+    assert result.exit_code == 2, result.output
+    words = " ".join(result.output.split())
+    assert (
+        f"REELGEN_RAY_OBJECT_STORE_BYTES={size}: Ray's object store takes from 78643200 (75 MiB) to" in words
+    )
+    assert "(default 536870912)" in words and "reelgen serving" not in result.output
+
+
+def test_the_default_object_store_passes() -> None:
+    assert _ray_address.object_store_problem(512 * 1024**2) is None

@@ -14,7 +14,7 @@ import typer
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.jobs._ray_address import head_problem
+from reelgen.jobs._ray_address import head_problem, object_store_problem
 
 if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
@@ -81,8 +81,11 @@ def serve(
     except ValueError as exc:
         say_error(str(exc))
         raise typer.Exit(2) from None
-    if jobs.engine_kind() == "ray" and jobs.ray_address:
-        problem = ray_head_problem(jobs.ray_address)
+    if jobs.engine_kind() == "ray":
+        if jobs.ray_address:
+            problem = ray_head_problem(jobs.ray_address)
+        else:
+            problem = object_store_problem(jobs.ray_object_store_bytes)
         if problem:
             say_error(problem)
             raise typer.Exit(2)

@@ -81,3 +81,19 @@ def head_problem(address: str, named: str, timeout_s: float = 5.0) -> str | None
                 f"program's port, or the dashboard's?); {_FORM}{unset}"
             )
     return None
+
+
+def object_store_problem(size: int) -> str | None:
+    """Why a private Ray cannot start with an object store of ``size`` bytes, or None.
+
+    Ray refused it only once the server was starting: a traceback and "Application startup failed".
+    """
+    import psutil
+
+    least, most = 75 * 1024**2, psutil.virtual_memory().total  # Ray's own bounds (services.py)
+    if least <= size <= most:
+        return None
+    return (
+        f"REELGEN_RAY_OBJECT_STORE_BYTES={size}: Ray's object store takes from {least} (75 MiB) to "
+        f"{most} bytes (this machine's memory) (default {512 * 1024**2})"
+    )
