@@ -121,12 +121,25 @@ def enhance_payload(
         fps=str(shape.fps),
         steps=chain,
         source_job=None if source_job is None else source_job.id,
-        source_model=source_job.model if source_job is not None else "",
+        source_model=_generated_by(source_job),
         prompt=source_job.prompt if source_job is not None else "",
         seed=source_job.seed if source_job is not None else None,
         # The job's size is the shown one: the MP4 keeps the frames as stored and the turn players apply.
         rotation=read_extras(source).rotation,
     )
+
+
+def _generated_by(source_job: Job | None) -> str:
+    """The model that generated ``source_job``'s video; "" for an uploaded clip, enhanced any number of times.
+
+    An enhanced upload's row names its methods (``rife``) in ``model``: carried on, an upscale of it
+    said ``rife``, a method that did not run in it.
+    """
+    if source_job is None:
+        return ""
+    if source_job.kind == EnhanceKind.name:
+        return str(source_job.payload.get("source_model") or "")
+    return source_job.model
 
 
 class EnhanceKind(WorkerKind[EnhancePayload]):
