@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -59,3 +61,30 @@ def test_unknown_model_to_pull_is_echoed_cut_short() -> None:
     assert "z" * 61 not in said.replace(" ", "") and "unknown model 'zzzz" in said and "...'" in said, said[
         :300
     ]
+
+
+def test_a_report_that_cannot_be_written_is_still_printed_and_the_old_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk at the end of a benchmark lost the report (printed only after the write) and
+    # could leave --json half-written; the run itself is not what is tested, so it is stood in for.
+    import errno
+
+    from reelgen.core import atomic, bench, bench_table
+
+    monkeypatch.setattr(bench, "run", lambda request, options: {"model": request.model, "timed": 1.5})
+    monkeypatch.setattr(bench_table, "summary_table", lambda report: "the table")
+
+    def no_room(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_sync", no_room)
+    report = tmp_path / "r.json"
+    report.write_text('{"earlier": true}')
+    result = CliRunner().invoke(app, ["bench", "-m", "ltx-tiny", "--json", str(report)])
+    assert result.exit_code != 0
+    assert '"timed": 1.5' in result.stdout and "the table" in result.stdout
+    said = " ".join(result.output.split())
+    assert "no space left on the device" in said and "r.json is as it was" in said, said
+    assert report.read_text() == '{"earlier": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]

@@ -94,7 +94,7 @@ def bench(
           --budget 6
     """
     from reelgen.core import bench as core_bench
-    from reelgen.core.atomic import check_writable
+    from reelgen.core.atomic import check_writable, staged
     from reelgen.core.bench_table import summary_table
     from reelgen.core.spec import GenerationRequest, resolve
 
@@ -163,11 +163,15 @@ def bench(
             exc = weights_hint(exc, {"weights": "--weights"})
         raise fail(exc) from None
     text = json.dumps(report, indent=2, default=str)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(text)
+    # Printed first: a full disk at the end of minutes of benchmarking lost the whole report.
     typer.echo(text)
     typer.echo(summary_table(report))
+    if json_out is not None:
+        try:
+            with staged(json_out) as (tmp,):  # a report it replaces is kept whole if the write fails
+                tmp.write_text(text)
+        except ReelgenError as exc:
+            raise fail(exc) from None
 
 
 def register(app: typer.Typer) -> None:
