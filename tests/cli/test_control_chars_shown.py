@@ -24,3 +24,8 @@ def test_markup_stays_as_written_beside_a_shown_bell(capsys: pytest.CaptureFixtu
 def test_a_failed_jobs_message_is_shown_the_same_way(capsys: pytest.CaptureFixture[str]) -> None:
     say_ended("failed", "prompt \x1b]0;title\x07 was refused")
     assert capsys.readouterr().err == "failed: prompt \\x1b]0;title\\x07 was refused\n"
+
+
+def test_colons_around_a_word_stay_text_not_an_emoji(capsys: pytest.CaptureFixture[str]) -> None:
+    say_error("RAY_ADDRESS='a:b:c' is no address")
+    assert capsys.readouterr().err == "error: RAY_ADDRESS='a:b:c' is no address\n"

@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from reelgen.core.spec.request import ResolvedRequest
 
 #: Messages are not folded at the console's width (80 columns when not a terminal): a path cut
-#: in two cannot be copied, and a log or a test reads a line as it was written.
-console = Console(stderr=True, soft_wrap=True)
+#: in two cannot be copied, and a log or a test reads a line as it was written. No emoji codes:
+#: ``RAY_ADDRESS='a:b:c'`` was printed as 'a🅱c'.
+console = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 #: The most takes one ``--count`` makes: enough to pick the best of, few enough to finish in a sitting.
