@@ -88,3 +88,9 @@ def test_a_report_that_cannot_be_written_is_still_printed_and_the_old_one_kept(
     assert "no space left on the device" in said and "r.json is as it was" in said, said
     assert report.read_text() == '{"earlier": true}'
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_unknown_budget_plan_is_echoed_cut_short() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        check_variants(("budget",), 2.0, "p" * 5000)
+    assert "p" * 61 not in caught.value.message and "p" * 60 + "..." in caught.value.message

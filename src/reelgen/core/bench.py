@@ -76,6 +76,11 @@ def _numpy(x: Any) -> Any:
     return x.detach().float().cpu().numpy() if hasattr(x, "detach") else x
 
 
+def _cut(value: str, most: int = 60) -> str:
+    """``value`` cut to its start for an error: a pasted paragraph was echoed whole."""
+    return value if len(value) <= most else value[:most] + "..."
+
+
 def check_warmup(steps: int) -> None:
     """Refuse a warm-up a benchmark could not finish: 100000000 steps ran for ever, below 0 meant nothing."""
     from reelgen.core.spec.request import MAX_STEPS
@@ -95,7 +100,7 @@ def check_variants(
 
     if budget_plan is not None and budget_plan not in LADDER:
         raise InvalidRequest(
-            f"--budget-plan {budget_plan}: not an offload rung; valid: {', '.join(LADDER)}",
+            f"--budget-plan {_cut(budget_plan)}: not an offload rung; valid: {', '.join(LADDER)}",
             param="budget_plan",
         )
     if budget_plan is not None and "budget" not in names:
@@ -109,9 +114,7 @@ def check_variants(
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise InvalidRequest(
-            # cut to its start: a pasted paragraph was echoed whole
-            f"--variants: unknown variant {unknown[0][:60] + ('...' if len(unknown[0]) > 60 else '')!r}; "
-            f"valid: {', '.join(VARIANTS)}",
+            f"--variants: unknown variant {_cut(unknown[0])!r}; valid: {', '.join(VARIANTS)}",
             param="variants",
         )
     if "budget" in names and budget_gib is None:
