@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from reelgen.api.settings import ApiSettings
 from reelgen.cli import app
 from reelgen.cli.serve import banner, listening_socket, where_data
-from reelgen.jobs import cluster
+from reelgen.jobs import _ray_address, cluster
 from reelgen.jobs.settings import JobSettings
+from tests.jobs.test_s44b_ray_address import GCS_SETTINGS, server
 
 runner = CliRunner()
 
@@ -276,18 +277,26 @@ def test_the_port_is_held_from_the_start_so_a_second_server_is_told_at_once() ->
 def test_a_worker_whose_head_is_not_there_is_told_at_once_instead_of_waiting_for_ever(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`ray start --address` retried a head that was not there without end, a GCS warning every few seconds."""
+    """`ray start --address` retried a head that was not there without end, a GCS warning every few
+    seconds; and a port where another program listens, as long."""
     started: list[str] = []
     monkeypatch.setattr(cluster, "run_worker_node", lambda address, gpus: started.append(address) or 0)
+    # Ray dials 127.0.0.1 as this machine's network address; these heads listen on loopback.
+    monkeypatch.setattr(_ray_address, "_dialled", lambda host: host)
     with socket.socket() as free:  # a port nothing listens on
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     result = runner.invoke(app, ["worker", "--address", f"127.0.0.1:{port}"], env={"RAY_ADDRESS": None})
     assert result.exit_code == 2, result.output
-    assert f"error: cannot reach the Ray head at 127.0.0.1:{port} (Connection refused)" in said(result.output)
+    assert f"error: cannot reach the Ray cluster at --address 127.0.0.1:{port} (Connection refused)" in said(
+        result.output
+    )
     assert f"`ray start --head --port {port}`" in said(result.output) and started == []
-    with socket.create_server(("127.0.0.1", 0)) as head:  # a head listening: the node joins
-        address = f"127.0.0.1:{head.getsockname()[1]}"
+    with server(None) as silent:  # something listens, but says nothing a Ray head would
+        result = runner.invoke(app, ["worker", "--address", f"127.0.0.1:{silent}"], env={"RAY_ADDRESS": None})
+    assert result.exit_code == 2 and "answers, but not as a Ray head" in said(result.output), result.output
+    with server(GCS_SETTINGS) as head:  # a head answering as Ray's GCS does: the node joins
+        address = f"127.0.0.1:{head}"
         result = runner.invoke(app, ["worker", "--address", address], env={"RAY_ADDRESS": None})
         told = runner.invoke(
             app, ["worker", "--address", address, "--num-gpus", "0"], env={"RAY_ADDRESS": None}

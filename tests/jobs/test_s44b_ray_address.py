@@ -88,9 +88,12 @@ def test_a_port_where_something_else_listens_is_not_taken_for_a_ray_head(
     assert "not as a Ray head (no gRPC there" in problem
 
 
+#: An HTTP/2 SETTINGS frame, as Ray's GCS answers a client's preface.
+GCS_SETTINGS = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00" + b"\x00\x03\x00\x00\x00\x64"
+
+
 def test_a_grpc_server_passes(loopback_as_is: None) -> None:
-    settings = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00" + b"\x00\x03\x00\x00\x00\x64"  # as Ray's GCS answers
-    with server(settings) as port:
+    with server(GCS_SETTINGS) as port:
         assert head_problem(f"127.0.0.1:{port}", "RAY_ADDRESS=", timeout_s=2) is None
         # Ray's TLS heads answer only after a handshake: not probed, left to Ray.
     with server(None) as port, pytest.MonkeyPatch.context() as patch:

@@ -337,15 +337,10 @@ def worker(
     """
     from reelgen.jobs.cluster import gpu_less_note, run_worker_node
 
-    # Ray's own join retried a head that was not there for ever, a warning every few seconds.
-    host, _, port = address.rpartition(":")
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=5.0).close()
-    except OSError as exc:
-        say_error(
-            f"cannot reach the Ray head at {address} ({exc.strerror or exc}); start it "
-            f"there with `ray start --head --port {port}`, or give --address the host:port it printed"
-        )
+    # Ray's own join retried a head that was not there, or a port where another program listens,
+    # for ever, a warning every few seconds; the check dials where Ray will and asks for gRPC.
+    if problem := head_problem(address, "--address "):
+        say_error(problem)
         raise typer.Exit(2) from None
     if note := gpu_less_note(num_gpus):
         console.print(f"[yellow]warning:[/] {note}", highlight=False)
