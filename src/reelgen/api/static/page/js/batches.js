@@ -97,6 +97,7 @@ export function mountBatches(section) {
     host: section,
     path: "batches",
     noun: "batch",
+    said: { one: "batch", many: "batches", item: "item" },
     title: (b) => b.name || `Batch ${b.id.slice(6, 14)}`,
     meta: (b) => {
       const n = b.request_counts.total;

@@ -10,24 +10,28 @@ import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
 const PAGE = 20;
 
 /**
- * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts. The counts after `total` are
- * item jobs; an item with none (skipped, failed to plan, or a trial not yet queued) is said so.
+ * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts ("2 trials: ..." for a
+ * shoot-out, whose card says trials). The counts after `total` are item jobs; an item with none
+ * (skipped, failed to plan, or a trial not yet queued) is said so.
  */
-export function countsText(c) {
+export function countsText(c, item = "item") {
   const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled;
   const ended = [`${c.completed} done`, c.failed ? `${c.failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null];
   const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
   const none = c.total > jobs ? [`${c.total - jobs} with no job`] : [];
   const groups = [ended, waiting, none].map((g) => g.filter(Boolean).join(", ")).filter(Boolean);
-  return `${c.total} ${c.total === 1 ? "item" : "items"}: ${groups.join(" · ")}`;
+  return `${c.total} ${c.total === 1 ? item : `${item}s`}: ${groups.join(" · ")}`;
 }
 
 /**
- * Mounts the list in `host`. `path` is the API's (batches, shootouts); `title(obj)` names a card;
- * `meta(obj)` is its one-line description; `extra(obj)` returns the nodes shown below the counts.
+ * Mounts the list in `host`. `path` is the API's (batches, shootouts) and `noun` its event's name;
+ * `said` is how the page names one and many of them and their items ({one: "shoot-out", many:
+ * "shoot-outs", item: "trial"}); `title(obj)` names a card; `meta(obj)` is its one-line description;
+ * `extra(obj)` returns the nodes shown below the counts.
  */
-export function parentList({ host, path, noun, title, meta, extra }) {
+export function parentList({ host, path, noun, said, title, meta, extra }) {
   const cards = new Map();
+  const Items = `${said.item.charAt(0).toUpperCase()}${said.item.slice(1)}s`;
   const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
   const status = el("p", { class: "muted", id: `${path}-status`, role: "status" });
   const older = el("button", { type: "button", class: "ghost", id: `${path}-older`, hidden: true, onclick: () => load(true) }, "Show older");
@@ -42,7 +46,7 @@ export function parentList({ host, path, noun, title, meta, extra }) {
       when: el("span", { class: "muted" }),
       title: el("h3", { class: "card-title", id: titleId }),
       meta: el("p", { class: "meta muted" }),
-      bar: bar(`Progress of ${noun} ${obj.id.slice(6, 14)}`, countsId),
+      bar: bar(`Progress of ${said.one} ${obj.id.slice(6, 14)}`, countsId),
       counts: el("p", { class: "step counts", id: countsId }),
       items: el("ul", { class: "items small" }),
       itemsBox: el("details", { class: "items-box" }),
@@ -50,7 +54,7 @@ export function parentList({ host, path, noun, title, meta, extra }) {
       error: el("p", { class: "card-error", role: "alert", hidden: true }),
       actions: el("div", { class: "row card-actions" }),
     };
-    parts.itemsBox.append(el("summary", {}, "Items"), parts.items);
+    parts.itemsBox.append(el("summary", {}, Items), parts.items);
     const node = el("li", { class: "card parent", dataset: { id: obj.id }, "aria-labelledby": titleId },
       el("div", { class: "card-head" }, parts.status, parts.when),
       parts.title, parts.meta, parts.bar.node, parts.counts, parts.itemsBox, parts.extra, parts.error, parts.actions);
@@ -69,7 +73,7 @@ export function parentList({ host, path, noun, title, meta, extra }) {
     p.meta.textContent = meta(obj);
     p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
     p.bar.set(obj.progress);
-    p.counts.textContent = countsText(obj.request_counts);
+    p.counts.textContent = countsText(obj.request_counts, said.item);
     p.error.hidden = !obj.error;
     p.error.textContent = errorText(obj.error);
     // The extra parts change only as the job ends: redrawing them on every event would restart players.
@@ -85,9 +89,9 @@ export function parentList({ host, path, noun, title, meta, extra }) {
     const rows = [...card.items.values()].map((i) => el("li", { dataset: { key: i.key, status: i.status } },
       el("span", { class: `status ${i.status}` }, STATUS_LABEL[i.status] || i.status), " ",
       el("span", {}, i.key), i.status === "in_progress" && i.progress ? ` · ${i.progress}%` : "",
-      i.error ? el("span", { class: "card-error" }, ` — ${i.error.message}`) : null));
+      i.error ? el("span", { class: "card-error" }, ` — ${errorText(i.error)}`) : null));
     card.parts.items.replaceChildren(...rows);
-    card.parts.itemsBox.querySelector("summary").textContent = `Items (${card.items.size} jobs)`;
+    card.parts.itemsBox.querySelector("summary").textContent = `${Items} (${card.items.size} ${card.items.size === 1 ? "job" : "jobs"})`;
   }
 
   function actions(card) {
@@ -125,13 +129,16 @@ export function parentList({ host, path, noun, title, meta, extra }) {
   /** Adds (or updates) the card of `obj`; running ones are followed live. */
   function add(obj, { top = false } = {}) {
     let card = cards.get(obj.id);
-    if (!card) {
+    const fresh = !card;
+    if (fresh) {
       card = build(obj);
       cards.set(obj.id, card);
       list[top ? "prepend" : "append"](card.node);
-      loadItems(card);
     }
     draw(card, obj);
+    // After draw: a new card has no obj before it, and asking before read a null's id, so a finished
+    // one's items (which no event brings again) never came.
+    if (fresh) loadItems(card);
     watch(card);
     status.textContent = summary();
     return card;
@@ -170,8 +177,9 @@ export function parentList({ host, path, noun, title, meta, extra }) {
 
   function summary() {
     const running = [...cards.values()].filter((c) => ACTIVE.has(c.obj.status)).length;
-    if (!cards.size) return `None yet.`;
-    return `${cards.size} shown${running ? `, ${running} running` : ""}.`;
+    // "1 shown." did not say of what; the list is a page at a time, so it counts those shown.
+    if (!cards.size) return `No ${said.many} yet.`;
+    return `${cards.size} ${cards.size === 1 ? said.one : said.many} shown${running ? `, ${running} running` : ""}.`;
   }
 
   async function load(more = false) {

@@ -100,6 +100,7 @@ export function mountShootouts(section, ctx) {
     host: section,
     path: "shootouts",
     noun: "shootout",
+    said: { one: "shoot-out", many: "shoot-outs", item: "trial" },
     title: (s) => `${s.models.join(" vs ")} on ${s.prompts.length} ${s.prompts.length === 1 ? "prompt" : "prompts"}`,
     meta: (s) => `${s.request_counts.total} ${s.request_counts.total === 1 ? "trial" : "trials"} · into ${s.output_folder}`,
     extra: resultOf,
