@@ -1,4 +1,4 @@
-"""Cancelling a server batch while it is still planning its items stops the planning, and it ends cancelled."""
+"""A server batch still planning its items: a cancel stops the planning, and other parents are not held up."""
 
 from __future__ import annotations
 
@@ -61,3 +61,44 @@ def test_cancel_stops_a_big_batch_between_items_while_it_plans(
         store.close()
     assert ended is not None and ended.status is JobStatus.CANCELLED, ended and ended.error
     assert len(planned) <= 2, f"planning went on after the cancel: {len(planned)} of {ITEMS} items checked"
+
+
+def test_a_batch_planning_for_long_does_not_hold_up_another_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    driver = ParentDriver(store, cancel_job=store.cancel, wake=lambda: None)
+    kind = kinds.parent("batch")
+
+    def batch(output: str) -> str:
+        manifest = Manifest.model_validate(
+            {"defaults": {"model": "fake-tiny"}, "items": [{"output": output, "prompt": "a fox"}]}
+        )
+        payload = BatchPayload(manifest=manifest, input_folder=str(tmp_path), output_folder=str(tmp_path))
+        return store.create(kind.name, kind.dump(payload), kind.facts(payload), start_as=DRIVER).id
+
+    planning, release = threading.Event(), threading.Event()
+
+    def item(manifest: Manifest, index: int, base: Path, out: Path, *args: Any) -> PlannedItem:
+        name = manifest.items[index].stem
+        if name == "big":  # the big batch's keyframes take minutes to score
+            planning.set()
+            release.wait(timeout=5)
+        return PlannedItem(index=index, output=name, video=str(out / f"{name}.mp4"), skipped="not viable")
+
+    monkeypatch.setattr(plan_module, "plan_item", item)
+    big, small = batch("big"), batch("small")
+    slow = threading.Thread(target=driver.advance, args=(big,))
+    try:
+        slow.start()
+        assert planning.wait(timeout=5)
+        ended: list[Any] = []
+        other = threading.Thread(target=lambda: ended.append(driver.advance(small)))
+        other.start()  # while the big one still plans
+        other.join(timeout=3)
+        assert not other.is_alive(), "the small batch waited for the big one's planning"
+        assert ended[0] is not None and ended[0].status is JobStatus.COMPLETED, ended[0] and ended[0].error
+    finally:
+        release.set()
+        slow.join(timeout=5)
+        store.close()

@@ -51,7 +51,11 @@ class ParentDriver:
         self.cancel_job = cancel_job
         self.wake = wake
         self.max_attempts = max_attempts
-        self._lock = threading.RLock()
+        # One lock per parent, not one for all: a big batch's first advance plans every item (minutes for
+        # thousands of keyframes), and one lock held that long stalled every other batch's create and
+        # every other parent's children. ``_locks_lock`` guards only the dict.
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -108,13 +112,15 @@ class ParentDriver:
 
     def advance(self, parent_id: str) -> Job | None:
         """Run the parent's ``advance`` until it waits or ends; returns the parent as it is then."""
-        with self._lock:
+        with self._lock_of(parent_id):
             for _ in range(MAX_ROUNDS):
                 try:
                     parent = self.store.get(parent_id)
                 except JobNotFound:
+                    self._forget(parent_id)
                     return None
                 if parent.terminal:
+                    self._forget(parent_id)  # an ended parent is never advanced again
                     return parent
                 if parent.cancel_requested:
                     return self._cancelled(parent)
@@ -122,9 +128,17 @@ class ParentDriver:
                     return self.store.get(parent_id)
             raise RuntimeError(f"{parent_id}: its kind kept spawning children for {MAX_ROUNDS} rounds")
 
+    def _lock_of(self, parent_id: str) -> threading.RLock:
+        with self._locks_lock:
+            return self._locks.setdefault(parent_id, threading.RLock())
+
+    def _forget(self, parent_id: str) -> None:
+        with self._locks_lock:
+            self._locks.pop(parent_id, None)
+
     def cancel(self, parent: Job) -> Job | None:
         """End ``parent``, whose cancel was asked for: its kind is told first, outside the lock, so a long
-        ``advance`` (a big batch's planning, holding the lock) stops between items instead of finishing."""
+        ``advance`` (a big batch's planning, holding its lock) stops between items instead of finishing."""
         with contextlib.suppress(kinds.UnknownKind):
             kinds.parent(parent.kind).stop(parent.id)
         return self.advance(parent.id)
