@@ -48,3 +48,19 @@ def test_an_output_folder_that_is_not_absolute_is_a_400_not_a_folder_under_the_i
     assert "leave it out for the manifest's output_dir (outputs)" in error["message"]
     assert client.get("/v1/batches").json()["data"] == []
     assert not (tmp_path / "renders").exists()
+
+
+def test_a_batch_name_holding_a_control_character_is_a_400_naming_it(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    client = make_client()
+    body = {"manifest": MANIFEST, "input_folder": str(tmp_path), "name": "shots\x1b[31m"}
+    resp = client.post("/v1/batches", json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "name"
+    assert (
+        error["message"] == "name: holds the control character U+001B; give a plain name, e.g. manifest.json"
+    )
+    assert client.get("/v1/batches").json()["data"] == []

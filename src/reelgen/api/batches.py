@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of
@@ -66,6 +66,17 @@ class BatchCreate(ParentCreate):
         default=None, max_length=200, description="shown in lists, e.g. the manifest's file name"
     )
     price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the manifest's")
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        # Shown in lists as it is: a line break split the row and an ESC code coloured a terminal.
+        bad = next((c for c in value or "" if ord(c) < 32 or ord(c) == 127), None)
+        if bad is not None:
+            raise ValueError(
+                f"holds the control character U+{ord(bad):04X}; give a plain name, e.g. manifest.json"
+            )
+        return value
 
 
 class BatchObject(BaseModel):
