@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import socket
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from reelgen.cli import serve_logs
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error
 from reelgen.core.atomic import missing_folders, remove_empty
@@ -115,7 +115,8 @@ def serve(
             # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
             timeout_graceful_shutdown=5,
         )
-        logging.getLogger("uvicorn.error").addFilter(_quiet_stream_cancels)
+        logging.getLogger("uvicorn.error").addFilter(serve_logs.quiet_stream_cancels)
+        logging.getLogger("uvicorn.error").addFilter(serve_logs.startup_failure_in_one_line)
         # uvicorn raises the stopping signal again once it has shut down: SIGINT comes back as
         # KeyboardInterrupt, but SIGTERM's default action ended the process before the last line.
         previous = signal.signal(signal.SIGTERM, _terminated)
@@ -124,6 +125,8 @@ def serve(
             uvicorn.Server(config).run(sockets=[sock])
         except _Terminated:
             stopped_by = signal.SIGTERM
+        except SystemExit:  # uvicorn's exit when the job service did not start (said in one line above)
+            raise typer.Exit(1) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
             left = _unfinished(api)
@@ -143,17 +146,6 @@ class _Terminated(Exception):
 
 def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
-
-
-def _quiet_stream_cancels(record: logging.LogRecord) -> bool:
-    """Drop the traceback of an event stream that stopping cut off, keeping every other record.
-
-    An open event stream (a `reelgen watch`, the web page) lasts until its job ends; on Ctrl-C
-    uvicorn gives it ``timeout_graceful_shutdown`` seconds, then cancels it and logged that as
-    "Exception in ASGI application" with a 40-line traceback, as if something had failed.
-    """
-    cut_off = record.exc_info is not None and record.exc_info[0] is asyncio.CancelledError
-    return not cut_off
 
 
 def _unfinished(api: Any) -> int:
