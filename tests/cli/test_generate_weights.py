@@ -69,3 +69,9 @@ def test_a_device_given_as_weights_is_named_as_one(tmp_path: Path) -> None:
     # It was "weights path /dev/zero does not exist".
     assert "/dev/zero is not a regular file" in said(result) and "does not exist" not in said(result)
     assert not out.exists()
+
+
+def test_a_missing_weights_path_is_told_what_to_give(tmp_path: Path) -> None:
+    result = generate_with(tmp_path / "nowhere", tmp_path / "never.mp4")
+    assert result.exit_code == 2, said(result)
+    assert "does not exist; give a diffusers folder or a checkpoint file (.safetensors, .bin" in said(result)

@@ -79,9 +79,10 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
     try:
         new_file_beside(folder / path.name).unlink()
     except OSError as exc:
+        # /proc and /sys exist but make no new file, which the system words "No such file or directory".
+        why = "the system makes no files there" if exc.errno == errno.ENOENT else exc.strerror or exc
         raise InvalidRequest(
-            f"{param} {path}: cannot write into {folder} ({exc.strerror or exc}); "
-            "give a path in a folder you can write to",
+            f"{param} {path}: cannot write into {folder} ({why}); give a path in a folder you can write to",
             param=param,
         ) from None
 

@@ -238,7 +238,11 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
             "folder or a checkpoint file",
             param="weights",
         )
-    raise InvalidRequest(f"weights path {path} does not exist", param="weights")
+    raise InvalidRequest(
+        f"weights path {path} does not exist; give a diffusers folder or a checkpoint file "
+        f"({', '.join(WEIGHT_SUFFIXES)})",
+        param="weights",
+    )
 
 
 def _check_checkpoint_file(path: Path) -> None:
