@@ -117,7 +117,7 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "a file not sent",
         lambda d: d.update(reference_images=["assets/face.png"]),
         "reference_images[0]",
-        "upload it with the project file",
+        "was not sent; send it with the project file",
     ),
     (
         "a transition too long",

@@ -235,7 +235,8 @@ class ServerProjects:
         for rel, param in wanted.items():
             if rel not in uploads and not (existing is not None and (existing / rel).is_file()):
                 raise InvalidRequest(
-                    f"{param}: {rel} is not in the project; upload it with the project file", param=param
+                    f"{_where(project, param)}: {rel} was not sent; send it with the project file",
+                    param=param,
                 )
             if rel in uploads and is_image_field(param):
                 # Checked here, by the name the person wrote: a render would find it unreadable only in
@@ -271,6 +272,15 @@ class ServerProjects:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return staging
+
+
+def _where(project: Project, param: str) -> str:
+    """``param`` as the project file's other errors name a scene's field: ``scene 'pan' (scenes[2]): start_image``."""
+    found = re.match(r"scenes\[(\d+)\]\.(.+)", param)
+    if not found or int(found[1]) >= len(project.scenes):
+        return param
+    index = int(found[1])
+    return f"scene {project.scene_ids()[index]!r} (scenes[{index}]): {found[2]}"
 
 
 def _upload_advice(rel: str, wanted: dict[str, str], uploads: dict[str, bytes]) -> str:
