@@ -86,8 +86,11 @@ def test_ctrl_c_while_watching_exits_130_and_says_the_job_runs_on(monkeypatch: p
     answered_by(monkeypatch, lambda request: httpx.Response(200, content=interrupted(), headers=STREAM))
     out = runner.invoke(app, ["watch", VIDEO, "--server", SERVER])
     assert out.exit_code == 130, out.output
-    assert f"stopped watching; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} stops it)" in said(
-        out.stderr
+    # The hints keep the --server typed, and say how to fetch the file the watch would have waited for.
+    typed = f"--server {SERVER}"
+    assert (
+        f"stopped watching; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} {typed} stops it, "
+        f"reelgen download {VIDEO} {typed} fetches it once done)" in said(out.stderr)
     )
 
 
@@ -103,7 +106,8 @@ def test_a_kill_while_watching_exits_143_and_says_the_job_runs_on(monkeypatch: p
     out = runner.invoke(app, ["watch", VIDEO, "--server", SERVER])
     assert out.exit_code == 143, out.output
     assert (
-        f"stopped watching by SIGTERM; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} stops it)"
+        f"stopped watching by SIGTERM; {VIDEO} keeps running on the server (reelgen cancel {VIDEO} "
+        f"--server {SERVER} stops it, reelgen download {VIDEO} --server {SERVER} fetches it once done)"
         in said(out.stderr)
     )
 

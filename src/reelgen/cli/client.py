@@ -245,19 +245,22 @@ def _watch(
 
     Its end says how to download the file, unless the command ``downloads`` it itself (avatar and enhance
     with --server): "reelgen download ID" there sent people to fetch a file already beside them."""
+    # How to stop the job, or fetch its file later (the command that would have fetched it has stopped).
+    again = _again(server)
+    later = (
+        f"reelgen cancel {video_id}{again} stops it, reelgen download {video_id}{again} fetches it once done"
+    )
     try:
         return _follow(server, api_key, video_id, quiet, flags or {}, hint=not (quiet or downloads))
     except KeyboardInterrupt:
         console.print(
-            f"[yellow]stopped watching; {video_id} keeps running on the server[/] "
-            f"(reelgen cancel {video_id} stops it)",
+            f"[yellow]stopped watching; {video_id} keeps running on the server[/] ({shown(later)})",
             highlight=False,
         )
         raise typer.Exit(STOPPED) from None
     except Terminated:
         raise stopped_by_sigterm(
-            f"stopped watching by SIGTERM; {video_id} keeps running on the server "
-            f"(reelgen cancel {video_id} stops it)"
+            f"stopped watching by SIGTERM; {video_id} keeps running on the server ({later})"
         ) from None
 
 
