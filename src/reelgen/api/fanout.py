@@ -20,15 +20,16 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import sse
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
+from reelgen.api.parent_body import ParentCreate as ParentCreate
+from reelgen.api.parent_body import check_priority as check_priority
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
-from reelgen.api.wire import refuse_nul
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -87,6 +88,12 @@ def server_folder(value: str, param: str) -> Path:
 
 def writable_folder(path: Path, param: str) -> Path:
     """Make ``path`` (under a batch root) and check the server may write there."""
+    nearest = path
+    while not nearest.exists() and nearest != nearest.parent:
+        nearest = nearest.parent
+    if not nearest.is_dir():  # mkdir said only "File exists" or "Not a directory" of it
+        where = f"{path} is a file" if nearest == path else f"{nearest} (on the way to {path}) is a file"
+        raise ApiError(400, f"{param}: {where}; give a folder (it is made if missing)", param=param)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -97,25 +104,6 @@ def writable_folder(path: Path, param: str) -> Path:
 
 
 # ---- what a parent's object shows ---------------------------------------------------------------
-
-
-class ParentCreate(BaseModel):
-    """What every parent create body takes besides its own fields."""
-
-    # JSON's Infinity was taken as a price (results.json then held Infinity and NaN, which no JSON
-    # reader takes back), and NaN was told "should be greater than or equal to 0". Subclasses inherit it.
-    model_config = ConfigDict(allow_inf_nan=False)
-
-    priority: int = Field(default=0, ge=0, description="higher runs first; its item jobs inherit it")
-    metadata: dict[str, str] | None = Field(default=None, max_length=16)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        # Folder and file names become paths on the server, and Python refuses a path holding a NUL
-        # with a ValueError (a 500); said here by the field that holds it, as /v1/videos says it.
-        refuse_nul(data)
-        return data
 
 
 class RequestCounts(BaseModel):
@@ -203,12 +191,6 @@ def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
 
 
 # ---- creating --------------------------------------------------------------------------------------
-
-
-def check_priority(request: Request, body: ParentCreate) -> None:
-    cap = settings_of(request).max_priority
-    if body.priority > cap:
-        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
 
 
 def created(obj: BaseModel, self_url: str, replayed: bool) -> Response:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of
@@ -46,6 +46,9 @@ from reelgen.jobs.kinds.shootout import ShootoutPayload
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.store import fingerprint
 
+#: The most models one shoot-out compares.
+MAX_MODELS = 32
+
 router = APIRouter(prefix="/v1", tags=["shootouts"], dependencies=[Depends(authorized)], responses=ERRORS)
 
 
@@ -54,7 +57,9 @@ class ShootoutCreate(ParentCreate):
 
     model_config = ConfigDict(extra="forbid")
 
-    models: list[str] = Field(min_length=1, max_length=32, description="models to compare, in this order")
+    models: list[str] = Field(
+        min_length=1, max_length=MAX_MODELS, description="models to compare, in this order"
+    )
     prompts: PromptsFile = Field(description="the prompts file's content (docs/shootout.md)")
     input_folder: str | None = Field(
         default=None,
@@ -66,6 +71,17 @@ class ShootoutCreate(ParentCreate):
     )
     output_folder: str = Field(max_length=4096, description="absolute: the report folder")
     price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the prompts file's")
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _one_to_32_models(cls, value: Any) -> Any:
+        # Pydantic said "List should have at least 1 item after validation, not 0": not what to give.
+        if isinstance(value, list) and not 1 <= len(value) <= MAX_MODELS:
+            raise ValueError(
+                f"{len(value)} given; give 1 to {MAX_MODELS} model names to compare, e.g. "
+                '["ltx-tiny", "wan-tiny"] (GET /v1/models lists them)'
+            )
+        return value
 
 
 class ShootoutUrls(ParentUrls):
@@ -206,7 +222,7 @@ def _report_file(request: Request, shootout_id: str, field: str) -> Path:
     if job.status is not JobStatus.COMPLETED:
         raise ApiError(
             409,
-            f"shoot-out {job.id} is {job.status.value}; its report exists once it is completed",
+            _not_ready(job),
             param="shootout_id",
             code="report_not_ready",
         )
@@ -214,6 +230,16 @@ def _report_file(request: Request, shootout_id: str, field: str) -> Path:
     if not path.is_file():
         raise ApiError(404, f"{path} is no longer on the server", param="shootout_id", code="content_removed")
     return path
+
+
+def _not_ready(job: Job) -> str:
+    """Why ``job`` has no report yet, or never will."""
+    if job.terminal:  # cancelled or failed: it will never write one
+        return (
+            f"shoot-out {job.id} is {job.status.value}; it ended without a report, "
+            "so run the shoot-out again (POST /v1/shootouts) for one"
+        )
+    return f"shoot-out {job.id} is {job.status.value}; its report exists once it is completed"
 
 
 @router.get(
