@@ -9,8 +9,6 @@ nothing else, so a clip is re-rendered exactly when its picture would change.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reelgen.core.content_hash import content_hash
 from reelgen.core.enhance.registry import resolve_chain
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import ProjectFolder
@@ -302,27 +301,12 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
 
 def content_key(plan: ScenePlan) -> str:
     """A hash of everything that decides the scene's pixels; input files count by content, not path."""
-    from reelgen.core.weights import sha256_file
-
     paths = [p for _, p in plan.first.input_files()] + [lora.path for lora in plan.first.loras]
     if plan.end_image:
         paths.append(plan.end_image)
-    files = {p: f"sha256:{sha256_file(Path(p))}" for p in paths}
     data = plan.model_dump(mode="json", exclude={"key", "scene_id", "index"})
     if len(plan.windows) == 1:  # colour matching and overlap only matter where windows meet
         data.pop("colour_match")
         data.pop("overlap")
     data["version"] = KEY_VERSION
-    text = json.dumps(_swap(data, files), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def _swap(value: Any, files: dict[str, str]) -> Any:
-    """``value`` with every input path replaced by its file's hash."""
-    if isinstance(value, str):
-        return files.get(value, value)
-    if isinstance(value, list):
-        return [_swap(v, files) for v in value]
-    if isinstance(value, dict):
-        return {k: _swap(v, files) for k, v in value.items()}
-    return value
+    return content_hash(data, paths)
