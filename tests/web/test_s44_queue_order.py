@@ -1,4 +1,4 @@
-"""The queue with more jobs waiting than the page loads at once: newest first, and the count is the server's."""
+"""The queue with more jobs waiting than the page loads at once: newest first, the count the server's, the gap said."""
 
 from __future__ import annotations
 
@@ -56,6 +56,19 @@ def test_jobs_found_by_polling_go_below_newer_ones_and_all_waiting_are_counted(
         # Newest on top, as the first 20 were; the oldest (next in line) at the bottom.
         expect(cards.locator(".card-title")).to_have_text(["take 3", "take 2", "take 1", "take 0"])
         expect(cards.last.locator(".position")).to_have_text("Next in line")
+        # The 126 waiting between the two loads have no card, and the view says so, not only the count.
+        expect(page.locator("#queue-gap")).to_have_text(
+            "126 more jobs waiting (3rd to 128th in line) have no card here: the queue shows the 20 newest"
+            " jobs and the first 100 in line, and each gets its card as it moves into the first 100."
+        )
+        expect(page.locator("#queue-gap")).to_be_visible()
+        said = page.evaluate(
+            """async () => { const { gapText } = await import("./js/queue_order.js");
+            const q = (p) => ({ status: "queued", queue_position: p });
+            return [gapText([q(0), q(2)]), gapText([q(0), q(1)]), gapText([])]; }"""
+        )
+        assert said[0].startswith("1 more job waiting (2nd in line) has no card here:"), said
+        assert said[1:] == ["", ""]
         assert t.errors == []
     finally:
         for video in made:
