@@ -20,16 +20,22 @@ from reelgen.jobs.store import JobStore
 ITEMS = 1000
 
 
+def _queued_batch(store: JobStore, folder: Path, outputs: list[str], out: Path) -> str:
+    """A batch of fake-tiny items named ``outputs``, queued for the driver as POST /v1/batches queues it."""
+    kind = kinds.parent("batch")
+    items = [{"output": output, "prompt": "a fox"} for output in outputs]
+    manifest = Manifest.model_validate({"defaults": {"model": "fake-tiny"}, "items": items})
+    payload = BatchPayload(manifest=manifest, input_folder=str(folder), output_folder=str(out))
+    return store.create(kind.name, kind.dump(payload), kind.facts(payload), start_as=DRIVER).id
+
+
 def test_cancel_stops_a_big_batch_between_items_while_it_plans(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
     driver = ParentDriver(store, cancel_job=store.cancel, wake=lambda: None)
     kind = kinds.parent("batch")
-    items = [{"output": f"clip{i}", "prompt": "a fox"} for i in range(ITEMS)]
-    manifest = Manifest.model_validate({"defaults": {"model": "fake-tiny"}, "items": items})
-    payload = BatchPayload(manifest=manifest, input_folder=str(tmp_path), output_folder=str(tmp_path / "out"))
-    parent = store.create(kind.name, kind.dump(payload), kind.facts(payload), start_as=DRIVER)
+    parent = store.get(_queued_batch(store, tmp_path, [f"clip{i}" for i in range(ITEMS)], tmp_path / "out"))
 
     planning, stopped = threading.Event(), threading.Event()
     planned: list[int] = []
@@ -68,14 +74,9 @@ def test_a_batch_planning_for_long_does_not_hold_up_another_batch(
 ) -> None:
     store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
     driver = ParentDriver(store, cancel_job=store.cancel, wake=lambda: None)
-    kind = kinds.parent("batch")
 
     def batch(output: str) -> str:
-        manifest = Manifest.model_validate(
-            {"defaults": {"model": "fake-tiny"}, "items": [{"output": output, "prompt": "a fox"}]}
-        )
-        payload = BatchPayload(manifest=manifest, input_folder=str(tmp_path), output_folder=str(tmp_path))
-        return store.create(kind.name, kind.dump(payload), kind.facts(payload), start_as=DRIVER).id
+        return _queued_batch(store, tmp_path, [output], tmp_path)
 
     planning, release = threading.Event(), threading.Event()
 
