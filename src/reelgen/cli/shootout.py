@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -158,7 +160,8 @@ def _in_process(
 
     progress = Progress(preview_every=0)
     with progress_bar(progress.cancel, quiet) as on_event:
-        progress.on_event = on_event
+        # A trial's line ("[1/2] key: failed (...)") names fields as the plan does; said here as options.
+        progress.on_event = lambda event: on_event(replace(event, message=_flagged(event.message)))
         return run_shootout(
             models,
             spec,
@@ -180,7 +183,7 @@ def _say(done: Shootout) -> None:
         console.print(f"{row['model']}: mean score {row['score']:.1f} ({finished})")
     for r in done.results:
         if r.error:
-            console.print(f"[yellow]{shown(r.key)} failed:[/] {shown(r.error['message'])}")
+            console.print(f"[yellow]{shown(r.key)} failed:[/] {shown(_flagged(r.error['message']))}")
     typer.echo(str(done.report))
     if all(r.error for r in done.results):
         raise typer.Exit(1)  # nothing was compared
@@ -210,7 +213,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
     for trial in done["trials"]:
         if trial.get("error"):
             console.print(
-                f"[yellow]{shown(trial['key'])} failed:[/] {shown(trial['error']['message'])}",
+                f"[yellow]{shown(trial['key'])} failed:[/] {shown(_flagged(trial['error']['message']))}",
                 highlight=False,
             )
     typer.echo(str(report))
@@ -225,6 +228,11 @@ _FLAGS = {
     "models": "--models",
     "price_per_gpu_hour": "--price-per-gpu-hour",
 }
+
+
+def _flagged(message: str) -> str:
+    """A trial's error with a field in brackets said as this command's option: ``(images)`` is ``(--images)``."""
+    return re.sub(r"\((\w+)\)", lambda m: f"({_FLAGS.get(m[1], m[1])})", message)
 
 
 def _as_options(exc: ServerError) -> ServerError:

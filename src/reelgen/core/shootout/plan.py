@@ -56,9 +56,11 @@ def _conditioning(preset: Preset, image: str | None) -> dict[str, Any]:
         return {"task": Task.KEYFRAMES, "keyframes": [Keyframe(image=image, frame=0)]}
     if Task.T2V in preset.tasks:
         return {"task": Task.T2V}
+    # Said in the fields' names, as every door reads it (the API and the page have no --images):
+    # the CLI says its option for the bracketed field itself.
     raise InvalidRequest(
-        f"{preset.name} needs a start image and this prompt has none; give one with --images or the "
-        "prompt's image field",
+        f"{preset.name} needs a start image and this prompt has none; give the prompt an image (its "
+        "image field in the prompts) or start images, one per prompt in turn (images)",
         param="images",
     )
 
