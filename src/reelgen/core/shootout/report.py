@@ -44,6 +44,10 @@ def _img(data: bytes, mime: str, alt: str) -> str:
     return f'<img src="{_data_uri(data, mime)}" alt="{html.escape(alt)}">'
 
 
+#: What a score cell shows where nothing was measured (a failed trial, a model with no finished one).
+NO_SCORE = "\u2014"
+
+
 def _num(value: float | None, digits: int = 2, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:.{digits}f}{unit}"
 
@@ -55,7 +59,7 @@ def _row(r: TrialResult, currency: str) -> str:
         f'<td class="text">{html.escape(r.model)}</td>',
         f'<td class="text">{html.escape(r.prompt_id)}</td>',
         f"<td>{r.status}</td>",
-        f"<td>{_num(r.score, 1)}</td>",
+        f"<td>{_num(r.score, 1) if r.status == 'done' else NO_SCORE}</td>",
         *(f"<td>{_num(r.timings.get(s), 2)}</td>" for s in (*STAGES, "total")),
         f"<td>{_num(r.peak_vram_gib, 2)}</td>",
         f"<td>{_num(r.cost, 5)} {html.escape(currency) if r.cost is not None else ''}</td>",
@@ -76,8 +80,10 @@ def _table(results: Sequence[TrialResult], currency: str) -> str:
 
 
 def _ranking(rows: list[dict[str, Any]]) -> str:
+    # A model with no finished trial has no score: its 0 (failed trials count 0) read as a measured one.
     body = "".join(
-        f'<tr><td class="text">{html.escape(row["model"])}</td><td>{row["score"]:.1f}</td>'
+        f'<tr><td class="text">{html.escape(row["model"])}</td>'
+        f"<td>{_num(row['score'], 1) if row['done'] else NO_SCORE}</td>"
         f"<td>{row['done']} of {row['trials']}</td></tr>"
         for row in rows
     )

@@ -25,10 +25,13 @@ function reportLinks(s) {
     el("button", { type: "button", class: "small ghost", onclick: () => download(results, `results-${s.id}.json`) }, "Download results.json"));
 }
 
+// A model with no finished trial has no score; its 0 (failed trials count 0) read as a measured one.
+const NO_SCORE = "\u2014";
+
 function resultOf(s) {
   if (s.status !== "completed" || !s.ranking) return [];
   const rows = s.ranking.map((r, i) => el("tr", { dataset: { model: r.model } },
-    el("td", {}, String(i + 1)), el("th", { scope: "row" }, r.model), el("td", {}, Number(r.score).toFixed(1)),
+    el("td", {}, String(i + 1)), el("th", { scope: "row" }, r.model), el("td", {}, r.done ? Number(r.score).toFixed(1) : NO_SCORE),
     el("td", {}, `${r.done} of ${r.trials}`)));
   const failed = (s.trials || []).filter((t) => t.status !== "done");
   return [
