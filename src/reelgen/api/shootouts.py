@@ -39,6 +39,7 @@ from reelgen.api.fanout import (
 from reelgen.api.files import FileAnswer
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.core.media import load_image
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.spec import PromptsFile
 from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
@@ -160,15 +161,28 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         )
     # With no relative image to find, the report folder stands in as the base: nothing is read from it.
     base = server_folder(body.input_folder, "input_folder") if body.input_folder is not None else out
+    if body.input_folder is not None and not base.is_dir():  # else each image "does not exist" under it
+        what = "is a file" if base.exists() else "does not exist"
+        raise ApiError(
+            400,
+            f"input_folder: {base} {what}; give the folder the prompts' image paths start from",
+            param="input_folder",
+        )
     images = [str(server_folder(image, f"images[{i}]")) for i, image in enumerate(body.images)]
     for i in named:
         server_folder(str(base / str(body.prompts.prompts[i].image)), f"prompts.prompts[{i}].image")
     try:
         plan_shootout(body.models, body.prompts, base_dir=base, images=images)
+        # A file that is no image (a text file named .png) failed every trial given it, and the
+        # shoot-out "completed" with nothing compared; the CLI reads its --images up front too.
+        for i, image in enumerate(images):
+            load_image(image, param=f"images[{i}]")
+        for i in named:
+            load_image(base / str(body.prompts.prompts[i].image), param=f"prompts[{i}].image")
     except ModelNotAvailable as exc:
         raise ApiError(400, exc.message, param="models", code=exc.code) from None
     except ReelgenError as exc:
-        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from None
+        raise _in_body_words(exc) from None
     writable_folder(out, "output_folder")
     return ShootoutPayload(
         models=body.models,
@@ -178,6 +192,16 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         output_folder=str(out),
         price_per_gpu_hour=body.price_per_gpu_hour,
     )
+
+
+def _in_body_words(exc: ReelgenError) -> ApiError:
+    """The plan's error naming the body's field: a prompts file's ``prompts[0].image`` is this body's
+    ``prompts.prompts[0].image``, as the folder checks above name it."""
+    param, message = exc.param, exc.message
+    if param is not None and param.startswith("prompts["):
+        message = f"prompts.{message}" if message.startswith(param) else message
+        param = f"prompts.{param}"
+    return ApiError(400, message, param=param, code=exc.code)
 
 
 @router.post(

@@ -43,6 +43,8 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
         path, param = Path(images[index % len(images)]), "images"
     else:
         return None
+    if path.is_dir():  # "does not exist" of a folder that does sent the person looking for a typo
+        raise InvalidRequest(f"{param}: {path} is a folder; give an image file (.png, .jpg)", param=param)
     if not path.is_file():
         raise InvalidRequest(f"{param}: {path} does not exist", param=param)
     return str(path.resolve())
