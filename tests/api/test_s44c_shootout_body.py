@@ -108,3 +108,30 @@ def test_a_cancelled_shootouts_report_says_it_never_comes(
         message = resp.json()["error"]["message"]
         assert "ended without a report" in message and "run the shoot-out again" in message
         assert "once it is completed" not in message
+
+
+@pytest.mark.parametrize(
+    ("price", "said"),
+    [
+        (-1, "-1 is below 0"),
+        ("x", "'x' is text, not a number"),
+        ([2], "[2] is not a number"),
+        (True, "true is not"),
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["shootouts", "batches"])
+def test_a_bad_price_says_what_a_price_is(
+    make_client: Callable[..., TestClient], root: Path, price: Any, said: str, endpoint: str
+) -> None:
+    client = make_client()
+    if endpoint == "shootouts":
+        resp = _shootout(client, root, price_per_gpu_hour=price)
+    else:
+        manifest = {"defaults": {"model": "ken-burns"}, "items": [{"output": "a", "images": ["a.png"]}]}
+        body = {"manifest": manifest, "input_folder": str(root), "price_per_gpu_hour": price}
+        resp = client.post("/v1/batches", json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "price_per_gpu_hour"
+    assert error["message"].startswith(f"price_per_gpu_hour: {said}")
+    assert "give a number of at least 0" in error["message"]

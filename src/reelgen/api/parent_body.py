@@ -15,6 +15,9 @@ from reelgen.core.spec.numbers import NotANumber, as_number
 #: What ``priority`` takes below the server's cap, in words.
 PRIORITY_TAKES = "a whole number of at least 0 (higher runs first; 0 is the default)"
 
+#: What ``price_per_gpu_hour`` takes, in words.
+PRICE_TAKES = "a number of at least 0 (the price of one GPU hour), or leave it out"
+
 #: The words of /v1/videos, so one client's metadata check suits every endpoint.
 METADATA_LIMITS = "metadata holds at most 16 keys of 64 chars with values of 512 chars"
 
@@ -49,6 +52,22 @@ class ParentCreate(BaseModel):
             raise ValueError(f"{json.dumps(value)} is not a number; give {PRIORITY_TAKES}")
         if value < 0:
             raise ValueError(f"{value} is below 0; give {PRIORITY_TAKES}")
+        return value
+
+    @field_validator("price_per_gpu_hour", mode="before", check_fields=False)
+    @classmethod
+    def _price(cls, value: Any) -> Any:
+        # A batch's and a shoot-out's price: "x" heard "unable to parse string as a number", -1 only ">= 0".
+        if value is None:
+            return value
+        try:
+            value = as_number(float, [Ge(0)], value, text=False)
+        except NotANumber as exc:
+            raise ValueError(str(exc)) from None
+        if not isinstance(value, int | float):
+            raise ValueError(f"{json.dumps(value)} is not a number; give {PRICE_TAKES}")
+        if value < 0:
+            raise ValueError(f"{value} is below 0; give {PRICE_TAKES}")
         return value
 
     @field_validator("metadata", mode="before")
