@@ -40,6 +40,14 @@ class PromptEntry(BaseModel):
             )
         return value
 
+    @field_validator("prompt", mode="before")
+    @classmethod
+    def _some_text(cls, value: Any) -> Any:
+        # Pydantic said "String should have at least 1 character"; a blank one ran as no prompt at all.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; give the prompt's text, e.g. a fox running through snow")
+        return value
+
 
 class Weights(NumberFields):
     """How much each part counts in the score (any scale; they are normalised). Defaults in docs/shootout.md."""
