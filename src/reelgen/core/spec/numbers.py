@@ -194,12 +194,16 @@ def bounded_both_ways(annotation: Any, metadata: list[Any]) -> str | None:
 
 def range_broken(model: type[BaseModel], exc: ValidationError) -> str | None:
     """For a number past one end of a field bounded at both, the whole range in words:
-    ``flow_shift takes a number above 0 and at most 100``; None for any other error.
+    ``flow_shift takes a number above 0 and at most 100``; for a list field given no list, the
+    form a list takes; None for any other error.
 
     Pydantic names only the end passed: 1e9 heard "at most 100" and 0 "greater than 0", never
     what would be accepted.
     """
     first = exc.errors()[0]
+    if first["type"] == "list_type" and len(first["loc"]) == 1:
+        # "Input should be a valid list" left timesteps=1,2 on the command line with no form to try.
+        return f"{first['loc'][0]} takes a list in brackets, e.g. [900, 500]"
     if first["type"] not in BOUND_ERRORS or len(first["loc"]) != 1:
         return None
     name = str(first["loc"][0])

@@ -35,7 +35,7 @@ class LTXOptions(BaseModel):
     image_cond_noise_scale: float = Field(default=0.15, ge=0.0, le=1.0)
     guidance_rescale: float = Field(default=0.0, ge=0.0, le=1.0)
     #: A fixed schedule (distilled checkpoints). Used when ``steps`` equals its length; any other
-    #: step count falls back to the default schedule.
+    #: step count falls back to the default schedule for the preset's own, and is refused for another.
     timesteps: list[float] | None = None
     max_sequence_length: int = Field(default=128, ge=1, le=512)
     #: Used when the request gives no negative prompt (the one LTX's authors publish).
@@ -199,6 +199,18 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
     ):
         raise InvalidRequest(
             f"options.timesteps {schedule} must fall strictly from at most 1000 to above 0",
+            param="options.timesteps",
+        )
+    if (
+        schedule is not None
+        and len(schedule) != request.steps
+        and schedule != preset.options.get("timesteps")
+    ):
+        # The preset's own schedule gives way to another --steps by design; one the user wrote would be
+        # dropped unsaid for the default schedule, the record still naming it.
+        raise InvalidRequest(
+            f"options.timesteps has {len(schedule)} values but the run takes {request.steps} steps; set "
+            f"{len(schedule)} steps (steps) or give one timestep per step",
             param="options.timesteps",
         )
     if request.task is Task.EXTEND:
