@@ -116,7 +116,11 @@ def shootout(
             body = {
                 "models": _names(models),
                 "prompts": spec.model_dump(mode="json"),
-                "input_folder": str(prompts.resolve().parent),
+                # Only when a prompt names an image: the server refused a prompts file outside its
+                # REELGEN_BATCH_ROOTS even when nothing was to be read from its folder.
+                "input_folder": str(prompts.resolve().parent)
+                if any(entry.image is not None for entry in spec.prompts)
+                else None,
                 "images": [str(Path(image).resolve()) for image in _names(images)],
                 "output_folder": str(folder.resolve()),
                 "price_per_gpu_hour": price,
@@ -224,6 +228,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
 #: The job's fields as the options that set them: a server refusing ``-o`` said ``output_folder``.
 _FLAGS = {
     "output_folder": "-o",
+    "input_folder": "--prompts (its folder)",
     "images": "--images",
     "models": "--models",
     "price_per_gpu_hour": "--price-per-gpu-hour",
