@@ -155,7 +155,12 @@ def progress(job: Job, children: list[Job], total: int = 0) -> int:
     """
     if job.status is JobStatus.COMPLETED:
         return 100
-    ended = sum(c.terminal for c in children)
+    if job.status is JobStatus.CANCELLED:
+        # Its items were cancelled with it: counted as ended, a shoot-out cancelled before any trial ran
+        # read 99%. Only the items that ran to an end are its progress.
+        ended = sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children)
+    else:
+        ended = sum(c.terminal for c in children)
     made = max(len(children), total)
     return min(99, 100 * ended // made) if made else 0
 
