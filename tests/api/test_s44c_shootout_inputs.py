@@ -63,3 +63,19 @@ def test_a_file_that_is_no_image_is_refused_before_any_trial(
     prompts = {"prompts": [{"prompt": "a fox", "image": "notes.png"}]}
     error = _refused(client, root, prompts=prompts, input_folder=str(root))
     assert error["param"] == "prompts.prompts[0].image" and "is not a readable image" in error["message"]
+
+
+def test_an_input_folder_not_made_yet_is_fine_when_no_image_is_read_from_it(
+    make_client: Callable[..., TestClient], root: Path
+) -> None:
+    """The page sends the report folder, made only once queued, as input_folder when none is given."""
+    client = make_client()
+    report = root / "report"
+    body = {
+        "models": ["ltx-tiny"],
+        "prompts": {"prompts": ["a fox"]},
+        "output_folder": str(report),
+        "input_folder": str(report),
+    }
+    resp = client.post("/v1/shootouts", json=body)
+    assert resp.status_code == 202, resp.text

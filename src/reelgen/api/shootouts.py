@@ -161,7 +161,9 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         )
     # With no relative image to find, the report folder stands in as the base: nothing is read from it.
     base = server_folder(body.input_folder, "input_folder") if body.input_folder is not None else out
-    if body.input_folder is not None and not base.is_dir():  # else each image "does not exist" under it
+    # Checked only when an image is read from it: the page sends the report folder, which may not be
+    # made yet, as input_folder when none is given.
+    if named and not base.is_dir():  # else each image "does not exist" under it
         what = "is a file" if base.exists() else "does not exist"
         raise ApiError(
             400,
