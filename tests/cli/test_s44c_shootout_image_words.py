@@ -32,3 +32,13 @@ def test_the_cli_names_its_images_option(tmp_path: Path) -> None:
     said = " ".join(result.output.split())
     assert "one per prompt in turn (--images)" in said and "(images)" not in said
     assert time.monotonic() - begun < 30
+
+
+def test_a_model_that_finished_no_trial_has_no_score_on_the_console(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("a lighthouse at night\n")
+    result = runner.invoke(
+        app, ["shootout", "-m", "wan-i2v-tiny", "-p", str(prompts), "-o", str(tmp_path / "out"), "-q"]
+    )
+    said = " ".join(result.output.split())
+    assert "wan-i2v-tiny: no score (0 of 1 finished)" in said and "mean score 0.0" not in said

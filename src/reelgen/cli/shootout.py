@@ -183,14 +183,19 @@ def _say(done: Shootout) -> None:
     from reelgen.core.shootout import ranking
 
     for row in ranking(done.results):
-        finished = f"{row['done']} of {row['trials']} finished"
-        console.print(f"{row['model']}: mean score {row['score']:.1f} ({finished})")
+        console.print(_ranked(row), highlight=False)
     for r in done.results:
         if r.error:
             console.print(f"[yellow]{shown(r.key)} failed:[/] {shown(_flagged(r.error['message']))}")
     typer.echo(str(done.report))
     if all(r.error for r in done.results):
         raise typer.Exit(1)  # nothing was compared
+
+
+def _ranked(row: dict[str, Any]) -> str:
+    """A ranking line; a model that finished no trial has no score (its 0 read as a measured one)."""
+    score = f"mean score {row['score']:.1f}" if row["done"] else "no score"
+    return f"{row['model']}: {score} ({row['done']} of {row['trials']} finished)"
 
 
 def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bool) -> None:
@@ -211,9 +216,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
     except ServerError as exc:
         raise remote_fail(_as_options(exc)) from None
     for row in done["ranking"]:
-        console.print(
-            f"{row['model']}: mean score {row['score']:.1f} ({row['done']} of {row['trials']} finished)"
-        )
+        console.print(_ranked(row), highlight=False)
     for trial in done["trials"]:
         if trial.get("error"):
             console.print(
