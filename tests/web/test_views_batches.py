@@ -182,7 +182,7 @@ def test_shootout_from_the_page_completes_and_its_report_opens(
     expect(page.locator("#shootout-form").get_by_label("svd-tiny", exact=True)).to_have_count(1)
     card = page.locator(f'.parent[data-id="{shootout["id"]}"]')
     expect(card.locator(".card-title")).to_have_text("reelgen-micro vs wan-tiny on 2 prompts")
-    expect(card.locator(".counts")).to_have_text("4 items: 4 done")
+    expect(card.locator(".counts")).to_have_text("4 trials: 4 done")
     ranking = card.locator("table.ranking tbody tr")
     expect(ranking).to_have_count(2)
     assert {ranking.nth(i).get_attribute("data-model") for i in range(2)} == {"reelgen-micro", "wan-tiny"}
