@@ -44,7 +44,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "Missing or wrong API key"),
         (403, "A folder outside REELGEN_BATCH_ROOTS, or none allowed"),
         (404, "No such job"),
-        (409, "Conflict: idempotency key reused with another body, or the report is not ready"),
+        (409, "Conflict: idempotency key reused with another body, a report not ready, or a folder in use"),
         (429, "Queue full; see Retry-After"),
     )
 }
