@@ -56,7 +56,7 @@ def test_a_shootouts_card_counts_trials_and_says_a_failed_trial_in_the_pages_wor
     card = page.locator(f'.parent[data-id="{ID}"]')
     # Not "1 shown." and "3 items: ...": the card's own line says "3 trials".
     expect(page.locator("#shootouts-status")).to_have_text("1 shoot-out shown.")
-    expect(card.locator(".counts")).to_have_text("3 trials: 1 done, 1 failed · 1 with no job")
+    expect(card.locator(".counts")).to_have_text("3 trials: 1 done, 1 failed · 1 not queued")
     # A finished shoot-out's trials come from its items list (no event brings them again).
     expect(card.locator(".items-box summary")).to_have_text("Trials (1 job)")
     card.locator(".items-box summary").click()
