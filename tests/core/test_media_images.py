@@ -141,3 +141,11 @@ def test_an_image_with_too_many_pixels_is_refused_naming_it_and_the_limit(
         f"image: {path} is too large ({size}); an input image has at most 64,000,000 pixels (8000x8000, say): "
         "give a smaller one"
     )
+
+
+def test_a_file_that_is_no_image_is_told_the_formats_taken(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.png"
+    notes.write_text("hello")
+    with pytest.raises(InvalidRequest) as refused:
+        load_image(notes, param="start_image")
+    assert refused.value.message.endswith("; valid: BMP, GIF, JPEG, PNG, TIFF, WEBP")

@@ -54,7 +54,10 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
             param, path, f"{int(counted[1]):,} pixels" if counted else "too many pixels"
         ) from None
     except (OSError, SyntaxError) as exc:
-        raise InvalidRequest(f"{param}: {path} is not a readable image ({exc})", param=param) from None
+        raise InvalidRequest(
+            f"{param}: {path} is not a readable image ({exc}); valid: {', '.join(sorted(IMAGE_FORMATS))}",
+            param=param,
+        ) from None
 
 
 def _too_many_pixels(param: str, path: str | Path, size: str) -> InvalidRequest:
