@@ -230,7 +230,7 @@ def video_timing(
             if whole:
                 _check_whole(path, shown, param, int(stream.frames or 0), count, end)
     except av.error.FFmpegError as exc:
-        raise InvalidRequest(f"{param}: {shown} is not a readable video ({exc})", param=param) from None
+        raise unreadable_video(param, shown, path, exc) from None
     if base is None or len(stamps) < 2 or None in stamps:
         return Timing(average, len(stamps), len(stamps), False)  # no timestamps to go by
     times: list[int] = sorted(stamps)  # type: ignore[arg-type]  # None was ruled out above
@@ -244,6 +244,14 @@ def video_timing(
     # millisecond stamps) would repeat each many times over: the average rate then.
     rate = nominal if average <= nominal <= 4 * average else average
     return Timing(rate, _tick(times[-1] - times[0], base, rate) + 1, len(times), True)
+
+
+def unreadable_video(param: str, shown: str, path: str | Path, exc: Exception) -> InvalidRequest:
+    """FFmpeg's reason in words (it said ``[Errno 1094995529] ... '<path>'``), and what is taken."""
+    empty = Path(path).is_file() and Path(path).stat().st_size == 0
+    reason = "the file is empty" if empty else getattr(exc, "strerror", None) or str(exc)
+    taken = "give a video file: MP4, MOV, MKV, WebM or an animated GIF"
+    return InvalidRequest(f"{param}: {shown} is not a readable video ({reason}); {taken}", param=param)
 
 
 def _check_whole(path: str | Path, shown: str, param: str, listed: int, count: int, end: int) -> None:
@@ -285,7 +293,7 @@ def decode_frames(
             else:
                 yield from (frame for _, frame in converted)
     except av.error.FFmpegError as exc:
-        raise InvalidRequest(f"{param}: {shown} is not a readable video ({exc})", param=param) from None
+        raise unreadable_video(param, shown, path, exc) from None
 
 
 def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction) -> Iterator[T]:
@@ -323,7 +331,7 @@ def read_video(
     try:
         audio = read_audio(path)
     except av.error.FFmpegError as exc:
-        raise InvalidRequest(f"{param}: {path} is not a readable video ({exc})", param=param) from None
+        raise unreadable_video(param, str(path), path, exc) from None
     if not frames:
         raise InvalidRequest(f"{param}: {path} has no frames", param=param)
     return Video(np.stack(frames), timing.fps, audio)
