@@ -163,6 +163,21 @@ def test_ctrl_c_in_a_take_keeps_the_finished_ones_and_exits_130(
     out = tmp_path / "take.mp4"
     result = runner.invoke(app, ["generate", "x", "-m", "fake-tiny", "--count", "3", "-o", str(out)])
     assert result.exit_code == 130, result.output
-    assert "cancelled" in result.output and "kept 1 of the 3 takes" in result.output
+    # It said "run cancelled ... no file was written" above the takes it kept.
+    assert "error: take 2 of 3 cancelled with Ctrl-C; that take wrote no file" in result.output
+    assert "no file was written" not in result.output and "kept 1 of the 3 takes" in result.output
     assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "take-1.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["take-1.json", "take-1.mp4"]
+
+
+@pytest.mark.parametrize(("frames", "said"), [(1, "1 frame 64x64"), (9, "9 frames 64x64")])
+def test_the_plan_line_counts_frames_in_words(frames: int, said: str) -> None:
+    from types import SimpleNamespace
+
+    from reelgen.cli.output import plan_line
+
+    result = SimpleNamespace(
+        metadata={"memory_plan": {"strategy": "cpu"}, "request": {"seed": 7}},
+        video=SimpleNamespace(num_frames=frames, width=64, height=64, fps=24.0),
+    )
+    assert f"| seed 7 | {said} @ 24.0 fps" in plan_line(result)  # type: ignore[arg-type]

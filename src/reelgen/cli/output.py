@@ -210,7 +210,7 @@ def plan_line(result: RenderResult) -> str:
     meta, video = result.metadata, result.video
     return (
         f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
-        f"{video.num_frames} frames {video.width}x{video.height} @ {video.fps} fps"
+        f"{video.num_frames} frame{'' if video.num_frames == 1 else 's'} {video.width}x{video.height} @ {video.fps} fps"
     )
 
 
@@ -239,6 +239,12 @@ def render_takes(
                 made.append(result.path)
                 console.print(f"{label} {plan_line(result)}")
     except ReelgenError as exc:  # a second Ctrl-C too (Cancelled): the file being written was removed
+        if isinstance(exc, Cancelled) and len(takes) > 1:
+            # "no file was written" read as if the takes kept below were gone too: it is true of one take.
+            running = len(made) + 1
+            exc = Cancelled(
+                f"take {running} of {len(takes)} {progress.cancel.reason}; that take wrote no file"
+            )
         stop = fail(say(exc))
         _name_kept(made, len(takes))
         raise stop from None
