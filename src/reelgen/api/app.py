@@ -78,7 +78,13 @@ def create_app(
         unsubscribe = service.subscribe(lambda event: _wake(wakeups, event))
         owned = start_service and not service.started
         if owned:
-            await run_in_threadpool(service.start)
+            try:
+                await run_in_threadpool(service.start)
+            except (
+                Exception
+            ) as exc:  # kept for ``reelgen serve`` to say in one line (uvicorn logs a traceback)
+                app.state.start_failure = exc
+                raise
         try:
             with redacted_logs(settings.key()):
                 yield

@@ -125,7 +125,8 @@ def serve(
             uvicorn.Server(config).run(sockets=[sock])
         except _Terminated:
             stopped_by = signal.SIGTERM
-        except SystemExit:  # uvicorn's exit when the job service did not start (said in one line above)
+        except SystemExit:  # uvicorn's exit when the job service did not start (its records dropped)
+            say_error(serve_logs.said_failure(getattr(api.state, "start_failure", None)))
             raise typer.Exit(1) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
