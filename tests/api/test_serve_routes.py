@@ -72,7 +72,11 @@ def test_an_unknown_legacy_job_names_job_id(client: TestClient) -> None:
     ("body", "param", "says"),
     [
         ({"idle": 300}, "idle", "idle is not a known field; valid fields: idle_seconds"),
-        ({"idle_seconds": "300"}, "idle_seconds", "idle_seconds: Input should be a valid number"),
+        (
+            {"idle_seconds": "300"},
+            "idle_seconds",
+            "idle_seconds: Input should be a valid number; it takes a number from 0 to 86400",
+        ),
     ],
 )
 def test_a_misspelt_free_body_unloads_nothing(

@@ -70,6 +70,9 @@ def companion(path: Path, here: Path, there: Path) -> dict[str, Any]:
     """A companion file with ``here`` written as ``there``, without what differs between any two runs."""
     data: dict[str, Any] = json.loads(path.read_text().replace(str(here), str(there)))
     data.pop("finished_at", None)
+    # The MP4's size, kept so a resume can tell a clip cut short: the two runs' clips may differ by a
+    # byte of encoding (their frames by invisible rounding at most, checked above).
+    data.pop("video_bytes", None)
     (data.get("metrics") or {}).pop("timings", None)
     return data
 

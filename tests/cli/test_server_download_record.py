@@ -45,6 +45,11 @@ def _server(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
     monkeypatch.setattr(client_cli, "_client", client)
 
 
+def _earlier(request: dict[str, object]) -> dict[str, object]:
+    """The record a local run wrote beside hi.mp4 (one reelgen wrote, which a new video may replace)."""
+    return {"reelgen": "0.1.0", "output": {"path": "hi.mp4"}, "request": request}
+
+
 def _made_by_server(tmp_path: Path, record: dict[str, object] | None) -> bytes:
     made = tmp_path / "server" / "made.mp4"
     made.parent.mkdir()
@@ -74,7 +79,7 @@ def test_the_record_beside_is_the_downloaded_videos_not_the_one_it_replaced(
     _server(monkeypatch, _made_by_server(tmp_path, RECORD))
     out = tmp_path / "hi.mp4"
     out.write_bytes(b"the earlier video")
-    (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1, "speech_audio": "/old/voice.wav"}}))
+    (tmp_path / "hi.json").write_text(json.dumps(_earlier({"seed": 1, "speech_audio": "/old/voice.wav"})))
     done = command(tmp_path, out)
     assert done.exit_code == 0, done.output
     assert read_metadata(out) == RECORD
@@ -88,9 +93,23 @@ def test_a_video_with_no_record_keeps_no_earlier_record_beside_it(
 ) -> None:
     _server(monkeypatch, _made_by_server(tmp_path, None))
     out = tmp_path / "hi.mp4"
-    (tmp_path / "hi.json").write_text(json.dumps({"request": {"seed": 1}}))
+    (tmp_path / "hi.json").write_text(json.dumps(_earlier({"seed": 1})))
     done = command(tmp_path, out)
     assert done.exit_code == 0, done.output
     assert out.stat().st_size > 1000
     assert not (tmp_path / "hi.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png", "hi.mp4", "server"]
+
+
+@pytest.mark.parametrize("command", [_avatar, _enhance], ids=["avatar", "enhance"])
+def test_a_persons_own_json_beside_the_output_is_kept_and_nothing_is_sent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: Callable[[Path, Path], Result]
+) -> None:
+    # avatar --server replaced notes of one's own named hi.json with the downloaded video's record.
+    sent: list[str] = []
+    monkeypatch.setattr(client_cli, "_client", lambda *args, **kwargs: sent.append("a request") or None)
+    (tmp_path / "hi.json").write_text('{"my": "notes"}')
+    done = command(tmp_path, tmp_path / "hi.mp4")
+    assert done.exit_code == 2, done.output
+    assert "which is not a record reelgen wrote" in " ".join(done.output.split())
+    assert (tmp_path / "hi.json").read_text() == '{"my": "notes"}' and sent == []

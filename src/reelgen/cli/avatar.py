@@ -191,6 +191,16 @@ def _remote(
         raise typer.BadParameter(
             f"--output {output.name}: the server makes an MP4; give a name ending in .mp4"
         )
+    if output is not None:  # as without --server, before the upload: never over a person's own OUTPUT.json
+        from reelgen.core.atomic import check_writable
+        from reelgen.core.encode import check_record_free
+        from reelgen.core.errors import ReelgenError
+
+        try:
+            check_writable(output)
+            check_record_free(output)
+        except ReelgenError as exc:
+            raise fail(exc) from None
     _refuse_mixed(files, fields)
     uploads = {}
     for name, path in files.items():
