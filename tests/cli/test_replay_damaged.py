@@ -129,7 +129,9 @@ def test_an_input_gone_from_its_path_is_given_with_input(
     for argv, says in [
         (
             [f"start_image={other}"],
-            f"start_image: {other} has changed since the video was made; pass --allow-changed-inputs",
+            # It said "has changed since the video was made" of a file the person had just named.
+            f"start_image: {other} is not the file the video was made from (its SHA-256 differs from the "
+            "record's); pass --allow-changed-inputs",
         ),
         (["image=x.png"], "--input image: the record has no such input; its inputs: start_image"),
         (["start_image"], "--input 'start_image' is not PARAM=FILE (e.g. start_image=photo.png)"),

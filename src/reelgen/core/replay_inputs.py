@@ -91,7 +91,14 @@ def unusable_files(
             # Every video reelgen makes records each input's hash; without it "the same inputs" is a guess.
             changed.append(f"{param}: {path} cannot be checked: the record holds no SHA-256 of it")
         elif digest != sha256_file(Path(path)):
-            changed.append(f"{param}: {path} has changed since the video was made")
+            # A file named with --input (or whose recorded path moved) was never "changed": it is another file.
+            elsewhere = recorded.get(param, {}).get("path") not in (None, path)
+            how = (
+                "is not the file the video was made from (its SHA-256 differs from the record's)"
+                if elsewhere
+                else "has changed since the video was made"
+            )
+            changed.append(f"{param}: {path} {how}")
     lora_gone, lora_changed, unchecked = lora_problems(record.get("loras"), request.loras)
     gone += lora_gone
     changed += lora_changed
