@@ -151,6 +151,13 @@ def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
                 process.wait()
 
 
+def listing(data: list[dict[str, Any]]) -> Callable[[Route], None]:
+    """A route handler answering one last page of ``data``, as the server's list routes answer."""
+    return lambda route: route.fulfill(
+        json={"object": "list", "data": data, "last_id": None, "has_more": False}
+    )
+
+
 @dataclass
 class Tab:
     """A page with what it tried to fetch from off the machine, and what it logged as errors."""

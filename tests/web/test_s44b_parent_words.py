@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, listing
 
 ID = "video_5e1f0000000000000000000000000001"
 SHOOTOUT: dict[str, Any] = {
@@ -43,11 +43,6 @@ FAILED = {
 def test_a_shootouts_card_counts_trials_and_says_a_failed_trial_in_the_pages_words(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    def listing(data: list[dict[str, Any]]) -> Callable[[Route], None]:
-        return lambda route: route.fulfill(
-            json={"object": "list", "data": data, "last_id": None, "has_more": False}
-        )
-
     t = tab()
     t.context.route(lambda url: url.endswith("/v1/shootouts?limit=20"), listing([SHOOTOUT]))
     t.context.route(f"**/v1/shootouts/{ID}/items", listing([FAILED]))
