@@ -111,15 +111,18 @@ def _fitted(
     """
     width, height = size
     head = b.add("movie", filename=str(source))
+    # The rate as an exact ratio: written as a decimal, 30000/1001 was 29.970030 (a drifting rate), and
+    # "1/30000/1001" made a card's frames a microsecond apart, which the fps filter dropped.
+    rate, period = f"{fps.numerator}/{fps.denominator}", f"{fps.denominator}/{fps.numerator}"
     timing: list[tuple[str, dict[str, object]]] = []
     if still:
         timing = [
             ("loop", {"loop": frames - 1, "size": 1, "start": 0}),
-            ("settb", {"expr": f"1/{fps}"}),
+            ("settb", {"expr": period}),
             ("setpts", {"expr": "N"}),
         ]
     timing += [
-        ("fps", {"fps": fps}),
+        ("fps", {"fps": rate}),
         ("tpad", {"stop": -1, "stop_mode": "clone"}),
         ("trim", {"end_frame": frames}),
         ("setpts", {"expr": "PTS-STARTPTS"}),
