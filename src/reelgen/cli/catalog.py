@@ -5,18 +5,15 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.measure import Measurement
-from rich.table import Table
 
-from reelgen.cli.output import console, fail, say_error
+from reelgen.cli.model_list import print_models
+from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
 
@@ -76,33 +73,6 @@ def of_family(rows: list[dict[str, Any]], family: str) -> list[dict[str, Any]]:
     ]
 
 
-def rules_text(rule: dict[str, Any]) -> str:
-    """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``,
-    ``/16 32-832, 4k+1`` (sides from 32 to 832, where a model's sides are bounded more than usual)."""
-    from reelgen.core.spec.rules import SizeRules
-
-    # "/16" alone for Wan 1.3B read as any multiple of 16; 1280x720 was then refused as outside 32..832.
-    usual = (rule["min_side"], rule["max_side"]) == (SizeRules.min_side, SizeRules.max_side)
-    sides = "" if usual else f" {rule['min_side']}-{rule['max_side']}"
-    size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}{sides}"
-    return f"{size}, {_frames_text(rule)}"
-
-
-def _frames_text(rule: dict[str, Any]) -> str:
-    """``8k+1 to 49``; with a least count past the form's own first, that too: ``4k+1, 17 to 121``
-    (``4k+1 to 121`` read as if 5 frames were valid; a 16-frame-only model read ``any count to 16``)."""
-    form, top = rule["frames"], rule["max_frames"]
-    lattice = re.fullmatch(r"(\d+)k\+(\d+)|a multiple of (\d+)", form)
-    step, offset = (int(lattice[1] or lattice[3]), int(lattice[2] or 0)) if lattice else (1, 0)
-    first = 1 + (offset - 1) % step  # the form's own least count
-    least = rule["min_frames"] + (offset - rule["min_frames"]) % step
-    if least == top:
-        return f"{least} frames only"
-    if least <= first:
-        return form + (f" to {top}" if top else "")
-    return f"{form}, {least} to {top}" if top else f"{form}, from {least}"
-
-
 def models(
     family: Annotated[
         str | None,
@@ -144,41 +114,21 @@ def models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    # The listing is the command's output: on stdout, one line per model when piped (grep works).
-    out = Console()
+    # The listing is the command's output: on stdout, one line per model when piped (grep works). No
+    # emoji codes: a plugin's model ":smile:" was listed as a face, and could not be typed back.
+    out = Console(emoji=False)
     if not out.is_terminal:
-        out = Console(width=200)
+        out = Console(width=200, emoji=False)
     print_models(rows, out)
     for row in rows:  # on stderr: stdout stays the listing, a line a model when piped
         if row["advice"]:
-            console.print(f"[yellow]partial:[/] {escape(row['advice'])}", highlight=False)
+            console.print(f"[yellow]partial:[/] {shown(row['advice'])}", highlight=False)
 
 
 def _shown(value: str, most: int = 60) -> str:
     """``value`` quoted for an error, cut to its start: a 5000-character --family was echoed whole."""
     said = repr(value[:most])
     return said if len(value) <= most else f"{said[:-1]}...{said[-1]}"
-
-
-def print_models(rows: list[dict[str, Any]], out: Console) -> None:
-    """The models as a table, or, in a terminal too narrow for one, two lines a model.
-
-    At 80 columns the table squeezed the family and tasks columns to nothing and cut "built-in"
-    short; nothing of a row is left out or cut in either form.
-    """
-    table = Table(title="reelgen models")
-    for col in ("model", "family", "tasks", "default\nWxHxF@fps", "rules", "cached"):
-        table.add_column(col, no_wrap=True)
-    for r in rows:
-        table.add_row(
-            r["model"], r["family"], ", ".join(r["tasks"]), r["default"], rules_text(r["rules"]), r["cached"]
-        )
-    if Measurement.get(out, out.options.update_width(100_000), table).maximum <= out.width:
-        out.print(table)
-        return
-    for r in rows:
-        out.print(f"[bold]{r['model']}[/]  {r['family']}: {', '.join(r['tasks'])}  (cached: {r['cached']})")
-        out.print(f"    default (WxHxF@fps) {r['default']}; rules {rules_text(r['rules'])}", highlight=False)
 
 
 def pull(
@@ -230,7 +180,7 @@ def _shadowed(model: str) -> None:
         weights.locate(*found)
     except weights.PartlyDownloaded as exc:
         if exc.origin == "models-dir":
-            console.print(f"[yellow]warning:[/] it is not used yet: {escape(exc.message)}", highlight=False)
+            console.print(f"[yellow]warning:[/] it is not used yet: {shown(exc.message)}", highlight=False)
     except ReelgenError:
         pass  # whatever else is wrong is said where the model is used
 
@@ -265,7 +215,7 @@ def _pull_one(model: str) -> Path:
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
-                console.print(f"downloading {preset.repo_id} ...")
+                console.print(f"downloading {shown(preset.repo_id)} ...", highlight=False)
         return Path(weights.pull(preset))
     except ReelgenError as exc:
         raise fail(exc) from None

@@ -1,0 +1,70 @@
+"""How `reelgen models` lays out its listing: a table, or in a narrow terminal lines a model, with short rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+from reelgen.cli.output import shown
+
+
+def rules_text(rule: dict[str, Any]) -> str:
+    """A model's size and frame rules in a few characters: ``/32, 8k+1 to 257``, ``720x480, 8k+1 to 49``,
+    ``/16 32-832, 4k+1`` (sides from 32 to 832, where a model's sides are bounded more than usual)."""
+    from reelgen.core.spec.rules import SizeRules
+
+    # "/16" alone for Wan 1.3B read as any multiple of 16; 1280x720 was then refused as outside 32..832.
+    usual = (rule["min_side"], rule["max_side"]) == (SizeRules.min_side, SizeRules.max_side)
+    sides = "" if usual else f" {rule['min_side']}-{rule['max_side']}"
+    size = " or ".join(rule["fixed_sizes"]) or f"/{rule['size_multiple']}{sides}"
+    return f"{size}, {_frames_text(rule)}"
+
+
+def _frames_text(rule: dict[str, Any]) -> str:
+    """``8k+1 to 49``; with a least count past the form's own first, that too: ``4k+1, 17 to 121``
+    (``4k+1 to 121`` read as if 5 frames were valid; a 16-frame-only model read ``any count to 16``)."""
+    form, top = rule["frames"], rule["max_frames"]
+    lattice = re.fullmatch(r"(\d+)k\+(\d+)|a multiple of (\d+)", form)
+    step, offset = (int(lattice[1] or lattice[3]), int(lattice[2] or 0)) if lattice else (1, 0)
+    first = 1 + (offset - 1) % step  # the form's own least count
+    least = rule["min_frames"] + (offset - rule["min_frames"]) % step
+    if least == top:
+        return f"{least} frames only"
+    if least <= first:
+        return form + (f" to {top}" if top else "")
+    return f"{form}, {least} to {top}" if top else f"{form}, from {least}"
+
+
+def print_models(rows: list[dict[str, Any]], out: Console) -> None:
+    """The models as a table, or, in a terminal too narrow for one, two lines a model.
+
+    At 80 columns the table squeezed the family and tasks columns to nothing and cut "built-in"
+    short; nothing of a row is left out or cut in either form. Every value is printed as typed: a
+    plugin's model named "a[/]b" ended the listing in Rich's MarkupError, and "[red]x" lost its brackets.
+    """
+    table = Table(title="reelgen models")
+    for col in ("model", "family", "tasks", "default\nWxHxF@fps", "rules", "cached"):
+        table.add_column(col, no_wrap=True)
+    for r in rows:
+        cells = (
+            r["model"],
+            r["family"],
+            ", ".join(r["tasks"]),
+            r["default"],
+            rules_text(r["rules"]),
+            r["cached"],
+        )
+        table.add_row(*(shown(cell) for cell in cells))
+    if Measurement.get(out, out.options.update_width(100_000), table).maximum <= out.width:
+        out.print(table)
+        return
+    for r in rows:
+        out.print(
+            f"[bold]{shown(r['model'])}[/]  {shown(r['family'])}: {shown(', '.join(r['tasks']))}  "
+            f"(cached: {r['cached']})"
+        )
+        out.print(f"    default (WxHxF@fps) {r['default']}; rules {rules_text(r['rules'])}", highlight=False)
