@@ -32,6 +32,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import urllib.parse
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
@@ -101,7 +102,11 @@ def _is_loopback(name: str) -> bool:
 
 
 def _origin_of(url: str) -> str | None:
-    parts = urllib.parse.urlsplit(url.strip())
+    """``scheme://host[:port]`` of ``url``, or None for one that names none (``null``, ``http://[x``)."""
+    try:  # urllib raises on a bracket it cannot read: an Origin of "http://[x" was a 500
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return None
     if not parts.scheme or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}".lower()
@@ -119,24 +124,20 @@ class EdgeGuard:
         self.origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
         # Only requests from a listed origin go through it: every other preflight is answered as
         # before (no CORS headers, so the browser keeps the page out).
-        self.cors = CORSMiddleware(
-            app,
-            allow_origins=sorted(self.origins),
-            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["*"],
-            expose_headers=EXPOSED_HEADERS,
-            max_age=600,
-        )
+        self.cors_options: dict[str, Any] = {
+            "allow_origins": sorted(self.origins),
+            "allow_methods": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            "allow_headers": ["*"],
+            "expose_headers": EXPOSED_HEADERS,
+            "max_age": 600,
+        }
+        self.cors = CORSMiddleware(app, **self.cors_options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        refusal = self._refusal(scope, headers)
-        if refusal is not None:
-            await refusal(scope, receive, send)
-            return
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -145,8 +146,16 @@ class EdgeGuard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
+        # A refusal goes out as any answer does: a NUL or a repeated query name came back without the
+        # security headers, and a listed origin's page could not read why it was refused (no CORS).
+        refusal = self._refusal(scope, headers)
         listed = (headers.get("origin") or "").rstrip("/").lower() in self.origins
-        await (self.cors if listed else self.app)(scope, receive, with_headers)
+        answer: ASGIApp
+        if refusal is None:
+            answer = self.cors if listed else self.app
+        else:
+            answer = CORSMiddleware(refusal, **self.cors_options) if listed else refusal
+        await answer(scope, receive, with_headers)
 
     def _refusal(self, scope: Scope, headers: Headers) -> ASGIApp | None:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
@@ -171,7 +180,7 @@ class EdgeGuard:
                 f"Content-Encoding {coding!r} is not accepted: send the request body uncompressed",
                 param="Content-Encoding",
                 code="unsupported_media_type",
-                headers={**SECURITY_HEADERS, "Accept-Encoding": "identity"},
+                headers={"Accept-Encoding": "identity"},
             )
         host = headers.get("host")
         if host is not None and not self.host_allowed(host, scope):
@@ -181,16 +190,18 @@ class EdgeGuard:
                 "(requests naming another host are refused against DNS rebinding)",
                 param="Host",
                 code="invalid_host",
-                headers=SECURITY_HEADERS,
             )
         writes = scope["method"] not in SAFE_METHODS
-        if writes and self._cross_origin(headers, host) and not self._keyed(headers):
+        foreign = self._foreign(headers, host) if writes else None
+        if foreign is not None and not self._keyed(headers):
+            # Said with the origin seen and the setting that allows it: a person's own web app on
+            # another port heard only "call the API from this server's own page".
             return error_response(
                 403,
-                "cross-origin requests that change anything are refused; call the API from this "
-                "server's own page, from a client that is no browser, or with the API key",
+                f"{foreign}, and cross-origin requests that change anything are refused; call the API "
+                "from this server's own page, from a client that is no browser, or with the API key, "
+                "or list that page's origin in REELGEN_ALLOWED_ORIGINS",
                 code="cross_origin",
-                headers=SECURITY_HEADERS,
             )
         return None
 
@@ -203,16 +214,18 @@ class EdgeGuard:
         name = host_name(host)
         return name in self.hosts or _is_loopback(name)
 
-    def _cross_origin(self, headers: Headers, host: str | None) -> bool:
+    def _foreign(self, headers: Headers, host: str | None) -> str | None:
+        """What shows the request comes from another origin's page, in words, or None."""
         if headers.get("sec-fetch-site") == "cross-site":
-            return True
-        origin = headers.get("origin") or headers.get("referer")
-        if origin is None:
-            return False  # no browser page sent this (browsers send Origin on every cross-origin POST)
+            return "the browser says this request comes from another site (Sec-Fetch-Site: cross-site)"
+        name = "Origin" if headers.get("origin") else "Referer"
+        origin = headers.get(name)
+        if not origin:
+            return None  # no browser page sent this (browsers send Origin on every cross-origin POST)
         seen = _origin_of(origin)  # "null" (sandboxed frames, file: pages) has none: cross-origin
-        if seen is None:
-            return True
-        return seen not in self.origins and (host is None or not _same_origin(seen, host))
+        if seen is not None and (seen in self.origins or (host is not None and _same_origin(seen, host))):
+            return None
+        return f"the request comes from {name} {origin[:200]!r}, not this server's own page"
 
     def _keyed(self, headers: Headers) -> bool:
         if self.key is None:
