@@ -328,6 +328,10 @@ def _unreadable_body(request: Request, exc: RequestValidationError) -> JSONRespo
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, ApiError):
+        # FastAPI answers whatever stops it reading a body "There was an error parsing the body" (400):
+        # a streamed body over REELGEN_MAX_UPLOAD_BYTES sent to a JSON route as a form heard that.
+        return await _api_error(request, exc.__cause__)
     message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     status, headers = exc.status_code, getattr(exc, "headers", None)
     allowed = _methods_of(request) if status in (404, 405) else []
