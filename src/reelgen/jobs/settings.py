@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import sys
@@ -47,6 +49,13 @@ def default_data_dir() -> Path:
         )
         return legacy
     return target
+
+
+def _base64(text: str) -> bool:
+    try:
+        return bool(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return False
 
 
 class JobSettings(BaseSettings):
@@ -123,6 +132,24 @@ class JobSettings(BaseSettings):
         # the server happened to be started from.
         if isinstance(value, str | Path) and not str(value).strip():
             raise ValueError("an empty folder name means the folder the server starts in; give a folder")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _a_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty key (``REELGEN_WEBHOOK_SECRET=$SECRET`` with SECRET unset) signed every delivery
+        # with a key anyone can use, and no receiver holding the real secret could verify one.
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        if not secret.strip():
+            raise ValueError(
+                "is empty (an unset variable?); give a secret, or leave it unset to have one made "
+                "and kept in the data folder's webhook-secret"
+            )
+        if secret.startswith("whsec_") and not _base64(secret.removeprefix("whsec_")):
+            # Read as plain text, it signed with a key other than the one receivers decode from it.
+            raise ValueError("starts with whsec_ but the rest is not base64; copy the whole secret")
         return value
 
     def engine_kind(self) -> Literal["local", "ray"]:

@@ -61,8 +61,12 @@ def url_problem(url: str) -> str | None:
     urllib reads a bad port or bracket only when asked, with a ValueError: unchecked here, a
     create answered 500 and every delivery of such a URL failed the same way, forever.
     """
-    if not url.startswith(("http://", "https://")):
+    # Schemes are case-insensitive: "HTTPS://example.com/hook" was refused as not starting with https://.
+    if not url.lower().startswith(("http://", "https://")):
         return "must start with http:// or https://"
+    odd = next((ch for ch in url if not ch.isprintable()), None)
+    if odd is not None:  # urllib drops a tab or newline unseen, so the POST went to another URL
+        return f"holds the control character {odd!r} (character {url.index(odd) + 1}); remove it"
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - reading it is the check: out of range or not a number raises
@@ -91,8 +95,18 @@ def load_secret(settings: JobSettings) -> str:
         return settings.webhook_secret.get_secret_value()
     path = Path(settings.data_dir) / "webhook-secret"
     if path.is_file():
-        return path.read_text().strip()
+        kept = path.read_text().strip()
+        if kept:
+            return kept
+        # An emptied file signed every delivery with an empty key, one anyone can sign with.
+        log.warning("%s is empty; a new webhook secret is made in it (receivers need the new one)", path)
+        return _make_secret(path, replace=True)
     path.parent.mkdir(parents=True, exist_ok=True)
+    return _make_secret(path, replace=False)
+
+
+def _make_secret(path: Path, replace: bool) -> str:
+    """A new secret written whole into ``path`` (``replace``: over an empty one), then read back."""
     made = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
     # Two servers starting on one new data folder each made a secret and replaced the file with
     # theirs (or lost the shared ".partial" to the other and failed): one signed with a key no
@@ -101,13 +115,16 @@ def load_secret(settings: JobSettings) -> str:
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(made)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another server's, made meanwhile: that one is the secret
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another server's, made meanwhile: that one is the secret
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -275,15 +292,32 @@ class WebhookSender:
             return str(exc)
         try:
             # trust_env=False: a proxy from the environment would bypass the pinned address.
-            with httpx.Client(
-                timeout=self.settings.webhook_timeout_s, follow_redirects=False, trust_env=False
-            ) as client:
-                reply = client.post(
-                    target, content=body, headers=headers, extensions={"sni_hostname": server_name}
-                )
+            with (
+                httpx.Client(
+                    timeout=self.settings.webhook_timeout_s, follow_redirects=False, trust_env=False
+                ) as client,
+                # Streamed and never read: the status says it all. Reading the body held a sender
+                # for as long as the receiver kept sending one (for ever, a byte at a time), and a
+                # body slower than the timeout made a delivered event "failed", to be sent again.
+                client.stream(
+                    "POST", target, content=body, headers=headers, extensions={"sni_hostname": server_name}
+                ) as reply,
+            ):
+                return _refusal(reply.status_code, reply.headers.get("location"), url)
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"
-        return None if 200 <= reply.status_code < 300 else f"HTTP {reply.status_code}"
+
+
+def _refusal(status: int, location: str | None, url: str) -> str | None:
+    """None for a 2xx answer, else what it said; a redirect names where to, since none is followed
+    (each would be a new address to check): "HTTP 301" alone left the operator guessing."""
+    if 200 <= status < 300:
+        return None
+    if 300 <= status < 400 and location:
+        where = urllib.parse.urljoin(url, location)  # "/hooks/v2" said as the whole URL to give
+        shown = where if len(where) <= 200 else f"{where[:197]}..."
+        return f"HTTP {status}: redirects are not followed; give the webhook the URL it points to ({shown})"
+    return f"HTTP {status}"
 
 
 _SUMMARY = {
