@@ -16,6 +16,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from reelgen.jobs.webhooks import Webhook, WebhookSender, load_secret, signing_key
+from tests.jobs.helpers import create, request, wait_for
 
 
 class OddReceiver:
@@ -121,3 +122,40 @@ def test_an_emptied_secret_file_is_made_again_instead_of_signing_with_no_key(tmp
     assert (tmp_path / "webhook-secret").read_text().strip() == secret
     assert load_secret(JobSettings(data_dir=tmp_path)) == secret  # kept from then on
     assert sorted(p.name for p in tmp_path.iterdir()) == ["webhook-secret"]
+
+
+def test_a_user_and_password_in_the_url_reach_the_receiver_and_stay_out_of_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The request went to the pinned address without them: a receiver behind basic auth answered 401
+    to every delivery, and each failure's log line showed the password."""
+    seen: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            seen.append(self.headers.get("authorization"))
+            self.send_response(401)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
+    settings = JobSettings(
+        data_dir=tmp_path, webhook_secret=SecretStr("k"), allow_private_webhooks=True, webhook_max_attempts=1
+    )
+    sender = WebhookSender(store, settings)
+    sender.start()
+    try:
+        url = f"http://hook%40us:p%3Ass@127.0.0.1:{server.server_address[1]}/hook"
+        create(store, request(), webhook_url=url, webhook_events=["queued"])
+        wait_for(lambda: store.pending_webhooks() == 0, timeout_s=10, what="the delivery given up")
+    finally:
+        sender.stop()
+        server.shutdown()
+        store.close()
+    assert seen == ["Basic " + base64.b64encode(b"hook@us:p:ss").decode()]
+    assert "p%3Ass" not in caplog.text and "hook%40us:***@127.0.0.1" in caplog.text

@@ -236,7 +236,7 @@ class WebhookSender:
             elif delivery.attempts + 1 >= self.settings.webhook_max_attempts:
                 log.warning(
                     "webhook %s for %s gave up after %d attempts: %s",
-                    delivery.url,
+                    shown_url(delivery.url),
                     payload["id"],
                     delivery.attempts + 1,
                     error,
@@ -244,7 +244,12 @@ class WebhookSender:
                 self.store.webhook_done(delivery)
             else:
                 pause = retry_pause(self.settings.webhook_backoff_s, delivery.attempts)
-                log.warning("webhook %s failed: %s (attempt %d)", delivery.url, error, delivery.attempts + 1)
+                log.warning(
+                    "webhook %s failed: %s (attempt %d)",
+                    shown_url(delivery.url),
+                    error,
+                    delivery.attempts + 1,
+                )
                 self.store.webhook_retry(delivery, time.time() + pause, error)
         except Exception:
             log.exception("webhook %s:%s not sent", delivery.job_id, delivery.seq)
@@ -290,6 +295,9 @@ class WebhookSender:
             target, headers["host"], server_name = pin_url(url, self.settings.allow_private_webhooks)
         except BlockedTarget as exc:
             return str(exc)
+        # The pinned address carries no user and password: ``https://user:pw@host/`` lost them, and
+        # a receiver behind basic auth answered 401 to every delivery. Sent as curl sends them.
+        headers.update(_basic_auth(url))
         try:
             # trust_env=False: a proxy from the environment would bypass the pinned address.
             with (
@@ -308,13 +316,31 @@ class WebhookSender:
             return f"{type(exc).__name__}: {exc}"
 
 
+def _basic_auth(url: str) -> dict[str, str]:
+    """The ``Authorization`` header of the user and password in ``url``, if it names any."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return {}
+    pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+    return {"authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+
+
+def shown_url(url: str) -> str:
+    """``url`` for a log line, its password left out (the log is read by more people than the job's owner)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def _refusal(status: int, location: str | None, url: str) -> str | None:
     """None for a 2xx answer, else what it said; a redirect names where to, since none is followed
     (each would be a new address to check): "HTTP 301" alone left the operator guessing."""
     if 200 <= status < 300:
         return None
     if 300 <= status < 400 and location:
-        where = urllib.parse.urljoin(url, location)  # "/hooks/v2" said as the whole URL to give
+        where = urllib.parse.urljoin(shown_url(url), location)  # "/hooks/v2" said as the URL to give
         shown = where if len(where) <= 200 else f"{where[:197]}..."
         return f"HTTP {status}: redirects are not followed; give the webhook the URL it points to ({shown})"
     return f"HTTP {status}"
