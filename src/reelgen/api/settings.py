@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +15,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.core import settings as core_settings
 from reelgen.jobs.settings import JobSettings
+
+#: A ``Host`` header's or origin's authority: a name or IPv4 address, or a bracketed IPv6 one, and a port.
+_HOST_PORT = re.compile(r"(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _is_address(text: str) -> bool:
+    """Whether ``text`` is an IP address as written (an IPv6 one without brackets or port, say)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ApiSettings(BaseSettings):
@@ -87,6 +101,15 @@ class ApiSettings(BaseSettings):
                 raise ValueError(
                     f"{origin!r} is not an origin; give scheme and host, like https://app.example"
                 )
+            if "*" in rest:  # matched only a page whose origin was that very text: none
+                raise ValueError(
+                    f"wildcards are not taken ({origin!r}); list each origin, like https://app.example"
+                )
+            if not _HOST_PORT.fullmatch(rest.rstrip("/")):
+                raise ValueError(
+                    f"{origin!r} is not an origin (a browser's is scheme, host and port alone); "
+                    "give one like https://app.example:8443"
+                )
         return value
 
     @field_validator("allowed_hosts")
@@ -95,6 +118,15 @@ class ApiSettings(BaseSettings):
         # A Host header carries the name (and port) alone: a URL here never matched a request.
         for host in value:
             if "/" in host or "@" in host:
+                raise ValueError(f"{host!r} is not a host name; give the name alone, like app.example")
+            if "*" in host:
+                # Set as Django's ALLOWED_HOSTS=* is, it matched no request: a server bound to all
+                # addresses then refused every Host but loopback, where unset it takes any.
+                raise ValueError(
+                    f"wildcards are not taken ({host!r}); list each name the server answers to, or leave "
+                    "REELGEN_ALLOWED_HOSTS unset on a server bound to 0.0.0.0 or :: to take any name"
+                )
+            if not _HOST_PORT.fullmatch(host) and not _is_address(host):
                 raise ValueError(f"{host!r} is not a host name; give the name alone, like app.example")
         return value
 
