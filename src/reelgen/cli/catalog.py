@@ -217,6 +217,9 @@ def _pull_one(model: str) -> Path:
             if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
                 console.print(f"downloading {shown(preset.repo_id)} ...", highlight=False)
         return Path(weights.pull(preset))
+    except weights.PartlyDownloaded as exc:  # the Hub out of reach answered the part copy already here
+        say_error(f"could not pull {model}: {exc.message}: {_why_not_pulled(model, None)}")
+        raise typer.Exit(1) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
@@ -229,8 +232,9 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _why_not_pulled(model: str, exc: OSError) -> str:
-    """A failed download said as what to do: the Hub out of reach, or a repository that needs a login.
+def _why_not_pulled(model: str, exc: OSError | None) -> str:
+    """A failed download said as what to do: the Hub out of reach (``exc`` None: its cause unknown), or
+    a repository that needs a login.
 
     huggingface_hub said "Got: ConnectError: [Errno -2] Name or service not known" and a paragraph
     about snapshot folders, and nothing of how to get the model onto a machine without network.
@@ -243,8 +247,8 @@ def _why_not_pulled(model: str, exc: OSError) -> str:
         f"on a machine without network, copy its diffusers folder to {settings.models_dir() / model} "
         "or pass it to generate with --weights"
     )
-    if isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE: nothing reached the Hub
-        cause = exc.__cause__ or exc.__context__
+    if exc is None or isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE
+        cause = exc and (exc.__cause__ or exc.__context__)
         if _offline():
             return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
         reason = f" ({cause})" if cause else ""

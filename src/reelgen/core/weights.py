@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Literal
 
 from reelgen.core import settings
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, WeightsNotHere
+from reelgen.core.weight_parts import WEIGHT_SUFFIXES, missing_parts
 
 if TYPE_CHECKING:
     from reelgen.core.spec.family import FamilySpec, Preset
-
-WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
 
 
 @dataclass
@@ -52,7 +51,7 @@ class WeightSource:
 
 def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    from huggingface_hub.errors import IncompleteSnapshotError, LocalEntryNotFoundError
 
     try:
         return Path(
@@ -60,6 +59,10 @@ def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
                 repo_id, revision=revision, local_files_only=True, cache_dir=settings.hf_cache_dir()
             )
         )
+    except IncompleteSnapshotError as exc:
+        # A pull stopped part-way, its file list kept: the folder is still the model's, checked part by
+        # part by the caller (`reelgen models` said "no" of a model half there, not "partial").
+        return Path(exc.snapshot_path)
     except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
         return None
 
@@ -161,51 +164,6 @@ def _finish_copy(preset: Preset, local: Path) -> str:
     if whole and not missing_parts(whole):
         return f"{copy}, or remove that folder to use the whole copy in the Hugging Face cache"
     return f"{copy}, or remove that folder and run `reelgen pull {preset.name}`" if preset.repo_id else copy
-
-
-def missing_parts(folder: Path) -> list[str]:
-    """What a model folder lacks, empty when whole: the parts its model_index.json names that are
-    not there; a part (or, without model_index.json, the folder itself) holding a model's
-    config.json and no weight file; a file a sharded checkpoint's index lists that is not there."""
-    try:
-        index = json.loads((folder / "model_index.json").read_text())
-    except FileNotFoundError:
-        index = None  # one model's repo (FramePack's transformer, a motion adapter): the folder is the part
-    except (OSError, ValueError):
-        return ["model_index.json (unreadable)"]
-    if not isinstance(index, dict):
-        return _missing_in(folder, ".")
-    missing: list[str] = []
-    for name, entry in index.items():
-        # ["diffusers", "AutoencoderKLWan"] is a part; [null, null] (left out) and "_class_name" are not.
-        if name.startswith("_") or not isinstance(entry, list) or None in entry:
-            continue
-        part = folder / name
-        if not part.is_dir() or not any(part.iterdir()):
-            missing.append(name)
-        elif not str(entry[-1]).endswith(_WEIGHTLESS):  # a tokenizer or a scheduler has configs only
-            missing += _missing_in(part, name)
-    return missing
-
-
-#: Ends of the class names of a pipeline's parts that hold no weights, whatever files they keep.
-_WEIGHTLESS = ("Tokenizer", "TokenizerFast", "Processor", "Scheduler", "FeatureExtractor")
-
-
-def _missing_in(part: Path, name: str) -> list[str]:
-    """A model part's missing weights: none beside its config.json, or shards its index lists."""
-    files = [p for p in part.iterdir() if p.exists()]  # a dangling link is a file not downloaded
-    weights = [p for p in files if p.suffix.lower() in WEIGHT_SUFFIXES]
-    missing = []
-    if (part / "config.json").is_file() and not weights:
-        missing.append(f"{name} weights" if name != "." else "weights")
-    for shards in (p for p in files if p.name.endswith(".index.json")):
-        try:
-            listed = set(json.loads(shards.read_text())["weight_map"].values())
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue  # not an index this check understands; the loader says what is wrong with it
-        missing += sorted(f"{name}/{f}" if name != "." else f for f in listed if not (part / f).exists())
-    return missing
 
 
 def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
@@ -319,7 +277,18 @@ def pull(preset: Preset) -> Path:
     cache = settings.hf_cache_dir()
     for repo, skip in preset.companions.items():
         snapshot_download(repo, cache_dir=cache, ignore_patterns=list(skip) or None)
-    return Path(snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=cache))
+    snapshot = Path(snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=cache))
+    # Out of the Hub's reach (or with HF_HUB_OFFLINE set) huggingface_hub answers the snapshot already in
+    # the cache, whatever it holds: a pull stopped part-way was printed as done, and generate refused it.
+    if snapshot.is_dir():
+        _check_whole(
+            preset,
+            snapshot,
+            f"downloaded into the Hugging Face cache at {cache}",
+            lambda: "nothing more could be downloaded",
+            "hf-cache",
+        )
+    return snapshot
 
 
 # ---- hashes ---------------------------------------------------------------------------------

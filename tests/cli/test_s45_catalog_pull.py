@@ -1,0 +1,74 @@
+"""`reelgen pull` and `reelgen models` with a pull stopped part-way and the Hugging Face Hub out of reach."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from tests.core.test_weights import ltx_snapshot
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HF_HUB_OFFLINE=1 as a person sets it: huggingface_hub read it when first imported."""
+    from huggingface_hub import constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+
+
+def with_file_list(snapshot: Path) -> None:
+    """The file list huggingface_hub keeps beside a snapshot it began: what a real pull stopped part-way leaves."""
+    files = {
+        str(p.relative_to(snapshot)): {"size": 1, "blob_id": "b"} for p in snapshot.rglob("*") if p.is_file()
+    }
+    files["transformer/diffusion_pytorch_model.safetensors"] = {"size": 1, "blob_id": "b"}
+    trees = snapshot.parent.parent / "trees"
+    trees.mkdir()
+    (trees / f"{snapshot.name}.json").write_text(json.dumps({"format_version": 1, "files": files}))
+
+
+@pytest.mark.usefixtures("hub_offline")
+def test_a_pull_that_gets_nothing_more_of_a_part_download_fails_naming_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    """Out of the Hub's reach, huggingface_hub answered the part snapshot: pull printed its path and
+    exited 0, and generate then refused the model as partly downloaded."""
+    cache = tmp_path / "hf-cache"
+    ltx_snapshot(cache, whole=False)
+    result = runner.invoke(app, ["pull", "ltx-2b"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""  # no path said as if the model were there
+    said = " ".join(result.stderr.split())
+    assert said.startswith(
+        f"error: could not pull ltx-2b: model 'ltx-2b' is only partly downloaded into the Hugging Face cache at "
+        f"{cache} (missing: text_encoder/model-00002-of-00002.safetensors, transformer, vae); nothing more could "
+        "be downloaded: HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again"
+    ), said
+
+
+@pytest.mark.usefixtures("hub_offline")
+def test_a_whole_snapshot_is_pulled_offline_as_before(tmp_path: Path) -> None:
+    snapshot = ltx_snapshot(tmp_path / "hf-cache", whole=True)
+    result = runner.invoke(app, ["pull", "ltx-2b"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(snapshot)
+
+
+def test_models_says_partial_of_a_part_download_whose_file_list_was_kept(tmp_path: Path) -> None:
+    """huggingface_hub refuses such a snapshot outright: `models` said "no" of a model half there, and
+    generate that it had no weights on this machine."""
+    with_file_list(ltx_snapshot(tmp_path / "hf-cache", whole=False))
+    result = runner.invoke(app, ["models", "--family", "ltx", "--json"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in json.loads(result.stdout) if r["model"] == "ltx-2b")
+    assert (
+        row["cached"] == "partial"
+        and "(missing: text_encoder/model-00002-of-00002.safetensors, transformer, vae)" in row["advice"]
+    )
