@@ -392,5 +392,8 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
                         400, f"{param}: image is larger than {policy.max_bytes} bytes", param=param
                     )
             return bytes(body)
+    except httpx.InvalidURL as exc:  # a control character, or past httpx's length: it was a 500
+        reason = str(exc).split(",")[0]  # without the position, which counts in the pinned URL
+        raise ApiError(400, f"{param}: {url[:200]!r} cannot be fetched ({reason})", param=param) from None
     except httpx.HTTPError as exc:
         raise ApiError(400, f"{param}: could not fetch {url} ({type(exc).__name__})", param=param) from None
