@@ -60,6 +60,15 @@ class RetentionRows(StoreCore):
         with self.engine.connect() as conn:
             return [to_job(r) for r in conn.execute(query).all()]
 
+    def holding_inputs(self) -> list[Job]:
+        """Jobs whose input files must stay: queued and running ones, and finished ones whose outputs
+        are still kept (a remix of one, allowed as long as its video is, runs from its inputs)."""
+        c = jobs_t.c
+        waiting = c.status.in_([s.value for s in JobStatus if not s.terminal])
+        query = sa.select(jobs_t).where(sa.or_(waiting, c.data_removed.is_(False)))
+        with self.engine.connect() as conn:
+            return [to_job(r) for r in conn.execute(query).all()]
+
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` have a record (used to find orphaned output folders)."""
         with self.engine.connect() as conn:

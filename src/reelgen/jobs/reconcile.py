@@ -118,13 +118,21 @@ def sweep_scratch(store: JobStore, settings: JobSettings) -> int:
 
 
 def _remove_old_inputs(store: JobStore, artifacts: Artifacts, cutoff: float) -> int:
-    """Uploaded inputs older than ``cutoff`` that no queued or running job still needs."""
+    """Uploaded inputs older than ``cutoff`` that no job still needs: none queued or running, none
+    finished whose outputs are kept. An upload's age is when it came, not when its job ended: one
+    that waited in a long queue lost its image while its video was kept, and a remix of it failed."""
     if not artifacts.inputs.is_dir():
         return 0
-    needed = {str(Path(value).resolve()) for job in store.active() for value in kinds.input_paths(job)}
+    holding = store.holding_inputs()
+    needed = {str(Path(value).resolve()) for job in holding for value in kinds.input_paths(job)}
     removed = 0
     for path in artifacts.inputs.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff and str(path.resolve()) not in needed:
-            path.unlink(missing_ok=True)
-            removed += 1
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff and str(path.resolve()) not in needed:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except FileNotFoundError:
+            pass  # a deleted job's upload, removed meanwhile
+        except OSError as exc:  # one file left is said; it stopped the whole pass (scratch too) for an hour
+            log.warning("cannot remove the old upload %s (%s); the rest are cleaned up", path, exc)
     return removed

@@ -106,7 +106,8 @@ class JobSettings(BaseSettings):
     #: Progress events carry a small preview every this many steps (0: never); on a GPU it is made
     #: beside the loop and rides on a step or two later.
     preview_every: int = Field(default=5, ge=0)
-    #: Outputs (and unused uploads) of finished jobs older than this are deleted; 0: kept forever.
+    #: Outputs of jobs finished longer ago than this are deleted, and uploads older than this that no
+    #: waiting job or kept output was made from; 0: kept forever.
     retention_days: float = Field(default=7.0, ge=0)
     #: Records of finished jobs older than this are deleted, unless another job refers to them;
     #: 0: kept forever.
