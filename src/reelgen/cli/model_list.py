@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any
 
 from rich.console import Console
@@ -63,8 +64,27 @@ def print_models(rows: list[dict[str, Any]], out: Console) -> None:
         out.print(table)
         return
     for r in rows:
-        out.print(
-            f"[bold]{shown(r['model'])}[/]  {shown(r['family'])}: {shown(', '.join(r['tasks']))}  "
-            f"(cached: {r['cached']})"
-        )
-        out.print(f"    default (WxHxF@fps) {r['default']}; rules {rules_text(r['rules'])}", highlight=False)
+        head = f"{r['model']}  {r['family']}: {', '.join(r['tasks'])}  (cached:{_KEEP}{r['cached']})"
+        _hanging(out, head, bold=r["model"])
+        _hanging(out, f"    default (WxHxF@fps) {r['default']}; rules {rules_text(r['rules'])}")
+
+
+#: Where a line of the narrow listing goes on once folded: past the model names and the "default" lines.
+_FOLDED = " " * 8
+#: A space the narrow listing is not folded at ("(cached:" at one line's end read as cached nowhere).
+_KEEP = "\xa0"
+
+
+def _hanging(out: Console, line: str, bold: str = "") -> None:
+    """``line`` folded at the console's width with its later lines indented, its start ``bold`` in bold.
+
+    Folded by the terminal at 40 columns, a model's tasks and rules began lines of their own at the
+    left edge, where only model names begin: the listing read as twice as many models.
+    """
+    wrapped = textwrap.wrap(
+        line, out.width, subsequent_indent=_FOLDED, break_long_words=False, break_on_hyphens=False
+    )
+    for i, part in enumerate(folded.replace(_KEEP, " ") for folded in wrapped or [""]):
+        start = bold if i == 0 and bold and part.startswith(bold) else ""
+        said = f"[bold]{shown(start)}[/]{shown(part[len(start) :])}" if start else shown(part)
+        out.print(said, highlight=False)
