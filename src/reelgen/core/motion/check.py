@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.motion.path import CameraPath, Rect, step_size
+from reelgen.core.motion.path import CameraPath, Easing, Rect, step_size
 
 
 class MotionError(InvalidRequest):
@@ -62,7 +62,7 @@ class Limits:
 
 LIMITS = Limits()
 #: Slack for floating point at the image's edges (an eased rectangle can land 1e-12 outside).
-_EDGE = 1e-6
+EDGE = 1e-6
 
 
 def check_path(
@@ -88,7 +88,7 @@ def check_path(
     if path.arc:  # an arc bends between the ends; every frame must stay inside
         for i, rect in enumerate(rects):
             _check_inside(rect, image_size, f"{param}.arc", f"at frame {i}, the arc's crop")
-    _check_speed(rects, num_frames, speed_param or f"{param}.end", limits)
+    _check_speed(path, rects, num_frames, speed_param or f"{param}.end", limits)
 
 
 def _check_aspect(rect: Rect, output_size: tuple[int, int], param: str, limits: Limits) -> None:
@@ -106,7 +106,7 @@ def _check_aspect(rect: Rect, output_size: tuple[int, int], param: str, limits: 
 
 def _check_size(rect: Rect, output_size: tuple[int, int], param: str, limits: Limits) -> None:
     least = max(limits.min_crop, output_size[0] / limits.max_upscale)
-    if rect.width + _EDGE >= least:
+    if rect.width + EDGE >= least:
         return
     raise CropTooSmall(
         f"{param}: the crop {rect.width:g}x{rect.height:g} is too small: the {output_size[0]}x"
@@ -120,10 +120,10 @@ def _check_size(rect: Rect, output_size: tuple[int, int], param: str, limits: Li
 def _check_inside(rect: Rect, image_size: tuple[int, int], param: str, where: str = "the crop") -> None:
     width, height = image_size
     outside = [
-        f"{-rect.x:.0f} px past the left edge" if rect.x < -_EDGE else "",
-        f"{-rect.y:.0f} px past the top edge" if rect.y < -_EDGE else "",
-        f"{rect.right - width:.0f} px past the right edge" if rect.right > width + _EDGE else "",
-        f"{rect.bottom - height:.0f} px past the bottom edge" if rect.bottom > height + _EDGE else "",
+        f"{-rect.x:.0f} px past the left edge" if rect.x < -EDGE else "",
+        f"{-rect.y:.0f} px past the top edge" if rect.y < -EDGE else "",
+        f"{rect.right - width:.0f} px past the right edge" if rect.right > width + EDGE else "",
+        f"{rect.bottom - height:.0f} px past the bottom edge" if rect.bottom > height + EDGE else "",
     ]
     reasons = [r for r in outside if r]
     if not reasons:
@@ -135,20 +135,42 @@ def _check_inside(rect: Rect, image_size: tuple[int, int], param: str, where: st
     )
 
 
-def _check_speed(rects: list[Rect], num_frames: int, param: str, limits: Limits) -> None:
+def fastest_step(rects: list[Rect], limits: Limits = LIMITS) -> tuple[int, str, str, float] | None:
+    """The step that breaks a speed limit worst, as (frame, what it does, the limit, how far over); None if none.
+
+    The worst rather than the first: an eased path is slowest at its ends, so the
+    first step over the limit understated by far how fast the middle moves.
+    """
+    worst: tuple[int, str, str, float] | None = None
     for i in range(1, len(rects)):
         shift, zoom = step_size(rects[i - 1], rects[i])
-        if shift > limits.max_shift + _EDGE:
-            what = f"moves {shift:.1%} of the frame"
-            limit = f"{limits.max_shift:.0%}"
-        elif zoom > limits.max_zoom + _EDGE:
-            what = f"zooms {zoom:.1%}"
-            limit = f"{limits.max_zoom:.0%}"
-        else:
-            continue
-        raise MotionTooFast(
-            f"{param}: the camera {what} between frames {i - 1} and {i} (at most {limit} a frame reads "
-            f"as smooth motion); lower the speed, bring the start and end crops closer, ease linearly, "
-            f"or give the clip more than {num_frames} frames",
-            param=param,
-        )
+        for amount, limit, what in (
+            (shift, limits.max_shift, f"moves {shift:.1%} of the frame"),
+            (zoom, limits.max_zoom, f"zooms {zoom:.1%}"),
+        ):
+            over = amount / limit
+            # Of steps alike but for rounding (a linear path), the first is named.
+            if amount > limit + EDGE and (worst is None or over > worst[3] * (1 + 1e-9)):
+                worst = (i, what, f"{limit:.0%}", over)
+    return worst
+
+
+def too_fast(worst: tuple[int, str, str, float]) -> str:
+    """What the fastest step does, against the limit, as a message says it."""
+    i, what, limit, _ = worst
+    return (
+        f"the camera {what} between frames {i - 1} and {i} (at most {limit} a frame reads as smooth motion)"
+    )
+
+
+def _check_speed(path: CameraPath, rects: list[Rect], num_frames: int, param: str, limits: Limits) -> None:
+    worst = fastest_step(rects, limits)
+    if worst is None:
+        return
+    # A path of two crops has no speed to lower (a preset's is said by ``Motion.path``).
+    linear = "" if path.easing is Easing.LINEAR else "ease linearly, "
+    raise MotionTooFast(
+        f"{param}: {too_fast(worst)}; bring the start and end crops closer, {linear}"
+        f"or give the clip more than {num_frames} frames",
+        param=param,
+    )

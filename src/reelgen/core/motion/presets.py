@@ -12,7 +12,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reelgen.core.motion.check import LIMITS, CropTooSmall, MotionTooFast, check_path
+from reelgen.core.motion.check import (
+    EDGE,
+    LIMITS,
+    CropTooSmall,
+    MotionError,
+    MotionTooFast,
+    check_path,
+    fastest_step,
+    too_fast,
+)
 from reelgen.core.motion.path import CameraPath, Easing, Rect
 
 
@@ -65,14 +74,83 @@ def _travel(preset: MotionPreset, side: int, seconds: float, speed: float, param
     return distance
 
 
+def _check_room(
+    preset: MotionPreset,
+    size: tuple[int, int],
+    output_size: tuple[int, int],
+    travel: float,
+    clip: tuple[float, float],
+    param: str,
+) -> None:
+    """Refuse a pan whose crop, shrunk to leave room for ``travel``, the output would blow up past the limit.
+
+    Checked here rather than by ``check_path``, which blamed the start crop and asked for a larger one:
+    a preset's crops are not the person's to change, the image and the speed are.
+    """
+    width, height = size
+    aspect = output_size[0] / output_size[1]
+    least = max(LIMITS.min_crop, output_size[0] / LIMITS.max_upscale)
+    vertical = preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN)
+    if largest_crop(width, height, aspect)[0] + EDGE < least:
+        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
+    # The most a move may travel and keep a crop ``least`` wide (an arc's lift eats into the height).
+    if vertical:
+        room = height - least / aspect
+    else:
+        room = width - least
+        if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT):
+            room = min(room, (height - least / aspect) / ARC_LIFT)
+    if travel <= room + EDGE:
+        return
+    seconds, speed = clip
+    what = (
+        f"{param}.speed: {preset.value} at speed {speed:g} travels {travel:.0f} px in {seconds:.2f} s, which "
+        f"leaves a crop under {least:.0f} px wide on the {width}x{height} image, magnified more than "
+        f"{LIMITS.max_upscale:g}x by the {output_size[0]}x{output_size[1]} output"
+    )
+    raise NoRoom(what, speed * room / travel, param=f"{param}.speed")
+
+
+class NoRoom(CropTooSmall):
+    """A pan too fast for its image: the crop left to travel in is too small. ``Motion`` names a speed that
+    also keeps each step smooth; alone, the speed that leaves a large enough crop."""
+
+    def __init__(self, what: str, fits: float, *, param: str) -> None:
+        super().__init__(f"{what}; {speed_remedy(fits)}, a shorter clip, or a larger image", param=param)
+        self.what = what
+
+
+def speed_remedy(fits: float) -> str:
+    return f"use a speed of at most {_at_most(fits)} for this clip"
+
+
+def _image_too_small(
+    crop: tuple[float, float], least: float, output_size: tuple[int, int], param: str
+) -> CropTooSmall:
+    out = f"{output_size[0]}x{output_size[1]}"
+    return CropTooSmall(
+        f"{param}: the image's widest crop of the output's shape, {crop[0]:.4g}x{crop[1]:.4g}, is under "
+        f"{least:.0f} px wide, so the {out} output would magnify it more than {LIMITS.max_upscale:g}x before "
+        "any move; give a larger image or a smaller output",
+        param=param,
+    )
+
+
 def _pan(
-    preset: MotionPreset, size: tuple[int, int], aspect: float, seconds: float, speed: float, param: str
+    preset: MotionPreset,
+    size: tuple[int, int],
+    output_size: tuple[int, int],
+    seconds: float,
+    speed: float,
+    param: str,
 ) -> CameraPath:
     """Pans and arcs travel sideways; tilts up and down. The crop is the largest that leaves room to travel."""
     width, height = size
+    aspect = output_size[0] / output_size[1]
     vertical = preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN)
     d = _travel(preset, height if vertical else width, seconds, speed, param)
     lift = ARC_LIFT * d if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT) else 0.0
+    _check_room(preset, size, output_size, d, (seconds, speed), param)
     if vertical:
         cw, ch = largest_crop(width, height - d, aspect)
         x = (width - cw) / 2
@@ -132,12 +210,7 @@ def _zoom_depth(
         return depth
     out = f"{output_size[0]}x{output_size[1]}"
     if room <= 0:
-        raise CropTooSmall(
-            f"{param}: the image's widest crop of the output's shape, {cw:.0f}x{ch:.0f}, is under {least:.0f} px "
-            f"wide, so the {out} output would magnify it more than {LIMITS.max_upscale:g}x before any zoom; "
-            "give a larger image or a smaller output",
-            param=param,
-        )
+        raise _image_too_small((cw, ch), least, output_size, param)
     raise CropTooSmall(
         f"{param}.speed: {preset.value} at speed {speed:g} over {seconds:.2f} s zooms further than this image "
         f"allows: its tightest crop would be under {least:.0f} px wide, magnified more than "
@@ -162,10 +235,9 @@ def preset_path(
     param: str = "motion",
 ) -> CameraPath:
     """The camera path of ``preset`` on an image of ``image_size`` for an output of ``output_size``."""
-    aspect = output_size[0] / output_size[1]
     if preset in (MotionPreset.ZOOM_IN, MotionPreset.ZOOM_OUT, MotionPreset.DOLLY_IN, MotionPreset.DOLLY_OUT):
         return _zoom(preset, image_size, output_size, seconds, speed, param)
-    return _pan(preset, image_size, aspect, seconds, speed, param)
+    return _pan(preset, image_size, output_size, seconds, speed, param)
 
 
 class Motion(BaseModel):
@@ -203,18 +275,72 @@ class Motion(BaseModel):
     ) -> CameraPath:
         """The camera path on this image for this output, checked (``MotionError`` if it cannot render well)."""
         seconds = max(num_frames - 1, 1) / fps
-        if self.preset is not None:
-            path = preset_path(self.preset, image_size, output_size, seconds, self.speed, param)
-            if self.easing is not None:
-                path = path.model_copy(update={"easing": self.easing})
-        else:
+        if self.preset is None:
             assert self.start is not None and self.end is not None
             path = CameraPath(
                 start=self.start, end=self.end, easing=self.easing or Easing.EASE_IN_OUT, arc=self.arc
             )
-        speed_param = f"{param}.speed" if self.preset is not None else None
-        check_path(path, image_size, output_size, num_frames, param=param, speed_param=speed_param)
+            check_path(path, image_size, output_size, num_frames, param=param)
+            return path
+        try:
+            path = self._preset_path(image_size, output_size, seconds, self.speed, param)
+        except NoRoom as exc:
+            fits = self._fitting_speed(image_size, output_size, num_frames, fps)
+            raise CropTooSmall(
+                f"{exc.what}; {speed_remedy(fits)}, a shorter clip, or a larger image", param=exc.param
+            ) from None
+        try:
+            check_path(path, image_size, output_size, num_frames, param=param, speed_param=f"{param}.speed")
+        except MotionTooFast:
+            worst = fastest_step(path.rects(num_frames))
+            assert worst is not None  # check_path found a step over the limit
+            fits = self._fitting_speed(image_size, output_size, num_frames, fps)
+            raise MotionTooFast(
+                f"{param}.speed: {self.label}: {too_fast(worst)}; {speed_remedy(fits)}, or give the clip "
+                f"more than {num_frames} frames",
+                param=f"{param}.speed",
+            ) from None
         return path
+
+    def _preset_path(
+        self,
+        image_size: tuple[int, int],
+        output_size: tuple[int, int],
+        seconds: float,
+        speed: float,
+        param: str,
+    ) -> CameraPath:
+        assert self.preset is not None
+        path = preset_path(self.preset, image_size, output_size, seconds, speed, param)
+        return path if self.easing is None else path.model_copy(update={"easing": self.easing})
+
+    def _fitting_speed(
+        self, image_size: tuple[int, int], output_size: tuple[int, int], num_frames: int, fps: float
+    ) -> float:
+        """The fastest speed at which the preset renders well, bisected to three digits.
+
+        A preset's crops are not the person's to move, so the speed is what to
+        name; and one that fits every limit, not only the one broken first (a
+        pan's crop shrinks as it speeds up, so its steps grow faster than it).
+        """
+        seconds = max(num_frames - 1, 1) / fps
+
+        def fits(speed: float) -> bool:
+            try:
+                path = self._preset_path(image_size, output_size, seconds, speed, "motion")
+            except MotionError:
+                return False
+            return fastest_step(path.rects(num_frames)) is None
+
+        low, high = self.speed / 2, self.speed
+        for _ in range(64):  # steps shrink with the speed, so some speed fits; 64 halvings reach 1e-18
+            if fits(low):
+                break
+            low, high = low / 2, low
+        while high - low > low * 1e-3:
+            middle = (low + high) / 2
+            low, high = (middle, high) if fits(middle) else (low, middle)
+        return low
 
 
 def dominant_move(path: CameraPath) -> tuple[str, float]:

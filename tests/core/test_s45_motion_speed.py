@@ -1,0 +1,65 @@
+"""A preset too fast or on too small an image blames what the person can change, and names a speed that renders."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelgen.core.motion import CameraPath, CropTooSmall, Easing, Motion, MotionTooFast, Rect, check_path
+
+
+def named_speed(message: str) -> float:
+    return float(message.split("use a speed of at most ")[1].split()[0])
+
+
+@pytest.mark.parametrize("preset", ["pan-right", "tilt-up", "arc-left"])
+def test_a_pan_on_an_image_too_small_for_the_output_blames_the_image_not_a_crop(preset: str) -> None:
+    # It said "items[0].motion.start: the crop 0.926667x0.52125 is too small ... make it at least 32x18":
+    # a preset has no crop for the person to make.
+    with pytest.raises(CropTooSmall) as caught:
+        Motion(preset=preset).path((1, 1), (128, 72), 12, 12.0, param="items[0].motion")
+    assert caught.value.param == "items[0].motion"
+    assert "give a larger image or a smaller output" in caught.value.message
+    assert "make it at least" not in caught.value.message
+
+
+@pytest.mark.parametrize("preset", ["pan-right", "arc-left"])
+def test_a_pan_whose_travel_leaves_too_small_a_crop_names_a_speed_that_renders(preset: str) -> None:
+    with pytest.raises(CropTooSmall) as caught:
+        Motion(preset=preset, speed=5).path((100, 100), (256, 144), 12, 12.0, param="items[0].motion")
+    assert caught.value.param == "items[0].motion.speed"
+    assert "leaves a crop under 64 px wide on the 100x100 image" in caught.value.message
+    fits = named_speed(caught.value.message)
+    Motion(preset=preset, speed=fits).path((100, 100), (256, 144), 12, 12.0)  # renders: no error
+
+
+@pytest.mark.parametrize(
+    ("preset", "speed"),
+    [("pan-left", 10), ("zoom-in", 9), ("dolly-in", 9), ("arc-right", 9), ("tilt-down", 9)],
+)
+def test_a_preset_too_fast_per_frame_names_the_fastest_speed_that_renders(preset: str, speed: float) -> None:
+    # It said "lower the speed, bring the start and end crops closer" with no speed, and a preset has no crops.
+    image, out = (320, 192), (128, 72)
+    with pytest.raises(MotionTooFast) as caught:
+        Motion(preset=preset, speed=speed).path(image, out, 12, 12.0, param="items[0].motion")
+    said = caught.value.message
+    assert caught.value.param == "items[0].motion.speed" and "crops" not in said
+    fits = named_speed(said)
+    Motion(preset=preset, speed=fits).path(image, out, 12, 12.0)  # renders ...
+    with pytest.raises((MotionTooFast, CropTooSmall)):  # ... and is near the fastest that does
+        Motion(preset=preset, speed=fits * 1.02).path(image, out, 12, 12.0)
+
+
+def test_a_path_too_fast_names_its_fastest_step_not_its_first() -> None:
+    # Eased, the first step is the slowest: it said 6.4% between frames 0 and 1 of a move that reaches 37%.
+    with pytest.raises(MotionTooFast) as caught:
+        Motion(preset="pan-left", speed=10).path((320, 192), (128, 72), 12, 12.0)
+    assert "moves 37.4% of the frame between frames 5 and 6" in caught.value.message
+
+
+def test_a_custom_path_too_fast_is_not_told_to_lower_a_speed_it_does_not_have() -> None:
+    start, end = Rect(x=0, y=0, width=160, height=90), Rect(x=160, y=100, width=160, height=90)
+    with pytest.raises(MotionTooFast) as caught:
+        check_path(CameraPath(start=start, end=end, easing=Easing.LINEAR), (320, 192), (128, 72), 12)
+    said = caught.value.message
+    assert "speed" not in said and "bring the start and end crops closer" in said
+    assert "ease linearly" not in said  # it is linear already
