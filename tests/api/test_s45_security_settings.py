@@ -35,3 +35,14 @@ def test_names_addresses_and_ports_as_requests_carry_them_are_taken() -> None:
         allowed_origins="https://studio.example,http://localhost:3000/,http://[::1]:8000",
     )
     assert len(settings.allowed_hosts) == 6 and len(settings.allowed_origins) == 3
+
+
+def test_an_image_pixel_cap_above_what_workers_read_is_refused() -> None:
+    # REELGEN_MAX_IMAGE_PIXELS=100000000 took an 80 MP upload, and its job failed in the worker on
+    # the core's own cap of 64 MP.
+    from reelgen.core.media import MAX_IMAGE_PIXELS
+
+    with pytest.raises(ValidationError) as raised:
+        ApiSettings(max_image_pixels=MAX_IMAGE_PIXELS + 1)
+    assert f"at most {MAX_IMAGE_PIXELS}, the most pixels a worker reads" in str(raised.value)
+    assert ApiSettings(max_image_pixels=MAX_IMAGE_PIXELS).max_image_pixels == MAX_IMAGE_PIXELS

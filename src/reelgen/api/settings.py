@@ -130,6 +130,20 @@ class ApiSettings(BaseSettings):
                 raise ValueError(f"{host!r} is not a host name; give the name alone, like app.example")
         return value
 
+    @field_validator("max_image_pixels")
+    @classmethod
+    def _as_workers_read(cls, value: int) -> int:
+        # Workers open every input image with the core's own cap: a larger one here took uploads
+        # that each job then failed on ("an input image has at most 64,000,000 pixels").
+        from reelgen.core.media import MAX_IMAGE_PIXELS
+
+        if value > MAX_IMAGE_PIXELS:
+            raise ValueError(
+                f"at most {MAX_IMAGE_PIXELS}, the most pixels a worker reads of an input image "
+                "(a larger upload would be taken, then fail its job)"
+            )
+        return value
+
     @field_validator("lora_dir", mode="before")
     @classmethod
     def _a_lora_folder(cls, value: object) -> object:
