@@ -20,9 +20,13 @@ from reelgen.core.media import load_image
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
+#: The smallest letters drawn, in pixels.
+_SMALLEST = 6
+
+
 def font(path: str | None, size: int, param: str) -> Font:
     """The font at ``path`` (a .ttf/.otf), else Pillow's built-in scalable one, at ``size`` pixels."""
-    size = max(6, size)
+    size = max(_SMALLEST, size)
     if path is None:
         return ImageFont.load_default(size=size)
     try:
@@ -158,20 +162,49 @@ def _anchor_xy(
     return x, y
 
 
-def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Image:
-    """A full frame: the title (and subtitle) centred on the card's background."""
-    image = Image.new("RGB", (width, height), ImageColor.getrgb(card.background))
-    draw = ImageDraw.Draw(image)
+#: Each step a text too tall for its frame is drawn smaller by, until it fits.
+_SHRINK = 0.85
+
+
+def _too_long(param: str, width: int, height: int, words: str) -> InvalidRequest:
+    """A text that fills more than the frame even in the smallest letters drawn."""
+    return InvalidRequest(
+        f"{param}: {len(words)} letters do not fit in a {width}x{height} frame even at the smallest size "
+        "drawn; shorten the text, or export a larger film (a greater width and height)",
+        param=param,
+    )
+
+
+def _card_blocks(
+    draw: ImageDraw.ImageDraw, card: TitleCard, size: tuple[int, int], scale: float, param: str
+) -> list[tuple[str, Font]]:
+    """The title (and subtitle) wrapped to the card's width, in letters ``scale`` times the usual size."""
+    width, height = size
     title = unicodedata.normalize("NFC", card.text)  # é as one letter, not e and a combining accent
-    title_face = font_for(card.font, round(height * 0.12), title, f"{param}.text")
+    title_face = font_for(card.font, round(height * 0.12 * scale), title, f"{param}.text")
     blocks = [(_wrap(draw, title, title_face, round(width * 0.85)), title_face)]
     if card.subtitle:
         subtitle = unicodedata.normalize("NFC", card.subtitle)
-        sub_face = font_for(card.font, round(height * 0.06), subtitle, f"{param}.subtitle")
+        sub_face = font_for(card.font, round(height * 0.06 * scale), subtitle, f"{param}.subtitle")
         blocks.append((_wrap(draw, subtitle, sub_face, round(width * 0.85)), sub_face))
-    sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
-    gap = round(height * 0.03)
-    total = sum(b[3] - b[1] for b in sizes) + gap * (len(blocks) - 1)
+    return blocks
+
+
+def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Image:
+    """A full frame: the title (and subtitle) centred on the card's background, made smaller until it fits."""
+    image = Image.new("RGB", (width, height), ImageColor.getrgb(card.background))
+    draw = ImageDraw.Draw(image)
+    gap, scale = round(height * 0.03), 1.0
+    while True:
+        # A title of many lines ran off the top and bottom of the card, and the film showed it cut.
+        blocks = _card_blocks(draw, card, (width, height), scale, param)
+        sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
+        total = sum(b[3] - b[1] for b in sizes) + gap * (len(blocks) - 1)
+        if total <= height * 0.9:
+            break
+        if round(height * 0.12 * scale) <= _SMALLEST:
+            raise _too_long(f"{param}.text", width, height, card.text + card.subtitle)
+        scale *= _SHRINK
     y = (height - total) // 2
     for (text, face), box in zip(blocks, sizes, strict=True):
         x = (width - (box[2] - box[0])) // 2
@@ -181,18 +214,26 @@ def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Im
 
 
 def text_layer(overlay: TextOverlay, width: int, height: int, param: str) -> Image.Image:
-    """A transparent full frame with the overlay's text (on a translucent box) at its position."""
+    """A transparent full frame with the overlay's text (on a translucent box) at its position; a text
+    taller than the frame at its ``size`` is drawn smaller until it fits."""
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     words = unicodedata.normalize("NFC", overlay.text)
-    face = font_for(overlay.font, round(height * overlay.size), words, f"{param}.text")
-    text = _wrap(draw, words, face, round(width * 0.9))
-    left, top, right, bottom = (
-        round(v) for v in draw.multiline_textbbox((0, 0), text, font=face, align="center")
-    )
-    pad = max(2, round(height * overlay.size * 0.3))
-    box = (right - left + 2 * pad, bottom - top + 2 * pad)
-    x, y = _anchor_xy(overlay.position, (width, height), box, round(height * 0.04))
+    margin, letters_px = round(height * 0.04), round(height * overlay.size)
+    while True:
+        face = font_for(overlay.font, letters_px, words, f"{param}.text")
+        text = _wrap(draw, words, face, round(width * 0.9))
+        left, top, right, bottom = (
+            round(v) for v in draw.multiline_textbbox((0, 0), text, font=face, align="center")
+        )
+        pad = max(2, round(letters_px * 0.3))
+        box = (right - left + 2 * pad, bottom - top + 2 * pad)
+        if box[1] <= height - 2 * margin:
+            break
+        if letters_px <= _SMALLEST:
+            raise _too_long(f"{param}.text", width, height, words)
+        letters_px = max(_SMALLEST, round(letters_px * _SHRINK))
+    x, y = _anchor_xy(overlay.position, (width, height), box, margin)
     if overlay.box:
         draw.rectangle((x, y, x + box[0], y + box[1]), fill=(0, 0, 0, round(255 * overlay.box)))
     draw.multiline_text((x + pad - left, y + pad - top), text, font=face, fill=overlay.colour, align="center")
