@@ -40,6 +40,9 @@ def _print_video(video: dict[str, Any]) -> None:
         line += f"  seed {video['seed']}"
     if video.get("queue_position") is not None:
         line += f"  queue position {video['queue_position']}"
+    if video["status"] == "completed" and not (video.get("urls") or {}).get("content", True):
+        # A completed video past retention read as one to download, and `download` then said 404.
+        line += "  files removed (retention)"
     typer.echo(line)
     if video.get("error"):
         typer.echo(f"  {video['error']['code']}: {video['error']['message']}")
