@@ -38,7 +38,7 @@ STILL_LEVEL = 2.0
 #: shorter clip is reported when none of it moves.
 FROZEN_SECONDS = 0.5
 #: ... and is at least this many frames, so clips at a few frames per second are not reported
-#: for a single repeated frame.
+#: for a single repeated frame (a whole clip of fewer frames that never moves is).
 FROZEN_MIN_RUN = 4
 
 #: A frame's mean luma is compared with the median of the FLASH_WINDOW frames around it. The
@@ -248,7 +248,15 @@ def _problems(
             f"{len(unexplained)} black frame(s) (frames {_listed(unexplained)}); a model that produces "
             "NaN values decodes to black (try bfloat16 or float32 instead of float16, or another seed)"
         )
-    problems += [f"frames {s}..{s + n - 1} do not move (frozen)" for s, n in frozen]
+    # Black frames are said as black: "frames 0..23 do not move" or "frames 7 are much brighter or
+    # darker" beside it sent people after a second fault in a clip that has one.
+    said = set(black) | set(nan)
+    problems += [
+        f"frames {s}..{s + n - 1} do not move (frozen)"
+        for s, n in frozen
+        if not said.issuperset(range(s, s + n))
+    ]
+    flashes = [i for i in flashes if i not in said]  # a black frame in a bright clip is no flash as well
     if flashes:
         problems.append(
             f"frames {_listed(flashes)} are much brighter or darker than those around them (flash)"
@@ -270,8 +278,9 @@ def assess(video: Video) -> QualityReport:
     scan = _scan(frames)
     mean_luma = np.array(scan.mean_luma)
     # A clip shorter than FROZEN_SECONDS that never moves is a still picture, not a pause: capping the
-    # run at the clip's length names it (9 identical frames at 24 fps passed clean and scored best).
-    least = max(FROZEN_MIN_RUN, min(round(FROZEN_SECONDS * float(video.fps)), len(frames)))
+    # run at the clip's length names it (9 identical frames at 24 fps passed clean and scored best), and
+    # one of 2 or 3 frames too, shorter than FROZEN_MIN_RUN (an SVD clip of 3 copies of one picture).
+    least = max(2, min(max(FROZEN_MIN_RUN, round(FROZEN_SECONDS * float(video.fps))), len(frames)))
     frozen = held_runs(frames, frozen_runs(scan.still, least), least)
     flashes = flash_frames(mean_luma)
     flick = flicker(mean_luma)
