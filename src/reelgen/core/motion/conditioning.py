@@ -68,7 +68,8 @@ def write_crops(
 def camera_motion(motion: Motion) -> Conditioning:
     """AnimateDiff's option for ``motion``: the LoRA of the same name, or the nearest, at strength ``speed``.
 
-    A custom path gets the LoRA of its strongest component (zoom, pan or tilt).
+    A custom path gets the LoRA of its strongest component (zoom, pan or tilt);
+    one whose start and end crops are the same gets none: the camera stays still.
     """
     if motion.preset is not None:
         name = NEAREST_LORA.get(motion.preset, motion.preset.value)
@@ -76,7 +77,11 @@ def camera_motion(motion: Motion) -> Conditioning:
         source = f"preset {motion.preset.value}"
     else:
         assert motion.start is not None and motion.end is not None  # Motion's validator saw to it
-        name, _ = dominant_move(CameraPath(start=motion.start, end=motion.end))
+        name, amount = dominant_move(CameraPath(start=motion.start, end=motion.end))
+        if amount == 0:  # a still path was given the zoom-out LoRA (the first of three moves of nothing)
+            return Conditioning(
+                "none", {}, "no camera LoRA: the custom path's start and end are the same crop"
+            )
         exact, source = False, "the custom path's strongest move"
     assert name in CAMERA_MOTIONS
     strength = min(2.0, motion.speed)
