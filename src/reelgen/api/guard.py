@@ -208,8 +208,7 @@ class EdgeGuard:
     def host_allowed(self, host: str, scope: Scope) -> bool:
         if self.any_host:
             return True
-        client = scope.get("client") or ("",)
-        if client[0] == "testclient":  # Starlette's in-process test transport: no network at all
+        if _in_process(scope):
             return True
         name = host_name(host)
         return name in self.hosts or _is_loopback(name)
@@ -232,6 +231,17 @@ class EdgeGuard:
             return False
         scheme, _, given = headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), self.key.encode())
+
+
+def _in_process(scope: Scope) -> bool:
+    """Whether Starlette's in-process test transport made this request (no network at all).
+
+    Its client name alone was trusted, and uvicorn takes the client from ``X-Forwarded-For`` on a
+    connection from 127.0.0.1: a DNS-rebinding page sending ``X-Forwarded-For: testclient`` (a header
+    fetch() may set) passed the Host check. The transport's debug extension comes from no request.
+    """
+    client = scope.get("client") or ("",)
+    return client[0] == "testclient" and "http.response.debug" in (scope.get("extensions") or {})
 
 
 def _query_name_twice(query: bytes) -> str | None:
