@@ -72,10 +72,19 @@ class EngineHost:
             self._safe_stop()
             return
         self._started.set()
-        self.down = self._reason()
+        said: str | None = None  # a check failing the same way is said once, not every second
         try:
+            self.down = self._reason()
             while not self._stop.wait(self.check_s):
-                self._check()
+                try:
+                    self._check()
+                    said = None
+                except Exception as exc:
+                    # It ended this thread: the engine was stopped and never started again, while
+                    # the server took jobs that then waited for ever ("the engine thread stopped").
+                    if str(exc) != said:
+                        log.error("watching the %s engine failed (%s); trying again", self.engine.name, exc)
+                    said = str(exc)
         finally:
             self._safe_stop()
 
@@ -94,7 +103,15 @@ class EngineHost:
         )
         self.restarting = reason
         try:
-            self.on_lost(reason)
+            try:
+                self.on_lost(reason)
+            except Exception as exc:  # the database too (one outage can take both): restart all the same
+                log.error(
+                    "putting the %s engine's jobs back in the queue failed (%s); each goes back when its "
+                    "lease runs out",
+                    self.engine.name,
+                    exc,
+                )
             self._safe_stop()
             self._restart()
         finally:
