@@ -63,3 +63,15 @@ def test_a_custom_path_too_fast_is_not_told_to_lower_a_speed_it_does_not_have() 
     said = caught.value.message
     assert "speed" not in said and "bring the start and end crops closer" in said
     assert "ease linearly" not in said  # it is linear already
+
+
+def test_a_preset_too_fast_is_not_told_that_more_frames_would_help() -> None:
+    # It said "or give the clip more than 12 frames", but a preset moves so far a second: 24 frames at the
+    # same rate step as far a frame (a pan further), and are refused again. A higher frame rate does help.
+    fast = Motion(preset="pan-left", speed=4)
+    for frames in (12, 24):
+        with pytest.raises(MotionTooFast) as caught:
+            fast.path((3200, 1920), (128, 72), frames, 12.0)
+        assert "more than" not in caught.value.message.split(";")[1]
+        assert "or a frame rate above 12 fps" in caught.value.message
+    fast.path((3200, 1920), (128, 72), 23, 24.0)  # the same second at 24 fps: renders

@@ -295,9 +295,11 @@ class Motion(BaseModel):
             worst = fastest_step(path.rects(num_frames))
             assert worst is not None  # check_path found a step over the limit
             fits = self._fitting_speed(image_size, output_size, num_frames, fps)
+            # Not "more frames": a preset moves so far a second, so a longer clip at this rate steps as far
+            # a frame (a pan further: its crop shrinks to leave room to travel). More frames a second help.
             raise MotionTooFast(
-                f"{param}.speed: {self.label}: {too_fast(worst)}; {speed_remedy(fits)}, or give the clip "
-                f"more than {num_frames} frames",
+                f"{param}.speed: {self.label}: {too_fast(worst)}; {speed_remedy(fits)}, or a frame rate above "
+                f"{fps:g} fps",
                 param=f"{param}.speed",
             ) from None
         return path
