@@ -118,9 +118,25 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     # cannot load a lip-sync model at all.
     raise WeightsNotHere(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
-        f"{local} and the Hugging Face cache at {settings.hf_cache_dir()}. "
+        f"{local}{_not_a_model_folder(local)} and the Hugging Face cache at {settings.hf_cache_dir()}. "
         f"Fetch it with: reelgen pull {preset.name}",
         param="model",
+    )
+
+
+def _not_a_model_folder(local: Path) -> str:
+    """Why something at a model's place in the models folder was passed over, or "" when nothing is there.
+
+    A checkpoint file or a part folder copied there was passed over in silence: "Looked in: PATH" named a
+    place that plainly held the model's files.
+    """
+    if local.is_dir() and any(local.iterdir()):
+        return (
+            " (there, but with no model_index.json: it must be the model's whole diffusers folder, as "
+            "`save_pretrained` writes it)"
+        )
+    return (
+        " (a file: the model's diffusers folder goes there)" if local.exists() and not local.is_dir() else ""
     )
 
 
