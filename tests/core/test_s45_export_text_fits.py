@@ -51,4 +51,4 @@ def test_a_text_no_size_fits_is_refused_naming_its_field(draw: Callable[[], obje
     with pytest.raises(InvalidRequest) as refused:
         draw()
     assert refused.value.param == f"{field}.text"
-    assert "500 letters do not fit in a 32x32 frame" in refused.value.message
+    assert "the text (500 letters) does not fit in a 32x32 frame" in refused.value.message
