@@ -1,9 +1,15 @@
-"""How a camera path reaches AnimateDiff: a path that does not move asks for no camera LoRA."""
+"""How a camera path reaches a model: a still path asks AnimateDiff for no LoRA; crops need two frames to pin."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.motion import Motion, Rect
-from reelgen.core.motion.conditioning import camera_motion
+from reelgen.core.motion.conditioning import camera_motion, frames_for
+from reelgen.core.spec import registry
 
 
 def test_a_still_custom_path_gets_no_camera_lora() -> None:
@@ -17,3 +23,15 @@ def test_a_still_custom_path_gets_no_camera_lora() -> None:
 def test_a_moving_custom_path_still_gets_the_lora_of_its_strongest_move() -> None:
     start, end = Rect(x=0, y=10, width=100, height=100), Rect(x=0, y=0, width=100, height=100)
     assert camera_motion(Motion(start=start, end=end)).fields["options"]["camera_motion"] == "tilt-up"
+
+
+def test_a_one_frame_clip_is_refused_for_its_frames_not_for_a_keyframe_nobody_gave(tmp_path: Path) -> None:
+    # Both crops went to frame 0 and the batch item was refused as "keyframes[1].frame 0 is pinned already
+    # by an earlier keyframe", naming keyframes the person never wrote.
+    start, end = tmp_path / "s.png", tmp_path / "e.png"
+    ltx = registry.resolve("ltx-tiny")[1]
+    with pytest.raises(InvalidRequest) as caught:
+        frames_for(ltx, start, end, 1)
+    assert caught.value.param == "num_frames" and "keyframes" not in caught.value.message
+    assert "at least 2" in caught.value.message and "e.g. 9" in caught.value.message
+    assert [k.frame for k in frames_for(ltx, start, end, 9).fields["keyframes"]] == [0, 8]

@@ -98,6 +98,13 @@ def camera_motion(motion: Motion) -> Conditioning:
 def frames_for(preset: Preset, start: Path, end: Path, num_frames: int) -> Conditioning:
     """The crops as keyframes (first and last frame) or as start and end image, as the model takes them."""
     if Task.KEYFRAMES in preset.tasks:
+        if num_frames < 2:  # both crops at frame 0 was refused as "keyframes[1] pinned already", unasked for
+            raise InvalidRequest(
+                f"num_frames {num_frames}: the start and end pictures (a camera path's crops, or two images) "
+                f"are pinned at the first and the last frame, so there must be at least 2; give more (e.g. "
+                f"{preset.num_frames}, {preset.name}'s default)",
+                param="num_frames",
+            )
         keys = [Keyframe(image=str(start), frame=0), Keyframe(image=str(end), frame=num_frames - 1)]
         return Conditioning(
             "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, "crops pinned as keyframes"
