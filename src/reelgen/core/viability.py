@@ -162,10 +162,20 @@ def _aspect(size: tuple[float, float], output: tuple[int, int]) -> tuple[float, 
         score,
         kept,
         (
-            f"aspect {score:.2f}: the picture is {have:.2f}:1 and the output {want:.2f}:1, so fitting it "
-            f"keeps {kept:.0%} of it; crop it to {want:.2f}:1 or give a camera path"
+            f"aspect {score:.2f}: the picture is {_ratio(have)}:1 and the output {_ratio(want)}:1, so fitting "
+            f"it keeps {_share(kept)} of it; crop it to {_ratio(want)}:1 or give a camera path"
         ),
     )
+
+
+def _ratio(value: float) -> str:
+    """``value`` to two places, or two figures under 0.1: a 1x1000 strip was "0.00:1", as if it had no width."""
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
+
+
+def _share(value: float) -> str:
+    """``value`` as a percentage, to two figures under 1 % (it "keeps 0% of it" of a picture it cuts to 0.1 %)."""
+    return f"{value:.0%}" if value >= 0.01 else f"{value * 100:.2g}%"
 
 
 def assess_keyframe(
