@@ -68,7 +68,7 @@ class JobSettings(BaseSettings):
     #: SQLAlchemy URL; None means a SQLite file ``jobs.db`` in ``data_dir`` (WAL mode).
     database_url: str | None = None
     #: Outputs (``outputs/<job id>/``) and uploaded inputs (``inputs/``) live here.
-    data_dir: Path = Field(default_factory=default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir, validate_default=True)
     #: What runs jobs: ``local`` (one spawned worker process per GPU, or ``cpu_workers`` without
     #: one), ``ray`` (the cluster at ``ray_address``, else a private Ray on loopback), or ``auto``:
     #: Ray when ``RAY_ADDRESS`` is set, else local. docs/reliability.md says why local is the default.
@@ -134,6 +134,15 @@ class JobSettings(BaseSettings):
         if isinstance(value, str | Path) and not str(value).strip():
             raise ValueError("an empty folder name means the folder the server starts in; give a folder")
         return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Every upload and output is recorded by its path: relative ones ("data/outputs/...") named
+        # other files, or none, once the server was started from another folder (videos answered
+        # 404, queued jobs failed input_missing). "~" is expanded, as a shell would have: a unit
+        # file's REELGEN_DATA_DIR=~/reelgen made a folder named "~".
+        return value.expanduser().absolute()
 
     @field_validator("webhook_secret")
     @classmethod
