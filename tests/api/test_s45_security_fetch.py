@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from reelgen.api import security
 from reelgen.api.errors import ApiError
@@ -29,3 +30,20 @@ def test_a_url_httpx_refuses_is_a_400_naming_the_field(
     assert error.status == 400 and error.param == "input_reference.image_url"
     assert reason in error.message and "cannot be fetched" in error.message
     assert "position" not in error.message  # counted in the pinned address's URL, not the one sent
+
+
+def test_a_private_webhook_target_is_refused_naming_the_setting_that_allows_it(client: TestClient) -> None:
+    # A person trying webhooks with a receiver on this machine heard "only public addresses are
+    # fetched": a webhook is not fetched, and REELGEN_ALLOW_PRIVATE_WEBHOOKS was never named.
+    body = {
+        "prompt": "a fox",
+        "model": "wan-tiny",
+        "num_frames": 9,
+        "webhook": {"url": "http://localhost:9000/hook"},
+    }
+    resp = client.post("/v1/videos", json=body)
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert error["param"] == "webhook.url" and error["code"] == "blocked_url"
+    assert "REELGEN_ALLOW_PRIVATE_WEBHOOKS=1" in error["message"] and "fetched" not in error["message"]
+    assert client.get("/v1/videos").json()["data"] == []

@@ -299,7 +299,7 @@ def decode_data_url(url: str, max_bytes: int, param: str) -> bytes:
         raise ApiError(400, f"{param}: data URL is not valid base64", param=param) from None
 
 
-def _resolve_public(host: str, port: int, param: str) -> str:
+def _resolve_public(host: str, port: int, param: str, said: str = "only public addresses are fetched") -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -307,14 +307,13 @@ def _resolve_public(host: str, port: int, param: str) -> str:
     addresses = sorted({str(info[4][0]) for info in infos})
     blocked = [a for a in addresses if is_blocked_address(a)]
     if blocked or not addresses:
-        raise ApiError(
-            400,
-            f"{param}: {host} resolves to a private, loopback or link-local address ({', '.join(blocked)}); "
-            "only public addresses are fetched",
-            param=param,
-            code="blocked_url",
-        )
+        where = f"{host} resolves to a private, loopback or link-local address ({', '.join(blocked)})"
+        raise ApiError(400, f"{param}: {where}; {said}", param=param, code="blocked_url")
     return addresses[0]
+
+
+#: A webhook is sent, not fetched; one to a local receiver heard "only public addresses are fetched".
+WEBHOOK_TARGETS = "webhooks go to public addresses only; REELGEN_ALLOW_PRIVATE_WEBHOOKS=1 allows others"
 
 
 def check_public_url(url: str, param: str) -> None:
@@ -322,7 +321,7 @@ def check_public_url(url: str, param: str) -> None:
     parts, port = _split(url, param)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ApiError(400, f"{param}: must be an http(s) URL", param=param)
-    _resolve_public(parts.hostname, port or (443 if parts.scheme == "https" else 80), param)
+    _resolve_public(parts.hostname, port or (443 if parts.scheme == "https" else 80), param, WEBHOOK_TARGETS)
 
 
 def _split(url: str, param: str) -> tuple[urllib.parse.SplitResult, int | None]:
