@@ -47,3 +47,15 @@ def test_a_private_webhook_target_is_refused_naming_the_setting_that_allows_it(c
     assert error["param"] == "webhook.url" and error["code"] == "blocked_url"
     assert "REELGEN_ALLOW_PRIVATE_WEBHOOKS=1" in error["message"] and "fetched" not in error["message"]
     assert client.get("/v1/videos").json()["data"] == []
+
+
+def test_a_plain_http_image_url_names_the_setting_that_allows_it_and_another_scheme_does_not() -> None:
+    policy = FetchPolicy(timeout_s=1.0, max_bytes=1000)
+    with pytest.raises(ApiError) as raised:
+        fetch_url("http://images.example/fox.png", policy)
+    assert "REELGEN_FETCH_ALLOW_HTTP=1 allows http" in raised.value.message
+    with pytest.raises(ApiError) as raised:
+        fetch_url("file:///etc/passwd", policy)
+    assert (
+        "only https URLs" in raised.value.message and "REELGEN_FETCH_ALLOW_HTTP" not in raised.value.message
+    )

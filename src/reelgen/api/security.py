@@ -353,9 +353,9 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
     parts, given_port = _split(url, param)
     schemes = ("https", "http") if policy.allow_http else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
-        raise ApiError(
-            400, f"{param}: only {' or '.join(schemes)} URLs (or data: URLs) are fetched", param=param
-        )
+        allows = "; REELGEN_FETCH_ALLOW_HTTP=1 allows http" if parts.scheme == "http" else ""  # else unsaid
+        only = f"only {' or '.join(schemes)} URLs (or data: URLs) are fetched{allows}"
+        raise ApiError(400, f"{param}: {only}", param=param)
     if parts.username or parts.password:
         raise ApiError(400, f"{param}: URLs with credentials are not fetched", param=param)
     port = given_port or (443 if parts.scheme == "https" else 80)
