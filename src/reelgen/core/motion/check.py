@@ -91,6 +91,15 @@ def check_path(
     _check_speed(path, rects, num_frames, speed_param or f"{param}.end", limits)
 
 
+def _px(value: float) -> str:
+    """Pixels as a person reads them: whole, or in three digits where a hostile crop made them hundreds long."""
+    return f"{value:.0f}" if 1 <= abs(value) < 1e9 else f"{value:.3g}"
+
+
+def _times(value: float) -> str:
+    return f"{value:.1f}x" if value < 1e6 else f"{value:.3g}x"
+
+
 def _check_aspect(rect: Rect, output_size: tuple[int, int], param: str, limits: Limits) -> None:
     width, height = output_size
     wanted = width / height
@@ -99,7 +108,7 @@ def _check_aspect(rect: Rect, output_size: tuple[int, int], param: str, limits: 
     raise AspectMismatch(
         f"{param}: the crop {rect.width:g}x{rect.height:g} has aspect ratio {rect.aspect:.3f} but the output "
         f"{width}x{height} has {wanted:.3f}, so the picture would be stretched; make the crop "
-        f"{rect.width:g}x{rect.width / wanted:.0f} or {rect.height * wanted:.0f}x{rect.height:g}",
+        f"{rect.width:g}x{_px(rect.width / wanted)} or {_px(rect.height * wanted)}x{rect.height:g}",
         param=param,
     )
 
@@ -110,7 +119,7 @@ def _check_size(rect: Rect, output_size: tuple[int, int], param: str, limits: Li
         return
     raise CropTooSmall(
         f"{param}: the crop {rect.width:g}x{rect.height:g} is too small: the {output_size[0]}x"
-        f"{output_size[1]} output would magnify it {output_size[0] / rect.width:.1f}x (at most "
+        f"{output_size[1]} output would magnify it {_times(output_size[0] / rect.width)} (at most "
         f"{limits.max_upscale:g}x, and never under {limits.min_crop} px); make it at least "
         f"{least:.0f}x{least * rect.height / rect.width:.0f}",
         param=param,
@@ -120,10 +129,10 @@ def _check_size(rect: Rect, output_size: tuple[int, int], param: str, limits: Li
 def _check_inside(rect: Rect, image_size: tuple[int, int], param: str, where: str = "the crop") -> None:
     width, height = image_size
     outside = [
-        f"{-rect.x:.0f} px past the left edge" if rect.x < -EDGE else "",
-        f"{-rect.y:.0f} px past the top edge" if rect.y < -EDGE else "",
-        f"{rect.right - width:.0f} px past the right edge" if rect.right > width + EDGE else "",
-        f"{rect.bottom - height:.0f} px past the bottom edge" if rect.bottom > height + EDGE else "",
+        f"{_px(-rect.x)} px past the left edge" if rect.x < -EDGE else "",
+        f"{_px(-rect.y)} px past the top edge" if rect.y < -EDGE else "",
+        f"{_px(rect.right - width)} px past the right edge" if rect.right > width + EDGE else "",
+        f"{_px(rect.bottom - height)} px past the bottom edge" if rect.bottom > height + EDGE else "",
     ]
     reasons = [r for r in outside if r]
     if not reasons:

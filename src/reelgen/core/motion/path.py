@@ -100,7 +100,8 @@ class CameraPath(BaseModel):
         s = ease(self.easing, t)
         (x0, y0), (x1, y1) = self.start.centre, self.end.centre
         cx = x0 + (x1 - x0) * s
-        cy = y0 + (y1 - y0) * s + self.arc * 4 * s * (1 - s)
+        # The arc's weight (at most 1) first: an arc near the largest float, times 4, was infinite.
+        cy = y0 + (y1 - y0) * s + self.arc * (4 * s * (1 - s))
         width = self.start.width * (self.end.width / self.start.width) ** s
         height = self.start.height * (self.end.height / self.start.height) ** s
         return Rect.centred(cx, cy, width, height)

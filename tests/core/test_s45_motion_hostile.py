@@ -1,0 +1,35 @@
+"""Hostile numbers in a custom path: refused as what they are, in messages a person can read."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelgen.core.motion import CropOutOfBounds, CropTooSmall, Motion, MotionError, Rect
+
+IMAGE, OUT = (320, 192), (128, 72)
+START = Rect(x=0, y=50, width=160, height=90)
+
+
+@pytest.mark.parametrize("arc", [1e308, -1.7e308])
+def test_an_arc_near_the_largest_float_is_refused_as_leaving_the_image(arc: float) -> None:
+    # Times 4 it was infinite: a batch item failed as "internal error (ValidationError ...); please report it".
+    end = Rect(x=10, y=50, width=160, height=90)
+    with pytest.raises(CropOutOfBounds) as caught:
+        Motion(start=START, end=end, arc=arc).path(IMAGE, OUT, 12, 12.0, param="items[0].motion")
+    assert caught.value.param == "items[0].motion.arc"
+
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [
+        (Rect(x=0, y=0, width=1e-300, height=0.5625e-300), CropTooSmall),
+        (Rect(x=-1e308, y=-1e308, width=160, height=90), CropOutOfBounds),
+    ],
+)
+def test_a_crop_of_absurd_size_is_told_so_in_a_message_of_readable_length(
+    start: Rect, kind: type[MotionError]
+) -> None:
+    # It printed the magnification and the overshoot as every one of 300 digits.
+    with pytest.raises(kind) as caught:
+        Motion(start=start, end=START).path(IMAGE, OUT, 12, 12.0)
+    assert len(caught.value.message) < 300, caught.value.message
