@@ -1,15 +1,17 @@
-"""A model's place in the models folder holding something other than its diffusers folder is said so."""
+"""Where a model's weights are not: its place in the models folder holding something else, a model with no repository."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from reelgen.core import weights
-from reelgen.core.errors import WeightsNotHere
+from reelgen.core.errors import InvalidRequest, WeightsNotHere
 from reelgen.core.spec import registry
+from tests.jobs import fakes
 
 
 def refusal() -> str:
@@ -32,3 +34,22 @@ def test_a_checkpoint_copied_into_the_models_folder_is_said_to_be_no_diffusers_f
     local.rmdir()
     local.write_bytes(b"")
     assert f"Looked in: {local} (a file: the model's diffusers folder goes there) and" in refusal()
+
+
+def test_a_plugin_model_with_no_repository_is_sent_to_the_models_folder_not_to_pull() -> None:
+    """generate said "(None) ... Fetch it with: reelgen pull MODEL", and pull that it "is built locally"."""
+    local = Path(os.environ["REELGEN_MODELS_DIR"]) / "s45-local"
+    preset = replace(fakes.PRESET, name="s45-local", family="s45local", repo_id=None, tiny=False)
+    spec = replace(fakes.SPEC, family="s45local", presets=(preset,))
+    with pytest.raises(WeightsNotHere) as missing:
+        weights.locate(spec, preset)
+    assert missing.value.message == (
+        "model 's45-local' has no weights on this machine and no Hugging Face repository to pull them from. "
+        f"Looked in: {local}; copy its diffusers folder there"
+    )
+    with pytest.raises(InvalidRequest) as pulled:
+        weights.pull(preset)
+    assert pulled.value.message == (
+        f"model 's45-local' has no Hugging Face repository, so there is nothing to pull; copy its diffusers "
+        f"folder to {local}"
+    )

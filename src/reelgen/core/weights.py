@@ -116,6 +116,12 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     # Reached from generate, animate, avatar, batch, the API ...: only a command with --weights says
     # it takes a path (cli.typed.weights_hint); naming generate's option sent avatar users to one that
     # cannot load a lip-sync model at all.
+    if not preset.repo_id:  # a plugin's model with no repository: "(None)", and a pull that has nothing to do
+        raise WeightsNotHere(
+            f"model {preset.name!r} has no weights on this machine and no Hugging Face repository to pull them "
+            f"from. Looked in: {local}{_not_a_model_folder(local)}; copy its diffusers folder there",
+            param="model",
+        )
     raise WeightsNotHere(
         f"model {preset.name!r} ({preset.repo_id}) has no weights on this machine. Looked in: "
         f"{local}{_not_a_model_folder(local)} and the Hugging Face cache at {settings.hf_cache_dir()}. "
@@ -287,6 +293,12 @@ def pull(preset: Preset) -> Path:
     """Download ``preset`` (and its companion repos) into the HF cache; returns the main snapshot."""
     from huggingface_hub import snapshot_download
 
+    if not (preset.tiny or preset.repo_id or preset.bundled):  # a plugin's: said "built locally", it was not
+        raise InvalidRequest(
+            f"model {preset.name!r} has no Hugging Face repository, so there is nothing to pull; copy its "
+            f"diffusers folder to {settings.models_dir() / preset.name}",
+            param="model",
+        )
     if preset.tiny or not preset.repo_id:
         where = "ships inside the reelgen package" if preset.bundled else "is built locally"
         raise InvalidRequest(f"model {preset.name!r} {where}; there is nothing to pull", param="model")
