@@ -62,6 +62,12 @@ def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
         with av.open(music.file) as container:
             if not container.streams.audio:
                 raise InvalidRequest(f"{param}: {music.file} has no audio stream", param=param)
+            # A file of no samples (a WAV header alone) was looped for ever: the export hung, deaf to Ctrl-C.
+            if next((f for f in container.decode(container.streams.audio[0]) if f.samples), None) is None:
+                raise InvalidRequest(
+                    f"{param}: {music.file} holds no sound (an empty audio stream); give a file with music",
+                    param=param,
+                )
     except av.error.FFmpegError as exc:
         # FFmpeg's own words, without its errno and file name: "[Errno 1094995529] Invalid data found ...".
         said = exc.strerror or str(exc)
