@@ -72,3 +72,32 @@ def test_models_says_partial_of_a_part_download_whose_file_list_was_kept(tmp_pat
         row["cached"] == "partial"
         and "(missing: text_encoder/model-00002-of-00002.safetensors, transformer, vae)" in row["advice"]
     )
+
+
+def snapshot(cache: Path, repo: str, files: dict[str, bytes], listed: tuple[str, ...] = ()) -> Path:
+    """``repo`` in huggingface_hub's cache layout holding ``files``, its file list naming ``listed`` too."""
+    root = cache / f"models--{repo.replace('/', '--')}"
+    (root / "refs").mkdir(parents=True)
+    (root / "refs" / "main").write_text("b" * 40)
+    snap = root / "snapshots" / ("b" * 40)
+    for name, content in files.items():
+        (snap / name).parent.mkdir(parents=True, exist_ok=True)
+        (snap / name).write_bytes(content)
+    (root / "trees").mkdir()
+    entries = {name: {"size": 1, "blob_id": "b"} for name in (*files, *listed)}
+    (root / "trees" / f"{'b' * 40}.json").write_text(json.dumps({"format_version": 1, "files": entries}))
+    return snap
+
+
+def test_a_companion_pulled_without_the_files_it_skips_counts_as_there(tmp_path: Path) -> None:
+    """FramePack's pull skips HunyuanVideo's transformer on purpose; its file list names it, so
+    huggingface_hub called that snapshot incomplete and `models` sent people to pull again, for ever."""
+    cache = tmp_path / "hf-cache"
+    snapshot(cache, "lllyasviel/FramePackI2V_HY", {"config.json": b"{}", "model.safetensors": b"x"})
+    hunyuan = {"model_index.json": json.dumps({"vae": ["diffusers", "AutoencoderKLHunyuanVideo"]}).encode()}
+    hunyuan |= {"vae/config.json": b"{}", "vae/diffusion_pytorch_model.safetensors": b"x"}
+    snapshot(cache, "hunyuanvideo-community/HunyuanVideo", hunyuan, ("transformer/model.safetensors",))
+    snapshot(cache, "lllyasviel/flux_redux_bfl", {"model_index.json": b"{}"})
+    result = runner.invoke(app, ["models", "--family", "framepack", "--json"])
+    assert result.exit_code == 0, result.output
+    assert next(r for r in json.loads(result.stdout) if r["model"] == "framepack")["cached"] == "hf-cache"
