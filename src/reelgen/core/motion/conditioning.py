@@ -41,6 +41,9 @@ class Conditioning:
     how: str
     fields: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    #: Whether a model that cannot pin the end image may take the start alone: a path's end crop, yes;
+    #: a person's own last image, no (dropped, the clip would not end where they asked, unsaid).
+    start_alone: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"how": self.how, "note": self.note}
@@ -95,8 +98,12 @@ def camera_motion(motion: Motion) -> Conditioning:
     )
 
 
-def frames_for(preset: Preset, start: Path, end: Path, num_frames: int) -> Conditioning:
-    """The crops as keyframes (first and last frame) or as start and end image, as the model takes them."""
+def frames_for(
+    preset: Preset, start: Path, end: Path, num_frames: int, *, crops: bool = True
+) -> Conditioning:
+    """The start and end pictures as keyframes (first and last frame) or as start and end image, as the model
+    takes them: a camera path's crops, or (``crops=False``) an item's own two images."""
+    what = "crops" if crops else "images"
     if Task.KEYFRAMES in preset.tasks:
         if num_frames < 2:  # both crops at frame 0 was refused as "keyframes[1] pinned already", unasked for
             raise InvalidRequest(
@@ -107,15 +114,22 @@ def frames_for(preset: Preset, start: Path, end: Path, num_frames: int) -> Condi
             )
         keys = [Keyframe(image=str(start), frame=0), Keyframe(image=str(end), frame=num_frames - 1)]
         return Conditioning(
-            "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, "crops pinned as keyframes"
+            "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, f"{what} pinned as keyframes"
         )
     if Task.I2V in preset.tasks:
         return Conditioning(
             "start_end_frames",
             {"task": Task.I2V, "start_image": str(start), "end_image": str(end)},
-            "crops given as first and last frame",
+            f"{what} given as first and last frame",
+            start_alone=crops,
         )
     able = sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+    if not crops:  # two images and no path: "cannot follow a camera path" named a path nobody gave
+        raise InvalidRequest(
+            f"{preset.name} makes video from text only and cannot start or end on an image; drop the images, "
+            f"or use one of {', '.join(able) or 'none installed'}",
+            param="model",
+        )
     raise InvalidRequest(
         f"{preset.name} cannot follow a camera path: it takes no start frame or keyframes; use ken-burns, "
         f"an AnimateDiff model, or one of {', '.join(able) or 'none installed'}",
@@ -145,7 +159,8 @@ def start_for(preset: Preset, image: Path) -> Conditioning:
 def resolve_conditioned(
     fields: dict[str, Any], conditioning: Conditioning
 ) -> tuple[ResolvedRequest, Conditioning]:
-    """Resolve ``fields`` with the conditioning; a model that cannot pin a last frame gets the first alone.
+    """Resolve ``fields`` with the conditioning; a model that cannot pin a last frame gets a path's start crop
+    alone, and is refused a person's own last image (``Conditioning.start_alone``).
 
     The fall-back is said in the returned conditioning's note, so the record
     shows the end crop was not used.
@@ -156,7 +171,7 @@ def resolve_conditioned(
     try:
         return resolve(GenerationRequest.model_validate(merged)), conditioning
     except InvalidRequest as exc:
-        if conditioning.how != "start_end_frames" or exc.param != "end_image":
+        if not conditioning.start_alone or exc.param != "end_image":
             raise
         merged.pop("end_image")
         note = f"start crop only: {exc.message}"
