@@ -11,6 +11,7 @@ import pytest
 
 from reelgen.jobs import reconcile
 from reelgen.jobs.artifacts import Artifacts
+from reelgen.jobs.records import Job
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
 from tests.jobs.helpers import create, request
@@ -71,3 +72,32 @@ def test_an_upload_that_cannot_be_removed_is_said_and_the_pass_goes_on(
     assert (report["inputs"], report["scratch"]) == (1, 1)
     assert stuck.is_file() and not other.exists() and not left.exists()
     assert f"cannot remove the old upload {stuck} (" in caplog.text
+
+
+def test_the_videos_of_another_database_sharing_the_data_folder_are_not_taken_for_orphans(
+    tmp_path: Path,
+) -> None:
+    """A second server on its own database (PostgreSQL tried beside the SQLite one) with the same
+    data folder: each pass deleted every video of the other, as folders no record named."""
+    data = tmp_path / "data"
+    artifacts = Artifacts(data)
+    settings = JobSettings(data_dir=data, retention_days=7)
+    mine, theirs = (JobStore(f"sqlite:///{tmp_path / name}") for name in ("mine.db", "theirs.db"))
+    try:
+        kept, dropped = (_finished_with_video(store, artifacts) for store in (theirs, mine))
+        mine.delete(dropped.id, force=True)  # its files outlived the record (a crash between the two)
+
+        report = reconcile.cleanup(mine, artifacts, settings)
+        assert report["orphans"] == 1
+        assert (artifacts.outputs / kept.id).is_dir() and not (artifacts.outputs / dropped.id).exists()
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def _finished_with_video(store: JobStore, artifacts: Artifacts) -> Job:
+    job = create(store, request())
+    claimed = store.claim_next("w", job_id=job.id)
+    assert claimed is not None
+    files = artifacts.save(job.id, claimed.token, {"video": b"an mp4"})
+    return store.complete(job.id, claimed.token, {"files": files})

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from reelgen.jobs._sql import StoreCore, to_job
 from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.schema import deleted as deleted_t
 from reelgen.jobs.schema import jobs as jobs_t
 
 _TERMINAL = tuple(s.value for s in JobStatus if s.terminal)
@@ -68,6 +69,12 @@ class RetentionRows(StoreCore):
         query = sa.select(jobs_t).where(sa.or_(waiting, c.data_removed.is_(False)))
         with self.engine.connect() as conn:
             return [to_job(r) for r in conn.execute(query).all()]
+
+    def deleted_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` this store deleted (kept about a day, ``schema.deleted``)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(deleted_t.c.id).where(deleted_t.c.id.in_(ids))).all()
+        return {r.id for r in rows}
 
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` have a record (used to find orphaned output folders)."""

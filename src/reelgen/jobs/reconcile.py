@@ -63,8 +63,8 @@ def cleanup(
 
     A period of 0 (or less) keeps those forever, as the API says of outputs
     (``expires_at`` null). A record another job refers to (a remix of it) is
-    kept; queued and running jobs are never touched; output folders with no
-    record left (a crash between writing and recording), uploaded inputs
+    kept; queued and running jobs are never touched; output folders of jobs
+    this store deleted (a crash between the record and the files), uploaded inputs
     past retention that no waiting job needs, and scratch folders of runs that no
     longer run (those of a server in another container too) are removed too.
     """
@@ -92,9 +92,14 @@ def cleanup(
     if not keep_outputs:
         inputs = _remove_old_inputs(store, artifacts, now - settings.retention_days * DAY_S)
     on_disk = artifacts.job_ids()
-    known = store.known_ids(on_disk) if on_disk else set()
-    for job_id in on_disk:
-        if job_id not in known:
+    unknown = sorted(set(on_disk) - store.known_ids(on_disk)) if on_disk else []
+    deleted = store.deleted_ids(unknown) if unknown else set()
+    for job_id in unknown:
+        # A folder no record names may be another database's, whose server shares this data folder:
+        # every video of that one went within the hour. Only a job this store deleted (a crash
+        # between the record and the files, a running job's last save) or a folder with no file
+        # in it goes.
+        if job_id in deleted or not _holds_files(artifacts.job_dir(job_id)):
             artifacts.delete(job_id)
             orphans += 1
     scratch = sweep_scratch(store, settings)
@@ -115,6 +120,13 @@ def sweep_scratch(store: JobStore, settings: JobSettings) -> int:
         lambda: {job.id: job.owner for job in store.running_owned()},
         owners.scratch_name(),
     )
+
+
+def _holds_files(folder: Path) -> bool:
+    try:
+        return any(path.is_file() for path in folder.rglob("*"))
+    except OSError:  # unreadable: kept, as one holding files would be
+        return True
 
 
 def _remove_old_inputs(store: JobStore, artifacts: Artifacts, cutoff: float) -> int:
