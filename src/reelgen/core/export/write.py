@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import mimetypes
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,8 @@ from reelgen.core.export import codecs, text
 from reelgen.core.export.animated import GIF_ENCODER, check_gif_output, gif_notes, gif_record, write_gif
 from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_graph
 from reelgen.core.export.lut import check_lut
+from reelgen.core.export.music import check_soundtrack
+from reelgen.core.export.music import not_a_file as not_a_file  # read from here by the project layer
 from reelgen.core.export.settings import IN_FILE, MAX_FPS, Container, ExportSettings, SettingNames, Soundtrack
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
 from reelgen.core.gif import is_gif
@@ -45,37 +48,6 @@ class ExportResult:
     @property
     def seconds(self) -> float:
         return float(self.frames / self.fps)
-
-
-def not_a_file(path: Path) -> str:
-    """Why ``path`` cannot be read as a file: it is missing, or it is a folder (not "does not exist")."""
-    return f"{path} is a folder, not a file" if path.is_dir() else f"file {path} does not exist"
-
-
-def check_soundtrack(music: Soundtrack, param: str = "soundtrack.file") -> None:
-    """The music file exists and holds sound PyAV can decode."""
-    import av
-
-    if not Path(music.file).is_file():
-        raise InvalidRequest(f"{param}: {not_a_file(Path(music.file))}", param=param)
-    try:
-        with av.open(music.file) as container:
-            if not container.streams.audio:
-                raise InvalidRequest(f"{param}: {music.file} has no audio stream", param=param)
-            # A file of no samples (a WAV header alone) was looped for ever: the export hung, deaf to Ctrl-C.
-            if next((f for f in container.decode(container.streams.audio[0]) if f.samples), None) is None:
-                raise InvalidRequest(
-                    f"{param}: {music.file} holds no sound (an empty audio stream); give a file with music",
-                    param=param,
-                )
-    except av.error.FFmpegError as exc:
-        # FFmpeg's own words, without its errno and file name: "[Errno 1094995529] Invalid data found ...".
-        said = exc.strerror or str(exc)
-        raise InvalidRequest(
-            f"{param}: {music.file} is not a readable audio file ({said}); give a WAV, FLAC, MP3, AAC/M4A, "
-            "OGG or a video with sound",
-            param=param,
-        ) from None
 
 
 def _shape(infos: list[ClipInfo | None], settings: ExportSettings) -> tuple[int, int, Fraction]:
@@ -171,6 +143,14 @@ class _Job:
 #: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm; .gif makes ...".
 _FILMS = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
 _FILMS += "; .gif makes a looping GIF without sound"
+#: Python's own table of file types, not this system's (the same advice on every machine).
+_KNOWN_TYPES = mimetypes.MimeTypes()
+
+
+def _a_file_type(output: Path) -> bool:
+    """Whether the output's suffix names a kind of file (.mkv, .json), not a part of its name (film.v2)."""
+    films = {f".{c.value}" for c in Container}
+    return output.suffix.lower() in films or _KNOWN_TYPES.guess_type(output.name)[0] is not None
 
 
 def check_output(
@@ -182,9 +162,11 @@ def check_output(
     if is_gif(output):
         check_gif_output(output, names, settings.container.value, on_server)
     elif output.suffix.lower() != f".{settings.container.value}":
+        # "film.v2" or "take 1.0" is a name with a dot, not a file type: "name it film.mp4" lost part of it.
+        stem = output.stem if _a_file_type(output) else output.name
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
-            f"the container asked for ({names('container')}); name it {output.stem}.{settings.container.value} "
+            f"the container asked for ({names('container')}); name it {stem}.{settings.container.value} "
             f"(films are {_FILMS})",
             param=names("output"),
         )
