@@ -1,8 +1,9 @@
-"""Hostile numbers in a custom path: refused as what they are, in messages a person can read."""
+"""Hostile or ignored numbers in a camera move: refused as what they are, in messages a person can read."""
 
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from reelgen.core.motion import CropOutOfBounds, CropTooSmall, Motion, MotionError, Rect
 
@@ -33,3 +34,10 @@ def test_a_crop_of_absurd_size_is_told_so_in_a_message_of_readable_length(
     with pytest.raises(kind) as caught:
         Motion(start=start, end=START).path(IMAGE, OUT, 12, 12.0)
     assert len(caught.value.message) < 300, caught.value.message
+
+
+def test_an_arc_given_to_a_preset_is_refused_not_ignored() -> None:
+    # {"preset": "pan-left", "arc": -40} came out a straight pan, and nothing said the arc was not used.
+    with pytest.raises(ValidationError, match="arc -40 bends a path of start and end crops"):
+        Motion.model_validate({"preset": "pan-left", "arc": -40})
+    assert Motion.model_validate({"preset": "pan-left", "arc": 0}).arc == 0  # as a motion.json writes it

@@ -258,6 +258,11 @@ class Motion(BaseModel):
             raise ValueError("give a preset (pan-left, zoom-in ...) or both start and end crops")
         if self.preset is not None and (self.start is not None or self.end is not None):
             raise ValueError("give a preset or start and end crops, not both")
+        if self.preset is not None and self.arc:  # was ignored: a pan asked to arc came out straight, unsaid
+            raise ValueError(
+                f"arc {self.arc:g} bends a path of start and end crops, and a preset moves as named; drop arc, use "
+                "arc-left or arc-right (they rise through the middle), or give start and end crops"
+            )
         return self
 
     @property
