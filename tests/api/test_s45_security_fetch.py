@@ -1,6 +1,8 @@
-"""An image URL httpx cannot send (a control character, too long) is a 400 naming the field, not a 500."""
+"""Image URLs and webhook targets: what cannot be fetched or sent to is a 400 naming the field and why."""
 
 from __future__ import annotations
+
+import base64
 
 import pytest
 from fastapi.testclient import TestClient
@@ -59,3 +61,13 @@ def test_a_plain_http_image_url_names_the_setting_that_allows_it_and_another_sch
     assert (
         "only https URLs" in raised.value.message and "REELGEN_FETCH_ALLOW_HTTP" not in raised.value.message
     )
+
+
+def test_a_data_url_with_wrapped_base64_lines_is_read_as_browsers_read_it() -> None:
+    # `base64 fox.png` wraps at 76 characters: "data URL is not valid base64" for a correct image.
+    data = bytes(range(256)) * 2
+    wrapped = base64.encodebytes(data).decode()  # a newline every 76 characters, as base64(1) writes
+    assert "\n" in wrapped.strip()
+    assert fetch_url(f"data:image/png;base64,{wrapped}", FetchPolicy(timeout_s=1.0, max_bytes=10_000)) == data
+    with pytest.raises(ApiError, match="not valid base64"):
+        fetch_url("data:image/png;base64,not*base64", FetchPolicy(timeout_s=1.0, max_bytes=10_000))

@@ -295,7 +295,7 @@ def decode_data_url(url: str, max_bytes: int, param: str) -> bytes:
     if len(payload) * 3 // 4 > max_bytes:
         raise ApiError(400, f"{param}: image is larger than {max_bytes} bytes", param=param)
     try:
-        return base64.b64decode(payload, validate=True)
+        return base64.b64decode("".join(payload.split()), validate=True)  # wrapped lines, as base64(1) writes
     except (binascii.Error, ValueError):
         raise ApiError(400, f"{param}: data URL is not valid base64", param=param) from None
 
