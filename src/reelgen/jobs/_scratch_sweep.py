@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from reelgen.jobs import owners
+
 #: A run's folder under a worker's scratch folder, as ``tempfile.mkdtemp(prefix=f"{job_id}-")`` names it.
 _RUN_FOLDER = re.compile(r"^(video_[0-9a-f]{32})-[A-Za-z0-9_]+$")
 _WORKER_FOLDER = re.compile(r"^worker-\d+$")
@@ -40,18 +42,26 @@ def sweep_runs(root: Path, running: Callable[[], Mapping[str, str | None]], mine
     """
     if not root.is_dir():
         return 0
-    runs = _run_folders(root)
-    owners = running()
+    runs = [(service, run) for service, run in _run_folders(root) if not _live_other(service.name, mine)]
+    leased = running()
     removed = 0
     for service, run in runs:
         job_id = _RUN_FOLDER.match(run.name)
         assert job_id is not None
-        owner = owners.get(job_id.group(1))
+        owner = leased.get(job_id.group(1))
         if owner is None or _service_folder(owner) != service.name:
             shutil.rmtree(run, ignore_errors=True)
             removed += 1
     _remove_stale_empty(root, mine)
     return removed
+
+
+def _live_other(name: str, mine: str) -> bool:
+    """Whether ``name`` is the folder of another service of this machine that runs now. Its runs are
+    its own to sweep: on another database (a second server sharing the data folder), none of its
+    jobs is among ``running``, and the folders of the jobs it was running went at every pass."""
+    machine_name, _, pid = name.rpartition("-")
+    return name != mine and machine_name == owners.machine() and pid.isdigit() and owners.pid_alive(int(pid))
 
 
 def _service_folder(owner: str) -> str:
