@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +56,34 @@ def test_a_plugin_model_with_no_repository_is_sent_to_the_models_folder_not_to_p
         f"model 's45-local' has no Hugging Face repository, so there is nothing to pull; copy its diffusers "
         f"folder to {local}"
     )
+
+
+class Terminal(io.StringIO):
+    """Output a person reads: tqdm draws there."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_pull_draws_its_download_bars_on_a_terminal_and_nowhere_else(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """reelgen turns the libraries' bars off, and a pull of tens of GB sat at "downloading ..." like a hang."""
+    drawn: dict[str, str] = {}
+
+    def fake_download(repo: str, **kwargs: Any) -> str:
+        for where, out in (("terminal", Terminal()), ("log", io.StringIO())):
+            with kwargs["tqdm_class"](total=4, desc="Downloading bytes", file=out) as bar:
+                bar.update(2)
+            drawn[where] = out.getvalue()
+        return str(tmp_path / "snapshot")
+
+    monkeypatch.setenv(
+        "HF_HUB_DISABLE_PROGRESS_BARS", "1"
+    )  # as the CLI sets it, before huggingface_hub reads it
+    monkeypatch.setattr(
+        importlib.import_module("huggingface_hub.utils.tqdm"), "HF_HUB_DISABLE_PROGRESS_BARS", True
+    )
+    monkeypatch.setattr("huggingface_hub.snapshot_download", fake_download)
+    weights.pull(registry.resolve("ltx-2b")[1])
+    assert "Downloading bytes:  50%" in drawn["terminal"] and drawn["log"] == ""

@@ -302,10 +302,14 @@ def pull(preset: Preset) -> Path:
     if preset.tiny or not preset.repo_id:
         where = "ships inside the reelgen package" if preset.bundled else "is built locally"
         raise InvalidRequest(f"model {preset.name!r} {where}; there is nothing to pull", param="model")
+    from reelgen.core.download_bars import DownloadBars
+
     cache = settings.hf_cache_dir()
     for repo, skip in preset.companions.items():
-        snapshot_download(repo, cache_dir=cache, ignore_patterns=list(skip) or None)
-    snapshot = Path(snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=cache))
+        snapshot_download(repo, cache_dir=cache, ignore_patterns=list(skip) or None, tqdm_class=DownloadBars)
+    snapshot = Path(
+        snapshot_download(preset.repo_id, revision=preset.revision, cache_dir=cache, tqdm_class=DownloadBars)
+    )
     # Out of the Hub's reach (or with HF_HUB_OFFLINE set) huggingface_hub answers the snapshot already in
     # the cache, whatever it holds: a pull stopped part-way was printed as done, and generate refused it.
     if snapshot.is_dir():
