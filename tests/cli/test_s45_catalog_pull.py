@@ -101,3 +101,18 @@ def test_a_companion_pulled_without_the_files_it_skips_counts_as_there(tmp_path:
     result = runner.invoke(app, ["models", "--family", "framepack", "--json"])
     assert result.exit_code == 0, result.output
     assert next(r for r in json.loads(result.stdout) if r["model"] == "framepack")["cached"] == "hf-cache"
+
+
+def test_pull_names_the_repos_a_model_borrows_parts_from_as_it_downloads_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """FramePack's pull said "downloading lllyasviel/FramePackI2V_HY ..." while HunyuanVideo came down."""
+    from reelgen.core import weights
+
+    monkeypatch.setattr(weights, "pull", lambda preset: tmp_path)
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # the tests' own: offline, nothing is said to download
+    result = runner.invoke(app, ["pull", "framepack"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "downloading hunyuanvideo-community/HunyuanVideo, lllyasviel/flux_redux_bfl, lllyasviel/FramePackI2V_HY ..."
+    )

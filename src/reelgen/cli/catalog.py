@@ -215,7 +215,10 @@ def _pull_one(model: str) -> Path:
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
-                console.print(f"downloading {shown(preset.repo_id)} ...", highlight=False)
+                # The repos it borrows parts from come first: FramePack's pull named only its own
+                # repo while tens of GB of HunyuanVideo came down.
+                repos = ", ".join(shown(repo) for repo in [*preset.companions, preset.repo_id])
+                console.print(f"downloading {repos} ...", highlight=False)
         return Path(weights.pull(preset))
     except weights.PartlyDownloaded as exc:  # the Hub out of reach answered the part copy already here
         say_error(f"could not pull {model}: {exc.message}: {_why_not_pulled(model, None)}")
