@@ -52,3 +52,20 @@ def test_refusals_at_the_edge_carry_the_security_headers_and_a_listed_origin_can
     assert studio.headers["x-frame-options"] == "DENY"
     other = client.get(path, headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_listed_origins_page_can_write_as_a_real_browser_sends_it(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # Browsers send Sec-Fetch-Site: cross-site with every call from https://studio.example to this
+    # server; that header was looked at before the list, so every create from the studio was a 403.
+    client = make_client(allowed_origins="https://studio.example")
+    browser = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
+    made = client.post("/v1/videos", json=TINY, headers={**browser, "Origin": "https://studio.example"})
+    assert made.status_code == 202, made.text
+    assert made.headers["access-control-allow-origin"] == "https://studio.example"
+    other = client.post("/v1/videos", json=TINY, headers={**browser, "Origin": "https://evil.example"})
+    assert other.status_code == 403 and other.json()["error"]["code"] == "cross_origin"
+    unsaid = client.post("/v1/videos", json=TINY, headers=browser)  # a form post with its Origin left out
+    assert unsaid.status_code == 403
+    assert len(client.get("/v1/videos").json()["data"]) == 1

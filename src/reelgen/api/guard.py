@@ -215,14 +215,18 @@ class EdgeGuard:
 
     def _foreign(self, headers: Headers, host: str | None) -> str | None:
         """What shows the request comes from another origin's page, in words, or None."""
-        if headers.get("sec-fetch-site") == "cross-site":
-            return "the browser says this request comes from another site (Sec-Fetch-Site: cross-site)"
         name = "Origin" if headers.get("origin") else "Referer"
         origin = headers.get(name)
+        seen = _origin_of(origin) if origin else None  # "null" (sandboxed frames, file: pages) has none
+        if seen is not None and seen in self.origins:
+            # Asked first: browsers send Sec-Fetch-Site: cross-site with every call from a listed
+            # origin's page to this server, so a real browser's writes from one were all refused.
+            return None
+        if headers.get("sec-fetch-site") == "cross-site":
+            return "the browser says this request comes from another site (Sec-Fetch-Site: cross-site)"
         if not origin:
             return None  # no browser page sent this (browsers send Origin on every cross-origin POST)
-        seen = _origin_of(origin)  # "null" (sandboxed frames, file: pages) has none: cross-origin
-        if seen is not None and (seen in self.origins or (host is not None and _same_origin(seen, host))):
+        if seen is not None and host is not None and _same_origin(seen, host):
             return None
         return f"the request comes from {name} {origin[:200]!r}, not this server's own page"
 
