@@ -216,9 +216,13 @@ def export_project(
     names = setting_names(overrides, given_as, output=output is not None)
     check_output(target, settings, names)  # a wrong suffix is said before where the film would land
     check_spares_project(folder, project, target, names)
-    keys = {p.scene_id: p.render.key for p in planned if p.render is not None}
+    timeline = segments(folder, planned, allow_stale)
+    # The key of the clip that went in: with allow_stale a stale scene's last one, not the key it now reads as.
+    keys = {
+        p.scene_id: seg.clip.stem for p, seg in zip(planned, timeline, strict=True) if seg.clip is not None
+    }
     return export(
-        segments(folder, planned, allow_stale),
+        timeline,
         settings,
         target,
         soundtrack=absolute_soundtrack(folder, project.soundtrack),
