@@ -216,7 +216,7 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str
     for line in lines:
         if not line:
             if data:
-                yield event_id, name, json.loads("\n".join(data))
+                yield event_id, name, _event_data("\n".join(data))
             name, data = "message", []
             continue
         field, _, value = line.partition(":")
@@ -227,6 +227,21 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str, dict[str
             name = value
         elif field == "data":
             data.append(value)
+
+
+def _event_data(text: str) -> dict[str, Any]:
+    """An event's data: a JSON object; another server's (text, a number) ended a watch in a traceback."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ClientError(
+            f"the server sent an event whose data is not a JSON object ({text[:60]!r}), as `reelgen serve` "
+            "never does; is the server URL that of a reelgen server?",
+            server_at_fault=True,
+        )
+    return data
 
 
 # ---- watch ----------------------------------------------------------------------------------
