@@ -19,7 +19,8 @@ KEY_PARAMS = (
     "authorization",
     "bearer",
 )
-_PARAM = re.compile(r"(?i)([?&](?:" + "|".join(re.escape(p) for p in KEY_PARAMS) + r")=)[^&#\s\"]*")
+#: A key parameter's value in a URL, or in the repr of an ASGI scope's query string (``b'api_key=...'``).
+_PARAM = re.compile(r"(?i)([?&'](?:" + "|".join(re.escape(p) for p in KEY_PARAMS) + r")=)[^&#\s\"']*")
 HIDDEN = "[hidden]"
 
 
@@ -46,16 +47,27 @@ class RedactKeys(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(a, self.key) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(self._hidden(a) for a in record.args)
         if isinstance(record.msg, str):
             record.msg = redact(record.msg, self.key)
         return True
 
+    def _hidden(self, arg: object) -> object:
+        """``arg`` as it is, or as its text with keys hidden where it held one: ``--log-level trace``
+        logs each request's ASGI scope, a dict whose query string held the key."""
+        if isinstance(arg, str):
+            return redact(arg, self.key)
+        if isinstance(arg, int | float | bytes) or arg is None:
+            return arg  # %d and %x take numbers; none holds a key
+        text = str(arg)
+        hidden = redact(text, self.key)
+        return arg if hidden == text else hidden
+
 
 @contextmanager
 def redacted_logs(key: str | None) -> Iterator[None]:
-    """While the app runs, key-carrying text in uvicorn's access and error lines is hidden."""
-    loggers = [logging.getLogger(name) for name in ("uvicorn.access", "uvicorn.error")]
+    """While the app runs, key-carrying text in uvicorn's access, error and trace lines is hidden."""
+    loggers = [logging.getLogger(name) for name in ("uvicorn.access", "uvicorn.error", "uvicorn.asgi")]
     hider = RedactKeys(key)
     for logger in loggers:
         logger.addFilter(hider)
