@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reelgen.core.motion import CameraPath, CropTooSmall, Easing, Motion, MotionTooFast, Rect, check_path
+from reelgen.core.motion.presets import _at_most
 
 
 def named_speed(message: str) -> float:
@@ -75,3 +76,21 @@ def test_a_preset_too_fast_is_not_told_that_more_frames_would_help() -> None:
         assert "more than" not in caught.value.message.split(";")[1]
         assert "or a frame rate above 12 fps" in caught.value.message
     fast.path((3200, 1920), (128, 72), 23, 24.0)  # the same second at 24 fps: renders
+
+
+@pytest.mark.parametrize("preset", ["zoom-in", "dolly-in"])
+def test_a_zoom_too_deep_names_a_speed_whose_frames_are_smooth_too(preset: str) -> None:
+    # At 4 fps it named the speed that kept the crop large enough (1.28), and that speed was then refused
+    # as zooming too far a frame: the person was told twice, the first time wrongly.
+    with pytest.raises(CropTooSmall) as caught:
+        Motion(preset=preset, speed=9).path((1920, 1080), (1280, 720), 41, 4.0)
+    fits = named_speed(caught.value.message)
+    Motion(preset=preset, speed=fits).path((1920, 1080), (1280, 720), 41, 4.0)  # renders: no error
+
+
+def test_a_speed_exactly_on_three_digits_is_named_as_itself() -> None:
+    # 1.14 * 100 is 113.99999999999999 in floats: a fastest speed of 1.14 was said as 1.13.
+    assert [_at_most(v) for v in (1.14, 0.07, 4.6875, 1.1399)] == ["1.14", "0.07", "4.68", "1.13"]
+    with pytest.raises(MotionTooFast) as caught:
+        Motion(preset="zoom-in", speed=1.15).path((1920, 1080), (1280, 720), 41, 4.0)
+    assert named_speed(caught.value.message) == 1.14

@@ -108,16 +108,17 @@ def _check_room(
         f"leaves a crop under {least:.0f} px wide on the {width}x{height} image, magnified more than "
         f"{LIMITS.max_upscale:g}x by the {output_size[0]}x{output_size[1]} output"
     )
-    raise NoRoom(what, speed * room / travel, param=f"{param}.speed")
+    raise CropShrunk(what, speed * room / travel, "a shorter clip, or a larger image", param=f"{param}.speed")
 
 
-class NoRoom(CropTooSmall):
-    """A pan too fast for its image: the crop left to travel in is too small. ``Motion`` names a speed that
-    also keeps each step smooth; alone, the speed that leaves a large enough crop."""
+class CropShrunk(CropTooSmall):
+    """A preset so fast that its tightest crop is magnified past the limit, with ``ceiling``, the speed that
+    keeps this limit. ``Motion.path`` names one that keeps every limit (a step may still be too fast at the
+    ceiling, and the person was then refused a second time, at the speed they were told would do)."""
 
-    def __init__(self, what: str, fits: float, *, param: str) -> None:
-        super().__init__(f"{what}; {speed_remedy(fits)}, a shorter clip, or a larger image", param=param)
-        self.what = what
+    def __init__(self, what: str, ceiling: float, tail: str, *, param: str) -> None:
+        super().__init__(f"{what}; {speed_remedy(ceiling)}, {tail}", param=param)
+        self.what, self.ceiling, self.tail = what, ceiling, tail
 
 
 def speed_remedy(fits: float) -> str:
@@ -211,19 +212,19 @@ def _zoom_depth(
     out = f"{output_size[0]}x{output_size[1]}"
     if room <= 0:
         raise _image_too_small((cw, ch), least, output_size, param)
-    raise CropTooSmall(
+    what = (
         f"{param}.speed: {preset.value} at speed {speed:g} over {seconds:.2f} s zooms further than this image "
         f"allows: its tightest crop would be under {least:.0f} px wide, magnified more than "
-        f"{LIMITS.max_upscale:g}x by the {out} output; use a speed of at most {_at_most(speed * room / depth)} for "
-        "this clip, or a shorter clip",
-        param=f"{param}.speed",
+        f"{LIMITS.max_upscale:g}x by the {out} output"
     )
+    raise CropShrunk(what, speed * room / depth, "or a shorter clip", param=f"{param}.speed")
 
 
 def _at_most(value: float) -> str:
     """``value`` to three significant digits, rounded down: a speed said to fit must fit."""
     digits = 2 - math.floor(math.log10(value))
-    return f"{math.floor(value * 10**digits) / 10**digits:g}"
+    # A hair over, for 1.14 * 100 = 113.99999999999999, which said 1.13 of a speed of 1.14.
+    return f"{math.floor(value * 10**digits * (1 + 1e-12)) / 10**digits:g}"
 
 
 def preset_path(
@@ -289,17 +290,15 @@ class Motion(BaseModel):
             return path
         try:
             path = self._preset_path(image_size, output_size, seconds, self.speed, param)
-        except NoRoom as exc:
-            fits = self._fitting_speed(image_size, output_size, num_frames, fps)
-            raise CropTooSmall(
-                f"{exc.what}; {speed_remedy(fits)}, a shorter clip, or a larger image", param=exc.param
-            ) from None
+        except CropShrunk as exc:
+            fits = self._fitting_speed(image_size, output_size, num_frames, fps, exc.ceiling)
+            raise CropTooSmall(f"{exc.what}; {speed_remedy(fits)}, {exc.tail}", param=exc.param) from None
         try:
             check_path(path, image_size, output_size, num_frames, param=param, speed_param=f"{param}.speed")
         except MotionTooFast:
             worst = fastest_step(path.rects(num_frames))
             assert worst is not None  # check_path found a step over the limit
-            fits = self._fitting_speed(image_size, output_size, num_frames, fps)
+            fits = self._fitting_speed(image_size, output_size, num_frames, fps, self.speed)
             # Not "more frames": a preset moves so far a second, so a longer clip at this rate steps as far
             # a frame (a pan further: its crop shrinks to leave room to travel). More frames a second help.
             raise MotionTooFast(
@@ -322,9 +321,14 @@ class Motion(BaseModel):
         return path if self.easing is None else path.model_copy(update={"easing": self.easing})
 
     def _fitting_speed(
-        self, image_size: tuple[int, int], output_size: tuple[int, int], num_frames: int, fps: float
+        self,
+        image_size: tuple[int, int],
+        output_size: tuple[int, int],
+        num_frames: int,
+        fps: float,
+        ceiling: float,
     ) -> float:
-        """The fastest speed at which the preset renders well, bisected to three digits.
+        """The fastest speed up to ``ceiling`` at which the preset renders well, bisected to three digits.
 
         A preset's crops are not the person's to move, so the speed is what to
         name; and one that fits every limit, not only the one broken first (a
@@ -339,12 +343,19 @@ class Motion(BaseModel):
                 return False
             return fastest_step(path.rects(num_frames)) is None
 
-        low, high = self.speed / 2, self.speed
+        high = float(_at_most(ceiling))
+        if fits(high):  # the ceiling of the limit broken first keeps the others too (one look at each frame)
+            return high
+        low = high / 2
         for _ in range(64):  # steps shrink with the speed, so some speed fits; 64 halvings reach 1e-18
             if fits(low):
                 break
             low, high = low / 2, low
-        while high - low > low * 1e-3:
+        for _ in range(
+            40
+        ):  # until the three digits said are the fastest's (a limit exactly on them: 40 halvings)
+            if _at_most(low) == _at_most(high):
+                break
             middle = (low + high) / 2
             low, high = (middle, high) if fits(middle) else (low, middle)
         return low
