@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.middleware.message_logger import MessageLoggerMiddleware
 
@@ -20,7 +21,9 @@ def test_trace_logging_of_the_asgi_scope_hides_a_key_in_the_query(
 ) -> None:
     # `reelgen serve --log-level trace` logs each request's scope, a dict whose query string held
     # ?api_key=...; the filter hid keys only in text arguments, and only on the access and error loggers.
-    settings = ApiSettings(jobs=JobSettings(data_dir=data_dir), serve_web=False, api_key="s3cret-key-in-url")
+    settings = ApiSettings(
+        jobs=JobSettings(data_dir=data_dir), serve_web=False, api_key=SecretStr("s3cret-key-in-url")
+    )
     app = create_app(settings, start_service=False)
     with (
         caplog.at_level(TRACE_LOG_LEVEL, logger="uvicorn.asgi"),
