@@ -41,7 +41,8 @@ def _frames_text(rule: dict[str, Any]) -> str:
 
 
 def print_models(rows: list[dict[str, Any]], out: Console) -> None:
-    """The models as a table, or, in a terminal too narrow for one, two lines a model.
+    """The models as a table, or, in a terminal too narrow for one, two lines a model (folded and indented
+    where narrower still).
 
     At 80 columns the table squeezed the family and tasks columns to nothing and cut "built-in"
     short; nothing of a row is left out or cut in either form. Every value is printed as typed: a
