@@ -12,6 +12,7 @@ import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 
 from reelgen.cli.client import (
@@ -21,6 +22,7 @@ from reelgen.cli.client import (
     ServerOpt,
     _call,
     _exit,
+    _not_reelgen,
     _watch,
     job_path,
 )
@@ -30,6 +32,18 @@ from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.jobs_args import IdArg, JsonOpt, KeyIdemOpt, WatchOpt, checked_job_id, finite
 from reelgen.cli.output import console, parse_pairs
 from reelgen.jobs.artifacts import SUFFIXES
+
+#: What every video object has that a job's line shows.
+VIDEO_KEYS = ("id", "status", "progress", "model", "size")
+
+
+def _answer(resp: httpx.Response, *keys: str) -> dict[str, Any]:
+    """The JSON object answered, holding ``keys``; another API's object (``{"ok": true}`` from
+    another service on port 8000) ended the command in a KeyError traceback."""
+    found: dict[str, Any] = resp.json()
+    if not all(key in found for key in keys):
+        raise _not_reelgen(resp)
+    return found
 
 
 def _print_video(video: dict[str, Any]) -> None:
@@ -57,7 +71,9 @@ def _report(
         _print_video(video)
     final = _watch(server, api_key, video["id"], flags=flags) if watch_it else None
     if as_json:  # with --watch: the object as it ended
-        video = _call(server, api_key, "GET", job_path(video["id"])).json() if watch_it else video
+        video = (
+            _answer(_call(server, api_key, "GET", job_path(video["id"])), *VIDEO_KEYS) if watch_it else video
+        )
         typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
     if final not in (None, "completed"):
         raise typer.Exit(1)
@@ -150,7 +166,7 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", data=form, files=files, headers=headers)
         else:
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
-        _report(server, api_key, resp.json(), watch_it, as_json, FLAGS)
+        _report(server, api_key, _answer(resp, *VIDEO_KEYS), watch_it, as_json, FLAGS)
     except ClientError as exc:
         raise _exit(exc, FLAGS) from None
 
@@ -166,7 +182,7 @@ def status(
     Example: reelgen status video_0123... --json
     """
     try:
-        video = _call(server, api_key, "GET", job_path(video_id)).json()
+        video = _answer(_call(server, api_key, "GET", job_path(video_id)), *VIDEO_KEYS)
     except ClientError as exc:
         raise _exit(exc) from None
     if as_json:
@@ -187,11 +203,11 @@ def cancel(
     Example: reelgen cancel video_0123...
     """
     try:
-        video = _call(server, api_key, "GET", job_path(video_id)).json()
+        video = _answer(_call(server, api_key, "GET", job_path(video_id)), *VIDEO_KEYS)
         if video["status"] in TERMINAL:  # the server answers it unchanged: say so, not "cancelled"
             console.print(f"{video['id']} already {video['status']}; nothing to cancel", highlight=False)
         else:
-            video = _call(server, api_key, "POST", job_path(video_id, "cancel")).json()
+            video = _answer(_call(server, api_key, "POST", job_path(video_id, "cancel")), *VIDEO_KEYS)
             if video["status"] not in TERMINAL:
                 console.print("cancel requested; it stops at its next step", highlight=False)
         _print_video(video)
@@ -266,9 +282,14 @@ def list_videos(
     """
     params = {"status": state, "model": model, "limit": limit, "after": after}
     try:
-        page = _call(
+        sent = _call(
             server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
-        ).json()
+        )
+        page = _answer(sent, "data")
+        if not isinstance(page["data"], list) or not all(
+            isinstance(v, dict) and all(k in v for k in VIDEO_KEYS) for v in page["data"]
+        ):
+            raise _not_reelgen(sent)
     except ClientError as exc:
         raise _exit(exc, {k: f"--{k}" for k in params}) from None
     if as_json:
@@ -294,7 +315,7 @@ def delete(
     Example: reelgen delete video_0123...
     """
     try:
-        gone = _call(server, api_key, "DELETE", job_path(video_id)).json()
+        gone = _answer(_call(server, api_key, "DELETE", job_path(video_id)), "id")
     except ClientError as exc:
         raise _exit(exc) from None
     typer.echo(f"{gone['id']}  deleted")
@@ -334,7 +355,8 @@ def remix(
     typed = {k: FLAGS[k] for k in body}  # any other field is the remixed video's: no option names it
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else {}
     try:
-        video = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers).json()
+        sent = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers)
+        video = _answer(sent, *VIDEO_KEYS)
         _report(server, api_key, video, watch_it, as_json, typed)
     except ClientError as exc:
         raise _exit(_kept(exc, server, api_key, video_id, typed), typed) from None
