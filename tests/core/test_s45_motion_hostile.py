@@ -41,3 +41,19 @@ def test_an_arc_given_to_a_preset_is_refused_not_ignored() -> None:
     with pytest.raises(ValidationError, match="arc -40 bends a path of start and end crops"):
         Motion.model_validate({"preset": "pan-left", "arc": -40})
     assert Motion.model_validate({"preset": "pan-left", "arc": 0}).arc == 0  # as a motion.json writes it
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"preset": "zoom-in", "speed": True},
+        {
+            "start": {"x": True, "y": 0, "width": 160, "height": 90},
+            "end": {"x": 0, "y": 0, "width": 160, "height": 90},
+        },
+    ],
+)
+def test_a_truth_value_is_not_taken_for_a_number(fields: dict[str, object]) -> None:
+    # A speed of true was taken as 1 (and a crop at x true as 1), where the manifest's own numbers refuse it.
+    with pytest.raises(ValidationError, match="true is not a number"):
+        Motion.model_validate(fields)

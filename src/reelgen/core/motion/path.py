@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from reelgen.core.spec.numbers import NumberFields
 
 
-class Rect(BaseModel):
+class Rect(NumberFields):
     """A crop rectangle: top-left corner (``x``, ``y``) and size, in the image's pixels."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -76,7 +78,7 @@ def ease(easing: Easing, t: float) -> float:
     return t
 
 
-class CameraPath(BaseModel):
+class CameraPath(NumberFields):
     """A move from ``start`` to ``end``: the centre travels in a line (bent by ``arc``), the size zooms.
 
     The size changes geometrically, so a zoom looks steady rather than

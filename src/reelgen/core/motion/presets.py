@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from reelgen.core.motion.check import (
     EDGE,
@@ -23,6 +23,7 @@ from reelgen.core.motion.check import (
     too_fast,
 )
 from reelgen.core.motion.path import CameraPath, Easing, Rect
+from reelgen.core.spec.numbers import NumberFields
 
 
 class MotionPreset(StrEnum):
@@ -241,7 +242,7 @@ def preset_path(
     return _pan(preset, image_size, output_size, seconds, speed, param)
 
 
-class Motion(BaseModel):
+class Motion(NumberFields):  # a speed of true was taken as 1
     """A camera move over a keyframe: a named ``preset`` at ``speed``, or explicit ``start`` and ``end`` crops."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
