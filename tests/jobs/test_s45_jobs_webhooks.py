@@ -159,3 +159,9 @@ def test_a_user_and_password_in_the_url_reach_the_receiver_and_stay_out_of_the_l
         store.close()
     assert seen == ["Basic " + base64.b64encode(b"hook@us:p:ss").decode()]
     assert "p%3Ass" not in caplog.text and "hook%40us:***@127.0.0.1" in caplog.text
+
+
+def test_a_secret_mounted_from_a_file_signs_without_its_newline() -> None:
+    made = "whsec_" + base64.b64encode(b"m" * 32).decode()
+    settings = JobSettings(webhook_secret=SecretStr(made + "\n"))
+    assert signing_key(load_secret(settings)) == b"m" * 32

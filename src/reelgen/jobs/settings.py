@@ -151,8 +151,10 @@ class JobSettings(BaseSettings):
         # with a key anyone can use, and no receiver holding the real secret could verify one.
         if value is None:
             return None
-        secret = value.get_secret_value()
-        if not secret.strip():
+        # Stripped as the kept file is: a secret mounted from a file (Kubernetes) ends in a newline,
+        # and "whsec_...=\n" was not base64, so it signed as text with a key no receiver had.
+        secret = value.get_secret_value().strip()
+        if not secret:
             raise ValueError(
                 "is empty (an unset variable?); give a secret, or leave it unset to have one made "
                 "and kept in the data folder's webhook-secret"
@@ -160,7 +162,7 @@ class JobSettings(BaseSettings):
         if secret.startswith("whsec_") and not _base64(secret.removeprefix("whsec_")):
             # Read as plain text, it signed with a key other than the one receivers decode from it.
             raise ValueError("starts with whsec_ but the rest is not base64; copy the whole secret")
-        return value
+        return SecretStr(secret)
 
     def engine_kind(self) -> Literal["local", "ray"]:
         if self.engine == "auto":
