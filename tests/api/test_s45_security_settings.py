@@ -46,3 +46,10 @@ def test_an_image_pixel_cap_above_what_workers_read_is_refused() -> None:
         ApiSettings(max_image_pixels=MAX_IMAGE_PIXELS + 1)
     assert f"at most {MAX_IMAGE_PIXELS}, the most pixels a worker reads" in str(raised.value)
     assert ApiSettings(max_image_pixels=MAX_IMAGE_PIXELS).max_image_pixels == MAX_IMAGE_PIXELS
+
+
+def test_a_bracketed_ipv6_host_is_listened_on_as_its_address() -> None:
+    # --host [::1], as URLs write it, was "not an address of this machine": sockets take ::1.
+    assert ApiSettings(host="[::1]").host == "::1"
+    assert ApiSettings(host=" [::] ").host == "::"
+    assert ApiSettings(host="[not-an-address]").host == "[not-an-address]"  # said by serve as before

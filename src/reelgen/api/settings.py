@@ -158,7 +158,11 @@ class ApiSettings(BaseSettings):
     def _an_address(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("give an address to listen on, such as 127.0.0.1 or 0.0.0.0")
-        return value.strip()
+        value = value.strip()
+        # [::1] as a URL writes it was "not an address of this machine": the socket takes ::1.
+        if value.startswith("[") and value.endswith("]") and _is_address(value[1:-1]):
+            return value[1:-1]
+        return value
 
     @field_validator("api_key")
     @classmethod
