@@ -94,3 +94,19 @@ def test_a_speed_exactly_on_three_digits_is_named_as_itself() -> None:
     with pytest.raises(MotionTooFast) as caught:
         Motion(preset="zoom-in", speed=1.15).path((1920, 1080), (1280, 720), 41, 4.0)
     assert named_speed(caught.value.message) == 1.14
+
+
+@pytest.mark.parametrize("preset", ["pan-right", "tilt-up", "arc-left", "zoom-in"])
+@pytest.mark.parametrize("image", [(32, 18), (32, 100), (100, 18)])
+def test_an_image_whose_widest_crop_is_exactly_the_smallest_allowed_is_refused_in_words(
+    preset: str, image: tuple[int, int]
+) -> None:
+    # 32 px wide is the least a 128 px output may magnify 4x: nothing is left to move in. Pans failed on a
+    # math domain error (a speed of 0 to round), and a zoom said its 32 px crop was "under 32 px wide".
+    if (preset, image) == ("tilt-up", (32, 100)):  # a tilt on a tall picture has room to travel
+        return
+    with pytest.raises(CropTooSmall) as caught:
+        Motion(preset=preset).path(image, (128, 72), 12, 12.0)
+    said = caught.value.message
+    assert "under 32 px" not in said and "no room left to move" in said
+    assert caught.value.param == "motion" and said.endswith("give a larger image or a smaller output")

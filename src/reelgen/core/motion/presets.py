@@ -101,6 +101,8 @@ def _check_room(
         room = width - least
         if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT):
             room = min(room, (height - least / aspect) / ARC_LIFT)
+    if room <= EDGE:  # the widest crop is the smallest allowed: no speed would leave it room to travel
+        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
     if travel <= room + EDGE:
         return
     seconds, speed = clip
@@ -130,12 +132,18 @@ def _image_too_small(
     crop: tuple[float, float], least: float, output_size: tuple[int, int], param: str
 ) -> CropTooSmall:
     out = f"{output_size[0]}x{output_size[1]}"
-    return CropTooSmall(
-        f"{param}: the image's widest crop of the output's shape, {crop[0]:.4g}x{crop[1]:.4g}, is under "
-        f"{least:.0f} px wide, so the {out} output would magnify it more than {LIMITS.max_upscale:g}x before "
-        "any move; give a larger image or a smaller output",
-        param=param,
-    )
+    widest = f"the image's widest crop of the output's shape, {crop[0]:.4g}x{crop[1]:.4g}"
+    if crop[0] + EDGE >= least:  # exactly at the limit: it fits, but nothing is left to move in
+        said = (
+            f"{widest}, is {least:.0f} px wide, so the {out} output magnifies it the most it may "
+            f"({LIMITS.max_upscale:g}x) with no room left to move"
+        )
+    else:
+        said = (
+            f"{widest}, is under {least:.0f} px wide, so the {out} output would magnify it more than "
+            f"{LIMITS.max_upscale:g}x before any move"
+        )
+    return CropTooSmall(f"{param}: {said}; give a larger image or a smaller output", param=param)
 
 
 def _pan(
