@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import os
@@ -87,3 +88,17 @@ def test_a_pull_draws_its_download_bars_on_a_terminal_and_nowhere_else(
     monkeypatch.setattr("huggingface_hub.snapshot_download", fake_download)
     weights.pull(registry.resolve("ltx-2b")[1])
     assert "Downloading bytes:  50%" in drawn["terminal"] and drawn["log"] == ""
+
+
+def test_a_hash_is_given_though_the_data_folder_cannot_keep_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A read-only data folder failed a finished render as it was recorded: the hash cache could not be
+    written, and the video (which needs nothing there) was never saved."""
+    blocked = tmp_path / "home"
+    blocked.write_text("a file where the data folder would be")
+    monkeypatch.setenv("REELGEN_HOME", str(blocked))
+    picture = tmp_path / "start.png"
+    picture.write_bytes(b"not much of a picture")
+    assert weights.sha256_file(picture) == hashlib.sha256(b"not much of a picture").hexdigest()
+    assert blocked.read_text() == "a file where the data folder would be"

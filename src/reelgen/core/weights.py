@@ -361,10 +361,14 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             digest.update(chunk)
     known[key] = digest.hexdigest()
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(known))
-    os.replace(tmp, cache_file)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(known))
+        os.replace(tmp, cache_file)
+    except OSError:  # only a cache: a read-only data folder failed a finished render as it was recorded
+        if tmp.exists():  # written, not renamed; exists() is False where a file stands for the folder
+            tmp.unlink()
     return digest.hexdigest()
 
 
