@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.export import ExportSettings, check_output
+from reelgen.core.export import ExportSettings, Segment, TitleCard, check_output, export
+from reelgen.core.project import ProjectFolder
+from reelgen.core.project.export import export_target
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,29 @@ def test_the_name_offered_keeps_a_dot_that_is_part_of_the_name(name: str, advice
     assert f"{name} does not end in .mp4, the container asked for (export.container); {advice} (" in (
         refused.value.message
     )
+
+
+def test_a_name_longer_than_a_file_name_may_be_is_refused_as_too_long(tmp_path: Path) -> None:
+    # Refused as "cannot write into <folder> (File name too long); give a path in a folder you can write to".
+    with pytest.raises(InvalidRequest) as refused:
+        check_output(tmp_path / ("c" * 241 + ".mp4"), ExportSettings())
+    assert refused.value.message.startswith(
+        f"export.output: {'c' * 24}... is 245 bytes long; a film's name may"
+    )
+    assert refused.value.message.endswith("give a shorter name")
+
+
+def test_the_longest_name_taken_is_written(tmp_path: Path) -> None:
+    out = tmp_path / ("c" * 236 + ".mp4")
+    settings = ExportSettings(width=32, height=32, fps=4)
+    assert export([Segment("one", 0.5, card=TitleCard(text="One"))], settings, out).path.is_file()
+
+
+def test_a_long_title_gives_a_default_name_a_file_can_have(tmp_path: Path) -> None:
+    # A title of 300 letters (the most it may have) made a name of 304: no export under the default name.
+    (tmp_path / "project.yaml").write_text(
+        f"title: {'a' * 300}\nscenes:\n  - {{title_card: {{text: One}}, duration: 1}}\n"
+    )
+    folder = ProjectFolder.find(tmp_path)
+    target = export_target(folder, folder.load(), ExportSettings())
+    assert target.name == "a" * 100 + ".mp4"

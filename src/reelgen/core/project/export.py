@@ -105,10 +105,15 @@ def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
+#: The most letters of the title a film's default name keeps (a title may have 300, a file name 255 bytes).
+SLUG_LETTERS = 100
+
+
 def _slug(title: str) -> str:
-    """``Été à Paris`` is ``ete-a-paris``: accents dropped (not the letters they sit on), the rest ``-``."""
+    """``Été à Paris`` is ``ete-a-paris``: accents dropped (not the letters they sit on), the rest ``-``;
+    cut to ``SLUG_LETTERS``, as a long title's whole name was more than a file name may be."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "export"
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_LETTERS].rstrip("-") or "export"
 
 
 #: How overrides are named when the caller does not say: as an HTTP request's ``export_settings`` holds them.
