@@ -39,11 +39,11 @@ def _numbers(words: list[str], count: int) -> list[float] | None:
         return None
 
 
-def _row(cube: _Cube, number: int, line: str) -> None:
-    values = _numbers(line.split(), 3)
+def _row(cube: _Cube, number: int, line: str, words: list[str]) -> None:
+    values = _numbers(words, 3)
     if values is None:
         raise cube.refuse(number, f"{line!r} is not three numbers (red green blue)")
-    if not all(math.isfinite(v) for v in values):
+    if not all(map(math.isfinite, values)):
         # lut3d reads "nan" as a number and the graded picture came out with a channel gone.
         raise cube.refuse(number, f"{line!r} is not three finite numbers (red green blue)")
     cube.rows += 1
@@ -112,14 +112,10 @@ def _read(lut: Path, param: str) -> _Cube:
                 raise cube.refuse(number, "holds bytes that are not text: this is not a .cube LUT")
             if not words:
                 continue
-            if words[0].upper() in _KEYWORDS:
+            if words[0][0].isdigit() or words[0][0] in "-+." or words[0].lower() in ("nan", "inf"):
+                _row(cube, number, line, words)
+            elif words[0].upper() in _KEYWORDS:
                 _keyword(cube, number, raw, words)
-            elif (
-                words[0][0].isdigit()
-                or words[0][0] in "-+."
-                or words[0].lower().lstrip("+-") in ("nan", "inf")
-            ):
-                _row(cube, number, line)
     return cube
 
 
