@@ -61,3 +61,33 @@ def test_a_check_that_raises_and_a_failed_requeue_still_end_in_a_restarted_engin
         "putting the scripted engine's jobs back in the queue failed (the database is unreachable)"
         in caplog.text
     )
+
+
+class FailingUpkeep(ScriptedEngine):
+    """Its workers cannot be started: ``maintain`` raises every time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    def maintain(self) -> None:
+        self.tries += 1
+        raise OSError(24, "Too many open files")
+
+
+def test_a_worker_that_cannot_be_started_is_said_once_not_only_at_debug_level(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # /readyz said the worker was restarting and the log said nothing at the default level.
+    engine = FailingUpkeep()
+    host = EngineHost(engine, lambda reason: None, check_s=0.01)  # type: ignore[arg-type]
+    host.start(timeout_s=5)
+    try:
+        wait_for(lambda: engine.tries >= 3, timeout_s=5, what="three rounds of upkeep")
+    finally:
+        host.stop()
+    said = [
+        r for r in caplog.records if "looking after the scripted engine's workers failed" in r.getMessage()
+    ]
+    assert len(said) == 1 and said[0].levelname == "WARNING"
+    assert "Too many open files" in said[0].getMessage()

@@ -45,6 +45,7 @@ class EngineHost:
         self._started = threading.Event()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._maintain_failed = False
 
     def start(self, timeout_s: float = 600.0) -> None:
         self._thread = threading.Thread(target=self._main, name="reelgen-engine", daemon=True)
@@ -91,8 +92,13 @@ class EngineHost:
     def _check(self) -> None:
         try:
             self.engine.maintain()
-        except Exception as exc:  # the health check below says what it means
-            log.debug("engine maintenance failed: %s", exc)
+            self._maintain_failed = False
+        except Exception as exc:  # the health check below says what it means for jobs
+            # Said once a run of failures (it was at debug level only): a worker that cannot be
+            # started (no memory, no file handles) left /readyz saying "restarting" and nothing why.
+            if not self._maintain_failed:
+                log.warning("looking after the %s engine's workers failed: %s", self.engine.name, exc)
+            self._maintain_failed = True
         down = self.engine.health()
         self.down = None if down is None else down.reason
         if down is None or not down.fatal:
