@@ -111,3 +111,11 @@ def test_an_image_whose_widest_crop_is_exactly_the_smallest_allowed_is_refused_i
     said = caught.value.message
     assert "under 32 px" not in said and "no room left to move" in said
     assert caught.value.param == "motion" and said.endswith("give a larger image or a smaller output")
+
+
+def test_an_image_too_small_for_any_speed_is_said_before_a_speed_is_named() -> None:
+    # A fast pan on a 20 px picture was told "use a speed of at most 0.94"; at that speed it was then told
+    # the picture was too small, as it is at every speed.
+    with pytest.raises(CropTooSmall) as caught:
+        Motion(preset="pan-right", speed=10).path((20, 20), (128, 72), 49, 24.0)
+    assert "speed" not in caught.value.message and "give a larger image" in caught.value.message

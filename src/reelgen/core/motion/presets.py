@@ -75,6 +75,27 @@ def _travel(preset: MotionPreset, side: int, seconds: float, speed: float, param
     return distance
 
 
+def _room(preset: MotionPreset, size: tuple[int, int], output_size: tuple[int, int], param: str) -> float:
+    """How far a pan may travel and keep a crop the output magnifies at most the limit; refused where the
+    image has no such room at any speed (before the speed is blamed: no speed would do).
+
+    Checked here rather than by ``check_path``, which blamed the start crop and asked for a larger one:
+    a preset's crops are not the person's to change, the image and the speed are.
+    """
+    width, height = size
+    aspect = output_size[0] / output_size[1]
+    least = max(LIMITS.min_crop, output_size[0] / LIMITS.max_upscale)
+    if preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN):
+        room = height - least / aspect
+    else:
+        room = width - least
+        if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT):  # an arc's lift eats into the height
+            room = min(room, (height - least / aspect) / ARC_LIFT)
+    if largest_crop(width, height, aspect)[0] + EDGE < least or room <= EDGE:
+        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
+    return room
+
+
 def _check_room(
     preset: MotionPreset,
     size: tuple[int, int],
@@ -83,32 +104,15 @@ def _check_room(
     clip: tuple[float, float],
     param: str,
 ) -> None:
-    """Refuse a pan whose crop, shrunk to leave room for ``travel``, the output would blow up past the limit.
-
-    Checked here rather than by ``check_path``, which blamed the start crop and asked for a larger one:
-    a preset's crops are not the person's to change, the image and the speed are.
-    """
-    width, height = size
-    aspect = output_size[0] / output_size[1]
-    least = max(LIMITS.min_crop, output_size[0] / LIMITS.max_upscale)
-    vertical = preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN)
-    if largest_crop(width, height, aspect)[0] + EDGE < least:
-        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
-    # The most a move may travel and keep a crop ``least`` wide (an arc's lift eats into the height).
-    if vertical:
-        room = height - least / aspect
-    else:
-        room = width - least
-        if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT):
-            room = min(room, (height - least / aspect) / ARC_LIFT)
-    if room <= EDGE:  # the widest crop is the smallest allowed: no speed would leave it room to travel
-        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
+    """Refuse a pan whose crop, shrunk to leave room for ``travel``, the output would blow up past the limit."""
+    room = _room(preset, size, output_size, param)
     if travel <= room + EDGE:
         return
     seconds, speed = clip
+    least = max(LIMITS.min_crop, output_size[0] / LIMITS.max_upscale)
     what = (
         f"{param}.speed: {preset.value} at speed {speed:g} travels {travel:.0f} px in {seconds:.2f} s, which "
-        f"leaves a crop under {least:.0f} px wide on the {width}x{height} image, magnified more than "
+        f"leaves a crop under {least:.0f} px wide on the {size[0]}x{size[1]} image, magnified more than "
         f"{LIMITS.max_upscale:g}x by the {output_size[0]}x{output_size[1]} output"
     )
     raise CropShrunk(what, speed * room / travel, "a shorter clip, or a larger image", param=f"{param}.speed")
@@ -158,6 +162,7 @@ def _pan(
     width, height = size
     aspect = output_size[0] / output_size[1]
     vertical = preset in (MotionPreset.TILT_UP, MotionPreset.TILT_DOWN)
+    _room(preset, size, output_size, param)  # an image too small for any speed, said before a speed is named
     d = _travel(preset, height if vertical else width, seconds, speed, param)
     lift = ARC_LIFT * d if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT) else 0.0
     _check_room(preset, size, output_size, d, (seconds, speed), param)
