@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from email.utils import parsedate
 
 import anyio
@@ -34,10 +35,18 @@ class FileAnswer(FileResponse):
             scope = {**scope, "method": "HEAD"}  # headers only: the file is not read to be dropped
         if self.stat_result is None:
             try:
-                self.stat_result = await anyio.to_thread.run_sync(os.stat, self.path)
+                found = await anyio.to_thread.run_sync(os.lstat, self.path)
             except FileNotFoundError:
                 gone = error_response(404, "the file was deleted while it was asked for", code="not_found")
                 return await gone(scope, receive, send)
+            if stat.S_ISLNK(found.st_mode):
+                # The server writes files, never links: one planted in its folders (exports/leak.json ->
+                # a file of the server's account) was sent as if it were the export.
+                link = error_response(
+                    404, "the file is a link to another place; it is not sent", code="not_found"
+                )
+                return await link(scope, receive, send)
+            self.stat_result = found
             self.set_stat_headers(self.stat_result)
         asked = Headers(scope=scope)
         if _not_modified(self.headers, asked):
