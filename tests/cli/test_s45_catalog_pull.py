@@ -129,3 +129,26 @@ def test_a_misspelt_name_among_several_is_refused_before_anything_is_downloaded(
     result = runner.invoke(app, ["pull", "ltx-2b", "ltx-2bb"])
     assert result.exit_code == 2 and pulled == [] and result.stdout == ""
     assert " ".join(result.stderr.split()).startswith("error: unknown model 'ltx-2bb'; did you mean ltx-2b")
+
+
+def test_a_companion_whose_pull_stopped_part_way_makes_the_model_partial(tmp_path: Path) -> None:
+    """Counted as there, it was loaded and failed after the plan; what its pull skips is still not asked for."""
+    cache = tmp_path / "hf-cache"
+    snapshot(cache, "lllyasviel/FramePackI2V_HY", {"config.json": b"{}", "model.safetensors": b"x"})
+    index = {
+        "vae": ["diffusers", "AutoencoderKLHunyuanVideo"],
+        "transformer": ["diffusers", "HunyuanVideoTransformer3DModel"],
+    }
+    hunyuan = {"model_index.json": json.dumps(index).encode(), "vae/config.json": b"{}"}
+    snapshot(
+        cache, "hunyuanvideo-community/HunyuanVideo", hunyuan, ("vae/diffusion_pytorch_model.safetensors",)
+    )
+    snapshot(cache, "lllyasviel/flux_redux_bfl", {"model_index.json": b"{}"})
+    result = runner.invoke(app, ["models", "--family", "framepack", "--json"])
+    row = next(r for r in json.loads(result.stdout) if r["model"] == "framepack")
+    assert row["cached"] == "partial"
+    assert row["advice"] == (
+        "model 'framepack' also loads parts from hunyuanvideo-community/HunyuanVideo, which is only partly "
+        f"downloaded into the Hugging Face cache at {cache} (missing: vae weights); run `reelgen pull framepack` "
+        "again to finish it"
+    )

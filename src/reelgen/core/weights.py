@@ -1,19 +1,22 @@
-"""Finds a model's weights on this machine (HF cache, local folder, single file, tiny build) and hashes them."""
+"""Finds a model's weights on this machine (HF cache, local folder, single file, tiny build) and pulls them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reelgen.core import settings
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, WeightsNotHere
+from reelgen.core.weight_hashes import known_sha256 as known_sha256
+from reelgen.core.weight_hashes import sha256_file as sha256_file
+from reelgen.core.weight_hashes import weight_hashes
 from reelgen.core.weight_parts import WEIGHT_SUFFIXES, missing_parts
 
 if TYPE_CHECKING:
@@ -112,6 +115,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
                     missing=lacking,
                     fix=fix,
                 )
+            _check_companions_whole(preset)
             return WeightSource("diffusers", snap, preset.repo_id, _revision_of(snap), origin="hf-cache")
     # Reached from generate, animate, avatar, batch, the API ...: only a command with --weights says
     # it takes a path (cli.typed.weights_hint); naming generate's option sent avatar users to one that
@@ -128,6 +132,23 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         f"Fetch it with: reelgen pull {preset.name}",
         param="model",
     )
+
+
+def _check_companions_whole(preset: Preset) -> None:
+    """Refuse a borrowed repo whose pull stopped part-way, leaving out what its pull skips on purpose
+    (HunyuanVideo's transformer, for FramePack); one not there at all is said by the caller."""
+    for repo, skip in preset.companions.items():
+        snap = _cached_snapshot(repo, None)
+        lost = [m for m in missing_parts(snap) if not any(fnmatch(f"{m}/", p) for p in skip)] if snap else []
+        if lost:
+            fix = f"run `reelgen pull {preset.name}` again to finish it"
+            raise PartlyDownloaded(
+                f"model {preset.name!r} also loads parts from {repo}, which is only partly downloaded into "
+                f"the Hugging Face cache at {settings.hf_cache_dir()} (missing: {', '.join(lost)}); {fix}",
+                origin="hf-cache",
+                missing=lost,
+                fix=fix,
+            )
 
 
 def _not_a_model_folder(local: Path) -> str:
@@ -321,69 +342,6 @@ def pull(preset: Preset) -> Path:
             "hf-cache",
         )
     return snapshot
-
-
-# ---- hashes ---------------------------------------------------------------------------------
-
-
-def _hash_key(path: Path) -> str:
-    """The hash cache's key of a resolved ``path``: a changed size or time is a new file."""
-    stat = path.stat()
-    return f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
-
-
-def known_sha256(path: Path) -> str | None:
-    """The SHA-256 of ``path`` if ``sha256_file`` has hashed it as it is now; never reads the file."""
-    try:
-        known = json.loads((settings.home() / "hash-cache.json").read_text())
-    except (OSError, ValueError):
-        return None
-    value = known.get(_hash_key(path.resolve())) if isinstance(known, dict) else None
-    return str(value) if value else None
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, cached by (path, size, mtime) so big checkpoints are hashed once."""
-    path = path.resolve()
-    # HF cache blobs are named by their SHA-256 (the LFS etag) already.
-    if path.parent.name == "blobs" and len(path.name) == 64:
-        return path.name
-    key = _hash_key(path)
-    cache_file = settings.home() / "hash-cache.json"
-    try:
-        known = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        known = {}
-    if key in known:
-        return str(known[key])
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    known[key] = digest.hexdigest()
-    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(known))
-        os.replace(tmp, cache_file)
-    except OSError:  # only a cache: a read-only data folder failed a finished render as it was recorded
-        if tmp.exists():  # written, not renamed; exists() is False where a file stands for the folder
-            tmp.unlink()
-    return digest.hexdigest()
-
-
-def weight_hashes(source: WeightSource) -> dict[str, str]:
-    """SHA-256 of every weight file of ``source``, keyed by path relative to it."""
-    if source.kind == "single_file":
-        files = {source.path.name: source.path}
-    else:
-        files = {
-            str(p.relative_to(source.path)): p
-            for p in sorted(source.path.rglob("*"))
-            if p.suffix.lower() in WEIGHT_SUFFIXES and p.is_file()
-        }
-    source.hashes = {name: sha256_file(p) for name, p in files.items()}
-    return source.hashes
 
 
 def pipeline_named(folder: Path) -> str | None:
