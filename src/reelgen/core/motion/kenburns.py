@@ -91,8 +91,15 @@ def _black_image(request: KenBurnsRequest, black: list[int]) -> InvalidRequest:
 
 
 def crop(image: Image.Image, rect: Rect, width: int, height: int) -> np.ndarray:
-    """The part of ``image`` under ``rect``, resampled to ``width`` x ``height`` (sub-pixel exact)."""
-    return np.asarray(image.resize((width, height), RESAMPLE, box=rect.box()), dtype=np.uint8)
+    """The part of ``image`` under ``rect``, resampled to ``width`` x ``height`` (sub-pixel exact).
+
+    The box is held to the image: ``check_path`` lets a crop reach a millionth of a pixel past an edge
+    (floating point), and Pillow refused that box ("box offset can't be negative"), failing the clip
+    as an internal error.
+    """
+    left, top, right, bottom = rect.box()
+    box = (max(left, 0.0), max(top, 0.0), min(right, image.width), min(bottom, image.height))
+    return np.asarray(image.resize((width, height), RESAMPLE, box=box), dtype=np.uint8)
 
 
 def ken_burns_frames(
