@@ -165,3 +165,12 @@ def test_a_secret_mounted_from_a_file_signs_without_its_newline() -> None:
     made = "whsec_" + base64.b64encode(b"m" * 32).decode()
     settings = JobSettings(webhook_secret=SecretStr(made + "\n"))
     assert signing_key(load_secret(settings)) == b"m" * 32
+
+
+def test_by_default_a_receiver_down_for_hours_still_gets_its_events() -> None:
+    """Five tries from 1 s spanned 15 s: a receiver restarting for half a minute lost every event."""
+    from reelgen.jobs.webhooks import retry_pause
+
+    settings = JobSettings()
+    waits = [retry_pause(settings.webhook_backoff_s, n) for n in range(settings.webhook_max_attempts - 1)]
+    assert sum(waits) >= 8 * 3600
