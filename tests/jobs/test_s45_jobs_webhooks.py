@@ -145,7 +145,11 @@ def test_a_user_and_password_in_the_url_reach_the_receiver_and_stay_out_of_the_l
     threading.Thread(target=server.serve_forever, daemon=True).start()
     store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
     settings = JobSettings(
-        data_dir=tmp_path, webhook_secret=SecretStr("k"), allow_private_webhooks=True, webhook_max_attempts=1
+        data_dir=tmp_path,
+        webhook_secret=SecretStr("k"),
+        allow_private_webhooks=True,
+        webhook_max_attempts=2,
+        webhook_backoff_s=0,
     )
     sender = WebhookSender(store, settings)
     sender.start()
@@ -157,7 +161,8 @@ def test_a_user_and_password_in_the_url_reach_the_receiver_and_stay_out_of_the_l
         sender.stop()
         server.shutdown()
         store.close()
-    assert seen == ["Basic " + base64.b64encode(b"hook@us:p:ss").decode()]
+    assert seen == ["Basic " + base64.b64encode(b"hook@us:p:ss").decode()] * 2
+    assert "HTTP 401 (attempt 1 of 2; the next in 0 s)" in caplog.text  # a wait told from a loss
     assert "p%3Ass" not in caplog.text and "hook%40us:***@127.0.0.1" in caplog.text
 
 

@@ -244,11 +244,13 @@ class WebhookSender:
                 self.store.webhook_done(delivery)
             else:
                 pause = retry_pause(self.settings.webhook_backoff_s, delivery.attempts)
-                log.warning(
-                    "webhook %s failed: %s (attempt %d)",
+                log.warning(  # when it is tried again: the operator can tell a wait from a loss
+                    "webhook %s failed: %s (attempt %d of %d; the next in %g s)",
                     shown_url(delivery.url),
                     error,
                     delivery.attempts + 1,
+                    self.settings.webhook_max_attempts,
+                    pause,
                 )
                 self.store.webhook_retry(delivery, time.time() + pause, error)
         except Exception:
