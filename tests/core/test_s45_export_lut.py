@@ -38,6 +38,11 @@ def cube(tmp_path: Path, *lines: str, rows: list[str] = ROWS) -> Path:
         (["LUT_3D_SIZE 2", "DOMAIN_MIN 1 0 0"], ROWS, "DOMAIN_MIN (1 0 0) must be below DOMAIN_MAX (1 1 1)"),
         (["LUT_3D_SIZE 2", "DOMAIN_MIN 0 0"], ROWS, "line 2: DOMAIN_MIN takes 3 numbers, not '0 0'"),
         (["\ufeffLUT_3D_SIZE 2"], ROWS, "line 1: starts with a byte-order mark"),
+        (
+            ["LUT_3D_SIZE 2", "DOMAIN_MIN\t0 0 0"],
+            ROWS,
+            "line 2: FFmpeg's lut3d reads DOMAIN_MIN only with a space",
+        ),
     ],
 )
 def test_a_lut_ffmpeg_would_misread_is_refused_naming_the_line(

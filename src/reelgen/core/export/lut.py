@@ -57,6 +57,9 @@ def _keyword(cube: _Cube, number: int, raw: str, words: list[str]) -> None:
         raise cube.refuse(
             number, f"FFmpeg's lut3d reads {key} only in capitals at the start of a line; write {key} there"
         )
+    if key.startswith("DOMAIN_") and cube.size and not raw.startswith(f"{key} "):
+        # lut3d knows "DOMAIN_MIN " with its space: after a tab it found no keyword and refused the file.
+        raise cube.refuse(number, f"FFmpeg's lut3d reads {key} only with a space after it; write '{key} '")
     if key == "LUT_1D_SIZE":
         raise cube.refuse(
             number,
