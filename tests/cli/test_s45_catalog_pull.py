@@ -74,8 +74,11 @@ def test_models_says_partial_of_a_part_download_whose_file_list_was_kept(tmp_pat
     )
 
 
-def snapshot(cache: Path, repo: str, files: dict[str, bytes], listed: tuple[str, ...] = ()) -> Path:
-    """``repo`` in huggingface_hub's cache layout holding ``files``, its file list naming ``listed`` too."""
+def snapshot(
+    cache: Path, repo: str, files: dict[str, bytes], listed: tuple[str, ...] = (), file_list: bool = True
+) -> Path:
+    """``repo`` in huggingface_hub's cache layout holding ``files``, its file list naming ``listed`` too
+    (a recent huggingface_hub keeps one; caches older ones left have none)."""
     root = cache / f"models--{repo.replace('/', '--')}"
     (root / "refs").mkdir(parents=True)
     (root / "refs" / "main").write_text("b" * 40)
@@ -83,6 +86,8 @@ def snapshot(cache: Path, repo: str, files: dict[str, bytes], listed: tuple[str,
     for name, content in files.items():
         (snap / name).parent.mkdir(parents=True, exist_ok=True)
         (snap / name).write_bytes(content)
+    if not file_list:
+        return snap
     (root / "trees").mkdir()
     entries = {name: {"size": 1, "blob_id": "b"} for name in (*files, *listed)}
     (root / "trees" / f"{'b' * 40}.json").write_text(json.dumps({"format_version": 1, "files": entries}))
@@ -131,19 +136,23 @@ def test_a_misspelt_name_among_several_is_refused_before_anything_is_downloaded(
     assert " ".join(result.stderr.split()).startswith("error: unknown model 'ltx-2bb'; did you mean ltx-2b")
 
 
-def test_a_companion_whose_pull_stopped_part_way_makes_the_model_partial(tmp_path: Path) -> None:
-    """Counted as there, it was loaded and failed after the plan; what its pull skips is still not asked for."""
-    cache = tmp_path / "hf-cache"
+def framepack_with_a_part_companion(cache: Path, file_list: bool = True) -> None:
+    """FramePack pulled whole, and HunyuanVideo's VAE weights not yet come (its transformer is skipped)."""
     snapshot(cache, "lllyasviel/FramePackI2V_HY", {"config.json": b"{}", "model.safetensors": b"x"})
     index = {
         "vae": ["diffusers", "AutoencoderKLHunyuanVideo"],
         "transformer": ["diffusers", "HunyuanVideoTransformer3DModel"],
     }
     hunyuan = {"model_index.json": json.dumps(index).encode(), "vae/config.json": b"{}"}
-    snapshot(
-        cache, "hunyuanvideo-community/HunyuanVideo", hunyuan, ("vae/diffusion_pytorch_model.safetensors",)
-    )
+    listed = ("vae/diffusion_pytorch_model.safetensors",)
+    snapshot(cache, "hunyuanvideo-community/HunyuanVideo", hunyuan, listed, file_list)
     snapshot(cache, "lllyasviel/flux_redux_bfl", {"model_index.json": b"{}"})
+
+
+def test_a_companion_whose_pull_stopped_part_way_makes_the_model_partial(tmp_path: Path) -> None:
+    """Counted as there, it was loaded and failed after the plan; what its pull skips is still not asked for."""
+    cache = tmp_path / "hf-cache"
+    framepack_with_a_part_companion(cache)
     result = runner.invoke(app, ["models", "--family", "framepack", "--json"])
     row = next(r for r in json.loads(result.stdout) if r["model"] == "framepack")
     assert row["cached"] == "partial"
@@ -151,4 +160,19 @@ def test_a_companion_whose_pull_stopped_part_way_makes_the_model_partial(tmp_pat
         "model 'framepack' also loads parts from hunyuanvideo-community/HunyuanVideo, which is only partly "
         f"downloaded into the Hugging Face cache at {cache} (missing: vae weights); run `reelgen pull framepack` "
         "again to finish it"
+    )
+
+
+@pytest.mark.usefixtures("hub_offline")
+def test_a_pull_that_leaves_a_companion_part_downloaded_fails_naming_it(tmp_path: Path) -> None:
+    """It printed FramePack's own snapshot and exited 0: with no file list kept, huggingface_hub answers
+    a snapshot stopped part-way as if whole."""
+    cache = tmp_path / "hf-cache"
+    framepack_with_a_part_companion(cache, file_list=False)
+    result = runner.invoke(app, ["pull", "framepack"])
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    assert " ".join(result.stderr.split()).startswith(
+        "error: could not pull framepack: model 'framepack' also loads parts from hunyuanvideo-community/"
+        f"HunyuanVideo, which is only partly downloaded into the Hugging Face cache at {cache} (missing: vae "
+        "weights); nothing more could be downloaded: HF_HUB_OFFLINE is set"
     )

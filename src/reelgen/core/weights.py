@@ -134,14 +134,14 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     )
 
 
-def _check_companions_whole(preset: Preset) -> None:
+def _check_companions_whole(preset: Preset, fix: str = "") -> None:
     """Refuse a borrowed repo whose pull stopped part-way, leaving out what its pull skips on purpose
     (HunyuanVideo's transformer, for FramePack); one not there at all is said by the caller."""
     for repo, skip in preset.companions.items():
         snap = _cached_snapshot(repo, None)
         lost = [m for m in missing_parts(snap) if not any(fnmatch(f"{m}/", p) for p in skip)] if snap else []
         if lost:
-            fix = f"run `reelgen pull {preset.name}` again to finish it"
+            fix = fix or f"run `reelgen pull {preset.name}` again to finish it"
             raise PartlyDownloaded(
                 f"model {preset.name!r} also loads parts from {repo}, which is only partly downloaded into "
                 f"the Hugging Face cache at {settings.hf_cache_dir()} (missing: {', '.join(lost)}); {fix}",
@@ -334,13 +334,15 @@ def pull(preset: Preset) -> Path:
     # Out of the Hub's reach (or with HF_HUB_OFFLINE set) huggingface_hub answers the snapshot already in
     # the cache, whatever it holds: a pull stopped part-way was printed as done, and generate refused it.
     if snapshot.is_dir():
+        got_no_more = "nothing more could be downloaded"
         _check_whole(
             preset,
             snapshot,
             f"downloaded into the Hugging Face cache at {cache}",
-            lambda: "nothing more could be downloaded",
+            lambda: got_no_more,
             "hf-cache",
         )
+        _check_companions_whole(preset, got_no_more)
     return snapshot
 
 
