@@ -32,6 +32,7 @@ def cube(tmp_path: Path, *lines: str, rows: list[str] = ROWS) -> Path:
             "give it as DOMAIN_MIN 0 0 0 and DOMAIN_MAX 2 2 2",
         ),
         (["lut_3d_size 2"], ROWS, "line 1: FFmpeg's lut3d reads LUT_3D_SIZE only in capitals"),
+        (["LUT_3D_SIZE 2", "title x"], ROWS, "line 2: FFmpeg's lut3d reads TITLE only in capitals"),
         (["  LUT_3D_SIZE 2"], ROWS, "line 1: FFmpeg's lut3d reads LUT_3D_SIZE only in capitals"),
         (["LUT_3D_SIZE 2", "LUT_3D_SIZE 2"], ROWS, "line 2: a second LUT_3D_SIZE (line 1 gives the first)"),
         (["LUT_1D_SIZE 2", "LUT_3D_SIZE 2", "0 0 0", "1 1 1"], ROWS, "line 1: a 1D LUT (LUT_1D_SIZE)"),
@@ -71,6 +72,7 @@ def test_a_binary_file_named_cube_is_refused_at_its_first_line(tmp_path: Path) -
         ["LUT_3D_INPUT_RANGE 0.0 1.0", "LUT_3D_SIZE 2"],
         ["LUT_3D_SIZE 2", "DOMAIN_MIN -0.5 -0.5 -0.5", "DOMAIN_MAX 1.5 1.5 1.5"],
         ["\ufeff", "# made by hand", "LUT_3D_SIZE 2 # two points a side"],
+        ["title x", "  DOMAIN_MIN 0 0 0", "LUT_3D_SIZE 2"],  # lut3d skips them up there
     ],
 )
 def test_a_lut_lut3d_reads_as_written_is_taken(tmp_path: Path, lines: list[str]) -> None:

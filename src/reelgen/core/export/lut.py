@@ -52,8 +52,9 @@ def _row(cube: _Cube, number: int, line: str, words: list[str]) -> None:
 def _keyword(cube: _Cube, number: int, raw: str, words: list[str]) -> None:
     """One keyword line, refused where lut3d would fail on it or, worse, silently skip it."""
     key, args = words[0].upper(), words[1:]
-    if words[0] != key or raw[:1].isspace():
-        # lut3d compares the line's first letters: "lut_3d_size 33" or an indented one was no LUT at all.
+    if (words[0] != key or raw[:1].isspace()) and (key == "LUT_3D_SIZE" or cube.size):
+        # lut3d compares the line's first letters: "lut_3d_size 33" or an indented one was no LUT at all,
+        # and below it such a line was not a row. (Above it lut3d skips every line but the size.)
         raise cube.refuse(
             number, f"FFmpeg's lut3d reads {key} only in capitals at the start of a line; write {key} there"
         )
