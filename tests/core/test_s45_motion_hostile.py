@@ -57,3 +57,12 @@ def test_a_truth_value_is_not_taken_for_a_number(fields: dict[str, object]) -> N
     # A speed of true was taken as 1 (and a crop at x true as 1), where the manifest's own numbers refuse it.
     with pytest.raises(ValidationError, match="true is not a number"):
         Motion.model_validate(fields)
+
+
+def test_a_speed_given_to_a_path_of_crops_is_refused_where_the_crops_are_filmed() -> None:
+    # {"start": ..., "end": ..., "speed": 3} was filmed at the crops' own pace, the speed unused and unsaid.
+    end = Rect(x=10, y=50, width=160, height=90)
+    with pytest.raises(MotionError) as caught:
+        Motion(start=START, end=end, speed=3).path(IMAGE, OUT, 12, 12.0, param="items[0].motion")
+    assert caught.value.param == "items[0].motion.speed" and "drop speed" in caught.value.message
+    Motion(start=START, end=end).path(IMAGE, OUT, 12, 12.0)  # the same crops at their own pace: filmed

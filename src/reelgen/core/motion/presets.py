@@ -297,6 +297,15 @@ class Motion(NumberFields):  # a speed of true was taken as 1
         seconds = max(num_frames - 1, 1) / fps
         if self.preset is None:
             assert self.start is not None and self.end is not None
+            if (
+                self.speed != 1
+            ):  # was ignored: the crops' pace is theirs (AnimateDiff reads it as LoRA strength)
+                raise MotionError(
+                    f"{param}.speed: speed {self.speed:g} paces a preset, and a path of start and end crops goes "
+                    "from one to the other over the clip at their own pace; drop speed, or move the crops "
+                    "(further apart is faster)",
+                    param=f"{param}.speed",
+                )
             path = CameraPath(
                 start=self.start, end=self.end, easing=self.easing or Easing.EASE_IN_OUT, arc=self.arc
             )
