@@ -29,9 +29,11 @@ BLACK_LEVEL = 4
 #: on green can have the same luma as its background, so luma alone would miss it moving).
 STILL_BLOCK = 8
 #: Two frames are the same picture when no block's mean colour changes by more than this (of 255).
-#: An edge of contrast 40 moving one pixel changes its block by 40 / 8 = 5; noise of 3 levels per
-#: pixel averages to about 0.5 over a block, so 2 separates "nothing moved" from small real motion
-#: (a talking head, a slow drift) that a whole-frame mean difference would call still.
+#: An edge of contrast 40 moving one pixel changes its block by 40 / 8 = 5, so 2 separates "nothing
+#: moved" from small real motion (a talking head, a slow drift) that a whole-frame mean difference
+#: would call still. Pixel noise of standard deviation s moves a block's mean by about s / 6 from frame
+#: to frame, and the most of a frame's thousands of blocks by 4 times that: a still picture under noise
+#: of up to 2 levels is found frozen; under heavier noise (3 levels) it reads as moving.
 STILL_LEVEL = 2.0
 #: A run of unchanged frames is reported once it lasts this long: shorter holds happen in real
 #: footage (the end of a gesture), half a second of nothing at all reads as a stalled clip. A
