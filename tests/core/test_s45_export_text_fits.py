@@ -52,3 +52,13 @@ def test_a_text_no_size_fits_is_refused_naming_its_field(draw: Callable[[], obje
         draw()
     assert refused.value.param == f"{field}.text"
     assert "the text (500 letters) does not fit in a 32x32 frame" in refused.value.message
+
+
+def test_letters_wider_than_a_narrow_frame_are_drawn_smaller() -> None:
+    # On a 64x1024 card a W of 12% of the height was wider than the frame: cut at both sides.
+    card = np.asarray(text.title_card(TitleCard(text="WWW MMM"), 64, 1024, "t"))
+    inked = np.flatnonzero(card.max(axis=(0, 2)) > 0)
+    assert inked[0] > 0 and inked[-1] < 63
+    alpha = np.asarray(text.text_layer(TextOverlay(text="WWW", end=1, size=0.5), 64, 1024, "t"))[..., 3]
+    shown = np.flatnonzero(alpha.max(axis=0) > 0)
+    assert shown[0] > 0 and shown[-1] < 63

@@ -200,7 +200,8 @@ def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Im
         blocks = _card_blocks(draw, card, (width, height), scale, param)
         sizes = [draw.multiline_textbbox((0, 0), t, font=f, align="center") for t, f in blocks]
         total = sum(b[3] - b[1] for b in sizes) + gap * (len(blocks) - 1)
-        if total <= height * 0.9:
+        # Wider too, where one letter is wider than a narrow frame (64x1024) and no line break helps.
+        if total <= height * 0.9 and max(b[2] - b[0] for b in sizes) <= width:
             break
         if round(height * 0.12 * scale) <= _SMALLEST:
             raise _too_long(f"{param}.text", width, height, card.text + card.subtitle)
@@ -228,7 +229,7 @@ def text_layer(overlay: TextOverlay, width: int, height: int, param: str) -> Ima
         )
         pad = max(2, round(letters_px * 0.3))
         box = (right - left + 2 * pad, bottom - top + 2 * pad)
-        if box[1] <= height - 2 * margin:
+        if box[1] <= height - 2 * margin and box[0] <= width:
             break
         if letters_px <= _SMALLEST:
             raise _too_long(f"{param}.text", width, height, words)
