@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reelgen.core.motion import CameraPath, CropTooSmall, Easing, Motion, MotionTooFast, Rect, check_path
-from reelgen.core.motion.presets import _at_most
+from reelgen.core.motion.speed import at_most
 
 
 def named_speed(message: str) -> float:
@@ -90,7 +90,7 @@ def test_a_zoom_too_deep_names_a_speed_whose_frames_are_smooth_too(preset: str) 
 
 def test_a_speed_exactly_on_three_digits_is_named_as_itself() -> None:
     # 1.14 * 100 is 113.99999999999999 in floats: a fastest speed of 1.14 was said as 1.13.
-    assert [_at_most(v) for v in (1.14, 0.07, 4.6875, 1.1399)] == ["1.14", "0.07", "4.68", "1.13"]
+    assert [at_most(v) for v in (1.14, 0.07, 4.6875, 1.1399)] == ["1.14", "0.07", "4.68", "1.13"]
     with pytest.raises(MotionTooFast) as caught:
         Motion(preset="zoom-in", speed=1.15).path((1920, 1080), (1280, 720), 41, 4.0)
     assert named_speed(caught.value.message) == 1.14

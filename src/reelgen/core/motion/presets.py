@@ -23,6 +23,7 @@ from reelgen.core.motion.check import (
     too_fast,
 )
 from reelgen.core.motion.path import CameraPath, Easing, Rect
+from reelgen.core.motion.speed import CropShrunk, at_most, image_too_small, speed_remedy
 from reelgen.core.spec.numbers import NumberFields
 
 
@@ -92,7 +93,7 @@ def _room(preset: MotionPreset, size: tuple[int, int], output_size: tuple[int, i
         if preset in (MotionPreset.ARC_LEFT, MotionPreset.ARC_RIGHT):  # an arc's lift eats into the height
             room = min(room, (height - least / aspect) / ARC_LIFT)
     if largest_crop(width, height, aspect)[0] + EDGE < least or room <= EDGE:
-        raise _image_too_small(largest_crop(width, height, aspect), least, output_size, param)
+        raise image_too_small(largest_crop(width, height, aspect), least, output_size, param)
     return room
 
 
@@ -116,38 +117,6 @@ def _check_room(
         f"{LIMITS.max_upscale:g}x by the {output_size[0]}x{output_size[1]} output"
     )
     raise CropShrunk(what, speed * room / travel, "a shorter clip, or a larger image", param=f"{param}.speed")
-
-
-class CropShrunk(CropTooSmall):
-    """A preset so fast that its tightest crop is magnified past the limit, with ``ceiling``, the speed that
-    keeps this limit. ``Motion.path`` names one that keeps every limit (a step may still be too fast at the
-    ceiling, and the person was then refused a second time, at the speed they were told would do)."""
-
-    def __init__(self, what: str, ceiling: float, tail: str, *, param: str) -> None:
-        super().__init__(f"{what}; {speed_remedy(ceiling)}, {tail}", param=param)
-        self.what, self.ceiling, self.tail = what, ceiling, tail
-
-
-def speed_remedy(fits: float) -> str:
-    return f"use a speed of at most {_at_most(fits)} for this clip"
-
-
-def _image_too_small(
-    crop: tuple[float, float], least: float, output_size: tuple[int, int], param: str
-) -> CropTooSmall:
-    out = f"{output_size[0]}x{output_size[1]}"
-    widest = f"the image's widest crop of the output's shape, {crop[0]:.4g}x{crop[1]:.4g}"
-    if crop[0] + EDGE >= least:  # exactly at the limit: it fits, but nothing is left to move in
-        said = (
-            f"{widest}, is {least:.0f} px wide, so the {out} output magnifies it the most it may "
-            f"({LIMITS.max_upscale:g}x) with no room left to move"
-        )
-    else:
-        said = (
-            f"{widest}, is under {least:.0f} px wide, so the {out} output would magnify it more than "
-            f"{LIMITS.max_upscale:g}x before any move"
-        )
-    return CropTooSmall(f"{param}: {said}; give a larger image or a smaller output", param=param)
 
 
 def _pan(
@@ -225,20 +194,13 @@ def _zoom_depth(
         return depth
     out = f"{output_size[0]}x{output_size[1]}"
     if room <= 0:
-        raise _image_too_small((cw, ch), least, output_size, param)
+        raise image_too_small((cw, ch), least, output_size, param)
     what = (
         f"{param}.speed: {preset.value} at speed {speed:g} over {seconds:.2f} s zooms further than this image "
         f"allows: its tightest crop would be under {least:.0f} px wide, magnified more than "
         f"{LIMITS.max_upscale:g}x by the {out} output"
     )
     raise CropShrunk(what, speed * room / depth, "or a shorter clip", param=f"{param}.speed")
-
-
-def _at_most(value: float) -> str:
-    """``value`` to three significant digits, rounded down: a speed said to fit must fit."""
-    digits = 2 - math.floor(math.log10(value))
-    # A hair over, for 1.14 * 100 = 113.99999999999999, which said 1.13 of a speed of 1.14.
-    return f"{math.floor(value * 10**digits * (1 + 1e-12)) / 10**digits:g}"
 
 
 def preset_path(
@@ -366,7 +328,7 @@ class Motion(NumberFields):  # a speed of true was taken as 1
                 return False
             return fastest_step(path.rects(num_frames)) is None
 
-        high = float(_at_most(ceiling))
+        high = float(at_most(ceiling))
         if fits(high):  # the ceiling of the limit broken first keeps the others too (one look at each frame)
             return high
         low = high / 2
@@ -377,7 +339,7 @@ class Motion(NumberFields):  # a speed of true was taken as 1
         for _ in range(
             40
         ):  # until the three digits said are the fastest's (a limit exactly on them: 40 halvings)
-            if _at_most(low) == _at_most(high):
+            if at_most(low) == at_most(high):
                 break
             middle = (low + high) / 2
             low, high = (middle, high) if fits(middle) else (low, middle)
