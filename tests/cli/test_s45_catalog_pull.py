@@ -176,3 +176,22 @@ def test_a_pull_that_leaves_a_companion_part_downloaded_fails_naming_it(tmp_path
         f"HunyuanVideo, which is only partly downloaded into the Hugging Face cache at {cache} (missing: vae "
         "weights); nothing more could be downloaded: HF_HUB_OFFLINE is set"
     )
+
+
+def test_a_connection_that_breaks_off_mid_download_is_said_so_not_as_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """huggingface_hub gives up after its retries with httpx's ReadError, no OSError: the pull ended
+    "internal error (ReadError: ...); ... report it"."""
+    import httpx2
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise httpx2.ReadError("[Errno 104] Connection reset by peer")
+
+    monkeypatch.setattr("huggingface_hub.snapshot_download", broken)
+    result = runner.invoke(app, ["pull", "ltx-2b"])
+    assert result.exit_code == 1, result.output
+    assert " ".join(result.stderr.split()).endswith(
+        "error: could not pull ltx-2b: the connection to the Hugging Face Hub broke off (ReadError: [Errno 104] "
+        "Connection reset by peer); run `reelgen pull ltx-2b` again: the files already down are kept"
+    )

@@ -213,6 +213,8 @@ def _shadowed(model: str) -> None:
 
 
 def _pull_one(model: str) -> Path:
+    import httpx2  # huggingface_hub's HTTP client
+
     from reelgen.core import settings, weights
     from reelgen.core.enhance import weights as enhancer_weights
     from reelgen.core.spec import registry
@@ -237,6 +239,15 @@ def _pull_one(model: str) -> Path:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
         say_error(f"could not pull {model}: {_why_not_pulled(model, exc)}")
+        raise typer.Exit(1) from None
+    except (
+        httpx2.TransportError
+    ) as exc:  # the connection broke off mid-download, past huggingface_hub's retries
+        # It ended as "internal error (ReadError ...); report it", though running the pull again goes on.
+        say_error(
+            f"could not pull {model}: the connection to the Hugging Face Hub broke off ({type(exc).__name__}: "
+            f"{exc or 'no reason given'}); run `reelgen pull {model}` again: the files already down are kept"
+        )
         raise typer.Exit(1) from None
 
 
