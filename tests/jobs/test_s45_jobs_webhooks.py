@@ -92,12 +92,12 @@ def test_a_url_whose_scheme_is_in_capitals_is_taken() -> None:
     assert Webhook("HTTPS://hooks.example/x").url == "HTTPS://hooks.example/x"
 
 
-def test_a_url_with_a_control_character_is_refused_naming_it() -> None:
+def test_a_url_with_an_unprintable_character_is_refused_naming_it() -> None:
     # urllib drops a newline unseen: the events went to https://hooks.example/ab, not what was stored.
     with pytest.raises(InvalidRequest) as refused:
         Webhook("https://hooks.example/a\nb")
     assert refused.value.param == "webhook.url"
-    assert "control character '\\n' (character 24)" in str(refused.value)
+    assert "unprintable character '\\n' (character 24)" in str(refused.value)
 
 
 @pytest.mark.parametrize("secret", ["", "   ", "whsec_", "whsec_not base64!"])

@@ -66,7 +66,7 @@ def url_problem(url: str) -> str | None:
         return "must start with http:// or https://"
     odd = next((ch for ch in url if not ch.isprintable()), None)
     if odd is not None:  # urllib drops a tab or newline unseen, so the POST went to another URL
-        return f"holds the control character {odd!r} (character {url.index(odd) + 1}); remove it"
+        return f"holds the unprintable character {odd!r} (character {url.index(odd) + 1}); remove it"
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - reading it is the check: out of range or not a number raises
