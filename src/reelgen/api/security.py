@@ -58,10 +58,10 @@ def require_key(request: Request, credentials: HTTPAuthorizationCredentials | No
         return
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), expected.encode()):
-        raise ApiError(401, _key_problem(request, given), headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, key_problem(request, given), headers={"WWW-Authenticate": "Bearer"})
 
 
-def _key_problem(request: Request, given: str) -> str:
+def key_problem(request: Request, given: str) -> str:
     """Which of the ways to send no right key this request took: OpenAI's API says whether a key
     was missing or wrong, and a key sent another way (Basic, X-API-Key) was said to be missing."""
     how = "send `Authorization: Bearer <key>` with the key the server was started with (REELGEN_API_KEY)"
