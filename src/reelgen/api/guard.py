@@ -19,6 +19,7 @@ CORS is off except for the origins listed in ``REELGEN_ALLOWED_ORIGINS``: their
 pages get answers to preflights and may read answers (Starlette's CORS
 middleware), so a web app served from one can call the API with ``fetch``.
 
+On a server with an API key, a write without it is the routes' 401, answered here before its body is read.
 A URL holding a NUL character, or naming one query parameter twice, is a 400 here too, and a compressed request body
 (``Content-Encoding: gzip``), which nothing here decodes, a 415. Every response carries
 ``X-Content-Type-Options: nosniff``,
