@@ -91,3 +91,15 @@ def test_a_worker_that_cannot_be_started_is_said_once_not_only_at_debug_level(
     ]
     assert len(said) == 1 and said[0].levelname == "WARNING"
     assert "Too many open files" in said[0].getMessage()
+
+
+def test_a_first_look_that_raises_leaves_the_engine_watched() -> None:
+    # It ended the thread before its first check: the engine was never watched nor restarted.
+    engine = ScriptedEngine(RuntimeError("first look raised"))
+    host = EngineHost(engine, lambda reason: None, check_s=0.01)  # type: ignore[arg-type]
+    host.start(timeout_s=5)
+    try:
+        wait_for(lambda: host.down is None, timeout_s=5, what="the next check to find the engine up")
+        assert host.alive
+    finally:
+        host.stop()

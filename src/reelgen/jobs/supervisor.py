@@ -13,6 +13,7 @@ reason, and the dispatcher's running jobs go back to the queue through
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -75,7 +76,8 @@ class EngineHost:
         self._started.set()
         said: str | None = None  # a check failing the same way is said once, not every second
         try:
-            self.down = self._reason()
+            with contextlib.suppress(Exception):  # the first check below says it, and goes on
+                self.down = self._reason()
             while not self._stop.wait(self.check_s):
                 try:
                     self._check()
