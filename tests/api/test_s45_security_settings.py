@@ -53,3 +53,10 @@ def test_a_bracketed_ipv6_host_is_listened_on_as_its_address() -> None:
     assert ApiSettings(host="[::1]").host == "::1"
     assert ApiSettings(host=" [::] ").host == "::"
     assert ApiSettings(host="[not-an-address]").host == "[not-an-address]"  # said by serve as before
+
+
+def test_a_video_length_cap_no_upload_could_be_checked_against_is_refused() -> None:
+    # 1e307 started the server; every upload's frame cap (seconds x 240) was infinite: a 500 each time.
+    with pytest.raises(ValidationError, match="less than or equal to 1000000000"):
+        ApiSettings(max_video_seconds=1e307)
+    assert ApiSettings(max_video_seconds=86_400).max_video_seconds == 86_400

@@ -61,7 +61,9 @@ class ApiSettings(BaseSettings):
     #: Uploaded images and videos decoded at once to check them; more wait their turn. Each decode
     #: of an image at the pixel limit holds about 120 MB, so this bounds the API's memory.
     max_concurrent_decodes: int = Field(default=2, ge=1, le=64)
-    max_video_seconds: float = Field(default=120.0, gt=0)
+    #: At most a billion: 1e307 started the server, then every video upload was a 500 (its frame cap,
+    #: seconds times 240 frames a second, is infinite).
+    max_video_seconds: float = Field(default=120.0, gt=0, le=1e9)
     max_video_side: int = Field(default=4096, ge=1)
     #: At most an hour: a socket takes no timeout past about 3e9 s (1e10 was the same OverflowError).
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=3600)
