@@ -144,7 +144,15 @@ def test_speed_scales_a_preset_and_too_much_speed_is_blamed_on_speed() -> None:
     with pytest.raises(MotionTooFast) as caught:
         Motion(preset="pan-right", speed=10).path(IMAGE, OUT, 49, 24.0, param="items[2].motion")
     assert caught.value.param == "items[2].motion.speed"
-    assert "use a speed of at most 4.69" in caught.value.message
+    assert "use a speed of at most 3.84" in caught.value.message
+    # The speed named renders (4.69, the travel limit rounded up, was refused again, and so was 4.68,
+    # each step too far a frame), and a long clip is named a speed above 0 (it was told 0.00).
+    assert Motion(preset="pan-right", speed=3.84).path(IMAGE, OUT, 49, 24.0).end.x > 0
+    with pytest.raises(MotionTooFast) as slow:
+        Motion(preset="pan-right", speed=10).path(IMAGE, OUT, 24 * 600 + 1, 24.0)
+    named = float(slow.value.message.split("at most ")[1].split()[0])
+    assert named > 0
+    Motion(preset="pan-right", speed=named).path(IMAGE, OUT, 24 * 600 + 1, 24.0)
 
 
 @pytest.mark.parametrize("preset", ["zoom-in", "zoom-out", "dolly-in"])

@@ -23,7 +23,7 @@ from reelgen.core.motion.check import (
     too_fast,
 )
 from reelgen.core.motion.path import CameraPath, Easing, Rect
-from reelgen.core.motion.speed import CropShrunk, at_most, image_too_small, speed_remedy
+from reelgen.core.motion.speed import CropShrunk, TravelTooFar, at_most, image_too_small, speed_remedy
 from reelgen.core.spec.numbers import NumberFields
 
 
@@ -66,11 +66,11 @@ def largest_crop(width: float, height: float, aspect: float) -> tuple[float, flo
 def _travel(preset: MotionPreset, side: int, seconds: float, speed: float, param: str) -> float:
     distance = PAN_PER_SECOND * speed * seconds * side
     if distance > MAX_TRAVEL * side:
-        fastest = MAX_TRAVEL / (PAN_PER_SECOND * seconds)
-        raise MotionTooFast(
+        raise TravelTooFar(
             f"{param}.speed: {preset.value} at speed {speed:g} would travel {distance:.0f} px in "
-            f"{seconds:.2f} s, more than {MAX_TRAVEL:.0%} of the image's {side} px; use a speed of at "
-            f"most {fastest:.2f} for this clip",
+            f"{seconds:.2f} s, more than {MAX_TRAVEL:.0%} of the image's {side} px",
+            MAX_TRAVEL / (PAN_PER_SECOND * seconds),
+            "",
             param=f"{param}.speed",
         )
     return distance
@@ -278,6 +278,9 @@ class Motion(NumberFields):  # a speed of true was taken as 1
         except CropShrunk as exc:
             fits = self._fitting_speed(image_size, output_size, num_frames, fps, exc.ceiling)
             raise CropTooSmall(f"{exc.what}; {speed_remedy(fits)}, {exc.tail}", param=exc.param) from None
+        except TravelTooFar as exc:
+            fits = self._fitting_speed(image_size, output_size, num_frames, fps, exc.ceiling)
+            raise MotionTooFast(f"{exc.what}; {speed_remedy(fits)}", param=exc.param) from None
         try:
             check_path(path, image_size, output_size, num_frames, param=param, speed_param=f"{param}.speed")
         except MotionTooFast:

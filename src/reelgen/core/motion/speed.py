@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from reelgen.core.motion.check import EDGE, LIMITS, CropTooSmall
+from reelgen.core.motion.check import EDGE, LIMITS, CropTooSmall, MotionTooFast
 
 
 class CropShrunk(CropTooSmall):
@@ -14,6 +14,16 @@ class CropShrunk(CropTooSmall):
 
     def __init__(self, what: str, ceiling: float, tail: str, *, param: str) -> None:
         super().__init__(f"{what}; {speed_remedy(ceiling)}, {tail}", param=param)
+        self.what, self.ceiling, self.tail = what, ceiling, tail
+
+
+class TravelTooFar(MotionTooFast):
+    """A pan so fast it would travel past the share of the image a pan may cross, with ``ceiling``, the
+    speed that keeps this limit; ``Motion.path`` names one that keeps every limit (rounded to two places,
+    the speed said was over the limit or 0.00, and one under it could still step too far a frame)."""
+
+    def __init__(self, what: str, ceiling: float, tail: str, *, param: str) -> None:
+        super().__init__(f"{what}; {speed_remedy(ceiling)}{tail}", param=param)
         self.what, self.ceiling, self.tail = what, ceiling, tail
 
 
