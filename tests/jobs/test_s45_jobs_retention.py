@@ -101,3 +101,25 @@ def _finished_with_video(store: JobStore, artifacts: Artifacts) -> Job:
     assert claimed is not None
     files = artifacts.save(job.id, claimed.token, {"video": b"an mp4"})
     return store.complete(job.id, claimed.token, {"files": files})
+
+
+def test_outputs_that_cannot_be_removed_are_said_and_not_recorded_as_removed(
+    tmp_path: Path, store: JobStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """They were recorded as removed all the same: the video said 'files removed' while the disk kept
+    them for good, and the log said nothing."""
+    import shutil
+
+    artifacts = Artifacts(tmp_path / "data")
+    settings = JobSettings(data_dir=tmp_path / "data", retention_days=7)
+    job = _finished_with_video(store, artifacts)
+    real = shutil.rmtree
+    monkeypatch.setattr(shutil, "rmtree", lambda *args, **kwargs: None)  # a file another user owns
+
+    assert reconcile.cleanup(store, artifacts, settings, now=time.time() + 8 * DAY)["outputs"] == 0
+    assert not store.get(job.id).data_removed
+    assert f"cannot remove {artifacts.outputs / job.id} (outputs of {job.id})" in caplog.text
+
+    monkeypatch.setattr(shutil, "rmtree", real)
+    assert reconcile.cleanup(store, artifacts, settings, now=time.time() + 8 * DAY)["outputs"] == 1
+    assert store.get(job.id).data_removed and not (artifacts.outputs / job.id).exists()
