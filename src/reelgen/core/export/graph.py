@@ -89,15 +89,30 @@ def _text(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class Layer:
+    """A PNG laid over the film with its top-left corner at ``x``, ``y``."""
+
+    path: Path
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
 class Pictures:
     """PNG files drawn for the export: one per title card (by segment), text layers, the watermark."""
 
     cards: dict[int, Path]
-    texts: list[tuple[Path, float, float]]  # (layer, start s, end s)
-    watermark: Path | None
+    texts: list[tuple[Layer, float, float]]  # (layer, start s, end s)
+    watermark: Layer | None
 
 
 # ---- picture -------------------------------------------------------------------------------------
+
+
+#: The YUV every picture is made into, as the encoders' streams are tagged (``encode.tag_bt601``). Left
+#: to FFmpeg, a title card's RGB became full-range YUV, and when the film began with one every clip
+#: after it was made full range too: played as tagged, each scene came out darker and more saturated.
+_BT601 = {"color_ranges": "tv", "color_spaces": "bt470bg"}
 
 
 def _fitted(
@@ -138,7 +153,7 @@ def _fitted(
             ("scale", {"w": width, "h": height, "force_original_aspect_ratio": "decrease"}),
             ("pad", {"w": width, "h": height, "x": "(ow-iw)/2", "y": "(oh-ih)/2"}),
         ]
-    return b.chain(head, *timing, *shape, ("setsar", {"r": 1}), ("format", {"pix_fmts": "yuv444p"}))
+    return b.chain(head, *timing, *shape, ("setsar", {"r": 1}), ("format", {"pix_fmts": "yuv444p", **_BT601}))
 
 
 def video_graph(
@@ -176,13 +191,14 @@ def video_graph(
         joined = b.chain(joined, ("fade", ramp))
     if lut is not None:
         joined = _graded(b, joined, lut)
-    layers = [(path, f"between(t,{s:.4f},{e:.4f})") for path, s, e in pictures.texts]
+    layers = [(layer, f"between(t,{s:.4f},{e:.4f})") for layer, s, e in pictures.texts]
     if pictures.watermark is not None:
         layers.append((pictures.watermark, "1"))
-    for path, when in layers:
-        layer = b.chain(b.add("movie", filename=str(path)), ("format", {"pix_fmts": "rgba"}))
-        joined = b.join("overlay", [joined, layer], x=0, y=0, eof_action="repeat", enable=when)
-    return b.sink(b.chain(joined, ("format", {"pix_fmts": pix_fmt})))
+    for layer, when in layers:
+        head = b.chain(b.add("movie", filename=str(layer.path)), ("format", {"pix_fmts": "rgba"}))
+        joined = b.join("overlay", [joined, head], x=layer.x, y=layer.y, eof_action="repeat", enable=when)
+    final: dict[str, object] = {"pix_fmts": pix_fmt, **(_BT601 if pix_fmt.startswith("yuv") else {})}
+    return b.sink(b.chain(joined, ("format", final)))
 
 
 # ---- sound ---------------------------------------------------------------------------------------

@@ -85,13 +85,13 @@ def _pictures(
             text.title_card(seg.card, width, height, f"{seg.param}.title_card").save(cards[i])
     texts = []
     for i, overlay in enumerate(settings.texts):
-        path = folder / f"text-{i}.png"
-        text.text_layer(overlay, width, height, f"export.texts[{i}]").save(path)
-        texts.append((path, overlay.start, overlay.end))
+        drawn = text.text_layer(overlay, width, height, f"export.texts[{i}]")
+        if (layer := text.cropped(drawn, folder / f"text-{i}.png")) is not None:
+            texts.append((layer, overlay.start, overlay.end))
     mark = None
     if settings.watermark is not None:
-        mark = folder / "watermark.png"
-        text.watermark_layer(settings.watermark, width, height, "export.watermark").save(mark)
+        drawn = text.watermark_layer(settings.watermark, width, height, "export.watermark")
+        mark = text.cropped(drawn, folder / "watermark.png")
     return Pictures(cards, texts, mark)
 
 
