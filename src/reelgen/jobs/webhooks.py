@@ -328,12 +328,12 @@ def _basic_auth(url: str) -> dict[str, str]:
 
 
 def shown_url(url: str) -> str:
-    """``url`` for a log line, its password left out (the log is read by more people than the job's owner)."""
+    """``url`` for a log line, its user and password left out (the log is read by more people than the
+    job's owner, and a token is often given as the user alone: ``https://TOKEN@host/``)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
+    if parts.username is None:
         return url
-    netloc = f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.netloc.rpartition('@')[2]}"))
 
 
 def _refusal(status: int, location: str | None, url: str) -> str | None:
