@@ -271,10 +271,12 @@ def _conditioning(
             param=f"{where}.images",
         )
     if path is not None:
+        # Asked before the crops are written: a model that takes no picture left them in motion-frames/.
+        frames_for(preset, Path(images[0]), Path(images[0]), shape[2])
         start, end = write_crops(images[0], path, shape[:2], folder, stem)
         return frames_for(preset, start, end, shape[2])
-    if len(images) == 2:
-        return frames_for(preset, Path(images[0]), Path(images[1]), shape[2])
+    if len(images) == 2:  # the person's own last image: refused where the model cannot pin it, not dropped
+        return frames_for(preset, Path(images[0]), Path(images[1]), shape[2], crops=False)
     if images:
         return start_for(preset, Path(images[0]))
     return Conditioning("text")

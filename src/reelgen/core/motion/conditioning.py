@@ -171,8 +171,14 @@ def resolve_conditioned(
     try:
         return resolve(GenerationRequest.model_validate(merged)), conditioning
     except InvalidRequest as exc:
-        if not conditioning.start_alone or exc.param != "end_image":
+        if exc.param != "end_image":
             raise
+        if not conditioning.start_alone:  # an item's own second image: its field is images, not end_image
+            raise InvalidRequest(
+                f"images[1] is the clip's last frame, and {exc.message}; give one image, or use one of those "
+                "models",
+                param="images",
+            ) from None
         merged.pop("end_image")
         note = f"start crop only: {exc.message}"
         kept = {k: v for k, v in conditioning.fields.items() if k != "end_image"}
