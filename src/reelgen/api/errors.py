@@ -163,7 +163,13 @@ API_PARAM = {
 }
 
 
+#: A LoRA's file as the core names it: a create body names it by ``loras[i].name`` (``GET /v1/loras``).
+_LORA_PATH = re.compile(r"loras\[\d+\]\.path")
+
+
 def api_param(param: str | None) -> str | None:
+    if param and _LORA_PATH.fullmatch(param):  # "loras[0].path" named a field no request has
+        return param.removesuffix(".path") + ".name"
     return API_PARAM.get(param, param) if param else param
 
 
@@ -201,6 +207,8 @@ def _wire_words(message: str, field: str | None = None) -> str:
     if field is not None and re.split(r"[.\[]", field, maxsplit=1)[0] in FILE_PARAMS:
         return message
     message = re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
+    if field is not None and _LORA_PATH.fullmatch(field) and message.startswith(f"{field}:"):
+        message = f"{api_param(field)}{message.removeprefix(field)}"
     if (
         field in API_PARAM
         and field not in ("width", "height")
