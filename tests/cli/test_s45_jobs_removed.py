@@ -58,3 +58,13 @@ def test_a_video_past_retention_is_said_to_have_no_files_left(service: JobServic
     assert "completed" in status.stdout and "files removed (retention)" in status.stdout
     listed = {line.split()[0]: line for line in _run("list").stdout.splitlines()}
     assert "files removed" in listed[removed.id] and "files removed" not in listed[kept.id]
+
+
+def test_the_next_page_hint_keeps_the_server_typed(service: JobService) -> None:
+    # Run as shown, "reelgen list --limit 1 --after ID" listed the default server's jobs instead.
+    for _ in range(2):
+        create(service.store, request(model="ltx-tiny", num_frames=9))
+    listed = _run("list", "--limit", "1")
+    assert listed.exit_code == 0, listed.output
+    hint = next(line for line in listed.output.splitlines() if line.startswith("more: "))
+    assert hint.endswith(f" --server {SERVER}") and "--limit 1 --after video_" in hint

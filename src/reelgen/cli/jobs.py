@@ -20,6 +20,7 @@ from reelgen.cli.client import (
     ClientError,
     KeyOpt,
     ServerOpt,
+    _again,
     _call,
     _exit,
     _not_reelgen,
@@ -302,7 +303,9 @@ def list_videos(
     if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
         again = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
         typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in again.items() if v is not None)
-        console.print(f"more: reelgen list{typed} --after {page['last_id']}", highlight=False, markup=False)
+        # With the --server typed too: the hint run as shown listed the default server's jobs.
+        more = f"more: reelgen list{typed} --after {page['last_id']}{_again(server)}"
+        console.print(more, highlight=False, markup=False)
 
 
 def delete(
