@@ -243,6 +243,14 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
                 param=f"{where}.duration",
             )
 
+        for i, key in enumerate(scene.keyframes):  # rendered past the end, then trimmed away with it, unsaid
+            if key.frame >= total:
+                raise InvalidRequest(
+                    f"{label}: keyframes[{i}].frame {key.frame} is past the scene's last frame ({total - 1}: "
+                    f"{scene.duration:g}s at {fps:g} fps); give one from 0 to {total - 1}",
+                    param=f"{where}.keyframes[{i}].frame",
+                )
+
         # 2. Windows: one if the scene fits the model's window, else overlapping ones that continue.
         window = _window_frames(scene, preset, rules, label, where)
         start = Task.I2V if scene.start_image else Task.T2V
