@@ -109,8 +109,8 @@ class JobSettings(BaseSettings):
     #: Outputs of jobs finished longer ago than this are deleted, and uploads older than this that no
     #: waiting job or kept output was made from; 0: kept forever.
     retention_days: float = Field(default=7.0, ge=0)
-    #: Records of finished jobs older than this are deleted, unless another job refers to them;
-    #: 0: kept forever.
+    #: Records of finished jobs older than this are deleted once their outputs are (never while
+    #: ``retention_days`` keeps them), unless a remix refers to them; 0: kept forever.
     record_retention_days: float = Field(default=90.0, ge=0)
     #: How often retention cleanup runs.
     cleanup_every_s: float = Field(default=3600.0, gt=0)
