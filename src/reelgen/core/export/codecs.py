@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -55,6 +56,30 @@ FORMATS: dict[Container, str] = {c: c.value for c in Container} | {Container.MKV
 PRORES_AUDIO = "pcm_s16le"
 #: The sample rate the export's audio is mixed at (Opus takes only 48 kHz; AAC is happy with it).
 SAMPLE_RATE = 48_000
+
+
+class SteadyDts:
+    """Each video packet's decode time as a muxer takes it: at most its show time, and at most
+    ``REORDER`` frames before it. libx265 gave the one packet of a film of a frame or two a decode
+    time out of uninitialised memory (-7e13), and the MP4 muxer refused it ("patches welcome")."""
+
+    #: The most frames an encoder holds a picture back (x265 and x264 reorder far fewer).
+    REORDER = 16
+
+    def __init__(self, fps: Fraction) -> None:
+        self.fps = fps
+        self.last: int | None = None
+
+    def __call__(self, packet: Any) -> Any:
+        pts, dts = packet.pts, packet.dts
+        if (
+            pts is not None
+            and dts is not None
+            and not 0 <= (pts - dts) * packet.time_base * self.fps <= self.REORDER
+        ):
+            packet.dts = pts if self.last is None else min(pts, self.last + 1)
+        self.last = packet.dts
+        return packet
 
 
 @cache

@@ -106,12 +106,13 @@ def _encode(
     picture: Any = next(pictures, None)
     sound: Any = next(sounds, None)
     written, samples, step = 0, 0, Fraction(1) / lay.fps
+    steady = codecs.SteadyDts(lay.fps)
     while picture is not None or sound is not None:
         if sound is None or (picture is not None and written * step <= Fraction(samples, codecs.SAMPLE_RATE)):
             picture.pts, picture.time_base = written, step
             picture.pict_type = PictureType.NONE  # the encoder chooses frame types
             for packet in video.encode(picture):
-                container.mux(packet)
+                container.mux(steady(packet))
             written += 1
             tracker.advance(written)
             picture = next(pictures, None)
@@ -125,7 +126,7 @@ def _encode(
     for stream in (video, audio):
         if stream is not None:
             for packet in stream.encode(None):
-                container.mux(packet)
+                container.mux(steady(packet) if stream is video else packet)
     return written
 
 
