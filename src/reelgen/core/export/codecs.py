@@ -10,7 +10,7 @@ from typing import Any
 
 from reelgen.core.encode import tag_bt601, x264_params
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.export.settings import Codec, Container
+from reelgen.core.export.settings import Codec, Container, SettingNames
 
 
 @dataclass(frozen=True)
@@ -23,20 +23,22 @@ class Encoder:
     options: dict[str, str] = field(default_factory=dict)
     #: Container tag, where players need a specific one (H.265 as hvc1 for Apple players).
     tag: str | None = None
+    #: The shortest side in pixels it encodes (x265 works in blocks of 16).
+    min_side: int = 2
 
 
 #: Encoders per codec, best first; the first one this FFmpeg build has is used.
 ENCODERS: dict[Codec, tuple[Encoder, ...]] = {
     Codec.H264: (Encoder("libx264", "yuv420p", 18, {"preset": "medium"}),),
     Codec.H265: (
-        Encoder("libx265", "yuv420p", 22, {"preset": "medium", "x265-params": "log-level=error"}, "hvc1"),
+        Encoder("libx265", "yuv420p", 22, {"preset": "medium", "x265-params": "log-level=error"}, "hvc1", 16),
     ),
     # Constant quality in libvpx needs a zero bitrate cap next to crf.
     Codec.VP9: (
         Encoder("libvpx-vp9", "yuv420p", 32, {"b": "0", "row-mt": "1", "deadline": "good", "cpu-used": "4"}),
     ),
     Codec.AV1: (
-        Encoder("libsvtav1", "yuv420p", 35, {"preset": "8"}),
+        Encoder("libsvtav1", "yuv420p", 35, {"preset": "8"}, min_side=4),
         Encoder("libaom-av1", "yuv420p", 30, {"b": "0", "cpu-used": "6", "row-mt": "1"}),
         Encoder("librav1e", "yuv420p", None, {"speed": "8"}),
     ),
@@ -104,6 +106,17 @@ def encoder_for(codec: Codec, param: str = "export.codec") -> Encoder:
         f"{param}: this FFmpeg build has no {codec.value} encoder (looked for {names}); pick another codec",
         param=param,
     )
+
+
+def check_size(encoder: Encoder, codec: Codec, size: tuple[int, int], names: SettingNames) -> None:
+    """Refuse a film smaller than ``encoder`` encodes, naming the side: FFmpeg said only "Invalid argument"."""
+    for side, pixels in zip(("width", "height"), size, strict=True):
+        if pixels < encoder.min_side:
+            raise InvalidRequest(
+                f"{names(side)}: the film would be {size[0]}x{size[1]}, and {codec.value} ({encoder.name}) "
+                f"takes sides of at least {encoder.min_side} pixels; give a larger {side}, or another codec",
+                param=names(side),
+            )
 
 
 def audio_codec(container: Container, codec: Codec) -> str:

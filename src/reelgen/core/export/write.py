@@ -272,6 +272,7 @@ def _prepare(
     infos = [clip_info(s) if s.clip is not None else None for s in segments]
     has_audio = [info is not None and info.has_audio for info in infos]
     width, height, fps = _shape(infos, settings)
+    codecs.check_size(encoder, settings.video_codec, (width, height), names)
     _check_frames(segments, fps, names)
     lay = layout(segments, fps)
     for i, overlay in enumerate(settings.texts):
