@@ -127,8 +127,22 @@ def test_nan_frames_are_fatal_and_named_as_nan() -> None:
     report = quality.assess(video)
     assert report.fatal
     assert report.metrics["nan_frames"] == [3, 4] and report.metrics["black_frames"] == [3, 4]
-    assert report.problems[0].startswith("2 frame(s) held NaN values (frames 3, 4)")
+    assert report.problems[0].startswith("2 frame(s) held NaN or infinite values (frames 3, 4)")
     assert not any("black frame" in p for p in report.problems)  # said once, as NaN
+
+
+@pytest.mark.parametrize("as_tensor", [False, True], ids=["numpy", "tensor"])
+def test_frames_that_overflowed_to_infinity_are_fatal_like_nan(as_tensor: bool) -> None:
+    import torch
+
+    floats = pan().astype(np.float32) / 255.0
+    floats[6] = np.inf  # a float16 overflow; it turned white and the check saw a flash, if anything
+    floats[9, :4] = -np.inf
+    video = video_of(torch.from_numpy(floats) if as_tensor else floats, 24.0)
+    assert video.frames[6].max() == 0  # broken frames are black, as NaN ones are
+    report = quality.assess(video)
+    assert report.fatal and report.metrics["nan_frames"] == [6, 9]
+    assert report.problems[0].startswith("2 frame(s) held NaN or infinite values (frames 6, 9)")
 
 
 def test_a_few_nan_pixels_are_fatal_though_the_frame_is_not_black() -> None:
@@ -149,7 +163,7 @@ def test_strobing_brightness_is_flicker_not_a_flash() -> None:
 def test_one_flash_is_not_flicker() -> None:
     clip = pan()
     clip[12] = np.clip(clip[12].astype(int) + 110, 0, 255)
-    assert problems(clip) == ["frames 12 are much brighter or darker than those around them (flash)"]
+    assert problems(clip) == ["frame 12 is much brighter or darker than those around it (flash)"]
 
 
 def test_a_red_object_moving_over_green_of_the_same_luma_is_not_frozen() -> None:

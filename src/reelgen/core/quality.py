@@ -241,7 +241,7 @@ def _problems(
     problems = []
     if nan:
         problems.append(
-            f"{len(nan)} frame(s) held NaN values (frames {_listed(nan)}); the model overflowed "
+            f"{len(nan)} frame(s) held NaN or infinite values (frames {_listed(nan)}); the model overflowed "
             "(try bfloat16 or float32 instead of float16, or another seed)"
         )
     unexplained = [i for i in black if i not in set(nan)]  # NaN frames are black too; say so once
@@ -260,8 +260,10 @@ def _problems(
     ]
     flashes = [i for i in flashes if i not in said]  # a black frame in a bright clip is no flash as well
     if flashes:
+        one = len(flashes) == 1  # "frames 12 are ... around them" of a single frame
         problems.append(
-            f"frames {_listed(flashes)} are much brighter or darker than those around them (flash)"
+            f"frame{'' if one else 's'} {_listed(flashes)} {'is' if one else 'are'} much brighter or darker "
+            f"than those around {'it' if one else 'them'} (flash)"
         )
     if flick > FLICKER_LIMIT:
         problems.append(

@@ -159,10 +159,10 @@ class DeferredPreviews:
 
 
 def frames_to_uint8(frames: Any) -> np.ndarray:
-    """Pipeline output (T, H, W, 3) floats in [0, 1] -> uint8; NaN becomes black, not garbage."""
+    """Pipeline output (T, H, W, 3) floats in [0, 1] -> uint8; NaN and infinity become black, not garbage."""
     if hasattr(frames, "detach"):
         frames = frames.detach().float().cpu().numpy()
-    arr = np.nan_to_num(np.asarray(frames, dtype=np.float32), nan=0.0)
+    arr = np.nan_to_num(np.asarray(frames, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
     return (np.clip(arr, 0.0, 1.0) * 255.0).round().astype(np.uint8)
 
 
@@ -183,14 +183,17 @@ def _tensor_frames_to_uint8(frames: Any) -> tuple[np.ndarray, np.ndarray]:
     with torch.no_grad():
         for start in range(0, frames.shape[0], _DEVICE_SLICE):
             part = frames[start : start + _DEVICE_SLICE].detach().float()
-            nan.append(torch.isnan(part.reshape(part.shape[0], -1)).any(dim=1))
-            part = torch.nan_to_num(part, nan=0.0).clamp_(0.0, 1.0).mul_(255.0).round_()
+            # An overflow to infinity is as broken as NaN (it was white, unrecorded): both black, both noted.
+            nan.append((~torch.isfinite(part.reshape(part.shape[0], -1))).any(dim=1))
+            part = (
+                torch.nan_to_num(part, nan=0.0, posinf=0.0, neginf=0.0).clamp_(0.0, 1.0).mul_(255.0).round_()
+            )
             pixels.append(part.to(torch.uint8).contiguous())
         return torch.cat(pixels).cpu().numpy(), torch.cat(nan).cpu().numpy()
 
 
 def video_of(frames: Any, fps: float, **extra: Any) -> Video:
-    """A pipeline's float frames (T, H, W, 3) in [0, 1] as a ``Video``, noting which frames held NaN.
+    """A pipeline's float frames (T, H, W, 3) in [0, 1] as a ``Video``, noting which frames held NaN or infinity.
 
     ``frames`` is a NumPy array (``output_type="np"``) or a tensor, converted on
     its own device. NaN turns black in uint8; the record of where it was lets the
@@ -200,7 +203,7 @@ def video_of(frames: Any, fps: float, **extra: Any) -> Video:
         pixels, nan = _tensor_frames_to_uint8(frames)
     else:
         arr = np.asarray(frames, dtype=np.float32)
-        nan = np.asarray(np.isnan(arr.reshape(arr.shape[0], -1)).any(axis=1))
+        nan = np.asarray((~np.isfinite(arr.reshape(arr.shape[0], -1))).any(axis=1))
         pixels = frames_to_uint8(arr)
     if nan.any():
         extra["nan_frames"] = [int(i) for i in np.flatnonzero(nan)]
