@@ -33,11 +33,15 @@ def lora_dir() -> Path:
 
 
 def hf_cache_dir() -> Path:
-    """The Hugging Face hub cache, read at call time so ``HF_HUB_CACHE``/``HF_HOME`` changes apply."""
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"])
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]) / "hub"
-    from huggingface_hub import constants
+    """The Hugging Face hub cache, read at call time so ``HF_HUB_CACHE``/``HF_HOME`` changes apply.
 
-    return Path(constants.HF_HUB_CACHE)
+    ``~`` and ``$VAR`` are expanded as huggingface_hub expands them (``$HOME/hf`` from an env file was a
+    folder named ``$HOME`` here), and a variable set empty counts as unset (it was the current folder).
+    """
+    for name, below in (("HF_HUB_CACHE", ""), ("HF_HOME", "hub")):
+        value = os.path.expandvars(os.path.expanduser(os.environ.get(name, "")))
+        if value:
+            return Path(value) / below
+    # huggingface_hub's own default, worked out here: its constants took an empty HF_HOME as "" ("hub").
+    cache = os.path.expandvars(os.path.expanduser(os.environ.get("XDG_CACHE_HOME") or "~/.cache"))
+    return Path(cache) / "huggingface" / "hub"
