@@ -62,7 +62,7 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._runs: list[threading.Thread] = []
         self._last_renew = 0.0
-        self._last_cleanup = 0.0
+        self._last_cleanup = float("-inf")  # the first pass as it starts: monotonic time counts from boot
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="reelgen-dispatcher", daemon=True)
@@ -192,7 +192,11 @@ class Dispatcher:
         """Fail a queued job no worker can ever run, so it does not block the queue."""
         if not isinstance(exc, NeverFits):
             log.warning("%s cannot run: %s", job.id, exc.message)
-        claimed = self.store.claim_next("dispatcher", job_id=job.id)
+        # Leased to this service as a run is: a failure to record the refusal must leave an orphan that
+        # recovery finds and requeues, not a job in progress that no one holds.
+        claimed = self.store.claim_next(
+            "dispatcher", job_id=job.id, lease_s=self.settings.lease_s, owner=self.owner
+        )
         if claimed is not None:
             self.store.fail(claimed.id, claimed.token, exc.code, exc.message)
 
