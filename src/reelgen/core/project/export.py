@@ -26,6 +26,18 @@ from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import listed, plan_project
 
 
+def _frames_in(clip: Path) -> int:
+    """How many frames the clip's header says it holds (0 if it does not say, or cannot be read:
+    the export's own reading of the clip then says what is wrong with it)."""
+    import av
+
+    try:
+        with av.open(str(clip)) as container:
+            return container.streams.video[0].frames if container.streams.video else 0
+    except av.error.FFmpegError:
+        return 0
+
+
 def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id: str) -> float:
     """The clip's length from its record (frames / fps), which is what the scene came out as.
 
@@ -39,9 +51,14 @@ def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id:
     try:
         out = json.loads(record.read_text())["output"]
         frames, fps = out["frames"], Fraction(out["fps"])
-        if isinstance(frames, int) and not isinstance(frames, bool) and frames > 0 and fps > 0:
+        held = _frames_in(clip)
+        if not (isinstance(frames, int) and not isinstance(frames, bool) and frames > 0 and fps > 0):
+            said = f"says {frames!r} frames at {out['fps']} fps, which no clip lasts"
+        elif held and frames != held:
+            # Laid out as the record said, the scene was frozen on its last frame (or cut) to fit, silently.
+            said = f"says {frames} frames, and the clip holds {held}"
+        else:
             return float(frames / fps)
-        said = f"says {frames!r} frames at {out['fps']} fps, which no clip lasts"
     except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
         said = "does not say the clip's length" + (f" (no {exc})" if isinstance(exc, KeyError) else "")
     raise InvalidRequest(

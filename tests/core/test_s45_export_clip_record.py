@@ -1,0 +1,40 @@
+"""A clip's record that says another length than the clip holds is refused, not laid out as it says."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelgen.core.encode import write_video
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.project import ProjectFolder, export_project, plan_project
+from reelgen.core.types import Video
+
+
+@pytest.mark.parametrize("said", [100, 4])
+def test_a_record_saying_more_or_fewer_frames_than_the_clip_holds_is_refused(
+    tmp_path: Path, said: int
+) -> None:
+    # A record edited to 100 frames made a 9 s film of a 1 s scene, frozen on its last frame; 4 cut it short.
+    (tmp_path / "project.yaml").write_text(
+        "title: t\ndefaults: {model: reelgen-micro, width: 48, height: 32, fps: 8}\n"
+        "scenes:\n  - {id: a, prompt: a red circle, duration: 1}\n"
+    )
+    folder = ProjectFolder.find(tmp_path)
+    [scene] = plan_project(folder, folder.load())
+    assert scene.render is not None
+    clip = folder.clip(scene.render.key)
+    write_video(Video(np.full((8, 32, 48, 3), 90, np.uint8), Fraction(8), None), clip)
+    clip.with_suffix(".json").write_text(json.dumps({"output": {"frames": said, "fps": "8"}}))
+    folder.mark_rendered("a", scene.render.key)
+    with pytest.raises(InvalidRequest) as refused:
+        export_project(folder, tmp_path / "film.mp4")
+    assert refused.value.message == (
+        f"scene 'a' (scenes[0]): clip record {clip.with_suffix('.json')} says {said} frames, and the clip "
+        "holds 8; render the scene again (`reelgen project render --force --scene a`)"
+    )
+    assert not (tmp_path / "film.mp4").exists()
