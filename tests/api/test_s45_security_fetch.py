@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 
 import pytest
 from fastapi.testclient import TestClient
@@ -71,3 +72,14 @@ def test_a_data_url_with_wrapped_base64_lines_is_read_as_browsers_read_it() -> N
     assert fetch_url(f"data:image/png;base64,{wrapped}", FetchPolicy(timeout_s=1.0, max_bytes=10_000)) == data
     with pytest.raises(ApiError, match="not valid base64"):
         fetch_url("data:image/png;base64,not*base64", FetchPolicy(timeout_s=1.0, max_bytes=10_000))
+
+
+def test_the_fetch_goes_to_the_address_the_resolver_puts_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sorted as text, example.com's IPv6 address came before its IPv4 one, and a server with no IPv6
+    # route (most containers) answered "could not fetch" for an image any browser shows.
+    v4 = (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443))
+    v6 = (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2606:2800:220:1:248:1893:25c8:1946", 443, 0, 0))
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [v4, v6, v4])
+    assert security._resolve_public("example.com", 443, "input_reference.image_url") == "93.184.216.34"
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [v6, v4])
+    assert security._resolve_public("example.com", 443, "input_reference.image_url").startswith("2606:")

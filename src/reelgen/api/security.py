@@ -218,7 +218,9 @@ def _resolve_public(host: str, port: int, param: str, said: str = "only public a
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise ApiError(400, f"{param}: cannot resolve {host} ({exc})", param=param) from None
-    addresses = sorted({str(info[4][0]) for info in infos})
+    # In the resolver's order (RFC 6724, which knows this machine's routes): sorted as text, an IPv6
+    # address came first for example.com and an IPv4-only server could not reach it.
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     blocked = [a for a in addresses if is_blocked_address(a)]
     if blocked or not addresses:
         where = f"{host} resolves to a private, loopback or link-local address ({', '.join(blocked)})"
