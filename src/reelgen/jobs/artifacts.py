@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -14,6 +15,8 @@ from urllib.parse import unquote
 
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.jobs.records import JOB_ID, Job
+
+log = logging.getLogger(__name__)
 
 #: File name of each output variant inside a job's attempt folder.
 VARIANTS = {"video": "video.mp4", "thumbnail": "thumbnail.png", "metadata": "video.json"}
@@ -142,6 +145,10 @@ class Artifacts:
         folder = self.job_dir(job_id)
         existed = folder.exists()
         shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():  # a delete answered "deleted" while the files stayed, and nobody was told
+            log.warning(
+                "cannot remove %s (outputs of %s); tried again at the next cleanup pass", folder, job_id
+            )
         return existed
 
     def job_ids(self) -> list[str]:

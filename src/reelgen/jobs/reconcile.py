@@ -78,12 +78,7 @@ def cleanup(
             artifacts.delete(job.id)
             if artifacts.job_dir(job.id).exists():
                 # Files it could not remove were recorded as removed all the same: the disk never
-                # freed, and nobody told. Said, and tried again at the next pass.
-                log.warning(
-                    "cannot remove %s (outputs of %s); tried again at the next pass",
-                    artifacts.job_dir(job.id),
-                    job.id,
-                )
+                # freed, and nobody told. Said (by ``delete``), and tried again at the next pass.
                 continue
             store.mark_data_removed(job.id)
             removed_outputs += 1
