@@ -15,9 +15,16 @@ from reelgen.core.project import ProjectFolder, export_project, plan_project
 from reelgen.core.types import Video
 
 
-@pytest.mark.parametrize("said", [100, 4])
-def test_a_record_saying_more_or_fewer_frames_than_the_clip_holds_is_refused(
-    tmp_path: Path, said: int
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        ({"frames": 100, "fps": "8"}, "says 100 frames, and the clip holds 8"),
+        ({"frames": 4, "fps": "8"}, "says 4 frames, and the clip holds 8"),
+        ({"frames": 8, "fps": "1"}, "says 1 fps, and the clip runs at 8"),
+    ],
+)
+def test_a_record_saying_another_length_than_the_clip_has_is_refused(
+    tmp_path: Path, output: dict[str, object], said: str
 ) -> None:
     # A record edited to 100 frames made a 9 s film of a 1 s scene, frozen on its last frame; 4 cut it short.
     (tmp_path / "project.yaml").write_text(
@@ -29,12 +36,12 @@ def test_a_record_saying_more_or_fewer_frames_than_the_clip_holds_is_refused(
     assert scene.render is not None
     clip = folder.clip(scene.render.key)
     write_video(Video(np.full((8, 32, 48, 3), 90, np.uint8), Fraction(8), None), clip)
-    clip.with_suffix(".json").write_text(json.dumps({"output": {"frames": said, "fps": "8"}}))
+    clip.with_suffix(".json").write_text(json.dumps({"output": output}))
     folder.mark_rendered("a", scene.render.key)
     with pytest.raises(InvalidRequest) as refused:
         export_project(folder, tmp_path / "film.mp4")
     assert refused.value.message == (
-        f"scene 'a' (scenes[0]): clip record {clip.with_suffix('.json')} says {said} frames, and the clip "
-        "holds 8; render the scene again (`reelgen project render --force --scene a`)"
+        f"scene 'a' (scenes[0]): clip record {clip.with_suffix('.json')} {said}; render the scene again "
+        "(`reelgen project render --force --scene a`)"
     )
     assert not (tmp_path / "film.mp4").exists()

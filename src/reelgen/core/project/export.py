@@ -26,16 +26,19 @@ from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import listed, plan_project
 
 
-def _frames_in(clip: Path) -> int:
-    """How many frames the clip's header says it holds (0 if it does not say, or cannot be read:
-    the export's own reading of the clip then says what is wrong with it)."""
+def _header(clip: Path) -> tuple[int, Fraction]:
+    """How many frames the clip's header says it holds, and at what rate (0 where it does not say, or
+    cannot be read: the export's own reading of the clip then says what is wrong with it)."""
     import av
 
     try:
         with av.open(str(clip)) as container:
-            return container.streams.video[0].frames if container.streams.video else 0
+            if not container.streams.video:
+                return 0, Fraction(0)
+            stream = container.streams.video[0]
+            return stream.frames, Fraction(stream.average_rate or 0)
     except av.error.FFmpegError:
-        return 0
+        return 0, Fraction(0)
 
 
 def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id: str) -> float:
@@ -51,12 +54,14 @@ def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id:
     try:
         out = json.loads(record.read_text())["output"]
         frames, fps = out["frames"], Fraction(out["fps"])
-        held = _frames_in(clip)
+        held, rate = _header(clip)
         if not (isinstance(frames, int) and not isinstance(frames, bool) and frames > 0 and fps > 0):
             said = f"says {frames!r} frames at {out['fps']} fps, which no clip lasts"
         elif held and frames != held:
             # Laid out as the record said, the scene was frozen on its last frame (or cut) to fit, silently.
             said = f"says {frames} frames, and the clip holds {held}"
+        elif rate and abs(fps - rate) > rate / 100:
+            said = f"says {out['fps']} fps, and the clip runs at {float(rate):g}"
         else:
             return float(frames / fps)
     except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
