@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.export import ExportSettings, Segment, TitleCard, check_output, export
+from reelgen.core.export import ExportSettings, Segment, SettingNames, TitleCard, check_output, export
 from reelgen.core.project import ProjectFolder
 from reelgen.core.project.export import export_target
 
@@ -54,3 +54,18 @@ def test_a_long_title_gives_a_default_name_a_file_can_have(tmp_path: Path) -> No
     folder = ProjectFolder.find(tmp_path)
     target = export_target(folder, folder.load(), ExportSettings())
     assert target.name == "a" * 100 + ".mp4"
+
+
+def test_an_output_that_cannot_be_written_is_named_as_the_person_gave_it(tmp_path: Path) -> None:
+    # "-o /proc/x.mp4" was told "output /proc/x.mp4: ...", where every other message says "--output".
+    (tmp_path / "x.mp4").mkdir()
+    names = SettingNames(frozenset({"output"}), "--")
+    with pytest.raises(InvalidRequest) as refused:
+        export(
+            [Segment("one", 0.5, card=TitleCard(text="One"))],
+            ExportSettings(),
+            tmp_path / "x.mp4",
+            names=names,
+        )
+    assert refused.value.message.startswith(f"--output {tmp_path / 'x.mp4'} is a folder")
+    assert refused.value.param == "--output"

@@ -369,8 +369,8 @@ def export(
 
     # 1-2. Everything checked and laid out before any frame is decoded.
     job = _prepare(segments, settings, output, soundtrack, title, names)
-    check_writable(output)
-    check_record_free(output)
+    check_writable(output, names("output"))
+    check_record_free(output, names("output"))
 
     # 3-5. Drawn, filtered and encoded into hidden files beside the output (not mkstemp: its 0600
     # would survive the rename, a film only its maker could open) ...
