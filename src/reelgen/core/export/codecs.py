@@ -109,7 +109,7 @@ def encoder_for(codec: Codec, param: str = "export.codec") -> Encoder:
 
 
 def check_size(encoder: Encoder, codec: Codec, size: tuple[int, int], names: SettingNames) -> None:
-    """Refuse a film smaller than ``encoder`` encodes, naming the side: FFmpeg said only "Invalid argument"."""
+    """Refuse a film smaller than ``encoder`` encodes, naming the side (FFmpeg said "Invalid argument")."""
     for side, pixels in zip(("width", "height"), size, strict=True):
         if pixels < encoder.min_side:
             raise InvalidRequest(

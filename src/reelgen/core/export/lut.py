@@ -64,7 +64,8 @@ def _keyword(cube: _Cube, number: int, raw: str, words: list[str]) -> None:
     if key == "LUT_1D_SIZE":
         raise cube.refuse(
             number,
-            "a 1D LUT (LUT_1D_SIZE), alone or as a shaper, is not read by FFmpeg's lut3d; give a 3D-only .cube",
+            "a 1D LUT (LUT_1D_SIZE), alone or as a shaper, is not read by FFmpeg's lut3d; "
+            "give a 3D-only .cube",
         )
     if key == "LUT_3D_SIZE":
         if cube.size:
@@ -85,7 +86,8 @@ def _keyword(cube: _Cube, number: int, raw: str, words: list[str]) -> None:
             low, high = values
             raise cube.refuse(
                 number,
-                f"FFmpeg's lut3d does not read LUT_3D_INPUT_RANGE; give it as DOMAIN_MIN {low:g} {low:g} {low:g} and "
+                "FFmpeg's lut3d does not read LUT_3D_INPUT_RANGE; give it as "
+                f"DOMAIN_MIN {low:g} {low:g} {low:g} and "
                 f"DOMAIN_MAX {high:g} {high:g} {high:g} below the LUT_3D_SIZE line",
             )
         if not cube.size:

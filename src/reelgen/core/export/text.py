@@ -170,7 +170,8 @@ _SHRINK = 0.85
 def _too_long(param: str, width: int, height: int, words: str) -> InvalidRequest:
     """A text that fills more than the frame even in the smallest letters drawn."""
     return InvalidRequest(
-        f"{param}: the text ({len(words)} letter{'s' * (len(words) != 1)}) does not fit in a {width}x{height} frame even at the "
+        f"{param}: the text ({len(words)} letter{'s' * (len(words) != 1)}) does not fit in a "
+        f"{width}x{height} frame even at the "
         "smallest size drawn; shorten the text, or export a larger film (a greater width and height)",
         param=param,
     )

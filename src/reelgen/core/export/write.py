@@ -165,11 +165,11 @@ def check_output(
     one named ``.gif`` is an animated GIF whatever container the project's films are in, except
     ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name."""
     if len(os.fsencode(output.name)) > MAX_NAME_BYTES:
-        # Else refused only as it was first written (".NAME-0123456789ab.mp4"), as "cannot write into" its folder.
+        # Else refused only as first written (".NAME-0123456789ab.mp4"), as "cannot write into" its folder.
         raise InvalidRequest(
-            f"{names('output')}: {output.name[:24]}... is {len(os.fsencode(output.name))} bytes long; a film's "
-            f"name may have {MAX_NAME_BYTES} (the system's 255, less what its record and the file it is "
-            "written to first add); give a shorter name",
+            f"{names('output')}: {output.name[:24]}... is {len(os.fsencode(output.name))} bytes long; "
+            f"a film's name may have {MAX_NAME_BYTES} (the system's 255, less what its record and the file "
+            "it is written to first add); give a shorter name",
             param=names("output"),
         )
     if is_gif(output):
