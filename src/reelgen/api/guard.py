@@ -161,6 +161,16 @@ class EdgeGuard:
         await answer(scope, receive, with_headers)
 
     def _refusal(self, scope: Scope, headers: Headers) -> ASGIApp | None:
+        beyond = None if self.key is not None else _beyond_loopback(scope)
+        if beyond is not None:
+            # reelgen serve refuses such a bind, but uvicorn or gunicorn started on the app directly
+            # did not: a client anywhere could use it by sending "Host: 127.0.0.1".
+            return error_response(
+                403,
+                f"this server has no API key, so it answers on this machine only, and this request came "
+                f"in on {beyond}; start it with REELGEN_API_KEY set to take requests from the network",
+                code="no_api_key",
+            )
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             # No id or filter holds one, and PostgreSQL cannot even compare against one.
             return error_response(400, "the URL holds a NUL character (%00)", code="invalid_value")
@@ -240,6 +250,18 @@ class EdgeGuard:
 
     def _keyed(self, headers: Headers) -> bool:
         return self.key is not None and secrets.compare_digest(_bearer(headers).encode(), self.key.encode())
+
+
+def _beyond_loopback(scope: Scope) -> str | None:
+    """The local address a request came in on when it is not a loopback one, else None (a name, as
+    Starlette's test transport gives, or a Unix socket, counts as this machine)."""
+    server = scope.get("server") or ("",)
+    try:
+        address = ipaddress.ip_address(str(server[0]).strip("[]"))
+    except ValueError:
+        return None
+    inner = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return None if address.is_loopback or (inner is not None and inner.is_loopback) else str(address)
 
 
 def _bearer(headers: Headers) -> str:
