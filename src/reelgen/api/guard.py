@@ -19,7 +19,8 @@ CORS is off except for the origins listed in ``REELGEN_ALLOWED_ORIGINS``: their
 pages get answers to preflights and may read answers (Starlette's CORS
 middleware), so a web app served from one can call the API with ``fetch``.
 
-On a server with an API key, a write without it is the routes' 401, answered here before its body is read.
+On a server with an API key, a write without it is the routes' 401, answered here before its body is read;
+one without a key answers only requests that came in on a loopback address (a 403 ``no_api_key`` else).
 A URL holding a NUL character, or naming one query parameter twice, is a 400 here too, and a compressed request body
 (``Content-Encoding: gzip``), which nothing here decodes, a 415. Every response carries
 ``X-Content-Type-Options: nosniff``,
