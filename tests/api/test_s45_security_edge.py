@@ -69,3 +69,21 @@ def test_a_listed_origins_page_can_write_as_a_real_browser_sends_it(
     unsaid = client.post("/v1/videos", json=TINY, headers=browser)  # a form post with its Origin left out
     assert unsaid.status_code == 403
     assert len(client.get("/v1/videos").json()["data"]) == 1
+
+
+def test_an_origin_listed_with_its_default_port_matches_what_browsers_send(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # Browsers leave the default port out of Origin: https://studio.example:443 was listed and never
+    # matched, so every write from the studio's page was a 403 and no answer was readable.
+    client = make_client(
+        allowed_origins="https://studio.example:443,http://tools.example:80,http://dev.example:8443"
+    )
+    for origin in ("https://studio.example", "http://tools.example", "http://dev.example:8443"):
+        made = client.post(
+            "/v1/videos", json=TINY, headers={"Origin": origin, "Sec-Fetch-Site": "cross-site"}
+        )
+        assert made.status_code == 202, (origin, made.text)
+        assert made.headers["access-control-allow-origin"] == origin
+    other = client.post("/v1/videos", json=TINY, headers={"Origin": "http://dev.example"})
+    assert other.status_code == 403

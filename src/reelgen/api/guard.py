@@ -105,6 +105,14 @@ def _is_loopback(name: str) -> bool:
         return False
 
 
+def _as_browsers_send(origin: str) -> str:
+    """A listed origin as a browser's ``Origin`` header gives it: lower case, no slash, no default port
+    (``https://app.example:443`` was listed and never matched, as browsers leave the 443 out)."""
+    origin = origin.strip().rstrip("/").lower()
+    default = ":443" if origin.startswith("https://") else ":80"
+    return origin.removesuffix(default)
+
+
 def _origin_of(url: str) -> str | None:
     """``scheme://host[:port]`` of ``url``, or None for one that names none (``null``, ``http://[x``)."""
     try:  # urllib raises on a bracket it cannot read: an Origin of "http://[x" was a 500
@@ -125,7 +133,7 @@ class EdgeGuard:
         bind = host_name(settings.host)
         self.any_host = bind in _WILDCARDS and not settings.allowed_hosts
         self.hosts = {bind, *(host_name(h) for h in settings.allowed_hosts)} - {""}
-        self.origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
+        self.origins = {_as_browsers_send(o) for o in settings.allowed_origins}
         # Only requests from a listed origin go through it: every other preflight is answered as
         # before (no CORS headers, so the browser keeps the page out).
         self.cors_options: dict[str, Any] = {
