@@ -178,6 +178,9 @@ def video_graph(
         overlap = lay.overlaps[i - 1]
         if overlap == 0:
             joined = b.join("concat", [joined, head], n=2, v=1, a=0)
+            # concat gives out microseconds; xfade takes two inputs of one time base, and a cut followed
+            # by a transition failed "Invalid argument" (any film of a cut then a dissolve).
+            joined = b.chain(joined, ("settb", {"expr": f"{lay.fps.denominator}/{lay.fps.numerator}"}))
         else:
             kind = XFADE[segments[i - 1].transition.type]
             offset = Fraction(length - overlap) / lay.fps
