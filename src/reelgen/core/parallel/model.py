@@ -108,9 +108,36 @@ def _split_attention(
     plan = _video_only_plan(transformer) if traits.local_cross_attention else None
     with _cpu_device_count(group):
         transformer.enable_parallelism(config=config, cp_plan=plan)
+    # Only whole layers a LoRA can wrap: no wildcards in these plans, and "" is the transformer.
+    keys = [key for key in (plan or transformer._cp_plan) if key and "*" not in key]
+    transformer.register_forward_pre_hook(lambda module, _: follow_lora_wrappers(module, keys))
     if traits.local_cross_attention:
         _keep_cross_attention_local(transformer, default_kernel=split.ring > 1)
     return backend
+
+
+def follow_lora_wrappers(transformer: Any, keys: list[str]) -> None:
+    """Move the split's output gathers from a layer a LoRA has wrapped since onto its wrapper.
+
+    LoRAs load after the split (each request brings its own), and peft puts a wrapper in
+    the layer's place that adds its term to the layer's output. The gather on Wan's and
+    LTX's ``proj_out`` stayed on the wrapped layer, so a LoRA on it (Wan LoRAs often carry
+    ``head.head``) added the term of a process's share of the tokens to all of them: "The
+    size of tensor a (48) must match the size of tensor b (24)" at the first step.
+    """
+    from diffusers.hooks import HookRegistry
+    from diffusers.hooks.context_parallel import _CONTEXT_PARALLEL_OUTPUT_HOOK_TEMPLATE as GATHER
+
+    for key in keys:
+        wrapper = transformer.get_submodule(key)
+        registry = getattr(getattr(wrapper, "base_layer", None), "_diffusers_hook", None)
+        hook = registry.get_hook(GATHER.format(key)) if registry is not None else None
+        if registry is None or hook is None:  # not wrapped, or moved on an earlier call
+            continue
+        registry.remove_hook(GATHER.format(key), recurse=False)
+        HookRegistry.check_if_exists_or_initialize(wrapper).register_hook(
+            type(hook)(hook.metadata, hook.parallel_config), GATHER.format(key)
+        )
 
 
 #: diffusers kernels that return the log-sum-exp ring attention merges its blocks with.
