@@ -93,12 +93,7 @@ def unusable_files(
         elif digest != sha256_file(Path(path)):
             # A file named with --input (or whose recorded path moved) was never "changed": it is another file.
             elsewhere = recorded.get(param, {}).get("path") not in (None, path)
-            how = (
-                "is not the file the video was made from (its SHA-256 differs from the record's)"
-                if elsewhere
-                else "has changed since the video was made"
-            )
-            changed.append(f"{param}: {path} {how}")
+            changed.append(f"{param}: {path} {NOT_THE_FILE if elsewhere else CHANGED}")
     lora_gone, lora_changed, unchecked = lora_problems(record.get("loras"), request.loras)
     gone += lora_gone
     changed += lora_changed
@@ -125,8 +120,15 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
         elif not isinstance(digest, str):
             unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
         elif digest != sha256_file(Path(lora.path)):
-            changed.append(f"loras[{i}]: {lora.path} has changed since the video was made")
+            # One named with --input loras[i]=FILE was said to have "changed": it is another file.
+            elsewhere = then[i].get("path") not in (None, lora.path)
+            changed.append(f"loras[{i}]: {lora.path} {NOT_THE_FILE if elsewhere else CHANGED}")
     return gone, changed, unchecked
+
+
+#: Said of a file at its recorded path whose content differs, and of one named elsewhere that is another file.
+CHANGED = "has changed since the video was made"
+NOT_THE_FILE = "is not the file the video was made from (its SHA-256 differs from the record's)"
 
 
 #: Said of a LoRA or weights file whose hash the record lacks: it replays, but nothing says it is the same.
