@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.export.settings import TitleCard, Transition, TransitionKind
+from reelgen.core.export.settings import TextOverlay, TitleCard, Transition, TransitionKind
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,25 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
                 param=f"{seg.param}.transition.duration",
             )
     return Layout(fps, frames, tuple(overlaps), fade_out)
+
+
+def check_texts(texts: list[TextOverlay], lay: Layout) -> None:
+    """Refuse a text no frame of the film shows, and nothing would say so: one that starts after the
+    last frame, or is shorter than a frame and falls between two (0.01 s to 0.05 s at 12 fps)."""
+    for i, overlay in enumerate(texts):
+        if overlay.start >= lay.seconds:
+            raise InvalidRequest(
+                f"export.texts[{i}].start: {overlay.start}s is not inside the film, which is "
+                f"{lay.seconds:.2f}s long; start the text before {lay.seconds:.2f}s",
+                param=f"export.texts[{i}].start",
+            )
+        # As the filter graph reads it: shown on frames whose time is within [start, end] to 1/10000 s.
+        start, end = Fraction(round(overlay.start, 4)), Fraction(round(overlay.end, 4))
+        first = math.ceil(start * lay.fps)
+        if first / lay.fps > end:
+            raise InvalidRequest(
+                f"export.texts[{i}]: shown from {overlay.start:g}s to {overlay.end:g}s, it falls between two "
+                f"frames at the film's {float(lay.fps):g} fps and would never be seen; make it at least "
+                f"{float(1 / lay.fps):.3g}s long, or start it at {float(first / lay.fps):.4g}s",
+                param=f"export.texts[{i}].end",
+            )

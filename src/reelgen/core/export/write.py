@@ -23,7 +23,7 @@ from reelgen.core.export.lut import check_lut
 from reelgen.core.export.music import check_soundtrack
 from reelgen.core.export.music import not_a_file as not_a_file  # read from here by the project layer
 from reelgen.core.export.settings import IN_FILE, MAX_FPS, Container, ExportSettings, SettingNames, Soundtrack
-from reelgen.core.export.timeline import ClipInfo, Layout, Segment, clip_info, layout
+from reelgen.core.export.timeline import ClipInfo, Layout, Segment, check_texts, clip_info, layout
 from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
 from reelgen.core.record import RECORD_FORMAT
@@ -275,14 +275,7 @@ def _prepare(
     codecs.check_size(encoder, settings.video_codec, (width, height), names)
     _check_frames(segments, fps, names)
     lay = layout(segments, fps)
-    for i, overlay in enumerate(settings.texts):
-        # A text that starts after the last frame would never be seen, and nothing would say so.
-        if overlay.start >= lay.seconds:
-            raise InvalidRequest(
-                f"export.texts[{i}].start: {overlay.start}s is not inside the film, which is "
-                f"{lay.seconds:.2f}s long; start the text before {lay.seconds:.2f}s",
-                param=f"export.texts[{i}].start",
-            )
+    check_texts(settings.texts, lay)
     return _Job(segments, settings, soundtrack, encoder, lut, has_audio, (width, height), lay, title)
 
 
