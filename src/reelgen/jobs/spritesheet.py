@@ -78,7 +78,9 @@ def render(video: Path) -> bytes:
             count = stream.frames or _count_packets(container, stream)
             cells = _cells(container, stream, sampled(count))
     except (av.error.FFmpegError, IndexError) as exc:
-        raise GenerationFailed(f"the video could not be decoded to make its spritesheet ({exc})") from None
+        # The reason alone: an FFmpeg error's text carries the server's path to the file.
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise GenerationFailed(f"the video could not be decoded to make its spritesheet ({reason})") from None
     if not cells:
         raise GenerationFailed("the video has no frames to make a spritesheet of")
     return _grid(cells)
