@@ -17,6 +17,7 @@ from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.models import require_weights
+from reelgen.api.remix_inputs import remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_stream import job_events
@@ -291,19 +292,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     if body.priority is not None and body.priority > cap:
         raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
     parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
-    if parent.kind != kinds.RENDER:
-        made = f"video {parent.remixed_from}" if parent.remixed_from else "an uploaded file"
-        how = f"was made by enhancing {made}"
-        if parent.kind == kinds.AVATAR:
-            how = "is a talking avatar (it has no prompt); make another with POST /v1/avatars"
-        raise ApiError(
-            400,
-            f"video {parent.id} {how}; only a generated video can be remixed",
-            param="video_id",
-            code="not_remixable",
-        )
-    parent_request = await run_in_threadpool(kinds.payload_of, parent)
-    assert isinstance(parent_request, ResolvedRequest)
+    parent_request = await run_in_threadpool(remixable, parent)
     job, replayed = await _submit(
         request,
         lambda: wire.remix_request(parent_request, body),

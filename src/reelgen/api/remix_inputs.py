@@ -1,0 +1,65 @@
+"""Whether a video can be remixed: a generated one, whose input files and LoRAs are still on the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+from reelgen.api.errors import ApiError
+from reelgen.core.spec.request import ResolvedRequest
+from reelgen.jobs import kinds
+from reelgen.jobs.records import Job
+
+#: A video's input files as a create body sends them: what each was, and the field that took it.
+_SENT_AS = {
+    "start_image": ("the image it started from", "input_reference"),
+    "end_image": ("its end image", "end_image"),
+    "source_video": ("the video it was made from", "source_video"),
+    "keyframes": ("the image of its keyframe {i}", "keyframe_images"),
+    "reference_images": ("its reference image {i}", "reference_images"),
+}
+_GONE = (
+    "cannot be remixed: {input} is no longer on the server (an upload goes once its video's files "
+    "expire); make a new video with POST /v1/videos, sending the {kind} again"
+)
+
+
+def remixable(parent: Job) -> ResolvedRequest:
+    """The request ``parent`` was made from, once it is known a remix of it can run; else a 400.
+
+    A remix runs from the parent's own inputs: one whose upload retention removed (or whose LoRA
+    left the folder) was "input_reference: file /srv/.../inputs/...png does not exist", a server
+    path and a field the remix never sent."""
+    if parent.kind != kinds.RENDER:
+        made = f"video {parent.remixed_from}" if parent.remixed_from else "an uploaded file"
+        how = f"was made by enhancing {made}"
+        if parent.kind == kinds.AVATAR:
+            how = "is a talking avatar (it has no prompt); make another with POST /v1/avatars"
+        _refuse(parent, f"{how}; only a generated video can be remixed")
+    request = kinds.payload_of(parent)
+    assert isinstance(request, ResolvedRequest)
+    for param, path in request.input_files():
+        if not Path(path).is_file():
+            kind = "video" if param == "source_video" else "image"
+            _refuse(parent, _GONE.format(input=_input_named(param), kind=kind))
+    for i, lora in enumerate(request.loras):
+        if not Path(lora.path).is_file():
+            _refuse(
+                parent,
+                f"cannot be remixed: its LoRA {Path(lora.path).name!r} (loras[{i}].name) is no longer in "
+                "the server's LoRA folder; put it back (GET /v1/loras lists the folder), or make a new "
+                "video with POST /v1/videos",
+            )
+    return request
+
+
+def _input_named(param: str) -> str:
+    """``keyframes[1].image`` as "the image of its keyframe 1 (keyframe_images)"."""
+    name, _, rest = param.partition("[")
+    index = rest.partition("]")[0]
+    what, field = _SENT_AS.get(name, (f"its input {name}", name))
+    return f"{what.format(i=index)} ({field})"
+
+
+def _refuse(parent: Job, why: str) -> NoReturn:
+    raise ApiError(400, f"video {parent.id} {why}", param="video_id", code="not_remixable")

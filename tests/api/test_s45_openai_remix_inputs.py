@@ -1,0 +1,70 @@
+"""A remix of a video whose own input files are gone from the server says so, naming no server path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from reelgen.jobs.service import JobService
+from tests.api.conftest import png
+from tests.lora_files import write_lora
+
+
+def _service(client: TestClient) -> JobService:
+    return client.app.state.service  # type: ignore[attr-defined]
+
+
+def test_a_remix_of_a_video_whose_start_image_was_swept_names_the_image_not_a_path(
+    client: TestClient, data_dir: Path
+) -> None:
+    form = {"prompt": "a red fox", "model": "wan-i2v-tiny"}
+    made = client.post("/v1/videos", data=form, files={"input_reference": ("fox.png", png(), "image/png")})
+    assert made.status_code == 202, made.text
+    for upload in _service(client).artifacts.inputs.iterdir():
+        upload.unlink()  # as retention removes an upload once its video's files expire
+    resp = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "the fox at night"})
+    # It was "input_reference: file /srv/.../inputs/3d44...-fox.png does not exist": a server path, and a
+    # field the remix never sent.
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert (error["param"], error["code"]) == ("video_id", "not_remixable")
+    assert error["message"] == (
+        f"video {made.json()['id']} cannot be remixed: the image it started from (input_reference) is no "
+        "longer on the server (an upload goes once its video's files expire); make a new video with "
+        "POST /v1/videos, sending the image again"
+    )
+    assert str(data_dir) not in error["message"]
+    assert [v["id"] for v in client.get("/v1/videos").json()["data"]] == [made.json()["id"]]
+
+
+def test_a_remix_of_a_video_whose_lora_left_the_folder_names_the_lora(
+    make_client: Callable[..., TestClient], tmp_path: Path
+) -> None:
+    folder = tmp_path / "loras"
+    folder.mkdir()
+    lora = write_lora(folder / "style.safetensors")
+    client = make_client(lora_dir=folder)
+    body = {"prompt": "waves", "model": "ltx-tiny", "loras": [{"name": "style.safetensors"}]}
+    made = client.post("/v1/videos", json=body)
+    assert made.status_code == 202, made.text
+    lora.unlink()
+    resp = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "calm waves"})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert (error["param"], error["code"]) == ("video_id", "not_remixable")
+    assert error["message"] == (
+        f"video {made.json()['id']} cannot be remixed: its LoRA 'style.safetensors' (loras[0].name) is no "
+        "longer in the server's LoRA folder; put it back (GET /v1/loras lists the folder), or make a new "
+        "video with POST /v1/videos"
+    )
+    assert str(tmp_path) not in error["message"]
+
+
+def test_a_remix_of_a_video_whose_inputs_are_kept_is_queued(client: TestClient) -> None:
+    form = {"prompt": "a red fox", "model": "wan-i2v-tiny"}
+    made = client.post("/v1/videos", data=form, files={"input_reference": ("fox.png", png(), "image/png")})
+    resp = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "the fox at night"})
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["parameters"]["input_reference"] is True
