@@ -71,10 +71,17 @@ def lora_names(folder: Path) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def _listing(names: dict[str, Path]) -> str:
+def _listing(names: dict[str, Path], folder: Path) -> str:
     if not names:
+        root = folder.expanduser()
+        if root.exists() and not root.is_dir():  # "put them in it" was no help: nothing goes into a file
+            return (
+                "the server's LoRA folder (REELGEN_LORA_DIR) is a file, not a folder, so it offers no LoRAs; "
+                "point REELGEN_LORA_DIR at a folder of .safetensors files"
+            )
+        yet = "" if root.is_dir() else " (it does not exist yet)"
         return (
-            "the server's LoRA folder holds no .safetensors files; put them in it "
+            f"the server's LoRA folder holds no .safetensors files{yet}; put them in it "
             "(REELGEN_LORA_DIR, default <reelgen home>/loras)"
         )
     shown = list(names)[:_NAMED]
@@ -95,13 +102,16 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
     if pure.is_absolute() or ".." in pure.parts:
         raise ApiError(
             400,
-            f"{param} {name!r} must name a file inside the server's LoRA folder, not a path; {_listing(names)}",
+            f"{param} {name!r} must name a file inside the server's LoRA folder, not a path; "
+            f"{_listing(names, folder)}",
             param=param,
             code="invalid_value",
         )
-    if name not in names:
-        raise ApiError(400, f"{param}: {_not_listed(folder, pure, name)}; {_listing(names)}", param=param)
-    return names[name]
+    # The same name as a Windows client or a shell writes it (sub\\style, ./style, sub//style) was "no LoRA".
+    for said in (name, pure.as_posix()):
+        if said in names:
+            return names[said]
+    raise ApiError(400, f"{param}: {_not_listed(folder, pure, name)}; {_listing(names, folder)}", param=param)
 
 
 def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
@@ -114,11 +124,15 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
     root = folder.expanduser().resolve()
     path = root.joinpath(*pure.parts)
     hidden = any(part.startswith(".") for part in pure.parts)  # never listed, so never said to be there
-    if (
-        not (hidden or name.lower().endswith(SUFFIX))
-        and path.resolve().is_relative_to(root)
-        and path.is_file()
-    ):
+    if hidden or not path.is_file():
+        return f"no LoRA {name!r} in the server's LoRA folder"
+    if not path.resolve().is_relative_to(root):
+        # It lies right there, so "no LoRA" read as a lie; where the link leads is not said to a client.
+        return (
+            f"{name!r} in the server's LoRA folder is a symbolic link to a file outside the folder, and only "
+            "files inside it are taken; copy the file into the folder"
+        )
+    if not pure.name.lower().endswith(SUFFIX):
         return f"{name!r} in the server's LoRA folder is not a {SUFFIX} file; {LORA_FORMATS}"
     return f"no LoRA {name!r} in the server's LoRA folder"
 

@@ -1,0 +1,82 @@
+"""LoRA names as clients write them: a Windows path, ``./``, a symlink out of the folder, a folder that is a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.lora_files import write_lora
+
+LTX = {"prompt": "waves", "model": "ltx-tiny"}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A LoRA folder with a file, one in a subfolder and a symlink to a LoRA outside it."""
+    loras = tmp_path / "loras"
+    (loras / "sub").mkdir(parents=True)
+    (tmp_path / "secret").mkdir()
+    write_lora(loras / "style.safetensors")
+    write_lora(loras / "sub" / "motion.safetensors")
+    (loras / "out.safetensors").symlink_to(write_lora(tmp_path / "secret" / "kept.safetensors"))
+    return loras
+
+
+def create(client: TestClient, name: str) -> Any:
+    return client.post("/v1/videos", json={**LTX, "loras": [{"name": name, "strength": 0.5}]})
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [
+        ("sub\\motion.safetensors", "sub/motion.safetensors"),  # as a Windows client writes a path
+        ("./style.safetensors", "style.safetensors"),
+        ("sub//motion.safetensors", "sub/motion.safetensors"),
+    ],
+)
+def test_a_name_written_another_way_is_the_listed_file(
+    make_client: Callable[..., TestClient], folder: Path, typed: str, listed: str
+) -> None:
+    # It was refused as "no LoRA 'sub\\motion.safetensors'", listing sub/motion.safetensors as valid.
+    made = create(make_client(lora_dir=folder), typed)
+    assert made.status_code == 202, made.text
+    assert made.json()["parameters"]["loras"] == [{"name": listed, "strength": 0.5}]
+
+
+def test_a_symlink_out_of_the_folder_is_refused_saying_why(
+    make_client: Callable[..., TestClient], folder: Path
+) -> None:
+    client = make_client(lora_dir=folder)
+    assert [f["name"] for f in client.get("/v1/loras").json()["data"]] == [
+        "style.safetensors",
+        "sub/motion.safetensors",
+    ]
+    refused = create(client, "out.safetensors")
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    # It said "no LoRA 'out.safetensors' in the server's LoRA folder", while the file lay right there.
+    assert error["message"] == (
+        "loras[0].name: 'out.safetensors' in the server's LoRA folder is a symbolic link to a file outside "
+        "the folder, and only files inside it are taken; copy the file into the folder; "
+        "valid names: style.safetensors, sub/motion.safetensors"
+    )
+    assert "secret" not in error["message"]  # where it leads is the server's business
+    assert client.get("/v1/videos").json()["data"] == []
+
+
+def test_a_lora_folder_that_is_a_file_is_said_to_be_one(
+    make_client: Callable[..., TestClient], folder: Path
+) -> None:
+    client = make_client(lora_dir=folder / "style.safetensors")
+    refused = create(client, "style.safetensors")
+    assert refused.status_code == 400, refused.text
+    # "holds no .safetensors files; put them in it" asked for files to go into a file.
+    assert refused.json()["error"]["message"] == (
+        "loras[0].name: no LoRA 'style.safetensors' in the server's LoRA folder; the server's LoRA folder "
+        "(REELGEN_LORA_DIR) is a file, not a folder, so it offers no LoRAs; point REELGEN_LORA_DIR at a "
+        "folder of .safetensors files"
+    )
