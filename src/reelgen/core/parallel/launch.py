@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import subprocess
 import sys
 from multiprocessing import Pipe
@@ -34,7 +35,7 @@ from reelgen.core.parallel.layout import (
 )
 from reelgen.core.progress import Progress
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
 
 if TYPE_CHECKING:
     from reelgen.core.render import RenderResult
@@ -67,7 +68,14 @@ def check_devices(gpus: int, device: str | None) -> bool:
     """Whether the run goes on CUDA GPUs (else CPU processes over gloo); refuses what this machine lacks."""
     check_count(gpus)
     name = (device or "cuda").strip().lower()
-    if name == "cpu":
+    kind = re.fullmatch(r"(cpu|cuda)(?::\d+)?", name)
+    if kind is None:  # "gpu", "cuda:x": it was told the machine had no GPU, or to pick GPUs another way
+        raise InvalidRequest(
+            f"device {device!r} is not a device name; a run over several GPUs takes --device cuda "
+            "(the default) or cpu",
+            param="device",
+        )
+    if kind[1] == "cpu":  # "cpu:0" is the CPU, as a one-device run reads it, not a GPU to look for
         return False
     have = gpu_count()
     # Said before the advice on picking GPUs, which means nothing on a machine without any.
@@ -116,6 +124,7 @@ def render_parallel(
     (``gpus`` CPU processes over gloo: the same code paths, for tests and debugging).
     ``vram_budget_gib`` applies to each GPU.
     """
+    from reelgen.core.backends.source_clip import check_long_enough
     from reelgen.core.render import check_not_an_input, check_output, default_output
 
     progress = progress or Progress()
@@ -135,6 +144,8 @@ def render_parallel(
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
     check_not_an_input(out_path, request)
+    if request.task is Task.V2V:  # as one device's render says it: before N processes load the model
+        check_long_enough(request, spec.rules_for(preset))
 
     # 2. Find the weights once (a tiny model is built here, not by every process at once).
     weights.locate(spec, preset, request.weights)

@@ -12,6 +12,7 @@ from math import gcd
 from typing import Any, Literal, get_args
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest
 
 #: How attention is split inside one guidance half: "auto" picks Ulysses where the heads divide.
@@ -143,9 +144,13 @@ class Layout:
 def check_family(family: str, label: str, gpus: int) -> FamilyTraits:
     traits = FAMILIES.get(family)
     if traits is None:
+        # `reelgen models` shows families by label: "the ltx family" alone read as if LTX-2 were in it.
+        known = registry.families()
+        shown = " or ".join(sorted(known[f].label if f in known else f for f in FAMILIES))
         raise InvalidRequest(
             f"{label} cannot split one run over {gpus} GPUs yet; runs over several GPUs support "
-            f"the {' and '.join(sorted(FAMILIES))} families (see `reelgen models`). Use --gpus 1",
+            f"the {' and '.join(sorted(FAMILIES))} families (the models `reelgen models` lists as "
+            f"{shown}). Use --gpus 1",
             param="gpus",
         )
     return traits
