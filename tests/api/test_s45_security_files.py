@@ -49,3 +49,26 @@ def test_a_link_in_a_projects_exports_is_not_sent(client: TestClient, data_dir: 
     assert resp.status_code == 404 and "token" not in resp.text
     assert client.head(url).status_code == 404
     assert client.get(url, headers={"Range": "bytes=0-5"}).status_code == 404
+
+
+def test_a_linked_exports_or_clips_folder_is_not_followed(
+    client: TestClient, data_dir: Path, tmp_path: Path
+) -> None:
+    # exports/ -> another folder: the file in it was sent, as the linked file no longer was.
+    outside = tmp_path / "elsewhere"
+    (outside / "clips").mkdir(parents=True)
+    (outside / "private.json").write_text('{"token": "of the server account"}')
+    made = client.post("/v1/projects", json={"project": PROJECT})
+    assert made.status_code == 201, made.text
+    root = data_dir / "projects" / made.json()["id"]
+    for name in ("exports", "clips"):
+        if (root / name).exists():
+            os.rmdir(root / name)
+    os.symlink(outside, root / "exports")
+    leak = client.get(f"/v1/projects/{made.json()['id']}/exports/private.json")
+    assert leak.status_code == 404 and "token" not in leak.text
+    key = "a" * 16
+    (outside / "clips" / f"{key}.json").write_text('{"token": "of the server account"}')
+    os.symlink(outside / "clips", root / "clips")
+    clip = client.get(f"/v1/projects/{made.json()['id']}/clips/{key}", params={"variant": "metadata"})
+    assert clip.status_code == 404 and "token" not in clip.text

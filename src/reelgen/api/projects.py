@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -33,7 +34,7 @@ from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
 from reelgen.api.form_read import read_form
-from reelgen.api.project_files import ProjectNotFound
+from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.project_jobs import (
     ERRORS,
     base_url,
@@ -339,9 +340,10 @@ _FILE_ANSWERS: dict[int | str, dict[str, Any]] = {
     responses=_FILE_ANSWERS,
 )
 def export_file(request: Request, project_id: str, name: str) -> FileResponse:
-    folder = folder_or_404(projects_of(request), project_id)
+    projects = projects_of(request)
+    folder = folder_or_404(projects, project_id)
     path = folder.exports / name
-    if not _FILE_NAME.match(name) or not path.is_file():
+    if not _FILE_NAME.match(name) or not path.is_file() or not _in_project(projects, project_id, path):
         raise ApiError(404, f"project {project_id} has no export {name!r}", param="name", code="not_found")
     return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=name, content_disposition_type="inline")
 
@@ -359,12 +361,19 @@ def clip_file(
     variant: Annotated[str, Query(pattern="^(video|metadata)$")] = "video",
 ) -> FileResponse:
     """The clip a scene was rendered to (``status`` names its key), or its record with ``variant=metadata``."""
-    folder = folder_or_404(projects_of(request), project_id)
+    projects = projects_of(request)
+    folder = folder_or_404(projects, project_id)
     path = folder.clip(key) if _KEY.match(key) else folder.clips / "-"
     path = path if variant == "video" else path.with_suffix(".json")
-    if not path.is_file():
+    if not path.is_file() or not _in_project(projects, project_id, path):
         raise ApiError(404, f"project {project_id} has no clip {key!r}", param="key", code="not_found")
     return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=path.name)
+
+
+def _in_project(projects: ServerProjects, project_id: str, path: Path) -> bool:
+    """Whether ``path`` lies in the project's own folder: a linked ``exports/`` or ``clips/`` (a link to
+    another place, planted) served whatever it pointed at, as a linked file no longer was."""
+    return path.resolve().is_relative_to(projects.root.resolve() / project_id)
 
 
 router.include_router(project_runs.router)
