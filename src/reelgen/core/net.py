@@ -42,7 +42,9 @@ def pin_url(url: str, allow_private: bool = False) -> tuple[str, str, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise BlockedTarget(f"cannot resolve {parts.hostname} ({exc})") from None
-    addresses = sorted({str(info[4][0]) for info in infos})
+    # In the resolver's order (RFC 6724: usable IPv6 first, else IPv4): sorted as text, IPv6 came first
+    # for a host such as example.com, and a server with no IPv6 route could deliver nothing.
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     blocked = [a for a in addresses if is_blocked_address(a)]
     if not addresses or (blocked and not allow_private):
         raise BlockedTarget(
