@@ -6,7 +6,20 @@ import re
 
 from reelgen.api.errors import ApiError
 
-_SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
+_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+#: Sides longer than this many digits are all equally too large; int() of thousands of them is slow.
+_SIDE_DIGITS = 9
+#: How much of a value an error quotes.
+_SHOWN = 40
+
+
+def shown(value: str | float) -> str:
+    """``value`` as the client wrote it: text quoted (a long one cut short), ``4.0`` as ``4``."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= _SHOWN else f"{value[:_SHOWN]!r}..."
+    if value.is_integer() and abs(value) < 1e16:  # a JSON 4 arrives as 4.0
+        return str(int(value))
+    return repr(value)
 
 
 def parse_size(size: str | None) -> tuple[int | None, int | None]:
@@ -14,8 +27,10 @@ def parse_size(size: str | None) -> tuple[int | None, int | None]:
         return None, None
     match = _SIZE.match(size)
     if not match:
-        raise ApiError(400, f"size {size!r} must look like WIDTHxHEIGHT, e.g. 832x480", param="size")
-    return int(match[1]), int(match[2])
+        raise ApiError(400, f"size {shown(size)} must look like WIDTHxHEIGHT, e.g. 832x480", param="size")
+    # A side of more digits than any size has is said too large by the request's own limit, as 99999 is.
+    width, height = (int(side) if len(side) <= _SIDE_DIGITS else 10**_SIDE_DIGITS for side in match.groups())
+    return width, height
 
 
 #: The longest ``seconds`` a request may ask for (the core request's own limit).
@@ -32,7 +47,7 @@ def parse_seconds(seconds: str | float | None) -> float | None:
     if not 0 < value <= MAX_SECONDS:
         raise ApiError(
             400,
-            f'seconds {seconds!r} must be a number above 0 and at most {MAX_SECONDS}, e.g. "4"',
+            f'seconds {shown(seconds)} must be a number above 0 and at most {MAX_SECONDS}, e.g. "4"',
             param="seconds",
         )
     return value

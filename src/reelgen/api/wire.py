@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import sys
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -173,6 +174,11 @@ class _CreateExtras(_Wire):
         if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN failed both branches
             raise ValueError(
                 f'{value} is not a finite number; give one above 0 and at most {MAX_SECONDS}, e.g. "4"'
+            )
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+            raise ValueError(  # no float holds it, so it failed both branches too
+                f"a whole number of {len(str(abs(value)))} digits is no length; give one above 0 and at "
+                f'most {MAX_SECONDS}, e.g. "4"'
             )
         if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
             return value

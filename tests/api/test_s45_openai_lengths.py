@@ -1,0 +1,54 @@
+"""``seconds`` and ``size`` refused as the client wrote them, with the limit they missed."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+BODY = '{"prompt": "a fox", "model": "wan-tiny", %s}'
+
+
+def _error(client: TestClient, field: str) -> dict[str, str]:
+    resp = client.post("/v1/videos", content=BODY % field, headers={"content-type": "application/json"})
+    assert resp.status_code == 400, resp.text
+    return dict(resp.json()["error"])
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # A JSON number was said back as Python's float: "seconds 0.0", "seconds 100000.0".
+        ("0", "seconds 0 must be"),
+        ("-1", "seconds -1 must be"),
+        ("100000", "seconds 100000 must be"),
+        ("4000.5", "seconds 4000.5 must be"),
+        ('"4s"', "seconds '4s' must be"),
+    ],
+)
+def test_seconds_out_of_range_is_said_as_written(client: TestClient, written: str, said: str) -> None:
+    error = _error(client, f'"seconds": {written}')
+    assert error["param"] == "seconds"
+    assert error["message"] == f'{said} a number above 0 and at most 3600, e.g. "4"'
+
+
+def test_a_whole_number_past_any_float_is_refused_as_a_length(client: TestClient) -> None:
+    # It was "seconds.str: Input should be a valid string": the name of a branch of the field's type.
+    error = _error(client, '"seconds": 1' + "0" * 400)
+    assert error["param"] == "seconds"
+    assert error["message"].startswith("seconds: ") and "at most 3600" in error["message"]
+    assert ".str" not in error["message"] and len(error["message"]) < 200
+
+
+def test_a_size_of_six_digits_is_said_too_large_not_misshapen(client: TestClient) -> None:
+    # "size '123456x64' must look like WIDTHxHEIGHT" for a size that looks just like that.
+    error = _error(client, '"size": "123456x64"')
+    assert error["param"] == "size"
+    assert "must look like" not in error["message"]
+    assert "16384" in error["message"]
+
+
+def test_a_long_value_is_not_echoed_whole(client: TestClient) -> None:
+    for field in ("seconds", "size"):
+        error = _error(client, f'"{field}": "{"9" * 5000}x"')
+        assert error["param"] == field
+        assert len(error["message"]) < 300, error["message"][:100]
