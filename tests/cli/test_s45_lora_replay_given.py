@@ -46,3 +46,12 @@ def test_a_lora_named_with_input_that_is_another_file_is_not_said_to_have_change
     assert refused.exit_code == 2, refused.output
     assert f"loras[0]: {made} has changed since the video was made" in said(refused)
     assert not (tmp_path / "again.mp4").exists()
+
+
+def test_a_lora_named_with_input_under_a_home_that_is_not_there_is_not_found(tmp_path: Path) -> None:
+    record = sidecar(tmp_path, write_lora(tmp_path / "style.safetensors"))
+    given = "loras[0]=~reelgen-no-such-user/style.safetensors"
+    refused = runner.invoke(app, ["replay", str(record), "-o", str(tmp_path / "again.mp4"), "--input", given])
+    assert refused.exit_code == 2, refused.output
+    # It ended in "internal error (RuntimeError: Could not determine home directory.)".
+    assert "--input loras[0]: ~reelgen-no-such-user/style.safetensors does not exist" in said(refused)

@@ -119,7 +119,7 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
 
     A .bin or .ckpt in the folder read as "no LoRA 'style.bin'" while the file lay right there.
     """
-    from reelgen.core.spec.resolve import LORA_FORMATS
+    from reelgen.core.spec.lora_files import LORA_FORMATS
 
     root = folder.expanduser().resolve()
     path = root.joinpath(*pure.parts)

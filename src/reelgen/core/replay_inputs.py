@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.lora_files import home_path
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 
 #: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.
@@ -53,7 +54,7 @@ def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
             raise InvalidRequest(
                 f"--input {param}: the record has no such input; its inputs: {has}", param="input"
             )
-        path = Path(file).expanduser().resolve()
+        path = home_path(file).resolve()  # ~nouser/x was an internal error
         if path.is_dir():  # it was said "does not exist", though it is right there
             raise InvalidRequest(f"--input {param}: {file} is a folder; give the file", param="input")
         if not path.is_file():

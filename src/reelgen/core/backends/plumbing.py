@@ -17,8 +17,8 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import StageTracker
 from reelgen.core.safetensors_file import NOT_READABLE
 from reelgen.core.spec.family import Preset
+from reelgen.core.spec.lora_files import NO_LORA_LAYERS
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
-from reelgen.core.spec.resolve import NO_LORA_LAYERS
 from reelgen.core.types import Video, to_fraction
 
 log = logging.getLogger(__name__)

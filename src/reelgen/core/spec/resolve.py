@@ -10,11 +10,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reelgen.core import safetensors_file
 from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.lora_files import home_path, lora_file_problem
 from reelgen.core.spec.numbers import range_broken, validate_options
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
@@ -97,7 +97,11 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     )
     loras = []
     for i, lora in enumerate(request.loras):
-        path = Path(lora.path).expanduser()
+        path = home_path(lora.path)
+        if not lora.path.strip():  # Path("") is ".", which was said to be "a folder"
+            raise InvalidRequest(
+                f"loras[{i}].path is empty; give a .safetensors file", param=f"loras[{i}].path"
+            )
         if path.is_dir():
             raise InvalidRequest(
                 f"loras[{i}].path: {lora.path} is a folder; give a .safetensors file",
@@ -109,44 +113,12 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
                 "give a .safetensors file",
                 param=f"loras[{i}].path",
             )
-        problem = _lora_file_problem(path)
+        problem = lora_file_problem(path)
         if problem:  # said now, not after minutes of loading the model it was going into
             raise InvalidRequest(f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path")
         loras.append(lora.model_copy(update={"path": str(path.resolve())}))
     out["loras"] = tuple(loras)
     return out
-
-
-#: A file with no LoRA key, as the request check and the loader both say it.
-NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
-
-
-def _lora_file_problem(path: Path) -> str | None:
-    """What makes a LoRA file unusable whatever model it goes into, or None.
-
-    Whether its layers fit the model only loading tells; a file that is not
-    safetensors (a .bin, .pt or .ckpt pickle, a renamed text file), cut short, or
-    without a single LoRA key is known from its header, before the model loads.
-    """
-    try:
-        header = safetensors_file.check_whole(path)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    except safetensors_file.NotSafetensors as exc:
-        if path.suffix.lower() in (".safetensors", ".sft"):
-            return str(exc)
-        # Found only once the model had loaded (minutes on a GPU); and a pickle runs code as it loads.
-        return f"is not a .safetensors file; {LORA_FORMATS}"
-    # diffusers' own test: every LoRA format it converts names its layers' keys "lora" somewhere.
-    if not any("lora" in name.lower() for name in safetensors_file.tensors(header)):
-        return NO_LORA_LAYERS
-    return None
-
-
-#: What a LoRA file may be, said wherever one of another format is refused.
-LORA_FORMATS = (
-    "LoRAs are taken as .safetensors files only (a .bin, .pt or .ckpt LoRA must be converted first)"
-)
 
 
 def _check_reference_images(preset: Preset, request: GenerationRequest | ResolvedRequest) -> None:
