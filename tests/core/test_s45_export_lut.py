@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.export import ExportSettings, Segment, TitleCard, Transition, export
 from reelgen.core.export.lut import check_lut
+from reelgen.core.media import read_video
 
 ROWS = [f"{r} {g} {b}" for b in (0, 1) for g in (0, 1) for r in (0, 1)]
 
@@ -84,3 +86,20 @@ def test_a_title_in_another_encoding_is_taken(tmp_path: Path) -> None:
     path = tmp_path / "grade.cube"
     path.write_bytes(b'TITLE "Caf\xe9"\nLUT_3D_SIZE 2\n' + "\n".join(ROWS).encode() + b"\n")
     assert check_lut(str(path)) == path
+
+
+def test_a_fade_goes_to_black_under_a_lut_that_lifts_black(tmp_path: Path) -> None:
+    # Graded after the fades, a film whose LUT lifts black (a common film look) ended on grey, not black.
+    lifted = [
+        f"{0.3 + 0.7 * r} {0.3 + 0.7 * g} {0.3 + 0.7 * b}" for b in (0, 1) for g in (0, 1) for r in (0, 1)
+    ]
+    lut = cube(tmp_path, "LUT_3D_SIZE 2", rows=lifted)
+    grey = TitleCard(text=" ", background="#808080")
+    fade = Transition(type="fade", duration=0.5)
+    segments = [Segment("a", 1.0, card=grey, transition=fade), Segment("b", 1.0, card=grey, transition=fade)]
+    film = read_video(
+        export(segments, ExportSettings(width=32, height=32, fps=8, lut=str(lut)), tmp_path / "f.mp4").path
+    )
+    assert film.frames[0][16, 16].min() > 120  # graded
+    assert film.frames[-1].max() < 8  # the closing fade ends on black
+    assert min(int(f[16, 16].max()) for f in film.frames[4:8]) < 20  # and "through black" nears it (was 95)

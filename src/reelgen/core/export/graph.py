@@ -165,14 +165,16 @@ def video_graph(
     lut: Path | None,
     pix_fmt: str,
 ) -> Builder:
-    """The picture: segments joined by their transitions, faded, graded, overlaid; returns the sink."""
+    """The picture: segments graded, joined by their transitions, faded, overlaid; returns the sink."""
     b = Builder()
     width, height = size
     heads = []
     for i, seg in enumerate(segments):
         source = pictures.cards[i] if seg.card is not None else seg.clip
         assert source is not None  # a segment is a clip or a card; the project layer guarantees it
-        heads.append(_fitted(b, source, size, fit, lay.fps, lay.frames[i], still=seg.card is not None))
+        head = _fitted(b, source, size, fit, lay.fps, lay.frames[i], still=seg.card is not None)
+        # Graded before the transitions: a LUT that lifts black made "fade" end on grey, not black.
+        heads.append(_graded(b, head, lut) if lut is not None else head)
     joined, length = heads[0], lay.frames[0]
     for i, head in enumerate(heads[1:], start=1):
         overlap = lay.overlaps[i - 1]
@@ -192,8 +194,6 @@ def video_graph(
         # The ramp ends one frame early so the film's last frame is black.
         ramp = {"type": "out", "start_frame": length - lay.fade_out, "nb_frames": max(1, lay.fade_out - 1)}
         joined = b.chain(joined, ("fade", ramp))
-    if lut is not None:
-        joined = _graded(b, joined, lut)
     layers = [(layer, f"between(t,{s:.4f},{e:.4f})") for layer, s, e in pictures.texts]
     if pictures.watermark is not None:
         layers.append((pictures.watermark, "1"))
