@@ -52,3 +52,11 @@ def test_a_long_value_is_not_echoed_whole(client: TestClient) -> None:
         error = _error(client, f'"{field}": "{"9" * 5000}x"')
         assert error["param"] == field
         assert len(error["message"]) < 300, error["message"][:100]
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [("3600", "3600.125"), ("1000", "1000.125"), ("4", "4.125")])
+def test_a_videos_seconds_are_given_to_the_millisecond(client: TestClient, seconds: str, shown: str) -> None:
+    body = {"prompt": "a fox", "model": "wan-tiny", "seconds": seconds}  # 8 fps, 8k+1 frames
+    video = client.post("/v1/videos", json=body).json()
+    assert video["seconds"] == shown, video  # 28801 frames at 8 fps read "3600.12"
+    assert video["num_frames"] / video["fps"] == float(shown)

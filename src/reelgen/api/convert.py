@@ -23,7 +23,10 @@ def _seconds_text(job: Job) -> str:
     seconds = job.seconds
     if seconds is None and job.num_frames and job.fps:
         seconds = job.num_frames / job.fps
-    return f"{seconds:g}" if seconds is not None else "0"
+    if seconds is None:
+        return "0"
+    # To the millisecond: "{:g}" kept six digits, so a clip of 3600.125 s read "3600.12".
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
 def _metrics(job: Job) -> VideoMetrics:
