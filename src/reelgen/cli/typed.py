@@ -76,13 +76,17 @@ def keyframe(text: str) -> Keyframe:
 
 
 def lora(text: str) -> LoraSpec:
+    from reelgen.core.spec.lora_files import home_path  # "~/style.safetensors" as the request check reads it
+
     path, sep, strength = text.rpartition(":")
-    if not sep or not path or Path(text).exists():  # a file whose own name has a colon stays whole
+    if not sep or not path or home_path(text).exists():  # a file whose own name has a colon stays whole
         return LoraSpec(path=text)
     try:
         value = float(strength)  # 0.8, -1, 1e-1; "nan" and "inf" parse too and are refused below
     except ValueError:
-        if Path(path).is_file():  # style.safetensors:abc was "LoRA file style.safetensors:abc does not exist"
+        if home_path(
+            path
+        ).is_file():  # style.safetensors:abc was "LoRA file style.safetensors:abc does not exist"
             raise typer.BadParameter(
                 f"LoRA {text!r}: strength {strength!r} is not a number; give one like style.safetensors:0.8"
             ) from None
