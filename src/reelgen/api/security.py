@@ -85,7 +85,10 @@ def key_problem(request: Request, given: str) -> str:
 
 # ---- media probes ----------------------------------------------------------------------------
 
-IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+# MPO: how Pillow names a JPEG holding several pictures (phones' HDR and depth photos); its first is read.
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp"}
+#: The openers Pillow is asked to try (its JPEG one opens MPO; it has no MPO opener of its own to name).
+_OPENERS = ["PNG", "JPEG", "WEBP"]
 
 
 @dataclass(frozen=True)
@@ -102,12 +105,12 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
     The size comes from the header, so a small file that claims a huge canvas
     (a decompression bomb) costs nothing; ``decode_image`` then checks the data.
     """
-    valid = ", ".join(sorted(IMAGE_FORMATS))
+    valid = ", ".join(sorted(set(IMAGE_FORMATS) - {"MPO"}))  # a JPEG, to a person
     try:
         with warnings.catch_warnings():
             # Pillow warns between its two limits; our own lower cap decides instead.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+            img = Image.open(io.BytesIO(data), formats=_OPENERS)
         with img:
             width, height, fmt = img.size[0], img.size[1], img.format or ""
     except Image.DecompressionBombError:
@@ -119,8 +122,6 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
         # A GIF, BMP or TIFF was "not a readable image", as if the file were broken.
         fmt, said = "", f"a {other} image is not taken here" if other else "not a readable image"
     if fmt not in IMAGE_FORMATS:
-        if fmt:  # MPO, Pillow's JPEG opener's for a JPEG holding several pictures: it was a 500 (KeyError)
-            said = f"a multi-picture JPEG ({fmt}: phones' HDR photos) is not taken; save it as plain JPEG"
         raise ApiError(400, f"{param}: {said}; valid formats: {valid}", param=param, code="invalid_image")
     if width * height > max_pixels:
         raise _too_large(param, max_pixels, f"image is {width}x{height} ({width * height} pixels)")
@@ -148,9 +149,9 @@ def decode_image(data: bytes, param: str = "input_reference") -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+            img = Image.open(io.BytesIO(data), formats=_OPENERS)
         with img:
-            if img.format == "JPEG":
+            if img.format in ("JPEG", "MPO"):
                 img.draft("RGB", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
             img.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

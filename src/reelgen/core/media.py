@@ -35,7 +35,7 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(path)
         with img:
-            if img.format not in IMAGE_FORMATS:
+            if img.format not in IMAGE_FORMATS | {"MPO"}:  # MPO: a phone's multi-picture JPEG
                 raise InvalidRequest(
                     f"{param}: {img.format} images are not accepted; valid: {', '.join(sorted(IMAGE_FORMATS))}",
                     param=param,
