@@ -292,8 +292,8 @@ def _b64(value: str | None, param: str) -> bytes | None:
         return None
     if value.startswith("data:"):
         value = value.partition(",")[2]
-    try:
-        return base64.b64decode(value, validate=True)
+    try:  # base64(1) wraps its lines at 76 characters, and browsers read such text: the breaks are skipped
+        return base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
         raise ApiError(400, f"{param}: not valid base64", param=param) from None
 
