@@ -185,6 +185,8 @@ class ApiSettings(BaseSettings):
         # both must allow the same targets, or a receiver allowed here would never be sent to.
         if self.allow_private_webhooks and not self.jobs.allow_private_webhooks:
             self.jobs = self.jobs.model_copy(update={"allow_private_webhooks": True})
+        elif self.jobs.allow_private_webhooks:  # given on the job settings alone, the create refused them
+            self.allow_private_webhooks = True
         return self
 
     def key(self) -> str | None:
