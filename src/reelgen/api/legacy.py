@@ -174,9 +174,14 @@ def legacy_job(request: Request, job: Job) -> LegacyJob:
 
 async def _legacy_create(request: Request, key: str | None, *, needs_image: bool) -> Job:
     data, files = await read_create_body(request, file_fields=("image", "input_reference"))
-    image = files.pop("image", None) or files.pop("input_reference", None)
+    images = [files[name] for name in ("image", "input_reference") if name in files]
+    image = images[0] if images else None
     async with legacy_errors():
         body = parse_create(to_create(data))
+        if len(images) + (body.input_reference is not None) > 1:  # one of them ran, the other unsaid
+            raise ApiError(
+                400, "give the start image once: an `image` file or `image_url`, not both", param="image"
+            )
         if needs_image and image is None and body.input_reference is None:
             raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
         job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)
