@@ -125,6 +125,10 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
     mkv = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.mkv"), "-q"])
     assert mkv.exit_code == 0, mkv.output
     assert carried(tmp_path / "film.mkv")["export"]["container"] == "mkv"
+    # In capitals too: film.MKV was refused as "does not end in .mp4".
+    upper = runner.invoke(app, ["project", "export", str(film), "-o", str(tmp_path / "film.MKV"), "-q"])
+    assert upper.exit_code == 0, upper.output
+    assert carried(tmp_path / "film.MKV")["export"]["container"] == "mkv"
     mov = runner.invoke(
         app, ["project", "export", str(film), "--container", "mov", "-o", str(tmp_path / "film.mp4"), "-q"]
     )
@@ -315,6 +319,7 @@ def test_an_export_is_summed_up_in_the_same_words_here_and_through_a_server() ->
 
     # Through a server it said "@ 12.0 fps (silent)", without the length a local export gives.
     assert _film_line(60, 128, 128, 12.0, False) == "60 frames 128x128 @ 12 fps (5.00s, silent)"
+    assert _film_line(1, 64, 64, 8.0, False) == "1 frame 64x64 @ 8 fps (0.12s, silent)"  # not "1 frames"
     assert (
         _film_line(120, 640, 360, 30000 / 1001, True) == "120 frames 640x360 @ 29.97 fps (4.00s, with sound)"
     )

@@ -221,9 +221,9 @@ def export(
     if (
         output is not None
         and container is None
-        and output.suffix.lstrip(".") in ("mp4", "mov", "mkv", "webm")
+        and output.suffix.lstrip(".").lower() in ("mp4", "mov", "mkv", "webm")  # film.MKV is an mkv
     ):
-        overrides["container"] = output.suffix.lstrip(".")
+        overrides["container"] = output.suffix.lstrip(".").lower()
     if server is not None:
         try:  # checked here, so a mistake names the option typed (the server would name its own field)
             project_file = folder.load()
@@ -256,8 +256,8 @@ def export(
 
 def _film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> str:
     """What an export made, said the same way whether it ran here or on a server."""
-    sound = "with sound" if audio else "silent"
-    return f"{frames} frames {width}x{height} @ {fps:g} fps ({frames / fps:.2f}s, {sound})"
+    sound, said = "with sound" if audio else "silent", f"{frames} frame{'s' * (frames != 1)}"
+    return f"{said} {width}x{height} @ {fps:g} fps ({frames / fps:.2f}s, {sound})"
 
 
 @project_app.command("status")

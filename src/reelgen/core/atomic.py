@@ -18,6 +18,8 @@ from reelgen.core.errors import InvalidRequest, WriteFailed
 
 #: What the OS says when the disk (or the person's quota, or the largest file it allows) is full.
 _FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up"}
+#: The bytes a file name may have on Linux's file systems (and macOS's).
+NAME_MAX = 255
 
 
 def new_file_beside(path: Path) -> Path:
@@ -28,8 +30,13 @@ def new_file_beside(path: Path) -> Path:
     rename would keep that: a video nobody else could open). O_EXCL makes the
     name ours alone.
     """
+    # The hidden name is 14 bytes longer: cut from the stem so that a name of 242-255 bytes, which the
+    # folder takes, is not refused for the length of a name the person never sees.
+    stem = path.stem
+    while len(os.fsencode(f".{stem}-{'0' * 12}{path.suffix}")) > NAME_MAX and stem:
+        stem = stem[:-1]
     while True:
-        candidate = path.with_name(f".{path.stem}-{secrets.token_hex(6)}{path.suffix}")
+        candidate = path.with_name(f".{stem}-{secrets.token_hex(6)}{path.suffix}")
         try:
             os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
@@ -61,6 +68,8 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
     ``own`` marks a file whose name reelgen picks (a project's state.json), not one the person gave.
     """
     path = Path(path)
+    if len(os.fsencode(path.name)) > NAME_MAX:  # asking the folder raised "File name too long" itself
+        raise InvalidRequest(f"{param} {path}: {name_too_long(path.name)}", param=param)
     if path.is_dir():  # the finished file would be renamed onto a folder
         # "give a file path in it" made no sense for a state.json no one types.
         advice = (
@@ -85,6 +94,14 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
             f"{param} {path}: cannot write into {folder} ({why}); give a path in a folder you can write to",
             param=param,
         ) from None
+
+
+def name_too_long(name: str) -> str:
+    """What is said of a file name longer than a folder takes, and how long it may be."""
+    return (
+        f"the file name ({name[:24]}...) is {len(os.fsencode(name))} bytes long, and a file name may have "
+        f"at most {NAME_MAX}; give a shorter one"
+    )
 
 
 def write_failed(exc: OSError, path: Path) -> WriteFailed:

@@ -1,0 +1,47 @@
+"""-o names a folder takes (up to 255 bytes) are written; longer ones and folders are told so, not crashed on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.atomic import check_writable, new_file_beside
+from reelgen.core.errors import InvalidRequest
+
+
+@pytest.mark.parametrize(
+    "command", [["generate", "a red circle"], ["enhance", "in.mp4", "--interpolate", "2"]]
+)
+def test_an_output_name_too_long_for_any_folder_is_told_its_length(
+    command: list[str], tmp_path: Path
+) -> None:
+    name = "f" * 300 + ".mp4"
+    result = CliRunner().invoke(app, [*command, "-o", str(tmp_path / name)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "is 304 bytes long, and a file name may have at most 255" in said
+    assert "internal error" not in said
+
+
+@pytest.mark.parametrize("text", ["..", ".", "clips/"])
+def test_a_folder_given_as_the_output_is_told_so(text: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["generate", "a red circle", "-o", text])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert f"{text} is a folder; give a file name in it such as clip.mp4" in said  # not "no name before .."
+
+
+def test_a_name_of_250_bytes_is_written_as_the_folder_takes_it(tmp_path: Path) -> None:
+    # Its hidden working name was 14 bytes longer, past 255: refused as "cannot write into <folder>".
+    target = tmp_path / ("a" * 246 + ".mp4")
+    check_writable(target)
+    hidden = new_file_beside(target)
+    assert len(os.fsencode(hidden.name)) <= 255 and hidden.suffix == ".mp4"
+    hidden.rename(target)
+    assert target.is_file()
+    with pytest.raises(InvalidRequest, match=r"is 260 bytes long, and a file name may have at most 255"):
+        check_writable(tmp_path / ("b" * 256 + ".mp4"))
