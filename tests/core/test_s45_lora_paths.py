@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.spec.request import LoraSpec
 from tests.core.helpers import resolved
 from tests.lora_files import write_lora
 
@@ -31,3 +32,28 @@ def test_an_empty_or_homeless_lora_path_is_refused_saying_what_is_wrong(
         resolved(model="ltx-tiny", prompt="waves", loras=[{"path": str(fine)}, {"path": path}])
     assert (err.value.message, err.value.param) == (says, "loras[1].path")
     assert resolved(model="ltx-tiny", prompt="waves", loras=[{"path": str(fine)}]).loras[0].path == str(fine)
+
+
+def test_weight_name_picks_the_file_in_a_folder_and_is_never_ignored(tmp_path: Path) -> None:
+    """A project's ``{path: loras, weight_name: v2.safetensors}`` was refused as a folder, and with a file path
+    ``weight_name`` was passed to diffusers, which ignores it: the file ``path`` named was applied unsaid."""
+    v1 = write_lora(tmp_path / "v1.safetensors", rank=2)
+    v2 = write_lora(tmp_path / "v2.safetensors", rank=4)
+
+    def lora(**fields: str) -> object:
+        return resolved(model="ltx-tiny", prompt="waves", loras=[fields]).loras[0]
+
+    assert lora(path=str(tmp_path), weight_name="v2.safetensors") == LoraSpec(path=str(v2))
+    assert lora(path=str(v1), weight_name="v1.safetensors") == LoraSpec(path=str(v1))
+    with pytest.raises(InvalidRequest) as err:
+        lora(path=str(v1), weight_name="v2.safetensors")
+    assert err.value.param == "loras[0].weight_name"
+    assert err.value.message == (
+        f"loras[0].weight_name: 'v2.safetensors' is not the file {v1} names; weight_name picks a file "
+        "inside a folder path: leave it out, or make path the folder"
+    )
+    with pytest.raises(InvalidRequest) as err:
+        lora(path=str(tmp_path), weight_name="v3.safetensors")
+    assert err.value.message == (
+        f"loras[0].path: LoRA file {tmp_path / 'v3.safetensors'} does not exist; give a .safetensors file"
+    )

@@ -16,7 +16,7 @@ from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.lora_files import home_path, lora_file_problem
 from reelgen.core.spec.numbers import range_broken, validate_options
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest, ResolvedRequest, Task
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, LoraSpec, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
 #: Inputs each task cannot do without, as (field, what it is). The field in brackets is said as each
@@ -95,30 +95,52 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
         k.model_copy(update={"image": found(f"keyframes[{i}].image", k.image)})
         for i, k in enumerate(request.keyframes)
     )
-    loras = []
-    for i, lora in enumerate(request.loras):
-        path = home_path(lora.path)
-        if not lora.path.strip():  # Path("") is ".", which was said to be "a folder"
-            raise InvalidRequest(
-                f"loras[{i}].path is empty; give a .safetensors file", param=f"loras[{i}].path"
-            )
-        if path.is_dir():
-            raise InvalidRequest(
-                f"loras[{i}].path: {lora.path} is a folder; give a .safetensors file",
-                param=f"loras[{i}].path",
-            )
-        if not path.is_file():
-            raise InvalidRequest(
-                f"loras[{i}].path: LoRA {_not_a_file(lora.path, path).removesuffix('; give a file')}; "
-                "give a .safetensors file",
-                param=f"loras[{i}].path",
-            )
-        problem = lora_file_problem(path)
-        if problem:  # said now, not after minutes of loading the model it was going into
-            raise InvalidRequest(f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path")
-        loras.append(lora.model_copy(update={"path": str(path.resolve())}))
-    out["loras"] = tuple(loras)
+    out["loras"] = tuple(_lora_file(i, lora) for i, lora in enumerate(request.loras))
     return out
+
+
+def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
+    """``lora`` with its file's absolute path, checked to be a LoRA any model could take.
+
+    ``weight_name`` picks the file in a folder ``path``, as diffusers takes one; the result names
+    the file itself, with no ``weight_name``.
+    """
+    param = f"loras[{i}].path"
+    if not lora.path.strip():  # Path("") is ".", which was said to be "a folder"
+        raise InvalidRequest(f"{param} is empty; give a .safetensors file", param=param)
+    path = _weight_named(i, lora)
+    shown = lora.path if path == home_path(lora.path) else str(path)  # as typed, or joined to weight_name
+    if path.is_dir():
+        raise InvalidRequest(f"{param}: {shown} is a folder; give a .safetensors file", param=param)
+    if not path.is_file():
+        raise InvalidRequest(
+            f"{param}: LoRA {_not_a_file(shown, path).removesuffix('; give a file')}; give a .safetensors file",
+            param=param,
+        )
+    problem = lora_file_problem(path)
+    if problem:  # said now, not after minutes of loading the model it was going into
+        raise InvalidRequest(f"{param}: {path.name} {problem}", param=param)
+    return lora.model_copy(update={"path": str(path.resolve()), "weight_name": None})
+
+
+def _weight_named(i: int, lora: LoraSpec) -> Path:
+    """The file ``lora`` names: ``path``, or ``weight_name`` inside a folder ``path``.
+
+    ``weight_name`` was passed to diffusers with a file path, which ignores it: a project's
+    ``weight_name: v2.safetensors`` silently applied whatever file ``path`` named.
+    """
+    path = home_path(lora.path)
+    if lora.weight_name is None:
+        return path
+    if path.is_dir():
+        return path / lora.weight_name
+    if lora.weight_name != path.name:
+        raise InvalidRequest(
+            f"loras[{i}].weight_name: {lora.weight_name!r} is not the file {lora.path} names; weight_name "
+            "picks a file inside a folder path: leave it out, or make path the folder",
+            param=f"loras[{i}].weight_name",
+        )
+    return path
 
 
 def _check_reference_images(preset: Preset, request: GenerationRequest | ResolvedRequest) -> None:
