@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.jobs.service import JobService
@@ -68,3 +69,17 @@ def test_a_remix_of_a_video_whose_inputs_are_kept_is_queued(client: TestClient) 
     resp = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "the fox at night"})
     assert resp.status_code == 202, resp.text
     assert resp.json()["parameters"]["input_reference"] is True
+
+
+@pytest.mark.parametrize(
+    "field", ["start_image", "source_video", "weights", "width", "enhance", "speech_text"]
+)
+def test_a_core_field_in_a_remix_is_said_to_stay_the_remixed_videos(client: TestClient, field: str) -> None:
+    # start_image was told "send the image as input_reference", which a remix refuses in turn; width was
+    # "not a known field", and enhance "not offered over HTTP yet; see VideoCreate".
+    made = client.post("/v1/videos", json={"prompt": "a red fox", "model": "wan-tiny"}).json()
+    resp = client.post(f"/v1/videos/{made['id']}/remix", json={"prompt": "at night", field: "/etc/passwd"})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == field
+    assert error["message"].startswith(f"{field} cannot change in a remix: it stays the remixed video's; ")

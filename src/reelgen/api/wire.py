@@ -241,11 +241,12 @@ def _wire_names(model: type[BaseModel]) -> frozenset[str]:
 
 
 def refuse_unremixable(data: dict[str, Any]) -> None:
-    """A 400 naming the first create field of a remix body that a remix cannot change (``model``,
-    ``size`` ...): they come from the video remixed, and "not offered over HTTP" would be untrue."""
+    """A 400 naming the first create or core field of a remix body that a remix cannot change (``model``,
+    ``size``, ``start_image`` ...): they come from the video remixed; "not offered over HTTP" would be
+    untrue, and "send it as input_reference" sent the client to a field a remix refuses."""
     remix = _wire_names(VideoRemix)
     for key in data:
-        if key in _wire_names(VideoCreate) and key not in remix:
+        if (key in _wire_names(VideoCreate) or key in _CORE) and key not in remix:
             raise ApiError(
                 400,
                 f"{key} cannot change in a remix: it stays the remixed video's; a remix may set "
