@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import logging
 import os
@@ -105,9 +107,24 @@ def main() -> None:
         if fault:  # the setting is wrong, not reelgen: bad input
             sys.stderr.write(f"error: {fault}\n")
             raise SystemExit(2) from None
+        full = _device_full(exc)
+        if full:  # `reelgen info > /dev/full`, a full disk under a redirect: no fault of reelgen's to report
+            sys.stderr.write(f"error: {full}\n")
+            raise SystemExit(1) from None
         said = " ".join(str(exc).split()) or "no message"
         sys.stderr.write(
             f"error: internal error ({type(exc).__name__}: {said}); run again with REELGEN_TRACEBACK=1 "
             "to see where, and report it\n"
         )
         raise SystemExit(1) from None
+
+
+def _device_full(exc: Exception) -> str | None:
+    """What to say of a write a full device refused that no command foresaw (standard output
+    redirected to a full disk, say): it was "internal error ... report it"."""
+    if not isinstance(exc, OSError) or exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return None
+    where = exc.filename or "its output (standard output, or a file it was redirected to)"
+    with contextlib.suppress(OSError):  # what is left unwritten would fail again at exit, said twice
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (open until the process ends, as stdout is)
+    return f"{os.strerror(exc.errno).lower()} writing {where}; free some space and run again"
