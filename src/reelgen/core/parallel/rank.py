@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -41,13 +42,23 @@ class Outbox:
         self.rank = rank
 
     def event(self, event: ProgressEvent) -> None:
-        self.conn.send(("event", event))
+        self._send(("event", event))
 
     def result(self, result: RenderResult) -> None:
-        self.conn.send(("result", result))
+        self._send(("result", result))
 
     def error(self, exc: BaseException, device: str) -> None:
-        self.conn.send(("error", self.rank, portable(exc, self.rank, device), traceback.format_exc()))
+        self._send(("error", self.rank, portable(exc, self.rank, device), traceback.format_exc()))
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        """Send ``message``, or nothing once the parent is gone (killed: its end of the pipe closed).
+
+        Then the listener has set the stop flag and the run cancels at its next step; a
+        BrokenPipeError here printed two tracebacks per process into the terminal or the
+        worker's log of a run that was already over.
+        """
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.conn.send(message)
 
 
 def portable(exc: BaseException, rank: int, device: str) -> ReelgenError:
