@@ -60,3 +60,24 @@ def test_a_videos_seconds_are_given_to_the_millisecond(client: TestClient, secon
     video = client.post("/v1/videos", json=body).json()
     assert video["seconds"] == shown, video  # 28801 frames at 8 fps read "3600.12"
     assert video["num_frames"] / video["fps"] == float(shown)
+
+
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [
+        ("width", 'width is written as size here: "WIDTHxHEIGHT", e.g. "832x480"'),
+        ("height", 'height is written as size here: "WIDTHxHEIGHT", e.g. "832x480"'),
+        ("duration", 'duration is written as seconds here, e.g. "4"'),
+    ],
+)
+def test_a_length_named_as_other_apis_name_it_points_at_the_field(
+    client: TestClient, field: str, said: str
+) -> None:
+    # "width is not a known field; valid fields: audio, end_reference, fps, ..." (30 names, size among them)
+    error = _error(client, f'"{field}": 64')
+    assert (error["param"], error["message"]) == (field, said)
+
+
+def test_the_legacy_routes_still_take_width_height_and_duration(client: TestClient) -> None:
+    body = {"prompt": "a fox", "model": "wan-tiny", "width": 64, "height": 64, "duration": 1}
+    assert client.post("/api/video/generate", json=body).status_code == 202

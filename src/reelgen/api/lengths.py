@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 
 from reelgen.api.errors import ApiError
 
@@ -51,3 +52,20 @@ def parse_seconds(seconds: str | float | None) -> float | None:
             param="seconds",
         )
     return value
+
+
+#: Fields other APIs (and this server's first routes) name that a create body writes as size or seconds.
+_WRITTEN_AS = {
+    "width": ("size", ': "WIDTHxHEIGHT", e.g. "832x480"'),
+    "height": ("size", ': "WIDTHxHEIGHT", e.g. "832x480"'),
+    "duration": ("seconds", ', e.g. "4"'),
+}
+
+
+def refuse_other_names(fields: Collection[str], keys: Iterable[str]) -> None:
+    """A 400 for the first of ``keys`` that a body of ``fields`` writes as size or seconds: "width is not
+    a known field; valid fields: ..." left the client to find size among thirty names."""
+    for key in keys:
+        field, example = _WRITTEN_AS.get(key, ("", ""))
+        if field in fields and key not in fields:
+            raise ApiError(400, f"{key} is written as {field} here{example}", param=key, code="invalid_value")

@@ -30,7 +30,7 @@ from reelgen.api.errors import (
     half_character_at,
     with_known_fields,
 )
-from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size
+from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size, refuse_other_names
 from reelgen.api.loras import lora_path
 from reelgen.api.schemas import (
     MAX_KEYFRAMES,
@@ -311,6 +311,7 @@ def parse_body(
     if half is not None:  # read strictly, it was "Invalid JSON: unexpected end of hex escape", naming none
         param = None if half == A_FIELD_NAME else half
         raise ApiError(400, f"{half} {HALF_CHARACTER}", param=param, code="invalid_value")
+    refuse_other_names(model.model_fields, data)
     refuse_server_side(data, offered)
     refuse_nested_paths(model, data)
     try:
