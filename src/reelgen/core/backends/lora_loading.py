@@ -1,0 +1,159 @@
+"""LoRA files into a loaded pipeline: each at its strength, a misfit said in one line naming the file."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.safetensors_file import NOT_READABLE
+from reelgen.core.spec.lora_files import NO_LORA_LAYERS
+from reelgen.core.spec.request import LoraSpec
+
+
+def apply_loras(
+    pipe: Any,
+    loras: tuple[LoraSpec, ...],
+    *,
+    into_second_transformer: bool = False,
+    model: str = "this model",
+) -> list[dict[str, Any]]:
+    """Load several LoRAs at their strengths; returns records with each file's SHA-256.
+
+    Adapters already loaded from an earlier run are dropped first, so a cached
+    pipeline never carries a previous request's LoRAs. A file none of whose layers
+    ``model`` has, or whose layers have other shapes, is refused naming it; one
+    some of whose layers ``model`` lacks is applied, and its record counts them
+    (``layers_not_applied``): diffusers only logs those.
+    """
+    import torch
+
+    from reelgen.core.weights import sha256_file
+
+    loaded = getattr(pipe, "get_list_adapters", None)
+    if loaded is not None and any(loaded().values()):
+        pipe.unload_lora_weights()
+    if not loras:
+        return []
+    names, strengths, records = [], [], []
+    for i, lora in enumerate(loras):
+        path = Path(lora.path).expanduser()
+        name = f"lora_{i}"
+        try:
+            with _unplaced_keys() as unplaced:
+                pipe.load_lora_weights(str(path), weight_name=lora.weight_name, adapter_name=name)
+                if into_second_transformer:
+                    pipe.load_lora_weights(
+                        str(path),
+                        weight_name=lora.weight_name,
+                        adapter_name=name,
+                        load_into_transformer_2=True,
+                    )
+            if loaded is not None and not any(name in adapters for adapters in loaded().values()):
+                # diffusers logs "No LoRA keys associated to ..." and loads nothing at all.
+                raise ValueError("not found in the base model")
+        except torch.OutOfMemoryError:
+            raise  # the memory ladder steps down and retries; this is no fault of the file
+        except Exception as exc:  # diffusers and peft raise many kinds for a file that does not fit
+            # A file gone since the check was taken for a Hub repo id, which diffusers said naming the path.
+            problem = _lora_problem(exc, model, path) if path.is_file() else LORA_GONE
+            # By file name: a job's error reaches API clients, who name LoRAs inside the server's folder.
+            raise InvalidRequest(
+                f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path"
+            ) from None
+        names.append(name)
+        strengths.append(lora.strength)
+        record: dict[str, Any] = {"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)}
+        layers = {key.split(".lora_")[0] for key in unplaced}
+        if layers:
+            record["layers_not_applied"] = len(layers)
+        records.append(record)
+    pipe.set_adapters(names, adapter_weights=strengths)
+    return records
+
+
+class _UnplacedKeys(logging.Handler):
+    """Collects the LoRA keys diffusers found no layer for: it logs them and carries on."""
+
+    MARK = "unexpected keys found in the model:"
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.keys: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _, found, rest = record.getMessage().partition(self.MARK)
+        if found:  # "... model: a.lora_A.weight, a.lora_B.weight. Loading adapter weights ... missing keys"
+            listed = rest.split("Loading adapter weights")[0].strip().rstrip(".")
+            self.keys += [key.strip() for key in listed.split(",") if key.strip()]
+
+
+@contextlib.contextmanager
+def _unplaced_keys() -> Iterator[list[str]]:
+    logger = logging.getLogger("diffusers.utils.peft_utils")
+    handler, level = _UnplacedKeys(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # heard even when diffusers' own verbosity is turned down
+    # diffusers also prints a failed load's whole error (a line per mismatched layer: hundreds for a
+    # real model) before raising it; reelgen says it in one line, so that print is dropped.
+    printing = logging.getLogger("diffusers").handlers
+    quiet = _FailedLoadPrint()
+    for printer in printing:
+        printer.addFilter(quiet)
+    try:
+        with warnings.catch_warnings():
+            # A second LoRA is a second adapter on purpose; peft warned "Already found a `peft_config`
+            # attribute ... multiple adapters" with its source line on every run with two --lora.
+            warnings.filterwarnings("ignore", message="Already found a `peft_config`", category=UserWarning)
+            yield handler.keys
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        for printer in printing:
+            printer.removeFilter(quiet)
+
+
+class _FailedLoadPrint(logging.Filter):
+    """Drops diffusers' "Loading lora_0 was unsuccessful with the following error: ..." record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "was unsuccessful with the following error" not in record.getMessage()
+
+
+#: peft's "size mismatch for KEY: copying a param with shape torch.Size([4, 64]) ... is torch.Size([4, 32])."
+_SIZE_MISMATCH = re.compile(
+    r"size mismatch for (\S+): .*?shape torch\.Size\((\[.*?\])\).*?is torch\.Size\((\[.*?\])\)"
+)
+
+
+def _lora_problem(exc: Exception, model: str, path: Path | None = None) -> str:
+    """What is wrong with a LoRA file, from what diffusers or peft raised, in one short clause."""
+    text = str(exc)
+    if "not found in the base model" in text:  # peft's "Target modules {every layer} not found ..."
+        return f"has no layer that {model} has: it was made for another model"
+    mismatch = _SIZE_MISMATCH.search(text)
+    if mismatch:
+        layer, theirs, ours = mismatch.group(1).split(".lora_")[0], mismatch.group(2), mismatch.group(3)
+        return (
+            f"does not fit {model}: its layer {layer} is {theirs} where {model}'s is {ours} "
+            "(a LoRA made for another model, or another size of it)"
+        )
+    if "Unable to load weights from checkpoint" in text or type(exc).__name__ == "SafetensorError":
+        return NOT_READABLE
+    if "Invalid LoRA checkpoint" in text:
+        return NO_LORA_LAYERS
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    # A job's error reaches API clients, who are never shown where the server keeps its files.
+    first = first.replace(str(path), path.name).replace(str(path.parent), "its folder") if path else first
+    return f"could not be applied to {model} ({first[:300]})"
+
+
+#: A LoRA file that went away between the request's check and the job: a queued API job, a long batch.
+LORA_GONE = (
+    "is no longer there: it was deleted or moved after the request was checked; put it back, or ask again"
+)
