@@ -26,8 +26,8 @@ from reelgen.core.spec.request import (
     slow_rate,
 )
 
-#: Scene ids name clips and appear in commands; they stay plain.
-SCENE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+#: Scene ids name clips and appear in commands; they stay plain (``\Z``: ``$`` let ``"a\n"`` through).
+SCENE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 class SeedPolicy(StrEnum):

@@ -265,11 +265,19 @@ def render_project(
             check_writable(path, param="project", own=True)
     check_weights(todo)
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
+    # Every scene's key, not only the chosen ones': `render --scene a` deleted a clip scene b still used.
+    keys = {p.render.key for p in planned if p.render is not None}
+    made: dict[str, Path] = {}  # two scenes that read alike are the same pixels: rendered once
     with scenes_held(folder.root, todo):
         owned = cache is None
         cache = cache or ModelCache()
         try:
             for i, plan in enumerate(todo):
+                if plan.key in made and made[plan.key].is_file():
+                    forget_old_clip(folder, plan, keys)
+                    folder.mark_rendered(plan.scene_id, plan.key)
+                    result.rendered.append(SceneRender(plan.scene_id, made[plan.key], [], []))
+                    continue
                 progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
                 if force:
                     shutil.rmtree(folder.work(plan.key), ignore_errors=True)
@@ -293,8 +301,9 @@ def render_project(
                         path.unlink(missing_ok=True)
                     result.edited.append(plan.scene_id)
                     continue
-                forget_old_clip(folder, plan, {p.key for p in plans})
+                forget_old_clip(folder, plan, keys)
                 folder.mark_rendered(plan.scene_id, plan.key)
+                made[plan.key] = done.clip
                 result.rendered.append(done)
         finally:
             if owned:
