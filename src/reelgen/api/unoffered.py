@@ -43,22 +43,26 @@ def _unoffered(name: str) -> NoReturn:
     )
 
 
-@router.post("/edits")
+#: Every method: a GET of /v1/videos/edits was "no video 'edits'", a PUT "use GET or POST or DELETE".
+_ANY = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@router.api_route("/edits", methods=_ANY)
 def edits() -> None:
     _unoffered("edits")
 
 
-@router.post("/extensions")
+@router.api_route("/extensions", methods=_ANY)
 def extensions() -> None:
     _unoffered("extensions")
 
 
-@router.post("/characters")
+@router.api_route("/characters", methods=_ANY)
 def characters() -> None:
     _unoffered("characters")
 
 
-@router.get("/characters/{character_id}")
+@router.api_route("/characters/{character_id}", methods=_ANY)
 def character(character_id: str) -> None:
     _unoffered("characters")
 
