@@ -55,3 +55,19 @@ def test_a_lora_named_with_input_under_a_home_that_is_not_there_is_not_found(tmp
     assert refused.exit_code == 2, refused.output
     # It ended in "internal error (RuntimeError: Could not determine home directory.)".
     assert "--input loras[0]: ~reelgen-no-such-user/style.safetensors does not exist" in said(refused)
+
+
+def test_a_record_whose_lora_path_was_emptied_by_hand_says_so(tmp_path: Path) -> None:
+    lora = write_lora(tmp_path / "style.safetensors")
+    record = sidecar(tmp_path, lora)
+    edited = json.loads(record.read_text())
+    edited["request"]["loras"][0]["path"] = ""
+    record.write_text(json.dumps(edited))
+    out = ["-o", str(tmp_path / "again.mp4")]
+    refused = runner.invoke(app, ["replay", str(record), *out])
+    assert refused.exit_code == 2, refused.output
+    # It read "loras[0]:  no longer exists; put it back at that path": there was no path to name.
+    assert (
+        "loras[0]: the record names no file (its path is empty); say where it is with --input PARAM=FILE"
+        in said(refused)
+    )

@@ -18,7 +18,13 @@ def put_back(gone: Sequence[str]) -> str:
     """What to do about the files in ``gone``: a ``--weights`` checkpoint is looked for only at its path."""
     if gone and all(line.startswith("weights:") for line in gone):
         return "put it back at that path (--weights files are found only there)"
+    if gone and all(line.endswith(NO_PATH) for line in gone):  # there is no path to put it back at
+        return "say where it is with --input PARAM=FILE (checked by its recorded SHA-256)"
     return PUT_BACK
+
+
+#: Said of a LoRA whose recorded path is empty (a record edited by hand).
+NO_PATH = "the record names no file (its path is empty)"
 
 
 def lora_params(loras: Sequence[LoraSpec]) -> list[str]:
@@ -116,7 +122,9 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
     gone, changed, unchecked = [], [], []
     for i, lora in enumerate(loras):
         digest = then[i].get("sha256") if i < len(then) else None
-        if not Path(lora.path).is_file():
+        if not lora.path.strip():  # a record edited by hand: "loras[0]:  no longer exists" named nothing
+            gone.append(f"loras[{i}]: {NO_PATH}")
+        elif not Path(lora.path).is_file():
             gone.append(f"loras[{i}]: {lora.path} no longer exists")
         elif not isinstance(digest, str):
             unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
