@@ -80,3 +80,18 @@ def test_a_lora_folder_that_is_a_file_is_said_to_be_one(
         "(REELGEN_LORA_DIR) is a file, not a folder, so it offers no LoRAs; point REELGEN_LORA_DIR at a "
         "folder of .safetensors files"
     )
+
+
+def test_a_lora_past_what_the_listing_walks_can_still_be_named(
+    make_client: Callable[..., TestClient], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.api import loras
+
+    monkeypatch.setattr(loras, "MAX_LISTED", 1)  # a folder of thousands, made small
+    client = make_client(lora_dir=folder)
+    assert [f["name"] for f in client.get("/v1/loras").json()["data"]] == ["style.safetensors"]
+    # It was "no LoRA 'sub/motion.safetensors' in the server's LoRA folder" while it lay there.
+    made = create(client, "sub/motion.safetensors")
+    assert made.status_code == 202, made.text
+    assert made.json()["parameters"]["loras"] == [{"name": "sub/motion.safetensors", "strength": 0.5}]
+    assert create(client, "out.safetensors").status_code == 400  # past the listing, still held to its rules

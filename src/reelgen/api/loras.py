@@ -111,7 +111,19 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
     for said in (name, pure.as_posix()):
         if said in names:
             return names[said]
+    past = _past_the_listing(folder, pure) if len(names) >= MAX_LISTED else None
+    if past is not None:  # a folder of thousands: the 2001st file was "no LoRA" though it lay there
+        return past
     raise ApiError(400, f"{param}: {_not_listed(folder, pure, name)}; {_listing(names, folder)}", param=param)
+
+
+def _past_the_listing(folder: Path, pure: PurePosixPath) -> Path | None:
+    """The file ``pure`` names in a folder too full to list whole, if the listing would take it."""
+    root = folder.expanduser().resolve()
+    real = root.joinpath(*pure.parts).resolve()
+    hidden = any(part.startswith(".") for part in pure.parts)
+    taken = not hidden and pure.name.lower().endswith(SUFFIX) and real.is_relative_to(root)
+    return real if taken and real.is_file() else None
 
 
 def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
