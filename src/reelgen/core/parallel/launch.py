@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 from multiprocessing import Pipe
@@ -219,7 +220,9 @@ def _collect(processes: list[_Process], progress: Progress) -> RenderResult:
         for process in [p for p in processes if p.conn in ready]:
             try:
                 message = process.conn.recv()
-            except EOFError:  # it exited; a failure without a word is raised here
+            # It exited; a failure without a word is raised here. A process killed with data
+            # unread in its pipe resets it: that came out as "internal error (ConnectionResetError)".
+            except (EOFError, ConnectionResetError):
                 process.open = False
                 _check_exit(process)
                 continue
@@ -241,6 +244,13 @@ def _handle(message: tuple[Any, ...], progress: Progress) -> None:
 
 def _check_exit(process: _Process) -> None:
     code = process.popen.wait()
+    if code < 0:  # "exited with code -9" said nothing of who stopped it
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+        why = " (kill -9, or the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
+        raise GenerationFailed(
+            f"process {process.rank} of the run was stopped by {name}{why} before it said why; "
+            "no file was written"
+        )
     if code != 0:
         raise GenerationFailed(
             f"process {process.rank} of the run exited with code {code} and no error; no file was written"
