@@ -57,3 +57,19 @@ def test_weight_name_picks_the_file_in_a_folder_and_is_never_ignored(tmp_path: P
     assert err.value.message == (
         f"loras[0].path: LoRA file {tmp_path / 'v3.safetensors'} does not exist; give a .safetensors file"
     )
+
+
+def test_a_model_that_takes_no_lora_names_the_families_that_do(tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest) as err:
+        resolved(
+            model="hunyuan15-tiny",
+            prompt="waves",
+            loras=[{"path": str(write_lora(tmp_path / "s.safetensors"))}],
+        )
+    # It was "HunyuanVideo 1.5 does not take LoRAs", and nothing on where to go instead.
+    assert err.value.param == "loras"
+    assert err.value.message.startswith(
+        "HunyuanVideo 1.5 does not take LoRAs; leave them out (loras), or use a model of a family that does "
+        "for task t2v: AnimateDiff, CogVideoX, HunyuanVideo, "
+    )
+    assert "LTX-Video" in err.value.message and "HunyuanVideo 1.5" not in err.value.message.partition(":")[2]

@@ -300,7 +300,13 @@ def _check_inputs(
     pins.check_tasks(task, request, preset)
     _check_reference_images(preset, request)
     if request.loras and not spec.supports_lora:
-        raise InvalidRequest(f"{spec.label} does not take LoRAs", param="loras")
+        # "does not take LoRAs" alone left a person to try every other family in turn.
+        takers = [f.label for f in registry.families().values() if f.supports_lora and task in f.tasks]
+        raise InvalidRequest(
+            f"{spec.label} does not take LoRAs; leave them out (loras), or use a model of a family that "
+            f"does for task {task.value}: {', '.join(sorted(takers, key=str.casefold)) or 'none here'}",
+            param="loras",
+        )
     if task is Task.AUDIO and not request.audio:
         raise InvalidRequest(
             "task audio makes a video with generated sound, so sound cannot be turned off "
