@@ -343,22 +343,13 @@ def _render_remote(
 ) -> None:
     from reelgen.cli import project_remote
 
-    job = _remote_call(
+    job, home = _remote_call(
         folder, server, api_key, lambda r: project_remote.render(r, scenes, force, export, quiet)
     )
     _ended(job)
-    for scene_id in job["scenes"]:
-        typer.echo(f"rendered {scene_id}: {folder.clip(_key(folder, scene_id))}")
-    if not job["scenes"]:
-        console.print(f"nothing to render: every {'chosen ' if scenes else ''}scene's clip is current")
+    project_remote.say_rendered(job["scenes"], home, chosen=bool(scenes))
     if job.get("export"):
         typer.echo(str(folder.exports / job["export"]["name"]))
-
-
-def _key(folder: Any, scene_id: str) -> str:
-    from reelgen.core.project import status as project_status
-
-    return next(str(s.key) for s in project_status(folder) if s.scene_id == scene_id)
 
 
 def _export_remote(

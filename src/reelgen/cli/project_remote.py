@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import typer
 from rich.progress import Progress
 
 from reelgen.cli.client import (
@@ -175,15 +176,16 @@ class Remote:
         self.download(base + Path(name).with_suffix(".json").name, target.with_suffix(".json"))
         return self.download(base + name, target)
 
-    def fetch_clips(self, project: dict[str, Any], scene_ids: list[str]) -> list[str]:
-        """The server's clips of ``scene_ids`` into ``clips/``, where the local project reads them alike."""
+    def fetch_clips(self, project: dict[str, Any], scene_ids: list[str]) -> dict[str, Path]:
+        """The server's clips of ``scene_ids`` into ``clips/``, where the local project reads them alike;
+        returns each clip brought home by its scene id."""
         from reelgen.core.project.plan import ScenePlan
         from reelgen.core.project.render import forget_old_clip
         from reelgen.core.project.status import plan_project
 
         here = {p.scene_id: p.render for p in plan_project(self.folder) if p.render is not None}
         there = {s["scene_id"]: s["key"] for s in project["scenes"] if s["status"] == "rendered"}
-        fetched = []
+        fetched: dict[str, Path] = {}
         for scene_id in scene_ids:
             plan: ScenePlan | None = here.get(scene_id)
             if plan is None or there.get(scene_id) != plan.key:
@@ -194,7 +196,7 @@ class Remote:
             self.download(base, clip)
             forget_old_clip(self.folder, plan, {p.key for p in here.values()})
             self.folder.mark_rendered(scene_id, plan.key)
-            fetched.append(scene_id)
+            fetched[scene_id] = clip
         return fetched
 
 
@@ -248,23 +250,47 @@ def scene_lines(project: dict[str, Any]) -> list[str]:
 
 def render(
     remote: Remote, scenes: list[str] | None, force: bool, export: bool, quiet: bool
-) -> dict[str, Any]:
-    """Render on the server; brings the clips it made (and the film, with ``export``) home."""
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Render on the server; brings the clips it made (and the film, with ``export``) home.
+
+    Returns the ended job and the clips brought home by scene id: a scene edited here while the
+    server rendered it reads differently now, so its clip is not this scene's and stays there.
+    """
     project = remote.sync()
     # The clips (and film) come home when the job ends: a folder that cannot take them is said before it starts.
-    home = [remote.folder.clip("clip"), remote.folder.state_file]
-    for path in home + ([remote.folder.exports / "film.mp4"] if export else []):
+    targets = [remote.folder.clip("clip"), remote.folder.state_file]
+    for path in targets + ([remote.folder.exports / "film.mp4"] if export else []):
         check_writable(path, param="project", own=True)
     body = {"scenes": scenes or None, "force": force, "export": export}
     job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
     done = remote.follow(project["id"], job, quiet)
+    home: dict[str, Path] = {}
     if done["status"] == "completed":
         project = remote.call("GET", f"/v1/projects/{project['id']}").json()
-        remote.fetch_clips(project, done["scenes"])
+        home = remote.fetch_clips(project, done["scenes"])
         if done.get("export"):
             name = done["export"]["name"]
             remote.fetch_export(project["id"], name, remote.folder.exports / name)
-    return done
+    return done, home
+
+
+def say_rendered(scene_ids: list[str], home: dict[str, Path], chosen: bool) -> None:
+    """What a render on the server made: each clip brought home, and the scenes edited here meanwhile.
+
+    A scene edited (or removed) here while the server rendered it was printed with the clip path of
+    its new key, a file that did not exist, or the command ended in a traceback.
+    """
+    for scene_id, clip in home.items():
+        typer.echo(f"rendered {scene_id}: {clip}")
+    edited = [scene_id for scene_id in scene_ids if scene_id not in home]
+    if edited:
+        verb = "reads" if len(edited) == 1 else "read"
+        console.print(
+            f"[yellow]changed while rendering[/]: {', '.join(edited)} now {verb} differently than the "
+            "server rendered it (its clip stays there); render again"
+        )
+    elif not scene_ids:
+        console.print(f"nothing to render: every {'chosen ' if chosen else ''}scene's clip is current")
 
 
 def export(
