@@ -95,3 +95,17 @@ def test_a_lora_past_what_the_listing_walks_can_still_be_named(
     assert made.status_code == 202, made.text
     assert made.json()["parameters"]["loras"] == [{"name": "sub/motion.safetensors", "strength": 0.5}]
     assert create(client, "out.safetensors").status_code == 400  # past the listing, still held to its rules
+
+
+def test_an_accented_name_is_found_however_its_accent_is_encoded(
+    make_client: Callable[..., TestClient], folder: Path
+) -> None:
+    import unicodedata
+
+    copied = unicodedata.normalize("NFD", "été.safetensors")  # as a Mac writes the name: e + accent
+    write_lora(folder / copied)
+    typed = unicodedata.normalize("NFC", "été.safetensors")  # as a person types it
+    # It was "no LoRA 'été.safetensors' in the server's LoRA folder; valid names: été.safetensors, ...".
+    made = create(make_client(lora_dir=folder), typed)
+    assert made.status_code == 202, made.text
+    assert made.json()["parameters"]["loras"] == [{"name": copied, "strength": 0.5}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -111,6 +112,10 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
     for said in (name, pure.as_posix()):
         if said in names:
             return names[said]
+    # "é" typed (one code point) and "é" in a file name copied from a Mac (e and an accent) look alike.
+    alike = {unicodedata.normalize("NFC", listed): path for listed, path in names.items()}
+    if unicodedata.normalize("NFC", pure.as_posix()) in alike:
+        return alike[unicodedata.normalize("NFC", pure.as_posix())]
     past = _past_the_listing(folder, pure) if len(names) >= MAX_LISTED else None
     if past is not None:  # a folder of thousands: the 2001st file was "no LoRA" though it lay there
         return past
