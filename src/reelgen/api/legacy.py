@@ -96,7 +96,7 @@ class LegacyVideo(BaseModel):
 
 def to_create(data: dict[str, Any]) -> dict[str, Any]:
     """A legacy body as a ``/v1/videos`` create body."""
-    legacy = parse_body(LegacyGenerate, data, tuple(LegacyGenerate.model_fields))
+    legacy = parse_body(LegacyGenerate, data, tuple(LegacyGenerate.model_fields), files=("image",))
     if (legacy.width is None) != (legacy.height is None):
         raise ApiError(
             400,

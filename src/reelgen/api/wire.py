@@ -30,6 +30,7 @@ from reelgen.api.errors import (
     half_character_at,
     with_known_fields,
 )
+from reelgen.api.form_files import refuse_text_for_files
 from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size, refuse_other_names
 from reelgen.api.loras import lora_path
 from reelgen.api.schemas import (
@@ -312,6 +313,8 @@ def parse_body(
         param = None if half == A_FIELD_NAME else half
         raise ApiError(400, f"{half} {HALF_CHARACTER}", param=param, code="invalid_value")
     refuse_other_names(model.model_fields, data)
+    if not isinstance(data, JsonBody):
+        refuse_text_for_files(data, files)
     refuse_server_side(data, offered)
     refuse_nested_paths(model, data)
     try:
