@@ -11,7 +11,7 @@ from reelgen.core.export.settings import ExportSettings, Soundtrack
 from reelgen.core.export.timeline import Segment, layout
 from reelgen.core.export.write import check_lut, check_soundtrack, not_a_file
 from reelgen.core.project.folder import ProjectFolder
-from reelgen.core.project.model import Project
+from reelgen.core.project.model import Project, Scene
 
 #: Transitions are checked at a fine grid so their lengths compare as seconds, not frames.
 _CHECK_RATE = Fraction(1000)
@@ -42,11 +42,46 @@ def check_scenes(project: Project) -> None:
                 f"{label}: a title card is drawn, not rendered; drop its prompt (or the title_card)",
                 param=f"{where}.prompt",
             )
+        _check_card_fields(scene, label, where)
+        for k, text in enumerate(scene.windows.prompts):
+            if not text.strip():  # the window was rendered from no prompt at all, unsaid
+                raise InvalidRequest(
+                    f"{label}: windows.prompts[{k}] is empty; give that window's prompt (windows past "
+                    "the list use the scene's prompt)",
+                    param=f"{where}.windows.prompts[{k}]",
+                )
     segments = [
         Segment(f"scene {s.id!r} (scenes[{i}])", s.duration, transition=s.transition, param=f"scenes[{i}]")
         for i, s in enumerate(project.scenes)
     ]
     layout(segments, _CHECK_RATE)
+
+
+#: What a title card draws with: every other field of a scene is for a model, and a card has none.
+_CARD_FIELDS = {"id", "prompt", "duration", "title_card", "transition"}
+
+
+def _check_card_fields(scene: Scene, label: str, where: str) -> None:
+    """A title card given a model's field (model, seed, windows ...) is refused: it was ignored unsaid,
+    so a scene turned into a card kept settings that did nothing."""
+    if scene.title_card is None:
+        return
+    fields = Scene.model_fields
+    given = scene.model_fields_set - _CARD_FIELDS
+    extra = sorted(
+        (f for f in given if getattr(scene, f) != fields[f].get_default(call_default_factory=True)),
+        key=list(fields).index,
+    )
+    if extra:
+        raise InvalidRequest(
+            f"{label}: a title card is drawn at export, not rendered, so {_and(extra)} would do "
+            f"nothing; drop {'it' if len(extra) == 1 else 'them'} (or the title_card)",
+            param=f"{where}.{extra[0]}",
+        )
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def absolute_export(folder: ProjectFolder, settings: ExportSettings) -> ExportSettings:
