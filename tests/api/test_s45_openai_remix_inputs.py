@@ -83,3 +83,18 @@ def test_a_core_field_in_a_remix_is_said_to_stay_the_remixed_videos(client: Test
     error = resp.json()["error"]
     assert error["param"] == field
     assert error["message"].startswith(f"{field} cannot change in a remix: it stays the remixed video's; ")
+
+
+def test_a_remix_replayed_by_its_idempotency_key_answers_though_the_inputs_went_since(
+    client: TestClient,
+) -> None:
+    form = {"prompt": "a red fox", "model": "wan-i2v-tiny"}
+    made = client.post("/v1/videos", data=form, files={"input_reference": ("fox.png", png(), "image/png")})
+    key = {"Idempotency-Key": "remix-1"}
+    first = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "at night"}, headers=key)
+    assert first.status_code == 202, first.text
+    for upload in _service(client).artifacts.inputs.iterdir():
+        upload.unlink()
+    again = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "at night"}, headers=key)
+    assert again.status_code == 200, again.text  # the job made, as a retry of a create gets it
+    assert again.json()["id"] == first.json()["id"]

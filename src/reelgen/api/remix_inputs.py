@@ -25,11 +25,7 @@ _GONE = (
 
 
 def remixable(parent: Job) -> ResolvedRequest:
-    """The request ``parent`` was made from, once it is known a remix of it can run; else a 400.
-
-    A remix runs from the parent's own inputs: one whose upload retention removed (or whose LoRA
-    left the folder) was "input_reference: file /srv/.../inputs/...png does not exist", a server
-    path and a field the remix never sent."""
+    """The request ``parent`` was made from, when it is a generated video; else a 400."""
     if parent.kind != kinds.RENDER:
         made = f"video {parent.remixed_from}" if parent.remixed_from else "an uploaded file"
         how = f"was made by enhancing {made}"
@@ -38,6 +34,15 @@ def remixable(parent: Job) -> ResolvedRequest:
         _refuse(parent, f"{how}; only a generated video can be remixed")
     request = kinds.payload_of(parent)
     assert isinstance(request, ResolvedRequest)
+    return request
+
+
+def inputs_kept(parent: Job, request: ResolvedRequest) -> ResolvedRequest:
+    """``request`` (``parent``'s), once its input files and LoRAs are known to be on the server; else a 400.
+
+    A remix runs from the parent's own inputs: one whose upload retention removed (or whose LoRA
+    left the folder) was "input_reference: file /srv/.../inputs/...png does not exist", a server
+    path and a field the remix never sent. Asked only for a new remix: a replay answers regardless."""
     for param, path in request.input_files():
         if not Path(path).is_file():
             kind = "video" if param == "source_video" else "image"

@@ -17,7 +17,7 @@ from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.models import require_weights
-from reelgen.api.remix_inputs import remixable
+from reelgen.api.remix_inputs import inputs_kept, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_stream import job_events
@@ -295,7 +295,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     parent_request = await run_in_threadpool(remixable, parent)
     job, replayed = await _submit(
         request,
-        lambda: wire.remix_request(parent_request, body),
+        lambda: wire.remix_request(inputs_kept(parent, parent_request), body),
         priority=parent.priority if body.priority is None else body.priority,
         key=key,
         body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),
