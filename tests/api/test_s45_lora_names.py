@@ -109,3 +109,18 @@ def test_an_accented_name_is_found_however_its_accent_is_encoded(
     made = create(make_client(lora_dir=folder), typed)
     assert made.status_code == 202, made.text
     assert made.json()["parameters"]["loras"] == [{"name": copied, "strength": 0.5}]
+
+
+def test_a_symlink_loop_in_the_folder_breaks_neither_the_listing_nor_other_loras(
+    make_client: Callable[..., TestClient], folder: Path
+) -> None:
+    (folder / "loop.safetensors").symlink_to(folder / "loop.safetensors")
+    client = make_client(lora_dir=folder)
+    # Both were a 500 "internal error (RuntimeError)": pathlib raises for a loop.
+    listing = client.get("/v1/loras")
+    assert listing.status_code == 200, listing.text
+    assert [f["name"] for f in listing.json()["data"]] == ["style.safetensors", "sub/motion.safetensors"]
+    assert create(client, "style.safetensors").status_code == 202
+    refused = create(client, "loop.safetensors")
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["message"].startswith("loras[0].name: no LoRA 'loop.safetensors' in the")

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api.deps import authorized, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope
+from reelgen.core.spec.lora_files import home_path
 from reelgen.core.weights import known_sha256
 
 SUFFIX = ".safetensors"
@@ -53,7 +54,7 @@ class LoraList(BaseModel):
 def lora_names(folder: Path) -> dict[str, Path]:
     """The folder's LoRA files by name (POSIX path inside it), sorted; hidden entries and files that
     resolve outside the folder (a symlink out of it) are left out."""
-    root = folder.expanduser().resolve()
+    root = _root(folder)
     if not root.is_dir():
         return {}
     found: dict[str, Path] = {}
@@ -64,17 +65,35 @@ def lora_names(folder: Path) -> dict[str, Path]:
             if file.startswith(".") or not file.lower().endswith(SUFFIX):
                 continue
             path = Path(here) / file
-            real = path.resolve()
-            if real.is_relative_to(root) and real.is_file():
+            real = _real(path)
+            if real is not None and real.is_relative_to(root) and real.is_file():
                 found[path.relative_to(root).as_posix()] = real
             if len(found) >= MAX_LISTED:
                 return dict(sorted(found.items()))
     return dict(sorted(found.items()))
 
 
+def _real(path: Path) -> Path | None:
+    """``path`` with every symbolic link followed; None for one that loops.
+
+    pathlib raises RuntimeError for a loop: one such link in the folder made GET /v1/loras and every
+    create naming a LoRA a 500.
+    """
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _root(folder: Path) -> Path:
+    """The LoRA folder as it is read: ``~`` expanded, made absolute, its links followed where they lead."""
+    path = home_path(str(folder)).absolute()
+    return _real(path) or path
+
+
 def _listing(names: dict[str, Path], folder: Path) -> str:
     if not names:
-        root = folder.expanduser()
+        root = home_path(str(folder))
         if root.exists() and not root.is_dir():  # "put them in it" was no help: nothing goes into a file
             return (
                 "the server's LoRA folder (REELGEN_LORA_DIR) is a file, not a folder, so it offers no LoRAs; "
@@ -124,11 +143,13 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
 
 def _past_the_listing(folder: Path, pure: PurePosixPath) -> Path | None:
     """The file ``pure`` names in a folder too full to list whole, if the listing would take it."""
-    root = folder.expanduser().resolve()
-    real = root.joinpath(*pure.parts).resolve()
+    root = _root(folder)
+    real = _real(root.joinpath(*pure.parts))
     hidden = any(part.startswith(".") for part in pure.parts)
-    taken = not hidden and pure.name.lower().endswith(SUFFIX) and real.is_relative_to(root)
-    return real if taken and real.is_file() else None
+    taken = (
+        not hidden and pure.name.lower().endswith(SUFFIX) and real is not None and real.is_relative_to(root)
+    )
+    return real if taken and real is not None and real.is_file() else None
 
 
 def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
@@ -138,12 +159,12 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
     """
     from reelgen.core.spec.lora_files import LORA_FORMATS
 
-    root = folder.expanduser().resolve()
+    root = _root(folder)
     path = root.joinpath(*pure.parts)
     hidden = any(part.startswith(".") for part in pure.parts)  # never listed, so never said to be there
     if hidden or not path.is_file():
         return f"no LoRA {name!r} in the server's LoRA folder"
-    if not path.resolve().is_relative_to(root):
+    if not (_real(path) or path).is_relative_to(root):
         # It lies right there, so "no LoRA" read as a lie; where the link leads is not said to a client.
         return (
             f"{name!r} in the server's LoRA folder is a symbolic link to a file outside the folder, and only "
@@ -176,8 +197,6 @@ async def list_loras(request: Request) -> LoraList:
         names = lora_names(folder)
         entries = (describe(name, path) for name, path in names.items())
         # As lora_names reads it: "~" expanded and made absolute, so a person can find it.
-        return LoraList(
-            data=[entry for entry in entries if entry is not None], folder=str(folder.expanduser().resolve())
-        )
+        return LoraList(data=[entry for entry in entries if entry is not None], folder=str(_root(folder)))
 
     return await run_in_threadpool(read)
