@@ -40,6 +40,7 @@ _CREATING: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorEnvelope, "description": "Body too large"},
     415: {"model": ErrorEnvelope, "description": "Body of another content type than the route takes"},
     503: {"model": ErrorEnvelope, "description": _RESTARTING},
+    507: {"model": ErrorEnvelope, "description": "The server's disk is full; nothing was kept"},
 }
 router = APIRouter(tags=["legacy"], dependencies=[Depends(authorized)], responses=ERRORS)
 health_router = APIRouter(tags=["legacy"])
@@ -254,6 +255,7 @@ def job_status(request: Request, job_id: str) -> LegacyJob:
         413: _CREATING[413],
         415: _CREATING[415],
         503: _CREATING[503],
+        507: _CREATING[507],
     },
 )
 async def generate_video(
