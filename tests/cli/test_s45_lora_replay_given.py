@@ -71,3 +71,16 @@ def test_a_record_whose_lora_path_was_emptied_by_hand_says_so(tmp_path: Path) ->
         "loras[0]: the record names no file (its path is empty); say where it is with --input PARAM=FILE"
         in said(refused)
     )
+
+
+def test_a_lora_named_with_input_that_is_a_symlink_loop_is_said_to_be_one(tmp_path: Path) -> None:
+    record = sidecar(tmp_path, write_lora(tmp_path / "style.safetensors"))
+    loop = tmp_path / "loop.safetensors"
+    loop.symlink_to(loop)
+    argv = ["replay", str(record), "-o", str(tmp_path / "again.mp4"), "--input", f"loras[0]={loop}"]
+    refused = runner.invoke(app, argv)
+    assert refused.exit_code == 2, refused.output
+    # It was "internal error (RuntimeError: Symlink loop from ...)".
+    assert f"--input loras[0]: {loop} is a symbolic link that leads back to itself; give the file" in said(
+        refused
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.atomic import LOOP
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.lora_files import home_path
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
@@ -60,7 +62,15 @@ def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
             raise InvalidRequest(
                 f"--input {param}: the record has no such input; its inputs: {has}", param="input"
             )
-        path = home_path(file).resolve()  # ~nouser/x was an internal error
+        try:
+            path = home_path(file).resolve()  # ~nouser/x was an internal error
+        except (
+            OSError,
+            RuntimeError,
+        ) as exc:  # pathlib raises for a symbolic link loop: an internal error too
+            if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
+                raise
+            raise InvalidRequest(f"--input {param}: {file} {LOOP}; give the file", param="input") from None
         if path.is_dir():  # it was said "does not exist", though it is right there
             raise InvalidRequest(f"--input {param}: {file} is a folder; give the file", param="input")
         if not path.is_file():
