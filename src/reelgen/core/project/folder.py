@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import check_writable, staged
+from reelgen.core.atomic import NAME_MAX, check_writable, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, field_range, fields_at, past_a_number_rule
 from reelgen.core.project.model import Defaults, Project
@@ -40,6 +41,7 @@ class ProjectFolder:
     def find(cls, path: str | Path) -> ProjectFolder:
         """The project at ``path``: a folder holding project.yaml, or a .yaml file itself."""
         path = Path(path).expanduser().resolve()
+        check_names(path, "project")
         if path.is_dir():
             path = path / PROJECT_FILE
         if path.exists() and not path.is_file():  # a folder or a FIFO named project.yaml
@@ -111,6 +113,17 @@ class ProjectFolder:
         keys = self.rendered_keys()
         keys[scene_id] = key
         write_json_atomic(self.state_file, {"scenes": keys})
+
+
+def check_names(path: Path, param: str) -> None:
+    """Every name along ``path`` fits a folder: a longer one was an internal error (File name too long)."""
+    for name in path.parts:
+        if len(os.fsencode(name)) > NAME_MAX:
+            raise InvalidRequest(
+                f"{param} {path}: the name {name[:24]}... is {len(os.fsencode(name))} bytes long, and a "
+                f"folder or file name may have at most {NAME_MAX}; give a shorter one",
+                param=param,
+            )
 
 
 def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
@@ -260,6 +273,7 @@ def _check_title(name: str, given: bool) -> None:
 def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     """Make ``folder`` with a starter project.yaml (three scenes) and its sub-folders."""
     root = Path(folder).expanduser().resolve()
+    check_names(root, "name")
     file = root / PROJECT_FILE
     if file.exists():
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
