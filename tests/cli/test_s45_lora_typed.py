@@ -25,3 +25,19 @@ def test_a_bad_strength_after_a_home_path_is_said_to_be_the_strength(
     assert lora("~/style.safetensors:0.5").path == "~/style.safetensors"
     write_lora(tmp_path / "take:2.safetensors")  # a file whose own name has a colon stays whole
     assert lora("~/take:2.safetensors").path == "~/take:2.safetensors"
+
+
+@pytest.mark.parametrize("suffix", ["", ":0.5", ":abc"])
+def test_a_lora_name_too_long_for_any_folder_is_said_to_be_so(suffix: str) -> None:
+    from typer.testing import CliRunner
+
+    from reelgen.cli import app
+
+    name = "a" * 300 + ".safetensors"
+    argv = ["generate", "waves", "-m", "ltx-tiny", "--lora", name + suffix, "-o", "never.mp4"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    # It was "internal error (OSError: [Errno 36] File name too long: 'aaaa...')".
+    said = " ".join(result.output.split())
+    assert "--lora: the file name (aaaaaaaaaaaaaaaaaaaaaaaa...) is 3" in said, said
+    assert "bytes long, and a file name may have at most 255; give a shorter one" in said

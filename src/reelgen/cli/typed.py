@@ -79,14 +79,13 @@ def lora(text: str) -> LoraSpec:
     from reelgen.core.spec.lora_files import home_path  # "~/style.safetensors" as the request check reads it
 
     path, sep, strength = text.rpartition(":")
-    if not sep or not path or home_path(text).exists():  # a file whose own name has a colon stays whole
+    if not sep or not path or _there(home_path(text)):  # a file whose own name has a colon stays whole
         return LoraSpec(path=text)
     try:
         value = float(strength)  # 0.8, -1, 1e-1; "nan" and "inf" parse too and are refused below
     except ValueError:
-        if home_path(
-            path
-        ).is_file():  # style.safetensors:abc was "LoRA file style.safetensors:abc does not exist"
+        # style.safetensors:abc was "LoRA file style.safetensors:abc does not exist"
+        if _there(home_path(path), file=True):
             raise typer.BadParameter(
                 f"LoRA {text!r}: strength {strength!r} is not a number; give one like style.safetensors:0.8"
             ) from None
@@ -99,6 +98,15 @@ def lora(text: str) -> LoraSpec:
         raise typer.BadParameter(
             f"LoRA {text!r}: strength {strength!r} {problem}; give one like style.safetensors:0.8"
         ) from None
+
+
+def _there(path: Path, file: bool = False) -> bool:
+    """Whether ``path`` exists (is a file): a name too long for any folder is not there, where asking
+    raised "File name too long" as an internal error; the request check then says why."""
+    try:
+        return path.is_file() if file else path.exists()
+    except OSError:
+        return False
 
 
 #: Request fields whose option has another name; the others are ``--`` and the field, dashed.

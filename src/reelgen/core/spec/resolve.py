@@ -14,7 +14,7 @@ from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.lora_files import home_path, lora_file_problem
+from reelgen.core.spec.lora_files import home_path, lora_file_problem, name_problem
 from reelgen.core.spec.numbers import range_broken, validate_options
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest, LoraSpec, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
@@ -109,6 +109,8 @@ def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
     if not lora.path.strip():  # Path("") is ".", which was said to be "a folder"
         raise InvalidRequest(f"{param} is empty; give a .safetensors file", param=param)
     path = _weight_named(i, lora)
+    if name_problem(path):
+        raise InvalidRequest(f"{param}: {name_problem(path)}", param=param)
     shown = lora.path if path == home_path(lora.path) else str(path)  # as typed, or joined to weight_name
     if path.is_dir():
         raise InvalidRequest(f"{param}: {shown} is a folder; give a .safetensors file", param=param)
