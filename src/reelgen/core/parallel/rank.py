@@ -147,6 +147,7 @@ def main() -> None:
     threading.Thread(target=_listen, args=(conn, stop), name="reelgen-parent", daemon=True).start()
     # The parent turns Ctrl-C into a cancel that every process acts on at the same step.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stopped)
     _quiet_libraries(job, rank)
     outbox = Outbox(conn, rank)
     try:
@@ -165,6 +166,22 @@ def main() -> None:
         code = 1
     leave()
     _end(code)
+
+
+def stopped(signum: int, frame: object) -> NoReturn:
+    """SIGTERM (how the parent stops the processes of a failed or aborted run): unwind, not die at once.
+
+    Dying at once left the hidden files of a video rank 0 was encoding beside the output
+    (".clip-4cd443e2f441.mp4"); unwinding removes them as a Ctrl-C does. The parent sends
+    SIGKILL to a process still there 5 s later (one held in a collective that never returns).
+    """
+    # Once: a second SIGTERM (the parent stopping what is left) raised again while this one was
+    # being reported, and the process died with both tracebacks.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    rank = os.environ.get("RANK", "?")
+    raise GenerationFailed(
+        f"process {rank} of the run was stopped by {signal.Signals(signum).name}; no file was written"
+    )
 
 
 def _end(code: int) -> NoReturn:
