@@ -124,3 +124,14 @@ def test_a_symlink_loop_in_the_folder_breaks_neither_the_listing_nor_other_loras
     refused = create(client, "loop.safetensors")
     assert refused.status_code == 400, refused.text
     assert refused.json()["error"]["message"].startswith("loras[0].name: no LoRA 'loop.safetensors' in the")
+
+
+@pytest.mark.parametrize("suffix", [".safetensors", ".bin"])
+def test_a_name_too_long_for_any_folder_is_a_400_not_a_500(
+    make_client: Callable[..., TestClient], folder: Path, suffix: str
+) -> None:
+    name = "a" * 300 + suffix
+    refused = create(make_client(lora_dir=folder), name)
+    # It was a 500 "internal error (OSError)": asking the disk about it raised "File name too long".
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["message"].startswith(f"loras[0].name: no LoRA {name!r} in the server's")

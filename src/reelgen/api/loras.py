@@ -85,6 +85,14 @@ def _real(path: Path) -> Path | None:
         return None
 
 
+def _a_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name too long for any folder is none (asking raised a 500)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _root(folder: Path) -> Path:
     """The LoRA folder as it is read: ``~`` expanded, made absolute, its links followed where they lead."""
     path = home_path(str(folder)).absolute()
@@ -149,7 +157,7 @@ def _past_the_listing(folder: Path, pure: PurePosixPath) -> Path | None:
     taken = (
         not hidden and pure.name.lower().endswith(SUFFIX) and real is not None and real.is_relative_to(root)
     )
-    return real if taken and real is not None and real.is_file() else None
+    return real if taken and real is not None and _a_file(real) else None
 
 
 def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
@@ -162,7 +170,7 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
     root = _root(folder)
     path = root.joinpath(*pure.parts)
     hidden = any(part.startswith(".") for part in pure.parts)  # never listed, so never said to be there
-    if hidden or not path.is_file():
+    if hidden or not _a_file(path):
         return f"no LoRA {name!r} in the server's LoRA folder"
     if not (_real(path) or path).is_relative_to(root):
         # It lies right there, so "no LoRA" read as a lie; where the link leads is not said to a client.
