@@ -41,3 +41,20 @@ def test_a_title_card_with_a_model_s_settings_is_refused_naming_them(tmp_path: P
 def test_a_title_card_with_empty_or_default_model_fields_still_reads(tmp_path: Path) -> None:
     folder = make(tmp_path / "film", [{**CARD, "seed": None, "loras": [], "windows": {}}])
     assert [s.status for s in status(folder)] == [SceneStatus.CARD]
+
+
+@pytest.mark.parametrize("window", [0, 1])
+def test_a_window_prompt_longer_than_a_prompt_may_be_is_refused_before_rendering(
+    window: int, tmp_path: Path
+) -> None:
+    # The first window's was an internal error at status; the second's, one mid-render after window 1.
+    prompts = ["a walk", "a walk"]
+    prompts[window] = "z" * 20_001
+    scene = {"id": "walk", "prompt": "a walk", "duration": 2.0, "windows": {"prompts": prompts}}
+    folder = make(tmp_path / "film", [scene])
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert err.value.param == f"scenes[0].windows.prompts[{window}]"
+    assert err.value.message == (
+        f"scene 'walk' (scenes[0]): windows.prompts[{window}]: String should have at most 20000 characters"
+    )

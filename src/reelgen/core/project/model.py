@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -75,7 +75,8 @@ class Windows(_Strict):
         le=100_000,
         description="Frames per window; default: the model's usual clip length",
     )
-    prompts: list[str] = Field(
+    # As long as a scene's prompt may be: a longer one was an internal error, at its window mid-render.
+    prompts: list[Annotated[str, Field(max_length=20_000)]] = Field(
         default_factory=list, description="Prompt of each window in turn; the scene's prompt after these"
     )
     continuation: Continuation = Continuation.AUTO
