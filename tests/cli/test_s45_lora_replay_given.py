@@ -84,3 +84,12 @@ def test_a_lora_named_with_input_that_is_a_symlink_loop_is_said_to_be_one(tmp_pa
     assert f"--input loras[0]: {loop} is a symbolic link that leads back to itself; give the file" in said(
         refused
     )
+
+
+def test_a_file_named_with_input_too_long_for_any_folder_is_said_to_be_so(tmp_path: Path) -> None:
+    record = sidecar(tmp_path, write_lora(tmp_path / "style.safetensors"))
+    given = "loras[0]=" + "a" * 300 + ".safetensors"
+    refused = runner.invoke(app, ["replay", str(record), "-o", str(tmp_path / "again.mp4"), "--input", given])
+    assert refused.exit_code == 2, refused.output
+    # It was "internal error (OSError: [Errno 36] File name too long: ...)".
+    assert "--input loras[0]: the file name (aaaaaaaaaaaaaaaaaaaaaaaa...) is 312 bytes long" in said(refused)

@@ -9,7 +9,7 @@ from typing import Any
 
 from reelgen.core.atomic import LOOP
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.lora_files import home_path
+from reelgen.core.spec.lora_files import home_path, name_problem
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 
 #: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.
@@ -71,6 +71,8 @@ def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
             if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
                 raise
             raise InvalidRequest(f"--input {param}: {file} {LOOP}; give the file", param="input") from None
+        if name_problem(path):  # asking the disk about it raised "File name too long": an internal error
+            raise InvalidRequest(f"--input {param}: {name_problem(path)}", param="input")
         if path.is_dir():  # it was said "does not exist", though it is right there
             raise InvalidRequest(f"--input {param}: {file} is a folder; give the file", param="input")
         if not path.is_file():
