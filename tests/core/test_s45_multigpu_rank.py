@@ -1,19 +1,26 @@
-"""How a process of a split run stops: quietly when its parent was killed, unwinding (no hidden files) on SIGTERM."""
+"""A process of a split run: quiet when its parent was killed, unwinding on SIGTERM, refusing a plan before loading."""
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
 from multiprocessing import Pipe
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from reelgen.core.atomic import staged
-from reelgen.core.errors import Cancelled, GenerationFailed
-from reelgen.core.parallel import rank
+from reelgen.core.cache import ModelCache
+from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
+from reelgen.core.parallel import ParallelOptions, rank
+from reelgen.core.parallel.group import GroupCancel, RankGroup
 from reelgen.core.parallel.rank import Outbox
 from reelgen.core.progress import ProgressEvent
+from reelgen.core.spec import registry
+from reelgen.core.spec.memory import MemoryPlan
+from tests.core.helpers import resolved
 
 
 def test_reports_to_a_parent_that_is_gone_are_dropped_quietly() -> None:
@@ -49,3 +56,21 @@ def test_sigterm_unwinds_a_process_and_takes_back_the_files_it_was_writing(tmp_p
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def test_a_plan_that_streams_blocks_is_refused_before_the_model_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The refusal came once every process had loaded the model (minutes for a 14B model on each GPU).
+    loads: list[str] = []
+    monkeypatch.setattr(ModelCache, "acquire", lambda self, spec, preset, *rest: loads.append(preset.name))
+    group = RankGroup(rank=1, world=2, device="cuda:1", backend="nccl", control=None)
+    request = resolved(model="wan-tiny", prompt="a ship")
+    cache = rank.RankCache(group, request, ParallelOptions(), GroupCancel(threading.Event(), group))
+    spec, preset = registry.resolve("wan-tiny")
+    plan = MemoryPlan("group_offload", "cuda:1", "bfloat16", 8.0, 12.0)
+    with pytest.raises(
+        InvalidRequest, match="wan-tiny needs group_offload on cuda:1; a run over several GPUs"
+    ) as no:
+        cache.acquire(spec, preset, cast(Any, None), plan)
+    assert no.value.param == "gpus" and loads == []

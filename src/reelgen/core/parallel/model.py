@@ -25,6 +25,7 @@ from reelgen.core.parallel import cfg as cfg_hooks
 from reelgen.core.parallel.decode import pipeline
 from reelgen.core.parallel.group import GroupCancel, RankGroup
 from reelgen.core.parallel.layout import FamilyTraits, Layout, ParallelOptions, check_family, plan_layout
+from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.spec.request import ResolvedRequest
 
 #: Memory plans a split run can use: each process keeps its denoiser resident while it runs.
@@ -43,14 +44,8 @@ def parallelize(
     # 1. Only diffusers families the layer knows, on a placement that keeps the denoiser resident.
     traits = check_family(runner.spec.family, runner.spec.label, group.world)
     assert isinstance(runner, DiffusersBackend)
-    plan = runner.plan
-    if plan is not None and plan.strategy not in PLACEMENTS:
-        raise InvalidRequest(
-            f"{runner.preset.name} needs {plan.strategy} on {group.device}; a run over several GPUs keeps "
-            f"the denoiser resident on each ({', '.join(PLACEMENTS)}). Use GPUs with more memory, a "
-            "smaller size, or --gpus 1",
-            param="gpus",
-        )
+    if runner.plan is not None:
+        check_placement(runner.preset.name, runner.plan, group.device)
     pipe = runner.pipe
     transformers = [getattr(pipe, n) for n in traits.transformers if getattr(pipe, n, None) is not None]
 
@@ -82,6 +77,17 @@ def parallelize(
     }
     _decode_on_leader(pipe.vae, traits, group, cancel, record)
     return record
+
+
+def check_placement(model: str, plan: MemoryPlan, device: str) -> None:
+    """Refuse a memory plan that streams the denoiser's blocks: the split's hooks need it resident."""
+    if plan.strategy not in PLACEMENTS:
+        raise InvalidRequest(
+            f"{model} needs {plan.strategy} on {device}; a run over several GPUs keeps "
+            f"the denoiser resident on each ({', '.join(PLACEMENTS)}). Use GPUs with more memory, a "
+            "smaller size, or --gpus 1",
+            param="gpus",
+        )
 
 
 def _split_attention(

@@ -22,7 +22,7 @@ from reelgen.core.parallel.env import multicast_off
 from reelgen.core.parallel.group import GroupCancel, RankGroup, StopFlag, join, leave
 from reelgen.core.parallel.job import PIPE_FD, RankJob
 from reelgen.core.parallel.layout import ParallelOptions
-from reelgen.core.parallel.model import RankFinished, parallelize
+from reelgen.core.parallel.model import RankFinished, check_placement, parallelize
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
@@ -122,6 +122,8 @@ class RankCache(ModelCache):
     def acquire(
         self, spec: FamilySpec, preset: Preset, source: WeightSource, plan: MemoryPlan
     ) -> tuple[Runner, bool]:
+        # Before loading (minutes for a 14B model on every GPU), not once it is loaded.
+        check_placement(preset.name, plan, self.group.device)
         try:
             runner, cached = super().acquire(spec, preset, source, plan)
         except torch.OutOfMemoryError as exc:
