@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import SceneStatus, plan_project, status
-from tests.core.test_project import make
+from tests.core.test_project import make, picture
 
 CARD = {"id": "opening", "title_card": {"text": "Hello"}, "duration": 1.0}
 
@@ -58,3 +59,46 @@ def test_a_window_prompt_longer_than_a_prompt_may_be_is_refused_before_rendering
     assert err.value.message == (
         f"scene 'walk' (scenes[0]): windows.prompts[{window}]: String should have at most 20000 characters"
     )
+
+
+@pytest.mark.parametrize(
+    ("scene", "said"),
+    [
+        (  # reelgen-micro continues by first frame but pins no last frame
+            {"model": "reelgen-micro", "start_image": "end.png", "duration": 3.0},  # 2 windows of 25
+            "end_image: reelgen-micro animates from a start image and cannot pin a last frame",
+        ),
+        (  # an extend never pins one
+            {"model": "wan-vace-tiny"},
+            "end_image: the scene is 3 windows, each an extend of the one before, and wan-vace-tiny cannot "
+            "pin the last frame of an extend; leave end_image out, fit the scene in one window (0.56s), or "
+            "set windows.continuation: first_frame",
+        ),
+    ],
+)
+def test_an_end_image_the_last_window_cannot_pin_is_refused_before_any_window_renders(
+    scene: dict[str, Any], said: str, tmp_path: Path
+) -> None:
+    # Only the last window of a long scene takes the end image, and only the first was checked: the
+    # render failed there, after every window before it had rendered.
+    long: dict[str, Any] = {
+        "id": "walk",
+        "prompt": "a walk",
+        "duration": 1.5,
+        "end_image": "end.png",
+        **scene,
+    }
+    folder = make(tmp_path / "film", [long], defaults={"width": 64, "height": 64, "fps": 16})
+    picture(folder.root / "end.png")
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(folder)
+    assert err.value.param == "scenes[0].end_image"
+    assert err.value.message.startswith(f"scene 'walk' (scenes[0]): {said}")
+
+
+def test_an_end_image_a_first_frame_model_pins_still_plans_a_long_scene(tmp_path: Path) -> None:
+    long = {"id": "walk", "prompt": "a walk", "duration": 3.0, "model": "wan-i2v-tiny"}
+    folder = make(tmp_path / "film", [{**long, "start_image": "end.png", "end_image": "end.png"}])
+    picture(folder.root / "end.png")
+    plan = plan_project(folder)[0].render
+    assert plan is not None and len(plan.windows) == 3 and plan.end_image is not None

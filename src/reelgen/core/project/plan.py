@@ -304,7 +304,28 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         overlap=scene.windows.overlap,
         enhance=enhance,
     )
+    if plan.end_image:
+        _check_last_window(plan, where, window / fps)
     return plan.model_copy(update={"key": content_key(plan)})
+
+
+def _check_last_window(plan: ScenePlan, where: str, seconds: float) -> None:
+    """The end image, which only the last window takes, is one that window can pin.
+
+    Only the first window was checked, so a long scene ended in this error at its last window,
+    after every window before it had rendered.
+    """
+    model = plan.first.model
+    if plan.continuation is Task.EXTEND:
+        raise InvalidRequest(
+            f"{plan.label}: end_image: the scene is {len(plan.windows)} windows, each an extend of the one "
+            f"before, and {model} cannot pin the last frame of an extend; leave end_image out, fit the "
+            f"scene in one window ({seconds:.2f}s), or set windows.continuation: first_frame",
+            param=f"{where}.end_image",
+        )
+    assert plan.end_image is not None
+    # The end image stands in for the window before: any image does for the check.
+    plan.window_request(len(plan.windows) - 1, Path(plan.end_image))
 
 
 def content_key(plan: ScenePlan) -> str:
