@@ -47,3 +47,31 @@ def test_the_prompt_id_rule_shootout_doc_gives_is_the_one_enforced(tmp_path: Pat
     with pytest.raises(InvalidRequest, match="starting with a letter or digit"):
         load_prompts(path)
     assert "`_` and `-`, starting with a letter or digit" in doc("docs/shootout.md")
+
+
+def test_the_avatar_text_length_refusal_is_in_the_doc_as_printed(tmp_path: Path) -> None:
+    # 5,001 characters were refused in a line the errors table did not list.
+    row = re.search(r"\| text over 5,000 characters \| `([^`]*)` \|", doc("docs/avatars.md"))
+    assert row is not None
+    result = runner.invoke(
+        app,
+        [
+            "avatar",
+            "--image",
+            str(tmp_path / "face.png"),
+            "--text",
+            "a" * 5001,
+            "-o",
+            str(tmp_path / "t.mp4"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"error: {row.group(1)}" in result.output.splitlines()
+
+
+def test_the_family_guide_shows_the_import_kandinskys_init_holds() -> None:
+    # The table showed a relative import (from .presets) that no module of reelgen uses.
+    cell = re.search(r"\| `__init__.py` \| `([^`]*)` \|", doc("docs/adding-a-family.md"))
+    assert cell is not None
+    init = ROOT / "src/reelgen/core/backends/kandinsky5/__init__.py"
+    assert cell.group(1) in init.read_text(encoding="utf-8").splitlines()
