@@ -163,7 +163,10 @@ def test_a_lora_gone_from_its_path_is_named_with_input_as_the_refusal_says(tmp_p
     wrong = runner.invoke(
         app, ["replay", str(clip), "-o", str(tmp_path / "x.mp4"), "--input", f"loras[0]={other}"]
     )
-    assert wrong.exit_code == 2 and f"loras[0]: {other} has changed since the video was made" in said(wrong)
+    assert wrong.exit_code == 2 and (
+        f"loras[0]: {other} is not the file the video was made from (its SHA-256 differs from the record's)"
+        in said(wrong)
+    )
 
 
 def test_a_lora_moved_with_the_clip_is_found_beside_it(tmp_path: Path) -> None:
