@@ -98,3 +98,21 @@ def test_a_remix_replayed_by_its_idempotency_key_answers_though_the_inputs_went_
     again = client.post(f"/v1/videos/{made.json()['id']}/remix", json={"prompt": "at night"}, headers=key)
     assert again.status_code == 200, again.text  # the job made, as a retry of a create gets it
     assert again.json()["id"] == first.json()["id"]
+
+
+def test_a_remix_keeps_the_videos_metadata_and_webhook_as_its_refusal_says(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # "metadata cannot change in a remix: it stays the remixed video's", yet the remix had none, and
+    # no webhook: a client told by webhook when its videos end never heard of its remixes.
+    client = make_client(allow_private_webhooks=True)  # a loopback hook: tests resolve no other host
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["completed", "failed"]}
+    body = {"prompt": "a red fox", "model": "wan-tiny", "metadata": {"user": "u1"}, "webhook": hook}
+    made = client.post("/v1/videos", json=body).json()
+    remix = client.post(f"/v1/videos/{made['id']}/remix", json={"prompt": "at night"}).json()
+    assert remix["metadata"] == {"user": "u1"}
+    job = _service(client).get(remix["id"])
+    assert (job.webhook_url, list(job.webhook_events)) == (hook["url"], hook["events"])
+    plain = client.post("/v1/videos", json={"prompt": "a cat", "model": "wan-tiny"}).json()
+    bare = client.post(f"/v1/videos/{plain['id']}/remix", json={"prompt": "a cat at night"}).json()
+    assert bare["metadata"] is None and _service(client).get(bare["id"]).webhook_url is None

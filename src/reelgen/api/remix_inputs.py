@@ -1,4 +1,4 @@
-"""Whether a video can be remixed: a generated one, whose input files and LoRAs are still on the server."""
+"""Whether a video can be remixed (generated, its inputs still here), and what a remix keeps of it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from reelgen.api.errors import ApiError
 from reelgen.core.spec.request import ResolvedRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
+from reelgen.jobs.webhooks import Webhook
 
 #: A video's input files as a create body sends them: what each was, and the field that took it.
 _SENT_AS = {
@@ -56,6 +57,16 @@ def inputs_kept(parent: Job, request: ResolvedRequest) -> ResolvedRequest:
                 "video with POST /v1/videos",
             )
     return request
+
+
+def kept_of(parent: Job) -> tuple[Webhook | None, dict[str, str] | None]:
+    """The webhook and metadata a remix keeps of ``parent``: "it stays the remixed video's", a remix body
+    setting either is told, and both were dropped. The sender checks the hook's address as it sends."""
+    hook = None
+    if parent.webhook_url:
+        events = list(parent.webhook_events)
+        hook = Webhook(parent.webhook_url, events) if events else Webhook(parent.webhook_url)
+    return hook, {str(k): str(v) for k, v in parent.metadata.items()} or None
 
 
 def _input_named(param: str) -> str:

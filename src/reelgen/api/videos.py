@@ -18,7 +18,7 @@ from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.lengths import shown
 from reelgen.api.models import require_weights
-from reelgen.api.remix_inputs import inputs_kept, remixable
+from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_stream import job_events
@@ -295,12 +295,15 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
         raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
     parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     parent_request = await run_in_threadpool(remixable, parent)
+    hook, metadata = kept_of(parent)
     job, replayed = await _submit(
         request,
         lambda: wire.remix_request(inputs_kept(parent, parent_request), body),
         priority=parent.priority if body.priority is None else body.priority,
         key=key,
         body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),
+        webhook=hook,
+        metadata=metadata,
         remixed_from=parent.id,
     )
     return await run_in_threadpool(_created, request, job, replayed)
