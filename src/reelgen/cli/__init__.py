@@ -107,6 +107,13 @@ def main() -> None:
         if fault:  # the setting is wrong, not reelgen: bad input
             sys.stderr.write(f"error: {fault}\n")
             raise SystemExit(2) from None
+        if isinstance(exc, RuntimeError) and str(exc) == "Could not determine home directory.":
+            # pathlib's words for ~nouser/clip.mp4, met wherever a path is read: bad input, not a bug.
+            sys.stderr.write(
+                "error: a path begins with ~NAME, the home folder of a user this machine does not have; "
+                "give that path in full\n"
+            )
+            raise SystemExit(2) from None
         full = _device_full(exc)
         if full:  # `reelgen info > /dev/full`, a full disk under a redirect: no fault of reelgen's to report
             sys.stderr.write(f"error: {full}\n")

@@ -54,7 +54,11 @@ def link_loop(path: Path) -> bool:
     checking its output against its inputs met as an internal error.
     """
     try:
-        path.expanduser().resolve()
+        path = path.expanduser()
+    except RuntimeError:  # ~nouser: no such home, so no link either (it was said to be a loop)
+        return False
+    try:
+        path.resolve()
     except RuntimeError:
         return True
     except OSError as exc:

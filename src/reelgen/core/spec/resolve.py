@@ -76,7 +76,9 @@ def _absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     """Input paths made absolute (so a replay works from any folder), each checked to exist."""
 
     def found(param: str, value: str) -> str:
-        path = Path(value).expanduser()
+        path = home_path(value)  # ~nouser/x.png, and a name too long for any folder, were internal errors
+        if name_problem(path):
+            raise InvalidRequest(f"{param}: {name_problem(path)}", param=param)
         if path.is_dir():
             raise InvalidRequest(f"{param}: {value} is a folder; give a file", param=param)
         if not path.is_file():
