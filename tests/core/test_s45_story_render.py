@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.project import SceneStatus, plan_project, render_project, status
+from reelgen.core.project import ProjectFolder, SceneStatus, plan_project, render_project, status
 from reelgen.core.project import render as project_render
 from reelgen.core.project.render import SceneRender
 from tests.core.test_project import edit, make
@@ -53,3 +53,32 @@ def test_rendering_one_edited_scene_keeps_the_clip_another_scene_shares(
     render_project(folder, scenes=["a"])
     assert made == ["a", "a"]
     assert [s.status for s in status(folder)] == [SceneStatus.RENDERED, SceneStatus.RENDERED]
+
+
+def test_a_second_storyboard_in_a_project_folder_is_refused_before_it_deletes_the_first_s_clips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_render(monkeypatch)
+    first = make(tmp_path / "film", [{"id": "a", "prompt": "a red circle", "duration": 1.0}])
+    render_project(first)
+    other = first.root / "other.yaml"
+    other.write_text(first.file.read_text().replace("a red circle", "a blue square"))
+    # Before: rendering other.yaml deleted project.yaml's clip of scene a as its own old one.
+    with pytest.raises(InvalidRequest) as err:
+        render_project(ProjectFolder.find(other))
+    assert err.value.message == (
+        f"other.yaml: the clips and state.json in {first.root} are those of project.yaml, another "
+        "storyboard there, and rendering one would delete the other's clips; give other.yaml a folder "
+        "of its own (as its project.yaml)"
+    )
+    assert [s.status for s in status(first)] == [SceneStatus.RENDERED]
+
+
+def test_a_storyboard_renamed_in_its_folder_keeps_its_clips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_render(monkeypatch)
+    first = make(tmp_path / "film", [{"id": "a", "prompt": "a red circle", "duration": 1.0}])
+    render_project(first)
+    renamed = first.file.rename(first.root / "film.yaml")
+    assert [s.status for s in status(ProjectFolder.find(renamed))] == [SceneStatus.RENDERED]

@@ -74,6 +74,7 @@ class ProjectFolder:
 
     def load(self) -> Project:
         """project.yaml read and validated; a problem names the scene and field at fault."""
+        self._check_one_storyboard()
         data = read_yaml(self.file, self.file.name, param="project")
         if not isinstance(data, dict):
             raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
@@ -97,12 +98,33 @@ class ProjectFolder:
     def state_file(self) -> Path:
         return self.root / "state.json"
 
-    def rendered_keys(self) -> dict[str, str]:
+    def _state(self) -> dict[str, Any]:
         try:
             data = json.loads(self.state_file.read_text())
         except (OSError, ValueError):
             return {}
-        scenes = data.get("scenes") if isinstance(data, dict) else None
+        return data if isinstance(data, dict) else {}
+
+    def _check_one_storyboard(self) -> None:
+        """This file is the storyboard state.json was written for, or that one is gone (renamed).
+
+        Two storyboards in one folder shared clips/ and state.json: rendering one deleted the other's
+        clips as its own old ones, and the other then read as stale. A state.json without a file
+        name was written for project.yaml.
+        """
+        owner = self._state().get("file", PROJECT_FILE)
+        if not isinstance(owner, str) or Path(owner).name == self.file.name:
+            return
+        if self.state_file.is_file() and (self.root / Path(owner).name).is_file():
+            raise InvalidRequest(
+                f"{self.file.name}: the clips and state.json in {self.root} are those of {Path(owner).name}, "
+                f"another storyboard there, and rendering one would delete the other's clips; give "
+                f"{self.file.name} a folder of its own (as its project.yaml)",
+                param="project",
+            )
+
+    def rendered_keys(self) -> dict[str, str]:
+        scenes = self._state().get("scenes")
         # A hand-edited or damaged state.json (``"scenes": 5``) only tells less: its odd entries are
         # left out, so such a scene shows as missing (never an internal error, never a made-up stale).
         if not isinstance(scenes, dict):
@@ -112,7 +134,7 @@ class ProjectFolder:
     def mark_rendered(self, scene_id: str, key: str) -> None:
         keys = self.rendered_keys()
         keys[scene_id] = key
-        write_json_atomic(self.state_file, {"scenes": keys})
+        write_json_atomic(self.state_file, {"file": self.file.name, "scenes": keys})
 
 
 def check_names(path: Path, param: str) -> None:
