@@ -53,3 +53,21 @@ def test_animates_image_sent_as_text_asks_for_a_file(client: TestClient) -> None
         "param": "image",
         "code": "server_side_parameter",
     }
+
+
+def test_a_start_image_given_as_a_file_and_as_a_url_is_refused(client: TestClient) -> None:
+    # The file ran and the URL was dropped without a word; two end images were already refused so.
+    url = "data:image/png;base64,iVBORw0KGgo="
+    resp = client.post(
+        "/v1/videos",
+        data={**FORM, "input_reference[image_url]": url},
+        files={"input_reference": ("fox.png", png(), "image/png")},
+    )
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == "input_reference"
+    assert error["message"] == (
+        "input_reference: give the start image once, as the file input_reference or as "
+        "input_reference[image_url]"
+    )
+    assert client.get("/v1/videos").json()["data"] == []

@@ -184,6 +184,9 @@ async def create_job(
     request: Request, body: Any, files: dict[str, UploadFile], key: str | None
 ) -> tuple[Job, bool]:
     """Store the inputs, queue the job; inputs are removed again if no new job took them."""
+    if "input_reference" in files and body.input_reference is not None:  # the file ran, the URL unsaid
+        how = "as the file input_reference or as input_reference[image_url]"
+        raise ApiError(400, f"input_reference: give the start image once, {how}", param="input_reference")
     saved = SavedInputs(service_of(request))
     job: Job | None = None
     try:
