@@ -11,7 +11,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder, SceneStatus, plan_project, render_project, status
 from reelgen.core.project import render as project_render
 from reelgen.core.project.render import SceneRender
-from tests.core.test_project import edit, make
+from tests.core.test_project import edit, make, picture
 
 
 def _fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -82,3 +82,25 @@ def test_a_storyboard_renamed_in_its_folder_keeps_its_clips(
     render_project(first)
     renamed = first.file.rename(first.root / "film.yaml")
     assert [s.status for s in status(ProjectFolder.find(renamed))] == [SceneStatus.RENDERED]
+
+
+@pytest.mark.parametrize(
+    ("scene", "same"),
+    [
+        ({"model": "wan-i2v-tiny", "start_image": "start.png"}, True),  # first frame: one shared frame
+        ({"model": "wan-vace-tiny", "windows": {"colour_match": False}}, True),  # nothing compared
+        ({"model": "wan-vace-tiny"}, False),  # extend, matched: the frames compared change the pixels
+    ],
+)
+def test_windows_overlap_makes_a_scene_stale_only_where_it_is_used(
+    scene: dict[str, Any], same: bool, tmp_path: Path
+) -> None:
+    # Changing an overlap nothing reads re-rendered every window of the scene for the same pixels.
+    long = {"id": "walk", "prompt": "a walk", "duration": 3.0, **scene}
+    folder = make(tmp_path / "film", [long])
+    picture(folder.root / "start.png")
+    before = plan_project(folder)[0].render
+    edit(folder, lambda d: d["scenes"][0].setdefault("windows", {}).update(overlap=3))
+    after = plan_project(folder)[0].render
+    assert before is not None and after is not None and len(after.windows) > 1
+    assert (before.key == after.key) is same

@@ -20,7 +20,7 @@ from reelgen.core.content_hash import content_hash
 from reelgen.core.enhance.registry import resolve_chain
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import ProjectFolder
-from reelgen.core.project.model import Continuation, Project, Scene, SeedPolicy
+from reelgen.core.project.model import Continuation, Project, Scene, SeedPolicy, Windows
 from reelgen.core.project.windows import WindowSpec, split
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import Preset
@@ -337,5 +337,9 @@ def content_key(plan: ScenePlan) -> str:
     if len(plan.windows) == 1:  # colour matching and overlap only matter where windows meet
         data.pop("colour_match")
         data.pop("overlap")
+    elif plan.continuation is Task.I2V or not plan.colour_match:
+        # Unused (a first-frame window compares the one frame it shares): changing it re-rendered every
+        # window for the same pixels. The default keeps the key such scenes always had.
+        data["overlap"] = Windows.model_fields["overlap"].default
     data["version"] = KEY_VERSION
     return content_hash(data, paths)
