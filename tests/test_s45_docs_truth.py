@@ -75,3 +75,20 @@ def test_the_family_guide_shows_the_import_kandinskys_init_holds() -> None:
     assert cell is not None
     init = ROOT / "src/reelgen/core/backends/kandinsky5/__init__.py"
     assert cell.group(1) in init.read_text(encoding="utf-8").splitlines()
+
+
+def test_readmes_single_file_example_says_where_its_other_parts_come_from(tmp_path: Path) -> None:
+    # README showed --weights FILE.safetensors alone; the file holds the transformer only, and the run
+    # is refused for the text encoder and VAE that `reelgen pull` fetches.
+    from reelgen.core.backends.plumbing import single_file_transformer
+    from reelgen.core.weights import WeightSource
+
+    _, preset = registry.resolve("ltx-2b")
+    source = WeightSource("single_file", tmp_path / "ltx-2b-0.9.5.safetensors", preset.repo_id)
+    with pytest.raises(InvalidRequest) as err:
+        single_file_transformer(object, source, preset, None)
+    assert "needs the rest of ltx-2b (text encoder, VAE" in err.value.message
+    line = next(
+        ln for ln in (ROOT / "README.md").read_text().splitlines() if "ltx-2b-0.9.5.safetensors" in ln
+    )
+    assert "text encoder and VAE from `reelgen pull ltx-2b`" in line
