@@ -29,12 +29,22 @@ def _fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
-def test_a_scene_id_with_a_line_break_is_refused(tmp_path: Path) -> None:
-    # "a\n" passed the id rule ($ matches before a final newline): status printed the id over two
-    # lines and `render --scene a` found no such scene.
-    folder = make(tmp_path / "film", [{"id": "a\n", "prompt": "a red circle", "duration": 1.0}])
-    with pytest.raises(InvalidRequest, match=r"scene 'a\\n' \(scenes\[0\]\): id: 'a\\n' is not a scene id"):
+@pytest.mark.parametrize(
+    ("scene_id", "fault"),
+    [
+        # "a\n" passed the id rule ($ matches before a final newline): status printed the id over two
+        # lines and `render --scene a` found no such scene.
+        ("a\n", "'\\n' cannot be in one; use lower-case letters, digits, - and _ (e.g. opening-shot)"),
+        # These two were told only to use letters, digits, - and _, which they did.
+        ("a" * 65, "it is 65 characters long, and an id has at most 64"),
+        ("-a", "it starts with '-'; an id starts with a letter or a digit"),
+    ],
+)
+def test_a_scene_id_is_told_which_rule_it_breaks(scene_id: str, fault: str, tmp_path: Path) -> None:
+    folder = make(tmp_path / "film", [{"id": scene_id, "prompt": "a red circle", "duration": 1.0}])
+    with pytest.raises(InvalidRequest) as err:
         plan_project(folder)
+    assert err.value.message == f"scene {scene_id!r} (scenes[0]): id: {scene_id!r} is not a scene id: {fault}"
 
 
 def test_rendering_one_edited_scene_keeps_the_clip_another_scene_shares(

@@ -120,10 +120,22 @@ class Scene(_Strict):
     @classmethod
     def _plain_id(cls, value: str | None) -> str | None:
         if value is not None and not SCENE_ID.match(value):
-            raise ValueError(
-                f"{value!r} is not a scene id; use lower-case letters, digits, - and _ (e.g. opening-shot)"
-            )
+            raise ValueError(f"{value!r} is not a scene id: {_id_fault(value)}")
         return value
+
+
+def _id_fault(value: str) -> str:
+    """Which rule of a scene id ``value`` breaks: a 65-letter id or one starting with - was told only
+    to use letters, digits, - and _, which it did."""
+    rule = "use lower-case letters, digits, - and _ (e.g. opening-shot)"
+    others = sorted({c for c in value if not re.fullmatch(r"[a-z0-9_-]", c)})
+    if not value:
+        return f"it is empty; {rule}"
+    if others:
+        return f"{', '.join(map(repr, others))} cannot be in one; {rule}"
+    if len(value) > 64:
+        return f"it is {len(value)} characters long, and an id has at most 64"
+    return f"it starts with {value[0]!r}; an id starts with a letter or a digit"
 
 
 class Project(_Strict):
