@@ -31,6 +31,7 @@ from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.legacy import wait_ended
 from reelgen.api.models import require_weights
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.wire import parse_body
@@ -326,7 +327,8 @@ async def generate_avatar(request: Request, idempotency_key: IdempotencyKey = No
     job, _ = await queue_avatar(request, body, uploads, idempotency_key)
     service = service_of(request)
     timeout = settings_of(request).wait_timeout_s
-    job = await run_in_threadpool(service.wait, job.id, timeout)
+    # On the event loop, as /generate-video waits: a thread each took every thread sync routes run in.
+    job = await wait_ended(request, job.id, timeout)
     own = f"{str(request.base_url).rstrip('/')}/v1/videos/{job.id}"
     if not job.terminal:
         raise ApiError(

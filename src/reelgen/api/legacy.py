@@ -266,7 +266,7 @@ async def generate_video(
     async with legacy_errors():
         job, _ = await create_job(request, parse_create(to_create(body.model_dump())), {}, idempotency_key)
     service = service_of(request)
-    job = await _wait(request, job.id, settings_of(request).wait_timeout_s)
+    job = await wait_ended(request, job.id, settings_of(request).wait_timeout_s)
     if not job.terminal:
         pending = await run_in_threadpool(legacy_job, request, job)
         return JSONResponse(pending.model_dump(mode="json"), status_code=202)
@@ -293,7 +293,7 @@ async def generate_video(
     return JSONResponse(video.model_dump(mode="json"))
 
 
-async def _wait(request: Request, job_id: str, timeout_s: float) -> Job:
+async def wait_ended(request: Request, job_id: str, timeout_s: float) -> Job:
     """The job once it ended, or as it is after ``timeout_s``, waited for on the event loop.
 
     It waited in a worker thread (``JobService.wait``): forty callers waiting at once took every
