@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder, SceneStatus, plan_project, render_project, status
+from reelgen.core.project import folder as project_folder
 from reelgen.core.project import render as project_render
 from reelgen.core.project.render import SceneRender
 from tests.core.test_project import edit, make, picture
@@ -114,3 +116,24 @@ def test_windows_overlap_makes_a_scene_stale_only_where_it_is_used(
     after = plan_project(folder)[0].render
     assert before is not None and after is not None and len(after.windows) > 1
     assert (before.key == after.key) is same
+
+
+def test_two_renders_marking_scenes_at_once_keep_both_in_state_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Renders of other scenes may run side by side; each read state.json, added its scene and wrote it
+    # back, so the later write dropped the earlier's scene. Here b is marked while a is being written.
+    folder = make(tmp_path / "film", [{"id": "a", "prompt": "a red circle", "duration": 1.0}])
+    real = project_folder.write_json_atomic
+    other = threading.Thread(target=folder.mark_rendered, args=("b", "key-b"))
+
+    def write(path: Path, data: Any) -> None:
+        if not other.is_alive() and other.ident is None:
+            other.start()
+            other.join(timeout=0.2)  # with the lock it waits for a's write; without, it writes first
+        real(path, data)
+
+    monkeypatch.setattr(project_folder, "write_json_atomic", write)
+    folder.mark_rendered("a", "key-a")
+    other.join()
+    assert folder.rendered_keys() == {"a": "key-a", "b": "key-b"}

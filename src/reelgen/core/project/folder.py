@@ -12,9 +12,12 @@ my-film/
 from __future__ import annotations
 
 import difflib
+import fcntl
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,9 +135,28 @@ class ProjectFolder:
         return {str(k): v for k, v in scenes.items() if isinstance(v, str)}
 
     def mark_rendered(self, scene_id: str, key: str) -> None:
-        keys = self.rendered_keys()
-        keys[scene_id] = key
-        write_json_atomic(self.state_file, {"file": self.file.name, "scenes": keys})
+        # Two renders of other scenes side by side each read state.json, added their scene and wrote
+        # it back: the later write dropped the earlier's scene, which then read as missing, not stale.
+        with _held(self.root / ".reelgen" / "state.lock"):
+            keys = self.rendered_keys()
+            keys[scene_id] = key
+            write_json_atomic(self.state_file, {"file": self.file.name, "scenes": keys})
+
+
+@contextmanager
+def _held(lock: Path) -> Iterator[None]:
+    """``lock`` held (waiting for another process that holds it); a folder that takes no lock file goes unlocked."""
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def check_names(path: Path, param: str) -> None:
