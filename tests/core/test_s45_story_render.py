@@ -137,3 +137,24 @@ def test_two_renders_marking_scenes_at_once_keep_both_in_state_json(
     folder.mark_rendered("a", "key-a")
     other.join()
     assert folder.rendered_keys() == {"a": "key-a", "b": "key-b"}
+
+
+def test_status_counts_a_window_done_only_as_a_resumed_render_takes_it(tmp_path: Path) -> None:
+    # A window's video without its record is rendered again on resume, yet status counted it done.
+    scene = {
+        "id": "walk",
+        "prompt": "a walk",
+        "duration": 3.0,
+        "model": "wan-i2v-tiny",
+        "start_image": "s.png",
+    }
+    folder = make(tmp_path / "film", [scene])
+    picture(folder.root / "s.png")
+    plan = plan_project(folder)[0].render
+    assert plan is not None
+    work = folder.work(plan.key)
+    work.mkdir(parents=True)
+    for name in ("window-000.mp4", "window-000.json", "window-001.mp4"):
+        (work / name).write_bytes(b"x")
+    [state] = status(folder)
+    assert (state.windows_done, state.windows) == (1, 3)

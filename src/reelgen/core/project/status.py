@@ -79,8 +79,9 @@ def scene_state(folder: ProjectFolder, planned: PlannedScene, rendered: dict[str
     else:  # never rendered, or rendered as it reads and its clip deleted since: nothing changed, it is gone
         status = SceneStatus.MISSING
     work = folder.work(plan.key)
+    # Done as a render resumes it: with its record (a window without one is made again).
     done = (
-        len(list(work.glob("window-*[0-9].mp4")))
+        sum(1 for w in work.glob("window-*[0-9].mp4") if w.with_suffix(".json").is_file())
         if work.is_dir() and status is not SceneStatus.RENDERED
         else 0
     )
