@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from reelgen.core.errors import InvalidRequest
 from reelgen.core.parallel import launch
 from reelgen.core.render import render
 from reelgen.core.types import Video
+from reelgen.core.weights import WeightSource
 from tests.core.helpers import resolved
 
 
@@ -68,3 +70,22 @@ def test_a_source_clip_too_short_is_refused_before_the_processes_load(tmp_path: 
     ):
         render(request, tmp_path / "out.mp4", gpus=2, device="cpu")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["source.mp4"]
+
+
+def test_a_count_the_heads_cannot_be_shared_by_is_refused_before_any_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It was refused once every process had loaded the model (Wan 1.3B's 12 heads over 5 GPUs: minutes).
+    folder = tmp_path / "wan-weights"  # a diffusers folder: the transformer's config is all that is read
+    (folder / "transformer").mkdir(parents=True)
+    (folder / "transformer" / "config.json").write_text(json.dumps({"num_attention_heads": 2}))
+    monkeypatch.setattr(launch.weights, "locate", lambda *a: WeightSource("diffusers", folder))
+    monkeypatch.setattr(launch.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: pytest.fail("no process may start"))
+    request = resolved(model="wan-tiny", prompt="a cat", guidance=1.0)  # no guidance halves: all on attention
+    with pytest.raises(
+        InvalidRequest, match="the model's 2 attention heads cannot be shared by 3 processes"
+    ) as no:
+        render(request, tmp_path / "a.mp4", gpus=3, device="cpu")
+    assert str(no.value).endswith("use --gpus 1 or 2") and no.value.param == "gpus"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wan-weights"]

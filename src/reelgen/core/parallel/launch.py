@@ -12,6 +12,7 @@ record; the parent returns them.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -33,6 +34,7 @@ from reelgen.core.parallel.layout import (
     check_family,
     check_split,
     need_cuda_for_ring,
+    plan_layout,
 )
 from reelgen.core.progress import Progress
 from reelgen.core.spec import registry
@@ -109,6 +111,25 @@ def check_cpu_processes(processes: int) -> None:
         )
 
 
+def check_heads(
+    source: weights.WeightSource, gpus: int, guidance: float, options: ParallelOptions, cuda: bool
+) -> None:
+    """Refuse a count the model's attention heads cannot be shared by, from its config, before any load.
+
+    The processes found it only once each had loaded the model (Wan 1.3B's 12 heads over 5
+    GPUs). The sequence length is not known here: the layout is tried with one that divides,
+    the most permissive, so what is refused here would be refused there too.
+    """
+    folder = source.path if source.kind == "diffusers" else source.base
+    config = folder / "transformer" / "config.json" if folder is not None else None
+    try:
+        heads = int(json.loads(config.read_text())["num_attention_heads"]) if config else None
+    except (OSError, ValueError, KeyError, TypeError):
+        heads = None  # the processes read it from the loaded model and refuse there
+    if heads:
+        plan_layout(gpus, guidance, heads, 0, options, cuda)
+
+
 def render_parallel(
     request: ResolvedRequest,
     output: str | Path | None = None,
@@ -149,7 +170,8 @@ def render_parallel(
         check_long_enough(request, spec.rules_for(preset))
 
     # 2. Find the weights once (a tiny model is built here, not by every process at once).
-    weights.locate(spec, preset, request.weights)
+    source = weights.locate(spec, preset, request.weights)
+    check_heads(source, gpus, request.guidance, options, cuda)
 
     # 3. One process per device; rank 0's result comes back.
     job = RankJob(
