@@ -22,3 +22,19 @@ def test_a_folder_name_over_255_bytes_is_told_its_length_not_an_internal_error(
     words = " ".join(result.output.split())
     assert "is 300 bytes long, and a folder or file name may have at most 255; give a shorter one" in words
     assert "internal error" not in words
+
+
+def test_a_project_of_title_cards_only_says_so_when_asked_to_render(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    film.mkdir()
+    (film / "project.yaml").write_text(
+        "title: Cards\nscenes:\n  - id: opening\n    title_card: {text: Hello}\n    duration: 1\n"
+    )
+    # Before: "every scene's clip is current" of a project with no clip, and "scenes to render: " with
+    # nothing after it.
+    result = runner.invoke(app, ["project", "render", str(film)])
+    assert result.exit_code == 0, result.output
+    assert "nothing to render: every scene is a title card, drawn at export" in result.output
+    unknown = runner.invoke(app, ["project", "render", str(film), "--scene", "closing"])
+    assert unknown.exit_code == 2, unknown.output
+    assert "scenes to render: none (every scene is a title card)" in " ".join(unknown.output.split())

@@ -161,6 +161,8 @@ def render(
             f"[yellow]changed while rendering[/]: {', '.join(result.edited)} now {verb} differently "
             "than when the render began; render again"
         )
+    elif not result.rendered and not result.current:  # "every scene's clip is current" of no clip
+        console.print("nothing to render: every scene is a title card, drawn at export")
     elif not result.rendered:  # with --scene, only the chosen ones were looked at
         console.print(f"nothing to render: every {'chosen ' if scene else ''}scene's clip is current")
 

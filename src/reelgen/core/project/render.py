@@ -226,18 +226,19 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
     if not scenes:
         return plans
     known = {p.scene_id for p in plans}
+    # "scenes to render: " and nothing after it, in a project of title cards only.
+    there = listed(sorted(known)) if known else "none (every scene is a title card)"
     unknown = [s for s in scenes if s not in known]
     cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
     if cards:  # a card exists, so "no such scene" would send the person looking for a typo
         raise InvalidRequest(
             f"{listed([repr(c) for c in cards])}: a title card is drawn at export, never rendered; "
-            f"scenes to render: {listed(sorted(known))}",
+            f"scenes to render: {there}",
             param="scenes",
         )
     if unknown:
         raise InvalidRequest(
-            f"no scene {listed([repr(u) for u in unknown])} in the project; "
-            f"scenes to render: {listed(sorted(known))}",
+            f"no scene {listed([repr(u) for u in unknown])} in the project; scenes to render: {there}",
             param="scenes",
         )
     return [p for p in plans if p.scene_id in scenes]
