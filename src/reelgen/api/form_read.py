@@ -67,6 +67,19 @@ class _StrictMultiPart(MultiPartParser):
             _text(self._current_part.data, self._charset, self._current_part.field_name)
         super().on_part_end()
 
+    def on_end(self) -> None:
+        self._ended = True
+
+    async def parse(self) -> FormData:
+        """The form, refused when the body stops before its closing boundary: the parser took a cut-off
+        body as whole, so a model name cut short ran the default model and a cut image part lost it."""
+        self._ended = False
+        form = await super().parse()
+        if not self._ended:
+            await form.close()
+            raise MultiPartException("Cut short: the body ended before the form did.")
+        return form
+
 
 class _StrictUrlEncoded(FormParser):
     """Starlette's url-encoded parser with raw and percent-escaped bytes decoded strictly as the charset."""
@@ -127,6 +140,8 @@ async def read_form(
 
 def _said(detail: str, max_files: int, max_fields: int, takes: str, too_long: str) -> str:
     """Starlette's parser message (starlette.formparsers.MultiPartException) in words a user can act on."""
+    if detail.startswith("Cut short"):
+        return "the form body ends before its closing boundary line: it was cut short; send it whole"
     if "exceeded maximum size" in detail:
         return f"a text field of the form is over {TEXT_FIELD_BYTES // 1024 // 1024} MiB, the most one may hold; {too_long}"
     if detail.startswith("Too many fields"):
