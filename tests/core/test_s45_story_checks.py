@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.project import SceneStatus, plan_project, status
+from reelgen.core.project import ProjectFolder, SceneStatus, plan_project, status
 from tests.core.test_project import make, picture
 
 CARD = {"id": "opening", "title_card": {"text": "Hello"}, "duration": 1.0}
@@ -102,3 +102,31 @@ def test_an_end_image_a_first_frame_model_pins_still_plans_a_long_scene(tmp_path
     picture(folder.root / "end.png")
     plan = plan_project(folder)[0].render
     assert plan is not None and len(plan.windows) == 3 and plan.end_image is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # was "scenes: Input should be a valid list"
+            "title: x\nscenes:\n  opening: {prompt: p, duration: 1}\n",
+            "scenes: should be a list (each item on a line of its own starting with '- ', or [a, b]), "
+            "not a mapping (name: value)",
+        ),
+        (
+            "title: x\nscenes:\n  - {prompt: p, duration: 1, windows: {prompts: hello}}\n",
+            "scene 'scene-1' (scenes[0]): windows.prompts: should be a list (each item on a line of its "
+            "own starting with '- ', or [a, b]), not 'hello'",
+        ),
+        (  # was "prompt: Input should be a valid string"
+            "title: x\nscenes:\n  - {prompt: [red, circle], duration: 1}\n",
+            "scene 'scene-1' (scenes[0]): prompt: should be text, not a list; put it in quotes if it "
+            "holds [ ] { } or ': '",
+        ),
+        ("title:\nscenes:\n  - {prompt: p, duration: 1}\n", "title: is empty; give text after the colon"),
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_told_what_it_was_given(text: str, said: str, tmp_path: Path) -> None:
+    (tmp_path / "project.yaml").write_text(text)
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(ProjectFolder.find(tmp_path))
+    assert err.value.message == said

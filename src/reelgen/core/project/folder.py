@@ -196,6 +196,11 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
     elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
         text = _unquoted(first["input"])
+    elif kind in (
+        "list_type",
+        "string_type",
+    ):  # pydantic's "Input should be a valid list" said not what it got
+        text = _wrong_shape(kind, first.get("input"))
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         takes = field_range(Project, tuple(loc)) if past_a_number_rule(first) else None
@@ -223,6 +228,22 @@ def _unquoted(value: bool | float) -> str:
             f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
         )
     return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
+
+
+def _wrong_shape(kind: str, given: Any) -> str:
+    """What a field that wants a list (or text) was given instead: a mapping, a list, a word."""
+    if given is None:  # `title:` with nothing after it
+        return f"is empty; give {'a list' if kind == 'list_type' else 'text'} after the colon"
+    what = (
+        "a mapping (name: value)"
+        if isinstance(given, dict)
+        else "a list"
+        if isinstance(given, list)
+        else repr(given)
+    )
+    if kind == "list_type":
+        return f"should be a list (each item on a line of its own starting with '- ', or [a, b]), not {what}"
+    return f"should be text, not {what}; put it in quotes if it holds [ ] {{ }} or ': '"
 
 
 def _known_fields(loc: tuple[int | str, ...]) -> str:
