@@ -22,8 +22,8 @@ export function buildForm({ onDefaults }) {
   const interpolate = el("select", { id: "f-interpolate", name: "interpolate" });
   const upscale = el("select", { id: "f-upscale", name: "upscale" });
   const steps = el("input", { type: "number", id: "f-steps", name: "num_inference_steps", inputmode: "numeric", min: 1, max: 1000 });
-  const guidance = el("input", { type: "number", id: "f-guidance", name: "guidance_scale", inputmode: "decimal", step: 0.1, min: 0 });
-  const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0 });
+  const guidance = el("input", { type: "number", id: "f-guidance", name: "guidance_scale", inputmode: "decimal", step: 0.1, min: 0, max: 100 });
+  const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0, max: 100 });
   const seed = el("input", { type: "text", id: "f-seed", name: "seed", inputmode: "numeric", autocomplete: "off", placeholder: "new each time" });
   const lock = el("input", { type: "checkbox", id: "f-seed-lock" });
   const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "New random seed" }, "Random");

@@ -27,6 +27,26 @@ const METHOD = {
   "realesrgan-x4plus-anime": "realesrgan-x4plus-anime (×4 only)",
 };
 
+/**
+ * The rates a clip at `rate` fps may be interpolated to: above its own (interpolation only adds frames),
+ * at most MOST times it and at most the endpoint's cap. "above 0" said of a 24 fps clip invited a 20
+ * the server then refused.
+ */
+function rateRange(rate) {
+  if (!(rate > 0)) return `above the clip's rate, at most ${MOST} times it and up to ${LIMITS.target_fps}`;
+  return `above ${fps(rate)} (the clip's rate) and up to ${fps(Math.min(rate * MOST, LIMITS.target_fps))}`;
+}
+
+/** An example of a rate the clip at `rate` fps may be taken to: 60 where it can, else twice its rate. */
+function rateExample(rate) {
+  if (!(rate > 0) || (rate < 60 && 60 <= rate * MOST)) return "60";
+  return fps(Math.min(rate * 2, LIMITS.target_fps));
+}
+
+function rateHint(rate) {
+  return `Frames per second, ${rateRange(rate)}: e.g. ${rateExample(rate)}; 59.94 is read as 60000/1001, which may be typed too.`;
+}
+
 export function mountEnhance(ctx) {
   let source = null;
   const motion = el("select", { name: "interpolate" });
@@ -42,8 +62,7 @@ export function mountEnhance(ctx) {
     el("h2", { id: "enh-title" }, "Enhance"),
     about,
     labelled({ prefix: "enh", param: "interpolate", label: "Smoother motion", control: motion }),
-    labelled({ prefix: "enh", param: "target_fps", label: "Target frame rate", control: rate,
-      hint: `Frames per second, above 0 and up to ${LIMITS.target_fps}: 60, 59.94 (read as 60000/1001) or 60000/1001.` }),
+    labelled({ prefix: "enh", param: "target_fps", label: "Target frame rate", control: rate, hint: rateHint(0) }),
     labelled({ prefix: "enh", param: "interpolator", label: "Interpolation method", control: interpolator }),
     labelled({ prefix: "enh", param: "upscale", label: "Sharper, larger (upscale by)", control: scale,
       hint: `A factor above 1, up to ${MAX_UPSCALE}; leave empty for no upscaling. Real-ESRGAN takes whole factors.`,
@@ -53,6 +72,7 @@ export function mountEnhance(ctx) {
     formError(),
     el("div", { class: "row" }, submit, cancel));
   const dialog = el("dialog", { id: "enhance-dialog", "aria-labelledby": "enh-title" }, form);
+  const rateHintNode = form.querySelector("#enh-target_fps-hint");
   document.body.append(dialog);
   const fieldOf = (control) => control.closest(".field");
 
@@ -75,6 +95,8 @@ export function mountEnhance(ctx) {
       ...FACTORS.map((k) => el("option", { value: k }, `×${k} frames: ${fps(rateNow * k)} fps`)),
       el("option", { value: RATE }, "To a frame rate…"));
     rate.value = "";
+    rateHintNode.textContent = rateHint(rateNow);
+    rate.placeholder = rateExample(rateNow);
     interpolator.value = "auto";
     scale.value = "";
     upscaler.value = "auto";
@@ -91,7 +113,7 @@ export function mountEnhance(ctx) {
     const out = {};
     if (motion.value === RATE && !rate.value.trim()) {
       // The server's answer to an empty rate quoted it: "'' is not a frame rate".
-      showError(form, "target_fps", `Type the frame rate to reach, above 0 and up to ${LIMITS.target_fps} (e.g. 60).`);
+      showError(form, "target_fps", `Type the frame rate to reach, ${rateRange(source.fps || 0)} (e.g. ${rateExample(source.fps || 0)}).`);
       return null;
     }
     if (motion.value === RATE) out.target_fps = rate.value.trim(); // text: the server reads 59.94 as 60000/1001

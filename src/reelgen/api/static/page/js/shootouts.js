@@ -72,7 +72,7 @@ export function mountShootouts(section, ctx) {
     usable.map((m) => el("label", { class: "check" }, el("input", { type: "checkbox", name: "so-model", value: m.id }), ` ${m.id}`)));
   const prompts = el("textarea", { rows: 4, placeholder: "a red fox trotting through fresh snow\nwaves breaking at dusk" });
   const steps = el("input", { type: "number", min: 1, max: 1000, inputmode: "numeric", placeholder: "each model's own" });
-  const frames = el("input", { type: "number", min: 1, inputmode: "numeric", placeholder: "each model's own" });
+  const frames = el("input", { type: "number", min: 1, max: 100000, inputmode: "numeric", placeholder: "each model's own" });
   // Text, as in the Create form: a number box would read a seed past 2^53 rounded.
   const seed = el("input", { type: "text", inputmode: "numeric", autocomplete: "off", placeholder: "0" });
   const output = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "/data/compare/report" });

@@ -1,0 +1,66 @@
+"""The page's number boxes and hints give the bounds the API takes, not looser ones a person then hits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import Served, Tab, listing
+
+
+def _bounds(prop: dict[str, Any]) -> tuple[str, str]:
+    """An OpenAPI number field's least and most value, as a number box's min and max attributes read."""
+    (number,) = [p for p in prop.get("anyOf", [prop]) if p.get("type") in ("integer", "number")]
+    least = number.get("minimum", number.get("exclusiveMinimum"))
+    # A box of whole numbers above an exclusive 0 starts at 1.
+    if "exclusiveMinimum" in number and number["type"] == "integer":
+        least += 1
+    return f"{least:g}", f"{number['maximum']:g}"
+
+
+def test_number_boxes_stop_where_the_api_does(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    schemas = quiet_server.http.get("/openapi.json").json()["components"]["schemas"]
+    create, settings = schemas["VideoCreate"]["properties"], schemas["Settings"]["properties"]
+    page = tab().open(quiet_server.url)
+    boxes = {
+        "#f-steps": create["num_inference_steps"],
+        "#f-guidance": create["guidance_scale"],
+        "#f-guidance2": create["guidance_scale_2"],
+    }
+    for selector, prop in boxes.items():
+        box = page.locator(selector)
+        assert (box.get_attribute("min"), box.get_attribute("max")) == _bounds(prop), selector
+    page.click("nav >> text=Shoot-outs")
+    for selector, prop in {
+        "#sf-prompts_settings_steps": settings["steps"],
+        "#sf-prompts_settings_num_frames": settings["num_frames"],
+    }.items():
+        box = page.locator(selector)
+        expect(box).to_be_visible()
+        assert (box.get_attribute("min"), box.get_attribute("max")) == _bounds(prop), selector
+
+
+def test_enhance_says_the_rates_this_clip_can_be_taken_to(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """A 24 fps clip interpolates to above 24 and at most 16 times it: "above 0 and up to 1000" invited
+    a 20 or a 500 the server refuses (target_fps must be above the clip's rate, at most 16x it)."""
+    video = quiet_server.create(model="reelgen-micro", prompt="to enhance", fps=24)
+    done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
+    t = tab()
+    t.context.route(lambda url: "/v1/videos?status=completed" in url, listing([done]))
+    page = t.open(quiet_server.url + "/#gallery")
+    page.locator(f'.gallery-item[data-id="{video["id"]}"]').get_by_role("button", name="Enhance").click()
+    page.select_option("#enh-interpolate", "rate")
+    expect(page.locator("#enh-target_fps-hint")).to_have_text(
+        "Frames per second, above 24 (the clip's rate) and up to 384: e.g. 60; "
+        "59.94 is read as 60000/1001, which may be typed too."
+    )
+    expect(page.locator("#enh-target_fps")).to_have_attribute("placeholder", "60")
+    page.click("#enh-submit")
+    expect(page.locator("#enh-target_fps-err")).to_have_text(
+        "Type the frame rate to reach, above 24 (the clip's rate) and up to 384 (e.g. 60)."
+    )
+    assert t.errors == []
