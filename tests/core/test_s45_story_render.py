@@ -158,3 +158,14 @@ def test_status_counts_a_window_done_only_as_a_resumed_render_takes_it(tmp_path:
         (work / name).write_bytes(b"x")
     [state] = status(folder)
     assert (state.windows_done, state.windows) == (1, 3)
+
+
+def test_a_project_yaml_linked_from_elsewhere_is_one_project_however_it_is_named(tmp_path: Path) -> None:
+    # `render film/project.yaml` resolved the link and kept its clips beside the linked file, so
+    # `render film` then found none of them.
+    kept = make(tmp_path / "repo", [{"id": "a", "prompt": "a red circle", "duration": 1.0}])
+    (tmp_path / "film").mkdir()
+    (tmp_path / "film" / "project.yaml").symlink_to(kept.file)
+    by_file = ProjectFolder.find(tmp_path / "film" / "project.yaml")
+    assert by_file == ProjectFolder.find(tmp_path / "film")
+    assert by_file.root == (tmp_path / "film").resolve()

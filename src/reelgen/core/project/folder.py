@@ -43,8 +43,11 @@ class ProjectFolder:
     @classmethod
     def find(cls, path: str | Path) -> ProjectFolder:
         """The project at ``path``: a folder holding project.yaml, or a .yaml file itself."""
-        path = Path(path).expanduser().resolve()
+        path = Path(path).expanduser().absolute()
         check_names(path, "project")
+        # A project.yaml that links to a file elsewhere stays in its folder: resolved, `render film` and
+        # `render film/project.yaml` kept their clips in two folders, each missing the other's.
+        path = path.resolve() if path.is_dir() else path.parent.resolve() / path.name
         if path.is_dir():
             path = path / PROJECT_FILE
         if path.exists() and not path.is_file():  # a folder or a FIFO named project.yaml
