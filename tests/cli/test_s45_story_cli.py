@@ -38,3 +38,11 @@ def test_a_project_of_title_cards_only_says_so_when_asked_to_render(tmp_path: Pa
     unknown = runner.invoke(app, ["project", "render", str(film), "--scene", "closing"])
     assert unknown.exit_code == 2, unknown.output
     assert "scenes to render: none (every scene is a title card)" in " ".join(unknown.output.split())
+
+
+def test_a_folder_with_a_project_yml_is_told_of_it(tmp_path: Path) -> None:
+    # Was "no project at .../project.yaml; make one with `reelgen project new NAME`", beside the one written.
+    (tmp_path / "project.yml").write_text("title: x\nscenes:\n  - {prompt: p, duration: 1}\n")
+    result = runner.invoke(app, ["project", "status", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "project.yml is there: name it project.yaml, or give its path" in " ".join(result.output.split())

@@ -53,9 +53,13 @@ class ProjectFolder:
         if path.exists() and not path.is_file():  # a folder or a FIFO named project.yaml
             check_regular(path, str(path), param="project")
         if not path.is_file():
-            raise InvalidRequest(
-                f"no project at {path}; make one with `reelgen project new NAME`", param="project"
+            near = path.with_suffix(".yml")  # told only to make a new project, beside the one written
+            hint = (
+                f"{near.name} is there: name it {PROJECT_FILE}, or give its path"
+                if path.name == PROJECT_FILE and near.is_file()
+                else "make one with `reelgen project new NAME`"
             )
+            raise InvalidRequest(f"no project at {path}; {hint}", param="project")
         return cls(path.parent, path)
 
     @property
