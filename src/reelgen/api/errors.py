@@ -193,7 +193,9 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
         return ApiError(500, "the server could not write a file for this; nothing was kept", code=exc.code)
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
     status = 503 if isinstance(exc, JobError) else 400
-    return ApiError(status, _wire_words(exc.message, exc.param), param=param, code=exc.code)
+    # An HTTP client was pointed at a command line it may not have: the route lists the same.
+    said = exc.message.replace("(`reelgen models` lists every model", "(GET /v1/models lists every model")
+    return ApiError(status, _wire_words(said, exc.param), param=param, code=exc.code)
 
 
 #: Parameters inside a file the user wrote (a project's scenes, a manifest's items): their messages name

@@ -176,7 +176,9 @@ class JobNotFound(JobError):
         ``noun`` is what the caller's users call the thing: "video" on the /v1/videos routes.
         """
         if not JOB_ID.match(job_id or ""):
-            return cls(f"no {noun} {job_id!r}: {noun} ids are 'video_' followed by 32 hex digits", param="id")
+            # Quoted at most 40 characters: a 3000-character id came back whole in the answer.
+            shown = repr(job_id) if len(job_id or "") <= 40 else f"{job_id[:40]!r}..."
+            return cls(f"no {noun} {shown}: {noun} ids are 'video_' followed by 32 hex digits", param="id")
         return cls(f"no {noun} {job_id!r}", param="id")
 
 

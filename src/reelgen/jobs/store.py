@@ -166,7 +166,7 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             ).scalar_one()
             if queued >= self.max_queue:
                 raise QueueFull(
-                    f"the queue is full ({queued} jobs waiting, limit {self.max_queue}); retry later",
+                    f"the queue is full ({queued} job{'s' * (queued != 1)} waiting, limit {self.max_queue}); retry later",
                     retry_after_s=self._retry_after(conn, queued),
                 )
             conn.execute(sa.insert(jobs_t).values(**row))
