@@ -64,3 +64,39 @@ def test_enhance_says_the_rates_this_clip_can_be_taken_to(
         "Type the frame rate to reach, above 24 (the clip's rate) and up to 384 (e.g. 60)."
     )
     assert t.errors == []
+
+
+def test_a_length_the_server_refuses_is_said_in_plain_words(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """Pydantic's "String should have at most 200 characters" and "List should have at most 2 items after
+    validation, not 3" stood under the fields as the server wrote them; they read as the bounds do."""
+    page = tab().open(quiet_server.url + "/#batches")
+    page.fill("#bf-input_folder", "/srv/shots")
+    cases = [
+        (
+            '{"items": [{"output": "a", "images": ["a.png", "b.png", "c.png"]}]}',
+            "",
+            "#bf-manifest-err",
+            "Manifest (JSON): items[0].images: must have at most 2 entries, not 3",
+        ),
+        (
+            '{"items": [{"output": "a"}], "defaults": {"currency": "DOUBLOONS"}}',
+            "",
+            "#bf-manifest-err",
+            "Manifest (JSON): defaults.currency: must be at most 8 characters long",
+        ),
+        (
+            '{"items": [{"output": "a"}]}',
+            "n" * 201,
+            "#bf-name-err",
+            "Name (optional): must be at most 200 characters long",
+        ),
+    ]
+    for manifest, name, slot, said in cases:
+        page.fill("#bf-manifest", manifest)
+        page.fill("#bf-name", name)
+        with page.expect_response(lambda r: r.url.endswith("/v1/batches")) as answer:
+            page.click("#batch-form button[type=submit]")
+        assert answer.value.status == 400, answer.value.text()
+        expect(page.locator(slot)).to_have_text(said)

@@ -110,10 +110,16 @@ export function errorText(error) {
 /**
  * Pydantic's bounds ("Input should be greater than or equal to 0") as a person reads them ("must be
  * 0 or more"), or the whole range where the server gave it ("...; it takes a whole number from 1 to
- * 1000" reads "must be a whole number from 1 to 1000"); any other message as it came.
+ * 1000" reads "must be a whole number from 1 to 1000"); its lengths too ("String should have at most
+ * 200 characters" reads "must be at most 200 characters long"); any other message as it came.
  */
 export function plainBounds(message) {
   return message
+    .replace(/\bString should have at most (\d+) characters?$/, "must be at most $1 characters long")
+    .replace(/\bString should have at least (\d+) characters?$/,
+      (_, n) => (n === "1" ? "must not be empty" : `must be at least ${n} characters long`))
+    .replace(/\b(?:List|Tuple|Set|Dictionary) should have at (most|least) (\d+) items? after validation, not (\d+)$/,
+      (_, side, n, got) => `must have at ${side} ${n} ${n === "1" ? "entry" : "entries"}, not ${got}`)
     .replace(/\bInput should be (?:greater|less) than (?:or equal to )?\S+; it takes (.+)$/, "must be $1")
     .replace(/\bInput should be greater than or equal to (\S+)$/, "must be $1 or more")
     .replace(/\bInput should be less than or equal to (\S+)$/, "must be $1 or less")
