@@ -104,6 +104,7 @@ def test_a_missing_source_is_refused_naming_it_even_when_changes_are_allowed(tmp
     result = runner.invoke(app, ["replay", str(out), "--allow-changed-inputs"])
     assert result.exit_code == 2
     assert f"source: {tmp_path / 'in.mp4'} no longer exists" in said(result)
+    assert "--input source=FILE" in said(result)  # the one name it takes, not the placeholder PARAM
     assert "Traceback" not in result.output and not (tmp_path / "out-again.mp4").exists()
 
 

@@ -324,7 +324,7 @@ def _changed_files(record: dict[str, Any], source: Path) -> tuple[list[str], lis
     gone, changed = [], []
     known = record["source"].get("sha256")
     if not source.is_file():
-        gone.append(f"source: {source} no longer exists; {PUT_BACK}")
+        gone.append(f"source: {source} no longer exists; {PUT_BACK.replace('PARAM', 'source')}")
     elif not isinstance(known, str):
         changed.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
     elif known != sha256(source):  # not the cached hash: a clip edited in place keeps its path
