@@ -99,7 +99,7 @@ def test_batch_on_a_server_refuses_a_gif_item_before_sending_it(shots: Path) -> 
     assert result.exit_code == 2
     assert said(result) == (
         f"error: manifest {manifest}: items[1].output 'two.gif', items[2].output 'three.GIF': a batch on "
-        "a server makes MP4 files, not .gif; name them without .gif (two or two.mp4), or run `reelgen "
+        "a server makes MP4 files, not .gif; name them without .gif (e.g. two or two.mp4), or run `reelgen "
         "batch` without --server to make them as named"
     )
     assert not (shots / "outputs").exists()
@@ -108,6 +108,10 @@ def test_batch_on_a_server_refuses_a_gif_item_before_sending_it(shots: Path) -> 
     result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "items[1].output 'two.webm': a batch on a server makes MP4 files, not .webm" in said(result)
+    # Both kinds named: "name them without .gif" of a .gif and a .webm item left the .webm as it was.
+    manifest = _manifest(shots, ["one", "two.gif", "three.webm"])
+    result = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://127.0.0.1:9"])
+    assert "not .gif or .webm; name them without .gif or .webm (e.g. two or two.mp4)" in said(result)
 
 
 def test_a_project_file_naming_a_gif_is_refused_before_a_server_export(film: Path) -> None:  # noqa: F811

@@ -274,11 +274,12 @@ def check_server_outputs(manifest: Manifest, source: str | None = None) -> None:
         return
     named = ", ".join(f"items[{i}].output {item.output!r}" for i, item in others)
     kinds = sorted({item.suffix for _, item in others})
-    stem, suffix = others[0][1].stem, others[0][1].suffix
+    stem = others[0][1].stem
     one = len(others) == 1
-    raise InvalidRequest(
+    raise InvalidRequest(  # every suffix named: "without .gif" of a .gif and a .webm item left the .webm
         f"{source + ': ' if source else ''}{named}: a batch on a server makes MP4 files, not "
-        f"{' or '.join(kinds)}; name {'it' if one else 'them'} without {suffix} ({stem} or {stem}.mp4), "
+        f"{' or '.join(kinds)}; name {'it' if one else 'them'} without {' or '.join(kinds)} (e.g. {stem} "
+        f"or {stem}.mp4), "
         f"or run `reelgen batch` without --server to make {'it' if one else 'them'} as named",
         param=f"items[{others[0][0]}].output",
     )
