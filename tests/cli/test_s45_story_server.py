@@ -52,3 +52,12 @@ def test_a_scene_edited_here_while_the_server_renders_it_is_said_not_printed_as_
     )
     status = runner.invoke(app, ["project", "status", str(film)])
     assert status.stdout.split()[:2] == ["boats", "missing"]
+
+
+def test_a_storyboard_of_title_cards_only_says_so_through_a_server(server: str, tmp_path: Path) -> None:
+    cards = {"title": "Cards", "scenes": [{"id": "opening", "title_card": {"text": "Hi"}, "duration": 1.0}]}
+    film = make_film(tmp_path / "film", cards)
+    result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
+    assert result.exit_code == 0, result.output
+    # Was "every scene's clip is current", of a project with no clip.
+    assert "nothing to render: every scene is a title card, drawn at export" in result.output

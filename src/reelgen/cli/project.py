@@ -349,7 +349,7 @@ def _render_remote(
         folder, server, api_key, lambda r: project_remote.render(r, scenes, force, export, quiet)
     )
     _ended(job)
-    project_remote.say_rendered(job["scenes"], home, chosen=bool(scenes))
+    project_remote.say_rendered(folder, job["scenes"], home, chosen=bool(scenes))
     if job.get("export"):
         typer.echo(str(folder.exports / job["export"]["name"]))
 

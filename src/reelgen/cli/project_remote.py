@@ -274,7 +274,7 @@ def render(
     return done, home
 
 
-def say_rendered(scene_ids: list[str], home: dict[str, Path], chosen: bool) -> None:
+def say_rendered(folder: ProjectFolder, scene_ids: list[str], home: dict[str, Path], chosen: bool) -> None:
     """What a render on the server made: each clip brought home, and the scenes edited here meanwhile.
 
     A scene edited (or removed) here while the server rendered it was printed with the clip path of
@@ -289,8 +289,19 @@ def say_rendered(scene_ids: list[str], home: dict[str, Path], chosen: bool) -> N
             f"[yellow]changed while rendering[/]: {', '.join(edited)} now {verb} differently than the "
             "server rendered it (its clip stays there); render again"
         )
+    elif not scene_ids and _cards_only(folder):  # "every scene's clip is current" of no clip at all
+        console.print("nothing to render: every scene is a title card, drawn at export")
     elif not scene_ids:
         console.print(f"nothing to render: every {'chosen ' if chosen else ''}scene's clip is current")
+
+
+def _cards_only(folder: ProjectFolder) -> bool:
+    from reelgen.core.errors import ReelgenError
+
+    try:
+        return all(scene.title_card is not None for scene in folder.load().scenes)
+    except ReelgenError:  # edited into a broken file meanwhile: the next command says so
+        return False
 
 
 def export(
