@@ -74,3 +74,32 @@ def test_a_plan_that_streams_blocks_is_refused_before_the_model_loads(
     ) as no:
         cache.acquire(spec, preset, cast(Any, None), plan)
     assert no.value.param == "gpus" and loads == []
+
+
+def test_a_process_whose_parent_is_gone_stops_at_once_and_one_told_to_stop_at_its_next_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A killed parent's processes went on loading the model (minutes, the GPU held) until their first step.
+    told: list[int] = []
+    monkeypatch.setattr(rank, "ORPHAN_GRACE_S", 0.0)
+    monkeypatch.setattr(rank, "_end", lambda code: told.append(-code))  # exits regardless after the grace
+    monkeypatch.setattr(
+        rank, "_silence", lambda: told.append(0)
+    )  # says nothing more to a dead parent's terminal
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: told.append(signum))
+    try:
+        for parent_is_gone in (False, True):
+            parent, child = Pipe(duplex=True)
+            stop = threading.Event()
+            if parent_is_gone:
+                parent.close()
+            else:
+                parent.send("stop")
+            rank._listen(child, stop)
+            assert stop.is_set()
+            # Told to stop: the cancel at the next step alone. Parent gone: SIGTERM too, then an exit.
+            assert told == ([0, signal.SIGTERM, -1] if parent_is_gone else [])
+            child.close()
+            parent.close()
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -145,14 +145,14 @@ def main() -> None:
     rank = int(os.environ["RANK"])
     conn = Connection(int(os.environ[PIPE_FD]))
     job: RankJob = conn.recv()
-    stop = threading.Event()
-    threading.Thread(target=_listen, args=(conn, stop), name="reelgen-parent", daemon=True).start()
     # The parent turns Ctrl-C into a cancel that every process acts on at the same step.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, stopped)
-    _quiet_libraries(job, rank)
+    stop = threading.Event()
+    threading.Thread(target=_listen, args=(conn, stop), name="reelgen-parent", daemon=True).start()
     outbox = Outbox(conn, rank)
     try:
+        _quiet_libraries(job, rank)  # imports diffusers: seconds in which a SIGTERM may come
         group = join(job.cuda)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.error(exc, "cuda" if job.cuda else "cpu")
@@ -203,13 +203,45 @@ def _end(code: int) -> NoReturn:
 
 
 def _listen(conn: Any, stop: threading.Event) -> None:
-    """Set ``stop`` when the parent says so, or when it is gone (its end of the pipe closed)."""
+    """Set ``stop`` when the parent says so; stop this process now when the parent is gone.
+
+    A parent gone (killed: its end of the pipe closed) waits for nothing. The cancel at the
+    next step came only after loading (minutes for a 14B model, the GPU held all along);
+    SIGTERM unwinds the main thread at once (``stopped``), taking back anything half-written.
+    """
     try:
         while conn.recv() != "stop":
             pass
     except (EOFError, OSError):
-        pass
+        _orphaned(stop)
     stop.set()
+
+
+#: How long a process whose parent is gone may take to unwind before it exits regardless: one held
+#: in a collective (C++, where no signal handler runs) would otherwise wait out the group's timeout.
+ORPHAN_GRACE_S = 5.0
+
+
+def _orphaned(stop: threading.Event) -> None:
+    """Stop this process now: its parent is gone. Unwind first (SIGTERM), then exit regardless."""
+    stop.set()
+    _silence()
+    os.kill(os.getpid(), signal.SIGTERM)
+    stop_waiting = threading.Event()
+    stop_waiting.wait(ORPHAN_GRACE_S)  # the main thread unwinds and exits (``_end``) meanwhile
+    _end(1)
+
+
+def _silence() -> None:
+    """Send what this process prints nowhere: the terminal or log was its killed parent's.
+
+    Unwinding put tracebacks and torch's C++ warnings of the peers' rendezvous there, after
+    the shell had said the command was killed.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _render(group: RankGroup, job: RankJob, outbox: Outbox, stop: StopFlag) -> RenderResult:
