@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from reelgen.api.settings import ApiSettings
@@ -86,5 +86,27 @@ def install(app: FastAPI, settings: ApiSettings) -> None:
 
     app.mount(DOCS_ASSETS, StaticFiles(directory=DOCS_DIR), name="docs-assets")
     if settings.serve_web:
-        # Last: a mount at "/" answers every path no route took.
-        app.mount("/", StaticFiles(directory=PAGE_DIR, html=True), name="web")
+        _install_page(app)
+
+
+def _install_page(app: FastAPI) -> None:
+    """Serve the page's own files, and only them.
+
+    A mount at "/" took every path no route took: ``/v1/models/`` was "no route" where the API alone
+    redirects to ``/v1/models``, and ``POST /v1/videos/`` or ``POST /nope`` were "POST is not allowed",
+    of a path that takes POST or of one that does not exist. Routes for the page's files leave
+    every other path to the API's own answers.
+    """
+    _serve_file(app, "/", PAGE_DIR / "index.html")
+    for path in sorted(PAGE_DIR.iterdir()):
+        if path.is_dir():
+            app.mount(f"/{path.name}", StaticFiles(directory=path), name=f"web-{path.name}")
+        else:
+            _serve_file(app, f"/{path.name}", path)
+
+
+def _serve_file(app: FastAPI, url: str, path: Path) -> None:
+    async def page_file() -> FileResponse:
+        return FileResponse(path)
+
+    app.add_api_route(url, page_file, methods=["GET", "HEAD"], include_in_schema=False, name=f"web:{url}")
