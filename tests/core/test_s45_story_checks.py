@@ -40,7 +40,8 @@ def test_a_title_card_with_a_model_s_settings_is_refused_naming_them(tmp_path: P
 
 
 def test_a_title_card_with_empty_or_default_model_fields_still_reads(tmp_path: Path) -> None:
-    folder = make(tmp_path / "film", [{**CARD, "seed": None, "loras": [], "windows": {}}])
+    empty = {"seed": None, "loras": [], "windows": {}, "negative_prompt": "", "reference_images": []}
+    folder = make(tmp_path / "film", [{**CARD, **empty}])
     assert [s.status for s in status(folder)] == [SceneStatus.CARD]
 
 

@@ -68,8 +68,13 @@ def _check_card_fields(scene: Scene, label: str, where: str) -> None:
         return
     fields = Scene.model_fields
     given = scene.model_fields_set - _CARD_FIELDS
+    # A field left at its default or empty ("" or [], as a client filling every field sends) says nothing.
     extra = sorted(
-        (f for f in given if getattr(scene, f) != fields[f].get_default(call_default_factory=True)),
+        (
+            f
+            for f in given
+            if getattr(scene, f) not in (fields[f].get_default(call_default_factory=True), "", [], {})
+        ),
         key=list(fields).index,
     )
     if extra:
