@@ -11,7 +11,7 @@ const FACTORS = ["2", "4"];
 const RATE = "fps:";
 
 /** A rate as the API writes it ("60", "59.94", "60000/1001") in frames per second. */
-function rateText(text) {
+export function rateText(text) {
   const [num, den] = text.split("/").map(Number);
   const value = den ? num / den : num;
   return Number.isFinite(value) ? fps(value) : text;

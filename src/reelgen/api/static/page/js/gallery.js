@@ -2,6 +2,7 @@
 // that made it, "use these settings", and enhance.
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
+import { rateText } from "./create_enhance.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -21,12 +22,27 @@ export function mountGallery(section, ctx) {
     failed, empty, grid,
     el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older));
 
+  /**
+   * What ran after the model, in the Create form's words, and the clip the model made before it: the
+   * size and length above are the enhanced clip's, and "Use these settings" fills the form with these.
+   */
+  function after(p) {
+    const method = (name) => (name ? ` (${name})` : "");
+    const motion = p.interpolate ? `×${p.interpolate} frames` : p.target_fps ? `to ${rateText(String(p.target_fps))} fps` : null;
+    const steps = [motion && `Smoother motion ${motion}${method(p.interpolator)}`,
+      p.upscale && `Sharper, larger ×${p.upscale}${method(p.upscaler)}`].filter(Boolean);
+    if (!steps.length) return [];
+    const made = p.size && p.num_frames && p.fps ? `${p.size.replace("x", "×")}, ${p.num_frames} frames at ${fps(p.fps)} fps` : null;
+    return [["After generation", steps.join("; ")], ["Generated as", made]];
+  }
+
   function params(v) {
     const p = v.parameters || {};
     const rows = [
       ["Model", v.model],
       ["Size", v.size.replace("x", "×")],
       ["Length", `${Number(v.seconds).toFixed(1)} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
+      ...after(p),
       ["Seed", v.seed],
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
