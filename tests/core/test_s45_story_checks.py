@@ -131,3 +131,17 @@ def test_a_field_of_the_wrong_shape_is_told_what_it_was_given(text: str, said: s
     with pytest.raises(InvalidRequest) as err:
         plan_project(ProjectFolder.find(tmp_path))
     assert err.value.message == said
+
+
+def test_the_project_s_reference_images_skip_scenes_whose_model_takes_none(tmp_path: Path) -> None:
+    # The docs give them "to every scene whose model takes reference images", yet a wan-tiny scene
+    # beside a VACE one was refused as "cannot take reference images"; its own still are.
+    scenes = [
+        {"id": "hero", "model": "wan-vace-tiny", "prompt": "a hero", "duration": 0.5},
+        {"id": "street", "model": "wan-tiny", "prompt": "a street", "duration": 0.5},
+    ]
+    folder = make(tmp_path / "film", scenes, reference_images=["hero.png"])
+    picture(folder.root / "hero.png")
+    hero, street = (p.render for p in plan_project(folder))
+    assert hero is not None and [Path(r).name for r in hero.first.reference_images] == ["hero.png"]
+    assert street is not None and street.first.reference_images == ()

@@ -189,7 +189,10 @@ def _first_request(
 ) -> GenerationRequest:
     """The first window's request, with every path from the project file made absolute."""
     defaults = project.defaults
-    references = project.reference_images if scene.reference_images is None else scene.reference_images
+    references = scene.reference_images
+    if references is None:  # the project's go to the scenes whose model takes them; the rest were refused
+        takes = registry.resolve(scene.model or defaults.model)[1].reference_images
+        references = project.reference_images if takes else []
     return GenerationRequest.model_validate(
         dict(
             model=scene.model or defaults.model,
