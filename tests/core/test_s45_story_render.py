@@ -169,3 +169,22 @@ def test_a_project_yaml_linked_from_elsewhere_is_one_project_however_it_is_named
     by_file = ProjectFolder.find(tmp_path / "film" / "project.yaml")
     assert by_file == ProjectFolder.find(tmp_path / "film")
     assert by_file.root == (tmp_path / "film").resolve()
+
+
+def test_a_storyboard_left_broken_mid_render_names_the_scenes_it_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The render ended in an error about the edit, and the scene it had made went unsaid.
+    _fake_render(monkeypatch)
+    folder = make(tmp_path / "film", [{"id": "a", "prompt": "a red circle", "duration": 1.0}])
+    fake = project_render.render_scene
+
+    def render_scene(*args: Any, **kwargs: Any) -> SceneRender:
+        folder.file.write_text("title: x\nscenes:\n  - prompt: [")
+        return fake(*args, **kwargs)
+
+    monkeypatch.setattr(project_render, "render_scene", render_scene)
+    with pytest.raises(InvalidRequest) as err:
+        render_project(folder)
+    assert err.value.message.startswith("project.yaml changed while rendering and no longer checks out: ")
+    assert err.value.message.endswith(" (rendered as the file read before, and kept: a)")

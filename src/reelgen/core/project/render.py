@@ -310,9 +310,14 @@ def render_project(
             if owned:
                 cache.free()
     if folder.file.read_bytes() != began:
-        result.edited += [
-            p.scene_id for p in edited_since(folder, planned) if p.scene_id not in result.edited
-        ]
+        try:
+            now = edited_since(folder, planned)
+        except InvalidRequest as exc:  # said as an error, the scenes this render made went unsaid
+            kept = [r.scene_id for r in result.rendered]
+            exc.message += f" (rendered as the file read before, and kept: {', '.join(kept)})" if kept else ""
+            exc.args = (exc.message,)
+            raise
+        result.edited += [p.scene_id for p in now if p.scene_id not in result.edited]
     return result
 
 
