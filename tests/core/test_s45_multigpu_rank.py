@@ -42,6 +42,7 @@ def test_sigterm_unwinds_a_process_and_takes_back_the_files_it_was_writing(tmp_p
     # The parent stops the processes of a failed or aborted run with SIGTERM; rank 0 died at once, and
     # the hidden files of the video it was encoding stayed beside the output (".clip-4cd443e2f441.mp4").
     before = signal.signal(signal.SIGTERM, rank.stopped)
+    rank.RENDERING.set()
     try:
         stopped = pytest.raises(
             GenerationFailed, match="process .* was stopped by SIGTERM; no file was written"
@@ -55,7 +56,21 @@ def test_sigterm_unwinds_a_process_and_takes_back_the_files_it_was_writing(tmp_p
         # The parent's second SIGTERM (stopping what is left) does not break the unwinding.
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
     finally:
+        rank.RENDERING.clear()
         signal.signal(signal.SIGTERM, before)
+
+
+def test_sigterm_outside_the_render_ends_the_process_without_a_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reporting an error when the parent, stopping the rest, sent SIGTERM: the handler raised inside the
+    # report and printed its traceback under the parent's "error: run cancelled with Ctrl-C".
+    def end(code: int) -> None:
+        raise SystemExit(code)  # as os._exit would, without taking pytest with it
+
+    monkeypatch.setattr(rank, "_end", end)
+    assert not rank.RENDERING.is_set()
+    with pytest.raises(SystemExit) as ended:
+        rank.stopped(signal.SIGTERM, None)
+    assert ended.value.code == 128 + signal.SIGTERM
 
 
 def test_a_plan_that_streams_blocks_is_refused_before_the_model_loads(

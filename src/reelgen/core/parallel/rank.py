@@ -158,16 +158,23 @@ def main() -> None:
         outbox.error(exc, "cuda" if job.cuda else "cpu")
         sys.exit(1)
     code = 0
+    RENDERING.set()
     try:
         result = _render(group, job, outbox, stop)
+        RENDERING.clear()
         outbox.result(result)
     except RankFinished:
         pass
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        RENDERING.clear()
         outbox.error(exc, group.device)
         code = 1
     leave()
     _end(code)
+
+
+#: Set while ``render`` runs: a SIGTERM then unwinds it (``stopped``); outside it ends the process.
+RENDERING = threading.Event()
 
 
 def stopped(signum: int, frame: object) -> NoReturn:
@@ -177,9 +184,15 @@ def stopped(signum: int, frame: object) -> NoReturn:
     (".clip-4cd443e2f441.mp4"); unwinding removes them as a Ctrl-C does. The parent sends
     SIGKILL to a process still there 5 s later (one held in a collective that never returns).
     """
+    if not RENDERING.is_set():
+        # Loading libraries, joining, or reporting an error the parent no longer waits for (it
+        # stops the rest once one fails): nothing half-written to take back, nothing to say.
+        # Raised here, it broke the report and printed its traceback under the parent's error.
+        _end(128 + signum)
     # Once: a second SIGTERM (the parent stopping what is left) raised again while this one was
     # being reported, and the process died with both tracebacks.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    RENDERING.clear()
     rank = os.environ.get("RANK", "?")
     raise GenerationFailed(
         f"process {rank} of the run was stopped by {signal.Signals(signum).name}; no file was written"
