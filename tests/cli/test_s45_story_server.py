@@ -61,3 +61,22 @@ def test_a_storyboard_of_title_cards_only_says_so_through_a_server(server: str, 
     assert result.exit_code == 0, result.output
     # Was "every scene's clip is current", of a project with no clip.
     assert "nothing to render: every scene is a title card, drawn at export" in result.output
+
+
+def test_a_storyboard_left_broken_here_while_the_server_renders_names_what_stays_there(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    film = make_film(tmp_path / "film", ONE)
+    real = project_remote.Remote.follow
+
+    def follow(self: Any, *args: Any) -> dict[str, Any]:
+        (film / "project.yaml").write_text("title: x\nscenes:\n  - prompt: [")
+        return real(self, *args)
+
+    monkeypatch.setattr(project_remote.Remote, "follow", follow)
+    result = runner.invoke(app, ["project", "render", str(film), "--server", server, "-q"])
+    assert result.exit_code == 2, result.output
+    words = " ".join(result.output.split())
+    # Was the YAML error alone, as if nothing had been rendered.
+    assert "error: project.yaml changed while rendering and no longer checks out: " in words
+    assert "; the server's clips of boats stay there: mend it and render again" in words

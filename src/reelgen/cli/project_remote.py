@@ -38,6 +38,7 @@ from reelgen.cli.output import console, say_ended
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
 from reelgen.core.encode import write_json_atomic
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder
 
 ID_FILE = Path(".reelgen") / "servers.json"
@@ -183,7 +184,16 @@ class Remote:
         from reelgen.core.project.render import forget_old_clip
         from reelgen.core.project.status import plan_project
 
-        here = {p.scene_id: p.render for p in plan_project(self.folder) if p.render is not None}
+        try:
+            planned = plan_project(self.folder)
+        except InvalidRequest as exc:  # said alone, what the server had rendered went unsaid
+            rendered = f"; the server's clips of {', '.join(scene_ids)} stay there" if scene_ids else ""
+            raise InvalidRequest(
+                f"{self.folder.file.name} changed while rendering and no longer checks out: {exc.message}"
+                f"{rendered}: mend it and render again",
+                param=exc.param,
+            ) from None
+        here = {p.scene_id: p.render for p in planned if p.render is not None}
         there = {s["scene_id"]: s["key"] for s in project["scenes"] if s["status"] == "rendered"}
         fetched: dict[str, Path] = {}
         for scene_id in scene_ids:
