@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import Served, Tab, listing
+from tests.web.conftest import Served, Tab, listing, press_generate
 
 
 def _bounds(prop: dict[str, Any]) -> tuple[str, str]:
@@ -100,3 +101,24 @@ def test_a_length_the_server_refuses_is_said_in_plain_words(
             page.click("#batch-form button[type=submit]")
         assert answer.value.status == 400, answer.value.text()
         expect(page.locator(slot)).to_have_text(said)
+
+
+def test_an_upload_over_the_servers_limit_is_said_under_its_file(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
+) -> None:
+    """The server refuses the whole body, naming no field: its words stood below Generate, not
+    under the source video that made the body too big."""
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\0" * 34_000_000)  # over the default 32 MiB; refused before it is read
+    page = tab().open(quiet_server.url)
+    page.select_option("#f-model", "wan-tiny")
+    page.check("#task-v2v")
+    page.fill("#f-prompt", "oil painting")
+    page.set_input_files("#f-video", str(big))
+    status, body = press_generate(page)
+    assert status == 413 and body["error"]["param"] is None, body
+    expect(page.locator("#err-source_video")).to_have_text(
+        f"big.mp4 is 32.4 MB: the {body['error']['message']}. Choose a smaller file."
+    )
+    expect(page.locator("#create-form .form-error")).to_be_hidden()
+    expect(page.locator("#f-video")).to_be_focused()

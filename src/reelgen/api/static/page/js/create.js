@@ -8,6 +8,7 @@ import { mountInputs } from "./create_inputs.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, quoted, randomSeed, shortId } from "./util.js";
+import { bytes } from "./viewkit.js";
 import { deletedText } from "./words.js";
 
 const LAST_MODEL = "reelgen-last-model";
@@ -187,8 +188,25 @@ export function mountCreate(section, ctx) {
     return pinned ? showError(f.form, ...pinned) : null;
   }
 
+  /**
+   * Shows the server's "request body is larger than 32 MiB" under the largest file `form` carried (the
+   * answer names no field: the whole upload was refused, and it stood below the Generate button);
+   * false when `err` is another error or no file went.
+   */
+  function tooBig(err, form) {
+    if (err.code !== "payload_too_large" || err.param || !form) return false;
+    const files = [...form.entries()].filter(([, v]) => v instanceof File);
+    if (!files.length) return false;
+    const [param, file] = files.reduce((a, b) => (b[1].size > a[1].size ? b : a));
+    const total = files.reduce((sum, [, v]) => sum + v.size, 0);
+    const of = files.length > 1 ? ` of the ${bytes(total)} sent` : "";
+    showError(f.form, param, `${file.name} is ${bytes(file.size)}${of}: the ${err.message}. Choose a smaller file.`);
+    return true;
+  }
+
   async function onSubmit(ev) {
     ev.preventDefault();
+    let uploaded = null; // the multipart body sent, when files went with it
     clearErrors(f.form);
     if (unreadableNumber(f.form) || refuseEarly()) return;
     f.submit.disabled = true;
@@ -201,9 +219,8 @@ export function mountCreate(section, ctx) {
       } else {
         const fields = body();
         const needs = (TASKS[fields.task] || {}).needs;
-        video = needs || pins.hasFiles()
-          ? await post("v1/videos", asForm(fields, seed))
-          : await post("v1/videos", withSeed(fields, seed));
+        uploaded = needs || pins.hasFiles() ? asForm(fields, seed) : null;
+        video = await post("v1/videos", uploaded || withSeed(fields, seed));
       }
       ctx.queue.add(video, { follow: true });
       f.carried.hidden = true; // about the form as it was loaded, now sent
@@ -223,7 +240,9 @@ export function mountCreate(section, ctx) {
         gone.weights = { ...gone.weights, present: false };
         refill();
         showError(f.form, "model", notHere(gone));
-      } else if (err instanceof ApiError) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
+      } else if (err instanceof ApiError) {
+        if (!tooBig(err, uploaded)) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
+      }
       else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;
