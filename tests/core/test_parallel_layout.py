@@ -232,7 +232,7 @@ def test_more_cpu_processes_than_cores_are_refused_before_anything_starts(
     from reelgen.cli import app
 
     _nothing_may_start(monkeypatch)
-    monkeypatch.setattr(launch.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(launch, "usable_cores", lambda: 4)
     out = tmp_path / "clip.mp4"
     result = CliRunner().invoke(
         app, ["generate", "a cat", "-m", "ltx-tiny", "--gpus", "5", "--device", "cpu", "-o", str(out)]

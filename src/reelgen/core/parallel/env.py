@@ -41,3 +41,11 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((MASTER_ADDR, 0))
         return int(sock.getsockname()[1])
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on: a container's ``--cpuset-cpus`` (or ``taskset``) allows fewer
+    than the machine has, which ``os.cpu_count`` counts, so the CPU split started more processes than ran."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from reelgen.core import weights
 from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
-from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ
+from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ, usable_cores
 from reelgen.core.parallel.job import PIPE_FD, RankJob
 from reelgen.core.parallel.layout import (
     ParallelOptions,
@@ -100,7 +100,7 @@ def check_devices(gpus: int, device: str | None) -> bool:
 
 def check_cpu_processes(processes: int) -> None:
     """Refuse more CPU processes than cores: each loads the whole model, and nothing capped `--gpus 500`."""
-    have = os.cpu_count() or 1
+    have = usable_cores()
     most = max(2, have)  # two always: the split's own check runs even on a one-core machine
     if processes > most:
         raise InvalidRequest(

@@ -18,7 +18,7 @@ import torch
 from reelgen.core.backends.base import Runner
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import GenerationFailed, OutOfMemory, ReelgenError
-from reelgen.core.parallel.env import multicast_off
+from reelgen.core.parallel.env import multicast_off, usable_cores
 from reelgen.core.parallel.group import GroupCancel, RankGroup, StopFlag, join, leave
 from reelgen.core.parallel.job import PIPE_FD, RankJob
 from reelgen.core.parallel.layout import ParallelOptions
@@ -289,4 +289,4 @@ def _quiet_libraries(job: RankJob, rank: int) -> None:
         transformers_logging.set_verbosity_error()
     if not job.cuda and "OMP_NUM_THREADS" not in os.environ:
         # Processes on the CPU share its cores instead of each taking all of them.
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // job.world))
+        torch.set_num_threads(max(1, usable_cores() // job.world))
