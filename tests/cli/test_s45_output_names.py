@@ -45,3 +45,8 @@ def test_a_name_of_250_bytes_is_written_as_the_folder_takes_it(tmp_path: Path) -
     assert target.is_file()
     with pytest.raises(InvalidRequest, match=r"is 260 bytes long, and a file name may have at most 255"):
         check_writable(tmp_path / ("b" * 256 + ".mp4"))
+
+
+def test_a_folder_name_too_long_on_the_way_is_told_its_length(tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest, match=r"is 300 bytes long, and a file name may have at most 255"):
+        check_writable(tmp_path / ("d" * 300) / "a.mp4")  # it was an internal error (OSError 36)

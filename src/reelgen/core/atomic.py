@@ -72,8 +72,11 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
     ``own`` marks a file whose name reelgen picks (a project's state.json), not one the person gave.
     """
     path = Path(path)
-    if len(os.fsencode(path.name)) > NAME_MAX:  # asking the folder raised "File name too long" itself
-        raise InvalidRequest(f"{param} {path}: {name_too_long(path.name)}", param=param)
+    # Asking the disk about a name (of the file or a folder on its way) too long for any folder raised
+    # "File name too long" itself: an internal error.
+    long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
+    if long is not None:
+        raise InvalidRequest(f"{param} {path}: {name_too_long(long)}", param=param)
     if path.is_dir():  # the finished file would be renamed onto a folder
         # "give a file path in it" made no sense for a state.json no one types.
         advice = (
