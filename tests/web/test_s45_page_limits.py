@@ -122,3 +122,26 @@ def test_an_upload_over_the_servers_limit_is_said_under_its_file(
     )
     expect(page.locator("#create-form .form-error")).to_be_hidden()
     expect(page.locator("#f-video")).to_be_focused()
+
+
+def test_project_files_over_the_servers_limit_are_said_under_the_files(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
+) -> None:
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\0" * 34_000_000)
+    page = tab().open(quiet_server.url + "/#projects")
+    page.evaluate("document.getElementById('project-new').open = true")
+    page.fill(
+        "#pn-project", "title: Big\nmusic: assets/big.mp4\nscenes:\n  - prompt: a fox\n    duration: 2\n"
+    )
+    page.set_input_files("#pn-files", str(big))
+    with page.expect_response(
+        lambda r: r.url.endswith("/v1/projects") and r.request.method == "POST"
+    ) as answer:
+        page.click("#project-form button[type=submit]")
+    error = answer.value.json()["error"]
+    assert answer.value.status == 413 and error["param"] is None, error
+    expect(page.locator("#pn-files-err")).to_have_text(
+        f"big.mp4 is 32.4 MB: the {error['message']}. Send fewer or smaller files."
+    )
+    expect(page.locator("#project-form .form-error")).to_be_hidden()

@@ -3,7 +3,7 @@
 // A server reads no path a client names: the project file and its images and music are uploaded,
 // each file under the relative path the project file uses (assets/quay.png). A person picks the
 // files; the page finds each one's path in the project file's text, and leaves out what it does not name.
-import { post, request } from "./api.js";
+import { ApiError, post, request } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
 import { el } from "./util.js";
 import { bytes, formError, labelled, loadInto, showApiError } from "./viewkit.js";
@@ -87,7 +87,8 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
     if (!text.value.trim()) return showError(form, "project", "Choose the project file, or write it in the box.");
     const body = new FormData();
     body.append("project", text.value);
-    for (const { file, path } of showPlaced()) if (path) body.append("files", file, path);
+    const sent = showPlaced().filter(({ path }) => path);
+    for (const { file, path } of sent) body.append("files", file, path);
     submit.disabled = true;
     try {
       const answer = project
@@ -96,7 +97,12 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
       onDone(answer, text.value);
       if (!project) { form.reset(); placed.replaceChildren(); }
     } catch (err) {
-      showApiError(form, err, route);
+      if (err instanceof ApiError && err.code === "payload_too_large" && !err.param && sent.length) {
+        // The whole upload was refused, naming no field: the files chosen are what made it too big.
+        const total = sent.reduce((sum, { file }) => sum + file.size, 0);
+        const said = sent.length === 1 ? `${sent[0].file.name} is` : `The ${sent.length} files sent come to`;
+        showError(form, "files", `${said} ${bytes(total)}: the ${err.message}. Send fewer or smaller files.`);
+      } else showApiError(form, err, route);
     } finally {
       submit.disabled = false;
     }
