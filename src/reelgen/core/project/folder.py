@@ -28,6 +28,7 @@ from reelgen.core.atomic import NAME_MAX, check_writable, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, field_range, fields_at, past_a_number_rule
 from reelgen.core.project.model import Defaults, Project
+from reelgen.core.spec.lora_files import home_path
 from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
@@ -79,7 +80,9 @@ class ProjectFolder:
 
     def path(self, value: str) -> str:
         """A path from the project file, absolute: relative ones are taken from the project folder."""
-        path = Path(value).expanduser()
+        if not value.strip():  # a blank path was the project folder itself: "film is a folder"
+            return value
+        path = home_path(value)  # ~nouser/x.png was an internal error
         return str(path if path.is_absolute() else (self.root / path).resolve())
 
     def load(self) -> Project:
