@@ -120,12 +120,12 @@ WRONG = {
     ),
     "seconds-past-one-clip": Wrong(
         [*LTX, "--seconds", "60"],
-        "--seconds 60 is longer than one clip of LTX-Video can be: at most 257 frames",
+        "--seconds 60 is longer than one clip can be (LTX-Video): at most 257 frames",
         {"model": "ltx-tiny", "seconds": "60"},
-        "seconds 60 is longer than one clip of LTX-Video can be",
+        "seconds 60 is longer than one clip can be (LTX-Video)",
         "seconds",
         [*LTX, "--seconds", "60"],
-        "--seconds 60 is longer than one clip of LTX-Video can be: at most 257 frames",
+        "--seconds 60 is longer than one clip can be (LTX-Video): at most 257 frames",
     ),
     "seconds-and-frames": Wrong(
         [*LTX, "--seconds", "1", "--frames", "9"],

@@ -109,9 +109,11 @@ class SizeRules:
         frames = self.snap_frames(wanted)
         if frames < wanted:
             raise InvalidRequest(
-                f"seconds {seconds:g} is longer than one clip of {self.label} can be: at most {frames} "
+                # The label describes the rules ("CogVideoX 1.0: sides multiples of 16 ..."), so it goes
+                # in brackets: "one clip of CogVideoX 1.0: sides ... can be" read as a broken sentence.
+                f"seconds {seconds:g} is longer than one clip can be ({self.label}): at most {frames} "
                 f"frames, {frames / fps:.2f} s at {fps:g} fps; ask for at most that, or make the video "
-                "as a storyboard of several shots (`reelgen project`)",
+                "as a storyboard of several shots (`reelgen project`, or POST /v1/projects)",
                 param="seconds",
             )
         return frames
