@@ -215,4 +215,7 @@ def test_a_file_sent_to_a_route_that_takes_none_is_refused_saying_so(client: Tes
     for url in (f"/v1/videos/{made}/remix", f"/v1/videos/{made}/enhance"):
         resp = client.post(url, data={"prompt": "a cat"}, files={"clip": ("c.mp4", b"x")})
         assert resp.status_code == 400, resp.text
-        assert resp.json()["error"]["message"] == "file field 'clip' is unknown; this route takes no files"
+        assert resp.json()["error"]["message"] == (
+            "file field 'clip' is unknown; this route takes no files; if clip is a text field, send its text "
+            "(curl -F 'clip=<file.txt' reads one in)"
+        )

@@ -127,7 +127,11 @@ async def read_create_body(
             if isinstance(value, UploadFile):
                 if key not in file_fields:
                     valid = f"valid: {', '.join(file_fields)}" if file_fields else "this route takes no files"
-                    raise ApiError(400, f"file field {key!r} is unknown; {valid}", param=key)
+                    # A text field sent as a file (curl -F prompt=@prompt.txt) was told only "unknown".
+                    text = (
+                        f"; if {key} is a text field, send its text (curl -F '{key}=<file.txt' reads one in)"
+                    )
+                    raise ApiError(400, f"file field {key!r} is unknown; {valid}{text}", param=key)
                 n = counts[key] = counts.get(key, 0) + 1
                 if key in repeated and n > repeated[key]:
                     raise ApiError(400, f"{key}: at most {repeated[key]} files, one per entry", param=key)
