@@ -241,9 +241,13 @@ export function mountCreate(section, ctx) {
         refill();
         showError(f.form, "model", notHere(gone));
       } else if (err instanceof ApiError) {
-        if (!tooBig(err, uploaded)) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
-      }
-      else showError(f.form, null, `Could not send: ${err.message}.`);
+        // An interpolation or upscaling method kept "as before" has no field of its own: its error goes under its step.
+        const after = enhance.refused(err.param, err.message);
+        if (after) {
+          const text = inTaskWords(err.message).replace(/^target_fps\b/, "The target frame rate");
+          showError(f.form, after.field, `${text}${/[.!?]$/.test(text) ? "" : "."}${after.note}`);
+        } else if (!tooBig(err, uploaded)) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
+      } else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;
       f.submit.textContent = state.remixOf ? "Remix" : "Generate";

@@ -72,5 +72,23 @@ export function mountEnhanceChoices(f) {
     return out;
   }
 
-  return { label, prefill, addFields };
+  /**
+   * The field an error about the kept methods belongs to ("interpolate" or "upscale"), or null when
+   * `param` is about neither; the method it names is let go, so the next Generate takes the best
+   * this server has (the form offers no method to pick instead).
+   */
+  function refused(param, message) {
+    const rife = param === "weights" && /\bRIFE\b/.test(message);
+    const field = param === "interpolator" || param === "target_fps" || rife ? "interpolate"
+      : param === "upscaler" || (param === "weights" && /ESRGAN/.test(message)) ? "upscale" : null;
+    const key = field === "interpolate" ? "interpolator" : "upscaler";
+    if (field && param !== "target_fps" && method[key]) {
+      method[key] = null;
+      label(Number(f.rate.value) || 1, f.form.querySelector('input[name="size"]:checked')?.value);
+      return { field, note: ` The form now asks for the best method this server has: press Generate again for it.` };
+    }
+    return field ? { field, note: "" } : null;
+  }
+
+  return { label, prefill, addFields, refused };
 }
