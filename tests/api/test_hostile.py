@@ -195,7 +195,7 @@ def test_metadata_survives_a_json_round_trip(client: TestClient) -> None:
 def test_a_wrong_method_on_an_api_route_is_a_405_naming_the_right_one(
     make_client: Callable[..., TestClient],
 ) -> None:
-    client = make_client(serve_web=True)  # the page's mount at "/" answers every other GET
+    client = make_client(serve_web=True)  # the page is served too
     for method, path, allow in [
         ("GET", "/v1/videos/video_0123/cancel", "POST"),
         ("GET", "/v1/batches/video_0123/cancel", "POST"),

@@ -95,7 +95,7 @@ def test_a_video_whose_file_was_removed_offers_no_download_or_enhance(
     dialog.get_by_label("Smoother motion").select_option("rate")
     dialog.get_by_label("Target frame rate").press("Enter")
     expect(page.locator("#enh-target_fps-err")).to_have_text(
-        "Type the frame rate to reach, above 0 and up to 1000 (e.g. 60)."
+        "Type the frame rate to reach, above 12 (the clip's rate) and up to 192 (e.g. 60)."
     )
     expect(dialog.get_by_label("Target frame rate")).to_be_focused()
     assert t.errors == []
