@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,19 @@ def reelgen_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One reelgen home per test session so tiny builds are made once."""
     home = tmp_path_factory.mktemp("reelgen-home")
     return home
+
+
+@pytest.fixture
+def no_running_loop() -> Iterator[None]:
+    """This thread with no event loop marked running, as a user's process starts: for a test that calls
+    ``asyncio.run`` here (uvicorn's ``run`` does).
+
+    Playwright's sync API, once a page test of this process started it, marks its loop as running on
+    the main thread between calls, and ``asyncio.run`` refuses to start under it."""
+    left = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(left)
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ def _post_unread(data_dir: Path, headers: list[tuple[bytes, bytes]]) -> tuple[in
     return sent[0]["status"], read
 
 
+@pytest.mark.usefixtures("no_running_loop")  # asyncio.run here, as a served app
 def test_a_write_without_the_key_is_a_401_before_its_body_is_read(data_dir: Path) -> None:
     # The 401 came after FastAPI (and the duplicate-name check) had taken in and parsed the whole body:
     # a client with no key spent about a second of the server's CPU per 32 MB request.

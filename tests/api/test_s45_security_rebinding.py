@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from pydantic import SecretStr
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -28,6 +29,7 @@ def _status(data_dir: Path, headers: dict[str, str]) -> int:
     return asyncio.run(get())
 
 
+@pytest.mark.usefixtures("no_running_loop")  # asyncio.run here, as a served app
 def test_x_forwarded_for_testclient_does_not_pass_a_rebinding_host(data_dir: Path) -> None:
     # uvicorn made the client "testclient" from the header, which the guard trusted as Starlette's
     # in-process transport: a page on evil.example (rebound to 127.0.0.1) read and made jobs.
@@ -47,6 +49,7 @@ def _answer(app: Any, url: str, headers: dict[str, str] | None = None) -> httpx.
     return asyncio.run(get())
 
 
+@pytest.mark.usefixtures("no_running_loop")  # asyncio.run here, as a served app
 def test_an_unkeyed_app_served_beyond_loopback_answers_nobody_there(data_dir: Path) -> None:
     # `uvicorn --factory reelgen.api.app:create_app --host 0.0.0.0` (reelgen serve refuses this bind
     # without a key) answered anyone on the network who sent "Host: 127.0.0.1", with no key at all.

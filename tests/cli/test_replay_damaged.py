@@ -214,7 +214,7 @@ def test_an_enhanced_videos_source_gone_from_its_path_is_given_with_input(tmp_pa
     kept.parent.mkdir()
     shutil.move(source, kept)
     refused = runner.invoke(app, ["replay", str(out), "-o", str(tmp_path / "x.mp4")])
-    assert refused.exit_code == 2 and "say where it is now with --input PARAM=FILE" in said(refused)
+    assert refused.exit_code == 2 and "say where it is now with --input source=FILE" in said(refused)
     again = tmp_path / "again.mp4"
     result = runner.invoke(app, ["replay", str(out), "--input", f"source={kept}", "-o", str(again)])
     assert result.exit_code == 0, result.output

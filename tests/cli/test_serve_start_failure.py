@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,6 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.core.errors import InvalidRequest
 from reelgen.jobs.service import JobService
-
-
-@pytest.fixture
-def no_running_loop() -> Iterator[None]:
-    """This thread as a user's ``reelgen serve`` starts on: with no event loop running.
-
-    Playwright's sync API, once a page test in this process started it, leaves its loop marked as
-    running on the main thread, and uvicorn's ``asyncio.run`` refuses to start under it."""
-    left = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    yield
-    asyncio.events._set_running_loop(left)
 
 
 @pytest.mark.usefixtures("no_running_loop")

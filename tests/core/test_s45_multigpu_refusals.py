@@ -80,7 +80,7 @@ def test_a_count_the_heads_cannot_be_shared_by_is_refused_before_any_process(
     (folder / "transformer").mkdir(parents=True)
     (folder / "transformer" / "config.json").write_text(json.dumps({"num_attention_heads": 2}))
     monkeypatch.setattr(launch.weights, "locate", lambda *a: WeightSource("diffusers", folder))
-    monkeypatch.setattr(launch.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(launch, "usable_cores", lambda: 8)
     monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: pytest.fail("no process may start"))
     request = resolved(model="wan-tiny", prompt="a cat", guidance=1.0)  # no guidance halves: all on attention
     with pytest.raises(
