@@ -161,7 +161,10 @@ def test_a_photo_without_the_face_asked_for_is_refused_before_the_model_loads(
         ),
         ({"text": "\U0001f600\U0001f600"}, "text has no words to speak (only punctuation, symbols or emoji)"),
         ({"text": "hi\x00there"}, "text contains a NUL character"),
-        ({"text": "word " * 20_000}, "text: String should have at most 5000 characters"),
+        (
+            {"text": "word " * 20_000},
+            "text: it has 100,000 characters, and at most 5,000 are taken; shorten it",
+        ),
     ],
 )
 def test_text_with_nothing_to_say_is_a_400_naming_what_is_spoken(

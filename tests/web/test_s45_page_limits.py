@@ -70,8 +70,8 @@ def test_enhance_says_the_rates_this_clip_can_be_taken_to(
 def test_a_length_the_server_refuses_is_said_in_plain_words(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    """Pydantic's "String should have at most 200 characters" and "List should have at most 2 items after
-    validation, not 3" stood under the fields as the server wrote them; they read as the bounds do."""
+    """ "String should have at most 200 characters" and "List should have at most 2 items after validation,
+    not 3" (pydantic's, as the server once wrote them) stood under the fields; they read as the bounds do."""
     page = tab().open(quiet_server.url + "/#batches")
     page.fill("#bf-input_folder", "/srv/shots")
     cases = [
@@ -85,13 +85,13 @@ def test_a_length_the_server_refuses_is_said_in_plain_words(
             '{"items": [{"output": "a"}], "defaults": {"currency": "DOUBLOONS"}}',
             "",
             "#bf-manifest-err",
-            "Manifest (JSON): defaults.currency: must be at most 8 characters long",
+            "Manifest (JSON): defaults.currency: must be at most 8 characters long (it has 9)",
         ),
         (
             '{"items": [{"output": "a"}]}',
             "n" * 201,
             "#bf-name-err",
-            "Name (optional): must be at most 200 characters long",
+            "Name (optional): must be at most 200 characters long (it has 201)",
         ),
     ]
     for manifest, name, slot, said in cases:

@@ -191,6 +191,11 @@ def from_validation_error(
         near = difflib.get_close_matches(str(first["loc"][-1]), known, n=1, cutoff=0.6)
         if near:
             message += f"; did you mean {near[0]}?"
+    elif kind in ("string_too_long", "too_long") and isinstance(first.get("input"), str | list | tuple):
+        # "String should have at most 5000 characters" said neither how long it was nor what to do.
+        most, length = first.get("ctx", {}).get("max_length"), len(first["input"])
+        unit = "characters" if isinstance(first["input"], str) else "items"
+        message = f"{param}: it has {length:,} {unit}, and at most {most:,} are taken; shorten it"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):  # pydantic names its classes here
         given = _JSON_KINDS.get(type(first.get("input")), "something else")
         message = f"{param or 'the request body'} must be an object of named fields, not {given}"

@@ -110,11 +110,16 @@ export function errorText(error) {
 /**
  * Pydantic's bounds ("Input should be greater than or equal to 0") as a person reads them ("must be
  * 0 or more"), or the whole range where the server gave it ("...; it takes a whole number from 1 to
- * 1000" reads "must be a whole number from 1 to 1000"); its lengths too ("String should have at most
- * 200 characters" reads "must be at most 200 characters long"); any other message as it came.
+ * 1000" reads "must be a whole number from 1 to 1000"); its lengths too ("it has 250 characters, and at
+ * most 200 are taken; shorten it" reads "must be at most 200 characters long (it has 250)"); any other
+ * message as it came.
  */
 export function plainBounds(message) {
   return message
+    .replace(/\bit has ([\d,]+) characters, and at most ([\d,]+) are taken; shorten it$/,
+      "must be at most $2 characters long (it has $1)")
+    .replace(/\bit has ([\d,]+) items, and at most ([\d,]+) are taken; shorten it$/,
+      (_, got, n) => `must have at most ${n} ${n === "1" ? "entry" : "entries"}, not ${got}`)
     .replace(/\bString should have at most (\d+) characters?$/, "must be at most $1 characters long")
     .replace(/\bString should have at least (\d+) characters?$/,
       (_, n) => (n === "1" ? "must not be empty" : `must be at least ${n} characters long`))
