@@ -25,7 +25,7 @@ def test_an_image_name_too_long_for_any_folder_is_told_its_length() -> None:
     )
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
-    assert "is 304 bytes long, and a file name may have at most 255" in said
+    assert "is 304 bytes long, and a folder or file name may have at most 255" in said
 
 
 def test_such_a_path_is_no_link_loop() -> None:

@@ -92,4 +92,4 @@ def test_a_file_named_with_input_too_long_for_any_folder_is_said_to_be_so(tmp_pa
     refused = runner.invoke(app, ["replay", str(record), "-o", str(tmp_path / "again.mp4"), "--input", given])
     assert refused.exit_code == 2, refused.output
     # It was "internal error (OSError: [Errno 36] File name too long: ...)".
-    assert "--input loras[0]: the file name (aaaaaaaaaaaaaaaaaaaaaaaa...) is 312 bytes long" in said(refused)
+    assert "--input loras[0]: the name aaaaaaaaaaaaaaaaaaaaaaaa... is 312 bytes long" in said(refused)

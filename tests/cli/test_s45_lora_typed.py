@@ -39,5 +39,5 @@ def test_a_lora_name_too_long_for_any_folder_is_said_to_be_so(suffix: str) -> No
     assert result.exit_code == 2, result.output
     # It was "internal error (OSError: [Errno 36] File name too long: 'aaaa...')".
     said = " ".join(result.output.split())
-    assert "--lora: the file name (aaaaaaaaaaaaaaaaaaaaaaaa...) is 3" in said, said
-    assert "bytes long, and a file name may have at most 255; give a shorter one" in said
+    assert "--lora: the name aaaaaaaaaaaaaaaaaaaaaaaa... is 3" in said, said
+    assert "bytes long, and a folder or file name may have at most 255; give a shorter one" in said

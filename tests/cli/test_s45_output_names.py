@@ -23,7 +23,7 @@ def test_an_output_name_too_long_for_any_folder_is_told_its_length(
     result = CliRunner().invoke(app, [*command, "-o", str(tmp_path / name)])
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
-    assert "is 304 bytes long, and a file name may have at most 255" in said
+    assert "is 304 bytes long, and a folder or file name may have at most 255" in said
     assert "internal error" not in said
 
 
@@ -43,10 +43,14 @@ def test_a_name_of_250_bytes_is_written_as_the_folder_takes_it(tmp_path: Path) -
     assert len(os.fsencode(hidden.name)) <= 255 and hidden.suffix == ".mp4"
     hidden.rename(target)
     assert target.is_file()
-    with pytest.raises(InvalidRequest, match=r"is 260 bytes long, and a file name may have at most 255"):
+    with pytest.raises(
+        InvalidRequest, match=r"is 260 bytes long, and a folder or file name may have at most 255"
+    ):
         check_writable(tmp_path / ("b" * 256 + ".mp4"))
 
 
 def test_a_folder_name_too_long_on_the_way_is_told_its_length(tmp_path: Path) -> None:
-    with pytest.raises(InvalidRequest, match=r"is 300 bytes long, and a file name may have at most 255"):
+    with pytest.raises(
+        InvalidRequest, match=r"is 300 bytes long, and a folder or file name may have at most 255"
+    ):
         check_writable(tmp_path / ("d" * 300) / "a.mp4")  # it was an internal error (OSError 36)

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api.deps import authorized, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope
-from reelgen.core.spec.lora_files import home_path
+from reelgen.core.atomic import home_path
 from reelgen.core.weights import known_sha256
 
 SUFFIX = ".safetensors"

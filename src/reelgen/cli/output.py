@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import signal
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from rich.progress import (
 
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.cli.usage import STOPPED, STOPPED_SAID
-from reelgen.core.atomic import LOOP, NAME_MAX, link_loop, name_too_long
+from reelgen.core.atomic import LOOP, link_loop, name_problem
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
@@ -96,8 +95,9 @@ def output_path(text: str) -> Path:
         raise typer.BadParameter(
             f"{text!r} holds a control character (a line break or tab); give a plain name"
         )
-    if len(os.fsencode(Path(text).name)) > NAME_MAX:  # it was an internal error (File name too long)
-        raise typer.BadParameter(name_too_long(Path(text).name))
+    too_long = name_problem(Path(text))  # it was an internal error (File name too long)
+    if too_long:
+        raise typer.BadParameter(too_long)
     if Path(text).name in ("", "..") or text.endswith("/"):  # ".. has no name before .."; "." is ""
         raise typer.BadParameter(f"{text} is a folder; give a file name in it such as clip.mp4")
     if Path(text).name.startswith(".") and not Path(text).suffix:  # "output .mp4 must end in .mp4, ..."

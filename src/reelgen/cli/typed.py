@@ -76,7 +76,7 @@ def keyframe(text: str) -> Keyframe:
 
 
 def lora(text: str) -> LoraSpec:
-    from reelgen.core.spec.lora_files import home_path  # "~/style.safetensors" as the request check reads it
+    from reelgen.core.atomic import home_path  # "~/style.safetensors" as the request check reads it
 
     path, sep, strength = text.rpartition(":")
     if not sep or not path or _there(home_path(text)):  # a file whose own name has a colon stays whole

@@ -72,11 +72,9 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
     ``own`` marks a file whose name reelgen picks (a project's state.json), not one the person gave.
     """
     path = Path(path)
-    # Asking the disk about a name (of the file or a folder on its way) too long for any folder raised
-    # "File name too long" itself: an internal error.
-    long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
-    if long is not None:
-        raise InvalidRequest(f"{param} {path}: {name_too_long(long)}", param=param)
+    too_long = name_problem(path)  # of the file or a folder on its way
+    if too_long:
+        raise InvalidRequest(f"{param} {path}: {too_long}", param=param)
     if path.is_dir():  # the finished file would be renamed onto a folder
         # "give a file path in it" made no sense for a state.json no one types.
         advice = (
@@ -104,11 +102,30 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
 
 
 def name_too_long(name: str) -> str:
-    """What is said of a file name longer than a folder takes, and how long it may be."""
+    """What is said of a name longer than a folder takes, and how long it may be."""
     return (
-        f"the file name ({name[:24]}...) is {len(os.fsencode(name))} bytes long, and a file name may have "
+        f"the name {name[:24]}... is {len(os.fsencode(name))} bytes long, and a folder or file name may have "
         f"at most {NAME_MAX}; give a shorter one"
     )
+
+
+def name_problem(path: Path) -> str | None:
+    """What is wrong with a name along ``path`` that no folder could hold, or None: asking the disk about
+    such a path raised "File name too long", an internal error."""
+    long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
+    return name_too_long(long) if long else None
+
+
+def home_path(value: str) -> Path:
+    """``value`` with a leading ``~`` or ``~user`` expanded, or as written when there is no such home.
+
+    pathlib raised "Could not determine home directory" for ``~nouser/x``, an internal error; a shell
+    leaves such a path as it is, and so does this: it is then not found.
+    """
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        return Path(value)
 
 
 def write_failed(exc: OSError, path: Path) -> WriteFailed:

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.atomic import LOOP
+from reelgen.core.atomic import LOOP, home_path, name_problem
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.lora_files import home_path, name_problem
 from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 
 #: Said after a missing file: --allow-changed-inputs cannot stand in for a file that is not there.

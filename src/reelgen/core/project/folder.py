@@ -24,11 +24,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import NAME_MAX, check_writable, staged
+from reelgen.core.atomic import check_writable, home_path, name_problem, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, field_range, fields_at, past_a_number_rule
 from reelgen.core.project.model import Defaults, Project
-from reelgen.core.spec.lora_files import home_path
 from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
@@ -171,13 +170,9 @@ def _held(lock: Path) -> Iterator[None]:
 
 def check_names(path: Path, param: str) -> None:
     """Every name along ``path`` fits a folder: a longer one was an internal error (File name too long)."""
-    for name in path.parts:
-        if len(os.fsencode(name)) > NAME_MAX:
-            raise InvalidRequest(
-                f"{param} {path}: the name {name[:24]}... is {len(os.fsencode(name))} bytes long, and a "
-                f"folder or file name may have at most {NAME_MAX}; give a shorter one",
-                param=param,
-            )
+    too_long = name_problem(path)
+    if too_long:
+        raise InvalidRequest(f"{param} {path}: {too_long}", param=param)
 
 
 def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:

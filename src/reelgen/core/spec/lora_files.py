@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from reelgen.core import safetensors_file
-from reelgen.core.atomic import NAME_MAX, name_too_long
 
 #: A file with no LoRA key, as the request check and the loader both say it.
 NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
@@ -15,25 +13,6 @@ NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
 LORA_FORMATS = (
     "LoRAs are taken as .safetensors files only (a .bin, .pt or .ckpt LoRA must be converted first)"
 )
-
-
-def home_path(value: str) -> Path:
-    """``value`` with a leading ``~`` or ``~user`` expanded, or as written when there is no such home.
-
-    pathlib raised "Could not determine home directory" for ``~nouser/style.safetensors``, an
-    internal error; a shell leaves such a path as it is, and so does this: it is then not found.
-    """
-    try:
-        return Path(value).expanduser()
-    except RuntimeError:
-        return Path(value)
-
-
-def name_problem(path: Path) -> str | None:
-    """What is wrong with a name in ``path`` no folder could hold, or None: asking the disk about it
-    raised "File name too long", an internal error."""
-    long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
-    return name_too_long(long) if long else None
 
 
 def lora_file_problem(path: Path) -> str | None:

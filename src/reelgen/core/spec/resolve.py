@@ -10,11 +10,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import LOOP, link_loop
+from reelgen.core.atomic import LOOP, home_path, link_loop, name_problem
 from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation_error
 from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
-from reelgen.core.spec.lora_files import home_path, lora_file_problem, name_problem
+from reelgen.core.spec.lora_files import lora_file_problem
 from reelgen.core.spec.numbers import range_broken, validate_options
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest, LoraSpec, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
