@@ -195,3 +195,16 @@ def test_a_connection_that_breaks_off_mid_download_is_said_so_not_as_an_internal
         "error: could not pull ltx-2b: the connection to the Hugging Face Hub broke off (ReadError: [Errno 104] "
         "Connection reset by peer); run `reelgen pull ltx-2b` again: the files already down are kept"
     )
+
+
+def test_the_loader_finds_a_companion_pulled_without_the_files_it_skips(tmp_path: Path) -> None:
+    """`models` said hf-cache of such a pull, but the loader's own look-up still called the snapshot
+    incomplete, so FramePack then refused to load: 'pull it again', which changed nothing."""
+    from reelgen.core.backends import companions
+
+    cache = tmp_path / "hf-cache"
+    files = {"model_index.json": b"{}", "vae/config.json": b"{}", "text_encoder/config.json": b"{}"}
+    snapshot(cache, "hunyuanvideo-community/HunyuanVideo", files, ("transformer/model.safetensors",))
+    found = companions.cached("hunyuanvideo-community/HunyuanVideo", ("vae", "text_encoder"))
+    assert found is not None and (found / "vae" / "config.json").is_file()
+    assert companions.cached("hunyuanvideo-community/HunyuanVideo", ("transformer",)) is None  # not pulled

@@ -52,7 +52,8 @@ class WeightSource:
         }
 
 
-def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
+def cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
+    """``repo_id``'s snapshot folder in the Hugging Face cache, whole or part-pulled; None when it is not there."""
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import IncompleteSnapshotError, LocalEntryNotFoundError
 
@@ -65,7 +66,8 @@ def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
     except IncompleteSnapshotError as exc:
         # A pull stopped part-way, its file list kept: the folder is still the model's, checked part by
         # part by the caller (`reelgen models` said "no" of a model half there, not "partial").
-        return Path(exc.snapshot_path)
+        path = getattr(exc, "snapshot_path", None)
+        return Path(path) if path else None
     except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
         return None
 
@@ -91,7 +93,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     if preset.bundled:
         return WeightSource("diffusers", bundled_folder(preset), origin="bundled")
     if preset.repo_id:
-        snap = _cached_snapshot(preset.repo_id, preset.revision)
+        snap = cached_snapshot(preset.repo_id, preset.revision)
         if snap is not None:
             _check_whole(
                 preset,
@@ -102,7 +104,7 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
             )
             # The repos it borrows parts from (FramePack's text encoders and VAE, AnimateDiff's motion
             # adapter): without them `reelgen models` said hf-cache and the load failed after the plan.
-            lacking = [repo for repo in preset.companions if _cached_snapshot(repo, None) is None]
+            lacking = [repo for repo in preset.companions if cached_snapshot(repo, None) is None]
             if lacking:
                 fix = (
                     f"run `reelgen pull {preset.name}` again to fetch {'it' if len(lacking) == 1 else 'them'}"
@@ -138,7 +140,7 @@ def _check_companions_whole(preset: Preset, fix: str = "") -> None:
     """Refuse a borrowed repo whose pull stopped part-way, leaving out what its pull skips on purpose
     (HunyuanVideo's transformer, for FramePack); one not there at all is said by the caller."""
     for repo, skip in preset.companions.items():
-        snap = _cached_snapshot(repo, None)
+        snap = cached_snapshot(repo, None)
         lost = [m for m in missing_parts(snap) if not any(fnmatch(f"{m}/", p) for p in skip)] if snap else []
         if lost:
             fix = fix or f"run `reelgen pull {preset.name}` again to finish it"
@@ -202,7 +204,7 @@ def _finish_copy(preset: Preset, local: Path) -> str:
     "Run `reelgen pull`" did not: the pull went into the Hugging Face cache, and the part copy,
     looked in first, was still refused.
     """
-    whole = preset.repo_id and _cached_snapshot(preset.repo_id, preset.revision)
+    whole = preset.repo_id and cached_snapshot(preset.repo_id, preset.revision)
     copy = f"copy the rest of {local} from where it came"
     if whole and not missing_parts(whole):
         return f"{copy}, or remove that folder to use the whole copy in the Hugging Face cache"
@@ -231,7 +233,7 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
         if preset.tiny:
             base: Path | None = tiny_folder(spec, preset)
         else:
-            base = _cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
+            base = cached_snapshot(preset.repo_id, preset.revision) if preset.repo_id else None
         return WeightSource("single_file", path, preset.repo_id, base=base, origin="local")
     if path.exists():  # /dev/zero or a FIFO was said "does not exist", though it is right there
         raise InvalidRequest(

@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 
 
 def cached(repo: str, parts: tuple[str, ...] = ()) -> Path | None:
-    """``repo``'s snapshot in the Hugging Face cache if it holds every folder in ``parts``; else None."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    """``repo``'s snapshot in the Hugging Face cache if it holds every folder in ``parts``; else None.
 
-    try:
-        folder = Path(snapshot_download(repo, local_files_only=True, cache_dir=settings.hf_cache_dir()))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
+    As ``weights.locate`` finds it: a repo pulled with some files skipped on purpose (FramePack's
+    HunyuanVideo base without its transformer) counts, where the hub's own look-up calls it incomplete.
+    """
+    from reelgen.core.weights import cached_snapshot
+
+    folder = cached_snapshot(repo, None)
+    if folder is None:
         return None
     return folder if all((folder / part).is_dir() for part in parts) else None
 
