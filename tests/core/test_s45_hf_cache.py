@@ -25,3 +25,11 @@ def test_a_cache_variable_set_empty_counts_as_unset(monkeypatch: pytest.MonkeyPa
     assert settings.hf_cache_dir() == tmp_path / "home" / "hub"
     monkeypatch.setenv("HF_HOME", "")
     assert settings.hf_cache_dir().is_absolute() and settings.hf_cache_dir() != Path(".")
+
+
+def test_the_older_name_of_the_cache_variable_is_read_as_the_hub_reads_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.setenv("HUGGINGFACE_HUB_CACHE", str(tmp_path / "legacy"))  # huggingface_hub still reads it
+    assert settings.hf_cache_dir() == tmp_path / "legacy"

@@ -35,7 +35,14 @@ class ResetPipe:
 
 @pytest.mark.parametrize(
     ("signal", "said"),
-    [("KILL", "SIGKILL (kill -9, or the system's out-of-memory"), ("TERM", "SIGTERM before")],
+    [
+        ("KILL", "SIGKILL (kill -9, or the system's out-of-memory"),
+        ("TERM", "SIGTERM before"),
+        (
+            "40",
+            "signal 40 before",
+        ),  # a real-time signal: no Signals member, and Signals(40) raised ValueError
+    ],
 )
 def test_a_killed_process_fails_the_run_with_the_signal_that_stopped_it(signal: str, said: str) -> None:
     # Before: "internal error (ConnectionResetError: [Errno 104] ...)", or "exited with code -9".

@@ -38,7 +38,7 @@ def hf_cache_dir() -> Path:
     ``~`` and ``$VAR`` are expanded as huggingface_hub expands them (``$HOME/hf`` from an env file was a
     folder named ``$HOME`` here), and a variable set empty counts as unset (it was the current folder).
     """
-    for name, below in (("HF_HUB_CACHE", ""), ("HF_HOME", "hub")):
+    for name, below in (("HF_HUB_CACHE", ""), ("HUGGINGFACE_HUB_CACHE", ""), ("HF_HOME", "hub")):
         value = os.path.expandvars(os.path.expanduser(os.environ.get(name, "")))
         if value:
             return Path(value) / below

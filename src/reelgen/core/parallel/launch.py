@@ -267,7 +267,8 @@ def _handle(message: tuple[Any, ...], progress: Progress) -> None:
 def _check_exit(process: _Process) -> None:
     code = process.popen.wait()
     if code < 0:  # "exited with code -9" said nothing of who stopped it
-        name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+        # Real-time signals (34-64) are valid but no Signals member: Signals(40) raised ValueError.
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else f"signal {-code}"
         why = " (kill -9, or the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
         raise GenerationFailed(
             f"process {process.rank} of the run was stopped by {name}{why} before it said why; "
