@@ -54,3 +54,11 @@ def test_a_folder_name_too_long_on_the_way_is_told_its_length(tmp_path: Path) ->
         InvalidRequest, match=r"is 300 bytes long, and a folder or file name may have at most 255"
     ):
         check_writable(tmp_path / ("d" * 300) / "a.mp4")  # it was an internal error (OSError 36)
+
+
+def test_a_name_that_fits_but_whose_record_does_not_is_told_so(tmp_path: Path) -> None:
+    # 255 bytes: the video's name fits, its record's (.json, one byte longer) does not; an internal error.
+    result = CliRunner().invoke(app, ["generate", "a red circle", "-o", str(tmp_path / ("a" * 251 + ".mp4"))])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "is 256 bytes long" in said and "(its record, NAME.json, goes beside it)" in said

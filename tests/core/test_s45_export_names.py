@@ -30,20 +30,24 @@ def test_the_name_offered_keeps_a_dot_that_is_part_of_the_name(name: str, advice
     )
 
 
-def test_a_name_longer_than_a_file_name_may_be_is_refused_as_too_long(tmp_path: Path) -> None:
-    # Refused as "cannot write into <folder> (File name too long); give a path in a folder you can write to".
+def test_a_name_whose_record_no_folder_could_hold_is_refused_as_too_long(tmp_path: Path) -> None:
+    # 255 bytes fit a folder, but its record's name (.json) is 256: asking the disk about it was an
+    # internal error ("File name too long").
     with pytest.raises(InvalidRequest) as refused:
-        check_output(tmp_path / ("c" * 241 + ".mp4"), ExportSettings())
-    assert refused.value.message.startswith(
-        f"export.output: {'c' * 24}... is 245 bytes long; a film's name may"
+        check_output(tmp_path / ("c" * 251 + ".mp4"), ExportSettings())
+    assert refused.value.message.endswith(
+        "is 256 bytes long, and a folder or file name may have at most 255; give a shorter one "
+        "(its record, NAME.json, goes beside it)"
     )
-    assert refused.value.message.endswith("give a shorter name")
 
 
 def test_the_longest_name_taken_is_written(tmp_path: Path) -> None:
-    out = tmp_path / ("c" * 236 + ".mp4")
+    # 250 bytes: its record is 251 and the hidden names it is written under first are cut to fit (a limit
+    # of 240 refused names that would have been written).
+    out = tmp_path / ("c" * 246 + ".mp4")
     settings = ExportSettings(width=32, height=32, fps=4)
     assert export([Segment("one", 0.5, card=TitleCard(text="One"))], settings, out).path.is_file()
+    assert out.with_suffix(".json").is_file()
 
 
 def test_a_long_title_gives_a_default_name_a_file_can_have(tmp_path: Path) -> None:

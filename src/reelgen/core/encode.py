@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.ahead import ahead
-from reelgen.core.atomic import staged
+from reelgen.core.atomic import name_problem, staged
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF, MUXER_OPTIONS, encode_gif
 from reelgen.core.types import Audio, Video
@@ -83,6 +83,13 @@ def check_record_free(video: str | Path, param: str = "output") -> None:
     """
     video = Path(video)
     record = video.with_suffix(".json")
+    # The record's name is longer than a .mp4's by a byte: a video name of 255 bytes fit, then asking the
+    # disk about its record was "File name too long", an internal error.
+    too_long = name_problem(video) or name_problem(record)
+    if too_long:
+        raise InvalidRequest(
+            f"{param} {video}: {too_long} (its record, NAME.json, goes beside it)", param=param
+        )
     if record.exists() and not _is_record(record):
         raise InvalidRequest(
             f"{param} {video}: its record would replace {record}, which is not a record reelgen wrote; "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import mimetypes
-import os
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,9 +28,6 @@ from reelgen.core.progress import Progress
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.types import to_fraction
 
-#: The longest name a film may have: a file name takes 255 bytes, and the film's record (.json) is
-#: first written as a hidden name 15 bytes longer than the film's.
-MAX_NAME_BYTES = 240
 #: Output size and rate of a timeline made only of title cards.
 CARD_ONLY_SHAPE = (1280, 720, Fraction(24))
 
@@ -164,14 +160,6 @@ def check_output(
     """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players);
     one named ``.gif`` is an animated GIF whatever container the project's films are in, except
     ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name."""
-    if len(os.fsencode(output.name)) > MAX_NAME_BYTES:
-        # Else refused only as first written (".NAME-0123456789ab.mp4"), as "cannot write into" its folder.
-        raise InvalidRequest(
-            f"{names('output')}: {output.name[:24]}... is {len(os.fsencode(output.name))} bytes long; "
-            f"a film's name may have {MAX_NAME_BYTES} (the system's 255, less what its record and the file "
-            "it is written to first add); give a shorter name",
-            param=names("output"),
-        )
     if is_gif(output):
         check_gif_output(output, names, settings.container.value, on_server)
     elif output.suffix.lower() != f".{settings.container.value}":
@@ -183,6 +171,7 @@ def check_output(
             f"(films are {_FILMS})",
             param=names("output"),
         )
+    check_record_free(output, names("output"))  # its name and its record's fit a folder, and no JSON is lost
 
 
 def _inputs(
