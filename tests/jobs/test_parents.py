@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,8 @@ def test_a_parent_fans_out_render_children_and_completes_with_their_ids(
     assert [kinds.payload_of(c).prompt for c in children] == ["a fox #0", "a fox #1", "a fox #2"]  # type: ignore[attr-defined]
     assert done.metrics["children"] == 3
     assert [e.type for e in service.events(parent.id)] == ["queued", "started", "completed"]
+    gc.collect()
+    assert parent.id not in service.parents._locks  # kept for good once it ended, one per parent ever run
 
 
 def test_a_parent_fails_naming_the_children_that_failed_and_why(

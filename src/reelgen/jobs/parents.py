@@ -14,6 +14,7 @@ import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -53,8 +54,9 @@ class ParentDriver:
         self.max_attempts = max_attempts
         # One lock per parent, not one for all: a big batch's first advance plans every item (minutes for
         # thousands of keyframes), and one lock held that long stalled every other batch's create and
-        # every other parent's children. ``_locks_lock`` guards only the dict.
-        self._locks: dict[str, threading.RLock] = {}
+        # every other parent's children. ``_locks_lock`` guards only the dict. Weak: a parent's lock
+        # lives while someone holds it (a plain dict kept one per parent that ever ran, for good).
+        self._locks: weakref.WeakValueDictionary[str, threading.RLock] = weakref.WeakValueDictionary()
         self._locks_lock = threading.Lock()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -117,10 +119,8 @@ class ParentDriver:
                 try:
                     parent = self.store.get(parent_id)
                 except JobNotFound:
-                    self._forget(parent_id)
                     return None
                 if parent.terminal:
-                    self._forget(parent_id)  # an ended parent is never advanced again
                     return parent
                 if parent.cancel_requested:
                     return self._cancelled(parent)
@@ -131,10 +131,6 @@ class ParentDriver:
     def _lock_of(self, parent_id: str) -> threading.RLock:
         with self._locks_lock:
             return self._locks.setdefault(parent_id, threading.RLock())
-
-    def _forget(self, parent_id: str) -> None:
-        with self._locks_lock:
-            self._locks.pop(parent_id, None)
 
     def cancel(self, parent: Job) -> Job | None:
         """End ``parent``, whose cancel was asked for: its kind is told first, outside the lock, so a long
