@@ -14,20 +14,34 @@ URL = "data:image/png;base64," + base64.b64encode(png(colour=(0, 0, 255))).decod
 
 
 @pytest.mark.parametrize(
-    ("fields", "files"),
+    ("fields", "files", "both"),
     [
-        ({}, [("image", ("a.png", png(), "image/png")), ("input_reference", ("b.png", png(), "image/png"))]),
-        ({"image_url": URL}, [("image", ("a.png", png(), "image/png"))]),
-        ({"image_url": URL}, [("input_reference", ("a.png", png(), "image/png"))]),
+        (
+            {},
+            [("image", ("a.png", png(), "image/png")), ("input_reference", ("b.png", png(), "image/png"))],
+            "one file, not two",  # two files, not a file and a URL
+        ),
+        (
+            {"image_url": URL},
+            [("image", ("a.png", png(), "image/png"))],
+            "an `image` file or `image_url`, not both",
+        ),
+        (
+            {"image_url": URL},
+            [("input_reference", ("a.png", png(), "image/png"))],
+            "an `image` file or `image_url`, not both",
+        ),
     ],
 )
-def test_two_start_images_are_refused_naming_both(client: TestClient, fields: dict, files: list) -> None:
+def test_two_start_images_are_refused_naming_both(
+    client: TestClient, fields: dict, files: list, both: str
+) -> None:
     resp = client.post("/api/video/animate", data={**FORM, **fields}, files=files)
     # The image file ran and the other image was dropped unsaid.
     assert resp.status_code == 400, resp.text
     error = resp.json()["error"]
     assert error["param"] == "image"
-    assert error["message"] == "give the start image once: an `image` file or `image_url`, not both"
+    assert error["message"] == f"give the start image once: {both}"
     assert client.get("/v1/videos").json()["data"] == []
 
 

@@ -162,24 +162,9 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
     return BatchPayload(
         manifest=body.manifest,
         input_folder=str(base),
-        output_folder=str(writable_folder(_not_a_file(out), "output_folder")),
+        output_folder=str(writable_folder(out, "output_folder")),
         price_per_gpu_hour=body.price_per_gpu_hour,
         name=body.name or "",
-    )
-
-
-def _not_a_file(out: Path) -> Path:
-    """``out`` unless it, or a folder on its way, is a file (mkdir said only 'File exists' of it)."""
-    nearest = out
-    while not nearest.exists() and nearest != nearest.parent:
-        nearest = nearest.parent
-    if nearest.is_dir():
-        return out
-    where = f"{out} is a file" if nearest == out else f"{nearest} (on the way to {out}) is a file"
-    raise ApiError(
-        400,
-        f"output_folder: {where}; give a folder for the outputs (it is made if missing)",
-        param="output_folder",
     )
 
 

@@ -93,7 +93,9 @@ def writable_folder(path: Path, param: str) -> Path:
         nearest = nearest.parent
     if not nearest.is_dir():  # mkdir said only "File exists" or "Not a directory" of it
         where = f"{path} is a file" if nearest == path else f"{nearest} (on the way to {path}) is a file"
-        raise ApiError(400, f"{param}: {where}; give a folder (it is made if missing)", param=param)
+        raise ApiError(
+            400, f"{param}: {where}; give a folder for the outputs (it is made if missing)", param=param
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -180,9 +180,9 @@ async def _legacy_create(request: Request, key: str | None, *, needs_image: bool
     async with legacy_errors():
         body = parse_create(to_create(data))
         if len(images) + (body.input_reference is not None) > 1:  # one of them ran, the other unsaid
-            raise ApiError(
-                400, "give the start image once: an `image` file or `image_url`, not both", param="image"
-            )
+            # Two files, or a file and a URL: this route's words name input_reference as image.
+            said = "one file, not two" if len(images) > 1 else "an `image` file or `image_url`, not both"
+            raise ApiError(400, f"give the start image once: {said}", param="image")
         if needs_image and image is None and body.input_reference is None:
             raise ApiError(400, "animate needs a start image: an `image` file or `image_url`", param="image")
         job, _ = await create_job(request, body, {"input_reference": image} if image else {}, key)

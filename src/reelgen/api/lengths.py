@@ -18,7 +18,7 @@ def shown(value: str | float) -> str:
     """``value`` as the client wrote it: text quoted (a long one cut short), ``4.0`` as ``4``."""
     if isinstance(value, str):
         return repr(value) if len(value) <= _SHOWN else f"{value[:_SHOWN]!r}..."
-    if value.is_integer() and abs(value) < 1e16:  # a JSON 4 arrives as 4.0
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e16):  # a JSON 4 arrives as 4.0
         return str(int(value))
     return repr(value)
 

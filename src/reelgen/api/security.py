@@ -120,9 +120,10 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
     except (OSError, SyntaxError, ValueError):  # Pillow's text names our BytesIO object, not the upload
         other = _other_format(data)
         # A GIF, BMP or TIFF was "not a readable image", as if the file were broken.
-        fmt, said = "", f"a {other} image is not taken here" if other else "not a readable image"
-    if fmt not in IMAGE_FORMATS:
-        raise ApiError(400, f"{param}: {said}; valid formats: {valid}", param=param, code="invalid_image")
+        said = f"a {other} image is not taken here" if other else "not a readable image"
+        raise ApiError(
+            400, f"{param}: {said}; valid formats: {valid}", param=param, code="invalid_image"
+        ) from None
     if width * height > max_pixels:
         raise _too_large(param, max_pixels, f"image is {width}x{height} ({width * height} pixels)")
     return ProbedImage(data, IMAGE_FORMATS[fmt], width, height)
