@@ -96,6 +96,13 @@ def test_a_changed_source_is_refused_unless_allowed(tmp_path: Path) -> None:
     allowed = runner.invoke(app, ["replay", str(out), "-o", str(again), "--allow-changed-inputs"])
     assert allowed.exit_code == 0, allowed.output
     assert "warning: source:" in said(allowed) and picture(again)[1].shape[0] == 5
+    # Another file named with --input is no edit of the source: it is said not to be that file.
+    other = _clip(tmp_path / "other.mp4", frames=4)
+    named = runner.invoke(
+        app, ["replay", str(out), "-o", str(tmp_path / "x.mp4"), "--input", f"source={other}"]
+    )
+    assert named.exit_code == 2
+    assert f"source: {other} is not the file the video was made from" in said(named)
 
 
 def test_a_missing_source_is_refused_naming_it_even_when_changes_are_allowed(tmp_path: Path) -> None:

@@ -318,7 +318,7 @@ def _changed_files(record: dict[str, Any], source: Path) -> tuple[list[str], lis
     """The source and stage weights a replay cannot use (gone, or pulled weights damaged since), and those
     whose content differs from the record, one line each."""
     from reelgen.core.enhance.weights import folder, sha256
-    from reelgen.core.replay_inputs import PUT_BACK
+    from reelgen.core.replay_inputs import CHANGED, NOT_THE_FILE, PUT_BACK
     from reelgen.core.weights import sha256_file
 
     gone, changed = [], []
@@ -328,7 +328,8 @@ def _changed_files(record: dict[str, Any], source: Path) -> tuple[list[str], lis
     elif not isinstance(known, str):
         changed.append(f"source: {source} cannot be checked: the record holds no SHA-256 of it")
     elif known != sha256(source):  # not the cached hash: a clip edited in place keeps its path
-        changed.append(f"source: {source} has changed since the video was made")
+        given = source != Path(str(record["source"].get("path")))  # --input source=OTHER, not its own edited
+        changed.append(f"source: {source} {NOT_THE_FILE if given else CHANGED}")
     for stage in record["enhance"]:
         weights = stage.get("weights")
         if not (isinstance(weights, dict) and isinstance(weights.get("path"), str)):
