@@ -61,6 +61,21 @@ def test_file_hash_is_sha256_and_cached(tmp_path: Path) -> None:
     assert expected in cache.read_text()
 
 
+@pytest.mark.parametrize("left", ['["a list"]', '"a string"', '{"key": 5}', "{not json"])
+def test_a_hash_cache_some_other_tool_left_is_started_over(tmp_path: Path, left: str) -> None:
+    cache = weights.settings.home() / "hash-cache.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(left)
+    data = tmp_path / "w.safetensors"
+    data.write_bytes(b"xyz" * 100)
+    expected = hashlib.sha256(b"xyz" * 100).hexdigest()
+    # A list or a string in the cache once failed the hash (and so the render's record) with a TypeError.
+    assert weights.known_sha256(data) is None
+    assert weights.sha256_file(data) == expected
+    assert expected in json.loads(cache.read_text()).values()
+    assert weights.known_sha256(data) == expected
+
+
 def test_pull_fetches_companion_repos_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[tuple[str, Any]] = []
 

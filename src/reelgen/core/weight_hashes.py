@@ -21,14 +21,21 @@ def _hash_key(path: Path) -> str:
     return f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
 
 
+def _read_cache(cache_file: Path) -> dict[str, str]:
+    """The hash cache's entries; empty when it is missing, unreadable or not a JSON object of strings."""
+    try:
+        known = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        return {}
+    # Only a cache: a file some other tool or a half-copied backup left is started over, not trusted.
+    if not isinstance(known, dict):
+        return {}
+    return {k: v for k, v in known.items() if isinstance(v, str)}
+
+
 def known_sha256(path: Path) -> str | None:
     """The SHA-256 of ``path`` if ``sha256_file`` has hashed it as it is now; never reads the file."""
-    try:
-        known = json.loads((settings.home() / "hash-cache.json").read_text())
-    except (OSError, ValueError):
-        return None
-    value = known.get(_hash_key(path.resolve())) if isinstance(known, dict) else None
-    return str(value) if value else None
+    return _read_cache(settings.home() / "hash-cache.json").get(_hash_key(path.resolve()))
 
 
 def sha256_file(path: Path) -> str:
@@ -39,12 +46,9 @@ def sha256_file(path: Path) -> str:
         return path.name
     key = _hash_key(path)
     cache_file = settings.home() / "hash-cache.json"
-    try:
-        known = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        known = {}
+    known = _read_cache(cache_file)
     if key in known:
-        return str(known[key])
+        return known[key]
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
