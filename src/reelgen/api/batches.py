@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +35,7 @@ from reelgen.api.fanout import (
     whole,
     writable_folder,
 )
+from reelgen.api.inputs import decodes
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
@@ -204,7 +206,10 @@ async def create_batch(
             metadata=body.metadata,
         )
 
-    job, replayed = await run_in_threadpool(submit)
+    # Planning decodes the input folder's images (keyframes scored, start images checked): under the
+    # app's bound on concurrent decodes, as an upload's decode is, so many creates at once cannot
+    # hold many full-size pictures.
+    job, replayed = await anyio.to_thread.run_sync(submit, limiter=decodes(request))
     children = await run_in_threadpool(service.children, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -37,6 +38,7 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.files import FileAnswer
+from reelgen.api.inputs import decodes
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
@@ -240,7 +242,10 @@ async def create_shootout(
             metadata=body.metadata,
         )
 
-    job, replayed = await run_in_threadpool(submit)
+    # Planning decodes the input folder's images (keyframes scored, start images checked): under the
+    # app's bound on concurrent decodes, as an upload's decode is, so many creates at once cannot
+    # hold many full-size pictures.
+    job, replayed = await anyio.to_thread.run_sync(submit, limiter=decodes(request))
     children = await run_in_threadpool(service.children, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)
