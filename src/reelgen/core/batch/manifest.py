@@ -183,6 +183,10 @@ class BatchItem(Settings):
         return self.output if self.output != self.stem else f"{self.output}.mp4"
 
 
+#: The most items one batch holds.
+MAX_ITEMS = 10_000
+
+
 class Manifest(BaseModel):
     """A batch: defaults and items. Output names are unique, so each item has its own files."""
 
@@ -190,7 +194,7 @@ class Manifest(BaseModel):
 
     version: Literal[1] = MANIFEST_VERSION
     defaults: BatchDefaults = Field(default_factory=BatchDefaults)
-    items: list[BatchItem] = Field(min_length=1)
+    items: list[BatchItem] = Field(min_length=1, max_length=MAX_ITEMS)
 
     @field_validator("items", mode="before")
     @classmethod
@@ -199,6 +203,13 @@ class Manifest(BaseModel):
             raise ValueError(
                 'there are none; give at least one, e.g. {"output": "shot-001", "images": ["a.png"]} '
                 "(`reelgen manifest create FOLDER` makes one per image)"
+            )
+        # Each item is a job of its own: a million-item body kept a server planning (and its queue
+        # filling) long after the request, with nothing a person could follow.
+        if isinstance(value, list) and len(value) > MAX_ITEMS:
+            raise ValueError(
+                f"there are {len(value):,}; a batch holds at most {MAX_ITEMS:,} items: "
+                "split the manifest into several batches"
             )
         return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,10 @@ def _numbered(entry: Any, index: int) -> Any:
     return entry
 
 
+#: The most prompts one shoot-out compares.
+MAX_PROMPTS = 1_000
+
+
 class PromptsFile(NumberFields):
     """The prompts file. ``prompts`` may be plain strings or entries; either gets the id p1, p2 ... by place
     unless it names its own. A number field refuses ``.inf`` (``price_per_gpu_hour: .inf`` wrote
@@ -108,7 +113,7 @@ class PromptsFile(NumberFields):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    prompts: list[PromptEntry] = Field(min_length=1)
+    prompts: list[PromptEntry] = Field(min_length=1, max_length=MAX_PROMPTS)
     settings: Settings = Field(default_factory=Settings)
     weights: Weights = Field(default_factory=Weights)
     price_per_gpu_hour: float = Field(default=2.0, ge=0)
@@ -129,12 +134,17 @@ class PromptsFile(NumberFields):
     def _some_prompt(cls, value: Any) -> Any:
         if value == []:  # before pydantic's own words, "List should have at least 1 item after validation"
             raise ValueError("there are none; give at least one (a line of text, or id: and prompt:)")
+        if isinstance(value, list) and len(value) > MAX_PROMPTS:  # each is a trial for every model
+            raise ValueError(
+                f"there are {len(value):,}; a shoot-out compares at most {MAX_PROMPTS:,} prompts: "
+                "split them over several shoot-outs"
+            )
         return value
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PromptsFile:
-        ids = [p.id for p in self.prompts]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        counted = Counter(p.id for p in self.prompts)  # ids.count per id was quadratic in the prompts
+        repeated = sorted(i for i, n in counted.items() if n > 1)
         if repeated:
             raise ValueError(f"prompt ids must differ; repeated: {', '.join(repeated)}")
         return self
