@@ -71,7 +71,8 @@ def flow(live_server: Served, chromium: Any, shots: Path) -> Iterator[dict[str, 
     expect(long_card.locator("img.preview")).to_be_visible(timeout=60_000)
     expect(long_card.locator("progress")).to_have_accessible_name(long["prompt"])  # whose progress it is
 
-    first = submit(page, model="reelgen-micro", prompt="a blue square moving left", frames=25, steps=20)
+    # reelgen-micro's fewest frames: the clip only has to play, preview and be remixed and enhanced.
+    first = submit(page, model="reelgen-micro", prompt="a blue square moving left", frames=13, steps=20)
     second = submit(page, model="wan-tiny", prompt="a fox in snow", frames=9, steps=2)
     second_card = page.locator(f'.card[data-id="{second["id"]}"]')
     expect(second_card).to_have_attribute("data-position", "1")
@@ -118,7 +119,7 @@ def test_finished_video_plays_in_the_page(flow: dict[str, Any], shots: Path) -> 
     duration = page.wait_for_function(
         "v => v.readyState >= 1 && v.duration > 0 && v.duration", arg=video.element_handle(), timeout=30_000
     ).json_value()
-    assert duration == pytest.approx(25 / 12, abs=0.1)
+    assert duration == pytest.approx(13 / 12, abs=0.1)
     page.screenshot(path=shots / "queue-done.png")
 
 
@@ -130,7 +131,7 @@ def test_remix_prefills_the_form_and_queues_a_remix(flow: dict[str, Any], shots:
     assert page.input_value("#f-prompt") == original["prompt"]
     assert page.input_value("#f-model") == "reelgen-micro"
     assert page.input_value("#f-seed") == str(original["seed"]) and page.is_checked("#f-seed-lock")
-    assert page.input_value("#f-steps") == "20" and page.input_value("#f-frames") == "25"
+    assert page.input_value("#f-steps") == "20" and page.input_value("#f-frames") == "13"
     assert page.is_disabled("#f-model") and page.is_disabled("#f-frames")
     page.screenshot(path=shots / "remix.png")
     page.fill("#f-prompt", "a blue square moving left, at night")
@@ -181,7 +182,7 @@ def test_enhance_from_a_finished_cards_dialog(flow: dict[str, Any], shots: Path)
         page.click("#enh-submit")
     video = answer.value.json()
     assert answer.value.status == 202 and video["remixed_from_video_id"] == first["id"], video
-    assert (video["size"], video["fps"], video["num_frames"]) == ("256x256", 24.0, 49)
+    assert (video["size"], video["fps"], video["num_frames"]) == ("256x256", 24.0, 25)
     expect(dialog).to_be_hidden()
     card = page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".meta")).to_contain_text(f"enhanced from {first['id'][6:14]}")
@@ -264,11 +265,11 @@ def test_live_preview_shows_the_clips_colours(flow: dict[str, Any]) -> None:
     video = card.locator("video").element_handle()
     page.wait_for_function("v => v.readyState >= 2", arg=video, timeout=30_000)
     assert "step 20" in (card.locator("img.preview").get_attribute("alt") or "")
-    # The preview is the middle latent frame: 25 frames make 7, and the 4th covers frames 9-12.
-    preview, frame = page.evaluate(GRIDS, [card.element_handle(), 10.5 / 12])
+    # The preview is the middle latent frame: 13 frames make 4, and the 3rd covers frames 5-8.
+    preview, frame = page.evaluate(GRIDS, [card.element_handle(), 6.5 / 12])
     error = sum(abs(a - b) for a, b in zip(preview, frame, strict=True)) / len(frame)
     if error >= 24:  # read once more, in case the frame was not yet painted, and say both
-        preview, frame = page.evaluate(GRIDS, [card.element_handle(), 10.6 / 12])  # same frame, a new seek
+        preview, frame = page.evaluate(GRIDS, [card.element_handle(), 6.6 / 12])  # same frame, a new seek
         again = sum(abs(a - b) for a, b in zip(preview, frame, strict=True)) / len(frame)
         error, first_read = again, error
         assert error < 24, (
