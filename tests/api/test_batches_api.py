@@ -13,16 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
-from reelgen.jobs.service import JobService
 from tests.api.serving import serving
-from tests.jobs import conftest as jobs_fixtures
 from tests.jobs.batch_cases import COUNTS, DEFAULTS, ITEMS, make_shots
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.helpers import wait_for
-
-# The job layer's live fixtures: a private Ray for the session and services with the jobtest family.
-ray_cluster = jobs_fixtures.ray_cluster
-jobtest_family = jobs_fixtures.jobtest_family
-make_service = jobs_fixtures.make_service
 
 
 @pytest.fixture
@@ -30,13 +24,24 @@ def shots(tmp_path: Path) -> Path:
     return make_shots(tmp_path / "shots")
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One live server (one worker process) for the module; each test waits for its own batch to end."""
+    with family_known():
+        service = start_service(tmp_path_factory.mktemp("batches-live") / "jobs")
+        try:
+            with serving(service) as url:
+                yield url
+        finally:
+            service.stop()
+
+
 @pytest.fixture
-def api(
-    make_service: Callable[..., JobService], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[httpx.Client]:
-    """A client of a live server whose batches may use the folders under this test's tmp_path."""
+def api(server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.Client]:
+    """A client of the live server whose batches may use the folders under this test's tmp_path
+    (the server reads REELGEN_BATCH_ROOTS on each request)."""
     monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
-    with serving(make_service()) as url, httpx.Client(base_url=url, timeout=60.0) as client:
+    with httpx.Client(base_url=server, timeout=60.0) as client:
         yield client
 
 
@@ -51,6 +56,7 @@ def test_a_batch_reports_its_failed_items_with_reasons_and_completes_with_the_su
     api: httpx.Client, shots: Path
 ) -> None:
     body = {"manifest": {"defaults": DEFAULTS, "items": ITEMS}, "input_folder": str(shots), "name": "shots"}
+    earlier = [b["id"] for b in api.get("/v1/batches").json()["data"]]  # the module's other tests' batches
     resp = api.post("/v1/batches", json=body)
     assert resp.status_code == 202, resp.text
     batch = resp.json()
@@ -90,7 +96,7 @@ def test_a_batch_reports_its_failed_items_with_reasons_and_completes_with_the_su
     assert (
         api.get(f"/v1/videos/{black['job_id']}").json()["status"] == "failed"
     )  # a render item is a video job
-    assert [b["id"] for b in api.get("/v1/batches").json()["data"]] == [batch["id"]]
+    assert [b["id"] for b in api.get("/v1/batches").json()["data"]] == [batch["id"], *earlier]
     assert batch["id"] not in [v["id"] for v in api.get("/v1/videos", params={"limit": 100}).json()["data"]]
 
 

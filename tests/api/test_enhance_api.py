@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,20 +24,25 @@ from reelgen.core.record import load_record
 from reelgen.jobs.service import JobService
 from tests.api.conftest import files_under
 from tests.core.enhance_media import flat_png_clip
-from tests.jobs.conftest import jobtest_family, make_service, ray_cluster  # noqa: F401  (live fixtures)
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.helpers import wait_for
 from tests.jobs.test_enhance_kind import clip, decoded
 
 FOX = {"model": "jobtest-tiny", "prompt": "a red fox"}  # 32x32, 5 frames at 8 fps
 
 
-@pytest.fixture
-def live(make_service: Callable[..., JobService]) -> Iterator[TestClient]:  # noqa: F811
-    """The API over a started job service whose CPU worker renders the jobtest model."""
-    service = make_service()
-    settings = ApiSettings(jobs=service.settings, serve_web=False)
-    with TestClient(create_app(settings, service=service), raise_server_exceptions=False) as client:
-        yield client
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The API over a started job service whose CPU worker renders the jobtest model: one for the
+    module (one worker process); each test makes its own videos and waits for them to finish."""
+    with family_known():
+        service = start_service(tmp_path_factory.mktemp("enhance-live") / "jobs")
+        try:
+            settings = ApiSettings(jobs=service.settings, serve_web=False)
+            with TestClient(create_app(settings, service=service), raise_server_exceptions=False) as client:
+                yield client
+        finally:
+            service.stop()
 
 
 def finished(client: TestClient, video_id: str) -> dict[str, Any]:
@@ -84,12 +89,12 @@ def test_a_render_enhanced_x2_through_the_api(live: TestClient, tmp_path: Path) 
     assert part.headers["content-range"].startswith("bytes 0-99/")
 
     events = list(sse_events(iter(live.get(f"/v1/videos/{video['id']}/events").text.split("\n"))))
-    made = [data for _, name, data in events if name == "progress" and data["stage"] == "interpolate"]
+    made_frames = [d for _, name, d in events if name == "progress" and d["stage"] == "interpolate"]
     # One step per place between two source frames (5 - 1), a made frame or, at a cut the tiny model's
     # noise-like frames may read as, a repeated one: the stream cannot know the cuts ahead. Progress
     # events are spaced in time, so on a loaded machine the last ones may fold into the completed event.
-    steps = [m["step"] for m in made]
-    assert {m["total"] for m in made} == {4} and steps == sorted(steps)
+    steps = [m["step"] for m in made_frames]
+    assert {m["total"] for m in made_frames} == {4} and steps == sorted(steps)
     assert events[-1][1] == "completed" and events[-1][2]["video"]["num_frames"] == 9
     listed = [v["id"] for v in live.get("/v1/videos").json()["data"]]
     assert video["id"] in listed and render["id"] in listed

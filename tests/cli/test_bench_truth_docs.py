@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import shlex
@@ -47,17 +48,48 @@ def _script_commands() -> list[tuple[str, list[str]]]:
     return found
 
 
+#: Runs each script named on its command line as ``python SCRIPT --help`` would, one after the other in
+#: this one process (their imports, torch among them, made once, not once a script); prints a JSON map
+#: of script to [exit code, stdout, stderr].
+_HELPS = r"""
+import contextlib, io, json, runpy, sys, traceback
+said = {}
+for path in sys.argv[1:]:
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    sys.argv = [path, "--help"]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            runpy.run_path(path, run_name="__main__")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    said[path] = [code, out.getvalue(), err.getvalue()]
+print(json.dumps(said))
+"""
+
+
 @cache
-def _help(script: str) -> str:
+def _helps() -> dict[str, tuple[int, str, str]]:
+    """Every script the doc runs, asked for its ``--help``: (exit code, stdout, stderr) by script name."""
+    scripts = sorted({name for name, _ in _script_commands() if (BENCHMARKS / name).is_file()})
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--help"],
+        [sys.executable, "-c", _HELPS, *(str(BENCHMARKS / name) for name in scripts)],
         capture_output=True,
         text=True,
         env=ENV,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    said = json.loads(done.stdout.splitlines()[-1])
+    return {Path(path).name: (code, out, err) for path, (code, out, err) in said.items()}
+
+
+def _help(script: str) -> str:
+    code, out, err = _helps()[script]
+    assert code == 0, err
+    return out
 
 
 def _positionals(args: list[str]) -> list[str]:

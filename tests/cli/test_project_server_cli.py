@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
-from tests.jobs.projects import edit, live_api, make_film, streams
+from tests.jobs.projects import copy_film, edit, live_api, make_film, streams
 
 runner = CliRunner()
 
@@ -28,9 +29,18 @@ def lines(*args: str) -> list[str]:
     return result.stdout.splitlines()
 
 
-def test_render_export_and_status_through_a_server(server: str, tmp_path: Path) -> None:
-    film = make_film(tmp_path / "film")
-    rendered = lines("render", str(film), "--server", server, "--export", "-q")
+@pytest.fixture(scope="module")
+def rendered_film(server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The film rendered and exported through the server once, and what the render printed: the first
+    test reads it, later ones start from copies of it (none changes this folder)."""
+    film = make_film(tmp_path_factory.mktemp("rendered") / "film")
+    return film, lines("render", str(film), "--server", server, "--export", "-q")
+
+
+def test_render_export_and_status_through_a_server(
+    server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    film, rendered = rendered_film
     assert [line.split()[:2] for line in rendered[:2]] == [["rendered", "boats:"], ["rendered", "pan:"]]
     assert rendered[2] == str(film / "exports" / "harbour-lights.mp4")
     # The server's clips came home: the local project reads as rendered, and exports here without a server.
@@ -108,10 +118,18 @@ def test_a_project_folder_that_cannot_take_what_comes_home_is_refused_before_the
 
 
 def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not_uploaded(
-    server: str, tmp_path: Path
+    server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    film = make_film(tmp_path / "film")
-    lines("render", str(film), "-q")  # in process: the clips are here, not on the server
+    # The clips are here, not on the server: the rendered film's clips in a folder this server never saw
+    # (as `reelgen project render` in process leaves it: no server's project id, no export yet).
+    film = copy_film(rendered_film[0], tmp_path / "film")
+    (film / ".reelgen" / "servers.json").unlink()
+    shutil.rmtree(film / "exports")
+    assert [json.loads(row)["status"] for row in lines("status", str(film), "--json")] == [
+        "card",
+        "rendered",
+        "rendered",
+    ]
     result = runner.invoke(app, ["project", "export", str(film), "--server", server, "-q"])
     assert result.exit_code == 2
     said = " ".join(result.output.split())
@@ -123,12 +141,11 @@ def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not
 
 
 def test_a_film_from_the_server_never_lands_on_a_clip_or_a_json_of_ones_own(
-    server: str, tmp_path: Path
+    server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
     # Downloaded over a scene's clip, the film (and its record) took the clip's place, the scene still
     # read as rendered and the next export joined the film in as it; a notes.json went to its record.
-    film = make_film(tmp_path / "film")
-    lines("render", str(film), "--server", server, "-q")
+    film = copy_film(rendered_film[0], tmp_path / "film")  # rendered through the server, clips brought home
     clip = next((film / "clips").glob("*.mp4"))
     notes = tmp_path / "notes.json"
     notes.write_text('{"mine": true}')

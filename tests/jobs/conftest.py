@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,14 +77,43 @@ def ray_cluster(reelgen_home: Path) -> Iterator[None]:
         shutdown_ray(temp)
 
 
-@pytest.fixture
-def jobtest_family() -> Iterator[None]:
-    """The jobtest family and the fan-out parent kind, known in this process."""
+@contextmanager
+def family_known() -> Iterator[None]:
+    """The jobtest family and the fan-out parent kind, known in this process while it lasts."""
     registry.register(fakes.SPEC)
     kinds.register(fakes.FanOut())
-    yield
-    kinds.unregister("fanout")
-    registry.unregister("jobtest")
+    try:
+        yield
+    finally:
+        kinds.unregister("fanout")
+        registry.unregister("jobtest")
+
+
+@pytest.fixture
+def jobtest_family() -> Iterator[None]:
+    """The jobtest family and the fan-out parent kind, known in this process.
+
+    A module that shares one service between its tests overrides this with a module-scoped one
+    (``family_known``), so no test's teardown unregisters what the shared service still runs."""
+    with family_known():
+        yield
+
+
+def start_service(data_dir: Path, engine: str = "local", **overrides: object) -> JobService:
+    """A started job service with one CPU worker that knows the jobtest family (the caller stops it)."""
+    fields: dict[str, object] = dict(
+        engine=engine,
+        data_dir=data_dir,
+        cpu_workers=1,
+        preview_every=1,
+        heartbeat_timeout_s=60.0,
+        cancel_grace_s=20.0,
+        max_attempts=2,
+    )
+    fields.update(overrides)
+    service = JobService(JobSettings(**fields), worker_setup=fakes.register_in_worker)  # type: ignore[arg-type]
+    service.start()
+    return service
 
 
 @pytest.fixture
@@ -97,18 +127,7 @@ def make_service(
     def make(engine: str = "local", **overrides: object) -> JobService:
         if engine == "ray":
             request.getfixturevalue("ray_cluster")
-        fields: dict[str, object] = dict(
-            engine=engine,
-            data_dir=tmp_path / "jobs",
-            cpu_workers=1,
-            preview_every=1,
-            heartbeat_timeout_s=60.0,
-            cancel_grace_s=20.0,
-            max_attempts=2,
-        )
-        fields.update(overrides)
-        service = JobService(JobSettings(**fields), worker_setup=fakes.register_in_worker)  # type: ignore[arg-type]
-        service.start()
+        service = start_service(tmp_path / "jobs", engine, **overrides)
         services.append(service)
         return service
 

@@ -6,20 +6,42 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from reelgen.core.spec.request import ResolvedRequest
 from reelgen.jobs.local import visible_gpus
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.fakes import resolved
 from tests.jobs.helpers import wait_for
 
 
-def slow(seconds_per_step: float, steps: int = 40) -> object:
+@pytest.fixture(scope="module")
+def module_family() -> Iterator[None]:
+    with family_known():
+        yield
+
+
+@pytest.fixture
+def jobtest_family(module_family: None) -> None:
+    """Known for the whole module: the shared service runs it across tests."""
+
+
+@pytest.fixture(scope="module")
+def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
+    """One service (one worker process) for the tests that need no settings or database of their own;
+    each waits for its own jobs to end."""
+    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
+    yield service
+    service.stop()
+
+
+def slow(seconds_per_step: float, steps: int = 40) -> ResolvedRequest:
     return resolved(steps=steps, options={"step_delay": seconds_per_step})
 
 
@@ -41,10 +63,8 @@ def test_the_service_outlives_the_thread_that_started_it(make_service: Callable[
     assert done.status is JobStatus.COMPLETED, done.error
 
 
-def test_a_killed_worker_is_reported_within_seconds_and_started_again(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_killed_worker_is_reported_within_seconds_and_started_again(shared: JobService) -> None:
+    service = shared
     wait_for(lambda: service.health() is None, what="the engine to be ready")
     first = worker_pid(service)
     os.kill(first, signal.SIGKILL)
@@ -57,10 +77,9 @@ def test_a_killed_worker_is_reported_within_seconds_and_started_again(
     assert done.status is JobStatus.COMPLETED
 
 
-def test_a_worker_killed_mid_job_leaves_no_scratch_folder(
-    make_service: Callable[..., JobService], tmp_path: Path
-) -> None:
-    service = make_service(max_attempts=2)
+def test_a_worker_killed_mid_job_leaves_no_scratch_folder(shared: JobService) -> None:
+    service = shared
+    assert service.settings.max_attempts == 2
     # 15 steps of 0.2 s: nearly 3 s to land the kill after step 1, and a second attempt of 3 s, not 8.
     job = service.submit(slow(0.2, steps=15))
     wait_for(lambda: (service.get(job.id).step or 0) >= 1, what="the job to be under way")
@@ -69,7 +88,7 @@ def test_a_worker_killed_mid_job_leaves_no_scratch_folder(
     assert done.status is JobStatus.COMPLETED and done.attempts == 2
     temp = Path(tempfile.gettempdir())
     left = [
-        *tmp_path.rglob(f"*{job.id}*"),
+        *service.settings.data_dir.rglob(f"*{job.id}*"),
         *temp.glob(f"*{job.id}*"),
         *temp.glob(f"reelgen-scratch/*/*{job.id}*"),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from reelgen.jobs.kinds.enhance import enhance_payload
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
 from tests.jobs import fakes
+from tests.jobs.conftest import family_known, start_service
 
 NTSC = Fraction(24000, 1001)
 X2_THEN_BIGGER = [interpolation_step(2, None, "flow"), upscale_step(2, "lanczos")]
@@ -48,6 +49,25 @@ def decoded(path: Path) -> tuple[int, Fraction, tuple[int, int], bool]:
             (stream.width, stream.height),
             bool(container.streams.audio),
         )
+
+
+@pytest.fixture(scope="module")
+def module_family() -> Iterator[None]:
+    with family_known():
+        yield
+
+
+@pytest.fixture
+def jobtest_family(module_family: None) -> None:
+    """Known for the whole module: the shared service runs it across tests."""
+
+
+@pytest.fixture(scope="module")
+def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
+    """One service (one worker process) for the module's live tests; each waits for its own job."""
+    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
+    yield service
+    service.stop()
 
 
 def test_the_payload_promises_the_enhanced_clip_before_anything_runs(tmp_path: Path) -> None:
@@ -82,9 +102,9 @@ def test_bad_sources_and_empty_chains_are_refused_naming_the_field(tmp_path: Pat
 
 
 def test_an_enhance_job_runs_on_a_worker_and_delivers_the_promised_clip(
-    make_service: Callable[..., JobService], tmp_path: Path
+    shared: JobService, tmp_path: Path
 ) -> None:
-    service = make_service()
+    service = shared
     source = clip(tmp_path / "in.mp4", frames=5)
     job = service.submit(enhance_payload(source, X2_THEN_BIGGER), kind=kinds.ENHANCE)
     assert (job.num_frames, job.size) == (9, "96x64")
@@ -118,7 +138,7 @@ def test_black_frames_are_excused_only_where_the_source_was_black(tmp_path: Path
 
 
 def test_a_phone_clip_stored_sideways_is_promised_and_delivered_upright(
-    make_service: Callable[..., JobService], tmp_path: Path
+    shared: JobService, tmp_path: Path
 ) -> None:
     # The job said 96x64 (the stored size) while the MP4 it made, like `reelgen enhance`'s, plays 64x96.
     source = tmp_path / "portrait.mp4"
@@ -131,7 +151,7 @@ def test_a_phone_clip_stored_sideways_is_promised_and_delivered_upright(
             frame.pts = k
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
-    service = make_service()
+    service = shared
     job = service.submit(enhance_payload(source, [upscale_step(2, "lanczos")]), kind=kinds.ENHANCE)
     assert job.size == "64x96"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,29 @@ from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import InvalidTransition, Job, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.store import JobStore
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.fakes import FanOut, FanOutPayload
 from tests.jobs.helpers import wait_for
+
+
+@pytest.fixture(scope="module")
+def module_family() -> Iterator[None]:
+    with family_known():
+        yield
+
+
+@pytest.fixture
+def jobtest_family(module_family: None) -> None:
+    """Known for the whole module: the shared service runs it across tests."""
+
+
+@pytest.fixture(scope="module")
+def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
+    """One service (one worker process) for the tests that need no settings or database of their own;
+    each waits for its own jobs to end."""
+    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
+    yield service
+    service.stop()
 
 
 def running_child(service: JobService, parent: Job) -> Job | None:
@@ -24,10 +45,8 @@ def running_child(service: JobService, parent: Job) -> Job | None:
     return running[0] if running else None
 
 
-def test_a_parent_fans_out_render_children_and_completes_with_their_ids(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_parent_fans_out_render_children_and_completes_with_their_ids(shared: JobService) -> None:
+    service = shared
     parent = service.submit(FanOutPayload(count=3, prompt="a fox"), kind="fanout", priority=4)
     assert parent.kind == "fanout" and parent.status is JobStatus.IN_PROGRESS
     children = service.children(parent.id)
@@ -48,10 +67,8 @@ def test_a_parent_fans_out_render_children_and_completes_with_their_ids(
     assert parent.id not in service.parents._locks  # kept for good once it ended, one per parent ever run
 
 
-def test_a_parent_fails_naming_the_children_that_failed_and_why(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_parent_fails_naming_the_children_that_failed_and_why(shared: JobService) -> None:
+    service = shared
     parent = service.submit(FanOutPayload(count=3, black=[1]), kind="fanout")
     failed = service.wait(parent.id, timeout_s=240)
     assert failed.status is JobStatus.FAILED and failed.error_code == "children_failed"
@@ -62,10 +79,8 @@ def test_a_parent_fails_naming_the_children_that_failed_and_why(
     assert "clip-0" not in message and "clip-2" not in message
 
 
-def test_cancelling_a_parent_cancels_its_running_and_queued_children(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_cancelling_a_parent_cancels_its_running_and_queued_children(shared: JobService) -> None:
+    service = shared
     parent = service.submit(FanOutPayload(count=3, steps=40, step_delay=0.3), kind="fanout")
     running = wait_for(lambda: running_child(service, parent), what="a child to run")
     with pytest.raises(InvalidTransition, match="still running"):

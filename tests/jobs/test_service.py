@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -21,8 +21,29 @@ from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.fakes import resolved
 from tests.jobs.helpers import create, request, wait_for
+
+
+@pytest.fixture(scope="module")
+def module_family() -> Iterator[None]:
+    with family_known():
+        yield
+
+
+@pytest.fixture
+def jobtest_family(module_family: None) -> None:
+    """Known for the whole module: the shared service runs it across tests."""
+
+
+@pytest.fixture(scope="module")
+def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
+    """One service (one worker process) for the tests that need no settings or state of their own:
+    each waits for its own jobs to end, so the next finds the queue empty and the worker idle."""
+    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
+    yield service
+    service.stop()
 
 
 def slow(seconds_per_step: float, steps: int = 40, **kwargs: object) -> ResolvedRequest:
@@ -41,10 +62,8 @@ def worker_pid(service: JobService) -> int:
     return int(slot.info["pid"])
 
 
-def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(shared: JobService) -> None:
+    service = shared
     request = resolved(prompt="a red fox", seed=5)
     job = service.submit(request)
     assert job.status is JobStatus.QUEUED and job.seed == 5 and job.num_frames == 5
@@ -70,8 +89,8 @@ def test_a_job_runs_to_a_checked_mp4_with_thumbnail_events_and_metrics(
     assert any("preview" in d for d in steps)
 
 
-def test_jobs_start_in_priority_order_on_a_busy_worker(make_service: Callable[..., JobService]) -> None:
-    service = make_service()
+def test_jobs_start_in_priority_order_on_a_busy_worker(shared: JobService) -> None:
+    service = shared
     blocker = service.submit(slow(0.1, steps=15))
     wait_for(lambda: running_step(service, blocker.id), what="the first job to run")
     low = service.submit(resolved(prompt="low"), priority=0)
@@ -84,10 +103,8 @@ def test_jobs_start_in_priority_order_on_a_busy_worker(make_service: Callable[..
     assert [j.prompt for j in by_start] == ["high", "mid", "low"]
 
 
-def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(shared: JobService) -> None:
+    service = shared
     running = service.submit(slow(0.3))
     waiting = service.submit(resolved(prompt="never runs"))
     at_cancel = wait_for(lambda: running_step(service, running.id, at_least=2), what="steps")
@@ -105,10 +122,9 @@ def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(
     assert service.get(waiting.id).started_at is None
 
 
-def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service(max_attempts=2)
+def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(shared: JobService) -> None:
+    service = shared  # max_attempts=2
+    assert service.settings.max_attempts == 2
     job = service.submit(slow(0.3))
     for attempt in (1, 2):
         wait_for(partial(running_step, service, job.id, attempt=attempt), 180, f"attempt {attempt}")
@@ -155,10 +171,8 @@ def test_a_worker_that_ignores_a_cancel_is_killed_after_the_grace_period(
     assert after.status is JobStatus.COMPLETED
 
 
-def test_a_video_of_black_frames_fails_instead_of_completing(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_video_of_black_frames_fails_instead_of_completing(shared: JobService) -> None:
+    service = shared
     failed = service.wait(service.submit(resolved(options={"black": True})).id, timeout_s=180)
     assert failed.status is JobStatus.FAILED and failed.error_code == "generation_failed"
     assert "black frame" in (failed.error_message or "")
@@ -194,10 +208,8 @@ def test_a_restarted_service_runs_what_the_last_one_left(
     assert finished.status is JobStatus.COMPLETED and finished.attempts == 1
 
 
-def test_input_images_travel_to_the_worker_as_bytes(
-    make_service: Callable[..., JobService], tmp_path: Path
-) -> None:
-    service = make_service()
+def test_input_images_travel_to_the_worker_as_bytes(shared: JobService, tmp_path: Path) -> None:
+    service = shared
     image = tmp_path / "green.png"
     Image.new("RGB", (48, 48), (20, 200, 40)).save(image)
     job = service.submit(resolved(start_image=str(image)))
@@ -209,10 +221,9 @@ def test_input_images_travel_to_the_worker_as_bytes(
     assert green > 120 and red < 80 and blue < 80
 
 
-def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
-    make_service: Callable[..., JobService],
-) -> None:
-    service = make_service()
+def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(shared: JobService) -> None:
+    service = shared
+    service.free()  # the jobtest model of the module's earlier jobs: the worker starts out holding none
     first, second = (
         service.wait(service.submit(resolve(GenerationRequest(model="wan-tiny", prompt=p, seed=3))).id, 300)
         for p in ("a fox", "a fox in snow")
@@ -230,9 +241,10 @@ def test_a_real_tiny_model_stays_loaded_between_jobs_until_freed(
     assert service.system()["loaded_models"] == []
 
 
-def test_after_a_job_the_workers_say_they_hold_its_model(make_service: Callable[..., JobService]) -> None:
-    """What placement and GET /health ("warm") read: no ``system()`` call refreshes it here."""
-    service = make_service()
+def test_after_a_job_the_workers_say_they_hold_its_model(shared: JobService) -> None:
+    """What placement and GET /health ("warm") read: no ``system()`` call refreshes it after the job."""
+    service = shared
+    service.free()  # unloads what the module's earlier jobs left, and reads the worker's state once
     assert not service.workers()[0].get("loaded_models")
     done = service.wait(service.submit(resolved(prompt="a fox", seed=1)).id, timeout_s=240)
     assert done.status is JobStatus.COMPLETED, done.error
@@ -244,7 +256,7 @@ def test_after_a_job_the_workers_say_they_hold_its_model(make_service: Callable[
 
 
 def test_the_next_job_runs_while_the_last_output_is_checked(
-    make_service: Callable[..., JobService], monkeypatch: pytest.MonkeyPatch
+    shared: JobService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker is free once its result is in: checking that MP4 in the API process does not hold
     the queue (one worker; the first job's check is held until the second job has started)."""
@@ -261,7 +273,7 @@ def test_the_next_job_runs_while_the_last_output_is_checked(
         return plain_check(self, job, files, result)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_kind, "check", held_check)
-    service = make_service()
+    service = shared
     first = service.submit(resolved(prompt="first", seed=1))
     second = service.submit(slow(0.2, steps=10, prompt="second", seed=2))
     try:
