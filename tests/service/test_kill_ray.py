@@ -1,6 +1,8 @@
 """kill -9 where the service runs on its private Ray: the engine restarts, and nothing of it outlives the API.
 
-Apart from test_kill.py so the two longest service tests run beside the others on another worker.
+Apart from test_kill.py so the two longest service tests run beside the others on another worker. One Ray
+server is killed (the API), the next one started on its data folder (as a person restarts it) has its raylet
+killed: each Ray server costs a Ray start, so the two kills share the restart rather than start three.
 """
 
 from __future__ import annotations
@@ -14,10 +16,26 @@ from reelgen.jobs.store import JobStore
 from tests.service.server import Server, on_loopback, pids_alive, ray_folders, running, tally
 
 
-def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
+def test_kill_9_of_the_api_then_of_the_restarted_servers_ray_engine(
     tmp_path: Path, reelgen_home: Path
 ) -> None:
     data_dir = tmp_path / "server"
+    # kill -9 of the API: no Ray process and no Ray folder outlives it.
+    first = Server(data_dir, home=reelgen_home, REELGEN_ENGINE="ray").start()
+    first.wait_ready()
+    assert first.process is not None
+    crashed = first.process.pid
+    assert ray_folders(crashed) or list(data_dir.glob("ray-*"))
+    started = first.kill()
+    assert len(started) >= 5  # gcs_server, raylet, agents, the worker actor, the reaper ...
+    deadline = time.monotonic() + 30
+    while (pids_alive(started) or ray_folders(crashed)) and time.monotonic() < deadline:
+        time.sleep(0.2)  # Ray's processes follow the API down within seconds; its agents are ended
+    assert pids_alive(started) == [] and ray_folders(crashed) == []
+    assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
+
+    # Started again on the same data folder, it has a private Ray of its own; kill -9 of that Ray's raylet
+    # is seen, the engine restarts, and its jobs run.
     with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as server:
         created = [server.create(seed=i, num_inference_steps=6).json()["id"] for i in range(2)]
         engine = server.http.get("/v1/system").json()["detail"]["engine"]
@@ -62,23 +80,3 @@ def test_kill_9_of_the_ray_engine_is_seen_restarted_and_its_jobs_run(
         store.close()
     assert server.process is not None and ray_folders(server.process.pid) == []
     assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
-
-
-def test_kill_9_of_the_api_leaves_no_ray_process_and_no_ray_folder(
-    tmp_path: Path, reelgen_home: Path
-) -> None:
-    data_dir = tmp_path / "server"
-    first = Server(data_dir, home=reelgen_home, REELGEN_ENGINE="ray").start()
-    first.wait_ready()
-    assert first.process is not None
-    crashed = first.process.pid
-    assert ray_folders(crashed) or list(data_dir.glob("ray-*"))
-    started = first.kill()
-    assert len(started) >= 5  # gcs_server, raylet, agents, the worker actor, the reaper ...
-    deadline = time.monotonic() + 30
-    while (pids_alive(started) or ray_folders(crashed)) and time.monotonic() < deadline:
-        time.sleep(0.2)  # Ray's processes follow the API down within seconds; its agents are ended
-    assert pids_alive(started) == [] and ray_folders(crashed) == []
-    assert not list(data_dir.glob("ray-*")) and not (data_dir.parent / "user-home" / ".ray").exists()
-    with running(data_dir, home=reelgen_home, REELGEN_ENGINE="ray") as again:
-        assert again.http.get("/v1/system").json()["detail"]["engine"]["embedded"]

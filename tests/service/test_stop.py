@@ -12,7 +12,9 @@ import httpx
 from tests.service.server import Server, pids_alive
 
 
-def test_ctrl_c_with_an_event_stream_open_stops_everything(tmp_path: Path, reelgen_home: Path) -> None:
+def test_ctrl_c_with_an_event_stream_open_stops_everything_and_sigterm_stops_as_it_does(
+    tmp_path: Path, reelgen_home: Path
+) -> None:
     server = Server(tmp_path / "server", home=reelgen_home).start()
     server.wait_ready()
     video = server.create(num_inference_steps=500).json()["id"]
@@ -41,25 +43,18 @@ def test_ctrl_c_with_an_event_stream_open_stops_everything(tmp_path: Path, reelg
     said = " ".join(server.log().split())
     assert "stopped with 1 job(s) not finished; they stay queued and run when the server starts again" in said
     assert "Traceback" not in said  # the event stream cut off at the deadline is no failure
-    store_job = Server(tmp_path / "server", home=reelgen_home).start()  # the job is still there, queued
+    # Started again, the job is still there, queued; a service manager stops this one with SIGTERM, and it
+    # stops as Ctrl-C does and says what it left (the last line used to be lost to the signal's default action).
+    again = Server(tmp_path / "server", home=reelgen_home).start()
     try:
-        store_job.wait_ready()
-        assert store_job.video(video)["status"] in ("queued", "in_progress")
-        assert store_job.video(video)["attempts"] <= 1  # an orderly stop used up no attempt
+        again.wait_ready()
+        assert again.video(video)["status"] in ("queued", "in_progress")
+        assert again.video(video)["attempts"] <= 1  # an orderly stop used up no attempt
+        assert again.process is not None
+        again.process.send_signal(signal.SIGTERM)
+        assert again.process.wait(60) == 128 + signal.SIGTERM
     finally:
-        store_job.stop()
-
-
-def test_sigterm_stops_the_server_as_ctrl_c_does_and_says_what_it_left(
-    tmp_path: Path, reelgen_home: Path
-) -> None:
-    # A service manager stops with SIGTERM: the last line used to be lost to the signal's default action.
-    server = Server(tmp_path / "server", home=reelgen_home).start()
-    server.wait_ready()
-    server.create(num_inference_steps=500)
-    assert server.process is not None
-    server.process.send_signal(signal.SIGTERM)
-    assert server.process.wait(60) == 128 + signal.SIGTERM
-    said = " ".join(server.log().split())
+        again.stop()
+    said = " ".join(again.log().split())
     assert "stopped with 1 job(s) not finished; they stay queued and run when the server starts again" in said
     assert "Traceback" not in said
