@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,21 +19,72 @@ BENCHMARKS = ROOT / "benchmarks"
 ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{BENCHMARKS}", "COLUMNS": "400"}
 
 
-def _run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), *args],
-        capture_output=True,
+#: Runs ``python SCRIPT ARGS...`` in CWD for each JSON line [script, args, cwd] it reads, in this one
+#: process (the scripts' imports, torch among them, are made once, not once a run), and answers each
+#: with a JSON line [exit code, stdout, stderr], as the interpreter would have ended and printed them.
+_RUNNER = r"""
+import contextlib, io, json, os, runpy, sys, traceback
+for line in sys.stdin:
+    script, args, cwd = json.loads(line)
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    sys.argv = [script, *args]
+    os.chdir(cwd)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            runpy.run_path(script, run_name="__main__")
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    sys.__stdout__.write(json.dumps([code, out.getvalue(), err.getvalue()]) + "\n")
+    sys.__stdout__.flush()
+"""
+
+
+@pytest.fixture(scope="module")
+def runner_process() -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
         env=ENV,
-        cwd=cwd,
-        timeout=300,
     )
+    yield process
+    assert process.stdin is not None
+    process.stdin.close()
+    process.wait(timeout=60)
 
 
-def test_a_misspelt_gpu_core_case_is_refused_before_the_cases_before_it_run(tmp_path: Path) -> None:
+@pytest.fixture
+def run_script(
+    runner_process: subprocess.Popen[str],
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``python benchmarks/SCRIPT ARGS...`` run in ``cwd``: its exit code, stdout and stderr."""
+
+    def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        assert runner_process.stdin is not None and runner_process.stdout is not None
+        runner_process.stdin.write(json.dumps([str(BENCHMARKS / script), list(args), str(cwd)]) + "\n")
+        runner_process.stdin.flush()
+        line = runner_process.stdout.readline()
+        assert line, f"the script runner ended (exit code {runner_process.poll()})"
+        code, out, err = json.loads(line)
+        return subprocess.CompletedProcess([script, *args], code, out, err)
+
+    return run
+
+
+def test_a_misspelt_gpu_core_case_is_refused_before_the_cases_before_it_run(
+    run_script: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
     """`gpu_core.py ... ltx8 wan51` ran ltx8 (minutes on a GPU), then died on a KeyError."""
     out = tmp_path / "out"
-    done = _run("gpu_core.py", "--out", str(out), "attention", "ltx8", "wan51", cwd=tmp_path)
+    done = run_script("gpu_core.py", "--out", str(out), "attention", "ltx8", "wan51", cwd=tmp_path)
     assert done.returncode == 2
     assert "error: unknown case 'wan51'; valid: attention, encode" in done.stderr
     assert "wan14-budget" in done.stderr and "Traceback" not in done.stderr and not out.exists()
@@ -46,11 +99,11 @@ def test_a_misspelt_gpu_core_case_is_refused_before_the_cases_before_it_run(tmp_
     ],
 )
 def test_enhance_gpu_refuses_an_unknown_case_or_one_without_its_input(
-    tmp_path: Path, args: list[str], said: str
+    run_script: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path, args: list[str], said: str
 ) -> None:
     """A misspelt case wrote a report of the torch version alone; a case without its input died on None."""
     out = tmp_path / "out"
-    done = _run("enhance_gpu.py", "--out", str(out), *args, cwd=tmp_path)
+    done = run_script("enhance_gpu.py", "--out", str(out), *args, cwd=tmp_path)
     assert done.returncode == 2 and said in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
 
@@ -65,10 +118,10 @@ def test_enhance_gpu_refuses_an_unknown_case_or_one_without_its_input(
     ],
 )
 def test_a_probe_scripts_help_says_its_arguments_and_runs_nothing(
-    tmp_path: Path, script: str, listed: str
+    run_script: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path, script: str, listed: str
 ) -> None:
     """`--help` made a folder named "--help" and ran the probe: the arguments were read by position."""
-    done = _run(script, "--help", cwd=tmp_path)
+    done = run_script(script, "--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"usage: {script}") and listed in done.stdout
     assert list(tmp_path.iterdir()) == []
@@ -91,9 +144,13 @@ def test_a_probe_scripts_help_says_its_arguments_and_runs_nothing(
     ],
 )
 def test_a_probe_given_an_unknown_variant_names_the_valid_ones_and_makes_nothing(
-    tmp_path: Path, script: str, args: list[str], said: str
+    run_script: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    script: str,
+    args: list[str],
+    said: str,
 ) -> None:
-    done = _run(script, *args, cwd=tmp_path)
+    done = run_script(script, *args, cwd=tmp_path)
     assert done.returncode == 2 and said in done.stderr
     assert list(tmp_path.iterdir()) == []
 
