@@ -7,6 +7,7 @@ test take the same session fixtures (registered in ``tests/conftest.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,28 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+#: Chromium features the tests turn off: the omnibox's popups are WebUI pages that Chromium renders ahead
+#: of use, two a window, each in a renderer process of its own. Every browser context a test opens is a
+#: window, and in the page tests those renderers took about a quarter of all CPU time; no test (and no
+#: headless page) has an omnibox.
+FEATURES_OFF = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+
+
+def disable_features() -> list[str]:
+    """``--disable-features`` with Playwright's own list and ``FEATURES_OFF``, or nothing if Playwright's
+    list cannot be read. Chromium honours only the last ``--disable-features``, and Playwright's comes
+    first: a second one of ours alone would turn Playwright's back on."""
+    import playwright
+
+    lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+    for source in (lib / "coreBundle.js", lib / "server" / "chromium" / "chromiumSwitches.js"):
+        if source.is_file():
+            found = re.search(r"disabledFeatures = \[(.*?)\]", source.read_text(), re.S)
+            if found:
+                names = re.findall(r'"([^"]*)"', re.sub(r"//[^\n]*", "", found.group(1)))
+                return ["--disable-features=" + ",".join([*filter(None, names), *FEATURES_OFF])]
+    return []
+
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Any]:
@@ -37,6 +60,6 @@ def playwright() -> Iterator[Any]:
 def chromium(playwright: Any) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + disable_features())
     yield browser
     browser.close()
