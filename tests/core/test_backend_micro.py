@@ -19,7 +19,7 @@ from reelgen.core.backends.micro.build import build_tokenizer
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import probe, read_video
-from reelgen.core.render import render
+from reelgen.core.render import RenderResult, render
 from reelgen.core.spec import registry
 from reelgen.core.weights import locate
 from reelgen.train.adherence import analyze_clip
@@ -38,6 +38,12 @@ def cache() -> Iterator[ModelCache]:
 
 def _small(**fields: Any) -> Any:
     return resolved(**{**SMALL, "prompt": PROMPT, **fields})
+
+
+@pytest.fixture(scope="module")
+def small_clip(cache: ModelCache, tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    """``_small()`` rendered once: the clip the seed, image and option tests each compare theirs with."""
+    return render(_small(), tmp_path_factory.mktemp("small") / "a.mp4", cache=cache)
 
 
 def test_listed_with_its_tasks_and_shipped_weights() -> None:
@@ -83,8 +89,10 @@ def test_the_model_parts_import_without_pydantic_or_torch() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_text_to_video_renders_an_mp4_and_repeats_by_seed(tmp_path: Path, cache: ModelCache) -> None:
-    first = render(_small(), tmp_path / "a.mp4", cache=cache)
+def test_text_to_video_renders_an_mp4_and_repeats_by_seed(
+    small_clip: RenderResult, tmp_path: Path, cache: ModelCache
+) -> None:
+    first = small_clip
     info = probe(first.path)
     assert (info["frames"], info["width"], info["height"], info["fps"]) == (9, 64, 64, 12.0)
     sidecar = json.loads(first.sidecar.read_text())
@@ -95,7 +103,9 @@ def test_text_to_video_renders_an_mp4_and_repeats_by_seed(tmp_path: Path, cache:
     assert not np.array_equal(first.video.frames, other.video.frames)
 
 
-def test_image_to_video_starts_from_the_given_image(tmp_path: Path, cache: ModelCache) -> None:
+def test_image_to_video_starts_from_the_given_image(
+    small_clip: RenderResult, tmp_path: Path, cache: ModelCache
+) -> None:
     start = np.zeros((64, 64, 3), np.uint8)
     start[:] = (30, 60, 140)
     start[20:40, 16:36] = (220, 38, 38)
@@ -103,7 +113,7 @@ def test_image_to_video_starts_from_the_given_image(tmp_path: Path, cache: Model
     moving = render(_small(start_image=str(tmp_path / "start.png")), tmp_path / "i2v.mp4", cache=cache)
     assert moving.metadata["request"]["task"] == "i2v"
     assert probe(moving.path)["frames"] == 9
-    plain = render(_small(), tmp_path / "t2v.mp4", cache=cache)
+    plain = small_clip
     assert not np.array_equal(moving.video.frames, plain.video.frames)
     # The first frame is the start image (through the VAE), red square in place.
     first = moving.video.frames[0].astype(float)
@@ -111,8 +121,10 @@ def test_image_to_video_starts_from_the_given_image(tmp_path: Path, cache: Model
     assert np.abs(first[24:36, 20:32] - (220, 38, 38)).mean() < 40
 
 
-def test_flow_shift_option_changes_the_clip(tmp_path: Path, cache: ModelCache) -> None:
-    shipped = render(_small(), tmp_path / "a.mp4", cache=cache).video.frames
+def test_flow_shift_option_changes_the_clip(
+    small_clip: RenderResult, tmp_path: Path, cache: ModelCache
+) -> None:
+    shipped = small_clip.video.frames
     shifted = render(_small(options={"flow_shift": 6.0}), tmp_path / "b.mp4", cache=cache).video.frames
     assert not np.array_equal(shipped, shifted)
     # The shift is per request: the next run without it is the shipped sampler again.

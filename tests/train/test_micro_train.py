@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from reelgen.train.micro import another_setting_fits, main
 
 TINY = [
-    "--device", "cpu", "--size", "32", "--frames", "5", "--vae-batch", "2", "--batch", "4",
+    "--device", "cpu", "--size", "32", "--frames", "5", "--vae-frames", "5", "--vae-batch", "2", "--batch", "4",
     "--pool", "8", "--refresh", "2", "--stats-clips", "4", "--validate-every", "0",
     "--checkpoint-every", "5", "--log-every", "1", "--eval-prompts", "0", "--eval-seconds", "0",
 ]  # fmt: skip
@@ -25,6 +25,14 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # and nothing here depends on how far it trains.
     assert main(["train", "--out", str(out), "--seconds", "1", "--vae-seconds", "0.5", *TINY]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def exported(checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkpoint exported once, for the tests that load or evaluate what export writes."""
+    dest = tmp_path_factory.mktemp("export") / "micro"
+    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(dest)]) == 0
+    return dest
 
 
 def test_a_short_run_writes_weights_statistics_and_a_log(checkpoint: Path) -> None:
@@ -56,12 +64,11 @@ def test_resuming_continues_the_step_count_and_keeps_the_vae(checkpoint: Path, t
     assert all(old[k].equal(new[k]) for k in old)
 
 
-def test_export_writes_a_loadable_pipeline_under_30_mb(checkpoint: Path, tmp_path: Path) -> None:
+def test_export_writes_a_loadable_pipeline_under_30_mb(exported: Path) -> None:
     import torch
     from diffusers import WanPipeline
 
-    dest = tmp_path / "micro"
-    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(dest)]) == 0
+    dest = exported
     assert sum(p.stat().st_size for p in dest.rglob("*") if p.is_file()) <= 30 * 1000**2
     pipe = WanPipeline.from_pretrained(str(dest), local_files_only=True)
     pipe.set_progress_bar_config(disable=True)
@@ -77,17 +84,16 @@ def test_export_writes_a_loadable_pipeline_under_30_mb(checkpoint: Path, tmp_pat
     assert frames.shape == (1, 5, 32, 32, 3)
 
 
-def test_evaluate_writes_its_report_and_the_clips_where_asked(checkpoint: Path, tmp_path: Path) -> None:
+def test_evaluate_writes_its_report_and_the_clips_where_asked(exported: Path, tmp_path: Path) -> None:
     import numpy as np
 
-    dest, report, clips = tmp_path / "micro", tmp_path / "heldout.json", tmp_path / "clips.bin"
-    assert main(["export", "--checkpoint", str(checkpoint), "--dest", str(dest)]) == 0
+    dest, report, clips = exported, tmp_path / "heldout.json", tmp_path / "clips.bin"
     small = ["--size", "32", "--frames", "5", "--steps", "1", "--prompts", "2"]
     assert main(["evaluate", "--model", str(dest), *small, "--out", str(report), "--clips", str(clips)]) == 0
     assert json.loads(report.read_text())["summary"]["prompts"] == 2
     # At the name given: numpy made it clips.bin.npz, beside a name the user never gave.
     assert np.load(clips)["clips"].shape == (2, 5, 32, 32, 3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips.bin", "heldout.json", "micro"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips.bin", "heldout.json"]
 
 
 def test_export_refuses_a_checkpoint_of_another_architecture(
