@@ -6,7 +6,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,29 +16,14 @@ from reelgen.jobs.local import visible_gpus
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
-from tests.jobs.conftest import family_known, start_service
+from tests.jobs import shared_service
 from tests.jobs.fakes import resolved
 from tests.jobs.helpers import wait_for
 
-
-@pytest.fixture(scope="module")
-def module_family() -> Iterator[None]:
-    with family_known():
-        yield
-
-
-@pytest.fixture
-def jobtest_family(module_family: None) -> None:
-    """Known for the whole module: the shared service runs it across tests."""
-
-
-@pytest.fixture(scope="module")
-def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
-    """One service (one worker process) for the tests that need no settings or database of their own;
-    each waits for its own jobs to end."""
-    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
-    yield service
-    service.stop()
+# One service for the tests that need no settings or database of their own (tests/jobs/shared_service.py).
+module_family = shared_service.module_family
+jobtest_family = shared_service.jobtest_family
+shared = shared_service.shared
 
 
 def slow(seconds_per_step: float, steps: int = 40) -> ResolvedRequest:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,8 +18,12 @@ from reelgen.jobs import kinds
 from reelgen.jobs.kinds.enhance import enhance_payload
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
-from tests.jobs import fakes
-from tests.jobs.conftest import family_known, start_service
+from tests.jobs import fakes, shared_service
+
+# One service for the tests that need no settings or database of their own (tests/jobs/shared_service.py).
+module_family = shared_service.module_family
+jobtest_family = shared_service.jobtest_family
+shared = shared_service.shared
 
 NTSC = Fraction(24000, 1001)
 X2_THEN_BIGGER = [interpolation_step(2, None, "flow"), upscale_step(2, "lanczos")]
@@ -49,25 +52,6 @@ def decoded(path: Path) -> tuple[int, Fraction, tuple[int, int], bool]:
             (stream.width, stream.height),
             bool(container.streams.audio),
         )
-
-
-@pytest.fixture(scope="module")
-def module_family() -> Iterator[None]:
-    with family_known():
-        yield
-
-
-@pytest.fixture
-def jobtest_family(module_family: None) -> None:
-    """Known for the whole module: the shared service runs it across tests."""
-
-
-@pytest.fixture(scope="module")
-def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
-    """One service (one worker process) for the module's live tests; each waits for its own job."""
-    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
-    yield service
-    service.stop()
 
 
 def test_the_payload_promises_the_enhanced_clip_before_anything_runs(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -21,29 +21,14 @@ from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from tests.jobs.conftest import family_known, start_service
+from tests.jobs import shared_service
 from tests.jobs.fakes import resolved
 from tests.jobs.helpers import create, request, wait_for
 
-
-@pytest.fixture(scope="module")
-def module_family() -> Iterator[None]:
-    with family_known():
-        yield
-
-
-@pytest.fixture
-def jobtest_family(module_family: None) -> None:
-    """Known for the whole module: the shared service runs it across tests."""
-
-
-@pytest.fixture(scope="module")
-def shared(module_family: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
-    """One service (one worker process) for the tests that need no settings or state of their own:
-    each waits for its own jobs to end, so the next finds the queue empty and the worker idle."""
-    service = start_service(tmp_path_factory.mktemp("shared") / "jobs")
-    yield service
-    service.stop()
+# One service for the tests that need no settings or database of their own (tests/jobs/shared_service.py).
+module_family = shared_service.module_family
+jobtest_family = shared_service.jobtest_family
+shared = shared_service.shared
 
 
 def slow(seconds_per_step: float, steps: int = 40, **kwargs: object) -> ResolvedRequest:
