@@ -15,6 +15,7 @@ from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
+from tests.jobs.conftest import family_known, start_service
 from tests.jobs.helpers import wait_for
 
 
@@ -30,6 +31,19 @@ def serving(service: JobService) -> Iterator[str]:
     settings = ApiSettings(jobs=service.settings, serve_web=False, poll_after_ms=100)
     with serving_app(create_app(settings, service=service)) as url:
         yield url
+
+
+@contextmanager
+def serving_jobtest(data_dir: Path) -> Iterator[str]:
+    """A started job service over ``data_dir``, its worker rendering the jobtest family, behind the API:
+    one a test module can share (each test waits for its own jobs to end); yields its URL."""
+    with family_known():
+        service = start_service(data_dir)
+        try:
+            with serving(service) as url:
+                yield url
+        finally:
+            service.stop()
 
 
 @contextmanager

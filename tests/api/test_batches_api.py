@@ -13,9 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
-from tests.api.serving import serving
+from tests.api.serving import serving_jobtest
 from tests.jobs.batch_cases import COUNTS, DEFAULTS, ITEMS, make_shots
-from tests.jobs.conftest import family_known, start_service
 from tests.jobs.helpers import wait_for
 
 
@@ -27,13 +26,8 @@ def shots(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One live server (one worker process) for the module; each test waits for its own batch to end."""
-    with family_known():
-        service = start_service(tmp_path_factory.mktemp("batches-live") / "jobs")
-        try:
-            with serving(service) as url:
-                yield url
-        finally:
-            service.stop()
+    with serving_jobtest(tmp_path_factory.mktemp("batches-live") / "jobs") as url:
+        yield url
 
 
 @pytest.fixture

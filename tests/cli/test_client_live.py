@@ -14,8 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reelgen.cli import app
-from tests.api.serving import serving
-from tests.jobs.conftest import family_known, start_service
+from tests.api.serving import serving_jobtest
 from tests.jobs.fakes import MODEL
 from tests.jobs.helpers import wait_for
 
@@ -26,13 +25,8 @@ runner = CliRunner()
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One server (one worker process) for the module: each test makes and reads jobs of its own and
     waits for them to end, so none depends on what another left."""
-    with family_known():
-        service = start_service(tmp_path_factory.mktemp("client-live") / "jobs")
-        try:
-            with serving(service) as url:
-                yield url
-        finally:
-            service.stop()
+    with serving_jobtest(tmp_path_factory.mktemp("client-live") / "jobs") as url:
+        yield url
 
 
 def run(server: str, *args: str) -> Result:
