@@ -5,50 +5,41 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from tests.cli.reelgen_main import run_reelgen
 
 TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
 
-#: `reelgen ARGS...` that stops mid-write: the hidden file is begun, a few frames are in it, then it
-#: says so in the marker file (argv[1]) and waits there for the test's kill.
-KILLED_MIDWAY = """
-import pathlib, sys, time
-from reelgen.core import encode, gif
 
-marker = pathlib.Path(sys.argv[1])
-sys.argv = ["reelgen", *sys.argv[2:]]
+def killed_midway(monkeypatch: pytest.MonkeyPatch, kill: Callable[[], None]) -> None:
+    """``kill`` once the hidden file is begun and a few frames are in it, in the MP4's or the GIF's write."""
+    from reelgen.core import encode, gif
 
-def wait_there():
-    marker.write_text("writing")
-    time.sleep(120)
+    real_converted = encode._converted
 
-real_converted = encode._converted
-def converted(frames, pix_fmt):  # the MP4's encoder takes its frames from here
-    for i, frame in enumerate(real_converted(frames, pix_fmt)):
-        if i == 3:
-            wait_there()
-        yield frame
-encode._converted = converted
+    def converted(frames: Iterable[Any], pix_fmt: str) -> Iterator[Any]:  # the MP4's encoder's frames
+        for i, frame in enumerate(real_converted(frames, pix_fmt)):
+            if i == 3:
+                kill()
+            yield frame
 
-real_even, calls = gif._even, []
-def even(frame, size):  # every GIF frame, in the palette pass, then in the pass that writes them
-    calls.append(1)
-    if len(calls) == 12:  # the fourth frame of the second pass: the GIF is being written
-        wait_there()
-    return real_even(frame, size)
-gif._even = even
+    real_even, calls = gif._even, []
 
-from reelgen.cli import main
-main()
-"""
+    def even(frame: Any, size: Any) -> Any:  # every GIF frame, in the palette pass, then the writing one
+        calls.append(1)
+        if len(calls) == 12:  # the fourth frame of the second pass: the GIF is being written
+            kill()
+        return real_even(frame, size)
+
+    monkeypatch.setattr(encode, "_converted", converted)
+    monkeypatch.setattr(gif, "_even", even)
 
 
 def _hidden(folder: Path) -> list[str]:
@@ -57,33 +48,23 @@ def _hidden(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("suffix", [".mp4", ".gif"])
 def test_a_kill_while_the_video_is_written_leaves_no_hidden_file_and_the_earlier_one(
-    tmp_path: Path, suffix: str
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "clips" / f"fox{suffix}"
     first = CliRunner().invoke(app, ["generate", "a red fox", *TINY, "--seed", "1", "-o", str(out)])
     assert first.exit_code == 0, first.output
     video, record = out.read_bytes(), out.with_suffix(".json").read_bytes()
 
-    marker = tmp_path / "writing"
-    typed = ["generate", "a hen", *TINY, "--seed", "2", "-o", str(out)]
-    run = subprocess.Popen(
-        [sys.executable, "-c", KILLED_MIDWAY, str(marker), *typed],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
-    )
-    try:
-        deadline = time.monotonic() + 180
-        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert marker.exists(), run.communicate(timeout=30)
-        assert _hidden(out.parent), "the kill came before the write began"  # what the kill must not leave
-        run.send_signal(signal.SIGTERM)
-        stdout, stderr = run.communicate(timeout=60)
-    finally:
-        if run.poll() is None:
-            run.kill()
+    hidden_then: list[list[str]] = []
+
+    def kill() -> None:  # what `kill PID` sends the process, there and then
+        hidden_then.append(_hidden(out.parent))
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    killed_midway(monkeypatch, kill)
+    run = run_reelgen(monkeypatch, capfd, "generate", "a hen", *TINY, "--seed", "2", "-o", str(out))
+    assert hidden_then and hidden_then[0], "the kill came before the write began"  # what it must not leave
+    stdout, stderr = run.stdout, run.stderr
     # Killed where it stood (-15), it left the hidden file beside fox.mp4 for good.
     assert run.returncode == 143, stderr
     assert stderr.strip().splitlines()[-1] == "error: stopped by SIGTERM; nothing half-written was left"

@@ -7,9 +7,8 @@ import errno
 import os
 import resource
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.core import encode
 from reelgen.core.encode import read_metadata
+from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()
 TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
@@ -130,31 +130,25 @@ def test_a_second_ctrl_c_while_the_mp4_is_written_stops_at_once_in_one_line(
     as_it_was(earlier)
 
 
+@contextmanager
+def files_at_most(size: int) -> Iterator[None]:
+    """This process may write no file over ``size`` bytes (a real limit: the kernel fails the write)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    assert signal.getsignal(signal.SIGXFSZ) == signal.SIG_IGN  # Python ignores SIGXFSZ: writes fail
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
 def test_a_file_larger_than_the_system_allows_is_refused_in_one_line_leaving_the_earlier_one(
-    earlier: tuple[Path, bytes, bytes],
+    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A real write failing in FFmpeg, not a stand-in: the process may write no file over 8 KiB."""
     out = earlier[0]
-
-    def small_files() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))  # Python ignores SIGXFSZ: writes fail
-
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from reelgen.cli import main; main()",
-            "generate",
-            "a hen",
-            *TINY,
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=small_files,
-    )
+    with files_at_most(8192):
+        done = run_reelgen(monkeypatch, capfd, "generate", "a hen", *TINY, "-o", str(out))
     assert done.returncode == 1, done.stderr
     assert lines(done.stderr)[-1] == f"error: cannot write {out} (File too large); fox.mp4 is as it was"
     assert "internal error" not in done.stderr and done.stdout == ""
@@ -231,20 +225,13 @@ def test_ctrl_c_at_the_last_frame_of_a_project_export_keeps_the_last_film(
     film_as_it_was(exported)
 
 
-def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(tmp_path: Path) -> None:
+def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     """`project new` with room for 1 KiB of its 2 KiB project.yaml: no half file for the next run to refuse."""
     folder = tmp_path / "film"
-
-    def small_files() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
-
-    done = subprocess.run(
-        [sys.executable, "-c", "from reelgen.cli import main; main()", "project", "new", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=small_files,
-    )
+    with files_at_most(1024):
+        done = run_reelgen(monkeypatch, capfd, "project", "new", str(folder))
     assert done.returncode == 1, done.stderr
     assert done.stderr == (
         f"error: cannot write {folder / 'project.yaml'} (File too large); no project.yaml was made\n"
