@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,6 @@ from tests.jobs.projects import (
 
 
 @pytest.fixture(scope="module")
-def service(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobService]:
-    with project_service(tmp_path_factory.mktemp("project-jobs") / "jobs", reelgen_home) as svc:
-        yield svc
-
-
-@pytest.fixture(scope="module")
 def reference(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectFolder:
     """The film rendered and exported in this process, as `reelgen project render/export` do."""
     folder = ProjectFolder.find(make_film(tmp_path_factory.mktemp("in-process") / "film"))
@@ -48,6 +43,75 @@ def reference(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> P
             cache.free()
         export_project(folder)
     return folder
+
+
+# ---- a service killed in the middle -------------------------------------------------------------
+
+SERVE = """
+import sys, time
+from pathlib import Path
+from reelgen.core.project import ProjectFolder
+from reelgen.jobs.kinds.project import PROJECT, project_job
+from reelgen.jobs.service import JobService
+from reelgen.jobs.settings import JobSettings
+
+service = JobService(JobSettings(engine="local", data_dir=Path(sys.argv[1]), cpu_workers=1, max_attempts=2))
+service.start()
+job = service.submit(project_job(ProjectFolder.find(sys.argv[2]), export=True), kind=PROJECT)
+print(job.id, flush=True)
+while True:
+    time.sleep(1)
+"""
+
+
+@dataclass
+class Killed:
+    """A project job whose service process was SIGKILLed in the middle of the film."""
+
+    film: Path
+    data: Path
+    parent_id: str
+    children: dict[str, Job]  # its children as the killed process left them in the store
+
+
+@pytest.fixture(scope="module")
+def killed(reference: ProjectFolder, reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Killed:
+    """The film submitted to a service in its own process, killed once the long scene's first window is
+    kept in the project, before the film is done. After ``reference``: its models are built by then."""
+    root = tmp_path_factory.mktemp("killed")
+    film = make_film(root / "film")
+    data = root / "jobs"
+    env = {
+        **os.environ,
+        "REELGEN_HOME": str(reelgen_home),
+        "REELGEN_MODELS_DIR": str(reelgen_home / "models"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(data), str(film)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        parent_id = proc.stdout.readline().strip()
+        store = JobStore(f"sqlite:///{data / 'jobs.db'}")
+        first_window = film / "windows"
+        wait_for(lambda: any(first_window.glob("*/window-000.mp4")), timeout_s=300, what="the first window")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        children = {c.child_key: c for c in store.children(parent_id)}
+        store.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return Killed(film, data, parent_id, children)
+
+
+@pytest.fixture(scope="module")
+def service(killed: Killed, reelgen_home: Path) -> Iterator[JobService]:
+    """The service started again on the killed one's data: it finishes that film, then runs the tests' jobs
+    (one worker process for both, where a fresh service for the restart alone started a second)."""
+    with project_service(killed.data, reelgen_home) as svc:
+        yield svc
 
 
 def run(service: JobService, folder: Path, **options: object) -> tuple[Job, list[Job]]:
@@ -140,66 +204,22 @@ def test_a_failed_export_leaves_the_previous_export_intact(
     assert sorted(p.name for p in export.parent.iterdir()) == ["harbour-lights.json", "harbour-lights.mp4"]
 
 
-# ---- a service killed in the middle -------------------------------------------------------------
-
-SERVE = """
-import sys, time
-from pathlib import Path
-from reelgen.core.project import ProjectFolder
-from reelgen.jobs.kinds.project import PROJECT, project_job
-from reelgen.jobs.service import JobService
-from reelgen.jobs.settings import JobSettings
-
-service = JobService(JobSettings(engine="local", data_dir=Path(sys.argv[1]), cpu_workers=1, max_attempts=2))
-service.start()
-job = service.submit(project_job(ProjectFolder.find(sys.argv[2]), export=True), kind=PROJECT)
-print(job.id, flush=True)
-while True:
-    time.sleep(1)
-"""
-
-
 def test_a_service_killed_mid_project_loses_no_scene_and_renders_none_twice(
-    reference: ProjectFolder, reelgen_home: Path, tmp_path: Path
+    killed: Killed, service: JobService, reference: ProjectFolder
 ) -> None:
-    film = make_film(tmp_path / "film")
-    data = tmp_path / "jobs"
-    env = {
-        **os.environ,
-        "REELGEN_HOME": str(reelgen_home),
-        "REELGEN_MODELS_DIR": str(reelgen_home / "models"),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(data), str(film)], env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        parent_id = proc.stdout.readline().strip()
-        store = JobStore(f"sqlite:///{data / 'jobs.db'}")
-        first_window = film / "windows"
-        # Killed once the long scene's first window is kept in the project, before the film is done.
-        wait_for(lambda: any(first_window.glob("*/window-000.mp4")), timeout_s=300, what="the first window")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        killed = {c.child_key: c for c in store.children(parent_id)}
-        store.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert "export" not in killed  # it really died in the middle
+    assert "export" not in killed.children  # it really died in the middle
 
-    with project_service(data, reelgen_home) as service:  # the service started again on the same data
-        done = service.wait(parent_id, timeout_s=600)
-        children = service.children(parent_id)
+    # The service started again on the same data (the module's) finishes the film.
+    done = service.wait(killed.parent_id, timeout_s=600)
+    children = service.children(killed.parent_id)
     assert done.status is JobStatus.COMPLETED, done.error
     keys = [c.child_key for c in children]
     assert len(keys) == len(set(keys)) == 5  # every child once
     for child in children:
-        before = killed.get(child.child_key)
+        before = killed.children.get(child.child_key)
         if before is not None and before.status is JobStatus.COMPLETED:
             assert (child.attempts, child.started_at) == (before.attempts, before.started_at)  # not again
-    folder = ProjectFolder.find(film)
+    folder = ProjectFolder.find(killed.film)
     assert [s.status for s in status(folder)] == [
         SceneStatus.CARD,
         SceneStatus.RENDERED,
@@ -207,6 +227,6 @@ def test_a_service_killed_mid_project_loses_no_scene_and_renders_none_twice(
     ]
     for state in status(folder)[1:]:
         assert_same_pictures(folder.clip(str(state.key)), reference.clip(str(state.key)))
-    assert streams(film / "exports" / "harbour-lights.mp4") == streams(
+    assert streams(killed.film / "exports" / "harbour-lights.mp4") == streams(
         reference.exports / "harbour-lights.mp4"
     )
