@@ -34,6 +34,13 @@ def run_reelgen(
         else:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "argv", ["reelgen", *args])
+    for library in ("diffusers", "transformers"):
+        # Their own handlers print to the stream that was sys.stderr when the library was first imported
+        # here (maybe another run's, closed since): in the `reelgen` process, that is its stderr.
+        for handler in logging.getLogger(library).handlers:
+            if type(handler) is logging.StreamHandler:  # not a test's capture handler
+                monkeypatch.setattr(handler, "stream", sys.__stderr__)
+                monkeypatch.setattr(handler, "flush", sys.__stderr__.flush, raising=False)
     capfd.readouterr()
     handlers = list(logging.getLogger().handlers)
     code: int

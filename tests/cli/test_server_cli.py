@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +13,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reelgen.cli import app
-from reelgen.jobs.service import JobService
-from tests.api.serving import free_port, serving
-from tests.jobs import conftest as jobs_fixtures
+from tests.api.serving import free_port, serving_jobtest
 from tests.jobs.batch_cases import ITEMS, make_shots
-
-# The job layer's live fixtures: a private Ray for the session and services with the jobtest family.
-ray_cluster = jobs_fixtures.ray_cluster
-jobtest_family = jobs_fixtures.jobtest_family
-make_service = jobs_fixtures.make_service
 
 runner = CliRunner()
 #: A real tiny model along a camera path, a Ken Burns clip, a path outside its image, a blurred keyframe.
@@ -51,14 +44,27 @@ def said(result: Result) -> str:
     return " ".join(result.output.split())
 
 
+@pytest.fixture(scope="module")
+def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="module")
+def server(served_root: Path) -> Iterator[str]:
+    """A live server (one CPU worker, the jobtest family) that may read and write under ``served_root``:
+    one for the module, its worker's models loaded once; each test waits for its own jobs to end."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REELGEN_BATCH_ROOTS", str(served_root))
+        with serving_jobtest(served_root / "jobs") as url:
+            yield url
+
+
 @pytest.fixture
-def server(
-    make_service: Callable[..., JobService], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """A live server that may read and write under this test's tmp_path."""
-    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
-    with serving(make_service()) as url:
-        yield url
+def work(served_root: Path, request: pytest.FixtureRequest) -> Path:
+    """This test's own folder, under the folders the server may use."""
+    folder = served_root / request.node.name
+    folder.mkdir()
+    return folder
 
 
 def frames(path: Path) -> np.ndarray:
@@ -81,8 +87,8 @@ def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
-def test_the_same_batch_through_a_live_server_gives_the_same_files(server: str, tmp_path: Path) -> None:
-    shots = make_shots(tmp_path / "shots")
+def test_the_same_batch_through_a_live_server_gives_the_same_files(server: str, work: Path) -> None:
+    shots = make_shots(work / "shots")
     manifest = shots / "manifest.json"
     manifest.write_text(json.dumps(MANIFEST))
     here, there = shots / "in-process", shots / "served"
@@ -116,10 +122,10 @@ def test_the_same_batch_through_a_live_server_gives_the_same_files(server: str, 
     assert "2 of 4 done (2 from an earlier run)" in said(again)  # resumable on a server too
 
 
-def test_a_shootout_on_a_server_writes_its_report_where_asked(server: str, tmp_path: Path) -> None:
-    prompts = tmp_path / "prompts.yaml"
+def test_a_shootout_on_a_server_writes_its_report_where_asked(server: str, work: Path) -> None:
+    prompts = work / "prompts.yaml"
     prompts.write_text("prompts: [a lighthouse at night]\nsettings: {seed: 2}\n")
-    out = tmp_path / "compare"
+    out = work / "compare"
     args = ["shootout", "-m", "jobtest-tiny", "-p", str(prompts), "-o", str(out), "-q", "--server", server]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
