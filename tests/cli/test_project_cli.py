@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,8 @@ from reelgen.core.media import probe
 runner = CliRunner()
 
 
-@pytest.fixture
-def film(tmp_path: Path) -> Path:
+def new_film(folder: Path) -> Path:
     """`reelgen project new` with its scenes moved to wan-tiny at 48x32 and 4 fps (one window each)."""
-    folder = tmp_path / "film"
     result = runner.invoke(app, ["project", "new", str(folder), "--title", "Night Drive"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(folder)
@@ -33,6 +32,26 @@ def film(tmp_path: Path) -> Path:
     data["defaults"].update(model="wan-tiny", width=48, height=32, fps=4)
     (folder / "project.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     return folder
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    return new_film(tmp_path / "film")
+
+
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = new_film(tmp_path_factory.mktemp("rendered") / "film")
+    result = runner.invoke(app, ["project", "render", str(folder), "-q"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def rendered(rendered_once: Path, tmp_path: Path) -> Path:
+    """``film`` rendered: a copy of the module's one render (clips, records and mtimes as they were),
+    this test's own to export from and edit."""
+    return Path(shutil.copytree(rendered_once, tmp_path / "film"))
 
 
 def test_new_render_status_export_and_nothing_twice(film: Path) -> None:
@@ -78,8 +97,10 @@ def carried(film: Path) -> dict[str, Any]:
     return record
 
 
-def test_export_to_another_container_with_overrides_renders_nothing(film: Path, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["project", "render", str(film), "-q"]).exit_code == 0
+def test_export_to_another_container_with_overrides_renders_nothing(rendered: Path, tmp_path: Path) -> None:
+    film = rendered
+    again = runner.invoke(app, ["project", "render", str(film), "-q"])  # the copy is whole: no scene stale
+    assert again.exit_code == 0 and "nothing to render" in again.output, again.output
     clips = sorted(p.stat().st_mtime_ns for p in (film / "clips").glob("*.mp4"))
     out = tmp_path / "small.webm"
     result = runner.invoke(
@@ -141,8 +162,9 @@ def test_export_to_another_container_with_overrides_renders_nothing(film: Path, 
 
 
 def test_a_webm_output_gets_vp9_unless_the_file_chose_a_codec_that_cannot_go_in_it(
-    film: Path, tmp_path: Path
+    rendered: Path, tmp_path: Path
 ) -> None:
+    film = rendered
     assert (
         "codec" not in yaml.safe_load((film / "project.yaml").read_text())["export"]
     )  # as `project new` makes it
