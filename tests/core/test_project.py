@@ -86,19 +86,12 @@ def cache() -> Iterator[ModelCache]:
     models.free()
 
 
-@pytest.fixture(scope="module")
-def rendered_three(tmp_path_factory: pytest.TempPathFactory, cache: ModelCache) -> Path:
-    """The three-scene wan-tiny project, rendered once for the module; tests get copies."""
-    folder = make(tmp_path_factory.mktemp("three") / "film", THREE)
-    render_project(folder, cache=cache)
-    return folder.root
-
-
 @pytest.fixture
-def three(tmp_path: Path, rendered_three: Path) -> ProjectFolder:
-    """The three-scene wan-tiny project, rendered: a copy of its own (clips, records and state.json,
-    their times kept), which a test may edit, re-render and delete from as a user does theirs."""
-    return ProjectFolder.find(shutil.copytree(rendered_three, tmp_path / "film"))
+def three(tmp_path: Path, cache: ModelCache) -> ProjectFolder:
+    """The three-scene wan-tiny project, rendered."""
+    folder = make(tmp_path / "film", THREE)
+    render_project(folder, cache=cache)
+    return folder
 
 
 def _mtimes(folder: ProjectFolder) -> dict[str, int]:
