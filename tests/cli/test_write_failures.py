@@ -7,8 +7,9 @@ import errno
 import os
 import resource
 import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.core import encode
 from reelgen.core.encode import read_metadata
-from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()
 TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
@@ -130,25 +130,33 @@ def test_a_second_ctrl_c_while_the_mp4_is_written_stops_at_once_in_one_line(
     as_it_was(earlier)
 
 
-@contextmanager
-def files_at_most(size: int) -> Iterator[None]:
-    """This process may write no file over ``size`` bytes (a real limit: the kernel fails the write)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    assert signal.getsignal(signal.SIGXFSZ) == signal.SIG_IGN  # Python ignores SIGXFSZ: writes fail
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+def limited_to(size: int) -> Callable[[], None]:
+    """A child's pre-exec step: it may write no file over ``size`` bytes (a real limit: the kernel fails the
+    write; Python ignores SIGXFSZ). In a child, not this test process: here the limit would fail every
+    write of every thread of the test process past ``size`` bytes, a server's database among them."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+def reelgen_child(*args: str, size: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from reelgen.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limited_to(size),
+    )
 
 
 def test_a_file_larger_than_the_system_allows_is_refused_in_one_line_leaving_the_earlier_one(
-    earlier: tuple[Path, bytes, bytes], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    earlier: tuple[Path, bytes, bytes],
 ) -> None:
     """A real write failing in FFmpeg, not a stand-in: the process may write no file over 8 KiB."""
     out = earlier[0]
-    with files_at_most(8192):
-        done = run_reelgen(monkeypatch, capfd, "generate", "a hen", *TINY, "-o", str(out))
+    done = reelgen_child("generate", "a hen", *TINY, "-o", str(out), size=8192)
     assert done.returncode == 1, done.stderr
     assert lines(done.stderr)[-1] == f"error: cannot write {out} (File too large); fox.mp4 is as it was"
     assert "internal error" not in done.stderr and done.stdout == ""
@@ -225,13 +233,10 @@ def test_ctrl_c_at_the_last_frame_of_a_project_export_keeps_the_last_film(
     film_as_it_was(exported)
 
 
-def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(tmp_path: Path) -> None:
     """`project new` with room for 1 KiB of its 2 KiB project.yaml: no half file for the next run to refuse."""
     folder = tmp_path / "film"
-    with files_at_most(1024):
-        done = run_reelgen(monkeypatch, capfd, "project", "new", str(folder))
+    done = reelgen_child("project", "new", str(folder), size=1024)
     assert done.returncode == 1, done.stderr
     assert done.stderr == (
         f"error: cannot write {folder / 'project.yaml'} (File too large); no project.yaml was made\n"
