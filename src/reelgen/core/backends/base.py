@@ -98,10 +98,14 @@ class Runner(ABC):
     def generate(self, request: ResolvedRequest, progress: Progress) -> Video:
         """Run the model once; returns exactly ``request.num_frames`` frames at ``request.fps``."""
 
-    def unload(self) -> None:
+    def release(self) -> None:
+        """Drop this runner's hold on its weights; the memory returns at the next ``empty_cache``."""
         for name in list(vars(self)):
             if name.startswith("pipe"):
                 setattr(self, name, None)
+
+    def unload(self) -> None:
+        self.release()
         empty_cache()
 
 

@@ -98,8 +98,8 @@ class RankRunner(Runner):
             raise GenerationFailed(f"process {self.group.rank} decoded a video; only rank 0 may")
         return video
 
-    def unload(self) -> None:
-        self.inner.unload()
+    def release(self) -> None:
+        self.inner.release()
 
 
 def _out_of_memory(group: RankGroup, doing: str) -> OutOfMemory:

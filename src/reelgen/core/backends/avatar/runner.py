@@ -98,9 +98,9 @@ class AvatarRunner(Runner):
         else:
             self.engine = load_folder(source.path, plan.device, dtype)
 
-    def unload(self) -> None:
+    def release(self) -> None:
         self.engine = None
-        super().unload()
+        super().release()
 
     def face(self, request: ResolvedRequest) -> FaceSource:
         options = request.options_as(AvatarOptions)
