@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -31,11 +30,11 @@ from reelgen.api.fanout import (
     created,
     progress,
     server_folder,
+    submit_planned,
     urls,
     whole,
     writable_folder,
 )
-from reelgen.api.inputs import decodes
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
@@ -206,10 +205,7 @@ async def create_batch(
             metadata=body.metadata,
         )
 
-    # Planning decodes the input folder's images (keyframes scored, start images checked): under the
-    # app's bound on concurrent decodes, as an upload's decode is, so many creates at once cannot
-    # hold many full-size pictures.
-    job, replayed = await anyio.to_thread.run_sync(submit, limiter=decodes(request))
+    job, replayed = await submit_planned(request, submit)
     children = await run_in_threadpool(service.children, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import sse
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
+from reelgen.api.inputs import decodes
 from reelgen.api.parent_body import ParentCreate as ParentCreate
 from reelgen.api.parent_body import check_priority as check_priority
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
@@ -84,6 +85,13 @@ def server_folder(value: str, param: str) -> Path:
             code="folder_not_allowed",
         )
     return path
+
+
+async def submit_planned(request: Request, submit: Callable[[], tuple[Job, bool]]) -> tuple[Job, bool]:
+    """``submit`` in a thread under the app's bound on concurrent decodes: planning a batch or shoot-out
+    decodes the input folder's images (keyframes scored, start images checked), as an upload's check
+    does, and many creates at once held as many full-size pictures."""
+    return await anyio.to_thread.run_sync(submit, limiter=decodes(request))
 
 
 def writable_folder(path: Path, param: str) -> Path:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,12 +32,12 @@ from reelgen.api.fanout import (
     parent_of,
     progress,
     server_folder,
+    submit_planned,
     urls,
     whole,
     writable_folder,
 )
 from reelgen.api.files import FileAnswer
-from reelgen.api.inputs import decodes
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
@@ -242,10 +241,7 @@ async def create_shootout(
             metadata=body.metadata,
         )
 
-    # Planning decodes the input folder's images (keyframes scored, start images checked): under the
-    # app's bound on concurrent decodes, as an upload's decode is, so many creates at once cannot
-    # hold many full-size pictures.
-    job, replayed = await anyio.to_thread.run_sync(submit, limiter=decodes(request))
+    job, replayed = await submit_planned(request, submit)
     children = await run_in_threadpool(service.children, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)

@@ -27,7 +27,7 @@ from reelgen.core.backends.plumbing import (
     step_callback,
     video_of,
 )
-from reelgen.core.devices import empty_cache, torch_dtype
+from reelgen.core.devices import torch_dtype
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.progress import CancelToken, Progress, ProgressEvent, StageTracker
 from reelgen.core.spec.family import FamilySpec, Preset
@@ -99,14 +99,11 @@ class Runner(ABC):
         """Run the model once; returns exactly ``request.num_frames`` frames at ``request.fps``."""
 
     def release(self) -> None:
-        """Drop this runner's hold on its weights; the memory returns at the next ``empty_cache``."""
+        """Drop this runner's hold on its weights; the memory returns at the next ``empty_cache``
+        (the model cache runs one for all the runners it releases together)."""
         for name in list(vars(self)):
             if name.startswith("pipe"):
                 setattr(self, name, None)
-
-    def unload(self) -> None:
-        self.release()
-        empty_cache()
 
 
 class DiffusersBackend(Runner):
