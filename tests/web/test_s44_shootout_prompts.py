@@ -29,6 +29,13 @@ def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
         "prompts": ["{a} fox", "[slow motion] waves at dusk"]
     }
     expect(error).to_be_hidden()
+    # Typed only once the first submit is answered, as a user sees it: this server takes no folders, so the
+    # refusal shows under the report folder and focuses that box. Filled while the POST was in flight, the
+    # late answer moved the focus mid-fill and the JSON below went into the report folder's box instead.
+    expect(form.locator('.field[data-param="output_folder"] .field-error')).to_contain_text(
+        "REELGEN_BATCH_ROOTS"
+    )
+    expect(form.get_by_role("button", name="Start shoot-out")).to_be_enabled()
 
     prompts.fill('["a fox", ')
     form.get_by_role("button", name="Start shoot-out").click()
