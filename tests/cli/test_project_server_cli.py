@@ -77,9 +77,13 @@ def test_render_export_and_status_through_a_server(
     assert "--output: f.avi does not end in .mp4" in wrong.output and not (tmp_path / "f.avi").exists()
 
 
-def test_a_changed_prompt_uploads_the_file_and_renders_that_scene_alone(server: str, tmp_path: Path) -> None:
-    film = make_film(tmp_path / "film")
-    lines("render", str(film), "--server", server, "-q")
+def test_a_changed_prompt_uploads_the_file_and_renders_that_scene_alone(
+    server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    # A copy of the film rendered through the server, its server project id with it: the film rendered
+    # there once already (rendering a fresh one first cost the whole film again). Its boats change on the
+    # server too; the later tests that copy the rendered film only export it, refused before any job.
+    film = copy_film(rendered_film[0], tmp_path / "film")
     project_id = json.loads((film / ".reelgen" / "servers.json").read_text())[server]
     edit(film, lambda d: d["scenes"][1].update(prompt="small boats rocking at dawn"))
     again = lines("render", str(film), "--server", server, "-q")
