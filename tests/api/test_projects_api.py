@@ -530,7 +530,10 @@ def test_cancelling_a_render_stops_its_scene_and_keeps_what_was_done(
         lambda: all(c["status"] != "in_progress" for c in api.get(jurl).json()["children"]),
         what="children to stop",
     )
-    assert api.post(f"{url}/render", json={}).status_code == 202  # the project is free again
+    again = api.post(f"{url}/render", json={})
+    assert again.status_code == 202  # the project is free again
+    # Not left rendering pan's three windows on the shared worker beside the tests after this one.
+    assert api.post(f"{again.json()['urls']['self']}/cancel").status_code == 200
 
 
 PLAN_IN_A_FRESH_PROCESS = """
