@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,20 @@ def fake_family() -> Iterator[None]:
     FakeRunner.loads = []
     yield
     registry.unregister("fake")
+
+
+@pytest.fixture(scope="module")
+def frozen_heap() -> None:
+    """What this process holds by now, frozen out of the garbage collector, as conftest freezes what
+    imports left once collection ends.
+
+    Each out-of-memory rung drops the model and runs a full ``gc.collect`` (``devices.empty_cache``; a
+    second one where a loaded model is unloaded). Every one walked all that the libraries imported since collection (here
+    diffusers and transformers, which the first render imports; in a full run, every pipeline the
+    worker's earlier tests loaded): 0.75 CPU-s apiece, nine in the three ladder tests. The collections
+    still run, over what these tests make; the ladder is the same."""
+    gc.collect()
+    gc.freeze()
 
 
 def R(**fields: object) -> ResolvedRequest:
@@ -113,6 +128,7 @@ def test_cancel_after_the_last_step_still_leaves_no_file(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.usefixtures("frozen_heap")
 def test_out_of_memory_steps_down_one_rung_and_records_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +145,7 @@ def test_out_of_memory_steps_down_one_rung_and_records_both(
     assert FakeRunner.loads == ["gpu", "model_offload"]
 
 
+@pytest.mark.usefixtures("frozen_heap")
 def test_out_of_memory_twice_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
     FakeRunner.fail_plans = {"gpu", "model_offload"}
@@ -139,6 +156,7 @@ def test_out_of_memory_twice_fails_cleanly(tmp_path: Path, monkeypatch: pytest.M
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.usefixtures("frozen_heap")
 def test_out_of_memory_while_loading_steps_down_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_module, "device_info", lambda prefer=None: fake_cuda(24.0))
     FakeRunner.fail_load = {"gpu"}
