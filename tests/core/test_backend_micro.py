@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from safetensors import safe_open
 
+from reelgen.core import quality
 from reelgen.core.backends.micro import SPEC
 from reelgen.core.backends.micro.build import build_tokenizer
 from reelgen.core.cache import ModelCache
@@ -38,6 +39,24 @@ def cache() -> Iterator[ModelCache]:
 
 def _small(**fields: Any) -> Any:
     return resolved(**{**SMALL, "prompt": PROMPT, **fields})
+
+
+@pytest.fixture(scope="module")
+def default_clip(
+    cache: ModelCache, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, int], RenderResult]:
+    """A clip of ``prompt`` and ``seed`` at the model's defaults (128x128, 25 frames, 20 steps: the
+    dearest render of the suite's tiny models), rendered once for the module: the colour test and the
+    quality test read the same red circle."""
+    made: dict[tuple[str, int], RenderResult] = {}
+
+    def clip(prompt: str, seed: int) -> RenderResult:
+        if (prompt, seed) not in made:
+            request = resolved(model="reelgen-micro", prompt=prompt, seed=seed)
+            made[prompt, seed] = render(request, tmp_path_factory.mktemp("default") / "clip.mp4", cache=cache)
+        return made[prompt, seed]
+
+    return clip
 
 
 @pytest.fixture(scope="module")
@@ -139,13 +158,25 @@ def test_flow_shift_option_changes_the_clip(
     ],
 )
 def test_the_clip_shows_the_colour_and_direction_the_prompt_asks_for(
-    prompt: str, seed: int, colour: str, direction: str, tmp_path: Path, cache: ModelCache
+    prompt: str, seed: int, colour: str, direction: str, default_clip: Callable[[str, int], RenderResult]
 ) -> None:
     # Full default size (128x128, 25 frames, 20 steps), read back from the MP4 the user gets.
-    request = resolved(model="reelgen-micro", prompt=prompt, seed=seed)
-    result = render(request, tmp_path / "clip.mp4", cache=cache)
+    result = default_clip(prompt, seed)
     found = analyze_clip(read_video(result.path).frames)
     assert (found.colour, found.motion) == (colour, direction), found.as_dict()
+
+
+def test_a_clip_of_the_built_in_model_passes_clean(default_clip: Callable[[str, int], RenderResult]) -> None:
+    """The generic clip checks (``reelgen.core.quality``) find nothing wrong with a default clip.
+
+    Moved here from test_quality, whose own render of this very request (the red circle, seed 0, at
+    the defaults: about 10 CPU-s) repeated the colour test's."""
+    clip = default_clip(PROMPT, 0)
+    report = quality.assess(clip.video)
+    assert report.problems == [] and not report.fatal
+    assert report.metrics["frames"] == clip.video.num_frames
+    assert report.metrics["temporal_ssim_min"] > 0.5  # the circle moves; the picture holds together
+    assert clip.metadata["quality"] == report.as_dict()  # what render recorded
 
 
 @pytest.mark.parametrize(
