@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +15,15 @@ import httpx
 import pytest
 from PIL import Image
 from skimage import data
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from reelgen.api.sse import format_event
 from reelgen.cli import app
 from reelgen.cli import client as client_cli
-from reelgen.jobs.service import JobService
-from tests.api.serving import serving
-from tests.jobs import conftest as jobs_fixtures
-
-jobtest_family = jobs_fixtures.jobtest_family
-make_service = jobs_fixtures.make_service
+from reelgen.core.batch import run as batch_run
+from tests.api.serving import serving_jobtest
+from tests.cli.h3_runner import CliRunner
+from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()
 PARENT = "video_" + "2" * 32
@@ -38,9 +34,15 @@ def said(result: Result) -> str:
     return " ".join(result.output.split())
 
 
-@pytest.fixture
-def server(make_service: Callable[..., JobService]) -> Iterator[str]:
-    with serving(make_service()) as url:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One job service (one worker process) behind the API for the module's tests that talk to a server.
+
+    Each checks how a request the server refuses is said; the API reads $REELGEN_MODELS_DIR (a test's
+    own) as each request comes, and the one job any makes (the remix test's parent) is never waited
+    for, so no test needs a server of its own.
+    """
+    with serving_jobtest(tmp_path_factory.mktemp("leftovers") / "jobs") as url:
         yield url
 
 
@@ -155,41 +157,25 @@ def test_enhance_on_a_server_names_in_when_the_file_is_refused(
     assert not (tmp_path / "big.mp4").exists()
 
 
-#: `reelgen ARGS...` whose second batch item stops before rendering: it says so in the marker file
-#: (argv[1]) and waits there, stopping at a cancel (a first Ctrl-C) as a render's steps do.
-SECOND_ITEM_WAITS = """
-import pathlib, sys, time
-from reelgen.core.batch import run
-
-marker = pathlib.Path(sys.argv[1])
-sys.argv = ["reelgen", *sys.argv[2:]]
-real, calls = run._render, []
-
-def render(planned, progress, *args):
-    calls.append(planned.output)
-    if len(calls) == 2:
-        marker.write_text("rendering")
-        for _ in range(1200):
-            progress.cancel.check()
-            time.sleep(0.05)
-    return real(planned, progress, *args)
-
-run._render = render
-from reelgen.cli import main
-main()
-"""
-
-
 @pytest.mark.parametrize(
     ("signum", "code", "cause"),
     [(signal.SIGTERM, 143, "stopped by SIGTERM"), (signal.SIGINT, 130, "cancelled with Ctrl-C")],
     ids=["kill", "ctrl-c"],
 )
 def test_a_batch_stopped_by_a_kill_says_what_it_kept_as_ctrl_c_does(
-    tmp_path: Path, signum: int, code: int, cause: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    signum: int,
+    code: int,
+    cause: str,
 ) -> None:
     """A kill said only "stopped by SIGTERM; nothing half-written was left": not that the first item
-    was made and kept, nor that running the batch again does the rest, as Ctrl-C says."""
+    was made and kept, nor that running the batch again does the rest, as Ctrl-C says.
+
+    `reelgen batch` runs through main() in this process (reelgen_main.py says why), and is sent the
+    signal as its second item starts rendering, then waits there, stopping at a cancel (a first
+    Ctrl-C) as a render's steps do: the signal reaches its handlers as one from outside would."""
     shots = tmp_path / "shots"
     shots.mkdir()
     for name in ("astronaut", "camera", "coffee"):
@@ -200,24 +186,21 @@ def test_a_batch_stopped_by_a_kill_says_what_it_kept_as_ctrl_c_does(
     )
     made = runner.invoke(app, ["manifest", "create", str(shots), "--defaults", str(defaults)])
     assert made.exit_code == 0, made.output
-    marker = tmp_path / "rendering"
-    run = subprocess.Popen(
-        [sys.executable, "-c", SECOND_ITEM_WAITS, str(marker), "batch", str(shots / "manifest.json"), "-q"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert marker.exists(), run.communicate(timeout=30)
-        run.send_signal(signum)
-        stdout, stderr = run.communicate(timeout=30)
-    finally:
-        if run.poll() is None:
-            run.kill()
+    real, calls = batch_run._render, []
+
+    def render(planned: Any, progress: Any, *args: Any) -> Any:
+        calls.append(planned.output)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signum)
+            for _ in range(1200):
+                progress.cancel.check()
+                time.sleep(0.05)
+        return real(planned, progress, *args)
+
+    monkeypatch.setattr(batch_run, "_render", render)
+    run = run_reelgen(monkeypatch, capfd, "batch", str(shots / "manifest.json"), "-q")
+    stdout, stderr = run.stdout, run.stderr
+    assert len(calls) == 2, stderr  # it was signalled as the second item began, and went no further
     assert run.returncode == code, stderr
     assert " ".join(stderr.split()).endswith(
         f"error: batch {cause} after 1 of 3 item(s): 1 finished and kept, the item in progress wrote no "

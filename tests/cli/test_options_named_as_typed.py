@@ -5,23 +5,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from reelgen.cli import app
 from reelgen.cli import client as client_cli
-from reelgen.jobs.service import JobService
-from tests.api.serving import serving
-from tests.jobs import conftest as jobs_fixtures
+from tests.api.serving import serving_jobtest
+from tests.cli.h3_runner import CliRunner
 from tests.jobs.fakes import MODEL
-from tests.jobs.projects import live_api, make_film
-
-jobtest_family = jobs_fixtures.jobtest_family
-make_service = jobs_fixtures.make_service
+from tests.jobs.projects import make_film
 
 runner = CliRunner()
 UNKNOWN = "video_" + "0" * 32
@@ -31,9 +27,14 @@ def said(result: Result) -> str:
     return " ".join(result.output.split())
 
 
-@pytest.fixture
-def server(make_service: Callable[..., JobService]) -> Iterator[str]:
-    with serving(make_service()) as url:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One job service (one worker process) behind the API for the module's tests that talk to a server.
+
+    Each checks how a request the server refuses is said; the one job any makes (the download test's
+    submit) is a jobtest render nothing waits for or reads, so no test needs a server of its own.
+    """
+    with serving_jobtest(tmp_path_factory.mktemp("typed") / "jobs") as url:
         yield url
 
 
@@ -99,10 +100,9 @@ def test_project_render_refuses_a_bad_device_before_anything(tmp_path: Path) -> 
         assert "rendering" not in result.output and not list((film / "clips").glob("*.mp4"))
 
 
-def test_project_render_through_a_server_names_scene(reelgen_home: Path, tmp_path: Path) -> None:
+def test_project_render_through_a_server_names_scene(server: str, tmp_path: Path) -> None:
     film = make_film(tmp_path / "film")
-    with live_api(tmp_path / "server", reelgen_home) as url:
-        result = runner.invoke(app, ["project", "render", str(film), "-s", "quay", "--server", url, "-q"])
+    result = runner.invoke(app, ["project", "render", str(film), "-s", "quay", "--server", server, "-q"])
     assert result.exit_code == 2, result.output
     assert "error: HTTP 400: --scene: no scene 'quay' in the project; scenes to render: boats, pan" in said(
         result

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from typing import NoReturn
 
 import pytest
-from typer.testing import CliRunner
 
 from reelgen.cli import app
+from reelgen.core.spec import registry
+from tests.cli.h3_runner import CliRunner
+from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()
 
@@ -51,42 +52,36 @@ def test_a_usage_error_is_one_line_that_names_the_help(args: list[str], line: st
     assert result.output.splitlines() == [line]
 
 
-def test_the_installed_command_says_it_the_same_way_and_a_bare_group_still_shows_its_help() -> None:
-    cli = [sys.executable, "-c", "from reelgen.cli import main; main()"]
-    bad = subprocess.run([*cli, "generate", "a fox", "--bogus"], capture_output=True, text=True, timeout=120)
+def test_the_installed_command_says_it_the_same_way_and_a_bare_group_still_shows_its_help(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Through main(), the `reelgen` script's entry point, run in this process (reelgen_main.py says why).
+    bad = run_reelgen(monkeypatch, capfd, "generate", "a fox", "--bogus")
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.splitlines()[-1].startswith("error: No such option: --bogus")
     assert "Traceback" not in bad.stderr
-    bare = subprocess.run([*cli, "project"], capture_output=True, text=True, timeout=120)
+    bare = run_reelgen(monkeypatch, capfd, "project")
     assert bare.returncode == 2 and "Usage:" in bare.stdout and "render" in bare.stdout
     assert "error:" not in bare.stderr
 
 
-def test_a_failure_reelgen_did_not_foresee_is_one_line_and_a_traceback_on_request() -> None:
+def test_a_failure_reelgen_did_not_foresee_is_one_line_and_a_traceback_on_request(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     # A model's tensor-size error came out as a 60-line traceback.
-    boom = (
-        "import reelgen.core.spec.registry as r\n"
-        "def boom(*a, **k): raise RuntimeError('Sizes of tensors must match')\n"
-        "r.presets = boom\n"
-        "from reelgen.cli import main; main()\n"
-    )
-    run = [sys.executable, "-c", boom, "models"]
-    plain = subprocess.run(run, capture_output=True, text=True, timeout=120, env=_env(REELGEN_TRACEBACK=None))
+    def boom(*a: object, **k: object) -> NoReturn:
+        raise RuntimeError("Sizes of tensors must match")
+
+    monkeypatch.setattr(registry, "presets", boom)
+    monkeypatch.delenv("REELGEN_TRACEBACK", raising=False)
+    plain = run_reelgen(monkeypatch, capfd, "models")
     assert plain.returncode == 1 and "Traceback" not in plain.stderr
     assert plain.stderr.splitlines()[-1] == (
         "error: internal error (RuntimeError: Sizes of tensors must match); run again with "
         "REELGEN_TRACEBACK=1 to see where, and report it"
     )
-    shown = subprocess.run(run, capture_output=True, text=True, timeout=120, env=_env(REELGEN_TRACEBACK="1"))
-    assert shown.returncode == 1 and "Traceback" in shown.stderr
-
-
-def _env(**changes: str | None) -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    for key, value in changes.items():
-        env.pop(key, None)
-        if value is not None:
-            env[key] = value
-    return env
+    # On request main() lets the failure out, and Python prints its traceback and exits 1, as for any
+    # uncaught exception; run in this process, it arrives here.
+    monkeypatch.setenv("REELGEN_TRACEBACK", "1")
+    with pytest.raises(RuntimeError, match="Sizes of tensors must match"):
+        run_reelgen(monkeypatch, capfd, "models")
