@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.web.conftest import Served, Tab
 
@@ -43,4 +43,44 @@ def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
     expect(error).to_contain_text(
         '; write one prompt per line, or a prompts file\'s JSON: {"prompts": [...]} or a list.'
     )
+    assert t.errors == []
+
+
+def test_a_refusal_that_arrives_while_someone_types_leaves_their_typing_where_it_was(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    form = page.locator("#shootout-form")
+    form.get_by_label("reelgen-micro", exact=True).check()
+    folder = form.get_by_label("Report folder on the server")
+    folder.fill("/srv/compare")
+    prompts = form.get_by_label("Prompts", exact=True)
+    prompts.fill("a fox")
+    folder_error = form.locator('.field[data-param="output_folder"] .field-error')
+    # The server's answer is held until the person has gone back to the prompts and typed.
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/v1/shootouts", hold)
+    form.get_by_role("button", name="Start shoot-out").click()
+    while not held:
+        page.wait_for_timeout(20)
+    prompts.press("End")
+    page.keyboard.type(" at dusk")
+    held[0].continue_()
+    expect(folder_error).to_contain_text("REELGEN_BATCH_ROOTS")  # this server takes no folders
+    page.keyboard.type(", then rain")
+    # The refusal is shown and marked, and what was typed after it stayed in the prompts box.
+    expect(prompts).to_be_focused()
+    expect(prompts).to_have_value("a fox at dusk, then rain")
+    expect(folder).to_have_value("/srv/compare")
+    expect(folder).to_have_attribute("aria-invalid", "true")
+
+    # Submitted again with no typing since, the refusal takes the focus to the box it names, as before.
+    page.unroute("**/v1/shootouts")
+    form.get_by_role("button", name="Start shoot-out").click()
+    expect(folder).to_be_focused()
     assert t.errors == []

@@ -52,7 +52,7 @@ export function clearFieldError(control) {
  * Shows `message` under the field sending `param` ("options.flow_shift" and "keyframes[0].image"
  * fall back to their head); with no such field, in the form's own error line. Focuses the field.
  */
-export function showError(form, param, message) {
+export function showError(form, param, message, { focus = true } = {}) {
   const heads = param ? [param, param.split(/[.[]/)[0]] : [];
   const wrapper = heads.map((p) => form.querySelector(`.field[data-param="${CSS.escape(p)}"]`)).find(Boolean);
   if (!wrapper || wrapper.hidden) {
@@ -69,7 +69,7 @@ export function showError(form, param, message) {
   const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");
   if (control) {
     control.setAttribute("aria-invalid", "true");
-    control.focus();
+    if (focus) control.focus();
   }
   return slot;
 }
