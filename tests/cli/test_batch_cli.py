@@ -18,7 +18,7 @@ from reelgen.cli import app, remote
 from reelgen.cli import batch as batch_cli
 from reelgen.core.media import probe
 from tests.api.conftest import data_dir, make_client  # noqa: F401  (fixtures)
-from tests.cli.h3_runner import CliRunner
+from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 
 runner = CliRunner()
 

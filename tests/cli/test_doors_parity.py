@@ -18,7 +18,7 @@ from PIL import Image
 
 from reelgen.cli import app as cli_app
 from tests.api.serving import checking_only
-from tests.cli.h3_runner import CliRunner
+from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 
 runner = CliRunner()
 

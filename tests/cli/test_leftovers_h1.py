@@ -22,7 +22,7 @@ from reelgen.cli import app
 from reelgen.cli import client as client_cli
 from reelgen.core.batch import run as batch_run
 from tests.api.serving import serving_jobtest
-from tests.cli.h3_runner import CliRunner
+from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()

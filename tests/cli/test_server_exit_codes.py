@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reelgen.cli import app
-from tests.cli.h3_runner import CliRunner
+from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 from tests.jobs.projects import make_film
 
 runner = CliRunner()
