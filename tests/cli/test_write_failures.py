@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,12 +36,23 @@ def errors(text: str) -> list[str]:
     return [line for line in said if line.startswith("error")] if said[-1].startswith("error") else said
 
 
-@pytest.fixture
-def earlier(tmp_path: Path) -> tuple[Path, bytes, bytes]:
-    """fox.mp4 and fox.json made by a first run: what a failed second run to the same name must keep."""
-    out = tmp_path / "fox.mp4"
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """fox.mp4 and fox.json made by one run for the module (a generate each test cost as much)."""
+    out = tmp_path_factory.mktemp("earlier") / "fox.mp4"
     result = runner.invoke(app, ["generate", "a red fox", *TINY, "--seed", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture
+def earlier(made_once: Path, tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    """fox.mp4 and fox.json made by a first run: what a failed second run to the same name must keep.
+
+    This test's own copies of the module's run, in a folder of its own."""
+    out = tmp_path / "fox.mp4"
+    shutil.copy2(made_once, out)
+    shutil.copy2(made_once.with_suffix(".json"), out.with_suffix(".json"))
     return out, out.read_bytes(), out.with_suffix(".json").read_bytes()
 
 
