@@ -82,12 +82,22 @@ def answering() -> Iterator[Answering]:
         server.server_close()
 
 
-def _commands(tmp_path: Path) -> dict[str, list[str]]:
-    manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"items": [{"output": "one", "images": ["a.png"], "prompt": "a fox"}]}))
-    prompts = tmp_path / "prompts.yaml"
-    prompts.write_text("prompts: [a lighthouse at night]\n")
-    film = make_film(tmp_path / "film")
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The manifest, prompts file and film the commands read, written once for the module: every
+    command here is refused by the server before it writes anything beside them."""
+    folder = tmp_path_factory.mktemp("inputs")
+    (folder / "manifest.json").write_text(
+        json.dumps({"items": [{"output": "one", "images": ["a.png"], "prompt": "a fox"}]})
+    )
+    (folder / "prompts.yaml").write_text("prompts: [a lighthouse at night]\n")
+    make_film(folder / "film")
+    return folder
+
+
+def _commands(inputs: Path, tmp_path: Path) -> dict[str, list[str]]:
+    """Each command with its inputs from ``inputs``; what it would write goes under this test's ``tmp_path``."""
+    manifest, prompts, film = inputs / "manifest.json", inputs / "prompts.yaml", inputs / "film"
     return {
         "submit": ["submit", "a fox"],
         "status": ["status", VIDEO],
@@ -125,11 +135,11 @@ COMMANDS = [
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize(("status", "code"), [(400, 2), (404, 2), (422, 2), (500, 1)])
 def test_a_server_answer_sets_the_exit_status_as_bad_input_or_failure(
-    answering: Answering, tmp_path: Path, command: str, status: int, code: int
+    answering: Answering, inputs: Path, tmp_path: Path, command: str, status: int, code: int
 ) -> None:
     answering.status = status
     url = f"http://127.0.0.1:{answering.server_address[1]}"
-    result = runner.invoke(app, [*_commands(tmp_path)[command], "--server", url])
+    result = runner.invoke(app, [*_commands(inputs, tmp_path)[command], "--server", url])
     assert result.exit_code == code, result.output
     # What is printed: the server's own words, no traceback, and no "queued" bar for a job it refused.
     assert " ".join(result.output.split()).endswith(f"error: HTTP {status}: the server said {status}")
@@ -163,14 +173,14 @@ def test_a_full_queue_or_a_restarting_engine_is_a_failure_that_says_when_to_retr
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("status", [200, 404, 500])
 def test_a_server_that_is_not_reelgen_is_said_plainly(
-    answering: Answering, tmp_path: Path, command: str, status: int
+    answering: Answering, inputs: Path, tmp_path: Path, command: str, status: int
 ) -> None:
     """Another web server on that port: its page was printed whole as the error (exit 2, as if the
     request were wrong), or a 200 page was a JSONDecodeError traceback, saved as the MP4 (exit 0)
     or read as events for 20 s."""
     answering.page, answering.status = True, status
     url = f"http://127.0.0.1:{answering.server_address[1]}"
-    result = runner.invoke(app, [*_commands(tmp_path)[command], "--server", url])
+    result = runner.invoke(app, [*_commands(inputs, tmp_path)[command], "--server", url])
     assert result.exit_code == 1, result.output
     assert " ".join(result.output.split()).endswith(
         f"error: {url} answered HTTP {status} (text/html) as `reelgen serve` never does; "
