@@ -5,6 +5,7 @@ batch stopped by a kill says what it kept, as one stopped with Ctrl-C does."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -157,12 +158,22 @@ def test_enhance_on_a_server_names_in_when_the_file_is_refused(
     assert not (tmp_path / "big.mp4").exists()
 
 
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three photos a batch is made of, PNG-compressed once for the module (each test copies them)."""
+    folder = tmp_path_factory.mktemp("pictures")
+    for name in ("astronaut", "camera", "coffee"):
+        Image.fromarray(getattr(data, name)()).convert("RGB").save(folder / f"{name}.png")
+    return folder
+
+
 @pytest.mark.parametrize(
     ("signum", "code", "cause"),
     [(signal.SIGTERM, 143, "stopped by SIGTERM"), (signal.SIGINT, 130, "cancelled with Ctrl-C")],
     ids=["kill", "ctrl-c"],
 )
 def test_a_batch_stopped_by_a_kill_says_what_it_kept_as_ctrl_c_does(
+    pictures: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
@@ -176,10 +187,7 @@ def test_a_batch_stopped_by_a_kill_says_what_it_kept_as_ctrl_c_does(
     `reelgen batch` runs through main() in this process (reelgen_main.py says why), and is sent the
     signal as its second item starts rendering, then waits there, stopping at a cancel (a first
     Ctrl-C) as a render's steps do: the signal reaches its handlers as one from outside would."""
-    shots = tmp_path / "shots"
-    shots.mkdir()
-    for name in ("astronaut", "camera", "coffee"):
-        Image.fromarray(getattr(data, name)()).convert("RGB").save(shots / f"{name}.png")
+    shots = Path(shutil.copytree(pictures, tmp_path / "shots"))
     defaults = tmp_path / "defaults.yaml"
     defaults.write_text(
         "model: ken-burns\nwidth: 64\nheight: 48\nnum_frames: 9\nfps: 8\nmotion: {preset: zoom-in}\n"
