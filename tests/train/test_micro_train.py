@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 from pathlib import Path
@@ -25,6 +27,20 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # and nothing here depends on how far it trains.
     assert main(["train", "--out", str(out), "--seconds", "1", "--vae-seconds", "0.5", *TINY]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def resumed(checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The checkpoint trained on once more (the VAE kept, no --eval-seconds given, --eval-prompts 0),
+    with what the run printed: the resume test reads its checkpoint and the eval-prompts-0 test its
+    config line. Each run trains at least a second; two tests, one run."""
+    assert TINY[-2:] == ["--eval-seconds", "0"]
+    out = tmp_path_factory.mktemp("resumed") / "run"
+    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        assert main([*args, *TINY[:-2]]) == 0
+    return out, said.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +68,10 @@ def test_a_short_run_writes_weights_statistics_and_a_log(checkpoint: Path) -> No
     )
 
 
-def test_resuming_continues_the_step_count_and_keeps_the_vae(checkpoint: Path, tmp_path: Path) -> None:
-    out = tmp_path / "resumed"
-    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
-    assert main([*args, *TINY]) == 0
+def test_resuming_continues_the_step_count_and_keeps_the_vae(
+    checkpoint: Path, resumed: tuple[Path, str]
+) -> None:
+    out, _ = resumed
     before = json.loads((checkpoint / "state.json").read_text())
     after = json.loads((out / "state.json").read_text())
     assert after["step"] > before["step"]
@@ -207,14 +223,11 @@ def test_the_sampler_sweep_tries_another_setting_only_while_the_held_out_check_s
 
 
 def test_no_time_is_kept_for_an_evaluation_eval_prompts_0_skips(
-    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    resumed: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The run stopped training 110 s before --seconds, then ended with nothing to evaluate.
-    assert TINY[-2:] == ["--eval-seconds", "0"]
-    out = tmp_path / "trained"
-    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
-    assert main([*args, *TINY[:-2]]) == 0
-    started = capsys.readouterr().out.splitlines()[0]  # the run's config line
+    # The run stopped training 110 s before --seconds, then ended with nothing to evaluate. The run is
+    # the resumed fixture's: --eval-prompts 0 and no --eval-seconds.
+    started = resumed[1].splitlines()[0]  # the run's config line
     assert "eval_seconds=0.0" in started and "eval_prompts=0" in started
     refused = tmp_path / "refused"
     assert (
