@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_video
 from reelgen.core.media import probe
 from reelgen.core.render import render
@@ -39,6 +41,23 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"start": folder / "start.png", "end": folder / "end.png", "video": folder / "source.mp4"}
 
 
+@pytest.fixture(scope="module")
+def cache_of() -> Callable[[str], ModelCache]:
+    """A model cache for each tiny model, held while that model's tasks run (TINY is sorted by name, so
+    they run one after another): a model is loaded once for all its tasks, as a server's cache holds it,
+    not once a task (14 loads fewer). The cache before is let go, not freed, as each render's own cache
+    was: ``free`` runs a full garbage collection."""
+    held: dict[str, ModelCache] = {}
+
+    def cache_for(name: str) -> ModelCache:
+        if name not in held:
+            held.clear()
+            held[name] = ModelCache(max_models=1)
+        return held[name]
+
+    return cache_for
+
+
 def _request(name: str, task: Task, inputs: dict[str, Path]) -> GenerationRequest:
     _, preset = registry.resolve(name)
     fields: dict[str, object] = {
@@ -67,10 +86,10 @@ def test_there_are_tiny_models_for_the_core_families() -> None:
 
 @pytest.mark.parametrize(("name", "task"), TINY, ids=[f"{n}-{t.value}" for n, t in TINY])
 def test_tiny_model_runs_task_end_to_end(
-    name: str, task: Task, inputs: dict[str, Path], tmp_path: Path
+    name: str, task: Task, inputs: dict[str, Path], cache_of: Callable[[str], ModelCache], tmp_path: Path
 ) -> None:
     _, preset = registry.resolve(name)
-    result = render(resolve(_request(name, task, inputs)), tmp_path / "out.mp4")
+    result = render(resolve(_request(name, task, inputs)), tmp_path / "out.mp4", cache=cache_of(name))
     info = probe(result.path)
     assert info["frames"] == preset.num_frames
     assert (info["width"], info["height"]) == (preset.width, preset.height)
