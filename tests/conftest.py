@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import ipaddress
 import os
@@ -12,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx._transports.default as httpx_transport
 import pytest
+import typer.testing
 
 from tests.browser import chromium, playwright  # noqa: F401  (session fixtures, shared)
 
@@ -33,6 +36,16 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # A request that names no model gets the server's default ("auto": reelgen-micro here, about ten times
 # slower than ltx-tiny on a CPU); tests that leave the model out want the fastest one.
 os.environ.setdefault("REELGEN_DEFAULT_MODEL", "ltx-tiny")
+
+# The app's Click command is built once per test process, as the `reelgen` script builds it once per run.
+# Typer's test runner built it again on every invoke (every command's signature read and its string
+# annotations evaluated: about 0.08 CPU-s, more than many a command costs) and the suite invokes some
+# 1,500 times. The built command holds nothing of a run: Click keeps that in each run's context.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
+# One TLS context per set of arguments: every httpx client (each command that talks to a server, each
+# ``httpx.post``) parsed certifi's CA certificates into a context of its own, about 0.04 CPU-s apiece.
+# The tests' servers are plain http://, and contexts made with the same arguments are the same.
+httpx_transport.create_ssl_context = functools.cache(httpx_transport.create_ssl_context)  # type: ignore[assignment]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

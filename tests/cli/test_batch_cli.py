@@ -13,13 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from skimage import data
-from typer.testing import Result
+from typer.testing import CliRunner, Result
 
 from reelgen.cli import app, remote
 from reelgen.cli import batch as batch_cli
 from reelgen.core.media import probe
 from tests.api.conftest import data_dir, make_client  # noqa: F401  (fixtures)
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 
 runner = CliRunner()
 

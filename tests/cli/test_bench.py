@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.bench import check_variants, relative_error
 from reelgen.core.bench_table import summary_table
 from reelgen.core.errors import InvalidRequest
-from tests.cli.h3_runner import CliRunner
 
 runner = CliRunner()
 

@@ -15,10 +15,10 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from reelgen.cli import app as cli_app
 from tests.api.serving import checking_only
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 
 runner = CliRunner()
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.encode import write_video
 from reelgen.core.types import Audio, Video
-from tests.cli.h3_runner import CliRunner
 from tests.core.enhance_media import flat_png_clip, pan, real_weights
 
 runner = CliRunner()

@@ -11,11 +11,11 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.encode import read_metadata, write_video
 from reelgen.core.types import Video
-from tests.cli.h3_runner import CliRunner
 from tests.cli.test_enhance_sound import _clip
 
 runner = CliRunner()

@@ -16,14 +16,13 @@ import httpx
 import pytest
 from PIL import Image
 from skimage import data
-from typer.testing import Result
+from typer.testing import CliRunner, Result
 
 from reelgen.api.sse import format_event
 from reelgen.cli import app
 from reelgen.cli import client as client_cli
 from reelgen.core.batch import run as batch_run
 from tests.api.serving import serving_jobtest
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()

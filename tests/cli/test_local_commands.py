@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.media import probe, read_video
 from tests.cli.ctrl_c import interrupting
-from tests.cli.h3_runner import CliRunner
 
 runner = CliRunner()
 

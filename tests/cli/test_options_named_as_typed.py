@@ -10,12 +10,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from typer.testing import Result
+from typer.testing import CliRunner, Result
 
 from reelgen.cli import app
 from reelgen.cli import client as client_cli
 from tests.api.serving import serving_jobtest
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 from tests.jobs.fakes import MODEL
 from tests.jobs.projects import make_film
 

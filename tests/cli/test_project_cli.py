@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.encode import METADATA_KEY
 from reelgen.core.media import probe
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 
 runner = CliRunner()
 

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core import weights
 from reelgen.core.spec import registry
-from tests.cli.h3_runner import CliRunner
 
 runner = CliRunner()
 

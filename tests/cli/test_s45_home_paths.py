@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.atomic import link_loop
-from tests.cli.h3_runner import CliRunner
 from tests.cli.reelgen_main import run_reelgen
 
 

@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
-from tests.cli.h3_runner import CliRunner, one_tls_context  # noqa: F401 (autouse: one TLS context)
 from tests.jobs.projects import make_film
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ import pytest
 from click.testing import Result
 from PIL import Image
 from skimage import data
+from typer.testing import CliRunner
 
 from reelgen.cli import app
-from tests.cli.h3_runner import CliRunner
 
 runner = CliRunner()
 

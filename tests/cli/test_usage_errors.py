@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pytest
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.spec import registry
-from tests.cli.h3_runner import CliRunner
 from tests.cli.reelgen_main import run_reelgen
 
 runner = CliRunner()

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core import encode
 from reelgen.core.encode import read_metadata
-from tests.cli.h3_runner import CliRunner
 
 runner = CliRunner()
 TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
