@@ -30,10 +30,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does."""
-    with checking_only(tmp_path / "server") as url:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API on loopback with no workers: a create is checked (and refused) as `reelgen serve` does.
+
+    One for the module: every create sent here is refused (nothing queues, nothing is kept), so each test
+    meets the server as it started; starting one a test cost a second of CPU each."""
+    with checking_only(tmp_path_factory.mktemp("server")) as url:
         yield url
 
 
