@@ -28,7 +28,15 @@ def long_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_video(Video(frames, FPS), tmp_path_factory.mktemp("clips") / "long.mp4")  # type: ignore[arg-type]
 
 
-def test_a_short_voice_over_a_long_video_reads_only_the_frames_it_shows(long_clip: Path) -> None:
+@pytest.fixture(scope="module")
+def long_shown(long_clip: Path) -> np.ndarray:
+    """``long_clip``'s frames as decoded: the reference the tests compare with, decoded once, not once a test."""
+    return read_video(long_clip).frames
+
+
+def test_a_short_voice_over_a_long_video_reads_only_the_frames_it_shows(
+    long_clip: Path, long_shown: np.ndarray
+) -> None:
     whole_clip = 12 * FPS * SIDE * SIDE * 3
     tracemalloc.start()
     try:
@@ -38,14 +46,16 @@ def test_a_short_voice_over_a_long_video_reads_only_the_frames_it_shows(long_cli
         tracemalloc.stop()
     # The whole clip decoded first (as it was) peaks at twice its frames; ten frames are a few MB.
     assert peak < whole_clip / 4, f"peak {peak / 2**20:.0f} MiB for a {whole_clip / 2**20:.0f} MiB clip"
-    shown = read_video(long_clip).frames
+    shown = long_shown
     assert len(source.frames) == 10
     for i in range(10):
         assert np.array_equal(source.frames[source.index[i]], shown[i])
 
 
-def test_a_voice_longer_than_the_video_plays_it_back_and_forth(long_clip: Path, tmp_path: Path) -> None:
-    frames = read_video(long_clip).frames[:6]
+def test_a_voice_longer_than_the_video_plays_it_back_and_forth(
+    long_shown: np.ndarray, tmp_path: Path
+) -> None:
+    frames = long_shown[:6]
     clip = write_video(Video(frames, FPS), tmp_path / "short.mp4")  # type: ignore[arg-type]
     shown = read_video(clip).frames
     source = from_video(str(clip), SIDE, SIDE, 14, FPS, None)
@@ -54,8 +64,8 @@ def test_a_voice_longer_than_the_video_plays_it_back_and_forth(long_clip: Path, 
         assert np.array_equal(source.frames[source.index[i]], shown[k]), i
 
 
-def test_a_video_at_another_rate_is_sampled_by_time(long_clip: Path, tmp_path: Path) -> None:
-    frames = read_video(long_clip).frames[:50]
+def test_a_video_at_another_rate_is_sampled_by_time(long_shown: np.ndarray, tmp_path: Path) -> None:
+    frames = long_shown[:50]
     clip = write_video(Video(frames, 50), tmp_path / "fifty.mp4")  # type: ignore[arg-type]
     shown = read_video(clip).frames
     source = from_video(str(clip), SIDE, SIDE, 20, FPS, None)
@@ -98,8 +108,8 @@ def test_a_dub_leaves_cutaways_alone_and_finds_the_face_again_after_a_cut(tmp_pa
     assert not np.array_equal(made[35], shown[35])
 
 
-def test_a_frame_the_detector_misses_still_gets_the_mouth(long_clip: Path, tmp_path: Path) -> None:
-    frames = read_video(long_clip).frames[:12].copy()
+def test_a_frame_the_detector_misses_still_gets_the_mouth(long_shown: np.ndarray, tmp_path: Path) -> None:
+    frames = long_shown[:12].copy()
     frames[6] = 128  # one grey frame: no face in it, between two that show it
     clip = write_video(Video(frames, FPS), tmp_path / "blink.mp4")  # type: ignore[arg-type]
     source = from_video(str(clip), SIDE, SIDE, 12, FPS, None)
