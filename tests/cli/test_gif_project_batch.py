@@ -11,7 +11,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from reelgen.cli import app
-from tests.cli.test_batch_cli import said, shots  # noqa: F401  (fixture)
+from tests.cli.test_batch_cli import pictures, said, shots  # noqa: F401  (fixtures)
 from tests.cli.test_project_cli import film  # noqa: F401  (fixture)
 
 runner = CliRunner()
