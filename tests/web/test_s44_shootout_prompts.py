@@ -5,19 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.web.conftest import Served, Tab
+
+
+def _shootout_form(server: Served, tab: Callable[..., Tab]) -> tuple[Tab, Page, Locator]:
+    """A tab on the Shoot-outs view, reelgen-micro ticked and /srv/compare as the report folder."""
+    t = tab()
+    page = t.open(f"{server.url}/#shootouts")
+    form = page.locator("#shootout-form")
+    form.get_by_label("reelgen-micro", exact=True).check()
+    form.get_by_label("Report folder on the server").fill("/srv/compare")
+    return t, page, form
 
 
 def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#shootouts")
-    form = page.locator("#shootout-form")
-    form.get_by_label("reelgen-micro", exact=True).check()
-    form.get_by_label("Report folder on the server").fill("/srv/compare")
+    t, page, form = _shootout_form(quiet_server, tab)
     prompts = form.get_by_label("Prompts", exact=True)
     error = form.locator('.field[data-param="prompts"] .field-error')
 
@@ -49,12 +55,8 @@ def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
 def test_a_refusal_that_arrives_while_someone_types_leaves_their_typing_where_it_was(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#shootouts")
-    form = page.locator("#shootout-form")
-    form.get_by_label("reelgen-micro", exact=True).check()
+    t, page, form = _shootout_form(quiet_server, tab)
     folder = form.get_by_label("Report folder on the server")
-    folder.fill("/srv/compare")
     prompts = form.get_by_label("Prompts", exact=True)
     prompts.fill("a fox")
     folder_error = form.locator('.field[data-param="output_folder"] .field-error')
