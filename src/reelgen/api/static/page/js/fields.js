@@ -50,7 +50,8 @@ export function clearFieldError(control) {
 
 /**
  * Shows `message` under the field sending `param` ("options.flow_shift" and "keyframes[0].image"
- * fall back to their head); with no such field, in the form's own error line. Focuses the field.
+ * fall back to their head); with no such field, in the form's own error line. Focuses the field
+ * unless `focus` is false.
  */
 export function showError(form, param, message, { focus = true } = {}) {
   const heads = param ? [param, param.split(/[.[]/)[0]] : [];
