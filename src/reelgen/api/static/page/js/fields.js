@@ -48,12 +48,27 @@ export function clearFieldError(control) {
   for (const c of wrapper.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
 }
 
+/** Forms typed in since their last submit (capture listeners see every form's events first). */
+const typedSinceSubmit = new WeakSet();
+document.addEventListener("submit", (ev) => typedSinceSubmit.delete(ev.target), true);
+document.addEventListener("input", (ev) => {
+  const form = ev.target.closest?.("form");
+  if (form) typedSinceSubmit.add(form);
+}, true);
+
+/** Whether the focus is in a box of `form` that takes typing (a text field, a list, a number). */
+function typingIn(form) {
+  const active = document.activeElement;
+  return Boolean(active && form.contains(active) && active.matches(
+    "textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]):not([type=file])"));
+}
+
 /**
  * Shows `message` under the field sending `param` ("options.flow_shift" and "keyframes[0].image"
- * fall back to their head); with no such field, in the form's own error line. Focuses the field
- * unless `focus` is false.
+ * fall back to their head); with no such field, in the form's own error line. Focuses the field, but
+ * not away from a box someone has typed in since the form was submitted.
  */
-export function showError(form, param, message, { focus = true } = {}) {
+export function showError(form, param, message) {
   const heads = param ? [param, param.split(/[.[]/)[0]] : [];
   const wrapper = heads.map((p) => form.querySelector(`.field[data-param="${CSS.escape(p)}"]`)).find(Boolean);
   if (!wrapper || wrapper.hidden) {
@@ -70,7 +85,9 @@ export function showError(form, param, message, { focus = true } = {}) {
   const control = wrapper.querySelector("input:not([type=hidden]):not(:disabled), select, textarea");
   if (control) {
     control.setAttribute("aria-invalid", "true");
-    if (focus) control.focus();
+    // A server's refusal comes a round trip after the submit (an upload's, many seconds): moved to the
+    // refused field meanwhile, the rest of what someone went on typing landed there.
+    if (!(typedSinceSubmit.has(form) && typingIn(form))) control.focus();
   }
   return slot;
 }

@@ -32,29 +32,11 @@ export function formError() {
  * for a parameter inside a bigger one (`scenes[1].prompt` lives in the project file's box).
  */
 export function showApiError(form, err, route = (p) => p) {
-  // A refusal comes a round trip after the submit: someone who has gone on typing in a field of the form
-  // since keeps their place. Focused on the refused field, the rest of what they typed went there.
-  const focus = !(typedSinceSubmit.has(form) && typingIn(form));
   if (err instanceof ApiError) {
     // The server's messages name the field themselves ("scene 'boats' (scenes[1]): prompt is required").
-    return showError(form, err.param ? route(err.param) : null, err.message, { focus });
+    return showError(form, err.param ? route(err.param) : null, err.message);
   }
   return showError(form, null, `Could not send: ${err.message}.`);
-}
-
-/** Forms typed in since their last submit (a capture listener sees every form's events first). */
-const typedSinceSubmit = new WeakSet();
-document.addEventListener("submit", (ev) => typedSinceSubmit.delete(ev.target), true);
-document.addEventListener("input", (ev) => {
-  const form = ev.target.closest?.("form");
-  if (form) typedSinceSubmit.add(form);
-}, true);
-
-/** Whether the focus is in a box of `form` that takes typing (a text field, a list, a number). */
-function typingIn(form) {
-  const active = document.activeElement;
-  return Boolean(active && form.contains(active) && active.matches(
-    "textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]):not([type=file])"));
 }
 
 /** A URL a <video> or link can load `path` (an API path) from: a blob URL when the server needs a key. */
