@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -17,7 +18,7 @@ from PIL import Image
 from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds, owners
-from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
@@ -105,6 +106,33 @@ def test_cancel_queued_at_once_and_running_within_a_step_then_next_job_runs(shar
     after = service.wait(service.submit(resolved(prompt="next")).id, 120)
     assert after.status is JobStatus.COMPLETED
     assert service.get(waiting.id).started_at is None
+
+
+def test_a_running_job_deleted_goes_before_its_worker_is_stopped_and_the_worker_is_freed(
+    shared: JobService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped first, a worker that stopped at once wrote its "cancelled" before the record went, and a
+    client following the job's events was told it was cancelled, not deleted (``reelgen watch`` too)."""
+    service = shared
+    running = service.submit(slow(0.5))
+    wait_for(lambda: running_step(service, running.id), what="the job to run")
+    found_at_cancel: list[str] = []
+    cancel = service.dispatcher.cancel
+
+    def looking_first(job_id: str) -> bool:
+        try:
+            found_at_cancel.append(service.get(job_id).status.value)
+        except JobNotFound:
+            found_at_cancel.append("gone")
+        return cancel(job_id)
+
+    monkeypatch.setattr(service.dispatcher, "cancel", looking_first)
+    deleted_at = time.time()
+    service.delete(running.id)
+    assert found_at_cancel == ["gone"]
+    # The worker stopped (its 40 steps of 0.5 s would hold it 20 s): the next job starts well before.
+    after = service.wait(service.submit(resolved(prompt="next")).id, 120)
+    assert after.status is JobStatus.COMPLETED and (after.started_at or 0) - deleted_at < 12
 
 
 def test_a_killed_worker_requeues_the_job_once_then_fails_it_worker_lost(shared: JobService) -> None:

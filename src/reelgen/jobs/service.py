@@ -330,12 +330,16 @@ class JobService:
                     "that one instead",
                     param="id",
                 )
-        if not job.terminal:
-            self.cancel(job_id)
+        if not job.terminal and job.kind in kinds.parent_names():
+            self.cancel(job_id)  # its children stop with it, so none is started again once deleted below
         for child in self.store.children(job_id):
             self.delete(child.id)
         uploads = kinds.input_paths(job)
         job = self.store.delete(job_id, force=True)
+        # Stopped after its record went, not before: cancelled first, a worker that stopped at once wrote
+        # its "cancelled" in the job's events before the delete, and a client following them was told the
+        # job was cancelled, not deleted. Its attempt's token is stale now, so it cannot write any more.
+        self.dispatcher.cancel(job_id)
         self.artifacts.delete(job_id)
         self.artifacts.discard_uploads(uploads, still_named=self.store.names_input)
         return job
