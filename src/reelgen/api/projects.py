@@ -314,7 +314,7 @@ def delete_project(request: Request, project_id: str) -> dict[str, Any]:
     with projects.changing():
         for job_id in projects.meta(project_id).get("jobs") or []:
             with contextlib.suppress(JobNotFound):
-                service.delete(job_id)  # a running one is cancelled first, its children with it
+                service.delete(job_id)  # a running one is stopped, its children with it
         projects.delete(project_id)
     return {"id": project_id, "object": "project.deleted", "deleted": True}
 

@@ -253,8 +253,9 @@ def get_video(request: Request, response: Response, video_id: str) -> VideoObjec
 
 @router.delete("/videos/{video_id}", response_model=VideoDeleted, summary="Delete a video and its files")
 def delete_video(request: Request, video_id: str) -> VideoDeleted:
-    """A running job is cancelled first; the record, its events and its files go (the files sent with it
-    too, unless a remix of it still uses them)."""
+    """The record, its events and its files go (the files sent with it too, unless a remix of it still uses
+    them); a running job is stopped, and its event stream ends with a ``cancelled`` event saying
+    ``deleted: true``."""
     service = service_of(request)
     with _still_there(video_id):
         job = service.delete(service.get(video_id, kind=VIDEO).id)

@@ -313,7 +313,7 @@ def delete(
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
-    """Delete a job, its record and its files; a running one is cancelled first.
+    """Delete a job, its record and its files; a running one is stopped.
 
     Example: reelgen delete video_0123...
     """
