@@ -41,6 +41,31 @@ def test_ctrl_c_between_the_renames_waits_until_both_files_are_in_place(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fox.json", "fox.mp4"]
 
 
+def test_a_kill_that_comes_with_a_ctrl_c_between_the_renames_is_acted_on_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    video, record = pair(tmp_path)
+    real = os.replace
+    killed: list[int] = []
+
+    def replace_then_both(src: Any, dst: Any) -> None:
+        real(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)  # `timeout` or systemd stopping the run at the same moment
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_both)
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: killed.append(signum))
+    try:
+        with pytest.raises(KeyboardInterrupt), staged(video, record) as (new_video, new_record):
+            new_video.write_text("new video")
+            new_record.write_text("new record")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    # Only the first signal was acted on: the kill was lost, and the run went on past it.
+    assert killed == [signal.SIGTERM]
+    assert (video.read_text(), record.read_text()) == ("new video", "new record")
+
+
 def test_an_input_that_cannot_be_read_is_not_called_a_write_failure(tmp_path: Path) -> None:
     video, record = pair(tmp_path)
     with pytest.raises(FileNotFoundError), staged(video) as (new_video,):

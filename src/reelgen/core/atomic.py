@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 from reelgen.core.errors import InvalidRequest, WriteFailed
 
@@ -231,22 +230,29 @@ def _stops_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread gets Python's signal handlers (a job worker's thread gets none)
         return
-    caught: list[tuple[int, FrameType | None]] = []
+    caught: list[int] = []
     # A handler set outside Python (None) could not be put back: such a signal is left to it.
     held = [sig for sig in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(sig) is not None]
-    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append((signum, frame))) for sig in held}
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
     try:
         yield
     finally:
         for sig in held:
             signal.signal(sig, previous[sig])
-        if caught:
-            signum, frame = caught[0]
-            before = previous[signal.Signals(signum)]
-            if callable(before):  # the CLI's: cancel, a second Ctrl-C's KeyboardInterrupt, a kill's unwinding
-                before(signum, frame)
-            elif before == signal.SIG_DFL:
-                os.kill(os.getpid(), signum)
+        # Each signal that came, once and in the order it came, now reaches the handler put back (the
+        # CLI's cancel, a second Ctrl-C's KeyboardInterrupt, a kill's unwinding; the default's exit).
+        # Only the first was acted on: a kill that came with a Ctrl-C was lost, and the run outlived it.
+        _raise_each(list(dict.fromkeys(caught)))
+
+
+def _raise_each(signums: list[int]) -> None:
+    """Raise ``signums`` here in turn, each even when the handler of the one before raised an exception."""
+    if not signums:
+        return
+    try:
+        signal.raise_signal(signums[0])  # its Python handler runs before this returns
+    finally:
+        _raise_each(signums[1:])
 
 
 #: A hidden file of an earlier write to the same name, untouched this long, was left by a process that
