@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import videos
 from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, above_cap
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
 from reelgen.api.legacy import wait_ended
 from reelgen.api.models import require_weights
@@ -154,7 +154,7 @@ def _check_choices(body: AvatarCreate, uploads: Uploads, cap: int) -> None:
     if body.voice is not None and body.text is None:
         raise ApiError(400, "voice speaks `text`; with an `audio` file, leave it out", param="voice")
     if body.priority > cap:
-        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+        raise above_cap(body.priority, cap)
 
 
 def _avatar_request(body: AvatarCreate, inputs: dict[str, str]) -> GenerationRequest:

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import videos
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, above_cap
 from reelgen.api.files import content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
@@ -95,11 +95,7 @@ async def _queue(
     """
     service, settings = service_of(request), settings_of(request)
     if body.priority > settings.max_priority:
-        raise ApiError(
-            400,
-            f"priority {body.priority} is above this server's cap of {settings.max_priority}",
-            param="priority",
-        )
+        raise above_cap(body.priority, settings.max_priority)
     webhook = await run_in_threadpool(make_webhook, body, settings)
     saved = SavedInputs(service)
 

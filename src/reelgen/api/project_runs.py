@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import project_jobs
 from reelgen.api.deps import IdempotencyKey, service_of, settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, above_cap
 from reelgen.api.project_jobs import (
     ProjectJob,
     base_url,
@@ -60,6 +60,18 @@ class RenderBody(BaseModel):
     # Bounded as every other job route's: -10**20 passed and the job store failed with a 500.
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
 
+    @field_validator("scenes")
+    @classmethod
+    def _names_some(cls, scenes: list[str] | None) -> list[str] | None:
+        # An empty list was taken as no choice and rendered every stale scene: a client whose own
+        # filter matched no scene queued the whole film.
+        if scenes == []:
+            raise ValueError(
+                "an empty list names no scene; name the scene ids to render, or leave scenes out "
+                "to render every stale scene"
+            )
+        return scenes
+
 
 class ExportBody(BaseModel):
     """Export the rendered scenes; ``allow_stale`` uses a changed scene's last clip instead of refusing."""
@@ -76,7 +88,7 @@ async def _start(request: Request, project_id: str, body: Any, key: str | None, 
     service, projects = service_of(request), projects_of(request)
     cap = settings_of(request).max_priority
     if body.priority > cap:
-        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+        raise above_cap(body.priority, cap)
     body_fingerprint = fingerprint({"project": project_id, **what, "body": body.model_dump(mode="json")})
 
     def start() -> tuple[Job, bool]:

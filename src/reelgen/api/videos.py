@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 
 from reelgen.api import convert, sse, wire
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, above_cap
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.lengths import shown
@@ -296,7 +296,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     wire.check_text_limits(body, settings_of(request).max_prompt_chars)
     cap = settings_of(request).max_priority
     if body.priority is not None and body.priority > cap:
-        raise ApiError(400, f"priority {body.priority} is above this server's cap of {cap}", param="priority")
+        raise above_cap(body.priority, cap)
     parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     parent_request = await run_in_threadpool(remixable, parent)
     hook, metadata = kept_of(parent)

@@ -26,6 +26,7 @@ from reelgen.api.errors import (
     A_FIELD_NAME,
     HALF_CHARACTER,
     ApiError,
+    above_cap,
     from_reelgen,
     half_character_at,
     with_known_fields,
@@ -344,11 +345,7 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
     """
     check_text_limits(body, settings.max_prompt_chars)
     if body.priority > settings.max_priority:
-        raise ApiError(
-            400,
-            f"priority {body.priority} is above this server's cap of {settings.max_priority}",
-            param="priority",
-        )
+        raise above_cap(body.priority, settings.max_priority)
     if body.num_frames is not None and body.seconds is not None:
         raise ApiError(
             400, "seconds: give a frame count (num_frames) or a length (seconds), not both", param="seconds"
