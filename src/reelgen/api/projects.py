@@ -358,7 +358,8 @@ def clip_file(
     request: Request,
     project_id: str,
     key: str,
-    variant: Annotated[str, Query(pattern="^(video|metadata)$")] = "video",
+    # A Literal, not a pattern: "String should match pattern '^(video|metadata)$'" was what a typo heard.
+    variant: Literal["video", "metadata"] = "video",
 ) -> FileResponse:
     """The clip a scene was rendered to (``status`` names its key), or its record with ``variant=metadata``."""
     projects = projects_of(request)
