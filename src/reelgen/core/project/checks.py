@@ -32,6 +32,12 @@ def check_scenes(project: Project) -> None:
                 param=f"{where}.id",
             )
         seen[str(scene.id)] = i
+        if scene.title_card is None and "title_card" in scene.model_fields_set and not scene.prompt:
+            # `title_card:` with nothing under it is YAML's null: "or give a title_card" was said of one given
+            raise InvalidRequest(
+                f"{label}: title_card is empty; give its text on a line below it, indented (text: ...)",
+                param=f"{where}.title_card",
+            )
         if scene.title_card is None and not (scene.prompt or "").strip():
             raise InvalidRequest(
                 f"{label}: prompt is required (say what the scene shows), or give a title_card",
@@ -110,6 +116,7 @@ def absolute_soundtrack(folder: ProjectFolder, music: Soundtrack | None) -> Soun
 
 def check_files(folder: ProjectFolder, project: Project) -> None:
     """Every file the export will read exists and is what it should be (soundtrack, LUT, images, fonts)."""
+    _check_named(project)
     music = absolute_soundtrack(folder, project.soundtrack)
     if music is not None:
         check_soundtrack(music)
@@ -131,6 +138,27 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
             # A folder was "font file ... does not exist", though it is there.
             raise InvalidRequest(f"{param}: {not_a_file(Path(font))}", param=param)
     _check_glyphs(folder, project, settings)
+
+
+def _check_named(project: Project) -> None:
+    """No file field of the export is blank: ``file: ""`` was said ". is a folder, not a file", a blank
+    font " is not a readable font", and a blank LUT exported the film ungraded without a word."""
+    named = [("soundtrack.file", project.soundtrack.file if project.soundtrack else None)]
+    named.append(("export.lut", project.export.lut))
+    named.append(
+        ("export.watermark.image", project.export.watermark.image if project.export.watermark else None)
+    )
+    named += [(f"export.texts[{i}].font", t.font) for i, t in enumerate(project.export.texts)]
+    for param, value in named:
+        if value is not None and not value.strip():
+            raise InvalidRequest(f"{param}: an empty name; give a file, or leave it out", param=param)
+    for i, scene in enumerate(project.scenes):
+        card = scene.title_card
+        if card is not None and card.font is not None and not card.font.strip():
+            raise InvalidRequest(
+                f"scene {scene.id!r} (scenes[{i}]): title_card.font: an empty name; give a file, or leave it out",
+                param=f"scenes[{i}].title_card.font",
+            )
 
 
 def _check_glyphs(folder: ProjectFolder, project: Project, settings: ExportSettings) -> None:

@@ -198,7 +198,7 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
         text = "the project has none; give at least one (a prompt to render, or a title_card)"
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
-        text = f"should be a mapping of fields (key: value), not {first.get('input')!r}"
+        text = _not_a_mapping(first.get("input"), loc)
     elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
         text = _unquoted(first["input"])
     elif kind in (
@@ -233,6 +233,21 @@ def _unquoted(value: bool | float) -> str:
             f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
         )
     return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
+
+
+def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
+    """What a field that wants ``key: value`` lines was given: ``export:`` with every line under it
+    commented out is YAML's null, which was said as "not None", a word of Python's."""
+    if given is None and loc and isinstance(loc[-1], int):  # a list's `-` with nothing after it
+        fields = (
+            "the scene's fields (prompt:, duration: ...)"
+            if loc[0] == "scenes" and len(loc) == 2
+            else "its fields"
+        )
+        return f"is empty (a '-' with nothing after it); give {fields} or delete the '-'"
+    if given is None:
+        return "is empty; give its fields on the lines below it, indented (key: value), or delete the line"
+    return f"should be a mapping of fields (key: value), not {given!r}"
 
 
 def _wrong_shape(kind: str, given: Any) -> str:
