@@ -131,10 +131,18 @@ def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()
 SLUG_LETTERS = 100
 
 
+#: Latin letters that are no letter plus an accent, so NFKD keeps them whole and ASCII dropped them:
+#: ``Œuvre`` was ``uvre``, ``Straße`` ``strae``, ``Søren`` ``sren``.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l"}
+    | {"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th", "Ħ": "H", "ħ": "h", "ı": "i"}
+)
+
+
 def _slug(title: str) -> str:
     """``Été à Paris`` is ``ete-a-paris``: accents dropped (not the letters they sit on), the rest ``-``;
     cut to ``SLUG_LETTERS``, as a long title's whole name was more than a file name may be."""
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    plain = unicodedata.normalize("NFKD", title.translate(_LETTERS)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_LETTERS].rstrip("-") or "export"
 
 
