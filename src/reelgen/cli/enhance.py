@@ -215,6 +215,7 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
             raise typer.BadParameter(
                 f"--option {key}: name a stage of this run ({', '.join(names)}) as STAGE.KEY"
             )
+    _refuse_flag_options(steps, pairs)
     out = []
     for step in steps:
         extra = {k.partition(".")[2]: v for k, v in pairs.items() if k.partition(".")[0] == step.name}
@@ -228,6 +229,33 @@ FLAGS = {
     ("interpolate", "factor"): "--interpolate",
     ("interpolate", "target_fps"): "--target-fps",
     ("upscale", "scale"): "--upscale",
+}
+
+
+def _refuse_flag_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> None:
+    """Refuse ``--option`` for what a flag of its own sets (the factor, the rate, the scale, the model).
+
+    The option won silently: ``--upscale 2 --option esrgan.scale=4`` wrote a x4 clip, and
+    ``--interpolate 2 --option rife.factor=3`` a x3 one; a bad value (``rife.factor=abc``) was blamed
+    on ``--interpolate``, which was right.
+    """
+    from reelgen.core.enhance.registry import enhancers
+
+    known = enhancers()
+    for key in pairs:
+        stage, _, field = key.partition(".")
+        kind = known[stage].stage if stage in known else ""
+        flag = SET_BY.get((kind, field)) or FLAGS.get((kind, field))
+        if flag is not None:
+            raise typer.BadParameter(f"--option {key}: {flag} sets it; give it there, not as an --option")
+
+
+#: Stage options a flag sets though its errors are not said as that flag's (``model`` is named by
+#: ``--upscaler``, as a model or a checkpoint file).
+SET_BY = {
+    ("interpolate", "factor"): "--interpolate (or --target-fps)",
+    ("interpolate", "target_fps"): "--target-fps (or --interpolate)",
+    ("upscale", "model"): "--upscaler",
 }
 
 
