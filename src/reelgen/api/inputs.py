@@ -30,7 +30,7 @@ from reelgen.api.security import (
     read_image_header,
 )
 from reelgen.api.settings import ApiSettings
-from reelgen.api.wire import JsonBody, VideoCreate, parse_body
+from reelgen.api.wire import JSON_SHAPES, JsonBody, VideoCreate, parse_body
 from reelgen.core.spec.request import MAX_PROMPT_CHARS, strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
@@ -38,7 +38,7 @@ from reelgen.jobs.service import JobService
 from reelgen.jobs.webhooks import Webhook
 
 #: Form fields that may carry a JSON object or list as their text.
-_JSON_FIELDS = {"options", "metadata", "webhook", "input_reference", "end_reference", "keyframes", "loras"}
+_JSON_FIELDS = frozenset(JSON_SHAPES)
 #: The file fields of a create; ``keyframe_images`` repeats, one file per keyframe.
 CREATE_FILES = ("input_reference", "end_image", "source_video", "keyframe_images")
 CREATE_REPEATED: Mapping[str, int] = MappingProxyType({"keyframe_images": MAX_KEYFRAMES})
@@ -54,9 +54,14 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         if head in _JSON_FIELDS and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
             try:
                 value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                why = f"{exc.msg} at character {exc.pos}"
+                raise ApiError(
+                    400, f"{head} is not valid JSON ({why}); give {JSON_SHAPES[head]}", param=head
+                ) from None
             except (ValueError, RecursionError):
                 raise ApiError(
-                    400, f"{head} must be JSON (an object, or a list of them)", param=head
+                    400, f"{head} is not valid JSON; give {JSON_SHAPES[head]}", param=head
                 ) from None
             if nesting_depth(value) > _FORM_DEPTH:
                 raise ApiError(400, f"{head} nests deeper than {_FORM_DEPTH} levels", param=head)

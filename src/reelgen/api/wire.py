@@ -17,6 +17,8 @@ import copy
 import json
 import math
 import sys
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -97,6 +99,21 @@ _NESTED_INSTEAD = {
 SERVER_SIDE = frozenset(
     {name for name, info in _CORE.items() if info.json_schema_extra == INPUT_FILE}
     | {"keyframes", "loras", "weights"}
+)
+
+
+#: What each object or list field of a create takes, with an example: a form sends it as JSON text,
+#: and "must be JSON (an object, or a list of them)" told keyframes an object would do, webhook a list.
+JSON_SHAPES: Mapping[str, str] = MappingProxyType(
+    {
+        "keyframes": 'a JSON list of objects, e.g. [{"frame": 0, "strength": 1.0}]',
+        "loras": 'a JSON list of objects, e.g. [{"name": "style.safetensors", "strength": 0.8}]',
+        "webhook": 'a JSON object, e.g. {"url": "https://example.com/hook"}',
+        "metadata": 'a JSON object of text values, e.g. {"project": "spring"}',
+        "options": 'a JSON object, e.g. {"flow_shift": 3.0}',
+        "input_reference": 'a JSON object, e.g. {"image_url": "https://example.com/a.png"}',
+        "end_reference": 'a JSON object, e.g. {"image_url": "https://example.com/a.png"}',
+    }
 )
 
 
@@ -325,7 +342,12 @@ def parse_body(
     except ValidationError as exc:
         err = from_validation_error(exc, model=model)
         form_files = () if isinstance(data, JsonBody) else files
-        message = with_known_fields(err.message, tuple(exc.errors()[0]["loc"]), model, form_files)
+        first = exc.errors()[0]
+        message = with_known_fields(err.message, tuple(first["loc"]), model, form_files)
+        shape = JSON_SHAPES.get(err.param or "")
+        if first["type"] == "list_type" and shape is not None:
+            # "keyframes: Input should be a valid list" named no entry's fields.
+            message = f"{message}; give {shape}"
         raise ApiError(400, message, param=err.param, code="invalid_value") from None
 
 
