@@ -53,10 +53,14 @@ class ProjectFolder:
         if path.exists() and not path.is_file():  # a folder or a FIFO named project.yaml
             check_regular(path, str(path), param="project")
         if not path.is_file():
-            near = path.with_suffix(".yml")  # told only to make a new project, beside the one written
+            near = _storyboards_beside(path) if path.name == PROJECT_FILE else []
+            # Told only to make a new project beside the one written (project.yml, or a storyboard renamed
+            # cut.yaml), which then took over that one's clips and state.json.
             hint = (
-                f"{near.name} is there: name it {PROJECT_FILE}, or give its path"
-                if path.name == PROJECT_FILE and near.is_file()
+                f"{near[0]} is there: name it {PROJECT_FILE}, or give its path ({path.parent / near[0]})"
+                if len(near) == 1
+                else f"{', '.join(near)} are there: give the path of one (such as {path.parent / near[0]})"
+                if near
                 else "make one with `reelgen project new NAME`"
             )
             raise InvalidRequest(f"no project at {path}; {hint}", param="project")
@@ -150,6 +154,17 @@ class ProjectFolder:
             keys = self.rendered_keys()
             keys[scene_id] = key
             write_json_atomic(self.state_file, {"file": self.file.name, "scenes": keys})
+
+
+def _storyboards_beside(path: Path) -> list[str]:
+    """The YAML files in ``path``'s folder (at most a few named): a storyboard under another name."""
+    try:
+        found = sorted(
+            p.name for p in path.parent.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file()
+        )
+    except OSError:  # a folder that cannot be listed tells nothing more
+        return []
+    return found[:3]
 
 
 @contextmanager
