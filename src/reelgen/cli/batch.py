@@ -6,6 +6,7 @@ import difflib
 import json
 import math
 import re
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +23,7 @@ from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress
 
 if TYPE_CHECKING:
-    from reelgen.core.batch.summary import ItemOutcome
+    from reelgen.core.batch.summary import BatchSummary, ItemOutcome
 
 manifest_app = typer.Typer(
     help="Batch manifests: one item per keyframe image, with prompt template, model, motion and seed.",
@@ -73,7 +74,10 @@ def create(
         raise fail(exc) from None
     for line in numbered(manifest):  # a name other than its file's was found only in the manifest
         console.print(f"[yellow]renamed:[/] {shown(line)}", highlight=False)
-    console.print(f"{len(manifest.items)} item(s); edit {target}, then `reelgen batch {target}`")
+    # Quoted and escaped: a folder with a space gave a command that did not run when copied, and one
+    # named "takes [final]" was printed "takes /manifest.json", its brackets read as Rich markup.
+    said = shown(shlex.quote(str(target)))
+    console.print(f"{len(manifest.items)} item(s); edit {said}, then `reelgen batch {said}`", highlight=False)
     typer.echo(str(target))
 
 
@@ -182,11 +186,17 @@ def batch(
             raise stopped_by_sigterm(_killed(progress, done, len(spec.items))) from None
     except ReelgenError as exc:
         raise fail(exc) from None
-    for line in summary.lines():
-        console.print(line)
+    say_summary(summary)
     typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def say_summary(summary: BatchSummary) -> None:
+    """The summary's lines, escaped: a reason naming a missing ``x[/].png`` ended the run, its clips
+    made and summary written, in "internal error (MarkupError ...)", and ``[b]y.png`` lost its brackets."""
+    for line in summary.lines():
+        console.print(shown(line), highlight=False)
 
 
 def _killed(progress: Progress, done: list[ItemOutcome], total: int) -> str:
@@ -237,11 +247,10 @@ def _on_server(
         )
         raise typer.Exit(1)
     summary = BatchSummary.model_validate(done["summary"])
-    for line in summary.lines():
-        console.print(line, highlight=False)
+    say_summary(summary)
     if not Path(done["summary_file"]).is_file():  # a server on another disk
         console.print(
-            f"the clips and the summary are in {done['output_folder']} on the server", highlight=False
+            f"the clips and the summary are in {shown(done['output_folder'])} on the server", highlight=False
         )
     typer.echo(done["summary_file"])
     if summary.failed:
