@@ -16,12 +16,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from reelgen.core.errors import (
-    BOUND_ERRORS,
     ModelNotAvailable,
     ReelgenError,
     WriteFailed,
     fields_at,
     from_validation_error,
+    past_a_number_rule,
 )
 from reelgen.core.spec.numbers import bounded_both_ways
 from reelgen.core.spec.request import GenerationRequest
@@ -300,10 +300,11 @@ def _query_range(request: Request, exc: RequestValidationError) -> str:
     """ "; it takes a whole number from 1 to 100" for a query number past one of its bounds, else "".
 
     Pydantic names only the bound passed (``?limit=0`` heard "greater than or equal to 1"), never the
-    range a list's ``limit`` takes."""
+    range a list's ``limit`` takes; and ``?limit=1.5`` or ``?after=abc`` on an event stream heard only
+    "unable to parse string as an integer"."""
     first = exc.errors()[0] if exc.errors() else {}
     loc = tuple(first.get("loc", ()))
-    if first.get("type") not in BOUND_ERRORS or len(loc) != 2 or loc[0] != "query":
+    if not past_a_number_rule(first) or len(loc) != 2 or loc[0] != "query":
         return ""
     dependant = getattr(request.scope.get("route"), "dependant", None)
     for field in getattr(dependant, "query_params", ()):
