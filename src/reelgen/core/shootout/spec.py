@@ -32,6 +32,9 @@ class PromptEntry(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _file_name(cls, value: Any) -> Any:
+        # YAML reads `id: 1` as a number, refused as "Input should be a valid string" though 1 is a valid id.
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = str(value)
         # Said in words before pydantic's own "String should match pattern '^[A-Za-z0-9]...'".
         if isinstance(value, str) and not re.fullmatch(PROMPT_ID, value):
             shown = value if len(value) <= 60 else f"{value[:57]}..."
@@ -39,6 +42,14 @@ class PromptEntry(BaseModel):
                 f"{shown!r} is not a usable id (it names the clips); use 1 to 64 characters of A-Z, a-z, "
                 "0-9, '_' and '-', starting with a letter or digit (no spaces or dots), e.g. harbour-dawn"
             )
+        return value
+
+    @field_validator("image", mode="before")
+    @classmethod
+    def _some_path(cls, value: Any) -> Any:
+        # "image: ''" named the prompts file's folder: "/home/me/prompts is a folder; give an image file".
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; give an image file relative to the prompts file, or leave image out")
         return value
 
     @field_validator("prompt", mode="before")
