@@ -250,6 +250,8 @@ def export_project(
     target = export_target(folder, project, settings, output)
     names = setting_names(overrides, given_as, output=output is not None)
     check_output(target, settings, names)  # a wrong suffix is said before where the film would land
+    if output is None:
+        folder.check_kept(folder.exports, "its films")
     check_spares_project(folder, project, target, names)
     timeline = segments(folder, planned, allow_stale)
     # The key of the clip that went in: with allow_stale a stale scene's last one, not the key it now reads as.

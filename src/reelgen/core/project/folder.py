@@ -74,6 +74,15 @@ class ProjectFolder:
     def exports(self) -> Path:
         return self.root / "exports"
 
+    def check_kept(self, sub: Path, what: str) -> None:
+        """``sub``, a folder the project keeps ``what`` in, is no file: one named ``clips`` was told
+        "give a path in a folder" of a path no one gave, naming the setting ``project`` or ``export.output``."""
+        if sub.exists() and not sub.is_dir():
+            raise InvalidRequest(
+                f"{sub} is a file, not a folder: the project keeps {what} in a folder of that name; move or rename the file",
+                param="project",
+            )
+
     def clip(self, key: str) -> Path:
         return self.clips / f"{key}.mp4"
 

@@ -261,6 +261,9 @@ def render_project(
     plans = chosen_scenes(planned, scenes)
     todo = plans if force else [p for p in stale_scenes(folder, planned) if p in plans]
     # Before any scene renders: a folder that takes no file would otherwise fail after minutes of work.
+    if todo:
+        folder.check_kept(folder.clips, "its scenes' clips")
+        folder.check_kept(folder.root / "windows", "the windows of long scenes")
     for plan in todo:
         for path in (folder.work(plan.key) / "window-000.mp4", folder.clip(plan.key), folder.state_file):
             check_writable(path, param="project", own=True)
