@@ -45,9 +45,13 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+def _too_deep() -> ApiError:
+    return ApiError(400, f"request body nests deeper than {MAX_DEPTH} levels")
+
+
 def load_body(raw: bytes) -> Any:
     """The JSON value of a request body (``None`` when empty); a 400 for anything else."""
-    too_deep = ApiError(400, f"request body nests deeper than {MAX_DEPTH} levels")
+    too_deep = _too_deep()
     try:
         value = json.loads(raw or b"null", object_pairs_hook=_one_per_name)
     except _Duplicate as dup:
@@ -69,11 +73,14 @@ def _given_twice(name: str) -> ApiError:
 
 
 class OneValuePerName:
-    """ASGI middleware: a JSON body that gives one name twice is a 400 naming it, on every route.
+    """ASGI middleware: a JSON body that gives one name twice, or nests deeper than ``MAX_DEPTH``, is a
+    400 saying so, on every route.
 
     The bodies reelgen reads itself go through ``load_body``; those FastAPI reads (the legacy routes,
-    batches, shoot-outs, remix, system/free) took the last of the two without a word. Bodies are
-    already capped by ``BodyLimit`` outside this; a body that is no JSON is left to the route to say so.
+    batches, shoot-outs, remix, project render and export, system/free) took the last of the two without
+    a word, and a body nested past what the parser follows heard "There was an error parsing the body".
+    Bodies are already capped by ``BodyLimit`` outside this; a body that is no JSON is left to the route
+    to say so.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -91,14 +98,20 @@ class OneValuePerName:
             if messages[-1]["type"] != "http.request":  # the client went away: nothing to answer
                 return
         body = b"".join(m.get("body", b"") for m in messages)
+        refused: ApiError | None = None
         try:
-            json.loads(body or b"null", object_pairs_hook=_one_per_name)
+            value = json.loads(body or b"null", object_pairs_hook=_one_per_name)
         except _Duplicate as dup:
             refused = _given_twice(dup.name)
+        except RecursionError:
+            refused = _too_deep()
+        except ValueError:
+            pass  # not JSON: the route's own reading says what is wrong
+        else:
+            refused = _too_deep() if nesting_depth(value) > MAX_DEPTH else None
+        if refused is not None:
             await error_response(400, refused.message, refused.param, refused.code)(scope, receive, send)
             return
-        except (ValueError, RecursionError):
-            pass  # not JSON: the route's own reading says what is wrong
         replayed = iter(messages)
 
         async def again() -> Message:
