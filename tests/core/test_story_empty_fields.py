@@ -69,6 +69,19 @@ EMPTY = [
         "scenes[0].title_card.font",
         "scene 't' (scenes[0]): title_card.font: an empty name; give a file, or leave it out",
     ),
+    (f'title: ""\nscenes:\n{SCENE}', "title", "title: is empty; give at least one letter"),
+    (f'title: "  "\nscenes:\n{SCENE}', "title", "title: is only spaces; give the film's title"),
+    (
+        f'title: x\ndefaults: {{model: ""}}\nscenes:\n{SCENE}',
+        "defaults.model",
+        "defaults.model: is empty; give at least one letter, or leave it out",
+    ),
+    (
+        'title: x\nscenes:\n  - {id: a, prompt: x, model: "", duration: 1}\n',
+        "scenes[0].model",
+        "scene 'a' (scenes[0]): model is empty; give a model (`reelgen models` lists them), or leave it out "
+        "to use defaults.model",
+    ),
 ]
 
 

@@ -49,6 +49,13 @@ def check_scenes(project: Project) -> None:
                 param=f"{where}.prompt",
             )
         _check_card_fields(scene, label, where)
+        if scene.title_card is None and scene.model is not None and not scene.model.strip():
+            # `model: ""` rendered the scene on defaults.model without a word
+            raise InvalidRequest(
+                f"{label}: model is empty; give a model (`reelgen models` lists them), or leave it out "
+                "to use defaults.model",
+                param=f"{where}.model",
+            )
         for k, text in enumerate(scene.windows.prompts):
             if not text.strip():  # the window was rendered from no prompt at all, unsaid
                 raise InvalidRequest(

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from reelgen.core.atomic import check_writable, home_path, name_problem, staged
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import InvalidRequest, field_range, fields_at, past_a_number_rule
+from reelgen.core.errors import InvalidRequest, _holder, field_range, fields_at, past_a_number_rule
 from reelgen.core.project.model import Defaults, Project
 from reelgen.core.textfile import check_regular, read_yaml
 
@@ -223,6 +223,9 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "the project has none; give at least one (a prompt to render, or a title_card)"
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
         text = _not_a_mapping(first.get("input"), loc)
+    elif kind == "string_too_short" and not str(first.get("input", "x")).strip():
+        # pydantic's "String should have at least 1 character" of `model: ""`
+        text = "is empty; give at least one letter" + ("" if _required(tuple(loc)) else ", or leave it out")
     elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
         text = _unquoted(first["input"])
     elif kind in (
@@ -257,6 +260,13 @@ def _unquoted(value: bool | float) -> str:
             f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
         )
     return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
+
+
+def _required(loc: tuple[int | str, ...]) -> bool:
+    """Whether the field at ``loc`` must be given (title), or may be left out (defaults.model)."""
+    holder = _holder(Project, loc)
+    field = holder.model_fields.get(loc[-1]) if holder is not None else None
+    return field is None or field.is_required()
 
 
 def _not_a_mapping(given: Any, loc: list[int | str]) -> str:

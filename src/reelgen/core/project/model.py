@@ -152,6 +152,14 @@ class Project(_Strict):
     soundtrack: Soundtrack | None = None
     export: ExportSettings = Field(default_factory=ExportSettings)
 
+    @field_validator("title")
+    @classmethod
+    def _title_said(cls, value: str) -> str:
+        # `title: " "` was taken: a film named export.mp4 with a blank title in its metadata.
+        if not value.strip():
+            raise ValueError("is only spaces; give the film's title")
+        return value
+
     @model_validator(mode="after")
     def _scene_ids(self) -> Project:
         """Scenes without an id get scene-N (by position); ``check`` refuses two scenes with one id."""
