@@ -36,6 +36,10 @@ def finished(planned: PlannedItem) -> dict[str, Any] | None:
     size = meta.get("video_bytes")
     if isinstance(size, int) and video.stat().st_size != size:
         return None
+    # A companion deleted since (the clip's record, its camera path) was left missing by a run that
+    # said "4 of 4 done": making the item again puts back every file the batch promises.
+    if not (video.with_suffix(".json").is_file() and planned.motion_path.is_file()):
+        return None
     return meta
 
 
