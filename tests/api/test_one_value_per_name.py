@@ -52,3 +52,15 @@ def test_a_body_nested_too_deep_is_said_on_the_routes_fastapi_reads(
     answer = client.post(path, content=body, headers=JSON)
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["message"] == "request body nests deeper than 32 levels"
+
+
+@pytest.mark.parametrize("path", ["/v1/system/free", "/v1/batches", "/api/video/generate"])
+def test_a_body_no_parser_reads_is_said_on_the_routes_fastapi_reads(client: TestClient, path: str) -> None:
+    # Both heard "There was an error parsing the body"; /v1/videos said what was wrong.
+    for body, said in [
+        (b'{"metadata": "\xff"}', "'utf-8' codec can't decode byte 0xff in position 14: invalid start byte"),
+        (b'{"priority": ' + b"9" * 5000 + b"}", "a number has more than 4300 digits"),
+    ]:
+        answer = client.post(path, content=body, headers=JSON)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["message"] == f"request body is not valid JSON ({said})"

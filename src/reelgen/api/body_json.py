@@ -59,13 +59,17 @@ def load_body(raw: bytes) -> Any:
     except RecursionError:  # nested past what the parser can follow
         raise too_deep from None
     except ValueError as exc:
-        reason = str(exc)
-        if "integer string conversion" in reason:  # Python's words name sys.set_int_max_str_digits()
-            reason = "a number has more than 4300 digits"
-        raise ApiError(400, f"request body is not valid JSON ({reason})") from None
+        raise _not_json(exc) from None
     if nesting_depth(value) > MAX_DEPTH:
         raise too_deep
     return value
+
+
+def _not_json(exc: ValueError) -> ApiError:
+    reason = str(exc)
+    if "integer string conversion" in reason:  # Python's words name sys.set_int_max_str_digits()
+        reason = "a number has more than 4300 digits"
+    return ApiError(400, f"request body is not valid JSON ({reason})")
 
 
 def _given_twice(name: str) -> ApiError:
@@ -73,12 +77,13 @@ def _given_twice(name: str) -> ApiError:
 
 
 class OneValuePerName:
-    """ASGI middleware: a JSON body that gives one name twice, or nests deeper than ``MAX_DEPTH``, is a
-    400 saying so, on every route.
+    """ASGI middleware: a JSON body that gives one name twice, nests deeper than ``MAX_DEPTH`` or cannot
+    be read as text or numbers is a 400 saying so, on every route.
 
     The bodies reelgen reads itself go through ``load_body``; those FastAPI reads (the legacy routes,
     batches, shoot-outs, remix, project render and export, system/free) took the last of the two without
-    a word, and a body nested past what the parser follows heard "There was an error parsing the body".
+    a word, and a body nested past what the parser follows, not UTF-8 or holding a number of 5000 digits
+    heard "There was an error parsing the body".
     Bodies are already capped by ``BodyLimit`` outside this; a body that is no JSON is left to the route
     to say so.
     """
@@ -105,8 +110,10 @@ class OneValuePerName:
             refused = _given_twice(dup.name)
         except RecursionError:
             refused = _too_deep()
-        except ValueError:
-            pass  # not JSON: the route's own reading says what is wrong
+        except json.JSONDecodeError:
+            pass  # not JSON: the route's own reading says where
+        except ValueError as exc:  # not UTF-8, or a number of more digits than Python reads
+            refused = _not_json(exc)
         else:
             refused = _too_deep() if nesting_depth(value) > MAX_DEPTH else None
         if refused is not None:
