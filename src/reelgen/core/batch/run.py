@@ -21,7 +21,7 @@ from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, pl
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import Cancelled, ReelgenError
+from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,20 @@ def by_model(plan: list[PlannedItem]) -> list[PlannedItem]:
     return sorted(plan, key=lambda p: (first[p.model], p.index))
 
 
+def check_output_folder(folder: Path) -> None:
+    """Refuse an output folder that is a file, or lies under one, said of the folder: check_writable
+    said it of ``FOLDER/batch-summary.json``, a file the person never named, and to "give a path in a folder"."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                where = f"{folder} is a file" if part == folder else f"{folder}: {part} is a file"
+                raise InvalidRequest(
+                    f"output_dir {where}, not a folder; give a folder for the outputs (it is made if missing)",
+                    param="output_dir",
+                )
+            return
+
+
 def run_batch(
     manifest: Manifest | str | Path,
     *,
@@ -140,7 +154,8 @@ def run_batch(
     check_keyframes_kept(manifest, base, output_folder(manifest, base, output_dir))
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     # Before the plan, which may take minutes (10000 keyframes scored) and writes crops into the folder.
-    check_writable(summary_file, param="output_dir")
+    check_output_folder(summary_file.parent)
+    check_writable(summary_file, param="output_dir", own=True)
     plan = plan_batch(manifest, base, output_dir, progress=progress)
     # An earlier run's summary no longer describes the folder once this run makes or fails items;
     # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
