@@ -47,3 +47,16 @@ def test_a_render_priority_past_the_bounds_names_the_cap(client: TestClient, tmp
         assert resp.json()["error"]["message"] == (
             "priority is above this server's cap of 100; it takes a whole number from -1000 to 100"
         )
+
+
+def test_a_project_event_cursor_that_is_no_event_id_is_refused(client: TestClient, tmp_path: Path) -> None:
+    url = f"/v1/projects/{upload(client, make_film(tmp_path / 'film')).json()['id']}"
+    for after in ("abc", "-1", "3..5", "1.2.x"):
+        resp = client.get(f"{url}/jobs/video_00000000000000000000000000000000/events?after={after}")
+        # Each was read as "from the beginning" without a word, where a video's ?after=abc is a 400.
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        assert error["param"] == "after"
+        assert error["message"].startswith(
+            f"after: {after!r} is no event id of this stream; give an id it sent"
+        )

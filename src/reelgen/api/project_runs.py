@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -29,6 +30,9 @@ from reelgen.jobs.store import fingerprint
 
 #: Included by ``reelgen.api.projects.router``, whose prefix, key check and error responses it takes.
 router = APIRouter()
+
+#: An event id of a project job's stream: one position per log, joined by dots (``3.5.0.7``).
+_EVENT_ID = re.compile(r"[0-9]{1,18}(\.[0-9]{1,18})*")
 
 
 class ExportChoices(BaseModel):
@@ -201,6 +205,15 @@ async def job_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=4000)] = None,
     after: Annotated[str | None, Query(max_length=4000, description="Resume after this event id")] = None,
 ) -> StreamingResponse:
+    if after is not None and not _EVENT_ID.fullmatch(after):
+        # It was read as "from the beginning" without a word, where a video's ?after=abc is a 400.
+        raise ApiError(
+            400,
+            f"after: {after[:40]!r} is no event id of this stream; give an id it sent (whole numbers "
+            "joined by dots, such as 3.5.0.7), or leave after out to start from the beginning",
+            param="after",
+            code="invalid_value",
+        )
     service = service_of(request)
     job = await run_in_threadpool(_job, request, project_id, job_id)
     cursor = project_jobs.parse_cursor(last_event_id or after)
