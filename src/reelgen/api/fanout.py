@@ -28,6 +28,7 @@ from reelgen.api import sse
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.inputs import decodes
+from reelgen.api.lengths import shown
 from reelgen.api.parent_body import ParentCreate as ParentCreate
 from reelgen.api.parent_body import check_priority as check_priority
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
@@ -268,8 +269,13 @@ class ParentRoutes:
                 try:
                     service.get(after, kind=kind)
                 except JobNotFound:
+                    # It said only "no batch '...' to continue from", echoing an id of any length.
                     raise ApiError(
-                        400, f"after: no {noun} {after!r} to continue from", param="after"
+                        400,
+                        f"after: no {noun} {shown(after)} to continue from; list again without after, "
+                        f"or from a {noun} that still exists",
+                        param="after",
+                        code="invalid_value",
                     ) from None
             page = service.list(after=after, limit=limit, order=order, status=status, kind=kind)
             data = [self.present(request, job, service.children(job.id)) for job in page.items]
