@@ -144,6 +144,23 @@ def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not
     ) in said
 
 
+def test_exporting_a_scene_edited_since_the_server_rendered_it_names_the_scene_not_an_option(
+    server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """The server's refusal names its request's ``scenes``, which was said as "--scene not rendered ...",
+    an option `export` has not; as the export says in process, it is the scenes. Refused before any job."""
+    film = copy_film(rendered_film[0], tmp_path / "film")
+    # Both edited here too, so neither is "rendered here" (which says so instead), whatever the server has.
+    edit(film, lambda d: [d["scenes"][i].update(prompt=f"the quay at night, take {i}") for i in (1, 2)])
+    result = runner.invoke(app, ["project", "export", str(film), "--server", server, "-q"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert said.startswith(
+        "error: HTTP 400: scenes not rendered as they now read (changed since their last render: boats, pan)"
+    )
+    assert "--scene" not in said
+
+
 def test_a_film_from_the_server_never_lands_on_a_clip_or_a_json_of_ones_own(
     server: str, rendered_film: tuple[Path, list[str]], tmp_path: Path
 ) -> None:

@@ -308,8 +308,11 @@ def schema() -> None:
 # ---- through a server ---------------------------------------------------------------------------
 
 
-def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> Any:
-    """Run ``work(remote)`` against ``server``; its errors print as the other commands' do."""
+def _remote_call(
+    folder: Any, server: str, api_key: str | None, work: Any, flags: dict[str, str] | None = None
+) -> Any:
+    """Run ``work(remote)`` against ``server``; its errors print as the other commands' do, the request
+    fields in ``flags`` named as the options that gave them (``scenes``: --scene of a render)."""
     from reelgen.cli import project_remote
     from reelgen.cli.client import ClientError, _exit
 
@@ -317,8 +320,8 @@ def _remote_call(folder: Any, server: str, api_key: str | None, work: Any) -> An
     try:
         return work(remote)
     except ClientError as exc:
-        if exc.param == "scenes":  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
-            raise _exit(exc, {"scenes": "--scene"}) from None
+        if flags and exc.param in flags:  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
+            raise _exit(exc, flags) from None
         say_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except ReelgenError as exc:
@@ -346,7 +349,11 @@ def _render_remote(
     from reelgen.cli import project_remote
 
     job, home = _remote_call(
-        folder, server, api_key, lambda r: project_remote.render(r, scenes, force, export, quiet)
+        folder,
+        server,
+        api_key,
+        lambda r: project_remote.render(r, scenes, force, export, quiet),
+        {"scenes": "--scene"} if scenes else None,
     )
     _ended(job)
     project_remote.say_rendered(folder, job["scenes"], home, chosen=bool(scenes))
