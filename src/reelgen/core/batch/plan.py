@@ -36,7 +36,7 @@ from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import ResolvedRequest
+from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.viability import Viability, assess_keyframe
 
 log = logging.getLogger(__name__)
@@ -279,6 +279,13 @@ def _conditioning(
         return frames_for(preset, Path(images[0]), Path(images[1]), shape[2], crops=False)
     if images:
         return start_for(preset, Path(images[0]))
+    if Task.T2V not in preset.tasks and Task.I2V in preset.tasks:
+        # Else the request's own words came back: "give a start image (start_image)", a field no manifest has.
+        raise InvalidRequest(
+            f"{preset.name} makes video from an image, and this item gives none; add images (the first "
+            "frame), or use a text-to-video model",
+            param=f"{where}.images",
+        )
     return Conditioning("text")
 
 
