@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,9 @@ class Remote:
         from reelgen.api.project_files import wanted_files
 
         # Read here first, so a mistake in the file is named as the in-process commands name it.
-        wanted = wanted_files(self.folder.load())
+        project_file = self.folder.load()
+        wanted = wanted_files(project_file)
+        _check_here(self.folder, project_file, wanted)
         # Where the server's project id is kept, checked before a project is made there that could not be found again.
         check_writable(self.folder.root / ID_FILE, param="project", own=True)
         text = self.folder.file.read_text()
@@ -208,6 +211,23 @@ class Remote:
             self.folder.mark_rendered(scene_id, plan.key)
             fetched[scene_id] = clip
         return fetched
+
+
+def _check_here(folder: ProjectFolder, project: Any, wanted: dict[str, str]) -> None:
+    """Every file the project names is here to upload: a missing one was left out of the upload, and
+    the server said "assets/music.mp3 was not sent; send it with the project file", which the CLI does."""
+    for rel, param in wanted.items():
+        path = folder.root / rel
+        if path.is_file():
+            continue
+        what = f"{path} is a folder, not a file" if path.is_dir() else f"file {path} does not exist"
+        scene = re.fullmatch(r"scenes\[(\d+)\]\.(.+)", param)
+        if scene:  # named as the in-process commands name it: the scene, then its field
+            index = int(scene.group(1))
+            label = f"scene {project.scenes[index].id!r} (scenes[{index}]): {scene.group(2)}"
+        else:
+            label = param
+        raise InvalidRequest(f"{label}: {what}", param=param)
 
 
 def _form(text: str, files: dict[str, Path]) -> dict[str, Any]:
