@@ -203,7 +203,7 @@ def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
     try:
         return service.get(job_id, kind=kind)
     except JobNotFound:
-        raise ApiError(404, f"no {noun} {job_id!r}", param=f"{noun}_id", code="not_found") from None
+        raise ApiError(404, f"no {noun} {shown(job_id)}", param=f"{noun}_id", code="not_found") from None
 
 
 # ---- creating --------------------------------------------------------------------------------------

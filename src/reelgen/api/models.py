@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from reelgen.api.errors import ApiError
+from reelgen.api.lengths import shown
 from reelgen.api.schemas import ErrorEnvelope, ModelObject
 from reelgen.api.security import valid_id
 from reelgen.core import weights
@@ -284,5 +285,5 @@ def list_models() -> ModelCardList:
 def get_model(model_id: str) -> ModelCard:
     presets = registry.presets()
     if not valid_id(model_id.replace(".", "_")) or model_id not in presets:
-        raise ApiError(404, f"no model {model_id!r}; GET /v1/models lists them", param="model_id")
+        raise ApiError(404, f"no model {shown(model_id)}; GET /v1/models lists them", param="model_id")
     return card(*presets[model_id])

@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelgen.api.errors import ApiError
+from reelgen.api.lengths import shown
 from reelgen.api.security import probe_image
 from reelgen.core.atomic import write_failed
 from reelgen.core.encode import write_json_atomic
@@ -133,7 +134,7 @@ class ServerProjects:
 
     def folder(self, project_id: str) -> ProjectFolder:
         if not PROJECT_ID.match(project_id) or not (self.root / project_id / PROJECT_FILE).is_file():
-            raise ProjectNotFound(f"no project {project_id!r} on this server", param="project_id")
+            raise ProjectNotFound(f"no project {shown(project_id)} on this server", param="project_id")
         root = self.root / project_id
         return ProjectFolder(root, root / PROJECT_FILE)
 

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import project_jobs
 from reelgen.api.deps import IdempotencyKey, service_of, settings_of
 from reelgen.api.errors import ApiError, above_cap
+from reelgen.api.lengths import shown
 from reelgen.api.project_jobs import (
     ProjectJob,
     base_url,
@@ -169,7 +170,9 @@ def _job(request: Request, project_id: str, job_id: str) -> Job:
     projects = projects_of(request)
     folder_or_404(projects, project_id)
     if job_id not in (projects.meta(project_id).get("jobs") or []):
-        raise ApiError(404, f"project {project_id} has no job {job_id!r}", param="job_id", code="not_found")
+        raise ApiError(
+            404, f"project {project_id} has no job {shown(job_id)}", param="job_id", code="not_found"
+        )
     try:
         return service_of(request).get(job_id, kind=PROJECT)
     except JobNotFound:

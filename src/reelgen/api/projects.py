@@ -34,6 +34,7 @@ from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
 from reelgen.api.form_read import read_form
+from reelgen.api.lengths import shown
 from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.project_jobs import (
     ERRORS,
@@ -344,7 +345,9 @@ def export_file(request: Request, project_id: str, name: str) -> FileResponse:
     folder = folder_or_404(projects, project_id)
     path = folder.exports / name
     if not _FILE_NAME.match(name) or not path.is_file() or not _in_project(projects, project_id, path):
-        raise ApiError(404, f"project {project_id} has no export {name!r}", param="name", code="not_found")
+        raise ApiError(
+            404, f"project {project_id} has no export {shown(name)}", param="name", code="not_found"
+        )
     return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=name, content_disposition_type="inline")
 
 
@@ -367,7 +370,7 @@ def clip_file(
     path = folder.clip(key) if _KEY.match(key) else folder.clips / "-"
     path = path if variant == "video" else path.with_suffix(".json")
     if not path.is_file() or not _in_project(projects, project_id, path):
-        raise ApiError(404, f"project {project_id} has no clip {key!r}", param="key", code="not_found")
+        raise ApiError(404, f"project {project_id} has no clip {shown(key)}", param="key", code="not_found")
     return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=path.name)
 
 
