@@ -102,6 +102,13 @@ class Settings(NumberFields):
             }
         return value
 
+    @model_validator(mode="after")
+    def _one_length(self) -> Settings:
+        # Both in one mapping failed every item alike at run time, exit 1, though the manifest is wrong.
+        if self.num_frames is not None and self.seconds is not None:
+            raise ValueError("give num_frames or seconds, not both (either sets the clip's length)")
+        return self
+
 
 class BatchDefaults(Settings):
     """Settings every item starts from, and how the batch runs."""
