@@ -216,7 +216,7 @@ def export(
 
     folder = _folder(project)
     if output is not None and output.is_dir():  # else the film would land beside it, as FOLDER.mp4
-        say_error(f"--output: {output} is a folder; give a file name in it (such as {output / 'film.mp4'})")
+        say_error(_folder_given(folder, output))
         raise typer.Exit(2)
     given = {"codec": codec, "container": container, "width": width, "height": height, "fps": fps}
     overrides = {k: v for k, v in given.items() if v is not None}
@@ -254,6 +254,19 @@ def export(
         raise fail(exc) from None
     console.print(_film_line(result.frames, result.width, result.height, float(result.fps), result.audio))
     typer.echo(str(result.path))
+
+
+def _folder_given(folder: Any, output: Path) -> str:
+    """Why ``-o FOLDER`` is refused, with a name that would do: in clips/ or windows/, "such as
+    clips/film.mp4" named a place the export then refused, as the project's renders are kept there."""
+    here = output.resolve()
+    kept = (folder.clips.resolve(), (folder.root / "windows").resolve())
+    if any(here == k or k in here.parents for k in kept):
+        return (
+            f"--output: {output} is a folder the project keeps its scenes' renders in; give a file name "
+            f"elsewhere (such as {folder.exports / 'film.mp4'})"
+        )
+    return f"--output: {output} is a folder; give a file name in it (such as {output / 'film.mp4'})"
 
 
 def _film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> str:
