@@ -72,7 +72,14 @@ def upscale_step(scale: float, method: str | None) -> EnhanceStep:
     if name in NAMED:
         model = name
     elif name.lower().endswith(CHECKPOINT_SUFFIXES) or "/" in name:
-        model = str(Path(name).expanduser().resolve())
+        path = Path(name).expanduser().resolve()
+        if path.is_dir():  # was "model '/home/me/models' is neither a known model nor a checkpoint file"
+            raise InvalidRequest(
+                f"upscaler {name}: {path} is a folder; give a checkpoint file in it "
+                f"({', '.join(CHECKPOINT_SUFFIXES)}) or a named model ({', '.join(NAMED)})",
+                param="upscaler",
+            )
+        model = str(path)
     elif name != "esrgan":
         if name in _of_stage("upscale"):
             return EnhanceStep(name=name, options={"scale": scale})
