@@ -258,15 +258,31 @@ def export_project(
     keys = {
         p.scene_id: seg.clip.stem for p, seg in zip(planned, timeline, strict=True) if seg.clip is not None
     }
-    return export(
-        timeline,
-        settings,
-        target,
-        soundtrack=absolute_soundtrack(folder, project.soundtrack),
-        progress=progress,
-        title=project.title,
-        extra_record={"project": recorded_as or str(folder.file), "scene_keys": keys},
-        names=names,
-        # A worker's copy of the folder is gone once the job ends: the record names the project's files.
-        recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
-    )
+    try:
+        return export(
+            timeline,
+            settings,
+            target,
+            soundtrack=absolute_soundtrack(folder, project.soundtrack),
+            progress=progress,
+            title=project.title,
+            extra_record={"project": recorded_as or str(folder.file), "scene_keys": keys},
+            names=names,
+            # A worker's copy of the folder is gone once the job ends: the record names the project's files.
+            recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
+        )
+    except InvalidRequest as exc:
+        raise _by_scene(exc, project) from None
+
+
+def _by_scene(exc: InvalidRequest, project: Project) -> InvalidRequest:
+    """``exc`` named as the project file's other mistakes are, scene then field: a title card too long
+    for the film's size was "scenes[0].title_card.text: ...", where the file's checks say
+    "scene 'intro' (scenes[0]): title_card.text: ..."."""
+    found = re.match(r"scenes\[(\d+)\]\.", exc.message)
+    if found is None or int(found.group(1)) >= len(project.scenes):
+        return exc
+    index = int(found.group(1))
+    exc.message = f"scene {project.scenes[index].id!r} (scenes[{index}]): {exc.message[found.end() :]}"
+    exc.args = (exc.message,)
+    return exc
