@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.cache import ModelCache
-from reelgen.core.errors import Cancelled, ReelgenError
+from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.report import write_report
@@ -22,6 +22,24 @@ log = logging.getLogger(__name__)
 
 #: Clips go in this folder of the report folder, named by trial key.
 CLIPS = "clips"
+#: The report's folders beside report.html and results.json.
+FOLDERS = (CLIPS, "sheets", "previews", "plots")
+
+
+def check_report_folder(folder: Path) -> None:
+    """Refuse, before any trial, a report folder whose files could not be written: a file named
+    ``sheets`` or a folder named ``results.json`` there failed every trial's clip, or the report
+    once every trial had run (minutes of GPU time), as "... is a file, not a folder"."""
+    for name in ("report.html", "results.json"):
+        check_writable(folder / name, own=True)  # names reelgen picks: "give a file path in it" was wrong
+    for name in FOLDERS:
+        path = folder / name
+        if path.exists() and not path.is_dir():
+            raise InvalidRequest(
+                f"output {folder}: {path} is a file, and the report keeps its {name} in a folder of that "
+                "name; move or rename that file, or give another folder",
+                param="output",
+            )
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,7 @@ def run_shootout(
     prompts = prompts.model_copy(update={"price_per_gpu_hour": price})
     # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
     trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images)
-    check_writable(folder / "report.html")
+    check_report_folder(folder)
     if device is not None:
         # A device this machine lacks is the user's typo, the same for every trial: said once, before
         # anything runs, rather than as a failed row per trial and a report of nothing.
