@@ -39,3 +39,13 @@ def test_a_folder_named_as_the_summary_is_said_to_be_in_the_way(tmp_path: Path) 
         InvalidRequest, match="reelgen keeps a file of that name there: move or remove the folder"
     ):
         run_batch(batch, base_dir=tmp_path)
+
+
+def test_a_file_named_motion_frames_is_refused_before_any_item(tmp_path: Path) -> None:
+    # Every item with a camera path failed as "internal error (FileExistsError ...)".
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "motion-frames").write_text("mine")
+    batch = Manifest.model_validate({"defaults": {"model": "ken-burns"}, "items": [{"output": "a"}]})
+    with pytest.raises(InvalidRequest, match="motion-frames is a file, and the batch keeps camera paths'"):
+        run_batch(batch, base_dir=tmp_path)
+    assert (tmp_path / "outputs" / "motion-frames").read_text() == "mine"

@@ -17,7 +17,7 @@ from pathlib import Path
 from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
-from reelgen.core.batch.plan import PlannedItem, check_models, output_folder, plan_batch
+from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_json_atomic
@@ -156,6 +156,13 @@ def run_batch(
     # Before the plan, which may take minutes (10000 keyframes scored) and writes crops into the folder.
     check_output_folder(summary_file.parent)
     check_writable(summary_file, param="output_dir", own=True)
+    crops = summary_file.parent / MOTION_FRAMES
+    if crops.exists() and not crops.is_dir():  # every item with a camera path failed as an internal error
+        raise InvalidRequest(
+            f"output_dir {summary_file.parent}: {crops} is a file, and the batch keeps camera paths' start "
+            "and end crops in a folder of that name; move or rename that file",
+            param="output_dir",
+        )
     plan = plan_batch(manifest, base, output_dir, progress=progress)
     # An earlier run's summary no longer describes the folder once this run makes or fails items;
     # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
