@@ -69,6 +69,12 @@ EMPTY = [
         "scenes[0].title_card.font",
         "scene 't' (scenes[0]): title_card.font: an empty name; give a file, or leave it out",
     ),
+    (
+        f"title: x\nscenes:\n  - {{id: a, prompt: x, duration: 1, transition: fade}}\n{SCENE}",
+        "scenes[0].transition",
+        "scene 'a' (scenes[0]): transition: should be a mapping of fields (key: value), not 'fade'; write it "
+        "as {type: fade, duration: 0.5}",
+    ),
     (f'title: ""\nscenes:\n{SCENE}', "title", "title: is empty; give at least one letter"),
     (f'title: "  "\nscenes:\n{SCENE}', "title", "title: is only spaces; give the film's title"),
     (

@@ -281,7 +281,10 @@ def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
         return f"is empty (a '-' with nothing after it); give {fields} or delete the '-'"
     if given is None:
         return "is empty; give its fields on the lines below it, indented (key: value), or delete the line"
-    return f"should be a mapping of fields (key: value), not {given!r}"
+    said = f"should be a mapping of fields (key: value), not {given!r}"
+    if loc and loc[-1] == "transition" and isinstance(given, str):  # `transition: fade`, the type alone
+        return f"{said}; write it as {{type: {given.strip()}, duration: 0.5}}"
+    return said
 
 
 def _wrong_shape(kind: str, given: Any) -> str:
