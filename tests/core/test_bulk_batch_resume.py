@@ -33,3 +33,22 @@ def test_a_deleted_companion_is_made_again(made: tuple[Manifest, Path], companio
     assert (again.done, again.reused) == (1, 0)
     assert (folder / "outputs" / companion).is_file()
     assert run_batch(batch, base_dir=folder).reused == 1  # whole again: reused as before
+
+
+@pytest.mark.parametrize("companion", ["b.video_meta.json", "b.motion.json"])
+def test_a_folder_in_a_companions_place_fails_that_item_alone(tmp_path: Path, companion: str) -> None:
+    # The batch ended once the item had rendered: "cannot write .../b.video_meta.json (Is a directory)".
+    Image.fromarray(data.coffee()).save(tmp_path / "coffee.png")
+    (tmp_path / "outputs" / companion).mkdir(parents=True)
+    item = {"images": ["coffee.png"], "motion": {"preset": "zoom-in"}}
+    batch = Manifest.model_validate(
+        {
+            "defaults": {"model": "ken-burns", "width": 64, "height": 64, "num_frames": 9, "fps": 8.0},
+            "items": [{"output": "a", **item}, {"output": "b", **item}],
+        }
+    )
+    summary = run_batch(batch, base_dir=tmp_path)
+    (failed,) = summary.failed
+    assert (summary.done, failed.output) == (1, "b")
+    assert f"{companion} is a folder; reelgen keeps a file of that name there" in failed.reason
+    assert not (tmp_path / "outputs" / "b.mp4").exists()

@@ -56,6 +56,9 @@ def run_item(
     if meta is not None:
         return outcome_of(planned.output, meta, "reused")
     try:
+        # A folder in a companion's place ended the whole batch once this item had rendered.
+        for companion in (planned.motion_path, planned.meta_path):
+            check_writable(companion, param=f"items[{planned.index}].output", own=True)
         record = _render(planned, progress, cache, device, vram_budget_gib)
     except Cancelled:
         raise
