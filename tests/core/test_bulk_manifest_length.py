@@ -1,4 +1,4 @@
-"""A manifest mapping that gives both num_frames and seconds is the manifest's error, before any work."""
+"""Manifest fields as people write them: both lengths in one mapping, a number as an output name."""
 
 from __future__ import annotations
 
@@ -30,3 +30,9 @@ def test_both_lengths_in_one_mapping_are_refused(tmp_path: Path, body: dict[str,
 def test_an_item_length_still_replaces_the_defaults_other_one() -> None:
     batch = Manifest.model_validate({"defaults": {"seconds": 2}, "items": [{"output": "a", "num_frames": 9}]})
     assert (batch.items[0].num_frames, batch.defaults.seconds) == (9, 2)
+
+
+def test_a_number_as_an_output_names_the_clip_by_its_digits() -> None:
+    # "output": 7 was refused with "Input should be a valid string".
+    batch = Manifest.model_validate({"items": [{"output": 7}, {"output": 12}]})
+    assert [item.output for item in batch.items] == ["7", "12"]

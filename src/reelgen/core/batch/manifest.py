@@ -151,6 +151,9 @@ class BatchItem(Settings):
     @field_validator("output", mode="before")
     @classmethod
     def _file_name(cls, value: Any) -> Any:
+        # A number names a clip as its digits ("output": 7 was told "Input should be a valid string").
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = str(value)
         # Said in words before pydantic's own "String should match pattern '^[A-Za-z0-9]...'".
         if isinstance(value, str) and not re.fullmatch(OUTPUT_NAME, value):
             shown = value if len(value) <= 60 else f"{value[:57]}..."
