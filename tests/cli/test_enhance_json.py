@@ -41,3 +41,15 @@ def test_device_with_a_server_is_named_without_an_option_not_given(tmp_path: Pat
     said = " ".join(result.output.replace("│", " ").split())
     assert "--device: for a run here only; the server chooses its own" in said
     assert "--option" not in said  # it was said as "--option and --device" when only --device was given
+
+
+def test_json_with_an_output_named_in_brackets_says_where_it_wrote(tmp_path: Path) -> None:
+    # "wrote a[/]b.mp4" was read as Rich markup: "internal error (MarkupError)", exit 1, the clip written.
+    frames = np.random.default_rng(0).integers(0, 255, (3, 32, 32, 3), dtype=np.uint8)
+    source = write_video(Video(frames, Fraction(8)), tmp_path / "clip.mp4")
+    out = tmp_path / "take [b] [/].mp4"
+    args = ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos", "--json", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["output"]["width"] == 64 and out.is_file()
+    assert f"wrote {out}" in " ".join(result.stderr.split())

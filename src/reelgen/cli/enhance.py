@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import KeyOpt, job_path, server_url
-from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar
+from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, ReelgenError
@@ -132,7 +132,8 @@ def _said(as_json: str | None, path: Path) -> None:
         typer.echo(str(path))
         return
     typer.echo(as_json)
-    console.print(f"wrote {path}", highlight=False)
+    # Escaped: an output named "a[/].mp4" ended, once written, in "internal error (MarkupError)", exit 1.
+    console.print(f"wrote {shown(str(path))}", highlight=False)
 
 
 def _run(source: Path, out: Path, steps: list[EnhanceStep], device: str | None, quiet: bool) -> Any:
