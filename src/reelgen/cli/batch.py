@@ -23,6 +23,7 @@ from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress
 
 if TYPE_CHECKING:
+    from reelgen.core.batch import Manifest
     from reelgen.core.batch.summary import BatchSummary, ItemOutcome
 
 manifest_app = typer.Typer(
@@ -66,6 +67,7 @@ def create(
         check_models(manifest, f"defaults file {defaults}")
         # A folder (even with --force) or a path through a file ended in a traceback from the write.
         check_writable(target, "--output" if output else "manifest")
+        check_not_a_keyframe(manifest, target)
         if target.exists() and not force:
             raise InvalidRequest(f"{target} exists; pass --force to overwrite it or -o to write elsewhere")
         target.parent.mkdir(parents=True, exist_ok=True)  # as generate's -o makes its folders
@@ -79,6 +81,18 @@ def create(
     said = shown(shlex.quote(str(target)))
     console.print(f"{len(manifest.items)} item(s); edit {said}, then `reelgen batch {said}`", highlight=False)
     typer.echo(str(target))
+
+
+def check_not_a_keyframe(manifest: Manifest, target: Path) -> None:
+    """Refuse a manifest written over one of its own keyframe images: ``-o shots/a.png --force``
+    replaced the picture with JSON, and its item then failed as "not a readable image"."""
+    for i, item in enumerate(manifest.items):
+        for image in item.images:
+            if (target.parent / image).resolve() == target.resolve():
+                raise InvalidRequest(
+                    f"--output {target} is items[{i}]'s keyframe image; write the manifest to a .json file",
+                    param="output",
+                )
 
 
 @manifest_app.command("schema")
