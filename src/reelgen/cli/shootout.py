@@ -109,6 +109,7 @@ def shootout(
     try:
         spec = load_prompts(prompts)
         _check_paths(_names(images), folder)
+        _check_prompts_kept(prompts, folder)
         if device is not None and server is None:  # named as the option, before any trial
             check_device(device)
         if server is not None:
@@ -148,6 +149,20 @@ def _check_paths(images: list[str], folder: Path) -> None:
             f"--output: {folder} is a file; give a folder for the report (it is made if missing)",
             param="output",
         )
+
+
+def _check_prompts_kept(prompts: Path, folder: Path) -> None:
+    """Refuse a report that would be written over the prompts file: ``-p compare/results.json -o compare``
+    replaced the prompts with the results, and the next run was refused for "created_at"."""
+    from reelgen.core.errors import InvalidRequest
+
+    for name in ("results.json", "report.html"):
+        if (folder / name).resolve() == prompts.resolve():
+            raise InvalidRequest(
+                f"--output: the report's {name} would replace the prompts file {prompts}; rename the prompts "
+                "file or give another folder",
+                param="output",
+            )
 
 
 def _in_process(
