@@ -15,6 +15,9 @@ def test_a_number_as_an_id_names_the_clips_as_written(tmp_path: Path) -> None:
     path = tmp_path / "prompts.yaml"
     path.write_text("prompts:\n  - {id: 1, prompt: a fox}\n  - {id: 20, prompt: a bird}\n")
     assert [p.id for p in load_prompts(path).prompts] == ["1", "20"]
+    # Numbered with zeros: YAML 1.1 read 010 as octal 8 and 007 as 7, naming the clips 8 and 7.
+    path.write_text("prompts:\n  - {id: 007, prompt: a fox}\n  - {id: 010, prompt: a bird}\n")
+    assert [p.id for p in load_prompts(path).prompts] == ["007", "010"]
 
 
 @pytest.mark.parametrize("image", ["''", "' '"])

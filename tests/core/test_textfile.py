@@ -38,3 +38,16 @@ def test_a_json_key_written_twice_is_refused_by_name(tmp_path: Path) -> None:
     assert err.value.param == "manifest"
     path.write_text('{"items": [{"prompt": "a cat"}, {"prompt": "a dog"}]}')  # in two objects: fine
     assert len(read_json(path, "manifest.json", param="manifest")["items"]) == 2
+
+
+def test_a_number_written_with_leading_zeros_is_kept_as_written(tmp_path: Path) -> None:
+    # YAML 1.1 reads 010 as octal: 8. A person writing it means the name "010" or the number 10.
+    path = tmp_path / "prompts.yaml"
+    path.write_text("a: 010\nb: -007\nc: 0\nd: 12\ne: 0x1f\n")
+    assert read_yaml(path, "prompts.yaml", param="prompts") == {
+        "a": "010",
+        "b": "-007",
+        "c": 0,
+        "d": 12,
+        "e": 31,
+    }

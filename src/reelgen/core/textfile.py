@@ -9,6 +9,7 @@ terminal, a log or an API error envelope shows badly; these read
 from __future__ import annotations
 
 import json
+import re
 import stat
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,10 @@ MAX_NODES = 1_000_000
 #: The longest whole number read: Python refuses to read a longer one (a ValueError, not an error
 #: naming the file), and no field takes one anywhere near it.
 MAX_DIGITS = 4000
+#: What YAML 1.1 (PyYAML) reads as an octal number: ``010`` was 8 and ``007`` 7, so a shoot-out
+#: prompt of ``id: 010`` named its clips 8, and ``duration: 010`` was 8 seconds. Kept as written: a
+#: name keeps its zeros, and a number field reads the text as the decimal number it shows (10).
+OCTAL_LOOKING = re.compile(r"[-+]?0[0-7_]+")
 
 
 def check_regular(path: Path, name: str, *, param: str) -> None:
@@ -96,6 +101,8 @@ def _unique_keys() -> Any:
             return super().construct_mapping(node, deep)
 
         def construct_yaml_int(self, node: Any) -> Any:
+            if OCTAL_LOOKING.fullmatch(str(node.value)):
+                return str(node.value)
             if len(str(node.value)) > MAX_DIGITS:
                 raise yaml.constructor.ConstructorError(
                     None,
