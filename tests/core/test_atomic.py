@@ -25,8 +25,9 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C's handler as a command has it (KeyboardInterrupt). In full runs a test before these, in the
-    same test process, left SIGINT ignored (SIG_IGN, not traced yet), and an ignored Ctrl-C raises nothing."""
+    """Ctrl-C's handler as a command typed in a terminal has it (KeyboardInterrupt). A suite started as a
+    script's background job (``cmd &``) inherits SIGINT ignored, as shells start such jobs, and an ignored
+    Ctrl-C raises nothing: both tests failed "DID NOT RAISE" in every full run so started."""
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
     signal.signal(signal.SIGINT, before)
