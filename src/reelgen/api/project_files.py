@@ -33,8 +33,9 @@ from reelgen.api.security import probe_image
 from reelgen.core.atomic import write_failed
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
-from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder, problem
+from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder
 from reelgen.core.project.model import Project
+from reelgen.core.project.problems import problem
 from reelgen.core.textfile import parse_yaml
 from reelgen.jobs.kinds.export import named_files
 

@@ -11,11 +11,9 @@ my-film/
 
 from __future__ import annotations
 
-import difflib
 import fcntl
 import json
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,8 +24,9 @@ from pydantic import ValidationError
 
 from reelgen.core.atomic import check_writable, home_path, name_problem, staged
 from reelgen.core.encode import write_json_atomic
-from reelgen.core.errors import InvalidRequest, _holder, field_range, fields_at, past_a_number_rule
-from reelgen.core.project.model import Defaults, Project
+from reelgen.core.errors import InvalidRequest
+from reelgen.core.project.model import Project
+from reelgen.core.project.problems import problem
 from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
@@ -197,130 +196,6 @@ def check_names(path: Path, param: str) -> None:
     too_long = name_problem(path)
     if too_long:
         raise InvalidRequest(f"{param} {path}: {too_long}", param=param)
-
-
-def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
-    """The first problem of a project file as an ``InvalidRequest`` naming the scene and the field."""
-    errors = exc.errors()
-    first = errors[0]
-    if first.get("type") == "missing":
-        # A misspelt field is both missing and unknown: the spelling the person typed is what to fix.
-        parent = tuple(first["loc"][:-1])
-        first = next(
-            (e for e in errors if e.get("type") == "extra_forbidden" and tuple(e["loc"][:-1]) == parent),
-            first,
-        )
-    loc = [p for p in first["loc"] if isinstance(p, int | str)]
-    param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
-    kind = first.get("type", "")
-    if kind == "missing" and loc == ["scenes"]:
-        text = "is required: a list of scenes, each a prompt and a duration or a title_card (docs/storyboards.md)"
-    elif kind == "missing":
-        text = "is required"
-    elif kind == "extra_forbidden":
-        text = "is not a known field" + _known_fields(tuple(loc))
-    elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
-        text = "the project has none; give at least one (a prompt to render, or a title_card)"
-    elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
-        text = _not_a_mapping(first.get("input"), loc)
-    elif kind == "string_too_short" and not str(first.get("input", "x")).strip():
-        # pydantic's "String should have at least 1 character" of `model: ""`
-        text = "is empty; give at least one letter" + ("" if _required(tuple(loc)) else ", or leave it out")
-    elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
-        text = _unquoted(first["input"])
-    elif kind in (
-        "list_type",
-        "string_type",
-    ):  # pydantic's "Input should be a valid list" said not what it got
-        text = _wrong_shape(kind, first.get("input"))
-    else:
-        text = str(first["msg"]).removeprefix("Value error, ")
-        takes = field_range(Project, tuple(loc)) if past_a_number_rule(first) else None
-        text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
-    if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
-        allowed = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
-        near = difflib.get_close_matches(str(first.get("input")), allowed, n=1, cutoff=0.6)
-        text += f"; did you mean {near[0]}?" if near else ""
-    field = param
-    if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
-        field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".")  # empty: the scene itself
-        label = scene_label(data, loc[1])
-    else:
-        label = ""
-    if field:
-        text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
-    return InvalidRequest(f"{label}: {text}" if label else text, param=param)
-
-
-def _unquoted(value: bool | float) -> str:
-    """Text YAML read as something else: ``text: 1999`` is a number, ``prompt: yes`` a boolean."""
-    if isinstance(value, bool):
-        return (
-            f"YAML reads this as the boolean {str(value).lower()}, not text (unquoted yes, no, on, off, "
-            f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
-        )
-    return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
-
-
-def _required(loc: tuple[int | str, ...]) -> bool:
-    """Whether the field at ``loc`` must be given (title), or may be left out (defaults.model)."""
-    holder = _holder(Project, loc)
-    field = holder.model_fields.get(loc[-1]) if holder is not None else None
-    return field is None or field.is_required()
-
-
-def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
-    """What a field that wants ``key: value`` lines was given: ``export:`` with every line under it
-    commented out is YAML's null, which was said as "not None", a word of Python's."""
-    if given is None and loc and isinstance(loc[-1], int):  # a list's `-` with nothing after it
-        fields = (
-            "the scene's fields (prompt:, duration: ...)"
-            if loc[0] == "scenes" and len(loc) == 2
-            else "its fields"
-        )
-        return f"is empty (a '-' with nothing after it); give {fields} or delete the '-'"
-    if given is None:
-        return "is empty; give its fields on the lines below it, indented (key: value), or delete the line"
-    said = f"should be a mapping of fields (key: value), not {given!r}"
-    if loc and loc[-1] == "transition" and isinstance(given, str):  # `transition: fade`, the type alone
-        return f"{said}; write it as {{type: {given.strip()}, duration: 0.5}}"
-    return said
-
-
-def _wrong_shape(kind: str, given: Any) -> str:
-    """What a field that wants a list (or text) was given instead: a mapping, a list, a word."""
-    if given is None:  # `title:` with nothing after it
-        return f"is empty; give {'a list' if kind == 'list_type' else 'text'} after the colon"
-    what = (
-        "a mapping (name: value)"
-        if isinstance(given, dict)
-        else "a list"
-        if isinstance(given, list)
-        else repr(given)
-    )
-    if kind == "list_type":
-        return f"should be a list (each item on a line of its own starting with '- ', or [a, b]), not {what}"
-    return f"should be text, not {what}; put it in quotes if it holds [ ] {{ }} or ': '"
-
-
-def _known_fields(loc: tuple[int | str, ...]) -> str:
-    """What to write instead of the unknown field at ``loc``: the near name, else every name there."""
-    name = str(loc[-1])
-    if loc[0] == "scenes" and len(loc) == 3 and name in Defaults.model_fields:
-        return f"; a scene takes no {name} of its own: set it for every scene as defaults.{name}"
-    known = list(dict.fromkeys(fields_at(Project, loc)))
-    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if near:
-        return f"; did you mean {near[0]}?"
-    return f"; known: {', '.join(known)}" if known else ""
-
-
-def scene_label(data: dict[str, Any], index: int) -> str:
-    """``scene 'beach' (scenes[1])``, from raw data that may not validate."""
-    scenes = data.get("scenes")
-    scene = scenes[index] if isinstance(scenes, list) and index < len(scenes) else None
-    name = scene.get("id") if isinstance(scene, dict) else None
-    return f"scene {name or f'scene-{index + 1}'!r} (scenes[{index}])"
 
 
 TEMPLATE = """\
