@@ -42,6 +42,7 @@ from reelgen.jobs.records import (
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore, fingerprint
 from reelgen.jobs.supervisor import EngineHost
+from reelgen.jobs.system_report import system_report
 from reelgen.jobs.webhooks import Webhook, WebhookSender
 
 log = logging.getLogger(__name__)
@@ -367,24 +368,8 @@ class JobService:
         for slot in self.engine.snapshot():
             if slot.alive:
                 self.engine.refresh(slot, timeout_s=5.0)
-        workers = self.engine.describe()
-        counts = self.store.counts()
-        gpu_workers = [w for w in workers if w.get("total_vram_gib") is not None]
-        return {
-            "workers": workers,
-            "gpus": sum(w["gpus"] for w in workers),
-            # None, not 0, where no worker has a GPU: 0 GiB free reads as a full card.
-            "vram_total_gib": sum(w["total_vram_gib"] for w in gpu_workers) if gpu_workers else None,
-            "vram_free_gib": sum(w.get("free_vram_gib") or 0.0 for w in gpu_workers) if gpu_workers else None,
-            "loaded_models": sorted({m for w in workers for m in w.get("loaded_models") or []}),
-            "queue": {"queued": counts["queued"], "in_progress": counts["in_progress"]},
-            "jobs": counts,
-            "engine": {
-                **self.engine.describe_engine(),
-                "down": self.health(),
-                "restarts": self.host.restarts,
-            },
-        }
+        engine = {**self.engine.describe_engine(), "down": self.health(), "restarts": self.host.restarts}
+        return system_report(self.engine.describe(), self.store.counts(), engine)
 
     def free(self, idle_seconds: float = 0.0) -> dict[str, builtins.list[str]]:
         """Unload models idle for ``idle_seconds`` on every worker; returns what each freed."""
