@@ -88,6 +88,7 @@ def export_payload(
     the settings with ``overrides``, and that every scene is rendered as it
     reads (or, with ``allow_stale``, was rendered once).
     """
+    from reelgen.core.export.write import check_output
     from reelgen.core.project.checks import absolute_export
     from reelgen.core.project.export import export_settings, export_target, segments, setting_names
     from reelgen.core.project.status import plan_project
@@ -98,12 +99,15 @@ def export_payload(
     project = project.model_copy(update={"export": settings})
     planned = plan_project(folder, project)
     target = export_target(folder, project, absolute_export(folder, settings))
-    if target.parent != folder.exports or target.suffix != f".{settings.container.value}":
+    if target.parent != folder.exports:
         raise InvalidRequest(
             f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
             "with no folder",
             param=names("output"),
         )
+    # The suffix is checked as a local export checks it, so the message names the container setting
+    # and the extensions a film may have, and .WEBM is taken as .webm is.
+    check_output(target, settings, names, on_server=True)
     wanted = {_inside(folder, path) for _, path in named_files(project)}
     for segment in segments(folder, planned, allow_stale):
         if segment.clip is not None:
