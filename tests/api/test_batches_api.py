@@ -82,6 +82,7 @@ def test_a_batch_reports_its_failed_items_with_reasons_and_completes_with_the_su
         "completed": 2,
         "failed": 1,
         "cancelled": 0,
+        "deleted": 0,
     }
 
     items = api.get(f"/v1/batches/{batch['id']}/items").json()["data"]

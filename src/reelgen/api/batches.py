@@ -125,7 +125,7 @@ def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
         completed_at=whole(job.completed_at),
         input_folder=str(payload.get("input_folder", "")),
         output_folder=str(payload.get("output_folder", "")),
-        request_counts=counts(len(payload.get("manifest", {}).get("items", [])), children),
+        request_counts=counts(len(payload.get("manifest", {}).get("items", [])), children, job),
         summary=result.get("summary"),
         summary_file=result.get("summary_file"),
         error=VideoError(**job.error) if job.error else None,

@@ -20,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -127,6 +127,7 @@ class RequestCounts(BaseModel):
     completed: int = 0
     failed: int = 0
     cancelled: int = 0
+    deleted: int = Field(default=0, description="Item jobs deleted (DELETE /v1/videos/{id}) after it ended")
 
 
 class ParentUrls(BaseModel):
@@ -153,9 +154,15 @@ class ItemList(BaseModel):
     data: list[ItemObject]
 
 
-def counts(total: int, children: list[Job]) -> RequestCounts:
+def counts(total: int, children: list[Job], parent: Job | None = None) -> RequestCounts:
+    """``children`` by status; an ended ``parent``'s item jobs deleted since are counted as deleted.
+
+    An item job of an ended parent may be deleted on its own; it was no longer among the children,
+    so its trial vanished from every count. The parent recorded how many it made when it ended.
+    """
     by_status = {s.value: sum(c.status is s for c in children) for s in JobStatus}
-    return RequestCounts(total=total, **by_status)
+    made = int(parent.metrics.get("children") or 0) if parent is not None and parent.terminal else 0
+    return RequestCounts(total=total, **by_status, deleted=max(0, made - len(children)))
 
 
 def progress(job: Job, children: list[Job], total: int = 0) -> int:

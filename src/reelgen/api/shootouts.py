@@ -139,7 +139,7 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         started_at=whole(job.started_at),
         completed_at=whole(job.completed_at),
         output_folder=str(payload.get("output_folder", "")),
-        request_counts=counts(len(models) * len(prompts), children),
+        request_counts=counts(len(models) * len(prompts), children, job),
         ranking=result.get("ranking"),
         trials=result.get("trials"),
         report_file=result.get("report_file"),
