@@ -277,10 +277,16 @@ def render_project(
         cache = cache or ModelCache()
         try:
             for i, plan in enumerate(todo):
-                if plan.key in made and made[plan.key].is_file():
+                # A clip already there was rendered meanwhile by another render of this content that
+                # ended between the stale check and the lock: these pixels, current, not rendered twice.
+                meanwhile = plan.key not in made and not force and folder.clip(plan.key).is_file()
+                if (plan.key in made and made[plan.key].is_file()) or meanwhile:
                     forget_old_clip(folder, plan, keys)
                     folder.mark_rendered(plan.scene_id, plan.key)
-                    result.rendered.append(SceneRender(plan.scene_id, made[plan.key], [], []))
+                    if meanwhile:
+                        result.current.append(plan.scene_id)
+                    else:
+                        result.rendered.append(SceneRender(plan.scene_id, made[plan.key], [], []))
                     continue
                 progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
                 if force:
