@@ -7,8 +7,9 @@ from typing import Annotated
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from reelgen.core.errors import from_validation_error
+from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.spec.request import GenerationRequest
+from tests.core.helpers import resolved
 
 
 class _Inner(BaseModel):
@@ -39,12 +40,41 @@ def test_a_field_in_a_list_of_objects_is_told_its_range() -> None:
     )
 
 
-def test_a_field_bounded_at_one_end_keeps_pydantics_words() -> None:
-    # "greater than or equal to 1" already says every number it takes.
+def test_a_field_bounded_at_one_end_is_told_what_it_takes() -> None:
+    # "greater than or equal to 1" alone did not say a whole number was wanted, nor that there is no top.
     with pytest.raises(ValidationError) as refused:
         _Outer.model_validate({"items": [{"count": 0}]})
     said = from_validation_error(refused.value, model=_Outer).message
-    assert said == "items[0].count: Input should be greater than or equal to 1"
+    assert (
+        said
+        == "items[0].count: Input should be greater than or equal to 1; it takes a whole number of at least 1"
+    )
+
+
+def test_a_model_option_bounded_below_only_is_told_what_it_takes() -> None:
+    # `--option extend_context_frames=0` heard only pydantic's "greater than or equal to 1".
+    with pytest.raises(InvalidRequest) as refused:
+        resolved(model="ltx-tiny", prompt="x", options={"extend_context_frames": 0})
+    assert refused.value.message.startswith(
+        "options.extend_context_frames: Input should be greater than or equal to 1; "
+        "it takes a whole number of at least 1 (LTX-Video options: "
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "shape"),
+    [
+        ("keyframes", '[{"image": "a.png", "frame": 1}]'),
+        ("reference_images", '["a.png", "b.png"]'),
+        ("loras", '[{"path": "..."}]'),
+    ],
+)
+def test_a_list_field_given_no_list_is_shown_a_list(field: str, shape: str) -> None:
+    # "keyframes: Input should be a valid list" gave no shape to write instead.
+    with pytest.raises(ValidationError) as refused:
+        GenerationRequest.model_validate({"model": "ltx-tiny", field: "a.png"})
+    said = from_validation_error(refused.value, model=GenerationRequest, lists=True).message
+    assert said == f"{field}: Input should be a valid list; it takes a list in brackets, e.g. {shape}"
 
 
 class _Form(BaseModel):

@@ -159,25 +159,83 @@ def past_a_number_rule(error: Any) -> bool:
     )
 
 
-def field_range(model: Any, loc: tuple[Any, ...]) -> str | None:
-    """What a number field bounded at both ends takes, in words (``a whole number from 1 to 240``).
+def field_range(model: Any, loc: tuple[Any, ...], *, one_bound: bool = False) -> str | None:
+    """What a number field takes, in words (``a whole number from 1 to 240``); with ``one_bound``, a
+    field bounded at one end too (``a whole number of at least 1``).
 
     Pydantic names only the end that was passed, so ``--fps 1000`` heard "at most 240" and ``--fps 0``
-    "greater than 0", never the two together."""
-    from reelgen.core.spec.numbers import bounded_both_ways
+    "greater than 0", never the two together; and ``--option extend_context_frames=0`` heard
+    "greater than or equal to 1", not that it takes whole numbers."""
+    from reelgen.core.spec.numbers import _number_kind, bounded_both_ways, valid_numbers
 
     field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
-    return bounded_both_ways(field.annotation, field.metadata) if field is not None else None
+    if field is None:
+        return None
+    kind = _number_kind(field.annotation) if one_bound else None
+    return (
+        valid_numbers(kind, field.metadata) if kind else bounded_both_ways(field.annotation, field.metadata)
+    )
+
+
+def _plain(annotation: Any) -> Any:
+    """The one type an annotation holds, ``None`` and ``Annotated`` set aside: ``list[str] | None`` is a list."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _plain(typing.get_args(annotation)[0])
+    if origin in (types.UnionType, typing.Union):
+        kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _plain(kinds[0]) if len(kinds) == 1 else annotation
+    return annotation
+
+
+#: Two items of a list of each kind, as JSON (and YAML's brackets) write them.
+_ITEMS: dict[Any, tuple[str, str]] = {int: ("1", "2"), float: ("0.5", "1.0"), str: ('"first"', '"second"')}
+
+
+def _item(annotation: Any, extra: Any) -> tuple[str, str] | None:
+    """Two example items of a list field whose items are ``annotation``; an object shows its required fields."""
+    kind = _plain(annotation)
+    if kind is str and isinstance(extra, dict) and extra.get("x-input-file"):
+        return '"a.png"', '"b.png"'
+    if kind in _ITEMS:
+        return _ITEMS[kind]
+    if _model_in(kind) is not kind:
+        return None
+    fields = [(n, f) for n, f in kind.model_fields.items() if f.is_required()]
+    # A text field inside an object is any text ("..."); "first" read as a value to copy.
+    shown = [f'"{n}": {_field_value(f)}' for n, f in fields]
+    one = "{" + ", ".join(shown) + "}"
+    return one, one
+
+
+def _field_value(field: Any) -> str:
+    """An example value of one field of an object in a list, as JSON writes it."""
+    value = _item(field.annotation, field.json_schema_extra)
+    return '"..."' if value is None or value[0] == '"first"' else value[0]
+
+
+def list_example(model: Any, loc: tuple[Any, ...]) -> str | None:
+    """How a list field is written, with example items, or None where ``loc`` names no list field:
+    "Input should be a valid list" left ``keyframes: a.png`` with no shape to try."""
+    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
+    listed = _plain(field.annotation) if field is not None else None
+    if field is None or typing.get_origin(listed) not in (list, tuple) or not typing.get_args(listed):
+        return None
+    items = _item(typing.get_args(listed)[0], field.json_schema_extra)
+    shown = "..." if items is None else items[0] if items[0].startswith("{") else ", ".join(items)
+    return f"a list in brackets, e.g. [{shown}]"
 
 
 def from_validation_error(
-    exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None
+    exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None, lists: bool = False
 ) -> InvalidRequest:
     """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
 
     The CLI, the API and the resolver all turn validation errors into messages here, so
     a bad value reads the same everywhere: ``num_frames: Input should be greater than 0``.
-    Given the ``model`` validated, an unknown field gets the near known name, if any.
+    Given the ``model`` validated, an unknown field gets the near known name, if any, and a number
+    field what it takes. ``lists``: a list field given no list is shown one (the API's forms say
+    their own JSON shapes, so it is asked for, not given to every caller).
     """
     first = exc.errors()[0]
     where = field_path(first["loc"])
@@ -202,11 +260,16 @@ def from_validation_error(
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
+        # "a finite number" is itself what a field bounded at one end takes; the bound was not what was
+        # broken, so only a range with two ends adds something there.
+        one_bound = not text.endswith("finite number")
         takes = (
-            field_range(model, tuple(first["loc"]))
+            field_range(model, tuple(first["loc"]), one_bound=one_bound)
             if past_a_number_rule(first) and model is not None
             else None
         )
+        if kind == "list_type" and model is not None and lists:
+            takes = list_example(model, tuple(first["loc"]))
         if takes:
             message += f"; it takes {takes}"
     if options_of:

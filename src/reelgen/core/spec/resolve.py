@@ -15,7 +15,7 @@ from reelgen.core.errors import InvalidRequest, UnsupportedTask, from_validation
 from reelgen.core.spec import pins, registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.lora_files import lora_file_problem
-from reelgen.core.spec.numbers import range_broken, validate_options
+from reelgen.core.spec.numbers import validate_options
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest, LoraSpec, ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -225,10 +225,10 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     try:
         options = validate_options(spec.options, {**preset.options, **request.options})
     except ValidationError as exc:
-        valid = ", ".join(spec.options.model_fields) or "none"
-        takes = range_broken(spec.options, exc)
-        options_of = f"{takes}; {spec.label} options: {valid}" if takes else f"{spec.label} options: {valid}"
-        raise from_validation_error(exc, prefix="options.", options_of=options_of) from None
+        valid = f"{spec.label} options: {', '.join(spec.options.model_fields) or 'none'}"
+        raise from_validation_error(
+            exc, prefix="options.", options_of=valid, model=spec.options, lists=True
+        ) from None
 
     # 4. The enhancement chain (interpolate/upscale fields first, then explicit steps), each stage checked.
     from reelgen.core.enhance.registry import resolve_chain
