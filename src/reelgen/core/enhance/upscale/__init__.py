@@ -27,6 +27,8 @@ from reelgen.core.progress import Progress
 
 #: The largest output side reelgen makes (8K is 7680).
 MAX_SIDE = 16_384
+#: Precisions the ncnn runtime does not run (its CPU path computes in fp32).
+HALF = ("fp16", "bf16")
 
 
 def _check_size(shape: Shape, scale: float) -> Shape:
@@ -56,7 +58,8 @@ class EsrganOptions(BaseModel):
         description="auto: ncnn on the CPU for the named models, PyTorch on a GPU and for files",
     )
     precision: Literal["auto", "fp32", "fp16", "bf16"] = Field(
-        default="auto", description="auto: fp16 on a GPU"
+        default="auto",
+        description="auto: fp16 on a GPU, fp32 on the CPU; ncnn runs fp32 only, so fp16 or bf16 picks torch",
     )
     tile: int = Field(
         default=512, ge=0, le=4096, description="Tile side in input pixels; 0 runs whole frames"
@@ -102,6 +105,14 @@ class EsrganUpscaler(StreamingEnhancer):
                 "use runtime torch (or auto)",
                 param="runtime",
             )
+        if self.opts.runtime == "ncnn" and self.opts.precision in HALF:
+            # ncnn's CPU runtime ran fp32 whatever was asked, and the record said fp16 was asked.
+            raise InvalidRequest(
+                f"precision {self.opts.precision}: the ncnn runtime computes in fp32 only; use precision "
+                "fp32 (or auto) with runtime ncnn, or runtime torch (or auto) for "
+                f"{self.opts.precision}",
+                param="precision",
+            )
         return _check_size(shape, self.scale())
 
     def preflight(self) -> None:
@@ -128,7 +139,9 @@ class EsrganUpscaler(StreamingEnhancer):
         if runtime == "auto":
             from reelgen.core.enhance.upscale.ncnn_runtime import available
 
-            runtime = "ncnn" if path is None and not device.startswith("cuda") and available() else "torch"
+            # ncnn computes in fp32 only: a half precision asked for is honoured by torch.
+            cpu_fp32 = not device.startswith("cuda") and opts.precision not in HALF
+            runtime = "ncnn" if path is None and cpu_fp32 and available() else "torch"
         tracker = progress.stage("upscale", shape.frames)
         run, size = self._ncnn(scale) if runtime == "ncnn" else self._torch(scale, device, path)
         done = 0

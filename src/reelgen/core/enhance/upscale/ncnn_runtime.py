@@ -27,6 +27,10 @@ class NcnnUpscaler:
         self.input, self.output, self.scale = graph.input, graph.output, scale
         self.net: Any = ncnn.Net()
         self.net.opt.use_vulkan_compute = False
+        # fp32 throughout, as the record says: ncnn's defaults store and compute in fp16 where the
+        # CPU can (ARM with fp16); on x86 they changed nothing (same output to the bit, checked here).
+        for flag in ("use_fp16_storage", "use_fp16_packed", "use_fp16_arithmetic", "use_bf16_storage"):
+            setattr(self.net.opt, flag, False)
         self.net.opt.num_threads = (
             threads or int(os.environ.get("OMP_NUM_THREADS", 0)) or (os.cpu_count() or 1)
         )
