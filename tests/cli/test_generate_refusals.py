@@ -35,7 +35,7 @@ def test_stable_video_diffusion_of_one_frame_is_refused_before_it_runs(tmp_path:
         app, ["generate", "x", "-m", "svd-tiny", "--image", str(image), "--frames", "1", "-o", str(out), "-q"]
     )
     assert result.exit_code == 2, result.output
-    assert "1 frames is too few: it takes at least 2" in said(result.output)
+    assert "1 frame is too few: it takes at least 2" in said(result.output)
     assert "Traceback" not in result.output
     assert not out.exists()
 

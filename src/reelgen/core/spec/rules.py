@@ -29,6 +29,11 @@ def _or(values: list[int]) -> str:
     return " or ".join(str(v) for v in values)
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` of ``noun`` as a sentence says it: "1 frame", "2 frames" ("1 frames" read as a typo)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 @dataclass(frozen=True)
 class SizeRules:
     """Which widths, heights and frame counts a model accepts.
@@ -82,18 +87,18 @@ class SizeRules:
         too_many = self.max_frames is not None and frames > self.max_frames
         if frames < self.min_frames and self.max_frames is None:  # it said "outside 2..None"
             raise InvalidRequest(
-                f"num_frames: {frames} frames is too few: it takes at least {self.min_frames} ({self.label})",
+                f"num_frames: {counted(frames, 'frame')} is too few: it takes at least {self.min_frames} ({self.label})",
                 param="num_frames",
             )
         if frames < self.min_frames or too_many:
             raise InvalidRequest(
-                f"num_frames: {frames} frames is outside {self.min_frames}..{self.max_frames} ({self.label})",
+                f"num_frames: {counted(frames, 'frame')} is outside {self.min_frames}..{self.max_frames} ({self.label})",
                 param="num_frames",
             )
         if (frames - self.frame_offset) % self.frame_step:
             near = _neighbours(frames, self.frame_step, self.frame_offset, self.min_frames, self.max_frames)
             raise InvalidRequest(
-                f"num_frames: {frames} frames is not {self.frame_form()} ({self.label}); nearest valid: {_or(near)}",
+                f"num_frames: {counted(frames, 'frame')} is not {self.frame_form()} ({self.label}); nearest valid: {_or(near)}",
                 param="num_frames",
             )
 
@@ -111,8 +116,8 @@ class SizeRules:
             raise InvalidRequest(
                 # The label describes the rules ("CogVideoX 1.0: sides multiples of 16 ..."), so it goes
                 # in brackets: "one clip of CogVideoX 1.0: sides ... can be" read as a broken sentence.
-                f"seconds {seconds:g} is longer than one clip can be ({self.label}): at most {frames} "
-                f"frames, {frames / fps:.2f} s at {fps:g} fps; ask for at most that, or make the video "
+                f"seconds {seconds:g} is longer than one clip can be ({self.label}): at most "
+                f"{counted(frames, 'frame')}, {frames / fps:.2f} s at {fps:g} fps; ask for at most that, or make the video "
                 "as a storyboard of several shots (`reelgen project`, or POST /v1/projects)",
                 param="seconds",
             )
@@ -148,7 +153,7 @@ def check_v2v_steps(request: ResolvedRequest) -> None:
     steps = request.steps
     if request.task is Task.V2V and v2v_steps(steps, request.source_strength) < 1:
         raise InvalidRequest(
-            f"source_strength {request.source_strength} x {steps} steps leaves no denoising step; "
+            f"source_strength {request.source_strength} x {counted(steps, 'step')} leaves no denoising step; "
             f"raise it to {least_v2v_strength(steps):.2f} or more, or use more steps",
             param="source_strength",
         )
