@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 MOTION_FRAMES = "motion-frames"
 #: A Ken Burns clip's size and length when the manifest gives none.
 KEN_BURNS_SHAPE = {"width": 1280, "height": 720, "fps": 24.0, "seconds": 5.0}
+Shape4 = tuple[int, int, int, float]  # an item's output width, height, frame count and rate
 
 
 class PlannedItem(BaseModel):
@@ -223,7 +224,7 @@ def _path(
 
 
 def _viability(
-    images: tuple[str, ...], path: CameraPath | None, shape: tuple[int, int, int, float], threshold: float
+    images: tuple[str, ...], path: CameraPath | None, shape: Shape4, threshold: float, where: str
 ) -> tuple[dict[str, Any], str | None]:
     """The weakest keyframe's viability (the first is judged by the path's smallest crop, if any),
     and why the item is skipped, or None when every keyframe passes."""
@@ -231,7 +232,8 @@ def _viability(
     worst: tuple[int, Viability] | None = None
     for i, image in enumerate(images):
         crop = min(path.rects(frames), key=lambda r: r.width) if path is not None and i == 0 else None
-        viability = assess_keyframe(image, (width, height), crop=crop)
+        # Named as the manifest names it: read by the scorer, it was "image", a field no manifest has.
+        viability = assess_keyframe(load_image(image, f"{where}.images[{i}]"), (width, height), crop=crop)
         if worst is None or viability.score < worst[1].score:
             worst = (i, viability)
     assert worst is not None
@@ -318,7 +320,7 @@ def _plan(
     if motion is not None and (images or model == KEN_BURNS):
         path = _path(motion, images, (width, height), frames, fps, where)
     if images:
-        viability, why = _viability(images, path, shape, manifest.defaults.viability_threshold)
+        viability, why = _viability(images, path, shape, manifest.defaults.viability_threshold, where)
         planned = planned.model_copy(update={"viability": viability})
         if why:
             return planned.model_copy(update={"skipped": why})
