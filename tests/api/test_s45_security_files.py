@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from reelgen.api import errors
+from reelgen.api import error_handlers
 from reelgen.api.files import FileAnswer
 
 PROJECT = "title: t\nscenes:\n  - prompt: a fox\n    model: wan-tiny\n    duration: 1\n"
@@ -22,7 +22,7 @@ def test_a_link_is_not_sent_and_a_file_is(tmp_path: Path) -> None:
     (served / "film.json").write_text("{}")
     os.symlink(outside, served / "leak.json")
     app = FastAPI()
-    errors.install(app)
+    error_handlers.install(app)
 
     @app.get("/files/{name}")
     def one(name: str) -> FileAnswer:

@@ -16,7 +16,7 @@ from reelgen.api import (
     avatars,
     batches,
     enhance,
-    errors,
+    error_handlers,
     legacy,
     loras,
     models,
@@ -105,7 +105,7 @@ def create_app(
     app.state.service = service
     app.state.wakeups = wakeups
     app.state.metrics = system.Metrics(service)
-    errors.install(app)
+    error_handlers.install(app)
     app.add_middleware(HeadAsGet, router=app.router)  # innermost: the metrics count a HEAD as one
     app.add_middleware(system.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(OneValuePerName)  # inside BodyLimit: reads only bodies it let through
