@@ -66,3 +66,20 @@ def test_a_speed_given_to_a_path_of_crops_is_refused_where_the_crops_are_filmed(
         Motion(start=START, end=end, speed=3).path(IMAGE, OUT, 12, 12.0, param="items[0].motion")
     assert caught.value.param == "items[0].motion.speed" and "drop speed" in caught.value.message
     Motion(start=START, end=end).path(IMAGE, OUT, 12, 12.0)  # the same crops at their own pace: filmed
+
+
+@pytest.mark.parametrize(
+    ("start", "aspect"),
+    [
+        (Rect(x=0, y=0, width=1e308, height=90), "aspect ratio 1.11e+306 but"),
+        (Rect(x=0, y=0, width=160, height=1e-300), "aspect ratio 1.6e+302 but"),
+        (Rect(x=0, y=0, width=0.001, height=90), "aspect ratio 1.11e-05 but"),
+    ],
+)
+def test_a_crop_of_absurd_shape_says_its_aspect_in_a_few_digits(start: Rect, aspect: str) -> None:
+    # A crop 1e308 wide said "aspect ratio 1111...(300 digits).000"; one 0.001 wide said "0.000".
+    with pytest.raises(MotionError) as caught:
+        Motion(start=start, end=START).path(IMAGE, OUT, 12, 12.0)
+    assert aspect in caught.value.message, caught.value.message
+    assert caught.value.message.startswith("motion.start: the crop ")
+    assert "the output 128x72 has 1.778, so the picture would be stretched" in caught.value.message

@@ -96,6 +96,12 @@ def _px(value: float) -> str:
     return f"{value:.0f}" if 1 <= abs(value) < 1e9 else f"{value:.3g}"
 
 
+def _ratio(value: float) -> str:
+    """An aspect ratio in three decimals, or three digits where a crop 1e308 wide made it 309 long
+    (and one 1e-300 high "0.000", as though it had no width)."""
+    return f"{value:.3f}" if 1e-3 <= value < 1e6 else f"{value:.3g}"
+
+
 def _times(value: float) -> str:
     return f"{value:.1f}x" if value < 1e6 else f"{value:.3g}x"
 
@@ -106,8 +112,8 @@ def _check_aspect(rect: Rect, output_size: tuple[int, int], param: str, limits: 
     if abs(rect.aspect / wanted - 1) <= limits.aspect_tolerance:
         return
     raise AspectMismatch(
-        f"{param}: the crop {rect.width:g}x{rect.height:g} has aspect ratio {rect.aspect:.3f} but the output "
-        f"{width}x{height} has {wanted:.3f}, so the picture would be stretched; make the crop "
+        f"{param}: the crop {rect.width:g}x{rect.height:g} has aspect ratio {_ratio(rect.aspect)} but the output "
+        f"{width}x{height} has {_ratio(wanted)}, so the picture would be stretched; make the crop "
         f"{rect.width:g}x{_px(rect.width / wanted)} or {_px(rect.height * wanted)}x{rect.height:g}",
         param=param,
     )
@@ -121,7 +127,7 @@ def _check_size(rect: Rect, output_size: tuple[int, int], param: str, limits: Li
         f"{param}: the crop {rect.width:g}x{rect.height:g} is too small: the {output_size[0]}x"
         f"{output_size[1]} output would magnify it {_times(output_size[0] / rect.width)} (at most "
         f"{limits.max_upscale:g}x, and never under {limits.min_crop} px); make it at least "
-        f"{least:.0f}x{least * rect.height / rect.width:.0f}",
+        f"{_px(least)}x{_px(least * rect.height / rect.width)}",
         param=param,
     )
 
