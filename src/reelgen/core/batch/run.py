@@ -45,13 +45,7 @@ def run_item(
             param=planned.error["param"],
         )
     if planned.skipped is not None:
-        return ItemOutcome(
-            output=planned.output,
-            status="skipped",
-            reason=planned.skipped,
-            code="not_viable",
-            param=f"items[{planned.index}].images[0]",
-        )
+        return skipped_outcome(planned)
     meta = finished(planned)
     if meta is not None:
         return outcome_of(planned.output, meta, "reused")
@@ -75,6 +69,20 @@ def run_item(
             reason=f"internal error ({type(exc).__name__}: {exc}); please report it",
         )
     return outcome_of(planned.output, write_companions(planned, record), "done")
+
+
+def skipped_outcome(planned: PlannedItem) -> ItemOutcome:
+    """A skipped item's outcome, naming the keyframe that scored worst: a blurred last keyframe was
+    said as ``images[0]``, the sharp first one."""
+    weakest = (planned.viability or {}).get("image")
+    index = planned.images.index(weakest) if weakest in planned.images else 0
+    return ItemOutcome(
+        output=planned.output,
+        status="skipped",
+        reason=planned.skipped,
+        code="not_viable",
+        param=f"items[{planned.index}].images[{index}]",
+    )
 
 
 def _render(

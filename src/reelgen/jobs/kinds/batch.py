@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.plan import PlannedItem, plan_batch
-from reelgen.core.batch.run import SUMMARY_FILE, by_model
+from reelgen.core.batch.run import SUMMARY_FILE, by_model, skipped_outcome
 from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import ReelgenError, WriteFailed
@@ -202,10 +202,7 @@ def _outcome(planned: PlannedItem, child: Job | None) -> ItemOutcome:
             update={"reason": error["message"], "code": error["code"], "param": error["param"]}
         )
     if planned.skipped is not None:
-        param = f"items[{planned.index}].images[0]"
-        return ItemOutcome(
-            output=planned.output, status="skipped", reason=planned.skipped, code="not_viable", param=param
-        )
+        return skipped_outcome(planned)
     meta = finished(planned)
     if child is None:
         if meta is None:  # cannot happen: an unfinished item without a child gets one first
