@@ -29,10 +29,11 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import videos
 from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.errors import ApiError, above_cap
+from reelgen.api.errors import ApiError
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
 from reelgen.api.legacy import wait_ended
 from reelgen.api.models import require_weights
+from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError

@@ -20,9 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from reelgen.api import videos
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
-from reelgen.api.errors import ApiError, above_cap
+from reelgen.api.errors import ApiError
 from reelgen.api.files import content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
 from reelgen.api.wire import parse_body

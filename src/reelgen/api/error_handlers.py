@@ -21,8 +21,8 @@ from reelgen.api.errors import (
     error_response,
     from_reelgen,
     with_known_fields,
-    with_priority_cap,
 )
+from reelgen.api.priority_cap import with_priority_cap
 from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule
 from reelgen.core.spec.numbers import bounded_both_ways
 

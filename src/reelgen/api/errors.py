@@ -6,7 +6,6 @@ import json
 import re
 from typing import Any
 
-from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from reelgen.core.errors import ModelNotAvailable, ReelgenError, WriteFailed, fields_at
@@ -149,38 +148,6 @@ API_PARAM = {
 
 #: A LoRA's file as the core names it: a create body names it by ``loras[i].name`` (``GET /v1/loras``).
 _LORA_PATH = re.compile(r"loras\[\d+\]\.path")
-
-
-#: The lowest priority a job route takes; the highest is the server's cap (``REELGEN_MAX_PRIORITY``).
-PRIORITY_FLOOR = -1000
-
-#: What a job body's own bounds say of its priority: 1000 at most, which the server's cap (100 by
-#: default) lowers, so a client told "from -1000 to 1000" then sent 1000 and was refused again.
-_PRIORITY_MODEL_RANGE = f"; it takes a whole number from {PRIORITY_FLOOR} to 1000"
-_PRIORITY_TOO_HIGH = re.compile(r"priority: Input should be less than or equal to \d+")
-
-
-def priority_range(cap: int) -> str:
-    """ "; it takes a whole number from -1000 to 100": the priorities a server with ``cap`` takes."""
-    return f"; it takes a whole number from {PRIORITY_FLOOR} to {cap}"
-
-
-def above_cap(priority: int, cap: int) -> ApiError:
-    """The 400 for a priority within a body's bounds but above the server's cap, with what it takes."""
-    message = f"priority {priority} is above this server's cap of {cap}{priority_range(cap)}"
-    return ApiError(400, message, param="priority")
-
-
-def with_priority_cap(request: Request, message: str, param: str | None) -> str:
-    """``message`` of a priority past a body's bounds with the server's cap as its upper end, not 1000."""
-    settings = getattr(request.app.state, "settings", None)
-    cap = getattr(settings, "max_priority", None)
-    if param != "priority" or not isinstance(cap, int) or not message.endswith(_PRIORITY_MODEL_RANGE):
-        return message
-    head = message.removesuffix(_PRIORITY_MODEL_RANGE)
-    if _PRIORITY_TOO_HIGH.fullmatch(head):
-        head = f"priority is above this server's cap of {cap}"
-    return head + priority_range(cap)
 
 
 def api_param(param: str | None) -> str | None:

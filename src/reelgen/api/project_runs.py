@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import project_jobs
 from reelgen.api.deps import IdempotencyKey, service_of, settings_of
-from reelgen.api.errors import ApiError, above_cap
+from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
+from reelgen.api.priority_cap import above_cap
 from reelgen.api.project_jobs import (
     ProjectJob,
     base_url,

@@ -13,11 +13,12 @@ from starlette.datastructures import UploadFile
 
 from reelgen.api import convert, sse, wire
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.errors import ApiError, above_cap
+from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.lengths import shown
 from reelgen.api.models import require_weights
+from reelgen.api.priority_cap import above_cap
 from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings

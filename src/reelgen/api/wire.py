@@ -28,7 +28,6 @@ from reelgen.api.errors import (
     A_FIELD_NAME,
     HALF_CHARACTER,
     ApiError,
-    above_cap,
     from_reelgen,
     half_character_at,
     with_known_fields,
@@ -36,6 +35,7 @@ from reelgen.api.errors import (
 from reelgen.api.form_files import refuse_text_for_files
 from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size, refuse_other_names
 from reelgen.api.loras import lora_path
+from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import (
     MAX_KEYFRAMES,
     MAX_LORAS,
