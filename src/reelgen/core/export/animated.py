@@ -19,7 +19,7 @@ import numpy as np
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.codecs import Encoder
 from reelgen.core.export.graph import frames_of
-from reelgen.core.export.settings import SettingNames
+from reelgen.core.export.settings import Container, SettingNames
 from reelgen.core.gif import GIF, encode_gif, left_out, shown, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
 
@@ -28,6 +28,9 @@ GIF_ENCODER = Encoder("gif", "rgb24", None)
 
 #: Settings that choose how a film is compressed, which a GIF (one 256-colour palette) has no use for.
 _FILM_ONLY = ("container", "codec", "crf")
+#: How the command line writes a setting given over the project file (``--codec``); an HTTP request's
+#: are ``export_settings.codec`` and an uploaded file's ``export.codec``.
+CLI_OPTION = "--"
 
 
 def check_gif_output(output: Path, names: SettingNames, container: str, on_server: bool = False) -> None:
@@ -35,12 +38,7 @@ def check_gif_output(output: Path, names: SettingNames, container: str, on_serve
     be done with it. The project file's own (its usual films') are left to those films. A server
     makes the ``container``'s film only, so ``on_server`` a GIF is refused before anything is sent."""
     if on_server:
-        raise InvalidRequest(
-            f"{names('output')}: {output.name} would be an animated GIF, but an export on a server writes "
-            f"a .{container} film ({names('container')}); name it {output.stem}.{container}, or export "
-            "without --server to make the GIF",
-            param=names("output"),
-        )
+        raise InvalidRequest(_no_gif_on_server(output, names, container), param=names("output"))
     given = [name for name in _FILM_ONLY if name in names.overridden]
     if not given:
         return
@@ -49,6 +47,24 @@ def check_gif_output(output: Path, names: SettingNames, container: str, on_serve
         f"{said}: {output.name} is an animated GIF, drawn with one 256-colour palette, which has no "
         f"container, codec or crf; leave {said} out, or name the film {output.stem}.mp4, .mov, .mkv or .webm",
         param=names(given[0]),
+    )
+
+
+def _no_gif_on_server(output: Path, names: SettingNames, container: str) -> str:
+    """Why a server export named ``.gif`` is refused, in the caller's words: settings typed as
+    ``--options`` come from ``reelgen project export --server``, which can drop ``--server`` to make the
+    GIF here; an HTTP request has no such switch, so it is told the names a server's film may have."""
+    said = f"{names('output')}: {output.name} would be an animated GIF"
+    if names.override_prefix == CLI_OPTION:
+        return (
+            f"{said}, but an export on a server writes a .{container} film ({names('container')}); "
+            f"name it {output.stem}.{container}, or export without --server to make the GIF"
+        )
+    films = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
+    return (
+        f"{said}, which the server does not make: its export writes a .{container} film "
+        f"({names('container')}); name it {output.stem}.{container} (a film's name ends in its "
+        f"container: {films})"
     )
 
 
