@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import enum
+import re
 import types
 import typing
 from typing import Any
@@ -226,6 +228,30 @@ def list_example(model: Any, loc: tuple[Any, ...]) -> str | None:
     return f"a list in brackets, e.g. [{shown}]"
 
 
+def near_choice(given: Any, allowed: list[str]) -> str | None:
+    """The allowed name ``given`` meant: written with ``_`` or spaces for ``-`` (zoom_in), in capitals,
+    or a near typo (zoomin); None where none is near."""
+    if not isinstance(given, str):
+        return None
+    said = re.sub(r"[\s_]+", "-", given.strip().lower())
+    near = [said] if said in allowed else difflib.get_close_matches(said, allowed, n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def _object_for(model: Any, loc: tuple[Any, ...], given: Any) -> str | None:
+    """The object a name given where one goes stands for: ``"motion": "zoom-in"`` is ``{"preset": "zoom-in"}``,
+    the object's field whose choices hold (near) that name; None where none does."""
+    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
+    target = _model_in(field.annotation) if field is not None else None
+    for name, info in target.model_fields.items() if target is not None else ():
+        choices = _plain(info.annotation)
+        if isinstance(choices, type) and issubclass(choices, enum.Enum):
+            choice = near_choice(given, [str(member.value) for member in choices])
+            if choice is not None:
+                return f'{{"{name}": "{choice}"}}'
+    return None
+
+
 def from_validation_error(
     exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None, lists: bool = False
 ) -> InvalidRequest:
@@ -257,6 +283,9 @@ def from_validation_error(
     elif kind in ("model_type", "model_attributes_type", "dict_type"):  # pydantic names its classes here
         given = _JSON_KINDS.get(type(first.get("input")), "something else")
         message = f"{param or 'the request body'} must be an object of named fields, not {given}"
+        meant = _object_for(model, tuple(first["loc"]), first.get("input")) if model is not None else None
+        if meant is not None:
+            message += f"; write it as {meant}"
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
@@ -272,6 +301,13 @@ def from_validation_error(
             takes = list_example(model, tuple(first["loc"]))
         if takes:
             message += f"; it takes {takes}"
+        # "Input should be 'pan-left', ... or 'arc-right'" listed the names, but not the one zoom_in meant.
+        allowed = (
+            re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", ""))) if kind == "enum" else []
+        )
+        meant = near_choice(first.get("input"), allowed)
+        if meant is not None:
+            message += f"; did you mean {meant}?"
     if options_of:
         message += f" ({options_of})"
     return InvalidRequest(message, param=param)
