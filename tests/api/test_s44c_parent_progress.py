@@ -10,7 +10,7 @@ from reelgen.jobs.records import Job, JobStatus
 
 
 def _jobs(*statuses: JobStatus) -> list[Job]:
-    return [cast(Job, SimpleNamespace(status=s, terminal=s.terminal)) for s in statuses]
+    return [cast(Job, SimpleNamespace(status=s, terminal=s.terminal, metrics={})) for s in statuses]
 
 
 def test_a_parent_cancelled_before_anything_ran_is_at_0_not_99() -> None:

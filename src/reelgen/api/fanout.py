@@ -20,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -31,6 +31,9 @@ from reelgen.api.inputs import decodes
 from reelgen.api.lengths import shown
 from reelgen.api.parent_body import ParentCreate as ParentCreate
 from reelgen.api.parent_body import check_priority as check_priority
+from reelgen.api.parent_counts import RequestCounts as RequestCounts
+from reelgen.api.parent_counts import counts as counts
+from reelgen.api.parent_counts import progress as progress
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
@@ -117,19 +120,6 @@ def writable_folder(path: Path, param: str) -> Path:
 # ---- what a parent's object shows ---------------------------------------------------------------
 
 
-class RequestCounts(BaseModel):
-    """``total`` items; the rest count the item jobs made so far by status (items skipped, failed to
-    plan or finished by an earlier run get no job: the summary counts them)."""
-
-    total: int
-    queued: int = 0
-    in_progress: int = 0
-    completed: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    deleted: int = Field(default=0, description="Item jobs deleted (DELETE /v1/videos/{id}) after it ended")
-
-
 class ParentUrls(BaseModel):
     self: str
     events: str
@@ -152,35 +142,6 @@ class ItemObject(BaseModel):
 class ItemList(BaseModel):
     object: Literal["list"] = "list"
     data: list[ItemObject]
-
-
-def counts(total: int, children: list[Job], parent: Job | None = None) -> RequestCounts:
-    """``children`` by status; an ended ``parent``'s item jobs deleted since are counted as deleted.
-
-    An item job of an ended parent may be deleted on its own; it was no longer among the children,
-    so its trial vanished from every count. The parent recorded how many it made when it ended.
-    """
-    by_status = {s.value: sum(c.status is s for c in children) for s in JobStatus}
-    made = int(parent.metrics.get("children") or 0) if parent is not None and parent.terminal else 0
-    return RequestCounts(total=total, **by_status, deleted=max(0, made - len(children)))
-
-
-def progress(job: Job, children: list[Job], total: int = 0) -> int:
-    """100 once completed; before, the share of ``total`` items (at least the item jobs made) ended.
-
-    A shoot-out makes its trials' jobs one at a time, so the share of the jobs made so far read
-    99 after its first trial of four ended, then 50 once the second began: it passes its trial count.
-    """
-    if job.status is JobStatus.COMPLETED:
-        return 100
-    if job.status is JobStatus.CANCELLED:
-        # Its items were cancelled with it: counted as ended, a shoot-out cancelled before any trial ran
-        # read 99%. Only the items that ran to an end are its progress.
-        ended = sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children)
-    else:
-        ended = sum(c.terminal for c in children)
-    made = max(len(children), total)
-    return min(99, 100 * ended // made) if made else 0
 
 
 def urls(request: Request, path: str, job_id: str) -> dict[str, str]:
