@@ -224,7 +224,8 @@ def test_a_yaml_syntax_error_is_a_400_of_one_line_naming_line_and_column(
             "type": "invalid_request_error",
             "code": "invalid_request",
             "param": "project",
-            "message": "the project file line 4, column 18: mapping values are not allowed here",
+            "message": "the project file line 4, column 18: mapping values are not allowed here; "
+            "a value holding ': ' must be quoted: write prompt: \"boats: at dawn\"",
         }
     assert files_under(data_dir / "projects") == []
 

@@ -50,7 +50,10 @@ def test_a_prompts_file_without_prompts_says_what_it_must_hold(tmp_path: Path, t
 
 #: A storyboard whose fourth line has a second colon the YAML parser cannot place.
 BROKEN_YAML = "title: Night Drive\nscenes:\n  - id: opening\n    prompt: a car: at night\n"
-WHERE = "line 4, column 18: mapping values are not allowed here"
+WHERE = (
+    "line 4, column 18: mapping values are not allowed here; "
+    "a value holding ': ' must be quoted: write prompt: \"a car: at night\""
+)
 
 
 @pytest.mark.parametrize(

@@ -73,9 +73,28 @@ def _read_text(path: Path, name: str, kind: str, param: str) -> str:
         # utf-8-sig: the byte-order mark Windows editors (Notepad, PowerShell 5) put first is not text.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidRequest(
-            f"{name} is not valid {kind}: it is not UTF-8 text (byte {exc.start}: {exc.reason})", param=param
-        ) from None
+        raise InvalidRequest(_not_utf8(data, exc.start, name, kind), param=param) from None
+
+
+def _not_utf8(data: bytes, start: int, name: str, kind: str) -> str:
+    """Why ``data`` is no UTF-8 text, where, and what to do: a file saved as Latin-1 or Windows-1252
+    (a café, an Été) was told only "byte 25: invalid continuation byte"."""
+    if b"\x00" in data[:8192]:  # no text file holds NULs: a picture or an archive given by mistake
+        return f"{name} is not valid {kind}: it is not text (byte {start} is not UTF-8); is it the file you meant?"
+    before = data[:start]
+    line, column = (
+        before.count(b"\n") + 1,
+        len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1,
+    )
+    byte = data[start : start + 1]
+    try:
+        seen = f", which is {byte.decode('cp1252')!r} in Windows-1252 or Latin-1,"
+    except UnicodeDecodeError:
+        seen = ""
+    return (
+        f"{name} line {line}, column {column}: byte 0x{byte.hex()}{seen} is not UTF-8 text: the file was saved "
+        "in another encoding; save it as UTF-8 (in the editor's Save As, or: iconv -f latin1 -t utf-8)"
+    )
 
 
 @cache
@@ -166,6 +185,7 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")
         where = f"{name} line {mark.line + 1}, column {mark.column + 1}" if mark else name
+        problem += _quote_hint(text, mark) if exc.problem == "mapping values are not allowed here" else ""
         # "while parsing a block mapping" alone says little; where that mapping starts says which one.
         if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
             start = exc.context_mark
@@ -177,6 +197,22 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         raise InvalidRequest(f"{name} is not valid YAML: {_one_line(str(exc))}", param=param) from None
     except RecursionError:  # PyYAML recurses once per level: thousands of "[" ran it out
         raise InvalidRequest(f"{name} nests lists or mappings too deeply to read", param=param) from None
+
+
+#: A line of ``key: value`` (in a list or not): a second ": " in the value is YAML's "mapping values are not
+#: allowed here", which said nothing of the cure.
+_KEY_VALUE = re.compile(r"\s*(?:-\s+)?([^\s:#'\"][^:#]*?):\s+(\S.*?)\s*$")
+
+
+def _quote_hint(text: str, mark: Any) -> str:
+    """How to write a value holding ``: `` (``prompt: a car: at night``) so YAML reads it as one text."""
+    lines = text.splitlines()
+    found = _KEY_VALUE.fullmatch(lines[mark.line]) if mark is not None and mark.line < len(lines) else None
+    if found is None or found.group(2)[:1] in "'\"[{|>&*!":
+        return ""
+    key, value = found[1], re.split(r"\s+#", found[2])[0]  # a comment after the value stays out of it
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"; a value holding ': ' must be quoted: write {key}: {quoted}"
 
 
 def _refuse_repeated(name: str, param: str) -> Any:
