@@ -28,6 +28,7 @@ from reelgen.core.export import (
     has_encoder,
     text,
 )
+from reelgen.core.export.timeline import layout
 from reelgen.core.media import probe, read_video
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.types import Audio, Video
@@ -155,7 +156,12 @@ def test_a_closing_fade_longer_than_the_last_scene_is_refused_by_name(
             "only", 1.0, clip=clips[0], transition=Transition(type="fade", duration=2.0), param="scenes[0]"
         )
     ]
-    with pytest.raises(InvalidRequest, match=r"transition.duration 2.0s is longer than it \(1.00s\)") as err:
+    # It read "is longer than it (1.00s)": "it" is the scene itself, now said so.
+    with pytest.raises(
+        InvalidRequest,
+        match=r"^only: transition\.duration 2s \(its fade to black\) is longer than the scene itself, which "
+        r"lasts 1\.00s; shorten the fade or lengthen the scene$",
+    ) as err:
         export(segs, ExportSettings(), tmp_path / "out.mp4")
     assert err.value.param == "scenes[0].transition.duration" and not (tmp_path / "out.mp4").exists()
     # Faded in by a transition and out to black: the two together may not be longer than the scene either.
@@ -163,7 +169,9 @@ def test_a_closing_fade_longer_than_the_last_scene_is_refused_by_name(
     segs[1] = Segment(
         "last", 1.0, clip=clips[1], transition=Transition(type="fade", duration=0.5), param="scenes[1]"
     )
-    with pytest.raises(InvalidRequest, match="overlap inside it") as err:
+    with pytest.raises(
+        InvalidRequest, match=r"overlap inside the scene, which lasts 1\.00s; shorten them"
+    ) as err:
         export(segs, ExportSettings(), tmp_path / "out.mp4")
     assert err.value.param == "scenes[1].transition.duration"
 
@@ -506,3 +514,32 @@ def test_a_soundtrack_that_is_no_sound_is_said_without_ffmpegs_errno(tmp_path: P
         f"soundtrack.file: {noise} is not a readable audio file (Invalid data found when processing input); "
         "give a WAV, FLAC, MP3, AAC/M4A, OGG or a video with sound"
     )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "which"),
+    [
+        ((0.01, 2.0), "the scene itself"),
+        ((2.0, 0.01), "the next scene, scene 'b' (scenes[1])"),
+    ],
+)
+def test_a_transition_longer_than_a_scene_names_that_scene_and_why_it_lasts_a_frame(
+    seconds: tuple[float, float], which: str
+) -> None:
+    # "transition.duration 0.5s is longer than it (0.04s)": which scene "it" was, and why 0.04 for 0.01, unsaid.
+    segments = [
+        Segment(
+            "scene 'a' (scenes[0])",
+            seconds[0],
+            transition=Transition(type="dissolve", duration=0.5),
+            param="scenes[0]",
+        ),
+        Segment("scene 'b' (scenes[1])", seconds[1], param="scenes[1]"),
+    ]
+    with pytest.raises(InvalidRequest) as err:
+        layout(segments, Fraction(24))
+    assert err.value.message == (
+        f"scene 'a' (scenes[0]): transition.duration 0.5s is longer than {which}, which lasts 0.0417s "
+        "(1 frame at the film's 24 fps, the nearest to its 0.01s); shorten the transition or lengthen the scene"
+    )
+    assert err.value.param == "scenes[0].transition.duration"

@@ -101,6 +101,23 @@ class Layout:
         return sum(self.frames[:index]) - sum(self.overlaps[:index])
 
 
+def _secs(seconds: float) -> str:
+    """Seconds in two decimals, or three digits under a tenth: a scene of 0.004 s read "0.00s"."""
+    return f"{seconds:.2f}s" if seconds >= 0.1 else f"{seconds:.3g}s"
+
+
+def _lasting(segment: Segment, frames: int, fps: Fraction) -> str:
+    """How long ``segment`` lasts at the export rate; where whole frames make that other than the length
+    asked (0.01 s is one frame, 0.04 s, at 24 fps), why."""
+    said = _secs(float(frames / fps))
+    if abs(float(frames / fps) - segment.seconds) >= 0.005:
+        frame_s = "frame" if frames == 1 else "frames"
+        said += (
+            f" ({frames} {frame_s} at the film's {float(fps):g} fps, the nearest to its {segment.seconds:g}s)"
+        )
+    return said
+
+
 def layout(segments: list[Segment], fps: Fraction) -> Layout:
     """Lay ``segments`` out at ``fps``; a transition longer than a scene it joins is refused by name."""
     if not segments:
@@ -111,9 +128,12 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
         d = round(seg.transition.overlap * fps)
         shorter = min(frames[i], frames[i + 1])
         if d > shorter:
+            # "is longer than it (0.01s)" left "it" to be worked out: the scene itself, or the next one.
+            j = i if frames[i] <= frames[i + 1] else i + 1
+            which = "the scene itself" if j == i else f"the next scene, {segments[j].label}"
             raise InvalidRequest(
-                f"{seg.label}: transition.duration {seg.transition.duration}s is longer than "
-                f"{'it' if frames[i] <= frames[i + 1] else 'the next scene'} ({float(shorter / fps):.2f}s)",
+                f"{seg.label}: transition.duration {seg.transition.duration:g}s is longer than {which}, "
+                f"which lasts {_lasting(segments[j], frames[j], fps)}; shorten the transition or lengthen the scene",
                 param=f"{seg.param}.transition.duration",
             )
         overlaps.append(d)
@@ -128,8 +148,8 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
     fade_out = round(last.transition.overlap * fps)
     if fade_out > frames[-1]:
         raise InvalidRequest(
-            f"{last.label}: transition.duration {last.transition.duration}s is longer than it "
-            f"({float(frames[-1] / fps):.2f}s)",
+            f"{last.label}: transition.duration {last.transition.duration:g}s (its fade to black) is longer than "
+            f"the scene itself, which lasts {_lasting(last, frames[-1], fps)}; shorten the fade or lengthen the scene",
             param=f"{last.param}.transition.duration",
         )
     for i, seg in enumerate(segments):
@@ -137,8 +157,8 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
         out = overlaps[i] if i < len(overlaps) else fade_out
         if into + out > frames[i]:
             raise InvalidRequest(
-                f"{seg.label}: its transitions in and out ({float((into + out) / fps):.2f}s) overlap inside it "
-                f"({float(frames[i] / fps):.2f}s long); shorten them or lengthen the scene",
+                f"{seg.label}: its transitions in and out ({_secs(float((into + out) / fps))} together) overlap "
+                f"inside the scene, which lasts {_lasting(seg, frames[i], fps)}; shorten them or lengthen the scene",
                 param=f"{seg.param}.transition.duration",
             )
     return Layout(fps, frames, tuple(overlaps), fade_out)
