@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reelgen.api import convert, sse, wire
+from reelgen.api import convert, sse, wire, wire_request
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
@@ -197,7 +197,7 @@ async def create_job(
         webhook = await run_in_threadpool(make_webhook, body, settings)
         job, replayed = await _submit(
             request,
-            lambda: wire.to_request(body, settings, inputs),
+            lambda: wire_request.to_request(body, settings, inputs),
             priority=body.priority,
             key=key,
             body_fingerprint=body_fingerprint,
@@ -303,7 +303,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     hook, metadata = kept_of(parent)
     job, replayed = await _submit(
         request,
-        lambda: wire.remix_request(inputs_kept(parent, parent_request), body),
+        lambda: wire_request.remix_request(inputs_kept(parent, parent_request), body),
         priority=parent.priority if body.priority is None else body.priority,
         key=key,
         body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),

@@ -1,4 +1,4 @@
-"""The create and remix bodies, derived from the core's ``GenerationRequest``, and their way back to it.
+"""The create and remix bodies, derived from the core's ``GenerationRequest`` (``wire_request`` maps them back).
 
 The fields offered (``CREATE_FIELDS``, an allow-list of names) appear on the
 wire with the core's own type, limits, description and wire alias
@@ -23,19 +23,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from reelgen.api.enhance_fields import ENHANCE_FIELDS, check_names
+from reelgen.api.enhance_fields import ENHANCE_FIELDS
 from reelgen.api.errors import (
     A_FIELD_NAME,
     HALF_CHARACTER,
     ApiError,
-    from_reelgen,
     half_character_at,
     with_known_fields,
 )
 from reelgen.api.form_files import refuse_text_for_files
-from reelgen.api.lengths import MAX_SECONDS, parse_seconds, parse_size, refuse_other_names
-from reelgen.api.loras import lora_path
-from reelgen.api.priority_cap import above_cap
+from reelgen.api.lengths import MAX_SECONDS, refuse_other_names
 from reelgen.api.schemas import (
     MAX_KEYFRAMES,
     MAX_LORAS,
@@ -44,12 +41,9 @@ from reelgen.api.schemas import (
     LoraChoice,
     WebhookSpec,
 )
-from reelgen.api.settings import ApiSettings
-from reelgen.core.auto_model import auto_model
-from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.errors import from_validation_error
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, ResolvedRequest, rate_as_written
-from reelgen.core.spec.resolve import check_prompt
+from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, rate_as_written
 from reelgen.core.textfile import nul_at
 
 _CORE = GenerationRequest.model_fields
@@ -358,62 +352,3 @@ def check_text_limits(body: Any, chars: int) -> None:
         text = getattr(body, name, None) or ""
         if len(text) > chars:
             raise ApiError(400, f"{name} has {len(text)} characters; the limit is {chars}", param=name)
-
-
-def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> GenerationRequest:
-    """The core request a create body asks for (with the server's saved ``inputs``); limits checked.
-
-    LoRAs are looked up in the server's LoRA folder here: a name outside it is a 400.
-    """
-    check_text_limits(body, settings.max_prompt_chars)
-    if body.priority > settings.max_priority:
-        raise above_cap(body.priority, settings.max_priority)
-    if body.num_frames is not None and body.seconds is not None:
-        raise ApiError(
-            400, "seconds: give a frame count (num_frames) or a length (seconds), not both", param="seconds"
-        )
-    width, height = parse_size(body.size)
-    fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
-    check_names(fields)
-    fields.update(model=body.model or settings.default_model, seconds=parse_seconds(body.seconds), **inputs)
-    fields["loras"] = [
-        {"path": str(lora_path(settings.lora_dir, lora.name, f"loras[{i}].name")), "strength": lora.strength}
-        for i, lora in enumerate(body.loras or [])
-    ]
-    fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
-    request = _validated(fields)
-    if request.model == "auto":  # what the CLI's default means, for the task the inputs ask for
-        try:
-            chosen, _why = auto_model(request.inferred_task())
-        except ReelgenError as exc:
-            raise from_reelgen(exc) from None
-        request = request.model_copy(update={"model": chosen})
-    try:
-        check_prompt(request)
-    except ReelgenError as exc:
-        raise from_reelgen(exc) from None
-    return request
-
-
-def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
-    """A new request: the parent's resolved fields with the remix's overrides, to be resolved afresh.
-
-    A ``guidance_2`` that only followed ``guidance`` (one-expert models) follows the new one.
-    """
-    data = parent.model_dump(mode="json")
-    overrides = body.model_dump(include=set(REMIX_FIELDS), exclude_none=True)
-    if "guidance" in overrides and parent.guidance_2 == parent.guidance:
-        data.pop("guidance_2")
-    request = _validated({**data, **overrides})
-    try:
-        check_prompt(request)  # an empty new prompt is refused as on create, not rendered unconditioned
-    except ReelgenError as exc:
-        raise from_reelgen(exc) from None
-    return request
-
-
-def _validated(fields: dict[str, Any]) -> GenerationRequest:
-    try:
-        return GenerationRequest.model_validate(fields)
-    except ValidationError as exc:
-        raise from_reelgen(from_validation_error(exc, model=GenerationRequest)) from None

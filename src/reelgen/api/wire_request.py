@@ -1,0 +1,78 @@
+"""A create or remix body made into the core's ``GenerationRequest``, with the server's limits applied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from reelgen.api.enhance_fields import check_names
+from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.lengths import parse_seconds, parse_size
+from reelgen.api.loras import lora_path
+from reelgen.api.priority_cap import above_cap
+from reelgen.api.settings import ApiSettings
+from reelgen.api.wire import CREATE_FIELDS, REMIX_FIELDS, check_text_limits
+from reelgen.core.auto_model import auto_model
+from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.core.spec.resolve import check_prompt
+
+
+def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> GenerationRequest:
+    """The core request a create body asks for (with the server's saved ``inputs``); limits checked.
+
+    LoRAs are looked up in the server's LoRA folder here: a name outside it is a 400.
+    """
+    check_text_limits(body, settings.max_prompt_chars)
+    if body.priority > settings.max_priority:
+        raise above_cap(body.priority, settings.max_priority)
+    if body.num_frames is not None and body.seconds is not None:
+        raise ApiError(
+            400, "seconds: give a frame count (num_frames) or a length (seconds), not both", param="seconds"
+        )
+    width, height = parse_size(body.size)
+    fields = body.model_dump(include=set(CREATE_FIELDS), exclude_unset=True)
+    check_names(fields)
+    fields.update(model=body.model or settings.default_model, seconds=parse_seconds(body.seconds), **inputs)
+    fields["loras"] = [
+        {"path": str(lora_path(settings.lora_dir, lora.name, f"loras[{i}].name")), "strength": lora.strength}
+        for i, lora in enumerate(body.loras or [])
+    ]
+    fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
+    request = _validated(fields)
+    if request.model == "auto":  # what the CLI's default means, for the task the inputs ask for
+        try:
+            chosen, _why = auto_model(request.inferred_task())
+        except ReelgenError as exc:
+            raise from_reelgen(exc) from None
+        request = request.model_copy(update={"model": chosen})
+    try:
+        check_prompt(request)
+    except ReelgenError as exc:
+        raise from_reelgen(exc) from None
+    return request
+
+
+def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
+    """A new request: the parent's resolved fields with the remix's overrides, to be resolved afresh.
+
+    A ``guidance_2`` that only followed ``guidance`` (one-expert models) follows the new one.
+    """
+    data = parent.model_dump(mode="json")
+    overrides = body.model_dump(include=set(REMIX_FIELDS), exclude_none=True)
+    if "guidance" in overrides and parent.guidance_2 == parent.guidance:
+        data.pop("guidance_2")
+    request = _validated({**data, **overrides})
+    try:
+        check_prompt(request)  # an empty new prompt is refused as on create, not rendered unconditioned
+    except ReelgenError as exc:
+        raise from_reelgen(exc) from None
+    return request
+
+
+def _validated(fields: dict[str, Any]) -> GenerationRequest:
+    try:
+        return GenerationRequest.model_validate(fields)
+    except ValidationError as exc:
+        raise from_reelgen(from_validation_error(exc, model=GenerationRequest)) from None
