@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 import time
 from pathlib import Path
@@ -36,13 +35,12 @@ from reelgen.cli.client import (
     sse_events,
 )
 from reelgen.cli.output import console, say_ended
+from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
-from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder
 
-ID_FILE = Path(".reelgen") / "servers.json"
 TERMINAL = ("completed", "failed", "cancelled")
 
 
@@ -75,19 +73,6 @@ class Remote:
 
     # ---- the project on the server ------------------------------------------------------------
 
-    def _ids(self) -> dict[str, str]:
-        try:
-            data = json.loads((self.folder.root / ID_FILE).read_text())
-        except (OSError, ValueError):
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-    def _remember(self, project_id: str) -> None:
-        ids = {**self._ids(), self.server: project_id}
-        path = self.folder.root / ID_FILE
-        path.parent.mkdir(exist_ok=True)
-        write_json_atomic(path, ids)
-
     def sync(self) -> dict[str, Any]:
         """The project on the server as the local folder now reads; uploads what it lacks. Returns it."""
         from reelgen.api.project_files import wanted_files
@@ -100,22 +85,31 @@ class Remote:
         check_writable(self.folder.root / ID_FILE, param="project", own=True)
         text = self.folder.file.read_text()
         local = {rel: self.folder.root / rel for rel in wanted}
-        project_id = self._ids().get(self.server)
-        remote: dict[str, Any] | None = None
-        if project_id is not None:
-            try:
-                remote = self.call("GET", f"/v1/projects/{project_id}").json()
-            except ClientError as exc:
-                if exc.status != 404:
-                    raise
-        if remote is None:
-            project = self.call("POST", "/v1/projects", **_form(text, local)).json()
-            self._remember(project["id"])
-            return dict(project)
+        root = self.folder.root
+        # Held from reading the saved id to saving a new one: two first runs side by side each made a project.
+        with held(root, self._say_waiting):
+            project_id = saved_ids(root).get(self.server)
+            remote: dict[str, Any] | None = None
+            if project_id is not None:
+                try:
+                    remote = self.call("GET", f"/v1/projects/{project_id}").json()
+                except ClientError as exc:
+                    if exc.status != 404:
+                        raise
+            if remote is None:
+                project = self.call("POST", "/v1/projects", **_form(text, local)).json()
+                remember(root, self.server, project["id"])
+                return dict(project)
         have = {f["path"]: f["sha256"] for f in remote.get("files") or []}
         changed = {rel: p for rel, p in local.items() if not p.is_file() or have.get(rel) != _sha256(p)}
         project = self.call("PUT", f"/v1/projects/{remote['id']}", **_form(text, changed)).json()
         return dict(project)
+
+    def _say_waiting(self) -> None:
+        where = LOCK_FILE.as_posix()
+        console.print(
+            f"waiting: another reelgen command is sending this project to {self.server} (the folder's {where})"
+        )
 
     # ---- following a job ------------------------------------------------------------------------
 
