@@ -337,13 +337,13 @@ def test_new_says_the_render_command_as_a_shell_reads_it(tmp_path: Path) -> None
 
 
 def test_an_export_is_summed_up_in_the_same_words_here_and_through_a_server() -> None:
-    from reelgen.cli.project import _film_line
+    from reelgen.cli.project_server import film_line
 
     # Through a server it said "@ 12.0 fps (silent)", without the length a local export gives.
-    assert _film_line(60, 128, 128, 12.0, False) == "60 frames 128x128 @ 12 fps (5.00s, silent)"
-    assert _film_line(1, 64, 64, 8.0, False) == "1 frame 64x64 @ 8 fps (0.12s, silent)"  # not "1 frames"
+    assert film_line(60, 128, 128, 12.0, False) == "60 frames 128x128 @ 12 fps (5.00s, silent)"
+    assert film_line(1, 64, 64, 8.0, False) == "1 frame 64x64 @ 8 fps (0.12s, silent)"  # not "1 frames"
     assert (
-        _film_line(120, 640, 360, 30000 / 1001, True) == "120 frames 640x360 @ 29.97 fps (4.00s, with sound)"
+        film_line(120, 640, 360, 30000 / 1001, True) == "120 frames 640x360 @ 29.97 fps (4.00s, with sound)"
     )
 
 

@@ -18,9 +18,9 @@ from reelgen.cli.output import (
     output_path,
     positive_gib,
     progress_bar,
-    say_ended,
     say_error,
 )
+from reelgen.cli.project_server import export_remote, film_line, render_remote, status_remote
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -122,7 +122,7 @@ def render(
         raise typer.Exit(2)
     folder = _folder(project)
     if server is not None:
-        _render_remote(folder, server, api_key, scene, force, export, quiet)
+        render_remote(folder, server, api_key, scene, force, export, quiet)
         return
     if device is not None:  # else a bad one said "nothing to render" (exit 0), or failed mid-render
         from reelgen.cli.batch import check_device
@@ -236,7 +236,7 @@ def export(
             output = target if output is not None else None
         except ReelgenError as exc:
             raise fail(exc) from None
-        _export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
+        export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
         return
     progress = Progress()
     try:
@@ -252,7 +252,7 @@ def export(
             )
     except ReelgenError as exc:
         raise fail(exc) from None
-    console.print(_film_line(result.frames, result.width, result.height, float(result.fps), result.audio))
+    console.print(film_line(result.frames, result.width, result.height, float(result.fps), result.audio))
     typer.echo(str(result.path))
 
 
@@ -267,12 +267,6 @@ def _folder_given(folder: Any, output: Path) -> str:
             f"elsewhere (such as {folder.exports / 'film.mp4'})"
         )
     return f"--output: {output} is a folder; give a file name in it (such as {output / 'film.mp4'})"
-
-
-def _film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> str:
-    """What an export made, said the same way whether it ran here or on a server."""
-    sound, said = "with sound" if audio else "silent", f"{frames} frame{'s' * (frames != 1)}"
-    return f"{said} {width}x{height} @ {fps:g} fps ({frames / fps:.2f}s, {sound})"
 
 
 @project_app.command("status")
@@ -290,7 +284,7 @@ def status(
 
     folder = _folder(project)
     if server is not None:
-        _status_remote(folder, server, api_key, as_json)
+        status_remote(folder, server, api_key, as_json)
         return
     try:
         states = project_status(folder)
@@ -316,96 +310,6 @@ def schema() -> None:
     from reelgen.core.project import project_schema
 
     typer.echo(json.dumps(project_schema(), indent=2))
-
-
-# ---- through a server ---------------------------------------------------------------------------
-
-
-def _remote_call(
-    folder: Any, server: str, api_key: str | None, work: Any, flags: dict[str, str] | None = None
-) -> Any:
-    """Run ``work(remote)`` against ``server``; its errors print as the other commands' do, the request
-    fields in ``flags`` named as the options that gave them (``scenes``: --scene of a render)."""
-    from reelgen.cli import project_remote
-    from reelgen.cli.client import ClientError, _exit
-
-    remote = project_remote.Remote(server, api_key, folder)
-    try:
-        return work(remote)
-    except ClientError as exc:
-        if flags and exc.param in flags:  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
-            raise _exit(exc, flags) from None
-        say_error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
-    except ReelgenError as exc:
-        raise fail(exc) from None
-    finally:
-        remote.close()
-
-
-def _ended(job: dict[str, Any]) -> None:
-    if job["status"] != "completed":
-        error = job.get("error") or {}
-        say_ended(job["status"], error.get("message", ""))
-        raise typer.Exit(1)
-
-
-def _render_remote(
-    folder: Any,
-    server: str,
-    api_key: str | None,
-    scenes: list[str] | None,
-    force: bool,
-    export: bool,
-    quiet: bool,
-) -> None:
-    from reelgen.cli import project_remote
-
-    job, home = _remote_call(
-        folder,
-        server,
-        api_key,
-        lambda r: project_remote.render(r, scenes, force, export, quiet),
-        {"scenes": "--scene"} if scenes else None,
-    )
-    _ended(job)
-    project_remote.say_rendered(folder, job["scenes"], home, chosen=bool(scenes))
-    if job.get("export"):
-        typer.echo(str(folder.exports / job["export"]["name"]))
-
-
-def _export_remote(
-    folder: Any,
-    server: str,
-    api_key: str | None,
-    overrides: dict[str, Any],
-    allow_stale: bool,
-    output: Path | None,
-    quiet: bool,
-) -> None:
-    from reelgen.cli import project_remote
-
-    job, path = _remote_call(
-        folder, server, api_key, lambda r: project_remote.export(r, overrides, allow_stale, output, quiet)
-    )
-    _ended(job)
-    film = job["export"]
-    console.print(
-        _film_line(film["frames"], film["width"], film["height"], float(film["fps"]), bool(film.get("audio")))
-    )
-    typer.echo(str(path))
-
-
-def _status_remote(folder: Any, server: str, api_key: str | None, as_json: bool) -> None:
-    from reelgen.cli import project_remote
-
-    project = _remote_call(folder, server, api_key, lambda r: r.sync())
-    if as_json:
-        for row in project_remote.scene_rows(folder, project):
-            typer.echo(json.dumps(row))
-        return
-    for line in project_remote.scene_lines(project):
-        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
