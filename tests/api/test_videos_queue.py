@@ -159,7 +159,8 @@ def test_list_by_an_unknown_model_names_it_and_the_known_ones(client: TestClient
     assert typo.status_code == 400 and typo.json()["error"]["param"] == "model"
     assert "unknown model 'wan-tinny'; did you mean wan-tiny" in typo.json()["error"]["message"]
     nothing_near = client.get("/v1/videos", params={"model": "nope"}).json()["error"]["message"]
-    assert "unknown model 'nope'; known models: " in nothing_near and "ltx-tiny" in nothing_near
+    assert "unknown model 'nope'; no known model is named like it; known models: " in nothing_near
+    assert "ltx-2b" in nothing_near and "`reelgen models` lists all" in nothing_near
     # A known model with no jobs is still just an empty page.
     assert client.get("/v1/videos", params={"model": "ltx-tiny"}).json()["data"] == []
 

@@ -30,7 +30,7 @@ def test_a_misspelt_ken_burns_is_offered_ken_burns(tmp_path: Path) -> None:
 def test_the_list_of_known_models_includes_ken_burns(tmp_path: Path) -> None:
     code, said = _batch(tmp_path, "zzzz")
     assert code == 2
-    assert "known models: animatediff-tiny" in said
+    assert "known models: animatediff-v1-5-2" in said
     assert said.endswith("a batch also takes ken-burns (a pan and zoom over the keyframe, no model)")
 
 

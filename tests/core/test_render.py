@@ -90,7 +90,10 @@ def test_bad_inputs_raise_specific_errors_and_write_nothing(tmp_path: Path) -> N
     with pytest.raises(ModelNotAvailable, match="unknown model 'fake-tinny'; did you mean fake-tiny") as near:
         render(R(model="fake-tinny"), out)
     assert "ltx-2b" not in near.value.message  # the near name, not buried in every other one
-    with pytest.raises(ModelNotAvailable, match="unknown model 'qqqq'; known models: .*ltx-2b"):
+    with pytest.raises(
+        ModelNotAvailable,
+        match="unknown model 'qqqq'; no known model is named like it; known models: .*ltx-2b",
+    ):
         render(R(model="qqqq"), out)
     with pytest.raises(InvalidRequest, match="LoRA file .*nope.safetensors does not exist"):
         render(R(model="fake-tiny", loras=[{"path": str(tmp_path / "nope.safetensors")}]), out)

@@ -90,10 +90,18 @@ def resolve(model: str) -> tuple[FamilySpec, Preset]:
     close = repo or [
         by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
     ]
-    # With a near name to offer, the other 70-odd names only bury it; without one, they are the help.
-    listed = f"did you mean {', '.join(close)}?" if close else f"known models: {', '.join(sorted(known))}"
+    # With a near name to offer, the other 70-odd names only bury it; without one, all of them were one
+    # line of 68 names to read through: the first of each family says which kinds there are.
+    if close:
+        raise ModelNotAvailable(
+            f"unknown model {model!r}; did you mean {', '.join(close)}? "
+            "(`reelgen models` lists every model with its tasks and rules)",
+            param="model",
+        )
+    firsts = ", ".join(spec.presets[0].name for _, spec in sorted(families().items()) if spec.presets)
     raise ModelNotAvailable(
-        f"unknown model {model!r}; {listed} (`reelgen models` lists every model with its tasks and rules)",
+        f"unknown model {model!r}; no known model is named like it; known models: {firsts} (the first of "
+        f"each family; `reelgen models` lists all {len(known)} with their tasks and rules)",
         param="model",
     )
 
