@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from reelgen.api import project_jobs
+from reelgen.api import project_jobs, sse
 from reelgen.api.deps import IdempotencyKey, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
@@ -209,6 +209,7 @@ async def job_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=4000)] = None,
     after: Annotated[str | None, Query(max_length=4000, description="Resume after this event id")] = None,
 ) -> StreamingResponse:
+    sse.refuse_two_last_event_ids(request.headers)
     if after is not None and not _EVENT_ID.fullmatch(after):
         # It was read as "from the beginning" without a word, where a video's ?after=abc is a 400.
         raise ApiError(

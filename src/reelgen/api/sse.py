@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from starlette.datastructures import Headers
+
+from reelgen.api.errors import ApiError
+from reelgen.api.lengths import shown
 
 #: Event names after which the stream ends.
 FINAL_EVENTS = frozenset({"completed", "failed", "cancelled"})
@@ -53,6 +57,24 @@ def last_event_id(header: str | None, query: int | None) -> int:
         except ValueError:
             continue
     return 0
+
+
+def refuse_two_last_event_ids(headers: Headers) -> None:
+    """A 400 for ``Last-Event-ID`` sent more than once, naming each value.
+
+    A browser's EventSource sends the one id it saw last; of two, the first was taken without a word,
+    so a client (or a proxy that added one) resumed from a place it may not have meant.
+    """
+    given = headers.getlist("last-event-id")
+    if len(given) > 1:
+        values = ", ".join(shown(value) for value in given)
+        raise ApiError(
+            400,
+            f"Last-Event-ID is sent {len(given)} times ({values}); send it once, with the id of the last "
+            "event received",
+            param="Last-Event-ID",
+            code="invalid_value",
+        )
 
 
 class Wakeups:

@@ -385,6 +385,7 @@ async def video_events(
     then ``completed``, ``failed`` or ``cancelled`` with the ``video`` object (``deleted: true``
     instead when the video was deleted as it ended, or while it ran: then ``cancelled`` comes without an
     id), and the stream ends. All but ``open`` and that ``cancelled`` have ids."""
+    sse.refuse_two_last_event_ids(request.headers)
     service = service_of(request)
     job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
     frames = job_events(
