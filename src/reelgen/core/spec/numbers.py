@@ -20,8 +20,6 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
 from pydantic_core import InitErrorDetails
 
-from reelgen.core.errors import BOUND_ERRORS
-
 _Model = TypeVar("_Model", bound=BaseModel)
 _Read = TypeVar("_Read")
 
@@ -209,23 +207,3 @@ def bounded_both_ways(annotation: Any, metadata: list[Any]) -> str | None:
     if not any(isinstance(r, Ge | Gt) for r in metadata) or not any(isinstance(r, Le | Lt) for r in metadata):
         return None
     return valid_numbers(kind, metadata)
-
-
-def range_broken(model: type[BaseModel], exc: ValidationError) -> str | None:
-    """For a number past one end of a field bounded at both, the whole range in words:
-    ``flow_shift takes a number above 0 and at most 100``; for a list field given no list, the
-    form a list takes; None for any other error.
-
-    Pydantic names only the end passed: 1e9 heard "at most 100" and 0 "greater than 0", never
-    what would be accepted.
-    """
-    first = exc.errors()[0]
-    if first["type"] == "list_type" and len(first["loc"]) == 1:
-        # "Input should be a valid list" left timesteps=1,2 on the command line with no form to try.
-        return f"{first['loc'][0]} takes a list in brackets, e.g. [900, 500]"
-    if first["type"] not in BOUND_ERRORS or len(first["loc"]) != 1:
-        return None
-    name = str(first["loc"][0])
-    field = model.model_fields.get(name)
-    takes = bounded_both_ways(field.annotation, field.metadata) if field is not None else None
-    return f"{name} takes {takes}" if takes else None
