@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import SEED_LIMIT, Task
-from reelgen.core.spec.rules import SizeRules
+from reelgen.core.spec.rules import SizeRules, counted
 from reelgen.core.types import Audio, Video
 
 #: The least and most a colour match may scale a channel by: a real drift is gentle, a scene cut is not.
@@ -56,7 +56,13 @@ def split(
         return (spec(0, rules.snap_frames(total), 0),)
     keep_from = 1 if continuation is Task.I2V else 0
     if window - keep_from < 1:
-        raise InvalidRequest(f"a window of {window} frames cannot continue a scene", param="windows.frames")
+        # A first-frame window spends its first frame on the one before, so one frame leaves none new.
+        raise InvalidRequest(
+            f"windows.frames: a window of {counted(window, 'frame')} cannot continue a scene: each window "
+            f"after the first begins on the last frame of the one before; give windows.frames: "
+            f"{rules.snap_frames(keep_from + 1)} or more",
+            param="windows.frames",
+        )
     out, made = [spec(0, window, 0)], window
     while made < total:
         frames = min(window, rules.snap_frames(total - made + keep_from))
