@@ -8,7 +8,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.errors import InvalidRequest, _holder, field_range, fields_at, past_a_number_rule
+from reelgen.core.errors import (
+    InvalidRequest,
+    _holder,
+    field_range,
+    fields_at,
+    near_choice,
+    past_a_number_rule,
+)
 from reelgen.core.project.model import Defaults, Project
 
 
@@ -51,9 +58,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         takes = field_range(Project, tuple(loc)) if past_a_number_rule(first) else None
         text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
     if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
-        allowed = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
-        near = difflib.get_close_matches(str(first.get("input")), allowed, n=1, cutoff=0.6)
-        text += f"; did you mean {near[0]}?" if near else ""
+        meant = _choice_meant(first.get("input"), str(first.get("ctx", {}).get("expected", "")))
+        text += f"; did you mean {meant}?" if meant else ""
     field = param
     if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
         field = param.removeprefix(f"scenes[{loc[1]}]").lstrip(".")  # empty: the scene itself
@@ -63,6 +69,18 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     if field:
         text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
     return InvalidRequest(f"{label}: {text}" if label else text, param=param)
+
+
+def _choice_meant(given: Any, expected: str) -> str | None:
+    """The choice in pydantic's ``expected`` ("'cut', 'fade' or 'wipe_left'") that ``given`` meant.
+
+    A project's choices are written with ``_`` (wipe_left, first_frame), which ``near_choice`` reads
+    as ``-``: it is asked of them so written, so WIPE_LEFT, Wipe Left and wipe-left are all wipe_left.
+    """
+    allowed = re.findall(r"'([^']*)'", expected)
+    said = {choice.replace("_", "-"): choice for choice in allowed}
+    meant = near_choice(given, list(said))
+    return said[meant] if meant is not None else None
 
 
 def _unquoted(value: bool | float) -> str:
