@@ -44,17 +44,22 @@ def progress(job: Job, children: list[Job], total: int = 0) -> int:
     A shoot-out makes its trials' jobs one at a time, so the share of the jobs made so far read
     99 after its first trial of four ended, then 50 once the second began: it passes its trial count.
     An ended parent's item jobs deleted since count as ended: a cancelled shoot-out's progress fell
-    from 50 to 0 when its one finished trial was deleted, as if it had never run.
+    from 50 to 0 when its one finished trial was deleted, as if it had never run. A cancelled one's
+    are those that ran to an end, as it recorded when it was cancelled (its metrics' ``ended``).
     """
     if job.status is JobStatus.COMPLETED:
         return 100
     deleted = deleted_items(job, children)
     if job.status is JobStatus.CANCELLED:
         # Its items were cancelled with it: counted as ended, a shoot-out cancelled before any trial ran
-        # read 99%. Only the items that ran to an end are its progress. A deleted one's status is gone
-        # with it (the parent kept only how many it made): it counts as ended, which a finished item,
-        # the one worth deleting for its files, was.
-        ended = sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children) + deleted
+        # read 99%. Only the items that ran to an end are its progress.
+        ran = sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children)
+        recorded = job.metrics.get("ended")
+        # A deleted item's status is gone with it; the parent recorded how many had ended when it was
+        # cancelled (an item still running then may end after it: the larger of the two). A record
+        # from before it kept that counts a deleted item as ended, which a finished item, the one
+        # worth deleting for its files, was.
+        ended = max(int(recorded), ran) if recorded is not None else ran + deleted
     else:
         ended = sum(c.terminal for c in children) + deleted
     made = max(len(children) + deleted, total)

@@ -21,7 +21,7 @@ from typing import Any
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds import Complete, Fail, ParentKind, Spawn
-from reelgen.jobs.records import Job, JobEvent, JobNotFound, StaleToken
+from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus, StaleToken
 from reelgen.jobs.store import ChildRow, JobStore
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,8 @@ class ParentDriver:
                     self.cancel_job(child.id)
 
     def _metrics(self, parent: Job) -> dict[str, Any]:
-        """The parent's time, and the GPU seconds and cost of all its children together."""
+        """The parent's time, the GPU seconds and cost of all its children together, how many it made and
+        how many of them ran to an end."""
         children = self.store.children(parent.id)
         started = parent.started_at or parent.created_at
         return {
@@ -196,4 +197,7 @@ class ParentDriver:
             "gpu_s": round(sum(c.metrics.get("gpu_s") or 0.0 for c in children), 3),
             "cost": round(sum(c.metrics.get("cost") or 0.0 for c in children), 6),
             "children": len(children),
+            # How many ran to an end (completed or failed), not cancelled with it: once its items are
+            # deleted their statuses are gone, and a cancelled parent's progress is these alone.
+            "ended": sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children),
         }
