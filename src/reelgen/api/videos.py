@@ -16,19 +16,19 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
-from reelgen.api.lengths import shown
 from reelgen.api.models import require_weights
 from reelgen.api.priority_cap import above_cap
 from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
+from reelgen.api.video_page import video_page
 from reelgen.api.video_stream import job_events
 from reelgen.core.errors import GenerationFailed, ModelNotAvailable
 from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import SUFFIXES
-from reelgen.jobs.records import JOB_ID, Job, JobNotFound, JobStatus
+from reelgen.jobs.records import Job, JobNotFound, JobStatus
 from reelgen.jobs.store import fingerprint
 from reelgen.jobs.webhooks import Webhook
 
@@ -222,18 +222,7 @@ def list_videos(
 ) -> VideoList:
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
     service = service_of(request)
-    try:
-        # A video deleted since its page was listed still marks its place (the store keeps it a day).
-        page = service.list(after=after, limit=limit, order=order, status=status, model=model, kind=VIDEO)
-    except JobNotFound:
-        form = "" if JOB_ID.match(after or "") else ": video ids are 'video_' followed by 32 hex digits"
-        raise ApiError(
-            400,
-            f"after: no video {shown(after or '')} to continue from{form}; list again without after, or "
-            "from a video that still exists",
-            param="after",
-            code="invalid_value",
-        ) from None
+    page = video_page(service, after, limit=limit, order=order, status=status, model=model)
     if model is not None and not page.items and after is None:
         # "no video jobs match" read as if the name were fine; a mistyped one gets the known names.
         # Only when nothing matched: jobs of a plugin model since uninstalled are still listed.

@@ -1,0 +1,60 @@
+"""A page of ``GET /v1/videos`` after its ``after``, which names a video of that list and nothing else."""
+
+from __future__ import annotations
+
+from reelgen.api.errors import ApiError
+from reelgen.api.lengths import shown
+from reelgen.jobs import kinds
+from reelgen.jobs.records import JOB_ID, JobNotFound, JobPage
+from reelgen.jobs.service import JobService
+
+#: What a job the video list never shows is, and where it is listed: every job's id looks like a
+#: video's, and one of these as ``after`` paged on from its place in time without a word.
+_NOT_LISTED = {
+    "shootout": "a shoot-out (GET /v1/shootouts)",
+    "batch": "a batch (GET /v1/batches)",
+    "project": "a project's render or export job (GET /v1/projects/{id})",
+    "scene": "a scene job of a project's render",
+    "export": "an export job of a project",
+}
+
+
+def video_page(
+    service: JobService, after: str | None, *, limit: int, order: str, status: str | None, model: str | None
+) -> JobPage:
+    """The videos after video ``after``; a 400 naming ``after`` when it is no video of the list.
+
+    A video deleted since its page was listed still marks its place (the store keeps it a day).
+    """
+    if after is not None:
+        _refuse_other_kinds(service, after)
+    try:
+        return service.list(
+            after=after, limit=limit, order=order, status=status, model=model, kind=kinds.VIDEO_KINDS
+        )
+    except JobNotFound:
+        form = "" if JOB_ID.match(after or "") else ": video ids are 'video_' followed by 32 hex digits"
+        raise ApiError(
+            400,
+            f"after: no video {shown(after or '')} to continue from{form}; list again without after, or "
+            "from a video that still exists",
+            param="after",
+            code="invalid_value",
+        ) from None
+
+
+def _refuse_other_kinds(service: JobService, after: str) -> None:
+    try:
+        job = service.get(after)
+    except JobNotFound:
+        return  # deleted, or never made: the list's own lookup says which
+    if job.kind in kinds.VIDEO_KINDS:
+        return
+    what = _NOT_LISTED.get(job.kind, f"a {job.kind} job")
+    raise ApiError(
+        400,
+        f"after: {shown(after)} is {what}, not a video of this list; after takes the id of a video "
+        "GET /v1/videos listed (its last_id, for the next page), or leave after out for the first page",
+        param="after",
+        code="invalid_value",
+    )
