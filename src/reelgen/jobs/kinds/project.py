@@ -28,7 +28,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.model import Project
 from reelgen.core.project.plan import ScenePlan
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.kinds.export import EXPORT, ExportPayload, copy_in, export_payload, install_export
@@ -97,7 +99,6 @@ def project_job(
     ``overrides`` over the file's export settings. An export alone is checked
     here whole (every scene rendered as it reads, unless ``allow_stale``).
     """
-    from reelgen.core.project.export import export_settings
     from reelgen.core.project.render import chosen_scenes
     from reelgen.core.project.status import plan_project, stale_scenes
 
@@ -107,7 +108,7 @@ def project_job(
     chosen = chosen_scenes(planned, scenes)  # a title card named is said to be one, as in process
     todo = chosen if force else [p for p in stale_scenes(folder, planned) if p in chosen]
     if export and render and todo:
-        export_settings(project.export, overrides)  # the rest is checked once the scenes exist
+        _check_export_name(folder, project, overrides)  # the rest is checked once the scenes exist
     elif export:
         export_payload(folder, overrides, allow_stale)
     return ProjectPayload(
@@ -122,6 +123,27 @@ def project_job(
         plans=todo if render else [],
         current=[p.key for p in plans],
     )
+
+
+def _check_export_name(folder: ProjectFolder, project: Project, overrides: dict[str, Any] | None) -> None:
+    """The export settings and the film's name, as ``export_payload`` checks them, before the scenes render.
+
+    Only the settings were checked here: a film named ``film.gif`` (which a server does not make) or
+    ``x.webm`` for an mp4 export was taken, every stale scene rendered, and the export refused at the end.
+    """
+    from reelgen.core.export.write import check_output
+    from reelgen.core.project.export import export_settings, export_target, setting_names
+
+    settings = export_settings(project.export, overrides)
+    names = setting_names(overrides)
+    target = export_target(folder, project, settings)
+    if target.parent != folder.exports:  # as the export alone says it
+        raise InvalidRequest(
+            f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
+            "with no folder",
+            param=names("output"),
+        )
+    check_output(target, settings, names, on_server=True)
 
 
 @dataclass(frozen=True)
