@@ -34,7 +34,7 @@ def test_a_shift_outside_the_range_is_refused_naming_the_range(model: str, shift
     with pytest.raises(InvalidRequest) as err:
         resolved(model=model, prompt="a cat", seed=1, options={"flow_shift": shift})
     assert err.value.param == "options.flow_shift"
-    assert "flow_shift takes a number above 0 and at most 100" in err.value.message
+    assert "it takes a number above 0 and at most 100" in err.value.message
 
 
 @pytest.mark.parametrize("model", MODELS)
