@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+#: The discard port: no test server takes a port this low, and nothing listens on it here or on CI.
+DEAD_PORT = 9
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -23,6 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # No request leaves the machine: every one but loopback's (which Chromium never proxies) goes to
+    # a proxy on a loopback port nothing listens on, and fails at once.
+    f"--proxy-server=http://127.0.0.1:{DEAD_PORT}",
 ]
 
 #: Chromium features the tests turn off: the omnibox's popups are WebUI pages that Chromium renders ahead
