@@ -141,9 +141,10 @@ class _Job:
     title: str
 
 
-#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm; .gif makes ...".
+#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm".
 _FILMS = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
-_FILMS += "; .gif makes a looping GIF without sound"
+#: Said after them where an export may make a GIF: not on a server, which refuses a .gif name.
+_GIF_TOO = "; .gif makes a looping GIF without sound"
 #: Python's own table of file types, not this system's (the same advice on every machine).
 _KNOWN_TYPES = mimetypes.MimeTypes()
 
@@ -159,7 +160,8 @@ def check_output(
 ) -> None:
     """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players);
     one named ``.gif`` is an animated GIF whatever container the project's films are in, except
-    ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name."""
+    ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name
+    (and a film of another suffix is told the container names only: a server makes no GIF)."""
     if is_gif(output):
         check_gif_output(output, names, settings.container.value, on_server)
     elif output.suffix.lower() != f".{settings.container.value}":
@@ -168,7 +170,7 @@ def check_output(
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
             f"the container asked for ({names('container')}); name it {stem}.{settings.container.value} "
-            f"(films are {_FILMS})",
+            f"(films are {_FILMS}{'' if on_server else _GIF_TOO})",
             param=names("output"),
         )
     check_record_free(output, names("output"))  # its name and its record's fit a folder, and no JSON is lost
