@@ -15,7 +15,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,9 @@ from reelgen.core.project.model import Project
 from reelgen.jobs.events import RunResult
 from reelgen.jobs.kinds.base import WorkerContext, WorkerKind
 from reelgen.jobs.records import Facts, Job
+
+if TYPE_CHECKING:
+    from reelgen.core.export.settings import ExportSettings
 
 EXPORT = "export"
 
@@ -88,26 +91,15 @@ def export_payload(
     the settings with ``overrides``, and that every scene is rendered as it
     reads (or, with ``allow_stale``, was rendered once).
     """
-    from reelgen.core.export.write import check_output
     from reelgen.core.project.checks import absolute_export
-    from reelgen.core.project.export import export_settings, export_target, segments, setting_names
+    from reelgen.core.project.export import export_settings, segments
     from reelgen.core.project.status import plan_project
 
     project = folder.load()
     settings = export_settings(project.export, overrides)
-    names = setting_names(overrides)
     project = project.model_copy(update={"export": settings})
     planned = plan_project(folder, project)
-    target = export_target(folder, project, absolute_export(folder, settings))
-    if target.parent != folder.exports:
-        raise InvalidRequest(
-            f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
-            "with no folder",
-            param=names("output"),
-        )
-    # The suffix is checked as a local export checks it, so the message names the container setting
-    # and the extensions a film may have, and .WEBM is taken as .webm is.
-    check_output(target, settings, names, on_server=True)
+    target = film_target(folder, project, absolute_export(folder, settings), overrides)
     wanted = {_inside(folder, path) for _, path in named_files(project)}
     for segment in segments(folder, planned, allow_stale):
         if segment.clip is not None:
@@ -127,6 +119,31 @@ def export_payload(
         overrides=dict(overrides or {}),
         allow_stale=allow_stale,
     )
+
+
+def film_target(
+    folder: ProjectFolder, project: Project, settings: ExportSettings, overrides: dict[str, Any] | None
+) -> Path:
+    """Where a server export of ``folder`` with ``settings`` puts its film, in ``exports/``; refuses
+    (``InvalidRequest``) a name with a folder, or one a server's film cannot have.
+
+    The export and a render asked to export after it both check the name here, so both say it alike.
+    """
+    from reelgen.core.export.write import check_output
+    from reelgen.core.project.export import export_target, setting_names
+
+    names = setting_names(overrides)
+    target = export_target(folder, project, settings)
+    if target.parent != folder.exports:
+        raise InvalidRequest(
+            f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
+            "with no folder",
+            param=names("output"),
+        )
+    # The suffix is checked as a local export checks it, so the message names the container setting
+    # and the extensions a film may have, and .WEBM is taken as .webm is.
+    check_output(target, settings, names, on_server=True)
+    return target
 
 
 def _inside(folder: ProjectFolder, path: str) -> str | None:

@@ -28,12 +28,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.model import Project
 from reelgen.core.project.plan import ScenePlan
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
-from reelgen.jobs.kinds.export import EXPORT, ExportPayload, copy_in, export_payload, install_export
+from reelgen.jobs.kinds.export import (
+    EXPORT,
+    ExportPayload,
+    copy_in,
+    export_payload,
+    film_target,
+    install_export,
+)
 from reelgen.jobs.kinds.scene import SCENE, ScenePayload, WindowFiles, window_name
 from reelgen.jobs.records import Facts, Job, JobStatus
 
@@ -131,19 +137,9 @@ def _check_export_name(folder: ProjectFolder, project: Project, overrides: dict[
     Only the settings were checked here: a film named ``film.gif`` (which a server does not make) or
     ``x.webm`` for an mp4 export was taken, every stale scene rendered, and the export refused at the end.
     """
-    from reelgen.core.export.write import check_output
-    from reelgen.core.project.export import export_settings, export_target, setting_names
+    from reelgen.core.project.export import export_settings
 
-    settings = export_settings(project.export, overrides)
-    names = setting_names(overrides)
-    target = export_target(folder, project, settings)
-    if target.parent != folder.exports:  # as the export alone says it
-        raise InvalidRequest(
-            f"{names('output')}: {settings.output!r} must be a file name ending in .{settings.container.value}, "
-            "with no folder",
-            param=names("output"),
-        )
-    check_output(target, settings, names, on_server=True)
+    film_target(folder, project, export_settings(project.export, overrides), overrides)
 
 
 @dataclass(frozen=True)
