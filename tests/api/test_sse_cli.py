@@ -10,6 +10,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from reelgen.api.errors import ApiError
 from reelgen.api.sse import format_event, last_event_id
 from reelgen.cli import app as cli_app
 from reelgen.cli import client as client_cli
@@ -32,7 +33,9 @@ def test_frames_round_trip_through_the_cli_parser() -> None:
 def test_resume_point_prefers_the_last_event_id_header() -> None:
     assert last_event_id("5", 2) == 5
     assert last_event_id(None, 2) == 2
-    assert last_event_id("garbage", 3) == 3
+    assert last_event_id("", 3) == 3  # an empty header names no event: as if none was sent
+    with pytest.raises(ApiError, match="Last-Event-ID: 'garbage' is no event id of this stream"):
+        last_event_id("garbage", 3)  # was read as no header (3): see test_sse_last_event_id_unreadable
     assert last_event_id("-4", None) == 0
     assert last_event_id(None, None) == 0
 

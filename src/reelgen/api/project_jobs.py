@@ -28,7 +28,7 @@ from reelgen.api.deps import service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.schemas import ErrorEnvelope
-from reelgen.api.sse import FINAL_EVENTS, format_event
+from reelgen.api.sse import FINAL_EVENTS, format_event, unreadable_last_event_id
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.project import EXPORT_KEY, PROJECT, ProjectPayload
@@ -193,13 +193,16 @@ def refuse_busy(request: Request, project_id: str) -> None:
 
 
 def parse_cursor(header: str | None) -> list[int]:
-    """``Last-Event-ID`` back into one position per log; anything unreadable starts from the beginning."""
-    if not header or len(header) > MAX_CURSOR:
+    """``Last-Event-ID`` back into one position per log; none (or an empty one) starts from the beginning,
+    one that is no cursor this stream sends is a 400 naming it."""
+    if not header or not header.strip():
         return []
     try:
+        if len(header) > MAX_CURSOR:  # the route's header limit says so first
+            raise ValueError(header)
         return [max(0, int(part)) for part in header.split(".")]
     except ValueError:
-        return []
+        raise unreadable_last_event_id(header, "whole numbers joined by dots, such as 3.5.0.7") from None
 
 
 Frame = tuple[str, dict[str, Any], str]

@@ -47,16 +47,30 @@ def last_event_id(header: str | None, query: int | None) -> int:
     """Where a reconnecting client left off: the ``Last-Event-ID`` header, else ``?after=``, else 0.
 
     An id past any there can be means "after everything": it is held at ``MAX_SEQ``, so the
-    database is never asked about a number it cannot store.
+    database is never asked about a number it cannot store. A header that is no whole number is a 400.
     """
-    for value in (header, query):
-        if value is None:
-            continue
+    if header is not None and header.strip():
         try:
-            return min(MAX_SEQ, max(0, int(value)))
+            return min(MAX_SEQ, max(0, int(header)))
         except ValueError:
-            continue
-    return 0
+            raise unreadable_last_event_id(header, "a whole number, such as 7") from None
+    return min(MAX_SEQ, max(0, query)) if query is not None else 0
+
+
+def unreadable_last_event_id(value: str, takes: str) -> ApiError:
+    """The 400 for a ``Last-Event-ID`` no stream sent, naming the value and what the header takes.
+
+    It was read as "from the first event" without a word. A browser's EventSource sends back only an
+    id the server gave it, so one unreadable came from a hand-written client or a proxy that merged
+    two ("1, 0"), whose resume point the server cannot know.
+    """
+    return ApiError(
+        400,
+        f"Last-Event-ID: {shown(value)} is no event id of this stream; send the id of the last event "
+        f"received ({takes}), or leave Last-Event-ID out to start from the first event",
+        param="Last-Event-ID",
+        code="invalid_value",
+    )
 
 
 def refuse_two_last_event_ids(headers: Headers) -> None:
