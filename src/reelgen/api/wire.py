@@ -41,7 +41,7 @@ from reelgen.api.schemas import (
     LoraChoice,
     WebhookSpec,
 )
-from reelgen.core.errors import from_validation_error
+from reelgen.core.errors import field_path, from_validation_error
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, rate_as_written
 from reelgen.core.textfile import nul_at
@@ -334,11 +334,13 @@ def parse_body(
             return model.model_validate_json(json.dumps(data), strict=True)
         return model.model_validate(data, strict=False)
     except ValidationError as exc:
-        err = from_validation_error(exc, model=model)
-        form_files = () if isinstance(data, JsonBody) else files
         first = exc.errors()[0]
+        shape = JSON_SHAPES.get(field_path(first["loc"]))
+        # A list field with no shape of its own here (webhook.events given "completed") is shown one
+        # built from its type; one with its own is not shown two.
+        err = from_validation_error(exc, model=model, lists=shape is None)
+        form_files = () if isinstance(data, JsonBody) else files
         message = with_known_fields(err.message, tuple(first["loc"]), model, form_files)
-        shape = JSON_SHAPES.get(err.param or "")
         if first["type"] == "list_type" and shape is not None:
             # "keyframes: Input should be a valid list" named no entry's fields.
             message = f"{message}; give {shape}"
