@@ -35,7 +35,7 @@ from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
-from reelgen.api.video_page import _NOT_LISTED as NOT_LISTED  # its words for a job of each kind
+from reelgen.api.video_page import NOT_LISTED  # its words for a job of each kind
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService

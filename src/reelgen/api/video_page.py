@@ -10,7 +10,7 @@ from reelgen.jobs.service import JobService
 
 #: What a job the video list never shows is, and where it is listed: every job's id looks like a
 #: video's, and one of these as ``after`` paged on from its place in time without a word.
-_NOT_LISTED = {
+NOT_LISTED = {
     "shootout": "a shoot-out (GET /v1/shootouts)",
     "batch": "a batch (GET /v1/batches)",
     "project": "a project's render or export job (GET /v1/projects/{id})",
@@ -50,7 +50,7 @@ def _refuse_other_kinds(service: JobService, after: str) -> None:
         return  # deleted, or never made: the list's own lookup says which
     if job.kind in kinds.VIDEO_KINDS:
         return
-    what = _NOT_LISTED.get(job.kind, f"a {job.kind} job")
+    what = NOT_LISTED.get(job.kind, f"a {job.kind} job")
     raise ApiError(
         400,
         f"after: {shown(after)} is {what}, not a video of this list; after takes the id of a video "
