@@ -14,7 +14,7 @@ from tests.jobs.projects import make_film
 def said(value: str, takes: str) -> dict[str, str]:
     return {
         "message": f"Last-Event-ID: {value} is no event id of this stream; send the id of the last event "
-        f"received ({takes}), or leave Last-Event-ID out to start from the first event",
+        f"received ({takes}), or leave Last-Event-ID out to start from the beginning",
         "type": "invalid_request_error",
         "param": "Last-Event-ID",
         "code": "invalid_value",

@@ -67,7 +67,7 @@ def unreadable_last_event_id(value: str, takes: str) -> ApiError:
     return ApiError(
         400,
         f"Last-Event-ID: {shown(value)} is no event id of this stream; send the id of the last event "
-        f"received ({takes}), or leave Last-Event-ID out to start from the first event",
+        f"received ({takes}), or leave Last-Event-ID out to start from the beginning",
         param="Last-Event-ID",
         code="invalid_value",
     )
