@@ -29,3 +29,13 @@ def test_a_duration_past_its_rules_is_told_the_range(tmp_path: Path, duration: s
     said = _load(tmp_path, f"title: x\nscenes:\n  - prompt: a fox\n    duration: {duration}\n")
     assert said.startswith("scene 'scene-1' (scenes[0]): duration: Input should be")
     assert said.endswith("; it takes a number above 0 and at most 3600")
+
+
+def test_a_number_bounded_at_one_end_is_told_that_end_as_what_it_takes(tmp_path: Path) -> None:
+    """`fade_in: -1` heard only pydantic's "greater than or equal to 0", not that it takes seconds from 0 up."""
+    said = _load(
+        tmp_path,
+        "title: x\nsoundtrack: {file: m.wav, fade_in: -1}\nscenes:\n  - prompt: a fox\n    duration: 2\n",
+    )
+    assert said.startswith("soundtrack.fade_in: Input should be greater than or equal to 0")
+    assert said.endswith("; it takes a number of at least 0")
