@@ -7,7 +7,9 @@ import json
 from fastapi.testclient import TestClient
 
 HOOK = {"url": "https://example.com/hook", "events": "completed"}
-BRACKETS = "webhook.events: Input should be a valid {}; it takes a list in brackets, e.g. [...]"
+BRACKETS = (
+    'webhook.events: Input should be a valid {}; it takes a list in brackets, e.g. ["queued", "started"]'
+)
 
 
 def test_a_form_webhook_with_events_not_a_list_is_shown_the_list_shape(client: TestClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import json
 import re
 import types
 import typing
@@ -201,6 +202,9 @@ def _item(annotation: Any, extra: Any) -> tuple[str, str] | None:
         return '"a.png"', '"b.png"'
     if kind in _ITEMS:
         return _ITEMS[kind]
+    choices = _choices(kind)
+    if len(choices) >= 2:  # two of its choices: '"first"' or '...' asked for values it refuses
+        return json.dumps(choices[0]), json.dumps(choices[1])
     if _model_in(kind) is not kind:
         return None
     fields = [(n, f) for n, f in kind.model_fields.items() if f.is_required()]
@@ -208,6 +212,15 @@ def _item(annotation: Any, extra: Any) -> tuple[str, str] | None:
     shown = [f'"{n}": {_field_value(f)}' for n, f in fields]
     one = "{" + ", ".join(shown) + "}"
     return one, one
+
+
+def _choices(kind: Any) -> list[Any]:
+    """The values a ``Literal`` or an enum takes; none for any other type."""
+    if typing.get_origin(kind) is typing.Literal:
+        return list(typing.get_args(kind))
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return [member.value for member in kind]
+    return []
 
 
 def _field_value(field: Any) -> str:
