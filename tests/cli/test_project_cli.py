@@ -219,7 +219,10 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
             "--codec: prores cannot go in mp4; mp4 takes h264, h265, vp9 or av1. Pick one with --codec",
         ),
         (["--width", "63"], "--width: 63 must be even (the codecs store colour at half size)"),
-        (["--fps", "nan"], "--fps: Input should be a finite number"),
+        (
+            ["--fps", "nan"],
+            "--fps: Input should be a finite number; it takes a number above 0 and at most 240",
+        ),
         (["--codec", "divx"], "--codec: Input should be 'h264', 'h265', 'vp9', 'av1' or 'prores'"),
     ]:
         for where in ([], ["--server", "http://127.0.0.1:9"]):  # checked here before any server is asked

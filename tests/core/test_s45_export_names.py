@@ -73,3 +73,22 @@ def test_an_output_that_cannot_be_written_is_named_as_the_person_gave_it(tmp_pat
         )
     assert refused.value.message.startswith(f"--output {tmp_path / 'x.mp4'} is a folder")
     assert refused.value.param == "--output"
+
+
+@pytest.mark.parametrize(
+    ("given_as", "override", "said"),
+    [
+        ("--", {"crf": 99}, "--crf: Input should be less than or equal to 63; it takes a whole number from 0 to 63"),
+        ("export_settings.", {"width": 0}, "export_settings.width: Input should be greater than 0; it takes a whole number from 1 to 8192"),
+        ("--", {"fps": float("nan")}, "--fps: Input should be a finite number; it takes a number above 0 and at most 240"),
+    ],
+)  # fmt: skip
+def test_an_export_override_out_of_range_is_told_the_range(
+    given_as: str, override: dict[str, float], said: str
+) -> None:
+    """`reelgen project export --crf 99` heard only "less than or equal to 63", not that 0 is the other end."""
+    from reelgen.core.project.export import export_settings
+
+    with pytest.raises(InvalidRequest) as refused:
+        export_settings(ExportSettings(), override, given_as=given_as)
+    assert refused.value.message == said

@@ -172,7 +172,7 @@ def export_settings(
     try:
         given = ExportSettings.model_validate(overrides or {})  # each override on its own, named as given
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix=given_as) from None
+        raise from_validation_error(exc, prefix=given_as, model=ExportSettings) from None
     settings = ExportSettings.model_validate(
         {**base.model_dump(exclude_unset=True), **given.model_dump(exclude_unset=True)}
     )
