@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 
 from reelgen.cli import serve_logs
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console, say_error
+from reelgen.cli.output import console, say_error, shown
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.jobs._ray_address import head_problem, object_store_problem
 
@@ -49,8 +50,9 @@ def serve(
 
     The port is taken before anything else starts, so a port in use is said
     at once. Every other setting is a REELGEN_* variable (README, "Serving");
-    a bad one is named before anything starts. Ctrl-C puts running jobs back
-    in the queue: they run when the server starts again on the same data.
+    a bad one is named before anything starts, and so is a name reelgen does
+    not read (a typo). Ctrl-C puts running jobs back in the queue: they run
+    when the server starts again on the same data.
 
     Examples:
       reelgen serve                          # http://127.0.0.1:8000, loopback
@@ -174,6 +176,7 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
+    from reelgen.api.setting_names import unread_settings
     from reelgen.api.settings import ApiSettings, check_late_settings, setting_problem
     from reelgen.core.errors import ReelgenError
     from reelgen.jobs.settings import JobSettings
@@ -187,6 +190,8 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
         api_fields = {k: v for k, v in given.items() if k not in job_fields}
         settings = ApiSettings(**api_fields, jobs=jobs)
         check_late_settings(settings.default_model)
+        for line in unread_settings(os.environ):  # a typo'd name is a setting silently left at its default
+            console.print(f"[yellow]warning:[/] {shown(line)}", highlight=False)
         return settings
     except ValidationError as exc:
         problem = setting_problem(exc, model, named)
