@@ -7,19 +7,20 @@ import json
 import shlex
 import time
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from reelgen.cli.api_key import KeyOpt as KeyOpt  # the commands' --api-key, imported from here as before
 from reelgen.cli.flag_names import Flags as Flags  # the names the job commands import from here, as before
 from reelgen.cli.flag_names import failure_as_flags as failure_as_flags
 from reelgen.cli.flag_names import said_as_flags as said_as_flags
 from reelgen.cli.output import STOPPED, console, say_ended, say_error, shown
 from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' --server, as before
-from reelgen.cli.server_url import server_origin
+from reelgen.cli.server_url import path_at_fault, server_origin
 from reelgen.cli.server_url import server_url as server_url
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
@@ -28,27 +29,6 @@ TERMINAL = ("completed", "failed", "cancelled")
 #: ``retry`` the server's streams ask for): together they ride out a server restart.
 RECONNECTS = 20
 RECONNECT_S = 1.0
-
-
-def _key_given(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
-    """An empty ``--api-key "$KEY"`` (KEY unset) is bad input; it overrode REELGEN_API_KEY with no key,
-    and the server's "requires an API key" read as if the variable had not been read."""
-    if value is not None and not value.strip():
-        source = ctx.get_parameter_source(param.name) if param.name else None
-        if source is not None and source.name == "COMMANDLINE":
-            raise typer.BadParameter(
-                "it is empty (an unset variable?); give the key, or leave the option out"
-            )
-        return None  # REELGEN_API_KEY set to nothing: no key
-    return value
-
-
-KeyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--api-key", envvar="REELGEN_API_KEY", callback=_key_given, help="Bearer key the server requires."
-    ),
-]
 
 
 class ClientError(Exception):
@@ -136,6 +116,8 @@ def _check(resp: httpx.Response) -> httpx.Response:
             else "the server requires an API key: pass --api-key KEY or set REELGEN_API_KEY"
         )
         err = {**err, "message": message}  # as_flags says ``said``: submit named no --api-key
+    if (wrong_path := path_at_fault(resp, message)) is not None:
+        raise ClientError(f"HTTP 404: {wrong_path}", 404, said=wrong_path, server_at_fault=True)
     retry = resp.headers.get("Retry-After", "")
     if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
         message += f" (the server asks to retry in {retry} s)"
@@ -155,7 +137,13 @@ def as_flags(exc: ClientError, flags: Flags) -> ClientError:
     if exc.said is None or not exc.bad_input:
         return exc
     message = said_as_flags(exc.said, param, flags)
-    return ClientError(f"HTTP {exc.status}: {message}", exc.status, param=param, said=exc.said)
+    return ClientError(
+        f"HTTP {exc.status}: {message}",
+        exc.status,
+        param=param,
+        said=exc.said,
+        server_at_fault=exc.server_at_fault,
+    )
 
 
 def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:

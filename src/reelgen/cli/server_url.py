@@ -11,6 +11,8 @@ import typer
 #: Where the job commands' server URL came from, when not from ``--server`` itself: said with an
 #: error about that server, since a REELGEN_SERVER exported long ago is easily forgotten.
 _SERVER_ORIGIN: ContextVar[str | None] = ContextVar("server_origin", default=None)
+#: The path of this command's server URL (``/foo`` of ``http://host:8000/foo``), "" when it has none.
+_SERVER_PATH: ContextVar[str] = ContextVar("server_path", default="")
 
 
 def server_url(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
@@ -47,7 +49,9 @@ def server_url(ctx: typer.Context, param: typer.CallbackParam, value: str | None
         )
     # The banner's API URL and OpenAI clients' base_url end in /v1; every path here starts with
     # /v1 already, so that URL was sent as /v1/v1/videos and answered "no route".
-    return value.rstrip("/").removesuffix("/v1")
+    base = value.rstrip("/").removesuffix("/v1")
+    _SERVER_PATH.set(httpx.URL(base).path.rstrip("/"))
+    return base
 
 
 ServerOpt = Annotated[
@@ -65,3 +69,19 @@ def server_origin() -> str | None:
     """Where this command's server URL came from, said in a few words, when not typed as
     ``--server`` (the environment variable, the default); else None."""
     return _SERVER_ORIGIN.get()
+
+
+def path_at_fault(resp: httpx.Response, said: str) -> str | None:
+    """What to say of a "no route" answer to a server URL with a path, or None.
+
+    ``reelgen serve`` answers at the root of its URL: ``--server http://host:8000/foo`` sent every
+    request to ``/foo/v1/...`` and was told only "HTTP 404: no route GET /foo/v1/videos", which
+    read as a server without that route rather than a URL with a path too many."""
+    path = _SERVER_PATH.get()
+    if resp.status_code != 404 or not path or not said.startswith("no route "):
+        return None
+    root = str(resp.request.url.copy_with(path="/", query=None)).rstrip("/")
+    return (
+        f"{said}; a reelgen server's API is under /v1 at the root of its URL, so the server URL takes "
+        f"no path ({path}): give {root}"
+    )
