@@ -66,6 +66,27 @@ def video_kind(source: str | Path | BinaryIO) -> str | None:
         return None
 
 
+def display_rotation(path: str | Path) -> int:
+    """How far a player turns the video at ``path`` (degrees counter-clockwise, 0, 90, 180 or 270).
+
+    A phone stores a portrait clip as landscape pixels with a display matrix that turns it upright;
+    read as stored, the face lies on its side (the detector finds none) and the dub plays sideways.
+    """
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            frame = next(container.decode(video=0), None)
+            return round(frame.rotation / 90) % 4 * 90 if frame is not None else 0
+    except (av.error.FFmpegError, OSError, ValueError, StopIteration, IndexError):
+        return 0  # unreadable or no video: the readers after this one say what is wrong
+
+
+def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
+    """``frame`` as a player shows it, turned by its ``display_rotation``."""
+    return np.ascontiguousarray(np.rot90(frame, k=rotation // 90)) if rotation else frame
+
+
 def ping_pong(positions: np.ndarray, length: int) -> np.ndarray:
     """Positions past a clip's end walk back and forth through it, so a short clip never jumps."""
     if length == 1:
@@ -105,7 +126,8 @@ def from_video(
         if decoded > int(used[-1]):
             break
         length = decoded  # fewer frames than the packets said: lay the clip out over what is there
-    frames = [_fitted(frame, width, height) for frame in kept]
+    rotation = display_rotation(path)
+    frames = [_fitted(upright(frame, rotation), width, height) for frame in kept]
     face = track(frames, face_index, Path(path).name)
     return FaceSource(frames, face.boxes, np.searchsorted(used, index), face.faces_seen, face.present)
 

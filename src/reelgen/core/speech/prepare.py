@@ -63,11 +63,16 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
                         "in it); give an MP4, MOV, WebM or MKV file",
                         param="source_video",
                     )
-                return int(ctx.width), int(ctx.height)
+                width, height = int(ctx.width), int(ctx.height)
         except av.error.FFmpegError as exc:
             raise InvalidRequest(
                 f"source_video: {request.source_video} is not a readable video ({exc})", param="source_video"
             ) from None
+        from reelgen.core.face.source import display_rotation
+
+        # The avatar is made as a player shows the clip: a phone's portrait video stored as landscape
+        # pixels made a sideways landscape dub.
+        return (height, width) if display_rotation(request.source_video) % 180 else (width, height)
     if request.start_image:
         from reelgen.core.face.source import video_kind
         from reelgen.core.media import load_image
