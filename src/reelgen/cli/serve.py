@@ -118,6 +118,7 @@ def serve(
             timeout_graceful_shutdown=5,
         )
         logging.getLogger("uvicorn.error").addFilter(serve_logs.quiet_stream_cancels)
+        logging.getLogger("uvicorn.error").addFilter(serve_logs.streams_closed_as_info)
         logging.getLogger("uvicorn.error").addFilter(serve_logs.startup_failure_in_one_line)
         # uvicorn raises the stopping signal again once it has shut down: SIGINT comes back as
         # KeyboardInterrupt, but SIGTERM's default action ended the process before the last line.

@@ -20,6 +20,24 @@ def quiet_stream_cancels(record: logging.LogRecord) -> bool:
     return not cut_off
 
 
+#: uvicorn's words when requests are still open once ``timeout_graceful_shutdown`` has passed.
+_CUT_OFF = "Cancel %s running task(s), timeout graceful shutdown exceeded"
+
+
+def streams_closed_as_info(record: logging.LogRecord) -> bool:
+    """Say as news, not as an error, the requests a stop closed: every Ctrl-C with a `reelgen watch`
+    or the web page open printed "ERROR: Cancel 2 running task(s), timeout graceful shutdown
+    exceeded", though an event stream only ends with its job, and its client reconnects."""
+    if record.msg == _CUT_OFF:
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        record.msg = (
+            "closed %s request(s) still open (event streams such as `reelgen watch` or the web page's "
+            "last until their job ends; those clients reconnect when the server is back)"
+        )
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)  # --log-level warning: not shown
+    return True
+
+
 def startup_failure_in_one_line(record: logging.LogRecord) -> bool:
     """Drop uvicorn's records of a job service that failed to start: the whole traceback, then
     "Application startup failed. Exiting.". ``serve`` says the failure in one line instead (``said_failure``);
