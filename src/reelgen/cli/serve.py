@@ -14,6 +14,7 @@ import typer
 from reelgen.cli import serve_logs
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
+from reelgen.cli.serve_data import no_database, unusable
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.jobs._ray_address import head_problem, object_store_problem
 
@@ -102,10 +103,11 @@ def serve(
             api = create_app(settings)
         except SQLAlchemyError as exc:
             remove_empty(missing)  # a server that never started leaves no empty data folder behind
-            raise _no_database(jobs.resolved_database_url(), exc) from None
+            say_error(no_database(jobs, exc))
+            raise typer.Exit(2) from None
         except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
             remove_empty(missing)
-            say_error(_unusable(exc, settings))
+            say_error(unusable(exc, settings))
             raise typer.Exit(2) from None
         console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
         console.print(where_data(settings), highlight=False)
@@ -218,42 +220,6 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     else:
         hint = "give --host an address of this machine, such as 127.0.0.1 or 0.0.0.0"
     return f"cannot listen on {host}:{port} ({reason}); {hint}"
-
-
-def _unusable(exc: OSError, settings: ApiSettings) -> str:
-    """Why the data folder, or a SQLite ``--database-url``'s, is unusable, naming the option at fault."""
-    from sqlalchemy.engine import make_url
-
-    data_dir = Path(settings.jobs.data_dir)
-    path = Path(exc.filename or data_dir)
-    why = exc.strerror or str(exc)
-    blocker = next((p for p in (path, *path.parents) if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():  # mkdir said "File exists" or "Not a directory"
-        path, why = blocker, "a file is there, not a folder"
-    url = make_url(settings.jobs.resolved_database_url())
-    database = Path(url.database or "").expanduser() if url.get_backend_name() == "sqlite" else None
-    if database is not None and path not in (data_dir, *data_dir.parents) and path in database.parents:
-        what, give = "the job database", "--database-url (or REELGEN_DATABASE_URL) a SQLite file in"
-    else:
-        what, give = "the server's data", "--data-dir (or REELGEN_HOME)"
-    return f"cannot use {path} for {what} ({why}); give {give} a folder you can write to"
-
-
-def _no_database(url: str, exc: Exception) -> typer.Exit:
-    """Say which job database could not be opened (password hidden) and why, in one line."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        shown = url
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    say_error(
-        f"cannot open the job database {shown} ({reason}); check --database-url or "
-        "REELGEN_DATABASE_URL (e.g. sqlite:////path/jobs.db or postgresql://user@host/db)"
-    )
-    return typer.Exit(2)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
