@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from reelgen.cli.server_hint import server_hint
+
 #: Click's exceptions as this Typer raises them: from its own copy of Click (Typer 0.29 and
 #: later) or from Click itself (older releases), found through the class Typer exports.
 _click_errors = sys.modules[typer.BadParameter.__module__]
@@ -39,7 +41,7 @@ def say_usage_error(exc: Any) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
-    message = _unknown_command(exc, message)
+    message = server_hint(exc, _unknown_command(exc, message))
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
