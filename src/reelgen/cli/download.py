@@ -104,6 +104,11 @@ def misnamed(path: Path, variant: str, video_id: str) -> str | None:
         return None  # an unknown variant: the server says which there are
     if path.is_dir():
         return folder_instead(path, variant, video_id)
+    if str(path) == "-":  # "-o -", stdout as other tools take it, was told to end its name in .mp4
+        return (
+            f"output -: download writes a file, not to stdout (it is written whole, then renamed); "
+            f"give a file name, e.g. -o {video_id}{ends[0]}"
+        )
     if path.suffix.lower() not in ends:
         kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
         return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
