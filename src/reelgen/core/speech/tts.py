@@ -182,6 +182,24 @@ def voice_language(voice: str | None) -> str:
     return str(data.get("espeak", {}).get("voice") or data.get("language", {}).get("code") or "en-us")
 
 
+def _pictograph(ch: str) -> bool:
+    """An emoji, a dingbat or a piece of one (a joiner, a variation selector, a skin tone, a flag's tag)."""
+    point = ord(ch)
+    if ch in "\u200d\ufe0e\ufe0f\u20e3" or 0xE0020 <= point <= 0xE007F:
+        return True
+    # Symbols from the arrows block on; those below it (degree, copyright, trade mark, currency) are words.
+    return point >= 0x2190 and unicodedata.category(ch) in ("So", "Sk")
+
+
+def said(text: str) -> str:
+    """``text`` as the voice reads it: emoji left out, as they are when text holds nothing else.
+
+    espeak reads an emoji by its name: "Great news 🎉🙂" was spoken "great news party popper slightly
+    smiling face", seconds of speech the person never wrote.
+    """
+    return "".join(" " if _pictograph(ch) else ch for ch in text)
+
+
 def check_text(text: str, voice: str | None) -> None:
     """Refuse text with nothing to say, too long, or written in a script the voice does not speak."""
     if not any(ch.isalnum() for ch in text):
@@ -259,12 +277,13 @@ def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> 
     """
     check_text(text, voice)
     piper = _seeded_voice(*voice_files(voice))
-    _check_phonemes(piper, text, limit_s, voice)
+    reading = said(text)
+    _check_phonemes(piper, reading, limit_s, voice)
     pieces: list[np.ndarray] = []
     phonemes: list[Phoneme] = []
     rate = int(piper.config.sample_rate)
     spoken = 0
-    for chunk in piper.synthesize(text, include_alignments=True):
+    for chunk in piper.synthesize(reading, include_alignments=True):
         pieces.append(np.asarray(chunk.audio_float_array, np.float32))
         spoken += pieces[-1].size
         if limit_s is not None and spoken > limit_s * rate:  # the rest is not spoken to be refused
@@ -280,7 +299,8 @@ def speech_path(text: str, voice: str | None = None) -> Path:
     """Where ``speech_file`` keeps ``text`` spoken by ``voice``: named by what made it."""
     model, _ = voice_files(voice)
     made_by = f"{_SPEECH_KIND}\n{model.name}\n{model.stat().st_size}"
-    key = hashlib.sha256(f"{made_by}\n{text}".encode()).hexdigest()[:24]
+    # Keyed by what is read aloud: a file spoken with the emoji read out (before) is not taken for it.
+    key = hashlib.sha256(f"{made_by}\n{said(text)}".encode()).hexdigest()[:24]
     return settings.home() / "speech" / f"{key}.wav"
 
 
