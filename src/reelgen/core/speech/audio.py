@@ -81,8 +81,10 @@ def read_voice(
                     raise too_long(param, None, limit_s or 0.0)
             chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        # FFmpeg's reason in words, without its errno and the file name said already.
-        reason = getattr(exc, "strerror", None) or str(exc)
+        # FFmpeg's reason in words, without its errno and the file name said already. An empty file
+        # (an upload or copy that never started) was "Invalid data found", as if its content were bad.
+        empty = Path(path).is_file() and Path(path).stat().st_size == 0
+        reason = "the file is empty" if empty else getattr(exc, "strerror", None) or str(exc)
         raise InvalidRequest(
             f"{param}: {path} is not a readable audio file ({reason}); give a WAV, MP3, FLAC, OGG or M4A file",
             param=param,
