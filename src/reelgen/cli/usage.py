@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from reelgen.cli.option_range import with_range
 from reelgen.cli.server_hint import server_hint
 
 #: Click's exceptions as this Typer raises them: from its own copy of Click (Typer 0.29 and
@@ -41,7 +42,7 @@ def say_usage_error(exc: Any) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
-    message = server_hint(exc, _unknown_command(exc, message))
+    message = with_range(exc, server_hint(exc, _unknown_command(exc, message)))
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
