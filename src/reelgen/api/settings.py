@@ -240,4 +240,13 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
     default = "" if info is None else info.default
     shown_default = str(default).lower() if isinstance(default, bool) else str(default)
     hint = "" if default in (None, "", PydanticUndefined) else f" (default {shown_default})"
+    if default is None and field in _UNSET_MEANS:  # REELGEN_GPUS=-1 said no default at all
+        hint = f" (default: unset, {_UNSET_MEANS[field]})"
     return f"{where}{shown}: {text}{hint}"
+
+
+#: What a number setting whose default is None does when it is not set.
+_UNSET_MEANS = {
+    "gpus": "all the GPUs it sees",
+    "ray_num_cpus": "as many CPUs as Ray counts",
+}
