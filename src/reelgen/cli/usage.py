@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from reelgen.cli.dash_prompt import dash_prompt_hint
 from reelgen.cli.option_range import with_range
 from reelgen.cli.server_hint import server_hint
 
@@ -33,8 +34,9 @@ STOPPED_SAID = "stopped with Ctrl-C; nothing half-written was left"
 CTRL_C = f"error: {STOPPED_SAID}\n"
 
 
-def say_usage_error(exc: Any) -> None:
-    """Click's ``exc`` (a ClickException) as one line on stderr, naming the help of the command it was given to."""
+def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
+    """Click's ``exc`` (a ClickException) as one line on stderr, naming the help of the command it was
+    given to; ``args`` are the words typed after ``reelgen``."""
     path = getattr(getattr(exc, "ctx", None), "command_path", None)
     where = f" (see '{path} --help')" if path else ""
     message = exc.format_message()
@@ -43,6 +45,7 @@ def say_usage_error(exc: Any) -> None:
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
     message = with_range(exc, server_hint(exc, _unknown_command(exc, message)))
+    message = dash_prompt_hint(exc, message, args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
@@ -99,7 +102,7 @@ class OneLineUsageErrors(TyperGroup):
         except _click_errors.NoArgsIsHelpError as exc:
             _exit(exc.exit_code)  # the help was printed as the error was made
         except _click_errors.ClickException as exc:
-            say_usage_error(exc)
+            say_usage_error(exc, sys.argv[1:] if args is None else args)
             _exit(exc.exit_code)
         except typer.Abort:
             sys.stderr.write("error: stopped (no more input)\n")

@@ -1,0 +1,25 @@
+"""A prompt that starts with ``-`` read as options, said with the command line that passes it as the prompt."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from typing import Any
+
+
+def dash_prompt_hint(exc: Any, message: str, args: Sequence[str]) -> str:
+    """``message`` with how to pass ``typed``, a prompt Click took for short options.
+
+    ``reelgen submit "-dark night" -m ltx-tiny`` read only "No such option: -d", a flag nobody
+    typed. An argument holding a space is no option, so such a one starting with the unknown
+    option is the prompt; after ``--`` it is read as it is.
+    """
+    option = getattr(exc, "option_name", None)
+    if not option or option.startswith("--"):
+        return message
+    typed = next((a for a in args if a.startswith(option) and any(c.isspace() for c in a)), None)
+    if typed is None:
+        return message
+    rest = [a for a in args if a is not typed]
+    again = shlex.join(["reelgen", *rest, "--", typed])
+    return f"{message}; {typed!r} starts with '-', so it was read as options: put it after --, as in {again}"
