@@ -20,3 +20,10 @@ def test_a_prompt_starting_with_a_dash_is_shown_how_to_pass() -> None:
 def test_a_mistyped_short_option_is_said_as_before() -> None:
     result = CliRunner().invoke(app, ["generate", "-x", "a fox"])
     assert " ".join(result.output.split()) == "error: No such option: -x (see 'reelgen generate --help')"
+
+
+def test_a_key_typed_with_it_is_not_echoed() -> None:
+    result = CliRunner().invoke(app, ["submit", "-dark night", "--api-key", "s3cret", "--api-key=s3cret"])
+    said = " ".join(result.output.split())
+    assert "as in reelgen submit --api-key KEY --api-key=KEY -- '-dark night'" in said
+    assert "s3cret" not in said

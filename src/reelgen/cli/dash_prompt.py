@@ -21,5 +21,8 @@ def dash_prompt_hint(exc: Any, message: str, args: Sequence[str]) -> str:
     if typed is None:
         return message
     rest = [a for a in args if a is not typed]
+    # The line is printed: a key typed with it is shown as KEY, never echoed.
+    rest = ["KEY" if i and rest[i - 1] == "--api-key" else a for i, a in enumerate(rest)]
+    rest = ["--api-key=KEY" if a.startswith("--api-key=") else a for a in rest]
     again = shlex.join(["reelgen", *rest, "--", typed])
     return f"{message}; {typed!r} starts with '-', so it was read as options: put it after --, as in {again}"
