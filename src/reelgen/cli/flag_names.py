@@ -41,6 +41,8 @@ def said_as_flags(said: str, param: str, flags: Flags) -> str:
         flag = flags.get(param) or flags.get(head)
     if flag is None:
         return said
+    if param:  # "list again without after", "leave seed out": the field's name mid-sentence is the option too
+        said = re.sub(rf"\b(without|leave) {re.escape(param)}\b", lambda m: f"{m[1]} {flag}", said)
     if param and said.startswith((f"{param}:", f"{param} ")):
         return flag + said.removeprefix(param)
     return f"{flag}: {said}"
