@@ -200,6 +200,11 @@ def said(text: str) -> str:
     return "".join(" " if _pictograph(ch) else ch for ch in text)
 
 
+def _script_name(word: str) -> str:
+    """A script as people write it: "Cyrillic", "Latin", and "CJK" (it read "Cjk letters such as '你'")."""
+    return word if word == "CJK" else word.title()
+
+
 def check_text(text: str, voice: str | None) -> None:
     """Refuse text with nothing to say, too long, or written in a script the voice does not speak."""
     if not any(ch.isalnum() for ch in text):
@@ -218,9 +223,9 @@ def check_text(text: str, voice: str | None) -> None:
     letters = [ch for ch in text if ch.isalpha()]
     foreign = [ch for ch in letters if not unicodedata.name(ch, "").startswith(script)]
     if letters and len(foreign) > 0.2 * len(letters):
-        found = unicodedata.name(foreign[0], "UNKNOWN").split()[0].title()
+        found = _script_name(unicodedata.name(foreign[0], "UNKNOWN").split()[0])
         raise InvalidRequest(
-            f"the voice {Path(voice or DEFAULT_VOICE).stem} speaks {language} ({script.title()} script); "
+            f"the voice {Path(voice or DEFAULT_VOICE).stem} speaks {language} ({_script_name(script)} script); "
             f"the text is written in another script ({found} letters such as {foreign[0]!r}). "
             # The CLI and the API both say this; each takes its voice its own way.
             "Give text in that language, or a Piper voice for the text's language "
