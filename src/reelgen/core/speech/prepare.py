@@ -65,9 +65,10 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
                     )
                 width, height = int(ctx.width), int(ctx.height)
         except av.error.FFmpegError as exc:
-            raise InvalidRequest(
-                f"source_video: {request.source_video} is not a readable video ({exc})", param="source_video"
-            ) from None
+            from reelgen.core.media import unreadable_video
+
+            # It read "([Errno 1094995529] Invalid data found when processing input: 'clip.mp4')".
+            raise unreadable_video("source_video", request.source_video, request.source_video, exc) from None
         from reelgen.core.face.source import display_rotation
 
         # The avatar is made as a player shows the clip: a phone's portrait video stored as landscape
