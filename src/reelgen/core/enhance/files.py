@@ -208,7 +208,9 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
         if first is None:
             raise InvalidRequest(f"input: {source} has no frames", param="input")
     except InvalidRequest as exc:
-        moving = _animated_image(source)
+        from reelgen.core.face.source import animated_image
+
+        moving = animated_image(source)
         if moving is not None:  # it was "a still image (WEBP), not a video": untrue of a moving sticker
             raise InvalidRequest(
                 f"input: {source} is {moving}, which FFmpeg cannot decode; convert it to an MP4 or an "
@@ -221,23 +223,6 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
             param="input",
         ) from None
     return timing, itertools.chain([first], frames), (first.shape[1], first.shape[0])
-
-
-def _animated_image(source: Path) -> str | None:
-    """``source`` in words ("an animated WebP of 10 frames") where Pillow reads frames in it, else None.
-
-    Asked only once FFmpeg refused the file: FFmpeg reads a GIF's and an APNG's frames, an animated
-    WebP's not (its image demuxer takes the file for a photo and cannot decode its frames).
-    """
-    from PIL import Image
-
-    try:
-        with Image.open(source) as image:
-            count = int(getattr(image, "n_frames", 1))
-            kind = {"WEBP": "WebP"}.get(str(image.format), str(image.format))
-            return f"an animated {kind} of {count} frames" if count > 1 else None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
 
 
 def _record(

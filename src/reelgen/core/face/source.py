@@ -87,6 +87,21 @@ def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(frame, k=rotation // 90)) if rotation else frame
 
 
+def animated_image(source: Path) -> str | None:
+    """``source`` in words ("an animated WebP of 10 frames") where Pillow reads frames in it, else None.
+
+    Asked only once FFmpeg took the file for a photo or refused it: FFmpeg reads a GIF's and an APNG's
+    frames, an animated WebP's not (its image demuxer cannot decode them). ``reelgen enhance`` asks too.
+    """
+    try:
+        with Image.open(source) as image:
+            count = int(getattr(image, "n_frames", 1))
+            kind = {"WEBP": "WebP"}.get(str(image.format), str(image.format))
+            return f"an animated {kind} of {count} frames" if count > 1 else None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def ping_pong(positions: np.ndarray, length: int) -> np.ndarray:
     """Positions past a clip's end walk back and forth through it, so a short clip never jumps."""
     if length == 1:

@@ -45,6 +45,16 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
             with av.open(str(request.source_video)) as container:
                 photo = still_image_kind(container)
                 if photo is not None:
+                    from reelgen.core.face.source import animated_image
+
+                    moving = animated_image(Path(request.source_video))
+                    if moving is not None:  # it was "a WEBP photo, not a video"
+                        raise InvalidRequest(
+                            f"source_video: {request.source_video} is {moving}, which FFmpeg cannot decode; "
+                            "convert it to an MP4 or an animated GIF first (or give it as --image to "
+                            "animate its first frame)",
+                            param="source_video",
+                        )
                     # It was refused only after the model loaded, as "a still image", without saying
                     # that --image takes it.
                     raise InvalidRequest(
