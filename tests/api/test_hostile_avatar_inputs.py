@@ -125,7 +125,7 @@ def test_a_header_that_claims_hours_is_read_for_what_the_file_holds(tmp_path: Pa
         (
             "two",
             ["--face-index", "2"],
-            "--face-index 2 is out of range: 2 face(s) found in two.png, numbered 0..1",
+            "--face-index 2 is out of range: 2 faces found in two.png, numbered 0..1",
         ),
     ],
 )

@@ -176,7 +176,7 @@ def test_problems_found_while_rendering_name_the_flags_typed(
     base = ["avatar", "-o", str(out), "-m", "musetalk-tiny", "-q"]
     beyond = runner.invoke(app, [*base, "--image", str(face), "--audio", str(voice), "--face-index", "3"])
     assert beyond.exit_code == 2, beyond.output
-    assert "--face-index 3 is out of range: 1 face(s) found" in said(beyond)
+    assert "--face-index 3 is out of range: 1 face found" in said(beyond)
     missing = runner.invoke(app, [*base, "--image", str(face), "--audio", str(tmp_path / "none.wav")])
     assert missing.exit_code == 2, missing.output
     assert f"--audio: file {tmp_path / 'none.wav'} does not exist" in said(missing)

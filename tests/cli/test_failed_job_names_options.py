@@ -68,7 +68,7 @@ def test_avatar_dubbing_a_face_the_video_lacks_names_face_index(
     out = _dub(tmp_path, "--face-index", "5")
     assert out.exit_code == 1, out.output
     said = _said(out)
-    assert "failed: invalid_request --face-index 5 is out of range: 2 face(s) found in the video" in said
+    assert "failed: invalid_request --face-index 5 is out of range: 2 faces found in the video" in said
     assert "face_index" not in said
     assert asked == ["POST /v1/avatars", f"GET /v1/videos/{VIDEO_ID}/events"]  # nothing downloaded
     assert not (tmp_path / "outputs").exists()

@@ -118,9 +118,12 @@ def choose(
     if face_index is None:
         return max(faces, key=lambda b: b.area)
     if not 0 <= face_index < len(faces):
+        found = (
+            f"1 face found in {where}, number 0"
+            if len(faces) == 1
+            else f"{len(faces)} faces found in {where}, numbered 0..{len(faces) - 1} from the left"
+        )
         raise InvalidRequest(
-            f"options.face_index {face_index} is out of range: {len(faces)} face(s) found in {where}, "
-            f"numbered 0..{len(faces) - 1} from the left",
-            param="options.face_index",
+            f"options.face_index {face_index} is out of range: {found}", param="options.face_index"
         )
     return faces[face_index]
