@@ -30,6 +30,18 @@ from reelgen.cli import app
             "unable to parse string as an integer; it takes a whole number from 1 to 65535 "
             "(see 'reelgen serve --help')",
         ),
+        (  # "abc" said no range; 500 went to the server, which named only its end
+            ["list", "--limit", "abc", "--server", "http://127.0.0.1:9"],
+            {},
+            "error: Invalid value for '--limit': Input should be a valid integer, unable to parse string as "
+            "an integer; it takes a whole number from 1 to 100 (see 'reelgen list --help')",
+        ),
+        (
+            ["list", "--limit", "500", "--server", "http://127.0.0.1:9"],
+            {},
+            "error: Invalid value for '--limit': Input should be less than or equal to 100; it takes a whole "
+            "number from 1 to 100 (see 'reelgen list --help')",
+        ),
         (
             ["generate", "--gpus", "0", "a fox"],
             {},

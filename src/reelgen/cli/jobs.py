@@ -271,7 +271,7 @@ def list_videos(
         ),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Only jobs of this model.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (1-100).")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many (1-100).")] = 20,
     after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
     server: ServerOpt = "http://127.0.0.1:8000",
