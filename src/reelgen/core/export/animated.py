@@ -19,7 +19,7 @@ import numpy as np
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.codecs import Encoder
 from reelgen.core.export.graph import frames_of
-from reelgen.core.export.settings import Container, SettingNames
+from reelgen.core.export.settings import FILM_SUFFIXES, SettingNames
 from reelgen.core.gif import GIF, encode_gif, left_out, shown, timing_note
 from reelgen.core.progress import Progress, ProgressEvent
 
@@ -60,11 +60,10 @@ def _no_gif_on_server(output: Path, names: SettingNames, container: str) -> str:
             f"{said}, but an export on a server writes a .{container} film ({names('container')}); "
             f"name it {output.stem}.{container}, or export without --server to make the GIF"
         )
-    films = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
     return (
         f"{said}, which the server does not make: its export writes a .{container} film "
         f"({names('container')}); name it {output.stem}.{container} (a film's name ends in its "
-        f"container: {films})"
+        f"container: {FILM_SUFFIXES})"
     )
 
 

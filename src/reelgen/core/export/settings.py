@@ -26,6 +26,10 @@ class Container(StrEnum):
     WEBM = "webm"
 
 
+#: The film suffixes as a message lists them: ".mp4, .mov, .mkv or .webm".
+FILM_SUFFIXES = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
+
+
 class Codec(StrEnum):
     H264 = "h264"
     H265 = "h265"

@@ -21,7 +21,15 @@ from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_gr
 from reelgen.core.export.lut import check_lut
 from reelgen.core.export.music import check_soundtrack
 from reelgen.core.export.music import not_a_file as not_a_file  # read from here by the project layer
-from reelgen.core.export.settings import IN_FILE, MAX_FPS, Container, ExportSettings, SettingNames, Soundtrack
+from reelgen.core.export.settings import (
+    FILM_SUFFIXES,
+    IN_FILE,
+    MAX_FPS,
+    Container,
+    ExportSettings,
+    SettingNames,
+    Soundtrack,
+)
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, check_texts, clip_info, layout
 from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
@@ -141,8 +149,6 @@ class _Job:
     title: str
 
 
-#: The film suffixes, as a message lists them: ".mp4, .mov, .mkv or .webm".
-_FILMS = ", ".join(f".{c.value}" for c in list(Container)[:-1]) + f" or .{list(Container)[-1].value}"
 #: Said after them where an export may make a GIF: not on a server, which refuses a .gif name.
 _GIF_TOO = "; .gif makes a looping GIF without sound"
 #: Python's own table of file types, not this system's (the same advice on every machine).
@@ -170,7 +176,7 @@ def check_output(
         raise InvalidRequest(
             f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
             f"the container asked for ({names('container')}); name it {stem}.{settings.container.value} "
-            f"(films are {_FILMS}{'' if on_server else _GIF_TOO})",
+            f"(films are {FILM_SUFFIXES}{'' if on_server else _GIF_TOO})",
             param=names("output"),
         )
     check_record_free(output, names("output"))  # its name and its record's fit a folder, and no JSON is lost
