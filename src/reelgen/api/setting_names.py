@@ -45,14 +45,22 @@ def unread_settings(environ: Mapping[str, str]) -> list[str]:
     name it most likely meant: ``MAX_QUEUE`` misspelled without its last ``E`` started the server
     with the default queue limit and said nothing, so the typo went unnoticed until the queue filled.
     (This module's own text names no misspelled variable: the names in the source count as read.)"""
+    # The settings read their variables in any case; REELGEN_JOBS is refused as a bad setting on its own.
+    given = [
+        name
+        for name in sorted(environ)
+        if name.upper().startswith("REELGEN_") and name.upper() != "REELGEN_JOBS"
+    ]
+    if not given:  # the usual start: the sources are not read for nothing
+        return []
     known = known_names()
+    # Compared without the prefix they all share, which made any two names look alike.
+    suffixes = {known_name.removeprefix("REELGEN_"): known_name for known_name in known}
     lines = []
-    for name in sorted(environ):
-        upper = name.upper()  # the settings read their variables in any case
-        if not upper.startswith("REELGEN_") or upper in known or upper == "REELGEN_JOBS":
-            continue  # REELGEN_JOBS is refused as a bad setting on its own
-        # Compared without the prefix they all share, which made any two names look alike.
-        suffixes = {known_name.removeprefix("REELGEN_"): known_name for known_name in known}
+    for name in given:
+        upper = name.upper()
+        if upper in known:
+            continue
         close = difflib.get_close_matches(upper.removeprefix("REELGEN_"), sorted(suffixes), n=1, cutoff=0.75)
         meant = f"did you mean {suffixes[close[0]]}?" if close else 'see README, "Serving", for the settings'
         lines.append(f"{name} is not a reelgen setting, so it changes nothing; {meant}")
