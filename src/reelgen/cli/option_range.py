@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotated_types import Ge, Gt, Le, Lt
+
+from reelgen.core.spec.numbers import valid_numbers
+
 #: The words of a range check, which name only the end that was passed, and of a value that is no number.
 _UNTAKEN = ("Input should be greater than", "Input should be less than", "Input should be a valid integer")
 
@@ -17,9 +21,8 @@ def with_range(exc: Any, message: str) -> str:
     if (low is None and high is None) or "; it takes" in message or not any(w in message for w in _UNTAKEN):
         return message
     whole = all(isinstance(end, int) for end in (low, high) if end is not None)
-    kind = "a whole number" if whole else "a number"
-    if low is not None and high is not None:
-        takes = f"{kind} from {low} to {high}"
-    else:
-        takes = f"{kind} of at least {low}" if low is not None else f"{kind} of at most {high}"
-    return f"{message}; it takes {takes}"
+    rules = [
+        *([] if low is None else [Gt(low) if getattr(param, "min_open", False) else Ge(low)]),
+        *([] if high is None else [Lt(high) if getattr(param, "max_open", False) else Le(high)]),
+    ]
+    return f"{message}; it takes {valid_numbers('whole' if whole else 'number', rules)}"
