@@ -24,7 +24,7 @@ from reelgen.api.errors import (
 )
 from reelgen.api.priority_cap import with_priority_cap
 from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule
-from reelgen.core.spec.numbers import _number_kind, bounded_both_ways, valid_numbers
+from reelgen.core.spec.numbers import range_for_error
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,8 @@ def _query_range(request: Request, exc: RequestValidationError) -> str:
     dependant = getattr(request.scope.get("route"), "dependant", None)
     for field in getattr(dependant, "query_params", ()):
         if field.alias == loc[1]:
-            annotation, rules = field.field_info.annotation, field.field_info.metadata
-            # As a body's number (core/errors.py field_range): one bounded at one end takes "a whole number
-            # of at least 1", which "greater than or equal to 1" left half said; "a finite number" says it.
-            kind = None if str(first.get("msg", "")).endswith("finite number") else _number_kind(annotation)
-            takes = valid_numbers(kind, rules) if kind else bounded_both_ways(annotation, rules)
+            # Said as a body's number is (core/errors.py field_range).
+            takes = range_for_error(field.field_info.annotation, field.field_info.metadata, first)
             return f"; it takes {takes}" if takes else ""
     return ""
 

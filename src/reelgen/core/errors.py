@@ -162,22 +162,22 @@ def past_a_number_rule(error: Any) -> bool:
     )
 
 
-def field_range(model: Any, loc: tuple[Any, ...], *, one_bound: bool = False) -> str | None:
-    """What a number field takes, in words (``a whole number from 1 to 240``); with ``one_bound``, a
-    field bounded at one end too (``a whole number of at least 1``).
+def field_range(model: Any, loc: tuple[Any, ...], error: Any) -> str | None:
+    """What the number field at ``loc`` of ``model`` takes, in words, for pydantic's ``error`` of it
+    (``a whole number from 1 to 240``, ``a whole number of at least 1``).
 
     Pydantic names only the end that was passed, so ``--fps 1000`` heard "at most 240" and ``--fps 0``
     "greater than 0", never the two together; and ``--option extend_context_frames=0`` heard
     "greater than or equal to 1", not that it takes whole numbers."""
-    from reelgen.core.spec.numbers import _number_kind, bounded_both_ways, valid_numbers
+    from reelgen.core.spec.numbers import range_for_error
 
-    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
-    if field is None:
-        return None
-    kind = _number_kind(field.annotation) if one_bound else None
-    return (
-        valid_numbers(kind, field.metadata) if kind else bounded_both_ways(field.annotation, field.metadata)
-    )
+    field = _field_at(model, loc)
+    return range_for_error(field.annotation, field.metadata, error) if field is not None else None
+
+
+def _field_at(model: Any, loc: tuple[Any, ...]) -> Any:
+    """The pydantic field ``loc`` names in ``model``, or None."""
+    return _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
 
 
 def _plain(annotation: Any) -> Any:
@@ -232,7 +232,7 @@ def _field_value(field: Any) -> str:
 def list_example(model: Any, loc: tuple[Any, ...]) -> str | None:
     """How a list field is written, with example items, or None where ``loc`` names no list field:
     "Input should be a valid list" left ``keyframes: a.png`` with no shape to try."""
-    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
+    field = _field_at(model, loc)
     listed = _plain(field.annotation) if field is not None else None
     if field is None or typing.get_origin(listed) not in (list, tuple) or not typing.get_args(listed):
         return None
@@ -254,7 +254,7 @@ def near_choice(given: Any, allowed: list[str]) -> str | None:
 def _object_for(model: Any, loc: tuple[Any, ...], given: Any) -> str | None:
     """The object a name given where one goes stands for: ``"motion": "zoom-in"`` is ``{"preset": "zoom-in"}``,
     the object's field whose choices hold (near) that name; None where none does."""
-    field = _field_named(_holder(model, loc), loc[-1]) if loc and isinstance(loc[-1], str) else None
+    field = _field_at(model, loc)
     target = _model_in(field.annotation) if field is not None else None
     for name, info in target.model_fields.items() if target is not None else ():
         choices = _plain(info.annotation)
@@ -302,11 +302,8 @@ def from_validation_error(
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         message = f"{param}: {text}" if param else text
-        # "a finite number" is itself what a field bounded at one end takes; the bound was not what was
-        # broken, so only a range with two ends adds something there.
-        one_bound = not text.endswith("finite number")
         takes = (
-            field_range(model, tuple(first["loc"]), one_bound=one_bound)
+            field_range(model, tuple(first["loc"]), first)
             if past_a_number_rule(first) and model is not None
             else None
         )

@@ -55,10 +55,7 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = _wrong_shape(kind, first.get("input"))
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
-        # One end of a range is worth saying too ("fade_in: ... greater than or equal to 0" said not that it
-        # takes seconds as decimals); "a finite number" already says what is valid.
-        one_bound = not text.endswith("finite number")
-        takes = field_range(Project, tuple(loc), one_bound=one_bound) if past_a_number_rule(first) else None
+        takes = field_range(Project, tuple(loc), first) if past_a_number_rule(first) else None
         text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
     if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
         meant = _choice_meant(first.get("input"), str(first.get("ctx", {}).get("expected", "")))

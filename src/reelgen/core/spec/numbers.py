@@ -207,3 +207,13 @@ def bounded_both_ways(annotation: Any, metadata: list[Any]) -> str | None:
     if not any(isinstance(r, Ge | Gt) for r in metadata) or not any(isinstance(r, Le | Lt) for r in metadata):
         return None
     return valid_numbers(kind, metadata)
+
+
+def range_for_error(annotation: Any, metadata: list[Any], error: Any) -> str | None:
+    """What a number field takes, for pydantic's ``error`` of its value: one bounded at one end too
+    ("a whole number of at least 1": pydantic's "greater than or equal to 1" left half of it said), but
+    only a range with two ends after "a finite number", which is itself what a one-ended field takes."""
+    if str(error.get("msg", "")).endswith("finite number"):
+        return bounded_both_ways(annotation, metadata)
+    kind = _number_kind(annotation)
+    return valid_numbers(kind, metadata) if kind is not None else None
