@@ -35,8 +35,7 @@ from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
-from reelgen.api.video_page import NOT_LISTED  # its words for a job of each kind
-from reelgen.jobs import kinds
+from reelgen.api.video_page import refuse_other_kinds
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -241,7 +240,7 @@ class ParentRoutes:
                 try:
                     service.get(after, kind=kind)
                 except JobNotFound:
-                    _refuse_other_kinds(service, after, noun, self.path)
+                    refuse_other_kinds(service, after, {kind}, _SAID.get(noun, noun), self.path)
                     # It said only "no batch '...' to continue from", echoing an id of any length.
                     raise ApiError(
                         400,
@@ -304,28 +303,6 @@ class ParentRoutes:
             headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
             stream = follow(request, job.id, noun, present)
             return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
-
-
-def _refuse_other_kinds(service: JobService, after: str, noun: str, path: str) -> None:
-    """A 400 saying what job ``after`` is when it is one of another kind, in the words ``GET /v1/videos``
-    uses: a video's id as ``after`` was told "no batch ... to continue from; ... from a batch that still
-    exists", sending the person to look for a deleted batch."""
-    try:
-        job = service.get(after)
-    except JobNotFound:
-        return  # deleted, or never made: the caller says so
-    if job.kind in kinds.VIDEO_KINDS:
-        what = "a video (GET /v1/videos)"
-    else:
-        what = NOT_LISTED.get(job.kind, f"a {job.kind} job")
-    named = _SAID.get(noun, noun)
-    raise ApiError(
-        400,
-        f"after: {shown(after)} is {what}, not a {named} of this list; after takes the id of a {named} "
-        f"GET /v1/{path} listed (its last_id, for the next page), or leave after out for the first page",
-        param="after",
-        code="invalid_value",
-    )
 
 
 def _path(key: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.jobs import kinds
@@ -10,7 +12,7 @@ from reelgen.jobs.service import JobService
 
 #: What a job the video list never shows is, and where it is listed: every job's id looks like a
 #: video's, and one of these as ``after`` paged on from its place in time without a word.
-NOT_LISTED = {
+_NOT_LISTED = {
     "shootout": "a shoot-out (GET /v1/shootouts)",
     "batch": "a batch (GET /v1/batches)",
     "project": "a project's render or export job (GET /v1/projects/{id})",
@@ -27,7 +29,7 @@ def video_page(
     A video deleted since its page was listed still marks its place (the store keeps it a day).
     """
     if after is not None:
-        _refuse_other_kinds(service, after)
+        refuse_other_kinds(service, after, kinds.VIDEO_KINDS, "video", "videos")
     try:
         return service.list(
             after=after, limit=limit, order=order, status=status, model=model, kind=kinds.VIDEO_KINDS
@@ -43,18 +45,25 @@ def video_page(
         ) from None
 
 
-def _refuse_other_kinds(service: JobService, after: str) -> None:
+def refuse_other_kinds(
+    service: JobService, after: str, listed: Collection[str], named: str, path: str
+) -> None:
+    """A 400 saying what job ``after`` is when it is none of the ``listed`` kinds of ``GET /v1/{path}``
+    (whose items are each a ``named``); nothing for a job of them, or for an id of no job, which the
+    list's own lookup says. A video's id given to the batch list was told "no batch ... to continue
+    from; ... from a batch that still exists", sending the person to look for a deleted batch."""
     try:
         job = service.get(after)
     except JobNotFound:
-        return  # deleted, or never made: the list's own lookup says which
-    if job.kind in kinds.VIDEO_KINDS:
         return
-    what = NOT_LISTED.get(job.kind, f"a {job.kind} job")
+    if job.kind in listed:
+        return
+    what = "a video (GET /v1/videos)" if job.kind in kinds.VIDEO_KINDS else _NOT_LISTED.get(job.kind)
     raise ApiError(
         400,
-        f"after: {shown(after)} is {what}, not a video of this list; after takes the id of a video "
-        "GET /v1/videos listed (its last_id, for the next page), or leave after out for the first page",
+        f"after: {shown(after)} is {what or f'a {job.kind} job'}, not a {named} of this list; after takes "
+        f"the id of a {named} GET /v1/{path} listed (its last_id, for the next page), or leave after out "
+        "for the first page",
         param="after",
         code="invalid_value",
     )
