@@ -71,8 +71,16 @@ def test_bearer_with_no_key_after_it_is_not_called_a_bare_key(make_client: Calla
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        ("inf", "REELGEN_FETCH_TIMEOUT_S='inf': Input should be a finite number (default 10.0)"),
-        ("1e10", "REELGEN_FETCH_TIMEOUT_S='1e10': Input should be less than or equal to 3600 (default 10.0)"),
+        (
+            "inf",
+            "REELGEN_FETCH_TIMEOUT_S='inf': Input should be a finite number; it takes a number above 0 and "
+            "at most 3600 (default 10.0)",
+        ),
+        (
+            "1e10",
+            "REELGEN_FETCH_TIMEOUT_S='1e10': Input should be less than or equal to 3600; it takes a number "
+            "above 0 and at most 3600 (default 10.0)",
+        ),
     ],
 )
 def test_a_fetch_timeout_no_socket_takes_stops_the_server_before_it_listens(

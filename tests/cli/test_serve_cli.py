@@ -96,14 +96,15 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
             {"REELGEN_MAX_QUEUE": "abc"},
             [],
             "REELGEN_MAX_QUEUE='abc': Input should be a valid integer, unable to parse string as an "
-            "integer (default 1000)",
+            "integer; it takes a whole number of at least 1 (default 1000)",
         ),
         ({"REELGEN_ENGINE": "gpu"}, [], "REELGEN_ENGINE='gpu': Input should be 'auto', 'local' or 'ray'"),
         # Renewed once a second at most: a 1 s lease lapsed under its running owner.
         (
             {"REELGEN_LEASE_S": "1"},
             [],
-            "REELGEN_LEASE_S='1': Input should be greater than or equal to 4 (default 20.0)",
+            "REELGEN_LEASE_S='1': Input should be greater than or equal to 4; it takes a number of at least 4 "
+            "(default 20.0)",
         ),
         # An endless timeout or lease: every webhook delivery raised OverflowError and was retried for ever.
         (
@@ -116,12 +117,14 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         (
             {"REELGEN_WEBHOOK_TIMEOUT_S": "1e10"},
             [],
-            "REELGEN_WEBHOOK_TIMEOUT_S='1e10': Input should be less than or equal to 3600 (default 10.0)",
+            "REELGEN_WEBHOOK_TIMEOUT_S='1e10': Input should be less than or equal to 3600; it takes a number "
+            "above 0 and at most 3600 (default 10.0)",
         ),
         (
             {"REELGEN_WEBHOOK_BACKOFF_S": "1e10"},
             [],
-            "REELGEN_WEBHOOK_BACKOFF_S='1e10': Input should be less than or equal to 3600 (default 1.0)",
+            "REELGEN_WEBHOOK_BACKOFF_S='1e10': Input should be less than or equal to 3600; it takes a number "
+            "from 0 to 3600 (default 1.0)",
         ),
         # Ray's join waited minutes on a head not there, the banner printed, no answer, no SIGTERM.
         ({"RAY_ADDRESS": "127.0.0.1:1"}, [], "cannot reach the Ray cluster at RAY_ADDRESS=127.0.0.1:1 ("),
@@ -136,7 +139,8 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         (
             {"REELGEN_CPU_WORKERS": "0"},
             [],
-            "REELGEN_CPU_WORKERS='0': Input should be greater than or equal to 1 (default 1)",
+            "REELGEN_CPU_WORKERS='0': Input should be greater than or equal to 1; it takes a whole number of "
+            "at least 1 (default 1)",
         ),
         ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
         ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),

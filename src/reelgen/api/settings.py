@@ -14,6 +14,8 @@ from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.core import settings as core_settings
+from reelgen.core.errors import past_a_number_rule
+from reelgen.core.spec.numbers import range_for_error
 from reelgen.jobs.settings import JobSettings
 
 #: A ``Host`` header's or origin's authority: a name or IPv4 address, or a bracketed IPv6 one, and a port.
@@ -237,6 +239,11 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
     text = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "bool_parsing":
         text = "give true or false (or 1/0, yes/no, on/off)"
+    elif info is not None and past_a_number_rule(first):
+        # Pydantic names the end that was passed: REELGEN_MAX_CONCURRENT_DECODES=100 heard "at most
+        # 64", and 0 next heard of the other end. Said as the API and the CLI say a number's range.
+        takes = range_for_error(info.annotation, info.metadata, first)
+        text += f"; it takes {takes}" if takes else ""
     default = "" if info is None else info.default
     shown_default = str(default).lower() if isinstance(default, bool) else str(default)
     hint = "" if default in (None, "", PydanticUndefined) else f" (default {shown_default})"
