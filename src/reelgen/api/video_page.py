@@ -7,7 +7,7 @@ from collections.abc import Collection
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.jobs import kinds
-from reelgen.jobs.records import JOB_ID, JobNotFound, JobPage
+from reelgen.jobs.records import JOB_ID, DeletedCursor, JobNotFound, JobPage
 from reelgen.jobs.service import JobService
 
 #: What a job the video list never shows is, and where it is listed: every job's id looks like a
@@ -26,7 +26,8 @@ def video_page(
 ) -> JobPage:
     """The videos after video ``after``; a 400 naming ``after`` when it is no video of the list.
 
-    A video deleted since its page was listed still marks its place (the store keeps it a day).
+    A video deleted since its page was listed still marks its place (the store keeps it a day); a
+    deleted job of another kind is said to be one.
     """
     if after is not None:
         refuse_other_kinds(service, after, kinds.VIDEO_KINDS, "video", "videos")
@@ -34,6 +35,9 @@ def video_page(
         return service.list(
             after=after, limit=limit, order=order, status=status, model=model, kind=kinds.VIDEO_KINDS
         )
+    except DeletedCursor as gone:
+        # A shoot-out or batch deleted in the last day paged on from where it had stood.
+        raise _other_kind(gone.job_id, gone.kind, "video", "videos", deleted=True) from None
     except JobNotFound:
         form = "" if JOB_ID.match(after or "") else ": video ids are 'video_' followed by 32 hex digits"
         raise ApiError(
@@ -58,12 +62,17 @@ def refuse_other_kinds(
         return
     if job.kind in listed:
         return
-    what = "a video (GET /v1/videos)" if job.kind in kinds.VIDEO_KINDS else _NOT_LISTED.get(job.kind)
-    raise ApiError(
+    raise _other_kind(after, job.kind, named, path)
+
+
+def _other_kind(after: str, kind: str, named: str, path: str, *, deleted: bool = False) -> ApiError:
+    """The 400 for an ``after`` that names a job of ``kind``, none of ``GET /v1/{path}``'s (a ``named``)."""
+    what = "a video (GET /v1/videos)" if kind in kinds.VIDEO_KINDS else _NOT_LISTED.get(kind)
+    was = f"was {what or f'a {kind} job'}, deleted since," if deleted else f"is {what or f'a {kind} job'},"
+    return ApiError(
         400,
-        f"after: {shown(after)} is {what or f'a {job.kind} job'}, not a {named} of this list; after takes "
-        f"the id of a {named} GET /v1/{path} listed (its last_id, for the next page), or leave after out "
-        "for the first page",
+        f"after: {shown(after)} {was} not a {named} of this list; after takes the id of a {named} "
+        f"GET /v1/{path} listed (its last_id, for the next page), or leave after out for the first page",
         param="after",
         code="invalid_value",
     )

@@ -182,6 +182,19 @@ class JobNotFound(JobError):
         return cls(f"no {noun} {job_id!r}", param="id")
 
 
+class DeletedCursor(JobNotFound):
+    """A page cursor names a job of another kind than the list's, deleted since (its record keeps the kind).
+
+    A ``JobNotFound``, so a caller that says "no such item" still says something true; the video list
+    says which kind of job it was, as it does for one that still exists.
+    """
+
+    def __init__(self, job_id: str, kind: str) -> None:
+        super().__init__(f"{job_id!r} was a {kind} job, deleted since", param="after")
+        self.job_id = job_id
+        self.kind = kind
+
+
 class IdempotencyConflict(JobError):
     """An Idempotency-Key was reused with a different request body (HTTP 409)."""
 

@@ -109,5 +109,8 @@ deleted = sa.Table(
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("deleted_at", sa.Float, nullable=False),
+    # Which kind of job it was (revision 0005; NULL in records made before): a list of other kinds
+    # refuses the id instead of paging on from it as if it had been one of its own.
+    sa.Column("kind", sa.String(32)),
     sa.Index("ix_reelgen_deleted_at", "deleted_at"),
 )

@@ -18,6 +18,7 @@ from reelgen.jobs._sql import new_job_id, new_row, started, to_job
 from reelgen.jobs._webhooks import Delivery, WebhookRows
 from reelgen.jobs.records import (
     DEFAULT_WEBHOOK_EVENTS,
+    DeletedCursor,
     Facts,
     IdempotencyConflict,
     InvalidTransition,
@@ -215,14 +216,15 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         newest_first = order != "asc"
         key = (jobs_t.c.created_at, jobs_t.c.id)
         query = sa.select(jobs_t)
-        if kind is not None:
-            query = query.where(jobs_t.c.kind.in_((kind,) if isinstance(kind, str) else kind))
+        listed = None if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+        if listed is not None:
+            query = query.where(jobs_t.c.kind.in_(listed))
         if status is not None:
             query = query.where(jobs_t.c.status == JobStatus(status).value)
         if model is not None:
             query = query.where(jobs_t.c.model == model)
         if after is not None:
-            created_at = self._cursor(after)
+            created_at = self._cursor(after, listed)
             mark = sa.tuple_(*key)
             pos = sa.tuple_(sa.literal(created_at), sa.literal(after))
             query = query.where(mark < pos if newest_first else mark > pos)
@@ -231,15 +233,23 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             rows = conn.execute(query).all()
         return JobPage([to_job(r) for r in rows[:limit]], has_more=len(rows) > limit)
 
-    def _cursor(self, after: str) -> float:
-        """When job ``after`` was made: its row, or, for a job deleted in the last day, its record of deletion."""
+    def _cursor(self, after: str, listed: tuple[str, ...] | None) -> float:
+        """When job ``after`` was made: its row, or, for a job deleted in the last day, its record of deletion.
+
+        A deleted job of none of the ``listed`` kinds raises ``DeletedCursor``: a deleted batch's id
+        paged the video list on from where the batch had stood. A record from before kinds were kept
+        (NULL) still pages on.
+        """
         try:
             return self.get(after).created_at
         except JobNotFound:
             with self.engine.connect() as conn:
-                found = conn.execute(sa.select(deleted_t.c.created_at).where(deleted_t.c.id == after)).first()
+                query = sa.select(deleted_t.c.created_at, deleted_t.c.kind).where(deleted_t.c.id == after)
+                found = conn.execute(query).first()
             if found is None:
                 raise
+            if listed is not None and found.kind is not None and found.kind not in listed:
+                raise DeletedCursor(after, found.kind) from None
             return float(found.created_at)
 
     def queue_position(self, job_id: str | Job) -> int | None:
@@ -359,7 +369,9 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                 now = time.time()
                 conn.execute(sa.delete(deleted_t).where(deleted_t.c.deleted_at < now - DELETED_KEPT_S))
                 conn.execute(
-                    sa.insert(deleted_t).values(id=job_id, created_at=job.created_at, deleted_at=now)
+                    sa.insert(deleted_t).values(
+                        id=job_id, created_at=job.created_at, deleted_at=now, kind=job.kind
+                    )
                 )
             if not gone:
                 # A delete that lost a race with another one finds no row at all: that job is
