@@ -112,7 +112,7 @@ def test_an_unreadable_video_is_refused_naming_the_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["enhance", str(bad), "-o", str(out), "--interpolate", "2"])
     assert result.exit_code == 2
     assert "notes.mp4 is not a readable video" in _said(result)
-    assert "reads any video FFmpeg decodes" in _said(result)
+    assert "give a video file FFmpeg decodes" in _said(result)
     assert list(tmp_path.iterdir()) == [bad]
 
 
@@ -213,7 +213,7 @@ def test_a_still_image_is_refused_not_made_a_one_frame_video(tmp_path: Path, sta
     result = runner.invoke(app, ["enhance", str(still), "-o", str(out), *stage])
     assert result.exit_code == 2
     assert (
-        f"error: input: {still} is a still image (PNG), not a video; reelgen enhance reads any video"
+        f"error: input: {still} is a still image (PNG), not a video; give a video file FFmpeg decodes"
         in _said(result)
     )
     assert "Traceback" not in result.output

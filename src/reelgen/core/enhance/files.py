@@ -26,6 +26,11 @@ from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
 
+#: What an enhancement reads, as its refusals say it (``reelgen enhance --help`` says the same).
+READ = (
+    "give a video file FFmpeg decodes, with at least one frame: MP4, MOV, MKV, WebM, AVI, an animated GIF ..."
+)
+
 
 @dataclass(frozen=True)
 class EnhanceResult:
@@ -217,11 +222,11 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
                 "animated GIF first (both are read)",
                 param="input",
             ) from None
-        raise InvalidRequest(
-            f"{exc.message}; reelgen enhance reads any video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI ...) "
-            "with at least one frame",
-            param="input",
-        ) from None
+        # What is read, said once: the media module's own list (what a model's source clip takes) is
+        # cut off and this one put in its place; both were said, one after the other. No command is
+        # named: a server's job says this too.
+        reason = exc.message.partition("; give a video file")[0]
+        raise InvalidRequest(f"{reason}; {READ}", param="input") from None
     return timing, itertools.chain([first], frames), (first.shape[1], first.shape[0])
 
 
