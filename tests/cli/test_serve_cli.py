@@ -60,7 +60,7 @@ def free_port() -> int:
         (
             ["--data-dir", "{tmp}/notes.txt/data"],
             "cannot use {tmp}/notes.txt for the server's data (a file is there, not a folder); give "
-            "--data-dir (or REELGEN_HOME)",
+            "--data-dir a folder you can write to",
         ),
         (["--data-dir", "{tmp}/notes.txt"], "cannot use {tmp}/notes.txt for the server's data (a file is"),
     ],

@@ -39,7 +39,7 @@ def test_a_bad_jobs_db_in_the_data_folder_names_data_dir(tmp_path: Path, make: o
     said = " ".join(result.output.split())
     assert said == (
         f"error: cannot open the job database: {data / 'jobs.db'} in the data folder {what}; move it "
-        "away, or give --data-dir (or REELGEN_DATA_DIR, REELGEN_HOME) another folder"
+        "away, or give --data-dir another folder"
     )
     assert result.exit_code == 2
     assert sorted(p.name for p in data.iterdir()) == ["jobs.db"]  # nothing else left behind

@@ -14,7 +14,7 @@ import typer
 from reelgen.cli import serve_logs
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
-from reelgen.cli.serve_data import no_database, unusable
+from reelgen.cli.serve_data import data_dir_source, no_database, unusable
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.jobs._ray_address import head_problem, object_store_problem
 
@@ -103,11 +103,11 @@ def serve(
             api = create_app(settings)
         except SQLAlchemyError as exc:
             remove_empty(missing)  # a server that never started leaves no empty data folder behind
-            say_error(no_database(jobs, exc))
+            say_error(no_database(jobs, exc, data_dir_source(data_dir)))
             raise typer.Exit(2) from None
         except OSError as exc:  # the data folder (or the SQLite file's) cannot be made or written
             remove_empty(missing)
-            say_error(unusable(exc, settings))
+            say_error(unusable(exc, settings, data_dir_source(data_dir)))
             raise typer.Exit(2) from None
         console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
         console.print(where_data(settings), highlight=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,8 +12,28 @@ if TYPE_CHECKING:
     from reelgen.jobs.settings import JobSettings
 
 
-def unusable(exc: OSError, settings: ApiSettings) -> str:
-    """Why the data folder, or a SQLite ``--database-url``'s, is unusable, naming the option at fault."""
+def data_dir_source(option: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """What chose the data folder: ``--data-dir``, ``REELGEN_DATA_DIR`` (which fills that option),
+    ``REELGEN_HOME`` (its ``jobs`` folder), or None for the platform's default.
+
+    ``option`` is the value ``--data-dir`` got, from the command line or the variable."""
+    if option is not None:
+        return "REELGEN_DATA_DIR" if environ.get("REELGEN_DATA_DIR") == option else "--data-dir"
+    return "REELGEN_HOME" if environ.get("REELGEN_HOME") else None
+
+
+def _give(source: str | None) -> str:
+    """What to give a folder to, for a data folder chosen by ``source`` (``data_dir_source``)."""
+    if source == "REELGEN_HOME":  # the folder is $REELGEN_HOME/jobs: either setting moves it
+        return "REELGEN_HOME (or --data-dir)"
+    if source is None:
+        return "--data-dir (or REELGEN_DATA_DIR)"
+    return source
+
+
+def unusable(exc: OSError, settings: ApiSettings, source: str | None = None) -> str:
+    """Why the data folder, or a SQLite ``--database-url``'s, is unusable, naming the option at fault:
+    the one the person set (``source``, from ``data_dir_source``), not a list they must pick from."""
     from sqlalchemy.engine import make_url
 
     data_dir = Path(settings.jobs.data_dir)
@@ -25,11 +47,11 @@ def unusable(exc: OSError, settings: ApiSettings) -> str:
     if database is not None and path not in (data_dir, *data_dir.parents) and path in database.parents:
         what, give = "the job database", "--database-url (or REELGEN_DATABASE_URL) a SQLite file in"
     else:
-        what, give = "the server's data", "--data-dir (or REELGEN_HOME)"
+        what, give = "the server's data", _give(source)
     return f"cannot use {path} for {what} ({why}); give {give} a folder you can write to"
 
 
-def no_database(jobs: JobSettings, exc: Exception) -> str:
+def no_database(jobs: JobSettings, exc: Exception, source: str | None = None) -> str:
     """Which job database could not be opened (password hidden) and why, in one line, naming the
     option at fault: the default one is ``jobs.db`` in the data folder, which no ``--database-url``
     was given for, yet "file is not a database" there said to check --database-url."""
@@ -43,7 +65,7 @@ def no_database(jobs: JobSettings, exc: Exception) -> str:
         what = "a folder, not a SQLite file" if database.is_dir() else f"not a job database ({reason})"
         return (
             f"cannot open the job database: {database} in the data folder is {what}; move it away, or "
-            "give --data-dir (or REELGEN_DATA_DIR, REELGEN_HOME) another folder"
+            f"give {_give(source)} another folder"
         )
     try:
         shown = make_url(url).render_as_string(hide_password=True)
