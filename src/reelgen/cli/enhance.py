@@ -22,7 +22,16 @@ Opt = typer.Option
 
 def enhance(
     # Taken as text: read as a path, an empty IN was "." and crashed as an internal error.
-    file: Annotated[str, typer.Argument(metavar="IN", callback=VIDEO, help="Any video file PyAV reads.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="IN",
+            callback=VIDEO,
+            # What each path reads, in the words of its refusals: a server takes fewer kinds than FFmpeg.
+            help="A video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI, an animated GIF ...); "
+            "with --server an MP4/MOV or WebM/MKV file, or a video id of the server.",
+        ),
+    ],
     output: Annotated[
         Path | None,
         output_option("Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) (default: IN-enhanced.mp4)."),
