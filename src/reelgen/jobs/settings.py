@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reelgen.core.parallel.env import usable_cores
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +87,9 @@ class JobSettings(BaseSettings):
     #: Object store of the embedded Ray; outputs pass through it, so a few hundred MB is plenty.
     ray_object_store_bytes: int = Field(default=512 * 1024**2, ge=1)
     #: CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per GPU).
-    #: At least 1: 0 was taken and started one all the same.
-    cpu_workers: int = Field(default=1, ge=1)
+    #: At least 1: 0 was taken and started one all the same. At most 64, and with the local engine
+    #: at most the cores this process may use: 1000 started 1000 processes, each loading a model.
+    cpu_workers: int = Field(default=1, ge=1, le=64)
     #: Models one worker keeps loaded at once (LRU; idle ones are unloaded first).
     models_per_worker: int = Field(default=1, ge=1)
     max_queue: int = Field(default=1000, ge=1)
@@ -146,6 +149,21 @@ class JobSettings(BaseSettings):
         # file's REELGEN_DATA_DIR=~/reelgen made a folder named "~".
         return value.expanduser().absolute()
 
+    @field_validator("cpu_workers")
+    @classmethod
+    def _cores_here(cls, value: int, info: ValidationInfo) -> int:
+        # Local workers are processes on this machine, and a CPU job's torch already runs on every
+        # core: more workers than cores only took turns, each holding its own model in memory. A Ray
+        # cluster's workers run on its machines, whose cores this one cannot count.
+        engine, address = info.data.get("engine", "auto"), info.data.get("ray_address")
+        cores = usable_cores()
+        if _engine_kind(engine, address) == "local" and value > cores:
+            raise ValueError(
+                f"at most {cores} here, the CPU cores reelgen may use (each worker's job already runs "
+                "on all of them, so more workers only take turns, each holding a model in memory)"
+            )
+        return value
+
     @field_validator("webhook_secret")
     @classmethod
     def _a_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -167,11 +185,17 @@ class JobSettings(BaseSettings):
         return SecretStr(secret)
 
     def engine_kind(self) -> Literal["local", "ray"]:
-        if self.engine == "auto":
-            return "ray" if self.ray_address or os.name != "posix" else "local"
-        return self.engine
+        return _engine_kind(self.engine, self.ray_address)
 
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'jobs.db'}"
+
+
+def _engine_kind(engine: str, ray_address: str | None) -> Literal["local", "ray"]:
+    """The engine ``engine`` (``REELGEN_ENGINE``) means: ``auto`` is Ray when an address is given
+    (or off POSIX, where local workers cannot start), else local."""
+    if engine == "auto":
+        return "ray" if ray_address or os.name != "posix" else "local"
+    return "ray" if engine == "ray" else "local"
