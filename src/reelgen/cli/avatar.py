@@ -89,7 +89,7 @@ def avatar(
             help="Refuse voices longer than this (default: REELGEN_AVATAR_MAX_SECONDS, else 300 s).",
         ),
     ] = None,
-    fps: Annotated[float | None, Opt(help="Frames per second (default 25).")] = None,
+    fps: Annotated[float | None, Opt(help="Frames per second: 10 to 240 (default 25).")] = None,
     batch: Annotated[
         int | None, Opt(min=1, max=256, help="Frames per model pass (memory use on long voices).")
     ] = None,
@@ -134,6 +134,7 @@ def avatar(
 
     if max_seconds is not None and (not math.isfinite(max_seconds) or max_seconds <= 0):
         raise typer.BadParameter("--max-seconds must be a number of seconds above 0")  # NaN: no limit at all
+    _check_fps(fps)
     options: dict[str, Any] = {}
     if face_index is not None:
         options["face_index"] = face_index
@@ -157,6 +158,18 @@ def avatar(
             _run(fields, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
+
+
+def _check_fps(fps: float | None) -> None:
+    """The avatar's own range said for every --fps out of it: 0 and 300 were told a request's range
+    ("above 0 and at most 240"), which 0.1 is in, and 0.1 was refused with the avatar's."""
+    from reelgen.core.errors import InvalidRequest
+    from reelgen.core.speech.prepare import check_fps
+
+    try:
+        check_fps(fps, 25.0)  # every avatar model's default
+    except InvalidRequest as exc:
+        raise fail(InvalidRequest("--fps" + exc.message.removeprefix("fps"), param="fps")) from None
 
 
 @contextmanager

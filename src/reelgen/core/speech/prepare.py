@@ -11,9 +11,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.request import GenerationRequest
+from reelgen.core.spec.request import MAX_FPS, GenerationRequest
 from reelgen.core.spec.rules import SizeRules
 from reelgen.core.types import Audio
+
+#: The frame rates an avatar is made at. A mouth opens and closes four to six times a second in
+#: speech: below 10 frames a second it cannot be shown doing so, and at 0.1 a 2 s voice became one
+#: frame shown for 10 s (every avatar has a frame), a video five times the voice's length.
+#: The top is any video's (a request's ``fps``).
+AVATAR_FPS = (10.0, float(MAX_FPS))
+
+
+def check_fps(fps: float | None, default: float) -> None:
+    """Refuse a rate outside ``AVATAR_FPS`` (NaN too), saying the range and the ``default``."""
+    low, high = AVATAR_FPS
+    if fps is not None and not low <= fps <= high:
+        raise InvalidRequest(
+            f"fps {fps:g}: an avatar is made at {low:g} to {high:g} frames a second (below {low:g} "
+            f"a mouth cannot be seen to follow the syllables); leave it out for {default:g}",
+            param="fps",
+        )
 
 
 def _a_file(param: str, value: str) -> None:
@@ -163,6 +180,7 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
     avatar model's, which bound the size its face source gives it."""
     from reelgen.core.speech.audio import check_voice, max_seconds, read_voice
 
+    check_fps(request.fps, default_fps)  # before any file is read or any text spoken
     if request.num_frames is not None or request.seconds is not None:
         raise InvalidRequest(
             "an avatar lasts as long as its voice; leave out num_frames and seconds", param="num_frames"
