@@ -85,8 +85,13 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     import av
 
     from reelgen.core.speech.audio import check_voice
+    from reelgen.core.speech.wav_cut import refuse_cut_short
 
     valid = "WAV, MP3, FLAC, OGG, M4A or WebM audio"
+    try:  # as a run here refuses it: FFmpeg reads a WAV cut short for what it holds, silently
+        refuse_cut_short(io.BytesIO(data), len(data), param, "the file")
+    except InvalidRequest as exc:
+        raise ApiError(400, exc.message, param=param) from None
     chunks: list[np.ndarray] = []
     try:
         with av.open(io.BytesIO(data), mode="r") as container:

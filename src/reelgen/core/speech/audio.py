@@ -57,6 +57,12 @@ def read_voice(
     """
     import av
 
+    from reelgen.core.speech.wav_cut import refuse_cut_short
+
+    source = Path(path)
+    if source.is_file():  # a WAV cut short was read for what it holds, without a word
+        with source.open("rb") as file:
+            refuse_cut_short(file, source.stat().st_size, param, str(path))
     chunks: list[np.ndarray] = []
     try:
         with av.open(str(path)) as container:
