@@ -37,6 +37,8 @@ export function seconds(value) {
   if (value === null || value === undefined || !isFinite(value)) return "";
   // Rounded to whole seconds first: 119.6 s is "2 min 00 s", not "1 min 60 s".
   const whole = Math.max(0, Math.round(value));
+  // A run of 0.3 s read "Made in 0 s", as if it took no time; a true 0 (no model ran) stays "0 s".
+  if (whole === 0 && value > 0) return "under a second";
   if (whole < 60) return `${whole} s`;
   const m = Math.floor(whole / 60), s = whole % 60;
   return `${m} min ${String(s).padStart(2, "0")} s`;
