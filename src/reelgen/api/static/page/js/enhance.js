@@ -116,6 +116,13 @@ export function mountEnhance(ctx) {
       showError(form, "target_fps", `Type the frame rate to reach, ${rateRange(source.fps || 0)} (e.g. ${rateExample(source.fps || 0)}).`);
       return null;
     }
+    // Over the endpoint's cap the server names only the cap ("above 0 and at most 1000"), which the
+    // hint's range for this clip contradicts: that range is said instead. Other rates go as typed.
+    if (motion.value === RATE && Number(rate.value.trim()) > LIMITS.target_fps) {
+      const rateNow = source.fps || 0;
+      showError(form, "target_fps", `Target frame rate ${rate.value.trim()} is too high: give a rate ${rateRange(rateNow)} (e.g. ${rateExample(rateNow)}).`);
+      return null;
+    }
     if (motion.value === RATE) out.target_fps = rate.value.trim(); // text: the server reads 59.94 as 60000/1001
     else if (motion.value) out.interpolate = Number(motion.value);
     if (motion.value && interpolator.value !== "auto") out.interpolator = interpolator.value;
