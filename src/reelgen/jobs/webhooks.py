@@ -235,18 +235,23 @@ class WebhookSender:
                 self.store.webhook_done(delivery)
             elif delivery.attempts + 1 >= self.settings.webhook_max_attempts:
                 log.warning(
-                    "webhook %s for %s gave up after %d attempts: %s",
+                    "webhook %s for %s (%s) gave up after %d attempts: %s",
                     shown_url(delivery.url),
                     payload["id"],
+                    payload["type"],
                     delivery.attempts + 1,
                     error,
                 )
                 self.store.webhook_done(delivery)
             else:
                 pause = retry_pause(self.settings.webhook_backoff_s, delivery.attempts)
-                log.warning(  # when it is tried again: the operator can tell a wait from a loss
-                    "webhook %s failed: %s (attempt %d of %d; the next in %g s)",
+                # When it is tried again, and which event: the operator can tell a wait from a loss
+                # (one receiver's line for every job's events read alike).
+                log.warning(
+                    "webhook %s for %s (%s) failed: %s (attempt %d of %d; the next in %g s)",
                     shown_url(delivery.url),
+                    payload["id"],
+                    payload["type"],
                     error,
                     delivery.attempts + 1,
                     self.settings.webhook_max_attempts,
