@@ -35,6 +35,7 @@ from reelgen.api.fanout import (
     whole,
     writable_folder,
 )
+from reelgen.api.parent_folder import refuse_a_busy_folder
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
@@ -196,8 +197,10 @@ async def create_batch(
                 return existing, True
         # Two requests with one key at once: the store answers the loser with the winner's job, which
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
+        payload = batch_payload(body)
+        refuse_a_busy_folder(service, payload.output_folder, idempotency_key, BATCH, "its clips")
         return service.submit_or_replay(
-            batch_payload(body),
+            payload,
             kind=BATCH,
             priority=body.priority,
             idempotency_key=idempotency_key,

@@ -38,6 +38,7 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.files import FileAnswer
+from reelgen.api.parent_folder import refuse_a_busy_folder
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
@@ -46,7 +47,6 @@ from reelgen.core.shootout.spec import PromptsFile
 from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
 from reelgen.jobs.kinds.shootout import ShootoutPayload
 from reelgen.jobs.records import Job, JobStatus
-from reelgen.jobs.service import JobService
 from reelgen.jobs.store import fingerprint
 
 #: The most models one shoot-out compares.
@@ -231,7 +231,7 @@ async def create_shootout(
         # Two requests with one key at once: the store answers the loser with the winner's job, which
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
         payload = shootout_payload(body)
-        _refuse_a_busy_folder(service, payload.output_folder, idempotency_key)
+        refuse_a_busy_folder(service, payload.output_folder, idempotency_key, SHOOTOUT, "its report")
         return service.submit_or_replay(
             payload,
             kind=SHOOTOUT,
@@ -245,31 +245,6 @@ async def create_shootout(
     children = await run_in_threadpool(service.children, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)
-
-
-def _refuse_a_busy_folder(service: JobService, folder: str, key: str | None) -> None:
-    """A 409 while another shoot-out that has not ended writes into ``folder``.
-
-    Both wrote clips/<model>--<prompt>.mp4, report.html and results.json there: the first's report then
-    showed the second's clips. (Two creates at the same instant may still pass; this is the common case.)
-    """
-    for status in ("queued", "in_progress"):
-        after = None
-        while True:
-            page = service.list(after=after, limit=100, status=status, kind=SHOOTOUT)
-            for job in page.items:
-                # A retry with the same Idempotency-Key is the same shoot-out: its replay answers it.
-                if job.payload.get("output_folder") == folder and (key is None or job.idempotency_key != key):
-                    raise ApiError(
-                        409,
-                        f"output_folder: shoot-out {job.id} is still writing its report in {folder}; "
-                        "give another folder, or wait for it to end (or cancel it)",
-                        param="output_folder",
-                        code="folder_in_use",
-                    )
-            if not page.has_more:
-                break
-            after = page.last_id
 
 
 def _report_file(request: Request, shootout_id: str, field: str) -> Path:

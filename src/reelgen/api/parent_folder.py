@@ -1,0 +1,35 @@
+"""The 409 for a batch or shoot-out sent to a folder another one of its kind, not yet ended, writes in."""
+
+from __future__ import annotations
+
+from reelgen.api.errors import ApiError
+from reelgen.jobs.service import JobService
+
+
+def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind: str, writes: str) -> None:
+    """A 409 naming the ``kind`` job (``batch``, ``shootout``) that has not ended and writes into ``folder``.
+
+    Two shoot-outs both wrote clips/<model>--<prompt>.mp4, report.html and results.json there: the
+    first's report then showed the second's clips. Two batches (a `reelgen batch --server` run again
+    after Ctrl-C, whose first job runs on) each made every item again and wrote over each other's
+    files and summary. ``writes`` says what it writes there: "its report", "its clips".
+    (Two creates at the same instant may still pass; this is the common case.)
+    """
+    noun = "shoot-out" if kind == "shootout" else kind
+    for status in ("queued", "in_progress"):
+        after = None
+        while True:
+            page = service.list(after=after, limit=100, status=status, kind=kind)
+            for job in page.items:
+                # A retry with the same Idempotency-Key is the same job: its replay answers it.
+                if job.payload.get("output_folder") == folder and (key is None or job.idempotency_key != key):
+                    raise ApiError(
+                        409,
+                        f"output_folder: {noun} {job.id} is still writing {writes} in {folder}; "
+                        "give another folder, or wait for it to end (or cancel it)",
+                        param="output_folder",
+                        code="folder_in_use",
+                    )
+            if not page.has_more:
+                break
+            after = page.last_id
