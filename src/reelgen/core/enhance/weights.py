@@ -155,6 +155,14 @@ def load_failure(exc: BaseException) -> str:
 
     if isinstance(exc, pickle.UnpicklingError):
         return "not a PyTorch weights file, or one holding more than tensors, which reelgen will not unpickle"
+    # What torch's reader says of other files means nothing to a person: a text file was
+    # "KeyError: 174812789", an empty one "EOFError: no detail", a copy cut short five lines on miniz.
+    if isinstance(exc, EOFError):
+        return "the file ends before any weights: empty, or a copy cut short"
+    if isinstance(exc, KeyError):
+        return "not a PyTorch weights file: neither the zip archive torch.save writes nor a pickle"
+    if "zip archive" in str(exc):
+        return "a zip archive cut short or damaged (a copy that stopped part-way?); copy it again"
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0] if lines else 'no detail'}"
 
