@@ -1,4 +1,5 @@
-"""A page of ``GET /v1/videos`` after its ``after``, which names a video of that list and nothing else."""
+"""The jobs a ``/v1/videos`` id names: a video (or a 404 saying what other job it is), and a page of
+``GET /v1/videos`` after its ``after``, which names a video of that list and nothing else."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Collection
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.jobs import kinds
-from reelgen.jobs.records import JOB_ID, DeletedCursor, JobNotFound, JobPage
+from reelgen.jobs.records import JOB_ID, DeletedCursor, Job, JobNotFound, JobPage
 from reelgen.jobs.service import JobService
 
 #: What a job the video list never shows is, and where it is listed: every job's id looks like a
@@ -19,6 +20,25 @@ _NOT_LISTED = {
     "scene": "a scene job of a project's render",
     "export": "an export job of a project",
 }
+
+
+def video_of(service: JobService, video_id: str) -> Job:
+    """The video ``video_id``; a 404 saying what job it is when it is a job of another kind.
+
+    Every job's id looks like a video's: a batch's id given to ``reelgen status`` (or to
+    ``GET /v1/videos/{id}``) was told "no video '<id>'", as if mistyped or deleted.
+    """
+    try:
+        return service.get(video_id, kind=kinds.VIDEO_KINDS)
+    except JobNotFound as missing:
+        try:
+            other = service.get(video_id)
+        except JobNotFound:
+            raise missing from None
+        what = _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
+        raise ApiError(
+            404, f"no video {shown(video_id)}: it is {what}, not a video", param="video_id", code="not_found"
+        ) from None
 
 
 def video_page(

@@ -21,7 +21,7 @@ from reelgen.api.priority_cap import above_cap
 from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
-from reelgen.api.video_page import video_page
+from reelgen.api.video_page import video_of, video_page
 from reelgen.api.video_stream import job_events
 from reelgen.core.errors import GenerationFailed, ModelNotAvailable
 from reelgen.core.spec import registry, resolve
@@ -236,7 +236,7 @@ def list_videos(
 
 @router.get("/videos/{video_id}", response_model=VideoObject, summary="Retrieve a video job")
 def get_video(request: Request, response: Response, video_id: str) -> VideoObject:
-    video = present(request, service_of(request).get(video_id, kind=VIDEO))
+    video = present(request, video_of(service_of(request), video_id))
     response.headers.update(_poll_headers(settings_of(request), video))
     return video
 
@@ -248,7 +248,7 @@ def delete_video(request: Request, video_id: str) -> VideoDeleted:
     ``deleted: true``."""
     service = service_of(request)
     with _still_there(video_id):
-        job = service.delete(service.get(video_id, kind=VIDEO).id)
+        job = service.delete(video_of(service, video_id).id)
     return VideoDeleted(id=job.id, deleted=True)
 
 
@@ -257,7 +257,7 @@ def cancel_video(request: Request, video_id: str) -> VideoObject:
     """Queued: cancelled at once. Running: stops at its next step. Finished: returned unchanged."""
     service = service_of(request)
     with _still_there(video_id):
-        return present(request, service.cancel(service.get(video_id, kind=VIDEO).id))
+        return present(request, service.cancel(video_of(service, video_id).id))
 
 
 @router.post(
@@ -287,7 +287,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     cap = settings_of(request).max_priority
     if body.priority is not None and body.priority > cap:
         raise above_cap(body.priority, cap)
-    parent = await run_in_threadpool(service.get, video_id, kind=VIDEO)
+    parent = await run_in_threadpool(video_of, service, video_id)
     parent_request = await run_in_threadpool(remixable, parent)
     hook, metadata = kept_of(parent)
     job, replayed = await _submit(
@@ -332,7 +332,7 @@ def video_content(
     """``spritesheet``: up to 16 frames sampled evenly from first to last, 4 to a row, each 256 px wide
     (a JPEG made on the first request, then kept with the video's files)."""
     service = service_of(request)
-    job = service.get(video_id, kind=VIDEO)
+    job = video_of(service, video_id)
     if job.status is not JobStatus.COMPLETED:
         if job.terminal:  # failed or cancelled: it never will be completed
             said = "was cancelled" if job.status is JobStatus.CANCELLED else "failed"
@@ -376,7 +376,7 @@ async def video_events(
     id), and the stream ends. All but ``open`` and that ``cancelled`` have ids."""
     sse.refuse_two_last_event_ids(request.headers)
     service = service_of(request)
-    job = await run_in_threadpool(service.get, video_id, kind=VIDEO)
+    job = await run_in_threadpool(video_of, service, video_id)
     frames = job_events(
         service,
         job.id,
