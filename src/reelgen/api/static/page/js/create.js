@@ -127,9 +127,9 @@ export function mountCreate(section, ctx) {
   }
 
   // ---- seed -----------------------------------------------------------------------------------
+  /** The seed to send: the locked one, else a new one (put in the box only once a video took it). */
   function seedForSubmit() {
-    if (!f.lock.checked || !f.seed.value.trim()) f.seed.value = String(randomSeed());
-    return f.seed.value.trim();
+    return f.lock.checked && f.seed.value.trim() ? f.seed.value.trim() : String(randomSeed());
   }
 
   // ---- submit ---------------------------------------------------------------------------------
@@ -222,6 +222,9 @@ export function mountCreate(section, ctx) {
         uploaded = needs || pins.hasFiles() ? asForm(fields, seed) : null;
         video = await post("v1/videos", uploaded || withSeed(fields, seed));
       }
+      // Unlocked, the box shows the seed the last video used; a refused create used none, and a seed
+      // drawn for it stood in the box as if a video had it.
+      f.seed.value = seed;
       ctx.queue.add(video, { follow: true });
       f.carried.hidden = true; // about the form as it was loaded, now sent
       announce(`Queued: ${video.prompt}`);
