@@ -363,9 +363,11 @@ def _rendered_here_only(remote: Remote, project: dict[str, Any], exc: ClientErro
     only_here = [scene_id for scene_id in here if scene_id not in there]
     if exc.status != 400 or not only_here:
         return exc
+    # One scene is "it": "pan rendered here, but the server has no clips of them" read as a slip.
+    clips, them = ("clips", "them") if len(only_here) > 1 else ("clip", "it")
     return ClientError(
-        f"{exc}; {', '.join(only_here)} rendered here, but the server has no clips of them (clips are "
-        f"not uploaded): render them there (`reelgen project render --server {remote.server}`), or export "
+        f"{exc}; {', '.join(only_here)} rendered here, but the server has no {clips} of {them} (clips are "
+        f"not uploaded): render {them} there (`reelgen project render --server {remote.server}`), or export "
         "here without --server",
         exc.status,
     )
