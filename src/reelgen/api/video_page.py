@@ -75,10 +75,17 @@ def refuse_other_kinds(
     """A 400 saying what job ``after`` is when it is none of the ``listed`` kinds of ``GET /v1/{path}``
     (whose items are each a ``named``); nothing for a job of them, or for an id of no job, which the
     list's own lookup says. A video's id given to the batch list was told "no batch ... to continue
-    from; ... from a batch that still exists", sending the person to look for a deleted batch."""
+    from; ... from a batch that still exists", sending the person to look for a deleted batch. A job
+    of another kind deleted in the last day is said to have been one (the store keeps its kind)."""
     try:
         job = service.get(after)
     except JobNotFound:
+        try:  # the list's own cursor lookup: it knows the kind of a job deleted since
+            service.list(after=after, limit=1, kind=tuple(listed))
+        except DeletedCursor as gone:
+            raise _other_kind(after, gone.kind, named, path, deleted=True) from None
+        except JobNotFound:
+            pass  # an id of no job: the list's own lookup says so
         return
     if job.kind in listed:
         return
