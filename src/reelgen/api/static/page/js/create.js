@@ -180,7 +180,11 @@ export function mountCreate(section, ctx) {
     if (!model.weights.present) return showError(f.form, "model", notHere(model));
     const task = TASKS[checkedValue("task")] || {};
     if (!state.remixOf && task.needs === "image" && !f.image.files[0]) return showError(f.form, "input_reference", `${task.label} needs a start image.`);
-    if (!state.remixOf && task.needs === "image" && start.problem()) return showError(f.form, "input_reference", start.problem());
+    if (!state.remixOf && task.needs === "image" && start.problem()) {
+      const shown = showError(f.form, "input_reference", start.problem());
+      start.note(); // its note said the same words just above the error
+      return shown;
+    }
     if (!state.remixOf && task.needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", `${task.label} needs a source video.`);
     const seed = f.lock.checked ? seedProblem(f.seed.value) : null;
     if (seed) return showError(f.form, "seed", seed);

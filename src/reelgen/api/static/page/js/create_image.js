@@ -7,8 +7,8 @@ const TYPES = ["image/png", "image/jpeg", "image/webp"];
 
 /**
  * Wires `f.image` to its preview and note; `size()`, `model()` and `remixing()` read the rest of the
- * form. Returns `note()` (redraw the crop for a new size or model), `fit()` and `problem()` (why the
- * chosen file cannot be sent, or null).
+ * form. Returns `note()` (redraw the crop for a new size or model, or after the field's error changed)
+ * and `problem()` (why the chosen file cannot be sent, or null).
  */
 export function mountStartImage(f, { size, model, remixing }) {
   const state = { image: null, bad: null };
@@ -45,6 +45,9 @@ export function mountStartImage(f, { size, model, remixing }) {
     const out = noteEl();
     const chosen = size();
     f.fitButton.hidden = true;
+    // The form's error under the field says it already (Generate was pressed): once is enough.
+    const told = document.getElementById("err-input_reference");
+    if (state.bad && told && !told.hidden && told.textContent === state.bad) { out.hidden = true; return; }
     if (state.bad) {
       out.textContent = state.bad;
       out.classList.add("warn");
