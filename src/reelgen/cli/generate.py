@@ -139,7 +139,7 @@ def _run(
                 f"past the largest, {SEED_LIMIT - 1}; give --seed {SEED_LIMIT - count} or less"
             )
         check_prompt(asked)
-        resolved = resolve(asked)
+        resolved = typed.pictures_opened(resolve(asked))
         # Every name is checked before the model loads; without --seed the random base seed is < 2**32.
         seeds = range(resolved.seed, resolved.seed + count)
         paths = take_outputs(output, list(seeds), resolved.model) if count > 1 else []

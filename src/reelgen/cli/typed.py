@@ -13,7 +13,13 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.core.errors import InvalidRequest, ReelgenError, WeightsNotHere
-from reelgen.core.spec.request import MAX_LORA_STRENGTH, GenerationRequest, Keyframe, LoraSpec
+from reelgen.core.spec.request import (
+    MAX_LORA_STRENGTH,
+    GenerationRequest,
+    Keyframe,
+    LoraSpec,
+    ResolvedRequest,
+)
 
 
 def target_rate(text: str) -> float:
@@ -107,6 +113,24 @@ def _there(path: Path, file: bool = False) -> bool:
         return path.is_file() if file else path.exists()
     except OSError:
         return False
+
+
+#: The request fields that hold pictures: a start or end image, keyframe images, reference images.
+_PICTURES = ("start_image", "end_image", "keyframes", "reference_images")
+
+
+def pictures_opened(request: ResolvedRequest) -> ResolvedRequest:
+    """``request`` once every picture it names has opened as one, as the API checks an upload.
+
+    A clip or a text file given as ``--image`` was refused by the model's backend only, after the
+    memory plan and the model's load (minutes for a real model).
+    """
+    from reelgen.core.media import load_image
+
+    for param, path in request.input_files():
+        if param.startswith(_PICTURES):
+            load_image(path, param).close()
+    return request
 
 
 #: Request fields whose option has another name; the others are ``--`` and the field, dashed.
