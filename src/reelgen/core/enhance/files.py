@@ -105,12 +105,13 @@ def enhance_file(
         if run.read < shape.frames:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
             # what decodes is enhanced, and the person is told it was not the whole clip.
+            listed = shape.frames if timing.variable else max(shape.frames, _header_frames(source))
             note = (
-                f"{source.name} ends after {run.read} of the {shape.frames} frames it lists (cut short or "
+                f"{source.name} ends after {run.read} of the {listed} frames it lists (cut short or "
                 f"damaged?); the {run.read} that decode were enhanced"
             )
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
-            record["source_cut_short"] = {"frames_listed": shape.frames, "frames_decoded": run.read}
+            record["source_cut_short"] = {"frames_listed": listed, "frames_decoded": run.read}
         if extras.subtitles:
             record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
@@ -144,6 +145,18 @@ def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
     if pictures:
         return [f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"]
     return []
+
+
+def _header_frames(source: Path) -> int:
+    """The frames the file's header lists (0 where it lists none): the packets counted for the timing
+    stop where the file does, so a copy cut short was said to list the 5 frames it still held of 12."""
+    import av
+
+    try:
+        with av.open(str(source)) as container:
+            return int(container.streams.video[0].frames or 0)
+    except (av.error.FFmpegError, IndexError):
+        return 0
 
 
 def _upright(shape: Shape, rotation: int) -> Shape:

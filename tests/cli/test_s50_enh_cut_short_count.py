@@ -1,0 +1,31 @@
+"""A video cut short is said to list the frames its header lists, not the few packets left of them."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+from reelgen.core.encode import write_video
+from reelgen.core.types import Video
+
+
+def test_the_frames_listed_are_the_headers(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"
+    noise = np.random.default_rng(0).integers(0, 256, (24, 48, 64, 3), dtype=np.uint8)  # big frames
+    write_video(Video(noise, Fraction(24)), whole)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # a copy that stopped half-way
+    out = tmp_path / "out.mp4"
+    args = ["enhance", str(cut), "-o", str(out), "--interpolate", "2", "--interpolator", "flow"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    record = json.loads(out.with_suffix(".json").read_text())["source_cut_short"]
+    # It said "of the 12 frames it lists" (and so did the record): the packets left, not the 24 listed.
+    assert record["frames_listed"] == 24 and record["frames_decoded"] < 24
+    assert f"cut.mp4 ends after {record['frames_decoded']} of the 24 frames it lists" in said
