@@ -17,26 +17,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reelgen.core.batch.conditioned import conditioned_request
 from reelgen.core.batch.create import item_seed
 from reelgen.core.batch.key import content_key
 from reelgen.core.batch.manifest import BatchItem, Manifest, fill_prompt, merged
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
-from reelgen.core.motion.conditioning import (
-    Conditioning,
-    camera_motion,
-    frames_for,
-    resolve_conditioned,
-    start_for,
-    takes_camera_motion,
-    write_crops,
-)
+from reelgen.core.motion.conditioning import Conditioning
 from reelgen.core.motion.kenburns import KEN_BURNS, KenBurnsRequest
 from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec import registry
-from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.viability import Viability, assess_keyframe
 
 log = logging.getLogger(__name__)
@@ -246,51 +239,6 @@ def _viability(
     return found, why
 
 
-def _conditioning(
-    model: str,
-    motion: Motion | None,
-    path: CameraPath | None,
-    images: tuple[str, ...],
-    shape: tuple[int, int, int, float],
-    folder: Path,
-    stem: str,
-    where: str,
-) -> Conditioning:
-    """How the item's images and motion reach ``model``."""
-    spec, preset = registry.resolve(model)
-    if motion is not None and takes_camera_motion(spec):
-        if images:
-            raise InvalidRequest(
-                f"{preset.name} starts from text and cannot take a keyframe image; drop images, or use "
-                "ken-burns or an image-to-video model for a camera path over it",
-                param=f"{where}.images",
-            )
-        return camera_motion(motion)
-    if motion is not None and path is None:
-        raise InvalidRequest(
-            f"a camera path moves over a keyframe image, and this item gives none for {preset.name}; add "
-            "images, or use an AnimateDiff model (its camera LoRAs need no image)",
-            param=f"{where}.images",
-        )
-    if path is not None:
-        # Asked before the crops are written: a model that takes no picture left them in motion-frames/.
-        frames_for(preset, Path(images[0]), Path(images[0]), shape[2])
-        start, end = write_crops(images[0], path, shape[:2], folder, stem)
-        return frames_for(preset, start, end, shape[2])
-    if len(images) == 2:  # the person's own last image: refused where the model cannot pin it, not dropped
-        return frames_for(preset, Path(images[0]), Path(images[1]), shape[2], crops=False)
-    if images:
-        return start_for(preset, Path(images[0]))
-    if Task.T2V not in preset.tasks and Task.I2V in preset.tasks:
-        # Else the request's own words came back: "give a start image (start_image)", a field no manifest has.
-        raise InvalidRequest(
-            f"{preset.name} makes video from an image, and this item gives none; add images (the first "
-            "frame), or use a text-to-video model",
-            param=f"{where}.images",
-        )
-    return Conditioning("text")
-
-
 def _plan(
     manifest: Manifest, item: BatchItem, where: str, base_dir: Path, out: Path, planned: PlannedItem
 ) -> PlannedItem:
@@ -343,11 +291,16 @@ def _plan(
             "seed": seed,
             "options": settings["options"],
         }
-        conditioning = _conditioning(
-            model, motion, path, images, shape, out / MOTION_FRAMES, item.stem, where
-        )
-        request, conditioning = resolve_conditioned(
-            {k: v for k, v in fields.items() if v is not None}, conditioning
+        request, conditioning = conditioned_request(
+            {k: v for k, v in fields.items() if v is not None},
+            model,
+            motion,
+            path,
+            images,
+            shape,
+            out / MOTION_FRAMES,
+            item.stem,
+            where,
         )
         doc = _motion_doc(motion, path, images, shape, conditioning) if motion else None
         planned = planned.model_copy(update={"request": request, "motion": doc})
