@@ -139,8 +139,8 @@ def test_the_banner_says_where_the_page_and_the_api_are() -> None:
         (
             {"REELGEN_CPU_WORKERS": "0"},
             [],
-            "REELGEN_CPU_WORKERS='0': Input should be greater than or equal to 1; it takes a whole number of "
-            "at least 1 (default 1)",
+            "REELGEN_CPU_WORKERS='0': Input should be greater than or equal to 1; it takes a whole number "
+            "from 1 to 64 (default 1)",
         ),
         ({"REELGEN_SERVE_WEB": "maybe"}, [], "REELGEN_SERVE_WEB='maybe': give true or false"),
         ({"REELGEN_JOBS": "x"}, [], "REELGEN_JOBS is not a setting"),
