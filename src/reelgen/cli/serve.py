@@ -122,14 +122,17 @@ def serve(
         logging.getLogger("uvicorn.error").addFilter(serve_logs.quiet_stream_cancels)
         logging.getLogger("uvicorn.error").addFilter(serve_logs.streams_closed_as_info)
         logging.getLogger("uvicorn.error").addFilter(serve_logs.startup_failure_in_one_line)
-        # uvicorn raises the stopping signal again once it has shut down: SIGINT comes back as
-        # KeyboardInterrupt, but SIGTERM's default action ended the process before the last line.
+        # uvicorn raises the stopping signal again once it has shut down: SIGTERM's default action
+        # ended the process before the last line, and SIGINT's KeyboardInterrupt reached the CLI's
+        # catch-all, whose "error: stopped with Ctrl-C" came after it. Both are a stop, said alike.
         previous = signal.signal(signal.SIGTERM, _terminated)
         stopped_by: int | None = None
         try:
             uvicorn.Server(config).run(sockets=[sock])
         except _Terminated:
             stopped_by = signal.SIGTERM
+        except KeyboardInterrupt:
+            stopped_by = signal.SIGINT
         except SystemExit:  # uvicorn's exit when the job service did not start (its records dropped)
             say_error(serve_logs.said_failure(getattr(api.state, "start_failure", None)))
             raise typer.Exit(1) from None
