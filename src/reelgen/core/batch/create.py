@@ -129,7 +129,11 @@ def create_manifest(
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InvalidRequest(f"{folder} is not a folder of images", param="folder")
+        # "is not a folder of images" said a mistyped folder was the wrong kind, not that it was missing.
+        what = "is a file" if folder.exists() else "does not exist"
+        raise InvalidRequest(
+            f"{folder} {what}; give the folder that holds the keyframe images (e.g. shots/)", param="folder"
+        )
     defaults = read_defaults(defaults_yaml)
     images = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not images:
