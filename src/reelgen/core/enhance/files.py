@@ -102,16 +102,20 @@ def enhance_file(
             record["output"] = _upright_record(record["output"], extras.rotation)
         if gif:  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
             record["output"]["frames"] = shown(got.frames, got.fps)
-        if run.read < shape.frames:
+        listed = _header_frames(source)
+        stopped = listed > timing.source_frames and _stops_short(source)
+        if run.read < shape.frames or stopped:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
-            # what decodes is enhanced, and the person is told it was not the whole clip.
-            listed = shape.frames if timing.variable else max(shape.frames, _header_frames(source))
+            # what decodes is enhanced, and the person is told it was not the whole clip. One cut
+            # where a frame ends decodes every frame left: that was enhanced without a word.
+            held = run.read if run.read < shape.frames or not timing.variable else timing.source_frames
+            listed = max(listed, shape.frames) if not timing.variable else max(listed, held)
             note = (
-                f"{source.name} ends after {run.read} of the {listed} frames it lists (cut short or "
-                f"damaged?); the {run.read} that decode were enhanced"
+                f"{source.name} ends after {held} of the {listed} frames it lists (cut short or "
+                f"damaged?); the {held} that decode were enhanced"
             )
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
-            record["source_cut_short"] = {"frames_listed": listed, "frames_decoded": run.read}
+            record["source_cut_short"] = {"frames_listed": listed, "frames_decoded": held}
         if extras.subtitles:
             record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
@@ -157,6 +161,27 @@ def _header_frames(source: Path) -> int:
             return int(container.streams.video[0].frames or 0)
     except (av.error.FFmpegError, IndexError):
         return 0
+
+
+def _stops_short(source: Path) -> bool:
+    """Whether the file's data stops inside a packet: the last one read, of any stream, runs to its end.
+
+    Said only of a file that lists more frames than it holds packets for. Frames an edit list leaves
+    out are no file cut short: there the data goes on past them (in an MP4, to the index at its end).
+    The last stream's packets are counted too: a copy that stopped in the sound, after the last whole
+    frame, was enhanced without a word. The packets are read, not decoded.
+    """
+    import av
+
+    end = -1
+    try:
+        with av.open(str(source)) as container:
+            for packet in container.demux():
+                if packet.size and packet.pos is not None and packet.pos >= 0:
+                    end = max(end, packet.pos + packet.size)
+    except av.error.FFmpegError:  # it read once already: a stop here is the file's end
+        return True
+    return end >= source.stat().st_size
 
 
 def _upright(shape: Shape, rotation: int) -> Shape:
