@@ -24,9 +24,13 @@ MAX_SEQ = 2**31 - 1
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """One entry of a job's event log: ``seq`` is its per-job position, used as the SSE id."""
+    """One entry of a job's event log: ``seq`` is its per-job position, used as the SSE id.
 
-    seq: int
+    ``None`` marks news that is in no log (a waiting job's place in line): it goes out without an
+    id, so a client that reconnects resumes after the last logged event, as before it.
+    """
+
+    seq: int | None
     event: str
     data: dict[str, Any]
 
@@ -144,7 +148,7 @@ async def follow(
         signal.clear()  # cleared before reading, so an event committed meanwhile still wakes us
         events = await fetch(after)
         for item in events:
-            after = item.seq
+            after = after if item.seq is None else item.seq
             yield format_event(item.event, item.data, event_id=item.seq)
             if item.event in FINAL_EVENTS:
                 return

@@ -20,8 +20,14 @@ async def job_events(
     after: int,
 ) -> AsyncIterator[str]:
     """The frames of job ``job_id``'s events after ``after``, each final one with the video (``present``);
-    the stream ends after the final event, or with a ``cancelled`` of its own once the job is deleted."""
+    the stream ends after the final event, or with a ``cancelled`` of its own once the job is deleted.
+
+    While the job waits, a ``position`` event (no id: it is in no log) says how many queued jobs start
+    before it, each time that number changes: the log has no event for a job ahead that starts or goes.
+    """
     ended = False
+    waiting: bool | None = None  # None: not known yet (a stream resumed after its queued event)
+    place: int | None = None  # the last position sent
 
     def final_video() -> dict[str, Any] | None:
         try:
@@ -30,17 +36,31 @@ async def job_events(
             return None
 
     async def fetch(seq: int) -> list[sse.StreamEvent]:
-        nonlocal ended
+        nonlocal ended, waiting, place
         events = await run_in_threadpool(service.events, job_id, seq, 200)
-        out = []
+        out: list[sse.StreamEvent] = []
         for ev in events:
             data = {"id": job_id, **ev.data}
             if ev.type in sse.FINAL_EVENTS:
                 ended = True
                 video = await run_in_threadpool(final_video)
                 data.update({"video": video} if video is not None else {"deleted": True})
+            elif ev.type in ("queued", "started"):
+                waiting, place = ev.type == "queued", None  # a requeued job's place is told anew
             out.append(sse.StreamEvent(ev.seq, ev.type, data))
+        if not ended and waiting is not False:  # a running job is not asked about: one query per poll
+            now = await run_in_threadpool(position)
+            waiting = now is not None
+            if now is not None and now != place:
+                place = now
+                out.append(sse.StreamEvent(None, "position", {"id": job_id, "queue_position": now}))
         return out
+
+    def position() -> int | None:
+        try:
+            return service.queue_position(job_id)
+        except JobNotFound:  # deleted meanwhile: the stream's end says so
+            return None
 
     async def gone() -> bool:
         try:

@@ -373,7 +373,9 @@ async def video_events(
     ``progress`` (stage, step, total, eta_s, progress, and a base64 PNG ``preview`` every few steps),
     then ``completed``, ``failed`` or ``cancelled`` with the ``video`` object (``deleted: true``
     instead when the video was deleted as it ended, or while it ran: then ``cancelled`` comes without an
-    id), and the stream ends. All but ``open`` and that ``cancelled`` have ids."""
+    id), and the stream ends. While the video waits, ``position`` (``queue_position``: how many queued
+    jobs start before it, 0 when it is next) comes whenever that number changes. All but ``open``,
+    ``position`` and that ``cancelled`` have ids."""
     sse.refuse_two_last_event_ids(request.headers)
     service = service_of(request)
     job = await run_in_threadpool(video_of, service, video_id)

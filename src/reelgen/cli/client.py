@@ -370,8 +370,11 @@ def _show(
         info += f" eta {eta:.0f}s" if isinstance(eta, int | float) else ""
         bar.update(task, description="running", completed=data.get("progress", 0), info=info)
     elif name in ("queued", "started"):
-        position = data.get("queue_position")
-        bar.update(task, description=name, info=f"position {position}" if position is not None else "")
+        bar.update(task, description=name, info="")
+    elif name == "position":  # a waiting job's place in line, sent each time it changes
+        ahead = data.get("queue_position")
+        if isinstance(ahead, int):
+            bar.update(task, info="next in line" if ahead == 0 else f"{ahead} ahead in line")
     elif name in TERMINAL:
         bar.update(task, description=name, completed=100 if name == "completed" else None)
         bar.stop()
