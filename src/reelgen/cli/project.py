@@ -31,6 +31,12 @@ project_app = typer.Typer(
 
 Opt = typer.Option
 _KEPT = "scenes and windows already finished are kept; render again to resume"
+#: A forced render starts each scene from its first window, so "render again to resume" was untrue: plain
+#: `render` found the stopped scene's old clip current, and --force again threw its windows away.
+_KEPT_FORCED = (
+    "scenes already finished are kept, and a scene stopped part-way keeps its earlier clip, if it had one; "
+    "--force renders it again from its first window"
+)
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder (or its project.yaml).")]
 ServerOpt = Annotated[
     str | None,
@@ -144,10 +150,10 @@ def render(
                 vram_budget_gib=vram_budget,
             )
     except Cancelled:
-        console.print(f"[yellow]stopped[/]: {_KEPT}")
+        console.print(f"[yellow]stopped[/]: {_KEPT_FORCED if force else _KEPT}")
         raise typer.Exit(STOPPED) from None
     except Terminated:
-        raise stopped_by_sigterm(f"stopped by SIGTERM: {_KEPT}") from None
+        raise stopped_by_sigterm(f"stopped by SIGTERM: {_KEPT_FORCED if force else _KEPT}") from None
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:
