@@ -5,7 +5,7 @@ import { parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el, seconds } from "./util.js";
-import { formError, labelled, loadInto, showApiError } from "./viewkit.js";
+import { clearErrorsOnEdit, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
 /**
  * The most a manifest file loaded into the box may be: tens of thousands of items, while a text box
@@ -91,6 +91,7 @@ export function mountBatches(section) {
     labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list; the manifest's file name when empty." }),
     formError(),
     el("div", { class: "row" }, submit));
+  clearErrorsOnEdit(form);
   const box = el("details", { class: "new-parent", id: "batch-new", open: true }, el("summary", {}, "New batch"), form);
   section.append(el("h2", { class: "view-title" }, "Batches"), box);
   const list = parentList({

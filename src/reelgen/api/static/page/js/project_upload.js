@@ -6,7 +6,7 @@
 import { ApiError, post, request } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
 import { el } from "./util.js";
-import { bytes, formError, labelled, loadInto, showApiError } from "./viewkit.js";
+import { bytes, clearErrorsOnEdit, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
 /** The most a project file may be: the server takes a form field of up to 1 MiB (api/inputs.py). */
 const PROJECT_MOST = 1024 ** 2;
@@ -78,6 +78,7 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
     await loadInto(pick, text, { most: PROJECT_MOST, what: "the project.yaml (or .json) of a storyboard folder" });
     showPlaced();
   });
+  clearErrorsOnEdit(form);
   files.addEventListener("change", showPlaced);
   text.addEventListener("input", showPlaced);
 

@@ -6,7 +6,7 @@ import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el } from "./util.js";
-import { download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
+import { clearErrorsOnEdit, download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
 import { errorText } from "./words.js";
 
 /** A trial's status in results.json ("done" or "failed"), as the list says it. */
@@ -97,6 +97,7 @@ export function mountShootouts(section, ctx) {
       hint: "Only prompts with an image read from it (their paths start here); empty: the report folder." }),
     formError(),
     el("div", { class: "row" }, submit));
+  clearErrorsOnEdit(form);
   const box = el("details", { class: "new-parent", id: "shootout-new", open: true }, el("summary", {}, "New shoot-out"), form);
   section.append(el("h2", { class: "view-title" }, "Shoot-outs"), box);
   const list = parentList({

@@ -22,6 +22,15 @@ export function labelled({ prefix, param, label, control, hint, extra }) {
     el("p", { class: "field-error", id: errorId, hidden: true }));
 }
 
+/**
+ * Takes a field's error away once its value changes, as the Create form does: the message is about a
+ * value no longer there (a new manifest loaded, a folder retyped). Listened to in the capture phase,
+ * before the field's own listeners, so an error they show for the new value (a file too big) stays.
+ */
+export function clearErrorsOnEdit(form) {
+  for (const type of ["input", "change"]) form.addEventListener(type, (ev) => clearFieldError(ev.target), true);
+}
+
 /** The form's own error line (fields.js puts an error naming no field there), announced when shown. */
 export function formError() {
   return el("p", { class: "form-error", role: "alert", hidden: true });
