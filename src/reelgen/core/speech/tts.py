@@ -156,15 +156,25 @@ def _seeded_voice(model: Path, config: Path) -> Any:
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
+    ort_errors = _ort_errors()
     with _SEEDING:
         onnxruntime.set_seed(SPEECH_SEED)
         try:
             session = onnxruntime.InferenceSession(
                 _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
             )
-        except RuntimeError as exc:  # onnxruntime's Fail / InvalidGraph: a model, but not one it can run
+        except (RuntimeError, *ort_errors) as exc:  # a model ONNX read but cannot run
             raise InvalidRequest(_unreadable(model, exc), param="voice") from None
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
+
+
+def _ort_errors() -> tuple[type[Exception], ...]:
+    """onnxruntime's own errors, which are not RuntimeErrors: a file of a few text bytes reads as an
+    empty ONNX graph, and its session's "No graph was found" (InvalidArgument) was an internal error."""
+    from onnxruntime.capi import onnxruntime_pybind11_state as state
+
+    names = ("Fail", "InvalidArgument", "InvalidGraph", "InvalidProtobuf", "NoModel", "RuntimeException")
+    return tuple(getattr(state, name) for name in names if hasattr(state, name))
 
 
 def _unreadable(model: Path, exc: Exception) -> str:
