@@ -20,6 +20,7 @@ from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import parse_create, read_create_body
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.api.sse import Wakeups
+from reelgen.api.video_page import video_of
 from reelgen.api.videos import create_job
 from reelgen.api.wire import no_random_sentinel, parse_body
 from reelgen.core.errors import ReelgenError
@@ -231,10 +232,13 @@ async def animate(request: Request, idempotency_key: IdempotencyKey = None) -> L
 
 @router.get("/api/video/status/{job_id}", response_model=LegacyJob, summary="Job status (legacy)")
 def job_status(request: Request, job_id: str) -> LegacyJob:
+    # Only videos: a finished batch's or project's status pointed its video_url at a 404.
     try:
-        job = service_of(request).get(job_id)
+        job = video_of(service_of(request), job_id)
     except JobNotFound as exc:  # the path names it job_id here, not video_id as under /v1/videos
         raise ApiError(404, exc.message, param="job_id", code="not_found") from None
+    except ApiError as exc:  # a job of another kind, said to be one
+        raise ApiError(exc.status, exc.message, param="job_id", code=exc.code) from None
     return legacy_job(request, job)
 
 
