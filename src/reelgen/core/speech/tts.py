@@ -156,14 +156,14 @@ def _seeded_voice(model: Path, config: Path) -> Any:
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
-    ort_errors = _ort_errors()
+    ort_errors: tuple[type[Exception], ...] = (RuntimeError, *_ort_errors())
     with _SEEDING:
         onnxruntime.set_seed(SPEECH_SEED)
         try:
             session = onnxruntime.InferenceSession(
                 _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
             )
-        except (RuntimeError, *ort_errors) as exc:  # a model ONNX read but cannot run
+        except ort_errors as exc:  # a model ONNX read but cannot run
             raise InvalidRequest(_unreadable(model, exc), param="voice") from None
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
 
