@@ -107,9 +107,11 @@ export function mountBatches(section) {
     extra: summaryOf,
   });
 
+  // The name the last file chosen filled in: a second file took the first one's name, as if typed.
+  let filledName = null;
   pick.addEventListener("change", async () => {
     const file = await loadInto(pick, manifest, { most: MANIFEST_MOST, what: "a batch manifest (.json)" });
-    if (file && !name.value) name.value = file.name;
+    if (file && (!name.value || name.value === filledName)) name.value = filledName = file.name;
   });
 
   form.addEventListener("submit", async (ev) => {
