@@ -16,7 +16,8 @@ class Segment:
     """One piece of the timeline: a rendered clip or a title card, and how it hands over to the next.
 
     ``seconds`` is its length before overlaps; ``label`` names it in errors and
-    ``param`` is where it sits in the project file (``scenes[2]``).
+    ``param`` is where it sits in the project file (``scenes[2]``); ``scene_id`` is the
+    project scene whose clip it is, for the command that renders it again.
     """
 
     label: str
@@ -25,6 +26,7 @@ class Segment:
     card: TitleCard | None = None
     transition: Transition = field(default_factory=Transition)
     param: str = ""
+    scene_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def clip_info(segment: Segment) -> ClipInfo:
 
     path, param = segment.clip, f"{segment.param}.clip"
     # A clip cut short (a full disk, a copy stopped half-way) is the scene's, not the export's, to mend.
-    again = "; render the scene again (`reelgen project render --force --scene ID`)"
+    # Its own id where known: "--scene ID" left the person to find which scene "scenes[2]" is.
+    again = f"; render the scene again (`reelgen project render --force --scene {segment.scene_id or 'ID'}`)"
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:

@@ -102,7 +102,11 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
                 gone.append(p.scene_id)
             continue
         seconds = _clip_seconds(clip, scene.duration, p.label, param, p.scene_id)
-        out.append(Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param))
+        out.append(
+            Segment(
+                p.label, seconds, clip=clip, transition=scene.transition, param=param, scene_id=p.scene_id
+            )
+        )
     if stale or never or gone:
         raise InvalidRequest(unready_message(stale, never, gone), param="scenes")
     return out
