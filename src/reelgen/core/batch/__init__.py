@@ -15,7 +15,6 @@ from reelgen.core.batch.manifest import (
     BatchDefaults,
     BatchItem,
     Manifest,
-    fill_prompt,
     load_manifest,
     manifest_schema,
 )
@@ -27,6 +26,7 @@ from reelgen.core.batch.plan import (
     plan_batch,
     plan_item,
 )
+from reelgen.core.batch.prompt import fill_prompt
 from reelgen.core.batch.run import SUMMARY_FILE, run_batch, run_item
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, Problem, outcome_of, summarize
 

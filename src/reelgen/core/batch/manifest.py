@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-import string
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from reelgen.core.batch.fields import check_currency, file_error
 from reelgen.core.errors import InvalidRequest
@@ -172,6 +180,15 @@ class BatchItem(Settings):
                 f"{stem}.webm, {stem}.mov, {stem}.mkv or {stem}.gif"
             )
         return value
+
+    @model_serializer(mode="wrap")
+    def _unset_motion_left_out(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A server stores the manifest as a dump of every field: a motion left out came back as a
+        # "motion": null given, which keeps the camera still instead of taking the defaults' motion.
+        data = handler(self)
+        if self.motion is None and "motion" not in self.model_fields_set and isinstance(data, dict):
+            data.pop("motion", None)
+        return data
 
     @property
     def stem(self) -> str:
@@ -351,49 +368,8 @@ def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:
     # overrides the defaults' choice instead of colliding with it ("not both").
     if item.num_frames is not None or item.seconds is not None:
         out["num_frames"], out["seconds"] = item.num_frames, item.seconds
+    if item.motion is None and "motion" in item.model_fields_set:
+        out["motion"] = None  # "motion": null: this item's camera stays still, whatever the defaults'
     out["options"] = {**defaults.options, **item.options}
     out["variables"] = {**defaults.variables, **item.variables}
     return out
-
-
-def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
-    """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it."""
-    try:
-        fields = [
-            (name, spec, conv)
-            for _, name, spec, conv in string.Formatter().parse(template)
-            if name is not None
-        ]
-    except ValueError as exc:
-        raise InvalidRequest(
-            f"{param}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
-        ) from None
-    for name, spec, conversion in fields:
-        # A format spec was applied: {stem:d} ended the batch in an internal ValueError, and
-        # {stem:>3000000000} built a 3 GB prompt (on a server, while it planned the batch).
-        if spec or conversion:
-            given = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
-            raise InvalidRequest(
-                f"{param}: {given} is not a placeholder; a placeholder is a name alone, e.g. {{{name or 'subject'}}} "
-                "(write {{ and }} for literal braces)",
-                param=param,
-            )
-        if not name.isidentifier():
-            raise InvalidRequest(
-                f"{param}: {{{name}}} is not a placeholder name; use letters, digits and _ (e.g. {{subject}})",
-                param=param,
-            )
-        if name not in values:
-            raise InvalidRequest(
-                f"{param}: the prompt uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
-                "(add it under variables)",
-                param=param,
-            )
-    prompt = template.format_map(values)
-    if len(prompt) > MAX_PROMPT_CHARS:  # else the request refused it later, as an internal ValidationError
-        raise InvalidRequest(
-            f"{param}: the prompt is {len(prompt)} characters once its placeholders are filled; "
-            f"a prompt holds at most {MAX_PROMPT_CHARS} (shorten the template or its variables)",
-            param=param,
-        )
-    return prompt

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 from reelgen.core.batch.conditioned import conditioned_request
 from reelgen.core.batch.create import item_seed
 from reelgen.core.batch.key import content_key
-from reelgen.core.batch.manifest import BatchItem, Manifest, fill_prompt, merged
+from reelgen.core.batch.manifest import BatchItem, Manifest, merged
+from reelgen.core.batch.prompt import fill_prompt
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.motion.conditioning import Conditioning
