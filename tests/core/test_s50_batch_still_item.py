@@ -37,3 +37,10 @@ def test_motion_null_survives_the_round_trip_a_server_job_makes(tmp_path: Path) 
     first, second = (merged(again.defaults, item)["motion"] for item in again.items)
     assert first is not None and first.preset is not None and first.preset.value == "zoom-in"
     assert second is None
+
+
+def test_a_text_item_under_the_defaults_motion_is_told_how_to_keep_still(tmp_path: Path) -> None:
+    manifest = {**MANIFEST, "items": [{"output": "words"}]}
+    (words,) = plan_batch(Manifest.model_validate(manifest), tmp_path)
+    assert words.error is not None
+    assert 'give the item "motion": null for a still camera' in words.error["message"]

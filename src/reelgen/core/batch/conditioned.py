@@ -73,7 +73,8 @@ def conditioning_for(
     if motion is not None and path is None:
         raise InvalidRequest(
             f"a camera path moves over a keyframe image, and this item gives none for {preset.name}; add "
-            "images, or use an AnimateDiff model (its camera LoRAs need no image)",
+            'images, give the item "motion": null for a still camera (a motion in defaults reaches every '
+            "item), or use an AnimateDiff model (its camera LoRAs need no image)",
             param=f"{where}.images",
         )
     if path is not None:
