@@ -8,16 +8,22 @@ from typing import Any
 
 
 def dash_prompt_hint(exc: Any, message: str, args: Sequence[str]) -> str:
-    """``message`` with how to pass ``typed``, a prompt Click took for short options.
+    """``message`` with how to pass ``typed``, a prompt Click took for options.
 
     ``reelgen submit "-dark night" -m ltx-tiny`` read only "No such option: -d", a flag nobody
     typed. An argument holding a space is no option, so such a one starting with the unknown
     option is the prompt; after ``--`` it is read as it is.
     """
     option = getattr(exc, "option_name", None)
-    if not option or option.startswith("--"):
+    if not option:
         return message
-    typed = next((a for a in args if a.startswith(option) and any(c.isspace() for c in a)), None)
+    # Click names a long option by the whole word up to any "=" ("--- a title card ---" entire), a
+    # short one by its first letter; "--negativ=blurry sky" is a mistyped option, not a prompt.
+    long = option.startswith("--")
+    typed = next(
+        (a for a in args if (a == option if long else a.startswith(option)) and any(c.isspace() for c in a)),
+        None,
+    )
     if typed is None:
         return message
     rest = [a for a in args if a is not typed]
