@@ -57,6 +57,7 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = str(first["msg"]).removeprefix("Value error, ")
         takes = field_range(Project, tuple(loc), first) if past_a_number_rule(first) else None
         text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
+        text += _unit_hint(first.get("input")) if kind in ("float_parsing", "int_parsing") else ""
     if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
         meant = _choice_meant(first.get("input"), str(first.get("ctx", {}).get("expected", "")))
         text += f"; did you mean {meant}?" if meant else ""
@@ -81,6 +82,16 @@ def _choice_meant(given: Any, expected: str) -> str | None:
     said = {choice.replace("_", "-"): choice for choice in allowed}
     meant = near_choice(given, list(said))
     return said[meant] if meant is not None else None
+
+
+#: A number with its unit after it (``2s``, ``24 fps``, ``256px``): YAML reads it as text.
+_WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z%]+)\s*")
+
+
+def _unit_hint(given: Any) -> str:
+    """How to write ``duration: 2s`` so it reads: "unable to parse string as a number" said not why."""
+    found = _WITH_UNIT.fullmatch(given) if isinstance(given, str) else None
+    return f"; write the number alone, without '{found[2]}': {found[1]}" if found else ""
 
 
 def _unquoted(value: bool | float) -> str:
