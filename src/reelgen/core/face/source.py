@@ -128,7 +128,9 @@ def from_video(
     """
     from reelgen.core.media import video_timing
 
-    timing = video_timing(path, "source_video")
+    # A copy cut short is refused, as a model's source clip is: laid out over what was there, a dub
+    # played the half it held back and forth without a word (the voice is held to the same).
+    timing = video_timing(path, "source_video", whole=True)
     times = np.arange(num_frames) / fps
     wanted = np.floor(times * float(timing.fps) + 1e-6).astype(int)
     length = max(1, timing.frames)  # from the container's packets; the decode has the final word
