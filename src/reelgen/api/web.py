@@ -8,12 +8,15 @@ script or style, so a strict Content-Security-Policy can cover every page.
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike
+from starlette.types import Scope
 
 from reelgen.api.settings import ApiSettings
 
@@ -24,6 +27,10 @@ PAGE_DIR = STATIC / "page"
 DOCS_DIR = STATIC / "docs"
 #: Where the docs' scripts and styles are served.
 DOCS_ASSETS = "/docs/assets"
+#: The page's files are asked after on every load (a 304 when unchanged). Without it a browser kept
+#: them by its own guess, days for files weeks old: after an upgrade a reload ran the old modules,
+#: or old ones beside new ones.
+PAGE_CACHE = {"Cache-Control": "no-cache"}
 
 _SWAGGER = """<!doctype html>
 <html lang="en">
@@ -100,13 +107,24 @@ def _install_page(app: FastAPI) -> None:
     _serve_file(app, "/", PAGE_DIR / "index.html")
     for path in sorted(PAGE_DIR.iterdir()):
         if path.is_dir():
-            app.mount(f"/{path.name}", StaticFiles(directory=path), name=f"web-{path.name}")
+            app.mount(f"/{path.name}", _PageFiles(directory=path), name=f"web-{path.name}")
         else:
             _serve_file(app, f"/{path.name}", path)
 
 
+class _PageFiles(StaticFiles):
+    """A folder of the page's files, each answered with ``PAGE_CACHE``."""
+
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers.update(PAGE_CACHE)
+        return response
+
+
 def _serve_file(app: FastAPI, url: str, path: Path) -> None:
     async def page_file() -> FileResponse:
-        return FileResponse(path)
+        return FileResponse(path, headers=PAGE_CACHE)
 
     app.add_api_route(url, page_file, methods=["GET", "HEAD"], include_in_schema=False, name=f"web:{url}")
