@@ -57,9 +57,12 @@ def run_item(
     except Cancelled:
         raise
     except ReelgenError as exc:
-        return ItemOutcome(
-            output=planned.output, status="failed", reason=exc.message, code=exc.code, param=exc.param
-        )
+        reason, param = exc.message, exc.param
+        if planned.ken_burns is not None and param == "image":
+            # The Ken Burns request's own field ("image: ... is black"), a field no manifest has.
+            param = f"items[{planned.index}].images[0]"
+            reason = f"{param}: {reason.removeprefix('image: ')}"
+        return ItemOutcome(output=planned.output, status="failed", reason=reason, code=exc.code, param=param)
     except Exception as exc:  # a bug in one item must not cost the rest of the batch
         log.exception("batch item %s failed", planned.output)
         return ItemOutcome(
