@@ -100,6 +100,12 @@ class ProjectFolder:
         """project.yaml read and validated; a problem names the scene and field at fault."""
         self._check_one_storyboard()
         data = read_yaml(self.file, self.file.name, param="project")
+        if data is None:  # empty, or comments only: "must be a mapping" named no mistake the person could see
+            raise InvalidRequest(
+                f"{self.file.name} is empty; give it a title: and its scenes: (each a prompt or a title_card, and a duration), "
+                "as `reelgen project new NAME` writes them",
+                param="project",
+            )
         if not isinstance(data, dict):
             raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
         try:
