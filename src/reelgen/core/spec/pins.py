@@ -46,7 +46,8 @@ def check_frames(frames: int, request: GenerationRequest | ResolvedRequest) -> N
     for i, key in enumerate(request.keyframes):
         if key.frame >= frames:
             raise InvalidRequest(
-                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1})",
+                f"keyframes[{i}].frame {key.frame} is past the last frame ({frames - 1}); give a frame "
+                f"from 0 to {frames - 1}, or make the clip longer (num_frames)",
                 param=f"keyframes[{i}].frame",
             )
         if key.frame in pinned:
