@@ -36,7 +36,9 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     if kind == "missing" and loc == ["scenes"]:
         text = "is required: a list of scenes, each a prompt and a duration or a title_card (docs/storyboards.md)"
     elif kind == "missing":
-        text = "is required"
+        text = "is required" + _REQUIRED.get(
+            str(loc[-1]) if loc[:1] == ["scenes"] else ".".join(map(str, loc)), ""
+        )
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
     elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
@@ -82,6 +84,13 @@ def _choice_meant(given: Any, expected: str) -> str | None:
     said = {choice.replace("_", "-"): choice for choice in allowed}
     meant = near_choice(given, list(said))
     return said[meant] if meant is not None else None
+
+
+#: What a required field holds, by name (a scene's by its own), where "X is required" alone left it a guess.
+_REQUIRED = {
+    "title": ": the film's name, such as title: Night Drive",
+    "duration": ": the scene's length in seconds, such as duration: 2.0",
+}
 
 
 #: A number with its unit after it (``2s``, ``24 fps``, ``256px``): YAML reads it as text.
