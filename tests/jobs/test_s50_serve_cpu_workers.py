@@ -39,6 +39,25 @@ def test_more_local_cpu_workers_than_cores_are_refused(monkeypatch: pytest.Monke
 def test_a_ray_cluster_counts_its_own_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     # The workers are actors on the cluster's machines, not processes here.
     monkeypatch.setattr(job_settings, "usable_cores", lambda: 2)
-    assert JobSettings(engine="ray", cpu_workers=8).cpu_workers == 8
     monkeypatch.setenv("RAY_ADDRESS", "10.0.0.5:6380")
     assert JobSettings(cpu_workers=8).cpu_workers == 8
+    assert JobSettings(engine="ray", cpu_workers=8).cpu_workers == 8
+
+
+def test_a_private_ray_takes_as_many_cpu_workers_as_it_has_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each worker actor asks the private Ray for one CPU: a third worker on two never started, and
+    # GET /v1/system showed it down for ever with nothing said.
+    monkeypatch.setattr(job_settings, "usable_cores", lambda: 8)
+    assert _said(
+        monkeypatch, {"REELGEN_CPU_WORKERS": "3", "REELGEN_ENGINE": "ray", "REELGEN_RAY_NUM_CPUS": "2"}
+    ) == (
+        "REELGEN_CPU_WORKERS='3': at most 2 with REELGEN_RAY_NUM_CPUS=2: each worker takes one of the "
+        "private Ray's CPUs, and one past them never starts (default 1)"
+    )
+    monkeypatch.delenv("REELGEN_RAY_NUM_CPUS")
+    monkeypatch.setattr(job_settings, "usable_cores", lambda: 2)
+    assert _said(monkeypatch, {"REELGEN_CPU_WORKERS": "3"}) == (
+        "REELGEN_CPU_WORKERS='3': at most 2 here, the CPU cores reelgen may use (each worker's job "
+        "already runs on all of them, so more workers only take turns, each holding a model in "
+        "memory) (default 1)"
+    )

@@ -153,11 +153,22 @@ class JobSettings(BaseSettings):
     @classmethod
     def _cores_here(cls, value: int, info: ValidationInfo) -> int:
         # Local workers are processes on this machine, and a CPU job's torch already runs on every
-        # core: more workers than cores only took turns, each holding its own model in memory. A Ray
-        # cluster's workers run on its machines, whose cores this one cannot count.
+        # core: more workers than cores only took turns, each holding its own model in memory. Each
+        # actor of a private Ray asks for one of its CPUs: one past them never started, shown down
+        # for ever. A joined cluster's workers run on its machines, whose cores this one cannot count.
         engine, address = info.data.get("engine", "auto"), info.data.get("ray_address")
+        ray_cpus = info.data.get("ray_num_cpus")
+        if _engine_kind(engine, address) == "ray" and address:
+            return value
+        if _engine_kind(engine, address) == "ray" and ray_cpus is not None:
+            if value > ray_cpus:
+                raise ValueError(
+                    f"at most {ray_cpus} with REELGEN_RAY_NUM_CPUS={ray_cpus}: each worker takes one of "
+                    "the private Ray's CPUs, and one past them never starts"
+                )
+            return value
         cores = usable_cores()
-        if _engine_kind(engine, address) == "local" and value > cores:
+        if value > cores:
             raise ValueError(
                 f"at most {cores} here, the CPU cores reelgen may use (each worker's job already runs "
                 "on all of them, so more workers only take turns, each holding a model in memory)"
