@@ -49,7 +49,8 @@ export function parentList({ host, path, noun, said, title, meta, extra }) {
       bar: bar(`Progress of ${said.one} ${obj.id.slice(6, 14)}`, countsId),
       counts: el("p", { class: "step counts", id: countsId }),
       items: el("ul", { class: "items small" }),
-      itemsBox: el("details", { class: "items-box" }),
+      // Hidden until an item job shows: with none (every item skipped or failed to plan) it opened on nothing.
+      itemsBox: el("details", { class: "items-box", hidden: true }),
       extra: el("div", { class: "extra" }),
       error: el("p", { class: "card-error", role: "alert", hidden: true }),
       actions: el("div", { class: "row card-actions" }),
@@ -91,6 +92,7 @@ export function parentList({ host, path, noun, said, title, meta, extra }) {
       el("span", {}, i.key), i.status === "in_progress" && i.progress ? ` · ${i.progress}%` : "",
       i.error ? el("span", { class: "card-error" }, ` — ${errorText(i.error)}`) : null));
     card.parts.items.replaceChildren(...rows);
+    card.parts.itemsBox.hidden = false;
     card.parts.itemsBox.querySelector("summary").textContent = `${Items} (${card.items.size} ${card.items.size === 1 ? "job" : "jobs"})`;
   }
 
