@@ -259,9 +259,17 @@ def test_rendering_a_scene_id_the_project_lacks_names_those_it_has(film: Path) -
     result = runner.invoke(app, ["project", "render", str(film), "-q", "-s", "frist-shot"])
     assert result.exit_code == 2
     assert result.output == (
-        "error: no scene 'frist-shot' in the project; scenes to render: first-shot, second-shot\n"
+        "error: no scene 'frist-shot' in the project; did you mean first-shot? "
+        "scenes to render: first-shot, second-shot\n"
     )
     assert not list((film / "clips").iterdir())
+    # Nothing near: only the scenes there are.
+    result = runner.invoke(app, ["project", "render", str(film), "-q", "-s", "harbour"])
+    assert result.exit_code == 2
+    assert (
+        result.output
+        == "error: no scene 'harbour' in the project; scenes to render: first-shot, second-shot\n"
+    )
 
 
 def test_schema_prints_the_project_files_json_schema() -> None:

@@ -15,7 +15,7 @@ from reelgen import __version__
 from reelgen.core.atomic import check_writable, staged
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import dump_json, encode_into, write_video
-from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
+from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError, near_choice
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lock import scenes_held
@@ -236,9 +236,11 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
             f"scenes to render: {there}",
             param="scenes",
         )
-    if unknown:
+    if unknown:  # a typo's scene is named: in a long project "scenes to render" lists only the first ten
+        meant = near_choice(unknown[0], sorted(known)) if len(unknown) == 1 else None
         raise InvalidRequest(
-            f"no scene {listed([repr(u) for u in unknown])} in the project; scenes to render: {there}",
+            f"no scene {listed([repr(u) for u in unknown])} in the project; "
+            f"{f'did you mean {meant}? ' if meant else ''}scenes to render: {there}",
             param="scenes",
         )
     return [p for p in plans if p.scene_id in scenes]
