@@ -179,10 +179,8 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         plan_shootout(body.models, body.prompts, base_dir=base, images=images)
         # A file that is no image (a text file named .png) failed every trial given it, and the
         # shoot-out "completed" with nothing compared; the CLI reads its --images up front too.
-        for i, image in enumerate(images):
+        for i, image in enumerate(images):  # the prompts' own images are read by the plan
             load_image(image, param=f"images[{i}]")
-        for i in named:
-            load_image(base / str(body.prompts.prompts[i].image), param=f"prompts[{i}].image")
     except ModelNotAvailable as exc:
         raise ApiError(400, exc.message, param="models", code=exc.code) from None
     except ReelgenError as exc:

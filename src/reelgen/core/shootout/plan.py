@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+from reelgen.core.media import load_image
 from reelgen.core.shootout.spec import PromptEntry, PromptsFile
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import Preset
@@ -47,6 +48,11 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
         raise InvalidRequest(f"{param}: {path} is a folder; give an image file (.png, .jpg)", param=param)
     if not path.is_file():
         raise InvalidRequest(f"{param}: {path} does not exist", param=param)
+    if entry.image is not None:
+        # A file that is no picture failed every trial (each model loaded first) as "start_image: ...",
+        # a field the prompts file has not, and the run exited 1, where a missing one stopped it at once.
+        # (Start images given apart are read by the CLI and the API, naming their own fields.)
+        load_image(path, param=param)
     return str(path.resolve())
 
 
