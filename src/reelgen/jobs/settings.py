@@ -149,6 +149,27 @@ class JobSettings(BaseSettings):
         # file's REELGEN_DATA_DIR=~/reelgen made a folder named "~".
         return value.expanduser().absolute()
 
+    @field_validator("database_url")
+    @classmethod
+    def _whole_sqlite_path(cls, value: str | None) -> str | None:
+        # As the data folder is: sqlite:///jobs.db was opened from whatever folder the server started
+        # in, so one started from another folder made a new empty queue, the first one's jobs unseen.
+        # "~" is expanded as a shell would have. Other databases, and in-memory SQLite, pass as given.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:  # said when the server opens it, with the forms it takes
+            return value
+        database = url.database or ""
+        if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+            return value
+        whole = str(Path(database).expanduser().absolute())
+        return value if whole == database else url.set(database=whole).render_as_string(hide_password=False)
+
     @field_validator("cpu_workers")
     @classmethod
     def _cores_here(cls, value: int, info: ValidationInfo) -> int:
