@@ -149,30 +149,32 @@ class Remote:
 
     # ---- bringing results home ------------------------------------------------------------------
 
-    def download(self, path: str, target: Path) -> Path:
-        """GET ``path`` into ``target``, written beside it first so a broken download leaves no part."""
-        partial = target.with_name(f".{target.name}.part")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self.http.stream("GET", path) as resp:
-                if resp.status_code >= 400:
-                    resp.read()
-                    _check(resp)
-                with partial.open("wb") as fh:
-                    for chunk in resp.iter_bytes():
-                        fh.write(chunk)
-            partial.replace(target)
-        except httpx.TransportError as exc:
-            raise ClientError(f"download from {self.server} failed ({exc})") from None
-        finally:
-            partial.unlink(missing_ok=True)
-        return target
+    def download(self, *wanted: tuple[str, Path]) -> None:
+        """GET each ``(path, target)`` into a file beside its target; once every one is whole they replace
+        the targets together, so a broken download leaves no part and every target as it was (a film's
+        new record beside the earlier film, when the film's download broke after its record's)."""
+        from reelgen.core.atomic import staged
+
+        with staged(*(target for _, target in wanted)) as temps:
+            for (path, _), temp in zip(wanted, temps, strict=True):
+                try:
+                    with self.http.stream("GET", path) as resp:
+                        if resp.status_code >= 400:
+                            resp.read()
+                            _check(resp)
+                        with temp.open("wb") as fh:
+                            for chunk in resp.iter_bytes():
+                                fh.write(chunk)
+                except httpx.TransportError as exc:
+                    raise ClientError(f"download from {self.server} failed ({exc})") from None
 
     def fetch_export(self, project_id: str, name: str, target: Path) -> Path:
         """The server's export ``name`` into ``target``, with its record beside it as an in-process export has."""
         base = f"/v1/projects/{project_id}/exports/"
-        self.download(base + Path(name).with_suffix(".json").name, target.with_suffix(".json"))
-        return self.download(base + name, target)
+        self.download(
+            (base + name, target), (base + Path(name).with_suffix(".json").name, target.with_suffix(".json"))
+        )
+        return target
 
     def fetch_clips(self, project: dict[str, Any], scene_ids: list[str]) -> dict[str, Path]:
         """The server's clips of ``scene_ids`` into ``clips/``, where the local project reads them alike;
@@ -199,8 +201,7 @@ class Remote:
                 continue  # the server reads this scene differently (other models, say): not this clip
             clip = self.folder.clip(plan.key)
             base = f"/v1/projects/{project['id']}/clips/{plan.key}"
-            self.download(f"{base}?variant=metadata", clip.with_suffix(".json"))
-            self.download(base, clip)
+            self.download((base, clip), (f"{base}?variant=metadata", clip.with_suffix(".json")))
             forget_old_clip(self.folder, plan, {p.key for p in here.values()})
             self.folder.mark_rendered(scene_id, plan.key)
             fetched[scene_id] = clip
