@@ -223,6 +223,17 @@ class Manifest(BaseModel):
     defaults: BatchDefaults = Field(default_factory=BatchDefaults)
     items: list[BatchItem] = Field(min_length=1, max_length=MAX_ITEMS)
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _known_version(cls, value: Any) -> Any:
+        # Pydantic's "Input should be 1" named neither what was given nor what to write instead.
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != MANIFEST_VERSION:
+            raise ValueError(
+                f"{value!r} is not a manifest version this reelgen reads; write {MANIFEST_VERSION} "
+                "(a number), or leave version out"
+            )
+        return MANIFEST_VERSION
+
     @field_validator("items", mode="before")
     @classmethod
     def _some_item(cls, value: Any) -> Any:
