@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from reelgen.cli import typed
 from reelgen.cli.complete import image_model_names, model_names
 from reelgen.cli.output import (
+    CountOpt,
     console,
     fail,
     output_option,
@@ -20,7 +21,6 @@ from reelgen.cli.output import (
     positive_gib,
     progress_bar,
     render_takes,
-    take_count,
     take_outputs,
 )
 from reelgen.cli.typed import FLAGS, as_option
@@ -69,15 +69,6 @@ DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first 
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")]
 EndImageOpt = Annotated[
     str | None, Opt("--end-image", callback=typed.IMAGE, help="End image (first+last frame).")
-]
-CountOpt = Annotated[
-    int,
-    Opt(
-        "--count",
-        callback=take_count,
-        help="Takes to make (1 to 100), seeds S, S+1, ... from one model load; -o x.mp4 "
-        "names them x-1.mp4 ... The last lines are their paths, one a line.",
-    ),
 ]
 
 
@@ -194,7 +185,9 @@ def generate(
         float | None, Opt("--guidance-2", help="Second guidance scale (Wan 2.2 low-noise expert).")
     ] = None,
     seed: SeedOpt = None,
-    task: Annotated[Task | None, Opt(help="Task; inferred from the inputs if unset.")] = None,
+    task: Annotated[
+        Task | None, Opt(callback=typed.generate_task, help="Task; inferred from the inputs if unset.")
+    ] = None,
     image: Annotated[
         str | None, Opt("--image", callback=typed.IMAGE, help="Start image (image-to-video).")
     ] = None,

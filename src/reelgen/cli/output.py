@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -117,6 +117,18 @@ def take_count(value: int) -> int:
     if not 1 <= value <= MAX_TAKES:
         raise typer.BadParameter(f"{value} is not from 1 to {MAX_TAKES}; give how many takes to make")
     return value
+
+
+#: ``--count`` of generate and animate, read by ``take_count``.
+CountOpt = Annotated[
+    int,
+    typer.Option(
+        "--count",
+        callback=take_count,
+        help="Takes to make (1 to 100), seeds S, S+1, ... from one model load; -o x.mp4 "
+        "names them x-1.mp4 ... The last lines are their paths, one a line.",
+    ),
+]
 
 
 def parse_pairs(values: list[str], what: str) -> dict[str, Any]:

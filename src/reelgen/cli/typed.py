@@ -19,6 +19,7 @@ from reelgen.core.spec.request import (
     Keyframe,
     LoraSpec,
     ResolvedRequest,
+    Task,
 )
 
 
@@ -53,6 +54,17 @@ def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
 IMAGE, VIDEO, LORA = given("an image file"), given("a video file"), given("a LoRA file")
 WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
 UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file")
+
+
+def generate_task(value: Task | None) -> Task | None:
+    """``generate --task``: an avatar speaks a voice, which generate takes no option for; its refusal
+    asked for --audio or --text, which only ``reelgen avatar`` has."""
+    if value is Task.AVATAR:
+        raise typer.BadParameter(
+            "avatar makes a face speak a voice, and generate takes no voice; use "
+            'reelgen avatar --image face.png --text "..." (or --audio voice.wav)'
+        )
+    return value
 
 
 def keyframe(text: str) -> Keyframe:
