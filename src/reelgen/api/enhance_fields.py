@@ -96,4 +96,35 @@ def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
             "nothing to do: give interpolate (2, 4 ...), target_fps or upscale (2, 4 ...)",
             param="interpolate",
         )
+    refuse_unpulled(steps)
     return steps
+
+
+def refuse_unpulled(steps: list[EnhanceStep]) -> None:
+    """A 400 naming the field whose method needs weights this server has not pulled.
+
+    The core's words were for a person at the machine: the server's own path and "run `reelgen pull
+    rife`", under ``param`` ``weights``, a field no body has.
+    """
+    from reelgen.core.enhance import weights
+    from reelgen.core.enhance.rife import RifeInterpolator
+    from reelgen.core.enhance.upscale.models import NAMED
+
+    for step in steps:
+        if step.name == "rife" and RifeInterpolator.missing() is not None:
+            raise ApiError(
+                400,
+                "interpolator rife: this server has no RIFE weights; ask for interpolator flow, or auto "
+                "(the best this server has)",
+                param="interpolator",
+            )
+        model = NAMED.get(str(step.options.get("model", "realesr-animevideov3")))
+        if step.name == "esrgan" and model is not None:
+            files = (*(model.param(s) for s in model.scales), model.bin)
+            if weights.pulled("realesrgan", files) is None:
+                raise ApiError(
+                    400,
+                    f"upscaler {step.options.get('model', 'esrgan')}: this server has no {model.name} "
+                    "model; ask for upscaler lanczos, or auto (the best this server has)",
+                    param="upscaler",
+                )
