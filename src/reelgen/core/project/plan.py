@@ -116,8 +116,15 @@ class PlannedScene:
         return f"scene {self.scene_id!r} (scenes[{self.index}])"
 
 
-def scene_error(label: str, where: str, exc: ReelgenError) -> InvalidRequest:
-    """A request error re-told for the project file: which scene, and the field under it."""
+def scene_error(label: str, where: str, exc: ReelgenError, shared: bool = False) -> InvalidRequest:
+    """A request error re-told for the project file: which scene, and the field under it.
+
+    ``shared``: the scene takes the project's ``reference_images``, so a problem with one is that field's,
+    at the top of the file; said as the scene's, it sent the person to a scene that names none.
+    """
+    if shared and exc.param and exc.param.startswith("reference_images"):
+        field, _, said = exc.message.partition(": ")
+        return InvalidRequest(f"{field} (the project's, given to {label}): {said}", param=exc.param)
     param = f"{where}.{exc.param}" if exc.param else where
     if exc.param == "num_frames":
         param = f"{where}.duration"
@@ -291,9 +298,10 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         steps = project.defaults.enhance if scene.enhance is None else scene.enhance
         enhance = resolve_chain(steps, first.width, first.height, total, first.fps)
     except InvalidRequest as exc:
-        raise exc if exc.message.startswith(label) else scene_error(label, where, exc) from None
+        shared = scene.reference_images is None
+        raise exc if exc.message.startswith(label) else scene_error(label, where, exc, shared) from None
     except ReelgenError as exc:
-        raise scene_error(label, where, exc) from None
+        raise scene_error(label, where, exc, scene.reference_images is None) from None
     plan = ScenePlan(
         scene_id=str(scene.id),
         index=index,
