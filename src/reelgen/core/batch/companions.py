@@ -40,7 +40,9 @@ def finished(planned: PlannedItem) -> dict[str, Any] | None:
     # said "4 of 4 done": making the item again puts back every file the batch promises.
     if not (video.with_suffix(".json").is_file() and planned.motion_path.is_file()):
         return None
-    return meta
+    # Where the video is now: a batch folder moved (or copied) since was summarised with the paths it
+    # was made at, where nothing may be any more.
+    return {**meta, "video_path": str(video)}
 
 
 def _rate(fps: Any) -> float:
