@@ -5,7 +5,7 @@ import { parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el, seconds } from "./util.js";
-import { clearErrorsOnEdit, formError, labelled, loadInto, showApiError } from "./viewkit.js";
+import { clearErrorsOnEdit, forgetJobs, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
 /**
  * The most a manifest file loaded into the box may be: tens of thousands of items, while a text box
@@ -71,7 +71,7 @@ function summaryOf(batch) {
     batch.summary_file ? el("p", { class: "small muted" }, `Summary written to ${batch.summary_file}`) : null)];
 }
 
-export function mountBatches(section) {
+export function mountBatches(section, ctx) {
   const pick = el("input", { type: "file", accept: ".json,application/json" });
   const manifest = el("textarea", { class: "code-input", rows: 8, spellcheck: "false",
     placeholder: '{"defaults": {"model": "ken-burns", "motion": {"preset": "zoom-in"}},\n "items": [{"output": "harbour", "images": ["harbour.jpg"]}]}' });
@@ -105,6 +105,7 @@ export function mountBatches(section) {
       return [b.model, `${n} ${n === 1 ? "item" : "items"}`, `into ${b.output_folder}`].filter(Boolean).join(" · ");
     },
     extra: summaryOf,
+    onDeleted: forgetJobs(ctx),
   });
 
   // The name the last file chosen filled in: a second file took the first one's name, as if typed.

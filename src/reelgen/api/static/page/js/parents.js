@@ -27,9 +27,10 @@ export function countsText(c, item = "item") {
  * Mounts the list in `host`. `path` is the API's (batches, shootouts) and `noun` its event's name;
  * `said` is how the page names one and many of them and their items ({one: "shoot-out", many:
  * "shoot-outs", item: "trial"}); `title(obj)` names a card; `meta(obj)` is its one-line description;
- * `extra(obj)` returns the nodes shown below the counts.
+ * `extra(obj)` returns the nodes shown below the counts; `onDeleted(jobIds)` is told the item jobs that
+ * went with a deleted one.
  */
-export function parentList({ host, path, noun, said, title, meta, extra }) {
+export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {} }) {
   const cards = new Map();
   const Items = `${said.item.charAt(0).toUpperCase()}${said.item.slice(1)}s`;
   const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
@@ -165,6 +166,8 @@ export function parentList({ host, path, noun, said, title, meta, extra }) {
     try {
       await request(`v1/${path}/${card.obj.id}`, { method: "DELETE" });
       announce(`Deleted: ${title(card.obj)}`);
+      // Its item jobs went with it: their queue cards stood on as "Done", with a Download that failed.
+      onDeleted([...card.items.values()].map((i) => i.job_id).filter(Boolean));
       drop(card.obj.id);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) drop(card.obj.id);

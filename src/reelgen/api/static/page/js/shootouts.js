@@ -6,7 +6,7 @@ import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
 import { announce, el } from "./util.js";
-import { clearErrorsOnEdit, download, fileUrl, formError, labelled, showApiError } from "./viewkit.js";
+import { clearErrorsOnEdit, download, fileUrl, forgetJobs, formError, labelled, showApiError } from "./viewkit.js";
 import { errorText } from "./words.js";
 
 /** A trial's status in results.json ("done" or "failed"), as the list says it. */
@@ -108,6 +108,7 @@ export function mountShootouts(section, ctx) {
     title: (s) => `${s.models.join(" vs ")} on ${s.prompts.length} ${s.prompts.length === 1 ? "prompt" : "prompts"}`,
     meta: (s) => `${s.request_counts.total} ${s.request_counts.total === 1 ? "trial" : "trials"} · into ${s.output_folder}`,
     extra: resultOf,
+    onDeleted: forgetJobs(ctx),
   });
 
   /** The prompts file's content: the lines as plain prompts, or the JSON as it is; the settings fields on top. */

@@ -111,3 +111,11 @@ export const STATUS_LABEL = {
   queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled",
 };
 export const ACTIVE = new Set(["queued", "in_progress"]);
+
+/** What a parent list does with the item jobs deleted with a batch or shoot-out: they leave the queue and gallery. */
+export function forgetJobs(ctx) {
+  return (ids) => {
+    for (const id of ids) ctx.queue.forget(id);
+    if (ids.length) ctx.gallery.forget();
+  };
+}
