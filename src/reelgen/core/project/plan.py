@@ -9,6 +9,7 @@ nothing else, so a clip is re-rendered exactly when its picture would change.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,19 +117,38 @@ class PlannedScene:
         return f"scene {self.scene_id!r} (scenes[{self.index}])"
 
 
-def scene_error(label: str, where: str, exc: ReelgenError, shared: bool = False) -> InvalidRequest:
+def scene_error(
+    label: str, where: str, exc: ReelgenError, taken: dict[str, str] | None = None
+) -> InvalidRequest:
     """A request error re-told for the project file: which scene, and the field under it.
 
-    ``shared``: the scene takes the project's ``reference_images``, so a problem with one is that field's,
-    at the top of the file; said as the scene's, it sent the person to a scene that names none.
+    ``taken``: the request fields the scene takes from elsewhere in the file (``width`` from
+    ``defaults.width``, ``reference_images`` from the project's), so a problem with one names that
+    field; said as the scene's ("scenes[0].width"), it sent the person to a scene that sets none.
     """
-    if shared and exc.param and exc.param.startswith("reference_images"):
-        field, _, said = exc.message.partition(": ")
-        return InvalidRequest(f"{field} (the project's, given to {label}): {said}", param=exc.param)
+    root = re.match(r"[a-z_0-9]*", exc.param or "")
+    field = (taken or {}).get(root[0]) if root else None
+    if field is not None and exc.param:
+        said = exc.message.removeprefix(f"{exc.param}: ")
+        field += exc.param[len(root[0]) :] if root else ""
+        return InvalidRequest(f"{field} (given to {label}): {said}", param=field)
     param = f"{where}.{exc.param}" if exc.param else where
     if exc.param == "num_frames":
         param = f"{where}.duration"
     return InvalidRequest(f"{label}: {exc.message}", param=param)
+
+
+def taken_fields(project: Project, scene: Scene) -> dict[str, str]:
+    """The request fields ``scene`` takes from ``defaults`` or the project, by the file's name for them."""
+    taken = {"width": "defaults.width", "height": "defaults.height"}  # a scene sets neither itself
+    taken |= {name: f"defaults.{name}" for name in _DEFAULTED if getattr(scene, name) is None}
+    if scene.reference_images is None and project.reference_images:
+        taken["reference_images"] = "reference_images"
+    return taken
+
+
+#: The scene's own fields that, left out, are its defaults' (``steps: 0`` is refused by the file's rules).
+_DEFAULTED = ("steps", "guidance", "negative_prompt", "enhance")
 
 
 def scene_seed(project: Project, scene: Scene) -> int:
@@ -298,10 +318,10 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         steps = project.defaults.enhance if scene.enhance is None else scene.enhance
         enhance = resolve_chain(steps, first.width, first.height, total, first.fps)
     except InvalidRequest as exc:
-        shared = scene.reference_images is None
-        raise exc if exc.message.startswith(label) else scene_error(label, where, exc, shared) from None
+        taken = taken_fields(project, scene)
+        raise exc if exc.message.startswith(label) else scene_error(label, where, exc, taken) from None
     except ReelgenError as exc:
-        raise scene_error(label, where, exc, scene.reference_images is None) from None
+        raise scene_error(label, where, exc, taken_fields(project, scene)) from None
     plan = ScenePlan(
         scene_id=str(scene.id),
         index=index,
