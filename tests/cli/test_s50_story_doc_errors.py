@@ -32,6 +32,7 @@ EDITS = {
     "prompt is required": {17: ""},
     "unknown scene model": {16: "+    model: reelgen-mikro"},
     "unknown default model": {4: "  model: reelgen-mikro"},
+    "default size the model refuses": {5: "+  width: 100"},
     "unknown field": {18: "    duraton: 2.0"},
     "transition too long": {14: "    transition: {type: fade, duration: 3.0}"},
     "transition type": {14: "    transition: {type: disolve, duration: 0.5}"},
