@@ -141,6 +141,17 @@ def _too_long(param: str, seconds: float | None, limit_s: float) -> ApiError:
     )
 
 
+def _whole_video(path: Path) -> None:
+    """A 400 for a video cut short, which the worker refuses: it was queued, then failed. Its packets
+    are read, not decoded."""
+    from reelgen.core.media import video_timing
+
+    try:
+        video_timing(path, "video", "the file", whole=True)
+    except InvalidRequest as exc:
+        raise ApiError(400, exc.message, param="video") from None
+
+
 def find_face(path: Path, face_index: int | None, where: str, param: str = "image") -> int:
     """The face the worker will animate exists in the photo at ``path``; returns how many faces it shows.
 
@@ -229,7 +240,9 @@ async def save_uploads(
             probe_video, uploads.video, settings.max_video_seconds, settings.max_video_side, "video"
         )
         suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
-        fields["source_video"] = str(await keep("video", uploads.video, suffix))
+        path = await keep("video", uploads.video, suffix)
+        await anyio.to_thread.run_sync(functools.partial(_whole_video, path), limiter=limiter)
+        fields["source_video"] = str(path)
         return fields
     image, where = uploads.image, "the image"
     if image is None:
