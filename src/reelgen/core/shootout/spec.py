@@ -113,6 +113,22 @@ def _numbered(entry: Any, index: int) -> Any:
     return entry
 
 
+def _check_placed_ids(entries: list[Any]) -> None:
+    """Refuse an id a prompt takes by its place (p2) that another prompt names as its own: said as
+    "prompt ids must differ; repeated: p2", of a file that wrote p2 once."""
+    named = {
+        e["id"]: j for j, e in enumerate(entries) if isinstance(e, dict) and isinstance(e.get("id"), str)
+    }
+    for i, entry in enumerate(entries):
+        placed = f"p{i + 1}"
+        if (isinstance(entry, str) or (isinstance(entry, dict) and "id" not in entry)) and placed in named:
+            j = named[placed]
+            raise ValueError(
+                f"prompts[{i}] takes the id {placed} by its place (it names none), and prompts[{j}] names "
+                f"{placed} as its own; give prompts[{i}] an id, or prompts[{j}] another"
+            )
+
+
 #: The most prompts one shoot-out compares.
 MAX_PROMPTS = 1_000
 
@@ -136,6 +152,7 @@ class PromptsFile(NumberFields):
     @classmethod
     def _plain_prompts(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("prompts"), list):
+            _check_placed_ids(data["prompts"])
             prompts = [_numbered(p, i) for i, p in enumerate(data["prompts"])]
             data = {**data, "prompts": prompts}
         return data
