@@ -6,6 +6,7 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -145,6 +146,10 @@ class BatchDefaults(Settings):
     _currency = field_validator("currency")(check_currency)
 
 
+#: What only defaults set: they apply to the whole batch.
+BATCH_ONLY = ("output_dir", "viability_threshold", "price_per_gpu_hour", "currency")
+
+
 class BatchItem(Settings):
     """One clip to make. ``output`` names it (and its companion files) in the output folder."""
 
@@ -155,6 +160,26 @@ class BatchItem(Settings):
         default_factory=list, max_length=MAX_IMAGES, description="keyframe image(s): first, or first and last"
     )
     seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_batch_settings(cls, data: Any) -> Any:
+        # "output_dir is not a known field; did you mean output?" sent the person to rename it.
+        for name in BATCH_ONLY:
+            if isinstance(data, dict) and name in data:
+                raise ValueError(
+                    f"{name} is a setting of the whole batch, not of one item; move it to defaults"
+                )
+        return data
+
+    @field_validator("images", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        if isinstance(value, str):  # pydantic said "Input should be a valid list" of "images": "a.png"
+            raise ValueError(
+                f"give a list of one or two images, e.g. {json.dumps([value], ensure_ascii=False)}"
+            )
+        return value
 
     @field_validator("output", mode="before")
     @classmethod
@@ -309,29 +334,6 @@ def check_keyframes_kept(manifest: Manifest, base: Path, out: Path) -> None:
                     f"{out}; move or rename the keyframe, rename the item, or set another output_dir",
                     param=f"items[{i}].images[{j}]",
                 )
-
-
-def check_server_outputs(manifest: Manifest, source: str | None = None) -> None:
-    """Refuse, before a batch is sent to a server, items named in another container than MP4 (a GIF,
-    a WebM ...): a server's item jobs make MP4s, so each would fail there once sent (in this process
-    it is made as named).
-
-    ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
-    """
-    others = [(i, item) for i, item in enumerate(manifest.items) if item.suffix != ".mp4"]
-    if not others:
-        return
-    named = ", ".join(f"items[{i}].output {item.output!r}" for i, item in others)
-    kinds = sorted({item.suffix for _, item in others})
-    stem = others[0][1].stem
-    one = len(others) == 1
-    raise InvalidRequest(  # every suffix named: "without .gif" of a .gif and a .webm item left the .webm
-        f"{source + ': ' if source else ''}{named}: a batch on a server makes MP4 files, not "
-        f"{' or '.join(kinds)}; name {'it' if one else 'them'} without {' or '.join(kinds)} (e.g. {stem} "
-        f"or {stem}.mp4), "
-        f"or run `reelgen batch` without --server to make {'it' if one else 'them'} as named",
-        param=f"items[{others[0][0]}].output",
-    )
 
 
 def manifest_schema() -> dict[str, Any]:
