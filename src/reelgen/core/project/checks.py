@@ -134,16 +134,23 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
     if settings.watermark is not None and not Path(settings.watermark.image).is_file():
         param = "export.watermark.image"
         raise InvalidRequest(f"{param}: {not_a_file(Path(settings.watermark.image))}", param=param)
-    fonts = [(f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)]
+    # (param, as said, path): a card's named like the file's other mistakes, scene then field.
+    fonts = [
+        (f"export.texts[{i}].font", f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)
+    ]
     fonts += [
-        (f"scenes[{i}].title_card.font", folder.path(s.title_card.font))
+        (
+            f"scenes[{i}].title_card.font",
+            f"scene {s.id!r} (scenes[{i}]): title_card.font",
+            folder.path(s.title_card.font),
+        )
         for i, s in enumerate(project.scenes)
         if s.title_card is not None and s.title_card.font
     ]
-    for param, font in fonts:
+    for param, said, font in fonts:
         if font and not Path(font).is_file():
             # A folder was "font file ... does not exist", though it is there.
-            raise InvalidRequest(f"{param}: {not_a_file(Path(font))}", param=param)
+            raise InvalidRequest(f"{said}: {not_a_file(Path(font))}", param=param)
     _check_glyphs(folder, project, settings)
 
 
