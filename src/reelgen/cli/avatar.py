@@ -86,7 +86,8 @@ def avatar(
         float | None,
         Opt(
             "--max-seconds",
-            help="Refuse voices longer than this (default: REELGEN_AVATAR_MAX_SECONDS, else 300 s).",
+            help="Refuse voices longer than this, at least 0.25 s (default: "
+            "REELGEN_AVATAR_MAX_SECONDS, else 300 s).",
         ),
     ] = None,
     fps: Annotated[float | None, Opt(help="Frames per second: 10 to 240 (default 25).")] = None,
@@ -134,6 +135,7 @@ def avatar(
 
     if max_seconds is not None and (not math.isfinite(max_seconds) or max_seconds <= 0):
         raise typer.BadParameter("--max-seconds must be a number of seconds above 0")  # NaN: no limit at all
+    _check_limit(max_seconds)
     _check_fps(fps)
     options: dict[str, Any] = {}
     if face_index is not None:
@@ -158,6 +160,18 @@ def avatar(
             _run(fields, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
+
+
+def _check_limit(seconds: float | None) -> None:
+    """A limit below the shortest voice an avatar takes lets no voice through: a 2 s voice was told
+    to be split, and text to be shortened, into pieces that would all be refused as too short."""
+    from reelgen.core.speech.audio import MIN_SECONDS
+
+    if seconds is not None and seconds < MIN_SECONDS:
+        raise typer.BadParameter(
+            f"--max-seconds {seconds:g} is below the shortest voice an avatar takes ({MIN_SECONDS:g} s, "
+            f"a syllable), so no voice could pass; give at least {MIN_SECONDS:g}"
+        )
 
 
 def _check_fps(fps: float | None) -> None:

@@ -36,6 +36,12 @@ def max_seconds() -> float:
         raise InvalidRequest(
             f"REELGEN_AVATAR_MAX_SECONDS must be a number of seconds above 0, not {raw}", param="speech_audio"
         )
+    if value < MIN_SECONDS:  # every voice refused, each told to be split into pieces refused as too short
+        raise InvalidRequest(
+            f"REELGEN_AVATAR_MAX_SECONDS={raw} is below the shortest voice an avatar takes ({MIN_SECONDS:g} s, "
+            f"a syllable), so no voice could pass; give at least {MIN_SECONDS:g}",
+            param="speech_audio",
+        )
     return value
 
 
