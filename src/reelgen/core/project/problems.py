@@ -82,8 +82,14 @@ def _choice_meant(given: Any, expected: str) -> str | None:
     """
     allowed = re.findall(r"'([^']*)'", expected)
     said = {choice.replace("_", "-"): choice for choice in allowed}
+    if isinstance(given, str) and _OTHER_WORDS.get(given.strip().lower()) in allowed:
+        return _OTHER_WORDS[given.strip().lower()]  # no typo of the choice, so no near spelling finds it
     meant = near_choice(given, list(said))
     return said[meant] if meant is not None else None
+
+
+#: Words for a choice that are not spelt like it: a text "in the middle" is ``position: center``.
+_OTHER_WORDS = {"middle": "center", "centered": "center", "crossfade": "dissolve", "none": "cut"}
 
 
 #: What a required field holds, by name (a scene's by its own), where "X is required" alone left it a guess.
