@@ -302,11 +302,13 @@ def status(
             typer.echo(json.dumps(row))
         return
     width = max(len(s.scene_id) for s in states)
+    # As wide as the longest model named: skyreels-v2-df-14b-720p pushed its row's windows out of line.
+    models = max(16, *(len(s.model or "-") for s in states))
     for s in states:
         windows = f"windows {s.windows_done}/{s.windows}" if s.windows > 1 else ""
         model = s.model or "-"
         typer.echo(
-            f"{s.scene_id:<{width}}  {s.status.value:<8}  {s.seconds:5.1f}s  {model:<16} {windows}".rstrip()
+            f"{s.scene_id:<{width}}  {s.status.value:<8}  {s.seconds:5.1f}s  {model:<{models}} {windows}".rstrip()
         )
 
 
