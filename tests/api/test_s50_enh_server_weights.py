@@ -16,12 +16,12 @@ from tests.cli.test_enhance_cli import _clip
         (
             {"interpolate": "2", "interpolator": "rife"},
             "interpolator",
-            "interpolator rife: this server has no RIFE weights; ask for interpolator flow, or auto",
+            "interpolator rife: this server has no RIFE weights; choose flow, or auto",
         ),
         (
             {"upscale": "4", "upscaler": "realesrgan-x4plus"},
             "upscaler",
-            "upscaler realesrgan-x4plus: this server has no realesrgan-x4plus model; ask for upscaler lanczos",
+            "upscaler realesrgan-x4plus: this server has no realesrgan-x4plus model; choose lanczos",
         ),
     ],
 )

@@ -114,7 +114,7 @@ def refuse_unpulled(steps: list[EnhanceStep]) -> None:
         if step.name == "rife" and RifeInterpolator.missing() is not None:
             raise ApiError(
                 400,
-                "interpolator rife: this server has no RIFE weights; ask for interpolator flow, or auto "
+                "interpolator rife: this server has no RIFE weights; choose flow, or auto "
                 "(the best this server has)",
                 param="interpolator",
             )
@@ -125,6 +125,6 @@ def refuse_unpulled(steps: list[EnhanceStep]) -> None:
                 raise ApiError(
                     400,
                     f"upscaler {step.options.get('model', 'esrgan')}: this server has no {model.name} "
-                    "model; ask for upscaler lanczos, or auto (the best this server has)",
+                    "model; choose lanczos, or auto (the best this server has)",
                     param="upscaler",
                 )
