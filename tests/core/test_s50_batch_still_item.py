@@ -44,3 +44,14 @@ def test_a_text_item_under_the_defaults_motion_is_told_how_to_keep_still(tmp_pat
     (words,) = plan_batch(Manifest.model_validate(manifest), tmp_path)
     assert words.error is not None
     assert 'give the item "motion": null for a still camera' in words.error["message"]
+
+
+def test_two_images_under_a_camera_path_are_told_both_ways_out(tmp_path: Path) -> None:
+    noise = np.random.default_rng(0).integers(0, 256, (360, 640, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(tmp_path / "a.png")
+    manifest = {**MANIFEST, "items": [{"output": "pair", "images": ["a.png", "a.png"]}]}
+    (pair,) = plan_batch(Manifest.model_validate(manifest), tmp_path)
+    assert pair.error is not None
+    assert pair.error["message"].endswith(
+        'this item gives 2: give it one (or "motion": null to start and end on its two images)'
+    )

@@ -209,8 +209,10 @@ def _path(
     motion: Motion, images: tuple[str, ...], size: tuple[int, int], frames: int, fps: float, where: str
 ) -> CameraPath:
     if len(images) != 1:
+        # "this item gives 2" left the way out unsaid: a path, or the person's own first and last frame.
+        two = ' (or "motion": null to start and end on its two images)' if len(images) == 2 else ""
         raise InvalidRequest(
-            f"a camera path moves over one keyframe image; this item gives {len(images)}",
+            f"a camera path moves over one keyframe image; this item gives {len(images)}: give it one{two}",
             param=f"{where}.images",
         )
     picture = load_image(images[0], f"{where}.images[0]")
