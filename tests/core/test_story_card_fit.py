@@ -18,7 +18,7 @@ def test_a_card_too_long_for_a_small_film_names_its_scene(tmp_path: Path) -> Non
     with pytest.raises(InvalidRequest) as err:
         export_project(ProjectFolder.find(tmp_path), overrides={"width": 2}, given_as="--")
     assert err.value.message == (
-        "scene 'intro' (scenes[0]): title_card.text: the text (10 letters) does not fit in a 2x2 frame even at "
+        "scene 'intro' (scenes[0]): title_card.text: the text (5 letters) does not fit in a 2x2 frame even at "
         "the smallest size drawn; shorten the text, or export a larger film (a greater width and height)"
     )
     assert err.value.param == "scenes[0].title_card.text"

@@ -167,13 +167,32 @@ def _anchor_xy(
 _SHRINK = 0.85
 
 
+def _letters(words: str) -> str:
+    """``words``' length as "N letters", counted as written (an é made of two code points is one)."""
+    count = len(unicodedata.normalize("NFC", words))
+    return f"{count} letter{'s' * (count != 1)}"
+
+
 def _too_long(param: str, width: int, height: int, words: str) -> InvalidRequest:
     """A text that fills more than the frame even in the smallest letters drawn."""
     return InvalidRequest(
-        f"{param}: the text ({len(words)} letter{'s' * (len(words) != 1)}) does not fit in a "
-        f"{width}x{height} frame even at the "
+        f"{param}: the text ({_letters(words)}) does not fit in a {width}x{height} frame even at the "
         "smallest size drawn; shorten the text, or export a larger film (a greater width and height)",
         param=param,
+    )
+
+
+def _card_too_long(card: TitleCard, size: tuple[int, int], title_fits: bool, param: str) -> InvalidRequest:
+    """A title card that fills more than the frame even in the smallest letters drawn, blamed on the
+    field that does not fit: the title alone, else the subtitle under it."""
+    width, height = size
+    if not title_fits or not card.subtitle:
+        return _too_long(f"{param}.text", width, height, card.text)
+    return InvalidRequest(
+        f"{param}.subtitle: the subtitle ({_letters(card.subtitle)}) does not fit under the text "
+        f"({_letters(card.text)}) in a {width}x{height} frame even at the smallest size drawn; "
+        "shorten the subtitle or the text, or export a larger film (a greater width and height)",
+        param=f"{param}.subtitle",
     )
 
 
@@ -206,7 +225,8 @@ def title_card(card: TitleCard, width: int, height: int, param: str) -> Image.Im
         if total <= height * 0.9 and max(b[2] - b[0] for b in sizes) <= width:
             break
         if round(height * 0.12 * scale) <= _SMALLEST:
-            raise _too_long(f"{param}.text", width, height, card.text + card.subtitle)
+            title_fits = sizes[0][3] - sizes[0][1] <= height * 0.9 and sizes[0][2] - sizes[0][0] <= width
+            raise _card_too_long(card, (width, height), title_fits, param)
         scale *= _SHRINK
     y = (height - total) // 2
     for (text, face), box in zip(blocks, sizes, strict=True):
