@@ -88,6 +88,16 @@ def plan_shootout(
     if repeated:
         # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
         raise InvalidRequest(f"models are named once each; repeated: {', '.join(repeated)}", param="models")
+    for preset in presets:
+        if not {Task.T2V, Task.I2V, Task.KEYFRAMES} & preset.tasks:
+            # A talking-avatar model failed every row as "needs a start image and this prompt has none",
+            # of prompts that had one: it needs a voice, which no shoot-out gives.
+            made = ", ".join(sorted(t.value for t in preset.tasks))
+            raise InvalidRequest(
+                f"{preset.name} makes {made} videos only, and a shoot-out runs each model on text prompts "
+                "(and start images); leave it out (`reelgen models` lists each model's tasks)",
+                param="models",
+            )
     if images and len(images) > len(prompts.prompts):
         # Taken one per prompt in turn, the extra images would be left out without a word.
         raise InvalidRequest(
