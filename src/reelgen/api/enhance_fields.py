@@ -13,7 +13,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from reelgen.api.errors import ApiError
-from reelgen.core.spec.request import EnhanceStep
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest
 
 #: Core request fields that ask for enhancement, offered on every body that can enhance.
 ENHANCE_FIELDS = ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
@@ -71,6 +71,25 @@ def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
     The same reading ``reelgen.core.spec.resolve`` gives a request's fields;
     none at all is a 400, since enhancing with nothing to do makes no video.
     """
+    steps = field_steps(fields)
+    if not steps:
+        raise ApiError(
+            400,
+            "nothing to do: give interpolate (2, 4 ...), target_fps or upscale (2, 4 ...)",
+            param="interpolate",
+        )
+    refuse_unpulled(steps)
+    return steps
+
+
+def request_steps(request: GenerationRequest) -> list[EnhanceStep]:
+    """The steps a create or remix request asks for: its fields' (methods chosen), then ``enhance``."""
+    fields = request.model_dump(include=set(ENHANCE_FIELDS), exclude_none=True)
+    return [*field_steps(fields), *request.enhance]
+
+
+def field_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
+    """The steps ``fields`` ask for, interpolation first, methods chosen; none may be asked for."""
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
     check_names(fields)
@@ -90,13 +109,6 @@ def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
         raise ApiError(
             400, "upscaler: picks how frames are enlarged; give a factor (upscale) too", param="upscaler"
         )
-    if not steps:
-        raise ApiError(
-            400,
-            "nothing to do: give interpolate (2, 4 ...), target_fps or upscale (2, 4 ...)",
-            param="interpolate",
-        )
-    refuse_unpulled(steps)
     return steps
 
 

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from reelgen.api import convert, sse, wire, wire_request
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
+from reelgen.api.enhance_fields import refuse_unpulled, request_steps
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
@@ -116,7 +117,10 @@ async def _submit(
             existing = service.replay(key, body_fingerprint)
             if existing is not None:
                 return existing, True
-        resolved: ResolvedRequest = resolve(make())
+        generation = make()
+        # Said here in the body's words: the core's name the server's paths and `reelgen pull`.
+        refuse_unpulled(request_steps(generation))
+        resolved: ResolvedRequest = resolve(generation)
         require_weights(resolved, settings_of(request).jobs.ray_address)  # else it fails in the worker
         return service.submit_or_replay(
             resolved,
