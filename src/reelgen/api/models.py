@@ -16,6 +16,7 @@ from reelgen.core import weights
 from reelgen.core.errors import ModelNotAvailable
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
+from reelgen.core.spec.numbers import validate_options
 from reelgen.core.spec.request import ResolvedRequest, Task
 from reelgen.core.spec.rules import SizeRules
 
@@ -91,6 +92,11 @@ class ModelCard(ModelObject):
     weights: Weights
     vram: Vram
     choices: Choices
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The model's own options: what a request that sets none is made with (the family's "
+        "defaults with this model's); a video's parameters.options differs where its request set others",
+    )
 
 
 def weights_of(spec: FamilySpec, preset: Preset) -> Weights:
@@ -262,6 +268,7 @@ def card(spec: FamilySpec, preset: Preset) -> ModelCard:
         weights=weights_of(spec, preset),
         vram=vram_of(spec, preset),
         choices=choices_of(spec, preset),
+        options=validate_options(spec.options, preset.options).model_dump(mode="json"),
     )
 
 

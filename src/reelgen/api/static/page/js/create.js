@@ -348,7 +348,7 @@ export function mountCreate(section, ctx) {
     if (!prefill(video)) return;
     ctx.showView("create");
     const p = video.parameters || {};
-    sayNotCarried(f.carried, p);
+    sayNotCarried(f.carried, p, ctx.models.find((m) => m.id === video.model)?.options);
     const again = p.input_reference ? "start image" : p.source_video ? "source video" : null;
     // Images cannot be sent back to the page: each field that had one says to choose it again.
     for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);

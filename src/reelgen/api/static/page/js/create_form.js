@@ -99,11 +99,13 @@ export function buildForm({ onDefaults }) {
 }
 
 /**
- * Says in `node` which of a video's `parameters` this form has no field for (a model's options, sound
- * turned off), so they are not sent again; hides it when there are none.
+ * Says in `node` which of a video's `parameters` this form has no field for (options set apart from
+ * the model's own `preset`, sound turned off), so they are not sent again; hides it when there are none.
  */
-export function sayNotCarried(node, parameters) {
-  const left = Object.entries(parameters.options || {}).filter(([, v]) => v !== null && v !== undefined)
+export function sayNotCarried(node, parameters, preset = {}) {
+  // A video's options hold every one the model has: those equal to its own come back with any new video.
+  const left = Object.entries(parameters.options || {})
+    .filter(([k, v]) => v !== null && v !== undefined && JSON.stringify(v) !== JSON.stringify(preset[k]))
     .map(([k, v]) => `options.${k} ${JSON.stringify(v)}`);
   if (parameters.audio === false) left.push("audio false (no sound)");
   node.textContent = `Not carried over (this form has no field for them): ${left.join(", ")}. `
