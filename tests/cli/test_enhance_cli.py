@@ -161,7 +161,7 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
         (["--upscale", "-2"], "--upscale: Input should be greater than 1"),
         (["--target-fps", "60/0"], "--target-fps '60/0' is not a rate; give e.g. 60, 59.94"),
         (["--target-fps", "inf"], "--target-fps 'inf' is not a rate"),
-        (["--target-fps", "0"], "--target-fps '0' is not a rate"),
+        (["--target-fps", "0"], "--target-fps 0: a frame rate must be above 0"),
         (["--target-fps", "12"], "--target-fps 12 must be above the clip's 23.976 fps"),
         (["--interpolate", "2", "--target-fps", "60"], "--interpolate and --target-fps: give one of them"),
         (["--upscale", "1.5", "--upscaler", "esrgan"], "--upscale 1.5: learned upscalers take whole factors"),

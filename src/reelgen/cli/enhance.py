@@ -211,9 +211,16 @@ def _rate(text: str) -> Fraction:
     try:
         return parse_rate(text)
     except ValueError:
+        pass
+    try:
+        number: Fraction | None = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        number = None
+    if number is not None and number <= 0:  # a number, not a rate: "'0' is not a rate" read as a typo
         raise typer.BadParameter(
-            f"--target-fps {text!r} is not a rate; give e.g. 60, 59.94 or 60000/1001"
-        ) from None
+            f"--target-fps {text}: a frame rate must be above 0; give e.g. 60, 59.94 or 60000/1001"
+        )
+    raise typer.BadParameter(f"--target-fps {text!r} is not a rate; give e.g. 60, 59.94 or 60000/1001")
 
 
 def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[EnhanceStep]:
