@@ -26,7 +26,8 @@ def test_a_webm_name_for_an_mp4_export_names_the_container_and_the_valid_extensi
         export_payload(folder, {"output": "x.webm"})
     message = caught.value.message
     assert caught.value.param == "export_settings.output"
-    assert "x.webm does not end in .mp4, the container asked for (export.container)" in message
+    assert "x.webm does not end in .mp4, the container a film gets when none is set" in message
+    assert "ask for webm with export_settings.container or container: webm under export:" in message
     assert "name it x.mp4" in message
     assert ".mp4, .mov, .mkv or .webm" in message
 

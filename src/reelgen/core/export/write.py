@@ -22,7 +22,6 @@ from reelgen.core.export.lut import check_lut
 from reelgen.core.export.music import check_soundtrack
 from reelgen.core.export.music import not_a_file as not_a_file  # read from here by the project layer
 from reelgen.core.export.settings import (
-    FILM_SUFFIXES,
     IN_FILE,
     MAX_FPS,
     Container,
@@ -30,6 +29,7 @@ from reelgen.core.export.settings import (
     SettingNames,
     Soundtrack,
 )
+from reelgen.core.export.suffix import wrong_suffix
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, check_texts, clip_info, layout
 from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
@@ -173,12 +173,8 @@ def check_output(
     elif output.suffix.lower() != f".{settings.container.value}":
         # "film.v2" or "take 1.0" is a name with a dot, not a file type: "name it film.mp4" lost part of it.
         stem = output.stem if _a_file_type(output) else output.name
-        raise InvalidRequest(
-            f"{names('output')}: {output.name} does not end in .{settings.container.value}, "
-            f"the container asked for ({names('container')}); name it {stem}.{settings.container.value} "
-            f"(films are {FILM_SUFFIXES}{'' if on_server else _GIF_TOO})",
-            param=names("output"),
-        )
+        said = wrong_suffix(output, stem, settings, names, gif_too="" if on_server else _GIF_TOO)
+        raise InvalidRequest(said, param=names("output"))
     check_record_free(output, names("output"))  # its name and its record's fit a folder, and no JSON is lost
 
 
