@@ -34,7 +34,10 @@ def enhance(
     ],
     output: Annotated[
         Path | None,
-        output_option("Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) (default: IN-enhanced.mp4)."),
+        output_option(
+            "Output .mp4/.mov/.mkv/.webm, or .gif (looping, no sound) "
+            "(default: IN-enhanced.mp4, or IN-enhanced-2.mp4 ... if taken)."
+        ),
     ] = None,
     interpolate: Annotated[
         int | None, Opt(help="Multiply the frame rate: 2 to 16 (n frames become (n-1)*N+1).")
@@ -94,7 +97,7 @@ def enhance(
         raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
     if link_loop(source):
         raise fail(InvalidRequest(f"input: {source} {LOOP}; give a video file", param="input"))
-    out = output or source.with_name(f"{source.stem}-enhanced.mp4")
+    out = output or _free_name(source)
     if interpolator != "auto" and interpolate is None and target_fps is None:
         raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")
     if interpolate is not None and target_fps is not None:
@@ -202,6 +205,20 @@ def _remote(
     except ClientError as exc:
         raise _exit(exc, flags) from None
     return final
+
+
+def _free_name(source: Path) -> Path:
+    """IN-enhanced.mp4 beside IN (IN-enhanced-2.mp4 ... if taken, by the video or its record), as
+    ``reelgen replay`` names its own: a name reelgen picks never replaces a file nobody named."""
+    for n in range(1, 1000):
+        name = f"{source.stem}-enhanced{'' if n == 1 else f'-{n}'}"
+        if not any(source.with_name(name + suffix).exists() for suffix in (".mp4", ".json")):
+            return source.with_name(name + ".mp4")
+    raise fail(
+        InvalidRequest(
+            f"{source.parent} already holds {source.stem}-enhanced up to -999; give -o", param="output"
+        )
+    )
 
 
 def _rate(text: str) -> Fraction:
