@@ -249,6 +249,10 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
     hint = "" if default in (None, "", PydanticUndefined) else f" (default {shown_default})"
     if default is None and field in _UNSET_MEANS:  # REELGEN_GPUS=-1 said no default at all
         hint = f" (default: unset, {_UNSET_MEANS[field]})"
+        if first.get("input") == "" and info is not None:  # a unit file's REELGEN_GPUS= meant unset
+            takes = range_for_error(info.annotation, info.metadata, first)
+            text = f"is empty, which is not unset; give {takes}, or remove the variable"
+            hint = f" for {_UNSET_MEANS[field]}"
     return f"{where}{shown}: {text}{hint}"
 
 
