@@ -236,20 +236,26 @@ class ParentRoutes:
             status: Annotated[Status | None, Query()] = None,
         ) -> Any:
             service = service_of(request)
+            said = _SAID.get(noun, noun)
             if after is not None:
-                try:
-                    service.get(after, kind=kind)
-                except JobNotFound:
-                    refuse_other_kinds(service, after, {kind}, _SAID.get(noun, noun), self.path)
-                    # It said only "no batch '...' to continue from", echoing an id of any length.
-                    raise ApiError(
-                        400,
-                        f"after: no {noun} {shown(after)} to continue from; list again without after, "
-                        f"or from a {noun} that still exists",
-                        param="after",
-                        code="invalid_value",
-                    ) from None
-            page = service.list(after=after, limit=limit, order=order, status=status, kind=kind)
+                refuse_other_kinds(service, after, {kind}, said, self.path)
+            try:
+                # A batch deleted since its page was listed still marks its place (the store keeps
+                # it a day), as a deleted video does in GET /v1/videos: the "list, delete each, ask
+                # for the next page" cleanup loop was told "no batch ... to continue from".
+                page = service.list(after=after, limit=limit, order=order, status=status, kind=kind)
+            except JobNotFound:
+                if after is None:
+                    raise
+                refuse_other_kinds(service, after, {kind}, said, self.path)  # deleted meanwhile
+                # It said only "no batch '...' to continue from", echoing an id of any length.
+                raise ApiError(
+                    400,
+                    f"after: no {noun} {shown(after)} to continue from; list again without after, "
+                    f"or from a {noun} that still exists",
+                    param="after",
+                    code="invalid_value",
+                ) from None
             data = [self.present(request, job, service.children(job.id)) for job in page.items]
             return listing(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
