@@ -25,8 +25,6 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import ValidationError
-
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.api.security import probe_image
@@ -35,7 +33,7 @@ from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder
 from reelgen.core.project.model import Project
-from reelgen.core.project.problems import problem
+from reelgen.core.project.problems import validated
 from reelgen.core.textfile import parse_yaml
 from reelgen.jobs.kinds.export import named_files
 
@@ -53,13 +51,7 @@ class ProjectNotFound(ReelgenError):
 
 def read_project(text: str, name: str = "the project file") -> Project:
     """The project file's text (YAML, or JSON, which is YAML too) validated; errors name scene and field."""
-    data = parse_yaml(text, name, param="project")
-    if not isinstance(data, dict):
-        raise InvalidRequest("the project file must be a mapping (title:, scenes: ...)", param="project")
-    try:
-        return Project.model_validate(data)
-    except ValidationError as exc:
-        raise problem(exc, data) from None
+    return validated(parse_yaml(text, name, param="project"), name)  # the CLI's rule, no CLI hint
 
 
 def inside(path: str, param: str) -> str:

@@ -26,7 +26,7 @@ from reelgen.core.atomic import check_writable, home_path, name_problem, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.model import Project
-from reelgen.core.project.problems import problem
+from reelgen.core.project.problems import validated
 from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
@@ -100,18 +100,7 @@ class ProjectFolder:
         """project.yaml read and validated; a problem names the scene and field at fault."""
         self._check_one_storyboard()
         data = read_yaml(self.file, self.file.name, param="project")
-        if data is None:  # empty, or comments only: "must be a mapping" named no mistake the person could see
-            raise InvalidRequest(
-                f"{self.file.name} is empty; give it a title: and its scenes: (each a prompt or a title_card, and a duration), "
-                "as `reelgen project new NAME` writes them",
-                param="project",
-            )
-        if not isinstance(data, dict):
-            raise InvalidRequest(f"{self.file.name} must be a mapping (title:, scenes: ...)", param="project")
-        try:
-            project = Project.model_validate(data)
-        except ValidationError as exc:
-            raise problem(exc, data) from None
+        project = validated(data, self.file.name, ", as `reelgen project new NAME` writes them")
         output = project.export.output
         # A folder in the name would put the film outside exports/ (``..``, an absolute path) or make folders there.
         if output is not None and (output in (".", "..") or "/" in output or "\\" in output):

@@ -19,6 +19,24 @@ from reelgen.core.errors import (
 from reelgen.core.project.model import Defaults, Project
 
 
+def validated(data: Any, name: str, start_hint: str = "") -> Project:
+    """A project file's parsed ``data`` as a ``Project``, one rule for the CLI and a server: nothing at
+    all (empty, or comments only) is said to be empty, not "must be a mapping", which named no mistake
+    the person could see; ``start_hint`` follows that (a command that writes a file: none over HTTP)."""
+    if data is None:
+        raise InvalidRequest(
+            f"{name} is empty; give it a title: and its scenes: (each a prompt or a title_card, "
+            f"and a duration){start_hint}",
+            param="project",
+        )
+    if not isinstance(data, dict):
+        raise InvalidRequest(f"{name} must be a mapping (title:, scenes: ...)", param="project")
+    try:
+        return Project.model_validate(data)
+    except ValidationError as exc:
+        raise problem(exc, data) from None
+
+
 def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     """The first problem of a project file as an ``InvalidRequest`` naming the scene and the field."""
     errors = exc.errors()
