@@ -28,7 +28,9 @@ def posted(
     client = make_client()
     statuses: list[int] = []
 
-    def run_on_server(server: str, key: Any, path: str, body: dict[str, Any], noun: str, quiet: bool) -> Any:
+    def run_on_server(
+        server: str, key: Any, path: str, body: dict[str, Any], noun: str, quiet: bool, *_: Any
+    ) -> Any:
         resp = client.post(f"/v1/{path}", json=body)
         statuses.append(resp.status_code)
         if resp.status_code >= 400:  # as the client's own check says it

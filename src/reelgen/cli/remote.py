@@ -97,17 +97,24 @@ def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any
 
 
 def run_on_server(
-    server: str, api_key: str | None, path: str, body: dict[str, Any], noun: str, quiet: bool
+    server: str,
+    api_key: str | None,
+    path: str,
+    body: dict[str, Any],
+    noun: str,
+    quiet: bool,
+    reword: Callable[[str], str] = str,
 ) -> dict[str, Any]:
     """POST ``/v1/{path}``, follow its events with a progress view until it ends; the final object.
 
     Ctrl-C stops following; the job keeps running on the server (how to cancel it is printed).
+    ``reword``: an item's error as the command says it (a field named as its option).
     """
     created = _as_server_error(answer_json, call(server, api_key, "POST", f"/v1/{path}", json=body))
     console.print(f"{noun} {created['id']} on {server}", highlight=False)
     cancel = _cancel_command(created["urls"]["cancel"], api_key)
     try:
-        return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet)
+        return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet, reword)
     except KeyboardInterrupt:
         console.print(
             f"[yellow]stopped following; the {noun} keeps running on the server. Cancel it with:[/] "
@@ -131,10 +138,17 @@ def _cancel_command(url: str, api_key: str | None) -> str:
 
 
 def follow(
-    server: str, api_key: str | None, own: str, obj: dict[str, Any], noun: str, quiet: bool
+    server: str,
+    api_key: str | None,
+    own: str,
+    obj: dict[str, Any],
+    noun: str,
+    quiet: bool,
+    reword: Callable[[str], str] = str,
 ) -> dict[str, Any]:
     """Read the events of the parent at ``own`` (its path): a bar over its items, a line as each ends;
-    returns the final object."""
+    returns the final object. Items that failed or were skipped while the server planned them have no
+    job, so no event: their lines come with the final object, the first the server tells of them."""
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -144,6 +158,7 @@ def follow(
         disable=quiet,
     )
     said: set[str] = set()
+    keys: set[str] = set()  # the items that have a job (and so their own lines)
     lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
@@ -161,13 +176,15 @@ def follow(
                         raise ServerError(str(exc), exc.status, bad_input=False)
                     for _, name, data in sse_events(resp.iter_lines()):
                         if name == "item":
-                            _item(data, said)
+                            keys.add(str(data["key"]))
+                            _item(data, said, reword)
                         elif name in (noun, *TERMINAL):
                             counts = data["request_counts"]
                             ended = counts["completed"] + counts["failed"] + counts["cancelled"]
                             done = counts["total"] if name == "completed" else ended
                             bar.update(task, completed=done, description=f"{noun} {data['status']}")
                         if name in TERMINAL:
+                            _unplanned(data, keys, reword)
                             return data
             except httpx.TransportError as exc:
                 lost = exc
@@ -179,7 +196,7 @@ def follow(
     )
 
 
-def _item(data: dict[str, Any], said: set[str]) -> None:
+def _item(data: dict[str, Any], said: set[str], reword: Callable[[str], str] = str) -> None:
     """One line when an item's job ends."""
     if data["status"] not in TERMINAL or data["job_id"] in said:
         return
@@ -189,8 +206,35 @@ def _item(data: dict[str, Any], said: set[str]) -> None:
         return
     error = data.get("error") or {}
     # Escaped: a manifest's key or a message quoting a prompt may hold "[/]", which Rich read as markup.
-    key, message = shown(data["key"]), shown(error.get("message", ""))
+    key, message = shown(data["key"]), shown(reword(error.get("message", "")))
     console.print(f"[yellow]{key}: {data['status']}[/] {message}", highlight=False)
+
+
+def _unplanned(done: dict[str, Any], keys: set[str], reword: Callable[[str], str]) -> None:
+    """A line for each item of the ended ``done`` that got no job: failed or skipped as the server
+    planned it (a batch's summary, a shoot-out's trials). They were named only in the summary, grouped
+    by cause; a cause said already is said as "the same way as" its first item, as in process."""
+    from reelgen.core.batch.summary import cause
+
+    summary = done.get("summary") or {}
+    ended = [
+        (p["output"], status, p.get("reason") or status)
+        for status in ("failed", "skipped")
+        for p in summary.get(status) or []
+    ]
+    ended += [
+        (t["key"], "failed", (t.get("error") or {}).get("message") or "failed")
+        for t in done.get("trials") or []
+        if t.get("error")
+    ]
+    first: dict[tuple[str, str], str] = {}
+    for key, status, reason in ended:
+        if str(key) in keys:
+            continue
+        same = (status, cause(reason))
+        why = f"the same way as {first[same]}" if same in first else reword(reason)
+        first.setdefault(same, str(key))
+        console.print(f"[yellow]{shown(str(key))}: {status}[/] {shown(why)}", highlight=False)
 
 
 def download(server: str, api_key: str | None, url: str, target: Path) -> Path:

@@ -216,7 +216,7 @@ def _ranked(row: dict[str, Any]) -> str:
 def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bool) -> None:
     """The shoot-out as a job on ``server``, followed to the end; the report fetched unless it is here."""
     try:
-        done = run_on_server(server, api_key, "shootouts", body, "shootout", quiet)
+        done = run_on_server(server, api_key, "shootouts", body, "shootout", quiet, _flagged)
         if done["status"] != "completed":
             error = done.get("error") or {}
             console.print(  # escaped: a message naming "x[/].png" was read as markup, an internal error
