@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,7 @@ from reelgen.cli.output import (
 from reelgen.cli.project_server import export_remote, film_line, render_remote, status_remote
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
+from reelgen.core.progress import ProgressEvent
 
 project_app = typer.Typer(
     help="Storyboards: scenes in a YAML file, each rendered once, exported as often as you like.",
@@ -90,6 +93,18 @@ def new(
     typer.echo(str(folder.root))
 
 
+def _warnings_only(on_event: Callable[[ProgressEvent], None]) -> Callable[[ProgressEvent], None]:
+    """``on_event`` passed a report's line only when it is a warning: with -q, "scene 'a': rendering",
+    its windows and the memory plan were printed though -q promised no progress."""
+
+    def on(event: ProgressEvent) -> None:
+        if event.message and not event.message.startswith("warning:"):
+            event = dataclasses.replace(event, message="")
+        on_event(event)
+
+    return on
+
+
 @project_app.command("render")
 def render(
     project: ProjectArg = Path("."),
@@ -101,7 +116,9 @@ def render(
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")
     ] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[
+        bool, Opt("--quiet", "-q", help="No progress bar or step lines; warnings still print.")
+    ] = False,
     server: ServerOpt = None,
     export: Annotated[
         bool, Opt("--export", help="With --server: export the film too, in the same job.")
@@ -140,7 +157,7 @@ def render(
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
-            progress.on_event = on_event
+            progress.on_event = _warnings_only(on_event) if quiet else on_event
             result = render_project(
                 folder,
                 scenes=scene,
