@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from reelgen.core.ahead import ahead
+from reelgen.core.cut_short import refuse_cut_short
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video, to_fraction
 
@@ -218,17 +219,15 @@ def video_timing(
             nominal = _bounded(Fraction(stream.guessed_rate or average))
             base = stream.time_base
             stamps: list[int | None] = []
-            count, end = 0, -1  # packets, and where the last one ends in the file
+            count = 0  # packets, those an edit list leaves out included (as the header lists them)
             for packet in container.demux(stream):
                 if packet.size:  # not the empty one that ends the stream
                     count += 1
-                    pos = packet.pos
-                    end = pos + packet.size if pos is not None and pos >= 0 else -1
                     if not packet.is_discard:
                         stamps.append(packet.pts)
             measured = stream.average_rate is None
             if whole:
-                _check_whole(path, shown, param, int(stream.frames or 0), count, end)
+                refuse_cut_short(path, shown, param, int(stream.frames or 0), count)
     except av.error.FFmpegError as exc:
         raise unreadable_video(param, shown, path, exc) from None
     if base is None or len(stamps) < 2 or None in stamps:
@@ -252,19 +251,6 @@ def unreadable_video(param: str, shown: str, path: str | Path, exc: Exception) -
     reason = "the file is empty" if empty else getattr(exc, "strerror", None) or str(exc)
     taken = "give a video file: MP4, MOV, MKV, WebM or an animated GIF"
     return InvalidRequest(f"{param}: {shown} is not a readable video ({reason}); {taken}", param=param)
-
-
-def _check_whole(path: str | Path, shown: str, param: str, listed: int, count: int, end: int) -> None:
-    """Refuse a file cut short: its header lists more frames than it has packets, and the last packet
-    runs to the end of the file (so the data ran out, rather than an edit list leaving frames out).
-    A download stopped part-way was taken as a shorter clip, its last frame half-decoded."""
-    if not listed or count >= listed or end < 0 or end < os.path.getsize(path):
-        return
-    raise InvalidRequest(
-        f"{param}: {shown} is cut short: its header lists {listed} frames, but the file stops in frame "
-        f"{count} (a copy or download that stopped part-way?); give the whole file",
-        param=param,
-    )
 
 
 def decode_frames(

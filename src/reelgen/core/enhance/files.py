@@ -15,6 +15,7 @@ import numpy as np
 
 from reelgen import __version__
 from reelgen.core.atomic import check_writable, missing_folders, new_file_beside, remove_empty, write_failed
+from reelgen.core.cut_short import stops_short
 from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
@@ -103,7 +104,7 @@ def enhance_file(
         if gif:  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
             record["output"]["frames"] = shown(got.frames, got.fps)
         listed = _header_frames(source)
-        stopped = listed > timing.source_frames and _stops_short(source, listed)
+        stopped = listed > timing.source_frames and stops_short(source, listed)
         if run.read < shape.frames or stopped:
             # A file cut short (a copy that stopped, a damaged card) still opens and lists every frame;
             # what decodes is enhanced, and the person is told it was not the whole clip. One cut
@@ -161,29 +162,6 @@ def _header_frames(source: Path) -> int:
             return int(container.streams.video[0].frames or 0)
     except (av.error.FFmpegError, IndexError):
         return 0
-
-
-def _stops_short(source: Path, listed: int) -> bool:
-    """Whether the file holds fewer video packets than the ``listed`` frames and its data stops inside
-    a packet: the last one read, of any stream, runs to the file's end.
-
-    Packets an edit list leaves out of the picture are counted (the timing skips them), so a trimmed
-    phone clip is no file cut short. The last stream's packets are counted too: a copy that stopped
-    in the sound, after the last whole frame, was enhanced without a word. Read, not decoded.
-    """
-    import av
-
-    end, frames = -1, 0
-    try:
-        with av.open(str(source)) as container:
-            video = container.streams.video[0]
-            for packet in container.demux():
-                if packet.size and packet.pos is not None and packet.pos >= 0:
-                    end = max(end, packet.pos + packet.size)
-                frames += bool(packet.size) and packet.stream.index == video.index
-    except av.error.FFmpegError:  # it read once already: a stop here is the file's end
-        return True
-    return frames < listed and end >= source.stat().st_size
 
 
 def _upright(shape: Shape, rotation: int) -> Shape:
