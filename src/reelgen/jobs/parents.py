@@ -174,11 +174,19 @@ class ParentDriver:
 
     def _cancelled(self, parent: Job) -> Job:
         self._cancel_children(parent)
+        message = self._kept(parent) or "cancelled by request, with its children"
         with contextlib.suppress(StaleToken, JobNotFound):
-            return self.store.finish_cancelled(
-                parent.id, parent.token, "cancelled by request, with its children", self._metrics(parent)
-            )
+            return self.store.finish_cancelled(parent.id, parent.token, message, self._metrics(parent))
         return self.store.get(parent.id)
+
+    def _kept(self, parent: Job) -> str | None:
+        """The kind's word on what the cancelled ``parent`` kept (a shoot-out's finished clips), if any."""
+        try:
+            kind: ParentKind[Any] = kinds.parent(parent.kind)
+            return kind.cancelled(parent, kind.parse(parent.payload), self.store.children(parent.id))
+        except Exception:  # what it kept is a courtesy: a failure here must not leave the parent running
+            log.exception("%s: %s.cancelled failed", parent.id, parent.kind)
+            return None
 
     def _cancel_children(self, parent: Job) -> None:
         for child in self.store.children(parent.id):

@@ -161,6 +161,13 @@ class ParentKind(Kind[P]):
         Called from another thread; a kind whose ``advance`` is quick has nothing to stop.
         """
 
+    def cancelled(self, parent: Job, payload: P, children: Sequence[Job]) -> str | None:
+        """Keep what the ended ``children`` made, once the parent is cancelled; returns its message.
+
+        Called once, after its unfinished children were cancelled; None keeps the usual message.
+        """
+        return None
+
 
 def settle(children: Sequence[Job], expected: int) -> Step:
     """The usual end of a fan-out of ``expected`` children: wait for all, then complete or fail.

@@ -5,7 +5,8 @@ trials of a shoot-out share a GPU and each model's timings are its own; the
 service's placement keeps a model loaded across its prompts. Each finished
 clip (and its record) is copied to ``clips/<trial key>.mp4`` in the report
 folder, the layout of an in-process run, and the report is drawn there, where
-the API runs, once every trial has ended.
+the API runs, once every trial has ended. A cancelled shoot-out writes no
+report but keeps its finished trials' clips there, as Ctrl-C does in process.
 """
 
 from __future__ import annotations
@@ -102,6 +103,53 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
             }
         )
 
+    def cancelled(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> str | None:
+        """The finished trials' clips copied to ``clips/`` (an in-process run's Ctrl-C keeps them too),
+        and a message saying how many trials ended and which finished; no report is written."""
+        trials = self.trials(payload)
+        by_key = {str(c.child_key): c for c in children}
+        ended = [t for t in trials if t.key in by_key and by_key[t.key].status in _ENDED]
+        folder = Path(payload.output_folder)
+        kept: list[str] = []
+        lost: list[str] = []
+        for trial in ended:
+            child = by_key[trial.key]
+            if child.status is not JobStatus.COMPLETED:
+                continue
+            try:
+                _placed(trial, child, folder)
+                kept.append(trial.key)
+            except ReelgenError as exc:
+                lost.append(f"{trial.key}'s clip could not be copied out: {exc.message}")
+        said = f"cancelled by request after {len(ended)} of {len(trials)} trial(s), with its children"
+        said += ": no report was written"
+        if kept:
+            said += f"; the clips made so far are in {folder / CLIPS} (finished: {_listed(kept)})"
+        return "; ".join([said, *lost])
+
+
+#: A trial's child that ran to an end, not cancelled with its shoot-out.
+_ENDED = (JobStatus.COMPLETED, JobStatus.FAILED)
+#: Finished trials a cancel's message names before "and N more".
+_NAMED = 10
+
+
+def _listed(keys: list[str]) -> str:
+    """``a, b, c`` or ``a, ... j and 4 more``: a shoot-out has up to 32 models on many prompts."""
+    more = f" and {len(keys) - _NAMED} more" if len(keys) > _NAMED else ""
+    return ", ".join(keys[:_NAMED]) + more
+
+
+def _placed(trial: Trial, child: Job, folder: Path) -> tuple[dict[str, Any], Path]:
+    """The completed child's clip and record copied to ``clips/<key>.mp4``; ``ReelgenError`` if they cannot be."""
+    assert trial.request is not None  # a trial with a child was planned
+    record = with_inputs(
+        child_record(child), "request", trial.request.model_dump(mode="json"), trial.request.input_files()
+    )
+    clip = folder / CLIPS / f"{trial.key}.mp4"
+    place(child, clip, record)
+    return record, clip
+
 
 def _result(trial: Trial, child: Job | None, folder: Path, price: float) -> TrialResult:
     """The trial's numbers from its child's record, its clip copied to ``clips/<key>.mp4``."""
@@ -110,12 +158,8 @@ def _result(trial: Trial, child: Job | None, folder: Path, price: float) -> Tria
     if child.status is not JobStatus.COMPLETED:
         error = child.error or {"code": child.status.value, "message": child.status.value}
         return failed_result(trial, {**error, "message": f"{error['message']} (job {child.id})"})
-    record = with_inputs(
-        child_record(child), "request", trial.request.model_dump(mode="json"), trial.request.input_files()
-    )
-    clip = folder / CLIPS / f"{trial.key}.mp4"
     try:
-        place(child, clip, record)
+        record, clip = _placed(trial, child, folder)
     except ReelgenError as exc:
         return failed_result(trial, {"message": exc.message, "code": exc.code, "param": exc.param})
     return trial_result(trial, record, str(clip), price)
