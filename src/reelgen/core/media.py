@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from reelgen.core.ahead import ahead
-from reelgen.core.cut_short import refuse_cut_short
+from reelgen.core.cut_short import frames_after, refuse_cut_short
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio, Video, to_fraction
 
@@ -273,13 +273,25 @@ def decode_frames(
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
             frame_threads(stream)
-            converted = ahead(lambda f: (f.pts, convert(f)), container.decode(stream), rgb_workers())
+            frames = _every_frame(path, container.decode(stream), timing.source_frames)
+            converted = ahead(lambda f: (f.pts, convert(f)), frames, rgb_workers())
             if timing.variable:
                 yield from _held(converted, timing, Fraction(stream.time_base or 1))
             else:
                 yield from (frame for _, frame in converted)
     except av.error.FFmpegError as exc:
         raise unreadable_video(param, shown, path, exc) from None
+
+
+def _every_frame(path: str | Path, frames: Iterator[Any], expected: int) -> Iterator[Any]:
+    """``frames`` (decoded on frame threads), then any a file cut inside a frame still holds: the
+    threads lost those in flight with its broken last packet (``frames_after``)."""
+    delivered = 0
+    for frame in frames:
+        delivered += 1
+        yield frame
+    if delivered < expected:
+        yield from frames_after(path, delivered)
 
 
 def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction) -> Iterator[T]:
