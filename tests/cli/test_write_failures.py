@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 from reelgen.cli import app
 from reelgen.core import encode
 from reelgen.core.encode import read_metadata
+from reelgen.core.errors import Cancelled
+from reelgen.core.progress import CancelToken
 
 runner = CliRunner()
 TINY = ["-m", "ltx-tiny", "--steps", "2", "--frames", "9", "-q"]
@@ -122,7 +124,7 @@ def test_ctrl_c_while_the_mp4_is_written_keeps_nothing_it_said_it_would_not(
     result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
     assert result.exit_code == 130, result.output
     assert "cancelling at the next step" in result.stderr
-    assert lines(result.stderr)[-1] == "error: run cancelled with Ctrl-C by request; no file was written"
+    assert lines(result.stderr)[-1] == "error: run cancelled with Ctrl-C; no file was written"
     assert result.stdout == ""
     as_it_was(earlier)
 
@@ -160,6 +162,10 @@ def reelgen_child(*args: str, size: int) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         preexec_fn=limited_to(size),
+        # Python writes a module's bytecode with one write() and renames it into place: under the limit
+        # that write stops short without an error, leaving a cut .pyc that broke every later import of
+        # that module (a source edited since the last run is compiled anew by this child).
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
 
 
@@ -241,7 +247,7 @@ def test_ctrl_c_at_the_last_frame_of_a_project_export_keeps_the_last_film(
     monkeypatch.setattr("reelgen.cli.project.progress_bar", interrupting(output.progress_bar, "export", 20))
     result = runner.invoke(app, ["project", "export", str(exported[0])])
     assert result.exit_code == 130, result.output
-    assert errors(result.stderr)[-1] == "error: run cancelled with Ctrl-C by request; no file was written"
+    assert errors(result.stderr)[-1] == "error: run cancelled with Ctrl-C; no file was written"
     film_as_it_was(exported)
 
 
@@ -283,3 +289,17 @@ def test_a_disk_that_fills_as_a_shootout_report_is_written_is_one_line_and_the_c
     assert not isinstance(result.exception, OSError)
     assert (out / "clips" / "ltx-tiny--p1.mp4").is_file()
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_cancel_says_its_cause_once() -> None:
+    """A Ctrl-C's reason was followed by 'by request' ("cancelled with Ctrl-C by request")."""
+    for reason, said in (
+        ("cancelled", "run cancelled by request; no file was written"),
+        ("cancelled with Ctrl-C", "run cancelled with Ctrl-C; no file was written"),
+        ("stopped by SIGTERM", "run stopped by SIGTERM; no file was written"),
+    ):
+        token = CancelToken()
+        token.cancel(reason)
+        with pytest.raises(Cancelled) as caught:
+            token.check()
+        assert str(caught.value) == said

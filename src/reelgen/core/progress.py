@@ -51,7 +51,10 @@ class CancelToken:
     def check(self) -> None:
         """Raise Cancelled if the run should stop; called between steps."""
         if self._event.is_set():
-            raise Cancelled(f"run {self.reason} by request; no file was written")
+            # A reason that names its cause ("cancelled with Ctrl-C", "stopped by SIGTERM") is said as it is:
+            # "cancelled with Ctrl-C by request" said it twice.
+            said = "cancelled by request" if self.reason == "cancelled" else self.reason
+            raise Cancelled(f"run {said}; no file was written")
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
