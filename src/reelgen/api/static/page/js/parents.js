@@ -196,7 +196,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
       older.hidden = !page.has_more;
       status.textContent = summary();
     } catch (err) {
-      status.textContent = `Could not load the list: ${err.message}`;
+      status.textContent = `Could not load the list: ${err.message.replace(/\.$/, "")}.`;
     } finally {
       list.setAttribute("aria-busy", "false");
     }

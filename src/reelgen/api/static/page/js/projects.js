@@ -70,7 +70,7 @@ export function mountProjects(section) {
       status.textContent = count();
       if (!data.length) newOne.open = true;
     } catch (err) {
-      status.textContent = `Could not load the projects: ${err.message}`;
+      status.textContent = `Could not load the projects: ${err.message.replace(/\.$/, "")}.`;
     } finally {
       list.setAttribute("aria-busy", "false");
     }

@@ -1,0 +1,84 @@
+"""The Batches and Shoot-outs views: a card where every item failed or was skipped wore a green
+"Done"; deleting one with finished items asked nothing, unlike a finished video or a project; a list
+that could not load said so without the gallery's closing period; an empty prompts list was refused
+as "Prompts: prompts: ..."."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Locator, expect
+
+from tests.web.conftest import Served, Tab
+
+COUNTS = {"total": 2, "queued": 0, "in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0}
+
+
+def _batch(id_: str, name: str, done: int) -> dict[str, Any]:
+    failed = [
+        {"output": f"shot-{n}", "reason": "out of memory", "code": "internal_error"} for n in range(2 - done)
+    ]
+    return {
+        "id": id_,
+        "object": "batch",
+        "status": "completed",
+        "name": name,
+        "model": "ken-burns",
+        "progress": 100,
+        "created_at": 1_700_000_000,
+        "input_folder": "/shots",
+        "output_folder": "/shots/outputs",
+        "request_counts": {**COUNTS, "completed": done, "failed": 2 - done},
+        "summary": {
+            "total": 2,
+            "done": done,
+            "reused": 0,
+            "failed": failed,
+            "skipped": [],
+            "time_s": 1.0,
+            "render_hours": 0.0,
+        },
+        "summary_file": None,
+        "error": None,
+    }
+
+
+def _shootout(id_: str, done: int) -> dict[str, Any]:
+    trials = [{"key": f"reelgen-micro--p{n}", "status": "done" if n <= done else "failed"} for n in (1, 2)]
+    return {
+        "id": id_,
+        "object": "shootout",
+        "status": "completed",
+        "models": ["reelgen-micro"],
+        "prompts": ["p1", "p2"],
+        "progress": 100,
+        "created_at": 1_700_000_000,
+        "output_folder": "/shots/compare",
+        "request_counts": {**COUNTS, "completed": done, "failed": 2 - done},
+        "ranking": [{"model": "reelgen-micro", "score": 50.0 if done else 0.0, "done": done, "trials": 2}],
+        "trials": trials,
+    }
+
+
+def _colour(locator: Locator) -> str:
+    return str(locator.evaluate("node => getComputedStyle(node).color"))
+
+
+def _badge(view: Locator, id_: str) -> Locator:
+    return view.locator(f'.parent[data-id="{id_}"] .card-head .status')
+
+
+def test_a_list_that_cannot_load_says_so_in_a_sentence(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    refused = {
+        "error": {"message": "the database is locked", "type": "server_error", "code": "internal_error"}
+    }
+    t = tab()
+    for path in ("**/v1/batches?limit=20", "**/v1/projects?limit=100"):
+        t.context.route(path, lambda route: route.fulfill(status=503, json=refused))
+    page = t.open(f"{quiet_server.url}/#batches")
+    expect(page.locator("#batches-status")).to_have_text("Could not load the list: the database is locked.")
+    page.locator("#tab-projects").click()
+    expect(page.locator("#projects-status")).to_have_text(
+        "Could not load the projects: the database is locked."
+    )
