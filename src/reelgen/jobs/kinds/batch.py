@@ -31,6 +31,7 @@ from reelgen.core.progress import CancelToken, Progress
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.kinds.kenburns import NAME as KEN_BURNS_KIND
+from reelgen.jobs.kinds.kenburns import KenBurnsKind
 from reelgen.jobs.records import Facts, Job, JobStatus
 
 NAME = "batch"
@@ -216,5 +217,22 @@ def _outcome(planned: PlannedItem, child: Job | None) -> ItemOutcome:
         reason = f"{why or 'its files could not be copied out'} (job {child.id})"
         return failed.model_copy(update={"reason": reason, "code": "output_unavailable"})
     error = child.error or {"code": child.status.value, "message": child.status.value}
-    reason = error["message"] or error["code"]
-    return failed.model_copy(update={"reason": f"{reason} (job {child.id})", "code": error["code"]})
+    reason, param = _item_words(planned, error["message"] or error["code"])
+    return failed.model_copy(
+        update={"reason": f"{reason} (job {child.id})", "code": error["code"], "param": param}
+    )
+
+
+def _item_words(planned: PlannedItem, reason: str) -> tuple[str, str | None]:
+    """A Ken Burns child's "image: the image file is black ..." said of the manifest's field and file,
+    ``items[N].images[0]: /path is black ...``, as ``run_item`` says it in process: a job's error keeps
+    no param, and its request's ``image`` is a field no manifest has."""
+    if planned.ken_burns is None or not reason.startswith("image: "):
+        return reason, None
+    param = f"items[{planned.index}].images[0]"
+    said = reason.removeprefix("image: ")
+    # The worker said its scratch copy as these words; the manifest's own file is what the person gave.
+    words = KenBurnsKind().input_named("image")
+    if said.startswith(words):
+        said = planned.ken_burns.image + said.removeprefix(words)
+    return f"{param}: {said}", param
