@@ -82,3 +82,18 @@ def test_a_list_that_cannot_load_says_so_in_a_sentence(quiet_server: Served, tab
     expect(page.locator("#projects-status")).to_have_text(
         "Could not load the projects: the database is locked."
     )
+
+
+def test_an_empty_prompts_list_names_the_box_once(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    form = page.locator("#shootout-form")
+    form.get_by_label("reelgen-micro", exact=True).check()
+    form.get_by_label("Report folder on the server").fill("/srv/compare")
+    form.get_by_label("Prompts", exact=True).fill('{"prompts": []}')
+    form.get_by_role("button", name="Start shoot-out").click()
+    # "Prompts: prompts: there are none ..." before.
+    expect(form.locator('.field[data-param="prompts"] .field-error')).to_have_text(
+        "Prompts: there are none; give at least one (a line of text, or id: and prompt:)"
+    )
+    assert t.errors == []

@@ -125,7 +125,9 @@ function inFormWords(message, wrapper, param) {
   const row = param && param !== name ? rowName(wrapper, param) : null;
   // A path inside the field with no row of its own ("manifest.items[0].output is required") keeps its
   // inner part: the field's name alone said the whole manifest was missing.
-  const inner = param && param !== name && param.startsWith(name) ? param.slice(name.length).replace(/^\./, "") : "";
+  let inner = param && param !== name && param.startsWith(name) ? param.slice(name.length).replace(/^\./, "") : "";
+  // A file's list of the field's own name ("prompts.prompts: there are none") said the name twice.
+  if (inner === name) inner = "";
   for (const said of [param, name]) {
     const label = row || (field && said === param && inner ? `${field}: ${inner}` : field);
     if (!label || !said) continue;
