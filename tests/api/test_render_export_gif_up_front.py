@@ -61,5 +61,5 @@ def test_a_film_name_of_another_container_is_refused_up_front_too(client: TestCl
     alone = client.post(f"/v1/projects/{project_id}/export", json={"export_settings": {"output": "x.webm"}})
     assert sent.json()["error"] == alone.json()["error"]
     assert sent.json()["error"]["message"].startswith(
-        "export_settings.output: x.webm does not end in .mp4, the container asked for (export.container)"
+        "export_settings.output: x.webm does not end in .mp4, the container a film gets when none is set"
     )

@@ -25,7 +25,7 @@ from reelgen.core.project.export import export_target
 def test_the_name_offered_keeps_a_dot_that_is_part_of_the_name(name: str, advice: str) -> None:
     with pytest.raises(InvalidRequest) as refused:
         check_output(Path(name), ExportSettings())
-    assert f"{name} does not end in .mp4, the container asked for (export.container); {advice} (" in (
+    assert f"{name} does not end in .mp4, the container a film gets when none is set; {advice}" in (
         refused.value.message
     )
 
