@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Dialog, Locator, Route, expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, listing
 
 COUNTS = {"total": 2, "queued": 0, "in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0}
 
@@ -67,6 +67,48 @@ def _colour(locator: Locator) -> str:
 
 def _badge(view: Locator, id_: str) -> Locator:
     return view.locator(f'.parent[data-id="{id_}"] .card-head .status')
+
+
+def test_deleting_a_shootout_with_finished_trials_asks_first(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    id_ = "video_5e1f0000000000000000000000000062"
+    deleted: list[str] = []
+
+    def delete(route: Route) -> None:
+        if route.request.method != "DELETE":
+            return route.fallback()
+        deleted.append(route.request.url)
+        route.fulfill(json={"id": id_, "object": "shootout.deleted", "deleted": True})
+
+    t = tab()
+    t.context.route(lambda url: url.endswith("/v1/shootouts?limit=20"), listing([_shootout(id_, 1)]))
+    t.context.route(f"**/v1/shootouts/{id_}/items", listing([]))
+    t.context.route(f"**/v1/shootouts/{id_}", delete)
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    card = page.locator(f'.parent[data-id="{id_}"]')
+    asked: list[str] = []
+
+    def answer(accept: bool) -> Callable[[Dialog], None]:
+        def respond(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return respond
+
+    page.once("dialog", answer(False))
+    card.get_by_role("button", name="Delete").click()
+    expect(card).to_be_visible()
+    assert asked == [
+        "Delete “\u2068reelgen-micro on 2 prompts\u2069” and the server's copies of its 1 finished trial? "
+        "What it wrote to /shots/compare stays. This cannot be undone."
+    ]
+    assert deleted == []
+    page.once("dialog", answer(True))
+    card.get_by_role("button", name="Delete").click()
+    expect(card).to_have_count(0)
+    assert len(deleted) == 1
+    assert t.errors == []
 
 
 def test_a_list_that_cannot_load_says_so_in_a_sentence(quiet_server: Served, tab: Callable[..., Tab]) -> None:

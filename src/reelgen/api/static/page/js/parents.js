@@ -3,7 +3,7 @@
 // its own parts (a batch's summary, a shoot-out's ranking and report) through `extra(obj)`.
 import { ApiError, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
-import { announce, el, when } from "./util.js";
+import { announce, el, quoted, when } from "./util.js";
 import { errorText } from "./words.js";
 import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
 
@@ -162,7 +162,20 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     } catch (err) { problem(card, err); }
   }
 
+  /**
+   * Whether the person wants `card`'s job deleted. Its finished items' videos go with it and cannot be
+   * had back, so that is asked first, as for a finished video; with none finished it goes at once.
+   */
+  function confirmRemove(card) {
+    const n = card.obj.request_counts.completed;
+    if (!n) return true;
+    const items = n === 1 ? said.item : `${said.item}s`;
+    const kept = card.obj.output_folder ? ` What it wrote to ${card.obj.output_folder} stays.` : "";
+    return confirm(`Delete ${quoted(title(card.obj))} and the server's copies of its ${n} finished ${items}?${kept} This cannot be undone.`);
+  }
+
   async function remove(card) {
+    if (!confirmRemove(card)) return;
     try {
       await request(`v1/${path}/${card.obj.id}`, { method: "DELETE" });
       announce(`Deleted: ${title(card.obj)}`);
