@@ -17,5 +17,6 @@ def test_a_model_that_makes_only_avatars_is_refused_naming_it() -> None:
         plan_shootout(["ltx-tiny", "musetalk-tiny"], prompts)
     assert caught.value.param == "models"
     assert caught.value.message.startswith(
-        "musetalk-tiny makes avatar videos only, and a shoot-out runs each model on text prompts"
+        "musetalk-tiny makes talking avatars from a face and a voice (`reelgen avatar`, POST /v1/avatars), "
+        "and a shoot-out runs each model on text prompts"
     )

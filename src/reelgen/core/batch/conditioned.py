@@ -16,6 +16,7 @@ from reelgen.core.motion.conditioning import (
     takes_camera_motion,
     write_crops,
 )
+from reelgen.core.motion.makes import makes_video, what_it_makes
 from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
 from reelgen.core.spec import registry
@@ -62,11 +63,11 @@ def conditioning_for(
 ) -> Conditioning:
     """How the item's images and motion reach ``model``."""
     spec, preset = registry.resolve(model)
-    if Task.AVATAR in preset.tasks and not {Task.T2V, Task.I2V, Task.KEYFRAMES} & preset.tasks:
+    if not makes_video(preset):
         # Given a keyframe it was said to "make video from text only", with every image model listed.
         raise InvalidRequest(
-            f"{preset.name} makes talking avatars from a face and a voice (`reelgen avatar`, POST "
-            "/v1/avatars), which a batch does not give; use a text- or image-to-video model, or ken-burns",
+            f"{what_it_makes(preset)}, which a batch does not give; use a text- or image-to-video model, "
+            "or ken-burns",
             param=f"{where}.model",
         )
     if motion is not None and takes_camera_motion(spec):

@@ -18,6 +18,7 @@ from reelgen.core.backends.animatediff.presets import CAMERA_MOTIONS, AnimateDif
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import load_image
 from reelgen.core.motion.kenburns import crop
+from reelgen.core.motion.makes import makes_video, what_it_makes
 from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion, MotionPreset, dominant_move
 from reelgen.core.spec import registry
@@ -123,16 +124,21 @@ def frames_for(
             f"{what} given as first and last frame",
             start_alone=crops,
         )
-    able = sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+    able = ", ".join(_image_models()) or "none installed"
     if not crops:  # two images and no path: "cannot follow a camera path" named a path nobody gave
         raise InvalidRequest(
-            f"{preset.name} makes video from text only and cannot start or end on an image; drop the images, "
-            f"or use one of {', '.join(able) or 'none installed'}",
+            f"{_cannot(preset, 'start or end on an image')}; {_drop(preset)}use one of {able}",
+            param="model",
+        )
+    if not makes_video(preset):  # "it takes no start frame or keyframes" left out what it does make
+        raise InvalidRequest(
+            f"{_cannot(preset, 'follow a camera path')}; use ken-burns, an AnimateDiff model, or one of "
+            f"{able}",
             param="model",
         )
     raise InvalidRequest(
         f"{preset.name} cannot follow a camera path: it takes no start frame or keyframes; use ken-burns, "
-        f"an AnimateDiff model, or one of {', '.join(able) or 'none installed'}",
+        f"an AnimateDiff model, or one of {able}",
         param="model",
     )
 
@@ -148,12 +154,27 @@ def start_for(preset: Preset, image: Path) -> Conditioning:
         return Conditioning(
             "keyframes", {"task": Task.KEYFRAMES, "keyframes": keys}, "image pinned at frame 0"
         )
-    able = sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+    able = ", ".join(_image_models()) or "none installed"
     raise InvalidRequest(
-        f"{preset.name} makes video from text only and cannot start from an image; drop the images, or use "
-        f"ken-burns or one of {', '.join(able) or 'none installed'}",
+        f"{_cannot(preset, 'start from an image')}; {_drop(preset)}use ken-burns or one of {able}",
         param="model",
     )
+
+
+def _image_models() -> list[str]:
+    """The models that start from an image or pin keyframes, by name."""
+    return sorted(n for n, (_, p) in registry.presets().items() if {Task.I2V, Task.KEYFRAMES} & p.tasks)
+
+
+def _cannot(preset: Preset, what: str) -> str:
+    """What ``preset`` makes, and that it cannot do ``what``."""
+    return f"{what_it_makes(preset)}{'' if makes_video(preset) else ','} and cannot {what}"
+
+
+def _drop(preset: Preset) -> str:
+    """ "drop the images, or " for a video model, which makes a clip without them; an avatar model makes
+    none without a face and a voice, so dropping them was no way out."""
+    return "drop the images, or " if makes_video(preset) else ""
 
 
 def resolve_conditioned(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.media import load_image
+from reelgen.core.motion.makes import makes_video, what_it_makes
 from reelgen.core.shootout.spec import PromptEntry, PromptsFile
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import Preset
@@ -89,13 +90,12 @@ def plan_shootout(
         # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
         raise InvalidRequest(f"models are named once each; repeated: {', '.join(repeated)}", param="models")
     for preset in presets:
-        if not {Task.T2V, Task.I2V, Task.KEYFRAMES} & preset.tasks:
+        if not makes_video(preset):
             # A talking-avatar model failed every row as "needs a start image and this prompt has none",
             # of prompts that had one: it needs a voice, which no shoot-out gives.
-            made = ", ".join(sorted(t.value for t in preset.tasks))
             raise InvalidRequest(
-                f"{preset.name} makes {made} videos only, and a shoot-out runs each model on text prompts "
-                "(and start images); leave it out (`reelgen models` lists each model's tasks)",
+                f"{what_it_makes(preset)}, and a shoot-out runs each model on text prompts (and start "
+                "images); leave it out (`reelgen models` lists each model's tasks)",
                 param="models",
             )
     if images and len(images) > len(prompts.prompts):
