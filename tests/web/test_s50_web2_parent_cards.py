@@ -69,6 +69,31 @@ def _badge(view: Locator, id_: str) -> Locator:
     return view.locator(f'.parent[data-id="{id_}"] .card-head .status')
 
 
+def test_a_batch_or_shootout_that_made_nothing_is_not_shown_done(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    none, some = "video_5e1f0000000000000000000000000060", "video_5e1f0000000000000000000000000061"
+    t = tab()
+    t.context.route(
+        lambda url: url.endswith("/v1/batches?limit=20"),
+        listing([_batch(none, "all failed", 0), _batch(some, "one made", 1)]),
+    )
+    t.context.route(
+        lambda url: url.endswith("/v1/shootouts?limit=20"), listing([_shootout(none, 0), _shootout(some, 1)])
+    )
+    t.context.route(lambda url: url.endswith("/items"), listing([]))
+    page = t.open(f"{quiet_server.url}/#batches")
+    for view in ("batches", "shootouts"):
+        page.locator(f"#tab-{view}").click()
+        view_node = page.locator(f"#view-{view}")
+        nothing, done = _badge(view_node, none), _badge(view_node, some)
+        expect(done).to_have_text("Done")
+        expect(nothing).to_have_text("Nothing made")
+        # Not the green of "Done": the colour of a failure.
+        assert _colour(nothing) != _colour(done)
+    assert t.errors == []
+
+
 def test_deleting_a_shootout_with_finished_trials_asks_first(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:

@@ -106,6 +106,8 @@ export function mountBatches(section, ctx) {
     },
     extra: summaryOf,
     onDeleted: forgetJobs(ctx),
+    // Items an earlier run made count as made; the summary knows them, the item jobs do not.
+    made: (b) => (b.summary ? b.summary.done : null),
   });
 
   // The name the last file chosen filled in: a second file took the first one's name, as if typed.

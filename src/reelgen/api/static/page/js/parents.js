@@ -28,9 +28,10 @@ export function countsText(c, item = "item") {
  * `said` is how the page names one and many of them and their items ({one: "shoot-out", many:
  * "shoot-outs", item: "trial"}); `title(obj)` names a card; `meta(obj)` is its one-line description;
  * `extra(obj)` returns the nodes shown below the counts; `onDeleted(jobIds)` is told the item jobs that
- * went with a deleted one.
+ * went with a deleted one; `made(obj)` is how many items an ended one made, where the view knows
+ * better than its item jobs (null where it does not).
  */
-export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {} }) {
+export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {}, made = () => null }) {
   const cards = new Map();
   const Items = `${said.item.charAt(0).toUpperCase()}${said.item.slice(1)}s`;
   const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
@@ -63,13 +64,28 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     return { node, parts, obj: null, items: new Map(), stream: null, shownExtra: null };
   }
 
+  /** How many items `obj` made: its item jobs that completed, those deleted since included (they may have). */
+  function madeOf(obj) {
+    const own = made(obj);
+    return own ?? obj.request_counts.completed + (obj.request_counts.deleted || 0);
+  }
+
+  /** "Done", unless every item failed or was skipped: then a green "Done" said it went well. */
+  function statusOf(obj) {
+    if (obj.status === "completed" && obj.request_counts.total > 0 && madeOf(obj) === 0) {
+      return { label: "Nothing made", style: "nothing" };
+    }
+    return { label: STATUS_LABEL[obj.status] || obj.status, style: obj.status };
+  }
+
   function draw(card, obj) {
-    const before = card.obj && card.obj.status;
+    const before = card.obj && statusOf(card.obj).label;
     card.obj = obj;
     const p = card.parts;
+    const shown = statusOf(obj);
     card.node.dataset.status = obj.status;
-    p.status.textContent = STATUS_LABEL[obj.status] || obj.status;
-    p.status.className = `status ${obj.status}`;
+    p.status.textContent = shown.label;
+    p.status.className = `status ${shown.style}`;
     p.when.textContent = when(obj.created_at);
     p.title.textContent = title(obj);
     p.meta.textContent = meta(obj);
@@ -83,7 +99,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     if (card.shownExtra !== stamp) { card.shownExtra = stamp; p.extra.replaceChildren(...extra(obj).filter(Boolean)); }
     actions(card);
     status.textContent = summary();
-    if (before && before !== obj.status) announce(`${title(obj)}: ${(STATUS_LABEL[obj.status] || obj.status).toLowerCase()}`);
+    if (before && before !== shown.label) announce(`${title(obj)}: ${shown.label.toLowerCase()}`);
   }
 
   function drawItem(card, item) {

@@ -109,6 +109,7 @@ export function mountShootouts(section, ctx) {
     meta: (s) => `${s.request_counts.total} ${s.request_counts.total === 1 ? "trial" : "trials"} · into ${s.output_folder}`,
     extra: resultOf,
     onDeleted: forgetJobs(ctx),
+    made: (s) => (s.trials && s.trials.length ? s.trials.filter((t) => t.status === "done").length : null),
   });
 
   /** The prompts file's content: the lines as plain prompts, or the JSON as it is; the settings fields on top. */
