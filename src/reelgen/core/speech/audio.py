@@ -63,13 +63,16 @@ def read_voice(
     """
     import av
 
-    from reelgen.core.speech.wav_cut import refuse_cut_short
+    from reelgen.core.speech.wav_cut import flac_promise, refuse_cut_short, refuse_flac_short
 
     source = Path(path)
-    if source.is_file():  # a WAV cut short was read for what it holds, without a word
+    promise = None  # a FLAC's exact length, checked against what decodes
+    if source.is_file():  # a WAV or FLAC cut short was read for what it holds, without a word
         with source.open("rb") as file:
             refuse_cut_short(file, source.stat().st_size, param, str(path))
+            promise = flac_promise(file)
     chunks: list[np.ndarray] = []
+    native = 0  # samples decoded, per channel, at the file's own rate
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
@@ -86,6 +89,7 @@ def read_voice(
             resampler = av.AudioResampler(format="fltp", layout="stereo" if two else "mono", rate=out_rate)
             decoded, most = 0, None if limit_s is None else (limit_s + 1) * out_rate
             for frame in container.decode(stream):
+                native += frame.samples
                 for piece in resampler.resample(frame):
                     chunks.append(piece.to_ndarray())
                     decoded += chunks[-1].shape[-1]
@@ -93,6 +97,7 @@ def read_voice(
                     raise too_long(param, None, limit_s or 0.0)
             chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        refuse_flac_short(promise, native, param, str(path))  # it stopped inside a frame
         # FFmpeg's reason in words, without its errno and the file name said already. An empty file
         # (an upload or copy that never started) was "Invalid data found", as if its content were bad.
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
@@ -101,6 +106,7 @@ def read_voice(
             f"{param}: {path} is not a readable audio file ({reason}); give a WAV, MP3, FLAC, OGG or M4A file",
             param=param,
         ) from None
+    refuse_flac_short(promise, native, param, str(path))
     samples = np.concatenate(chunks, axis=1).astype(np.float32) if chunks else np.zeros((1, 0), np.float32)
     if samples.size == 0:
         raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)

@@ -1,4 +1,4 @@
-"""Tells a WAV cut short (its header promises more sound than the file holds) from a whole one."""
+"""Tells a WAV or FLAC cut short (its header promises more sound than the file holds) from a whole one."""
 
 from __future__ import annotations
 
@@ -50,15 +50,52 @@ def cut_short(file: BinaryIO, size: int) -> tuple[float, float] | None:
     return None
 
 
+def flac_promise(file: BinaryIO) -> tuple[int, int] | None:
+    """The samples (per channel) and the sample rate a FLAC's STREAMINFO states, exactly.
+
+    None for another format, or a total left at 0 (unknown: a FLAC streamed by a writer that could not
+    go back). MP3 and M4A lengths are not read: an MP3's is an estimate, and the decoders' padding
+    and priming make a count of either no exact promise.
+    """
+    file.seek(0)
+    head = file.read(10)
+    if head[:3] == b"ID3" and len(head) == 10:  # an ID3v2 tag some taggers put before "fLaC"
+        size = sum((byte & 0x7F) << shift for byte, shift in zip(head[6:10], (21, 14, 7, 0), strict=True))
+        file.seek(10 + size + (10 if head[5] & 0x10 else 0))
+    else:
+        file.seek(0)
+    block = file.read(4 + 4 + 18)  # "fLaC", the STREAMINFO block's header and its first 18 bytes
+    if len(block) < 26 or block[:4] != b"fLaC" or block[4] & 0x7F != 0:
+        return None
+    bits = int.from_bytes(block[18:26], "big")  # rate 20 bits, channels 3, depth 5, samples 36
+    rate, total = bits >> 44, bits & ((1 << 36) - 1)
+    return (total, rate) if total and rate else None
+
+
+def said_cut_short(param: str, shown: str, promised: float, held: float) -> InvalidRequest:
+    """The refusal of a voice cut short: what its header says, what it holds, and what to give."""
+    return InvalidRequest(
+        f"{param}: {shown} is cut short: its header says {promised:.2f} s of sound, but the file holds "
+        f"{held:.2f} s ({promised - held:.2f} s missing: a copy or download that stopped part-way?); "
+        "give the whole file",
+        param=param,
+    )
+
+
 def refuse_cut_short(file: BinaryIO, size: int, param: str, shown: str) -> None:
     """Refuse a WAV cut short, naming it as ``shown`` and saying how much of it is missing."""
     found = cut_short(file, size)
     if found is None:
         return
     promised, held = found
-    raise InvalidRequest(
-        f"{param}: {shown} is cut short: its header says {promised:.2f} s of sound, but the file holds "
-        f"{held:.2f} s ({promised - held:.2f} s missing: a copy or download that stopped part-way?); "
-        "give the whole file",
-        param=param,
-    )
+    raise said_cut_short(param, shown, promised, held)
+
+
+def refuse_flac_short(promise: tuple[int, int] | None, held: int, param: str, shown: str) -> None:
+    """Refuse a FLAC whose decode gave ``held`` samples of the ``promise`` (``flac_promise``) and fewer:
+    FFmpeg reads such a file for what it holds, and one cut inside a frame was "not readable"."""
+    if promise is None:
+        return
+    total, rate = promise
+    if (total - held) / rate > _SLACK_S:
+        raise said_cut_short(param, shown, total / rate, held / rate)
