@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
 from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
@@ -177,40 +178,42 @@ def run_batch(
             "and end crops in a folder of that name; move or rename that file",
             param="output_dir",
         )
-    plan = plan_batch(manifest, base, output_dir, progress=progress)
-    # An earlier run's summary no longer describes the folder once this run makes or fails items;
-    # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
-    summary_file.unlink(missing_ok=True)
+    # Another run into this folder would make every item again and write over these files.
+    with folder_held(summary_file.parent, source):
+        plan = plan_batch(manifest, base, output_dir, progress=progress)
+        # An earlier run's summary no longer describes the folder once this run makes or fails items;
+        # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
+        summary_file.unlink(missing_ok=True)
 
-    # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
-    #    grouped by model so each model loads once; the summary keeps the manifest's order.
-    outcomes: dict[int, ItemOutcome] = {}
-    first_with: dict[tuple[str, str], str] = {}  # (status, cause) -> the first item that said it
-    for n, planned in enumerate(by_model(plan), start=1):
-        try:
-            progress.cancel.check()
-            outcome = run_item(
-                planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
-            )
-        except Cancelled:
-            raise stopped_batch(progress, outcomes, len(plan)) from None
-        outcomes[planned.index] = outcome
-        said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
-        if outcome.reason and said:  # a reason said once, however many items share it
-            same = (outcome.status, cause(outcome.reason))
-            said = f"the same way as {first_with[same]}" if same in first_with else said
-            first_with.setdefault(same, planned.output)
-        message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
-        progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
-        if on_item is not None:
-            on_item(outcome)
+        # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
+        #    grouped by model so each model loads once; the summary keeps the manifest's order.
+        outcomes: dict[int, ItemOutcome] = {}
+        first_with: dict[tuple[str, str], str] = {}  # (status, cause) -> the first item that said it
+        for n, planned in enumerate(by_model(plan), start=1):
+            try:
+                progress.cancel.check()
+                outcome = run_item(
+                    planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
+                )
+            except Cancelled:
+                raise stopped_batch(progress, outcomes, len(plan)) from None
+            outcomes[planned.index] = outcome
+            said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
+            if outcome.reason and said:  # a reason said once, however many items share it
+                same = (outcome.status, cause(outcome.reason))
+                said = f"the same way as {first_with[same]}" if same in first_with else said
+                first_with.setdefault(same, planned.output)
+            message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
+            progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
+            if on_item is not None:
+                on_item(outcome)
 
-    # 3. The summary, beside the outputs.
-    defaults = manifest.defaults
-    price = defaults.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
-    ordered = [outcomes[p.index] for p in plan]
-    summary = summarize(ordered, time.monotonic() - begun, price, defaults.currency)
-    folder = output_folder(manifest, base, output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(folder / SUMMARY_FILE, summary.model_dump(mode="json"))
-    return summary
+        # 3. The summary, beside the outputs.
+        defaults = manifest.defaults
+        price = defaults.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
+        ordered = [outcomes[p.index] for p in plan]
+        summary = summarize(ordered, time.monotonic() - begun, price, defaults.currency)
+        folder = output_folder(manifest, base, output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(folder / SUMMARY_FILE, summary.model_dump(mode="json"))
+        return summary
