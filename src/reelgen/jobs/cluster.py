@@ -299,7 +299,10 @@ class RayEngine(Engine):
                 worker_id = f"worker-{len(self.slots)}"
                 actor = remote.options(
                     num_gpus=gpu,
-                    num_cpus=1,
+                    # A GPU worker's work is its GPU's: asking for a CPU too, a private Ray of fewer
+                    # CPUs (REELGEN_RAY_NUM_CPUS) than GPUs never started the GPUs past them, and
+                    # said nothing. Ray still sets OMP_NUM_THREADS=1 for it, as for a one-CPU actor.
+                    num_cpus=0 if gpu else 1,
                     max_restarts=-1,
                     max_task_retries=0,
                     max_concurrency=4,

@@ -175,7 +175,7 @@ class JobSettings(BaseSettings):
     def _cores_here(cls, value: int, info: ValidationInfo) -> int:
         # Local workers are processes on this machine, and a CPU job's torch already runs on every
         # core: more workers than cores only took turns, each holding its own model in memory. Each
-        # actor of a private Ray asks for one of its CPUs: one past them never started, shown down
+        # CPU actor of a private Ray asks for one of its CPUs: one past them never started, shown down
         # for ever. A joined cluster's workers run on its machines, whose cores this one cannot count.
         engine, address = info.data.get("engine", "auto"), info.data.get("ray_address")
         ray_cpus = info.data.get("ray_num_cpus")
