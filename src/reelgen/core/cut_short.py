@@ -10,9 +10,10 @@ from typing import Any
 from reelgen.core.errors import InvalidRequest
 
 
-def stops_short(path: str | Path, listed: int) -> bool:
-    """Whether ``path`` holds fewer video packets than the ``listed`` frames and its data stops inside
-    a packet: the last one read, of any stream, runs to the file's end.
+def stops_short(path: str | Path, listed: int, kind: str = "video") -> bool:
+    """Whether ``path`` holds fewer packets of its first ``kind`` stream (video, audio) than the
+    ``listed`` ones and its data stops inside a packet: the last one read, of any stream, runs to
+    the file's end.
 
     Packets an edit list leaves out of the picture are counted (the timing skips them), so a trimmed
     phone clip is no file cut short. Every stream's packets count for where the data stops: a copy
@@ -23,11 +24,11 @@ def stops_short(path: str | Path, listed: int) -> bool:
     end, frames = -1, 0
     try:
         with av.open(str(path)) as container:
-            video = container.streams.video[0]
+            first = getattr(container.streams, kind)[0]
             for packet in container.demux():
                 if packet.size and packet.pos is not None and packet.pos >= 0:
                     end = max(end, packet.pos + packet.size)
-                frames += bool(packet.size) and packet.stream.index == video.index
+                frames += bool(packet.size) and packet.stream.index == first.index
     except av.error.FFmpegError:  # it read once already: a stop here is the file's end
         return True
     return frames < listed and end >= os.path.getsize(path)
