@@ -83,8 +83,14 @@ def resolve(model: str) -> tuple[FamilySpec, Preset]:
     known = presets()
     if model in known:
         return known[model]
+    if not model.strip():  # it matched every model without a repository (the built-in and tiny ones)
+        raise ModelNotAvailable(
+            f"the model name {model!r} is empty; give one such as reelgen-micro, the built-in model "
+            "(`reelgen models` lists every model with its tasks and rules)",
+            param="model",
+        )
     # A Hugging Face repository id, as diffusers' from_pretrained takes, names the models made from it.
-    repo = sorted(name for name, (_, p) in known.items() if (p.repo_id or "").lower() == model.lower())
+    repo = sorted(name for name, (_, p) in known.items() if p.repo_id and p.repo_id.lower() == model.lower())
     # Names are lower case; "LTX-2B" (as model cards write it) was nowhere near "ltx-2b" to difflib.
     by_lower = {name.lower(): name for name in known}
     close = repo or [
