@@ -54,6 +54,9 @@ function problemLines(status, list, total) {
   });
 }
 
+/** A batch as its card and announcements name it: its name, or the short form of its id. */
+const titleOf = (b) => b.name || `Batch ${b.id.slice(6, 14)}`;
+
 function summaryOf(batch) {
   const s = batch.summary;
   if (!s) return [];
@@ -99,7 +102,7 @@ export function mountBatches(section, ctx) {
     path: "batches",
     noun: "batch",
     said: { one: "batch", many: "batches", item: "item" },
-    title: (b) => b.name || `Batch ${b.id.slice(6, 14)}`,
+    title: titleOf,
     meta: (b) => {
       const n = b.request_counts.total;
       return [b.model, `${n} ${n === 1 ? "item" : "items"}`, `into ${b.output_folder}`].filter(Boolean).join(" · ");
@@ -136,7 +139,7 @@ export function mountBatches(section, ctx) {
     try {
       const batch = await post("v1/batches", stringifyExact(body));
       list.add(batch, { top: true });
-      announce(`Batch started: ${batch.name || batch.id}`);
+      announce(`Batch started: ${titleOf(batch)}`);
     } catch (err) {
       showApiError(form, err);
     } finally {
