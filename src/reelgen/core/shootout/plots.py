@@ -43,6 +43,15 @@ def _mark_failed(axes: Axes, results: Sequence[TrialResult]) -> None:
             axes.text(i, 0, "failed", ha="center", va="bottom", rotation=90, color=_FAILED, fontsize=9)
 
 
+def _nothing_measured(axes: Axes, said: str, trials: int) -> None:
+    """No value axis, and ``said`` in its place: an axis of nothing read -0.04 to 0.04 GiB, as if measured."""
+    axes.set_xlim(-0.5, trials - 0.5)  # the slots the bars would stand in
+    axes.set_ylim(0, 1)
+    axes.set_yticks([])
+    axes.set_ylabel("")
+    axes.text(0.5, 0.5, said, ha="center", va="center", transform=axes.transAxes)
+
+
 def stage_times(results: Sequence[TrialResult]) -> bytes:
     """Seconds per stage for each trial, stacked (load appears once per model: the first trial's)."""
     figure = _figure(results)
@@ -58,30 +67,33 @@ def stage_times(results: Sequence[TrialResult]) -> bytes:
             drawn = True
     _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
-    axes.set_ylabel("seconds")
     axes.set_title("Time per stage")
     # With no stage timed (every trial failed before rendering) a legend has nothing to show,
     # and asking for one prints matplotlib's warning on the user's terminal.
     if drawn:
+        axes.set_ylabel("seconds")
         axes.legend(fontsize=8)
     else:
-        axes.text(0.5, 0.5, "no trial was timed", ha="center", va="center", transform=axes.transAxes)
+        _nothing_measured(axes, "no trial was timed", len(results))
     return _png(figure)
 
 
 def _bars(
     results: Sequence[TrialResult], values: list[float | None], title: str, unit: str, empty: str
 ) -> bytes:
+    """A bar per trial; ``None`` is not measured (a failed trial, a run with no GPU)."""
     figure = _figure(results)
     axes = figure.add_subplot()
     x = list(range(len(results)))
-    axes.bar(x, [v or 0.0 for v in values], color=_model_colours(results))
-    _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
-    axes.set_ylabel(unit)
     axes.set_title(title)
     if all(v is None for v in values):
-        axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes)
+        _nothing_measured(axes, empty, len(results))
+    else:
+        axes.bar(x, [v or 0.0 for v in values], color=_model_colours(results))
+        axes.set_ylim(bottom=0)  # nothing measured is below 0
+        axes.set_ylabel(unit)
+    _mark_failed(axes, results)
     return _png(figure)
 
 
@@ -96,7 +108,9 @@ def peak_vram(results: Sequence[TrialResult]) -> bytes:
 
 
 def scores(results: Sequence[TrialResult]) -> bytes:
-    return _bars(results, [r.score for r in results], "Weighted score (0-100)", "score", "no trial finished")
+    # A failed trial's score is 0 by rule, not measured: all failed drew a -0.04 to 0.04 axis.
+    measured = [r.score if r.status != "failed" else None for r in results]
+    return _bars(results, measured, "Weighted score (0-100)", "score", "no trial finished")
 
 
 def consistency(results: Sequence[TrialResult]) -> bytes:
