@@ -84,14 +84,17 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     """
     import av
 
-    from reelgen.core.speech.audio import check_voice
-    from reelgen.core.speech.wav_cut import refuse_cut_short
+    from reelgen.core.speech.audio import check_voice, stated_length
+    from reelgen.core.speech.wav_cut import flac_promise, refuse_cut_short
 
     valid = "WAV, MP3, FLAC, OGG, M4A or WebM audio"
     try:  # as a run here refuses it: FFmpeg reads a WAV cut short for what it holds, silently
         refuse_cut_short(io.BytesIO(data), len(data), param, "the file")
     except InvalidRequest as exc:
         raise ApiError(400, exc.message, param=param) from None
+    promise = flac_promise(io.BytesIO(data))  # a FLAC's exact length, checked against what decodes
+    stated = None  # an M4A track's listed packets, seconds and rate
+    native = 0  # samples decoded, per channel, at the file's own rate
     chunks: list[np.ndarray] = []
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
@@ -107,8 +110,10 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
             declared = float(container.duration / av.time_base) if container.duration else 0.0
             if declared > limit_s:
                 raise _too_long(param, declared, limit_s)
+            stated = stated_length(container, container.streams.audio[0])
             resampler = av.AudioResampler(format="flt", layout="mono", rate=_CHECK_RATE)
             for frame in container.decode(container.streams.audio[0]):
+                native += frame.samples
                 chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
                 if sum(c.size for c in chunks) > (limit_s + 1) * _CHECK_RATE:
                     raise _too_long(param, None, limit_s)
@@ -116,11 +121,13 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     except ApiError:
         raise
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+        _refuse_cut_voice(data, promise, stated, native, param)  # it stopped inside a frame
         # FFmpeg's reason without its errno and the '<none>' file name an upload has.
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
             400, f"{param}: not a readable audio file ({reason}); send {valid}", param=param
         ) from None
+    _refuse_cut_voice(data, promise, stated, native, param)
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if samples.size == 0:
         raise ApiError(400, f"{param}: the file holds no audio samples", param=param)
@@ -129,6 +136,25 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     except InvalidRequest as exc:
         raise ApiError(400, exc.message, param=param) from None
     return suffix
+
+
+def _refuse_cut_voice(
+    data: bytes,
+    promise: tuple[int, int] | None,
+    stated: tuple[int, float, int] | None,
+    native: int,
+    param: str,
+) -> None:
+    """A 400 for a FLAC or M4A voice cut short, which the worker refuses (read_voice): it was queued,
+    then failed."""
+    from reelgen.core.speech.audio import refuse_mp4_short
+    from reelgen.core.speech.wav_cut import refuse_flac_short
+
+    try:
+        refuse_flac_short(promise, native, param, "the file")
+        refuse_mp4_short(io.BytesIO(data), stated, native, param, shown="the file")
+    except InvalidRequest as exc:
+        raise ApiError(400, exc.message, param=param) from None
 
 
 def _too_long(param: str, seconds: float | None, limit_s: float) -> ApiError:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reelgen.core.errors import InvalidRequest
 
 
-def stops_short(path: str | Path, listed: int, kind: str = "video") -> bool:
+def stops_short(path: str | Path | BinaryIO, listed: int, kind: str = "video") -> bool:
     """Whether ``path`` holds fewer packets of its first ``kind`` stream (video, audio) than the
     ``listed`` ones and its data stops inside a packet: the last one read, of any stream, runs to
     the file's end.
@@ -18,12 +18,19 @@ def stops_short(path: str | Path, listed: int, kind: str = "video") -> bool:
     Packets an edit list leaves out of the picture are counted (the timing skips them), so a trimmed
     phone clip is no file cut short. Every stream's packets count for where the data stops: a copy
     that stopped in the sound, after the last whole frame, passed as whole. Read, not decoded.
+    ``path`` may be an open file (an upload held in memory), read from its start.
     """
     import av
 
+    if isinstance(path, str | Path):
+        source: str | BinaryIO = str(path)
+        size = os.path.getsize(path)
+    else:
+        source, size = path, path.seek(0, os.SEEK_END)
+        path.seek(0)
     end, frames = -1, 0
     try:
-        with av.open(str(path)) as container:
+        with av.open(source, mode="r") as container:
             first = getattr(container.streams, kind)[0]
             for packet in container.demux():
                 if packet.size and packet.pos is not None and packet.pos >= 0:
@@ -31,7 +38,7 @@ def stops_short(path: str | Path, listed: int, kind: str = "video") -> bool:
                 frames += bool(packet.size) and packet.stream.index == first.index
     except av.error.FFmpegError:  # it read once already: a stop here is the file's end
         return True
-    return frames < listed and end >= os.path.getsize(path)
+    return frames < listed and end >= size
 
 
 def refuse_cut_short(path: str | Path, shown: str, param: str, listed: int, count: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -86,7 +86,7 @@ def read_voice(
             out_rate = rate or stream.codec_context.sample_rate
             two = stereo and stream.codec_context.layout.nb_channels > 1
             declared = float(container.duration / av.time_base) if container.duration else 0.0
-            stated = _stated(container, stream)
+            stated = stated_length(container, stream)
             if limit_s is not None and declared > limit_s:
                 raise too_long(param, declared, limit_s)
             resampler = av.AudioResampler(format="fltp", layout="stereo" if two else "mono", rate=out_rate)
@@ -101,7 +101,7 @@ def read_voice(
             chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         refuse_flac_short(promise, native, param, str(path))  # it stopped inside a frame
-        _refuse_mp4_short(path, stated, native, param)
+        refuse_mp4_short(path, stated, native, param)
         # FFmpeg's reason in words, without its errno and the file name said already. An empty file
         # (an upload or copy that never started) was "Invalid data found", as if its content were bad.
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
@@ -111,14 +111,14 @@ def read_voice(
             param=param,
         ) from None
     refuse_flac_short(promise, native, param, str(path))
-    _refuse_mp4_short(path, stated, native, param)
+    refuse_mp4_short(path, stated, native, param)
     samples = np.concatenate(chunks, axis=1).astype(np.float32) if chunks else np.zeros((1, 0), np.float32)
     if samples.size == 0:
         raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)
     return Audio(samples, int(out_rate))
 
 
-def _stated(container: Any, stream: Any) -> tuple[int, float, int]:
+def stated_length(container: Any, stream: Any) -> tuple[int, float, int]:
     """An MP4/M4A/MOV track's packets as its header lists them, their seconds, and the sample rate
     (0 packets for other containers: their lengths are estimates, an MP3's above all)."""
     if not {"mov", "mp4", "m4a"} & set(container.format.name.split(",")) or not stream.frames:
@@ -127,17 +127,23 @@ def _stated(container: Any, stream: Any) -> tuple[int, float, int]:
     return int(stream.frames), seconds, int(stream.codec_context.sample_rate or 0)
 
 
-def _refuse_mp4_short(
-    path: str | Path, stated: tuple[int, float, int] | None, native: int, param: str
+def refuse_mp4_short(
+    path: str | Path | BinaryIO,
+    stated: tuple[int, float, int] | None,
+    native: int,
+    param: str,
+    shown: str | None = None,
 ) -> None:
     """Refuse an M4A whose data stops inside a packet before the packets its header lists: FFmpeg read
-    the part there was (a faststart file cut between packets), or called it unreadable."""
+    the part there was (a faststart file cut between packets), or called it unreadable. ``shown``
+    names it (the path by default; an upload in memory has none)."""
     from reelgen.core.cut_short import stops_short
     from reelgen.core.speech.wav_cut import said_cut_short
 
     if stated is None or not stated[0] or not stated[2] or not stops_short(path, stated[0], "audio"):
         return
-    raise said_cut_short(param, str(path), stated[1], min(native / stated[2], stated[1]))
+    said = str(path) if shown is None else shown
+    raise said_cut_short(param, said, stated[1], min(native / stated[2], stated[1]))
 
 
 def too_long(param: str, seconds: float | None, limit: float) -> InvalidRequest:
