@@ -42,3 +42,28 @@ def test_only_options_a_person_chose_are_said_not_carried_over(
     for video in (plain, chosen):
         quiet_server.http.post(f"/v1/videos/{video['id']}/cancel")
         quiet_server.http.delete(f"/v1/videos/{video['id']}")
+
+
+def test_the_gallery_names_options_a_person_chose(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    """The gallery listed no options at all: a video made with max_sequence_length 64 looked like any other."""
+    plain = quiet_server.create(model="ltx-tiny", prompt="as the model has it")
+    chosen = quiet_server.create(
+        model="ltx-tiny", prompt="chosen", options={"max_sequence_length": 64, "guidance_rescale": 0.5}
+    )
+    done = [
+        {**v, "status": "completed", "progress": 100, "completed_at": v["created_at"]}
+        for v in (plain, chosen)
+    ]
+    t = tab()
+    t.context.route(lambda url: "/v1/videos?status=completed" in url, listing(done))
+    page = t.open(quiet_server.url + "/#gallery")
+    expect(page.locator(f'.gallery-item[data-id="{chosen["id"]}"] .params')).to_contain_text(
+        "Optionsguidance_rescale 0.5, max_sequence_length 64"
+    )
+    plain_params = page.locator(f'.gallery-item[data-id="{plain["id"]}"] .params')
+    expect(plain_params).to_contain_text("Seed")
+    expect(plain_params).not_to_contain_text("Options")
+    assert t.errors == []
+    for video in (plain, chosen):
+        quiet_server.http.post(f"/v1/videos/{video['id']}/cancel")
+        quiet_server.http.delete(f"/v1/videos/{video['id']}")

@@ -99,14 +99,20 @@ export function buildForm({ onDefaults }) {
 }
 
 /**
+ * The `options` of a video set apart from its model's own `preset` (GET /v1/models), as [name, value]
+ * pairs: a video's options hold every one the model has, and those equal to its own come with any video.
+ */
+export function chosenOptions(options, preset = {}) {
+  return Object.entries(options || {})
+    .filter(([k, v]) => v !== null && v !== undefined && JSON.stringify(v) !== JSON.stringify((preset || {})[k]));
+}
+
+/**
  * Says in `node` which of a video's `parameters` this form has no field for (options set apart from
  * the model's own `preset`, sound turned off), so they are not sent again; hides it when there are none.
  */
 export function sayNotCarried(node, parameters, preset = {}) {
-  // A video's options hold every one the model has: those equal to its own come back with any new video.
-  const left = Object.entries(parameters.options || {})
-    .filter(([k, v]) => v !== null && v !== undefined && JSON.stringify(v) !== JSON.stringify(preset[k]))
-    .map(([k, v]) => `options.${k} ${JSON.stringify(v)}`);
+  const left = chosenOptions(parameters.options, preset).map(([k, v]) => `options.${k} ${JSON.stringify(v)}`);
   if (parameters.audio === false) left.push("audio false (no sound)");
   node.textContent = `Not carried over (this form has no field for them): ${left.join(", ")}. `
     + "Send them through the API (POST /v1/videos) to use them again.";

@@ -3,6 +3,7 @@
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
 import { rateText } from "./create_enhance.js";
+import { chosenOptions } from "./create_form.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -36,6 +37,13 @@ export function mountGallery(section, ctx) {
     return [["After generation", steps.join("; ")], ["Generated as", made]];
   }
 
+  /** The options the video was made with apart from its model's own: "max_sequence_length 64". */
+  function optionsText(v) {
+    const model = (ctx.models || []).find((m) => m.id === v.model);
+    return chosenOptions((v.parameters || {}).options, model && model.options)
+      .map(([k, value]) => `${k} ${JSON.stringify(value)}`).join(", ") || null;
+  }
+
   function params(v) {
     const p = v.parameters || {};
     const rows = [
@@ -46,6 +54,7 @@ export function mountGallery(section, ctx) {
       ["Seed", v.seed],
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
+      ["Options", optionsText(v)],
       ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
       ["Negative", p.negative_prompt || null],
