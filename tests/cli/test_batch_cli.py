@@ -201,7 +201,7 @@ def test_items_that_all_fail_the_same_way_say_it_once_and_each_is_recorded(shots
     items = [{"output": name} for name in ("a", "b", "c")]
     defaults = {"model": "ltx-tiny", "width": 500, "num_frames": 9, "prompt": "x"}  # a bad default
     manifest.write_text(json.dumps({"defaults": defaults, "items": items}))
-    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    result = runner.invoke(app, ["batch", str(manifest)])  # item lines are step lines, which -q leaves out
     assert result.exit_code == 1
     assert "all 3 items failed the same way: width 500 is not a multiple of 32" in said(result)
     assert said(result).count("width 500") == 2  # once as the first item fails, once in the summary

@@ -149,9 +149,23 @@ def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
     return out
 
 
+#: The stages whose lines say how a run goes, not what went wrong: the memory plan, a scene and its
+#: windows, each batch item or shoot-out trial as it ends (their failures are said again in the summary).
+#: ``-q`` leaves them out; notes of other stages (a frame cut short, what an output cannot carry) stay.
+STEP_STAGES = frozenset({"plan", "project", "window", "batch", "shootout", "free_noise"})
+
+
+def step_line(event: ProgressEvent) -> bool:
+    """Whether ``event``'s line is a step of the run, which ``-q`` leaves out; a warning never is."""
+    return event.stage in STEP_STAGES and not event.message.startswith("warning:")
+
+
 @contextmanager
 def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
-    """A rich progress bar fed by ProgressEvents; the first Ctrl-C cancels at the next step."""
+    """A rich progress bar fed by ProgressEvents; the first Ctrl-C cancels at the next step.
+
+    With ``quiet`` there is no bar and no step lines (``step_line``); warnings still print.
+    """
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -166,7 +180,8 @@ def progress_bar(cancel: CancelToken, quiet: bool = False) -> Iterator[Any]:
     tasks: dict[str, Any] = {}
 
     def on_event(event: ProgressEvent) -> None:
-        if event.message:
+        # -q printed the memory plan and every item's line though its help promised no progress.
+        if event.message and not (quiet and step_line(event)):
             console.print(f"[dim]{shown(event.message)}[/]")
         if not event.total:
             return
@@ -248,10 +263,12 @@ def render_takes(
             for number, (take, path) in enumerate(takes, 1):
                 label = f"take {number}/{len(takes)}"
                 # Each take gets its own rows ("take 2/3 denoise"), so the bar shows which is running.
+                # A line keeps its stage, by which -q knows a step from a warning.
                 progress.on_event = lambda event, label=label: on_event(
-                    replace(event, stage=f"{label} {event.stage}")
+                    replace(event, stage=f"{label} {event.stage}") if event.total else event
                 )
-                console.print(f"{label}: seed {take.seed} -> {path}")
+                if not quiet:  # a step line; the plan line after it names the seed as well
+                    console.print(f"{label}: seed {take.seed} -> {path}")
                 result = make(take, path, progress)
                 made.append(result.path)
                 console.print(f"{label} {plan_line(result)}")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shlex
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +23,6 @@ from reelgen.cli.output import (
 from reelgen.cli.project_server import export_remote, film_line, render_remote, status_remote
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
-from reelgen.core.progress import ProgressEvent
 
 project_app = typer.Typer(
     help="Storyboards: scenes in a YAML file, each rendered once, exported as often as you like.",
@@ -93,18 +90,6 @@ def new(
     typer.echo(str(folder.root))
 
 
-def _warnings_only(on_event: Callable[[ProgressEvent], None]) -> Callable[[ProgressEvent], None]:
-    """``on_event`` passed a report's line only when it is a warning: with -q, "scene 'a': rendering",
-    its windows and the memory plan were printed though -q promised no progress."""
-
-    def on(event: ProgressEvent) -> None:
-        if event.message and not event.message.startswith("warning:"):
-            event = dataclasses.replace(event, message="")
-        on_event(event)
-
-    return on
-
-
 @project_app.command("render")
 def render(
     project: ProjectArg = Path("."),
@@ -157,7 +142,7 @@ def render(
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
-            progress.on_event = _warnings_only(on_event) if quiet else on_event
+            progress.on_event = on_event  # -q: progress_bar leaves the step lines out
             result = render_project(
                 folder,
                 scenes=scene,
