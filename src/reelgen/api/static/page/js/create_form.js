@@ -119,6 +119,13 @@ export function sayNotCarried(node, parameters, preset = {}) {
   node.hidden = !left.length;
 }
 
+/** Says in `hint` the negative prompt `model` sends when the box is left empty (LTX has one of its own). */
+export function sayOwnNegative(hint, model) {
+  const own = model.options && model.options.negative_prompt_default;
+  hint.textContent = "What the video should not show (optional)."
+    + (own ? ` Left empty, this model uses its own: ${quoted(own)}.` : "");
+}
+
 /** The largest seed the server takes (2^63 - 1). */
 export const MAX_SEED = 9223372036854775807n;
 
