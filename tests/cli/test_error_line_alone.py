@@ -18,7 +18,7 @@ def test_an_error_before_the_first_step_comes_without_a_blank_line() -> None:
     result = runner.invoke(app, ["generate", "a fox", "-m", "reelgen-micro", "-o", "/proc/reelgen-fox.mp4"])
     assert result.exit_code != 0, result.output
     said = result.stderr.splitlines()
-    assert said[-1].startswith("error: output /proc/reelgen-fox.mp4: cannot write into /proc"), said
+    assert said[-1].startswith("error: --output /proc/reelgen-fox.mp4: cannot write into /proc"), said
     assert "" not in said, said
 
 

@@ -119,7 +119,10 @@ def test_a_take_whose_record_would_replace_a_file_is_refused_before_the_model_lo
             f"{SEED_LIMIT - 1}; give --seed {SEED_LIMIT - 3} or less",
         ),
         (["--count", "2", "--gpus", "2"], "--count makes its takes from one model load; give it or --gpus"),
-        (["--count", "2", "-o", "take.avi"], "output take.avi must end in .mp4, .mov, .mkv, .webm, .gif"),
+        (
+            ["--count", "2", "-o", "take.avi"],
+            "--output: take.avi does not end in .mp4, .mov, .mkv, .webm or .gif; give a name such as take.mp4",
+        ),
     ],
 )
 def test_a_count_that_cannot_be_made_is_refused_before_any_work(

@@ -27,7 +27,7 @@ from rich.progress import (
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.cli.usage import STOPPED, STOPPED_SAID
 from reelgen.core.atomic import LOOP, link_loop, name_problem
-from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
+from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.core.progress import CancelToken, ProgressEvent
 from reelgen.core.progress import Progress as RenderProgress
 
@@ -220,11 +220,11 @@ def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path
     ``-o take.mp4`` gives take-1.mp4, take-2.mp4 ... (take-01.mp4 ... from ten takes on, so
     they sort in order); without it each take gets the default name, which holds its seed.
     """
-    from reelgen.core.render import SUFFIXES, check_output, default_output
+    from reelgen.core.render import SUFFIXES, check_output, default_output, wrong_suffix
 
     output = output.expanduser() if output is not None else None
     if output is not None and output.suffix.lower() not in SUFFIXES:
-        raise InvalidRequest(f"output {output} must end in {', '.join(SUFFIXES)}", param="output")
+        raise wrong_suffix(output)
     digits = len(str(len(seeds)))
     paths = [
         default_output(model, seed)

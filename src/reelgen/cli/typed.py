@@ -158,6 +158,7 @@ FLAGS = {
     "keyframes": "--keyframe",
     "loras": "--lora",
     "options": "--option",
+    "output": "--output",  # a refusal of the file name (render.check_output) names the option typed
 }
 
 

@@ -54,12 +54,23 @@ class _Attempts:
         self.tried.append({"plan": plan.as_dict(), "outcome": "ok"})
 
 
+def wrong_suffix(out_path: Path) -> InvalidRequest:
+    """The refusal of a name that is no video file: "output x.avi must end in .mp4, ..., .gif" named no
+    option and listed the containers without an "or"; a command says ``output`` as its option."""
+    *most, last = SUFFIXES
+    return InvalidRequest(
+        f"output: {out_path} does not end in {', '.join(most)} or {last}; "
+        f"give a name such as {out_path.stem or 'clip'}.mp4",
+        param="output",
+    )
+
+
 def check_output(out_path: Path) -> None:
     """Refuse, before any work, an output that is no video file name, cannot be written, or whose record
     would replace a file it must not (``check_record_free``)."""
     check_writable(out_path)
     if out_path.suffix.lower() not in SUFFIXES:
-        raise InvalidRequest(f"output {out_path} must end in {', '.join(SUFFIXES)}", param="output")
+        raise wrong_suffix(out_path)
     check_record_free(out_path)
 
 
