@@ -31,6 +31,12 @@ SHARP_SIDE_MIN, SHARP_SIDE_MAX = 256, 720
 #: 1.2 for sharp photos (scikit-image's astronaut, coffee, rocket, camera: 1.28 to 2.06; the same
 #: blurred by a 2 px Gaussian: 0.45 to 0.79). Scores rise from SHARP_NONE to SHARP_FULL.
 SHARP_NONE, SHARP_FULL = 0.6, 1.1
+#: That ratio ignores contrast, so faint noise on a flat grey picture measured "sharp" (above 3).
+#: Texture is the spread (of 255) of the band a 1 px and a 4 px Gaussian blur keep apart: pixel
+#: noise mostly falls below it (0.37 for noise of 1.4 levels, 0.77 for 3), scikit-image's photos
+#: measure 3.3 (the dim moon) to 21, blurred by 2 px 2.1 to 12, darkened to 15 % 0.5 to 3.2
+#: (those fail exposure anyway). Scores rise from FLAT_NONE to FLAT_FULL.
+FLAT_NONE, FLAT_FULL = 0.6, 1.2
 #: Exposure: natural photos clip under 1 % of pixels to white; 20 % clipped is ruined highlights.
 CLIPPED_LEVEL, CLIPPED_OK, CLIPPED_BAD = 250, 0.03, 0.20
 #: Mean luma (of 255) outside BRIGHT_OK..DARK_OK starts to cost, fully at BRIGHT_BAD / DARK_BAD.
@@ -109,7 +115,8 @@ def _gray(image: Image.Image, output: tuple[int, int]) -> np.ndarray:
     return np.asarray(image.convert("L").resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
 
 
-def _sharpness(gray: np.ndarray) -> tuple[float, float, str]:
+def _sharpness(gray: np.ndarray) -> tuple[float, float, float, str]:
+    """Score, detail (edge crispness) and texture (local contrast) of a grey picture, and the problem."""
     from scipy import ndimage
 
     if min(gray.shape) < 3:  # a 1-pixel picture ended the batch in numpy's "array too small" ValueError
@@ -117,17 +124,30 @@ def _sharpness(gray: np.ndarray) -> tuple[float, float, str]:
         return (
             0.0,
             0.0,
+            0.0,
             f"sharpness 0.00: the picture is {side} pixel(s) across, too small to judge; use a real photo",
         )
     gy, gx = np.gradient(gray)
     gradient = float(np.abs(gx).mean() + np.abs(gy).mean())
     detail = float(np.abs(ndimage.laplace(gray)).mean()) / max(gradient, 1e-6)
-    score = _ramp(detail, SHARP_NONE, SHARP_FULL)
+    texture = float((ndimage.gaussian_filter(gray, 1.0) - ndimage.gaussian_filter(gray, 4.0)).std())
+    sharp, flat = _ramp(detail, SHARP_NONE, SHARP_FULL), _ramp(texture, FLAT_NONE, FLAT_FULL)
+    if flat <= sharp:  # a blank frame (no gradient at all) fails both: say it is flat
+        return (
+            flat,
+            detail,
+            texture,
+            (
+                f"sharpness {flat:.2f}: the picture is flat, with no detail (texture {texture:.2f} of 255; "
+                f"photos measure above {FLAT_FULL:g}); use a real photo, not a blank or plain frame"
+            ),
+        )
     return (
-        score,
+        sharp,
         detail,
+        texture,
         (
-            f"sharpness {score:.2f}: the picture is soft or blurred (detail {detail:.2f}; sharp photos "
+            f"sharpness {sharp:.2f}: the picture is soft or blurred (detail {detail:.2f}; sharp photos "
             f"measure above {SHARP_FULL:g}); use a sharper or less compressed image"
         ),
     )
@@ -192,11 +212,18 @@ def assess_keyframe(
     rgb = np.asarray(picture)
 
     res, magnify, res_text = _resolution(framed, output_size, None if crop is None else picture.size)
-    sharp, detail, sharp_text = _sharpness(_gray(picture, output_size))
+    sharp, detail, texture, sharp_text = _sharpness(_gray(picture, output_size))
     expo, mean, clipped, expo_text = _exposure(rgb)
     fit, kept, fit_text = _aspect(framed, output_size)
     parts = {"resolution": res, "sharpness": sharp, "exposure": expo, "aspect": fit}
     texts = {"resolution": res_text, "sharpness": sharp_text, "exposure": expo_text, "aspect": fit_text}
-    measured = {"magnify": magnify, "detail": detail, "mean_luma": mean, "clipped": clipped, "kept": kept}
+    measured = {
+        "magnify": magnify,
+        "detail": detail,
+        "texture": texture,
+        "mean_luma": mean,
+        "clipped": clipped,
+        "kept": kept,
+    }
     problems = [texts[k] for k, v in parts.items() if v < 1.0]
     return Viability(min(parts.values()), parts, measured, problems)
