@@ -164,3 +164,19 @@ def test_an_empty_prompts_list_names_the_box_once(quiet_server: Served, tab: Cal
         "Prompts: there are none; give at least one (a line of text, or id: and prompt:)"
     )
     assert t.errors == []
+
+
+def test_an_item_job_deleted_on_its_own_is_counted_deleted_not_unqueued(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    """A trial whose video was deleted after the shoot-out ended was counted "1 not queued", as if it
+    had never run."""
+    id_ = "video_5e1f0000000000000000000000000064"
+    shootout = _shootout(id_, 1)
+    shootout["request_counts"] = {**COUNTS, "completed": 1, "deleted": 1}
+    t = tab()
+    t.context.route(lambda url: url.endswith("/v1/shootouts?limit=20"), listing([shootout]))
+    t.context.route(f"**/v1/shootouts/{id_}/items", listing([]))
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    expect(page.locator(f'.parent[data-id="{id_}"] .counts')).to_have_text("2 trials: 1 done, 1 deleted")
+    assert t.errors == []

@@ -12,11 +12,14 @@ const PAGE = 20;
 /**
  * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts ("2 trials: ..." for a
  * shoot-out, whose card says trials). The counts after `total` are item jobs; an item with none
- * (skipped, failed to plan, or a trial not yet queued) is said "not queued".
+ * (skipped, failed to plan, or a trial not yet queued) is said "not queued", and one whose job was
+ * deleted after the parent ended "deleted" (it ran).
  */
 export function countsText(c, item = "item") {
-  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled;
-  const ended = [`${c.completed} done`, c.failed ? `${c.failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null];
+  const deleted = c.deleted || 0;
+  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted;
+  const ended = [`${c.completed} done`, c.failed ? `${c.failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null,
+    deleted ? `${deleted} deleted` : null];
   const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
   const none = c.total > jobs ? [`${c.total - jobs} not queued`] : [];
   const groups = [ended, waiting, none].map((g) => g.filter(Boolean).join(", ")).filter(Boolean);
