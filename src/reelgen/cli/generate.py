@@ -65,7 +65,10 @@ VramOpt = Annotated[
     float | None,
     Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for (default: free VRAM)."),
 ]
-DeviceOpt = Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")]
+DeviceOpt = Annotated[
+    str | None,
+    Opt(callback=typed.DEVICE, help="cpu, cuda or cuda:N (default: first GPU, else CPU)."),
+]
 QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar or step lines; warnings still print.")]
 EndImageOpt = Annotated[
     str | None, Opt("--end-image", callback=typed.IMAGE, help="End image (first+last frame).")

@@ -53,6 +53,7 @@ def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
 
 IMAGE, VIDEO, LORA = given("an image file"), given("a video file"), given("a LoRA file")
 WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
+DEVICE = given("cpu, cuda or cuda:N")
 UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file")
 
 

@@ -29,6 +29,11 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
     have = ["cpu"] + [f"cuda:{i}" for i in range(gpus)]
     if prefer is None:
         prefer = "cuda:0" if gpus else "cpu"
+    if not prefer.strip():  # "--device $UNSET" was "device '' is not a device name", as if misspelt
+        raise InvalidRequest(
+            f"the device is empty; give cpu, cuda or cuda:N (this machine: {', '.join(have)}), or leave it out",
+            param="device",
+        )
     match = _DEVICE.match(prefer.strip().lower())
     if match is None:
         raise InvalidRequest(
