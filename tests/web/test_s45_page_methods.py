@@ -28,7 +28,7 @@ def test_a_refused_kept_method_is_said_under_its_step_and_the_next_generate_runs
     ).click()
     expect(page.locator("#f-enhance-note")).to_contain_text("Methods as before: interpolator rife.")
     status, body = press_generate(page)
-    assert status == 400 and body["error"]["param"] == "weights", body
+    assert status == 400 and body["error"]["param"] == "interpolator", body
     slot = page.locator("#err-interpolate")
     expect(slot).to_contain_text("RIFE weights")
     expect(slot).to_contain_text(
