@@ -121,6 +121,7 @@ def _run(
     from reelgen.core.render import render
     from reelgen.core.spec import resolve
     from reelgen.core.spec.resolve import check_prompt
+    from reelgen.core.spec.sound import check_sound_off
 
     if count > 1 and gpus > 1:  # each split run starts processes that load the model afresh
         raise typer.BadParameter("--count makes its takes from one model load; give it or --gpus, not both")
@@ -134,6 +135,7 @@ def _run(
             )
         check_prompt(asked)
         resolved = typed.pictures_opened(resolve(asked))
+        check_sound_off(resolved.model, asked.audio)  # --no-audio on a silent model was dropped unsaid
         # Every name is checked before the model loads; without --seed the random base seed is < 2**32.
         seeds = range(resolved.seed, resolved.seed + count)
         paths = take_outputs(output, list(seeds), resolved.model) if count > 1 else []
