@@ -76,7 +76,8 @@ def test_a_batch_planning_for_long_does_not_hold_up_another_batch(
     driver = ParentDriver(store, cancel_job=store.cancel, wake=lambda: None)
 
     def batch(output: str) -> str:
-        return _queued_batch(store, tmp_path, [output], tmp_path)
+        # Each its own folder: two batches into one are refused (folder_in_use), as in process.
+        return _queued_batch(store, tmp_path, [output], tmp_path / output)
 
     planning, release = threading.Event(), threading.Event()
 

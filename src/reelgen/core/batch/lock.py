@@ -24,12 +24,13 @@ class FolderBusy(ReelgenError):
 
 
 @contextmanager
-def folder_held(folder: Path, source: str | None = None) -> Iterator[None]:
+def folder_held(folder: Path, source: str | None = None, field: str = "output_dir") -> Iterator[None]:
     """``folder`` to this batch alone while it runs; ``FolderBusy`` naming the run that holds it.
 
     Two `reelgen batch` runs into one folder each made every item and wrote over the other's clips,
     companions and summary. The lock is the OS's (flock): it goes with its process, so a run killed
-    part-way holds nothing. A folder that takes no lock file runs unlocked, as before.
+    part-way holds nothing. A folder that takes no lock file runs unlocked, as before. ``field`` is
+    what the refusal tells the person to change (a server batch's is ``output_folder``).
     """
     path = folder / LOCK_FILE
     try:
@@ -43,9 +44,9 @@ def folder_held(folder: Path, source: str | None = None) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise FolderBusy(
-                f"output_dir {folder}: another batch is writing its clips and summary there now "
-                f"({_holder(fd)}); wait for it to end (or stop it), or set another output_dir",
-                param="output_dir",
+                f"{field} {folder}: another batch is writing its clips and summary there now "
+                f"({_holder(fd)}); wait for it to end (or stop it), or set another {field}",
+                param=field,
             ) from None
         _say_holder(fd, source)
         yield

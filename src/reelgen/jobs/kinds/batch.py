@@ -15,12 +15,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.plan import PlannedItem, plan_batch
 from reelgen.core.batch.run import SUMMARY_FILE, by_model, skipped_outcome
@@ -62,6 +64,8 @@ class BatchKind(ParentKind[BatchPayload]):
         self._lock = threading.Lock()
         #: The cancel of each plan being made, so ``stop`` ends a big batch's planning between items.
         self._planning: dict[str, CancelToken] = {}
+        #: Each running batch's hold on its output folder, the lock an in-process `reelgen batch` takes.
+        self._held: dict[str, ExitStack] = {}
 
     def facts(self, payload: BatchPayload) -> Facts:
         items = len(payload.manifest.items)
@@ -96,7 +100,48 @@ class BatchKind(ParentKind[BatchPayload]):
         if token is not None:
             token.cancel(reason)
 
+    def hold(self, parent_id: str, payload: BatchPayload) -> None:
+        """The output folder to this batch until it ends; ``FolderBusy`` (folder_in_use) if another holds it.
+
+        A server batch and an in-process one (or another server's) into one folder each made every item
+        again and wrote over the other's clips and summary. Held by this process: a restart takes it again.
+        """
+        with self._lock:
+            if parent_id in self._held:
+                return
+        stack = ExitStack()
+        where = (
+            f"server batch {payload.name}, job {parent_id}"
+            if payload.name
+            else f"server batch job {parent_id}"
+        )
+        stack.enter_context(folder_held(Path(payload.output_folder), where, field="output_folder"))
+        with self._lock:
+            self._held[parent_id] = stack
+
+    def release(self, parent_id: str) -> None:
+        """The batch's output folder free again (it ended, failed or was cancelled)."""
+        with self._lock:
+            stack = self._held.pop(parent_id, None)
+        if stack is not None:
+            stack.close()
+
+    def cancelled(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> str | None:
+        self.release(parent.id)
+        return None
+
     def advance(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> Step:
+        self.hold(parent.id, payload)
+        try:
+            step = self._advance(parent, payload, children)
+        except BaseException:
+            self.release(parent.id)
+            raise
+        if not isinstance(step, Spawn):  # it ends here: complete or failed
+            self.release(parent.id)
+        return step
+
+    def _advance(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> Step:
         plan = self.plan(parent.id, payload)
         by_key = {str(c.child_key): c for c in children}
         # 1. A child for every runnable item that has none and was not finished by an earlier run,
