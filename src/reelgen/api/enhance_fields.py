@@ -46,10 +46,13 @@ def _looks_like_path(value: str) -> bool:
 
 def check_names(fields: Mapping[str, Any]) -> None:
     """A 400 naming ``upscaler`` or ``interpolator`` when it is not one of the names offered over HTTP."""
+    from reelgen.core.enhance.names import canonical, near_hint
+
     checks = (("upscaler", upscaler_names()), ("interpolator", interpolator_names()))
     for param, valid in checks:
         value = fields.get(param)
-        if value is None or value in valid:
+        # Any case, ``_`` for ``-`` and upstream's file names (RealESRGAN_x4plus) are known names.
+        if value is None or canonical(str(value), valid) is not None:
             continue
         listed = ", ".join(valid)
         if param == "upscaler" and _looks_like_path(str(value)):
@@ -61,7 +64,10 @@ def check_names(fields: Mapping[str, Any]) -> None:
                 code="server_side_parameter",
             )
         raise ApiError(
-            400, f"{param} {value!r} is not known; valid: {listed}", param=param, code="invalid_value"
+            400,
+            f"{param} {value!r} is not known; valid: {listed}{near_hint(str(value), valid)}",
+            param=param,
+            code="invalid_value",
         )
 
 

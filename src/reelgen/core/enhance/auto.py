@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reelgen.core.enhance.names import canonical, near_hint
 from reelgen.core.enhance.registry import enhancers
 from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES, NAMED
 from reelgen.core.errors import InvalidRequest
@@ -33,14 +34,16 @@ def _first_ready(names: tuple[str, ...]) -> str | None:
 
 def interpolation_step(factor: int | None, target_fps: float | str | None, method: str | None) -> EnhanceStep:
     """The interpolation step for ``--interpolate N`` or ``--target-fps F`` with ``method`` (None: auto)."""
-    name = method or "auto"
-    if name == "auto":
-        name = _first_ready(INTERPOLATORS) or "flow"
-    elif name not in _of_stage("interpolate"):
+    methods = _of_stage("interpolate")
+    name = canonical(method or "auto", ["auto", *methods])
+    if name is None:
         raise InvalidRequest(
-            f"interpolator {name!r} is not known; valid: auto, {', '.join(_of_stage('interpolate'))}",
+            f"interpolator {method!r} is not known; valid: auto, {', '.join(methods)}"
+            + near_hint(str(method), methods),
             param="interpolator",
         )
+    if name == "auto":
+        name = _first_ready(INTERPOLATORS) or "flow"
     options: dict[str, object] = {}
     if factor is not None:
         options["factor"] = factor
@@ -59,7 +62,10 @@ def interpolation_step(factor: int | None, target_fps: float | str | None, metho
 
 def upscale_step(scale: float, method: str | None) -> EnhanceStep:
     """The upscaling step for ``--upscale S`` with ``method``: auto, a stage name, a model name or a checkpoint."""
-    name = method or "auto"
+    methods = _of_stage("upscale")
+    given = method or "auto"
+    # A known name in any spelling (RealESRGAN_x4plus, Lanczos) becomes reelgen's; else a path or unknown.
+    name = canonical(given, ["auto", "esrgan", *methods, *NAMED]) or given
     whole = float(scale).is_integer()
     if name == "auto":
         ready = _first_ready(UPSCALERS)
@@ -81,11 +87,11 @@ def upscale_step(scale: float, method: str | None) -> EnhanceStep:
             )
         model = str(path)
     elif name != "esrgan":
-        if name in _of_stage("upscale"):
+        if name in methods:
             return EnhanceStep(name=name, options={"scale": scale})
         raise InvalidRequest(
-            f"upscaler {name!r} is not known; valid: auto, {', '.join(_of_stage('upscale'))}, "
-            f"a model ({', '.join(NAMED)}) or a checkpoint file",
+            f"upscaler {name!r} is not known; valid: auto, {', '.join(methods)}, "
+            f"a model ({', '.join(NAMED)}) or a checkpoint file" + near_hint(name, [*methods, *NAMED]),
             param="upscaler",
         )
     if not whole:
