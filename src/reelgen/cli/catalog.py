@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from reelgen.cli.model_list import print_models
+from reelgen.cli.model_list import models_dir_problem, print_models
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
@@ -111,8 +111,10 @@ def models(
                 param="family",
             )
         )
+    problem = models_dir_problem()  # said once, under the listing: `reelgen info` said it, this did not
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
+        _warn(problem)
         return
     # The listing is the command's output: on stdout, one line per model when piped (grep works). No
     # emoji codes: a plugin's model ":smile:" was listed as a face, and could not be typed back.
@@ -123,6 +125,12 @@ def models(
     for row in rows:  # on stderr: stdout stays the listing, a line a model when piped
         if row["advice"]:
             console.print(f"[yellow]partial:[/] {shown(row['advice'])}", highlight=False)
+    _warn(problem)
+
+
+def _warn(problem: str) -> None:
+    if problem:
+        console.print(f"[yellow]warning:[/] {shown(problem)}", highlight=False)
 
 
 def _shown(value: str, most: int = 60) -> str:

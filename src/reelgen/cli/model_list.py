@@ -89,3 +89,26 @@ def _hanging(out: Console, line: str, bold: str = "") -> None:
         start = bold if i == 0 and bold and part.startswith(bold) else ""
         said = f"[bold]{shown(start)}[/]{shown(part[len(start) :])}" if start else shown(part)
         out.print(said, highlight=False)
+
+
+def models_dir_problem() -> str:
+    """Why no model folder can be looked for in ``REELGEN_MODELS_DIR`` (a file stands where it or a folder
+    above it should be), or "": `reelgen models` said nothing of it, and a missing model was said to be
+    looked for in FILE/MODEL."""
+    import os
+
+    from reelgen.core import settings
+
+    folder = settings.models_dir()
+    deepest = folder
+    while not deepest.exists() and deepest != deepest.parent:
+        deepest = deepest.parent
+    if deepest.is_dir():
+        return ""
+    variable = "REELGEN_MODELS_DIR" if os.environ.get("REELGEN_MODELS_DIR") else "REELGEN_HOME"
+    where = "there" if deepest == folder else f"in {folder}"
+    named = f"{variable}={os.environ.get(variable, '')}" + ("" if deepest == folder else f": {deepest}")
+    return (
+        f"{named} is a file, not a folder, so no model folder is looked for {where}; "
+        f"set {variable} to a folder, or unset it"
+    )

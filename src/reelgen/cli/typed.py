@@ -195,9 +195,17 @@ def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenEr
 def weights_hint(problem: WeightsNotHere, flags: dict[str, str]) -> WeightsNotHere:
     """Missing weights, with the option that takes a path to them when this command has one
     (``weights`` in ``flags``); other commands (animate, avatar ...) are told only how to fetch them."""
-    if "weights" not in flags:
-        return problem
-    said = f"{problem.message} (or give {flags['weights']} PATH: a local diffusers folder or single-file checkpoint)"
+    from reelgen.cli.model_list import models_dir_problem
+    from reelgen.core import settings
+
+    said = problem.message
+    unusable = models_dir_problem()
+    if unusable:  # "Looked in: FILE/ltx2" was untrue: nothing can be looked for under a file
+        said = re.sub(re.escape(str(settings.models_dir())) + r"/\S+ and ", "", said)
+    if "weights" in flags:
+        said += f" (or give {flags['weights']} PATH: a local diffusers folder or single-file checkpoint)"
+    if unusable:
+        said += f"; {unusable}"
     return WeightsNotHere(said, param=problem.param)
 
 
