@@ -55,7 +55,8 @@ def enhance(
     upscaler: Annotated[
         str,
         Opt(
-            help="auto, esrgan, lanczos, a model (realesr-animevideov3, realesrgan-x4plus ...) or a .pth file."
+            help="auto, esrgan, lanczos, a model (realesr-animevideov3, realesrgan-x4plus ...; "
+            "upstream's RealESRGAN_x4plus too) or a checkpoint file (.pth, .pt, .ckpt, .safetensors, .bin)."
         ),
     ] = "auto",
     option: Annotated[
