@@ -9,6 +9,7 @@ are annotated with its arguments, which FastAPI must see as values.
 """
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable
@@ -36,6 +37,9 @@ from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
 from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
 from reelgen.api.video_page import refuse_other_kinds
+from reelgen.core.errors import ReelgenError
+from reelgen.jobs import kinds
+from reelgen.jobs.kinds import ParentKind
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
 from reelgen.jobs.service import JobService
 
@@ -157,7 +161,19 @@ def whole(t: float | None) -> int | None:
     return int(t) if t else None
 
 
-def item_object(child: Job) -> ItemObject:
+def item_objects(parent: Job, children: list[Job]) -> list[ItemObject]:
+    """The parent's item jobs, each error as the parent's summary will say it (``ParentKind.item_error``):
+    a batch's Ken Burns item names the manifest's ``items[N].images[0]``, not the job's ``image``."""
+    errors = [child.error for child in children]
+    if any(errors):  # the payload (a whole manifest) parsed once a poll, and only then
+        with contextlib.suppress(kinds.UnknownKind, ReelgenError):
+            kind: ParentKind[Any] = kinds.parent(parent.kind)
+            payload = kind.parse(parent.payload)
+            errors = [kind.item_error(payload, child) for child in children]
+    return [item_object(child, error) for child, error in zip(children, errors, strict=True)]
+
+
+def item_object(child: Job, error: dict[str, Any] | None) -> ItemObject:
     return ItemObject(
         key=str(child.child_key),
         job_id=child.id,
@@ -165,7 +181,7 @@ def item_object(child: Job) -> ItemObject:
         status=child.status.value,
         progress=100 if child.status is JobStatus.COMPLETED else max(0, min(100, child.progress)),
         stage=child.stage,
-        error=VideoError(**child.error) if child.error else None,
+        error=VideoError(**error) if error else None,
     )
 
 
@@ -272,7 +288,7 @@ class ParentRoutes:
         def list_items(request: Request, job_id: Annotated[str, _path(key)]) -> ItemList:
             service = service_of(request)
             job = parent_of(service, job_id, kind, noun)
-            return ItemList(data=[item_object(c) for c in service.children(job.id)])
+            return ItemList(data=item_objects(job, service.children(job.id)))
 
     def _acting(self, router: APIRouter) -> None:
         kind, noun, key, present = self.kind, self.noun, self.key, self.present
@@ -341,8 +357,8 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
             except JobNotFound:  # deleted while we streamed
                 return
             watched.update(c.id for c in children)
-            for child in children:
-                item = item_object(child).model_dump(mode="json")
+            for child, obj_of_item in zip(children, item_objects(job, children), strict=True):
+                item = obj_of_item.model_dump(mode="json")
                 if shown.get(child.id) != item:
                     shown[child.id] = item
                     yield sse.format_event("item", item)

@@ -161,6 +161,13 @@ class ParentKind(Kind[P]):
         Called from another thread; a kind whose ``advance`` is quick has nothing to stop.
         """
 
+    def item_error(self, payload: P, child: Job) -> dict[str, Any] | None:
+        """The ended ``child``'s error as the parent's own summary says it (its input, not the child's).
+
+        Shown as each item ends, so the live line and the summary at the end say one thing.
+        """
+        return child.error
+
     def cancelled(self, parent: Job, payload: P, children: Sequence[Job]) -> str | None:
         """Keep what the ended ``children`` made, once the parent is cancelled; returns its message.
 

@@ -29,6 +29,7 @@ from reelgen.core.batch.run import SUMMARY_FILE, by_model, skipped_outcome
 from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import ReelgenError, WriteFailed
+from reelgen.core.motion.kenburns import KenBurnsRequest
 from reelgen.core.progress import CancelToken, Progress
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
@@ -125,6 +126,22 @@ class BatchKind(ParentKind[BatchPayload]):
             stack = self._held.pop(parent_id, None)
         if stack is not None:
             stack.close()
+
+    def item_error(self, payload: BatchPayload, child: Job) -> dict[str, Any] | None:
+        """A Ken Burns item's error named by the manifest's field and file, as its summary names it."""
+        if child.error is None or child.kind != KEN_BURNS_KIND:
+            return child.error
+        index = next(
+            (i for i, item in enumerate(payload.manifest.items) if item.stem == child.child_key), None
+        )
+        if index is None:  # cannot happen: a child's key is its item's output name
+            return child.error
+        try:
+            request = KenBurnsKind().parse(child.payload)
+        except ReelgenError:  # a payload of an older version: its own words, as they are
+            return child.error
+        message, _ = item_words(index, request, child.error.get("message") or "")
+        return {**child.error, "message": message}
 
     def cancelled(self, parent: Job, payload: BatchPayload, children: Sequence[Job]) -> str | None:
         self.release(parent.id)
@@ -262,22 +279,23 @@ def _outcome(planned: PlannedItem, child: Job | None) -> ItemOutcome:
         reason = f"{why or 'its files could not be copied out'} (job {child.id})"
         return failed.model_copy(update={"reason": reason, "code": "output_unavailable"})
     error = child.error or {"code": child.status.value, "message": child.status.value}
-    reason, param = _item_words(planned, error["message"] or error["code"])
+    reason, param = item_words(planned.index, planned.ken_burns, error["message"] or error["code"])
     return failed.model_copy(
         update={"reason": f"{reason} (job {child.id})", "code": error["code"], "param": param}
     )
 
 
-def _item_words(planned: PlannedItem, reason: str) -> tuple[str, str | None]:
+def item_words(index: int, ken_burns: KenBurnsRequest | None, reason: str) -> tuple[str, str | None]:
     """A Ken Burns child's "image: the image file is black ..." said of the manifest's field and file,
     ``items[N].images[0]: /path is black ...``, as ``run_item`` says it in process: a job's error keeps
-    no param, and its request's ``image`` is a field no manifest has."""
-    if planned.ken_burns is None or not reason.startswith("image: "):
+    no param, and its request's ``image`` is a field no manifest has. The summary and the live item
+    event both say it so."""
+    if ken_burns is None or not reason.startswith("image: "):
         return reason, None
-    param = f"items[{planned.index}].images[0]"
+    param = f"items[{index}].images[0]"
     said = reason.removeprefix("image: ")
     # The worker said its scratch copy as these words; the manifest's own file is what the person gave.
     words = KenBurnsKind().input_named("image")
     if said.startswith(words):
-        said = planned.ken_burns.image + said.removeprefix(words)
+        said = ken_burns.image + said.removeprefix(words)
     return f"{param}: {said}", param
