@@ -20,6 +20,11 @@ def atomic_write(path: Path, write: Any) -> None:
     """Call ``write`` on a temporary sibling of ``path``, then rename it into place."""
     tmp = path.with_name(path.name + ".tmp")
     write(tmp)
+    # safetensors makes its file 0600; the rename would keep that, and a run on a shared machine
+    # could then be resumed or exported by no one else. Give it the mode the umask gives any file.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     os.replace(tmp, path)
 
 
