@@ -4,10 +4,13 @@ from __future__ import annotations
 
 
 def model_names(incomplete: str) -> list[str]:
-    """Every model name (and ``auto``) that starts with what was typed."""
+    """The model names (and ``auto``) that start with what was typed, as ``generate`` takes."""
     from reelgen.core.spec.registry import presets
+    from reelgen.core.spec.request import Task
 
-    return [name for name in ["auto", *sorted(presets())] if name.startswith(incomplete)]
+    # A talking-head model is refused by generate (it needs `reelgen avatar`), so it is not offered.
+    doing = sorted(name for name, (_, preset) in presets().items() if preset.tasks - {Task.AVATAR})
+    return [name for name in ["auto", *doing] if name.startswith(incomplete)]
 
 
 def _doing(task: str, incomplete: str) -> list[str]:
