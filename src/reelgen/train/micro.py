@@ -23,7 +23,7 @@ from reelgen.core.devices import device_info
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.rules import MAX_FLOW_SHIFT
 from reelgen.train import micro_args as ma
-from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, given_path, number
+from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, check_pool, given_path, number
 from reelgen.train.micro_checkpoint import check_checkpoint
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
@@ -121,6 +121,7 @@ def train_config(args: argparse.Namespace) -> Any:
             )
         knobs["eval_seconds"] = 0.0
     check_budget(knobs)
+    check_pool(knobs)
     return TrainConfig(
         out=Path(args.out),
         resume=Path(args.resume) if args.resume else None,

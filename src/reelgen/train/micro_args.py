@@ -139,7 +139,7 @@ TRAIN_KNOBS = (
     Knob("warmup", _some(int), "learning-rate warm-up steps of this run [300]"),
     Knob("pool", _positive(int), "encoded clips kept to sample batches from [8192]"),
     Knob("stats-clips", _positive(int), "clips whose latents set the per-channel mean and std [512]"),
-    Knob("refresh", _some(int), "fresh clips encoded into the pool every step [32]"),
+    Knob("refresh", _some(int), "fresh clips encoded into the pool every step, at most --pool [32]"),
     Knob(
         "workers",
         number(int, 0, high=CORES, why=CORES_WHY),
@@ -185,3 +185,22 @@ def check_budget(knobs: dict[str, Any]) -> None:
         f"give --seconds above {vae + kept:g}, or {smaller}",
         param="seconds",
     )
+
+
+def check_pool(knobs: dict[str, Any]) -> None:
+    """Refuse a --refresh larger than --pool (``knobs``: the ``TrainConfig`` fields given): one step
+    then wrote some pool slots more than once in a single indexed assignment, where which clip wins
+    is undefined, so a slot's latent and its caption could come from different clips."""
+    from reelgen.core.errors import InvalidRequest
+    from reelgen.train.micro_loop import TrainConfig
+
+    (pool, pool_how), (refresh, refresh_how) = (
+        (knobs[name], "") if name in knobs else (getattr(TrainConfig, name), " (default)")
+        for name in ("pool", "refresh")
+    )
+    if refresh > pool:
+        raise InvalidRequest(
+            f"--refresh {refresh}{refresh_how} is more than the --pool of {pool} clips{pool_how} it "
+            f"refreshes; give --refresh {pool} or less, or a larger --pool",
+            param="refresh",
+        )
