@@ -30,7 +30,7 @@ def test_generate_task_avatar_points_to_the_avatar_command(tmp_path: Path) -> No
     result = CliRunner().invoke(app, args)
     said = " ".join(result.output.split())
     assert result.exit_code == 2, result.output
-    assert said.startswith("error: Invalid value for '--task': avatar ")
+    assert said.startswith("error: Invalid value for '--task': avatar: talking avatars are made from a face")
     assert "reelgen avatar --image face.png --text" in said
     assert "--audio voice.wav" not in said.partition("reelgen avatar")[0]  # no option generate lacks
     assert not out.exists()

@@ -62,8 +62,8 @@ def generate_task(value: Task | None) -> Task | None:
     asked for --audio or --text, which only ``reelgen avatar`` has."""
     if value is Task.AVATAR:
         raise typer.BadParameter(
-            "avatar makes a face speak a voice, and generate takes no voice; use "
-            'reelgen avatar --image face.png --text "..." (or --audio voice.wav)'
+            "avatar: talking avatars are made from a face and a voice with `reelgen avatar`, and "
+            'generate takes no voice; use reelgen avatar --image face.png --text "..." (or --audio voice.wav)'
         )
     return value
 
