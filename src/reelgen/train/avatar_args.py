@@ -14,6 +14,19 @@ def need_file(parser: argparse.ArgumentParser, flag: str, path: Path, made_by: s
     """A file the script reads; missing, it was a FileNotFoundError traceback once the script had started."""
     if not path.is_file():
         parser.error(f"{flag} {path}: no such file; {made_by}")
+    # Every file these scripts read is an .npz; an empty or damaged one was numpy's EOFError or
+    # BadZipFile traceback, after the script had loaded its models. Reading the archive's index is cheap.
+    import zipfile
+
+    import numpy as np
+
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        parser.error(f"{flag} {path} is not a NumPy .npz archive ({exc}); {made_by}")
+    if not isinstance(loaded, np.lib.npyio.NpzFile):  # a bare .npy array, not named arrays
+        parser.error(f"{flag} {path} is not a NumPy .npz archive (it holds one bare array); {made_by}")
+    loaded.close()
 
 
 def need_folder(parser: argparse.ArgumentParser, flag: str, folder: Path, marker: str, what: str) -> None:
