@@ -158,7 +158,8 @@ def follow(
         disable=quiet,
     )
     said: set[str] = set()
-    keys: set[str] = set()  # the items that have a job (and so their own lines)
+    keys: set[str] = set()  # the items that have a job or were said as planned (and so have their lines)
+    first: dict[tuple[str, str], str] = {}  # each cause said, and the item that said it first
     lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
@@ -183,8 +184,10 @@ def follow(
                             ended = counts["completed"] + counts["failed"] + counts["cancelled"]
                             done = counts["total"] if name == "completed" else ended
                             bar.update(task, completed=done, description=f"{noun} {data['status']}")
+                            # Failed or skipped as the server planned them: said as soon as it tells.
+                            _said(_planned(data), keys, first, reword)
                         if name in TERMINAL:
-                            _unplanned(data, keys, reword)
+                            _said(_unplanned(data), keys, first, reword)
                             return data
             except httpx.TransportError as exc:
                 lost = exc
@@ -210,12 +213,15 @@ def _item(data: dict[str, Any], said: set[str], reword: Callable[[str], str] = s
     console.print(f"[yellow]{key}: {data['status']}[/] {message}", highlight=False)
 
 
-def _unplanned(done: dict[str, Any], keys: set[str], reword: Callable[[str], str]) -> None:
-    """A line for each item of the ended ``done`` that got no job: failed or skipped as the server
-    planned it (a batch's summary, a shoot-out's trials). They were named only in the summary, grouped
-    by cause; a cause said already is said as "the same way as" its first item, as in process."""
-    from reelgen.core.batch.summary import cause
+def _planned(obj: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The items a running batch's server planned to fail or skip (``planned_ends``), as (key, status,
+    reason); an older server, or another API process than the batch's, tells none before it ends."""
+    return [(p["output"], p["status"], p.get("reason") or p["status"]) for p in obj.get("planned_ends") or []]
 
+
+def _unplanned(done: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each item of the ended ``done`` that got no job: failed or skipped as the server planned it
+    (a batch's summary, a shoot-out's trials), as (key, status, reason)."""
     summary = done.get("summary") or {}
     ended = [
         (p["output"], status, p.get("reason") or status)
@@ -227,10 +233,23 @@ def _unplanned(done: dict[str, Any], keys: set[str], reword: Callable[[str], str
         for t in done.get("trials") or []
         if t.get("error")
     ]
-    first: dict[tuple[str, str], str] = {}
+    return ended
+
+
+def _said(
+    ended: list[tuple[str, str, str]],
+    keys: set[str],
+    first: dict[tuple[str, str], str],
+    reword: Callable[[str], str],
+) -> None:
+    """A line for each item of ``ended`` not said yet (``keys``), grouped by cause: a cause said
+    already is said as "the same way as" its first item, as in process."""
+    from reelgen.core.batch.summary import cause
+
     for key, status, reason in ended:
         if str(key) in keys:
             continue
+        keys.add(str(key))
         same = (status, cause(reason))
         why = f"the same way as {first[same]}" if same in first else reword(reason)
         first.setdefault(same, str(key))

@@ -95,6 +95,13 @@ class BatchKind(ParentKind[BatchPayload]):
                 self._plans.popitem(last=False)
         return plan
 
+    def planned_ends(self, parent_id: str) -> list[ItemOutcome]:
+        """The items that failed or were skipped as this process planned the running batch, each as its
+        summary will say it; none before the plan is made, once it ended, or in another API process."""
+        with self._lock:
+            plan = self._plans.get(parent_id) or []
+        return [_outcome(p, None) for p in plan if p.error is not None or p.skipped is not None]
+
     def stop(self, parent_id: str, reason: str = "cancelled") -> None:
         with self._lock:
             token = self._planning.get(parent_id)
