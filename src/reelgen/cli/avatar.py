@@ -14,7 +14,7 @@ import typer
 from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.complete import avatar_model_names
 from reelgen.cli.generate import OutputOpt
-from reelgen.cli.output import fail
+from reelgen.cli.output import QuietOpt, fail
 from reelgen.cli.remote import refuse
 
 Opt = typer.Option
@@ -96,7 +96,7 @@ def avatar(
     ] = None,
     seed: Annotated[int | None, Opt(help="Recorded for replay; the lip-sync pass is deterministic.")] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
     server: Annotated[
         str | None,
         Opt(

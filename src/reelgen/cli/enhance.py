@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import KeyOpt, job_path, server_url
-from reelgen.cli.output import console, fail, output_option, parse_pairs, progress_bar, shown
+from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.errors import InvalidRequest, ReelgenError
@@ -68,7 +68,7 @@ def enhance(
     as_json: Annotated[
         bool, Opt("--json", help="Print the record (with --server: the video object) as JSON.")
     ] = False,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
     server: Annotated[
         str | None,
         Opt(

@@ -13,6 +13,7 @@ from reelgen.cli import typed
 from reelgen.cli.complete import image_model_names, model_names
 from reelgen.cli.output import (
     CountOpt,
+    QuietOpt,
     console,
     fail,
     output_option,
@@ -69,7 +70,6 @@ DeviceOpt = Annotated[
     str | None,
     Opt(callback=typed.DEVICE, help="cpu, cuda or cuda:N (default: first GPU, else CPU)."),
 ]
-QuietOpt = Annotated[bool, Opt("--quiet", "-q", help="No progress bar or step lines; warnings still print.")]
 EndImageOpt = Annotated[
     str | None, Opt("--end-image", callback=typed.IMAGE, help="End image (first+last frame).")
 ]

@@ -119,6 +119,11 @@ def take_count(value: int) -> int:
     return value
 
 
+#: ``-q`` of the commands whose step lines ``progress_bar`` drops when quiet (``STEP_STAGES``).
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar or step lines; warnings still print.")
+]
+
 #: ``--count`` of generate and animate, read by ``take_count``.
 CountOpt = Annotated[
     int,

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from reelgen.cli.generate import DeviceOpt, Opt, OutputOpt, QuietOpt, render_shown
-from reelgen.cli.output import console, fail, progress_bar
+from reelgen.cli.generate import DeviceOpt, Opt, OutputOpt, render_shown
+from reelgen.cli.output import QuietOpt, console, fail, progress_bar
 from reelgen.core.errors import ReelgenError
 
 
