@@ -25,6 +25,7 @@ from reelgen.core.face.align import mouth_mask
 from reelgen.core.speech.features import positional_encoding
 from reelgen.train.avatar_args import SPEECH, need_file
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
+from reelgen.train.micro_args import number
 
 SPAN = 10  # Whisper features per frame: 2 per frame, 2 frames each side
 
@@ -140,9 +141,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
     parser.add_argument("--out", type=Path, default=Path("lipsync-out"))
-    parser.add_argument("--seconds", type=float, default=240.0, help="wall-clock training budget")
-    parser.add_argument("--batch", type=int, default=96)
-    parser.add_argument("--lr", type=float, default=4e-4)
+    parser.add_argument(
+        "--seconds", type=number(float, 0, above=True), default=240.0, help="wall-clock training budget"
+    )
+    parser.add_argument("--batch", type=number(int, 0, above=True), default=96)
+    parser.add_argument("--lr", type=number(float, 0, above=True), default=4e-4)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     need_file(parser, "--data", args.data, SPEECH)

@@ -28,6 +28,7 @@ from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
 from reelgen.train.avatar_args import SPEECH, need_file, need_folder
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
+from reelgen.train.micro_args import number
 
 OPENINGS = np.linspace(0.0, 1.0, 6)
 WIDTHS = (0.75, 1.0, 1.12)
@@ -215,9 +216,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
     parser.add_argument("--out", type=Path, default=Path("lipsync-out"))
-    parser.add_argument("--seconds", type=float, default=900.0)
-    parser.add_argument("--identities", type=int, default=192)
-    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--seconds", type=number(float, 0, above=True), default=900.0)
+    parser.add_argument("--identities", type=number(int, 0, above=True), default=192)
+    parser.add_argument("--batch", type=number(int, 0, above=True), default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--resume", type=Path, default=None, help="a lip-sync folder whose UNet to train further"

@@ -47,6 +47,7 @@ from reelgen.train.avatar_latent import (
     mouth_window,
 )
 from reelgen.train.avatar_mouths import Sources, open_mouth, prepare
+from reelgen.train.micro_args import number
 
 
 def _rest(n: int, smiles: float, g: torch.Generator) -> torch.Tensor:
@@ -218,9 +219,11 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
     run.add_argument("--sources", type=Path, default=Path(".avatar_data/sources.npz"))
     run.add_argument("--out", type=Path, default=Path("lipsync-out"))
-    run.add_argument("--seconds", type=float, default=1200.0, help="wall-clock training budget")
-    run.add_argument("--batch", type=int, default=64)
-    run.add_argument("--lr", type=float, default=5e-4)
+    run.add_argument(
+        "--seconds", type=number(float, 0, above=True), default=1200.0, help="wall-clock training budget"
+    )
+    run.add_argument("--batch", type=number(int, 0, above=True), default=64)
+    run.add_argument("--lr", type=number(float, 0, above=True), default=5e-4)
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--warped", type=float, default=0.75, help="share of each batch that is opened sources")
     run.add_argument("--identities", type=int, default=192, help="sources in the opened pool")
