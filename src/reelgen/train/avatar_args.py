@@ -8,10 +8,20 @@ from pathlib import Path
 #: What makes each input the scripts read, said where it is missing.
 SPEECH = "write it with: python -m reelgen.train.avatar_speech .avatar_data"
 SOURCES = "write it with: python -m reelgen.train.avatar_open prepare"
+#: The arrays each archive must hold (a tuple: any one of them), as the data loaders read them.
+SPEECH_ARRAYS: tuple[str | tuple[str, ...], ...] = (("features", "features_q"), "frames", "opening", "width")
+SOURCES_ARRAYS: tuple[str | tuple[str, ...], ...] = ("textures", "photos", "photo_mouths")
 
 
-def need_file(parser: argparse.ArgumentParser, flag: str, path: Path, made_by: str) -> None:
-    """A file the script reads; missing, it was a FileNotFoundError traceback once the script had started."""
+def need_file(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    path: Path,
+    made_by: str,
+    arrays: tuple[str | tuple[str, ...], ...] = (),
+) -> None:
+    """A file the script reads, an .npz holding ``arrays``; missing, it was a FileNotFoundError traceback
+    once the script had started."""
     if not path.is_file():
         parser.error(f"{flag} {path}: no such file; {made_by}")
     # Every file these scripts read is an .npz; an empty or damaged one was numpy's EOFError or
@@ -26,7 +36,13 @@ def need_file(parser: argparse.ArgumentParser, flag: str, path: Path, made_by: s
         parser.error(f"{flag} {path} is not a NumPy .npz archive ({exc}); {made_by}")
     if not isinstance(loaded, np.lib.npyio.NpzFile):  # a bare .npy array, not named arrays
         parser.error(f"{flag} {path} is not a NumPy .npz archive (it holds one bare array); {made_by}")
+    held = set(loaded.files)
     loaded.close()
+    # An archive of other arrays was a KeyError traceback from inside the data loader.
+    lacking = [name for name in arrays if not held & ({name} if isinstance(name, str) else set(name))]
+    if lacking:
+        names = ", ".join(n if isinstance(n, str) else f"{n[0]} (or {', '.join(n[1:])})" for n in lacking)
+        parser.error(f"{flag} {path} lacks the arrays {names}; {made_by}")
 
 
 def need_folder(parser: argparse.ArgumentParser, flag: str, folder: Path, marker: str, what: str) -> None:

@@ -37,7 +37,7 @@ import torch
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches, learning_rate
-from reelgen.train.avatar_args import SOURCES, SPEECH, need_file, need_folder
+from reelgen.train.avatar_args import SOURCES, SOURCES_ARRAYS, SPEECH, SPEECH_ARRAYS, need_file, need_folder
 from reelgen.train.avatar_latent import (
     OPENINGS,
     WIDTHS,
@@ -236,8 +236,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(prepare(args.out)))
         return
     need_folder(parser, "--model", args.model, "lipsync.json", "a lip-sync folder")
-    need_file(parser, "--data", args.data, SPEECH)
-    need_file(parser, "--sources", args.sources, SOURCES)
+    need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
+    need_file(parser, "--sources", args.sources, SOURCES, SOURCES_ARRAYS)
     report = train(
         args.model,
         args.data,
