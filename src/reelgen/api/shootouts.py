@@ -40,12 +40,14 @@ from reelgen.api.fanout import (
 from reelgen.api.files import FileAnswer
 from reelgen.api.parent_folder import refuse_a_busy_folder
 from reelgen.api.schemas import Status, VideoError
+from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.spec import PromptsFile
+from reelgen.jobs import kinds
 from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
-from reelgen.jobs.kinds.shootout import ShootoutPayload
+from reelgen.jobs.kinds.shootout import ShootoutKind, ShootoutPayload
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.store import fingerprint
 
@@ -107,6 +109,11 @@ class ShootoutObject(BaseModel):
     output_folder: str
     request_counts: RequestCounts
     ranking: list[dict[str, Any]] | None = None
+    planned_ends: list[ItemOutcome] = Field(
+        default=[],
+        description="while it runs: the trials that failed as the server planned them (they get no "
+        "job), each by its key (output) with the error its trials will say",
+    )
     trials: list[dict[str, Any]] | None = None
     report_file: str | None = None
     results_file: str | None = None
@@ -141,6 +148,7 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         output_folder=str(payload.get("output_folder", "")),
         request_counts=counts(len(models) * len(prompts), children, job),
         ranking=result.get("ranking"),
+        planned_ends=[] if job.terminal else _planned_ends(job.id),
         trials=result.get("trials"),
         report_file=result.get("report_file"),
         results_file=result.get("results_file"),
@@ -149,6 +157,13 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
         urls=ShootoutUrls(**links, report=f"{links['self']}/report", results=f"{links['self']}/results"),
     )
+
+
+def _planned_ends(job_id: str) -> list[ItemOutcome]:
+    """What the registered shoot-out kind, which runs the shoot-out in this process, tells of the
+    trials that will get no job."""
+    kind = kinds.parent(SHOOTOUT)
+    return kind.planned_ends(job_id) if isinstance(kind, ShootoutKind) else []
 
 
 def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:

@@ -11,12 +11,14 @@ report but keeps its finished trials' clips there, as Ctrl-C does in process.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
@@ -60,6 +62,36 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         what = f"shoot-out of {len(payload.models)} model(s) x {len(payload.prompts.prompts)} prompt(s)"
         return Facts(model=",".join(payload.models)[:200], prompt=what)
 
+    def __init__(self) -> None:
+        #: Each running shoot-out's trials that failed to plan, told before it ends (``planned_ends``).
+        self._unplanned: dict[str, list[ItemOutcome]] = {}
+        self._lock = threading.Lock()
+
+    def planned_ends(self, parent_id: str) -> list[ItemOutcome]:
+        """The running shoot-out's trials that failed as this process planned them (they get no job),
+        each with the error its ``trials`` will say; none once it ended, or in another API process."""
+        with self._lock:
+            return list(self._unplanned.get(parent_id, []))
+
+    def _told(self, parent_id: str, trials: list[Trial]) -> None:
+        ends = [
+            ItemOutcome(
+                output=t.key,
+                status="failed",
+                reason=t.error.get("message"),
+                code=t.error.get("code"),
+                param=t.error.get("param"),
+            )
+            for t in trials
+            if t.request is None and t.error is not None
+        ]
+        with self._lock:
+            self._unplanned[parent_id] = ends
+
+    def _forget(self, parent_id: str) -> None:
+        with self._lock:
+            self._unplanned.pop(parent_id, None)
+
     def trials(self, payload: ShootoutPayload) -> list[Trial]:
         """Every trial, as ``run_shootout`` plans them (no torch, and cheap: resolving only)."""
         return plan_shootout(
@@ -67,7 +99,18 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         )
 
     def advance(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> Step:
+        try:
+            step = self._advance(parent, payload, children)
+        except BaseException:
+            self._forget(parent.id)
+            raise
+        if not isinstance(step, Spawn):  # it ends here: its trials say the rest
+            self._forget(parent.id)
+        return step
+
+    def _advance(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> Step:
         trials = self.trials(payload)
+        self._told(parent.id, trials)
         by_key = {str(c.child_key): c for c in children}
         # 1. One trial at a time: the next starts only when the last one has ended.
         if any(not c.terminal for c in children):
@@ -106,6 +149,7 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
     def cancelled(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> str | None:
         """The finished trials' clips copied to ``clips/`` (an in-process run's Ctrl-C keeps them too),
         and a message saying how many trials ended and which finished; no report is written."""
+        self._forget(parent.id)
         trials = self.trials(payload)
         by_key = {str(c.child_key): c for c in children}
         ended = [t for t in trials if t.key in by_key and by_key[t.key].status in _ENDED]
