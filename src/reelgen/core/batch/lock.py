@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.errors import ReelgenError
 
 #: Beside the clips, as a project keeps its own in ``.reelgen/``.
@@ -31,27 +32,58 @@ def folder_held(folder: Path, source: str | None = None, field: str = "output_di
     companions and summary. The lock is the OS's (flock): it goes with its process, so a run killed
     part-way holds nothing. A folder that takes no lock file runs unlocked, as before. ``field`` is
     what the refusal tells the person to change (a server batch's is ``output_folder``).
+
+    The lock file goes when the run ends, and with it the folders made for it alone: a batch that
+    wrote nothing (refused, cancelled while checking) leaves no folder, and one that did leaves
+    only its clips and summary.
     """
     path = folder / LOCK_FILE
+    made = missing_folders(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _locked(path, folder, field)
+    except FolderBusy:
+        remove_empty(made)
+        raise
     except OSError:
+        remove_empty(made)
         yield
         return
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise FolderBusy(
-                f"{field} {folder}: another batch is writing its clips and summary there now "
-                f"({_holder(fd)}); wait for it to end (or stop it), or set another {field}",
-                param=field,
-            ) from None
         _say_holder(fd, source)
         yield
     finally:
+        # Unlinked while still held: a run that opened this file meanwhile finds it gone once it gets
+        # the lock, and takes a new one (_locked), so two runs never hold two files of one name.
+        path.unlink(missing_ok=True)
         os.close(fd)
+        remove_empty(made)
+
+
+def _locked(path: Path, folder: Path, field: str) -> int:
+    """A descriptor of ``path`` holding its lock; ``FolderBusy`` when another run holds it."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise FolderBusy(
+                f"{field} {folder}: another batch is writing its clips and summary there now "
+                f"({holder}); wait for it to end (or stop it), or set another {field}",
+                param=field,
+            ) from None
+        except OSError:
+            os.close(fd)
+            raise
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # the run before let go of it and removed it as this one opened it: again
 
 
 def _say_holder(fd: int, source: str | None) -> None:
