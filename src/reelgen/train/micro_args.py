@@ -139,7 +139,11 @@ TRAIN_KNOBS = (
     Knob("warmup", _some(int), "learning-rate warm-up steps of this run [300]"),
     Knob("pool", _positive(int), "encoded clips kept to sample batches from [8192]"),
     Knob("stats-clips", _positive(int), "clips whose latents set the per-channel mean and std [512]"),
-    Knob("refresh", _some(int), "fresh clips encoded into the pool every step, at most --pool [32]"),
+    Knob(
+        "refresh",
+        _some(int),
+        "fresh clips encoded into the pool every step, no more than the pool holds (--pool) [32]",
+    ),
     Knob(
         "workers",
         number(int, 0, high=CORES, why=CORES_WHY),
