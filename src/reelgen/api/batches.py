@@ -35,7 +35,7 @@ from reelgen.api.fanout import (
     whole,
     writable_folder,
 )
-from reelgen.api.parent_folder import refuse_a_busy_folder
+from reelgen.api.parent_folder import refuse_a_busy_folder, refuse_a_locked_folder
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
@@ -213,6 +213,7 @@ async def create_batch(
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
         payload = batch_payload(body)
         refuse_a_busy_folder(service, payload.output_folder, idempotency_key, BATCH, "its clips")
+        refuse_a_locked_folder(payload.output_folder)  # held by a run outside this server's jobs
         return service.submit_or_replay(
             payload,
             kind=BATCH,
