@@ -112,7 +112,7 @@ def enhance_file(
             held = run.read if run.read < shape.frames or not timing.variable else timing.source_frames
             listed = max(listed, shape.frames) if not timing.variable else max(listed, held)
             note = (
-                f"{source.name} ends after {held} of the {listed} frames it lists (cut short or "
+                f"warning: {source.name} ends after {held} of the {listed} frames it lists (cut short or "
                 f"damaged?); the {held} that decode were enhanced"
             )
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
@@ -148,7 +148,8 @@ def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
         return [f"warning: {note}" for note in notes if note]
     pictures = [t.codec for t in extras.subtitles if t.written_as(output.suffix) is None]
     if pictures:
-        return [f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"]
+        note = f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"
+        return [f"warning: {note}"]
     return []
 
 
