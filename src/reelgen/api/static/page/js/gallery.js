@@ -44,6 +44,16 @@ export function mountGallery(section, ctx) {
       .map(([k, value]) => `${k} ${JSON.stringify(value)}`).join(", ") || null;
   }
 
+  /**
+   * The negative prompt the model used: the one typed, or, with none, the model's own where it has one
+   * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such.
+   */
+  function negativeText(p) {
+    if (p.negative_prompt) return p.negative_prompt;
+    const own = (p.options || {}).negative_prompt_default;
+    return own ? `${own} (the model's own: none was given)` : null;
+  }
+
   function params(v) {
     const p = v.parameters || {};
     const rows = [
@@ -57,7 +67,7 @@ export function mountGallery(section, ctx) {
       ["Options", optionsText(v)],
       ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
-      ["Negative", p.negative_prompt || null],
+      ["Negative", negativeText(p)],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
     ];
     return el("dl", { class: "params" }, rows.filter(([, value]) => value !== null && value !== undefined && value !== "")
