@@ -227,7 +227,10 @@ def main(argv: list[str] | None = None) -> None:
         "--pool", type=Path, default=None, help="where the encoded face pool is kept between runs"
     )
     parser.add_argument(
-        "--window", type=int, default=0, help="train on a latent square this wide around the mouth"
+        "--window",
+        type=number(int, 0, why="0: the whole crop"),
+        default=0,
+        help="train on a latent square this wide around the mouth (0: the whole crop)",
     )
     args = parser.parse_args(argv)
     need_folder(parser, "--vae", args.vae, "config.json", "a VAE folder in diffusers' layout")

@@ -225,11 +225,21 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--batch", type=number(int, 0, above=True), default=64)
     run.add_argument("--lr", type=number(float, 0, above=True), default=5e-4)
     run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--warped", type=float, default=0.75, help="share of each batch that is opened sources")
-    run.add_argument("--identities", type=int, default=192, help="sources in the opened pool")
-    run.add_argument("--window", type=int, default=16, help="latent square around the mouth (0: whole crop)")
+    # Shares are of a batch or of the sources: 1.5 asked for more opened sources than a batch holds.
+    share = number(float, 0, high=1)
+    run.add_argument("--warped", type=share, default=0.75, help="share of each batch that is opened sources")
     run.add_argument(
-        "--smiles", type=float, default=0.5, help="share of sources whose lips are apart at rest"
+        "--identities", type=number(int, 0, above=True), default=192, help="sources in the opened pool"
+    )
+    # A negative width cut an empty latent square, found only once the first step ran.
+    run.add_argument(
+        "--window",
+        type=number(int, 0, why="0: the whole crop"),
+        default=16,
+        help="latent square around the mouth (0: the whole crop)",
+    )
+    run.add_argument(
+        "--smiles", type=share, default=0.5, help="share of sources whose lips are apart at rest"
     )
     args = parser.parse_args(argv)
     if args.command == "prepare":
