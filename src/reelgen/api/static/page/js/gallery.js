@@ -65,6 +65,10 @@ export function mountGallery(section, ctx) {
       ["Steps", p.num_inference_steps],
       ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
       ["Options", optionsText(v)],
+      // What shaped the video beyond its prompt, in the Create form's words, as the record has it.
+      ["LoRAs", (p.loras || []).map((l) => `${l.name} at strength ${l.strength}`).join(", ") || null],
+      ["Keyframes", (p.keyframes || []).map((k) => `frame ${k.frame} at strength ${k.strength}`).join(", ") || null],
+      ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
       ["Negative", negativeText(p)],
