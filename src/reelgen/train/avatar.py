@@ -23,7 +23,7 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet, bui
 from reelgen.core.backends.avatar.lipsync import encode_inputs, predict
 from reelgen.core.face.align import mouth_mask
 from reelgen.core.speech.features import positional_encoding
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file
+from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_out
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import number
 
@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
+    need_out(parser, "--out", args.out)
     report = train(args.data, args.out, args.seconds, args.batch, args.lr, args.seed)
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))

@@ -1,9 +1,12 @@
-"""The lip-sync training scripts' input folders and files checked after parsing, each a usage error naming its option."""
+"""The lip-sync training scripts' inputs and outputs checked after parsing, each a usage error naming its option."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+from reelgen.core.atomic import check_writable
+from reelgen.core.errors import InvalidRequest
 
 #: What makes each input the scripts read, said where it is missing.
 SPEECH = "write it with: python -m reelgen.train.avatar_speech .avatar_data"
@@ -56,3 +59,21 @@ def need_held_out(parser: argparse.ArgumentParser, flag: str, folder: Path) -> N
     """The data folder of the evaluation: its held-out tracks; none was "need at least one array"."""
     if not any(folder.glob("held_out_*.wav")):
         parser.error(f"{flag} {folder} has no held-out tracks (held_out_*.wav); {SPEECH}")
+
+
+def need_writable(parser: argparse.ArgumentParser, flag: str, path: Path, *, own: bool = False) -> None:
+    """A file the script writes, checked before its work (``own``: a name the script picks in a folder)."""
+    try:
+        check_writable(path, param=flag, own=own)
+    except InvalidRequest as exc:
+        parser.error(exc.message)
+
+
+def need_out(parser: argparse.ArgumentParser, flag: str, folder: Path, *beside: Path) -> None:
+    """The folder a script writes its model into (and any file ``beside`` it), checked before training:
+    a file in its place, or a folder that takes no new file, failed only at the end, the run lost."""
+    if folder.exists() and not folder.is_dir():
+        parser.error(f"{flag} {folder} is a file; give the folder the model goes into")
+    need_writable(parser, flag, folder / "lipsync.json", own=True)
+    for path in beside:
+        need_writable(parser, flag, path, own=True)

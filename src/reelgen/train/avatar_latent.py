@@ -26,7 +26,7 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, predict_latents
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder
+from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder, need_out
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import number
 
@@ -237,6 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     if args.resume is not None:
         need_folder(parser, "--resume", args.resume, "lipsync.json", "a lip-sync folder")
+    need_out(parser, "--out", args.out, args.out.parent / f"{args.out.name}-training.json")
     torch.set_num_threads(1)
     report = train(
         args.vae,

@@ -37,7 +37,16 @@ import torch
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches, learning_rate
-from reelgen.train.avatar_args import SOURCES, SOURCES_ARRAYS, SPEECH, SPEECH_ARRAYS, need_file, need_folder
+from reelgen.train.avatar_args import (
+    SOURCES,
+    SOURCES_ARRAYS,
+    SPEECH,
+    SPEECH_ARRAYS,
+    need_file,
+    need_folder,
+    need_out,
+    need_writable,
+)
 from reelgen.train.avatar_latent import (
     OPENINGS,
     WIDTHS,
@@ -243,11 +252,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.command == "prepare":
+        need_writable(parser, "--out", args.out)  # before the texture bank and crops are drawn, not after
         print(json.dumps(prepare(args.out)))
         return
     need_folder(parser, "--model", args.model, "lipsync.json", "a lip-sync folder")
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     need_file(parser, "--sources", args.sources, SOURCES, SOURCES_ARRAYS)
+    need_out(parser, "--out", args.out)
     report = train(
         args.model,
         args.data,
