@@ -99,7 +99,7 @@ def test_a_batch_item_that_failed_to_plan_gets_its_own_line(
     }
     created = {**base, "status": "queued", "request_counts": _counts(4)}
     _serve(monkeypatch, "batches", created, _stream("batch", _item, done))
-    out, lines = _run("batch", str(manifest), "--server", SERVER, "--quiet")
+    out, lines = _run("batch", str(manifest), "--server", SERVER)
     assert out.exit_code == 1, out.output
     said = lines.index("1 of 4 done (0 from an earlier run), 2 failed, 1 skipped")
     # Each item once, as it is known, before the summary; the item whose job failed as before.
@@ -141,7 +141,7 @@ def test_a_trial_that_failed_to_plan_gets_its_own_line(
     )
     _serve(monkeypatch, "shootouts", created, events)
     args = ["shootout", "--models", "wan-tiny,ltx-tiny", "--prompts", str(prompts), "-o", str(tmp_path)]
-    out, lines = _run(*args, "--server", SERVER, "--quiet")
+    out, lines = _run(*args, "--server", SERVER)
     assert out.exit_code == 0, out.output
     ranked = lines.index("wan-tiny: mean score 50.0 (1 of 1 finished)")
     # Said as this command's option, as the lines after the ranking say it.

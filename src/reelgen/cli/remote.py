@@ -148,7 +148,9 @@ def follow(
 ) -> dict[str, Any]:
     """Read the events of the parent at ``own`` (its path): a bar over its items, a line as each ends;
     returns the final object. Items that failed or were skipped while the server planned them have no
-    job, so no event: their lines come with the final object, the first the server tells of them."""
+    job, so no event: their lines come with the final object, the first the server tells of them.
+    With ``quiet`` there is neither bar nor item lines, as ``-q`` in process (cli.output.STEP_STAGES):
+    the failures are said by the summary the command prints after."""
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -178,16 +180,19 @@ def follow(
                     for _, name, data in sse_events(resp.iter_lines()):
                         if name == "item":
                             keys.add(str(data["key"]))
-                            _item(data, said, reword)
+                            if not quiet:
+                                _item(data, said, reword)
                         elif name in (noun, *TERMINAL):
                             counts = data["request_counts"]
                             ended = counts["completed"] + counts["failed"] + counts["cancelled"]
                             done = counts["total"] if name == "completed" else ended
                             bar.update(task, completed=done, description=f"{noun} {data['status']}")
                             # Failed or skipped as the server planned them: said as soon as it tells.
-                            _said(_planned(data), keys, first, reword)
+                            if not quiet:
+                                _said(_planned(data), keys, first, reword)
                         if name in TERMINAL:
-                            _said(_unplanned(data), keys, first, reword)
+                            if not quiet:
+                                _said(_unplanned(data), keys, first, reword)
                             return data
             except httpx.TransportError as exc:
                 lost = exc
