@@ -68,6 +68,8 @@ export function mountGallery(section, ctx) {
       // What shaped the video beyond its prompt, in the Create form's words, as the record has it.
       ["LoRAs", (p.loras || []).map((l) => `${l.name} at strength ${l.strength}`).join(", ") || null],
       ["Keyframes", (p.keyframes || []).map((k) => `frame ${k.frame} at strength ${k.strength}`).join(", ") || null],
+      // The gallery's player starts muted: whether the clip has sound is said here, from the record.
+      ["Sound", p.audio === true ? "made with the video" : p.audio === false ? "none (turned off)" : null],
       ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
