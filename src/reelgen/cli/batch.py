@@ -15,7 +15,7 @@ from typer.core import TyperCommand
 
 from reelgen.cli import typed
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console, fail, positive_gib, progress_bar, say_error, shown
+from reelgen.cli.output import QuietOpt, console, fail, positive_gib, progress_bar, say_error, shown
 from reelgen.cli.remote import ServerError, ServerOpt, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
@@ -138,7 +138,7 @@ def batch(
         float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
     server: ServerOpt = None,
     api_key: KeyOpt = None,
 ) -> None:

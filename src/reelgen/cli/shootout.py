@@ -13,7 +13,7 @@ import typer
 from reelgen.cli import typed
 from reelgen.cli.batch import check_device, gpu_hour_price
 from reelgen.cli.client import KeyOpt
-from reelgen.cli.output import console, fail, progress_bar, shown
+from reelgen.cli.output import QuietOpt, console, fail, progress_bar, shown
 from reelgen.cli.remote import ServerError, ServerOpt, download, refuse, run_on_server
 from reelgen.cli.remote import fail as remote_fail
 from reelgen.core.errors import ReelgenError
@@ -78,7 +78,7 @@ def shootout(
         ),
     ] = None,
     device: Annotated[str | None, Opt(help="cpu, cuda or cuda:N (default: first GPU, else CPU).")] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
     server: ServerOpt = None,
     api_key: KeyOpt = None,
 ) -> None:
