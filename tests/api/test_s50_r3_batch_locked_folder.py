@@ -49,3 +49,37 @@ def test_a_lock_file_no_run_holds_does_not_refuse(
     stale.write_text('{"pid": 1, "host": "h", "since": "then", "source": ""}')
     client = make_client()
     assert client.post("/v1/batches", json=_body(tmp_path)).status_code == 202
+
+
+def test_a_retry_whose_first_request_started_meanwhile_is_its_replay_not_a_409(
+    make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that timed out while a large batch was planned retries with its Idempotency-Key; the first
+    request's job is made, and holds the folder, while the retry is planned: the retry is that job."""
+    from reelgen.api import batches
+    from reelgen.jobs.store import fingerprint
+
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    client = make_client()
+    service = client.app.state.service  # type: ignore[attr-defined]
+    planned = batches.batch_payload
+    made: list[str] = []
+
+    def first_made_meanwhile(body: batches.BatchCreate) -> batches.BatchPayload:
+        payload = planned(body)
+        job, _ = service.submit_or_replay(
+            payload,
+            kind=batches.BATCH,
+            priority=body.priority,
+            idempotency_key="k1",
+            body_fingerprint=fingerprint({"batch": body.model_dump(mode="json")}),
+            metadata=body.metadata,
+        )
+        made.append(job.id)
+        return payload
+
+    monkeypatch.setattr(batches, "batch_payload", first_made_meanwhile)
+    with folder_held(tmp_path / "outputs", "server batch job (the first request's)"):
+        retry = client.post("/v1/batches", json=_body(tmp_path), headers={"Idempotency-Key": "k1"})
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["id"] == made[0]

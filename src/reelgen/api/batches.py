@@ -213,6 +213,12 @@ async def create_batch(
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
         payload = batch_payload(body)
         refuse_a_busy_folder(service, payload.output_folder, idempotency_key, BATCH, "its clips")
+        # A retry whose first request's job was made, and took the folder, while this one was planned
+        # is that job's replay, not a batch refused by its own lock.
+        if idempotency_key is not None:
+            existing = service.replay(idempotency_key, body_fingerprint)
+            if existing is not None:
+                return existing, True
         refuse_a_locked_folder(payload.output_folder)  # held by a run outside this server's jobs
         return service.submit_or_replay(
             payload,
