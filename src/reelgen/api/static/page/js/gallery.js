@@ -46,12 +46,20 @@ export function mountGallery(section, ctx) {
 
   /**
    * The negative prompt the model used: the one typed, or, with none, the model's own where it has one
-   * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such.
+   * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such. A negative
+   * counts only when guidance runs a second pass (guidance above 1; for guidance-distilled models,
+   * options.true_cfg_scale above 1), as the server warns: one typed otherwise is marked unread.
    */
   function negativeText(p) {
-    if (p.negative_prompt) return p.negative_prompt;
-    const own = (p.options || {}).negative_prompt_default;
-    return own ? `${own} (the model's own: none was given)` : null;
+    const options = p.options || {};
+    const distilled = options.true_cfg_scale != null;
+    const read = distilled ? options.true_cfg_scale > 1 : p.guidance_scale == null || p.guidance_scale > 1;
+    if (p.negative_prompt) {
+      if (read) return p.negative_prompt;
+      return `${p.negative_prompt} (not read: ${distilled ? "it counts only with options.true_cfg_scale above 1"
+        : `at guidance ${p.guidance_scale} it counts only above 1`})`;
+    }
+    return read && options.negative_prompt_default ? `${options.negative_prompt_default} (the model's own: none was given)` : null;
   }
 
   function params(v) {
