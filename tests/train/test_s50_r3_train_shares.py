@@ -82,3 +82,15 @@ def test_the_ends_of_each_range_are_taken(
     assert exit_.value.code == 2
     assert f"argument {option}" not in said, said
     assert "lacks the arrays" in said, said
+
+
+@pytest.mark.parametrize("option", ["--tracks", "--faces", "--stride"])
+def test_the_evaluation_counts_are_above_0(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reelgen.train import avatar_eval
+
+    with pytest.raises(SystemExit) as exit_:
+        avatar_eval.main([str(tmp_path), str(tmp_path), option, "0"])
+    assert exit_.value.code == 2
+    assert f"argument {option}: '0' must be above 0" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from reelgen.core.face.detect import find_faces
 from reelgen.core.speech.audio import frame_envelope, read_voice
 from reelgen.train.avatar_args import need_folder, need_held_out
 from reelgen.train.avatar_faces import Faces, draw, mouth_opening_of, photo_bank
+from reelgen.train.micro_args import number
 
 FPS = 25.0
 
@@ -118,11 +119,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", type=Path, help="a lip-sync folder")
     parser.add_argument("data", type=Path, help="the folder avatar_speech wrote (held_out_*.wav)")
-    parser.add_argument("--tracks", type=int, default=2, help="held-out tracks to speak")
+    # Each counts something to measure: 0 or fewer were taken and left nothing to measure.
+    some = number(int, 0, above=True)
+    parser.add_argument("--tracks", type=some, default=2, help="held-out tracks to speak")
     parser.add_argument(
-        "--faces", type=int, default=3, help="faces per track: the astronaut, then drawn ones"
+        "--faces", type=some, default=3, help="faces per track: the astronaut, then drawn ones"
     )
-    parser.add_argument("--stride", type=int, default=3, help="measure every n-th frame")
+    parser.add_argument("--stride", type=some, default=3, help="measure every n-th frame")
     args = parser.parse_args(argv)
     need_folder(parser, "model", args.model, "lipsync.json", "a lip-sync folder")
     need_held_out(parser, "data", args.data)
