@@ -119,11 +119,17 @@ export function sayNotCarried(node, parameters, preset = {}) {
   node.hidden = !left.length;
 }
 
-/** Says in `hint` the negative prompt `model` sends when the box is left empty (LTX has one of its own). */
+/**
+ * Says in `hint` the negative prompt `model` sends when the box is left empty (LTX has one of its own);
+ * at a default guidance of 1 or below (ltx-distilled) none is read unless Guidance is raised above 1.
+ */
 export function sayOwnNegative(hint, model) {
   const own = model.options && model.options.negative_prompt_default;
+  const guidance = model.defaults && model.defaults.guidance_scale;
+  const unread = guidance != null && guidance <= 1;
   hint.textContent = "What the video should not show (optional)."
-    + (own ? ` Left empty, this model uses its own: ${quoted(own)}.` : "");
+    + (own ? ` Left empty, this model uses its own: ${quoted(own)}.` : "")
+    + (own && unread ? ` Read only with Guidance above 1 (this model's default is ${guidance}).` : "");
 }
 
 /** The largest seed the server takes (2^63 - 1). */
