@@ -94,3 +94,22 @@ def test_the_evaluation_counts_are_above_0(
         avatar_eval.main([str(tmp_path), str(tmp_path), option, "0"])
     assert exit_.value.code == 2
     assert f"argument {option}: '0' must be above 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("main", "lead"),
+    [
+        (LATENT[0], LATENT[1]),
+        (OPEN[0], OPEN[1]),
+        (OPEN[0], ["prepare"]),
+    ],
+    ids=["latent", "open-train", "open-prepare"],
+)
+def test_an_empty_out_is_refused_not_read_as_the_current_folder(
+    main: Callable[[list[str]], None], lead: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [a.format(tmp=tmp_path) for a in lead]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--out", ""])
+    assert exit_.value.code == 2
+    assert "argument --out: it is empty; give a file or folder path" in capsys.readouterr().err

@@ -23,7 +23,7 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet, bui
 from reelgen.core.backends.avatar.lipsync import encode_inputs, predict
 from reelgen.core.face.align import mouth_mask
 from reelgen.core.speech.features import positional_encoding
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_out
+from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_out, out_path
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import number
 
@@ -140,7 +140,7 @@ def train(data: Path, out: Path, seconds: float, batch: int, lr: float, seed: in
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
-    parser.add_argument("--out", type=Path, default=Path("lipsync-out"))
+    parser.add_argument("--out", type=out_path, default=Path("lipsync-out"))
     parser.add_argument(
         "--seconds", type=number(float, 0, above=True), default=240.0, help="wall-clock training budget"
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.errors import InvalidRequest
+from reelgen.train.micro_args import given_path
 
 #: What makes each input the scripts read, said where it is missing.
 SPEECH = "write it with: python -m reelgen.train.avatar_speech .avatar_data"
@@ -14,6 +15,11 @@ SOURCES = "write it with: python -m reelgen.train.avatar_open prepare"
 #: The arrays each archive must hold (a tuple: any one of them), as the data loaders read them.
 SPEECH_ARRAYS: tuple[str | tuple[str, ...], ...] = (("features", "features_q"), "frames", "opening", "width")
 SOURCES_ARRAYS: tuple[str | tuple[str, ...], ...] = ("textures", "photos", "photo_mouths")
+
+
+def out_path(text: str) -> Path:
+    """An argparse ``type`` for ``--out``: an empty one (an unset shell variable) was the current folder."""
+    return Path(given_path(text))
 
 
 def need_file(

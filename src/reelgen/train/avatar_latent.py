@@ -26,7 +26,7 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, predict_latents
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder, need_out
+from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder, need_out, out_path
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import number
 
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
         "--vae", type=Path, required=True, help="a trained lip-sync VAE folder (diffusers layout)"
     )
     parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
-    parser.add_argument("--out", type=Path, default=Path("lipsync-out"))
+    parser.add_argument("--out", type=out_path, default=Path("lipsync-out"))
     parser.add_argument("--seconds", type=number(float, 0, above=True), default=900.0)
     parser.add_argument("--identities", type=number(int, 0, above=True), default=192)
     parser.add_argument("--batch", type=number(int, 0, above=True), default=32)

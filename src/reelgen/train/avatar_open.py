@@ -46,6 +46,7 @@ from reelgen.train.avatar_args import (
     need_folder,
     need_out,
     need_writable,
+    out_path,
 )
 from reelgen.train.avatar_latent import (
     OPENINGS,
@@ -222,12 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     prep = sub.add_parser("prepare", help="write sources.npz (texture bank and photo crops)")
-    prep.add_argument("--out", type=Path, default=Path(".avatar_data/sources.npz"))
+    prep.add_argument("--out", type=out_path, default=Path(".avatar_data/sources.npz"))
     run = sub.add_parser("train", help="train a lip-sync folder's UNet further on opened mouths")
     run.add_argument("--model", type=Path, required=True, help="the lip-sync folder to start from")
     run.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
     run.add_argument("--sources", type=Path, default=Path(".avatar_data/sources.npz"))
-    run.add_argument("--out", type=Path, default=Path("lipsync-out"))
+    run.add_argument("--out", type=out_path, default=Path("lipsync-out"))
     run.add_argument(
         "--seconds", type=number(float, 0, above=True), default=1200.0, help="wall-clock training budget"
     )
