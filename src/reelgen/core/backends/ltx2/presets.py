@@ -26,6 +26,23 @@ RULES = SizeRules(
     max_frames=481,  # 20 s at 24 fps, the pipeline's longest supported duration
 )
 
+#: diffusers' ``DEFAULT_NEGATIVE_PROMPT`` (pipelines/ltx2/utils.py), kept here so the API can name it
+#: without importing diffusers; tests/core/test_s50_r4_ltx2_negative.py checks the two agree.
+NEGATIVE_PROMPT_DEFAULT = (
+    "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, "
+    "grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones,"
+    " deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured "
+    "hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect "
+    "depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, "
+    "inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic "
+    "materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong "
+    "gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, "
+    "background noise, off-sync audio, incorrect dialogue, added dialogue, repetitive speech, jittery "
+    "movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted "
+    "camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI "
+    "artifacts."
+)
+
 TASKS = frozenset({Task.T2V, Task.I2V, Task.KEYFRAMES, Task.AUDIO})
 
 
@@ -47,6 +64,10 @@ class LTX2Options(BaseModel):
     )
     max_sequence_length: int = Field(
         default=1024, ge=16, le=1024, description="prompt tokens the encoder reads"
+    )
+    negative_prompt_default: str = Field(
+        default=NEGATIVE_PROMPT_DEFAULT,
+        description="the negative prompt used when the request gives none (the one diffusers publishes)",
     )
 
 

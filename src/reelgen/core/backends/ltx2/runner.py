@@ -50,12 +50,12 @@ class LTX2Runner(LTXFamilyRunner):
         return Task.I2V if only_a_start_image(request) else CONDITION_TASK
 
     def common_inputs(self, request: ResolvedRequest) -> dict[str, Any]:
-        from diffusers.pipelines.ltx2.utils import DEFAULT_NEGATIVE_PROMPT, DISTILLED_SIGMA_VALUES
+        from diffusers.pipelines.ltx2.utils import DISTILLED_SIGMA_VALUES
 
         options = request.options_as(l2.LTX2Options)
         inputs = {
             **super().common_inputs(request),
-            "negative_prompt": request.negative_prompt or DEFAULT_NEGATIVE_PROMPT,
+            "negative_prompt": request.negative_prompt or options.negative_prompt_default,
             "audio_guidance_scale": options.audio_guidance_scale,
             "stg_scale": options.stg_scale,
             "audio_stg_scale": options.stg_scale,
