@@ -3,55 +3,76 @@
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
 
-#: A variable name as the code writes it (``REELGEN_MAX_QUEUE``), never ending in ``_``.
-_NAME = re.compile(r"REELGEN_[A-Z0-9_]*[A-Z0-9]")
+from pydantic import AliasChoices, AliasPath
+from pydantic_settings import BaseSettings
+
+#: The ``REELGEN_*`` variables read with ``os.environ`` (or as a command-line option's ``envvar``)
+#: rather than through a settings class. Written down here, not found by reading the package's
+#: ``.py`` files: an install of bytecode alone, or a zipapp, has none to read, and then every one
+#: of these was "not a reelgen setting". tests/api/test_s50_r4_setting_names.py fails when a name
+#: written in src/ is neither here nor a settings field, and when one here is no longer read.
+DIRECT_NAMES = frozenset(
+    {
+        "REELGEN_ACCEL",  # core/accel/config.py, by each worker as its model loads
+        "REELGEN_API_KEY",  # cli/api_key.py: --api-key of the job commands
+        "REELGEN_AVATAR_MAX_SECONDS",  # core/speech/audio.py
+        "REELGEN_DATABASE_URL",  # cli/serve.py: --database-url
+        "REELGEN_DATA_DIR",  # cli/serve.py: --data-dir
+        "REELGEN_HOME",  # core/settings.py, jobs/settings.py, cli/
+        "REELGEN_HOST",  # cli/serve.py: --host
+        "REELGEN_LORA_DIR",  # core/settings.py
+        "REELGEN_MODELS_DIR",  # core/settings.py
+        "REELGEN_PARALLEL_FD",  # core/parallel: set by reelgen for the processes of a multi-GPU run
+        "REELGEN_PORT",  # cli/serve.py: --port
+        "REELGEN_SERVER",  # cli/server_url.py: --server of the job commands
+        "REELGEN_TRACEBACK",  # cli/__init__.py, cli/serve_logs.py
+    }
+)
+
+
+def _read_by(model: type[BaseSettings]) -> Iterator[str]:
+    """The variables ``model`` reads: its prefix and each field's name, or the field's aliases."""
+    prefix = str(model.model_config.get("env_prefix", "")).upper()
+    for field, info in model.model_fields.items():
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseSettings):
+            continue  # ApiSettings.jobs: its fields are read one by one; REELGEN_JOBS is refused
+        alias = info.validation_alias
+        if alias is None:  # pydantic-settings adds the prefix only to a field without an alias
+            yield prefix + field.upper()
+            continue
+        for choice in alias.choices if isinstance(alias, AliasChoices) else [alias]:
+            first = choice.path[0] if isinstance(choice, AliasPath) else choice
+            if isinstance(first, str):
+                yield first.upper()
 
 
 @cache
 def known_names() -> frozenset[str]:
-    """Every ``REELGEN_*`` variable some part of reelgen reads.
-
-    The settings classes give their fields; the rest (``REELGEN_HOME``, ``REELGEN_ACCEL``,
-    ``REELGEN_SERVER`` ...) are read with ``os.environ`` where they are used, so the package's
-    own source is where their names are written down.
-    """
-    import reelgen
+    """Every ``REELGEN_*`` variable some part of reelgen reads: the settings classes' and
+    ``DIRECT_NAMES``."""
     from reelgen.api.fanout import FolderSettings
     from reelgen.api.settings import ApiSettings
     from reelgen.jobs.settings import JobSettings
 
-    names = {
-        f"REELGEN_{field.upper()}"
-        for model in (ApiSettings, JobSettings, FolderSettings)
-        for field in model.model_fields
-        if field != "jobs"  # read field by field, never as REELGEN_JOBS
-    }
-    for source in Path(reelgen.__file__).parent.rglob("*.py"):
-        try:
-            names.update(_NAME.findall(source.read_text(encoding="utf-8", errors="replace")))
-        except OSError:  # a file that cannot be read names no variable
-            continue
-    names.discard("REELGEN_JOBS")
-    return frozenset(names)
+    names = {name for model in (ApiSettings, JobSettings, FolderSettings) for name in _read_by(model)}
+    # RAY_ADDRESS (JobSettings reads it too) is Ray's, not reelgen's: never in the warning's list.
+    return frozenset(name for name in names | DIRECT_NAMES if name.startswith("REELGEN_"))
 
 
 def unread_settings(environ: Mapping[str, str]) -> list[str]:
     """One line for each ``REELGEN_*`` variable in ``environ`` that reelgen never reads, with the
     name it most likely meant: ``MAX_QUEUE`` misspelled without its last ``E`` started the server
-    with the default queue limit and said nothing, so the typo went unnoticed until the queue filled.
-    (This module's own text names no misspelled variable: the names in the source count as read.)"""
+    with the default queue limit and said nothing, so the typo went unnoticed until the queue filled."""
     # The settings read their variables in any case; REELGEN_JOBS is refused as a bad setting on its own.
     given = [
         name
         for name in sorted(environ)
         if name.upper().startswith("REELGEN_") and name.upper() != "REELGEN_JOBS"
     ]
-    if not given:  # the usual start: the sources are not read for nothing
+    if not given:  # the usual start: the settings modules are not imported for nothing
         return []
     known = known_names()
     # Compared without the prefix they all share, which made any two names look alike.
