@@ -97,6 +97,11 @@ class ModelCard(ModelObject):
         description="The model's own options: what a request that sets none is made with (the family's "
         "defaults with this model's); a video's parameters.options differs where its request set others",
     )
+    reads_prompt: bool = Field(
+        default=True,
+        description="False for a model that reads no text (Stable Video Diffusion animates its start image "
+        "alone): its prompt and negative prompt are kept in the record but do not steer the video",
+    )
 
 
 def weights_of(spec: FamilySpec, preset: Preset) -> Weights:
@@ -269,6 +274,8 @@ def card(spec: FamilySpec, preset: Preset) -> ModelCard:
         vram=vram_of(spec, preset),
         choices=choices_of(spec, preset),
         options=validate_options(spec.options, preset.options).model_dump(mode="json"),
+        # Runner modules import torch only when they load a model, so asking one is cheap here.
+        reads_prompt=spec.runner_class().reads_prompt,
     )
 
 

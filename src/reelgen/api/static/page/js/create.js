@@ -1,7 +1,7 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post, videoDeleted } from "./api.js";
-import { buildForm, sayNotCarried, sayOwnNegative, seedProblem } from "./create_form.js";
+import { buildForm, sayNotCarried, sayOwnNegative, sayPromptRead, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountStartImage } from "./create_image.js";
 import { mountInputs } from "./create_inputs.js";
@@ -59,6 +59,7 @@ export function mountCreate(section, ctx) {
     }
     document.getElementById("f-guidance2-field").hidden = model.defaults.guidance_scale_2 == null;
     sayOwnNegative(document.getElementById("hint-negative_prompt"), model);
+    sayPromptRead(document.getElementById("hint-prompt"), model);
     showInputs();
     start.note();
   }

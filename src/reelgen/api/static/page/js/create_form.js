@@ -44,7 +44,7 @@ export function buildForm({ onDefaults }) {
       info,
       el("p", { class: "field-error", id: "err-model", hidden: true })),
     radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),
-    field({ param: "prompt", label: "Prompt", control: prompt, hint: "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here." }),
+    field({ param: "prompt", label: "Prompt", control: prompt, hint: PROMPT_HINT }),
     field({ param: "negative_prompt", label: "Negative prompt", control: negative, hint: "What the video should not show (optional)." }),
     el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
       el("label", { for: "f-image" }, "Start image"),
@@ -119,11 +119,29 @@ export function sayNotCarried(node, parameters, preset = {}) {
   node.hidden = !left.length;
 }
 
+const PROMPT_HINT = "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.";
+/** Why a model with `reads_prompt` false (GET /v1/models) ignores the text: SVD animates its image alone. */
+export const NO_TEXT = "this model reads no text, it animates its start image alone";
+
+/**
+ * Says in `hint` that `model` ignores the prompt where it reads no text (SVD): the prompt then only
+ * names the video in the queue and gallery.
+ */
+export function sayPromptRead(hint, model) {
+  hint.textContent = model.reads_prompt === false
+    ? `${PROMPT_HINT} Not read: ${NO_TEXT}; the prompt only names the video.`
+    : PROMPT_HINT;
+}
+
 /**
  * Says in `hint` the negative prompt `model` sends when the box is left empty (LTX has one of its own);
  * at a default guidance of 1 or below (ltx-distilled) none is read unless Guidance is raised above 1.
  */
 export function sayOwnNegative(hint, model) {
+  if (model.reads_prompt === false) {
+    hint.textContent = `Not read: ${NO_TEXT}.`;
+    return;
+  }
   const own = model.options && model.options.negative_prompt_default;
   const guidance = model.defaults && model.defaults.guidance_scale;
   const unread = guidance != null && guidance <= 1;

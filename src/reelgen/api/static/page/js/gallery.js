@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
 import { rateText } from "./create_enhance.js";
-import { chosenOptions } from "./create_form.js";
+import { chosenOptions, NO_TEXT } from "./create_form.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -48,9 +48,11 @@ export function mountGallery(section, ctx) {
    * The negative prompt the model used: the one typed, or, with none, the model's own where it has one
    * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such. A negative
    * counts only when guidance runs a second pass (guidance above 1; for guidance-distilled models,
-   * options.true_cfg_scale above 1), as the server warns: one typed otherwise is marked unread.
+   * options.true_cfg_scale above 1), as the server warns: one typed otherwise is marked unread, as is
+   * any for a `model` that reads no text (SVD).
    */
-  function negativeText(p) {
+  function negativeText(p, model) {
+    if (model && model.reads_prompt === false) return p.negative_prompt ? `${p.negative_prompt} (not read: ${NO_TEXT})` : null;
     const options = p.options || {};
     const distilled = options.true_cfg_scale != null;
     const read = distilled ? options.true_cfg_scale > 1 : p.guidance_scale == null || p.guidance_scale > 1;
@@ -64,8 +66,11 @@ export function mountGallery(section, ctx) {
 
   function params(v) {
     const p = v.parameters || {};
+    const model = (ctx.models || []).find((m) => m.id === v.model);
     const rows = [
       ["Model", v.model],
+      // The title shows the prompt; a model that reads no text (SVD) made the video without it.
+      ["Prompt", model && model.reads_prompt === false && v.prompt ? `not read: ${NO_TEXT}` : null],
       ["Size", v.size.replace("x", "×")],
       ["Length", `${Number(v.seconds).toFixed(1)} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
       ...after(p),
@@ -81,7 +86,7 @@ export function mountGallery(section, ctx) {
       ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
       ["From", v.remixed_from_video_id ? `${generated(v) ? "remix of" : "enhanced from"} ${shortId(v.remixed_from_video_id)}` : null],
-      ["Negative", negativeText(p)],
+      ["Negative", negativeText(p, model)],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
     ];
     return el("dl", { class: "params" }, rows.filter(([, value]) => value !== null && value !== undefined && value !== "")
