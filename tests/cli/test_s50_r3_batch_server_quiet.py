@@ -5,46 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from typer.testing import CliRunner, Result
 
 from reelgen.api.sse import format_event
-from reelgen.cli import app as cli_app
-from reelgen.cli import remote
-
-SERVER = "http://reelgen.test"
-BLURRED = "keyframe blurred.png is too blurry (sharpness 3.1, at least 40 wanted)"
-
-
-def _counts(total: int, **by: int) -> dict[str, int]:
-    return {"total": total, "queued": 0, "in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, **by}
-
-
-def _serve(monkeypatch: pytest.MonkeyPatch, path: str, created: dict[str, Any], events: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path == f"/v1/{path}":
-            return httpx.Response(202, json=created)
-        if request.url.path == f"/v1/{path}/{created['id']}/events":
-            return httpx.Response(200, text=events, headers={"Content-Type": "text/event-stream"})
-        return httpx.Response(404, json={"error": {"message": f"no {request.url.path}", "type": "x"}})
-
-    def client(server: str, api_key: str | None, read_s: float = 30.0) -> httpx.Client:
-        return httpx.Client(base_url=server, transport=httpx.MockTransport(handler))
-
-    monkeypatch.setattr(remote, "_client", client)
-
-
-def _run(*args: str) -> tuple[Result, list[str]]:
-    out = CliRunner().invoke(cli_app, list(args), env={"REELGEN_SERVER": None, "REELGEN_API_KEY": None})
-    return out, [" ".join(line.split()) for line in out.output.splitlines()]
-
-
-def _item(key: str, job_id: str, status: str) -> dict[str, Any]:
-    error = {"message": "the model made black frames", "code": "x"} if status == "failed" else None
-    return {"key": key, "job_id": job_id, "status": status, "progress": 100, "error": error}
+from tests.cli.test_s50_batch2_plan_failure_lines import BLURRED, SERVER, _counts, _item, _run, _serve
 
 
 def _batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
