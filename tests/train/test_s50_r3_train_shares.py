@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from reelgen.train import avatar_latent, avatar_open
+from tests.train.test_s50_train_avatar_bounds import usage_error
 
 LATENT = (avatar_latent.main, ["--vae", "{tmp}"])
 OPEN = (avatar_open.main, ["train", "--model", "{tmp}", "--sources", "{tmp}/train.npz"])
@@ -38,18 +38,10 @@ def test_a_value_out_of_bounds_is_a_usage_error_naming_the_option(
 ) -> None:
     # They were plain int and float options: a negative window cut an empty latent square, a share of
     # 1.5 asked for more opened sources than the batch holds, and each was found only once training ran.
-    np.savez(tmp_path / "train.npz", features=np.zeros(1))
-    (tmp_path / "config.json").write_text("{}")
-    (tmp_path / "lipsync.json").write_text("{}")
-    args = [a.format(tmp=tmp_path) for a in lead]
-    out = tmp_path / "out"
-    with pytest.raises(SystemExit) as exit_:
-        main([*args, "--data", str(tmp_path / "train.npz"), "--out", str(out), option, value])
-    said = capsys.readouterr().err
-    assert exit_.value.code == 2
+    said = usage_error(main, lead, tmp_path, capsys, option, value)
     assert f"argument {option}: '{value}'" in said, said
     assert bound in said, said
-    assert not out.exists()
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
@@ -72,14 +64,7 @@ def test_the_ends_of_each_range_are_taken(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The window 0 is the whole crop, and a share may be none or all; the run gets as far as its data.
-    np.savez(tmp_path / "train.npz", features=np.zeros(1))
-    (tmp_path / "config.json").write_text("{}")
-    (tmp_path / "lipsync.json").write_text("{}")
-    args = [a.format(tmp=tmp_path) for a in lead]
-    with pytest.raises(SystemExit) as exit_:
-        main([*args, "--data", str(tmp_path / "train.npz"), "--out", str(tmp_path / "out"), option, value])
-    said = capsys.readouterr().err
-    assert exit_.value.code == 2
+    said = usage_error(main, lead, tmp_path, capsys, option, value)
     assert f"argument {option}" not in said, said
     assert "lacks the arrays" in said, said
 
