@@ -209,17 +209,13 @@ def _remote(
 
 
 def _free_name(source: Path) -> Path:
-    """IN-enhanced.mp4 beside IN (IN-enhanced-2.mp4 ... if taken, by the video or its record), as
-    ``reelgen replay`` names its own: a name reelgen picks never replaces a file nobody named."""
-    for n in range(1, 1000):
-        name = f"{source.stem}-enhanced{'' if n == 1 else f'-{n}'}"
-        if not any(source.with_name(name + suffix).exists() for suffix in (".mp4", ".json")):
-            return source.with_name(name + ".mp4")
-    raise fail(
-        InvalidRequest(
-            f"{source.parent} already holds {source.stem}-enhanced up to -999; give -o", param="output"
-        )
-    )
+    """IN-enhanced.mp4 beside IN (IN-enhanced-2.mp4 ... if taken), as ``reelgen replay`` names its own."""
+    from reelgen.core.record import again_path
+
+    try:
+        return again_path(source.with_suffix(".mp4"), "enhanced")
+    except InvalidRequest as exc:
+        raise fail(exc) from None
 
 
 def _rate(text: str) -> Fraction:

@@ -390,11 +390,11 @@ def not_over_the_original(path: str | Path, output: str | Path | None) -> None:
         )
 
 
-def again_path(path: Path) -> Path:
-    """NAME-again.EXT beside the record (NAME-again-2.EXT ... if taken); a sidecar's video is taken as MP4."""
+def again_path(path: Path, tag: str = "again") -> Path:
+    """NAME-TAG.EXT beside ``path`` (NAME-TAG-2.EXT ... if its video or record is taken); a sidecar is an MP4's."""
     suffix = ".mp4" if path.suffix.lower() == ".json" else path.suffix
     for n in range(1, 1000):
-        name = f"{path.stem}-again{'' if n == 1 else f'-{n}'}"
+        name = f"{path.stem}-{tag}{'' if n == 1 else f'-{n}'}"
         if not (path.with_name(name + suffix).exists() or path.with_name(name + ".json").exists()):
             return path.with_name(name + suffix)
-    raise InvalidRequest(f"{path.parent} already holds {path.stem}-again up to -999; give -o", param="output")
+    raise InvalidRequest(f"{path.parent} already holds {path.stem}-{tag} up to -999; give -o", param="output")
