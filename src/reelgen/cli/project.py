@@ -13,6 +13,7 @@ from reelgen.cli import typed
 from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.output import (
     STOPPED,
+    QuietOpt,
     console,
     fail,
     output_path,
@@ -101,9 +102,7 @@ def render(
     vram_budget: Annotated[
         float | None, Opt("--vram-budget", callback=positive_gib, help="GiB of VRAM to plan for.")
     ] = None,
-    quiet: Annotated[
-        bool, Opt("--quiet", "-q", help="No progress bar or step lines; warnings still print.")
-    ] = False,
+    quiet: QuietOpt = False,
     server: ServerOpt = None,
     export: Annotated[
         bool, Opt("--export", help="With --server: export the film too, in the same job.")
