@@ -10,6 +10,11 @@ from reelgen.jobs import settings as job_settings
 from reelgen.jobs.settings import JobSettings
 
 
+@pytest.fixture(autouse=True)
+def _no_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(job_settings, "no_gpu_driver", lambda: True)
+
+
 def _said(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> str:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -61,3 +66,11 @@ def test_a_private_ray_takes_as_many_cpu_workers_as_it_has_cpus(monkeypatch: pyt
         "already runs on all of them, so more workers only take turns, each holding a model in "
         "memory) (default 1)"
     )
+
+
+def test_a_gpu_machine_is_not_held_to_its_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers there are one per GPU and REELGEN_CPU_WORKERS is not read: a unit file's 8 stopped serve.
+    monkeypatch.setattr(job_settings, "usable_cores", lambda: 4)
+    monkeypatch.setattr(job_settings, "no_gpu_driver", lambda: False)
+    assert JobSettings(engine="local", cpu_workers=8).cpu_workers == 8
+    assert JobSettings(engine="ray", ray_num_cpus=2, cpu_workers=8).cpu_workers == 8

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reelgen.core.devices import no_gpu_driver
 from reelgen.core.parallel.env import usable_cores
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,8 @@ class JobSettings(BaseSettings):
         engine, address = info.data.get("engine", "auto"), info.data.get("ray_address")
         ray_cpus = info.data.get("ray_num_cpus")
         if _engine_kind(engine, address) == "ray" and address:
+            return value
+        if not no_gpu_driver():  # a GPU machine starts a worker per GPU: the number is not read there
             return value
         if _engine_kind(engine, address) == "ray" and ray_cpus is not None:
             if value > ray_cpus:
