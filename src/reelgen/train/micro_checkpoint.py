@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reelgen.core.atomic import staged
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.errors import InvalidRequest
 
@@ -17,15 +17,16 @@ if TYPE_CHECKING:
 
 
 def atomic_write(path: Path, write: Any) -> None:
-    """Call ``write`` on a temporary sibling of ``path``, then rename it into place."""
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    # safetensors makes its file 0600; the rename would keep that, and a run on a shared machine
-    # could then be resumed or exported by no one else. Give it the mode the umask gives any file.
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
-    os.replace(tmp, path)
+    """Call ``write`` on a hidden file beside ``path``, then rename it into place (core.atomic.staged).
+
+    The hidden file is made with the mode the umask gives any file; safetensors makes its file anew
+    as 0600, and the rename would keep that (a run on a shared machine could then be resumed or
+    exported by no one else), so that mode is given back after the write. A failed write leaves no file.
+    """
+    with staged(path) as (tmp,):
+        mode = tmp.stat().st_mode & 0o777
+        write(tmp)
+        tmp.chmod(mode)
 
 
 def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> None:
