@@ -113,13 +113,24 @@ def test_an_unreadable_voice_says_so(inputs: tuple[Path, Path], tmp_path: Path) 
     assert "Errno" not in said(result)
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "0"])
-def test_max_seconds_must_be_a_length(inputs: tuple[Path, Path], tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("nan", "--max-seconds nan is no number of seconds; give e.g. 30"),
+        ("inf", "--max-seconds inf is no number of seconds; give e.g. 30"),
+        # 0 and -1 are told the one floor 0.1 is (it was 'above 0' for them, 'at least 0.25' for 0.1).
+        ("0", "--max-seconds 0 is below the shortest voice an avatar takes (0.25 s"),
+        ("-1", "--max-seconds -1 is below the shortest voice an avatar takes (0.25 s"),
+    ],
+)
+def test_max_seconds_must_be_a_length(
+    inputs: tuple[Path, Path], tmp_path: Path, value: str, words: str
+) -> None:
     face, voice = inputs
     out = tmp_path / "x.mp4"
     args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), "--max-seconds", value]
     result = runner.invoke(app, [*args, "-m", "musetalk-tiny", "-q"])
-    assert result.exit_code == 2 and "--max-seconds must be a number of seconds above 0" in said(result)
+    assert result.exit_code == 2 and words in said(result)
     assert not out.exists()
 
 

@@ -133,9 +133,9 @@ def avatar(
         _remote(server, api_key, files, asked, output, quiet)
         return
 
-    if max_seconds is not None and (not math.isfinite(max_seconds) or max_seconds <= 0):
-        raise typer.BadParameter("--max-seconds must be a number of seconds above 0")  # NaN: no limit at all
-    _check_limit(max_seconds)
+    if max_seconds is not None and not math.isfinite(max_seconds):  # NaN: no limit at all
+        raise typer.BadParameter(f"--max-seconds {max_seconds:g} is no number of seconds; give e.g. 30")
+    _check_limit(max_seconds)  # below the shortest voice, 0 and less included
     _check_fps(fps)
     options: dict[str, Any] = {}
     if face_index is not None:
