@@ -1,7 +1,7 @@
 // The Create view: a model picker and a form that offers only values the chosen model accepts,
 // submitted to POST /v1/videos (or /remix); the server's errors land under the field they name.
 import { ApiError, post, videoDeleted } from "./api.js";
-import { buildForm, sayNotCarried, sayOwnNegative, sayPromptRead, seedProblem } from "./create_form.js";
+import { buildForm, sayNegativeRead, sayNotCarried, sayPromptRead, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountStartImage } from "./create_image.js";
 import { mountInputs } from "./create_inputs.js";
@@ -58,10 +58,17 @@ export function mountCreate(section, ctx) {
       f.guidance.placeholder = String(model.defaults.guidance_scale);
     }
     document.getElementById("f-guidance2-field").hidden = model.defaults.guidance_scale_2 == null;
-    sayOwnNegative(document.getElementById("hint-negative_prompt"), model);
+    sayNegative();
     sayPromptRead(document.getElementById("hint-prompt"), model);
     showInputs();
     start.note();
+  }
+
+  /** Whether the negative is read at this Guidance, with the model's options (the form sets none) or a remixed video's. */
+  function sayNegative() {
+    if (!state.model) return;
+    const options = state.remixOf ? (state.remixOf.parameters || {}).options : state.model.options;
+    sayNegativeRead(document.getElementById("hint-negative_prompt"), state.model, { guidance: f.guidance.value, options });
   }
 
   function setTasks(model) {
@@ -312,6 +319,7 @@ export function mountCreate(section, ctx) {
     enhance.prefill(p, Number(f.rate.value) || 1, checkedValue("size"));
     state.again = pins.prefill(p);
     showInputs();
+    sayNegative();
     return true;
   }
 
@@ -328,6 +336,7 @@ export function mountCreate(section, ctx) {
     if (!prefill(video)) return;
     state.remixOf = video;
     setRemixLock(true);
+    sayNegative();
     f.banner.replaceChildren(
       el("p", {}, el("strong", {}, "Remixing "), `${quoted(video.prompt)} (${shortId(video.id)}). `,
         "Change the prompt, negative prompt, seed, steps or guidance; everything else, images and LoRAs included, stays as it was."),
@@ -342,6 +351,7 @@ export function mountCreate(section, ctx) {
     if (!state.remixOf) return;
     state.remixOf = null;
     setRemixLock(false);
+    sayNegative();
     f.banner.hidden = true;
   }
 
@@ -375,6 +385,7 @@ export function mountCreate(section, ctx) {
     if (ev.target.name === "size") { start.note(); labelEnhance(); }
   });
   f.rate.addEventListener("change", labelFrames);
+  f.guidance.addEventListener("input", sayNegative);
   f.frames.addEventListener("change", showInputs);
   f.video.addEventListener("change", onVideo);
   f.strength.addEventListener("input", () => { f.strengthOut.textContent = Number(f.strength.value).toFixed(2); });

@@ -2,6 +2,7 @@
 // API parameter it sends (fields.js), so a server error lands under the field it names.
 import { buildInputs } from "./create_inputs.js";
 import { field, radios } from "./fields.js";
+import { NEEDS_TRUE_CFG, NO_TEXT, negativeUnread } from "./negative.js";
 import { el, quoted } from "./util.js";
 
 /** The form's controls; `onDefaults` runs when "Model defaults" is pressed. */
@@ -120,8 +121,6 @@ export function sayNotCarried(node, parameters, preset = {}) {
 }
 
 const PROMPT_HINT = "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.";
-/** Why a model with `reads_prompt` false (GET /v1/models) ignores the text: SVD animates its image alone. */
-export const NO_TEXT = "this model reads no text, it animates its start image alone";
 
 /**
  * Says in `hint` that `model` ignores the prompt where it reads no text (SVD): the prompt then only
@@ -134,20 +133,30 @@ export function sayPromptRead(hint, model) {
 }
 
 /**
- * Says in `hint` the negative prompt `model` sends when the box is left empty (LTX has one of its own);
- * at a default guidance of 1 or below (ltx-distilled) none is read unless Guidance is raised above 1.
+ * Says in `hint` whether the negative prompt typed will steer `model` (the one rule the gallery uses,
+ * negative.js) and which one it sends when the box is left empty (LTX has one of its own). `guidance`
+ * is the Guidance the form sends (empty: the model's default); `options` those the video runs with:
+ * the model's own, as this form sets none, or a remixed video's.
  */
-export function sayOwnNegative(hint, model) {
-  if (model.reads_prompt === false) {
+export function sayNegativeRead(hint, model, { guidance = "", options = model.options } = {}) {
+  const runs = guidance === "" ? model.defaults && model.defaults.guidance_scale : Number(guidance);
+  const why = negativeUnread({ readsPrompt: model.reads_prompt, guidance: runs, options });
+  if (why === NO_TEXT) {
     hint.textContent = `Not read: ${NO_TEXT}.`;
     return;
   }
-  const own = model.options && model.options.negative_prompt_default;
-  const guidance = model.defaults && model.defaults.guidance_scale;
-  const unread = guidance != null && guidance <= 1;
+  const own = options && options.negative_prompt_default;
+  const fallback = model.defaults && model.defaults.guidance_scale;
+  let unread = "";
+  if (why === NEEDS_TRUE_CFG) {
+    unread = ` Not read as this form sends it: ${NEEDS_TRUE_CFG}, an option this form has no field for`
+      + " (send it through the API: POST /v1/videos).";
+  } else if (why) {
+    unread = ` Read only with Guidance above 1 (${runs === fallback ? `this model's default is ${runs}` : `it is ${runs} here`}).`;
+  }
   hint.textContent = "What the video should not show (optional)."
     + (own ? ` Left empty, this model uses its own: ${quoted(own)}.` : "")
-    + (own && unread ? ` Read only with Guidance above 1 (this model's default is ${guidance}).` : "");
+    + unread;
 }
 
 /** The largest seed the server takes (2^63 - 1). */

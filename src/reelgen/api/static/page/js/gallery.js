@@ -3,7 +3,8 @@
 import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
 import { rateText } from "./create_enhance.js";
-import { chosenOptions, NO_TEXT } from "./create_form.js";
+import { chosenOptions } from "./create_form.js";
+import { NO_TEXT, negativeUnread } from "./negative.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -46,22 +47,14 @@ export function mountGallery(section, ctx) {
 
   /**
    * The negative prompt the model used: the one typed, or, with none, the model's own where it has one
-   * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such. A negative
-   * counts only when guidance runs a second pass (guidance above 1; for guidance-distilled models,
-   * options.true_cfg_scale above 1), as the server warns: one typed otherwise is marked unread, as is
-   * any for a `model` that reads no text (SVD).
+   * (LTX: the video's options.negative_prompt_default, as the model ran it), marked as such. One that
+   * went unread (negative.js: the server's rule, which it warns of) is marked so, with why.
    */
   function negativeText(p, model) {
-    if (model && model.reads_prompt === false) return p.negative_prompt ? `${p.negative_prompt} (not read: ${NO_TEXT})` : null;
     const options = p.options || {};
-    const distilled = options.true_cfg_scale != null;
-    const read = distilled ? options.true_cfg_scale > 1 : p.guidance_scale == null || p.guidance_scale > 1;
-    if (p.negative_prompt) {
-      if (read) return p.negative_prompt;
-      return `${p.negative_prompt} (not read: ${distilled ? "it counts only with options.true_cfg_scale above 1"
-        : `at guidance ${p.guidance_scale} it counts only above 1`})`;
-    }
-    return read && options.negative_prompt_default ? `${options.negative_prompt_default} (the model's own: none was given)` : null;
+    const why = negativeUnread({ readsPrompt: model ? model.reads_prompt : true, guidance: p.guidance_scale, options });
+    if (p.negative_prompt) return why ? `${p.negative_prompt} (not read: ${why})` : p.negative_prompt;
+    return !why && options.negative_prompt_default ? `${options.negative_prompt_default} (the model's own: none was given)` : null;
   }
 
   function params(v) {
