@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from pathlib import Path
 
 from reelgen.api.errors import ApiError
 from reelgen.core.batch.lock import LOCK_FILE
-from reelgen.core.batch.lock import _holder as holder_of
+from reelgen.core.flock import LockHeld, try_flock
 from reelgen.jobs.service import JobService
 
 
@@ -48,24 +47,16 @@ def refuse_a_locked_folder(folder: str) -> None:
     there is tried, so nothing is made; the lock is tried shared and not kept, so two such checks
     never refuse each other (a run taking the lock in that instant is refused as if one held it).
     """
-    path = Path(folder) / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = try_flock(Path(folder) / LOCK_FILE, shared=True, create=False)
+    except LockHeld as held:
+        raise ApiError(
+            409,
+            f"output_folder {folder}: another batch is writing its clips and summary there now "
+            f"({held.holder}); wait for it to end (or stop it), or set another output_folder",
+            param="output_folder",
+            code="folder_in_use",
+        ) from None
     except OSError:
-        return  # no lock file (or none this server can read): the job's own lock still decides
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ApiError(
-                409,
-                f"output_folder {folder}: another batch is writing its clips and summary there now "
-                f"({holder_of(fd)}); wait for it to end (or stop it), or set another output_folder",
-                param="output_folder",
-                code="folder_in_use",
-            ) from None
-        except OSError:
-            return
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+        return  # no lock file (or none this server can read or lock): the job's own lock still decides
+    os.close(fd)  # not kept: closing lets go of the shared lock

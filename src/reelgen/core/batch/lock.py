@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.errors import ReelgenError
+from reelgen.core.flock import LockHeld, say_holder, try_flock
 
 #: Beside the clips, as a project keeps its own in ``.reelgen/``.
 LOCK_FILE = Path(".reelgen") / "batch.lock"
@@ -50,7 +47,7 @@ def folder_held(folder: Path, source: str | None = None, field: str = "output_di
         yield
         return
     try:
-        _say_holder(fd, source)
+        say_holder(fd, source)
         yield
     finally:
         # Unlinked while still held: a run that opened this file meanwhile finds it gone once it gets
@@ -63,20 +60,14 @@ def folder_held(folder: Path, source: str | None = None, field: str = "output_di
 def _locked(path: Path, folder: Path, field: str) -> int:
     """A descriptor of ``path`` holding its lock; ``FolderBusy`` when another run holds it."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(fd)
-            os.close(fd)
+            fd = try_flock(path)
+        except LockHeld as held:
             raise FolderBusy(
                 f"{field} {folder}: another batch is writing its clips and summary there now "
-                f"({holder}); wait for it to end (or stop it), or set another {field}",
+                f"({held.holder}); wait for it to end (or stop it), or set another {field}",
                 param=field,
             ) from None
-        except OSError:
-            os.close(fd)
-            raise
         try:
             same = os.path.samestat(os.fstat(fd), os.stat(path))
         except FileNotFoundError:
@@ -84,28 +75,3 @@ def _locked(path: Path, folder: Path, field: str) -> int:
         if same:
             return fd
         os.close(fd)  # the run before let go of it and removed it as this one opened it: again
-
-
-def _say_holder(fd: int, source: str | None) -> None:
-    """Who holds the lock, for the run refused: its process, where and since when, and its manifest."""
-    record = {
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "since": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "source": source or "",
-    }
-    try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode(), 0)
-    except OSError:
-        pass  # the lock holds without it; the refused run says less
-
-
-def _holder(fd: int) -> str:
-    """The holder as its record says it, or as much as can be told."""
-    try:
-        record = json.loads(os.pread(fd, 4096, 0).decode())
-        what = f"{record['source']}, " if record.get("source") else ""
-        return f"{what}process {int(record['pid'])} on {record['host']}, since {record['since']}"
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return "a process of this or another machine"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reelgen.core.errors import ReelgenError
+from reelgen.core.flock import LockHeld, try_flock
 from reelgen.core.project.plan import ScenePlan
 
 
@@ -31,16 +31,14 @@ def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
         for key, plan in {p.key: p for p in plans}.items():  # two scenes reading alike share a key
             try:
                 locks.mkdir(parents=True, exist_ok=True)
-                fd = os.open(locks / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError:
-                continue
-            stack.callback(os.close, fd)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                fd = try_flock(locks / f"{key}.lock")
+            except LockHeld:
                 raise SceneBusy(
                     f"{plan.label} is being rendered by another `reelgen project render` of this project "
                     "now; wait for it to end (its clip is then current), or render the other scenes "
                     "with --scene ID"
                 ) from None
+            except OSError:
+                continue
+            stack.callback(os.close, fd)
         yield
