@@ -1,4 +1,4 @@
-"""Whether a video file stops part-way (a copy or download cut short), and the frames such a file still holds."""
+"""Whether a video or audio file stops part-way (a copy or download cut short), and the frames such a file holds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,51 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reelgen.core.errors import InvalidRequest
+
+
+class Tally:
+    """Where a file's packets stop and how many of one stream's there are, counted as they are read.
+
+    A reader that demuxes the file anyway counts here, so telling a file cut short from a whole
+    one (``short_of``) takes no second pass over it.
+    """
+
+    def __init__(self, index: int) -> None:
+        self.index = index  # the stream whose packets are counted
+        self.end = -1  # the byte after the furthest packet, of any stream
+        self.count = 0
+        self.broken = False  # the demuxer failed: the data stops inside a packet
+
+    def see(self, packet: Any) -> None:
+        if packet.size and packet.pos is not None and packet.pos >= 0:
+            self.end = max(self.end, packet.pos + packet.size)
+        self.count += bool(packet.size) and packet.stream.index == self.index
+
+    def counted(self, packets: Iterator[Any]) -> Iterator[Any]:
+        """``packets``, each seen as it passes; a demuxer's failure marks the data as stopping there."""
+        import av
+
+        try:
+            for packet in packets:
+                self.see(packet)
+                yield packet
+        except av.error.FFmpegError:
+            self.broken = True
+            raise
+
+    def drain(self, packets: Iterator[Any]) -> None:
+        """Count the rest of ``packets`` (from ``counted``) after a decoder failed on one of them."""
+        import av
+
+        try:
+            for _ in packets:
+                pass
+        except av.error.FFmpegError:
+            pass  # ``counted`` marked it: the data stops here
+
+    def short_of(self, listed: int, size: int) -> bool:
+        """Whether fewer packets than ``listed`` were read and the data stops at the file's ``size``."""
+        return self.count < listed and (self.broken or self.end >= size)
 
 
 def stops_short(path: str | Path | BinaryIO, listed: int, kind: str = "video") -> bool:
@@ -28,17 +73,14 @@ def stops_short(path: str | Path | BinaryIO, listed: int, kind: str = "video") -
     else:
         source, size = path, path.seek(0, os.SEEK_END)
         path.seek(0)
-    end, frames = -1, 0
     try:
         with av.open(source, mode="r") as container:
-            first = getattr(container.streams, kind)[0]
+            tally = Tally(getattr(container.streams, kind)[0].index)
             for packet in container.demux():
-                if packet.size and packet.pos is not None and packet.pos >= 0:
-                    end = max(end, packet.pos + packet.size)
-                frames += bool(packet.size) and packet.stream.index == first.index
+                tally.see(packet)
     except av.error.FFmpegError:  # it read once already: a stop here is the file's end
         return True
-    return frames < listed and end >= size
+    return tally.short_of(listed, size)
 
 
 def refuse_cut_short(path: str | Path, shown: str, param: str, listed: int, count: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from reelgen.core.cut_short import Tally
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.types import Audio
 
@@ -64,17 +65,20 @@ def read_voice(
     """
     import av
 
-    from reelgen.core.speech.wav_cut import flac_promise, refuse_cut_short, refuse_flac_short
+    from reelgen.core.speech.wav_cut import flac_promise, mp3_frames, refuse_cut_short, refuse_flac_short
 
     source = Path(path)
     promise = None  # a FLAC's exact length, checked against what decodes
+    tagged = None  # the frames an MP3's Xing/Info tag lists
     if source.is_file():  # a WAV or FLAC cut short was read for what it holds, without a word
         with source.open("rb") as file:
             refuse_cut_short(file, source.stat().st_size, param, str(path))
-            promise = flac_promise(file)
+            promise, tagged = flac_promise(file), mp3_frames(file)
     chunks: list[np.ndarray] = []
     native = 0  # samples decoded, per channel, at the file's own rate
     stated = None  # an MP4/M4A track's listed packets, seconds and rate
+    tally = Tally(-1)  # every stream's packets, as read: where the data stops, the voice's count
+    declared, native_rate = 0.0, 0
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
@@ -84,24 +88,38 @@ def read_voice(
                 )
             stream = container.streams.audio[0]
             out_rate = rate or stream.codec_context.sample_rate
+            native_rate = int(stream.codec_context.sample_rate or out_rate)
             two = stereo and stream.codec_context.layout.nb_channels > 1
             declared = float(container.duration / av.time_base) if container.duration else 0.0
             stated = stated_length(container, stream)
+            if container.format.name != "mp3":
+                tagged = None  # the bytes looked like an MP3's tag, but FFmpeg read another format
             if limit_s is not None and declared > limit_s:
                 raise too_long(param, declared, limit_s)
             resampler = av.AudioResampler(format="fltp", layout="stereo" if two else "mono", rate=out_rate)
             decoded, most = 0, None if limit_s is None else (limit_s + 1) * out_rate
-            for frame in container.decode(stream):
-                native += frame.samples
-                for piece in resampler.resample(frame):
-                    chunks.append(piece.to_ndarray())
-                    decoded += chunks[-1].shape[-1]
-                if most is not None and decoded > most:  # the header said less (or nothing): stop here
-                    raise too_long(param, None, limit_s or 0.0)
+            tally = Tally(stream.index)
+            # Every stream's packets are read (the demuxer reads them anyway) and counted, so a file cut
+            # short is told from a whole one in this one pass: it was read a second time to ask.
+            packets = tally.counted(container.demux())
+            try:
+                for packet in packets:
+                    for frame in packet.decode() if packet.stream.index == stream.index else ():
+                        native += frame.samples
+                        for piece in resampler.resample(frame):
+                            chunks.append(piece.to_ndarray())
+                            decoded += chunks[-1].shape[-1]
+                        if most is not None and decoded > most:  # the header said less (or nothing)
+                            raise too_long(param, None, limit_s or 0.0)
+            except av.error.FFmpegError:
+                if (stated and stated[0]) or tagged:
+                    tally.drain(packets)  # the packets after the one that failed count for where it stops
+                raise
             chunks.extend(f.to_ndarray() for f in resampler.resample(None))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         refuse_flac_short(promise, native, param, str(path))  # it stopped inside a frame
-        refuse_mp4_short(path, stated, native, param)
+        refuse_mp4_short(path, stated, native, param, tally=tally)
+        _refuse_mp3_short(source, tagged, tally, (declared, native / max(1, native_rate)), param)
         # FFmpeg's reason in words, without its errno and the file name said already. An empty file
         # (an upload or copy that never started) was "Invalid data found", as if its content were bad.
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
@@ -111,11 +129,23 @@ def read_voice(
             param=param,
         ) from None
     refuse_flac_short(promise, native, param, str(path))
-    refuse_mp4_short(path, stated, native, param)
+    refuse_mp4_short(path, stated, native, param, tally=tally)
+    _refuse_mp3_short(source, tagged, tally, (declared, native / max(1, native_rate)), param)
     samples = np.concatenate(chunks, axis=1).astype(np.float32) if chunks else np.zeros((1, 0), np.float32)
     if samples.size == 0:
         raise InvalidRequest(f"{param}: {path} holds no audio samples", param=param)
     return Audio(samples, int(out_rate))
+
+
+def _refuse_mp3_short(
+    source: Path, tagged: int | None, tally: Tally, seconds: tuple[float, float], param: str
+) -> None:
+    """Refuse an MP3 whose Xing/Info tag lists more frames than the file held (see ``refuse_mp3_short``)."""
+    from reelgen.core.speech.wav_cut import refuse_mp3_short
+
+    if tagged is not None:
+        stops = tally.broken or tally.end >= source.stat().st_size
+        refuse_mp3_short(tagged, tally.count, stops, seconds, param, str(source))
 
 
 def stated_length(container: Any, stream: Any) -> tuple[int, float, int]:
@@ -133,17 +163,34 @@ def refuse_mp4_short(
     native: int,
     param: str,
     shown: str | None = None,
+    tally: Tally | None = None,
 ) -> None:
     """Refuse an M4A whose data stops inside a packet before the packets its header lists: FFmpeg read
     the part there was (a faststart file cut between packets), or called it unreadable. ``shown``
-    names it (the path by default; an upload in memory has none)."""
+    names it (the path by default; an upload in memory has none). ``tally``: the packets the decode
+    read, when it counted them; else the file's packets are read again here."""
     from reelgen.core.cut_short import stops_short
     from reelgen.core.speech.wav_cut import said_cut_short
 
-    if stated is None or not stated[0] or not stated[2] or not stops_short(path, stated[0], "audio"):
+    if stated is None or not stated[0] or not stated[2]:
+        return
+    if tally is not None:
+        short = tally.short_of(stated[0], _size(path))
+    else:
+        short = stops_short(path, stated[0], "audio")
+    if not short:
         return
     said = str(path) if shown is None else shown
     raise said_cut_short(param, said, stated[1], min(native / stated[2], stated[1]))
+
+
+def _size(path: str | Path | BinaryIO) -> int:
+    if isinstance(path, str | Path):
+        return os.path.getsize(path)
+    at = path.tell()
+    size = path.seek(0, os.SEEK_END)
+    path.seek(at)
+    return size
 
 
 def too_long(param: str, seconds: float | None, limit: float) -> InvalidRequest:
