@@ -47,7 +47,35 @@ class Extras:
 
     def upright(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
-        return np.ascontiguousarray(np.rot90(frame, k=self.rotation // 90)) if self.rotation else frame
+        return upright(frame, self.rotation)
+
+
+def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
+    """``frame`` as a player shows it, turned ``rotation`` degrees counter-clockwise (``turn``)."""
+    return np.ascontiguousarray(np.rot90(frame, k=rotation // 90)) if rotation else frame
+
+
+def turn(frame: Any) -> int:
+    """How far a player turns a decoded ``frame`` (degrees counter-clockwise: 0, 90, 180 or 270).
+
+    A phone stores a portrait clip as landscape pixels with a display matrix that turns it upright.
+    The nearest quarter turn: the frames are turned in quarters (``upright``) and the shown size
+    swaps its sides only for an odd one.
+    """
+    return round(frame.rotation / 90) % 4 * 90 if _matrix(frame) is not None else 0
+
+
+def display_rotation(path: str | Path) -> int:
+    """``turn`` of the first frame of the video at ``path``; 0 where there is none to read (the
+    readers after this one say what is wrong)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            frame = next(container.decode(video=0), None)
+            return turn(frame) if frame is not None else 0
+    except (av.error.FFmpegError, OSError, ValueError, IndexError):
+        return 0
 
 
 def read_extras(path: Path) -> Extras:
@@ -59,10 +87,9 @@ def read_extras(path: Path) -> Extras:
         frame = next(container.decode(video), None)
         base = Fraction(video.time_base or 1)
         start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
-        matrix = _matrix(frame)
-        rotation = round(frame.rotation) % 360 if frame is not None and matrix is not None else 0
+        rotation = turn(frame) if frame is not None else 0
         codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
-        return Extras(path, codecs, start, matrix, rotation, tracks(container))
+        return Extras(path, codecs, start, _matrix(frame), rotation, tracks(container))
 
 
 def _matrix(frame: Any) -> tuple[int, ...] | None:

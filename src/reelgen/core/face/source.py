@@ -66,27 +66,6 @@ def video_kind(source: str | Path | BinaryIO) -> str | None:
         return None
 
 
-def display_rotation(path: str | Path) -> int:
-    """How far a player turns the video at ``path`` (degrees counter-clockwise, 0, 90, 180 or 270).
-
-    A phone stores a portrait clip as landscape pixels with a display matrix that turns it upright;
-    read as stored, the face lies on its side (the detector finds none) and the dub plays sideways.
-    """
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            frame = next(container.decode(video=0), None)
-            return round(frame.rotation / 90) % 4 * 90 if frame is not None else 0
-    except (av.error.FFmpegError, OSError, ValueError, StopIteration, IndexError):
-        return 0  # unreadable or no video: the readers after this one say what is wrong
-
-
-def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
-    """``frame`` as a player shows it, turned by its ``display_rotation``."""
-    return np.ascontiguousarray(np.rot90(frame, k=rotation // 90)) if rotation else frame
-
-
 def animated_image(source: Path) -> str | None:
     """``source`` in words ("an animated WebP of 10 frames") where Pillow reads frames in it, else None.
 
@@ -126,6 +105,7 @@ def from_video(
     Only the frames the voice reaches are decoded, and only those shown are kept: a short dub over
     a long interview decoded the whole clip (and its soundtrack) first, gigabytes of frames never shown.
     """
+    from reelgen.core.enhance.mux import display_rotation, upright
     from reelgen.core.media import video_timing
 
     # A copy cut short is refused, as a model's source clip is: laid out over what was there, a dub
@@ -143,6 +123,8 @@ def from_video(
         if decoded > int(used[-1]):
             break
         length = decoded  # fewer frames than the packets said: lay the clip out over what is there
+    # A phone's portrait clip is stored as landscape pixels: read as stored, the face lay on its side
+    # (the detector found none) and the dub played sideways. Turned as enhance turns it (one function).
     rotation = display_rotation(path)
     frames = [_fitted(upright(frame, rotation), width, height) for frame in kept]
     face = track(frames, face_index, Path(path).name)

@@ -96,7 +96,7 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
 
             # It read "([Errno 1094995529] Invalid data found when processing input: 'clip.mp4')".
             raise unreadable_video("source_video", request.source_video, request.source_video, exc) from None
-        from reelgen.core.face.source import display_rotation
+        from reelgen.core.enhance.mux import display_rotation
 
         # The avatar is made as a player shows the clip: a phone's portrait video stored as landscape
         # pixels made a sideways landscape dub.
