@@ -28,6 +28,7 @@ from reelgen.api.fanout import (
     check_priority,
     counts,
     created,
+    planned_ends,
     progress,
     server_folder,
     submit_planned,
@@ -41,9 +42,8 @@ from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_sp
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome
 from reelgen.core.errors import ReelgenError
-from reelgen.jobs import kinds
 from reelgen.jobs.kinds.batch import NAME as BATCH
-from reelgen.jobs.kinds.batch import BatchKind, BatchPayload
+from reelgen.jobs.kinds.batch import BatchPayload
 from reelgen.jobs.records import Job
 from reelgen.jobs.store import fingerprint
 
@@ -133,7 +133,7 @@ def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
         input_folder=str(payload.get("input_folder", "")),
         output_folder=str(payload.get("output_folder", "")),
         request_counts=counts(len(payload.get("manifest", {}).get("items", [])), children, job),
-        planned_ends=[] if job.terminal else _planned_ends(job.id),
+        planned_ends=planned_ends(job),
         summary=result.get("summary"),
         summary_file=result.get("summary_file"),
         error=VideoError(**job.error) if job.error else None,
@@ -141,13 +141,6 @@ def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
         urls=ParentUrls(**urls(request, "batches", job.id)),
     )
-
-
-def _planned_ends(job_id: str) -> list[ItemOutcome]:
-    """What the registered batch kind, which holds each running batch's plan in this process, tells
-    of the items that will get no job."""
-    kind = kinds.parent(BATCH)
-    return kind.planned_ends(job_id) if isinstance(kind, BatchKind) else []
 
 
 def batch_payload(body: BatchCreate) -> BatchPayload:

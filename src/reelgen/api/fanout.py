@@ -32,15 +32,15 @@ from reelgen.api.inputs import decodes
 from reelgen.api.lengths import shown
 from reelgen.api.parent_body import ParentCreate as ParentCreate
 from reelgen.api.parent_body import check_priority as check_priority
+from reelgen.api.parent_counts import ItemList, ItemObject, item_objects
 from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
-from reelgen.api.schemas import ErrorEnvelope, Status, VideoError
+from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.video_page import refuse_other_kinds
-from reelgen.core.errors import ReelgenError
+from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
-from reelgen.jobs.kinds import ParentKind
-from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus
+from reelgen.jobs.records import Job, JobEvent, JobNotFound
 from reelgen.jobs.service import JobService
 
 #: A parent's noun as a sentence says it, where it differs (the routes' ``shootout``).
@@ -134,23 +134,6 @@ class ParentUrls(BaseModel):
     items: str
 
 
-class ItemObject(BaseModel):
-    """One item job of a batch or shoot-out; a ``render`` one is also a ``/v1/videos`` video of this id."""
-
-    key: str
-    job_id: str
-    kind: str
-    status: Status
-    progress: int
-    stage: str | None = None
-    error: VideoError | None = None
-
-
-class ItemList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ItemObject]
-
-
 def urls(request: Request, path: str, job_id: str) -> dict[str, str]:
     own = f"{str(request.base_url).rstrip('/')}/v1/{path}/{job_id}"
     return {"self": own, "events": f"{own}/events", "cancel": f"{own}/cancel", "items": f"{own}/items"}
@@ -161,28 +144,14 @@ def whole(t: float | None) -> int | None:
     return int(t) if t else None
 
 
-def item_objects(parent: Job, children: list[Job]) -> list[ItemObject]:
-    """The parent's item jobs, each error as the parent's summary will say it (``ParentKind.item_error``):
-    a batch's Ken Burns item names the manifest's ``items[N].images[0]``, not the job's ``image``."""
-    errors = [child.error for child in children]
-    if any(errors):  # the payload (a whole manifest) parsed once a poll, and only then
-        with contextlib.suppress(kinds.UnknownKind, ReelgenError):
-            kind: ParentKind[Any] = kinds.parent(parent.kind)
-            payload = kind.parse(parent.payload)
-            errors = [kind.item_error(payload, child) for child in children]
-    return [item_object(child, error) for child, error in zip(children, errors, strict=True)]
-
-
-def item_object(child: Job, error: dict[str, Any] | None) -> ItemObject:
-    return ItemObject(
-        key=str(child.child_key),
-        job_id=child.id,
-        kind=child.kind,
-        status=child.status.value,
-        progress=100 if child.status is JobStatus.COMPLETED else max(0, min(100, child.progress)),
-        stage=child.stage,
-        error=VideoError(**error) if error else None,
-    )
+def planned_ends(job: Job) -> list[ItemOutcome]:
+    """What the registered kind of the running parent ``job`` tells of its items that will get no job
+    (``ParentKind.planned_ends``); none once it ended, or for a kind no longer registered."""
+    if job.terminal:
+        return []
+    with contextlib.suppress(kinds.UnknownKind):
+        return kinds.parent(job.kind).planned_ends(job.id)
+    return []
 
 
 def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
@@ -253,7 +222,7 @@ class ParentRoutes:
         ) -> Any:
             service = service_of(request)
             said = _SAID.get(noun, noun)
-            if after is not None:
+            if after is not None:  # a job of another kind, here or deleted: said once, here
                 refuse_other_kinds(service, after, {kind}, said, self.path)
             try:
                 # A batch deleted since its page was listed still marks its place (the store keeps
@@ -263,7 +232,6 @@ class ParentRoutes:
             except JobNotFound:
                 if after is None:
                     raise
-                refuse_other_kinds(service, after, {kind}, said, self.path)  # deleted meanwhile
                 # It said only "no batch '...' to continue from", echoing an id of any length.
                 raise ApiError(
                     400,
@@ -342,8 +310,10 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
         if event.job_id in watched:
             loop.call_soon_threadsafe(signal.set)
 
-    def load() -> tuple[Job, list[Job]]:
-        return service.get(job_id), service.children(job_id)
+    def load() -> tuple[Job, list[Job], list[ItemObject]]:
+        # The items too: their first read parses the parent's payload (a batch's whole manifest).
+        job, children = service.get(job_id), service.children(job_id)
+        return job, children, item_objects(job, children)
 
     unsubscribe = service.subscribe(on_event)
     try:
@@ -353,11 +323,11 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
         while True:
             signal.clear()  # before reading, so an event committed meanwhile still wakes us
             try:
-                job, children = await run_in_threadpool(load)
+                job, children, items = await run_in_threadpool(load)
             except JobNotFound:  # deleted while we streamed
                 return
             watched.update(c.id for c in children)
-            for child, obj_of_item in zip(children, item_objects(job, children), strict=True):
+            for child, obj_of_item in zip(children, items, strict=True):
                 item = obj_of_item.model_dump(mode="json")
                 if shown.get(child.id) != item:
                     shown[child.id] = item

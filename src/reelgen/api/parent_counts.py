@@ -1,10 +1,110 @@
-"""A batch's or shoot-out's ``request_counts`` and ``progress``, read from its item jobs as they are now."""
+"""A batch's or shoot-out's items, ``request_counts`` and ``progress``, read from its item jobs as they are now."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections import OrderedDict
+from typing import Any, Literal
+
 from pydantic import BaseModel, Field
 
+from reelgen.api.schemas import Status, VideoError
+from reelgen.core.errors import ReelgenError
+from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
+
+#: Parents whose parsed payload (a batch's whole manifest) is kept, the most recently read first.
+PAYLOADS_KEPT = 32
+#: Ended item jobs whose error, as their parent says it, is kept.
+ERRORS_KEPT = 4096
+
+
+class ItemObject(BaseModel):
+    """One item job of a batch or shoot-out; a ``render`` one is also a ``/v1/videos`` video of this id."""
+
+    key: str
+    job_id: str
+    kind: str
+    status: Status
+    progress: int
+    stage: str | None = None
+    error: VideoError | None = None
+
+
+class ItemList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ItemObject]
+
+
+class ItemErrors:
+    """Each item job's error as its parent's summary will say it (``ParentKind.item_error``), worked
+    out once: a live stream asks every second, and parsed the batch's whole manifest and each failed
+    Ken Burns item's payload each time. A parent's payload does not change once it is made, nor does
+    an ended item job's error, so the newest few of each are kept, by job id."""
+
+    def __init__(self, payloads: int = PAYLOADS_KEPT, errors: int = ERRORS_KEPT) -> None:
+        self._payloads: OrderedDict[str, Any] = OrderedDict()
+        self._errors: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
+        self._kept = payloads, errors
+        self._lock = threading.Lock()
+
+    def of(self, parent: Job, children: list[Job]) -> list[dict[str, Any] | None]:
+        return [self._error(parent, child) if child.error else None for child in children]
+
+    def _error(self, parent: Job, child: Job) -> dict[str, Any] | None:
+        key = (child.id, child.status.value)
+        with self._lock:
+            if key in self._errors:
+                self._errors.move_to_end(key)
+                return self._errors[key]
+        error = child.error
+        with contextlib.suppress(kinds.UnknownKind, ReelgenError):  # then its own words, as they are
+            kind = kinds.parent(parent.kind)
+            error = kind.item_error(self._payload(kind, parent), child)
+        if child.terminal:  # a running one's error may still change
+            with self._lock:
+                _keep(self._errors, key, error, self._kept[1])
+        return error
+
+    def _payload(self, kind: kinds.ParentKind[Any], parent: Job) -> Any:
+        with self._lock:
+            if parent.id in self._payloads:
+                self._payloads.move_to_end(parent.id)
+                return self._payloads[parent.id]
+        payload = kind.parse(parent.payload)
+        with self._lock:
+            _keep(self._payloads, parent.id, payload, self._kept[0])
+        return payload
+
+
+def _keep(kept: OrderedDict[Any, Any], key: Any, value: Any, most: int) -> None:
+    kept[key] = value
+    while len(kept) > most:
+        kept.popitem(last=False)
+
+
+#: The one cache of every parent route of this process.
+ITEM_ERRORS = ItemErrors()
+
+
+def item_objects(parent: Job, children: list[Job]) -> list[ItemObject]:
+    """The parent's item jobs, each error as the parent's summary will say it (``ItemErrors``): a
+    batch's Ken Burns item names the manifest's ``items[N].images[0]``, not the job's ``image``."""
+    errors = ITEM_ERRORS.of(parent, children)
+    return [item_object(child, error) for child, error in zip(children, errors, strict=True)]
+
+
+def item_object(child: Job, error: dict[str, Any] | None) -> ItemObject:
+    return ItemObject(
+        key=str(child.child_key),
+        job_id=child.id,
+        kind=child.kind,
+        status=child.status.value,
+        progress=100 if child.status is JobStatus.COMPLETED else max(0, min(100, child.progress)),
+        stage=child.stage,
+        error=VideoError(**error) if error else None,
+    )
 
 
 class RequestCounts(BaseModel):

@@ -30,6 +30,7 @@ from reelgen.api.fanout import (
     counts,
     created,
     parent_of,
+    planned_ends,
     progress,
     server_folder,
     submit_planned,
@@ -45,9 +46,8 @@ from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.spec import PromptsFile
-from reelgen.jobs import kinds
 from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
-from reelgen.jobs.kinds.shootout import ShootoutKind, ShootoutPayload
+from reelgen.jobs.kinds.shootout import ShootoutPayload
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.store import fingerprint
 
@@ -148,7 +148,7 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         output_folder=str(payload.get("output_folder", "")),
         request_counts=counts(len(models) * len(prompts), children, job),
         ranking=result.get("ranking"),
-        planned_ends=[] if job.terminal else _planned_ends(job.id),
+        planned_ends=planned_ends(job),
         trials=result.get("trials"),
         report_file=result.get("report_file"),
         results_file=result.get("results_file"),
@@ -157,13 +157,6 @@ def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
         urls=ShootoutUrls(**links, report=f"{links['self']}/report", results=f"{links['self']}/results"),
     )
-
-
-def _planned_ends(job_id: str) -> list[ItemOutcome]:
-    """What the registered shoot-out kind, which runs the shoot-out in this process, tells of the
-    trials that will get no job."""
-    kind = kinds.parent(SHOOTOUT)
-    return kind.planned_ends(job_id) if isinstance(kind, ShootoutKind) else []
 
 
 def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:

@@ -32,6 +32,7 @@ from reelgen.core.errors import from_validation_error
 from reelgen.jobs.records import Facts, Job, JobStatus
 
 if TYPE_CHECKING:
+    from reelgen.core.batch.summary import ItemOutcome
     from reelgen.core.cache import ModelCache
     from reelgen.core.progress import Progress
     from reelgen.jobs.events import RunResult
@@ -160,6 +161,11 @@ class ParentKind(Kind[P]):
 
         Called from another thread; a kind whose ``advance`` is quick has nothing to stop.
         """
+
+    def planned_ends(self, parent_id: str) -> list[ItemOutcome]:
+        """The running parent's items that will get no child (failed or skipped as it planned them),
+        each as its summary will say it; none for a kind that plans none, or in another process."""
+        return []
 
     def item_error(self, payload: P, child: Job) -> dict[str, Any] | None:
         """The ended ``child``'s error as the parent's own summary says it (its input, not the child's).

@@ -61,7 +61,8 @@ class BatchKind(ParentKind[BatchPayload]):
     payload_model = BatchPayload
 
     def __init__(self) -> None:
-        self._plans: OrderedDict[str, list[PlannedItem]] = OrderedDict()
+        #: Each plan with its planned ends (``planned_ends``), told on every GET of the batch: made once.
+        self._plans: OrderedDict[str, tuple[list[PlannedItem], list[ItemOutcome]]] = OrderedDict()
         self._lock = threading.Lock()
         #: The cancel of each plan being made, so ``stop`` ends a big batch's planning between items.
         self._planning: dict[str, CancelToken] = {}
@@ -77,7 +78,7 @@ class BatchKind(ParentKind[BatchPayload]):
         with self._lock:
             if parent_id in self._plans:
                 self._plans.move_to_end(parent_id)
-                return self._plans[parent_id]
+                return self._plans[parent_id][0]
         token = CancelToken()
         with self._lock:
             self._planning[parent_id] = token
@@ -89,8 +90,9 @@ class BatchKind(ParentKind[BatchPayload]):
             with self._lock:
                 self._planning.pop(parent_id, None)
         plan = [_mp4_only(p) for p in planned]
+        ends = [_outcome(p, None) for p in plan if p.error is not None or p.skipped is not None]
         with self._lock:
-            self._plans[parent_id] = plan
+            self._plans[parent_id] = (plan, ends)
             while len(self._plans) > PLANS_KEPT:
                 self._plans.popitem(last=False)
         return plan
@@ -99,8 +101,8 @@ class BatchKind(ParentKind[BatchPayload]):
         """The items that failed or were skipped as this process planned the running batch, each as its
         summary will say it; none before the plan is made, once it ended, or in another API process."""
         with self._lock:
-            plan = self._plans.get(parent_id) or []
-        return [_outcome(p, None) for p in plan if p.error is not None or p.skipped is not None]
+            _, ends = self._plans.get(parent_id) or ([], [])
+        return list(ends)
 
     def stop(self, parent_id: str, reason: str = "cancelled") -> None:
         with self._lock:
