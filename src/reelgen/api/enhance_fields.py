@@ -121,10 +121,11 @@ def field_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:
 def refuse_unpulled(steps: list[EnhanceStep]) -> None:
     """A 400 naming the field whose method needs weights this server has not pulled.
 
-    The core's words were for a person at the machine: the server's own path and "run `reelgen pull
-    rife`", under ``param`` ``weights``, a field no body has.
+    The core's checks decide (``missing``, ``named_missing``: a named model needs the files of the
+    scale asked for only). The core's words were for a person at the machine: the server's own path
+    and "run `reelgen pull rife`", under ``param`` ``weights``, a field no body has.
     """
-    from reelgen.core.enhance import weights
+    from reelgen.core.enhance.auto import named_missing
     from reelgen.core.enhance.rife import RifeInterpolator
     from reelgen.core.enhance.upscale.models import NAMED
 
@@ -137,12 +138,23 @@ def refuse_unpulled(steps: list[EnhanceStep]) -> None:
                 param="interpolator",
             )
         model = NAMED.get(str(step.options.get("model", "realesr-animevideov3")))
-        if step.name == "esrgan" and model is not None:
-            files = (*(model.param(s) for s in model.scales), model.bin)
-            if weights.pulled("realesrgan", files) is None:
-                raise ApiError(
-                    400,
-                    f"upscaler {step.options.get('model', 'esrgan')}: this server has no {model.name} "
-                    "model; choose lanczos, or auto (the best this server has)",
-                    param="upscaler",
-                )
+        if step.name != "esrgan" or model is None:
+            continue
+        scale = _scale(step.options.get("scale"), max(model.scales))
+        if named_missing(model.name, scale) is not None:
+            raise ApiError(
+                400,
+                f"upscaler {step.options.get('model', 'esrgan')}: this server has no {model.name} "
+                f"model{f' for x{scale}' if len(model.scales) > 1 else ''}; choose lanczos, or auto "
+                "(the best this server has)",
+                param="upscaler",
+            )
+
+
+def _scale(raw: Any, default: int) -> int:
+    """A step's ``scale`` option as a whole number, or ``default`` (a stage's options, not checked yet:
+    a value no number reads is the chain's to refuse, by name)."""
+    try:
+        return int(raw) if raw is not None and float(raw).is_integer() else default
+    except (TypeError, ValueError, OverflowError):
+        return default

@@ -13,14 +13,15 @@ from pathlib import Path
 
 from reelgen.core.enhance.names import canonical, near_hint
 from reelgen.core.enhance.registry import enhancers
-from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES, NAMED
+from reelgen.core.enhance.upscale.models import CHECKPOINT_SUFFIXES, NAMED, named_files
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.rates import parse_rate
 from reelgen.core.spec.request import EnhanceStep
 
 #: Best first; ``auto`` takes the first whose ``missing()`` is None.
 INTERPOLATORS = ("rife", "flow")
-UPSCALERS = ("esrgan", "lanczos")
+#: The Real-ESRGAN model ``auto`` upscales with, for the factors it makes, once its files are pulled.
+AUTO_MODEL = "realesr-animevideov3"
 
 
 def _of_stage(stage: str) -> list[str]:
@@ -30,6 +31,22 @@ def _of_stage(stage: str) -> list[str]:
 def _first_ready(names: tuple[str, ...]) -> str | None:
     known = enhancers()
     return next((n for n in names if n in known and known[n].missing() is None), None)
+
+
+def named_missing(model: str, scale: int) -> str | None:
+    """Why the named Real-ESRGAN ``model`` cannot upscale by ``scale`` here (its files for that scale
+    are not pulled), or None when it can; a scale it does not make is ``check_scale``'s to refuse.
+
+    Only that scale's files are asked for: every scale's were, so a machine holding the x4 files
+    ran ``auto`` x4 with Lanczos, and a server refused a request it could run.
+    """
+    if scale not in NAMED[model].scales:
+        return None
+    try:
+        named_files(model, scale)
+    except InvalidRequest as exc:
+        return exc.message
+    return None
 
 
 def interpolation_step(factor: int | None, target_fps: float | str | None, method: str | None) -> EnhanceStep:
@@ -68,9 +85,8 @@ def upscale_step(scale: float, method: str | None) -> EnhanceStep:
     name = canonical(given, ["auto", "esrgan", *methods, *NAMED]) or given
     whole = float(scale).is_integer()
     if name == "auto":
-        ready = _first_ready(UPSCALERS)
-        if ready == "esrgan" and whole and int(scale) in NAMED["realesr-animevideov3"].scales:
-            return EnhanceStep(name="esrgan", options={"model": "realesr-animevideov3", "scale": int(scale)})
+        if "esrgan" in enhancers() and whole and named_missing(AUTO_MODEL, int(scale)) is None:
+            return EnhanceStep(name="esrgan", options={"model": AUTO_MODEL, "scale": int(scale)})
         return EnhanceStep(name="lanczos", options={"scale": scale})
     if name == "lanczos":
         return EnhanceStep(name="lanczos", options={"scale": scale})
