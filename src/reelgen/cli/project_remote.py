@@ -82,7 +82,7 @@ class Remote:
         wanted = wanted_files(project_file)
         _check_here(self.folder, project_file, wanted)
         # Where the server's project id is kept, checked before a project is made there that could not be found again.
-        check_writable(self.folder.root / ID_FILE, param="project", own=True)
+        self.folder.check_writes(self.folder.root / ID_FILE, "the id of its project on the server")
         text = self.folder.file.read_text()
         local = {rel: self.folder.root / rel for rel in wanted}
         root = self.folder.root
@@ -283,9 +283,10 @@ def render(
     """
     project = remote.sync()
     # The clips (and film) come home when the job ends: a folder that cannot take them is said before it starts.
-    targets = [remote.folder.clip("clip"), remote.folder.state_file]
-    for path in targets + ([remote.folder.exports / "film.mp4"] if export else []):
-        check_writable(path, param="project", own=True)
+    remote.folder.check_writes(remote.folder.clip("clip"), "the clips the server renders")
+    remote.folder.check_writes(remote.folder.state_file, "state.json, the record of its rendered scenes")
+    if export:
+        remote.folder.check_writes(remote.folder.exports / "film.mp4", "the film the server exports")
     body = {"scenes": scenes or None, "force": force, "export": export}
     job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
     done = remote.follow(project["id"], job, quiet)
@@ -334,7 +335,13 @@ def export(
 ) -> tuple[dict[str, Any], Path | None]:
     """Export on the server (nothing renders) and download the film to ``output`` or ``exports/``."""
     project = remote.sync()
-    check_writable(output or remote.folder.exports / "film.mp4", param="output" if output else "project")
+    if output is not None:
+        check_writable(output, param="output")
+    else:
+        exports = remote.folder.exports / "film.mp4"
+        remote.folder.check_writes(
+            exports, "the film the server exports", "download it elsewhere (--output PATH)"
+        )
     body = {"export_settings": overrides, "allow_stale": allow_stale}
     try:
         job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()

@@ -256,6 +256,10 @@ def export_project(
     check_output(target, settings, names)  # a wrong suffix is said before where the film would land
     if output is None:
         folder.check_kept(folder.exports, "its films")
+        # Else "export.output .../exports/NAME.mp4: ... give a path" named a setting no one wrote.
+        folder.check_writes(
+            target, "its film", f"export it to a folder you can write to ({given_as}output PATH)"
+        )
     check_spares_project(folder, project, target, names)
     timeline = segments(folder, planned, allow_stale)
     # The key of the clip that went in: with allow_stale a stale scene's last one, not the key it now reads as.

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import check_writable, home_path, name_problem, staged
+from reelgen.core.atomic import check_writable, home_path, name_problem, new_file_beside, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project.model import Project
@@ -30,6 +30,10 @@ from reelgen.core.project.problems import validated
 from reelgen.core.textfile import check_regular, read_yaml
 
 PROJECT_FILE = "project.yaml"
+#: What a project that cannot be written in is told: a copy keeps its clips current (keys count content).
+COPY_ELSEWHERE = (
+    "copy the project folder to a place you can write to and run the command there (its clips stay current)"
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,26 @@ class ProjectFolder:
                 f"{sub} is a file, not a folder: the project keeps {what} in a folder of that name; move or rename the file",
                 param="project",
             )
+
+    def check_writes(self, path: Path, what: str, instead: str = COPY_ELSEWHERE) -> None:
+        """``path``, a file reelgen names in the project, can be made: else a refusal of the project.
+
+        A project on a read-only disk was told "project .../windows/KEY/window-000.mp4: ... give a
+        path in a folder you can write to" of a path no one gave; it now names the project, ``what``
+        it could not write and the way on (``instead``).
+        """
+        where = path.absolute().parent
+        while not where.exists() and where != where.parent:
+            where = where.parent
+        if where.is_dir():
+            try:
+                new_file_beside(where / path.name).unlink()
+            except OSError as exc:
+                raise InvalidRequest(
+                    f"project {self.root}: cannot write {what} in {where} ({exc.strerror or exc}); {instead}",
+                    param="project",
+                ) from None
+        check_writable(path, param="project", own=True)  # a folder in the file's place, a name too long
 
     def clip(self, key: str) -> Path:
         return self.clips / f"{key}.mp4"

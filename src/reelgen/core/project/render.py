@@ -12,7 +12,7 @@ from typing import Any
 from PIL import Image
 
 from reelgen import __version__
-from reelgen.core.atomic import check_writable, staged
+from reelgen.core.atomic import staged
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import dump_json, encode_into, write_video
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError, near_choice
@@ -267,8 +267,10 @@ def render_project(
         folder.check_kept(folder.clips, "its scenes' clips")
         folder.check_kept(folder.root / "windows", "the windows of long scenes")
     for plan in todo:
-        for path in (folder.work(plan.key) / "window-000.mp4", folder.clip(plan.key), folder.state_file):
-            check_writable(path, param="project", own=True)
+        folder.check_writes(folder.work(plan.key) / "window-000.mp4", "the windows of its scenes")
+        folder.check_writes(folder.clip(plan.key), "its scenes' clips")
+    if todo:
+        folder.check_writes(folder.state_file, "state.json, the record of its rendered scenes")
     check_weights(todo)
     result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
     # Every scene's key, not only the chosen ones': `render --scene a` deleted a clip scene b still used.
