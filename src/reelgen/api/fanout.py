@@ -159,7 +159,8 @@ def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
     try:
         return service.get(job_id, kind=kind)
     except JobNotFound:
-        raise ApiError(404, f"no {noun} {shown(job_id)}", param=f"{noun}_id", code="not_found") from None
+        said = _SAID.get(noun, noun)  # "no shoot-out ...", as its other messages say it
+        raise ApiError(404, f"no {said} {shown(job_id)}", param=f"{noun}_id", code="not_found") from None
 
 
 # ---- creating --------------------------------------------------------------------------------------

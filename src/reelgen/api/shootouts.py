@@ -10,10 +10,12 @@ Trials run one at a time, so no two share a GPU and their timings are fair.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -53,6 +55,10 @@ from reelgen.jobs.store import fingerprint
 
 #: The most models one shoot-out compares.
 MAX_MODELS = 32
+#: What ``models`` takes, in words.
+MODELS_TAKES = (
+    f'1 to {MAX_MODELS} model names to compare, e.g. ["ltx-tiny", "wan-tiny"] (GET /v1/models lists them)'
+)
 
 router = APIRouter(prefix="/v1", tags=["shootouts"], dependencies=[Depends(authorized)], responses=ERRORS)
 
@@ -82,10 +88,21 @@ class ShootoutCreate(ParentCreate):
     def _one_to_32_models(cls, value: Any) -> Any:
         # Pydantic said "List should have at least 1 item after validation, not 0": not what to give.
         if isinstance(value, list) and not 1 <= len(value) <= MAX_MODELS:
-            raise ValueError(
-                f"{len(value)} given; give 1 to {MAX_MODELS} model names to compare, e.g. "
-                '["ltx-tiny", "wan-tiny"] (GET /v1/models lists them)'
-            )
+            raise ValueError(f"{len(value)} given; give {MODELS_TAKES}")
+        # The CLI's "-m ltx-tiny,wan-tiny" sent as it is heard "Input should be a valid list", and as
+        # one name in a list "unknown model 'ltx-tiny,wan-tiny'".
+        for given in value if isinstance(value, list) else [value]:
+            names = [n.strip() for n in given.split(",") if n.strip()] if isinstance(given, str) else []
+            if len(names) > 1:
+                raise ValueError(
+                    f"{json.dumps(given)} names several models in one text; give each its own, "
+                    f"e.g. {json.dumps(names)}"
+                )
+        if not isinstance(value, list):
+            raise ValueError(f"{json.dumps(value)[:80]} is not a list; give {MODELS_TAKES}")
+        wrong = next((v for v in value if not isinstance(v, str)), None)
+        if wrong is not None:
+            raise ValueError(f"{json.dumps(wrong)[:80]} is not a model name; give {MODELS_TAKES}")
         return value
 
 
@@ -253,6 +270,10 @@ async def create_shootout(
     return created(obj, obj.urls.self, replayed)
 
 
+#: As the other routes of a shoot-out take it: an id of any length was echoed in a 404.
+ShootoutId = Annotated[str, PathParam(max_length=64)]
+
+
 def _report_file(request: Request, shootout_id: str, field: str) -> Path:
     job = parent_of(service_of(request), shootout_id, SHOOTOUT, "shootout")
     if job.status is not JobStatus.COMPLETED:
@@ -284,7 +305,7 @@ def _not_ready(job: Job) -> str:
     response_class=FileResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def shootout_report(request: Request, shootout_id: str) -> FileResponse:
+def shootout_report(request: Request, shootout_id: ShootoutId) -> FileResponse:
     return FileAnswer(_report_file(request, shootout_id, "report_file"), media_type="text/html")
 
 
@@ -294,7 +315,7 @@ def shootout_report(request: Request, shootout_id: str) -> FileResponse:
     response_class=FileResponse,
     responses={200: {"content": {"application/json": {}}}},
 )
-def shootout_results(request: Request, shootout_id: str) -> FileResponse:
+def shootout_results(request: Request, shootout_id: ShootoutId) -> FileResponse:
     return FileAnswer(_report_file(request, shootout_id, "results_file"), media_type="application/json")
 
 
