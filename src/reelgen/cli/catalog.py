@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from reelgen.cli.complete import family_names, pull_names
 from reelgen.cli.model_list import models_dir_problem, print_models
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
@@ -77,7 +78,8 @@ def models(
     family: Annotated[
         str | None,
         typer.Option(
-            help="Only this family, by id or name (ltx, wan), or the models whose name starts with it (wan22)."
+            help="Only this family, by id or name (ltx, wan), or the models whose name starts with it (wan22).",
+            autocompletion=family_names,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -141,7 +143,10 @@ def _shown(value: str, most: int = 60) -> str:
 
 def pull(
     models: Annotated[
-        list[str], typer.Argument(help="Model names (see `reelgen models`), or rife / realesrgan.")
+        list[str],
+        typer.Argument(
+            help="Model names (see `reelgen models`), or rife / realesrgan.", autocompletion=pull_names
+        ),
     ],
 ) -> None:
     """Download models' weights and print where each one is.
@@ -266,9 +271,7 @@ def _pull_one(model: str) -> Path:
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
         say_error(f"could not pull {model}: {_why_not_pulled(model, exc)}")
         raise typer.Exit(1) from None
-    except (
-        httpx2.TransportError
-    ) as exc:  # the connection broke off mid-download, past huggingface_hub's retries
+    except httpx2.TransportError as exc:  # the connection broke off mid-download, past the Hub's retries
         # It ended as "internal error (ReadError ...); report it", though running the pull again goes on.
         say_error(
             f"could not pull {model}: the connection to the Hugging Face Hub broke off ({type(exc).__name__}: "

@@ -1,4 +1,5 @@
-"""Shell completion of model names: ``reelgen generate -m lt<TAB>`` offers ltx-2b, ltx-tiny and the rest."""
+"""Shell completion: model names after -m (``reelgen generate -m lt<TAB>``), pull's names, families,
+job states and download variants."""
 
 from __future__ import annotations
 
@@ -28,3 +29,44 @@ def image_model_names(incomplete: str) -> list[str]:
 def avatar_model_names(incomplete: str) -> list[str]:
     """The talking-head model names (and ``auto``) that start with what was typed, as ``avatar`` takes."""
     return _doing("avatar", incomplete)
+
+
+def job_model_names(incomplete: str) -> list[str]:
+    """The model names ``list --model`` filters on: every model, no ``auto`` (no job is of model auto)."""
+    from reelgen.core.spec.registry import presets
+
+    return sorted(name for name in presets() if name.startswith(incomplete))
+
+
+def pull_names(incomplete: str) -> list[str]:
+    """What ``pull`` downloads: models with a Hugging Face repository, then rife and realesrgan.
+
+    Tiny and bundled models are left out: pull refuses them ("nothing to pull").
+    """
+    from reelgen.core.enhance.weights import PACKAGED
+    from reelgen.core.spec.registry import presets
+
+    models = sorted(name for name, (_, p) in presets().items() if p.repo_id and not p.tiny)
+    return [name for name in [*models, *PACKAGED] if name.startswith(incomplete)]
+
+
+def family_names(incomplete: str) -> list[str]:
+    """The family ids ``models --family`` takes (ltx, wan ...), once each."""
+    from reelgen.core.spec.registry import presets
+
+    families = sorted({spec.family for spec, _ in presets().values()})
+    return [family for family in families if family.startswith(incomplete)]
+
+
+def job_states(incomplete: str) -> list[str]:
+    """The states ``list --status`` takes, in the order a job goes through them."""
+    from reelgen.jobs.records import JobStatus
+
+    return [state.value for state in JobStatus if state.value.startswith(incomplete)]
+
+
+def variants(incomplete: str) -> list[str]:
+    """What ``download --variant`` fetches: video, thumbnail, spritesheet."""
+    from reelgen.jobs.artifacts import SUFFIXES
+
+    return [variant for variant in SUFFIXES if variant.startswith(incomplete)]

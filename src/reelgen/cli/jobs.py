@@ -30,7 +30,18 @@ from reelgen.cli.client import (
 from reelgen.cli.download import fetch_content, misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
-from reelgen.cli.jobs_args import IdArg, JsonOpt, KeyIdemOpt, WatchOpt, checked_job_id, finite
+from reelgen.cli.jobs_args import (
+    IdArg,
+    JsonOpt,
+    KeyIdemOpt,
+    ListModelOpt,
+    StateOpt,
+    SubmitModelOpt,
+    VariantOpt,
+    WatchOpt,
+    checked_job_id,
+    finite,
+)
 from reelgen.cli.output import console, parse_pairs
 from reelgen.jobs.artifacts import SUFFIXES
 
@@ -85,7 +96,7 @@ def _report(
 
 def submit(
     prompt: Annotated[str, typer.Argument(help="What the video should show.")],
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model id (GET /v1/models).")] = None,
+    model: SubmitModelOpt = None,
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT, e.g. 832x480.")] = None,
     seconds: Annotated[
         float | None, typer.Option(help="Clip length; mapped to a valid frame count.", callback=finite)
@@ -221,7 +232,7 @@ def download(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4, .png or .jpg).")
     ] = None,
-    variant: Annotated[str, typer.Option(help="video, thumbnail or spritesheet.")] = "video",
+    variant: VariantOpt = "video",
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
 ) -> None:
@@ -264,13 +275,8 @@ def watch(
 
 
 def list_videos(
-    state: Annotated[
-        str | None,
-        typer.Option(
-            "--status", help="Only jobs in this state: queued, in_progress, completed, failed, cancelled."
-        ),
-    ] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Only jobs of this model.")] = None,
+    state: StateOpt = None,
+    model: ListModelOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many (1-100).")] = 20,
     after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,

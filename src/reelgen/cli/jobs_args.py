@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from reelgen.cli.complete import job_model_names, job_states, model_names, variants
+
 
 def checked_job_id(value: str) -> str:
     """An empty id named the collection (GET /v1/videos/ answered "no route"): bad input, said here.
@@ -47,3 +49,19 @@ KeyIdemOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the whole video object as JSON.")]
 WatchOpt = Annotated[bool, typer.Option("--watch", help="Follow progress until the job ends.")]
+SubmitModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model id (GET /v1/models).", autocompletion=model_names)
+]
+ListModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Only jobs of this model.", autocompletion=job_model_names),
+]
+StateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="Only jobs in this state: queued, in_progress, completed, failed, cancelled.",
+        autocompletion=job_states,
+    ),
+]
+VariantOpt = Annotated[str, typer.Option(help="video, thumbnail or spritesheet.", autocompletion=variants)]
