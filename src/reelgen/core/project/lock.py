@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reelgen.core.errors import ReelgenError
-from reelgen.core.flock import LockHeld, try_flock
+from reelgen.core.flock import LockHeld, say_holder, try_flock
 from reelgen.core.project.plan import ScenePlan
 
 
@@ -24,7 +24,8 @@ def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
 
     Two renders of one scene each deleted the windows the other was reading, and the second ended
     in an internal error; now the second is refused before any work. The lock goes with its
-    process, so one killed part-way holds nothing. A folder that takes no lock file renders unlocked.
+    process, so one killed part-way holds nothing; the refusal names the process that holds it. A
+    folder that takes no lock file renders unlocked.
     """
     locks = root / ".reelgen" / "locks"
     with ExitStack() as stack:
@@ -32,13 +33,16 @@ def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
             try:
                 locks.mkdir(parents=True, exist_ok=True)
                 fd = try_flock(locks / f"{key}.lock")
-            except LockHeld:
+            except LockHeld as held:
+                # The holder named, as a busy batch folder's is: a render left running in another
+                # terminal (or hung) is then found and stopped by its process id.
                 raise SceneBusy(
                     f"{plan.label} is being rendered by another `reelgen project render` of this project "
-                    "now; wait for it to end (its clip is then current), or render the other scenes "
-                    "with --scene ID"
+                    f"now ({held.holder}); wait for it to end (its clip is then current), or render the "
+                    "other scenes with --scene ID"
                 ) from None
             except OSError:
                 continue
             stack.callback(os.close, fd)
+            say_holder(fd)
         yield
