@@ -4,14 +4,17 @@ Ray's own join waits on a head that is not there, or on a port where something
 else listens, for ever: a warning every few seconds, the banner printed, no
 answer and no way out but SIGKILL. So the address is checked here first: its
 form, that a connection opens where Ray will really dial (Ray turns 127.0.0.1
-and localhost into this machine's network address), and that what answers
-there speaks gRPC, as Ray's GCS does.
+and localhost into this machine's network address), that what answers there
+speaks gRPC, as Ray's GCS does, and that it takes this machine's token where it
+asks for one (``_ray_token``).
 """
 
 from __future__ import annotations
 
 import os
 import socket
+
+from reelgen.jobs._ray_token import ANSWER_S, token_problem
 
 #: The HTTP/2 client preface and an empty SETTINGS frame: every gRPC server answers with its SETTINGS.
 _PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
@@ -80,7 +83,8 @@ def head_problem(address: str, named: str, timeout_s: float = 5.0) -> str | None
                 f"{named}{address}{via} answers, but not as a Ray head (no gRPC there: another "
                 f"program's port, or the dashboard's?); {_FORM}{unset}"
             )
-    return None
+    where = f"[{dialled}]:{port}" if ":" in dialled else f"{dialled}:{port}"
+    return token_problem(where, f"{named}{address}", unset, min(timeout_s, ANSWER_S))
 
 
 def object_store_problem(size: int) -> str | None:

@@ -1,0 +1,92 @@
+"""Whether a Ray head asks for a token, and joining it with this machine's: Ray's own join does not try.
+
+``ray start --head`` turns token authentication on when the head machine has a
+token (``~/.ray/auth_token``, which any earlier ``ray.init()`` there writes).
+A process that joins by address (``ray.init(address=...)``, ``ray start
+--address``) sends no token unless ``RAY_AUTH_MODE=token`` is set, even with the
+same token file at hand: ``reelgen serve`` with ``RAY_ADDRESS`` printed
+"InvalidAuthToken" twenty times, then "internal error (ConnectionError ...)";
+``reelgen worker`` the same, then Ray's traceback. Here the head is asked once,
+without a token and then with this machine's, and token mode is turned on only
+where the head asks for it: a node in token mode refuses the calls of peers
+that are not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+#: How long the head may take to answer; only a refusal of the token counts, so a slow answer
+#: leaves the join to Ray, which says what it finds.
+ANSWER_S = 1.0
+_GET_TOKEN = "the token `ray get-auth-token` prints on the head"
+
+
+def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = ANSWER_S) -> str | None:
+    """Why the head at ``dialled`` (host:port as Ray dials it; ``shown`` as the person gave it) will
+    not take this machine's token, or None; turns on Ray's token mode where the head asks for it."""
+    try:
+        raylet: Any = importlib.import_module("ray._raylet")  # no type stubs for its classes
+        from ray.exceptions import AuthenticationError
+
+        gcs, loader, config = (
+            raylet.InnerGcsClient,
+            raylet.AuthenticationTokenLoader.instance(),
+            raylet.Config,
+        )
+    except (ImportError, AttributeError):  # Ray without token authentication (or moved): it says so itself
+        return None
+
+    def admitted() -> bool:
+        try:
+            with _quiet_stderr():  # Ray's C++ client logs the refusal before raising it
+                gcs.standalone(dialled, None, int(timeout_s * 1000))
+        except AuthenticationError:
+            return False
+        except Exception:  # noqa: BLE001 - not there, too slow, not Ray: the join itself says so
+            return True
+        return True
+
+    if admitted():
+        return None
+    mode = os.environ.get("RAY_AUTH_MODE")
+    if mode is not None and mode.lower() != "token":
+        return (
+            f"the Ray head at {shown} asks for a token, and RAY_AUTH_MODE={mode} here sends none; "
+            f"unset RAY_AUTH_MODE (or set it to token) and put {_GET_TOKEN} in ~/.ray/auth_token{unset}"
+        )
+    if not loader.has_token(ignore_auth_mode=True):
+        return (
+            f"the Ray head at {shown} asks for a token and this machine has none; put {_GET_TOKEN} "
+            f"in ~/.ray/auth_token here (or in RAY_AUTH_TOKEN){unset}"
+        )
+    if mode is None:
+        # As Ray turns it on for a cluster it finds by itself ("auto"); the processes it starts
+        # (a worker node's ``ray start``) read the variable, this one its settings read again.
+        os.environ["RAY_AUTH_MODE"] = "token"
+        config.initialize("")
+        loader.reset_cache()
+        if admitted():
+            return None
+    return (
+        f"the Ray head at {shown} does not take this machine's token (from RAY_AUTH_TOKEN, "
+        f"RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token); give {_GET_TOKEN}{unset}"
+    )
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """File descriptor 2 to nowhere for the duration: C++ logging writes there, not to ``sys.stderr``."""
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
