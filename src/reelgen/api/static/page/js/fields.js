@@ -132,7 +132,13 @@ function inFormWords(message, wrapper, param) {
     const label = row || (field && said === param && inner ? `${field}: ${inner}` : field);
     if (!label || !said) continue;
     if (text.startsWith(`${said}: `)) { text = `${label}: ${plainBounds(text.slice(said.length + 2))}`; break; }
-    if (text.startsWith(`${said} `)) { text = `${label} ${text.slice(said.length + 1)}`; break; }
+    if (text.startsWith(`${said} `)) {
+      const rest = text.slice(said.length + 1);
+      // "source_strength 0.05 x 2 steps leaves ..." goes on with the value sent: "How much to change it
+      // 0.05 x 2 steps" read as one phrase. A row's name ("Keyframe 2 frame 99 is past ...") reads on.
+      text = !row && /^[-\d"'“]/.test(rest) ? `${label}: ${rest}` : `${label} ${rest}`;
+      break;
+    }
   }
   // A bound inside the message too: "scene 'hero' (scenes[2]): duration: Input should be less than or equal to 3600".
   return plainBounds(text);
