@@ -56,3 +56,8 @@ def test_auto_takes_the_model_for_a_scale_whose_files_are_pulled(only_x4: Path) 
         "options": {"model": "realesr-animevideov3", "scale": 4},
     }
     assert upscale_step(2, None).name == "lanczos"  # x2's files are not there
+
+
+@pytest.mark.parametrize("scale", [8, 1.5])
+def test_auto_takes_lanczos_for_a_factor_the_model_does_not_make(only_x4: Path, scale: float) -> None:
+    assert upscale_step(scale, None).model_dump() == {"name": "lanczos", "options": {"scale": scale}}

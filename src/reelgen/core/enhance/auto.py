@@ -85,7 +85,8 @@ def upscale_step(scale: float, method: str | None) -> EnhanceStep:
     name = canonical(given, ["auto", "esrgan", *methods, *NAMED]) or given
     whole = float(scale).is_integer()
     if name == "auto":
-        if "esrgan" in enhancers() and whole and named_missing(AUTO_MODEL, int(scale)) is None:
+        made = whole and int(scale) in NAMED[AUTO_MODEL].scales  # x8 or x1.5: Lanczos
+        if made and "esrgan" in enhancers() and named_missing(AUTO_MODEL, int(scale)) is None:
             return EnhanceStep(name="esrgan", options={"model": AUTO_MODEL, "scale": int(scale)})
         return EnhanceStep(name="lanczos", options={"scale": scale})
     if name == "lanczos":
