@@ -19,16 +19,33 @@ def film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> 
 
 
 def _remote_call(
-    folder: Any, server: str, api_key: str | None, work: Any, flags: dict[str, str] | None = None
+    folder: Any,
+    server: str,
+    api_key: str | None,
+    work: Any,
+    flags: dict[str, str] | None = None,
+    while_busy: Any = None,
 ) -> Any:
     """Run ``work(remote)`` against ``server``; its errors print as the other commands' do, the request
-    fields in ``flags`` named as the options that gave them (``scenes``: --scene of a render)."""
+    fields in ``flags`` named as the options that gave them (``scenes``: --scene of a render).
+
+    When the server is still rendering or exporting the project, ``while_busy(project, job)`` answers
+    instead, if given; else the refusal names that job and how to stop it.
+    """
     from reelgen.cli import project_remote
     from reelgen.cli.client import ClientError, _exit
 
     remote = project_remote.Remote(server, api_key, folder)
     try:
-        return work(remote)
+        try:
+            return work(remote)
+        except ClientError as exc:
+            found = _busy_with(remote, exc)
+            if found is None:
+                raise
+            if while_busy is not None:
+                return while_busy(*found)
+            raise _busy_error(remote, found[0], found[1], exc) from None
     except ClientError as exc:
         if flags and exc.param in flags:  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
             raise _exit(exc, flags) from None
@@ -38,6 +55,49 @@ def _remote_call(
         raise fail(exc) from None
     finally:
         remote.close()
+
+
+def _busy_with(remote: Any, exc: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The project and the job the server is still running on it, when ``exc`` is the 409 for that."""
+    from reelgen.cli.client import ClientError
+    from reelgen.cli.server_ids import saved_ids
+
+    project_id = saved_ids(remote.folder.root).get(remote.server)
+    if exc.status != 409 or exc.param != "project_id" or project_id is None:
+        return None
+    try:
+        project = remote.call("GET", f"/v1/projects/{project_id}").json()
+    except ClientError:
+        return None
+    job = project.get("job") or {}
+    return (
+        None
+        if not job.get("id") or job.get("status") in ("completed", "failed", "cancelled")
+        else (project, job)
+    )
+
+
+def _doing(job: dict[str, Any]) -> str:
+    """``rendering this project (job video_..., in progress)``, as the server has it."""
+    verb = {"render": "rendering", "export": "exporting"}.get(str(job.get("action")), "working on")
+    return f"{verb} this project (job {job['id']}, {str(job.get('status')).replace('_', ' ')})"
+
+
+def _busy_error(remote: Any, project: dict[str, Any], job: dict[str, Any], exc: Any) -> Any:
+    """The refusal of a command sent while the server still works on the project, with the ways on.
+
+    It said "HTTP 409: project proj_... has job video_... in_progress; wait for it or cancel it first
+    (project_id)": a field no one typed, and `reelgen cancel` of that id is told it is no video.
+    """
+    from reelgen.cli.client import ClientError
+
+    cancel = f"{remote.server}/v1/projects/{project['id']}/jobs/{job['id']}/cancel"
+    return ClientError(
+        f"{remote.server} is {_doing(job)} now; wait for it to end, or stop it: Ctrl-C in the "
+        f"`reelgen project` command following it, or POST {cancel}",
+        exc.status,
+        said=exc.said,
+    )
 
 
 def _ended(job: dict[str, Any]) -> None:
@@ -96,7 +156,15 @@ def export_remote(
 def status_remote(folder: Any, server: str, api_key: str | None, as_json: bool) -> None:
     from reelgen.cli import project_remote
 
-    project = _remote_call(folder, server, api_key, lambda r: r.sync())
+    def as_it_is(project: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
+        # The file cannot be sent while a job reads it: the server's state is still worth seeing.
+        console.print(
+            f"[yellow]{server} is {_doing(job)}[/]: the scenes as the project file read when last sent "
+            "(edits since then are not sent until it ends)"
+        )
+        return project
+
+    project = _remote_call(folder, server, api_key, lambda r: r.sync(), while_busy=as_it_is)
     if as_json:
         for row in project_remote.scene_rows(folder, project):
             typer.echo(json.dumps(row))
