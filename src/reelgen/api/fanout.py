@@ -40,11 +40,13 @@ from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.video_page import refuse_other_kinds
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
-from reelgen.jobs.records import Job, JobEvent, JobNotFound
+from reelgen.jobs.records import JOB_ID, Job, JobEvent, JobNotFound
 from reelgen.jobs.service import JobService
 
 #: A parent's noun as a sentence says it, where it differs (the routes' ``shootout``).
 _SAID = {"shootout": "shoot-out"}
+#: Where each parent kind of these routes is read.
+_PATHS = {"batch": "batches", "shootout": "shootouts"}
 #: How often a live stream looks again when no event woke it (another process's writes).
 POLL_S = 1.0
 PING_S = 15.0
@@ -160,7 +162,23 @@ def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
         return service.get(job_id, kind=kind)
     except JobNotFound:
         said = _SAID.get(noun, noun)  # "no shoot-out ...", as its other messages say it
-        raise ApiError(404, f"no {said} {shown(job_id)}", param=f"{noun}_id", code="not_found") from None
+        why = _why_none(service, job_id, said)
+        raise ApiError(404, f"no {said} {shown(job_id)}{why}", param=f"{noun}_id", code="not_found") from None
+
+
+def _why_none(service: JobService, job_id: str, said: str) -> str:
+    """Why no parent has ``job_id``, as GET /v1/videos/{id} says it: a video's id (or a batch's, given
+    to the shoot-outs) was told only "no batch ...", as if mistyped or deleted."""
+    if not JOB_ID.match(job_id):
+        return f": {said} ids are 'video_' followed by 32 hex digits"
+    try:
+        other = service.get(job_id)
+    except JobNotFound:
+        return ""
+    path = "videos" if other.kind in kinds.VIDEO_KINDS else _PATHS.get(other.kind)
+    what = "video" if path == "videos" else _SAID.get(other.kind, other.kind)
+    where = f" (GET /v1/{path}/{job_id})" if path else " job"
+    return f": it is a {what}{where}, not a {said}"
 
 
 # ---- creating --------------------------------------------------------------------------------------
@@ -234,9 +252,10 @@ class ParentRoutes:
                 if after is None:
                     raise
                 # It said only "no batch '...' to continue from", echoing an id of any length.
+                form = "" if JOB_ID.match(after) else f": {noun} ids are 'video_' followed by 32 hex digits"
                 raise ApiError(
                     400,
-                    f"after: no {noun} {shown(after)} to continue from; list again without after, "
+                    f"after: no {noun} {shown(after)} to continue from{form}; list again without after, "
                     f"or from a {noun} that still exists",
                     param="after",
                     code="invalid_value",

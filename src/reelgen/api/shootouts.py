@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -270,10 +269,6 @@ async def create_shootout(
     return created(obj, obj.urls.self, replayed)
 
 
-#: As the other routes of a shoot-out take it: an id of any length was echoed in a 404.
-ShootoutId = Annotated[str, PathParam(max_length=64)]
-
-
 def _report_file(request: Request, shootout_id: str, field: str) -> Path:
     job = parent_of(service_of(request), shootout_id, SHOOTOUT, "shootout")
     if job.status is not JobStatus.COMPLETED:
@@ -305,7 +300,7 @@ def _not_ready(job: Job) -> str:
     response_class=FileResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def shootout_report(request: Request, shootout_id: ShootoutId) -> FileResponse:
+def shootout_report(request: Request, shootout_id: str) -> FileResponse:
     return FileAnswer(_report_file(request, shootout_id, "report_file"), media_type="text/html")
 
 
@@ -315,7 +310,7 @@ def shootout_report(request: Request, shootout_id: ShootoutId) -> FileResponse:
     response_class=FileResponse,
     responses={200: {"content": {"application/json": {}}}},
 )
-def shootout_results(request: Request, shootout_id: ShootoutId) -> FileResponse:
+def shootout_results(request: Request, shootout_id: str) -> FileResponse:
     return FileAnswer(_report_file(request, shootout_id, "results_file"), media_type="application/json")
 
 
