@@ -1,7 +1,11 @@
 """Shell completion: model names after -m (``reelgen generate -m lt<TAB>``), pull's names, families,
-job states and download variants."""
+job states and download variants; and --install-completion / --show-completion for a shell named or found."""
 
 from __future__ import annotations
+
+import subprocess
+
+import typer
 
 
 def model_names(incomplete: str) -> list[str]:
@@ -70,3 +74,54 @@ def variants(incomplete: str) -> list[str]:
     from reelgen.jobs.artifacts import SUFFIXES
 
     return [variant for variant in SUFFIXES if variant.startswith(incomplete)]
+
+
+#: The shells Typer writes a completion script for.
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+#: The top-level options that set completion up; each takes the shell's name after it, or finds it.
+SETUP_FLAGS = {
+    "--install-completion": "Install Tab completion for your shell, or for SHELL "
+    "(bash, zsh, fish, powershell or pwsh) named after it.",
+    "--show-completion": "Print the completion script for your shell, or for SHELL "
+    "named after it, to copy it or customize the installation.",
+}
+
+
+def asks_setup(args: list[str]) -> bool:
+    """Whether ``args`` (the words after ``reelgen``) ask for --install-completion or --show-completion."""
+    return bool(args) and args[0].partition("=")[0] in SETUP_FLAGS
+
+
+def set_up(args: list[str]) -> tuple[int, str]:
+    """Install or show completion as ``args`` ask; returns the exit status and the error line ("" if none).
+
+    Typer's options took no shell name: ``--show-completion zsh`` printed bash's script when run
+    from bash, and from sh (a container's shell) they said only "Shell sh not supported." (exit 1).
+    """
+    from typer._completion_shared import _get_shell_name, get_completion_script, install
+
+    flag, has_value, value = args[0].partition("=")
+    named = [value] if has_value else args[1:]
+    valid = ", ".join(SHELLS)
+    if len(named) > 1:
+        return 2, f"{flag} takes one shell name at most, got {' '.join(named)!r}; give one of {valid}"
+    shell = named[0] if named else _get_shell_name()
+    if shell not in SHELLS:
+        if named:
+            return 2, f"{flag}: {shell!r} is not a shell reelgen completes; give one of {valid}"
+        found = f"your shell is {shell}, which reelgen cannot complete" if shell else "no shell was found"
+        return 2, f"{flag}: {found}; name one: reelgen {flag} bash ({valid})"
+    names = {"prog_name": "reelgen", "complete_var": "_REELGEN_COMPLETE"}
+    if flag == "--show-completion":
+        typer.echo(get_completion_script(shell=shell, **names))  # one write, as Typer's own
+        return 0, ""
+    try:
+        _, path = install(shell=shell, **names)
+    except FileNotFoundError as exc:  # PowerShell's profile is asked of the shell itself
+        if exc.filename != shell:
+            return 1, f"{flag}: could not install {shell} completion: {exc}"
+        return 1, f"{flag}: {shell} is not installed here (not on PATH); install it, or name another shell"
+    except (OSError, subprocess.CalledProcessError) as exc:  # a ~/.bashrc that cannot be written
+        return 1, f"{flag}: could not install {shell} completion: {exc}"
+    typer.echo(f"{shell} completion installed in {path}; it takes effect in a new terminal")
+    return 0, ""

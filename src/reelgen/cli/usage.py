@@ -3,7 +3,8 @@
 Typer draws usage errors (an unknown option, a value that does not parse, a missing argument) in a
 box of rich text wrapped at 80 columns, under the usage line: three to six lines for one mistake,
 and a message cut in the middle of a path or a value. The command group here lets Click raise the
-error and prints it itself; the help it points to stays rich.
+error and prints it itself; the help it points to stays rich. It also sets up Tab completion
+(``--install-completion [SHELL]``, ``--show-completion [SHELL]``) through ``complete.set_up``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from reelgen.cli.complete import SETUP_FLAGS, asks_setup, set_up
 from reelgen.cli.dash_prompt import dash_prompt_hint
 from reelgen.cli.option_range import with_range
 from reelgen.cli.server_hint import server_hint
@@ -97,6 +99,12 @@ class OneLineUsageErrors(TyperGroup):
         run = super().main
         if not standalone_mode:  # a caller that handles Click's exceptions itself
             return run(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        words = list(sys.argv[1:] if args is None else args)
+        if asks_setup(words):  # said here: Typer's options took no shell name (complete.set_up)
+            status, problem = set_up(words)
+            if problem:
+                sys.stderr.write(f"error: {problem}\n")
+            _exit(status)
         try:
             code = run(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except _click_errors.NoArgsIsHelpError as exc:
@@ -110,6 +118,17 @@ class OneLineUsageErrors(TyperGroup):
         # Without standalone mode Click returns what ended the command: an Exit's status, or the
         # command's own return value (None for every reelgen command: success).
         _exit(code if isinstance(code, int) else 0)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The group's options, the completion ones described as ``main`` takes them: with a shell name."""
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            flag = next((o for o in param.opts if o in SETUP_FLAGS), None)
+            if flag:
+                param.help = SETUP_FLAGS[flag]
+                # Typer shows such a flag as "<bool>"; it takes a shell's name, or none.
+                param.display_type_rich = lambda ctx: "[SHELL]"
+        return params
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; Ctrl-C before it sets its own handling (its imports, reading inputs) is said.
