@@ -4,16 +4,20 @@ a live stream (``reelgen batch --server``) reads the items every second."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from reelgen.api import fanout
+from reelgen.api.parent_counts import ItemErrors
+from reelgen.jobs import kinds
 from reelgen.jobs.kinds import batch as batch_kind
 from reelgen.jobs.kinds.batch import BatchKind
 from reelgen.jobs.kinds.kenburns import KenBurnsKind
+from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.service import JobService
 from tests.api.test_s50_batch3_live_item_words import WORKER_SAID
 from tests.jobs.batch_cases import DEFAULTS, ITEMS, make_shots
@@ -99,3 +103,36 @@ def test_a_page_from_an_unknown_id_asks_what_it_is_once(
         assert resp.status_code == 400, resp.text
         assert resp.json()["error"]["message"].startswith(f"after: no {noun} 'video_gone' to continue from")
     assert len(asked) == 2
+
+
+def test_what_is_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Payloads (a batch's whole manifest) and errors kept for every parent ever read grew without end."""
+    parsed: list[int] = []
+
+    class Counting:
+        def parse(self, data: dict[str, Any]) -> dict[str, Any]:
+            parsed.append(data["n"])
+            return data
+
+        def item_error(self, payload: dict[str, Any], child: Job) -> dict[str, Any]:
+            assert child.error is not None
+            return {**child.error, "message": f"item {payload['n']}: {child.error['message']}"}
+
+    monkeypatch.setattr(kinds, "parent", lambda name: Counting())
+
+    def parent(n: int) -> Job:
+        return cast(Job, SimpleNamespace(id=f"p{n}", kind="batch", payload={"n": n}))
+
+    def failed(name: str) -> Job:
+        error = {"code": "generation_failed", "message": "boom"}
+        return cast(Job, SimpleNamespace(id=name, status=JobStatus.FAILED, terminal=True, error=error))
+
+    kept = ItemErrors(payloads=2, errors=3)
+    for n in range(3):
+        assert kept.of(parent(n), [failed(f"c{n}")]) == [
+            {"code": "generation_failed", "message": f"item {n}: boom"}
+        ]
+    assert kept.of(parent(2), [failed("c2")])[0] is not None and parsed == [0, 1, 2]  # kept: not parsed again
+    kept.of(parent(0), [failed("c9")])  # p0 was let go for p1 and p2: parsed again
+    assert parsed == [0, 1, 2, 0]
+    assert (len(kept._payloads), len(kept._errors)) == (2, 3)

@@ -15,7 +15,7 @@ from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
 
 #: Parents whose parsed payload (a batch's whole manifest) is kept, the most recently read first.
-PAYLOADS_KEPT = 32
+PAYLOADS_KEPT = 8
 #: Ended item jobs whose error, as their parent says it, is kept.
 ERRORS_KEPT = 4096
 
