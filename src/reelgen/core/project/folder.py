@@ -293,6 +293,15 @@ def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     file = root / PROJECT_FILE
     if file.exists():
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
+    # A file on the way was told "project .../afile/project.yaml: ... give a path in a folder": of a
+    # path and a setting the person never typed.
+    there = next((p for p in (root, *root.parents) if p.exists()), root)
+    if not there.is_dir():
+        raise InvalidRequest(
+            f"name {folder}: {there} is a file, not a folder; give the name of a new folder "
+            "(or of a folder to start the project in)",
+            param="name",
+        )
     name = title or root.name
     _check_title(name, given=title is not None)
     check_writable(file, param="project", own=True)
