@@ -88,6 +88,12 @@ def init_ray(settings: JobSettings) -> str | None:
     """
     import ray
 
+    # Ray's C++ core catches SIGTERM to print a stack dump ("*** SIGTERM received at time=... PC: @
+    # ... epoll_wait", five lines twice) before the server's own handler stops it cleanly: every
+    # `systemctl stop` read like a crash in the log. Ray reads the constant when this process joins.
+    ray_constants: Any = importlib.import_module("ray._private.ray_constants")
+    ray_constants.RAY_DISABLE_FAILURE_SIGNAL_HANDLER = True
+
     # Ray's calls (``ray.wait``, ``ray.get``, an actor method's ``.remote``) start a default Ray of
     # their own when none is connected. A job thread asking its worker between the engine's stop and
     # its restart would start one that listens beyond loopback and dies with that thread, and the
@@ -104,7 +110,6 @@ def init_ray(settings: JobSettings) -> str | None:
     # servers listen on loopback. Ray read the variable when it was imported, so its constant is set
     # too; the processes it starts read the variable.
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    ray_constants: Any = importlib.import_module("ray._private.ray_constants")
     ray_constants.ENABLE_RAY_CLUSTER = False
     if not any(os.environ.get(k) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")):
         # Without a token in the environment Ray writes one to ~/.ray/auth_token.
