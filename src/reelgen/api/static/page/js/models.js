@@ -104,7 +104,9 @@ export function modelInfo(model) {
           }, "Copy")));
   return [
     el("p", { class: "desc" }, model.description),
-    el("p", { class: "chips", "aria-label": "Tasks" }, model.tasks.map((t) => el("span", { class: "chip" }, taskName(t)))),
+    // In the order of the picker and "What to make" (the API lists them by code: "Continue a clip" first).
+    el("p", { class: "chips", "aria-label": "Tasks" }, [...offeredTasks(model), ...model.tasks.filter((t) => !TASKS[t])]
+      .map((t) => el("span", { class: "chip" }, taskName(t)))),
     el("p", { class: "muted" }, memory, " ", defaults),
     weights,
   ];
