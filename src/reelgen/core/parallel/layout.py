@@ -159,10 +159,16 @@ def check_family(family: str, label: str, gpus: int) -> FamilyTraits:
 def check_split(traits: FamilyTraits, preset_name: str, variant: str, processes: int, cfg: int) -> None:
     """Refuse an attention split on a model whose transformer diffusers cannot split."""
     if processes // cfg > 1 and variant in traits.unsplit_variants:
-        most = "2 (one guidance pass each)" if cfg == 2 else "1"
+        # Without guidance halves (guidance 1, an odd count, cfg="off") "only its guidance passes
+        # can be shared: use --gpus 1" read as if this request had passes to share.
+        advice = (
+            "use --gpus 2 (one guidance pass each)"
+            if cfg == 2
+            else "use --gpus 1, or --gpus 2 with guidance above 1 (one guidance pass each)"
+        )
         raise InvalidRequest(
             f"{preset_name}'s transformer cannot be split over GPUs (diffusers has no plan for it); "
-            f"only its guidance passes can be shared: use --gpus {most}",
+            f"only its two guidance passes can be shared: {advice}",
             param="gpus",
         )
 
