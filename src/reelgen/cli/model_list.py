@@ -1,9 +1,12 @@
-"""How `reelgen models` lays out its listing: a table, or in a narrow terminal lines a model, with short rules."""
+"""How `reelgen models` lays out its listing: a table, or in a narrow terminal lines a model, with short rules;
+and the checks of the folders it and `info` name."""
 
 from __future__ import annotations
 
 import re
+import tempfile
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -112,3 +115,17 @@ def models_dir_problem() -> str:
         f"{named} is a file, not a folder, so no model folder is looked for {where}; "
         f"set {variable} to a folder, or unset it"
     )
+
+
+def unwritable(folder: Path) -> str:
+    """Why ``folder`` cannot be made or written into (its deepest existing folder is tried), or ""."""
+    deepest = folder
+    while not deepest.exists() and deepest != deepest.parent:
+        deepest = deepest.parent
+    if not deepest.is_dir():
+        return f"{deepest} is a file, not a folder"
+    try:
+        tempfile.TemporaryFile(dir=deepest).close()
+    except OSError as exc:
+        return f"cannot write into {deepest} ({exc.strerror or exc})"
+    return ""
