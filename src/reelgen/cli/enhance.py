@@ -134,7 +134,7 @@ def enhance(
         result = _run(source, out, steps, device, quiet)
     except ReelgenError as exc:
         raise fail(_as_option(exc, steps)) from None
-    for stage in result.metadata["enhance"]:
+    for stage in result.metadata["enhance"] if not quiet else ():  # step lines: -q leaves them out
         console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
     _said(json.dumps(result.metadata, indent=2, default=str) if as_json else None, result.path)
 
