@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def serve(
+    ctx: typer.Context,
     host: Annotated[
         str | None,
         typer.Option(envvar="REELGEN_HOST", help="Address to listen on (default 127.0.0.1)."),
@@ -84,6 +85,9 @@ def serve(
     except ValueError as exc:
         say_error(str(exc))
         raise typer.Exit(2) from None
+    if settings.key() and _typed(ctx, "api_key"):
+        # A server runs for days, its command line readable by every account on the machine.
+        console.print(f"[yellow]warning:[/] {KEY_ON_COMMAND_LINE}", highlight=False)
     if jobs.engine_kind() == "ray":
         if jobs.ray_address:
             problem = ray_head_problem(jobs.ray_address)
@@ -209,6 +213,19 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
     raise typer.Exit(2)
 
 
+#: Said when ``--api-key`` is typed: ``ps`` and /proc show a command line to every account.
+KEY_ON_COMMAND_LINE = (
+    "--api-key on the command line is shown to every account on this machine (ps) for as long as the "
+    "server runs; set REELGEN_API_KEY in its environment instead"
+)
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was given on the command line (not by its variable or default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
 def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     """Why ``host:port`` cannot be listened on, with the fix that fits the reason."""
     import errno
@@ -296,7 +313,7 @@ def worker(
 
     The head machine runs Ray and the API:
       ray start --head --port 6380 --node-ip-address HEAD_IP
-      RAY_ADDRESS=HEAD_IP:6380 reelgen serve --host 0.0.0.0 --api-key SECRET
+      RAY_ADDRESS=HEAD_IP:6380 REELGEN_API_KEY=KEY reelgen serve --host 0.0.0.0
     Each GPU machine then joins (same Python, Ray and reelgen versions):
       reelgen worker --address HEAD_IP:6380
     The API starts one worker actor per GPU the cluster reports. Keep Ray's
