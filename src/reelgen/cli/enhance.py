@@ -239,9 +239,22 @@ def _rate(text: str) -> Fraction:
 
 def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[EnhanceStep]:
     """The steps with ``STAGE.KEY=VALUE`` pairs merged into the options of the stage they name."""
-    names = [step.name for step in steps]
+    from reelgen.core.enhance.registry import enhancers
+
+    names, known = [step.name for step in steps], enhancers()
     for key in pairs:
         stage, dot, _ = key.partition(".")
+        kind = known[stage].stage if stage in known else None
+        instead = next((n for n in names if n in known and known[n].stage == kind), None)
+        if dot and instead is not None and stage != instead:
+            # auto took another method (esrgan's models not pulled): "name a stage of this run
+            # (lanczos)" left the person to guess why the stage they named was not in it.
+            why, flag = known[stage].missing(), {"interpolate": "--interpolator", "upscale": "--upscaler"}
+            raise typer.BadParameter(
+                f"--option {key}: this run {kind}s with {instead}, not {stage}"
+                + (f" ({why})" if why else "")
+                + (f"; {stage}'s options go with {flag[str(kind)]} {stage}" if kind in flag else "")
+            )
         if not dot or stage not in names:
             raise typer.BadParameter(
                 f"--option {key}: name a stage of this run ({', '.join(names)}) as STAGE.KEY"
