@@ -137,7 +137,10 @@ def test_a_keyframes_frame_refused_by_the_server_points_at_that_row(
     assert body["error"]["message"].startswith("keyframes[1].frame 999 "), body
     # The row's control as the form labels it, not the API's "keyframes[1].frame".
     expect(page.locator("#err-keyframes")).to_have_text(
-        body["error"]["message"].replace("keyframes[1].frame ", "Keyframe 2 frame ")
+        body["error"]["message"]
+        .replace("keyframes[1].frame ", "Keyframe 2 frame ")
+        # The other field it names, as the form labels it.
+        .replace("(num_frames)", "(Duration)")
     )
     expect(page.locator("#err-keyframe_images")).to_be_hidden()
     frame = page.get_by_label("Keyframe 2 frame")

@@ -140,6 +140,14 @@ function inFormWords(message, wrapper, param) {
       break;
     }
   }
+  // Another field named in brackets ("or make the clip longer (num_frames)") goes by its label on the
+  // form ("(Duration)"): the API's name is on no control the user can see.
+  const form = wrapper.closest("form");
+  text = text.replace(/\((\w+)\)/g, (said, other) => {
+    const named = form && form.querySelector(`.field[data-param="${other}"]`);
+    const label = named && labelOf(named);
+    return label ? `(${label})` : said;
+  });
   // A bound inside the message too: "scene 'hero' (scenes[2]): duration: Input should be less than or equal to 3600".
   return plainBounds(text);
 }
