@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reelgen.core import safetensors_file
 
@@ -32,6 +33,55 @@ def lora_file_problem(path: Path) -> str | None:
         # Found only once the model had loaded (minutes on a GPU); and a pickle runs code as it loads.
         return f"is not a .safetensors file; {LORA_FORMATS}"
     # diffusers' own test: every LoRA format it converts names its layers' keys "lora" somewhere.
-    if not any("lora" in name.lower() for name in safetensors_file.tensors(header)):
+    entries = safetensors_file.tensors(header)
+    if not any("lora" in name.lower() for name in entries):
         return NO_LORA_LAYERS
+    return _unpaired(entries)
+
+
+#: How each layout names a layer's two halves: PEFT, kohya, diffusers' old processor and text-encoder keys.
+_HALVES = (
+    (".lora_A.", ".lora_B."),
+    (".lora_down.", ".lora_up."),
+    ("_lora.down.", "_lora.up."),
+    (".lora.down.", ".lora.up."),
+    (".lora_linear_layer.down.", ".lora_linear_layer.up."),
+)
+
+
+def _unpaired(entries: dict[str, dict[str, Any]]) -> str | None:
+    """A layer with one half and not the other, or halves of two ranks: said naming it, or None.
+
+    diffusers and peft take such a file and fail on it once the model has loaded, with "list
+    index out of range" or a size mismatch blamed on the model.
+    """
+    for down, up in _HALVES:
+        for key in entries:
+            if not key.endswith(".weight"):  # a lora_B.bias has no lora_A partner
+                continue
+            for has, lacks in ((down, up), (up, down)):
+                if has not in key:
+                    continue
+                partner = key.replace(has, lacks, 1)
+                layer = key.split(has)[0]
+                named_has, named_lacks = has.strip("._"), lacks.strip("._")
+                if partner not in entries:
+                    return (
+                        f"is damaged: its layer {layer} has its {named_has} half and no {named_lacks} "
+                        "half (each LoRA layer is a pair); copy or download it again"
+                    )
+                ranks = _rank(entries[key], 0), _rank(entries[partner], 1)
+                if has == down and None not in ranks and ranks[0] != ranks[1]:
+                    return (
+                        f"is damaged: its layer {layer} has a {named_has} half of rank {ranks[0]} and a "
+                        f"{named_lacks} half of rank {ranks[1]} (the two must match); copy or download it again"
+                    )
+    return None
+
+
+def _rank(entry: dict[str, Any], axis: int) -> int | None:
+    """The length of axis ``axis`` of a tensor's header entry; None for a shape without it."""
+    shape = entry.get("shape")
+    if isinstance(shape, list) and len(shape) >= 2 and isinstance(shape[axis], int):
+        return shape[axis]
     return None
