@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from reelgen.core import safetensors_file
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.safetensors_file import NOT_READABLE
 from reelgen.core.spec.lora_files import NO_LORA_LAYERS
@@ -61,7 +62,7 @@ def apply_loras(
             raise  # the memory ladder steps down and retries; this is no fault of the file
         except Exception as exc:  # diffusers and peft raise many kinds for a file that does not fit
             # A file gone since the check was taken for a Hub repo id, which diffusers said naming the path.
-            problem = _lora_problem(exc, model, path) if path.is_file() else LORA_GONE
+            problem = _lora_problem(exc, model, path, pipe) if path.is_file() else LORA_GONE
             # By file name: a job's error reaches API clients, who name LoRAs inside the server's folder.
             raise InvalidRequest(
                 f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path"
@@ -131,11 +132,40 @@ _SIZE_MISMATCH = re.compile(
 )
 
 
-def _lora_problem(exc: Exception, model: str, path: Path | None = None) -> str:
+#: diffusers' converters' "`state_dict` should be empty at this point but has ...keys()=dict_keys(['a', ...])".
+_LEFT_OVER = re.compile(r"should be empty at this point.*?dict_keys\(\['([^']+)'")
+
+
+def _lora_problem(exc: Exception, model: str, path: Path | None = None, pipe: Any = None) -> str:
     """What is wrong with a LoRA file, from what diffusers or peft raised, in one short clause."""
     text = str(exc)
     if "not found in the base model" in text:  # peft's "Target modules {every layer} not found ..."
+        layout = _unread_layout(pipe, path) if path is not None else None
+        if layout:
+            # AnimateDiff's LoRAs go into a unet; every other family's into a transformer.
+            part = (getattr(pipe, "_lora_loadable_modules", None) or ["transformer"])[0]
+            return (
+                f"has no layer that {model} has: its keys are in {layout} layout, which diffusers does not "
+                f"read for {model}; convert it to diffusers' layout (keys such as "
+                f"{part}.<layer>.lora_A.weight), or use it with the model it was made for"
+            )
         return f"has no layer that {model} has: it was made for another model"
+    leftover = _LEFT_OVER.search(text)
+    converting = isinstance(exc, KeyError) or leftover is not None
+    layout = _layout_of(_file_keys(path)) if converting and path is not None else None
+    if (
+        layout and leftover
+    ):  # its converter met keys it has no name for: "... keys()=dict_keys(['blocks.0...'"
+        return (
+            f"could not be converted for {model}: diffusers' reading of its {layout} layout met layers "
+            f"it does not know ({leftover.group(1)}); it was made for another model"
+        )
+    if layout:  # diffusers' converter of that layout looked for a key the file lacks: "('blocks_0_...')"
+        return (
+            f"could not be converted for {model}: diffusers' reading of its {layout} layout looked for "
+            f"a layer it lacks ({exc.args[0] if exc.args else exc}); it was made for another model, or "
+            "holds fewer layers than diffusers' converter expects"
+        )
     mismatch = _SIZE_MISMATCH.search(text)
     if mismatch:
         layer, theirs, ours = mismatch.group(1).split(".lora_")[0], mismatch.group(2), mismatch.group(3)
@@ -151,6 +181,49 @@ def _lora_problem(exc: Exception, model: str, path: Path | None = None) -> str:
     # A job's error reaches API clients, who are never shown where the server keeps its files.
     first = first.replace(str(path), path.name).replace(str(path.parent), "its folder") if path else first
     return f"could not be applied to {model} ({first[:300]})"
+
+
+#: Key prefixes of LoRA layouts other than diffusers', as each names its layers.
+_LAYOUTS = (
+    (("lora_unet_", "lora_te_", "lora_te1_", "lora_te2_"), "kohya's (lora_unet_...)"),
+    (("base_model.model.",), "peft's (base_model.model...)"),
+    (("diffusion_model.",), "ComfyUI's (diffusion_model...)"),
+)
+
+
+def _unread_layout(pipe: Any, path: Path) -> str | None:
+    """The layout of a LoRA whose keys diffusers left unconverted for ``pipe``, or None.
+
+    Each family's loader converts some layouts (Wan's reads kohya's, LTX's only ComfyUI's); one it
+    does not convert reaches no layer, and "made for another model" sent people to look for
+    another LoRA when theirs only needed converting. Asked of diffusers itself, so it stays true
+    as diffusers learns more layouts.
+    """
+    reader = getattr(pipe, "lora_state_dict", None)
+    if reader is None:
+        return None
+    try:
+        read = reader(str(path))
+    except Exception:  # a layout its converter chokes on: nothing certain to say
+        return None
+    keys = read[0] if isinstance(read, tuple) else read
+    return _layout_of(list(keys)) if isinstance(keys, dict) else None
+
+
+def _file_keys(path: Path) -> list[str]:
+    """The tensor names in a safetensors file's header; none for a file that cannot be read."""
+    try:
+        return list(safetensors_file.tensors(safetensors_file.read_header(path)))
+    except (OSError, ValueError):
+        return []
+
+
+def _layout_of(keys: list[str]) -> str | None:
+    """The layout every one of ``keys`` is in, when it is one of ``_LAYOUTS``; else None."""
+    for prefixes, layout in _LAYOUTS:
+        if keys and all(str(key).startswith(prefixes) for key in keys):
+            return layout
+    return None
 
 
 #: A LoRA file that went away between the request's check and the job: a queued API job, a long batch.
