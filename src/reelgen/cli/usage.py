@@ -46,12 +46,36 @@ def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
-    message = with_range(exc, server_hint(exc, _unknown_command(exc, message)))
+    message = with_range(exc, server_hint(exc, _version_hint(exc, _unknown_command(exc, message))))
     message = dash_prompt_hint(exc, message, args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
     sys.stderr.write(f"error: {message}{where}\n")
+
+
+#: What a person types to ask for the version; reelgen answers it with `reelgen info`.
+_VERSION_WORDS = ("--version", "-V", "version")
+
+
+def _version_hint(exc: Any, message: str) -> str:
+    """``reelgen --version`` (or ``-V``, ``version``) said with where the version is: it read "No such
+    option: --version", and nothing said that `reelgen info` prints it."""
+    context: Any = getattr(exc, "ctx", None)
+    if getattr(context, "parent", True) is not None:  # a subcommand's own options and words
+        return message
+    found = _NO_SUCH_COMMAND.fullmatch(exc.format_message())
+    typed = getattr(exc, "option_name", None) or (found["word"] if found else None)
+    if typed not in _VERSION_WORDS:
+        return message
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        this = f"this is reelgen {version('reelgen')}; "
+    except PackageNotFoundError:
+        this = ""
+    named = f"command {typed!r}" if typed == "version" else typed
+    return f"reelgen has no {named}; {this}`reelgen info` shows it with torch's version and the GPUs"
 
 
 #: Click's words for a command word its group does not have (``reelgen project nope``).
