@@ -239,7 +239,8 @@ def test_a_mistyped_model_in_a_manifest_is_a_400_naming_it_and_nothing_is_queued
     assert resp.status_code == 400, resp.text
     error = resp.json()["error"]
     assert (error["param"], error["code"]) == ("manifest.defaults.model", "model_not_available")
-    assert error["message"].startswith("defaults.model: unknown model 'ken-burnz'")
+    # It said "defaults.model: ..." beside the param manifest.defaults.model: two names for one field.
+    assert error["message"].startswith("manifest.defaults.model: unknown model 'ken-burnz'")
     assert client.get("/v1/batches").json()["data"] == [] and not (shots / "outputs").exists()
 
 
@@ -272,7 +273,10 @@ def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
     resp = client.post(path, content=body % number, headers={"content-type": "application/json"})
     assert resp.status_code == 400, resp.text
     error = resp.json()["error"]
-    assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number"
+    # The body's own price named no valid value; the prompts file's says a finite number, as its other
+    # number fields do.
+    takes = "" if "." in param else "; give a number of at least 0 (the price of one GPU hour), or leave it out"
+    assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number{takes}"
     assert client.get(path).json()["data"] == []
 
 

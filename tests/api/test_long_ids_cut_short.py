@@ -15,7 +15,6 @@ LONG = "x" * 3000
 def test_a_long_id_in_a_404_is_cut_short(client: TestClient, tmp_path: Path) -> None:
     project = f"/v1/projects/{upload(client, make_film(tmp_path / 'film')).json()['id']}"
     for url in [
-        f"/v1/shootouts/{LONG}/report",
         f"/v1/models/{LONG}",
         f"/v1/projects/{LONG}",
         f"{project}/jobs/{LONG}",

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 
 def test_an_after_naming_no_parent_says_what_to_do(client: TestClient) -> None:
-    for path, noun in (("batches", "batch"), ("shootouts", "shootout")):
+    for path, noun in (("batches", "batch"), ("shootouts", "shoot-out")):
         resp = client.get(f"/v1/{path}?after=video_{'0' * 32}")
         assert resp.status_code == 400, resp.text
         # It said only "after: no batch '...' to continue from", with code invalid_request.

@@ -36,7 +36,8 @@ def test_an_image_that_is_a_folder_is_said_to_be_one(
 ) -> None:
     client = make_client()
     error = _refused(client, root, images=[str(root / "shots")])
-    assert error["message"] == f"images: {root / 'shots'} is a folder; give an image file (.png, .jpg)"
+    assert error["param"] == "images[0]"  # it said "images", not which one
+    assert error["message"] == f"images[0]: {root / 'shots'} is a folder; give an image file (.png, .jpg)"
     prompts = {"prompts": [{"prompt": "a fox", "image": "shots"}]}
     error = _refused(client, root, prompts=prompts, input_folder=str(root))
     assert error["param"] == "prompts.prompts[0].image"

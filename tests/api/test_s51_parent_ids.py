@@ -46,6 +46,6 @@ def test_an_id_of_no_jobs_form_is_told_the_form(client: TestClient) -> None:
     )
     error = client.get("/v1/shootouts", params={"after": "p1"}).json()["error"]
     assert error["param"] == "after" and error["message"] == (
-        "after: no shootout 'p1' to continue from: shootout ids are 'video_' followed by 32 hex digits; "
-        "list again without after, or from a shootout that still exists"
+        "after: no shoot-out 'p1' to continue from: shoot-out ids are 'video_' followed by 32 hex digits; "
+        "list again without after, or from a shoot-out that still exists"
     )

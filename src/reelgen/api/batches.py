@@ -167,7 +167,12 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
         if body.name and Path(body.name).name == body.name and (base / body.name).is_file():
             check_spares_file(body.manifest, out, base / body.name)  # `reelgen batch --server` names it
     except ReelgenError as exc:
-        raise ApiError(400, exc.message, param=f"manifest.{exc.param}", code=exc.code) from None
+        # The message starts with the field as the manifest file says it ("defaults.model: ..."): said
+        # here by the body's path, as param names it, so one client reads both alike.
+        message = exc.message
+        if exc.param and message.startswith((f"{exc.param}:", f"{exc.param} ")):
+            message = f"manifest.{message}"
+        raise ApiError(400, message, param=f"manifest.{exc.param}", code=exc.code) from None
     return BatchPayload(
         manifest=body.manifest,
         input_folder=str(base),

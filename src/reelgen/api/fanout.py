@@ -252,11 +252,12 @@ class ParentRoutes:
                 if after is None:
                     raise
                 # It said only "no batch '...' to continue from", echoing an id of any length.
-                form = "" if JOB_ID.match(after) else f": {noun} ids are 'video_' followed by 32 hex digits"
+                # Said "shoot-out", as the 404 of the same id says it ("shootout" is the route's word).
+                form = "" if JOB_ID.match(after) else f": {said} ids are 'video_' followed by 32 hex digits"
                 raise ApiError(
                     400,
-                    f"after: no {noun} {shown(after)} to continue from{form}; list again without after, "
-                    f"or from a {noun} that still exists",
+                    f"after: no {said} {shown(after)} to continue from{form}; list again without after, "
+                    f"or from a {said} that still exists",
                     param="after",
                     code="invalid_value",
                 ) from None

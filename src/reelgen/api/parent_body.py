@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from reelgen.api.deps import settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.wire import refuse_nul
-from reelgen.core.spec.numbers import NotANumber, as_number
+from reelgen.core.spec.numbers import NOT_FINITE, NotANumber, as_number
 
 #: What ``priority`` takes below the server's cap, in words.
 PRIORITY_TAKES = "a whole number of at least 0 (higher runs first; 0 is the default)"
@@ -20,6 +20,13 @@ PRICE_TAKES = "a number of at least 0 (the price of one GPU hour), or leave it o
 
 #: The words of /v1/videos, so one client's metadata check suits every endpoint.
 METADATA_LIMITS = "metadata holds at most 16 keys of 64 chars with values of 512 chars"
+
+
+def _with_takes(exc: NotANumber, takes: str) -> str:
+    """``exc``'s words, with what the field takes where they leave it out."""
+    # Infinity and NaN were told only "Input should be a finite number": no valid value named.
+    said = str(exc)
+    return f"{said}; give {takes}" if said == NOT_FINITE else said
 
 
 class ParentCreate(BaseModel):
@@ -47,7 +54,7 @@ class ParentCreate(BaseModel):
         try:
             value = as_number(int, [Ge(0)], value, text=False)
         except NotANumber as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(_with_takes(exc, PRIORITY_TAKES)) from None
         if not isinstance(value, int):
             raise ValueError(f"{json.dumps(value)} is not a number; give {PRIORITY_TAKES}")
         if value < 0:
@@ -63,7 +70,7 @@ class ParentCreate(BaseModel):
         try:
             value = as_number(float, [Ge(0)], value, text=False)
         except NotANumber as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(_with_takes(exc, PRICE_TAKES)) from None
         if not isinstance(value, int | float):
             raise ValueError(f"{json.dumps(value)} is not a number; give {PRICE_TAKES}")
         if value < 0:

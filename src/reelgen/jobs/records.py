@@ -195,14 +195,32 @@ class DeletedCursor(JobNotFound):
         self.kind = kind
 
 
+#: A job of each kind as a person knows it, and where its id is read (``{id}`` is the id).
+_KNOWN_AS = {
+    "render": "the video {id} (GET /v1/videos/{id})",
+    "enhance": "the video {id} (GET /v1/videos/{id})",
+    "avatar": "the video {id} (GET /v1/videos/{id})",
+    "batch": "the batch {id} (GET /v1/batches/{id})",
+    "shootout": "the shoot-out {id} (GET /v1/shootouts/{id})",
+    "project": "the project job {id}",
+}
+
+
 class IdempotencyConflict(JobError):
     """An Idempotency-Key was reused with a different request body (HTTP 409)."""
 
     code = "idempotency_conflict"
 
-    def __init__(self, message: str, *, job_id: str) -> None:
-        super().__init__(message, param="Idempotency-Key")
-        self.job_id = job_id
+    def __init__(self, key: str, job: Job) -> None:
+        # "already used for job video_..." read as a video's id when the key made a batch or a
+        # shoot-out (every job's id looks alike), and the person looked for it in GET /v1/videos.
+        known = _KNOWN_AS.get(job.kind, f"the {job.kind} job {{id}}").format(id=job.id)
+        super().__init__(
+            f"Idempotency-Key {key!r} was already used for {known} with a different request body; "
+            "send that same request to get its job back, or use a new key",
+            param="Idempotency-Key",
+        )
+        self.job_id = job.id
 
 
 class QueueFull(JobError):

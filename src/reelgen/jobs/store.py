@@ -184,11 +184,7 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             return None
         job = to_job(found)
         if job.body_hash != fingerprint:
-            raise IdempotencyConflict(
-                f"Idempotency-Key {key!r} was already used for job {job.id} with a different "
-                "request body; send the same body to get that job back, or use a new key",
-                job_id=job.id,
-            )
+            raise IdempotencyConflict(key, job)
         return job
 
     def _retry_after(self, conn: sa.Connection, queued: int) -> int:

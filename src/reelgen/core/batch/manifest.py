@@ -237,6 +237,8 @@ class BatchItem(Settings):
 
 #: The most items one batch holds.
 MAX_ITEMS = 10_000
+#: One item as a manifest writes it, for messages that show one.
+_ITEM = '{"output": "shot-001", "images": ["a.png"]}'
 
 
 class Manifest(BaseModel):
@@ -264,9 +266,13 @@ class Manifest(BaseModel):
     def _some_item(cls, value: Any) -> Any:
         if value == []:  # before pydantic's own words, "List should have at least 1 item after validation"
             raise ValueError(
-                'there are none; give at least one, e.g. {"output": "shot-001", "images": ["a.png"]} '
+                f"there are none; give at least one, e.g. {_ITEM} "
                 "(`reelgen manifest create FOLDER` makes one per image)"
             )
+        # Pydantic said only "Input should be a valid list": not what a list of items looks like.
+        if not isinstance(value, list):
+            one = "is one item, not a list" if isinstance(value, dict) else "is not a list"
+            raise ValueError(f"{one}; give a list of items, e.g. [{_ITEM}, ...]")
         # Each item is a job of its own: a million-item body kept a server planning (and its queue
         # filling) long after the request, with nothing a person could follow.
         if isinstance(value, list) and len(value) > MAX_ITEMS:

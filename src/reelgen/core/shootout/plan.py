@@ -42,7 +42,9 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
     if entry.image is not None:
         path, param = base_dir / entry.image, f"prompts[{index}].image"
     elif images:
-        path, param = Path(images[index % len(images)]), "images"
+        # Named by its place in images, as the API's other checks of it say it (images[2]).
+        at = index % len(images)
+        path, param = Path(images[at]), f"images[{at}]"
     else:
         return None
     if path.is_dir():  # "does not exist" of a folder that does sent the person looking for a typo

@@ -169,13 +169,15 @@ class PromptsFile(NumberFields):
             )
         return value
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> PromptsFile:
-        counted = Counter(p.id for p in self.prompts)  # ids.count per id was quadratic in the prompts
+    @field_validator("prompts")
+    @classmethod
+    def _unique_ids(cls, value: list[PromptEntry]) -> list[PromptEntry]:
+        # A field's check, so the error names prompts (the API's prompts.prompts), not the whole file.
+        counted = Counter(p.id for p in value)  # ids.count per id was quadratic in the prompts
         repeated = sorted(i for i, n in counted.items() if n > 1)
         if repeated:
             raise ValueError(f"prompt ids must differ; repeated: {', '.join(repeated)}")
-        return self
+        return value
 
 
 def load_prompts(path: str | Path) -> PromptsFile:
