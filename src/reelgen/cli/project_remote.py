@@ -336,7 +336,7 @@ def export(
     """Export on the server (nothing renders) and download the film to ``output`` or ``exports/``."""
     project = remote.sync()
     if output is not None:
-        check_writable(output, param="output")
+        check_writable(output, param="--output")  # as typed, and as an in-process export names it
     else:
         exports = remote.folder.exports / "film.mp4"
         remote.folder.check_writes(
