@@ -126,7 +126,10 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
     SHA-256, in the order the request names them.
 
     A LoRA file edited or replaced since made other frames, replayed as "the same video" without a word.
+    One that no model could take (a pickle named with ``--input``, a copy cut short) is refused here,
+    as generate refuses it: with --allow-changed-inputs it reached diffusers, which loads a pickle.
     """
+    from reelgen.core.spec.lora_files import lora_file_problem
     from reelgen.core.weights import sha256_file
 
     then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
@@ -135,9 +138,14 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
         digest = then[i].get("sha256") if i < len(then) else None
         if not lora.path.strip():  # a record edited by hand: "loras[0]:  no longer exists" named nothing
             gone.append(f"loras[{i}]: {NO_PATH}")
-        elif not Path(lora.path).is_file():
+            continue
+        if not Path(lora.path).is_file():
             gone.append(f"loras[{i}]: {lora.path} no longer exists")
-        elif not isinstance(digest, str):
+            continue
+        problem = lora_file_problem(Path(lora.path))
+        if problem:
+            raise InvalidRequest(f"loras[{i}]: {lora.path} {problem}", param=f"loras[{i}]")
+        if not isinstance(digest, str):
             unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
         elif digest != sha256_file(Path(lora.path)):
             # One named with --input loras[i]=FILE was said to have "changed": it is another file.
