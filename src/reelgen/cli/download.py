@@ -99,6 +99,11 @@ def fetch_with_record(server: str, api_key: str | None, video_id: str, target: P
 def misnamed(path: Path, variant: str, video_id: str) -> str | None:
     """Why a download of ``variant`` should not be written to ``path``, or None: ``path`` is a folder,
     or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``)."""
+    from reelgen.core.atomic import name_problem
+
+    too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
+    if too_long:
+        return f"output {path}: {too_long}"
     ends = SUFFIXES.get(variant)
     if ends is None:
         return None  # an unknown variant: the server says which there are
