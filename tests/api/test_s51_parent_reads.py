@@ -98,7 +98,7 @@ def test_a_page_from_an_unknown_id_asks_what_it_is_once(
 ) -> None:
     """GET /v1/batches?after=<no such job> looked up what the id was twice."""
     asked = _counted(monkeypatch, fanout, "refuse_other_kinds")
-    for path, noun in (("batches", "batch"), ("shootouts", "shootout")):
+    for path, noun in (("batches", "batch"), ("shootouts", "shoot-out")):
         resp = client.get(f"/v1/{path}", params={"after": "video_gone"})
         assert resp.status_code == 400, resp.text
         assert resp.json()["error"]["message"].startswith(f"after: no {noun} 'video_gone' to continue from")
