@@ -25,6 +25,7 @@ from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.inputs import SavedInputs, decodes
 from reelgen.api.security import ProbedImage, container_kind, decode_image, probe_video, read_image_header
+from reelgen.core.cut_short import Tally
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.types import Audio
 
@@ -85,7 +86,7 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     import av
 
     from reelgen.core.speech.audio import check_voice, stated_length
-    from reelgen.core.speech.wav_cut import flac_promise, refuse_cut_short
+    from reelgen.core.speech.wav_cut import flac_promise, mp3_frames, refuse_cut_short
 
     valid = "WAV, MP3, FLAC, OGG, M4A or WebM audio"
     try:  # as a run here refuses it: FFmpeg reads a WAV cut short for what it holds, silently
@@ -93,8 +94,8 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     except InvalidRequest as exc:
         raise ApiError(400, exc.message, param=param) from None
     promise = flac_promise(io.BytesIO(data))  # a FLAC's exact length, checked against what decodes
-    stated = None  # an M4A track's listed packets, seconds and rate
-    native = 0  # samples decoded, per channel, at the file's own rate
+    tagged = mp3_frames(io.BytesIO(data))  # the frames an MP3's Xing/Info tag lists
+    cut = _Cut(promise, tagged)
     chunks: list[np.ndarray] = []
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
@@ -107,27 +108,41 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
                 )
             if not container.streams.audio or len(container.streams) > 4:
                 raise ApiError(400, f"{param}: needs an audio stream (and at most 4 streams)", param=param)
-            declared = float(container.duration / av.time_base) if container.duration else 0.0
-            if declared > limit_s:
-                raise _too_long(param, declared, limit_s)
-            stated = stated_length(container, container.streams.audio[0])
+            stream = container.streams.audio[0]
+            cut.declared = float(container.duration / av.time_base) if container.duration else 0.0
+            if cut.declared > limit_s:
+                raise _too_long(param, cut.declared, limit_s)
+            cut.stated = stated_length(container, stream)
+            cut.rate = int(stream.codec_context.sample_rate or 0)
+            if container.format.name != "mp3":
+                cut.tagged = None  # the bytes looked like an MP3's tag, but FFmpeg read another format
             resampler = av.AudioResampler(format="flt", layout="mono", rate=_CHECK_RATE)
-            for frame in container.decode(container.streams.audio[0]):
-                native += frame.samples
-                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
-                if sum(c.size for c in chunks) > (limit_s + 1) * _CHECK_RATE:
-                    raise _too_long(param, None, limit_s)
+            cut.tally = Tally(stream.index)
+            # Every stream's packets are counted as they are read, so a file cut short is told from a
+            # whole one in this one pass (an MP3 cut short passed here, then the job was refused).
+            packets = cut.tally.counted(container.demux())
+            try:
+                for packet in packets:
+                    for frame in packet.decode() if packet.stream.index == stream.index else ():
+                        cut.native += frame.samples
+                        chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+                        if sum(c.size for c in chunks) > (limit_s + 1) * _CHECK_RATE:
+                            raise _too_long(param, None, limit_s)
+            except av.error.FFmpegError:
+                if cut.stated[0] or cut.tagged:
+                    cut.tally.drain(packets)  # the packets after the one that failed count for where it stops
+                raise
             chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
     except ApiError:
         raise
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
-        _refuse_cut_voice(data, promise, stated, native, param)  # it stopped inside a frame
+        cut.refuse(data, param)  # it stopped inside a frame
         # FFmpeg's reason without its errno and the '<none>' file name an upload has.
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
             400, f"{param}: not a readable audio file ({reason}); send {valid}", param=param
         ) from None
-    _refuse_cut_voice(data, promise, stated, native, param)
+    cut.refuse(data, param)
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if samples.size == 0:
         raise ApiError(400, f"{param}: the file holds no audio samples", param=param)
@@ -138,23 +153,35 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     return suffix
 
 
-def _refuse_cut_voice(
-    data: bytes,
-    promise: tuple[int, int] | None,
-    stated: tuple[int, float, int] | None,
-    native: int,
-    param: str,
-) -> None:
-    """A 400 for a FLAC or M4A voice cut short, which the worker refuses (read_voice): it was queued,
-    then failed."""
-    from reelgen.core.speech.audio import refuse_mp4_short
-    from reelgen.core.speech.wav_cut import refuse_flac_short
+@dataclass
+class _Cut:
+    """What an uploaded voice's headers promise and what its one read found, to tell one cut short."""
 
-    try:
-        refuse_flac_short(promise, native, param, "the file")
-        refuse_mp4_short(io.BytesIO(data), stated, native, param, shown="the file")
-    except InvalidRequest as exc:
-        raise ApiError(400, exc.message, param=param) from None
+    promise: tuple[int, int] | None  # a FLAC's samples and rate (``flac_promise``)
+    tagged: int | None  # an MP3's frames, as its Xing/Info tag lists them (``mp3_frames``)
+    stated: tuple[int, float, int] = (0, 0.0, 0)  # an M4A track's listed packets, seconds and rate
+    declared: float = 0.0  # the container's length, in seconds
+    rate: int = 0  # the voice's own sample rate
+    native: int = 0  # samples decoded, per channel, at that rate
+    tally: Tally | None = None  # the packets read, of every stream
+
+    def refuse(self, data: bytes, param: str) -> None:
+        """A 400 for a FLAC, M4A or MP3 voice cut short, which the worker refuses (read_voice): it was
+        queued, then failed, or (an MP3) refused at create time naming the server's copy."""
+        from reelgen.core.speech.audio import refuse_mp4_short
+        from reelgen.core.speech.wav_cut import refuse_flac_short, refuse_mp3_short
+
+        try:
+            refuse_flac_short(self.promise, self.native, param, "the file")
+            refuse_mp4_short(io.BytesIO(data), self.stated, self.native, param, "the file", self.tally)
+            if self.tagged is not None and self.tally is not None:
+                stops = self.tally.broken or self.tally.end >= len(data)
+                held = self.native / max(1, self.rate)
+                refuse_mp3_short(
+                    self.tagged, self.tally.count, stops, (self.declared, held), param, "the file"
+                )
+        except InvalidRequest as exc:
+            raise ApiError(400, exc.message, param=param) from None
 
 
 def _too_long(param: str, seconds: float | None, limit_s: float) -> ApiError:
