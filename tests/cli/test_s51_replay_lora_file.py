@@ -50,3 +50,17 @@ def test_a_lora_cut_short_since_is_refused_even_with_allow_changed_inputs(
     assert refused.exit_code == 2, refused.output
     assert said(refused).startswith(f"error: loras[0]: {lora} is cut short: "), refused.output
     assert not out.exists()
+
+
+def test_a_record_naming_a_folder_as_its_lora_says_it_is_a_folder(tmp_path: Path) -> None:
+    """A record edited to name a folder read 'loras[0]: /.../loras no longer exists' though it was there."""
+    record = sidecar(tmp_path, write_lora(tmp_path / "style.safetensors"))
+    folder = tmp_path / "loras"
+    folder.mkdir()
+    record.write_text(record.read_text().replace(str(tmp_path / "style.safetensors"), str(folder)))
+    refused = runner.invoke(app, ["replay", str(record), "-o", str(tmp_path / "again.mp4")])
+    assert refused.exit_code == 2, refused.output
+    assert said(refused).startswith(
+        f"error: cannot replay {record}: loras[0]: {folder} is a folder, not the LoRA file the video was made "
+        "with; "
+    ), refused.output

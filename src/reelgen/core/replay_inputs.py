@@ -139,6 +139,9 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
         if not lora.path.strip():  # a record edited by hand: "loras[0]:  no longer exists" named nothing
             gone.append(f"loras[{i}]: {NO_PATH}")
             continue
+        if Path(lora.path).is_dir():  # a record edited by hand: it "no longer exists", though it is there
+            gone.append(f"loras[{i}]: {lora.path} is a folder, not the LoRA file the video was made with")
+            continue
         if not Path(lora.path).is_file():
             gone.append(f"loras[{i}]: {lora.path} no longer exists")
             continue
