@@ -70,20 +70,48 @@ def named_files(model: str, scale: int) -> tuple[Path, Path]:
     where = weights.pulled("realesrgan", files)
     if where is None:
         raise InvalidRequest(
-            f"the Real-ESRGAN models are not on this machine ({weights.folder('realesrgan')}); "
-            f"run `{weights.pull_hint('realesrgan')}`, or use the lanczos upscaler (no weights)",
+            f"{_not_here(model, scale, _lacking(model, scale))}; run `{weights.pull_hint('realesrgan')}`, "
+            "or use the lanczos upscaler (no weights)",
             param="upscaler",
         )
     return where / files[0], where / files[1]
 
 
-def auto_model_missing() -> str | None:
-    """Why ``auto`` cannot take the model it would use (realesr-animevideov3), or None when its files are there."""
+def _lacking(model: str, scale: int) -> list[str]:
+    """The files ``model`` needs to upscale by ``scale`` that are not in the Real-ESRGAN folder."""
+    named, where = NAMED[model], weights.folder("realesrgan")
+    return [name for name in (named.param(scale), named.bin) if not (where / name).is_file()]
+
+
+def _not_here(model: str, scale: int | None, lacking: list[str], folder: bool = True) -> str:
+    """What is not on this machine: the models, when none was pulled (in ``folder``, if said), else
+    the files ``lacking``.
+
+    With the x4 files there, x2 was "the Real-ESRGAN models are not on this machine", which a
+    person who had just run x4 could not believe.
+    """
+    where = weights.folder("realesrgan")
+    every = {n.bin for n in NAMED.values()} | {n.param(s) for n in NAMED.values() for s in n.scales}
+    if not any((where / name).is_file() for name in every):
+        return "the Real-ESRGAN models are not on this machine" + (f" ({where})" if folder else "")
+    which = model if scale is None else f"{model} x{scale}"
+    return f"{which} is not on this machine: {where} lacks {' and '.join(lacking)}"
+
+
+def auto_model_missing(scale: int | None = None) -> str | None:
+    """Why ``auto`` cannot take the model it would use (realesr-animevideov3) to upscale by ``scale``
+    (None: by any factor it makes), or None when the files for that are there.
+
+    Every factor's files were asked for, so the x4 files alone did not count for x4.
+    """
     named = NAMED["realesr-animevideov3"]
-    files = (*(named.param(s) for s in named.scales), named.bin)
-    if weights.pulled("realesrgan", files) is None:
-        return f"the Real-ESRGAN models are not on this machine; run `{weights.pull_hint('realesrgan')}`"
-    return None
+    scales = (scale,) if scale in named.scales else named.scales
+    lacking = {s: _lacking(named.name, s) for s in scales}
+    if not all(lacking.values()):
+        return None
+    union = sorted({name for names in lacking.values() for name in names})
+    said = _not_here(named.name, scale if scale in named.scales else None, union, folder=False)
+    return f"{said}; run `{weights.pull_hint('realesrgan')}`"
 
 
 def checkpoint_path(model: str) -> Path | None:
