@@ -249,7 +249,10 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
         if dot and instead is not None and stage != instead:
             # auto took another method (esrgan's models not pulled): "name a stage of this run
             # (lanczos)" left the person to guess why the stage they named was not in it.
-            why, flag = known[stage].missing(), {"interpolate": "--interpolator", "upscale": "--upscaler"}
+            why, flag = (
+                _why_not(stage, steps[names.index(instead)]),
+                {"interpolate": "--interpolator", "upscale": "--upscaler"},
+            )
             raise typer.BadParameter(
                 f"--option {key}: this run {kind}s with {instead}, not {stage}"
                 + (f" ({why})" if why else "")
@@ -265,6 +268,18 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
         extra = {k.partition(".")[2]: v for k, v in pairs.items() if k.partition(".")[0] == step.name}
         out.append(step.model_copy(update={"options": {**step.options, **extra}}) if extra else step)
     return out
+
+
+def _why_not(stage: str, taken: EnhanceStep) -> str | None:
+    """Why ``auto`` took the ``taken`` step rather than ``stage`` (its weights not pulled), or None."""
+    from reelgen.core.enhance.registry import enhancers
+    from reelgen.core.enhance.upscale.models import auto_model_missing
+
+    if stage == "esrgan":  # for the factor asked: the x4 files alone made x2 "not on this machine"
+        scale = taken.options.get("scale")
+        factor = int(scale) if isinstance(scale, int | float) and float(scale).is_integer() else None
+        return auto_model_missing(factor)
+    return enhancers()[stage].missing()
 
 
 #: Stage options set by their own flag, by the kind of stage; any other is ``--option STAGE.KEY``.
@@ -315,9 +330,15 @@ FIELD_FLAGS = {
 
 def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
     """A stage option's problem said with what was typed: ``--upscale: ...``, not ``enhance[0].options.scale: ...``."""
-    if exc.param in FIELD_FLAGS and exc.message.startswith(f"{exc.param} "):
+    if exc.param in FIELD_FLAGS:
         # The request's own fields, said as core names them: "target_fps 12 must be above ...".
-        return InvalidRequest(FIELD_FLAGS[exc.param] + exc.message.removeprefix(exc.param), param=exc.param)
+        if exc.message.startswith((f"{exc.param} ", f"{exc.param}:")):
+            return InvalidRequest(
+                FIELD_FLAGS[exc.param] + exc.message.removeprefix(exc.param), param=exc.param
+            )
+        if isinstance(exc, InvalidRequest):
+            # Or not named at all: "realesrgan-x4plus upscales by x4, not x2" did not say which flag.
+            return InvalidRequest(f"{FIELD_FLAGS[exc.param]}: {exc.message}", param=exc.param)
     found = re.match(r"enhance\[(\d+)\]\.options\.(\w+)", exc.param or "")
     if found is None or not exc.message.startswith(found.group(0)) or int(found.group(1)) >= len(steps):
         return exc
