@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -186,6 +187,8 @@ class WebhookSender:
         self._in_flight = threading.Semaphore(SENDERS)
 
     def start(self) -> None:
+        for name in ("httpx", "httpcore.http11", "httpcore.http2"):  # added once, however many start
+            logging.getLogger(name).addFilter(_hidden_in_http_logs)
         self._unsubscribe = self.store.subscribe(lambda _event: self._wake.set())
         self._thread = threading.Thread(target=self._loop, name="reelgen-webhooks", daemon=True)
         self._thread.start()
@@ -231,6 +234,7 @@ class WebhookSender:
                 self.store.webhook_done(delivery)  # the job or its event was deleted meanwhile
                 return
             error = self._post(delivery.url, payload)
+            error = error if error is None else hide_keys(error)  # logged and kept: no key in it
             if error is None:
                 self.store.webhook_done(delivery)
             elif delivery.attempts + 1 >= self.settings.webhook_max_attempts:
@@ -332,13 +336,40 @@ def _basic_auth(url: str) -> dict[str, str]:
     return {"authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
 
 
+#: Parts of the names of query parameters a receiver's key is given in (``?token=``, ``?sig=``,
+#: ``access_token``, ``apiKey``, S3's ``X-Amz-Signature``), and whole names (Azure's ``?code=``).
+_KEY_PARTS = ("key", "token", "sig", "secret", "pass", "pwd", "auth", "bearer", "credential", "session")
+_KEY_NAMES = ("code", "hmac", "jwt")
+_QUERY_VALUE = re.compile(r"([?&;#])([^=&;#?\s]+)=([^&;#?\s]*)")
+
+
+def hide_keys(text: str) -> str:
+    """``text`` with the value of each key-like query parameter of a URL in it ``[hidden]``."""
+
+    def hide(found: re.Match[str]) -> str:
+        name = urllib.parse.unquote(found[2]).lower()
+        if found[3] and (name in _KEY_NAMES or any(part in name for part in _KEY_PARTS)):
+            return f"{found[1]}{found[2]}=[hidden]"
+        return found[0]
+
+    return _QUERY_VALUE.sub(hide, text)
+
+
 def shown_url(url: str) -> str:
-    """``url`` for a log line, its user and password left out (the log is read by more people than the
-    job's owner, and a token is often given as the user alone: ``https://TOKEN@host/``)."""
+    """``url`` for a log line, its user, password and key-like query values left out (the log is read
+    by more people than the job's owner; a token is often the user alone, ``https://TOKEN@host/``,
+    or a query value, ``?token=``)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.username is None:
-        return url
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.netloc.rpartition('@')[2]}"))
+    if parts.username is not None:
+        url = urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.netloc.rpartition('@')[2]}"))
+    return hide_keys(url)
+
+
+def _hidden_in_http_logs(record: logging.LogRecord) -> bool:
+    """httpx logs each request's URL at INFO (``HTTP Request: POST http://...?token=...``), httpcore
+    a redirect's at DEBUG: where those levels were shown, a webhook's key was in the log."""
+    record.msg, record.args = hide_keys(record.getMessage()), None
+    return True
 
 
 def _refusal(status: int, location: str | None, url: str) -> str | None:
@@ -347,27 +378,12 @@ def _refusal(status: int, location: str | None, url: str) -> str | None:
     if 200 <= status < 300:
         return None
     if 300 <= status < 400 and location:
-        where = urllib.parse.urljoin(shown_url(url), location)  # "/hooks/v2" said as the URL to give
+        where = shown_url(urllib.parse.urljoin(url, location))  # "/hooks/v2" said as the URL to give
         shown = where if len(where) <= 200 else f"{where[:197]}..."
         return f"HTTP {status}: redirects are not followed; give the webhook the URL it points to ({shown})"
     return f"HTTP {status}"
 
 
-_SUMMARY = {
-    "id",
-    "status",
-    "model",
-    "progress",
-    "created_at",
-    "started_at",
-    "completed_at",
-    "error",
-    "seed",
-    "num_frames",
-    "fps",
-    "size",
-    "seconds",
-    "attempts",
-    "metrics",
-    "metadata",
-}
+#: The fields of a job an event's ``data.video`` holds.
+_SUMMARY = {"id", "status", "model", "progress", "created_at", "started_at", "completed_at", "error"}
+_SUMMARY |= {"seed", "num_frames", "fps", "size", "seconds", "attempts", "metrics", "metadata"}
