@@ -316,6 +316,9 @@ def worker(
       RAY_ADDRESS=HEAD_IP:6380 REELGEN_API_KEY=KEY reelgen serve --host 0.0.0.0
     Each GPU machine then joins (same Python, Ray and reelgen versions):
       reelgen worker --address HEAD_IP:6380
+    A head with token authentication needs its token on this machine: put
+    what `ray get-auth-token` prints on the head in ~/.ray/auth_token here,
+    or in RAY_AUTH_TOKEN (or in a file named by RAY_AUTH_TOKEN_PATH).
     The API starts one worker actor per GPU the cluster reports. Keep Ray's
     ports on a private network: Ray runs any code it is sent. On one machine no
     Ray is needed: `reelgen serve` runs one worker process per GPU by itself.
