@@ -25,10 +25,13 @@ from reelgen.cli.server_url import server_url as server_url
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 TERMINAL = ("completed", "failed", "cancelled")
-#: How many times ``watch`` connects to a job's events, and the wait between two tries (the
-#: ``retry`` the server's streams ask for): together they ride out a server restart.
+#: How many times batch and project followers connect to their events (``watch`` waits for a time instead),
+#: and the wait between two tries (the ``retry`` the server's streams ask for).
 RECONNECTS = 20
 RECONNECT_S = 1.0
+#: How long ``watch`` tries again after its stream last said anything: 20 tries 1 s apart ended the
+#: watch while a slower server (Ray, a large GPU host) was still restarting.
+RECONNECT_WINDOW_S = 60.0
 
 
 class ClientError(Exception):
@@ -255,11 +258,8 @@ def _watch(
     )
     try:
         return _follow(server, api_key, video_id, quiet, flags or {}, hint=not (quiet or downloads))
-    except KeyboardInterrupt:
-        console.print(
-            f"[yellow]stopped watching; {video_id} keeps running on the server[/] ({shown(later)})",
-            highlight=False,
-        )
+    except KeyboardInterrupt:  # an error line, as SIGTERM's and every other command's Ctrl-C line are
+        say_error(f"stopped watching; {video_id} keeps running on the server ({later})")
         raise typer.Exit(STOPPED) from None
     except Terminated:
         raise stopped_by_sigterm(
@@ -298,11 +298,9 @@ def _read_events(
     lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     connected = False
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
-    for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
-        if attempt:
-            # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
-            # a second, so a server restarting (a few seconds) ended the watch.
-            time.sleep(RECONNECT_S)
+    heard = [time.monotonic()]  # when the stream last said anything (a keep-alive too)
+    waiting = False  # "waiting for it to come back" is said once, not at each try
+    while True:  # after a dropped stream, resuming with Last-Event-ID
         headers = {"Last-Event-ID": last_id} if last_id else {}
         try:
             with client.stream("GET", job_path(video_id, "events"), headers=headers) as resp:
@@ -316,7 +314,8 @@ def _read_events(
                 if task is None:
                     bar.start()
                     task = bar.add_task("queued", total=100, info="")
-                for event_id, name, data in sse_events(resp.iter_lines()):
+                for event_id, name, data in sse_events(_stamped(resp.iter_lines(), heard)):
+                    waiting = False  # back: a later restart is said again
                     last_id = event_id or last_id
                     if name in TERMINAL and data.get("deleted"):  # its end was the delete (a cancel first)
                         raise ClientError(
@@ -336,15 +335,36 @@ def _read_events(
             if not connected:  # never reached: no stream was lost, the server is not there
                 raise unreachable(server, exc) from None
             lost = exc
-            continue
-    tries = f"{RECONNECTS} tries {RECONNECT_S:g} s apart"
+        # Counted from the stream's last word, not the first try: a connection that is taken and
+        # closed at once (a proxy while the server starts) does not restart the wait.
+        if time.monotonic() - heard[0] >= RECONNECT_WINDOW_S:
+            break
+        if not waiting:
+            console.print(
+                f"{shown(server)} stopped answering; waiting up to {RECONNECT_WINDOW_S:g} s for it to come back",
+                highlight=False,
+            )
+            waiting = True
+        # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
+        # a second, so a server restarting (a few seconds) ended the watch.
+        time.sleep(RECONNECT_S)
+    window = f"no answer for {RECONNECT_WINDOW_S:g} s"
     why = (
-        f"{server} stopped answering ({lost}; {tries})" if lost else f"it closed {tries} before the job ended"
+        f"{server} stopped answering ({lost}; {window})"
+        if lost
+        else f"it closed, with {window}, before the job ended"
     )
     raise ClientError(
         f"lost the event stream of {video_id}: {why}; "
         f"`reelgen status {video_id}{_again(server)}` shows where the job is once the server answers"
     )
+
+
+def _stamped(lines: Iterator[str], heard: list[float]) -> Iterator[str]:
+    """``lines`` as they come, noting in ``heard[0]`` when each came: a keep-alive says the server is there."""
+    for line in lines:
+        heard[0] = time.monotonic()
+        yield line
 
 
 def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
