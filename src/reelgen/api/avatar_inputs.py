@@ -137,8 +137,9 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
         raise
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
         cut.refuse(data, param)  # it stopped inside a frame
-        # FFmpeg's reason without its errno and the '<none>' file name an upload has.
-        reason = getattr(exc, "strerror", None) or str(exc)
+        # FFmpeg's reason without its errno and the '<none>' file name an upload has; an empty one
+        # was "Invalid data found", as if its content were bad (a run here says it is empty).
+        reason = "the file is empty" if not data else getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
             400, f"{param}: not a readable audio file ({reason}); send {valid}", param=param
         ) from None

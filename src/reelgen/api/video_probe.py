@@ -76,8 +76,9 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
     except StopIteration:
         raise ApiError(400, f"{param}: not a readable video (no frame decodes)", param=param) from None
     except (av.error.FFmpegError, OSError, ValueError) as exc:
-        # FFmpeg's reason without its errno and the '<none>' file name an upload has.
-        reason = getattr(exc, "strerror", None) or str(exc)
+        # FFmpeg's reason without its errno and the '<none>' file name an upload has. An empty upload
+        # was "Invalid data found", as if its content were bad; a run here says it is empty.
+        reason = "the file is empty" if not data else getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
             400, f"{param}: not a readable video ({reason}); valid: MP4/MOV, WebM/MKV", param=param
         ) from None

@@ -1,0 +1,22 @@
+"""An empty upload is said to be empty, as a run here says, not "Invalid data found"."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_an_empty_video_to_enhance_is_said_to_be_empty(client: TestClient) -> None:
+    resp = client.post("/v1/videos/enhance", files={"file": ("clip.mp4", b"")}, data={"upscale": "2"})
+    assert resp.status_code == 400, resp.text
+    # It was "not a readable video (Invalid data found when processing input)".
+    assert resp.json()["error"]["message"] == (
+        "file: not a readable video (the file is empty); valid: MP4/MOV, WebM/MKV"
+    )
+
+
+def test_an_empty_voice_is_said_to_be_empty(client: TestClient) -> None:
+    resp = client.post("/v1/avatars", files={"audio": ("v.wav", b"")})
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"]["message"] == (
+        "audio: not a readable audio file (the file is empty); send WAV, MP3, FLAC, OGG, M4A or WebM audio"
+    )
