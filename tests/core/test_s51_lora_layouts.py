@@ -115,3 +115,19 @@ def test_a_layout_diffusers_fails_to_convert_is_named(
     with pytest.raises(InvalidRequest) as err:
         apply_loras(ConverterFails(exc), (LoraSpec(path=str(path)),), model="wan-1.3b")
     assert str(err.value) == f"loras[0].path: style.safetensors {says}"
+
+
+def test_a_failure_on_a_layout_diffusers_converts_badly_names_the_layout(tmp_path: Path) -> None:
+    """A musubi HunyuanVideo LoRA (kohya's keys, alpha scalars) read only 'could not be applied to
+    hunyuan (chunk expects at least a 1-dimensional tensor)'."""
+    path = _lora(
+        tmp_path / "style.safetensors", "lora_unet_double_blocks_0_img_attn_qkv", "lora_down", "lora_up"
+    )
+    failing = ConverterFails(RuntimeError("chunk expects at least a 1-dimensional tensor"))
+    with pytest.raises(InvalidRequest) as err:
+        apply_loras(failing, (LoraSpec(path=str(path)),), model="hunyuan")
+    assert str(err.value) == (
+        "loras[0].path: style.safetensors could not be applied to hunyuan: diffusers failed on its kohya's "
+        "(lora_unet_...) layout (chunk expects at least a 1-dimensional tensor); convert it to diffusers' "
+        "layout (keys such as transformer.<layer>.lora_A.weight)"
+    )

@@ -180,6 +180,13 @@ def _lora_problem(exc: Exception, model: str, path: Path | None = None, pipe: An
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     # A job's error reaches API clients, who are never shown where the server keeps its files.
     first = first.replace(str(path), path.name).replace(str(path.parent), "its folder") if path else first
+    layout = _layout_of(_file_keys(path)) if path is not None else None
+    if layout:  # a musubi HunyuanVideo LoRA: "chunk expects at least a 1-dimensional tensor" said nothing
+        part = (getattr(pipe, "_lora_loadable_modules", None) or ["transformer"])[0]
+        return (
+            f"could not be applied to {model}: diffusers failed on its {layout} layout ({first[:300]}); "
+            f"convert it to diffusers' layout (keys such as {part}.<layer>.lora_A.weight)"
+        )
     return f"could not be applied to {model} ({first[:300]})"
 
 
