@@ -49,6 +49,7 @@ def enhance_file(
     *,
     progress: Progress | None = None,
     device: str = "cpu",
+    name: str | None = None,
 ) -> EnhanceResult:
     """Run ``steps`` on the video at ``source`` and write the result (and a JSON sidecar) to ``output``.
 
@@ -57,7 +58,8 @@ def enhance_file(
     exact (a variable-rate source is first resampled to its nominal rate by its
     timestamps) and the audio is the source's own packets, copied (re-encoded
     only when the output container cannot hold its codec), as are its text
-    subtitles. Nothing is written unless every stage finishes.
+    subtitles. Nothing is written unless every stage finishes. ``name``: what the warnings call the
+    source (a job's, the name it was sent under: its worker's copy is ``input-0.mp4``).
     """
     progress = progress or Progress()
     source, output = Path(source), Path(output)
@@ -112,7 +114,7 @@ def enhance_file(
             held = run.read if run.read < shape.frames or not timing.variable else timing.source_frames
             listed = max(listed, shape.frames) if not timing.variable else max(listed, held)
             note = (
-                f"warning: {source.name} ends after {held} of the {listed} frames it lists (cut short or "
+                f"warning: {name or source.name} ends after {held} of the {listed} frames it lists (cut short or "
                 f"damaged?); the {held} that decode were enhanced"
             )
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))

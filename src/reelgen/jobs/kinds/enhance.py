@@ -21,7 +21,7 @@ from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.registry import chain_shape, resolve_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest
 from reelgen.core.spec.request import INPUT_FILE, EnhanceStep
-from reelgen.jobs.artifacts import black_frames_in, png_bytes, verify_video
+from reelgen.jobs.artifacts import black_frames_in, png_bytes, sent_name, verify_video
 from reelgen.jobs.events import RunResult
 from reelgen.jobs.kinds.base import WorkerContext, WorkerKind
 from reelgen.jobs.records import Facts, Job
@@ -46,6 +46,9 @@ class EnhancePayload(BaseModel):
     fps: str = Field(description="The source's exact rate, e.g. '24000/1001'")
     steps: tuple[EnhanceStep, ...] = Field(min_length=1)
     source_job: str | None = Field(default=None, description="The job whose video this enhances")
+    source_name: str = Field(
+        default="", description="The name the source was sent under, as the job's warnings say it"
+    )
     source_model: str = ""
     prompt: str = ""
     seed: int | None = None
@@ -121,6 +124,8 @@ def enhance_payload(
         fps=str(shape.fps),
         steps=chain,
         source_job=None if source_job is None else source_job.id,
+        # The worker reads a copy named input-0.mp4, and its warnings named that copy.
+        source_name=Path(sent_name(param, str(source))).name,
         source_model=_generated_by(source_job),
         prompt=source_job.prompt if source_job is not None else "",
         seed=source_job.seed if source_job is not None else None,
@@ -183,6 +188,7 @@ class EnhanceKind(WorkerKind[EnhancePayload]):
             payload.steps,
             progress=context.progress,
             device=device,
+            name=payload.source_name or None,
         )
         record: dict[str, Any] = out.metadata
         return RunResult(
