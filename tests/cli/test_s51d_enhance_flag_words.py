@@ -20,7 +20,7 @@ def test_a_factor_the_model_cannot_make_names_the_upscale_flag(tmp_path: Path) -
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     # It was "realesrgan-x4plus upscales by x4, not x2; ...", with no flag named.
-    assert "--upscale: realesrgan-x4plus upscales by x4, not x2;" in _said(result), result.output
+    assert "--upscale 2: realesrgan-x4plus upscales by x4, not x2;" in _said(result), result.output
     assert not out.exists()
 
 

@@ -54,8 +54,9 @@ def check_scale(model: str, scale: int) -> None:
         options = ", ".join(
             f"{n.name} (x{', x'.join(map(str, n.scales))})" for n in NAMED.values() if scale in n.scales
         )
+        # Led by the field, as the other refusals of a factor are: over HTTP it named none.
         raise InvalidRequest(
-            f"{model} upscales by {' or '.join(f'x{s}' for s in named.scales)}, not x{scale}; "
+            f"upscale {scale}: {model} upscales by {' or '.join(f'x{s}' for s in named.scales)}, not x{scale}; "
             f"{'models that do x' + str(scale) + ': ' + options + ', ' if options else ''}or use lanczos (any factor)",
             param="upscale",
         )
