@@ -131,3 +131,38 @@ def test_a_failure_on_a_layout_diffusers_converts_badly_names_the_layout(tmp_pat
         "(lora_unet_...) layout (chunk expects at least a 1-dimensional tensor); convert it to diffusers' "
         "layout (keys such as transformer.<layer>.lora_A.weight)"
     )
+
+
+class LoadsNaN:
+    """A pipeline whose transformer took adapter lora_0 as peft names it, one of its values NaN."""
+
+    def __init__(self) -> None:
+        import torch
+
+        transformer = torch.nn.Module()
+        transformer.to_q = torch.nn.Module()
+        transformer.to_q.lora_A = torch.nn.ModuleDict({"lora_0": torch.nn.Linear(2, 2, bias=False)})
+        with torch.no_grad():
+            transformer.to_q.lora_A["lora_0"].weight[0, 0] = float("nan")
+        self.components = {"transformer": transformer, "scheduler": object()}
+
+    def get_list_adapters(self) -> dict[str, list[str]]:
+        return {"transformer": ["lora_0"]}
+
+    def unload_lora_weights(self) -> None:
+        return None
+
+    def load_lora_weights(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def test_a_lora_holding_nan_is_refused_naming_it(tmp_path: Path) -> None:
+    """A diverged LoRA ran every step and read 'the model overflowed (try bfloat16 or float32 ...)'."""
+    path = _lora(tmp_path / "style.safetensors", "transformer.to_q")
+    pipe = LoadsNaN()
+    with pytest.raises(InvalidRequest) as err:
+        apply_loras(pipe, (LoraSpec(path=str(path)),), model="ltx-2b")
+    assert str(err.value) == (
+        "loras[0].path: style.safetensors holds NaN or infinite values (its layer to_q), as a LoRA whose "
+        "training diverged does; every frame would be broken: use another save of it"
+    )

@@ -67,6 +67,13 @@ def apply_loras(
             raise InvalidRequest(
                 f"loras[{i}].path: {path.name} {problem}", param=f"loras[{i}].path"
             ) from None
+        broken = _not_finite(pipe, name)
+        if broken:  # else "the model overflowed (try bfloat16 ...)" once every step had run
+            raise InvalidRequest(
+                f"loras[{i}].path: {path.name} holds NaN or infinite values (its layer {broken}), as a "
+                "LoRA whose training diverged does; every frame would be broken: use another save of it",
+                param=f"loras[{i}].path",
+            )
         names.append(name)
         strengths.append(lora.strength)
         record: dict[str, Any] = {"path": str(path), "strength": lora.strength, "sha256": sha256_file(path)}
@@ -76,6 +83,27 @@ def apply_loras(
         records.append(record)
     pipe.set_adapters(names, adapter_weights=strengths)
     return records
+
+
+def _not_finite(pipe: Any, adapter: str) -> str | None:
+    """The first layer of ``adapter``, as loaded into ``pipe``'s models, holding NaN or infinity; else None."""
+    import torch
+
+    components = getattr(pipe, "components", None)
+    for part in components.values() if isinstance(components, dict) else ():
+        if not isinstance(part, torch.nn.Module):
+            continue
+        for key, weight in part.named_parameters():
+            # peft names an adapter's halves "<layer>.lora_A.<adapter>.weight"; sequential offload
+            # leaves weights on the meta device, with no values to look at.
+            if (
+                not weight.is_meta
+                and f".{adapter}." in key
+                and ".lora_" in key
+                and not bool(torch.isfinite(weight).all())
+            ):
+                return key.split(".lora_")[0]
+    return None
 
 
 class _UnplacedKeys(logging.Handler):
