@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: Query parameters clients put keys in (OpenAI-style SDKs, curl habits, proxies' ``?token=``).
+from reelgen.core.redact import HIDDEN, hide_query_keys
+
+#: Query parameters clients put this server's key in (OpenAI-style SDKs, curl habits, proxies'
+#: ``?token=``): a 401 names the one it saw. What the log hides is wider: core.redact's rule.
 KEY_PARAMS = (
     "api_key",
     "api-key",
@@ -19,22 +22,23 @@ KEY_PARAMS = (
     "authorization",
     "bearer",
 )
-#: A key parameter's value in a URL, or in the repr of an ASGI scope's query string (``b'api_key=...'``).
-_PARAM = re.compile(r"(?i)([?&'](?:" + "|".join(re.escape(p) for p in KEY_PARAMS) + r")=)[^&#\s\"']*")
-HIDDEN = "[hidden]"
 
 
 def key_param(query: str) -> str | None:
     """The first query parameter ``query`` holds a key in, or None."""
-    match = _PARAM.search("?" + query)
-    return match.group(1)[1:-1] if match else None
+    for pair in query.split("&"):
+        name, equals, _value = pair.partition("=")
+        if equals and urllib.parse.unquote(name).lower() in KEY_PARAMS:
+            return name
+    return None
 
 
 def redact(text: str, key: str | None) -> str:
-    """``text`` with the server's key and every key-carrying query value replaced by ``[hidden]``."""
+    """``text`` with the server's key and every key-like query value (core.redact's rule, the one
+    webhook log lines follow: ``?sig=``, ``?X-Amz-Signature=`` too) replaced by ``[hidden]``."""
     if key:
         text = text.replace(key, HIDDEN)
-    return _PARAM.sub(lambda m: m.group(1) + HIDDEN, text)
+    return hide_query_keys(text)
 
 
 class RedactKeys(logging.Filter):

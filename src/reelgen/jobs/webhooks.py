@@ -16,7 +16,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import secrets
 import tempfile
 import threading
@@ -30,6 +29,7 @@ from typing import Any
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.net import BlockedTarget, pin_url
+from reelgen.core.redact import hide_url_secrets
 from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
@@ -234,7 +234,7 @@ class WebhookSender:
                 self.store.webhook_done(delivery)  # the job or its event was deleted meanwhile
                 return
             error = self._post(delivery.url, payload)
-            error = error if error is None else hide_keys(error)  # logged and kept: no key in it
+            error = error if error is None else hide_url_secrets(error)  # logged and kept: no key in it
             if error is None:
                 self.store.webhook_done(delivery)
             elif delivery.attempts + 1 >= self.settings.webhook_max_attempts:
@@ -336,39 +336,18 @@ def _basic_auth(url: str) -> dict[str, str]:
     return {"authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
 
 
-#: Parts of the names of query parameters a receiver's key is given in (``?token=``, ``?sig=``,
-#: ``access_token``, ``apiKey``, S3's ``X-Amz-Signature``), and whole names (Azure's ``?code=``).
-_KEY_PARTS = ("key", "token", "sig", "secret", "pass", "pwd", "auth", "bearer", "credential", "session")
-_KEY_NAMES = ("code", "hmac", "jwt")
-_QUERY_VALUE = re.compile(r"([?&;#])([^=&;#?\s]+)=([^&;#?\s]*)")
-
-
-def hide_keys(text: str) -> str:
-    """``text`` with the value of each key-like query parameter of a URL in it ``[hidden]``."""
-
-    def hide(found: re.Match[str]) -> str:
-        name = urllib.parse.unquote(found[2]).lower()
-        if found[3] and (name in _KEY_NAMES or any(part in name for part in _KEY_PARTS)):
-            return f"{found[1]}{found[2]}=[hidden]"
-        return found[0]
-
-    return _QUERY_VALUE.sub(hide, text)
-
-
 def shown_url(url: str) -> str:
-    """``url`` for a log line, its user, password and key-like query values left out (the log is read
-    by more people than the job's owner; a token is often the user alone, ``https://TOKEN@host/``,
-    or a query value, ``?token=``)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is not None:
-        url = urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.netloc.rpartition('@')[2]}"))
-    return hide_keys(url)
+    """``url`` for a log line: its user and password ``***``, key-like query values and secret-looking
+    path segments ``[hidden]`` (the log is read by more people than the job's owner; a token is often
+    the user alone, ``https://TOKEN@host/``, a query value, ``?token=``, or a path segment, as in
+    Slack's and Discord's webhook URLs)."""
+    return hide_url_secrets(url)
 
 
 def _hidden_in_http_logs(record: logging.LogRecord) -> bool:
     """httpx logs each request's URL at INFO (``HTTP Request: POST http://...?token=...``), httpcore
     a redirect's at DEBUG: where those levels were shown, a webhook's key was in the log."""
-    record.msg, record.args = hide_keys(record.getMessage()), None
+    record.msg, record.args = hide_url_secrets(record.getMessage()), None
     return True
 
 
