@@ -243,10 +243,26 @@ def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path
 
 
 def plan_line(result: RenderResult) -> str:
-    """The memory plan, seed and size a render ended with, the line before its path."""
+    """The memory plan, seed and size a render ended with, the line before its path.
+
+    A run split over processes names how (``--gpus 2 --device cpu`` said just "plan: cpu"):
+    how many processes over which backend, and what they share, as the record's ``parallel`` says.
+    """
     meta, video = result.metadata, result.video
+    split = meta.get("parallel") or {}
+    shares = [
+        *(["guidance halves"] if split.get("cfg_parallel") else []),
+        *(
+            f"{kind.capitalize() if kind == 'ulysses' else kind} {degree}"
+            for kind, degree in (split.get("context_parallel") or {}).items()
+            if kind in ("ulysses", "ring") and isinstance(degree, int) and degree > 1
+        ),
+    ]
+    over = f" over {split['backend']}" if split.get("backend") else ""
+    layout = f" | {split['processes']} processes{over}" if split.get("processes") else ""
+    layout += f": {', '.join(shares)}" if layout and shares else ""
     return (
-        f"plan: {meta['memory_plan']['strategy']} | seed {meta['request']['seed']} | "
+        f"plan: {meta['memory_plan']['strategy']}{layout} | seed {meta['request']['seed']} | "
         f"{video.num_frames} frame{'' if video.num_frames == 1 else 's'} {video.width}x{video.height} @ {video.fps} fps"
     )
 
