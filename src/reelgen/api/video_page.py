@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from pathlib import PurePath
 
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
@@ -35,10 +37,40 @@ def video_of(service: JobService, video_id: str) -> Job:
             other = service.get(video_id)
         except JobNotFound:
             raise missing from None
-        what = _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
+        what = _project_job(service, other) or _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
         raise ApiError(
             404, f"no video {shown(video_id)}: it is {what}, not a video", param="video_id", code="not_found"
         ) from None
+
+
+#: A server project's id, as its folder under ``projects/`` is named (``api/project_files.py``).
+_PROJECT_ID = re.compile(r"proj_[0-9a-f]{32}")
+
+
+def _project_job(service: JobService, job: Job) -> str | None:
+    """What a project's job (or a scene or export job of one) is, with the URL that shows and cancels it.
+
+    ``reelgen cancel`` of a project's render job was told only "a project's render or export job",
+    with no project id to cancel it through; the client now finds that URL here and goes there.
+    """
+    parent = job
+    if job.kind != "project" and job.parent_id is not None:
+        try:
+            parent = service.get(job.parent_id)
+        except JobNotFound:
+            return None
+    folder = parent.payload.get("folder") if parent.kind == "project" else None
+    project_id = PurePath(folder).name if isinstance(folder, str) else ""
+    if not _PROJECT_ID.fullmatch(project_id):
+        return None
+    url = f"/v1/projects/{project_id}/jobs/{parent.id}"
+    if parent is job:
+        doing = " and ".join(a for a in ("render", "export") if job.payload.get(a, a == "render"))
+        return (
+            f"{'an' if doing == 'export' else 'a'} {doing or 'check'} job of project {project_id} (GET {url})"
+        )
+    part = "an export job" if job.kind == "export" else f"a {job.kind} job"
+    return f"{part} of project {project_id}'s job {parent.id} (GET {url}; cancel that job to stop it)"
 
 
 def video_page(

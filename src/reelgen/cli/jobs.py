@@ -1,5 +1,4 @@
-"""Job-service commands: ``submit/status/watch/list/cancel/delete/remix/download`` talk to a
-server (``cli/serve.py`` runs one).
+"""Job-service commands (``submit/status/watch/list/cancel/delete/remix/download``) that talk to a server.
 
 What a command reports (a job's line, its JSON) goes to stdout, so ``ID=$(reelgen submit ...)``
 and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go to stderr.
@@ -8,6 +7,7 @@ and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go t
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,8 +60,9 @@ def _answer(resp: httpx.Response, *keys: str) -> dict[str, Any]:
 
 def _print_video(video: dict[str, Any]) -> None:
     """The job's line on stdout: id first, so ``awk '{print $1}'`` takes it."""
-    line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {video['model']}  {video['size']}"
-    line += f"  {video.get('num_frames')} frames @ {video.get('fps')} fps"
+    made = f"{video.get('model')}  {video.get('size')}  {video.get('num_frames')} frames @ {video.get('fps')} fps"
+    made = f"{video['action']} of project {video['project_id']}" if "project_id" in video else made  # cancel
+    line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {made}"
     if video.get("seed") is not None:  # an enhance job has none: it said "seed None"
         line += f"  seed {video['seed']}"
     if video.get("queue_position") is not None:
@@ -83,10 +84,8 @@ def _report(
         _print_video(video)
     final = _watch(server, api_key, video["id"], flags=flags) if watch_it else None
     if as_json:  # with --watch: the object as it ended
-        video = (
-            _answer(_call(server, api_key, "GET", job_path(video["id"])), *VIDEO_KEYS) if watch_it else video
-        )
-        typer.echo(json.dumps(video, indent=2, ensure_ascii=False))
+        ended = watch_it and _answer(_call(server, api_key, "GET", job_path(video["id"])), *VIDEO_KEYS)
+        typer.echo(json.dumps(ended or video, indent=2, ensure_ascii=False))
     if final not in (None, "completed"):
         raise typer.Exit(1)
 
@@ -210,16 +209,24 @@ def cancel(
 ) -> None:
     """Cancel a queued job at once, or a running one at its next step.
 
+    A project's render or export job too (its finished scenes are kept).
     A job that already ended is left as it is and said so (exit 0).
 
     Example: reelgen cancel video_0123...
     """
+    path, keys = job_path(video_id), VIDEO_KEYS
     try:
-        video = _answer(_call(server, api_key, "GET", job_path(video_id)), *VIDEO_KEYS)
+        try:
+            video = _answer(_call(server, api_key, "GET", path), *keys)
+        except ClientError as exc:  # a project's job: the 404 names its URL (a scene's names its job's)
+            if not (found := re.search(rf"/v1/projects/\w+/jobs/{re.escape(video_id)}\b", str(exc))):
+                raise
+            path, keys = found[0], ("id", "status", "progress", "action", "project_id")
+            video = _answer(_call(server, api_key, "GET", path), *keys)
         if video["status"] in TERMINAL:  # the server answers it unchanged: say so, not "cancelled"
             console.print(f"{video['id']} already {video['status']}; nothing to cancel", highlight=False)
         else:
-            video = _answer(_call(server, api_key, "POST", job_path(video_id, "cancel")), *VIDEO_KEYS)
+            video = _answer(_call(server, api_key, "POST", f"{path}/cancel"), *keys)
             if video["status"] not in TERMINAL:
                 console.print("cancel requested; it stops at its next step", highlight=False)
         _print_video(video)
@@ -389,8 +396,5 @@ def register(app: typer.Typer) -> None:
     """Add the job-service commands to the ``reelgen`` app."""
     from reelgen.cli.serve import serve, worker
 
-    for command in (serve, worker, submit, status, watch, cancel, download):
-        app.command()(command)
-    app.command("list")(list_videos)
-    app.command()(delete)
-    app.command()(remix)
+    for command in (serve, worker, submit, status, watch, cancel, download, list_videos, delete, remix):
+        app.command("list" if command is list_videos else None)(command)
