@@ -209,7 +209,7 @@ def _fits(model: Any, source: Path, scale: int) -> Any:
     """``model`` (a TorchUpscaler) when it upscales by ``scale``; InvalidRequest saying what it does otherwise."""
     if model.scale != scale:
         raise InvalidRequest(
-            f"upscaler checkpoint {source} upscales by x{model.scale}, not x{scale}; ask for x{model.scale} "
+            f"upscale {scale}: checkpoint {source} upscales by x{model.scale}, not x{scale}; ask for x{model.scale} "
             "or use lanczos (any factor)",
             param="upscale",
         )
