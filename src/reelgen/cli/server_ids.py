@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reelgen.core.encode import write_json_atomic
+from reelgen.core.flock import hold_flock
 
 ID_FILE = Path(".reelgen") / "servers.json"
 LOCK_FILE = Path(".reelgen") / "servers.lock"
@@ -41,16 +41,11 @@ def held(root: Path, on_wait: Callable[[], None]) -> Iterator[None]:
     """
     try:
         (root / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = hold_flock(root / LOCK_FILE, on_wait)
     except OSError:
         yield
         return
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

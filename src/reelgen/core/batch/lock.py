@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.errors import ReelgenError
-from reelgen.core.flock import LockHeld, say_holder, try_flock
+from reelgen.core.flock import LockHeld, let_go, say_holder, try_flock
 
 #: Beside the clips, as a project keeps its own in ``.reelgen/``.
 LOCK_FILE = Path(".reelgen") / "batch.lock"
@@ -50,28 +49,17 @@ def folder_held(folder: Path, source: str | None = None, field: str = "output_di
         say_holder(fd, source)
         yield
     finally:
-        # Unlinked while still held: a run that opened this file meanwhile finds it gone once it gets
-        # the lock, and takes a new one (_locked), so two runs never hold two files of one name.
-        path.unlink(missing_ok=True)
-        os.close(fd)
+        let_go(path, fd)  # removed while still held: a run that opened it meanwhile opens it again
         remove_empty(made)
 
 
 def _locked(path: Path, folder: Path, field: str) -> int:
     """A descriptor of ``path`` holding its lock; ``FolderBusy`` when another run holds it."""
-    while True:
-        try:
-            fd = try_flock(path)
-        except LockHeld as held:
-            raise FolderBusy(
-                f"{field} {folder}: another batch is writing its clips and summary there now "
-                f"({held.holder}); wait for it to end (or stop it), or set another {field}",
-                param=field,
-            ) from None
-        try:
-            same = os.path.samestat(os.fstat(fd), os.stat(path))
-        except FileNotFoundError:
-            same = False
-        if same:
-            return fd
-        os.close(fd)  # the run before let go of it and removed it as this one opened it: again
+    try:
+        return try_flock(path)
+    except LockHeld as held:
+        raise FolderBusy(
+            f"{field} {folder}: another batch is writing its clips and summary there now "
+            f"({held.holder}); wait for it to end (or stop it), or set another {field}",
+            param=field,
+        ) from None

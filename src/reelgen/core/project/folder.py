@@ -11,7 +11,6 @@ my-film/
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pydantic import ValidationError
 from reelgen.core.atomic import check_writable, home_path, name_problem, new_file_beside, staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.flock import hold_flock
 from reelgen.core.project.model import Project
 from reelgen.core.project.problems import validated
 from reelgen.core.textfile import check_regular, read_yaml
@@ -199,12 +199,11 @@ def _held(lock: Path) -> Iterator[None]:
     """``lock`` held (waiting for another process that holds it); a folder that takes no lock file goes unlocked."""
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = hold_flock(lock)
     except OSError:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
