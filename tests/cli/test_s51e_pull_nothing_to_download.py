@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def test_a_tiny_model_pulls_as_a_success_saying_there_is_nothing_to_download() -
         "the first time it is used"
     )
     assert result.stdout == ""  # no path: the tiny build is made when first used, not here
+    assert not (Path(os.environ["REELGEN_HOME"]) / "tiny").exists()  # nor built by the pull (seconds)
 
 
 def test_a_built_in_model_pulls_as_a_success_printing_where_it_is() -> None:

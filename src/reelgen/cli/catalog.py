@@ -236,7 +236,7 @@ def _shadowed(model: str) -> None:
     from reelgen.core.spec import registry
 
     found = registry.presets().get(model)
-    if found is None:
+    if found is None or found[1].tiny:  # a tiny one's folder is not looked for, and locate would build it
         return
     try:
         weights.locate(*found)
