@@ -20,7 +20,7 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lock import scenes_held
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
-from reelgen.core.project.status import listed, plan_project, stale_scenes
+from reelgen.core.project.status import LISTED, listed, plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.spec.request import Task
@@ -228,7 +228,7 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
     known = {p.scene_id for p in plans}
     # "scenes to render: " and nothing after it, in a project of title cards only.
     there = listed(sorted(known)) if known else "none (every scene is a title card)"
-    unknown = [s for s in scenes if s not in known]
+    unknown = list(dict.fromkeys(s for s in scenes if s not in known))  # each said once
     cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
     if cards:  # a card exists, so "no such scene" would send the person looking for a typo
         raise InvalidRequest(
@@ -238,8 +238,10 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
         )
     if unknown:  # a typo's scene is named: in a long project "scenes to render" lists only the first ten
         meant = near_choice(unknown[0], sorted(known)) if len(unknown) == 1 else None
+        named = [repr(u) for u in unknown]  # "no scene 'a', 'b'" read as if a scene were named both
+        either = f"{', '.join(named[:-1])} or {named[-1]}" if 1 < len(named) <= LISTED else listed(named)
         raise InvalidRequest(
-            f"no scene {listed([repr(u) for u in unknown])} in the project; "
+            f"no scene {either} in the project; "
             f"{f'did you mean {meant}? ' if meant else ''}scenes to render: {there}",
             param="scenes",
         )
