@@ -94,6 +94,55 @@ def _put_item(out: dict[str, Any], head: str, tail: str, value: Any) -> None:
     _put(items[-1], field, value)
 
 
+#: List fields a form may send entry by entry under a number, as qs, axios and PHP write a list
+#: of objects (``loras[0][name]``, ``loras[0][strength]``), with the shapes a refusal shows.
+_INDEXED = MappingProxyType(
+    {
+        "loras": "give loras[0][name]=style.safetensors with loras[0][strength]=0.8 (then "
+        'loras[1][...]), or the one field loras=[{"name": "style.safetensors", "strength": 0.8}]'
+    }
+)
+
+
+class _Numbered(dict[int, dict[str, Any]]):
+    """A list field's entries as a form sent them, by their number: made a list once all are read."""
+
+
+def _put_numbered(out: dict[str, Any], head: str, rest: str, value: Any) -> None:
+    """``head[N][field]``: ``field`` of entry ``N`` of the list ``head``, which was read as an object
+    keyed "0", "1" ... and answered "loras: Input should be a valid list"."""
+    number, _, field = rest.partition("]")
+    key = f"{head}[{number}]"
+    if not (number.isascii() and number.isdigit() and len(number) <= 6):
+        raise ApiError(400, f"{head}: {key} names no entry; {_INDEXED[head]}", param=head)
+    if not field:
+        raise ApiError(
+            400, f"{head}: {key} is {str(value)[:60]}, not an entry's fields; {_INDEXED[head]}", param=head
+        )
+    entries = out.setdefault(head, _Numbered())
+    if not isinstance(entries, _Numbered):
+        raise ApiError(400, f"{head} is given twice, as {key}[...] and otherwise; send it once", param=head)
+    entry = entries.setdefault(int(number), {})
+    name = field.removeprefix("[").replace("]", "", 1)
+    if name.partition("[")[0] in entry:
+        raise ApiError(400, f"{head}: {key}{field} is given twice; {_INDEXED[head]}", param=head)
+    _put(entry, name, value)
+
+
+def _listed(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each numbered list field a list in the order of its numbers, 0, 1, 2 ..."""
+    for head, entries in data.items():
+        if isinstance(entries, _Numbered):
+            gap = next(i for i in range(len(entries) + 1) if i not in entries)
+            if gap < len(entries):
+                later = min(n for n in entries if n > gap)
+                raise ApiError(
+                    400, f"{head}: {head}[{later}] comes without {head}[{gap}]; {_INDEXED[head]}", param=head
+                )
+            data[head] = [entries[i] for i in range(len(entries))]
+    return data
+
+
 async def read_create_body(
     request: Request,
     file_fields: tuple[str, ...] = CREATE_FILES,
@@ -144,8 +193,12 @@ async def read_create_body(
                     raise ApiError(400, f"file field {key!r} is given twice; send it once", param=key)
                 files[f"{key}[{n - 1}]" if key in repeated else key] = value
             else:
-                _put(data, key, value)
-        return data, files
+                head, _, rest = key.partition("[")
+                if head in _INDEXED and rest and not rest.startswith("]"):
+                    _put_numbered(data, head, rest, value)
+                else:
+                    _put(data, key, value)
+        return _listed(data), files
     if kind in ("application/json", ""):
         parsed = load_body(await request.body())
         if not isinstance(parsed, dict):
