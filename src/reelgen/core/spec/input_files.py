@@ -65,7 +65,7 @@ def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
         raise InvalidRequest(f"{param}: {name_problem(path)}", param=param)
     shown = lora.path if path == home_path(lora.path) else str(path)  # as typed, or joined to weight_name
     if path.is_dir():
-        raise InvalidRequest(f"{param}: {shown} is a folder; give a .safetensors file", param=param)
+        raise InvalidRequest(f"{param}: {shown} is a folder; {_files_in(shown, path)}", param=param)
     if not path.is_file():
         raise InvalidRequest(
             f"{param}: LoRA {_not_a_file(shown, path).removesuffix('; give a file')}; give a .safetensors file",
@@ -75,6 +75,29 @@ def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
     if problem:  # said now, not after minutes of loading the model it was going into
         raise InvalidRequest(f"{param}: {path.name} {problem}", param=param)
     return lora.model_copy(update={"path": str(path.resolve()), "weight_name": None})
+
+
+def _files_in(shown: str, folder: Path, listed: int = 3) -> str:
+    """Which file to give for a LoRA named by its ``folder``: the .safetensors files in it, if any.
+
+    A diffusers training run's output folder holds ``pytorch_lora_weights.safetensors``; "give a
+    .safetensors file" left the user to find out which.
+    """
+    try:
+        names = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.suffix == ".safetensors" and not p.name.startswith(".") and p.is_file()
+        )
+    except OSError:  # a folder this account cannot list: say what to give, as before
+        names = []
+    files = [str(Path(shown) / name) for name in names[:listed]]
+    if not files:
+        return "give a .safetensors file"
+    if len(names) == 1:
+        return f"give the file: {files[0]}"
+    more = f" ({len(names)} in all)" if len(names) > listed else ""
+    return f"give one of its files: {', '.join(files)}{more}"
 
 
 def _weight_named(i: int, lora: LoraSpec) -> Path:
