@@ -17,7 +17,12 @@ def give_weights(model: str) -> Path:
     """A diffusers folder for ``model`` in the models dir, as ``reelgen pull`` or a copy leaves it."""
     folder = Path(os.environ["REELGEN_MODELS_DIR"]) / model
     folder.mkdir(parents=True)
-    (folder / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (folder / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (folder / "scheduler").mkdir()
+    (folder / "scheduler" / "scheduler_config.json").write_text("{}")
     return folder
 
 

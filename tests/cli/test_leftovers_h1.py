@@ -50,7 +50,12 @@ def test_remix_of_a_model_gone_since_says_the_model_came_from_the_video(server: 
     """It said ``--model 'wan-1.3b' has no weights``: remix has no --model, and nothing of it was typed."""
     weights = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
     weights.mkdir(parents=True)
-    (weights / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (weights / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (weights / "scheduler").mkdir()
+    (weights / "scheduler" / "scheduler_config.json").write_text("{}")
     made = runner.invoke(app, ["submit", "waves", "--model", "wan-1.3b", "--steps", "3", "--server", server])
     assert made.exit_code == 0, made.output
     parent = made.stdout.split()[0]
@@ -153,7 +158,8 @@ def test_enhance_on_a_server_names_in_when_the_file_is_refused(
     )
     assert out.exit_code == 2, out.output
     assert said(out).startswith(f"error: HTTP 400: IN {clip}: not a readable video")
-    assert "file" not in said(out).replace(str(clip), "IN")
+    # The field's name, not the word ("... (the file is empty)" since 1ccdb756).
+    assert "file:" not in said(out).replace(str(clip), "IN")
     assert not (tmp_path / "big.mp4").exists()
 
 

@@ -31,7 +31,12 @@ def test_missing_real_weights_name_the_model_the_places_and_the_pull_command(tmp
 def test_models_dir_folder_is_found_before_the_hub(tmp_path: Path) -> None:
     folder = tmp_path / "models" / "ltx-2b"
     folder.mkdir(parents=True)
-    (folder / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (folder / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (folder / "scheduler").mkdir()
+    (folder / "scheduler" / "scheduler_config.json").write_text("{}")
     source = weights.locate(*registry.resolve("ltx-2b"))
     assert (source.kind, source.origin, source.path) == ("diffusers", "models-dir", folder)
 

@@ -50,7 +50,12 @@ def test_weights_present_or_the_command_that_fetches_them(
     # A diffusers folder in the models dir (as `reelgen pull` or a copy leaves it) is found at once.
     folder = tmp_path / "models" / "wan-1.3b"
     folder.mkdir(parents=True)
-    (folder / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (folder / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (folder / "scheduler").mkdir()
+    (folder / "scheduler" / "scheduler_config.json").write_text("{}")
     now = client.get("/v1/models/wan-1.3b").json()["weights"]
     assert now == {
         "present": True,

@@ -37,7 +37,12 @@ def test_uncached_model_is_marked_and_refused_before_submit(
     # none is refused); they have gone since.
     weights = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
     weights.mkdir(parents=True)
-    (weights / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (weights / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (weights / "scheduler").mkdir()
+    (weights / "scheduler" / "scheduler_config.json").write_text("{}")
     other = quiet_server.create(model="wan-1.3b", prompt="waves by another client")
     shutil.rmtree(weights)
     t = tab()

@@ -89,7 +89,12 @@ def test_a_model_whose_weights_went_after_the_page_loaded_is_shown_as_not_downlo
 ) -> None:
     weights = Path(os.environ["REELGEN_MODELS_DIR"]) / "wan-1.3b"
     weights.mkdir(parents=True)
-    (weights / "model_index.json").write_text("{}")
+    # A whole folder names its parts: "{}" alone is a copy with none of them (partial).
+    (weights / "model_index.json").write_text(
+        '{"scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"]}'
+    )
+    (weights / "scheduler").mkdir()
+    (weights / "scheduler" / "scheduler_config.json").write_text("{}")
     t = tab()
     page = t.open(quiet_server.url)
     page.select_option("#f-model", "wan-1.3b")

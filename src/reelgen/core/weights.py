@@ -89,6 +89,16 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
         _check_whole(preset, local, f"copied into {local}", lambda: _finish_copy(preset, local), "models-dir")
+        # "{}" was found as models-dir: `reelgen models` called it ready, and the load failed after the plan.
+        if not _names_parts(local):
+            fix = _finish_copy(preset, local)
+            raise PartlyDownloaded(
+                f"model {preset.name!r} is only partly copied into {local} (missing: every part: its "
+                f"model_index.json names none, so there is nothing to load); {fix}",
+                origin="models-dir",
+                missing=["every part"],
+                fix=fix,
+            )
         return WeightSource("diffusers", local, preset.repo_id, origin="models-dir")
     if preset.bundled:
         return WeightSource("diffusers", bundled_folder(preset), origin="bundled")
@@ -133,6 +143,19 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         f"{local}{_not_a_model_folder(local)} and the Hugging Face cache at {settings.hf_cache_dir()}. "
         f"Fetch it with: reelgen pull {preset.name}",
         param="model",
+    )
+
+
+def _names_parts(folder: Path) -> bool:
+    """Whether ``folder``'s model_index.json names a part (``"vae": ["diffusers", "AutoencoderKL"]``);
+    one unreadable is said by ``missing_parts``, so it counts as naming them here."""
+    try:
+        index = json.loads((folder / "model_index.json").read_text())
+    except (OSError, ValueError):
+        return True
+    return isinstance(index, dict) and any(
+        not name.startswith("_") and isinstance(entry, list) and None not in entry
+        for name, entry in index.items()
     )
 
 
