@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reelgen.core.errors import ReelgenError
-from reelgen.core.flock import LockHeld, say_holder, try_flock
+from reelgen.core.flock import LockHeld, let_go, say_holder, try_flock
 from reelgen.core.project.plan import ScenePlan
 
 
@@ -43,6 +42,6 @@ def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
                 ) from None
             except OSError:
                 continue
-            stack.callback(os.close, fd)
+            stack.callback(let_go, locks / f"{key}.lock", fd)  # one file per key rendered piled up
             say_holder(fd)
         yield
