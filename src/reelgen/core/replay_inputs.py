@@ -132,10 +132,11 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
     from reelgen.core.spec.lora_files import lora_file_problem
     from reelgen.core.weights import sha256_file
 
-    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+    then = _entries(applied)
     gone, changed, unchecked = [], [], []
     for i, lora in enumerate(loras):
-        digest = then[i].get("sha256") if i < len(then) else None
+        entry = recorded_entry(then, i, lora.path)
+        digest = entry.get("sha256")
         if not lora.path.strip():  # a record edited by hand: "loras[0]:  no longer exists" named nothing
             gone.append(f"loras[{i}]: {NO_PATH}")
             continue
@@ -152,9 +153,28 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
             unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
         elif digest != sha256_file(Path(lora.path)):
             # One named with --input loras[i]=FILE was said to have "changed": it is another file.
-            elsewhere = then[i].get("path") not in (None, lora.path)
+            elsewhere = entry.get("path") not in (None, lora.path)
             changed.append(f"loras[{i}]: {lora.path} {NOT_THE_FILE if elsewhere else CHANGED}")
     return gone, changed, unchecked
+
+
+def _entries(applied: object) -> list[dict[str, Any]]:
+    """A record's ``loras``, each entry an object; anything else in a damaged record is left out."""
+    return [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+
+
+def recorded_entry(then: Sequence[dict[str, Any]], i: int, path: str) -> dict[str, Any]:
+    """The entry of a record's ``loras`` (``then``) that holds the SHA-256 of the request's LoRA ``i``, at
+    ``path``: its own, else one recorded for the same path (an empty one if none has its hash).
+
+    A record edited to list one file twice has one hash of it: the second entry was warned of as
+    "the record holds no SHA-256 of it", replayed unchecked.
+    """
+    own = then[i] if i < len(then) else {}
+    if isinstance(own.get("sha256"), str):
+        return own
+    same = (lora for lora in then if lora.get("path") == path and isinstance(lora.get("sha256"), str))
+    return next(same, own)
 
 
 #: Said of a file at its recorded path whose content differs, and of one named elsewhere that is another file.
@@ -223,10 +243,10 @@ def moved_here(
 def moved_loras(applied: object, loras: Sequence[LoraSpec], source: Path) -> tuple[list[LoraSpec], list[str]]:
     """``loras`` with each one gone from its path pointed at the same file moved with ``source`` (by the
     SHA-256 ``applied``, a record's ``loras``, holds of it), and a line for each one found."""
-    then = [lora for lora in applied if isinstance(lora, dict)] if isinstance(applied, list) else []
+    then = _entries(applied)
     found, said = [], []
     for i, lora in enumerate(loras):
-        here = moved_file(Path(lora.path), then[i].get("sha256") if i < len(then) else None, source)
+        here = moved_file(Path(lora.path), recorded_entry(then, i, lora.path).get("sha256"), source)
         if here is not None:
             said.append(f"loras[{i}]: {lora.path} no longer exists; using {here}, the same file")
         found.append(lora.model_copy(update={"path": str(here)}) if here else lora)
