@@ -118,6 +118,8 @@ def test_a_watch_whose_server_stays_gone_says_so_and_what_it_last_heard(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(client_cli, "RECONNECT_S", 0.0)
+    # Tried non-stop for the whole window: 60 s of a test (0 says "it closed" with no drop to name).
+    monkeypatch.setattr(client_cli, "RECONNECT_WINDOW_S", 0.2)
     calls: list[int] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
