@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import time
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from rich.progress import Progress
 
 from reelgen.cli.client import (
     RECONNECT_S,
-    RECONNECTS,
     ClientError,
+    _again,
     _check,
     _not_reelgen,
     answer_json,
@@ -35,6 +35,7 @@ from reelgen.cli.client import (
     sse_events,
 )
 from reelgen.cli.output import console, say_ended
+from reelgen.cli.remote import Reconnects
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
@@ -118,12 +119,12 @@ class Remote:
         bar = job_bar(quiet)
         url = f"/v1/projects/{project_id}/jobs/{job['id']}"
         last_id: str | None = None
+        lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
+        tries = Reconnects(self.server, RECONNECT_S)
         try:
             with bar:
                 task = bar.add_task(job["status"], total=100, info="")
-                for attempt in range(RECONNECTS):  # after a dropped stream, resuming with Last-Event-ID
-                    if attempt:  # the wait the stream asks for: back to back, a server restart ended it
-                        time.sleep(RECONNECT_S)
+                while True:  # after a dropped stream, resuming with Last-Event-ID
                     headers = {"Last-Event-ID": last_id} if last_id else {}
                     try:
                         with self.http.stream("GET", f"{url}/events", headers=headers) as resp:
@@ -131,7 +132,7 @@ class Remote:
                                 resp.read()
                                 _check(resp)  # an error answer, else a page that is no event stream
                                 raise _not_reelgen(resp)
-                            for event_id, name, data in sse_events(resp.iter_lines()):
+                            for event_id, name, data in sse_events(tries.lines(resp.iter_lines())):
                                 last_id = event_id or last_id
                                 if name in TERMINAL:
                                     bar.update(
@@ -139,13 +140,20 @@ class Remote:
                                     )
                                     return dict(data["job"])
                                 _show(bar, task, name, data)
-                    except httpx.TransportError:
-                        continue
+                    except httpx.TransportError as exc:
+                        lost = exc
+                    if not tries.again():  # the wait the stream asks for, for a while (as watch waits)
+                        break
         except (KeyboardInterrupt, Terminated):  # Ctrl-C or a kill: the render stops on the server too
             self.call("POST", f"{url}/cancel")
             console.print("[yellow]cancelled on the server[/]: finished scenes and windows are kept there")
             raise
-        raise ClientError(f"lost the event stream of {job['id']} on {self.server}")
+        raise ClientError(
+            f"lost the event stream of {job['id']}: {tries.gone(lost)}; it may run on: "
+            f"`reelgen project status {shlex.quote(str(self.folder.root))}{_again(self.server)}` shows it "
+            "once the server answers, "
+            f"`reelgen cancel {job['id']}{_again(self.server)}` stops it"
+        )
 
     # ---- bringing results home ------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -18,12 +18,13 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from reelgen.cli import client as job_client
 from reelgen.cli.client import (
     RECONNECT_S,
-    RECONNECTS,
     ClientError,
     _check,
     _not_reelgen,
+    _stamped,
     answer_json,
     auth_headers,
     is_event_stream,
@@ -78,6 +79,46 @@ def _server_error(exc: ClientError) -> ServerError:
         said=exc.said,
         server_at_fault=exc.server_at_fault,
     )
+
+
+class Reconnects:
+    """When a dropped event stream is tried again: as ``watch`` does, until it has said nothing for
+    ``RECONNECT_WINDOW_S`` (cli.client's), ``pause`` s apart, saying once that the server is waited for.
+
+    20 tries 1 s apart ended a batch's or a project's follow while a slower server was restarting.
+    """
+
+    def __init__(self, server: str, pause: float) -> None:
+        self.server, self.pause = server, pause
+        self.heard = [time.monotonic()]  # when the stream last said anything (a keep-alive too)
+        self.waiting = False  # "waiting for it to come back" is said once a drop, not at each try
+
+    def lines(self, lines: Iterator[str]) -> Iterator[str]:
+        """``lines`` as they come, each noted as heard: the server is back, a later drop is said again."""
+        for line in _stamped(lines, self.heard):
+            self.waiting = False
+            yield line
+
+    def again(self) -> bool:
+        """After a drop or an early end: False once the window has passed, else waits ``pause`` s."""
+        window = job_client.RECONNECT_WINDOW_S  # read now: one setting for watch and the followers
+        if time.monotonic() - self.heard[0] >= window:
+            return False
+        if not self.waiting:
+            console.print(
+                f"{shown(self.server)} stopped answering; waiting up to {window:g} s for it to come back",
+                highlight=False,
+            )
+            self.waiting = True
+        time.sleep(self.pause)
+        return True
+
+    def gone(self, lost: Exception | None) -> str:
+        """Why the stream was given up: the last drop, or a stream that kept closing, and the window."""
+        window = f"no answer for {job_client.RECONNECT_WINDOW_S:g} s"
+        if lost is not None:
+            return f"{self.server} stopped answering ({lost}; {window})"
+        return f"it closed, with {window}, before the job ended"
 
 
 def _checked(resp: httpx.Response) -> httpx.Response:
@@ -165,9 +206,8 @@ def follow(
     lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
-        for attempt in range(RECONNECTS):
-            if attempt:  # the wait the stream asks for (retry: 1000): back to back, a restart ended it
-                time.sleep(RECONNECT_S)
+        tries = Reconnects(server, RECONNECT_S)
+        while True:
             try:
                 with client.stream("GET", f"{own}/events") as resp:
                     if resp.status_code >= 400:
@@ -177,7 +217,7 @@ def follow(
                         resp.read()
                         exc = _not_reelgen(resp)
                         raise ServerError(str(exc), exc.status, bad_input=False)
-                    for _, name, data in sse_events(resp.iter_lines()):
+                    for _, name, data in sse_events(tries.lines(resp.iter_lines())):
                         if name == "item":
                             keys.add(str(data["key"]))
                             if not quiet:
@@ -196,11 +236,11 @@ def follow(
                             return data
             except httpx.TransportError as exc:
                 lost = exc
-                continue
-    why = f" ({lost}; {RECONNECTS} tries {RECONNECT_S:g} s apart)" if lost else ""
+            if not tries.again():  # the wait the stream asks for (retry: 1000), for a while
+                break
     raise ServerError(
-        f"lost the event stream of {obj['id']}{why}; the {noun} may run on: "
-        f"GET {server.rstrip('/')}{own} shows where it is"
+        f"lost the event stream of {obj['id']}: {tries.gone(lost)}; the {noun} may run on: "
+        f"GET {server.rstrip('/')}{own} shows where it is once the server answers"
     )
 
 
