@@ -265,8 +265,8 @@ def watch(
     """Follow a job live (server-sent events) until it completes, fails or is cancelled.
 
     Exit 0 when it completed, 1 when it failed, was cancelled or was
-    deleted meanwhile, 130 on Ctrl-C (the job keeps running). A server
-    restart is ridden out: the watch resumes after the last event.
+    deleted meanwhile, 130 on Ctrl-C (the job keeps running). It waits up
+    to 60 s for a server to come back, and goes on from the last event.
 
     Example: reelgen watch video_0123...
     """
