@@ -183,7 +183,8 @@ def refuse_busy(request: Request, project_id: str) -> None:
     if job is not None:
         raise ApiError(
             409,
-            f"project {project_id} has job {job.id} {job.status.value}; wait for it or cancel it first",
+            f"project {project_id} has job {job.id} {job.status.value}; wait for it or cancel it first "
+            f"(POST /v1/projects/{project_id}/jobs/{job.id}/cancel)",
             param="project_id",
             code="project_busy",
         )

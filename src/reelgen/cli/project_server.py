@@ -87,14 +87,16 @@ def _busy_error(remote: Any, project: dict[str, Any], job: dict[str, Any], exc: 
     """The refusal of a command sent while the server still works on the project, with the ways on.
 
     It said "HTTP 409: project proj_... has job video_... in_progress; wait for it or cancel it first
-    (project_id)": a field no one typed, and `reelgen cancel` of that id is told it is no video.
+    (project_id)": a field no one typed; then it offered only the POST that cancels it, where
+    `reelgen cancel` of the job's id does it too (since 5ff6da8e).
     """
-    from reelgen.cli.client import ClientError
+    from reelgen.cli.client import ClientError, _again
 
     cancel = f"{remote.server}/v1/projects/{project['id']}/jobs/{job['id']}/cancel"
     return ClientError(
         f"{remote.server} is {_doing(job)} now; wait for it to end, or stop it: Ctrl-C in the "
-        f"`reelgen project` command following it, or POST {cancel}",
+        f"`reelgen project` command following it, or `reelgen cancel {job['id']}{_again(remote.server)}` "
+        f"(over HTTP: POST {cancel})",
         exc.status,
         said=exc.said,
     )
