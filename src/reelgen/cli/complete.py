@@ -43,15 +43,21 @@ def job_model_names(incomplete: str) -> list[str]:
 
 
 def pull_names(incomplete: str) -> list[str]:
-    """What ``pull`` downloads: models with a Hugging Face repository, then rife and realesrgan.
+    """What ``pull`` takes: models with a Hugging Face repository, then rife and realesrgan; the
+    tiny and built-in ones only when nothing else starts with what was typed.
 
-    Tiny and bundled models are left out: pull refuses them ("nothing to pull").
+    Pull takes those too (it says there is nothing to download, exit 0), but 20-odd tiny names
+    would crowd ``pull <TAB>``; ``pull ltx-t<TAB>`` still completes ``ltx-tiny``.
     """
     from reelgen.core.enhance.weights import PACKAGED
     from reelgen.core.spec.registry import presets
 
-    models = sorted(name for name, (_, p) in presets().items() if p.repo_id and not p.tiny)
-    return [name for name in [*models, *PACKAGED] if name.startswith(incomplete)]
+    found = presets().items()
+    fetched = sorted(name for name, (_, p) in found if p.repo_id and not p.tiny)
+    offered = [name for name in [*fetched, *PACKAGED] if name.startswith(incomplete)]
+    # A model neither tiny, built in nor on the Hub (a plugin's) is one pull cannot get: not offered.
+    here = sorted(name for name, (_, p) in found if not p.repo_id and (p.tiny or p.bundled))
+    return offered or [name for name in here if name.startswith(incomplete)]
 
 
 def family_names(incomplete: str) -> list[str]:
