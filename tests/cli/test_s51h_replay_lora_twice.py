@@ -56,3 +56,21 @@ def test_the_second_entry_of_a_file_changed_since_is_said_to_have_changed(tmp_pa
         f"loras[1]: {lora} has changed since the video was made; pass --allow-changed-inputs"
     ) in said(refused)
     assert not (tmp_path / "again.mp4").exists()
+
+
+def test_both_entries_moved_with_the_video_are_found_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = tmp_path / "made"
+    made.mkdir()
+    record, lora = twice(made)
+    moved = tmp_path / "moved"
+    made.rename(moved)  # the folder moved as a whole: the record still names made/style.safetensors
+    monkeypatch.setattr(weights, "locate", _stop)
+    result = runner.invoke(app, ["replay", str(moved / record.name), "-o", str(tmp_path / "again.mp4")])
+    assert isinstance(result.exception, Loaded), result.output
+    here = moved / lora.name
+    for i in (0, 1):
+        assert f"loras[{i}]: {lora} no longer exists; using {here}, the same file" in said(result)
+    # It warned that loras[1] "cannot be checked" right after saying it was the same file.
+    assert "cannot be checked" not in said(result), result.output

@@ -150,7 +150,8 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
         if problem:
             raise InvalidRequest(f"loras[{i}]: {lora.path} {problem}", param=f"loras[{i}]")
         if not isinstance(digest, str):
-            unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
+            if not _moved_here(then, Path(lora.path)):
+                unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
         elif digest != sha256_file(Path(lora.path)):
             # One named with --input loras[i]=FILE was said to have "changed": it is another file.
             elsewhere = entry.get("path") not in (None, lora.path)
@@ -175,6 +176,19 @@ def recorded_entry(then: Sequence[dict[str, Any]], i: int, path: str) -> dict[st
         return own
     same = (lora for lora in then if lora.get("path") == path and isinstance(lora.get("sha256"), str))
     return next(same, own)
+
+
+def _moved_here(then: Sequence[dict[str, Any]], path: Path) -> bool:
+    """Whether ``path`` holds a LoRA of the record's ``loras`` (``then``) gone from its recorded path: one
+    ``moved_loras`` found by that entry's SHA-256 for a request entry of no hash of its own."""
+    from reelgen.core.weights import sha256_file
+
+    gone = {
+        lora["sha256"]
+        for lora in then
+        if isinstance(lora.get("sha256"), str) and not Path(str(lora.get("path") or "")).is_file()
+    }
+    return bool(gone) and sha256_file(path) in gone
 
 
 #: Said of a file at its recorded path whose content differs, and of one named elsewhere that is another file.
