@@ -117,3 +117,32 @@ def test_a_project_follow_gives_up_after_the_window_saying_how_to_go_on(
     )
     assert f"`reelgen project status {tmp_path / 'film'} --server {SERVER}` shows it" in said
     assert f"`reelgen cancel pjob_1 --server {SERVER}` stops it" in said
+
+
+def test_ctrl_c_while_the_server_is_waited_for_says_the_render_runs_on_and_how_to_stop_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The cancel sent on Ctrl-C could not reach the server either: "cannot reach URL" was all that
+    # was said, the render left running on the server unsaid.
+    _window(monkeypatch, 5.0)
+    tries: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":  # the cancel: the server is still away
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+        tries.append(1)
+        if len(tries) == 1:  # one event, then the stream closes
+            body = format_event("progress", {"progress": 5}, event_id=1)
+            return httpx.Response(200, text=body, headers=STREAM)
+        if len(tries) == 3:  # the person gives up waiting
+            raise KeyboardInterrupt
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    folder: Any = SimpleNamespace(root=tmp_path)
+    follower = project_remote.Remote(SERVER, None, folder=folder)
+    follower.__dict__["http"] = httpx.Client(base_url=SERVER, transport=httpx.MockTransport(handler))
+    with pytest.raises(KeyboardInterrupt):
+        follower.follow("proj_1", {"id": "pjob_1", "status": "queued"}, quiet=True)
+    said = _said(capsys)
+    assert "not cancelled on the server (cannot reach" in said
+    assert f"`reelgen cancel pjob_1 --server {SERVER}` stops it once the server answers" in said

@@ -34,7 +34,7 @@ from reelgen.cli.client import (
     job_bar,
     sse_events,
 )
-from reelgen.cli.output import console, say_ended
+from reelgen.cli.output import console, say_ended, shown
 from reelgen.cli.remote import Reconnects
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
 from reelgen.cli.sigterm import Terminated
@@ -145,8 +145,7 @@ class Remote:
                     if not tries.again():  # the wait the stream asks for, for a while (as watch waits)
                         break
         except (KeyboardInterrupt, Terminated):  # Ctrl-C or a kill: the render stops on the server too
-            self.call("POST", f"{url}/cancel")
-            console.print("[yellow]cancelled on the server[/]: finished scenes and windows are kept there")
+            self._cancel(url, job["id"])
             raise
         raise ClientError(
             f"lost the event stream of {job['id']}: {tries.gone(lost)}; it may run on: "
@@ -154,6 +153,21 @@ class Remote:
             "once the server answers, "
             f"`reelgen cancel {job['id']}{_again(self.server)}` stops it"
         )
+
+    def _cancel(self, url: str, job_id: str) -> None:
+        """Cancel the followed job, or say how to once the server answers: a Ctrl-C while the server
+        was waited for ended in "cannot reach URL" alone, the job left running unsaid."""
+        try:
+            self.call("POST", f"{url}/cancel")
+        except ClientError as exc:
+            again = f"`reelgen cancel {job_id}{_again(self.server)}`"
+            console.print(
+                f"[yellow]not cancelled on the server[/] ({shown(str(exc))}): {shown(again)} stops it "
+                "once the server answers",
+                highlight=False,
+            )
+            return
+        console.print("[yellow]cancelled on the server[/]: finished scenes and windows are kept there")
 
     # ---- bringing results home ------------------------------------------------------------------
 
@@ -252,30 +266,6 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
         say_ended(f"{data.get('child')} {data['status']}", error.get("message", ""))
     elif name in ("queued", "started"):
         bar.update(task, description=name)
-
-
-def scene_rows(folder: ProjectFolder, project: dict[str, Any]) -> list[dict[str, Any]]:
-    """The server's scenes as `project status --json` rows, each with the ``clip`` the local rows have:
-    the scene's clip once a render brought it home here, else None."""
-    rows = []
-    for scene in project["scenes"]:
-        clip = folder.clip(scene["key"]) if scene.get("key") else None
-        rows.append({**scene, "clip": str(clip) if clip is not None and clip.is_file() else None})
-    return rows
-
-
-def scene_lines(project: dict[str, Any]) -> list[str]:
-    """`reelgen project status` lines for the server's view of the project."""
-    states = project["scenes"]
-    width = max((len(s["scene_id"]) for s in states), default=0)
-    lines = []
-    for s in states:
-        windows = f"windows {s['windows_done']}/{s['windows']}" if s["windows"] > 1 else ""
-        model = s["model"] or "-"
-        lines.append(
-            f"{s['scene_id']:<{width}}  {s['status']:<8}  {s['seconds']:5.1f}s  {model:<16} {windows}".rstrip()
-        )
-    return lines
 
 
 # ---- the commands' server side ------------------------------------------------------------------

@@ -156,8 +156,6 @@ def export_remote(
 
 
 def status_remote(folder: Any, server: str, api_key: str | None, as_json: bool) -> None:
-    from reelgen.cli import project_remote
-
     def as_it_is(project: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
         # The file cannot be sent while a job reads it: the server's state is still worth seeing.
         console.print(
@@ -168,8 +166,32 @@ def status_remote(folder: Any, server: str, api_key: str | None, as_json: bool) 
 
     project = _remote_call(folder, server, api_key, lambda r: r.sync(), while_busy=as_it_is)
     if as_json:
-        for row in project_remote.scene_rows(folder, project):
+        for row in scene_rows(folder, project):
             typer.echo(json.dumps(row))
         return
-    for line in project_remote.scene_lines(project):
+    for line in scene_lines(project):
         typer.echo(line)
+
+
+def scene_rows(folder: Any, project: dict[str, Any]) -> list[dict[str, Any]]:
+    """The server's scenes as `project status --json` rows, each with the ``clip`` the local rows have:
+    the scene's clip once a render brought it home here, else None."""
+    rows = []
+    for scene in project["scenes"]:
+        clip = folder.clip(scene["key"]) if scene.get("key") else None
+        rows.append({**scene, "clip": str(clip) if clip is not None and clip.is_file() else None})
+    return rows
+
+
+def scene_lines(project: dict[str, Any]) -> list[str]:
+    """`reelgen project status` lines for the server's view of the project."""
+    states = project["scenes"]
+    width = max((len(s["scene_id"]) for s in states), default=0)
+    lines = []
+    for s in states:
+        windows = f"windows {s['windows_done']}/{s['windows']}" if s["windows"] > 1 else ""
+        model = s["model"] or "-"
+        lines.append(
+            f"{s['scene_id']:<{width}}  {s['status']:<8}  {s['seconds']:5.1f}s  {model:<16} {windows}".rstrip()
+        )
+    return lines
