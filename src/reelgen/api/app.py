@@ -184,7 +184,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     form = schemas["VideoCreateForm"]["properties"]
     form["keyframe_images"] = {"type": "array", "items": form["keyframe_images"], "maxItems": MAX_KEYFRAMES}
     for name in ("keyframes", "loras"):
-        form[name] = {**form[name], "description": f"{form[name].get('description', '')} (as JSON text)"}
+        form[name] = {
+            **form[name],
+            "description": f"{form[name].get('description', '')} (as JSON text, or numbered fields "
+            f"{name}[0][...], {name}[1][...])",
+        }
     schemas["VideoEnhanceForm"] = _form_schema(
         {**schemas["VideoEnhance"], "required": ["file"]},
         {"file": "The video to enhance (MP4/MOV, WebM/MKV)"},

@@ -99,7 +99,9 @@ def _put_item(out: dict[str, Any], head: str, tail: str, value: Any) -> None:
 _INDEXED = MappingProxyType(
     {
         "loras": "give loras[0][name]=style.safetensors with loras[0][strength]=0.8 (then "
-        'loras[1][...]), or the one field loras=[{"name": "style.safetensors", "strength": 0.8}]'
+        'loras[1][...]), or the one field loras=[{"name": "style.safetensors", "strength": 0.8}]',
+        "keyframes": "give keyframes[0][frame]=0 with keyframes[0][strength]=1.0 (then keyframes[1][...]) "
+        'and one keyframe_images file per entry, or the one field keyframes=[{"frame": 0, "strength": 1.0}]',
     }
 )
 
