@@ -275,7 +275,9 @@ def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
     error = resp.json()["error"]
     # The body's own price named no valid value; the prompts file's says a finite number, as its other
     # number fields do.
-    takes = "" if "." in param else "; give a number of at least 0 (the price of one GPU hour), or leave it out"
+    takes = (
+        "" if "." in param else "; give a number of at least 0 (the price of one GPU hour), or leave it out"
+    )
     assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number{takes}"
     assert client.get(path).json()["data"] == []
 

@@ -19,7 +19,7 @@ def _offered(words: str) -> list[str]:
 def test_pull_offers_the_models_with_something_to_pull() -> None:
     offered = _offered("reelgen pull ")
     assert {"ltx-2b", "wan-1.3b", "rife", "realesrgan"} <= set(offered)
-    # A tiny or bundled model is refused by pull ("nothing to pull"): not offered.
+    # A tiny or bundled model has nothing to download: not offered until nothing else matches.
     assert not {"ltx-tiny", "reelgen-micro", "auto"} & set(offered)
     assert _offered("reelgen pull ri") == ["rife"]
     assert "ltx-2b" in _offered("reelgen pull rife lt")

@@ -25,12 +25,11 @@ from reelgen.cli.server_url import server_url as server_url
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 TERMINAL = ("completed", "failed", "cancelled")
-#: How many times batch and project followers connect to their events (``watch`` waits for a time instead),
-#: and the wait between two tries (the ``retry`` the server's streams ask for).
-RECONNECTS = 20
+#: The wait between two tries to reconnect (the ``retry`` the server's streams ask for).
 RECONNECT_S = 1.0
-#: How long ``watch`` tries again after its stream last said anything: 20 tries 1 s apart ended the
-#: watch while a slower server (Ray, a large GPU host) was still restarting.
+#: How long ``watch`` and the batch and project followers try again after their stream last said
+#: anything: 20 tries 1 s apart ended them while a slower server (Ray, a large GPU host) was still
+#: restarting.
 RECONNECT_WINDOW_S = 60.0
 
 
