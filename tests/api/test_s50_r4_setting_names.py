@@ -12,8 +12,9 @@ import reelgen
 from reelgen.api.setting_names import DIRECT_NAMES, known_names, unread_settings
 
 _SRC = Path(__file__).resolve().parents[2] / "src" / "reelgen"
-#: A variable name as the code writes it, never ending in ``_`` (``REELGEN_`` alone is a prefix).
-_NAME = re.compile(r"REELGEN_[A-Z0-9_]*[A-Z0-9]")
+#: A variable name as the code writes it, never ending in ``_`` (``REELGEN_`` alone is a prefix), nor
+#: inside another name (typer's completion variable ``_REELGEN_COMPLETE`` is no reelgen setting).
+_NAME = re.compile(r"(?<![A-Z0-9_])REELGEN_[A-Z0-9_]*[A-Z0-9]")
 
 
 def _written_names() -> dict[str, list[str]]:

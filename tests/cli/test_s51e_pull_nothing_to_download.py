@@ -18,8 +18,12 @@ def _said(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_a_tiny_model_pulls_as_a_success_saying_there_is_nothing_to_download() -> None:
+def test_a_tiny_model_pulls_as_a_success_saying_there_is_nothing_to_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # It exited 2 ("there is nothing to pull"): `reelgen pull $M && reelgen generate -m $M` stopped there.
+    # A home of its own: the session's may hold tiny builds of earlier tests.
+    monkeypatch.setenv("REELGEN_HOME", str(tmp_path))
     result = runner.invoke(app, ["pull", "ltx-tiny"])
     assert result.exit_code == 0, result.output
     assert _said(result.stderr) == (
