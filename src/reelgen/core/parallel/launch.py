@@ -12,7 +12,6 @@ record; the parent returns them.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import re
@@ -26,9 +25,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from reelgen.core import weights
 from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
+from reelgen.core.parallel.configs import read_configs, video_tokens
 from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ, usable_cores
 from reelgen.core.parallel.job import PIPE_FD, RankJob
 from reelgen.core.parallel.layout import (
+    FAMILIES,
     ParallelOptions,
     cfg_degree,
     check_family,
@@ -111,23 +112,25 @@ def check_cpu_processes(processes: int) -> None:
         )
 
 
-def check_heads(
-    source: weights.WeightSource, gpus: int, guidance: float, options: ParallelOptions, cuda: bool
+def check_layout(
+    request: ResolvedRequest, source: weights.WeightSource, gpus: int, options: ParallelOptions, cuda: bool
 ) -> None:
-    """Refuse a count the model's attention heads cannot be shared by, from its config, before any load.
+    """Refuse, from the model's configs, a count its heads or this video's tokens cannot be shared by.
 
-    The processes found it only once each had loaded the model (Wan 1.3B's 12 heads over 5
-    GPUs). The sequence length is not known here: the layout is tried with one that divides,
-    the most permissive, so what is refused here would be refused there too.
+    The processes found both only once each had loaded the model: Wan 1.3B's 12 heads over 5
+    GPUs, and over 8 without guidance halves (Ulysses 4 with a ring of 2) a video whose tokens
+    do not divide by 8. The layout is planned here as they will plan it.
     """
-    folder = source.path if source.kind == "diffusers" else source.base
-    config = folder / "transformer" / "config.json" if folder is not None else None
+    configs = read_configs(source)
     try:
-        heads = int(json.loads(config.read_text())["num_attention_heads"]) if config else None
-    except (OSError, ValueError, KeyError, TypeError):
+        heads = configs.heads if configs else None
+    except (KeyError, ValueError, TypeError):
         heads = None  # the processes read it from the loaded model and refuse there
-    if heads:
-        plan_layout(gpus, guidance, heads, 0, options, cuda)
+    if configs is None or not heads:
+        return
+    spec, preset = registry.resolve(request.model)
+    tokens = video_tokens(FAMILIES[spec.family], spec, preset, configs, request)
+    plan_layout(gpus, request.guidance, heads, tokens, options, cuda)
 
 
 def render_parallel(
@@ -171,7 +174,7 @@ def render_parallel(
 
     # 2. Find the weights once (a tiny model is built here, not by every process at once).
     source = weights.locate(spec, preset, request.weights)
-    check_heads(source, gpus, request.guidance, options, cuda)
+    check_layout(request, source, gpus, options, cuda)
 
     # 3. One process per device; rank 0's result comes back.
     job = RankJob(

@@ -12,6 +12,7 @@ from math import gcd
 from typing import Any, Literal, get_args
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.parallel.configs import ModelConfigs, ltx_pipe, wan_pipe
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest
 
@@ -88,6 +89,9 @@ class FamilyTraits:
     unsplit_variants: frozenset[str] = frozenset()
     #: Whether the VAE decodes frame by frame through cached layers, so its layers can be pipelined.
     pipelined_decode: bool = False
+    #: The loaded pipeline's shape (what ``tokens`` reads) from the config.json files, so the parent
+    #: counts the tokens before anything loads; None: the processes alone count them.
+    config_pipe: Callable[[ModelConfigs], Any] | None = None
 
 
 #: The families whose denoisers diffusers 0.42 can split (``_cp_plan`` on their transformers).
@@ -100,10 +104,11 @@ FAMILIES: dict[str, FamilyTraits] = {
         wan_tokens,
         unsplit_variants=frozenset({"vace"}),
         pipelined_decode=True,
+        config_pipe=wan_pipe,
     ),
     # LTX's cross-attention mask keeps all heads, which Ulysses cannot take apart: its text
     # tokens stay whole on every process and only the video tokens are split.
-    "ltx": FamilyTraits(("transformer",), "batched", True, ltx_tokens),
+    "ltx": FamilyTraits(("transformer",), "batched", True, ltx_tokens, config_pipe=ltx_pipe),
 }
 
 
@@ -244,10 +249,29 @@ def plan_layout(
         raise InvalidRequest(
             f"the model's {heads} attention heads cannot be shared by {split.ulysses} processes: diffusers "
             f"pads them to a multiple of {split.ulysses} only while the padding is less than each process's "
-            f"share; use --gpus {listed}",
+            f"share; use --gpus {listed}{_ring_refused(heads, degree, tokens, options, on_cuda)}",
             param="gpus",
         )
     return Layout(processes, cfg, split)
+
+
+def _ring_refused(
+    heads: int, degree: int, tokens: int | None, options: ParallelOptions, on_cuda: bool
+) -> str:
+    """Why a ring factor did not take the heads Ulysses alone cannot: the video's tokens (a clause, or "")."""
+    ulysses = gcd(heads, degree)
+    if not on_cuda or options.attention != "auto" or ulysses == 1:
+        return ""  # no ring factor was possible: the count alone is at fault
+    ring = f"Ulysses {ulysses} with a ring of {degree // ulysses}"
+    if tokens is None:
+        return (
+            f" ({ring} takes only a sequence that divides by {degree}, and this one is known only to "
+            "the pipeline: pinned images and clips add tokens)"
+        )
+    return (
+        f", or a size and frame count whose video tokens divide by {degree} ({ring} takes only "
+        f"those; this request makes {tokens})"
+    )
 
 
 def heads_fit(heads: int, ulysses: int) -> bool:
