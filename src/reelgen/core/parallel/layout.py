@@ -83,7 +83,8 @@ class FamilyTraits:
     cfg_calls: Literal["sequential", "batched"]
     #: Whether cross-attention stays local (text tokens whole on every process).
     local_cross_attention: bool
-    #: The sequence length a request gives the denoiser, from the loaded runner (None: unknown).
+    #: The sequence length a request gives the denoiser (None: only the pipeline knows it), from a
+    #: runner whose ``pipe`` is the loaded pipeline, or in the parent the ``config_pipe`` shape of it.
     tokens: Callable[[Any, ResolvedRequest], int | None]
     #: Preset variants whose transformer has no split plan in diffusers (guidance halves only).
     unsplit_variants: frozenset[str] = frozenset()
