@@ -11,7 +11,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from reelgen.core.errors import InvalidRequest, WriteFailed
 
@@ -65,16 +67,56 @@ def link_loop(path: Path) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class WriteProblem:
+    """Why a file could not be written at ``path``, found before any work, for a caller to word.
+
+    ``kind``: ``long`` (a name on the way no folder holds; ``why`` says which), ``folder`` (a folder
+    stands where the file would go), ``file`` (``where``, a folder on the way, is a file) or ``refused``
+    (``where``, the deepest folder that exists, takes no new file; ``why`` is what the system said).
+    """
+
+    kind: Literal["long", "folder", "file", "refused"]
+    path: Path
+    where: Path
+    why: str = ""
+
+
+def write_problem(path: str | Path) -> WriteProblem | None:
+    """What keeps a file from being written at ``path``, or None; folders that do not exist yet are
+    not made, and the probe file made in the deepest folder that exists is removed."""
+    path = Path(path)
+    too_long = name_problem(path)  # of the file or a folder on its way
+    if too_long:
+        return WriteProblem("long", path, path, too_long)
+    if path.is_dir():  # the finished file would be renamed onto a folder
+        return WriteProblem("folder", path, path)
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return WriteProblem("file", path, folder)
+    try:
+        new_file_beside(folder / path.name).unlink()
+    except OSError as exc:
+        # /proc and /sys exist but make no new file, which the system words "No such file or directory".
+        why = "the system makes no files there" if exc.errno == errno.ENOENT else exc.strerror or str(exc)
+        return WriteProblem("refused", path, folder, why)
+    return None
+
+
 def check_writable(path: str | Path, param: str = "output", *, own: bool = False) -> None:
     """Refuse, before any work, an output that could not be written: a folder on its way is a file,
     or the deepest folder that exists takes no new file. Folders that do not exist yet are not made.
     ``own`` marks a file whose name reelgen picks (a project's state.json), not one the person gave.
     """
-    path = Path(path)
-    too_long = name_problem(path)  # of the file or a folder on its way
-    if too_long:
-        raise InvalidRequest(f"{param} {path}: {too_long}", param=param)
-    if path.is_dir():  # the finished file would be renamed onto a folder
+    problem = write_problem(path)
+    if problem is None:
+        return
+    path = problem.path
+    if problem.kind == "long":
+        raise InvalidRequest(f"{param} {path}: {problem.why}", param=param)
+    if problem.kind == "folder":
         # "give a file path in it" made no sense for a state.json no one types.
         advice = (
             "reelgen keeps a file of that name there: move or remove the folder"
@@ -82,22 +124,15 @@ def check_writable(path: str | Path, param: str = "output", *, own: bool = False
             else "give a file path in it"
         )
         raise InvalidRequest(f"{param} {path} is a folder; {advice}", param=param)
-    folder = path.absolute().parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
+    if problem.kind == "file":
         raise InvalidRequest(
-            f"{param} {path}: {folder} is a file, not a folder; give a path in a folder", param=param
+            f"{param} {path}: {problem.where} is a file, not a folder; give a path in a folder", param=param
         )
-    try:
-        new_file_beside(folder / path.name).unlink()
-    except OSError as exc:
-        # /proc and /sys exist but make no new file, which the system words "No such file or directory".
-        why = "the system makes no files there" if exc.errno == errno.ENOENT else exc.strerror or exc
-        raise InvalidRequest(
-            f"{param} {path}: cannot write into {folder} ({why}); give a path in a folder you can write to",
-            param=param,
-        ) from None
+    raise InvalidRequest(
+        f"{param} {path}: cannot write into {problem.where} ({problem.why}); give a path in a folder you "
+        "can write to",
+        param=param,
+    )
 
 
 def name_too_long(name: str) -> str:

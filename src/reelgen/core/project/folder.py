@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelgen.core.atomic import check_writable, home_path, name_problem, new_file_beside, staged
+from reelgen.core.atomic import check_writable, home_path, name_problem, staged, write_problem
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.flock import hold_flock
@@ -90,21 +90,21 @@ class ProjectFolder:
         """``path``, a file reelgen names in the project, can be made: else a refusal of the project.
 
         A project on a read-only disk was told "project .../windows/KEY/window-000.mp4: ... give a
-        path in a folder you can write to" of a path no one gave; it now names the project, ``what``
-        it could not write and the way on (``instead``).
+        path in a folder you can write to", and one whose ``clips`` is a file "... give a path in a
+        folder", of a path no one gave; each now names the project, ``what`` it could not write and
+        the way on (``instead``).
         """
-        where = path.absolute().parent
-        while not where.exists() and where != where.parent:
-            where = where.parent
-        if where.is_dir():
-            try:
-                new_file_beside(where / path.name).unlink()
-            except OSError as exc:
-                raise InvalidRequest(
-                    f"project {self.root}: cannot write {what} in {where} ({exc.strerror or exc}); {instead}",
-                    param="project",
-                ) from None
-        check_writable(path, param="project", own=True)  # a folder in the file's place, a name too long
+        problem = write_problem(path)
+        if problem is None:
+            return
+        said = {
+            "long": problem.why,
+            "folder": f"{path} is a folder; reelgen keeps a file of that name there: move or remove the folder",
+            "file": f"{problem.where} is a file, not a folder: reelgen keeps {what} in a folder of that name; "
+            "move or rename the file",
+            "refused": f"cannot write {what} in {problem.where} ({problem.why}); {instead}",
+        }
+        raise InvalidRequest(f"project {self.root}: {said[problem.kind]}", param="project")
 
     def clip(self, key: str) -> Path:
         return self.clips / f"{key}.mp4"
