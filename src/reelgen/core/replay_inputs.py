@@ -112,7 +112,7 @@ def unusable_files(
             # A file named with --input (or whose recorded path moved) was never "changed": it is another file.
             elsewhere = recorded.get(param, {}).get("path") not in (None, path)
             changed.append(f"{param}: {path} {NOT_THE_FILE if elsewhere else CHANGED}")
-    lora_gone, lora_changed, unchecked = lora_problems(record.get("loras"), request.loras)
+    lora_gone, lora_changed, unchecked = lora_problems(record.get("loras"), request.loras, _named_at(record))
     gone += lora_gone
     changed += lora_changed
     weights = _weights_problem(record, request)
@@ -121,9 +121,12 @@ def unusable_files(
     return gone, changed, unchecked
 
 
-def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str], list[str], list[str]]:
+def lora_problems(
+    applied: object, loras: Sequence[LoraSpec], named_at: Sequence[object] = ()
+) -> tuple[list[str], list[str], list[str]]:
     """(gone, changed, unchecked) of ``loras`` against ``applied``, a record's ``loras``: each with its file's
-    SHA-256, in the order the request names them.
+    SHA-256, in the order the request names them. ``named_at`` holds the paths the recorded request
+    named them at, before any was found moved (else ``applied``'s own paths stand for them).
 
     A LoRA file edited or replaced since made other frames, replayed as "the same video" without a word.
     One that no model could take (a pickle named with ``--input``, a copy cut short) is refused here,
@@ -150,7 +153,8 @@ def lora_problems(applied: object, loras: Sequence[LoraSpec]) -> tuple[list[str]
         if problem:
             raise InvalidRequest(f"loras[{i}]: {lora.path} {problem}", param=f"loras[{i}]")
         if not isinstance(digest, str):
-            if not _moved_here(then, Path(lora.path)):
+            was = named_at[i] if i < len(named_at) else then[i].get("path") if i < len(then) else None
+            if not _moved_here(then, Path(lora.path), was):
                 unchecked.append(f"loras[{i}]: {lora.path} {UNCHECKED}")
         elif digest != sha256_file(Path(lora.path)):
             # One named with --input loras[i]=FILE was said to have "changed": it is another file.
@@ -178,15 +182,31 @@ def recorded_entry(then: Sequence[dict[str, Any]], i: int, path: str) -> dict[st
     return next(same, own)
 
 
-def _moved_here(then: Sequence[dict[str, Any]], path: Path) -> bool:
-    """Whether ``path`` holds a LoRA of the record's ``loras`` (``then``) gone from its recorded path: one
-    ``moved_loras`` found by that entry's SHA-256 for a request entry of no hash of its own."""
+def _named_at(record: dict[str, Any]) -> list[object]:
+    """The path the recorded request named each of its LoRAs at (None where a damaged record names none)."""
+    request = record.get("request")
+    loras = request.get("loras") if isinstance(request, dict) else None
+    return (
+        [lora.get("path") if isinstance(lora, dict) else None for lora in loras]
+        if isinstance(loras, list)
+        else []
+    )
+
+
+def _moved_here(then: Sequence[dict[str, Any]], path: Path, was: object) -> bool:
+    """Whether ``path`` holds the LoRA the record's ``loras`` (``then``) hash at ``was``, the path the
+    request entry was recorded at, gone from there: one ``moved_loras`` found by that hash for a request
+    entry of no hash of its own (one file listed twice).
+
+    Any gone entry's hash was taken: a hash-less entry for another file whose content matched it
+    replayed unchecked without a word.
+    """
     from reelgen.core.weights import sha256_file
 
+    if not isinstance(was, str) or not was or Path(was).is_file():
+        return False
     gone = {
-        lora["sha256"]
-        for lora in then
-        if isinstance(lora.get("sha256"), str) and not Path(str(lora.get("path") or "")).is_file()
+        lora["sha256"] for lora in then if lora.get("path") == was and isinstance(lora.get("sha256"), str)
     }
     return bool(gone) and sha256_file(path) in gone
 
