@@ -14,6 +14,7 @@ remove that folder when the API process is gone, however it went.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import importlib
 import logging
 import os
@@ -79,20 +80,24 @@ def sweep_temp_dirs(settings: JobSettings) -> list[Path]:
 def init_ray(settings: JobSettings) -> str | None:
     """Connect to Ray; returns the temp dir of a private Ray we started, or None.
 
-    With ``settings.ray_address`` it joins that cluster. Otherwise it always
-    starts a new private Ray (``address="local"``, so a leftover ``ray start``
-    is never joined by accident) listening on loopback only (node address
-    127.0.0.1, Ray's cluster mode off) with ports Ray picks at random: never
-    6379. Token auth stays on, with a token kept in this process's environment.
-    Already connected: nothing to do.
+    With ``settings.ray_address`` it joins that cluster. Otherwise it always starts a new private
+    Ray (``address="local"``, so a leftover ``ray start`` is never joined by accident) listening on
+    loopback only (node address 127.0.0.1, Ray's cluster mode off) with ports Ray picks at random:
+    never 6379. Token auth stays on, with a token kept in this process's environment. Already
+    connected: nothing to do.
     """
     import ray
 
     # Ray's C++ core catches SIGTERM to print a stack dump ("*** SIGTERM received at time=... PC: @
     # ... epoll_wait", five lines twice) before the server's own handler stops it cleanly: every
     # `systemctl stop` read like a crash in the log. Ray reads the constant when this process joins.
+    # It drops Ray's handler for SIGSEGV, SIGABRT, SIGBUS and SIGFPE too, so Python's faulthandler
+    # prints a crash's stack (PyAV or FFmpeg decoding an upload) instead of none; SIGTERM it leaves.
     ray_constants: Any = importlib.import_module("ray._private.ray_constants")
     ray_constants.RAY_DISABLE_FAILURE_SIGNAL_HANDLER = True
+    if not faulthandler.is_enabled():  # one PYTHONFAULTHANDLER turned on keeps its file
+        with contextlib.suppress(RuntimeError, ValueError, OSError):  # stderr None or not a file
+            faulthandler.enable()
 
     # Ray's calls (``ray.wait``, ``ray.get``, an actor method's ``.remote``) start a default Ray of
     # their own when none is connected. A job thread asking its worker between the engine's stop and
@@ -170,9 +175,8 @@ def gpu_less_note(num_gpus: int | None) -> str | None:
 def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
 
-    The API process starts one worker actor per GPU the cluster reports, so
-    a node that joins is used without further steps. SIGTERM of this command stops the node
-    (``_ray_node``).
+    The API process starts one worker actor per GPU the cluster reports, so a node that joins is
+    used without further steps. SIGTERM of this command stops the node (``_ray_node``).
     """
     from reelgen.jobs._ray_node import run_until_stopped
 
@@ -180,11 +184,9 @@ def run_worker_node(address: str, num_gpus: int | None = None) -> int:
 
 
 def _reaper(temp_dir: str, pids: list[int]) -> subprocess.Popen[bytes]:
-    """The process that clears up this private Ray once the API process is gone (``_ray_reaper``).
-
-    Its own session, so a Ctrl-C to the terminal's process group does not end it
-    before it has done its work; its stdin is a pipe only this process writes to.
-    """
+    """The process that clears up this private Ray once the API process is gone (``_ray_reaper``): in
+    its own session, so a Ctrl-C to the terminal's process group does not end it before its work is
+    done; its stdin is a pipe only this process writes to."""
     return subprocess.Popen(
         [sys.executable, "-m", "reelgen.jobs._ray_reaper", temp_dir, *map(str, pids)],
         stdin=subprocess.PIPE,
