@@ -247,6 +247,12 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
         kind = known[stage].stage if stage in known else None
         instead = next((n for n in names if n in known and known[n].stage == kind), None)
         if dot and instead is not None and stage != instead:
+            # --upscale 8 was sent to --upscaler esrgan, which then refused x8: no named model makes it.
+            unmade = _unmade(stage, steps[names.index(instead)])
+            if unmade:
+                raise typer.BadParameter(
+                    f"--option {key}: this run {kind}s with {instead}, not {stage}: {unmade}"
+                )
             # auto took another method (esrgan's models not pulled): "name a stage of this run
             # (lanczos)" left the person to guess why the stage they named was not in it.
             why, flag = (
@@ -268,6 +274,27 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
         extra = {k.partition(".")[2]: v for k, v in pairs.items() if k.partition(".")[0] == step.name}
         out.append(step.model_copy(update={"options": {**step.options, **extra}}) if extra else step)
     return out
+
+
+def _unmade(stage: str, taken: EnhanceStep) -> str | None:
+    """Why ``stage`` could not make the factor of the ``taken`` step at all, or None: esrgan's named
+    models make x2, x3 or x4, a checkpoint file its own whole factor."""
+    from reelgen.core.enhance.upscale.models import NAMED
+
+    scale = taken.options.get("scale")
+    if stage != "esrgan" or not isinstance(scale, int | float):
+        return None
+    made = sorted({s for named in NAMED.values() for s in named.scales})
+    flags = f"{', '.join(map(str, made[:-1]))} or {made[-1]}"
+    factors = f"{', '.join(f'x{s}' for s in made[:-1])} or x{made[-1]}"
+    if not float(scale).is_integer():
+        return f"esrgan takes whole factors, not x{scale:g}; give --upscale {flags}"
+    if int(scale) in made:
+        return None
+    return (
+        f"no named esrgan model upscales by x{scale:g} (they make {factors}); "
+        f"give --upscale {flags}, or --upscaler with a checkpoint file that makes x{scale:g}"
+    )
 
 
 def _why_not(stage: str, taken: EnhanceStep) -> str | None:
