@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 
 from reelgen.cli.output import fail, positive_gib
-from reelgen.cli.typed import weights_hint
+from reelgen.cli.typed import WEIGHTS, given, weights_hint
 from reelgen.core.errors import (
     InvalidRequest,
     ReelgenError,
@@ -69,12 +69,22 @@ def bench(
     weights: Annotated[
         str | None,
         typer.Option(
+            callback=WEIGHTS,  # --weights "$UNSET" benchmarked the tiny build without a word
             help="Real weights (folder or file); unset: the tiny build, the weights found here, or "
-            "random ones (ltx-2b, wan-1.3b, wan-14b)."
+            "random ones (ltx-2b, wan-1.3b, wan-14b).",
         ),
     ] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
-    keep: Annotated[Path | None, typer.Option(help="Keep each variant's MP4 in this folder.")] = None,
+    # Read as str, not Path: Path("") is "." so --keep "$UNSET" put the MP4s in the working folder.
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json", callback=given("a file path such as report.json"), help="Also write the report here."
+        ),
+    ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option(callback=given("a folder"), help="Keep each variant's MP4 in this folder."),
+    ] = None,
     prompt: Annotated[
         str, typer.Option(help="What every variant renders (the same prompt and seed for all).")
     ] = "a red fox runs through fresh snow at golden hour, cinematic",
@@ -83,9 +93,13 @@ def bench(
 
     Full-size presets (ltx-2b, wan-1.3b, wan-14b) are built with random weights
     in memory when no --weights is given; any other model runs on the weights
-    this machine has (reelgen-micro's ship with reelgen). Examples:
+    this machine has (reelgen-micro's ship with reelgen). On a CPU every
+    variant runs stock diffusers, and peak VRAM and the bf16 roof are not
+    measured (null in the JSON, "-" in the table). Examples:
 
       reelgen bench -m ltx-tiny --size 64x64x9 --steps 2
+
+    These two need a CUDA GPU (the budget variant caps its memory):
 
       reelgen bench -m ltx-2b --size 768x512x121 --steps 8 --guidance 1 \\
           --json ltx8.json
@@ -101,6 +115,14 @@ def bench(
     # Progress on stderr: a full-size benchmark runs for minutes before its report.
     logging.getLogger(core_bench.__name__).setLevel(logging.INFO)
 
+    if model == "auto":  # it said "unknown model 'auto'", a name generate takes
+        raise fail(
+            InvalidRequest(
+                "--model auto: bench times one named model; give one, e.g. ltx-tiny "
+                "(`reelgen models` lists them)",
+                param="model",
+            )
+        )
     if not prompt.strip():  # --prompt "$UNSET" benchmarked an empty prompt, which generate refuses
         raise fail(
             InvalidRequest(
@@ -129,10 +151,11 @@ def bench(
         stock_warmup=not no_stock_warmup,
         budget_gib=budget,
         budget_plan=budget_plan,
-        out_dir=keep,
+        out_dir=Path(keep) if keep is not None else None,
     )
+    report_path = Path(json_out) if json_out is not None else None
     try:
-        for where, param in ((json_out, "--json"), (keep and keep / "stock.mp4", "--keep")):
+        for where, param in ((report_path, "--json"), (keep and Path(keep) / "stock.mp4", "--keep")):
             if where:
                 check_writable(where, param=param)  # before minutes of benchmarking, not after
         request = resolve(GenerationRequest(model=model, prompt=prompt, seed=0, weights=weights, **dims))
@@ -166,9 +189,9 @@ def bench(
     # Printed first: a full disk at the end of minutes of benchmarking lost the whole report.
     typer.echo(text)
     typer.echo(summary_table(report))
-    if json_out is not None:
+    if report_path is not None:
         try:
-            with staged(json_out) as (tmp,):  # a report it replaces is kept whole if the write fails
+            with staged(report_path) as (tmp,):  # a report it replaces is kept whole if the write fails
                 tmp.write_text(text)
         except ReelgenError as exc:
             raise fail(exc) from None

@@ -42,6 +42,11 @@ VARIANTS: dict[str, AccelConfig] = {
     "taylorseer": AccelConfig(lossy=("taylorseer",)),
     "first-block-cache": AccelConfig(lossy=("first-block-cache",)),
 }
+#: What a run without a CUDA GPU leaves null in its report, and why.
+NOT_MEASURED_ON_CPU = {
+    "peak_vram_gib": "no CUDA GPU: peaks are read from the GPU allocator's counters",
+    "bf16_roof_tflops": "no CUDA GPU: the roof is a bf16 GEMM timed on one (so no roof_fraction)",
+}
 #: Variants that change weights for good run last, whatever order they were asked in.
 _IRREVERSIBLE = ("fp8", "fp8-all")
 #: One line per finished phase, so a long full-size benchmark shows where its time goes.
@@ -135,6 +140,15 @@ def check_variants(
     return tuple(ordered)
 
 
+def _no_budget_without_gpu(device_name: str) -> None:
+    """Refuse the budget variant on a machine without a CUDA GPU: the cap is a share of a GPU's memory."""
+    raise InvalidRequest(
+        f"variant budget caps GPU memory, and this machine has no CUDA GPU ({device_name}); "
+        "leave budget out of --variants",
+        param="variants",
+    )
+
+
 def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     """Benchmark ``request`` under each variant; returns the JSON-ready report."""
     from reelgen.core import bench_models
@@ -142,16 +156,15 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
     from reelgen.core.spec import registry
 
     check_warmup(options.warmup_steps)
-    variants = check_variants(options.variants, options.budget_gib, options.budget_plan)
-    spec, preset = registry.resolve(request.model)
     dev = device_info()
     cuda = dev.device.startswith("cuda")
-    if "budget" in variants and not cuda:  # the cap is a share of a GPU's memory; a CPU has none to share
-        raise InvalidRequest(
-            f"variant budget caps GPU memory, and this machine has no CUDA GPU ({dev.name}); "
-            "leave budget out of --variants",
-            param="variants",
-        )
+    # Checked before check_variants too: "budget needs --budget GIB" sent a CPU user to a second refusal.
+    if not cuda and "budget" in options.variants and options.budget_gib is None:
+        _no_budget_without_gpu(dev.name)
+    variants = check_variants(options.variants, options.budget_gib, options.budget_plan)
+    if "budget" in variants and not cuda:
+        _no_budget_without_gpu(dev.name)
+    spec, preset = registry.resolve(request.model)
     roof = bench_models.gemm_roof_tflops(dev.device) if cuda else None
     plan = spec.plan(preset, request, dev, None)
     runner: Any = spec.runner_class()(spec, preset)
@@ -172,6 +185,8 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
         "build_s": round(build_s, 2),
         "variants": {},
     }
+    if not cuda:  # said, so a null reads as "cannot be measured here", not as a figure gone missing
+        report["not_measured"] = dict(NOT_MEASURED_ON_CPU)
     results: dict[str, dict[str, Any]] = {}
     clocks: dict[str, StageClock] = {}
     for name in variants:

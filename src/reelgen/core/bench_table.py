@@ -11,7 +11,10 @@ def summary_table(report: dict[str, Any]) -> str:
         f"{'variant':<18} {'e2e s':>8} {'text s':>7} {'s/step':>8} {'denoise s':>9} {'VAE s':>7} "
         f"{'MP4 s':>6} {'peak GiB':>8} {'step TF/s':>9} {'roof':>5} {'out err':>8} {'fwd err':>8}"
     )
-    rows = [f"{report['model']} {report['size']} steps={report['steps']} guidance={report['guidance']}"]
+    title = f"{report['model']} {report['size']} steps={report['steps']} guidance={report['guidance']}"
+    if report.get("not_measured"):  # the dashes read as figures gone missing
+        title += f"; {_UNMEASURED}"
+    rows = [title]
     # On a CPU every variant ran stock diffusers, so a row named fp8 or taylorseer faster than stock
     # read as a speed-up; it is the order the runs came in (caches warming), nothing more.
     if any(
@@ -35,6 +38,9 @@ def summary_table(report: dict[str, Any]) -> str:
     if report.get("error_reference"):
         rows.append(f"errors: relative to {report['error_reference']}")
     return "\n".join(rows)
+
+
+_UNMEASURED = "no CUDA GPU: peak GiB (GPU memory) and roof (a bf16 GEMM on one) not measured, shown as -"
 
 
 def _f(value: float | None, width: int, digits: int, style: str = "f") -> str:
