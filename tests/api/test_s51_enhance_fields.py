@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 
-@pytest.mark.parametrize("field", ["model", "prompt", "seed", "source_video"])
+# source_video on this route: tests/api/test_s51v_enhance_upload_fields.py (send it as `file`).
+@pytest.mark.parametrize("field", ["model", "prompt", "seed"])
 def test_a_create_field_is_not_an_enhance_field(client: TestClient, field: str) -> None:
     resp = client.post(
         "/v1/videos/enhance", data={"interpolate": "2", field: "1"}, files={"file": ("a.mp4", b"x")}
@@ -16,7 +17,7 @@ def test_a_create_field_is_not_an_enhance_field(client: TestClient, field: str) 
     # It was "model is not offered over HTTP yet; valid parameters: see VideoCreate in /openapi.json".
     assert error["param"] == field and error["message"] == (
         f"{field} is not a field of an enhance: the video is enhanced as it is; valid fields: "
-        "interpolate, interpolator, metadata, priority, target_fps, upscale, upscaler, webhook"
+        "file, interpolate, interpolator, metadata, priority, target_fps, upscale, upscaler, webhook"
     ), error
 
 

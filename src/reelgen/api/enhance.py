@@ -142,20 +142,37 @@ def _accepted(request: Request, job: Job, replayed: bool) -> Response:
     )
 
 
-def _parse(data: dict[str, Any]) -> tuple[Any, list[EnhanceStep]]:
-    """The body as ``VideoEnhance`` and the steps it asks for; methods are checked before any file is."""
+#: Names a client may give the video itself; the upload route takes it as the file field ``file``.
+_THE_VIDEO = frozenset({"source_video", "video", "input_video", "video_url"})
+
+
+def _parse(data: dict[str, Any], files: tuple[str, ...] = ()) -> tuple[Any, list[EnhanceStep]]:
+    """The body as ``VideoEnhance`` and the steps it asks for; methods are checked before any file is.
+
+    ``files`` are the route's file fields (``file`` on the upload route), named among the valid ones.
+    """
+    valid = ", ".join(sorted({*VideoEnhance.model_fields, *files}))
     for key in data:
+        if "file" in files and key in _THE_VIDEO:
+            # It was told "the video is enhanced as it is" and a list of fields without `file`, the one
+            # that takes the video.
+            raise ApiError(
+                400,
+                f"{key} is not a field of an enhance: send the video as the file field `file` "
+                f"(curl -F 'file=@clip.mp4'); valid fields: {valid}",
+                param=key,
+                code="invalid_value",
+            )
         # A create's field (model, prompt, seed ...) was "not offered over HTTP yet; valid parameters:
         # see VideoCreate", a schema this route does not take.
         if key in GenerationRequest.model_fields and key not in VideoEnhance.model_fields:
             raise ApiError(
                 400,
-                f"{key} is not a field of an enhance: the video is enhanced as it is; valid fields: "
-                f"{', '.join(sorted(VideoEnhance.model_fields))}",
+                f"{key} is not a field of an enhance: the video is enhanced as it is; valid fields: {valid}",
                 param=key,
                 code="invalid_value",
             )
-    body = parse_body(VideoEnhance, data, ENHANCE_FIELDS)
+    body = parse_body(VideoEnhance, data, ENHANCE_FIELDS, files=files)
     return body, chain_steps(body.model_dump(include=set(ENHANCE_FIELDS), exclude_none=True))
 
 
@@ -189,7 +206,7 @@ async def enhance_upload(request: Request, idempotency_key: IdempotencyKey = Non
     data, files = await read_create_body(request, file_fields=("file",))
     if "file" not in files:
         raise ApiError(400, "send the video to enhance as the multipart file field `file`", param="file")
-    body, steps = _parse(data)
+    body, steps = _parse(data, files=("file",))
     video = await files["file"].read()
     settings = settings_of(request)
     suffix = await run_in_threadpool(
