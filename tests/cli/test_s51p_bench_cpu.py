@@ -63,7 +63,7 @@ def test_help_says_which_examples_need_a_gpu_and_what_a_cpu_does_not_measure() -
     result = runner.invoke(app, ["bench", "--help"], terminal_width=200)
     said = " ".join(result.output.split())
     assert "peak VRAM and the bf16 roof are not measured" in said
-    before, gpu = said.split("These two need a CUDA GPU", 1)
+    before, gpu = said.split("These two are for a CUDA GPU", 1)
     assert "-m ltx-tiny" in before and "-m ltx-2b" in gpu and "--budget 6" in gpu
 
 

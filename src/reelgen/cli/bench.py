@@ -99,7 +99,8 @@ def bench(
 
       reelgen bench -m ltx-tiny --size 64x64x9 --steps 2
 
-    These two need a CUDA GPU (the budget variant caps its memory):
+    These two are for a CUDA GPU (a CPU refuses the budget variant, and runs
+    a full-size model for a long time if its RAM holds it at all):
 
       reelgen bench -m ltx-2b --size 768x512x121 --steps 8 --guidance 1 \\
           --json ltx8.json
