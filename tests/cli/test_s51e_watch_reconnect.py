@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -76,10 +77,9 @@ def test_a_server_gone_past_the_window_ends_the_watch_naming_it(monkeypatch: pyt
     assert time.monotonic() - started < 3  # the window, not 20 tries nor an hour
     assert out.exit_code == 1, said
     assert said.count("waiting up to 0.3 s for it to come back") == 1
-    assert (
-        f"error: lost the event stream of {VIDEO_ID}: {SERVER} stopped answering ([Errno 111] Connection "
-        "refused; no answer for 0.3 s);" in said
-    )
+    # How long it heard nothing: the window, and the last try's few milliseconds.
+    lost = f"error: lost the event stream of {VIDEO_ID}: {SERVER} stopped answering ([Errno 111] Connection refused"
+    assert re.search(re.escape(lost) + r"; no answer for 0\.[3-9] s\);", said), said
 
 
 def test_ctrl_c_while_watching_is_an_error_line_as_sigterm_is(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,9 +89,9 @@ def test_a_batch_follow_gives_up_after_the_window_naming_it(
     with pytest.raises(remote.ServerError) as caught:
         _follow_batch(monkeypatch, 3600)
     assert time.monotonic() - started < 3
-    assert str(caught.value).startswith(
-        f"lost the event stream of batch_1: {SERVER} stopped answering ([Errno 111] Connection refused; "
-        "no answer for 0.3 s); the batch may run on: "
+    lost = f"lost the event stream of batch_1: {SERVER} stopped answering ([Errno 111] Connection refused; "
+    assert re.match(
+        re.escape(lost) + r"no answer for 0\.[3-9] s\); the batch may run on: ", str(caught.value)
     )
     assert _said(capsys).count("waiting up to 0.3 s for it to come back") == 1
 
@@ -111,10 +112,8 @@ def test_a_project_follow_gives_up_after_the_window_saying_how_to_go_on(
     with pytest.raises(ClientError) as caught:
         _follow_project(3600, tmp_path)
     said = str(caught.value)
-    assert said.startswith(
-        f"lost the event stream of pjob_1: {SERVER} stopped answering ([Errno 111] Connection refused; "
-        "no answer for 0.3 s); it may run on: "
-    )
+    lost = f"lost the event stream of pjob_1: {SERVER} stopped answering ([Errno 111] Connection refused; "
+    assert re.match(re.escape(lost) + r"no answer for 0\.[3-9] s\); it may run on: ", said), said
     assert f"`reelgen project status {tmp_path / 'film'} --server {SERVER}` shows it" in said
     assert f"`reelgen cancel pjob_1 --server {SERVER}` stops it" in said
 

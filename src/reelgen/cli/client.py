@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import shlex
-import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import httpx
@@ -27,9 +26,8 @@ from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 TERMINAL = ("completed", "failed", "cancelled")
 #: The wait between two tries to reconnect (the ``retry`` the server's streams ask for).
 RECONNECT_S = 1.0
-#: How long ``watch`` and the batch and project followers try again after their stream last said
-#: anything: 20 tries 1 s apart ended them while a slower server (Ray, a large GPU host) was still
-#: restarting.
+#: How long ``watch`` and the batch and project followers try again after a drop (cli.reconnect):
+#: 20 tries 1 s apart ended them while a slower server (Ray, a large GPU host) was still restarting.
 RECONNECT_WINDOW_S = 60.0
 
 
@@ -251,9 +249,9 @@ def _watch(
     Its end says how to download the file, unless the command ``downloads`` it itself (avatar and enhance
     with --server): "reelgen download ID" there sent people to fetch a file already beside them."""
     # How to stop the job, or fetch its file later (the command that would have fetched it has stopped).
-    again = _again(server)
+    flag = again(server)
     later = (
-        f"reelgen cancel {video_id}{again} stops it, reelgen download {video_id}{again} fetches it once done"
+        f"reelgen cancel {video_id}{flag} stops it, reelgen download {video_id}{flag} fetches it once done"
     )
     try:
         return _follow(server, api_key, video_id, quiet, flags or {}, hint=not (quiet or downloads))
@@ -293,77 +291,30 @@ def _follow(server: str, api_key: str | None, video_id: str, quiet: bool, flags:
 def _read_events(
     client: httpx.Client, bar: Progress, server: str, video_id: str, hint: bool, flags: Flags
 ) -> str:
-    last_id: str | None = None
-    lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
-    connected = False
+    # Here, not at the top: cli.reconnect reads this module's stream reader and settings.
+    from reelgen.cli.reconnect import EventStream
+
+    stream = EventStream(server, RECONNECT_S)
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
-    heard = [time.monotonic()]  # when the stream last said anything (a keep-alive too)
-    waiting = False  # "waiting for it to come back" is said once, not at each try
-    while True:  # after a dropped stream, resuming with Last-Event-ID
-        headers = {"Last-Event-ID": last_id} if last_id else {}
-        try:
-            with client.stream("GET", job_path(video_id, "events"), headers=headers) as resp:
-                connected = True
-                if resp.status_code >= 400:
-                    resp.read()
-                    _gone_or_check(resp, video_id, followed=task is not None)
-                if not is_event_stream(resp):
-                    resp.read()
-                    raise _not_reelgen(resp)  # a page read as events never ends the watch
-                if task is None:
-                    bar.start()
-                    task = bar.add_task("queued", total=100, info="")
-                for event_id, name, data in sse_events(_stamped(resp.iter_lines(), heard)):
-                    waiting = False  # back: a later restart is said again
-                    last_id = event_id or last_id
-                    if name in TERMINAL and data.get("deleted"):  # its end was the delete (a cancel first)
-                        raise ClientError(
-                            f"{video_id} was deleted on the server while it was watched", bad_input=False
-                        )
-                    final = _show(
-                        bar,
-                        task,
-                        name,
-                        data,
-                        f"reelgen download {video_id}{_again(server)}" if hint else None,
-                        flags,
-                    )
-                    if final:
-                        return final
-        except httpx.TransportError as exc:
-            if not connected:  # never reached: no stream was lost, the server is not there
-                raise unreachable(server, exc) from None
-            lost = exc
-        # Counted from the stream's last word, not the first try: a connection that is taken and
-        # closed at once (a proxy while the server starts) does not restart the wait.
-        if time.monotonic() - heard[0] >= RECONNECT_WINDOW_S:
-            break
-        if not waiting:
-            console.print(
-                f"{shown(server)} stopped answering; waiting up to {RECONNECT_WINDOW_S:g} s for it to come back",
-                highlight=False,
-            )
-            waiting = True
-        # The wait the stream asks for (retry: 1000): back-to-back tries all failed within
-        # a second, so a server restarting (a few seconds) ended the watch.
-        time.sleep(RECONNECT_S)
-    window = f"no answer for {RECONNECT_WINDOW_S:g} s"
-    why = (
-        f"{server} stopped answering ({lost}; {window})"
-        if lost
-        else f"it closed, with {window}, before the job ended"
-    )
+
+    def refuse(resp: httpx.Response) -> NoReturn:
+        _gone_or_check(resp, video_id, followed=stream.reached)
+        raise _not_reelgen(resp)  # a page read as events never ends the watch
+
+    for _, name, data in stream.events(client, job_path(video_id, "events"), refuse):
+        if task is None:
+            bar.start()
+            task = bar.add_task("queued", total=100, info="")
+        if name in TERMINAL and data.get("deleted"):  # its end was the delete (a cancel first)
+            raise ClientError(f"{video_id} was deleted on the server while it was watched", bad_input=False)
+        download = f"reelgen download {video_id}{again(server)}" if hint else None
+        final = _show(bar, task, name, data, download, flags)
+        if final:
+            return final
     raise ClientError(
-        f"lost the event stream of {video_id}: {why}; "
-        f"`reelgen status {video_id}{_again(server)}` shows where the job is once the server answers"
+        f"lost the event stream of {video_id}: {stream.gone()}; "
+        f"`reelgen status {video_id}{again(server)}` shows where the job is once the server answers"
     )
-
-
-def _stamped(lines: Iterator[str], heard: list[float]) -> Iterator[str]:
-    """``lines`` as they come, noting in ``heard[0]`` when each came: a keep-alive says the server is there."""
-    for line in lines:
-        heard[0] = time.monotonic()
-        yield line
 
 
 def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
@@ -374,10 +325,13 @@ def _gone_or_check(resp: httpx.Response, video_id: str, followed: bool) -> None:
     _check(resp)
 
 
-def _again(server: str) -> str:
+def again(server: str) -> str:
     """`` --server URL`` for a command a hint tells, when the URL was typed: the default's or
     REELGEN_SERVER's is found again without it, a typed one is not."""
     return f" --server {shlex.quote(server)}" if server_origin() is None else ""
+
+
+_again = again  # cli.jobs's name for it
 
 
 def _show(

@@ -16,7 +16,7 @@ import hashlib
 import re
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import typer
@@ -25,17 +25,15 @@ from rich.progress import Progress
 from reelgen.cli.client import (
     RECONNECT_S,
     ClientError,
-    _again,
     _check,
     _not_reelgen,
+    again,
     answer_json,
     auth_headers,
-    is_event_stream,
     job_bar,
-    sse_events,
 )
 from reelgen.cli.output import console, say_ended, shown
-from reelgen.cli.remote import Reconnects
+from reelgen.cli.reconnect import EventStream
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
@@ -118,40 +116,23 @@ class Remote:
         """Show the job's progress until it ends; Ctrl-C cancels it on the server. Returns the final job."""
         bar = job_bar(quiet)
         url = f"/v1/projects/{project_id}/jobs/{job['id']}"
-        last_id: str | None = None
-        lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
-        tries = Reconnects(self.server, RECONNECT_S)
+        stream = EventStream(self.server, RECONNECT_S, known=True)  # the POST that made it was answered
         try:
             with bar:
                 task = bar.add_task(job["status"], total=100, info="")
-                while True:  # after a dropped stream, resuming with Last-Event-ID
-                    headers = {"Last-Event-ID": last_id} if last_id else {}
-                    try:
-                        with self.http.stream("GET", f"{url}/events", headers=headers) as resp:
-                            if resp.status_code >= 400 or not is_event_stream(resp):
-                                resp.read()
-                                _check(resp)  # an error answer, else a page that is no event stream
-                                raise _not_reelgen(resp)
-                            for event_id, name, data in sse_events(tries.lines(resp.iter_lines())):
-                                last_id = event_id or last_id
-                                if name in TERMINAL:
-                                    bar.update(
-                                        task, description=name, completed=100 if name == "completed" else None
-                                    )
-                                    return dict(data["job"])
-                                _show(bar, task, name, data)
-                    except httpx.TransportError as exc:
-                        lost = exc
-                    if not tries.again():  # the wait the stream asks for, for a while (as watch waits)
-                        break
+                for _, name, data in stream.events(self.http, f"{url}/events", _refused):
+                    if name in TERMINAL:
+                        bar.update(task, description=name, completed=100 if name == "completed" else None)
+                        return dict(data["job"])
+                    _show(bar, task, name, data)
         except (KeyboardInterrupt, Terminated):  # Ctrl-C or a kill: the render stops on the server too
             self._cancel(url, job["id"])
             raise
         raise ClientError(
-            f"lost the event stream of {job['id']}: {tries.gone(lost)}; it may run on: "
-            f"`reelgen project status {shlex.quote(str(self.folder.root))}{_again(self.server)}` shows it "
+            f"lost the event stream of {job['id']}: {stream.gone()}; it may run on: "
+            f"`reelgen project status {shlex.quote(str(self.folder.root))}{again(self.server)}` shows it "
             "once the server answers, "
-            f"`reelgen cancel {job['id']}{_again(self.server)}` stops it"
+            f"`reelgen cancel {job['id']}{again(self.server)}` stops it"
         )
 
     def _cancel(self, url: str, job_id: str) -> None:
@@ -160,9 +141,9 @@ class Remote:
         try:
             self.call("POST", f"{url}/cancel")
         except ClientError as exc:
-            again = f"`reelgen cancel {job_id}{_again(self.server)}`"
+            flag = f"`reelgen cancel {job_id}{again(self.server)}`"
             console.print(
-                f"[yellow]not cancelled on the server[/] ({shown(str(exc))}): {shown(again)} stops it "
+                f"[yellow]not cancelled on the server[/] ({shown(str(exc))}): {shown(flag)} stops it "
                 "once the server answers",
                 highlight=False,
             )
@@ -254,6 +235,12 @@ def _form(text: str, files: dict[str, Path]) -> dict[str, Any]:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _refused(resp: httpx.Response) -> NoReturn:
+    """What an error answer, or a page where the event stream was wanted, says."""
+    _check(resp)
+    raise _not_reelgen(resp)
 
 
 def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:

@@ -90,12 +90,12 @@ def _busy_error(remote: Any, project: dict[str, Any], job: dict[str, Any], exc: 
     (project_id)": a field no one typed; then it offered only the POST that cancels it, where
     `reelgen cancel` of the job's id does it too (since 5ff6da8e).
     """
-    from reelgen.cli.client import ClientError, _again
+    from reelgen.cli.client import ClientError, again
 
     cancel = f"{remote.server}/v1/projects/{project['id']}/jobs/{job['id']}/cancel"
     return ClientError(
         f"{remote.server} is {_doing(job)} now; wait for it to end, or stop it: Ctrl-C in the "
-        f"`reelgen project` command following it, or `reelgen cancel {job['id']}{_again(remote.server)}` "
+        f"`reelgen project` command following it, or `reelgen cancel {job['id']}{again(remote.server)}` "
         f"(over HTTP: POST {cancel})",
         exc.status,
         said=exc.said,

@@ -9,30 +9,26 @@ server must allow.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reelgen.cli import client as job_client
 from reelgen.cli.client import (
     RECONNECT_S,
     ClientError,
     _check,
     _not_reelgen,
-    _stamped,
     answer_json,
     auth_headers,
-    is_event_stream,
     server_url,
-    sse_events,
     unreachable,
 )
 from reelgen.cli.output import STOPPED, console, say_error, shown
+from reelgen.cli.reconnect import EventStream
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
 ServerOpt = Annotated[
@@ -81,49 +77,15 @@ def _server_error(exc: ClientError) -> ServerError:
     )
 
 
-class Reconnects:
-    """When a dropped event stream is tried again: as ``watch`` does, until it has said nothing for
-    ``RECONNECT_WINDOW_S`` (cli.client's), ``pause`` s apart, saying once that the server is waited for.
-
-    20 tries 1 s apart ended a batch's or a project's follow while a slower server was restarting.
-    """
-
-    def __init__(self, server: str, pause: float) -> None:
-        self.server, self.pause = server, pause
-        self.heard = [time.monotonic()]  # when the stream last said anything (a keep-alive too)
-        self.waiting = False  # "waiting for it to come back" is said once a drop, not at each try
-
-    def lines(self, lines: Iterator[str]) -> Iterator[str]:
-        """``lines`` as they come, each noted as heard: the server is back, a later drop is said again."""
-        for line in _stamped(lines, self.heard):
-            self.waiting = False
-            yield line
-
-    def again(self) -> bool:
-        """After a drop or an early end: False once the window has passed, else waits ``pause`` s."""
-        window = job_client.RECONNECT_WINDOW_S  # read now: one setting for watch and the followers
-        if time.monotonic() - self.heard[0] >= window:
-            return False
-        if not self.waiting:
-            console.print(
-                f"{shown(self.server)} stopped answering; waiting up to {window:g} s for it to come back",
-                highlight=False,
-            )
-            self.waiting = True
-        time.sleep(self.pause)
-        return True
-
-    def gone(self, lost: Exception | None) -> str:
-        """Why the stream was given up: the last drop, or a stream that kept closing, and the window."""
-        window = f"no answer for {job_client.RECONNECT_WINDOW_S:g} s"
-        if lost is not None:
-            return f"{self.server} stopped answering ({lost}; {window})"
-        return f"it closed, with {window}, before the job ended"
-
-
 def _checked(resp: httpx.Response) -> httpx.Response:
     """The jobs commands' reading of an answer: a 401 names --api-key, a page is no reelgen answer."""
     return _as_server_error(_check, resp)
+
+
+def _refused(resp: httpx.Response) -> NoReturn:
+    """What an error answer, or a page where the event stream was wanted, says."""
+    _checked(resp)
+    raise _server_error(_not_reelgen(resp))
 
 
 def call(server: str, api_key: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -203,43 +165,29 @@ def follow(
     said: set[str] = set()
     keys: set[str] = set()  # the items that have a job or were said as planned (and so have their lines)
     first: dict[tuple[str, str], str] = {}  # each cause said, and the item that said it first
-    lost: httpx.TransportError | None = None  # the last drop, said if the stream never comes back
     with bar, _client(server, api_key, read_s=120.0) as client:
         task = bar.add_task(noun, total=obj["request_counts"]["total"])
-        tries = Reconnects(server, RECONNECT_S)
-        while True:
-            try:
-                with client.stream("GET", f"{own}/events") as resp:
-                    if resp.status_code >= 400:
-                        resp.read()
-                        _checked(resp)
-                    if not is_event_stream(resp):  # a page read as events ends no follow
-                        resp.read()
-                        exc = _not_reelgen(resp)
-                        raise ServerError(str(exc), exc.status, bad_input=False)
-                    for _, name, data in sse_events(tries.lines(resp.iter_lines())):
-                        if name == "item":
-                            keys.add(str(data["key"]))
-                            if not quiet:
-                                _item(data, said, reword)
-                        elif name in (noun, *TERMINAL):
-                            counts = data["request_counts"]
-                            ended = counts["completed"] + counts["failed"] + counts["cancelled"]
-                            done = counts["total"] if name == "completed" else ended
-                            bar.update(task, completed=done, description=f"{noun} {data['status']}")
-                            # Failed or skipped as the server planned them: said as soon as it tells.
-                            if not quiet:
-                                _said(_planned(data), keys, first, reword)
-                        if name in TERMINAL:
-                            if not quiet:
-                                _said(_unplanned(data), keys, first, reword)
-                            return data
-            except httpx.TransportError as exc:
-                lost = exc
-            if not tries.again():  # the wait the stream asks for (retry: 1000), for a while
-                break
+        # Known: the POST that made it was answered; the stream keeps no place (no Last-Event-ID).
+        stream = EventStream(server, RECONNECT_S, known=True)
+        for _, name, data in stream.events(client, f"{own}/events", _refused, resume=False):
+            if name == "item":
+                keys.add(str(data["key"]))
+                if not quiet:
+                    _item(data, said, reword)
+            elif name in (noun, *TERMINAL):
+                counts = data["request_counts"]
+                ended = counts["completed"] + counts["failed"] + counts["cancelled"]
+                done = counts["total"] if name == "completed" else ended
+                bar.update(task, completed=done, description=f"{noun} {data['status']}")
+                # Failed or skipped as the server planned them: said as soon as it tells.
+                if not quiet:
+                    _said(_planned(data), keys, first, reword)
+            if name in TERMINAL:
+                if not quiet:
+                    _said(_unplanned(data), keys, first, reword)
+                return data
     raise ServerError(
-        f"lost the event stream of {obj['id']}: {tries.gone(lost)}; the {noun} may run on: "
+        f"lost the event stream of {obj['id']}: {stream.gone()}; the {noun} may run on: "
         f"GET {server.rstrip('/')}{own} shows where it is once the server answers"
     )
 
