@@ -357,9 +357,17 @@ def _refusal(status: int, location: str | None, url: str) -> str | None:
     if 200 <= status < 300:
         return None
     if 300 <= status < 400 and location:
-        where = shown_url(urllib.parse.urljoin(url, location))  # "/hooks/v2" said as the URL to give
-        shown = where if len(where) <= 200 else f"{where[:197]}..."
-        return f"HTTP {status}: redirects are not followed; give the webhook the URL it points to ({shown})"
+        target = urllib.parse.urljoin(url, location)  # "/hooks/v2" said as the whole URL
+        where = shown_url(target)
+        if where == target and len(where) <= 200:
+            said = f"the receiver redirects to {where}; give the webhook that URL"
+            return f"HTTP {status}: redirects are not followed; {said}"
+        # A URL with its key [hidden] cannot be given: it was "give the webhook the URL it points to
+        # (https://hooks.example/[hidden]?access_token=[hidden])". Its scheme and host only, no key.
+        parts = urllib.parse.urlsplit(target)
+        origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"  # a user and password are keys too
+        said = f"the receiver redirects to {origin}/...; ask its owner for the new URL and give that"
+        return f"HTTP {status}: redirects are not followed; {said}"
     return f"HTTP {status}"
 
 
