@@ -15,7 +15,7 @@ runner = CliRunner()
 
 
 def _said(args: list[str]) -> str:
-    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1", *args])
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1", *args], terminal_width=300)
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.stdout == ""  # no half report
@@ -39,6 +39,14 @@ def test_an_empty_path_is_refused_not_read_as_this_folder(
     monkeypatch.chdir(tmp_path)
     said = _said(args)
     assert f"Invalid value for '{args[0]}': {message}" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_path_ending_in_a_slash_is_refused_not_written_as_a_file(tmp_path: Path) -> None:
+    """`--json out/` wrote the report to a file named out."""
+    folder = f"{tmp_path / 'out'}/"
+    said = _said(["--json", folder])
+    assert f"'--json': {folder} is a folder; give a file path in it such as {folder}report.json" in said
     assert list(tmp_path.iterdir()) == []
 
 

@@ -27,6 +27,15 @@ _SIZE_PARTS = {"width": "width", "height": "height", "num_frames": "frame count"
 _INPUTS = {"start_image": "a start image", "source_video": "a source video", "keyframes": "keyframes"}
 
 
+def _report_path(value: str | None) -> str | None:
+    """``--json`` as typed: a file path, not empty and not a folder's (``out/`` became a file named out)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("it is empty; give a file path such as report.json, or leave it out")
+    if value is not None and value.endswith("/"):
+        raise typer.BadParameter(f"{value} is a folder; give a file path in it such as {value}report.json")
+    return value
+
+
 def t2v_model_names(incomplete: str) -> list[str]:
     """The models bench can time (text-to-video ones; no ``auto``) that start with what was typed."""
     from reelgen.core.spec.registry import presets
@@ -77,9 +86,7 @@ def bench(
     # Read as str, not Path: Path("") is "." so --keep "$UNSET" put the MP4s in the working folder.
     json_out: Annotated[
         str | None,
-        typer.Option(
-            "--json", callback=given("a file path such as report.json"), help="Also write the report here."
-        ),
+        typer.Option("--json", callback=_report_path, help="Also write the report here."),
     ] = None,
     keep: Annotated[
         str | None,
