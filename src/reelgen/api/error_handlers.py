@@ -45,7 +45,7 @@ class _Unplaced:
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     message = with_priority_cap(request, exc.message, exc.param)
-    return error_response(exc.status, message, exc.param, exc.code, exc.headers)
+    return error_response(exc.status, message, exc.param, exc.code, exc.headers, exc.extra)
 
 
 async def _reelgen_error(request: Request, exc: Exception) -> JSONResponse:

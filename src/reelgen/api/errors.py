@@ -107,8 +107,11 @@ class ApiError(Exception):
         param: str | None = None,
         code: str | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
+        #: Fields the error object carries besides the four (a project job's ``job_url``).
+        self.extra = extra or {}
         self.status = status
         self.message = message
         self.param = param
@@ -116,10 +119,17 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def envelope(status: int, message: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
-    """``{"error": {...}}`` as OpenAI sends it."""
+def envelope(
+    status: int,
+    message: str,
+    param: str | None = None,
+    code: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``{"error": {...}}`` as OpenAI sends it, with ``extra`` fields after its four."""
     kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
-    return {"error": {"message": message, "type": kind, "param": param, "code": code or default_code(status)}}
+    error = {"message": message, "type": kind, "param": param, "code": code or default_code(status)}
+    return {"error": {**error, **{name: v for name, v in (extra or {}).items() if name not in error}}}
 
 
 def error_response(
@@ -128,12 +138,13 @@ def error_response(
     param: str | None = None,
     code: str | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     if status == 409:
         # Every 409 here is a state a retry seconds later cannot change (a reused Idempotency-Key,
         # a video not completed); OpenAI's SDKs retry 409s unless told not to.
         headers = {**NO_RETRY, **(headers or {})}
-    return JSONResponse(envelope(status, message, param, code), status_code=status, headers=headers)
+    return JSONResponse(envelope(status, message, param, code, extra), status_code=status, headers=headers)
 
 
 #: Names the API uses for request fields whose core name differs: the core's own wire aliases,

@@ -37,9 +37,16 @@ def video_of(service: JobService, video_id: str) -> Job:
             other = service.get(video_id)
         except JobNotFound:
             raise missing from None
-        what = _project_job(service, other) or _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
+        project, url = _project_job(service, other)
+        what = project or _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
+        # The URL as a field of its own: `reelgen cancel` read it out of the message, which a
+        # rewording would have broken.
         raise ApiError(
-            404, f"no video {shown(video_id)}: it is {what}, not a video", param="video_id", code="not_found"
+            404,
+            f"no video {shown(video_id)}: it is {what}, not a video",
+            param="video_id",
+            code="not_found",
+            extra={"job_url": url} if url else None,
         ) from None
 
 
@@ -47,8 +54,9 @@ def video_of(service: JobService, video_id: str) -> Job:
 _PROJECT_ID = re.compile(r"proj_[0-9a-f]{32}")
 
 
-def _project_job(service: JobService, job: Job) -> str | None:
-    """What a project's job (or a scene or export job of one) is, with the URL that shows and cancels it.
+def _project_job(service: JobService, job: Job) -> tuple[str | None, str | None]:
+    """What a project's job (or a scene or export job of one) is, with the URL that shows and cancels
+    it; and that URL when it is the job's own (a scene's is its project job's), else None.
 
     ``reelgen cancel`` of a project's render job was told only "a project's render or export job",
     with no project id to cancel it through; the client now finds that URL here and goes there.
@@ -58,19 +66,18 @@ def _project_job(service: JobService, job: Job) -> str | None:
         try:
             parent = service.get(job.parent_id)
         except JobNotFound:
-            return None
+            return None, None
     folder = parent.payload.get("folder") if parent.kind == "project" else None
     project_id = PurePath(folder).name if isinstance(folder, str) else ""
     if not _PROJECT_ID.fullmatch(project_id):
-        return None
+        return None, None
     url = f"/v1/projects/{project_id}/jobs/{parent.id}"
     if parent is job:
         doing = " and ".join(a for a in ("render", "export") if job.payload.get(a, a == "render"))
-        return (
-            f"{'an' if doing == 'export' else 'a'} {doing or 'check'} job of project {project_id} (GET {url})"
-        )
+        article = "an" if doing == "export" else "a"
+        return f"{article} {doing or 'check'} job of project {project_id} (GET {url})", url
     part = "an export job" if job.kind == "export" else f"a {job.kind} job"
-    return f"{part} of project {project_id}'s job {parent.id} (GET {url}; cancel that job to stop it)"
+    return f"{part} of project {project_id}'s job {parent.id} (GET {url}; cancel that job to stop it)", None
 
 
 def video_page(

@@ -47,8 +47,10 @@ class ClientError(Exception):
         param: str | None = None,
         said: str | None = None,
         server_at_fault: bool = False,
+        error: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
+        self.error = error or {}  # the envelope's error object as the server sent it
         self.status = status
         #: Not reached, or not a reelgen server: the URL itself may be the mistake.
         self.server_at_fault = server_at_fault
@@ -122,7 +124,11 @@ def _check(resp: httpx.Response) -> httpx.Response:
     if retry.isdigit():  # a full queue (429) or an engine restarting (503) says when to come back
         message += f" (the server asks to retry in {retry} s)"
     raise ClientError(
-        f"HTTP {resp.status_code}: {message}", resp.status_code, param=err.get("param"), said=err["message"]
+        f"HTTP {resp.status_code}: {message}",
+        resp.status_code,
+        param=err.get("param"),
+        said=err["message"],
+        error=err,
     )
 
 
@@ -329,9 +335,6 @@ def again(server: str) -> str:
     """`` --server URL`` for a command a hint tells, when the URL was typed: the default's or
     REELGEN_SERVER's is found again without it, a typed one is not."""
     return f" --server {shlex.quote(server)}" if server_origin() is None else ""
-
-
-_again = again  # cli.jobs's name for it
 
 
 def _show(

@@ -7,7 +7,6 @@ and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go t
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,11 +19,11 @@ from reelgen.cli.client import (
     ClientError,
     KeyOpt,
     ServerOpt,
-    _again,
     _call,
     _exit,
     _not_reelgen,
     _watch,
+    again,
     job_path,
 )
 from reelgen.cli.download import fetch_content, misnamed
@@ -218,10 +217,10 @@ def cancel(
     try:
         try:
             video = _answer(_call(server, api_key, "GET", path), *keys)
-        except ClientError as exc:  # a project's job: the 404 names its URL (a scene's names its job's)
-            if not (found := re.search(rf"/v1/projects/\w+/jobs/{re.escape(video_id)}\b", str(exc))):
+        except ClientError as exc:  # a project's job: its 404's error.job_url (a scene job has none)
+            if not isinstance(url := exc.error.get("job_url"), str) or not url.startswith("/v1/projects/"):
                 raise
-            path, keys = found[0], ("id", "status", "progress", "action", "project_id")
+            path, keys = url, ("id", "status", "progress", "action", "project_id")
             video = _answer(_call(server, api_key, "GET", path), *keys)
         if video["status"] in TERMINAL:  # the server answers it unchanged: say so, not "cancelled"
             console.print(f"{video['id']} already {video['status']}; nothing to cancel", highlight=False)
@@ -314,10 +313,10 @@ def list_videos(
     if not page["data"]:
         console.print("no video jobs" + (" match" if state or model else ""), highlight=False)
     if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
-        again = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
-        typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in again.items() if v is not None)
+        kept = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
+        typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in kept.items() if v is not None)
         # With the --server typed too: the hint run as shown listed the default server's jobs.
-        more = f"more: reelgen list{typed} --after {page['last_id']}{_again(server)}"
+        more = f"more: reelgen list{typed} --after {page['last_id']}{again(server)}"
         console.print(more, highlight=False, markup=False)
 
 
