@@ -107,3 +107,30 @@ def test_a_cpu_report_says_why_its_vram_and_roof_are_null(tmp_path: Path) -> Non
     assert set(report["not_measured"]) == {"peak_vram_gib", "bf16_roof_tflops"}
     assert report["not_measured"]["bf16_roof_tflops"].startswith("no CUDA GPU: the roof is a bf16 GEMM")
     assert "no CUDA GPU: peak GiB (GPU memory) and roof (a bf16 GEMM on one) not measured" in result.stdout
+
+
+def test_a_nan_in_the_report_is_printed_as_json_text_not_a_bare_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variant whose frames held NaN printed "output_rel_err": NaN, which jq and JSON.parse refuse."""
+    from reelgen.core import bench as core_bench
+
+    variant = {"e2e_s": 1.0, "output_rel_err": float("nan"), "steps_s": [float("inf")]}
+    report = {
+        "model": "ltx-tiny",
+        "size": "64x64x9",
+        "steps": 1,
+        "guidance": 1.0,
+        "variants": {"fp8": variant},
+    }
+    monkeypatch.setattr(core_bench, "run", lambda request, options: report)
+    result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1"])
+    assert result.exit_code == 0, result.output
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    text = result.stdout[: result.stdout.rindex("}") + 1]  # the table follows the JSON
+    said = json.loads(text, parse_constant=refuse)
+    assert said["variants"]["fp8"]["output_rel_err"] == "nan" and said["variants"]["fp8"]["steps_s"] == [
+        "inf"
+    ]
+    assert "nan" in result.stdout.splitlines()[-1]  # the table still shows it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,17 @@ def _report_path(value: str | None) -> str | None:
         raise typer.BadParameter("it is empty; give a file path such as report.json, or leave it out")
     if value is not None and value.endswith("/"):
         raise typer.BadParameter(f"{value} is a folder; give a file path in it such as {value}report.json")
+    return value
+
+
+def _strict_json(value: Any) -> Any:
+    """``value`` with each NaN or infinity as the string "nan", "inf" or "-inf" (said, not dropped)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
     return value
 
 
@@ -193,7 +205,8 @@ def bench(
         if isinstance(exc, WeightsNotHere):
             exc = weights_hint(exc, {"weights": "--weights"})
         raise fail(exc) from None
-    text = json.dumps(report, indent=2, default=str)
+    # A variant whose frames held NaN printed the bare NaN, which JSON has not: jq and JSON.parse refused it.
+    text = json.dumps(_strict_json(report), indent=2, default=str, allow_nan=False)
     # Printed first: a full disk at the end of minutes of benchmarking lost the whole report.
     typer.echo(text)
     typer.echo(summary_table(report))
