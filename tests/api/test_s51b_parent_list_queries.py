@@ -1,4 +1,4 @@
-"""GET /v1/batches and /v1/shootouts read their page's item jobs in one query, however many parents."""
+"""GET /v1/batches and /v1/shootouts count their page's item jobs in one query, however many parents."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _parent(store: JobStore) -> Job:
     return store.create("fanout", {"count": 2}, Facts(model="jobtest-tiny", prompt="p"), start_as="driver")
 
 
-def test_children_of_several_parents_are_each_ones_children_in_order(
+def test_item_jobs_of_several_parents_are_counted_by_status_for_each(
     make_store: Callable[..., JobStore],  # noqa: F811
 ) -> None:
     store = make_store()
@@ -35,14 +35,15 @@ def test_children_of_several_parents_are_each_ones_children_in_order(
     store.create_children(first, _rows("b", "a"))
     store.create_children(second, _rows("c"))
     store.create_children(first, _rows("z"))
-    found = store.children_of([first.id, second.id, none.id, first.id])
+    running = store.claim_next("w", job_id=store.children(first.id)[1].id)
+    assert running is not None
+    found = store.child_statuses([first.id, second.id, none.id, first.id])
     assert found == {
-        first.id: store.children(first.id),
-        second.id: store.children(second.id),
-        none.id: [],
+        first.id: {"queued": 2, "in_progress": 1},
+        second.id: {"queued": 1},
+        none.id: {},
     }
-    assert [c.child_key for c in found[first.id]] == ["b", "a", "z"]
-    assert store.children_of([]) == {}
+    assert store.child_statuses([]) == {}
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_listing_more_shootouts_asks_the_database_no_more_often(
     for n in range(1, 5):
         make(n)
     listed = client.get("/v1/shootouts?limit=100").json()["data"]
-    # Each parent's own item job is counted: the one lookup gave each parent its own children.
+    # Each parent's own item job is counted: the one count gave each parent its own.
     assert [s["request_counts"]["queued"] for s in listed] == [1] * 5
     # It was one children query per listed shoot-out: 4 more of them here, 99 more for a full page.
     assert queries() == one

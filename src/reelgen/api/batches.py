@@ -21,6 +21,7 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.fanout import (
     ERRORS,
+    Children,
     ParentCreate,
     ParentRoutes,
     ParentUrls,
@@ -31,6 +32,7 @@ from reelgen.api.fanout import (
     planned_ends,
     progress,
     server_folder,
+    statuses,
     submit_planned,
     urls,
     whole,
@@ -118,7 +120,7 @@ class BatchList(BaseModel):
     has_more: bool
 
 
-def present(request: Request, job: Job, children: list[Job]) -> BatchObject:
+def present(request: Request, job: Job, children: Children) -> BatchObject:
     """A batch job as the wire shows it (read from its stored payload, not parsed again: it may be long)."""
     payload, result = job.payload, job.result or {}
     return BatchObject(
@@ -228,7 +230,7 @@ async def create_batch(
         )
 
     job, replayed = await submit_planned(request, submit)
-    children = await run_in_threadpool(service.children, job.id)
+    children = await run_in_threadpool(statuses, service, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)
 

@@ -32,7 +32,8 @@ from reelgen.api.inputs import decodes
 from reelgen.api.lengths import shown
 from reelgen.api.parent_body import ParentCreate as ParentCreate
 from reelgen.api.parent_body import check_priority as check_priority
-from reelgen.api.parent_counts import ItemList, ItemObject, item_objects
+from reelgen.api.parent_counts import Children as Children
+from reelgen.api.parent_counts import ItemList, ItemObject, ItemStatuses, item_objects
 from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
@@ -199,7 +200,8 @@ def created(obj: BaseModel, self_url: str, replayed: bool) -> Response:
 
 # ---- the routes every parent kind has -------------------------------------------------------------
 
-Present = Callable[[Request, Job, list[Job]], BaseModel]
+#: A parent's object from the parent and its item jobs (as read, or only counted by status).
+Present = Callable[[Request, Job, Children], BaseModel]
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ class ParentRoutes:
     def one(self, request: Request, job_id: str) -> tuple[JobService, Job, BaseModel]:
         service = service_of(request)
         job = parent_of(service, job_id, self.kind, self.noun)
-        return service, job, self.present(request, job, service.children(job.id))
+        return service, job, self.present(request, job, statuses(service, job.id))
 
     def _reading(self, router: APIRouter) -> None:
         kind, noun, key, listing = self.kind, self.noun, self.key, self.listing
@@ -261,9 +263,10 @@ class ParentRoutes:
                     param="after",
                     code="invalid_value",
                 ) from None
-            # One lookup for the page's children: it was one query per parent listed (up to 100).
-            children = service.children_of([job.id for job in page.items])
-            data = [self.present(request, job, children[job.id]) for job in page.items]
+            # One count of the page's item jobs: it was one query per parent listed (up to 100), then
+            # one that read every item job's row of them all, payload and all, only to count them.
+            counted = service.child_statuses([job.id for job in page.items])
+            data = [self.present(request, job, ItemStatuses(counted[job.id])) for job in page.items]
             return listing(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
         @router.get(f"/{self.path}/{{{key}}}", response_model=self.model, summary=f"Retrieve a {noun} job")
@@ -292,7 +295,7 @@ class ParentRoutes:
         def cancel_parent(request: Request, job_id: Annotated[str, _path(key)]) -> Any:
             service = service_of(request)
             job = service.cancel(parent_of(service, job_id, kind, noun).id)
-            return present(request, job, service.children(job.id))
+            return present(request, job, statuses(service, job.id))
 
         @router.delete(
             f"/{self.path}/{{{key}}}", summary=f"Delete a {noun} job and its item jobs (files it wrote stay)"
@@ -316,6 +319,11 @@ class ParentRoutes:
             headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
             stream = follow(request, job.id, noun, present)
             return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+def statuses(service: JobService, job_id: str) -> ItemStatuses:
+    """How many item jobs ``job_id`` has in each status: all its object needs of them."""
+    return ItemStatuses(service.child_statuses([job_id])[job_id])
 
 
 def _path(key: str) -> Any:

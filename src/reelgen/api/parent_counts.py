@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -120,25 +122,55 @@ class RequestCounts(BaseModel):
     deleted: int = Field(default=0, description="Item jobs deleted (DELETE /v1/videos/{id}) after it ended")
 
 
-def deleted_items(parent: Job, children: list[Job]) -> int:
+@dataclass(frozen=True)
+class ItemStatuses:
+    """How many item jobs a parent has in each status (``JobStatus`` values): all its counts and
+    progress need of them. A list page counts them in the database (``JobService.child_statuses``):
+    it read every item job's row, payload and all, of up to 100 parents to count them."""
+
+    by_status: Mapping[str, int]
+
+    @classmethod
+    def of(cls, children: Sequence[Job]) -> ItemStatuses:
+        return cls(Counter(child.status.value for child in children))
+
+    def count(self, *statuses: JobStatus) -> int:
+        return sum(self.by_status.get(status.value, 0) for status in statuses)
+
+    @property
+    def made(self) -> int:
+        """The item jobs there are (those deleted on their own are gone from every status)."""
+        return sum(self.by_status.values())
+
+
+#: A parent's item jobs as read, or only how many are in each status.
+Children = Sequence[Job] | ItemStatuses
+
+
+def _statuses(children: Children) -> ItemStatuses:
+    return children if isinstance(children, ItemStatuses) else ItemStatuses.of(children)
+
+
+def deleted_items(parent: Job, children: Children) -> int:
     """The item jobs an ended ``parent`` made (it recorded how many when it ended) that have since been
     deleted on their own (DELETE /v1/videos/{id}); none while it runs, which refuses such a delete."""
     made = int(parent.metrics.get("children") or 0) if parent.terminal else 0
-    return max(0, made - len(children))
+    return max(0, made - _statuses(children).made)
 
 
-def counts(total: int, children: list[Job], parent: Job | None = None) -> RequestCounts:
+def counts(total: int, children: Children, parent: Job | None = None) -> RequestCounts:
     """``children`` by status; an ended ``parent``'s item jobs deleted since are counted as deleted.
 
     An item job of an ended parent may be deleted on its own; it was no longer among the children,
     so its trial vanished from every count. The parent recorded how many it made when it ended.
     """
-    by_status = {s.value: sum(c.status is s for c in children) for s in JobStatus}
-    deleted = deleted_items(parent, children) if parent is not None else 0
+    statuses = _statuses(children)
+    by_status = {s.value: statuses.count(s) for s in JobStatus}
+    deleted = deleted_items(parent, statuses) if parent is not None else 0
     return RequestCounts(total=total, **by_status, deleted=deleted)
 
 
-def progress(job: Job, children: list[Job], total: int = 0) -> int:
+def progress(job: Job, children: Children, total: int = 0) -> int:
     """100 once completed; before, the share of ``total`` items (at least the item jobs made) ended.
 
     A shoot-out makes its trials' jobs one at a time, so the share of the jobs made so far read
@@ -146,14 +178,16 @@ def progress(job: Job, children: list[Job], total: int = 0) -> int:
     An ended parent's item jobs deleted since count as ended: a cancelled shoot-out's progress fell
     from 50 to 0 when its one finished trial was deleted, as if it had never run. A cancelled one's
     are those that ran to an end, as it recorded when it was cancelled (its metrics' ``ended``).
+    Only statuses count: a running item's own progress is not part of it.
     """
     if job.status is JobStatus.COMPLETED:
         return 100
-    deleted = deleted_items(job, children)
+    statuses = _statuses(children)
+    deleted = deleted_items(job, statuses)
     if job.status is JobStatus.CANCELLED:
         # Its items were cancelled with it: counted as ended, a shoot-out cancelled before any trial ran
         # read 99%. Only the items that ran to an end are its progress.
-        ran = sum(c.status in (JobStatus.COMPLETED, JobStatus.FAILED) for c in children)
+        ran = statuses.count(JobStatus.COMPLETED, JobStatus.FAILED)
         recorded = job.metrics.get("ended")
         # A deleted item's status is gone with it; the parent recorded how many had ended when it was
         # cancelled (an item still running then may end after it: the larger of the two). A record
@@ -161,6 +195,6 @@ def progress(job: Job, children: list[Job], total: int = 0) -> int:
         # worth deleting for its files, was.
         ended = max(int(recorded), ran) if recorded is not None else ran + deleted
     else:
-        ended = sum(c.terminal for c in children) + deleted
-    made = max(len(children) + deleted, total)
+        ended = statuses.count(*(s for s in JobStatus if s.terminal)) + deleted
+    made = max(statuses.made + deleted, total)
     return min(99, 100 * ended // made) if made else 0

@@ -24,6 +24,7 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.fanout import (
     ERRORS,
+    Children,
     ParentCreate,
     ParentRoutes,
     ParentUrls,
@@ -35,6 +36,7 @@ from reelgen.api.fanout import (
     planned_ends,
     progress,
     server_folder,
+    statuses,
     submit_planned,
     urls,
     whole,
@@ -148,7 +150,7 @@ class ShootoutList(BaseModel):
     has_more: bool
 
 
-def present(request: Request, job: Job, children: list[Job]) -> ShootoutObject:
+def present(request: Request, job: Job, children: Children) -> ShootoutObject:
     payload, result = job.payload, job.result or {}
     models = [str(m) for m in payload.get("models", [])]
     prompts = [str(p.get("id")) for p in payload.get("prompts", {}).get("prompts", [])]
@@ -265,7 +267,7 @@ async def create_shootout(
         )
 
     job, replayed = await submit_planned(request, submit)
-    children = await run_in_threadpool(service.children, job.id)
+    children = await run_in_threadpool(statuses, service, job.id)
     obj = present(request, job, children)
     return created(obj, obj.urls.self, replayed)
 

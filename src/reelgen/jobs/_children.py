@@ -1,4 +1,4 @@
-"""Parent and child rows: each child made once per (parent, key), read back in order, running parents found."""
+"""Parent and child rows: each child made once per (parent, key), read back or counted, running parents found."""
 
 from __future__ import annotations
 
@@ -66,6 +66,23 @@ class ChildRows(StoreCore):
         query = sa.select(jobs_t).where(c.parent_id == parent_id).order_by(c.created_at, c.id)
         with self.engine.connect() as conn:
             return [to_job(r) for r in conn.execute(query).all()]
+
+    def child_statuses(self, parent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+        """How many children each of ``parent_ids`` has in each status, in one query that reads no
+        row: a list page of 100 parents read each one's every child, payload and all, to count them."""
+        found: dict[str, dict[str, int]] = {parent: {} for parent in parent_ids}
+        if not found:
+            return found
+        c = jobs_t.c
+        query = (
+            sa.select(c.parent_id, c.status, sa.func.count())
+            .where(c.parent_id.in_(list(found)))
+            .group_by(c.parent_id, c.status)
+        )
+        with self.engine.connect() as conn:
+            for parent, status, n in conn.execute(query).all():
+                found[str(parent)][str(status)] = int(n)
+        return found
 
     def running_parents(self, kinds: Iterable[str]) -> list[Job]:
         """Jobs of these (parent) kinds that are still in progress."""

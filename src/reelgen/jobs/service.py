@@ -288,9 +288,9 @@ class JobService:
     def children(self, parent_id: str) -> builtins.list[Job]:
         return self.store.children(parent_id)
 
-    def children_of(self, parent_ids: builtins.list[str]) -> dict[str, builtins.list[Job]]:
-        """``children`` of each parent, looked up together (a list page's parents)."""
-        return self.store.children_of(parent_ids)
+    def child_statuses(self, parent_ids: builtins.list[str]) -> dict[str, dict[str, int]]:
+        """How many children each parent has in each status, counted together (a list page's parents)."""
+        return self.store.child_statuses(parent_ids)
 
     def content(self, job_id: str, variant: str = "video") -> Path | None:
         """The file of ``variant`` (video, thumbnail, metadata, spritesheet: made now if new) or None."""

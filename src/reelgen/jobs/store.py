@@ -176,21 +176,6 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                 data = {"status": JobStatus.IN_PROGRESS.value, "attempt": 1, "worker": start_as}
                 self._append(conn, pending, row["id"], "started", data)
 
-    def children_of(self, parent_ids: Iterable[str]) -> dict[str, builtins.list[Job]]:
-        """Each of ``parent_ids``' children in the order they were made (``children``'s), in one query:
-        a page of 100 parents asked once per parent made 100 round trips (slow on a remote PostgreSQL)."""
-        wanted = builtins.list(dict.fromkeys(parent_ids))
-        found: dict[str, builtins.list[Job]] = {parent: [] for parent in wanted}
-        if not wanted:
-            return found
-        c = jobs_t.c
-        query = sa.select(jobs_t).where(c.parent_id.in_(wanted)).order_by(c.created_at, c.id)
-        with self.engine.connect() as conn:
-            for row in conn.execute(query).all():
-                job = to_job(row)
-                found[str(job.parent_id)].append(job)
-        return found
-
     def find_by_key(self, key: str, fingerprint: str) -> Job | None:
         """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict."""
         with self.engine.connect() as conn:
