@@ -6,7 +6,7 @@ import contextlib
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -16,10 +16,11 @@ from reelgen.core.errors import ReelgenError
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
 
-#: Parents whose parsed payload (a batch's whole manifest) is kept, the most recently read first.
-PAYLOADS_KEPT = 8
-#: Ended item jobs whose error, as their parent says it, is kept.
-ERRORS_KEPT = 4096
+#: Parents whose parsed payload (a batch's whole manifest) and ended items' errors are kept, the most
+#: recently read first.
+PARENTS_KEPT = 8
+#: A parent's payload not parsed yet, or one that no longer parses (a payload of an older version).
+_UNREAD, _UNPARSED = object(), object()
 
 
 class ItemObject(BaseModel):
@@ -43,47 +44,68 @@ class ItemErrors:
     """Each item job's error as its parent's summary will say it (``ParentKind.item_error``), worked
     out once: a live stream asks every second, and parsed the batch's whole manifest and each failed
     Ken Burns item's payload each time. A parent's payload does not change once it is made, nor does
-    an ended item job's error, so the newest few of each are kept, by job id."""
+    an ended item job's error, so both are kept for the newest few parents read, by job id.
 
-    def __init__(self, payloads: int = PAYLOADS_KEPT, errors: int = ERRORS_KEPT) -> None:
-        self._payloads: OrderedDict[str, Any] = OrderedDict()
-        self._errors: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
-        self._kept = payloads, errors
+    A parent's errors are kept together and let go with it: kept one by one in a bound shared by
+    every parent, a batch of more failed items than the bound let each go before it was asked again.
+    """
+
+    def __init__(self, parents: int = PARENTS_KEPT) -> None:
+        self._parents: OrderedDict[str, _Kept] = OrderedDict()
+        self._most = parents
         self._lock = threading.Lock()
 
-    def of(self, parent: Job, children: list[Job]) -> list[dict[str, Any] | None]:
-        return [self._error(parent, child) if child.error else None for child in children]
+    def of(self, parent: Job, children: Sequence[Job]) -> list[dict[str, Any] | None]:
+        if not any(child.error for child in children):
+            return [None] * len(children)
+        kept = self._kept(parent)
+        return [self._error(parent, kept, child) if child.error else None for child in children]
 
-    def _error(self, parent: Job, child: Job) -> dict[str, Any] | None:
+    def _kept(self, parent: Job) -> _Kept:
+        with self._lock:
+            kept = self._parents.get(parent.id)
+            if kept is not None:
+                self._parents.move_to_end(parent.id)
+                return kept
+            kept = self._parents[parent.id] = _Kept()
+            while len(self._parents) > self._most:
+                self._parents.popitem(last=False)
+            return kept
+
+    def _error(self, parent: Job, kept: _Kept, child: Job) -> dict[str, Any] | None:
         key = (child.id, child.status.value)
         with self._lock:
-            if key in self._errors:
-                self._errors.move_to_end(key)
-                return self._errors[key]
+            if key in kept.errors:
+                return kept.errors[key]
         error = child.error
         with contextlib.suppress(kinds.UnknownKind, ReelgenError):  # then its own words, as they are
             kind = kinds.parent(parent.kind)
-            error = kind.item_error(self._payload(kind, parent), child)
+            payload = self._payload(kind, parent, kept)
+            if payload is not _UNPARSED:
+                error = kind.item_error(payload, child)
         if child.terminal:  # a running one's error may still change
             with self._lock:
-                _keep(self._errors, key, error, self._kept[1])
+                kept.errors[key] = error
         return error
 
-    def _payload(self, kind: kinds.ParentKind[Any], parent: Job) -> Any:
-        with self._lock:
-            if parent.id in self._payloads:
-                self._payloads.move_to_end(parent.id)
-                return self._payloads[parent.id]
-        payload = kind.parse(parent.payload)
-        with self._lock:
-            _keep(self._payloads, parent.id, payload, self._kept[0])
-        return payload
+    @staticmethod
+    def _payload(kind: kinds.ParentKind[Any], parent: Job, kept: _Kept) -> Any:
+        # Read without the lock: two threads at once may both parse it, and keep the same thing.
+        if kept.payload is _UNREAD:
+            try:
+                kept.payload = kind.parse(parent.payload)
+            except ReelgenError:  # kept too: it was parsed again for each failed item
+                kept.payload = _UNPARSED
+        return kept.payload
 
 
-def _keep(kept: OrderedDict[Any, Any], key: Any, value: Any, most: int) -> None:
-    kept[key] = value
-    while len(kept) > most:
-        kept.popitem(last=False)
+@dataclass
+class _Kept:
+    """One parent's parsed payload (or ``_UNREAD``, ``_UNPARSED``) and its ended items' errors, by
+    (job id, status)."""
+
+    payload: Any = _UNREAD
+    errors: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
 
 
 #: The one cache of every parent route of this process.
