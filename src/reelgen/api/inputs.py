@@ -89,6 +89,10 @@ def _put_item(out: dict[str, Any], head: str, tail: str, value: Any) -> None:
         items.append(value)
         return
     field = tail.removeprefix("[").replace("]", "", 1)
+    # loras[][] (or loras[]x) was read as a field named "" and answered "loras[0].name is required".
+    if not tail.startswith("[") or not field.partition("[")[0]:
+        shapes = f"; {_INDEXED[head]}" if head in _INDEXED else ""
+        raise ApiError(400, f"{head}: {head}[]{tail} names no field{shapes}", param=head)
     if not items or not isinstance(items[-1], dict) or field.partition("[")[0] in items[-1]:
         items.append({})
     _put(items[-1], field, value)
@@ -117,6 +121,8 @@ def _put_numbered(out: dict[str, Any], head: str, rest: str, value: Any) -> None
     key = f"{head}[{number}]"
     if not (number.isascii() and number.isdigit() and len(number) <= 6):
         raise ApiError(400, f"{head}: {key} names no entry; {_INDEXED[head]}", param=head)
+    if number != str(int(number)):  # loras[00][name] and loras[0][strength] were one entry
+        raise ApiError(400, f"{head}: {key} is numbered with a leading zero; {_INDEXED[head]}", param=head)
     if not field:
         raise ApiError(
             400, f"{head}: {key} is {str(value)[:60]}, not an entry's fields; {_INDEXED[head]}", param=head
@@ -126,6 +132,8 @@ def _put_numbered(out: dict[str, Any], head: str, rest: str, value: Any) -> None
         raise ApiError(400, f"{head} is given twice, as {key}[...] and otherwise; send it once", param=head)
     entry = entries.setdefault(int(number), {})
     name = field.removeprefix("[").replace("]", "", 1)
+    if not field.startswith("[") or not name.partition("[")[0]:  # it was "loras[0]. is not a known field"
+        raise ApiError(400, f"{head}: {key}{field} names no field; {_INDEXED[head]}", param=head)
     if name.partition("[")[0] in entry:
         raise ApiError(400, f"{head}: {key}{field} is given twice; {_INDEXED[head]}", param=head)
     _put(entry, name, value)
