@@ -134,3 +134,28 @@ def test_a_nan_in_the_report_is_printed_as_json_text_not_a_bare_nan(monkeypatch:
         "inf"
     ]
     assert "nan" in result.stdout.splitlines()[-1]  # the table still shows it
+
+
+def test_a_full_size_build_on_a_cpu_says_it_takes_minutes_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`bench -m ltx-2b` on a CPU built for minutes with nothing said."""
+    import torch
+
+    from reelgen.core import bench_models, devices
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU, where full-size benchmarks belong")
+
+    def stop(*args: object) -> None:  # the build itself takes minutes: stopped where it would start
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench_models, "load_or_build", stop)
+    monkeypatch.setattr(devices, "host_available_gib", lambda: 512.0)
+    result = runner.invoke(app, ["bench", "-m", "ltx-2b", "--size", "64x64x9", "--steps", "1"])
+    assert result.exit_code == 130, result.output
+    said = [r.getMessage() for r in caplog.records if r.name == "reelgen.core.bench"]
+    assert said == [
+        "ltx-2b is built full size with random weights; on a CPU the build alone takes minutes "
+        "(full-size benchmarks are for a CUDA GPU; Ctrl-C stops it)"
+    ]

@@ -172,6 +172,13 @@ def run(request: ResolvedRequest, options: BenchOptions) -> dict[str, Any]:
 
     silence_library_bars()  # diffusers' "Loading pipeline components" bar came between the progress lines
     started = time.perf_counter()
+    if not cuda and not preset.tiny and not request.weights and preset.name in bench_models.FULL_SIZE:
+        # ltx-2b's random build alone ran past 2 minutes on a 2-core CPU with nothing said.
+        _log.warning(
+            "%s is built full size with random weights; on a CPU the build alone takes minutes "
+            "(full-size benchmarks are for a CUDA GPU; Ctrl-C stops it)",
+            preset.name,
+        )
     bench_models.load_or_build(runner, plan, request.weights)
     build_s = time.perf_counter() - started
     _log.info("built %s in %.1f s", preset.name, build_s)
