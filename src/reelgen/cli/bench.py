@@ -108,7 +108,7 @@ def bench(
         str, typer.Option(help="What every variant renders (the same prompt and seed for all).")
     ] = "a red fox runs through fresh snow at golden hour, cinematic",
 ) -> None:
-    """Time stock diffusers and reelgen's fast path on the same request; print JSON and a summary table.
+    """Time stock diffusers and reelgen's fast path on one request: JSON on stdout, a table on stderr.
 
     Full-size presets (ltx-2b, wan-1.3b, wan-14b) are built with random weights
     in memory when no --weights is given; any other model runs on the weights
@@ -209,7 +209,7 @@ def bench(
     text = json.dumps(_strict_json(report), indent=2, default=str, allow_nan=False)
     # Printed first: a full disk at the end of minutes of benchmarking lost the whole report.
     typer.echo(text)
-    typer.echo(summary_table(report))
+    typer.echo(summary_table(report), err=True)  # stdout stays JSON alone: `| jq` read the table as bad JSON
     if report_path is not None:
         try:
             with staged(report_path) as (tmp,):  # a report it replaces is kept whole if the write fails
