@@ -7,12 +7,25 @@ import urllib.parse
 
 HIDDEN = "[hidden]"
 
-#: Parts of the names of query parameters a key is given in (``?token=``, ``?sig=``, ``api_key``,
-#: ``access_token``, ``apiKey``, ``Authorization``, S3's ``X-Amz-Signature`` and ``X-Amz-Credential``),
-#: and whole names (Azure Functions' ``?code=``). A part, not a list of names: the access log and
-#: the webhook lines each kept a list, and each list lacked names the other had.
-_KEY_PARTS = ("key", "token", "sig", "secret", "pass", "pwd", "auth", "bearer", "credential", "session")
-_KEY_NAMES = ("code", "hmac", "jwt")
+#: Words of query parameter names a key is given in (``?token=``, ``?sig=``, ``api_key``,
+#: ``accessToken``, ``Authorization``, S3's ``X-Amz-Signature`` and ``X-Amz-Credential``), matched
+#: as whole words of the name: a part of a word hid ``?design=`` (sig), ``?author=`` (auth) and
+#: ``?max_tokens=`` (token) too, and a log with those hidden is harder to read for nothing.
+_KEY_WORDS = frozenset(
+    {
+        "key", "token", "sig", "signature", "secret", "pass", "passwd", "password", "passphrase",
+        "pwd", "auth", "authorization", "bearer", "credential", "credentials", "session", "hmac", "jwt",
+    }
+)  # fmt: skip
+#: Endings of names written as one word (``apikey``, ``refreshtoken``, ``sessionid``).
+_KEY_ENDINGS = (
+    "apikey", "accesskey", "secretkey", "privatekey", "authkey", "signingkey",
+    "token", "secret", "password", "passwd", "signature", "credential", "sessionid",
+)  # fmt: skip
+#: Whole names only: Azure Functions' ``?code=`` (``zip_code`` or ``codec`` holds no key).
+_KEY_NAMES = frozenset({"code"})
+#: A name's words: ``X-Amz-Signature`` -> X, Amz, Signature; ``apiKey`` -> api, Key; ``APIKey`` -> API, Key.
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 #: ``name=value`` after a query's ``?``, ``&`` or ``;``, a fragment's ``#``, or the quote that opens
 #: an ASGI scope's query string in its repr (``b'api_key=...'``, logged at uvicorn's trace level).
@@ -30,8 +43,11 @@ _SEGMENT = re.compile(rf"(?<!:/)/([{_ALPHABET}]{{16,}})(?![{_ALPHABET}~%:@+]|\.[
 
 def is_key_name(name: str) -> bool:
     """Whether a query parameter called ``name`` (percent-encoded or not, any case) likely holds a key."""
-    lower = urllib.parse.unquote(name).lower()
-    return lower in _KEY_NAMES or any(part in lower for part in _KEY_PARTS)
+    plain = urllib.parse.unquote(name)
+    if plain.lower() in _KEY_NAMES:
+        return True
+    words = [word.lower() for word in _NAME_WORD.findall(plain)]
+    return any(word in _KEY_WORDS or word.endswith(_KEY_ENDINGS) for word in words)
 
 
 def hide_query_keys(text: str) -> str:
