@@ -309,10 +309,8 @@ def _warm_up(runner: Any, request: ResolvedRequest, device: str) -> dict[str, An
 
 
 def _mp4(options: BenchOptions, name: str) -> Path | None:
-    if options.out_dir is None:
-        return None
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    return options.out_dir / f"{name}.mp4"
+    # Not made here: write_video makes the folder as the MP4 lands (a run failing first left it empty).
+    return None if options.out_dir is None else options.out_dir / f"{name}.mp4"
 
 
 def _cap_memory(
