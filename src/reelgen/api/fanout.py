@@ -41,7 +41,7 @@ from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.video_page import refuse_other_kinds
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
-from reelgen.jobs.records import JOB_ID, Job, JobEvent, JobNotFound
+from reelgen.jobs.records import JOB_ID, ChildState, Job, JobEvent, JobNotFound
 from reelgen.jobs.service import JobService
 
 #: A parent's noun as a sentence says it, where it differs (the routes' ``shootout``).
@@ -282,7 +282,7 @@ class ParentRoutes:
         def list_items(request: Request, job_id: Annotated[str, _path(key)]) -> ItemList:
             service = service_of(request)
             job = parent_of(service, job_id, kind, noun)
-            return ItemList(data=item_objects(job, service.children(job.id)))
+            return ItemList(data=item_objects(job, service.child_states(job.id), service.get))
 
     def _acting(self, router: APIRouter) -> None:
         kind, noun, key, present = self.kind, self.noun, self.key, self.present
@@ -341,10 +341,12 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
         if event.job_id in watched:
             loop.call_soon_threadsafe(signal.set)
 
-    def load() -> tuple[Job, list[Job], list[ItemObject]]:
+    def load() -> tuple[Job, list[ChildState], list[ItemObject]]:
         # The items too: their first read parses the parent's payload (a batch's whole manifest).
-        job, children = service.get(job_id), service.children(job_id)
-        return job, children, item_objects(job, children)
+        # Only what is shown of each item is read, once a second: its whole row (payload and all)
+        # only when its error is first worded.
+        job, children = service.get(job_id), service.child_states(job_id)
+        return job, children, item_objects(job, children, service.get)
 
     unsubscribe = service.subscribe(on_event)
     try:
@@ -363,7 +365,7 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
                 if shown.get(child.id) != item:
                     shown[child.id] = item
                     yield sse.format_event("item", item)
-            obj = present(request, job, children).model_dump(mode="json")
+            obj = present(request, job, ItemStatuses.of(children)).model_dump(mode="json")
             if job.terminal:
                 yield sse.format_event(job.status.value, obj)
                 return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,13 +14,17 @@ from pydantic import BaseModel, Field
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs import kinds
-from reelgen.jobs.records import Job, JobStatus
+from reelgen.jobs.records import ChildState, Job, JobStatus
 
 #: Parents whose parsed payload (a batch's whole manifest) and ended items' errors are kept, the most
 #: recently read first.
 PARENTS_KEPT = 8
 #: A parent's payload not parsed yet, or one that no longer parses (a payload of an older version).
 _UNREAD, _UNPARSED = object(), object()
+#: An item job as read: its whole row, or what a live stream shows of it (``JobService.child_states``).
+Item = Job | ChildState
+#: Reads an item job's whole row, for the words of its error (``JobService.get``).
+Load = Callable[[str], Job]
 
 
 class ItemObject(BaseModel):
@@ -55,11 +59,15 @@ class ItemErrors:
         self._most = parents
         self._lock = threading.Lock()
 
-    def of(self, parent: Job, children: Sequence[Job]) -> list[dict[str, Any] | None]:
+    def of(
+        self, parent: Job, children: Sequence[Item], load: Load | None = None
+    ) -> list[dict[str, Any] | None]:
+        """Each child's error; ``load`` reads the whole row of an item read without it (a
+        ``ChildState``) whose error is not kept yet: a kind may word it from the item's payload."""
         if not any(child.error for child in children):
             return [None] * len(children)
         kept = self._kept(parent)
-        return [self._error(parent, kept, child) if child.error else None for child in children]
+        return [self._error(parent, kept, child, load) if child.error else None for child in children]
 
     def _kept(self, parent: Job) -> _Kept:
         with self._lock:
@@ -72,17 +80,19 @@ class ItemErrors:
                 self._parents.popitem(last=False)
             return kept
 
-    def _error(self, parent: Job, kept: _Kept, child: Job) -> dict[str, Any] | None:
+    def _error(self, parent: Job, kept: _Kept, child: Item, load: Load | None) -> dict[str, Any] | None:
         key = (child.id, child.status.value)
         with self._lock:
             if key in kept.errors:
                 return kept.errors[key]
         error = child.error
+        # JobNotFound (a ReelgenError): an item deleted since it was counted keeps its own words.
         with contextlib.suppress(kinds.UnknownKind, ReelgenError):  # then its own words, as they are
             kind = kinds.parent(parent.kind)
             payload = self._payload(kind, parent, kept)
-            if payload is not _UNPARSED:
-                error = kind.item_error(payload, child)
+            whole = _row(child, load)
+            if payload is not _UNPARSED and whole is not None:
+                error = kind.item_error(payload, whole)
         if child.terminal:  # a running one's error may still change
             with self._lock:
                 kept.errors[key] = error
@@ -99,6 +109,13 @@ class ItemErrors:
         return kept.payload
 
 
+def _row(child: Item, load: Load | None) -> Job | None:
+    """``child``'s whole row: read now for one read without it (``ChildState``), None with no ``load``."""
+    if isinstance(child, ChildState):
+        return load(child.id) if load is not None else None
+    return child
+
+
 @dataclass
 class _Kept:
     """One parent's parsed payload (or ``_UNREAD``, ``_UNPARSED``) and its ended items' errors, by
@@ -112,14 +129,14 @@ class _Kept:
 ITEM_ERRORS = ItemErrors()
 
 
-def item_objects(parent: Job, children: list[Job]) -> list[ItemObject]:
+def item_objects(parent: Job, children: Sequence[Item], load: Load | None = None) -> list[ItemObject]:
     """The parent's item jobs, each error as the parent's summary will say it (``ItemErrors``): a
     batch's Ken Burns item names the manifest's ``items[N].images[0]``, not the job's ``image``."""
-    errors = ITEM_ERRORS.of(parent, children)
+    errors = ITEM_ERRORS.of(parent, children, load)
     return [item_object(child, error) for child, error in zip(children, errors, strict=True)]
 
 
-def item_object(child: Job, error: dict[str, Any] | None) -> ItemObject:
+def item_object(child: Item, error: dict[str, Any] | None) -> ItemObject:
     return ItemObject(
         key=str(child.child_key),
         job_id=child.id,
@@ -153,7 +170,7 @@ class ItemStatuses:
     by_status: Mapping[str, int]
 
     @classmethod
-    def of(cls, children: Sequence[Job]) -> ItemStatuses:
+    def of(cls, children: Sequence[Item]) -> ItemStatuses:
         return cls(Counter(child.status.value for child in children))
 
     def count(self, *statuses: JobStatus) -> int:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reelgen.jobs._sql import StoreCore, new_row, to_job
-from reelgen.jobs.records import Facts, Job, JobStatus
+from reelgen.jobs.records import ChildState, Facts, Job, JobStatus
 from reelgen.jobs.schema import jobs as jobs_t
 
 
@@ -66,6 +66,27 @@ class ChildRows(StoreCore):
         query = sa.select(jobs_t).where(c.parent_id == parent_id).order_by(c.created_at, c.id)
         with self.engine.connect() as conn:
             return [to_job(r) for r in conn.execute(query).all()]
+
+    def child_states(self, parent_id: str) -> list[ChildState]:
+        """The children of ``parent_id`` in the order they were made, only what a live stream shows."""
+        c = jobs_t.c
+        columns = (c.id, c.kind, c.status, c.progress, c.stage, c.child_key, c.error_code, c.error_message)
+        query = sa.select(*columns).where(c.parent_id == parent_id).order_by(c.created_at, c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            ChildState(
+                id=r.id,
+                kind=r.kind,
+                status=JobStatus(r.status),
+                progress=r.progress,
+                stage=r.stage,
+                child_key=r.child_key,
+                error_code=r.error_code,
+                error_message=r.error_message,
+            )
+            for r in rows
+        ]
 
     def child_statuses(self, parent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
         """How many children each of ``parent_ids`` has in each status, in one query that reads no

@@ -128,6 +128,32 @@ class Job:
 
 
 @dataclass(frozen=True)
+class ChildState:
+    """What a parent's live stream shows of one child job: its status, progress and error, not its
+    row. The stream looks once a second; it read every child's whole row, payload and all."""
+
+    id: str
+    kind: str
+    status: JobStatus
+    progress: int
+    stage: str | None
+    child_key: str | None
+    error_code: str | None
+    error_message: str | None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status.terminal
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        """As ``Job.error`` says it."""
+        if self.error_code is None:
+            return None
+        return {"code": self.error_code, "message": self.error_message or ""}
+
+
+@dataclass(frozen=True)
 class JobEvent:
     """One entry of a job's append-only event log; ``seq`` counts from 1 per job (SSE event id)."""
 

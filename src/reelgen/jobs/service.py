@@ -31,6 +31,7 @@ from reelgen.jobs.dispatcher import Dispatcher
 from reelgen.jobs.engine import make_engine
 from reelgen.jobs.parents import DRIVER, ParentDriver
 from reelgen.jobs.records import (
+    ChildState,
     EngineUnavailable,
     InvalidTransition,
     Job,
@@ -287,6 +288,10 @@ class JobService:
 
     def children(self, parent_id: str) -> builtins.list[Job]:
         return self.store.children(parent_id)
+
+    def child_states(self, parent_id: str) -> builtins.list[ChildState]:
+        """The children's status, progress and error, without their rows (a parent's live stream)."""
+        return self.store.child_states(parent_id)
 
     def child_statuses(self, parent_ids: builtins.list[str]) -> dict[str, dict[str, int]]:
         """How many children each parent has in each status, counted together (a list page's parents)."""
