@@ -14,6 +14,7 @@ from reelgen.cli.client import KeyOpt, job_path, server_url
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
+from reelgen.core.enhance.out_name import Claim, claim_name
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.request import EnhanceStep
 
@@ -98,45 +99,51 @@ def enhance(
         raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
     if link_loop(source):
         raise fail(InvalidRequest(f"input: {source} {LOOP}; give a video file", param="input"))
-    out = output or _free_name(source)
     if interpolator != "auto" and interpolate is None and target_fps is None:
         raise typer.BadParameter(f"--interpolator {interpolator} needs --interpolate or --target-fps")
     if interpolate is not None and target_fps is not None:
         raise typer.BadParameter("--interpolate and --target-fps: give one of them, not both")
     if upscaler != "auto" and upscale is None:
         raise typer.BadParameter(f"--upscaler {upscaler} needs --upscale")
+    fields: dict[str, Any] = {}
     if server is not None:
         here = [name for name, given in (("--option", option), ("--device", device)) if given]
         if here:
             raise typer.BadParameter(f"{' and '.join(here)}: for a run here only; the server chooses its own")
         asked = {"interpolate": interpolate, "target_fps": target_fps, "upscale": upscale}
-        fields: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
+        fields = {k: v for k, v in asked.items() if v is not None}
         if "target_fps" in fields:
             fields["target_fps"] = float(_rate(fields["target_fps"]))
         if "interpolate" in fields or "target_fps" in fields:
             fields["interpolator"] = interpolator
         if "upscale" in fields:
             fields["upscaler"] = upscaler
+    try:  # claimed now, not once written: two runs at once both took IN-enhanced.mp4, and one was lost
+        claim = Claim(output) if output is not None else claim_name(source)
+    except InvalidRequest as exc:
+        raise fail(exc) from None
+    with claim as out:  # held until the video is in place, or the run has failed
+        if server is not None:
+            try:
+                video = _remote(source, out, fields, server, api_key, quiet)
+            except ReelgenError as exc:
+                raise fail(exc) from None
+            _said(json.dumps(video, indent=2) if as_json else None, out)
+            return
         try:
-            video = _remote(source, out, fields, server, api_key, quiet)
+            steps: list[EnhanceStep] = []
+            if interpolate is not None or target_fps is not None:
+                rate = None if target_fps is None else str(_rate(target_fps))
+                steps.append(interpolation_step(interpolate, rate, interpolator))
+            if upscale is not None:
+                steps.append(upscale_step(upscale, upscaler))
+            steps = _with_options(steps, parse_pairs(option or [], "--option"))
+            result = _run(source, out, steps, device, quiet)
         except ReelgenError as exc:
-            raise fail(exc) from None
-        _said(json.dumps(video, indent=2) if as_json else None, out)
-        return
-    try:
-        steps: list[EnhanceStep] = []
-        if interpolate is not None or target_fps is not None:
-            rate = None if target_fps is None else str(_rate(target_fps))
-            steps.append(interpolation_step(interpolate, rate, interpolator))
-        if upscale is not None:
-            steps.append(upscale_step(upscale, upscaler))
-        steps = _with_options(steps, parse_pairs(option or [], "--option"))
-        result = _run(source, out, steps, device, quiet)
-    except ReelgenError as exc:
-        raise fail(_as_option(exc, steps)) from None
-    for stage in result.metadata["enhance"] if not quiet else ():  # step lines: -q leaves them out
-        console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
-    _said(json.dumps(result.metadata, indent=2, default=str) if as_json else None, result.path)
+            raise fail(_as_option(exc, steps)) from None
+        for stage in result.metadata["enhance"] if not quiet else ():  # step lines: -q leaves them out
+            console.print(f"[dim]{stage['name']}: {_describe(stage)}[/]")
+        _said(json.dumps(result.metadata, indent=2, default=str) if as_json else None, result.path)
 
 
 def _said(as_json: str | None, path: Path) -> None:
@@ -206,16 +213,6 @@ def _remote(
     except ClientError as exc:
         raise _exit(exc, flags) from None
     return final
-
-
-def _free_name(source: Path) -> Path:
-    """IN-enhanced.mp4 beside IN (IN-enhanced-2.mp4 ... if taken), as ``reelgen replay`` names its own."""
-    from reelgen.core.record import again_path
-
-    try:
-        return again_path(source.with_suffix(".mp4"), "enhanced")
-    except InvalidRequest as exc:
-        raise fail(exc) from None
 
 
 def _rate(text: str) -> Fraction:
