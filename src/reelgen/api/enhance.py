@@ -22,7 +22,7 @@ from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
 from reelgen.api.errors import ApiError
 from reelgen.api.files import content_gone
-from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.inputs import CREATE_FILES, SavedInputs, make_webhook, read_create_body
 from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
@@ -146,6 +146,34 @@ def _accepted(request: Request, job: Job, replayed: bool) -> Response:
 _THE_VIDEO = frozenset({"source_video", "video", "input_video", "video_url"})
 
 
+#: What an enhance upload takes, said after another route's file sent to it.
+_UPLOAD_TAKES = "an enhance takes one file, the video, as the file field `file` (curl -F 'file=@clip.mp4')"
+
+
+def _upload_file_hint(key: str) -> str | None:
+    """Where a file part named as another route names it goes, on the upload route: ``source_video``
+    was told "if source_video is a text field, send its text", as if the video were a prompt."""
+    if key in _THE_VIDEO:
+        return "send the video to enhance as the file field `file` (curl -F 'file=@clip.mp4')"
+    if key in CREATE_FILES:
+        return f"{key} is an image of a create (POST /v1/videos); {_UPLOAD_TAKES}"
+    if key in ("image", "audio"):
+        return f"{key} is a file of a talking avatar (POST /v1/avatars); {_UPLOAD_TAKES}"
+    if key in GenerationRequest.model_fields and key not in VideoEnhance.model_fields:
+        return f"{key} is not a field of an enhance: the video is enhanced as it is"
+    return None
+
+
+def _stored_file_hint(key: str) -> str | None:
+    """Where a video sent to the route that enhances a stored video goes: the upload route."""
+    if key == "file" or key in _THE_VIDEO:
+        return (
+            "it enhances a video already on this server; send a video of yours to POST /v1/videos/enhance "
+            "as the file field `file`"
+        )
+    return None
+
+
 def _parse(data: dict[str, Any], files: tuple[str, ...] = ()) -> tuple[Any, list[EnhanceStep]]:
     """The body as ``VideoEnhance`` and the steps it asks for; methods are checked before any file is.
 
@@ -203,7 +231,7 @@ async def enhance_upload(request: Request, idempotency_key: IdempotencyKey = Non
     The upload is checked like any input video (container, streams, size, length)
     and decoded once to count its frames; its audio is carried over unchanged.
     """
-    data, files = await read_create_body(request, file_fields=("file",))
+    data, files = await read_create_body(request, file_fields=("file",), file_hint=_upload_file_hint)
     if "file" not in files:
         raise ApiError(400, "send the video to enhance as the multipart file field `file`", param="file")
     body, steps = _parse(data, files=("file",))
@@ -243,7 +271,7 @@ async def enhance_upload(request: Request, idempotency_key: IdempotencyKey = Non
 )
 async def enhance_video(request: Request, video_id: str, idempotency_key: IdempotencyKey = None) -> Response:
     """Queue the enhancement of this server's completed video ``video_id`` (a render or an earlier enhance)."""
-    data, _ = await read_create_body(request, file_fields=())
+    data, _ = await read_create_body(request, file_fields=(), file_hint=_stored_file_hint)
     body, steps = _parse(data)
     service = service_of(request)
     source = await run_in_threadpool(service.get, video_id, kind=kinds.VIDEO_KINDS)
