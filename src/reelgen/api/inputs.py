@@ -48,8 +48,7 @@ FileHint = Callable[[str], str | None]
 
 
 def create_file_hint(key: str) -> str | None:
-    """Where a create's file named as another route names it goes: a video was told to send its
-    text (``if video is a text field ...``), as if it were a prompt."""
+    """Where a create's file part goes (a video was told to send its text, as if it were a prompt)."""
     if key in ("file", "video", "input_video"):
         return (
             "a video to follow (video-to-video) is sent as the file field `source_video` "
@@ -66,9 +65,8 @@ def _unknown_file(key: str, file_fields: tuple[str, ...], hint: FileHint | None)
     """The 400 for a file part ``key`` the route does not take, saying where it goes if known."""
     valid = f"valid: {', '.join(file_fields)}" if file_fields else "this route takes no files"
     # A text field sent as a file (curl -F prompt=@prompt.txt) was told only "unknown".
-    said = (hint(key) if hint else None) or (
-        f"if {key} is a text field, send its text (curl -F '{key}=<file.txt' reads one in)"
-    )
+    text = f"if {key} is a text field, send its text (curl -F '{key}=<file.txt' reads one in)"
+    said = (hint(key) if hint else None) or text
     return ApiError(400, f"file field {key!r} is unknown; {valid}; {said}", param=key)
 
 
