@@ -88,7 +88,14 @@ def replay_scene(
     """
     from reelgen.core.progress import ProgressEvent
     from reelgen.core.project.render import render_scene
-    from reelgen.core.replay_inputs import given_files, lora_params, moved_file, put_back
+    from reelgen.core.replay_inputs import (
+        CHANGED,
+        NOT_THE_FILE,
+        given_files,
+        lora_params,
+        moved_file,
+        put_back,
+    )
     from reelgen.core.weights import sha256_file
 
     plan = recorded_plan(record, path)
@@ -110,7 +117,8 @@ def replay_scene(
         elif digest is None:
             changed.append(f"{param}: {now} cannot be checked: the record holds no SHA-256 of it")
         elif digest != sha256_file(now):
-            changed.append(f"{param}: {now} has changed since the video was made")
+            # As a clip's replay says it: a file named with --input never "changed", it is another file.
+            changed.append(f"{param}: {now} {NOT_THE_FILE if now != Path(file) else CHANGED}")
     plan, unchecked = _check_loras(plan, full, Path(path), given, (gone, changed), progress)
     if gone or (changed and not allow_changed_inputs):
         hint = put_back(gone) if gone else "pass --allow-changed-inputs to replay with them as they are now"
@@ -154,7 +162,10 @@ def _check_loras(
     loras, said = moved_loras(applied, named, source)
     for line in said:
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=line))
-    lora_gone, lora_changed, unchecked = lora_problems(applied, loras)
+    # Where the plan named each one before any was found moved, as a clip's replay passes its request's:
+    # without them loras[1] of one file listed twice was "cannot be checked" once moved, though checked.
+    named_at = [lora.path for lora in plan.first.loras]
+    lora_gone, lora_changed, unchecked = lora_problems(applied, loras, named_at)
     problems[0].extend(lora_gone)
     problems[1].extend(lora_changed)
     if loras == list(plan.first.loras):
