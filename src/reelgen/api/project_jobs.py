@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import Request
@@ -97,6 +98,12 @@ def child_view(spec: ProjectPayload, child: Job) -> dict[str, Any]:
     }
 
 
+def export_url(base: str, project_id: str, name: str) -> str:
+    """Where the film ``name`` downloads: ``export.output`` may name it ``take #2?.mp4``, and a bare ``#``
+    or ``?`` in the path cut it short there (a 404 naming ``'take '``)."""
+    return f"{base}/v1/projects/{project_id}/exports/{quote(name, safe='')}"
+
+
 def job_view(service: JobService, job: Job, project_id: str, base: str) -> ProjectJob:
     spec = payload(job)
     children = service.children(job.id)
@@ -106,7 +113,7 @@ def job_view(service: JobService, job: Job, project_id: str, base: str) -> Proje
     export = (job.result or {}).get("export")
     if export is not None:
         export = {k: v for k, v in export.items() if k != "path"}
-        export["url"] = f"{base}/v1/projects/{project_id}/exports/{export['name']}"
+        export["url"] = export_url(base, project_id, export["name"])
     return ProjectJob(
         id=job.id,
         project_id=project_id,

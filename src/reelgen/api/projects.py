@@ -39,6 +39,7 @@ from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.project_jobs import (
     ERRORS,
     base_url,
+    export_url,
     folder_or_404,
     job_view,
     latest_job,
@@ -189,7 +190,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
         {
             "name": p.name,
             "bytes": p.stat().st_size,
-            "url": f"{base}/v1/projects/{project_id}/exports/{p.name}",
+            "url": export_url(base, project_id, p.name),
         }
         for p in sorted(folder.exports.glob("*"))
         if p.is_file() and p.suffix in (".mp4", ".mov", ".mkv", ".webm")

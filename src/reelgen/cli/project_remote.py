@@ -17,6 +17,7 @@ import re
 import shlex
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 import httpx
 import typer
@@ -174,8 +175,11 @@ class Remote:
     def fetch_export(self, project_id: str, name: str, target: Path) -> Path:
         """The server's export ``name`` into ``target``, with its record beside it as an in-process export has."""
         base = f"/v1/projects/{project_id}/exports/"
+        record = Path(name).with_suffix(".json").name
+        # Quoted whole: a film named take #2?.mp4 was asked for as "take " (the rest a fragment), a 404.
         self.download(
-            (base + name, target), (base + Path(name).with_suffix(".json").name, target.with_suffix(".json"))
+            (base + quote(name, safe=""), target),
+            (base + quote(record, safe=""), target.with_suffix(".json")),
         )
         return target
 
