@@ -43,17 +43,19 @@ FROZEN_SECONDS = 0.5
 #: for a single repeated frame (a whole clip of fewer frames that never moves is).
 FROZEN_MIN_RUN = 4
 
-#: A frame's mean luma is compared with the median of the FLASH_WINDOW frames around it. The
+#: A frame's mean luma, and each of its mean red, green and blue, is compared with the median of the
+#: FLASH_WINDOW frames around it (a frame of another colour at the same brightness is a flash too). The
 #: median follows fades and hard cuts (a cut is a step, and the middle of a window across a step
 #: is on one side of it), but not a burst of up to 3 frames, which is what a flash is.
 FLASH_WINDOW = 7
-#: A frame this much brighter or darker (mean luma, of 255) than that median is a flash: about
-#: 16 % of the range. Exposure drift and moving shadows in real footage change the mean by a few
+#: A frame this much brighter or darker (mean luma or a channel's mean, of 255) than that median
+#: is a flash: about 16 % of the range. Exposure drift and moving shadows in real footage change the mean by a few
 #: levels; the planted flashes a broken decode makes are tens of levels.
 FLASH_JUMP = 40.0
 
-#: Flicker is the median |second difference| of mean luma: 0 for steady footage, pans and fades
-#: (their brightness changes smoothly), 4a for a clip whose brightness alternates by +-a. The median
+#: Flicker is the median |second difference| of mean luma, or of a channel's mean where that is more
+#: (a clip strobing red and green at one brightness): 0 for steady footage, pans and fades (their
+#: brightness and colour change smoothly), 4a for a clip whose brightness alternates by +-a. The median
 #: ignores a single flash or cut (those are counted above). 6 means alternating by +-1.5 levels,
 #: about 1 % of the range, which is visible on large flat areas; smooth real footage stays below 1.
 FLICKER_LIMIT = 6.0
@@ -168,10 +170,47 @@ def flash_frames(mean_luma: np.ndarray) -> list[int]:
 
 
 def flicker(mean_luma: np.ndarray) -> float:
-    """Median |second difference| of mean luma: steady footage scores 0, strobing scores high."""
+    """Median |second difference| of mean luma (or of a channel's mean): steady footage scores 0,
+    strobing scores high."""
     if len(mean_luma) < 3:
         return 0.0
     return float(np.median(np.abs(np.diff(np.asarray(mean_luma, dtype=np.float64), n=2))))
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """Flashes and flicker, in brightness and in colour at about the same brightness."""
+
+    flashes: list[int]
+    colour_flashes: list[int]
+    #: The flicker index: brightness's, or the worst channel's where that is more.
+    flicker: float
+    #: Whether colour alone puts the index over its limit (brightness stays under it).
+    colour_flicker: bool
+
+
+def _changes(mean_colour: np.ndarray) -> _Changes:
+    """Flashes and flicker from each frame's mean colour ``(frames, 3)``. Luma alone missed a clip that
+    strobes red and green at one brightness: it passed clean and scored as a still, steady clip."""
+    mean_luma = mean_colour @ _LUMA.astype(np.float64)
+    channels = [mean_colour[:, c] for c in range(mean_colour.shape[1])]
+    bright = flash_frames(mean_luma)
+    colour = sorted({i for channel in channels for i in flash_frames(channel)} - set(bright))
+    luma_flicker = flicker(mean_luma)
+    worst = max([luma_flicker, *(flicker(channel) for channel in channels)])
+    return _Changes(bright, colour, worst, luma_flicker <= FLICKER_LIMIT < worst)
+
+
+def _flash_line(flashes: list[int], brightness: bool) -> str:
+    one = len(flashes) == 1  # "frames 12 are ... around them" of a single frame
+    what = (
+        f"{'is' if one else 'are'} much brighter or darker than"
+        if brightness
+        else f"{'changes' if one else 'change'} colour sharply from"
+    )
+    return (
+        f"frame{'' if one else 's'} {_listed(flashes)} {what} those around {'it' if one else 'them'} (flash)"
+    )
 
 
 def _ssim(a: np.ndarray, b: np.ndarray) -> float:
@@ -184,7 +223,7 @@ def _ssim(a: np.ndarray, b: np.ndarray) -> float:
 class _Scan:
     """Per-frame measurements gathered in one pass over the clip."""
 
-    mean_luma: list[float] = field(default_factory=list)
+    mean_colour: list[np.ndarray] = field(default_factory=list)
     still: list[bool] = field(default_factory=list)
     ssim: list[float] = field(default_factory=list)
 
@@ -196,7 +235,7 @@ def scan_threads(frames: int) -> int:
 
 
 def _scan(frames: np.ndarray) -> _Scan:
-    """Mean luma of each frame; whether and how much each frame differs from the one before."""
+    """Mean colour of each frame; whether and how much each frame differs from the one before."""
     side = max(frames.shape[1], frames.shape[2])
     ssim_block = math.ceil(side / SSIM_SIDE)
     ssim_ok = min(frames.shape[1], frames.shape[2]) // ssim_block >= SSIM_WINDOW
@@ -211,7 +250,7 @@ def _scan(frames: np.ndarray) -> _Scan:
             blocks = _block_means(frame, STILL_BLOCK)
             small = _block_means(frame, ssim_block) @ _LUMA
             if i >= start:
-                scan.mean_luma.append(float(_mean_colour(frame) @ _LUMA))
+                scan.mean_colour.append(_mean_colour(frame))
                 if previous is not None:
                     scan.still.append(bool(np.abs(blocks - previous[0]).max() <= STILL_LEVEL))
                     if ssim_ok:
@@ -225,7 +264,7 @@ def _scan(frames: np.ndarray) -> _Scan:
     with ThreadPoolExecutor(threads) as pool:
         runs = list(pool.map(run, bounds[:-1], bounds[1:]))
     return _Scan(
-        mean_luma=[v for r in runs for v in r.mean_luma],
+        mean_colour=[v for r in runs for v in r.mean_colour],
         still=[v for r in runs for v in r.still],
         ssim=[v for r in runs for v in r.ssim],
     )
@@ -236,7 +275,7 @@ def _listed(frames: list[int]) -> str:
 
 
 def _problems(
-    nan: list[int], black: list[int], frozen: list[tuple[int, int]], flashes: list[int], flick: float
+    nan: list[int], black: list[int], frozen: list[tuple[int, int]], changes: _Changes
 ) -> list[str]:
     problems = []
     if nan:
@@ -258,16 +297,14 @@ def _problems(
         for s, n in frozen
         if not said.issuperset(range(s, s + n))
     ]
-    flashes = [i for i in flashes if i not in said]  # a black frame in a bright clip is no flash as well
-    if flashes:
-        one = len(flashes) == 1  # "frames 12 are ... around them" of a single frame
+    for flashes, brightness in ((changes.flashes, True), (changes.colour_flashes, False)):
+        flashes = [i for i in flashes if i not in said]  # a black frame in a bright clip is no flash as well
+        if flashes:
+            problems.append(_flash_line(flashes, brightness))
+    if changes.flicker > FLICKER_LIMIT:
+        what = "colour" if changes.colour_flicker else "brightness"
         problems.append(
-            f"frame{'' if one else 's'} {_listed(flashes)} {'is' if one else 'are'} much brighter or darker "
-            f"than those around {'it' if one else 'them'} (flash)"
-        )
-    if flick > FLICKER_LIMIT:
-        problems.append(
-            f"brightness flickers from frame to frame (index {flick:.1f}, limit {FLICKER_LIMIT:g})"
+            f"{what} flickers from frame to frame (index {changes.flicker:.1f}, limit {FLICKER_LIMIT:g})"
         )
     return problems
 
@@ -280,24 +317,23 @@ def assess(video: Video) -> QualityReport:
     nan = sorted({int(i) for i in video.extra.get("nan_frames", ())})
     black = black_frames(frames)
     scan = _scan(frames)
-    mean_luma = np.array(scan.mean_luma)
+    mean_colour = np.array(scan.mean_colour, dtype=np.float64)
     # A clip shorter than FROZEN_SECONDS that never moves is a still picture, not a pause: capping the
     # run at the clip's length names it (9 identical frames at 24 fps passed clean and scored best), and
     # one of 2 or 3 frames too, shorter than FROZEN_MIN_RUN (an SVD clip of 3 copies of one picture).
     least = max(2, min(max(FROZEN_MIN_RUN, round(FROZEN_SECONDS * float(video.fps))), len(frames)))
     frozen = held_runs(frames, frozen_runs(scan.still, least), least)
-    flashes = flash_frames(mean_luma)
-    flick = flicker(mean_luma)
+    changes = _changes(mean_colour)
     metrics = {
         "frames": int(len(frames)),
         "black_frames": black,
         "nan_frames": nan,
         "frozen_runs": [list(r) for r in frozen],
-        "flash_frames": flashes,
-        "flicker": round(flick, 3),
+        "flash_frames": sorted(changes.flashes + changes.colour_flashes),
+        "flicker": round(changes.flicker, 3),
         "temporal_ssim_mean": round(float(np.mean(scan.ssim)), 4) if scan.ssim else None,
         "temporal_ssim_min": round(float(np.min(scan.ssim)), 4) if scan.ssim else None,
-        "mean_luma": round(float(mean_luma.mean()), 2),
+        "mean_luma": round(float((mean_colour @ _LUMA.astype(np.float64)).mean()), 2),
     }
-    problems = _problems(nan, black, frozen, flashes, flick)
+    problems = _problems(nan, black, frozen, changes)
     return QualityReport(metrics, problems, fatal=bool(nan or black))
