@@ -141,7 +141,7 @@ def present(request: Request, job: Job, children: Children) -> BatchObject:
         error=VideoError(**job.error) if job.error else None,
         priority=job.priority,
         metadata={str(k): str(v) for k, v in job.metadata.items()} or None,
-        urls=ParentUrls(**urls(request, "batches", job.id)),
+        urls=ParentUrls(**urls(request, BATCH, job.id)),
     )
 
 
@@ -235,4 +235,4 @@ async def create_batch(
     return created(obj, obj.urls.self, replayed)
 
 
-ParentRoutes(BATCH, "batch", "batches", present, BatchObject, BatchList).install(router)
+ParentRoutes(BATCH, "batch", present, BatchObject, BatchList).install(router)

@@ -41,13 +41,19 @@ from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.video_page import refuse_other_kinds
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
-from reelgen.jobs.records import JOB_ID, ChildState, Job, JobEvent, JobNotFound
+from reelgen.jobs.records import (
+    JOB_ID,
+    KIND_PATHS,
+    ChildState,
+    Job,
+    JobEvent,
+    JobNotFound,
+    id_form,
+    kind_noun,
+    kind_url,
+)
 from reelgen.jobs.service import JobService
 
-#: A parent's noun as a sentence says it, where it differs (the routes' ``shootout``).
-_SAID = {"shootout": "shoot-out"}
-#: Where each parent kind of these routes is read.
-_PATHS = {"batch": "batches", "shootout": "shootouts"}
 #: How often a live stream looks again when no event woke it (another process's writes).
 POLL_S = 1.0
 PING_S = 15.0
@@ -137,8 +143,8 @@ class ParentUrls(BaseModel):
     items: str
 
 
-def urls(request: Request, path: str, job_id: str) -> dict[str, str]:
-    own = f"{str(request.base_url).rstrip('/')}/v1/{path}/{job_id}"
+def urls(request: Request, kind: str, job_id: str) -> dict[str, str]:
+    own = f"{str(request.base_url).rstrip('/')}{kind_url(kind, job_id)}"
     return {"self": own, "events": f"{own}/events", "cancel": f"{own}/cancel", "items": f"{own}/items"}
 
 
@@ -162,7 +168,7 @@ def parent_of(service: JobService, job_id: str, kind: str, noun: str) -> Job:
     try:
         return service.get(job_id, kind=kind)
     except JobNotFound:
-        said = _SAID.get(noun, noun)  # "no shoot-out ...", as its other messages say it
+        said = kind_noun(noun)  # "no shoot-out ...", as its other messages say it
         why = _why_none(service, job_id, said)
         raise ApiError(404, f"no {said} {shown(job_id)}{why}", param=f"{noun}_id", code="not_found") from None
 
@@ -171,15 +177,14 @@ def _why_none(service: JobService, job_id: str, said: str) -> str:
     """Why no parent has ``job_id``, as GET /v1/videos/{id} says it: a video's id (or a batch's, given
     to the shoot-outs) was told only "no batch ...", as if mistyped or deleted."""
     if not JOB_ID.match(job_id):
-        return f": {said} ids are 'video_' followed by 32 hex digits"
+        return f": {id_form(said)}"
     try:
         other = service.get(job_id)
     except JobNotFound:
         return ""
-    path = "videos" if other.kind in kinds.VIDEO_KINDS else _PATHS.get(other.kind)
-    what = "video" if path == "videos" else _SAID.get(other.kind, other.kind)
-    where = f" (GET /v1/{path}/{job_id})" if path else " job"
-    return f": it is a {what}{where}, not a {said}"
+    url = kind_url(other.kind, job_id)
+    where = f" (GET {url})" if url else " job"
+    return f": it is a {kind_noun(other.kind)}{where}, not a {said}"
 
 
 # ---- creating --------------------------------------------------------------------------------------
@@ -210,7 +215,6 @@ class ParentRoutes:
 
     kind: str
     noun: str
-    path: str
     present: Present
     model: type[BaseModel]
     listing: type[BaseModel]
@@ -218,6 +222,10 @@ class ParentRoutes:
     @property
     def key(self) -> str:
         return f"{self.noun}_id"
+
+    @property
+    def path(self) -> str:
+        return KIND_PATHS[self.kind]
 
     def install(self, router: APIRouter) -> None:
         self._reading(router)
@@ -242,7 +250,7 @@ class ParentRoutes:
             status: Annotated[Status | None, Query()] = None,
         ) -> Any:
             service = service_of(request)
-            said = _SAID.get(noun, noun)
+            said = kind_noun(noun)
             if after is not None:  # a job of another kind, here or deleted: said once, here
                 refuse_other_kinds(service, after, {kind}, said, self.path)
             try:
@@ -255,7 +263,7 @@ class ParentRoutes:
                     raise
                 # It said only "no batch '...' to continue from", echoing an id of any length.
                 # Said "shoot-out", as the 404 of the same id says it ("shootout" is the route's word).
-                form = "" if JOB_ID.match(after) else f": {said} ids are 'video_' followed by 32 hex digits"
+                form = "" if JOB_ID.match(after) else f": {id_form(said)}"
                 raise ApiError(
                     400,
                     f"after: no {said} {shown(after)} to continue from{form}; list again without after, "

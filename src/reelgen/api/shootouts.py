@@ -154,7 +154,7 @@ def present(request: Request, job: Job, children: Children) -> ShootoutObject:
     payload, result = job.payload, job.result or {}
     models = [str(m) for m in payload.get("models", [])]
     prompts = [str(p.get("id")) for p in payload.get("prompts", {}).get("prompts", [])]
-    links = urls(request, "shootouts", job.id)
+    links = urls(request, SHOOTOUT, job.id)
     return ShootoutObject(
         id=job.id,
         status=job.status.value,
@@ -326,4 +326,4 @@ def shootout_results(request: Request, shootout_id: ShootoutId) -> FileResponse:
 router.get("/shootouts/{shootout_id}/results.json", include_in_schema=False)(shootout_results)
 
 
-ParentRoutes(SHOOTOUT, "shootout", "shootouts", present, ShootoutObject, ShootoutList).install(router)
+ParentRoutes(SHOOTOUT, "shootout", present, ShootoutObject, ShootoutList).install(router)

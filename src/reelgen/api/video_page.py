@@ -10,14 +10,21 @@ from pathlib import PurePath
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.jobs import kinds
-from reelgen.jobs.records import JOB_ID, DeletedCursor, Job, JobNotFound, JobPage
+from reelgen.jobs.records import (
+    JOB_ID,
+    DeletedCursor,
+    Job,
+    JobNotFound,
+    JobPage,
+    id_form,
+    kind_noun,
+    kind_url,
+)
 from reelgen.jobs.service import JobService
 
-#: What a job the video list never shows is, and where it is listed: every job's id looks like a
-#: video's, and one of these as ``after`` paged on from its place in time without a word.
+#: What a job of a kind with no list of its own is (``records.KIND_PATHS`` lists the others): every
+#: job's id looks like a video's, and one of these as ``after`` paged on from its place in time.
 _NOT_LISTED = {
-    "shootout": "a shoot-out (GET /v1/shootouts)",
-    "batch": "a batch (GET /v1/batches)",
     "project": "a project's render or export job (GET /v1/projects/{id})",
     "scene": "a scene job of a project's render",
     "export": "an export job of a project",
@@ -38,7 +45,7 @@ def video_of(service: JobService, video_id: str) -> Job:
         except JobNotFound:
             raise missing from None
         project, url = _project_job(service, other)
-        what = project or _NOT_LISTED.get(other.kind) or f"a {other.kind} job"
+        what = project or _listed_as(other.kind)
         # The URL as a field of its own: `reelgen cancel` read it out of the message, which a
         # rewording would have broken.
         raise ApiError(
@@ -98,7 +105,7 @@ def video_page(
         # A shoot-out or batch deleted in the last day paged on from where it had stood.
         raise _other_kind(gone.job_id, gone.kind, "video", "videos", deleted=True) from None
     except JobNotFound:
-        form = "" if JOB_ID.match(after or "") else ": video ids are 'video_' followed by 32 hex digits"
+        form = "" if JOB_ID.match(after or "") else f": {id_form('video')}"
         raise ApiError(
             400,
             f"after: no video {shown(after or '')} to continue from{form}; list again without after, or "
@@ -131,10 +138,16 @@ def refuse_other_kinds(
     raise _other_kind(after, job.kind, named, path)
 
 
+def _listed_as(kind: str) -> str:
+    """A job of ``kind`` and where its kind is listed: ``a shoot-out (GET /v1/shootouts)``."""
+    url = kind_url(kind)
+    return f"a {kind_noun(kind)} (GET {url})" if url else _NOT_LISTED.get(kind, f"a {kind} job")
+
+
 def _other_kind(after: str, kind: str, named: str, path: str, *, deleted: bool = False) -> ApiError:
     """The 400 for an ``after`` that names a job of ``kind``, none of ``GET /v1/{path}``'s (a ``named``)."""
-    what = "a video (GET /v1/videos)" if kind in kinds.VIDEO_KINDS else _NOT_LISTED.get(kind)
-    was = f"was {what or f'a {kind} job'}, deleted since," if deleted else f"is {what or f'a {kind} job'},"
+    what = _listed_as(kind)
+    was = f"was {what}, deleted since," if deleted else f"is {what},"
     return ApiError(
         400,
         f"after: {shown(after)} {was} not a {named} of this list; after takes the id of a {named} "

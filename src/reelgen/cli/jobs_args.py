@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from reelgen.cli.complete import job_model_names, job_states, model_names, variants
+from reelgen.jobs.records import id_form
 
 
 def checked_job_id(value: str) -> str:
@@ -19,9 +20,7 @@ def checked_job_id(value: str) -> str:
         raise typer.BadParameter("give a job id (video_..., as `reelgen list` shows them)")
     if "/" in value or "\\" in value or len(value) > 200 or not value.strip("."):  # ".." went up to /v1
         shown = value if len(value) <= 60 else f"{value[:57]}..."
-        raise typer.BadParameter(
-            f"{shown!r} is not a job id: ids are video_ and 32 hex digits, as `reelgen list` shows them"
-        )
+        raise typer.BadParameter(f"{shown!r} is not a job id: {id_form('job')}, as `reelgen list` shows them")
     return value
 
 

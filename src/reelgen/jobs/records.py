@@ -5,12 +5,47 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from reelgen.core.errors import ReelgenError
 
 #: Server-generated job ids: ``video_`` and 32 hex digits. Nothing else reaches a path.
 JOB_ID = re.compile(r"^video_[0-9a-f]{32}$")
+#: What ``JOB_ID`` takes, as every message says it (the CLI said it in other words).
+ID_FORM = "'video_' followed by 32 hex digits"
+#: Where the API reads a job of each kind: ``GET /v1/{path}/{id}``. A kind not here has no route of its
+#: own (a project's jobs are read under its project's id, a scene's under its project job).
+KIND_PATHS = MappingProxyType(
+    {"render": "videos", "enhance": "videos", "avatar": "videos", "batch": "batches", "shootout": "shootouts"}
+)
+#: A kind as a person calls its jobs, where that is not the kind's own name.
+_NOUNS = MappingProxyType({"render": "video", "enhance": "video", "avatar": "video", "shootout": "shoot-out"})
+
+
+def id_form(noun: str) -> str:
+    """``<noun> ids are 'video_' followed by 32 hex digits``: what an id of no job's form is told."""
+    return f"{noun} ids are {ID_FORM}"
+
+
+def kind_noun(kind: str) -> str:
+    """What a person calls a job of ``kind``: ``video`` for a render, ``shoot-out``, ``batch``."""
+    return _NOUNS.get(kind, kind)
+
+
+def kind_url(kind: str, job_id: str | None = None) -> str | None:
+    """``/v1/{path}/{job_id}`` where a job of ``kind`` is read (its list without ``job_id``), or None
+    for a kind with no route of its own."""
+    path = KIND_PATHS.get(kind)
+    if path is None:
+        return None
+    return f"/v1/{path}/{job_id}" if job_id is not None else f"/v1/{path}"
+
+
+def known_as(kind: str, job_id: str) -> str:
+    """A job as a person knows it and where it is read: ``the batch ID (GET /v1/batches/ID)``."""
+    url = kind_url(kind, job_id)
+    return f"the {kind_noun(kind)} {job_id} (GET {url})" if url else f"the {kind} job {job_id}"
 
 
 class JobStatus(StrEnum):
@@ -204,7 +239,7 @@ class JobNotFound(JobError):
         if not JOB_ID.match(job_id or ""):
             # Quoted at most 40 characters: a 3000-character id came back whole in the answer.
             shown = repr(job_id) if len(job_id or "") <= 40 else f"{job_id[:40]!r}..."
-            return cls(f"no {noun} {shown}: {noun} ids are 'video_' followed by 32 hex digits", param="id")
+            return cls(f"no {noun} {shown}: {id_form(noun)}", param="id")
         return cls(f"no {noun} {job_id!r}", param="id")
 
 
@@ -221,17 +256,6 @@ class DeletedCursor(JobNotFound):
         self.kind = kind
 
 
-#: A job of each kind as a person knows it, and where its id is read (``{id}`` is the id).
-_KNOWN_AS = {
-    "render": "the video {id} (GET /v1/videos/{id})",
-    "enhance": "the video {id} (GET /v1/videos/{id})",
-    "avatar": "the video {id} (GET /v1/videos/{id})",
-    "batch": "the batch {id} (GET /v1/batches/{id})",
-    "shootout": "the shoot-out {id} (GET /v1/shootouts/{id})",
-    "project": "the project job {id}",
-}
-
-
 class IdempotencyConflict(JobError):
     """An Idempotency-Key was reused with a different request body (HTTP 409)."""
 
@@ -240,7 +264,7 @@ class IdempotencyConflict(JobError):
     def __init__(self, key: str, job: Job) -> None:
         # "already used for job video_..." read as a video's id when the key made a batch or a
         # shoot-out (every job's id looks alike), and the person looked for it in GET /v1/videos.
-        known = _KNOWN_AS.get(job.kind, f"the {job.kind} job {{id}}").format(id=job.id)
+        known = known_as(job.kind, job.id)
         super().__init__(
             f"Idempotency-Key {key!r} was already used for {known} with a different request body; "
             "send that same request to get its job back, or use a new key",
