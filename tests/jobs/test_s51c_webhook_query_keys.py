@@ -3,64 +3,34 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from reelgen.jobs.settings import JobSettings
-from reelgen.jobs.store import JobStore
-from reelgen.jobs.webhooks import WebhookSender, shown_url
+from reelgen.jobs.webhooks import shown_url
 from tests.jobs.helpers import create, request, wait_for
+from tests.jobs.webhook_receiver import receiving, sending
+
+
+def _answer(path: str) -> tuple[int, str | None]:
+    """``/moved`` redirects to a URL with a token, anything else answers 401."""
+    if path.startswith("/moved"):
+        return 308, "/hooks/v2?access_token=MOVEDSECRET&v=2"
+    return 401, None
 
 
 @pytest.fixture
 def receiver() -> Iterator[tuple[str, list[str]]]:
-    """A loopback endpoint: ``/moved`` redirects to a URL with a token, anything else answers 401."""
-    paths: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["content-length"]))
-            paths.append(self.path)
-            if self.path.startswith("/moved"):
-                self.send_response(308)
-                self.send_header("Location", "/hooks/v2?access_token=MOVEDSECRET&v=2")
-            else:
-                self.send_response(401)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", paths
-    server.shutdown()
+    with receiving(_answer) as endpoint:
+        yield endpoint
 
 
 def _deliver(tmp_path: Path, url: str) -> None:
     """One job's "queued" event sent to ``url`` until given up (two attempts, no pause)."""
-    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
-    settings = JobSettings(
-        data_dir=tmp_path,
-        webhook_secret=SecretStr("k"),
-        allow_private_webhooks=True,
-        webhook_max_attempts=2,
-        webhook_backoff_s=0,
-    )
-    sender = WebhookSender(store, settings)
-    sender.start()
-    try:
+    with sending(tmp_path, max_attempts=2, backoff_s=0) as store:
         create(store, request(), webhook_url=url, webhook_events=["queued"])
         wait_for(lambda: store.pending_webhooks() == 0, timeout_s=10, what="the delivery given up")
-    finally:
-        sender.stop()
-        store.close()
 
 
 def test_a_token_in_the_query_reaches_the_receiver_and_no_log_line(

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pydantic import SecretStr
 
 from reelgen.jobs.schema import webhooks as webhooks_t
-from reelgen.jobs.settings import JobSettings
-from reelgen.jobs.store import JobStore
-from reelgen.jobs.webhooks import WebhookSender
 from tests.jobs.helpers import create, request, wait_for
+from tests.jobs.webhook_receiver import receiving, sending
 
 SLACK = "/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX"
 DISCORD = "/api/webhooks/123456789012345678/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z_-Q7"
@@ -25,50 +19,22 @@ DISCORD = "/api/webhooks/123456789012345678/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z_-Q7
 
 @pytest.fixture
 def receiver() -> Iterator[tuple[str, list[str]]]:
-    """A loopback endpoint that answers every POST with a redirect to the other service's path."""
-    paths: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["content-length"]))
-            paths.append(self.path)
-            self.send_response(308)
-            self.send_header("Location", DISCORD if self.path == SLACK else SLACK)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", paths
-    server.shutdown()
+    """Every POST answered with a redirect to the other service's path."""
+    with receiving(lambda path: (308, DISCORD if path == SLACK else SLACK)) as endpoint:
+        yield endpoint
 
 
 def _one_failed_try(tmp_path: Path, url: str) -> str:
     """One job's "queued" event sent to ``url`` once (the next try an hour away); the error kept."""
-    store = JobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
-    settings = JobSettings(
-        data_dir=tmp_path,
-        webhook_secret=SecretStr("k"),
-        allow_private_webhooks=True,
-        webhook_max_attempts=3,
-        webhook_backoff_s=3600,
-    )
-    sender = WebhookSender(store, settings)
-    sender.start()
     kept = sa.select(webhooks_t.c.last_error).where(webhooks_t.c.attempts == 1)
+    with sending(tmp_path, max_attempts=3, backoff_s=3600) as store:
 
-    def error() -> str | None:
-        with store.engine.connect() as conn:
-            return conn.execute(kept).scalar()
+        def error() -> str | None:
+            with store.engine.connect() as conn:
+                return conn.execute(kept).scalar()
 
-    try:
         create(store, request(), webhook_url=url, webhook_events=["queued"])
         return wait_for(error, timeout_s=10, what="the first try's error kept")
-    finally:
-        sender.stop()
-        store.close()
 
 
 @pytest.mark.parametrize(
