@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,9 @@ _GET_TOKEN = "the token `ray get-auth-token` prints on the head"
 def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = ANSWER_S) -> str | None:
     """Why the head at ``dialled`` (host:port as Ray dials it; ``shown`` as the person gave it) will
     not take this machine's token, or None; turns on Ray's token mode where the head asks for it."""
+    closed = _unreachable(dialled, shown, unset, timeout_s)
+    if closed:
+        return closed
     try:
         raylet: Any = importlib.import_module("ray._raylet")  # no type stubs for its classes
         from ray.exceptions import AuthenticationError
@@ -76,6 +80,22 @@ def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = 
         f"the Ray head at {shown} does not take this machine's token (from RAY_AUTH_TOKEN, "
         f"RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token); give {_GET_TOKEN}{unset}"
     )
+
+
+def _unreachable(dialled: str, shown: str, unset: str, timeout_s: float) -> str | None:
+    """Why no connection opens to ``dialled``, or None: Ray's client, given a port no one listens on,
+    ignored its timeout and tried for 11 s, and then the check said nothing and left it to the join."""
+    host, _, port = dialled.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except (ValueError, TimeoutError):  # no host:port, or slow to answer: the join says what it finds
+        return None
+    except OSError as exc:
+        return (
+            f"cannot reach the Ray cluster at {shown} ({exc.strerror or exc}); start it there with "
+            f"`ray start --head --port {port}`{unset}"
+        )
+    return None
 
 
 @contextlib.contextmanager
