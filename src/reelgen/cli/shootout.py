@@ -65,8 +65,9 @@ def shootout(
             "--output",
             "-o",
             callback=typed.given("a folder for the report"),
-            help="Report folder (default: a new shootout-DATE-TIME); a report and clips of the same "
-            "names already in it are replaced, each once its new one is whole.",
+            help="Report folder (default: a new shootout-DATE-TIME); an earlier report in it is "
+            "removed as the run starts, and clips of the same names are replaced, each once its "
+            "new one is whole.",
         ),
     ] = None,
     price: Annotated[

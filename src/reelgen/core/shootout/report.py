@@ -118,6 +118,14 @@ def _unscored(results: Sequence[TrialResult], prompts: PromptsFile) -> str:
     return f" (not measured here, so left out of the score: {', '.join(missing)})" if missing else ""
 
 
+def remove_report(folder: str | Path) -> None:
+    """Remove an earlier run's ``report.html`` and ``results.json`` from ``folder``, as a run starts: its
+    clips are replaced one by one, and a run stopped part way left a report telling the old clips' numbers
+    beside new clips of the same names."""
+    for name in (REPORT_FILE, RESULTS_FILE):
+        (Path(folder) / name).unlink(missing_ok=True)
+
+
 def write_report(
     results: Sequence[TrialResult], prompts: PromptsFile, models: Sequence[str], folder: str | Path
 ) -> Path:

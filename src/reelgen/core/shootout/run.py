@@ -13,7 +13,7 @@ from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.shootout.plan import Trial, plan_shootout
-from reelgen.core.shootout.report import write_report
+from reelgen.core.shootout.report import remove_report, write_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
 from reelgen.core.shootout.score import score_trials
 from reelgen.core.shootout.spec import PromptsFile
@@ -104,7 +104,9 @@ def run_shootout(
         from reelgen.core.devices import device_info
 
         device_info(device)
-    # 2. Each trial in turn; the cache keeps one model loaded across its prompts.
+    # 2. Each trial in turn; the cache keeps one model loaded across its prompts. An earlier report no
+    #    longer tells the truth once a clip of it is replaced, and a stopped run draws no new one.
+    remove_report(folder)
     cache = ModelCache(max_models=1)
     results = []
     for i, trial in enumerate(trials):
