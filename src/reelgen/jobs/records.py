@@ -82,8 +82,27 @@ class Facts:
     fps: float | None = None
 
 
+class _Outcome:
+    """Where a job stands, said one way for a whole row (``Job``) and a child's state (``ChildState``)."""
+
+    status: JobStatus
+    error_code: str | None
+    error_message: str | None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status.terminal
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        """``{"code", "message"}`` of a failed (or cancelled) job, else None."""
+        if self.error_code is None:
+            return None
+        return {"code": self.error_code, "message": self.error_message or ""}
+
+
 @dataclass(frozen=True)
-class Job:
+class Job(_Outcome):
     """One job as stored. Times are Unix seconds (float); sizes in pixels.
 
     ``kind`` names its handler (``reelgen.jobs.kinds``); ``payload`` is that
@@ -144,17 +163,6 @@ class Job:
         """``"WxH"`` as OpenAI's video object writes it."""
         return f"{self.width}x{self.height}" if self.width and self.height else None
 
-    @property
-    def terminal(self) -> bool:
-        return self.status.terminal
-
-    @property
-    def error(self) -> dict[str, str] | None:
-        """``{"code", "message"}`` of a failed (or cancelled) job, else None."""
-        if self.error_code is None:
-            return None
-        return {"code": self.error_code, "message": self.error_message or ""}
-
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["status"] = self.status.value
@@ -163,7 +171,7 @@ class Job:
 
 
 @dataclass(frozen=True)
-class ChildState:
+class ChildState(_Outcome):
     """What a parent's live stream shows of one child job: its status, progress and error, not its
     row. The stream looks once a second; it read every child's whole row, payload and all."""
 
@@ -175,17 +183,6 @@ class ChildState:
     child_key: str | None
     error_code: str | None
     error_message: str | None
-
-    @property
-    def terminal(self) -> bool:
-        return self.status.terminal
-
-    @property
-    def error(self) -> dict[str, str] | None:
-        """As ``Job.error`` says it."""
-        if self.error_code is None:
-            return None
-        return {"code": self.error_code, "message": self.error_message or ""}
 
 
 @dataclass(frozen=True)
