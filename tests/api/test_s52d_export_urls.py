@@ -46,3 +46,15 @@ def test_the_export_job_s_url_fetches_the_film(client: TestClient, data_dir: Pat
     got = client.get(view.export["url"])
     assert got.status_code == 200, got.text
     assert got.content == b"the film"
+
+
+def test_a_film_named_in_capitals_is_listed_and_downloads(client: TestClient, data_dir: Path) -> None:
+    project_id = _project_with_film(client, data_dir)
+    exports = data_dir / "projects" / project_id / "exports"
+    (exports / "Film.MP4").write_bytes(b"capital film")  # export_settings.output: Film.MP4 is taken
+    listed = {x["name"]: x["url"] for x in client.get(f"/v1/projects/{project_id}").json()["exports"]}
+    assert "Film.MP4" in listed  # was left out of the list
+    got = client.get(listed["Film.MP4"])
+    assert got.status_code == 200, got.text  # was 404: "has no export 'Film.MP4'"
+    assert got.content == b"capital film"
+    assert got.headers["content-type"] == "video/mp4"

@@ -60,7 +60,8 @@ _MEDIA = {
     ".webm": "video/webm",
     ".json": "application/json",
 }
-_FILE_NAME = re.compile(r"^[^/\\\x00]+\.(mp4|mov|mkv|webm|json)$")
+#: Any case: ``export_settings.output: Film.MP4`` is taken, and its film was then neither listed nor served.
+_FILE_NAME = re.compile(r"^[^/\\\x00]+\.(mp4|mov|mkv|webm|json)$", re.IGNORECASE)
 _KEY = re.compile(r"^[0-9a-f]{8,64}$")
 
 #: What a create or update takes (the routes read the body themselves: JSON or multipart).
@@ -193,7 +194,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
             "url": export_url(base, project_id, p.name),
         }
         for p in sorted(folder.exports.glob("*"))
-        if p.is_file() and p.suffix in (".mp4", ".mov", ".mkv", ".webm")
+        if p.is_file() and p.suffix.lower() in (".mp4", ".mov", ".mkv", ".webm")
     ]
     latest = latest_job(service, meta)
     return {
@@ -349,7 +350,9 @@ def export_file(request: Request, project_id: str, name: str) -> FileResponse:
         raise ApiError(
             404, f"project {project_id} has no export {shown(name)}", param="name", code="not_found"
         )
-    return FileAnswer(path, media_type=_MEDIA[path.suffix], filename=name, content_disposition_type="inline")
+    return FileAnswer(
+        path, media_type=_MEDIA[path.suffix.lower()], filename=name, content_disposition_type="inline"
+    )
 
 
 @router.get(
