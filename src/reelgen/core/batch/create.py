@@ -135,10 +135,15 @@ def create_manifest(
             f"{folder} {what}; give the folder that holds the keyframe images (e.g. shots/)", param="folder"
         )
     defaults = read_defaults(defaults_yaml)
-    images = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    # Hidden files are no keyframes: macOS leaves "._x.JPG" (Finder metadata) beside each photo copied to
+    # a shared or FAT drive, and it became an item that failed every batch and pushed x.JPG to "x-2".
+    images = [p for p in found if not p.name.startswith(".")]
     if not images:
+        hidden = f" (hidden files, named with a leading '.', are left out: {found[0].name})" if found else ""
         raise InvalidRequest(
-            f"{folder} holds no images ({', '.join(IMAGE_SUFFIXES)}); put the keyframes there", param="folder"
+            f"{folder} holds no images ({', '.join(IMAGE_SUFFIXES)}){hidden}; put the keyframes there",
+            param="folder",
         )
     home = Path(manifest_dir or folder).resolve()
     taken: set[str] = set()
