@@ -95,7 +95,13 @@ def serve_app(
         port = free_port()
         server = _ThreadServer(
             uvicorn.Config(
-                create_app(settings, start_service=False), host="127.0.0.1", port=port, log_level="warning"
+                create_app(settings, start_service=False),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                # As `reelgen serve` does: a stream a page left open is cut after a moment, where uvicorn's
+                # default waited for it for ever and the teardown's join gave up only after 30 s.
+                timeout_graceful_shutdown=2,
             )
         )
         thread = threading.Thread(target=server.run, daemon=True)
