@@ -63,5 +63,8 @@ def test_an_id_no_job_can_have_is_bad_input_before_anything_is_sent_or_written(
     out = CliRunner().invoke(cli_app, args)
     assert out.exit_code == 2, out.output
     said = " ".join(out.output.split())
-    assert "is not a job id: ids are video_ and 32 hex digits" in said and "internal error" not in said
+    assert (
+        "is not a job id: job ids are 'video_' followed by 32 hex digits" in said
+        and "internal error" not in said
+    )
     assert "cannot reach" not in said and list(tmp_path.iterdir()) == []
