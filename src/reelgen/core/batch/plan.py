@@ -252,6 +252,12 @@ def _plan(
         raise InvalidRequest("names no model; set the item's model or defaults.model", param=f"{where}.model")
     images = _images(item, where, base_dir)
     width, height, frames, fps = shape = _shape(settings, model)
+    if model != KEN_BURNS:
+        # Before the keyframes are judged against it: a size the model cannot make skipped them as
+        # "crop it to 7.81:1", exit 0, and the width error came only once the pictures were cropped.
+        spec, preset = registry.resolve(model)
+        spec.rules_for(preset).check_size(width, height)
+        spec.rules_for(preset).check_frames(frames)
     motion: Motion | None = settings["motion"]
 
     # 2. The prompt, its placeholders filled.
