@@ -122,8 +122,10 @@ class ProjectFolder:
 
     def load(self) -> Project:
         """project.yaml read and validated; a problem names the scene and field at fault."""
-        self._check_one_storyboard()
+        # Read first: a file that is no YAML at all (``film/music.wav``, tab-completed) was told it was a
+        # second storyboard there, and to move into a folder of its own as its project.yaml.
         data = read_yaml(self.file, self.file.name, param="project")
+        self._check_one_storyboard()
         project = validated(data, self.file.name, ", as `reelgen project new NAME` writes them")
         output = project.export.output
         # A folder in the name would put the film outside exports/ (``..``, an absolute path) or make folders there.
