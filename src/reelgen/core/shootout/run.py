@@ -110,6 +110,10 @@ def run_shootout(
     cache = ModelCache(max_models=1)
     results = []
     for i, trial in enumerate(trials):
+        if i and trial.model != trials[i - 1].model:
+            # render resets the peak before loading, and the cache evicted the last model only while
+            # loading this one: its first trial's peak VRAM counted the last model's weights.
+            cache.free()
         try:
             progress.cancel.check()
             result = run_trial(trial, folder, price, progress=progress, cache=cache, device=device)
