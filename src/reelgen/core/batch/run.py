@@ -137,6 +137,44 @@ def check_output_folder(folder: Path) -> None:
             return
 
 
+def _run_items(
+    plan: list[PlannedItem],
+    progress: Progress,
+    cache: ModelCache,
+    device: str | None,
+    vram_budget_gib: float | None,
+    on_item: Callable[[ItemOutcome], None] | None,
+    begun: float,
+) -> dict[int, ItemOutcome]:
+    """Each planned item run (or said as failed, skipped or reused), grouped by model; outcomes by index."""
+    outcomes: dict[int, ItemOutcome] = {}
+    first_with: dict[tuple[str, str], str] = {}  # (status, cause) -> the first item that said it
+    ordered_plan = by_model(plan)
+    for n, planned in enumerate(ordered_plan, start=1):
+        if n > 1 and planned.model != ordered_plan[n - 2].model:
+            # A model's items are over. Unloaded now, not while the next one loads: render resets the
+            # peak before loading, and the next item's peak VRAM counted this model's weights.
+            cache.free()
+        try:
+            progress.cancel.check()
+            outcome = run_item(
+                planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
+            )
+        except Cancelled:
+            raise stopped_batch(progress, outcomes, len(plan)) from None
+        outcomes[planned.index] = outcome
+        said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
+        if outcome.reason and said:  # a reason said once, however many items share it
+            same = (outcome.status, cause(outcome.reason))
+            said = f"the same way as {first_with[same]}" if same in first_with else said
+            first_with.setdefault(same, planned.output)
+        message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
+        progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
+        if on_item is not None:
+            on_item(outcome)
+    return outcomes
+
+
 def run_batch(
     manifest: Manifest | str | Path,
     *,
@@ -187,26 +225,7 @@ def run_batch(
 
         # 2. Each item: failed or skipped as planned, reused if finished, else made now. Items run
         #    grouped by model so each model loads once; the summary keeps the manifest's order.
-        outcomes: dict[int, ItemOutcome] = {}
-        first_with: dict[tuple[str, str], str] = {}  # (status, cause) -> the first item that said it
-        for n, planned in enumerate(by_model(plan), start=1):
-            try:
-                progress.cancel.check()
-                outcome = run_item(
-                    planned, progress=progress, cache=cache, device=device, vram_budget_gib=vram_budget_gib
-                )
-            except Cancelled:
-                raise stopped_batch(progress, outcomes, len(plan)) from None
-            outcomes[planned.index] = outcome
-            said = outcome.reason if outcome.status in ("failed", "skipped") else outcome.video
-            if outcome.reason and said:  # a reason said once, however many items share it
-                same = (outcome.status, cause(outcome.reason))
-                said = f"the same way as {first_with[same]}" if same in first_with else said
-                first_with.setdefault(same, planned.output)
-            message = f"[{n}/{len(plan)}] {planned.output}: {outcome.status}" + (f" ({said})" if said else "")
-            progress.emit(ProgressEvent("batch", n, len(plan), time.monotonic() - begun, message=message))
-            if on_item is not None:
-                on_item(outcome)
+        outcomes = _run_items(plan, progress, cache, device, vram_budget_gib, on_item, begun)
 
         # 3. The summary, beside the outputs.
         defaults = manifest.defaults
