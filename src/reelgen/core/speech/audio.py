@@ -223,6 +223,14 @@ def check_voice(audio: Audio, param: str = "speech_audio", limit_s: float | None
             f"{MIN_SECONDS:g} s of speech (a syllable) to move its mouth",
             param=param,
         )
+    if not np.isfinite(audio.samples).all():
+        # A float WAV can hold them (a broken export). NaN was called "silent (digital silence)";
+        # infinity passed and became the soundtrack, clipped, with the mouth driven by it.
+        raise InvalidRequest(
+            f"{param}: the voice track holds samples that are no numbers (NaN or infinity, as a broken "
+            "float WAV export leaves); export the voice again, for example as a 16-bit WAV",
+            param=param,
+        )
     level = loudest_dbfs(audio)
     if level < SILENCE_DBFS:
         shown = "digital silence" if level == float("-inf") else f"{level:.0f} dBFS at its loudest"
