@@ -46,12 +46,20 @@ def contact_sheet(frames: np.ndarray, count: int = SHEET_FRAMES, columns: int = 
     return sheet
 
 
+def frame_times(count: int, fps: float) -> list[int]:
+    """Milliseconds each of ``count`` frames shows for, in GIF's hundredths of a second, adding up to the
+    clip's length: one rounded time for all ran a 30 fps clip 10 % fast (30 ms for 33.3). Frames are
+    never under 20 ms, which browsers slow to 100; a clip above 50 fps plays at 50."""
+    ends = [max(20 * (i + 1), round((i + 1) * 100 / fps) * 10) for i in range(count)]
+    return [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
 def animated_preview(frames: np.ndarray, fps: float) -> bytes:
-    """The clip as a looping GIF at its own rate (GIF counts in hundredths of a second)."""
+    """The clip as a looping GIF in its own time (GIF counts in hundredths of a second)."""
     images = [_scaled(frame) for frame in frames]
     buffer = io.BytesIO()
-    duration = max(20, round(1000 / fps / 10) * 10)
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0)
+    durations = frame_times(len(images), fps)
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
     return buffer.getvalue()
 
 
