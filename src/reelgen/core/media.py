@@ -22,6 +22,8 @@ from reelgen.core.types import Audio, Video, to_fraction
 
 #: Larger images are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS = 64_000_000
+#: ``fit`` scales a whole image of at most this many frames' pixels (a portrait photo in 16:9: 3).
+FIT_SPARE = 16
 T = TypeVar("T")
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"}
 
@@ -30,9 +32,8 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
     """Open an image as RGB, refusing unknown formats and oversized pixel counts."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with (
-            warnings.catch_warnings()
-        ):  # between 1x and 2x the cap Pillow only warns: refused below, in words
+        # between 1x and 2x the cap Pillow only warns: refused below, in words
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(path)
         with img:
@@ -96,8 +97,13 @@ def fit(image: Image.Image, width: int, height: int) -> Image.Image:
     """Scale to cover width x height, then centre-crop: no stretching, no borders."""
     scale = max(width / image.width, height / image.height)
     size = (max(width, round(image.width * scale)), max(height, round(image.height * scale)))
-    resized = image.resize(size, Image.Resampling.LANCZOS)
     left, top = (size[0] - width) // 2, (size[1] - height) // 2
+    if size[0] * size[1] > FIT_SPARE * width * height:
+        # A 10000x10 banner scaled to cover 512x512 was 512000x512 first (8.5 s): resample the part kept.
+        sx, sy = image.width / size[0], image.height / size[1]
+        box = (left * sx, top * sy, (left + width) * sx, (top + height) * sy)
+        return image.resize((width, height), Image.Resampling.LANCZOS, box=box)
+    resized = image.resize(size, Image.Resampling.LANCZOS)
     return resized.crop((left, top, left + width, top + height))
 
 
@@ -127,14 +133,12 @@ def rgb_workers() -> int:
 class Timing:
     """How a video stream's frames are delivered: ``frames`` of them at exactly ``fps``, one per tick.
 
-    A constant-rate stream (every frame on its own tick of its average rate) is
-    delivered as it is. A variable-rate one (a phone's, a screen recording's) is
-    resampled to its nominal rate: each frame starts on the tick nearest its
-    timestamp and is held until the next frame's (two on one tick: the later is
-    kept), so the picture stays in step with the sound. Played one frame per
-    tick of the average rate instead, a clip with a pause showed everything
-    after the pause early. ``frames`` is counted from the container's packets;
-    the decode itself is the final word.
+    A constant-rate stream (every frame on its own tick of its average rate) is delivered as it is.
+    A variable-rate one (a phone's, a screen recording's) is resampled to its nominal rate: each frame
+    starts on the tick nearest its timestamp and is held until the next frame's (two on one tick: the
+    later is kept), so the picture stays in step with the sound. Played one frame per tick of the
+    average rate instead, a clip with a pause showed everything after the pause early. ``frames`` is
+    counted from the container's packets; the decode itself is the final word.
     """
 
     fps: Fraction
@@ -359,10 +363,7 @@ def read_audio(path: str | Path) -> Audio | None:
         rate = stream.codec_context.sample_rate
     if not chunks:
         return None
-    samples = np.concatenate(chunks, axis=-1).astype(np.float32)
-    if samples.ndim == 1:
-        samples = samples[None]
-    return Audio(samples, rate)
+    return Audio(np.atleast_2d(np.concatenate(chunks, axis=-1).astype(np.float32)), rate)
 
 
 def fit_video(video: Video, width: int, height: int, num_frames: int | None = None) -> list[Image.Image]:
