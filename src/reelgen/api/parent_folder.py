@@ -8,6 +8,7 @@ from pathlib import Path
 from reelgen.api.errors import ApiError
 from reelgen.core.batch.lock import LOCK_FILE
 from reelgen.core.flock import LockHeld, try_flock
+from reelgen.jobs.records import kind_noun
 from reelgen.jobs.service import JobService
 
 
@@ -20,7 +21,7 @@ def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind
     files and summary. ``writes`` says what it writes there: "its report", "its clips".
     (Two creates at the same instant may still pass; this is the common case.)
     """
-    noun = "shoot-out" if kind == "shootout" else kind
+    noun = kind_noun(kind)
     for status in ("queued", "in_progress"):
         after = None
         while True:
