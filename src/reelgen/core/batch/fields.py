@@ -7,6 +7,7 @@ field; did you mean model? known: ...`` rather than leave them to guess.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from typing import Any
 
@@ -66,3 +67,15 @@ def check_currency(value: str) -> str:
     if not value.strip() or not value.isprintable():
         raise ValueError(f"{value!r} is not a currency; give its code or sign, e.g. USD, EUR or €")
     return value
+
+
+def said_as_text(key: str, value: Any) -> None:
+    """Refuse a variable read as a truth value or a date, saying how to write it as text: both were
+    "Input should be a valid string", of ``flag: yes`` and ``when: 2024-01-05``."""
+    if isinstance(value, bool):
+        what, written = "true or false (YAML reads yes, no, on and off so too)", "yes" if value else "no"
+    elif isinstance(value, dt.date):
+        what, written = f"a date, {value.isoformat()}", value.isoformat()
+    else:
+        return
+    raise ValueError(f'{key} is {what}, not text; put it in quotes to fill it in as written: "{written}"')

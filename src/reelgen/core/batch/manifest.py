@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from reelgen.core.batch.fields import check_currency, file_error
+from reelgen.core.batch.fields import check_currency, file_error, said_as_text
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
@@ -105,6 +105,8 @@ class Settings(NumberFields):
     def _numbers_as_text(cls, value: Any) -> Any:
         # YAML reads `year: 1984` as a number: the template fills in its text, as it would have been typed.
         if isinstance(value, dict):
+            for key, v in value.items():
+                said_as_text(key, v)
             return {
                 key: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
                 for key, v in value.items()
