@@ -26,6 +26,7 @@ from reelgen.api.video_page import video_of, video_page
 from reelgen.api.video_stream import job_events
 from reelgen.core.errors import GenerationFailed, ModelNotAvailable
 from reelgen.core.spec import registry, resolve
+from reelgen.core.spec.input_files import check_source_length
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import SUFFIXES
@@ -122,6 +123,7 @@ async def _submit(
         refuse_unpulled(request_steps(generation))
         resolved: ResolvedRequest = resolve(generation)
         require_weights(resolved, settings_of(request).jobs.ray_address)  # else it fails in the worker
+        check_source_length(resolved, "the source video file")  # it failed in the worker, once queued
         return service.submit_or_replay(
             resolved,
             priority=priority,

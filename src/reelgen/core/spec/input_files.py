@@ -8,7 +8,7 @@ from pathlib import Path
 from reelgen.core.atomic import LOOP, home_path, link_loop, name_problem
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.lora_files import lora_file_problem
-from reelgen.core.spec.request import GenerationRequest, LoraSpec
+from reelgen.core.spec.request import GenerationRequest, LoraSpec, ResolvedRequest, Task
 
 
 def _not_a_file(value: str, path: Path) -> str:
@@ -49,6 +49,21 @@ def absolute_inputs(request: GenerationRequest) -> dict[str, object]:
     )
     out["loras"] = tuple(_lora_file(i, lora) for i, lora in enumerate(request.loras))
     return out
+
+
+def check_source_length(request: ResolvedRequest, shown: str) -> None:
+    """Refuse a video-to-video source clip shorter than the clip asked for, naming the file ``shown``
+    (a server's upload is no path of the client's); ``generate``'s render checks it before loading."""
+    from reelgen.core.backends.source_clip import check_long_enough  # backends build on this package
+    from reelgen.core.spec import registry
+
+    if request.task is not Task.V2V:
+        return
+    spec, preset = registry.resolve(request.model)
+    try:
+        check_long_enough(request, spec.rules_for(preset))
+    except InvalidRequest as exc:
+        raise InvalidRequest(exc.message.replace(str(request.source_video), shown), param=exc.param) from None
 
 
 def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
