@@ -69,7 +69,7 @@ def check_currency(value: str) -> str:
     return value
 
 
-def said_as_text(key: str, value: Any) -> None:
+def said_as_text(key: str | None, value: Any) -> None:
     """Refuse a variable read as a truth value or a date, saying how to write it as text: both were
     "Input should be a valid string", of ``flag: yes`` and ``when: 2024-01-05``."""
     if isinstance(value, bool):
@@ -78,4 +78,5 @@ def said_as_text(key: str, value: Any) -> None:
         what, written = f"a date, {value.isoformat()}", value.isoformat()
     else:
         return
-    raise ValueError(f'{key} is {what}, not text; put it in quotes to fill it in as written: "{written}"')
+    named = f"{key} " if key else ""  # None: the field's own error, already named by its place
+    raise ValueError(f'{named}is {what}, not text; put it in quotes to fill it in as written: "{written}"')

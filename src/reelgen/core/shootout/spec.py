@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reelgen.core.batch.fields import check_currency, file_error
+from reelgen.core.batch.fields import check_currency, file_error, said_as_text
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import SEED_LIMIT, slow_rate
@@ -33,6 +33,7 @@ class PromptEntry(BaseModel):
     @classmethod
     def _file_name(cls, value: Any) -> Any:
         # YAML reads `id: 1` as a number, refused as "Input should be a valid string" though 1 is a valid id.
+        said_as_text(None, value)  # `id: 2024-01-05` is a date to YAML: said so, with the quotes that fix it
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             value = str(value)
         # Said in words before pydantic's own "String should match pattern '^[A-Za-z0-9]...'".
@@ -51,6 +52,13 @@ class PromptEntry(BaseModel):
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty; give an image file relative to the prompts file, or leave image out")
         return value
+
+    @field_validator("prompt", "negative_prompt", mode="before")
+    @classmethod
+    def _as_written(cls, value: Any) -> Any:
+        # `prompt: 1984` is a number to YAML, and was "Input should be a valid string": it is the text typed.
+        said_as_text(None, value)
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
     @field_validator("prompt", mode="before")
     @classmethod
