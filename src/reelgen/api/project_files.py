@@ -63,6 +63,8 @@ def inside(path: str, param: str) -> str:
         or pure.is_absolute()
         or re.match(r"^[A-Za-z]:", path)
         or any(part in ("..", "") for part in pure.parts)
+        # ~ and ~user are a home folder to the project's path reading (ProjectFolder.path): the server's own.
+        or pure.as_posix().startswith("~")
     ):
         raise InvalidRequest(
             f"{param}: {path!r} must be a relative path inside the project folder (such as assets/music.mp3), "
