@@ -29,7 +29,9 @@ def test_a_home_path_is_refused_not_read_on_the_server(
         data={"project": yaml.safe_dump(project)},
         files=[("files", (path, png(colour=(0, 200, 0))))],
     )
-    assert resp.status_code == 400, resp.text  # was 201, and the export laid the server's ~/logo.png over the film
+    assert resp.status_code == 400, (
+        resp.text
+    )  # was 201, and the export laid the server's ~/logo.png over the film
     error = resp.json()["error"]
     assert error["param"] in ("export.watermark.image", f"files[{path}]")
     assert f"{path!r} must be a relative path inside the project folder" in error["message"]
