@@ -312,8 +312,14 @@ def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> 
 
 def speech_path(text: str, voice: str | None = None) -> Path:
     """Where ``speech_file`` keeps ``text`` spoken by ``voice``: named by what made it."""
-    model, _ = voice_files(voice)
-    made_by = f"{_SPEECH_KIND}\n{model.name}\n{model.stat().st_size}"
+    from reelgen.core.weights import sha256_file
+
+    model, config = voice_files(voice)
+    # The voice's files by content (the model's hash is cached by path, size and time): keyed by the
+    # model's name and size, an edited config (a slower length_scale) or another voice kept under the
+    # same name (Piper's medium voices are all one size) was handed the speech made before.
+    settings_hash = hashlib.sha256(config.read_bytes()).hexdigest()
+    made_by = f"{_SPEECH_KIND}\n{sha256_file(model)}\n{settings_hash}"
     # Keyed by what is read aloud: a file spoken with the emoji read out (before) is not taken for it.
     key = hashlib.sha256(f"{made_by}\n{said(text)}".encode()).hexdigest()[:24]
     return settings.home() / "speech" / f"{key}.wav"
