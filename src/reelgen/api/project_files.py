@@ -71,6 +71,12 @@ def inside(path: str, param: str) -> str:
             "uploaded with the project file; a server reads no other files",
             param=param,
         )
+    if not pure.parts:  # "." is the folder itself: its parts are none, and parts[0] was a 500 (IndexError)
+        raise InvalidRequest(
+            f"{param}: {path!r} is the project folder itself, not a file; give a file in it (such as "
+            "assets/music.mp3), uploaded with the project file",
+            param=param,
+        )
     if pure.parts[0] in RESERVED:  # inside the folder, but "must be a relative path inside" said it was not
         raise InvalidRequest(
             f"{param}: {path!r} is in a place the server writes itself ({', '.join(sorted(RESERVED))}); "
