@@ -46,8 +46,8 @@ def test_a_slower_length_scale_in_the_config_is_heard(
 def test_two_voices_of_one_name_and_size_keep_their_own_speech(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Piper's medium voices share one architecture: two kept as voice.onnx in two folders had the
-    # same name and size, and the second was handed the first one's speech of the same text.
+    # Two voices kept as voice.onnx in two folders, of one size (Piper voices of one quality share
+    # an architecture), had one key: the second was handed the first one's speech of the same text.
     monkeypatch.setenv("REELGEN_HOME", str(tmp_path / "home"))
     first = _voice(tmp_path / "de", "voice.onnx", copy=True)
     second = _voice(tmp_path / "fr", "voice.onnx", copy=True)

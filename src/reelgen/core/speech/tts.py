@@ -317,7 +317,7 @@ def speech_path(text: str, voice: str | None = None) -> Path:
     model, config = voice_files(voice)
     # The voice's files by content (the model's hash is cached by path, size and time): keyed by the
     # model's name and size, an edited config (a slower length_scale) or another voice kept under the
-    # same name (Piper's medium voices are all one size) was handed the speech made before.
+    # same name (and of one size: a copy with another config, say) was handed the speech made before.
     settings_hash = hashlib.sha256(config.read_bytes()).hexdigest()
     made_by = f"{_SPEECH_KIND}\n{sha256_file(model)}\n{settings_hash}"
     # Keyed by what is read aloud: a file spoken with the emoji read out (before) is not taken for it.
