@@ -80,3 +80,10 @@ def said_as_text(key: str | None, value: Any) -> None:
         return
     named = f"{key} " if key else ""  # None: the field's own error, already named by its place
     raise ValueError(f'{named}is {what}, not text; put it in quotes to fill it in as written: "{written}"')
+
+
+def as_written(value: Any) -> Any:
+    """A text field YAML read as a number, as it was typed (``prompt: 1984``, ``output_dir: 2024`` were
+    "Input should be a valid string"); a date or truth value is refused, saying to quote it."""
+    said_as_text(None, value)
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from reelgen.core.batch.fields import check_currency, file_error, said_as_text
+from reelgen.core.batch.fields import as_written, check_currency, file_error, said_as_text
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
@@ -89,6 +89,7 @@ class Settings(NumberFields):
         description="prompt template: {output}, {stem}, {index}, {model}, {motion} and any variable",
     )
     negative_prompt: str | None = Field(default=None, max_length=MAX_PROMPT_CHARS)
+    _as_written = field_validator("prompt", "negative_prompt", mode="before")(as_written)
     width: int | None = Field(default=None, gt=0, le=16_384)
     height: int | None = Field(default=None, gt=0, le=16_384)
     num_frames: int | None = Field(default=None, gt=0, le=100_000)
@@ -128,6 +129,7 @@ class BatchDefaults(Settings):
         default=None, ge=0, lt=SEED_LIMIT, description="base of items' seeds (mixed with each output name)"
     )
     output_dir: str = Field(default="outputs", description="where outputs go, relative to the manifest")
+    _folder_as_written = field_validator("output_dir", mode="before")(as_written)
 
     @field_validator("output_dir")
     @classmethod
