@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -73,11 +74,10 @@ def _too_many_pixels(param: str, path: str | Path, size: str) -> InvalidRequest:
 def _rgb(img: Image.Image) -> Image.Image:
     """``img`` as 8-bit RGB with its own tones; transparent parts become black (a frame has no alpha).
 
-    Pillow opens a 16-bit greyscale PNG as integer pixels of 0..65535 and its RGB
-    conversion clips them at 255: a photo came out almost white (and no face was
-    found). A float image (mode F) of 0..1 likewise came out black. Transparency
-    (RGBA, LA, a palette's transparent entry) is composited onto black, so the
-    colour a file happens to keep under a clear pixel never shows.
+    Pillow opens a 16-bit greyscale PNG as integer pixels of 0..65535 and its RGB conversion clips them
+    at 255: a photo came out almost white (and no face was found). A float image (mode F) of 0..1
+    likewise came out black. Transparency (RGBA, LA, a palette's transparent entry) is composited onto
+    black, so the colour a file happens to keep under a clear pixel never shows.
     """
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         values = np.nan_to_num(np.asarray(img, dtype=np.float64))
@@ -194,8 +194,13 @@ def _snapped(rate: Fraction, times: list[int], base: Fraction) -> Fraction:
 
 def still_image_kind(container: Any) -> str | None:
     """``"PNG"``, ``"JPEG"`` ... when PyAV opened ``container`` as a still image, else None: FFmpeg reads
-    a photo through an image demuxer (``png_pipe``, ``jpeg_pipe`` ...) as a clip of one frame."""
+    a photo through an image demuxer (``png_pipe``, ``jpeg_pipe`` ...) as a clip of one frame, and a
+    phone's JPEG (EXIF first) through ``image2``, chosen by the file's name."""
     name: str = container.format.name
+    if name == "image2":  # a damaged file named .png goes this way too: it is no still image
+        with contextlib.suppress(OSError, ValueError), Image.open(container.name) as image:
+            return str(image.format)
+        return None
     return name.removesuffix("_pipe").upper() if name.endswith("_pipe") else None
 
 
@@ -317,11 +322,8 @@ def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction
 def read_video(
     path: str | Path, param: str = "source_video", max_frames: int | None = None, *, whole: bool = False
 ) -> Video:
-    """Decode a video file (any container PyAV reads) into a Video, audio included.
-
-    A variable-rate file comes back at a constant rate, its frames placed by their
-    timestamps (see ``Timing``); ``whole`` refuses a file cut short (see ``video_timing``).
-    """
+    """Decode a video file (any container PyAV reads) into a Video, audio included: variable-rate comes back
+    at a constant rate, frames placed by their timestamps (``Timing``); ``whole`` refuses one cut short."""
     import av
 
     timing = video_timing(path, param, whole=whole)
@@ -368,8 +370,7 @@ def read_audio(path: str | Path) -> Audio | None:
 
 def fit_video(video: Video, width: int, height: int, num_frames: int | None = None) -> list[Image.Image]:
     """Frames of ``video`` as PIL images fitted to width x height, cut to ``num_frames``."""
-    frames = video.frames if num_frames is None else video.frames[:num_frames]
-    return [fit(Image.fromarray(f), width, height) for f in frames]
+    return [fit(Image.fromarray(f), width, height) for f in video.frames[:num_frames]]
 
 
 def probe(path: str | Path) -> dict[str, Any]:
