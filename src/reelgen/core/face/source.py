@@ -90,7 +90,27 @@ def ping_pong(positions: np.ndarray, length: int) -> np.ndarray:
     return np.where(folded < length, folded, period - folded)
 
 
+def check_frames_fit(param: str, what: str, width: int, height: int, num_frames: int, sources: int) -> None:
+    """Refuse an avatar whose frames (``num_frames`` made, ``sources`` read) do not fit in this machine's
+    free memory: every frame is held until the video is encoded. A 4000x3000 phone photo with a minute
+    of voice was "internal error (MemoryError: Unable to allocate 50.0 GiB ...)", once the model had
+    loaded; a little less was a process the kernel killed without a word."""
+    from reelgen.core.devices import host_available_gib
+
+    need = (num_frames + sources) * width * height * 3 / 2**30
+    available = host_available_gib()
+    if available is None or need <= available:
+        return
+    raise InvalidRequest(
+        f"{param}: the avatar's {num_frames} frames of {width}x{height} pixels need {need:.1f} GiB of "
+        f"memory (each is held until the video is encoded), and {available:.1f} GiB are available on "
+        f"this machine; scale the {what} down, or split the voice into shorter avatars",
+        param=param,
+    )
+
+
 def from_photo(path: str, width: int, height: int, num_frames: int, face_index: int | None) -> FaceSource:
+    check_frames_fit("start_image", "photo", width, height, num_frames, 1)
     frame = _fitted(np.asarray(load_image(path, "start_image")), width, height)
     faces = find_faces(frame)
     box = choose(faces, face_index, Path(path).name, frame.shape[:2])
@@ -117,6 +137,7 @@ def from_video(
     while True:
         index = ping_pong(wanted, length)
         used = np.unique(index)
+        check_frames_fit("source_video", "video", width, height, num_frames, len(used))
         decoded, kept = _decode(path, timing, used)
         if decoded == 0:
             raise InvalidRequest(f"source_video: {path} has no frames", param="source_video")
