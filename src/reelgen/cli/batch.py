@@ -64,7 +64,7 @@ def create(
         # A bad folder or defaults file is said first. Image paths start from where the manifest goes.
         manifest = create_manifest(folder, defaults, manifest_dir=target.parent)
         # A typo'd model was written into the manifest, every item of which then failed the batch.
-        check_models(manifest, f"defaults file {defaults}")
+        check_models(manifest, f"defaults file {defaults}", unnamed_ok=True)  # the model may come later
         # A folder (even with --force) or a path through a file ended in a traceback from the write.
         check_writable(target, "--output" if output else "manifest")
         check_not_a_keyframe(manifest, target)

@@ -83,13 +83,29 @@ def output_folder(manifest: Manifest, base_dir: Path, output_dir: str | Path | N
     return (base_dir / (output_dir if output_dir is not None else manifest.defaults.output_dir)).resolve()
 
 
-def check_models(manifest: Manifest, source: str | None = None) -> None:
-    """Every model an item uses exists. A typo (often in ``defaults.model``, so in every item) is the
-    manifest's error, said once before any work, rather than the same failure for every item.
+def check_models(manifest: Manifest, source: str | None = None, *, unnamed_ok: bool = False) -> None:
+    """Every model an item uses exists, and every item has one (``unnamed_ok``: a manifest still to be
+    edited, as ``manifest create`` may write). A typo (often in ``defaults.model``, so in every item) is
+    the manifest's error, said once before any work, rather than the same failure for every item.
 
     ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
     """
     said = f"{source}: " if source else ""
+    unnamed = [i for i, item in enumerate(manifest.items) if not (item.model or manifest.defaults.model)]
+    if unnamed and not unnamed_ok:  # every such item failed alike, exit 1, as if the run had gone wrong
+        items = manifest.items
+        which = (
+            "no item names a model and defaults.model is not set"
+            if len(unnamed) == len(items)
+            else ", ".join(f"items[{i}] ({items[i].stem})" for i in unnamed[:3])
+            + (f" and {len(unnamed) - 3} more" if len(unnamed) > 3 else "")
+            + f" name{'s' if len(unnamed) == 1 else ''} no model, and defaults.model is not set"
+        )
+        raise InvalidRequest(
+            f"{said}{which}; set defaults.model (or each item's model): a model `reelgen models` lists, "
+            f"or {KEN_BURNS}",
+            param="defaults.model",
+        )
     seen: set[str] = set()
     for i, item in enumerate(manifest.items):
         name, where = (
