@@ -72,7 +72,10 @@ def speaking(text: str | None, voice: str | None) -> Iterator[None]:
             if claim.users == 0:
                 del _claims[path]
                 if not claim.existed and not claim.kept:
-                    path.unlink(missing_ok=True)
+                    # Where the folder could not be made (a file in its place), there is nothing to take
+                    # back; the OSError said so a second time, over the error that stopped the request.
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
                     # The folder too, when this made it and nothing else is being spoken into it now.
                     if not claim.folder_existed and not _claims:
                         with contextlib.suppress(OSError):

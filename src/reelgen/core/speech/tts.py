@@ -332,5 +332,27 @@ def speech_file(text: str, voice: str | None = None, limit_s: float | None = Non
 
     path = speech_path(text, voice)
     if not path.is_file():
+        _check_speech_folder(path)
         write_wav(path, speak(text, voice, limit_s).audio)
     return path
+
+
+def _check_speech_folder(path: Path) -> None:
+    """Refuse, before speaking, a speech file that could not be kept: with a file named ``speech`` in
+    REELGEN_HOME it was said as "--output .../speech/KEY.wav: ... is a file" (an --output never given)."""
+    from reelgen.core.atomic import write_problem
+    from reelgen.core.errors import WriteFailed
+
+    problem = write_problem(path)
+    if problem is None:
+        return
+    why = {
+        "file": "it is a file, not a folder"
+        if problem.where == path.parent.absolute()
+        else f"{problem.where} is a file, not a folder",
+        "folder": f"{path.name} there is a folder",
+        "refused": f"{problem.where} takes no new file ({problem.why})",
+    }.get(problem.kind, problem.why)
+    raise WriteFailed(
+        f"cannot keep the spoken text in {path.parent}: {why}; set REELGEN_HOME to a folder you can write to"
+    )
