@@ -53,54 +53,7 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
             param="source_video",
         )
     if request.source_video:
-        import av
-
-        from reelgen.core.media import still_image_kind
-
-        _a_file("source_video", request.source_video)
-        try:
-            with av.open(str(request.source_video)) as container:
-                photo = still_image_kind(container)
-                if photo is not None:
-                    from reelgen.core.face.source import animated_image
-
-                    moving = animated_image(Path(request.source_video))
-                    if moving is not None:  # it was "a WEBP photo, not a video"
-                        raise InvalidRequest(
-                            f"source_video: {request.source_video} is {moving}, which FFmpeg cannot decode; "
-                            "convert it to an MP4 or an animated GIF first (or give it as --image to "
-                            "animate its first frame)",
-                            param="source_video",
-                        )
-                    # It was refused only after the model loaded, as "a still image", without saying
-                    # that --image takes it.
-                    raise InvalidRequest(
-                        f"source_video: {request.source_video} is a {photo} photo, not a video; to animate "
-                        f"it, give it as --image {request.source_video}",
-                        param="source_video",
-                    )
-                if not container.streams.video:
-                    raise InvalidRequest(
-                        f"source_video: {request.source_video} has no video stream", param="source_video"
-                    )
-                ctx = container.streams.video[0].codec_context
-                if not (ctx.width and ctx.height):  # a broken file FFmpeg still opens: it was "0x0 pixels"
-                    raise InvalidRequest(
-                        f"source_video: {request.source_video} is not a readable video (no picture size "
-                        "in it); give an MP4, MOV, WebM or MKV file",
-                        param="source_video",
-                    )
-                width, height = int(ctx.width), int(ctx.height)
-        except av.error.FFmpegError as exc:
-            from reelgen.core.media import unreadable_video
-
-            # It read "([Errno 1094995529] Invalid data found when processing input: 'clip.mp4')".
-            raise unreadable_video("source_video", request.source_video, request.source_video, exc) from None
-        from reelgen.core.enhance.mux import display_rotation
-
-        # The avatar is made as a player shows the clip: a phone's portrait video stored as landscape
-        # pixels made a sideways landscape dub.
-        return (height, width) if display_rotation(request.source_video) % 180 else (width, height)
+        return _video_size(request.source_video)
     if request.start_image:
         from reelgen.core.face.source import video_kind
         from reelgen.core.media import load_image
@@ -122,6 +75,64 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
         "an avatar needs a face: a photo (--image face.png) or a video to dub (--video clip.mp4)",
         param="start_image",
     )
+
+
+def _video_size(path: str) -> tuple[int, int]:
+    """A video to dub: its size as players show it; refused, in words, when it is no video."""
+    import av
+
+    from reelgen.core.media import still_image_kind
+
+    _a_file("source_video", path)
+    try:
+        with av.open(str(path)) as container:
+            photo = still_image_kind(container)
+            if photo is not None:
+                from reelgen.core.face.source import animated_image
+
+                moving = animated_image(Path(path))
+                if moving is not None:  # it was "a WEBP photo, not a video"
+                    raise InvalidRequest(
+                        f"source_video: {path} is {moving}, which FFmpeg cannot decode; "
+                        "convert it to an MP4 or an animated GIF first (or give it as --image to "
+                        "animate its first frame)",
+                        param="source_video",
+                    )
+                # It was refused only after the model loaded, as "a still image", without saying
+                # that --image takes it.
+                raise InvalidRequest(
+                    f"source_video: {path} is a {photo} photo, not a video; to animate "
+                    f"it, give it as --image {path}",
+                    param="source_video",
+                )
+            if not container.streams.video:
+                # It said only "has no video stream", not what to give instead.
+                sound = (
+                    " holds sound only, no pictures" if container.streams.audio else " has no video stream"
+                )
+                raise InvalidRequest(
+                    f"source_video: {path}{sound}; give a video with a face (MP4, MOV, MKV "
+                    "or WebM), or a photo as --image (a voice goes in --audio)",
+                    param="source_video",
+                )
+            ctx = container.streams.video[0].codec_context
+            if not (ctx.width and ctx.height):  # a broken file FFmpeg still opens: it was "0x0 pixels"
+                raise InvalidRequest(
+                    f"source_video: {path} is not a readable video (no picture size "
+                    "in it); give an MP4, MOV, WebM or MKV file",
+                    param="source_video",
+                )
+            width, height = int(ctx.width), int(ctx.height)
+    except av.error.FFmpegError as exc:
+        from reelgen.core.media import unreadable_video
+
+        # It read "([Errno 1094995529] Invalid data found when processing input: 'clip.mp4')".
+        raise unreadable_video("source_video", path, path, exc) from None
+    from reelgen.core.enhance.mux import display_rotation
+
+    # The avatar is made as a player shows the clip: a phone's portrait video stored as landscape
+    # pixels made a sideways landscape dub.
+    return (height, width) if display_rotation(path) % 180 else (width, height)
 
 
 def _check_source_size(request: GenerationRequest, width: int, height: int, rules: SizeRules) -> None:
