@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelgen.core.batch import manifest as manifest_module
 from reelgen.core.batch.fields import file_error
 from reelgen.core.batch.manifest import (
     COMPANIONS,
@@ -143,6 +144,12 @@ def create_manifest(
         hidden = f" (hidden files, named with a leading '.', are left out: {found[0].name})" if found else ""
         raise InvalidRequest(
             f"{folder} holds no images ({', '.join(IMAGE_SUFFIXES)}){hidden}; put the keyframes there",
+            param="folder",
+        )
+    if len(images) > manifest_module.MAX_ITEMS:  # the Manifest refused it as an internal ValidationError
+        raise InvalidRequest(
+            f"{folder} holds {len(images):,} images; a batch holds at most {manifest_module.MAX_ITEMS:,} "
+            "items: split the images over several folders, one manifest each",
             param="folder",
         )
     home = Path(manifest_dir or folder).resolve()
