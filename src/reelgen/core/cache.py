@@ -10,7 +10,7 @@ from typing import Any
 
 from reelgen.core.backends.base import Runner
 from reelgen.core.backends.plumbing import silence_library_bars
-from reelgen.core.devices import check_host_memory, empty_cache
+from reelgen.core.devices import check_host_memory, empty_cache, reset_peak
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan
 from reelgen.core.weight_size import float32_gib
@@ -60,7 +60,10 @@ class ModelCache:
             # Another placement of the same model, or the oldest models, make room.
             others = [k for k in self._entries if k[0] == preset.name]
             oldest = [k for k in self._entries if k not in others]
-            self._evict([*others, *oldest[: max(0, len(oldest) + 1 - self.max_models)]])
+            evicted = [*others, *oldest[: max(0, len(oldest) + 1 - self.max_models)]]
+            self._evict(evicted)
+            if evicted:  # render reset the peak while they were resident: the job's peak counted them
+                reset_peak(plan.device)
             if plan.device == "cpu":  # every weight stays in RAM there, in float32
                 check_host_memory(preset.name, float32_gib(source), "float32")
             runner_class = spec.runner_class()
