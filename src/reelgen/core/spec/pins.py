@@ -41,6 +41,12 @@ def check_frames(frames: int, request: GenerationRequest | ResolvedRequest) -> N
     pinned: dict[int, str] = {}
     if request.start_image:
         pinned[0] = "the start image (start_image), which is frame 0; drop one of them"
+    if request.end_image and frames - 1 in pinned:  # one frame: the pipeline kept one image, unsaid
+        raise InvalidRequest(
+            f"end_image is the last frame, {frames - 1}, which the start image (start_image) pins already: "
+            "a clip of one frame has one image; drop one of them, or make the clip longer (num_frames)",
+            param="end_image",
+        )
     if request.end_image:
         pinned[frames - 1] = "the end image (end_image), which is the last frame; drop one of them"
     for i, key in enumerate(request.keyframes):
