@@ -152,7 +152,8 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
         raise ApiError(400, f"input_folder: {base} is not a folder on the server", param="input_folder")
     for i, item in enumerate(body.manifest.items):
         for j, image in enumerate(item.images):
-            server_folder(str(base / image), f"manifest.items[{i}].images[{j}]")
+            # As the plan reads it: "~/a.png" is the home folder, checked against the roots like any path.
+            server_folder(str(base / Path(image).expanduser()), f"manifest.items[{i}].images[{j}]")
     if body.output_folder is not None and not Path(body.output_folder).expanduser().is_absolute():
         # "" or "renders" went quietly under input_folder (""'s clips beside the keyframes), unlike input_folder
         example = base / (body.output_folder or body.manifest.defaults.output_dir)

@@ -201,7 +201,8 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         )
     images = [str(server_folder(image, f"images[{i}]")) for i, image in enumerate(body.images)]
     for i in named:
-        server_folder(str(base / str(body.prompts.prompts[i].image)), f"prompts.prompts[{i}].image")
+        own = Path(str(body.prompts.prompts[i].image)).expanduser()  # as the plan reads it
+        server_folder(str(base / own), f"prompts.prompts[{i}].image")
     try:
         plan_shootout(body.models, body.prompts, base_dir=base, images=images)
         # A file that is no image (a text file named .png) failed every trial given it, and the

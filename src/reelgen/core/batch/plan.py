@@ -184,7 +184,7 @@ def _images(item: BatchItem, where: str, base_dir: Path) -> tuple[str, ...]:
     found = []
     for i, name in enumerate(item.images):
         param = f"{where}.images[{i}]"
-        path = (base_dir / name).expanduser()
+        path = base_dir / Path(name).expanduser()  # expanded after the join, "~/a.png" was never found
         if not name.strip():
             raise InvalidRequest(f"{param} is empty; give an image file", param=param)
         if path.is_dir():

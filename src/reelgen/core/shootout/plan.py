@@ -40,7 +40,7 @@ class Trial(BaseModel):
 def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) -> str | None:
     """The prompt's own image, else the CLI's images in turn; absolute, checked to exist."""
     if entry.image is not None:
-        path, param = base_dir / entry.image, f"prompts[{index}].image"
+        path, param = base_dir / Path(entry.image).expanduser(), f"prompts[{index}].image"
     elif images:
         # Named by its place in images, as the API's other checks of it say it (images[2]).
         at = index % len(images)
