@@ -42,6 +42,12 @@ def _a_file(param: str, value: str) -> None:
     path = Path(value).expanduser()
     if path.is_dir():
         raise InvalidRequest(f"{param}: {value} is a folder; give a file", param=param)
+    if path.exists() and not path.is_file():  # bash's <(sox ...) is /dev/fd/63: "does not exist"
+        raise InvalidRequest(
+            f"{param}: {value} is a pipe or a device, not a file; it is read more than once and recorded "
+            "by its hash for replay: save it to a file first and give that",
+            param=param,
+        )
     if not path.is_file():
         raise InvalidRequest(f"{param}: file {value} does not exist", param=param)
 
