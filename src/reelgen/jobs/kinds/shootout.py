@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.core.shootout.plan import Trial, plan_shootout
+from reelgen.core.shootout.report import remove_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
 from reelgen.core.shootout.score import ranking, score_trials
 from reelgen.core.shootout.spec import PromptsFile
@@ -118,6 +119,8 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         following = next((t for t in trials if t.request is not None and t.key not in by_key), None)
         if following is not None:
             assert following.request is not None
+            if not children:  # as in process: an earlier report would tell of clips this run replaces
+                remove_report(payload.output_folder)
             return Spawn((Child(following.key, "render", following.request),))
         # 2. Every trial ended: its numbers, the scores against the field, the report.
         prompts = payload.priced()
