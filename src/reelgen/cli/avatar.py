@@ -235,8 +235,7 @@ def _remote(
             source = Path(path).expanduser()
             if source.is_dir():  # said as without --server; "no such file" sent the user looking for it
                 raise typer.BadParameter(f"--{name} {path} is a folder; give a file")
-            if not source.is_file():
-                raise typer.BadParameter(f"--{name} {path}: no such file")
+            _check_readable(name, path, source)
             uploads[name] = (source.name, source.read_bytes())
     form = {k: str(v) for k, v in fields.items() if v is not None and not (k == "model" and v == "auto")}
     try:
@@ -249,6 +248,21 @@ def _remote(
     except ClientError as exc:
         raise _exit(exc, REMOTE_FLAGS) from None
     typer.echo(str(target))
+
+
+def _check_readable(name: str, typed: str, source: Path) -> None:
+    """A file, or a pipe (bash's ``<(sox ...)``: an upload reads it once, whole); a device is never read
+    (/dev/zero has no end). A pipe was "no such file"."""
+    import stat
+
+    try:
+        mode = source.stat().st_mode
+    except OSError:
+        raise typer.BadParameter(f"--{name} {typed}: no such file") from None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise typer.BadParameter(f"--{name} {typed} is a device, not a file; give a file (or a pipe)")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise typer.BadParameter(f"--{name} {typed} is not a file; give a file (or a pipe)")
 
 
 def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:
