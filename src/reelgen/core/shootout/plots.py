@@ -113,22 +113,44 @@ def scores(results: Sequence[TrialResult]) -> bytes:
     return _bars(results, measured, "Weighted score (0-100)", "score", "no trial finished")
 
 
-def consistency(results: Sequence[TrialResult]) -> bytes:
+def consistency_figure(results: Sequence[TrialResult]) -> Figure:
     """Temporal SSIM (mean and worst) per trial: how well consecutive frames hold together."""
     figure = _figure(results)
     axes = figure.add_subplot()
     x = list(range(len(results)))
-    mean = [(r.quality or {}).get("temporal_ssim_mean") or 0.0 for r in results]
-    worst = [(r.quality or {}).get("temporal_ssim_min") or 0.0 for r in results]
-    axes.bar([i - 0.2 for i in x], mean, width=0.4, label="mean", color=_COLOURS[0])
-    axes.bar([i + 0.2 for i in x], worst, width=0.4, label="worst pair", color=_COLOURS[1])
+    drawn: list[float] = []
+    for key, label, offset, colour in (
+        ("temporal_ssim_mean", "mean", -0.2, _COLOURS[0]),
+        ("temporal_ssim_min", "worst pair", 0.2, _COLOURS[1]),
+    ):
+        # None is not measured (frames under 7 px once downscaled): a 0 bar read as the worst score.
+        values = [(i, (r.quality or {}).get(key)) for i, r in zip(x, results, strict=True)]
+        known = [(i, float(v)) for i, v in values if v is not None]
+        if known:
+            axes.bar(
+                [i + offset for i, _ in known], [v for _, v in known], width=0.4, label=label, color=colour
+            )
+            drawn += [v for _, v in known]
+    for i, r in enumerate(results):
+        q = r.quality or {}
+        if r.status == "done" and q.get("temporal_ssim_mean") is None and q.get("temporal_ssim_min") is None:
+            axes.text(i, 0, "not measured", ha="center", va="bottom", rotation=90, fontsize=9)
     _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
-    axes.set_ylim(0, 1)
+    # SSIM runs -1..1: a negative one (frames that invert each other) stays in view, below a line at 0.
+    low = min([0.0, *drawn])
+    axes.set_ylim(low - 0.05 if low < 0 else 0.0, 1)
+    if low < 0:
+        axes.axhline(0, color="#444", linewidth=0.8)
     axes.set_ylabel("SSIM between consecutive frames")
     axes.set_title("Temporal consistency")
-    axes.legend(fontsize=8)
-    return _png(figure)
+    if drawn:
+        axes.legend(fontsize=8)
+    return figure
+
+
+def consistency(results: Sequence[TrialResult]) -> bytes:
+    return _png(consistency_figure(results))
 
 
 #: Every plot of the report, by file name.
