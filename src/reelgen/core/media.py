@@ -114,9 +114,8 @@ def load_fitted(path: str | Path, width: int, height: int, param: str = "image")
 def frame_threads(stream: Any, at_most: int | None = None) -> None:
     """Decode ``stream`` on FFmpeg's frame threads, at most ``at_most`` of them (default: FFmpeg's choice).
 
-    PyAV asks for slice threads only, which H.264 at these sizes barely uses: the
-    27 MB noise-like clip of a random-weight model took 2.5 s to decode on two
-    cores that way, 1.4 s on frame threads.
+    PyAV asks for slice threads only, which H.264 at these sizes barely uses: the 27 MB noise-like clip
+    of a random-weight model took 2.5 s to decode on two cores that way, 1.4 s on frame threads.
     """
     stream.thread_type = "AUTO"
     if at_most is not None:
@@ -157,10 +156,10 @@ def _tick(offset: int, base: Fraction, rate: Fraction) -> int:
     return (2 * num + den) // (2 * den)
 
 
-#: The largest denominator of a rate a clip is delivered at. A phone's 90 kHz clock over a long clip
-#: gives FFmpeg's average rate a numerator near 2**31: x2 or x4 of it no longer fit FFmpeg's 32-bit
-#: rationals, and the encoder failed ("internal error (OverflowError ...)"). Within 1/100000 the
-#: rate moves by at most 0.00001 fps: under 2 ms in an hour at 30 fps.
+#: The largest denominator of a rate a clip is delivered at. A phone's 90 kHz clock over a long clip gives
+#: FFmpeg's average rate a numerator near 2**31: x2 or x4 of it no longer fit FFmpeg's 32-bit rationals, and
+#: the encoder failed ("internal error (OverflowError ...)"). Within 1/100000 the rate moves by at most
+#: 0.00001 fps: under 2 ms in an hour at 30 fps.
 RATE_DENOMINATOR = 100_000
 
 
@@ -271,9 +270,8 @@ def decode_frames(
 ) -> Generator[T]:
     """``convert`` of each frame of ``path`` delivered at ``timing``, one at a time, in order.
 
-    Conversions run a few frames ahead on a small pool (``rgb_workers``); a frame
-    held over several ticks is converted once and given out again. A decoding
-    error is an ``InvalidRequest`` naming ``param`` and the file as ``shown``.
+    Conversions run a few frames ahead on a small pool (``rgb_workers``); a frame held over several ticks
+    is converted once. A decoding error is an ``InvalidRequest`` naming ``param`` and the file as ``shown``.
     """
     import av
 
@@ -322,8 +320,9 @@ def _held(frames: Iterable[tuple[int | None, T]], timing: Timing, base: Fraction
 def read_video(
     path: str | Path, param: str = "source_video", max_frames: int | None = None, *, whole: bool = False
 ) -> Video:
-    """Decode a video file (any container PyAV reads) into a Video, audio included: variable-rate comes back
-    at a constant rate, frames placed by their timestamps (``Timing``); ``whole`` refuses one cut short."""
+    """Decode a video file (any container PyAV reads) into a Video, audio included, its frames as a player
+    shows them: variable-rate comes back at a constant rate, frames placed by their timestamps
+    (``Timing``); ``whole`` refuses one cut short."""
     import av
 
     timing = video_timing(path, param, whole=whole)
@@ -338,7 +337,10 @@ def read_video(
         raise unreadable_video(param, str(path), path, exc) from None
     if not frames:
         raise InvalidRequest(f"{param}: {path} has no frames", param=param)
-    return Video(np.stack(frames), timing.fps, audio)
+    from reelgen.core.enhance.mux import display_rotation, upright
+
+    turned = display_rotation(path)  # a phone's portrait clip, stored sideways: extend continued it so
+    return Video(np.stack([upright(frame, turned) for frame in frames]), timing.fps, audio)
 
 
 def rgb(frame: Any) -> np.ndarray:
@@ -380,9 +382,8 @@ def probe(path: str | Path) -> dict[str, Any]:
     with av.open(str(path)) as container:
         v = container.streams.video[0]
         frame_threads(v)
-        count = sum(1 for _ in container.decode(v))
         info: dict[str, Any] = {
-            "frames": count,
+            "frames": sum(1 for _ in container.decode(v)),
             "width": v.codec_context.width,
             "height": v.codec_context.height,
             "fps": float(v.average_rate) if v.average_rate else None,
@@ -391,8 +392,7 @@ def probe(path: str | Path) -> dict[str, Any]:
             "has_audio": bool(container.streams.audio),
             "metadata": dict(container.metadata),
         }
-    if info["has_audio"]:
-        with av.open(str(path)) as container:
+        if info["has_audio"]:
             a = container.streams.audio[0]
             info["audio_codec"] = a.codec_context.name
             duration, base = a.duration, a.time_base
