@@ -58,11 +58,7 @@ def run_item(
     except Cancelled:
         raise
     except ReelgenError as exc:
-        reason, param = exc.message, exc.param
-        if planned.ken_burns is not None and param == "image":
-            # The Ken Burns request's own field ("image: ... is black"), a field no manifest has.
-            param = f"items[{planned.index}].images[0]"
-            reason = f"{param}: {reason.removeprefix('image: ')}"
+        reason, param = render_failure(planned, exc.message, exc.param)
         return ItemOutcome(output=planned.output, status="failed", reason=reason, code=exc.code, param=param)
     except Exception as exc:  # a bug in one item must not cost the rest of the batch
         log.exception("batch item %s failed", planned.output)
@@ -73,6 +69,26 @@ def run_item(
             reason=f"internal error ({type(exc).__name__}: {exc}); please report it",
         )
     return outcome_of(planned.output, write_companions(planned, record), "done")
+
+
+#: The request's fields a render may blame, said as the manifest's: AnimateDiff's camera LoRA is the item's motion.
+_MANIFEST_FIELD = {"options.camera_motion": "motion", "options.camera_motion_strength": "motion.speed"}
+
+
+def render_failure(planned: PlannedItem, reason: str, param: str | None) -> tuple[str, str | None]:
+    """A render's error said of the item, ``items[N] (name): why`` and ``items[N].<field>``, as a plan's
+    error is: a camera LoRA not downloaded was "failed anim: camera_motion ...", with no place, and its
+    param ``options.camera_motion``, a field no manifest has."""
+    where = f"items[{planned.index}]"
+    if planned.ken_burns is not None and param == "image":
+        # The Ken Burns request's own field ("image: ... is black"), a field no manifest has.
+        param = f"{where}.images[0]"
+        return f"{param}: {reason.removeprefix('image: ')}", param
+    if param is not None and not param.startswith(where):
+        param = f"{where}.{_MANIFEST_FIELD.get(param, param)}"
+    if not reason.startswith(where):
+        reason = f"{where} ({planned.output}): {reason}"
+    return reason, param
 
 
 def skipped_outcome(planned: PlannedItem) -> ItemOutcome:

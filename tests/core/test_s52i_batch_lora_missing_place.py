@@ -1,0 +1,39 @@
+"""A batch item that fails as it renders (its AnimateDiff camera LoRA not downloaded) names its place,
+``items[N]``, and the manifest's field, as an item refused while planning does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgen.core.backends import companions
+from reelgen.core.backends.animatediff import presets as ap
+from reelgen.core.batch import run, run_batch
+
+
+def _missing_lora(planned: Any, *args: Any) -> dict:
+    # What the AnimateDiff runner does as it loads the LoRA, without building the model on a CPU.
+    name = planned.request.options.camera_motion
+    companions.require(ap.CAMERA_MOTIONS[name], f"camera_motion {name!r}", "options.camera_motion")
+    raise AssertionError("the LoRA was found in an empty cache")
+
+
+def test_a_missing_camera_lora_names_the_items_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty cache: the LoRA is not there
+    monkeypatch.setattr(run, "_render", _missing_lora)
+    manifest = {
+        "defaults": {"model": "animatediff-tiny"},
+        "items": [
+            {"prompt": "a fox", "output": "pan", "motion": {"preset": "pan-left"}},
+            {"prompt": "a fox", "output": "anim", "motion": {"preset": "zoom-in"}},
+        ],
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    summary = run_batch(tmp_path / "manifest.json")
+    (problem,) = [p for p in summary.failed if p.output == "anim"]
+    assert problem.param == "items[1].motion"
+    (line,) = [line for line in summary.lines() if line.startswith("failed anim")]
+    assert line.startswith("failed anim (items[1]): camera_motion 'zoom-in' needs guoyww/animatediff-motion")
