@@ -257,6 +257,20 @@ def _check_images(first: ResolvedRequest, end_image: str | None) -> None:
         load_image(path, param)
 
 
+def _keyframes_unwindowed(
+    label: str, where: str, model: str, rules: Any, total: int, window: int, fps: float
+) -> InvalidRequest:
+    """Keyframes on a scene of several windows: refused, naming the one window that holds the scene where
+    the model's rule has one (it was told only to shorten or split the scene)."""
+    one = rules.snap_frames(total)
+    fix = f"set windows.frames: {one} (one clip of the whole scene), " if one >= total else ""
+    return InvalidRequest(
+        f"{label}: keyframes need the scene in one window ({window} frames, {window / fps:.2f}s "
+        f"for {model}); {fix}shorten it or split it into scenes",
+        param=f"{where}.keyframes",
+    )
+
+
 def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int) -> ScenePlan:
     """Resolve ``scene`` against its model: windows, first request, enhancement chain and content key."""
     label, where = f"scene {scene.id!r} (scenes[{index}])", f"scenes[{index}]"
@@ -290,11 +304,7 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
             else _continuation(preset, scene.windows.continuation, start, label, where, total, window, rules)
         )
         if continuation is not None and scene.keyframes:
-            raise InvalidRequest(
-                f"{label}: keyframes need the scene in one window ({window} frames, {window / fps:.2f}s "
-                f"for {preset.name}); shorten it or split it into scenes",
-                param=f"{where}.keyframes",
-            )
+            raise _keyframes_unwindowed(label, where, preset.name, rules, total, window, fps)
         windows = split(
             total,
             window,
