@@ -1,7 +1,8 @@
 """The shoot-out's weighted score: each part 0..1 (1 is best in the field), weighted, out of 100.
 
 Speed, cost and VRAM are relative (the best trial scores 1, one twice as slow
-0.5); temporal consistency and artefacts are absolute, from the quality
+0.5; speed and cost per second of video made, so a model's shorter default clip
+does not win for making less); temporal consistency and artefacts are absolute, from the quality
 checks. A part nobody could measure (VRAM on a CPU) is left out and the other
 weights share its place. A failed trial scores 0.
 """
@@ -35,16 +36,25 @@ def _best(values: list[float | None]) -> float | None:
     return min(known) if known else None
 
 
-def _per_video_second(result: TrialResult) -> float | None:
+def _per_video_second(value: float | None, result: TrialResult) -> float | None:
     seconds = result.video_seconds
-    return result.cost / seconds if result.cost is not None and seconds else None
+    return value / seconds if value is not None and seconds else None
+
+
+def _generate_per_second(result: TrialResult) -> float | None:
+    # Per second of video, as cost is: raw time made a model whose default clip is shorter the fastest.
+    return _per_video_second(result.timings.get("generate"), result)
+
+
+def _cost_per_second(result: TrialResult) -> float | None:
+    return _per_video_second(result.cost, result)
 
 
 def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[TrialResult]:
     """``results`` with ``parts`` and ``score`` filled in; the field is every finished trial."""
     done = [r for r in results if r.status == "done"]
-    best_time = _best([r.timings.get("generate") for r in done])
-    best_cost = _best([_per_video_second(r) for r in done])
+    best_time = _best([_generate_per_second(r) for r in done])
+    best_cost = _best([_cost_per_second(r) for r in done])
     best_vram = _best([r.peak_vram_gib for r in done])
     # Weights are of any scale: as shares of the largest, so that huge ones (1e308) sum to a number,
     # not to infinity, which made every score NaN.
@@ -58,8 +68,8 @@ def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[Trial
         quality = r.quality or {}
         ssim = quality.get("temporal_ssim_mean")
         parts = {
-            "speed": _relative(r.timings.get("generate"), best_time),
-            "cost": _relative(_per_video_second(r), best_cost),
+            "speed": _relative(_generate_per_second(r), best_time),
+            "cost": _relative(_cost_per_second(r), best_cost),
             "vram": _relative(r.peak_vram_gib, best_vram),
             "temporal": max(0.0, float(ssim)) if ssim is not None else None,
             "artefacts": artefact_part(quality, r.frames or 0),
