@@ -33,3 +33,16 @@ def test_the_error_names_the_window_that_makes_the_scene_one_clip(tmp_path: Path
 def test_the_window_it_names_is_taken(tmp_path: Path) -> None:
     [planned] = plan_project(_project(tmp_path, ", windows: {frames: 25}"))
     assert planned.render is not None
+
+
+def test_an_end_image_on_extend_windows_is_told_the_window_that_holds_the_scene(tmp_path: Path) -> None:
+    Image.new("RGB", (64, 64), (30, 30, 200)).save(tmp_path / "end.png")
+    (tmp_path / "project.yaml").write_text(
+        "title: T\ndefaults: {model: ltx-tiny}\nscenes:\n  - {prompt: a walk, duration: 1, end_image: end.png}\n"
+    )
+    with pytest.raises(InvalidRequest) as err:
+        plan_project(ProjectFolder.find(tmp_path))
+    said = err.value.message
+    # Was "... fit the scene in one window (0.38s) ...": as if only shortening it would do.
+    assert "cannot pin the last frame of an extend" in said
+    assert "set windows.frames: 25 (one clip of the whole scene)" in said

@@ -346,21 +346,24 @@ def plan_scene(folder: ProjectFolder, project: Project, scene: Scene, index: int
         enhance=enhance,
     )
     if plan.end_image:
-        _check_last_window(plan, where, window / fps)
+        _check_last_window(plan, where, window / fps, rules.snap_frames(total))
     return plan.model_copy(update={"key": content_key(plan)})
 
 
-def _check_last_window(plan: ScenePlan, where: str, seconds: float) -> None:
+def _check_last_window(plan: ScenePlan, where: str, seconds: float, one: int) -> None:
     """The end image, which only the last window takes, is one that window can pin.
 
     Only the first window was checked, so a long scene ended in this error at its last window,
-    after every window before it had rendered.
+    after every window before it had rendered. ``one`` is the longest clip the model's rule allows
+    up to the scene's length: where it holds the scene, ``windows.frames`` is named.
     """
     model = plan.first.model
     if plan.continuation is Task.EXTEND:
+        # "fit the scene in one window (0.38s)" read as shorten it, where a longer window held it whole.
+        whole = f"set windows.frames: {one} (one clip of the whole scene), " if one >= plan.frames else ""
         raise InvalidRequest(
             f"{plan.label}: end_image: the scene is {len(plan.windows)} windows, each an extend of the one "
-            f"before, and {model} cannot pin the last frame of an extend; leave end_image out, fit the "
+            f"before, and {model} cannot pin the last frame of an extend; leave end_image out, {whole}fit the "
             f"scene in one window ({seconds:.2f}s), or set windows.continuation: first_frame",
             param=f"{where}.end_image",
         )
