@@ -140,7 +140,8 @@ def openapi_schemas(form: Callable[[dict[str, Any], dict[str, str]], dict[str, A
 
 def _check_choices(body: AvatarCreate, uploads: Uploads, cap: int) -> None:
     """One voice and at most one face source; a voice by name; priority within the server's cap."""
-    if uploads.audio is not None and body.text is not None:
+    # An empty text beside a voice file is no text (a form or a script sends the field empty).
+    if uploads.audio is not None and (body.text or "").strip():
         raise ApiError(400, "give the voice as `audio` or text to speak as `text`, not both", param="text")
     if uploads.audio is None and not (body.text or "").strip():
         raise ApiError(400, "an avatar needs a voice: an `audio` file, or `text` to speak", param="audio")
@@ -152,7 +153,7 @@ def _check_choices(body: AvatarCreate, uploads: Uploads, cap: int) -> None:
             f"voice {body.voice!r} is not a voice of this server; valid: {', '.join(VOICES)}",
             param="voice",
         )
-    if body.voice is not None and body.text is None:
+    if body.voice is not None and not (body.text or "").strip():
         raise ApiError(400, "voice speaks `text`; with an `audio` file, leave it out", param="voice")
     if body.priority > cap:
         raise above_cap(body.priority, cap)
@@ -165,7 +166,7 @@ def _avatar_request(body: AvatarCreate, inputs: dict[str, str]) -> GenerationReq
     return GenerationRequest(
         model=pick_model(body.model or "auto"),
         task=Task.AVATAR,
-        speech_text=body.text,
+        speech_text=body.text if (body.text or "").strip() else None,
         voice=body.voice,
         options=options,
         **inputs,  # type: ignore[arg-type]

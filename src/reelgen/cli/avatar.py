@@ -272,7 +272,7 @@ def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:
 
     audio, text = files["audio"], fields["text"]
     problem = None
-    if audio is not None and text is not None:
+    if audio is not None and (text or "").strip():  # --text "" beside --audio is no text, as without --server
         problem = "give a voice track (--audio) or text to speak (--text), not both"
     elif audio is None and not (text or "").strip():
         problem = 'an avatar needs a voice: a recording (--audio voice.wav) or text to speak (--text "...")'
