@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from reelgen.api import convert, sse, wire, wire_request
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.enhance_fields import refuse_unpulled, request_steps
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import ApiError, from_reelgen
 from reelgen.api.files import FileAnswer, content_gone
 from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_create_body, save_inputs
 from reelgen.api.models import require_weights
@@ -27,7 +27,8 @@ from reelgen.api.video_stream import job_events
 from reelgen.core.errors import GenerationFailed, ModelNotAvailable
 from reelgen.core.spec import registry, resolve
 from reelgen.core.spec.input_files import check_source_length
-from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
+from reelgen.core.spec.request import GenerationRequest, ResolvedRequest, Task
+from reelgen.core.spec.rules import strength_with_extend
 from reelgen.jobs import kinds
 from reelgen.jobs.artifacts import SUFFIXES
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
@@ -194,6 +195,8 @@ async def create_job(
     if "input_reference" in files and body.input_reference is not None:  # the file ran, the URL unsaid
         how = "as the file input_reference or as input_reference[image_url]"
         raise ApiError(400, f"input_reference: give the start image once, {how}", param="input_reference")
+    if "source_strength" in body.model_fields_set and body.task == Task.EXTEND:  # no extend runner reads it
+        raise from_reelgen(strength_with_extend())
     saved = SavedInputs(service_of(request))
     job: Job | None = None
     try:

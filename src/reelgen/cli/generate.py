@@ -28,6 +28,7 @@ from reelgen.cli.typed import FLAGS, as_option
 from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
 from reelgen.core.spec.request import SEED_LIMIT, GenerationRequest, Task, strength_without_video
+from reelgen.core.spec.rules import strength_with_extend
 
 if TYPE_CHECKING:
     from reelgen.core.enhance.files import EnhanceResult
@@ -281,8 +282,8 @@ def generate(
     The last makes fox-1.mp4 ... fox-4.mp4 with seeds 7 to 10, loading the
     model once, and prints their paths last, one a line.
     """
-    if strength is not None and video is None:
-        raise fail(as_option(strength_without_video()))
+    if strength is not None and (video is None or task is Task.EXTEND):  # no extend runner reads it
+        raise fail(as_option(strength_without_video() if video is None else strength_with_extend()))
     if weights is not None and model == "auto":
         raise fail(_weights_without_model(weights))
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v

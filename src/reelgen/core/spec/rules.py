@@ -159,6 +159,15 @@ def check_v2v_steps(request: ResolvedRequest) -> None:
         )
 
 
+def strength_with_extend() -> InvalidRequest:
+    """A source strength given to task extend: no extend runner (LTX-Video, Wan VACE, SkyReels-V2) reads it."""
+    return InvalidRequest(
+        "source_strength: task extend continues the source clip (source_video) from its end and repaints "
+        "none of it, so a strength would be ignored; leave it out, or ask for task v2v to repaint the clip",
+        param="source_strength",
+    )
+
+
 #: The largest timestep shift a flow-matching model's options take. Published checkpoints and their
 #: authors use 1 to 17 (reelgen-micro 2, Wan 3 to 12, SkyReels 5 to 8, HunyuanVideo 7, its i2v 17);
 #: diffusers' schedulers take any positive shift, but far above this every step but the last sits at
