@@ -275,10 +275,18 @@ def watermark_layer(mark: Watermark, width: int, height: int, param: str) -> Ima
     logo = logo.resize((w, h), Image.Resampling.LANCZOS)
     alpha = logo.getchannel("A").point(lambda a: round(a * mark.opacity))
     logo.putalpha(alpha)
+    margin = round(width * mark.margin)
+    x, y = _anchor_xy(mark.position, (width, height), (w, h), margin)
+    if x < 0 or y < 0 or x + w > width or y + h > height:
+        # Drawn anyway, it hung off the frame: width 1.0 with margin 0.4 at bottom_right showed at the top left, cut off.
+        raise InvalidRequest(
+            f"{param}: the logo, {mark.width:g} of the film's width, is {w}x{h} pixels with a margin of {margin}, "
+            f"and does not fit the {width}x{height} film at {mark.position.value}; give a smaller "
+            f"{param}.width or {param}.margin",
+            param=f"{param}.width",
+        )
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    layer.alpha_composite(
-        logo, _anchor_xy(mark.position, (width, height), (w, h), round(width * mark.margin))
-    )
+    layer.alpha_composite(logo, (x, y))
     return layer
 
 
