@@ -162,8 +162,21 @@ def _converted(frames: Iterable[np.ndarray], pix_fmt: str) -> Iterator[Any]:
 def add_audio_stream(container: Any, audio: Audio, codec: str) -> Any:
     """An audio stream of ``codec`` in ``container`` for ``audio`` (mono or stereo; Opus at 48 kHz)."""
     layout = "mono" if audio.samples.shape[0] == 1 else "stereo"
-    rate = 48000 if codec == "libopus" else audio.sample_rate
+    rate = 48000 if codec == "libopus" else codec_rate(codec, audio.sample_rate)
     return container.add_stream(codec, rate=rate, layout=layout)
+
+
+def codec_rate(codec: str, rate: int) -> int:
+    """``rate``, or where ``codec`` takes only listed rates and not this one, the next it takes above
+    (its highest, above them all); ``encode_audio`` resamples to it. AAC takes 7.35 to 96 kHz: a
+    192 kHz voice made a whole avatar, then failed as an internal error when its sound was encoded."""
+    import av
+
+    rates = av.codec.Codec(codec, "w").audio_rates
+    if not rates or rate in rates:
+        return rate
+    above = [taken for taken in rates if taken >= rate]
+    return min(above) if above else max(rates)
 
 
 def encode_audio(container: Any, stream: Any, audio: Audio) -> None:
