@@ -56,7 +56,10 @@ def run(files: Path, server: str | None, *args: str) -> tuple[int, str]:
         ),
         (["--image", "wall.png", "--audio", "voice.wav"], "--image: no face found in the image"),
         (["--image", "face.png", "--audio", "silent.wav"], "--audio: the voice track is silent"),
-        (["--image", "face.png", "--text", "hi", "--voice", "x.onnx"], "--voice 'x.onnx' is not a voice"),
+        (
+            ["--image", "face.png", "--text", "hi", "--voice", "de_DE-thorsten-medium"],
+            "--voice 'de_DE-thorsten-medium' is not",
+        ),
         (["--image", "face.png", "--text", "Привет, как дела?"], "--text: the voice en_US-joe-medium"),
         (["--image", "face.png", "--audio", "voice.wav", "-m", "wan-tiny"], "--model: 'wan-tiny' is not"),
         (["--video", "face.png", "--audio", "voice.wav"], "--video: a PNG image is not a video"),

@@ -280,8 +280,23 @@ def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:
         problem = "--voice speaks the text to say (--text); with a voice track (--audio), leave it out"
     elif files["image"] is not None and files["video"] is not None:
         problem = "an avatar takes one face source: a photo (--image) or a video to dub (--video), not both"
+    elif _voice_file(fields["voice"]):
+        from reelgen.core.speech.tts import DEFAULT_VOICE
+
+        # The server said "not a voice of this server" after the upload, as if the path were wrong.
+        problem = (
+            f"--voice {fields['voice']}: a voice file is read only without --server; a server speaks with "
+            f"its own voices ({DEFAULT_VOICE}): name one, or leave out --server to speak with this file here"
+        )
     if problem is not None:
         raise fail(InvalidRequest(problem))
+
+
+def _voice_file(voice: str | None) -> bool:
+    """Whether ``--voice`` names a file (a Piper .onnx), which is never sent to a server."""
+    return voice is not None and (
+        voice.endswith(".onnx") or os.sep in voice or Path(voice).expanduser().is_file()
+    )
 
 
 def _missing(exc: FileNotFoundError) -> Any:
