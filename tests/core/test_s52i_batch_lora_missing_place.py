@@ -37,3 +37,21 @@ def test_a_missing_camera_lora_names_the_items_place(tmp_path: Path, monkeypatch
     assert problem.param == "items[1].motion"
     (line,) = [line for line in summary.lines() if line.startswith("failed anim")]
     assert line.startswith("failed anim (items[1]): camera_motion 'zoom-in' needs guoyww/animatediff-motion")
+
+
+def test_a_bug_met_rendering_an_item_names_its_place_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any) -> dict:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run, "_render", broken)
+    items = [{"prompt": "a fox", "output": "fox"}, {"prompt": "a cat", "output": "cat"}]
+    manifest = {"defaults": {"model": "animatediff-tiny"}, "items": items}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    summary = run_batch(tmp_path / "manifest.json")
+    cat = summary.failed[1]
+    assert (cat.reason, cat.param) == (
+        "items[1] (cat): internal error (RuntimeError: boom); please report it",
+        "items[1]",
+    )

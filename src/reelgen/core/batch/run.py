@@ -62,11 +62,13 @@ def run_item(
         return ItemOutcome(output=planned.output, status="failed", reason=reason, code=exc.code, param=param)
     except Exception as exc:  # a bug in one item must not cost the rest of the batch
         log.exception("batch item %s failed", planned.output)
+        where = f"items[{planned.index}]"  # named as a bug met planning it is
         return ItemOutcome(
             output=planned.output,
             status="failed",
             code="internal_error",
-            reason=f"internal error ({type(exc).__name__}: {exc}); please report it",
+            reason=f"{where} ({planned.output}): internal error ({type(exc).__name__}: {exc}); please report it",
+            param=where,
         )
     return outcome_of(planned.output, write_companions(planned, record), "done")
 
