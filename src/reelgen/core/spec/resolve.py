@@ -192,11 +192,17 @@ def _check_inputs(
     needed = REQUIRED_INPUTS.get(task)
     if needed and not getattr(request, needed[0]):
         raise InvalidRequest(f"task {task.value} needs {needed[1]}", param=needed[0])
-    still = _still_image(request.source_video) if task in (Task.V2V, Task.EXTEND) else None
-    if still:  # read as a video of one frame, it was "lasts 0.04 s (1 frames at 25 fps)"
+    kind, count = _picture(request.source_video) if task in (Task.V2V, Task.EXTEND) else (None, 0)
+    if kind and count == 1:  # read as a video of one frame, it was "lasts 0.04 s (1 frames at 25 fps)"
         raise InvalidRequest(
-            f"source_video: {request.source_video} is a still image ({still}); task {task.value} works from "
+            f"source_video: {request.source_video} is a still image ({kind}); task {task.value} works from "
             "a video's frames. To start a video from it, give it as the start image (start_image)",
+            param="source_video",
+        )
+    if kind == "WEBP":  # FFmpeg reads a GIF's and an APNG's frames, not these: it said "a still image"
+        raise InvalidRequest(
+            f"source_video: {request.source_video} is an animated WebP of {count} frames, which FFmpeg cannot "
+            "decode; convert it to an MP4 or an animated GIF first (both are read)",
             param="source_video",
         )
     if request.source_video and task not in READS_SOURCE_VIDEO:
@@ -224,17 +230,17 @@ def _check_inputs(
         )
 
 
-def _still_image(value: str | None) -> str | None:
-    """The image format of ``value`` when it is a still picture (not an animated one), else None."""
+def _picture(value: str | None) -> tuple[str | None, int]:
+    """The image format of ``value`` and its frame count when Pillow reads it as a picture, else (None, 0)."""
     from PIL import Image, UnidentifiedImageError
 
     if not value or not Path(value).expanduser().is_file():
-        return None
+        return None, 0
     try:
         with Image.open(Path(value).expanduser()) as image:
-            return str(image.format) if getattr(image, "n_frames", 1) == 1 else None
+            return str(image.format), int(getattr(image, "n_frames", 1))
     except (UnidentifiedImageError, OSError, ValueError):
-        return None
+        return None, 0
 
 
 def _check_length(
