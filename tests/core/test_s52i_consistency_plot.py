@@ -47,3 +47,15 @@ def test_a_failed_trial_is_not_also_called_not_measured() -> None:
     failed = TrialResult(key="b--p1", model="b", prompt_id="p1", prompt="x", status="failed")
     figure = consistency_figure([_trial("a", {"temporal_ssim_mean": 0.9, "temporal_ssim_min": 0.8}), failed])
     assert _texts(figure) == ["failed"]
+
+
+def test_a_last_trial_with_no_bar_keeps_its_slot_in_view() -> None:
+    # With no bar drawn there, the axis ended at the last bar and cut "not measured" off.
+    figure = consistency_figure(
+        [
+            _trial("a", {"temporal_ssim_mean": 0.9, "temporal_ssim_min": 0.8}),
+            _trial("b", {"temporal_ssim_mean": None, "temporal_ssim_min": None}),
+        ]
+    )
+    left, right = figure.axes[0].get_xlim()
+    assert left <= -0.5 and right >= 1.5

@@ -137,6 +137,7 @@ def consistency_figure(results: Sequence[TrialResult]) -> Figure:
             axes.text(i, 0, "not measured", ha="center", va="bottom", rotation=90, fontsize=9)
     _mark_failed(axes, results)
     axes.set_xticks(x, _labels(results), fontsize=8)
+    axes.set_xlim(-0.5, len(results) - 0.5)  # a last slot with no bar was cut off, and its words with it
     # SSIM runs -1..1: a negative one (frames that invert each other) stays in view, below a line at 0.
     low = min([0.0, *drawn])
     axes.set_ylim(low - 0.05 if low < 0 else 0.0, 1)
