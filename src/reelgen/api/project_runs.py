@@ -16,6 +16,7 @@ from reelgen.api.deps import IdempotencyKey, service_of, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
 from reelgen.api.priority_cap import above_cap
+from reelgen.api.project_files import wanted_files
 from reelgen.api.project_jobs import (
     ProjectJob,
     base_url,
@@ -103,6 +104,8 @@ async def _start(request: Request, project_id: str, body: Any, key: str | None, 
             if key is not None and (earlier := service.replay(key, body_fingerprint)) is not None:
                 return earlier, True
             refuse_busy(request, project_id)
+            # A project stored before ~ paths were refused at upload read them from the server's home.
+            wanted_files(folder.load())
             overrides = body.export_settings.model_dump(mode="json", exclude_none=True)
             extra = {"scenes": body.scenes, "force": body.force} if what["render"] else {}
             spec = project_job(folder, **what, **extra, overrides=overrides, allow_stale=body.allow_stale)

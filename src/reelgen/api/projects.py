@@ -177,6 +177,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
     folder = folder_or_404(projects, project_id)
     meta = projects.meta(project_id)
     scenes: list[dict[str, Any]] = []
+    files: list[dict[str, Any]] = []
     problem = None
     try:
         title = folder.load().title
@@ -184,6 +185,8 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
             {**{k: v for k, v in s.__dict__.items() if k != "clip"}, "status": s.status.value}
             for s in scene_states(folder)
         ]
+        # Inside: a project stored with a path now refused (~/logo.png) made every GET and the list a 400.
+        files = projects.uploads(project_id)
     except ReelgenError as exc:  # a model uninstalled since, say: shown, not a failed GET
         title = ""
         problem = {"message": exc.message, "param": exc.param}
@@ -205,7 +208,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
         "updated_at": int(meta["updated_at"]),
         "scenes": scenes,
         "problem": problem,
-        "files": projects.uploads(project_id) if problem is None else [],
+        "files": files,
         "exports": exports,
         "job": None if latest is None else job_view(service, latest, project_id, base).model_dump(),
     }
