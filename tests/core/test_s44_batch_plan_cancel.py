@@ -12,8 +12,10 @@ from reelgen.core.progress import Progress, ProgressEvent
 
 
 def _manifest(n: int) -> Manifest:
-    # No model: each item is planned (as failed) at once, with no image read.
-    return Manifest.model_validate({"items": [{"output": f"s{i}"} for i in range(n)]})
+    # A size the model cannot make: each item is planned (as failed) at once, with no image read. (A
+    # manifest naming no model, or an unknown one, is refused before any item is checked.)
+    items = [{"output": f"s{i}"} for i in range(n)]
+    return Manifest.model_validate({"defaults": {"model": "ltx-tiny", "width": 500}, "items": items})
 
 
 def test_each_item_checked_is_a_progress_event(tmp_path: Path) -> None:
