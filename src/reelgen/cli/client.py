@@ -159,8 +159,26 @@ def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: An
             resp = _check(client.request(method, path, **kwargs))
     except httpx.TransportError as exc:
         raise unreachable(server, exc) from None
+    except (KeyboardInterrupt, Terminated) as exc:
+        if method != "POST" or path.endswith("/cancel"):
+            raise
+        raise _stopped_posting(server, isinstance(exc, Terminated)) from None
     answer_json(resp)
     return resp
+
+
+def _stopped_posting(server: str, killed: bool) -> BaseException:
+    """Stopped before a job-making POST was answered: the request may have reached the server, whose job
+    then runs; "nothing half-written was left" said nothing of it, and no id is known to name."""
+    flag = again(server)
+    said = (
+        f"before {server} answered; the server may have queued the job anyway: "
+        f"reelgen list{flag} shows it, reelgen cancel ID{flag} stops it"
+    )
+    if killed:
+        return stopped_by_sigterm(f"stopped by SIGTERM {said}")
+    say_error(f"stopped with Ctrl-C {said}")
+    return typer.Exit(STOPPED)
 
 
 def unreachable(server: str, exc: httpx.TransportError) -> ClientError:
