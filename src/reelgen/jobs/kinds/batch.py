@@ -26,7 +26,7 @@ from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.plan import PlannedItem, plan_batch
-from reelgen.core.batch.run import SUMMARY_FILE, by_model, skipped_outcome
+from reelgen.core.batch.run import SUMMARY_FILE, by_model, render_failure, skipped_outcome
 from reelgen.core.batch.summary import ItemOutcome, outcome_of, summarize
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import ReelgenError, WriteFailed
@@ -297,6 +297,8 @@ def _outcome(planned: PlannedItem, child: Job | None) -> ItemOutcome:
         return failed.model_copy(update={"reason": reason, "code": "output_unavailable"})
     error = child.error or {"code": child.status.value, "message": child.status.value}
     reason, param = item_words(planned.index, planned.ken_burns, error["message"] or error["code"])
+    if param is None:  # named by its place and the manifest's field, as run_item says it in process
+        reason, param = render_failure(planned, reason, error.get("param"))
     return failed.model_copy(
         update={"reason": f"{reason} (job {child.id})", "code": error["code"], "param": param}
     )
