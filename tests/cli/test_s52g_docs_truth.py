@@ -84,3 +84,19 @@ def test_an_enhance_output_of_another_kind_is_refused_naming_the_five_the_page_l
         result = runner.invoke(app, ["enhance", str(tmp_path / "clip.mp4"), "-o", str(tmp_path / name)])
         assert result.exit_code == 2
         assert ".mp4, .mov, .mkv, .webm, .gif" in result.output
+
+
+def test_readme_says_project_export_gives_a_bare_name_its_containers_extension(tmp_path: Path) -> None:
+    # README said every -o name not ending in a video extension is refused; `project export -o final`
+    # writes final.mp4 (docs/storyboards.md says so), so a reader expected an error that never came.
+    from reelgen.core.project import ProjectFolder
+    from reelgen.core.project.export import export_target
+    from reelgen.core.project.model import ExportSettings, Project
+
+    project = Project.model_validate({"title": "t", "scenes": [{"title_card": {"text": "x"}, "duration": 1}]})
+    folder = ProjectFolder(tmp_path, tmp_path / "project.yaml")
+    assert export_target(folder, project, ExportSettings(), "final") == Path("final.mp4")
+    assert (
+        "`project export` gives a name with no extension its container's (`-o final` writes `final.mp4`)"
+        in (flat("README.md"))
+    )
