@@ -291,7 +291,7 @@ async def save_uploads(
         fields["speech_audio"] = str(await keep("audio", uploads.audio, suffix))
     if uploads.video is not None:
         probe = functools.partial(
-            probe_video, uploads.video, settings.max_video_seconds, settings.max_video_side, "video"
+            probe_video, uploads.video, settings.max_video_seconds, settings.max_video_side, "video", gif=True
         )
         suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
         path = await keep("video", uploads.video, suffix)

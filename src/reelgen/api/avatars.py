@@ -120,7 +120,7 @@ class AvatarVideo(BaseModel):
 FILES = {
     "audio": "The voice (WAV, MP3, FLAC, OGG, M4A); or send `text`",
     "image": "A photo with a face (PNG, JPEG, WebP)",
-    "video": "A video to dub instead of a photo (MP4/MOV, WebM): only the mouth region changes",
+    "video": "A video to dub instead of a photo (MP4/MOV, WebM/MKV, animated GIF): only the mouth changes",
 }
 
 

@@ -10,6 +10,8 @@ from reelgen.api.errors import ApiError
 from reelgen.core.spec.request import MAX_FPS
 
 VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": ".mp4", "matroska,webm": ".webm"}
+#: An avatar's video may also be an animated GIF, as a local ``reelgen avatar --video`` takes.
+WITH_GIF = {**VIDEO_CONTAINERS, "gif": ".gif"}
 
 
 def container_kind(fmt: Any) -> str:
@@ -22,20 +24,33 @@ def container_kind(fmt: Any) -> str:
     return f"{fmt.long_name or name} ({name})"
 
 
-def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "source_video") -> str:
+def probe_video(
+    data: bytes, max_seconds: float, max_side: int, param: str = "source_video", *, gif: bool = False
+) -> str:
     """Open uploaded video bytes with PyAV (no URLs, no playlists) and check container, streams,
     size and length from the headers and the length and frame count from the packets (read, not decoded),
     then decode one frame; returns the file suffix to store it under. Nothing is decoded before then.
+    ``gif``: an animated GIF is taken too.
     """
     import av
+
+    kinds = WITH_GIF if gif else VIDEO_CONTAINERS
+    valid = "MP4/MOV, WebM/MKV" + (", animated GIF" if gif else "")
 
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             fmt = container.format.name
-            if fmt not in VIDEO_CONTAINERS:
+            if fmt not in kinds:
                 raise ApiError(
                     400,
-                    f"{param}: {container_kind(container.format)} is not a video this takes; valid: MP4/MOV, WebM/MKV",
+                    f"{param}: {container_kind(container.format)} is not a video this takes; valid: {valid}",
+                    param=param,
+                )
+            if not container.streams.video and container.streams.audio:
+                # It said only "needs a video stream", not that the file is a sound file.
+                raise ApiError(
+                    400,
+                    f"{param}: the file holds sound only, no pictures; send a video ({valid})",
                     param=param,
                 )
             if len(container.streams) > 4 or not container.streams.video:
@@ -80,9 +95,9 @@ def probe_video(data: bytes, max_seconds: float, max_side: int, param: str = "so
         # was "Invalid data found", as if its content were bad; a run here says it is empty.
         reason = "the file is empty" if not data else getattr(exc, "strerror", None) or str(exc)
         raise ApiError(
-            400, f"{param}: not a readable video ({reason}); valid: MP4/MOV, WebM/MKV", param=param
+            400, f"{param}: not a readable video ({reason}); valid: {valid}", param=param
         ) from None
-    return VIDEO_CONTAINERS[fmt]
+    return kinds[fmt]
 
 
 def _frames_past(container: Any, stream: Any, max_seconds: float, said: str) -> str | None:
