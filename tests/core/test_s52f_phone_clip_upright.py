@@ -10,13 +10,13 @@ import numpy as np
 from reelgen.core import media
 
 
-def _phone_clip(path: Path, upright: np.ndarray) -> Path:
+def _phone_clip(path: Path, upright: np.ndarray, frames: int = 3) -> Path:
     stored = np.ascontiguousarray(np.rot90(upright, k=-1))  # what the phone writes: the frame on its side
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=8)
         stream.width, stream.height, stream.pix_fmt = stored.shape[1], stored.shape[0], "yuv420p"
         stream.set_display_rotation(90)
-        for _ in range(3):
+        for _ in range(frames):
             container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
         container.mux(stream.encode())
     return path

@@ -85,4 +85,9 @@ def source_frames(request: ResolvedRequest, rules: SizeRules) -> list[Any]:
             f"{request.num_frames} frames at {request.fps:g} fps need {index[-1] + 1}; give a longer video",
             param="source_video",
         )
-    return media.fit_video(Video(np.stack(frames)[index], timing.fps), request.width, request.height)
+    from reelgen.core.enhance.mux import display_rotation, upright
+
+    # A phone's portrait clip is stored sideways: restyled as stored, it came out lying on its side.
+    turned = display_rotation(request.source_video or "")
+    shown = np.stack([upright(frame, turned) for frame in np.stack(frames)[index]])
+    return media.fit_video(Video(shown, timing.fps), request.width, request.height)
