@@ -121,6 +121,13 @@ def _lasting(segment: Segment, frames: int, fps: Fraction) -> str:
     return said
 
 
+def _fits_in_seconds(segments: list[Segment], i: int) -> bool:
+    """Whether scene ``i``'s transitions in and out together are no longer than it, in the seconds asked."""
+    into = segments[i - 1].transition.overlap if i else 0.0
+    # A float sum such as 0.1 + 0.2 is a hair over 0.3: within a microsecond counts as fitting.
+    return into + segments[i].transition.overlap <= segments[i].seconds + 1e-6
+
+
 def layout(segments: list[Segment], fps: Fraction) -> Layout:
     """Lay ``segments`` out at ``fps``; a transition longer than a scene it joins is refused by name."""
     if not segments:
@@ -158,6 +165,18 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
     for i, seg in enumerate(segments):
         into = overlaps[i - 1] if i else 0
         out = overlaps[i] if i < len(overlaps) else fade_out
+        if into + out > frames[i] and _fits_in_seconds(segments, i):
+            # Each length rounded to frames alone can come out a frame or two over (0.375 s at 30 fps is
+            # 11 frames, its 0.25 + 0.125 s are 8 + 4): what fits in seconds is trimmed to fit in frames.
+            excess = into + out - frames[i]
+            cut = min(out, excess)
+            out, into = out - cut, into - (excess - cut)
+            if i < len(overlaps):
+                overlaps[i] = out
+            else:
+                fade_out = out
+            if i:
+                overlaps[i - 1] = into
         if into + out > frames[i]:
             raise InvalidRequest(
                 f"{seg.label}: its transitions in and out ({_secs(float((into + out) / fps))} together) overlap "
