@@ -35,6 +35,11 @@ FUSED_BY_DEFAULT = True
 OWN_ARCHITECTURES = (
     "Real-ESRGAN RRDBNet (RealESRGAN_x4plus and its kin), SRVGGNetCompact (realesr-animevideov3 ...)"
 )
+#: Why a checkpoint of another architecture was not tried, and how to get what loads it.
+NO_SPANDREL = (
+    "spandrel is not installed (pip install 'reelgen[spandrel]' loads dozens more architectures; "
+    "it needs a torchvision built for this torch)"
+)
 
 
 def spandrel() -> Any | None:
@@ -107,7 +112,7 @@ def _with_spandrel(
 
 def build(state: dict[str, torch.Tensor], path: Path) -> tuple[nn.Module, int, str, str]:
     """(network, its scale, architecture, loader) for a state dict: spandrel first, then reelgen's own modules."""
-    module, why = spandrel(), "spandrel is not installed"
+    module, why = spandrel(), NO_SPANDREL
     if module is not None:
         found = _with_spandrel(module, state, path)
         if not isinstance(found, str):
