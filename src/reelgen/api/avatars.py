@@ -94,7 +94,7 @@ class AvatarGenerate(AvatarCreate):
 
     audio: str | None = Field(default=None, description="The voice (WAV, MP3, FLAC, OGG, M4A), base64")
     image: str | None = Field(
-        default=None, description="The face (PNG, JPEG, WebP), base64; default: a presenter"
+        default=None, description="The face (JPEG, PNG, WebP, BMP, GIF, TIFF), base64; default: a presenter"
     )
 
 
@@ -119,7 +119,7 @@ class AvatarVideo(BaseModel):
 #: The files ``POST /v1/avatars`` takes, for its multipart schema.
 FILES = {
     "audio": "The voice (WAV, MP3, FLAC, OGG, M4A); or send `text`",
-    "image": "A photo with a face (PNG, JPEG, WebP)",
+    "image": "A photo with a face (JPEG, PNG, WebP, BMP, GIF, TIFF)",
     "video": "A video to dub instead of a photo (MP4/MOV, WebM/MKV, animated GIF): only the mouth changes",
 }
 

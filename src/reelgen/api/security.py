@@ -86,9 +86,19 @@ def key_problem(request: Request, given: str) -> str:
 # ---- media probes ----------------------------------------------------------------------------
 
 # MPO: how Pillow names a JPEG holding several pictures (phones' HDR and depth photos); its first is read.
-IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp"}
+# BMP, GIF and TIFF too, as a local run takes them (core.media.IMAGE_FORMATS): `--image face.tiff
+# --server` was refused. Listed most common first, which is the order the refusals name them in.
+IMAGE_FORMATS = {
+    "JPEG": ".jpg",
+    "PNG": ".png",
+    "WEBP": ".webp",
+    "BMP": ".bmp",
+    "GIF": ".gif",
+    "TIFF": ".tif",
+    "MPO": ".jpg",
+}
 #: The openers Pillow is asked to try (its JPEG one opens MPO; it has no MPO opener of its own to name).
-_OPENERS = ["PNG", "JPEG", "WEBP"]
+_OPENERS = [name for name in IMAGE_FORMATS if name != "MPO"]
 
 
 @dataclass(frozen=True)
@@ -100,12 +110,12 @@ class ProbedImage:
 
 
 def read_image_header(data: bytes, max_pixels: int, param: str = "input_reference") -> ProbedImage:
-    """Accept PNG, JPEG or WebP whose header fits ``max_pixels``; no pixel is decoded here.
+    """Accept JPEG, PNG, WebP, BMP, GIF or TIFF whose header fits ``max_pixels``; no pixel is decoded here.
 
     The size comes from the header, so a small file that claims a huge canvas
     (a decompression bomb) costs nothing; ``decode_image`` then checks the data.
     """
-    valid = ", ".join(sorted(set(IMAGE_FORMATS) - {"MPO"}))  # a JPEG, to a person
+    valid = ", ".join(_OPENERS)  # an MPO is a JPEG, to a person
     try:
         with warnings.catch_warnings():
             # Pillow warns between its two limits; our own lower cap decides instead.
@@ -120,7 +130,8 @@ def read_image_header(data: bytes, max_pixels: int, param: str = "input_referenc
     except (OSError, SyntaxError, ValueError):  # Pillow's text names our BytesIO object, not the upload
         other = _other_format(data)
         # A GIF, BMP or TIFF was "not a readable image", as if the file were broken.
-        said = f"a {other} image is not taken here" if other else "not a readable image"
+        article = "an" if other and other[0] in "AEFHILMNORSX" else "a"  # said letter by letter: an ICO
+        said = f"{article} {other} image is not taken here" if other else "not a readable image"
         raise ApiError(
             400, f"{param}: {said}; valid formats: {valid}", param=param, code="invalid_image"
         ) from None
