@@ -246,6 +246,21 @@ def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -
             )
 
 
+def _at_rate(segments: list[Segment], settings: ExportSettings, fps: Fraction, names: SettingNames) -> Layout:
+    """The timeline at ``fps``: every scene, transition and text checked to show at that rate."""
+    _check_frames(segments, fps, names)
+    lay = layout(segments, fps)
+    check_texts(settings.texts, lay)
+    return lay
+
+
+def check_timeline(segments: list[Segment], settings: ExportSettings, names: SettingNames) -> Layout:
+    """What the export checks of its timeline at the film's rate, from the clips' headers (nothing decoded):
+    a server says it before queuing an export, as ``reelgen project export`` says it before any work."""
+    infos = [clip_info(s) if s.clip is not None else None for s in segments]
+    return _at_rate(segments, settings, _shape(infos, settings)[2], names)
+
+
 def _prepare(
     segments: list[Segment],
     settings: ExportSettings,
@@ -266,9 +281,7 @@ def _prepare(
     has_audio = [info is not None and info.has_audio for info in infos]
     width, height, fps = _shape(infos, settings)
     codecs.check_size(encoder, settings.video_codec, (width, height), names)
-    _check_frames(segments, fps, names)
-    lay = layout(segments, fps)
-    check_texts(settings.texts, lay)
+    lay = _at_rate(segments, settings, fps, names)
     return _Job(segments, settings, soundtrack, encoder, lut, has_audio, (width, height), lay, title)
 
 

@@ -17,7 +17,7 @@ from reelgen.core.encode import check_record_free
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.export.settings import ExportSettings, SettingNames
 from reelgen.core.export.timeline import Segment
-from reelgen.core.export.write import ExportResult, check_output, export
+from reelgen.core.export.write import ExportResult, check_output, check_timeline, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
 from reelgen.core.project.folder import ProjectFolder
@@ -280,10 +280,26 @@ def export_project(
             recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
         )
     except InvalidRequest as exc:
-        raise _by_scene(exc, project) from None
+        raise by_scene(exc, project) from None
 
 
-def _by_scene(exc: InvalidRequest, project: Project) -> InvalidRequest:
+def check_rate(
+    folder: ProjectFolder, overrides: dict[str, Any] | None = None, allow_stale: bool = False
+) -> None:
+    """Refuse, from the clips' headers, an export whose scenes, transitions or texts fail at the film's
+    rate, as ``export_project`` refuses it before any work: a server queued it (202) and its worker
+    failed with the message ``reelgen project export`` gives up front."""
+    project = folder.load()
+    settings = export_settings(project.export, overrides)
+    project = project.model_copy(update={"export": settings})
+    timeline = segments(folder, plan_project(folder, project), allow_stale)
+    try:
+        check_timeline(timeline, absolute_export(folder, settings), setting_names(overrides))
+    except InvalidRequest as exc:
+        raise by_scene(exc, project) from None
+
+
+def by_scene(exc: InvalidRequest, project: Project) -> InvalidRequest:
     """``exc`` named as the project file's other mistakes are, scene then field: a title card too long
     for the film's size was "scenes[0].title_card.text: ...", where the file's checks say
     "scene 'intro' (scenes[0]): title_card.text: ..."."""

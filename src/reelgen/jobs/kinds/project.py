@@ -105,6 +105,7 @@ def project_job(
     ``overrides`` over the file's export settings. An export alone is checked
     here whole (every scene rendered as it reads, unless ``allow_stale``).
     """
+    from reelgen.core.project.export import check_rate
     from reelgen.core.project.render import chosen_scenes
     from reelgen.core.project.status import plan_project, stale_scenes
 
@@ -117,6 +118,7 @@ def project_job(
         _check_export_name(folder, project, overrides)  # the rest is checked once the scenes exist
     elif export:
         export_payload(folder, overrides, allow_stale)
+        check_rate(folder, overrides, allow_stale)
     return ProjectPayload(
         folder=str(folder.root),
         title=project.title,
