@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs import kinds
-from reelgen.jobs.records import ChildState, Job, JobStatus
+from reelgen.jobs.records import ChildState, Job, JobNotFound, JobStatus
 
 #: Parents whose parsed payload (a batch's whole manifest) and ended items' errors are kept, the most
 #: recently read first.
@@ -25,6 +25,8 @@ _UNREAD, _UNPARSED = object(), object()
 Item = Job | ChildState
 #: Reads an item job's whole row, for the words of its error (``JobService.get``).
 Load = Callable[[str], Job]
+#: Reads the whole rows of several item jobs in one query, those found by id (``JobService.get_many``).
+LoadMany = Callable[[list[str]], dict[str, Job]]
 
 
 class ItemObject(BaseModel):
@@ -60,14 +62,42 @@ class ItemErrors:
         self._lock = threading.Lock()
 
     def of(
-        self, parent: Job, children: Sequence[Item], load: Load | None = None
+        self,
+        parent: Job,
+        children: Sequence[Item],
+        load: Load | None = None,
+        *,
+        load_many: LoadMany | None = None,
     ) -> list[dict[str, Any] | None]:
         """Each child's error; ``load`` reads the whole row of an item read without it (a
-        ``ChildState``) whose error is not kept yet: a kind may word it from the item's payload."""
+        ``ChildState``) whose error is not kept yet: a kind may word it from the item's payload.
+        ``load_many`` reads all such rows in one query: one each, a stream's first read of a batch of
+        many failed items made as many queries."""
         if not any(child.error for child in children):
             return [None] * len(children)
         kept = self._kept(parent)
+        if load_many is not None:
+            load = self._rows(kept, children, load_many)
         return [self._error(parent, kept, child, load) if child.error else None for child in children]
+
+    def _rows(self, kept: _Kept, children: Sequence[Item], load_many: LoadMany) -> Load:
+        """Reads the rows of every child read without its row whose error is not kept yet, at once."""
+        with self._lock:
+            wanted = [
+                child.id
+                for child in children
+                if child.error
+                and isinstance(child, ChildState)
+                and (child.id, child.status.value) not in kept.errors
+            ]
+        rows = load_many(wanted) if wanted else {}
+
+        def load(job_id: str) -> Job:
+            if job_id not in rows:  # deleted since it was counted: it keeps its own words
+                raise JobNotFound.of(job_id)
+            return rows[job_id]
+
+        return load
 
     def _kept(self, parent: Job) -> _Kept:
         with self._lock:
@@ -129,10 +159,12 @@ class _Kept:
 ITEM_ERRORS = ItemErrors()
 
 
-def item_objects(parent: Job, children: Sequence[Item], load: Load | None = None) -> list[ItemObject]:
+def item_objects(
+    parent: Job, children: Sequence[Item], load: Load | None = None, *, load_many: LoadMany | None = None
+) -> list[ItemObject]:
     """The parent's item jobs, each error as the parent's summary will say it (``ItemErrors``): a
     batch's Ken Burns item names the manifest's ``items[N].images[0]``, not the job's ``image``."""
-    errors = ITEM_ERRORS.of(parent, children, load)
+    errors = ITEM_ERRORS.of(parent, children, load, load_many=load_many)
     return [item_object(child, error) for child, error in zip(children, errors, strict=True)]
 
 

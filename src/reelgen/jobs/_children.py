@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reelgen.jobs._sql import StoreCore, new_row, to_job
-from reelgen.jobs.records import ChildState, Facts, Job, JobStatus
+from reelgen.jobs.records import JOB_ID, ChildState, Facts, Job, JobNotFound, JobStatus
 from reelgen.jobs.schema import jobs as jobs_t
 
 
@@ -87,6 +88,31 @@ class ChildRows(StoreCore):
             )
             for r in rows
         ]
+
+    def jobs_by_id(self, job_ids: Iterable[str]) -> dict[str, Job]:
+        """The whole rows of those of ``job_ids`` that exist, by id, in one query: the first read of a
+        parent's live stream worded each failed item's error from its row, one query per item."""
+        wanted = list(dict.fromkeys(job_ids))
+        if not wanted:
+            return {}
+        query = sa.select(jobs_t).where(jobs_t.c.id.in_(wanted))
+        with self.engine.connect() as conn:
+            return {job.id: job for job in map(to_job, conn.execute(query).all())}
+
+    def get_without_payload(self, job_id: str, payload: dict[str, Any]) -> Job:
+        """The job ``job_id`` with ``payload``, kept from an earlier read, in place of the stored one.
+
+        A job's payload never changes once it is made, and a parent's (a batch's whole manifest) may be
+        long: its live stream read it once a second. Raises ``JobNotFound`` as ``get`` does."""
+        if not JOB_ID.match(job_id or ""):
+            raise JobNotFound.of(job_id)
+        columns = [column for column in jobs_t.c if column.name != "payload"]
+        query = sa.select(*columns, sa.null().label("payload")).where(jobs_t.c.id == job_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise JobNotFound.of(job_id)
+        return dataclasses.replace(to_job(cast("sa.Row[Any]", row)), payload=payload)
 
     def child_statuses(self, parent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
         """How many children each of ``parent_ids`` has in each status, in one query that reads no

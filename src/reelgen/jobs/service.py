@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reelgen.jobs import kinds, owners, reconcile
+from reelgen.jobs._reads import JobReads
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.dispatcher import Dispatcher
 from reelgen.jobs.engine import make_engine
@@ -77,6 +78,7 @@ class JobService:
         private_folder(self.settings.data_dir)
         self.store = JobStore(self.settings.resolved_database_url(), max_queue=self.settings.max_queue)
         self.artifacts = Artifacts(self.settings.data_dir)
+        self.reads = JobReads(self.store)
         #: The name this service leases the jobs it runs under (``reelgen.jobs.owners``).
         self.owner = owners.new_owner()
         self.engine = make_engine(self.settings, worker_setup)
@@ -247,17 +249,12 @@ class JobService:
     def get(self, job_id: str, *, kind: str | tuple[str, ...] | None = None) -> Job:
         """The job ``job_id``; with ``kind`` (one or several), a job of another kind is not found either,
         and the error names what was looked for ("no video ..." for the video kinds)."""
-        wanted = (kind,) if isinstance(kind, str) else kind
-        if wanted is None:
-            return self.store.get(job_id)
-        try:
-            job = self.store.get(job_id)
-        except JobNotFound:
-            job = None
-        if job is None or job.kind not in wanted:
-            video = set(wanted) <= set(kinds.VIDEO_KINDS)
-            raise JobNotFound.of(job_id, "video" if video else f"{' or '.join(wanted)} job") from None
-        return job
+        return self.reads.get(job_id, kind)
+
+    def get_many(self, job_ids: builtins.list[str]) -> dict[str, Job]:
+        """Those of ``job_ids`` that exist, by id, in one query (the items of a parent whose errors are
+        worded from their rows)."""
+        return self.reads.many(job_ids)
 
     def list(
         self,
