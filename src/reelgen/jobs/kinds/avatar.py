@@ -45,6 +45,26 @@ class AvatarKind(RenderKind):
     def input_named(self, param: str) -> str:
         return self.INPUTS.get(param, super().input_named(param))
 
+    #: The core request's fields by the names ``POST /v1/avatars`` gives them (api.avatar_inputs' WIRE_NAMES).
+    SENT_AS = {
+        "options.face_index": "face_index",
+        "start_image": "image",
+        "source_video": "video",
+        "speech_audio": "audio",
+        "speech_text": "text",
+    }
+
+    def as_sent(self, exc: InvalidRequest) -> InvalidRequest:
+        """``exc`` naming the field as the request sent it: a job's error read "start_image: ..." or
+        "options.face_index 3 ...", names no avatar request has."""
+        param, message = exc.param or "", exc.message
+        sent = self.SENT_AS.get(param)
+        if sent is None:
+            return exc
+        if message.startswith(param):
+            message = sent + message[len(param) :]
+        return InvalidRequest(message, param=sent)
+
     def facts(self, payload: ResolvedRequest) -> Facts:
         """A spoken text stands where a prompt would: lists and the video object show what was said."""
         return dataclasses.replace(super().facts(payload), prompt=payload.speech_text or payload.prompt)
@@ -60,8 +80,7 @@ class AvatarKind(RenderKind):
                 payload, context.folder / "video.mp4", progress=context.progress, cache=context.cache
             )
         except InvalidRequest as exc:  # found only here, in a video's frames: said as the avatar fields are
-            said = exc.message.replace("options.face_index", "face_index")
-            raise InvalidRequest(said, param=exc.param) from None
+            raise self.as_sent(exc) from None
         made = out.video.extra.get("avatar") or {}
         facts = {key: made[key] for key in RESULT_FACTS if key in made}
         base = run_result(out)
