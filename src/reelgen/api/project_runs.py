@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -54,6 +55,15 @@ class ExportChoices(BaseModel):
     output: str | None = Field(default=None, max_length=255, description="File name in exports/")
 
 
+def _true_or_false(value: Any) -> bool:
+    """JSON true or false only: "yes" (or "no", or 1) was taken as true, so ``"force": "no"`` forced."""
+    if not isinstance(value, bool):
+        raise ValueError(
+            f"{json.dumps(value)[:40]} is not true or false; give true or false (JSON, no quotes)"
+        )
+    return value
+
+
 class RenderBody(BaseModel):
     """What to render: the stale scenes (or ``scenes`` by id; ``force``: again anyway), then maybe export."""
 
@@ -64,6 +74,7 @@ class RenderBody(BaseModel):
     export: bool = False
     export_settings: ExportChoices = Field(default_factory=ExportChoices)
     allow_stale: bool = False
+    _strict = field_validator("force", "export", "allow_stale", mode="before")(_true_or_false)
     # Bounded as every other job route's: -10**20 passed and the job store failed with a 500.
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
 
@@ -87,6 +98,7 @@ class ExportBody(BaseModel):
 
     export_settings: ExportChoices = Field(default_factory=ExportChoices)
     allow_stale: bool = False
+    _strict = field_validator("allow_stale", mode="before")(_true_or_false)
     # Bounded as every other job route's: -10**20 passed and the job store failed with a 500.
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
 
