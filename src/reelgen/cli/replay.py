@@ -101,19 +101,20 @@ def _replay_scene(
     inputs: list[str] | None,
 ) -> None:
     """A project's scene clip rendered again from its plan; the scene and its windows, then the path."""
+    from reelgen.core.enhance.out_name import claim_again
     from reelgen.core.progress import Progress
-    from reelgen.core.record import again_path, not_over_the_original
+    from reelgen.core.record import not_over_the_original
     from reelgen.core.replay_scene import replay_scene
 
     progress = Progress(preview_every=0)
     try:
         not_over_the_original(path, output)
-        with progress_bar(progress.cancel, quiet) as on_event:
+        with progress_bar(progress.cancel, quiet) as on_event, claim_again(path, output) as out:
             progress.on_event = on_event
             made = replay_scene(
                 path,
                 recorded,
-                output or again_path(path),
+                out,
                 allow_changed_inputs=allow_changed,
                 progress=progress,
                 device=device,

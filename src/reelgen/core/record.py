@@ -249,6 +249,7 @@ def replay_enhanced(
     """
     from reelgen.core.devices import device_info
     from reelgen.core.enhance.files import enhance_file
+    from reelgen.core.enhance.out_name import claim_again
     from reelgen.core.progress import Progress, ProgressEvent
     from reelgen.core.replay_inputs import given_files, moved_file
 
@@ -277,13 +278,8 @@ def replay_enhanced(
         progress.emit(ProgressEvent("replay", 0, 0, 0.0, message=f"warning: {problem}"))
     warn_versions(record, progress)
     try:
-        return enhance_file(
-            source,
-            output or again_path(Path(path)),
-            steps,
-            progress=progress,
-            device=device_info(device).device,
-        )
+        with claim_again(Path(path), output) as out:
+            return enhance_file(source, out, steps, progress=progress, device=device_info(device).device)
     except InvalidRequest as exc:
         if not (exc.param or "").startswith("enhance"):
             raise
@@ -388,13 +384,3 @@ def not_over_the_original(path: str | Path, output: str | Path | None) -> None:
             f"output {output} is the video being replayed; give another file name (or leave -o out)",
             param="output",
         )
-
-
-def again_path(path: Path, tag: str = "again") -> Path:
-    """NAME-TAG.EXT beside ``path`` (NAME-TAG-2.EXT ... if its video or record is taken); a sidecar is an MP4's."""
-    suffix = ".mp4" if path.suffix.lower() == ".json" else path.suffix
-    for n in range(1, 1000):
-        name = f"{path.stem}-{tag}{'' if n == 1 else f'-{n}'}"
-        if not (path.with_name(name + suffix).exists() or path.with_name(name + ".json").exists()):
-            return path.with_name(name + suffix)
-    raise InvalidRequest(f"{path.parent} already holds {path.stem}-{tag} up to -999; give -o", param="output")

@@ -1,4 +1,5 @@
-"""The name an enhancement is written under when none is given, claimed so two runs at once never share it."""
+"""The name an enhancement or a replay is written under when none is given, claimed so two runs at once never
+share it."""
 
 from __future__ import annotations
 
@@ -30,15 +31,15 @@ class Claim:
             let_go(self.lock, self.fd)
 
 
-def claim_name(source: Path, tag: str = "enhanced") -> Claim:
+def claim_name(source: Path, tag: str = "enhanced", suffix: str = ".mp4") -> Claim:
     """IN-TAG.mp4 beside ``source`` (IN-TAG-2.mp4 ... where its video or record is taken, or another
-    run holds its claim). Two runs at the same time both found IN-TAG.mp4 free, as neither had
-    written yet, and the later one's video replaced the earlier's; the claim is a lock (flock), so a
-    run killed part-way holds none and the next run may take its name.
+    run holds its claim); ``suffix`` in place of .mp4. Two runs at the same time both found IN-TAG.mp4
+    free, as neither had written yet, and the later one's video replaced the earlier's; the claim is a
+    lock (flock), so a run killed part-way holds none and the next run may take its name.
     """
-    base = source.with_suffix(".mp4")
+    base = source.with_suffix(suffix)
     for n in range(1, 1000):
-        claim = Claim(base.with_name(f"{base.stem}-{tag}{'' if n == 1 else f'-{n}'}.mp4"))
+        claim = Claim(base.with_name(f"{base.stem}-{tag}{'' if n == 1 else f'-{n}'}{suffix}"))
         try:
             fd = try_flock(claim.lock)
         except LockHeld:
@@ -52,3 +53,12 @@ def claim_name(source: Path, tag: str = "enhanced") -> Claim:
             return Claim(claim.path, fd)
         let_go(claim.lock, fd)
     raise InvalidRequest(f"{base.parent} already holds {base.stem}-{tag} up to -999; give -o", param="output")
+
+
+def claim_again(path: Path, output: Path | str | None = None) -> Claim:
+    """Where ``reelgen replay`` of the video (or sidecar) ``path`` writes: ``output`` when given, else
+    NAME-again.EXT beside it, claimed (``claim_name``): two replays of one clip at once both wrote
+    NAME-again.EXT. A sidecar's video is an MP4."""
+    if output is not None:
+        return Claim(Path(output))
+    return claim_name(path, "again", ".mp4" if path.suffix.lower() == ".json" else path.suffix)
