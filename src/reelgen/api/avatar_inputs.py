@@ -231,13 +231,33 @@ def _photo_header(data: bytes, max_pixels: int) -> ProbedImage:
 
     try:
         return read_image_header(data, max_pixels, "image")
-    except ApiError:
+    except ApiError as exc:
+        if exc.code == "image_too_large":
+            _check_header_size(data)  # the avatar's own limit, which a smaller photo meets next
+            raise
         kind = video_kind(io.BytesIO(data))
         if kind is None:
             raise
         raise ApiError(
             400, f"image: the file is {kind}, not a photo; to dub it, send it as `video`", param="image"
         ) from None
+
+
+def _check_header_size(data: bytes) -> None:
+    """The avatar's size rule, on the size a photo's header gives: one over the server's pixel cap was
+    told the cap, then, scaled below it, that an avatar takes at most 4096 pixels a side."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # the header only: nothing is decoded
+                width, height = image.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return  # a size past what Pillow opens: the cap's words stand
+    _check_photo_size(ProbedImage(data, "", width, height))
 
 
 def _check_photo_size(probed: ProbedImage) -> None:
