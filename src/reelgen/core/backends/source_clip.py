@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +39,33 @@ def tail(clip: Video, fps: float, count: int) -> np.ndarray:
     """
     back = np.floor(np.arange(count - 1, -1, -1) * float(clip.fps) / fps + 1e-6).astype(int)
     return clip.frames[(clip.num_frames - 1) - back]
+
+
+def read_tail(path: str, fps: float, most: int, *, whole: bool = False) -> tuple[Video, int]:
+    """The end of the clip at ``path`` that ``tail`` takes up to ``most`` frames at ``fps`` from, as a
+    player shows it, and how many frames the whole clip has.
+
+    Frames are decoded one at a time and only the last few kept: read whole, an extend run held every
+    frame of the source in memory to use a handful from its end.
+    """
+    from reelgen.core import media
+    from reelgen.core.enhance.mux import display_rotation, upright
+
+    timing = media.video_timing(path, "source_video", whole=whole)
+    # As far back as ``tail`` reaches for ``most`` frames (the same sum), and the frame it ends on.
+    kept: deque[np.ndarray] = deque(maxlen=int((max(most, 1) - 1) * float(timing.fps) / fps + 1e-6) + 1)
+    total = 0
+    decoded = media.decode_frames(path, timing, media.rgb)
+    try:
+        for frame in decoded:
+            kept.append(frame)
+            total += 1
+    finally:
+        decoded.close()
+    if not kept:
+        raise InvalidRequest(f"source_video: {path} has no frames", param="source_video")
+    turned = display_rotation(path)  # a phone's portrait clip, stored sideways
+    return Video(np.stack([upright(frame, turned) for frame in kept]), timing.fps), total
 
 
 def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timing:

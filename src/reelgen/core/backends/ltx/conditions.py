@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from reelgen.core import media
 from reelgen.core.backends.ltx import presets as lp
 from reelgen.core.backends.ltx.common import pins
-from reelgen.core.backends.source_clip import frames_at, tail
+from reelgen.core.backends.source_clip import frames_at, read_tail, tail
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.family import Preset
 from reelgen.core.spec.request import ResolvedRequest
@@ -37,15 +37,14 @@ def extend_inputs(preset: Preset, request: ResolvedRequest) -> dict[str, Any]:
     """
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
-    source = media.read_video(request.source_video or "", param="source_video", whole=True)
-    usable = frames_at(source.num_frames, float(source.fps), request.fps)  # at the run's rate
+    # Only the clip's end is kept: at most the context asked for, or the longest one the run allows.
+    source, total = read_tail(
+        request.source_video or "", request.fps, lp.extend_context(preset, request), whole=True
+    )
+    usable = frames_at(total, float(source.fps), request.fps)  # at the run's rate
     context = lp.extend_context(preset, request, usable)
     if usable < context:
-        at = (
-            f" at {request.fps:g} fps ({source.num_frames} at its own {float(source.fps):g})"
-            if usable != source.num_frames
-            else ""
-        )
+        at = f" at {request.fps:g} fps ({total} at its own {float(source.fps):g})" if usable != total else ""
         raise InvalidRequest(
             f"source_video has {usable} frames{at}; options.extend_context_frames asks for "
             f"{context}; use at most {lp.largest_valid(usable)}",

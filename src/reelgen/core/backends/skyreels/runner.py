@@ -109,8 +109,8 @@ class SkyReelsRunner(DiffusersBackend):
 def _source_tail(request: ResolvedRequest, overlap: int) -> list[Any]:
     """The source clip's last ``overlap`` frames at the run's frame rate, fitted to the output size; a
     shorter clip lends all it has, trimmed to 4k+1 frames (the lengths the VAE encodes)."""
-    source = media.read_video(request.source_video or "")
-    have = source_clip.frames_at(source.num_frames, float(source.fps), request.fps)
+    source, total = source_clip.read_tail(request.source_video or "", request.fps, overlap)
+    have = source_clip.frames_at(total, float(source.fps), request.fps)
     usable = min(overlap, (have - 1) // FRAME_STEP * FRAME_STEP + 1)
     context = Video(source_clip.tail(source, request.fps, usable), source.fps)
     return media.fit_video(context, request.width, request.height)

@@ -132,10 +132,9 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
         if end is not None:
             given[frames - 1] = end
     else:
-        clip = media.read_video(request.source_video or "", whole=True)
-        drop = context_length(
-            context_frames, source_clip.frames_at(clip.num_frames, float(clip.fps), request.fps)
-        )
+        most = context_frames or VACE_CONTEXT_FRAMES  # context_length takes no more: only the end is kept
+        clip, have = source_clip.read_tail(request.source_video or "", request.fps, most, whole=True)
+        drop = context_length(context_frames, source_clip.frames_at(have, float(clip.fps), request.fps))
         context = Video(source_clip.tail(clip, request.fps, drop), clip.fps)  # at the run's frame rate
         given = dict(enumerate(media.fit_video(context, width, height)))
     total = drop + frames
