@@ -139,6 +139,7 @@ def render(
         except ReelgenError as exc:
             raise fail(exc) from None
     progress = Progress()
+    said: list[Any] = []
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
             progress.on_event = on_event  # -q: progress_bar leaves the step lines out
@@ -149,6 +150,7 @@ def render(
                 progress=progress,
                 device=device,
                 vram_budget_gib=vram_budget,
+                on_rendered=lambda done: _say_rendered(done, said),
             )
     except Cancelled:
         console.print(f"[yellow]stopped[/]: {_KEPT_FORCED if force else _KEPT}")
@@ -158,8 +160,8 @@ def render(
     except ReelgenError as exc:
         raise fail(exc) from None
     for done in result.rendered:
-        resumed = f" (resumed after window {len(done.resumed)})" if done.resumed else ""
-        typer.echo(f"rendered {done.scene_id}{resumed}: {done.clip}")
+        if done not in said:  # a scene the render did not tell of as it finished
+            _say_rendered(done, said)
     for scene_id in result.current:
         typer.echo(f"current  {scene_id}")
     if result.edited:
@@ -172,6 +174,13 @@ def render(
         console.print("nothing to render: every scene is a title card, drawn at export")
     elif not result.rendered:  # with --scene, only the chosen ones were looked at
         console.print(f"nothing to render: every {'chosen ' if scene else ''}scene's clip is current")
+
+
+def _say_rendered(done: Any, said: list[Any]) -> None:
+    """A scene's line as it finishes: printed only at the end, a stopped render named none it had made."""
+    said.append(done)
+    resumed = f" (resumed after window {len(done.resumed)})" if done.resumed else ""
+    typer.echo(f"rendered {done.scene_id}{resumed}: {done.clip}")
 
 
 @project_app.command("export")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lock import scenes_held
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
-from reelgen.core.project.status import LISTED, listed, plan_project, stale_scenes
+from reelgen.core.project.status import LISTED, edited_since, listed, plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.spec.request import Task
@@ -46,6 +46,13 @@ class ProjectRender:
     #: Scenes that read differently now than when the render began: project.yaml or an input file was
     #: edited meanwhile, so they are stale again (an input replaced mid-scene leaves that scene unrendered).
     edited: list[str] = field(default_factory=list)
+    #: Told of each scene as it is rendered: said only at the end, a stopped render named none it finished.
+    on_rendered: Callable[[SceneRender], None] | None = field(default=None, repr=False)
+
+    def add(self, done: SceneRender) -> None:
+        self.rendered.append(done)
+        if self.on_rendered is not None:
+            self.on_rendered(done)
 
 
 def _window_path(work: Path, index: int) -> Path:
@@ -257,8 +264,10 @@ def render_project(
     cache: ModelCache | None = None,
     device: str | None = None,
     vram_budget_gib: float | None = None,
+    on_rendered: Callable[[SceneRender], None] | None = None,
 ) -> ProjectRender:
-    """Render the scenes whose clips are missing or stale (or ``scenes`` by id; ``force``: again anyway)."""
+    """Render the scenes whose clips are missing or stale (or ``scenes`` by id; ``force``: again anyway);
+    ``on_rendered`` is told of each scene as it is rendered."""
     progress = progress or Progress()
     began = folder.file.read_bytes()
     planned = plan_project(folder)
@@ -274,7 +283,7 @@ def render_project(
     if todo:
         folder.check_writes(folder.state_file, "state.json, the record of its rendered scenes")
     check_weights(todo)
-    result = ProjectRender(current=[p.scene_id for p in plans if p not in todo])
+    result = ProjectRender(current=[p.scene_id for p in plans if p not in todo], on_rendered=on_rendered)
     # Every scene's key, not only the chosen ones': `render --scene a` deleted a clip scene b still used.
     keys = {p.render.key for p in planned if p.render is not None}
     made: dict[str, Path] = {}  # two scenes that read alike are the same pixels: rendered once
@@ -292,7 +301,7 @@ def render_project(
                     if meanwhile:
                         result.current.append(plan.scene_id)
                     else:
-                        result.rendered.append(SceneRender(plan.scene_id, made[plan.key], [], []))
+                        result.add(SceneRender(plan.scene_id, made[plan.key], [], []))
                     continue
                 progress.emit(ProgressEvent("project", i, len(todo), 0.0, message=f"{plan.label}: rendering"))
                 if force:
@@ -320,7 +329,7 @@ def render_project(
                 forget_old_clip(folder, plan, keys)
                 folder.mark_rendered(plan.scene_id, plan.key)
                 made[plan.key] = done.clip
-                result.rendered.append(done)
+                result.add(done)
         finally:
             if owned:
                 cache.free()
@@ -374,19 +383,6 @@ def _failed_in(exc: ReelgenError, plan: ScenePlan, result: ProjectRender) -> Ree
     exc.message = f"{plan.label}: {exc.message}{done}"
     exc.args = (exc.message,)
     return exc
-
-
-def edited_since(folder: ProjectFolder, planned: list[PlannedScene]) -> list[PlannedScene]:
-    """The scenes of project.yaml as it reads now whose pixels differ from ``planned`` (new scenes too)."""
-    try:
-        now = plan_project(folder)
-    except InvalidRequest as exc:  # the edit is half done, or wrong: say so now, not at the next command
-        raise InvalidRequest(
-            f"{folder.file.name} changed while rendering and no longer checks out: {exc.message}",
-            param=exc.param,
-        ) from None
-    before = {p.scene_id: p.render.key if p.render else None for p in planned}
-    return [p for p in now if p.render is not None and before.get(p.scene_id) != p.render.key]
 
 
 def forget_old_clip(folder: ProjectFolder, plan: ScenePlan, current: set[str]) -> None:

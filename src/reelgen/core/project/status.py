@@ -118,3 +118,16 @@ def listed(ids: Sequence[str]) -> str:
     """``ids`` joined for a message, the first ten only (``a, b, ... and 990 more``)."""
     shown = ", ".join(ids[:LISTED])
     return f"{shown} and {len(ids) - LISTED} more" if len(ids) > LISTED else shown
+
+
+def edited_since(folder: ProjectFolder, planned: list[PlannedScene]) -> list[PlannedScene]:
+    """The scenes of project.yaml as it reads now whose pixels differ from ``planned`` (new scenes too)."""
+    try:
+        now = plan_project(folder)
+    except InvalidRequest as exc:  # the edit is half done, or wrong: say so now, not at the next command
+        raise InvalidRequest(
+            f"{folder.file.name} changed while rendering and no longer checks out: {exc.message}",
+            param=exc.param,
+        ) from None
+    before = {p.scene_id: p.render.key if p.render else None for p in planned}
+    return [p for p in now if p.render is not None and before.get(p.scene_id) != p.render.key]
