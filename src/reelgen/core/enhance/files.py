@@ -257,9 +257,10 @@ def _record(
     from reelgen.core.enhance.weights import sha256
     from reelgen.core.record import RECORD_FORMAT, library_versions
 
-    def shape(clip: Shape) -> dict[str, Any]:
-        # The size in the file, which the encoder makes even (65x47 is written as 66x48).
-        size = encoded(clip)
+    def shape(clip: Shape, written: bool = True) -> dict[str, Any]:
+        # The output's size is the one in its file, which the encoder makes even (65x47 is written as
+        # 66x48); the input's is the source's own, which nothing has padded.
+        size = encoded(clip) if written else clip
         turned = {"rotation": extras.rotation} if extras.rotation else {}  # the stored size, shown turned
         return {
             "frames": clip.frames,
@@ -275,7 +276,8 @@ def _record(
         "source": {"path": str(source.resolve()), "sha256": sha256(source)},
         "stages": [s["name"] for s in stages],
         "enhance": stages,
-        "input": shape(before) | ({"variable_rate": timing.record()} if timing.variable else {}),
+        "input": shape(before, written=False)
+        | ({"variable_rate": timing.record()} if timing.variable else {}),
         "output": shape(after),
         "timings": {},
         "versions": library_versions(),  # replay warns when its own differ: the frames may too
