@@ -22,7 +22,8 @@ def summary_table(report: dict[str, Any]) -> str:
     ):
         rows.append(
             "on a CPU every variant runs stock diffusers (the fast path and its variants are for CUDA "
-            "GPUs): the rows differ only by noise"
+            "GPUs): the rows differ only by noise and by the order they ran in (the first pays "
+            "one-time costs)"
         )
     rows.append(head)
     for name, r in report["variants"].items():
