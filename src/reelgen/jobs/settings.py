@@ -18,6 +18,9 @@ from reelgen.core.parallel.env import usable_cores
 
 log = logging.getLogger(__name__)
 
+#: The longest ``retention_days`` and ``record_retention_days`` taken (a century); 0 keeps for ever.
+MAX_RETENTION_DAYS = 36500
+
 
 def platform_data_dir() -> Path:
     """The platform's folder for an application's own data (never a cache a cleaner may empty).
@@ -111,11 +114,12 @@ class JobSettings(BaseSettings):
     #: beside the loop and rides on a step or two later.
     preview_every: int = Field(default=5, ge=0)
     #: Outputs of jobs finished longer ago than this are deleted, and uploads older than this that no
-    #: waiting job or kept output was made from; 0: kept forever.
-    retention_days: float = Field(default=7.0, ge=0)
+    #: waiting job or kept output was made from; 0: kept forever. At most a century: 1e300 was taken
+    #: and every video's ``expires_at`` became a 305-digit number no 64-bit client reads.
+    retention_days: float = Field(default=7.0, ge=0, le=MAX_RETENTION_DAYS)
     #: Records of finished jobs older than this are deleted once their outputs are (never while
     #: ``retention_days`` keeps them), unless a remix refers to them; 0: kept forever.
-    record_retention_days: float = Field(default=90.0, ge=0)
+    record_retention_days: float = Field(default=90.0, ge=0, le=MAX_RETENTION_DAYS)
     #: How often retention cleanup runs.
     cleanup_every_s: float = Field(default=3600.0, gt=0)
     #: Used for ``metrics.cost`` of each job.
