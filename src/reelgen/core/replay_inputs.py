@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,25 @@ from reelgen.core.spec.request import LoraSpec, ResolvedRequest
 PUT_BACK = "put it back at that path, or say where it is now with --input PARAM=FILE (checked by its recorded SHA-256)"
 
 
-def put_back(gone: Sequence[str]) -> str:
-    """What to do about the files in ``gone``: a ``--weights`` checkpoint is looked for only at its path."""
+def put_back(gone: Sequence[str], video: Path | None = None) -> str:
+    """What to do about the files in ``gone``: a ``--weights`` checkpoint is looked for only at its path;
+    uploads a server's record names by file name alone are looked for beside ``video`` (the replayed file)."""
+    names = [m["name"] for m in map(_GONE_BY_NAME.fullmatch, gone) if m]
+    if video is not None and gone and len(names) == len(gone):  # "put it back at that path" named no place
+        where = "it is" if len(names) == 1 else "they are"
+        return (
+            f"put {' and '.join(names)} beside the video ({video.resolve().parent}), or say where {where} "
+            "now with --input PARAM=FILE (checked by its recorded SHA-256)"
+        )
     if gone and all(line.startswith("weights:") for line in gone):
         return "put it back at that path (--weights files are found only there)"
     if gone and all(line.endswith(NO_PATH) for line in gone):  # there is no path to put it back at
         return "say where it is with --input PARAM=FILE (checked by its recorded SHA-256)"
     return PUT_BACK
+
+
+#: The line of an input or LoRA gone whose record names it by file name only, as a server names an upload.
+_GONE_BY_NAME = re.compile(r"(?!weights:)[^:]+: (?P<name>[^/\\]+) no longer exists")
 
 
 #: Said of a LoRA whose recorded path is empty (a record edited by hand).
