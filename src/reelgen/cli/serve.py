@@ -64,7 +64,6 @@ def serve(
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
-    from reelgen.api.app import create_app
     from reelgen.api.security import check_bind
 
     if log_level.lower() not in uvicorn.config.LOG_LEVELS:
@@ -96,6 +95,10 @@ def serve(
         if problem:
             say_error(problem)
             raise typer.Exit(2)
+    # Only now: the app's modules take seconds to import, and a Ray head that cannot be reached is
+    # said without them.
+    from reelgen.api.app import create_app
+
     try:
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:

@@ -19,6 +19,8 @@ from reelgen.jobs._ray_token import ANSWER_S, token_problem
 #: The HTTP/2 client preface and an empty SETTINGS frame: every gRPC server answers with its SETTINGS.
 _PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 _SETTINGS = 0x04
+#: The hosts Ray's ``is_localhost`` takes for this machine (it compares these strings, nothing else).
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 _FORM = "give the host:port `ray start --head` printed, such as 10.0.0.5:6380"
 
 
@@ -40,6 +42,8 @@ def speaks_grpc(sock: socket.socket, timeout_s: float) -> bool:
 
 def _dialled(host: str) -> str:
     """The host Ray really connects to: loopback names become this machine's network address."""
+    if host not in _LOOPBACK:  # Ray leaves every other host as it is: its import alone takes a second
+        return host
     try:
         from ray._private.services import resolve_ip_for_localhost
 
