@@ -77,22 +77,33 @@ def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timin
     source_fps, have = float(timing.fps), timing.frames
     if have and picked(request.num_frames, request.fps, source_fps)[-1] < have:
         return timing
+    # Counted from packets alone, a damaged file named .png was "a video of 1 frame": too short, not unreadable.
+    first = media.decode_frames(request.source_video or "", timing, lambda frame: None)
+    try:
+        next(first, None)
+    finally:
+        first.close()
     # The most output frames whose last one still falls on a frame of the source, on the model's lattice.
     fits = max(0, math.ceil(have * request.fps / source_fps - 1e-6))
     usable = (fits - rules.frame_offset) // rules.frame_step * rules.frame_step + rules.frame_offset
     if rules.max_frames is not None:
         usable = min(usable, rules.max_frames)
     ask = (
-        f"ask for {usable} frame{'s' if usable != 1 else ''} or fewer, or give a longer video"
+        f"ask for {_frames(usable)} or fewer, or give a longer video"
         if usable >= rules.min_frames
         else "give a longer video"
     )
     raise InvalidRequest(
-        f"source_video: {request.source_video} lasts {have / source_fps:.2f} s ({have} frames at "
+        f"source_video: {request.source_video} lasts {have / source_fps:.2f} s ({_frames(have)} at "
         f"{source_fps:g} fps), and {request.num_frames} frames at {request.fps:g} fps take "
         f"{request.num_frames / request.fps:.2f} s of it; {ask}",
         param="source_video",
     )
+
+
+def _frames(count: int) -> str:
+    """A count with its noun: 1 frame, 9 frames."""
+    return f"{count} frame{'s' * (count != 1)}"
 
 
 def source_frames(request: ResolvedRequest, rules: SizeRules) -> list[Any]:
