@@ -252,7 +252,8 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
         where = " ".join(str(x) for x in (data.get("scene"), data.get("stage")) if x)
         info = f"{where} {data.get('step', 0)}/{data.get('total', 0)}" if data.get("total") else where
         bar.update(task, description="running", completed=data.get("progress", 0), info=info)
-    elif name == "child" and data.get("status") in ("failed", "cancelled"):
+    elif name == "child" and data.get("status") in ("failed", "cancelled") and data.get("child") != "export":
+        # The export is the job's last child: the job's own end, said next, says why it failed (once).
         error = data.get("error") or {}
         say_ended(f"{data.get('child')} {data['status']}", error.get("message", ""))
     elif name in ("queued", "started"):
