@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
-import { placeCard, showCounts } from "./queue_order.js";
+import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
@@ -316,6 +316,7 @@ export function createQueue(ctx) {
       }
       const running = await json("v1/videos?status=in_progress&limit=100");
       for (const v of running.data) add(v, { follow: true });
+      await lookElsewhere([...cards.values()].map((c) => c.video)).then(summary);
     } catch (err) {
       if (!(err instanceof ApiError)) return; // offline for a moment: the next round retries
     }

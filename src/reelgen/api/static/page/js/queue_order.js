@@ -1,5 +1,25 @@
 // Where a job's card goes in the queue list, and how many jobs wait on the server, from the cards the page holds.
+import { json } from "./api.js";
 import { ordinal } from "./util.js";
+
+/** Workers the server last said run a job with no card here (a project's scene, a batch's item ...). */
+let elsewhere = 0;
+
+/**
+ * While jobs wait and no card runs, asks GET /v1/system whether a worker is busy with a job of another
+ * view: a project's render held the one worker while the head read "0 running, 3 waiting".
+ */
+export async function lookElsewhere(videos) {
+  const ids = new Set(videos.map((v) => v.id));
+  elsewhere = 0;
+  if (!videos.some((v) => v.status === "queued") || videos.some((v) => v.status === "in_progress")) return;
+  try {
+    const system = await json("v1/system");
+    elsewhere = (system.workers || []).filter((w) => w.alive && w.busy_job && !ids.has(w.busy_job)).length;
+  } catch {
+    // Not known this round: the plain count shows, and the next round asks again.
+  }
+}
 
 /**
  * Puts `node`, the card of `video`, in `list`: newest first. Jobs found later by polling (past the
@@ -56,7 +76,10 @@ export function gapText(videos) {
 /** The queue's head: "1 running, 130 waiting", and under it the jobs waiting with no card, if any. */
 export function showCounts(summary, gap, videos) {
   const queued = waitingCount(videos), running = videos.filter((v) => v.status === "in_progress").length;
-  summary.textContent = running || queued ? `${running} running, ${queued} waiting` : "";
+  const busy = running || !queued ? 0 : elsewhere;
+  const held = busy === 1 ? "the worker is" : `${busy} workers are`;
+  summary.textContent = busy ? `${queued} waiting; ${held} busy with a job from Projects, Batches or Shoot-outs`
+    : running || queued ? `${running} running, ${queued} waiting` : "";
   gap.textContent = gapText(videos);
   gap.hidden = !gap.textContent;
 }
