@@ -10,6 +10,7 @@ style) ride along as extra latent frames the output does not contain.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from reelgen.core.errors import InvalidRequest
@@ -81,13 +82,23 @@ def check(request: ResolvedRequest, context_frames: int | None) -> None:
         )
 
 
-def context_length(asked: int | None, available: int) -> int:
-    """Frames of the source an extend run sees: as asked (or 8), at most the clip's, a multiple of 4."""
+def context_length(asked: int | None, have: int, clip_fps: float, fps: float) -> int:
+    """Frames of a source clip of ``have`` frames an extend run at ``fps`` sees: as asked (or 8), at most
+    the clip's at that rate, a multiple of 4."""
+    from reelgen.core.backends.source_clip import frames_at
+
+    available = frames_at(have, clip_fps, fps)
     wanted = min(asked or VACE_CONTEXT_FRAMES, available)
     context = wanted - wanted % 4
     if context < 4:
+        # As few frames as reach over the 4 frames' time at ``fps`` (``frames_at`` the other way round).
+        need = math.ceil(3 * clip_fps / fps - 1e-6) + 1
+        own = f" ({have} at its own {clip_fps:g})" if available != have else ""
+        nearer = f", or a --fps nearer its own {clip_fps:g}" if fps < clip_fps else ""
         raise InvalidRequest(
-            f"source_video has {available} frames at the run's frame rate; Wan VACE extends from at least 4",
+            f"source_video has {available} frame{'s' * (available != 1)} at {fps:g} fps{own}; Wan VACE extends "
+            "from at least 4; "
+            f"give a longer clip (at least {need} frames at its {clip_fps:g} fps){nearer}",
             param="source_video",
         )
     return context
@@ -134,7 +145,7 @@ def conditions(request: ResolvedRequest, context_frames: int | None) -> tuple[di
     else:
         most = context_frames or VACE_CONTEXT_FRAMES  # context_length takes no more: only the end is kept
         clip, have = source_clip.read_tail(request.source_video or "", request.fps, most, whole=True)
-        drop = context_length(context_frames, source_clip.frames_at(have, float(clip.fps), request.fps))
+        drop = context_length(context_frames, have, float(clip.fps), request.fps)
         context = Video(source_clip.tail(clip, request.fps, drop), clip.fps)  # at the run's frame rate
         given = dict(enumerate(media.fit_video(context, width, height)))
     total = drop + frames
