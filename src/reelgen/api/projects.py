@@ -49,6 +49,7 @@ from reelgen.api.project_jobs import (
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.errors import ReelgenError
 from reelgen.core.project.status import status as scene_states
+from reelgen.core.textfile import save_as_utf8, wide_encoding
 from reelgen.jobs.records import JobNotFound
 
 router = APIRouter(prefix="/v1", tags=["projects"], dependencies=[Depends(authorized)], responses=ERRORS)
@@ -107,6 +108,8 @@ _UPLOAD_DOC: dict[str, Any] = {
 def _utf8(data: bytes) -> str:
     """An uploaded project file's text. One not UTF-8 is refused: decoded with replacement, a Latin-1
     ``title: Été`` became ``�t�`` in the film's title and name without a word."""
+    if (wide := wide_encoding(data)) is not None:  # was "byte 0: invalid start byte"
+        raise ApiError(400, f"project: the project file {save_as_utf8(wide)}", param="project")
     try:
         return data.decode("utf-8-sig")  # a Windows editor's byte-order mark is not text
     except UnicodeDecodeError as exc:

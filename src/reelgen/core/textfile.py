@@ -69,8 +69,8 @@ def _read_text(path: Path, name: str, kind: str, param: str) -> str:
             "is it the file you meant?",
             param=param,
         )
-    if (wide := _wide_text(data, name, kind)) is not None:
-        raise InvalidRequest(wide, param=param)
+    if (wide := wide_encoding(data)) is not None:
+        raise InvalidRequest(f"{name} is not valid {kind}: it {save_as_utf8(wide)}", param=param)
     try:
         # utf-8-sig: the byte-order mark Windows editors (Notepad, PowerShell 5) put first is not text.
         return data.decode("utf-8-sig")
@@ -78,19 +78,21 @@ def _read_text(path: Path, name: str, kind: str, param: str) -> str:
         raise InvalidRequest(_not_utf8(data, exc.start, name, kind), param=param) from None
 
 
-def _wide_text(data: bytes, name: str, kind: str) -> str | None:
-    """Why ``data`` saved as UTF-16 or UTF-32 (Notepad's "Unicode") is refused; it was "not text"."""
+def wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` where ``data`` is text saved so (Notepad's "Unicode"; was "not text")."""
     wide = "UTF-32" if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else "UTF-16"
     # Unmarked Latin text in UTF-16 is a NUL and a letter in turn (a quiet .wav's NULs are not so).
     halves = ((data[1:512:2], data[0:512:2]), (data[0:512:2], data[1:512:2])) if len(data) >= 4 else ()
     marked = wide == "UTF-32" or data[:2] in (b"\xff\xfe", b"\xfe\xff")
     letters = [(z.count(0), sum(31 < b < 127 or b in b"\t\n\r" for b in t), len(t)) for z, t in halves]
-    if marked or any(zeros >= 0.9 * n and text >= 0.9 * n for zeros, text, n in letters):
-        return (
-            f"{name} is not valid {kind}: it is saved as {wide}, not UTF-8; save it as UTF-8 (in the editor's "
-            f"Save As, choose UTF-8 as the encoding; or: iconv -f {wide.lower()} -t utf-8)"
-        )
-    return None
+    return wide if marked or any(z >= 0.9 * n and t >= 0.9 * n for z, t, n in letters) else None
+
+
+def save_as_utf8(wide: str) -> str:
+    return (
+        f"is saved as {wide}, not UTF-8; save it as UTF-8 (in the editor's Save As, choose UTF-8 as the "
+        f"encoding; or: iconv -f {wide.lower()} -t utf-8)"
+    )
 
 
 def _not_utf8(data: bytes, start: int, name: str, kind: str) -> str:
