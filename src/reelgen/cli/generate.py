@@ -374,19 +374,19 @@ def animate(
 
       reelgen animate first.png "it blooms" --end-image last.png -m wan-flf2v
     """
-    fields = dict(
-        model=pick_model(model, Task.I2V),
-        prompt=prompt,
-        task=Task.I2V,
-        start_image=image,
-        end_image=end_image,
-        num_frames=frames,
-        seconds=seconds,
-        width=width,
-        height=height,
-        steps=steps,
-        seed=seed,
+    from reelgen.core.backends.source_clip import is_clip
+
+    if is_clip(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
+        said = (
+            "is a video, not an image; animate brings a still image to life: to make a video from this one, "
+            f"use `reelgen generate PROMPT --video {image}`"
+        )
+        raise fail(InvalidRequest(f"IMAGE: {Path(image).resolve()} {said}"))
+    fields: dict[str, Any] = dict(
+        model=pick_model(model, Task.I2V), prompt=prompt, task=Task.I2V, start_image=image
     )
+    fields |= dict(end_image=end_image, num_frames=frames, seconds=seconds, width=width, height=height)
+    fields |= dict(steps=steps, seed=seed)
     _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"}, count=count)
 
 

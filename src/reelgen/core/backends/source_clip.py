@@ -68,6 +68,22 @@ def read_tail(path: str, fps: float, most: int, *, whole: bool = False) -> tuple
     return Video(np.stack([upright(frame, turned) for frame in kept]), timing.fps), total
 
 
+def is_clip(path: str) -> bool:
+    """Whether ``path`` is a video clip rather than an image: a command that takes a picture named a
+    clip's reading trouble ("cannot identify image file") instead of the command that takes it."""
+    import av
+
+    from reelgen.core import media
+
+    try:
+        with av.open(path) as container:
+            # image2 opens any file named .png (a damaged one too); a photo reads as a one-frame clip.
+            named = container.format.name == "image2" or media.still_image_kind(container) is not None
+            return bool(container.streams.video) and not named
+    except (av.error.FFmpegError, OSError):
+        return False
+
+
 def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timing:
     """Refuse a source clip shorter than the video asked for, with the longest valid count it allows;
     the clip's timing, read from its packets, for the decode that follows."""
