@@ -110,6 +110,18 @@ def no_running_loop() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _server_url_as_typed() -> Iterator[None]:
+    """No server origin left behind by an earlier test: a command run on this thread keeps where its
+    server URL came from (``--server`` or REELGEN_SERVER) in a context variable, and a later test's hints
+    then left out their ``--server`` part or showed it, by the order the tests ran in."""
+    from reelgen.cli.server_url import _SERVER_ORIGIN
+
+    token = _SERVER_ORIGIN.set(None)
+    yield
+    _SERVER_ORIGIN.reset(token)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("REELGEN_HOME", str(reelgen_home))
     monkeypatch.setenv("REELGEN_MODELS_DIR", str(tmp_path / "models"))

@@ -16,21 +16,11 @@ from reelgen.api.sse import format_event
 from reelgen.cli import client as client_cli
 from reelgen.cli import project_remote, remote
 from reelgen.cli.client import ClientError
-from reelgen.cli.server_url import _SERVER_ORIGIN
 
 SERVER = "http://reelgen.test"
 STREAM = {"Content-Type": "text/event-stream"}
 COUNTS = {"total": 1, "completed": 1, "failed": 0, "cancelled": 0}
 DONE = {"id": "batch_1", "status": "completed", "request_counts": COUNTS}
-
-
-@pytest.fixture(autouse=True)
-def typed_server() -> Iterator[None]:
-    """The server URL as typed (``--server``): a command an earlier test ran on this thread left its
-    origin (the default's) behind, and hints then left out the ``--server`` part."""
-    token = _SERVER_ORIGIN.set(None)
-    yield
-    _SERVER_ORIGIN.reset(token)
 
 
 def _down_for(seconds: float, first: tuple[str, dict[str, Any]], end: dict[str, Any]) -> Any:
