@@ -141,6 +141,21 @@ def _video_size(path: str) -> tuple[int, int]:
     return (height, width) if display_rotation(path) % 180 else (width, height)
 
 
+def _header_size(path: str) -> tuple[int, int] | None:
+    """A photo's size as its header gives it (nothing decoded), or None where Pillow opens no image."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(Path(path).expanduser()) as image:
+                return int(image.width), int(image.height)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def _check_source_size(request: GenerationRequest, width: int, height: int, rules: SizeRules) -> None:
     """Refuse a face source the video cannot be made at, naming the file's field rather than ``width``.
 
@@ -202,7 +217,14 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
         raise InvalidRequest(
             "an avatar lasts as long as its voice; leave out num_frames and seconds", param="num_frames"
         )
-    width, height = _face_size(request)
+    try:
+        width, height = _face_size(request)
+    except InvalidRequest:
+        # A photo over the input pixel cap was told "at most 64,000,000 pixels (8000x8000, say)", and
+        # one scaled to that was refused again: an avatar takes at most rules.max_side a side.
+        if request.start_image and (size := _header_size(request.start_image)) is not None:
+            _check_source_size(request, *size, rules)
+        raise
     _check_source_size(request, width, height, rules)
     audio_path = request.speech_audio
     update_voice: dict[str, str] = {}
