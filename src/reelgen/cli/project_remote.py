@@ -33,10 +33,10 @@ from reelgen.cli.client import (
     auth_headers,
     job_bar,
 )
-from reelgen.cli.output import console, say_ended, shown
+from reelgen.cli.output import STOPPED, console, say_ended, say_error, shown
 from reelgen.cli.reconnect import EventStream
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
-from reelgen.cli.sigterm import Terminated
+from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.atomic import check_writable
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder
@@ -70,6 +70,20 @@ class Remote:
             raise ClientError(f"cannot reach {self.server} ({exc}); is `reelgen serve` running?") from None
         answer_json(_check(resp))  # every project route answers JSON; a web page says it is no reelgen
         return resp
+
+    def stopped_posting(self, killed: bool) -> BaseException:
+        """Stopped before the render's POST was answered: the server may have started it, which
+        "nothing half-written was left" did not say; no job id is known to name."""
+        flag = again(self.server)
+        said = (
+            f"before {self.server} answered; the server may have started the render anyway: "
+            f"reelgen project status {shlex.quote(str(self.folder.root))}{flag} shows it, "
+            f"reelgen cancel ID{flag} stops it"
+        )
+        if killed:
+            return stopped_by_sigterm(f"stopped by SIGTERM {said}")
+        say_error(f"stopped with Ctrl-C {said}")
+        return typer.Exit(STOPPED)
 
     # ---- the project on the server ------------------------------------------------------------
 
@@ -278,7 +292,10 @@ def render(
     if export:
         remote.folder.check_writes(remote.folder.exports / "film.mp4", "the film the server exports")
     body = {"scenes": scenes or None, "force": force, "export": export}
-    job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
+    try:
+        job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
+    except (KeyboardInterrupt, Terminated) as exc:
+        raise remote.stopped_posting(isinstance(exc, Terminated)) from None
     done = remote.follow(project["id"], job, quiet)
     home: dict[str, Path] = {}
     if done["status"] == "completed":
