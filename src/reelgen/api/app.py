@@ -175,7 +175,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             },
         },
         {
-            "input_reference": "Start image (PNG, JPEG or WebP)",
+            "input_reference": "Start image (JPEG, PNG, WebP, BMP, GIF or TIFF)",
             "end_image": "End image: the last frame (models with supports_end_image)",
             "keyframe_images": "A keyframe's image; repeat the field, one file per entry of keyframes (in order)",
             "source_video": "Source video (MP4/MOV/WebM)",
