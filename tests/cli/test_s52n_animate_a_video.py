@@ -24,8 +24,8 @@ def test_animate_of_a_video_points_to_generate_video(tmp_path: Path, monkeypatch
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
     assert (
-        f"IMAGE: {tmp_path / 'clip.mp4'} is a video, not an image; animate brings a still image to life: to "
-        "make a video from this one, use `reelgen generate PROMPT --video clip.mp4`"
+        f"IMAGE: {tmp_path / 'clip.mp4'} is not a readable image but a video; animate brings a still image "
+        "to life; to make a video from this one, use `reelgen generate PROMPT --video clip.mp4`"
     ) in said, said
 
 

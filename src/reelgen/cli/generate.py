@@ -378,8 +378,8 @@ def animate(
 
     if is_clip(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
         said = (
-            "is a video, not an image; animate brings a still image to life: to make a video from this one, "
-            f"use `reelgen generate PROMPT --video {image}`"
+            "is not a readable image but a video; animate brings a still image to life; to make a video from "
+            f"this one, use `reelgen generate PROMPT --video {image}`"
         )
         raise fail(InvalidRequest(f"IMAGE: {Path(image).resolve()} {said}"))
     fields: dict[str, Any] = dict(
