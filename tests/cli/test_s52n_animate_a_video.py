@@ -37,3 +37,14 @@ def test_animate_of_a_damaged_image_still_says_it_is_not_readable(
     result = runner.invoke(app, ["animate", "x.png", "it moves", "-m", "wan-i2v-tiny"])
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "x.png is not a readable image" in said and "--video" not in said, said
+
+
+def test_an_animated_gif_is_still_an_image_to_animate(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from reelgen.core.backends.source_clip import is_clip
+
+    frames = [Image.new("RGB", (32, 32), (i * 40, 0, 0)) for i in range(4)]
+    frames[0].save(tmp_path / "moving.gif", save_all=True, append_images=frames[1:], duration=100)
+    frames[0].save(tmp_path / "still.png")
+    assert not is_clip(str(tmp_path / "moving.gif")) and not is_clip(str(tmp_path / "still.png"))

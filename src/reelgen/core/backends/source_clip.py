@@ -72,9 +72,15 @@ def is_clip(path: str) -> bool:
     """Whether ``path`` is a video clip rather than an image: a command that takes a picture named a
     clip's reading trouble ("cannot identify image file") instead of the command that takes it."""
     import av
+    from PIL import Image, UnidentifiedImageError
 
     from reelgen.core import media
 
+    try:
+        with Image.open(path):
+            return False  # an image Pillow knows, an animated GIF too: animate takes its first frame
+    except (UnidentifiedImageError, OSError, ValueError):
+        pass
     try:
         with av.open(path) as container:
             # image2 opens any file named .png (a damaged one too); a photo reads as a one-frame clip.
