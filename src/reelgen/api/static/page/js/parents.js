@@ -13,12 +13,14 @@ const PAGE = 20;
  * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts ("2 trials: ..." for a
  * shoot-out, whose card says trials). The counts after `total` are item jobs; an item with none
  * (skipped, failed to plan, or a trial not yet queued) is said "not queued", and one whose job was
- * deleted after the parent ended "deleted" (it ran).
+ * deleted after the parent ended "deleted" (it ran). `failedUnqueued`: items the parent itself says
+ * failed with no job (a shoot-out's trial that needs an image its prompt lacks), counted failed.
  */
-export function countsText(c, item = "item") {
+export function countsText(c, item = "item", failedUnqueued = 0) {
   const deleted = c.deleted || 0;
-  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted;
-  const ended = [`${c.completed} done`, c.failed ? `${c.failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null,
+  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted + failedUnqueued;
+  const failed = c.failed + failedUnqueued;
+  const ended = [`${c.completed} done`, failed ? `${failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null,
     deleted ? `${deleted} deleted` : null];
   const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
   const none = c.total > jobs ? [`${c.total - jobs} not queued`] : [];
@@ -34,7 +36,7 @@ export function countsText(c, item = "item") {
  * went with a deleted one; `made(obj)` is how many items an ended one made, where the view knows
  * better than its item jobs (null where it does not).
  */
-export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {}, made = () => null }) {
+export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {}, made = () => null, unqueuedFailures = null }) {
   const cards = new Map();
   const Items = `${said.item.charAt(0).toUpperCase()}${said.item.slice(1)}s`;
   const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
@@ -94,7 +96,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     p.meta.textContent = meta(obj);
     p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
     p.bar.set(obj.progress);
-    p.counts.textContent = countsText(obj.request_counts, said.item);
+    p.counts.textContent = countsText(obj.request_counts, said.item, unqueuedFailures ? unqueuedFailures(obj) : 0);
     p.error.hidden = !obj.error;
     p.error.textContent = errorText(obj.error);
     // The extra parts change only as the job ends: redrawing them on every event would restart players.
