@@ -159,17 +159,17 @@ def test_a_cpu_plan_counts_the_weights_in_float32() -> None:
 def test_free_ram_is_the_hosts_or_less_under_a_container_limit(
     monkeypatch: pytest.MonkeyPatch, cgroup_max: str | None, expected_gib: float
 ) -> None:
-    from reelgen.core import devices
+    from reelgen.core import host_memory
 
     files = {
         "/proc/meminfo": f"MemTotal:       {64 * 2**20} kB\nMemAvailable:   {20 * 2**20} kB\n",
         "/sys/fs/cgroup/memory.max": cgroup_max,
         "/sys/fs/cgroup/memory.current": f"{2 * 2**30}\n",
     }
-    monkeypatch.setattr(devices, "_read", files.get)
-    assert devices.host_available_gib() == pytest.approx(expected_gib)
-    monkeypatch.setattr(devices, "_read", lambda path: None)  # not Linux: unknown, so never refused
-    assert devices.host_available_gib() is None
+    monkeypatch.setattr(host_memory, "_read", files.get)
+    assert host_memory.host_available_gib() == pytest.approx(expected_gib)
+    monkeypatch.setattr(host_memory, "_read", lambda path: None)  # not Linux: unknown, so never refused
+    assert host_memory.host_available_gib() is None
 
 
 def test_budget_overrides_free_vram() -> None:

@@ -17,7 +17,7 @@ from reelgen.core.types import Video
 
 @pytest.fixture
 def little_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("reelgen.core.devices.host_available_gib", lambda: 2.0)
+    monkeypatch.setattr("reelgen.core.host_memory.host_available_gib", lambda: 2.0)
 
 
 def test_a_phone_photo_and_a_minute_of_voice_are_refused_saying_why(

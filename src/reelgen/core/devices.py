@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest, OutOfMemory
+from reelgen.core.host_memory import host_available_gib
 from reelgen.core.spec.memory import GIB, DeviceInfo
 
 _DEVICE = re.compile(r"^(cpu|cuda)(?::(\d+))?$")
@@ -70,31 +71,6 @@ def no_gpu_driver() -> bool:
     if sys.platform != "linux" or any(os.path.exists(path) for path in _GPU_TRACES):
         return False
     return not any(ctypes.util.find_library(name) for name in ("cuda", "amdhip64"))
-
-
-def host_available_gib() -> float | None:
-    """RAM that new allocations can take now without swapping; None where unknown.
-
-    Linux's MemAvailable, or less where this process's cgroup (a container's
-    memory limit) leaves less: /proc/meminfo shows the whole host's memory.
-    """
-    meminfo = _read("/proc/meminfo")
-    found = re.search(r"^MemAvailable:\s+(\d+) kB", meminfo or "", re.MULTILINE)
-    if found is None:
-        return None
-    available = int(found[1]) * 1024
-    limit, used = _read("/sys/fs/cgroup/memory.max"), _read("/sys/fs/cgroup/memory.current")
-    if limit and used and limit.strip().isdigit() and used.strip().isdigit():
-        available = min(available, int(limit) - int(used))
-    return max(available, 0) / GIB
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(path) as file:
-            return file.read()
-    except OSError:
-        return None
 
 
 def check_host_memory(model: str, need_gib: float, dtype: str) -> None:

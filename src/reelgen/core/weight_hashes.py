@@ -6,13 +6,23 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from reelgen.core import settings
 from reelgen.core.weight_parts import WEIGHT_SUFFIXES
 
-if TYPE_CHECKING:
-    from reelgen.core.weights import WeightSource
+
+class _Source(Protocol):
+    """What ``weight_hashes`` reads of a ``weights.WeightSource``. Named, not imported: ``weights`` imports
+    diffusers, and this module is also what request checks (``core.spec``, the speech cache) hash files with."""
+
+    hashes: dict[str, str]
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
 
 
 def _hash_key(path: Path) -> str:
@@ -65,7 +75,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def weight_hashes(source: WeightSource) -> dict[str, str]:
+def weight_hashes(source: _Source) -> dict[str, str]:
     """SHA-256 of every weight file of ``source``, keyed by path relative to it."""
     if source.kind == "single_file":
         files = {source.path.name: source.path}

@@ -95,10 +95,12 @@ def check_frames_fit(param: str, what: str, width: int, height: int, num_frames:
     free memory: every frame is held until the video is encoded. A 4000x3000 phone photo with a minute
     of voice was "internal error (MemoryError: Unable to allocate 50.0 GiB ...)", once the model had
     loaded; a little less was a process the kernel killed without a word."""
-    from reelgen.core.devices import host_available_gib
+    from reelgen.core import (
+        host_memory,  # not devices: request checks (core.spec) reach this, and devices imports torch
+    )
 
     need = (num_frames + sources) * width * height * 3 / 2**30
-    available = host_available_gib()
+    available = host_memory.host_available_gib()
     if available is None or need <= available:
         return
     raise InvalidRequest(

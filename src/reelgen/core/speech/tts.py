@@ -312,7 +312,7 @@ def speak(text: str, voice: str | None = None, limit_s: float | None = None) -> 
 
 def speech_path(text: str, voice: str | None = None) -> Path:
     """Where ``speech_file`` keeps ``text`` spoken by ``voice``: named by what made it."""
-    from reelgen.core.weights import sha256_file
+    from reelgen.core.weight_hashes import sha256_file  # not weights: it imports diffusers
 
     model, config = voice_files(voice)
     # The voice's files by content (the model's hash is cached by path, size and time): keyed by the
