@@ -140,7 +140,7 @@ def test_batch_from_the_page_completes_and_shows_its_counts(
     skipped = summary.locator('li[data-output="blurred"]')
     expect(skipped).to_contain_text("sharp")  # the reason: the blurred keyframe's sharpness
     expect(card.locator("progress")).to_have_attribute("value", "100")
-    expect(card.locator(".counts")).to_have_text("4 items: 2 done · 2 not queued")
+    expect(card.locator(".counts")).to_have_text("4 items: 2 done, 1 failed, 1 skipped")
     expect(card.get_by_role("button", name="Delete")).to_be_visible()
     items = card.locator(".items li")
     expect(items).to_have_count(2)

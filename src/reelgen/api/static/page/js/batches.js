@@ -111,6 +111,8 @@ export function mountBatches(section, ctx) {
     onDeleted: forgetJobs(ctx),
     // Items an earlier run made count as made; the summary knows them, the item jobs do not.
     made: (b) => (b.summary ? b.summary.done : null),
+    // Items that failed or were skipped before any job: the summary names them, the job counts do not.
+    unqueued: (b) => (b.summary ? { failed: b.summary.failed.length - b.request_counts.failed, skipped: b.summary.skipped.length } : {}),
   });
 
   // The name the last file chosen filled in: a second file took the first one's name, as if typed.

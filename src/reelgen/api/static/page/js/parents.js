@@ -12,18 +12,22 @@ const PAGE = 20;
 /**
  * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts ("2 trials: ..." for a
  * shoot-out, whose card says trials). The counts after `total` are item jobs; an item with none
- * (skipped, failed to plan, or a trial not yet queued) is said "not queued", and one whose job was
- * deleted after the parent ended "deleted" (it ran). `failedUnqueued`: items the parent itself says
- * failed with no job (a shoot-out's trial that needs an image its prompt lacks), counted failed.
+ * (a trial not yet queued, or one `unqueued` does not account for) is said "not queued", one whose job was
+ * deleted after the parent ended "deleted" (it ran). `unqueued`: items the parent itself says failed
+ * or were skipped with no job (a batch's missing image, a shoot-out trial whose prompt lacks one),
+ * counted so: "2 not queued" stood over the summary's "1 failed, 1 skipped".
  */
-export function countsText(c, item = "item", failedUnqueued = 0) {
+export function countsText(c, item = "item", unqueued = {}) {
   const deleted = c.deleted || 0;
-  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted + failedUnqueued;
-  const failed = c.failed + failedUnqueued;
-  const ended = [`${c.completed} done`, failed ? `${failed} failed` : null, c.cancelled ? `${c.cancelled} cancelled` : null,
-    deleted ? `${deleted} deleted` : null];
+  const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted;
+  const failedNone = Math.max(0, Math.min(unqueued.failed || 0, c.total - jobs));
+  const skipped = Math.max(0, Math.min(unqueued.skipped || 0, c.total - jobs - failedNone));
+  const failed = c.failed + failedNone;
+  const ended = [`${c.completed} done`, failed ? `${failed} failed` : null, skipped ? `${skipped} skipped` : null,
+    c.cancelled ? `${c.cancelled} cancelled` : null, deleted ? `${deleted} deleted` : null];
   const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
-  const none = c.total > jobs ? [`${c.total - jobs} not queued`] : [];
+  const rest = c.total - jobs - failedNone - skipped;
+  const none = rest > 0 ? [`${rest} not queued`] : [];
   const groups = [ended, waiting, none].map((g) => g.filter(Boolean).join(", ")).filter(Boolean);
   return `${c.total} ${c.total === 1 ? item : `${item}s`}: ${groups.join(" · ")}`;
 }
@@ -36,7 +40,7 @@ export function countsText(c, item = "item", failedUnqueued = 0) {
  * went with a deleted one; `made(obj)` is how many items an ended one made, where the view knows
  * better than its item jobs (null where it does not).
  */
-export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {}, made = () => null, unqueuedFailures = null }) {
+export function parentList({ host, path, noun, said, title, meta, extra, onDeleted = () => {}, made = () => null, unqueued = () => ({}) }) {
   const cards = new Map();
   const Items = `${said.item.charAt(0).toUpperCase()}${said.item.slice(1)}s`;
   const list = el("ol", { class: "cards parents", id: `${path}-list`, "aria-busy": "false" });
@@ -96,7 +100,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     p.meta.textContent = meta(obj);
     p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
     p.bar.set(obj.progress);
-    p.counts.textContent = countsText(obj.request_counts, said.item, unqueuedFailures ? unqueuedFailures(obj) : 0);
+    p.counts.textContent = countsText(obj.request_counts, said.item, unqueued(obj));
     p.error.hidden = !obj.error;
     p.error.textContent = errorText(obj.error);
     // The extra parts change only as the job ends: redrawing them on every event would restart players.

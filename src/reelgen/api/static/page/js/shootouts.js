@@ -111,7 +111,7 @@ export function mountShootouts(section, ctx) {
     onDeleted: forgetJobs(ctx),
     made: (s) => (s.trials && s.trials.length ? s.trials.filter((t) => t.status === "done").length : null),
     // A trial that failed before its job was queued (no start image) is in no job count: it read "not queued".
-    unqueuedFailures: (s) => Math.max(0, (s.trials || []).filter((t) => t.status === "failed").length - s.request_counts.failed),
+    unqueued: (s) => ({ failed: (s.trials || []).filter((t) => t.status === "failed").length - s.request_counts.failed }),
   });
 
   /** The prompts file's content: the lines as plain prompts, or the JSON as it is; the settings fields on top. */
