@@ -290,7 +290,8 @@ class ParentRoutes:
         def list_items(request: Request, job_id: Annotated[str, _path(key)]) -> ItemList:
             service = service_of(request)
             job = parent_of(service, job_id, kind, noun)
-            return ItemList(data=item_objects(job, service.child_states(job.id), service.get))
+            children = service.child_states(job.id)
+            return ItemList(data=item_objects(job, children, load_many=service.get_many))
 
     def _acting(self, router: APIRouter) -> None:
         kind, noun, key, present = self.kind, self.noun, self.key, self.present
@@ -352,9 +353,10 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
     def load() -> tuple[Job, list[ChildState], list[ItemObject]]:
         # The items too: their first read parses the parent's payload (a batch's whole manifest).
         # Only what is shown of each item is read, once a second: its whole row (payload and all)
-        # only when its error is first worded.
+        # only when its error is first worded, those of all such items in one query. The parent's
+        # payload is read once (JobService.get keeps a parent's): only its other columns each time.
         job, children = service.get(job_id), service.child_states(job_id)
-        return job, children, item_objects(job, children, service.get)
+        return job, children, item_objects(job, children, load_many=service.get_many)
 
     unsubscribe = service.subscribe(on_event)
     try:
