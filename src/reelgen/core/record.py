@@ -208,7 +208,11 @@ def replay(
     )
     gone, changed, unchecked = unusable_files(record, request)
     if gone or (changed and not allow_changed_inputs):
-        hint = put_back(gone) if gone else "pass --allow-changed-inputs to replay with them as they are now"
+        hint = (
+            put_back(gone, Path(path))
+            if gone
+            else "pass --allow-changed-inputs to replay with them as they are now"
+        )
         raise InvalidRequest(f"cannot replay {path}: {'; '.join(gone or changed)}; {hint}", param="inputs")
     progress: Progress = kwargs.pop("progress", None) or Progress()
     for line in moved:
