@@ -55,9 +55,12 @@ def _check_task(spec: FamilySpec, preset: Preset, task: Task, inferred: bool) ->
     # What to type next: a model of the same family that can (-m takes models, not families).
     kin = registry.kin_supporting(task, preset)
     kin_said = f" {spec.label} models that do {task.value}: {', '.join(kin)}." if kin else ""
+    # A clip given to a model that only continues clips (SkyReels-V2) was taken as v2v: say the way on.
+    ways = inferred and task is Task.V2V and Task.EXTEND in supported
+    extend = ". To continue the clip instead: task extend (--task extend)." if ways else ""
     raise UnsupportedTask(
         f"{named} cannot do {task.value}; it supports "
-        f"{', '.join(t.value for t in supported)}.{kin_said} Families that do {task.value}: {listing}",
+        f"{', '.join(t.value for t in supported)}.{kin_said} Families that do {task.value}: {listing}{extend}",
         param="task",
     )
 
