@@ -168,13 +168,16 @@ def _call(server: str, api_key: str | None, method: str, path: str, **kwargs: An
 
 
 def _stopped_posting(server: str, killed: bool) -> BaseException:
-    """Stopped before a job-making POST was answered: the request may have reached the server, whose job
-    then runs; "nothing half-written was left" said nothing of it, and no id is known to name."""
     flag = again(server)
-    said = (
-        f"before {server} answered; the server may have queued the job anyway: "
-        f"reelgen list{flag} shows it, reelgen cancel ID{flag} stops it"
-    )
+    may = f"the server may have queued the job anyway: reelgen list{flag} shows it, reelgen cancel ID{flag} stops it"
+    return stopped_before_answer(server, killed, may)
+
+
+def stopped_before_answer(server: str, killed: bool, may: str) -> BaseException:
+    """Stopped (Ctrl-C, or SIGTERM where ``killed``) before a job-making POST was answered: the request
+    may have reached the server, whose job then runs; "nothing half-written was left" said nothing of
+    it, and no id is known to name. ``may``: what the server may have done, and how to find and stop it."""
+    said = f"before {server} answered; {may}"
     if killed:
         return stopped_by_sigterm(f"stopped by SIGTERM {said}")
     say_error(f"stopped with Ctrl-C {said}")

@@ -32,11 +32,12 @@ from reelgen.cli.client import (
     answer_json,
     auth_headers,
     job_bar,
+    stopped_before_answer,
 )
-from reelgen.cli.output import STOPPED, console, say_ended, say_error, shown
+from reelgen.cli.output import console, say_ended, shown
 from reelgen.cli.reconnect import EventStream
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
-from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
+from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder
@@ -72,18 +73,13 @@ class Remote:
         return resp
 
     def stopped_posting(self, killed: bool) -> BaseException:
-        """Stopped before the render's POST was answered: the server may have started it, which
-        "nothing half-written was left" did not say; no job id is known to name."""
+        """Stopped before the render's POST was answered: the server may have started it."""
         flag = again(self.server)
-        said = (
-            f"before {self.server} answered; the server may have started the render anyway: "
-            f"reelgen project status {shlex.quote(str(self.folder.root))}{flag} shows it, "
-            f"reelgen cancel ID{flag} stops it"
+        may = (
+            f"the server may have started the render anyway: reelgen project status "
+            f"{shlex.quote(str(self.folder.root))}{flag} shows it, reelgen cancel ID{flag} stops it"
         )
-        if killed:
-            return stopped_by_sigterm(f"stopped by SIGTERM {said}")
-        say_error(f"stopped with Ctrl-C {said}")
-        return typer.Exit(STOPPED)
+        return stopped_before_answer(self.server, killed, may)
 
     # ---- the project on the server ------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from reelgen.cli.client import (
     answer_json,
     auth_headers,
     server_url,
+    stopped_before_answer,
     unreachable,
 )
 from reelgen.cli.output import STOPPED, console, say_error, shown
@@ -116,16 +117,11 @@ def run_on_server(
     try:
         sent = call(server, api_key, "POST", f"/v1/{path}", json=body)
     except (KeyboardInterrupt, Terminated) as exc:
-        # The POST may have reached the server, whose job then runs: "nothing half-written was left"
-        # said nothing of it, and no id is known to name.
-        said = (
-            f"before {server} answered; the server may have started the {noun} anyway: "
+        may = (
+            f"the server may have started the {noun} anyway: "
             f"GET {server.rstrip('/')}/v1/{path} lists it, and its urls.cancel stops it"
         )
-        if isinstance(exc, Terminated):
-            raise stopped_by_sigterm(f"stopped by SIGTERM {said}") from None
-        say_error(f"stopped with Ctrl-C {said}")
-        raise typer.Exit(STOPPED) from None
+        raise stopped_before_answer(server, isinstance(exc, Terminated), may) from None
     created = _as_server_error(answer_json, sent)
     console.print(f"{noun} {created['id']} on {server}", highlight=False)
     cancel = _cancel_command(created["urls"]["cancel"], api_key)
