@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -46,6 +47,20 @@ def make_client(data_dir: Path) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def statements(client: TestClient) -> Iterator[list[str]]:
+    """Each SQL statement the job store runs from here on."""
+    engine = client.app.state.service.store.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", spy)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", spy)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,12 +3,9 @@ and all), and a follower sees the same events as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -28,20 +25,6 @@ def shots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, grey in (("dark", 3), ("day", 200), ("dusk", 120)):
         Image.new("RGB", (320, 180), (grey, grey, grey)).save(folder / f"{name}.png")
     return folder
-
-
-@pytest.fixture
-def statements(client: TestClient) -> Iterator[list[str]]:
-    """Each SQL statement the job store runs from here on."""
-    engine = client.app.state.service.store.engine  # type: ignore[attr-defined]
-    seen: list[str] = []
-
-    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", spy)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", spy)
 
 
 def _batch(client: TestClient, shots: Path) -> tuple[str, dict[str, str]]:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
 from reelgen.jobs.service import JobService
-from tests.api.test_s52h_parent_stream_reads import WORKER_SAID, _batch, shots, statements  # noqa: F401
+from tests.api.test_s52h_parent_stream_reads import WORKER_SAID, _batch, shots  # noqa: F401
 
 
 def _failed(client: TestClient, shots: Path, n: int) -> str:  # noqa: F811
@@ -26,7 +26,7 @@ def _failed(client: TestClient, shots: Path, n: int) -> str:  # noqa: F811
 def test_the_stream_reads_the_failed_items_rows_at_once(
     client: TestClient,
     shots: Path,  # noqa: F811
-    statements: list[str],  # noqa: F811
+    statements: list[str],
 ) -> None:
     batch_id = _failed(client, shots, 5)
     statements.clear()
@@ -44,7 +44,7 @@ def test_the_stream_reads_the_failed_items_rows_at_once(
 def test_the_items_list_reads_the_failed_items_rows_at_once(
     client: TestClient,
     shots: Path,  # noqa: F811
-    statements: list[str],  # noqa: F811
+    statements: list[str],
 ) -> None:
     batch_id = _failed(client, shots, 4)
     statements.clear()
