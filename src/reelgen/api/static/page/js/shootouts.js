@@ -56,6 +56,13 @@ function seedProblem(text) {
   return `Seed: “${typed}” is not a seed. Type a whole number from 0 to ${MAX_SEED}, or leave it empty for 0.`;
 }
 
+/** Why image-to-video-only models cannot run on prompts written one a line, and what to do instead. */
+function imageOnlyText(ids) {
+  const one = ids.length === 1;
+  return `${ids.join(", ")} ${one ? "makes" : "make"} video from a start image only, and prompts written one a line carry none: `
+    + `every trial of ${one ? "it" : "them"} would fail. Give the prompts as JSON with images (docs/shootout.md), or untick ${one ? "it" : "them"}.`;
+}
+
 /**
  * Whether the Prompts box holds a prompts file's JSON rather than prompts one a line: an object of
  * named fields, or a list of strings or objects. A prompt such as "[slow motion] waves at dusk" or
@@ -143,6 +150,9 @@ export function mountShootouts(section, ctx) {
     if (unreadableNumber(form)) return;
     const chosen = [...models.querySelectorAll("input:checked")].map((i) => i.value);
     if (!chosen.length) return showError(form, "models", "Tick at least one model.");
+    // Prompt lines carry no image: each trial of a model that starts only from one failed in the report.
+    const imageOnly = chosen.filter((id) => !usable.find((m) => m.id === id).tasks.includes("t2v"));
+    if (imageOnly.length && !looksLikeJson(prompts.value.trim())) return showError(form, "models", imageOnlyText(imageOnly));
     let file;
     try { file = promptsFile(); } catch (err) { return showError(form, "prompts", err.message); }
     const badSeed = seedProblem(seed.value);
