@@ -134,11 +134,20 @@ class Artifacts:
         name = files.get(variant)
         if not name or job.data_removed:
             return None
-        path = Path(name)
+        path = self._here(job.id, Path(name))
         # Only ever serve files inside this job's own folder.
         if self.job_dir(job.id).resolve() not in path.resolve().parents or not path.is_file():
             return None
         return path
+
+    def _here(self, job_id: str, recorded: Path) -> Path:
+        """``recorded`` (a full path the record kept) as it lies under this data folder: one moved while
+        the server was stopped kept every finished video, which then answered 404 "deleted outside reelgen"."""
+        parts = recorded.parts
+        if job_id not in parts:
+            return recorded
+        at = len(parts) - 1 - parts[::-1].index(job_id)
+        return self.job_dir(job_id).joinpath(*parts[at + 1 :])
 
     def delete(self, job_id: str) -> bool:
         """Remove every output of ``job_id``; returns whether there was anything."""
