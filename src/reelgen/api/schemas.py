@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import MAX_LORA_STRENGTH, Keyframe
@@ -92,6 +92,17 @@ class WebhookSpec(BaseModel):
 
     url: str = Field(max_length=2000)
     events: list[Literal["queued", "started", "progress", "completed", "failed", "cancelled"]] | None = None
+
+    @field_validator("events")
+    @classmethod
+    def _some_events(cls, value: list[str] | None) -> list[str] | None:
+        # [] was taken as "left out": a receiver asked for no event got completed, failed, cancelled.
+        if value is not None and not value:
+            raise ValueError(
+                "is empty; list the events to send (queued, started, progress, completed, failed, "
+                "cancelled), or leave events out for completed, failed and cancelled"
+            )
+        return value
 
 
 class VideoError(BaseModel):
