@@ -147,10 +147,13 @@ def _header_size(path: str) -> tuple[int, int] | None:
 
     from PIL import Image
 
+    photo = Path(path).expanduser()
+    if not photo.is_file():  # a pipe refused as one: opened, it waited for ever for a writer
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(Path(path).expanduser()) as image:
+            with Image.open(photo) as image:
                 return int(image.width), int(image.height)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
