@@ -77,10 +77,9 @@ def x264_params() -> dict[str, str]:
 def check_record_free(video: str | Path, param: str = "output") -> None:
     """Refuse, before any work, a video whose record (``NAME.json`` beside it) would replace a file of the person's own.
 
-    A storyboard or notes called ``shot.json`` were silently lost to ``-o shot.mp4``. A record
-    reelgen wrote may be replaced where its video carries the record in the container too
-    (``a.webm`` replacing ``a.json`` of ``a.mp4`` loses nothing a replay needs), not where
-    ``a.gif`` beside it holds none.
+    A storyboard or notes called ``shot.json`` were silently lost to ``-o shot.mp4``. Any
+    record reelgen wrote may be replaced: the video itself carries its record in the
+    container, so ``a.webm`` replacing ``a.json`` of ``a.mp4`` loses nothing a replay needs.
     """
     video = Path(video)
     record = video.with_suffix(".json")
@@ -95,14 +94,6 @@ def check_record_free(video: str | Path, param: str = "output") -> None:
         raise InvalidRequest(
             f"{param} {video}: its record would replace {record}, which is not a record reelgen wrote; "
             "give another name or move that file",
-            param=param,
-        )
-    gif = video.with_suffix(".gif")
-    if record.exists() and video.suffix.lower() != ".gif" and gif.exists():
-        # A GIF holds no record inside: its sidecar is the only one it has.
-        raise InvalidRequest(
-            f"{param} {video}: its record would replace {record}, the only record of {gif.name} (a GIF "
-            "holds none inside); give another name or move those files",
             param=param,
         )
 
