@@ -72,8 +72,8 @@ def test_a_window_prompt_longer_than_a_prompt_may_be_is_refused_before_rendering
         (  # an extend never pins one
             {"model": "wan-vace-tiny"},
             "end_image: the scene is 3 windows, each an extend of the one before, and wan-vace-tiny cannot "
-            "pin the last frame of an extend; leave end_image out, fit the scene in one window (0.56s), or "
-            "set windows.continuation: first_frame",
+            "pin the last frame of an extend; leave end_image out, set windows.frames: 25 (one clip of the "
+            "whole scene), fit the scene in one window (0.56s), or set windows.continuation: first_frame",
         ),
     ],
 )
