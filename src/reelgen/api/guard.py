@@ -7,7 +7,10 @@ such a page:
 - **DNS rebinding**: a page on ``evil.example`` whose name later resolves to
   127.0.0.1 talks to this server as its own origin. Every request's ``Host``
   must name this server (its bind address, ``localhost``, a loopback address,
-  or a name in ``REELGEN_ALLOWED_HOSTS``), so such requests get a 400.
+  or a name in ``REELGEN_ALLOWED_HOSTS``), so such requests get a 400. A name
+  listed alone is taken on any port (the name is what a rebinding page cannot
+  fake; a proxy in front may add or drop the port); one listed as
+  ``name:port`` only with that port.
 - **Cross-site writes**: a form on another origin can POST here (urlencoded or
   multipart need no CORS preflight). A state-changing request whose
   ``Origin`` (or, lacking that, ``Referer``, or ``Sec-Fetch-Site``) is another
@@ -88,12 +91,21 @@ EXPOSED_HEADERS = [
 
 def host_name(value: str) -> str:
     """The host of a ``Host`` header or URL authority, lower case, without port or brackets."""
+    return host_and_port(value)[0]
+
+
+def host_and_port(value: str) -> tuple[str, int | None]:
+    """The host of a ``Host`` header or URL authority (lower case, no brackets) and its port, if it
+    gives one as digits (else None: ``name:`` or ``name:x`` names no port)."""
     value = value.strip().lower()
     if value.startswith("["):
-        return value[1:].partition("]")[0]
-    if value.count(":") == 1:
-        value = value.partition(":")[0]
-    return value.rstrip(".")
+        name, _, rest = value[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif value.count(":") == 1:
+        name, _, port = value.partition(":")
+    else:  # a name alone, or an IPv6 address written without brackets (and so without a port)
+        name, port = value, ""
+    return name.rstrip("."), int(port) if port.isdigit() else None
 
 
 def _is_loopback(name: str) -> bool:
@@ -132,7 +144,10 @@ class EdgeGuard:
         self.key = settings.key()
         bind = host_name(settings.host)
         self.any_host = bind in _WILDCARDS and not settings.allowed_hosts
-        self.hosts = {bind, *(host_name(h) for h in settings.allowed_hosts)} - {""}
+        listed = [host_and_port(h) for h in settings.allowed_hosts]
+        #: Names taken on any port; (name, port) pairs listed as ``name:port``, taken on that port only.
+        self.hosts = {bind, *(name for name, port in listed if port is None)} - {""}
+        self.host_ports = {(name, port) for name, port in listed if port is not None}
         self.origins = {_as_browsers_send(o) for o in settings.allowed_origins}
         # Only requests from a listed origin go through it: every other preflight is answered as
         # before (no CORS headers, so the browser keeps the page out).
@@ -208,8 +223,9 @@ class EdgeGuard:
         if host is not None and not self.host_allowed(host, scope):
             return error_response(
                 400,
-                f"Host {host!r} is not a name of this server; set REELGEN_ALLOWED_HOSTS to serve it "
-                "(requests naming another host are refused against DNS rebinding)",
+                f"Host {host!r} is not a name of this server{self._listed_on(host)}; set "
+                "REELGEN_ALLOWED_HOSTS to serve it (requests naming another host are refused against "
+                "DNS rebinding)",
                 param="Host",
                 code="invalid_host",
             )
@@ -237,8 +253,22 @@ class EdgeGuard:
             return True
         if _in_process(scope):
             return True
+        name, port = host_and_port(host)
+        if name in self.hosts or _is_loopback(name):
+            return True
+        # A browser leaves the scheme's own port out of Host: listed as name:443 (or :80), a page at
+        # https://name/ sends "Host: name". Either is taken, as a proxy in front may end TLS.
+        ports = {port} if port is not None else {80, 443}
+        return any((name, p) in self.host_ports for p in ports)
+
+    def _listed_on(self, host: str) -> str:
+        """Words for a Host whose name is listed with other ports only, else ""."""
         name = host_name(host)
-        return name in self.hosts or _is_loopback(name)
+        ports = sorted(p for n, p in self.host_ports if n == name)
+        if not ports:
+            return ""
+        shown = ", ".join(f"{name}:{p}" for p in ports)
+        return f" on this port (REELGEN_ALLOWED_HOSTS lists {shown}; list {name} alone for any port)"
 
     def _foreign(self, headers: Headers, host: str | None) -> str | None:
         """What shows the request comes from another origin's page, in words, or None."""

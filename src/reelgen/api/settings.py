@@ -43,7 +43,8 @@ class ApiSettings(BaseSettings):
     #: Bearer key; required whenever ``host`` is not a loopback address.
     api_key: SecretStr | None = None
     #: Further names this server answers to (``Host`` header), comma-separated; loopback names and
-    #: ``host`` always count. Others get a 400, so a DNS-rebinding page cannot reach the API.
+    #: ``host`` always count. Others get a 400, so a DNS-rebinding page cannot reach the API. A name
+    #: alone is taken on any port; ``name:port`` only with that port.
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: Other web origins (``https://app.example``) whose pages may call the API: their writes pass
     #: the cross-origin check, and CORS answers their preflights and lets them read answers.
@@ -132,6 +133,14 @@ class ApiSettings(BaseSettings):
                 )
             if not _HOST_PORT.fullmatch(host) and not _is_address(host):
                 raise ValueError(f"{host!r} is not a host name; give the name alone, like app.example")
+            port = host.rpartition("]")[2] if host.startswith("[") else host
+            digits = port.rpartition(":")[2] if port.count(":") == 1 else ""
+            if digits and not 1 <= int(digits) <= 65535:
+                # Now that a listed port is checked, one no Host can carry would match nothing.
+                raise ValueError(
+                    f"{host!r} has port {int(digits)}, and ports run from 1 to 65535; give one of those, "
+                    "or the name alone to take it on any port"
+                )
         return value
 
     @field_validator("max_image_pixels")
