@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
+#: How a Git LFS pointer file begins: what `git clone` of a model repo leaves without git-lfs installed.
+_LFS_POINTER = b"version https://git-lfs"
 
 
-def missing_parts(folder: Path) -> list[str]:
+def missing_parts(folder: Path, *, copied: bool = False) -> list[str]:
     """What a model folder lacks, empty when whole: the parts its model_index.json names that are
     not there; a part (or, without model_index.json, the folder itself) holding a model's
-    config.json and no weight file; a file a sharded checkpoint's index lists that is not there."""
+    config.json and no weight file; a file a sharded checkpoint's index lists that is not there.
+
+    With ``copied`` (a folder copied or cloned by hand) a weight file that is not all there counts
+    too: a safetensors file cut short, or a Git LFS pointer in the file's place. A pull's files are
+    renamed into place once whole, so only a copy's are read (their headers only).
+    """
     try:
         index = json.loads((folder / "model_index.json").read_text())
     except FileNotFoundError:
@@ -19,7 +26,7 @@ def missing_parts(folder: Path) -> list[str]:
     except (OSError, ValueError):
         return ["model_index.json (unreadable)"]
     if not isinstance(index, dict):
-        return _missing_in(folder, ".")
+        return _missing_in(folder, ".", copied)
     missing: list[str] = []
     for name, entry in index.items():
         # ["diffusers", "AutoencoderKLWan"] is a part; [null, null] (left out) and "_class_name" are not.
@@ -29,7 +36,7 @@ def missing_parts(folder: Path) -> list[str]:
         if not part.is_dir() or not any(part.iterdir()):
             missing.append(name)
         elif not str(entry[-1]).endswith(_WEIGHTLESS):  # a tokenizer or a scheduler has configs only
-            missing += _missing_in(part, name)
+            missing += _missing_in(part, name, copied)
     return missing
 
 
@@ -37,7 +44,7 @@ def missing_parts(folder: Path) -> list[str]:
 _WEIGHTLESS = ("Tokenizer", "TokenizerFast", "Processor", "Scheduler", "FeatureExtractor")
 
 
-def _missing_in(part: Path, name: str) -> list[str]:
+def _missing_in(part: Path, name: str, copied: bool) -> list[str]:
     """A model part's missing weights: none beside its config.json, or shards its index lists."""
     files = [p for p in part.iterdir() if p.exists()]  # a dangling link is a file not downloaded
     weights = [p for p in files if p.suffix.lower() in WEIGHT_SUFFIXES]
@@ -50,4 +57,31 @@ def _missing_in(part: Path, name: str) -> list[str]:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue  # not an index this check understands; the loader says what is wrong with it
         missing += sorted(f"{name}/{f}" if name != "." else f for f in listed if not (part / f).exists())
+    for weight in sorted(weights) if copied else ():
+        # Found only by the load, after the memory plan: "Unable to load weights from checkpoint file",
+        # or diffusers' git-lfs advice, while `reelgen models` called the folder ready.
+        problem = _not_whole(weight)
+        if problem:
+            missing.append(
+                f"{name}/{weight.name} ({problem})" if name != "." else f"{weight.name} ({problem})"
+            )
     return missing
+
+
+def _not_whole(path: Path) -> str | None:
+    """Why a weight file is not all there, in a few words; None when it is whole or only its loader can tell."""
+    from reelgen.core.safetensors_file import NOT_READABLE, NotSafetensors, check_whole
+
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(len(_LFS_POINTER))
+        if start == _LFS_POINTER:
+            return "a Git LFS pointer, not the file: run `git lfs pull` in the folder it was cloned into"
+        if path.suffix.lower() not in (".safetensors", ".sft"):
+            return None  # other formats are known only to their loaders
+        check_whole(path)
+    except OSError:
+        return None  # unreadable: the load says so, naming the file
+    except NotSafetensors as exc:
+        return "not a readable safetensors file" if str(exc) == NOT_READABLE else "cut short"
+    return None

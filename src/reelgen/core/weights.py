@@ -88,7 +88,14 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
-        _check_whole(preset, local, f"copied into {local}", lambda: _finish_copy(preset, local), "models-dir")
+        _check_whole(
+            preset,
+            local,
+            f"copied into {local}",
+            lambda: _finish_copy(preset, local),
+            "models-dir",
+            copied=True,
+        )
         # "{}" was found as models-dir: `reelgen models` called it ready, and the load failed after the plan.
         if not _names_parts(local):
             fix = _finish_copy(preset, local)
@@ -204,13 +211,15 @@ class PartlyDownloaded(ModelNotAvailable):
         self.origin, self.missing, self.fix = origin, missing, fix
 
 
-def _check_whole(preset: Preset, folder: Path, how: str, finish: Callable[[], str], origin: str) -> None:
+def _check_whole(
+    preset: Preset, folder: Path, how: str, finish: Callable[[], str], origin: str, copied: bool = False
+) -> None:
     """Refuse a folder missing some of its parts, naming them; else it counted as the model's weights.
 
     A `reelgen pull` stopped part-way leaves a snapshot with the small files only: `reelgen models`
     called it cached, `generate` with no model picked it, and the load failed after the plan.
     """
-    missing = missing_parts(folder)
+    missing = missing_parts(folder, copied=copied)
     if missing:
         fix = finish()  # only then: what finishes a copy may look in the cache too
         raise PartlyDownloaded(
@@ -229,6 +238,8 @@ def _finish_copy(preset: Preset, local: Path) -> str:
     """
     whole = preset.repo_id and cached_snapshot(preset.repo_id, preset.revision)
     copy = f"copy the rest of {local} from where it came"
+    if preset.bundled:  # the copy stood before a whole one that ships with reelgen, unsaid
+        return f"{copy}, or remove that folder to use the one inside the reelgen package"
     if whole and not missing_parts(whole):
         return f"{copy}, or remove that folder to use the whole copy in the Hugging Face cache"
     return f"{copy}, or remove that folder and run `reelgen pull {preset.name}`" if preset.repo_id else copy
@@ -240,6 +251,13 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
             raise InvalidRequest(
                 f"weights folder {path} has no model_index.json; give a diffusers folder "
                 "(as `save_pretrained` writes it) or a single checkpoint file",
+                param="weights",
+            )
+        missing = missing_parts(path, copied=True)
+        if missing:  # diffusers named another file ("no file named config.json in FOLDER"), after the plan
+            raise InvalidRequest(
+                f"weights folder {path} lacks parts of the model (missing: {', '.join(missing)}); copy the "
+                "rest of it, or give the model's whole diffusers folder",
                 param="weights",
             )
         return WeightSource("diffusers", path, preset.repo_id, origin="local")
