@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import tempfile
 import threading
 import time
@@ -98,12 +99,28 @@ def load_secret(settings: JobSettings) -> str:
     if path.is_file():
         kept = path.read_text().strip()
         if kept:
+            _warn_if_open(path)
             return kept
         # An emptied file signed every delivery with an empty key, one anyone can sign with.
         log.warning("%s is empty; a new webhook secret is made in it (receivers need the new one)", path)
         return _make_secret(path, replace=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     return _make_secret(path, replace=False)
+
+
+def _warn_if_open(path: Path) -> None:
+    """Say, as ssh does of a key file, when other accounts may read or change the kept secret: with it
+    anyone can sign a POST every receiver takes as this server's. One copied in, or made before the
+    file was made 0600, kept its mode, used without a word. Said, not refused: deliveries go on."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        log.warning(
+            "the webhook secret %s is open to other accounts (permissions %04o): any of them can sign "
+            "webhooks as this server; run `chmod 600 %s`",
+            path,
+            mode,
+            shlex.quote(str(path)),
+        )
 
 
 def _make_secret(path: Path, replace: bool) -> str:
