@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -14,7 +13,7 @@ from rich.console import Console
 from reelgen.cli.complete import family_names, pull_names
 from reelgen.cli.model_list import check_cache as check_cache  # pull's check, imported from here as before
 from reelgen.cli.model_list import folder_said as _folder_said
-from reelgen.cli.model_list import models_dir_problem, print_models
+from reelgen.cli.model_list import hub_offline, models_dir_problem, print_models, why_not_pulled
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
@@ -269,19 +268,19 @@ def _pull_one(model: str) -> Path | None:
                 return here
         if preset.repo_id and not preset.tiny:
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
-            if not _offline():  # offline, the pull fails at once and says why; "downloading" was untrue
+            if not hub_offline():  # offline, the pull fails at once and says why; "downloading" was untrue
                 # The repos it borrows parts from come first: FramePack's pull named only its own
                 # repo while tens of GB of HunyuanVideo came down.
                 repos = ", ".join(shown(repo) for repo in [*preset.companions, preset.repo_id])
                 console.print(f"downloading {repos} ...", highlight=False)
         return Path(weights.pull(preset))
     except weights.PartlyDownloaded as exc:  # the Hub out of reach answered the part copy already here
-        say_error(f"could not pull {model}: {exc.message}: {_why_not_pulled(model, None)}")
+        say_error(f"could not pull {model}: {exc.message}: {why_not_pulled(model, None)}")
         raise typer.Exit(1) from None
     except ReelgenError as exc:
         raise fail(exc) from None
     except OSError as exc:  # network errors from huggingface_hub, a file in the way
-        say_error(f"could not pull {model}: {_why_not_pulled(model, exc)}")
+        say_error(f"could not pull {model}: {why_not_pulled(model, exc)}")
         raise typer.Exit(1) from None
     except httpx2.TransportError as exc:  # the connection broke off mid-download, past the Hub's retries
         # It ended as "internal error (ReadError ...); report it", though running the pull again goes on.
@@ -315,43 +314,6 @@ def _here_already(spec: Any, preset: Any) -> Path | None | Literal[False]:
             why = f"it has no Hugging Face repository, and its folder is already in {settings.models_dir()}"
     console.print(f"nothing to download for {shown(preset.name)}: {why}", highlight=False)
     return where
-
-
-def _offline() -> bool:
-    """HF_HUB_OFFLINE set, as huggingface_hub reads it: nothing will be downloaded."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _why_not_pulled(model: str, exc: OSError | None) -> str:
-    """A failed download said as what to do: the Hub out of reach (``exc`` None: its cause unknown), or
-    a repository that needs a login.
-
-    huggingface_hub said "Got: ConnectError: [Errno -2] Name or service not known" and a paragraph
-    about snapshot folders, and nothing of how to get the model onto a machine without network.
-    """
-    from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
-
-    from reelgen.core import settings
-
-    offline = (
-        f"on a machine without network, copy its diffusers folder to {settings.models_dir() / model} "
-        "or pass it to generate with --weights"
-    )
-    if exc is None or isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE
-        cause = exc and (exc.__cause__ or exc.__context__)
-        if _offline():
-            return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
-        reason = f" ({cause})" if cause else ""
-        return (
-            f"the Hugging Face Hub could not be reached{reason}. Check the network (and HF_ENDPOINT, if set) "
-            f"and run `reelgen pull {model}` again, or {offline}"
-        )
-    if isinstance(exc, GatedRepoError | RepositoryNotFoundError):
-        return (
-            f"the Hugging Face Hub refused it ({type(exc).__name__}): the repository may need you to accept "
-            "its licence on its page and log in (`hf auth login`, or HF_TOKEN)"
-        )
-    return str(exc)
 
 
 def info() -> None:

@@ -1,8 +1,9 @@
 """How `reelgen models` lays out its listing: a table, or in a narrow terminal lines a model, with short rules;
-and the checks of the folders it and `info` name."""
+the checks of the folders it, `pull` and `info` name, and why a pull failed, said as what to do."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -154,3 +155,55 @@ def folder_said(path: Path) -> str:
     if problem and path.is_dir():  # still read: a shared read-only cache of pulled weights is a setup
         return f"{path} (read-only: {problem}; nothing can be pulled or written there)"
     return f"{path} (unusable: {problem})" if problem else str(path)
+
+
+def hub_offline() -> bool:
+    """HF_HUB_OFFLINE set, as huggingface_hub reads it: nothing will be downloaded."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+#: What a write says when the disk, or the person's share of it, is full.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def why_not_pulled(model: str, exc: OSError | None) -> str:
+    """A failed download said as what to do: the Hub out of reach (``exc`` None: its cause unknown), a
+    repository that needs a login, or a full disk.
+
+    huggingface_hub said "Got: ConnectError: [Errno -2] Name or service not known" and a paragraph
+    about snapshot folders, and nothing of how to get the model onto a machine without network.
+    """
+    from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    from reelgen.core import settings
+    from reelgen.core.enhance.weights import PACKAGED
+
+    offline = (
+        f"on a machine without network, copy its diffusers folder to {settings.models_dir() / model} "
+        "or pass it to generate with --weights"
+    )
+    if exc is None or isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE
+        cause = exc and (exc.__cause__ or exc.__context__)
+        if hub_offline():
+            return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
+        reason = f" ({cause})" if cause else ""
+        return (
+            f"the Hugging Face Hub could not be reached{reason}. Check the network (and HF_ENDPOINT, if set) "
+            f"and run `reelgen pull {model}` again, or {offline}"
+        )
+    if isinstance(exc, GatedRepoError | RepositoryNotFoundError):
+        return (
+            f"the Hugging Face Hub refused it ({type(exc).__name__}): the repository may need you to accept "
+            "its licence on its page and log in (`hf auth login`, or HF_TOKEN)"
+        )
+    if exc.errno in _FULL:  # "[Errno 28] No space left on device" named neither the place nor a way on
+        folder, variable = (
+            (settings.models_dir(), "REELGEN_MODELS_DIR")
+            if model in PACKAGED
+            else (settings.hf_cache_dir(), "HF_HUB_CACHE")
+        )
+        return (
+            f"the disk holding {folder} is full ({exc.strerror}); free some space there, or set {variable} "
+            f"to a folder on a disk with room, and run `reelgen pull {model}` again"
+        )
+    return str(exc)
