@@ -22,7 +22,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import sse
@@ -38,6 +37,7 @@ from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
 from reelgen.api.schemas import ErrorEnvelope, Status
+from reelgen.api.settings import FolderSettings
 from reelgen.api.video_page import refuse_other_kinds
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
@@ -69,17 +69,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (429, "Queue full; see Retry-After"),
     )
 }
-
-
-class FolderSettings(BaseSettings):
-    """``REELGEN_BATCH_ROOTS``: the folders (and everything under them) batches may read and write."""
-
-    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
-
-    batch_roots: str = ""
-
-    def roots(self) -> list[Path]:
-        return [Path(p).expanduser().resolve() for p in self.batch_roots.split(os.pathsep) if p.strip()]
 
 
 def server_folder(value: str, param: str) -> Path:

@@ -53,8 +53,7 @@ def _read_by(model: type[BaseSettings]) -> Iterator[str]:
 def known_names() -> frozenset[str]:
     """Every ``REELGEN_*`` variable some part of reelgen reads: the settings classes' and
     ``DIRECT_NAMES``."""
-    from reelgen.api.fanout import FolderSettings
-    from reelgen.api.settings import ApiSettings
+    from reelgen.api.settings import ApiSettings, FolderSettings
     from reelgen.jobs.settings import JobSettings
 
     names = {name for model in (ApiSettings, JobSettings, FolderSettings) for name in _read_by(model)}

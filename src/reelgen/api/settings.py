@@ -205,11 +205,21 @@ class ApiSettings(BaseSettings):
         return value or None
 
 
+class FolderSettings(BaseSettings):
+    """``REELGEN_BATCH_ROOTS``: the folders (and everything under them) batches may read and write."""
+
+    model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
+
+    batch_roots: str = ""
+
+    def roots(self) -> list[Path]:
+        return [Path(p).expanduser().resolve() for p in self.batch_roots.split(os.pathsep) if p.strip()]
+
+
 def check_late_settings(default_model: str) -> None:
     """Read now the variables the server otherwise reads only when a request or job needs them; raises
     ``InvalidRequest`` naming the first bad one. A bad value started the server, then failed every job
     (``REELGEN_ACCEL``) or refused every request as if the request were at fault."""
-    from reelgen.api.fanout import FolderSettings
     from reelgen.core.accel.config import from_env
     from reelgen.core.errors import InvalidRequest, ReelgenError
     from reelgen.core.spec import registry
