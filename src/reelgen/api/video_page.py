@@ -9,6 +9,8 @@ from pathlib import PurePath
 
 from reelgen.api.errors import ApiError
 from reelgen.api.lengths import shown
+from reelgen.core.errors import ModelNotAvailable
+from reelgen.core.spec import registry
 from reelgen.jobs import kinds
 from reelgen.jobs.records import (
     JOB_ID,
@@ -90,15 +92,16 @@ def _project_job(service: JobService, job: Job) -> tuple[str | None, str | None]
 def video_page(
     service: JobService, after: str | None, *, limit: int, order: str, status: str | None, model: str | None
 ) -> JobPage:
-    """The videos after video ``after``; a 400 naming ``after`` when it is no video of the list.
+    """The videos after video ``after``; a 400 naming ``after`` when it is no video of the list, or
+    ``model`` when nothing matched and it names neither a model nor any video job's model.
 
-    A video deleted since its page was listed still marks its place (the store keeps it a day); a
-    deleted job of another kind is said to be one.
+        A video deleted since its page was listed still marks its place (the store keeps it a day); a
+        deleted job of another kind is said to be one.
     """
     if after is not None:
         refuse_other_kinds(service, after, kinds.VIDEO_KINDS, "video", "videos")
     try:
-        return service.list(
+        page = service.list(
             after=after, limit=limit, order=order, status=status, model=model, kind=kinds.VIDEO_KINDS
         )
     except DeletedCursor as gone:
@@ -113,6 +116,25 @@ def video_page(
             param="after",
             code="invalid_value",
         ) from None
+    if model is not None and not page.items and after is None:
+        _refuse_unknown_model(service, model, narrowed=status is not None)
+    return page
+
+
+def _refuse_unknown_model(service: JobService, model: str, *, narrowed: bool) -> None:
+    """A 400 with the known names for a ``model`` filter that matched nothing and names no model.
+
+    "no video jobs match" read as if the name were fine, so a mistyped one is told the known names.
+    A name some video job has is no mistake, though no model is called so: an enhanced upload's row
+    names its methods (``flow``), and a plugin model may be uninstalled since; narrowed by a state
+    (``narrowed``) none of its jobs is in, such a name the list shows was "unknown model".
+    """
+    try:
+        registry.resolve(model)
+    except ModelNotAvailable as exc:
+        if narrowed and service.list(limit=1, model=model, kind=kinds.VIDEO_KINDS).items:
+            return
+        raise ApiError(400, f"model: {exc.message}", param="model", code="invalid_value") from None
 
 
 def refuse_other_kinds(

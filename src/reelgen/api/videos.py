@@ -24,8 +24,8 @@ from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_page import video_of, video_page
 from reelgen.api.video_stream import job_events
-from reelgen.core.errors import GenerationFailed, ModelNotAvailable
-from reelgen.core.spec import registry, resolve
+from reelgen.core.errors import GenerationFailed
+from reelgen.core.spec import resolve
 from reelgen.core.spec.input_files import check_source_length
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest, Task
 from reelgen.core.spec.rules import strength_with_extend
@@ -232,13 +232,6 @@ def list_videos(
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
     service = service_of(request)
     page = video_page(service, after, limit=limit, order=order, status=status, model=model)
-    if model is not None and not page.items and after is None:
-        # "no video jobs match" read as if the name were fine; a mistyped one gets the known names.
-        # Only when nothing matched: jobs of a plugin model since uninstalled are still listed.
-        try:
-            registry.resolve(model)
-        except ModelNotAvailable as exc:
-            raise ApiError(400, f"model: {exc.message}", param="model", code="invalid_value") from None
     data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
