@@ -7,7 +7,6 @@ and ``reelgen status ID --json | jq`` work; progress bars, hints and errors go t
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +22,6 @@ from reelgen.cli.client import (
     _exit,
     _not_reelgen,
     _watch,
-    again,
     job_path,
 )
 from reelgen.cli.download import fetch_content, misnamed
@@ -33,8 +31,6 @@ from reelgen.cli.jobs_args import (
     IdArg,
     JsonOpt,
     KeyIdemOpt,
-    ListModelOpt,
-    StateOpt,
     SubmitModelOpt,
     VariantOpt,
     WatchOpt,
@@ -277,47 +273,7 @@ def watch(
         raise typer.Exit(1)
 
 
-# ---- list / delete / remix -----------------------------------------------------------------
-
-
-def list_videos(
-    state: StateOpt = None,
-    model: ListModelOpt = None,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many (1-100).")] = 20,
-    after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
-    server: ServerOpt = "http://127.0.0.1:8000",
-    api_key: KeyOpt = None,
-) -> None:
-    """List the server's video jobs, newest first, one line each.
-
-    Example: reelgen list --status completed --limit 5
-    """
-    params = {"status": state, "model": model, "limit": limit, "after": after}
-    try:
-        sent = _call(
-            server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
-        )
-        page = _answer(sent, "data")
-        if not isinstance(page["data"], list) or not all(
-            isinstance(v, dict) and all(k in v for k in VIDEO_KEYS) for v in page["data"]
-        ):
-            raise _not_reelgen(sent)
-    except ClientError as exc:
-        raise _exit(exc, {k: f"--{k}" for k in params}) from None
-    if as_json:
-        typer.echo(json.dumps(page, indent=2, ensure_ascii=False))
-        return
-    for video in page["data"]:
-        _print_video(video)
-    if not page["data"]:
-        console.print("no video jobs" + (" match" if state or model else ""), highlight=False)
-    if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
-        kept = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
-        typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in kept.items() if v is not None)
-        # With the --server typed too: the hint run as shown listed the default server's jobs.
-        more = f"more: reelgen list{typed} --after {page['last_id']}{again(server)}"
-        console.print(more, highlight=False, markup=False)
+# ---- delete / remix (list: cli.jobs_list) -----------------------------------------------------------------
 
 
 def delete(
@@ -393,6 +349,7 @@ def _kept(exc: ClientError, server: str, api_key: str | None, video_id: str, typ
 
 def register(app: typer.Typer) -> None:
     """Add the job-service commands to the ``reelgen`` app."""
+    from reelgen.cli.jobs_list import list_videos  # it reads this module's job line
     from reelgen.cli.serve import serve, worker
 
     for command in (serve, worker, submit, status, watch, cancel, download, list_videos, delete, remix):

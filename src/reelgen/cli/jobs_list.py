@@ -1,0 +1,63 @@
+"""``reelgen list``: the server's video jobs, a page at a time, one line each (or the page as JSON)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Annotated
+
+import typer
+
+from reelgen.cli.client import ClientError, KeyOpt, ServerOpt, _call, _exit, _not_reelgen, again
+from reelgen.cli.jobs import VIDEO_KEYS, _answer, _print_video
+from reelgen.cli.jobs_args import ListModelOpt, StateOpt
+from reelgen.cli.output import console
+
+
+def list_videos(
+    state: StateOpt = None,
+    model: ListModelOpt = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many (1-100).")] = 20,
+    after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
+    server: ServerOpt = "http://127.0.0.1:8000",
+    api_key: KeyOpt = None,
+) -> None:
+    """List the server's video jobs, newest first, one line each.
+
+    Example: reelgen list --status completed --limit 5
+    """
+    params = {"status": state, "model": model, "limit": limit, "after": after}
+    try:
+        sent = _call(
+            server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
+        )
+        page = _answer(sent, "data")
+        if not isinstance(page["data"], list) or not all(
+            isinstance(v, dict) and all(k in v for k in VIDEO_KEYS) for v in page["data"]
+        ):
+            raise _not_reelgen(sent)
+    except ClientError as exc:
+        raise _exit(exc, {k: f"--{k}" for k in params}) from None
+    if as_json:
+        typer.echo(json.dumps(page, indent=2, ensure_ascii=False))
+        return
+    for video in page["data"]:
+        _print_video(video)
+    if not page["data"]:
+        console.print(_none_listed(bool(state or model), after), highlight=False, markup=False)
+    if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
+        kept = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
+        typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in kept.items() if v is not None)
+        # With the --server typed too: the hint run as shown listed the default server's jobs.
+        more = f"more: reelgen list{typed} --after {page['last_id']}{again(server)}"
+        console.print(more, highlight=False, markup=False)
+
+
+def _none_listed(filtered: bool, after: str | None) -> str:
+    """What an empty page says. Past the last page it said "no video jobs" of a server that has them
+    (the hint's ``--after`` run once the list had ended), as if they had all been deleted."""
+    if after is None:
+        return "no video jobs match" if filtered else "no video jobs"
+    matching = "matching " if filtered else ""
+    return f"no more {matching}video jobs after {after}: the list ends there"
