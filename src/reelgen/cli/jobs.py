@@ -224,6 +224,9 @@ def cancel(
             video = _answer(_call(server, api_key, "POST", f"{path}/cancel"), *keys)
             if video["status"] not in TERMINAL:
                 console.print("cancel requested; it stops at its next step", highlight=False)
+            elif video["status"] != "cancelled":  # it ended between the look and the cancel: untouched
+                ended = f"{video['id']} {video['status']} before the cancel reached it; nothing to cancel"
+                console.print(ended, highlight=False)
         _print_video(video)
     except ClientError as exc:
         raise _exit(exc) from None
