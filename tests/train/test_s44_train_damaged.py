@@ -23,7 +23,13 @@ def _checkpoint(folder: Path) -> Path:
     folder.mkdir()
     for name in WEIGHTS:
         save_file({"weight": torch.zeros(2, 2)}, str(folder / f"{name}.safetensors"))
-    state = {"step": 3, "latents_mean": [0.0] * mb.Z_DIM, "latents_std": [1.0] * mb.Z_DIM}
+    state = {
+        "step": 3,
+        "latents_mean": [0.0] * mb.Z_DIM,
+        "latents_std": [1.0] * mb.Z_DIM,
+        "vae_config": mb.VAE_CONFIG,
+        "transformer_config": mb.TRANSFORMER_CONFIG,
+    }
     (folder / "state.json").write_text(json.dumps(state))
     return folder
 

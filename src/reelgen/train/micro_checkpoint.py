@@ -19,18 +19,30 @@ if TYPE_CHECKING:
 def atomic_write(path: Path, write: Any) -> None:
     """Call ``write`` on a hidden file beside ``path``, then rename it into place (core.atomic.staged).
 
-    The hidden file is made with the mode the umask gives any file; safetensors makes its file anew
-    as 0600, and the rename would keep that (a run on a shared machine could then be resumed or
-    exported by no one else), so that mode is given back after the write. A failed write leaves no file.
+    A failed write leaves no file; the written file keeps the mode the umask gives (``_umask_mode``).
     """
     with staged(path) as (tmp,):
-        mode = tmp.stat().st_mode & 0o777
-        write(tmp)
-        tmp.chmod(mode)
+        _umask_mode(tmp, write)
+
+
+def _umask_mode(tmp: Path, write: Any) -> None:
+    """Call ``write`` on the hidden file ``tmp``, keeping the mode it was made with (what the umask gives).
+
+    safetensors makes its file anew as 0600, and the rename would keep that (a run on a shared machine
+    could then be resumed or exported by no one else), so that mode is given back after the write.
+    """
+    mode = tmp.stat().st_mode & 0o777
+    write(tmp)
+    tmp.chmod(mode)
 
 
 def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encoder: Any) -> None:
-    """Write the (EMA) weights in float16 plus state and log JSON into ``cfg.out``."""
+    """Write the (EMA) weights in float16 plus state and log JSON into ``cfg.out``, all five or none.
+
+    They are staged together and renamed in one go: written one by one, a Ctrl-C, a kill or a full
+    disk after the first left a checkpoint whose weights were of one step and state.json of another
+    (after a resumed run's VAE phase, a new VAE with the old latent statistics).
+    """
     import torch
     from safetensors.torch import save_file
 
@@ -39,8 +51,6 @@ def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encod
     def half(module: Any) -> dict[str, Any]:
         return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in module.state_dict().items()}
 
-    for name, module in (("transformer", transformer), ("text_encoder", text_encoder), ("vae", parts.vae)):
-        atomic_write(cfg.out / f"{name}.safetensors", lambda p, m=module: save_file(half(m), str(p)))
     state = {
         "step": parts.step,
         "seconds": round(time.monotonic() - cfg.started, 1),
@@ -51,8 +61,15 @@ def save_checkpoint(parts: Parts, cfg: TrainConfig, transformer: Any, text_encod
         "text_config": mb.TEXT_CONFIG,
         "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
     }
-    atomic_write(cfg.out / "state.json", lambda p: p.write_text(json.dumps(state, indent=1)))
-    atomic_write(cfg.out / "log.json", lambda p: p.write_text(json.dumps(parts.log)))
+    writes: dict[str, Any] = {
+        f"{name}.safetensors": lambda p, m=module: save_file(half(m), str(p))
+        for name, module in (("transformer", transformer), ("text_encoder", text_encoder), ("vae", parts.vae))
+    }
+    writes["state.json"] = lambda p: p.write_text(json.dumps(state, indent=1))
+    writes["log.json"] = lambda p: p.write_text(json.dumps(parts.log))
+    with staged(*(cfg.out / name for name in writes)) as temps:
+        for tmp, write in zip(temps, writes.values(), strict=True):
+            _umask_mode(tmp, write)
 
 
 def check_checkpoint(folder: Path, option: str = "--checkpoint") -> None:
@@ -96,7 +113,19 @@ def _damage(folder: Path) -> str:
     stats = [state.get(key) if isinstance(state, dict) else None for key in ("latents_mean", "latents_std")]
     if not all(isinstance(s, list) and len(s) == mb.Z_DIM and _numbers(s) for s in stats):
         return f"state.json lacks latents_mean and latents_std, {mb.Z_DIM} numbers each"
+    # Export compares these with this reelgen's and names the step, a resume goes on counting from it:
+    # without them it was a KeyError "internal error", for export once the model folder was written.
+    step = state.get("step")
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        return "state.json lacks the step it was written at (a whole number, 0 or more)"
+    lacking = [key for key in CONFIGS if not isinstance(state.get(key), dict)]
+    if lacking:
+        return f"state.json lacks {' and '.join(lacking)} (the models' settings)"
     return ""
+
+
+#: The models' settings a checkpoint's state.json holds, which export compares with this reelgen's.
+CONFIGS = ("vae_config", "transformer_config")
 
 
 def _numbers(values: list[Any]) -> bool:
@@ -123,7 +152,20 @@ def load_checkpoint(folder: Path, parts: Parts) -> dict[str, Any]:
     shape = (1, mb.Z_DIM, 1, 1, 1)
     parts.mean = torch.tensor(state["latents_mean"]).view(shape)
     parts.std = torch.tensor(state["latents_std"]).view(shape)
-    old_log = folder / "log.json"
-    if old_log.is_file():
-        parts.log["previous"] = json.loads(old_log.read_text())
     return state
+
+
+def previous_log(folder: Path) -> Any:
+    """The checkpoint's log.json, carried into a resumed run's log; None if there is none or it is unreadable.
+
+    The log is a record, not part of the model: read with the weights, a damaged one made export and
+    resume fail with a JSONDecodeError "internal error" though the weights were whole.
+    """
+    path = folder / "log.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{path} is not readable JSON ({exc}); this run's log.json starts without it", flush=True)
+        return None

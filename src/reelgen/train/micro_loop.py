@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.backends.micro import build as mb
-from reelgen.train.micro_checkpoint import load_checkpoint, save_checkpoint
+from reelgen.train.micro_checkpoint import load_checkpoint, previous_log, save_checkpoint
 from reelgen.train.micro_data import LatentPool, SceneStream, decode_unclamped, render_video
 from reelgen.train.micro_eval import validate
 
@@ -353,7 +353,10 @@ def run(cfg: TrainConfig) -> Parts:
     _note(parts, cfg, f"tokens of {probe!r}: {parts.tokenizer(probe).input_ids}")
     if cfg.resume is not None:
         state = load_checkpoint(cfg.resume, parts)
-        parts.step = int(state.get("step", 0))
+        previous = previous_log(cfg.resume)
+        if previous is not None:
+            parts.log["previous"] = previous
+        parts.step = state["step"]  # check_checkpoint made sure it is a whole number
         parts.vae.register_to_config(latents_mean=state["latents_mean"], latents_std=state["latents_std"])
         _note(parts, cfg, f"resumed from {cfg.resume} at step {parts.step}")
     # A resumed run draws scenes from a new stretch of the stream, not the ones already seen.
