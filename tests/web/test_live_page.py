@@ -169,14 +169,14 @@ def test_enhance_from_a_finished_cards_dialog(flow: dict[str, Any], shots: Path)
     page.fill("#enh-upscale", "9")
     page.click("#enh-submit")
     expect(page.locator("#enh-upscale-err")).to_have_text(
-        "Sharper, larger (upscale by): must be a number above 1 and at most 8"
+        "Sharper, larger: must be a number above 1 and at most 8"
     )
     page.select_option("#enh-interpolate", "2")
     page.select_option("#enh-interpolator", "flow")
     page.fill("#enh-upscale", "2")
     page.select_option("#enh-upscaler", "lanczos")
     expect(page.locator("#enh-upscale-err")).to_be_hidden()  # the refused value is gone, and its error
-    expect(page.locator("#enh-size-note")).to_have_text("About 256×256 (from 128×128).")
+    expect(page.locator("#enh-size-note")).to_have_text("×2: 256×256 (from 128×128).")
     page.screenshot(path=shots / "enhance.png")
     with page.expect_response(lambda r: r.url.endswith(f"/{first['id']}/enhance")) as answer:
         page.click("#enh-submit")

@@ -42,8 +42,8 @@ def test_an_image_the_server_cannot_read_is_said_at_once_and_a_keyframe_error_fi
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     for name, said in (
-        ("svg", "logo.svg is not a PNG, JPEG or WebP image; choose one of those."),
-        ("text", "notes.png is not a readable image; choose a PNG, JPEG or WebP image."),
+        ("svg", "logo.svg is not a PNG, JPEG, WebP, BMP, GIF or TIFF image; choose one of those."),
+        ("text", "notes.png is not a readable image; choose a PNG, JPEG, WebP, BMP, GIF or TIFF image."),
     ):
         page.set_input_files("#f-image", files[name])
         expect(note).to_have_text(said)

@@ -68,7 +68,7 @@ def test_enhance_with_nothing_chosen_says_so_in_the_dialogs_words(
         "Nothing to do: choose Smoother motion, or a factor in Sharper, larger."
     )
     assert sent == []
-    expect(page.locator('label[for="enh-upscale"]')).to_have_text("Sharper, larger (upscale by)")
+    expect(page.locator('label[for="enh-upscale"]')).to_have_text("Sharper, larger")
     page.fill("#enh-upscale", "9")
     with page.expect_response(lambda r: r.url.endswith(f"/{video['id']}/enhance")) as answer:
         page.click("#enh-submit")
@@ -79,7 +79,7 @@ def test_enhance_with_nothing_chosen_says_so_in_the_dialogs_words(
         == "upscale: Input should be less than or equal to 8; it takes a number above 1 and at most 8"
     ), error
     expect(page.locator("#enh-upscale-err")).to_have_text(
-        "Sharper, larger (upscale by): must be a number above 1 and at most 8"
+        "Sharper, larger: must be a number above 1 and at most 8"
     )
     assert t.errors == []
 

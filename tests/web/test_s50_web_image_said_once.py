@@ -23,7 +23,7 @@ def test_an_unreadable_start_image_is_said_once_after_generate(
     page.select_option("#f-model", "reelgen-micro")
     page.fill("#f-prompt", "a blue square")
     page.locator('label[for="task-i2v"]').click()
-    said = "notes.png is not a readable image; choose a PNG, JPEG or WebP image."
+    said = "notes.png is not a readable image; choose a PNG, JPEG, WebP, BMP, GIF or TIFF image."
     note, error = page.locator("#f-image-note"), page.locator("#err-input_reference")
     page.set_input_files("#f-image", bad)
     expect(note).to_have_text(said)

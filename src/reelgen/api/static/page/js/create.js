@@ -5,6 +5,7 @@ import { buildForm, sayNegativeRead, sayNotCarried, sayPromptRead, seedProblem }
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountStartImage } from "./create_image.js";
 import { mountInputs } from "./create_inputs.js";
+import { mountSourceVideo } from "./create_video.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, quoted, randomSeed, shortId } from "./util.js";
@@ -20,6 +21,7 @@ export function mountCreate(section, ctx) {
   const pins = mountInputs(f.inputs); // end image, keyframes, LoRAs
   const enhance = mountEnhanceChoices(f); // interpolation and upscaling
   const start = mountStartImage(f, { size: () => checkedValue("size"), model: () => state.model, remixing: () => state.remixOf !== null });
+  const source = mountSourceVideo(f, { task: () => checkedValue("task") });
   section.append(el("h2", { class: "view-title" }, "Create a video"), f.form);
 
   // ---- models ---------------------------------------------------------------------------------
@@ -124,15 +126,7 @@ export function mountCreate(section, ctx) {
     document.getElementById("f-video-field").hidden = needs !== "video";
     document.getElementById("f-strength-field").hidden = checkedValue("task") !== "v2v";
     pins.apply(state.model, checkedValue("task"), Number(f.frames.value));
-  }
-
-  // ---- videos -------------------------------------------------------------------------------
-  function onVideo() {
-    const file = f.video.files[0];
-    if (f.videoPreview.src) URL.revokeObjectURL(f.videoPreview.src);
-    f.videoPreview.hidden = !file;
-    if (file) f.videoPreview.src = URL.createObjectURL(file);
-    else f.videoPreview.removeAttribute("src");
+    source.note();
   }
 
   // ---- seed -----------------------------------------------------------------------------------
@@ -195,6 +189,11 @@ export function mountCreate(section, ctx) {
       return shown;
     }
     if (!state.remixOf && task.needs === "video" && !f.video.files[0]) return showError(f.form, "source_video", `${task.label} needs a source video.`);
+    if (!state.remixOf && task.needs === "video" && source.problem()) {
+      const shown = showError(f.form, "source_video", source.problem());
+      source.note(); // its note said the same words just above the error
+      return shown;
+    }
     const seed = f.lock.checked ? seedProblem(f.seed.value) : null;
     if (seed) return showError(f.form, "seed", seed);
     const pinned = state.remixOf ? null : pins.problem();
@@ -387,7 +386,6 @@ export function mountCreate(section, ctx) {
   f.rate.addEventListener("change", labelFrames);
   f.guidance.addEventListener("input", sayNegative);
   f.frames.addEventListener("change", showInputs);
-  f.video.addEventListener("change", onVideo);
   f.strength.addEventListener("input", () => { f.strengthOut.textContent = Number(f.strength.value).toFixed(2); });
   // A seed the person typed or drew is the one they expect to be used: it locks (an empty field unlocks).
   f.seed.addEventListener("input", () => { f.lock.checked = f.seed.value.trim() !== ""; });

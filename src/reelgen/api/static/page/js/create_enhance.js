@@ -18,6 +18,14 @@ export function rateText(text) {
 }
 
 /**
+ * An upscale by `k` of a `w`×`h` clip as the page says it everywhere ("×2: 512×512"): exact for whole
+ * factors; the server rounds a fractional one's size, so that one says "about".
+ */
+export function scaledText(k, w, h) {
+  return `×${k}: ${Number.isInteger(k) ? "" : "about "}${Math.round(w * k)}×${Math.round(h * k)}`;
+}
+
+/**
  * Wires the two selects: `label(rate, size)` rebuilds them for the generated clip, `prefill(p)`
  * loads a video's parameters, `addFields(out)` puts the choice in a create body.
  */
@@ -28,8 +36,7 @@ export function mountEnhanceChoices(f) {
   function label(rate, size) {
     const [w, h] = (size || "0x0").split("x").map(Number);
     const motion = (k) => `×${k} frames: ${fps(rate * k)} fps`;
-    // Exact for whole factors; the server rounds a fractional one's size, so that one says "about".
-    const larger = (k) => `×${k}: ${Number.isInteger(k) ? "" : "about "}${Math.round(w * k)}×${Math.round(h * k)}`;
+    const larger = (k) => scaledText(k, w, h);
     const keep = [f.interpolate.value, f.upscale.value];
     // replaceChildren() writes a null as the text "null": an absent "as before" choice is spread away.
     f.interpolate.replaceChildren(el("option", { value: "" }, `Off (${fps(rate)} fps)`),

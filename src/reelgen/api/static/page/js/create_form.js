@@ -2,6 +2,7 @@
 // API parameter it sends (fields.js), so a server error lands under the field it names.
 import { buildInputs } from "./create_inputs.js";
 import { field, radios } from "./fields.js";
+import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
 import { NEEDS_TRUE_CFG, NO_TEXT, negativeUnread } from "./negative.js";
 import { el, quoted } from "./util.js";
 
@@ -12,7 +13,7 @@ export function buildForm({ onDefaults }) {
   const info = el("div", { id: "model-info", class: "model-info", "aria-live": "polite" });
   const prompt = el("textarea", { id: "f-prompt", name: "prompt", rows: 3, placeholder: "A red fox trotting through fresh snow at dawn, soft light" });
   const negative = el("textarea", { id: "f-negative", name: "negative_prompt", rows: 2, placeholder: "blurry, distorted, text" });
-  const image = el("input", { type: "file", id: "f-image", name: "input_reference", accept: "image/png,image/jpeg,image/webp" });
+  const image = el("input", { type: "file", id: "f-image", name: "input_reference", accept: IMAGE_ACCEPT });
   const imagePreview = el("figure", { class: "image-preview", hidden: true });
   const video = el("input", { type: "file", id: "f-video", name: "source_video", accept: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv" });
   const videoPreview = el("video", { class: "video-preview", muted: true, controls: true, hidden: true });
@@ -50,7 +51,7 @@ export function buildForm({ onDefaults }) {
     el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
       el("label", { for: "f-image" }, "Start image"),
       image,
-      el("p", { class: "hint", id: "hint-input_reference" }, "PNG, JPEG or WebP. It is scaled to cover the video and centre-cropped."),
+      el("p", { class: "hint", id: "hint-input_reference" }, `${IMAGE_KINDS}. It is scaled to cover the video and centre-cropped.`),
       imagePreview,
       el("p", { class: "crop-note", id: "f-image-note", role: "status", hidden: true }),
       fitButton,
@@ -61,6 +62,7 @@ export function buildForm({ onDefaults }) {
       el("label", { for: "f-video" }, "Source video"),
       video,
       videoPreview,
+      el("p", { class: "crop-note", id: "f-video-note", role: "status", hidden: true }),
       el("p", { class: "field-error", id: "err-source_video", hidden: true })),
     el("div", { class: "field", dataset: { param: "source_strength" }, id: "f-strength-field" },
       el("label", { for: "f-strength" }, "How much to change it ", strengthOut),

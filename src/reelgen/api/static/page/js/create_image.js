@@ -1,9 +1,7 @@
 // The Create form's start image: its preview, what the crop to the chosen size keeps, a size that
 // fits it, and a file the server would refuse (an SVG, a text file named .png) said before sending.
+import { IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
 import { el } from "./util.js";
-
-/** What POST /v1/videos decodes as an input_reference (the field's `accept`). */
-const TYPES = ["image/png", "image/jpeg", "image/webp"];
 
 /**
  * Wires `f.image` to its preview and note; `size()`, `model()` and `remixing()` read the rest of the
@@ -11,7 +9,7 @@ const TYPES = ["image/png", "image/jpeg", "image/webp"];
  * and `problem()` (why the chosen file cannot be sent, or null).
  */
 export function mountStartImage(f, { size, model, remixing }) {
-  const state = { image: null, bad: null };
+  const state = { image: null, bad: null, undrawn: null };
   const noteEl = () => document.getElementById("f-image-note");
 
   function changed() {
@@ -19,12 +17,14 @@ export function mountStartImage(f, { size, model, remixing }) {
     if (state.image) URL.revokeObjectURL(state.image.url);
     state.image = null;
     // Browsers draw an SVG, so the crop note said "nothing is cropped" of a file the server then refused.
-    state.bad = file && !TYPES.includes(file.type)
-      ? `${file.name} is not a PNG, JPEG or WebP image; choose one of those.` : null;
+    state.bad = file && !takenImage(file) ? `${file.name} is not a ${IMAGE_KINDS} image; choose one of those.` : null;
+    // A TIFF is taken, but no browser draws it: said, where a broken preview called it "not a readable image".
+    state.undrawn = file && !state.bad && !drawnImage(file)
+      ? `${file.name}: this browser shows no preview of a TIFF image, so what the crop keeps cannot be drawn; the server reads it as it is.` : null;
     f.imagePreview.replaceChildren();
-    f.imagePreview.hidden = !file || Boolean(state.bad);
+    f.imagePreview.hidden = !file || Boolean(state.bad || state.undrawn);
     note(); // the last image's note goes now: this file may never load
-    if (!file || state.bad) return;
+    if (!file || state.bad || state.undrawn) return;
     const url = URL.createObjectURL(file);
     const img = el("img", { src: url, alt: `Start image: ${file.name}` });
     const box = el("div", { class: "crop-box", "aria-hidden": "true" });
@@ -33,7 +33,7 @@ export function mountStartImage(f, { size, model, remixing }) {
       note();
     });
     img.addEventListener("error", () => {
-      state.bad = `${file.name} is not a readable image; choose a PNG, JPEG or WebP image.`;
+      state.bad = `${file.name} is not a readable image; choose a ${IMAGE_KINDS} image.`;
       f.imagePreview.hidden = true;
       note();
     });
@@ -51,6 +51,12 @@ export function mountStartImage(f, { size, model, remixing }) {
     if (state.bad) {
       out.textContent = state.bad;
       out.classList.add("warn");
+      out.hidden = false;
+      return;
+    }
+    if (state.undrawn) {
+      out.textContent = state.undrawn;
+      out.classList.remove("warn");
       out.hidden = false;
       return;
     }

@@ -2,9 +2,9 @@
 // rows (image, frame, strength) and LoRA rows fed by GET /v1/loras. Each part names the API
 // parameter it sends, so a server error lands under it.
 import { json } from "./api.js";
+import { IMAGE_ACCEPT as IMAGE_TYPES, drawnImage } from "./image_types.js";
 import { el } from "./util.js";
 
-const IMAGE_TYPES = "image/png,image/jpeg,image/webp";
 /** As many as POST /v1/videos takes (MAX_KEYFRAMES, MAX_LORAS on the server). */
 const MAX_ROWS = 8;
 /** What to do with an empty LoRA folder: the server names the folder it reads (REELGEN_LORA_DIR). */
@@ -19,6 +19,11 @@ function preview(input, figure, what) {
   figure.replaceChildren();
   figure.hidden = !file;
   if (!file) return;
+  // A TIFF is taken, but no browser draws it: its name alone, not a broken picture.
+  if (!drawnImage(file)) {
+    figure.append(el("figcaption", {}, `${file.name} (this browser shows no preview of a TIFF image; the server reads it)`));
+    return;
+  }
   figure.append(el("div", { class: "frame" }, el("img", { src: URL.createObjectURL(file), alt: `${what}: ${file.name}` })),
     el("figcaption", {}, file.name));
 }

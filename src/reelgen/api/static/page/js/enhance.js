@@ -1,6 +1,7 @@
 // The Enhance dialog: interpolate and upscale a finished video as a new job (POST /v1/videos/{id}/enhance),
 // offering what that endpoint takes; its errors land under the field they name, and the job joins the queue.
 import { post, videoDeleted } from "./api.js";
+import { scaledText } from "./create_enhance.js";
 import { clearErrors, clearFieldError, showError } from "./fields.js";
 import { formError, labelled, showApiError } from "./viewkit.js";
 import { announce, el, fps, quoted, shortId } from "./util.js";
@@ -64,8 +65,10 @@ export function mountEnhance(ctx) {
     labelled({ prefix: "enh", param: "interpolate", label: "Smoother motion", control: motion }),
     labelled({ prefix: "enh", param: "target_fps", label: "Target frame rate", control: rate, hint: rateHint(0) }),
     labelled({ prefix: "enh", param: "interpolator", label: "Interpolation method", control: interpolator }),
-    labelled({ prefix: "enh", param: "upscale", label: "Sharper, larger (upscale by)", control: scale,
-      hint: `A factor above 1, up to ${MAX_UPSCALE}; leave empty for no upscaling. Real-ESRGAN takes whole factors.`,
+    // Named and written as the Create form and the gallery say it ("Sharper, larger", "×2: 512×512"):
+    // here it read "Sharper, larger (upscale by)" and "About 512×512".
+    labelled({ prefix: "enh", param: "upscale", label: "Sharper, larger", control: scale,
+      hint: `The factor (×), above 1 and up to ${MAX_UPSCALE}: 2 makes it ×2. Leave empty for Off. Real-ESRGAN takes whole factors.`,
       extra: sizeNote }),
     labelled({ prefix: "enh", param: "upscaler", label: "Upscaling method", control: upscaler }),
     el("p", { class: "hint" }, "Methods that need weights work once they are pulled where the server runs."),
@@ -84,7 +87,7 @@ export function mountEnhance(ctx) {
     const [w, h] = source.size.split("x").map(Number);
     upscaler.disabled = scale.value.trim() === "";
     sizeNote.textContent = scale.value.trim() && factor > 1 && factor <= MAX_UPSCALE
-      ? `About ${Math.round(w * factor)}×${Math.round(h * factor)} (from ${w}×${h}).` : "";
+      ? `${scaledText(factor, w, h)} (from ${w}×${h}).` : "";
   }
 
   function open(video) {

@@ -165,6 +165,10 @@ export function createQueue(ctx) {
       render(card, { status: "in_progress", queue_position: null }, { live: true });
       refreshPositions();
     } else if (name === "queued") {
+      // The stream replays a job's events from its create, whose queued event has no reason: a card
+      // the position poll had already seen start went back to "Queued", "0 running, 1 waiting", until
+      // the replayed "started" came.
+      if (!data.reason && RANK[card.video.status] > RANK.queued) return;
       // A queued event with a reason is a requeue (its worker was lost, the server stopped): the next
       // attempt starts from step 0, so the bar, the step and the preview of the lost one go.
       if (data.reason) {

@@ -1,0 +1,171 @@
+"""The Create form's pickers, a job starting and the Enhance dialog, as a user meets them.
+
+A PNG picked as a restyle's source left a dead player at 0:00; a 0.23 s clip was refused with "ask
+for 1 frame or fewer"; the image pickers hid the BMP, GIF and TIFF files the API takes; a card whose
+job had started went back to "Queued" for a moment; the upscale factor read "Sharper, larger (upscale
+by)" and "About 512×512" in the dialog but "Sharper, larger" and "×2: 256×256" in the form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Route, expect
+
+from tests.web.conftest import Served, Tab, press_generate
+
+NOT_VIDEO = "red.png is not a video: Restyle a video needs a video file (MP4, MOV, WebM or MKV)."
+SHORT = (
+    "short.mp4 lasts 0.23 s; a Duration of 1.1 s · 9 frames needs a clip longer than 1.00 s. "
+    "Choose a longer video, or a higher Frame rate."
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    out = {name: tmp_path / name for name in ("red.png", "short.mp4", "face.bmp", "face.gif", "face.tif")}
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(out["red.png"])
+    for name in ("face.bmp", "face.gif", "face.tif"):
+        Image.new("RGB", (64, 64), (30, 120, 200)).save(out[name])
+    # 7 frames at 30 fps: 0.23 s.
+    with av.open(str(out["short.mp4"]), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for i in range(7):
+            frame = np.full((64, 64, 3), 30 * i, dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(stream.encode())
+    return out
+
+
+def test_the_create_forms_pickers_say_what_they_take_before_sending(
+    quiet_server: Served, tab: Callable[..., Tab], files: dict[str, Path]
+) -> None:
+    t = tab()
+    page = t.open(quiet_server.url)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.select_option("#f-model", "wan-tiny")
+    page.fill("#f-prompt", "oil painting")
+    page.locator('label[for="task-v2v"]').click()
+    note, error = page.locator("#f-video-note"), page.locator("#err-source_video")
+
+    # A picture as the source: said at once, with no player left at 0:00, and never sent.
+    page.set_input_files("#f-video", files["red.png"])
+    expect(note).to_have_text(NOT_VIDEO)
+    expect(page.locator("#f-video-field video")).to_be_hidden()
+    page.click("#f-submit")
+    expect(error).to_have_text(NOT_VIDEO)
+    expect(note).to_be_hidden()  # said once, not twice
+
+    # A clip shorter than the shortest Duration: its length and what it must reach, not "1 frame or fewer".
+    page.set_input_files("#f-video", files["short.mp4"])
+    expect(error).to_be_hidden()
+    expect(note).to_have_text(SHORT)
+    page.click("#f-submit")
+    expect(error).to_have_text(SHORT)
+    assert sent == []
+
+    # The image pickers take what POST /v1/videos decodes; a TIFF, which no browser draws, is sent too.
+    page.select_option("#f-model", "reelgen-micro")
+    page.locator('label[for="task-i2v"]').click()
+    for picker in ("#f-image", "#f-end"):
+        accept = page.get_attribute(picker, "accept") or ""
+        assert {"image/bmp", "image/gif", "image/tiff"} <= set(accept.split(",")), accept
+    expect(page.locator("#hint-input_reference")).to_contain_text("PNG, JPEG, WebP, BMP, GIF or TIFF")
+    image_note = page.locator("#f-image-note")
+    for name in ("face.bmp", "face.gif"):
+        page.set_input_files("#f-image", files[name])
+        expect(image_note).to_have_text("Your image (64×64) has the video's shape: nothing is cropped.")
+    page.set_input_files("#f-image", files["face.tif"])
+    expect(image_note).to_contain_text("face.tif: this browser shows no preview of a TIFF image")
+    status, body = press_generate(page)
+    assert status == 202, body
+    quiet_server.http.post(f"/v1/videos/{body['id']}/cancel")
+    assert t.errors == []
+
+
+def _sse(*events: tuple[str, dict[str, Any]]) -> str:
+    # A long retry: once these are read, the page waits rather than asking again during the test.
+    frames = [
+        f"id: {i}\nevent: {name}\ndata: {json.dumps(data)}\n\n" for i, (name, data) in enumerate(events, 1)
+    ]
+    return "retry: 60000\n\n" + "".join(frames)
+
+
+def test_a_started_job_stays_running_and_the_upscale_reads_alike_in_form_and_dialog(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(quiet_server.url)
+    page.select_option("#f-model", "reelgen-micro")
+    page.fill("#f-prompt", "a starting job")
+    expect(page.locator('#f-upscale option[value="2"]')).to_have_text("×2: 256×256")
+    upscale_label = page.locator('label[for="f-upscale"]').inner_text()
+    status, video = press_generate(page)
+    assert status == 202, video
+    vid = video["id"]
+    running = {**video, "status": "in_progress", "queue_position": None, "started_at": video["created_at"]}
+
+    # The server has no worker: it is made to say the job started, and its stream replays its events
+    # from the create on, as a real one does.
+    def answer(route: Route) -> None:
+        url = route.request.url
+        if url.endswith(f"/v1/videos/{vid}/events"):
+            route.fulfill(
+                headers={"content-type": "text/event-stream"},
+                body=_sse(
+                    ("queued", {"id": vid, "status": "queued", "attempt": 0}),
+                    ("started", {"id": vid, "status": "in_progress", "attempt": 1, "worker": "worker-0"}),
+                    ("progress", {"id": vid, "progress": 50, "stage": "denoise", "step": 1, "total": 2}),
+                ),
+            )
+        elif url.endswith(f"/v1/videos/{vid}"):
+            route.fulfill(json=running)
+        elif "status=queued" in url or "status=in_progress" in url:
+            listed = route.fetch().json()
+            listed["data"] = [v for v in listed["data"] if v["id"] != vid]
+            if "status=in_progress" in url:
+                listed["data"].append(running)
+            route.fulfill(json=listed)
+        else:
+            route.fallback()
+
+    card = page.locator(f'.card[data-id="{vid}"]')
+    card.evaluate(
+        "node => { window.seen = [node.dataset.status];"
+        " new MutationObserver(() => { if (window.seen.at(-1) !== node.dataset.status) window.seen.push(node.dataset.status); })"
+        ".observe(node, { attributes: true, attributeFilter: ['data-status'] }); }"
+    )
+    page.route("**/v1/videos**", answer)
+    # The stream read to its end (then the page waits to reconnect): every event was taken in.
+    expect(card).to_have_attribute("data-stream", "reconnecting")
+    expect(card.locator("progress")).to_have_attribute("aria-valuetext", "50%")
+    # It went Running, then Queued again (the replayed create's event), then Running.
+    assert page.evaluate("window.seen") == ["queued", "in_progress"]
+    page.unroute("**/v1/videos**")
+    quiet_server.http.post(f"/v1/videos/{vid}/cancel")
+
+    # The dialog names and writes the factor as the form does.
+    done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
+    page.route(
+        lambda url: "/v1/videos?status=completed" in url,
+        lambda route: route.fulfill(
+            json={"object": "list", "data": [done], "has_more": False, "last_id": vid}
+        ),
+    )
+    page.click("nav >> text=Gallery")
+    page.locator(f'.gallery-item[data-id="{vid}"]').get_by_role("button", name="Enhance").click()
+    expect(page.locator('label[for="enh-upscale"]')).to_have_text(upscale_label)
+    page.fill("#enh-upscale", "2")
+    expect(page.locator("#enh-size-note")).to_have_text("×2: 256×256 (from 128×128).")
+    page.fill("#enh-upscale", "1.5")
+    expect(page.locator("#enh-size-note")).to_have_text("×1.5: about 192×192 (from 128×128).")
+    assert t.errors == []
