@@ -15,7 +15,7 @@ from reelgen.api.deps import authorized, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.atomic import home_path
-from reelgen.core.weights import known_sha256
+from reelgen.core.weight_hashes import known_hashes, known_sha256
 
 SUFFIX = ".safetensors"
 #: The most files a listing walks; a folder this full is a mistake, and a request must stay quick.
@@ -183,11 +183,12 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
     return f"no LoRA {name!r} in the server's LoRA folder"
 
 
-def describe(name: str, path: Path) -> LoraFile | None:
-    """The listing's entry for one file; None when it went away since the folder was read."""
+def describe(name: str, path: Path, known: dict[str, str] | None = None) -> LoraFile | None:
+    """The listing's entry for one file (``known``: the hash cache, read once for the listing); None when
+    it went away since the folder was read."""
     try:
         stat = path.stat()
-        digest = known_sha256(path)
+        digest = known_sha256(path, known)
     except OSError:
         return None
     return LoraFile(name=name, size_bytes=stat.st_size, modified_at=int(stat.st_mtime), sha256=digest)
@@ -203,7 +204,8 @@ async def list_loras(request: Request) -> LoraList:
     def read() -> LoraList:
         folder = settings_of(request).lora_dir
         names = lora_names(folder)
-        entries = (describe(name, path) for name, path in names.items())
+        known = known_hashes()
+        entries = (describe(name, path, known) for name, path in names.items())
         # As lora_names reads it: "~" expanded and made absolute, so a person can find it.
         return LoraList(data=[entry for entry in entries if entry is not None], folder=str(_root(folder)))
 
