@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,13 @@ def key_param(query: str) -> str | None:
 
 def redact(text: str, key: str | None) -> str:
     """``text`` with the server's key and every key-like query value (core.redact's rule, the one
-    webhook log lines follow: ``?sig=``, ``?X-Amz-Signature=`` too) replaced by ``[hidden]``."""
+    webhook log lines follow: ``?sig=``, ``?X-Amz-Signature=`` too) replaced by ``[hidden]``.
+
+    The key is hidden where it stands whole, not inside a longer word: a server started with
+    ``--api-key a`` logged "W[hidden]iting for [hidden]pplic[hidden]tion", which hid nothing a
+    reader needed and showed them the key (every hidden place was an "a")."""
     if key:
-        text = text.replace(key, HIDDEN)
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", HIDDEN, text)
     return hide_query_keys(text)
 
 
