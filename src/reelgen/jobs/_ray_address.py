@@ -5,8 +5,9 @@ else listens, for ever: a warning every few seconds, the banner printed, no
 answer and no way out but SIGKILL. So the address is checked here first: its
 form, that a connection opens where Ray will really dial (Ray turns 127.0.0.1
 and localhost into this machine's network address), that what answers there
-speaks gRPC, as Ray's GCS does, and that it takes this machine's token where it
-asks for one (``_ray_token``).
+speaks gRPC, as Ray's GCS does, and, asked by Ray's own GCS client, that it is
+a GCS (not a raylet's or another program's gRPC port) that takes this machine's
+token where it asks for one (``_ray_token``).
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from typing import Any
 #: leaves the join to Ray, which says what it finds.
 ANSWER_S = 1.0
 _GET_TOKEN = "the token `ray get-auth-token` prints on the head"
+#: gRPC's status code for a method the server does not have (HTTP 404 maps to it as well).
+UNIMPLEMENTED = 12
 
 
 def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = ANSWER_S) -> str | None:
@@ -35,7 +37,7 @@ def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = 
         return closed
     try:
         raylet: Any = importlib.import_module("ray._raylet")  # no type stubs for its classes
-        from ray.exceptions import AuthenticationError
+        from ray.exceptions import AuthenticationError, RpcError
 
         gcs, loader, config = (
             raylet.InnerGcsClient,
@@ -45,17 +47,26 @@ def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = 
     except (ImportError, AttributeError):  # Ray without token authentication (or moved): it says so itself
         return None
 
-    def admitted() -> bool:
+    def admitted() -> bool | None:
+        """True: the head takes this machine; False: it asks for another token; None: no GCS there."""
         try:
             with _quiet_stderr():  # Ray's C++ client logs the refusal before raising it
                 gcs.standalone(dialled, None, int(timeout_s * 1000))
         except AuthenticationError:
             return False
-        except Exception:  # noqa: BLE001 - not there, too slow, not Ray: the join itself says so
+        except RpcError as exc:
+            # A gRPC server without Ray's GCS service (a raylet's or another Ray process's port,
+            # another program's) answers UNIMPLEMENTED: Ray's join then retried it for 20 s and
+            # ended in "internal error (ConnectionError ...)" (serve) or its traceback (worker).
+            return None if getattr(exc, "rpc_code", None) == UNIMPLEMENTED else True
+        except Exception:  # noqa: BLE001 - not there, too slow: the join itself says so
             return True
         return True
 
-    if admitted():
+    answer = admitted()
+    if answer is None:
+        return _not_a_head(shown, unset)
+    if answer:
         return None
     mode = os.environ.get("RAY_AUTH_MODE")
     if mode is not None and mode.lower() != "token":
@@ -79,6 +90,15 @@ def token_problem(dialled: str, shown: str, unset: str = "", timeout_s: float = 
     return (
         f"the Ray head at {shown} does not take this machine's token (from RAY_AUTH_TOKEN, "
         f"RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token); give {_GET_TOKEN}{unset}"
+    )
+
+
+def _not_a_head(shown: str, unset: str) -> str:
+    """What to say of an address whose gRPC server has no Ray GCS service."""
+    return (
+        f"{shown} answers gRPC, but not as a Ray head (no GCS there: a raylet's or another Ray "
+        f"process's port, or another program's?); give the host:port `ray start --head` printed "
+        f"(its GCS), such as 10.0.0.5:6380{unset}"
     )
 
 
