@@ -376,12 +376,21 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m reelgen.train.micro") -> int:
+    from reelgen.train.micro_stop import BY_CTRL_C, BY_SIGTERM, Killed, kill_unwinds, stopped_line
+
     args = parser(prog).parse_args(argv)
     try:
-        return int(args.func(args))
+        with kill_unwinds():
+            return int(args.func(args))
     except ReelgenError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # was a traceback from wherever torch was (python -m reelgen.train.micro)
+        print(f"error: {stopped_line(args, 'Ctrl-C')}", file=sys.stderr)
+        return BY_CTRL_C
+    except Killed:
+        print(f"error: {stopped_line(args, 'SIGTERM')}", file=sys.stderr)
+        return BY_SIGTERM
 
 
 if __name__ == "__main__":
