@@ -36,6 +36,7 @@ from reelgen.cli.jobs_args import (
     WatchOpt,
     checked_job_id,
     finite,
+    remix_seed,
 )
 from reelgen.cli.output import console, parse_pairs
 from reelgen.jobs.artifacts import SUFFIXES
@@ -301,7 +302,9 @@ def remix(
     ],
     prompt: Annotated[str, typer.Argument(help="The new prompt.")],
     negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed (default: the remixed video's).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed (default: the remixed video's).", callback=remix_seed)
+    ] = None,
     steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
     guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=finite)] = None,
     priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,

@@ -39,6 +39,17 @@ def finite(value: float | None) -> float | None:
     return value
 
 
+def remix_seed(value: int | None) -> int | None:
+    """A negative seed refused here: the server's words for it ("leave seed out for a random one") are
+    a create's, and a remix with no --seed keeps the remixed video's seed, so none is random."""
+    if value is not None and value < 0:
+        raise typer.BadParameter(
+            f"{value} does not mean random here: give a whole number from 0 to 2^63-1, or leave --seed "
+            "out to keep the remixed video's seed"
+        )
+    return value
+
+
 IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=checked_job_id)]
 KeyIdemOpt = Annotated[
     str | None,
