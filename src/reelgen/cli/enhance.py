@@ -239,6 +239,10 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
     from reelgen.core.enhance.registry import enhancers
 
     names, known = [step.name for step in steps], enhancers()
+    if pairs and not steps:  # "name a stage of this run ()": there was none to name
+        raise typer.BadParameter(
+            "nothing to do: ask for --interpolate, --target-fps or --upscale; --option only sets their stages' options"
+        )
     for key in pairs:
         stage, dot, _ = key.partition(".")
         kind = known[stage].stage if stage in known else None
