@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from reelgen.cli.complete import job_model_names, job_states, model_names, variants
-from reelgen.jobs.records import id_form
+from reelgen.jobs.records import JOB_ID, id_form
 
 
 def checked_job_id(value: str) -> str:
@@ -21,7 +21,20 @@ def checked_job_id(value: str) -> str:
     if "/" in value or "\\" in value or len(value) > 200 or not value.strip("."):  # ".." went up to /v1
         shown = value if len(value) <= 60 else f"{value[:57]}..."
         raise typer.BadParameter(f"{shown!r} is not a job id: {id_form('job')}, as `reelgen list` shows them")
-    return value
+    # An id read with its line's end (a file saved on Windows: "video_...\r") or copied with a space,
+    # or typed in capitals, was "no video 'video_... '": no id holds either, so it is the job meant.
+    return as_job_id(value)
+
+
+def as_job_id(value: str) -> str:
+    """``value`` as the job id it names when it is one once trimmed and in lower case, else as given."""
+    plain = value.strip().lower()
+    return plain if JOB_ID.match(plain) else value
+
+
+def after_id(value: str | None) -> str | None:
+    """``list --after``'s id, read as ``checked_job_id`` reads one."""
+    return None if value is None else as_job_id(value)
 
 
 def _key(value: str | None) -> str | None:

@@ -10,7 +10,7 @@ import typer
 
 from reelgen.cli.client import ClientError, KeyOpt, ServerOpt, _call, _exit, _not_reelgen, again
 from reelgen.cli.jobs import VIDEO_KEYS, _answer, _print_video
-from reelgen.cli.jobs_args import ListModelOpt, StateOpt
+from reelgen.cli.jobs_args import ListModelOpt, StateOpt, after_id
 from reelgen.cli.output import console
 
 
@@ -18,7 +18,9 @@ def list_videos(
     state: StateOpt = None,
     model: ListModelOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many (1-100).")] = 20,
-    after: Annotated[str | None, typer.Option(help="Continue after this job id (the next page).")] = None,
+    after: Annotated[
+        str | None, typer.Option(help="Continue after this job id (the next page).", callback=after_id)
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
