@@ -22,10 +22,12 @@ WEIGHT = "transformer/diffusion_pytorch_model.safetensors"
 LFS = "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize 9432208\n".format("0" * 64)
 
 
-def model_folder(folder: Path, parts: tuple[str, ...] = ("transformer", "vae")) -> Path:
-    """A diffusers folder of ``parts``, each a config and one small safetensors file."""
+def model_folder(
+    folder: Path, parts: tuple[str, ...] = ("transformer", "vae"), pipeline: str = "LTXPipeline"
+) -> Path:
+    """A diffusers folder of ``parts`` of a ``pipeline``, each a config and one small safetensors file."""
     index = {
-        "_class_name": "LTXPipeline",
+        "_class_name": pipeline,
         **{p: ["diffusers", "AutoencoderKL"] for p in ("transformer", "vae")},
     }
     folder.mkdir(parents=True)
@@ -52,7 +54,7 @@ def test_a_whole_copy_is_the_models_weights(tmp_path: Path) -> None:
     [
         (cut_short, "(cut short)"),
         (lambda p: p.write_text(LFS), "(a Git LFS pointer, not the file: run `git lfs pull` in the folder"),
-        (lambda p: p.write_text("<html>not found</html>"), "(not a readable safetensors file)"),
+        (lambda p: p.write_bytes(b""), "(empty)"),
     ],
 )
 def test_a_copied_file_not_all_there_makes_the_model_partial(
@@ -99,7 +101,7 @@ def test_a_part_copy_of_the_bundled_model_says_removing_it_brings_back_the_bundl
 
 def test_a_weights_folder_lacking_a_part_is_refused_naming_it(tmp_path: Path) -> None:
     # diffusers said "no file named config.json found in directory FOLDER" (the folder, not the part), after the plan.
-    folder = model_folder(tmp_path / "mine", parts=("transformer",))
+    folder = model_folder(tmp_path / "mine", parts=("transformer",), pipeline="WanPipeline")
     with pytest.raises(InvalidRequest) as caught:
         weights.locate(*registry.resolve("reelgen-micro"), weights=str(folder))
     assert caught.value.message == (

@@ -69,19 +69,21 @@ def _missing_in(part: Path, name: str, copied: bool) -> list[str]:
 
 
 def _not_whole(path: Path) -> str | None:
-    """Why a weight file is not all there, in a few words; None when it is whole or only its loader can tell."""
+    """Why a weight file is not all there: empty, cut short, or a Git LFS pointer in its place; None when
+    it is whole, or when only its loader can tell what it is (another format under this name)."""
     from reelgen.core.safetensors_file import NOT_READABLE, NotSafetensors, check_whole
 
     try:
+        if path.stat().st_size == 0:  # a copy stopped before its first byte
+            return "empty"
         with path.open("rb") as fh:
             start = fh.read(len(_LFS_POINTER))
         if start == _LFS_POINTER:
             return "a Git LFS pointer, not the file: run `git lfs pull` in the folder it was cloned into"
-        if path.suffix.lower() not in (".safetensors", ".sft"):
-            return None  # other formats are known only to their loaders
-        check_whole(path)
+        if path.suffix.lower() in (".safetensors", ".sft"):
+            check_whole(path)
     except OSError:
         return None  # unreadable: the load says so, naming the file
     except NotSafetensors as exc:
-        return "not a readable safetensors file" if str(exc) == NOT_READABLE else "cut short"
+        return None if str(exc) == NOT_READABLE else "cut short"
     return None

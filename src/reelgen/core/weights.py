@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -88,14 +89,8 @@ def locate(spec: FamilySpec, preset: Preset, weights: str | None = None) -> Weig
         return WeightSource("diffusers", tiny_folder(spec, preset), origin="tiny")
     local = settings.models_dir() / preset.name
     if (local / "model_index.json").is_file():
-        _check_whole(
-            preset,
-            local,
-            f"copied into {local}",
-            lambda: _finish_copy(preset, local),
-            "models-dir",
-            copied=True,
-        )
+        finish = partial(_finish_copy, preset, local)
+        _check_whole(preset, local, f"copied into {local}", finish, "models-dir", copied=True)
         # "{}" was found as models-dir: `reelgen models` called it ready, and the load failed after the plan.
         if not _names_parts(local):
             fix = _finish_copy(preset, local)
@@ -253,7 +248,9 @@ def _explicit(spec: FamilySpec, preset: Preset, path: Path) -> WeightSource:
                 "(as `save_pretrained` writes it) or a single checkpoint file",
                 param="weights",
             )
-        missing = missing_parts(path, copied=True)
+        # Of this model's own pipeline only: another's folder is said by the load ("it holds a WanPipeline").
+        ours = pipeline_named(path) in getattr(spec.runner_class(), "pipelines", {}).values()
+        missing = missing_parts(path, copied=True) if ours else []
         if missing:  # diffusers named another file ("no file named config.json in FOLDER"), after the plan
             raise InvalidRequest(
                 f"weights folder {path} lacks parts of the model (missing: {', '.join(missing)}); copy the "
