@@ -50,6 +50,10 @@ def model_rows() -> list[dict[str, Any]]:
                 "steps": preset.steps,
                 "guidance": preset.guidance,
                 "rules": rules.as_dict(),
+                # As GET /v1/models names them: which models take --lora and --end-image was said only
+                # by the error of a run that gave one to a model that does not.
+                "supports_lora": spec.supports_lora,
+                "supports_end_image": preset.end_image,
                 "vram_gib": preset.vram_gib,
                 "cached": cached,
                 "advice": advice,  # what a partial model lacks and what finishes it
@@ -89,6 +93,8 @@ def models(
     cached: where the weights are (hf-cache, models-dir, bundled, built-in),
     partial (a download or copy stopped part-way: a line under the list says
     what is missing and how to finish it) or no (`reelgen pull MODEL`).
+    --json also says which models take LoRAs (supports_lora) and an end image
+    (supports_end_image).
 
     Examples:
 
