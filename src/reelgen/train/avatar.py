@@ -25,7 +25,7 @@ from reelgen.core.face.align import mouth_mask
 from reelgen.core.speech.features import positional_encoding
 from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_out, out_path
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
-from reelgen.train.micro_args import number
+from reelgen.train.micro_args import SEED, number
 
 SPAN = 10  # Whisper features per frame: 2 per frame, 2 frames each side
 
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--batch", type=number(int, 0, above=True), default=96)
     parser.add_argument("--lr", type=number(float, 0, above=True), default=4e-4)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=SEED, default=0)
     args = parser.parse_args(argv)
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     need_out(parser, "--out", args.out)

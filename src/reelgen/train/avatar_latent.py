@@ -28,7 +28,7 @@ from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
 from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder, need_out, out_path
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
-from reelgen.train.micro_args import number
+from reelgen.train.micro_args import SEED, number
 
 OPENINGS = np.linspace(0.0, 1.0, 6)
 WIDTHS = (0.75, 1.0, 1.12)
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=number(float, 0, above=True), default=900.0)
     parser.add_argument("--identities", type=number(int, 0, above=True), default=192)
     parser.add_argument("--batch", type=number(int, 0, above=True), default=32)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=SEED, default=0)
     parser.add_argument(
         "--resume", type=Path, default=None, help="a lip-sync folder whose UNet to train further"
     )

@@ -57,7 +57,7 @@ from reelgen.train.avatar_latent import (
     mouth_window,
 )
 from reelgen.train.avatar_mouths import Sources, open_mouth, prepare
-from reelgen.train.micro_args import number
+from reelgen.train.micro_args import SEED, number
 
 
 def _rest(n: int, smiles: float, g: torch.Generator) -> torch.Tensor:
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     run.add_argument("--batch", type=number(int, 0, above=True), default=64)
     run.add_argument("--lr", type=number(float, 0, above=True), default=5e-4)
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=SEED, default=0)
     # Shares are of a batch or of the sources: 1.5 asked for more opened sources than a batch holds.
     share = number(float, 0, high=1)
     run.add_argument("--warped", type=share, default=0.75, help="share of each batch that is opened sources")

@@ -82,6 +82,11 @@ def _some(kind: type[int] | type[float]) -> Callable[[str], float]:
     return number(kind, 0)
 
 
+#: A training seed. torch takes seeds below 2**64 and the scripts add offsets to theirs (the scenes' stream,
+#: each batch's generator), so generation's own bound is kept: a lip-sync script's --seed 2**64 was
+#: torch's "Overflow when unpacking long long" traceback once its data was loaded.
+SEED = number(int, 0, high=SEED_LIMIT - 1)
+
 #: reelgen-micro's size rules: sides a multiple of 16 from 32 to 512, 4k+1 frames from 5 to 129.
 SIDE = number(int, 32, high=512, step=16)
 FRAMES = number(int, 5, high=129, step=4, offset=1)
@@ -121,8 +126,7 @@ TRAIN_KNOBS = (
         "--eval-prompts clip are made however long they take (said when that runs past --seconds); none is "
         "kept with --eval-prompts 0 [110]",
     ),
-    # torch takes seeds below 2**64; the scenes' stream adds to it, so generation's own bound is kept.
-    Knob("seed", number(int, 0, high=SEED_LIMIT - 1), "seed of the scenes, the weights and the sampling [0]"),
+    Knob("seed", SEED, "seed of the scenes, the weights and the sampling [0]"),
     Knob("size", SIDE, "frame side in pixels [128]"),
     Knob("frames", FRAMES, "frames of each training clip [25]"),
     Knob("vae-frames", FRAMES, "frames of each VAE training clip [25]"),
