@@ -100,7 +100,7 @@ def _sse(*events: tuple[str, dict[str, Any]]) -> str:
     return "retry: 60000\n\n" + "".join(frames)
 
 
-def test_a_started_job_stays_running_and_the_upscale_reads_alike_in_form_and_dialog(
+def test_a_started_job_stays_running_and_a_finished_restyle_reads_alike_everywhere(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
     t = tab()
@@ -153,8 +153,18 @@ def test_a_started_job_stays_running_and_the_upscale_reads_alike_in_form_and_dia
     page.unroute("**/v1/videos**")
     quiet_server.http.post(f"/v1/videos/{vid}/cancel")
 
-    # The dialog names and writes the factor as the form does.
-    done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
+    # Shown finished in the gallery, as a restyle: the dialog names and writes the factor as the form does.
+    restyle = {"task": "v2v", "source_video": True, "source_strength": 0.7, "num_inference_steps": 2}
+    done = {
+        **video,
+        **{"model": "wan-tiny", "size": "64x64", "width": 64, "height": 64, "num_frames": 9, "fps": 8.0},
+        **{
+            "status": "completed",
+            "progress": 100,
+            "completed_at": video["created_at"],
+            "parameters": restyle,
+        },
+    }
     page.route(
         lambda url: "/v1/videos?status=completed" in url,
         lambda route: route.fulfill(
@@ -162,10 +172,26 @@ def test_a_started_job_stays_running_and_the_upscale_reads_alike_in_form_and_dia
         ),
     )
     page.click("nav >> text=Gallery")
-    page.locator(f'.gallery-item[data-id="{vid}"]').get_by_role("button", name="Enhance").click()
+    item = page.locator(f'.gallery-item[data-id="{vid}"]')
+    item.get_by_role("button", name="Enhance").click()
     expect(page.locator('label[for="enh-upscale"]')).to_have_text(upscale_label)
     page.fill("#enh-upscale", "2")
-    expect(page.locator("#enh-size-note")).to_have_text("×2: 256×256 (from 128×128).")
+    expect(page.locator("#enh-size-note")).to_have_text("×2: 128×128 (from 64×64).")
     page.fill("#enh-upscale", "1.5")
-    expect(page.locator("#enh-size-note")).to_have_text("×1.5: about 192×192 (from 128×128).")
+    expect(page.locator("#enh-size-note")).to_have_text("×1.5: about 96×96 (from 64×64).")
+    page.click("#enh-cancel")
+
+    # "Use these settings" asks for the source video again; a remix then keeps the old one: it said
+    # "Choose the source video again" beside a locked picker still holding another file.
+    page.click("nav >> text=Gallery")
+    item.get_by_role("button", name="Use these settings").click()
+    again = "Choose the source video again: files are not copied from the old video."
+    expect(page.locator("#err-source_video")).to_have_text(again)
+    page.click("nav >> text=Gallery")
+    item.get_by_role("button", name="Remix").click()
+    expect(page.locator("#remix-banner")).to_be_visible()
+    expect(page.locator("#f-video-field")).to_be_hidden()
+    expect(page.locator("#err-source_video")).to_be_hidden()
+    page.click("#remix-cancel")
+    expect(page.locator("#f-video-field")).to_be_visible()
     assert t.errors == []

@@ -9,7 +9,7 @@ import { mountSourceVideo } from "./create_video.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
 import { announce, el, fps, quoted, randomSeed, shortId } from "./util.js";
-import { bytes } from "./viewkit.js";
+import { tooBig } from "./viewkit.js";
 import { deletedText } from "./words.js";
 
 const LAST_MODEL = "reelgen-last-model";
@@ -119,9 +119,9 @@ export function mountCreate(section, ctx) {
     return input ? input.value : null;
   }
 
-  /** Shows the image and video inputs only for a task that takes them. */
+  /** Shows the image and video inputs only for a task that takes them; none while remixing (it keeps its source's). */
   function showInputs() {
-    const needs = (TASKS[checkedValue("task")] || {}).needs;
+    const needs = state.remixOf ? null : (TASKS[checkedValue("task")] || {}).needs;
     document.getElementById("f-image-field").hidden = needs !== "image";
     document.getElementById("f-video-field").hidden = needs !== "video";
     document.getElementById("f-strength-field").hidden = checkedValue("task") !== "v2v";
@@ -200,22 +200,6 @@ export function mountCreate(section, ctx) {
     return pinned ? showError(f.form, ...pinned) : null;
   }
 
-  /**
-   * Shows the server's "request body is larger than 32 MiB" under the largest file `form` carried (the
-   * answer names no field: the whole upload was refused, and it stood below the Generate button);
-   * false when `err` is another error or no file went.
-   */
-  function tooBig(err, form) {
-    if (err.code !== "payload_too_large" || err.param || !form) return false;
-    const files = [...form.entries()].filter(([, v]) => v instanceof File);
-    if (!files.length) return false;
-    const [param, file] = files.reduce((a, b) => (b[1].size > a[1].size ? b : a));
-    const total = files.reduce((sum, [, v]) => sum + v.size, 0);
-    const of = files.length > 1 ? ` of the ${bytes(total)} sent` : "";
-    showError(f.form, param, `${file.name} is ${bytes(file.size)}${of}: the ${err.message}. Choose a smaller file.`);
-    return true;
-  }
-
   async function onSubmit(ev) {
     ev.preventDefault();
     let uploaded = null; // the multipart body sent, when files went with it
@@ -261,7 +245,7 @@ export function mountCreate(section, ctx) {
         if (after) {
           const text = inTaskWords(err.message).replace(/^target_fps\b/, "The target frame rate");
           showError(f.form, after.field, `${text}${/[.!?]$/.test(text) ? "" : "."}${after.note}`);
-        } else if (!tooBig(err, uploaded)) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
+        } else if (!tooBig(f.form, err, uploaded)) { showError(f.form, err.param, inTaskWords(err.message)); pins.point(err.param); }
       } else showError(f.form, null, `Could not send: ${err.message}.`);
     } finally {
       f.submit.disabled = false;
@@ -335,6 +319,8 @@ export function mountCreate(section, ctx) {
     if (!prefill(video)) return;
     state.remixOf = video;
     setRemixLock(true);
+    clearErrors(f.form); // what "Use these settings" asked to choose again is kept by a remix
+    showInputs();
     sayNegative();
     f.banner.replaceChildren(
       el("p", {}, el("strong", {}, "Remixing "), `${quoted(video.prompt)} (${shortId(video.id)}). `,
@@ -350,6 +336,7 @@ export function mountCreate(section, ctx) {
     if (!state.remixOf) return;
     state.remixOf = null;
     setRemixLock(false);
+    showInputs();
     sayNegative();
     f.banner.hidden = true;
   }

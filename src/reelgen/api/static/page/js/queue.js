@@ -2,9 +2,9 @@
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, fps, generated, ordinal, seconds, shortId } from "./util.js";
+import { $, announce, confirmDelete, el, fps, generated, ordinal, shortId } from "./util.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
-import { deletedText, errorText, progressText } from "./words.js";
+import { deletedText, doneText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
 const LABEL = { queued: "Queued", in_progress: "Running", completed: "Done", failed: "Failed", cancelled: "Cancelled" };
@@ -117,11 +117,6 @@ export function createQueue(ctx) {
     summary();
   }
 
-  function doneText(v) {
-    const run = v.metrics && v.metrics.run_seconds;
-    return run ? `Made in ${seconds(run)}` : "Done";
-  }
-
   async function showVideo(card) {
     card.loaded = true;
     const v = card.video;
@@ -165,9 +160,8 @@ export function createQueue(ctx) {
       render(card, { status: "in_progress", queue_position: null }, { live: true });
       refreshPositions();
     } else if (name === "queued") {
-      // The stream replays a job's events from its create, whose queued event has no reason: a card
-      // the position poll had already seen start went back to "Queued", "0 running, 1 waiting", until
-      // the replayed "started" came.
+      // The stream replays a job's events from its create, whose queued event has no reason: a card the
+      // position poll had seen start went back to "Queued" until the replayed "started" came.
       if (!data.reason && RANK[card.video.status] > RANK.queued) return;
       // A queued event with a reason is a requeue (its worker was lost, the server stopped): the next
       // attempt starts from step 0, so the bar, the step and the preview of the lost one go.

@@ -119,3 +119,19 @@ export function forgetJobs(ctx) {
     if (ids.length) ctx.gallery.forget();
   };
 }
+
+/**
+ * Shows the server's "request body is larger than 32 MiB" in `form` under the largest file `sent`
+ * carried (the answer names no field: the whole upload was refused, and it stood below the Generate
+ * button); false when `err` is another error or no file went.
+ */
+export function tooBig(form, err, sent) {
+  if (err.code !== "payload_too_large" || err.param || !sent) return false;
+  const files = [...sent.entries()].filter(([, v]) => v instanceof File);
+  if (!files.length) return false;
+  const [param, file] = files.reduce((a, b) => (b[1].size > a[1].size ? b : a));
+  const total = files.reduce((sum, [, v]) => sum + v.size, 0);
+  const of = files.length > 1 ? ` of the ${bytes(total)} sent` : "";
+  showError(form, param, `${file.name} is ${bytes(file.size)}${of}: the ${err.message}. Choose a smaller file.`);
+  return true;
+}

@@ -43,6 +43,12 @@ export function progressText(data) {
   return Math.round(data.eta_s) < 1 ? `${steps} · under a second left` : `${steps} · about ${seconds(data.eta_s)} left`;
 }
 
+/** A finished card's line: how long its run took, where the server says. */
+export function doneText(video) {
+  const run = video.metrics && video.metrics.run_seconds;
+  return run ? `Made in ${seconds(run)}` : "Done";
+}
+
 /**
  * Said of a video deleted from the server after this page showed it: the API's own answer,
  * "video_id: no video 'video_…'", names a parameter the person never typed.
