@@ -235,7 +235,8 @@ def _flow_batch(x0: Any, cfg: TrainConfig, generator: Any) -> tuple[Any, Any, An
 
 
 def _lr(cfg: TrainConfig, step: int, fraction: float) -> float:
-    warm = min(1.0, (step + 1) / cfg.warmup)
+    # --warmup 0 (no warm-up, which its help offers) divided by zero at the first transformer step.
+    warm = min(1.0, (step + 1) / cfg.warmup) if cfg.warmup else 1.0
     return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
 
 
