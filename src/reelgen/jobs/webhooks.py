@@ -9,23 +9,16 @@ this makes is ``whsec_`` and the base64 of its key, the form that scheme's libra
 from __future__ import annotations
 
 import base64
-import binascii
-import contextlib
 import hashlib
 import hmac
 import json
 import logging
-import os
-import secrets
-import shlex
-import tempfile
 import threading
 import time
 import urllib.parse
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest
@@ -34,6 +27,8 @@ from reelgen.core.redact import hide_url_secrets
 from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
+from reelgen.jobs.webhook_secret import load_secret as load_secret  # tests and callers import both from here
+from reelgen.jobs.webhook_secret import signing_key as signing_key
 
 log = logging.getLogger(__name__)
 
@@ -85,78 +80,6 @@ def url_problem(url: str) -> str | None:
 SENDERS = 4
 #: How often the store is looked at for due deliveries without a wake-up (retries, other processes).
 POLL_S = 1.0
-
-
-#: Standard Webhooks secrets: this prefix, then the base64 of the key's bytes.
-SECRET_PREFIX = "whsec_"
-
-
-def load_secret(settings: JobSettings) -> str:
-    """The signing key: from settings, else one made once and kept in ``data_dir/webhook-secret``."""
-    if settings.webhook_secret is not None:
-        return settings.webhook_secret.get_secret_value()
-    path = Path(settings.data_dir) / "webhook-secret"
-    if path.is_file():
-        kept = path.read_text().strip()
-        if kept:
-            _warn_if_open(path)
-            return kept
-        # An emptied file signed every delivery with an empty key, one anyone can sign with.
-        log.warning("%s is empty; a new webhook secret is made in it (receivers need the new one)", path)
-        return _make_secret(path, replace=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _make_secret(path, replace=False)
-
-
-def _warn_if_open(path: Path) -> None:
-    """Say, as ssh does of a key file, when other accounts may read or change the kept secret: with it
-    anyone can sign a POST every receiver takes as this server's. One copied in, or made before the
-    file was made 0600, kept its mode, used without a word. Said, not refused: deliveries go on."""
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        log.warning(
-            "the webhook secret %s is open to other accounts (permissions %04o): any of them can sign "
-            "webhooks as this server; run `chmod 600 %s`",
-            path,
-            mode,
-            shlex.quote(str(path)),
-        )
-
-
-def _make_secret(path: Path, replace: bool) -> str:
-    """A new secret written whole into ``path`` (``replace``: over an empty one), then read back."""
-    made = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
-    # Two servers starting on one new data folder each made a secret and replaced the file with
-    # theirs (or lost the shared ".partial" to the other and failed): one signed with a key no
-    # receiver had. A link is made only where no file is, so the first secret stays and is read.
-    fd, tmp = tempfile.mkstemp(prefix=".webhook-secret-", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(made)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass  # another server's, made meanwhile: that one is the secret
-            except OSError:  # a file system without hard links
-                if not path.exists():
-                    os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return path.read_text().strip()
-
-
-def signing_key(secret: str) -> bytes:
-    """The HMAC key of ``secret``: a ``whsec_`` secret's base64 decoded, as Standard Webhooks'
-    libraries read it; any other text (a secret of one's own, or one kept from before secrets had
-    the prefix) its UTF-8 bytes, as before, so receivers already set up keep verifying."""
-    if secret.startswith(SECRET_PREFIX):
-        with contextlib.suppress(binascii.Error, ValueError):
-            return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-    return secret.encode()
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
