@@ -71,6 +71,16 @@ def _print_video(video: dict[str, Any]) -> None:
         typer.echo(f"  {video['error']['code']}: {video['error']['message']}")
 
 
+def _created(resp: httpx.Response) -> dict[str, Any]:
+    """The job a create or remix answered; a replay of an earlier one (its Idempotency-Key) said to be
+    one: its line read as a job just queued, though nothing new was (and it may be long finished)."""
+    video = _answer(resp, *VIDEO_KEYS)
+    if resp.headers.get("Idempotent-Replayed") == "true":
+        said = f"{video['id']} was queued by an earlier request with this --idempotency-key; nothing new was queued"
+        console.print(said, highlight=False, markup=False)
+    return video
+
+
 def _report(
     server: str, api_key: str | None, video: dict[str, Any], watch_it: bool, as_json: bool, flags: Flags
 ) -> None:
@@ -173,7 +183,7 @@ def submit(
             resp = _call(server, api_key, "POST", "/v1/videos", data=form, files=files, headers=headers)
         else:
             resp = _call(server, api_key, "POST", "/v1/videos", json=body, headers=headers)
-        _report(server, api_key, _answer(resp, *VIDEO_KEYS), watch_it, as_json, FLAGS)
+        _report(server, api_key, _created(resp), watch_it, as_json, FLAGS)
     except ClientError as exc:
         raise _exit(exc, FLAGS) from None
 
@@ -333,8 +343,7 @@ def remix(
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else {}
     try:
         sent = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers)
-        video = _answer(sent, *VIDEO_KEYS)
-        _report(server, api_key, video, watch_it, as_json, typed)
+        _report(server, api_key, _created(sent), watch_it, as_json, typed)
     except ClientError as exc:
         raise _exit(_kept(exc, server, api_key, video_id, typed), typed) from None
 
