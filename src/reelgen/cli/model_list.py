@@ -173,7 +173,12 @@ def why_not_pulled(model: str, exc: OSError | None) -> str:
     huggingface_hub said "Got: ConnectError: [Errno -2] Name or service not known" and a paragraph
     about snapshot folders, and nothing of how to get the model onto a machine without network.
     """
-    from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
 
     from reelgen.core import settings
     from reelgen.core.enhance.weights import PACKAGED
@@ -182,8 +187,11 @@ def why_not_pulled(model: str, exc: OSError | None) -> str:
         f"on a machine without network, copy its diffusers folder to {settings.models_dir() / model} "
         "or pass it to generate with --weights"
     )
+    cause = exc and (exc.__cause__ or exc.__context__)
+    answered = _hub_answer(model, exc if isinstance(exc, HfHubHTTPError) else cause)
+    if answered and not isinstance(exc, GatedRepoError | RepositoryNotFoundError):
+        return answered
     if exc is None or isinstance(exc, LocalEntryNotFoundError):  # no connection, or HF_HUB_OFFLINE
-        cause = exc and (exc.__cause__ or exc.__context__)
         if hub_offline():
             return f"HF_HUB_OFFLINE is set, so nothing is downloaded; unset it and run it again, or {offline}"
         reason = f" ({cause})" if cause else ""
@@ -207,3 +215,31 @@ def why_not_pulled(model: str, exc: OSError | None) -> str:
             f"to a folder on a disk with room, and run `reelgen pull {model}` again"
         )
     return str(exc)
+
+
+def _hub_answer(model: str, error: BaseException | None) -> str | None:
+    """What the Hub answered, when it answered an HTTP error: a token refused, too many requests, trouble
+    on its side; None for no answer at all.
+
+    Each was "the Hugging Face Hub could not be reached (Server error '503 ...' for url ... For more
+    information check: https://developer.mozilla.org/...)" over four lines, or the same raw words alone
+    for a token it refused: the Hub had been reached, and nothing said what to do.
+    """
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None)
+    if not isinstance(status, int):
+        return None
+    said = " ".join(str(getattr(error, "server_message", None) or "").split())[:200]
+    answer = f"the Hugging Face Hub answered {status} {getattr(response, 'reason_phrase', '')}".rstrip()
+    answer += f" ({said})" if said else ""
+    again = f"run `reelgen pull {model}` again"
+    if status == 401:  # a 401 naming the repository is RepositoryNotFoundError, said by the caller
+        return (
+            f"{answer}: it did not take the token this machine sends; set HF_TOKEN to a valid one (or run "
+            "`hf auth login`), or unset HF_TOKEN for a public model"
+        )
+    if status == 429:
+        return f"{answer}: too many requests from here; wait a few minutes and {again} (a logged-in token gets more)"
+    if status >= 500:
+        return f"{answer}: trouble on the Hub's side; {again} later"
+    return f"{answer}: the Hub would not give its files; check the model's page there"
