@@ -154,6 +154,8 @@ class LatentPool:
     def refresh(self, count: int) -> None:
         import torch
 
+        if not count:  # --refresh 0 keeps the pool as filled; drawing no scenes was a ValueError
+            return
         captions, z = self._encode(count)
         slots = [(self.cursor + i) % len(self.captions) for i in range(count)]
         self.latents[torch.tensor(slots, device=self.latents.device)] = z
