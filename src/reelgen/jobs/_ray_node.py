@@ -1,4 +1,4 @@
-"""Runs ``ray start --block`` for ``reelgen worker`` so that stopping the command stops the Ray node with it.
+"""``reelgen worker``: the ``ray start --block`` it runs, and running it so that stopping the command stops the node.
 
 ``subprocess.call`` left the child behind on a SIGTERM of ``reelgen worker`` (a
 plain ``kill``, a service manager): the command was gone and the machine stayed
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import subprocess
+import sys
 from types import FrameType
 
 #: Passed on to the child. SIGINT is not: a Ctrl-C reaches the whole terminal's process group.
@@ -36,3 +37,36 @@ def run_until_stopped(cmd: list[str]) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 128 - code if code < 0 else code
+
+
+def worker_command(address: str, num_gpus: int | None = None, block: bool = True) -> list[str]:
+    """The ``ray start`` command that adds this machine's GPUs to the cluster at ``address``."""
+    cmd = [sys.executable, "-m", "ray.scripts.scripts", "start", f"--address={address}"]
+    if num_gpus is not None:
+        cmd.append(f"--num-gpus={num_gpus}")
+    if block:
+        cmd.append("--block")
+    return cmd
+
+
+def gpu_less_note(num_gpus: int | None) -> str | None:
+    """What to tell a person joining a machine Ray will find no GPU on (it joined saying nothing)."""
+    if num_gpus is not None:  # said outright, 0 included
+        return None
+    import torch
+
+    if torch.cuda.is_available():
+        return None
+    return (
+        "no CUDA GPU here, so this machine joins offering none: the API starts its workers on the "
+        "cluster's GPUs elsewhere (CPU workers only when the whole cluster has no GPU)"
+    )
+
+
+def run_worker_node(address: str, num_gpus: int | None = None) -> int:
+    """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
+
+    The API process starts one worker actor per GPU the cluster reports, so a node that joins is
+    used without further steps. SIGTERM of this command stops the node (``_ray_node``).
+    """
+    return run_until_stopped(worker_command(address, num_gpus))

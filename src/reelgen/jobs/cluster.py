@@ -28,8 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.errors import ReelgenError
 from reelgen.jobs import owners
+from reelgen.jobs._ray_address import head_problem
 from reelgen.jobs._ray_gate import RayGate, RayStream
+from reelgen.jobs._ray_node import gpu_less_note, run_worker_node, worker_command
 from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
 from reelgen.jobs.settings import JobSettings
 
@@ -138,6 +141,20 @@ def init_ray(settings: JobSettings) -> str | None:
     return str(temp_dir)
 
 
+def _check_head(address: str) -> None:
+    """Raise, saying why, when the head at ``address`` cannot be joined now.
+
+    ``serve`` checks it before starting; this is for the engine's restarts. After the head went
+    away, ``ray.init`` waited on it for ever, saying nothing (over 5 minutes here), so the server's
+    log never said why it stayed down and a SIGTERM waited a minute for the engine thread; now each
+    try fails at once with the reason, and the next one (backing off to 30 s) joins a head that is back.
+    """
+    if address.strip() == "auto":  # a local ``ray start`` found as Ray finds it: ``serve`` checked that
+        return
+    if problem := head_problem(address, "RAY_ADDRESS="):
+        raise ReelgenError(problem, param="RAY_ADDRESS")
+
+
 def shutdown_ray(temp_dir: str | None) -> None:
     """Stop the private Ray started by ``init_ray`` (a joined cluster keeps running)."""
     import ray
@@ -146,41 +163,6 @@ def shutdown_ray(temp_dir: str | None) -> None:
         return
     ray.shutdown()
     shutil.rmtree(temp_dir, ignore_errors=True)
-
-
-def worker_command(address: str, num_gpus: int | None = None, block: bool = True) -> list[str]:
-    """The ``ray start`` command that adds this machine's GPUs to the cluster at ``address``."""
-    cmd = [sys.executable, "-m", "ray.scripts.scripts", "start", f"--address={address}"]
-    if num_gpus is not None:
-        cmd.append(f"--num-gpus={num_gpus}")
-    if block:
-        cmd.append("--block")
-    return cmd
-
-
-def gpu_less_note(num_gpus: int | None) -> str | None:
-    """What to tell a person joining a machine Ray will find no GPU on (it joined saying nothing)."""
-    if num_gpus is not None:  # said outright, 0 included
-        return None
-    import torch
-
-    if torch.cuda.is_available():
-        return None
-    return (
-        "no CUDA GPU here, so this machine joins offering none: the API starts its workers on the "
-        "cluster's GPUs elsewhere (CPU workers only when the whole cluster has no GPU)"
-    )
-
-
-def run_worker_node(address: str, num_gpus: int | None = None) -> int:
-    """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
-
-    The API process starts one worker actor per GPU the cluster reports, so a node that joins is
-    used without further steps. SIGTERM of this command stops the node (``_ray_node``).
-    """
-    from reelgen.jobs._ray_node import run_until_stopped
-
-    return run_until_stopped(worker_command(address, num_gpus))
 
 
 def _reaper(temp_dir: str, pids: list[int]) -> subprocess.Popen[bytes]:
@@ -217,6 +199,8 @@ class RayEngine(Engine):
         import ray
 
         owners.sweep_scratch(Path(self.settings.data_dir) / "scratch")  # those of servers killed before
+        if self.settings.ray_address and not ray.is_initialized():
+            _check_head(self.settings.ray_address)
         self.temp_dir = init_ray(self.settings)
         if self.temp_dir is not None:
             node: Any = ray._private.worker._global_node
@@ -397,4 +381,12 @@ class RayEngine(Engine):
             ray.kill(slot.actor, no_restart=False)
 
 
-__all__ = ["RayEngine", "WorkerSlot", "init_ray", "run_worker_node", "shutdown_ray", "worker_command"]
+__all__ = [
+    "RayEngine",
+    "WorkerSlot",
+    "gpu_less_note",
+    "init_ray",
+    "run_worker_node",
+    "shutdown_ray",
+    "worker_command",
+]
