@@ -55,6 +55,7 @@ def test_a_whole_copy_is_the_models_weights(tmp_path: Path) -> None:
         (cut_short, "(cut short)"),
         (lambda p: p.write_text(LFS), "(a Git LFS pointer, not the file: run `git lfs pull` in the folder"),
         (lambda p: p.write_bytes(b""), "(empty)"),
+        (lambda p: p.write_bytes(p.read_bytes()[:40]), "(cut short)"),  # inside its header
     ],
 )
 def test_a_copied_file_not_all_there_makes_the_model_partial(

@@ -71,10 +71,11 @@ def _missing_in(part: Path, name: str, copied: bool) -> list[str]:
 def _not_whole(path: Path) -> str | None:
     """Why a weight file is not all there: empty, cut short, or a Git LFS pointer in its place; None when
     it is whole, or when only its loader can tell what it is (another format under this name)."""
-    from reelgen.core.safetensors_file import NOT_READABLE, NotSafetensors, check_whole
+    from reelgen.core.safetensors_file import HEADER_LIMIT, NOT_READABLE, NotSafetensors, check_whole
 
     try:
-        if path.stat().st_size == 0:  # a copy stopped before its first byte
+        size = path.stat().st_size
+        if size == 0:  # a copy stopped before its first byte
             return "empty"
         with path.open("rb") as fh:
             start = fh.read(len(_LFS_POINTER))
@@ -85,5 +86,8 @@ def _not_whole(path: Path) -> str | None:
     except OSError:
         return None  # unreadable: the load says so, naming the file
     except NotSafetensors as exc:
-        return None if str(exc) == NOT_READABLE else "cut short"
+        # Cut inside its header: the length it begins with is a header's, and runs past the file's end.
+        header = int.from_bytes(start[:8], "little") if len(start) >= 8 else None  # under 8 bytes: anything
+        cut = header is not None and size - 8 < header <= HEADER_LIMIT
+        return "cut short" if str(exc) != NOT_READABLE or cut else None
     return None
