@@ -64,6 +64,12 @@ def test_the_create_forms_pickers_say_what_they_take_before_sending(
     page.click("#f-submit")
     expect(error).to_have_text(NOT_VIDEO)
     expect(note).to_be_hidden()  # said once, not twice
+    # Said in the words of the task chosen now.
+    page.select_option("#f-model", "ltx-tiny")
+    page.locator('label[for="task-extend"]').click()
+    expect(note).to_have_text(NOT_VIDEO.replace("Restyle a video", "Continue a clip"))
+    page.select_option("#f-model", "wan-tiny")
+    page.locator('label[for="task-v2v"]').click()
 
     # A clip shorter than the shortest Duration: its length and what it must reach, not "1 frame or fewer".
     page.set_input_files("#f-video", files["short.mp4"])

@@ -23,7 +23,7 @@ const secs = (value) => `${value.toFixed(2)} s`;
  * tell, such as a clip this browser cannot play).
  */
 export function mountSourceVideo(f, { task }) {
-  const state = { bad: null, seconds: null };
+  const state = { notVideo: null, seconds: null }; // notVideo: the name of a file that is no video
   const noteEl = () => document.getElementById("f-video-note");
 
   function say(text, warn) {
@@ -40,12 +40,16 @@ export function mountSourceVideo(f, { task }) {
     const file = f.video.files[0];
     if (f.videoPreview.src) URL.revokeObjectURL(f.videoPreview.src);
     f.videoPreview.removeAttribute("src");
-    Object.assign(state, { bad: null, seconds: null });
-    const label = (TASKS[task()] || TASKS.v2v).label;
-    state.bad = file && !videoFile(file) ? `${file.name} is not a video: ${label} needs a video file (${KINDS}).` : null;
-    f.videoPreview.hidden = !file || Boolean(state.bad);
-    say(state.bad, true);
-    if (file && !state.bad) f.videoPreview.src = URL.createObjectURL(file);
+    Object.assign(state, { notVideo: file && !videoFile(file) ? file.name : null, seconds: null });
+    f.videoPreview.hidden = !file || Boolean(state.notVideo);
+    say(bad(), true);
+    if (file && !state.notVideo) f.videoPreview.src = URL.createObjectURL(file);
+  }
+
+  /** Why the file is no source, in the words of the task chosen now (restyle, continue a clip). */
+  function bad() {
+    if (!state.notVideo) return null;
+    return `${state.notVideo} is not a video: ${(TASKS[task()] || TASKS.v2v).label} needs a video file (${KINDS}).`;
   }
 
   f.videoPreview.addEventListener("loadedmetadata", () => {
@@ -83,12 +87,12 @@ export function mountSourceVideo(f, { task }) {
     return `${what}${floor} Choose a longer video${faster ? ", or a higher Frame rate" : ""}.`;
   }
 
-  const note = () => say(state.bad || short(), true);
+  const note = () => say(bad() || short(), true);
   f.video.addEventListener("change", changed);
   // The Duration and Frame rate change what the clip must hold: the note follows them.
   for (const control of [f.frames, f.rate]) control.addEventListener("change", note);
   return {
-    problem: () => (f.video.files[0] ? state.bad || short() : null),
+    problem: () => (f.video.files[0] ? bad() || short() : null),
     /** Redraws the note: for a new task (a short clip is fine to continue), or once the error says it. */
     note,
   };
