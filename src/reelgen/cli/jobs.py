@@ -311,13 +311,11 @@ def remix(
         str, typer.Argument(help="Job id of a generated video (video_...).", callback=checked_job_id)
     ],
     prompt: Annotated[str, typer.Argument(help="The new prompt.")],
-    negative: Annotated[str | None, typer.Option("--negative", help="Negative prompt.")] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed (default: the remixed video's).", callback=remix_seed)
-    ] = None,
-    steps: Annotated[int | None, typer.Option(help="Denoising steps.")] = None,
-    guidance: Annotated[float | None, typer.Option(help="Guidance scale.", callback=finite)] = None,
-    priority: Annotated[int | None, typer.Option(help="Higher runs first.")] = None,
+    negative: Annotated[str | None, typer.Option("--negative", help=f"Negative prompt{KEPT}.")] = None,
+    seed: Annotated[int | None, typer.Option(help=f"Seed{KEPT}.", callback=remix_seed)] = None,
+    steps: Annotated[int | None, typer.Option(help=f"Denoising steps{KEPT}.")] = None,
+    guidance: Annotated[float | None, typer.Option(help=f"Guidance scale{KEPT}.", callback=finite)] = None,
+    priority: Annotated[int | None, typer.Option(help=f"Higher runs first{KEPT}.")] = None,
     idempotency_key: KeyIdemOpt = None,
     watch_it: WatchOpt = False,
     as_json: JsonOpt = False,
@@ -326,7 +324,9 @@ def remix(
 ) -> None:
     """Queue a new video from another one's request (finished or not) with a new prompt.
 
-    Model, size, frames and fps stay the remixed video's.
+    Model, size, frames, fps, model options, LoRAs and input files stay
+    the remixed video's; so do its negative prompt, seed, steps, guidance
+    and priority unless given.
 
     Example: reelgen remix video_0123... "the fox at dawn" --watch
     """
@@ -346,6 +346,11 @@ def remix(
         _report(server, api_key, _created(sent), watch_it, as_json, typed)
     except ClientError as exc:
         raise _exit(_kept(exc, server, api_key, video_id, typed), typed) from None
+
+
+#: What a remix option left out is: the remixed video's (its help said so of --seed alone, though the
+#: server keeps the negative prompt, steps, guidance and priority too).
+KEPT = " (default: the remixed video's)"
 
 
 def _kept(exc: ClientError, server: str, api_key: str | None, video_id: str, typed: Flags) -> ClientError:
