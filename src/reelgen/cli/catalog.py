@@ -268,7 +268,7 @@ def _pull_one(model: str) -> Path | None:
                 say_error(exc.message)
                 raise typer.Exit(1) from None
         spec, preset = registry.resolve(model)
-        if preset.tiny or not preset.repo_id:
+        if preset.tiny or not preset.repo_id or not preset.companions:
             here = _here_already(spec, preset)
             if here is not False:
                 return here
@@ -311,12 +311,23 @@ def _here_already(spec: Any, preset: Any) -> Path | None | Literal[False]:
         try:
             source = weights.locate(spec, preset)
         except weights.PartlyDownloaded as exc:  # copied in part: no pull finishes it
+            if preset.repo_id:
+                return False  # the pull goes on; _shadowed says the part copy still stands before it
             say_error(f"could not pull {preset.name}: {exc.message}")
             raise typer.Exit(1) from None
         except ModelNotAvailable:
             return False  # not here: the pull says there is nowhere to download it from
+        if preset.repo_id and source.origin != "models-dir":
+            return False  # in the cache already: the pull checks it against the Hub and finishes it
         where, why = source.path, "its weights ship inside the reelgen package"
-        if source.origin != "bundled":
+        if preset.repo_id:
+            # The whole copy there is what every run loads: a pull downloaded the model again into the
+            # Hugging Face cache (tens of GB, never used) and printed that folder instead.
+            why = (
+                f"its whole folder is already in {settings.models_dir()}, which is looked in before the Hugging "
+                "Face cache (remove that folder first to use a pulled copy)"
+            )
+        elif source.origin != "bundled":
             why = f"it has no Hugging Face repository, and its folder is already in {settings.models_dir()}"
     console.print(f"nothing to download for {shown(preset.name)}: {why}", highlight=False)
     return where
