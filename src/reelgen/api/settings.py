@@ -242,6 +242,12 @@ def check_late_settings(default_model: str) -> None:
             ) from None
 
 
+def without_password(text: str) -> str:
+    """``text`` with a URL's password (``user:password@``) as ``***``, the user kept: said for a database
+    URL that could not be read, as SQLAlchemy hides it in one it reads, with or without a scheme."""
+    return re.sub(r"""^(['"]?(?:[A-Za-z][A-Za-z0-9+.-]*://)?)([^:/@\s]*):(?!//)[^\s]*@""", r"\1\2:***@", text)
+
+
 def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapping[str, str]) -> str:
     """The first bad setting as one line: where it was set, its value, what is valid, its default.
 
@@ -254,7 +260,8 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
     where = given.get(field) or (field if field.isupper() else f"REELGEN_{field.upper()}")
     secret = info is not None and "SecretStr" in str(info.annotation)
     joiner = "=" if where.isupper() else " "  # REELGEN_PORT='x', but --port (REELGEN_PORT) 'x'
-    shown = "" if secret or "input" not in first else f"{joiner}{first['input']!r}"
+    # A database URL's password stays out of it, as SQLAlchemy keeps it out of one it could read.
+    shown = "" if secret or "input" not in first else f"{joiner}{without_password(repr(first['input']))}"
     text = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "bool_parsing":
         text = "give true or false (or 1/0, yes/no, on/off)"

@@ -67,10 +67,12 @@ def no_database(jobs: JobSettings, exc: Exception, source: str | None = None) ->
             f"cannot open the job database: {database} in the data folder is {what}; move it away, or "
             f"give {_give(source)} another folder"
         )
+    from reelgen.api.settings import without_password
+
     try:
         shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        shown = url
+    except ArgumentError:  # "u:pw@host/db" with no scheme was said with its password
+        shown = without_password(url)
     return (
         f"cannot open the job database {shown} ({reason}); check --database-url or "
         "REELGEN_DATABASE_URL (e.g. sqlite:////path/jobs.db or postgresql://user@host/db)"

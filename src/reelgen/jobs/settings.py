@@ -169,6 +169,10 @@ class JobSettings(BaseSettings):
             url = make_url(value)
         except ArgumentError:  # said when the server opens it, with the forms it takes
             return value
+        except ValueError:  # a port that is no number: "invalid literal for int() with base 10: 'abc'"
+            raise ValueError(
+                "its port is not a number; give a URL like postgresql://user@host:5432/db"
+            ) from None
         database = url.database or ""
         if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
             return value
