@@ -16,7 +16,7 @@ from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
 from reelgen.cli.serve_data import data_dir_source, no_database, unusable
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.jobs._ray_address import head_problem, object_store_problem
+from reelgen.jobs._ray_address import head_problem, object_store_problem, ray_missing
 
 if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
@@ -89,9 +89,15 @@ def serve(
         console.print(f"[yellow]warning:[/] {KEY_ON_COMMAND_LINE}", highlight=False)
     if jobs.engine_kind() == "ray":
         if jobs.ray_address:
-            problem = ray_head_problem(jobs.ray_address)
+            # The address first: one that cannot be joined is said without Ray's import (a second).
+            problem = ray_head_problem(jobs.ray_address) or ray_missing(
+                f"RAY_ADDRESS={jobs.ray_address}", ", or unset RAY_ADDRESS to run workers here", joins=True
+            )
         else:
-            problem = object_store_problem(jobs.ray_object_store_bytes)
+            local = ", or set REELGEN_ENGINE=local to run workers without it" if os.name == "posix" else ""
+            problem = ray_missing(f"REELGEN_ENGINE={jobs.engine}", local) or object_store_problem(
+                jobs.ray_object_store_bytes
+            )
         if problem:
             say_error(problem)
             raise typer.Exit(2)
@@ -330,7 +336,7 @@ def worker(
 
     # Ray's own join retried a head that was not there, or a port where another program listens,
     # for ever, a warning every few seconds; the check dials where Ray will and asks for gRPC.
-    if problem := head_problem(address, "--address "):
+    if problem := head_problem(address, "--address ") or ray_missing("reelgen worker", joins=True):
         say_error(problem)
         raise typer.Exit(2) from None
     if note := gpu_less_note(num_gpus):

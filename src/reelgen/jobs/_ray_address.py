@@ -106,3 +106,23 @@ def object_store_problem(size: int) -> str | None:
         f"REELGEN_RAY_OBJECT_STORE_BYTES={size}: Ray's object store takes from {least} (75 MiB) to "
         f"{most} bytes (this machine's memory) (default {512 * 1024**2})"
     )
+
+
+def ray_missing(needs: str, otherwise: str = "", *, joins: bool = False) -> str | None:
+    """Why Ray cannot be imported here (not installed, or broken), or None; ``needs`` names what asked
+    for it (``RAY_ADDRESS=...``), ``otherwise`` the way to do without it; ``joins``: a cluster's
+    head is joined, whose Ray version this one must match.
+
+    Ray is one of reelgen's dependencies, but an environment can lose it (``pip uninstall``, a
+    partial install): ``serve`` then printed "internal error (ImportError ...) ... report it" after
+    starting, and ``reelgen worker`` Python's traceback from ``ray start``.
+    """
+    try:
+        import ray  # noqa: F401
+    except ImportError as exc:
+        version = " (the version the head runs)" if joins else ""
+        return (
+            f"{needs} needs Ray, which cannot be imported here ({exc}); install it with "
+            f"`pip install ray`{version}{otherwise}"
+        )
+    return None
