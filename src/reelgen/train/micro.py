@@ -24,7 +24,7 @@ from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.spec.rules import MAX_FLOW_SHIFT
 from reelgen.train import micro_args as ma
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, check_pool, given_path, number
-from reelgen.train.micro_checkpoint import check_checkpoint
+from reelgen.train.micro_checkpoint import check_checkpoint, check_dest
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -180,7 +180,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     checkpoint, dest = Path(args.checkpoint), Path(args.dest)
     check_checkpoint(checkpoint)
-    _check_dest(dest)
+    check_dest(dest, checkpoint)
     pipe = mb.build_untrained(0)
     parts = Parts(pipe.tokenizer, pipe.text_encoder, pipe.transformer, pipe.vae)
     state = load_checkpoint(checkpoint, parts)
@@ -218,21 +218,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     print(f"exported step {state['step']} to {dest} ({size / 1e6:.1f} MB)")
     return 0
-
-
-def _check_dest(dest: Path) -> None:
-    """Refuse, before any work, an export ``dest`` that is a file (or under one), or a folder of other
-    things: the export replaces the whole folder, and ``--dest runs`` deleted every checkpoint in it."""
-    if dest.exists() and not dest.is_dir():
-        raise InvalidRequest(f"--dest {dest} is a file; give the folder the model goes into", param="dest")
-    if dest.is_dir() and any(dest.iterdir()) and not (dest / "model_index.json").is_file():
-        raise InvalidRequest(
-            f"--dest {dest} holds files but no diffusers model (no model_index.json), and export replaces "
-            "the whole folder; give a new folder or one an export wrote",
-            param="dest",
-        )
-    if not dest.exists():
-        check_writable(dest, param="--dest")
 
 
 def _save_clips(path: str, clips: list[Any]) -> None:

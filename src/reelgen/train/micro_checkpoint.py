@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reelgen.core.atomic import staged
+from reelgen.core.atomic import check_writable, staged
 from reelgen.core.backends.micro import build as mb
 from reelgen.core.errors import InvalidRequest
 
@@ -88,6 +88,28 @@ def check_checkpoint(folder: Path, option: str = "--checkpoint") -> None:
     problem = _damage(folder)
     if problem:
         raise InvalidRequest(f"{option} {folder} is damaged: {problem}; {wrote}", param=option.lstrip("-"))
+
+
+def check_dest(dest: Path, checkpoint: Path) -> None:
+    """Refuse, before any work, an export ``dest`` that is a file (or under one), a folder of other things
+    or one holding ``checkpoint``: the export replaces the whole folder, and ``--dest runs`` deleted every
+    checkpoint in it (a run kept inside an earlier export's folder went the same way)."""
+    if dest.exists() and not dest.is_dir():
+        raise InvalidRequest(f"--dest {dest} is a file; give the folder the model goes into", param="dest")
+    if dest.is_dir() and dest.resolve() in (checkpoint.resolve(), *checkpoint.resolve().parents):
+        raise InvalidRequest(
+            f"--dest {dest} holds the checkpoint {checkpoint}, and export replaces the whole folder; give "
+            "a folder outside it",
+            param="dest",
+        )
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / "model_index.json").is_file():
+        raise InvalidRequest(
+            f"--dest {dest} holds files but no diffusers model (no model_index.json), and export replaces "
+            "the whole folder; give a new folder or one an export wrote",
+            param="dest",
+        )
+    if not dest.exists():
+        check_writable(dest, param="--dest")
 
 
 #: The weight files of a checkpoint, each a module of ``Parts``.
