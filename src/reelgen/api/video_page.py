@@ -45,7 +45,7 @@ def video_of(service: JobService, video_id: str) -> Job:
         try:
             other = service.get(video_id)
         except JobNotFound:
-            raise missing from None
+            raise _deleted(service, video_id) or missing from None
         project, url = _project_job(service, other)
         what = project or _listed_as(other.kind)
         # The URL as a field of its own: `reelgen cancel` read it out of the message, which a
@@ -57,6 +57,25 @@ def video_of(service: JobService, video_id: str) -> Job:
             code="not_found",
             extra={"job_url": url} if url else None,
         ) from None
+
+
+def _deleted(service: JobService, video_id: str) -> ApiError | None:
+    """The 404 of a video deleted since (the store keeps a deleted job's place for page cursors), else None.
+
+    ``reelgen status ID`` after ``reelgen delete ID`` (or a teammate's) was told "no video 'ID'", as
+    of an id mistyped; a deleted job of another kind is said as one, as ``after`` says it.
+    """
+    if not JOB_ID.match(video_id):
+        return None
+    try:
+        service.list(after=video_id, limit=1, kind=kinds.VIDEO_KINDS)
+    except DeletedCursor as gone:
+        what = f"it was {_listed_as(gone.kind)}, deleted since; not a video"
+    except JobNotFound:
+        return None  # no job ever had it, or its deletion is forgotten
+    else:
+        what = "it was deleted"
+    return ApiError(404, f"no video {shown(video_id)}: {what}", param="video_id", code="not_found")
 
 
 #: A server project's id, as its folder under ``projects/`` is named (``api/project_files.py``).
