@@ -238,6 +238,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for path, option in ((args.out, "--out"), (args.clips, "--clips")):
         if path:
             check_writable(Path(path), param=option)  # before minutes of scoring, not after
+    if args.clips and Path(args.clips).resolve() == Path(args.out).resolve():
+        # The clips were saved, then the report was written over them: minutes of generation lost unsaid.
+        raise InvalidRequest(
+            f"--clips {args.clips} is the --out report's path; give the clips a file of their own",
+            param="clips",
+        )
     device_info(args.device)  # before loading: a device this machine lacks is named, with the ones it has
     folder = Path(args.model) if args.model else shipped_folder()
     torch.set_num_threads(args.threads) if args.threads else None
