@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.errors import InvalidRequest
@@ -83,3 +84,28 @@ def need_out(parser: argparse.ArgumentParser, flag: str, folder: Path, *beside: 
     need_writable(parser, flag, folder / "lipsync.json", own=True)
     for path in beside:
         need_writable(parser, flag, path, own=True)
+
+
+def need_pool(parser: argparse.ArgumentParser, flag: str, path: Path) -> dict[str, Any] | None:
+    """The encoded-face pool ``avatar_latent --pool`` keeps between runs: read if it is there (None if not,
+    after checking it can be written). A folder there was found only when the pool, the slow part on a
+    CPU, had been encoded (torch's "Is a directory" traceback), and a damaged file was torch's traceback."""
+    if path.is_dir():
+        parser.error(f"{flag} {path} is a folder; give the file the encoded faces are kept in")
+    if not path.exists():
+        need_writable(parser, flag, path)
+        return None
+    import torch
+
+    what = "a face pool avatar_latent wrote; give another file name, and the pool is encoded and kept there"
+    try:
+        pool = torch.load(path)
+    except Exception as exc:  # torch says a damaged or foreign file in many types (pickle, zip, its own)
+        parser.error(f"{flag} {path} is not {what} ({str(exc).splitlines()[0] if str(exc) else exc!r})")
+    if not isinstance(pool, dict) or not all(isinstance(pool.get(k), torch.Tensor) for k in POOL_TENSORS):
+        parser.error(f"{flag} {path} is not {what} (no {' and '.join(POOL_TENSORS)} tensors in it)")
+    return pool
+
+
+#: What a face pool holds (avatar_latent.latent_pool).
+POOL_TENSORS = ("hidden", "mouths")

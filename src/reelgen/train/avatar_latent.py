@@ -22,11 +22,20 @@ from typing import Any
 import numpy as np
 import torch
 
+from reelgen.core.atomic import staged
 from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet
 from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, predict_latents
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_folder, need_out, out_path
+from reelgen.train.avatar_args import (
+    SPEECH,
+    SPEECH_ARRAYS,
+    need_file,
+    need_folder,
+    need_out,
+    need_pool,
+    out_path,
+)
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import SEED, number
 
@@ -136,7 +145,9 @@ def train(
     resume: Path | None = None,
     pool_file: Path | None = None,
     window: int = 0,
+    kept_pool: dict[str, torch.Tensor] | None = None,
 ) -> dict[str, Any]:
+    """Train for ``seconds`` and write the lip-sync folder to ``out``; ``kept_pool``: one read from ``pool_file``."""
     from diffusers import AutoencoderKL
 
     torch.manual_seed(seed)
@@ -150,12 +161,13 @@ def train(
         residual=True,
     )
     started = time.monotonic()
-    if pool_file is not None and pool_file.is_file():
-        pool = torch.load(pool_file)
+    if kept_pool is not None:
+        pool = kept_pool
     else:
         pool = latent_pool(vae, identities, seed, config)
         if pool_file is not None:  # encoding the pool is the slow part on a CPU; keep it for another run
-            torch.save(pool, pool_file)
+            with staged(pool_file) as (tmp,):  # whole or not at all: a cut one was unreadable next run
+                torch.save(pool, tmp)
     pooled = time.monotonic() - started
     batches = Batches(dict(np.load(data)), "cpu", seed)
     frames = len(batches.frames)
@@ -238,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.resume is not None:
         need_folder(parser, "--resume", args.resume, "lipsync.json", "a lip-sync folder")
     need_out(parser, "--out", args.out, args.out.parent / f"{args.out.name}-training.json")
+    kept_pool = need_pool(parser, "--pool", args.pool) if args.pool is not None else None
     torch.set_num_threads(1)
     report = train(
         args.vae,
@@ -250,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
         args.resume,
         args.pool,
         args.window,
+        kept_pool,
     )
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
     (args.out.parent / f"{args.out.name}-training.json").write_text(json.dumps(report, indent=2))
