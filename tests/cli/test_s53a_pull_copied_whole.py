@@ -58,3 +58,11 @@ def test_with_nothing_copied_the_model_is_pulled(pulls: list[str]) -> None:
     result = runner.invoke(app, ["pull", "ltx-2b"])
     assert result.exit_code == 0, result.output
     assert pulls == ["ltx-2b"]
+
+
+def test_help_says_a_whole_copy_there_is_not_downloaded_again() -> None:
+    said = " ".join(runner.invoke(app, ["pull", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert (
+        "it is looked in before the cache, so a pull of a model whose whole folder is there downloads nothing."
+        in said
+    )

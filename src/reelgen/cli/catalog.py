@@ -165,7 +165,8 @@ def pull(
     into reelgen's models folder. Tiny and built-in models need no pull: it
     says there is nothing to download, and why, and exits 0. Without
     network, copy a model's diffusers folder to $REELGEN_MODELS_DIR/MODEL
-    instead (`reelgen info` shows where); it is looked in before the cache.
+    instead (`reelgen info` shows where); it is looked in before the cache,
+    so a pull of a model whose whole folder is there downloads nothing.
 
     Examples:
 
