@@ -185,6 +185,26 @@ def test_a_started_job_stays_running_and_a_finished_restyle_reads_alike_everywhe
     expect(page.locator("#enh-size-note")).to_have_text("×2: 128×128 (from 64×64).")
     page.fill("#enh-upscale", "1.5")
     expect(page.locator("#enh-size-note")).to_have_text("×1.5: about 96×96 (from 64×64).")
+    # The server's answer (as POST .../enhance gives it) writes its factors x3: here they read as the
+    # dialog's own list of methods writes them.
+    refusal = (
+        "upscale 3: realesrgan-x4plus upscales by x4, not x3; models that do x3: realesr-animevideov3 "
+        "(x2, x3, x4), or use lanczos (any factor)"
+    )
+    error = {
+        "message": refusal,
+        "type": "invalid_request_error",
+        "param": "upscale",
+        "code": "invalid_request",
+    }
+    page.route(f"**/v1/videos/{vid}/enhance", lambda route: route.fulfill(status=400, json={"error": error}))
+    page.fill("#enh-upscale", "3")
+    page.select_option("#enh-upscaler", "realesrgan-x4plus")
+    page.click("#enh-submit")
+    expect(page.locator('#enh-upscaler option[value="realesr-animevideov3"]')).to_contain_text("(×2, ×3, ×4)")
+    expect(page.locator("#enh-upscale-err")).to_contain_text(
+        "realesrgan-x4plus upscales by ×4, not ×3; models that do ×3: realesr-animevideov3 (×2, ×3, ×4)"
+    )
     page.click("#enh-cancel")
 
     # "Use these settings" asks for the source video again; a remix then keeps the old one: it said

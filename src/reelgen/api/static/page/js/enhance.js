@@ -1,11 +1,11 @@
 // The Enhance dialog: interpolate and upscale a finished video as a new job (POST /v1/videos/{id}/enhance),
 // offering what that endpoint takes; its errors land under the field they name, and the job joins the queue.
-import { post, videoDeleted } from "./api.js";
+import { ApiError, post, videoDeleted } from "./api.js";
 import { scaledText } from "./create_enhance.js";
 import { clearErrors, clearFieldError, showError } from "./fields.js";
 import { formError, labelled, showApiError } from "./viewkit.js";
 import { announce, el, fps, quoted, shortId } from "./util.js";
-import { deletedText } from "./words.js";
+import { deletedText, factorWords } from "./words.js";
 
 // The method names the endpoint takes over HTTP (api/enhance_fields.py; a test keeps them equal).
 export const INTERPOLATORS = ["auto", "rife", "flow"];
@@ -166,6 +166,7 @@ export function mountEnhance(ctx) {
         return;
       }
       // Missing RIFE weights are named "weights": the interpolation method is the field to change.
+      if (err instanceof ApiError) err.message = factorWords(err.message);
       showApiError(form, err, (param) => (param === "weights" ? "interpolator" : param));
     } finally {
       submit.disabled = false;

@@ -1,6 +1,7 @@
 // The model picker: every model from GET /v1/models, grouped by whether its weights are on the server,
 // with its tasks, memory need and, for a model not downloaded, the command that fetches it.
 import { el, fps } from "./util.js";
+import { factorWords } from "./words.js";
 
 /** Tasks the page can ask for, with what each needs; other tasks need inputs /v1/videos does not take yet. */
 export const TASKS = {
@@ -25,7 +26,7 @@ export function taskName(task) {
  * form's "What to make" choices ("“Image to video” needs ..."): the person picked a button, not a code.
  */
 export function inTaskWords(message) {
-  const text = message
+  const text = factorWords(message)
     .replace(/\btask (t2v|i2v|v2v|keyframes|extend|audio)\b/g, (_, code) => `“${TASKS[code].label}”`)
     .replace(/\b(t2v|i2v|v2v)\b/g, (code) => `“${TASKS[code].label}”`);
   // A sentence starts with a capital; a name it starts with ("wan-1.3b is not downloaded") keeps its case.

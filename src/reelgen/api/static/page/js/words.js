@@ -43,6 +43,15 @@ export function progressText(data) {
   return Math.round(data.eta_s) < 1 ? `${steps} · under a second left` : `${steps} · about ${seconds(data.eta_s)} left`;
 }
 
+/**
+ * The server's factors ("upscales by x4, not x3", "(x2, x3, x4)") written as the page writes them, ×4:
+ * the dialog listed "realesr-animevideov3 (×2, ×3, ×4)" above an error saying "(x2, x3, x4)". A name
+ * with a factor in it (realesrgan-x4plus) stays as it is.
+ */
+export function factorWords(message) {
+  return message.replace(/(^|[\s(,])x(\d+(?:\.\d+)?)(?!\w)/g, "$1×$2");
+}
+
 /** A finished card's line: how long its run took, where the server says. */
 export function doneText(video) {
   const run = video.metrics && video.metrics.run_seconds;
@@ -105,7 +114,7 @@ export function errorText(error) {
   if (!error) return "";
   const code = error.code || "";
   const said = CODES[code] || code.replaceAll("_", " ");
-  const message = rowWords(error.message || "");
+  const message = factorWords(rowWords(error.message || ""));
   if (message && REFUSED.has(code)) return message;
   if (!code || message.toLowerCase().includes(said) || message.toLowerCase().includes(code.replaceAll("_", " "))) {
     return message || said;
