@@ -257,11 +257,20 @@ def quantized(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
+    from pathlib import Path
+
+    from reelgen.train.avatar_args import need_writable, out_path
 
     parser = argparse.ArgumentParser(description="Write the lip-sync training material (spoken tracks).")
-    parser.add_argument("folder", nargs="?", default=".avatar_data", help="where (default .avatar_data)")
+    parser.add_argument(
+        "folder", nargs="?", type=out_path, default=Path(".avatar_data"), help="where (default .avatar_data)"
+    )
     args = parser.parse_args(argv)
-    make_dataset(args.folder)
+    # A file there, or a folder that takes no files, was a FileExistsError or FileNotFoundError traceback.
+    if args.folder.exists() and not args.folder.is_dir():
+        parser.error(f"folder {args.folder} is a file; give the folder the training material goes into")
+    need_writable(parser, "folder", args.folder / "train.npz", own=True)
+    make_dataset(str(args.folder))
 
 
 if __name__ == "__main__":
