@@ -64,7 +64,7 @@ def test_a_kill_while_a_checkpoint_is_written_keeps_the_last_one(
     err = capsys.readouterr().err
     assert err == (
         f"error: stopped with SIGTERM; nothing half-written was left; {out} holds the checkpoint of step 2: "
-        f"go on with --resume {out} --out {out} --vae-seconds 0\n"
+        f"to go on, run the same command with --resume {out} --vae-seconds 0 added\n"
     )
     assert sorted(p.name for p in out.iterdir()) == [
         "log.json",

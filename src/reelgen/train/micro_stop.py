@@ -48,7 +48,11 @@ def stopped_line(args: Any, by: str) -> str:
         step = _checkpoint_step(out)
         if step is None:
             return f"{said}, and no checkpoint was written to {out} yet"
-        return f"{said}; {out} holds the checkpoint of step {step}: go on with --resume {out} --out {out} --vae-seconds 0"
+        # A resumed run takes only the options it is given (size, batch, ...), so the whole command again.
+        return (
+            f"{said}; {out} holds the checkpoint of step {step}: to go on, run the same command with "
+            f"--resume {out} --vae-seconds 0 added"
+        )
     if args.command == "export":
         return f"{said}; nothing was exported ({args.dest} is as it was)"
     return said
