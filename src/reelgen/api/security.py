@@ -32,14 +32,26 @@ from reelgen.core.net import is_blocked_address
 bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <REELGEN_API_KEY>`")
 
 
+#: An IPv4 address as the socket also reads it: ``127.1``, ``0x7f.1`` or ``2130706433`` (inet_aton's forms).
+_IPV4_SPELLED = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
+
+
 def is_loopback_host(host: str) -> bool:
     """True for names and addresses that only this machine can reach."""
-    if host in ("localhost", "localhost.localdomain"):
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name in ("localhost", "localhost.localdomain"):
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(name)
     except ValueError:
-        return False
+        if not _IPV4_SPELLED.fullmatch(name):
+            return False
+        try:  # "--host 127.1" binds 127.0.0.1, yet was said to expose the server beyond this machine
+            address = ipaddress.IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def check_bind(host: str, api_key: str | None) -> None:
