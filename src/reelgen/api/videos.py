@@ -289,7 +289,11 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     cap = settings_of(request).max_priority
     if body.priority is not None and body.priority > cap:
         raise above_cap(body.priority, cap)
-    parent = await run_in_threadpool(video_of, service, video_id)
+    sent = fingerprint({"remix": video_id, "body": body.model_dump(mode="json")})
+    # The key first: a retry once the video remixed was deleted got a 404, not the remix it had made.
+    if key is not None and (made := await run_in_threadpool(service.replay, key, sent)) is not None:
+        return await run_in_threadpool(_created, request, made, True)
+    parent = await run_in_threadpool(video_of, service, video_id)  # its id is video_id: the same print
     parent_request = await run_in_threadpool(remixable, parent)
     hook, metadata = kept_of(parent)
     job, replayed = await _submit(
@@ -297,7 +301,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
         lambda: wire_request.remix_request(inputs_kept(parent, parent_request), body),
         priority=parent.priority if body.priority is None else body.priority,
         key=key,
-        body_fingerprint=fingerprint({"remix": parent.id, "body": body.model_dump(mode="json")}),
+        body_fingerprint=sent,
         webhook=hook,
         metadata=metadata,
         remixed_from=parent.id,
