@@ -158,7 +158,8 @@ def test_a_failed_delete_in_the_gallery_is_shown_on_the_video(
 def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     quiet_server: Served, tab: Callable[..., Tab]
 ) -> None:
-    """The worker reports planning as step 0 of 0; the card says "Planning", not "plan: step 0 of 0".
+    """The worker reports its plan, before it loads the model, as step 0 of 0; the card says "Loading the
+    model" (it said "Planning" for the whole load), not "plan: step 0 of 0".
     When the stream then ends with no final event, the old step and its ETA do not stand as if current."""
     video = quiet_server.create(model="reelgen-micro")
     t = tab()
@@ -182,7 +183,7 @@ def test_a_stage_without_steps_is_named_alone_and_a_silent_stream_says_so(
     card = t.page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".step")).to_have_text("No word from the server; reconnecting…")
     seen: list[Any] = t.page.evaluate("window.steps")
-    assert "Planning" in seen, seen
+    assert "Loading the model" in seen, seen
     assert not any("step 0 of 0" in s for s in seen), seen
     assert texts, "the page never opened the event stream"
     assert json.loads(texts[0].split("data: ")[-1])["stage"] == "plan"

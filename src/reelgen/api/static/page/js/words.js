@@ -4,7 +4,9 @@ import { quoted, seconds, shortId } from "./util.js";
 
 /** A worker's stage names (core's progress.stage and ProgressEvent), as the cards say them. */
 const STAGES = {
-  plan: "Planning",
+  // The worker's memory plan comes just before it loads the model, which it says nothing more of: a
+  // first run stood at "Planning" for the whole load (23 s for reelgen-micro on a CPU, minutes for big ones).
+  plan: "Loading the model",
   loras: "Loading LoRAs",
   free_noise: "Preparing a long clip",
   denoise: "Generating",
