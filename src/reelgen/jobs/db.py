@@ -66,7 +66,10 @@ def connect(url: str) -> sa.Engine:
         return _engine(parsed, pool_pre_ping=True, future=True, **POOL)
     database = parsed.database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # Made for its owner alone, as the data folder is: the database holds every prompt, webhook
+        # URL and metadata, and a --database-url folder made with the umask let any account read them.
+        # A folder already there keeps its mode.
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = _engine(parsed, connect_args={"timeout": 30, "check_same_thread": False}, **POOL)
 
     @sa.event.listens_for(engine, "connect")
