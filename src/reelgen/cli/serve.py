@@ -77,7 +77,8 @@ def serve(
         "database_url": database_url,
         "data_dir": data_dir,
     }
-    settings = _settings({k: v for k, v in given.items() if v is not None})
+    typed = {name for name in given if _typed(ctx, name)}
+    settings = _settings({k: v for k, v in given.items() if v is not None}, typed)
     jobs = settings.jobs
     try:
         check_bind(settings.host, settings.key())
@@ -189,9 +190,10 @@ _OPTIONS = {
 }
 
 
-def _settings(given: dict[str, Any]) -> ApiSettings:
-    """The server's settings from the options ``given`` and the ``REELGEN_*`` variables; a bad
-    value is one line naming it, what is valid and its default, then exit 2."""
+def _settings(given: dict[str, Any], typed: set[str] | frozenset[str] = frozenset()) -> ApiSettings:
+    """The server's settings from the options ``given`` (those in ``typed`` from the command line,
+    the others from their variables) and the other ``REELGEN_*`` variables; a bad value is one line
+    naming where it was set, what is valid and its default, then exit 2."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
@@ -200,7 +202,9 @@ def _settings(given: dict[str, Any]) -> ApiSettings:
     from reelgen.core.errors import ReelgenError
     from reelgen.jobs.settings import JobSettings
 
-    named = {field: _OPTIONS[field] for field in given}
+    # A value from the variable alone is named by the variable: a bad REELGEN_API_KEY in a unit
+    # file was said as "--api-key (REELGEN_API_KEY)", an option the person never typed.
+    named = {field: _OPTIONS[field] for field in given if field in typed}
     job_fields = {k: v for k, v in given.items() if k in ("database_url", "data_dir")}
     model: type[ApiSettings] | type[JobSettings] = JobSettings
     try:
