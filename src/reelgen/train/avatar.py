@@ -23,7 +23,17 @@ from reelgen.core.backends.avatar.build import BUILTIN_CONFIG, builtin_unet, bui
 from reelgen.core.backends.avatar.lipsync import encode_inputs, predict
 from reelgen.core.face.align import mouth_mask
 from reelgen.core.speech.features import positional_encoding
-from reelgen.train.avatar_args import SPEECH, SPEECH_ARRAYS, need_file, need_out, out_path
+from reelgen.train.avatar_args import (
+    OUT_HELP,
+    SEED_HELP,
+    SPEECH,
+    SPEECH_ARRAYS,
+    SPEECH_HELP,
+    WithDefaults,
+    need_file,
+    need_out,
+    out_path,
+)
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import SEED, number
 
@@ -138,15 +148,15 @@ def train(data: Path, out: Path, seconds: float, batch: int, lr: float, seed: in
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
-    parser.add_argument("--out", type=out_path, default=Path("lipsync-out"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
+    parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"), help=SPEECH_HELP)
+    parser.add_argument("--out", type=out_path, default=Path("lipsync-out"), help=OUT_HELP)
     parser.add_argument(
         "--seconds", type=number(float, 0, above=True), default=240.0, help="wall-clock training budget"
     )
-    parser.add_argument("--batch", type=number(int, 0, above=True), default=96)
-    parser.add_argument("--lr", type=number(float, 0, above=True), default=4e-4)
-    parser.add_argument("--seed", type=SEED, default=0)
+    parser.add_argument("--batch", type=number(int, 0, above=True), default=96, help="drawn faces per step")
+    parser.add_argument("--lr", type=number(float, 0, above=True), default=4e-4, help="peak learning rate")
+    parser.add_argument("--seed", type=SEED, default=0, help=SEED_HELP)
     args = parser.parse_args(argv)
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     need_out(parser, "--out", args.out)

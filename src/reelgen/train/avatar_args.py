@@ -13,6 +13,24 @@ from reelgen.train.micro_args import given_path
 #: What makes each input the scripts read, said where it is missing.
 SPEECH = "write it with: python -m reelgen.train.avatar_speech .avatar_data"
 SOURCES = "write it with: python -m reelgen.train.avatar_open prepare"
+
+
+class WithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's help followed by its default, where it has one: the scripts' --help said nothing
+    of --data, --out, --seconds, --batch or --seed, not even where --data is looked for."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.required:
+            return action.help
+        return super()._get_help_string(action)
+
+
+#: Help of the options every training script shares (argparse adds each default).
+SPEECH_HELP = (
+    "the spoken tracks' features and mouth targets (python -m reelgen.train.avatar_speech writes it)"
+)
+OUT_HELP = "the lip-sync folder to write (a VAE, a UNet and lipsync.json)"
+SEED_HELP = "seed of the drawn faces, the batches and the weights"
 #: The arrays each archive must hold (a tuple: any one of them), as the data loaders read them.
 SPEECH_ARRAYS: tuple[str | tuple[str, ...], ...] = (("features", "features_q"), "frames", "opening", "width")
 SOURCES_ARRAYS: tuple[str | tuple[str, ...], ...] = ("textures", "photos", "photo_mouths")

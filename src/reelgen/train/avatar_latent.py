@@ -28,8 +28,12 @@ from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower, pred
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches
 from reelgen.train.avatar_args import (
+    OUT_HELP,
+    SEED_HELP,
     SPEECH,
     SPEECH_ARRAYS,
+    SPEECH_HELP,
+    WithDefaults,
     need_file,
     need_folder,
     need_out,
@@ -222,16 +226,25 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
     parser.add_argument(
         "--vae", type=Path, required=True, help="a trained lip-sync VAE folder (diffusers layout)"
     )
-    parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
-    parser.add_argument("--out", type=out_path, default=Path("lipsync-out"))
-    parser.add_argument("--seconds", type=number(float, 0, above=True), default=900.0)
-    parser.add_argument("--identities", type=number(int, 0, above=True), default=192)
-    parser.add_argument("--batch", type=number(int, 0, above=True), default=32)
-    parser.add_argument("--seed", type=SEED, default=0)
+    parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"), help=SPEECH_HELP)
+    parser.add_argument(
+        "--out",
+        type=out_path,
+        default=Path("lipsync-out"),
+        help=f"{OUT_HELP}; its report goes beside it, OUT-training.json",
+    )
+    parser.add_argument(
+        "--seconds", type=number(float, 0, above=True), default=900.0, help="wall-clock training budget"
+    )
+    parser.add_argument(
+        "--identities", type=number(int, 0, above=True), default=192, help="drawn faces encoded into the pool"
+    )
+    parser.add_argument("--batch", type=number(int, 0, above=True), default=32, help="samples per step")
+    parser.add_argument("--seed", type=SEED, default=0, help=SEED_HELP)
     parser.add_argument(
         "--resume", type=Path, default=None, help="a lip-sync folder whose UNet to train further"
     )

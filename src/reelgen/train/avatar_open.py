@@ -38,10 +38,14 @@ from reelgen.core.backends.avatar.lipsync import LipSyncConfig, hide_lower
 from reelgen.core.face.align import mouth_mask
 from reelgen.train.avatar import Batches, learning_rate
 from reelgen.train.avatar_args import (
+    OUT_HELP,
+    SEED_HELP,
     SOURCES,
     SOURCES_ARRAYS,
     SPEECH,
     SPEECH_ARRAYS,
+    SPEECH_HELP,
+    WithDefaults,
     need_file,
     need_folder,
     need_out,
@@ -220,21 +224,33 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
     sub = parser.add_subparsers(dest="command", required=True)
-    prep = sub.add_parser("prepare", help="write sources.npz (texture bank and photo crops)")
-    prep.add_argument("--out", type=out_path, default=Path(".avatar_data/sources.npz"))
-    run = sub.add_parser("train", help="train a lip-sync folder's UNet further on opened mouths")
+    prep = sub.add_parser(
+        "prepare",
+        help="write sources.npz (texture bank and photo crops)",
+        formatter_class=WithDefaults,
+    )
+    prep.add_argument(
+        "--out", type=out_path, default=Path(".avatar_data/sources.npz"), help="the sources file to write"
+    )
+    run = sub.add_parser(
+        "train",
+        help="train a lip-sync folder's UNet further on opened mouths",
+        formatter_class=WithDefaults,
+    )
     run.add_argument("--model", type=Path, required=True, help="the lip-sync folder to start from")
-    run.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"))
-    run.add_argument("--sources", type=Path, default=Path(".avatar_data/sources.npz"))
-    run.add_argument("--out", type=out_path, default=Path("lipsync-out"))
+    run.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"), help=SPEECH_HELP)
+    run.add_argument(
+        "--sources", type=Path, default=Path(".avatar_data/sources.npz"), help="the file `prepare` wrote"
+    )
+    run.add_argument("--out", type=out_path, default=Path("lipsync-out"), help=OUT_HELP)
     run.add_argument(
         "--seconds", type=number(float, 0, above=True), default=1200.0, help="wall-clock training budget"
     )
-    run.add_argument("--batch", type=number(int, 0, above=True), default=64)
-    run.add_argument("--lr", type=number(float, 0, above=True), default=5e-4)
-    run.add_argument("--seed", type=SEED, default=0)
+    run.add_argument("--batch", type=number(int, 0, above=True), default=64, help="samples per step")
+    run.add_argument("--lr", type=number(float, 0, above=True), default=5e-4, help="peak learning rate")
+    run.add_argument("--seed", type=SEED, default=0, help=SEED_HELP)
     # Shares are of a batch or of the sources: 1.5 asked for more opened sources than a batch holds.
     share = number(float, 0, high=1)
     run.add_argument("--warped", type=share, default=0.75, help="share of each batch that is opened sources")
