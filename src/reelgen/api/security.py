@@ -63,6 +63,23 @@ def check_bind(host: str, api_key: str | None) -> None:
         )
 
 
+#: Fewer characters than this and a key can be guessed: "secret" is one of the first words tried.
+SHORTEST_KEY = 16
+
+
+def short_key(host: str, api_key: str | None) -> str | None:
+    """A warning for a key short enough to guess on a server others can reach, or None.
+
+    Said, not refused: a short key on a private network may be what its owner chose, but nothing
+    said so, and a request with a wrong key costs a guesser nothing but the 401."""
+    if not api_key or is_loopback_host(host) or len(api_key) >= SHORTEST_KEY:
+        return None
+    return (
+        f"the API key is {len(api_key)} characters long, short enough for anyone who can reach "
+        f"{host} to guess; use a long random one, such as `openssl rand -hex 24` prints"
+    )
+
+
 def require_key(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
     """Checks the bearer key when the server has one; constant-time comparison."""
     expected: str | None = request.app.state.settings.key()

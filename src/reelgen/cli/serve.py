@@ -58,13 +58,14 @@ def serve(
 
     Examples:
       reelgen serve                          # http://127.0.0.1:8000, loopback
-      REELGEN_API_KEY=secret reelgen serve --host 0.0.0.0
+      export REELGEN_API_KEY=$(openssl rand -hex 24)   # keep it: clients need it
+      reelgen serve --host 0.0.0.0
       RAY_ADDRESS=head:6380 reelgen serve    # a Ray cluster's GPUs
     """
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
-    from reelgen.api.security import check_bind
+    from reelgen.api.security import check_bind, short_key
 
     if log_level.lower() not in uvicorn.config.LOG_LEVELS:
         levels = ", ".join(uvicorn.config.LOG_LEVELS)
@@ -85,6 +86,8 @@ def serve(
     except ValueError as exc:
         say_error(str(exc))
         raise typer.Exit(2) from None
+    if weak := short_key(settings.host, settings.key()):
+        console.print(f"[yellow]warning:[/] {weak}", highlight=False)
     if settings.key() and _typed(ctx, "api_key"):
         # A server runs for days, its command line readable by every account on the machine.
         console.print(f"[yellow]warning:[/] {KEY_ON_COMMAND_LINE}", highlight=False)
