@@ -1,7 +1,8 @@
 """The key webhooks are signed with: ``REELGEN_WEBHOOK_SECRET``, else one made once and kept in the data folder.
 
-A kept file other accounts can read is warned of at start, never refused: deliveries go on, and
-receivers hold the secret already.
+A kept file other accounts can read, and a key short enough to find by trying keys against one
+signed delivery, are warned of at start, never refused: deliveries go on, and receivers hold the
+secret already.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ SECRET_PREFIX = "whsec_"
 def load_secret(settings: JobSettings) -> str:
     """The signing key: from settings, else one made once and kept in ``data_dir/webhook-secret``."""
     if settings.webhook_secret is not None:
-        return settings.webhook_secret.get_secret_value()
+        given = settings.webhook_secret.get_secret_value()
+        _warn_if_short(given, "REELGEN_WEBHOOK_SECRET", "unset it to have one made")
+        return given
     path = Path(settings.data_dir) / "webhook-secret"
     if path.is_file():
         kept = path.read_text().strip()
         if kept:
             _warn_if_open(path)
+            _warn_if_short(kept, f"the webhook secret in {path}", "empty the file to have one made there")
             return kept
         # An emptied file signed every delivery with an empty key, one anyone can sign with.
         log.warning("%s is empty; a new webhook secret is made in it (receivers need the new one)", path)
@@ -54,6 +58,26 @@ def _warn_if_open(path: Path) -> None:
             path,
             mode,
             shlex.quote(str(path)),
+        )
+
+
+#: Standard Webhooks asks for a key of 24 to 64 random bytes; the ones made here are 32.
+SHORTEST_KEY_BYTES = 24
+
+
+def _warn_if_short(secret: str, named: str, remedy: str) -> None:
+    """Say when the key is short enough to find by trying keys against one signed delivery (a receiver's
+    log, a proxy's): "secret" signed every webhook without a word, and whoever found it could sign too."""
+    size = len(signing_key(secret))
+    if size < SHORTEST_KEY_BYTES:
+        log.warning(
+            "%s is a key of %d bytes: anyone who sees one signed delivery can find a key that short by "
+            "trying keys, then sign webhooks as this server; give one of %d random bytes or more, or %s "
+            "(receivers then need the new one)",
+            named,
+            size,
+            SHORTEST_KEY_BYTES,
+            remedy,
         )
 
 
