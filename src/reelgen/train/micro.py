@@ -179,6 +179,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from reelgen.train.micro_loop import Parts
 
     checkpoint, dest = Path(args.checkpoint), Path(args.dest)
+    # A link (models/current -> v3) is followed: the model replaces its folder and the link stays; the
+    # link itself could not be removed as a folder ("Cannot call rmtree on a symbolic link", after the save).
+    dest = dest.resolve() if dest.is_symlink() else dest
     check_checkpoint(checkpoint)
     check_dest(dest, checkpoint)
     pipe = mb.build_untrained(0)
