@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -38,12 +39,19 @@ def remixable(parent: Job) -> ResolvedRequest:
     return request
 
 
-def inputs_kept(parent: Job, request: ResolvedRequest) -> ResolvedRequest:
+def inputs_kept(
+    parent: Job, request: ResolvedRequest, here: Callable[[str], str] | None = None
+) -> ResolvedRequest:
     """``request`` (``parent``'s), once its input files and LoRAs are known to be on the server; else a 400.
+    ``here`` maps a recorded input path to where it lies now (a moved data folder); the request
+    returned names them there.
 
     A remix runs from the parent's own inputs: one whose upload retention removed (or whose LoRA
     left the folder) was "input_reference: file /srv/.../inputs/...png does not exist", a server
     path and a field the remix never sent. Asked only for a new remix: a replay answers regardless."""
+    where = here or str
+    moved = {param: where(path) for param, path in request.input_files() if where(path) != path}
+    request = request.with_input_files(moved) if moved else request
     for param, path in request.input_files():
         if not Path(path).is_file():
             kind = "video" if param == "source_video" else "image"

@@ -298,7 +298,7 @@ async def remix_video(request: Request, video_id: str, idempotency_key: Idempote
     hook, metadata = kept_of(parent)
     job, replayed = await _submit(
         request,
-        lambda: wire_request.remix_request(inputs_kept(parent, parent_request), body),
+        lambda: wire_request.remix_request(inputs_kept(parent, parent_request, service.input_here), body),
         priority=parent.priority if body.priority is None else body.priority,
         key=key,
         body_fingerprint=sent,

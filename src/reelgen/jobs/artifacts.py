@@ -188,10 +188,21 @@ class Artifacts:
         os.replace(tmp, final)
         return final
 
+    def input_here(self, recorded: str) -> str:
+        """``recorded`` (an input path a job's payload kept) where it lies now: an upload recorded under
+        another data folder's ``inputs/`` is this one's when the file is here. A data folder moved
+        while the server was stopped failed every queued job made from an upload ("input_missing",
+        naming the old path) and refused its videos' remixes as if the upload had expired."""
+        where = Path(recorded)
+        if where.parent.name != "inputs" or not _STORED.match(where.name) or where.is_file():
+            return recorded
+        moved = self.inputs / where.name
+        return str(moved) if moved.is_file() else recorded
+
     def discard_uploads(self, paths: list[str], still_named: Callable[[str], bool]) -> None:
         """Remove the uploads among ``paths`` (a deleted job's inputs) that no job names any more;
         ``still_named`` is asked with an upload's 32 hex digits (a remix's payload names its source's)."""
-        for path in map(Path, paths):
+        for path in (Path(self.input_here(p)) for p in paths):
             stored = path.parent.resolve() == self.inputs.resolve() and _STORED.match(path.name)
             if stored and not still_named(path.name[:32]):
                 path.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from reelgen.jobs.records import Job, JobNotFound, StaleToken
 from reelgen.jobs.run import Run
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import JobStore
-from reelgen.jobs.worker import pack_inputs
+from reelgen.jobs.worker import pack_inputs, unreadable_input
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +206,11 @@ class Dispatcher:
         job = run.job
         try:
             try:
-                inputs = pack_inputs(run.kind, run.payload)
+                here = self.outcome.artifacts.input_here
+                inputs = pack_inputs(run.kind, run.payload, here)
             except OSError as exc:
-                self.store.fail(job.id, job.token, "input_missing", f"an input file is gone: {exc}")
+                said = unreadable_input(run.kind, run.payload, exc, here)
+                self.store.fail(job.id, job.token, "input_missing", said)
                 return
             stream = self.engine.run(
                 run.slot, job.id, job.kind, job.payload, inputs, self.settings.preview_every

@@ -140,7 +140,13 @@ def _remove_old_inputs(store: JobStore, artifacts: Artifacts, cutoff: float) -> 
     if not artifacts.inputs.is_dir():
         return 0
     holding = store.holding_inputs()
-    needed = {str(Path(value).resolve()) for job in holding for value in kinds.input_paths(job)}
+    # Where each lies now: a queued job's upload recorded under a moved data folder's old path was
+    # not counted as needed, and went once it was old enough.
+    needed = {
+        str(Path(artifacts.input_here(value)).resolve())
+        for job in holding
+        for value in kinds.input_paths(job)
+    }
     removed = 0
     for path in artifacts.inputs.iterdir():
         try:

@@ -240,6 +240,10 @@ class JobService:
         ``sent_as`` is its file name (or URL) as sent, which the video's record names it by."""
         return self.artifacts.save_input(data, suffix, sent_as)
 
+    def input_here(self, recorded: str) -> str:
+        """An input path a job's payload kept, where the file lies now (``Artifacts.input_here``)."""
+        return self.artifacts.input_here(recorded)
+
     def discard_input(self, path: Path) -> None:
         """Remove an uploaded input no job took."""
         self.artifacts.discard_input(path)

@@ -25,9 +25,30 @@ from reelgen.jobs.events import ProgressReport, RunCancelled, RunError, WorkerEv
 from reelgen.jobs.kinds import WorkerKind
 
 
-def pack_inputs(kind: WorkerKind[Any], payload: Any) -> dict[str, bytes]:
-    """The payload's input files as bytes by parameter, so they cross to any node by value."""
-    return {param: Path(path).expanduser().read_bytes() for param, path in kind.input_files(payload)}
+def pack_inputs(
+    kind: WorkerKind[Any], payload: Any, here: Callable[[str], str] | None = None
+) -> dict[str, bytes]:
+    """The payload's input files as bytes by parameter, so they cross to any node by value; ``here``
+    maps a recorded path to where the file lies now (``Artifacts.input_here``: a moved data folder)."""
+    where = here or str
+    return {param: Path(where(path)).expanduser().read_bytes() for param, path in kind.input_files(payload)}
+
+
+def unreadable_input(
+    kind: WorkerKind[Any], payload: Any, exc: OSError, here: Callable[[str], str] | None = None
+) -> str:
+    """Why ``pack_inputs`` failed, naming the input as it was sent: the job's error read "an input file
+    is gone: [Errno 2] No such file or directory: '/srv/reelgen/inputs/<id>-fox.png'", a path of this
+    server's disk that a client cannot use, and no word of what to do."""
+    where = here or str
+    why = exc.strerror or type(exc).__name__
+    for param, path in kind.input_files(payload):
+        if exc.filename is not None and str(Path(where(path)).expanduser()) == str(exc.filename):
+            return (
+                f"{kind.input_named(param)} ({sent_name(param, path)}) can no longer be read on the server "
+                f"({why}); make the job again, sending it anew"
+            )
+    return f"an input file can no longer be read on the server ({why}); make the job again, sending it anew"
 
 
 def scratch_folder(root: str | None, worker_id: str) -> Path:
