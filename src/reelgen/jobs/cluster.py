@@ -22,7 +22,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,51 +32,20 @@ from reelgen.jobs import owners
 from reelgen.jobs._ray_address import head_problem
 from reelgen.jobs._ray_gate import RayGate, RayStream
 from reelgen.jobs._ray_node import gpu_less_note, run_worker_node, worker_command
+from reelgen.jobs._ray_temp import MAX_TEMP_CHARS, sweep_temp_dirs
+from reelgen.jobs._ray_temp import new_temp_dir as _temp_dir
 from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
 from reelgen.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
 
-#: Ray's longest socket path is the temp folder plus 62 characters; Unix caps it near 107.
-MAX_TEMP_CHARS = 44
 #: How often the pool looks for GPUs that joined the cluster.
 ENSURE_EVERY_S = 5.0
 #: A live worker is asked for its state this often; one that does not answer within
 #: ``PING_TIMEOUT_S`` (a busy worker still answers: it takes calls beside a run) counts as down.
 PING_EVERY_S = 2.0
 PING_TIMEOUT_S = 10.0
-_OWNER_FILE = "reelgen-owner"
 _TOKEN = secrets.token_hex(32)
-
-
-def _temp_dir(settings: JobSettings) -> Path:
-    """A new temp folder for a private Ray: ``<data_dir>/ray-<random>`` if short enough, else under /tmp.
-
-    Made new by ``mkdtemp``, never by pid: two containers sharing the data folder can run servers
-    with the same pid, and one removed the other's live Ray folder when it was named by pid.
-    """
-    data_dir = Path(settings.data_dir).resolve()
-    if len(str(data_dir / "ray-12345678")) <= MAX_TEMP_CHARS:  # mkdtemp adds 8 characters
-        folder = Path(tempfile.mkdtemp(prefix="ray-", dir=data_dir))
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="reelgen-ray-", dir="/tmp" if os.name == "posix" else None))
-    (folder / _OWNER_FILE).write_text(f"{owners.machine()} {os.getpid()}")
-    return folder
-
-
-def sweep_temp_dirs(settings: JobSettings) -> list[Path]:
-    """Remove private Ray folders (``/tmp/reelgen-ray-*``, ``<data_dir>/ray-*``) of processes now gone."""
-    removed = []
-    candidates = [*Path(tempfile.gettempdir()).glob("reelgen-ray-*"), *Path(settings.data_dir).glob("ray-*")]
-    for folder in candidates:
-        try:
-            machine, pid = (folder / _OWNER_FILE).read_text().split()
-        except (OSError, ValueError):
-            continue
-        if owners.left_behind(folder, machine, pid):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
 
 
 def init_ray(settings: JobSettings) -> str | None:
@@ -193,6 +161,8 @@ class RayEngine(Engine):
         self._reaper: subprocess.Popen[bytes] | None = None
         self._last_ensure = 0.0
         self._said: dict[str, str] = {}
+        self._retired: list[WorkerSlot] = []  # CPU workers leaving a cluster that has GPUs now
+        self._named = 0  # workers started: ids are never reused (a worker's scratch folder is its id's)
         self._gate = RayGate()  # every Ray call outside the engine thread passes it (_ray_gate.py)
 
     def start(self) -> None:
@@ -208,7 +178,7 @@ class RayEngine(Engine):
             self._processes = {k: v for k, v in started.items() if k in ("gcs_server", "raylet")}
             self._reaper = _reaper(self.temp_dir, [p.pid for p in started.values()])
         with self.lock:
-            self.slots = []
+            self.slots, self._retired, self._named = [], [], 0
         self._last_ensure = 0.0
         self._gate.open()
         self.maintain()
@@ -217,7 +187,7 @@ class RayEngine(Engine):
         import ray
 
         with self.lock:
-            slots, self.slots = self.slots, []
+            slots, self.slots, self._retired = [*self.slots, *self._retired], [], []
         if not self._gate.close(timeout_s=15.0):
             log.warning("Ray calls still in flight after 15 s; stopping Ray anyway")
         for slot in slots:
@@ -280,6 +250,9 @@ class RayEngine(Engine):
 
         gpus = int(ray.cluster_resources().get("GPU", 0))
         with self.lock:
+            self._stop_retired()
+            if gpus:
+                self._retire_cpu_workers()
             have_gpu = sum(1 for s in self.slots if s.gpus)
             if gpus:
                 wanted = [1] * (gpus - have_gpu)
@@ -287,7 +260,7 @@ class RayEngine(Engine):
                 wanted = [] if self.slots else [0] * max(1, self.settings.cpu_workers)
             remote = ray.remote(VideoWorker)
             for gpu in wanted:
-                worker_id = f"worker-{len(self.slots)}"
+                worker_id, self._named = f"worker-{self._named}", self._named + 1
                 actor = remote.options(
                     num_gpus=gpu,
                     # A GPU worker's work is its GPU's: asking for a CPU too, a private Ray of fewer
@@ -301,6 +274,32 @@ class RayEngine(Engine):
                 ).remote(worker_id, self.settings.models_per_worker, self.setup, self.scratch)
                 self.slots.append(WorkerSlot(worker_id, actor, gpu))
                 log.info("started %s (%s)", worker_id, "GPU" if gpu else "CPU")
+
+    def _retire_cpu_workers(self) -> None:
+        """Take the CPU workers out of a cluster that has a GPU now (``self.lock`` held).
+
+        Started while no GPU machine had joined (the README's order: the head, ``serve``, then
+        ``reelgen worker`` on each GPU machine), one stayed beside the GPU workers and took jobs
+        whenever they were busy, running a GPU model on the head's CPU. Each is stopped once idle,
+        a round later, so a job the dispatcher gave it meanwhile finishes there.
+        """
+        leaving = [s for s in self.slots if not s.gpus]
+        if leaving:
+            self.slots = [s for s in self.slots if s.gpus]
+            self._retired.extend(leaving)
+            names = ", ".join(s.id for s in leaving)
+            log.info("the Ray cluster has a GPU now: %s (CPU) stop once idle", names)
+
+    def _stop_retired(self) -> None:
+        """Stop the retired CPU workers that are idle (``self.lock`` held)."""
+        import ray
+
+        for slot in [s for s in self._retired if s.busy_job is None]:
+            self._retired.remove(slot)
+            slot.alive, slot.pending = False, None
+            with contextlib.suppress(Exception):  # already gone with its node
+                ray.kill(slot.actor, no_restart=True)
+            log.info("stopped %s (CPU): the cluster's GPUs run the jobs", slot.id)
 
     def _poll(self) -> None:
         """Ask each worker how it is, without waiting: a dead one (Ray restarts it) shows as down
@@ -382,11 +381,13 @@ class RayEngine(Engine):
 
 
 __all__ = [
+    "MAX_TEMP_CHARS",
     "RayEngine",
     "WorkerSlot",
     "gpu_less_note",
     "init_ray",
     "run_worker_node",
     "shutdown_ray",
+    "sweep_temp_dirs",
     "worker_command",
 ]
