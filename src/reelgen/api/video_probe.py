@@ -53,8 +53,15 @@ def probe_video(
                     f"{param}: the file holds sound only, no pictures; send a video ({valid})",
                     param=param,
                 )
-            if len(container.streams) > 4 or not container.streams.video:
-                raise ApiError(400, f"{param}: needs a video stream (and at most 4 streams)", param=param)
+            if not container.streams.video:
+                raise ApiError(400, f"{param}: needs a video stream", param=param)
+            if len(container.streams) > 4:  # one video and four sound tracks was told it needs a video stream
+                raise ApiError(
+                    400,
+                    f"{param}: holds {len(container.streams)} streams; this server takes at most 4 (a video "
+                    "stream and up to 3 more)",
+                    param=param,
+                )
             stream = container.streams.video[0]
             if stream.codec_context is None:  # a codec FFmpeg does not know: it was a 500 (AttributeError)
                 raise ApiError(
