@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from reelgen.core.atomic import check_writable
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.train.micro_args import given_path
 
 #: What makes each input the scripts read, said where it is missing.
@@ -127,3 +129,13 @@ def need_pool(parser: argparse.ArgumentParser, flag: str, path: Path) -> dict[st
 
 #: What a face pool holds (avatar_latent.latent_pool).
 POOL_TENSORS = ("hidden", "mouths")
+
+
+@contextmanager
+def errors_said(parser: argparse.ArgumentParser) -> Iterator[None]:
+    """Run a script's work with reelgen's own errors (an unreadable track, a full disk) said in one line,
+    exit 2, as its usage errors are: they were tracebacks ending in ``InvalidRequest``."""
+    try:
+        yield
+    except ReelgenError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc.message}\n")

@@ -21,7 +21,7 @@ from reelgen.core.backends.avatar.lipsync import LipSync
 from reelgen.core.face import align
 from reelgen.core.face.detect import find_faces
 from reelgen.core.speech.audio import frame_envelope, read_voice
-from reelgen.train.avatar_args import need_folder, need_held_out
+from reelgen.train.avatar_args import errors_said, need_folder, need_held_out
 from reelgen.train.avatar_faces import Faces, draw, mouth_opening_of, photo_bank
 from reelgen.train.micro_args import number
 
@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     need_folder(parser, "model", args.model, "lipsync.json", "a lip-sync folder")
     need_held_out(parser, "data", args.data)
-    print(json.dumps(evaluate(args.model, args.data, args.tracks, args.faces, args.stride), indent=2))
+    with errors_said(parser):
+        report = evaluate(args.model, args.data, args.tracks, args.faces, args.stride)
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
