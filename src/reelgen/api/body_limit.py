@@ -6,6 +6,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import ApiError, error_response
 
+#: Binary units, as the API's other sizes are said ("over 1 MiB", "75 MiB").
+_UNITS = ("KiB", "MiB", "GiB", "TiB")
+
+
+def size_words(count: int) -> str:
+    """``count`` bytes as a person reads them, the exact count beside: ``97.7 KiB (100,000 bytes)``.
+
+    The cap was said as ``0.09537 MiB (100000 bytes)``: a fraction of a unit, and a count to spell out.
+    """
+    exact = f"{count:,} byte" + ("" if count == 1 else "s")
+    if count < 1024:
+        return exact
+    value, place = count / 1024, 0
+    # Up a unit while the number would round to 1024: 1,048,575 bytes is "1 MiB", not "1024 KiB".
+    while value >= 1023.5 and place < len(_UNITS) - 1:
+        value, place = value / 1024, place + 1
+    unit = _UNITS[place]
+    # Three significant figures at most; a whole number of units (the 32 MiB default) as it is.
+    shown = f"{value:.0f}" if value == int(value) or value >= 100 else f"{value:.3g}"
+    return f"{shown} {unit} ({exact})"
+
 
 class BodyTooLarge(ApiError):
     """The client sent more bytes than the server accepts (raised while the body streams in)."""
@@ -13,7 +34,7 @@ class BodyTooLarge(ApiError):
     def __init__(self, max_bytes: int) -> None:
         super().__init__(
             413,
-            f"request body is larger than {max_bytes / 2**20:.4g} MiB ({max_bytes} bytes), the most this "
+            f"request body is larger than {size_words(max_bytes)}, the most this "
             "server takes (REELGEN_MAX_UPLOAD_BYTES)",
         )
 
