@@ -11,6 +11,7 @@ the cluster's resources and its actors are stand-ins.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,33 @@ def test_the_cpu_worker_leaves_once_gpu_machines_join(
     resources["GPU"] = 2.0  # a second GPU: a new name, never one in use (a worker's scratch is its name's)
     engine._ensure()
     assert _workers(engine) == [("worker-1", 1), ("worker-2", 1)]
+
+
+def test_cpu_workers_past_the_clusters_cpus_are_said_to_wait(
+    cluster: tuple[dict[str, float], list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A head started with ``--num-cpus 0`` and no GPU machine yet: /readyz said "worker-0 is starting"
+    for ever, and REELGEN_CPU_WORKERS=4 on 2 CPUs showed two workers down with no word why."""
+    resources, _ = cluster
+    resources["CPU"] = 2.0
+    engine = RayEngine(JobSettings(data_dir=tmp_path, ray_address="head:6380", cpu_workers=4))
+    with caplog.at_level(logging.WARNING, logger="reelgen.jobs.cluster"):
+        engine._ensure()
+    assert caplog.messages == [
+        "the Ray cluster has 2 CPU(s) and no GPU, and each CPU worker takes a CPU: worker-2, worker-3 "
+        "(of REELGEN_CPU_WORKERS=4) start once a machine with free CPUs joins"
+    ]
+
+    resources["CPU"] = 0.0
+    engine = RayEngine(JobSettings(data_dir=tmp_path, ray_address="head:6380", cpu_workers=1))
+    engine._ensure()
+    monkeypatch.setattr(ray, "is_initialized", lambda: True)
+    engine.temp_dir = str(tmp_path)  # not asking a real head whether it answers
+    down = engine.health()
+    assert down is not None and down.reason == (
+        "no worker actor is up: worker-0 waits for a CPU (the Ray cluster has 0 CPU(s) and no GPU, and "
+        "each CPU worker takes a CPU)"
+    )

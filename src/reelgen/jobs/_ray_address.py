@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 
+from reelgen.core.errors import ReelgenError
 from reelgen.jobs._ray_token import ANSWER_S, token_problem
 
 #: The HTTP/2 client preface and an empty SETTINGS frame: every gRPC server answers with its SETTINGS.
@@ -126,3 +127,17 @@ def ray_missing(needs: str, otherwise: str = "", *, joins: bool = False) -> str 
             f"`pip install ray`{version}{otherwise}"
         )
     return None
+
+
+def check_head(address: str) -> None:
+    """Raise, saying why, when the head at ``address`` cannot be joined now.
+
+    ``serve`` checks it before starting; this is for the engine's restarts. After the head went
+    away, ``ray.init`` waited on it for ever, saying nothing (over 5 minutes here), so the server's
+    log never said why it stayed down and a SIGTERM waited a minute for the engine thread; now each
+    try fails at once with the reason, and the next one (backing off to 30 s) joins a head that is back.
+    """
+    if address.strip() == "auto":  # a local ``ray start`` found as Ray finds it: ``serve`` checked that
+        return
+    if problem := head_problem(address, "RAY_ADDRESS="):
+        raise ReelgenError(problem, param="RAY_ADDRESS")

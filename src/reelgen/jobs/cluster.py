@@ -27,9 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reelgen.core.errors import ReelgenError
 from reelgen.jobs import owners
-from reelgen.jobs._ray_address import head_problem
+from reelgen.jobs._ray_address import check_head
 from reelgen.jobs._ray_gate import RayGate, RayStream
 from reelgen.jobs._ray_node import gpu_less_note, run_worker_node, worker_command
 from reelgen.jobs._ray_temp import MAX_TEMP_CHARS, sweep_temp_dirs
@@ -109,20 +108,6 @@ def init_ray(settings: JobSettings) -> str | None:
     return str(temp_dir)
 
 
-def _check_head(address: str) -> None:
-    """Raise, saying why, when the head at ``address`` cannot be joined now.
-
-    ``serve`` checks it before starting; this is for the engine's restarts. After the head went
-    away, ``ray.init`` waited on it for ever, saying nothing (over 5 minutes here), so the server's
-    log never said why it stayed down and a SIGTERM waited a minute for the engine thread; now each
-    try fails at once with the reason, and the next one (backing off to 30 s) joins a head that is back.
-    """
-    if address.strip() == "auto":  # a local ``ray start`` found as Ray finds it: ``serve`` checked that
-        return
-    if problem := head_problem(address, "RAY_ADDRESS="):
-        raise ReelgenError(problem, param="RAY_ADDRESS")
-
-
 def shutdown_ray(temp_dir: str | None) -> None:
     """Stop the private Ray started by ``init_ray`` (a joined cluster keeps running)."""
     import ray
@@ -170,7 +155,7 @@ class RayEngine(Engine):
 
         owners.sweep_scratch(Path(self.settings.data_dir) / "scratch")  # those of servers killed before
         if self.settings.ray_address and not ray.is_initialized():
-            _check_head(self.settings.ray_address)
+            check_head(self.settings.ray_address)
         self.temp_dir = init_ray(self.settings)
         if self.temp_dir is not None:
             node: Any = ray._private.worker._global_node
@@ -248,7 +233,8 @@ class RayEngine(Engine):
 
         from reelgen.jobs.worker import VideoWorker
 
-        gpus = int(ray.cluster_resources().get("GPU", 0))
+        resources = ray.cluster_resources()
+        gpus = int(resources.get("GPU", 0))
         with self.lock:
             self._stop_retired()
             if gpus:
@@ -274,6 +260,23 @@ class RayEngine(Engine):
                 ).remote(worker_id, self.settings.models_per_worker, self.setup, self.scratch)
                 self.slots.append(WorkerSlot(worker_id, actor, gpu))
                 log.info("started %s (%s)", worker_id, "GPU" if gpu else "CPU")
+            if wanted and not gpus:
+                self._say_waiting(int(resources.get("CPU", 0)))
+
+    def _say_waiting(self, cpus: int) -> None:
+        """Say which CPU workers wait for a CPU: Ray starts those past the cluster's CPUs only once a
+        machine with free ones joins, and they were shown down with no word why (a head started with
+        ``--num-cpus 0``: "worker-0 is starting" for ever)."""
+        waiting = [s.id for s in self.slots if not s.gpus][cpus:]
+        if waiting:
+            why = f"the Ray cluster has {cpus} CPU(s) and no GPU, and each CPU worker takes a CPU"
+            self._said.update({w: f"{w} waits for a CPU ({why})" for w in waiting})
+            log.warning(
+                "%s: %s (of REELGEN_CPU_WORKERS=%d) start once a machine with free CPUs joins",
+                why,
+                ", ".join(waiting),
+                self.settings.cpu_workers,
+            )
 
     def _retire_cpu_workers(self) -> None:
         """Take the CPU workers out of a cluster that has a GPU now (``self.lock`` held).
