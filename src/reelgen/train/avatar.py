@@ -33,6 +33,7 @@ from reelgen.train.avatar_args import (
     need_file,
     need_out,
     out_path,
+    stop_said,
 )
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import SEED, number
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     need_out(parser, "--out", args.out)
-    report = train(args.data, args.out, args.seconds, args.batch, args.lr, args.seed)
+    with stop_said(parser, args.out):
+        report = train(args.data, args.out, args.seconds, args.batch, args.lr, args.seed)
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
 

@@ -139,3 +139,16 @@ def errors_said(parser: argparse.ArgumentParser) -> Iterator[None]:
         yield
     except ReelgenError as exc:
         parser.exit(2, f"{parser.prog}: error: {exc.message}\n")
+
+
+@contextmanager
+def stop_said(parser: argparse.ArgumentParser, out: Path) -> Iterator[None]:
+    """Run a training with Ctrl-C said in one line, exit 130: it was a KeyboardInterrupt traceback out of
+    torch. These scripts keep no checkpoint, so the line says where the model would have gone."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        parser.exit(
+            130,
+            f"{parser.prog}: error: stopped with Ctrl-C; the model is written to {out} only when training ends\n",
+        )

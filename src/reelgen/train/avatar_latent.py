@@ -39,6 +39,7 @@ from reelgen.train.avatar_args import (
     need_out,
     need_pool,
     out_path,
+    stop_said,
 )
 from reelgen.train.avatar_faces import Faces, draw, photo_bank, random_pose
 from reelgen.train.micro_args import SEED, number
@@ -265,19 +266,20 @@ def main(argv: list[str] | None = None) -> None:
     need_out(parser, "--out", args.out, args.out.parent / f"{args.out.name}-training.json")
     kept_pool = need_pool(parser, "--pool", args.pool) if args.pool is not None else None
     torch.set_num_threads(1)
-    report = train(
-        args.vae,
-        args.data,
-        args.out,
-        args.seconds,
-        args.identities,
-        args.batch,
-        args.seed,
-        args.resume,
-        args.pool,
-        args.window,
-        kept_pool,
-    )
+    with stop_said(parser, args.out):
+        report = train(
+            args.vae,
+            args.data,
+            args.out,
+            args.seconds,
+            args.identities,
+            args.batch,
+            args.seed,
+            args.resume,
+            args.pool,
+            args.window,
+            kept_pool,
+        )
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
     (args.out.parent / f"{args.out.name}-training.json").write_text(json.dumps(report, indent=2))
 

@@ -51,6 +51,7 @@ from reelgen.train.avatar_args import (
     need_out,
     need_writable,
     out_path,
+    stop_said,
 )
 from reelgen.train.avatar_latent import (
     OPENINGS,
@@ -276,20 +277,21 @@ def main(argv: list[str] | None = None) -> None:
     need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
     need_file(parser, "--sources", args.sources, SOURCES, SOURCES_ARRAYS)
     need_out(parser, "--out", args.out)
-    report = train(
-        args.model,
-        args.data,
-        args.sources,
-        args.out,
-        args.seconds,
-        args.batch,
-        args.lr,
-        args.seed,
-        args.warped,
-        args.identities,
-        args.window,
-        args.smiles,
-    )
+    with stop_said(parser, args.out):
+        report = train(
+            args.model,
+            args.data,
+            args.sources,
+            args.out,
+            args.seconds,
+            args.batch,
+            args.lr,
+            args.seed,
+            args.warped,
+            args.identities,
+            args.window,
+            args.smiles,
+        )
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
 
