@@ -141,6 +141,9 @@ def parse_pairs(values: list[str], what: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in values:
         key, sep, raw = item.partition("=")
+        # "flow_shift = 3" (spaced as in a config file) kept the space in the key: "flow_shift  is not a
+        # known field; did you mean flow_shift?". No key holds one; a JSON value may be spaced already.
+        key, raw = key.strip(), raw.strip()
         if not sep or not key:
             raise typer.BadParameter(f"{what} {item!r} must look like KEY=VALUE")
         if key in out:  # the last would win without a word, and the record hide that the first was asked
