@@ -16,6 +16,12 @@ def _key_given(ctx: typer.Context, param: typer.CallbackParam, value: str | None
             raise typer.BadParameter(
                 "it is empty (an unset variable?); give the key, or leave the option out"
             )
+        if value:
+            # REELGEN_API_KEY=" " sent no key, and the server's "set REELGEN_API_KEY" named a variable
+            # that was set. (Click reads REELGEN_API_KEY= , set to nothing, as unset: no key.)
+            raise typer.BadParameter(
+                "it holds only blanks, which is no key; set it to the key, or unset REELGEN_API_KEY for none"
+            )
         return None  # REELGEN_API_KEY set to nothing: no key
     return value
 
