@@ -328,9 +328,14 @@ def test_a_seed_of_minus_one_is_said_not_to_mean_random_on_every_route(client: T
         assert resp.status_code == 400, (how, resp.text)
         error = resp.json()["error"]
         assert error["param"] == "seed", how
+        # A remix without a seed keeps the remixed video's: no random one there.
+        left_out = (
+            "to keep the remixed video's seed"
+            if how == "remix"
+            else "for a random one (each video's answer holds the seed it got)"
+        )
         assert error["message"] == (
-            "seed: -1 does not mean random here: give a whole number from 0 to 2^63-1, or leave seed out "
-            "for a random one (each video's answer holds the seed it got)"
+            f"seed: -1 does not mean random here: give a whole number from 0 to 2^63-1, or leave seed out {left_out}"
         ), how
     assert client.post("/v1/videos", json={**TINY, "seed": 0}).status_code == 202
 

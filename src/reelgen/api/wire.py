@@ -145,13 +145,16 @@ class _Wire(NumberFields):  # true or false given for a number is refused, in JS
         return no_random_sentinel(value)
 
 
-def no_random_sentinel(seed: Any) -> Any:
+def no_random_sentinel(
+    seed: Any, left_out: str = "for a random one (each video's answer holds the seed it got)"
+) -> Any:
     """A negative seed refused as the "random" it means elsewhere: Wan2GP and Automatic1111 take -1
-    for a random seed, and here it was only "Input should be greater than or equal to 0"."""
+    for a random seed, and here it was only "Input should be greater than or equal to 0".
+    ``left_out``: what a body without a seed gets."""
     if isinstance(seed, int | str) and str(seed).strip().startswith("-"):
         raise ValueError(
             f"{str(seed).strip()} does not mean random here: give a whole number from 0 to 2^63-1, or "
-            "leave seed out for a random one (each video's answer holds the seed it got)"
+            f"leave seed out {left_out}"
         )
     return seed
 
@@ -238,6 +241,12 @@ VideoCreate = create_model(
 
 class _RemixExtras(_Wire):
     priority: int | None = Field(default=None, ge=-1000, le=1000)
+
+    @field_validator("seed", mode="before", check_fields=False)
+    @classmethod
+    def _seed(cls, value: Any) -> Any:
+        """A remix with no seed keeps the remixed video's: "leave seed out for a random one" was untrue."""
+        return no_random_sentinel(value, left_out="to keep the remixed video's seed")
 
 
 VideoRemix = create_model(
