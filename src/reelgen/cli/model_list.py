@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from reelgen.cli.output import shown
-from reelgen.core.errors import InvalidRequest
+from reelgen.cli.output import console, shown
+from reelgen.core.errors import InvalidRequest, ReelgenError
 
 
 def rules_text(rule: dict[str, Any]) -> str:
@@ -148,6 +149,24 @@ def check_cache(folder: Path, fix: str, variables: tuple[str, ...]) -> None:
     )
 
 
+def read_only_whole(model: str, folder: Path, whole: Callable[[], Path | None]) -> Path | None:
+    """Where ``model`` lies whole in ``folder``, said so, when ``folder`` cannot be written; else None.
+
+    A shared read-only cache of pulled weights is a setup (see ``folder_said``): there `reelgen pull M
+    && reelgen generate -m M` stopped at the pull ("set HF_HUB_CACHE to a folder you can write to") for
+    a model every run could load, and moving the cache would have lost it.
+    """
+    problem = unwritable(folder)
+    where = whole() if problem else None
+    if where is not None:
+        console.print(
+            f"nothing to download for {shown(model)}: it is whole in {shown(str(folder))}, which cannot be "
+            f"written here ({shown(problem)}), so no newer copy was looked for",
+            highlight=False,
+        )
+    return where
+
+
 def folder_said(path: Path) -> str:
     """A folder ``info`` names, marked where it cannot be made or written: every run or pull then failed,
     and info said nothing (a file in the way was caught; a read-only or impossible place was not)."""
@@ -243,3 +262,22 @@ def _hub_answer(model: str, error: BaseException | None) -> str | None:
     if status >= 500:
         return f"{answer}: trouble on the Hub's side; {again} later"
     return f"{answer}: the Hub would not give its files; check the model's page there"
+
+
+def located(spec: Any, preset: Any) -> Path | None:
+    """Where ``preset``'s weights are whole on this machine, or None."""
+    from reelgen.core import weights
+
+    try:
+        return weights.locate(spec, preset).path
+    except ReelgenError:  # not here, partly here, or unreadable: the pull says which
+        return None
+
+
+def enhancer_whole(model: str) -> Path | None:
+    """The enhancer's folder when every file is there with the hash `reelgen pull` checks; else None."""
+    from reelgen.core.enhance import weights as enhancer
+
+    where = enhancer.present(model)
+    whole = where and all(enhancer.sha256(where / f.name) == f.sha256 for f in enhancer.PACKAGED[model].files)
+    return where if whole else None
