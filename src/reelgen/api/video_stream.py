@@ -6,10 +6,36 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response, StreamingResponse
 
 from reelgen.api import sse
 from reelgen.jobs.records import Job, JobNotFound
 from reelgen.jobs.service import JobService
+
+
+def ended_before(service: JobService, job: Job, after: int) -> bool:
+    """Whether ``job`` had ended by its event ``after``, so that no event will ever follow it.
+
+    An EventSource reconnects whenever a stream closes, sending the last id it read: one that read the
+    final event got an empty stream, closed at once, and came back each second for ever. A 204 is
+    what tells it to stop (the HTML standard's EventSource fails the connection on it).
+    """
+    return job.terminal and not service.events(job.id, after, 1)
+
+
+async def events_answer(
+    service: JobService,
+    job: Job,
+    present: Callable[[Job], dict[str, Any]],
+    wakeups: sse.Wakeups,
+    after: int,
+) -> Response:
+    """``job``'s event stream after event ``after`` (``job_events``), or a 204 when it had ended by then."""
+    if await run_in_threadpool(ended_before, service, job, after):
+        return Response(status_code=204)
+    frames = job_events(service, job.id, present, wakeups, after)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(frames, media_type="text/event-stream", headers=headers)
 
 
 async def job_events(

@@ -23,7 +23,7 @@ from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
 from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
 from reelgen.api.video_page import video_of, video_page
-from reelgen.api.video_stream import job_events
+from reelgen.api.video_stream import events_answer
 from reelgen.core.errors import GenerationFailed
 from reelgen.core.spec import resolve
 from reelgen.core.spec.input_files import check_source_length
@@ -363,7 +363,11 @@ def video_content(
     "/videos/{video_id}/events",
     summary="Live events (server-sent events); Last-Event-ID resumes",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}, **_errors(400)},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        204: {"description": "The video ended at or before the event resumed after: nothing follows"},
+        **_errors(400),
+    },
 )
 async def video_events(
     request: Request,
@@ -374,23 +378,20 @@ async def video_events(
     after: Annotated[
         int | None, Query(ge=0, le=sse.MAX_SEQ, description="Resume after this event id")
     ] = None,
-) -> StreamingResponse:
+) -> Response:
     """``open`` (data ``{"after": N}``, the event id it resumes after), then ``queued``, ``started``,
     ``progress`` (stage, step, total, eta_s, progress, and a base64 PNG ``preview`` every few steps),
     then ``completed``, ``failed`` or ``cancelled`` with the ``video`` object (``deleted: true``
     instead when the video was deleted as it ended, or while it ran: then ``cancelled`` comes without an
     id), and the stream ends. While the video waits, ``position`` (``queue_position``: how many queued
     jobs start before it, 0 when it is next) comes whenever that number changes. All but ``open``,
-    ``position`` and that ``cancelled`` have ids."""
+    ``position`` and that ``cancelled`` have ids. Resumed after the final event: 204, no stream."""
     sse.refuse_two_last_event_ids(request.headers)
     service = service_of(request)
     job = await run_in_threadpool(video_of, service, video_id)
-    frames = job_events(
-        service,
-        job.id,
-        lambda found: present(request, found).model_dump(mode="json"),
-        request.app.state.wakeups,
-        sse.last_event_id(last_event_id, after),
-    )
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(frames, media_type="text/event-stream", headers=headers)
+    resume = sse.last_event_id(last_event_id, after)
+
+    def shown(found: Job) -> dict[str, Any]:
+        return present(request, found).model_dump(mode="json")
+
+    return await events_answer(service, job, shown, request.app.state.wakeups, resume)
