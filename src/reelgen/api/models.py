@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from typing import Any, Literal
 
@@ -299,5 +300,11 @@ def list_models() -> ModelCardList:
 def get_model(model_id: str) -> ModelCard:
     presets = registry.presets()
     if not valid_id(model_id.replace(".", "_")) or model_id not in presets:
-        raise ApiError(404, f"no model {shown(model_id)}; GET /v1/models lists them", param="model_id")
+        # The names it may mean, as a create body naming it is told: "LTX-TINY" got none here.
+        by_lower = {name.lower(): name for name in presets} if valid_id(model_id.replace(".", "_")) else {}
+        close = [
+            by_lower[n] for n in difflib.get_close_matches(model_id.lower(), list(by_lower), n=3, cutoff=0.5)
+        ]
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise ApiError(404, f"no model {shown(model_id)}; {hint}GET /v1/models lists them", param="model_id")
     return card(*presets[model_id])
