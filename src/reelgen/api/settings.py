@@ -75,10 +75,14 @@ class ApiSettings(BaseSettings):
     fetch_allow_http: bool = False
     #: Webhook targets must resolve to public addresses unless this is set (e.g. a local receiver).
     allow_private_webhooks: bool = False
-    #: How long ``POST /generate-video`` waits for its job before answering 202 with its status.
-    wait_timeout_s: float = Field(default=600.0, ge=0)
-    #: Sent as ``openai-poll-after-ms`` while a job is queued or running.
-    poll_after_ms: int = Field(default=1000, ge=0)
+    #: How long ``POST /generate-video`` (and ``POST /generate-avatar``) waits for its job before
+    #: answering with its status. At most an hour: 1e300 held every such request open until its job
+    #: ended, however long it queued; clients and proxies give up on a request long before that.
+    wait_timeout_s: float = Field(default=600.0, ge=0, le=3600)
+    #: Sent as ``openai-poll-after-ms`` while a job is queued or running; the OpenAI SDK's
+    #: ``create_and_poll`` sleeps this long between asks. From a tenth of a second (0 made it ask in a
+    #: loop with no pause) to a minute (10**20 made it never ask again).
+    poll_after_ms: int = Field(default=1000, ge=100, le=60_000)
     #: Highest priority a request may give. At least 0: a negative cap refused every request, whose
     #: priority (0 unless given) was then "above this server's cap".
     max_priority: int = Field(default=100, ge=0)
