@@ -201,9 +201,11 @@ export function createQueue(ctx) {
   }
 
   function watch(card) {
-    // Only running jobs get a live stream: a browser keeps about six connections per server, and
-    // a stream per waiting job would leave none for clicks. Waiting cards follow the position poll.
-    if (card.stream || card.video.status !== "in_progress") return;
+    // Only running jobs get a live stream, and the next in line (a new one: a requeued job's are
+    // recalled): a browser keeps about six connections per server. The others follow the position poll,
+    // as the next did: it read "Waiting for a free worker" for up to a second while the idle worker ran it.
+    const v = card.video, next = v.status === "queued" && v.queue_position === 0 && !v.attempts;
+    if (card.stream || (v.status !== "in_progress" && !next)) return;
     card.stream = follow(`v1/videos/${card.video.id}/events`, {
       onEvent: (name, data) => onEvent(card, name, data),
       onFinal: () => { card.stream = null; },
