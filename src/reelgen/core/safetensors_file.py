@@ -11,6 +11,14 @@ from typing import Any
 HEADER_LIMIT = 100_000_000
 #: How a file that is not (or no longer) safetensors is said, by every part that reads one.
 NOT_READABLE = "is not a readable .safetensors file (damaged, cut short, or another format)"
+#: How a Git LFS pointer begins: what `git clone` of a model or LoRA repository leaves in a weight file's
+#: place where git-lfs is not installed.
+LFS_POINTER = b"version https://git-lfs"
+#: Such a pointer, said: "not a readable .safetensors file" sent people to download it again the same way.
+LFS_SAID = (
+    "is a Git LFS pointer, not the file itself (cloned without git-lfs): run `git lfs pull` in the folder "
+    "it was cloned into, or download the file"
+)
 
 
 class NotSafetensors(ValueError):
@@ -26,9 +34,13 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
     """The header and how many bytes of tensor data follow it in the file."""
     size = path.stat().st_size
     with path.open("rb") as fh:
-        raw = fh.read(8)
+        start = fh.read(len(LFS_POINTER))
+        if start == LFS_POINTER:
+            raise NotSafetensors(LFS_SAID)
+        raw = start[:8]
         if len(raw) < 8:
             raise NotSafetensors(NOT_READABLE)
+        fh.seek(8)
         (length,) = struct.unpack("<Q", raw)
         # A header longer than the file, or than the format allows, is another format's bytes.
         if length > min(size - 8, HEADER_LIMIT):

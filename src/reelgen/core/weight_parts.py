@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
-#: How a Git LFS pointer file begins: what `git clone` of a model repo leaves without git-lfs installed.
-_LFS_POINTER = b"version https://git-lfs"
 
 
 def missing_parts(folder: Path, *, copied: bool = False) -> list[str]:
@@ -71,15 +69,21 @@ def _missing_in(part: Path, name: str, copied: bool) -> list[str]:
 def _not_whole(path: Path) -> str | None:
     """Why a weight file is not all there: empty, cut short, or a Git LFS pointer in its place; None when
     it is whole, or when only its loader can tell what it is (another format under this name)."""
-    from reelgen.core.safetensors_file import HEADER_LIMIT, NOT_READABLE, NotSafetensors, check_whole
+    from reelgen.core.safetensors_file import (
+        HEADER_LIMIT,
+        LFS_POINTER,
+        NOT_READABLE,
+        NotSafetensors,
+        check_whole,
+    )
 
     try:
         size = path.stat().st_size
         if size == 0:  # a copy stopped before its first byte
             return "empty"
         with path.open("rb") as fh:
-            start = fh.read(len(_LFS_POINTER))
-        if start == _LFS_POINTER:
+            start = fh.read(len(LFS_POINTER))
+        if start == LFS_POINTER:
             return "a Git LFS pointer, not the file: run `git lfs pull` in the folder it was cloned into"
         if path.suffix.lower() in (".safetensors", ".sft"):
             check_whole(path)
