@@ -19,6 +19,7 @@ from reelgen.cli.model_list import (
     models_dir_problem,
     print_models,
     read_only_whole,
+    warnings_as_lines,
     why_not_pulled,
 )
 from reelgen.cli.model_list import folder_said as _folder_said
@@ -294,7 +295,8 @@ def _pull_one(model: str) -> Path | None:
                 # repo while tens of GB of HunyuanVideo came down.
                 repos = ", ".join(shown(repo) for repo in [*preset.companions, preset.repo_id])
                 console.print(f"downloading {repos} ...", highlight=False)
-        return Path(weights.pull(preset))
+        with warnings_as_lines():
+            return Path(weights.pull(preset))
     except weights.PartlyDownloaded as exc:  # the Hub out of reach answered the part copy already here
         say_error(f"could not pull {model}: {exc.message}: {why_not_pulled(model, None)}")
         raise typer.Exit(1) from None

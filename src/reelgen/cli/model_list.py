@@ -3,12 +3,14 @@ the checks of the folders it, `pull` and `info` name, and why a pull failed, sai
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import tempfile
 import textwrap
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +283,20 @@ def enhancer_whole(model: str) -> Path | None:
     where = enhancer.present(model)
     whole = where and all(enhancer.sha256(where / f.name) == f.sha256 for f in enhancer.PACKAGED[model].files)
     return where if whole else None
+
+
+@contextlib.contextmanager
+def warnings_as_lines() -> Iterator[None]:
+    """Python warnings (huggingface_hub's "Not enough free disk space ...") said as reelgen's warning lines.
+
+    Printed as Python prints them, each came with the library's file and line and a "warnings.warn("
+    line under it, once per file of the pull.
+    """
+
+    def say(message: Warning | str, *args: object, **kwargs: object) -> None:
+        console.print(f"[yellow]warning:[/] {shown(' '.join(str(message).split()))}", highlight=False)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # each distinct one once, as Python's own default shows them
+        warnings.showwarning = say
+        yield
