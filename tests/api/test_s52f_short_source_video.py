@@ -30,7 +30,8 @@ def test_a_clip_too_short_for_the_frames_asked_is_a_400_and_queues_nothing(clien
     assert error["param"] == "source_video"
     assert error["message"] == (
         "source_video: the source video file lasts 0.38 s (3 frames at 8 fps), and 9 frames at 8 fps "
-        "take 1.12 s of it; ask for 1 frame or fewer, or give a longer video"
+        "take 1.12 s of it; the fewest this model makes, 5 frames at 8 fps, need a clip longer than 0.50 s: "
+        "give a longer video"
     )
     assert client.get("/v1/videos").json()["data"] == []
 

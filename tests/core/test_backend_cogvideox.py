@@ -182,4 +182,7 @@ def test_a_source_clip_holding_one_output_frame_says_frame_not_frames(tmp_path: 
     spec, preset = registry.resolve("cogvideox-tiny")
     with pytest.raises(InvalidRequest) as err:
         check_long_enough(request, spec.rules_for(preset))
-    assert "ask for 1 frame or fewer, or give a longer video" in err.value.message  # was "1 frames"
+    # It said "ask for 1 frame or fewer" (and before that "1 frames"): a still, not a restyle.
+    assert err.value.message.endswith(
+        "the fewest this model makes, 9 frames at 12 fps, need a clip longer than 0.67 s: give a longer video"
+    )

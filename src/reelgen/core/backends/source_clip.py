@@ -110,10 +110,14 @@ def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timin
     usable = (fits - rules.frame_offset) // rules.frame_step * rules.frame_step + rules.frame_offset
     if rules.max_frames is not None:
         usable = min(usable, rules.max_frames)
+    # One frame is a still, not a video: "ask for 1 frame or fewer" was no way out. The fewest a
+    # restyle takes is said instead, with how long a clip they need (their last frame inside it).
+    least = fewest_frames(rules)
     ask = (
         f"ask for {_frames(usable)} or fewer, or give a longer video"
-        if usable >= rules.min_frames
-        else "give a longer video"
+        if usable >= least
+        else f"the fewest this model makes, {_frames(least)} at {request.fps:g} fps, need a clip "
+        f"longer than {(least - 1) / request.fps:.2f} s: give a longer video"
     )
     raise InvalidRequest(
         f"source_video: {request.source_video} lasts {have / source_fps:.2f} s ({_frames(have)} at "
@@ -121,6 +125,12 @@ def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timin
         f"{request.num_frames / request.fps:.2f} s of it; {ask}",
         param="source_video",
     )
+
+
+def fewest_frames(rules: SizeRules) -> int:
+    """The fewest frames a clip of the model can have that still move (two or more), on its lattice."""
+    steps = max(0, math.ceil((max(rules.min_frames, 2) - rules.frame_offset) / rules.frame_step))
+    return rules.frame_offset + steps * rules.frame_step
 
 
 def _frames(count: int) -> str:
