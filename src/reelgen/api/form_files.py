@@ -1,7 +1,9 @@
-"""A multipart form's file field that came as text (``curl -F name=fox.png``, its ``@`` forgotten)."""
+"""A multipart form's file parts a route does not take: a file field that came as text (``curl -F
+name=fox.png``, its ``@`` forgotten), and a file part under a name the route has no file field for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reelgen.api.errors import ApiError
@@ -34,3 +36,30 @@ def refuse_text_for_files(data: dict[str, Any], files: tuple[str, ...]) -> None:
                 param=name,
                 code="server_side_parameter",
             )
+
+
+#: Where a file part a route does not take goes instead, by its name (None: nothing known of it).
+FileHint = Callable[[str], str | None]
+
+
+def create_file_hint(key: str) -> str | None:
+    """Where a create's file part goes (a video was told to send its text, as if it were a prompt)."""
+    if key in ("file", "video", "input_video"):
+        return (
+            "a video to follow (video-to-video) is sent as the file field `source_video` "
+            "(curl -F 'source_video=@clip.mp4'); to enhance a video, send it to POST /v1/videos/enhance as `file`"
+        )
+    if key in ("image", "start_image"):
+        return (
+            "a start image is sent as the file field `input_reference` (curl -F 'input_reference=@start.png')"
+        )
+    return None
+
+
+def unknown_file(key: str, file_fields: tuple[str, ...], hint: FileHint | None) -> ApiError:
+    """The 400 for a file part ``key`` the route does not take, saying where it goes if known."""
+    valid = f"valid: {', '.join(file_fields)}" if file_fields else "this route takes no files"
+    # A text field sent as a file (curl -F prompt=@prompt.txt) was told only "unknown".
+    text = f"if {key} is a text field, send its text (curl -F '{key}=<file.txt' reads one in)"
+    said = (hint(key) if hint else None) or text
+    return ApiError(400, f"file field {key!r} is unknown; {valid}; {said}", param=key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -19,7 +19,9 @@ from starlette.datastructures import UploadFile
 from reelgen.api.body_json import load_body, nesting_depth
 from reelgen.api.deps import service_of, settings_of
 from reelgen.api.errors import ApiError, from_reelgen
+from reelgen.api.form_files import FileHint, create_file_hint, unknown_file
 from reelgen.api.form_read import read_form
+from reelgen.api.remix_inputs import refuse_remix_file
 from reelgen.api.schemas import MAX_KEYFRAMES
 from reelgen.api.security import (
     FetchPolicy,
@@ -43,31 +45,6 @@ _JSON_FIELDS = frozenset(JSON_SHAPES)
 CREATE_FILES = ("input_reference", "end_image", "source_video", "keyframe_images")
 CREATE_REPEATED: Mapping[str, int] = MappingProxyType({"keyframe_images": MAX_KEYFRAMES})
 _FORM_DEPTH = 4
-#: Where a file part a route does not take goes instead, by its name (None: nothing known of it).
-FileHint = Callable[[str], str | None]
-
-
-def create_file_hint(key: str) -> str | None:
-    """Where a create's file part goes (a video was told to send its text, as if it were a prompt)."""
-    if key in ("file", "video", "input_video"):
-        return (
-            "a video to follow (video-to-video) is sent as the file field `source_video` "
-            "(curl -F 'source_video=@clip.mp4'); to enhance a video, send it to POST /v1/videos/enhance as `file`"
-        )
-    if key in ("image", "start_image"):
-        return (
-            "a start image is sent as the file field `input_reference` (curl -F 'input_reference=@start.png')"
-        )
-    return None
-
-
-def _unknown_file(key: str, file_fields: tuple[str, ...], hint: FileHint | None) -> ApiError:
-    """The 400 for a file part ``key`` the route does not take, saying where it goes if known."""
-    valid = f"valid: {', '.join(file_fields)}" if file_fields else "this route takes no files"
-    # A text field sent as a file (curl -F prompt=@prompt.txt) was told only "unknown".
-    text = f"if {key} is a text field, send its text (curl -F '{key}=<file.txt' reads one in)"
-    said = (hint(key) if hint else None) or text
-    return ApiError(400, f"file field {key!r} is unknown; {valid}; {said}", param=key)
 
 
 def _put(out: dict[str, Any], key: str, value: Any) -> None:
@@ -192,6 +169,8 @@ async def read_create_body(
     """
     if file_hint is None and file_fields == CREATE_FILES:
         file_hint = create_file_hint
+    # The remix route takes no files, and an image sent with one was told "if input_reference is a text field".
+    remix = not file_fields and file_hint is None and request.url.path.endswith("/remix")
     repeated = {key: n for key, n in repeated.items() if key in file_fields}
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
@@ -219,7 +198,9 @@ async def read_create_body(
                 )
             if isinstance(value, UploadFile):
                 if key not in file_fields:
-                    raise _unknown_file(key, file_fields, file_hint)
+                    raise (refuse_remix_file(key) if remix else None) or unknown_file(
+                        key, file_fields, file_hint
+                    )
                 n = counts[key] = counts.get(key, 0) + 1
                 if key in repeated and n > repeated[key]:
                     raise ApiError(400, f"{key}: at most {repeated[key]} files, one per entry", param=key)

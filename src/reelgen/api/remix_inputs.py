@@ -20,6 +20,16 @@ _SENT_AS = {
     "keyframes": ("the image of its keyframe {i}", "keyframe_images"),
     "reference_images": ("its reference image {i}", "reference_images"),
 }
+#: A file part a remix may be sent (one a create takes): the field a new video takes it in, and what
+#: the remix keeps in its place.
+_UPLOADS = {
+    "input_reference": ("input_reference", "start image"),
+    "image": ("input_reference", "start image"),
+    "start_image": ("input_reference", "start image"),
+    "end_image": ("end_image", "end image"),
+    "source_video": ("source_video", "source video"),
+    "keyframe_images": ("keyframe_images", "keyframe images"),
+}
 _GONE = (
     "cannot be remixed: {input} is no longer on the server (an upload goes once its video's files "
     "expire); make a new video with POST /v1/videos, sending the {kind} again"
@@ -65,6 +75,28 @@ def inputs_kept(
                 "video with POST /v1/videos",
             )
     return request
+
+
+def refuse_remix_file(key: str) -> ApiError | None:
+    """The 400 for a file part ``key`` sent with a remix, when a create takes such a file; else None.
+
+    ``curl -F input_reference=@red.png .../remix`` was told "file field 'input_reference' is unknown
+    ... if input_reference is a text field, send its text": the image is no text field, and the
+    client is left thinking a remix could take it under another name."""
+    if key not in _UPLOADS:
+        return None
+    field, what = _UPLOADS[key]
+    kind = "video" if field == "source_video" else "image"
+    example = "clip.mp4" if kind == "video" else "start.png"
+    return ApiError(
+        400,
+        f"a remix takes no files: it keeps the remixed video's {what} and its other inputs, "
+        f"and takes no new {kind}; to start from another {kind}, make a new video "
+        f"with POST /v1/videos, sending the {kind} as the file field {field} "
+        f"(curl -F prompt=... -F '{field}=@{example}')",
+        param=key,
+        code="invalid_value",
+    )
 
 
 def kept_of(parent: Job) -> tuple[Webhook | None, dict[str, str] | None]:
