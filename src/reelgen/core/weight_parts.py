@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".sft")
@@ -24,18 +26,32 @@ def missing_parts(folder: Path, *, copied: bool = False) -> list[str]:
     except (OSError, ValueError):
         return ["model_index.json (unreadable)"]
     if not isinstance(index, dict):
-        return _missing_in(folder, ".", copied)
+        return _readable(folder, ".", partial(_missing_in, folder, ".", copied))
     missing: list[str] = []
     for name, entry in index.items():
         # ["diffusers", "AutoencoderKLWan"] is a part; [null, null] (left out) and "_class_name" are not.
         if name.startswith("_") or not isinstance(entry, list) or None in entry:
             continue
-        part = folder / name
-        if not part.is_dir() or not any(part.iterdir()):
-            missing.append(name)
-        elif not str(entry[-1]).endswith(_WEIGHTLESS):  # a tokenizer or a scheduler has configs only
-            missing += _missing_in(part, name, copied)
+        weightless = str(entry[-1]).endswith(_WEIGHTLESS)  # a tokenizer or a scheduler has configs only
+        missing += _readable(folder / name, name, partial(_part, folder / name, name, weightless, copied))
     return missing
+
+
+def _part(part: Path, name: str, weightless: bool, copied: bool) -> list[str]:
+    if not part.is_dir() or not any(part.iterdir()):
+        return [name]
+    return [] if weightless else _missing_in(part, name, copied)
+
+
+def _readable(part: Path, name: str, check: Callable[[], list[str]]) -> list[str]:
+    """What ``check`` finds missing in ``part``; the part itself when this account cannot list it.
+
+    Raised, PermissionError made `reelgen models` an internal error and GET /v1/models a 500.
+    """
+    try:
+        return check()
+    except OSError as exc:
+        return [f"{name if name != '.' else part.name} (unreadable: {exc.strerror or exc})"]
 
 
 #: Ends of the class names of a pipeline's parts that hold no weights, whatever files they keep.
