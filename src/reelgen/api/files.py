@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email.utils import parsedate
+from typing import BinaryIO
 
 import anyio
 from fastapi.responses import FileResponse
@@ -25,29 +29,56 @@ class FileAnswer(FileResponse):
     empty 416. Here a Range that is not a valid bytes range is ignored (the whole file, 200, as
     RFC 9110 allows), one past the end is a 416 envelope (unless an ``If-Range`` that does not
     match asks for the whole file), and a file deleted between the route
-    and the send (a DELETE racing the download) is a 404 envelope instead of a 500. A copy the
+    and the send (a DELETE racing the download) is a 404 envelope before any header, instead of a 500;
+    one deleted once the file is open (after the headers) is still sent whole from its descriptor. A copy the
     client has (``If-None-Match`` its ETag, or ``If-Modified-Since`` its date) is a 304: the ETag
     was sent but never compared, so a browser fetched every video of the gallery again.
     """
 
+    _held: anyio.AsyncFile[bytes] | None = None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get(HEAD_AS_GET):
             scope = {**scope, "method": "HEAD"}  # headers only: the file is not read to be dropped
-        if self.stat_result is None:
-            try:
-                found = await anyio.to_thread.run_sync(os.lstat, self.path)
-            except FileNotFoundError:
-                gone = error_response(404, "the file was deleted while it was asked for", code="not_found")
-                return await gone(scope, receive, send)
-            if stat.S_ISLNK(found.st_mode):
-                # The server writes files, never links: one planted in its folders (exports/leak.json ->
-                # a file of the server's account) was sent as if it were the export.
-                link = error_response(
-                    404, "the file is a link to another place; it is not sent", code="not_found"
-                )
-                return await link(scope, receive, send)
-            self.stat_result = found
-            self.set_stat_headers(self.stat_result)
+        try:
+            held = await anyio.to_thread.run_sync(_open_no_link, str(self.path))
+        except FileNotFoundError:
+            gone = error_response(404, "the file was deleted while it was asked for", code="not_found")
+            return await gone(scope, receive, send)
+        except _NotAFile:
+            folder = error_response(404, "the path is not a file; nothing is sent", code="not_found")
+            return await folder(scope, receive, send)
+        except _IsLink:
+            # The server writes files, never links: one planted in its folders (exports/leak.json ->
+            # a file of the server's account) was sent as if it were the export.
+            link = error_response(
+                404, "the file is a link to another place; it is not sent", code="not_found"
+            )
+            return await link(scope, receive, send)
+        # Answered from the descriptor opened here, before any header: Starlette opened the path only
+        # after sending the 200's headers, so a DELETE landing in between cut the answer off mid-way.
+        # Its size and ETag are the open file's, which a delete cannot change.
+        self._held = anyio.wrap_file(held)
+        try:
+            self.stat_result = found = os.fstat(held.fileno())
+            self.set_stat_headers(found)
+            # A server offering pathsend would open the path again itself, after the headers.
+            extensions = {
+                k: v for k, v in scope.get("extensions", {}).items() if k != "http.response.pathsend"
+            }
+            await self._answer({**scope, "extensions": extensions}, receive, send, found.st_size)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self._held.aclose()
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[anyio.AsyncFile[bytes]]:
+        """The file opened before the headers were sent (closed by ``__call__``), not the path again."""
+        assert self._held is not None
+        yield self._held
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, size: int) -> None:
+        """The answer to ``scope`` from the open file of ``size`` bytes: 304, 416 or the file."""
         asked = Headers(scope=scope)
         if _not_modified(self.headers, asked):
             # The browser's copy is this file (a job's outputs never change): nothing to send again.
@@ -60,7 +91,6 @@ class FileAnswer(FileResponse):
             and scope["type"] == "http"
             and (if_range is None or self._should_use_range(if_range))
         ):
-            size = self.stat_result.st_size
             satisfiable = self._satisfiable(http_range, size)
             if satisfiable != http_range:  # the parts past the end dropped: RFC 9110 14.1.1 serves the rest
                 headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"range"]
@@ -98,6 +128,29 @@ class FileAnswer(FileResponse):
         except MalformedRangeHeader:
             return http_range
         return f"bytes={','.join(kept)}" if kept and len(kept) < len(parts) else http_range
+
+
+class _IsLink(OSError):
+    """The path is a symbolic link."""
+
+
+class _NotAFile(OSError):
+    """The path is a folder or another thing that is not a regular file."""
+
+
+def _open_no_link(path: str) -> BinaryIO:
+    """``path`` opened to read, refusing a link (``O_NOFOLLOW``) in the same call, so nothing can swap
+    one in between a check and the open."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _IsLink(path) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _NotAFile(path)
+    return os.fdopen(fd, "rb")
 
 
 def _not_modified(have: MutableHeaders, asked: Headers) -> bool:
