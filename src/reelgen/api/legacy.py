@@ -12,7 +12,7 @@ from typing import Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
@@ -47,6 +47,20 @@ router = APIRouter(tags=["legacy"], dependencies=[Depends(authorized)], response
 health_router = APIRouter(tags=["legacy"])
 
 
+#: The /v1/videos names of fields this server's first routes name otherwise: the name here, an example.
+_V1_NAMES = {
+    "seconds": ("duration", ', a number of seconds (e.g. "duration": 4)'),
+    "size": ("width and height", ', two numbers (e.g. "width": 832, "height": 480)'),
+    "num_inference_steps": ("steps", ""),
+    "guidance_scale": ("guidance", ""),
+    "input_reference": ("an `image` file (multipart) or `image_url`", ""),
+}
+
+
+class _V1Name(ApiError):
+    """A /v1/videos field name in a legacy body: said as it was sent, not turned into legacy terms."""
+
+
 class LegacyGenerate(BaseModel):
     """The planning documents' request: flat fields, ``duration`` in seconds (JSON types strict)."""
 
@@ -71,6 +85,19 @@ class LegacyGenerate(BaseModel):
     @classmethod
     def _seed(cls, value: Any) -> Any:
         return no_random_sentinel(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v1_names(cls, data: Any) -> Any:
+        # A body written for /v1/videos heard "seconds is not a known field; valid fields: duration, ..."
+        # and was left to find which of thirteen names meant the same. Raised as the API's own error,
+        # which passes through validation to the client as it is.
+        for name, (here, example) in _V1_NAMES.items():
+            if isinstance(data, dict) and name in data:
+                raise _V1Name(
+                    400, f"{name} is written as {here} here{example}", param=name, code="invalid_value"
+                )
+        return data
 
 
 class LegacyJob(BaseModel):
@@ -153,6 +180,8 @@ async def legacy_errors() -> AsyncIterator[None]:
     """Errors of the create path, said in the legacy body's own field names."""
     try:
         yield
+    except _V1Name:
+        raise
     except ApiError as exc:
         raise in_legacy_terms(exc) from None
     except ReelgenError as exc:
