@@ -90,6 +90,9 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     warnings.filterwarnings("ignore", category=FutureWarning)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # huggingface_hub prints its warnings with a handler of its own and passed them on to the one above
+    # too: each "Error while downloading ... Trying to resume download..." of a pull came out twice.
+    logging.getLogger("huggingface_hub").propagate = False
     from reelgen.cli.sigterm import sigterm_unwinds
 
     try:
