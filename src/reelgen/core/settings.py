@@ -11,9 +11,11 @@ def _set_or(name: str, default: Path) -> Path:
 
     Empty is unset, as the job store and Hugging Face read theirs: ``Path("")``
     is the current folder, which scattered tiny builds and the speech cache
-    into wherever a command ran.
+    into wherever a command ran. ``~`` and ``$VAR`` are expanded as in
+    ``hf_cache_dir``: ``REELGEN_MODELS_DIR=~/models`` from an env or unit file
+    (no shell to expand it) was a folder named ``~`` in the current folder.
     """
-    value = os.environ.get(name, "")
+    value = os.path.expandvars(os.path.expanduser(os.environ.get(name, "")))
     return Path(value) if value else default
 
 
@@ -29,7 +31,7 @@ def models_dir() -> Path:
 
 def lora_dir() -> Path:
     """The server's LoRA folder, which API requests name LoRAs inside (``REELGEN_LORA_DIR``)."""
-    return Path(os.environ.get("REELGEN_LORA_DIR", home() / "loras"))
+    return _set_or("REELGEN_LORA_DIR", home() / "loras")
 
 
 def hf_cache_dir() -> Path:
