@@ -14,6 +14,7 @@ from reelgen.api.schemas import (
     VideoParameters,
     VideoUrls,
 )
+from reelgen.jobs.kinds import ENHANCE
 from reelgen.jobs.records import Job
 
 GIB = 1024**3
@@ -165,7 +166,10 @@ def video_object(
         expires_at=expires,
         error=VideoError(**error) if error else None,
         prompt=job.prompt,
-        remixed_from_video_id=job.remixed_from,
+        # The job record keeps one source for both; an enhancement named it as remixed_from_video_id,
+        # which OpenAI's clients (and the page) read as a remix with a new prompt.
+        remixed_from_video_id=job.remixed_from if job.kind != ENHANCE else None,
+        enhanced_from_video_id=job.remixed_from if job.kind == ENHANCE else None,
         seconds=_seconds_text(job),
         size=job.size or "",
         width=job.width,

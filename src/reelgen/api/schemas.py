@@ -176,9 +176,17 @@ class VideoObject(BaseModel):
     expires_at: int | None = None
     error: VideoError | None = None
     prompt: str
-    remixed_from_video_id: str | None = None
+    remixed_from_video_id: str | None = Field(
+        default=None,
+        description="The video this one is a remix of (POST /v1/videos/{id}/remix); null otherwise",
+    )
     seconds: str
     size: str
+    enhanced_from_video_id: str | None = Field(
+        default=None,
+        description="The video of this server this one enhances (POST /v1/videos/{id}/enhance); null for a "
+        "render, a remix or an enhanced upload",
+    )
     width: int | None = None
     height: int | None = None
     seed: int | None = None
