@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reelgen.api.deps import authorized, service_of
+from reelgen.api.deps import authorized, service_of, settings_of
 from reelgen.api.errors import error_response
 from reelgen.api.schemas import ErrorEnvelope, Health, SystemInfo
 from reelgen.jobs.service import JobService
@@ -50,7 +50,10 @@ async def system(request: Request) -> SystemInfo:
     info = await run_in_threadpool(service_of(request).system)
     workers = info.pop("workers")
     queue = info.pop("queue")
-    return SystemInfo(workers=workers, queue=queue, detail={**info, "api": api_process()})
+    # The page checks a start image against the limit before sending it: it said "nothing is cropped"
+    # of a 9000x9000 image the server then refused.
+    limits = {"max_image_pixels": settings_of(request).max_image_pixels}
+    return SystemInfo(workers=workers, queue=queue, detail={**info, "api": api_process(), "limits": limits})
 
 
 @guarded.post("/v1/system/free", summary="Unload idle models on every worker")

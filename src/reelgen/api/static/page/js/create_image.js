@@ -1,6 +1,7 @@
 // The Create form's start image: its preview, what the crop to the chosen size keeps, a size that
 // fits it, and a file the server would refuse (an SVG, a text file named .png) said before sending.
 import { IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
+import { readFacts, tooManyPixels } from "./server_facts.js";
 import { el } from "./util.js";
 
 /**
@@ -28,8 +29,17 @@ export function mountStartImage(f, { size, model, remixing }) {
     const url = URL.createObjectURL(file);
     const img = el("img", { src: url, alt: `Start image: ${file.name}` });
     const box = el("div", { class: "crop-box", "aria-hidden": "true" });
-    img.addEventListener("load", () => {
-      state.image = { url, width: img.naturalWidth, height: img.naturalHeight };
+    img.addEventListener("load", async () => {
+      const width = img.naturalWidth, height = img.naturalHeight;
+      await readFacts();
+      if (f.image.files[0] !== file) return; // another file was chosen meanwhile
+      // Said before sending, in the server's words: the crop note said "nothing is cropped" of it.
+      const over = tooManyPixels(width, height);
+      if (over) {
+        state.bad = `${file.name}: ${over}; choose a smaller image.`;
+        f.imagePreview.hidden = true;
+        URL.revokeObjectURL(url);
+      } else state.image = { url, width, height };
       note();
     });
     img.addEventListener("error", () => {

@@ -9,6 +9,7 @@ import { mountEnhance } from "./enhance.js";
 import { mountGallery } from "./gallery.js";
 import { mountProjects } from "./projects.js";
 import { createQueue } from "./queue.js";
+import { readFacts } from "./server_facts.js";
 import { mountShootouts } from "./shootouts.js";
 import { $ } from "./util.js";
 import * as views from "./views.js";
@@ -60,6 +61,7 @@ function watchConnection() {
 
 async function start() {
   try {
+    readFacts(); // not waited for: the worker count and image limit only sharpen what the page says
     ctx.models = (await json("v1/models")).data;
     $("page-loading").hidden = true;
     ctx.queue = createQueue(ctx);

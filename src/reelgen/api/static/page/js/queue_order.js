@@ -1,5 +1,6 @@
 // Where a job's card goes in the queue list, and how many jobs wait on the server, from the cards the page holds.
 import { json } from "./api.js";
+import { facts, noteSystem } from "./server_facts.js";
 import { ordinal } from "./util.js";
 
 /** Workers the server last said run a job with no card here (a project's scene, a batch's item ...). */
@@ -15,6 +16,7 @@ export async function lookElsewhere(videos) {
   if (!videos.some((v) => v.status === "queued") || videos.some((v) => v.status === "in_progress")) return;
   try {
     const system = await json("v1/system");
+    noteSystem(system);
     elsewhere = (system.workers || []).filter((w) => w.alive && w.busy_job && !ids.has(w.busy_job)).length;
   } catch {
     // Not known this round: the plain count shows, and the next round asks again.
@@ -75,7 +77,11 @@ export function gapText(videos) {
 
 /** The queue's head: "1 running, 130 waiting", and under it the jobs waiting with no card, if any. */
 export function showCounts(summary, gap, videos) {
-  const queued = waitingCount(videos), running = videos.filter((v) => v.status === "in_progress").length;
+  const queued = waitingCount(videos);
+  // At a hand-off the next job's start can come before the last one's end: a one-worker server's
+  // head read "2 running" for a moment. No more run than the server has workers.
+  const started = videos.filter((v) => v.status === "in_progress").length;
+  const running = facts.workers ? Math.min(started, facts.workers) : started;
   const busy = running || !queued ? 0 : elsewhere;
   const held = busy === 1 ? "the worker is" : `${busy} workers are`;
   summary.textContent = busy ? `${queued} waiting; ${held} busy with a job from Projects, Batches or Shoot-outs`
