@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import LOOP, home_path, link_loop, name_problem
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.lora_files import lora_file_problem
+from reelgen.core.spec.lora_files import LORA_SUFFIXES, lora_file_problem
 from reelgen.core.spec.request import GenerationRequest, LoraSpec, ResolvedRequest, Task
 
 
@@ -83,13 +83,28 @@ def _lora_file(i: int, lora: LoraSpec) -> LoraSpec:
         raise InvalidRequest(f"{param}: {shown} is a folder; {_files_in(shown, path)}", param=param)
     if not path.is_file():
         raise InvalidRequest(
-            f"{param}: LoRA {_not_a_file(shown, path).removesuffix('; give a file')}; give a .safetensors file",
+            f"{param}: LoRA {_not_a_file(shown, path).removesuffix('; give a file')}; {_suffixed(shown, path)}",
             param=param,
         )
     problem = lora_file_problem(path)
     if problem:  # said now, not after minutes of loading the model it was going into
         raise InvalidRequest(f"{param}: {path.name} {problem}", param=param)
     return lora.model_copy(update={"path": str(path.resolve()), "weight_name": None})
+
+
+def _suffixed(shown: str, path: Path) -> str:
+    """What to give for a LoRA named without its suffix: ``style`` for the ``style.safetensors`` beside it.
+
+    "LoRA file style does not exist" left the user to see that the file was there, named in full.
+    """
+    for suffix in LORA_SUFFIXES:
+        try:
+            found = path.with_name(path.name + suffix).is_file()
+        except (OSError, ValueError):  # a name no folder takes, or one ending in a separator
+            found = False
+        if found:
+            return f"did you mean {shown}{suffix}?"
+    return "give a .safetensors file"
 
 
 def _files_in(shown: str, folder: Path, listed: int = 3) -> str:
@@ -102,7 +117,7 @@ def _files_in(shown: str, folder: Path, listed: int = 3) -> str:
         names = sorted(
             p.name
             for p in folder.iterdir()
-            if p.suffix == ".safetensors" and not p.name.startswith(".") and p.is_file()
+            if p.suffix.lower() in LORA_SUFFIXES and not p.name.startswith(".") and p.is_file()
         )
     except OSError:  # a folder this account cannot list: say what to give, as before
         names = []

@@ -10,6 +10,9 @@ from reelgen.core import safetensors_file
 #: A file with no LoRA key, as the request check and the loader both say it.
 NO_LORA_LAYERS = "holds no LoRA weights (none of its keys names a lora layer)"
 
+#: The names a safetensors LoRA file goes by: ``.sft`` is the short form some trainers and hubs write.
+LORA_SUFFIXES = (".safetensors", ".sft")
+
 #: What a LoRA file may be, said wherever one of another format is refused.
 LORA_FORMATS = (
     "LoRAs are taken as .safetensors files only (a .bin, .pt or .ckpt LoRA must be converted first)"
@@ -28,7 +31,7 @@ def lora_file_problem(path: Path) -> str | None:
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
     except safetensors_file.NotSafetensors as exc:
-        if path.suffix.lower() in (".safetensors", ".sft"):
+        if path.suffix.lower() in LORA_SUFFIXES:
             return str(exc)
         # Found only once the model had loaded (minutes on a GPU); and a pickle runs code as it loads.
         return f"is not a .safetensors file; {LORA_FORMATS}"
