@@ -339,11 +339,15 @@ def worker(
     ports on a private network: Ray runs any code it is sent. On one machine no
     Ray is needed: `reelgen serve` runs one worker process per GPU by itself.
     """
+    from reelgen.jobs._ray_node import gpu_count_problem
     from reelgen.jobs.cluster import gpu_less_note, run_worker_node
 
     # Ray's own join retried a head that was not there, or a port where another program listens,
     # for ever, a warning every few seconds; the check dials where Ray will and asks for gRPC.
     if problem := head_problem(address, "--address ") or ray_missing("reelgen worker", joins=True):
+        say_error(problem)
+        raise typer.Exit(2) from None
+    if problem := gpu_count_problem(num_gpus):
         say_error(problem)
         raise typer.Exit(2) from None
     if note := gpu_less_note(num_gpus):

@@ -63,6 +63,28 @@ def gpu_less_note(num_gpus: int | None) -> str | None:
     )
 
 
+def gpu_count_problem(num_gpus: int | None) -> str | None:
+    """Why this machine cannot offer ``num_gpus`` GPUs, or None.
+
+    Ray takes ``--num-gpus`` on trust: a machine offering GPUs it does not have got the API's GPU
+    workers all the same, whose CUDA_VISIBLE_DEVICES named no device, so their jobs ran on the CPU
+    (``/v1/system``: "gpus": 1, "device": "cpu"), a GPU model's job for hours.
+    """
+    if not num_gpus:
+        return None
+    import torch
+
+    here = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if num_gpus <= here:
+        return None
+    if not here:
+        return (
+            f"--num-gpus {num_gpus}: this machine has no CUDA GPU, so the jobs sent to those GPUs would "
+            "run on its CPU; give --num-gpus 0, or leave it out"
+        )
+    return f"--num-gpus {num_gpus}: this machine has {here} CUDA GPU(s); give --num-gpus {here} or fewer"
+
+
 def run_worker_node(address: str, num_gpus: int | None = None) -> int:
     """Join the cluster at ``address`` as a worker node and stay until stopped; returns exit code.
 
