@@ -294,6 +294,18 @@ def refuse_server_side(data: dict[str, Any], offered: tuple[str, ...] = CREATE_O
         raise ApiError(400, message, param=key, code="server_side_parameter")
 
 
+def refuse_characters(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """A 400 for OpenAI's ``character_ids``, which "is not a known field" left a client to guess about."""
+    if "character_ids" in data and "character_ids" not in model.model_fields:
+        raise ApiError(
+            400,
+            "character_ids: reelgen does not offer OpenAI's characters; leave it out and give a start image "
+            "as input_reference, or make a talking head with POST /v1/avatars",
+            param="character_ids",
+            code="invalid_value",
+        )
+
+
 def refuse_nested_paths(model: type[BaseModel], data: dict[str, Any]) -> None:
     """A 400 naming the first server path inside a wire-shaped list ``model`` takes (``loras[0].path``)."""
     for (key, inner), instead in _NESTED_INSTEAD.items():
@@ -334,6 +346,7 @@ def parse_body(
         param = None if half == A_FIELD_NAME else half
         raise ApiError(400, f"{half} {HALF_CHARACTER}", param=param, code="invalid_value")
     refuse_other_names(model.model_fields, data)
+    refuse_characters(model, data)
     if not isinstance(data, JsonBody):
         refuse_text_for_files(data, files)
     refuse_server_side(data, offered)
