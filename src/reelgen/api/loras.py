@@ -15,9 +15,12 @@ from reelgen.api.deps import authorized, settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.atomic import home_path
+from reelgen.core.spec.lora_files import LORA_SUFFIXES, lora_file_problem
 from reelgen.core.weight_hashes import known_hashes, known_sha256
 
 SUFFIX = ".safetensors"
+#: The names a safetensors LoRA goes by: a ``.sft`` file the CLI takes is one a body may name too.
+SUFFIXES = LORA_SUFFIXES
 #: The most files a listing walks; a folder this full is a mistake, and a request must stay quick.
 MAX_LISTED = 2000
 #: How many names an error message lists before it points at GET /v1/loras.
@@ -41,6 +44,14 @@ class LoraFile(BaseModel):
     sha256: str | None = Field(
         default=None, description="Known once a worker on this machine has applied the file; null until then"
     )
+    usable: bool = Field(
+        default=True,
+        description="Whether a create body naming it is taken; false for a file that is cut short, a Git LFS "
+        "pointer or no LoRA at all, which a create naming it is refused for",
+    )
+    problem: str | None = Field(
+        default=None, description="Why it is not usable, as a create naming it is told; null when usable"
+    )
 
 
 class LoraList(BaseModel):
@@ -62,7 +73,7 @@ def lora_names(folder: Path) -> dict[str, Path]:
     for here, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for file in sorted(files):
-            if file.startswith(".") or not file.lower().endswith(SUFFIX):
+            if file.startswith(".") or not file.lower().endswith(SUFFIXES):
                 continue
             path = Path(here) / file
             real = _real(path)
@@ -155,7 +166,7 @@ def _past_the_listing(folder: Path, pure: PurePosixPath) -> Path | None:
     real = _real(root.joinpath(*pure.parts))
     hidden = any(part.startswith(".") for part in pure.parts)
     taken = (
-        not hidden and pure.name.lower().endswith(SUFFIX) and real is not None and real.is_relative_to(root)
+        not hidden and pure.name.lower().endswith(SUFFIXES) and real is not None and real.is_relative_to(root)
     )
     return real if taken and real is not None and _a_file(real) else None
 
@@ -178,7 +189,7 @@ def _not_listed(folder: Path, pure: PurePosixPath, name: str) -> str:
             f"{name!r} in the server's LoRA folder is a symbolic link to a file outside the folder, and only "
             "files inside it are taken; copy the file into the folder"
         )
-    if not pure.name.lower().endswith(SUFFIX):
+    if not pure.name.lower().endswith(SUFFIXES):
         return f"{name!r} in the server's LoRA folder is not a {SUFFIX} file; {LORA_FORMATS}"
     return f"no LoRA {name!r} in the server's LoRA folder"
 
@@ -191,14 +202,26 @@ def describe(name: str, path: Path, known: dict[str, str] | None = None) -> Lora
         digest = known_sha256(path, known)
     except OSError:
         return None
-    return LoraFile(name=name, size_bytes=stat.st_size, modified_at=int(stat.st_mtime), sha256=digest)
+    # The check a create naming it runs (core/spec/input_files.py), so the listing never offers a
+    # file that create then refuses: a cut-short copy or a Git LFS pointer was listed as any other.
+    problem = lora_file_problem(path)
+    return LoraFile(
+        name=name,
+        size_bytes=stat.st_size,
+        modified_at=int(stat.st_mtime),
+        sha256=digest,
+        usable=problem is None,
+        problem=f"{path.name} {problem}" if problem else None,
+    )
 
 
-@router.get("/loras", response_model=LoraList, summary="List the LoRAs a create body may name")
+@router.get("/loras", response_model=LoraList, summary="List the LoRA files a create body may name")
 async def list_loras(request: Request) -> LoraList:
-    """The ``.safetensors`` files of the server's LoRA folder (``REELGEN_LORA_DIR``), by name.
+    """The ``.safetensors`` (and ``.sft``) files of the server's LoRA folder (``REELGEN_LORA_DIR``), by name.
 
-    A create body applies them with ``loras: [{"name": ..., "strength": 0.8}]``.
+    A create body applies them with ``loras: [{"name": ..., "strength": 0.8}]``. A file a create would
+    refuse (cut short, a Git LFS pointer, no LoRA weights) is listed with ``usable: false`` and the
+    ``problem`` a create naming it is told, so a person sees why the file they put there is not taken.
     """
 
     def read() -> LoraList:
