@@ -41,3 +41,15 @@ def test_the_routes_own_names_still_queue(make_client: Callable[..., TestClient]
     resp = client.post("/api/video/generate", json=body)
     assert resp.status_code == 202, resp.text
     assert resp.json()["status"] == "queued"
+
+
+def test_a_form_to_animate_with_seconds_hears_duration(make_client: Callable[..., TestClient]) -> None:
+    # It was "duration is not a known field; valid fields: duration, fps, ...": the /v1 name was turned
+    # into the legacy one it stands for, then said to be unknown.
+    client = make_client()
+    form = {"prompt": "a fox", "model": "reelgen-micro", "seconds": "2"}
+    resp = client.post("/api/video/animate", data=form, files={"image": ("a.png", b"\x89PNG", "image/png")})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["message"].startswith("seconds is written as duration here"), error
+    assert error["param"] == "seconds"
