@@ -74,5 +74,23 @@ class RayStream(RunStream):
         except StopIteration:
             raise RunEnded(f"worker {self.worker_id} ended the run without a result") from None
         except ray.exceptions.RayError as exc:
-            raise WorkerGone(f"worker {self.worker_id} died while running the job ({exc})") from None
+            raise WorkerGone(f"worker {self.worker_id} died while running the job ({_why(exc)})") from None
         return event
+
+
+def _why(exc: Exception) -> str:
+    """Why a Ray error ended a run, in a job's words. Ray's own (an actor id, "RpcError: RPC error:
+    Socket closed rpc_code: 14. The task may or may not have been executed on the actor.") was the
+    job's error message, telling a client nothing it could act on; its kind is kept for the log."""
+    import ray
+
+    if isinstance(exc, ray.exceptions.OutOfMemoryError):
+        why = "Ray stopped it: its machine ran low on memory"
+    elif isinstance(exc, ray.exceptions.RayActorError):
+        why = (
+            "its process ended or stopped answering: killed, out of memory, crashed, or its machine "
+            "left the cluster"
+        )
+    else:
+        why = (str(exc).strip().splitlines() or ["no message"])[0]
+    return f"{why}; Ray: {type(exc).__name__}"
