@@ -65,7 +65,7 @@ def test_oversized_upload_is_refused_with_413(make_client: Callable[..., TestCli
     resp = client.post("/v1/videos", data=FORM, files={"input_reference": ("big.png", big, "image/png")})
     assert resp.status_code == 413
     assert resp.json()["error"]["code"] == "payload_too_large"
-    assert resp.json()["error"]["message"].startswith("request body is larger than 0.04768 MiB (50000 bytes)")
+    assert resp.json()["error"]["message"].startswith("request body is larger than 48.8 KiB (50,000 bytes)")
 
     def chunks() -> Iterator[bytes]:
         yield b'{"prompt": "'
