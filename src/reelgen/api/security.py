@@ -20,6 +20,7 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image
 
+from reelgen.api.body_limit import size_words
 from reelgen.api.errors import ApiError
 from reelgen.api.keylog import key_param
 from reelgen.api.video_probe import VIDEO_CONTAINERS as VIDEO_CONTAINERS
@@ -242,13 +243,18 @@ class FetchPolicy:
     allow_http: bool = False
 
 
+def _fetched_too_large(param: str, max_bytes: int) -> str:
+    # It said "larger than 16777216 bytes", naming no setting: said as the body cap's 413 is.
+    return f"{param}: image is larger than {size_words(max_bytes)}, the most this server fetches (REELGEN_FETCH_MAX_BYTES)"
+
+
 def decode_data_url(url: str, max_bytes: int, param: str) -> bytes:
     """The bytes of a ``data:image/...;base64,`` URL."""
     header, _, payload = url.partition(",")
     if not header.startswith("data:image/") or not header.endswith(";base64"):
         raise ApiError(400, f"{param}: data URLs must be data:image/<type>;base64,...", param=param)
     if len(payload) * 3 // 4 > max_bytes:
-        raise ApiError(400, f"{param}: image is larger than {max_bytes} bytes", param=param)
+        raise ApiError(400, _fetched_too_large(param, max_bytes), param=param)
     try:
         return base64.b64decode("".join(payload.split()), validate=True)  # wrapped lines, as base64(1) writes
     except (binascii.Error, ValueError):
@@ -345,9 +351,7 @@ def fetch_url(url: str, policy: FetchPolicy, param: str = "input_reference.image
                         param=param,
                     )
                 if len(body) > policy.max_bytes:
-                    raise ApiError(
-                        400, f"{param}: image is larger than {policy.max_bytes} bytes", param=param
-                    )
+                    raise ApiError(400, _fetched_too_large(param, policy.max_bytes), param=param)
             return bytes(body)
     except httpx.InvalidURL as exc:  # a control character, or past httpx's length: it was a 500
         reason = str(exc).split(",")[0]  # without the position, which counts in the pinned URL
