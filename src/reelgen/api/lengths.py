@@ -42,7 +42,8 @@ def parse_seconds(seconds: str | float | None) -> float | None:
     if seconds is None:
         return None
     try:
-        value = float(seconds)
+        # Python's float() reads "4_0" as 40: a typo became a clip ten times as long.
+        value = -1.0 if isinstance(seconds, str) and "_" in seconds else float(seconds)
     except ValueError:
         value = -1.0
     if not 0 < value <= MAX_SECONDS:
