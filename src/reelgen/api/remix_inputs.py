@@ -65,7 +65,9 @@ def inputs_kept(
     for param, path in request.input_files():
         if not Path(path).is_file():
             kind = "video" if param == "source_video" else "image"
-            _refuse(parent, _GONE.format(input=_input_named(param), kind=kind))
+            # The create field it was sent in, for a client to say it in its own terms (the CLI's --image).
+            field = _SENT_AS.get(param.partition("[")[0], ("", param))[1]
+            _refuse(parent, _GONE.format(input=_input_named(param), kind=kind), {"missing_input": field})
     for i, lora in enumerate(request.loras):
         if not Path(lora.path).is_file():
             _refuse(
@@ -117,5 +119,5 @@ def _input_named(param: str) -> str:
     return f"{what.format(i=index)} ({field})"
 
 
-def _refuse(parent: Job, why: str) -> NoReturn:
-    raise ApiError(400, f"video {parent.id} {why}", param="video_id", code="not_remixable")
+def _refuse(parent: Job, why: str, extra: dict[str, str] | None = None) -> NoReturn:
+    raise ApiError(400, f"video {parent.id} {why}", param="video_id", code="not_remixable", extra=extra)
