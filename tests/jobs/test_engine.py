@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reelgen.core.spec.request import ResolvedRequest
+from reelgen.jobs import local
 from reelgen.jobs.local import visible_gpus
 from reelgen.jobs.records import JobStatus
 from reelgen.jobs.service import JobService
@@ -81,6 +82,7 @@ def test_a_worker_killed_mid_job_leaves_no_scratch_folder(shared: JobService) ->
 
 
 def test_gpus_are_counted_without_torch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(local, "no_gpu_driver", lambda: False)  # a GPU machine, wherever this runs
     settings = JobSettings(data_dir=tmp_path)
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1,3")
     assert visible_gpus(settings) == ["0", "1", "3"]  # each worker gets one of these

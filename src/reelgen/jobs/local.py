@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from reelgen.core.devices import no_gpu_driver
 from reelgen.jobs import owners
 from reelgen.jobs._local_worker import LocalWorker
 from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
@@ -44,6 +45,17 @@ def visible_gpus(settings: JobSettings) -> list[str]:
     if listed is not None:
         ids = [e.strip() for e in listed.split(",") if e.strip()]
         ids = ids[: next((i for i, e in enumerate(ids) if e.startswith("-")), len(ids))]  # "-1" ends the list
+        if ids and no_gpu_driver():
+            # A CUDA_VISIBLE_DEVICES left in the environment of a machine without a GPU driver (a
+            # profile, a container image) made each listed id a "GPU worker" that ran on the CPU:
+            # REELGEN_CPU_WORKERS was ignored and /v1/system and the jobs' gpu_seconds and cost
+            # counted CPU time as GPU time.
+            log.warning(
+                "CUDA_VISIBLE_DEVICES=%s names GPUs, but this machine has no GPU driver; running CPU "
+                "workers (REELGEN_CPU_WORKERS)",
+                listed,
+            )
+            ids = []
     else:
         ids = [str(i) for i in range(_driver_gpus())]
     return ids if settings.gpus is None else ids[: max(0, settings.gpus)]
