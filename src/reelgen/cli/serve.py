@@ -16,7 +16,7 @@ from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
 from reelgen.cli.serve_data import data_dir_source, no_database, unusable
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.jobs._ray_address import head_problem, object_store_problem, ray_missing
+from reelgen.jobs._ray_address import head_problem, ignored_address_note, object_store_problem, ray_missing
 
 if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
@@ -91,6 +91,8 @@ def serve(
     if settings.key() and _typed(ctx, "api_key"):
         # A server runs for days, its command line readable by every account on the machine.
         console.print(f"[yellow]warning:[/] {KEY_ON_COMMAND_LINE}", highlight=False)
+    if ignored := ignored_address_note(jobs.engine, jobs.engine_kind(), jobs.ray_address):
+        console.print(f"[yellow]warning:[/] {ignored}", highlight=False)
     if jobs.engine_kind() == "ray":
         if jobs.ray_address:
             # The address first: one that cannot be joined is said without Ray's import (a second).

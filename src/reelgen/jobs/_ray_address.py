@@ -141,3 +141,19 @@ def check_head(address: str) -> None:
         return
     if problem := head_problem(address, "RAY_ADDRESS="):
         raise ReelgenError(problem, param="RAY_ADDRESS")
+
+
+def ignored_address_note(engine: str, kind: str, address: str | None) -> str | None:
+    """What to tell a person whose Ray address the engine ``engine`` (running as ``kind``) leaves unused.
+
+    With REELGEN_ENGINE=local the address was ignored without a word: the server ran its workers
+    here while its user believed the cluster's GPUs were taking the jobs.
+    """
+    if not address or kind != "local":
+        return None
+    named = "RAY_ADDRESS" if os.environ.get("RAY_ADDRESS") else "REELGEN_RAY_ADDRESS"
+    return (
+        f"{named}={address} is not used: REELGEN_ENGINE={engine} runs the workers on this machine, "
+        f"not on that Ray cluster; unset {named} to run here without this warning, or drop "
+        f"REELGEN_ENGINE={engine} to join the cluster"
+    )
