@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,13 @@ def _make_chunk(args: tuple[int, int, int]) -> Chunk:
     return make_chunk(*args)
 
 
+def ignore_ctrl_c() -> None:
+    """A pool worker's start: Ctrl-C is the parent's to act on. A terminal's Ctrl-C reaches every process
+    of the group; a worker it stopped inside the pool's queue left that queue locked, and the parent's
+    pool.terminate() then waited for it for ever (a --workers 2 train never ended)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class SceneStream:
     """Chunks of scenes in a fixed order from ``seed``, sampled by worker processes when ``workers`` > 0.
 
@@ -49,7 +57,7 @@ class SceneStream:
         self._pool: Any = None
         if workers > 0:
             # spawn, not fork: the parent may already hold a CUDA context.
-            self._pool = multiprocessing.get_context("spawn").Pool(workers)
+            self._pool = multiprocessing.get_context("spawn").Pool(workers, initializer=ignore_ctrl_c)
             self._chunks: Iterator[Chunk] = self._pool.imap(_make_chunk, jobs, chunksize=2)
         else:
             self._chunks = map(_make_chunk, jobs)

@@ -15,6 +15,7 @@ import numpy as np
 from reelgen.core.backends.micro import build as mb
 from reelgen.train.adherence import AdherenceResult, ObjectAnalysis, adherence_summary, analyze_clip
 from reelgen.train.micro_checkpoint import atomic_write
+from reelgen.train.micro_data import ignore_ctrl_c
 from reelgen.train.scenes import DIRECTIONS, Scene, heldout_directions, sample_scene
 
 #: Seed of the held-out prompt list, fixed so every report scores the same prompts.
@@ -86,7 +87,7 @@ def generate_clips(
 
 def analyse_all(clips: list[np.ndarray], workers: int = 0) -> list[ObjectAnalysis]:
     if workers > 1:
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        with multiprocessing.get_context("spawn").Pool(workers, initializer=ignore_ctrl_c) as pool:
             return pool.map(analyze_clip, clips)
     return [analyze_clip(c) for c in clips]
 
