@@ -11,18 +11,32 @@ ties the node's processes to ``ray start --block``, so they go with it.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
+import threading
 from types import FrameType
+
+from reelgen.jobs._ray_node_log import NodeOutput
 
 #: Passed on to the child. SIGINT is not: a Ctrl-C reaches the whole terminal's process group.
 FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+#: How long the child's last lines are read for once it has ended.
+READ_AFTER_EXIT_S = 5.0
 
 
 def run_until_stopped(cmd: list[str]) -> int:
-    """Run ``cmd`` until it ends, passing stop signals on to it; its exit code (128+N for signal N)."""
-    process = subprocess.Popen(cmd)
+    """Run ``cmd`` until it ends, passing stop signals on to it; its exit code (128+N for signal N).
+
+    Its output is passed on as it comes, but for Ray's log tails of a dead process (``_ray_node_log``).
+    """
+    # Unbuffered: a pipe would otherwise hold Ray's "Ray runtime started" back until it exits.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, errors="replace", env=env)
+    output = NodeOutput(sys.stdout, sys.stderr)
+    reader = threading.Thread(target=_pass_on, args=(process, output), name="ray-node-output", daemon=True)
+    reader.start()
 
     def forward(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -36,7 +50,16 @@ def run_until_stopped(cmd: list[str]) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    # A process Ray started may hold the pipe open after ``ray start`` is gone: wait a little only.
+    reader.join(READ_AFTER_EXIT_S)
+    output.say_end()
     return 128 - code if code < 0 else code
+
+
+def _pass_on(process: subprocess.Popen[str], output: NodeOutput) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.feed(line)
 
 
 def worker_command(address: str, num_gpus: int | None = None, block: bool = True) -> list[str]:
