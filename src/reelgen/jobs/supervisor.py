@@ -131,13 +131,26 @@ class EngineHost:
 
     def _restart(self) -> None:
         pause = FIRST_RETRY_S
+        # Each failure was logged, every 30 s for as long as a Ray head stayed down: the log filled
+        # with one line. It is said once, then only when the reason changes, and when it is back.
+        said: str | None = None
+        failures = 0
         while not self._stop.is_set():
             try:
                 self.engine.start()
             except Exception as exc:
-                log.error(
-                    "starting the %s engine again failed (%s); next try in %g s", self.engine.name, exc, pause
-                )
+                failures += 1
+                if said is None:
+                    log.error(
+                        "starting the %s engine again failed (%s); trying again, at most %g s apart "
+                        "(said again only when the reason changes)",
+                        self.engine.name,
+                        exc,
+                        MAX_RETRY_S,
+                    )
+                elif str(exc) != said:
+                    log.error("starting the %s engine again still fails, now: %s", self.engine.name, exc)
+                said = str(exc)
                 self._safe_stop()
                 if self._stop.wait(pause):
                     return
@@ -145,7 +158,16 @@ class EngineHost:
                 continue
             self.restarts += 1
             self.down = self._reason()
-            log.warning("the %s engine is running again (restart %d)", self.engine.name, self.restarts)
+            tries = (
+                f", after {failures} failed tries"
+                if failures > 1
+                else ", after 1 failed try"
+                if failures
+                else ""
+            )
+            log.warning(
+                "the %s engine is running again (restart %d%s)", self.engine.name, self.restarts, tries
+            )
             return
 
     def _safe_stop(self) -> None:
