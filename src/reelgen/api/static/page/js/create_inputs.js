@@ -109,8 +109,12 @@ export function mountInputs(p) {
   // ---- LoRAs ----------------------------------------------------------------------------------
   function loraRow({ name, strength } = {}) {
     const names = (state.loras || []).map((l) => l.name);
+    // A file the server lists as unusable (cut short, a Git LFS pointer) is shown, with why, but cannot
+    // be picked: a create naming it is refused.
     const pick = el("select", { class: "lora-name", dataset: { what: "name" } },
-      names.map((x) => el("option", { value: x, selected: x === name }, x)));
+      (state.loras || []).map((l) => l.usable === false
+        ? el("option", { value: l.name, disabled: true, title: l.problem || "" }, `${l.name} (unusable: ${l.problem || "the server refuses it"})`)
+        : el("option", { value: l.name, selected: l.name === name }, l.name)));
     if (name && !names.includes(name)) pick.append(el("option", { value: name, selected: true }, `${name} (not on this server)`));
     const weight = number({ class: "lora-strength", min: -5, max: 5, step: 0.05, value: strength ?? 1, dataset: { what: "strength" } });
     const row = el("li", { class: "input-row" },
