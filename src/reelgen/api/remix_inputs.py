@@ -75,6 +75,7 @@ def inputs_kept(
                 f"cannot be remixed: its LoRA {Path(lora.path).name!r} (loras[{i}].name) is no longer in "
                 "the server's LoRA folder; put it back (GET /v1/loras lists the folder), or make a new "
                 "video with POST /v1/videos",
+                {"missing_lora": Path(lora.path).name},
             )
     return request
 
