@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.spec.request import ResolvedRequest, Task
+from reelgen.core.spec.request import MAX_FPS, MIN_FPS, ResolvedRequest, Task
 
 
 def _neighbours(value: int, step: int, offset: int, low: int, high: int | None) -> list[int]:
@@ -23,6 +23,11 @@ def _neighbours(value: int, step: int, offset: int, low: int, high: int | None) 
     if high is not None and value > high:
         return [high - ((high - offset) % step)]
     return [low + ((offset - low) % step)]
+
+
+def _length(seconds: float) -> str:
+    """A clip's length as said to a person: three figures below a second, hundredths above."""
+    return f"{seconds:.3g}" if seconds < 1 else f"{round(seconds, 2):g}"
 
 
 def _or(values: list[int]) -> str:
@@ -109,7 +114,7 @@ class SizeRules:
 
     def frames_for_seconds(self, seconds: float, fps: float) -> int:
         """The frame count a ``seconds`` request makes: at least that long, or InvalidRequest when the
-        model's longest clip is shorter, naming that length."""
+        model's longest clip is shorter, naming that length, or when the count lands far from it."""
         wanted = max(1, round(seconds * fps))
         frames = self.snap_frames(wanted)
         if frames < wanted:
@@ -121,7 +126,40 @@ class SizeRules:
                 "as a storyboard of several shots (`reelgen project`, or POST /v1/projects)",
                 param="seconds",
             )
+        self._check_close(seconds, fps, frames)
         return frames
+
+    def _check_close(self, seconds: float, fps: float, frames: int) -> None:
+        """Refuse a length that lands far from ``seconds`` on the frame lattice.
+
+        Rounding within half a frame step, or within a step and a quarter of the ask, is the lattice
+        and stays silent; past that the clip made is another clip (2 s at 0.5 fps made 10 s, 0.01 s
+        made 0.417 s) and nothing in the answer said so, so the person is told what can be made.
+        """
+        off = abs(frames / fps - seconds)
+        step = self.frame_step / fps
+        if off <= step / 2 or (off <= step and off <= seconds / 4):
+            return
+        near = _neighbours(
+            round(seconds * fps), self.frame_step, self.frame_offset, self.min_frames, self.max_frames
+        )
+        if len(near) == 1:  # below the shortest clip: it, and the next one up if the model makes it
+            longer = near[0] + self.frame_step
+            near += [longer] if self.max_frames is None or longer <= self.max_frames else []
+        form = "" if self.frame_step == 1 else f", {self.frame_form()}"
+        lengths = " or ".join(f"{_length(n / fps)} s ({counted(n, 'frame')})" for n in near)
+        rates = [(n, round(n / seconds, 2)) for n in near if MIN_FPS <= round(n / seconds, 2) <= MAX_FPS]
+        if rates:
+            rated = " or ".join(f"{r:g} ({counted(n, 'frame')})" for n, r in rates)
+            way = f"for {seconds:g} s set the frame rate (fps) to {rated}"
+        else:
+            way = f"no frame rate up to {MAX_FPS:g} fps makes {seconds:g} s; ask for a length it can make"
+        raise InvalidRequest(
+            f"seconds: {seconds:g} s at {fps:g} fps would be {_length(frames / fps)} s "
+            f"({counted(frames, 'frame')}), as it makes at least {counted(self.snap_frames(self.min_frames), 'frame')}{form} "
+            f"({self.label}); at {fps:g} fps the nearest lengths are {lengths}; {way}",
+            param="seconds",
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
