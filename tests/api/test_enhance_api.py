@@ -76,7 +76,8 @@ def test_a_render_enhanced_x2_through_the_api(live: TestClient, tmp_path: Path) 
     assert resp.status_code == 202, resp.text
     video = resp.json()
     assert (video["num_frames"], video["fps"], video["size"]) == (9, 16.0, "32x32")
-    assert video["remixed_from_video_id"] == render["id"] and video["prompt"] == "a red fox"
+    assert video["enhanced_from_video_id"] == render["id"] and video["prompt"] == "a red fox"
+    assert video["remixed_from_video_id"] is None  # an enhancement is no remix
 
     done = finished(live, video["id"])
     assert done["urls"]["content"].endswith(f"/v1/videos/{video['id']}/content")

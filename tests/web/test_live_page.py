@@ -181,7 +181,7 @@ def test_enhance_from_a_finished_cards_dialog(flow: dict[str, Any], shots: Path)
     with page.expect_response(lambda r: r.url.endswith(f"/{first['id']}/enhance")) as answer:
         page.click("#enh-submit")
     video = answer.value.json()
-    assert answer.value.status == 202 and video["remixed_from_video_id"] == first["id"], video
+    assert answer.value.status == 202 and video["enhanced_from_video_id"] == first["id"], video
     assert (video["size"], video["fps"], video["num_frames"]) == ("256x256", 24.0, 25)
     expect(dialog).to_be_hidden()
     card = page.locator(f'.card[data-id="{video["id"]}"]')

@@ -1,7 +1,7 @@
 """``POST /v1/videos/{id}/enhance`` and ``POST /v1/videos/enhance``: interpolate and upscale a video as a job.
 
 The first enhances a completed video of this server (its MP4 is the source and
-the new video names it in ``remixed_from_video_id``); the second, any video
+the new video names it in ``enhanced_from_video_id``); the second, any video
 file uploaded as the multipart field ``file``. Both answer a video object (202)
 like a create: retrieve, content, events, cancel and delete work on it through
 ``/v1/videos``; its size, frame count and rate are those of the enhanced clip.

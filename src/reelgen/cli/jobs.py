@@ -63,6 +63,11 @@ def _print_video(video: dict[str, Any]) -> None:
         line += f"  seed {video['seed']}"
     if video.get("queue_position") is not None:
         line += f"  queue position {video['queue_position']}"
+    # Where it came from: a remix (a new prompt over its settings) or an enhancement (its picture).
+    if video.get("remixed_from_video_id"):
+        line += f"  remix of {video['remixed_from_video_id']}"
+    elif video.get("enhanced_from_video_id"):
+        line += f"  enhanced from {video['enhanced_from_video_id']}"
     if video["status"] == "completed" and not (video.get("urls") or {}).get("content", True):
         # A completed video past retention read as one to download, and `download` then said 404.
         line += "  files removed (retention)"

@@ -26,7 +26,8 @@ export function createQueue(ctx) {
     const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
       video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null,
       // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
-      video.remixed_from_video_id ? `${generated(video) ? "remix of" : "enhanced from"} ${shortId(video.remixed_from_video_id)}` : null];
+      video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
+        : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
     return bits.filter(Boolean).join(" · ");
   }
 
