@@ -39,6 +39,7 @@ from reelgen.cli.jobs_args import (
     remix_seed,
 )
 from reelgen.cli.output import console, parse_pairs
+from reelgen.cli.remix_gone import said_for_cli
 from reelgen.jobs.artifacts import SUFFIXES
 
 #: What every video object has that a job's line shows.
@@ -350,7 +351,17 @@ def remix(
         sent = _call(server, api_key, "POST", job_path(video_id, "remix"), json=body, headers=headers)
         _report(server, api_key, _created(sent), watch_it, as_json, typed)
     except ClientError as exc:
+        exc = said_for_cli(exc, prompt, lambda: _model_of(server, api_key, video_id))
         raise _exit(_kept(exc, server, api_key, video_id, typed), typed) from None
+
+
+def _model_of(server: str, api_key: str | None, video_id: str) -> str | None:
+    """The model of video ``video_id``; None when the server cannot say."""
+    try:
+        model = _call(server, api_key, "GET", job_path(video_id)).json().get("model")
+    except (ClientError, ValueError, AttributeError):
+        return None
+    return model if isinstance(model, str) else None
 
 
 #: What a remix option left out is: the remixed video's (its help said so of --seed alone, though the
