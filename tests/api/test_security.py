@@ -216,7 +216,9 @@ def test_fetcher_connects_to_the_checked_address_and_refuses_redirects(
     assert fetch_url(f"{image_server}/fox.png", policy) == _png(4, 4)
     with pytest.raises(ApiError, match="HTTP 302"):
         fetch_url(f"{image_server}/moved", policy)
-    with pytest.raises(ApiError, match=r"larger than 1,000 bytes, the most this server fetches \(REELGEN_FETCH_MAX_BYTES\)"):
+    with pytest.raises(
+        ApiError, match=r"larger than 1,000 bytes, the most this server fetches \(REELGEN_FETCH_MAX_BYTES\)"
+    ):
         fetch_url(f"{image_server}/big", policy)
 
 
