@@ -60,10 +60,7 @@ OutputOpt = Annotated[
 ]
 WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if unset).")]
 HeightOpt = Annotated[int | None, Opt(help="Height in pixels.")]
-SecondsOpt = Annotated[
-    float | None,
-    Opt(help="Length in seconds (rounded up to a valid frame count; refused when that is far off)."),
-]
+SecondsOpt = Annotated[float | None, Opt(help="Seconds (rounded up to a frame count; refused if far off).")]
 StepsOpt = Annotated[int | None, Opt(help="Denoising steps.")]
 SeedOpt = Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")]
 VramOpt = Annotated[
