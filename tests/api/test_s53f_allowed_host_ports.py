@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import anyio
 import httpx
 import pytest
@@ -30,7 +32,10 @@ def _answers(allowed: str, hosts: list[str]) -> dict[str, tuple[int, str]]:
                 said[host] = (resp.status_code, resp.text)
             return said
 
-    return anyio.run(ask)
+    # On a thread of its own: a browser test run earlier on this xdist worker leaves Playwright's
+    # event loop on the main thread, where a second loop refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, ask).result()
 
 
 def test_a_name_listed_with_a_port_is_taken_on_that_port_only() -> None:
