@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
+from safetensors.torch import save_file
 
 from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
 from reelgen.core.parallel import ParallelOptions, render_parallel
@@ -134,6 +136,11 @@ def test_a_process_that_fails_fails_the_run_with_its_reason(tmp_path: Path) -> N
     (broken / "model_index.json").write_text(
         json.dumps({"_class_name": "WanPipeline", "vae": ["diffusers", "AutoencoderKLWan"]})
     )
+    # Its one part is whole on disk (a config and a complete weight file), so the check of a copied
+    # folder's parts before the run passes it; its weights are no Wan VAE's.
+    (broken / "vae").mkdir()
+    (broken / "vae" / "config.json").write_text(json.dumps({"_class_name": "AutoencoderKLWan"}))
+    save_file({"stray": torch.zeros(1)}, str(broken / "vae" / "diffusion_pytorch_model.safetensors"))
     out = tmp_path / "out" / "two.mp4"
     out.parent.mkdir()
     request = resolved(model="wan-tiny", prompt="a cat", weights=str(broken))
