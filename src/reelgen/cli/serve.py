@@ -58,7 +58,7 @@ def serve(
 
     Examples:
       reelgen serve                          # http://127.0.0.1:8000, loopback
-      export REELGEN_API_KEY=$(openssl rand -hex 24)   # keep it: clients need it
+      export REELGEN_API_KEY=$(openssl rand -hex 24)  # clients need it
       reelgen serve --host 0.0.0.0
       RAY_ADDRESS=head:6380 reelgen serve    # a Ray cluster's GPUs
     """
