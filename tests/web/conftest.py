@@ -206,6 +206,11 @@ def tab(chromium: Browser) -> Iterator[Callable[..., Tab]]:
 
     yield make
     for context in contexts:
+        # A route handler still in flight (a poll the page made as the test ended) failed once its
+        # page closed, and Playwright raised that error in the next test's first call.
+        for page in context.pages:
+            page.unroute_all(behavior="ignoreErrors")
+        context.unroute_all(behavior="ignoreErrors")
         context.close()
 
 
