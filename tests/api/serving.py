@@ -58,7 +58,9 @@ def checking_only(data_dir: Path) -> Iterator[str]:
 def serving_app(app: Any) -> Iterator[str]:
     """``app`` on a free loopback port, in a thread; yields its URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="test-api", daemon=True)
     thread.start()

@@ -173,7 +173,9 @@ def live_api(data_dir: Path, home: Path) -> Iterator[str]:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = int(sock.getsockname()[1])
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2)
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         try:

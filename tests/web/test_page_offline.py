@@ -37,7 +37,13 @@ class Restartable:
     def start(self) -> None:
         settings = ApiSettings(jobs=JobSettings(data_dir=self.data_dir))
         app = create_app(settings, start_service=False)
-        server = _ThreadServer(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        # A 2 s limit on closing open connections: the page follows the queue head's event stream, and
+        # stop() waited the whole 30 s of its join for that stream before uvicorn let go.
+        server = _ThreadServer(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=2
+            )
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         self.running = (server, thread)
