@@ -8,40 +8,20 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner, Result
 
-from reelgen.api.app import create_app
-from reelgen.api.settings import ApiSettings
-from reelgen.cli import app as cli_app
-from reelgen.cli import client as client_cli
 from reelgen.jobs.records import Facts
-from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import ChildRow
 from tests.api.test_projects_api import upload
+from tests.cli.in_process import in_process
+from tests.cli.in_process import run as _run
 from tests.jobs.projects import make_film
-
-SERVER = "http://testserver"
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """A quiet server (no workers) that the job commands reach in-process."""
-    settings = ApiSettings(jobs=JobSettings(data_dir=tmp_path / "server"), serve_web=False)
-    with TestClient(create_app(settings, start_service=False), base_url=SERVER) as client:
-
-        class Kept:  # the commands close their client after each request; this app stays up
-            def __enter__(self) -> TestClient:
-                return client
-
-            def __exit__(self, *exc: object) -> None:
-                pass
-
-        monkeypatch.setattr(client_cli, "_client", lambda *a, **k: Kept())
+    with in_process(tmp_path, monkeypatch) as client:
         yield client
-
-
-def _run(*args: str) -> Result:
-    return CliRunner().invoke(cli_app, [*args, "--server", SERVER], env={"REELGEN_API_KEY": None})
 
 
 def _render_job(app: TestClient, tmp_path: Path) -> tuple[str, str]:

@@ -9,37 +9,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner, Result
 
-from reelgen.api.app import create_app
-from reelgen.api.settings import ApiSettings
-from reelgen.cli import app as cli_app
-from reelgen.cli import client as client_cli
 from reelgen.cli.output import parse_pairs
-from reelgen.jobs.settings import JobSettings
-
-SERVER = "http://testserver"
+from tests.cli.in_process import in_process
+from tests.cli.in_process import run as _run
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """A quiet server (no workers: jobs stay queued) that the job commands reach in-process."""
-    settings = ApiSettings(jobs=JobSettings(data_dir=tmp_path / "server"), serve_web=False)
-    with TestClient(create_app(settings, start_service=False), base_url=SERVER) as client:
-
-        class Kept:  # the commands close their client after each request; this app stays up
-            def __enter__(self) -> TestClient:
-                return client
-
-            def __exit__(self, *exc: object) -> None:
-                pass
-
-        monkeypatch.setattr(client_cli, "_client", lambda *a, **k: Kept())
+    with in_process(tmp_path, monkeypatch) as client:
         yield client
-
-
-def _run(*args: str) -> Result:
-    return CliRunner().invoke(cli_app, [*args, "--server", SERVER], env={"REELGEN_API_KEY": None})
 
 
 def test_a_spaced_option_is_sent_as_its_key_and_value(app: TestClient) -> None:
