@@ -21,7 +21,7 @@ from reelgen.core.batch.conditioned import conditioned_request
 from reelgen.core.batch.create import item_seed
 from reelgen.core.batch.key import content_key
 from reelgen.core.batch.manifest import BatchItem, Manifest, merged
-from reelgen.core.batch.prompt import fill_prompt
+from reelgen.core.batch.prompt import fill_prompt, template_values
 from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.motion.conditioning import Conditioning
@@ -277,14 +277,8 @@ def _plan(
     motion: Motion | None = settings["motion"]
 
     # 2. The prompt, its placeholders filled.
-    values = {
-        "output": item.stem,
-        "stem": Path(images[0]).stem if images else item.stem,
-        "index": str(planned.index),
-        "model": model,
-        "motion": motion.label if motion else "still camera",
-        **settings["variables"],
-    }
+    first = images[0] if images else None
+    values = template_values(item.stem, first, planned.index, model, motion, settings["variables"])
     prompt = fill_prompt(settings["prompt"] or "", values, f"{where}.prompt")
     planned = planned.model_copy(update={"model": model, "prompt": prompt, "images": images})
 

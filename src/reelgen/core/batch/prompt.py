@@ -3,13 +3,69 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.spec.request import MAX_PROMPT_CHARS
 
+if TYPE_CHECKING:
+    from reelgen.core.batch.manifest import Manifest
+    from reelgen.core.motion.presets import Motion
 
-def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
-    """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it."""
+
+def template_values(
+    output: str,
+    first_image: str | None,
+    index: int,
+    model: str,
+    motion: Motion | None,
+    variables: dict[str, str],
+) -> dict[str, str]:
+    """What an item's ``{placeholders}`` stand for: its own names, then its variables."""
+    return {
+        "output": output,
+        "stem": Path(first_image).stem if first_image else output,
+        "index": str(index),
+        "model": model,
+        "motion": motion.label if motion else "still camera",
+        **variables,
+    }
+
+
+def check_prompts(manifest: Manifest, source: str | None = None) -> None:
+    """Every item's prompt fills, said before any work: a placeholder no item sets failed only its items
+    while the others were made (exit 1), though the manifest was what was wrong.
+
+    ``source`` (``manifest shots/manifest.json``) starts the message, as the manifest's other errors do.
+    """
+    from reelgen.core.batch.manifest import merged
+
+    for i, item in enumerate(manifest.items):
+        settings = merged(manifest.defaults, item)
+        if not settings["prompt"] or not settings["model"]:
+            continue  # no template; a missing model is check_models' to say
+        param = f"items[{i}].prompt"
+        # A template the item takes from defaults is named there: the item alone is not where it is written.
+        said = param if item.prompt is not None else f"items[{i}] ({item.stem}): defaults.prompt"
+        first = item.images[0] if item.images else None
+        values = template_values(
+            item.stem, first, i, settings["model"], settings["motion"], settings["variables"]
+        )
+        try:
+            fill_prompt(settings["prompt"], values, param, said=said)
+        except InvalidRequest as exc:
+            if source:
+                raise InvalidRequest(f"{source}: {exc.message}", param=exc.param) from None
+            raise
+
+
+def fill_prompt(template: str, values: dict[str, str], param: str, *, said: str | None = None) -> str:
+    """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it.
+
+    ``said`` starts the messages (default: ``param``).
+    """
+    where = said or param
     try:
         fields = [
             (name, spec, conv)
@@ -18,7 +74,7 @@ def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
         ]
     except ValueError as exc:
         raise InvalidRequest(
-            f"{param}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
+            f"{where}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
         ) from None
     for name, spec, conversion in fields:
         # A format spec was applied: {stem:d} ended the batch in an internal ValueError, and
@@ -26,25 +82,25 @@ def fill_prompt(template: str, values: dict[str, str], param: str) -> str:
         if spec or conversion:
             given = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
             raise InvalidRequest(
-                f"{param}: {given} is not a placeholder; a placeholder is a name alone, e.g. {{{name or 'subject'}}} "
+                f"{where}: {given} is not a placeholder; a placeholder is a name alone, e.g. {{{name or 'subject'}}} "
                 "(write {{ and }} for literal braces)",
                 param=param,
             )
         if not name.isidentifier():
             raise InvalidRequest(
-                f"{param}: {{{name}}} is not a placeholder name; use letters, digits and _ (e.g. {{subject}})",
+                f"{where}: {{{name}}} is not a placeholder name; use letters, digits and _ (e.g. {{subject}})",
                 param=param,
             )
         if name not in values:
             raise InvalidRequest(
-                f"{param}: the prompt uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
+                f"{where}: the prompt uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
                 "(add it under variables)",
                 param=param,
             )
     prompt = template.format_map(values)
     if len(prompt) > MAX_PROMPT_CHARS:  # else the request refused it later, as an internal ValidationError
         raise InvalidRequest(
-            f"{param}: the prompt is {len(prompt)} characters once its placeholders are filled; "
+            f"{where}: the prompt is {len(prompt)} characters once its placeholders are filled; "
             f"a prompt holds at most {MAX_PROMPT_CHARS} (shorten the template or its variables)",
             param=param,
         )

@@ -19,6 +19,7 @@ from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
 from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
+from reelgen.core.batch.prompt import check_prompts
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
 from reelgen.core.cache import ModelCache
 from reelgen.core.encode import write_json_atomic
@@ -222,6 +223,7 @@ def run_batch(
         manifest = load_manifest(manifest)
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
+    check_prompts(manifest, source)
     check_keyframes_kept(manifest, base, output_folder(manifest, base, output_dir))
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     # Before the plan, which may take minutes (10000 keyframes scored) and writes crops into the folder.
