@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reelgen.api.deps import authorized, service_of, settings_of
 from reelgen.api.errors import error_response
 from reelgen.api.schemas import ErrorEnvelope, Health, SystemInfo
+from reelgen.api.settings import FolderSettings
 from reelgen.jobs.service import JobService
 
 router = APIRouter(tags=["system"])
@@ -53,7 +54,11 @@ async def system(request: Request) -> SystemInfo:
     # The page checks a start image against the limit before sending it: it said "nothing is cropped"
     # of a 9000x9000 image the server then refused.
     limits = {"max_image_pixels": settings_of(request).max_image_pixels}
-    return SystemInfo(workers=workers, queue=queue, detail={**info, "api": api_process(), "limits": limits})
+    # The page's Batches and Shoot-outs forms name these folders; with none, the server refuses every
+    # batch and shoot-out, and the forms say so before anyone fills them in.
+    roots = [str(root) for root in FolderSettings().roots()]
+    detail = {**info, "api": api_process(), "limits": limits, "batch_roots": roots}
+    return SystemInfo(workers=workers, queue=queue, detail=detail)
 
 
 @guarded.post("/v1/system/free", summary="Unload idle models on every worker")

@@ -4,6 +4,7 @@ import { post } from "./api.js";
 import { parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError } from "./fields.js";
 import { parentList } from "./parents.js";
+import { foldersNote } from "./server_facts.js";
 import { announce, el, seconds } from "./util.js";
 import { clearErrorsOnEdit, forgetJobs, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
@@ -83,6 +84,7 @@ export function mountBatches(section, ctx) {
   const name = el("input", { type: "text", autocomplete: "off", placeholder: "manifest.json" });
   const submit = el("button", { type: "submit", class: "primary" }, "Start batch");
   const form = el("form", { id: "batch-form", novalidate: true, autocomplete: "off" },
+    foldersNote({ one: "batch", many: "batches", cli: "reelgen batch manifest.json", pathField: input }),
     labelled({ prefix: "bf", param: "manifest-file", label: "Manifest file", control: pick,
       hint: "A manifest.json, as `reelgen manifest create` makes it (docs/batch.md). It loads into the box below." }),
     labelled({ prefix: "bf", param: "manifest", label: "Manifest (JSON)", control: manifest }),

@@ -1,9 +1,14 @@
 // What the server says of itself in GET /v1/system, read once at start and again whenever the queue asks:
-// how many workers it runs (no more jobs than that run at once) and the largest image it takes.
+// how many workers it runs (no more jobs than that run at once), the largest image it takes and the
+// folders on its disk that batches and shoot-outs may use.
 import { json } from "./api.js";
+import { el } from "./util.js";
 
-/** `workers`: worker count, or null until known; `maxImagePixels`: the image limit, or null if unsaid. */
-export const facts = { workers: null, maxImagePixels: null };
+/**
+ * `workers`: worker count, or null until known; `maxImagePixels`: the image limit, or null if unsaid;
+ * `batchRoots`: the folders batches and shoot-outs may use ([] for none), or null if unsaid.
+ */
+export const facts = { workers: null, maxImagePixels: null, batchRoots: null };
 
 let first = null;
 
@@ -14,6 +19,8 @@ export function noteSystem(system) {
   facts.workers = workers ? workers : null;
   const limit = system.detail && system.detail.limits && system.detail.limits.max_image_pixels;
   facts.maxImagePixels = Number.isInteger(limit) && limit > 0 ? limit : null;
+  const roots = system.detail && system.detail.batch_roots;
+  facts.batchRoots = Array.isArray(roots) ? roots.map(String) : null;
 }
 
 /**
@@ -30,4 +37,28 @@ export function tooManyPixels(width, height) {
   const limit = facts.maxImagePixels;
   if (!limit || width * height <= limit) return null;
   return `image is ${width}x${height} (${width * height} pixels); the limit is ${limit} pixels`;
+}
+
+/**
+ * The note atop a Batches or Shoot-outs form: the folders the server may use, or, where it may use none,
+ * that it refuses every one (`one`, `many`: "batch", "batches") and what to do instead (`cli`: the command run without a
+ * server). `pathField`'s placeholder becomes a path under the first folder. Filled once the server said.
+ */
+export function foldersNote({ one, many, cli, pathField }) {
+  const note = el("p", { class: "folders-note hint", role: "status", hidden: true });
+  readFacts().then(() => {
+    const roots = facts.batchRoots;
+    if (roots === null) return; // an older server: its own refusal says it
+    note.hidden = false;
+    if (roots.length) {
+      note.textContent = `Folders this server may use: ${roots.join(", ")} (and the folders inside).`;
+      pathField.placeholder = `${roots[0].replace(/[\\/]$/, "")}/…`;
+      return;
+    }
+    note.className = "folders-note notice error";
+    note.textContent = `This server was started without REELGEN_BATCH_ROOTS, so it reads and writes no folders and ` +
+      `refuses every ${one}. Start it with REELGEN_BATCH_ROOTS=/path/to/shots (the folders ${many} ` +
+      `may use), or run ${many} on your own machine without a server: ${cli}.`;
+  });
+  return note;
 }

@@ -5,6 +5,7 @@ import { MAX_SEED } from "./create_form.js";
 import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
 import { parentList } from "./parents.js";
+import { foldersNote } from "./server_facts.js";
 import { announce, el } from "./util.js";
 import { clearErrorsOnEdit, download, fileUrl, forgetJobs, formError, labelled, showApiError } from "./viewkit.js";
 import { errorText } from "./words.js";
@@ -86,6 +87,7 @@ export function mountShootouts(section, ctx) {
   const input = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "(the report folder)" });
   const submit = el("button", { type: "submit", class: "primary" }, "Start shoot-out");
   const form = el("form", { id: "shootout-form", novalidate: true, autocomplete: "off" },
+    foldersNote({ one: "shoot-out", many: "shoot-outs", cli: "reelgen shootout --models A,B --prompts prompts.txt", pathField: output }),
     el("fieldset", { class: "field", dataset: { param: "models" }, "aria-describedby": "sf-models-hint sf-models-err" },
       el("legend", {}, "Models"), models,
       el("p", { class: "hint", id: "sf-models-hint" }, usable.length
