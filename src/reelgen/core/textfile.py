@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.yaml_indent import out_of_step, tab_problem
 
 
 def _one_line(text: str) -> str:
@@ -204,9 +205,11 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")
         where = f"{name} line {mark.line + 1}, column {mark.column + 1}" if mark else name
+        if (indent := out_of_step(text, exc)) is not None:  # first: a field under a value is no ': ' to quote
+            raise InvalidRequest(f"{where}: {indent}", param=param) from None  # PyYAML's parser states unsaid
         problem += _quote_hint(text, mark) if exc.problem == "mapping values are not allowed here" else ""
         if exc.problem == "found character '\\t' that cannot start any token" and mark is not None:
-            problem = _tab_problem(text, mark)
+            problem = tab_problem(text, mark)
         # "while parsing a block mapping" alone says little; where that mapping starts says which one.
         if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
             start = exc.context_mark
@@ -234,16 +237,6 @@ def _quote_hint(text: str, mark: Any) -> str:
     key, value = found[1], re.split(r"\s+#", found[2])[0]  # a comment after the value stays out of it
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"; a value holding ': ' must be quoted: write {key}: {quoted}"
-
-
-def _tab_problem(text: str, mark: Any) -> str:
-    """What a tab PyYAML stops at is, said in words: "found character '\\t' that cannot start any
-    token" left the person to guess that YAML indents (and separates) with spaces only."""
-    lines = text.splitlines()
-    before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
-    if not before.strip(" \t-"):  # only indentation (and a list's dash) before it
-        return "a tab used to indent; YAML indents with spaces only, so replace the tab with spaces"
-    return "a tab where YAML takes only spaces (a tab may stand inside quotes); replace it with spaces"
 
 
 def _refuse_repeated(name: str, param: str) -> Any:

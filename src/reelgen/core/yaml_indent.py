@@ -1,0 +1,110 @@
+"""YAML mistakes of whitespace said in words: a tab, and a line indented out of step with those above it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: A list item's dash, with what follows it on the line.
+_ITEM = re.compile(r"-(?:[ ]+|$)")
+#: A ``key: |`` or ``key: >-`` line: the lines indented under it are text, not fields.
+_BLOCK_TEXT = re.compile(r"[^#]*:\s+[|>][-+0-9]*\s*(?:#.*)?")
+#: A ``key: value`` line whose value is given on it (not a ``key:`` opening a block below it).
+_WITH_VALUE = re.compile(r"(?:-\s+)?[^\s:#'\"][^:#]*:\s+[^\s#|>&*!].*")
+
+
+@dataclass(frozen=True)
+class _Open:
+    """A line a later line may line up with: its column, line number (from 1) and text."""
+
+    column: int
+    line: int
+    text: str
+    item: bool  # a list item's ``-``, which only another ``-`` lines up with
+
+
+def tab_problem(text: str, mark: Any) -> str:
+    """What a tab PyYAML stops at is, said in words: "found character '\\t' that cannot start any
+    token" left the person to guess that YAML indents (and separates) with spaces only."""
+    lines = text.splitlines()
+    before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+    if not before.strip(" \t-"):  # only indentation (and a list's dash) before it
+        return "a tab used to indent; YAML indents with spaces only, so replace the tab with spaces"
+    return "a tab where YAML takes only spaces (a tab may stand inside quotes); replace it with spaces"
+
+
+def out_of_step(text: str, exc: Any) -> str | None:
+    """The indentation a line PyYAML could not place wants, naming the line above it goes with; None
+    where the error is no such line. "expected <block end>, but found '<block mapping start>'" named
+    parser states, and "mapping values are not allowed here" of a field indented under one that has
+    its value already said nothing of the indentation at all."""
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
+        return None
+    raw = lines[mark.line]
+    body = raw.lstrip(" ")
+    column = len(raw) - len(body)
+    opens = _opens(lines, mark.line)
+    if str(exc.problem).startswith("expected <block end>, but found"):
+        said = "which fits none of the lines above it (YAML reads what belongs to what from the indentation)"
+    elif exc.problem == "mapping values are not allowed here" and opens and opens[-1].column < column:
+        above = lines[opens[-1].line - 1].strip()
+        if not _WITH_VALUE.fullmatch(above):
+            return None
+        said = (
+            f"under `{_short(above)}` (line {opens[-1].line}), which has its value already, "
+            "so YAML reads it as more of that value"
+        )
+    else:
+        return None
+    item = _ITEM.match(body) is not None
+    if body[:1] == "-" and not item and any(o.item and o.column == column for o in opens):
+        return f"`{_short(body)}` needs a space after its '-' to be a list item: write `- {_short(body[1:])}`"
+    fitting = [o for o in opens if o.column != column and o.item == item] or [
+        o for o in opens if o.column != column
+    ]
+    if not fitting:
+        return None
+    nearest = min(abs(o.column - column) for o in fitting)
+    choices = sorted((o for o in fitting if abs(o.column - column) == nearest), key=lambda o: -o.column)
+    where = ", or ".join(
+        f"{_spaces(o.column)}, in line with `{_short(o.text)}` (line {o.line})" for o in choices
+    )
+    return f"`{_short(body)}` is indented {_spaces(column)}, {said}; indent it {where}"
+
+
+def _opens(lines: list[str], upto: int) -> list[_Open]:
+    """For each indentation still open at line ``upto`` (from 0), the last line above it there,
+    outermost first: the places a line there could line up with."""
+    stack: list[_Open] = []
+    text_under: int | None = None  # the column of a `key: |` whose text lines are being passed over
+    for n, raw in enumerate(lines[:upto]):
+        body = raw.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        column = len(raw) - len(body)
+        if text_under is not None and column > text_under:
+            continue
+        text_under = None
+        while stack and stack[-1].column >= column:
+            stack.pop()
+        dash = _ITEM.match(body)
+        if dash is not None:
+            stack.append(_Open(column, n + 1, body.strip(), item=True))
+            column, body = column + dash.end(), body[dash.end() :]
+        if body.strip():
+            stack.append(_Open(column, n + 1, body.strip(), item=False))
+            text_under = column if _BLOCK_TEXT.fullmatch(body.strip()) else None
+    return stack
+
+
+def _spaces(n: int) -> str:
+    return "no spaces" if n == 0 else "1 space" if n == 1 else f"{n} spaces"
+
+
+def _short(line: str) -> str:
+    """A line as quoted in a message: a long prompt is cut, with an ellipsis."""
+    line = line.split(" #")[0].strip()
+    return line if len(line) <= 40 else line[:37] + "..."
