@@ -1,16 +1,26 @@
 // The page's only way to the server: the public /v1 API, with the API key (when one is needed) in a header.
 import { parseAnswer } from "./exact_json.js";
-import { $ } from "./util.js";
+import { $, seconds } from "./util.js";
 
 const KEY = "reelgen-api-key";
 let key = localStorage.getItem(KEY) || sessionStorage.getItem(KEY) || "";
 let asking = null;
 
+/**
+ * The server's message with its Retry-After said in it: a full queue (429) or an engine restarting (503)
+ * says how long to wait in that header, and "retry later" alone left a person guessing.
+ */
+function withRetryAfter(message, retryAfter) {
+  if (!/^\d+$/.test(retryAfter || "")) return message;
+  const wait = `try again in about ${seconds(Math.max(1, Number(retryAfter)))}`;
+  return /retry later$/.test(message) ? message.replace(/retry later$/, wait) : `${message} (${wait})`;
+}
+
 /** An error answer of the API: the envelope's message, and the parameter it concerns. */
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     const e = (body && body.error) || {};
-    super(e.message || `the server answered HTTP ${status}`);
+    super(withRetryAfter(e.message || `the server answered HTTP ${status}`, retryAfter));
     this.status = status;
     this.param = e.param || null;
     this.code = e.code || null;
@@ -96,7 +106,7 @@ export async function request(path, options = {}) {
       if (await askForKey(sent)) continue;
       throw new ApiError(401, { error: { message: "this server needs its API key, and none was given" } });
     }
-    if (!resp.ok) throw new ApiError(resp.status, await resp.json().catch(() => null));
+    if (!resp.ok) throw new ApiError(resp.status, await resp.json().catch(() => null), resp.headers.get("Retry-After"));
     return resp;
   }
 }
