@@ -40,6 +40,7 @@ from reelgen.api.fanout import (
 )
 from reelgen.api.parent_folder import refuse_a_busy_folder, refuse_a_locked_folder
 from reelgen.api.schemas import Status, VideoError
+from reelgen.core.batch.folder_summary import check_summary_ours
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.prompt import check_prompts
@@ -178,6 +179,10 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
         if exc.param and message.startswith((f"{exc.param}:", f"{exc.param} ")):
             message = f"manifest.{message}"
         raise ApiError(400, message, param=f"manifest.{exc.param}", code=exc.code) from None
+    try:
+        check_summary_ours(body.manifest, out, "output_folder")  # another batch's summary is there
+    except ReelgenError as exc:
+        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from None
     return BatchPayload(
         manifest=body.manifest,
         input_folder=str(base),

@@ -282,7 +282,7 @@ class Manifest(BaseModel):
         if isinstance(value, list) and len(value) > MAX_ITEMS:
             raise ValueError(
                 f"there are {len(value):,}; a batch holds at most {MAX_ITEMS:,} items: "
-                "split the manifest into several batches"
+                "split the manifest into several batches, each with its own output_dir"
             )
         return value
 

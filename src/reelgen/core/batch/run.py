@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.folder_summary import check_summary_ours
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
 from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
@@ -238,6 +239,7 @@ def run_batch(
         )
     # Another run into this folder would make every item again and write over these files.
     with folder_held(summary_file.parent, source):
+        check_summary_ours(manifest, summary_file.parent)  # under the lock: no run is writing one now
         plan = plan_batch(manifest, base, output_dir, progress=progress)
         # An earlier run's summary no longer describes the folder once this run makes or fails items;
         # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
