@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import warnings
 import zlib
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from pydantic import ValidationError
 
 from reelgen.core.batch import manifest as manifest_module
@@ -26,6 +28,7 @@ from reelgen.core.batch.manifest import (
 )
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import IMAGE_FORMATS
 from reelgen.core.spec.request import SEED_LIMIT
 from reelgen.core.textfile import read_yaml
 
@@ -152,6 +155,7 @@ def create_manifest(
             "items: split the images over several folders, one manifest each",
             param="folder",
         )
+    _check_readable(folder, images)
     home = Path(manifest_dir or folder).resolve()
     taken: set[str] = set()
     items = []
@@ -161,6 +165,31 @@ def create_manifest(
             BatchItem(output=output, images=[_from(home, image)], seed=item_seed(defaults.seed, output))
         )
     return Manifest(defaults=defaults, items=items)
+
+
+def _check_readable(folder: Path, images: list[Path]) -> None:
+    """Refuse a folder holding an image file that is none (by its header alone, so 10000 photos are quick):
+    a broken ``x.png`` became an item, written without a word, that failed every batch."""
+    unreadable = []
+    for image in images:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a decompression-bomb warning is the batch's to say
+                with Image.open(image) as opened:
+                    readable = opened.format in IMAGE_FORMATS | {"MPO"}
+        except (OSError, SyntaxError, Image.DecompressionBombError):
+            readable = False
+        if not readable:
+            unreadable.append(image.name)
+    if not unreadable:
+        return
+    names = ", ".join(unreadable[:3]) + (f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+    what = "is not a readable image" if len(unreadable) == 1 else "are not readable images"
+    raise InvalidRequest(
+        f"{folder}: {names} {what} (valid: {', '.join(sorted(IMAGE_FORMATS))}); move it out of the folder or "
+        "replace it: `manifest create` makes an item of every image file there",
+        param="folder",
+    )
 
 
 def _from(home: Path, image: Path) -> str:
