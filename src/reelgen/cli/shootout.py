@@ -47,6 +47,8 @@ def shootout(
         Opt(
             "--prompts",
             "-p",
+            parser=typed.path_named("a YAML or .txt file of prompts"),
+            metavar="<path>",
             help="YAML of prompts, shared settings and score weights; or a .txt file, a prompt a line.",
         ),
     ],

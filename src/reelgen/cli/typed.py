@@ -51,6 +51,18 @@ def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
     return check
 
 
+def path_named(what: str) -> Callable[[str], Path]:
+    """A parser for a path argument naming ``what``: an empty one is refused while it can still be told
+    from "." (read as a path, "" is ".", and ``replay "$UNSET"`` said only ". is a folder")."""
+
+    def parse(text: str) -> Path:
+        if not text.strip():
+            raise typer.BadParameter(f"it is empty; give {what}")
+        return Path(text)
+
+    return parse
+
+
 IMAGE, VIDEO, LORA = given("an image file"), given("a video file"), given("a LoRA file")
 WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
 DEVICE = given("cpu, cuda or cuda:N")
