@@ -121,21 +121,27 @@ def _lasting(segment: Segment, frames: int, fps: Fraction) -> str:
     return said
 
 
-def _fits_in_seconds(segments: list[Segment], i: int) -> bool:
-    """Whether scene ``i``'s transitions in and out together are no longer than it, in the seconds asked."""
-    into = segments[i - 1].transition.overlap if i else 0.0
-    # A float sum such as 0.1 + 0.2 is a hair over 0.3: within a microsecond counts as fitting.
-    return into + segments[i].transition.overlap <= segments[i].seconds + 1e-6
+def _exact(seconds: float) -> Fraction:
+    """Seconds as written (0.7 is 7/10), not as the nearest float (0.6999...): a length that falls on a
+    half frame rounds the same way wherever it sits on the film."""
+    return Fraction(str(seconds))
 
 
 def layout(segments: list[Segment], fps: Fraction) -> Layout:
     """Lay ``segments`` out at ``fps``; a transition longer than a scene it joins is refused by name."""
     if not segments:
         raise InvalidRequest("the project has no scenes to export", param="scenes")
-    frames = tuple(max(1, round(s.seconds * fps)) for s in segments)
+    # Each scene's start and end in seconds on the film, made frames there: each length rounded alone added
+    # up its rounding (four 1 s scenes joined by 0.25 s dissolves were 96 frames at 30 fps, not 97.5).
+    starts, ends, at = [], [], Fraction(0)
+    for seg in segments:
+        starts.append(round(at * fps))
+        ends.append(round((at + _exact(seg.seconds)) * fps))
+        at += _exact(seg.seconds) - _exact(seg.transition.overlap)
+    frames = tuple(max(1, end - start) for start, end in zip(starts, ends, strict=True))
     overlaps: list[int] = []
     for i, seg in enumerate(segments[:-1]):
-        d = round(seg.transition.overlap * fps)
+        d = max(0, starts[i] + frames[i] - starts[i + 1])
         shorter = min(frames[i], frames[i + 1])
         if d > shorter:
             # "is longer than it (0.01s)" left "it" to be worked out: the scene itself, or the next one.
@@ -155,7 +161,7 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
             param=f"{last.param}.transition.type",
         )
     # The closing fade is held to the same rule as a transition: cut short silently, it did not last as asked.
-    fade_out = round(last.transition.overlap * fps)
+    fade_out = (starts[-1] + frames[-1]) - round(at * fps)  # `at`: where a scene after the last would start
     if fade_out > frames[-1]:
         raise InvalidRequest(
             f"{last.label}: transition.duration {last.transition.duration:g}s (its fade to black) is longer than "
@@ -165,18 +171,6 @@ def layout(segments: list[Segment], fps: Fraction) -> Layout:
     for i, seg in enumerate(segments):
         into = overlaps[i - 1] if i else 0
         out = overlaps[i] if i < len(overlaps) else fade_out
-        if into + out > frames[i] and _fits_in_seconds(segments, i):
-            # Each length rounded to frames alone can come out a frame or two over (0.375 s at 30 fps is
-            # 11 frames, its 0.25 + 0.125 s are 8 + 4): what fits in seconds is trimmed to fit in frames.
-            excess = into + out - frames[i]
-            cut = min(out, excess)
-            out, into = out - cut, into - (excess - cut)
-            if i < len(overlaps):
-                overlaps[i] = out
-            else:
-                fade_out = out
-            if i:
-                overlaps[i - 1] = into
         if into + out > frames[i]:
             raise InvalidRequest(
                 f"{seg.label}: its transitions in and out ({_secs(float((into + out) / fps))} together) overlap "
