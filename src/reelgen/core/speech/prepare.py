@@ -199,15 +199,25 @@ def check_face(path: str, face_index: object) -> None:
     choose(faces, face_index if isinstance(face_index, int) else None, Path(path).name, photo.shape[:2])
 
 
-def _check_spoken(voice: Audio) -> None:
-    """Refuse text whose speech runs past the limit, naming the text: said of the voice track, it blamed
-    an ``--audio`` never given and told to split a file the person does not have."""
-    from reelgen.core.speech.audio import max_seconds
+def _check_spoken(voice: Audio, text: str) -> None:
+    """Refuse text whose speech runs past the limit or is shorter than a syllable, naming the text: said
+    of the voice track, it blamed an ``--audio`` never given and told to split a file the person does
+    not have."""
+    from reelgen.core.speech.audio import MIN_SECONDS, max_seconds
     from reelgen.core.speech.tts import text_too_long
 
     limit = max_seconds()
     if voice.seconds > limit:
         raise text_too_long(f"{voice.seconds:.1f} s", limit)
+    if voice.seconds < MIN_SECONDS:
+        # Invisible characters (a zero-width space) are left out of the quote: they say nothing.
+        shown = "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise InvalidRequest(
+            f"speech_text: {shown!r} is spoken in {voice.seconds:.2f} s; an avatar needs at least "
+            f"{MIN_SECONDS:g} s of speech (a syllable) to move its mouth: give a word or two more",
+            param="speech_text",
+        )
 
 
 def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRules) -> GenerationRequest:
@@ -260,7 +270,7 @@ def avatar_request(request: GenerationRequest, default_fps: float, rules: SizeRu
     limit = max_seconds() if request.speech_audio else None
     voice = read_voice(Path(audio_path).expanduser(), limit_s=limit)
     if not request.speech_audio:
-        _check_spoken(voice)
+        _check_spoken(voice, request.speech_text or "")
     check_voice(voice)
     fps = request.fps or default_fps
     return request.model_copy(
