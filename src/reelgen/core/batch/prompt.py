@@ -47,7 +47,8 @@ def check_prompts(manifest: Manifest, source: str | None = None) -> None:
             continue  # no template; a missing model is check_models' to say
         param = f"items[{i}].prompt"
         # A template the item takes from defaults is named there: the item alone is not where it is written.
-        said = param if item.prompt is not None else f"items[{i}] ({item.stem}): defaults.prompt"
+        # Said starting with param, as a server's refusal and `reelgen batch --server` expect of a message.
+        said = param if item.prompt is not None else f"{param} (item {item.stem}, from defaults.prompt)"
         first = item.images[0] if item.images else None
         values = template_values(
             item.stem, first, i, settings["model"], settings["motion"], settings["variables"]
