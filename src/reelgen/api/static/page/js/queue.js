@@ -2,7 +2,8 @@
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, fps, generated, ordinal, shortId } from "./util.js";
+import { $, announce, confirmDelete, el, generated, ordinal } from "./util.js";
+import { build, meta } from "./queue_card.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, doneText, errorText, progressText } from "./words.js";
 
@@ -22,42 +23,13 @@ export function createQueue(ctx) {
   let polling = null;
   let loaded = false; // the server's jobs are in
 
-  function meta(video) {
-    const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
-      video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null,
-      // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
-      video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
-        : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
-    return bits.filter(Boolean).join(" · ");
-  }
-
-  function build(video) {
-    const titleId = `card-title-${video.id}`;
-    const parts = {
-      status: el("span", { class: "status" }),
-      position: el("span", { class: "position" }),
-      title: el("h3", { id: titleId, class: "card-title" }),
-      meta: el("p", { class: "meta muted" }),
-      bar: el("progress", { max: 100, value: 0, "aria-labelledby": titleId, "aria-describedby": `card-step-${video.id}` }),
-      step: el("p", { class: "step muted", id: `card-step-${video.id}` }),
-      preview: el("img", { class: "preview", alt: "", hidden: true, width: 96, height: 96 }),
-      media: el("div", { class: "media" }),
-      error: el("p", { class: "card-error", role: "alert", hidden: true }),
-      actions: el("div", { class: "row card-actions" }),
-    };
-    parts.bar.setAttribute("aria-label", `Progress of “${video.prompt}”`);
-    const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
-      el("div", { class: "card-head" }, parts.status, parts.position),
-      parts.title, parts.meta,
-      el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
-      parts.media, parts.error, parts.actions);
-    return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };
-  }
-
   function actions(card) {
     const v = card.video;
     const buttons = [];
-    if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
+    // A running job stops at its next step (minutes away while a model loads): its cancel, once taken,
+    // says so and goes quiet, where the Cancel button stood as if the click had done nothing.
+    if (ACTIVE.has(v.status) && card.cancelling) buttons.push(el("button", { type: "button", class: "small", disabled: true }, "Cancelling…"));
+    else if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
     if (generated(v) && !card.deleted) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
       if (!card.gone) {
@@ -247,9 +219,15 @@ export function createQueue(ctx) {
   }
 
   async function cancel(card) {
+    card.cancelling = true;
+    actions(card); // no second cancel while this one is on its way
     try {
-      render(card, await post(`v1/videos/${card.video.id}/cancel`));
+      const video = await post(`v1/videos/${card.video.id}/cancel`);
+      render(card, video);
+      if (video.status === "in_progress") announce(`Cancelling: ${video.prompt}. It stops at its next step.`);
     } catch (err) {
+      card.cancelling = false;
+      actions(card);
       // Deleted elsewhere (another tab, a script, retention): there is nothing left to cancel.
       if (err instanceof ApiError && err.status === 404) drop(card.video.id);
       else cardError(card, err);

@@ -1,0 +1,36 @@
+// One card of the queue: its parts, and the line that says what the job makes.
+import { el, fps, shortId } from "./util.js";
+
+/** The card's line under its title: model, size, length, rate, seed and where it came from. */
+export function meta(video) {
+  const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
+    video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null,
+    // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
+    video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
+      : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
+  return bits.filter(Boolean).join(" · ");
+}
+
+/** A job's card, its parts not yet filled in (the queue's render does that). */
+export function build(video) {
+  const titleId = `card-title-${video.id}`;
+  const parts = {
+    status: el("span", { class: "status" }),
+    position: el("span", { class: "position" }),
+    title: el("h3", { id: titleId, class: "card-title" }),
+    meta: el("p", { class: "meta muted" }),
+    bar: el("progress", { max: 100, value: 0, "aria-labelledby": titleId, "aria-describedby": `card-step-${video.id}` }),
+    step: el("p", { class: "step muted", id: `card-step-${video.id}` }),
+    preview: el("img", { class: "preview", alt: "", hidden: true, width: 96, height: 96 }),
+    media: el("div", { class: "media" }),
+    error: el("p", { class: "card-error", role: "alert", hidden: true }),
+    actions: el("div", { class: "row card-actions" }),
+  };
+  parts.bar.setAttribute("aria-label", `Progress of “${video.prompt}”`);
+  const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
+    el("div", { class: "card-head" }, parts.status, parts.position),
+    parts.title, parts.meta,
+    el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
+    parts.media, parts.error, parts.actions);
+  return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };
+}
