@@ -58,7 +58,8 @@ def test_a_window_prompt_longer_than_a_prompt_may_be_is_refused_before_rendering
         plan_project(folder)
     assert err.value.param == f"scenes[0].windows.prompts[{window}]"
     assert err.value.message == (
-        f"scene 'walk' (scenes[0]): windows.prompts[{window}]: String should have at most 20000 characters"
+        f"scene 'walk' (scenes[0]): windows.prompts[{window}]: it has 20,001 characters, and at most 20,000 are "
+        "taken; shorten it"
     )
 
 

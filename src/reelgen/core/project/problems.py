@@ -66,6 +66,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     elif kind == "string_too_short" and not str(first.get("input", "x")).strip():
         # pydantic's "String should have at least 1 character" of `model: ""`
         text = "is empty; give at least one letter" + ("" if _required(tuple(loc)) else ", or leave it out")
+    elif kind in ("string_too_long", "too_long"):  # pydantic's "String should have at most 300 characters"
+        text = _too_long(first.get("input"), first.get("ctx", {}).get("max_length"))
     elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
         text = _unquoted(first["input"])
     elif kind in (
@@ -125,6 +127,13 @@ def _unit_hint(given: Any) -> str:
     """How to write ``duration: 2s`` so it reads: "unable to parse string as a number" said not why."""
     found = _WITH_UNIT.fullmatch(given) if isinstance(given, str) else None
     return f"; write the number alone, without '{found[2]}': {found[1]}" if found else ""
+
+
+def _too_long(given: Any, most: Any) -> str:
+    """How long a text (or how many a list) was given and the most taken, as errors.py says it over HTTP."""
+    length = len(given) if isinstance(given, str | list | tuple | dict) else "more"
+    unit = "characters" if isinstance(given, str) else "items"
+    return f"it has {length:,} {unit}, and at most {most:,} are taken; shorten it"
 
 
 def _unquoted(value: bool | float) -> str:
