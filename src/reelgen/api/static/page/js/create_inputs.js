@@ -2,8 +2,8 @@
 // rows (image, frame, strength) and LoRA rows fed by GET /v1/loras. Each part names the API
 // parameter it sends, so a server error lands under it.
 import { json } from "./api.js";
-import { IMAGE_ACCEPT as IMAGE_TYPES, drawnImage } from "./image_types.js";
-import { el } from "./util.js";
+import { IMAGE_ACCEPT as IMAGE_TYPES, IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
+import { announce, el } from "./util.js";
 
 /** As many as POST /v1/videos takes (MAX_KEYFRAMES, MAX_LORAS on the server). */
 const MAX_ROWS = 8;
@@ -11,7 +11,16 @@ const MAX_ROWS = 8;
 const noLoras = (folder) => "No LoRAs on this server. Put .safetensors files in its LoRA folder"
   + `${folder ? `, ${folder}` : ""} (REELGEN_LORA_DIR), and reload this page.`;
 
-/** A small preview of the image chosen in `input`, with its file name; the old one's URL is freed. */
+/** In place of the preview: why the server will refuse the file, said as the start image's field says it. */
+function refused(figure, text) {
+  figure.replaceChildren(el("figcaption", { class: "warn" }, text));
+  announce(text);
+}
+
+/**
+ * A small preview of the image chosen in `input`, with its file name; the old one's URL is freed. A file
+ * that is no picture showed a broken-image icon, and nothing was said until Generate came back refused.
+ */
 function preview(input, figure, what) {
   const old = figure.querySelector("img");
   if (old) URL.revokeObjectURL(old.src);
@@ -19,13 +28,19 @@ function preview(input, figure, what) {
   figure.replaceChildren();
   figure.hidden = !file;
   if (!file) return;
+  if (!takenImage(file)) return refused(figure, `${file.name} is not a ${IMAGE_KINDS} image; choose one of those.`);
   // A TIFF is taken, but no browser draws it: its name alone, not a broken picture.
   if (!drawnImage(file)) {
     figure.append(el("figcaption", {}, `${file.name} (this browser shows no preview of a TIFF image; the server reads it)`));
     return;
   }
-  figure.append(el("div", { class: "frame" }, el("img", { src: URL.createObjectURL(file), alt: `${what}: ${file.name}` })),
-    el("figcaption", {}, file.name));
+  const url = URL.createObjectURL(file);
+  const img = el("img", { src: url, alt: `${what}: ${file.name}` });
+  img.addEventListener("error", () => {
+    URL.revokeObjectURL(url);
+    if (input.files[0] === file) refused(figure, `${file.name} is not a readable image; choose a ${IMAGE_KINDS} image.`);
+  }, { once: true });
+  figure.append(el("div", { class: "frame" }, img), el("figcaption", {}, file.name));
 }
 
 /** A row's number box: required, as an empty one would be sent as 0 (fields.unreadableNumber says so). */
