@@ -49,6 +49,7 @@ from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ModelNotAvailable, ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.shootout.plan import plan_shootout
+from reelgen.core.shootout.report import foreign_report
 from reelgen.core.shootout.spec import PromptsFile
 from reelgen.jobs.kinds.shootout import NAME as SHOOTOUT
 from reelgen.jobs.kinds.shootout import ShootoutPayload
@@ -214,6 +215,13 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
     except ReelgenError as exc:
         raise _in_body_words(exc) from None
     writable_folder(out, "output_folder")
+    if (foreign := foreign_report(out)) is not None:  # a 202 whose job replaced the person's file
+        raise ApiError(
+            400,
+            f"output_folder: {out} holds a {foreign.name} that is not a shoot-out's, and the report would "
+            "replace it; move that file, or give another folder",
+            param="output_folder",
+        )
     return ShootoutPayload(
         models=body.models,
         prompts=body.prompts,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from reelgen.core.shootout.score import ranking
 from reelgen.core.shootout.spec import PromptsFile
 
 REPORT_FILE, RESULTS_FILE = "report.html", "results.json"
+#: How much of report.html is read to find its title (it is on the first line).
+_SNIFF_BYTES = 4096
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
@@ -116,6 +119,27 @@ def _unscored(results: Sequence[TrialResult], prompts: PromptsFile) -> str:
         return ""
     missing = [k for k, v in prompts.weights.model_dump().items() if v and k not in measured]
     return f" (not measured here, so left out of the score: {', '.join(missing)})" if missing else ""
+
+
+def foreign_report(folder: Path) -> Path | None:
+    """The ``report.html`` or ``results.json`` in ``folder`` that no shoot-out wrote, if any: a run
+    removes an earlier report as it starts and writes its own as it ends, and replaced a person's own
+    results.json (an experiment's numbers) without a word."""
+    results, report = folder / RESULTS_FILE, folder / REPORT_FILE
+    ours = False
+    if results.is_file():
+        try:  # a shoot-out's results.json is ~2 KB a trial: 32 models x 1,000 prompts is ~64 MB
+            data = json.loads(results.read_bytes()) if results.stat().st_size < 2**28 else None
+        except ValueError:  # not JSON, or not UTF-8
+            data = None
+        ours = isinstance(data, dict) and isinstance(data.get("trials"), list)
+        if not ours:
+            return results
+    if report.is_file() and not ours:
+        with report.open("rb") as file:
+            if b"<title>reelgen shoot-out</title>" not in file.read(_SNIFF_BYTES):
+                return report
+    return None
 
 
 def remove_report(folder: str | Path) -> None:

@@ -13,7 +13,7 @@ from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.shootout.plan import Trial, plan_shootout
-from reelgen.core.shootout.report import remove_report, write_report
+from reelgen.core.shootout.report import foreign_report, remove_report, write_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
 from reelgen.core.shootout.score import score_trials
 from reelgen.core.shootout.spec import PromptsFile
@@ -32,6 +32,12 @@ def check_report_folder(folder: Path) -> None:
     once every trial had run (minutes of GPU time), as "... is a file, not a folder"."""
     for name in ("report.html", "results.json"):
         check_writable(folder / name, own=True)  # names reelgen picks: "give a file path in it" was wrong
+    if (foreign := foreign_report(folder)) is not None:
+        raise InvalidRequest(
+            f"the report folder {folder} holds a {foreign.name} that is not a shoot-out's, and the report "
+            "would replace it; move that file, or give another folder",
+            param="output",
+        )
     for name in FOLDERS:
         path = folder / name
         if path.exists() and not path.is_dir():
