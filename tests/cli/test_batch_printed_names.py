@@ -18,18 +18,17 @@ def said(output: str) -> str:
     return " ".join(output.split())
 
 
-def test_a_failure_naming_brackets_is_printed_in_the_summary_not_an_internal_error(tmp_path: Path) -> None:
-    # Missing images fail their items before any model loads, so this renders nothing.
+def test_a_failure_naming_brackets_is_printed_as_it_is_not_an_internal_error(tmp_path: Path) -> None:
+    # Missing images stop the batch before any model loads, so this renders nothing.
     manifest = tmp_path / "manifest.json"
     items = [{"output": "a", "images": ["x[/].png"]}, {"output": "b", "images": ["[b]y.png"]}]
     manifest.write_text(json.dumps({"defaults": {"model": "ltx-tiny"}, "items": items}))
     result = runner.invoke(app, ["batch", str(manifest), "-q"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     out = said(result.output)
     assert "internal error" not in out
-    assert "failed a: items[0].images[0]: x[/].png does not exist" in out
-    assert "failed b: items[1].images[0]: [b]y.png does not exist" in out
-    assert (tmp_path / "outputs" / "batch-summary.json").is_file()
+    assert "items[0].images[0]: x[/].png does not exist" in out
+    assert "and items[1].images[0]: [b]y.png does not exist" in out
 
 
 def test_manifest_create_gives_a_command_that_runs_when_copied(tmp_path: Path) -> None:

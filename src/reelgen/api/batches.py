@@ -40,7 +40,9 @@ from reelgen.api.fanout import (
 )
 from reelgen.api.parent_folder import refuse_a_busy_folder, refuse_a_locked_folder
 from reelgen.api.schemas import Status, VideoError
+from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.batch.folder_summary import check_summary_ours
+from reelgen.core.batch.inputs import check_images_found
 from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.prompt import check_prompts
@@ -183,10 +185,17 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
         check_summary_ours(body.manifest, out, "output_folder")  # another batch's summary is there
     except ReelgenError as exc:
         raise ApiError(400, exc.message, param=exc.param, code=exc.code) from None
+    made = missing_folders(out)
+    output = str(writable_folder(out, "output_folder"))
+    try:  # last, as a run in process finds it: the folders are the body's to fix first
+        check_images_found(body.manifest, base)  # a keyframe that is not there is the manifest's error
+    except ReelgenError as exc:
+        remove_empty(made)  # a refused batch leaves no folder behind
+        raise ApiError(400, f"manifest.{exc.message}", param=f"manifest.{exc.param}", code=exc.code) from None
     return BatchPayload(
         manifest=body.manifest,
         input_folder=str(base),
-        output_folder=str(writable_folder(out, "output_folder")),
+        output_folder=output,
         price_per_gpu_hour=body.price_per_gpu_hour,
         name=body.name or "",
     )

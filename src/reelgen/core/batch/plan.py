@@ -3,7 +3,7 @@
 ``plan_batch`` is what the CLI and a ``batch`` job handler both call. It reads
 no weights and imports no torch, and it costs no GPU time: keyframes that
 score under the viability threshold are skipped here, with the reason. An item
-that cannot run (unknown model, a path outside its image ...) is planned as
+that cannot run (an unreadable image, a path outside its image ...) is planned as
 failed with its error, so one bad item never stops the others.
 """
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelgen.core.batch.conditioned import conditioned_request
 from reelgen.core.batch.create import item_seed
+from reelgen.core.batch.inputs import image_problem, said_of
 from reelgen.core.batch.key import content_key
 from reelgen.core.batch.manifest import BatchItem, Manifest, merged
 from reelgen.core.batch.prompt import fill_prompt, template_values
@@ -184,14 +185,10 @@ def _images(item: BatchItem, where: str, base_dir: Path) -> tuple[str, ...]:
     found = []
     for i, name in enumerate(item.images):
         param = f"{where}.images[{i}]"
-        path = base_dir / Path(name).expanduser()  # expanded after the join, "~/a.png" was never found
-        if not name.strip():
-            raise InvalidRequest(f"{param} is empty; give an image file", param=param)
-        if path.is_dir():
-            raise InvalidRequest(f"{param}: {name} is a folder; give an image file", param=param)
-        if not path.is_file():
-            raise InvalidRequest(f"{param}: {name} does not exist", param=param)
-        found.append(str(path.resolve()))
+        problem = image_problem(name, base_dir)
+        if problem is not None:
+            raise InvalidRequest(said_of(param, problem), param=param)
+        found.append(str((base_dir / Path(name).expanduser()).resolve()))
     return tuple(found)
 
 

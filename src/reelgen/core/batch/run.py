@@ -17,6 +17,7 @@ from pathlib import Path
 from reelgen.core.atomic import check_writable
 from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.folder_summary import check_summary_ours
+from reelgen.core.batch.inputs import check_images_found
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
 from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
@@ -225,6 +226,7 @@ def run_batch(
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
     check_prompts(manifest, source)
+    check_images_found(manifest, base, source)
     check_keyframes_kept(manifest, base, output_folder(manifest, base, output_dir))
     summary_file = output_folder(manifest, base, output_dir) / SUMMARY_FILE
     # Before the plan, which may take minutes (10000 keyframes scored) and writes crops into the folder.
