@@ -85,3 +85,29 @@ def test_a_literal_block_prompt_is_not_taken_for_fields(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "indent it 4 spaces, in line with `prompt: |` (line 4)" in result.output
     assert "rolling" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            _HEAD + "    duration 1\n",
+            "project.yaml line 5, column 5: `duration 1` has no ':' after its name; write `duration: 1`",
+        ),
+        (
+            _HEAD + "    duration:1\n    seed: 2\n",
+            "project.yaml line 5, column 5: `duration:1` needs a space after its ':'; write `duration: 1`",
+        ),
+        (
+            "title T\nscenes:\n  - prompt: x\n",
+            "project.yaml line 1, column 1: `title T` has no ':' after its name; write `title: T`",
+        ),
+    ],
+)
+def test_a_field_without_its_colon_is_told_how_to_write_it(tmp_path: Path, text: str, said: str) -> None:
+    """PyYAML's "could not find expected ':'" named the line after the field, and "mapping values are
+    not allowed here" the field after it; the line to mend is the field's own."""
+    (tmp_path / "project.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["project", "status", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"error: {said}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.yaml_indent import out_of_step, tab_problem
+from reelgen.core.yaml_indent import said_plainly, tab_problem
 
 
 def _one_line(text: str) -> str:
@@ -205,8 +205,11 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")
         where = f"{name} line {mark.line + 1}, column {mark.column + 1}" if mark else name
-        if (indent := out_of_step(text, exc)) is not None:  # first: a field under a value is no ': ' to quote
-            raise InvalidRequest(f"{where}: {indent}", param=param) from None  # PyYAML's parser states unsaid
+        if (plain := said_plainly(text, exc)) is not None:  # first: a field under a value is no ': ' to quote
+            line, column, words = plain  # PyYAML's parser states unsaid, and the line to mend named
+            raise InvalidRequest(
+                f"{name} line {line + 1}, column {column + 1}: {words}", param=param
+            ) from None
         problem += _quote_hint(text, mark) if exc.problem == "mapping values are not allowed here" else ""
         if exc.problem == "found character '\\t' that cannot start any token" and mark is not None:
             problem = tab_problem(text, mark)

@@ -1,4 +1,4 @@
-"""YAML mistakes of whitespace said in words: a tab, and a line indented out of step with those above it."""
+"""YAML mistakes of whitespace said in words: a tab, a line indented out of step, a field missing its ': '."""
 
 from __future__ import annotations
 
@@ -34,19 +34,52 @@ def tab_problem(text: str, mark: Any) -> str:
     return "a tab where YAML takes only spaces (a tab may stand inside quotes); replace it with spaces"
 
 
-def out_of_step(text: str, exc: Any) -> str | None:
+#: A field and its value with no ': ' between them: ``duration 1``, ``duration:1``.
+_NO_COLON = re.compile(r"(?:-\s+)?([A-Za-z_][\w-]*)(:|\s+)([^\s:#][^:#]*?)\s*(?:#.*)?")
+
+
+def said_plainly(text: str, exc: Any) -> tuple[int, int, str] | None:
+    """A YAML syntax error of whitespace as (line, column, words), both from 0; None for any other."""
+    lines = text.splitlines()
+    start = exc.context_mark
+    if exc.problem == "could not find expected ':'" and start is not None and start.line < len(lines):
+        words = _no_colon(lines[start.line])  # PyYAML named the line after the field
+        return (start.line, start.column, words) if words else None
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
+        return None
+    opens = _opens(lines, mark.line)
+    above = opens[-1] if opens else None
+    if exc.problem == "mapping values are not allowed here" and above is not None:
+        # `title T` above `scenes:`, in line with it: YAML read the two lines as one text, then the ':'.
+        column = len(lines[mark.line]) - len(lines[mark.line].lstrip(" "))
+        words = _no_colon(above.text) if above.column == column and not above.item else None
+        if words:
+            return above.line - 1, above.column, words
+    words = _out_of_step(lines, exc, opens)
+    return (mark.line, mark.column, words) if words else None
+
+
+def _no_colon(line: str) -> str | None:
+    """How to write a field given with no ': ' after its name, or None where ``line`` is no such field."""
+    found = _NO_COLON.fullmatch(line.strip())
+    if found is None:
+        return None
+    body = line.strip().split(" #")[0].strip()
+    fixed = body[: found.start(2)] + ": " + found[3]
+    if found[2] == ":":
+        return f"`{_short(body)}` needs a space after its ':'; write `{_short(fixed)}`"
+    return f"`{_short(body)}` has no ':' after its name; write `{_short(fixed)}`"
+
+
+def _out_of_step(lines: list[str], exc: Any, opens: list[_Open]) -> str | None:
     """The indentation a line PyYAML could not place wants, naming the line above it goes with; None
     where the error is no such line. "expected <block end>, but found '<block mapping start>'" named
     parser states, and "mapping values are not allowed here" of a field indented under one that has
     its value already said nothing of the indentation at all."""
-    mark = exc.problem_mark
-    lines = text.splitlines()
-    if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
-        return None
-    raw = lines[mark.line]
+    raw = lines[exc.problem_mark.line]
     body = raw.lstrip(" ")
     column = len(raw) - len(body)
-    opens = _opens(lines, mark.line)
     if str(exc.problem).startswith("expected <block end>, but found"):
         said = "which fits none of the lines above it (YAML reads what belongs to what from the indentation)"
     elif exc.problem == "mapping values are not allowed here" and opens and opens[-1].column < column:
