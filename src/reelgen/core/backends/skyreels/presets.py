@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reelgen.core.backends.skyreels.windows import (
@@ -79,6 +80,10 @@ def _preset(name: str, variant: str, size: str, res: str, **kw: Any) -> Preset:
 
 
 _TINY = dict(width=64, height=64, num_frames=17, steps=2)
+# The tiny transformer's rotary table holds 32 positions a side (rope_max_seq_len=32 in tiny.py): past 32
+# patches (512 px) or, in one window, 32 latent frames (125 frames) diffusers failed mid-run.
+_TINY_DF_RULES = replace(DF_RULES, max_side=512)
+_TINY_RULES = replace(PLAIN_RULES, max_side=512, max_frames=125)
 PRESETS = (
     _preset("skyreels-v2-df-1.3b", DF, "1.3b", "540p"),
     _preset("skyreels-v2-df-14b-540p", DF, "14b", "540p"),
@@ -89,12 +94,12 @@ PRESETS = (
     _preset("skyreels-v2-i2v-14b-540p", I2V, "14b", "540p"),
     _preset("skyreels-v2-i2v-14b-720p", I2V, "14b", "720p"),
     _preset(
-        "skyreels-tiny", DF, "tiny", "540p", **_TINY,
+        "skyreels-tiny", DF, "tiny", "540p", **_TINY, rules=_TINY_DF_RULES,
         description="tiny random SkyReels-V2 diffusion forcing for tests and offline demos",
         options={"base_num_frames": 17, "overlap_history": 5},
     ),
     _preset(
-        "skyreels-i2v-tiny", I2V, "tiny", "540p", **_TINY,
+        "skyreels-i2v-tiny", I2V, "tiny", "540p", **_TINY, rules=_TINY_RULES,
         description="tiny random SkyReels-V2 image to video for tests and offline demos",
     ),
 )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,10 @@ RULES_1_3B = SizeRules(
 )
 # TI2V-5B's VAE compresses 16x spatially, so sides are multiples of 32.
 RULES_TI2V = SizeRules(label="Wan 2.2 TI2V-5B", multiple=32, frame_step=4, frame_offset=1)
+
+# The tiny transformers' rotary table holds 32 positions a side (rope_max_seq_len=32 in tiny.py): past
+# 32 patches (512 px) or 32 latent frames (125 frames) diffusers failed mid-run with a shape error.
+RULES_TINY = replace(RULES, max_side=512, max_frames=125)
 
 # Preset variants: which pipeline class a checkpoint loads as, and what it can be asked for.
 T2V, I2V, FLF2V, A14B, A14B_I2V, TI2V = "t2v", "i2v", "flf2v", "a14b", "a14b-i2v", "ti2v"
@@ -71,11 +76,13 @@ class WanOptions(BaseModel):
 # VACE adds 15 blocks of 1536 (0.73e9) to the 1.3B and 8 blocks of 5120 (3.0e9) to the 14B.
 _TE, _VAE21, _VAE22, _CLIP = 10.6, 0.48, 2.63, 2.35
 _TINY_PARTS = {"transformer": 0.001, "text_encoder": 0.001, "vae": 0.001}
+_TINY_CLIP = dict(width=64, height=64, num_frames=9, fps=8.0, steps=2)
 
 
 def _preset(name: str, repo: str | None, variant: str, tasks: set[Task], **kw: Any) -> Preset:
     # 14B models are 5120 wide with a 13824 FFN; 1.3B, 5B and tiny presets say their own.
     kw.setdefault("dims", (24, 32) if kw.get("tiny") else (5120, 13824))
+    kw.setdefault("rules", RULES_TINY if kw.get("tiny") else None)
     return Preset(
         name=name,
         family="wan",
@@ -224,11 +231,7 @@ PRESETS: tuple[Preset, ...] = (
         {Task.T2V, Task.V2V},
         tiny=True,
         description="Tiny random Wan 2.1 text-to-video for tests and demos (no download)",
-        width=64,
-        height=64,
-        num_frames=9,
-        fps=8.0,
-        steps=2,
+        **_TINY_CLIP,
         guidance=5.0,
         parts_gib=_TINY_PARTS,
     ),
@@ -239,11 +242,7 @@ PRESETS: tuple[Preset, ...] = (
         {Task.I2V},
         tiny=True,
         description="Tiny random Wan 2.1 image-to-video (first and optional last frame)",
-        width=64,
-        height=64,
-        num_frames=9,
-        fps=8.0,
-        steps=2,
+        **_TINY_CLIP,
         guidance=5.0,
         parts_gib={**_TINY_PARTS, "image_encoder": 0.001},
     ),
@@ -252,11 +251,7 @@ PRESETS: tuple[Preset, ...] = (
         None,
         "tiny random (tests and demos, no download)",
         tiny=True,
-        width=64,
-        height=64,
-        num_frames=9,
-        fps=8.0,
-        steps=2,
+        **_TINY_CLIP,
         parts_gib=_TINY_PARTS,
     ),
     _preset(
@@ -266,11 +261,7 @@ PRESETS: tuple[Preset, ...] = (
         {Task.T2V},
         tiny=True,
         description="Tiny random Wan 2.2 with two experts (boundary_ratio, guidance_2)",
-        width=64,
-        height=64,
-        num_frames=9,
-        fps=8.0,
-        steps=2,
+        **_TINY_CLIP,
         guidance=5.0,
         guidance_2=3.0,
         options={"boundary_ratio": 0.875},
