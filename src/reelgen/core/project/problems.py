@@ -193,6 +193,9 @@ def _known_fields(loc: tuple[int | str, ...]) -> str:
     if loc[0] == "scenes" and len(loc) == 3 and name in Defaults.model_fields:
         return f"; a scene takes no {name} of its own: set it for every scene as defaults.{name}"
     known = list(dict.fromkeys(fields_at(Project, loc)))
+    field, colon, value = name.partition(":")
+    if colon and field.strip() in known:  # `{type:fade}` is one key to YAML, "type:fade"
+        return f"; write {field.strip()}: {value.strip()} (YAML needs a space after the ':')"
     near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if near:
         return f"; did you mean {near[0]}?"
