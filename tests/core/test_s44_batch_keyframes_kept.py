@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from reelgen.core.batch import Manifest, run_batch
-from reelgen.core.batch.manifest import check_keyframes_kept
+from reelgen.core.batch.overwrites import check_keyframes_kept
 from reelgen.core.errors import InvalidRequest
 
 

@@ -43,7 +43,8 @@ from reelgen.api.schemas import Status, VideoError
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.batch.folder_summary import check_summary_ours
 from reelgen.core.batch.inputs import check_images_found
-from reelgen.core.batch.manifest import Manifest, check_keyframes_kept, check_spares_file
+from reelgen.core.batch.manifest import Manifest
+from reelgen.core.batch.overwrites import check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.prompt import check_prompts
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome

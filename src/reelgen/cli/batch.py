@@ -162,7 +162,7 @@ def batch(
       reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
     from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
-    from reelgen.core.batch.manifest import check_spares_file
+    from reelgen.core.batch.overwrites import check_spares_file
     from reelgen.core.batch.server_outputs import check_server_outputs
 
     progress = Progress(preview_every=0)

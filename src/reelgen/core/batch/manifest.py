@@ -7,7 +7,6 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -304,48 +303,6 @@ class Manifest(BaseModel):
         return self
 
 
-def check_spares_file(manifest: Manifest, out: Path, kept: Path) -> None:
-    """Refuse, before any work, a batch whose files in ``out`` would replace ``kept`` (the manifest
-    itself, when the outputs go to its own folder and an item is named after it)."""
-    if out.resolve() != kept.resolve().parent:
-        return
-    name = kept.name.lower()
-    if name == SUMMARY_FILE:
-        raise InvalidRequest(
-            f"the summary ({SUMMARY_FILE}) would replace the manifest {kept}; rename the manifest or set "
-            "another output_dir",
-            param="output_dir",
-        )
-    for i, item in enumerate(manifest.items):
-        files = [item.file_name, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS))]
-        if name in (f.lower() for f in files):
-            raise InvalidRequest(
-                f"items[{i}].output {item.output!r} would write {kept.name} over the manifest {kept}; "
-                "rename the item or set another output_dir",
-                param=f"items[{i}].output",
-            )
-
-
-def check_keyframes_kept(manifest: Manifest, base: Path, out: Path) -> None:
-    """Refuse, before any work, a batch an item of which would write over a keyframe image (its own or
-    another item's): ``g.gif`` made from ``g.gif`` with outputs beside it replaced the picture, and the
-    next run then made the item again from its own output."""
-    written: dict[str, tuple[int, str]] = {}
-    for i, item in enumerate(manifest.items):
-        for name in (item.file_name, *(f"{item.stem}{end}.json" for end in ("", *COMPANIONS)), SUMMARY_FILE):
-            written.setdefault(os.path.normcase(out.resolve() / name), (i, name))
-    for i, item in enumerate(manifest.items):
-        for j, image in enumerate(item.images):
-            hit = written.get(os.path.normcase((base / image).expanduser().resolve()))
-            if hit is not None:
-                writer = "it" if hit[0] == i else f"items[{hit[0]}]"
-                raise InvalidRequest(
-                    f"items[{i}].images[{j}]: {image} would be replaced by the {hit[1]} {writer} makes in "
-                    f"{out}; move or rename the keyframe, rename the item, or set another output_dir",
-                    param=f"items[{i}].images[{j}]",
-                )
-
-
 def manifest_schema() -> dict[str, Any]:
     """The manifest's JSON schema (what docs/batch.md shows)."""
     return Manifest.model_json_schema()
@@ -359,6 +316,12 @@ def load_manifest(path: str | Path) -> Manifest:
         hint = f"; did you mean {inside}?" if inside.is_file() else " (`reelgen manifest create` makes one)"
         raise InvalidRequest(f"manifest {path} is a folder, not a manifest file{hint}", param="manifest")
     check_regular(path, f"manifest {path}", param="manifest")  # a FIFO would block the read
+    if _blank(path):  # it was "line 1, column 1: Expecting value (not valid JSON)"
+        raise InvalidRequest(
+            f'manifest {path} is empty; a manifest is one JSON object with items, e.g. {{"items": [{_ITEM}]}} '
+            "(`reelgen manifest create FOLDER` writes one)",
+            param="manifest",
+        )
     try:
         data = read_json(path, f"manifest {path}", param="manifest")
     except InvalidRequest as exc:
@@ -379,6 +342,16 @@ def load_manifest(path: str | Path) -> Manifest:
         return Manifest.model_validate(data)
     except ValidationError as exc:
         raise file_error(exc, Manifest, f"manifest {path}") from None
+
+
+def _blank(path: Path) -> bool:
+    """Whether the file holds nothing but white space (or a byte-order mark); a large one is not read."""
+    try:
+        if path.stat().st_size > 4096:
+            return False
+        return not path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff").strip()
+    except OSError:
+        return False  # said by the read that follows
 
 
 def merged(defaults: BatchDefaults, item: BatchItem) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from reelgen.core.batch.companions import finished, write_companions
 from reelgen.core.batch.folder_summary import check_summary_ours
 from reelgen.core.batch.inputs import check_images_found
 from reelgen.core.batch.lock import folder_held
-from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, check_keyframes_kept, load_manifest
+from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest, load_manifest
+from reelgen.core.batch.overwrites import check_keyframes_kept
 from reelgen.core.batch.plan import MOTION_FRAMES, PlannedItem, check_models, output_folder, plan_batch
 from reelgen.core.batch.prompt import check_prompts
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome, cause, outcome_of, summarize
