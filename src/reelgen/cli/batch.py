@@ -56,6 +56,7 @@ def create(
     from reelgen.core.atomic import check_writable
     from reelgen.core.batch import MANIFEST_FILE, check_models, create_manifest, write_manifest
     from reelgen.core.batch.create import numbered
+    from reelgen.core.batch.prompt import check_prompts
 
     target = output or folder / MANIFEST_FILE
     try:
@@ -74,6 +75,13 @@ def create(
         write_manifest(manifest, target)
     except ReelgenError as exc:
         raise fail(exc) from None
+    try:  # written all the same: the person may still give the items the variable
+        check_prompts(manifest)
+    except InvalidRequest as exc:  # found only by `reelgen batch`, after the manifest was edited
+        console.print(
+            f"[yellow]warning:[/] {shown(exc.message)}; `reelgen batch` refuses the manifest until its prompts fill",
+            highlight=False,
+        )
     for line in numbered(manifest):  # a name other than its file's was found only in the manifest
         console.print(f"[yellow]renamed:[/] {shown(line)}", highlight=False)
     # Quoted and escaped: a folder with a space gave a command that did not run when copied, and one
