@@ -4,7 +4,10 @@ import { el, fps, shortId } from "./util.js";
 /** The card's line under its title: model, size, length, rate, seed and where it came from. */
 export function meta(video) {
   const bits = [video.model, video.size.replace("x", "×"), video.num_frames ? `${video.num_frames} frames` : null,
-    video.fps ? `${fps(video.fps)} fps` : null, video.seed != null ? `seed ${video.seed}` : null,
+    video.fps ? `${fps(video.fps)} fps` : null,
+    // The player starts muted: a clip with a sound track says so, as the gallery's card does.
+    video.parameters && video.parameters.audio === true ? "with sound" : null,
+    video.seed != null ? `seed ${video.seed}` : null,
     // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
     video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
       : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
