@@ -244,7 +244,11 @@ def _with_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> list[Enhan
             "nothing to do: ask for --interpolate, --target-fps or --upscale; --option only sets their stages' options"
         )
     for key in pairs:
-        stage, dot, _ = key.partition(".")
+        stage, dot, field = key.partition(".")
+        if dot and stage and not field.strip():  # said as "enhance[0].options is not a known field"
+            raise typer.BadParameter(
+                f"--option {key}: give a KEY after {stage}. (STAGE.KEY=VALUE, e.g. rife.scale=0.5)"
+            )
         kind = known[stage].stage if stage in known else None
         instead = next((n for n in names if n in known and known[n].stage == kind), None)
         if dot and instead is not None and stage != instead:
