@@ -21,7 +21,7 @@ from reelgen.cli.output import (
     progress_bar,
     say_error,
 )
-from reelgen.cli.project_server import export_remote, film_line, render_remote, status_remote
+from reelgen.cli.project_server import export_remote, film_line, render_remote, scene_lines, status_remote
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.core.errors import Cancelled, ReelgenError
 
@@ -311,15 +311,8 @@ def status(
             row = {**s.__dict__, "status": s.status.value, "clip": str(s.clip) if s.clip else None}
             typer.echo(json.dumps(row))
         return
-    width = max(len(s.scene_id) for s in states)
-    # As wide as the longest model named: skyreels-v2-df-14b-720p pushed its row's windows out of line.
-    models = max(16, *(len(s.model or "-") for s in states))
-    for s in states:
-        windows = f"windows {s.windows_done}/{s.windows}" if s.windows > 1 else ""
-        model = s.model or "-"
-        typer.echo(
-            f"{s.scene_id:<{width}}  {s.status.value:<8}  {s.seconds:5.1f}s  {model:<{models}} {windows}".rstrip()
-        )
+    for line in scene_lines({"scenes": [{**s.__dict__, "status": s.status.value} for s in states]}):
+        typer.echo(line)  # as `status --server` says the server's
 
 
 @project_app.command("schema")

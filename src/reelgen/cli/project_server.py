@@ -184,14 +184,24 @@ def scene_rows(folder: Any, project: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def scene_lines(project: dict[str, Any]) -> list[str]:
-    """`reelgen project status` lines for the server's view of the project."""
+    """`reelgen project status` lines, of the server's view of the project or (as the same rows) of this one's."""
     states = project["scenes"]
     width = max((len(s["scene_id"]) for s in states), default=0)
+    # As wide as the longest model named: skyreels-v2-df-14b-720p pushed its row's windows out of line.
+    models = max(16, *(len(s["model"] or "-") for s in states))
+    lengths = [_length(s["seconds"]) for s in states]
+    wide = max(5, *(len(n) for n in lengths))
     lines = []
-    for s in states:
+    for s, length in zip(states, lengths, strict=True):
         windows = f"windows {s['windows_done']}/{s['windows']}" if s["windows"] > 1 else ""
         model = s["model"] or "-"
         lines.append(
-            f"{s['scene_id']:<{width}}  {s['status']:<8}  {s['seconds']:5.1f}s  {model:<16} {windows}".rstrip()
+            f"{s['scene_id']:<{width}}  {s['status']:<8}  {length:>{wide}}s  {model:<{models}} {windows}".rstrip()
         )
     return lines
+
+
+def _length(seconds: float) -> str:
+    """A scene's length as written, to the millisecond: one decimal ("0.2s") read 0.25 s as 0.2 and 0.375 s as 0.4."""
+    said = f"{seconds:.3f}".rstrip("0")
+    return said + "0" if said.endswith(".") else said
