@@ -18,7 +18,11 @@ export function mountGallery(section, ctx) {
   const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", disabled: true, onclick: () => go(-1) }, "← Newer");
   const where = el("span", { class: "muted", id: "gallery-page" });
   const empty = el("p", { class: "muted", hidden: true }, "No finished videos yet. Make one in Create.");
-  const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true });
+  // An answer that refused the list (a 429, a 503) is an answer: the gallery loads again by itself only
+  // once an unreachable server is back, so the failure offers to try again.
+  const failedText = el("span", {});
+  const retry = el("button", { type: "button", class: "small", onclick: () => load() }, "Try again");
+  const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true }, failedText, " ", retry);
   section.append(
     el("h2", { class: "view-title" }, "Gallery"),
     failed, empty, grid,
@@ -165,7 +169,7 @@ export function mountGallery(section, ctx) {
       failed.hidden = true;
     } catch (err) {
       // An empty gallery would say "no videos yet" of a server that did not answer: say what happened.
-      failed.textContent = `Could not load the gallery: ${err.message}.`;
+      failedText.textContent = `Could not load the gallery: ${err.message.replace(/\.$/, "")}.`;
       failed.hidden = false;
       empty.hidden = true;
       return;
