@@ -177,7 +177,9 @@ def _check_readable(folder: Path, images: list[Path]) -> None:
                 warnings.simplefilter("ignore")  # a decompression-bomb warning is the batch's to say
                 with Image.open(image) as opened:
                     readable = opened.format in IMAGE_FORMATS | {"MPO"}
-        except (OSError, SyntaxError, Image.DecompressionBombError):
+        except Image.DecompressionBombError:
+            readable = True  # an image, too large: the batch says so of its item, with the limit
+        except (OSError, SyntaxError):
             readable = False
         if not readable:
             unreadable.append(image.name)
