@@ -265,6 +265,7 @@ def export(
                 allow_stale=allow_stale,
                 progress=progress,
                 given_as=OPTION,
+                render_with=f"reelgen project render {shlex.quote(str(project))}",
             )
     except ReelgenError as exc:
         raise fail(exc) from None

@@ -73,8 +73,14 @@ def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id:
     )
 
 
-def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bool = False) -> list[Segment]:
-    """The timeline: each scene's current clip (or, with ``allow_stale``, its last one) or title card."""
+def segments(
+    folder: ProjectFolder,
+    planned: list[PlannedScene],
+    allow_stale: bool = False,
+    render_with: str | None = None,
+) -> list[Segment]:
+    """The timeline: each scene's current clip (or, with ``allow_stale``, its last one) or title card;
+    ``render_with`` is the command that renders what is missing, where the caller knows it."""
     out: list[Segment] = []
     stale: list[str] = []
     never: list[str] = []
@@ -108,12 +114,15 @@ def segments(folder: ProjectFolder, planned: list[PlannedScene], allow_stale: bo
             )
         )
     if stale or never or gone:
-        raise InvalidRequest(unready_message(stale, never, gone), param="scenes")
+        raise InvalidRequest(unready_message(stale, never, gone, render_with), param="scenes")
     return out
 
 
-def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()) -> str:
-    """Why an export cannot start, in words that fit the command line and the API alike.
+def unready_message(
+    stale: list[str], never: list[str], gone: Sequence[str] = (), render_with: str | None = None
+) -> str:
+    """Why an export cannot start, in words that fit the command line and the API alike, or, given the
+    command that renders this project (``render_with``), the command line's alone.
 
     Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone;
     ``gone`` are scenes whose last clip was deleted from clips/.
@@ -126,8 +135,13 @@ def unready_message(stale: list[str], never: list[str], gone: Sequence[str] = ()
     if stale:
         said.append(f"changed since their last render: {listed(stale)}")
     advice = "render them first (`reelgen project render`, or POST /v1/projects/{id}/render)"
+    if render_with is not None:  # `reelgen project render` alone renders the folder the person is in
+        advice = f"render them first (`{render_with}`)"
     if stale and not never and not gone:
-        advice += ", or export their last renders with allow_stale (--allow-stale on the command line)"
+        stay = (
+            "--allow-stale" if render_with is not None else "allow_stale (--allow-stale on the command line)"
+        )
+        advice += f", or export their last renders with {stay}"
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
@@ -239,12 +253,14 @@ def export_project(
     progress: Progress | None = None,
     given_as: str = REQUEST,
     recorded_as: str | None = None,
+    render_with: str | None = None,
 ) -> ExportResult:
     """Export the project's rendered scenes into ``output`` (default ``exports/<title>.<container>``).
 
     ``given_as`` is how the caller's person writes ``overrides`` and ``output``
     (``--`` on the command line), so a message names what they typed. ``recorded_as`` is the
     project file the record names (default ``folder``'s; a worker exporting a copy gives the original).
+    ``render_with`` is the command an unrendered scene is told to render with (a command line knows it).
     """
     project = folder.load()
     settings = export_settings(project.export, overrides, given_as)
@@ -261,7 +277,7 @@ def export_project(
             target, "its film", f"export it to a folder you can write to ({given_as}output PATH)"
         )
     check_spares_project(folder, project, target, names)
-    timeline = segments(folder, planned, allow_stale)
+    timeline = segments(folder, planned, allow_stale, render_with)
     # The key of the clip that went in: with allow_stale a stale scene's last one, not the key it now reads as.
     keys = {
         p.scene_id: seg.clip.stem for p, seg in zip(planned, timeline, strict=True) if seg.clip is not None
