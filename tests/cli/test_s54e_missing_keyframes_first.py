@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from PIL import Image
@@ -43,3 +44,20 @@ def test_missing_keyframes_are_named_with_their_items_and_nothing_is_made(tmp_pa
     ), said
     assert "Traceback" not in said
     assert not (shots / "outputs").exists()  # the good item was not made either
+
+
+def test_a_keyframe_that_is_a_fifo_is_named_as_no_file_not_as_missing(tmp_path: Path) -> None:
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    os.mkfifo(shots / "pipe.png")
+    manifest = shots / "manifest.json"
+    manifest.write_text(
+        json.dumps({"defaults": DEFAULTS, "items": [{"output": "a", "images": ["pipe.png"]}]})
+    )
+    result = runner.invoke(app, ["batch", str(manifest), "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert (
+        "items[0].images[0]: pipe.png is not a regular file (a pipe, socket or device); give an image file"
+        in said
+    )

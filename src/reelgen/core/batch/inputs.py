@@ -19,6 +19,8 @@ def image_problem(name: str, base: Path) -> str | None:
         return "is empty; give an image file"
     if path.is_dir():
         return f"{name} is a folder; give an image file"
+    if path.exists() and not path.is_file():  # a FIFO was said not to exist (and would block a read)
+        return f"{name} is not a regular file (a pipe, socket or device); give an image file"
     if not path.is_file():
         return f"{name} does not exist"
     return None
