@@ -1,0 +1,65 @@
+"""README.md read by a new user on a fresh machine: where it says files go is where the commands put them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reelgen.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def readme() -> str:
+    return " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("REELGEN_HOME", "REELGEN_MODELS_DIR", "HF_HOME", "HF_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def test_readme_says_where_a_copied_model_folder_goes_by_default(fresh_home: Path) -> None:
+    # README named `$REELGEN_MODELS_DIR/<model>` but not its default, so a new user with a copied
+    # folder (no network, as the pull error advises) did not know where to put it.
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    printed = re.search(r"models_dir: (\S+)", result.output)
+    assert printed is not None
+    assert Path(printed.group(1)) == fresh_home / ".cache" / "reelgen" / "models"
+    text = readme()
+    assert "`$REELGEN_MODELS_DIR/<model>` (a diffusers folder; default `~/.cache/reelgen/models`" in text
+    assert "`reelgen info` prints both" in text
+
+
+def test_a_replay_without_o_goes_where_the_readme_says(
+    fresh_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # README showed `reelgen replay FILE` "from any folder" without saying where the new video goes.
+    made = tmp_path / "first" / "clip.mp4"
+    first = runner.invoke(
+        app, ["generate", "x", "-m", "ltx-tiny", "--steps", "1", "--seed", "3", "-o", str(made), "-q"]
+    )
+    assert first.exit_code == 0, first.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = runner.invoke(app, ["replay", str(made), "-q"])
+    assert again.exit_code == 0, again.output
+    last = Path(again.output.strip().splitlines()[-1])
+    assert last.parent == Path("outputs")
+    assert re.fullmatch(r"\d{8}-\d{6}-ltx-tiny-3\.mp4", last.name)
+    assert (elsewhere / last).is_file() and (elsewhere / last.with_suffix(".json")).is_file()
+    assert (
+        "Without `-o` the new video goes where `generate` puts one (`outputs/` in the current folder, "
+        "named the same way)" in readme()
+    )
