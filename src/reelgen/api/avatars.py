@@ -298,7 +298,14 @@ def _b64(value: str | None, param: str) -> bytes | None:
     try:  # base64(1) wraps its lines at 76 characters, and browsers read such text: the breaks are skipped
         return base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(400, f"{param}: not valid base64", param=param) from None
+        # A file's name or a URL is the usual mistake: the server reads neither, so say what it takes.
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ApiError(
+            400,
+            f"{param}: {shown!r} is not base64; send the file's bytes as base64 (base64 -w0 FILE, or a "
+            f"data: URL), or upload the file to POST /v1/avatars (curl -F {param}=@FILE)",
+            param=param,
+        ) from None
 
 
 @router.post(
