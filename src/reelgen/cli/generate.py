@@ -22,7 +22,7 @@ from reelgen.cli.output import (
     positive_gib,
     progress_bar,
     render_takes,
-    take_outputs,
+    takes_ready,
 )
 from reelgen.cli.typed import FLAGS, as_option
 from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
@@ -139,7 +139,7 @@ def _run(
         check_sound_off(resolved.model, asked.audio)  # --no-audio on a silent model was dropped unsaid
         # Every name is checked before the model loads; without --seed the random base seed is < 2**32.
         seeds = range(resolved.seed, resolved.seed + count)
-        paths = take_outputs(output, list(seeds), resolved.model) if count > 1 else []
+        paths = takes_ready(output, list(seeds), resolved) if count > 1 else []
     except ValidationError as exc:
         raise fail(as_option(from_validation_error(exc, model=GenerationRequest), flags)) from None
     except ReelgenError as exc:

@@ -245,6 +245,17 @@ def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path
     return paths
 
 
+def takes_ready(output: Path | None, seeds: list[int], request: ResolvedRequest) -> list[Path]:
+    """``take_outputs``, then the model's weights found: missing, their error came after a
+    "take 1/N: seed S -> NAME" line, which read as if a take had begun."""
+    from reelgen.core import weights
+    from reelgen.core.spec import registry
+
+    paths = take_outputs(output, seeds, request.model)
+    weights.locate(*registry.resolve(request.model), request.weights)
+    return paths
+
+
 def plan_line(result: RenderResult) -> str:
     """The memory plan, seed and size a render ended with, the line before its path.
 
