@@ -33,14 +33,24 @@ def _names(values: list[str] | None) -> list[str]:
 def _images_given(values: list[str] | None) -> list[str] | None:
     """``--images "$IMG"`` with IMG unset was dropped without a word: each image-to-video trial then
     failed saying to give one with --images, which had been given."""
-    if values and not _names(values):
+    if any(not value.strip() for value in values or []):
         raise typer.BadParameter("it is empty (an unset variable?); give start images such as a.png,b.png")
+    return values
+
+
+def _models_given(values: list[str]) -> list[str]:
+    """``-m A -m "$B"`` with B unset was dropped: the report compared A with nothing, exit 0."""
+    if any(not value.strip() for value in values):
+        raise typer.BadParameter("it is empty (an unset variable?); give models such as ltx-2b,wan-1.3b")
     return values
 
 
 def shootout(
     models: Annotated[
-        list[str], Opt("--models", "-m", help="Models to compare: A,B,C (or repeat the option).")
+        list[str],
+        Opt(
+            "--models", "-m", callback=_models_given, help="Models to compare: A,B,C (or repeat the option)."
+        ),
     ],
     prompts: Annotated[
         Path,
