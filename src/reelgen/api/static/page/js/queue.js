@@ -28,7 +28,8 @@ export function createQueue(ctx) {
     const buttons = [];
     // A running job stops at its next step (minutes away while a model loads): its cancel, once taken,
     // says so and goes quiet, where the Cancel button stood as if the click had done nothing.
-    if (ACTIVE.has(v.status) && card.cancelling) buttons.push(el("button", { type: "button", class: "small", disabled: true }, "Cancelling…"));
+    // aria-disabled, not disabled: the focus stays on it (a disabled button drops it to the page's top).
+    if (ACTIVE.has(v.status) && card.cancelling) buttons.push(el("button", { type: "button", class: "small", "aria-disabled": "true" }, "Cancelling…"));
     else if (ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small", onclick: () => cancel(card) }, "Cancel"));
     if (generated(v) && !card.deleted) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
@@ -40,7 +41,10 @@ export function createQueue(ctx) {
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
     for (const b of buttons) b.setAttribute("aria-describedby", card.parts.title.id);
+    // Redrawn as the job moves on: a keyboard user on one of its buttons stays on the card, as a parent's does.
+    const hadFocus = card.parts.actions.contains(document.activeElement);
     card.parts.actions.replaceChildren(...buttons);
+    if (hadFocus && buttons.length) buttons[0].focus();
   }
 
   /**
