@@ -63,3 +63,11 @@ def test_a_replay_without_o_goes_where_the_readme_says(
         "Without `-o` the new video goes where `generate` puts one (`outputs/` in the current folder, "
         "named the same way)" in readme()
     )
+
+
+def test_readme_gives_the_exit_codes_of_a_stopped_command_as_help_does() -> None:
+    # README gave 2 and 1 but not what Ctrl-C and SIGTERM exit with, which a script checks for
+    # (tests/cli/test_sigterm_write.py checks 143 on a real kill); `reelgen --help` gave both.
+    shown = " ".join(runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).output.split())
+    assert "Ctrl-C exits 130" in shown and "SIGTERM (kill) exits 143" in shown
+    assert "130 for Ctrl-C and 143 for SIGTERM, either way with nothing half-written left" in readme()
