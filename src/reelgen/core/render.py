@@ -212,7 +212,8 @@ def render(
     if request.task is Task.AVATAR and request.start_image:  # no face in the photo: said before any loading
         from reelgen.core.speech.prepare import check_face
 
-        check_face(request.start_image, getattr(request.options, "face_index", None))
+        if note := check_face(request.start_image, getattr(request.options, "face_index", None)):
+            progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"warning: {note}"))
 
     # 3. Plan memory for this device and budget: once per attempt, here on the worker.
     plan = spec.plan(preset, request, dev, vram_budget_gib)

@@ -185,10 +185,14 @@ def check_face_size(
     )
 
 
-def check_face(path: str, face_index: object) -> None:
+def check_face(path: str, face_index: object) -> str | None:
     """The face to animate is in the photo: a photo without one (or with fewer than ``--face-index``
     counts) was refused only after the model had loaded, seconds into the run. ``render`` asks this
-    once the weights are found (a missing model is said first), before the model is planned or loaded."""
+    once the weights are found (a missing model is said first), before the model is planned or loaded.
+
+    Returns a note naming the face chosen where several were found and none was asked for: a group
+    photo's largest face was animated without a word, and the person could not tell which would speak.
+    """
     import numpy as np
 
     from reelgen.core.face.detect import choose, find_faces
@@ -196,7 +200,14 @@ def check_face(path: str, face_index: object) -> None:
 
     photo = np.asarray(load_image(path, "start_image"))
     faces = find_faces(photo)
-    choose(faces, face_index if isinstance(face_index, int) else None, Path(path).name, photo.shape[:2])
+    index = face_index if isinstance(face_index, int) else None
+    chosen = choose(faces, index, Path(path).name, photo.shape[:2])
+    if index is not None or len(faces) < 2:
+        return None
+    return (
+        f"{len(faces)} faces found in {Path(path).name}; the largest is animated (number "
+        f"{faces.index(chosen)} of 0..{len(faces) - 1} from the left); give --face-index N for another"
+    )
 
 
 def _check_spoken(voice: Audio, text: str) -> None:
