@@ -71,3 +71,24 @@ def test_readme_gives_the_exit_codes_of_a_stopped_command_as_help_does() -> None
     shown = " ".join(runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).output.split())
     assert "Ctrl-C exits 130" in shown and "SIGTERM (kill) exits 143" in shown
     assert "130 for Ctrl-C and 143 for SIGTERM, either way with nothing half-written left" in readme()
+
+
+def test_readme_names_the_real_models_auto_picks_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    # README said generate "picks a real model when its weights are on this machine", so a person who
+    # pulled hunyuan got reelgen-micro and took it for a bug: only three models are looked for.
+    from reelgen.core import auto_model, weights
+    from reelgen.core.errors import InvalidRequest
+    from reelgen.core.spec.request import Task
+
+    def only_hunyuan_here(spec: object, preset: object, path: str | None = None) -> object:
+        if getattr(preset, "name", "") != "hunyuan":
+            raise InvalidRequest("no weights here")
+        return object()
+
+    monkeypatch.setattr(weights, "locate", only_hunyuan_here)
+    assert auto_model.auto_model(Task.T2V)[0] == "reelgen-micro"
+    t2v, i2v = auto_model.REAL_PREFERENCE[Task.T2V], auto_model.REAL_PREFERENCE[Task.I2V]
+    assert t2v[:2] == i2v[:2]
+    listed = f"the first of `{t2v[0]}`, `{t2v[1]}` and `{t2v[2]}` whose weights are on this machine"
+    assert listed in readme()
+    assert f"`{i2v[2]}` in place of `{t2v[2]}` for `animate`" in readme()
