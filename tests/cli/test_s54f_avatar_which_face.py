@@ -34,8 +34,8 @@ def test_the_cli_names_the_face_it_animates(photos: Path) -> None:
     # It said nothing: with -q only the file's name, and the person could not tell which face would speak.
     assert result.exit_code == 0, said
     assert (
-        "warning: 2 faces found in two.png; the largest is animated (number 1 of 0..1 from the left); "
-        "give --face-index N for another"
+        "warning: 2 faces found in the photo; the largest is animated (number 1 of 0..1 from the left); "
+        "give --face-index N (over HTTP, face_index) for another"
     ) in said
 
 

@@ -204,9 +204,10 @@ def check_face(path: str, face_index: object) -> str | None:
     chosen = choose(faces, index, Path(path).name, photo.shape[:2])
     if index is not None or len(faces) < 2:
         return None
+    # "the photo", not its name: a server's worker knows an upload only by its copy's (input-1.png).
     return (
-        f"{len(faces)} faces found in {Path(path).name}; the largest is animated (number "
-        f"{faces.index(chosen)} of 0..{len(faces) - 1} from the left); give --face-index N for another"
+        f"{len(faces)} faces found in the photo; the largest is animated (number {faces.index(chosen)} of "
+        f"0..{len(faces) - 1} from the left); give --face-index N (over HTTP, face_index) for another"
     )
 
 
