@@ -62,6 +62,8 @@ WidthOpt = Annotated[int | None, Opt(help="Width in pixels (model default if uns
 HeightOpt = Annotated[int | None, Opt(help="Height in pixels.")]
 SecondsOpt = Annotated[float | None, Opt(help="Seconds (rounded up to a frame count; refused if far off).")]
 StepsOpt = Annotated[int | None, Opt(help="Denoising steps.")]
+FramesOpt = Annotated[int | None, Opt(help="Frame count (the model's rule, e.g. 8k+1); --interpolate adds.")]
+FpsOpt = Annotated[float | None, Opt(help="Frames per second made; --interpolate or --target-fps raise it.")]
 SeedOpt = Annotated[int | None, Opt(help="Seed; random if unset (always recorded).")]
 VramOpt = Annotated[
     float | None,
@@ -180,11 +182,9 @@ def generate(
     negative: Annotated[str | None, Opt("--negative", help="Negative prompt.")] = None,
     width: WidthOpt = None,
     height: HeightOpt = None,
-    frames: Annotated[
-        int | None, Opt("--frames", help="Frame count (must fit the model's rule, e.g. 8k+1).")
-    ] = None,
+    frames: FramesOpt = None,
     seconds: SecondsOpt = None,
-    fps: Annotated[float | None, Opt(help="Frames per second of the output.")] = None,
+    fps: FpsOpt = None,
     steps: StepsOpt = None,
     guidance: Annotated[float | None, Opt(help="Guidance (CFG) scale.")] = None,
     guidance_2: Annotated[
