@@ -323,6 +323,7 @@ def _read_events(
 
     stream = EventStream(server, RECONNECT_S)
     task = None  # added once the server answers for the job: an unknown id draws no "queued" bar
+    warned: set[str] = set()  # a resumed stream sends the job's state, and its last words, again
 
     def refuse(resp: httpx.Response) -> NoReturn:
         _gone_or_check(resp, video_id, followed=stream.reached)
@@ -334,6 +335,12 @@ def _read_events(
             task = bar.add_task("queued", total=100, info="")
         if name in TERMINAL and data.get("deleted"):  # its end was the delete (a cancel first)
             raise ClientError(f"{video_id} was deleted on the server while it was watched", bad_input=False)
+        said = data.get("message") if name == "progress" else None
+        if isinstance(said, str) and said.startswith("warning:") and said not in warned:
+            # The worker's warnings (which face speaks, a GIF without its voice) were never printed
+            # here; they print with -q too, as a run in process prints them.
+            warned.add(said)
+            bar.console.print(f"[dim]{shown(said)}[/]", highlight=False)
         download = f"reelgen download {video_id}{again(server)}" if hint else None
         final = _show(bar, task, name, data, download, flags)
         if final:
