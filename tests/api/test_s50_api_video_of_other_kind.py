@@ -41,6 +41,7 @@ def test_a_batch_id_is_said_to_be_a_batch_on_every_video_route(client: TestClien
             "type": "invalid_request_error",
             "param": "video_id",
             "code": "not_found",
+            "job_url": f"/v1/batches/{batch}",  # where `reelgen cancel` (status, watch, delete) goes
         }
     # Nothing was done to it: the DELETE of /v1/videos left the batch where it was.
     assert client.get(f"/v1/batches/{batch}").status_code == 200

@@ -166,7 +166,7 @@ def test_a_batch_followed_on_a_server_rides_out_its_restart(monkeypatch: pytest.
 def test_a_stopped_follow_says_a_cancel_command_carrying_the_key(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Without the key, the curl line printed was answered 401 by a server that asks for one.
+    # Without the key, the cancel line printed was answered 401 by a server that asks for one.
     cancel = f"{SERVER}/v1/batches/batch_1/cancel"
     created = {"id": "batch_1", "status": "queued", "urls": {"cancel": cancel}}
     monkeypatch.setattr(remote, "call", lambda *args, **kwargs: httpx.Response(201, json=created))
@@ -179,7 +179,12 @@ def test_a_stopped_follow_says_a_cancel_command_carrying_the_key(
     with pytest.raises(typer.Exit):
         remote.run_on_server(SERVER, "sekrit-key-42", "batches", {}, "batch", True)
     said = " ".join(capsys.readouterr().err.split())
-    assert f'curl -X POST -H "Authorization: Bearer $REELGEN_API_KEY" {cancel}' in said
+    assert f"reelgen cancel batch_1 --server {SERVER}" in said and "--api-key" not in said  # found again
+    monkeypatch.delenv("REELGEN_API_KEY")
+    with pytest.raises(typer.Exit):
+        remote.run_on_server(SERVER, "sekrit-key-42", "batches", {}, "batch", True)
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"reelgen cancel batch_1 --server {SERVER} --api-key KEY" in said
     assert "sekrit-key-42" not in said
 
 

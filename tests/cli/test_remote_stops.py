@@ -55,4 +55,4 @@ def test_a_stop_says_the_batch_runs_on_and_how_to_cancel_it(
     )  # typer.Exit or SystemExit
     assert exit_code == code
     said = " ".join(capsys.readouterr().err.split())
-    assert words in said and f"curl -X POST {CANCEL}" in said
+    assert words in said and "reelgen cancel batch_1 --server http://reelgen.test" in said

@@ -48,6 +48,7 @@ def video_of(service: JobService, video_id: str) -> Job:
             raise _deleted(service, video_id) or missing from None
         project, url = _project_job(service, other)
         what = project or _listed_as(other.kind)
+        url = url or kind_url(other.kind, other.id)  # a batch's or shoot-out's: `reelgen cancel` goes there
         # The URL as a field of its own: `reelgen cancel` read it out of the message, which a
         # rewording would have broken.
         raise ApiError(

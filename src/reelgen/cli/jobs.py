@@ -20,7 +20,6 @@ from reelgen.cli.client import (
     ServerOpt,
     _call,
     _exit,
-    _not_reelgen,
     _watch,
     job_path,
 )
@@ -39,26 +38,16 @@ from reelgen.cli.jobs_args import (
     remix_seed,
 )
 from reelgen.cli.output import console, parse_pairs
+from reelgen.cli.parent_jobs import VIDEO_KEYS, found, keys_at, made_of, not_downloadable, watch_parent
+from reelgen.cli.parent_jobs import answer as _answer
 from reelgen.cli.remix_gone import said_for_cli
 from reelgen.jobs.artifacts import SUFFIXES
-
-#: What every video object has that a job's line shows.
-VIDEO_KEYS = ("id", "status", "progress", "model", "size")
-
-
-def _answer(resp: httpx.Response, *keys: str) -> dict[str, Any]:
-    """The JSON object answered, holding ``keys``; another API's object (``{"ok": true}`` from
-    another service on port 8000) ended the command in a KeyError traceback."""
-    found: dict[str, Any] = resp.json()
-    if not all(key in found for key in keys):
-        raise _not_reelgen(resp)
-    return found
 
 
 def _print_video(video: dict[str, Any]) -> None:
     """The job's line on stdout: id first, so ``awk '{print $1}'`` takes it."""
     made = f"{video.get('model')}  {video.get('size')}  {video.get('num_frames')} frames @ {video.get('fps')} fps"
-    made = f"{video['action']} of project {video['project_id']}" if "project_id" in video else made  # cancel
+    made = made_of(video) or made  # a project's, batch's or shoot-out's job, as cancel and status find them
     line = f"{video['id']}  {video['status']:<11} {video['progress']:>3}%  {made}"
     if video.get("seed") is not None:  # an enhance job has none: it said "seed None"
         line += f"  seed {video['seed']}"
@@ -205,7 +194,7 @@ def status(
     Example: reelgen status video_0123... --json
     """
     try:
-        video = _answer(_call(server, api_key, "GET", job_path(video_id)), *VIDEO_KEYS)
+        video = found(server, api_key, video_id)[1]
     except ClientError as exc:
         raise _exit(exc) from None
     if as_json:
@@ -221,24 +210,19 @@ def cancel(
 ) -> None:
     """Cancel a queued job at once, or a running one at its next step.
 
-    A project's render or export job too (its finished scenes are kept).
+    A project's render or export job too (its finished scenes are kept),
+    and a batch or shoot-out with its queued and running items.
     A job that already ended is left as it is and said so (exit 0).
 
     Example: reelgen cancel video_0123...
     """
-    path, keys = job_path(video_id), VIDEO_KEYS
     try:
-        try:
-            video = _answer(_call(server, api_key, "GET", path), *keys)
-        except ClientError as exc:  # a project's job: its 404's error.job_url (a scene job has none)
-            if not isinstance(url := exc.error.get("job_url"), str) or not url.startswith("/v1/projects/"):
-                raise
-            path, keys = url, ("id", "status", "progress", "action", "project_id")
-            video = _answer(_call(server, api_key, "GET", path), *keys)
+        # A project's, batch's or shoot-out's job: found at its 404's error.job_url (a scene job has none).
+        path, video = found(server, api_key, video_id)
         if video["status"] in TERMINAL:  # the server answers it unchanged: say so, not "cancelled"
             console.print(f"{video['id']} already {video['status']}; nothing to cancel", highlight=False)
         else:
-            video = _answer(_call(server, api_key, "POST", f"{path}/cancel"), *keys)
+            video = _answer(_call(server, api_key, "POST", f"{path}/cancel"), *keys_at(path))
             if video["status"] not in TERMINAL:
                 console.print("cancel requested; it stops at its next step", highlight=False)
             elif video["status"] != "cancelled":  # it ended between the look and the cancel: untouched
@@ -266,7 +250,10 @@ def download(
     try:
         if wrong := misnamed(target, variant, video_id):  # said before asking the server
             raise ClientError(wrong, bad_input=True)
-        fetch_content(server, api_key, video_id, target, variant)
+        try:
+            fetch_content(server, api_key, video_id, target, variant)
+        except ClientError as exc:  # a batch's or shoot-out's id: say where its files are
+            raise not_downloadable(server, api_key, video_id, exc) from None
     except ClientError as exc:
         raise _exit(exc, {"variant": "--variant"}) from None
     console.print(f"wrote {target}", highlight=False, markup=False)  # a name may hold "[/]"
@@ -286,7 +273,12 @@ def watch(
     Example: reelgen watch video_0123...
     """
     try:
-        final = _watch(server, api_key, video_id)
+        try:
+            final = _watch(server, api_key, video_id)
+        except ClientError as exc:  # a batch's or shoot-out's id: its own events
+            final = watch_parent(server, api_key, video_id, exc) or ""
+            if not final:
+                raise
     except ClientError as exc:
         raise _exit(exc) from None
     if final != "completed":
@@ -306,7 +298,7 @@ def delete(
     Example: reelgen delete video_0123...
     """
     try:
-        gone = _answer(_call(server, api_key, "DELETE", job_path(video_id)), "id")
+        gone = found(server, api_key, video_id, "DELETE")[1]
     except ClientError as exc:
         raise _exit(exc) from None
     typer.echo(f"{gone['id']}  deleted")

@@ -22,6 +22,7 @@ from reelgen.cli.client import (
     ClientError,
     _check,
     _not_reelgen,
+    again,
     answer_json,
     auth_headers,
     server_url,
@@ -124,7 +125,7 @@ def run_on_server(
         raise stopped_before_answer(server, isinstance(exc, Terminated), may) from None
     created = _as_server_error(answer_json, sent)
     console.print(f"{noun} {created['id']} on {server}", highlight=False)
-    cancel = _cancel_command(created["urls"]["cancel"], api_key)
+    cancel = _cancel_command(server, created["id"], api_key)
     try:
         return follow(server, api_key, f"/v1/{path}/{created['id']}", created, noun, quiet, reword)
     except KeyboardInterrupt:
@@ -140,13 +141,13 @@ def run_on_server(
         ) from None
 
 
-def _cancel_command(url: str, api_key: str | None) -> str:
-    """The curl line that cancels the job at ``url``: without the key a server that asks for one
-    answered it 401. The key is named by its variable, or a placeholder; never printed."""
-    if not api_key:
-        return f"curl -X POST {url}"
-    key = "$REELGEN_API_KEY" if os.environ.get("REELGEN_API_KEY") == api_key else "KEY"
-    return f'curl -X POST -H "Authorization: Bearer {key}" {url}'
+def _cancel_command(server: str, job_id: str, api_key: str | None) -> str:
+    """The command that cancels the job ``job_id``: ``reelgen cancel`` takes a batch's or shoot-out's id
+    as a video's (a curl line was said, and the ``reelgen cancel`` people tried said "not a video").
+    Without the key a server that asks for one answers it 401: named when it is not in
+    REELGEN_API_KEY, as a placeholder; never printed."""
+    key = " --api-key KEY" if api_key and os.environ.get("REELGEN_API_KEY") != api_key else ""
+    return f"reelgen cancel {job_id}{again(server)}{key}"
 
 
 def follow(

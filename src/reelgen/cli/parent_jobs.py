@@ -1,0 +1,116 @@
+"""A job id the video commands are given that names a batch, shoot-out or project job, found at its own URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from reelgen.cli.client import ClientError, _call, _not_reelgen, job_path
+
+#: What every video object has that a job's line shows.
+VIDEO_KEYS = ("id", "status", "progress", "model", "size")
+#: What a batch's or shoot-out's object has, and a project job's.
+PARENT_KEYS = ("id", "status", "progress", "request_counts")
+PROJECT_KEYS = ("id", "status", "progress", "action", "project_id")
+#: The routes a 404 of ``/v1/videos/{id}`` may name as the job's own (``error.job_url``).
+OWN_ROUTES = ("/v1/projects/", "/v1/batches/", "/v1/shootouts/")
+
+
+def answer(resp: httpx.Response, *keys: str) -> dict[str, Any]:
+    """The JSON object answered, holding ``keys``; another API's object (``{"ok": true}`` from
+    another service on port 8000) ended the command in a KeyError traceback."""
+    found: dict[str, Any] = resp.json()
+    if not all(key in found for key in keys):
+        raise _not_reelgen(resp)
+    return found
+
+
+def own_url(exc: ClientError) -> str | None:
+    """The URL where the job a video route did not find is read, as its 404 names it; else None."""
+    url = exc.error.get("job_url")
+    return url if isinstance(url, str) and url.startswith(OWN_ROUTES) else None
+
+
+def keys_at(path: str) -> tuple[str, ...]:
+    """What the object at ``path`` holds: a video's, a project job's, or a batch's or shoot-out's."""
+    if path.startswith("/v1/projects/"):
+        return PROJECT_KEYS
+    return PARENT_KEYS if path.startswith(OWN_ROUTES) else VIDEO_KEYS
+
+
+def found(server: str, api_key: str | None, job_id: str, method: str = "GET") -> tuple[str, dict[str, Any]]:
+    """The job ``job_id``'s path and object (as ``method`` answers it): a video's, or any other job's at
+    its own URL. A batch's id given to ``reelgen cancel``, as ``batch --server`` names it, was a 404."""
+
+    def at(path: str) -> tuple[str, dict[str, Any]]:
+        keys = keys_at(path) if method == "GET" else ("id",)
+        return path, answer(_call(server, api_key, method, path), *keys)
+
+    try:
+        return at(job_path(job_id))
+    except ClientError as exc:
+        url = own_url(exc)
+        if url is None or (method == "DELETE" and url.startswith("/v1/projects/")):
+            raise  # a project's job has no DELETE of its own: the 404 says which job it is
+        return at(url)
+
+
+def made_of(job: dict[str, Any]) -> str | None:
+    """What a job other than a video is, for its line: ``batch shots.json  1/5 items ended``; None for a video."""
+    if "project_id" in job:
+        return f"{job['action']} of project {job['project_id']}"
+    counts = job.get("request_counts")
+    if not isinstance(counts, dict):
+        return None
+    ended = sum(int(counts.get(k, 0)) for k in ("completed", "failed", "cancelled"))
+    items = f"{ended}/{counts.get('total', 0)} items ended"
+    if job.get("object") == "shootout":
+        return f"shoot-out of {', '.join(map(str, job.get('models') or []))}  {items}"
+    return f"batch {job.get('name') or '(no name)'}  {items}"
+
+
+def not_downloadable(server: str, api_key: str | None, job_id: str, exc: ClientError) -> ClientError:
+    """What ``reelgen download`` of a batch's or shoot-out's id says: its files are in a server folder,
+    not one download (it said "no video ..., not a video", with no word of where they are)."""
+    url = own_url(exc)
+    if url is None or url.startswith("/v1/projects/"):
+        return exc
+    try:
+        job = answer(_call(server, api_key, "GET", url), *PARENT_KEYS)
+    except ClientError:
+        return exc
+    noun = "shoot-out" if job.get("object") == "shootout" else "batch"
+    folder = job.get("output_folder") or "its output folder"
+    return ClientError(
+        f"{job_id} is a {noun}, not a video: its files are written on the server, in {folder} "
+        f"(GET {url} shows it); `reelgen download JOB_ID` fetches one of its item videos by the job_id "
+        f"GET {url}/items lists",
+        exc.status,
+        bad_input=True,
+    )
+
+
+def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError) -> str | None:
+    """Follow the batch or shoot-out ``job_id`` a video's events route did not find (``exc``) until it
+    ends, as ``batch --server`` follows it: its final status; None when it is no batch or shoot-out."""
+    from reelgen.cli import remote
+    from reelgen.cli.client import again
+    from reelgen.cli.output import STOPPED, say_error
+    from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
+
+    url = own_url(exc)
+    if url is None or url.startswith("/v1/projects/"):
+        return None
+    job = answer(_call(server, api_key, "GET", url), *PARENT_KEYS)
+    noun = str(job.get("object") or "batch")
+    later = f"reelgen cancel {job_id}{again(server)} stops it"
+    try:
+        return str(remote.follow(server, api_key, url, job, noun, quiet=False)["status"])
+    except KeyboardInterrupt:
+        say_error(f"stopped watching; the {noun} {job_id} keeps running on the server ({later})")
+        raise SystemExit(STOPPED) from None
+    except Terminated:
+        raise stopped_by_sigterm(
+            f"stopped watching by SIGTERM; the {noun} {job_id} keeps running on the server ({later})"
+        ) from None
