@@ -69,6 +69,7 @@ export function buildForm({ onDefaults }) {
       strength,
       el("p", { class: "hint" }, "Low keeps the source close; 1 repaints it completely."),
       el("p", { class: "field-error", id: "err-source_strength", hidden: true })),
+    inputs.soundField,
     radios({ param: "size", legend: "Size", name: "size", items: [], id: "f-size" }),
     el("div", { class: "two" },
       field({ param: "num_frames", label: "Duration", control: frames }),
@@ -112,11 +113,11 @@ export function chosenOptions(options, preset = {}) {
 
 /**
  * Says in `node` which of a video's `parameters` this form has no field for (options set apart from
- * the model's own `preset`, sound turned off), so they are not sent again; hides it when there are none.
+ * the model's own `preset`), so they are not sent again; hides it when there are none. Sound turned off
+ * is carried: the Sound box takes it.
  */
 export function sayNotCarried(node, parameters, preset = {}) {
   const left = chosenOptions(parameters.options, preset).map(([k, v]) => `options.${k} ${JSON.stringify(v)}`);
-  if (parameters.audio === false) left.push("audio false (no sound)");
   node.textContent = `Not carried over (this form has no field for them): ${left.join(", ")}. `
     + "Send them through the API (POST /v1/videos) to use them again.";
   node.hidden = !left.length;

@@ -1,5 +1,5 @@
-// The Create form's pinned images and LoRAs: an end image (models that pin a last frame), keyframe
-// rows (image, frame, strength) and LoRA rows fed by GET /v1/loras. Each part names the API
+// The Create form's pinned images, sound and LoRAs: an end image (models that pin a last frame), keyframe
+// rows (image, frame, strength), a Sound box (models that make sound) and LoRA rows fed by GET /v1/loras. Each part names the API
 // parameter it sends, so a server error lands under it.
 import { json } from "./api.js";
 import { IMAGE_ACCEPT as IMAGE_TYPES, IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
@@ -58,6 +58,14 @@ export function buildInputs() {
     el("figure", { class: "image-preview", id: "f-end-preview", hidden: true }),
     el("p", { class: "field-error", id: "err-end_image", hidden: true }));
 
+  // LTX-2 makes a sound track with every video: "Text to video" and "Video with sound" made the same
+  // clip, and the form could not ask for a silent one (audio false), which the API takes.
+  const sound = el("input", { type: "checkbox", id: "f-audio", name: "audio", checked: true, "aria-describedby": "hint-audio err-audio" });
+  const soundField = el("div", { class: "field", dataset: { param: "audio" }, id: "f-audio-field", hidden: true },
+    el("label", { class: "check", for: "f-audio" }, sound, "Sound"),
+    el("p", { class: "hint", id: "hint-audio" }, "This model makes a sound track with the video; untick for a silent one."),
+    el("p", { class: "field-error", id: "err-audio", hidden: true }));
+
   const keyRows = el("ol", { class: "input-rows", id: "f-keyframe-rows" });
   const keyAdd = el("button", { type: "button", class: "ghost small", id: "f-keyframe-add" }, "Add a keyframe");
   const keyField = el("fieldset", { class: "field", dataset: { param: "keyframes" }, id: "f-keyframes-field", hidden: true, "aria-describedby": "hint-keyframes err-keyframes" },
@@ -79,7 +87,7 @@ export function buildInputs() {
     loraRows,
     el("div", { class: "row" }, loraAdd),
     el("p", { class: "field-error", id: "err-loras", hidden: true }));
-  return { end, endField, keyRows, keyAdd, keyField, loraRows, loraAdd, loraNote, loraField };
+  return { end, endField, sound, soundField, keyRows, keyAdd, keyField, loraRows, loraAdd, loraNote, loraField };
 }
 
 /**
@@ -201,6 +209,8 @@ export function mountInputs(p) {
     Object.assign(state, { model, task, frames: Math.max(1, frames || 1) });
     p.endField.hidden = !(model && model.supports_end_image && task === "i2v");
     p.keyField.hidden = task !== "keyframes";
+    // Task "audio" is sound by definition; any other task of a model that makes sound may leave it out.
+    p.soundField.hidden = !(model && model.tasks.includes("audio") && task !== "audio");
     if (!p.keyField.hidden && !p.keyRows.children.length) keyRow();
     for (const input of p.keyRows.querySelectorAll(".kf-frame")) input.max = String(state.frames - 1);
     showLoras();
@@ -210,6 +220,7 @@ export function mountInputs(p) {
   function addFields(out) {
     if (!p.loraRows.hidden && p.loraRows.children.length) out.loras = loras();
     if (!p.keyField.hidden) out.keyframes = keyframes().map(({ frame, strength }) => ({ frame, strength }));
+    if (!p.soundField.hidden && !p.sound.checked) out.audio = false;
     return out;
   }
 
@@ -241,6 +252,7 @@ export function mountInputs(p) {
     for (const key of params.keyframes || []) keyRow(key);
     p.end.value = "";
     p.end.dispatchEvent(new Event("change"));
+    p.sound.checked = params.audio !== false;
     showLoras();
     const again = [];
     if (params.end_image) again.push(["end_image", "Choose the end image again: images are not copied from the old video."]);
@@ -266,7 +278,7 @@ export function mountInputs(p) {
   }
 
   function lock(on) {
-    for (const node of [p.end, p.keyAdd, p.loraAdd, ...p.keyRows.querySelectorAll("input, button"),
+    for (const node of [p.end, p.sound, p.keyAdd, p.loraAdd, ...p.keyRows.querySelectorAll("input, button"),
       ...p.loraRows.querySelectorAll("select, input, button")]) node.disabled = on;
     if (!on) limits();
   }
