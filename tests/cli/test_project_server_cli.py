@@ -140,8 +140,9 @@ def test_exporting_through_a_server_scenes_rendered_only_here_says_clips_are_not
     assert "never rendered: boats, pan" in said
     assert (
         f"boats, pan rendered here, but the server has no clips of them (clips are not uploaded): render "
-        f"them there (`reelgen project render --server {server}`), or export here without --server"
+        f"them there (`reelgen project render {film} --server {server}`), or export here without --server"
     ) in said
+    assert "POST /v1" not in said  # the server's "render them first" was a render here
 
 
 def test_exporting_a_scene_edited_since_the_server_rendered_it_names_the_scene_not_an_option(
