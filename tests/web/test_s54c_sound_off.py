@@ -29,6 +29,8 @@ def test_unticking_sound_makes_a_silent_video_and_reelgen_micro_has_no_sound_box
     page.fill("#f-prompt", "waves, silent")
     status, video = press_generate(page)
     assert status == 202 and video["parameters"]["audio"] is False
+    page.get_by_role("button", name="Model defaults").click()
+    expect(sound).to_be_checked()  # the model's own way: with sound
     # "Video with sound" is sound by definition: no box to contradict it.
     page.locator('label[for="task-audio"]').click()
     expect(sound).to_be_hidden()

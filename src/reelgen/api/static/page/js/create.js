@@ -59,6 +59,7 @@ export function mountCreate(section, ctx) {
       f.steps.placeholder = String(model.defaults.num_inference_steps);
       f.guidance.placeholder = String(model.defaults.guidance_scale);
     }
+    if (reset) f.inputs.sound.checked = true; // a model that makes sound makes it by default
     document.getElementById("f-guidance2-field").hidden = model.defaults.guidance_scale_2 == null;
     sayNegative();
     sayPromptRead(document.getElementById("hint-prompt"), model);
