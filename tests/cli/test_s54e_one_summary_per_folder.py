@@ -40,7 +40,7 @@ def test_a_second_manifests_batch_into_the_same_folder_is_refused_naming_the_fir
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
     assert f"output_dir {tmp_path / 'outputs'}: its batch-summary.json is another batch's" in said
-    assert "(it lists a; this manifest has none of them)" in said and "--output-dir" in said
+    assert f"written by the manifest {part1} (it lists a)" in said and "--output-dir" in said
     assert summary.read_text() == first  # part1's summary kept
     assert not (tmp_path / "outputs" / "b.mp4").exists()  # and part2 made nothing
 

@@ -41,7 +41,7 @@ from reelgen.api.fanout import (
 from reelgen.api.parent_folder import refuse_a_busy_folder, refuse_a_locked_folder
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.core.batch.folder_summary import check_summary_ours
+from reelgen.core.batch.folder_summary import check_summary_ours, named_file
 from reelgen.core.batch.inputs import check_images_found
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.overwrites import check_keyframes_kept, check_spares_file
@@ -183,7 +183,8 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
             message = f"manifest.{message}"
         raise ApiError(400, message, param=f"manifest.{exc.param}", code=exc.code) from None
     try:
-        check_summary_ours(body.manifest, out, "output_folder")  # another batch's summary is there
+        # Another batch's summary is there (another manifest file's, or one sharing no item).
+        check_summary_ours(body.manifest, out, "output_folder", named_file(base, body.name))
     except ReelgenError as exc:
         raise ApiError(400, exc.message, param=exc.param, code=exc.code) from None
     made = missing_folders(out)

@@ -204,6 +204,7 @@ def batch(
                     price_per_gpu_hour=price,
                     on_item=done.append,
                     source=f"manifest {manifest}",
+                    manifest_file=manifest,
                 )
         except Terminated:
             raise stopped_by_sigterm(_killed(progress, done, len(spec.items))) from None

@@ -209,12 +209,14 @@ def run_batch(
     price_per_gpu_hour: float | None = None,
     on_item: Callable[[ItemOutcome], None] | None = None,
     source: str | None = None,
+    manifest_file: Path | None = None,
 ) -> BatchSummary:
     """Run every item of ``manifest`` (a path, or a manifest with ``base_dir`` its folder) and summarise.
 
     ``on_item`` hears each outcome as it happens. The summary is also written to
     ``batch-summary.json`` in the output folder. ``source`` starts the manifest's own errors
-    (``manifest shots/manifest.json``); a manifest given as a path is named by it.
+    (``manifest shots/manifest.json``); a manifest given as a path is named by it. The summary names
+    ``manifest_file`` (the path given), and a folder another manifest file's summary is in is refused.
     """
     begun = time.monotonic()
     progress = progress or Progress()
@@ -223,7 +225,9 @@ def run_batch(
     if not isinstance(manifest, Manifest):
         base_dir = Path(manifest).resolve().parent if base_dir is None else base_dir
         source = source or f"manifest {manifest}"
+        manifest_file = manifest_file or Path(manifest)
         manifest = load_manifest(manifest)
+    manifest_file = manifest_file.resolve() if manifest_file is not None else None
     base = Path(base_dir or ".").resolve()
     check_models(manifest, source)
     check_prompts(manifest, source)
@@ -242,7 +246,9 @@ def run_batch(
         )
     # Another run into this folder would make every item again and write over these files.
     with folder_held(summary_file.parent, source):
-        check_summary_ours(manifest, summary_file.parent)  # under the lock: no run is writing one now
+        check_summary_ours(
+            manifest, summary_file.parent, manifest_file=manifest_file
+        )  # under the lock: no run is writing one now
         plan = plan_batch(manifest, base, output_dir, progress=progress)
         # An earlier run's summary no longer describes the folder once this run makes or fails items;
         # a run stopped part way (Ctrl-C) would have left it beside outputs it does not list.
@@ -256,7 +262,7 @@ def run_batch(
         defaults = manifest.defaults
         price = defaults.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
         ordered = [outcomes[p.index] for p in plan]
-        summary = summarize(ordered, time.monotonic() - begun, price, defaults.currency)
+        summary = summarize(ordered, time.monotonic() - begun, price, defaults.currency, manifest_file)
         folder = output_folder(manifest, base, output_dir)
         folder.mkdir(parents=True, exist_ok=True)
         write_json_atomic(folder / SUMMARY_FILE, summary.model_dump(mode="json"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -67,6 +68,9 @@ class BatchSummary(BaseModel):
     peak_vram_gib: float | None
     devices: list[str]
     outputs: list[str]
+    #: The manifest file that wrote it (absolute); None when it came with none (an API batch with no file
+    #: name). Another manifest into this folder is refused by it (``folder_summary``).
+    manifest: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -123,9 +127,13 @@ def _said_once(status: str, problems: list[Problem], total: int) -> Iterator[str
 
 
 def summarize(
-    outcomes: Sequence[ItemOutcome], time_s: float, price_per_gpu_hour: float, currency: str = "USD"
+    outcomes: Sequence[ItemOutcome],
+    time_s: float,
+    price_per_gpu_hour: float,
+    currency: str = "USD",
+    manifest: Path | None = None,
 ) -> BatchSummary:
-    """The summary of ``outcomes`` (one per item, in manifest order)."""
+    """The summary of ``outcomes`` (one per item, in manifest order) by the manifest file ``manifest``."""
     finished = [o for o in outcomes if o.status in ("done", "reused")]
     hours = sum(o.render_s for o in finished if o.model_run) / 3600
     gpu_hours = (
@@ -154,6 +162,7 @@ def summarize(
         peak_vram_gib=round(max(peaks), 3) if peaks else None,
         devices=sorted({o.device for o in finished if o.device}),
         outputs=[o.video for o in finished if o.video],
+        manifest=str(manifest) if manifest is not None else None,
     )
 
 

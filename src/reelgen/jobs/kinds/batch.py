@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.batch.companions import finished, write_companions
+from reelgen.core.batch.folder_summary import named_file
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.plan import PlannedItem, plan_batch
@@ -204,7 +205,8 @@ class BatchKind(ParentKind[BatchPayload]):
         )
         outcomes = [_outcome(p, by_key.get(p.output)) for p in plan]
         begun = parent.started_at or parent.created_at
-        summary = summarize(outcomes, max(0.0, time.time() - begun), price, defaults.currency)
+        made_by = named_file(Path(payload.input_folder), payload.name)
+        summary = summarize(outcomes, max(0.0, time.time() - begun), price, defaults.currency, made_by)
         path = Path(payload.output_folder) / SUMMARY_FILE
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
