@@ -111,11 +111,15 @@ def _video_size(path: str) -> tuple[int, int]:
                     f"it, give it as --image {path}",
                     param="source_video",
                 )
-            if not container.streams.video:
+            # A song's cover art is a one-picture "video" stream: it was dubbed, or "no face found".
+            cover = [s for s in container.streams.video if s.disposition & av.stream.Disposition.attached_pic]
+            if len(cover) == len(container.streams.video):
                 # It said only "has no video stream", not what to give instead.
-                sound = (
-                    " holds sound only, no pictures" if container.streams.audio else " has no video stream"
-                )
+                sound = " has no video stream"
+                if container.streams.audio:
+                    sound = " holds sound only" + (
+                        " (its one picture is cover art)" if cover else ", no pictures"
+                    )
                 raise InvalidRequest(
                     f"source_video: {path}{sound}; give a video with a face (MP4, MOV, MKV "
                     "or WebM), or a photo as --image (a voice goes in --audio)",
