@@ -29,3 +29,24 @@ def test_a_full_queue_says_when_to_try_again(
     expect(page.locator("#create-form .form-error")).to_have_text(
         re.compile(r"^The queue is full \(1 job waiting, limit 1\); try again in about (\d+ min )?\d+ s\.?$")
     )
+
+
+def test_an_engine_restarting_says_when_to_try_again_once(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    said = "the engine is restarting; new jobs are taken again in a few seconds, retry then"
+    error = {"message": said, "type": "api_error", "param": None, "code": "engine_unavailable"}
+    t = tab()
+    t.page.route(
+        "**/v1/videos",
+        lambda route: route.fulfill(status=503, headers={"Retry-After": "5"}, json={"error": error}),
+    )
+    page = t.open(quiet_server.url)
+    page.fill("#f-prompt", "a fox")
+    page.click("#f-submit")
+    # Not "..., retry then (try again in about 5 s)": the wait replaces the vague ending.
+    expect(page.locator("#create-form .form-error")).to_have_text(
+        re.compile(
+            r"^The engine is restarting; new jobs are taken again in a few seconds, try again in about 5 s\.?$"
+        )
+    )

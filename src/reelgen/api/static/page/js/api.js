@@ -13,7 +13,8 @@ let asking = null;
 function withRetryAfter(message, retryAfter) {
   if (!/^\d+$/.test(retryAfter || "")) return message;
   const wait = `try again in about ${seconds(Math.max(1, Number(retryAfter)))}`;
-  return /retry later$/.test(message) ? message.replace(/retry later$/, wait) : `${message} (${wait})`;
+  // The server's vague ending ("retry later", "retry then") gives way to the wait; else it is added.
+  return /retry (later|then)$/.test(message) ? message.replace(/retry (later|then)$/, wait) : `${message} (${wait})`;
 }
 
 /** An error answer of the API: the envelope's message, and the parameter it concerns. */
