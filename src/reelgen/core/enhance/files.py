@@ -74,7 +74,9 @@ def enhance_file(
             "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
         )
     if timing.variable:
-        progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing)))
+        progress.emit(
+            ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing, bool(extras.audio_codecs)))
+        )
     final = chain_shape(chain, shape)
     for note in _left_out(extras, output, final.fps):
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
@@ -179,10 +181,12 @@ def _upright_record(output: dict[str, Any], rotation: int) -> dict[str, Any]:
     return kept
 
 
-def _vfr_note(timing: Timing) -> str:
+def _vfr_note(timing: Timing, sound: bool) -> str:
+    # A GIF has no sound to keep step with; its frames keep the time each was shown for.
+    why = "the picture stays in step with the sound" if sound else "each frame shows as long as in the source"
     return (
         f"variable frame rate: {timing.source_frames} frames placed by their timestamps at a constant "
-        f"{float(timing.fps):g} fps ({timing.frames} frames), so the picture stays in step with the sound"
+        f"{float(timing.fps):g} fps ({timing.frames} frames), so {why}"
     )
 
 
