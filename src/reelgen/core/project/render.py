@@ -20,6 +20,7 @@ from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lock import scenes_held
 from reelgen.core.project.plan import PlannedScene, ScenePlan, content_key
+from reelgen.core.project.said_once import plan_said_once
 from reelgen.core.project.status import LISTED, edited_since, listed, plan_project, stale_scenes
 from reelgen.core.project.windows import join, match_colour
 from reelgen.core.record import RECORD_FORMAT
@@ -144,7 +145,7 @@ def render_window(
         raise InvalidRequest(
             f"{plan.label} has {len(plan.windows)} windows; there is no window {index}", param="window"
         )
-    progress = progress or Progress()
+    progress = plan_said_once(progress or Progress())
     render_kwargs = {"cache": cache or ModelCache(), "device": device, "vram_budget_gib": vram_budget_gib}
     work.mkdir(parents=True, exist_ok=True)
     _windows(plan, work, index, progress, render_kwargs)
@@ -268,7 +269,7 @@ def render_project(
 ) -> ProjectRender:
     """Render the scenes whose clips are missing or stale (or ``scenes`` by id; ``force``: again anyway);
     ``on_rendered`` is told of each scene as it is rendered."""
-    progress = progress or Progress()
+    progress = plan_said_once(progress or Progress())
     began = folder.file.read_bytes()
     planned = plan_project(folder)
     plans = chosen_scenes(planned, scenes)
