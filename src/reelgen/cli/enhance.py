@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli.client import KeyOpt, job_path, server_url
+from reelgen.cli.enhance_source import source_problem
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
@@ -94,7 +95,9 @@ def enhance(
     """
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
-    source = Path(file)
+    source, problem = Path(file), source_problem(file, server)
+    if problem is not None:
+        raise fail(problem)
     if source.is_dir():  # "." has no name to make IN-enhanced.mp4 of: it crashed as an internal error
         raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
     if link_loop(source):
