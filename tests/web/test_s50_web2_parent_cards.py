@@ -144,10 +144,12 @@ def test_a_list_that_cannot_load_says_so_in_a_sentence(quiet_server: Served, tab
     for path in ("**/v1/batches?limit=20", "**/v1/projects?limit=100"):
         t.context.route(path, lambda route: route.fulfill(status=503, json=refused))
     page = t.open(f"{quiet_server.url}/#batches")
-    expect(page.locator("#batches-status")).to_have_text("Could not load the list: the database is locked.")
+    expect(page.locator("#batches-status")).to_have_text(
+        "Could not load the list: the database is locked. Try again"  # the button that loads it again
+    )
     page.locator("#tab-projects").click()
     expect(page.locator("#projects-status")).to_have_text(
-        "Could not load the projects: the database is locked."
+        "Could not load the projects: the database is locked. Try again"
     )
 
 

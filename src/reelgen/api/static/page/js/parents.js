@@ -5,7 +5,7 @@ import { ApiError, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
 import { announce, el, quoted, when } from "./util.js";
 import { errorText } from "./words.js";
-import { ACTIVE, STATUS_LABEL, bar } from "./viewkit.js";
+import { ACTIVE, STATUS_LABEL, bar, sayLoadFailed } from "./viewkit.js";
 
 const PAGE = 20;
 
@@ -234,7 +234,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
       older.hidden = !page.has_more;
       status.textContent = summary();
     } catch (err) {
-      status.textContent = `Could not load the list: ${err.message.replace(/\.$/, "")}.`;
+      sayLoadFailed(status, `Could not load the list: ${err.message.replace(/\.$/, "")}.`, () => load(more));
     } finally {
       list.setAttribute("aria-busy", "false");
     }

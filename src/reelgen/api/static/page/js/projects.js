@@ -4,6 +4,7 @@ import { json } from "./api.js";
 import { projectCard, remember } from "./project_card.js";
 import { uploadForm } from "./project_upload.js";
 import { announce, el } from "./util.js";
+import { sayLoadFailed } from "./viewkit.js";
 
 export function mountProjects(section) {
   const cards = new Map(); // id -> card
@@ -70,7 +71,7 @@ export function mountProjects(section) {
       status.textContent = count();
       if (!data.length) newOne.open = true;
     } catch (err) {
-      status.textContent = `Could not load the projects: ${err.message.replace(/\.$/, "")}.`;
+      sayLoadFailed(status, `Could not load the projects: ${err.message.replace(/\.$/, "")}.`, load);
     } finally {
       list.setAttribute("aria-busy", "false");
     }

@@ -48,6 +48,14 @@ export function showApiError(form, err, route = (p) => p) {
   return showError(form, null, `Could not send: ${err.message}.`);
 }
 
+/**
+ * Says in `node` why a list could not be loaded, with a Try again button that runs `retry`: a refusal
+ * (a 429, a 503) is an answer, so nothing loads the list again by itself as after a lost connection.
+ */
+export function sayLoadFailed(node, text, retry) {
+  node.replaceChildren(text, " ", el("button", { type: "button", class: "small", onclick: () => retry() }, "Try again"));
+}
+
 /** A URL a <video> or link can load `path` (an API path) from: a blob URL when the server needs a key. */
 export async function fileUrl(path) {
   if (!hasKey()) return path;
