@@ -38,3 +38,28 @@ def test_an_empty_path_is_refused_as_empty(
     assert message in said(result), said(result)
     assert ". is a folder" not in said(result)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["replay", "https://example.com/a.mp4"],
+            "Invalid value for 'path': https://example.com/a.mp4 is a URL; give a video reelgen made",
+        ),
+        (
+            ["shootout", "-m", "wan-tiny", "-p", "https://example.com/p.yaml", "-o", "report"],
+            "'--prompts' / '-p': https://example.com/p.yaml is a URL; give a YAML or .txt file of prompts",
+        ),
+    ],
+)
+def test_a_url_is_refused_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    # Read as a path, "https://x" is "https:/x": "https:/example.com/a.mp4 does not exist".
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in said(result), said(result)
+    assert "(download it first)" in said(result)
+    assert list(tmp_path.iterdir()) == []

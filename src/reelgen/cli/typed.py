@@ -58,6 +58,8 @@ def path_named(what: str) -> Callable[[str], Path]:
     def parse(text: str) -> Path:
         if not text.strip():
             raise typer.BadParameter(f"it is empty; give {what}")
+        if "://" in text:  # as a path "https://x" is "https:/x", said not to exist
+            raise typer.BadParameter(f"{text} is a URL; give {what} on this machine (download it first)")
         return Path(text)
 
     return parse
