@@ -58,9 +58,16 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
         ) from None
     except (OSError, SyntaxError) as exc:
         raise InvalidRequest(
-            f"{param}: {path} is not a readable image ({exc}); valid: {', '.join(sorted(IMAGE_FORMATS))}",
+            f"{param}: {path} is not a readable image ({unnamed(exc, path)}); "
+            f"valid: {', '.join(sorted(IMAGE_FORMATS))}",
             param=param,
         ) from None
+
+
+def unnamed(exc: BaseException, path: str | Path) -> str:
+    """Pillow's words without the path it quotes ("cannot identify image file '/x/a.png'"): said beside
+    the path already, the message named it twice."""
+    return str(exc).replace(f" {os.fspath(path)!r}", "").replace(f" {os.fspath(path)}", "")
 
 
 def _too_many_pixels(param: str, path: str | Path, size: str) -> InvalidRequest:

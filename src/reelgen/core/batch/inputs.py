@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+
+from PIL import Image
 
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.media import IMAGE_FORMATS, unnamed
 
 #: How many missing images the refusal names after the first, before "and N more".
 _ALSO_SHOWN = 3
@@ -13,7 +17,7 @@ _ALSO_SHOWN = 3
 
 def image_problem(name: str, base: Path) -> str | None:
     """Why the image ``name`` (relative to ``base``) cannot be a keyframe, or None: ``is empty``,
-    ``NAME is a folder`` or ``NAME does not exist``, to follow its field."""
+    ``NAME is a folder``, ``NAME does not exist`` or ``NAME is not a readable image``, to follow its field."""
     path = base / Path(name).expanduser()  # expanded after the join, "~/a.png" was never found
     if not name.strip():
         return "is empty; give an image file"
@@ -23,6 +27,25 @@ def image_problem(name: str, base: Path) -> str | None:
         return f"{name} is not a regular file (a pipe, socket or device); give an image file"
     if not path.is_file():
         return f"{name} does not exist"
+    return _unreadable(name, path)
+
+
+def _unreadable(name: str, path: Path) -> str | None:
+    """Why the file ``path`` is no image a keyframe can be, from its header and a check of its data
+    (no decoding): a text file named bad.png failed its item only once the others were made."""
+    valid = f"valid: {', '.join(sorted(IMAGE_FORMATS))}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                found = img.format
+                img.verify()
+    except Image.DecompressionBombError:
+        return None  # too many pixels: the item says so in words of its own (media.load_image)
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"{name} is not a readable image ({unnamed(exc, path)}); {valid}"
+    if found not in IMAGE_FORMATS | {"MPO"}:  # MPO: a phone's multi-picture JPEG, as load_image takes
+        return f"{name} is a {found} image, which a keyframe cannot be; {valid}"
     return None
 
 
