@@ -41,7 +41,7 @@ def test_an_unreadable_keyframe_refuses_the_batch_before_any_work(tmp_path: Path
     assert result.exit_code == 2, said
     assert "items[1].images[0]: bad.png is not a readable image" in said, said
     assert "valid: BMP, GIF, JPEG, PNG, TIFF, WEBP" in said
-    assert said.count("bad.png") == 1, said
+    assert said.count("bad.png") == 1 and "fix the paths or files, or remove those items" in said, said
     assert not (tmp_path / "outputs" / "a.mp4").exists()  # nothing made first
 
 

@@ -76,4 +76,7 @@ def check_images_found(manifest: Manifest, base: Path, source: str | None = None
     more = len(found) - 1 - len(also)
     rest = "".join(f"; and {said}" for said in also) + (f"; and {more} more" if more else "")
     said = f"{source}: " if source else ""
-    raise InvalidRequest(f"{said}{first}{rest}; fix the paths, or remove those items", param=param)
+    fix = (
+        "fix the paths" if all(p.endswith("does not exist") for *_, p in found) else "fix the paths or files"
+    )
+    raise InvalidRequest(f"{said}{first}{rest}; {fix}, or remove those items", param=param)
