@@ -339,7 +339,7 @@ def test_a_clip_cut_short_is_named_by_its_scene_with_the_way_to_mend_it(film: Pa
     )
     # The scene's own id, to copy and run as it is ("--scene ID" left the person to look it up).
     assert result.output.endswith(
-        "; render the scene again (`reelgen project render --force --scene first-shot`)\n"
+        f"; render the scene again (`reelgen project render {film} --force --scene first-shot`)\n"
     )
     assert not list((film / "exports").iterdir())
 

@@ -440,7 +440,7 @@ def test_a_clip_record_with_no_length_is_named_by_its_scene_with_the_way_to_mend
     record = folder.clip(plan_project(folder)[1].render.key).with_suffix(".json")  # type: ignore[union-attr]
     assert str(refused.value) == (
         f"scene 'b' (scenes[1]): clip record {record} {said}; "
-        "render the scene again (`reelgen project render --force --scene b`)"
+        "render the scene again (`reelgen project render FOLDER --force --scene b`)"
     )
     assert refused.value.param == "scenes[1].clip"
     assert not folder.exports.exists() or not any(folder.exports.iterdir())

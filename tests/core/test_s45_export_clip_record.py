@@ -42,6 +42,6 @@ def test_a_record_saying_another_length_than_the_clip_has_is_refused(
         export_project(folder, tmp_path / "film.mp4")
     assert refused.value.message == (
         f"scene 'a' (scenes[0]): clip record {clip.with_suffix('.json')} {said}; render the scene again "
-        "(`reelgen project render --force --scene a`)"
+        "(`reelgen project render FOLDER --force --scene a`)"
     )
     assert not (tmp_path / "film.mp4").exists()

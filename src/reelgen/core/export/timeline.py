@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +28,19 @@ class Segment:
     transition: Transition = field(default_factory=Transition)
     param: str = ""
     scene_id: str | None = None
+    render_with: str | None = None
+
+
+def render_again(scene_id: str | None, render_with: str | None = None) -> str:
+    """How a scene whose clip cannot be used is mended: ``render_with`` (the command that renders this
+    project, where the caller knows it) again, forced, for that scene; else the command with FOLDER.
+
+    "`reelgen project render --force --scene a`" rendered the folder the person stood in.
+    """
+    command = render_with or "reelgen project render FOLDER"
+    return (
+        f"render the scene again (`{command} --force --scene {shlex.quote(scene_id) if scene_id else 'ID'}`)"
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,7 @@ def clip_info(segment: Segment) -> ClipInfo:
     path, param = segment.clip, f"{segment.param}.clip"
     # A clip cut short (a full disk, a copy stopped half-way) is the scene's, not the export's, to mend.
     # Its own id where known: "--scene ID" left the person to find which scene "scenes[2]" is.
-    again = f"; render the scene again (`reelgen project render --force --scene {segment.scene_id or 'ID'}`)"
+    again = f"; {render_again(segment.scene_id, segment.render_with)}"
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from reelgen.core.encode import check_record_free
 from reelgen.core.errors import InvalidRequest, from_validation_error
 from reelgen.core.export.settings import ExportSettings, SettingNames
-from reelgen.core.export.timeline import Segment
+from reelgen.core.export.timeline import Segment, render_again
 from reelgen.core.export.write import ExportResult, check_output, check_timeline, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
@@ -41,7 +41,9 @@ def _header(clip: Path) -> tuple[int, Fraction]:
         return 0, Fraction(0)
 
 
-def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id: str) -> float:
+def _clip_seconds(
+    clip: Path, fallback: float, label: str, param: str, scene_id: str, render_with: str | None
+) -> float:
     """The clip's length from its record (frames / fps), which is what the scene came out as.
 
     A clip without a record (a render stopped between the two) lasts its scene's ``fallback``; a
@@ -67,8 +69,7 @@ def _clip_seconds(clip: Path, fallback: float, label: str, param: str, scene_id:
     except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
         said = "does not say the clip's length" + (f" (no {exc})" if isinstance(exc, KeyError) else "")
     raise InvalidRequest(
-        f"{label}: clip record {record} {said}; render the scene again "
-        f"(`reelgen project render --force --scene {shlex.quote(scene_id)}`)",
+        f"{label}: clip record {record} {said}; {render_again(scene_id, render_with)}",
         param=f"{param}.clip",
     )
 
@@ -107,12 +108,9 @@ def segments(
             else:
                 gone.append(p.scene_id)
             continue
-        seconds = _clip_seconds(clip, scene.duration, p.label, param, p.scene_id)
-        out.append(
-            Segment(
-                p.label, seconds, clip=clip, transition=scene.transition, param=param, scene_id=p.scene_id
-            )
-        )
+        seconds = _clip_seconds(clip, scene.duration, p.label, param, p.scene_id, render_with)
+        segment = Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param)
+        out.append(replace(segment, scene_id=p.scene_id, render_with=render_with))
     if stale or never or gone:
         raise InvalidRequest(unready_message(stale, never, gone, render_with), param="scenes")
     return out
