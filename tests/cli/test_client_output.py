@@ -64,7 +64,7 @@ def test_the_api_url_the_banner_prints_works_as_the_server(monkeypatch: pytest.M
     for server in ("http://reelgen.test/v1", "http://reelgen.test/v1/", "http://reelgen.test/"):
         out = runner.invoke(app, ["list", "--server", server])
         assert out.exit_code == 0, out.output
-    assert asked == ["/v1/videos"] * 3
+    assert asked == ["/v1/videos", "/v1/batches", "/v1/shootouts"] * 3  # an empty list asks for the others
 
 
 def test_a_server_port_out_of_range_is_bad_input_not_connection_refused() -> None:

@@ -114,3 +114,14 @@ def test_status_and_cancel_of_a_shootout_id_act_on_the_shootout(app: TestClient,
     assert out.exit_code == 0, out.output
     assert out.stdout.split()[:2] == [shootout, "cancelled"]
     assert app.get(f"/v1/shootouts/{shootout}").json()["status"] == "cancelled"
+
+
+def test_list_with_only_a_batch_says_where_batches_are_listed(app: TestClient, tmp_path: Path) -> None:
+    assert " ".join(_run("list").output.split()) == "no video jobs"
+    batch = _batch(app, tmp_path)
+    out = _run("list")
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert said.startswith("no video jobs; this server has batches, which reelgen list does not show"), said
+    assert f"GET {SERVER}/v1/batches" in said and "reelgen status ID" in said
+    assert batch not in said

@@ -61,4 +61,5 @@ def test_one_from_reelgen_server_says_where_it_came_from(monkeypatch: pytest.Mon
 def test_the_api_url_the_banner_prints_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     asked = _no_route_server(monkeypatch)
     result = CliRunner().invoke(app, ["list", "--server", "http://127.0.0.1:8000/v1"])
-    assert asked == ["/v1/videos"] and result.exit_code == 0, result.output
+    # An empty list asks too where batches and shoot-outs are: each at /v1, none at /v1/v1.
+    assert asked == ["/v1/videos", "/v1/batches", "/v1/shootouts"] and result.exit_code == 0, result.output

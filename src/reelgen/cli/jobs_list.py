@@ -27,6 +27,9 @@ def list_videos(
 ) -> None:
     """List the server's video jobs, newest first, one line each.
 
+    Batches and shoot-outs are not listed (GET /v1/batches, /v1/shootouts);
+    status, watch, cancel and delete take their ids as a video's.
+
     Example: reelgen list --status completed --limit 5
     """
     params = {"status": state, "model": model, "limit": limit, "after": after}
@@ -47,13 +50,37 @@ def list_videos(
     for video in page["data"]:
         _print_video(video)
     if not page["data"]:
-        console.print(_none_listed(bool(state or model), after), highlight=False, markup=False)
+        said = _none_listed(bool(state or model), after)
+        if after is None and not (state or model):
+            said += _others_held(server, api_key)
+        console.print(said, highlight=False, markup=False)
     if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
         kept = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
         typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in kept.items() if v is not None)
         # With the --server typed too: the hint run as shown listed the default server's jobs.
         more = f"more: reelgen list{typed} --after {page['last_id']}{again(server)}"
         console.print(more, highlight=False, markup=False)
+
+
+def _others_held(server: str, api_key: str | None) -> str:
+    """Where the server's batches and shoot-outs are listed, when it has any: after `batch --server`,
+    `reelgen list` said only "no video jobs", as if the batch had not been made."""
+    held = []
+    for path, noun in (("batches", "batches"), ("shootouts", "shoot-outs")):
+        try:
+            found = _call(server, api_key, "GET", f"/v1/{path}", params={"limit": 1}).json()
+        except (ClientError, ValueError):
+            continue  # an older server, or none: the line is said as before
+        if isinstance(found, dict) and found.get("data"):
+            held.append((noun, f"GET {server.rstrip('/')}/v1/{path}"))
+    if not held:
+        return ""
+    nouns = " and ".join(noun for noun, _ in held)
+    where = ", ".join(f"{url} lists its {noun}" for noun, url in held)
+    return (
+        f"; this server has {nouns}, which reelgen list does not show ({where}; "
+        "reelgen status ID, watch, cancel and delete take their ids)"
+    )
 
 
 def _none_listed(filtered: bool, after: str | None) -> str:
