@@ -67,7 +67,9 @@ def test_a_kill_while_the_video_is_written_leaves_no_hidden_file_and_the_earlier
     stdout, stderr = run.stdout, run.stderr
     # Killed where it stood (-15), it left the hidden file beside fox.mp4 for good.
     assert run.returncode == 143, stderr
-    assert stderr.strip().splitlines()[-1] == "error: stopped by SIGTERM; nothing half-written was left"
+    assert stderr.strip().splitlines()[-1] == (
+        f"error: stopped by SIGTERM; nothing half-written was left; fox{suffix} is as it was"
+    )
     assert stdout == ""
     assert _hidden(out.parent) == []
     assert out.read_bytes() == video and out.with_suffix(".json").read_bytes() == record

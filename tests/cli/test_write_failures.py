@@ -124,7 +124,10 @@ def test_ctrl_c_while_the_mp4_is_written_keeps_nothing_it_said_it_would_not(
     result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
     assert result.exit_code == 130, result.output
     assert "cancelling at the next step" in result.stderr
-    assert lines(result.stderr)[-1] == "error: run cancelled with Ctrl-C; no file was written"
+    assert (
+        lines(result.stderr)[-1]
+        == "error: run cancelled with Ctrl-C; no file was written; fox.mp4 is as it was"
+    )
     assert result.stdout == ""
     as_it_was(earlier)
 
@@ -140,7 +143,9 @@ def test_a_second_ctrl_c_while_the_mp4_is_written_stops_at_once_in_one_line(
     out = earlier[0]
     result = runner.invoke(app, ["generate", "a hen", *TINY, "-o", str(out)])
     assert result.exit_code == 130, result.output
-    assert lines(result.stderr)[-1] == "error: stopped with Ctrl-C; nothing half-written was left"
+    assert lines(result.stderr)[-1] == (
+        "error: stopped with Ctrl-C; nothing half-written was left; fox.mp4 is as it was"
+    )
     as_it_was(earlier)
 
 

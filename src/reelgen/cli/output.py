@@ -24,6 +24,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from reelgen.cli.kept_output import forget_output, kept, note_output
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.cli.usage import STOPPED, STOPPED_SAID
 from reelgen.core.atomic import LOOP, link_loop, name_problem
@@ -68,9 +69,10 @@ def say_error(text: str) -> None:
 
 def fail(exc: ReelgenError) -> typer.Exit:
     """Print a reelgen error the way a person reads it and pick the exit code (2 = bad input)."""
-    say_error(exc.message)
     if exc.code == "cancelled":
+        say_error(kept(exc.message))  # and the earlier file -o named, if any, is as it was
         return typer.Exit(STOPPED)
+    say_error(exc.message)
     return typer.Exit(2 if exc.code in ("invalid_request", "unsupported_task", "model_not_available") else 1)
 
 
@@ -104,6 +106,7 @@ def output_path(text: str) -> Path:
         raise typer.BadParameter(f"{text} has no name before {Path(text).name}; give one such as clip.mp4")
     if link_loop(Path(text)):
         raise typer.BadParameter(f"{text} {LOOP}; give a file name such as clip.mp4, or remove the link")
+    note_output(Path(text))
     return Path(text)
 
 
@@ -293,6 +296,7 @@ def render_takes(
     one running (it writes nothing); the takes already made are kept and their paths printed.
     """
     progress, made = RenderProgress(preview_every=0), []
+    forget_output()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
             for number, (take, path) in enumerate(takes, 1):

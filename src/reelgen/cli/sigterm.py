@@ -20,7 +20,11 @@ class Terminated(BaseException):
     """
 
 
-def stopped_by_sigterm(said: str = "stopped by SIGTERM; nothing half-written was left") -> SystemExit:
+#: What a kill says when the command has no more of its own to say of what it kept.
+SIGTERM_SAID = "stopped by SIGTERM; nothing half-written was left"
+
+
+def stopped_by_sigterm(said: str = SIGTERM_SAID) -> SystemExit:
     """The exit (143) of a command a kill stopped, once ``said`` is printed in one line.
 
     A command that says what was kept when Ctrl-C stops it (a batch: the items finished) catches

@@ -20,8 +20,10 @@ from typer.core import TyperGroup
 
 from reelgen.cli.complete import SETUP_FLAGS, asks_setup, set_up
 from reelgen.cli.dash_prompt import dash_prompt_hint
+from reelgen.cli.kept_output import kept
 from reelgen.cli.option_range import with_range
 from reelgen.cli.server_hint import server_hint
+from reelgen.cli.sigterm import SIGTERM_SAID, Terminated, stopped_by_sigterm
 
 #: Click's exceptions as this Typer raises them: from its own copy of Click (Typer 0.29 and
 #: later) or from Click itself (older releases), found through the class Typer exports.
@@ -155,15 +157,18 @@ class OneLineUsageErrors(TyperGroup):
         return params
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command; Ctrl-C before it sets its own handling (its imports, reading inputs) is said.
+        """Run the command; Ctrl-C before it sets its own handling (its imports, reading inputs) is said,
+        and so is a kill no command said itself, each with the earlier file -o named if it is as it was.
 
         Typer turns a KeyboardInterrupt into exit 130 without a word, so such a stop printed nothing.
         """
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            sys.stderr.write(CTRL_C)
+            sys.stderr.write(f"error: {kept(STOPPED_SAID, ctx)}\n")
             raise typer.Exit(STOPPED) from None
+        except Terminated:  # said here, while the context knows the earlier file -o named
+            raise stopped_by_sigterm(kept(SIGTERM_SAID, ctx)) from None
 
 
 def _exit(code: int) -> NoReturn:
