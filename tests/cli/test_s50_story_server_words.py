@@ -32,5 +32,5 @@ def test_one_scene_rendered_only_here_is_it_not_them(
     assert "never rendered: boats, pan" in said
     assert (
         "boats rendered here, but the server has no clip of it (clips are not uploaded): render it there "
-        f"(`reelgen project render --server {server}`), or export here without --server"
+        f"(`reelgen project render {film} --server {server}`), or export here without --server"
     ) in said

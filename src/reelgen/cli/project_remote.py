@@ -35,12 +35,13 @@ from reelgen.cli.client import (
     stopped_before_answer,
 )
 from reelgen.cli.output import console, say_ended, shown
+from reelgen.cli.project_hints import rendered_here_only
 from reelgen.cli.reconnect import EventStream
 from reelgen.cli.server_ids import ID_FILE, LOCK_FILE, held, remember, saved_ids
 from reelgen.cli.sigterm import Terminated
 from reelgen.core.atomic import check_writable
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.project import PROJECT_FILE, ProjectFolder
+from reelgen.core.project import ProjectFolder
 
 TERMINAL = ("completed", "failed", "cancelled")
 
@@ -349,51 +350,9 @@ def export(
     try:
         job = remote.call("POST", f"/v1/projects/{project['id']}/export", json=body).json()
     except ClientError as exc:
-        raise _rendered_here_only(remote, project, exc) from None
+        raise rendered_here_only(remote.folder, remote.server, project, exc) from None
     done = remote.follow(project["id"], job, quiet)
     if done["status"] != "completed":
         return done, None
     name = done["export"]["name"]
     return done, remote.fetch_export(project["id"], name, output or remote.folder.exports / name)
-
-
-def _rendered_here_only(remote: Remote, project: dict[str, Any], exc: ClientError) -> ClientError:
-    """``exc``, saying so when the scenes the server lacks are rendered here: clips are not uploaded.
-
-    Else "render them first (`reelgen project render`)" sent the person to a local render that
-    has nothing to do.
-    """
-    from reelgen.core.errors import ReelgenError
-    from reelgen.core.project.status import SceneStatus, status
-
-    named = remote.folder.root if remote.folder.file.name == PROJECT_FILE else remote.folder.file
-    there_command = f"reelgen project render {shlex.quote(str(named))} --server {remote.server}"
-    there = {s["scene_id"] for s in project["scenes"] if s["status"] in ("rendered", "card")}
-    try:
-        here = [s.scene_id for s in status(remote.folder) if s.status is SceneStatus.RENDERED]
-    except ReelgenError:  # the server's answer is the one to show
-        return exc
-    only_here = [scene_id for scene_id in here if scene_id not in there]
-    if exc.status != 400 or not only_here:
-        return _render_there(exc, there_command)
-    # One scene is "it": "pan rendered here, but the server has no clips of them" read as a slip.
-    clips, them = ("clips", "them") if len(only_here) > 1 else ("clip", "it")
-    head, advice, _ = (exc.said or "").partition("; render them first (")  # the server's: render here
-    return ClientError(
-        f"{f'HTTP 400: {head}' if advice else exc}; {', '.join(only_here)} rendered here, but the server has "
-        f"no {clips} of {them} (clips are not uploaded): render {them} there (`{there_command}`), or export "
-        "here without --server",
-        exc.status,
-    )
-
-
-def _render_there(exc: ClientError, command: str) -> ClientError:
-    """``exc`` with the server's "render them first (`reelgen project render`, or POST ...)" said as
-    ``command``, which renders the scenes there: the server's words sent the person to render here."""
-    said = exc.said or ""
-    head, advice, rest = said.partition("; render them first (")
-    if exc.status != 400 or exc.param != "scenes" or not advice:
-        return exc
-    said = f"{head}; render them first (`{command}`)"
-    said += ", or export their last renders with --allow-stale" if "allow_stale" in rest else ""
-    return ClientError(f"HTTP 400: {said}", exc.status, param=exc.param, said=said, error=exc.error)
