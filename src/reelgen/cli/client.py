@@ -4,6 +4,7 @@ event-stream reader, following a job's events and downloading its file."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -101,6 +102,10 @@ def _not_reelgen(resp: httpx.Response) -> ClientError:
     )
 
 
+#: A 404 of a job id no job here ever had, as ``/v1/videos/{id}`` says it (others say what the job is).
+_NO_JOB = re.compile(r"no video '[^']*'")
+
+
 def _check(resp: httpx.Response) -> httpx.Response:
     if resp.status_code < 400:
         return resp
@@ -118,6 +123,12 @@ def _check(resp: httpx.Response) -> httpx.Response:
             else "the server requires an API key: pass --api-key KEY or set REELGEN_API_KEY"
         )
         err = {**err, "message": message}  # as_flags says ``said``: submit named no --api-key
+    if resp.status_code == 404 and _NO_JOB.fullmatch(err.get("message") or ""):
+        # No job of that id was ever here (or its deletion is forgotten): an id from another server, or a
+        # teammate's, was told only "no video 'ID'", as if mistyped.
+        where = f"{resp.request.url.scheme}://{resp.request.url.netloc.decode()}"
+        message = f"{err['message']} on {where}; one made on another server is found with --server URL"
+        err = {**err, "message": message}
     if (wrong_path := path_at_fault(resp, message)) is not None:
         raise ClientError(f"HTTP 404: {wrong_path}", 404, said=wrong_path, server_at_fault=True)
     retry = resp.headers.get("Retry-After", "")
