@@ -65,3 +65,15 @@ def test_the_tiny_skyreels_models_keep_to_their_table_too(
     assert result.exit_code == 2, result.output
     assert message in said(result), said(result)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["start.png"]
+
+
+def test_a_tiny_skyreels_window_past_the_table_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its window of 129 frames was "internal error (RuntimeError: shape '[33, 1, 1, -1]' is invalid ...)".
+    monkeypatch.chdir(tmp_path)
+    args = ["generate", "a fox", "-m", "skyreels-tiny", "--frames", "129", "--option", "base_num_frames=129"]
+    result = runner.invoke(app, [*args, "-o", "fox.mp4", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "--option base_num_frames 129: skyreels-tiny denoises at most 125 frames at once" in said(result)
+    assert list(tmp_path.iterdir()) == []

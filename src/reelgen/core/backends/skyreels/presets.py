@@ -83,7 +83,8 @@ _TINY = dict(width=64, height=64, num_frames=17, steps=2)
 # The tiny transformer's rotary table holds 32 positions a side (rope_max_seq_len=32 in tiny.py): past 32
 # patches (512 px) or, in one window, 32 latent frames (125 frames) diffusers failed mid-run.
 _TINY_DF_RULES = replace(DF_RULES, max_side=512)
-_TINY_RULES = replace(PLAIN_RULES, max_side=512, max_frames=125)
+_TINY_WINDOW = 125
+_TINY_RULES = replace(PLAIN_RULES, max_side=512, max_frames=_TINY_WINDOW)
 PRESETS = (
     _preset("skyreels-v2-df-1.3b", DF, "1.3b", "540p"),
     _preset("skyreels-v2-df-14b-540p", DF, "14b", "540p"),
@@ -113,6 +114,13 @@ def check(preset: Preset, request: ResolvedRequest) -> None:
             param="end_image",
         )
     if preset.variant == DF:
+        base = request.options_as(SkyReelsOptions).base_num_frames
+        if preset.tiny and min(base, request.num_frames) > _TINY_WINDOW:  # one window past the table
+            raise InvalidRequest(
+                f"options.base_num_frames {base}: {preset.name} denoises at most {_TINY_WINDOW} "
+                "frames at once (its rotary table); give that or fewer",
+                param="options.base_num_frames",
+            )
         check_windows(request, SPEC.label)
         return
     if request.end_image:
