@@ -4,7 +4,6 @@ event-stream reader, following a job's events and downloading its file."""
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -23,6 +22,7 @@ from reelgen.cli.server_url import ServerOpt as ServerOpt  # the job commands' -
 from reelgen.cli.server_url import path_at_fault, server_origin
 from reelgen.cli.server_url import server_url as server_url
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
+from reelgen.cli.unknown_id import unknown_here
 
 TERMINAL = ("completed", "failed", "cancelled")
 #: The wait between two tries to reconnect (the ``retry`` the server's streams ask for).
@@ -102,10 +102,6 @@ def _not_reelgen(resp: httpx.Response) -> ClientError:
     )
 
 
-#: A 404 of a job id no job here ever had, as ``/v1/videos/{id}`` says it (others say what the job is).
-_NO_JOB = re.compile(r"no video '[^']*'")
-
-
 def _check(resp: httpx.Response) -> httpx.Response:
     if resp.status_code < 400:
         return resp
@@ -123,12 +119,8 @@ def _check(resp: httpx.Response) -> httpx.Response:
             else "the server requires an API key: pass --api-key KEY or set REELGEN_API_KEY"
         )
         err = {**err, "message": message}  # as_flags says ``said``: submit named no --api-key
-    if resp.status_code == 404 and _NO_JOB.fullmatch(err.get("message") or ""):
-        # No job of that id was ever here (or its deletion is forgotten): an id from another server, or a
-        # teammate's, was told only "no video 'ID'", as if mistyped.
-        where = f"{resp.request.url.scheme}://{resp.request.url.netloc.decode()}"
-        message = f"{err['message']} on {where}; one made on another server is found with --server URL"
-        err = {**err, "message": message}
+    if (unknown := unknown_here(resp, err)) is not None:  # no job of that id was ever here
+        err, message = unknown, unknown["message"]
     if (wrong_path := path_at_fault(resp, message)) is not None:
         raise ClientError(f"HTTP 404: {wrong_path}", 404, said=wrong_path, server_at_fault=True)
     retry = resp.headers.get("Retry-After", "")
