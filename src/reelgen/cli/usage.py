@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from reelgen.cli.complete import SETUP_FLAGS, asks_setup, set_up
 from reelgen.cli.dash_prompt import dash_prompt_hint
 from reelgen.cli.kept_output import kept
+from reelgen.cli.near_option import near_option
 from reelgen.cli.option_range import with_range
 from reelgen.cli.server_hint import server_hint
 from reelgen.cli.sigterm import SIGTERM_SAID, Terminated, stopped_by_sigterm
@@ -48,6 +49,7 @@ def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
+    message = near_option(exc, message)  # before the hints below, which give their own words
     message = with_range(exc, server_hint(exc, _version_hint(exc, _unknown_command(exc, message))))
     message = dash_prompt_hint(exc, message, args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
