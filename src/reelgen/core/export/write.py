@@ -286,14 +286,13 @@ def _prepare(
 
 
 def _write(
-    job: _Job, target: str, scratch: Path, progress: Progress, record: dict[str, Any]
+    job: _Job, target: str, pictures: Pictures, progress: Progress, record: dict[str, Any]
 ) -> tuple[int, bool]:
-    """Steps 3-5: pictures drawn, both filter graphs built, everything encoded into ``target``, which
-    carries ``record`` as generated videos carry theirs (a sidecar of the same name may be replaced)."""
+    """Steps 4-5: both filter graphs built over the drawn ``pictures``, everything encoded into ``target``,
+    which carries ``record`` as generated videos carry theirs (a sidecar of the same name may be replaced)."""
     import av
 
     settings, lay = job.settings, job.lay
-    pictures = _pictures(job.segments, settings, job.size, scratch)
     vsink = video_graph(job.segments, lay, job.size, settings.fit, pictures, job.lut, job.encoder.pix_fmt)
     if job.encoder is GIF_ENCODER:  # pictures only: the sound graph is not built
         return write_gif(Path(target), vsink, lay.fps, job.size, lay.total, record, progress), False
@@ -374,16 +373,19 @@ def export(
     # 3-5. Drawn, filtered and encoded into hidden files beside the output (not mkstemp: its 0600
     # would survive the rename, a film only its maker could open) ...
     record = _record(job, job.lay.total, extra_record)  # in the film too, with the frame count it must have
-    if job.encoder is GIF_ENCODER:  # said before the work, as generate says it
-        sound = job.soundtrack is not None or any(job.has_audio)
-        record = gif_record(record, gif_notes(output, sound, job.lay.fps, progress))
-    if recorded_root is not None:
-        record = _moved(record, *recorded_root)
     sidecar = output.with_suffix(".json")
     # 6. ... that replace the earlier film and its record together, or leave both as they were.
     with staged(output, sidecar) as (film, record_file):
         with tempfile.TemporaryDirectory(prefix=".export-", dir=output.parent) as scratch:
-            written, sound = _write(job, str(film), Path(scratch), progress, record)
+            # 3. Title cards and texts drawn first: one that does not fit refuses the export, and a
+            # warning of what the GIF leaves out came before that refusal, of a film never written.
+            pictures = _pictures(job.segments, job.settings, job.size, Path(scratch))
+            if job.encoder is GIF_ENCODER:  # said before the encoding, as generate says it
+                sound = job.soundtrack is not None or any(job.has_audio)
+                record = gif_record(record, gif_notes(output, sound, job.lay.fps, progress))
+            if recorded_root is not None:
+                record = _moved(record, *recorded_root)
+            written, sound = _write(job, str(film), pictures, progress, record)
         if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
             raise GenerationFailed(
                 f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
