@@ -125,3 +125,19 @@ def test_list_with_only_a_batch_says_where_batches_are_listed(app: TestClient, t
     assert said.startswith("no video jobs; this server has batches, which reelgen list does not show"), said
     assert f"GET {SERVER}/v1/batches" in said and "reelgen status ID" in said
     assert batch not in said
+
+
+def test_ctrl_c_while_watching_a_batch_leaves_it_running_and_says_how_to_cancel(
+    app: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = _batch(app, tmp_path)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(remote, "follow", interrupted)
+    out = _run("watch", batch)
+    assert out.exit_code == 130, out.output
+    said = " ".join(out.stderr.split())
+    assert f"the batch {batch} keeps running on the server (reelgen cancel {batch} --server {SERVER}" in said
+    assert app.get(f"/v1/batches/{batch}").json()["status"] == "in_progress"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import typer
 
 from reelgen.cli.client import ClientError, _call, _not_reelgen, job_path
 
@@ -109,7 +110,7 @@ def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError
         return str(remote.follow(server, api_key, url, job, noun, quiet=False)["status"])
     except KeyboardInterrupt:
         say_error(f"stopped watching; the {noun} {job_id} keeps running on the server ({later})")
-        raise SystemExit(STOPPED) from None
+        raise typer.Exit(STOPPED) from None
     except Terminated:
         raise stopped_by_sigterm(
             f"stopped watching by SIGTERM; the {noun} {job_id} keeps running on the server ({later})"
