@@ -2,6 +2,7 @@
 // API parameter it sends (fields.js), so a server error lands under the field it names.
 import { buildInputs } from "./create_inputs.js";
 import { field, radios } from "./fields.js";
+import { folded } from "./fold.js";
 import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
 import { NEEDS_TRUE_CFG, NO_TEXT, negativeUnread } from "./negative.js";
 import { el, quoted } from "./util.js";
@@ -157,9 +158,10 @@ export function sayNegativeRead(hint, model, { guidance = "", options = model.op
   } else if (why) {
     unread = ` Read only with Guidance above 1 (${runs === fallback ? `this model's default is ${runs}` : `it is ${runs} here`}).`;
   }
-  hint.textContent = "What the video should not show (optional)."
-    + (own ? ` Left empty, this model uses its own: ${quoted(own)}.` : "")
-    + unread;
+  // LTX-2's own is about 800 characters: folded, with a toggle, it no longer takes over the form.
+  hint.replaceChildren("What the video should not show (optional).",
+    ...(own ? folded(own, { before: " Left empty, this model uses its own: “\u2068", after: "\u2069”." }) : []),
+    unread);
 }
 
 /** The largest seed the server takes (2^63 - 1). */

@@ -4,6 +4,7 @@ import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDele
 import { taskName } from "./models.js";
 import { rateText } from "./create_enhance.js";
 import { chosenOptions } from "./create_form.js";
+import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
@@ -57,8 +58,10 @@ export function mountGallery(section, ctx) {
   function negativeText(p, model) {
     const options = p.options || {};
     const why = negativeUnread({ readsPrompt: model ? model.reads_prompt : true, guidance: p.guidance_scale, options });
-    if (p.negative_prompt) return why ? `${p.negative_prompt} (not read: ${why})` : p.negative_prompt;
-    return !why && options.negative_prompt_default ? `${options.negative_prompt_default} (the model's own: none was given)` : null;
+    // Folded when long (fold.js): LTX-2's own, about 800 characters, took over the card.
+    if (p.negative_prompt) return folded(p.negative_prompt, { after: why ? ` (not read: ${why})` : "" });
+    return !why && options.negative_prompt_default
+      ? folded(options.negative_prompt_default, { after: " (the model's own: none was given)" }) : null;
   }
 
   function params(v) {
@@ -88,7 +91,7 @@ export function mountGallery(section, ctx) {
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
     ];
     return el("dl", { class: "params" }, rows.filter(([, value]) => value !== null && value !== undefined && value !== "")
-      .map(([k, value]) => [el("dt", {}, k), el("dd", {}, String(value))]));
+      .map(([k, value]) => [el("dt", {}, k), el("dd", {}, Array.isArray(value) ? value : String(value))]));
   }
 
   function item(v) {
