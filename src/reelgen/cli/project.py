@@ -82,11 +82,17 @@ def new(
       reelgen project export my-film
     """
     from reelgen.core.project import new_project
+    from reelgen.core.project.folder import enclosing_project
 
     try:
         folder = new_project(name, title)
     except ReelgenError as exc:
         raise fail(exc) from None
+    if (outer := enclosing_project(folder.root)) is not None:  # else quietly one project inside another
+        console.print(
+            f"note: {folder.root} is inside the project {outer}; it is a project of its own, rendered "
+            f"and exported by naming its folder, and {outer}'s renders and exports leave it out"
+        )
     console.print(f"edit {folder.file}, then `reelgen project render {shlex.quote(str(name))}`")
     typer.echo(str(folder.root))
 

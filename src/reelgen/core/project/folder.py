@@ -287,10 +287,27 @@ def _check_title(name: str, given: bool) -> None:
         ) from None
 
 
+#: The folders reelgen keeps inside a project for its own files: clips, windows, films, server ids.
+KEPT = ("clips", "windows", "exports", ".reelgen")
+
+
+def enclosing_project(root: Path) -> Path | None:
+    """The project folder ``root`` lies inside (the nearest parent with a project.yaml), if any."""
+    return next((p for p in root.parents if (p / PROJECT_FILE).is_file()), None)
+
+
 def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     """Make ``folder`` with a starter project.yaml (three scenes) and its sub-folders."""
     root = Path(folder).expanduser().resolve()
     check_names(root, "name")
+    outer = enclosing_project(root)
+    # `project new tiny/clips` quietly made a project among another's clips, which its renders replace.
+    if outer is not None and (kept := outer / root.relative_to(outer).parts[0]).name in KEPT:
+        raise InvalidRequest(
+            f"name {folder}: {kept} holds the clips or films of the project {outer}, which reelgen "
+            "writes and removes as it renders and exports; pick a folder outside it",
+            param="name",
+        )
     file = root / PROJECT_FILE
     if file.exists():
         raise InvalidRequest(f"{file} already exists; edit it, or pick a new name", param="name")
