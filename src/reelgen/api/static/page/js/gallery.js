@@ -85,7 +85,8 @@ export function mountGallery(section, ctx) {
       ["Sound", p.audio === true ? "made with the video" : p.audio === false ? "none (turned off)" : null],
       ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
-      ["From", v.remixed_from_video_id ? `remix of ${shortId(v.remixed_from_video_id)}`
+      // "Origin", not "From": "From: enhanced from 03ed13da" said "from" twice.
+      ["Origin", v.remixed_from_video_id ? `remix of ${shortId(v.remixed_from_video_id)}`
         : v.enhanced_from_video_id ? `enhanced from ${shortId(v.enhanced_from_video_id)}` : null],
       ["Negative", negativeText(p, model)],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
