@@ -10,6 +10,8 @@ from typing import Any
 _ITEM = re.compile(r"-(?:[ ]+|$)")
 #: A ``key: |`` or ``key: >-`` line: the lines indented under it are text, not fields.
 _BLOCK_TEXT = re.compile(r"[^#]*:\s+[|>][-+0-9]*\s*(?:#.*)?")
+#: A field's name at the start of a line, as ``key:`` before its value (or the end of the line).
+_KEY = re.compile(r"([^\s:#'\"-][^:#]*?):(?:\s|$)")
 #: A ``key: value`` line whose value is given on it (not a ``key:`` opening a block below it).
 _WITH_VALUE = re.compile(r"(?:-\s+)?[^\s:#'\"][^:#]*:\s+[^\s#|>&*!].*")
 
@@ -95,6 +97,8 @@ def _out_of_step(lines: list[str], exc: Any, opens: list[_Open]) -> str | None:
     item = _ITEM.match(body) is not None
     if body[:1] == "-" and not item and any(o.item and o.column == column for o in opens):
         return f"`{_short(body)}` needs a space after its '-' to be a list item: write `- {_short(body[1:])}`"
+    if not item and (dash := _missing_dash(lines, exc.problem_mark.line, column, body, opens)):
+        return f"`{_short(body)}` is indented {_spaces(column)}, {said}; {dash}"
     fitting = [o for o in opens if o.column != column and o.item == item] or [
         o for o in opens if o.column != column
     ]
@@ -106,6 +110,30 @@ def _out_of_step(lines: list[str], exc: Any, opens: list[_Open]) -> str | None:
         f"{_spaces(o.column)}, in line with `{_short(o.text)}` (line {o.line})" for o in choices
     )
     return f"`{_short(body)}` is indented {_spaces(column)}, {said}; indent it {where}"
+
+
+def _missing_dash(lines: list[str], upto: int, column: int, body: str, opens: list[_Open]) -> str | None:
+    """How to start a new list item, where ``body`` (at ``column``, line ``upto`` from 0) is one whose
+    '- ' was removed: it stands between an item's '-' and its fields, and names a field that item has
+    already. Lined up with that item's fields, as the indentation words said, it became part of it."""
+    key = _KEY.match(body)
+    for dash, fields in zip(opens, opens[1:], strict=False):
+        if not (dash.item and not fields.item and dash.column <= column < fields.column) or key is None:
+            continue
+        first = _ITEM.match(dash.text)
+        had = [dash.text[first.end() :] if first else ""]
+        had += [
+            raw.lstrip(" ")
+            for raw in lines[dash.line : upto]
+            if len(raw) - len(raw.lstrip(" ")) == fields.column
+        ]
+        if any((m := _KEY.match(text)) and m[1] == key[1] for text in had):
+            return (
+                f"this looks like a new scene (a new item of the list): start it with '- ' as "
+                f"`{_short(dash.text)}` (line {dash.line}) does, indented {_spaces(dash.column)}: "
+                f"`- {_short(body)}`"
+            )
+    return None
 
 
 def _opens(lines: list[str], upto: int) -> list[_Open]:
