@@ -9,7 +9,7 @@ import typer
 
 from reelgen.cli.generate import DeviceOpt, Opt, OutputOpt, render_shown
 from reelgen.cli.output import QuietOpt, console, fail, progress_bar
-from reelgen.cli.typed import path_named
+from reelgen.cli.typed import PathArgument, path_named
 from reelgen.core.errors import ReelgenError
 
 
@@ -24,7 +24,7 @@ def _each_once(values: list[str] | None) -> list[str] | None:
 
 def replay(
     path: Annotated[
-        Path,
+        PathArgument,
         typer.Argument(
             parser=path_named("a video reelgen made or its .json sidecar"),
             help="A video (or its .json sidecar) made by reelgen.",

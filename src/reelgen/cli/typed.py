@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
 import typer
@@ -51,16 +52,30 @@ def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
     return check
 
 
-def path_named(what: str) -> Callable[[str], Path]:
+if sys.platform == "win32":
+    _LocalPath = WindowsPath
+else:
+    _LocalPath = PosixPath  # a plain Path cannot be subclassed before Python 3.12
+
+
+class PathArgument(_LocalPath):
+    """A path read by a parser: typer shows such an argument's type by its class name, and a plain
+    ``Path`` read ``<Path>`` where every other path argument reads ``<path>``."""
+
+
+PathArgument.__name__ = "path"
+
+
+def path_named(what: str) -> Callable[[str], PathArgument]:
     """A parser for a path argument naming ``what``: an empty one is refused while it can still be told
     from "." (read as a path, "" is ".", and ``replay "$UNSET"`` said only ". is a folder")."""
 
-    def parse(text: str) -> Path:
+    def parse(text: str) -> PathArgument:
         if not text.strip():
             raise typer.BadParameter(f"it is empty; give {what}")
         if "://" in text:  # as a path "https://x" is "https:/x", said not to exist
             raise typer.BadParameter(f"{text} is a URL; give {what} on this machine (download it first)")
-        return Path(text)
+        return PathArgument(text)
 
     return parse
 
