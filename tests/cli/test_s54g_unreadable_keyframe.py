@@ -50,3 +50,13 @@ def test_the_loaders_message_names_the_path_once(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest) as refused:
         load_image(tmp_path / "bad.png", "image")
     assert refused.value.message.count("bad.png") == 1, refused.value.message
+
+
+def test_an_image_of_a_format_no_keyframe_takes_is_refused_before_any_work(tmp_path: Path) -> None:
+    manifest = _shots(tmp_path, b"")
+    Image.new("RGB", (64, 48), "red").save(tmp_path / "bad.png", format="ICO")  # named .png, an icon inside
+    result = CliRunner().invoke(app, ["batch", str(manifest), "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "items[1].images[0]: bad.png is in ICO format, which a keyframe cannot be; valid: BMP" in said
+    assert not (tmp_path / "outputs" / "a.mp4").exists()

@@ -45,7 +45,7 @@ def _unreadable(name: str, path: Path) -> str | None:
     except (OSError, SyntaxError, ValueError) as exc:
         return f"{name} is not a readable image ({unnamed(exc, path)}); {valid}"
     if found not in IMAGE_FORMATS | {"MPO"}:  # MPO: a phone's multi-picture JPEG, as load_image takes
-        return f"{name} is a {found} image, which a keyframe cannot be; {valid}"
+        return f"{name} is in {found} format, which a keyframe cannot be; {valid}"
     return None
 
 
