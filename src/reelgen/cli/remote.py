@@ -198,7 +198,8 @@ def follow(
                 return data
     raise ServerError(
         f"lost the event stream of {obj['id']}: {stream.gone()}; the {noun} may run on: "
-        f"GET {server.rstrip('/')}{own} shows where it is once the server answers"
+        f"`reelgen status {obj['id']}{again(server)}` shows it once the server answers, "
+        f"`reelgen cancel {obj['id']}{again(server)}` stops it"
     )
 
 
