@@ -237,7 +237,8 @@ def test_a_field_given_twice_is_a_400_naming_both_lines_and_nothing_is_stored(
     resp = client.post("/v1/projects", json={"project": text})
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"]["message"] == (
-        "the project file line 5, column 5: 'prompt' is given twice (first on line 3); keep one"
+        "the project file line 5, column 5: 'prompt' is given twice (first on line 3); keep one, or, if "
+        "line 5 starts a new scene (a new item of the list), start it with '- ' as line 3 does"
     )
     assert files_under(data_dir / "projects") == []
 

@@ -130,10 +130,19 @@ def _unique_keys() -> Any:
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                     key, line = self.construct_object(key_node), key_node.start_mark.line + 1
                     if key in seen:
+                        # A list item's first field again: its '-' was likely lost, joining two items.
+                        mark, again = node.start_mark, ""
+                        if seen[key] == mark.line + 1 and (mark.buffer or "")[: mark.pointer].rstrip(
+                            " "
+                        ).endswith("-"):
+                            again = (
+                                f", or, if line {line} starts a new scene (a new item of the list), start "
+                                f"it with '- ' as line {seen[key]} does"
+                            )
                         raise yaml.constructor.ConstructorError(
                             None,
                             None,
-                            f"{key!r} is given twice (first on line {seen[key]}); keep one",
+                            f"{key!r} is given twice (first on line {seen[key]}); keep one{again}",
                             key_node.start_mark,
                         )
                     seen[key] = line
