@@ -4,7 +4,7 @@ import { ApiError, post, videoDeleted } from "./api.js";
 import { buildForm, sayNegativeRead, sayNotCarried, sayPromptRead, seedProblem } from "./create_form.js";
 import { mountEnhanceChoices } from "./create_enhance.js";
 import { mountStartImage } from "./create_image.js";
-import { mountInputs } from "./create_inputs.js";
+import { NOT_COPIED, mountInputs } from "./create_inputs.js";
 import { mountSourceVideo } from "./create_video.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
@@ -351,7 +351,7 @@ export function mountCreate(section, ctx) {
     const again = p.input_reference ? "start image" : p.source_video ? "source video" : null;
     // Images cannot be sent back to the page: each field that had one says to choose it again.
     for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);
-    if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: files are not copied from the old video.`);
+    if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: ${NOT_COPIED}`);
     else if (!state.again.length) f.prompt.focus();
     announce(`Settings of ${quoted(video.prompt)} loaded into the form.`);
   }

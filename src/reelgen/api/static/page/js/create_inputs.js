@@ -5,6 +5,9 @@ import { json } from "./api.js";
 import { IMAGE_ACCEPT as IMAGE_TYPES, IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
 import { announce, el } from "./util.js";
 
+/** Why "Use these settings" asks for an old video's files again, in one wording for every field that had one. */
+export const NOT_COPIED = "files are not copied from the old video.";
+
 /** As many as POST /v1/videos takes (MAX_KEYFRAMES, MAX_LORAS on the server). */
 const MAX_ROWS = 8;
 /** What to do with an empty LoRA folder: the server names the folder it reads (REELGEN_LORA_DIR). */
@@ -255,8 +258,8 @@ export function mountInputs(p) {
     p.sound.checked = params.audio !== false;
     showLoras();
     const again = [];
-    if (params.end_image) again.push(["end_image", "Choose the end image again: images are not copied from the old video."]);
-    if ((params.keyframes || []).length) again.push(["keyframe_images", "Choose each keyframe's image again: images are not copied from the old video."]);
+    if (params.end_image) again.push(["end_image", `Choose the end image again: ${NOT_COPIED}`]);
+    if ((params.keyframes || []).length) again.push(["keyframe_images", `Choose each keyframe's image again: ${NOT_COPIED}`]);
     return again;
   }
 
