@@ -270,7 +270,9 @@ def _on_server(
             + (f": {error}" if error else "")
         )
         raise typer.Exit(1)
-    summary = BatchSummary.model_validate(done["summary"])
+    # The fields this client knows: a newer server's summary may carry more (a ValidationError ended it).
+    known = {k: v for k, v in done["summary"].items() if k in BatchSummary.model_fields}
+    summary = BatchSummary.model_validate(known)
     say_summary(summary)
     if not Path(done["summary_file"]).is_file():  # a server on another disk
         console.print(
