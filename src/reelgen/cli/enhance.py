@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt, job_path, server_url
 from reelgen.cli.enhance_source import source_problem
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
@@ -95,6 +96,7 @@ def enhance(
     """
     from reelgen.core.enhance.auto import interpolation_step, upscale_step
 
+    only_with_server(server, api_key)
     source, problem = Path(file), source_problem(file, server)
     if problem is not None:
         raise fail(problem)
