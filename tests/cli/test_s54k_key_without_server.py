@@ -45,3 +45,25 @@ def test_a_key_from_the_environment_does_not_stop_a_run_here(
     )
     assert result.exit_code == 0, result.output
     assert out.is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["avatar", "--image", "face.png", "--text", "hi"],
+        ["batch", "m.yaml"],
+        ["shootout", "-m", "wan-tiny", "-p", "p.txt"],
+        ["project", "render", "."],
+        ["project", "export", "."],
+        ["project", "status", "."],
+    ],
+)
+def test_every_command_with_a_server_refuses_a_typed_key_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("face.png", "m.yaml", "p.txt"):
+        (tmp_path / name).write_text("x\n")
+    result = runner.invoke(app, [*args, "--api-key", "k"])
+    assert result.exit_code == 2, result.output
+    assert SAID in _said(result), _said(result)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.complete import avatar_model_names
 from reelgen.cli.generate import OutputOpt
@@ -121,6 +122,7 @@ def avatar(
       reelgen avatar --image face.png --text "Hi!" -o hi.mp4 \\
           --server http://127.0.0.1:8000
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.cli.generate import _run
     from reelgen.cli.typed import FLAGS
     from reelgen.core.speech.claim import speaking

@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand
 
 from reelgen.cli import typed
+from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import QuietOpt, console, fail, positive_gib, progress_bar, say_error, shown
 from reelgen.cli.remote import ServerError, ServerOpt, refuse, run_on_server
@@ -169,6 +170,7 @@ def batch(
       reelgen batch shots/manifest.json --price-per-gpu-hour 2.5
       reelgen batch shots/manifest.json --server http://127.0.0.1:8000
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.batch import SUMMARY_FILE, load_manifest, output_folder, run_batch
     from reelgen.core.batch.overwrites import check_spares_file
     from reelgen.core.batch.server_outputs import check_server_outputs

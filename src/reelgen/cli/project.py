@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from reelgen.cli import typed
+from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.output import (
     STOPPED,
@@ -123,6 +124,7 @@ def render(
     its next window. With --server the server renders (one job, a child per
     scene) and the clips come back here.
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.progress import Progress
     from reelgen.core.project import render_project
 
@@ -232,6 +234,7 @@ def export(
 
       reelgen project export my-film -o my-film.webm
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.progress import Progress
     from reelgen.core.project import export_project, export_settings
     from reelgen.core.project.export import check_server_target, setting_names
@@ -275,7 +278,10 @@ def export(
             )
     except ReelgenError as exc:
         raise fail(exc) from None
-    console.print(film_line(result.frames, result.width, result.height, float(result.fps), result.audio))
+    # The frames the file holds: a GIF above 100 fps leaves some out, as the warning before it said.
+    held = result.record["output"]["frames"]
+    size, fps = (result.width, result.height), float(result.fps)
+    console.print(film_line(held, *size, fps, result.audio, result.seconds))
     typer.echo(str(result.path))
 
 
@@ -303,6 +309,7 @@ def status(
 
     With --server: as the server has it (the project file is uploaded first).
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.project import status as project_status
 
     folder = _folder(project)

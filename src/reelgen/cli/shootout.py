@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reelgen.cli import typed
+from reelgen.cli.api_key import only_with_server
 from reelgen.cli.batch import check_device, gpu_hour_price
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import QuietOpt, console, fail, progress_bar, shown
@@ -116,6 +117,7 @@ def shootout(
       reelgen shootout -m ltx-distilled,wan-1.3b -p prompts.yaml \\
           --server http://127.0.0.1:8000
     """
+    only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.shootout import load_prompts
 
     folder = Path(output or f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
