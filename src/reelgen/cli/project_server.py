@@ -12,10 +12,13 @@ from reelgen.cli.output import console, fail, say_ended, say_error
 from reelgen.core.errors import ReelgenError
 
 
-def film_line(frames: int, width: int, height: int, fps: float, audio: bool) -> str:
-    """What an export made, said the same way whether it ran here or on a server."""
+def film_line(
+    frames: int, width: int, height: int, fps: float, audio: bool, seconds: float | None = None
+) -> str:
+    """What an export made, said the same way whether it ran here or on a server; ``seconds`` where
+    ``frames`` at ``fps`` is not the film's length (a GIF above 100 fps holds fewer frames)."""
     sound, said = "with sound" if audio else "silent", f"{frames} frame{'s' * (frames != 1)}"
-    return f"{said} {width}x{height} @ {fps:g} fps ({frames / fps:.2f}s, {sound})"
+    return f"{said} {width}x{height} @ {fps:g} fps ({frames / fps if seconds is None else seconds:.2f}s, {sound})"
 
 
 def _remote_call(
