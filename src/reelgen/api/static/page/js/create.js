@@ -18,7 +18,7 @@ const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
 export function mountCreate(section, ctx) {
   const state = { model: null, remixOf: null, again: [] };
   const f = buildForm({ onDefaults: () => applyModel(true) });
-  const pins = mountInputs(f.inputs); // end image, keyframes, LoRAs
+  const pins = mountInputs(f.inputs, { size: () => checkedValue("size") }); // end image, keyframes, LoRAs
   const enhance = mountEnhanceChoices(f); // interpolation and upscaling
   const start = mountStartImage(f, { size: () => checkedValue("size"), model: () => state.model, remixing: () => state.remixOf !== null });
   const source = mountSourceVideo(f, { task: () => checkedValue("task") });
@@ -369,7 +369,7 @@ export function mountCreate(section, ctx) {
   f.form.addEventListener("change", (ev) => {
     clearFieldError(ev.target);
     if (ev.target.name === "task") { showInputs(); clearErrors(f.form); }
-    if (ev.target.name === "size") { start.note(); labelEnhance(); }
+    if (ev.target.name === "size") { start.note(); pins.crops(); labelEnhance(); }
   });
   f.rate.addEventListener("change", labelFrames);
   f.guidance.addEventListener("input", sayNegative);

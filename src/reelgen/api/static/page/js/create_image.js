@@ -1,5 +1,6 @@
 // The Create form's start image: its preview, what the crop to the chosen size keeps, a size that
 // fits it, and a file the server would refuse (an SVG, a text file named .png) said before sending.
+import { showCrop } from "./crop.js";
 import { IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
 import { readFacts, tooManyPixels } from "./server_facts.js";
 import { el } from "./util.js";
@@ -71,26 +72,9 @@ export function mountStartImage(f, { size, model, remixing }) {
       return;
     }
     if (!state.image || !chosen) { out.hidden = true; return; }
-    const [vw, vh] = chosen.split("x").map(Number);
-    const { width: iw, height: ih } = state.image;
-    const scale = Math.max(vw / iw, vh / ih);
-    const keptW = vw / scale / iw, keptH = vh / scale / ih; // shares of the image kept
-    const box = f.imagePreview.querySelector(".crop-box");
-    box.style.left = `${((1 - keptW) / 2) * 100}%`;
-    box.style.top = `${((1 - keptH) / 2) * 100}%`;
-    box.style.width = `${keptW * 100}%`;
-    box.style.height = `${keptH * 100}%`;
-    const cut = Math.round((1 - Math.min(keptW, keptH)) * 100);
-    if (cut < 1) {
-      out.textContent = `Your image (${iw}×${ih}) has the video's shape: nothing is cropped.`;
-      out.classList.remove("warn");
-    } else {
-      const where = keptW < keptH ? "left and right" : "top and bottom";
-      out.textContent = `Your image is ${iw}×${ih}; the video is ${vw}×${vh}, so ${cut}% of the image is cropped off (${where}).`;
-      out.classList.add("warn");
-      f.fitButton.hidden = !model() || remixing();
-    }
-    out.hidden = false;
+    // Drawn from the image as loaded: state.image is set only once it loaded and was not refused.
+    const crop = showCrop(f.imagePreview.querySelector("img"), f.imagePreview.querySelector(".crop-box"), out, chosen);
+    if (crop && crop.cut > 0) f.fitButton.hidden = !model() || remixing();
   }
 
   function fit() {

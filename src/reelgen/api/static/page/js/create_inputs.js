@@ -2,6 +2,7 @@
 // rows (image, frame, strength), a Sound box (models that make sound) and LoRA rows fed by GET /v1/loras. Each part names the API
 // parameter it sends, so a server error lands under it.
 import { json } from "./api.js";
+import { showCrop } from "./crop.js";
 import { IMAGE_ACCEPT as IMAGE_TYPES, IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
 import { announce, el } from "./util.js";
 
@@ -21,10 +22,11 @@ function refused(figure, text) {
 }
 
 /**
- * A small preview of the image chosen in `input`, with its file name; the old one's URL is freed. A file
- * that is no picture showed a broken-image icon, and nothing was said until Generate came back refused.
+ * A small preview of the image chosen in `input`, with its file name and what the crop to `size()`
+ * keeps; the old one's URL is freed. A file that is no picture showed a broken-image icon, and nothing
+ * was said until Generate came back refused.
  */
-function preview(input, figure, what) {
+function preview(input, figure, what, size) {
   const old = figure.querySelector("img");
   if (old) URL.revokeObjectURL(old.src);
   const file = input.files[0];
@@ -39,11 +41,16 @@ function preview(input, figure, what) {
   }
   const url = URL.createObjectURL(file);
   const img = el("img", { src: url, alt: `${what}: ${file.name}` });
+  const box = el("div", { class: "crop-box", "aria-hidden": "true" });
+  const note = el("p", { class: "crop-note", hidden: true });
+  // The server crops it as it does the start image (core/media.py load_fitted), which showed the crop
+  // while these showed none.
+  img.addEventListener("load", () => showCrop(img, box, note, size()), { once: true });
   img.addEventListener("error", () => {
     URL.revokeObjectURL(url);
     if (input.files[0] === file) refused(figure, `${file.name} is not a readable image; choose a ${IMAGE_KINDS} image.`);
   }, { once: true });
-  figure.append(el("div", { class: "frame" }, img), el("figcaption", {}, file.name));
+  figure.append(el("div", { class: "frame" }, img, box), el("figcaption", {}, file.name), note);
 }
 
 /** A row's number box: required, as an empty one would be sent as 0 (fields.unreadableNumber says so). */
@@ -98,11 +105,19 @@ export function buildInputs() {
  * and `addFiles` put them in a create body, `prefill` loads an old video's LoRAs and keyframe
  * frames (its images cannot come back), `lock` disables them while remixing.
  */
-export function mountInputs(p) {
+export function mountInputs(p, { size = () => null } = {}) {
   const state = { loras: null, folder: null, unread: null, model: null, task: null, frames: 1 };
 
   // ---- end image ------------------------------------------------------------------------------
-  p.end.addEventListener("change", () => preview(p.end, p.endField.querySelector("figure"), "End image"));
+  p.end.addEventListener("change", () => preview(p.end, p.endField.querySelector("figure"), "End image", size));
+
+  /** Redraws every pinned image's crop for the size chosen now. */
+  function crops() {
+    for (const frame of [...p.endField.querySelectorAll(".frame"), ...p.keyRows.querySelectorAll(".frame")]) {
+      const img = frame.querySelector("img");
+      if (img.complete) showCrop(img, frame.querySelector(".crop-box"), frame.parentElement.querySelector(".crop-note"), size());
+    }
+  }
 
   // ---- keyframes ------------------------------------------------------------------------------
   function keyRow({ frame, strength } = {}) {
@@ -112,7 +127,7 @@ export function mountInputs(p) {
     at.max = String(state.frames - 1);
     const hold = number({ class: "kf-strength", min: 0, max: 1, step: 0.05, value: strength ?? 1, dataset: { what: "strength" } });
     const figure = el("figure", { class: "image-preview thumb", hidden: true });
-    image.addEventListener("change", () => preview(image, figure, "Keyframe image"));
+    image.addEventListener("change", () => preview(image, figure, "Keyframe image", size));
     const row = el("li", { class: "input-row" },
       el("label", { class: "mini" }, "Image", image),
       el("label", { class: "mini" }, "Frame", at),
@@ -216,6 +231,7 @@ export function mountInputs(p) {
     p.soundField.hidden = !(model && model.tasks.includes("audio") && task !== "audio");
     if (!p.keyField.hidden && !p.keyRows.children.length) keyRow();
     for (const input of p.keyRows.querySelectorAll(".kf-frame")) input.max = String(state.frames - 1);
+    crops(); // a new model may have chosen another size
     showLoras();
   }
 
@@ -286,5 +302,5 @@ export function mountInputs(p) {
     if (!on) limits();
   }
 
-  return { apply, addFields, hasFiles, addFiles, problem, prefill, lock, point };
+  return { apply, addFields, hasFiles, addFiles, problem, prefill, lock, point, crops };
 }
