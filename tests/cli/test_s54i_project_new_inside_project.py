@@ -34,3 +34,12 @@ def test_new_elsewhere_inside_a_project_says_so(tmp_path: Path) -> None:
     assert (inner / "project.yaml").is_file()
     said = " ".join(result.output.split())
     assert f"note: {inner} is inside the project {tmp_path / 'tiny'}" in said, said
+
+
+def test_a_project_yaml_of_another_tool_above_is_no_project(tmp_path: Path) -> None:
+    (tmp_path / "project.yaml").write_text("name: my-app\nversion: 1\n")  # not a storyboard
+    inner = tmp_path / "exports" / "film"
+    result = runner.invoke(app, ["project", "new", str(inner)])
+    assert result.exit_code == 0, result.output
+    assert (inner / "project.yaml").is_file()
+    assert "note:" not in result.output

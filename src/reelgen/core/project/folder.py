@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -292,8 +293,19 @@ KEPT = ("clips", "windows", "exports", ".reelgen")
 
 
 def enclosing_project(root: Path) -> Path | None:
-    """The project folder ``root`` lies inside (the nearest parent with a project.yaml), if any."""
-    return next((p for p in root.parents if (p / PROJECT_FILE).is_file()), None)
+    """The project folder ``root`` lies inside (the nearest parent with a storyboard's project.yaml), if any."""
+    return next((p for p in root.parents if _storyboard(p / PROJECT_FILE)), None)
+
+
+def _storyboard(file: Path) -> bool:
+    """Whether ``file`` is a reelgen storyboard: other tools name files project.yaml too, and a folder
+    under one of theirs called exports/ was refused as a reelgen project's."""
+    try:
+        return (
+            file.is_file() and re.search(r"^scenes\s*:", file.read_text(errors="replace"), re.M) is not None
+        )
+    except OSError:
+        return False
 
 
 def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
