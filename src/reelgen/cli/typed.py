@@ -80,10 +80,34 @@ def path_named(what: str) -> Callable[[str], PathArgument]:
     return parse
 
 
-IMAGE, VIDEO, LORA = given("an image file"), given("a video file"), given("a LoRA file")
+IMAGE, VIDEO, LORA_FILE = given("an image file"), given("a video file"), given("a LoRA file")
 WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
 DEVICE = given("cpu, cuda or cuda:N")
 UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file")
+
+
+def loras_once(param: typer.CallbackParam, values: list[str] | None) -> list[str] | None:
+    """``--lora``'s check: none empty, and no file twice. Each one given was loaded and stacked, so a
+    file twice (even as ``./l.safetensors``) was a style twice as strong as asked, without a word."""
+    from reelgen.core.atomic import home_path
+
+    LORA_FILE(param, values)
+    seen: set[Path] = set()
+    for text in values or []:
+        try:
+            path = lora(text).path
+        except typer.BadParameter:
+            continue  # a strength off the rules: said as before, where the request is read
+        where = home_path(path).resolve()
+        if where in seen:
+            raise typer.BadParameter(
+                f"{path} is given twice; give each LoRA once, with the one strength you want (e.g. {path}:0.8)"
+            )
+        seen.add(where)
+    return values
+
+
+LORA = loras_once
 
 
 def generate_task(value: Task | None) -> Task | None:
