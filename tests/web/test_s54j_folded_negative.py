@@ -56,3 +56,19 @@ def test_the_gallery_card_folds_ltx2s_own_negative(quiet_server: Served, tab: Ca
     assert t.errors == []
     quiet_server.http.post(f"/v1/videos/{empty['id']}/cancel")
     quiet_server.http.delete(f"/v1/videos/{empty['id']}")
+
+
+def test_the_unfolded_negative_stays_open_as_guidance_changes(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(quiet_server.url)
+    page.select_option("#f-model", "ltx2-tiny")
+    hint = page.locator("#hint-negative_prompt")
+    hint.get_by_role("button", name="show all").click()
+    # The hint is said again with each Guidance typed (whether the negative is read): it folded up again.
+    page.fill("#f-guidance", "0.5")
+    expect(hint).to_contain_text("Read only with Guidance above 1 (it is 0.5 here)")
+    expect(hint).to_contain_text("or AI artifacts.", use_inner_text=True)
+    expect(hint.get_by_role("button", name="show less")).to_be_visible()
+    assert t.errors == []

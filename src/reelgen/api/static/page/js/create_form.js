@@ -159,8 +159,9 @@ export function sayNegativeRead(hint, model, { guidance = "", options = model.op
     unread = ` Read only with Guidance above 1 (${runs === fallback ? `this model's default is ${runs}` : `it is ${runs} here`}).`;
   }
   // LTX-2's own is about 800 characters: folded, with a toggle, it no longer takes over the form.
+  const open = hint.querySelector(".fold-toggle")?.getAttribute("aria-expanded") === "true";
   hint.replaceChildren("What the video should not show (optional).",
-    ...(own ? folded(own, { before: " Left empty, this model uses its own: “\u2068", after: "\u2069”." }) : []),
+    ...(own ? folded(own, { before: " Left empty, this model uses its own: “\u2068", after: "\u2069”.", open }) : []),
     unread);
 }
 
