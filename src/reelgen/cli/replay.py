@@ -64,6 +64,9 @@ def replay(
     options from its recorded source (checked the same way); without -o it
     goes beside it as NAME-again.EXT. So does a project's scene clip
     (clips/KEY.mp4), rendered again from its recorded plan, window by window.
+    Any other video goes to outputs/ under a new name. Either way it keeps the
+    container of the video replayed (a GIF is made again as a GIF; a sidecar's
+    video as an MP4).
 
     Examples:
 
@@ -85,10 +88,11 @@ def replay(
         return
     enhanced = record.is_enhanced(recorded)
     redo = record.replay_enhanced if enhanced else record.replay
+    out = output if enhanced else _same_container(path, recorded, output)
     render_shown(
         lambda progress: redo(
             path,
-            output,
+            out,
             allow_changed_inputs=allow_changed_inputs,
             progress=progress,
             device=device,
@@ -96,6 +100,20 @@ def replay(
         ),
         quiet,
     )
+
+
+def _same_container(path: Path, recorded: dict[str, Any], output: Path | None) -> Path | None:
+    """Where a made video replays without -o: outputs/ under a new name, in the container of the one
+    replayed (a sidecar's is an MP4), as an enhanced one keeps its own; a GIF came back as an MP4."""
+    from reelgen.core.render import SUFFIXES, default_output
+
+    suffix = path.suffix.lower()
+    model, request = recorded.get("model"), recorded.get("request")
+    if output is not None or suffix not in SUFFIXES or suffix == ".mp4":
+        return output
+    if not (isinstance(model, dict) and isinstance(request, dict) and isinstance(request.get("seed"), int)):
+        return output  # a record replay refuses on its own, in its words
+    return default_output(str(model.get("name") or request.get("model")), request["seed"], suffix=suffix)
 
 
 def _replay_scene(

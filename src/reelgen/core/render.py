@@ -87,9 +87,9 @@ def check_not_an_input(out_path: Path, request: ResolvedRequest) -> None:
             )
 
 
-def default_output(model: str, seed: int, folder: str | Path = "outputs") -> Path:
+def default_output(model: str, seed: int, folder: str | Path = "outputs", suffix: str = ".mp4") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path(folder) / f"{stamp}-{model}-{seed}.mp4"
+    return Path(folder) / f"{stamp}-{model}-{seed}{suffix}"
 
 
 def _out_of_memory(preset: Preset, tried: list[MemoryPlan]) -> OutOfMemory:
