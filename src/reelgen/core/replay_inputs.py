@@ -65,6 +65,11 @@ def given_files(values: list[str] | None, params: list[str]) -> dict[str, str]:
     given: dict[str, str] = {}
     for value in values or []:
         param, sep, file = value.partition("=")
+        if sep and param and not file.strip():  # start_image="$UNSET": the form is right, the file missing
+            raise InvalidRequest(
+                f"--input {param}=: the FILE after = is empty; give {param}=FILE, where the file is now",
+                param="input",
+            )
         if not (sep and param and file):
             raise InvalidRequest(
                 f"--input {value!r} is not PARAM=FILE (e.g. start_image=photo.png)", param="input"
