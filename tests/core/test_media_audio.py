@@ -8,7 +8,7 @@ import av
 import numpy as np
 import pytest
 
-from reelgen.core.media import read_audio
+from reelgen.core.audio_track import read_audio
 
 RATE = 48_000
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.textfile import nul_at, read_json
+from reelgen.core.nul_text import nul_at
+from reelgen.core.textfile import read_json
 
 
 class Unnamed:

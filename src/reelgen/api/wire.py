@@ -42,9 +42,9 @@ from reelgen.api.schemas import (
     WebhookSpec,
 )
 from reelgen.core.errors import field_path, from_validation_error
+from reelgen.core.nul_text import nul_at
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, rate_as_written
-from reelgen.core.textfile import nul_at
 
 _CORE = GenerationRequest.model_fields
 

@@ -17,9 +17,10 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from reelgen.core.ahead import ahead
+from reelgen.core.audio_track import read_audio
 from reelgen.core.cut_short import frames_after, refuse_cut_short
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.types import Audio, Video, to_fraction
+from reelgen.core.types import Video, to_fraction
 
 #: Larger images are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS = 64_000_000
@@ -353,28 +354,6 @@ def read_video(
 def rgb(frame: Any) -> np.ndarray:
     """A decoded PyAV frame as (H, W, 3) uint8 RGB."""
     return frame.to_ndarray(format="rgb24")
-
-
-def read_audio(path: str | Path) -> Audio | None:
-    """The first audio stream of ``path`` decoded to float samples, or None when it has none.
-
-    Every frame goes through a resampler to planar float ("fltp"), one row a channel, -1..1:
-    PCM and FLAC decode to packed integers, one row of the channels interleaved, which read as
-    they came were a mono track of full-scale values (a buzz, twice as long for stereo).
-    """
-    import av
-
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            return None
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="fltp")
-        chunks = [out.to_ndarray() for f in container.decode(stream) for out in resampler.resample(f)]
-        chunks += [out.to_ndarray() for out in resampler.resample(None)]
-        rate = stream.codec_context.sample_rate
-    if not chunks:
-        return None
-    return Audio(np.atleast_2d(np.concatenate(chunks, axis=-1).astype(np.float32)), rate)
 
 
 def fit_video(video: Video, width: int, height: int, num_frames: int | None = None) -> list[Image.Image]:

@@ -24,9 +24,9 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.nul_text import request_without_nul
 from reelgen.core.rates import parse_rate
 from reelgen.core.spec.numbers import NumberFields, validate_options
-from reelgen.core.textfile import request_without_nul
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
 SEED_LIMIT = 2**63
