@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 
 def test_a_missing_keyframe_is_a_400_naming_the_item_and_nothing_is_queued(
     make_client: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
-    (tmp_path / "a.png").write_bytes(b"")
+    Image.new("RGB", (16, 16)).save(tmp_path / "a.png")  # a real image: only b.png is missing
     manifest = {
         "defaults": {"model": "ken-burns", "motion": {"preset": "zoom-in"}},
         "items": [{"output": "a", "images": ["a.png"]}, {"output": "b", "images": ["b.png"]}],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 
 def test_a_folder_with_another_batchs_summary_is_a_400_and_the_summary_is_kept(
@@ -18,7 +19,8 @@ def test_a_folder_with_another_batchs_summary_is_a_400_and_the_summary_is_kept(
     outputs.mkdir()
     earlier = {"outputs": [str(outputs / "a.mp4")], "failed": [{"output": "x", "reason": "r"}], "skipped": []}
     (outputs / "batch-summary.json").write_text(json.dumps(earlier))
-    (tmp_path / "b.png").write_bytes(b"")  # found: the summary is what is refused (it is read only when run)
+    # A real image: the summary is what is refused (an image that is none is refused too, since ab62c11a).
+    Image.new("RGB", (16, 16)).save(tmp_path / "b.png")
     manifest = {"defaults": {"model": "ken-burns"}, "items": [{"output": "b", "images": ["b.png"]}]}
     client = make_client()
     resp = client.post("/v1/batches", json={"manifest": manifest, "input_folder": str(tmp_path)})
