@@ -52,6 +52,7 @@ def recorded_hashes(record: dict[str, Any]) -> dict[str, str]:
 
 def recorded_plan(record: dict[str, Any], source: str | Path) -> ScenePlan:
     """The scene plan a clip's record holds, checked as a new scene's first window is."""
+    from reelgen.core.export.timeline import render_again
     from reelgen.core.project.plan import ScenePlan
     from reelgen.core.spec.resolve import check_resolved
 
@@ -61,8 +62,8 @@ def recorded_plan(record: dict[str, Any], source: str | Path) -> ScenePlan:
     except ValidationError as exc:
         problem = from_validation_error(exc, prefix="plan.").message
         raise InvalidRequest(
-            f"{source} holds a scene this reelgen cannot replay ({problem}); render it again with "
-            "`reelgen project render PROJECT --scene ID --force`",
+            f"{source} holds a scene this reelgen cannot replay ({problem}); "
+            f"{render_again(_scene_id(record), _render_command(Path(source)))}",
             param="path",
         ) from None
     except InvalidRequest as exc:
@@ -70,6 +71,25 @@ def recorded_plan(record: dict[str, Any], source: str | Path) -> ScenePlan:
             f"{source} holds a scene that cannot be made: {exc.message}", param="path"
         ) from None
     return plan
+
+
+def _scene_id(record: dict[str, Any]) -> str | None:
+    """The scene the record is of, if it says one ("ID" is said otherwise)."""
+    scene = record.get("scene")
+    return scene if isinstance(scene, str) and scene else None
+
+
+def _render_command(clip: Path) -> str | None:
+    """The render of the project ``clip`` sits in (``FOLDER/clips/KEY.mp4``), or None where it sits in
+    none: the hint then says FOLDER, as every other one does, for the person to fill in."""
+    import shlex
+
+    from reelgen.core.project.folder import PROJECT_FILE
+
+    root = clip.expanduser().absolute().parent.parent
+    if clip.parent.name != "clips" or not (root / PROJECT_FILE).is_file():
+        return None
+    return f"reelgen project render {shlex.quote(str(root))}"
 
 
 def replay_scene(
