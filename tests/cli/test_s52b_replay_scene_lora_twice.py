@@ -16,6 +16,7 @@ from reelgen.core import weights
 from reelgen.core.project import render
 from reelgen.core.project.plan import ScenePlan
 from reelgen.core.project.windows import WindowSpec
+from reelgen.core.spec.request import LoraSpec
 from reelgen.core.weights import sha256_file
 from tests.cli.replaying import said
 from tests.cli.test_s51h_replay_lora_twice import Loaded, _stop, twice
@@ -26,7 +27,9 @@ runner = CliRunner()
 
 def scene_record(folder: Path, window: dict[str, Any], **asked: Any) -> Path:
     """A scene clip's record of one window, made with ``window`` as its record and ``asked`` its request."""
-    first = resolved(model="ltx-tiny", prompt="waves", seed=1, **asked)
+    loras = tuple(LoraSpec(**lora) for lora in asked.pop("loras", ()))
+    # Set after resolving: a request naming one LoRA twice is refused now, as records made before were not.
+    first = resolved(model="ltx-tiny", prompt="waves", seed=1, **asked).model_copy(update={"loras": loras})
     spec = WindowSpec(index=0, frames=first.num_frames, keep_from=0, prompt="waves", seed=1)
     plan = ScenePlan(
         scene_id="sea",

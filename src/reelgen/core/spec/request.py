@@ -26,6 +26,7 @@ from pydantic.json_schema import JsonDict
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.nul_text import request_without_nul
 from reelgen.core.rates import parse_rate
+from reelgen.core.spec.lora_once import loras_once
 from reelgen.core.spec.numbers import NumberFields, validate_options
 
 #: Seeds are stored as signed 64-bit integers (SQL BIGINT); this is the one place the limit lives.
@@ -227,6 +228,7 @@ class GenerationRequest(NumberFields):
 
     _file_named = field_validator("start_image", "end_image", "source_video", "speech_audio")(file_named)
     _slow_rate = field_validator("fps")(slow_rate)
+    _loras_once = field_validator("loras")(loras_once)
 
     @field_validator("model")
     @classmethod
