@@ -93,16 +93,18 @@ def not_downloadable(server: str, api_key: str | None, job_id: str, exc: ClientE
 
 
 def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError) -> str | None:
-    """Follow the batch or shoot-out ``job_id`` a video's events route did not find (``exc``) until it
-    ends, as ``batch --server`` follows it: its final status; None when it is no batch or shoot-out."""
+    """Follow the batch, shoot-out or project job ``job_id`` a video's events route did not find (``exc``)
+    until it ends, as ``batch --server`` follows it: its final status; None when it is none of those."""
     from reelgen.cli import remote
     from reelgen.cli.client import again
     from reelgen.cli.output import STOPPED, say_error
     from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
     url = own_url(exc)
-    if url is None or url.startswith("/v1/projects/"):
+    if url is None:
         return None
+    if url.startswith("/v1/projects/"):
+        return watch_project(server, api_key, job_id, url)
     job = answer(_call(server, api_key, "GET", url), *PARENT_KEYS)
     noun = str(job.get("object") or "batch")
     later = f"reelgen cancel {job_id}{again(server)} stops it"
@@ -115,3 +117,41 @@ def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError
         raise stopped_by_sigterm(
             f"stopped watching by SIGTERM; the {noun} {job_id} keeps running on the server ({later})"
         ) from None
+
+
+def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> str:
+    """Follow the project job at ``url`` until it ends, with the bar ``project render --server`` shows;
+    its final status. Ctrl-C stops the watching only: that command cancels the job it started, but
+    one watched may be another person's render, so it keeps running and the line says how to stop it."""
+    from reelgen.cli import client, project_remote
+    from reelgen.cli.output import STOPPED, say_ended, say_error
+    from reelgen.cli.reconnect import EventStream
+    from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
+
+    job = answer(_call(server, api_key, "GET", url), *PROJECT_KEYS)
+    what = f"the {job['action']} job {job_id} of project {job['project_id']}"
+    later = f"reelgen cancel {job_id}{client.again(server)} stops it"
+    bar = client.job_bar(quiet=False)
+    stream = EventStream(server, client.RECONNECT_S, known=True)  # the job was just read: it exists
+    ended: dict[str, Any] | None = None
+    try:
+        with bar, client._client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as http:
+            task = bar.add_task(str(job["status"]), total=100, info="")
+            for _, name, data in stream.events(http, f"{url}/events", project_remote._refused):
+                if name in project_remote.TERMINAL:
+                    bar.update(task, description=name, completed=100 if name == "completed" else None)
+                    ended = dict(data["job"])
+                    break
+                project_remote._show(bar, task, name, data)
+    except KeyboardInterrupt:
+        say_error(f"stopped watching; {what} keeps running on the server ({later})")
+        raise typer.Exit(STOPPED) from None
+    except Terminated:
+        raise stopped_by_sigterm(
+            f"stopped watching by SIGTERM; {what} keeps running on the server ({later})"
+        ) from None
+    if ended is None:
+        raise ClientError(f"lost the event stream of {job_id}: {stream.gone()}; it may run on: {later}")
+    if ended["status"] != "completed":
+        say_ended(str(ended["status"]), str((ended.get("error") or {}).get("message", "")))
+    return str(ended["status"])
