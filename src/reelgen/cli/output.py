@@ -100,8 +100,14 @@ def output_path(text: str) -> Path:
     too_long = name_problem(Path(text))  # it was an internal error (File name too long)
     if too_long:
         raise typer.BadParameter(too_long)
-    if Path(text).name in ("", "..") or text.endswith("/"):  # ".. has no name before .."; "." is ""
-        raise typer.BadParameter(f"{text} is a folder; give a file name in it such as clip.mp4")
+    if text.endswith("/"):  # "dir/ is a folder" sent a person looking for a dir that was not there
+        raise typer.BadParameter(
+            f"{text} names a folder (it ends in /); give a file name in it such as {text}clip.mp4"
+        )
+    if Path(text).name in ("", ".."):  # ".. has no name before .."; "." is ""
+        raise typer.BadParameter(
+            f"{text} is a folder; give a file name in it such as {Path(text) / 'clip.mp4'}"
+        )
     if Path(text).name.startswith(".") and not Path(text).suffix:  # "output .mp4 must end in .mp4, ..."
         raise typer.BadParameter(f"{text} has no name before {Path(text).name}; give one such as clip.mp4")
     if link_loop(Path(text)):
@@ -231,11 +237,12 @@ def take_outputs(output: Path | None, seeds: list[int], model: str) -> list[Path
     ``-o take.mp4`` gives take-1.mp4, take-2.mp4 ... (take-01.mp4 ... from ten takes on, so
     they sort in order); without it each take gets the default name, which holds its seed.
     """
-    from reelgen.core.render import SUFFIXES, check_output, default_output, wrong_suffix
+    from reelgen.core.encode import wrong_container
+    from reelgen.core.render import SUFFIXES, check_output, default_output
 
     output = output.expanduser() if output is not None else None
     if output is not None and output.suffix.lower() not in SUFFIXES:
-        raise wrong_suffix(output)
+        raise wrong_container(output)
     digits = len(str(len(seeds)))
     paths = [
         default_output(model, seed)

@@ -223,6 +223,16 @@ def write_video(
     return write_frames(video.frames, size, video.fps, path, metadata, video.audio, crf=crf, preset=preset)
 
 
+def wrong_container(path: Path) -> InvalidRequest:
+    """The refusal of an output name that is no video file, in the one wording every command uses:
+    enhance said "unknown container .json; valid: ..." where generate and replay said this."""
+    *most, last = CONTAINERS
+    return InvalidRequest(
+        f"output: {path} does not end in {', '.join(most)} or {last}; give a name such as {path.stem or 'clip'}.mp4",
+        param="output",
+    )
+
+
 def write_frames(
     frames: Iterable[np.ndarray],
     size: tuple[int, int],
@@ -241,10 +251,7 @@ def write_frames(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CONTAINERS:
-        raise InvalidRequest(
-            f"output {path.name}: unknown container {suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
-            param="output",
-        )
+        raise wrong_container(path)
     with staged(path) as (tmp,):
         encode_into(tmp, frames, size, fps, metadata, audio, crf=crf, preset=preset, check=check)
     return path

@@ -15,7 +15,7 @@ from reelgen.core.backends.base import Runner
 from reelgen.core.backends.source_clip import check_long_enough
 from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
-from reelgen.core.encode import CONTAINERS, check_record_free, write_clip
+from reelgen.core.encode import CONTAINERS, check_record_free, write_clip, wrong_container
 from reelgen.core.enhance import run_chain
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
@@ -54,23 +54,12 @@ class _Attempts:
         self.tried.append({"plan": plan.as_dict(), "outcome": "ok"})
 
 
-def wrong_suffix(out_path: Path) -> InvalidRequest:
-    """The refusal of a name that is no video file: "output x.avi must end in .mp4, ..., .gif" named no
-    option and listed the containers without an "or"; a command says ``output`` as its option."""
-    *most, last = SUFFIXES
-    return InvalidRequest(
-        f"output: {out_path} does not end in {', '.join(most)} or {last}; "
-        f"give a name such as {out_path.stem or 'clip'}.mp4",
-        param="output",
-    )
-
-
 def check_output(out_path: Path) -> None:
     """Refuse, before any work, an output that is no video file name, cannot be written, or whose record
     would replace a file it must not (``check_record_free``)."""
     check_writable(out_path)
     if out_path.suffix.lower() not in SUFFIXES:
-        raise wrong_suffix(out_path)
+        raise wrong_container(out_path)
     check_record_free(out_path)
 
 

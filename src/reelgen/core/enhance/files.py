@@ -16,7 +16,7 @@ import numpy as np
 from reelgen import __version__
 from reelgen.core.atomic import check_writable, missing_folders, new_file_beside, remove_empty, write_failed
 from reelgen.core.cut_short import stops_short
-from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar
+from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar, wrong_container
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
@@ -210,10 +210,7 @@ def check_output(source: Path | None, output: Path) -> None:
     a file here) or whose OUTPUT.json record would go over a person's own JSON; ``--server`` checks it too."""
     check_writable(output)
     if output.suffix.lower() not in CONTAINERS:
-        raise InvalidRequest(
-            f"output {output.name}: unknown container {output.suffix or '(none)'}; valid: {', '.join(CONTAINERS)}",
-            param="output",
-        )
+        raise wrong_container(output)
     if source is not None and output.resolve() == source.resolve():
         raise InvalidRequest(f"output {output} is the input; give another file name", param="output")
     # The record goes to OUTPUT.json: never over a person's own JSON (check_record_free says why).
