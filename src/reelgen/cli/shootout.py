@@ -205,6 +205,7 @@ def _in_process(
             progress=progress,
             device=device,
             price_per_gpu_hour=price,
+            prompts_file=prompts,
         )
 
 

@@ -59,6 +59,19 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
     return str(path.resolve())
 
 
+def _images(
+    prompts: PromptsFile, images: list[str], base_dir: Path, prompts_file: str | Path | None
+) -> list[str | None]:
+    """Each prompt's image (``_image``); a problem of one the prompts file names is said with the file's
+    name, as its other problems are ("prompts[0].image: ..." left a person to guess which file)."""
+    try:
+        return [_image(entry, i, images, base_dir) for i, entry in enumerate(prompts.prompts)]
+    except InvalidRequest as exc:
+        if prompts_file is None or not (exc.param or "").startswith("prompts["):
+            raise
+        raise InvalidRequest(f"prompts file {prompts_file}: {exc.message}", param=exc.param) from None
+
+
 def _conditioning(preset: Preset, image: str | None) -> dict[str, Any]:
     """A start image where the model takes one (that is what images are for), else text alone."""
     if image is not None and Task.I2V in preset.tasks:
@@ -81,9 +94,17 @@ def _failed(trial: Trial, exc: ReelgenError) -> Trial:
 
 
 def plan_shootout(
-    models: list[str], prompts: PromptsFile, *, base_dir: str | Path = ".", images: list[str] | None = None
+    models: list[str],
+    prompts: PromptsFile,
+    *,
+    base_dir: str | Path = ".",
+    images: list[str] | None = None,
+    prompts_file: str | Path | None = None,
 ) -> list[Trial]:
-    """Trials for every model (in the order given) on every prompt. An unknown model stops it here."""
+    """Trials for every model (in the order given) on every prompt. An unknown model stops it here.
+
+    ``prompts_file``: the file the prompts were read from, named in its images' problems (None: a body).
+    """
     if not models:
         raise InvalidRequest("name at least one model (--models A,B)", param="models")
     presets = [registry.resolve(name)[1] for name in models]  # ModelNotAvailable names the typo
@@ -108,7 +129,7 @@ def plan_shootout(
             param="images",
         )
     base = Path(base_dir).resolve()
-    files = [_image(entry, i, images or [], base) for i, entry in enumerate(prompts.prompts)]
+    files = _images(prompts, images or [], base, prompts_file)
     asked = prompts.settings.model_dump(exclude_none=True)
     trials = []
     for preset in presets:

@@ -89,6 +89,7 @@ def run_shootout(
     progress: Progress | None = None,
     device: str | None = None,
     price_per_gpu_hour: float | None = None,
+    prompts_file: str | Path | None = None,
 ) -> Shootout:
     """Every model on every prompt, then the report in ``folder``.
 
@@ -102,7 +103,7 @@ def run_shootout(
     price = prompts.price_per_gpu_hour if price_per_gpu_hour is None else price_per_gpu_hour
     prompts = prompts.model_copy(update={"price_per_gpu_hour": price})
     # 1. Every trial resolved up front: a typo in a model name stops it before anything runs.
-    trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images)
+    trials = plan_shootout(list(models), prompts, base_dir=base_dir, images=images, prompts_file=prompts_file)
     check_report_folder(folder)
     if device is not None:
         # A device this machine lacks is the user's typo, the same for every trial: said once, before
