@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from reelgen.core.export.settings import ExportSettings, Soundtrack, TitleCard, Transition
+from reelgen.core.spec.lora_once import loras_once
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import (
     MAX_REFERENCE_IMAGES,
@@ -115,6 +116,7 @@ class Scene(_Strict):
     transition: Transition = Field(default_factory=Transition, description="Into the next scene")
 
     _file_named = field_validator("start_image", "end_image")(file_named)
+    _loras_once = field_validator("loras")(loras_once)  # said in the project file's words, not at planning
 
     @field_validator("id")
     @classmethod
