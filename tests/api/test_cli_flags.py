@@ -22,12 +22,12 @@ def server(tmp_path: Path) -> Iterator[str]:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--frames", "-5"], "--frames: Input should be greater than 0"),
-        (["--steps", "0"], "--steps: Input should be greater than 0"),
-        (["--guidance", "-3"], "--guidance: Input should be greater than or equal to 0"),
+        (["--frames", "-5"], "--frames: -5 is too small"),
+        (["--steps", "0"], "--steps: 0 is too small"),
+        (["--guidance", "-3"], "--guidance: -3 is too small"),
         (["--seed", "-1"], "--seed: -1 does not mean random here"),
         (["--size", "10x10"], "--size: width 10 is outside 32..2048"),
-        (["--target-fps", "0"], "--target-fps: Input should be greater than 0"),
+        (["--target-fps", "0"], "--target-fps: 0 is too small"),
         (["--option", "foo=1"], "--option foo is not a known field"),
         (["--model", "wan-1.3b"], "--model 'wan-1.3b' has no weights on this server"),
     ],

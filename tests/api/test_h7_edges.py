@@ -78,7 +78,7 @@ def test_bearer_with_no_key_after_it_is_not_called_a_bare_key(make_client: Calla
         ),
         (
             "1e10",
-            "REELGEN_FETCH_TIMEOUT_S='1e10': Input should be less than or equal to 3600; it takes a number "
+            "REELGEN_FETCH_TIMEOUT_S='1e10': too large; it takes a number "
             "above 0 and at most 3600 (default 10.0)",
         ),
     ],

@@ -22,8 +22,8 @@ def test_a_priority_past_the_bounds_names_the_cap_not_1000(make_client: Callable
     client = make_client(max_priority=50)
     for url, body, cap_first in ROUTES:
         cases = [
-            (5000, "priority is above this server's cap of 50"),
-            (-5000, "priority: Input should be greater than or equal to -1000"),
+            (5000, "priority 5000 is above this server's cap of 50"),
+            (-5000, "priority: -5000 is too small"),
         ]
         for priority, head in cases + [(500, "priority 500 is above this server's cap of 50")] * cap_first:
             resp = client.post(url, json={**body, "priority": priority})
@@ -38,5 +38,5 @@ def test_a_multipart_priority_past_the_bounds_names_the_cap(client: TestClient) 
     resp = client.post("/v1/videos", data={"prompt": "a fox", "model": "ltx-tiny", "priority": "1001"})
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"]["message"] == (
-        "priority is above this server's cap of 100; it takes a whole number from -1000 to 100"
+        "priority 1001 is above this server's cap of 100; it takes a whole number from -1000 to 100"
     )

@@ -45,7 +45,7 @@ def test_a_render_priority_past_the_bounds_names_the_cap(client: TestClient, tmp
         assert resp.status_code == 400, resp.text
         # It said "it takes a whole number from -1000 to 1000", and 1000 was refused in turn.
         assert resp.json()["error"]["message"] == (
-            "priority is above this server's cap of 100; it takes a whole number from -1000 to 100"
+            "priority 1001 is above this server's cap of 100; it takes a whole number from -1000 to 100"
         )
 
 

@@ -33,14 +33,14 @@ def test_a_query_number_bounded_at_one_end_says_what_it_takes(client: TestClient
         # Each said only pydantic's words for the end that was passed, or that it was no number.
         (
             "/v1/probe?count=0",
-            "count: Input should be greater than or equal to 1; it takes a whole number of at least 1",
+            "count: 0 is too small; it takes a whole number of at least 1",
         ),
         (
             "/v1/probe?count=two",
             "count: Input should be a valid integer, unable to parse string as an integer; "
             "it takes a whole number of at least 1",
         ),
-        ("/v1/probe?share=1", "share: Input should be less than 1; it takes a number below 1"),
+        ("/v1/probe?share=1", "share: 1 is too large; it takes a number below 1"),
         ("/v1/probe?share=nan", "share: Input should be a finite number"),  # says what it takes already
     ]:
         resp = probe.get(url)

@@ -16,22 +16,21 @@ from reelgen.jobs.settings import JobSettings
             ApiSettings,
             "REELGEN_MAX_CONCURRENT_DECODES",
             "100",
-            "REELGEN_MAX_CONCURRENT_DECODES='100': Input should be less than or equal to 64; it takes "
+            "REELGEN_MAX_CONCURRENT_DECODES='100': too large; it takes "
             "a whole number from 1 to 64 (default 2)",
         ),
         (
             ApiSettings,
             "REELGEN_MAX_VIDEO_SECONDS",
             "0",
-            "REELGEN_MAX_VIDEO_SECONDS='0': Input should be greater than 0; it takes a number above 0 "
+            "REELGEN_MAX_VIDEO_SECONDS='0': too small; it takes a number above 0 "
             "and at most 1e+09 (default 120.0)",
         ),
         (
             JobSettings,
             "REELGEN_WEBHOOK_BACKOFF_S",
             "-1",
-            "REELGEN_WEBHOOK_BACKOFF_S='-1': Input should be greater than or equal to 0; it takes a "
-            "number from 0 to 3600 (default 1.0)",
+            "REELGEN_WEBHOOK_BACKOFF_S='-1': too small; it takes a number from 0 to 3600 (default 1.0)",
         ),
         (  # a non-finite value of a two-ended setting hears the range too
             JobSettings,

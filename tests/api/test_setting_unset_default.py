@@ -15,13 +15,13 @@ from reelgen.jobs.settings import JobSettings
         (  # it ended at "greater than or equal to 0", with no default, where others name theirs
             "REELGEN_GPUS",
             "-1",
-            "REELGEN_GPUS='-1': Input should be greater than or equal to 0; it takes a whole number of at least "
+            "REELGEN_GPUS='-1': too small; it takes a whole number of at least "
             "0 (default: unset, all the GPUs it sees)",
         ),
         (
             "REELGEN_RAY_NUM_CPUS",
             "0",
-            "REELGEN_RAY_NUM_CPUS='0': Input should be greater than or equal to 1; it takes a whole number of "
+            "REELGEN_RAY_NUM_CPUS='0': too small; it takes a whole number of "
             "at least 1 (default: unset, as many CPUs as Ray counts)",
         ),
     ],

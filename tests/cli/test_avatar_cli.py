@@ -156,16 +156,18 @@ def test_a_missing_face_source_and_both_voices_are_refused(inputs: tuple[Path, P
     assert "'ltx-tiny' is not a talking-avatar model; give one of reelgen-lipsync, musetalk" in said(other)
 
 
-@pytest.mark.parametrize(("flag", "value", "least"), [("--face-index", "-1", 0), ("--batch", "0", 1)])
+@pytest.mark.parametrize(
+    ("flag", "value", "takes"), [("--face-index", "-1", "of at least 0"), ("--batch", "0", "from 1 to 256")]
+)
 def test_an_out_of_range_number_names_the_flag_typed(
-    inputs: tuple[Path, Path], tmp_path: Path, flag: str, value: str, least: int
+    inputs: tuple[Path, Path], tmp_path: Path, flag: str, value: str, takes: str
 ) -> None:
     face, voice = inputs
     out = tmp_path / "x.mp4"
     args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), flag, value]
     result = runner.invoke(app, [*args, "-m", "musetalk-tiny"])
     assert result.exit_code == 2
-    assert f"'{flag}': Input should be greater than or equal to {least}" in said(result)
+    assert f"'{flag}': {value} is too small; it takes a whole number {takes}" in said(result)
     assert "options." not in said(result) and not out.exists()
 
 
@@ -175,7 +177,7 @@ def test_a_batch_over_the_models_limit_names_the_flag(inputs: tuple[Path, Path],
     args = ["avatar", "--image", str(face), "--audio", str(voice), "-o", str(out), "--batch", "1000"]
     result = runner.invoke(app, [*args, "-m", "musetalk-tiny"])
     assert result.exit_code == 2
-    assert "'--batch': Input should be less than or equal to 256" in said(result)
+    assert "'--batch': 1000 is too large" in said(result)
     assert "options." not in said(result) and not out.exists()
 
 

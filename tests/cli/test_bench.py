@@ -121,9 +121,9 @@ def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--steps", "0"], "--steps: Input should be greater than 0"),
-        (["--size", "64x64x0"], "--size 64x64x0 (the frame count): Input should be greater than 0"),
-        (["--size", "-64x64x9"], "--size -64x64x9 (the width): Input should be greater than 0"),
+        (["--steps", "0"], "--steps: 0 is too small"),
+        (["--size", "64x64x0"], "--size 64x64x0 (the frame count): 0 is too small"),
+        (["--size", "-64x64x9"], "--size -64x64x9 (the width): -64 is too small"),
         (["--variants", "stock,warp"], "--variants: unknown variant 'warp'; valid: stock, reelgen"),
         (
             ["--variants", "budget", "--budget", "6", "--budget-plan", "disk"],

@@ -10,4 +10,4 @@ from reelgen.cli import app
 def test_generate_names_the_option_and_its_range() -> None:
     result = CliRunner().invoke(app, ["generate", "a fox", "-m", "ltx-tiny", "--steps", "0"])
     assert result.exit_code == 2
-    assert "--steps: Input should be greater than 0; it takes a whole number from 1 to 1000" in result.output
+    assert "--steps: 0 is too small; it takes a whole number from 1 to 1000" in result.output

@@ -110,7 +110,7 @@ def test_remix_of_a_server_job_makes_a_new_one_from_it(server: str, tmp_path: Pa
     with av.open(str(tmp_path / "dawn.mp4")) as clip:
         assert clip.streams.video[0].frames == child["num_frames"]
     refused = run(server, "remix", parent, "x", "--steps", "0")
-    assert refused.exit_code == 2 and "--steps: Input should be greater than 0" in said(refused.stderr)
+    assert refused.exit_code == 2 and "--steps: 0 is too small" in said(refused.stderr)
 
 
 def test_watch_ends_with_1_when_the_job_fails_or_is_deleted_meanwhile(server: str) -> None:

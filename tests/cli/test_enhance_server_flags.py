@@ -29,7 +29,7 @@ def _enhance(source: Path, *args: str) -> tuple[Result, str]:
         (["--target-fps", "12"], "--target-fps 12 must be above the clip's 23.976 fps"),
         (["--upscale", "2", "--upscaler", "magic"], "--upscaler 'magic' is not known; valid: auto"),
         (["--upscale", "1.5", "--upscaler", "esrgan"], "--upscale 1.5: learned upscalers take whole factors"),
-        (["--interpolate", "64"], "--interpolate: Input should be less than or equal to 16"),
+        (["--interpolate", "64"], "--interpolate: 64 is too large"),
     ],
 )
 def test_a_refusal_names_the_option_typed(

@@ -27,10 +27,10 @@ def test_help_states_the_interpolate_and_upscale_ranges() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--interpolate", "1"], "--interpolate: Input should be greater than or equal to 2"),
-        (["--interpolate", "17"], "--interpolate: Input should be less than or equal to 16"),
-        (["--upscale", "1"], "--upscale: Input should be greater than 1"),
-        (["--upscale", "8.5"], "--upscale: Input should be less than or equal to 8"),
+        (["--interpolate", "1"], "--interpolate: 1 is too small"),
+        (["--interpolate", "17"], "--interpolate: 17 is too large"),
+        (["--upscale", "1"], "--upscale: 1 is too small"),
+        (["--upscale", "8.5"], "--upscale: 8.5 is too large"),
     ],
 )
 def test_a_value_outside_the_stated_range_is_refused_before_any_work(

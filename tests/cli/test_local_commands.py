@@ -58,8 +58,8 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         ),  # 1e-1 is the strength
         (["--task", "i2v"], "task i2v needs a start image (--image)"),
         (["-m", "ltx2-tiny", "--task", "audio", "--no-audio"], "so sound cannot be turned off (--no-audio)"),
-        (["--steps", "0"], "--steps: Input should be greater than 0"),
-        (["--frames", "-5"], "--frames: Input should be greater than 0"),
+        (["--steps", "0"], "--steps: 0 is too small"),
+        (["--frames", "-5"], "--frames: -5 is too small"),
         (["--strength", "0.3"], "--strength: sets how much of the source clip (--video) is repainted"),
         (
             ["--interpolate", "2", "--target-fps", "60"],

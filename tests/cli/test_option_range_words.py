@@ -14,14 +14,12 @@ from reelgen.cli import app
         (  # it ended at "... greater than or equal to 1", never naming 65535
             ["serve", "--port", "0"],
             {},
-            "error: Invalid value for '--port' (env var: 'REELGEN_PORT'): Input should be greater than or "
-            "equal to 1; it takes a whole number from 1 to 65535 (see 'reelgen serve --help')",
+            "error: Invalid value for '--port' (env var: 'REELGEN_PORT'): 0 is too small; it takes a whole number from 1 to 65535 (see 'reelgen serve --help')",
         ),
         (
             ["serve"],
             {"REELGEN_PORT": "70000"},
-            "error: Invalid value for '--port' (env var: 'REELGEN_PORT'): Input should be less than or equal "
-            "to 65535; it takes a whole number from 1 to 65535 (see 'reelgen serve --help')",
+            "error: Invalid value for '--port' (env var: 'REELGEN_PORT'): 70000 is too large; it takes a whole number from 1 to 65535 (see 'reelgen serve --help')",
         ),
         (
             ["serve", "--port", "80a"],
@@ -39,13 +37,13 @@ from reelgen.cli import app
         (
             ["list", "--limit", "500", "--server", "http://127.0.0.1:9"],
             {},
-            "error: Invalid value for '--limit': Input should be less than or equal to 100; it takes a whole "
+            "error: Invalid value for '--limit': 500 is too large; it takes a whole "
             "number from 1 to 100 (see 'reelgen list --help')",
         ),
         (
             ["generate", "--gpus", "0", "a fox"],
             {},
-            "error: Invalid value for '--gpus': Input should be greater than or equal to 1; it takes a whole "
+            "error: Invalid value for '--gpus': 0 is too small; it takes a whole "
             "number of at least 1 (see 'reelgen generate --help')",
         ),
     ],

@@ -51,10 +51,10 @@ def test_the_default_enhance_chain_is_named_under_defaults_and_a_scenes_own_unde
     chain = "[{name: lanczos, options: {scale: 9}}]"
     refused = _refused(tmp_path, f"title: T\ndefaults: {{enhance: {chain}}}\n" + MICRO)
     assert refused.message.startswith(
-        "defaults.enhance[0].options.scale (given to scene 'hero' (scenes[0])): Input should be less than"
+        "defaults.enhance[0].options.scale (given to scene 'hero' (scenes[0])): 9 is too large; it takes"
     )
     assert refused.param == "defaults.enhance[0].options.scale"
 
     refused = _refused(tmp_path, "title: T\n" + MICRO + f"    enhance: {chain}\n")
-    assert refused.message.startswith("scene 'hero' (scenes[0]): enhance[0].options.scale: Input should be")
+    assert refused.message.startswith("scene 'hero' (scenes[0]): enhance[0].options.scale: 9 is too large")
     assert refused.param == "scenes[0].enhance[0].options.scale"

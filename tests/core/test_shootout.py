@@ -218,7 +218,7 @@ def test_prompts_files_take_plain_strings_and_name_a_bad_weight(tmp_path: Path) 
     path.write_text("prompts: [a fox]\nweights: {speed: -1}\n")
     with pytest.raises(
         InvalidRequest,
-        match=f"prompts file {path}: weights.speed: Input should be greater than or equal to 0",
+        match=f"prompts file {path}: weights.speed: -1 is too small",
     ):
         load_prompts(path)
 

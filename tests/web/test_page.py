@@ -96,8 +96,7 @@ def test_invalid_value_shows_the_servers_message_next_to_its_field(
     slot = page.locator('.field[data-param="num_inference_steps"] .field-error')
     # Under the field the form calls Steps, as the form calls it (the API's name was never typed).
     assert (
-        error["message"]
-        == "num_inference_steps: Input should be greater than 0; it takes a whole number from 1 to 1000"
+        error["message"] == "num_inference_steps: 0 is too small; it takes a whole number from 1 to 1000"
     ), error
     expect(slot).to_have_text("Steps: must be a whole number from 1 to 1000")
     expect(page.locator("#f-steps")).to_have_attribute("aria-invalid", "true")

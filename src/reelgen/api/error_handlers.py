@@ -23,7 +23,7 @@ from reelgen.api.errors import (
     with_known_fields,
 )
 from reelgen.api.priority_cap import with_priority_cap
-from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule
+from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule, said_with_range
 from reelgen.core.spec.numbers import range_for_error
 
 log = logging.getLogger(__name__)
@@ -65,15 +65,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     model = _body_model(request)
     err = from_validation_error(unplaced, model=model)
     message = with_known_fields(err.message, tuple(unplaced.errors()[0]["loc"]), model)
-    if model is None and "; it takes " not in message:
-        message += _query_range(request, exc)
+    takes = _query_range(request, exc) if model is None and "; it takes " not in message else None
+    if takes:
+        first = exc.errors()[0]
+        text = str(first["msg"]).removeprefix("Value error, ")
+        message = message.removesuffix(text) + said_with_range(first, text, takes)
     if unplaced.errors()[0]["type"] == "string_unicode":  # "unable to parse raw data as a unicode string"
         message = f"{err.param or A_FIELD_NAME} {HALF_CHARACTER}"
     return error_response(400, with_priority_cap(request, message, err.param), err.param, "invalid_value")
 
 
-def _query_range(request: Request, exc: RequestValidationError) -> str:
-    """ "; it takes a whole number from 1 to 100" for a query number past one of its bounds, else "".
+def _query_range(request: Request, exc: RequestValidationError) -> str | None:
+    """ "a whole number from 1 to 100" for a query number past one of its bounds, else None.
 
     Pydantic names only the bound passed (``?limit=0`` heard "greater than or equal to 1"), never the
     range a list's ``limit`` takes; and ``?limit=1.5`` or ``?after=abc`` on an event stream heard only
@@ -81,14 +84,13 @@ def _query_range(request: Request, exc: RequestValidationError) -> str:
     first = exc.errors()[0] if exc.errors() else {}
     loc = tuple(first.get("loc", ()))
     if not past_a_number_rule(first) or len(loc) != 2 or loc[0] != "query":
-        return ""
+        return None
     dependant = getattr(request.scope.get("route"), "dependant", None)
     for field in getattr(dependant, "query_params", ()):
         if field.alias == loc[1]:
             # Said as a body's number is (core/errors.py field_range).
-            takes = range_for_error(field.field_info.annotation, field.field_info.metadata, first)
-            return f"; it takes {takes}" if takes else ""
-    return ""
+            return range_for_error(field.field_info.annotation, field.field_info.metadata, first)
+    return None
 
 
 def _body_model(request: Request) -> Any:

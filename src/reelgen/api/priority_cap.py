@@ -14,7 +14,7 @@ PRIORITY_FLOOR = -1000
 #: What a job body's own bounds say of its priority: 1000 at most, which the server's cap (100 by
 #: default) lowers, so a client told "from -1000 to 1000" then sent 1000 and was refused again.
 _PRIORITY_MODEL_RANGE = f"; it takes a whole number from {PRIORITY_FLOOR} to 1000"
-_PRIORITY_TOO_HIGH = re.compile(r"priority: Input should be less than or equal to \d+")
+_PRIORITY_TOO_HIGH = re.compile(r"priority: (?:(\S+) is )?too large")
 
 
 def priority_range(cap: int) -> str:
@@ -35,6 +35,8 @@ def with_priority_cap(request: Request, message: str, param: str | None) -> str:
     if param != "priority" or not isinstance(cap, int) or not message.endswith(_PRIORITY_MODEL_RANGE):
         return message
     head = message.removesuffix(_PRIORITY_MODEL_RANGE)
-    if _PRIORITY_TOO_HIGH.fullmatch(head):
-        head = f"priority is above this server's cap of {cap}"
+    too_high = _PRIORITY_TOO_HIGH.fullmatch(head)
+    if too_high:  # said as above_cap says a priority the body's bounds let through
+        given = f" {too_high[1]}" if too_high[1] else ""
+        head = f"priority{given} is above this server's cap of {cap}"
     return head + priority_range(cap)

@@ -14,7 +14,7 @@ from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reelgen.core import settings as core_settings
-from reelgen.core.errors import past_a_number_rule
+from reelgen.core.errors import past_a_number_rule, said_with_range
 from reelgen.core.spec.numbers import range_for_error
 from reelgen.jobs.settings import JobSettings
 
@@ -273,7 +273,7 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
         # Pydantic names the end that was passed: REELGEN_MAX_CONCURRENT_DECODES=100 heard "at most
         # 64", and 0 next heard of the other end. Said as the API and the CLI say a number's range.
         takes = range_for_error(info.annotation, info.metadata, first)
-        text += f"; it takes {takes}" if takes else ""
+        text = said_with_range(first, text, takes, value_shown=bool(shown)) if takes else text
     default = "" if info is None else info.default
     shown_default = str(default).lower() if isinstance(default, bool) else str(default)
     hint = "" if default in (None, "", PydanticUndefined) else f" (default {shown_default})"

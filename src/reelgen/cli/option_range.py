@@ -6,6 +6,7 @@ from typing import Any
 
 from annotated_types import Ge, Gt, Le, Lt
 
+from reelgen.core.errors import said_with_range
 from reelgen.core.spec.numbers import valid_numbers
 
 #: The words of a range check, which name only the end that was passed, and of a value that is no number.
@@ -25,4 +26,11 @@ def with_range(exc: Any, message: str) -> str:
         *([] if low is None else [Gt(low) if getattr(param, "min_open", False) else Ge(low)]),
         *([] if high is None else [Lt(high) if getattr(param, "max_open", False) else Le(high)]),
     ]
-    return f"{message}; it takes {valid_numbers('whole' if whole else 'number', rules)}"
+    takes = valid_numbers("whole" if whole else "number", rules)
+    # Typer checks the number with pydantic, whose error holds the value typed and the end it passed.
+    cause = exc.__cause__ if hasattr(exc.__cause__, "errors") else None
+    errors = cause.errors() if cause is not None else []
+    said = getattr(exc, "message", None)
+    if not errors or not isinstance(said, str) or not message.endswith(said):
+        return f"{message}; it takes {takes}"
+    return message.removesuffix(said) + said_with_range(errors[0], said, takes)

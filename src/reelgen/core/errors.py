@@ -162,6 +162,36 @@ def past_a_number_rule(error: Any) -> bool:
     )
 
 
+#: Which end of its range a number past a bound is beyond, by pydantic's error type.
+_TOO_FAR = {
+    "greater_than": "small",
+    "greater_than_equal": "small",
+    "less_than": "large",
+    "less_than_equal": "large",
+}
+#: The longest given value said back in full; a longer one (a pasted run of digits) is left unsaid.
+_SHOWN_VALUE = 40
+
+
+def said_with_range(error: Any, text: str, takes: str, *, value_shown: bool = False) -> str:
+    """``text`` (pydantic's words for ``error``) with the range the number takes: ``0 is too small; it
+    takes a number above 1 and at most 8``.
+
+    Pydantic's "Input should be greater than 1" and the range said the same end twice, and never the
+    value given. ``value_shown``: the words before already show it (``REELGEN_PORT='0'``), so it is
+    not said again. Other errors (no number at all) keep pydantic's words before the range."""
+    too = _TOO_FAR.get(str(error.get("type")))
+    if too is None:
+        return f"{text}; it takes {takes}"
+    given = error.get("input")
+    shown = ("true" if given else "false") if isinstance(given, bool) else str(given).strip()
+    if isinstance(given, float) and given.is_integer() and abs(given) < 1e15:
+        shown = str(int(given))  # --upscale 1 reaches the model as 1.0; said as it was typed
+    if value_shown or "input" not in error or not shown or len(shown) > _SHOWN_VALUE:
+        return f"too {too}; it takes {takes}"
+    return f"{shown} is too {too}; it takes {takes}"
+
+
 def field_range(model: Any, loc: tuple[Any, ...], error: Any) -> str | None:
     """What the number field at ``loc`` of ``model`` takes, in words, for pydantic's ``error`` of it
     (``a whole number from 1 to 240``, ``a whole number of at least 1``).
@@ -271,7 +301,7 @@ def from_validation_error(
     """The first problem of a pydantic ``ValidationError`` as an ``InvalidRequest`` naming its field.
 
     The CLI, the API and the resolver all turn validation errors into messages here, so
-    a bad value reads the same everywhere: ``num_frames: Input should be greater than 0``.
+    a bad value reads the same everywhere: ``num_frames: 0 is too small; it takes a whole number from 1 to 100000``.
     Given the ``model`` validated, an unknown field gets the near known name, if any, and a number
     field what it takes. ``lists``: a list field given no list is shown one (the API's forms say
     their own JSON shapes, so it is asked for, not given to every caller).
@@ -301,7 +331,6 @@ def from_validation_error(
             message += f"; write it as {meant}"
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
-        message = f"{param}: {text}" if param else text
         takes = (
             field_range(model, tuple(first["loc"]), first)
             if past_a_number_rule(first) and model is not None
@@ -310,7 +339,8 @@ def from_validation_error(
         if kind == "list_type" and model is not None and lists:
             takes = list_example(model, tuple(first["loc"]))
         if takes:
-            message += f"; it takes {takes}"
+            text = said_with_range(first, text, takes)
+        message = f"{param}: {text}" if param else text
         # "Input should be 'pan-left', ... or 'arc-right'" listed the names, but not the one zoom_in meant.
         allowed = (
             re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", ""))) if kind == "enum" else []

@@ -15,6 +15,7 @@ from reelgen.core.errors import (
     fields_at,
     near_choice,
     past_a_number_rule,
+    said_with_range,
 )
 from reelgen.core.project.model import Defaults, Project
 
@@ -78,7 +79,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     else:
         text = str(first["msg"]).removeprefix("Value error, ")
         takes = field_range(Project, tuple(loc), first) if past_a_number_rule(first) else None
-        text += f"; it takes {takes}" if takes else ""  # "finite number" or "at most 3600" said only half
+        # "finite number" or "at most 3600" said only half; "Input should be less than..." said an end twice
+        text = said_with_range(first, text, takes) if takes else text
         text += _unit_hint(first.get("input")) if kind in ("float_parsing", "int_parsing") else ""
     if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
         meant = _choice_meant(first.get("input"), str(first.get("ctx", {}).get("expected", "")))

@@ -126,10 +126,10 @@ export function errorText(error) {
 
 /**
  * Pydantic's bounds ("Input should be greater than or equal to 0") as a person reads them ("must be
- * 0 or more"), or the whole range where the server gave it ("...; it takes a whole number from 1 to
- * 1000" reads "must be a whole number from 1 to 1000"); its lengths too ("it has 250 characters, and at
- * most 200 are taken; shorten it" reads "must be at most 200 characters long (it has 250)"); any other
- * message as it came.
+ * 0 or more"), or the whole range where the server gave it ("0 is too small; it takes a whole number
+ * from 1 to 1000" reads "must be a whole number from 1 to 1000"); its lengths too ("it has 250
+ * characters, and at most 200 are taken; shorten it" reads "must be at most 200 characters long (it
+ * has 250)"); any other message as it came.
  */
 export function plainBounds(message) {
   return message
@@ -143,6 +143,7 @@ export function plainBounds(message) {
     .replace(/\b(?:List|Tuple|Set|Dictionary) should have at (most|least) (\d+) items? after validation, not (\d+)$/,
       (_, side, n, got) => `must have at ${side} ${n} ${n === "1" ? "entry" : "entries"}, not ${got}`)
     .replace(/\bInput should be (?:greater|less) than (?:or equal to )?\S+; it takes (.+)$/, "must be $1")
+    .replace(/(?:\S+ is )?too (?:small|large); it takes (.+)$/, "must be $1")
     .replace(/\bInput should be greater than or equal to (\S+)$/, "must be $1 or more")
     .replace(/\bInput should be less than or equal to (\S+)$/, "must be $1 or less")
     .replace(/\bInput should be greater than (\S+)$/, "must be more than $1")
