@@ -335,7 +335,7 @@ def test_a_render_without_export_refuses_export_settings_it_would_not_use(
     for route in ("render", "export"):  # a priority past any integer column was a 500 from the job store
         low = client.post(f"{url}/{route}", json={"priority": -(10**20)})
         assert low.status_code == 400 and low.json()["error"]["param"] == "priority", low.text
-        assert "greater than or equal to -1000" in low.json()["error"]["message"]
+        assert "is too small; it takes a whole number from -1000 to" in low.json()["error"]["message"]
     assert client.get(url).json()["job"] is None
 
 

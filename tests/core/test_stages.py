@@ -90,7 +90,7 @@ def test_the_enhancer_defaults_are_filled_in_at_resolve() -> None:
         (
             {"name": "repeat-test", "options": {"times": 9}},
             "enhance[0].options.times",
-            "less than or equal to 4",
+            "9 is too large; it takes a whole number from 1 to 4",
         ),
         ({"name": "repeat-test", "options": {"speed": 1}}, "enhance[0].options.speed", "not a known field"),
     ],
