@@ -49,7 +49,7 @@ def test_rule_violations_name_the_parameter_and_the_valid_values(client: TestCli
         ({"prompt": "   "}, "prompt", "the prompt is empty"),
         ({"num_frames": 9, "seconds": "2"}, "seconds", "not both"),
         ({"colour": "red"}, "colour", "not a known field"),
-        ({"num_inference_steps": 0}, "num_inference_steps", "greater than 0"),
+        ({"num_inference_steps": 0}, "num_inference_steps", "0 is too small; it takes a whole number from 1"),
         ({"guidance_scale_2": 2.0}, "guidance_scale_2", "low-noise expert"),
         ({"task": "i2v"}, "task", "Families that do i2v"),
     ]

@@ -322,7 +322,7 @@ BAD = [
         "scenes[2].transition.type",
         "needs a next",
     ),
-    ("scenes.1.steps", 0, "scenes[1].steps", "greater than 0"),
+    ("scenes.1.steps", 0, "scenes[1].steps", "steps: 0 is too small; it takes a whole number from 1"),
     (
         "scenes.1",
         "a fox",
