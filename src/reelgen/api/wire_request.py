@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,6 +61,7 @@ def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
     A ``guidance_2`` that only followed ``guidance`` (one-expert models) follows the new one.
     """
     data = parent.model_dump(mode="json")
+    data["loras"] = _first_of_each(data.get("loras") or [])
     overrides = body.model_dump(include=set(REMIX_FIELDS), exclude_none=True)
     if "guidance" in overrides and parent.guidance_2 == parent.guidance:
         data.pop("guidance_2")
@@ -69,6 +71,23 @@ def remix_request(parent: ResolvedRequest, body: Any) -> GenerationRequest:
     except ReelgenError as exc:
         raise from_reelgen(exc) from None
     return request
+
+
+def _first_of_each(loras: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parent's LoRAs with a repeat of one file dropped, the first kept.
+
+    A video made before one LoRA twice was refused (0e24c81b) could no longer be remixed: a 400
+    "loras[1]: ... is given twice", for a field the remix body never sent.
+    """
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for lora in loras:
+        # The same key the request's own check uses (reelgen.core.spec.lora_once).
+        where = (os.path.normpath(os.path.abspath(os.path.expanduser(lora["path"]))), lora.get("weight_name"))
+        if where not in seen:
+            seen.add(where)
+            kept.append(lora)
+    return kept
 
 
 def _validated(fields: dict[str, Any]) -> GenerationRequest:
