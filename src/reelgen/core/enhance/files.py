@@ -68,7 +68,7 @@ def enhance_file(
     timing, frames, size = _open(source, output)
     extras = read_extras(source)
     shape = Shape(*size, timing.frames, timing.fps)
-    chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps)
+    chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps, from_flags=True)
     if not chain:
         raise InvalidRequest(
             "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"

@@ -22,6 +22,14 @@ GROUP = "reelgen.enhancers"
 
 _extra: dict[str, type[Enhancer]] = {}
 
+#: A stage's options that a flag of its own sets (``--interpolate``/``--target-fps``, ``--upscale``/
+#: ``--upscaler``), by kind of stage: ``--option`` refuses them, so a run from flags leaves them off
+#: the list of what the stage takes. Keyed by kind: RIFE's ``scale`` is its flow resolution.
+FLAG_SET: dict[str, tuple[str, ...]] = {
+    "interpolate": ("factor", "target_fps"),
+    "upscale": ("scale", "model"),
+}
+
 
 @cache
 def _discovered() -> dict[str, type[Enhancer]]:
@@ -60,9 +68,19 @@ def build(step: EnhanceStep) -> Enhancer:
 
 
 def resolve_chain(
-    steps: Sequence[EnhanceStep], width: int, height: int, frames: int, fps: float | Fraction
+    steps: Sequence[EnhanceStep],
+    width: int,
+    height: int,
+    frames: int,
+    fps: float | Fraction,
+    *,
+    from_flags: bool = False,
 ) -> tuple[EnhanceStep, ...]:
-    """Each step checked (name, options, what it can do with the clip before it), defaults filled in."""
+    """Each step checked (name, options, what it can do with the clip before it), defaults filled in.
+
+    ``from_flags``: the steps were made from ``reelgen enhance``'s flags, so an unknown option is
+    told only the options that ``--option`` takes (see ``FLAG_SET``).
+    """
     known = enhancers()
     shape = Shape(width, height, frames, to_fraction(fps))
     out = []
@@ -79,13 +97,20 @@ def resolve_chain(
         except ValidationError as exc:
             error = from_validation_error(exc, prefix=f"enhance[{i}].options.", model=cls.options_model)
             if exc.errors()[0]["type"] == "extra_forbidden":  # say what the stage does take
-                takes = ", ".join(cls.options_model.model_fields)
-                joint = " " if error.message.endswith("?") else "; "  # after "did you mean X?" a space
-                error = InvalidRequest(f"{error.message}{joint}{step.name} takes: {takes}", param=error.param)
+                error = InvalidRequest(_with_takes(error.message, cls, from_flags), param=error.param)
             raise error from None
         shape = cls(options).output_shape(shape)
         out.append(EnhanceStep(name=step.name, options=options.model_dump(mode="json")))
     return tuple(out)
+
+
+def _with_takes(message: str, cls: type[Enhancer], from_flags: bool) -> str:
+    """``message`` ending in the options the stage takes; from flags, those no flag sets: it listed
+    ``factor`` to a run of ``--interpolate 2``, and ``--option flow.factor=2`` was then refused."""
+    flagged = FLAG_SET.get(cls.stage, ()) if from_flags else ()
+    takes = ", ".join(name for name in cls.options_model.model_fields if name not in flagged)
+    joint = " " if message.endswith("?") else "; "  # after "did you mean X?" a space
+    return f"{message}{joint}{cls.name} " + (f"takes: {takes}" if takes else "takes no other options")
 
 
 def chain_shape(steps: Sequence[EnhanceStep], shape: Shape) -> Shape:
