@@ -116,7 +116,7 @@ def test_an_output_that_is_a_folder_is_said_to_be_one(tmp_path: Path, command: s
     }[command]
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
-    assert f"output {folder} is a folder; give a file path in it" in said(result)
+    assert f"--output {folder} is a folder; give a file path in it" in said(result)
     assert list(folder.iterdir()) == []
 
 

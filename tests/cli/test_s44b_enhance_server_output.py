@@ -24,7 +24,7 @@ def test_an_output_that_is_the_input_is_refused_before_the_upload(tmp_path: Path
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"my only copy")
     code, said = _run(str(clip), "-o", str(clip), "--interpolate", "2", "--server", NOBODY)
-    assert code == 2 and f"output {clip} is the input; give another file name" in said, said
+    assert code == 2 and f"--output {clip} is the input; give another file name" in said, said
     assert clip.read_bytes() == b"my only copy"
 
 

@@ -126,13 +126,13 @@ def enhance(
     try:  # claimed now, not once written: two runs at once both took IN-enhanced.mp4, and one was lost
         claim = Claim(output) if output is not None else claim_name(source)
     except InvalidRequest as exc:
-        raise fail(exc) from None
+        raise fail(_as_option(exc, [])) from None
     with claim as out:  # held until the video is in place, or the run has failed
         if server is not None:
             try:
                 video = _remote(source, out, fields, server, api_key, quiet)
             except ReelgenError as exc:
-                raise fail(exc) from None
+                raise fail(_as_option(exc, [])) from None
             _said(json.dumps(video, indent=2) if as_json else None, out)
             return
         try:
@@ -362,6 +362,7 @@ FIELD_FLAGS = {
     "interpolator": "--interpolator",
     "upscale": "--upscale",
     "upscaler": "--upscaler",
+    "output": "--output",  # "output: a.json does not end in ...": generate says "--output: ..."
 }
 
 
@@ -373,7 +374,7 @@ def _as_option(exc: ReelgenError, steps: list[EnhanceStep]) -> ReelgenError:
             return InvalidRequest(
                 FIELD_FLAGS[exc.param] + exc.message.removeprefix(exc.param), param=exc.param
             )
-        if isinstance(exc, InvalidRequest):
+        if isinstance(exc, InvalidRequest) and exc.param != "output":  # "... up to -999; give -o" as it is
             # Or not named at all: "realesrgan-x4plus upscales by x4, not x2" did not say which flag.
             return InvalidRequest(f"{FIELD_FLAGS[exc.param]}: {exc.message}", param=exc.param)
     found = re.match(r"enhance\[(\d+)\]\.options\.(\w+)", exc.param or "")
