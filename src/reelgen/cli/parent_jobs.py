@@ -130,7 +130,8 @@ def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> st
 
     job = answer(_call(server, api_key, "GET", url), *PROJECT_KEYS)
     what = f"the {job['action']} job {job_id} of project {job['project_id']}"
-    later = f"reelgen cancel {job_id}{client.again(server)} stops it"
+    cancel = f"reelgen cancel {job_id}{client.again(server)}"
+    later = f"{cancel} stops it"
     bar = client.job_bar(quiet=False)
     stream = EventStream(server, client.RECONNECT_S, known=True)  # the job was just read: it exists
     ended: dict[str, Any] | None = None
@@ -151,7 +152,12 @@ def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> st
             f"stopped watching by SIGTERM; {what} keeps running on the server ({later})"
         ) from None
     if ended is None:
-        raise ClientError(f"lost the event stream of {job_id}: {stream.gone()}; it may run on: {later}")
+        # Said as a batch's watch says it: how to look at the job, not only how to stop it.
+        raise ClientError(
+            f"lost the event stream of {job_id}: {stream.gone()}; it may run on: "
+            f"`reelgen status {job_id}{client.again(server)}` shows it once the server answers, "
+            f"`{cancel}` stops it"
+        )
     if ended["status"] != "completed":
         say_ended(str(ended["status"]), str((ended.get("error") or {}).get("message", "")))
     return str(ended["status"])
