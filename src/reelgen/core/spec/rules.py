@@ -132,13 +132,13 @@ class SizeRules:
     def _check_close(self, seconds: float, fps: float, frames: int) -> None:
         """Refuse a length that lands far from ``seconds`` on the frame lattice.
 
-        Rounding within half a frame step, or within a step and a quarter of the ask, is the lattice
-        and stays silent; past that the clip made is another clip (2 s at 0.5 fps made 10 s, 0.01 s
-        made 0.417 s) and nothing in the answer said so, so the person is told what can be made.
+        Rounding within a frame step and a quarter of the ask is the lattice and stays silent; past
+        that the clip made is another clip (2 s at 0.5 fps made 10 s, 0.01 s made 0.417 s, and 0.2 s
+        at 0.5 fps made 2 s: within half a step, once also silent) and nothing in the answer said so,
+        so the person is told what can be made and the rate that makes the length asked.
         """
         off = abs(frames / fps - seconds)
-        step = self.frame_step / fps
-        if off <= step / 2 or (off <= step and off <= seconds / 4):
+        if off <= self.frame_step / fps and off <= seconds / 4:
             return
         near = _neighbours(
             round(seconds * fps), self.frame_step, self.frame_offset, self.min_frames, self.max_frames
