@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.web.conftest import Served, Tab, listing
 
 OPENING = "Left empty, this model uses its own: “\u2068blurry, out of focus, overexposed"
-ENDING = "stylized filters, or AI artifacts.\u2069”."
+ENDING = "stylized filters, or AI artifacts. show less\u2069”."  # the toggle ends the quote
 
 
 def test_ltx2s_own_negative_shows_folded_and_unfolds(quiet_server: Served, tab: Callable[..., Tab]) -> None:

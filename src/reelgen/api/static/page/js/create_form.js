@@ -158,10 +158,15 @@ export function sayNegativeRead(hint, model, { guidance = "", options = model.op
   } else if (why) {
     unread = ` Read only with Guidance above 1 (${runs === fallback ? `this model's default is ${runs}` : `it is ${runs} here`}).`;
   }
-  // LTX-2's own is about 800 characters: folded, with a toggle, it no longer takes over the form.
-  const open = hint.querySelector(".fold-toggle")?.getAttribute("aria-expanded") === "true";
+  // LTX-2's own is about 800 characters: folded, with a toggle, it no longer takes over the form. The
+  // toggle ends the quote ("… show all”."), not the hint: after it, it ran into the guidance words
+  // ("”. show all Read only with Guidance"). Left unfolded, it stays so while a model with a short
+  // own (no toggle) is picked and another long one comes back.
+  const toggle = hint.querySelector(".fold-toggle");
+  if (toggle) hint.dataset.unfolded = toggle.getAttribute("aria-expanded");
+  const open = hint.dataset.unfolded === "true";
   hint.replaceChildren("What the video should not show (optional).",
-    ...(own ? folded(own, { before: " Left empty, this model uses its own: “\u2068", after: "\u2069”.", open }) : []),
+    ...(own ? [...folded(own, { before: " Left empty, this model uses its own: “\u2068", open }), "\u2069”."] : []),
     unread);
 }
 

@@ -24,9 +24,9 @@ function refused(figure, text) {
 /**
  * A small preview of the image chosen in `input`, with its file name and what the crop to `size()`
  * keeps; the old one's URL is freed. A file that is no picture showed a broken-image icon, and nothing
- * was said until Generate came back refused.
+ * was said until Generate came back refused. `short`: the crop in a few words (a keyframe row).
  */
-function preview(input, figure, what, size) {
+function preview(input, figure, what, size, short = false) {
   const old = figure.querySelector("img");
   if (old) URL.revokeObjectURL(old.src);
   const file = input.files[0];
@@ -45,7 +45,7 @@ function preview(input, figure, what, size) {
   const note = el("p", { class: "crop-note", hidden: true });
   // The server crops it as it does the start image (core/media.py load_fitted), which showed the crop
   // while these showed none.
-  img.addEventListener("load", () => showCrop(img, box, note, size()), { once: true });
+  img.addEventListener("load", () => showCrop(img, box, note, size(), { short }), { once: true });
   img.addEventListener("error", () => {
     URL.revokeObjectURL(url);
     if (input.files[0] === file) refused(figure, `${file.name} is not a readable image; choose a ${IMAGE_KINDS} image.`);
@@ -115,7 +115,8 @@ export function mountInputs(p, { size = () => null } = {}) {
   function crops() {
     for (const frame of [...p.endField.querySelectorAll(".frame"), ...p.keyRows.querySelectorAll(".frame")]) {
       const img = frame.querySelector("img");
-      if (img.complete) showCrop(img, frame.querySelector(".crop-box"), frame.parentElement.querySelector(".crop-note"), size());
+      const short = p.keyRows.contains(frame); // a keyframe row's thumbnail takes the few words
+      if (img.complete) showCrop(img, frame.querySelector(".crop-box"), frame.parentElement.querySelector(".crop-note"), size(), { short });
     }
   }
 
@@ -127,7 +128,7 @@ export function mountInputs(p, { size = () => null } = {}) {
     at.max = String(state.frames - 1);
     const hold = number({ class: "kf-strength", min: 0, max: 1, step: 0.05, value: strength ?? 1, dataset: { what: "strength" } });
     const figure = el("figure", { class: "image-preview thumb", hidden: true });
-    image.addEventListener("change", () => preview(image, figure, "Keyframe image", size));
+    image.addEventListener("change", () => preview(image, figure, "Keyframe image", size, true));
     const row = el("li", { class: "input-row" },
       el("label", { class: "mini" }, "Image", image),
       el("label", { class: "mini" }, "Frame", at),
