@@ -342,8 +342,10 @@ def _refuse_flag_options(steps: list[EnhanceStep], pairs: dict[str, Any]) -> Non
         stage, _, field = key.partition(".")
         kind = known[stage].stage if stage in known else ""
         flag = SET_BY.get((kind, field)) or FLAGS.get((kind, field))
-        if flag is not None:
-            raise typer.BadParameter(f"--option {key}: {flag} sets it; give it there, not as an --option")
+        if flag is not None:  # with the value typed: "give it there" left the person to rewrite it
+            value = pairs[key] if isinstance(pairs[key], str) else json.dumps(pairs[key])
+            said = f"--option {key}: {flag} sets it; give {flag.split()[0]} {value}, not an --option"
+            raise typer.BadParameter(said)
 
 
 #: Stage options a flag sets though its errors are not said as that flag's (``model`` is named by
