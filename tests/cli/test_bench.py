@@ -153,11 +153,7 @@ def test_a_model_that_needs_an_input_is_told_bench_times_text_to_video(model: st
     assert "(start_image)" not in said and "pick a model that does t2v" in said
 
 
-def test_the_budget_variant_on_a_machine_without_a_gpu_is_refused_before_building() -> None:
-    import torch
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU, which the budget variant caps")
+def test_the_budget_variant_on_a_machine_without_a_gpu_is_refused_before_building(no_cuda: None) -> None:
     result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--variants", "budget", "--budget", "6"])
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())

@@ -56,12 +56,8 @@ def test_auto_is_told_bench_times_a_named_model() -> None:
     assert said.startswith("error: --model auto: bench times one named model; give one, e.g. ltx-tiny")
 
 
-def test_the_budget_variant_without_a_cap_on_a_cpu_is_refused_for_the_cpu_at_once() -> None:
+def test_the_budget_variant_without_a_cap_on_a_cpu_is_refused_for_the_cpu_at_once(no_cuda: None) -> None:
     """It asked for --budget GIB first, and once given, refused the variant: no CUDA GPU."""
-    import torch
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU, which the budget variant caps")
     said = _said(["--variants", "stock,budget"])
     assert "variant budget caps GPU memory, and this machine has no CUDA GPU" in said
     assert "leave budget out of --variants" in said and "needs --budget" not in said
@@ -92,12 +88,8 @@ def test_the_table_says_what_a_cpu_run_did_not_measure() -> None:
     assert lines[1].startswith("variant") and lines[2].split()[7] == "-"  # peak GiB
 
 
-def test_a_cpu_report_says_why_its_vram_and_roof_are_null(tmp_path: Path) -> None:
+def test_a_cpu_report_says_why_its_vram_and_roof_are_null(tmp_path: Path, no_cuda: None) -> None:
     """A real tiny run (the only way to see run() write its report; under 10 CPU-s): nulls were unexplained."""
-    import torch
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU: its VRAM and roof are measured")
     out = tmp_path / "r.json"
     args = ["--size", "32x32x9", "--warmup-steps", "0", "--variants", "stock", "--json", str(out)]
     result = runner.invoke(app, ["bench", "-m", "ltx-tiny", "--steps", "1", *args])
@@ -137,15 +129,10 @@ def test_a_nan_in_the_report_is_printed_as_json_text_not_a_bare_nan(monkeypatch:
 
 
 def test_a_full_size_build_on_a_cpu_says_it_takes_minutes_before_it_starts(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, no_cuda: None
 ) -> None:
     """`bench -m ltx-2b` on a CPU built for minutes with nothing said."""
-    import torch
-
     from reelgen.core import bench_models, devices
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU, where full-size benchmarks belong")
 
     def stop(*args: object) -> None:  # the build itself takes minutes: stopped where it would start
         raise KeyboardInterrupt
