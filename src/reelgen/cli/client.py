@@ -23,6 +23,7 @@ from reelgen.cli.server_url import path_at_fault, server_origin
 from reelgen.cli.server_url import server_url as server_url
 from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 from reelgen.cli.unknown_id import unknown_here
+from reelgen.cli.watching import watching_only
 
 TERMINAL = ("completed", "failed", "cancelled")
 #: The wait between two tries to reconnect (the ``retry`` the server's streams ask for).
@@ -283,15 +284,8 @@ def _watch(
     later = (
         f"reelgen cancel {video_id}{flag} stops it, reelgen download {video_id}{flag} fetches it once done"
     )
-    try:
+    with watching_only(video_id, later):
         return _follow(server, api_key, video_id, quiet, flags or {}, hint=not (quiet or downloads))
-    except KeyboardInterrupt:  # an error line, as SIGTERM's and every other command's Ctrl-C line are
-        say_error(f"stopped watching; {video_id} keeps running on the server ({later})")
-        raise typer.Exit(STOPPED) from None
-    except Terminated:
-        raise stopped_by_sigterm(
-            f"stopped watching by SIGTERM; {video_id} keeps running on the server ({later})"
-        ) from None
 
 
 def job_bar(quiet: bool) -> Progress:

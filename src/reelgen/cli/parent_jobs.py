@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import typer
 
 from reelgen.cli.client import ClientError, _call, _not_reelgen, job_path
+from reelgen.cli.watching import watching_only
 
 #: What every video object has that a job's line shows.
 VIDEO_KEYS = ("id", "status", "progress", "model", "size")
@@ -97,8 +97,6 @@ def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError
     until it ends, as ``batch --server`` follows it: its final status; None when it is none of those."""
     from reelgen.cli import remote
     from reelgen.cli.client import again
-    from reelgen.cli.output import STOPPED, say_error
-    from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
     url = own_url(exc)
     if url is None:
@@ -108,15 +106,8 @@ def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError
     job = answer(_call(server, api_key, "GET", url), *PARENT_KEYS)
     noun = str(job.get("object") or "batch")
     later = f"reelgen cancel {job_id}{again(server)} stops it"
-    try:
+    with watching_only(f"the {noun} {job_id}", later):
         return str(remote.follow(server, api_key, url, job, noun, quiet=False)["status"])
-    except KeyboardInterrupt:
-        say_error(f"stopped watching; the {noun} {job_id} keeps running on the server ({later})")
-        raise typer.Exit(STOPPED) from None
-    except Terminated:
-        raise stopped_by_sigterm(
-            f"stopped watching by SIGTERM; the {noun} {job_id} keeps running on the server ({later})"
-        ) from None
 
 
 def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> str:
@@ -124,9 +115,8 @@ def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> st
     its final status. Ctrl-C stops the watching only: that command cancels the job it started, but
     one watched may be another person's render, so it keeps running and the line says how to stop it."""
     from reelgen.cli import client, project_remote
-    from reelgen.cli.output import STOPPED, say_ended, say_error
+    from reelgen.cli.output import say_ended
     from reelgen.cli.reconnect import EventStream
-    from reelgen.cli.sigterm import Terminated, stopped_by_sigterm
 
     job = answer(_call(server, api_key, "GET", url), *PROJECT_KEYS)
     what = f"the {job['action']} job {job_id} of project {job['project_id']}"
@@ -135,22 +125,15 @@ def watch_project(server: str, api_key: str | None, job_id: str, url: str) -> st
     bar = client.job_bar(quiet=False)
     stream = EventStream(server, client.RECONNECT_S, known=True)  # the job was just read: it exists
     ended: dict[str, Any] | None = None
-    try:
-        with bar, client._client(server, api_key, timeout=httpx.Timeout(30.0, read=120.0)) as http:
-            task = bar.add_task(str(job["status"]), total=100, info="")
-            for _, name, data in stream.events(http, f"{url}/events", project_remote._refused):
-                if name in project_remote.TERMINAL:
-                    bar.update(task, description=name, completed=100 if name == "completed" else None)
-                    ended = dict(data["job"])
-                    break
-                project_remote._show(bar, task, name, data)
-    except KeyboardInterrupt:
-        say_error(f"stopped watching; {what} keeps running on the server ({later})")
-        raise typer.Exit(STOPPED) from None
-    except Terminated:
-        raise stopped_by_sigterm(
-            f"stopped watching by SIGTERM; {what} keeps running on the server ({later})"
-        ) from None
+    http_timeout = httpx.Timeout(30.0, read=120.0)
+    with watching_only(what, later), bar, client._client(server, api_key, timeout=http_timeout) as http:
+        task = bar.add_task(str(job["status"]), total=100, info="")
+        for _, name, data in stream.events(http, f"{url}/events", project_remote._refused):
+            if name in project_remote.TERMINAL:
+                bar.update(task, description=name, completed=100 if name == "completed" else None)
+                ended = dict(data["job"])
+                break
+            project_remote._show(bar, task, name, data)
     if ended is None:
         # Said as a batch's watch says it: how to look at the job, not only how to stop it.
         raise ClientError(
