@@ -142,16 +142,6 @@ async function probe(id) {
 }
 
 /**
- * A URL to save a video's file from. A link to a file the server no longer has (removed by retention)
- * would save nothing and say nothing, so the server's reason is thrown instead.
- */
-export async function downloadUrl(id) {
-  const url = await contentUrl(id); // with a key the file is fetched here, and a missing one throws
-  if (!key) await probe(id);
-  return url;
-}
-
-/**
  * Why a video's player shows nothing: `{ message, gone, deleted }`, the server's reason and gone true
  * when its file is no longer there (Download and Enhance of it can only fail), deleted true when the
  * video itself went; else the browser's.

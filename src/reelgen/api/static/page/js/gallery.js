@@ -1,11 +1,12 @@
 // The Gallery view: finished videos, newest first, a page at a time, each with its player, the settings
 // that made it, "use these settings", and enhance.
-import { ApiError, contentUrl, downloadUrl, json, request, unplayable, videoDeleted } from "./api.js";
+import { ApiError, contentUrl, json, request, unplayable, videoDeleted } from "./api.js";
 import { taskName } from "./models.js";
 import { rateText } from "./create_enhance.js";
 import { chosenOptions } from "./create_form.js";
 import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
+import { saveVideo } from "./save.js";
 import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -81,6 +82,8 @@ export function mountGallery(section, ctx) {
       // What shaped the video beyond its prompt, in the Create form's words, as the record has it.
       ["LoRAs", (p.loras || []).map((l) => `${l.name} at strength ${l.strength}`).join(", ") || null],
       ["Keyframes", (p.keyframes || []).map((k) => `frame ${k.frame} at strength ${k.strength}`).join(", ") || null],
+      // The record keeps whether an end image was given, not the image: said so, as the start image's task is.
+      ["End image", p.end_image ? "pinned the last frame" : null],
       // The gallery's player starts muted: whether the clip has sound is said here, from the record.
       ["Sound", p.audio === true ? "made with the video" : p.audio === false ? "none (turned off)" : null],
       ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
@@ -117,7 +120,7 @@ export function mountGallery(section, ctx) {
     const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, v.prompt || "(no prompt)");
     const describe = { "aria-describedby": title.id };
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
-      el("button", { type: "button", class: "small ghost", onclick: () => download(v, say), ...describe }, "Download"));
+      el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
       player, title, params(v),
       el("div", { class: "row card-actions" },
@@ -129,20 +132,15 @@ export function mountGallery(section, ctx) {
       el("p", { class: "muted small" }, shortId(v.id)));
   }
 
-  async function download(v, say) {
-    let url;
+  async function download(v, say, button) {
     try {
-      url = await downloadUrl(v.id);
+      await saveVideo(v, button);
     } catch (err) {
       if (!videoDeleted(err)) return say(err.message);
       ctx.queue.deleted(v.id);
       state.stale = true; // the next visit shows the gallery without it
       return say(deletedText(v));
     }
-    const link = el("a", { href: url, download: `${v.id}.mp4` });
-    document.body.append(link);
-    link.click();
-    link.remove();
   }
 
   async function remove(v, say) {

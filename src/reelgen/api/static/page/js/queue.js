@@ -1,6 +1,7 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
-import { ApiError, contentUrl, downloadUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
+import { ApiError, contentUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
+import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, generated, ordinal } from "./util.js";
 import { build, meta } from "./queue_card.js";
@@ -34,7 +35,7 @@ export function createQueue(ctx) {
     if (generated(v) && !card.deleted) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(card.video) }, "Remix"));
     if (v.status === "completed") {
       if (!card.gone) {
-        buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => download(card) }, "Download"));
+        buttons.push(el("button", { type: "button", class: "small ghost", onclick: (ev) => download(card, ev.currentTarget) }, "Download"));
         buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(card.video) }, "Enhance"));
       }
       if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
@@ -266,18 +267,13 @@ export function createQueue(ctx) {
     Object.assign(card.parts.error, { hidden: false, textContent: err.message });
   }
 
-  async function download(card) {
-    const video = card.video;
-    let url;
+  async function download(card, button) {
     try {
-      url = await downloadUrl(video.id);
+      await saveVideo(card.video, button);
     } catch (err) {
-      return videoDeleted(err) ? deleted(card) : cardError(card, err);
+      if (videoDeleted(err)) deleted(card);
+      else cardError(card, err);
     }
-    const link = el("a", { href: url, download: `${video.id}.mp4` });
-    document.body.append(link);
-    link.click();
-    link.remove();
   }
 
   // ---- places in line: asked for while anything waits (another client's jobs show up too) --------
@@ -327,14 +323,19 @@ export function createQueue(ctx) {
   // ---- notifications (opt-in) -------------------------------------------------------------------
   function setupNotify() {
     const button = $("notify");
-    if (!("Notification" in window)) return;
     button.hidden = false;
+    const note = $("notify-note");
+    const cannot = notifyImpossible();
+    if (cannot) {
+      // Pressing it said "allow them in its site settings" of a plain-http page, where no setting allows them.
+      button.addEventListener("click", () => { note.textContent = cannot; note.hidden = false; });
+      return;
+    }
     const sync = () => {
       const on = localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted";
       button.setAttribute("aria-pressed", String(on));
       button.textContent = on ? "Notifications on" : "Notify me";
     };
-    const note = $("notify-note");
     button.addEventListener("click", async () => {
       note.hidden = true;
       if (localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted") {
@@ -353,6 +354,15 @@ export function createQueue(ctx) {
       sync();
     });
     sync();
+  }
+
+  /** Why this page can show no notification at all, or null: the browser has none, or the page is no secure context. */
+  function notifyImpossible() {
+    if (!window.isSecureContext) {
+      return `Browsers show notifications only for pages on https:// or on this computer (localhost), not for ${location.origin}: ` +
+        "open the page through HTTPS or an SSH tunnel to localhost to have them.";
+    }
+    return "Notification" in window ? null : "This browser shows no notifications for web pages; the queue here still says when each video is done.";
   }
 
   function finished(video) {

@@ -142,7 +142,6 @@ export function plainBounds(message) {
       (_, n) => (n === "1" ? "must not be empty" : `must be at least ${n} characters long`))
     .replace(/\b(?:List|Tuple|Set|Dictionary) should have at (most|least) (\d+) items? after validation, not (\d+)$/,
       (_, side, n, got) => `must have at ${side} ${n} ${n === "1" ? "entry" : "entries"}, not ${got}`)
-    .replace(/\bInput should be (?:greater|less) than (?:or equal to )?\S+; it takes (.+)$/, "must be $1")
     .replace(/(?:\S+ is )?too (?:small|large); it takes (.+)$/, "must be $1")
     .replace(/\bInput should be greater than or equal to (\S+)$/, "must be $1 or more")
     .replace(/\bInput should be less than or equal to (\S+)$/, "must be $1 or less")
