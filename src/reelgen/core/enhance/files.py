@@ -21,6 +21,7 @@ from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
+from reelgen.core.enhance.sizes import SizeChange, one_size
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
@@ -66,6 +67,8 @@ def enhance_file(
     begun = time.monotonic()
     # 1. The clip's timing and first frame, read after checking where it goes; the chain checked before any work.
     timing, frames, size = _open(source, output)
+    resized = SizeChange(*size)
+    frames = one_size(frames, resized)
     extras = read_extras(source)
     shape = Shape(*size, timing.frames, timing.fps)
     chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps, from_flags=True)
@@ -121,6 +124,9 @@ def enhance_file(
             )
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
             record["source_cut_short"] = {"frames_listed": listed, "frames_decoded": held}
+        if resized.at:
+            progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=resized.warning(name or source.name)))
+            record["source_size_changed"] = resized.record()
         if extras.subtitles:
             record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
