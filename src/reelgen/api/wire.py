@@ -159,6 +159,18 @@ def no_random_sentinel(
     return seed
 
 
+def blank_model(value: str) -> str:
+    """What a create whose ``model`` is empty or only spaces is told: the models to pick from."""
+    from reelgen.core.spec import registry
+
+    families = sorted(registry.families().items())
+    firsts = ", ".join(spec.presets[0].name for _, spec in families if spec.presets)
+    return (
+        f"{value!r} names no model; give a model id of GET /v1/models, such as {firsts} (the first of "
+        f"each family; that list has all {len(registry.presets())}), or leave model out for the server's default"
+    )
+
+
 class _CreateExtras(_Wire):
     """The fields only the API has: OpenAI's size, seconds and input_reference, then reelgen's."""
 
@@ -182,6 +194,14 @@ class _CreateExtras(_Wire):
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher runs first")
     metadata: dict[str, str] | None = None
     webhook: WebhookSpec | None = None
+
+    @field_validator("model", mode="before", check_fields=False)  # declared by create_model below
+    @classmethod
+    def _model_named(cls, value: Any) -> Any:
+        # "" was taken as left out (the default model queued, 202), while "  " was refused naming no model.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(blank_model(value))
+        return value
 
     @field_validator("seconds", mode="before")
     @classmethod
