@@ -129,11 +129,23 @@ def _missing_dash(lines: list[str], upto: int, column: int, body: str, opens: li
         ]
         if any((m := _KEY.match(text)) and m[1] == key[1] for text in had):
             return (
-                f"this looks like a new scene (a new item of the list): start it with '- ' as "
+                f"this looks like {_new_item(opens, dash)}: start it with '- ' as "
                 f"`{_short(dash.text)}` (line {dash.line}) does, indented {_spaces(dash.column)}: "
                 f"`- {_short(body)}`"
             )
     return None
+
+
+def _new_item(opens: list[_Open], dash: _Open) -> str:
+    """What a new item of ``dash``'s list is: a keyframe or an export text missing its '-' was told
+    it looked like "a new scene", of a list that holds none."""
+    above = opens[: opens.index(dash)]
+    named = _KEY.match(above[-1].text) if above and not above[-1].item else None
+    if named is None:
+        return "a new item of the list"
+    if named[1] == "scenes" and above[-1].column == 0:
+        return "a new scene (a new item of the list)"
+    return f"a new item of the {named[1]} list"
 
 
 def _opens(lines: list[str], upto: int) -> list[_Open]:
