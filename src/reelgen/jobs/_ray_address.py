@@ -23,6 +23,8 @@ _PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\
 _SETTINGS = 0x04
 #: The hosts Ray's ``is_localhost`` takes for this machine (it compares these strings, nothing else).
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+#: Hosts that name every address of a machine (where a server listens, as ``ss -ltn`` lists it), none to dial.
+_WILDCARDS = frozenset({"*", "0.0.0.0", "::"})
 _FORM = "give the host:port `ray start --head` printed, such as 10.0.0.5:6380"
 
 
@@ -72,6 +74,14 @@ def head_problem(address: str, named: str, timeout_s: float = 5.0) -> str | None
     host = host.strip("[]")
     if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
         return f"{named}{address!r} is not a Ray head's host:port; {_FORM}{unset}"
+    if host in _WILDCARDS:
+        # ``*`` passed the dial below (the resolver takes it for this machine), then Ray's own client
+        # retried "Failed to connect to GCS at address *:6380" for ever.
+        return (
+            f"{named}{address} names no machine: {host} stands for every address a server listens on "
+            f"(as `ss -ltn` lists Ray's port); give the head machine's address, such as 10.0.0.5:{port} "
+            f"(`ray start --head` printed it){unset}"
+        )
     dialled = _dialled(host)
     via = f" (Ray dials it as {dialled}:{port})" if dialled != host else ""
     try:
