@@ -297,11 +297,14 @@ def encode_into(
     crf: int = 18,
     preset: str = X264_PRESET,
     check: Callable[[], None] | None = None,
+    aspect: Fraction | None = None,
 ) -> None:
     """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place.
 
     A GIF gets no ``audio``: the caller said it is left out (``reelgen.core.gif.left_out``).
     ``check`` (a cancel check) runs at every frame of a GIF's two passes, which follow the last frame.
+    ``aspect``: the pixels' shape (width:height) where not square, written into the stream; a GIF
+    has none (whoever writes one says so).
     """
     import av
 
@@ -323,6 +326,8 @@ def encode_into(
         # PyAV asks for slice threads by default; frame threads keep all cores busy on short clips.
         stream.thread_type = "AUTO"
         tag_bt601(stream)
+        if aspect is not None:  # in the codec's header and the container's (MP4's pasp box)
+            stream.codec_context.sample_aspect_ratio = aspect
         audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
         for frame in _converted(frames, pix_fmt):
             for packet in stream.encode(frame):

@@ -20,6 +20,7 @@ from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, writ
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.mux import Extras, finish, read_extras
+from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
 from reelgen.core.errors import InvalidRequest
@@ -94,18 +95,32 @@ def enhance_file(
         made, run = stream_chain(frames, shape, chain, progress, device)
         middle = _Middle(final.frames // 2)
         picture, turned = middle.watch(made), Shape(final.width, final.height, final.frames, final.fps)
-        gif = is_gif(output)
+        gif, aspect = is_gif(output), extras.aspect
+        flat = aspect is not None and output.suffix.lower() in SQUARE_ONLY
+        if aspect is not None and flat:  # stored pixels, before a GIF's frames are turned upright
+            wide = square_size(turned.width, turned.height, aspect)
+            picture, turned = squared(picture, wide), Shape(*wide, turned.frames, turned.fps)
+            note = square_note(name or source.name, output, aspect, wide)
+            progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
         if gif and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
         # A GIF is encoded after the last frame is made (two passes): a Ctrl-C then still stops it.
         try:  # into the hidden file itself: a full disk is said of the output, not of that file
             encode_into(
-                silent, picture, (turned.width, turned.height), final.fps, check=progress.cancel.check
+                silent,
+                picture,
+                (turned.width, turned.height),
+                final.fps,
+                check=progress.cancel.check,
+                aspect=None if flat else aspect,
             )
         except OSError as exc:
             raise write_failed(exc, output) from None
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
+        if flat:  # the size written, its pixels square
+            record["output"].pop("sample_aspect_ratio")
+            record["output"]["width"], record["output"]["height"] = wide
         if gif and extras.rotation:
             record["output"] = _upright_record(record["output"], extras.rotation)
         if gif:  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
@@ -147,7 +162,10 @@ def enhance_file(
     record["timings"]["total"] = time.monotonic() - begun
     sidecar = write_sidecar(output, record)
     assert middle.frame is not None  # the chain made at least one frame (run.check)
-    return EnhanceResult(output, sidecar, record, middle.count, extras.upright(middle.frame))
+    still = middle.frame  # a still has square pixels: a DV clip's was squeezed
+    if aspect is not None:
+        still = square(still, square_size(still.shape[1], still.shape[0], aspect))
+    return EnhanceResult(output, sidecar, record, middle.count, extras.upright(still))
 
 
 def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
@@ -268,7 +286,9 @@ def _record(
         # The output's size is the one in its file, which the encoder makes even (65x47 is written as
         # 66x48); the input's is the source's own, which nothing has padded.
         size = encoded(clip) if written else clip
-        turned = {"rotation": extras.rotation} if extras.rotation else {}  # the stored size, shown turned
+        turned: dict[str, Any] = {"rotation": extras.rotation} if extras.rotation else {}  # shown turned
+        if extras.aspect is not None:  # a stored pixel shown this many times as wide as high
+            turned["sample_aspect_ratio"] = str(extras.aspect)
         return {
             "frames": clip.frames,
             "width": size.width,

@@ -44,6 +44,8 @@ class Extras:
     rotation: int
     #: The subtitle streams, in order: the text ones are carried, those drawn as pictures are not.
     subtitles: tuple[Track, ...] = ()
+    #: How many times as wide as high a stored pixel is shown (DV's 8:9, HDV's 4:3), where not 1.
+    aspect: Fraction | None = None
 
     def upright(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
@@ -89,7 +91,17 @@ def read_extras(path: Path) -> Extras:
         start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
         rotation = turn(frame) if frame is not None else 0
         codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
-        return Extras(path, codecs, start, _matrix(frame), rotation, tracks(container))
+        return Extras(path, codecs, start, _matrix(frame), rotation, tracks(container), pixel_aspect(video))
+
+
+def pixel_aspect(stream: Any) -> Fraction | None:
+    """The sample aspect ratio of a video ``stream`` (container's, else the codec's), None where square
+    or unknown: written as square, a DV or HDV clip's picture was shown squeezed or stretched."""
+    for said in (stream.sample_aspect_ratio, stream.codec_context.sample_aspect_ratio):
+        if said:  # FFmpeg says 0/1 for unknown
+            ratio = Fraction(said)
+            return None if ratio == 1 else ratio
+    return None
 
 
 def _matrix(frame: Any) -> tuple[int, ...] | None:
