@@ -14,6 +14,7 @@ import typer
 from reelgen.cli import serve_logs
 from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
+from reelgen.cli.serve_banner import banner, where_data
 from reelgen.cli.serve_data import data_dir_source, no_database, unusable
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.jobs._ray_address import head_problem, ignored_address_note, object_store_problem, ray_missing
@@ -128,7 +129,10 @@ def serve(
             remove_empty(missing)
             say_error(unusable(exc, settings, data_dir_source(data_dir)))
             raise typer.Exit(2) from None
-        console.print(banner(settings.host, settings.port, web=settings.serve_web), highlight=False)
+        console.print(
+            banner(settings.host, settings.port, web=settings.serve_web, names=settings.allowed_hosts),
+            highlight=False,
+        )
         console.print(where_data(settings), highlight=False)
         config = uvicorn.Config(
             api,
@@ -355,42 +359,3 @@ def worker(
     if note := gpu_less_note(num_gpus):
         console.print(f"[yellow]warning:[/] {note}", highlight=False)
     raise typer.Exit(run_worker_node(address, num_gpus))
-
-
-def where_data(settings: ApiSettings) -> str:
-    """The line after the banner: where jobs and LoRAs are kept, and whether a key is asked for."""
-    from sqlalchemy.engine import make_url
-
-    database = make_url(settings.jobs.resolved_database_url()).render_as_string(hide_password=True)
-    key = "required" if settings.key() else "none (loopback only)"
-    loras = Path(settings.lora_dir)
-    # A folder that is not there lists no LoRA, which read as "none installed" on GET /v1/loras.
-    state = (
-        ""
-        if loras.is_dir()
-        else (" (a file, not a folder: no LoRAs)" if loras.exists() else " (not there yet: no LoRAs)")
-    )
-    return (
-        f"jobs and outputs in {settings.jobs.data_dir}{_shared(Path(settings.jobs.data_dir))} "
-        f"(database {database}); LoRAs from {settings.lora_dir}{state}; API key: {key}"
-    )
-
-
-def _shared(folder: Path) -> str:
-    """A note when other accounts may read the data folder (every prompt, upload and video).
-
-    A new one is made for its owner alone; one made before that, or by hand, keeps its mode,
-    which reelgen does not change behind a person's back.
-    """
-    try:
-        mode = folder.stat().st_mode
-    except OSError:
-        return ""
-    return " (other accounts can read it: `chmod 700` it to keep them out)" if mode & 0o077 else ""
-
-
-def banner(host: str, port: int, *, web: bool) -> str:
-    """The line ``serve`` prints once it listens: where the page, the API and its reference are."""
-    where = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-    page = f"the web page at {where}/, " if web else ""
-    return f"reelgen serving {page}the API under {where}/v1 (reference at {where}/docs)"
