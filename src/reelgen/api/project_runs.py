@@ -211,6 +211,25 @@ def cancel_job(request: Request, project_id: str, job_id: str) -> ProjectJob:
     return job_view(service, job, project_id, base_url(request))
 
 
+@router.delete(
+    "/projects/{project_id}/jobs/{job_id}",
+    summary="Delete a project job and its scene and export jobs (the project's clips and films stay)",
+)
+def delete_job(request: Request, project_id: str, job_id: str) -> dict[str, Any]:
+    """As a batch's delete: a running one is stopped first. The clips, finished windows and exports it
+    made are the project's (a later render reads them), so they stay; ``DELETE /v1/projects/{id}`` removes them.
+    It was a 405 (``use GET``), though batches and shoot-outs have a delete and ``reelgen delete`` takes
+    such an id."""
+    service, projects = service_of(request), projects_of(request)
+    with projects.changing():  # as the project's own delete: no render starts between the look and the delete
+        job = _job(request, project_id, job_id)
+        try:
+            gone = service.delete(job.id)
+        except JobNotFound:  # another request deleted it meanwhile
+            raise ApiError(404, f"job {job_id} was deleted", param="job_id", code="not_found") from None
+    return {"id": gone.id, "object": "project.job.deleted", "deleted": True}
+
+
 @router.get(
     "/projects/{project_id}/jobs/{job_id}/events",
     summary="Live events of a project job and its children (SSE); Last-Event-ID resumes",
