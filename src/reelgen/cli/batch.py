@@ -156,9 +156,10 @@ def batch(
     Next to each output go <name>.video_meta.json (what was made, how, its
     metrics) and <name>.motion.json (the camera path). Ends with a summary:
     done, failed and skipped with reasons, time, peak VRAM and estimated cost.
-    Exit status 1 when an item failed (or, with --server, the server failed or
-    did not answer); 2 when the manifest or an option is wrong, as this command
-    or the server (an HTTP 4xx answer) finds.
+    Exit status 1 when an item failed, or another batch writes in the output
+    folder now (or, with --server, the server failed or did not answer); 2 when
+    the manifest or an option is wrong, as this command or the server (an HTTP
+    4xx answer other than that busy folder's 409) finds.
 
     With --server the batch runs as a job on a server, which reads the keyframes
     and writes the same files into the same folders on its disk (its
@@ -248,6 +249,7 @@ def _on_server(
     manifest: Path, out: Path | None, price: float | None, server: str, api_key: str | None, quiet: bool
 ) -> None:
     """The batch as a job on ``server``: the manifest and this machine's folders sent, followed to the end."""
+    from reelgen.cli.busy_folder import folder_busy
     from reelgen.core.batch import BatchSummary
     from reelgen.core.textfile import read_json
 
@@ -263,7 +265,8 @@ def _on_server(
     try:
         done = run_on_server(server, api_key, "batches", body, "batch", quiet)
     except ServerError as exc:
-        raise remote_fail(about_manifest(exc, manifest)) from None
+        busy = folder_busy(exc, server, "output_dir", "set another output_dir (or --output-dir)")
+        raise remote_fail(busy or about_manifest(exc, manifest)) from None
     if done["status"] != "completed":
         error = (done.get("error") or {}).get("message")
         say_error(
