@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from reelgen.cli import typed
 from reelgen.cli.api_key import only_with_server
@@ -108,8 +110,9 @@ def shootout(
     downloaded to it).
 
     Exit status 1 when no trial finished (the report still says why each
-    failed); a model failing some trials, such as an image-only model on a text
-    prompt, is a result.
+    failed), or another shoot-out on the server writes in the folder now; a
+    model failing some trials, such as an image-only model on a text prompt,
+    is a result.
 
     Examples:
 
@@ -246,7 +249,9 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
             report = download(server, api_key, done["urls"]["report"], folder / report.name)
             download(server, api_key, done["urls"]["results"], folder / Path(done["results_file"]).name)
     except ServerError as exc:
-        raise remote_fail(_as_options(exc)) from None
+        from reelgen.cli.busy_folder import folder_busy
+
+        raise remote_fail(folder_busy(exc, server, "-o", "give another -o") or _as_options(exc)) from None
     for row in done["ranking"]:
         console.print(_ranked(row), highlight=False)
     for trial in done["trials"]:
@@ -282,5 +287,30 @@ def _as_options(exc: ServerError) -> ServerError:
     return ServerError(str(said), said.status, bad_input=said.bad_input, param=said.param, said=said.said)
 
 
+#: What a missing required option is for and how to give it: click said only "Missing option '--prompts'".
+_MISSING = {
+    "prompts": "A shoot-out runs each model on each prompt: give a YAML file of prompts, or a .txt file with "
+    "one prompt a line, e.g. -p prompts.txt (docs/shootout.md)",
+    "models": "Give the models to compare, e.g. -m ltx-tiny,reelgen-micro (`reelgen models` lists them)",
+}
+
+
+#: Typer's own copy of click's exceptions (typer._click), which its commands raise.
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+
+
+class SaysWhatIsMissing(TyperCommand):
+    """``reelgen shootout``, whose missing --models or --prompts is said with what to give."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except _CLICK_ERRORS.MissingParameter as exc:
+            hint = _MISSING.get(str(exc.param.name if exc.param else ""))
+            if hint and not exc.message:
+                exc.message = hint
+            raise
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(shootout)
+    app.command(cls=SaysWhatIsMissing)(shootout)

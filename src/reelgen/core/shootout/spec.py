@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -168,8 +169,16 @@ class PromptsFile(NumberFields):
     @field_validator("prompts", mode="before")
     @classmethod
     def _some_prompt(cls, value: Any) -> Any:
-        if value == []:  # before pydantic's own words, "List should have at least 1 item after validation"
+        # Before pydantic's own words: "List should have at least 1 item after validation" of [], and
+        # "Input should be a valid list" of a bare "prompts:" (None) and of one prompt written as text.
+        if value == [] or value is None:
             raise ValueError("there are none; give at least one (a line of text, or id: and prompt:)")
+        if isinstance(value, str):
+            shown = value if len(value) <= 40 else f"{value[:37]}..."
+            raise ValueError(
+                f"{shown!r} is one text, not a list; write each prompt on a line of its own starting with "
+                "'- ' under prompts: (or give a .txt file, a prompt a line)"
+            )
         if isinstance(value, list) and len(value) > MAX_PROMPTS:  # each is a trial for every model
             raise ValueError(
                 f"there are {len(value):,}; a shoot-out compares at most {MAX_PROMPTS:,} prompts: "
@@ -205,6 +214,13 @@ def load_prompts(path: str | Path) -> PromptsFile:
         raise InvalidRequest(
             f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (docs/shootout.md); "
             "a .txt file holds one prompt a line",
+            param="prompts",
+        )
+    if "prompts" not in data and not difflib.get_close_matches("prompts", [str(k) for k in data], n=1):
+        # "prompts is required" said what was missing, not how to write it (a misspelt key is said as such).
+        raise InvalidRequest(
+            f"prompts file {path} has no prompts: add a prompts: list, one '- text' line a prompt "
+            "(e.g. prompts: [a red fox running through snow]; docs/shootout.md)",
             param="prompts",
         )
     try:
