@@ -298,13 +298,15 @@ def encode_into(
     preset: str = X264_PRESET,
     check: Callable[[], None] | None = None,
     aspect: Fraction | None = None,
+    colour: tuple[int, int] | None = None,
 ) -> None:
     """Encode into ``tmp`` (a file from ``staged``, whose suffix picks the container), straight in place.
 
     A GIF gets no ``audio``: the caller said it is left out (``reelgen.core.gif.left_out``).
     ``check`` (a cancel check) runs at every frame of a GIF's two passes, which follow the last frame.
     ``aspect``: the pixels' shape (width:height) where not square, written into the stream; a GIF
-    has none (whoever writes one says so).
+    has none (whoever writes one says so). ``colour``: the primaries and transfer the frames' RGB is
+    in (FFmpeg's numbers), where not BT.601's: said in place of those, the matrix staying BT.601's.
     """
     import av
 
@@ -328,6 +330,8 @@ def encode_into(
         tag_bt601(stream)
         if aspect is not None:  # in the codec's header and the container's (MP4's pasp box)
             stream.codec_context.sample_aspect_ratio = aspect
+        if colour is not None:
+            stream.codec_context.color_primaries, stream.codec_context.color_trc = colour
         audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
         for frame in _converted(frames, pix_fmt):
             for packet in stream.encode(frame):

@@ -113,6 +113,7 @@ def enhance_file(
                 final.fps,
                 check=progress.cancel.check,
                 aspect=None if flat else aspect,
+                colour=None if gif else extras.colour,
             )
         except OSError as exc:
             raise write_failed(exc, output) from None

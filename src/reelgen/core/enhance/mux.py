@@ -46,6 +46,8 @@ class Extras:
     subtitles: tuple[Track, ...] = ()
     #: How many times as wide as high a stored pixel is shown (DV's 8:9, HDV's 4:3), where not 1.
     aspect: Fraction | None = None
+    #: FFmpeg's numbers for the primaries and transfer the source says its colours are in, if it says.
+    colour: tuple[int, int] | None = None
 
     def upright(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
@@ -91,7 +93,23 @@ def read_extras(path: Path) -> Extras:
         start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
         rotation = turn(frame) if frame is not None else 0
         codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
-        return Extras(path, codecs, start, _matrix(frame), rotation, tracks(container), pixel_aspect(video))
+        said = tracks(container), pixel_aspect(video), colour(frame)
+        return Extras(path, codecs, start, _matrix(frame), rotation, *said)
+
+
+#: FFmpeg's "unspecified" (2) and "reserved" (0, 3) primaries and transfers: nothing said.
+_UNSAID = (0, 2, 3)
+
+
+def colour(frame: Any) -> tuple[int, int] | None:
+    """The primaries and transfer a decoded ``frame`` says its colours are in, None where it says neither.
+
+    Its RGB is the source's own (the decoder's matrix undone, not its transfer nor primaries): an
+    HLG phone clip written as BT.601 showed its values as SDR, pale and flat.
+    """
+    if frame is None or (frame.color_primaries in _UNSAID and frame.color_trc in _UNSAID):
+        return None
+    return int(frame.color_primaries), int(frame.color_trc)
 
 
 def pixel_aspect(stream: Any) -> Fraction | None:
