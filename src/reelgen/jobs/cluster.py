@@ -31,6 +31,7 @@ from reelgen.jobs import owners
 from reelgen.jobs._ray_address import check_head
 from reelgen.jobs._ray_gate import RayGate, RayStream
 from reelgen.jobs._ray_node import gpu_less_note, run_worker_node, worker_command
+from reelgen.jobs._ray_quiet import quiet_ray_start
 from reelgen.jobs._ray_temp import MAX_TEMP_CHARS, sweep_temp_dirs
 from reelgen.jobs._ray_temp import new_temp_dir as _temp_dir
 from reelgen.jobs.engine import Down, Engine, RunStream, WorkerGone, WorkerSlot
@@ -77,6 +78,7 @@ def init_ray(settings: JobSettings) -> str | None:
     auto_init.enable_auto_connect = False
     if ray.is_initialized():
         return None
+    quiet_ray_start()
     if settings.ray_address:
         ray.init(address=settings.ray_address, namespace="reelgen", log_to_driver=False)
         return None
