@@ -49,7 +49,7 @@ def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
         # Raised in a command's body, its message names the options itself; Click's "Invalid value: "
         # before it named none (the API and submit say the same mistake without it).
         message = exc.message
-    message = near_option(exc, message)  # before the hints below, which give their own words
+    message = near_option(exc, message, args)  # before the hints below, which give their own words
     message = with_range(exc, server_hint(exc, _version_hint(exc, _unknown_command(exc, message))))
     message = dash_prompt_hint(exc, message, args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
