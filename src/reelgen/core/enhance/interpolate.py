@@ -81,15 +81,17 @@ class Interpolator(StreamingEnhancer):
         return self.options
 
     def output_shape(self, shape: Shape) -> Shape:
+        # Named as asked: "--interpolate: a clip of 1 frame ..." answered a --target-fps never typed so.
+        asked = "interpolate" if self.opts.target_fps is None else "target_fps"
         if shape.frames < 1:
-            raise InvalidRequest("a clip with no frames cannot be interpolated", param="interpolate")
+            raise InvalidRequest("a clip with no frames cannot be interpolated", param=asked)
         if shape.frames == 1:
             # New frames go between pairs; one frame (a still image read as a clip) would come back
             # unchanged, a silent no-op, so it is refused like an empty clip.
             raise InvalidRequest(
                 "a clip of 1 frame (a still image?) cannot be interpolated: new frames go between "
                 "pairs of frames; give a clip of 2 frames or more",
-                param="interpolate",
+                param=asked,
             )
         factor, target = self.opts.rates(shape.fps)
         frames = output_frames(shape.frames, shape.fps, factor, target)
