@@ -23,7 +23,7 @@ from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
-from reelgen.core.errors import InvalidRequest
+from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.progress import Progress, ProgressEvent
@@ -156,6 +156,9 @@ def enhance_file(
             raise write_failed(exc, output) from None
         record["timings"]["encode"] = time.monotonic() - started
         finished = True
+    except MemoryError:  # it was "internal error (MemoryError: no message) ... report it"
+        upscaled = (final.width, final.height) != (shape.width, shape.height)
+        raise OutOfMemory(_no_room(output, final, upscaled), param="upscale" if upscaled else None) from None
     finally:
         silent.unlink(missing_ok=True)
         if not finished:
@@ -180,6 +183,15 @@ def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
         note = f"subtitles drawn as pictures ({', '.join(pictures)}) are not carried: only text ones are"
         return [f"warning: {note}"]
     return []
+
+
+def _no_room(output: Path, final: Shape, upscaled: bool) -> str:
+    each = final.width * final.height * 3 / 1e6  # an RGB frame; the stages and the encoder hold several
+    smaller = "give a smaller upscale factor, or free some memory" if upscaled else "free some memory"
+    return (
+        f"out of memory making {output.name}: its {final.width}x{final.height} frames ({each:,.1f} MB each) "
+        f"did not fit in this machine's free memory; {smaller}"
+    )
 
 
 def _header_frames(source: Path) -> int:
