@@ -16,19 +16,29 @@ def train_micro(
 ) -> None:
     """Train reelgen-micro on procedural scenes (GPU), export it into the package, or score it.
 
-    The steps and their options are those of `python -m reelgen.train.micro`;
-    see docs/micro.md (it has a smoke run for a machine without a GPU).
-    Export without --dest replaces the shipped model.
+    The steps and their options are those of `python -m reelgen.train.micro`
+    (docs/micro.md has the recipe). Export without --dest replaces the
+    shipped model.
 
     Examples:
-
+      # 35 minutes on one GPU (--seconds 2100), evaluation included:
       reelgen train-micro train --out runs/micro
-
+      # a few seconds:
       reelgen train-micro export --checkpoint runs/micro --dest runs/micro-model
-
+      # 128 clips on the CPU, about 9 s each: 20 minutes (fewer with --prompts):
       reelgen train-micro evaluate --model runs/micro-model --out heldout.json
-
       reelgen train-micro train --help
+
+    Without a GPU, a smoke run goes through every phase: training takes a
+    minute (--seconds 60) on an idle machine, export and evaluation seconds
+    each; the model it makes draws nothing yet:
+      reelgen train-micro train --out runs/smoke --device cpu --seconds 60 \\
+        --vae-seconds 10 --size 32 --frames 5 --vae-frames 5 --batch 4 \\
+        --vae-batch 4 --pool 16 --stats-clips 8 --refresh 2 \\
+        --validate-every 0 --eval-prompts 0
+      reelgen train-micro export --checkpoint runs/smoke --dest runs/smoke-model
+      reelgen train-micro evaluate --model runs/smoke-model --prompts 2 \\
+        --size 32 --frames 5 --steps 1 --out runs/smoke-eval.json
     """
     # --help before a step is this page; after one (train --help) it is that step's options, which
     # only the step's own parser knows, so Click's eager --help is off for this command.
