@@ -25,6 +25,7 @@ from reelgen.core.spec.rules import MAX_FLOW_SHIFT
 from reelgen.train import micro_args as ma
 from reelgen.train.micro_args import FRAMES, SIDE, TRAIN_KNOBS, check_budget, check_pool, given_path, number
 from reelgen.train.micro_checkpoint import check_checkpoint, check_dest
+from reelgen.train.micro_stop import finished_line
 
 #: (flow shift, guidance) pairs tried on training-split prompts after training; the best is exported.
 SWEEP = ((2.0, 5.0), (3.0, 5.0), (2.0, 8.0), (3.0, 8.0), (5.0, 5.0), (2.0, 3.0))
@@ -165,6 +166,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     parts = run(cfg)
     if cfg.eval_prompts > 0:
         evaluate_after_training(parts, cfg, cfg.eval_prompts)
+    print(finished_line(args, args.prog), flush=True)  # where the checkpoint is, and how it becomes a model
     return 0
 
 
@@ -345,6 +347,7 @@ def parser(prog: str = "python -m reelgen.train.micro") -> argparse.ArgumentPars
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    top.set_defaults(prog=prog)  # the name a finished run's next command is said with
     sub = top.add_subparsers(dest="command", required=True)
     _add_train(sub)
     export = sub.add_parser("export", help="write the shipped diffusers folder from a checkpoint")

@@ -1,8 +1,9 @@
-"""A reelgen-micro step stopped by Ctrl-C or a kill: one line saying what was kept, not a traceback."""
+"""What a reelgen-micro step says at its end: stopped by Ctrl-C or a kill, what was kept (not a traceback); a finished run, what to do next."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,23 @@ def stopped_line(args: Any, by: str) -> str:
     if args.command == "export":
         return f"{said}; nothing was exported ({args.dest} is as it was)"
     return said
+
+
+def finished_line(args: Any, prog: str) -> str:
+    """The last line of a ``train`` run that ended by itself: where its checkpoint is and how it becomes a model.
+
+    The run's last line was its transformer's step count: nothing said the checkpoint was saved,
+    where, or that ``export`` turns it into a model ``reelgen generate`` can load.
+    """
+    out = Path(args.out)
+    step = _checkpoint_step(out)
+    report = f", its scores in {out / 'eval.json'}" if (out / "eval.json").is_file() else ""
+    model = shlex.quote(f"{out}-model")
+    of_step = f" of step {step}" if step is not None else ""
+    return (
+        f"done: {out} holds the checkpoint{of_step}{report}; make it a model with "
+        f"`{prog} export --checkpoint {shlex.quote(str(out))} --dest {model}`"
+    )
 
 
 def _checkpoint_step(out: Path) -> int | None:
