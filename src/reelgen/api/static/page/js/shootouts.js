@@ -15,6 +15,16 @@ const TRIAL_LABEL = { done: "Done", failed: "Failed" };
 
 const ROOTS_HINT = "A path on the server's own disk, under one of the folders it was started with in REELGEN_BATCH_ROOTS.";
 
+/**
+ * "shootout-reelgen-micro-vs-wan-tiny-848284fc-results.json": the models it compared (a count past
+ * three) and the short id its card shows, where "results-video_848284fcde0d4686a5329b106077c6c3.json"
+ * named neither.
+ */
+export function resultsName(s) {
+  const models = s.models.length <= 3 ? s.models.join("-vs-") : `${s.models.length}-models`;
+  return `shootout-${models.replace(/[^\w.-]+/g, "-")}-${s.id.slice(6, 14)}-results.json`;
+}
+
 function reportLinks(s) {
   const report = `v1/shootouts/${s.id}/report`;
   const results = `v1/shootouts/${s.id}/results`;
@@ -23,7 +33,7 @@ function reportLinks(s) {
     ? el("button", { type: "button", class: "small primary", onclick: async () => window.open(await fileUrl(report), "_blank") }, "Open report")
     : el("a", { class: "button small primary", href: report, target: "_blank", rel: "noopener" }, "Open report");
   return el("div", { class: "row" }, open,
-    el("button", { type: "button", class: "small ghost", onclick: () => download(results, `results-${s.id}.json`) }, "Download results.json"));
+    el("button", { type: "button", class: "small ghost", onclick: () => download(results, resultsName(s)) }, "Download results.json"));
 }
 
 // A model with no finished trial has no score; its 0 (failed trials count 0) read as a measured one.
