@@ -19,6 +19,8 @@ from reelgen.core.cut_short import stops_short
 from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar, wrong_container
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
+from reelgen.core.enhance.interlace import field_order, progressive
+from reelgen.core.enhance.interlace import note as interlace_note
 from reelgen.core.enhance.mux import Extras, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
@@ -70,6 +72,9 @@ def enhance_file(
     timing, frames, size = _open(source, output)
     resized = SizeChange(*size)
     frames = one_size(frames, resized)
+    order = field_order(source)
+    if order is not None:  # after one_size: the deinterlacer takes one size
+        frames = progressive(frames, order)
     extras = read_extras(source)
     shape = Shape(*size, timing.frames, timing.fps)
     chain = resolve_chain(steps, shape.width, shape.height, shape.frames, shape.fps, from_flags=True)
@@ -77,6 +82,8 @@ def enhance_file(
         raise InvalidRequest(
             "nothing to do: ask for --interpolate, --target-fps or --upscale", param="enhance"
         )
+    if order is not None:
+        progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=interlace_note(name or source.name, order)))
     if timing.variable:
         progress.emit(
             ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing, bool(extras.audio_codecs)))
@@ -119,6 +126,8 @@ def enhance_file(
             raise write_failed(exc, output) from None
         got = run.check(Shape(shape.width, shape.height, run.read, shape.fps), middle.count)
         record = _record(source, Shape(*size, run.read, shape.fps), got, run.records(), timing, extras)
+        if order is not None:
+            record["input"]["interlaced"] = order
         if flat:  # the size written, its pixels square
             record["output"].pop("sample_aspect_ratio")
             record["output"]["width"], record["output"]["height"] = wide
