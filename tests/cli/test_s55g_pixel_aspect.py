@@ -16,12 +16,15 @@ from reelgen.cli import app
 runner = CliRunner()
 
 
-def _wide_pixels(path: Path, aspect: Fraction) -> Path:
-    """12 frames stored 64x48 whose pixels are ``aspect`` as wide as high (shown 128x48 for 2:1)."""
+def _wide_pixels(path: Path, aspect: Fraction, turned: bool = False) -> Path:
+    """12 frames stored 64x48 whose pixels are ``aspect`` as wide as high (shown 128x48 for 2:1);
+    ``turned``: with a phone's display matrix that turns them 90 degrees (shown 48x128)."""
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=24)
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         stream.codec_context.sample_aspect_ratio = aspect
+        if turned:
+            stream.set_display_matrix([0, -65536, 0, 65536, 0, 0, 0, 0, 1 << 30])
         for k in range(12):
             image = np.full((48, 64, 3), 20 * k, dtype=np.uint8)
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
@@ -75,3 +78,14 @@ def test_an_output_of_square_pixels_is_made_as_wide_as_the_source_shows(
     record = json.loads(out.with_suffix(".json").read_text())
     assert (record["output"]["width"], record["output"]["height"]) == (128 * scale, 48 * scale)
     assert "sample_aspect_ratio" not in record["output"]
+
+
+def test_a_turned_gif_says_the_size_it_shows(tmp_path: Path) -> None:
+    source, out = _wide_pixels(tmp_path / "dv.mp4", Fraction(2), turned=True), tmp_path / "out.gif"
+    result = runner.invoke(app, ["enhance", str(source), "-o", str(out), *INTERPOLATE])
+    assert result.exit_code == 0, result.output
+    with av.open(str(out)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height) == (48, 128)
+    # It said "resized to 128x48", the size before the frames were turned upright.
+    assert "its frames were resized to 48x128" in " ".join(result.output.split())

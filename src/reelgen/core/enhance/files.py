@@ -107,7 +107,8 @@ def enhance_file(
         if aspect is not None and flat:  # stored pixels, before a GIF's frames are turned upright
             wide = square_size(turned.width, turned.height, aspect)
             picture, turned = squared(picture, wide), Shape(*wide, turned.frames, turned.fps)
-            note = square_note(name or source.name, output, aspect, wide)
+            shown_as = (wide[1], wide[0]) if extras.rotation % 180 else wide  # as a player turns it
+            note = square_note(name or source.name, output, aspect, shown_as)
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
         if gif and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
