@@ -3,6 +3,7 @@
 // A new view is one module with a mount(section, ctx) function and one views.register() line below,
 // added when its API exists.
 import { json, onReach, reached } from "./api.js";
+import { mountAvatar } from "./avatar.js";
 import { mountBatches } from "./batches.js";
 import { mountCreate } from "./create.js";
 import { mountEnhance } from "./enhance.js";
@@ -26,6 +27,7 @@ const ctx = {
 };
 
 views.register({ id: "create", label: "Create", mount: (section) => (ctx.create = mountCreate(section, ctx)) });
+views.register({ id: "avatar", label: "Avatar", mount: (section) => mountAvatar(section, ctx) });
 views.register({ id: "gallery", label: "Gallery", mount: (section) => (ctx.gallery = mountGallery(section, ctx)) });
 views.register({ id: "projects", label: "Projects", mount: (section) => mountProjects(section, ctx) });
 views.register({ id: "batches", label: "Batches", mount: (section) => mountBatches(section, ctx) });

@@ -1,0 +1,72 @@
+// The Avatar view: a talking head from a voice (an audio file, or text the server speaks) and a face (a
+// photo, a video to dub, or the server's own presenter), sent to POST /v1/avatars; the job joins the queue.
+import { post } from "./api.js";
+import { clearErrors, showError } from "./fields.js";
+import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
+import { announce, el } from "./util.js";
+import { clearErrorsOnEdit, formError, labelled, showApiError, tooBig } from "./viewkit.js";
+
+/** The most text the server speaks for one avatar (api/avatars.py AvatarCreate.text). */
+const TEXT_MOST = 5000;
+
+export function mountAvatar(section, ctx) {
+  // Only models whose weights are here: one not downloaded could only be refused.
+  const ready = ctx.models.filter((m) => m.tasks.includes("avatar") && m.weights.present);
+  const model = el("select", { name: "model" },
+    el("option", { value: "" }, "Server's choice (musetalk where it is downloaded, else reelgen-lipsync)"),
+    ready.map((m) => el("option", { value: m.id }, m.id)));
+  const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a" });
+  const text = el("textarea", { name: "text", rows: 3, maxlength: TEXT_MOST, placeholder: "Hello, and welcome to the harbour tour." });
+  const image = el("input", { type: "file", name: "image", accept: IMAGE_ACCEPT });
+  const video = el("input", { type: "file", name: "video", accept: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv,image/gif" });
+  const submit = el("button", { type: "submit", class: "primary" }, "Make avatar");
+  const form = el("form", { id: "avatar-form", novalidate: true, autocomplete: "off" },
+    el("p", { class: "hint" }, "A face that speaks: the video lasts as long as the voice, at 25 fps, with the voice as its sound."),
+    labelled({ prefix: "av", param: "model", label: "Model", control: model }),
+    labelled({ prefix: "av", param: "audio", label: "Voice (audio file)", control: audio,
+      hint: "WAV, MP3, FLAC, OGG or M4A. Or leave it empty and write what to say below." }),
+    labelled({ prefix: "av", param: "text", label: "Or text to speak", control: text,
+      hint: `Spoken by the server's own voice; up to ${TEXT_MOST} characters.` }),
+    labelled({ prefix: "av", param: "image", label: "Face (photo, optional)", control: image,
+      hint: `${IMAGE_KINDS}, with a clear face looking at the camera. With no photo and no video, the server's own presenter speaks.` }),
+    labelled({ prefix: "av", param: "video", label: "Or a video to dub (optional)", control: video,
+      hint: "MP4, MOV, WebM, MKV or an animated GIF: only the mouth changes." }),
+    formError(),
+    el("div", { class: "row" }, submit));
+  clearErrorsOnEdit(form);
+  section.append(el("h2", { class: "view-title" }, "Talking avatar"), form);
+
+  /** Why the form cannot be sent as it is, as [field, words], or null. */
+  function problem() {
+    const said = text.value.trim();
+    if (!audio.files[0] && !said) return ["audio", "An avatar needs a voice: choose an audio file, or write the text to speak."];
+    if (audio.files[0] && said) return ["text", "Give the voice one way: the audio file or the text to speak, not both."];
+    if (image.files[0] && video.files[0]) return ["video", "Give one face: a photo or a video to dub, not both."];
+    return null;
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const wrong = problem();
+    if (wrong) return showError(form, ...wrong);
+    const body = new FormData();
+    if (model.value) body.append("model", model.value);
+    if (audio.files[0]) body.append("audio", audio.files[0]);
+    else body.append("text", text.value.trim());
+    if (image.files[0]) body.append("image", image.files[0]);
+    if (video.files[0]) body.append("video", video.files[0]);
+    submit.disabled = true;
+    try {
+      const made = await post("v1/avatars", body);
+      ctx.queue.add(made, { follow: true });
+      announce(`Avatar queued: ${made.prompt || made.id}`);
+    } catch (err) {
+      if (!tooBig(form, err, body)) showApiError(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  return {};
+}

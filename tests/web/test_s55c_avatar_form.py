@@ -1,0 +1,93 @@
+"""The page's Avatar view: POST /v1/avatars had no form, so a talking head could be made only with curl."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from collections.abc import Callable
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.web.conftest import Served, Tab
+from tests.web.test_page import PHONE, horizontal_overflow
+
+
+def _voice() -> bytes:
+    """Half a second of a tone, as a WAV file."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 10))) for i in range(8000)))
+    return out.getvalue()
+
+
+def _blank_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 150, 120)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_avatar_is_made_from_the_page_and_its_mistakes_are_said_under_their_fields(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#avatar")
+    form = page.locator("#avatar-form")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/v1/avatars") else None)
+    make = form.get_by_role("button", name="Make avatar")
+
+    make.click()  # no voice at all: said before anything is sent
+    expect(form.locator('.field[data-param="audio"] .field-error')).to_have_text(
+        "An avatar needs a voice: choose an audio file, or write the text to speak."
+    )
+    voice = {"name": "hello.wav", "mimeType": "audio/wav", "buffer": _voice()}
+    form.get_by_label("Voice (audio file)").set_input_files(voice)
+    form.get_by_label("Or text to speak").fill("hello")
+    make.click()
+    expect(form.locator('.field[data-param="text"] .field-error')).to_have_text(
+        "Give the voice one way: the audio file or the text to speak, not both."
+    )
+    assert sent == []
+
+    form.get_by_label("Or text to speak").fill("")
+    photo = {"name": "wall.png", "mimeType": "image/png", "buffer": _blank_photo()}
+    form.get_by_label("Face (photo, optional)").set_input_files(photo)
+    with page.expect_response(lambda r: r.url.endswith("/v1/avatars")) as refused:
+        make.click()
+    assert refused.value.status == 400
+    face_error = form.locator('.field[data-param="image"] .field-error')
+    expect(face_error).to_contain_text("no face found in the image")
+    expect(form.get_by_label("Face (photo, optional)")).to_be_focused()
+
+    form.get_by_label("Face (photo, optional)").set_input_files([])
+    form.get_by_label("Model").select_option("reelgen-lipsync")
+    with page.expect_response(lambda r: r.url.endswith("/v1/avatars")) as accepted:
+        make.click()
+    assert accepted.value.status == 202, accepted.value.text()
+    made = accepted.value.json()
+    assert made["model"] == "reelgen-lipsync"
+    card = page.locator(f'#cards .card[data-id="{made["id"]}"]')
+    expect(card).to_contain_text("reelgen-lipsync")
+    expect(card.get_by_role("button", name="Cancel")).to_be_visible()
+    expect(form.locator(".field-error:visible")).to_have_count(0)
+    assert t.errors == []
+
+
+def test_the_avatar_view_fits_a_phone_and_offers_only_models_here(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab(PHONE)
+    page = t.open(f"{quiet_server.url}/#avatar")
+    expect(page.locator("#tab-avatar")).to_have_attribute("aria-current", "page")
+    models = quiet_server.http.get("/v1/models").json()["data"]
+    here = sorted(m["id"] for m in models if "avatar" in m["tasks"] and m["weights"]["present"])
+    offered = page.locator("#avatar-form select option").evaluate_all("os => os.map(o => o.value)")
+    assert offered == ["", *here]
+    assert horizontal_overflow(t) == 0
+    assert t.blocked == [] and t.errors == []
