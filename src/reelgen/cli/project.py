@@ -263,6 +263,8 @@ def export(
             raise fail(exc) from None
         export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
         return
+    if output is None:
+        _note_default_film(folder, overrides)
     progress = Progress()
     try:
         with progress_bar(progress.cancel, quiet) as on_event:
@@ -283,6 +285,20 @@ def export(
     size, fps = (result.width, result.height), float(result.fps)
     console.print(film_line(held, *size, fps, result.audio, result.seconds))
     typer.echo(str(result.path))
+
+
+def _note_default_film(folder: Any, overrides: dict[str, Any]) -> None:
+    """Note the film the export replaces when no -o names it (exports/TITLE.mp4), as -o notes its own:
+    a Ctrl-C then said "no file was written" and not that the film made before is as it was."""
+    from reelgen.cli.kept_output import note_output
+    from reelgen.core.project import export_settings, export_target
+
+    try:
+        project = folder.load()
+        settings = export_settings(project.export, overrides, given_as=OPTION)
+    except ReelgenError:
+        return  # the export says what is wrong, as it checks
+    note_output(export_target(folder, project, settings))
 
 
 def _folder_given(folder: Any, output: Path) -> str:
