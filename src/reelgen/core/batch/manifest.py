@@ -6,6 +6,7 @@ manifest's folder. ``manifest_schema()`` is the JSON schema docs/batch.md shows.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from pathlib import Path
@@ -296,9 +297,14 @@ class Manifest(BaseModel):
                     f"({SUMMARY_FILE}, <name>.video_meta.json, <name>.motion.json); choose another name"
                 )
             if key in seen:
-                raise ValueError(
-                    f"items[{i}].output {item.output!r} repeats items[{seen[key]}]'s name; outputs must differ"
+                first = self.items[seen[key]].stem
+                # 'A' after 'a' was told only "outputs must differ", though the two looked different.
+                case = (
+                    ", case aside; outputs must differ in more than case (one file on macOS and Windows)"
+                    if first != item.stem
+                    else "; outputs must differ"
                 )
+                raise ValueError(f"items[{i}].output {item.output!r} repeats items[{seen[key]}]'s name{case}")
             seen[key] = i
         return self
 
@@ -336,6 +342,13 @@ def load_manifest(path: str | Path) -> Manifest:
     if not isinstance(data, dict):
         raise InvalidRequest(
             f"manifest {path} must be a JSON object with items (see `reelgen manifest schema`)",
+            param="manifest",
+        )
+    if "items" not in data and not difflib.get_close_matches("items", [str(k) for k in data], n=1):
+        # "items is required" said what was missing, not what it is (a misspelt key is said as such).
+        raise InvalidRequest(
+            f'manifest {path} has no items: give "items", a list with one item per clip, e.g. '
+            f'{{"items": [{_ITEM}]}} (`reelgen manifest create FOLDER` makes one per image)',
             param="manifest",
         )
     try:
