@@ -14,6 +14,11 @@ VIDEO_ID = re.compile(r"video_[0-9a-f]{32}")
 def source_problem(text: str, server: str | None) -> InvalidRequest | None:
     """Why IN can be read neither here nor by the server, or None; both were "file ... does not exist"
     (a URL with its "//" made "/" by the path)."""
+    if text == "-" and not Path(text).exists():  # "file - does not exist" read as a file looked for
+        return InvalidRequest(
+            "input: - (standard input) is not read: enhance reads a video file; save it to a file first",
+            param="input",
+        )
     if "://" in text:
         also = "" if server is None else ", or give the server's video id"
         return InvalidRequest(

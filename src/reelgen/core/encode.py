@@ -227,6 +227,10 @@ def wrong_container(path: Path) -> InvalidRequest:
     """The refusal of an output name that is no video file, in the one wording every command uses:
     enhance said "unknown container .json; valid: ..." where generate and replay said this."""
     *most, last = CONTAINERS
+    if str(path) == "-":  # "give a name such as -.mp4": a dash is no pipe here
+        return InvalidRequest(
+            "output: - (standard output) is not written to; give a file name such as clip.mp4", param="output"
+        )
     return InvalidRequest(
         f"output: {path} does not end in {', '.join(most)} or {last}; give a name such as {path.stem or 'clip'}.mp4",
         param="output",
