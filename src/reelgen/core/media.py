@@ -247,7 +247,10 @@ def video_timing(
     except av.error.FFmpegError as exc:
         raise unreadable_video(param, shown, path, exc) from None
     if base is None or len(stamps) < 2 or None in stamps:
-        return Timing(average, len(stamps), len(stamps), False)  # no timestamps to go by
+        # No timestamps to go by. A bare stream (a camera's .h264) has an average rate the demuxer made
+        # up (25 fps); the rate its header says is the guessed one: a 30 fps clip played 1.2x slow.
+        rate = nominal if None in stamps else average
+        return Timing(rate, len(stamps), len(stamps), False)
     times: list[int] = sorted(stamps)  # type: ignore[arg-type]  # None was ruled out above
     if measured and times[-1] > times[0]:
         # No average in the container (WebM): FFmpeg's guess is then its millisecond clock, 1000 fps.
