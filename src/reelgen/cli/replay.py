@@ -99,7 +99,15 @@ def replay(
             inputs=inputs,
         ),
         quiet,
+        _as_option,
     )
+
+
+def _as_option(exc: ReelgenError) -> ReelgenError:
+    """``output: x does not end in ...`` said of the option typed, ``--output: ...``, as generate says it."""
+    if exc.param == "output" and exc.message.startswith("output:"):
+        exc.message = "--output" + exc.message.removeprefix("output")
+    return exc
 
 
 def _same_container(path: Path, recorded: dict[str, Any], output: Path | None) -> Path | None:
@@ -146,6 +154,6 @@ def _replay_scene(
                 inputs=inputs,
             )
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise fail(_as_option(exc)) from None
     console.print(f"[dim]scene {made.scene_id!r}: {len(made.rendered)} window(s) rendered again[/]")
     typer.echo(str(made.clip))
