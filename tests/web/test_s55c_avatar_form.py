@@ -91,3 +91,30 @@ def test_the_avatar_view_fits_a_phone_and_offers_only_models_here(
     assert offered == ["", *here]
     assert horizontal_overflow(t) == 0
     assert t.blocked == [] and t.errors == []
+
+
+def test_an_avatar_voiced_from_a_file_is_named_as_one_not_no_prompt(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    # Its card read "(no prompt)", its progress bar 'Progress of “”', as if something had gone missing.
+    made = quiet_server.http.post(
+        "/v1/avatars",
+        files={"audio": ("hello.wav", _voice(), "audio/wav")},
+        data={"model": "reelgen-lipsync"},
+    )
+    assert made.status_code == 202, made.text
+    video = made.json()
+    assert video["prompt"] == ""
+    t = tab()
+    page = t.open(quiet_server.url)
+    card = page.locator(f'#cards .card[data-id="{video["id"]}"]')
+    expect(card.locator(".card-title")).to_have_text("Talking avatar (voice from an audio file)")
+    expect(card.locator("progress")).to_have_attribute(
+        "aria-label", "Progress of “Talking avatar (voice from an audio file)”"
+    )
+    # Saved as talking-avatar-<short id>.mp4, not "video-…" (videoFileName is what Download uses).
+    name = page.evaluate(
+        "async (v) => (await import('./js/save.js')).videoFileName(v)", {**video, "status": "completed"}
+    )
+    assert name == f"talking-avatar-{video['id'].removeprefix('video_')[:8]}.mp4"
+    assert t.errors == []

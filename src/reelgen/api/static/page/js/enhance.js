@@ -4,7 +4,7 @@ import { ApiError, post, videoDeleted } from "./api.js";
 import { scaledText } from "./create_enhance.js";
 import { clearErrors, clearFieldError, showError } from "./fields.js";
 import { formError, labelled, showApiError } from "./viewkit.js";
-import { announce, el, fps, quoted, shortId } from "./util.js";
+import { announce, el, fps, quoted, shortId, videoTitle } from "./util.js";
 import { deletedText, factorWords } from "./words.js";
 
 // The method names the endpoint takes over HTTP (api/enhance_fields.py; a test keeps them equal).
@@ -103,7 +103,7 @@ export function mountEnhance(ctx) {
     interpolator.value = "auto";
     scale.value = "";
     upscaler.value = "auto";
-    about.textContent = `${quoted(video.prompt || "(no prompt)")} (${shortId(video.id)}): ${video.size.replace("x", "×")}, ` +
+    about.textContent = `${quoted(videoTitle(video))} (${shortId(video.id)}): ${video.size.replace("x", "×")}, ` +
       `${video.num_frames} frames at ${fps(rateNow)} fps. The enhanced clip is a new video; this one stays as it is.`;
     sync();
     submit.disabled = false;
@@ -156,7 +156,7 @@ export function mountEnhance(ctx) {
     try {
       const video = await post(`v1/videos/${source.id}/enhance`, fields);
       ctx.queue.add(video, { follow: true });
-      announce(`Queued: enhancing ${quoted(source.prompt)}`);
+      announce(`Queued: enhancing ${quoted(videoTitle(source))}`);
       dialog.close();
     } catch (err) {
       if (videoDeleted(err)) {

@@ -7,7 +7,7 @@ import { chosenOptions } from "./create_form.js";
 import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
 import { saveVideo } from "./save.js";
-import { announce, confirmDelete, el, fps, generated, seconds, shortId, when } from "./util.js";
+import { announce, confirmDelete, el, fps, generated, seconds, shortId, videoTitle, when } from "./util.js";
 import { deletedText } from "./words.js";
 
 const PAGE = 12;
@@ -100,7 +100,7 @@ export function mountGallery(section, ctx) {
 
   function item(v) {
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
-      "aria-label": `Video: ${v.prompt}` });
+      "aria-label": `Video: ${videoTitle(v)}` });
     const problem = el("p", { class: "card-error", role: "alert", hidden: true });
     const say = (message) => { problem.textContent = message; problem.hidden = false; };
     // A file removed from the server (retention) leaves no player: its place says why, and its
@@ -117,7 +117,7 @@ export function mountGallery(section, ctx) {
     Promise.all([contentUrl(v.id, "thumbnail"), contentUrl(v.id)])
       .then(([poster, src]) => { player.poster = poster; player.src = src; })
       .catch((err) => gone({ message: err.message, gone: err instanceof ApiError && err.status === 404 }));
-    const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, v.prompt || "(no prompt)");
+    const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, videoTitle(v));
     const describe = { "aria-describedby": title.id };
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
       el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
@@ -153,7 +153,7 @@ export function mountGallery(section, ctx) {
       if (!(err instanceof ApiError && err.status === 404)) { say(`Not deleted: ${err.message}`); return; }
     }
     ctx.queue.forget(v.id);
-    announce(`Deleted: ${v.prompt}`);
+    announce(`Deleted: ${videoTitle(v)}`);
     load();
   }
 

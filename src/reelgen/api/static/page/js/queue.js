@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, generated, ordinal } from "./util.js";
+import { $, announce, confirmDelete, el, generated, ordinal, videoTitle } from "./util.js";
 import { build, meta } from "./queue_card.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, doneText, errorText, progressText } from "./words.js";
@@ -63,7 +63,7 @@ export function createQueue(ctx) {
     card.node.dataset.status = v.status;
     p.status.textContent = LABEL[v.status] || v.status;
     p.status.className = `status ${v.status}`;
-    p.title.textContent = v.prompt || "(no prompt)";
+    p.title.textContent = videoTitle(v);
     p.meta.textContent = meta(v);
     // queue_position counts the jobs ahead: 0 runs next.
     const position = v.status === "queued" && v.queue_position != null ? v.queue_position : null;
@@ -89,7 +89,7 @@ export function createQueue(ctx) {
     if (before !== v.status || !p.actions.childElementCount) actions(card);
     if (v.status === "queued" && v.attempts >= 1 && !card.requeued && !card.stream && card.recalled !== v.attempts) recall(card);
     if (before !== v.status && before !== undefined) {
-      announce(`${LABEL[v.status]}: ${v.prompt}`);
+      announce(`${LABEL[v.status]}: ${videoTitle(v)}`);
       if (!ACTIVE.has(v.status)) finished(v);
     }
     summary();
@@ -99,7 +99,7 @@ export function createQueue(ctx) {
     card.loaded = true;
     const v = card.video;
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
-      "aria-label": `Video: ${v.prompt}` });
+      "aria-label": `Video: ${videoTitle(v)}` });
     card.parts.preview.hidden = true;
     card.parts.media.replaceChildren(player);
     // A file removed from the server would leave an empty player: say why instead.
@@ -130,7 +130,7 @@ export function createQueue(ctx) {
       if (data.preview) {
         // The worker's PNG of the clip being formed: shown as it is (no filter, no colour profile change).
         p.preview.src = `data:image/png;base64,${data.preview}`;
-        p.preview.alt = `Preview of “${card.video.prompt}” at step ${data.step}`;
+        p.preview.alt = `Preview of “${videoTitle(card.video)}” at step ${data.step}`;
         p.preview.hidden = false;
       }
     } else if (name === "started") {
@@ -229,7 +229,7 @@ export function createQueue(ctx) {
     try {
       const video = await post(`v1/videos/${card.video.id}/cancel`);
       render(card, video);
-      if (video.status === "in_progress") announce(`Cancelling: ${video.prompt}. It stops at its next step.`);
+      if (video.status === "in_progress") announce(`Cancelling: ${videoTitle(video)}. It stops at its next step.`);
     } catch (err) {
       card.cancelling = false;
       actions(card);
@@ -243,7 +243,7 @@ export function createQueue(ctx) {
     if (!confirmDelete(card.video)) return;
     try {
       await request(`v1/videos/${card.video.id}`, { method: "DELETE" });
-      announce(`Deleted: ${card.video.prompt}`);
+      announce(`Deleted: ${videoTitle(card.video)}`);
       drop(card.video.id);
       ctx.gallery.forget(card.video.id);
     } catch (err) {
@@ -370,7 +370,7 @@ export function createQueue(ctx) {
     if (localStorage.getItem(NOTIFY) !== "1" || !("Notification" in window) || Notification.permission !== "granted") return;
     if (!document.hidden) return;
     const title = video.status === "completed" ? "Video ready" : `Video ${LABEL[video.status].toLowerCase()}`;
-    const note = new Notification(title, { body: video.prompt, tag: video.id, icon: "favicon.svg" });
+    const note = new Notification(title, { body: videoTitle(video), tag: video.id, icon: "favicon.svg" });
     note.addEventListener("click", () => { window.focus(); note.close(); });
   }
 

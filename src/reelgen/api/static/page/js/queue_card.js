@@ -1,5 +1,5 @@
 // One card of the queue: its parts, and the line that says what the job makes.
-import { el, fps, shortId } from "./util.js";
+import { el, fps, shortId, videoTitle } from "./util.js";
 
 /** The card's line under its title: model, size, length, rate, seed and where it came from. */
 export function meta(video) {
@@ -29,7 +29,7 @@ export function build(video) {
     error: el("p", { class: "card-error", role: "alert", hidden: true }),
     actions: el("div", { class: "row card-actions" }),
   };
-  parts.bar.setAttribute("aria-label", `Progress of “${video.prompt}”`);
+  parts.bar.setAttribute("aria-label", `Progress of “${videoTitle(video)}”`);
   const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
     el("div", { class: "card-head" }, parts.status, parts.position),
     parts.title, parts.meta,

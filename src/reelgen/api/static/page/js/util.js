@@ -57,6 +57,15 @@ export function generated(video) {
   return Boolean(video.parameters) && video.parameters.task !== "avatar";
 }
 
+/**
+ * What the page calls `video`: its prompt, or, with none, what it is. A talking avatar voiced from an
+ * audio file has no prompt, and its card read "(no prompt)" as if something were missing.
+ */
+export function videoTitle(video) {
+  if (video.prompt) return video.prompt;
+  return video.parameters && video.parameters.task === "avatar" ? "Talking avatar (voice from an audio file)" : "(no prompt)";
+}
+
 export function shortId(id) {
   return id.replace(/^video_/, "").slice(0, 8);
 }
