@@ -28,11 +28,38 @@ def _clip(path: Path) -> Path:
     return path
 
 
+def _torch_gpu() -> Exception:
+    import torch
+
+    return torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+
+# What a frame too large for the machine raises: numpy's or PIL's allocation, torch's in RAM, torch's on a GPU.
+RAISED = {
+    "numpy": (lambda: MemoryError(), "machine", "give a smaller upscale factor or free some of its memory"),
+    "torch-cpu": (
+        lambda: RuntimeError(
+            "DefaultCPUAllocator: not enough memory: you tried to allocate 9663676416 bytes."
+        ),
+        "machine",
+        "give a smaller upscale factor or free some of its memory",
+    ),
+    "torch-gpu": (
+        _torch_gpu,
+        "GPU",
+        "give a smaller upscale factor, free some of its memory or run on the CPU (slower)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RAISED))
 def test_running_out_of_memory_is_said_and_nothing_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
+    raised, where, ways = RAISED[kind]
+
     def no_room(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
-        raise MemoryError  # what the allocation of a frame too large for the machine raises
+        raise raised()
 
     monkeypatch.setattr(Image.Image, "resize", no_room)
     source, out = _clip(tmp_path / "in.mp4"), tmp_path / "new" / "big.mp4"
@@ -43,6 +70,21 @@ def test_running_out_of_memory_is_said_and_nothing_is_written(
     # It was "internal error (MemoryError: no message); run again with REELGEN_TRACEBACK=1 ... and report it".
     assert result.exit_code == 1
     assert "internal error" not in said
-    assert "error: out of memory making big.mp4: its 512x384 frames (0.6 MB each) did not fit" in said
-    assert "give a smaller upscale factor" in said
+    assert (
+        f"error: out of memory making big.mp4: its 512x384 frames (0.6 MB each) did not fit in the {where}'s "
+        f"free memory; {ways}"
+    ) in said
     assert not (tmp_path / "new").exists()
+
+
+def test_another_error_is_not_said_to_be_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(Image.Image, "resize", broken)
+    source, out = _clip(tmp_path / "in.mp4"), tmp_path / "big.mp4"
+    result = runner.invoke(
+        app, ["enhance", str(source), "-o", str(out), "--upscale", "8", "--upscaler", "lanczos"]
+    )
+    assert "out of memory" not in result.output
+    assert isinstance(result.exception, RuntimeError) and not out.exists()

@@ -166,9 +166,13 @@ def enhance_file(
             raise write_failed(exc, output) from None
         record["timings"]["encode"] = time.monotonic() - started
         finished = True
-    except MemoryError:  # it was "internal error (MemoryError: no message) ... report it"
+    except Exception as exc:  # it was "internal error (MemoryError: no message) ... report it"
+        where = _short_of(exc)
+        if where is None:
+            raise
         upscaled = (final.width, final.height) != (shape.width, shape.height)
-        raise OutOfMemory(_no_room(output, final, upscaled), param="upscale" if upscaled else None) from None
+        words = _no_room(output, final, upscaled, where)
+        raise OutOfMemory(words, param="upscale" if upscaled else None) from None
     finally:
         silent.unlink(missing_ok=True)
         if not finished:
@@ -195,12 +199,24 @@ def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
     return []
 
 
-def _no_room(output: Path, final: Shape, upscaled: bool) -> str:
+def _short_of(exc: Exception) -> str | None:
+    """``"GPU"`` or ``"machine"`` when ``exc`` is an allocation that failed there, else None."""
+    if isinstance(exc, MemoryError):
+        return "machine"
+    if type(exc).__name__ == "OutOfMemoryError":  # torch's, on a GPU (torch is not imported here for it)
+        return "GPU"
+    if isinstance(exc, RuntimeError) and "DefaultCPUAllocator" in str(exc):  # torch's, in RAM
+        return "machine"
+    return None
+
+
+def _no_room(output: Path, final: Shape, upscaled: bool, where: str) -> str:
     each = final.width * final.height * 3 / 1e6  # an RGB frame; the stages and the encoder hold several
-    smaller = "give a smaller upscale factor, or free some memory" if upscaled else "free some memory"
+    ways = ["give a smaller upscale factor"] if upscaled else []
+    ways += ["free some of its memory"] + (["run on the CPU (slower)"] if where == "GPU" else [])
     return (
         f"out of memory making {output.name}: its {final.width}x{final.height} frames ({each:,.1f} MB each) "
-        f"did not fit in this machine's free memory; {smaller}"
+        f"did not fit in the {where}'s free memory; {', '.join(ways[:-1]) + ' or ' if ways[:-1] else ''}{ways[-1]}"
     )
 
 
