@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, listing
 from tests.web.test_page import PHONE, horizontal_overflow
 
 
@@ -117,4 +117,29 @@ def test_an_avatar_voiced_from_a_file_is_named_as_one_not_no_prompt(
         "async (v) => (await import('./js/save.js')).videoFileName(v)", {**video, "status": "completed"}
     )
     assert name == f"talking-avatar-{video['id'].removeprefix('video_')[:8]}.mp4"
+    assert t.errors == []
+
+
+def test_an_avatars_cards_leave_out_the_seed_steps_and_guidance_it_never_used(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    # The gallery said "Seed 1364428604, Steps 1, Guidance 0" of a lip-synced face, as if they were settings.
+    made = quiet_server.http.post(
+        "/v1/avatars",
+        files={"audio": ("hello.wav", _voice(), "audio/wav")},
+        data={"model": "reelgen-lipsync"},
+    )
+    assert made.status_code == 202, made.text
+    video = made.json()
+    done = [{**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}]
+    t = tab()
+    t.context.route(lambda url: "/v1/videos?status=completed" in url, listing(done))
+    page = t.open(quiet_server.url + "/#gallery")
+    params = page.locator(f'.gallery-item[data-id="{video["id"]}"] .params')
+    expect(params).to_contain_text("TaskTalking avatar")
+    for unused in ("Seed", "Steps", "Guidance"):
+        expect(params).not_to_contain_text(unused)
+    card = page.locator(f'#cards .card[data-id="{video["id"]}"]')
+    frames = video["num_frames"]  # as long as the voice
+    expect(card.locator(".meta")).to_have_text(f"reelgen-lipsync · 512×512 · {frames} frames · 25 fps")
     assert t.errors == []

@@ -68,6 +68,8 @@ export function mountGallery(section, ctx) {
   function params(v) {
     const p = v.parameters || {};
     const model = (ctx.models || []).find((m) => m.id === v.model);
+    // A talking avatar's lip-sync takes no seed, steps or guidance: its record's 1 step, guidance 0 read as settings.
+    const sampled = p.task !== "avatar";
     const rows = [
       ["Model", v.model],
       // The title shows the prompt; a model that reads no text (SVD) made the video without it.
@@ -75,9 +77,9 @@ export function mountGallery(section, ctx) {
       ["Size", v.size.replace("x", "×")],
       ["Length", `${Number(v.seconds).toFixed(1)} s · ${v.num_frames} frames at ${fps(v.fps)} fps`],
       ...after(p),
-      ["Seed", v.seed],
-      ["Steps", p.num_inference_steps],
-      ["Guidance", p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
+      ["Seed", sampled ? v.seed : null],
+      ["Steps", sampled ? p.num_inference_steps : null],
+      ["Guidance", sampled && p.guidance_scale != null ? (p.guidance_scale_2 != null && p.guidance_scale_2 !== p.guidance_scale ? `${p.guidance_scale} / ${p.guidance_scale_2}` : p.guidance_scale) : null],
       ["Options", optionsText(v)],
       // What shaped the video beyond its prompt, in the Create form's words, as the record has it.
       ["LoRAs", (p.loras || []).map((l) => `${l.name} at strength ${l.strength}`).join(", ") || null],

@@ -7,7 +7,8 @@ export function meta(video) {
     video.fps ? `${fps(video.fps)} fps` : null,
     // The player starts muted: a clip with a sound track says so, as the gallery's card does.
     video.parameters && video.parameters.audio === true ? "with sound" : null,
-    video.seed != null ? `seed ${video.seed}` : null,
+    // A talking avatar's lip-sync draws no noise: its seed is no setting of it.
+    video.seed != null && !(video.parameters && video.parameters.task === "avatar") ? `seed ${video.seed}` : null,
     // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
     video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
       : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
