@@ -248,6 +248,7 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
         report = Path(done["report_file"])
         if not report.is_file():  # a server on another disk: bring the report and its numbers here
             folder = Path(body["output_folder"])
+            _keep_own_report(folder, server, done)
             report = download(server, api_key, done["urls"]["report"], folder / report.name)
             download(server, api_key, done["urls"]["results"], folder / Path(done["results_file"]).name)
     except ServerError as exc:
@@ -265,6 +266,21 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
     typer.echo(str(report))
     if all(trial.get("error") for trial in done["trials"]):
         raise typer.Exit(1)  # nothing was compared
+
+
+def _keep_own_report(folder: Path, server: str, done: dict[str, Any]) -> None:
+    """Refuse to download the report over a report.html or results.json of the person's own, as the
+    local run refuses to write over one: a server on another disk checked only its own folder, and its
+    report was downloaded over the person's file without a word."""
+    from reelgen.core.shootout.report import foreign_report
+
+    if (foreign := foreign_report(folder)) is not None:
+        where = f"{server.rstrip('/')}{done['urls']['report']}"
+        raise ServerError(
+            f"-o {folder}: it holds a {foreign.name} that is not a shoot-out's, so the report the server made "
+            f"was not downloaded over it; move that file and fetch the report from {where}",
+            bad_input=True,
+        )
 
 
 #: The job's fields as the options that set them: a server refusing ``-o`` said ``output_folder``.
