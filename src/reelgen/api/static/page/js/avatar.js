@@ -16,7 +16,8 @@ export function mountAvatar(section, ctx) {
     el("option", { value: "" }, "Server's choice (musetalk where it is downloaded, else reelgen-lipsync)"),
     ready.map((m) => el("option", { value: m.id }, m.id)));
   const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a" });
-  const text = el("textarea", { name: "text", rows: 3, maxlength: TEXT_MOST, placeholder: "Hello, and welcome to the harbour tour." });
+  // No maxlength: it cut a pasted script short without a word; too long is said on sending instead.
+  const text = el("textarea", { name: "text", rows: 3, placeholder: "Hello, and welcome to the harbour tour." });
   const image = el("input", { type: "file", name: "image", accept: IMAGE_ACCEPT });
   const video = el("input", { type: "file", name: "video", accept: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv,image/gif" });
   const submit = el("button", { type: "submit", class: "primary" }, "Make avatar");
@@ -42,6 +43,8 @@ export function mountAvatar(section, ctx) {
     if (!audio.files[0] && !said) return ["audio", "An avatar needs a voice: choose an audio file, or write the text to speak."];
     if (audio.files[0] && said) return ["text", "Give the voice one way: the audio file or the text to speak, not both."];
     if (image.files[0] && video.files[0]) return ["video", "Give one face: a photo or a video to dub, not both."];
+    const length = [...said].length; // characters, as the server counts them, not UTF-16 units
+    if (length > TEXT_MOST) return ["text", `It has ${length} characters, and at most ${TEXT_MOST} are spoken: shorten it.`];
     return null;
   }
 
