@@ -90,7 +90,9 @@ def decoded_shape(path: Path, param: str = "file") -> Shape:
     timing = video_timing(path, param, shown="the file")
     frames, (width, height) = 0, (0, 0)
     for sides in decode_frames(path, timing, size, param, "the file"):
-        frames, (width, height) = frames + 1, sides
+        # The first frame's size: the worker enhances every frame at it (a clip that changes size part
+        # way was promised at its last frame's, and the finished job failed as "generation_failed").
+        frames, (width, height) = frames + 1, (sides if frames == 0 else (width, height))
     if frames == 0:
         raise InvalidRequest(
             f"{param}: the video has no frames; send a clip with at least one decodable frame", param=param
