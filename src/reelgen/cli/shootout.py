@@ -313,6 +313,19 @@ _MISSING = {
 }
 
 
+#: The prompts file's settings typed as options, each with an example of it written there.
+_SETTINGS = {
+    "width": "width: 512",
+    "height": "height: 320",
+    "size": "width: 512, height: 320",
+    "num_frames": "num_frames: 49",
+    "frames": "num_frames: 49",
+    "seconds": "seconds: 3",
+    "fps": "fps: 12",
+    "steps": "steps: 30",
+    "seed": "seed: 0",
+}
+
 #: Typer's own copy of click's exceptions (typer._click), which its commands raise.
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 
@@ -327,6 +340,16 @@ class SaysWhatIsMissing(TyperCommand):
             hint = _MISSING.get(str(exc.param.name if exc.param else ""))
             if hint and not exc.message:
                 exc.message = hint
+            raise
+        except _CLICK_ERRORS.NoSuchOption as exc:
+            # `--fps 12` was "No such option: --fps": the shared settings are the prompts file's.
+            setting = _SETTINGS.get(exc.option_name.lstrip("-").replace("-", "_"))
+            if setting is not None:
+                exc.message = (
+                    f"No such option: {exc.option_name}; a shoot-out asks every model for the same settings, "
+                    f"given in its prompts file (a YAML file): settings: {{{setting}}} (docs/shootout.md)"
+                )
+                exc.possibilities = None
             raise
 
 
