@@ -116,6 +116,9 @@ class VideoUrls(BaseModel):
     thumbnail: str | None = None
     events: str
     cancel: str
+    parent: str | None = Field(
+        default=None, description="The batch or shoot-out it is an item of; null otherwise"
+    )
 
 
 class VideoMetrics(BaseModel):
@@ -186,6 +189,16 @@ class VideoObject(BaseModel):
         default=None,
         description="The video of this server this one enhances (POST /v1/videos/{id}/enhance); null for a "
         "render, a remix or an enhanced upload",
+    )
+    parent_id: str | None = Field(
+        default=None,
+        description="The batch or shoot-out this video is an item of (GET /v1/batches/{id} or "
+        "/v1/shootouts/{id}; parent_object says which); null for a video made on its own",
+    )
+    parent_object: str | None = Field(
+        default=None,
+        description="What parent_id is: batch or shootout (that object's own object field); null "
+        "without a parent_id, or when that job was deleted meanwhile",
     )
     width: int | None = None
     height: int | None = None

@@ -20,9 +20,13 @@ from reelgen.api.inputs import SavedInputs, make_webhook, parse_create, read_cre
 from reelgen.api.models import require_weights
 from reelgen.api.priority_cap import above_cap
 from reelgen.api.remix_inputs import inputs_kept, kept_of, remixable
-from reelgen.api.schemas import TERMINAL, ErrorEnvelope, VideoDeleted, VideoList, VideoObject
+from reelgen.api.schemas import TERMINAL, VideoDeleted, VideoList, VideoObject
 from reelgen.api.settings import ApiSettings
+from reelgen.api.video_errors import ERRORS as ERRORS  # the enhance and avatar routers read it here
+from reelgen.api.video_errors import QUEUEING
+from reelgen.api.video_errors import errors as _errors
 from reelgen.api.video_page import video_of, video_page
+from reelgen.api.video_parent import Parents, parents_of, with_parent
 from reelgen.api.video_stream import events_answer
 from reelgen.core.errors import GenerationFailed
 from reelgen.core.spec import resolve
@@ -39,49 +43,29 @@ from reelgen.jobs.webhooks import Webhook
 VIDEO = kinds.VIDEO_KINDS
 _LAST = "Resume after this event id (as browsers send on reconnecting); it wins over after"
 
-_ERROR_TEXT = {
-    400: "Invalid request: the message names the parameter and its valid values",
-    401: "Missing or wrong API key",
-    404: "No such video",
-    409: "Conflict: idempotency key reused with another body, or the video is not ready",
-    413: "Upload too large",
-    415: "Body neither JSON nor multipart/form-data",
-    416: "Range names no byte of the file",
-    429: "Queue full; see Retry-After",
-    503: "The engine is restarting; see Retry-After",
-    507: "The server's disk is full; nothing was kept",
-}
-
-
-def _errors(*codes: int, **texts: str) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a route, in the envelope; ``texts`` (``e409=...``) say a code its own way."""
-    return {
-        code: {"model": ErrorEnvelope, "description": texts.get(f"e{code}") or _ERROR_TEXT[code]}
-        for code in codes
-    }
-
-
-#: The errors of routes that queue jobs (the enhance and avatar routers answer these too).
-ERRORS = _errors(400, 401, 404, 409, 429)
-#: Those of create, remix and enhance: every 409 is an Idempotency-Key reused with another body.
-QUEUEING = _errors(
-    400, 409, 413, 415, 429, 503, 507, e409="Idempotency-Key reused with another body; not to be retried"
-)
 #: Every route here may answer these; each route adds its own.
 router = APIRouter(
     prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=_errors(401, 404)
 )
 
 
-def present(request: Request, job: Job, position: int | None = None, *, lookup: bool = True) -> VideoObject:
+def present(
+    request: Request,
+    job: Job,
+    position: int | None = None,
+    *,
+    lookup: bool = True,
+    parents: Parents | None = None,
+) -> VideoObject:
     """Job -> video object; a queued job's position is asked for unless given (blocking) or ``lookup``
-    is off (a list page asks for all its positions in one query)."""
+    is off (a list page asks for all its positions in one query), an item's parent unless in ``parents``."""
     service = service_of(request)
     if position is None and lookup and job.status is JobStatus.QUEUED:
         position = service.queue_position(job)
     base = str(request.base_url).rstrip("/")
     lora_dir = settings_of(request).lora_dir
-    return convert.video_object(job, base, position, service.settings.retention_days, lora_dir)
+    video = convert.video_object(job, base, position, service.settings.retention_days, lora_dir)
+    return with_parent(video, job, service, base, parents)
 
 
 @contextmanager
@@ -232,7 +216,10 @@ def list_videos(
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
     service = service_of(request)
     page = video_page(service, after, limit=limit, order=order, status=status, model=model)
-    data = [present(request, job, page.positions.get(job.id), lookup=False) for job in page.items]
+    parents = parents_of(service, page.items)
+    data = [
+        present(request, job, page.positions.get(job.id), lookup=False, parents=parents) for job in page.items
+    ]
     return VideoList(data=data, first_id=page.first_id, last_id=page.last_id, has_more=page.has_more)
 
 

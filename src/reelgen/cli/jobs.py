@@ -43,6 +43,9 @@ from reelgen.cli.parent_jobs import answer as _answer
 from reelgen.cli.remix_gone import said_for_cli
 from reelgen.jobs.artifacts import SUFFIXES
 
+#: What a video object's ``parent_object`` is called on its line (a deleted parent's is null: "job").
+_PARENT_NOUNS = {"batch": "batch", "shootout": "shoot-out"}
+
 
 def _print_video(video: dict[str, Any]) -> None:
     """The job's line on stdout: id first, so ``awk '{print $1}'`` takes it."""
@@ -58,6 +61,8 @@ def _print_video(video: dict[str, Any]) -> None:
         line += f"  remix of {video['remixed_from_video_id']}"
     elif video.get("enhanced_from_video_id"):
         line += f"  enhanced from {video['enhanced_from_video_id']}"
+    if video.get("parent_id"):  # a batch's or shoot-out's item read as a video made on its own
+        line += f"  item of {_PARENT_NOUNS.get(str(video.get('parent_object')), 'job')} {video['parent_id']}"
     if video["status"] == "completed" and not (video.get("urls") or {}).get("content", True):
         # A completed video past retention read as one to download, and `download` then said 404.
         line += "  files removed (retention)"

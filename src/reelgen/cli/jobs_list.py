@@ -27,8 +27,10 @@ def list_videos(
 ) -> None:
     """List the server's video jobs, newest first, one line each.
 
-    Batches and shoot-outs are not listed (GET /v1/batches, /v1/shootouts);
-    status, watch, cancel and delete take their ids as a video's.
+    Batches and shoot-outs are not listed (GET /v1/batches, /v1/shootouts),
+    but their item jobs are, each line ending "item of batch ID" (or
+    "item of shoot-out ID"); status, watch, cancel and delete take their
+    ids as a video's.
 
     Example: reelgen list --status completed --limit 5
     """
