@@ -58,6 +58,8 @@ class ProjectFolder:
             check_regular(path, str(path), param="project")
         if not path.is_file():
             near = _storyboards_beside(path) if path.name == PROJECT_FILE else []
+            # A folder of a project's own (film/clips) was told to make a project there, among its clips.
+            outer = None if near else enclosing_project(path.parent)
             # Told only to make a new project beside the one written (project.yml, or a storyboard renamed
             # cut.yaml), which then took over that one's clips and state.json.
             hint = (
@@ -65,6 +67,8 @@ class ProjectFolder:
                 if len(near) == 1
                 else f"{', '.join(near)} are there: give the path of one (such as {path.parent / near[0]})"
                 if near
+                else f"{path.parent} is inside the project {outer}: give that folder"
+                if outer is not None
                 else "make one with `reelgen project new NAME`"
             )
             raise InvalidRequest(f"no project at {path}; {hint}", param="project")
