@@ -149,7 +149,11 @@ def train(data: Path, out: Path, seconds: float, batch: int, lr: float, seed: in
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
+    parser = argparse.ArgumentParser(
+        prog="python -m reelgen.train.avatar",
+        description=__doc__.splitlines()[0],
+        formatter_class=WithDefaults,
+    )
     parser.add_argument("--data", type=Path, default=Path(".avatar_data/train.npz"), help=SPEECH_HELP)
     parser.add_argument("--out", type=out_path, default=Path("lipsync-out"), help=OUT_HELP)
     parser.add_argument(

@@ -116,7 +116,9 @@ def evaluate(model: Path, data: Path, tracks: int = 2, faces: int = 3, stride: i
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m reelgen.train.avatar_eval", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("model", type=Path, help="a lip-sync folder")
     parser.add_argument("data", type=Path, help="the folder avatar_speech wrote (held_out_*.wav)")
     # Each counts something to measure: 0 or fewer were taken and left nothing to measure.

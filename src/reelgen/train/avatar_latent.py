@@ -227,7 +227,11 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
+    parser = argparse.ArgumentParser(
+        prog="python -m reelgen.train.avatar_latent",
+        description=__doc__.splitlines()[0],
+        formatter_class=WithDefaults,
+    )
     parser.add_argument(
         "--vae", type=Path, required=True, help="a trained lip-sync VAE folder (diffusers layout)"
     )

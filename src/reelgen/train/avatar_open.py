@@ -225,7 +225,11 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=WithDefaults)
+    parser = argparse.ArgumentParser(
+        prog="python -m reelgen.train.avatar_open",
+        description=__doc__.splitlines()[0],
+        formatter_class=WithDefaults,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     prep = sub.add_parser(
         "prepare",
