@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from typing import Any
 
@@ -170,7 +171,29 @@ def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
     said = f"should be a mapping of fields (key: value), not {given!r}"
     if loc and loc[-1] == "transition" and isinstance(given, str):  # `transition: fade`, the type alone
         return f"{said}; write it as {{type: {given.strip()}, duration: 0.5}}"
+    # `title_card: Hello`, `soundtrack: music.mp3`: the one thing such a mapping must hold, its field unnamed.
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if isinstance(given, str) and given.strip() and name in _MAIN_FIELD:
+        field, rest = _MAIN_FIELD[name]
+        return f"{said}; write it as {{{field}: {_flow_text(given.strip())}{rest}"
     return said
+
+
+#: The field a mapping's lone text belongs under (by the mapping's name, or its list's), and what follows it.
+_MAIN_FIELD = {
+    "title_card": ("text", "}"),
+    "soundtrack": ("file", "}"),
+    "watermark": ("image", "}"),
+    "loras": ("path", "}"),
+    "enhance": ("name", "}"),
+    "keyframes": ("image", ", frame: N} (N: the frame of the scene it pins)"),
+}
+
+
+def _flow_text(text: str) -> str:
+    """``text`` as it can stand inside ``{...}``: quoted where YAML would read it otherwise (``: ``, ``,``, ``#``)."""
+    plain = re.fullmatch(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#]*", text) and ": " not in text
+    return text if plain and not text.endswith(":") else json.dumps(text, ensure_ascii=False)
 
 
 def _wrong_shape(kind: str, given: Any) -> str:
