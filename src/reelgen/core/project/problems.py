@@ -169,6 +169,8 @@ def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
     if given is None:
         return "is empty; give its fields on the lines below it, indented (key: value), or delete the line"
     said = f"should be a mapping of fields (key: value), not {given!r}"
+    if isinstance(given, str) and (written := _without_colon(given, loc)):
+        return f"{said}; write {written} (a ':' and a space after the field's name)"
     if loc and loc[-1] == "transition" and isinstance(given, str):  # `transition: fade`, the type alone
         return f"{said}; write it as {{type: {given.strip()}, duration: 0.5}}"
     # `title_card: Hello`, `soundtrack: music.mp3`: the one thing such a mapping must hold, its field unnamed.
@@ -177,6 +179,16 @@ def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
         field, rest = _MAIN_FIELD[name]
         return f"{said}; write it as {{{field}: {_flow_text(given.strip())}{rest}"
     return said
+
+
+def _without_colon(given: str, loc: list[int | str]) -> str | None:
+    """``model: reelgen-micro`` where ``given`` is ``model reelgen-micro``, one of the mapping's fields
+    written without its ':' (YAML then reads the lines under the heading as its text); else None."""
+    words = given.split()
+    known = fields_at(Project, (*loc, ""))
+    if len(words) < 2 or words[0] not in known or any(w in known for w in words[1:]):
+        return None  # a second field's name: several lines so joined, not one to rewrite as it stands
+    return f"{words[0]}: {' '.join(words[1:])}"
 
 
 #: The field a mapping's lone text belongs under (by the mapping's name, or its list's), and what follows it.
