@@ -117,6 +117,20 @@ def serve_app(
 
 
 @pytest.fixture(scope="session")
+def batch_roots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one folder the page tests' servers may use for batches and shoot-outs, holding no test's tmp_path."""
+    return tmp_path_factory.mktemp("batch-roots")
+
+
+@pytest.fixture(autouse=True)
+def _batch_roots(batch_roots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REELGEN_BATCH_ROOTS set, as a server that runs batches has it: with none, the page shows its
+    Batches and Shoot-outs forms not at all (only the note saying why). The quiet server reads it at each
+    request, in this process; a test may set or remove it in its own body."""
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(batch_roots))
+
+
+@pytest.fixture(scope="session")
 def quiet_server(serve_app: Callable[..., Served]) -> Served:
     """The API and page with no workers: jobs queue and stay queued."""
     return serve_app()

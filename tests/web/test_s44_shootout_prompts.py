@@ -35,11 +35,11 @@ def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
         "prompts": ["{a} fox", "[slow motion] waves at dusk"]
     }
     expect(error).to_be_hidden()
-    # Typed only once the first submit is answered, as a user sees it: this server takes no folders, so the
+    # Typed only once the first submit is answered, as a user sees it: the folder is not one this server may use, so the
     # refusal shows under the report folder and focuses that box. Filled while the POST was in flight, the
     # late answer moved the focus mid-fill and the JSON below went into the report folder's box instead.
     expect(form.locator('.field[data-param="output_folder"] .field-error')).to_contain_text(
-        "REELGEN_BATCH_ROOTS"
+        "is outside the folders this server may use"
     )
     expect(form.get_by_role("button", name="Start shoot-out")).to_be_enabled()
 
@@ -73,7 +73,7 @@ def test_a_refusal_that_arrives_while_someone_types_leaves_their_typing_where_it
     prompts.press("End")
     page.keyboard.type(" at dusk")
     held[0].continue_()
-    expect(folder_error).to_contain_text("REELGEN_BATCH_ROOTS")  # this server takes no folders
+    expect(folder_error).to_contain_text("is outside the folders this server may use")
     page.keyboard.type(", then rain")
     # The refusal is shown and marked, and what was typed after it stayed in the prompts box.
     expect(prompts).to_be_focused()

@@ -30,14 +30,12 @@ def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
     raise AssertionError(f"{target} is not reachable with Tab")
 
 
-@pytest.fixture
-def no_roots(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The quiet server runs in this process: without REELGEN_BATCH_ROOTS it takes no folders."""
-    monkeypatch.delenv("REELGEN_BATCH_ROOTS", raising=False)
+#: The server's 403 for a folder outside its REELGEN_BATCH_ROOTS (the web tests' roots hold no tmp_path).
+OUTSIDE = "is outside the folders this server may use"
 
 
-def test_batch_without_batch_roots_shows_the_servers_403_under_the_folder(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, no_roots: None, shots: Path
+def test_batch_in_a_folder_the_server_may_not_use_shows_its_403_under_the_folder(
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, shots: Path
 ) -> None:
     (tmp_path / "manifest.json").write_text(MANIFEST)
     page = tab().open(f"{quiet_server.url}/#batches")
@@ -57,7 +55,7 @@ def test_batch_without_batch_roots_shows_the_servers_403_under_the_folder(
     assert message.startswith("input_folder: "), message
     shown = message.replace("input_folder: ", "Folder on the server: ")
     expect(folder.locator(".field-error")).to_have_text(shown)
-    expect(folder.locator(".field-error")).to_contain_text("REELGEN_BATCH_ROOTS")
+    expect(folder.locator(".field-error")).to_contain_text(OUTSIDE)
     expect(folder.get_by_role("textbox")).to_have_attribute("aria-invalid", "true")
     expect(folder.get_by_role("textbox")).to_be_focused()
     # The field's description includes its error, so a screen reader reads it with the field.
@@ -66,7 +64,7 @@ def test_batch_without_batch_roots_shows_the_servers_403_under_the_folder(
             "c => c.getAttribute('aria-describedby').split(' ').map(id => document.getElementById(id).textContent).join(' ')"
         )
     )
-    page.screenshot(path=shots / "batches-no-roots.png", full_page=True)
+    page.screenshot(path=shots / "batches-outside-roots.png", full_page=True)
     assert quiet_server.http.get("/v1/batches").json()["data"] == []
 
 
@@ -94,7 +92,7 @@ def test_a_manifest_that_is_not_json_is_refused_under_its_box(
 
 
 def test_shootout_by_keyboard_alone_gets_the_servers_403_under_the_report_folder(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, no_roots: None
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
 ) -> None:
     page = tab().open(f"{quiet_server.url}/#shootouts")
     form = page.locator("#shootout-form")
@@ -114,7 +112,7 @@ def test_shootout_by_keyboard_alone_gets_the_servers_403_under_the_report_folder
     assert body is not None and body["models"] == ["reelgen-micro"]
     assert body["prompts"] == {"prompts": ["a red circle", "a blue square"]}
     slot = form.locator('.field[data-param="output_folder"] .field-error')
-    expect(slot).to_contain_text("REELGEN_BATCH_ROOTS")
+    expect(slot).to_contain_text(OUTSIDE)
 
 
 def test_a_project_file_mistake_is_shown_under_the_project_box(
@@ -236,9 +234,9 @@ def test_each_view_fits_a_phone_screen(
 
 
 def test_seeds_past_2_53_reach_the_server_exactly_from_shootouts_and_batches(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path, no_roots: None
+    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
 ) -> None:
-    """JavaScript numbers are exact to 2^53; seeds go to 2^63-1. The server's 403 (no folders) comes
+    """JavaScript numbers are exact to 2^53; seeds go to 2^63-1. The server's 403 (a folder outside its own) comes
     after the body is read, so what it was sent can be checked without starting anything."""
     big, odd = 2**63 - 1, 2**53 + 1
     page = tab().open(f"{quiet_server.url}/#shootouts")

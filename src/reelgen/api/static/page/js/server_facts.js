@@ -58,7 +58,11 @@ export function foldersNote({ one, many, cli, pathField }) {
     note.className = "folders-note notice error";
     note.textContent = `This server was started without REELGEN_BATCH_ROOTS, so it reads and writes no folders and ` +
       `refuses every ${one}. Start it with REELGEN_BATCH_ROOTS=/path/to/shots (the folders ${many} ` +
-      `may use), or run ${many} on your own machine without a server: ${cli}.`;
+      `may use) and reload this page, or run ${many} on your own machine without a server: ${cli}.`;
+    // The note stands in for the form: a person filled in a manifest and three folders, and only the
+    // refusal told them that nothing they could type would have been taken.
+    const form = note.closest("form");
+    if (form) for (const part of form.children) if (part !== note) part.hidden = true;
   });
   return note;
 }
