@@ -12,6 +12,7 @@ from reelgen.core.atomic import check_writable
 from reelgen.core.cache import ModelCache
 from reelgen.core.errors import Cancelled, InvalidRequest, ReelgenError
 from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.shootout.lock import report_folder_held
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.report import foreign_report, remove_report, write_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
@@ -111,6 +112,22 @@ def run_shootout(
         from reelgen.core.devices import device_info
 
         device_info(device)
+    # Another run into this folder would write the same clips and report over these.
+    with report_folder_held(folder, f"shootout {prompts_file}" if prompts_file else None):
+        return _run_trials(trials, prompts, models, folder, price, progress, device, begun)
+
+
+def _run_trials(
+    trials: list[Trial],
+    prompts: PromptsFile,
+    models: Sequence[str],
+    folder: Path,
+    price: float,
+    progress: Progress,
+    device: str | None,
+    begun: float,
+) -> Shootout:
+    """Every planned trial rendered into ``folder``, scored, and the report written."""
     # 2. Each trial in turn; the cache keeps one model loaded across its prompts. An earlier report no
     #    longer tells the truth once a clip of it is replaced, and a stopped run draws no new one.
     remove_report(folder)
