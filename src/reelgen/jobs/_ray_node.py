@@ -5,7 +5,8 @@ plain ``kill``, a service manager): the command was gone and the machine stayed
 in the cluster, its raylet taking jobs. On Ctrl-C it waited a quarter second,
 then SIGKILLed ``ray start`` in the middle of stopping its node. Here SIGTERM
 and SIGHUP are passed on to the child and the command waits for it to end; Ray
-ties the node's processes to ``ray start --block``, so they go with it.
+ties the node's processes to ``ray start --block``, so they go with it. SIGINT is
+passed on too, unless it came from the terminal, which sends it to the child itself.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from types import FrameType
 
 from reelgen.jobs._ray_node_log import NodeOutput
 
-#: Passed on to the child. SIGINT is not: a Ctrl-C reaches the whole terminal's process group.
+#: Passed on to the child always. SIGINT only when it did not come from the terminal (``_from_terminal``).
 FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 #: How long the child's last lines are read for once it has ended.
 READ_AFTER_EXIT_S = 5.0
@@ -42,9 +43,15 @@ def run_until_stopped(cmd: list[str]) -> int:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signum)
 
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        # Ctrl-C at the terminal reaches the child too, and it stops by itself (a second SIGINT would
+        # make Ray kill its node mid-stop); one sent to this process alone (`kill -INT`, `timeout -s
+        # INT`) was ignored, and the node stayed in the cluster: that one is passed on.
+        if not _from_terminal():
+            forward(signum, frame)
+
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
-    # Ctrl-C: the child stops by itself; this process waits for it instead of killing it.
-    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupted)
     try:
         code = process.wait()
     finally:
@@ -54,6 +61,14 @@ def run_until_stopped(cmd: list[str]) -> int:
     reader.join(READ_AFTER_EXIT_S)
     output.say_end()
     return 128 - code if code < 0 else code
+
+
+def _from_terminal() -> bool:
+    """Whether this process is in its terminal's foreground group, where a Ctrl-C reaches every process."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, AttributeError, ValueError):  # no terminal (a service, a pipe), or stdin closed
+        return False
 
 
 def _pass_on(process: subprocess.Popen[str], output: NodeOutput) -> None:
