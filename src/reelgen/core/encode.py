@@ -15,6 +15,7 @@ import numpy as np
 
 from reelgen.core.ahead import ahead
 from reelgen.core.atomic import name_problem, staged
+from reelgen.core.encoder_memory import encode_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF, MUXER_OPTIONS, encode_gif
 from reelgen.core.types import Audio, Video
@@ -337,11 +338,7 @@ def encode_into(
         if colour is not None:
             stream.codec_context.color_primaries, stream.codec_context.color_trc = colour
         audio_stream = add_audio_stream(container, audio, acodec) if audio is not None else None
-        for frame in _converted(frames, pix_fmt):
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+        encode_video(container, stream, _converted(frames, pix_fmt), tmp)
         if audio is not None:
             encode_audio(container, audio_stream, audio)
 
