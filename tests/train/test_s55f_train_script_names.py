@@ -7,6 +7,7 @@ Their usage lines read ``usage: avatar.py`` (``avatar_latent.py`` ...), and thei
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -36,4 +37,18 @@ def test_an_error_names_the_command_typed(capsys: pytest.CaptureFixture[str]) ->
     assert refused.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "python -m reelgen.train.avatar: error: argument --seconds: '-1' must be above 0"
+    )
+
+
+def test_a_step_of_avatar_open_names_that_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It printed the top's usage ("{prepare,train} ...") and "avatar_open.py: error:", as if the
+    # step had not been typed.
+    with pytest.raises(SystemExit) as refused:
+        avatar_open.main(["train", "--model", str(tmp_path / "nope")])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m reelgen.train.avatar_open train [-h] --model MODEL")
+    assert err.splitlines()[-1] == (
+        f"python -m reelgen.train.avatar_open train: error: --model {tmp_path / 'nope'} is not a lip-sync "
+        "folder (no lipsync.json in it)"
     )

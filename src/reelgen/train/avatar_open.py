@@ -273,15 +273,16 @@ def main(argv: list[str] | None = None) -> None:
         "--smiles", type=share, default=0.5, help="share of sources whose lips are apart at rest"
     )
     args = parser.parse_args(argv)
+    # Each step's errors are said with its own usage and name ("... avatar_open train: error:"), not the top's.
     if args.command == "prepare":
-        need_writable(parser, "--out", args.out)  # before the texture bank and crops are drawn, not after
+        need_writable(prep, "--out", args.out)  # before the texture bank and crops are drawn, not after
         print(json.dumps(prepare(args.out)))
         return
-    need_folder(parser, "--model", args.model, "lipsync.json", "a lip-sync folder")
-    need_file(parser, "--data", args.data, SPEECH, SPEECH_ARRAYS)
-    need_file(parser, "--sources", args.sources, SOURCES, SOURCES_ARRAYS)
-    need_out(parser, "--out", args.out)
-    with stop_said(parser, args.out):
+    need_folder(run, "--model", args.model, "lipsync.json", "a lip-sync folder")
+    need_file(run, "--data", args.data, SPEECH, SPEECH_ARRAYS)
+    need_file(run, "--sources", args.sources, SOURCES, SOURCES_ARRAYS)
+    need_out(run, "--out", args.out)
+    with stop_said(run, args.out):
         report = train(
             args.model,
             args.data,
