@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from reelgen.api.errors import ApiError
 from reelgen.api.schemas import VideoObject
-from reelgen.jobs.records import Job, JobNotFound, kind_url
+from reelgen.jobs.records import Job, JobNotFound, kind_noun, kind_url, known_as
 from reelgen.jobs.service import JobService
 
 #: Parents by id, as read for a page of videos; None for one deleted since its item was read.
@@ -41,3 +42,28 @@ def with_parent(
     urls = video.urls.model_copy(update={"parent": f"{base}{path}" if path else None})
     kind = parent.kind if parent is not None else None
     return video.model_copy(update={"parent_id": job.parent_id, "parent_object": kind, "urls": urls})
+
+
+def refuse_item_of_running(service: JobService, job: Job) -> None:
+    """A 409 naming the batch or shoot-out a video is an item of while that one still runs (it would
+    make the item again). It said "job X belongs to Y, which is still running" on param ``id``: Y
+    was not said to be a batch, and the route has no ``id``. The service checks again as it deletes."""
+    if job.parent_id is None:
+        return
+    try:
+        parent = service.get(job.parent_id)
+    except JobNotFound:
+        return
+    if parent.terminal:
+        return
+    noun, url = kind_noun(parent.kind), kind_url(parent.kind, parent.id)
+    how = (
+        f" (POST {url}/cancel ends it now), or delete the {noun} with its items: DELETE {url}" if url else ""
+    )
+    raise ApiError(
+        409,
+        f"video {job.id} is an item of {known_as(parent.kind, parent.id)}, which is still running and "
+        f"would make it again; delete it once the {noun} has ended{how}",
+        param="video_id",
+        code="invalid_transition",
+    )

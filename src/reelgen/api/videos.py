@@ -26,7 +26,7 @@ from reelgen.api.video_errors import ERRORS as ERRORS  # the enhance and avatar 
 from reelgen.api.video_errors import QUEUEING
 from reelgen.api.video_errors import errors as _errors
 from reelgen.api.video_page import video_of, video_page
-from reelgen.api.video_parent import Parents, parents_of, with_parent
+from reelgen.api.video_parent import Parents, parents_of, refuse_item_of_running, with_parent
 from reelgen.api.video_stream import events_answer
 from reelgen.core.errors import GenerationFailed
 from reelgen.core.spec import resolve
@@ -236,8 +236,10 @@ def delete_video(request: Request, video_id: str) -> VideoDeleted:
     them); a running job is stopped, and its event stream ends with a ``cancelled`` event saying
     ``deleted: true``."""
     service = service_of(request)
+    video = video_of(service, video_id)
+    refuse_item_of_running(service, video)
     with _still_there(video_id):
-        job = service.delete(video_of(service, video_id).id)
+        job = service.delete(video.id)
     return VideoDeleted(id=job.id, deleted=True)
 
 
