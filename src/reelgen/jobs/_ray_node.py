@@ -17,7 +17,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import IO
 
 from reelgen.jobs._ray_node_log import NodeOutput
 
@@ -30,14 +32,24 @@ READ_AFTER_EXIT_S = 5.0
 def run_until_stopped(cmd: list[str]) -> int:
     """Run ``cmd`` until it ends, passing stop signals on to it; its exit code (128+N for signal N).
 
-    Its output is passed on as it comes, but for Ray's log tails of a dead process (``_ray_node_log``).
+    Its output is passed on as it comes, but for Ray's log tails of a dead process and the traceback of
+    a drain the head did not answer (``_ray_node_log``).
     """
     # Unbuffered: a pipe would otherwise hold Ray's "Ray runtime started" back until it exits.
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, errors="replace", env=env)
+    process = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=env
+    )
     output = NodeOutput(sys.stdout, sys.stderr)
-    reader = threading.Thread(target=_pass_on, args=(process, output), name="ray-node-output", daemon=True)
-    reader.start()
+    readers = [
+        threading.Thread(target=_pass_on, args=(stream, feed), name=f"ray-node-{name}", daemon=True)
+        for name, stream, feed in (
+            ("out", process.stdout, output.feed),
+            ("err", process.stderr, output.feed_err),
+        )
+    ]
+    for reader in readers:
+        reader.start()
 
     def forward(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -58,7 +70,8 @@ def run_until_stopped(cmd: list[str]) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     # A process Ray started may hold the pipe open after ``ray start`` is gone: wait a little only.
-    reader.join(READ_AFTER_EXIT_S)
+    for reader in readers:
+        reader.join(READ_AFTER_EXIT_S)
     output.say_end()
     return 128 - code if code < 0 else code
 
@@ -71,10 +84,10 @@ def _from_terminal() -> bool:
         return False
 
 
-def _pass_on(process: subprocess.Popen[str], output: NodeOutput) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        output.feed(line)
+def _pass_on(stream: IO[str] | None, feed: Callable[[str], None]) -> None:
+    assert stream is not None
+    for line in stream:
+        feed(line)
 
 
 def worker_command(address: str, num_gpus: int | None = None, block: bool = True) -> list[str]:

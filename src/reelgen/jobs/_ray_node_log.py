@@ -23,6 +23,8 @@ _TAIL = re.compile(r"^----- BEGIN (?P<file>\S+) tail")
 _EXIT_LOG = "Process exit logs will be saved to: "
 _REPORT_START = "Some Ray subprocesses exited unexpectedly:"
 _REPORT_END = "Remaining processes will be killed."
+#: Ray's line when the head did not answer a stopping node's drain; a traceback follows it.
+_DRAIN_FAILED = "Failed to mark the local node as draining"
 
 
 def _exit_words(code: int) -> str:
@@ -49,6 +51,7 @@ class NodeOutput:
         self.log_files: list[str] = []
         self._in_report = False
         self._said = False
+        self._in_drain_trace = False
 
     def feed(self, line: str) -> None:
         plain = _ANSI.sub("", line.rstrip("\n"))
@@ -68,6 +71,33 @@ class NodeOutput:
             self.log_files.append(tail["file"])
         elif message.startswith(_REPORT_END):
             self.say_end()
+
+    def feed_err(self, line: str) -> None:
+        """A line ``ray start`` wrote to stderr: passed on, but a failed drain's traceback in one line.
+
+        Stopped (SIGTERM, Ctrl-C) while the head was gone, the node waited 30 s on a drain the head
+        never answered, then printed "Failed to mark the local node as draining ..." and a Python
+        traceback ending in ``ray.exceptions.RpcError``.
+        """
+        plain = _ANSI.sub("", line.rstrip("\n"))
+        found = _MESSAGE.match(plain)
+        if found and found["message"].startswith(_DRAIN_FAILED):
+            self._in_drain_trace = True
+            return
+        if self._in_drain_trace:
+            if plain.startswith(("Traceback", " ", "\t")) or not plain:
+                return
+            self._in_drain_trace = False
+            kind, _, message = plain.partition(": ")  # "ray.exceptions.RpcError: Timed out ..."
+            reason = f"{kind.rpartition('.')[2]}: {message}".strip().rstrip(".")
+            self.err.write(
+                f"warning: the Ray head did not answer as this node stopped ({reason}), so it "
+                "stopped without draining\n"
+            )
+            self.err.flush()
+            return
+        self.err.write(line)
+        self.err.flush()
 
     def say_end(self) -> None:
         """Say, once, what ended the node (nothing when Ray reported no dead process)."""
