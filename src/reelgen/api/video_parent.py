@@ -66,4 +66,6 @@ def refuse_item_of_running(service: JobService, job: Job) -> None:
         f"would make it again; delete it once the {noun} has ended{how}",
         param="video_id",
         code="invalid_transition",
+        # As fields of their own: `reelgen delete` says it with its own commands, not by reading the message.
+        extra={"parent_id": parent.id, "parent_object": parent.kind},
     )

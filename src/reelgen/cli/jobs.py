@@ -26,6 +26,7 @@ from reelgen.cli.client import (
 from reelgen.cli.download import fetch_content, misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
+from reelgen.cli.item_delete import item_of_running
 from reelgen.cli.jobs_args import (
     IdArg,
     JsonOpt,
@@ -305,7 +306,7 @@ def delete(
     try:
         gone = found(server, api_key, video_id, "DELETE")[1]
     except ClientError as exc:
-        raise _exit(exc) from None
+        raise _exit(item_of_running(exc, video_id, server)) from None
     typer.echo(f"{gone['id']}  deleted")
 
 
