@@ -46,3 +46,29 @@ def test_sigint_to_the_command_alone_stops_ray_start() -> None:
         for pid in (parent.pid, child):
             if not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+#: ``ray start --block`` as it ends on SIGTERM: its node stopped, then exit 1.
+EXITS_1 = (
+    "import sys; from reelgen.jobs._ray_node import run_until_stopped; "
+    "sys.exit(run_until_stopped([sys.executable, '-c', "
+    "'import os, signal, sys, time; "
+    "signal.signal(signal.SIGTERM, lambda *a: sys.exit(1)); "
+    "print(os.getpid(), flush=True); time.sleep(60)']))"
+)
+
+
+def test_a_stopped_worker_exits_143_as_reelgen_help_says_not_ray_starts_1() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", EXITS_1], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=20) == 128 + signal.SIGTERM
+        assert gone(child)
+    finally:
+        for pid in (parent.pid, child):
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)

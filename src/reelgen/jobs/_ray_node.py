@@ -51,7 +51,10 @@ def run_until_stopped(cmd: list[str]) -> int:
     for reader in readers:
         reader.start()
 
+    stopped_by: list[int] = []  # the stop signals that came, first first
+
     def forward(signum: int, frame: FrameType | None) -> None:
+        stopped_by.append(signum)
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signum)
 
@@ -61,6 +64,8 @@ def run_until_stopped(cmd: list[str]) -> int:
         # INT`) was ignored, and the node stayed in the cluster: that one is passed on.
         if not _from_terminal():
             forward(signum, frame)
+        else:
+            stopped_by.append(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
     previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupted)
@@ -73,6 +78,10 @@ def run_until_stopped(cmd: list[str]) -> int:
     for reader in readers:
         reader.join(READ_AFTER_EXIT_S)
     output.say_end()
+    if stopped_by and not output.died:
+        # `ray start --block` exits 1 once it has stopped its node on SIGTERM or Ctrl-C; the command
+        # exits as reelgen's others do when stopped (143, 130), as `reelgen --help` says.
+        return 128 + stopped_by[0]
     return 128 - code if code < 0 else code
 
 
