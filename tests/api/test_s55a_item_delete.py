@@ -26,3 +26,8 @@ def test_an_item_of_a_running_shootout_is_not_deleted(client: TestClient, tmp_pa
     assert client.get(f"/v1/videos/{item}").status_code == 200
     assert client.post(f"{url}/cancel").status_code == 200
     assert client.delete(f"/v1/videos/{item}").status_code == 200
+
+
+def test_the_409_is_in_the_openapi_schema(client: TestClient) -> None:  # noqa: F811
+    answers = client.get("/openapi.json").json()["paths"]["/v1/videos/{video_id}"]["delete"]["responses"]
+    assert "batch or shoot-out still running" in answers["409"]["description"]

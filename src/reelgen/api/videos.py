@@ -230,7 +230,12 @@ def get_video(request: Request, response: Response, video_id: str) -> VideoObjec
     return video
 
 
-@router.delete("/videos/{video_id}", response_model=VideoDeleted, summary="Delete a video and its files")
+@router.delete(
+    "/videos/{video_id}",
+    response_model=VideoDeleted,
+    summary="Delete a video and its files",
+    responses=_errors(409, e409="An item of a batch or shoot-out still running (error.parent_id names it)"),
+)
 def delete_video(request: Request, video_id: str) -> VideoDeleted:
     """The record, its events and its files go (the files sent with it too, unless a remix of it still uses
     them); a running job is stopped, and its event stream ends with a ``cancelled`` event saying
