@@ -3,7 +3,7 @@
 import { post } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
 import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
-import { announce, el } from "./util.js";
+import { announce, el, videoTitle } from "./util.js";
 import { clearErrorsOnEdit, formError, labelled, showApiError, tooBig } from "./viewkit.js";
 
 /** The most text the server speaks for one avatar (api/avatars.py AvatarCreate.text). */
@@ -63,7 +63,8 @@ export function mountAvatar(section, ctx) {
     try {
       const made = await post("v1/avatars", body);
       ctx.queue.add(made, { follow: true });
-      announce(`Avatar queued: ${made.prompt || made.id}`);
+      // As its card names it: one voiced from a file has no prompt, and its raw id meant nothing read aloud.
+      announce(`Queued: ${videoTitle(made)}`);
     } catch (err) {
       if (!tooBig(form, err, body)) showApiError(form, err);
     } finally {

@@ -8,7 +8,7 @@ import { NOT_COPIED, mountInputs } from "./create_inputs.js";
 import { mountSourceVideo } from "./create_video.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
-import { announce, el, fps, quoted, randomSeed, shortId } from "./util.js";
+import { announce, el, fps, quoted, randomSeed, shortId, videoTitle } from "./util.js";
 import { tooBig } from "./viewkit.js";
 import { deletedText } from "./words.js";
 
@@ -224,7 +224,8 @@ export function mountCreate(section, ctx) {
       f.seed.value = seed;
       ctx.queue.add(video, { follow: true });
       f.carried.hidden = true; // about the form as it was loaded, now sent
-      announce(`Queued: ${video.prompt}`);
+      // Named as its card names it: with no prompt (a model that reads no text) it read "Queued: ".
+      announce(`Queued: ${videoTitle(video)}`);
       if (state.remixOf) endRemix();
     } catch (err) {
       if (state.remixOf && videoDeleted(err)) {
