@@ -23,7 +23,7 @@ const ctx = {
   enhance: null,
   // Until the gallery is first shown there is nothing of it to update.
   gallery: { added() {}, forget() {} },
-  showView: (id) => views.show(id, ctx),
+  showView: (id) => views.show(id, ctx, "push"), // remix and "use these settings": Back returns to where they were pressed
 };
 
 views.register({ id: "create", label: "Create", mount: (section) => (ctx.create = mountCreate(section, ctx)) });
@@ -69,9 +69,12 @@ async function start() {
     ctx.queue = createQueue(ctx);
     ctx.enhance = mountEnhance(ctx);
     views.buildNav(ctx);
-    const wanted = location.hash.slice(1); // read first: showing Create rewrites the hash
-    views.show("create", ctx); // always built: remix and "use these settings" fill its form
-    if (wanted && wanted !== "create" && views.ids().includes(wanted)) views.show(wanted, ctx);
+    const wanted = location.hash.slice(1);
+    const other = wanted && wanted !== "create" && views.ids().includes(wanted);
+    // Always built (remix and "use these settings" fill its form), under another view's URL without
+    // touching it: its own "#create" entry would put a view never seen before the wanted one under Back.
+    views.show("create", ctx, other ? "keep" : "replace");
+    if (other) views.show(wanted, ctx);
     await ctx.queue.load();
     document.body.dataset.ready = "true";
   } catch (err) {

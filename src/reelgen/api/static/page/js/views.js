@@ -17,8 +17,13 @@ export function ids() {
   return [...views.keys()];
 }
 
-/** Shows view `id`, building it on first use; the URL's hash follows so views can be linked. */
-export function show(id, ctx) {
+/**
+ * Shows view `id`, building it on first use; the URL's hash follows so views can be linked. `how` says
+ * what the browser's history gets: "push" (a person moved to it, so Back returns to the view before),
+ * "replace" (the URL corrected in place: after Back or Forward, or an unknown hash) or "keep" (the URL
+ * left alone: the Create view built at start under another view's URL).
+ */
+export function show(id, ctx, how = "replace") {
   const view = views.get(id) || views.values().next().value;
   if (!view) return;
   if (!view.section) {
@@ -32,7 +37,11 @@ export function show(id, ctx) {
     if (tab) tab.setAttribute("aria-current", other === view ? "page" : "false");
   }
   current = view.id;
-  if (location.hash !== `#${view.id}`) history.replaceState(null, "", `#${view.id}`);
+  if (location.hash !== `#${view.id}` && how !== "keep") {
+    // Replaced, each switch left the page at Back instead of going to the view before.
+    if (how === "push") history.pushState(null, "", `#${view.id}`);
+    else history.replaceState(null, "", `#${view.id}`);
+  }
   if (view.handle.show) view.handle.show();
 }
 
@@ -48,8 +57,21 @@ export function buildNav(ctx) {
       el("a", {
         id: `tab-${view.id}`,
         href: `#${view.id}`,
-        onclick: (ev) => { ev.preventDefault(); show(view.id, ctx); $("main").focus({ preventScroll: true }); },
+        onclick: (ev) => { ev.preventDefault(); show(view.id, ctx, "push"); $("main").focus({ preventScroll: true }); },
       }, view.label)),
   );
-  window.addEventListener("hashchange", () => show(location.hash.slice(1), ctx));
+  // The skip link's "#main" named no view, and took a keyboard user on Gallery to Create instead of
+  // past the navigation: it moves the focus only, leaving the view and the history as they are.
+  document.querySelector("a.skip").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    $("main").focus();
+  });
+  // Back and Forward (and a hash typed or linked) land here; the entry is already in the history, so it
+  // is only corrected in place: pushing "#create" over an unknown hash made Back come back to it for ever.
+  window.addEventListener("hashchange", () => {
+    show(location.hash.slice(1), ctx);
+    // Focus left inside the view just hidden went nowhere a keyboard could carry on from.
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused.closest("[hidden]")) $("main").focus({ preventScroll: true });
+  });
 }
