@@ -62,6 +62,15 @@ def no_database(jobs: JobSettings, exc: Exception, source: str | None = None) ->
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
     if not jobs.database_url:
         database = Path(jobs.data_dir) / "jobs.db"
+        # A read-only folder (a read-only mount, say) or a jobs.db not there yet was said as "jobs.db
+        # ... is not a job database; move it away", naming a file that did not exist.
+        if not os.access(jobs.data_dir, os.W_OK):
+            return (
+                f"cannot open the job database {database}: the data folder {jobs.data_dir} cannot be "
+                f"written to ({reason}); give {_give(source)} a folder you can write to"
+            )
+        if not database.exists():
+            return f"cannot make the job database {database} ({reason}); give {_give(source)} another folder"
         what = "a folder, not a SQLite file" if database.is_dir() else f"not a job database ({reason})"
         return (
             f"cannot open the job database: {database} in the data folder is {what}; move it away, or "
