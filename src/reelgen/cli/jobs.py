@@ -41,6 +41,7 @@ from reelgen.cli.jobs_args import (
 from reelgen.cli.output import console, parse_pairs
 from reelgen.cli.parent_jobs import VIDEO_KEYS, found, keys_at, made_of, not_downloadable, watch_parent
 from reelgen.cli.parent_jobs import answer as _answer
+from reelgen.cli.project_download import project_job_files
 from reelgen.cli.remix_gone import said_for_cli
 from reelgen.jobs.artifacts import SUFFIXES
 
@@ -258,8 +259,9 @@ def download(
             raise ClientError(wrong, bad_input=True)
         try:
             fetch_content(server, api_key, video_id, target, variant)
-        except ClientError as exc:  # a batch's or shoot-out's id: say where its files are
-            raise not_downloadable(server, api_key, video_id, exc) from None
+        except ClientError as exc:  # a batch's, shoot-out's or project job's id: say where its files are
+            said = not_downloadable(server, api_key, video_id, exc)
+            raise project_job_files(server, api_key, video_id, said) from None
     except ClientError as exc:
         raise _exit(exc, {"variant": "--variant"}) from None
     console.print(f"wrote {target}", highlight=False, markup=False)  # a name may hold "[/]"
