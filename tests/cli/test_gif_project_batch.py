@@ -125,6 +125,7 @@ def test_a_project_file_naming_a_gif_is_refused_before_a_server_export(film: Pat
     assert remote.exit_code == 2, remote.output
     assert said(remote) == (
         "error: export.output: film.gif would be an animated GIF, but an export on a server writes a .mp4 "
-        "film (export.container); name it film.mp4, or export without --server to make the GIF"
+        "film (export.container); name it film.mp4, or export without --server to make the GIF "
+        "(project.yaml line 31)"
     )
     assert not (film / ".reelgen" / "servers.json").exists()

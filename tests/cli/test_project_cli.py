@@ -190,7 +190,7 @@ def test_a_webm_output_gets_vp9_unless_the_file_chose_a_codec_that_cannot_go_in_
     assert chosen.exit_code == 2
     assert chosen.output == (
         "error: export.codec: h264 cannot go in webm; webm takes vp9 or av1. Pick one with --codec, "
-        "or change codec under export: in the project file (without one, webm gets vp9)\n"
+        "or change codec under export: in the project file (without one, webm gets vp9) (project.yaml line 31)\n"
     )
     assert not (tmp_path / "b.webm").exists()
     vp9 = runner.invoke(
@@ -286,7 +286,8 @@ def test_a_misspelt_field_is_one_line_with_the_name_meant(film: Path) -> None:
     result = runner.invoke(app, ["project", "render", str(film), "-q"])
     assert result.exit_code == 2
     assert result.output == (
-        "error: scene 'opening' (scenes[0]): duraton is not a known field; did you mean duration?\n"
+        "error: scene 'opening' (scenes[0]): duraton is not a known field; did you mean duration? "
+        "(project.yaml line 16)\n"
     )
 
 
@@ -377,7 +378,8 @@ def test_a_scene_missing_the_input_its_model_needs_names_the_project_files_field
     result = runner.invoke(app, ["project", "render", str(film), "-q"])
     assert result.exit_code == 2
     assert "scene 'first-shot' (scenes[1]): " in result.output
-    assert result.output.rstrip().endswith("give a start image (start_image)")  # the field, not --image
+    # the field, not --image; and the line of the scene that lacks it
+    assert result.output.rstrip().endswith("give a start image (start_image) (project.yaml line 17)")
 
 
 def test_new_writes_an_accented_title_as_the_person_typed_it(tmp_path: Path) -> None:

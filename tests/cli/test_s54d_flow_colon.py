@@ -21,7 +21,7 @@ def test_a_flow_field_without_a_space_after_its_colon_is_told_how_to_write_it(tm
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
         "error: scene 'a' (scenes[0]): transition.type:fade is not a known field; write type: fade "
-        "(YAML needs a space after the ':')"
+        "(YAML needs a space after the ':') (project.yaml line 6)"
     )
 
 

@@ -61,6 +61,14 @@ def _folder(path: Path) -> Any:
         raise fail(exc) from None
 
 
+def _failed(exc: ReelgenError, folder: Any = None) -> typer.Exit:
+    """``fail(exc)``, its message ending with the line of the project file its field is on (if found):
+    ``folder`` is the project whose file to look in where the check was not the project's own."""
+    from reelgen.core.project.lines import note_line, with_line
+
+    return fail(with_line(note_line(exc, folder.file) if folder is not None else exc))
+
+
 @project_app.command("new")
 def new(
     name: Annotated[
@@ -166,7 +174,7 @@ def render(
     except Terminated:
         raise stopped_by_sigterm(f"stopped by SIGTERM: {_KEPT_FORCED if force else _KEPT}") from None
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise _failed(exc) from None
     for done in result.rendered:
         if done not in said:  # a scene the render did not tell of as it finished
             _say_rendered(done, said)
@@ -260,7 +268,7 @@ def export(
             # The film is downloaded to -o under the same name an in-process export takes.
             output = target if output is not None else None
         except ReelgenError as exc:
-            raise fail(exc) from None
+            raise _failed(exc, folder) from None
         export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
         return
     if output is None:
@@ -279,7 +287,7 @@ def export(
                 render_with=f"reelgen project render {shlex.quote(str(project))}",
             )
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise _failed(exc) from None
     # The frames the file holds: a GIF above 100 fps leaves some out, as the warning before it said.
     held = result.record["output"]["frames"]
     size, fps = (result.width, result.height), float(result.fps)
@@ -335,7 +343,7 @@ def status(
     try:
         states = project_status(folder)
     except ReelgenError as exc:
-        raise fail(exc) from None
+        raise _failed(exc) from None
     if as_json:
         for s in states:
             row = {**s.__dict__, "status": s.status.value, "clip": str(s.clip) if s.clip else None}

@@ -14,13 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelgen.core.encode import check_record_free
-from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.export.settings import ExportSettings, SettingNames
 from reelgen.core.export.timeline import Segment, render_again
 from reelgen.core.export.write import ExportResult, check_output, check_timeline, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
 from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
 from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import listed, plan_project
@@ -261,13 +262,16 @@ def export_project(
     ``render_with`` is the command an unrendered scene is told to render with (a command line knows it).
     """
     project = folder.load()
-    settings = export_settings(project.export, overrides, given_as)
-    project = project.model_copy(update={"export": settings})
-    planned = plan_project(folder, project)
-    settings = absolute_export(folder, settings)
-    target = export_target(folder, project, settings, output)
     names = setting_names(overrides, given_as, output=output is not None)
-    check_output(target, settings, names)  # a wrong suffix is said before where the film would land
+    try:  # a setting of the file's (export.codec, export.output) names its line there; an option has none
+        settings = export_settings(project.export, overrides, given_as)
+        project = project.model_copy(update={"export": settings})
+        planned = plan_project(folder, project)
+        settings = absolute_export(folder, settings)
+        target = export_target(folder, project, settings, output)
+        check_output(target, settings, names)  # a wrong suffix is said before where the film would land
+    except ReelgenError as exc:
+        raise note_line(exc, folder.file) from None
     if output is None:
         folder.check_kept(folder.exports, "its films")
         # Else "export.output .../exports/NAME.mp4: ... give a path" named a setting no one wrote.

@@ -26,6 +26,7 @@ from reelgen.core.atomic import check_writable, home_path, name_problem, staged,
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.flock import hold_flock
+from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
 from reelgen.core.project.problems import validated
 from reelgen.core.textfile import check_regular, read_yaml
@@ -131,15 +132,19 @@ class ProjectFolder:
         # second storyboard there, and to move into a folder of its own as its project.yaml.
         data = read_yaml(self.file, self.file.name, param="project")
         self._check_one_storyboard()
-        project = validated(data, self.file.name, ", as `reelgen project new NAME` writes them")
+        try:
+            project = validated(data, self.file.name, ", as `reelgen project new NAME` writes them")
+        except InvalidRequest as exc:
+            raise note_line(exc, self.file) from None
         output = project.export.output
         # A folder in the name would put the film outside exports/ (``..``, an absolute path) or make folders there.
         if output is not None and (output in (".", "..") or "/" in output or "\\" in output):
-            raise InvalidRequest(
+            refused = InvalidRequest(
                 f"export.output: {output!r} must be a file name without a folder: exports go in exports/ "
                 "(`reelgen project export -o PATH` writes anywhere)",
                 param="export.output",
             )
+            raise note_line(refused, self.file)
         return project
 
     # ---- which key each scene was last rendered at ------------------------------------------------

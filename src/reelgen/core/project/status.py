@@ -10,6 +10,7 @@ from pathlib import Path
 from reelgen.core.errors import InvalidRequest, ReelgenError
 from reelgen.core.project.checks import check_files, check_scenes
 from reelgen.core.project.folder import ProjectFolder
+from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
 from reelgen.core.project.plan import PlannedScene, ScenePlan, plan_scene
 
@@ -43,13 +44,16 @@ def plan_project(folder: ProjectFolder, project: Project | None = None) -> list[
     ``ScenePlan``, keyed for idempotency) and exports when they are done.
     """
     project = project or folder.load()
-    check_scenes(project)
-    check_files(folder, project)
-    _check_default_model(project)
-    planned = []
-    for i, scene in enumerate(project.scenes):
-        plan = None if scene.title_card is not None else plan_scene(folder, project, scene, i)
-        planned.append(PlannedScene(scene, i, plan))
+    try:
+        check_scenes(project)
+        check_files(folder, project)
+        _check_default_model(project)
+        planned = []
+        for i, scene in enumerate(project.scenes):
+            plan = None if scene.title_card is not None else plan_scene(folder, project, scene, i)
+            planned.append(PlannedScene(scene, i, plan))
+    except ReelgenError as exc:  # a mistake in the file names its line there
+        raise note_line(exc, folder.file) from None
     return planned
 
 
