@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -18,9 +17,7 @@ def _thousand(tmp_path: Path) -> Path:
 
 def test_render_of_an_unknown_scene_names_ten_scenes_not_a_thousand(tmp_path: Path) -> None:
     folder = _thousand(tmp_path)
-    started = time.monotonic()
     out = CliRunner().invoke(cli_app, ["project", "render", str(folder), "--scene", "nope"])
-    assert time.monotonic() - started < 3
     assert out.exit_code == 2, out.output
     assert out.output.startswith("error: no scene 'nope' in the project; scenes to render: s0, s1, s10, ")
     assert out.output.rstrip().endswith("and 990 more") and len(out.output) < 300
