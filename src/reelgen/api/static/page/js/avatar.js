@@ -15,7 +15,7 @@ export function mountAvatar(section, ctx) {
   const model = el("select", { name: "model" },
     el("option", { value: "" }, "Server's choice (musetalk where it is downloaded, else reelgen-lipsync)"),
     ready.map((m) => el("option", { value: m.id }, m.id)));
-  const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a" });
+  const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a,.webm" });
   // No maxlength: it cut a pasted script short without a word; too long is said on sending instead.
   const text = el("textarea", { name: "text", rows: 3, placeholder: "Hello, and welcome to the harbour tour." });
   const image = el("input", { type: "file", name: "image", accept: IMAGE_ACCEPT });
@@ -25,12 +25,12 @@ export function mountAvatar(section, ctx) {
     el("p", { class: "hint" }, "A face that speaks: the video lasts as long as the voice, at 25 fps, with the voice as its sound."),
     labelled({ prefix: "av", param: "model", label: "Model", control: model }),
     labelled({ prefix: "av", param: "audio", label: "Voice (audio file)", control: audio,
-      hint: "WAV, MP3, FLAC, OGG or M4A. Or leave it empty and write what to say below." }),
-    labelled({ prefix: "av", param: "text", label: "Or text to speak", control: text,
+      hint: "WAV, MP3, FLAC, OGG, M4A or WebM. Or leave it empty and write what to say below." }),
+    labelled({ prefix: "av", param: "text", label: "Or text to speak", name: "Text to speak", control: text,
       hint: `Spoken by the server's own voice; up to ${TEXT_MOST} characters.` }),
-    labelled({ prefix: "av", param: "image", label: "Face (photo, optional)", control: image,
+    labelled({ prefix: "av", param: "image", label: "Face (photo, optional)", name: "Face", control: image,
       hint: `${IMAGE_KINDS}, with a clear face looking at the camera. With no photo and no video, the server's own presenter speaks.` }),
-    labelled({ prefix: "av", param: "video", label: "Or a video to dub (optional)", control: video,
+    labelled({ prefix: "av", param: "video", label: "Or a video to dub (optional)", name: "Video to dub", control: video,
       hint: "MP4, MOV, WebM, MKV or an animated GIF: only the mouth changes." }),
     formError(),
     el("div", { class: "row" }, submit));

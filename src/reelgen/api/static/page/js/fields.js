@@ -92,10 +92,14 @@ export function showError(form, param, message) {
   return slot;
 }
 
-/** The field's name on the form ("Steps"): its label's or legend's own text, without a value shown in it. */
+/**
+ * The field's name on the form ("Steps"): its label's or legend's own text, without a value shown in it,
+ * or the label's data-name where the label reads on from the field before ("Or text to speak").
+ */
 function labelOf(wrapper) {
   const label = wrapper.querySelector(":scope > label, :scope > legend");
   if (!label) return null;
+  if (label.dataset.name) return label.dataset.name;
   const text = [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("");
   return text.trim() || null;
 }

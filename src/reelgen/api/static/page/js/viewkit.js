@@ -6,16 +6,17 @@ import { el } from "./util.js";
 
 /**
  * A labelled field whose ids start with `prefix` (so two forms may both have an `output_folder`);
- * `param` is the API parameter it sends, which is how a server error finds it.
+ * `param` is the API parameter it sends, which is how a server error finds it. `name`, when given, is
+ * what its errors call it where the label does not start a sentence ("Or a video to dub (optional)").
  */
-export function labelled({ prefix, param, label, control, hint, extra }) {
+export function labelled({ prefix, param, label, name, control, hint, extra }) {
   const key = `${prefix}-${param.replace(/[^\w-]/g, "_")}`;
   control.id = control.id || key;
   const hintId = hint ? `${key}-hint` : null;
   const errorId = `${key}-err`;
   control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
   return el("div", { class: "field", dataset: { param } },
-    el("label", { for: control.id }, label),
+    el("label", { for: control.id, dataset: name ? { name } : undefined }, label),
     control,
     hint ? el("p", { class: "hint", id: hintId }, hint) : null,
     extra || null,
