@@ -17,7 +17,7 @@ from typing import Any
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.nul_text import no_nul
-from reelgen.core.yaml_indent import said_plainly, tab_problem
+from reelgen.core.yaml_indent import new_item, said_plainly, tab_problem
 
 
 def _one_line(text: str) -> str:
@@ -136,10 +136,9 @@ def _unique_keys() -> Any:
                         if seen[key] == mark.line + 1 and (mark.buffer or "")[: mark.pointer].rstrip(
                             " "
                         ).endswith("-"):
-                            again = (
-                                f", or, if line {line} starts a new scene (a new item of the list), start "
-                                f"it with '- ' as line {seen[key]} does"
-                            )
+                            # Said of the list it is in: a keyframe so joined was "a new scene".
+                            item = new_item(mark.buffer or "", seen[key] - 1)
+                            again = f", or, if line {line} starts {item}, start it with '- ' as line {seen[key]} does"
                         raise yaml.constructor.ConstructorError(
                             None,
                             None,

@@ -136,6 +136,13 @@ def _missing_dash(lines: list[str], upto: int, column: int, body: str, opens: li
     return None
 
 
+def new_item(text: str, line: int) -> str:
+    """What a new item of the list whose '-' is on ``line`` (from 0) of ``text`` is, as advice words."""
+    opens = _opens(text.splitlines(), line + 1)
+    dash = next((o for o in reversed(opens) if o.item and o.line == line + 1), None)
+    return _new_item(opens, dash) if dash is not None else "a new item of the list"
+
+
 def _new_item(opens: list[_Open], dash: _Open) -> str:
     """What a new item of ``dash``'s list is: a keyframe or an export text missing its '-' was told
     it looked like "a new scene", of a list that holds none."""
