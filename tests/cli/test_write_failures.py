@@ -252,7 +252,10 @@ def test_ctrl_c_at_the_last_frame_of_a_project_export_keeps_the_last_film(
     monkeypatch.setattr("reelgen.cli.project.progress_bar", interrupting(output.progress_bar, "export", 20))
     result = runner.invoke(app, ["project", "export", str(exported[0])])
     assert result.exit_code == 130, result.output
-    assert errors(result.stderr)[-1] == "error: run cancelled with Ctrl-C; no file was written"
+    film = exported[1]
+    assert errors(result.stderr)[-1] == (
+        f"error: run cancelled with Ctrl-C; no file was written; {film.name} is as it was"
+    )
     film_as_it_was(exported)
 
 
