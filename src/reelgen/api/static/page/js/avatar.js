@@ -59,7 +59,10 @@ export function mountAvatar(section, ctx) {
     else body.append("text", text.value.trim());
     if (image.files[0]) body.append("image", image.files[0]);
     if (video.files[0]) body.append("video", video.files[0]);
+    // Up to 32 MiB goes up and the server reads the voice through before it answers: a greyed button
+    // that still read "Make avatar" said nothing was happening.
     submit.disabled = true;
+    submit.textContent = "Sending…";
     try {
       const made = await post("v1/avatars", body);
       ctx.queue.add(made, { follow: true });
@@ -69,6 +72,7 @@ export function mountAvatar(section, ctx) {
       if (!tooBig(form, err, body)) showApiError(form, err);
     } finally {
       submit.disabled = false;
+      submit.textContent = "Make avatar";
     }
   });
 

@@ -90,7 +90,10 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
     body.append("project", text.value);
     const sent = showPlaced().filter(({ path }) => path);
     for (const { file, path } of sent) body.append("files", file, path);
+    // Its files go up with it (up to 32 MiB): a greyed button still reading its name said nothing of that.
+    const label = submit.textContent;
     submit.disabled = true;
+    submit.textContent = "Sending…";
     try {
       const answer = project
         ? await (await request(`v1/projects/${project.id}`, { method: "PUT", body })).json()
@@ -106,6 +109,7 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
       } else showApiError(form, err, route);
     } finally {
       submit.disabled = false;
+      submit.textContent = label;
     }
   });
   return form;
