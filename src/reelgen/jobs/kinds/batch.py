@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.batch.companions import finished, write_companions
-from reelgen.core.batch.folder_summary import named_file
+from reelgen.core.batch.folder_summary import check_summary_ours, named_file
 from reelgen.core.batch.lock import folder_held
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.plan import PlannedItem, plan_batch
@@ -90,6 +90,11 @@ class BatchKind(ParentKind[BatchPayload]):
             if parent_id in self._plans:
                 self._plans.move_to_end(parent_id)
                 return self._plans[parent_id][0]
+        folder = Path(payload.output_folder)
+        # Again here, under the folder's lock (hold), as an in-process run checks it: a summary another
+        # batch wrote there while this one was queued was replaced at the end without a word.
+        made_by = named_file(Path(payload.input_folder), payload.name)
+        check_summary_ours(payload.manifest, folder, "output_folder", made_by)
         token = CancelToken()
         with self._lock:
             self._planning[parent_id] = token
@@ -100,6 +105,9 @@ class BatchKind(ParentKind[BatchPayload]):
         finally:
             with self._lock:
                 self._planning.pop(parent_id, None)
+        # As in process: an earlier run's summary no longer describes the folder once this run makes or
+        # fails items, and a batch cancelled part way left it beside clips it does not list.
+        (folder / SUMMARY_FILE).unlink(missing_ok=True)
         plan = [_mp4_only(p) for p in planned]
         ends = [_outcome(p, None) for p in plan if p.error is not None or p.skipped is not None]
         with self._lock:
