@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from reelgen import __version__
 from reelgen.core.errors import InvalidRequest, from_validation_error
-from reelgen.core.replay_beside import companion_of, sidecar_instead, video_instead
+from reelgen.core.replay_beside import sidecar_instead, video_instead
 from reelgen.core.spec.request import EnhanceStep, ResolvedRequest
 
 if TYPE_CHECKING:
@@ -89,31 +89,9 @@ def replayable(path: str | Path) -> dict[str, Any]:
     check_format(record, path)  # first: a newer layout may keep its request elsewhere
     if "request" in record or is_enhanced(record) or is_scene(record):
         return record
-    redo = "replay makes again a video made by generate, animate, avatar, enhance or project render"
-    if "export" in record and "segments" in record:
-        project = record.get("project")
-        # A film a server exported names the server's project file, which is not here.
-        here = isinstance(project, str) and Path(project).is_file()
-        again = f"reelgen project export {project if here else 'PROJECT'}"
-        made = f" (it was exported from {project}, not on this machine)" if project and not here else ""
-        what = f"a film exported from a project{made}; {redo}, not a film: run `{again}` to export it again"
-    elif record.get("kind") == "ken_burns":
-        what = (
-            f"a still image filmed by a batch, with no model; {redo}: delete it and run its batch "
-            "again (`reelgen batch MANIFEST`) to film it again"
-        )
-    elif "trials" in record and "ranking" in record:
-        what = (
-            f"a shoot-out's results, not a video; {redo}: run `reelgen shootout` with the same "
-            "models and prompts to make it again"
-        )
-    elif {"total", "done", "reused"} <= record.keys():
-        what = f"a batch's summary, not a video; {redo}: run `reelgen batch MANIFEST` to make it again"
-    elif (video := companion_of(Path(path))) is not None:
-        what = f"a batch item's notes on its video, not its record; replay the video: reelgen replay {video}"
-    else:
-        what = f"a record with neither a request nor an enhancement; {redo}"
-    raise InvalidRequest(f"{path} is {what}", param="path")
+    from reelgen.core.replay_what import what_it_is
+
+    raise InvalidRequest(f"{path} is {what_it_is(record, Path(path))}", param="path")
 
 
 def recorded_request(record: dict[str, Any], source: str | Path) -> ResolvedRequest:
