@@ -90,7 +90,8 @@ def test_shootout_server_quiet_leaves_trial_lines_out_but_says_failures_after_th
         "results_file": str(tmp_path / "results.json"),
         "output_folder": str(tmp_path),
     }
-    (tmp_path / "report.html").write_text("<html></html>")
+    # The server's report, on this disk (a report.html of no shoot-out's there is refused before sending).
+    (tmp_path / "report.html").write_text("<html><title>reelgen shoot-out</title></html>")
     events = "".join(
         [
             format_event("open", {"id": "shootout_1"}),

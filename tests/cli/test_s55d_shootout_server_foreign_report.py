@@ -1,6 +1,6 @@
 """``reelgen shootout --server URL -o DIR`` where DIR holds a report.html of the person's own and the server is on
-another disk: the report it made is not downloaded over that file (it was, without a word, exit 0); the
-command says so and where to fetch the report, exit 2 as the local run refuses such a folder."""
+another disk: refused before anything is sent, as the local run refuses such a folder (the report the server
+made was downloaded over that file without a word, exit 0)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ def test_a_report_html_not_a_shootouts_is_kept_and_said(
     mine = folder / "report.html"
     mine.write_text("<html><title>my notes</title></html>")
 
+    sent: list[dict[str, Any]] = []
+
     def on_server(
         server: str, key: str | None, path: str, body: dict[str, Any], *rest: Any
     ) -> dict[str, Any]:
-        # A server on another disk: it made the report there.
+        sent.append(body)  # a server on another disk: it made the report there
         elsewhere = "/srv/other-disk/compare"
         return {
             "status": "completed",
@@ -48,8 +50,9 @@ def test_a_report_html_not_a_shootouts_is_kept_and_said(
     result = CliRunner().invoke(app, args)
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
-    assert said.endswith(
-        f"error: -o {folder}: it holds a report.html that is not a shoot-out's, so the report the server made "
-        "was not downloaded over it; move that file and fetch the report from http://x.test/r"
+    assert said == (
+        f"error: --output: {folder} holds a report.html that is not a shoot-out's, and the report would "
+        "replace it; move that file, or give another folder"
     ), said
+    assert sent == []  # refused before the run: no GPU time spent on a report that cannot be kept
     assert mine.read_text() == "<html><title>my notes</title></html>"

@@ -132,6 +132,7 @@ def shootout(
             check_device(device)
         if server is not None:
             refuse({"--device": device})
+            _keep_own_report(folder, server, None)  # before the run, not once its GPU time is spent
             body = {
                 "models": _names(models),
                 "prompts": spec.model_dump(mode="json"),
@@ -268,13 +269,21 @@ def _on_server(body: dict[str, Any], server: str, api_key: str | None, quiet: bo
         raise typer.Exit(1)  # nothing was compared
 
 
-def _keep_own_report(folder: Path, server: str, done: dict[str, Any]) -> None:
+def _keep_own_report(folder: Path, server: str, done: dict[str, Any] | None) -> None:
     """Refuse to download the report over a report.html or results.json of the person's own, as the
     local run refuses to write over one: a server on another disk checked only its own folder, and its
     report was downloaded over the person's file without a word."""
     from reelgen.core.shootout.report import foreign_report
 
     if (foreign := foreign_report(folder)) is not None:
+        if done is None:  # before sending: said as the local run says it
+            from reelgen.core.errors import InvalidRequest
+
+            raise InvalidRequest(
+                f"--output: {folder} holds a {foreign.name} that is not a shoot-out's, and the report would "
+                "replace it; move that file, or give another folder",
+                param="output",
+            )
         where = f"{server.rstrip('/')}{done['urls']['report']}"
         raise ServerError(
             f"-o {folder}: it holds a {foreign.name} that is not a shoot-out's, so the report the server made "
