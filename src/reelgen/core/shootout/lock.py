@@ -21,13 +21,14 @@ class ReportFolderBusy(ReelgenError):
 
 
 @contextmanager
-def report_folder_held(folder: Path, source: str | None = None) -> Iterator[None]:
+def report_folder_held(folder: Path, source: str | None = None, field: str = "--output") -> Iterator[None]:
     """``folder`` to this shoot-out alone while it runs; ``ReportFolderBusy`` naming the run that holds it.
 
     Two `reelgen shootout` runs into one folder each wrote clips/<model>--<prompt>.mp4, report.html and
     results.json there, over the other's (a server refuses the second with a 409). The lock is the OS's
     (flock): it goes with its process, so a run killed part-way holds nothing. A folder that takes no
     lock file runs unlocked. The lock file goes when the run ends, and the folders made for it alone.
+    ``field`` is what the refusal names (a server shoot-out's is ``output_folder``).
     """
     path = folder / LOCK_FILE
     made = missing_folders(path.parent)
@@ -37,9 +38,9 @@ def report_folder_held(folder: Path, source: str | None = None) -> Iterator[None
     except LockHeld as held:
         remove_empty(made)
         raise ReportFolderBusy(
-            f"--output {folder}: another shoot-out is writing its clips and report there now "
+            f"{field} {folder}: another shoot-out is writing its clips and report there now "
             f"({held.holder}); wait for it to end (or stop it), or give another folder",
-            param="output",
+            param=field.lstrip("-"),
         ) from None
     except OSError:
         remove_empty(made)

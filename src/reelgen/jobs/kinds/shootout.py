@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError, WriteFailed
+from reelgen.core.shootout.lock import report_folder_held
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.report import remove_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
@@ -67,6 +69,27 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         #: Each running shoot-out's trials that failed to plan, told before it ends (``planned_ends``).
         self._unplanned: dict[str, list[ItemOutcome]] = {}
         self._lock = threading.Lock()
+        #: Each running shoot-out's hold on its report folder, the lock an in-process `reelgen shootout` takes.
+        self._held: dict[str, ExitStack] = {}
+
+    def hold(self, parent_id: str, payload: ShootoutPayload) -> None:
+        """The report folder to this shoot-out until it ends; ``ReportFolderBusy`` (folder_in_use) if an
+        in-process `reelgen shootout` holds it: both wrote the same clips and report there."""
+        with self._lock:
+            if parent_id in self._held:
+                return
+        stack = ExitStack()
+        folder = Path(payload.output_folder)
+        stack.enter_context(report_folder_held(folder, f"server shoot-out job {parent_id}", "output_folder"))
+        with self._lock:
+            self._held[parent_id] = stack
+
+    def release(self, parent_id: str) -> None:
+        """The report folder free again (it ended, failed or was cancelled)."""
+        with self._lock:
+            stack = self._held.pop(parent_id, None)
+        if stack is not None:
+            stack.close()
 
     def planned_ends(self, parent_id: str) -> list[ItemOutcome]:
         """The running shoot-out's trials that failed as this process planned them (they get no job),
@@ -101,12 +124,15 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
 
     def advance(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> Step:
         try:
+            self.hold(parent.id, payload)
             step = self._advance(parent, payload, children)
         except BaseException:
             self._forget(parent.id)
+            self.release(parent.id)
             raise
         if not isinstance(step, Spawn):  # it ends here: its trials say the rest
             self._forget(parent.id)
+            self.release(parent.id)
         return step
 
     def _advance(self, parent: Job, payload: ShootoutPayload, children: Sequence[Job]) -> Step:
@@ -153,6 +179,7 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         """The finished trials' clips copied to ``clips/`` (an in-process run's Ctrl-C keeps them too),
         and a message saying how many trials ended and which finished; no report is written."""
         self._forget(parent.id)
+        self.release(parent.id)
         trials = self.trials(payload)
         by_key = {str(c.child_key): c for c in children}
         ended = [t for t in trials if t.key in by_key and by_key[t.key].status in _ENDED]
