@@ -8,7 +8,7 @@ import { NOT_COPIED, mountInputs } from "./create_inputs.js";
 import { mountSourceVideo } from "./create_video.js";
 import { clearErrors, clearFieldError, radio, showError, unreadableNumber } from "./fields.js";
 import { TASKS, fillPicker, inTaskWords, modelInfo, notHere, offeredTasks } from "./models.js";
-import { announce, el, fps, quoted, randomSeed, shortId, videoTitle } from "./util.js";
+import { announce, el, fps, named, quoted, randomSeed, shortId, videoTitle } from "./util.js";
 import { tooBig } from "./viewkit.js";
 import { deletedText } from "./words.js";
 
@@ -325,7 +325,7 @@ export function mountCreate(section, ctx) {
     showInputs();
     sayNegative();
     f.banner.replaceChildren(
-      el("p", {}, el("strong", {}, "Remixing "), `${quoted(video.prompt)} (${shortId(video.id)}). `,
+      el("p", {}, el("strong", {}, "Remixing "), `${quoted(videoTitle(video))} (${shortId(video.id)}). `,
         "Change the prompt, negative prompt, seed, steps or guidance; everything else, images and LoRAs included, stays as it was."),
       el("button", { type: "button", class: "ghost small", id: "remix-cancel", onclick: endRemix }, "Stop remixing"));
     f.banner.hidden = false;
@@ -354,7 +354,7 @@ export function mountCreate(section, ctx) {
     for (const [param, message] of [...state.again].reverse()) showError(f.form, param, message);
     if (again) showError(f.form, p.input_reference ? "input_reference" : "source_video", `Choose the ${again} again: ${NOT_COPIED}`);
     else if (!state.again.length) f.prompt.focus();
-    announce(`Settings of ${quoted(video.prompt)} loaded into the form.`);
+    announce(`Settings of ${named(video)} loaded into the form.`);
   }
 
   // ---- wiring ---------------------------------------------------------------------------------

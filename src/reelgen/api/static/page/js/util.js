@@ -66,6 +66,14 @@ export function videoTitle(video) {
   return video.parameters && video.parameters.task === "avatar" ? "Talking avatar (voice from an audio file)" : "(no prompt)";
 }
 
+/**
+ * `video` named in a sentence: its prompt quoted, or with none its title and short id ("“Talking avatar
+ * (voice from an audio file)” (67e988c8)"); an empty prompt read "Remixing “”", a bare id said nothing of what it was.
+ */
+export function named(video) {
+  return video.prompt ? quoted(video.prompt) : `${quoted(videoTitle(video))} (${shortId(video.id)})`;
+}
+
 export function shortId(id) {
   return id.replace(/^video_/, "").slice(0, 8);
 }
@@ -92,5 +100,5 @@ export function fps(value) {
  */
 export function confirmDelete(video) {
   if (video.status !== "completed") return true;
-  return confirm(`Delete ${quoted(video.prompt || shortId(video.id))} and its video file from the server? This cannot be undone.`);
+  return confirm(`Delete ${named(video)} and its video file from the server? This cannot be undone.`);
 }

@@ -1,6 +1,6 @@
 // The page's words for the API's: a running job's stage, a failed job's error code and the bounds a
 // number field broke are said as a person reads them, never as the names the API and workers use.
-import { quoted, seconds, shortId } from "./util.js";
+import { named, seconds } from "./util.js";
 
 /** A worker's stage names (core's progress.stage and ProgressEvent), as the cards say them. */
 const STAGES = {
@@ -65,7 +65,7 @@ export function doneText(video) {
  * "video_id: no video 'video_…'", names a parameter the person never typed.
  */
 export function deletedText(video) {
-  return `${quoted(video.prompt || shortId(video.id))} is no longer on the server: it was deleted (in another tab or by a script).`;
+  return `${named(video)} is no longer on the server: it was deleted (in another tab or by a script).`;
 }
 
 /** What a failed job's error code means, said beside its message when the message does not say it. */
