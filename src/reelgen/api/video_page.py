@@ -110,7 +110,14 @@ def _project_job(service: JobService, job: Job) -> tuple[str | None, str | None]
 
 
 def video_page(
-    service: JobService, after: str | None, *, limit: int, order: str, status: str | None, model: str | None
+    service: JobService,
+    after: str | None,
+    *,
+    limit: int,
+    order: str,
+    status: str | None,
+    model: str | None,
+    parent: str | None = None,
 ) -> JobPage:
     """The videos after video ``after``; a 400 naming ``after`` when it is no video of the list, or
     ``model`` when nothing matched and it names neither a model nor any video job's model.
@@ -118,12 +125,13 @@ def video_page(
         A video deleted since its page was listed still marks its place (the store keeps it a day); a
         deleted job of another kind is said to be one.
     """
+    if parent is not None:
+        _refuse_no_parent(service, parent)
     if after is not None:
         refuse_other_kinds(service, after, kinds.VIDEO_KINDS, "video", "videos")
     try:
-        page = service.list(
-            after=after, limit=limit, order=order, status=status, model=model, kind=kinds.VIDEO_KINDS
-        )
+        found = {"status": status, "model": model, "parent_id": parent}
+        page = service.list(after=after, limit=limit, order=order, kind=kinds.VIDEO_KINDS, **found)
     except DeletedCursor as gone:
         # A shoot-out or batch deleted in the last day paged on from where it had stood.
         raise _other_kind(gone.job_id, gone.kind, "video", "videos", deleted=True) from None
@@ -139,6 +147,26 @@ def video_page(
     if model is not None and not page.items and after is None:
         _refuse_unknown_model(service, model, narrowed=status is not None)
     return page
+
+
+def _refuse_no_parent(service: JobService, parent: str) -> None:
+    """A 400 for a ``parent`` filter that names no batch or shoot-out, saying what it names instead:
+    an empty page would read as a batch with no items yet."""
+    try:
+        job = service.get(parent)
+    except JobNotFound:
+        what = "no job" if JOB_ID.match(parent) else f"no job: {id_form('batch')}"
+    else:
+        if kind_url(job.kind) is not None and job.kind not in kinds.VIDEO_KINDS:
+            return
+        what = _listed_as(job.kind)
+    raise ApiError(
+        400,
+        f"parent: {shown(parent)} is {what}; give the id of a batch or shoot-out (GET /v1/batches, "
+        "GET /v1/shootouts) to list its item jobs, or leave parent out",
+        param="parent",
+        code="invalid_value",
+    )
 
 
 def _refuse_unknown_model(service: JobService, model: str, *, narrowed: bool) -> None:

@@ -212,10 +212,13 @@ def list_videos(
         Literal["queued", "in_progress", "completed", "failed", "cancelled"] | None, Query()
     ] = None,
     model: Annotated[str | None, Query(max_length=200)] = None,
+    parent: Annotated[
+        str | None, Query(max_length=64, description="Only this batch's or shoot-out's items")
+    ] = None,
 ) -> VideoList:
     """Newest first by default; pass ``last_id`` as ``after`` for the next page."""
     service = service_of(request)
-    page = video_page(service, after, limit=limit, order=order, status=status, model=model)
+    page = video_page(service, after, limit=limit, order=order, status=status, model=model, parent=parent)
     parents = parents_of(service, page.items)
     data = [
         present(request, job, page.positions.get(job.id), lookup=False, parents=parents) for job in page.items

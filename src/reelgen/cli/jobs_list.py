@@ -21,6 +21,10 @@ def list_videos(
     after: Annotated[
         str | None, typer.Option(help="Continue after this job id (the next page).", callback=after_id)
     ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(help="Only the item jobs of this batch or shoot-out (its id).", callback=after_id),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list object as JSON.")] = False,
     server: ServerOpt = "http://127.0.0.1:8000",
     api_key: KeyOpt = None,
@@ -32,9 +36,10 @@ def list_videos(
     "item of shoot-out ID"); status, watch, cancel and delete take their
     ids as a video's.
 
-    Example: reelgen list --status completed --limit 5
+    Examples: reelgen list --status completed --limit 5
+              reelgen list --parent video_0123...   # a batch's items
     """
-    params = {"status": state, "model": model, "limit": limit, "after": after}
+    params = {"status": state, "model": model, "limit": limit, "after": after, "parent": parent}
     try:
         sent = _call(
             server, api_key, "GET", "/v1/videos", params={k: v for k, v in params.items() if v is not None}
@@ -52,12 +57,17 @@ def list_videos(
     for video in page["data"]:
         _print_video(video)
     if not page["data"]:
-        said = _none_listed(bool(state or model), after)
-        if after is None and not (state or model):
+        said = _none_listed(bool(state or model or parent), after)
+        if after is None and not (state or model or parent):
             said += _others_held(server, api_key)
         console.print(said, highlight=False, markup=False)
     if page.get("has_more"):  # with the filters typed: "--after ID" alone went on over every job, 20 a page
-        kept = {"--status": state, "--model": model, "--limit": None if limit == 20 else limit}
+        kept = {
+            "--status": state,
+            "--model": model,
+            "--parent": parent,
+            "--limit": None if limit == 20 else limit,
+        }
         typed = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in kept.items() if v is not None)
         # With the --server typed too: the hint run as shown listed the default server's jobs.
         more = f"more: reelgen list{typed} --after {page['last_id']}{again(server)}"

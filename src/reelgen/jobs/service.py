@@ -251,13 +251,11 @@ class JobService:
     # ---- reading --------------------------------------------------------------------------
 
     def get(self, job_id: str, *, kind: str | tuple[str, ...] | None = None) -> Job:
-        """The job ``job_id``; with ``kind`` (one or several), a job of another kind is not found either,
-        and the error names what was looked for ("no video ..." for the video kinds)."""
+        """The job ``job_id``; with ``kind`` (one or several), one of another kind is not found ("no video")."""
         return self.reads.get(job_id, kind)
 
     def get_many(self, job_ids: builtins.list[str]) -> dict[str, Job]:
-        """Those of ``job_ids`` that exist, by id, in one query (the items of a parent whose errors are
-        worded from their rows)."""
+        """Those of ``job_ids`` that exist, by id, in one query (a parent's items, their errors worded)."""
         return self.reads.many(job_ids)
 
     def list(
@@ -269,9 +267,12 @@ class JobService:
         status: str | None = None,
         model: str | None = None,
         kind: str | tuple[str, ...] | None = None,
+        parent_id: str | None = None,
     ) -> JobPage:
-        """A page of jobs, with the queue position of each queued one (one query for the page)."""
-        page = self.store.list(after=after, limit=limit, order=order, status=status, model=model, kind=kind)
+        """A page of jobs (``parent_id``'s items only, given one), with each queued one's queue position."""
+        page = self.store.list(
+            after=after, limit=limit, order=order, status=status, model=model, kind=kind, parent_id=parent_id
+        )
         queued = [j.id for j in page.items if j.status is JobStatus.QUEUED]
         return JobPage(page.items, page.has_more, self.store.queue_positions(queued))
 

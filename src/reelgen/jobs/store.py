@@ -207,8 +207,10 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         status: str | JobStatus | None = None,
         model: str | None = None,
         kind: str | tuple[str, ...] | None = None,
+        parent_id: str | None = None,
     ) -> JobPage:
-        """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``; ``kind``: one or several."""
+        """Jobs newest first (``order="asc"``: oldest first), starting after job ``after``; ``kind``: one or several;
+        ``parent_id``: only that parent's item jobs."""
         newest_first = order != "asc"
         key = (jobs_t.c.created_at, jobs_t.c.id)
         query = sa.select(jobs_t)
@@ -219,6 +221,8 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
             query = query.where(jobs_t.c.status == JobStatus(status).value)
         if model is not None:
             query = query.where(jobs_t.c.model == model)
+        if parent_id is not None:
+            query = query.where(jobs_t.c.parent_id == parent_id)
         if after is not None:
             created_at = self._cursor(after, listed)
             mark = sa.tuple_(*key)
