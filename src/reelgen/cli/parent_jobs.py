@@ -52,8 +52,8 @@ def found(server: str, api_key: str | None, job_id: str, method: str = "GET") ->
         return at(job_path(job_id))
     except ClientError as exc:
         url = own_url(exc)
-        if url is None or (method == "DELETE" and url.startswith("/v1/projects/")):
-            raise  # a project's job has no DELETE of its own: the 404 says which job it is
+        if url is None:  # no route of its own (a scene job, say): the 404 says what it is
+            raise
         return at(url)
 
 
