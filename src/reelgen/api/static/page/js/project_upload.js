@@ -57,7 +57,7 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
   const submit = el("button", { type: "submit", class: "primary" }, project ? "Save changes" : "Create project");
   const form = el("form", { class: "upload-form", novalidate: true, autocomplete: "off" },
     labelled({ prefix, param: "project-file", label: "Project file", control: pick,
-      hint: "The project.yaml (or .json) of a storyboard folder, as `reelgen project new` makes it. It loads into the box below." }),
+      hint: ["The project.yaml (or .json) of a storyboard folder, as ", el("code", {}, "reelgen project new"), " makes it. It loads into the box below."] }),
     labelled({ prefix, param: "project", label: project ? "project.yaml (the whole file, as it should now read)" : "project.yaml", control: text,
       hint: project && !remembered ? "Choose the changed file above, or paste its whole text: the server keeps the file but does not send it back." : null }),
     labelled({ prefix, param: "files", label: project ? "New or changed files it names (optional)" : "Files it names", control: files, extra: placed,

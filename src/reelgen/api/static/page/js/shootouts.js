@@ -102,7 +102,7 @@ export function mountShootouts(section, ctx) {
       el("legend", {}, "Models"), models,
       el("p", { class: "hint", id: "sf-models-hint" }, usable.length
         ? "Models whose weights are on the server, run in the order ticked here, one trial at a time; image-to-video ones animate the prompts' images."
-        : "No video model has its weights on this server; fetch one with `reelgen pull` where it runs."),
+        : ["No video model has its weights on this server; fetch one with ", el("code", {}, "reelgen pull"), " where it runs."]),
       el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
     labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
       hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (docs/shootout.md: ids, images, settings, weights)." }),

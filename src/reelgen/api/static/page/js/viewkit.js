@@ -6,7 +6,7 @@ import { el } from "./util.js";
 
 /**
  * A labelled field whose ids start with `prefix` (so two forms may both have an `output_folder`);
- * `param` is the API parameter it sends, which is how a server error finds it. `name`, when given, is
+ * `param` is the API parameter it sends, which is how a server error finds it; `hint` is text or nodes. `name`, when given, is
  * what its errors call it where the label does not start a sentence ("Or a video to dub (optional)").
  */
 export function labelled({ prefix, param, label, name, control, hint, extra }) {
