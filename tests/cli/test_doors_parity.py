@@ -134,7 +134,7 @@ WRONG = {
         "seconds: give a frame count (num_frames) or a length (seconds), not both",
         "seconds",
         [*LTX, "--seconds", "1", "--frames", "9"],
-        "--seconds: give a frame count (--frames) or a length (--seconds)",
+        "give a frame count (--frames) or a length (--seconds), not both",
     ),
     "steps-zero": Wrong(
         [*LTX, "--steps", "0"],
@@ -187,8 +187,7 @@ WRONG = {
         "give a start image (input_reference)",
         "input_reference",
         ["-m", "cogvideox-i2v-tiny"],
-        "--image: cogvideox-i2v-tiny (CogVideoX) does not make video from a prompt "
-        "alone; give a start image (--image)",
+        "cogvideox-i2v-tiny (CogVideoX) does not make video from a prompt alone; give a start image (--image)",
     ),
     "image-to-t2v-model": Wrong(
         ["-m", "hunyuan-tiny", "--image", "IMG"],
@@ -302,12 +301,12 @@ WRONG = {
     ),
     "factor-and-rate": Wrong(
         [*LTX, "--interpolate", "2", "--target-fps", "60"],
-        "--target-fps: give a factor (--interpolate) or a rate (--target-fps), not both",
+        "give a factor (--interpolate) or a rate (--target-fps), not both",
         {"model": "ltx-tiny", "interpolate": 2, "target_fps": 60},
         "target_fps: give a factor (interpolate) or a rate (target_fps), not both",
         "target_fps",
         [*LTX, "--interpolate", "2", "--target-fps", "60"],
-        "--target-fps: give a factor (--interpolate) or a rate (--target-fps), not both",
+        "give a factor (--interpolate) or a rate (--target-fps), not both",
     ),
     "interpolator-unknown": Wrong(
         [*LTX, "--interpolate", "2", "--interpolator", "foo"],

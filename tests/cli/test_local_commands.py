@@ -63,7 +63,7 @@ def test_replay_reproduces_the_frames(tmp_path: Path) -> None:
         (["--strength", "0.3"], "--strength: sets how much of the source clip (--video) is repainted"),
         (
             ["--interpolate", "2", "--target-fps", "60"],
-            "--target-fps: give a factor (--interpolate) or a rate (--target-fps), not both",
+            "give a factor (--interpolate) or a rate (--target-fps), not both",
         ),
         (
             ["--interpolator", "flow"],

@@ -43,9 +43,20 @@ def said_as_flags(said: str, param: str, flags: Flags) -> str:
         return said
     if param:  # "list again without after", "leave seed out": the field's name mid-sentence is the option too
         said = re.sub(rf"\b(without|leave) {re.escape(param)}\b", lambda m: f"{m[1]} {flag}", said)
+    if param and said.startswith(f"{param}:") and names(said.removeprefix(f"{param}:"), flag):
+        return said.removeprefix(f"{param}:").lstrip()  # "--target-fps: ... (--target-fps), not both": once
     if param and said.startswith((f"{param}:", f"{param} ")):
         return flag + said.removeprefix(param)
+    if names(said, flag):  # "give a start image (--image)" was "--image: ... (--image)"
+        return said
     return f"{flag}: {said}"
+
+
+def names(said: str, flag: str) -> bool:
+    """Whether ``said`` names option ``flag`` in brackets (``(--image)``), so a prefix naming it would say it twice.
+
+    Only in brackets: "leave --seed out" names it too, but the value it is about follows the prefix."""
+    return re.search(rf"\({re.escape(flag)}[)\s]", said) is not None
 
 
 def failure_as_flags(error: dict[str, Any], flags: Flags) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
+from reelgen.cli.flag_names import names
 from reelgen.core.errors import InvalidRequest, ReelgenError, WeightsNotHere
 from reelgen.core.spec.request import (
     MAX_LORA_STRENGTH,
@@ -242,7 +243,10 @@ def as_option(problem: ReelgenError, flags: dict[str, str] = FLAGS) -> ReelgenEr
         flag.split()[0]
     ):  # a field this command sets itself (animate's task): its name is all there is
         return problem
-    return InvalidRequest(flag + problem.message.removeprefix(field), param=field)
+    rest = problem.message.removeprefix(field)
+    if rest.startswith(":") and names(rest, flag):  # "--target-fps: ... (--target-fps), not both": once
+        return InvalidRequest(rest[1:].lstrip(), param=field)
+    return InvalidRequest(flag + rest, param=field)
 
 
 def weights_hint(problem: WeightsNotHere, flags: dict[str, str]) -> WeightsNotHere:
