@@ -7,7 +7,7 @@ import { chosenOptions } from "./create_form.js";
 import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
 import { saveVideo } from "./save.js";
-import { announce, confirmDelete, el, fps, generated, seconds, shortId, videoTitle, when } from "./util.js";
+import { announce, confirmDelete, el, focusIn, fps, generated, seconds, shortId, videoTitle, when } from "./util.js";
 import { deletedText } from "./words.js";
 
 const PAGE = 12;
@@ -25,8 +25,9 @@ export function mountGallery(section, ctx) {
   const failedText = el("span", {});
   const retry = el("button", { type: "button", class: "small", onclick: () => load() }, "Try again");
   const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true }, failedText, " ", retry);
+  const heading = el("h2", { class: "view-title" }, "Gallery");
   section.append(
-    el("h2", { class: "view-title" }, "Gallery"),
+    heading,
     failed, empty, grid,
     el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older));
 
@@ -156,7 +157,14 @@ export function mountGallery(section, ctx) {
     }
     ctx.queue.forget(v.id);
     announce(`Deleted: ${videoTitle(v)}`);
-    load();
+    // A keyboard user who pressed Delete was dropped to the page's top: the item now in its place (or the
+    // last one, or the heading when none is left) takes the focus once the page is drawn again.
+    const items = [...grid.children];
+    const at = items.findIndex((node) => node.contains(document.activeElement));
+    await load();
+    if (at < 0 || (document.activeElement && document.activeElement !== document.body)) return; // moved on meanwhile
+    const left = grid.children;
+    focusIn(left.length ? left[Math.min(at, left.length - 1)] : heading);
   }
 
   async function load() {

@@ -20,6 +20,16 @@ export function el(tag, attrs = {}, ...children) {
 export const $ = (id) => document.getElementById(id);
 
 /**
+ * Focuses a card by its title (or `node` itself where it has none), made focusable by script only: not
+ * its first button, which on a running job is Cancel, one Enter away from stopping it.
+ */
+export function focusIn(node) {
+  const target = node.querySelector(".card-title") || node;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus();
+}
+
+/**
  * A person's text in quotes inside a sentence of the page's, isolated (U+2068 ... U+2069) so that
  * right-to-left marks in it, or a right-to-left prompt, cannot reorder the words around it.
  */
