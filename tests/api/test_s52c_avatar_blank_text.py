@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,12 @@ def test_a_voice_name_beside_an_empty_text_is_said_in_the_apis_words() -> None:
 def test_the_cli_sends_a_voice_with_an_empty_text_to_the_server(tmp_path: Path) -> None:
     # Without --server, --audio voice.wav --text "" makes the avatar; with it, it was "not both".
     voice = tmp_path / "voice.wav"
-    voice.write_bytes(b"RIFF")
+    # A real WAV: avatar --server refuses a voice that is no audio before the upload.
+    with wave.open(str(voice), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x10\x00" * 8000)
     argv = ["avatar", "--audio", str(voice), "--text", "", "--server", "http://127.0.0.1:1"]
     result = CliRunner().invoke(app, argv)
     said = " ".join(result.output.split())

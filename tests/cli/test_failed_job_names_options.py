@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import httpx
@@ -43,7 +44,12 @@ def _said(out: Result) -> str:
 
 def _dub(tmp_path: Path, *args: str) -> Result:
     (tmp_path / "talk.mp4").write_bytes(b"a video")
-    (tmp_path / "dub.wav").write_bytes(b"a voice")
+    # A real WAV: avatar --server refuses a voice that is no audio before the upload.
+    with wave.open(str(tmp_path / "dub.wav"), "wb") as voice:
+        voice.setnchannels(1)
+        voice.setsampwidth(2)
+        voice.setframerate(16000)
+        voice.writeframes(b"\x10\x00" * 8000)
     typed = ["--video", str(tmp_path / "talk.mp4"), "--audio", str(tmp_path / "dub.wav"), *args]
     return CliRunner().invoke(cli_app, ["avatar", *typed, "--server", SERVER, "-q"])
 

@@ -238,6 +238,8 @@ def _remote(
             if source.is_dir():  # said as without --server; "no such file" sent the user looking for it
                 raise typer.BadParameter(f"--{name} {path} is a folder; give a file")
             _check_readable(name, path, source)
+            if name == "audio":
+                _check_voice(path, source)
             uploads[name] = (source.name, source.read_bytes())
     form = {k: str(v) for k, v in fields.items() if v is not None and not (k == "model" and v == "auto")}
     try:
@@ -265,6 +267,28 @@ def _check_readable(name: str, typed: str, source: Path) -> None:
         raise typer.BadParameter(f"--{name} {typed} is a device, not a file; give a file (or a pipe)")
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
         raise typer.BadParameter(f"--{name} {typed} is not a file; give a file (or a pipe)")
+
+
+def _check_voice(typed: str, source: Path) -> None:
+    """A voice that is no audio refused here, in the words a run here says it, before it is uploaded:
+    a video or a text file went up whole (minutes for a long one) to be refused by the server."""
+    import stat
+
+    import av
+
+    if stat.S_ISFIFO(source.stat().st_mode):  # a pipe is read once: the upload is what reads it
+        return
+    valid = "give a WAV, MP3, FLAC, OGG or M4A file"
+    try:
+        with av.open(str(source)) as container:
+            if not container.streams.audio:
+                raise typer.BadParameter(f"--audio: {typed} has no audio stream; {valid}")
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        empty = source.stat().st_size == 0
+        reason = "the file is empty" if empty else getattr(exc, "strerror", None) or str(exc)
+        raise typer.BadParameter(
+            f"--audio: {typed} is not a readable audio file ({reason}); {valid}"
+        ) from None
 
 
 def _refuse_mixed(files: dict[str, str | None], fields: dict[str, Any]) -> None:
