@@ -3,7 +3,7 @@
 // its own parts (a batch's summary, a shoot-out's ranking and report) through `extra(obj)`.
 import { ApiError, json, post, request } from "./api.js";
 import { follow } from "./sse.js";
-import { announce, el, quoted, when } from "./util.js";
+import { announce, el, quoted, removeCard, when } from "./util.js";
 import { errorText } from "./words.js";
 import { ACTIVE, STATUS_LABEL, bar, sayLoadFailed } from "./viewkit.js";
 
@@ -176,7 +176,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     const card = cards.get(id);
     if (!card) return;
     if (card.stream) card.stream.close();
-    card.node.remove();
+    removeCard(card.node);
     cards.delete(id);
     status.textContent = summary();
   }

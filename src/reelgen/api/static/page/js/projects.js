@@ -3,7 +3,7 @@
 import { json } from "./api.js";
 import { projectCard, remember } from "./project_card.js";
 import { uploadForm } from "./project_upload.js";
-import { announce, el } from "./util.js";
+import { announce, el, removeCard } from "./util.js";
 import { sayLoadFailed } from "./viewkit.js";
 
 export function mountProjects(section) {
@@ -48,7 +48,7 @@ export function mountProjects(section) {
     const card = cards.get(id);
     if (!card) return;
     card.close();
-    card.node.remove();
+    removeCard(card.node);
     cards.delete(id);
     status.textContent = count();
   }

@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, focusIn, generated, ordinal, videoTitle } from "./util.js";
+import { $, announce, confirmDelete, el, generated, ordinal, removeCard, videoTitle } from "./util.js";
 import { build, meta } from "./queue_card.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, doneText, errorText, progressText } from "./words.js";
@@ -218,11 +218,7 @@ export function createQueue(ctx) {
     if (!card) return;
     if (card.stream) card.stream.close();
     if (card.recall) card.recall.close();
-    // A keyboard user who pressed its Delete was dropped to the page's top with it: the card beside it
-    // takes the focus, or with none left the queue's heading.
-    const next = card.node.contains(document.activeElement) && (card.node.nextElementSibling || card.node.previousElementSibling || $("queue-title"));
-    card.node.remove();
-    if (next) focusIn(next);
+    removeCard(card.node);
     cards.delete(id);
     summary();
   }

@@ -30,6 +30,18 @@ export function focusIn(node) {
 }
 
 /**
+ * Removes a card; where it held the focus (its Delete just pressed), the card beside it takes it, or with
+ * none left its list's heading: the focus went to the page's top with the button, and Tab began again there.
+ */
+export function removeCard(node) {
+  const holder = node.closest("section, aside");
+  const next = node.contains(document.activeElement) &&
+    (node.nextElementSibling || node.previousElementSibling || (holder && holder.querySelector("h2")));
+  node.remove();
+  if (next) focusIn(next);
+}
+
+/**
  * A person's text in quotes inside a sentence of the page's, isolated (U+2068 ... U+2069) so that
  * right-to-left marks in it, or a right-to-left prompt, cannot reorder the words around it.
  */
