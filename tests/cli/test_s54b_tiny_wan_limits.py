@@ -43,7 +43,7 @@ def test_past_the_tiny_rotary_table_is_refused(
 def test_the_largest_size_the_rules_allow_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     args = ["generate", "a fox", "-m", "wan-tiny", "--width", "512", "--height", "32", "--frames", "1"]
-    result = runner.invoke(app, [*args, "-o", "fox.mp4", "-q"])
+    result = runner.invoke(app, [*args, "-o", "fox.mp4"])
     assert result.exit_code == 0, result.output
     assert "1 frame 512x32" in said(result)
     assert (tmp_path / "fox.mp4").stat().st_size > 0

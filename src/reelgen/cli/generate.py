@@ -83,7 +83,7 @@ def render_shown(
     quiet: bool,
     say: Callable[[ReelgenError], ReelgenError] = lambda problem: problem,
 ) -> None:
-    """Run ``make`` (a render or a replay) under a progress bar; print the plan, then the path.
+    """Run ``make`` (a render or a replay) under a progress bar; print the plan (not with ``quiet``), then the path.
 
     ``say`` rewords a problem for the command that asked (a request field as the option typed).
     """
@@ -96,12 +96,13 @@ def render_shown(
         raise fail(say(exc)) from None
     from reelgen.core.enhance.files import EnhanceResult
 
-    if isinstance(result, EnhanceResult):  # an enhanced video made again: its chain and source
-        console.print(
-            f"[dim]{' + '.join(result.metadata['stages'])} on {result.metadata['source']['path']}[/]"
+    meta = result.metadata
+    if not quiet:  # -q: the path, and warnings as they came; the plan and seed are in NAME.json
+        console.print(  # an enhanced video made again: its chain and source; else the plan
+            f"[dim]{' + '.join(meta['stages'])} on {meta['source']['path']}[/]"
+            if isinstance(result, EnhanceResult)
+            else plan_line(result)
         )
-    else:
-        console.print(plan_line(result))
     typer.echo(str(result.path))
 
 

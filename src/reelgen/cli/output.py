@@ -317,7 +317,8 @@ def render_takes(
                     console.print(f"{label}: seed {take.seed} -> {path}")
                 result = make(take, path, progress)
                 made.append(result.path)
-                console.print(f"{label} {plan_line(result)}")
+                if not quiet:  # -q promised no step lines: "take 1/2 plan: ..." is one
+                    console.print(f"{label} {plan_line(result)}")
     except ReelgenError as exc:  # a second Ctrl-C too (Cancelled): the file being written was removed
         if isinstance(exc, Cancelled) and len(takes) > 1:
             # "no file was written" read as if the takes kept below were gone too: it is true of one take.
