@@ -11,10 +11,11 @@ from tests.web.conftest import Served, Tab
 
 
 def on(page: Page, view: str) -> None:
-    """``view`` is the one on screen, its tab marked current, and the address names it."""
+    """``view`` is the one on screen, its tab marked current, and the address and title name it."""
     expect(page.locator(f"#view-{view}")).to_be_visible()
     expect(page.locator(f"#tab-{view}")).to_have_attribute("aria-current", "page")
     expect(page).to_have_url(f"{page.url.split('#')[0]}#{view}")
+    expect(page).to_have_title(f"{page.locator(f'#tab-{view}').inner_text()} · reelgen")
 
 
 def test_back_and_forward_move_between_the_views_visited(
@@ -65,4 +66,15 @@ def test_the_skip_link_moves_past_the_navigation_and_stays_on_the_view(
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
     on(page, "gallery")
+    assert t.errors == []
+
+
+def test_each_view_titles_the_tab_so_backs_list_tells_them_apart(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(quiet_server.url + "/#shootouts")
+    expect(page).to_have_title("Shoot-outs · reelgen")
+    page.locator("#tab-create").click()
+    expect(page).to_have_title("Create · reelgen")
     assert t.errors == []

@@ -37,6 +37,9 @@ export function show(id, ctx, how = "replace") {
     if (tab) tab.setAttribute("aria-current", other === view ? "page" : "false");
   }
   current = view.id;
+  // Each view is an entry in the browser's history: titled "reelgen" alone, Back's list and the tabs
+  // showed a row of entries no one could tell apart.
+  document.title = `${view.label} · reelgen`;
   if (location.hash !== `#${view.id}` && how !== "keep") {
     // Replaced, each switch left the page at Back instead of going to the view before.
     if (how === "push") history.pushState(null, "", `#${view.id}`);
