@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import typer
 
 from reelgen.cli import client as api  # looked up when called: tests put a fake server in api._client
 from reelgen.cli.client import ClientError, job_path
@@ -94,6 +95,18 @@ def fetch_with_record(server: str, api_key: str | None, video_id: str, target: P
             sidecar.unlink(missing_ok=True)
     finally:
         download.unlink(missing_ok=True)
+
+
+def download_path(text: str) -> Path:
+    """``download -o`` as typed: an empty name refused while it can still be told from ".".
+
+    Read as a path, "" is ".", so ``-o "$OUT"`` with OUT unset was told "output . is a folder".
+    """
+    if not text.strip():
+        raise typer.BadParameter(
+            "it is empty (an unset variable?); give a file name such as fox.mp4, or leave it out for <id>.mp4"
+        )
+    return Path(text)
 
 
 def misnamed(path: Path, variant: str, video_id: str) -> str | None:

@@ -23,7 +23,7 @@ from reelgen.cli.client import (
     _watch,
     job_path,
 )
-from reelgen.cli.download import fetch_content, misnamed
+from reelgen.cli.download import download_path, fetch_content, misnamed
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.item_delete import item_of_running
@@ -243,7 +243,10 @@ def cancel(
 def download(
     video_id: IdArg,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.mp4, .png or .jpg).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", parser=download_path, help="Where to write (default <id>.mp4, .png or .jpg)."
+        ),
     ] = None,
     variant: VariantOpt = "video",
     server: ServerOpt = "http://127.0.0.1:8000",
