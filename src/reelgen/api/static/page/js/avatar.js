@@ -15,6 +15,15 @@ export function mountAvatar(section, ctx) {
   const model = el("select", { name: "model" },
     el("option", { value: "" }, "Server's choice (musetalk where it is downloaded, else reelgen-lipsync)"),
     ready.map((m) => el("option", { value: m.id }, m.id)));
+  // What the chosen model is like, as the Create form's panel says it: reelgen-lipsync, the server's
+  // choice where musetalk is not downloaded, is soft and blurry on real photos, and nothing said so.
+  const about = el("span", {});
+  const sayModel = () => {
+    const here = (id) => ctx.models.find((m) => m.id === id && m.weights.present);
+    const chosen = model.value ? here(model.value) : here("musetalk") || here("reelgen-lipsync");
+    about.textContent = !chosen ? "" : model.value ? chosen.description : `Here that is ${chosen.id}: ${chosen.description}`;
+  };
+  model.addEventListener("change", sayModel);
   const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a,.webm" });
   // No maxlength: it cut a pasted script short without a word; too long is said on sending instead.
   const text = el("textarea", { name: "text", rows: 3, placeholder: "Hello, and welcome to the harbour tour." });
@@ -23,7 +32,7 @@ export function mountAvatar(section, ctx) {
   const submit = el("button", { type: "submit", class: "primary" }, "Make avatar");
   const form = el("form", { id: "avatar-form", novalidate: true, autocomplete: "off" },
     el("p", { class: "hint" }, "A face that speaks: the video lasts as long as the voice, at 25 fps, with the voice as its sound."),
-    labelled({ prefix: "av", param: "model", label: "Model", control: model }),
+    labelled({ prefix: "av", param: "model", label: "Model", control: model, hint: about }),
     labelled({ prefix: "av", param: "audio", label: "Voice (audio file)", control: audio,
       hint: "WAV, MP3, FLAC, OGG, M4A or WebM. Or leave it empty and write what to say below." }),
     labelled({ prefix: "av", param: "text", label: "Or text to speak", name: "Text to speak", control: text,
@@ -35,6 +44,7 @@ export function mountAvatar(section, ctx) {
     formError(),
     el("div", { class: "row" }, submit));
   clearErrorsOnEdit(form);
+  sayModel();
   section.append(el("h2", { class: "view-title" }, "Talking avatar"), form);
 
   /** Why the form cannot be sent as it is, as [field, words], or null. */
