@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import importlib
 import logging
 import os
+import signal
 import sys
+import threading
 import warnings
 
 import typer
@@ -84,7 +87,20 @@ def _data_folder_fault(exc: Exception) -> str | None:
     )
 
 
+def _ctrl_c_ignored() -> None:
+    """SIGINT ignored for the rest of the process's end (an ``atexit`` callback, run once the command is done).
+
+    Python puts back SIGINT's default action before it frees its modules (torch's take a while), so a
+    Ctrl-C just after the path was printed killed the process silently: status -2, no line, though the
+    video was whole. An ignored signal is left ignored by that step, so the command's own status stands.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def main() -> None:
+    atexit.unregister(_ctrl_c_ignored)  # once, however often main() runs in one process (tests)
+    atexit.register(_ctrl_c_ignored)
     # reelgen draws its own progress bar; the libraries' bars and deprecation chatter only add noise.
     for name in ("DIFFUSERS_VERBOSITY", "TRANSFORMERS_VERBOSITY"):
         os.environ.setdefault(name, "error")
