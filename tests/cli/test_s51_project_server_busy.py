@@ -38,7 +38,7 @@ def busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path
 def test_a_second_render_names_the_job_and_how_to_stop_it(busy: tuple[Path, str, str]) -> None:
     film, project_id, job_id = busy
     result = runner.invoke(app, ["project", "render", str(film), "--server", SERVER, "-q"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     assert result.output.startswith(
         f"error: {SERVER} is rendering this project (job {job_id}, in progress) now;"
     )

@@ -91,7 +91,8 @@ def _busy_error(remote: Any, project: dict[str, Any], job: dict[str, Any], exc: 
 
     It said "HTTP 409: project proj_... has job video_... in_progress; wait for it or cancel it first
     (project_id)": a field no one typed; then it offered only the POST that cancels it, where
-    `reelgen cancel` of the job's id does it too (since 5ff6da8e).
+    `reelgen cancel` of the job's id does it too (since 5ff6da8e). It exits 1, as a local render
+    refused by another render of the scene does: nothing is wrong with the request (it exited 2).
     """
     from reelgen.cli.client import ClientError, again
 
@@ -102,6 +103,7 @@ def _busy_error(remote: Any, project: dict[str, Any], job: dict[str, Any], exc: 
         f"(over HTTP: POST {cancel})",
         exc.status,
         said=exc.said,
+        bad_input=False,
     )
 
 
