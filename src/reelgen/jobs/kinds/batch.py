@@ -15,7 +15,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import ExitStack
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.core.motion.kenburns import KenBurnsRequest
 from reelgen.core.progress import CancelToken, Progress
+from reelgen.jobs.kinds._folder_holds import FolderHolds
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.kinds.kenburns import NAME as KEN_BURNS_KIND
@@ -78,7 +78,7 @@ class BatchKind(ParentKind[BatchPayload]):
         #: The cancel of each plan being made, so ``stop`` ends a big batch's planning between items.
         self._planning: dict[str, CancelToken] = {}
         #: Each running batch's hold on its output folder, the lock an in-process `reelgen batch` takes.
-        self._held: dict[str, ExitStack] = {}
+        self._holds = FolderHolds()
 
     def facts(self, payload: BatchPayload) -> Facts:
         items = len(payload.manifest.items)
@@ -135,25 +135,17 @@ class BatchKind(ParentKind[BatchPayload]):
         A server batch and an in-process one (or another server's) into one folder each made every item
         again and wrote over the other's clips and summary. Held by this process: a restart takes it again.
         """
-        with self._lock:
-            if parent_id in self._held:
-                return
-        stack = ExitStack()
         where = (
             f"server batch {payload.name}, job {parent_id}"
             if payload.name
             else f"server batch job {parent_id}"
         )
-        stack.enter_context(folder_held(Path(payload.output_folder), where, field="output_folder"))
-        with self._lock:
-            self._held[parent_id] = stack
+        folder = Path(payload.output_folder)
+        self._holds.take(parent_id, lambda: folder_held(folder, where, field="output_folder"))
 
     def release(self, parent_id: str) -> None:
         """The batch's output folder free again (it ended, failed or was cancelled)."""
-        with self._lock:
-            stack = self._held.pop(parent_id, None)
-        if stack is not None:
-            stack.close()
+        self._holds.let_go(parent_id)
 
     def item_error(self, payload: BatchPayload, child: Job) -> dict[str, Any] | None:
         """A Ken Burns item's error named by the manifest's field and file, as its summary names it."""

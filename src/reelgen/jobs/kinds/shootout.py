@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from reelgen.core.shootout.report import remove_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
 from reelgen.core.shootout.score import ranking, score_trials
 from reelgen.core.shootout.spec import PromptsFile
+from reelgen.jobs.kinds._folder_holds import FolderHolds
 from reelgen.jobs.kinds._outputs import child_record, place, with_inputs
 from reelgen.jobs.kinds.base import WAIT, Child, Complete, Fail, ParentKind, Spawn, Step
 from reelgen.jobs.records import Facts, Job, JobStatus
@@ -70,26 +70,18 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         self._unplanned: dict[str, list[ItemOutcome]] = {}
         self._lock = threading.Lock()
         #: Each running shoot-out's hold on its report folder, the lock an in-process `reelgen shootout` takes.
-        self._held: dict[str, ExitStack] = {}
+        self._holds = FolderHolds()
 
     def hold(self, parent_id: str, payload: ShootoutPayload) -> None:
         """The report folder to this shoot-out until it ends; ``ReportFolderBusy`` (folder_in_use) if an
         in-process `reelgen shootout` holds it: both wrote the same clips and report there."""
-        with self._lock:
-            if parent_id in self._held:
-                return
-        stack = ExitStack()
         folder = Path(payload.output_folder)
-        stack.enter_context(report_folder_held(folder, f"server shoot-out job {parent_id}", "output_folder"))
-        with self._lock:
-            self._held[parent_id] = stack
+        where = f"server shoot-out job {parent_id}"
+        self._holds.take(parent_id, lambda: report_folder_held(folder, where, "output_folder"))
 
     def release(self, parent_id: str) -> None:
         """The report folder free again (it ended, failed or was cancelled)."""
-        with self._lock:
-            stack = self._held.pop(parent_id, None)
-        if stack is not None:
-            stack.close()
+        self._holds.let_go(parent_id)
 
     def planned_ends(self, parent_id: str) -> list[ItemOutcome]:
         """The running shoot-out's trials that failed as this process planned them (they get no job),
