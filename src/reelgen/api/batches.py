@@ -47,6 +47,7 @@ from reelgen.core.batch.manifest import Manifest
 from reelgen.core.batch.overwrites import check_keyframes_kept, check_spares_file
 from reelgen.core.batch.plan import check_models, output_folder
 from reelgen.core.batch.prompt import check_prompts
+from reelgen.core.batch.server_outputs import check_server_outputs
 from reelgen.core.batch.summary import BatchSummary, ItemOutcome
 from reelgen.core.errors import ReelgenError
 from reelgen.jobs.kinds.batch import NAME as BATCH
@@ -172,6 +173,7 @@ def batch_payload(body: BatchCreate) -> BatchPayload:
     try:
         check_models(body.manifest)  # a typo'd model is the request's error, not a failed item per item
         check_prompts(body.manifest)  # so is a placeholder no item sets
+        check_server_outputs(body.manifest)  # an x.gif item would only fail once its turn came
         check_keyframes_kept(body.manifest, base, out)  # an item's output would replace a keyframe
         if body.name and Path(body.name).name == body.name and (base / body.name).is_file():
             check_spares_file(body.manifest, out, base / body.name)  # `reelgen batch --server` names it

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from reelgen.cli.client import ClientError, _call, _not_reelgen, job_path
+from reelgen.cli.client import ClientError, _call, _not_reelgen, again, job_path
 from reelgen.cli.watching import watching_only
 
 #: What every video object has that a job's line shows.
@@ -83,10 +83,11 @@ def not_downloadable(server: str, api_key: str | None, job_id: str, exc: ClientE
         return exc
     noun = "shoot-out" if job.get("object") == "shootout" else "batch"
     folder = job.get("output_folder") or "its output folder"
-    return ClientError(
+    flag = again(server)
+    return ClientError(  # the command that lists the items, not the API route a CLI user cannot call
         f"{job_id} is a {noun}, not a video: its files are written on the server, in {folder} "
-        f"(GET {url} shows it); `reelgen download JOB_ID` fetches one of its item videos by the job_id "
-        f"GET {url}/items lists",
+        f"(GET {url} shows it); `reelgen list --parent {job_id}{flag}` lists its item jobs, and "
+        f"`reelgen download ITEM_ID{flag}` fetches one of their videos",
         exc.status,
         bad_input=True,
     )
@@ -96,7 +97,6 @@ def watch_parent(server: str, api_key: str | None, job_id: str, exc: ClientError
     """Follow the batch, shoot-out or project job ``job_id`` a video's events route did not find (``exc``)
     until it ends, as ``batch --server`` follows it: its final status; None when it is none of those."""
     from reelgen.cli import remote
-    from reelgen.cli.client import again
 
     url = own_url(exc)
     if url is None:
