@@ -223,7 +223,8 @@ def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -
     """Refuse a scene or transition shorter than one frame at the film's rate: made one frame, or
     none, the film (and its sound) would not last as asked, and nothing would say so."""
     for seg in segments:
-        lengths = [("it", seg.seconds)]
+        # Named as the user wrote it ("it (1s) is shorter" named nothing): a title card or a clip.
+        lengths = [("its title card" if seg.card is not None else "its clip", seg.seconds)]
         if seg.transition.overlap:
             lengths.append((f"its {seg.transition.type.value} transition", seg.transition.overlap))
         for what, seconds in lengths:
@@ -231,17 +232,18 @@ def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -
                 continue
             if seconds <= 0:
                 raise InvalidRequest(f"{seg.label}: it lasts no time ({seconds:g}s)", param=seg.param)
-            said = f"{seg.label}: {what} ({seconds:g}s) is shorter than one frame at the film's {float(fps):g} fps"
+            said = f"{seg.label}: {what} lasts {seconds:g}s, shorter than one frame at the film's {float(fps):g} fps"
             if 1 / seconds <= MAX_FPS:
                 raise InvalidRequest(
                     f"{said} ({names('fps')}); give a rate of at least {1 / seconds:.3g} fps or lengthen it",
                     param=names("fps"),
                 )
             # No rate the export takes shows it (0.001 s asked for "at least 1e+03 fps"): only its length can.
-            field = "duration" if what == "it" else "transition.duration"
+            field = "transition.duration" if what.endswith("transition") else "duration"
             raise InvalidRequest(
                 f"{said}, and no rate an export takes (up to {MAX_FPS} fps) gives it one; make its {field} "
-                f"at least {float(1 / fps):.3g}s" + (", or the transition a cut" if what != "it" else ""),
+                f"at least {float(1 / fps):.3g}s"
+                + (", or the transition a cut" if field != "duration" else ""),
                 param=f"{seg.param}.{field}",
             )
 
