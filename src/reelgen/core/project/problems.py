@@ -56,8 +56,9 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     if kind == "missing" and loc == ["scenes"]:
         text = "is required: a list of scenes, each a prompt and a duration or a title_card (docs/storyboards.md)"
     elif kind == "missing":
+        # A list's items share their words: export.texts[0].end is looked up as export.texts.end.
         text = "is required" + _REQUIRED.get(
-            str(loc[-1]) if loc[:1] == ["scenes"] else ".".join(map(str, loc)), ""
+            str(loc[-1]) if loc[:1] == ["scenes"] else ".".join(str(p) for p in loc if isinstance(p, str)), ""
         )
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
@@ -119,6 +120,7 @@ _OTHER_WORDS = {"middle": "center", "centered": "center", "crossfade": "dissolve
 _REQUIRED = {
     "title": ": the film's name, such as title: Night Drive",
     "duration": ": the scene's length in seconds, such as duration: 2.0",
+    "export.texts.end": ": the second of the film at which the text disappears, such as end: 3.0",
 }
 
 
