@@ -82,7 +82,9 @@ class LocalWorker:
 
     def start(self) -> None:
         ours, theirs = socket.socketpair()
-        env = {**os.environ, "CUDA_VISIBLE_DEVICES": self.gpu or ""}
+        # Unbuffered: a library's print in a worker was held in its buffer while `reelgen serve` was piped
+        # (`| tee log`), and lost when the worker ended with os._exit (the API process gone, or a stop).
+        env = {**os.environ, "CUDA_VISIBLE_DEVICES": self.gpu or "", "PYTHONUNBUFFERED": "1"}
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", "reelgen.jobs._local_child", str(theirs.fileno())],
