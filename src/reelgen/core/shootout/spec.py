@@ -112,11 +112,18 @@ class Settings(NumberFields):
         return self
 
 
+def _plain(entry: Any) -> bool:
+    """Whether a prompts list entry is a prompt's text as YAML read it: a string, or a scalar such as
+    ``- 1984`` or ``- yes`` (the prompt field reads a number as typed and asks for quotes round the rest),
+    or a bare ``-`` (None), which the prompt field calls empty."""
+    return not isinstance(entry, dict | list)
+
+
 def _numbered(entry: Any, index: int) -> Any:
-    """A plain string as an entry; an entry without an id (one that only adds an image, say) gets
-    the id its place gives, like a plain string's."""
-    if isinstance(entry, str):
-        return {"id": f"p{index + 1}", "prompt": entry}
+    """A plain string (or number) as an entry; an entry without an id (one that only adds an image, say)
+    gets the id its place gives, like a plain string's."""
+    if _plain(entry):
+        return {"id": f"p{index + 1}", "prompt": "" if entry is None else entry}
     if isinstance(entry, dict):
         return {"id": f"p{index + 1}", **entry}
     return entry
@@ -130,7 +137,7 @@ def _check_placed_ids(entries: list[Any]) -> None:
     }
     for i, entry in enumerate(entries):
         placed = f"p{i + 1}"
-        if (isinstance(entry, str) or (isinstance(entry, dict) and "id" not in entry)) and placed in named:
+        if (_plain(entry) or (isinstance(entry, dict) and "id" not in entry)) and placed in named:
             j = named[placed]
             raise ValueError(
                 f"prompts[{i}] takes the id {placed} by its place (it names none), and prompts[{j}] names "
