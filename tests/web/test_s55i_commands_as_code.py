@@ -22,7 +22,8 @@ def test_hints_show_commands_as_code_without_backticks(quiet_server: Served, tab
     page.locator("#tab-batches").click()
     hint = page.locator("#bf-manifest-file-hint")
     expect(hint).to_have_text(
-        "A manifest.json, as reelgen manifest create makes it (docs/batch.md). It loads into the box below."
+        "A manifest.json, as reelgen manifest create makes it (reelgen manifest schema prints its fields). "
+        "It loads into the box below."
     )
-    expect(hint.locator("code")).to_have_text("reelgen manifest create")
+    expect(hint.locator("code")).to_have_text(["reelgen manifest create", "reelgen manifest schema"])
     assert t.errors == []

@@ -86,7 +86,8 @@ export function mountBatches(section, ctx) {
   const form = el("form", { id: "batch-form", novalidate: true, autocomplete: "off" },
     foldersNote({ one: "batch", many: "batches", cli: "reelgen batch manifest.json", pathField: input }),
     labelled({ prefix: "bf", param: "manifest-file", label: "Manifest file", control: pick,
-      hint: ["A manifest.json, as ", el("code", {}, "reelgen manifest create"), " makes it (docs/batch.md). It loads into the box below."] }),
+      hint: ["A manifest.json, as ", el("code", {}, "reelgen manifest create"), " makes it (",
+        el("code", {}, "reelgen manifest schema"), " prints its fields). It loads into the box below."] }),
     labelled({ prefix: "bf", param: "manifest", label: "Manifest (JSON)", control: manifest }),
     labelled({ prefix: "bf", param: "input_folder", label: "Folder on the server", control: input,
       hint: "The batch runs on the server's disk, not this browser's: give the absolute path, on the server, of the folder " +

@@ -29,7 +29,7 @@ export function buildForm({ onDefaults }) {
   const guidance2 = el("input", { type: "number", id: "f-guidance2", name: "guidance_scale_2", inputmode: "decimal", step: 0.1, min: 0, max: 100 });
   const seed = el("input", { type: "text", id: "f-seed", name: "seed", inputmode: "numeric", autocomplete: "off", placeholder: "new each time" });
   const lock = el("input", { type: "checkbox", id: "f-seed-lock" });
-  const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "New random seed" }, "Random");
+  const dice = el("button", { type: "button", class: "ghost small", id: "f-seed-random", "aria-label": "Random seed" }, "Random");
   const submit = el("button", { type: "submit", class: "primary", id: "f-submit" }, "Generate");
   const banner = el("div", { class: "remix-banner", id: "remix-banner", hidden: true, role: "status" });
   // What "use these settings" could not put in the form: said, not silently left out.
@@ -47,7 +47,7 @@ export function buildForm({ onDefaults }) {
       info,
       el("p", { class: "field-error", id: "err-model", hidden: true })),
     radios({ param: "task", legend: "What to make", name: "task", items: [], id: "f-task" }),
-    field({ param: "prompt", label: "Prompt", control: prompt, hint: PROMPT_HINT }),
+    field({ param: "prompt", label: "Prompt", control: prompt, hint: keysHint() }),
     field({ param: "negative_prompt", label: "Negative prompt", control: negative, hint: "What the video should not show (optional)." }),
     el("div", { class: "field", dataset: { param: "input_reference" }, id: "f-image-field" },
       el("label", { for: "f-image" }, "Start image"),
@@ -124,16 +124,21 @@ export function sayNotCarried(node, parameters, preset = {}) {
   node.hidden = !left.length;
 }
 
-const PROMPT_HINT = "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.";
+/**
+ * The Ctrl+Enter sentence, in a span app.css hides on a touch-only phone or tablet, which has no
+ * keyboard to press it on.
+ */
+function keysHint() {
+  return el("span", { class: "keys-hint" }, "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.");
+}
 
 /**
  * Says in `hint` that `model` ignores the prompt where it reads no text (SVD): the prompt then only
  * names the video in the queue and gallery.
  */
 export function sayPromptRead(hint, model) {
-  hint.textContent = model.reads_prompt === false
-    ? `${PROMPT_HINT} Not read: ${NO_TEXT}; the prompt only names the video.`
-    : PROMPT_HINT;
+  hint.replaceChildren(keysHint());
+  if (model.reads_prompt === false) hint.append(` Not read: ${NO_TEXT}; the prompt only names the video.`);
 }
 
 /**

@@ -27,7 +27,9 @@ export function mountProjects(section) {
     el("p", { class: "hint" },
       "A project is a storyboard: a title, scenes (each a prompt for a model, or a title card), music and export settings. ",
       "The server renders each scene once, re-renders only the scenes whose picture changes, and exports as often as you like. ",
-      "docs/storyboards.md describes the file."),
+      // docs/ is not in the installed package: point to what a pip user has.
+      el("code", {}, "reelgen project schema"), " prints the file's JSON schema, and ",
+      el("code", {}, "reelgen project new NAME"), " writes an example to edit."),
     form);
   section.append(el("h2", { class: "view-title" }, "Projects"), newOne, status, list);
 

@@ -71,7 +71,7 @@ function seedProblem(text) {
 function imageOnlyText(ids) {
   const one = ids.length === 1;
   return `${ids.join(", ")} ${one ? "makes" : "make"} video from a start image only, and prompts written one a line carry none: `
-    + `every trial of ${one ? "it" : "them"} would fail. Give the prompts as JSON with images (docs/shootout.md), or untick ${one ? "it" : "them"}.`;
+    + `every trial of ${one ? "it" : "them"} would fail. Give the prompts as JSON with images (docs/shootout.md in reelgen's source repository), or untick ${one ? "it" : "them"}.`;
 }
 
 /**
@@ -105,7 +105,7 @@ export function mountShootouts(section, ctx) {
         : ["No video model has its weights on this server; fetch one with ", el("code", {}, "reelgen pull"), " where it runs."]),
       el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
     labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
-      hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (docs/shootout.md: ids, images, settings, weights)." }),
+      hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (ids, images, settings, weights: docs/shootout.md in reelgen's source repository)." }),
     el("div", { class: "two" },
       labelled({ prefix: "sf", param: "prompts.settings.steps", label: "Steps", control: steps }),
       labelled({ prefix: "sf", param: "prompts.settings.num_frames", label: "Frames", control: frames }),
