@@ -256,13 +256,14 @@ def _remote(
 
 def _check_readable(name: str, typed: str, source: Path) -> None:
     """A file, or a pipe (bash's ``<(sox ...)``: an upload reads it once, whole); a device is never read
-    (/dev/zero has no end). A pipe was "no such file"."""
+    (/dev/zero has no end). A pipe was "no such file"; a missing file is said as a run here says it
+    (it was "--audio nope.wav: no such file" with --server, "--audio: file nope.wav does not exist" without)."""
     import stat
 
     try:
         mode = source.stat().st_mode
     except OSError:
-        raise typer.BadParameter(f"--{name} {typed}: no such file") from None
+        raise typer.BadParameter(f"--{name}: file {typed} does not exist") from None
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         raise typer.BadParameter(f"--{name} {typed} is a device, not a file; give a file (or a pipe)")
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
