@@ -31,7 +31,9 @@ def test_remix_and_use_these_settings_name_a_video_with_no_prompt(
     card.get_by_role("button", name="Remix").click()
     expect(page.locator("#remix-cancel")).to_be_visible()
     banner = page.locator("#remix-banner")
-    expect(banner).to_contain_text(f"Remixing “{ISOLATE[0]}(no prompt){ISOLATE[1]}” ({short}).")
+    expect(banner).to_contain_text(
+        f"Remixing “{ISOLATE[0]}Image to video (no prompt){ISOLATE[1]}” ({short})."
+    )
     # "Use these settings" is offered on a finished one: the gallery is given this one as finished.
     done = {**body, "status": "completed", "progress": 100, "completed_at": body["created_at"]}
     t.context.route(lambda url: "/v1/videos?status=completed" in url, listing([done]))
@@ -39,7 +41,7 @@ def test_remix_and_use_these_settings_name_a_video_with_no_prompt(
     item = page.locator(f'.gallery-item[data-id="{body["id"]}"]')
     item.get_by_role("button", name="Use these settings").click()
     expect(page.locator("#announcer")).to_have_text(
-        f"Settings of “{ISOLATE[0]}(no prompt){ISOLATE[1]}” ({short}) loaded into the form."
+        f"Settings of “{ISOLATE[0]}Image to video (no prompt){ISOLATE[1]}” ({short}) loaded into the form."
     )
     assert t.errors == []
     quiet_server.http.post(f"/v1/videos/{body['id']}/cancel")

@@ -26,8 +26,8 @@ def test_an_image_to_video_with_no_prompt_is_announced_as_its_card_names_it(
     assert status == 202, body
     assert body["prompt"] == ""
     title = page.locator(f'#cards .card[data-id="{body["id"]}"] .card-title')
-    expect(title).to_have_text("(no prompt)")
-    expect(page.locator("#announcer")).to_have_text("Queued: (no prompt)")
+    expect(title).to_have_text("Image to video (no prompt)")
+    expect(page.locator("#announcer")).to_have_text("Queued: Image to video (no prompt)")
     assert t.errors == []
     quiet_server.http.post(f"/v1/videos/{body['id']}/cancel")
 

@@ -81,11 +81,14 @@ export function generated(video) {
 
 /**
  * What the page calls `video`: its prompt, or, with none, what it is. A talking avatar voiced from an
- * audio file has no prompt, and its card read "(no prompt)" as if something were missing.
+ * audio file, or a video from a model that reads only a start image (svd), has no prompt, and its card
+ * read "(no prompt)" as if something were missing.
  */
 export function videoTitle(video) {
   if (video.prompt) return video.prompt;
-  return video.parameters && video.parameters.task === "avatar" ? "Talking avatar (voice from an audio file)" : "(no prompt)";
+  const task = video.parameters && video.parameters.task;
+  if (task === "avatar") return "Talking avatar (voice from an audio file)";
+  return task === "i2v" ? "Image to video (no prompt)" : "(no prompt)";
 }
 
 /**
