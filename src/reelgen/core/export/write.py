@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import mimetypes
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,13 +13,15 @@ from typing import Any
 from reelgen import __version__
 from reelgen.core.atomic import check_writable, staged
 from reelgen.core.encode import METADATA_KEY, check_record_free, dump_json
-from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.core.encoder_memory import encoder_out_of_memory, encoder_short
+from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.export import codecs, text
-from reelgen.core.export.animated import GIF_ENCODER, check_gif_output, gif_notes, gif_record, write_gif
+from reelgen.core.export.animated import GIF_ENCODER, gif_notes, gif_record, write_gif
 from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_graph
 from reelgen.core.export.lut import check_lut
 from reelgen.core.export.music import check_soundtrack
 from reelgen.core.export.music import not_a_file as not_a_file  # read from here by the project layer
+from reelgen.core.export.output_checks import check_not_an_input, check_output
 from reelgen.core.export.settings import (
     IN_FILE,
     MAX_FPS,
@@ -29,7 +30,6 @@ from reelgen.core.export.settings import (
     SettingNames,
     Soundtrack,
 )
-from reelgen.core.export.suffix import wrong_suffix
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, check_texts, clip_info, layout
 from reelgen.core.gif import is_gif
 from reelgen.core.progress import Progress
@@ -149,76 +149,6 @@ class _Job:
     title: str
 
 
-#: Said after them where an export may make a GIF: not on a server, which refuses a .gif name.
-_GIF_TOO = "; .gif makes a looping GIF without sound"
-#: Python's own table of file types, not this system's (the same advice on every machine).
-_KNOWN_TYPES = mimetypes.MimeTypes()
-
-
-def _a_file_type(output: Path) -> bool:
-    """Whether the output's suffix names a kind of file (.mkv, .json), not a part of its name (film.v2)."""
-    films = {f".{c.value}" for c in Container}
-    return output.suffix.lower() in films or _KNOWN_TYPES.guess_type(output.name)[0] is not None
-
-
-def check_output(
-    output: Path, settings: ExportSettings, names: SettingNames = IN_FILE, *, on_server: bool = False
-) -> None:
-    """Refuse an output whose suffix is not the container's (an MP4 named film.mkv misleads players);
-    one named ``.gif`` is an animated GIF whatever container the project's films are in, except
-    ``on_server``: a server writes the container's film, which would be downloaded under the GIF's name
-    (and a film of another suffix is told the container names only: a server makes no GIF)."""
-    if is_gif(output):
-        check_gif_output(output, names, settings.container.value, on_server)
-    elif output.suffix.lower() != f".{settings.container.value}":
-        # "film.v2" or "take 1.0" is a name with a dot, not a file type: "name it film.mp4" lost part of it.
-        stem = output.stem if _a_file_type(output) else output.name
-        said = wrong_suffix(output, stem, settings, names, gif_too="" if on_server else _GIF_TOO)
-        raise InvalidRequest(said, param=names("output"))
-    check_record_free(output, names("output"))  # its name and its record's fit a folder, and no JSON is lost
-
-
-def _inputs(
-    segments: list[Segment], settings: ExportSettings, soundtrack: Soundtrack | None
-) -> dict[Path, str]:
-    """Every file the export reads, by resolved path, with what it is (for a message)."""
-    found: dict[Path, str] = {}
-    for seg in segments:
-        if seg.clip is not None:
-            found[seg.clip.resolve()] = f"the clip of {seg.label}"
-            found[seg.clip.with_suffix(".json").resolve()] = f"the record of {seg.label}'s clip"
-        if seg.card is not None and seg.card.font:
-            found[Path(seg.card.font).resolve()] = f"the font of {seg.label}"
-    named = [("soundtrack.file", soundtrack.file if soundtrack else None), ("export.lut", settings.lut)]
-    named.append(("export.watermark.image", settings.watermark.image if settings.watermark else None))
-    named += [(f"export.texts[{i}].font", t.font) for i, t in enumerate(settings.texts)]
-    found.update({Path(path).resolve(): name for name, path in named if path})
-    return found
-
-
-def _check_not_an_input(
-    output: Path,
-    segments: list[Segment],
-    settings: ExportSettings,
-    soundtrack: Soundtrack | None,
-    names: SettingNames,
-) -> None:
-    """Refuse an output (or its record) that is a file the export reads: renamed over a scene's clip,
-    the film took the clip's place, and the project still called the scene rendered."""
-    inputs = _inputs(segments, settings, soundtrack)
-    record = output.with_suffix(".json")
-    said = None
-    if output.resolve() in inputs:
-        said = f"{output} is {inputs[output.resolve()]}"
-    elif record.resolve() in inputs:
-        said = f"{output}'s record would replace {record}, {inputs[record.resolve()]}"
-    if said is not None:
-        raise InvalidRequest(
-            f"{names('output')}: {said}, which this export reads; give the film another name",
-            param=names("output"),
-        )
-
-
 def _check_frames(segments: list[Segment], fps: Fraction, names: SettingNames) -> None:
     """Refuse a scene or transition shorter than one frame at the film's rate: made one frame, or
     none, the film (and its sound) would not last as asked, and nothing would say so."""
@@ -274,7 +204,7 @@ def _prepare(
     """Steps 1-2: settings, encoder and input files checked; the output's shape and the timeline."""
     settings.check(names)
     check_output(output, settings, names)
-    _check_not_an_input(output, segments, settings, soundtrack, names)
+    check_not_an_input(output, segments, settings, soundtrack, names)
     encoder = GIF_ENCODER if is_gif(output) else codecs.encoder_for(settings.video_codec, names("codec"))
     lut = check_lut(settings.lut, names("lut")) if settings.lut else None
     if soundtrack is not None:
@@ -310,8 +240,25 @@ def _write(
         audio = None
         if asink is not None:
             audio = container.add_stream(acodec, rate=codecs.SAMPLE_RATE, layout="stereo")
-        written = _encode(container, video, vsink, audio, asink, lay, progress)
+        try:
+            written = _encode(container, video, vsink, audio, asink, lay, progress)
+        except Exception as exc:
+            # x264 short of memory says only "Generic error in an external library", as it opens or
+            # (8192x4608 under ulimit -v) as it takes a frame.
+            codec = video.codec_context.name
+            if encoder_short(exc, codec, job.size, dict(video.options)) or _x264_short(exc, codec):
+                raise encoder_out_of_memory(Path(target), job.size) from None
+            raise
     return written, asink is not None
+
+
+def _x264_short(exc: BaseException, codec: str) -> bool:
+    """Whether ``exc`` is x264 failing to take a frame: it checked its settings and size as it opened,
+    and what fails after that is its allocations (it prints "malloc of size N failed")."""
+    import av
+
+    sending = str(getattr(exc, "filename", None) or "").startswith("avcodec_send_frame")
+    return codec == "libx264" and sending and isinstance(exc, av.error.ExternalError)
 
 
 def _record(job: _Job, written: int, extra: dict[str, Any] | None) -> dict[str, Any]:
@@ -387,7 +334,12 @@ def export(
                 record = gif_record(record, gif_notes(output, sound, job.lay.fps, progress))
             if recorded_root is not None:
                 record = _moved(record, *recorded_root)
-            written, sound = _write(job, str(film), pictures, progress, record)
+            try:
+                written, sound = _write(job, str(film), pictures, progress, record)
+            except MemoryError as exc:  # FFmpeg's ENOMEM (8192x4608 under ulimit -v) was a raw av.error
+                raise (
+                    exc if isinstance(exc, OutOfMemory) else encoder_out_of_memory(film, job.size)
+                ) from None
         if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
             raise GenerationFailed(
                 f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
