@@ -23,16 +23,22 @@ DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, read=120.0)
 
 
 def fetch_content(
-    server: str, api_key: str | None, video_id: str, target: Path, variant: str = "video"
+    server: str,
+    api_key: str | None,
+    video_id: str,
+    target: Path,
+    variant: str = "video",
+    named: str = "output",
 ) -> None:
-    """Stream a finished job's file to ``target``, which appears only once it is complete."""
+    """Stream a finished job's file to ``target``, which appears only once it is complete; a refusal of
+    ``target`` calls it ``named`` (``--output`` where it was typed)."""
     from reelgen.core.atomic import check_writable, staged
     from reelgen.core.errors import InvalidRequest, WriteFailed
 
     if target.is_dir():  # said before asking
-        raise ClientError(folder_instead(target, variant, video_id), bad_input=True)
+        raise ClientError(folder_instead(target, variant, video_id, named), bad_input=True)
     try:
-        check_writable(target)
+        check_writable(target, named)
     except InvalidRequest as exc:  # found here, before asking the server
         raise ClientError(exc.message, bad_input=True) from None
     try:
@@ -109,9 +115,12 @@ def download_path(text: str) -> Path:
     return Path(text)
 
 
-def misnamed(path: Path, variant: str, video_id: str) -> str | None:
+def misnamed(path: Path, variant: str, video_id: str, named: str = "output") -> str | None:
     """Why a download of ``variant`` should not be written to ``path``, or None: ``path`` is a folder,
-    or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``)."""
+    or its name ends otherwise than the file is (a JPEG spritesheet saved as ``sheet.png``).
+
+    ``named``: what the words call ``path``, ``--output`` where it was typed (``-o x.png`` for a video
+    was "output x.png: ...", an option no command has), "output" for the download's own name."""
     from reelgen.core.atomic import name_problem
 
     too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
@@ -121,7 +130,7 @@ def misnamed(path: Path, variant: str, video_id: str) -> str | None:
     if ends is None:
         return None  # an unknown variant: the server says which there are
     if path.is_dir():
-        return folder_instead(path, variant, video_id)
+        return folder_instead(path, variant, video_id, named)
     if str(path) == "-":  # "-o -", stdout as other tools take it, was told to end its name in .mp4
         return (
             f"output -: download writes a file, not to stdout (it is written whole, then renamed); "
@@ -129,10 +138,10 @@ def misnamed(path: Path, variant: str, video_id: str) -> str | None:
         )
     if path.suffix.lower() not in ends:
         kind = {"video": "an MP4 file", "thumbnail": "a PNG image"}.get(variant, "a JPEG image")
-        return f"output {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
+        return f"{named} {path}: the {variant} is {kind}; give a name ending in {' or '.join(ends)}"
     return None
 
 
-def folder_instead(path: Path, variant: str, video_id: str) -> str:
+def folder_instead(path: Path, variant: str, video_id: str, named: str = "output") -> str:
     """What to say of a download to ``path``, a folder: the finished file would be renamed onto it."""
-    return f"output {path} is a folder; give a file path in it, e.g. -o {path / video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}"
+    return f"{named} {path} is a folder; give a file path in it, e.g. -o {path / video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}"

@@ -257,11 +257,12 @@ def download(
     Example: reelgen download video_0123... -o fox.mp4
     """
     target = output or Path(f"{video_id}{SUFFIXES.get(variant, ('.mp4',))[0]}")
+    named = "output" if output is None else "--output"  # the option, where a name was typed
     try:
-        if wrong := misnamed(target, variant, video_id):  # said before asking the server
+        if wrong := misnamed(target, variant, video_id, named):  # said before asking the server
             raise ClientError(wrong, bad_input=True)
         try:
-            fetch_content(server, api_key, video_id, target, variant)
+            fetch_content(server, api_key, video_id, target, variant, named)
         except ClientError as exc:  # a batch's, shoot-out's or project job's id: say where its files are
             said = not_downloadable(server, api_key, video_id, exc)
             raise project_job_files(server, api_key, video_id, said) from None
