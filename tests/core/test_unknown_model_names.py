@@ -6,6 +6,7 @@ import pytest
 
 from reelgen.core.errors import ModelNotAvailable
 from reelgen.core.spec import registry
+from reelgen.core.spec.request import Task
 
 
 def test_a_name_near_no_model_gets_one_of_each_family_and_the_command_for_all() -> None:
@@ -13,10 +14,12 @@ def test_a_name_near_no_model_gets_one_of_each_family_and_the_command_for_all() 
     with pytest.raises(ModelNotAvailable) as refused:
         registry.resolve("zzzz")
     said = refused.value.message
-    firsts = [spec.presets[0].name for _, spec in sorted(registry.families().items())]
+    # Only families that make a video from a prompt or an image: not the avatar-only reelgen-lipsync.
+    firsts = [s.presets[0].name for _, s in sorted(registry.families().items()) if s.tasks - {Task.AVATAR}]
     assert said == (
         f"unknown model 'zzzz'; no known model is named like it; known models: {', '.join(firsts)} (the first "
-        f"of each family; `reelgen models` lists all {len(registry.presets())} with their tasks and rules)"
+        f"of each family that makes a video from a prompt or an image; `reelgen models` lists all "
+        f"{len(registry.presets())} with their tasks and rules)"
     )
     assert "ltx-2b" in firsts and "ltx-tiny" not in said and len(firsts) < len(registry.presets()) / 3
 

@@ -78,8 +78,34 @@ def presets() -> dict[str, tuple[FamilySpec, Preset]]:
     return out
 
 
-def resolve(model: str) -> tuple[FamilySpec, Preset]:
-    """The family and preset of ``model``; unknown names get the closest known ones."""
+#: What a model of each task does, as the list of known models says it.
+_DOES = {
+    Task.T2V: "makes a video from a prompt",
+    Task.I2V: "makes a video from a start image",
+    Task.V2V: "restyles a source video",
+    Task.KEYFRAMES: "follows keyframe images",
+    Task.EXTEND: "extends a clip",
+    Task.AUDIO: "makes a video with sound",
+    Task.AVATAR: "makes a talking head from a face and a voice",
+}
+
+
+def first_models(task: Task | None = None) -> tuple[list[str], str]:
+    """The first model of each family that does ``task`` (None: that makes a video from a prompt or an
+    image, so the avatar-only reelgen-lipsync is not offered for a prompt), and what they do, in words."""
+    wanted = {task} if task is not None else {Task.T2V, Task.I2V}
+    does = _DOES[task] if task is not None else "makes a video from a prompt or an image"
+    firsts = []
+    for _, spec in sorted(families().items()):
+        first = next((p.name for p in spec.presets if wanted & p.tasks), None)
+        if first is not None:
+            firsts.append(first)
+    return firsts, does
+
+
+def resolve(model: str, task: Task | None = None) -> tuple[FamilySpec, Preset]:
+    """The family and preset of ``model``; unknown names get the closest known ones, or else the first
+    model of each family that does ``task`` (None: makes a video from a prompt or an image)."""
     known = presets()
     if model in known:
         return known[model]
@@ -104,10 +130,10 @@ def resolve(model: str) -> tuple[FamilySpec, Preset]:
             "(`reelgen models` lists every model with its tasks and rules)",
             param="model",
         )
-    firsts = ", ".join(spec.presets[0].name for _, spec in sorted(families().items()) if spec.presets)
+    firsts, does = first_models(task)
     raise ModelNotAvailable(
-        f"unknown model {model!r}; no known model is named like it; known models: {firsts} (the first of "
-        f"each family; `reelgen models` lists all {len(known)} with their tasks and rules)",
+        f"unknown model {model!r}; no known model is named like it; known models: {', '.join(firsts)} (the "
+        f"first of each family that {does}; `reelgen models` lists all {len(known)} with their tasks and rules)",
         param="model",
     )
 
