@@ -5,6 +5,7 @@ import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, generated, ordinal, removeCard, videoTitle } from "./util.js";
 import { build, meta } from "./queue_card.js";
+import { notifyFinished, setupNotify } from "./queue_notify.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, doneText, errorText, progressText } from "./words.js";
 
@@ -15,7 +16,6 @@ const POLL_MS = 1000;
 const IDLE_ROUNDS = 3;
 /** How far along a status is; a polled answer older than the live events must not move a card back. */
 const RANK = { queued: 0, in_progress: 1, completed: 2, failed: 2, cancelled: 2 };
-const NOTIFY = "reelgen-notify";
 const RECONNECTING = "No word from the server; reconnecting…";
 const RECONNECTED = "Connected again; waiting for the next step…";
 
@@ -320,58 +320,9 @@ export function createQueue(ctx) {
     empty.hidden = loaded && cards.size > 0;
   }
 
-  // ---- notifications (opt-in) -------------------------------------------------------------------
-  function setupNotify() {
-    const button = $("notify");
-    button.hidden = false;
-    const note = $("notify-note");
-    const cannot = notifyImpossible();
-    if (cannot) {
-      // Pressing it said "allow them in its site settings" of a plain-http page, where no setting allows them.
-      button.addEventListener("click", () => { note.textContent = cannot; note.hidden = false; });
-      return;
-    }
-    const sync = () => {
-      const on = localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted";
-      button.setAttribute("aria-pressed", String(on));
-      button.textContent = on ? "Notifications on" : "Notify me";
-    };
-    button.addEventListener("click", async () => {
-      note.hidden = true;
-      if (localStorage.getItem(NOTIFY) === "1" && Notification.permission === "granted") {
-        localStorage.removeItem(NOTIFY);
-      } else {
-        const answer = await Notification.requestPermission();
-        if (answer === "granted") localStorage.setItem(NOTIFY, "1");
-        else {
-          // Refused, or blocked before without a prompt: the button alone would not change at all.
-          note.textContent = answer === "denied"
-            ? "The browser blocks notifications for this page: allow them in its site settings, then press again."
-            : "Notifications were not allowed: press again and choose Allow.";
-          note.hidden = false;
-        }
-      }
-      sync();
-    });
-    sync();
-  }
-
-  /** Why this page can show no notification at all, or null: the browser has none, or the page is no secure context. */
-  function notifyImpossible() {
-    if (!window.isSecureContext) {
-      return `Browsers show notifications only for pages on https:// or on this computer (localhost), not for ${location.origin}: ` +
-        "open the page through HTTPS or an SSH tunnel to localhost to have them.";
-    }
-    return "Notification" in window ? null : "This browser shows no notifications for web pages; the queue here still says when each video is done.";
-  }
-
   function finished(video) {
     if (video.status === "completed") ctx.gallery.added(video);
-    if (localStorage.getItem(NOTIFY) !== "1" || !("Notification" in window) || Notification.permission !== "granted") return;
-    if (!document.hidden) return;
-    const title = video.status === "completed" ? "Video ready" : `Video ${LABEL[video.status].toLowerCase()}`;
-    const note = new Notification(title, { body: videoTitle(video), tag: video.id, icon: "favicon.svg" });
-    note.addEventListener("click", () => { window.focus(); note.close(); });
+    notifyFinished(video);
   }
 
   /** The latest jobs at start-up: active ones are followed, the rest shown as they ended. */
