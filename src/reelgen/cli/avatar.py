@@ -263,7 +263,10 @@ def _check_readable(name: str, typed: str, source: Path) -> None:
     try:
         mode = source.stat().st_mode
     except OSError:
-        raise typer.BadParameter(f"--{name}: file {typed} does not exist") from None
+        from reelgen.core.errors import InvalidRequest
+
+        # Said as fail() says it without --server: a usage error's "(see --help)" told nothing of the file.
+        raise fail(InvalidRequest(f"--{name}: file {typed} does not exist")) from None
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         raise typer.BadParameter(f"--{name} {typed} is a device, not a file; give a file (or a pipe)")
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
