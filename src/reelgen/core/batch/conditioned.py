@@ -22,6 +22,9 @@ from reelgen.core.motion.presets import Motion
 from reelgen.core.spec import registry
 from reelgen.core.spec.request import ResolvedRequest, Task
 
+#: What a batch says of a model that makes no video from a prompt or keyframes (a talking-avatar one).
+AVATAR_MODEL = "{made}, which a batch does not give; use a text- or image-to-video model, or ken-burns"
+
 
 def conditioned_request(
     fields: dict[str, Any],
@@ -65,11 +68,7 @@ def conditioning_for(
     spec, preset = registry.resolve(model)
     if not makes_video(preset):
         # Given a keyframe it was said to "make video from text only", with every image model listed.
-        raise InvalidRequest(
-            f"{what_it_makes(preset)}, which a batch does not give; use a text- or image-to-video model, "
-            "or ken-burns",
-            param=f"{where}.model",
-        )
+        raise InvalidRequest(AVATAR_MODEL.format(made=what_it_makes(preset)), param=f"{where}.model")
     if motion is not None and takes_camera_motion(spec):
         if images:
             raise InvalidRequest(

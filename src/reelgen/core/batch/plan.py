@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from reelgen.core.batch.conditioned import conditioned_request
+from reelgen.core.batch.conditioned import AVATAR_MODEL, conditioned_request
 from reelgen.core.batch.create import item_seed
 from reelgen.core.batch.inputs import image_problem, said_of
 from reelgen.core.batch.key import content_key
@@ -27,6 +27,7 @@ from reelgen.core.errors import Cancelled, InvalidRequest, ModelNotAvailable, Re
 from reelgen.core.media import load_image
 from reelgen.core.motion.conditioning import Conditioning
 from reelgen.core.motion.kenburns import KEN_BURNS, KenBurnsRequest
+from reelgen.core.motion.makes import makes_video, what_it_makes
 from reelgen.core.motion.path import CameraPath
 from reelgen.core.motion.presets import Motion
 from reelgen.core.progress import Progress, ProgressEvent
@@ -115,10 +116,14 @@ def check_models(manifest: Manifest, source: str | None = None, *, unnamed_ok: b
         if not name or name == KEN_BURNS or name in seen:
             continue
         try:
-            registry.resolve(name)
+            _, preset = registry.resolve(name)
         except ModelNotAvailable as exc:
             message = f"{said}{where}: {_with_ken_burns(name, exc.message)}"
             raise ModelNotAvailable(message, param=where) from None
+        if not makes_video(preset):  # reelgen-lipsync: an item without a keyframe failed only once run
+            raise InvalidRequest(
+                f"{said}{where}: {AVATAR_MODEL.format(made=what_it_makes(preset))}", param=where
+            )
         seen.add(name)
 
 
