@@ -187,7 +187,7 @@ def test_exported_film_plays_in_the_page_and_downloads(flow: dict[str, Any], sho
 
 def test_a_rendered_scenes_clip_plays_under_its_row(flow: dict[str, Any]) -> None:
     page, card = flow["page"], flow["card"]
-    button = card.get_by_role("button", name="Play the clip of scene square")
+    button = card.get_by_role("button", name="Play clip of scene square")
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
     clip = card.locator(".scene[data-scene=square] video")
@@ -197,7 +197,7 @@ def test_a_rendered_scenes_clip_plays_under_its_row(flow: dict[str, Any]) -> Non
     assert duration == pytest.approx(1.0, abs=0.15)
     button.click()
     expect(clip).to_have_count(0)
-    expect(card.get_by_role("button", name="Play the clip of scene opening")).to_have_count(0)  # a title card
+    expect(card.get_by_role("button", name="Play clip of scene opening")).to_have_count(0)  # a title card
 
 
 def card_export(flow: dict[str, Any]) -> dict[str, Any]:

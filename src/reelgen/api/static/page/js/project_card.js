@@ -81,7 +81,8 @@ export function projectCard(initial, { onGone }) {
       el("span", { class: `badge ${s.status}`, title: SCENE_HINT[s.status] }, SCENE_LABEL[s.status] || s.status),
       el("span", { class: "muted small" }, [s.model, `${Number(s.seconds).toFixed(1)} s`].filter(Boolean).join(" · ") + windows));
     if (s.status === "rendered" && s.key) {
-      const play = el("button", { type: "button", class: "small ghost", "aria-expanded": "false", "aria-label": `Play the clip of scene ${s.scene_id}` }, "Play clip");
+      // Its name starts with the words on it: voice control users say "click Play clip".
+      const play = el("button", { type: "button", class: "small ghost", "aria-expanded": "false", "aria-label": `Play clip of scene ${s.scene_id}` }, "Play clip");
       play.addEventListener("click", () => toggleClip(row, play, s.key));
       row.append(play);
     }
