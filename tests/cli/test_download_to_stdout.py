@@ -14,7 +14,7 @@ def test_dash_as_output_is_said_as_stdout_not_as_a_name() -> None:
     # The server URL has nothing listening: the refusal comes before any request.
     result = CliRunner().invoke(app, ["download", VIDEO_ID, "-o", "-", "--server", "http://127.0.0.1:9"])
     assert " ".join(result.output.split()) == (
-        "error: output -: download writes a file, not to stdout (it is written whole, then renamed); "
+        "error: --output -: download writes a file, not to stdout (it is written whole, then renamed); "
         f"give a file name, e.g. -o {VIDEO_ID}.mp4"
     )
     assert result.exit_code == 2

@@ -20,6 +20,6 @@ def test_a_name_too_long_is_said_before_asking(tmp_path: Path, monkeypatch: pyte
     )
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
-    assert said.startswith(f"error: output {name}: the name aaaaaaaaaaaaaaaaaaaaaaaa... is 304 bytes long")
+    assert said.startswith(f"error: --output {name}: the name aaaaaaaaaaaaaaaaaaaaaaaa... is 304 bytes long")
     assert "at most 255; give a shorter one" in said and "internal error" not in said
     assert list(tmp_path.iterdir()) == []

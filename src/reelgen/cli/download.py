@@ -125,7 +125,7 @@ def misnamed(path: Path, variant: str, video_id: str, named: str = "output") -> 
 
     too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
     if too_long:
-        return f"output {path}: {too_long}"
+        return f"{named} {path}: {too_long}"
     ends = SUFFIXES.get(variant)
     if ends is None:
         return None  # an unknown variant: the server says which there are
@@ -133,7 +133,7 @@ def misnamed(path: Path, variant: str, video_id: str, named: str = "output") -> 
         return folder_instead(path, variant, video_id, named)
     if str(path) == "-":  # "-o -", stdout as other tools take it, was told to end its name in .mp4
         return (
-            f"output -: download writes a file, not to stdout (it is written whole, then renamed); "
+            f"{named} -: download writes a file, not to stdout (it is written whole, then renamed); "
             f"give a file name, e.g. -o {video_id}{ends[0]}"
         )
     if path.suffix.lower() not in ends:
