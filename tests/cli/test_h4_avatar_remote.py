@@ -17,5 +17,5 @@ def test_a_folder_given_as_the_photo_is_called_a_folder_not_a_missing_file(tmp_p
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 2
     said = " ".join(result.output.split())
-    assert f"--image {folder} is a folder; give a file" in said
+    assert said == f"error: --image: {folder} is a folder; give a file"  # as without --server
     assert "no such file" not in said

@@ -236,7 +236,9 @@ def _remote(
         if path is not None:
             source = Path(path).expanduser()
             if source.is_dir():  # said as without --server; "no such file" sent the user looking for it
-                raise typer.BadParameter(f"--{name} {path} is a folder; give a file")
+                from reelgen.core.errors import InvalidRequest
+
+                raise fail(InvalidRequest(f"--{name}: {path} is a folder; give a file"))
             _check_readable(name, path, source)
             if name == "audio":
                 _check_voice(path, source)
