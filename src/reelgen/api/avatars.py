@@ -157,6 +157,13 @@ def _check_choices(body: AvatarCreate, uploads: Uploads, cap: int) -> None:
         raise ApiError(400, "voice speaks `text`; with an `audio` file, leave it out", param="voice")
     if body.priority > cap:
         raise above_cap(body.priority, cap)
+    if body.model and body.model != "auto":  # a wrong name was said only after a face was found
+        from reelgen.core.backends.avatar.presets import pick_model
+
+        try:
+            pick_model(body.model)
+        except ReelgenError as exc:
+            raise ApiError(400, exc.message, param="model", code=exc.code) from None
 
 
 def _avatar_request(body: AvatarCreate, inputs: dict[str, str]) -> GenerationRequest:
