@@ -50,7 +50,12 @@ def yaml_line(text: str, param: str) -> int | None:
             break
         depth += 1
     if line is None or (depth == 1 and isinstance(node, yaml.SequenceNode | yaml.MappingNode)):
-        return None  # `scenes:` or `export:` itself: the problem is somewhere in it, not on that line
+        # `scenes:` or `export:` itself: the problem is somewhere in it, not on that line. But
+        # `soundtrack: {volume: 0.5}` lacks its one required key, file, on that line ("soundtrack.file is
+        # required" named none); export's and defaults' keys all have defaults, so a param of theirs not
+        # written is a value worked out (export.output), on no line.
+        left_out = parts[0] == "soundtrack" and depth == 1 < len(parts) and isinstance(node, yaml.MappingNode)
+        return line if line is not None and left_out else None
     return line
 
 

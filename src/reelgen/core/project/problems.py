@@ -121,6 +121,9 @@ _REQUIRED = {
     "title": ": the film's name, such as title: Night Drive",
     "duration": ": the scene's length in seconds, such as duration: 2.0",
     "export.texts.end": ": the second of the film at which the text disappears, such as end: 3.0",
+    "export.texts.text": ": the words shown over the film, such as text: Night falls",
+    "export.watermark.image": ": the picture (a logo) laid over every frame, such as image: assets/logo.png",
+    "soundtrack.file": ": the music under the film, such as file: assets/music.mp3",
 }
 
 
