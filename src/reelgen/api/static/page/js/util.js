@@ -81,12 +81,14 @@ export function generated(video) {
 
 /**
  * What the page calls `video`: its prompt, or, with none, what it is. A talking avatar voiced from an
- * audio file, or a video from a model that reads only a start image (svd), has no prompt, and its card
- * read "(no prompt)" as if something were missing.
+ * audio file, a video from a model that reads only a start image (svd) and an enhanced clip of either or
+ * of an upload have no prompt, and their cards read "(no prompt)" as if something were missing.
  */
 export function videoTitle(video) {
   if (video.prompt) return video.prompt;
-  const task = video.parameters && video.parameters.task;
+  // Only an enhancement has no generation settings (a render's and an avatar's record keep theirs).
+  if (!video.parameters) return video.enhanced_from_video_id ? "Enhanced video (no prompt)" : "Enhanced upload (no prompt)";
+  const task = video.parameters.task;
   if (task === "avatar") return "Talking avatar (voice from an audio file)";
   return task === "i2v" ? "Image to video (no prompt)" : "(no prompt)";
 }
