@@ -22,18 +22,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from reelgen.api import project_runs
-from reelgen.api.body_json import load_body
 from reelgen.api.deps import authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.files import FileAnswer
-from reelgen.api.form_read import read_form
 from reelgen.api.lengths import shown
 from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.project_jobs import (
@@ -46,10 +42,10 @@ from reelgen.api.project_jobs import (
     projects_of,
     refuse_busy,
 )
+from reelgen.api.project_upload import read_upload
 from reelgen.api.schemas import ErrorEnvelope
 from reelgen.core.errors import ReelgenError
 from reelgen.core.project.status import status as scene_states
-from reelgen.core.textfile import save_as_utf8, wide_encoding
 from reelgen.jobs.records import JobNotFound
 
 router = APIRouter(prefix="/v1", tags=["projects"], dependencies=[Depends(authorized)], responses=ERRORS)
@@ -100,75 +96,6 @@ _UPLOAD_DOC: dict[str, Any] = {
         },
     }
 }
-
-
-# ---- reading a create or update ---------------------------------------------------------------
-
-
-def _utf8(data: bytes) -> str:
-    """An uploaded project file's text. One not UTF-8 is refused: decoded with replacement, a Latin-1
-    ``title: Été`` became ``�t�`` in the film's title and name without a word."""
-    if (wide := wide_encoding(data)) is not None:  # was "byte 0: invalid start byte"
-        raise ApiError(400, f"project: the project file {save_as_utf8(wide)}", param="project")
-    try:
-        return data.decode("utf-8-sig")  # a Windows editor's byte-order mark is not text
-    except UnicodeDecodeError as exc:
-        raise ApiError(
-            400,
-            f"project: the project file is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8",
-            param="project",
-        ) from None
-
-
-async def _read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
-    """The project file's text and the uploaded files by relative path, from JSON or multipart."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await read_form(
-            request,
-            max_files=256,
-            max_fields=16,
-            takes="a project part and files parts",
-            too_long="send the project file as a file part (curl -F project=@project.yaml)",
-        )
-        text: str | None = None
-        files: dict[str, bytes] = {}
-        for key, value in form.multi_items():
-            if key == "project":
-                if text is not None:  # which one to keep? Taking the last was a silent guess
-                    raise ApiError(400, "project: sent twice; send the project file once", param="project")
-                text = _utf8(await value.read()) if isinstance(value, UploadFile) else value
-            elif key == "files" and isinstance(value, UploadFile):
-                if not value.filename:
-                    raise ApiError(
-                        400,
-                        "files: each upload needs its path in the project as its file name",
-                        param="files",
-                    )
-                name = value.filename
-                if name in files:  # two different pictures under one path: the last one won silently
-                    raise ApiError(
-                        400, f"files[{name}]: sent twice; send each file once", param=f"files[{name}]"
-                    )
-                files[name] = await value.read()
-            else:
-                raise ApiError(400, f"{key}: unknown field; send project and files", param=key)
-        if text is None:
-            raise ApiError(400, "project: the project file is missing", param="project")
-        return text, files
-    if kind in ("application/json", ""):
-        data = load_body(await request.body())  # nesting bounded before YAML's writer recurses through it
-        project = data.get("project") if isinstance(data, dict) else None
-        if isinstance(project, dict):
-            return yaml.safe_dump(project, sort_keys=False), {}
-        if isinstance(project, str):
-            return project, {}
-        raise ApiError(
-            400, "project: give the project file's text, or its content as an object", param="project"
-        )
-    raise ApiError(
-        415, f"content type {kind!r} is not accepted; send application/json or multipart/form-data"
-    )
 
 
 # ---- the project object ----------------------------------------------------------------------
@@ -224,7 +151,7 @@ def present(request: Request, project_id: str) -> dict[str, Any]:
     openapi_extra=_UPLOAD_DOC,
 )
 async def create_project(request: Request) -> dict[str, Any]:
-    text, files = await _read_upload(request)
+    text, files = await read_upload(request)
     projects = projects_of(request)
     project_id = await run_in_threadpool(projects.create, text, files)
     return await run_in_threadpool(present, request, project_id)
@@ -303,7 +230,7 @@ def get_project(request: Request, project_id: str) -> dict[str, Any]:
     openapi_extra=_UPLOAD_DOC,
 )
 async def update_project(request: Request, project_id: str) -> dict[str, Any]:
-    text, files = await _read_upload(request)
+    text, files = await read_upload(request)
     projects = projects_of(request)
     folder_or_404(projects, project_id)
 
