@@ -26,10 +26,12 @@ def test_a_transition_no_rate_can_show_asks_for_a_longer_one_not_an_impossible_r
     assert out.exit_code == 2, out.output
     said = out.output.strip()
     assert said.startswith(
-        "error: scene 'one' (scenes[0]): its dissolve transition (0.001s) is shorter than one"
+        "error: scene 'one' (scenes[0]): its dissolve transition lasts 0.001s, shorter than one"
     )
     assert "e+0" not in said and "up to 240 fps" in said
-    assert said.endswith("make its transition.duration at least 0.0417s, or the transition a cut")
+    assert said.endswith(
+        "make its transition.duration at least 0.0417s, or the transition a cut (project.yaml line 3)"
+    )
     assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())
 
 

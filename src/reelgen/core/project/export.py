@@ -298,7 +298,12 @@ def export_project(
             recorded_root=(folder.root, Path(recorded_as).parent) if recorded_as else None,
         )
     except InvalidRequest as exc:
-        raise by_scene(exc, project) from None
+        # A rate, text or length the file set (export.fps) names its line, as the checks above do; a
+        # scene's clip is mended by rendering it again, on no line of the file.
+        mended_here = exc.param is not None and not exc.param.endswith(".clip")
+        raise (
+            note_line(by_scene(exc, project), folder.file) if mended_here else by_scene(exc, project)
+        ) from None
 
 
 def check_rate(
