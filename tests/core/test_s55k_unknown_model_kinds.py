@@ -36,3 +36,10 @@ def test_asked_for_an_image_to_video_it_lists_only_models_that_take_an_image() -
 def test_asked_for_an_avatar_it_lists_the_avatar_model() -> None:
     said = _said("zzzz", Task.AVATAR)
     assert "known models: reelgen-lipsync (the first of each family that makes a talking head" in said, said
+
+
+def test_asked_for_a_task_the_near_names_offered_do_it() -> None:
+    said = _said("reelgen-mikro", Task.T2V)
+    assert said.startswith("unknown model 'reelgen-mikro'; did you mean reelgen-micro"), said
+    assert "reelgen-lipsync" not in said
+    assert "reelgen-lipsync" in _said("reelgen-lipsynk", Task.AVATAR)

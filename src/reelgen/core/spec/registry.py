@@ -118,7 +118,9 @@ def resolve(model: str, task: Task | None = None) -> tuple[FamilySpec, Preset]:
     # A Hugging Face repository id, as diffusers' from_pretrained takes, names the models made from it.
     repo = sorted(name for name, (_, p) in known.items() if p.repo_id and p.repo_id.lower() == model.lower())
     # Names are lower case; "LTX-2B" (as model cards write it) was nowhere near "ltx-2b" to difflib.
-    by_lower = {name.lower(): name for name in known}
+    # Asked for a task, only the models that do it are offered ("reelgen-mikro" for a prompt was offered
+    # the avatar-only reelgen-lipsync beside reelgen-micro).
+    by_lower = {name.lower(): name for name, (_, p) in known.items() if task is None or task in p.tasks}
     close = repo or [
         by_lower[n] for n in difflib.get_close_matches(model.lower(), list(by_lower), n=3, cutoff=0.5)
     ]
