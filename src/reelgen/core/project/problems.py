@@ -204,6 +204,7 @@ _MAIN_FIELD = {
     "loras": ("path", "}"),
     "enhance": ("name", "}"),
     "keyframes": ("image", ", frame: N} (N: the frame of the scene it pins)"),
+    "texts": ("text", ", end: N} (N: the second of the film at which it disappears)"),
 }
 
 
