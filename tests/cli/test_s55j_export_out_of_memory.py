@@ -59,3 +59,25 @@ def test_an_export_short_of_memory_says_so_and_leaves_nothing(
         "machine's free memory; free some of its memory\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project.yaml"]  # nothing half-written
+
+
+def test_a_gif_export_short_of_memory_says_so_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelgen.core.export import write
+
+    (tmp_path / "project.yaml").write_text(
+        "title: Tide\nscenes:\n  - id: opening\n    title_card: {text: Hello}\n    duration: 1\n"
+    )
+
+    def starved(*args: Any) -> int:  # numpy's memmap of the frames, refused (8192x4608 under ulimit -v)
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(write, "write_gif", starved)
+    result = runner.invoke(app, ["project", "export", str(tmp_path), "-o", str(tmp_path / "tide.gif"), "-q"])
+    # It was "internal error (OSError: [Errno 12] Cannot allocate memory) ... report it".
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: out of memory making tide.gif: its 1280x720 frames"), (
+        result.output
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project.yaml"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import tempfile
 from dataclasses import dataclass
@@ -336,10 +337,14 @@ def export(
                 record = _moved(record, *recorded_root)
             try:
                 written, sound = _write(job, str(film), pictures, progress, record)
-            except MemoryError as exc:  # FFmpeg's ENOMEM (8192x4608 under ulimit -v) was a raw av.error
-                raise (
-                    exc if isinstance(exc, OutOfMemory) else encoder_out_of_memory(film, job.size)
-                ) from None
+            except (MemoryError, OSError) as exc:
+                # FFmpeg's ENOMEM (8192x4608 under ulimit -v) was a raw av.error, a GIF's refused memmap
+                # "internal error (OSError: [Errno 12] ...)"; a full disk (ENOSPC) is said by the caller.
+                if isinstance(exc, OutOfMemory) or not (
+                    isinstance(exc, MemoryError) or exc.errno == errno.ENOMEM
+                ):
+                    raise
+                raise encoder_out_of_memory(film, job.size) from None
         if written != job.lay.total:  # a source that ended early; never a film missing part of a scene
             raise GenerationFailed(
                 f"the film came out {written} frames long, not the timeline's {job.lay.total}: a clip "
