@@ -163,11 +163,11 @@ def blank_model(value: str) -> str:
     """What a create whose ``model`` is empty or only spaces is told: the models to pick from."""
     from reelgen.core.spec import registry
 
-    families = sorted(registry.families().items())
-    firsts = ", ".join(spec.presets[0].name for _, spec in families if spec.presets)
+    firsts, does = registry.first_models()  # not the avatar-only reelgen-lipsync: this makes a video
     return (
-        f"{value!r} names no model; give a model id of GET /v1/models, such as {firsts} (the first of "
-        f"each family; that list has all {len(registry.presets())}), or leave model out for the server's default"
+        f"{value!r} names no model; give a model id of GET /v1/models, such as {', '.join(firsts)} (the first "
+        f"of each family that {does}; that list has all {len(registry.presets())}), or leave model out for "
+        "the server's default"
     )
 
 

@@ -112,8 +112,8 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
     task the model cannot do, and ``InvalidRequest`` naming the field otherwise.
     """
     # 1. The model, its task and the inputs that task needs.
-    spec, preset = registry.resolve(request.model)
-    task = request.inferred_task()
+    task = request.inferred_task()  # first: an unknown model is offered the models that do this task
+    spec, preset = registry.resolve(request.model, task)
     _check_task(spec, preset, task, inferred=request.task is None)
     if task is Task.AVATAR:
         # An avatar speaks its text first; its length is its voice's and its size its face source's.
@@ -175,7 +175,7 @@ def resolve(request: GenerationRequest) -> ResolvedRequest:
 def check_resolved(request: ResolvedRequest) -> None:
     """Check a request resolved elsewhere (a record's, perhaps edited by hand) as ``resolve`` checks a
     new one, before any work: its task and the inputs it needs, size, length, the family's rules."""
-    spec, preset = registry.resolve(request.model)
+    spec, preset = registry.resolve(request.model, request.task)
     _check_task(spec, preset, request.task, inferred=False)
     _check_inputs(spec, preset, request.task, request)
     _check_length(spec.rules_for(preset), request.width, request.height, request.num_frames, request)
