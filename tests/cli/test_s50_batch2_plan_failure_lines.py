@@ -130,7 +130,8 @@ def test_a_trial_that_failed_to_plan_gets_its_own_line(
         "results_file": str(tmp_path / "results.json"),
         "output_folder": str(tmp_path),
     }
-    (tmp_path / "report.html").write_text("<html></html>")
+    # The server's report, on this disk (a report.html of no shoot-out's there is refused before sending).
+    (tmp_path / "report.html").write_text("<html><title>reelgen shoot-out</title></html>")
     created = {**base, "status": "queued", "request_counts": _counts(2)}
     events = "".join(
         [
