@@ -35,7 +35,8 @@ def test_a_missing_file_is_named_here_not_as_one_the_server_was_not_sent(
     )
     result = runner.invoke(app, ["project", "status", str(tmp_path), "--server", NOWHERE])
     assert result.exit_code == 2
-    assert " ".join(result.output.split()) == f"error: {said.format(root=tmp_path)}"
+    # Read here, the file's mistake ends with its line, as a local run's does.
+    assert " ".join(result.output.split()) == f"error: {said.format(root=tmp_path)} (project.yaml line 4)"
 
 
 def test_a_scenes_missing_image_is_named_by_its_scene(tmp_path: Path) -> None:
@@ -45,5 +46,6 @@ def test_a_scenes_missing_image_is_named_by_its_scene(tmp_path: Path) -> None:
     result = runner.invoke(app, ["project", "render", str(tmp_path), "--server", NOWHERE, "-q"])
     assert result.exit_code == 2
     assert " ".join(result.output.split()) == (
-        f"error: scene 'a' (scenes[0]): start_image: file {tmp_path}/assets/nope.png does not exist"
+        f"error: scene 'a' (scenes[0]): start_image: file {tmp_path}/assets/nope.png does not exist "
+        "(project.yaml line 3)"
     )

@@ -10,6 +10,7 @@ import typer
 
 from reelgen.cli.output import console, fail, say_ended, say_error
 from reelgen.core.errors import ReelgenError
+from reelgen.core.project.lines import note_line, with_line, yaml_line
 
 
 def film_line(
@@ -52,12 +53,29 @@ def _remote_call(
     except ClientError as exc:
         if flags and exc.param in flags:  # --scene's ids, which the server named "(scenes)"; not scenes[2].x
             raise _exit(exc, flags) from None
-        say_error(str(exc))
+        said, line = str(exc), _line_of(folder, exc.param)
+        if line and said.endswith(f" ({exc.param})"):  # the field's path, which the words already name
+            said = said[: -len(f" ({exc.param})")]
+        say_error(said + line)
         raise typer.Exit(exc.exit_code) from None
     except ReelgenError as exc:
-        raise fail(exc) from None
+        # The file read here before it is sent: its mistakes end with their line, as a local run's do.
+        raise fail(with_line(note_line(exc, folder.file))) from None
     finally:
         remote.close()
+
+
+def _line_of(folder: Any, param: str | None) -> str:
+    """`` (project.yaml line N)`` for a field the server refused, found in the file this command sent
+    (the server read that text, so its field paths are the file's); "" where none is found."""
+    if param is None:
+        return ""
+    try:
+        text = folder.file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    line = yaml_line(text, param)
+    return "" if line is None else f" ({folder.file.name} line {line})"
 
 
 def _busy_with(remote: Any, exc: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
