@@ -24,7 +24,8 @@ app = typer.Typer(
     "Commands that talk to a server (submit, status, watch, list, cancel, delete, download, remix, and any "
     "with --server) exit 2 when it calls the request wrong (an HTTP 4xx answer), as local commands exit on "
     "bad input, and 1 when it fails, is full (429), is busy (a 409: another batch or shoot-out is writing "
-    "in the output folder you named, as a local run there exits 1), cannot be reached or the job fails. "
+    "in the output folder you named, as a local run there exits 1, or the project you sent is still being "
+    "rendered or exported), cannot be reached or the job fails. "
     "Any command stopped with Ctrl-C exits 130, and one stopped with SIGTERM (kill) exits 143; either way "
     "nothing half-written is left.",
     no_args_is_help=True,
