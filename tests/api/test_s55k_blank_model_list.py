@@ -11,4 +11,6 @@ def test_a_blank_model_lists_video_models_only(client: TestClient) -> None:
     message = resp.json()["error"]["message"]
     assert "reelgen-micro" in message and "wan-1.3b" in message
     assert "reelgen-lipsync" not in message, message
-    assert "(the first of each family that makes a video from a prompt or an image; that list has all" in message
+    assert (
+        "(the first of each family that makes a video from a prompt or an image; that list has all" in message
+    )
