@@ -106,7 +106,8 @@ class ShootoutCreate(ParentCreate):
         wrong = next((v for v in value if not isinstance(v, str)), None)
         if wrong is not None:
             raise ValueError(f"{json.dumps(wrong)[:80]} is not a model name; give {MODELS_TAKES}")
-        return value
+        # As a video request's model is: " ltx-tiny" was an unknown model "did you mean ltx-tiny".
+        return [v.strip() for v in value]
 
 
 class ShootoutUrls(ParentUrls):
@@ -182,6 +183,9 @@ def present(request: Request, job: Job, children: Children) -> ShootoutObject:
 def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
     """The job's payload: every path under the batch roots, the trials planned once here to refuse typos."""
     out = server_folder(body.output_folder, "output_folder")
+    empty = next((i for i, name in enumerate(body.models) if not name), None)
+    if empty is not None:  # the registry's "the model name '' is empty" named no place in the list
+        raise ApiError(400, f"models[{empty}] is empty; give {MODELS_TAKES}", param=f"models[{empty}]")
     named = [i for i, entry in enumerate(body.prompts.prompts) if entry.image is not None]
     if body.input_folder is None and named:
         raise ApiError(
