@@ -190,6 +190,7 @@ def batch(
         if server is not None:
             refuse({"--device": device, "--vram-budget": vram_budget})
             check_server_outputs(spec, f"manifest {manifest}")  # a server makes MP4s only
+            check_video_models(spec, f"manifest {manifest}")
             return _on_server(manifest, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)
@@ -217,6 +218,24 @@ def batch(
     typer.echo(str(output_folder(spec, base, out) / SUMMARY_FILE))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def check_video_models(spec: Manifest, source: str) -> None:
+    """A talking-avatar model (reelgen-lipsync) refused before the batch is sent, in a local run's words:
+    it was sent, and only the server refused it. A name this client does not know is left to the server,
+    which may know more models than this install."""
+    from reelgen.core.batch.conditioned import AVATAR_MODEL
+    from reelgen.core.motion.makes import makes_video, what_it_makes
+    from reelgen.core.spec import registry
+
+    known = registry.presets()
+    for i, item in enumerate(spec.items):
+        name, where = (
+            (item.model, f"items[{i}].model") if item.model else (spec.defaults.model, "defaults.model")
+        )
+        if name in known and not makes_video(preset := known[name][1]):
+            made = what_it_makes(preset)
+            raise InvalidRequest(f"{source}: {where}: {AVATAR_MODEL.format(made=made)}", param=where)
 
 
 def say_summary(summary: BatchSummary) -> None:
