@@ -72,6 +72,25 @@ def _images(
         raise InvalidRequest(f"prompts file {prompts_file}: {exc.message}", param=exc.param) from None
 
 
+def _every_image_taken(prompts: PromptsFile, images: list[str]) -> None:
+    """Each start image goes to some prompt: one at the place of a prompt with its own image, and at
+    no other's, was left out without a word (images are taken by place, prompt i getting images[i % n])."""
+    if not images:
+        return
+    entries = prompts.prompts
+    taken = {i % len(images) for i, entry in enumerate(entries) if entry.image is None}
+    at = next((at for at in range(len(images)) if at not in taken), None)
+    if at is None:
+        return
+    owner = next(entry for i, entry in enumerate(entries) if i % len(images) == at)
+    raise InvalidRequest(
+        f"the start image {images[at]} goes to no prompt: start images are taken one per prompt in turn, "
+        f"and its place is prompt {owner.id!r}'s, which has its own image; leave that start image out, or "
+        "move it to the place of a prompt without one",
+        param=f"images[{at}]",
+    )
+
+
 def _conditioning(preset: Preset, image: str | None) -> dict[str, Any]:
     """A start image where the model takes one (that is what images are for), else text alone."""
     if image is not None and Task.I2V in preset.tasks:
@@ -128,6 +147,7 @@ def plan_shootout(
             "in turn; give at most one per prompt, or give a prompt its own image in the prompts file",
             param="images",
         )
+    _every_image_taken(prompts, images or [])
     base = Path(base_dir).resolve()
     files = _images(prompts, images or [], base, prompts_file)
     asked = prompts.settings.model_dump(exclude_none=True)
