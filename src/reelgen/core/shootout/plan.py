@@ -85,7 +85,7 @@ def _every_image_taken(prompts: PromptsFile, images: list[str]) -> None:
     owner = next(entry for i, entry in enumerate(entries) if i % len(images) == at)
     raise InvalidRequest(
         f"the start image {images[at]} goes to no prompt: start images are taken one per prompt in turn, "
-        f"and its place is prompt {owner.id!r}'s, which has its own image; leave that start image out, or "
+        f"and its place is that of prompt {owner.id!r}, which has its own image; leave that start image out, or "
         "move it to the place of a prompt without one",
         param=f"images[{at}]",
     )
