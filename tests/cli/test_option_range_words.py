@@ -24,15 +24,14 @@ from reelgen.cli import app
         (
             ["serve", "--port", "80a"],
             {},
-            "error: Invalid value for '--port' (env var: 'REELGEN_PORT'): Input should be a valid integer, "
-            "unable to parse string as an integer; it takes a whole number from 1 to 65535 "
+            "error: --port: '80a' is not a whole number; it takes a whole number from 1 to 65535 "
             "(see 'reelgen serve --help')",
         ),
         (  # "abc" said no range; 500 went to the server, which named only its end
             ["list", "--limit", "abc", "--server", "http://127.0.0.1:9"],
             {},
-            "error: Invalid value for '--limit': Input should be a valid integer, unable to parse string as "
-            "an integer; it takes a whole number from 1 to 100 (see 'reelgen list --help')",
+            "error: --limit: 'abc' is not a whole number; it takes a whole number from 1 to 100 "
+            "(see 'reelgen list --help')",
         ),
         (
             ["list", "--limit", "500", "--server", "http://127.0.0.1:9"],

@@ -19,8 +19,8 @@ runner = CliRunner()
     [
         (
             ["generate", "a fox", "--frames", "abc"],
-            "error: Invalid value for '--frames': Input should be a valid integer, unable to parse string "
-            "as an integer (see 'reelgen generate --help')",
+            "error: --frames: 'abc' is not a whole number; it takes a whole number from 1 to 100000 "
+            "(see 'reelgen generate --help')",
         ),
         (
             ["generat", "a fox"],
