@@ -43,7 +43,11 @@ def _status(folder: Path, text: str) -> str:
         # a required field left out: the scene's first line
         ("    seed: 2\n", "error: scene 'a' (scenes[0]): duration is required", 6),
         # an export setting
-        ("    duration: 1\nexport:\n  container: mp5\n", "error: export.container: Input should be", 10),
+        (
+            "    duration: 1\nexport:\n  container: mp5\n",
+            "error: export.container: 'mp5' is not a choice",
+            10,
+        ),
     ],
 )
 def test_a_field_error_ends_with_the_line_it_is_on(tmp_path: Path, tail: str, start: str, line: int) -> None:

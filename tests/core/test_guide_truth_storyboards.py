@@ -98,6 +98,8 @@ def test_a_misspelt_transition_type_gets_the_one_it_meant(tmp_path: Path) -> Non
     folder = make(tmp_path / "f", [scene, {"id": "b", "prompt": "a cat", "duration": 1.0}])
     with pytest.raises(InvalidRequest) as err:
         plan_project(folder)
-    assert err.value.message.startswith("scene 'a' (scenes[0]): transition.type: Input should be 'cut'")
+    assert err.value.message.startswith(
+        "scene 'a' (scenes[0]): transition.type: 'disolve' is not a choice; write one of cut,"
+    )
     assert err.value.message.endswith("; did you mean dissolve?")
     assert err.value.param == "scenes[0].transition.type"

@@ -300,7 +300,7 @@ BAD = [
     ),
     ("soundtrack", {"file": "missing.mp3"}, "soundtrack.file", "missing.mp3 does not exist"),
     ("export", {"container": "webm", "codec": "h264"}, "export.codec", "h264 cannot go in webm"),
-    ("export", {"codec": "divx"}, "export.codec", "Input should be 'h264'"),
+    ("export", {"codec": "divx"}, "export.codec", "'divx' is not a choice; write one of h264, h265,"),
     (
         "export",
         {"output": "../film.mp4"},

@@ -23,7 +23,9 @@ def refusal(folder: Path, **scene: Any) -> str:
 @pytest.mark.parametrize("given", ["WIPE_LEFT", "Wipe Left", "wipe-left"])
 def test_a_transition_written_another_way_is_told_wipe_left(tmp_path: Path, given: str) -> None:
     message = refusal(tmp_path, transition={"type": given, "duration": 0.5})
-    assert message.startswith("scene 'a' (scenes[0]): transition.type: Input should be 'cut', 'fade'")
+    assert message.startswith(
+        f"scene 'a' (scenes[0]): transition.type: '{given}' is not a choice; write one of cut, fade,"
+    )
     assert message.endswith("; did you mean wipe_left?")
 
 
@@ -35,6 +37,6 @@ def test_a_transition_in_capitals_is_told_fade(tmp_path: Path) -> None:
 def test_a_continuation_written_another_way_is_told_first_frame(tmp_path: Path, given: str) -> None:
     message = refusal(tmp_path, windows={"continuation": given})
     assert message == (
-        "scene 'a' (scenes[0]): windows.continuation: Input should be 'auto', 'extend' or 'first_frame'; "
-        "did you mean first_frame?"
+        f"scene 'a' (scenes[0]): windows.continuation: '{given}' is not a choice; write one of auto, extend "
+        "or first_frame; did you mean first_frame?"
     )

@@ -84,8 +84,10 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         # "finite number" or "at most 3600" said only half; "Input should be less than..." said an end twice
         text = said_with_range(first, text, takes) if takes else text
         text += _unit_hint(first.get("input")) if kind in ("float_parsing", "int_parsing") else ""
-    if kind == "enum":  # "Input should be 'cut', 'fade' ..." lists them; a typo also gets the one it meant
-        meant = _choice_meant(first.get("input"), str(first.get("ctx", {}).get("expected", "")))
+    if kind in ("enum", "literal_error"):  # "Input should be 'cut', 'fade' ..." quoted pydantic's words
+        expected = str(first.get("ctx", {}).get("expected", ""))
+        text = _not_a_choice(first.get("input"), expected) or text
+        meant = _choice_meant(first.get("input"), expected)
         text += f"; did you mean {meant}?" if meant else ""
     field = param
     if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int):
@@ -109,7 +111,25 @@ def _choice_meant(given: Any, expected: str) -> str | None:
     if isinstance(given, str) and _OTHER_WORDS.get(given.strip().lower()) in allowed:
         return _OTHER_WORDS[given.strip().lower()]  # no typo of the choice, so no near spelling finds it
     meant = near_choice(given, list(said))
+    if meant is None and isinstance(given, str):  # "middle-ish": a word of it may be a word for one
+        for word in re.findall(r"[a-z]+", given.lower()):
+            if _OTHER_WORDS.get(word) in allowed:
+                return _OTHER_WORDS[word]
     return said[meant] if meant is not None else None
+
+
+def _not_a_choice(given: Any, expected: str) -> str | None:
+    """``'stretchy' is not a choice; write contain or cover``: what was written and the choices as a
+    project file writes them, where pydantic's "Input should be 'contain' or 'cover'" named neither
+    the value nor what to do; None where ``expected`` names no choices."""
+    allowed = re.findall(r"'([^']*)'", expected)
+    if not allowed:
+        return None
+    choices = (
+        " or ".join(allowed) if len(allowed) <= 2 else f"one of {', '.join(allowed[:-1])} or {allowed[-1]}"
+    )
+    shown = repr(given) if isinstance(given, str) else json.dumps(given, default=str)
+    return f"{shown} is not a choice; write {choices}"
 
 
 #: Words for a choice that are not spelt like it: a text "in the middle" is ``position: center``.
