@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import shutil
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from reelgen.core.atomic import new_file_beside
+from reelgen.core.encoder_memory import EncoderOutOfMemory, encoder_out_of_memory
 
 #: The suffix of an animated GIF.
 GIF = ".gif"
@@ -102,7 +104,27 @@ def encode_gif(
     ``check`` (a cancel check) runs before every frame of both passes: they come after the last frame
     was made, and take a while on a long clip, so a Ctrl-C then stops them rather than being ignored.
     """
-    check = check or (lambda: None)
+    try:
+        _encode_gif(tmp, frames, size, fps, metadata, check or (lambda: None))
+    except (MemoryError, OSError) as exc:
+        # A GIF too big for the free memory was "cannot write x.gif (Cannot allocate memory)" or a raw
+        # OSError/MemoryError; it is said as a video's encoder short of memory is. A full disk is not this.
+        if isinstance(exc, EncoderOutOfMemory) or not (
+            isinstance(exc, MemoryError) or exc.errno == errno.ENOMEM
+        ):
+            raise
+        raise encoder_out_of_memory(tmp, size) from None
+
+
+def _encode_gif(
+    tmp: Path,
+    frames: Iterable[np.ndarray],
+    size: tuple[int, int],
+    fps: Fraction,
+    metadata: dict[str, Any] | None,
+    check: Callable[[], None],
+) -> None:
+    """``encode_gif``'s work, its failures as they come."""
     with _twice(frames, tmp.parent) as clip:
         palette = _palette(clip, size, fps, check)
         body = new_file_beside(tmp) if metadata is not None else tmp
@@ -148,10 +170,33 @@ def _twice(frames: Iterable[np.ndarray], folder: Path) -> Iterator[Clip]:
             spool.write(frame.data)
             count, shape = count + 1, frame.shape
         spool.flush()
-        if not count:
-            yield []
-            return
-        yield np.memmap(spool, dtype=np.uint8, mode="r", shape=(count, *shape))
+        yield _Spooled(spool, count, shape) if count else []
+
+
+class _Spooled(Sequence[np.ndarray]):
+    """The frames spooled to ``spool``, read back one at a time.
+
+    Not ``np.memmap`` of the whole file: mapping it needs address space for the whole clip at once,
+    which a machine short of memory (or a ``ulimit -v``) refuses at 8192x4608, "cannot write x.gif
+    (Cannot allocate memory)", though each pass holds one frame at a time.
+    """
+
+    def __init__(self, spool: Any, count: int, shape: tuple[int, ...]) -> None:
+        self._spool, self._count, self._shape = spool, count, shape
+        self._size = math.prod(shape)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        frame = np.empty(self._shape, dtype=np.uint8)
+        self._spool.seek((index % self._count) * self._size)
+        self._spool.readinto(frame.reshape(-1).data)
+        return frame
 
 
 def _even(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -202,10 +247,14 @@ def _palette(clip: Clip, size: tuple[int, int], fps: Fraction, check: Callable[[
     for a, b in zip(chain, chain[1:], strict=False):
         a.link_to(b)
     graph.configure()
+    made: list[Any] = []
     for frame in _frames(clip, size, fps, check):
         source.push(frame)
+        # Pulled at once: FFmpeg runs a graph when asked for output, and held every frame pushed till
+        # then, the whole clip (40 frames of 4096x2304 did not fit in 1.5 GB); palettegen keeps counts.
+        made += _pulled(graph)
     source.push(None)
-    return next(_pulled(graph))
+    return [*made, *_pulled(graph)][0]
 
 
 def _encode(
