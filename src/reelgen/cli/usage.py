@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from reelgen.cli.choice_hint import choice_hint
 from reelgen.cli.complete import SETUP_FLAGS, asks_setup, set_up
 from reelgen.cli.dash_prompt import dash_prompt_hint
 from reelgen.cli.kept_output import kept
@@ -51,7 +52,7 @@ def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
         message = exc.message
     message = near_option(exc, message, args)  # before the hints below, which give their own words
     message = with_range(exc, server_hint(exc, _version_hint(exc, _unknown_command(exc, message))))
-    message = dash_prompt_hint(exc, message, args)
+    message = dash_prompt_hint(exc, choice_hint(message), args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
