@@ -20,6 +20,7 @@ from reelgen.core.ahead import ahead
 from reelgen.core.audio_track import read_audio
 from reelgen.core.cut_short import frames_after, refuse_cut_short
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.picture_stream import cover_words, covers, picture_stream
 from reelgen.core.types import Video, to_fraction
 
 #: Larger images are refused before decoding (decompression bombs).
@@ -228,9 +229,10 @@ def video_timing(
             kind = still_image_kind(container)
             if kind is not None:  # it went on as a one-frame video
                 raise InvalidRequest(f"{param}: {shown} is a still image ({kind}), not a video", param=param)
-            if not container.streams.video:
-                raise InvalidRequest(f"{param}: {shown} has no video stream", param=param)
-            stream = container.streams.video[0]
+            stream = picture_stream(container)
+            if stream is None:  # its cover art is no video: it was a clip of one frame, the sound under it
+                art = f", only {cover_words(container)}" if covers(container) else ""
+                raise InvalidRequest(f"{param}: {shown} has no video stream{art}", param=param)
             average = _bounded(Fraction(stream.average_rate or stream.guessed_rate or 24))
             nominal = _bounded(Fraction(stream.guessed_rate or average))
             base = stream.time_base
@@ -289,7 +291,7 @@ def decode_frames(
     shown = shown or str(path)
     try:
         with av.open(str(path)) as container:
-            stream = container.streams.video[0]
+            stream = picture_stream(container) or container.streams.video[0]
             frame_threads(stream)
             frames = _every_frame(path, container.decode(stream), timing.source_frames)
             converted = ahead(lambda f: (f.pts, convert(f)), frames, rgb_workers())
@@ -369,7 +371,7 @@ def probe(path: str | Path) -> dict[str, Any]:
     import av
 
     with av.open(str(path)) as container:
-        v = container.streams.video[0]
+        v = picture_stream(container) or container.streams.video[0]
         frame_threads(v)
         info: dict[str, Any] = {
             "frames": sum(1 for _ in container.decode(v)),

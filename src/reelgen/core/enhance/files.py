@@ -21,13 +21,14 @@ from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
 from reelgen.core.enhance.interlace import field_order, progressive
 from reelgen.core.enhance.interlace import note as interlace_note
-from reelgen.core.enhance.mux import Extras, finish, read_extras
+from reelgen.core.enhance.mux import Extras, cover_note, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
+from reelgen.core.picture_stream import picture_stream
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.spec.request import EnhanceStep
 
@@ -89,7 +90,7 @@ def enhance_file(
             ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing, bool(extras.audio_codecs)))
         )
     final = chain_shape(chain, shape)
-    for note in _left_out(extras, output, final.fps):
+    for note in _left_out(extras, output, final.fps) + cover_note(extras, name or source.name, output):
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
@@ -227,7 +228,8 @@ def _header_frames(source: Path) -> int:
 
     try:
         with av.open(str(source)) as container:
-            return int(container.streams.video[0].frames or 0)
+            stream = picture_stream(container)
+            return int(stream.frames or 0) if stream is not None else 0
     except (av.error.FFmpegError, IndexError):
         return 0
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from reelgen.core.picture_stream import picture_stream
+
 #: FFmpeg's field-adaptive deinterlacer, one frame out per frame in: the clip keeps its frame count and rate.
 DEINTERLACER = "bwdif"
 
@@ -19,8 +21,9 @@ def field_order(path: Path) -> str | None:
 
     try:
         with av.open(str(path)) as container:
-            frame = next(container.decode(video=0), None)
-            order = container.streams.video[0].codec_context.field_order
+            stream = picture_stream(container) or container.streams.video[0]
+            frame = next(container.decode(stream), None)
+            order = stream.codec_context.field_order
     except (av.error.FFmpegError, OSError, ValueError, IndexError):
         return None  # the readers before this one said what is wrong
     if frame is None or not frame.interlaced_frame:

@@ -23,6 +23,7 @@ from reelgen.core.encode import CONTAINERS, METADATA_KEY, SOUND_CONTAINERS
 from reelgen.core.enhance.subtitles import Track, Writer, tracks
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import is_gif, with_comment
+from reelgen.core.picture_stream import cover_words, covers, picture_stream
 
 #: How the audio got into the output: its packets copied, or decoded and encoded again; or that it did
 #: not, the output being a GIF.
@@ -48,10 +49,21 @@ class Extras:
     aspect: Fraction | None = None
     #: FFmpeg's numbers for the primaries and transfer the source says its colours are in, if it says.
     colour: tuple[int, int] | None = None
+    #: The source's cover art in words ("cover art (a JPEG picture)"), which is not carried; None where none.
+    cover: str | None = None
 
     def upright(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` as a player shows it (a still of the clip, a thumbnail): turned by ``rotation``."""
         return upright(frame, self.rotation)
+
+
+def cover_note(extras: Extras, shown: str, output: Path) -> list[str]:
+    """The warning that the source's cover art is not in ``output`` (none where it has none): it was
+    left out without a word, though a player showed it as the file's poster."""
+    if extras.cover is None:
+        return []
+    kept = "a GIF holds its picture only" if is_gif(output) else "its picture, sound and text subtitles are"
+    return [f"warning: the {extras.cover} of {shown} is not carried into {output.name}: {kept}"]
 
 
 def upright(frame: np.ndarray, rotation: int) -> np.ndarray:
@@ -76,7 +88,8 @@ def display_rotation(path: str | Path) -> int:
 
     try:
         with av.open(str(path)) as container:
-            frame = next(container.decode(video=0), None)
+            stream = picture_stream(container)
+            frame = next(container.decode(stream), None) if stream is not None else None
             return turn(frame) if frame is not None else 0
     except (av.error.FFmpegError, OSError, ValueError, IndexError):
         return 0
@@ -87,14 +100,15 @@ def read_extras(path: Path) -> Extras:
     import av
 
     with av.open(str(path)) as container:
-        video = container.streams.video[0]
+        video = picture_stream(container) or container.streams.video[0]
         frame = next(container.decode(video), None)
         base = Fraction(video.time_base or 1)
         start = Fraction(frame.pts) * base if frame is not None and frame.pts is not None else Fraction(0)
         rotation = turn(frame) if frame is not None else 0
         codecs = tuple(stream.codec_context.name for stream in container.streams.audio)
         said = tracks(container), pixel_aspect(video), colour(frame)
-        return Extras(path, codecs, start, _matrix(frame), rotation, *said)
+        art = cover_words(container) if covers(container) else None
+        return Extras(path, codecs, start, _matrix(frame), rotation, *said, cover=art)
 
 
 #: FFmpeg's "unspecified" (2) and "reserved" (0, 3) primaries and transfers: nothing said.
