@@ -5,6 +5,7 @@
 // files; the page finds each one's path in the project file's text, and leaves out what it does not name.
 import { ApiError, post, request } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
+import { caretAt, fileError } from "./file_errors.js";
 import { el } from "./util.js";
 import { bytes, clearErrorsOnEdit, formError, labelled, loadInto, showApiError } from "./viewkit.js";
 
@@ -106,6 +107,12 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
         const total = sent.reduce((sum, { file }) => sum + file.size, 0);
         const said = sent.length === 1 ? `${sent[0].file.name} is` : `The ${sent.length} files sent come to`;
         showError(form, "files", `${said} ${bytes(total)}: the ${err.message}. Send fewer or smaller files.`);
+      } else if (err instanceof ApiError && err.param && route(err.param) === "project") {
+        // "the project file line 5, column 1: expected ..." read as server words under the box:
+        // said as a sentence with the line first, and the caret put on that line.
+        const said = fileError(err.message, text);
+        showError(form, "project", said.text);
+        if (said.line && document.activeElement === text) caretAt(text, said.line, said.column);
       } else showApiError(form, err, route);
     } finally {
       submit.disabled = false;

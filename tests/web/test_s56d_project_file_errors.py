@@ -1,0 +1,45 @@
+"""A project file the server could not read was refused under the box in the server's own lower-case words
+("the project file line 5, column 1: expected the node content, but found '<stream end>'"); the error now
+starts with the line and column, says PyYAML's words plainly, quotes the line, and puts the caret on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import Served, Tab
+
+UNCLOSED = "title: Broken\nscenes:\n  - prompt: a red circle\n    duration: [\n"
+UNQUOTED = "title: Broken\nscenes:\n  - prompt: a red circle\n    note: a: b\n    duration: 2\n"
+
+
+def test_a_project_file_error_names_its_line_in_words(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#projects")
+    box = page.locator("#pn-project")
+    error = page.locator("#pn-project-err")
+
+    box.fill(UNCLOSED)
+    page.get_by_role("button", name="Create project").click()
+    expect(error).to_have_text(
+        "Line 5, column 1: the file ends where a value should follow (is a [ or { left open, or a quote?)."
+    )
+    expect(box).to_be_focused()
+    assert box.evaluate("b => b.selectionStart") == len(UNCLOSED)  # line 5, column 1: past the last newline
+
+    box.fill(UNQUOTED)
+    page.get_by_role("button", name="Create project").click()
+    expect(error).to_contain_text("Line 4, column 12: ")
+    expect(error).to_contain_text("(line 4 reads “note: a: b”).")
+    expect(error).not_to_contain_text("the project file line")
+    offset = UNQUOTED.index("note: a: b") + len("note: a")  # column 12 of "    note: a: b"
+    assert box.evaluate("b => b.selectionStart") == offset
+
+    # A message with no place in the file keeps its words, starting a sentence.
+    box.fill("title: Broken\nscenes:\n  - prompt: a red circle\n    duraton: 2\n")
+    page.get_by_role("button", name="Create project").click()
+    expect(error).to_have_text(
+        "Scene 'scene-1' (scenes[0]): duraton is not a known field; did you mean duration?"
+    )
+    assert t.errors == []
