@@ -18,6 +18,7 @@ from reelgen.core.atomic import name_problem, staged
 from reelgen.core.encoder_memory import encode_video
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF, MUXER_OPTIONS, encode_gif
+from reelgen.core.record_owner import read_record
 from reelgen.core.types import Audio, Video
 
 #: Container -> (video codec, pixel format, audio codec, muxer options). A GIF has no audio codec: it
@@ -80,7 +81,8 @@ def check_record_free(video: str | Path, param: str = "output") -> None:
 
     A storyboard or notes called ``shot.json`` were silently lost to ``-o shot.mp4``. Any
     record reelgen wrote may be replaced: the video itself carries its record in the
-    container, so ``a.webm`` replacing ``a.json`` of ``a.mp4`` loses nothing a replay needs.
+    container, so ``a.webm`` replacing ``a.json`` of ``a.mp4`` loses nothing a replay needs
+    (``record_owner.replaced_note`` words it for whoever writes it).
     """
     video = Path(video)
     record = video.with_suffix(".json")
@@ -91,30 +93,12 @@ def check_record_free(video: str | Path, param: str = "output") -> None:
         raise InvalidRequest(
             f"{param} {video}: {too_long} (its record, NAME.json, goes beside it)", param=param
         )
-    if record.exists() and not _is_record(record):
+    if record.exists() and read_record(record) is None:
         raise InvalidRequest(
             f"{param} {video}: its record would replace {record}, which is not a record reelgen wrote; "
             "give another name or move that file",
             param=param,
         )
-
-
-def _is_record(path: Path) -> bool:
-    """Whether ``path`` is a video record reelgen wrote: a JSON object naming reelgen's version and its output.
-
-    A shoot-out's ``report.json`` names the version too, but is no video's record.
-    """
-    try:
-        if path.stat().st_size > 64 * 2**20:  # records are kilobytes; never read a big file to say no
-            return False
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return False
-    return (
-        isinstance(data, dict)
-        and isinstance(data.get("reelgen"), str)
-        and isinstance(data.get("output"), dict)
-    )
 
 
 def tag_bt601(stream: Any) -> None:

@@ -30,6 +30,7 @@ from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.picture_stream import picture_stream
 from reelgen.core.progress import Progress, ProgressEvent
+from reelgen.core.record_owner import replaced_note
 from reelgen.core.spec.request import EnhanceStep
 
 #: What an enhancement reads, as its refusals say it (``reelgen enhance --help`` says the same).
@@ -90,7 +91,10 @@ def enhance_file(
             ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing, bool(extras.audio_codecs)))
         )
     final = chain_shape(chain, shape)
-    for note in _left_out(extras, output, final.fps) + cover_note(extras, name or source.name, output):
+    replaced = [note] if (note := replaced_note(output)) else []
+    for note in (
+        _left_out(extras, output, final.fps) + cover_note(extras, name or source.name, output) + replaced
+    ):
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
