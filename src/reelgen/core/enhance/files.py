@@ -25,6 +25,7 @@ from reelgen.core.enhance.mux import Extras, cover_note, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
+from reelgen.core.enhance.tonemap import hdr, tone_map, tone_mapped
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
@@ -92,6 +93,14 @@ def enhance_file(
         )
     final = chain_shape(chain, shape)
     replaced = [note] if (note := replaced_note(output)) else []
+    shown_hdr = hdr(
+        extras.colour
+    )  # a GIF and a thumbnail hold SDR: HDR read as SDR came out flat, washed out
+    if shown_hdr is not None and is_gif(output):
+        replaced.append(
+            f"warning: {name or source.name} is HDR ({shown_hdr.words()}); a GIF holds SDR colours only, so its "
+            "frames are tone-mapped to sRGB (highlights rolled off)"
+        )
     for note in (
         _left_out(extras, output, final.fps) + cover_note(extras, name or source.name, output) + replaced
     ):
@@ -117,6 +126,8 @@ def enhance_file(
             progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
         if gif and extras.rotation:  # a GIF has no display matrix: its frames are turned instead
             picture, turned = map(extras.upright, picture), _upright(turned, extras.rotation)
+        if gif and shown_hdr is not None:
+            picture = tone_mapped(picture, shown_hdr)
         # A GIF is encoded after the last frame is made (two passes): a Ctrl-C then still stops it.
         try:  # into the hidden file itself: a full disk is said of the output, not of that file
             encode_into(
@@ -141,6 +152,8 @@ def enhance_file(
             record["output"] = _upright_record(record["output"], extras.rotation)
         if gif:  # above 100 fps a GIF holds fewer frames: one a hundredth of a second at most
             record["output"]["frames"] = shown(got.frames, got.fps)
+        if gif and shown_hdr is not None:
+            record["output"]["tone_mapped"] = f"{shown_hdr.words()} to sRGB"
         listed = _header_frames(source)
         stopped = listed > timing.source_frames and stops_short(source, listed)
         if run.read < shape.frames or stopped:
@@ -188,6 +201,8 @@ def enhance_file(
     still = middle.frame  # a still has square pixels: a DV clip's was squeezed
     if aspect is not None:
         still = square(still, square_size(still.shape[1], still.shape[0], aspect))
+    if shown_hdr is not None:  # a PNG: SDR, shown as the HDR clip is shown
+        still = tone_map(still, shown_hdr)
     return EnhanceResult(output, sidecar, record, middle.count, extras.upright(still))
 
 
