@@ -191,7 +191,7 @@ def batch(
             refuse({"--device": device, "--vram-budget": vram_budget})
             check_server_outputs(spec, f"manifest {manifest}")  # a server makes MP4s only
             check_video_models(spec, f"manifest {manifest}")
-            return _on_server(manifest, out, price, server, api_key, quiet)
+            return _on_server(manifest, spec, out, price, server, api_key, quiet)
         if device is not None:  # else every item failed on it, a summary written and exit 1
             check_device(device)
         done: list[ItemOutcome] = []  # what a kill says was kept, as a Ctrl-C's cancel says it
@@ -222,8 +222,8 @@ def batch(
 
 def check_video_models(spec: Manifest, source: str) -> None:
     """A talking-avatar model (reelgen-lipsync) refused before the batch is sent, in a local run's words:
-    it was sent, and only the server refused it. A name this client does not know is left to the server,
-    which may know more models than this install."""
+    it was sent, and only the server refused it. A name this client does not know is checked against the
+    server's own list (cli.server_models), which may hold more models than this install."""
     from reelgen.core.batch.conditioned import AVATAR_MODEL
     from reelgen.core.motion.makes import makes_video, what_it_makes
     from reelgen.core.spec import registry
@@ -265,13 +265,26 @@ def check_device(device: str) -> None:
 
 
 def _on_server(
-    manifest: Path, out: Path | None, price: float | None, server: str, api_key: str | None, quiet: bool
+    manifest: Path,
+    spec: Manifest,
+    out: Path | None,
+    price: float | None,
+    server: str,
+    api_key: str | None,
+    quiet: bool,
 ) -> None:
     """The batch as a job on ``server``: the manifest and this machine's folders sent, followed to the end."""
     from reelgen.cli.busy_folder import folder_busy
+    from reelgen.cli.server_models import check_server_models, names_models, server_models
     from reelgen.core.batch import BatchSummary
     from reelgen.core.textfile import read_json
 
+    try:
+        offered = server_models(server, api_key) if names_models(spec) else None
+    except ServerError as exc:
+        raise remote_fail(exc) from None
+    if offered is not None:  # an unknown model refused here, naming the item, before anything is sent
+        check_server_models(spec, f"manifest {manifest}", server, offered)
     body = {
         # Read as load_manifest read it: json.loads of the raw text died on a UTF-8 BOM the local
         # run takes, with "internal error (JSONDecodeError: Unexpected UTF-8 BOM ...)".
