@@ -109,8 +109,19 @@ export function modelInfo(model) {
     el("p", { class: "chips", "aria-label": "Tasks" }, [...offeredTasks(model), ...model.tasks.filter((t) => !TASKS[t])]
       .map((t) => el("span", { class: "chip" }, taskName(t)))),
     el("p", { class: "muted" }, memory, " ", defaults),
+    el("p", { class: "muted", id: "model-takes" }, takes(model)),
     weights,
   ];
+}
+
+/**
+ * Whether the model takes LoRAs and an end image (GET /v1/models: supports_lora, supports_end_image):
+ * the LoRA rows and the end image's box show only for a model that does, and nothing said why before.
+ */
+export function takes(model) {
+  const lora = model.supports_lora ? "Takes LoRAs" : "Takes no LoRAs";
+  if (model.supports_end_image) return `${lora}; takes an end image (its last frame) with “${TASKS.i2v.label}”.`;
+  return `${lora}${model.tasks.includes("i2v") ? "; no end image" : ""}.`;
 }
 
 function describeOrigin(origin) {

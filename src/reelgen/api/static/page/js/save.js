@@ -11,12 +11,15 @@ const KEEP_MS = 60_000;
  * "red-fox-trotting-through-fresh-snow-182d6c53.mp4": the prompt's first words, as many as fit, and the
  * video's short id, which tells two clips of one prompt apart. With no prompt, what its card calls it:
  * "talking-avatar-182d6c53.mp4" for an avatar voiced from a file, "image-to-video-182d6c53.mp4" for a
- * model that reads only a start image (svd), "video-182d6c53.mp4" for any other.
+ * model that reads only a start image (svd), "enhanced-video-182d6c53.mp4" and "enhanced-upload-182d6c53.mp4"
+ * for an enhancement of a video of this server or of an uploaded clip, "video-182d6c53.mp4" for any other.
  * Letters and digits of any script are kept; everything else (slashes, quotes, dots) joins words with "-".
  */
 export function videoFileName(video) {
   const task = video.parameters && video.parameters.task;
-  const named = video.prompt || { avatar: "talking avatar", i2v: "image to video" }[task] || "";
+  // Only an enhancement has no generation settings (util.videoTitle): its name says what it is, as its card does.
+  const enhanced = video.parameters ? "" : video.enhanced_from_video_id ? "enhanced video" : "enhanced upload";
+  const named = video.prompt || enhanced || { avatar: "talking avatar", i2v: "image to video" }[task] || "";
   const words = named.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
   let stem = "";
   for (const word of words) {

@@ -71,7 +71,36 @@ function seedProblem(text) {
 function imageOnlyText(ids) {
   const one = ids.length === 1;
   return `${ids.join(", ")} ${one ? "makes" : "make"} video from a start image only, and prompts written one a line carry none: `
-    + `every trial of ${one ? "it" : "them"} would fail. Give the prompts as JSON with images (docs/shootout.md in reelgen's source repository), or untick ${one ? "it" : "them"}.`;
+    + `every trial of ${one ? "it" : "them"} would fail. Give the prompts as JSON with images (“The prompts as JSON” under the Prompts box shows how), or untick ${one ? "it" : "them"}.`;
+}
+
+/**
+ * A prompts file's JSON, said on the page: the hint pointed to docs/shootout.md "in reelgen's source
+ * repository", which a person who installed reelgen with pip does not have. The example is one the
+ * server takes (given harbour.png in the images' folder).
+ */
+const JSON_EXAMPLE = `{
+  "prompts": [
+    "a red fox running through snow",
+    {"id": "harbour", "prompt": "fishing boats leave a harbour at dawn",
+     "negative_prompt": "blurry", "image": "harbour.png"}
+  ],
+  "settings": {"seconds": 3, "steps": 30, "seed": 0},
+  "weights": {"speed": 0.25, "cost": 0.1, "vram": 0.15, "temporal": 0.25, "artefacts": 0.25}
+}`;
+
+function jsonHelp() {
+  return el("details", { class: "json-help", id: "sf-json-help" },
+    el("summary", {}, "The prompts as JSON"),
+    // Focusable: its lines scroll sideways on a narrow screen, and a keyboard scrolls only what has the focus.
+    el("pre", { tabindex: 0, "aria-label": "Example prompts JSON" }, el("code", {}, JSON_EXAMPLE)),
+    el("p", { class: "hint" },
+      "A prompt is its text, or an object: ", el("code", {}, "id"), " (names its clips: 1 to 64 letters, digits, _ and -; p1, p2 … by place when left out), ",
+      el("code", {}, "prompt"), ", ", el("code", {}, "negative_prompt"), " and ", el("code", {}, "image"),
+      " (a start frame, found in the images' folder below; image-to-video models need one). ",
+      el("code", {}, "settings"), " are asked of every model alike (", el("code", {}, "seconds"), " or ", el("code", {}, "num_frames"),
+      ", ", el("code", {}, "steps"), ", ", el("code", {}, "seed"), "; the boxes below win). ",
+      el("code", {}, "weights"), " rank the models (speed, cost, vram, temporal, artefacts; any scale). A bare list of prompts works too."));
 }
 
 /**
@@ -105,7 +134,8 @@ export function mountShootouts(section, ctx) {
         : ["No video model has its weights on this server; fetch one with ", el("code", {}, "reelgen pull"), " where it runs."]),
       el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
     labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
-      hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (ids, images, settings, weights: docs/shootout.md in reelgen's source repository)." }),
+      hint: "One per line (named p1, p2 …), or a prompts file's content as JSON (ids, images, settings, weights), as below.",
+      extra: jsonHelp() }),
     el("div", { class: "two" },
       labelled({ prefix: "sf", param: "prompts.settings.steps", label: "Steps", control: steps }),
       labelled({ prefix: "sf", param: "prompts.settings.num_frames", label: "Frames", control: frames }),
