@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from reelgen.api.setting_words import setting_words
 from reelgen.core import settings as core_settings
 from reelgen.core.errors import past_a_number_rule, said_with_range
 from reelgen.core.spec.numbers import range_for_error
@@ -266,13 +267,16 @@ def setting_problem(exc: ValidationError, model: type[BaseSettings], given: Mapp
     joiner = "=" if where.isupper() else " "  # REELGEN_PORT='x', but --port (REELGEN_PORT) 'x'
     # A database URL's password stays out of it, as SQLAlchemy keeps it out of one it could read.
     shown = "" if secret or "input" not in first else f"{joiner}{without_password(repr(first['input']))}"
-    text = str(first["msg"]).removeprefix("Value error, ")
+    text = setting_words(first) or str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "bool_parsing":
         text = "give true or false (or 1/0, yes/no, on/off)"
     elif info is not None and past_a_number_rule(first):
         # Pydantic names the end that was passed: REELGEN_MAX_CONCURRENT_DECODES=100 heard "at most
         # 64", and 0 next heard of the other end. Said as the API and the CLI say a number's range.
-        takes = range_for_error(info.annotation, info.metadata, first)
+        # "not a finite number" says nothing of what is taken, where pydantic's "should be a finite
+        # number" was itself the rule of a one-ended field: REELGEN_LEASE_S=inf hears "at least 4" too.
+        asked = {**first, "msg": ""} if setting_words(first) else first
+        takes = range_for_error(info.annotation, info.metadata, asked)
         text = said_with_range(first, text, takes, value_shown=bool(shown)) if takes else text
     default = "" if info is None else info.default
     shown_default = str(default).lower() if isinstance(default, bool) else str(default)
