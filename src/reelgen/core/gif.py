@@ -57,6 +57,34 @@ def left_out(output: Path, sound: bool, subtitles: Sequence[str] = ()) -> str | 
     )
 
 
+#: Output megapixels (frames x width x height) above which a GIF is said up front to be big and slow.
+BIG_MEGAPIXELS = 100
+
+#: Bytes a GIF takes per pixel of its frames: 0.57 for a moving 720p photo, dithered to one palette
+#: (12.5 MB for 24 frames); flat cartoons take less, film grain more.
+BYTES_PER_PIXEL = 0.5
+
+
+def size_note(output: Path, frames: int, size: tuple[int, int]) -> str | None:
+    """A warning, before any work, where ``output`` will be a GIF of over ``BIG_MEGAPIXELS``: it said
+    nothing, then took many minutes after the last frame was made (two passes over every frame) and
+    wrote hundreds of MB."""
+    megapixels = frames * size[0] * size[1] / 1e6
+    if megapixels <= BIG_MEGAPIXELS:
+        return None
+    mb = megapixels * BYTES_PER_PIXEL
+    weight = f"{mb / 1000:,.1f} GB" if mb >= 1000 else f"{_figure(mb)} MB"
+    return (
+        f"{output.name} will be a big GIF: {frames} frames of {size[0]}x{size[1]} ({_figure(megapixels)} megapixels), "
+        f"some {weight}, and slow to make (two more passes over every frame once the last is made: minutes on a "
+        "CPU); .mp4 or .webm is a fraction of the size and time, or give a smaller --upscale or a shorter clip"
+    )
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
 def timing_note(fps: Fraction) -> str | None:
     """A warning where GIF's hundredths cannot time the frames as players will show them, else None."""
     if fps <= FASTEST_FPS:

@@ -7,7 +7,6 @@ import itertools
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
 from reelgen.core.enhance.tonemap import hdr, tone_map, tone_mapped
 from reelgen.core.errors import InvalidRequest, OutOfMemory
-from reelgen.core.gif import is_gif, left_out, shown, timing_note
+from reelgen.core.gif import is_gif, left_out, shown, size_note, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
 from reelgen.core.picture_stream import picture_stream
 from reelgen.core.progress import Progress, ProgressEvent
@@ -101,9 +100,7 @@ def enhance_file(
             f"warning: {name or source.name} is HDR ({shown_hdr.words()}); a GIF holds SDR colours only, so its "
             "frames are tone-mapped to sRGB (highlights rolled off)"
         )
-    for note in (
-        _left_out(extras, output, final.fps) + cover_note(extras, name or source.name, output) + replaced
-    ):
+    for note in _left_out(extras, output, final) + cover_note(extras, name or source.name, output) + replaced:
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
     # 2. Decode, run the chain and encode the picture, frame by frame, into a file beside the output.
@@ -206,11 +203,16 @@ def enhance_file(
     return EnhanceResult(output, sidecar, record, middle.count, extras.upright(still))
 
 
-def _left_out(extras: Extras, output: Path, fps: Fraction) -> list[str]:
-    """What the output will not carry of the source, or not time as players will, one line each."""
+def _left_out(extras: Extras, output: Path, final: Shape) -> list[str]:
+    """What the output will not carry of the source, or not time as players will, one line each; and
+    whether a GIF will be big and slow to make."""
+    fps = final.fps
     if is_gif(output):
+        made = encoded(final)  # the size written: even sides, turned upright where the source says so
+        turned = (made.height, made.width) if extras.rotation % 180 else (made.width, made.height)
+        big = size_note(output, shown(final.frames, fps), turned)
         subtitles = [t.codec for t in extras.subtitles]
-        notes = [left_out(output, bool(extras.audio_codecs), subtitles), timing_note(fps)]
+        notes = [left_out(output, bool(extras.audio_codecs), subtitles), timing_note(fps), big]
         return [f"warning: {note}" for note in notes if note]
     pictures = [t.codec for t in extras.subtitles if t.written_as(output.suffix) is None]
     if pictures:
