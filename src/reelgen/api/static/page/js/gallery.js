@@ -7,6 +7,7 @@ import { chosenOptions } from "./create_form.js";
 import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
 import { saveVideo } from "./save.js";
+import { titleFold } from "./title_fold.js";
 import { announce, confirmDelete, el, focusIn, fps, generated, seconds, shortId, videoTitle, when } from "./util.js";
 import { deletedText } from "./words.js";
 
@@ -125,7 +126,7 @@ export function mountGallery(section, ctx) {
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
       el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
-      player, title, params(v),
+      player, title, titleFold(title), params(v),
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),

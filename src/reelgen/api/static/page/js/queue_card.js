@@ -1,4 +1,5 @@
 // One card of the queue: its parts, and the line that says what the job makes.
+import { titleFold } from "./title_fold.js";
 import { el, fps, shortId, videoTitle } from "./util.js";
 
 /** The card's line under its title: model, size, length, rate, seed and where it came from. */
@@ -33,7 +34,7 @@ export function build(video) {
   parts.bar.setAttribute("aria-label", `Progress of “${videoTitle(video)}”`);
   const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
     el("div", { class: "card-head" }, parts.status, parts.position),
-    parts.title, parts.meta,
+    parts.title, titleFold(parts.title), parts.meta,
     el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
     parts.media, parts.error, parts.actions);
   return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };
