@@ -24,7 +24,7 @@ from reelgen.core.enhance.mux import Extras, cover_note, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
-from reelgen.core.enhance.tonemap import hdr, tone_map, tone_mapped
+from reelgen.core.enhance.tonemap import Hdr, hdr, tone_map, tone_mapped
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, size_note, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
@@ -172,6 +172,10 @@ def enhance_file(
             record["subtitles"] = [track.record(output.suffix) for track in extras.subtitles]
         record["timings"] = {"decode": run.seconds[0], "enhance": time.monotonic() - started}
 
+        assert middle.frame is not None  # the chain made at least one frame (run.check)
+        # Made before the output is put in place: short of memory for it, nothing is left half done.
+        still = _still(middle.frame, extras, shown_hdr)
+
         # 3. The picture with the record embedded and the source's audio copied, then the sidecar.
         progress.cancel.check()  # a Ctrl-C after the last frame was answered "cancelling": write nothing
         started = time.monotonic()
@@ -194,13 +198,17 @@ def enhance_file(
             remove_empty(new_folders)
     record["timings"]["total"] = time.monotonic() - begun
     sidecar = write_sidecar(output, record)
-    assert middle.frame is not None  # the chain made at least one frame (run.check)
-    still = middle.frame  # a still has square pixels: a DV clip's was squeezed
-    if aspect is not None:
-        still = square(still, square_size(still.shape[1], still.shape[0], aspect))
-    if shown_hdr is not None:  # a PNG: SDR, shown as the HDR clip is shown
-        still = tone_map(still, shown_hdr)
-    return EnhanceResult(output, sidecar, record, middle.count, extras.upright(still))
+    return EnhanceResult(output, sidecar, record, middle.count, still)
+
+
+def _still(frame: np.ndarray, extras: Extras, shown_hdr: Hdr | None) -> np.ndarray:
+    """The thumbnail of ``frame`` as a player shows it: square pixels (a DV clip's was squeezed), SDR
+    (a PNG: an HDR clip's read as SDR was washed out), turned upright."""
+    if extras.aspect is not None:
+        frame = square(frame, square_size(frame.shape[1], frame.shape[0], extras.aspect))
+    if shown_hdr is not None:
+        frame = tone_map(frame, shown_hdr)
+    return extras.upright(frame)
 
 
 def _left_out(extras: Extras, output: Path, final: Shape) -> list[str]:

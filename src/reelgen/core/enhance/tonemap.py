@@ -55,10 +55,22 @@ def _nits(hdr: Hdr) -> np.ndarray:
     return PEAK * scene
 
 
+#: Rows mapped at a time: the float copies of a whole 8K frame took some 2 GB; a band of rows takes MBs.
+BAND = 64
+
+
 def tone_map(frame: np.ndarray, hdr: Hdr) -> np.ndarray:
     """An (H, W, 3) uint8 frame of ``hdr`` colours as sRGB: shown as it was, HDR code values read as SDR
     made the picture flat and washed out (PQ's 100 nits is code 0.51, mid grey)."""
-    light = _nits(hdr).astype(np.float32)[frame]
+    table = _nits(hdr).astype(np.float32)
+    out = np.empty_like(frame)
+    for top in range(0, frame.shape[0], BAND):
+        out[top : top + BAND] = _mapped(table[frame[top : top + BAND]], hdr)
+    return out
+
+
+def _mapped(light: np.ndarray, hdr: Hdr) -> np.ndarray:
+    """Light in nits (rows, W, 3), linear in the source's primaries, as sRGB uint8."""
     if hdr.transfer == HLG:  # BT.2100's OOTF: the display's system gamma of 1.2 on the scene's luminance
         luma = light @ np.array([0.2627, 0.6780, 0.0593], dtype=np.float32)
         light *= np.power(np.maximum(luma / PEAK, 1e-6), 0.2)[..., None]
