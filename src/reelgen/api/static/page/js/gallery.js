@@ -20,17 +20,17 @@ export function mountGallery(section, ctx) {
   const older = el("button", { type: "button", class: "ghost", id: "gallery-older", disabled: true, onclick: () => go(1) }, "Older →");
   const newer = el("button", { type: "button", class: "ghost", id: "gallery-newer", disabled: true, onclick: () => go(-1) }, "← Newer");
   const where = el("span", { class: "muted", id: "gallery-page" });
-  const empty = el("p", { class: "muted", hidden: true }, "No finished videos yet. Make one in Create.");
+  // A link, not only words: the empty gallery is where a new user lands from a shared "#gallery" URL.
+  const empty = el("p", { class: "muted", id: "gallery-empty", hidden: true }, "No finished videos yet. Make one in ",
+    el("a", { href: "#create" }, "Create"), ".");
   // An answer that refused the list (a 429, a 503) is an answer: the gallery loads again by itself only
   // once an unreachable server is back, so the failure offers to try again.
   const failedText = el("span", {});
   const retry = el("button", { type: "button", class: "small", onclick: () => load() }, "Try again");
   const failed = el("p", { class: "notice error", id: "gallery-error", role: "alert", hidden: true }, failedText, " ", retry);
   const heading = el("h2", { class: "view-title" }, "Gallery");
-  section.append(
-    heading,
-    failed, empty, grid,
-    el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older));
+  const pager = el("nav", { class: "row pager", "aria-label": "Gallery pages" }, newer, where, older);
+  section.append(heading, failed, empty, grid, pager);
 
   /**
    * What ran after the model, in the Create form's words, and the clip the model made before it: the
@@ -193,6 +193,8 @@ export function mountGallery(section, ctx) {
     newer.disabled = state.index === 0;
     older.disabled = !state.hasMore;
     where.textContent = `Page ${state.index + 1}`;
+    // One page and no other: two greyed buttons and "Page 1" under "No finished videos yet" offered nothing.
+    pager.hidden = state.index === 0 && !state.hasMore;
   }
 
   function go(step) {
