@@ -73,7 +73,7 @@ def test_bearer_with_no_key_after_it_is_not_called_a_bare_key(make_client: Calla
     [
         (
             "inf",
-            "REELGEN_FETCH_TIMEOUT_S='inf': Input should be a finite number; it takes a number above 0 and "
+            "REELGEN_FETCH_TIMEOUT_S='inf': not a finite number; it takes a number above 0 and "
             "at most 3600 (default 10.0)",
         ),
         (

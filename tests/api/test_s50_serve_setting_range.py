@@ -36,21 +36,20 @@ from reelgen.jobs.settings import JobSettings
             JobSettings,
             "REELGEN_WEBHOOK_TIMEOUT_S",
             "inf",
-            "REELGEN_WEBHOOK_TIMEOUT_S='inf': Input should be a finite number; it takes a number above 0 "
+            "REELGEN_WEBHOOK_TIMEOUT_S='inf': not a finite number; it takes a number above 0 "
             "and at most 3600 (default 10.0)",
         ),
         (  # text where a whole number goes says what kind of number
             JobSettings,
             "REELGEN_MAX_QUEUE",
             "abc",
-            "REELGEN_MAX_QUEUE='abc': Input should be a valid integer, unable to parse string as an "
-            "integer; it takes a whole number of at least 1 (default 1000)",
+            "REELGEN_MAX_QUEUE='abc': not a whole number; it takes a whole number of at least 1 (default 1000)",
         ),
-        (  # a setting that is not a number is said as before
+        (  # a setting that is not a number names its choices
             JobSettings,
             "REELGEN_ENGINE",
             "gpu",
-            "REELGEN_ENGINE='gpu': Input should be 'auto', 'local' or 'ray' (default auto)",
+            "REELGEN_ENGINE='gpu': not one of its choices; give auto, local or ray (default auto)",
         ),
     ],
 )

@@ -281,8 +281,12 @@ def test_a_server_refusing_the_manifest_names_the_file_and_the_item_as_a_local_r
     local = runner.invoke(app, ["batch", str(manifest), "-q"])
     remote_run = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
     assert (local.exit_code, remote_run.exit_code) == (2, 2), remote_run.output
-    assert said(remote_run) == said(local).replace("error: ", "error: HTTP 400: ", 1)
-    assert said(remote_run).startswith(f"error: HTTP 400: manifest {manifest}: items[1].model: unknown model")
+    # Checked against the server's own list (GET /v1/models) before anything is sent (s56b).
+    assert said(local).startswith(f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro'; ")
+    assert said(remote_run).startswith(
+        f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro' on the server at "
+        "http://reelgen.test; did you mean reelgen-micro?"
+    )
     assert "(manifest.items[1].model)" not in said(remote_run)
 
     items = [{"output": "a", "model": "ken-burns", "images": ["../../astronaut.png"]}]

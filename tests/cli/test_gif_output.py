@@ -38,7 +38,8 @@ def _frames(path: Path) -> np.ndarray:
 
 
 def test_generate_writes_a_looping_gif_with_its_record_and_good_colours(tmp_path: Path) -> None:
-    gif, mp4 = tmp_path / "clip.gif", tmp_path / "clip.mp4"
+    # Two names: clip.mp4's record would replace clip.gif's (clip.json), which is refused.
+    gif, mp4 = tmp_path / "clip.gif", tmp_path / "same.mp4"
     for out in (gif, mp4):
         result = runner.invoke(app, ["generate", "a red ball", *MICRO, "--seconds", "0.75", "-o", str(out)])
         assert result.exit_code == 0, result.output

@@ -31,6 +31,8 @@ def test_an_image_only_model_on_prompt_lines_is_refused_before_sending(
     form.get_by_role("button", name="Start shoot-out").click()
     error = page.locator("#sf-models-err")
     expect(error).to_contain_text("svd-tiny makes video from a start image only")
-    expect(error).to_contain_text("as JSON with images (docs/shootout.md in reelgen's source repository)")
+    expect(error).to_contain_text(
+        "as JSON with images (“The prompts as JSON” under the Prompts box shows how)"
+    )
     assert posted == []
     assert t.errors == []

@@ -25,7 +25,9 @@ def test_format_hints_point_to_commands_a_pip_user_has(quiet_server: Served, tab
     page.locator("#tab-shootouts").click()
     prompts = page.locator("#shootout-form").get_by_label("Prompts", exact=True)
     hint = page.locator(f"#{prompts.get_attribute('aria-describedby').split()[0]}")
-    expect(hint).to_contain_text("docs/shootout.md in reelgen's source repository")
+    # The JSON format is shown on the page itself (test_s56d_page_facts checks the example).
+    expect(hint).not_to_contain_text("source repository")
+    expect(page.locator("#sf-json-help summary")).to_have_text("The prompts as JSON")
     assert t.errors == []
 
 
