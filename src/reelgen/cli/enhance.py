@@ -12,7 +12,7 @@ import typer
 
 from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt, job_path, server_url
-from reelgen.cli.enhance_source import source_problem
+from reelgen.cli.enhance_source import folder_problem, source_problem
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
 from reelgen.core.atomic import LOOP, link_loop
@@ -101,7 +101,7 @@ def enhance(
     if problem is not None:
         raise fail(problem)
     if source.is_dir():  # "." has no name to make IN-enhanced.mp4 of: it crashed as an internal error
-        raise fail(InvalidRequest(f"input: {source} is a folder; give a video file", param="input"))
+        raise fail(folder_problem(source))
     if link_loop(source):
         raise fail(InvalidRequest(f"input: {source} {LOOP}; give a video file", param="input"))
     if interpolator != "auto" and interpolate is None and target_fps is None:
