@@ -42,3 +42,15 @@ def test_a_folder_of_numbered_frames_is_told_how_to_make_a_video_of_them(tmp_pat
 def test_a_folder_without_frames_is_still_just_a_folder(tmp_path: Path) -> None:
     folder = _frames(tmp_path / "stuff", ["cover.png"])
     assert _refused(folder) == f"error: input: {folder} is a folder; give a video file"
+
+
+def test_a_pattern_of_frames_is_told_how_to_make_a_video_of_them(tmp_path: Path) -> None:
+    folder = _frames(tmp_path / "render", ["f001.png", "f002.png"])
+    pattern = f"{folder}/f%03d.png"
+    result = runner.invoke(app, ["enhance", pattern, "-o", str(tmp_path / "out.mp4"), "--upscale", "2"])
+    # It said "input: file .../f%03d.png does not exist".
+    assert result.exit_code == 2, result.output
+    assert (
+        f"error: input: {pattern} is a pattern of frames (an image sequence); enhance reads a video file: make one "
+        f"of them first, e.g. `ffmpeg -framerate 24 -i {pattern} -c:v ffv1 render.mkv`, then enhance render.mkv"
+    ) in " ".join(result.output.split())

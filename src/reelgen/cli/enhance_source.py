@@ -25,6 +25,14 @@ def source_problem(text: str, server: str | None) -> InvalidRequest | None:
         return InvalidRequest(
             f"input: {text} is a URL; enhance reads a video file: download it first{also}", param="input"
         )
+    if _PATTERN.search(text) and Path(text).suffix.lower() in FRAME_SUFFIXES and not Path(text).exists():
+        # FFmpeg's image2 pattern (frame_%04d.png): "file ... does not exist" left the person to guess.
+        made = quote(f"{Path(text).parent.name or 'frames'}.mkv")
+        return InvalidRequest(
+            f"input: {text} is a pattern of frames (an image sequence); enhance reads a video file: make one "
+            f"of them first, e.g. `ffmpeg -framerate 24 -i {quote(text)} -c:v ffv1 {made}`, then enhance {made}",
+            param="input",
+        )
     if server is None and VIDEO_ID.fullmatch(text) and not Path(text).exists():
         return InvalidRequest(
             f"input: {text} is a server's video id; add --server URL to enhance it there, or give a video file",
@@ -76,6 +84,9 @@ def folder_problem(folder: Path) -> InvalidRequest:
         param="input",
     )
 
+
+#: FFmpeg's frame number in an image2 pattern: %d, %04d.
+_PATTERN = re.compile(r"%0?\d*d")
 
 #: A frame's name: anything, its number (the last digits), then its suffix.
 _NUMBERED = re.compile(r"(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>\.[A-Za-z]+)")
