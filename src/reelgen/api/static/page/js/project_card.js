@@ -7,7 +7,9 @@ import { announce, el, quoted, when } from "./util.js";
 import { ACTIVE, STATUS_LABEL, bar, bytes, download, fileUrl } from "./viewkit.js";
 import { progressText } from "./words.js";
 
-const SCENE_LABEL = { rendered: "Rendered", stale: "Stale", missing: "Missing", card: "Title card" };
+// "Not rendered", not the API's "missing": a scene of a project just made is not lost, and a red "Missing"
+// on every scene read as an error to a new user (its meaning was only in a tooltip).
+const SCENE_LABEL = { rendered: "Rendered", stale: "Stale", missing: "Not rendered", card: "Title card" };
 const SCENE_HINT = {
   rendered: "its clip matches the project file",
   stale: "changed since its clip was rendered",
@@ -65,7 +67,7 @@ export function projectCard(initial, { onGone }) {
     p.problem.textContent = project.problem ? `${project.problem.message}` : "";
     p.scenes.replaceChildren(...project.scenes.map(scene));
     const count = (s) => project.scenes.filter((x) => x.status === s).length;
-    p.tally.textContent = `${count("rendered")} rendered, ${count("stale")} stale, ${count("missing")} missing` +
+    p.tally.textContent = `${count("rendered")} rendered, ${count("stale")} stale, ${count("missing")} not rendered` +
       (count("card") ? `, ${count("card")} title ${count("card") === 1 ? "card" : "cards"}` : "");
     node.dataset.todo = String(count("stale") + count("missing"));
     node.dataset.missing = String(count("missing"));
