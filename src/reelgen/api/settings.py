@@ -56,8 +56,10 @@ class ApiSettings(BaseSettings):
     #: this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro (or a tiny build for a
     #: task it does not do).
     default_model: str = "auto"
-    #: Longest prompt, and longest negative prompt, a request may give.
-    max_prompt_chars: int = Field(default=4000, ge=1)
+    #: Longest prompt, and longest negative prompt, a request may give. At most the core's own cap
+    #: (``reelgen.core.spec.request.MAX_PROMPT_CHARS``, not imported here for the start's sake): 50000
+    #: started the server and put 50000 in /docs, then a prompt past 20000 was refused all the same.
+    max_prompt_chars: int = Field(default=4000, ge=1, le=20_000)
     #: Largest request body accepted, uploads included.
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
     #: Largest input image, in pixels; bigger headers are refused before decoding.
