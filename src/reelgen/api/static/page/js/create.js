@@ -17,7 +17,13 @@ const PREFERRED = ["reelgen-micro", "ltx-tiny", "wan-tiny"];
 
 export function mountCreate(section, ctx) {
   const state = { model: null, remixOf: null, again: [] };
-  const f = buildForm({ onDefaults: () => applyModel(true) });
+  // Said when pressed: the form changes in several places at once and a screen reader heard nothing of it.
+  const f = buildForm({ onDefaults: () => {
+    applyModel(true);
+    const m = state.model;
+    const sound = m && m.tasks.includes("audio") ? ", guidance and sound" : " and guidance";
+    if (m) announce(`${m.id}'s defaults set: task, size, duration, frame rate, steps${sound}. The prompts, seed and files are kept.`);
+  } });
   const pins = mountInputs(f.inputs, { size: () => checkedValue("size") }); // end image, keyframes, LoRAs
   const enhance = mountEnhanceChoices(f); // interpolation and upscaling
   const start = mountStartImage(f, { size: () => checkedValue("size"), model: () => state.model, remixing: () => state.remixOf !== null });
