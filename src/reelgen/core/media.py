@@ -153,10 +153,17 @@ class Timing:
     frames: int
     source_frames: int
     variable: bool
+    #: Frames of a variable-rate stream left out: two on one tick, the earlier is not shown.
+    dropped: int = 0
 
     def record(self) -> dict[str, Any]:
         """What a video's record says about a variable-rate source (see ``Timing``)."""
-        return {"source_frames": self.source_frames, "resampled_to": str(self.fps), "frames": self.frames}
+        left_out = {"left_out": self.dropped} if self.dropped else {}
+        return {
+            "source_frames": self.source_frames,
+            "resampled_to": str(self.fps),
+            "frames": self.frames,
+        } | left_out
 
 
 def _tick(offset: int, base: Fraction, rate: Fraction) -> int:
@@ -263,7 +270,8 @@ def video_timing(
     # A nominal rate below the average would drop frames, and one far above it (a guess from
     # millisecond stamps) would repeat each many times over: the average rate then.
     rate = nominal if average <= nominal <= 4 * average else average
-    return Timing(rate, _tick(times[-1] - times[0], base, rate) + 1, len(times), True)
+    ticks = {_tick(t - times[0], base, rate) for t in times}
+    return Timing(rate, max(ticks) + 1, len(times), True, len(times) - len(ticks))
 
 
 def unreadable_video(param: str, shown: str, path: str | Path, exc: Exception) -> InvalidRequest:

@@ -278,9 +278,17 @@ def _upright_record(output: dict[str, Any], rotation: int) -> dict[str, Any]:
 def _vfr_note(timing: Timing, sound: bool) -> str:
     # A GIF has no sound to keep step with; its frames keep the time each was shown for.
     why = "the picture stays in step with the sound" if sound else "each frame shows as long as in the source"
-    return (
+    note = (
         f"variable frame rate: {timing.source_frames} frames placed by their timestamps at a constant "
         f"{float(timing.fps):g} fps ({timing.frames} frames), so {why}"
+    )
+    if not timing.dropped:
+        return note
+    # An animated PNG of 100, 500 and 50 ms frames went at 4.8 fps: a frame of 100 ms was lost unsaid.
+    one = timing.dropped == 1
+    return (
+        f"{note}, to within 1/{float(timing.fps):g} s; {timing.dropped} of them "
+        f"{'falls' if one else 'fall'} on the same tick as the frame after and {'is' if one else 'are'} left out"
     )
 
 
