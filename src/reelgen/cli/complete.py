@@ -1,5 +1,5 @@
 """Shell completion: model names after -m (``reelgen generate -m lt<TAB>``), pull's names, families,
-job states and download variants; and --install-completion / --show-completion for a shell named or found."""
+job states, download variants, interpolators and upscalers; and --install-completion / --show-completion for a shell named or found."""
 
 from __future__ import annotations
 
@@ -80,6 +80,28 @@ def variants(incomplete: str) -> list[str]:
     from reelgen.jobs.artifacts import SUFFIXES
 
     return [variant for variant in SUFFIXES if variant.startswith(incomplete)]
+
+
+def interpolator_names(incomplete: str) -> list[str]:
+    """What ``--interpolator`` takes: auto and each interpolation method installed (flow, rife)."""
+    from reelgen.core.enhance.registry import enhancers
+
+    methods = sorted(name for name, cls in enhancers().items() if cls.stage == "interpolate")
+    return [name for name in ["auto", *methods] if name.startswith(incomplete)]
+
+
+def upscaler_names(incomplete: str) -> list[str]:
+    """What ``--upscaler`` takes by name: auto, esrgan, each upscaling method installed (lanczos) and
+    the named Real-ESRGAN models. A checkpoint's path being typed (``./``, ``~/``, ``ckpt/``) is offered
+    no names, none of which could start it."""
+    from reelgen.core.enhance.registry import enhancers
+    from reelgen.core.enhance.upscale.models import NAMED
+
+    if "/" in incomplete or incomplete.startswith(("~", ".")):
+        return []
+    methods = sorted(name for name, cls in enhancers().items() if cls.stage == "upscale")
+    names = dict.fromkeys(["auto", "esrgan", *methods, *NAMED])  # once each, in this order
+    return [name for name in names if name.startswith(incomplete)]
 
 
 #: The shells Typer writes a completion script for.

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from reelgen.cli import typed
 from reelgen.cli.complete import image_model_names, model_names
+from reelgen.cli.enhance_options import GenInterpolatorOpt, GenUpscalerOpt
 from reelgen.cli.output import (
     CountOpt,
     QuietOpt,
@@ -231,23 +232,14 @@ def generate(
         str | None,
         Opt("--target-fps", help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001."),
     ] = None,
-    interpolator: Annotated[
-        str | None,
-        Opt(callback=typed.INTERPOLATOR, help="rife or flow (default: the best available)."),
-    ] = None,
+    interpolator: GenInterpolatorOpt = None,
     upscale: Annotated[
         float | None,
         Opt(
             help="Upscale by this factor, above 1 and at most 8, after generation (Real-ESRGAN, else Lanczos)."
         ),
     ] = None,
-    upscaler: Annotated[
-        str | None,
-        Opt(
-            callback=typed.UPSCALER,
-            help="esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file (default: best available).",
-        ),
-    ] = None,
+    upscaler: GenUpscalerOpt = None,
     vram_budget: VramOpt = None,
     device: DeviceOpt = None,
     gpus: Annotated[

@@ -24,6 +24,7 @@ from reelgen.cli.client import (
     job_path,
 )
 from reelgen.cli.download import download_path, fetch_content, misnamed
+from reelgen.cli.enhance_options import SubmitInterpolatorOpt, SubmitUpscalerOpt
 from reelgen.cli.flag_names import JOB_FLAGS as FLAGS
 from reelgen.cli.flag_names import Flags, kept_field, said_as_kept
 from reelgen.cli.item_delete import item_of_running
@@ -130,16 +131,11 @@ def submit(
         float | None,
         typer.Option(help="Then interpolate to this rate instead (59.94 means 60000/1001).", callback=finite),
     ] = None,
-    interpolator: Annotated[str | None, typer.Option(help="auto (default), rife or flow.")] = None,
+    interpolator: SubmitInterpolatorOpt = None,
     upscale: Annotated[
         float | None, typer.Option(help="Then upscale by this factor: 2, 3, 4 ...", callback=finite)
     ] = None,
-    upscaler: Annotated[
-        str | None,
-        typer.Option(
-            help="auto (default), esrgan, lanczos or a Real-ESRGAN model name (realesr-animevideov3 ...)."
-        ),
-    ] = None,
+    upscaler: SubmitUpscalerOpt = None,
     watch_it: WatchOpt = False,
     as_json: JsonOpt = False,
     server: ServerOpt = "http://127.0.0.1:8000",

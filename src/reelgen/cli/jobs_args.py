@@ -45,10 +45,18 @@ def _key(value: str | None) -> str | None:
     return value
 
 
-def finite(value: float | None) -> float | None:
-    """nan and inf cannot go into a JSON body: the request died in httpx with a traceback."""
+def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) -> float | None:
+    """nan and inf cannot go into a JSON body: the request died in httpx with a traceback. The numbers
+    the option takes are said too, as generate says them (here it said only "give a finite one")."""
+    from reelgen.cli.option_fields import field_takes
+
     if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a number a request can carry; give a finite one")
+        flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        takes = field_takes(ctx, flag, {"type": "finite_number", "input": value})
+        raise typer.BadParameter(
+            f"{value} is not a number a request can carry; give a finite one"
+            + (f": {takes}" if takes else "")
+        )
     return value
 
 

@@ -8,10 +8,15 @@ from typing import Any
 
 def field_takes(context: Any, flag: str, error: Any) -> str | None:
     """What the field ``flag`` sets takes (``a number above 0 and at most 240``), for the command of
-    ``context``; None where its range is checked elsewhere or in other words (avatar's --fps, --count)."""
+    ``context``; None where no range is known for it."""
+    from reelgen.cli.option_checked import checked_takes
     from reelgen.core.errors import field_range
 
-    model, flags = _model_of(_command(context))
+    command = _command(context)
+    own = checked_takes(command, flag)
+    if own is not None:
+        return own
+    model, flags = _model_of(command)
     if model is None:
         return None
     field = next(
@@ -33,9 +38,9 @@ def _command(context: Any) -> str:
 
 def _model_of(command: str) -> tuple[Any, dict[str, str]]:
     """The model whose fields ``command``'s number options set, and its options named otherwise than
-    their field. Only commands that check those options with that model's bounds are here: avatar's
-    --fps has its own (10 to 240), and submit's are checked by the server."""
-    if command in ("generate", "animate"):
+    their field. Only commands whose options the model's bounds check are here (submit's and remix's
+    by the server's model, the same one); avatar's --fps has its own (10 to 240, ``checked_takes``)."""
+    if command in ("generate", "animate", "submit", "remix", "bench", "avatar", "enhance"):
         from reelgen.cli.typed import FLAGS
         from reelgen.core.spec.request import GenerationRequest
 

@@ -295,6 +295,20 @@ def _object_for(model: Any, loc: tuple[Any, ...], given: Any) -> str | None:
     return None
 
 
+def _not_an_option_choice(error: Any) -> str | None:
+    """``'divx' is not a choice; give one of h264, h265, vp9, av1 or prores``: a command-line option's
+    wrong choice as the CLI says one, where pydantic's "Input should be 'h264', ..." said not what
+    was typed; None where the error names no choices."""
+    allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    if not allowed:
+        return None
+    listed = (
+        " or ".join(allowed) if len(allowed) <= 2 else f"one of {', '.join(allowed[:-1])} or {allowed[-1]}"
+    )
+    given = error.get("input")
+    return f"{given!r} is not a choice; give {listed}"
+
+
 def from_validation_error(
     exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None, lists: bool = False
 ) -> InvalidRequest:
@@ -304,7 +318,8 @@ def from_validation_error(
     a bad value reads the same everywhere: ``num_frames: 0 is too small; it takes a whole number from 1 to 100000``.
     Given the ``model`` validated, an unknown field gets the near known name, if any, and a number
     field what it takes. ``lists``: a list field given no list is shown one (the API's forms say
-    their own JSON shapes, so it is asked for, not given to every caller).
+    their own JSON shapes, so it is asked for, not given to every caller). A ``prefix`` of ``--``
+    names command-line options (``--codec``): a wrong choice is said as the CLI says one.
     """
     first = exc.errors()[0]
     where = field_path(first["loc"])
@@ -340,6 +355,8 @@ def from_validation_error(
             takes = list_example(model, tuple(first["loc"]))
         if takes:
             text = said_with_range(first, text, takes)
+        if kind in ("enum", "literal_error") and prefix.startswith("-"):
+            text = _not_an_option_choice(first) or text
         message = f"{param}: {text}" if param else text
         # "Input should be 'pan-left', ... or 'arc-right'" listed the names, but not the one zoom_in meant.
         allowed = (
