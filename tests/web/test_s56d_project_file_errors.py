@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.web.conftest import Served, Tab
 
@@ -42,4 +42,23 @@ def test_a_project_file_error_names_its_line_in_words(quiet_server: Served, tab:
     expect(error).to_have_text(
         "Scene 'scene-1' (scenes[0]): duraton is not a known field; did you mean duration?"
     )
+    assert t.errors == []
+
+
+def test_the_caret_stays_where_someone_went_on_typing(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    t = tab()
+    held: list[Route] = []
+    t.context.route(lambda url: url.endswith("/v1/projects"), lambda r: held.append(r))
+    page = t.open(f"{quiet_server.url}/#projects")
+    box = page.locator("#pn-project")
+    box.fill(UNCLOSED)
+    page.get_by_role("button", name="Create project").click()
+    while not held:  # the upload is on its way: the person goes on typing meanwhile
+        page.wait_for_timeout(50)
+    box.focus()
+    box.evaluate("b => b.setSelectionRange(7, 7)")  # in "title: |Broken"
+    page.keyboard.type("Very ")
+    held[0].continue_()
+    expect(page.locator("#pn-project-err")).to_contain_text("Line 5, column 1: ")
+    assert box.evaluate("b => [b.selectionStart, b.value.slice(0, 19)]") == [12, "title: Very Broken\n"]
     assert t.errors == []

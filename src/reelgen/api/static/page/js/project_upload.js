@@ -88,7 +88,8 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
     clearErrors(form);
     if (!text.value.trim()) return showError(form, "project", "Choose the project file, or write it in the box.");
     const body = new FormData();
-    body.append("project", text.value);
+    const sentText = text.value;
+    body.append("project", sentText);
     const sent = showPlaced().filter(({ path }) => path);
     for (const { file, path } of sent) body.append("files", file, path);
     // Its files go up with it (up to 32 MiB): a greyed button still reading its name said nothing of that.
@@ -112,7 +113,8 @@ export function uploadForm({ prefix, project = null, remembered = "", onDone, on
         // said as a sentence with the line first, and the caret put on that line.
         const said = fileError(err.message, text);
         showError(form, "project", said.text);
-        if (said.line && document.activeElement === text) caretAt(text, said.line, said.column);
+        // Not while someone goes on typing in it: the caret would jump under their hands.
+        if (said.line && document.activeElement === text && text.value === sentText) caretAt(text, said.line, said.column);
       } else showApiError(form, err, route);
     } finally {
       submit.disabled = false;
