@@ -41,7 +41,8 @@ def test_a_form_the_parser_refuses_is_told_in_words_a_user_can_act_on(client: Te
         assert resp.status_code == 400, resp.text
         said = resp.json()["error"]["message"]
         assert said.startswith("a text field of the form is over 1 MiB, the most one may hold; ")
-        assert "a prompt holds at most 20,000 characters" in said
+        # the server's own cap (default 4000), where it said the core's 20,000
+        assert "a prompt holds at most 4,000 characters (REELGEN_MAX_PROMPT_CHARS)" in said
     resp = client.post("/v1/videos", content=b"--z\r\n", headers={"content-type": "multipart/form-data"})
     assert resp.status_code == 400
     assert "without a boundary in its Content-Type header" in resp.json()["error"]["message"]

@@ -33,7 +33,7 @@ from reelgen.api.security import (
 )
 from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import JSON_SHAPES, JsonBody, VideoCreate, parse_body
-from reelgen.core.spec.request import MAX_PROMPT_CHARS, strength_without_video
+from reelgen.core.spec.request import strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
 from reelgen.jobs.service import JobService
@@ -180,8 +180,9 @@ async def read_create_body(
             max_files=max_files,
             max_fields=64,
             takes=f"the fields {request.url.path} lists in /docs",
-            too_long=f"a prompt holds at most {MAX_PROMPT_CHARS:,} characters; send an image as a file part, "
-            "not a data: URL",
+            # The server's cap, not the core's 20,000: with the default 4000 it promised 20,000.
+            too_long=f"a prompt holds at most {settings_of(request).max_prompt_chars:,} characters "
+            "(REELGEN_MAX_PROMPT_CHARS); send an image as a file part, not a data: URL",
         )
         data: dict[str, Any] = {}
         files: dict[str, UploadFile] = {}
