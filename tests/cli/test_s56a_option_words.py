@@ -106,3 +106,24 @@ def test_tab_offers_the_interpolators_and_upscalers(command: list[str]) -> None:
         "realesrgan-x4plus-anime",
     ]
     assert _offered(command, "--upscaler", "./ckpt/") == []  # a checkpoint's path: no name can start it
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["list", "--status", "done"],
+            "'done' is not a job state; give one of queued, in_progress, completed, failed or cancelled",
+        ),
+        (["list", "--status", "in-progress"], "; did you mean in_progress?"),
+        (
+            ["download", "video_1", "--variant", "thumb"],
+            "'thumb' is not a variant; give one of video, thumbnail or spritesheet; did you mean thumbnail?",
+        ),
+    ],
+)
+def test_a_state_or_variant_is_checked_before_the_server_is_asked(args: list[str], said: str) -> None:
+    # Sent as typed, the server's answer was pydantic's "--status: Input should be 'queued', ..."; with
+    # no server there it was only "cannot reach ...". Port 9 has none: the words are the CLI's own.
+    line = " ".join(_last_line([*args, "--server", "http://127.0.0.1:9"]).split())
+    assert said in line and "cannot reach" not in line, line

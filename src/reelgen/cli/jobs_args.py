@@ -71,6 +71,34 @@ def remix_seed(value: int | None) -> int | None:
     return value
 
 
+def _one_of(what: str, allowed: list[str], value: str | None) -> str | None:
+    """``value`` when it is one of ``allowed``, else refused here with the choices (and the one meant):
+    the server's answer was pydantic's "Input should be 'queued', ...", after a round trip."""
+    from reelgen.core.errors import near_choice
+
+    if value is None or value in allowed:
+        return value
+    listed = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+    meant = near_choice(value, allowed) or near_choice(value.replace("-", "_"), allowed)
+    raise typer.BadParameter(
+        f"{value!r} is not {what}; give one of {listed}" + (f"; did you mean {meant}?" if meant else "")
+    )
+
+
+def job_state(value: str | None) -> str | None:
+    """``list --status``'s check: one of the states a job goes through."""
+    from reelgen.jobs.records import JobStatus
+
+    return _one_of("a job state", [state.value for state in JobStatus], value)
+
+
+def variant_name(value: str) -> str:
+    """``download --variant``'s check: a file a finished job has (video, thumbnail, spritesheet)."""
+    from reelgen.jobs.artifacts import SUFFIXES
+
+    return _one_of("a variant", list(SUFFIXES), value) or value
+
+
 IdArg = Annotated[str, typer.Argument(help="Job id (video_...).", callback=checked_job_id)]
 KeyIdemOpt = Annotated[
     str | None,
@@ -93,6 +121,9 @@ StateOpt = Annotated[
         "--status",
         help="Only jobs in this state: queued, in_progress, completed, failed, cancelled.",
         autocompletion=job_states,
+        callback=job_state,
     ),
 ]
-VariantOpt = Annotated[str, typer.Option(help="video, thumbnail or spritesheet.", autocompletion=variants)]
+VariantOpt = Annotated[
+    str, typer.Option(help="video, thumbnail or spritesheet.", autocompletion=variants, callback=variant_name)
+]
