@@ -16,6 +16,9 @@ FRAMES = 16
 COLUMNS = 4
 #: Width of each cell; its height keeps the video's aspect.
 CELL_WIDTH = 256
+#: The tallest a cell is: a video far taller than wide gets narrower cells instead. A 16x2048 clip's
+#: were 256x32768, a sheet of 65536 rows that JPEG cannot hold (at most 65500): an internal error.
+CELL_HEIGHT = 4 * CELL_WIDTH
 QUALITY = 85
 
 
@@ -29,8 +32,16 @@ def sampled(count: int, frames: int = FRAMES) -> list[int]:
 
 
 def cell_height(width: int, height: int) -> int:
-    """Height of a cell showing a ``width`` x ``height`` frame ``CELL_WIDTH`` wide (at least 1 px)."""
-    return max(1, round(height * CELL_WIDTH / width))
+    """Height of a cell showing a ``width`` x ``height`` frame ``CELL_WIDTH`` wide (at least 1 px,
+    at most ``CELL_HEIGHT``)."""
+    return min(CELL_HEIGHT, max(1, round(height * CELL_WIDTH / width)))
+
+
+def cell_size(width: int, height: int) -> tuple[int, int]:
+    """The cell a ``width`` x ``height`` frame is shown in: ``CELL_WIDTH`` wide, or narrower where the
+    frame is so tall its cell would be over ``CELL_HEIGHT``; its aspect kept."""
+    tall = cell_height(width, height)
+    return (CELL_WIDTH if tall < CELL_HEIGHT else max(1, round(width * CELL_HEIGHT / height))), tall
 
 
 def ensure(video: Path) -> Path | None:
@@ -72,18 +83,26 @@ def render(video: Path) -> bytes:
     """
     import av
 
+    size = (0, 0)
     try:
         with av.open(str(video)) as container:
             stream = container.streams.video[0]
+            size = (stream.codec_context.width, stream.codec_context.height)
             count = stream.frames or _count_packets(container, stream)
             cells = _cells(container, stream, sampled(count))
+            if cells:
+                return _grid(cells)
+    except MemoryError:  # FFmpeg's ENOMEM too: it was "could not be decoded (Cannot allocate memory)"
+        each = size[0] * size[1] * 3 / 1e6
+        raise GenerationFailed(
+            f"out of memory making the spritesheet: the video's {size[0]}x{size[1]} frames ({each:,.1f} MB "
+            "each) did not fit in the server's free memory; try again when it has more free"
+        ) from None
     except (av.error.FFmpegError, IndexError) as exc:
         # The reason alone: an FFmpeg error's text carries the server's path to the file.
         reason = getattr(exc, "strerror", None) or str(exc)
         raise GenerationFailed(f"the video could not be decoded to make its spritesheet ({reason})") from None
-    if not cells:
-        raise GenerationFailed("the video has no frames to make a spritesheet of")
-    return _grid(cells)
+    raise GenerationFailed("the video has no frames to make a spritesheet of")
 
 
 def _count_packets(container: Any, stream: Any) -> int:
@@ -118,7 +137,7 @@ def _scaled(frame: Any) -> Any:
     from PIL import Image
 
     image = frame.to_image()
-    size = (CELL_WIDTH, cell_height(image.width, image.height))
+    size = cell_size(image.width, image.height)
     return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
