@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from reelgen.api.errors import ApiError
+from reelgen.core.picture_stream import covers, picture_stream
 from reelgen.core.spec.request import MAX_FPS
 
 VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": ".mp4", "matroska,webm": ".webm"}
@@ -46,14 +47,15 @@ def probe_video(
                     f"{param}: {container_kind(container.format)} is not a video this takes; valid: {valid}",
                     param=param,
                 )
-            if not container.streams.video and container.streams.audio:
-                # It said only "needs a video stream", not that the file is a sound file.
+            picture = picture_stream(container)
+            if picture is None and container.streams.audio:
+                # It said only "needs a video stream", not that the file is a sound file. A song's cover
+                # art (an M4A's) was taken as its video, and the job failed after the upload was queued.
+                art = " (its one picture is cover art)" if covers(container) else ", no pictures"
                 raise ApiError(
-                    400,
-                    f"{param}: the file holds sound only, no pictures; send a video ({valid})",
-                    param=param,
+                    400, f"{param}: the file holds sound only{art}; send a video ({valid})", param=param
                 )
-            if not container.streams.video:
+            if picture is None:
                 raise ApiError(400, f"{param}: needs a video stream", param=param)
             if len(container.streams) > 4:  # one video and four sound tracks was told it needs a video stream
                 raise ApiError(
@@ -62,7 +64,7 @@ def probe_video(
                     "stream and up to 3 more)",
                     param=param,
                 )
-            stream = container.streams.video[0]
+            stream = picture
             if stream.codec_context is None:  # a codec FFmpeg does not know: it was a 500 (AttributeError)
                 raise ApiError(
                     400,
@@ -92,7 +94,7 @@ def probe_video(
             if too_long:
                 raise ApiError(400, f"{param}: {too_long}", param=param)
         with av.open(io.BytesIO(data), mode="r") as container:  # from the start again, to decode
-            next(container.decode(container.streams.video[0]))  # one real frame: a broken stream fails here
+            next(container.decode(picture_stream(container)))  # one real frame: a broken stream fails here
     except ApiError:
         raise
     except StopIteration:
