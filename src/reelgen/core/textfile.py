@@ -18,6 +18,7 @@ from typing import Any
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.nul_text import no_nul
 from reelgen.core.yaml_indent import new_item, said_plainly, tab_problem
+from reelgen.core.yaml_words import no_stream_names, plain_words
 
 
 def _one_line(text: str) -> str:
@@ -219,6 +220,8 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
             raise InvalidRequest(
                 f"{name} line {line + 1}, column {column + 1}: {words}", param=param
             ) from None
+        if (said := plain_words(text, exc)) is not None:  # a bracket or quote left open: the place is kept
+            raise InvalidRequest(f"{where}: {said}", param=param) from None
         problem += _quote_hint(text, mark) if exc.problem == "mapping values are not allowed here" else ""
         if exc.problem == "found character '\\t' that cannot start any token" and mark is not None:
             problem = tab_problem(text, mark)
@@ -228,7 +231,7 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
             problem += (
                 f" ({_one_line(exc.context)} that starts at line {start.line + 1}, column {start.column + 1})"
             )
-        raise InvalidRequest(f"{where}: {problem}", param=param) from None
+        raise InvalidRequest(f"{where}: {no_stream_names(problem)}", param=param) from None
     except yaml.YAMLError as exc:
         raise InvalidRequest(f"{name} is not valid YAML: {_one_line(str(exc))}", param=param) from None
     except RecursionError:  # PyYAML recurses once per level: thousands of "[" ran it out

@@ -82,7 +82,11 @@ def _out_of_step(lines: list[str], exc: Any, opens: list[_Open]) -> str | None:
     raw = lines[exc.problem_mark.line]
     body = raw.lstrip(" ")
     column = len(raw) - len(body)
-    if str(exc.problem).startswith("expected <block end>, but found"):
+    stray = str(exc.problem)[-3:] in (
+        "']'",
+        "'}'",
+    )  # a ']' or '}' closing nothing: core/yaml_words.py says it
+    if str(exc.problem).startswith("expected <block end>, but found") and not stray:
         said = "which fits none of the lines above it (YAML reads what belongs to what from the indentation)"
     elif exc.problem == "mapping values are not allowed here" and opens and opens[-1].column < column:
         above = lines[opens[-1].line - 1].strip()

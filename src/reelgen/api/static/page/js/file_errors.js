@@ -4,13 +4,6 @@
 /** "the project file line 5, column 1: problem": the server's place in a file (core/textfile.py). */
 const PLACE = /^(?:the )?(.+?) line (\d+), column (\d+): ([\s\S]*)$/;
 
-/** PyYAML's parser words the server passes on where it has no plainer ones, said for a person. */
-const YAML_WORDS = [
-  [/^expected the node content, but found '<stream end>'/, "the file ends where a value should follow (is a [ or { left open, or a quote?)"],
-  [/'<stream end>'/g, "the end of the file"],
-  [/'<document end>'/g, "the end of the file"],
-];
-
 /** `text` with its first letter a capital: the server's messages start lower-case, as parts of a sentence. */
 export function capital(text) {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
@@ -30,8 +23,7 @@ export function fileError(message, box) {
   const [, , lineText, columnText, said] = m;
   const line = Number(lineText);
   const column = Number(columnText);
-  let problem = said;
-  for (const [pattern, words] of YAML_WORDS) problem = problem.replace(pattern, words);
+  const problem = said; // PyYAML's own words are said plainly by the server (core/yaml_words.py)
   const shown = (box.value.split("\n")[line - 1] || "").trim();
   const quote = shown ? ` (line ${line} reads “${shown.length > QUOTE_MOST ? `${shown.slice(0, QUOTE_MOST)}…` : shown}”)` : "";
   return { text: `Line ${line}, column ${column}: ${problem}${quote}.`.replace(/\.\.$/, "."), line, column };
