@@ -16,6 +16,7 @@ from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.complete import avatar_model_names
 from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import QuietOpt, fail
+from reelgen.cli.pipe_inputs import spooled
 from reelgen.cli.remote import refuse
 
 Opt = typer.Option
@@ -39,6 +40,25 @@ REMOTE_FLAGS = {
     "face_index": "--face-index",
     "model": "--model",
 }
+
+
+def _number(given: str, takes: str) -> float:
+    """``given`` as a number; text that is none said with what the option takes ("--fps abc" was told
+    "give one in digits, such as 2.5", a number avatar refuses, with no word of its range)."""
+    try:
+        return float(given)
+    except ValueError:
+        raise typer.BadParameter(f"{given!r} is not a number; it takes {takes}") from None
+
+
+def _fps(given: str) -> float:
+    return _number(given, "a number from 10 to 240; leave it out for 25")
+
+
+def _seconds(given: str) -> float:
+    return _number(
+        given, "a number of seconds, at least 0.25; leave it out for REELGEN_AVATAR_MAX_SECONDS, else 300"
+    )
 
 
 def pick_avatar_model(name: str) -> str:
@@ -87,11 +107,16 @@ def avatar(
         float | None,
         Opt(
             "--max-seconds",
+            parser=_seconds,
+            metavar="<float>",
             help="Refuse voices longer than this, at least 0.25 s (default: "
             "REELGEN_AVATAR_MAX_SECONDS, else 300 s).",
         ),
     ] = None,
-    fps: Annotated[float | None, Opt(help="Frames per second: 10 to 240 (default 25).")] = None,
+    fps: Annotated[
+        float | None,
+        Opt(parser=_fps, metavar="<float>", help="Frames per second: 10 to 240 (default 25)."),
+    ] = None,
     batch: Annotated[
         int | None, Opt(min=1, max=256, help="Frames per model pass (memory use on long voices).")
     ] = None,
@@ -125,6 +150,7 @@ def avatar(
     only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.cli.generate import _run
     from reelgen.cli.typed import FLAGS
+    from reelgen.core.errors import ReelgenError
     from reelgen.core.speech.claim import speaking
 
     if server is not None:
@@ -158,10 +184,12 @@ def avatar(
     )
     try:
         # A refused (or failed) avatar takes away the speech it spoke; a made one's record names it.
-        with _voice_limit(max_seconds), speaking(text, voice):
-            _run(fields, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
+        with _voice_limit(max_seconds), speaking(text, voice), spooled(fields) as read:
+            _run(read, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
+    except ReelgenError as exc:  # a pipe that gave no face or voice (cli.pipe_inputs)
+        raise fail(exc) from None
 
 
 def _check_limit(seconds: float | None) -> None:
