@@ -46,7 +46,7 @@ from reelgen.api.files import FileAnswer
 from reelgen.api.parent_folder import refuse_a_busy_folder
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.summary import ItemOutcome
-from reelgen.core.errors import ModelNotAvailable, ReelgenError
+from reelgen.core.errors import ReelgenError
 from reelgen.core.media import load_image
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.report import foreign_report
@@ -214,8 +214,6 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
         # shoot-out "completed" with nothing compared; the CLI reads its --images up front too.
         for i, image in enumerate(images):  # the prompts' own images are read by the plan
             load_image(image, param=f"images[{i}]")
-    except ModelNotAvailable as exc:
-        raise ApiError(400, exc.message, param="models", code=exc.code) from None
     except ReelgenError as exc:
         raise _in_body_words(exc) from None
     writable_folder(out, "output_folder")
@@ -240,6 +238,8 @@ def _in_body_words(exc: ReelgenError) -> ApiError:
     """The plan's error naming the body's field: a prompts file's ``prompts[0].image`` is this body's
     ``prompts.prompts[0].image``, as the folder checks above name it."""
     param, message = exc.param, exc.message
+    if param is not None and param.startswith("models[") and not message.startswith(param):
+        message = f"{param}: {message}"  # "unknown model 'x'" with param models left the list to search
     if param is not None and param.startswith("prompts["):
         message = f"prompts.{message}" if message.startswith(param) else message
         param = f"prompts.{param}"

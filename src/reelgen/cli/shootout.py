@@ -148,7 +148,8 @@ def shootout(
             return _on_server(body, server, api_key, quiet)
         done = _in_process(_names(models), spec, prompts, _names(images), folder, price, device, quiet)
     except ReelgenError as exc:
-        if exc.param in ("model", "models") and not exc.message.startswith("--models"):
+        param = (exc.param or "").partition("[")[0]  # "models[2]": the plan names the list's item
+        if param in ("model", "models") and not exc.message.startswith("--models"):
             exc.message = f"--models: {exc.message}"  # as the server's refusal names it (_FLAGS)
         raise fail(exc) from None
     _say(done)

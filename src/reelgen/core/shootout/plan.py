@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
+from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError, from_validation_error
 from reelgen.core.media import load_image
 from reelgen.core.motion.makes import makes_video, what_it_makes
 from reelgen.core.shootout.spec import PromptEntry, PromptsFile
@@ -112,6 +112,32 @@ def _failed(trial: Trial, exc: ReelgenError) -> Trial:
     return trial.model_copy(update={"error": {"message": exc.message, "code": exc.code, "param": exc.param}})
 
 
+def _presets(models: list[str]) -> list[Preset]:
+    """Each model's preset; a wrong one's error has its place as param (``models[2]``), as other list
+    fields' do: param ``models`` left a long list to search (the API starts its message with it)."""
+    presets: list[Preset] = []
+    for i, name in enumerate(models):
+        at = f"models[{i}]"
+        try:
+            preset = registry.resolve(name)[1]
+        except ModelNotAvailable as exc:
+            raise ModelNotAvailable(exc.message, param=at) from None
+        first = next((j for j, p in enumerate(presets) if p.name == preset.name), None)
+        if first is not None:
+            # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
+            raise InvalidRequest(f"models are named once each; repeated: {preset.name}", param=at)
+        if not makes_video(preset):
+            # A talking-avatar model failed every row as "needs a start image and this prompt has none",
+            # of prompts that had one: it needs a voice, which no shoot-out gives.
+            raise InvalidRequest(
+                f"{what_it_makes(preset)}, and a shoot-out runs each model on text prompts (and start "
+                "images); leave it out (`reelgen models` lists each model's tasks)",
+                param=at,
+            )
+        presets.append(preset)
+    return presets
+
+
 def plan_shootout(
     models: list[str],
     prompts: PromptsFile,
@@ -126,20 +152,7 @@ def plan_shootout(
     """
     if not models:
         raise InvalidRequest("name at least one model (--models A,B)", param="models")
-    presets = [registry.resolve(name)[1] for name in models]  # ModelNotAvailable names the typo
-    repeated = sorted({p.name for p in presets if [q.name for q in presets].count(p.name) > 1})
-    if repeated:
-        # Trials are keyed (and their clips named) model--prompt: a second run would overwrite the first.
-        raise InvalidRequest(f"models are named once each; repeated: {', '.join(repeated)}", param="models")
-    for preset in presets:
-        if not makes_video(preset):
-            # A talking-avatar model failed every row as "needs a start image and this prompt has none",
-            # of prompts that had one: it needs a voice, which no shoot-out gives.
-            raise InvalidRequest(
-                f"{what_it_makes(preset)}, and a shoot-out runs each model on text prompts (and start "
-                "images); leave it out (`reelgen models` lists each model's tasks)",
-                param="models",
-            )
+    presets = _presets(models)
     if images and len(images) > len(prompts.prompts):
         # Taken one per prompt in turn, the extra images would be left out without a word.
         raise InvalidRequest(
