@@ -223,7 +223,7 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
             ["--fps", "nan"],
             "--fps: Input should be a finite number; it takes a number above 0 and at most 240",
         ),
-        (["--codec", "divx"], "--codec: Input should be 'h264', 'h265', 'vp9', 'av1' or 'prores'"),
+        (["--codec", "divx"], "--codec: 'divx' is not a choice; give one of h264, h265, vp9, av1 or prores"),
     ]:
         for where in ([], ["--server", "http://127.0.0.1:9"]):  # checked here before any server is asked
             result = runner.invoke(app, ["project", "export", str(film), *args, *where, "-q"])

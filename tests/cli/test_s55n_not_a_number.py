@@ -45,9 +45,10 @@ def _said(argv: list[str], env: dict[str, str] | None = None) -> tuple[str, int]
             "error: --port: '80a' is not a whole number; it takes a whole number from 1 to 65535 "
             "(see 'reelgen serve --help')",
         ),
-        (  # no range anywhere to say: what to type instead
+        (  # bench's steps are a request's: said with the request's range, as its -5 is
             ["bench", "--steps", "abc"],
-            "error: --steps: 'abc' is not a whole number; give one in digits, such as 3 (see 'reelgen bench --help')",
+            "error: --steps: 'abc' is not a whole number; it takes a whole number from 1 to 1000 "
+            "(see 'reelgen bench --help')",
         ),
     ],
 )

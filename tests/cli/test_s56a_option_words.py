@@ -95,7 +95,7 @@ def _offered(command: list[str], flag: str, typed: str) -> list[str]:
     return [item.value for item in param.shell_complete(context, typed)]
 
 
-@pytest.mark.parametrize("command", [["generate", "a fox"], ["submit", "a fox"]])
+@pytest.mark.parametrize("command", [["generate", "a fox"], ["enhance", "in.mp4"], ["submit", "a fox"]])
 def test_tab_offers_the_interpolators_and_upscalers(command: list[str]) -> None:
     # Tab after --interpolator or --upscaler offered nothing.
     assert _offered(command, "--interpolator", "") == ["auto", "flow", "rife"]

@@ -12,6 +12,7 @@ import typer
 
 from reelgen.cli.api_key import only_with_server
 from reelgen.cli.client import KeyOpt, job_path, server_url
+from reelgen.cli.enhance_options import EnhanceInterpolatorOpt, EnhanceUpscalerOpt
 from reelgen.cli.enhance_source import folder_problem, source_problem
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
 from reelgen.cli.typed import VIDEO
@@ -51,17 +52,11 @@ def enhance(
             help="Interpolate to this exact rate instead: 60, 59.94 or 60000/1001 (above the clip's, at most 16x it)."
         ),
     ] = None,
-    interpolator: Annotated[str, Opt(help="auto (rife when pulled, else flow), rife or flow.")] = "auto",
+    interpolator: EnhanceInterpolatorOpt = "auto",
     upscale: Annotated[
         float | None, Opt(help="Upscale by this factor: 2, 3, 4 (lanczos: any above 1, at most 8).")
     ] = None,
-    upscaler: Annotated[
-        str,
-        Opt(
-            help="auto, esrgan, lanczos, a model (realesr-animevideov3, realesrgan-x4plus ...; "
-            "upstream's RealESRGAN_x4plus too) or a checkpoint file (.pth, .pt, .ckpt, .safetensors, .bin)."
-        ),
-    ] = "auto",
+    upscaler: EnhanceUpscalerOpt = "auto",
     option: Annotated[
         list[str] | None, Opt("--option", help="STAGE.KEY=VALUE for a stage's options, e.g. rife.scale=0.5.")
     ] = None,
