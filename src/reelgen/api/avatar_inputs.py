@@ -3,9 +3,9 @@
 Everything a person could get wrong is answered here with a 400 naming the
 field, before a job exists: audio that is not audio, silent or longer than
 ``REELGEN_AVATAR_MAX_SECONDS``; an image that is broken or shows no face (or
-fewer faces than ``face_index`` counts); a video that is not one. A video's face
-is searched on the worker, frame by frame, since decoding a whole clip here
-would cost the API what the job costs the worker.
+fewer faces than ``face_index`` counts); a video that is not one, or shows no face.
+A video's frames are searched only up to the first face, so a clip with one
+costs a frame's decode here; the worker tracks the face through them all.
 """
 
 from __future__ import annotations
@@ -206,6 +206,17 @@ def _whole_video(path: Path) -> None:
         raise ApiError(400, exc.message, param="video") from None
 
 
+def _video_face(path: Path, face_index: int | None) -> None:
+    """A 400 in the run's words for a video in which no frame a dub shows has a face (or too few for
+    ``face_index``)."""
+    from reelgen.core.face.source import video_has_face
+
+    try:
+        video_has_face(path, face_index, "the video")
+    except ReelgenError as exc:
+        raise wire_error(exc, "video") from None
+
+
 def find_face(path: Path, face_index: int | None, where: str, param: str = "image") -> int:
     """The face the worker will animate exists in the photo at ``path``; returns how many faces it shows.
 
@@ -316,6 +327,9 @@ async def save_uploads(
         suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
         path = await keep("video", uploads.video, suffix)
         await anyio.to_thread.run_sync(functools.partial(_whole_video, path), limiter=limiter)
+        # A video with no face was queued and failed on the worker; `reelgen avatar` refuses it at once.
+        face = functools.partial(_video_face, path, face_index)
+        await anyio.to_thread.run_sync(face, limiter=limiter)
         fields["source_video"] = str(path)
         return fields
     image, where = uploads.image, "the image"

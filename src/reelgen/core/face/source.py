@@ -170,3 +170,39 @@ def _decode(path: str, timing: Timing, used: np.ndarray) -> tuple[int, list[np.n
     finally:
         frames.close()  # stopped before the clip's end: close the file now
     return decoded, kept
+
+
+def video_has_face(path: str | Path, face_index: int | None, where: str, fps: float = 25.0) -> int:
+    """A face is in one of the frames a dub at ``fps`` can show, and ``face_index`` counts one in the
+    first frame that shows any (where the worker's track chooses); returns the faces seen there.
+
+    Frames are searched in order and the search stops at the first face, so a clip with a face costs a
+    frame's decode; one with none is refused here as the run refuses it (``choose``'s words), where it
+    was queued and failed on the worker. Its frames are turned upright as the run turns them.
+    """
+    from reelgen.core.enhance.mux import display_rotation, upright
+    from reelgen.core.media import decode_frames, rgb, video_timing
+
+    timing = video_timing(path, "source_video", whole=True)
+    # The frames a dub at ``fps`` shows (from_video's choice, back and forth past the end): any is one.
+    shown = {
+        int(np.floor(k * float(timing.fps) / fps + 1e-6))
+        for k in range(int(timing.frames * fps / float(timing.fps)) + 1)
+    }
+    rotation = display_rotation(str(path))
+    size: tuple[int, int] | None = None
+    frames = decode_frames(path, timing, rgb, "source_video")
+    try:
+        for i, frame in enumerate(frames):
+            if i not in shown:
+                continue
+            picture = upright(frame, rotation)
+            size = picture.shape[:2]
+            faces = find_faces(picture)
+            if faces:
+                choose(faces, face_index, where, size)
+                return len(faces)
+    finally:
+        frames.close()
+    choose([], face_index, where, size)  # raises: no face found
+    return 0
