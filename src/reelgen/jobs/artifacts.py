@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.errors import GenerationFailed, InvalidRequest
+from reelgen.jobs._unsaved import not_saved, upload_not_kept
 from reelgen.jobs.records import JOB_ID, Job
 
 log = logging.getLogger(__name__)
@@ -97,9 +100,11 @@ class Artifacts:
         if unknown:
             raise ValueError(f"unknown output variants {sorted(unknown)}; known: {sorted(VARIANTS)}")
         final = self.job_dir(job_id) / str(int(token))
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
+        made = missing_folders(final.parent)
+        tmp: Path | None = None
         try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
             for variant, data in files.items():
                 path = tmp / VARIANTS[variant]
                 with path.open("wb") as fh:
@@ -109,8 +114,14 @@ class Artifacts:
             if final.exists():  # an earlier try of this same attempt; its files are not referenced
                 shutil.rmtree(final)
             os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException as exc:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            remove_empty(made)  # an empty job folder read as a job with outputs to clean up
+            if isinstance(exc, OSError):
+                # Raised raw, the dispatcher logged a traceback and left the job to its lease, which
+                # failed it "the job service running it stopped (its lease ran out)" after rendering twice.
+                raise not_saved(exc, self.root, files) from None
             raise
         return {variant: str(final / VARIANTS[variant]) for variant in files}
 
@@ -180,12 +191,20 @@ class Artifacts:
                 f"{', '.join(sorted(_INPUT_SUFFIXES))}",
                 param="input_reference",
             )
-        self.inputs.mkdir(parents=True, exist_ok=True)
         name = _file_name(sent_as, suffix)
         final = self.inputs / (f"{uuid.uuid4().hex}-{name}" if name else f"{uuid.uuid4().hex}{suffix}")
         tmp = final.with_name(f".{final.name}.partial")
-        tmp.write_bytes(data)
-        os.replace(tmp, final)
+        try:
+            self.inputs.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, final)
+        except OSError as exc:
+            # A full disk answered 500 "internal error (OSError)" and left the partial file behind.
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            refused = upload_not_kept(exc, self.inputs, len(data))
+            log.error("%s", refused.detail)
+            raise refused from None
         return final
 
     def input_here(self, recorded: str) -> str:

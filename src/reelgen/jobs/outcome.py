@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.errors import GenerationFailed
+from reelgen.jobs._unsaved import NotSaved
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.events import FinalEvent, RunCancelled, RunError, RunResult
 from reelgen.jobs.records import JobNotFound, StaleToken
@@ -63,7 +64,12 @@ class Outcome:
 
     def _complete(self, run: Run, event: RunResult) -> None:
         job = run.job
-        paths = self.artifacts.save(job.id, job.token, event.files)
+        try:
+            paths = self.artifacts.save(job.id, job.token, event.files)
+        except NotSaved as exc:
+            log.error("%s: %s; the job failed", job.id, exc.detail)
+            self.store.fail(job.id, job.token, exc.code, exc.message, self.metrics(run, event))
+            return
         folder = self.artifacts.job_dir(job.id) / str(job.token)
         try:
             checked = run.kind.check(job, {k: Path(v) for k, v in paths.items()}, event)

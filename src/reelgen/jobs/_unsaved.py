@@ -1,0 +1,66 @@
+"""What is said when the server cannot write a job's outputs or an upload: to the client, and to its log."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from reelgen.core.errors import WriteFailed
+
+#: What the system said, as the server's state: words a client can act on, without the server's paths.
+_WHY = {
+    errno.ENOSPC: "no space left on the server's disk",
+    errno.EDQUOT: "the server's disk quota is used up",
+    errno.EROFS: "the server's data folder is read-only now",
+    errno.EACCES: "the server may no longer write in its data folder",
+    errno.EPERM: "the server may no longer write in its data folder",
+}
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+class NotSaved(WriteFailed):
+    """Files the server could not write; ``message`` names no server path, ``detail`` (for its log) does."""
+
+    def __init__(self, message: str, detail: str, *, disk_full: bool) -> None:
+        super().__init__(message, disk_full=disk_full)
+        self.detail = detail
+
+
+def _said(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def not_saved(exc: OSError, root: Path, files: dict[str, bytes]) -> NotSaved:
+    """``exc``, met writing a job's outputs under the data folder ``root``, as the job's error."""
+    what = "the video" if "video" in files else "the job's outputs"
+    where = Path(exc.filename) if exc.filename else root / "outputs"
+    why = _WHY.get(exc.errno or 0)
+    if exc.errno in _FULL:
+        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
+    else:
+        detail = f"cannot write {where} ({_said(exc)})"
+    fix = "free some space there" if exc.errno in _FULL else "make the data folder writable again"
+    message = (
+        f"{why}, so {what} could not be saved" if why else f"the server could not save {what} ({_said(exc)})"
+    )
+    return NotSaved(
+        f"{message}; nothing was kept: {fix} and make the job again",
+        f"{detail} saving {what}; nothing was kept",
+        disk_full=exc.errno in _FULL,
+    )
+
+
+def upload_not_kept(exc: OSError, inputs: Path, size: int) -> NotSaved:
+    """``exc``, met keeping an upload of ``size`` bytes in the data folder's ``inputs``; the API answers it 507
+    (a full disk) or 500 in its own words, and the log says where."""
+    where = Path(exc.filename) if exc.filename else inputs
+    if exc.errno in _FULL:
+        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
+    else:
+        detail = f"cannot write {where} ({_said(exc)})"
+    why = _WHY.get(exc.errno or 0) or f"the server could not keep the upload ({_said(exc)})"
+    return NotSaved(
+        f"{why}; the upload was not kept",
+        f"{detail} keeping an upload of {size} bytes; the request was refused and nothing was kept",
+        disk_full=exc.errno in _FULL,
+    )
