@@ -47,14 +47,27 @@ def api_process() -> dict[str, Any]:
     return {"pid": os.getpid(), "torch_loaded": "torch" in sys.modules, "python": sys.version.split()[0]}
 
 
-@guarded.get("/v1/system", response_model=SystemInfo, summary="Workers, GPUs, VRAM, loaded models, queue")
+@guarded.get(
+    "/v1/system",
+    response_model=SystemInfo,
+    summary="Workers, GPUs, VRAM, loaded models, queue",
+    description=(
+        "Workers, GPUs, VRAM, loaded models and the queue, with what a client can check before sending: "
+        "`detail.limits.max_image_pixels` (the largest image taken, REELGEN_MAX_IMAGE_PIXELS), "
+        "`detail.limits.max_prompt_chars` (the most characters a prompt or negative prompt holds, "
+        "REELGEN_MAX_PROMPT_CHARS) and `detail.batch_roots` (the folders batches and shoot-outs may use, "
+        "REELGEN_BATCH_ROOTS)."
+    ),
+)
 async def system(request: Request) -> SystemInfo:
     info = await run_in_threadpool(service_of(request).system)
     workers = info.pop("workers")
     queue = info.pop("queue")
     # The page checks a start image against the limit before sending it: it said "nothing is cropped"
     # of a 9000x9000 image the server then refused.
-    limits = {"max_image_pixels": settings_of(request).max_image_pixels}
+    # The prompt's limit is the server's own (REELGEN_MAX_PROMPT_CHARS): the page counts against it as one types.
+    settings = settings_of(request)
+    limits = {"max_image_pixels": settings.max_image_pixels, "max_prompt_chars": settings.max_prompt_chars}
     # The page's Batches and Shoot-outs forms name these folders; with none, the server refuses every
     # batch and shoot-out, and the forms say so before anyone fills them in.
     roots = [str(root) for root in FolderSettings().roots()]

@@ -1,0 +1,19 @@
+"""The prompt's limit (REELGEN_MAX_PROMPT_CHARS) was said only in /openapi.json, so the page could not count
+against it; GET /v1/system now reports it beside the image limit, and its OpenAPI description says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+
+def test_the_system_route_reports_this_servers_prompt_limit(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_prompt_chars=1234)
+    limits = client.get("/v1/system").json()["detail"]["limits"]
+    assert limits["max_prompt_chars"] == 1234
+    assert client.post("/v1/videos", json={"prompt": "x" * 1235}).json()["error"]["message"] == (
+        "prompt has 1235 characters; the limit is 1234"
+    )
+    said = client.get("/openapi.json").json()["paths"]["/v1/system"]["get"]["description"]
+    assert "`detail.limits.max_prompt_chars`" in said and "REELGEN_MAX_PROMPT_CHARS" in said
