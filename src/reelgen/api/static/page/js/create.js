@@ -201,6 +201,8 @@ export function mountCreate(section, ctx) {
       source.note(); // its note said the same words just above the error
       return shown;
     }
+    const long = f.counts.map((c, i) => [["prompt", "negative_prompt"][i], c.problem()]).find(([, said]) => said);
+    if (long) return showError(f.form, ...long);
     const seed = f.lock.checked ? seedProblem(f.seed.value) : null;
     if (seed) return showError(f.form, "seed", seed);
     const pinned = state.remixOf ? null : pins.problem();
@@ -302,6 +304,7 @@ export function mountCreate(section, ctx) {
     labelFrames();
     f.prompt.value = video.prompt;
     f.negative.value = p.negative_prompt || "";
+    for (const count of f.counts) count.update();
     if (p.num_inference_steps != null) f.steps.value = p.num_inference_steps;
     if (p.guidance_scale != null) f.guidance.value = p.guidance_scale;
     if (p.guidance_scale_2 != null) f.guidance2.value = p.guidance_scale_2;

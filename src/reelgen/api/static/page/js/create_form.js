@@ -5,6 +5,7 @@ import { field, radios } from "./fields.js";
 import { folded } from "./fold.js";
 import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
 import { NEEDS_TRUE_CFG, NO_TEXT, negativeUnread } from "./negative.js";
+import { promptCount } from "./prompt_count.js";
 import { el, quoted } from "./util.js";
 
 /** The form's controls; `onDefaults` runs when "Model defaults" is pressed. */
@@ -98,9 +99,11 @@ export function buildForm({ onDefaults }) {
     el("div", { class: "row actions" }, submit,
       el("button", { type: "button", class: "ghost", id: "f-defaults", onclick: onDefaults }, "Model defaults")));
   seed.setAttribute("aria-describedby", "hint-seed err-seed");
+  // Counted against this server's limit as they are typed: the server counts the negative prompt too.
+  const counts = [promptCount(prompt, { what: "prompt" }), promptCount(negative, { what: "negative prompt", optional: true })];
   return { form, model, readyOnly, info, prompt, negative, image, imagePreview, video, videoPreview, strength,
     strengthOut, frames, rate, interpolate, upscale, steps, guidance, guidance2, seed, lock, dice, submit, banner, carried,
-    fitButton, inputs };
+    fitButton, inputs, counts };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { json } from "./api.js";
 import { showCrop } from "./crop.js";
 import { IMAGE_ACCEPT as IMAGE_TYPES, IMAGE_KINDS, drawnImage, takenImage } from "./image_types.js";
+import { filePick } from "./file_pick.js";
 import { announce, el } from "./util.js";
 
 /** Why "Use these settings" asks for an old video's files again, in one wording for every field that had one. */
@@ -130,7 +131,7 @@ export function mountInputs(p, { size = () => null } = {}) {
     const figure = el("figure", { class: "image-preview thumb", hidden: true });
     image.addEventListener("change", () => preview(image, figure, "Keyframe image", size, true));
     const row = el("li", { class: "input-row" },
-      el("label", { class: "mini" }, "Image", image),
+      el("label", { class: "mini" }, "Image", filePick(image, { button: "Choose image", none: "no image yet" })),
       el("label", { class: "mini" }, "Frame", at),
       el("label", { class: "mini" }, "Strength", hold),
       figure,

@@ -8,7 +8,7 @@ import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
 import { saveVideo } from "./save.js";
 import { titleFold } from "./title_fold.js";
-import { announce, confirmDelete, el, focusIn, fps, generated, seconds, shortId, videoTitle, when } from "./util.js";
+import { announce, confirmDelete, el, firstWords, focusIn, fps, generated, seconds, shortId, shortName, videoTitle, when } from "./util.js";
 import { deletedText } from "./words.js";
 
 const PAGE = 12;
@@ -104,7 +104,7 @@ export function mountGallery(section, ctx) {
 
   function item(v) {
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
-      "aria-label": `Video: ${videoTitle(v)}` });
+      "aria-label": `Video: ${firstWords(videoTitle(v))}` });
     const problem = el("p", { class: "card-error", role: "alert", hidden: true });
     const say = (message) => { problem.textContent = message; problem.hidden = false; };
     // A file removed from the server (retention) leaves no player: its place says why, and its
@@ -122,7 +122,8 @@ export function mountGallery(section, ctx) {
       .then(([poster, src]) => { player.poster = poster; player.src = src; })
       .catch((err) => gone({ message: err.message, gone: err instanceof ApiError && err.status === 404 }));
     const title = el("h3", { class: "card-title", id: `g-title-${v.id}` }, videoTitle(v));
-    const describe = { "aria-describedby": title.id };
+    const name = shortName(`g-name-${v.id}`, videoTitle(v)); // the buttons' description: the title's first words
+    const describe = { "aria-describedby": name.id };
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
       el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
@@ -133,7 +134,7 @@ export function mountGallery(section, ctx) {
         ...needFile,
         el("button", { type: "button", class: "small ghost danger", onclick: () => remove(v, say), ...describe }, "Delete")),
       problem,
-      el("p", { class: "muted small" }, shortId(v.id)));
+      el("p", { class: "muted small" }, shortId(v.id)), name);
   }
 
   async function download(v, say, button) {

@@ -3,7 +3,7 @@
 import { ApiError, contentUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
 import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
-import { $, announce, confirmDelete, el, generated, ordinal, removeCard, videoTitle } from "./util.js";
+import { $, announce, confirmDelete, el, firstWords, generated, ordinal, removeCard, videoTitle } from "./util.js";
 import { build, meta } from "./queue_card.js";
 import { notifyFinished, setupNotify } from "./queue_notify.js";
 import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
@@ -41,7 +41,7 @@ export function createQueue(ctx) {
       if (generated(v)) buttons.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.useSettings(card.video) }, "Use these settings"));
     }
     if (!ACTIVE.has(v.status)) buttons.push(el("button", { type: "button", class: "small ghost danger", onclick: () => remove(card) }, "Delete"));
-    for (const b of buttons) b.setAttribute("aria-describedby", card.parts.title.id);
+    for (const b of buttons) b.setAttribute("aria-describedby", card.parts.name.id);
     // Redrawn as the job moves on: a keyboard user on one of its buttons stays on the card, as a parent's does.
     const hadFocus = card.parts.actions.contains(document.activeElement);
     card.parts.actions.replaceChildren(...buttons);
@@ -99,7 +99,7 @@ export function createQueue(ctx) {
     card.loaded = true;
     const v = card.video;
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
-      "aria-label": `Video: ${videoTitle(v)}` });
+      "aria-label": `Video: ${firstWords(videoTitle(v))}` });
     card.parts.preview.hidden = true;
     card.parts.media.replaceChildren(player);
     // A file removed from the server would leave an empty player: say why instead.

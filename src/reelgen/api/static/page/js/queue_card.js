@@ -1,6 +1,6 @@
 // One card of the queue: its parts, and the line that says what the job makes.
 import { titleFold } from "./title_fold.js";
-import { el, fps, shortId, videoTitle } from "./util.js";
+import { el, firstWords, fps, shortId, shortName, videoTitle } from "./util.js";
 
 /** The card's line under its title: model, size, length, rate, seed and where it came from. */
 export function meta(video) {
@@ -24,18 +24,20 @@ export function build(video) {
     position: el("span", { class: "position" }),
     title: el("h3", { id: titleId, class: "card-title" }),
     meta: el("p", { class: "meta muted" }),
-    bar: el("progress", { max: 100, value: 0, "aria-labelledby": titleId, "aria-describedby": `card-step-${video.id}` }),
+    // Named by the prompt's first words: the whole of a long one was read again for the bar and every button.
+    bar: el("progress", { max: 100, value: 0, "aria-label": `Progress of “${firstWords(videoTitle(video))}”`,
+      "aria-describedby": `card-step-${video.id}` }),
+    name: shortName(`card-name-${video.id}`, videoTitle(video)), // what the card's buttons are described by
     step: el("p", { class: "step muted", id: `card-step-${video.id}` }),
     preview: el("img", { class: "preview", alt: "", hidden: true, width: 96, height: 96 }),
     media: el("div", { class: "media" }),
     error: el("p", { class: "card-error", role: "alert", hidden: true }),
     actions: el("div", { class: "row card-actions" }),
   };
-  parts.bar.setAttribute("aria-label", `Progress of “${videoTitle(video)}”`);
   const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
     el("div", { class: "card-head" }, parts.status, parts.position),
     parts.title, titleFold(parts.title), parts.meta,
     el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
-    parts.media, parts.error, parts.actions);
+    parts.media, parts.error, parts.actions, parts.name);
   return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };
 }

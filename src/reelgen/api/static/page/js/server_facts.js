@@ -1,14 +1,15 @@
 // What the server says of itself in GET /v1/system, read once at start and again whenever the queue asks:
-// how many workers it runs (no more jobs than that run at once), the largest image it takes and the
-// folders on its disk that batches and shoot-outs may use.
+// how many workers it runs (no more jobs than that run at once), the largest image and the longest prompt
+// it takes and the folders on its disk that batches and shoot-outs may use.
 import { json } from "./api.js";
 import { el } from "./util.js";
 
 /**
  * `workers`: worker count, or null until known; `maxImagePixels`: the image limit, or null if unsaid;
+ * `maxPromptChars`: the most characters a prompt holds, or null if unsaid;
  * `batchRoots`: the folders batches and shoot-outs may use ([] for none), or null if unsaid.
  */
-export const facts = { workers: null, maxImagePixels: null, batchRoots: null };
+export const facts = { workers: null, maxImagePixels: null, maxPromptChars: null, batchRoots: null };
 
 let first = null;
 
@@ -19,6 +20,8 @@ export function noteSystem(system) {
   facts.workers = workers ? workers : null;
   const limit = system.detail && system.detail.limits && system.detail.limits.max_image_pixels;
   facts.maxImagePixels = Number.isInteger(limit) && limit > 0 ? limit : null;
+  const chars = system.detail && system.detail.limits && system.detail.limits.max_prompt_chars;
+  facts.maxPromptChars = Number.isInteger(chars) && chars > 0 ? chars : null;
   const roots = system.detail && system.detail.batch_roots;
   facts.batchRoots = Array.isArray(roots) ? roots.map(String) : null;
 }

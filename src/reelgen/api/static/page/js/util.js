@@ -101,6 +101,27 @@ export function named(video) {
   return video.prompt ? quoted(video.prompt) : `${quoted(videoTitle(video))} (${shortId(video.id)})`;
 }
 
+/** The most characters of a title said in a control's name or description (firstWords). */
+const NAME_MOST = 48;
+
+/**
+ * `text`'s first words, cut with "…" past NAME_MOST characters: a card's bar and buttons were named by
+ * its whole prompt, which a screen reader read again for every one of them.
+ */
+export function firstWords(text) {
+  const chars = Array.from(String(text).replace(/\s+/g, " ").trim()); // an emoji is not cut in half
+  if (chars.length <= NAME_MOST) return chars.join("");
+  const cut = chars.slice(0, NAME_MOST + 1).join("");
+  const space = cut.lastIndexOf(" ");
+  const kept = space > NAME_MOST / 2 ? cut.slice(0, space) : chars.slice(0, NAME_MOST).join("");
+  return `${kept.replace(/[\s,.;:!?-]+$/, "")}…`;
+}
+
+/** A hidden node holding `video`'s title as firstWords says it, for the card's controls to be described by. */
+export function shortName(id, title) {
+  return el("span", { id, hidden: true }, firstWords(title));
+}
+
 export function shortId(id) {
   return id.replace(/^video_/, "").slice(0, 8);
 }

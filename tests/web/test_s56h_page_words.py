@@ -1,0 +1,106 @@
+"""What the page says where it said too little or too much: a prompt over the server's limit was first told in
+the server's refusal (the limit was only in /openapi.json); a card's bar and buttons were named by the whole
+prompt; a pasted manifest that is not JSON showed Chrome's "Expected double-quoted property name ... position
+26"; a keyframe row's file picker said "No file chosen" in the middle of the row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Request, expect
+
+from tests.web.conftest import Served, Tab
+
+LONG = (
+    "a red fox trotting through fresh snow at dawn, soft golden light on the pines, breath steaming, "
+    "the camera following low beside it as it stops to listen"
+)
+
+
+def test_the_prompt_is_counted_against_the_servers_limit(
+    serve_app: Callable[..., Served], tab: Callable[..., Tab]
+) -> None:
+    server = serve_app(max_prompt_chars=40)
+    t = tab()
+    page = t.open(server.url)
+    creates: list[Request] = []
+    page.on("request", lambda r: creates.append(r) if r.method == "POST" and "/v1/videos" in r.url else None)
+    count = page.locator("#f-prompt-count")
+    expect(count).to_have_text("0 of 40 characters")
+    expect(page.locator("#f-negative-count")).to_be_hidden()  # optional: counted once typed in
+    page.locator("#f-prompt").fill("a" * 38 + "🦊🦊")  # counted as the server counts: 40, not JavaScript's 42
+    expect(count).to_have_text("40 of 40 characters")
+    page.locator("#f-prompt").fill("a" * 38 + "🦊🦊 run")
+    expect(count).to_have_text(
+        "44 of 40 characters: 4 more than this server takes; shorten the prompt before sending."
+    )
+    expect(page.locator("#f-prompt")).to_have_accessible_description(
+        "Ctrl+Enter (⌘+Enter on a Mac) sends the form from here. 44 of 40 characters: 4 more than this server "
+        "takes; shorten the prompt before sending.",
+    )
+    page.click("#f-submit")
+    expect(page.locator("#err-prompt")).to_have_text(
+        "The prompt has 44 characters; this server takes at most 40 (REELGEN_MAX_PROMPT_CHARS): shorten it by 4."
+    )
+    expect(page.locator("#f-prompt")).to_be_focused()
+    assert creates == []  # refused before sending
+    assert t.errors == []
+
+
+def test_a_cards_bar_and_buttons_are_named_by_the_prompts_first_words(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    video = quiet_server.create(prompt=LONG)
+    t = tab()
+    page = t.open(quiet_server.url)
+    card = page.locator(f'#cards .card[data-id="{video["id"]}"]')
+    expect(card.locator(".card-title")).to_have_text(LONG)
+    expect(card.locator("progress")).to_have_accessible_name(
+        "Progress of “a red fox trotting through fresh snow at dawn…”"
+    )
+    expect(card.get_by_role("button", name="Cancel")).to_have_accessible_description(
+        "a red fox trotting through fresh snow at dawn…"
+    )
+    assert t.errors == []
+
+
+def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#batches")
+    form = page.locator("#batch-form")
+    box = form.get_by_label("Manifest (JSON)")
+    text = '{"items": [\n  {output: "one"}\n]}'
+    box.fill(text)
+    form.get_by_label("Folder on the server", exact=True).fill("/data/shots")
+    form.get_by_role("button", name="Start batch").click()
+    expect(form.locator('.field[data-param="manifest"] .field-error')).to_have_text(
+        'The manifest is not valid JSON: line 2, column 4: the name output has no quotes; write "output" '
+        '(line 2 reads “{output: "one"}”).'
+    )
+    assert box.evaluate("b => b.selectionStart") == text.index("output")  # the caret is on it
+
+    box.fill('{"items": [{"output": "one"},]}')
+    form.get_by_role("button", name="Start batch").click()
+    expect(form.locator('.field[data-param="manifest"] .field-error')).to_contain_text(
+        "line 1, column 30: a ',' before the ']'; remove the last ','"
+    )
+    assert t.errors == []
+
+
+def test_a_keyframe_rows_picker_names_its_file(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    t = tab()
+    page = t.open(quiet_server.url)
+    page.select_option("#f-model", "ltx-tiny")
+    page.locator('label[for="task-keyframes"]').click()
+    row = page.locator("#f-keyframe-rows > li").first
+    expect(row.locator(".file-pick")).to_have_text("Choose imageno image yet")
+    picker = page.get_by_label("Keyframe 1 image")
+    picker.set_input_files(
+        {"name": "first frame.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"}
+    )
+    expect(row.locator(".file-name")).to_have_text("first frame.png")
+    picker.focus()
+    expect(picker).to_be_focused()  # the input itself still takes the focus, and its errors land on it
+    assert t.errors == []
