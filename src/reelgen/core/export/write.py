@@ -33,7 +33,8 @@ from reelgen.core.export.settings import (
 )
 from reelgen.core.export.timeline import ClipInfo, Layout, Segment, check_texts, clip_info, layout
 from reelgen.core.gif import is_gif
-from reelgen.core.progress import Progress
+from reelgen.core.output_notes import before_writing
+from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT
 from reelgen.core.types import to_fraction
 
@@ -330,6 +331,9 @@ def export(
             # 3. Title cards and texts drawn first: one that does not fit refuses the export, and a
             # warning of what the GIF leaves out came before that refusal, of a film never written.
             pictures = _pictures(job.segments, job.settings, job.size, Path(scratch))
+            # Another film's record taken, a big GIF: said as ``reelgen enhance`` says them (it was silent).
+            for note in before_writing(output, job.lay.total, job.size, job.lay.fps):
+                progress.emit(ProgressEvent("export", 0, 0, 0.0, message=note))
             if job.encoder is GIF_ENCODER:  # said before the encoding, as generate says it
                 sound = job.soundtrack is not None or any(job.has_audio)
                 record = gif_record(record, gif_notes(output, sound, job.lay.fps, progress))
