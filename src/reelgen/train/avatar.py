@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     need_out(parser, "--out", args.out)
     with stop_said(parser, args.out):
         report = train(args.data, args.out, args.seconds, args.batch, args.lr, args.seed)
+    # The summary said every number but where the model went: the folder to give `reelgen avatar`.
+    report = {"out": str(args.out.resolve()), **report}
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
 

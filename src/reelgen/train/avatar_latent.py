@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
             args.window,
             kept_pool,
         )
+    report = {"out": str(args.out.resolve()), **report}  # where the model went, beside its numbers
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
     (args.out.parent / f"{args.out.name}-training.json").write_text(json.dumps(report, indent=2))
 

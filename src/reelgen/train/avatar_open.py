@@ -297,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
             args.window,
             args.smiles,
         )
+    report = {"out": str(args.out.resolve()), **report}  # where the model went, beside its numbers
     (args.out / "training.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "log"}))
 
