@@ -15,7 +15,7 @@ def test_a_model_that_makes_only_avatars_is_refused_naming_it() -> None:
     # for a prompt with an image: it needs a voice, which no shoot-out gives.
     with pytest.raises(InvalidRequest) as caught:
         plan_shootout(["ltx-tiny", "musetalk-tiny"], prompts)
-    assert caught.value.param == "models"
+    assert caught.value.param == "models[1]"
     assert caught.value.message.startswith(
         "musetalk-tiny makes talking avatars from a face and a voice (`reelgen avatar`, POST /v1/avatars), "
         "and a shoot-out runs each model on text prompts"

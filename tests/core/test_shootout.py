@@ -304,7 +304,7 @@ def test_an_entry_without_an_id_is_numbered_like_a_plain_prompt(tmp_path: Path) 
 def test_a_model_named_twice_is_refused_since_its_trials_would_overwrite_each_other() -> None:
     with pytest.raises(InvalidRequest, match="models are named once each; repeated: ltx-tiny") as caught:
         plan_shootout(["ltx-tiny", "wan-tiny", "ltx-tiny"], PROMPTS)
-    assert caught.value.param == "models"
+    assert caught.value.param == "models[2]"
 
 
 def test_more_images_than_prompts_are_refused_not_left_out_unsaid(tmp_path: Path) -> None:
