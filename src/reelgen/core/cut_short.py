@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reelgen.core.errors import InvalidRequest
+from reelgen.core.picture_stream import picture_stream
 
 
 class Tally:
@@ -56,7 +57,7 @@ class Tally:
 
 
 def stops_short(path: str | Path | BinaryIO, listed: int, kind: str = "video") -> bool:
-    """Whether ``path`` holds fewer packets of its first ``kind`` stream (video, audio) than the
+    """Whether ``path`` holds fewer packets of its first ``kind`` stream (video, its picture; audio) than the
     ``listed`` ones and its data stops inside a packet: the last one read, of any stream, runs to
     the file's end.
 
@@ -75,7 +76,7 @@ def stops_short(path: str | Path | BinaryIO, listed: int, kind: str = "video") -
         path.seek(0)
     try:
         with av.open(source, mode="r") as container:
-            tally = Tally(getattr(container.streams, kind)[0].index)
+            tally = Tally(_first(container, kind).index)
             for packet in container.demux():
                 tally.see(packet)
     except av.error.FFmpegError:  # it read once already: a stop here is the file's end
@@ -96,7 +97,7 @@ def refuse_cut_short(path: str | Path, shown: str, param: str, listed: int, coun
 
 
 def frames_after(path: str | Path, skip: int) -> Iterator[Any]:
-    """The frames of the first video stream of ``path`` after the first ``skip``, decoded on one thread.
+    """The frames of the picture of ``path`` (``_first``) after the first ``skip``, decoded on one thread.
 
     FFmpeg's frame threads drop the frames still in flight when a packet fails (the broken last one
     of a file cut short): 3 of the 5 whole frames came out. One thread, going on past a packet that
@@ -106,7 +107,7 @@ def frames_after(path: str | Path, skip: int) -> Iterator[Any]:
 
     decoded = 0
     with av.open(str(path)) as container:
-        stream = container.streams.video[0]
+        stream = _first(container, "video")
         for packet in container.demux(stream):
             try:
                 frames = stream.decode(packet)
@@ -116,3 +117,10 @@ def frames_after(path: str | Path, skip: int) -> Iterator[Any]:
                 decoded += 1
                 if decoded > skip:
                     yield frame
+
+
+def _first(container: Any, kind: str) -> Any:
+    """The first ``kind`` stream of ``container``; of video, its picture: a film listing its cover art
+    first was read as that one picture (no frames after a skip of 1, and the whole film "cut short")."""
+    streams = getattr(container.streams, kind)
+    return (picture_stream(container) if kind == "video" else None) or streams[0]
