@@ -64,3 +64,19 @@ def upload_not_kept(exc: OSError, inputs: Path, size: int) -> NotSaved:
         f"{detail} keeping an upload of {size} bytes; the request was refused and nothing was kept",
         disk_full=exc.errno in _FULL,
     )
+
+
+def no_work_folder(exc: OSError, scratch: Path) -> NotSaved:
+    """``exc``, met making a run's work folder under the worker's ``scratch`` folder, as the job's error."""
+    where = Path(exc.filename) if exc.filename else scratch
+    if exc.errno in _FULL:
+        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
+    else:
+        detail = f"cannot make {where} ({_said(exc)})"
+    why = _WHY.get(exc.errno or 0) or f"the server could not make a folder to work in ({_said(exc)})"
+    fix = "free some space there" if exc.errno in _FULL else "make the data folder writable again"
+    return NotSaved(
+        f"{why}, so the job had no folder to work in and was not run: {fix} and make the job again",
+        f"{detail} making the job's work folder; it was not run",
+        disk_full=exc.errno in _FULL,
+    )

@@ -11,6 +11,7 @@ import base64
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 
 from reelgen.jobs import kinds
 from reelgen.jobs._as_sent import Naming, named_as_sent
+from reelgen.jobs._unsaved import no_work_folder
 from reelgen.jobs.artifacts import png_bytes, sent_name
 from reelgen.jobs.events import ProgressReport, RunCancelled, RunError, WorkerEvent
 from reelgen.jobs.kinds import WorkerKind
@@ -203,7 +205,15 @@ class VideoWorker:
         ``render`` the ``ResolvedRequest``: typed again, never resolved again).
         """
         events: queue.Queue[WorkerEvent | None] = queue.Queue()
-        folder = run_folder(self.scratch, job_id)
+        try:
+            folder = run_folder(self.scratch, job_id)
+        except OSError as exc:
+            # Raised, it ended the worker process: the job failed "worker-0 exited with code 1; gave up
+            # after 2 of 2 attempts" after two restarts, each a traceback in the server's log.
+            unmade = no_work_folder(exc, self.scratch)
+            print(f"{self.worker_id}: {job_id}: {unmade.detail}", file=sys.stderr, flush=True)
+            yield RunError(unmade.code, unmade.message)
+            return
         with self._lock:
             self._busy, self._busy_model = job_id, payload.get("model")
         try:
