@@ -1,4 +1,4 @@
-"""HDR frames (PQ or HLG, BT.2020) tone-mapped to sRGB for what holds SDR only: a GIF, a thumbnail."""
+"""HDR frames (PQ or HLG, BT.2020), and SDR ones in BT.2020 colours, mapped to sRGB for what holds sRGB only: a GIF, a thumbnail."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ import numpy as np
 
 #: FFmpeg's numbers: the BT.2020 primaries, and the PQ (SMPTE ST 2084) and HLG (ARIB STD-B67) transfers.
 BT2020, PQ, HLG = 9, 16, 18
+#: What ``Hdr.transfer`` is for an SDR clip: BT.709's curve, which BT.2020's 10- and 12-bit transfers are too.
+SDR = 1
+#: The display gamma SDR is shown with (BT.1886): undone and redone around the change of primaries, so
+#: only the colours move, not the tones (an SDR clip made a GIF keeps its values otherwise).
+SDR_GAMMA = 2.4
 
 #: Nits of diffuse white in HDR (ITU-R BT.2408): what SDR's 100% is, so a grey wall stays a grey wall.
 REFERENCE_WHITE = 203.0
@@ -26,13 +31,44 @@ TO_709 = np.array(
 
 @dataclass(frozen=True)
 class Hdr:
-    """An HDR source's colours: its transfer (PQ or HLG) and whether its primaries are BT.2020's."""
+    """A source's colours where sRGB cannot show them as they are: its transfer (PQ, HLG, or ``SDR``) and
+    whether its primaries are BT.2020's (an SDR one's always are: else it needs no mapping)."""
 
     transfer: int
     wide: bool
 
+    @property
+    def high(self) -> bool:
+        """Whether it is HDR (PQ or HLG), not SDR in BT.2020's wider colours."""
+        return self.transfer in (PQ, HLG)
+
     def words(self) -> str:
+        if not self.high:
+            return "BT.2020"
         return ("PQ" if self.transfer == PQ else "HLG") + (", BT.2020" if self.wide else "")
+
+    def gif_note(self, name: str) -> str | None:
+        """The warning where a GIF is made of it, or None: BT.2020's colours converted lose nothing sRGB shows."""
+        if not self.high:
+            return None
+        return (
+            f"warning: {name} is HDR ({self.words()}); a GIF holds SDR colours only, so its frames are "
+            "tone-mapped to sRGB (highlights rolled off)"
+        )
+
+    def depth_note(self, name: str, output: str) -> str | None:
+        """The warning where a video is made of it, or None: its HDR kept (tagged), but in 8 bits a colour.
+
+        x264 here writes 10-bit (High 10), but the frames reaching it are 8-bit RGB, so 10 bits would hold
+        no finer steps, and browsers do not play 10-bit H.264 (the web page's player showed nothing).
+        """
+        if not self.high:
+            return None
+        return (
+            f"warning: {name} is HDR ({self.words()}); {output} stays HDR (tagged as the source is) but is "
+            "written with 8 bits a colour, as enhancing works on 8-bit frames, so smooth gradients (a sky, "
+            "shadows) may show bands"
+        )
 
 
 def hdr(colour: tuple[int, int] | None) -> Hdr | None:
@@ -42,9 +78,21 @@ def hdr(colour: tuple[int, int] | None) -> Hdr | None:
     return Hdr(colour[1], colour[0] == BT2020)
 
 
+def srgb_mapping(colour: tuple[int, int] | None) -> Hdr | None:
+    """What a source's (primaries, transfer) need mapped to sRGB (``tone_map``): HDR (``hdr``), and SDR in
+    BT.2020 primaries, whose values read as sRGB came out washed out; None where they need nothing."""
+    if (high := hdr(colour)) is not None:
+        return high
+    if colour is not None and colour[0] == BT2020:
+        return Hdr(SDR, True)
+    return None
+
+
 def _nits(hdr: Hdr) -> np.ndarray:
     """Each 8-bit code value of ``hdr``'s transfer as the light it stands for, in nits (a 256-entry table)."""
     code = np.arange(256, dtype=np.float64) / 255
+    if not hdr.high:  # SDR white is the reference white: the tones come back as they went in
+        return REFERENCE_WHITE * code**SDR_GAMMA
     if hdr.transfer == PQ:  # SMPTE ST 2084's EOTF
         m1, m2, c1, c2, c3 = 2610 / 16384, 2523 / 32, 3424 / 4096, 2413 / 128, 2392 / 128
         power = code ** (1 / m2)
@@ -61,7 +109,8 @@ BAND = 64
 
 def tone_map(frame: np.ndarray, hdr: Hdr) -> np.ndarray:
     """An (H, W, 3) uint8 frame of ``hdr`` colours as sRGB: shown as it was, HDR code values read as SDR
-    made the picture flat and washed out (PQ's 100 nits is code 0.51, mid grey)."""
+    made the picture flat and washed out (PQ's 100 nits is code 0.51, mid grey), and BT.2020's read
+    as sRGB's less saturated."""
     table = _nits(hdr).astype(np.float32)
     out = np.empty_like(frame)
     for top in range(0, frame.shape[0], BAND):
@@ -77,6 +126,8 @@ def _mapped(light: np.ndarray, hdr: Hdr) -> np.ndarray:
     if hdr.wide:
         light = np.maximum(light @ TO_709.T, 0)
     x = light / REFERENCE_WHITE
+    if not hdr.high:  # no highlights above white: the colours moved, the tones kept (``SDR_GAMMA``)
+        return np.clip(np.rint(np.minimum(x, 1.0) ** (1 / SDR_GAMMA) * 255), 0, 255).astype(np.uint8)
     # Highlights rolled off on the brightest channel, hue kept: linear up to the knee, then an
     # exponential shoulder with the same slope there, reaching 1 at infinity.
     top = x.max(axis=-1, keepdims=True)
