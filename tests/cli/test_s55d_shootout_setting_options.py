@@ -24,5 +24,5 @@ def test_a_setting_typed_as_an_option_says_it_goes_in_the_prompts_file(typed: st
     assert result.exit_code == 2, said
     assert said.startswith(
         f"error: No such option: {typed}; a shoot-out asks every model for the same settings, given in its "
-        f"prompts file (a YAML file): settings: {{{written}}} (docs/shootout.md)"
+        f"prompts file (a YAML file): settings: {{{written}}} (`reelgen shootout --help` lists its keys)"
     ), said

@@ -63,7 +63,7 @@ class BatchCreate(ParentCreate):
 
     model_config = ConfigDict(extra="forbid")
 
-    manifest: Manifest = Field(description="the manifest itself (docs/batch.md); `reelgen manifest schema`")
+    manifest: Manifest = Field(description="the manifest itself: `reelgen manifest schema` prints its schema")
     input_folder: str = Field(
         max_length=4096,
         description="absolute path on the server of the manifest's folder (relative paths start here)",

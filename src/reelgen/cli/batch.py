@@ -106,7 +106,12 @@ def check_not_a_keyframe(manifest: Manifest, target: Path) -> None:
 
 @manifest_app.command("schema")
 def schema() -> None:
-    """Print the manifest's JSON schema (docs/batch.md explains each field)."""
+    """Print the manifest's JSON schema: every field, its type and its limits.
+
+    The guide with examples, docs/batch.md, is in reelgen's source, not in an
+    installed wheel; the /docs page of `reelgen serve` shows the same schema
+    (POST /v1/batches, manifest).
+    """
     from reelgen.core.batch import manifest_schema
 
     typer.echo(json.dumps(manifest_schema(), indent=2))

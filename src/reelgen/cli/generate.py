@@ -247,7 +247,8 @@ def generate(
         Opt(
             "--gpus",
             min=1,
-            help="Split one run over N GPUs, one process each (Wan, LTX-Video); see docs/multi-gpu.md.",
+            help="Split one run over N GPUs, one process each (Wan, LTX-Video; not LTX-2); "
+            "docs/multi-gpu.md in reelgen's source, not in an installed wheel, tells how.",
         ),
     ] = 1,
     count: CountOpt = 1,

@@ -102,7 +102,13 @@ def shootout(
 
     The folder gets report.html (self-contained: opens offline), results.json
     (every number), the clips, a contact sheet and an animated preview of each.
-    Weights and shared settings live in the prompts file (see docs/shootout.md).
+    The prompts file (-p) is YAML: prompts: a list (each a prompt, or id,
+    prompt, negative_prompt and image); settings: asked of every model alike
+    (width, height, num_frames or seconds, fps, steps, seed); weights: the
+    score's parts (speed, cost, vram, temporal, artefacts); price_per_gpu_hour
+    and currency. A .txt file holds one prompt a line. The /docs page of
+    `reelgen serve` lists every field (POST /v1/shootouts, prompts); the
+    guide, docs/shootout.md, is in reelgen's source, not in an installed wheel.
 
     With --server the shoot-out runs as a job on a server, which writes the
     report into the same folder on its disk (its REELGEN_BATCH_ROOTS must
@@ -318,7 +324,7 @@ def _as_options(exc: ServerError) -> ServerError:
 #: What a missing required option is for and how to give it: click said only "Missing option '--prompts'".
 _MISSING = {
     "prompts": "A shoot-out runs each model on each prompt: give a YAML file of prompts, or a .txt file with "
-    "one prompt a line, e.g. -p prompts.txt (docs/shootout.md)",
+    "one prompt a line, e.g. -p prompts.txt; the help lists the YAML's keys",
     "models": "Give the models to compare, e.g. -m ltx-tiny,reelgen-micro (`reelgen models` lists them)",
 }
 
@@ -357,7 +363,7 @@ class SaysWhatIsMissing(TyperCommand):
             if setting is not None:
                 exc.message = (
                     f"No such option: {exc.option_name}; a shoot-out asks every model for the same settings, "
-                    f"given in its prompts file (a YAML file): settings: {{{setting}}} (docs/shootout.md)"
+                    f"given in its prompts file (a YAML file): settings: {{{setting}}} (`reelgen shootout --help` lists its keys)"
                 )
                 exc.possibilities = None
             raise

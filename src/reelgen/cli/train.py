@@ -17,7 +17,8 @@ def train_micro(
     """Train reelgen-micro on procedural scenes (GPU), export it into the package, or score it.
 
     The steps and their options are those of `python -m reelgen.train.micro`
-    (docs/micro.md has the recipe). Export without --dest replaces the
+    (STEP --help lists them; the recipe, docs/micro.md, is in reelgen's
+    source, not in an installed wheel). Export without --dest replaces the
     shipped model.
 
     Examples:

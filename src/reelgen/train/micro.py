@@ -144,7 +144,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise
         raise InvalidRequest(
             f"{exc.message}; training is made for a GPU: --device cpu makes a smoke run "
-            "(docs/micro.md has one)",
+            "(`reelgen train-micro --help` shows one)",
             param="device",
         ) from None
     out = Path(args.out)

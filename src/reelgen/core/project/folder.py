@@ -232,7 +232,7 @@ TEMPLATE = """\
 # A reelgen storyboard. Render the scenes with `reelgen project render .`,
 # see what is done with `reelgen project status .`, and make the film with
 # `reelgen project export .` (as often as you like: exporting never re-renders).
-# Format and every field: docs/storyboards.md.
+# Every field: `reelgen project schema` (the guide, docs/storyboards.md, is in reelgen's source).
 title: {title}
 
 defaults:

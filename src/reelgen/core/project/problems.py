@@ -54,7 +54,7 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
     kind = first.get("type", "")
     if kind == "missing" and loc == ["scenes"]:
-        text = "is required: a list of scenes, each a prompt and a duration or a title_card (docs/storyboards.md)"
+        text = "is required: a list of scenes, each a prompt and a duration or a title_card (`reelgen project schema` prints the format)"
     elif kind == "missing":
         # A list's items share their words: export.texts[0].end is looked up as export.texts.end.
         text = "is required" + _REQUIRED.get(

@@ -219,7 +219,7 @@ def load_prompts(path: str | Path) -> PromptsFile:
         data = {"prompts": data}
     if not isinstance(data, dict):
         raise InvalidRequest(
-            f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (docs/shootout.md); "
+            f"prompts file {path} must hold prompts: a list, or a mapping with prompts: (`reelgen shootout --help` lists its keys); "
             "a .txt file holds one prompt a line",
             param="prompts",
         )
@@ -227,7 +227,7 @@ def load_prompts(path: str | Path) -> PromptsFile:
         # "prompts is required" said what was missing, not how to write it (a misspelt key is said as such).
         raise InvalidRequest(
             f"prompts file {path} has no prompts: add a prompts: list, one '- text' line a prompt "
-            "(e.g. prompts: [a red fox running through snow]; docs/shootout.md)",
+            "(e.g. prompts: [a red fox running through snow]; `reelgen shootout --help` lists the keys)",
             param="prompts",
         )
     try:
