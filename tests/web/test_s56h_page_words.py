@@ -104,3 +104,32 @@ def test_a_keyframe_rows_picker_names_its_file(quiet_server: Served, tab: Callab
     picker.focus()
     expect(picker).to_be_focused()  # the input itself still takes the focus, and its errors land on it
     assert t.errors == []
+
+
+def test_shootout_prompts_that_are_not_json_are_said_in_words(
+    quiet_server: Served, tab: Callable[..., Tab]
+) -> None:
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    form = page.locator("#shootout-form")
+    form.get_by_role("checkbox", name="reelgen-micro").check()
+    box = page.locator("#sf-prompts")
+    box.fill('{"prompts": [\n  {"id": "fox", "prompt": \'a fox\'}\n]}')
+    form.get_by_label("Report folder on the server").fill("/data/compare")
+    form.get_by_role("button", name="Start shoot-out").click()
+    expect(form.locator('.field[data-param="prompts"] .field-error')).to_have_text(
+        "The prompts are not valid JSON: line 2, column 27: a text in single quotes; JSON takes double quotes: "
+        '"…" (line 2 reads “{"id": "fox", "prompt": \'a fox\'}”). Or write one prompt per line, or a prompts '
+        'file\'s JSON: {"prompts": [...]} or a list.'
+    )
+    assert box.evaluate("b => b.selectionStart") == box.input_value().index("'a fox'")
+    assert t.errors == []
+
+
+def test_the_avatar_forms_fields_stand_apart(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+    """Each field's label stood right under the hint of the one above, as if one field ran into the next."""
+    page = tab().open(f"{quiet_server.url}/#avatar")
+    hint = page.locator("#avatar-form .field").nth(1).locator(".hint").bounding_box()
+    label = page.locator("#avatar-form .field").nth(2).locator("label").first.bounding_box()
+    assert hint is not None and label is not None
+    assert label["y"] - (hint["y"] + hint["height"]) >= 8

@@ -3,8 +3,7 @@
 import { post } from "./api.js";
 import { parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError } from "./fields.js";
-import { caretAt } from "./file_errors.js";
-import { jsonProblem } from "./json_place.js";
+import { notJson } from "./json_place.js";
 import { parentList } from "./parents.js";
 import { foldersNote } from "./server_facts.js";
 import { announce, el, seconds } from "./util.js";
@@ -135,7 +134,7 @@ export function mountBatches(section, ctx) {
       content = parseExact(manifest.value); // a seed past 2^53 stays exact
     } catch (err) {
       if (!manifest.value.trim()) return showError(form, "manifest", "Choose the manifest file, or paste it in the box.");
-      return notJson(err);
+      return notJsonSaid(err);
     }
     if (!input.value.trim()) return showError(form, "input_folder", "Give the folder on the server that the manifest's paths start from.");
     const body = { manifest: content, input_folder: input.value.trim() };
@@ -154,16 +153,12 @@ export function mountBatches(section, ctx) {
   });
 
   /** Says where the manifest is not JSON, in words, and puts the caret there (`err`: JSON.parse's own error). */
-  function notJson(err) {
-    const found = jsonProblem(manifest.value);
-    if (!found) return showError(form, "manifest", `The manifest is not valid JSON (${err.message}); a manifest is a JSON object with "items".`);
-    const { line, column, words } = found;
-    const row = manifest.value.split("\n")[line - 1].trim();
-    const shown = row.length > 60 ? `${row.slice(0, 60)}…` : row;
-    const quote = shown ? ` (line ${line} reads “${shown}”)` : "";
-    const said = showError(form, "manifest", `The manifest is not valid JSON: line ${line}, column ${column}: ${words}${quote}.`);
-    caretAt(manifest, line, column);
-    return said;
+  function notJsonSaid(err) {
+    const said = notJson(manifest, "manifest");
+    if (!said) return showError(form, "manifest", `The manifest is not valid JSON (${err.message}); a manifest is a JSON object with "items".`);
+    const shown = showError(form, "manifest", said.text);
+    said.caret();
+    return shown;
   }
 
   return { show: () => list.load() };

@@ -1,5 +1,6 @@
 // Where JSON typed into a box goes wrong, said in words: the browser's own JSON.parse message ("Expected
 // double-quoted property name in JSON at position 26") named a character count and a grammar term.
+import { caretAt } from "./file_errors.js";
 
 /** What a value that is none reads as, when it is a word: Python's and JavaScript's words, unquoted text. */
 const WORD = /^[A-Za-z_$][\w$-]*/;
@@ -24,6 +25,27 @@ export function jsonProblem(text) {
     if (!(err instanceof Problem)) throw err;
     return { ...position(text, err.at), words: err.message };
   }
+}
+
+/** The longest line quoted in an error: the rest is cut with "…". */
+const QUOTE_MOST = 60;
+
+/**
+ * Where `box`'s text is not JSON, as the box's error: `{ text, caret }`, the text "The manifest is not valid
+ * JSON: line 2, column 4: … (line 2 reads “…”)." (`what`: "manifest") and `caret()` putting the caret
+ * there; null where no place is found (the browser's JSON.parse then has the last word).
+ */
+export function notJson(box, what) {
+  const found = jsonProblem(box.value);
+  if (!found) return null;
+  const { line, column, words } = found;
+  const row = box.value.split("\n")[line - 1].trim();
+  const quote = row ? ` (line ${line} reads “${row.length > QUOTE_MOST ? `${row.slice(0, QUOTE_MOST)}…` : row}”)` : "";
+  const verb = what.endsWith("s") ? "are" : "is";
+  return {
+    text: `The ${what} ${verb} not valid JSON: line ${line}, column ${column}: ${words}${quote}.`,
+    caret: () => caretAt(box, line, column),
+  };
 }
 
 /** The line and column (from 1, a column counting characters as a person does) of offset `at` in `text`. */

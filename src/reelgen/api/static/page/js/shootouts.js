@@ -4,6 +4,7 @@ import { hasKey, post } from "./api.js";
 import { MAX_SEED } from "./create_form.js";
 import { exactInt, parseExact, stringifyExact } from "./exact_json.js";
 import { clearErrors, showError, unreadableNumber } from "./fields.js";
+import { notJson } from "./json_place.js";
 import { parentList } from "./parents.js";
 import { foldersNote } from "./server_facts.js";
 import { announce, el } from "./util.js";
@@ -170,7 +171,11 @@ export function mountShootouts(section, ctx) {
     let file;
     if (looksLikeJson(raw)) {
       try { file = parseExact(raw); } catch (err) {
-        throw new RangeError(`The prompts are not valid JSON (${err.message}); write one prompt per line, or a prompts file's JSON: {"prompts": [...]} or a list.`);
+        // Where, in words, with the caret put there: Chrome's own words named a position in characters.
+        const said = notJson(prompts, "prompts");
+        const how = `write one prompt per line, or a prompts file's JSON: {"prompts": [...]} or a list.`;
+        throw Object.assign(new RangeError(said ? `${said.text} Or ${how}` : `The prompts are not valid JSON (${err.message}); ${how}`),
+          { caret: said && said.caret });
       }
       if (Array.isArray(file)) file = { prompts: file };
     } else {
@@ -196,7 +201,11 @@ export function mountShootouts(section, ctx) {
     const imageOnly = chosen.filter((id) => !usable.find((m) => m.id === id).tasks.includes("t2v"));
     if (imageOnly.length && !looksLikeJson(prompts.value.trim())) return showError(form, "models", imageOnlyText(imageOnly));
     let file;
-    try { file = promptsFile(); } catch (err) { return showError(form, "prompts", err.message); }
+    try { file = promptsFile(); } catch (err) {
+      const shown = showError(form, "prompts", err.message);
+      if (err.caret) err.caret();
+      return shown;
+    }
     const badSeed = seedProblem(seed.value);
     if (badSeed) return showError(form, "prompts.settings.seed", badSeed);
     if (!output.value.trim()) return showError(form, "output_folder", "Give the folder on the server the report goes in.");
