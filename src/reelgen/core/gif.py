@@ -65,10 +65,14 @@ BIG_MEGAPIXELS = 100
 BYTES_PER_PIXEL = 0.5
 
 
-def size_note(output: Path, frames: int, size: tuple[int, int]) -> str | None:
+#: How ``size_note`` ends for ``reelgen enhance``, whose options make a GIF big.
+SMALLER = "give a smaller --upscale or a shorter clip"
+
+
+def size_note(output: Path, frames: int, size: tuple[int, int], smaller: str = SMALLER) -> str | None:
     """A warning, before any work, where ``output`` will be a GIF of over ``BIG_MEGAPIXELS``: it said
     nothing, then took many minutes after the last frame was made (two passes over every frame) and
-    wrote hundreds of MB."""
+    wrote hundreds of MB. ``smaller``: how to make it smaller, in the words of what makes it."""
     megapixels = frames * size[0] * size[1] / 1e6
     if megapixels <= BIG_MEGAPIXELS:
         return None
@@ -77,7 +81,7 @@ def size_note(output: Path, frames: int, size: tuple[int, int]) -> str | None:
     return (
         f"{output.name} will be a big GIF: {frames} frames of {size[0]}x{size[1]} ({_figure(megapixels)} megapixels), "
         f"some {weight}, and slow to make (two more passes over every frame once the last is made: minutes on a "
-        "CPU); .mp4 or .webm is a fraction of the size and time, or give a smaller --upscale or a shorter clip"
+        f"CPU); .mp4 or .webm is a fraction of the size and time, or {smaller}"
     )
 
 

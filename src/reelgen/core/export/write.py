@@ -332,7 +332,10 @@ def export(
             # warning of what the GIF leaves out came before that refusal, of a film never written.
             pictures = _pictures(job.segments, job.settings, job.size, Path(scratch))
             # Another film's record taken, a big GIF: said as ``reelgen enhance`` says them (it was silent).
-            for note in before_writing(output, job.lay.total, job.size, job.lay.fps):
+            smaller = (
+                f"give a smaller {names('width')} or {names('fps')}"  # enhance's "--upscale" is not here
+            )
+            for note in before_writing(output, job.lay.total, job.size, job.lay.fps, smaller):
                 progress.emit(ProgressEvent("export", 0, 0, 0.0, message=note))
             if job.encoder is GIF_ENCODER:  # said before the encoding, as generate says it
                 sound = job.soundtrack is not None or any(job.has_audio)
