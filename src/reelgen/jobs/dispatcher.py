@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs import kinds, reconcile
+from reelgen.jobs._db_file import DatabaseFile
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.engine import Engine, RunEnded, RunStream, WorkerGone
 from reelgen.jobs.events import ProgressReport
@@ -63,8 +64,10 @@ class Dispatcher:
         self._runs: list[threading.Thread] = []
         self._last_renew = 0.0
         self._last_cleanup = float("-inf")  # the first pass as it starts: monotonic time counts from boot
+        self.database_file = DatabaseFile(store)
 
     def start(self) -> None:
+        self.database_file.start()
         self._thread = threading.Thread(target=self._loop, name="reelgen-dispatcher", daemon=True)
         self._thread.start()
         if self.owner is not None:
@@ -81,6 +84,7 @@ class Dispatcher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        self.database_file.close()
         for run in list(self.running.values()):
             run.stale = True
             with contextlib.suppress(StaleToken, JobNotFound):
@@ -151,6 +155,7 @@ class Dispatcher:
                     self._send_cancel(run)
 
     def _housekeeping(self) -> None:
+        self.database_file.check()
         now = time.monotonic()
         if now - self._last_cleanup >= self.settings.cleanup_every_s:
             self._last_cleanup = now
