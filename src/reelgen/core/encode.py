@@ -93,6 +93,11 @@ def check_record_free(video: str | Path, param: str = "output") -> None:
         raise InvalidRequest(
             f"{param} {video}: {too_long} (its record, NAME.json, goes beside it)", param=param
         )
+    if record.is_dir():  # "not a record reelgen wrote; ... move that file" sent a person looking for a file
+        raise InvalidRequest(
+            f"{param} {video}: its record goes to {record}, which is a folder; give another name or move that folder",
+            param=param,
+        )
     if record.exists() and read_record(record) is None:
         raise InvalidRequest(
             f"{param} {video}: its record would replace {record}, which is not a record reelgen wrote; "
