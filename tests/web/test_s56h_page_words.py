@@ -61,6 +61,19 @@ def test_a_cards_bar_and_buttons_are_named_by_the_prompts_first_words(
     expect(card.get_by_role("button", name="Cancel")).to_have_accessible_description(
         "a red fox trotting through fresh snow at dawn…"
     )
+
+    # A project's buttons likewise, by its title's first words.
+    title = "A walk by the harbour at dusk with the gulls overhead and the boats coming in"
+    made = quiet_server.http.post(
+        "/v1/projects", json={"project": f"title: {title}\nscenes:\n  - prompt: a red fox\n    duration: 1\n"}
+    )
+    assert made.status_code in (200, 201), made.text
+    page.goto(f"{quiet_server.url}/#projects")
+    project = page.locator(f'.card.project[data-id="{made.json()["id"]}"]')
+    expect(project.locator(".card-title")).to_have_text(title)
+    expect(project.get_by_role("button", name="Delete")).to_have_accessible_description(
+        "A walk by the harbour at dusk with the gulls…"
+    )
     assert t.errors == []
 
 

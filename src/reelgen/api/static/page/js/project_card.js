@@ -3,7 +3,7 @@
 import { ApiError, json, post, request } from "./api.js";
 import { uploadForm } from "./project_upload.js";
 import { follow } from "./sse.js";
-import { announce, el, quoted, when } from "./util.js";
+import { announce, el, firstWords, quoted, when } from "./util.js";
 import { ACTIVE, STATUS_LABEL, bar, bytes, download, fileUrl } from "./viewkit.js";
 import { progressText } from "./words.js";
 
@@ -50,18 +50,21 @@ export function projectCard(initial, { onGone }) {
     actions: el("div", { class: "row card-actions" }),
     exports: el("div", { class: "exports" }),
     edit: el("div", { class: "edit", hidden: true }),
+    // What the card's buttons are described by: the title's first words (a long one was read for every button).
+    name: el("span", { id: `proj-name-${id}`, hidden: true }),
   };
   const progress = bar("", stepId);
   p.job.append(p.jobStatus, progress.node, p.step);
   const node = el("li", { class: "card project", dataset: { id }, "aria-labelledby": titleId },
-    p.title, p.meta, p.problem, p.scenes, p.tally, p.job, p.error, p.actions, p.exports, p.edit);
+    p.title, p.meta, p.problem, p.scenes, p.tally, p.job, p.error, p.actions, p.exports, p.edit, p.name);
   const state = { project: initial, job: null, stream: null, players: new Map(), sending: false };
 
   function draw(project) {
     state.project = project;
     const name = project.title || "(untitled project)";
     p.title.textContent = name;
-    progress.node.setAttribute("aria-label", `Progress of “${name}”`);
+    p.name.textContent = firstWords(name);
+    progress.node.setAttribute("aria-label", `Progress of “${firstWords(name)}”`);
     p.meta.textContent = `${project.id.slice(5, 13)} · changed ${when(project.updated_at)}`;
     p.problem.hidden = !project.problem;
     p.problem.textContent = project.problem ? `${project.problem.message}` : "";
@@ -236,7 +239,7 @@ export function projectCard(initial, { onGone }) {
     const missing = Number(node.dataset.missing || 0);
     const can = !busy && !state.sending && !state.project.problem;
     const button = (label, onclick, { cls = "small", disabled = !can, title } = {}) =>
-      el("button", { type: "button", class: cls, disabled, onclick, title, "aria-describedby": titleId }, label);
+      el("button", { type: "button", class: cls, disabled, onclick, title, "aria-describedby": p.name.id }, label);
     const buttons = todo
       ? [button(`Render ${todo} ${todo === 1 ? "scene" : "scenes"}`, () => start("render", {}, "render"), { cls: "small primary" }),
         button("Render and export", () => start("render", { export: true }, "render and export")),
