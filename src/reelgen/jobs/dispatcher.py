@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs import kinds, reconcile
 from reelgen.jobs._db_file import DatabaseFile
+from reelgen.jobs._trouble import Trouble
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.engine import Engine, RunEnded, RunStream, WorkerGone
 from reelgen.jobs.events import ProgressReport
@@ -113,19 +114,16 @@ class Dispatcher:
     # ---- picking ------------------------------------------------------------------------
 
     def _loop(self) -> None:
-        said: str | None = None  # a full database is said once until a pass works again
+        # A full or unreachable database is said once, not a traceback every second until it is back.
+        trouble = Trouble(log, "dispatcher pass")
         while not self._stop.is_set():
             try:
                 self._housekeeping()
                 while not self._stop.is_set() and self._dispatch_one():
                     pass
-                said = None
-            except WriteFailed as exc:  # one line, not a traceback every second until space is freed
-                if exc.message != said:
-                    log.error("dispatcher pass failed: %s; retrying every second", exc.message)
-                said = exc.message
-            except Exception:  # the loop must outlive a database hiccup
-                log.exception("dispatcher pass failed; retrying")
+                trouble.passed()
+            except Exception as exc:  # the loop must outlive a database hiccup
+                trouble.failed(exc)
             self._wake.wait(IDLE_POLL_S)
             self._wake.clear()
 
@@ -133,6 +131,7 @@ class Dispatcher:
         """Renew the leases of this service's running jobs every quarter lease; between renewals,
         look each second for cancels sent through another API process."""
         assert self.owner is not None
+        trouble = Trouble(log, "renewing leases")
         while not self._stop.wait(IDLE_POLL_S):
             if not self.running:
                 continue
@@ -143,11 +142,9 @@ class Dispatcher:
                     wanted = self.store.renew_leases(self.owner, self.settings.lease_s, list(self.running))
                 else:
                     wanted = self.store.cancels_wanted(self.owner)
-            except WriteFailed as exc:  # a full database: the next round tries again
-                log.error("renewing leases failed: %s; retrying", exc.message)
-                continue
-            except Exception:  # a database hiccup: the next round tries again, well within the lease
-                log.exception("renewing leases failed; retrying")
+                trouble.passed()
+            except Exception as exc:  # a database hiccup: the next round tries again, well within the lease
+                trouble.failed(exc)
                 continue
             for job_id in wanted:
                 run = self.running.get(job_id)

@@ -20,6 +20,7 @@ from typing import Any
 
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.jobs import kinds
+from reelgen.jobs._trouble import Trouble
 from reelgen.jobs.kinds import Complete, Fail, ParentKind, Spawn
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus, StaleToken
 from reelgen.jobs.store import ChildRow, JobStore
@@ -88,6 +89,7 @@ class ParentDriver:
 
     def _loop(self) -> None:
         last_sweep = time.monotonic()
+        trouble = Trouble(log, "advancing parents (retried at the next event or sweep)")
         while True:
             try:
                 job_id = self._queue.get(timeout=SWEEP_S)
@@ -101,8 +103,9 @@ class ParentDriver:
                 if time.monotonic() - last_sweep >= SWEEP_S:
                     last_sweep = time.monotonic()
                     self.resume()
-            except Exception:  # the driver must outlive a database hiccup
-                log.exception("advancing parents failed; the next event or sweep retries")
+                trouble.passed()
+            except Exception as exc:  # the driver must outlive a database hiccup
+                trouble.failed(exc)
 
     def _finished(self, job_id: str) -> None:
         with contextlib.suppress(JobNotFound):

@@ -24,6 +24,7 @@ from typing import Any
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.net import BlockedTarget, pin_url
 from reelgen.core.redact import hide_url_secrets
+from reelgen.jobs._trouble import Trouble
 from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
@@ -143,11 +144,13 @@ class WebhookSender:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _loop(self) -> None:
+        trouble = Trouble(log, "webhook pass")
         while not self._stopping.is_set():
             try:
                 self._send_due()
-            except Exception:  # the sender must outlive a database hiccup
-                log.exception("webhook pass failed; retrying")
+                trouble.passed()
+            except Exception as exc:  # the sender must outlive a database hiccup
+                trouble.failed(exc)
             self._wake.wait(POLL_S)
             self._wake.clear()
 
