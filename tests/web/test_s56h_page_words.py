@@ -6,6 +6,7 @@ prompt; a pasted manifest that is not JSON showed Chrome's "Expected double-quot
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Request, expect
 
@@ -146,3 +147,23 @@ def test_the_avatar_forms_fields_stand_apart(quiet_server: Served, tab: Callable
     label = page.locator("#avatar-form .field").nth(2).locator("label").first.bounding_box()
     assert hint is not None and label is not None
     assert label["y"] - (hint["y"] + hint["height"]) >= 8
+
+
+def test_a_running_shootouts_trials_without_a_job_yet_are_to_come(
+    quiet_server: Served, tab: Callable[..., Tab], batch_roots: Path
+) -> None:
+    """A shoot-out queues one trial at a time: its card said "3 not queued" while it ran, as if dropped."""
+    made = quiet_server.http.post(
+        "/v1/shootouts",
+        json={
+            "models": ["reelgen-micro", "wan-tiny"],
+            "prompts": {"prompts": ["a red fox", "waves at dusk"]},
+            "output_folder": str(batch_roots / "to-come"),
+        },
+    )
+    assert made.status_code in (200, 201, 202), made.text
+    t = tab()
+    page = t.open(f"{quiet_server.url}/#shootouts")
+    card = page.locator(f'.parent[data-id="{made.json()["id"]}"]')
+    expect(card.locator(".counts")).to_have_text("4 trials: 0 done · 1 queued · 3 to come")
+    assert t.errors == []

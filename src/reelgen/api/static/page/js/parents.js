@@ -15,9 +15,11 @@ const PAGE = 20;
  * (a trial not yet queued, or one `unqueued` does not account for) is said "not queued", one whose job was
  * deleted after the parent ended "deleted" (it ran). `unqueued`: items the parent itself says failed
  * or were skipped with no job (a batch's missing image, a shoot-out trial whose prompt lacks one),
- * counted so: "2 not queued" stood over the summary's "1 failed, 1 skipped".
+ * counted so: "2 not queued" stood over the summary's "1 failed, 1 skipped". While the parent runs (`active`),
+ * items with no job yet are "to come": a shoot-out queues one trial at a time, and "3 not queued" on a running
+ * one read as if three had been dropped.
  */
-export function countsText(c, item = "item", unqueued = {}) {
+export function countsText(c, item = "item", unqueued = {}, active = false) {
   const deleted = c.deleted || 0;
   const jobs = c.queued + c.in_progress + c.completed + c.failed + c.cancelled + deleted;
   const failedNone = Math.max(0, Math.min(unqueued.failed || 0, c.total - jobs));
@@ -27,7 +29,7 @@ export function countsText(c, item = "item", unqueued = {}) {
     c.cancelled ? `${c.cancelled} cancelled` : null, deleted ? `${deleted} deleted` : null];
   const waiting = [c.in_progress ? `${c.in_progress} running` : null, c.queued ? `${c.queued} queued` : null];
   const rest = c.total - jobs - failedNone - skipped;
-  const none = rest > 0 ? [`${rest} not queued`] : [];
+  const none = rest > 0 ? [`${rest} ${active ? "to come" : "not queued"}`] : [];
   const groups = [ended, waiting, none].map((g) => g.filter(Boolean).join(", ")).filter(Boolean);
   return `${c.total} ${c.total === 1 ? item : `${item}s`}: ${groups.join(" · ")}`;
 }
@@ -100,7 +102,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     p.meta.textContent = meta(obj);
     p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
     p.bar.set(obj.progress);
-    p.counts.textContent = countsText(obj.request_counts, said.item, unqueued(obj));
+    p.counts.textContent = countsText(obj.request_counts, said.item, unqueued(obj), ACTIVE.has(obj.status));
     p.error.hidden = !obj.error;
     p.error.textContent = errorText(obj.error);
     // The extra parts change only as the job ends: redrawing them on every event would restart players.
