@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from reelgen import __version__
 from reelgen.core.errors import InvalidRequest, from_validation_error
+from reelgen.core.record_owner import owner
 from reelgen.core.replay_beside import sidecar_instead, video_instead
 from reelgen.core.spec.request import EnhanceStep, ResolvedRequest
 
@@ -361,6 +362,15 @@ def not_over_the_original(path: str | Path, output: str | Path | None) -> None:
     if output is None:
         return
     out, original = Path(output).expanduser().resolve(), Path(path).resolve()
+    other = owner(original, out) if out != original and out.with_suffix(".json") == original else None
+    if (
+        other is not None
+    ):  # replay a.json -o a.gif, a.json being a.mp4's: a.gif is not "the video being replayed"
+        raise InvalidRequest(
+            f"output {output}: its record would replace {original.name}, the record of {other.name} being "
+            "replayed; give another file name (or leave -o out)",
+            param="output",
+        )
     if out == original or out.with_suffix(".json") == original:
         raise InvalidRequest(
             f"output {output} is the video being replayed; give another file name (or leave -o out)",
