@@ -26,4 +26,4 @@ def test_a_chosen_scene_that_is_current_is_not_said_to_be_every_scene(tmp_path: 
     said = " ".join(again.output.split())
     assert "nothing to render: every chosen scene's clip is current" in said  # second-shot is still missing
     status = runner.invoke(app, ["project", "status", str(film)])
-    assert [line.split()[:2] for line in status.stdout.splitlines()][2] == ["second-shot", "missing"]
+    assert [line.split()[:3] for line in status.stdout.splitlines()][2] == ["second-shot", "not", "rendered"]

@@ -57,10 +57,10 @@ def rendered(rendered_once: Path, tmp_path: Path) -> Path:
 def test_new_render_status_export_and_nothing_twice(film: Path) -> None:
     status = runner.invoke(app, ["project", "status", str(film)])
     assert status.exit_code == 0, status.output
-    assert [line.split()[:2] for line in status.stdout.splitlines()] == [
-        ["opening", "card"],
-        ["first-shot", "missing"],
-        ["second-shot", "missing"],
+    assert [line.split()[:3] for line in status.stdout.splitlines()] == [
+        ["opening", "title", "card"],
+        ["first-shot", "not", "rendered"],
+        ["second-shot", "not", "rendered"],
     ]
 
     render = runner.invoke(app, ["project", "render", str(film), "-q"])

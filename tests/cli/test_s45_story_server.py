@@ -51,7 +51,7 @@ def test_a_scene_edited_here_while_the_server_renders_it_is_said_not_printed_as_
         " ".join(result.output.split())
     )
     status = runner.invoke(app, ["project", "status", str(film)])
-    assert status.stdout.split()[:2] == ["boats", "missing"]
+    assert status.stdout.split()[:3] == ["boats", "not", "rendered"]
 
 
 def test_a_storyboard_of_title_cards_only_says_so_through_a_server(server: str, tmp_path: Path) -> None:

@@ -21,6 +21,6 @@ def test_a_long_model_name_keeps_the_windows_column_in_line(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines == [
-        "a  missing     4.0s  reelgen-micro           windows 0/2",
-        "b  missing     8.0s  skyreels-v2-df-14b-720p windows 0/2",
+        "a  not rendered    4.0s  reelgen-micro           windows 0/2",
+        "b  not rendered    8.0s  skyreels-v2-df-14b-720p windows 0/2",
     ]

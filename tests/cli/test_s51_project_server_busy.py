@@ -51,7 +51,11 @@ def test_status_shows_the_servers_scenes_while_it_renders(busy: tuple[Path, str,
     result = runner.invoke(app, ["project", "status", str(film), "--server", SERVER])
     assert result.exit_code == 0, result.output
     assert f"{SERVER} is rendering this project (job {job_id}, in progress)" in result.stderr
-    assert [line.split()[1] for line in result.stdout.splitlines()] == ["card", "missing", "missing"]
+    assert [line.split()[1:3] for line in result.stdout.splitlines()] == [
+        ["title", "card"],
+        ["not", "rendered"],
+        ["not", "rendered"],
+    ]
 
 
 def test_an_unwritable_output_names_the_option_as_in_process(

@@ -26,10 +26,10 @@ PROJECT = (
     "  - {id: c, prompt: a car, duration: 2.0}\n"
 )
 LINES = [
-    "t  card       0.25s  -",
-    "a  missing   0.375s  reelgen-micro",
-    "b  missing     8.0s  skyreels-v2-df-14b-720p windows 0/2",
-    "c  missing     2.0s  reelgen-micro",
+    "t  title card     0.25s  -",
+    "a  not rendered  0.375s  reelgen-micro",
+    "b  not rendered    8.0s  skyreels-v2-df-14b-720p windows 0/2",
+    "c  not rendered    2.0s  reelgen-micro",
 ]
 
 

@@ -124,7 +124,7 @@ def render(
     ] = False,
     api_key: KeyOpt = None,
 ) -> None:
-    """Render the scenes whose clips are missing or stale; the rest are left alone.
+    """Render the scenes not rendered yet or stale; the rest are left alone.
 
     A scene is stale when anything that changes its pixels changed (prompt,
     model, size, length, seed, input files, LoRAs, options, enhancement); export
@@ -325,11 +325,17 @@ def _folder_given(folder: Any, output: Path) -> str:
 @project_app.command("status")
 def status(
     project: ProjectArg = Path("."),
-    as_json: Annotated[bool, Opt("--json", help="One JSON object per scene.")] = False,
+    as_json: Annotated[
+        bool,
+        Opt(
+            "--json",
+            help="One JSON object per scene (status: rendered, stale, missing or card, as the API says).",
+        ),
+    ] = False,
     server: ServerOpt = None,
     api_key: KeyOpt = None,
 ) -> None:
-    """Each scene: rendered, stale (changed since its clip was made), missing, or card (drawn at export).
+    """Each scene: rendered, stale (changed since its clip was made), not rendered, or title card (drawn at export).
 
     With --server: as the server has it (the project file is uploaded first).
     """

@@ -218,10 +218,16 @@ def scene_lines(project: dict[str, Any]) -> list[str]:
     for s, length in zip(states, lengths, strict=True):
         windows = f"windows {s['windows_done']}/{s['windows']}" if s["windows"] > 1 else ""
         model = s["model"] or "-"
+        said = STATUS_WORDS.get(s["status"], s["status"])
         lines.append(
-            f"{s['scene_id']:<{width}}  {s['status']:<8}  {length:>{wide}}s  {model:<{models}} {windows}".rstrip()
+            f"{s['scene_id']:<{width}}  {said:<12}  {length:>{wide}}s  {model:<{models}} {windows}".rstrip()
         )
     return lines
+
+
+#: A status as the web page words it: the API's "missing" read like an error for a scene of a project
+#: just made, which is simply not rendered yet (the --json rows keep the API's values).
+STATUS_WORDS = {"missing": "not rendered", "card": "title card"}
 
 
 def _length(seconds: float) -> str:
