@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from reelgen.core.errors import ReelgenError, WriteFailed
 from reelgen.jobs import kinds, reconcile
 from reelgen.jobs._db_file import DatabaseFile
-from reelgen.jobs._trouble import Trouble
 from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.engine import Engine, RunEnded, RunStream, WorkerGone
 from reelgen.jobs.events import ProgressReport
+from reelgen.jobs.loop_trouble import Trouble
 from reelgen.jobs.outcome import Outcome
 from reelgen.jobs.placement import NeverFits, Placing, choose
 from reelgen.jobs.records import Job, JobNotFound, StaleToken

@@ -20,8 +20,8 @@ from typing import Any
 
 from reelgen.core.errors import Cancelled, ReelgenError
 from reelgen.jobs import kinds
-from reelgen.jobs._trouble import Trouble
 from reelgen.jobs.kinds import Complete, Fail, ParentKind, Spawn
+from reelgen.jobs.loop_trouble import Trouble
 from reelgen.jobs.records import Job, JobEvent, JobNotFound, JobStatus, StaleToken
 from reelgen.jobs.store import ChildRow, JobStore
 

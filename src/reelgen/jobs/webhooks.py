@@ -24,7 +24,7 @@ from typing import Any
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.net import BlockedTarget, pin_url
 from reelgen.core.redact import hide_url_secrets
-from reelgen.jobs._trouble import Trouble
+from reelgen.jobs.loop_trouble import Trouble
 from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore

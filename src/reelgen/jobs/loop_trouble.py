@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from reelgen.core.errors import WriteFailed
 
 
-def _words(exc: BaseException) -> str | None:
-    """One line for a database that cannot be reached or written, or None for any other error."""
+def database_words(exc: BaseException) -> str | None:
+    """One line for a database that cannot be reached or written, or None for any other error (the API's
+    handler of unexpected errors asks it too)."""
     if isinstance(exc, WriteFailed):
         return exc.message
     if isinstance(exc, sa.exc.DBAPIError) and (
@@ -35,7 +36,7 @@ class Trouble:
         self._said: str | None = None
 
     def failed(self, exc: BaseException) -> None:
-        words = _words(exc)
+        words = database_words(exc)
         if words is None:
             self.log.exception("%s failed; retrying", self.what)
             return
