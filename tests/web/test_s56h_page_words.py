@@ -85,6 +85,11 @@ def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(
     page = t.open(f"{quiet_server.url}/#batches")
     form = page.locator("#batch-form")
     box = form.get_by_label("Manifest (JSON)")
+    # It said "the manifest's file name when empty", and a pasted manifest's batch was shown as "Batch 9dc006a9".
+    expect(form.get_by_label("Name (optional)")).to_have_accessible_description(
+        "Shown in this list. Choosing a manifest file fills in its name; left empty, the batch is shown as "
+        "“Batch” and a short id."
+    )
     text = '{"items": [\n  {output: "one"}\n]}'
     box.fill(text)
     form.get_by_label("Folder on the server", exact=True).fill("/data/shots")

@@ -95,7 +95,7 @@ export function mountBatches(section, ctx) {
         "the manifest's image paths start from (where manifest.json lives). " + ROOTS_HINT }),
     labelled({ prefix: "bf", param: "output_folder", label: "Output folder on the server (optional)", control: output,
       hint: "Where the clips and batch-summary.json go; empty: the manifest's output_dir (outputs) inside the folder above." }),
-    labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list; the manifest's file name when empty." }),
+    labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list. Choosing a manifest file fills in its name; left empty, the batch is shown as “Batch” and a short id." }),
     formError(),
     el("div", { class: "row" }, submit));
   clearErrorsOnEdit(form);
