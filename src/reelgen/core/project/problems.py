@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
@@ -71,7 +72,9 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "is empty; give at least one letter" + ("" if _required(tuple(loc)) else ", or leave it out")
     elif kind in ("string_too_long", "too_long"):  # pydantic's "String should have at most 300 characters"
         text = _too_long(first.get("input"), first.get("ctx", {}).get("max_length"))
-    elif kind == "string_type" and isinstance(first.get("input"), bool | int | float):
+    elif kind == "string_type" and loc and loc[-1] in _COLOURS:
+        text = _not_a_colour(first.get("input"))
+    elif kind == "string_type" and isinstance(first.get("input"), bool | int | float | dt.date | dt.time):
         text = _unquoted(first["input"])
     elif kind in (
         "list_type",
@@ -140,6 +143,7 @@ _OTHER_WORDS = {"middle": "center", "centered": "center", "crossfade": "dissolve
 _REQUIRED = {
     "title": ": the film's name, such as title: Night Drive",
     "duration": ": the scene's length in seconds, such as duration: 2.0",
+    "text": ": the words the title card shows, such as text: Chapter One",
     "export.texts.end": ": the second of the film at which the text disappears, such as end: 3.0",
     "export.texts.text": ": the words shown over the film, such as text: Night falls",
     "export.watermark.image": ": the picture (a logo) laid over every frame, such as image: assets/logo.png",
@@ -164,14 +168,35 @@ def _too_long(given: Any, most: Any) -> str:
     return f"it has {length:,} {unit}, and at most {most:,} are taken; shorten it"
 
 
-def _unquoted(value: bool | float) -> str:
-    """Text YAML read as something else: ``text: 1999`` is a number, ``prompt: yes`` a boolean."""
+def _unquoted(value: bool | float | dt.date | dt.time) -> str:
+    """Text YAML read as something else: ``text: 1999`` is a number, ``prompt: yes`` a boolean,
+    ``text: 2024-05-01`` a date (said "should be text, not datetime.date(2024, 5, 1)", Python's words)."""
     if isinstance(value, bool):
         return (
             f"YAML reads this as the boolean {str(value).lower()}, not text (unquoted yes, no, on, off, "
             f'true and false are booleans); put the text in quotes, such as "{"yes" if value else "no"}"'
         )
+    if isinstance(value, dt.date | dt.time):
+        return f'YAML reads {value.isoformat()} as a date, not text; put it in quotes: "{value.isoformat()}"'
     return f'YAML reads {value!r} as a number, not text; put it in quotes: "{value}"'
+
+
+#: The fields that hold a colour (a title card's background and colour, a text's colour).
+_COLOURS = frozenset({"background", "colour"})
+
+
+def _not_a_colour(given: Any) -> str:
+    """What a colour field was given instead of a colour: ``background: #ff0000`` unquoted is a YAML
+    comment, which was said "is empty; give text after the colon"; ``colour: 0xff0000`` a number, which
+    was told to be quoted as "16711680", no colour either."""
+    how = 'a name (white) or #rrggbb in quotes, such as "#ff0000"'
+    if given is None:
+        return f"is empty; give a colour: {how} (YAML reads an unquoted # as the start of a comment)"
+    what = (
+        "a boolean" if isinstance(given, bool) else "a number" if isinstance(given, int | float) else "a list"
+    )
+    what = "a mapping" if isinstance(given, dict) else what
+    return f"YAML reads {json.dumps(given, default=str)} as {what}, not a colour; give {how}"
 
 
 def _required(loc: tuple[int | str, ...]) -> bool:
@@ -194,12 +219,21 @@ def _not_a_mapping(given: Any, loc: list[int | str]) -> str:
     if given is None:
         return "is empty; give its fields on the lines below it, indented (key: value), or delete the line"
     said = f"should be a mapping of fields (key: value), not {given!r}"
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     if isinstance(given, str) and (written := _without_colon(given, loc)):
-        return f"{said}; write {written} (a ':' and a space after the field's name)"
+        if name not in _MAIN_WHAT:
+            return f"{said}; write {written} (a ':' and a space after the field's name)"
+        # `title_card: text of the day` is as likely a card reading that as a `text` missing its ':'
+        # (it was told to write "text: of the day" alone): both are said.
+        field, rest = _MAIN_FIELD[name]
+        return (
+            f"{said}; for {_MAIN_WHAT[name]} that reads {given.strip()!r}, write it as "
+            f"{{{field}: {_flow_text(given.strip())}{rest}; or, where {given.split()[0]} names the field, "
+            f"{written} (a ':' and a space after the field's name)"
+        )
     if loc and loc[-1] == "transition" and isinstance(given, str):  # `transition: fade`, the type alone
         return f"{said}; write it as {{type: {given.strip()}, duration: 0.5}}"
     # `title_card: Hello`, `soundtrack: music.mp3`: the one thing such a mapping must hold, its field unnamed.
-    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     if isinstance(given, str) and given.strip() and name in _MAIN_FIELD:
         field, rest = _MAIN_FIELD[name]
         return f"{said}; write it as {{{field}: {_flow_text(given.strip())}{rest}"
@@ -226,6 +260,10 @@ _MAIN_FIELD = {
     "keyframes": ("image", ", frame: N} (N: the frame of the scene it pins)"),
     "texts": ("text", ", end: N} (N: the second of the film at which it disappears)"),
 }
+
+
+#: What a mapping's lone text would be, where its first word is also a field's name (text, colour).
+_MAIN_WHAT = {"title_card": "a card", "texts": "a text over the film"}
 
 
 def _flow_text(text: str) -> str:
