@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -178,9 +179,7 @@ class LocalWorker:
             pass
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(5.0)
-        code = process.returncode
-        why = f"exited with signal {-code}" if code and code < 0 else f"exited with code {code}"
-        self._lost(conn, self.startup_error or why)
+        self._lost(conn, self.startup_error or exit_words(process.returncode))
 
     def _handle(self, message: tuple[Any, ...]) -> None:
         op = message[0]
@@ -219,3 +218,15 @@ class LocalWorker:
             current[1].queue.put(_Gone(f"{self.id} {why}"))
         if not self.ready.done():
             self.ready.set_exception(gone)
+
+
+def exit_words(code: int | None) -> str:
+    """How a worker process ended, as a job's error ends it: "exited with signal 9" left a person to look
+    up what signal 9 is and who might have sent it."""
+    if code is None or code >= 0:
+        return f"exited with code {code}"
+    # Real-time signals (34-64) are valid but no Signals member.
+    name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else None
+    if -code == signal.SIGKILL:
+        return f"exited with signal {-code} (SIGKILL: kill -9, or the system's out-of-memory killer)"
+    return f"exited with signal {-code}" + (f" ({name})" if name else "")
