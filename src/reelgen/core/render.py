@@ -17,15 +17,18 @@ from reelgen.core.cache import ModelCache
 from reelgen.core.devices import device_info, empty_cache, peak_gib, reset_peak
 from reelgen.core.encode import CONTAINERS, check_record_free, write_clip, wrong_container
 from reelgen.core.enhance import run_chain
+from reelgen.core.enhance.base import Shape
+from reelgen.core.enhance.registry import chain_shape
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, timing_note
+from reelgen.core.output_notes import before_writing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, input_records, library_versions
 from reelgen.core.spec import registry
 from reelgen.core.spec.family import FamilySpec, Preset
 from reelgen.core.spec.memory import MemoryPlan, next_rung
 from reelgen.core.spec.request import ResolvedRequest, Task
-from reelgen.core.types import Video
+from reelgen.core.types import Video, to_fraction
 
 #: Containers ``render`` writes: those ``encode`` writes.
 SUFFIXES = tuple(CONTAINERS)
@@ -138,6 +141,14 @@ def _check_generated(video: Video, request: ResolvedRequest) -> None:
         )
 
 
+def _output_notes(out_path: Path, request: ResolvedRequest) -> list[str]:
+    """``output_notes.before_writing`` for the clip ``request`` makes, as its enhance chain delivers it."""
+    made = Shape(request.width, request.height, request.num_frames, to_fraction(request.fps))
+    final = chain_shape(request.enhance, made)
+    smaller = "give a smaller size (width, height or upscale) or fewer frames"
+    return before_writing(out_path, final.frames, (final.width, final.height), final.fps, smaller)
+
+
 def _gif_notes(out_path: Path, video: Video, progress: Progress) -> str | None:
     """Say what a GIF cannot hold of ``video`` (its sound) or time as players will; return the former."""
     if not is_gif(out_path):
@@ -187,6 +198,8 @@ def render(
     out_path = Path(output) if output is not None else default_output(preset.name, request.seed)
     check_output(out_path)
     check_not_an_input(out_path, request)
+    for said in _output_notes(out_path, request):  # another video's record taken, a big GIF: said up front
+        progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=said))
     unread = spec.runner_class().unread_text(request, preset.name)
     if unread:  # made anyway (a shoot-out sends every model one prompt), but not in silence
         progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"warning: {unread}"))

@@ -19,6 +19,7 @@ from reelgen.core.gif import is_gif, shown, timing_note
 from reelgen.core.media import load_image
 from reelgen.core.motion.check import check_path
 from reelgen.core.motion.path import CameraPath, Rect
+from reelgen.core.output_notes import before_writing
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record import RECORD_FORMAT, library_versions
 from reelgen.core.render import RenderResult, check_output
@@ -162,6 +163,9 @@ def render_ken_burns(
     image = load_image(request.image, "image")
     size = (request.width, request.height)
     check_path(request.path, image.size, size, request.num_frames)
+    smaller = "give a smaller width and height or fewer num_frames"
+    for said in before_writing(out_path, request.num_frames, size, to_fraction(request.fps), smaller):
+        progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=said))  # as a model's render says them
 
     # 2. Film it, then 3. check it as any clip is checked.
     frames = ken_burns_frames(image, request.path, *size, request.num_frames, progress)
