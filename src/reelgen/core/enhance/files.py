@@ -24,7 +24,7 @@ from reelgen.core.enhance.mux import Extras, cover_note, finish, read_extras
 from reelgen.core.enhance.pixels import SQUARE_ONLY, square, square_note, square_size, squared
 from reelgen.core.enhance.registry import chain_shape, encoded, resolve_chain
 from reelgen.core.enhance.sizes import SizeChange, one_size
-from reelgen.core.enhance.tonemap import Hdr, hdr, tone_map, tone_mapped
+from reelgen.core.enhance.tonemap import Hdr, srgb_mapping, tone_map, tone_mapped
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, size_note, timing_note
 from reelgen.core.media import Timing, decode_frames, rgb, video_timing
@@ -92,14 +92,12 @@ def enhance_file(
         )
     final = chain_shape(chain, shape)
     replaced = [note] if (note := replaced_note(output)) else []
-    shown_hdr = hdr(
-        extras.colour
-    )  # a GIF and a thumbnail hold SDR: HDR read as SDR came out flat, washed out
-    if shown_hdr is not None and is_gif(output):
-        replaced.append(
-            f"warning: {name or source.name} is HDR ({shown_hdr.words()}); a GIF holds SDR colours only, so its "
-            "frames are tone-mapped to sRGB (highlights rolled off)"
-        )
+    # A GIF and a thumbnail hold sRGB: HDR read as SDR came out flat, washed out, and BT.2020 paler.
+    shown_hdr = srgb_mapping(extras.colour)
+    if shown_hdr is not None:
+        who = name or source.name
+        said = shown_hdr.gif_note(who) if is_gif(output) else shown_hdr.depth_note(who, output.name)
+        replaced += [said] if said else []
     for note in _left_out(extras, output, final) + cover_note(extras, name or source.name, output) + replaced:
         progress.emit(ProgressEvent("decode", 0, 0, 0.0, message=note))
 
