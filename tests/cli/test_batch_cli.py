@@ -282,7 +282,9 @@ def test_a_server_refusing_the_manifest_names_the_file_and_the_item_as_a_local_r
     remote_run = runner.invoke(app, ["batch", str(manifest), "-q", "--server", "http://reelgen.test"])
     assert (local.exit_code, remote_run.exit_code) == (2, 2), remote_run.output
     # Checked against the server's own list (GET /v1/models) before anything is sent (s56b).
-    assert said(local).startswith(f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro'; ")
+    assert said(local).startswith(
+        f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro'; "
+    )
     assert said(remote_run).startswith(
         f"error: manifest {manifest}: items[1].model: unknown model 'reelgen-mikro' on the server at "
         "http://reelgen.test; did you mean reelgen-micro?"

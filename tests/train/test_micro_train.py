@@ -253,7 +253,10 @@ def test_train_without_a_gpu_says_how_to_make_a_smoke_run(
     assert main(["train", "--out", str(tmp_path / "run")]) == 2
     said = capsys.readouterr().err
     assert "error: device 'cuda' is not on this machine" in said
-    assert "training is made for a GPU: --device cpu makes a smoke run (`reelgen train-micro --help` shows one)" in said
+    assert (
+        "training is made for a GPU: --device cpu makes a smoke run (`reelgen train-micro --help` shows one)"
+        in said
+    )
 
 
 def test_the_help_says_what_log_every_and_the_default_dest_do(capsys: pytest.CaptureFixture[str]) -> None:

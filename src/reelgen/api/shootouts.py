@@ -74,7 +74,9 @@ class ShootoutCreate(ParentCreate):
     models: list[str] = Field(
         min_length=1, max_length=MAX_MODELS, description="models to compare, in this order"
     )
-    prompts: PromptsFile = Field(description="the prompts file's content: `reelgen shootout --help` lists its keys")
+    prompts: PromptsFile = Field(
+        description="the prompts file's content: `reelgen shootout --help` lists its keys"
+    )
     input_folder: str | None = Field(
         default=None,
         max_length=4096,
