@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import uuid
@@ -18,6 +19,8 @@ from reelgen.jobs.records import JOB_ID, Facts, Job, JobEvent, JobNotFound, JobS
 from reelgen.jobs.schema import events as events_t
 from reelgen.jobs.schema import jobs as jobs_t
 from reelgen.jobs.schema import webhooks as webhooks_t
+
+log = logging.getLogger(__name__)
 
 Listener = Callable[[JobEvent], None]
 
@@ -140,6 +143,10 @@ class StoreCore:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._progress_hooks: dict[str, float] = {}
+        #: Whether the last write found the database full (said once in the log, and once when it is over).
+        self._full = False
+        #: The database as the log names it, without a password.
+        self.url_said = self.engine.url.render_as_string(hide_password=True)
         db.upgrade(self.engine)
 
     @property
@@ -192,10 +199,15 @@ class StoreCore:
         except sa.exc.OperationalError as exc:
             if not db.out_of_space(exc):
                 raise
-            raise WriteFailed(
-                f"the job database has no room left ({exc.orig}); free some space on the server",
-                disk_full=True,
-            ) from exc
+            said = f"the job database has no room left ({exc.orig}); free some space on the server"
+            if not self._full:
+                # A submit refused 507 left only "507 Insufficient Storage" in the log, and no word of where.
+                log.error("%s: %s; new jobs are refused (507) until then", self.url_said, said)
+            self._full = True
+            raise WriteFailed(said, disk_full=True) from exc
+        if self._full:
+            log.warning("the job database %s takes writes again", self.url_said)
+            self._full = False
         self._notify(pending)
 
     def _append(
