@@ -75,6 +75,7 @@ def fetch_with_record(server: str, api_key: str | None, video_id: str, target: P
     from reelgen.core.atomic import check_writable, new_file_beside, staged
     from reelgen.core.encode import dump_json, read_metadata
     from reelgen.core.errors import InvalidRequest
+    from reelgen.core.record_owner import replaced_note
 
     sidecar = target.with_suffix(".json")
     try:  # said by the paths typed, before asking: the download goes to a hidden file first
@@ -82,6 +83,10 @@ def fetch_with_record(server: str, api_key: str | None, video_id: str, target: P
         check_writable(sidecar)
     except InvalidRequest as exc:
         raise ClientError(exc.message, bad_input=True) from None
+    # Said as a local run says it: the download's record replaces that of another video beside it
+    # (``-o out.mp4`` beside an earlier out.gif took out.gif's out.json without a word).
+    if note := replaced_note(target):
+        typer.echo(note, err=True)
     download = new_file_beside(target)
     try:
         try:
