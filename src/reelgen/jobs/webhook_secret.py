@@ -81,9 +81,32 @@ def _warn_if_short(secret: str, named: str, remedy: str) -> None:
         )
 
 
-def _make_secret(path: Path, replace: bool) -> str:
-    """A new secret written whole into ``path`` (``replace``: over an empty one), then read back."""
-    made = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+def put_back(settings: JobSettings, secret: str) -> bool:
+    """Write ``secret`` (the one in use) back into ``data_dir/webhook-secret`` if that file was deleted while
+    the server ran (its data folder removed, say); True if it was. The next start made a new secret,
+    and every receiver refused the signatures made with it, with no word in the log of why."""
+    if settings.webhook_secret is not None:
+        return False
+    path = Path(settings.data_dir) / "webhook-secret"
+    if path.exists():
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_secret(path, replace=False, made=secret)
+    except OSError as exc:
+        log.error("%s was deleted while the server ran and could not be written back (%s)", path, exc)
+        return False
+    log.warning(
+        "%s was deleted while the server ran; the secret in use was written back, so receivers keep "
+        "verifying webhooks after a restart",
+        path,
+    )
+    return True
+
+
+def _make_secret(path: Path, replace: bool, made: str | None = None) -> str:
+    """A new secret (or ``made``) written whole into ``path`` (``replace``: over an empty one), then read back."""
+    made = made or SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
     # Two servers starting on one new data folder each made a secret and replaced the file with
     # theirs (or lost the shared ".partial" to the other and failed): one signed with a key no
     # receiver had. A link is made only where no file is, so the first secret stays and is read.

@@ -29,6 +29,7 @@ from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFoun
 from reelgen.jobs.settings import JobSettings
 from reelgen.jobs.store import Delivery, JobStore
 from reelgen.jobs.webhook_secret import load_secret as load_secret  # tests and callers import both from here
+from reelgen.jobs.webhook_secret import put_back
 from reelgen.jobs.webhook_secret import signing_key as signing_key
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ class WebhookSender:
         self.store = store
         self.settings = settings
         self.secret = secret or load_secret(settings)
+        #: Whether the secret is the one kept in the data folder, which is written back if deleted.
+        self._kept = secret is None and settings.webhook_secret is None
         self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reelgen-webhook")
         self._thread: threading.Thread | None = None
         self._unsubscribe: Any = None
@@ -147,6 +150,8 @@ class WebhookSender:
         trouble = Trouble(log, "webhook pass")
         while not self._stopping.is_set():
             try:
+                if self._kept:
+                    put_back(self.settings, self.secret)
                 self._send_due()
                 trouble.passed()
             except Exception as exc:  # the sender must outlive a database hiccup
