@@ -8,6 +8,7 @@ from typing import Any
 
 from reelgen.core.atomic import new_file_beside, write_failed
 from reelgen.core.errors import GenerationFailed
+from reelgen.core.picture_stream import picture_stream
 
 #: File name of the sheet, in the attempt folder of the video it shows.
 NAME = "spritesheet.jpg"
@@ -86,7 +87,10 @@ def render(video: Path) -> bytes:
     size = (0, 0)
     try:
         with av.open(str(video)) as container:
-            stream = container.streams.video[0]
+            # The film, not cover art listed before it (a sheet of one poster).
+            stream = picture_stream(container)
+            if stream is None:
+                raise GenerationFailed("the video has no moving picture to make a spritesheet of")
             size = (stream.codec_context.width, stream.codec_context.height)
             count = stream.frames or _count_packets(container, stream)
             cells = _cells(container, stream, sampled(count))

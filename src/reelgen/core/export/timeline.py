@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.export.settings import TextOverlay, TitleCard, Transition, TransitionKind
+from reelgen.core.picture_stream import cover_words, picture_stream
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,13 @@ def clip_info(segment: Segment) -> ClipInfo:
     again = f"; {render_again(segment.scene_id, segment.render_with)}"
     try:
         with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise InvalidRequest(f"{segment.label}: clip {path} has no video stream{again}", param=param)
-            stream = container.streams.video[0]
+            # The film, not cover art listed before it: read as the clip, a poster's size and one frame.
+            stream = picture_stream(container)
+            if stream is None:
+                only = f" (only {cover_words(container)})" if container.streams.video else ""
+                raise InvalidRequest(
+                    f"{segment.label}: clip {path} has no video stream{only}{again}", param=param
+                )
             rate = stream.average_rate or stream.guessed_rate or 24
             ctx = stream.codec_context
             info = ClipInfo(ctx.width, ctx.height, Fraction(rate), bool(container.streams.audio))
