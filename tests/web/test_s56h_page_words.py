@@ -105,6 +105,13 @@ def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(
     expect(form.locator('.field[data-param="manifest"] .field-error')).to_contain_text(
         "line 1, column 30: a ',' before the ']'; remove the last ','"
     )
+
+    # Nested past the call stack: no place is found, and the browser's own words stand (no uncaught error).
+    box.fill("[" * 200_000)
+    form.get_by_role("button", name="Start batch").click()
+    expect(form.locator('.field[data-param="manifest"] .field-error')).to_contain_text(
+        "The manifest is not valid JSON ("
+    )
     assert t.errors == []
 
 
