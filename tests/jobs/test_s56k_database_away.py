@@ -30,10 +30,12 @@ def test_a_database_away_for_a_while_is_one_line_then_back(
         store, Artifacts(tmp_path / "data"), cast(Engine, object()), JobSettings(data_dir=tmp_path)
     )
     passes = iter(range(12))
+    meanwhile: list[str | None] = []
     monkeypatch.setattr(dispatcher_module, "IDLE_POLL_S", 0.0)
 
     def next_queued() -> Job | None:
         n = next(passes)
+        meanwhile.append(dispatch.trouble.database)  # what /readyz says (JobService.health)
         if n >= 10:
             dispatch._stop.set()
         if n < 8:  # the database is away for eight passes
@@ -56,3 +58,6 @@ def test_a_database_away_for_a_while_is_one_line_then_back(
         ),
         ("WARNING", "dispatcher pass works again", None),
     ]
+    away = "the job database cannot be reached; the server tries again every second (its log says why)"
+    assert meanwhile == [None] + [away] * 8 + [None] * 2
+    assert dispatch.trouble.database is None

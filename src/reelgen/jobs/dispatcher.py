@@ -66,6 +66,9 @@ class Dispatcher:
         self._last_renew = 0.0
         self._last_cleanup = float("-inf")  # the first pass as it starts: monotonic time counts from boot
         self.database_file = DatabaseFile(store)
+        #: A full or unreachable database is said once, not a traceback every second until it is back;
+        #: ``JobService.health`` (so /readyz) says it meanwhile.
+        self.trouble = Trouble(log, "dispatcher pass")
 
     def start(self) -> None:
         self.database_file.start()
@@ -114,8 +117,7 @@ class Dispatcher:
     # ---- picking ------------------------------------------------------------------------
 
     def _loop(self) -> None:
-        # A full or unreachable database is said once, not a traceback every second until it is back.
-        trouble = Trouble(log, "dispatcher pass")
+        trouble = self.trouble
         while not self._stop.is_set():
             try:
                 self._housekeeping()

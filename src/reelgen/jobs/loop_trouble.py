@@ -46,6 +46,16 @@ class Trouble:
             )
         self._said = words
 
+    @property
+    def database(self) -> str | None:
+        """Why the job database took no work at the last pass (unreachable or full), or None."""
+        if self._said is None:
+            return None
+        # Without what the driver said: /readyz answers anyone, and that names the database's host and user.
+        if self._said.startswith("the job database has no room left"):
+            return "the job database has no room left; free some space on the server"
+        return "the job database cannot be reached; the server tries again every second (its log says why)"
+
     def passed(self) -> None:
         if self._said is not None:
             self.log.warning("%s works again", self.what)

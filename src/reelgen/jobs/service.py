@@ -15,7 +15,6 @@ and CLI ask its methods; they never reach into its store, engine or artifacts.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import logging
 import threading
 import time
@@ -31,6 +30,7 @@ from reelgen.jobs.artifacts import Artifacts
 from reelgen.jobs.dispatcher import Dispatcher
 from reelgen.jobs.engine import make_engine
 from reelgen.jobs.parents import DRIVER, ParentDriver
+from reelgen.jobs.private_folder import private_folder as private_folder
 from reelgen.jobs.records import (
     ChildState,
     EngineUnavailable,
@@ -48,16 +48,6 @@ from reelgen.jobs.system_report import system_report
 from reelgen.jobs.webhooks import Webhook, WebhookSender
 
 log = logging.getLogger(__name__)
-
-
-def private_folder(path: Path) -> None:
-    """Make ``path`` for its owner alone when it does not exist yet (a folder already there keeps its mode).
-
-    The data folder holds every prompt, upload and video and the job database; made with the
-    default umask, any other account on the machine could read them all.
-    """
-    with contextlib.suppress(FileExistsError):
-        Path(path).expanduser().mkdir(parents=True, mode=0o700)
 
 
 class JobService:
@@ -150,6 +140,8 @@ class JobService:
             return "the engine thread stopped"
         if self.host.restarting is not None:
             return f"the {self.engine.name} engine is restarting after: {self.host.restarting}"
+        if self.dispatcher.trouble.database is not None:  # stopped, unreachable or full: no job can start
+            return self.dispatcher.trouble.database
         down = self.engine.health()
         return None if down is None else down.reason
 
