@@ -154,6 +154,19 @@ def check_files(folder: ProjectFolder, project: Project) -> None:
     _check_glyphs(folder, project, settings)
 
 
+def check_references(folder: ProjectFolder, project: Project) -> None:
+    """Each of the project's reference images is a file, checked after the scenes are planned (a scene
+    that takes one names itself in the message) so one that no scene's model takes is looked for too."""
+    # They go only to scenes whose model takes them: a misspelt one was never looked for while no
+    # scene did, and surfaced only once a scene moved to such a model.
+    for i, image in enumerate(project.reference_images):
+        param = f"reference_images[{i}]"
+        if not image.strip():
+            raise InvalidRequest(f"{param}: an empty name; give an image file, or leave it out", param=param)
+        if not Path(folder.path(image)).is_file():
+            raise InvalidRequest(f"{param}: {not_a_file(Path(folder.path(image)))}", param=param)
+
+
 def _check_named(project: Project) -> None:
     """No file field of the export is blank: ``file: ""`` was said ". is a folder, not a file", a blank
     font " is not a readable font", and a blank LUT exported the film ungraded without a word."""

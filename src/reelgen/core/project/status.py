@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from reelgen.core.errors import InvalidRequest, ReelgenError
-from reelgen.core.project.checks import check_files, check_scenes
+from reelgen.core.project.checks import check_files, check_references, check_scenes
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
@@ -52,6 +52,7 @@ def plan_project(folder: ProjectFolder, project: Project | None = None) -> list[
         for i, scene in enumerate(project.scenes):
             plan = None if scene.title_card is not None else plan_scene(folder, project, scene, i)
             planned.append(PlannedScene(scene, i, plan))
+        check_references(folder, project)
     except ReelgenError as exc:  # a mistake in the file names its line there
         raise note_line(exc, folder.file) from None
     return planned
