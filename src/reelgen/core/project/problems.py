@@ -158,7 +158,14 @@ _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z%]+)\s*")
 def _unit_hint(given: Any) -> str:
     """How to write ``duration: 2s`` so it reads: "unable to parse string as a number" said not why."""
     found = _WITH_UNIT.fullmatch(given) if isinstance(given, str) else None
-    return f"; write the number alone, without '{found[2]}': {found[1]}" if found else ""
+    if found:
+        return f"; write the number alone, without '{found[2]}': {found[1]}"
+    # `duration: 1,5`, a decimal comma as much of Europe writes it: YAML reads that as text
+    comma = re.fullmatch(r"\s*([-+]?\d+),(\d+)\s*", given) if isinstance(given, str) else None
+    if comma is None:
+        return ""
+    grouped = f" (or {comma[1]}{comma[2]}, if the comma groups thousands)" if len(comma[2]) == 3 else ""
+    return f"; write it with a point, not a comma: {comma[1]}.{comma[2]}{grouped}"
 
 
 def _too_long(given: Any, most: Any) -> str:
