@@ -49,11 +49,12 @@ def test_the_prompt_is_counted_against_the_servers_limit(
 
 
 def test_a_cards_bar_and_buttons_are_named_by_the_prompts_first_words(
-    quiet_server: Served, tab: Callable[..., Tab]
+    serve_app: Callable[..., Served], tab: Callable[..., Tab]
 ) -> None:
-    video = quiet_server.create(prompt=LONG)
+    server = serve_app()  # its own: a project on the shared server folds other tests' "New project" form
+    video = server.create(prompt=LONG)
     t = tab()
-    page = t.open(quiet_server.url)
+    page = t.open(server.url)
     card = page.locator(f'#cards .card[data-id="{video["id"]}"]')
     expect(card.locator(".card-title")).to_have_text(LONG)
     expect(card.locator("progress")).to_have_accessible_name(
@@ -65,11 +66,11 @@ def test_a_cards_bar_and_buttons_are_named_by_the_prompts_first_words(
 
     # A project's buttons likewise, by its title's first words.
     title = "A walk by the harbour at dusk with the gulls overhead and the boats coming in"
-    made = quiet_server.http.post(
+    made = server.http.post(
         "/v1/projects", json={"project": f"title: {title}\nscenes:\n  - prompt: a red fox\n    duration: 1\n"}
     )
     assert made.status_code in (200, 201), made.text
-    page.goto(f"{quiet_server.url}/#projects")
+    page.goto(f"{server.url}/#projects")
     project = page.locator(f'.card.project[data-id="{made.json()["id"]}"]')
     expect(project.locator(".card-title")).to_have_text(title)
     expect(project.get_by_role("button", name="Delete")).to_have_accessible_description(
@@ -162,10 +163,11 @@ def test_the_avatar_forms_fields_stand_apart(quiet_server: Served, tab: Callable
 
 
 def test_a_running_shootouts_trials_without_a_job_yet_are_to_come(
-    quiet_server: Served, tab: Callable[..., Tab], batch_roots: Path
+    serve_app: Callable[..., Served], tab: Callable[..., Tab], batch_roots: Path
 ) -> None:
     """A shoot-out queues one trial at a time: its card said "3 not queued" while it ran, as if dropped."""
-    made = quiet_server.http.post(
+    server = serve_app()  # its own: a shoot-out on the shared server folds other tests' "New shoot-out" form
+    made = server.http.post(
         "/v1/shootouts",
         json={
             "models": ["reelgen-micro", "wan-tiny"],
@@ -175,7 +177,7 @@ def test_a_running_shootouts_trials_without_a_job_yet_are_to_come(
     )
     assert made.status_code in (200, 201, 202), made.text
     t = tab()
-    page = t.open(f"{quiet_server.url}/#shootouts")
+    page = t.open(f"{server.url}/#shootouts")
     card = page.locator(f'.parent[data-id="{made.json()["id"]}"]')
     expect(card.locator(".counts")).to_have_text("4 trials: 0 done · 1 queued · 3 to come")
     assert t.errors == []
