@@ -67,7 +67,7 @@ def clip_info(segment: Segment) -> ClipInfo:
             # The film, not cover art listed before it: read as the clip, a poster's size and one frame.
             stream = picture_stream(container)
             if stream is None:
-                only = f" (only {cover_words(container)})" if container.streams.video else ""
+                only = f", only {cover_words(container)}" if container.streams.video else ""
                 raise InvalidRequest(
                     f"{segment.label}: clip {path} has no video stream{only}{again}", param=param
                 )
