@@ -69,7 +69,8 @@ def flow(live_server: Served, chromium: Any, shots: Path) -> Iterator[dict[str, 
     long_card = page.locator(f'.card[data-id="{long["id"]}"]')
     expect(long_card.locator(".step")).to_contain_text("step ", timeout=180_000)
     expect(long_card.locator("img.preview")).to_be_visible(timeout=60_000)
-    expect(long_card.locator("progress")).to_have_accessible_name(long["prompt"])  # whose progress it is
+    # Whose progress it is, by the prompt's first words (a long one's whole text was read for every control).
+    expect(long_card.locator("progress")).to_have_accessible_name(f"Progress of “{long['prompt']}”")
 
     # reelgen-micro's fewest frames: the clip only has to play, preview and be remixed and enhanced.
     first = submit(page, model="reelgen-micro", prompt="a blue square moving left", frames=13, steps=20)

@@ -45,9 +45,13 @@ def test_a_bracketed_prompt_is_sent_as_a_prompt_and_bad_json_says_what_is_valid(
 
     prompts.fill('["a fox", ')
     form.get_by_role("button", name="Start shoot-out").click()
-    expect(error).to_contain_text("The prompts are not valid JSON (")
+    # Where, in words (json_place.js), not Chrome's "Unexpected end of JSON input".
     expect(error).to_contain_text(
-        '; write one prompt per line, or a prompts file\'s JSON: {"prompts": [...]} or a list.'
+        "The prompts are not valid JSON: line 1, column 11: the JSON ends inside the list opened with '[' "
+        "at line 1, column 1; close it with ']'"
+    )
+    expect(error).to_contain_text(
+        '. Or write one prompt per line, or a prompts file\'s JSON: {"prompts": [...]} or a list.'
     )
     assert t.errors == []
 

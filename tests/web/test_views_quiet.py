@@ -129,7 +129,8 @@ def test_a_project_file_mistake_is_shown_under_the_project_box(
     error = answer.value.json()["error"]
     assert answer.value.status == 400 and error["param"] == "scenes[0].prompt"
     slot = form.locator('.field[data-param="project"] .field-error')
-    expect(slot).to_have_text(error["message"])
+    # Said as a sentence under the box (file_errors.js, f38e1ac9): the server's words with a capital.
+    expect(slot).to_have_text(error["message"][:1].upper() + error["message"][1:])
     expect(slot).to_contain_text("prompt is required")
     expect(form.get_by_label("project.yaml")).to_be_focused()
     page.screenshot(path=shots / "projects-error.png")
