@@ -309,12 +309,15 @@ def _scan(path: Path) -> tuple[int, list[int], dict[str, Any]]:
     import numpy as np
 
     from reelgen.core.media import frame_threads
+    from reelgen.core.picture_stream import picture_stream
     from reelgen.core.quality import black_frames
 
     count, black, batch, where = 0, [], [], []
     try:
         with av.open(str(path)) as container:
-            stream = container.streams.video[0]
+            stream = picture_stream(container)  # the film, not cover art listed before it
+            if stream is None:
+                raise IndexError("no moving picture, only cover art")
             # Decoding is most of the check's time (2.5 s on one core for the 27 MB noise-like clip of
             # a random-weight model); a few frame threads, not all cores: the worker's next job
             # needs the CPU too.

@@ -32,11 +32,13 @@ def _header(clip: Path) -> tuple[int, Fraction]:
     cannot be read: the export's own reading of the clip then says what is wrong with it)."""
     import av
 
+    from reelgen.core.picture_stream import picture_stream
+
     try:
         with av.open(str(clip)) as container:
-            if not container.streams.video:
+            stream = picture_stream(container)  # the film, not cover art listed before it
+            if stream is None:
                 return 0, Fraction(0)
-            stream = container.streams.video[0]
             return stream.frames, Fraction(stream.average_rate or 0)
     except av.error.FFmpegError:
         return 0, Fraction(0)

@@ -200,9 +200,13 @@ class ExportKind(WorkerKind[ExportPayload]):
         """The film opens and its first picture decodes (fades to black are allowed: no black check)."""
         import av
 
+        from reelgen.core.picture_stream import picture_stream
+
         try:
             with av.open(str(files["video"])) as container:
-                stream = container.streams.video[0]
+                stream = picture_stream(container)  # the film, not cover art listed before it
+                if stream is None:
+                    raise IndexError("no moving picture, only cover art")
                 next(container.decode(stream))
                 info = {
                     "frames": result.frames,
