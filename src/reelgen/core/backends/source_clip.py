@@ -55,7 +55,10 @@ def read_tail(path: str, fps: float, most: int, *, whole: bool = False) -> tuple
     # As far back as ``tail`` reaches for ``most`` frames (the same sum), and the frame it ends on.
     kept: deque[np.ndarray] = deque(maxlen=int((max(most, 1) - 1) * float(timing.fps) / fps + 1e-6) + 1)
     total = 0
-    decoded = media.decode_frames(path, timing, media.rgb)
+    from reelgen.core.model_frames import ModelRgb
+
+    # In sRGB, as the model takes it: an HDR clip read as it is reached the model flat and washed out.
+    decoded = media.decode_frames(path, timing, ModelRgb("source_video", path))
     try:
         for frame in decoded:
             kept.append(frame)
@@ -145,7 +148,11 @@ def source_frames(request: ResolvedRequest, rules: SizeRules) -> list[Any]:
     timing = check_long_enough(request, rules)
     index = picked(request.num_frames, request.fps, float(timing.fps))
     # The timing just read, not read_video's own pass over the packets (and no sound: it is not used).
-    decoded = media.decode_frames(request.source_video or "", timing, media.rgb)
+    from reelgen.core.model_frames import ModelRgb
+
+    # In sRGB, as the model takes it: an HDR clip read as it is reached the model flat and washed out.
+    path = request.source_video or ""
+    decoded = media.decode_frames(path, timing, ModelRgb("source_video", path))
     try:
         frames = list(itertools.islice(decoded, int(index[-1]) + 1))
     finally:

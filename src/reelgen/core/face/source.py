@@ -156,12 +156,14 @@ def from_video(
 
 def _decode(path: str, timing: Timing, used: np.ndarray) -> tuple[int, list[np.ndarray]]:
     """How many frames were decoded (up to the last of ``used``), and the RGB frames at ``used``."""
-    from reelgen.core.media import decode_frames, rgb
+    from reelgen.core.media import decode_frames
+    from reelgen.core.model_frames import ModelRgb
 
     wanted = set(used.tolist())
     kept: list[np.ndarray] = []
     decoded = 0
-    frames = decode_frames(path, timing, rgb, "source_video")
+    # In sRGB, as the model takes it: an HDR clip read as it is was dubbed flat and washed out.
+    frames = decode_frames(path, timing, ModelRgb("source_video", path), "source_video")
     try:
         for i, frame in enumerate(itertools.islice(frames, int(used[-1]) + 1)):
             decoded = i + 1
