@@ -52,10 +52,10 @@ def test_render_export_and_status_through_a_server(
     assert json.loads((film / "exports" / "harbour-lights.json").read_text())["output"]["frames"] == 32
 
     remote = lines("status", str(film), "--server", server)
-    assert [line.split()[:2] for line in remote] == [
-        ["opening", "card"],
-        ["boats", "rendered"],
-        ["pan", "rendered"],
+    assert [line.split()[:3] for line in remote] == [
+        ["opening", "title", "card"],
+        ["boats", "rendered", "1.0s"],
+        ["pan", "rendered", "3.0s"],
     ]
     # --json through the server: the local rows' fields, the clips brought home included.
     remote_rows = [json.loads(line) for line in lines("status", str(film), "--server", server, "--json")]

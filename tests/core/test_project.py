@@ -183,8 +183,8 @@ def test_export_refuses_scenes_not_rendered_as_they_read(three: ProjectFolder) -
     with pytest.raises(InvalidRequest) as refused:
         export_project(three)
     assert str(refused.value) == (
-        "scenes not rendered as they now read (changed since their last render: a); render them first "
-        "(`reelgen project render`, or POST /v1/projects/{id}/render), or export their last renders with "
+        "scene a is not rendered as it now reads (changed since its last render); render it first "
+        "(`reelgen project render`, or POST /v1/projects/{id}/render), or export its last render with "
         "allow_stale (--allow-stale on the command line)"
     )
     assert export_project(three, allow_stale=True).frames == 24 - 8
@@ -203,7 +203,9 @@ def test_a_deleted_clip_is_missing_and_export_does_not_offer_allow_stale_for_it(
     for allow_stale in (False, True):
         with pytest.raises(InvalidRequest) as refused:
             export_project(three, allow_stale=allow_stale)
-        assert "clip deleted from clips/: b" in str(refused.value)
+        assert "scene b is not rendered as it now reads (its clip was deleted from clips/)" in str(
+            refused.value
+        )
         assert "changed since" not in str(refused.value) and "allow_stale" not in str(refused.value)
 
 
@@ -213,7 +215,10 @@ def test_allow_stale_cannot_stand_in_a_deleted_last_clip(three: ProjectFolder) -
     edit(three, lambda d: d["scenes"][0].update(prompt="something else"))
     three.clip(old).unlink()
     assert status(three)[0].status is SceneStatus.STALE  # it did change since its render
-    with pytest.raises(InvalidRequest, match=r"clip deleted from clips/: a\); render them first") as refused:
+    with pytest.raises(
+        InvalidRequest,
+        match=r"scene a is not rendered as it now reads \(its clip was deleted from clips/\); render it first",
+    ) as refused:
         export_project(three, allow_stale=True)
     assert "allow_stale" not in str(refused.value)
 

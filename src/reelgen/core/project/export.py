@@ -128,6 +128,8 @@ def unready_message(
     Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone;
     ``gone`` are scenes whose last clip was deleted from clips/.
     """
+    # One scene was "scenes not rendered as they now read ...; render them first": said of it alone now.
+    one = len(stale) + len(never) + len(gone) == 1
     said = []
     if never:
         said.append(f"never rendered: {listed(never)}")
@@ -135,14 +137,26 @@ def unready_message(
         said.append(f"clip deleted from clips/: {listed(gone)}")
     if stale:
         said.append(f"changed since their last render: {listed(stale)}")
-    advice = "render them first (`reelgen project render`, or POST /v1/projects/{id}/render)"
+    them = "it" if one else "them"
+    advice = f"render {them} first (`reelgen project render`, or POST /v1/projects/{{id}}/render)"
     if render_with is not None:  # `reelgen project render` alone renders the folder the person is in
-        advice = f"render them first (`{render_with}`)"
+        advice = f"render {them} first (`{render_with}`)"
     if stale and not never and not gone:
         stay = (
             "--allow-stale" if render_with is not None else "allow_stale (--allow-stale on the command line)"
         )
-        advice += f", or export their last renders with {stay}"
+        advice += f", or export {'its' if one else 'their'} last {'render' if one else 'renders'} with {stay}"
+    if one:
+        name, why = next(
+            (ids[0], why)
+            for ids, why in (
+                (never, "never rendered"),
+                (gone, "its clip was deleted from clips/"),
+                (stale, "changed since its last render"),
+            )
+            if ids
+        )
+        return f"scene {name} is not rendered as it now reads ({why}); {advice}"
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
