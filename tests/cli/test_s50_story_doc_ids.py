@@ -28,7 +28,7 @@ def _write(film: Path, scenes: list[dict[str, Any]]) -> None:
 
 def test_a_renamed_scene_renders_again_unless_it_has_its_own_seed(tmp_path: Path) -> None:
     said = " ".join(DOC.read_text().split())
-    assert "so a renamed scene is rendered again (`status` shows it `missing`" in said
+    assert "so a renamed scene is rendered again (`status` shows it `not rendered`" in said
     assert "one with its own `seed` keeps its clip" in said
 
     film = tmp_path / "film"
