@@ -27,7 +27,7 @@ def test_a_scenes_bound_in_the_project_file_is_said_in_plain_words(
     assert answer.value.status == 400 and "duration: 1e9 is too large; it takes" in message, message
     error = form.locator('.field[data-param="project"] .field-error')
     # It said "duration: Input should be less than or equal to 3600", Pydantic's words.
-    expect(error).to_contain_text("scene 'hero' (scenes[0]): duration: must be ")
+    expect(error).to_contain_text("Scene 'hero' (scenes[0]): duration: must be ")
     expect(error).to_contain_text("3600")
     expect(error).not_to_contain_text("Input should be")
     assert t.errors == []
