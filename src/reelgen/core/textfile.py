@@ -223,6 +223,13 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         if (said := plain_words(text, exc)) is not None:  # a bracket or quote left open: the place is kept
             raise InvalidRequest(f"{where}: {said}", param=param) from None
         problem += _quote_hint(text, mark) if exc.problem == "mapping values are not allowed here" else ""
+        if (exc.problem or "").startswith(
+            "found undefined alias"
+        ):  # `seed: *x`: YAML's alias of an &x anchor
+            problem += (
+                "; a value starting with * repeats one marked &name earlier in the file, and none is marked so:"
+                " put the value in quotes if the * is part of it"
+            )
         if exc.problem == "found character '\\t' that cannot start any token" and mark is not None:
             problem = tab_problem(text, mark)
         # "while parsing a block mapping" alone says little; where that mapping starts says which one.

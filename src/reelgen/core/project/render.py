@@ -246,12 +246,15 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
         )
     if unknown:  # a typo's scene is named: in a long project "scenes to render" lists only the first ten
         meant = near_choice(unknown[0], sorted(known)) if len(unknown) == 1 else None
+        # -s OPENING for the title card `opening`: said to be a card, not left as "no scene".
+        card = near_choice(unknown[0], sorted(p.scene_id for p in planned if p.render is None))
         named = [repr(u) for u in unknown]  # "no scene 'a', 'b'" read as if a scene were named both
         either = f"{', '.join(named[:-1])} or {named[-1]}" if 1 < len(named) <= LISTED else listed(named)
+        hint = f"did you mean {meant}? " if meant else ""
+        if card is not None and meant is None and len(unknown) == 1:
+            hint = f"{card!r} is a title card, drawn at export, never rendered; "
         raise InvalidRequest(
-            f"no scene {either} in the project; "
-            f"{f'did you mean {meant}? ' if meant else ''}scenes to render: {there}",
-            param="scenes",
+            f"no scene {either} in the project; {hint}scenes to render: {there}", param="scenes"
         )
     return [p for p in plans if p.scene_id in scenes]
 
