@@ -275,10 +275,13 @@ def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
     error = resp.json()["error"]
     # The body's own price named no valid value; the prompts file's says a finite number, as its other
     # number fields do.
-    takes = (
-        "" if "." in param else "; give a number of at least 0 (the price of one GPU hour), or leave it out"
+    given = "inf" if number == "Infinity" else "nan"
+    said = (
+        f"{given} is not a finite number; it takes a number of at least 0"
+        if "." in param
+        else "Input should be a finite number; give a number of at least 0 (the price of one GPU hour), or leave it out"
     )
-    assert error["param"] == param and error["message"] == f"{param}: Input should be a finite number{takes}"
+    assert error["param"] == param and error["message"] == f"{param}: {said}"
     assert client.get(path).json()["data"] == []
 
 

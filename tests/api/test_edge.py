@@ -258,5 +258,5 @@ def test_a_prompt_past_the_servers_limit_is_refused_naming_which(
     assert resp.status_code == 400, resp.text
     error = resp.json()["error"]
     assert error["param"] == field
-    assert error["message"] == f"{field} has 4001 characters; the limit is 4000"
+    assert error["message"] == f"{field}: it has 4,001 characters, and at most 4,000 are taken; shorten it"
     assert_nothing_written(client, data_dir, before)

@@ -31,7 +31,7 @@ def test_a_clip_variant_not_known_lists_the_valid_ones(client: TestClient, tmp_p
     error = resp.json()["error"]
     # It read "String should match pattern '^(video|metadata)$'".
     assert error == {
-        "message": "variant: Input should be 'video' or 'metadata'",
+        "message": "variant: 'json' is not a choice; give video or metadata",
         "type": "invalid_request_error",
         "param": "variant",
         "code": "invalid_value",

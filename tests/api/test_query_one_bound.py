@@ -37,11 +37,10 @@ def test_a_query_number_bounded_at_one_end_says_what_it_takes(client: TestClient
         ),
         (
             "/v1/probe?count=two",
-            "count: Input should be a valid integer, unable to parse string as an integer; "
-            "it takes a whole number of at least 1",
+            "count: 'two' is not a number; it takes a whole number of at least 1",
         ),
         ("/v1/probe?share=1", "share: 1 is too large; it takes a number below 1"),
-        ("/v1/probe?share=nan", "share: Input should be a finite number"),  # says what it takes already
+        ("/v1/probe?share=nan", "share: 'nan' is not a finite number; it takes a number below 1"),
     ]:
         resp = probe.get(url)
         assert resp.status_code == 400, resp.text

@@ -75,7 +75,7 @@ def test_an_unknown_legacy_job_names_job_id(client: TestClient) -> None:
         (
             {"idle_seconds": "300"},
             "idle_seconds",
-            "idle_seconds: Input should be a valid number; it takes a number from 0 to 86400",
+            "idle_seconds: '300' is text, not a number (write it without quotes); it takes a number from 0 to 86400",
         ),
     ],
 )

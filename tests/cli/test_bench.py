@@ -129,7 +129,7 @@ def test_a_report_path_under_a_file_is_refused_before_benchmarking(tmp_path: Pat
             ["--variants", "budget", "--budget", "6", "--budget-plan", "disk"],
             "--budget-plan disk: not an offload rung; valid: gpu, text_offload",
         ),
-        (["--guidance", "nan"], "--guidance: Input should be a finite number"),
+        (["--guidance", "nan"], "--guidance: nan is not a finite number; it takes a number from 0 to 100"),
         (["--budget", "-1", "--variants", "budget"], "-1 GiB is no budget"),
         (["--warmup-steps", "-1"], "--warmup-steps -1: give a whole number from 0 to 1000"),
     ],

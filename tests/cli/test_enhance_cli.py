@@ -165,10 +165,13 @@ def test_an_unknown_method_lists_the_ones_there_are(tmp_path: Path) -> None:
         (["--target-fps", "12"], "--target-fps 12 must be above the clip's 23.976 fps"),
         (["--interpolate", "2", "--target-fps", "60"], "--interpolate and --target-fps: give one of them"),
         (["--upscale", "1.5", "--upscaler", "esrgan"], "--upscale 1.5: learned upscalers take whole factors"),
-        (["--upscale", "nan"], "--upscale: Input should be a finite number"),
+        (
+            ["--upscale", "nan"],
+            "--upscale: nan is not a finite number; it takes a number above 1 and at most 8",
+        ),
         (
             ["--interpolate", "2", "--interpolator", "flow", "--option", "flow.scene_threshold=NaN"],
-            "--option flow.scene_threshold: Input should be a finite number",
+            "--option flow.scene_threshold: nan is not a finite number; it takes a number from 0 to 2",
         ),
         (["--interpolate", "1"], "--interpolate: 1 is too small"),
         (["--interpolate", "2", "--upscaler", "lanczos"], "--upscaler lanczos needs --upscale"),

@@ -221,7 +221,7 @@ def test_bad_export_choices_and_missing_projects_are_refused(film: Path, tmp_pat
         (["--width", "63"], "--width: 63 must be even (the codecs store colour at half size)"),
         (
             ["--fps", "nan"],
-            "--fps: Input should be a finite number; it takes a number above 0 and at most 240",
+            "--fps: nan is not a finite number; it takes a number above 0 and at most 240",
         ),
         (["--codec", "divx"], "--codec: 'divx' is not a choice; give one of h264, h265, vp9, av1 or prores"),
     ]:

@@ -158,7 +158,7 @@ def test_camera_motion_needs_its_lora_in_the_hf_cache(cache: ModelCache, tmp_pat
         render(_request(options={"camera_motion": "zoom-in"}), tmp_path / "out.mp4", cache=cache)
     assert not (tmp_path / "out.mp4").exists()
     with pytest.raises(
-        InvalidRequest, match=r"options\.camera_motion: Input should be 'zoom-in', 'zoom-out'"
+        InvalidRequest, match=r"options\.camera_motion: 'spin' is not a choice; give one of zoom-in, zoom-out"
     ):
         _request(options={"camera_motion": "spin"})
 

@@ -340,7 +340,7 @@ BAD = [
         "scenes[1].enhance[0]",
         "should be a mapping of fields (key: value), not 'rife'",
     ),
-    ("scenes.1.duration", float("nan"), "scenes[1].duration", "duration: Input should be a finite number"),
+    ("scenes.1.duration", float("nan"), "scenes[1].duration", "duration: nan is not a finite number"),
     ("soundtrack", {"file": "m.mp3", "volume": float("nan")}, "soundtrack.volume", "a finite number"),
     ("scenes.1.reference_images", ["ref.png"], "scenes[1].reference_images", "cannot take reference images"),
     # A folder given for a file was "font file ... does not exist", though it is there.

@@ -27,7 +27,7 @@ def test_a_project_without_scenes_is_told_what_a_scene_is(tmp_path: Path) -> Non
 @pytest.mark.parametrize("duration", [".nan", "99999", "0"])
 def test_a_duration_past_its_rules_is_told_the_range(tmp_path: Path, duration: str) -> None:
     said = _load(tmp_path, f"title: x\nscenes:\n  - prompt: a fox\n    duration: {duration}\n")
-    head = {".nan": "Input should be a finite number", "99999": "99999 is too large", "0": "0 is too small"}
+    head = {".nan": "nan is not a finite number", "99999": "99999 is too large", "0": "0 is too small"}
     assert said.startswith(f"scene 'scene-1' (scenes[0]): duration: {head[duration]};")
     assert said.endswith("; it takes a number above 0 and at most 3600")
 

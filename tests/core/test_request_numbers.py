@@ -27,7 +27,10 @@ def test_a_manifest_number_that_is_not_finite_is_said_to_be_so(tmp_path: Path) -
     # A manifest's settings allowed NaN, which then failed its bound: "greater than or equal to 0".
     path = tmp_path / "manifest.json"
     path.write_text('{"items": [{"output": "a", "guidance": NaN}]}')
-    with pytest.raises(InvalidRequest, match=r"items\[0\]\.guidance: Input should be a finite number"):
+    with pytest.raises(
+        InvalidRequest,
+        match=r"items\[0\]\.guidance: nan is not a finite number; it takes a number from 0 to 100",
+    ):
         load_manifest(path)
 
 

@@ -25,6 +25,6 @@ def test_a_schedule_as_long_as_the_steps_is_taken() -> None:
 def test_a_list_option_given_no_list_says_how_a_list_is_written() -> None:
     with pytest.raises(
         InvalidRequest,
-        match=r"options\.timesteps: Input should be a valid list; it takes a list in brackets, e\.g\. \[0\.5, 1\.0\]",
+        match=r"options\.timesteps: '1,2' is not a list; give a list in brackets, e\.g\. \[0\.5, 1\.0\]",
     ):
         resolved(model="ltx-tiny", prompt="x", options={"timesteps": "1,2"})

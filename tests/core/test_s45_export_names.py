@@ -80,7 +80,7 @@ def test_an_output_that_cannot_be_written_is_named_as_the_person_gave_it(tmp_pat
     [
         ("--", {"crf": 99}, "--crf: 99 is too large; it takes a whole number from 0 to 63"),
         ("export_settings.", {"width": 0}, "export_settings.width: 0 is too small; it takes a whole number from 1 to 8192"),
-        ("--", {"fps": float("nan")}, "--fps: Input should be a finite number; it takes a number above 0 and at most 240"),
+        ("--", {"fps": float("nan")}, "--fps: nan is not a finite number; it takes a number above 0 and at most 240"),
     ],
 )  # fmt: skip
 def test_an_export_override_out_of_range_is_told_the_range(

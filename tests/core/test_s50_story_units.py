@@ -17,8 +17,7 @@ SCENE = "scenes:\n  - id: dawn\n    prompt: a fox\n    duration: {duration}\n"
     [
         (
             "title: T\n" + SCENE.format(duration="2s"),
-            "scene 'dawn' (scenes[0]): duration: Input should be a valid number, unable to parse string as "
-            "a number; it takes a number above 0 and at most 3600; write the number alone, without 's': 2",
+            "scene 'dawn' (scenes[0]): duration: '2s' is not a number; it takes a number above 0 and at most 3600; write the number alone, without 's': 2",
         ),
         (
             "title: T\n" + SCENE.format(duration="1.5 seconds"),
@@ -26,12 +25,12 @@ SCENE = "scenes:\n  - id: dawn\n    prompt: a fox\n    duration: {duration}\n"
         ),
         (
             "title: T\n" + SCENE.format(duration="2") + "export:\n  width: 256px\n",
-            "export.width: Input should be a valid integer, unable to parse string as an integer; it takes a "
+            "export.width: '256px' is not a number; it takes a "
             "whole number from 1 to 8192; write the number alone, without 'px': 256",
         ),
         (
             "title: T\ndefaults:\n  fps: 24 fps\n" + SCENE.format(duration="2"),
-            "defaults.fps: Input should be a valid number, unable to parse string as a number; it takes a "
+            "defaults.fps: '24 fps' is not a number; it takes a "
             "number above 0 and at most 240; write the number alone, without 'fps': 24",
         ),
     ],

@@ -273,7 +273,7 @@ def test_a_mistyped_key_names_the_prompts_file_the_closest_field_and_every_valid
         # .inf was taken as the price: results.json then held Infinity and NaN, which no JSON reader takes.
         (
             "prompts: [a fox]\nprice_per_gpu_hour: .inf\n",
-            "price_per_gpu_hour: Input should be a finite number",
+            "price_per_gpu_hour: inf is not a finite number; it takes a number of at least 0",
         ),
         # Every trial failed alike with "give num_frames or seconds, not both", and the run went on.
         (

@@ -23,8 +23,9 @@ from reelgen.api.errors import (
     with_known_fields,
 )
 from reelgen.api.priority_cap import with_priority_cap
-from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule, said_with_range
+from reelgen.core.errors import ReelgenError, from_validation_error, past_a_number_rule, value_words
 from reelgen.core.spec.numbers import range_for_error
+from reelgen.core.validation_words import not_finite
 from reelgen.jobs.loop_trouble import database_words
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     model = _body_model(request)
     err = from_validation_error(unplaced, model=model)
     message = with_known_fields(err.message, tuple(unplaced.errors()[0]["loc"]), model)
-    takes = _query_range(request, exc) if model is None and "; it takes " not in message else None
-    if takes:
-        first = exc.errors()[0]
-        text = str(first["msg"]).removeprefix("Value error, ")
-        message = message.removesuffix(text) + said_with_range(first, text, takes)
+    takes = _query_range(request, exc) if model is None else None
+    if takes:  # a query's number, said with its range as a body's is
+        message = f"{err.param}: {value_words(exc.errors()[0], takes)}"
     if unplaced.errors()[0]["type"] == "string_unicode":  # "unable to parse raw data as a unicode string"
         message = f"{err.param or A_FIELD_NAME} {HALF_CHARACTER}"
     return error_response(400, with_priority_cap(request, message, err.param), err.param, "invalid_value")
@@ -90,7 +89,8 @@ def _query_range(request: Request, exc: RequestValidationError) -> str | None:
     for field in getattr(dependant, "query_params", ()):
         if field.alias == loc[1]:
             # Said as a body's number is (core/errors.py field_range).
-            return range_for_error(field.field_info.annotation, field.field_info.metadata, first)
+            asked = {**first, "msg": ""} if not_finite(first) else first  # ?share=nan: its whole rule
+            return range_for_error(field.field_info.annotation, field.field_info.metadata, asked)
     return None
 
 

@@ -45,6 +45,7 @@ from reelgen.core.errors import field_path, from_validation_error
 from reelgen.core.nul_text import nul_at
 from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, rate_as_written
+from reelgen.core.validation_words import shown, too_long
 
 _CORE = GenerationRequest.model_fields
 
@@ -385,7 +386,7 @@ def parse_body(
         message = with_known_fields(err.message, tuple(first["loc"]), model, form_files)
         if first["type"] == "list_type" and shape is not None:
             # "keyframes: Input should be a valid list" named no entry's fields.
-            message = f"{message}; give {shape}"
+            message = f"{err.param}: {shown(first.get('input'))} is not a list; give {shape}"
         raise ApiError(400, message, param=err.param, code="invalid_value") from None
 
 
@@ -395,4 +396,5 @@ def check_text_limits(body: Any, chars: int) -> None:
     for name in ("prompt", "negative_prompt"):
         text = getattr(body, name, None) or ""
         if len(text) > chars:
-            raise ApiError(400, f"{name} has {len(text)} characters; the limit is {chars}", param=name)
+            # Said as a field's own limit is (core/validation_words.py), so the page words both alike.
+            raise ApiError(400, f"{name}: {too_long(len(text), chars)}", param=name)

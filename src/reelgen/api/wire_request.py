@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
+from annotated_types import Ge, Gt, Le, Lt
 from pydantic import ValidationError
 
 from reelgen.api.enhance_fields import check_names
@@ -15,7 +16,7 @@ from reelgen.api.priority_cap import above_cap
 from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import CREATE_FIELDS, REMIX_FIELDS, check_text_limits
 from reelgen.core.auto_model import auto_model
-from reelgen.core.errors import ReelgenError, from_validation_error
+from reelgen.core.errors import BOUND_ERRORS, ReelgenError, from_validation_error
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.core.spec.resolve import check_prompt
 
@@ -41,7 +42,7 @@ def to_request(body: Any, settings: ApiSettings, inputs: dict[str, Any]) -> Gene
         for i, lora in enumerate(body.loras or [])
     ]
     fields.update({k: v for k, v in (("width", width), ("height", height)) if v is not None})
-    request = _validated(fields)
+    request = _validated(fields, size=body.size)
     if request.model == "auto":  # what the CLI's default means, for the task the inputs ask for
         try:
             chosen, _why = auto_model(request.inferred_task())
@@ -90,8 +91,36 @@ def _first_of_each(loras: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def _validated(fields: dict[str, Any]) -> GenerationRequest:
+def _validated(fields: dict[str, Any], size: str | None = None) -> GenerationRequest:
+    """``fields`` as the core's request; a side of ``size`` past its bounds is said of ``size``."""
     try:
         return GenerationRequest.model_validate(fields)
     except ValidationError as exc:
+        first = exc.errors()[0]
+        side = first["loc"][0] if first["loc"] else None
+        if size is not None and side in ("width", "height") and first["type"] in BOUND_ERRORS:
+            raise _size_refused(size, str(side), first) from None
         raise from_reelgen(from_validation_error(exc, model=GenerationRequest)) from None
+
+
+def _size_refused(size: str, side: str, error: Any) -> ApiError:
+    """``size: '99999x99999' is too large (width 99999); ...``: the field the client sent, where
+    "width: 99999 is too large" named one the body never had."""
+    info = GenerationRequest.model_fields[side]
+    # The request's own bounds (a whole number above 0, at most 16384), read, not copied here.
+    rules: list[Any] = list(info.metadata)
+    low: int = next(
+        cast(int, r.ge) if isinstance(r, Ge) else cast(int, r.gt) + 1 for r in rules if isinstance(r, Ge | Gt)
+    )
+    high: int = next(
+        cast(int, r.le) if isinstance(r, Le) else cast(int, r.lt) - 1 for r in rules if isinstance(r, Le | Lt)
+    )
+    too = "large" if error["type"].startswith("less") else "small"
+    end = f"the largest size taken is {high}x{high}" if too == "large" else f"the smallest is {low}x{low}"
+    return ApiError(
+        400,
+        f"size: {size.strip()!r} is too {too} ({side} {error['input']}); give WIDTHxHEIGHT with each side "
+        f"from {low} to {high}, e.g. 832x480 ({end})",
+        param="size",
+        code="invalid_request",
+    )

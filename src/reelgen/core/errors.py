@@ -10,6 +10,8 @@ import types
 import typing
 from typing import Any
 
+from reelgen.core.validation_words import kind_words, not_finite, number_words, too_long
+
 
 class ReelgenError(Exception):
     """Base of every error reelgen raises on purpose.
@@ -182,7 +184,9 @@ def said_with_range(error: Any, text: str, takes: str, *, value_shown: bool = Fa
     not said again. Other errors (no number at all) keep pydantic's words before the range."""
     too = _TOO_FAR.get(str(error.get("type")))
     if too is None:
-        return f"{text}; it takes {takes}"
+        # "Input should be a finite number" named neither the value nor the field's words for it.
+        said = None if value_shown else number_words(error)
+        return f"{said or text}; it takes {takes}"
     given = error.get("input")
     shown = ("true" if given else "false") if isinstance(given, bool) else str(given).strip()
     if isinstance(given, float) and given.is_integer() and abs(given) < 1e15:
@@ -190,6 +194,17 @@ def said_with_range(error: Any, text: str, takes: str, *, value_shown: bool = Fa
     if value_shown or "input" not in error or not shown or len(shown) > _SHOWN_VALUE:
         return f"too {too}; it takes {takes}"
     return f"{shown} is too {too}; it takes {takes}"
+
+
+def value_words(error: Any, takes: str | None) -> str:
+    """What was wrong with the value in pydantic's ``error``, and what its field ``takes`` where known.
+
+    Pydantic's "Input should be a valid string", "... 'video', 'frames' or 'audio'" or "... a finite
+    number" named neither the value given nor, for a number, what it takes."""
+    text = str(error.get("msg", "")).removeprefix("Value error, ")
+    if error.get("type") in BOUND_ERRORS and takes:
+        return said_with_range(error, text, takes)
+    return kind_words(error, takes) or (said_with_range(error, text, takes) if takes else text)
 
 
 def field_range(model: Any, loc: tuple[Any, ...], error: Any) -> str | None:
@@ -295,20 +310,6 @@ def _object_for(model: Any, loc: tuple[Any, ...], given: Any) -> str | None:
     return None
 
 
-def _not_an_option_choice(error: Any) -> str | None:
-    """``'divx' is not a choice; give one of h264, h265, vp9, av1 or prores``: a command-line option's
-    wrong choice as the CLI says one, where pydantic's "Input should be 'h264', ..." said not what
-    was typed; None where the error names no choices."""
-    allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
-    if not allowed:
-        return None
-    listed = (
-        " or ".join(allowed) if len(allowed) <= 2 else f"one of {', '.join(allowed[:-1])} or {allowed[-1]}"
-    )
-    given = error.get("input")
-    return f"{given!r} is not a choice; give {listed}"
-
-
 def from_validation_error(
     exc: Any, *, prefix: str = "", options_of: str | None = None, model: Any = None, lists: bool = False
 ) -> InvalidRequest:
@@ -318,8 +319,8 @@ def from_validation_error(
     a bad value reads the same everywhere: ``num_frames: 0 is too small; it takes a whole number from 1 to 100000``.
     Given the ``model`` validated, an unknown field gets the near known name, if any, and a number
     field what it takes. ``lists``: a list field given no list is shown one (the API's forms say
-    their own JSON shapes, so it is asked for, not given to every caller). A ``prefix`` of ``--``
-    names command-line options (``--codec``): a wrong choice is said as the CLI says one.
+    their own JSON shapes, so it is asked for, not given to every caller). A value of the wrong kind
+    is said back with what is valid (``task: 'zzz' is not a choice; give one of t2v, ...``).
     """
     first = exc.errors()[0]
     where = field_path(first["loc"])
@@ -337,7 +338,7 @@ def from_validation_error(
         # "String should have at most 5000 characters" said neither how long it was nor what to do.
         most, length = first.get("ctx", {}).get("max_length"), len(first["input"])
         unit = "characters" if isinstance(first["input"], str) else "items"
-        message = f"{param}: it has {length:,} {unit}, and at most {most:,} are taken; shorten it"
+        message = f"{param}: {too_long(length, most, unit)}"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):  # pydantic names its classes here
         given = _JSON_KINDS.get(type(first.get("input")), "something else")
         message = f"{param or 'the request body'} must be an object of named fields, not {given}"
@@ -345,18 +346,16 @@ def from_validation_error(
         if meant is not None:
             message += f"; write it as {meant}"
     else:
-        text = str(first["msg"]).removeprefix("Value error, ")
+        # NaN is said with the whole rule of its field, one end or two: "a finite number" says no less.
+        asked = {**first, "msg": ""} if not_finite(first) else first
         takes = (
-            field_range(model, tuple(first["loc"]), first)
+            field_range(model, tuple(first["loc"]), asked)
             if past_a_number_rule(first) and model is not None
             else None
         )
         if kind == "list_type" and model is not None and lists:
             takes = list_example(model, tuple(first["loc"]))
-        if takes:
-            text = said_with_range(first, text, takes)
-        if kind in ("enum", "literal_error") and prefix.startswith("-"):
-            text = _not_an_option_choice(first) or text
+        text = value_words(first, takes)
         message = f"{param}: {text}" if param else text
         # "Input should be 'pan-left', ... or 'arc-right'" listed the names, but not the one zoom_in meant.
         allowed = (
