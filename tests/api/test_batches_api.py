@@ -204,7 +204,7 @@ def test_folders_outside_the_batch_roots_are_refused_and_nothing_is_queued(
     assert status == 400 and error["param"].startswith("manifest.items[0].output")
     typo = {"models": ["wan-tinyy"], "prompts": {"prompts": ["a fox"]}, "input_folder": str(shots)}
     status, error = refused({**typo, "output_folder": str(shots / "report")}, "/v1/shootouts")
-    assert (status, error["param"]) == (400, "models") and "did you mean wan-tiny" in error["message"]
+    assert (status, error["param"]) == (400, "models[0]") and "did you mean wan-tiny" in error["message"]
     with_image = {
         "models": ["wan-tiny"],
         "prompts": {"prompts": [{"id": "p1", "prompt": "a fox", "image": "a.png"}]},
@@ -279,7 +279,7 @@ def test_a_price_that_is_no_number_is_a_400_not_a_report_of_nan(
     said = (
         f"{given} is not a finite number; it takes a number of at least 0"
         if "." in param
-        else "Input should be a finite number; give a number of at least 0 (the price of one GPU hour), or leave it out"
+        else f"{given} is not a finite number; give a number of at least 0 (the price of one GPU hour), or leave it out"
     )
     assert error["param"] == param and error["message"] == f"{param}: {said}"
     assert client.get(path).json()["data"] == []

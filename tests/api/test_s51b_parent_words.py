@@ -55,7 +55,7 @@ def test_a_priority_that_is_no_number_says_what_priority_takes(client: TestClien
     error = _error(client.post("/v1/batches", content=body, headers={"content-type": "application/json"}))
     assert error["param"] == "priority"
     assert error["message"] == (
-        "priority: Input should be a finite number; give a whole number of at least 0 "
+        f"priority: {'inf' if number == 'Infinity' else 'nan'} is not a finite number; give a whole number of at least 0 "
         "(higher runs first; 0 is the default)"
     )
 

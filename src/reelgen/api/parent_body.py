@@ -11,6 +11,7 @@ from reelgen.api.deps import settings_of
 from reelgen.api.errors import ApiError
 from reelgen.api.wire import refuse_nul
 from reelgen.core.spec.numbers import NOT_FINITE, NotANumber, as_number
+from reelgen.core.validation_words import shown
 
 #: What ``priority`` takes below the server's cap, in words.
 PRIORITY_TAKES = "a whole number of at least 0 (higher runs first; 0 is the default)"
@@ -22,11 +23,11 @@ PRICE_TAKES = "a number of at least 0 (the price of one GPU hour), or leave it o
 METADATA_LIMITS = "metadata holds at most 16 keys of 64 chars with values of 512 chars"
 
 
-def _with_takes(exc: NotANumber, takes: str) -> str:
-    """``exc``'s words, with what the field takes where they leave it out."""
-    # Infinity and NaN were told only "Input should be a finite number": no valid value named.
+def _with_takes(exc: NotANumber, takes: str, value: Any) -> str:
+    """``exc``'s words, with the value given and what the field takes where they leave them out."""
+    # Infinity and NaN were told only "Input should be a finite number": no value, no valid one named.
     said = str(exc)
-    return f"{said}; give {takes}" if said == NOT_FINITE else said
+    return f"{shown(value)} is not a finite number; give {takes}" if said == NOT_FINITE else said
 
 
 class ParentCreate(BaseModel):
@@ -54,7 +55,7 @@ class ParentCreate(BaseModel):
         try:
             value = as_number(int, [Ge(0)], value, text=False)
         except NotANumber as exc:
-            raise ValueError(_with_takes(exc, PRIORITY_TAKES)) from None
+            raise ValueError(_with_takes(exc, PRIORITY_TAKES, value)) from None
         if not isinstance(value, int):
             raise ValueError(f"{json.dumps(value)} is not a number; give {PRIORITY_TAKES}")
         if value < 0:
@@ -70,7 +71,7 @@ class ParentCreate(BaseModel):
         try:
             value = as_number(float, [Ge(0)], value, text=False)
         except NotANumber as exc:
-            raise ValueError(_with_takes(exc, PRICE_TAKES)) from None
+            raise ValueError(_with_takes(exc, PRICE_TAKES, value)) from None
         if not isinstance(value, int | float):
             raise ValueError(f"{json.dumps(value)} is not a number; give {PRICE_TAKES}")
         if value < 0:
