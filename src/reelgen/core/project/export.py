@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -20,6 +19,7 @@ from reelgen.core.export.timeline import Segment, render_again
 from reelgen.core.export.write import ExportResult, check_output, check_timeline, export
 from reelgen.core.progress import Progress
 from reelgen.core.project.checks import absolute_export, absolute_soundtrack, with_card_fonts
+from reelgen.core.project.film_name import film_name
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
@@ -160,25 +160,6 @@ def unready_message(
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
-#: The most letters of the title a film's default name keeps (a title may have 300, a file name 255 bytes).
-SLUG_LETTERS = 100
-
-
-#: Latin letters that are no letter plus an accent, so NFKD keeps them whole and ASCII dropped them:
-#: ``Œuvre`` was ``uvre``, ``Straße`` ``strae``, ``Søren`` ``sren``.
-_LETTERS = str.maketrans(
-    {"ß": "ss", "ẞ": "SS", "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l"}
-    | {"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th", "Ħ": "H", "ħ": "h", "ı": "i"}
-)
-
-
-def _slug(title: str) -> str:
-    """``Été à Paris`` is ``ete-a-paris``: accents dropped (not the letters they sit on), the rest ``-``;
-    cut to ``SLUG_LETTERS``, as a long title's whole name was more than a file name may be."""
-    plain = unicodedata.normalize("NFKD", title.translate(_LETTERS)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:SLUG_LETTERS].rstrip("-") or "export"
-
-
 #: How overrides are named when the caller does not say: as an HTTP request's ``export_settings`` holds them.
 REQUEST = "export_settings."
 
@@ -217,7 +198,7 @@ def export_target(
     folder: ProjectFolder, project: Project, settings: ExportSettings, output: str | Path | None = None
 ) -> Path:
     """Where an export goes: ``output``, else ``exports/<settings.output or title>``, with the container's suffix."""
-    name = settings.output or f"{_slug(project.title)}.{settings.container.value}"
+    name = settings.output or f"{film_name(project.title, folder.root.name)}.{settings.container.value}"
     target = Path(output) if output is not None else folder.exports / name
     return target if target.suffix else target.with_suffix(f".{settings.container.value}")
 
