@@ -26,6 +26,7 @@ from reelgen.core.atomic import check_writable, home_path, name_problem, staged,
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.flock import hold_flock
+from reelgen.core.project.control_chars import check_no_control
 from reelgen.core.project.lines import note_line
 from reelgen.core.project.model import Project
 from reelgen.core.project.problems import validated
@@ -319,6 +320,7 @@ def _storyboard(file: Path) -> bool:
 
 def new_project(folder: str | Path, title: str | None = None) -> ProjectFolder:
     """Make ``folder`` with a starter project.yaml (three scenes) and its sub-folders."""
+    check_no_control(str(folder))  # before resolve: the name as typed, not a path it made
     root = Path(folder).expanduser().resolve()
     check_names(root, "name")
     outer = enclosing_project(root)
