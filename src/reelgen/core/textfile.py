@@ -17,6 +17,7 @@ from typing import Any
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.nul_text import no_nul
+from reelgen.core.yaml_comment_cut import comment_cut
 from reelgen.core.yaml_indent import new_item, said_plainly, tab_problem
 from reelgen.core.yaml_words import no_stream_names, plain_words
 
@@ -215,7 +216,9 @@ def parse_yaml(text: str, name: str, *, param: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or "not valid YAML")
         where = f"{name} line {mark.line + 1}, column {mark.column + 1}" if mark else name
-        if (plain := said_plainly(text, exc)) is not None:  # first: a field under a value is no ': ' to quote
+        # First: a field under a value is no ': ' to quote, and a `#` in `{colour: #fff}` hid its '}'.
+        plain = comment_cut(text, exc) or said_plainly(text, exc)
+        if plain is not None:
             line, column, words = plain  # PyYAML's parser states unsaid, and the line to mend named
             raise InvalidRequest(
                 f"{name} line {line + 1}, column {column + 1}: {words}", param=param
