@@ -188,7 +188,7 @@ def from_reelgen(exc: ReelgenError) -> ApiError:
     param = api_param(exc.param) or ("model" if isinstance(exc, ModelNotAvailable) else None)
     status = 503 if isinstance(exc, JobError) else 400
     # An HTTP client was pointed at a command line it may not have: the route lists the same.
-    said = exc.message.replace("(`reelgen models` lists every model", "(GET /v1/models lists every model")
+    said = exc.message.replace("`reelgen models` lists", "GET /v1/models lists")
     return ApiError(status, _wire_words(said, exc.param), param=param, code=exc.code)
 
 
