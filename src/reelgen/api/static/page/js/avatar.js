@@ -3,10 +3,14 @@
 import { post } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
 import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
+import { promptCount } from "./prompt_count.js";
 import { announce, el, videoTitle } from "./util.js";
 import { clearErrorsOnEdit, formError, labelled, showApiError, tooBig } from "./viewkit.js";
 
-/** The most text the server speaks for one avatar (api/avatars.py AvatarCreate.text). */
+/**
+ * The most text the server speaks for one avatar (api/avatars.py AvatarCreate.text): fixed in its schema,
+ * not a setting, so GET /v1/system does not say it.
+ */
 const TEXT_MOST = 5000;
 
 export function mountAvatar(section, ctx) {
@@ -36,7 +40,7 @@ export function mountAvatar(section, ctx) {
     labelled({ prefix: "av", param: "audio", label: "Voice (audio file)", control: audio,
       hint: "WAV, MP3, FLAC, OGG, M4A or WebM. Or leave it empty and write what to say below." }),
     labelled({ prefix: "av", param: "text", label: "Or text to speak", name: "Text to speak", control: text,
-      hint: `Spoken by the server's own voice; up to ${TEXT_MOST} characters.` }),
+      hint: `Spoken by the server's own voice; up to ${TEXT_MOST.toLocaleString("en-US")} characters.` }),
     labelled({ prefix: "av", param: "image", label: "Face (photo, optional)", name: "Face", control: image,
       hint: `${IMAGE_KINDS}, with a clear face looking at the camera. With no photo and no video, the server's own presenter speaks.` }),
     labelled({ prefix: "av", param: "video", label: "Or a video to dub (optional)", name: "Video to dub", control: video,
@@ -44,6 +48,9 @@ export function mountAvatar(section, ctx) {
     formError(),
     el("div", { class: "row" }, submit));
   clearErrorsOnEdit(form);
+  // Counted as it is typed, as the Create form's prompt is: too long was first said on pressing Make avatar.
+  // Trimmed, as it is sent; hidden while empty (a voice file may stand in for it).
+  promptCount(text, { what: "text to speak", optional: true, most: () => TEXT_MOST, setting: null, trim: true });
   sayModel();
   section.append(el("h2", { class: "view-title" }, "Talking avatar"), form);
 

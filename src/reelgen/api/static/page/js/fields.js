@@ -128,12 +128,14 @@ function inFormWords(message, wrapper, param) {
   const field = labelOf(wrapper);
   const row = param && param !== name ? rowName(wrapper, param) : null;
   // A path inside the field with no row of its own ("manifest.items[0].output is required") keeps its
-  // inner part: the field's name alone said the whole manifest was missing.
+  // inner part ("items[0].output is required"): the field's name alone said the whole manifest was missing.
   let inner = param && param !== name && param.startsWith(name) ? param.slice(name.length).replace(/^\./, "") : "";
   // A file's list of the field's own name ("prompts.prompts: there are none") said the name twice.
   if (inner === name) inner = "";
   for (const said of [param, name]) {
-    const label = row || (field && said === param && inner ? `${field}: ${inner}` : field);
+    // The inner path alone: the message stands under the field that holds it, whose label is right above
+    // ("Manifest (JSON): items[1].images[0]: ..." named the place twice).
+    const label = row || (said === param && inner ? inner : field);
     if (!label || !said) continue;
     if (text.startsWith(`${said}: `)) { text = `${label}: ${plainBounds(text.slice(said.length + 2))}`; break; }
     if (text.startsWith(`${said} `)) {

@@ -127,7 +127,7 @@ export function mountGallery(section, ctx) {
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
       el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
-      player, title, titleFold(title), params(v),
+      player, title, titleFold(title, v), params(v),
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),

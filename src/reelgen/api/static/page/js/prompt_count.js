@@ -14,18 +14,22 @@ const number = (n) => n.toLocaleString("en-US");
 
 /**
  * The counter for `box` (`what`: "prompt" or "negative prompt"), put right under it: "120 of 4,000 characters",
- * or what is over the limit. `optional`: hidden while the box is empty. `problem()` is the words to refuse
- * with before sending, or null; `update()` is called where the page fills the box itself.
+ * or what is over the limit. `optional`: hidden while the box is empty. `most()`: the limit, or null while
+ * unknown (default: the server's prompt limit); `setting`: the variable that sets it, said in the refusal
+ * (null for a fixed one); `trim`: counted as sent, without the spaces at either end. `problem()` is the words
+ * to refuse with before sending, or null; `update()` is called where the page fills the box itself.
  */
-export function promptCount(box, { what, optional = false }) {
+export function promptCount(box, { what, optional = false, most = () => facts.maxPromptChars,
+  setting = "REELGEN_MAX_PROMPT_CHARS", trim = false }) {
   const node = el("p", { class: "hint char-count", id: `${box.id}-count`, hidden: true });
   box.after(node);
   box.setAttribute("aria-describedby", `${box.getAttribute("aria-describedby") || ""} ${node.id}`.trim());
   let wasOver = false;
+  const count = () => chars(trim ? box.value.trim() : box.value);
 
   function update() {
-    const limit = facts.maxPromptChars;
-    const n = chars(box.value);
+    const limit = most();
+    const n = count();
     node.hidden = !limit || (optional && n === 0);
     if (node.hidden) return;
     const over = n - limit;
@@ -39,11 +43,11 @@ export function promptCount(box, { what, optional = false }) {
   }
 
   function problem() {
-    const limit = facts.maxPromptChars;
-    const n = chars(box.value);
+    const limit = most();
+    const n = count();
     if (!limit || n <= limit) return null;
-    return `The ${what} has ${number(n)} characters; this server takes at most ${number(limit)} ` +
-      `(REELGEN_MAX_PROMPT_CHARS): shorten it by ${number(n - limit)}.`;
+    return `The ${what} has ${number(n)} characters; this server takes at most ${number(limit)}` +
+      `${setting ? ` (${setting})` : ""}: shorten it by ${number(n - limit)}.`;
   }
 
   box.addEventListener("input", update);

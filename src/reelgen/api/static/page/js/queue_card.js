@@ -36,7 +36,7 @@ export function build(video) {
   };
   const node = el("li", { class: "card", dataset: { id: video.id }, "aria-labelledby": titleId },
     el("div", { class: "card-head" }, parts.status, parts.position),
-    parts.title, titleFold(parts.title), parts.meta,
+    parts.title, titleFold(parts.title, video), parts.meta,
     el("div", { class: "progress-row" }, parts.preview, el("div", { class: "grow" }, parts.bar, parts.step)),
     parts.media, parts.error, parts.actions, parts.name);
   return { node, video, stream: null, parts, loaded: false, requeued: null, recall: null, recalled: null };

@@ -4,15 +4,17 @@
 import { el } from "./util.js";
 
 /**
- * A "Show the whole prompt" button for `title` (a .card-title), shown only while the title is cut: it is
- * checked each time the title's box changes size (new text, a narrower screen).
+ * A "Show the whole prompt" button for `title` (a .card-title of `video`), shown only while the title is cut:
+ * it is checked each time the title's box changes size (new text, a narrower screen). A talking avatar's
+ * title is the text it speaks, no prompt: its button says "Show the whole text".
  */
-export function titleFold(title) {
+export function titleFold(title, video) {
+  const whole = video.parameters && video.parameters.task === "avatar" ? "Show the whole text" : "Show the whole prompt";
   const toggle = el("button", { type: "button", class: "fold-toggle title-fold", hidden: true,
-    "aria-expanded": "false", "aria-controls": title.id }, "Show the whole prompt");
+    "aria-expanded": "false", "aria-controls": title.id }, whole);
   toggle.addEventListener("click", () => {
     const open = title.classList.toggle("open");
-    toggle.textContent = open ? "Show less" : "Show the whole prompt";
+    toggle.textContent = open ? "Show less" : whole;
     toggle.setAttribute("aria-expanded", String(open));
   });
   const check = () => {
