@@ -33,20 +33,39 @@ DIRECT_NAMES = frozenset(
 )
 
 
+def variables_of(model: type[BaseSettings], field: str) -> list[str]:
+    """The variables ``model`` reads for ``field``: its prefix and the field's name, or the field's aliases."""
+    info = model.model_fields[field]
+    alias = info.validation_alias
+    if alias is None:  # pydantic-settings adds the prefix only to a field without an alias
+        return [str(model.model_config.get("env_prefix", "")).upper() + field.upper()]
+    names = []
+    for choice in alias.choices if isinstance(alias, AliasChoices) else [alias]:
+        first = choice.path[0] if isinstance(choice, AliasPath) else choice
+        if isinstance(first, str):
+            names.append(first.upper())
+    return names
+
+
 def _read_by(model: type[BaseSettings]) -> Iterator[str]:
-    """The variables ``model`` reads: its prefix and each field's name, or the field's aliases."""
-    prefix = str(model.model_config.get("env_prefix", "")).upper()
+    """The variables ``model`` reads: each field's, by ``variables_of``."""
     for field, info in model.model_fields.items():
         if isinstance(info.annotation, type) and issubclass(info.annotation, BaseSettings):
             continue  # ApiSettings.jobs: its fields are read one by one; REELGEN_JOBS is refused
-        alias = info.validation_alias
-        if alias is None:  # pydantic-settings adds the prefix only to a field without an alias
-            yield prefix + field.upper()
-            continue
-        for choice in alias.choices if isinstance(alias, AliasChoices) else [alias]:
-            first = choice.path[0] if isinstance(choice, AliasPath) else choice
-            if isinstance(first, str):
-                yield first.upper()
+        yield from variables_of(model, field)
+
+
+#: What each name of ``DIRECT_NAMES`` that `reelgen serve` reads and no settings class holds does, as
+#: ``reelgen serve --settings`` lists it (tests/api/test_s56p_settings_list.py keeps it within DIRECT_NAMES).
+DIRECT_MEANINGS = {
+    "REELGEN_ACCEL": "The fast paths of each worker, comma-separated (off, fa4, sdpa, no-compile, fp8 ...); "
+    "unset: the lossless default.",
+    "REELGEN_AVATAR_MAX_SECONDS": "Longest voice track an avatar job takes, in seconds (default 300).",
+    "REELGEN_HOME": "reelgen's own folder (tiny builds, hash cache, LoRAs, models; jobs too when set); "
+    "default ~/.cache/reelgen.",
+    "REELGEN_MODELS_DIR": "A folder of local model folders named like presets; default <reelgen home>/models.",
+    "REELGEN_TRACEBACK": "Set to 1 to see the traceback of an internal error, for a report.",
+}
 
 
 @cache
@@ -82,6 +101,6 @@ def unread_settings(environ: Mapping[str, str]) -> list[str]:
         if upper in known:
             continue
         close = difflib.get_close_matches(upper.removeprefix("REELGEN_"), sorted(suffixes), n=1, cutoff=0.75)
-        meant = f"did you mean {suffixes[close[0]]}?" if close else 'see README, "Serving", for the settings'
+        meant = f"did you mean {suffixes[close[0]]}?" if close else "`reelgen serve --settings` lists them"
         lines.append(f"{name} is not a reelgen setting, so it changes nothing; {meant}")
     return lines

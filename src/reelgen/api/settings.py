@@ -39,61 +39,112 @@ class ApiSettings(BaseSettings):
     # image_url fetch was a 500 (OverflowError from the socket's timeout).
     model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore", allow_inf_nan=False)
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    #: Bearer key; required whenever ``host`` is not a loopback address.
-    api_key: SecretStr | None = None
-    #: Further names this server answers to (``Host`` header), comma-separated; loopback names and
-    #: ``host`` always count. Others get a 400, so a DNS-rebinding page cannot reach the API. A name
-    #: alone is taken on any port; ``name:port`` only with that port.
-    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    #: Other web origins (``https://app.example``) whose pages may call the API: their writes pass
-    #: the cross-origin check, and CORS answers their preflights and lets them read answers.
-    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    #: The job service's settings (store, Ray, queue size, price per GPU-hour, data dir).
+    # Each field's description is its meaning as ``reelgen serve --settings`` lists it; ``#`` comments
+    # say why a bound is there.
+    host: str = Field(default="127.0.0.1", description="Address to listen on (also --host).")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port to listen on (also --port).")
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key clients must send; required whenever REELGEN_HOST is not a loopback address.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Further names this server answers to (Host header), comma-separated; loopback "
+        "names and REELGEN_HOST always count. Others get a 400, so a DNS-rebinding page cannot reach the API. "
+        "A name alone is taken on any port; name:port only with that port.",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Other web origins (https://app.example), comma-separated, whose pages may call the "
+        "API: their writes pass the cross-origin check, and CORS answers their preflights and lets them "
+        "read answers.",
+    )
+    #: The job service's settings (store, Ray, queue size, price per GPU-hour, data dir), each read
+    #: from its own variable; REELGEN_JOBS itself is refused.
     jobs: JobSettings = Field(default_factory=JobSettings)
-    #: The model a request naming none gets. ``auto``, as in the CLI: a real model whose weights are on
-    #: this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro (or a tiny build for a
-    #: task it does not do).
-    default_model: str = "auto"
-    #: Longest prompt, and longest negative prompt, a request may give. At most the core's own cap
-    #: (``reelgen.core.spec.request.MAX_PROMPT_CHARS``, not imported here for the start's sake): 50000
-    #: started the server and put 50000 in /docs, then a prompt past 20000 was refused all the same.
-    max_prompt_chars: int = Field(default=4000, ge=1, le=20_000)
-    #: Largest request body accepted, uploads included.
-    max_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
-    #: Largest input image, in pixels; bigger headers are refused before decoding.
-    max_image_pixels: int = Field(default=40_000_000, ge=1)
-    #: Uploaded images and videos decoded at once to check them; more wait their turn. Each decode
-    #: of an image at the pixel limit holds about 120 MB, so this bounds the API's memory.
-    max_concurrent_decodes: int = Field(default=2, ge=1, le=64)
-    #: At most a billion: 1e307 started the server, then every video upload was a 500 (its frame cap,
-    #: seconds times 240 frames a second, is infinite).
-    max_video_seconds: float = Field(default=120.0, gt=0, le=1e9)
-    max_video_side: int = Field(default=4096, ge=1)
-    #: At most an hour: a socket takes no timeout past about 3e9 s (1e10 was the same OverflowError).
-    fetch_timeout_s: float = Field(default=10.0, gt=0, le=3600)
-    fetch_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
-    #: Plain-http image URLs are refused unless this is set; https is always allowed.
-    fetch_allow_http: bool = False
-    #: Webhook targets must resolve to public addresses unless this is set (e.g. a local receiver).
-    allow_private_webhooks: bool = False
-    #: How long ``POST /generate-video`` (and ``POST /generate-avatar``) waits for its job before
-    #: answering with its status. At most an hour: 1e300 held every such request open until its job
-    #: ended, however long it queued; clients and proxies give up on a request long before that.
-    wait_timeout_s: float = Field(default=600.0, ge=0, le=3600)
-    #: Sent as ``openai-poll-after-ms`` while a job is queued or running; the OpenAI SDK's
-    #: ``create_and_poll`` sleeps this long between asks. From a tenth of a second (0 made it ask in a
-    #: loop with no pause) to a minute (10**20 made it never ask again).
-    poll_after_ms: int = Field(default=1000, ge=100, le=60_000)
-    #: Highest priority a request may give. At least 0: a negative cap refused every request, whose
-    #: priority (0 unless given) was then "above this server's cap".
-    max_priority: int = Field(default=100, ge=0)
-    #: The LoRA folder (``REELGEN_LORA_DIR``, default ``<reelgen home>/loras``): create bodies name
-    #: ``.safetensors`` files inside it, and GET /v1/loras lists them. Workers read them at the same path.
-    lora_dir: Path = Field(default_factory=core_settings.lora_dir)
-    #: Serve the static page in ``web/`` at ``/`` when the folder exists.
-    serve_web: bool = True
+    default_model: str = Field(
+        default="auto",
+        description="The model a request naming none gets. auto, as in the CLI: a real model whose "
+        "weights are on this machine (LTX distilled, LTX 2B, Wan), else the built-in reelgen-micro "
+        "(or a tiny build for a task it does not do).",
+    )
+    # At most the core's own cap (``reelgen.core.spec.request.MAX_PROMPT_CHARS``, not imported here for
+    # the start's sake): 50000 started the server and put 50000 in /docs, then a prompt past 20000 was
+    # refused all the same.
+    max_prompt_chars: int = Field(
+        default=4000,
+        ge=1,
+        le=20_000,
+        description="Longest prompt, and longest negative prompt, a request may give, in characters.",
+    )
+    max_upload_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1, description="Largest request body accepted, uploads included."
+    )
+    max_image_pixels: int = Field(
+        default=40_000_000,
+        ge=1,
+        description="Largest input image, in pixels; bigger headers are refused before decoding.",
+    )
+    max_concurrent_decodes: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Uploaded images and videos decoded at once to check them; more wait their turn. "
+        "Each decode of an image at the pixel limit holds about 120 MB, so this bounds the API's memory.",
+    )
+    # At most a billion: 1e307 started the server, then every video upload was a 500 (its frame cap,
+    # seconds times 240 frames a second, is infinite).
+    max_video_seconds: float = Field(
+        default=120.0, gt=0, le=1e9, description="Longest input video accepted, in seconds."
+    )
+    max_video_side: int = Field(
+        default=4096, ge=1, description="Largest width or height of an input video, in pixels."
+    )
+    # At most an hour: a socket takes no timeout past about 3e9 s (1e10 was the same OverflowError).
+    fetch_timeout_s: float = Field(
+        default=10.0, gt=0, le=3600, description="Seconds an image_url fetch may take before it is given up."
+    )
+    fetch_max_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="Largest image an image_url fetch downloads, in bytes."
+    )
+    fetch_allow_http: bool = Field(
+        default=False,
+        description="Plain-http image URLs are refused unless this is set; https is always allowed.",
+    )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        description="Webhooks may go to private, loopback and link-local addresses (a local receiver); "
+        "off, targets must resolve to public addresses, checked again at each delivery.",
+    )
+    # At most an hour: 1e300 held every such request open until its job ended, however long it
+    # queued; clients and proxies give up on a request long before that.
+    wait_timeout_s: float = Field(
+        default=600.0,
+        ge=0,
+        le=3600,
+        description="How long POST /generate-video (and POST /generate-avatar) waits for its job "
+        "before answering with its status, in seconds.",
+    )
+    # From a tenth of a second (0 made it ask in a loop with no pause) to a minute (10**20 made it
+    # never ask again).
+    poll_after_ms: int = Field(
+        default=1000,
+        ge=100,
+        le=60_000,
+        description="Sent as openai-poll-after-ms while a job is queued or running; the OpenAI SDK's "
+        "create_and_poll sleeps this long between asks.",
+    )
+    # At least 0: a negative cap refused every request, whose priority (0 unless given) was then
+    # "above this server's cap".
+    max_priority: int = Field(default=100, ge=0, description="Highest priority a request may give.")
+    lora_dir: Path = Field(
+        default_factory=core_settings.lora_dir,
+        description="The LoRA folder (default <reelgen home>/loras): create bodies name .safetensors "
+        "files inside it, and GET /v1/loras lists them. Workers read them at the same path.",
+    )
+    serve_web: bool = Field(
+        default=True, description="Serve the static web page at / when its folder exists."
+    )
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
@@ -217,7 +268,11 @@ class FolderSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore")
 
-    batch_roots: str = ""
+    batch_roots: str = Field(
+        default="",
+        description="The folders (and everything under them) batches and shoot-outs may read and "
+        "write, separated by : (; on Windows); unset: none, so requests naming a folder are refused.",
+    )
 
     def roots(self) -> list[Path]:
         return [Path(p).expanduser().resolve() for p in self.batch_roots.split(os.pathsep) if p.strip()]

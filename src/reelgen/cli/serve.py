@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     from reelgen.api.settings import ApiSettings
 
 
+def _list_settings(value: bool) -> None:
+    """``--settings``: print every ``REELGEN_*`` setting, then exit before anything is read or started."""
+    if not value:
+        return
+    from reelgen.api.settings_list import settings_lines
+
+    # To stdout, unlike the server's messages: the listing is the command's output, to pipe to grep.
+    typer.echo("\n".join(settings_lines()))
+    raise typer.Exit(0)
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[
@@ -48,13 +59,24 @@ def serve(
     log_level: Annotated[
         str, typer.Option(help="uvicorn log level: critical, error, warning, info, debug or trace.")
     ] = "info",
+    settings_list: Annotated[
+        bool,
+        typer.Option(
+            "--settings",
+            is_eager=True,
+            expose_value=False,
+            callback=_list_settings,
+            help="List every REELGEN_* setting with its default, what it takes and its meaning, then exit.",
+        ),
+    ] = False,
 ) -> None:
     """Run the HTTP API, its job queue and a worker per GPU (Ray: RAY_ADDRESS).
 
     The port is taken before anything else starts, so a port in use is said
-    at once. Every other setting is a REELGEN_* variable (README, "Serving");
-    a bad one is named before anything starts, and so is a name reelgen does
-    not read (a typo). Ctrl-C puts running jobs back in the queue: they run
+    at once. Every other setting is a REELGEN_* variable, listed with its
+    default and meaning by `reelgen serve --settings`; a bad one is named
+    before anything starts, and so is a name reelgen does not read (a typo).
+    Ctrl-C puts running jobs back in the queue: they run
     when the server starts again on the same data.
 
     Examples:

@@ -71,70 +71,155 @@ class JobSettings(BaseSettings):
     # ever), an endless lease or backoff meant "never"; 0 already means "never" where it can.
     model_config = SettingsConfigDict(env_prefix="REELGEN_", extra="ignore", allow_inf_nan=False)
 
-    #: SQLAlchemy URL; None means a SQLite file ``jobs.db`` in ``data_dir`` (WAL mode).
-    database_url: str | None = None
-    #: Outputs (``outputs/<job id>/``) and uploaded inputs (``inputs/``) live here.
-    data_dir: Path = Field(default_factory=default_data_dir, validate_default=True)
-    #: What runs jobs: ``local`` (one spawned worker process per GPU, or ``cpu_workers`` without
-    #: one), ``ray`` (the cluster at ``ray_address``, else a private Ray on loopback), or ``auto``:
-    #: Ray when ``RAY_ADDRESS`` is set, else local. docs/reliability.md says why local is the default.
-    engine: Literal["auto", "local", "ray"] = "auto"
-    #: How many GPUs the local engine uses at most; None: all that ``CUDA_VISIBLE_DEVICES`` lists,
-    #: else all the driver reports (0: CPU workers only).
-    gpus: int | None = Field(default=None, ge=0)
-    #: Join this Ray cluster (``host:port``); None starts a private Ray on loopback.
-    ray_address: str | None = Field(
-        default=None, validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS")
+    # Each field's description is its meaning as ``reelgen serve --settings`` lists it; ``#`` comments
+    # say why a bound is there.
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the job queue (also --database-url); unset: a SQLite file "
+        "jobs.db in REELGEN_DATA_DIR (WAL mode).",
     )
-    #: CPUs the embedded Ray may use; None lets Ray count them.
-    ray_num_cpus: int | None = Field(default=None, ge=1)
-    #: Object store of the embedded Ray; outputs pass through it, so a few hundred MB is plenty.
-    ray_object_store_bytes: int = Field(default=512 * 1024**2, ge=1)
-    #: CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per GPU).
-    #: At least 1: 0 was taken and started one all the same. At most 64, and with the local engine
-    #: at most the cores this process may use: 1000 started 1000 processes, each loading a model.
-    cpu_workers: int = Field(default=1, ge=1, le=64)
-    #: Models one worker keeps loaded at once (LRU; idle ones are unloaded first).
-    models_per_worker: int = Field(default=1, ge=1)
-    max_queue: int = Field(default=1000, ge=1)
-    #: Attempts per job, the first included; losing the last one fails the job ``worker_lost``.
-    max_attempts: int = Field(default=2, ge=1)
-    #: A running job is leased to the API process running it for this long, renewed every quarter
-    #: of it; another process on the same database requeues it only once the lease ran out.
-    #: At least 4: renewals are looked at once a second, so a shorter lease lapsed between them and
-    #: another process on the database requeued a job its owner was running (to run twice).
-    lease_s: float = Field(default=20.0, ge=4)
-    #: A running job with no progress event for this long is stalled: its worker is killed.
-    heartbeat_timeout_s: float = Field(default=600.0, gt=0)
-    #: A running job taking longer than this is stopped and failed with ``timeout``.
-    max_runtime_s: float = Field(default=3600.0, gt=0)
-    #: After a cancel, how long a worker may take to stop before it is killed.
-    cancel_grace_s: float = Field(default=30.0, ge=0)
-    #: Progress events carry a small preview every this many steps (0: never); on a GPU it is made
-    #: beside the loop and rides on a step or two later.
-    preview_every: int = Field(default=5, ge=0)
-    #: Outputs of jobs finished longer ago than this are deleted, and uploads older than this that no
-    #: waiting job or kept output was made from; 0: kept forever. At most a century: 1e300 was taken
-    #: and every video's ``expires_at`` became a 305-digit number no 64-bit client reads.
-    retention_days: float = Field(default=7.0, ge=0, le=MAX_RETENTION_DAYS)
-    #: Records of finished jobs older than this are deleted once their outputs are (never while
-    #: ``retention_days`` keeps them), unless a remix refers to them; 0: kept forever.
-    record_retention_days: float = Field(default=90.0, ge=0, le=MAX_RETENTION_DAYS)
-    #: How often retention cleanup runs.
-    cleanup_every_s: float = Field(default=3600.0, gt=0)
-    #: Used for ``metrics.cost`` of each job.
-    price_per_gpu_hour: float = Field(default=0.0, ge=0)
-    #: HMAC-SHA256 key for webhook signatures; None makes one, kept in ``data_dir/webhook-secret``.
-    webhook_secret: SecretStr | None = None
-    #: Tries of one delivery, the first included, ``webhook_backoff_s`` doubling between them: 16 from 1 s
-    #: span about 9 hours. 5 spanned 15 s, so a receiver restarting for half a minute lost every event.
-    webhook_max_attempts: int = Field(default=16, ge=1)
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        validate_default=True,
+        description="Where jobs are kept (also --data-dir): outputs (outputs/<job id>/) and uploaded "
+        "inputs (inputs/) live here.",
+    )
+    engine: Literal["auto", "local", "ray"] = Field(
+        default="auto",
+        description="What runs jobs: local (one spawned worker process per GPU, or REELGEN_CPU_WORKERS "
+        "without one), ray (the cluster at RAY_ADDRESS, else a private Ray on loopback), or auto: Ray when "
+        "RAY_ADDRESS is set, else local. docs/reliability.md says why local is the default.",
+    )
+    gpus: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many GPUs the local engine uses at most; unset: all that CUDA_VISIBLE_DEVICES "
+        "lists, else all the driver reports (0: CPU workers only).",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RAY_ADDRESS", "REELGEN_RAY_ADDRESS"),
+        description="Join this Ray cluster (host:port); unset starts a private Ray on loopback when "
+        "REELGEN_ENGINE is ray.",
+    )
+    ray_num_cpus: int | None = Field(
+        default=None, ge=1, description="CPUs the embedded Ray may use; unset lets Ray count them."
+    )
+    ray_object_store_bytes: int = Field(
+        default=512 * 1024**2,
+        ge=1,
+        description="Object store of the embedded Ray, in bytes; outputs pass through it, so a few "
+        "hundred MB is plenty.",
+    )
+    # At least 1: 0 was taken and started one all the same. At most 64, and with the local engine at
+    # most the cores this process may use: 1000 started 1000 processes, each loading a model.
+    cpu_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="CPU workers started when the cluster has no GPU (a GPU cluster gets one worker per "
+        "GPU); with the local engine at most the CPU cores reelgen may use.",
+    )
+    models_per_worker: int = Field(
+        default=1,
+        ge=1,
+        description="Models one worker keeps loaded at once (LRU; idle ones are unloaded first).",
+    )
+    max_queue: int = Field(
+        default=1000,
+        ge=1,
+        description="Most jobs waiting in the queue; a request past it is refused as full (429) "
+        "with a time to retry after.",
+    )
+    max_attempts: int = Field(
+        default=2,
+        ge=1,
+        description="Attempts per job, the first included; losing the last one fails the job worker_lost.",
+    )
+    # At least 4: renewals are looked at once a second, so a shorter lease lapsed between them and
+    # another process on the database requeued a job its owner was running (to run twice).
+    lease_s: float = Field(
+        default=20.0,
+        ge=4,
+        description="A running job is leased to the API process running it for this many seconds, "
+        "renewed every quarter of it; another process on the same database requeues it only once the "
+        "lease ran out.",
+    )
+    heartbeat_timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="A running job with no progress event for this many seconds is stalled: its "
+        "worker is killed.",
+    )
+    max_runtime_s: float = Field(
+        default=3600.0,
+        gt=0,
+        description="A running job taking longer than this many seconds is stopped and failed with timeout.",
+    )
+    cancel_grace_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="After a cancel, how many seconds a worker may take to stop before it is killed.",
+    )
+    preview_every: int = Field(
+        default=5,
+        ge=0,
+        description="Progress events carry a small preview every this many steps (0: never); on a GPU "
+        "it is made beside the loop and rides on a step or two later.",
+    )
+    # At most a century: 1e300 was taken and every video's ``expires_at`` became a 305-digit number
+    # no 64-bit client reads.
+    retention_days: float = Field(
+        default=7.0,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        description="Outputs of jobs finished longer ago than this many days are deleted, and uploads "
+        "older than this that no waiting job or kept output was made from; 0: kept forever.",
+    )
+    record_retention_days: float = Field(
+        default=90.0,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        description="Records of finished jobs older than this many days are deleted once their outputs "
+        "are (never while REELGEN_RETENTION_DAYS keeps them), unless a remix refers to them; 0: kept forever.",
+    )
+    cleanup_every_s: float = Field(
+        default=3600.0, gt=0, description="How often retention cleanup runs, in seconds."
+    )
+    price_per_gpu_hour: float = Field(
+        default=0.0, ge=0, description="Price of a GPU-hour, used for each job's metrics.cost."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC-SHA256 key for webhook signatures; unset makes one, kept in "
+        "REELGEN_DATA_DIR/webhook-secret.",
+    )
+    # 5 spanned 15 s, so a receiver restarting for half a minute lost every event.
+    webhook_max_attempts: int = Field(
+        default=16,
+        ge=1,
+        description="Tries of one webhook delivery, the first included, REELGEN_WEBHOOK_BACKOFF_S doubling "
+        "between them: 16 from 1 s span about 9 hours.",
+    )
     # Bounded: 1e10 s overflowed the socket's timeout and time.sleep at the first delivery.
-    webhook_backoff_s: float = Field(default=1.0, ge=0, le=3600)
-    webhook_timeout_s: float = Field(default=10.0, gt=0, le=3600)
-    #: Webhooks may go to private, loopback and link-local addresses (a local receiver); off, each
-    #: delivery resolves its URL again and refuses such addresses (``REELGEN_ALLOW_PRIVATE_WEBHOOKS``).
-    allow_private_webhooks: bool = False
+    webhook_backoff_s: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="Pause between tries of a webhook delivery, in seconds; it doubles after each "
+        "failed try (at most a day).",
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds one webhook delivery may take before it counts as failed.",
+    )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        description="Webhooks may go to private, loopback and link-local addresses (a local receiver); "
+        "off, each delivery resolves its URL again and refuses such addresses.",
+    )
 
     @field_validator("data_dir", mode="before")
     @classmethod
