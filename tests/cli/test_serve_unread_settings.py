@@ -28,7 +28,7 @@ def test_a_misspelled_setting_is_named_with_the_one_meant() -> None:
         }
     )
     assert lines == [
-        'REELGEN_FOO is not a reelgen setting, so it changes nothing; see README, "Serving", for the settings',
+        "REELGEN_FOO is not a reelgen setting, so it changes nothing; `reelgen serve --settings` lists them",
         "REELGEN_MAX_QUEU is not a reelgen setting, so it changes nothing; did you mean REELGEN_MAX_QUEUE?",
         "REELGEN_RETENTON_DAYS is not a reelgen setting, so it changes nothing; "
         "did you mean REELGEN_RETENTION_DAYS?",
