@@ -28,7 +28,10 @@ def test_a_create_at_the_advertised_limits_is_taken_and_one_past_them_is_refused
     assert refused.status_code == 400
     assert refused.json()["error"]["param"] == "priority"
     too_long = client.post("/v1/videos", json={"prompt": "a" * (longest + 1)})
-    assert too_long.json()["error"]["message"] == "prompt: it has 51 characters, and at most 50 are taken; shorten it"
+    assert (
+        too_long.json()["error"]["message"]
+        == "prompt: it has 51 characters, and at most 50 are taken; shorten it"
+    )
 
 
 def test_every_request_body_with_a_priority_says_the_servers_cap(client: TestClient) -> None:

@@ -16,6 +16,9 @@ def test_a_remix_prompt_past_the_servers_limit_is_refused_naming_which(
     resp = client.post(f"/v1/videos/{parent.json()['id']}/remix", json=body)
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"]["param"] == field
-    assert resp.json()["error"]["message"] == f"{field}: it has 4,001 characters, and at most 4,000 are taken; shorten it"
+    assert (
+        resp.json()["error"]["message"]
+        == f"{field}: it has 4,001 characters, and at most 4,000 are taken; shorten it"
+    )
     listed = [video["id"] for video in client.get("/v1/videos").json()["data"]]
     assert listed == [parent.json()["id"]]  # nothing queued
