@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.forms import unfold
 
 
 def test_a_fields_error_goes_once_the_field_changes(
@@ -38,8 +39,7 @@ def test_a_fields_error_goes_once_the_field_changes(
 
     page.goto(quiet_server.url + "/#projects")
     expect(page.locator("#projects-status")).not_to_have_text("Loading projects…")
-    if not page.locator("#pn-project").is_visible():  # open by itself only while there are none
-        page.locator("#project-new summary").click()
+    unfold(page, "#project-new")  # open by itself only while there are none
     page.get_by_role("button", name="Create project").click()
     box_err = page.locator("#pn-project-err")
     expect(box_err).to_have_text("Choose the project file, or write it in the box.")

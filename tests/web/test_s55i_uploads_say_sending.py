@@ -9,6 +9,7 @@ from collections.abc import Callable
 from playwright.sync_api import Route, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.forms import unfold
 from tests.web.test_s55c_avatar_form import _voice
 
 
@@ -46,6 +47,7 @@ def test_create_project_says_sending_until_the_server_answers(
         lambda r: held.append(r) if r.request.method == "POST" else r.continue_(),
     )
     page = t.open(f"{quiet_server.url}/#projects")
+    unfold(page, "#project-new")  # folded while another test's project is on the server
     form = page.locator("#view-projects form").first
     form.locator("textarea").first.fill(
         "title: Sending\ndefaults: {model: reelgen-micro}\nscenes:\n  - prompt: a red circle\n    duration: 2\n"

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.forms import unfold
 
 
 def test_format_hints_point_to_commands_a_pip_user_has(quiet_server: Served, tab: Callable[..., Tab]) -> None:
     t = tab()
     page = t.open(f"{quiet_server.url}/#projects")
-    page.locator("#project-new summary").click()
+    unfold(page, "#project-new")
     about = page.locator("#project-new > p.hint")
     expect(about).to_contain_text("reelgen project schema prints the file's JSON schema")
     expect(about).not_to_contain_text("docs/storyboards.md describes the file")
@@ -24,7 +25,9 @@ def test_format_hints_point_to_commands_a_pip_user_has(quiet_server: Served, tab
     expect(hint).not_to_contain_text("(docs/batch.md)")
     page.locator("#tab-shootouts").click()
     prompts = page.locator("#shootout-form").get_by_label("Prompts", exact=True)
-    hint = page.locator(f"#{prompts.get_attribute('aria-describedby').split()[0]}")
+    described = prompts.get_attribute("aria-describedby")
+    assert described, "the prompts box names no hint"
+    hint = page.locator(f"#{described.split()[0]}")
     # The JSON format is shown on the page itself (test_s56d_page_facts checks the example).
     expect(hint).not_to_contain_text("source repository")
     expect(page.locator("#sf-json-help summary")).to_have_text("The prompts as JSON")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from playwright.sync_api import Route, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.forms import unfold
 
 UNCLOSED = "title: Broken\nscenes:\n  - prompt: a red circle\n    duration: [\n"
 UNQUOTED = "title: Broken\nscenes:\n  - prompt: a red circle\n    note: a: b\n    duration: 2\n"
@@ -17,6 +18,7 @@ UNQUOTED = "title: Broken\nscenes:\n  - prompt: a red circle\n    note: a: b\n  
 def test_a_project_file_error_names_its_line_in_words(quiet_server: Served, tab: Callable[..., Tab]) -> None:
     t = tab()
     page = t.open(f"{quiet_server.url}/#projects")
+    unfold(page, "#project-new")  # folded while another test's project is on the server
     box = page.locator("#pn-project")
     error = page.locator("#pn-project-err")
 
@@ -50,6 +52,7 @@ def test_the_caret_stays_where_someone_went_on_typing(quiet_server: Served, tab:
     held: list[Route] = []
     t.context.route(lambda url: url.endswith("/v1/projects"), lambda r: held.append(r))
     page = t.open(f"{quiet_server.url}/#projects")
+    unfold(page, "#project-new")
     box = page.locator("#pn-project")
     box.fill(UNCLOSED)
     page.get_by_role("button", name="Create project").click()

@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from tests.web.conftest import Served
+from tests.web.forms import unfold
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -108,9 +109,8 @@ def flow(live_server: Served, chromium: Any, film: Path, shots: Path) -> Iterato
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/#projects")
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    unfold(page, "#project-new")  # the live server is shared: another test's project folds it
     form = page.locator("#project-form")
-    if not form.is_visible():
-        page.locator("#project-new summary").click()
     form.get_by_label("Project file").set_input_files(film / "project.yaml")
     expect(form.get_by_label("project.yaml")).to_have_value(PROJECT)
     form.get_by_label("Files it names").set_input_files([film / "assets" / "start.png", film / "notes.txt"])

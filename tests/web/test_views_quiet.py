@@ -116,9 +116,11 @@ def test_shootout_by_keyboard_alone_gets_the_servers_403_under_the_report_folder
 
 
 def test_a_project_file_mistake_is_shown_under_the_project_box(
-    quiet_server: Served, tab: Callable[..., Tab], shots: Path
+    serve_app: Callable[..., Served], tab: Callable[..., Tab], shots: Path
 ) -> None:
-    page = tab().open(f"{quiet_server.url}/#projects")
+    # Its own server: a project another test left on the shared one would fold the form this checks is open.
+    server = serve_app()
+    page = tab().open(f"{server.url}/#projects")
     form = page.locator("#project-form")
     expect(form).to_be_visible()  # no projects yet: the form is open
     form.get_by_label("project.yaml").fill(
