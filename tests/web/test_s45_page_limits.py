@@ -79,13 +79,13 @@ def test_a_length_the_server_refuses_is_said_in_plain_words(
             '{"items": [{"output": "a", "images": ["a.png", "b.png", "c.png"]}]}',
             "",
             "#bf-manifest-err",
-            "Manifest (JSON): items[0].images: must have at most 2 entries, not 3",
+            "items[0].images: must have at most 2 entries, not 3",
         ),
         (
             '{"items": [{"output": "a"}], "defaults": {"currency": "DOUBLOONS"}}',
             "",
             "#bf-manifest-err",
-            "Manifest (JSON): defaults.currency: must be at most 8 characters long (it has 9)",
+            "defaults.currency: must be at most 8 characters long (it has 9)",
         ),
         (
             '{"items": [{"output": "a"}]}',
