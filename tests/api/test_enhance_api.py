@@ -187,7 +187,7 @@ def test_bad_uploads_are_refused_naming_the_file_and_nothing_is_kept(
     err = error(client.post("/v1/videos/enhance", data={"target_fps": "12"}, files=good), 400)
     assert err["param"] == "target_fps" and "above" in err["message"]
     err = error(client.post("/v1/videos/enhance", data={"upscale": "nan"}, files=good), 400)
-    assert err["message"] == "upscale: nan is not a finite number; it takes a number above 1 and at most 8"
+    assert err["message"] == "upscale: 'nan' is not a finite number; it takes a number above 1 and at most 8"
     assert files_under(data_dir / "inputs") == []  # the upload refused after saving went again
 
 

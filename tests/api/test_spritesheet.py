@@ -167,7 +167,7 @@ def test_a_bad_variant_names_the_three_valid_ones(client: TestClient) -> None:
     assert resp.status_code == 400
     error = resp.json()["error"]
     assert error["param"] == "variant"
-    assert "'video', 'thumbnail' or 'spritesheet'" in error["message"]
+    assert "give one of video, thumbnail or spritesheet" in error["message"]
 
 
 def test_an_unfinished_video_has_no_sheet_yet(client: TestClient) -> None:

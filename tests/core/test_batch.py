@@ -68,7 +68,7 @@ def test_a_wrong_default_is_named(shots: Path) -> None:
     defaults.write_text("model: ken-burns\nmotion: {preset: spin}\n")
     with pytest.raises(InvalidRequest) as caught:
         create_manifest(shots, defaults)
-    assert caught.value.param == "defaults.motion.preset" and "'pan-left'" in caught.value.message
+    assert caught.value.param == "defaults.motion.preset" and "pan-left" in caught.value.message
 
 
 def test_manifests_refuse_repeated_or_unsafe_output_names(tmp_path: Path) -> None:

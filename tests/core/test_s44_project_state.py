@@ -25,7 +25,7 @@ def test_status_with_a_damaged_state_file_shows_the_scene_missing(tmp_path: Path
     out = CliRunner().invoke(cli_app, ["project", "status", str(_project(tmp_path, state))])
     assert out.exit_code == 0, out.output
     assert "internal error" not in out.output
-    assert out.output.split()[:2] == ["a", "missing"]
+    assert out.output.split()[:3] == ["a", "not", "rendered"]
 
 
 def test_rendered_keys_keeps_the_good_entries_of_a_partly_damaged_state(tmp_path: Path) -> None:

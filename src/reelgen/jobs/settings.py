@@ -88,7 +88,7 @@ class JobSettings(BaseSettings):
         default="auto",
         description="What runs jobs: local (one spawned worker process per GPU, or REELGEN_CPU_WORKERS "
         "without one), ray (the cluster at RAY_ADDRESS, else a private Ray on loopback), or auto: Ray when "
-        "RAY_ADDRESS is set, else local. docs/reliability.md says why local is the default.",
+        "RAY_ADDRESS is set, else local. docs/reliability.md, in reelgen's source, says why local is the default.",
     )
     gpus: int | None = Field(
         default=None,
