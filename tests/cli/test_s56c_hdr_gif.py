@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from pathlib import Path
 
 import av
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.enhance.files import enhance_file
 from reelgen.core.spec.request import EnhanceStep
+from tests.hdr_clips import HLG, PQ, tagged_clip
 
 runner = CliRunner()
-
-#: FFmpeg's numbers: BT.2020 primaries and matrix, PQ and HLG transfers.
-BT2020, PQ, HLG = 9, 16, 18
-
-
-def _hdr_clip(path: Path, level: int, transfer: int) -> Path:
-    """A 10-bit grey clip tagged BT.2020 with ``transfer``, each pixel's code value ``level`` of 255."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p10le"
-        codec = stream.codec_context
-        codec.color_primaries, codec.color_trc, codec.colorspace = BT2020, transfer, BT2020
-        for k in range(4):
-            image = np.full((48, 64, 3), level, np.uint8)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuv420p10le")
-            frame.pts, frame.time_base = k, Fraction(1, 24)
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    return path
 
 
 def _grey(path: Path) -> float:
@@ -51,7 +31,7 @@ def _grey(path: Path) -> float:
 def test_an_hdr_clip_made_a_gif_is_tone_mapped(
     tmp_path: Path, transfer: int, level: int, shown: int, words: str
 ) -> None:
-    source = _hdr_clip(tmp_path / "phone.mp4", level, transfer)
+    source = tagged_clip(tmp_path / "phone.mp4", level, transfer)
     out = tmp_path / "phone.gif"
     args = ["enhance", str(source), "-o", str(out), "--upscale", "2", "--upscaler", "lanczos"]
     result = runner.invoke(app, args)
@@ -68,7 +48,7 @@ def test_an_hdr_clip_made_a_gif_is_tone_mapped(
 
 
 def test_the_thumbnail_of_an_hdr_clip_is_tone_mapped_and_its_mp4_stays_hdr(tmp_path: Path) -> None:
-    source = _hdr_clip(tmp_path / "phone.mp4", 130, PQ)
+    source = tagged_clip(tmp_path / "phone.mp4", 130, PQ)
     step = EnhanceStep(name="lanczos", options={"scale": 2})
     result = enhance_file(source, tmp_path / "big.mp4", [step])
     assert abs(float(result.thumbnail.mean()) - 184) <= 3  # a PNG: the job's thumbnail on the web page

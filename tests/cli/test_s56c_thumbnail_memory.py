@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core.enhance import files
-from tests.cli.test_s56c_hdr_gif import PQ, _hdr_clip
+from tests.hdr_clips import PQ, tagged_clip
 
 runner = CliRunner()
 
@@ -18,7 +18,7 @@ runner = CliRunner()
 def test_a_thumbnail_short_of_memory_says_so_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _hdr_clip(tmp_path / "phone.mp4", 130, PQ)
+    source = tagged_clip(tmp_path / "phone.mp4", 130, PQ)
 
     def short(frame: np.ndarray, *_: object) -> np.ndarray:
         raise MemoryError

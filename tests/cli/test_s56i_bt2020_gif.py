@@ -4,7 +4,6 @@ HDR warning; HDR made an MP4 says it is written 8-bit."""
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -12,27 +11,9 @@ import numpy as np
 from typer.testing import CliRunner
 
 from reelgen.cli import app
+from tests.hdr_clips import BT2020_10, PQ, tagged_clip
 
 runner = CliRunner()
-
-#: FFmpeg's numbers: BT.2020 primaries and matrix, its 10-bit SDR transfer, and PQ.
-BT2020, BT2020_10, PQ = 9, 14, 16
-
-
-def _clip(path: Path, rgb: tuple[int, int, int], transfer: int) -> Path:
-    """A 10-bit clip of one colour, ``rgb`` in BT.2020 primaries with ``transfer``, BT.2020's matrix."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p10le"
-        codec = stream.codec_context
-        codec.color_primaries, codec.color_trc, codec.colorspace = BT2020, transfer, BT2020
-        for k in range(4):
-            image = av.VideoFrame.from_ndarray(np.full((48, 64, 3), rgb, np.uint8), format="rgb24")
-            frame = image.reformat(format="yuv420p10le", dst_colorspace="bt2020")
-            frame.pts, frame.time_base = k, Fraction(1, 24)
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    return path
 
 
 def _enhance(source: Path, out: Path) -> str:
@@ -49,7 +30,7 @@ def _first_pixel(path: Path) -> np.ndarray:
 
 def test_a_bt2020_sdr_clip_made_a_gif_has_its_colours_converted(tmp_path: Path) -> None:
     out = tmp_path / "clip.gif"
-    said = _enhance(_clip(tmp_path / "clip.mp4", (180, 90, 90), BT2020_10), out)
+    said = _enhance(tagged_clip(tmp_path / "clip.mp4", (180, 90, 90), BT2020_10, matrix="bt2020"), out)
     # Read as sRGB's, BT.2020's (180, 90, 90) was shown (180, 90, 90): paler than it is.
     assert np.abs(_first_pixel(out) - (215, 66, 87)).max() <= 4
     assert "HDR" not in said
@@ -57,11 +38,15 @@ def test_a_bt2020_sdr_clip_made_a_gif_has_its_colours_converted(tmp_path: Path) 
 
 
 def test_an_hdr_clip_made_an_mp4_says_it_is_written_8_bit_and_sdr_says_nothing(tmp_path: Path) -> None:
-    said = _enhance(_clip(tmp_path / "phone.mp4", (130, 130, 130), PQ), tmp_path / "big.mp4")
+    said = _enhance(
+        tagged_clip(tmp_path / "phone.mp4", (130, 130, 130), PQ, matrix="bt2020"), tmp_path / "big.mp4"
+    )
     assert (
         "warning: phone.mp4 is HDR (PQ, BT.2020); big.mp4 stays HDR (tagged as the source is) but is written "
         "with 8 bits a colour"
     ) in said
-    said = _enhance(_clip(tmp_path / "sdr.mp4", (180, 90, 90), BT2020_10), tmp_path / "sdr-big.mp4")
+    said = _enhance(
+        tagged_clip(tmp_path / "sdr.mp4", (180, 90, 90), BT2020_10, matrix="bt2020"), tmp_path / "sdr-big.mp4"
+    )
     assert "warning" not in said
     assert np.abs(_first_pixel(tmp_path / "sdr-big.mp4") - (180, 90, 90)).max() <= 4  # tagged BT.2020, kept

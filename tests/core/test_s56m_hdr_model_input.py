@@ -4,34 +4,14 @@ BT.709 one as it is."""
 from __future__ import annotations
 
 import logging
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
 from reelgen.core.media import decode_frames, rgb, video_timing
 from reelgen.core.model_frames import ModelRgb
-
-#: FFmpeg's numbers: BT.2020 primaries and matrix, BT.709's, and the PQ transfer.
-BT2020, BT709, PQ = 9, 1, 16
-
-
-def _clip(path: Path, level: int, primaries: int, transfer: int) -> Path:
-    """A 10-bit grey clip tagged with ``primaries`` and ``transfer``, each pixel's code value ``level``."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=24)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p10le"
-        codec = stream.codec_context
-        codec.color_primaries, codec.color_trc, codec.colorspace = primaries, transfer, primaries
-        for k in range(4):
-            image = np.full((48, 64, 3), level, np.uint8)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuv420p10le")
-            frame.pts, frame.time_base = k, Fraction(1, 24)
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    return path
+from tests.hdr_clips import BT709, BT2020, PQ, tagged_clip
 
 
 def _read(path: Path, convert: object) -> list[np.ndarray]:
@@ -41,7 +21,7 @@ def _read(path: Path, convert: object) -> list[np.ndarray]:
 def test_an_hdr_source_reaches_the_model_tone_mapped_and_is_said_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clip = _clip(tmp_path / "hdr.mp4", 130, BT2020, PQ)  # PQ 130/255 is 100 nits: sRGB 184 (BT.2408)
+    clip = tagged_clip(tmp_path / "hdr.mp4", 130, PQ, BT2020)  # PQ 130/255 is 100 nits: sRGB 184 (BT.2408)
     assert abs(np.mean(_read(clip, rgb)[0]) - 130) < 3  # read as it is: flat, dim grey
     with caplog.at_level(logging.WARNING):
         frames = _read(clip, ModelRgb("source_video", "hdr.mp4"))
@@ -56,12 +36,12 @@ def test_an_hdr_source_reaches_the_model_tone_mapped_and_is_said_once(
 def test_an_sdr_bt2020_source_is_converted_and_a_bt709_one_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    wide = _clip(tmp_path / "wide.mp4", 128, BT2020, BT709)
+    wide = tagged_clip(tmp_path / "wide.mp4", 128, BT709, BT2020)
     with caplog.at_level(logging.WARNING):
         _read(wide, ModelRgb("source_video", "wide.mp4"))
     assert "wide.mp4 is SDR in BT.2020 colours (BT.2020)" in caplog.text
     caplog.clear()
-    plain = _clip(tmp_path / "plain.mp4", 128, BT709, BT709)
+    plain = tagged_clip(tmp_path / "plain.mp4", 128, BT709, BT709)
     with caplog.at_level(logging.WARNING):
         shown = _read(plain, ModelRgb("source_video", "plain.mp4"))
     assert np.array_equal(shown[0], _read(plain, rgb)[0]) and not caplog.text
