@@ -30,15 +30,19 @@ def _said(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _detail(exc: OSError, fallback: Path, verb: str) -> str:
+    """For the log: the path the system named (else ``fallback``) and what went wrong there."""
+    where = Path(exc.filename) if exc.filename else fallback
+    if exc.errno in _FULL:
+        return f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
+    return f"cannot {verb} {where} ({_said(exc)})"
+
+
 def not_saved(exc: OSError, root: Path, files: dict[str, bytes]) -> NotSaved:
     """``exc``, met writing a job's outputs under the data folder ``root``, as the job's error."""
     what = "the video" if "video" in files else "the job's outputs"
-    where = Path(exc.filename) if exc.filename else root / "outputs"
     why = _WHY.get(exc.errno or 0)
-    if exc.errno in _FULL:
-        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
-    else:
-        detail = f"cannot write {where} ({_said(exc)})"
+    detail = _detail(exc, root / "outputs", "write")
     fix = "free some space there" if exc.errno in _FULL else "make the data folder writable again"
     message = (
         f"{why}, so {what} could not be saved" if why else f"the server could not save {what} ({_said(exc)})"
@@ -53,11 +57,7 @@ def not_saved(exc: OSError, root: Path, files: dict[str, bytes]) -> NotSaved:
 def upload_not_kept(exc: OSError, inputs: Path, size: int) -> NotSaved:
     """``exc``, met keeping an upload of ``size`` bytes in the data folder's ``inputs``; the API answers it 507
     (a full disk) or 500 in its own words, and the log says where."""
-    where = Path(exc.filename) if exc.filename else inputs
-    if exc.errno in _FULL:
-        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
-    else:
-        detail = f"cannot write {where} ({_said(exc)})"
+    detail = _detail(exc, inputs, "write")
     why = _WHY.get(exc.errno or 0) or f"the server could not keep the upload ({_said(exc)})"
     return NotSaved(
         f"{why}; the upload was not kept",
@@ -68,11 +68,7 @@ def upload_not_kept(exc: OSError, inputs: Path, size: int) -> NotSaved:
 
 def no_work_folder(exc: OSError, scratch: Path) -> NotSaved:
     """``exc``, met making a run's work folder under the worker's ``scratch`` folder, as the job's error."""
-    where = Path(exc.filename) if exc.filename else scratch
-    if exc.errno in _FULL:
-        detail = f"{'no space left' if exc.errno == errno.ENOSPC else 'the disk quota is used up'} on {where}"
-    else:
-        detail = f"cannot make {where} ({_said(exc)})"
+    detail = _detail(exc, scratch, "make")
     why = _WHY.get(exc.errno or 0) or f"the server could not make a folder to work in ({_said(exc)})"
     fix = "free some space there" if exc.errno in _FULL else "make the data folder writable again"
     return NotSaved(
