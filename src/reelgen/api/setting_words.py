@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Pydantic's error types for a value that is no number of the field's kind, and what it is not.
-_NOT_A = {
-    "int_parsing": "not a whole number",
-    "int_from_float": "not a whole number",
-    "int_type": "not a whole number",
-    "float_parsing": "not a number",
-    "float_type": "not a number",
-    "finite_number": "not a finite number",
-}
+from reelgen.core.validation_words import NOT_A_NUMBER
 
 
 def setting_words(error: Any) -> str | None:
@@ -24,8 +16,12 @@ def setting_words(error: Any) -> str | None:
     The range the setting takes is said after these words by the caller."""
     kind = str(error.get("type"))
     given = error.get("input")
-    if kind in _NOT_A:
-        return "empty" if isinstance(given, str) and not given.strip() else _NOT_A[kind]
+    if kind in NOT_A_NUMBER or kind == "finite_number":  # the value is shown already: only what it is not
+        if isinstance(given, str) and not given.strip():
+            return "empty"
+        if kind == "finite_number":
+            return "not a finite number"
+        return "not a whole number" if kind.startswith("int") else "not a number"
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
         return f"not one of its choices; give {expected}" if expected else None

@@ -10,7 +10,7 @@ import types
 import typing
 from typing import Any
 
-from reelgen.core.validation_words import kind_words, not_finite, number_words, too_long
+from reelgen.core.validation_words import NOT_A_NUMBER, kind_words, not_finite, number_words, too_long
 
 
 class ReelgenError(Exception):
@@ -149,19 +149,13 @@ def fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
 
 #: Pydantic's error types for a number past one of its field's bounds.
 BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
-#: ... and for something given to a number field that is not a number of its kind: "2.5" for a whole
-#: number was told only "unable to parse string as an integer", not which numbers it takes.
-_NOT_A_NUMBER = frozenset(
-    {"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type", "finite_number"}
-)
 
 
 def past_a_number_rule(error: Any) -> bool:
-    """Whether pydantic's ``error`` is a number past its field's bounds, or no number of its kind (NaN
-    included, which reelgen's number fields refuse in their own validator), so the range helps."""
-    return error.get("type") in BOUND_ERRORS | _NOT_A_NUMBER or str(error.get("msg", "")).endswith(
-        "finite number"
-    )
+    """Whether pydantic's ``error`` is a number past its field's bounds, or no number of its kind ("2.5"
+    for a whole number was told only "unable to parse string as an integer", not which numbers it takes;
+    NaN included, which reelgen's number fields refuse in their own validator), so the range helps."""
+    return error.get("type") in BOUND_ERRORS | NOT_A_NUMBER or not_finite(error)
 
 
 #: Which end of its range a number past a bound is beyond, by pydantic's error type.

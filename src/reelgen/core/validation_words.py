@@ -10,7 +10,7 @@ from typing import Any
 SHOWN_VALUE = 40
 
 #: Pydantic's error types for a value that is no number of its field's kind.
-_NOT_A_NUMBER = frozenset({"int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"})
+NOT_A_NUMBER = frozenset({"int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"})
 _NOT_TEXT = frozenset({"string_type"})
 _NOT_TRUTH = frozenset({"bool_type", "bool_parsing"})
 _CHOICE = frozenset({"enum", "literal_error"})
@@ -55,9 +55,9 @@ def number_words(error: Any) -> str | None:
         return None
     kind = str(error.get("type"))
     # inf for a whole number is "int_from_float" to pydantic; a validator's own words stay its own.
-    if not_finite(error) or (kind in _NOT_A_NUMBER and _infinite(given)):
+    if not_finite(error) or (kind in NOT_A_NUMBER and _infinite(given)):
         return f"{shown(given)} is not a finite number"
-    if kind not in _NOT_A_NUMBER:
+    if kind not in NOT_A_NUMBER:
         return None
     whole = kind.startswith("int")
     if isinstance(given, str) and kind.endswith("_type") and _is_number(given):
