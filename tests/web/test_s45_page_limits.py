@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import Served, Tab, listing, press_generate
+from tests.web.test_s57f_shared_tab import shared_tab
+
+
+@pytest.fixture(scope="module")
+def page(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Page]:
+    """The page, loaded once for this module's tests: each fills the form of a view of its own."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t.page
 
 
 def _bounds(prop: dict[str, Any]) -> tuple[str, str]:
@@ -21,10 +30,10 @@ def _bounds(prop: dict[str, Any]) -> tuple[str, str]:
     return f"{least:g}", f"{number['maximum']:g}"
 
 
-def test_number_boxes_stop_where_the_api_does(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+def test_number_boxes_stop_where_the_api_does(quiet_server: Served, page: Page) -> None:
     schemas = quiet_server.http.get("/openapi.json").json()["components"]["schemas"]
     create, settings = schemas["VideoCreate"]["properties"], schemas["Settings"]["properties"]
-    page = tab().open(quiet_server.url)
+    page.locator("#tab-create").click()
     boxes = {
         "#f-steps": create["num_inference_steps"],
         "#f-guidance": create["guidance_scale"],
@@ -67,12 +76,10 @@ def test_enhance_says_the_rates_this_clip_can_be_taken_to(
     assert t.errors == []
 
 
-def test_a_length_the_server_refuses_is_said_in_plain_words(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
+def test_a_length_the_server_refuses_is_said_in_plain_words(page: Page) -> None:
     """ "String should have at most 200 characters" and "List should have at most 2 items after validation,
     not 3" (pydantic's, as the server once wrote them) stood under the fields; they read as the bounds do."""
-    page = tab().open(quiet_server.url + "/#batches")
+    page.locator("#tab-batches").click()
     page.fill("#bf-input_folder", "/srv/shots")
     cases = [
         (
@@ -103,14 +110,12 @@ def test_a_length_the_server_refuses_is_said_in_plain_words(
         expect(page.locator(slot)).to_have_text(said)
 
 
-def test_an_upload_over_the_servers_limit_is_said_under_its_file(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
-) -> None:
+def test_an_upload_over_the_servers_limit_is_said_under_its_file(page: Page, tmp_path: Path) -> None:
     """The server refuses the whole body, naming no field: its words stood below Generate, not
     under the source video that made the body too big."""
     big = tmp_path / "big.mp4"
     big.write_bytes(b"\0" * 34_000_000)  # over the default 32 MiB; refused before it is read
-    page = tab().open(quiet_server.url)
+    page.locator("#tab-create").click()
     page.select_option("#f-model", "wan-tiny")
     page.check("#task-v2v")
     page.fill("#f-prompt", "oil painting")
@@ -124,12 +129,10 @@ def test_an_upload_over_the_servers_limit_is_said_under_its_file(
     expect(page.locator("#f-video")).to_be_focused()
 
 
-def test_project_files_over_the_servers_limit_are_said_under_the_files(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
-) -> None:
+def test_project_files_over_the_servers_limit_are_said_under_the_files(page: Page, tmp_path: Path) -> None:
     big = tmp_path / "big.mp4"
     big.write_bytes(b"\0" * 34_000_000)
-    page = tab().open(quiet_server.url + "/#projects")
+    page.locator("#tab-projects").click()
     page.evaluate("document.getElementById('project-new').open = true")
     page.fill(
         "#pn-project", "title: Big\nmusic: assets/big.mp4\nscenes:\n  - prompt: a fox\n    duration: 2\n"
