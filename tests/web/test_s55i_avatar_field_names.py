@@ -4,20 +4,28 @@ optional): not a readable image"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
 
 NOT_MEDIA = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello world\n"}
 
 
-def test_the_avatar_forms_errors_start_with_the_fields_name_not_its_label(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#avatar")
+@pytest.fixture(scope="module")
+def avatar(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The Avatar view, loaded once: one test reads its voice field, the other fills the form."""
+    with shared_tab(chromium, f"{quiet_server.url}/#avatar", batch_roots) as t:
+        yield t
+
+
+def test_the_avatar_forms_errors_start_with_the_fields_name_not_its_label(avatar: Tab) -> None:
+    t = avatar
+    page = t.page
     form = page.locator("#avatar-form")
     make = form.get_by_role("button", name="Make avatar")
 
@@ -44,13 +52,11 @@ def test_the_avatar_forms_errors_start_with_the_fields_name_not_its_label(
     assert t.errors == []
 
 
-def test_the_voice_field_offers_webm_as_the_server_takes_it(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
+def test_the_voice_field_offers_webm_as_the_server_takes_it(avatar: Tab) -> None:
     # The server takes WAV, MP3, FLAC, OGG, M4A or WebM audio (and says so when refusing one); the field
     # named five, and its file chooser hid .webm files.
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#avatar")
+    t = avatar
+    page = t.page
     audio = page.locator("#avatar-form").get_by_label("Voice (audio file)")
     expect(page.locator("#av-audio-hint")).to_have_text(
         "WAV, MP3, FLAC, OGG, M4A or WebM. Or leave it empty and write what to say below."
