@@ -7,18 +7,27 @@ back folded the negative the person had unfolded; it now stays unfolded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PIL import Image
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
 
 
-def test_show_all_follows_the_folded_negative(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
-    page = t.open(quiet_server.url)
+@pytest.fixture(scope="module")
+def create(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The Create view, loaded once: each test first picks the model it is about."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t
+
+
+def test_show_all_follows_the_folded_negative(create: Tab) -> None:
+    t = create
+    page = t.page
     page.select_option("#f-model", "ltx2-tiny")
     page.fill("#f-guidance", "0.5")
     hint = page.locator("#hint-negative_prompt")
@@ -34,13 +43,11 @@ def test_show_all_follows_the_folded_negative(quiet_server: Served, tab: Callabl
     assert t.errors == []
 
 
-def test_a_keyframe_row_says_its_crop_short(
-    quiet_server: Served, tab: Callable[..., Tab], tmp_path: Path
-) -> None:
+def test_a_keyframe_row_says_its_crop_short(create: Tab, tmp_path: Path) -> None:
     wide = tmp_path / "wide.png"
     Image.new("RGB", (320, 240), (30, 120, 200)).save(wide)
-    t = tab()
-    page = t.open(quiet_server.url)
+    t = create
+    page = t.page
     page.select_option("#f-model", "ltx-tiny")
     page.locator('label[for="task-keyframes"]').click()
     page.locator('label[for="size-64x64"]').click()
