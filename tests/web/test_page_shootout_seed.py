@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Request, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
+
+
+@pytest.fixture(scope="module")
+def shootouts(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The Shoot-outs view, loaded once: each test fills in every field it sends."""
+    with shared_tab(chromium, f"{quiet_server.url}/#shootouts", batch_roots) as t:
+        yield t
 
 
 @pytest.mark.parametrize("typed", ["abc", "-1", "9223372036854775808"])
-def test_a_seed_that_is_no_seed_is_named_with_what_is_valid(
-    quiet_server: Served, tab: Callable[..., Tab], typed: str
-) -> None:
+def test_a_seed_that_is_no_seed_is_named_with_what_is_valid(shootouts: Tab, typed: str) -> None:
     # "abc" went to the server, whose answer the page showed as it came: "Seed: Input should be a valid
     # integer, unable to parse string as an integer".
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#shootouts")
+    t = shootouts
+    page = t.page
     posts: list[str] = []
-    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    def post(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", post)
     form = page.locator("#shootout-form")
     form.get_by_label("reelgen-micro").check()
     form.get_by_label("Prompts", exact=True).fill("a red circle")
@@ -33,10 +45,11 @@ def test_a_seed_that_is_no_seed_is_named_with_what_is_valid(
     expect(form.get_by_label("Seed")).to_be_focused()
     assert posts == []
     assert t.errors == []
+    page.remove_listener("request", post)
 
 
-def test_the_largest_seed_is_sent_exactly(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    page = tab().open(f"{quiet_server.url}/#shootouts")
+def test_the_largest_seed_is_sent_exactly(shootouts: Tab) -> None:
+    page = shootouts.page
     form = page.locator("#shootout-form")
     form.get_by_label("reelgen-micro").check()
     form.get_by_label("Prompts", exact=True).fill("a red circle")
