@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
 from tests.web.conftest import Served, Tab
 from tests.web.test_s57f_shared_tab import shared_tab
 
-NOT_MEDIA = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello world\n"}
+NOT_MEDIA: FilePayload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello world\n"}
 
 
 @pytest.fixture(scope="module")
