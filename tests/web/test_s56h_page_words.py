@@ -5,17 +5,26 @@ prompt; a pasted manifest that is not JSON showed Chrome's "Expected double-quot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from playwright.sync_api import Request, expect
+import pytest
+from playwright.sync_api import Browser, Request, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
 
 LONG = (
     "a red fox trotting through fresh snow at dawn, soft golden light on the pines, breath steaming, "
     "the camera following low beside it as it stops to listen"
 )
+
+
+@pytest.fixture(scope="module")
+def quiet_page(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The quiet server's page, loaded once: each test goes to the view whose form it fills or reads."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t
 
 
 def test_the_prompt_is_counted_against_the_servers_limit(
@@ -79,11 +88,10 @@ def test_a_cards_bar_and_buttons_are_named_by_the_prompts_first_words(
     assert t.errors == []
 
 
-def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#batches")
+def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(quiet_page: Tab) -> None:
+    t = quiet_page
+    page = t.page
+    page.locator("#tab-batches").click()
     form = page.locator("#batch-form")
     box = form.get_by_label("Manifest (JSON)")
     # It said "the manifest's file name when empty", and a pasted manifest's batch was shown as "Batch 9dc006a9".
@@ -116,9 +124,10 @@ def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(
     assert t.errors == []
 
 
-def test_a_keyframe_rows_picker_names_its_file(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
-    page = t.open(quiet_server.url)
+def test_a_keyframe_rows_picker_names_its_file(quiet_page: Tab) -> None:
+    t = quiet_page
+    page = t.page
+    page.locator("#tab-create").click()
     page.select_option("#f-model", "ltx-tiny")
     page.locator('label[for="task-keyframes"]').click()
     row = page.locator("#f-keyframe-rows > li").first
@@ -133,11 +142,10 @@ def test_a_keyframe_rows_picker_names_its_file(quiet_server: Served, tab: Callab
     assert t.errors == []
 
 
-def test_shootout_prompts_that_are_not_json_are_said_in_words(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#shootouts")
+def test_shootout_prompts_that_are_not_json_are_said_in_words(quiet_page: Tab) -> None:
+    t = quiet_page
+    page = t.page
+    page.locator("#tab-shootouts").click()
     form = page.locator("#shootout-form")
     form.get_by_role("checkbox", name="reelgen-micro").check()
     box = page.locator("#sf-prompts")
@@ -153,9 +161,11 @@ def test_shootout_prompts_that_are_not_json_are_said_in_words(
     assert t.errors == []
 
 
-def test_the_avatar_forms_fields_stand_apart(quiet_server: Served, tab: Callable[..., Tab]) -> None:
+def test_the_avatar_forms_fields_stand_apart(quiet_page: Tab) -> None:
     """Each field's label stood right under the hint of the one above, as if one field ran into the next."""
-    page = tab().open(f"{quiet_server.url}/#avatar")
+    page = quiet_page.page
+    page.locator("#tab-avatar").click()
+    expect(page.locator("#avatar-form")).to_be_visible()
     hint = page.locator("#avatar-form .field").nth(1).locator(".hint").bounding_box()
     label = page.locator("#avatar-form .field").nth(2).locator("label").first.bounding_box()
     assert hint is not None and label is not None
