@@ -6,20 +6,30 @@ for the text it speaks."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Route, expect
+import pytest
+from playwright.sync_api import Browser, Route, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
 
 SPOKEN = "welcome aboard the harbour tour, where the gulls are loud and the boats are old, " * 8
 
 
-def test_the_avatar_text_is_counted_as_it_is_typed(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#avatar")
+@pytest.fixture(scope="module")
+def quiet_page(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The quiet server's page, loaded once: the Avatar and Batches tests each fill their own view's form."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t
+
+
+def test_the_avatar_text_is_counted_as_it_is_typed(quiet_page: Tab) -> None:
+    t = quiet_page
+    page = t.page
+    page.locator("#tab-avatar").click()
     box = page.locator("#avatar-form").get_by_label("Or text to speak")
     count = page.locator("#av-text-count")
     expect(count).to_be_hidden()  # empty: a voice file may stand in for it
@@ -37,11 +47,12 @@ def test_the_avatar_text_is_counted_as_it_is_typed(quiet_server: Served, tab: Ca
 
 
 def test_a_manifest_items_error_names_its_place_once(
-    quiet_server: Served, tab: Callable[..., Tab], batch_roots: Path
+    quiet_server: Served, quiet_page: Tab, batch_roots: Path
 ) -> None:
     shots = batch_roots / "s56o-shots"
     shots.mkdir(exist_ok=True)
-    page = tab().open(f"{quiet_server.url}/#batches")
+    page = quiet_page.page
+    page.locator("#tab-batches").click()
     form = page.locator("#batch-form")
     manifest = {"items": [{"output": "a", "prompt": "a fox"}, {"output": "b", "images": [5]}]}
     form.get_by_label("Manifest (JSON)").fill(json.dumps(manifest))
