@@ -4,17 +4,28 @@ control users say the word they see)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import Served, Tab
 from tests.web.forms import unfold
+from tests.web.test_s57f_shared_tab import shared_tab
 
 
-def test_format_hints_point_to_commands_a_pip_user_has(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#projects")
+@pytest.fixture(scope="module")
+def desk(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The page on a desktop screen, loaded once: the tests only read its hints (and unfold a form)."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t
+
+
+def test_format_hints_point_to_commands_a_pip_user_has(desk: Tab) -> None:
+    t = desk
+    page = t.page
+    page.locator("#tab-projects").click()
     unfold(page, "#project-new")
     about = page.locator("#project-new > p.hint")
     expect(about).to_contain_text("reelgen project schema prints the file's JSON schema")
@@ -34,11 +45,10 @@ def test_format_hints_point_to_commands_a_pip_user_has(quiet_server: Served, tab
     assert t.errors == []
 
 
-def test_random_seed_button_is_named_by_its_visible_word(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
-    page = t.open(quiet_server.url)
+def test_random_seed_button_is_named_by_its_visible_word(desk: Tab) -> None:
+    t = desk
+    page = t.page
+    page.locator("#tab-create").click()
     button = page.get_by_role("button", name="Random", exact=False)
     expect(button).to_have_count(1)
     expect(button).to_have_text("Random")
@@ -47,11 +57,12 @@ def test_random_seed_button_is_named_by_its_visible_word(
 
 
 def test_ctrl_enter_hint_shows_with_a_mouse_but_not_on_a_touch_phone(
-    quiet_server: Served, tab: Callable[..., Tab], chromium: Browser
+    quiet_server: Served, desk: Tab, chromium: Browser
 ) -> None:
-    desk = tab().open(quiet_server.url)
-    expect(desk.locator("#hint-prompt")).to_contain_text("Ctrl+Enter")
-    expect(desk.get_by_text("Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.")).to_be_visible()
+    mouse = desk.page
+    mouse.locator("#tab-create").click()
+    expect(mouse.locator("#hint-prompt")).to_contain_text("Ctrl+Enter")
+    expect(mouse.get_by_text("Ctrl+Enter (⌘+Enter on a Mac) sends the form from here.")).to_be_visible()
     phone = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     try:
         page = phone.new_page()
