@@ -228,10 +228,10 @@ def test_progress_resumes_after_a_dropped_connection(live_server: Served, tab: C
 
     t.context.route("**/v1/videos/*/events", cut_first_stream)
     page = t.open(live_server.url)
-    # Long enough (several seconds) that the page sees it running: a waiting card follows the position
-    # poll, once a second, and a job that starts and ends between two polls never gets a stream. 15
-    # steps of 25 frames take about 3 s on an idle core (40 took 25-55 s of the suite on a loaded one).
-    video = submit(page, model="reelgen-micro", prompt="a fox, resumed", frames=25, steps=15)
+    # Long enough (seconds) that the page sees it running: a waiting card follows the position poll, once
+    # a second, and a job that starts and ends between two polls never gets a stream. 6 steps of 13
+    # frames take about 3 CPU-s, two thirds of it the decode (15 of 25 frames took 9).
+    video = submit(page, model="reelgen-micro", prompt="a fox, resumed", frames=13, steps=6)
     card = page.locator(f'.card[data-id="{video["id"]}"]')
     expect(card.locator(".status")).to_have_text("Done", timeout=180_000)
     assert "last-event-id" not in asked[0]
