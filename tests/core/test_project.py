@@ -86,12 +86,19 @@ def cache() -> Iterator[ModelCache]:
     models.free()
 
 
-@pytest.fixture
-def three(tmp_path: Path, cache: ModelCache) -> ProjectFolder:
-    """The three-scene wan-tiny project, rendered."""
-    folder = make(tmp_path / "film", THREE)
+@pytest.fixture(scope="module")
+def three_rendered(tmp_path_factory: pytest.TempPathFactory, cache: ModelCache) -> Path:
+    """The three-scene wan-tiny project, rendered once for the module; tests get copies to change."""
+    folder = make(tmp_path_factory.mktemp("three") / "film", THREE)
     render_project(folder, cache=cache)
-    return folder
+    return folder.root
+
+
+@pytest.fixture
+def three(three_rendered: Path, tmp_path: Path) -> ProjectFolder:
+    """A copy of the rendered three-scene project (clips, records, timestamps), this test's to change."""
+    shutil.copytree(three_rendered, tmp_path / "film")
+    return ProjectFolder.find(tmp_path / "film")
 
 
 def _mtimes(folder: ProjectFolder) -> dict[str, int]:
@@ -104,7 +111,7 @@ def _mtimes(folder: ProjectFolder) -> dict[str, int]:
 def test_three_scenes_with_half_second_fades_export_to_their_sum_minus_the_overlaps(
     tmp_path: Path, cache: ModelCache
 ) -> None:
-    defaults = {"model": "reelgen-micro", "width": 64, "height": 64, "steps": 2, "seed": 1}
+    defaults = {"model": "reelgen-micro", "width": 32, "height": 32, "steps": 2, "seed": 1}
     scenes = [
         {"prompt": "a red circle moves to the right over a green background", "duration": 1.0},
         {"prompt": "a yellow square slides to the left against a blue background", "duration": 1.5},
