@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tests.service.server import TINY, running
+from tests.service.server import TINY, Server, running
 
 #: AnyIO's worker threads end after 10 s without work.
 IDLE_GAP_S = 11.0
@@ -56,8 +56,9 @@ async def burst(url: str, known: list[str], round_: int) -> list[httpx.Response]
         return list(await asyncio.gather(*calls))
 
 
-def soak(engine: str, tmp_path: Path, reelgen_home: Path) -> None:
-    """Two bursts and the idle gap between them on a server of ``engine``; fails on any 5xx, lost job or engine restart."""
+def soak(engine: str, tmp_path: Path, reelgen_home: Path) -> Server:
+    """Two bursts and the idle gap between them on a server of ``engine``; fails on any 5xx, lost job or engine
+    restart. Returns the server, stopped (Ctrl-C) by then."""
     with running(tmp_path / "server", home=reelgen_home, REELGEN_ENGINE=engine) as server:
         before = server.http.get("/v1/system").json()["detail"]["engine"]
         created: list[str] = []
@@ -79,3 +80,4 @@ def soak(engine: str, tmp_path: Path, reelgen_home: Path) -> None:
     assert len(created) == BURSTS * CREATES_PER_BURST
     assert {v["status"] for v in seen.values()} == {"completed"}
     assert after["pids"] == before["pids"] and after["restarts"] == 0  # the same engine throughout
+    return server

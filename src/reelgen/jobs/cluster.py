@@ -106,6 +106,8 @@ def init_ray(settings: JobSettings) -> str | None:
         _node_ip_address="127.0.0.1",
         object_store_memory=settings.ray_object_store_bytes,
         log_to_driver=False,
+        # No worker a CPU started ahead for tasks: the engine runs actors only; those sat "ray::IDLE".
+        _system_config={"prestart_worker_first_driver": False},
     )
     return str(temp_dir)
 
