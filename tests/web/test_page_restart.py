@@ -18,16 +18,18 @@ def test_a_running_card_reconnects_as_soon_as_the_server_is_back(
 ) -> None:
     """The card's stream ended while the job ran and the server then stopped. Once the page sees the
     server again (the offline line goes), the card asks for the events at once, not after its backoff
-    or the server's retry (a minute here), and stops saying "reconnecting" when it is connected."""
+    or the server's retry (12-18 s here after a failed try), and stops saying "reconnecting" when it is connected."""
     server = Restartable(tmp_path / "server")
     server.start()
     try:
         video = server.served.create(model="reelgen-micro")
         t = tab()
         step = {"stage": "denoise", "step": 3, "total": 20, "progress": 15, "eta_s": 30}
-        # The first stream tells of step 3, asks for a minute between reconnects (the page waits at
-        # most 15 s, then 15 s after every failed try) and ends; every later one is the server's own.
-        first = format_event("open", {"after": 0}, retry_ms=60_000)
+        # The first stream tells of step 3, asks for 7.5 s between reconnects and ends; every later one
+        # is the server's own. The page waits 6-9 s (the retry, give or take a fifth) before its first
+        # try, and after a failed one twice that, held at 15 s: 12-18 s, as long as a retry of a minute
+        # would have it wait then, with the first try a quarter of a minute sooner.
+        first = format_event("open", {"after": 0}, retry_ms=7_500)
         first += format_event("progress", step, event_id=2)
         asked: list[str | None] = []
 
@@ -48,8 +50,8 @@ def test_a_running_card_reconnects_as_soon_as_the_server_is_back(
         server.stop()
         offline = page.locator("#offline")
         expect(offline).to_be_visible()
-        # One try while the server is down (12-18 s after the first stream ended) fails: the next
-        # would be 12-18 s after it, long after the server is back.
+        # One try while the server is down (6-9 s after the first stream ended) fails: the next would
+        # be 12-18 s after it, long after the server is back.
         deadline = time.monotonic() + 30
         while len(asked) < 2:
             assert time.monotonic() < deadline, asked
