@@ -4,20 +4,30 @@ starts with the line and column, says PyYAML's words plainly, quotes the line, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
-from playwright.sync_api import Route, expect
+import pytest
+from playwright.sync_api import Browser, Route, expect
 
 from tests.web.conftest import Served, Tab
 from tests.web.forms import unfold
+from tests.web.test_s57f_shared_tab import shared_tab
 
 UNCLOSED = "title: Broken\nscenes:\n  - prompt: a red circle\n    duration: [\n"
 UNQUOTED = "title: Broken\nscenes:\n  - prompt: a red circle\n    note: a: b\n    duration: 2\n"
 
 
-def test_a_project_file_error_names_its_line_in_words(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#projects")
+@pytest.fixture(scope="module")
+def projects(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The Projects view, loaded once: each test fills the New project box with the file it sends."""
+    with shared_tab(chromium, f"{quiet_server.url}/#projects", batch_roots) as t:
+        yield t
+
+
+def test_a_project_file_error_names_its_line_in_words(projects: Tab) -> None:
+    t = projects
+    page = t.page
     unfold(page, "#project-new")  # folded while another test's project is on the server
     box = page.locator("#pn-project")
     error = page.locator("#pn-project-err")
@@ -47,11 +57,15 @@ def test_a_project_file_error_names_its_line_in_words(quiet_server: Served, tab:
     assert t.errors == []
 
 
-def test_the_caret_stays_where_someone_went_on_typing(quiet_server: Served, tab: Callable[..., Tab]) -> None:
-    t = tab()
+def test_the_caret_stays_where_someone_went_on_typing(projects: Tab) -> None:
+    t = projects
     held: list[Route] = []
-    t.context.route(lambda url: url.endswith("/v1/projects"), lambda r: held.append(r))
-    page = t.open(f"{quiet_server.url}/#projects")
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    t.context.route("**/v1/projects", hold)
+    page = t.page
     unfold(page, "#project-new")
     box = page.locator("#pn-project")
     box.fill(UNCLOSED)
@@ -65,3 +79,4 @@ def test_the_caret_stays_where_someone_went_on_typing(quiet_server: Served, tab:
     expect(page.locator("#pn-project-err")).to_contain_text("Line 5, column 1: ")
     assert box.evaluate("b => [b.selectionStart, b.value.slice(0, 19)]") == [12, "title: Very Broken\n"]
     assert t.errors == []
+    t.context.unroute("**/v1/projects", hold)
