@@ -4,22 +4,35 @@ Generate and Enhance did."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
-from playwright.sync_api import Route, expect
+import pytest
+from playwright.sync_api import Browser, Route, expect
 
 from tests.web.conftest import Served, Tab
 from tests.web.forms import unfold
 from tests.web.test_s55c_avatar_form import _voice
+from tests.web.test_s57f_shared_tab import shared_tab
 
 
-def test_make_avatar_says_sending_until_the_server_answers(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
+@pytest.fixture(scope="module")
+def quiet_page(chromium: Browser, quiet_server: Served, batch_roots: Path) -> Iterator[Tab]:
+    """The quiet server's page, loaded once: each test holds its own upload and goes to its own view."""
+    with shared_tab(chromium, quiet_server.url, batch_roots) as t:
+        yield t
+
+
+def test_make_avatar_says_sending_until_the_server_answers(quiet_server: Served, quiet_page: Tab) -> None:
+    t = quiet_page
     held: list[Route] = []
-    t.context.route(lambda url: url.endswith("/v1/avatars"), lambda r: held.append(r))
-    page = t.open(f"{quiet_server.url}/#avatar")
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    t.context.route("**/v1/avatars", hold)
+    page = t.page
+    page.locator("#tab-avatar").click()
     form = page.locator("#avatar-form")
     form.get_by_label("Voice (audio file)").set_input_files(
         {"name": "hello.wav", "mimeType": "audio/wav", "buffer": _voice()}
@@ -34,19 +47,23 @@ def test_make_avatar_says_sending_until_the_server_answers(
     assert answer.value.status == 202, answer.value.text()
     expect(form.get_by_role("button", name="Make avatar")).to_be_enabled()
     assert t.errors == []
+    t.context.unroute("**/v1/avatars", hold)
     quiet_server.http.post(f"/v1/videos/{answer.value.json()['id']}/cancel")
 
 
-def test_create_project_says_sending_until_the_server_answers(
-    quiet_server: Served, tab: Callable[..., Tab]
-) -> None:
-    t = tab()
+def test_create_project_says_sending_until_the_server_answers(quiet_server: Served, quiet_page: Tab) -> None:
+    t = quiet_page
     held: list[Route] = []
-    t.context.route(
-        lambda url: url.endswith("/v1/projects"),
-        lambda r: held.append(r) if r.request.method == "POST" else r.continue_(),
-    )
-    page = t.open(f"{quiet_server.url}/#projects")
+
+    def hold(route: Route) -> None:
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    t.context.route("**/v1/projects", hold)
+    page = t.page
+    page.locator("#tab-projects").click()
     unfold(page, "#project-new")  # folded while another test's project is on the server
     form = page.locator("#view-projects form").first
     form.locator("textarea").first.fill(
@@ -64,4 +81,5 @@ def test_create_project_says_sending_until_the_server_answers(
     expect(button).to_have_text("Create project")
     expect(button).to_be_enabled()
     assert t.errors == []
+    t.context.unroute("**/v1/projects", hold)
     quiet_server.http.delete(f"/v1/projects/{answer.value.json()['id']}")
