@@ -3,12 +3,20 @@ note saying so in place of their forms, not the forms with the note above them."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import Served, Tab
+from tests.web.test_s57f_shared_tab import shared_tab
+
+
+@pytest.fixture(scope="module")
+def no_roots(chromium: Browser, quiet_server: Served) -> Iterator[Tab]:
+    """The page loaded once from the quiet server without REELGEN_BATCH_ROOTS: each case reads a view."""
+    with shared_tab(chromium, quiet_server.url, None) as t:
+        yield t
 
 
 @pytest.mark.parametrize(
@@ -19,8 +27,7 @@ from tests.web.conftest import Served, Tab
     ],
 )
 def test_without_batch_roots_the_note_stands_in_for_the_form(
-    quiet_server: Served,
-    tab: Callable[..., Tab],
+    no_roots: Tab,
     monkeypatch: pytest.MonkeyPatch,
     view: str,
     form: str,
@@ -30,8 +37,9 @@ def test_without_batch_roots_the_note_stands_in_for_the_form(
     # A person filled in a manifest, three folders and a name under a red note, and learnt from the
     # refusal that nothing they could have typed would be taken.
     monkeypatch.delenv("REELGEN_BATCH_ROOTS", raising=False)  # read by the quiet server, in this process
-    t = tab()
-    page = t.open(f"{quiet_server.url}/#{view}")
+    t = no_roots
+    page = t.page
+    page.locator(f"#tab-{view}").click()
     shown = page.locator(form)
     note = shown.locator(".folders-note")
     expect(note).to_contain_text(said)

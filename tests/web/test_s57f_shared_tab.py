@@ -16,15 +16,19 @@ from tests.web.conftest import LOOPBACK, Served, Tab
 
 @contextmanager
 def shared_tab(
-    chromium: Browser, url: str, batch_roots: Path, viewport: tuple[int, int] = (1280, 900)
+    chromium: Browser, url: str, batch_roots: Path | None, viewport: tuple[int, int] = (1280, 900)
 ) -> Iterator[Tab]:
     """A tab opened on ``url`` once, for a module's tests; closed after the last of them.
 
-    REELGEN_BATCH_ROOTS stays set while it is open, as the autouse ``_batch_roots`` fixture sets it for
-    each test: the quiet server reads it at every request, and a module fixture starts before that one.
+    REELGEN_BATCH_ROOTS stays ``batch_roots`` (None: unset) while it is open, as the autouse
+    ``_batch_roots`` fixture sets it for each test: the quiet server reads it at every request, and a
+    module fixture starts before that one.
     """
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("REELGEN_BATCH_ROOTS", str(batch_roots))
+        if batch_roots is None:
+            env.delenv("REELGEN_BATCH_ROOTS", raising=False)
+        else:
+            env.setenv("REELGEN_BATCH_ROOTS", str(batch_roots))
         context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         blocked: list[str] = []
         errors: list[str] = []
