@@ -9,7 +9,7 @@ import wave
 from collections.abc import Callable
 
 from PIL import Image
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from tests.web.conftest import Served, Tab, listing
 from tests.web.test_page import PHONE, horizontal_overflow
@@ -46,7 +46,7 @@ def test_an_avatar_is_made_from_the_page_and_its_mistakes_are_said_under_their_f
     expect(form.locator('.field[data-param="audio"] .field-error')).to_have_text(
         "An avatar needs a voice: choose an audio file, or write the text to speak."
     )
-    voice = {"name": "hello.wav", "mimeType": "audio/wav", "buffer": _voice()}
+    voice: FilePayload = {"name": "hello.wav", "mimeType": "audio/wav", "buffer": _voice()}
     form.get_by_label("Voice (audio file)").set_input_files(voice)
     form.get_by_label("Or text to speak").fill("hello")
     make.click()
@@ -67,7 +67,7 @@ def test_an_avatar_is_made_from_the_page_and_its_mistakes_are_said_under_their_f
 
     form.get_by_label("Or text to speak").fill("")
     form.get_by_label("Voice (audio file)").set_input_files(voice)
-    photo = {"name": "wall.png", "mimeType": "image/png", "buffer": _blank_photo()}
+    photo: FilePayload = {"name": "wall.png", "mimeType": "image/png", "buffer": _blank_photo()}
     form.get_by_label("Face (photo, optional)").set_input_files(photo)
     with page.expect_response(lambda r: r.url.endswith("/v1/avatars")) as refused:
         make.click()
