@@ -199,10 +199,10 @@ def test_an_existing_file_is_replaced_with_its_record_as_the_help_says(
     assert sorted(p.name for p in out.parent.iterdir()) == ["fox.json", "fox.mp4"]
 
 
-@pytest.fixture
-def exported(tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
-    """A project of wan-tiny scenes, rendered and exported once: the film a failed export must keep."""
-    folder = tmp_path / "film"
+@pytest.fixture(scope="module")
+def exported_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A project of wan-tiny scenes, rendered and exported by one run for the module: its folder and film."""
+    folder = tmp_path_factory.mktemp("exported") / "film"
     assert runner.invoke(app, ["project", "new", str(folder), "--title", "Night Drive"]).exit_code == 0
     data = yaml.safe_load((folder / "project.yaml").read_text())
     data["defaults"].update(model="wan-tiny", width=48, height=32, fps=4)
@@ -210,7 +210,16 @@ def exported(tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
     assert runner.invoke(app, ["project", "render", str(folder), "-q"]).exit_code == 0
     result = runner.invoke(app, ["project", "export", str(folder), "-q"])
     assert result.exit_code == 0, result.output
-    film = Path(result.stdout.strip())
+    return folder, Path(result.stdout.strip())
+
+
+@pytest.fixture
+def exported(exported_once: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
+    """The film a failed export must keep: this test's own copy of the module's project (clips, records
+    and mtimes as they were), rendered and exported."""
+    once, once_film = exported_once
+    folder = Path(shutil.copytree(once, tmp_path / "film"))
+    film = folder / once_film.relative_to(once)
     return folder, film, film.read_bytes(), film.with_suffix(".json").read_bytes()
 
 
