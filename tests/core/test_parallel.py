@@ -115,22 +115,8 @@ def test_ltx_over_two_processes_shares_its_guidance_batch(tmp_path: Path) -> Non
     assert _written_by_rank_0(split, tmp_path)["cfg_parallel"] is True
 
 
-def test_a_cancel_stops_every_process_at_the_same_step_and_writes_nothing(tmp_path: Path) -> None:
-    progress = Progress()
-    progress.cancel.cancel("cancelled by the test")
-    with pytest.raises(Cancelled, match="cancelled by the test"):
-        render(
-            resolved(model="wan-tiny", prompt="a cat"),
-            tmp_path / "two.mp4",
-            progress=progress,
-            gpus=2,
-            device="cpu",
-        )
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_process_that_fails_fails_the_run_with_its_reason(tmp_path: Path) -> None:
-    # A folder that passes for a diffusers checkpoint until a process tries to load it.
+def _weights_no_process_loads(tmp_path: Path) -> Path:
+    """A folder that passes for a diffusers checkpoint until a process tries to load it."""
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "model_index.json").write_text(
@@ -141,6 +127,27 @@ def test_a_process_that_fails_fails_the_run_with_its_reason(tmp_path: Path) -> N
     (broken / "vae").mkdir()
     (broken / "vae" / "config.json").write_text(json.dumps({"_class_name": "AutoencoderKLWan"}))
     save_file({"stray": torch.zeros(1)}, str(broken / "vae" / "diffusion_pytorch_model.safetensors"))
+    return broken
+
+
+def test_a_cancel_while_the_processes_start_stops_them_all_before_the_model_loads_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    # Asked before the run, the cancel reaches both processes while they import: they stop together at
+    # their vote before loading. Weights no process could load tell it: a cancel taken only at the first
+    # step, once each process had loaded the model (minutes for a 14B one), failed the run on them instead.
+    progress = Progress()
+    progress.cancel.cancel("cancelled by the test")
+    out = tmp_path / "out" / "two.mp4"
+    out.parent.mkdir()
+    request = resolved(model="wan-tiny", prompt="a cat", weights=str(_weights_no_process_loads(tmp_path)))
+    with pytest.raises(Cancelled, match="cancelled by the test"):
+        render(request, out, progress=progress, gpus=2, device="cpu")
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_process_that_fails_fails_the_run_with_its_reason(tmp_path: Path) -> None:
+    broken = _weights_no_process_loads(tmp_path)
     out = tmp_path / "out" / "two.mp4"
     out.parent.mkdir()
     request = resolved(model="wan-tiny", prompt="a cat", weights=str(broken))

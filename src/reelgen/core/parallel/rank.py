@@ -124,6 +124,9 @@ class RankCache(ModelCache):
     ) -> tuple[Runner, bool]:
         # Before loading (minutes for a 14B model on every GPU), not once it is loaded.
         check_placement(preset.name, plan, self.group.device)
+        # A cancel asked while the processes started (Ctrl-C in their seconds of imports) is taken here,
+        # by every process at once (a vote), not at the first step after each has loaded the model.
+        self.cancel.check()
         try:
             runner, cached = super().acquire(spec, preset, source, plan)
         except torch.OutOfMemoryError as exc:
