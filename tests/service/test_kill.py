@@ -27,7 +27,7 @@ def test_kill_9_of_the_api_mid_run_loses_nothing(
     created = [first.create(key, seed=i).json()["id"] for i, key in enumerate(keys)]
     # Kill it while a job runs and others wait.
     deadline = time.monotonic() + 120
-    while not any(first.video(j)["status"] == "in_progress" for j in created[2:]):
+    while not any(v["status"] == "in_progress" for v in first.videos(created[2:])):
         assert time.monotonic() < deadline, first.log()
         time.sleep(0.2)
     workers = first.kill()

@@ -30,7 +30,7 @@ def test_kill_9_of_a_worker_requeues_its_job_once(
             # end: the worker may finish the job seen running and start the next before the kill lands.
             deadline = time.monotonic() + 120
             while True:
-                videos = [server.video(j) for j in created]
+                videos = server.videos(created)
                 retried = [v for v in videos if v["attempts"] > 1]
                 if all(v["status"] == "completed" for v in retried) and any(
                     v["status"] == "in_progress" and v["attempts"] == 1 for v in videos
