@@ -147,13 +147,18 @@ def quiet_server(serve_app: Callable[..., Served]) -> Served:
 
 
 @pytest.fixture(scope="session")
-def live_server(reelgen_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`reelgen serve` as a user starts it (the local engine, one CPU worker); stopped with Ctrl-C."""
+def live_server(
+    reelgen_home: Path, batch_roots: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """`reelgen serve` as a user starts it (the local engine, one CPU worker); stopped with Ctrl-C. It
+    may run batches and shoot-outs under ``batch_roots``, so the Batches view's tests share it (and its
+    worker's loaded torch) with the others instead of starting a server of their own."""
     data_dir = tmp_path_factory.mktemp("live") / "server"
     port = free_port()
     env = {
         **os.environ,
         "REELGEN_HOME": str(reelgen_home),
+        "REELGEN_BATCH_ROOTS": str(batch_roots),
         "REELGEN_RAY_NUM_CPUS": "2",
         "REELGEN_CPU_WORKERS": "1",
         "REELGEN_PREVIEW_EVERY": "1",
