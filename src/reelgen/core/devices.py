@@ -90,6 +90,8 @@ def check_host_memory(model: str, need_gib: float, dtype: str) -> None:
 
 
 def reset_peak(device: str) -> None:
+    if not device.startswith("cuda"):
+        return
     import torch
 
     if device.startswith("cuda") and torch.cuda.is_available():
@@ -98,6 +100,8 @@ def reset_peak(device: str) -> None:
 
 def peak_gib(device: str) -> float | None:
     """Peak VRAM allocated on ``device`` since the last reset, or None on CPU."""
+    if not device.startswith("cuda"):
+        return None
     import torch
 
     if not (device.startswith("cuda") and torch.cuda.is_available()):

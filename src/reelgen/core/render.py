@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,8 +104,6 @@ def _load_and_generate(
     timings: dict[str, float],
 ) -> tuple[Runner, Video, MemoryPlan, _Attempts]:
     """Load and run; a CUDA out-of-memory error (loading or generating) steps one rung down, once."""
-    import torch
-
     attempts, plans = _Attempts(), [plan]
     while True:
         try:
@@ -114,7 +113,10 @@ def _load_and_generate(
             started = time.monotonic()
             video = runner.generate(request, progress)
             timings["generate"] = timings.get("generate", 0.0) + time.monotonic() - started
-        except torch.OutOfMemoryError as exc:
+        except Exception as exc:
+            torch = sys.modules.get("torch")  # a runner that never imported torch raised no CUDA OOM
+            if torch is None or not isinstance(exc, torch.OutOfMemoryError):
+                raise
             attempts.failed(plan, exc)
             cache.drop(preset)
             empty_cache()

@@ -336,9 +336,12 @@ def tiny_folder(spec: FamilySpec, preset: Preset) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{preset.name}-", dir=folder.parent))
     try:
-        from reelgen.core.backends.plumbing import silence_library_bars
+        if (
+            spec.runner_class().uses_hub_libraries
+        ):  # a numpy-only family's build has no bars (nor torch) to load
+            from reelgen.core.backends.plumbing import silence_library_bars
 
-        silence_library_bars()
+            silence_library_bars()
         spec.build_tiny(preset, tmp)
         try:
             os.replace(tmp, folder)
