@@ -128,30 +128,40 @@ def _isolated_home(reelgen_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
 
 
-#: Files that take the better part of a minute or more (real servers, workers, browsers, several
-#: processes), longest first by the durations of a full run. They are collected first, so the xdist
-#: workers start them early and finish together, instead of one worker running a long file alone at
-#: the end while the others sit idle. With --dist loadfile a file is one unit, so a file far longer
-#: than the others is split: the kill tests over test_kill.py, test_kill_worker.py and test_kill_ray.py,
-#: the soak over test_soak.py and test_soak_ray.py.
+#: Files that take about 17 s or more (real servers, workers, browsers, several processes), longest
+#: first by the durations of a full run (2026-12-07: 27 files, 64 s down to 17.5 s of one test process's
+#: time). They are collected first, so the xdist workers start them early and finish together, instead of
+#: one worker running a long file alone at the end while the others sit idle. With --dist loadfile a file
+#: is one unit, so a file far longer than the others is split: the kill tests over test_kill.py,
+#: test_kill_worker.py and test_kill_ray.py, the soak over test_soak.py and test_soak_ray.py.
 SLOW_FIRST = (
-    "tests/jobs/test_service.py",
-    "tests/core/test_avatar.py",
-    "tests/core/test_parallel.py",
-    "tests/service/test_kill_ray.py",
-    "tests/web/test_live_page.py",
     "tests/service/test_kill.py",
+    "tests/jobs/test_service.py",
+    "tests/core/test_parallel.py",
+    "tests/web/test_live_page.py",
+    "tests/web/test_page.py",
+    "tests/core/test_avatar.py",
     "tests/service/test_kill_worker.py",
-    "tests/web/test_views_batches.py",
-    "tests/api/test_avatars_api.py",
-    "tests/service/test_soak_ray.py",
-    "tests/service/test_soak.py",
-    "tests/web/test_views_projects.py",
+    "tests/service/test_kill_ray.py",
     "tests/jobs/test_project_kind.py",
+    "tests/core/test_enhance_fused_rrdb.py",
+    "tests/api/test_projects_api.py",
+    "tests/core/test_backend_micro.py",
+    "tests/service/test_soak_ray.py",
+    "tests/api/test_avatars_api.py",
+    "tests/service/test_soak.py",
     "tests/service/test_two_servers.py",
-    "tests/service/test_stop.py",
-    "tests/web/test_page_restart.py",
-    "tests/cli/test_bench_truth_docs.py",
+    "tests/cli/test_write_failures.py",
+    "tests/service/test_restart_elsewhere.py",
+    "tests/api/test_live.py",
+    "tests/cli/test_bench.py",
+    "tests/web/test_views_quiet.py",
+    "tests/web/test_views_batches.py",
+    "tests/web/test_page_offline.py",
+    "tests/cli/test_project_server_cli.py",
+    "tests/web/test_wheel.py",
+    "tests/api/test_batches_api.py",
+    "tests/jobs/test_engine.py",
 )
 
 
