@@ -113,15 +113,19 @@ def serve_app(
 
     yield serve
     # All asked to stop before any is waited for: each may hold a stream a page left open for its 2 s
-    # grace, and one after another those added up at the end of every test process.
+    # grace, and one after another those added up at the end of every test process. One deadline for
+    # all: a full run once had four servers of one process each still running after its own 30 s join,
+    # two minutes at the end of the run with the other test processes done (the cause is not yet known;
+    # an open event stream alone stops within its grace). Left running, a daemon thread ends with the
+    # process.
     for server, _ in running:
         server.should_exit = True
+    deadline = time.monotonic() + 15
     for server, thread in running:
-        thread.join(timeout=30)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
-            # Said, not passed over: a full run once spent 30 s here at the end of a test process.
             warnings.warn(
-                f"a quiet server on port {server.config.port} was still running 30 s after it was told to stop",
+                f"a quiet server on port {server.config.port} was still running 15 s after it was told to stop",
                 stacklevel=1,
             )
 
