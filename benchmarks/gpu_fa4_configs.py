@@ -16,13 +16,14 @@ import argparse
 import dataclasses
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from gpu_probes import _time
 
 #: Attention at the real shapes, as in gpu_probes.SHAPES: (label, batch, heads, tokens, head size).
 SHAPES = [
@@ -105,22 +106,6 @@ def compile_one(d: int, index: int) -> None:
     flash_attn_func(q, k, v, config=config)
 
 
-def _time(fn: Any, repeats: int = 7) -> float:
-    import torch
-
-    fn()
-    fn()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) / 1e3)
-    return statistics.median(times)
-
-
 def _compile_all(workers: int, budget_s: float) -> dict[tuple[int, int], dict[str, Any]]:
     """Compile every candidate in worker processes; each result is its wall time or its error."""
     jobs = [(d, i) for d in CANDIDATES for i in range(len(CANDIDATES[d]))]
@@ -160,7 +145,7 @@ def _probe_shape(
     qt, kt, vt = (x.transpose(1, 2) for x in (q, k, v))
     with sdpa_kernel([SDPBackend.CUDNN_ATTENTION]):
         ref = sdpa(qt, kt, vt).transpose(1, 2).float()
-        cudnn = flops / _time(lambda: sdpa(qt, kt, vt)) / 1e12
+        cudnn = flops / _time(lambda: sdpa(qt, kt, vt), 7, 2) / 1e12
     row: dict[str, Any] = {"shape": label, "sdpa_cudnn_tflops": round(cudnn, 1), "fa4": []}
     for i, changes in enumerate(CANDIDATES[d]):
         entry: dict[str, Any] = {"changes": changes, **compiled[(d, i)]}
@@ -174,7 +159,7 @@ def _probe_shape(
                     return out[0] if isinstance(out, tuple) else out
 
                 entry["rel_err_vs_cudnn"] = float((call().float() - ref).norm() / ref.norm())
-                entry["tflops"] = round(flops / _time(call) / 1e12, 1)
+                entry["tflops"] = round(flops / _time(call, 7, 2) / 1e12, 1)
             except Exception as exc:  # a config the kernel refuses at this shape is a result too
                 entry["error"] = f"{type(exc).__name__}: {exc}"[:300]
         row["fa4"].append(entry)

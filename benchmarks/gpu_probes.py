@@ -62,10 +62,12 @@ def _probe_shape(b: int, h: int, n: int, d: int, *, fa4: bool) -> dict[str, Any]
     return row
 
 
-def _time(fn: Any, repeats: int = 5) -> float:
+def _time(fn: Any, repeats: int = 5, warmups: int = 1) -> float:
+    """Median seconds of ``repeats`` calls of ``fn`` after ``warmups`` untimed ones, by CUDA events."""
     import torch
 
-    fn()
+    for _ in range(warmups):
+        fn()
     times = []
     for _ in range(repeats):
         start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
