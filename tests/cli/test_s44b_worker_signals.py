@@ -39,3 +39,28 @@ def test_a_stop_signal_reaches_ray_start_and_the_command_waits_for_it(sig: signa
         for pid in (parent.pid, child):
             if not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def blocked_signals(pid: int, tid: int) -> int:
+    with open(f"/proc/{pid}/task/{tid}/status") as status:
+        return next(int(line.split()[1], 16) for line in status if line.startswith("SigBlk:"))
+
+
+def test_only_the_main_thread_can_take_a_stop_signal() -> None:
+    """A SIGTERM taken by one of the threads that pass the node's output on left the main thread asleep
+    in its wait with the handler pending, so `ray start` was never told (a full run saw it wait 10 s)."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        threads = [int(tid) for tid in os.listdir(f"/proc/{parent.pid}/task") if int(tid) != parent.pid]
+        assert threads, "the output readers are running"
+        stops = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+        wanted = sum(1 << (sig - 1) for sig in stops)
+        for tid in threads:
+            assert blocked_signals(parent.pid, tid) & wanted == wanted, f"thread {tid} can take a stop signal"
+        assert blocked_signals(parent.pid, parent.pid) & wanted == 0
+    finally:
+        for pid in (parent.pid, child):
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -48,8 +48,17 @@ def run_until_stopped(cmd: list[str]) -> int:
             ("err", process.stderr, output.feed_err),
         )
     ]
-    for reader in readers:
-        reader.start()
+    # A stop signal is taken by whichever thread of the process does not block it; one taken by a reader
+    # left the main thread asleep in `process.wait()` with the handler pending until the child ended by
+    # itself, so the node was never told. The readers start with them blocked (a thread inherits the
+    # mask of the thread that starts it), leaving the main thread the only one to take them.
+    stops = {*FORWARDED, signal.SIGINT}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        for reader in readers:
+            reader.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     stopped_by: list[int] = []  # the stop signals that came, first first
 
