@@ -20,6 +20,7 @@ from reelgen.api import (
     legacy,
     loras,
     models,
+    query_names,
     shootouts,
     system,
     unoffered,
@@ -100,6 +101,8 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # web.install serves /docs and /redoc from the package, not a CDN
         redoc_url=None,
+        # Every API route refuses a query name it does not declare (a misspelt filter listed everything).
+        dependencies=[Depends(query_names.refuse_unknown_query)],
     )
     app.state.settings = settings
     app.state.service = service

@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.deps import authorized, service_of, settings_of
-from reelgen.api.errors import ApiError, error_response
-from reelgen.api.lengths import shown
+from reelgen.api.errors import error_response
+from reelgen.api.query_names import HINTS
 from reelgen.api.schemas import ErrorEnvelope, Health, SystemInfo
 from reelgen.api.settings import FolderSettings
 from reelgen.jobs.service import JobService
@@ -77,20 +77,16 @@ async def system(request: Request) -> SystemInfo:
 
 @guarded.post("/v1/system/free", summary="Unload idle models on every worker")
 async def free(request: Request, body: FreeBody | None = None) -> dict[str, Any]:
-    if request.query_params:
-        # ?idle_seconds=600 was ignored like any unknown query, leaving 0: every idle model was
-        # unloaded at once, as a misspelt body field did before the body refused one.
-        given = ", ".join(shown(name) for name in dict.fromkeys(request.query_params.keys()))
-        raise ApiError(
-            400,
-            f"POST /v1/system/free takes no query parameters (got {given}); send idle_seconds "
-            'in a JSON body, such as {"idle_seconds": 600}, or no body to unload every model not in use',
-            param=next(iter(request.query_params.keys())),
-            code="invalid_value",
-        )
     idle = body.idle_seconds if body else 0.0
     freed = await run_in_threadpool(service_of(request).free, idle)
     return {"object": "system.free", "freed": freed}
+
+
+# ?idle_seconds=600 was ignored like any unknown query, leaving 0: every idle model was unloaded at
+# once, as a misspelt body field did before the body refused one.
+HINTS["POST /v1/system/free"] = (
+    'send idle_seconds in a JSON body, such as {"idle_seconds": 600}, or no body to unload every model not in use'
+)
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
