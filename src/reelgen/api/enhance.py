@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import videos
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
-from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps
+from reelgen.api.enhance_fields import ENHANCE_FIELDS, chain_steps, rate_in_range
 from reelgen.api.errors import ApiError
 from reelgen.api.files import content_gone
 from reelgen.api.inputs import CREATE_FILES, SavedInputs, make_webhook, read_create_body
@@ -27,7 +27,7 @@ from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
 from reelgen.api.wire import parse_body
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest, rate_as_written
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.enhance import enhance_payload
 from reelgen.jobs.records import Job, JobStatus
@@ -56,7 +56,7 @@ class _EnhanceExtras(BaseModel):
     @field_validator("target_fps", mode="before", check_fields=False)  # declared by ``VideoEnhance``
     @classmethod
     def _rate_as_written(cls, value: Any) -> Any:
-        return rate_as_written(value)
+        return rate_in_range(value)
 
 
 def _core(name: str) -> tuple[Any, Any]:

@@ -8,12 +8,14 @@ method. Both are checked here so the 400 lists what is valid.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from reelgen.api.errors import ApiError
-from reelgen.core.spec.request import EnhanceStep, GenerationRequest
+from reelgen.core.spec.numbers import bounded_both_ways
+from reelgen.core.spec.request import EnhanceStep, GenerationRequest, rate_as_written
 
 #: Core request fields that ask for enhancement, offered on every body that can enhance.
 ENHANCE_FIELDS = ("interpolate", "target_fps", "interpolator", "upscale", "upscaler")
@@ -69,6 +71,26 @@ def check_names(fields: Mapping[str, Any]) -> None:
             param=param,
             code="invalid_value",
         )
+
+
+def rate_in_range(value: Any) -> Any:
+    """``target_fps`` as written (``rate_as_written``); 'nan' or 'inf' said as every other number field
+    says one, with the range it takes: it heard "is not a frame rate; give e.g. 60" alone."""
+    try:
+        return rate_as_written(value)
+    except ValueError:
+        if not _infinite_or_nan(value):
+            raise
+        info = GenerationRequest.model_fields["target_fps"]
+        takes = bounded_both_ways(info.annotation, info.metadata)
+        raise ValueError(f"{value!r} is not a finite number; it takes {takes}") from None
+
+
+def _infinite_or_nan(value: Any) -> bool:
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def chain_steps(fields: Mapping[str, Any]) -> list[EnhanceStep]:

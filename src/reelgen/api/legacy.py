@@ -64,7 +64,8 @@ class _V1Name(ApiError):
 class LegacyGenerate(BaseModel):
     """The planning documents' request: flat fields, ``duration`` in seconds (JSON types strict)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # NaN is "not a finite number", as on /v1/videos: it was "too large", -Infinity "too small".
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     prompt: str = Field(max_length=20_000)
     model: str | None = Field(default=None, max_length=200)

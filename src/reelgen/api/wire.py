@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from reelgen.api.enhance_fields import ENHANCE_FIELDS
+from reelgen.api.enhance_fields import ENHANCE_FIELDS, rate_in_range
 from reelgen.api.errors import (
     A_FIELD_NAME,
     HALF_CHARACTER,
@@ -44,7 +44,7 @@ from reelgen.api.schemas import (
 from reelgen.core.errors import field_path, from_validation_error
 from reelgen.core.nul_text import nul_at
 from reelgen.core.spec.numbers import NumberFields
-from reelgen.core.spec.request import INPUT_FILE, GenerationRequest, rate_as_written
+from reelgen.core.spec.request import INPUT_FILE, GenerationRequest
 from reelgen.core.validation_words import shown, too_long
 
 _CORE = GenerationRequest.model_fields
@@ -138,7 +138,7 @@ class _Wire(NumberFields):  # true or false given for a number is refused, in JS
     @field_validator("target_fps", mode="before", check_fields=False)  # declared by each wire model
     @classmethod
     def _rate_as_written(cls, value: Any) -> Any:
-        return rate_as_written(value)  # "60000/1001" as the command line and the enhance routes take it
+        return rate_in_range(value)  # "60000/1001" as the command line and the enhance routes take it
 
     @field_validator("seed", mode="before", check_fields=False)
     @classmethod
