@@ -39,7 +39,7 @@ from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError
 from reelgen.core.spec.request import GenerationRequest, Task
 from reelgen.core.speech.claim import speaking
-from reelgen.core.speech.tts import DEFAULT_VOICE
+from reelgen.core.speech.tts import DEFAULT_VOICE, MAX_TEXT_CHARS
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job, JobStatus
 from reelgen.jobs.store import fingerprint
@@ -63,8 +63,11 @@ class AvatarCreate(BaseModel):
         description="reelgen-lipsync (built in), musetalk, musetalk-tiny; default: musetalk when cached, "
         "else reelgen-lipsync",
     )
+    # The speech's own limit, which GET /v1/system lists as max_avatar_text_chars: one number for both.
     text: str | None = Field(
-        default=None, max_length=5000, description="Text to speak (Piper TTS) instead of an audio file"
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="Text to speak (Piper TTS) instead of an audio file",
     )
     voice: str | None = Field(
         default=None, max_length=200, description="Piper voice for text: en_US-joe-medium"

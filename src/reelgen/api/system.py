@@ -22,6 +22,7 @@ from reelgen.api.errors import error_response
 from reelgen.api.query_names import HINTS
 from reelgen.api.schemas import ErrorEnvelope, Health, SystemInfo
 from reelgen.api.settings import FolderSettings
+from reelgen.core.speech.tts import MAX_TEXT_CHARS
 from reelgen.jobs.service import JobService
 
 router = APIRouter(tags=["system"])
@@ -55,7 +56,8 @@ def api_process() -> dict[str, Any]:
         "Workers, GPUs, VRAM, loaded models and the queue, with what a client can check before sending: "
         "`detail.limits.max_image_pixels` (the largest image taken, REELGEN_MAX_IMAGE_PIXELS), "
         "`detail.limits.max_prompt_chars` (the most characters a prompt or negative prompt holds, "
-        "REELGEN_MAX_PROMPT_CHARS) and `detail.batch_roots` (the folders batches and shoot-outs may use, "
+        "REELGEN_MAX_PROMPT_CHARS), `detail.limits.max_avatar_text_chars` (the most characters of `text` "
+        "an avatar speaks) and `detail.batch_roots` (the folders batches and shoot-outs may use, "
         "REELGEN_BATCH_ROOTS)."
     ),
 )
@@ -67,7 +69,12 @@ async def system(request: Request) -> SystemInfo:
     # of a 9000x9000 image the server then refused.
     # The prompt's limit is the server's own (REELGEN_MAX_PROMPT_CHARS): the page counts against it as one types.
     settings = settings_of(request)
-    limits = {"max_image_pixels": settings.max_image_pixels, "max_prompt_chars": settings.max_prompt_chars}
+    # An avatar's text is refused past the speech's own limit: a client learns it before sending.
+    limits = {
+        "max_image_pixels": settings.max_image_pixels,
+        "max_prompt_chars": settings.max_prompt_chars,
+        "max_avatar_text_chars": MAX_TEXT_CHARS,
+    }
     # The page's Batches and Shoot-outs forms name these folders; with none, the server refuses every
     # batch and shoot-out, and the forms say so before anyone fills them in.
     roots = [str(root) for root in FolderSettings().roots()]
