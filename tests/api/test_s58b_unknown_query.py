@@ -37,6 +37,14 @@ def test_only_the_unknown_names_are_named(client: TestClient) -> None:
     assert resp.json()["error"]["param"] == "limt"
 
 
+def test_many_unknown_names_are_counted_past_five(client: TestClient) -> None:
+    resp = client.get("/v1/models?" + "&".join(f"n{i}=1" for i in range(40)))
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"]["message"] == (
+        "GET /v1/models takes no query parameters (got 'n0', 'n1', 'n2', 'n3', 'n4' and 35 more)"
+    )
+
+
 def test_a_route_that_takes_none_says_so(client: TestClient) -> None:
     resp = client.get("/v1/models?limit=5")
     assert resp.status_code == 400, resp.text

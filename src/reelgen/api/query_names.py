@@ -21,6 +21,8 @@ from reelgen.api.security import bearer, require_key
 
 #: Words a route adds after its refusal, by ``"METHOD /path"`` (where what was sent goes instead).
 HINTS: dict[str, str] = {}
+#: How many unknown names a refusal quotes.
+_NAMED = 5
 
 
 def _query_params(dependant: Any) -> Iterator[str]:
@@ -38,7 +40,10 @@ def declared(route: APIRoute) -> list[str]:
 
 def unknown_query(route: str, unknown: list[str], takes: list[str], hint: str | None = None) -> ApiError:
     """The 400 for ``unknown`` query names sent to ``route`` ("GET /v1/videos"), which takes ``takes``."""
-    given = ", ".join(shown(name) for name in unknown)
+    # A URL of a thousand names is answered in a line, not a page.
+    given = ", ".join(shown(name) for name in unknown[:_NAMED])
+    if len(unknown) > _NAMED:
+        given += f" and {len(unknown) - _NAMED} more"
     if not takes:
         message = f"{route} takes no query parameters (got {given})"
     else:
