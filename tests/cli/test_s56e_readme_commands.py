@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from pathlib import Path
@@ -48,8 +49,14 @@ def command_lines(page: str) -> list[str]:
     return calls
 
 
+@functools.cache
+def cli() -> Any:
+    # Building click's tree from the Typer app costs ~0.3 s; it is the same for every call a page names.
+    return get_command(app)
+
+
 def resolve(words: list[str]) -> tuple[Any, list[str]]:
-    command: Any = get_command(app)
+    command: Any = cli()
     path: list[str] = []
     for word in words:
         sub = getattr(command, "commands", {}).get(word)
