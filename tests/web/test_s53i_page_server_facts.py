@@ -50,7 +50,11 @@ def test_the_page_keeps_to_the_servers_image_limit_and_worker_count(
     Image.new("1", (9000, 9000)).save(huge)
     Image.new("RGB", (256, 256), (200, 30, 30)).save(fine)
     answer = quiet_server.http.get("/v1/system").json()
-    assert answer["detail"]["limits"] == {"max_image_pixels": 40_000_000, "max_prompt_chars": 4000}
+    assert answer["detail"]["limits"] == {
+        "max_image_pixels": 40_000_000,
+        "max_prompt_chars": 4000,
+        "max_avatar_text_chars": 5000,
+    }
 
     made = [quiet_server.create(model="reelgen-micro", prompt=f"hand-off {i}") for i in range(2)]
     t = tab()
