@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from reelgen.jobs.schema import metadata
 from reelgen.jobs.settings import default_data_dir
 
+#: Alembic's version table of the job store (``migrations/env.py`` names the same).
+VERSION_TABLE = "reelgen_alembic_version"
 #: Key of the PostgreSQL advisory lock that serialises concurrent migrations.
 _MIGRATION_LOCK = 0x7265656C  # "reel"
 #: Connections per engine: the web server runs up to 40 request threads, plus the dispatcher's;
@@ -97,12 +103,41 @@ def writer(engine: sa.Engine) -> sa.Engine:
     return engine.execution_options(reelgen_write=True)
 
 
-def upgrade(engine: sa.Engine) -> None:
-    """Run the package's Alembic migrations up to head, once even if several processes start."""
+def _config() -> Config:
+    """The Alembic configuration of the package's migrations."""
     config = Config()
     config.set_main_option("script_location", "reelgen.jobs:migrations")
+    return config
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (they are part of the installed package)."""
+    return ScriptDirectory.from_config(_config())
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Bring the database to Alembic head, once even if several processes start.
+
+    A new database (no job tables, no version table) gets the tables of ``schema.metadata`` and
+    is stamped head, as Alembic's "Building an Up to Date Database from Scratch" says: replaying
+    every migration cost ~50 ms of CPU per new store. One already at head is left as it is, without
+    running Alembic's environment; one at an older revision is migrated by Alembic. All under the
+    writer's lock (SQLite's BEGIN IMMEDIATE, a PostgreSQL advisory lock), so processes starting on
+    one new database agree on one schema.
+    """
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        migration = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        current = set(migration.get_current_heads())
+        scripts = _scripts()
+        if current == set(scripts.get_heads()):
+            return
+        if not current and not set(sa.inspect(conn).get_table_names()) & set(metadata.tables):
+            metadata.create_all(conn, checkfirst=False)
+            migration.stamp(scripts, "head")
+            return
+        config = _config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

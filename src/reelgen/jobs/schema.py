@@ -1,4 +1,9 @@
-"""The SQL tables of the job store (SQLAlchemy Core); Alembic migrations create them."""
+"""The SQL tables of the job store (SQLAlchemy Core), as the Alembic migrations leave them at head.
+
+A new database is created from these tables (``db.upgrade``) and an existing one is migrated, so
+they must match what the migrations build, column order and server defaults included
+(tests/jobs/test_s58c_new_database.py compares the two).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ jobs = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("model", sa.String(200), nullable=False),
     sa.Column("prompt", sa.Text, nullable=False, default=""),
-    sa.Column("kind", sa.String(32), nullable=False, default="render"),
     #: The kind's typed payload as JSON; for ``render``, the ``ResolvedRequest``.
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("priority", sa.Integer, nullable=False, default=0),
@@ -30,8 +34,6 @@ jobs = sa.Table(
     sa.Column("max_attempts", sa.Integer, nullable=False, default=2),
     sa.Column("token", sa.Integer, nullable=False, default=0),
     sa.Column("worker_id", sa.String(200)),
-    #: The job service (``reelgen.jobs.owners``) whose lease the running job is under.
-    sa.Column("owner", sa.String(200)),
     sa.Column("lease_until", sa.Float),
     sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
     sa.Column("error_code", sa.String(64)),
@@ -52,9 +54,13 @@ jobs = sa.Table(
     sa.Column("remixed_from", sa.String(40)),
     sa.Column("data_removed", sa.Boolean, nullable=False, default=False),
     sa.Column("last_seq", sa.Integer, nullable=False, default=0),
+    # Added by revision 0002 with this server default (rows made before are renders).
+    sa.Column("kind", sa.String(32), nullable=False, default="render", server_default="render"),
     #: A child job's parent and its stable key there: one child per (parent, key), ever.
     sa.Column("parent_id", sa.String(40)),
     sa.Column("child_key", sa.String(200)),
+    #: The job service (``reelgen.jobs.owners``) whose lease the running job is under.
+    sa.Column("owner", sa.String(200)),
     sa.UniqueConstraint("parent_id", "child_key", name="uq_reelgen_jobs_child"),
     sa.Index("ix_reelgen_jobs_parent", "parent_id"),
     sa.Index("ix_reelgen_jobs_queue", "status", "priority", "created_at"),
@@ -93,7 +99,7 @@ webhooks = sa.Table(
     ),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("url", sa.Text, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Column("next_at", sa.Float, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("last_error", sa.Text),
