@@ -331,6 +331,7 @@ def _path(key: str) -> Any:
 async def follow(request: Request, job_id: str, noun: str, present: Present) -> AsyncIterator[str]:
     """The parent's object and its items as they change, until it ends (see ``parent_events``)."""
     service = service_of(request)
+    wakeups: sse.Wakeups = request.app.state.wakeups
     loop = asyncio.get_running_loop()
     signal = asyncio.Event()
     watched = {job_id}
@@ -374,7 +375,8 @@ async def follow(request: Request, job_id: str, noun: str, present: Present) -> 
             if time.monotonic() - last_ping >= PING_S:
                 last_ping = time.monotonic()
                 yield ": ping\n\n"
-            with anyio.move_on_after(POLL_S):
-                await signal.wait()
+            if await wakeups.pause(signal, POLL_S):  # the server is stopping: it need not wait for us
+                yield sse.STOPPING
+                return
     finally:
         unsubscribe()

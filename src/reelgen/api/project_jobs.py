@@ -15,6 +15,7 @@ a client that reconnects with ``Last-Event-ID`` misses nothing and repeats nothi
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,7 +30,7 @@ from reelgen.api.deps import service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.schemas import ErrorEnvelope
-from reelgen.api.sse import FINAL_EVENTS, format_event, unreadable_last_event_id
+from reelgen.api.sse import FINAL_EVENTS, STOPPING, Wakeups, format_event, unreadable_last_event_id
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.project import EXPORT_KEY, PROJECT, ProjectPayload
@@ -278,14 +279,17 @@ async def follow(
     final_view: Callable[[], Awaitable[dict[str, Any]]],
     poll_s: float = 0.5,
     ping_s: float = 15.0,
+    wakeups: Wakeups | None = None,
 ) -> AsyncIterator[str]:
-    """The job's interleaved events until its final one (whose data carries the job object)."""
+    """The job's interleaved events until its final one (whose data carries the job object); with
+    ``wakeups``, until the server begins to stop (then a comment, ``STOPPING``)."""
     from starlette.concurrency import run_in_threadpool
 
     spec = payload(job)
     yield format_event("open", {"after": ".".join(map(str, cursor)) or "0"}, retry_ms=1000)
     last_ping = time.monotonic()
     shown = 0
+    stop = asyncio.Event()  # set only by a stop: the logs are polled, no event wakes this stream
     while True:
         try:
             # The state first: a job already finished has every event in its logs when they are read.
@@ -308,4 +312,8 @@ async def follow(
         if time.monotonic() - last_ping >= ping_s:
             last_ping = time.monotonic()
             yield ": ping\n\n"
-        await anyio.sleep(poll_s)
+        if wakeups is None:
+            await anyio.sleep(poll_s)
+        elif await wakeups.pause(stop, poll_s):
+            yield STOPPING
+            return

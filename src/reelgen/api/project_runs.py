@@ -263,7 +263,9 @@ async def job_events(
         return view.model_dump(mode="json")
 
     async def stream() -> AsyncIterator[str]:
-        async for frame in project_jobs.follow(service, job, cursor, final_view):
+        async for frame in project_jobs.follow(
+            service, job, cursor, final_view, wakeups=request.app.state.wakeups
+        ):
             yield frame
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

@@ -20,6 +20,9 @@ from reelgen.api.lengths import shown
 FINAL_EVENTS = frozenset({"completed", "failed", "cancelled"})
 #: The largest event id there can be (the store numbers events in a 32-bit column).
 MAX_SEQ = 2**31 - 1
+#: A stream's last frame when the server stops: a comment, which EventSource and every client skip;
+#: the client then reconnects as after any drop, and finds the server gone (or back).
+STOPPING = ": server stopping\n\n"
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,23 @@ def refuse_two_last_event_ids(headers: Headers) -> None:
 
 
 class Wakeups:
-    """Wakes SSE streams when the store commits an event (store listeners run on other threads)."""
+    """Wakes SSE streams when the store commits an event (store listeners run on other threads),
+    and ends them all when the server begins to stop (``stop``).
+
+    An event stream lasts until its job ends: uvicorn's shutdown waited its whole
+    ``timeout_graceful_shutdown`` for the open ones, then cut them off.
+    """
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._signals: dict[str, set[asyncio.Event]] = {}
+        self._waiting: set[asyncio.Event] = set()  # the signals streams wait on now (``pause``)
+        #: Set once the server has begun to stop: every stream ends at its next wait.
+        self.stopping = False
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+        self.stopping = False  # an app started again (a test's second lifespan) streams again
 
     def notify(self, job_id: str) -> None:
         """Thread-safe: called from whichever thread committed the event."""
@@ -113,6 +125,34 @@ class Wakeups:
     def _set(self, job_id: str) -> None:
         for signal in self._signals.get(job_id, ()):
             signal.set()
+
+    def stop(self) -> None:
+        """The server begins to stop: every stream waiting in ``pause`` wakes and ends. Thread-safe."""
+        if self._loop is None or self._loop.is_closed():
+            self._stop()
+        else:
+            self._loop.call_soon_threadsafe(self._stop)
+
+    def _stop(self) -> None:
+        self.stopping = True
+        for signal in self._waiting:
+            signal.set()
+
+    async def pause(self, signal: asyncio.Event, timeout_s: float) -> bool:
+        """A stream's wait for news: until ``signal`` is set or ``timeout_s`` has passed.
+
+        True when the server has begun to stop: the stream then ends, so that the stop need not
+        wait for it (a normal request, an upload or a download, still gets uvicorn's grace).
+        """
+        if self.stopping:
+            return True
+        self._waiting.add(signal)
+        try:
+            with anyio.move_on_after(timeout_s):
+                await signal.wait()
+        finally:
+            self._waiting.discard(signal)
+        return self.stopping
 
     @contextmanager
     def subscribe(self, job_id: str) -> Iterator[asyncio.Event]:
@@ -135,12 +175,14 @@ async def follow(
     poll_s: float,
     is_final: Callable[[], Awaitable[bool]],
     ping_s: float = 15.0,
+    wakeups: Wakeups | None = None,
 ) -> AsyncIterator[str]:
     """Yield events with seq > ``after`` until a final one; comment pings keep proxies from hanging up.
 
     ``signal`` is set when new events may exist; ``poll_s`` bounds the wait
     for writes this process cannot see. ``is_final`` covers a job that ended
     without a final event in its log: the stream stops once the log is drained.
+    With ``wakeups``, the stream ends (``STOPPING``) once the server begins to stop.
     """
     yield format_event("open", {"after": after}, retry_ms=1000)
     last_ping = time.monotonic()
@@ -161,5 +203,9 @@ async def follow(
         if time.monotonic() - last_ping >= ping_s:
             last_ping = time.monotonic()
             yield ": ping\n\n"
-        with anyio.move_on_after(poll_s):
-            await signal.wait()
+        if wakeups is None:
+            with anyio.move_on_after(poll_s):
+                await signal.wait()
+        elif await wakeups.pause(signal, poll_s):
+            yield STOPPING
+            return

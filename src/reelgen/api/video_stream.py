@@ -46,7 +46,8 @@ async def job_events(
     after: int,
 ) -> AsyncIterator[str]:
     """The frames of job ``job_id``'s events after ``after``, each final one with the video (``present``);
-    the stream ends after the final event, or with a ``cancelled`` of its own once the job is deleted.
+    the stream ends after the final event, or with a ``cancelled`` of its own once the job is deleted,
+    or with a comment (``sse.STOPPING``) once the server begins to stop.
 
     While the job waits, a ``position`` event (no id: it is in no log) says how many queued jobs start
     before it, each time that number changes: the log has no event for a job ahead that starts or goes.
@@ -102,9 +103,11 @@ async def job_events(
             return True
 
     with wakeups.subscribe(job_id) as signal:
-        async for frame in sse.follow(fetch, after, signal=signal, poll_s=1.0, is_final=is_final):
+        async for frame in sse.follow(
+            fetch, after, signal=signal, poll_s=1.0, is_final=is_final, wakeups=wakeups
+        ):
             yield frame
-    if not ended and await gone():
+    if not ended and not wakeups.stopping and await gone():
         # Deleted while it ran: its log went with it, final event and all, so a client that reads
         # streams by their final event (not this server's 404 after) would have been left waiting.
         yield sse.format_event(

@@ -133,6 +133,7 @@ def serve(
     # Only now: the app's modules take seconds to import, and a Ray head that cannot be reached is
     # said without them.
     from reelgen.api.app import create_app
+    from reelgen.api.stopping import StreamEndingServer
 
     try:
         sock = listening_socket(settings.host, settings.port)
@@ -161,7 +162,8 @@ def serve(
             host=settings.host,
             port=settings.port,
             log_level=log_level.lower(),
-            # Event streams stay open until their job ends: on Ctrl-C they get this long, then are closed.
+            # What a request still open at Ctrl-C (an upload, a download) gets before it is closed;
+            # event streams, which last until their job ends, end at once (StreamEndingServer).
             timeout_graceful_shutdown=5,
         )
         logging.getLogger("uvicorn.error").addFilter(serve_logs.quiet_stream_cancels)
@@ -173,7 +175,7 @@ def serve(
         previous = signal.signal(signal.SIGTERM, _terminated)
         stopped_by: int | None = None
         try:
-            uvicorn.Server(config).run(sockets=[sock])
+            StreamEndingServer(config).run(sockets=[sock])
         except _Terminated:
             stopped_by = signal.SIGTERM
         except KeyboardInterrupt:
