@@ -177,9 +177,9 @@ def _open_at_once(url: str, barrier: Any) -> None:
     JobStore(url).close()
 
 
-def test_threads_opening_one_new_file_at_once_all_succeed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    barrier = threading.Barrier(4)
+def _open_in_threads(url: str, count: int) -> list[BaseException]:
+    """Opens ``count`` stores on ``url`` at once, one a thread; what they raised."""
+    barrier = threading.Barrier(count)
     failed: list[BaseException] = []
 
     def run() -> None:
@@ -188,15 +188,29 @@ def test_threads_opening_one_new_file_at_once_all_succeed(tmp_path: Path) -> Non
         except BaseException as exc:  # noqa: BLE001 - the test reports whatever a thread met
             failed.append(exc)
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert failed == []
+    return failed
+
+
+def test_threads_opening_one_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    assert _open_in_threads(url, 4) == []
     fresh = tmp_path / "fresh.db"
     _by_store(f"sqlite:///{fresh}")
     assert _describe(url) == _describe(f"sqlite:///{fresh}")
+
+
+def test_threads_opening_one_new_postgresql_schema_at_once_all_succeed(
+    postgres_urls: Callable[[], str],
+) -> None:
+    url, fresh = postgres_urls(), postgres_urls()
+    assert _open_in_threads(url, 4) == []
+    _by_store(fresh)
+    assert _describe(url) == _describe(fresh)
 
 
 def test_processes_opening_one_new_file_at_once_all_succeed(tmp_path: Path) -> None:
