@@ -1,4 +1,4 @@
-"""Opens the job database (SQLite in WAL mode or PostgreSQL) and migrates it to Alembic head."""
+"""Opens the job database (SQLite in WAL mode or PostgreSQL) and brings it to Alembic head."""
 
 from __future__ import annotations
 
