@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reelgen.core.cache import ModelCache
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import SceneStatus, plan_project, render_project, status
 from reelgen.core.project import render as project_render
@@ -37,6 +38,14 @@ MISTAKES = [
         "give at least 0.125s",
     ),
 ]
+
+
+@pytest.fixture(scope="module")
+def cache() -> ModelCache:
+    """One model cache for the renders here (wan-tiny and wan-i2v-tiny): each render's own cache loaded
+    its model again and freed it with a full garbage collection of this process. Let go, not freed, at the
+    end, as a render's own cache was before it ran ``free``."""
+    return ModelCache(max_models=2)
 
 
 @pytest.mark.parametrize(("scene", "param", "message"), MISTAKES, ids=[m[1] for m in MISTAKES])
@@ -86,31 +95,31 @@ def _editing_while_rendering(monkeypatch: pytest.MonkeyPatch, change: Any) -> No
 
 
 def test_a_scene_edited_while_it_renders_is_reported_and_left_stale(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: ModelCache
 ) -> None:
     folder = make(tmp_path / "film", [THREE[0], THREE[2]])
     _editing_while_rendering(
         monkeypatch, lambda: edit(folder, lambda d: d["scenes"][0].update(prompt="a purple square"))
     )
-    result = render_project(folder, scenes=["a"])
+    result = render_project(folder, scenes=["a"], cache=cache)
     assert [r.scene_id for r in result.rendered] == ["a"]
     assert result.edited == ["a"]
     assert [s.status for s in status(folder)] == [SceneStatus.STALE, SceneStatus.MISSING]
 
 
 def test_a_storyboard_left_broken_mid_render_is_named_when_the_render_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: ModelCache
 ) -> None:
     folder = make(tmp_path / "film", THREE[:1])
     _editing_while_rendering(monkeypatch, lambda: folder.file.write_text("title: x\nscenes:\n  - prompt: ["))
     with pytest.raises(
         InvalidRequest, match=r"^project.yaml changed while rendering and no longer checks out: "
     ):
-        render_project(folder)
+        render_project(folder, cache=cache)
 
 
 def test_a_start_image_replaced_while_its_scene_renders_keeps_no_clip_under_the_old_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: ModelCache
 ) -> None:
     scene = {
         "id": "sun",
@@ -124,7 +133,7 @@ def test_a_start_image_replaced_while_its_scene_renders_keeps_no_clip_under_the_
     planned = plan_project(folder)[0].render
     assert planned is not None
     _editing_while_rendering(monkeypatch, lambda: picture(folder.root / "s.png", shift=80))
-    result = render_project(folder)
+    result = render_project(folder, cache=cache)
     assert result.rendered == [] and result.edited == ["sun"]
     # Kept, the clip would read as current again once the old picture was put back, whichever it showed.
     assert not folder.clip(planned.key).exists()
