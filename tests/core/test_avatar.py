@@ -61,6 +61,13 @@ def shipped_cache() -> ModelCache:
     return ModelCache()
 
 
+@pytest.fixture(scope="module")
+def tiny_cache() -> ModelCache:
+    """musetalk-tiny loaded once for this module's renders of it, as a server keeps a model between jobs
+    (each render loading it again was a second of CPU apiece); no test here changes the loaded model."""
+    return ModelCache()
+
+
 def test_shipped_model_on_a_real_photo_changes_only_the_mouth(
     astronaut: Path, short_voice: Path, tmp_path: Path, shipped_cache: ModelCache
 ) -> None:
@@ -155,19 +162,23 @@ def test_shipped_model_mouth_follows_the_voice(
 
 
 def test_tiny_musetalk_style_build_runs_end_to_end(
-    astronaut: Path, short_voice: Path, tmp_path: Path
+    astronaut: Path, short_voice: Path, tmp_path: Path, tiny_cache: ModelCache
 ) -> None:
     voice = short_voice
     result = render_fields(
-        tmp_path / "tiny.mp4", model="musetalk-tiny", start_image=str(astronaut), speech_audio=str(voice)
+        tmp_path / "tiny.mp4",
+        tiny_cache,
+        model="musetalk-tiny",
+        start_image=str(astronaut),
+        speech_audio=str(voice),
     )
     assert result.path.is_file() and result.metadata["request"]["task"] == "avatar"
     assert result.metadata["inputs"]["speech_audio"]["sha256"]
     assert abs(result.video.seconds - result.video.audio.seconds) <= 1 / FPS  # type: ignore[union-attr]
 
 
-def test_text_only_input_speaks_first(astronaut: Path, tmp_path: Path) -> None:
-    cache = ModelCache()
+def test_text_only_input_speaks_first(astronaut: Path, tmp_path: Path, tiny_cache: ModelCache) -> None:
+    cache = tiny_cache
     result = render_fields(
         tmp_path / "text.mp4",
         cache,
@@ -217,10 +228,13 @@ def test_speech_spoken_differently_on_replay_is_refused_plainly(astronaut: Path,
     assert info.value.param == "inputs" and "make the avatar anew" in str(info.value)
 
 
-def test_batches_leave_no_seam(astronaut: Path, short_voice: Path, tmp_path: Path) -> None:
+def test_batches_leave_no_seam(
+    astronaut: Path, short_voice: Path, tmp_path: Path, tiny_cache: ModelCache
+) -> None:
     voice = short_voice
     small = render_fields(
         tmp_path / "a.mp4",
+        tiny_cache,
         model="musetalk-tiny",
         start_image=str(astronaut),
         speech_audio=str(voice),
@@ -228,6 +242,7 @@ def test_batches_leave_no_seam(astronaut: Path, short_voice: Path, tmp_path: Pat
     )
     large = render_fields(
         tmp_path / "b.mp4",
+        tiny_cache,
         model="musetalk-tiny",
         start_image=str(astronaut),
         speech_audio=str(voice),
@@ -307,7 +322,7 @@ def test_text_the_voice_cannot_speak_is_an_error(astronaut: Path) -> None:
 
 
 def test_several_faces_take_the_largest_or_the_one_asked(
-    astronaut: Path, short_voice: Path, tmp_path: Path
+    astronaut: Path, short_voice: Path, tmp_path: Path, tiny_cache: ModelCache
 ) -> None:
     photo = Image.open(astronaut).convert("RGB")
     pair = Image.new("RGB", (768, 512), (200, 200, 200))
@@ -317,10 +332,11 @@ def test_several_faces_take_the_largest_or_the_one_asked(
     pair.save(both)
     voice = str(short_voice)
     largest = render_fields(
-        tmp_path / "l.mp4", model="musetalk-tiny", start_image=str(both), speech_audio=voice
+        tmp_path / "l.mp4", tiny_cache, model="musetalk-tiny", start_image=str(both), speech_audio=voice
     )
     first = render_fields(
         tmp_path / "f.mp4",
+        tiny_cache,
         model="musetalk-tiny",
         start_image=str(both),
         speech_audio=voice,
@@ -332,6 +348,7 @@ def test_several_faces_take_the_largest_or_the_one_asked(
     with pytest.raises(InvalidRequest, match="out of range"):
         render_fields(
             tmp_path / "x.mp4",
+            tiny_cache,
             model="musetalk-tiny",
             start_image=str(both),
             speech_audio=voice,
@@ -339,7 +356,9 @@ def test_several_faces_take_the_largest_or_the_one_asked(
         )
 
 
-def test_dubbing_a_video_changes_only_the_mouth(astronaut: Path, short_voice: Path, tmp_path: Path) -> None:
+def test_dubbing_a_video_changes_only_the_mouth(
+    astronaut: Path, short_voice: Path, tmp_path: Path, tiny_cache: ModelCache
+) -> None:
     from reelgen.core.encode import write_video
     from reelgen.core.types import Video
 
@@ -349,7 +368,11 @@ def test_dubbing_a_video_changes_only_the_mouth(astronaut: Path, short_voice: Pa
     clip = write_video(Video(frames, FPS), tmp_path / "clip.mp4")  # type: ignore[arg-type]
     source = read_video(clip).frames
     result = render_fields(
-        tmp_path / "dub.mp4", model="musetalk-tiny", source_video=str(clip), speech_audio=str(short_voice)
+        tmp_path / "dub.mp4",
+        tiny_cache,
+        model="musetalk-tiny",
+        source_video=str(clip),
+        speech_audio=str(short_voice),
     )
     video = result.video
     assert video.num_frames > 2 * len(source) - 2  # a short clip plays back and forth to cover the voice
@@ -421,7 +444,8 @@ def test_a_large_portrait_animates_its_face_not_a_false_detection(astronaut: Pat
     from reelgen.core.face.source import from_photo
 
     big = tmp_path / "portrait.png"
-    Image.open(astronaut).convert("RGB").resize((2048, 2048)).save(big)
+    # Uncompressed: zlib on 12 MB of pixels was most of this test's time, and any PNG reads the same.
+    Image.open(astronaut).convert("RGB").resize((2048, 2048)).save(big, compress_level=0)
     source = from_photo(str(big), 2048, 2048, 1, None)
     x, y, w, h = source.boxes[0]
     assert source.faces_seen == 1
