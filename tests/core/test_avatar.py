@@ -64,7 +64,7 @@ def shipped_cache() -> ModelCache:
 @pytest.fixture(scope="module")
 def tiny_cache() -> ModelCache:
     """musetalk-tiny loaded once for this module's renders of it, as a server keeps a model between jobs
-    (each render loading it again was a second of CPU apiece); no test here changes the loaded model."""
+    (each render loaded it again); no test here changes the loaded model."""
     return ModelCache()
 
 
