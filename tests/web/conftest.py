@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, e
 
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
+from reelgen.api.stopping import StreamEndingServer
 from reelgen.jobs.settings import JobSettings
 from tests.service.server import SERVE_MAIN
 
@@ -76,7 +77,7 @@ class Served:
         return dict(resp.json())
 
 
-class _ThreadServer(uvicorn.Server):
+class _ThreadServer(StreamEndingServer):
     def install_signal_handlers(self) -> None:  # a thread cannot take signals; pytest keeps them
         pass
 
@@ -100,7 +101,8 @@ def serve_app(
                 host="127.0.0.1",
                 port=port,
                 log_level="warning",
-                # As `reelgen serve` does: a stream a page left open is cut after a moment, where uvicorn's
+                # As `reelgen serve` does: event streams a page left open end as the server stops
+                # (StreamEndingServer); any other request still open is cut after a moment, where uvicorn's
                 # default waited for it for ever and the teardown's join gave up only after 30 s.
                 timeout_graceful_shutdown=2,
             )
