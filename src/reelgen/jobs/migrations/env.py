@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from reelgen.jobs.db import VERSION_TABLE
 from reelgen.jobs.schema import metadata
 
 connection = context.config.attributes["connection"]
@@ -12,7 +13,7 @@ context.configure(
     target_metadata=metadata,
     # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
     render_as_batch=connection.dialect.name == "sqlite",
-    version_table="reelgen_alembic_version",
+    version_table=VERSION_TABLE,  # the one db.upgrade reads before it decides to migrate
 )
 with context.begin_transaction():
     context.run_migrations()
