@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -336,16 +335,17 @@ async def wait_ended(request: Request, job_id: str, timeout_s: float) -> Job:
     service = service_of(request)
     wakeups: Wakeups = request.app.state.wakeups
     deadline = time.monotonic() + timeout_s
+    stopping = False
     with wakeups.subscribe(job_id) as signal:
         while True:
             signal.clear()  # before reading, so an event committed meanwhile still wakes us
             job = await run_in_threadpool(service.get, job_id)
             remaining = deadline - time.monotonic()
-            if job.terminal or remaining <= 0:
+            # A stopping server answers as the job stands (a 202 to ask again), not cut off at its grace.
+            if job.terminal or remaining <= 0 or stopping:
                 return job
             # Events of this process wake us; the second catches another process's writes.
-            with anyio.move_on_after(min(1.0, remaining)):
-                await signal.wait()
+            stopping = await wakeups.pause(signal, min(1.0, remaining))
 
 
 class LegacyHealth(BaseModel):
