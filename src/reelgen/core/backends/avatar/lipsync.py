@@ -133,6 +133,24 @@ def predict(unet: Any, vae: Any, latents: Any, tokens: Any, config: LipSyncConfi
     return vae.decode(predict_latents(unet, latents, tokens, config) / config.scaling_factor).sample
 
 
+def distinct_crops(crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct crops of ``crops`` (N, ...) in the order first seen, and each crop's index among them.
+
+    ``np.unique(axis=0)`` sorted the flattened crops to find them: 1.6 s for 12 identical 256x256 crops,
+    43 s for 250 (ten seconds of a photo avatar), longer than the model's own work. Keyed by their
+    bytes, 250 take milliseconds.
+    """
+    seen: dict[bytes, int] = {}
+    keep: list[int] = []
+    inverse = np.empty(len(crops), np.int64)
+    for i, crop in enumerate(crops):
+        j = seen.setdefault(crop.tobytes(), len(keep))
+        if j == len(keep):
+            keep.append(i)
+        inverse[i] = j
+    return crops[keep], inverse
+
+
 def audio_tokens(features: np.ndarray, frames: np.ndarray, fps: float, config: LipSyncConfig) -> np.ndarray:
     """The per-frame Whisper windows, with MuseTalk's positional code added when the model expects it."""
     tokens = frame_tokens(features, frames, fps, config.audio.left, config.audio.right)
@@ -161,11 +179,9 @@ class LipSync:
 
         with torch.inference_mode():
             # A photo gives the same crop every frame: encode (and reconstruct) each distinct crop once.
-            distinct, inverse = np.unique(crops.reshape(len(crops), -1), axis=0, return_inverse=True)
-            which = torch.from_numpy(inverse.reshape(-1)).to(self.device)
-            source = (
-                torch.from_numpy(distinct.reshape(-1, *crops.shape[1:])).to(self.device).permute(0, 3, 1, 2)
-            )
+            distinct, inverse = distinct_crops(crops)
+            which = torch.from_numpy(inverse).to(self.device)
+            source = torch.from_numpy(distinct).to(self.device).permute(0, 3, 1, 2)
             pixels = source.to(self.dtype) / 127.5 - 1
             latents = encode_inputs(self.vae, pixels, pixels, self.config)
             tokens = torch.from_numpy(audio_tokens(features, frames, fps, self.config)).to(
