@@ -6,6 +6,7 @@ import { rateText } from "./create_enhance.js";
 import { chosenOptions } from "./create_form.js";
 import { folded } from "./fold.js";
 import { NO_TEXT, negativeUnread } from "./negative.js";
+import { playerBox, sayInBox } from "./player.js";
 import { saveVideo } from "./save.js";
 import { titleFold } from "./title_fold.js";
 import { announce, confirmDelete, el, firstWords, focusIn, fps, generated, seconds, shortId, shortName, videoTitle, when } from "./util.js";
@@ -105,13 +106,14 @@ export function mountGallery(section, ctx) {
   function item(v) {
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
       "aria-label": `Video: ${firstWords(videoTitle(v))}` });
+    const box = playerBox(v, player);
     const problem = el("p", { class: "card-error", role: "alert", hidden: true });
     const say = (message) => { problem.textContent = message; problem.hidden = false; };
-    // A file removed from the server (retention) leaves no player: its place says why, and its
+    // A file removed from the server (retention) leaves no player: its box says why, and its
     // Download and Enhance, which could only fail with the same words, go (Delete stays).
     const needFile = [];
     const gone = ({ message, gone: fileGone }) => {
-      player.replaceWith(el("p", { class: "card-error gone" }, message));
+      sayInBox(box, el("p", { class: "card-error gone" }, message));
       if (fileGone) for (const button of needFile) button.remove();
     };
     player.addEventListener("error", async () => {
@@ -127,7 +129,7 @@ export function mountGallery(section, ctx) {
     needFile.push(el("button", { type: "button", class: "small ghost", onclick: () => ctx.enhance.open(v), ...describe }, "Enhance"),
       el("button", { type: "button", class: "small ghost", onclick: (ev) => download(v, say, ev.currentTarget), ...describe }, "Download"));
     return el("li", { class: "gallery-item", dataset: { id: v.id } },
-      player, title, titleFold(title, v), params(v),
+      box, title, titleFold(title, v), params(v),
       el("div", { class: "row card-actions" },
         generated(v) && el("button", { type: "button", class: "small primary", onclick: () => ctx.create.useSettings(v), ...describe }, "Use these settings"),
         generated(v) && el("button", { type: "button", class: "small ghost", onclick: () => ctx.create.startRemix(v), ...describe }, "Remix"),

@@ -1,12 +1,13 @@
 // The queue: one card per job with its status, place in line, live progress over SSE (preview, step,
 // ETA), and cancel, delete, remix, enhance and download; finished jobs can raise a browser notification.
 import { ApiError, contentUrl, json, post, request, unplayable, videoDeleted } from "./api.js";
+import { playerBox, sayInBox } from "./player.js";
 import { saveVideo } from "./save.js";
 import { follow, replay } from "./sse.js";
 import { $, announce, confirmDelete, el, firstWords, generated, ordinal, removeCard, videoTitle } from "./util.js";
 import { build, meta } from "./queue_card.js";
 import { notifyFinished, setupNotify } from "./queue_notify.js";
-import { lookElsewhere, placeCard, showCounts } from "./queue_order.js";
+import { gapText, lookElsewhere, placeCard, showCounts } from "./queue_order.js";
 import { deletedText, doneText, errorText, progressText } from "./words.js";
 
 const ACTIVE = new Set(["queued", "in_progress"]);
@@ -18,6 +19,9 @@ const IDLE_ROUNDS = 3;
 const RANK = { queued: 0, in_progress: 1, completed: 2, failed: 2, cancelled: 2 };
 const RECONNECTING = "No word from the server; reconnecting…";
 const RECONNECTED = "Connected again; waiting for the next step…";
+/** What each poll asks for: the first 100 in line and the running jobs (load asks for them too). */
+const QUEUED = "v1/videos?status=queued&order=asc&limit=100";
+const RUNNING = "v1/videos?status=in_progress&limit=100";
 
 export function createQueue(ctx) {
   const cards = new Map(); // id -> {node, video, stream, parts}
@@ -100,12 +104,14 @@ export function createQueue(ctx) {
     const v = card.video;
     const player = el("video", { controls: true, loop: true, muted: true, playsinline: true, preload: "metadata",
       "aria-label": `Video: ${firstWords(videoTitle(v))}` });
+    const box = playerBox(v, player);
     card.parts.preview.hidden = true;
-    card.parts.media.replaceChildren(player);
-    // A file removed from the server would leave an empty player: say why instead.
+    card.parts.media.replaceChildren(box);
+    // A file removed from the server would leave an empty player: say why instead, in the player's box
+    // (the card's error line moves there), so the buttons below stay where they are.
     player.addEventListener("error", async () => {
       const why = await unplayable(v.id);
-      player.remove();
+      sayInBox(box, card.parts.error);
       if (why.deleted) return deleted(card);
       cardError(card, new Error(why.message));
       // Its Download and Enhance could only fail with the same words: they go, Delete stays.
@@ -115,8 +121,8 @@ export function createQueue(ctx) {
       player.poster = await contentUrl(v.id, "thumbnail");
       player.src = await contentUrl(v.id);
     } catch (err) {
-      card.parts.error.hidden = false;
-      card.parts.error.textContent = err.message;
+      sayInBox(box, card.parts.error); // a player given no file would stand empty
+      cardError(card, err);
     }
   }
 
@@ -279,7 +285,7 @@ export function createQueue(ctx) {
   // ---- places in line: asked for while anything waits (another client's jobs show up too) --------
   async function refreshPositions() {
     try {
-      const page = await json("v1/videos?status=queued&order=asc&limit=100");
+      const page = await json(QUEUED);
       const queued = new Map(page.data.map((v) => [v.id, v]));
       for (const v of page.data) add(v, { follow: true });
       for (const card of [...cards.values()]) {
@@ -293,7 +299,7 @@ export function createQueue(ctx) {
           }
         }
       }
-      const running = await json("v1/videos?status=in_progress&limit=100");
+      const running = await json(RUNNING);
       for (const v of running.data) add(v, { follow: true });
       await lookElsewhere([...cards.values()].map((c) => c.video)).then(summary);
     } catch (err) {
@@ -329,7 +335,12 @@ export function createQueue(ctx) {
   async function load() {
     setupNotify();
     const page = await json("v1/videos?limit=20");
-    for (const v of page.data.reverse()) add(v, { follow: true });
+    // Where the newest 20 leave out jobs waiting ahead of them, those got their cards at the first poll,
+    // a second later: the line counting them showed, then went, and every card moved under the pointer.
+    // The poll's lists are asked for first (one that fails is the poll's to ask again), and all drawn at once.
+    const more = (path) => json(path).then((list) => list.data, () => []);
+    const ahead = gapText(page.data) ? (await Promise.all([more(QUEUED), more(RUNNING)])).flat() : [];
+    for (const v of [...page.data.reverse(), ...ahead]) add(v, { follow: true });
     loaded = true;
     startPolling(); // an empty queue too: jobs queued elsewhere show up
     summary();
