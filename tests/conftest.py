@@ -7,6 +7,7 @@ import functools
 import gc
 import ipaddress
 import os
+import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -33,6 +34,14 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 # process rewrote and compiled every test module's asserts again, on every run.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+# Stop signals as a terminal gives them, however the suite was started: a run started in the background
+# (`cmd &` ignores SIGINT) or under nohup (SIGHUP) passed those ignores on to every server and command a
+# test starts, and each then shrugged off the Ctrl-C or hang-up its test sent it (`reelgen serve` exited
+# 0 instead of 130; a hang-up never reached the `ray start` stand-in).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 # A request that names no model gets the server's default ("auto": reelgen-micro here, about ten times
 # slower than ltx-tiny on a CPU); tests that leave the model out want the fastest one.
 os.environ.setdefault("REELGEN_DEFAULT_MODEL", "ltx-tiny")

@@ -64,3 +64,29 @@ def test_only_the_main_thread_can_take_a_stop_signal() -> None:
         for pid in (parent.pid, child):
             if not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_hang_up_ignored_at_start_stays_ignored_as_nohup_asks() -> None:
+    """Under nohup the command caught a hang-up and passed it to a `ray start` that ignored it, then
+    waited for a stop that never came; now both go on, and a SIGTERM still stops them."""
+
+    def as_nohup() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, preexec_fn=as_nohup
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        parent.send_signal(signal.SIGHUP)
+        with pytest.raises(subprocess.TimeoutExpired):
+            parent.wait(timeout=1)  # still running, as nohup asked
+        assert not gone(child)
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=10) == 128 + signal.SIGTERM  # a stop is still passed on
+        assert gone(child)
+    finally:
+        for pid in (parent.pid, child):
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -7,6 +7,7 @@ then SIGKILLed ``ray start`` in the middle of stopping its node. Here SIGTERM
 and SIGHUP are passed on to the child and the command waits for it to end; Ray
 ties the node's processes to ``ray start --block``, so they go with it. SIGINT is
 passed on too, unless it came from the terminal, which sends it to the child itself.
+One ignored when the command started (SIGHUP under ``nohup``) stays ignored.
 """
 
 from __future__ import annotations
@@ -76,8 +77,15 @@ def run_until_stopped(cmd: list[str]) -> int:
         else:
             stopped_by.append(signum)
 
-    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
-    previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupted)
+    # A stop signal ignored when the command started stays ignored, as it is for the child that inherits
+    # the ignoring: under `nohup` a hang-up was caught here and passed on to a `ray start` that ignored
+    # it, and the command waited for a stop that never came.
+    handlers = {**dict.fromkeys(FORWARDED, forward), signal.SIGINT: interrupted}
+    previous = {
+        sig: signal.signal(sig, handler)
+        for sig, handler in handlers.items()
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
     try:
         code = process.wait()
     finally:
