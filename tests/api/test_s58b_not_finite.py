@@ -6,8 +6,14 @@ Python's json reads the literals ``NaN``, ``Infinity`` and ``-Infinity``, and a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
+
+from reelgen.api.app import create_app
+from reelgen.api.settings import ApiSettings
+from reelgen.jobs.settings import JobSettings
 
 VIDEO_ID = "video_" + "0" * 32
 #: What each field takes, as its refusal says it.
@@ -21,6 +27,15 @@ RANGES = {
 }
 FORM_WORDS = ["nan", "NaN", "inf", "-inf", "Infinity", "-Infinity"]
 JSON_LITERALS = ["NaN", "Infinity", "-Infinity"]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the module's ~90 requests: each is refused, so none changes what the next one meets."""
+    jobs = JobSettings(data_dir=tmp_path_factory.mktemp("not-finite") / "server")
+    app = create_app(ApiSettings(jobs=jobs, serve_web=False), start_service=False)
+    with TestClient(app, raise_server_exceptions=False) as shared:
+        yield shared
 
 
 def _refused(resp: object, field: str) -> str:
