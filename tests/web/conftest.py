@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -126,8 +127,12 @@ def serve_app(
     for server, thread in running:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
+            # Where its thread stands, so the next run that sees this says why.
+            frame = sys._current_frames().get(thread.ident or 0)
+            stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "(no frame)"
             warnings.warn(
-                f"a quiet server on port {server.config.port} was still running 15 s after it was told to stop",
+                f"a quiet server on port {server.config.port} was still running 15 s after it was told to "
+                f"stop; its thread is at:\n{stack}",
                 stacklevel=1,
             )
 
