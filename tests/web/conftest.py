@@ -9,6 +9,7 @@ and is recorded: the page and the docs must work with no network.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -127,14 +128,35 @@ def serve_app(
     for server, thread in running:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
-            # Where its thread stands, so the next run that sees this says why.
-            frame = sys._current_frames().get(thread.ident or 0)
-            stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "(no frame)"
             warnings.warn(
                 f"a quiet server on port {server.config.port} was still running 15 s after it was told to "
-                f"stop; its thread is at:\n{stack}",
+                f"stop; {_where(server, thread)}",
                 stacklevel=1,
             )
+
+
+def _where(server: _ThreadServer, thread: threading.Thread) -> str:
+    """What a server that did not stop is waiting for: its loop's tasks, or its thread's stack.
+
+    Its thread was found idle in the event loop's select (stop 58's runs): some task was still awaited.
+    Read from another thread, for a warning only."""
+    loop = next((s.get_loop() for s in server.servers), None)
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()] if loop is not None else []
+    if tasks:
+        said = []
+        for task in tasks:
+            chain, coro = [], task.get_coro()
+            while coro is not None and len(chain) < 12:  # the await chain, outermost first
+                frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+                if frame is None:
+                    chain.append(repr(coro)[:120])
+                    break
+                chain.append(f"{frame.f_code.co_name} ({frame.f_code.co_filename}:{frame.f_lineno})")
+                coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+            said.append(f"{task.get_name()}: " + " -> ".join(chain))
+        return f"its loop still awaits {len(tasks)} task(s):\n" + "\n".join(said)
+    frame = sys._current_frames().get(thread.ident or 0)
+    return "its thread is at:\n" + ("".join(traceback.format_stack(frame)[-8:]) if frame else "(no frame)")
 
 
 @pytest.fixture(scope="session")
