@@ -4,14 +4,18 @@ import { post } from "./api.js";
 import { clearErrors, showError } from "./fields.js";
 import { IMAGE_ACCEPT, IMAGE_KINDS } from "./image_types.js";
 import { promptCount } from "./prompt_count.js";
+import { facts, readFacts } from "./server_facts.js";
 import { announce, el, videoTitle } from "./util.js";
 import { clearErrorsOnEdit, formError, labelled, showApiError, tooBig } from "./viewkit.js";
 
 /**
- * The most text the server speaks for one avatar (api/avatars.py AvatarCreate.text): fixed in its schema,
- * not a setting, so GET /v1/system does not say it.
+ * The most text a server speaks for one avatar where its GET /v1/system does not say it
+ * (`detail.limits.max_avatar_text_chars`, said since 2026-12-07; fixed in api/avatars.py AvatarCreate.text).
  */
 const TEXT_MOST = 5000;
+
+/** The most text this server speaks for one avatar: its own word once read, else TEXT_MOST. */
+const textMost = () => facts.maxAvatarTextChars || TEXT_MOST;
 
 export function mountAvatar(section, ctx) {
   // Only models whose weights are here: one not downloaded could only be refused.
@@ -31,6 +35,12 @@ export function mountAvatar(section, ctx) {
   const audio = el("input", { type: "file", name: "audio", accept: "audio/*,.wav,.mp3,.flac,.ogg,.m4a,.webm" });
   // No maxlength: it cut a pasted script short without a word; too long is said on sending instead.
   const text = el("textarea", { name: "text", rows: 3, placeholder: "Hello, and welcome to the harbour tour." });
+  const textHint = el("span", {});
+  const sayTextMost = () => {
+    textHint.textContent = `Spoken by the server's own voice; up to ${textMost().toLocaleString("en-US")} characters.`;
+  };
+  sayTextMost();
+  readFacts().then(sayTextMost);
   const image = el("input", { type: "file", name: "image", accept: IMAGE_ACCEPT });
   const video = el("input", { type: "file", name: "video", accept: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv,image/gif" });
   const submit = el("button", { type: "submit", class: "primary" }, "Make avatar");
@@ -40,7 +50,7 @@ export function mountAvatar(section, ctx) {
     labelled({ prefix: "av", param: "audio", label: "Voice (audio file)", control: audio,
       hint: "WAV, MP3, FLAC, OGG, M4A or WebM. Or leave it empty and write what to say below." }),
     labelled({ prefix: "av", param: "text", label: "Or text to speak", name: "Text to speak", control: text,
-      hint: `Spoken by the server's own voice; up to ${TEXT_MOST.toLocaleString("en-US")} characters.` }),
+      hint: textHint }),
     labelled({ prefix: "av", param: "image", label: "Face (photo, optional)", name: "Face", control: image,
       hint: `${IMAGE_KINDS}, with a clear face looking at the camera. With no photo and no video, the server's own presenter speaks.` }),
     labelled({ prefix: "av", param: "video", label: "Or a video to dub (optional)", name: "Video to dub", control: video,
@@ -50,7 +60,7 @@ export function mountAvatar(section, ctx) {
   clearErrorsOnEdit(form);
   // Counted as it is typed, as the Create form's prompt is: too long was first said on pressing Make avatar.
   // Trimmed, as it is sent; hidden while empty (a voice file may stand in for it).
-  promptCount(text, { what: "text to speak", optional: true, most: () => TEXT_MOST, setting: null, trim: true });
+  promptCount(text, { what: "text to speak", optional: true, most: textMost, setting: null, trim: true });
   sayModel();
   section.append(el("h2", { class: "view-title" }, "Talking avatar"), form);
 
@@ -61,7 +71,8 @@ export function mountAvatar(section, ctx) {
     if (audio.files[0] && said) return ["text", "Give the voice one way: the audio file or the text to speak, not both."];
     if (image.files[0] && video.files[0]) return ["video", "Give one face: a photo or a video to dub, not both."];
     const length = [...said].length; // characters, as the server counts them, not UTF-16 units
-    if (length > TEXT_MOST) return ["text", `It has ${length} characters, and at most ${TEXT_MOST} are spoken: shorten it.`];
+    const most = textMost();
+    if (length > most) return ["text", `It has ${length} characters, and at most ${most} are spoken: shorten it.`];
     return null;
   }
 

@@ -1,15 +1,18 @@
 // What the server says of itself in GET /v1/system, read once at start and again whenever the queue asks:
 // how many workers it runs (no more jobs than that run at once), the largest image and the longest prompt
-// it takes and the folders on its disk that batches and shoot-outs may use.
+// it takes, the most text an avatar speaks, and the folders on its disk that batches and shoot-outs may use.
 import { json } from "./api.js";
 import { el } from "./util.js";
 
 /**
  * `workers`: worker count, or null until known; `maxImagePixels`: the image limit, or null if unsaid;
  * `maxPromptChars`: the most characters a prompt holds, or null if unsaid;
+ * `maxAvatarTextChars`: the most characters of text an avatar speaks, or null if unsaid;
  * `batchRoots`: the folders batches and shoot-outs may use ([] for none), or null if unsaid.
  */
-export const facts = { workers: null, maxImagePixels: null, maxPromptChars: null, batchRoots: null };
+export const facts = {
+  workers: null, maxImagePixels: null, maxPromptChars: null, maxAvatarTextChars: null, batchRoots: null,
+};
 
 let first = null;
 
@@ -22,6 +25,8 @@ export function noteSystem(system) {
   facts.maxImagePixels = Number.isInteger(limit) && limit > 0 ? limit : null;
   const chars = system.detail && system.detail.limits && system.detail.limits.max_prompt_chars;
   facts.maxPromptChars = Number.isInteger(chars) && chars > 0 ? chars : null;
+  const spoken = system.detail && system.detail.limits && system.detail.limits.max_avatar_text_chars;
+  facts.maxAvatarTextChars = Number.isInteger(spoken) && spoken > 0 ? spoken : null;
   const roots = system.detail && system.detail.batch_roots;
   facts.batchRoots = Array.isArray(roots) ? roots.map(String) : null;
 }
