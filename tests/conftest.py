@@ -105,6 +105,17 @@ def reelgen_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def no_collection_per_unload() -> Iterator[None]:
+    """For a module whose in-process shoot-outs and project renders free their models: without the full
+    gc.collect each free runs (0.3 to 0.6 CPU-s with a file run alone, more in a full suite's process,
+    whose heap is far larger than a person's `reelgen shootout`). What those modules check does not
+    depend on it; tests/core/test_model_cache.py checks the unload itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reelgen.core.cache.empty_cache", lambda: None)
+        yield
+
+
 @pytest.fixture
 def no_running_loop() -> Iterator[None]:
     """This thread with no event loop marked running, as a user's process starts: for a test that calls

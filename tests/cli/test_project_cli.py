@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,8 @@ from reelgen.core.media import probe
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _no_collection_per_render() -> Iterator[None]:
-    """Each `reelgen project render` frees its model with a full gc.collect of this process (0.5 CPU-s
-    and up in a full suite's test process); in a person's run the process ends right after. The files
-    and words these tests check do not depend on it (tests/core/test_model_cache.py checks the unload)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("reelgen.core.cache.empty_cache", lambda: None)
-        yield
+#: A full gc.collect per model unload is skipped here (tests/conftest.py says why).
+pytestmark = pytest.mark.usefixtures("no_collection_per_unload")
 
 
 def new_film(folder: Path) -> Path:

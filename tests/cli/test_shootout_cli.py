@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,8 @@ from reelgen.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _no_collection_per_unload() -> Iterator[None]:
-    """A shoot-out frees each model as it moves on and at its end, each time with a full gc.collect of
-    this process (0.3 to 0.6 CPU-s each with this file run alone, more in a full suite's process, whose
-    heap is far larger than a person's `reelgen shootout`). The reports and words checked here do not
-    depend on it (tests/core/test_model_cache.py checks the unload)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("reelgen.core.cache.empty_cache", lambda: None)
-        yield
+#: A full gc.collect per model unload is skipped here (tests/conftest.py says why).
+pytestmark = pytest.mark.usefixtures("no_collection_per_unload")
 
 
 def said(result: Result) -> str:
