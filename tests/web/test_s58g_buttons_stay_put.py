@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, listing
 from tests.web.test_page_delete import finished
 
 UNPLAYABLE = "This browser cannot play this video; Download it to watch it in a player."
@@ -102,17 +102,11 @@ def test_a_gallery_items_buttons_stay_put_when_its_player_gives_way_to_words(
         video = server.create(model="reelgen-micro", prompt="a hare still queued")
         said = f"video {video['id']} is queued; its content exists once it is completed"
         done = {**video, "status": "completed", "progress": 100, "completed_at": video["created_at"]}
-        route = {
-            "object": "list",
-            "data": [done],
-            "has_more": False,
-            "first_id": video["id"],
-            "last_id": video["id"],
-        }
+        route = listing([done])
     t = tab()
     t.page.add_init_script(FIRST_BOXES)
     if route is not None:
-        t.context.route(lambda url: "/v1/videos?status=completed" in url, lambda r: r.fulfill(json=route))
+        t.context.route(lambda url: "/v1/videos?status=completed" in url, route)
     page = t.open(f"{server.url}/#gallery")
     item = page.locator(f'.gallery-item[data-id="{video["id"]}"]')
     expect(item.locator(".card-error.gone")).to_have_text(said)
