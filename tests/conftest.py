@@ -18,7 +18,7 @@ import httpx._transports.default as httpx_transport
 import pytest
 import typer.testing
 
-from tests.browser import chromium, playwright  # noqa: F401  (session fixtures, shared)
+from tests.browser import chromium, full_chromium, playwright  # noqa: F401  (session fixtures, shared)
 
 # Ray must bind loopback only (ARCHITECTURE.md section 5); set before any test imports ray.
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"

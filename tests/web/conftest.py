@@ -244,6 +244,11 @@ class Tab:
 @pytest.fixture
 def tab(chromium: Browser) -> Iterator[Callable[..., Tab]]:
     """New browser tabs (``viewport=(w, h)``) whose non-loopback requests are aborted and recorded."""
+    yield from tabs_of(chromium)
+
+
+def tabs_of(chromium: Browser) -> Iterator[Callable[..., Tab]]:
+    """The ``tab`` fixture's body, for a test module that opens its tabs in another browser."""
     contexts: list[BrowserContext] = []
 
     def make(viewport: tuple[int, int] = (1280, 900)) -> Tab:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Browser, expect
 
-from tests.web.conftest import Served, Tab
+from tests.web.conftest import Served, Tab, tabs_of
 from tests.web.test_page import PHONE, horizontal_overflow
+
+
+@pytest.fixture
+def tab(full_chromium: Browser) -> Iterator[Callable[..., Tab]]:
+    """Tabs of the whole browser, as a person opens the page: how a notification prompt is answered is
+    the browser's part, and Chromium's headless shell answers it unlike the browser (tests/browser.py)."""
+    yield from tabs_of(full_chromium)
 
 
 def test_notify_me_says_so_when_the_browser_blocks_notifications(
