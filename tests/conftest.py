@@ -6,6 +6,7 @@ import asyncio
 import functools
 import gc
 import ipaddress
+import logging
 import os
 import signal
 import socket
@@ -139,6 +140,25 @@ def _server_url_as_typed() -> Iterator[None]:
     token = _SERVER_ORIGIN.set(None)
     yield
     _SERVER_ORIGIN.reset(token)
+
+
+#: The loggers a ``uvicorn.Config`` sets up for the whole process, whichever server it is for.
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+@pytest.fixture(autouse=True)
+def _uvicorn_logging_kept() -> Iterator[None]:
+    """uvicorn's loggers as they were before the test. A test that runs `reelgen serve` in this process
+    (through Typer's runner) had uvicorn point them at the runner's output, closed once the command ended,
+    at access level "info": a quiet server still running in a later test then wrote each request's line
+    there and printed a "Logging error" traceback ("I/O operation on closed file") into the run's output."""
+    loggers = [logging.getLogger(name) for name in UVICORN_LOGGERS]
+    kept = [(logger.handlers[:], logger.level, logger.propagate) for logger in loggers]
+    yield
+    for logger, (handlers, level, propagate) in zip(loggers, kept, strict=True):
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 @pytest.fixture(autouse=True)
