@@ -15,7 +15,7 @@ FULL = Path("/dev/full")  # Linux's device on which every write fails with ENOSP
 def test_a_listing_sent_to_a_full_device_says_so_in_one_line() -> None:
     with FULL.open("w") as full:
         run = subprocess.run(
-            [sys.executable, "-c", "from reelgen.cli import main; main()", "models"],
+            [sys.executable, "-c", "from reelgen.cli import entry; entry()", "models"],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

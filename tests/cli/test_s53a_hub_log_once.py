@@ -9,7 +9,7 @@ import sys
 PROBE = (
     "import logging, huggingface_hub.file_download, reelgen.cli as cli; "
     "cli.app = lambda: logging.getLogger('huggingface_hub.file_download').warning('Trying to resume download...'); "
-    "cli.main()"
+    "cli.entry()"
 )
 
 

@@ -12,8 +12,8 @@ SCRIPT = """
 import atexit, os, signal, sys
 atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))
 sys.argv = ["reelgen", *sys.argv[1:]]
-from reelgen.cli import main
-main()
+from reelgen.cli import entry
+entry()
 """
 
 

@@ -22,7 +22,7 @@ from tests.service.server import free_port
 SERVE_QUIET = (
     "import ctypes, functools, signal, sys; sys.platform == 'linux' and ctypes.CDLL(None).prctl(1, signal.SIGTERM); "
     "import reelgen.api.app as a; a.create_app = functools.partial(a.create_app, start_service=False); "
-    "from reelgen.cli import main; main()"
+    "from reelgen.cli import entry; entry()"
 )
 
 

@@ -162,7 +162,7 @@ def limited_to(size: int) -> Callable[[], None]:
 
 def reelgen_child(*args: str, size: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from reelgen.cli import main; main()", *args],
+        [sys.executable, "-c", "from reelgen.cli import entry; entry()", *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -41,7 +41,7 @@ TERMINAL = ("completed", "failed", "cancelled")
 #: timeout left its server rendering a long job on a core of CI's two for the rest of the run.
 SERVE_MAIN = (
     "import ctypes, signal, sys; sys.platform == 'linux' and ctypes.CDLL(None).prctl(1, signal.SIGTERM); "
-    "from reelgen.cli import main; main()"
+    "from reelgen.cli import entry; entry()"
 )
 
 

@@ -99,6 +99,13 @@ def _ctrl_c_ignored() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def entry() -> None:
+    """The `reelgen` script: ``main()``, then the process ends as soon as its output is out (process_end)."""
+    from reelgen.cli.process_end import run_then_end
+
+    run_then_end(main)
+
+
 def main() -> None:
     atexit.unregister(_ctrl_c_ignored)  # once, however often main() runs in one process (tests)
     atexit.register(_ctrl_c_ignored)
