@@ -16,15 +16,21 @@ from reelgen.core.types import Video
 
 FPS = 25
 SIDE = 256
+LONG_S = 5  # seconds of long_clip
 
 
 @pytest.fixture(scope="module")
 def long_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Twelve seconds of the astronaut at 256x256, each frame shifted a pixel further (so frames differ)."""
+    """Five seconds of the astronaut at 256x256, each frame shifted a pixel further (so frames differ).
+
+    Five, not the twelve it was: encoding and decoding it were most of this module's fixtures (about 1 s of
+    CPU for 300 frames). A dub of ten frames still reads a twelfth of it: read whole first (as it was), it
+    peaks at 24 MiB, four times what the memory test allows; ten frames peak at 2.8 MiB. The other tests
+    take its first 50 frames at most."""
     from skimage import data
 
     photo = np.asarray(Image.fromarray(data.astronaut()).resize((SIDE, SIDE)))
-    frames = np.stack([np.roll(photo, i, axis=1) for i in range(12 * FPS)])
+    frames = np.stack([np.roll(photo, i, axis=1) for i in range(LONG_S * FPS)])
     return write_video(Video(frames, FPS), tmp_path_factory.mktemp("clips") / "long.mp4")  # type: ignore[arg-type]
 
 
@@ -37,7 +43,7 @@ def long_shown(long_clip: Path) -> np.ndarray:
 def test_a_short_voice_over_a_long_video_reads_only_the_frames_it_shows(
     long_clip: Path, long_shown: np.ndarray
 ) -> None:
-    whole_clip = 12 * FPS * SIDE * SIDE * 3
+    whole_clip = LONG_S * FPS * SIDE * SIDE * 3
     tracemalloc.start()
     try:
         source = from_video(str(long_clip), SIDE, SIDE, 10, FPS, None)
