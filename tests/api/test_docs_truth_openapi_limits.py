@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
+
 
 def _field(spec: dict[str, Any], schema: str, name: str) -> dict[str, Any]:
     field: dict[str, Any] = spec["components"]["schemas"][schema]["properties"][name]
@@ -35,7 +37,7 @@ def test_a_create_at_the_advertised_limits_is_taken_and_one_past_them_is_refused
 
 
 def test_every_request_body_with_a_priority_says_the_servers_cap(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
+    spec = openapi_of(client)
     schemas = spec["components"]["schemas"]
     takes = [name for name in schemas if name.endswith(("Create", "Form", "Body", "Remix", "Enhance"))]
     caps = {

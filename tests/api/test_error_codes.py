@@ -11,6 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
+
 #: A project of one title card: made with no uploads and no model.
 CARD = {"title": "Card", "scenes": [{"id": "card", "title_card": {"text": "hi"}, "duration": 1.0}]}
 
@@ -43,7 +45,7 @@ def _refusals(client: TestClient, project: str) -> Iterator[tuple[str, httpx.Res
     yield "POST /v1/videos", client.post("/v1/videos", json={"prompt": "a fox", "seconds": "-1"})
     yield "GET /nowhere", client.get("/v1/nowhere")
 
-    spec = client.get("/openapi.json").json()
+    spec = openapi_of(client)
     for path, operations in spec["paths"].items():
         for method in operations:
             # A made project's id where the route takes one, so its body is checked, not only its id
@@ -85,5 +87,5 @@ def test_a_refusal_without_its_own_code_has_its_status_code(make_client: Callabl
 
 
 def test_openapi_says_an_error_always_has_a_code(client: TestClient) -> None:
-    body = client.get("/openapi.json").json()["components"]["schemas"]["ErrorBody"]
+    body = openapi_of(client)["components"]["schemas"]["ErrorBody"]
     assert "code" in body["required"] and body["properties"]["code"] == {"type": "string", "title": "Code"}

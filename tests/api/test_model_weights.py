@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import files_under, png
+from tests.api.openapi_once import openapi_of
 
 MISSING = "wan-1.3b"
 
@@ -97,7 +98,7 @@ def test_a_talking_avatar_on_musetalk_not_downloaded_is_a_400_and_its_uploads_go
 
 
 def test_the_api_description_says_so(client: TestClient) -> None:
-    schema = client.get("/openapi.json").json()["components"]["schemas"]["VideoCreate"]
+    schema = openapi_of(client)["components"]["schemas"]["VideoCreate"]
     assert "one whose weights are not on the server is a 400" in schema["properties"]["model"]["description"]
 
 

@@ -14,6 +14,8 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
+
 
 @pytest.fixture
 def sent(client: TestClient) -> list[str]:
@@ -126,7 +128,7 @@ def test_an_openai_file_id_reference_is_said_to_be_unsupported(client: TestClien
 
 
 def test_the_spec_lists_the_statuses_each_video_route_answers(client: TestClient) -> None:
-    paths = client.get("/openapi.json").json()["paths"]
+    paths = openapi_of(client)["paths"]
 
     def statuses(path: str, method: str) -> set[str]:
         return set(paths[path][method]["responses"])

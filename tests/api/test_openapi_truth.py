@@ -9,24 +9,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
+
 #: A route's path with every parameter filled: no such id exists, so each asks for a missing thing.
 _FILLED = re.compile(r"\{[^}]+\}")
 
 
-#: /openapi.json as a default app serves it, fetched once: building it costs about half a CPU-second, and every
-#: test below asks a fresh app of the same default settings (``client``) for the same document.
-_SPEC: list[dict[str, Any]] = []
-
-
-def spec_of(client: TestClient) -> dict[str, Any]:
-    """The spec ``client`` (a default ``client`` fixture's app) serves: fetched from the first test's app."""
-    if not _SPEC:
-        _SPEC.append(client.get("/openapi.json").json())
-    return _SPEC[0]
-
-
 def documented(client: TestClient, path: str, method: str) -> dict[str, Any]:
-    responses: dict[str, Any] = spec_of(client)["paths"][path][method]["responses"]
+    responses: dict[str, Any] = openapi_of(client)["paths"][path][method]["responses"]
     return responses
 
 
@@ -71,7 +61,7 @@ def test_generate_video_documents_the_422_of_a_failed_job(client: TestClient) ->
 
 @pytest.mark.parametrize("schema", ["VideoCreate", "VideoCreateForm", "VideoEnhance", "VideoEnhanceForm"])
 def test_target_fps_is_documented_as_the_text_it_takes(client: TestClient, schema: str) -> None:
-    spec = spec_of(client)
+    spec = openapi_of(client)
     field = spec["components"]["schemas"][schema]["properties"]["target_fps"]
     texts = [choice for choice in field["anyOf"] if choice.get("type") == "string"]
     assert len(texts) == 1 and re.fullmatch(texts[0]["pattern"].strip("^$"), "60000/1001")
@@ -90,7 +80,7 @@ def test_the_events_route_documents_the_open_event_it_starts_with(client: TestCl
     with client.stream("GET", f"/v1/videos/{video['id']}/events", headers={"Last-Event-ID": "1"}) as answer:
         lines = [line for line in answer.iter_lines() if line.startswith(("event:", "data:"))]
     assert lines[:2] == ["event: open", 'data: {"after":1}']  # Last-Event-ID: 1 resumes after event 1
-    operation = spec_of(client)["paths"]["/v1/videos/{video_id}/events"]["get"]
+    operation = openapi_of(client)["paths"]["/v1/videos/{video_id}/events"]["get"]
     assert '``open`` (data ``{"after": N}``' in operation["description"]
     header = next(p for p in operation["parameters"] if p["name"] == "Last-Event-ID")
     assert "wins over after" in header["description"]

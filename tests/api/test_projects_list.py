@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
+
 #: A project of one title card: made with no uploads and no model.
 CARD = {"title": "Card", "scenes": [{"id": "card", "title_card": {"text": "hi"}, "duration": 1.0}]}
 
@@ -76,7 +78,7 @@ def test_bad_paging_is_refused_as_the_videos_list_refuses_it(client: TestClient)
 
 
 def test_the_paging_parameters_are_documented(client: TestClient) -> None:
-    operation = client.get("/openapi.json").json()["paths"]["/v1/projects"]["get"]
+    operation = openapi_of(client)["paths"]["/v1/projects"]["get"]
     params = {p["name"]: p for p in operation["parameters"]}
     assert set(params) == {"after", "limit", "order"}
     assert params["limit"]["schema"]["maximum"] == 100 and params["order"]["schema"]["enum"] == [

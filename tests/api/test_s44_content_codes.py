@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
 from tests.api.test_head import completed
 
 
@@ -19,7 +20,5 @@ def test_each_status_a_download_answers_is_documented(client: TestClient) -> Non
         client.get(url, headers={"Range": "bytes=999999-"}).status_code,
     }
     assert answered == {200, 206, 304, 416}
-    documented = client.get("/openapi.json").json()["paths"]["/v1/videos/{video_id}/content"]["get"][
-        "responses"
-    ]
+    documented = openapi_of(client)["paths"]["/v1/videos/{video_id}/content"]["get"]["responses"]
     assert {str(code) for code in answered} <= set(documented)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
 from tests.api.test_h3_full_database import fill_the_database
 
 
 @pytest.mark.parametrize("path", ["/api/video/generate", "/api/video/animate", "/generate-video"])
 def test_a_legacy_create_documents_the_507_it_answers(client: TestClient, path: str) -> None:
-    responses = client.get("/openapi.json").json()["paths"][path]["post"]["responses"]
+    responses = openapi_of(client)["paths"][path]["post"]["responses"]
     assert "disk is full" in responses["507"]["description"]  # it was not listed
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from reelgen.jobs.service import JobService
+from tests.api.openapi_once import openapi_of
 from tests.api.test_head import TINY
 from tests.jobs.test_enhance_kind import clip
 
@@ -40,7 +41,7 @@ def test_an_enhancement_is_not_said_to_be_a_remix(client: TestClient, tmp_path: 
 
 
 def test_the_schema_says_what_each_source_field_means(client: TestClient) -> None:
-    fields = client.get("/openapi.json").json()["components"]["schemas"]["VideoObject"]["properties"]
+    fields = openapi_of(client)["components"]["schemas"]["VideoObject"]["properties"]
     assert "remix" in fields["remixed_from_video_id"]["description"]
     assert fields["enhanced_from_video_id"]["description"].startswith(
         "The video of this server this one enhances (POST /v1/videos/{id}/enhance)"

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.jobs.records import Facts, JobNotFound
 from reelgen.jobs.store import ChildRow
+from tests.api.openapi_once import openapi_of
 from tests.api.test_projects_api import upload
 from tests.jobs.projects import make_film
 
@@ -52,5 +53,5 @@ def test_a_job_of_another_project_is_not_deleted(client: TestClient, tmp_path: P
 
 
 def test_the_delete_is_in_the_openapi_schema(client: TestClient) -> None:
-    paths = client.get("/openapi.json").json()["paths"]
+    paths = openapi_of(client)["paths"]
     assert "delete" in paths["/v1/projects/{project_id}/jobs/{job_id}"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.api.openapi_once import openapi_of
 from tests.api.test_s55a_video_parent import client, shootout_with_item  # noqa: F401 (a fixture)
 
 
@@ -29,5 +30,5 @@ def test_an_item_of_a_running_shootout_is_not_deleted(client: TestClient, tmp_pa
 
 
 def test_the_409_is_in_the_openapi_schema(client: TestClient) -> None:  # noqa: F811
-    answers = client.get("/openapi.json").json()["paths"]["/v1/videos/{video_id}"]["delete"]["responses"]
+    answers = openapi_of(client)["paths"]["/v1/videos/{video_id}"]["delete"]["responses"]
     assert "batch or shoot-out still running" in answers["409"]["description"]

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.jobs import kinds
 from reelgen.jobs.store import JobStore
+from tests.api.openapi_once import openapi_of
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_an_item_job_names_its_shootout(client: TestClient, tmp_path: Path) -> N
 
 
 def test_the_fields_are_in_the_openapi_schema(client: TestClient) -> None:
-    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    schemas = openapi_of(client)["components"]["schemas"]
     video = schemas["VideoObject"]["properties"]
     assert "batch or shoot-out" in video["parent_id"]["description"]
     assert "batch or shootout" in video["parent_object"]["description"]

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.api.app import create_app
 from reelgen.api.settings import ApiSettings
+from tests.api.openapi_once import openapi_of
 
 KEY = "s58b-key-long-enough-to-pass"
 
@@ -67,7 +68,7 @@ def test_declared_parameters_still_answer(client: TestClient) -> None:
 
 
 def _operations(client: TestClient) -> list[tuple[str, str]]:
-    spec = client.get("/openapi.json").json()
+    spec = openapi_of(client)
     return [(method.upper(), path) for path, ops in spec["paths"].items() for method in ops]
 
 

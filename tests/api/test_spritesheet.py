@@ -25,6 +25,7 @@ from reelgen.core.encode import write_video
 from reelgen.core.types import Video
 from reelgen.jobs import spritesheet
 from reelgen.jobs.service import JobService
+from tests.api.openapi_once import openapi_of
 from tests.api.serving import serving
 from tests.api.test_head import TINY, completed
 from tests.jobs import conftest as jobs_fixtures
@@ -210,7 +211,7 @@ def test_a_video_that_cannot_be_decoded_says_so_and_leaves_no_sheet(client: Test
 
 
 def test_openapi_lists_the_three_variants(client: TestClient) -> None:
-    route = client.get("/openapi.json").json()["paths"]["/v1/videos/{video_id}/content"]["get"]
+    route = openapi_of(client)["paths"]["/v1/videos/{video_id}/content"]["get"]
     (variant,) = [p for p in route["parameters"] if p["name"] == "variant"]
     assert variant["schema"]["enum"] == ["video", "thumbnail", "spritesheet"]
     assert "image/jpeg" in route["responses"]["200"]["content"]

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from reelgen.cli.client import sse_events
 from tests.api.conftest import files_under, png
+from tests.api.openapi_once import openapi_of
 
 TINY = {"model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
@@ -301,7 +302,7 @@ def test_generate_video_answers_202_when_the_wait_runs_out(make_client: Callable
 
 
 def test_openapi_spec_documents_both_create_bodies_and_no_422(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
+    spec = openapi_of(client)
     create_op = spec["paths"]["/v1/videos"]["post"]
     assert set(create_op["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
     assert "VideoCreate" in spec["components"]["schemas"]

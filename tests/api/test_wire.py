@@ -16,6 +16,7 @@ from reelgen.core.spec import resolve
 from reelgen.core.spec.request import GenerationRequest, ResolvedRequest
 from reelgen.jobs import kinds
 from tests.api.conftest import files_under
+from tests.api.openapi_once import openapi_of
 
 TINY = {"prompt": "a fox", "model": "wan-tiny", "size": "64x64", "num_frames": 9}
 
@@ -66,7 +67,7 @@ def test_fields_that_name_server_files_are_refused_with_a_clear_400(
 
 
 def test_the_served_schema_is_the_core_fields_with_wire_names_and_no_server_paths(client: TestClient) -> None:
-    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    schema = openapi_of(client)["components"]["schemas"]
     create = schema["VideoCreate"]
     props = create["properties"]
     assert create["required"] == ["prompt"] and create["additionalProperties"] is False
