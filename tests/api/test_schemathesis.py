@@ -38,7 +38,21 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+#: Examples for an operation with inputs: 6 reached 78 of the 111 (status, param, code) answers that 12 reach
+#: over all operations (2026-12-07), so 12 stay.
+FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+
+#: Examples for an operation that takes no parameter and no body: its examples differ only in the bearer
+#: token, which this keyless server does not check, so 12 sent the same request 12 times (GET /v1/models
+#: some 40 ms of CPU each); each of the six answered 200 to all 12.
+FUZZ_NO_INPUTS = settings(FUZZ, max_examples=3)
+
+
+def _takes_nothing(operation: Any) -> bool:
+    raw = operation.definition.raw
+    return not raw.get("parameters") and "requestBody" not in raw
+
+
 def check(case: schemathesis.Case) -> None:
     response = case.call()
     if case.path == "/generate-avatar" and response.status_code == 504:
@@ -51,5 +65,7 @@ def test_no_server_errors(api_schema: Any) -> None:
     plugin does not run on this pytest)."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 40  # the routes are all there to be tried
+    assert sum(map(_takes_nothing, operations)) <= 6  # the rest still get 12 examples each
     for operation in operations:
-        given(case=operation.as_strategy())(check)()
+        fuzz = FUZZ_NO_INPUTS if _takes_nothing(operation) else FUZZ
+        fuzz(given(case=operation.as_strategy())(check))()
