@@ -37,6 +37,7 @@ from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.wire import parse_body
 from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import GenerationRequest, Task
 from reelgen.core.speech.claim import speaking
 from reelgen.core.speech.tts import DEFAULT_VOICE, MAX_TEXT_CHARS
@@ -52,7 +53,8 @@ _ANY_CORE = tuple(GenerationRequest.model_fields)
 VOICES = (DEFAULT_VOICE,)
 
 
-class AvatarCreate(BaseModel):
+# NumberFields: a whole number sent as 0.0 is 0, as on /v1/videos; it was "0 is not a whole number".
+class AvatarCreate(NumberFields):
     """``POST /v1/avatars``: the fields beside the files (``audio``; ``image`` or ``video``)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -14,7 +14,7 @@ import hashlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import ConfigDict, Field, create_model, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import videos
@@ -27,6 +27,7 @@ from reelgen.api.priority_cap import above_cap
 from reelgen.api.schemas import TERMINAL, VideoObject, WebhookSpec
 from reelgen.api.security import probe_video
 from reelgen.api.wire import parse_body
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import EnhanceStep, GenerationRequest
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.enhance import enhance_payload
@@ -36,7 +37,7 @@ from reelgen.jobs.store import fingerprint
 router = APIRouter(prefix="/v1", tags=["videos"], dependencies=[Depends(authorized)], responses=videos.ERRORS)
 
 
-class _EnhanceExtras(BaseModel):
+class _EnhanceExtras(NumberFields):  # 1.0 is 1, as on /v1/videos
     # NaN is "not finite", as on /v1/videos, not "less than or equal to 8".
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 

@@ -23,6 +23,7 @@ from reelgen.api.video_page import video_of
 from reelgen.api.videos import create_job
 from reelgen.api.wire import no_random_sentinel, parse_body
 from reelgen.core.errors import ReelgenError
+from reelgen.core.spec.numbers import NumberFields
 from reelgen.core.spec.request import slow_rate
 from reelgen.jobs.records import Job, JobNotFound, JobStatus
 
@@ -60,7 +61,7 @@ class _V1Name(ApiError):
     """A /v1/videos field name in a legacy body: said as it was sent, not turned into legacy terms."""
 
 
-class LegacyGenerate(BaseModel):
+class LegacyGenerate(NumberFields):  # 64.0 is 64, as on /v1/videos: it was "64 is not a whole number"
     """The planning documents' request: flat fields, ``duration`` in seconds (JSON types strict)."""
 
     # NaN is "not a finite number", as on /v1/videos: it was "too large", -Infinity "too small".
