@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import math
 from typing import Any, Literal
 
@@ -269,15 +270,30 @@ def describe(spec: FamilySpec, preset: Preset) -> ModelObject:
 
 def card(spec: FamilySpec, preset: Preset) -> ModelCard:
     """``describe`` plus whether the weights are here, the memory it needs and the values to offer."""
-    return ModelCard(
-        **describe(spec, preset).model_dump(),
-        weights=weights_of(spec, preset),
-        vram=vram_of(spec, preset),
-        choices=choices_of(spec, preset),
-        options=validate_options(spec.options, preset.options).model_dump(mode="json"),
-        # Runner modules import torch only when they load a model, so asking one is cheap here.
-        reads_prompt=spec.runner_class().reads_prompt,
-    )
+    # Read anew from its JSON: the card is its caller's to change, and must not change the next one.
+    return ModelCard(**json.loads(_fixed_part(spec, preset)), weights=weights_of(spec, preset))
+
+
+#: Each card's parts that follow from its family and preset alone, worked out once per preset (the spec
+#: and preset are kept, so their ids stay theirs). Worked out on every GET /v1/models, which the page asks
+#: at each load, they were 35 of a listing's 56 ms of CPU. ``weights`` is looked for each time: a pull
+#: or a folder copied in changes it while the server runs.
+_FIXED: dict[tuple[int, int], tuple[FamilySpec, Preset, str]] = {}
+
+
+def _fixed_part(spec: FamilySpec, preset: Preset) -> str:
+    kept = _FIXED.get((id(spec), id(preset)))
+    if kept is None:
+        part = {
+            **describe(spec, preset).model_dump(mode="json"),
+            "vram": vram_of(spec, preset).model_dump(mode="json"),
+            "choices": choices_of(spec, preset).model_dump(mode="json"),
+            "options": validate_options(spec.options, preset.options).model_dump(mode="json"),
+            # Runner modules import torch only when they load a model, so asking one is cheap here.
+            "reads_prompt": spec.runner_class().reads_prompt,
+        }
+        kept = _FIXED[(id(spec), id(preset))] = (spec, preset, json.dumps(part))
+    return kept[2]
 
 
 class ModelCardList(BaseModel):
