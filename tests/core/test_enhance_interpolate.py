@@ -176,39 +176,47 @@ def test_an_unknown_checkpoint_is_refused_naming_the_supported_layouts(tmp_path:
     assert "\n" not in caught.value.message and "weights_only" not in caught.value.message
 
 
-def _middles(method: str, clip: np.ndarray, rife_weights: Path | None = None) -> np.ndarray:
+@pytest.fixture(scope="module")
+def rife() -> RifeInterpolator:
+    """RIFE on the real weights, loaded once for both quality checks (each runs it on 224 x 160 frames,
+    so it is prepared alike; loading it is the record test's subject): a second load read the 25 MB file
+    again and built the same network."""
+    weights = real_weights("rife")
+    stage = RifeInterpolator(RifeOptions(weights=str(weights / "flownet.pkl")))
+    stage.prepare("cpu", Shape(224, 160, 5, NTSC))
+    return stage
+
+
+def _middles(stage: FlowInterpolator | RifeInterpolator | None, clip: np.ndarray) -> np.ndarray:
+    """The middle frames of ``clip``'s pairs from ``stage`` (None: optical flow, prepared here)."""
     frames = np.rint(clip).astype(np.uint8)
     a, b, t = frames[:-1], frames[1:], np.full(len(frames) - 1, 0.5)
-    shape = Shape(frames.shape[2], frames.shape[1], len(frames), NTSC)
-    stage: FlowInterpolator | RifeInterpolator
-    if method == "rife":
-        stage = RifeInterpolator(RifeOptions(weights=str(rife_weights / "flownet.pkl")))  # type: ignore[operator]
-    else:
+    if stage is None:
         stage = FlowInterpolator(InterpolateOptions())
-    stage.prepare("cpu", shape)
+        stage.prepare("cpu", Shape(frames.shape[2], frames.shape[1], len(frames), NTSC))
     return stage.middles(a, b, t)
 
 
-def test_real_rife_beats_optical_flow_which_beats_repeating_a_frame() -> None:
-    rife = real_weights("rife")
+def test_real_rife_beats_optical_flow_which_beats_repeating_a_frame(rife: RifeInterpolator) -> None:
     # A pan over one photo with a patch of another crossing it: true middles are the half-step crops.
     clip = two_layers(5, back=(6, 14), front=(30, -10))
     truth = two_layers(4, back=(6, 14), front=(30, -10), half=True)
+    assert clip.shape == (5, 160, 224, 3)  # the size the shared RIFE was prepared for
     scores = {
-        "rife": psnr(_middles("rife", clip, rife), truth),
-        "flow": psnr(_middles("flow", clip), truth),
+        "rife": psnr(_middles(rife, clip), truth),
+        "flow": psnr(_middles(None, clip), truth),
         "repeat": psnr(np.rint(clip[:-1]), truth),
     }
     assert scores["rife"] > scores["flow"] + 1.0, scores
     assert scores["flow"] > scores["repeat"] + 6.0, scores
 
 
-def test_on_a_plain_sub_pixel_pan_both_methods_land_far_above_repeating() -> None:
-    rife = real_weights("rife")
+def test_on_a_plain_sub_pixel_pan_both_methods_land_far_above_repeating(rife: RifeInterpolator) -> None:
     clip, truth = pan(5, (6, 14)), pan(4, (6, 14), half=True)
+    assert clip.shape == (5, 160, 224, 3)  # the size the shared RIFE was prepared for
     repeat = psnr(np.rint(clip[:-1]), truth)
-    assert psnr(_middles("rife", clip, rife), truth) > repeat + 10.0
-    assert psnr(_middles("flow", clip), truth) > repeat + 10.0
+    assert psnr(_middles(rife, clip), truth) > repeat + 10.0
+    assert psnr(_middles(None, clip), truth) > repeat + 10.0
 
 
 def test_the_record_names_the_weights_layout_and_hash() -> None:
