@@ -21,12 +21,24 @@ TINY = [
 
 
 @pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The shortest run there is, evaluated on one held-out prompt, with what it printed: the checkpoint
+    the other tests read, and the evaluation the budget test reads (that test ran a third training run
+    of its own, about 2 CPU-s, for what this one prints as well)."""
     out = tmp_path_factory.mktemp("micro") / "run"
-    # The shortest run there is: each phase takes at least one step, however little time is left,
-    # and nothing here depends on how far it trains.
-    assert main(["train", "--out", str(out), "--seconds", "1", "--vae-seconds", "0.5", *TINY]) == 0
-    return out
+    # Each phase takes at least one step, however little time is left, and nothing here depends on how
+    # far it trains: one VAE step (--vae-steps 1) where 0.5 s of steps were taken.
+    args = ["train", "--out", str(out), "--seconds", "1", "--vae-seconds", "0.5", "--vae-steps", "1"]
+    said = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(said):
+        patch.setattr("reelgen.train.micro.DEFAULT_STEPS", 1)  # a sampling step is all the evaluation needs
+        assert main([*args, *TINY, "--eval-prompts", "1"]) == 0  # the later --eval-prompts wins
+    return out, said.getvalue()
+
+
+@pytest.fixture(scope="module")
+def checkpoint(trained: tuple[Path, str]) -> Path:
+    return trained[0]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +73,7 @@ def test_a_short_run_writes_weights_statistics_and_a_log(checkpoint: Path) -> No
     losses = [row[2] for row in log["dit"]]
     assert losses and all(math.isfinite(x) for x in losses)
     assert set(log["vae_check"]) == {"first", "rest", "worst"}
-    # A phase shorter than its log interval printed "last []" (the VAE's here: 0.5 s, a row every 25 steps).
+    # A phase shorter than its log interval printed "last []" (the VAE's here: one step, a row every 25).
     (vae_end,) = [said for _, said in log["events"] if said.startswith("VAE: ")]
     assert "last []" not in vae_end and (
         " last [" in vae_end or "no average logged yet (one every 25" in vae_end
@@ -197,16 +209,11 @@ def test_a_device_or_model_folder_this_machine_lacks_is_refused_before_any_work(
     assert not report.exists()
 
 
-def test_an_evaluation_running_past_the_budget_says_so_and_what_it_needs(
-    checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_evaluation_running_past_the_budget_says_so_and_what_it_needs(trained: tuple[Path, str]) -> None:
     # --eval-seconds 0 keeps no time: the first sampler setting and the held-out clip are made all the same,
     # which the run said nothing of (a CPU run of --seconds 60 ended after 170 s without a word).
-    monkeypatch.setattr("reelgen.train.micro.DEFAULT_STEPS", 1)  # a sampling step is all this needs
-    out = tmp_path / "evaluated"
-    args = ["train", "--resume", str(checkpoint), "--out", str(out), "--seconds", "1", "--vae-seconds", "0"]
-    assert main([*args, *TINY, "--eval-prompts", "1"]) == 0  # the later --eval-prompts wins
-    said = " ".join(capsys.readouterr().out.split())
+    out, printed = trained
+    said = " ".join(printed.split())
     assert "of the 0 s kept for it (--eval-seconds), so the run ended" in said
     assert "its first sampler setting and all 1 held-out clips are made however long they take" in said
     assert "keep that with --eval-seconds or pass fewer --eval-prompts" in said
