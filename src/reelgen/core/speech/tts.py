@@ -8,7 +8,6 @@ import json
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +119,26 @@ def _check_config(voice: Path, config: Path) -> None:
         )
 
 
-@cache
-def _model_bytes(model: Path) -> bytes:
-    """The voice's ONNX model patched to give phoneme alignments (as Piper's own loader patches it)."""
+@dataclass(frozen=True)
+class _Prepared:
+    """A voice's model as its sessions are built from it: ``optimised`` once ONNX Runtime's graph
+    optimisations are applied to it and kept (its sessions then skip them), else as patched."""
+
+    model: bytes
+    optimised: bool
+
+
+#: A voice's model made ready for its per-text sessions, by path: the file (inode, size, times) it was
+#: made from, and the model. Made again when the file changes: kept by path alone, a voice replaced
+#: under the same name went on speaking as the old one in a running server, while the speech cache's
+#: key (the file's hash) named the new one.
+_PREPARED: dict[Path, tuple[tuple[int, ...], _Prepared]] = {}
+
+
+def _patched(model: Path) -> tuple[bytes, bool]:
+    """The voice's ONNX model patched to give phoneme alignments (as Piper's own loader patches it) and
+    its noise's seeds written in; and whether they were (a graph with subgraphs or functions is left as
+    it is, for its nodes' numbers are not theirs in the file)."""
     try:
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
@@ -138,7 +154,63 @@ def _model_bytes(model: Path) -> bytes:
         raise InvalidRequest(_unreadable(model, exc), param="voice") from None
     with contextlib.suppress(ValueError):  # already patched, or no such tensor: spoken without timings
         add_alignment_output(graph)
-    return bytes(graph.SerializeToString())
+    plain = not graph.functions and not any(
+        attribute.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+        for node in graph.graph.node
+        for attribute in node.attribute
+    )
+    if plain:
+        # onnxruntime seeds a random node without a seed of its own with the process's seed plus the
+        # node's number, its place in the file. Written into the node, the seed survives the
+        # optimisation below, which renumbers the nodes: the same noise, so the same samples.
+        for number, node in enumerate(graph.graph.node):
+            if node.op_type in _RANDOM_OPS and not any(a.name == "seed" for a in node.attribute):
+                node.attribute.append(onnx.helper.make_attribute("seed", float(SPEECH_SEED + number)))
+    return bytes(graph.SerializeToString()), plain
+
+
+#: ONNX's operators that draw random numbers (Piper's noise is RandomNormalLike).
+_RANDOM_OPS = frozenset({"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike"})
+
+
+def _session(model: Path, data: bytes, optimised: bool, keep: Path | None = None) -> Any:
+    """A new ONNX session of ``data``, its noise seeded from ``SPEECH_SEED``; ``keep``: where
+    onnxruntime writes the model as it optimised it. The caller holds ``_SEEDING``."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    if optimised:  # optimised once already: done again, it took two thirds of a session's building
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    if keep is not None:
+        options.optimized_model_filepath = str(keep)
+        # Its warning that the file may hold this machine's own layouts: it is kept in this process only.
+        options.log_severity_level = 3
+    ort_errors: tuple[type[Exception], ...] = (RuntimeError, *_ort_errors())
+    onnxruntime.set_seed(SPEECH_SEED)
+    try:
+        return onnxruntime.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
+    except ort_errors as exc:  # a model ONNX read but cannot run
+        raise InvalidRequest(_unreadable(model, exc), param="voice") from None
+
+
+def _first_session(model: Path) -> tuple[Any, _Prepared]:
+    """A session of ``model`` built from its file, and the model prepared for the next ones: optimised
+    as this session's building optimised it (kept in a temporary file), where its seeds are written in."""
+    import tempfile
+
+    data, seeded = _patched(model)
+    if seeded:
+        # With no room for the optimised model (onnxruntime says only "SystemError : 2"), the session is
+        # built again below without keeping it, as before; a model that cannot run is refused there.
+        with (
+            contextlib.suppress(OSError, InvalidRequest),
+            tempfile.TemporaryDirectory(prefix="reelgen-voice-") as folder,
+        ):
+            kept = Path(folder) / "optimised.onnx"
+            session = _session(model, data, False, kept)
+            return session, _Prepared(kept.read_bytes(), True)
+    return _session(model, data, False), _Prepared(data, False)
 
 
 def _seeded_voice(model: Path, config: Path) -> Any:
@@ -146,25 +218,28 @@ def _seeded_voice(model: Path, config: Path) -> Any:
 
     onnxruntime seeds a session's random generators when it builds the session and
     advances them on every run, so a reused session speaks a text differently each
-    time; a new session per text does not (about 0.2 s to build). One thread: the
-    sums of several threads round differently with their number, so the samples
-    would differ from one machine to the next.
+    time; a new session per text does not. What does not change from one text to the
+    next is done once per voice file: reading and patching the model, and optimising
+    its graph (a session then takes about 0.17 s to build where it took 0.45 s). One
+    thread: the sums of several threads round differently with their number, so the
+    samples would differ from one machine to the next.
     """
-    import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    ort_errors: tuple[type[Exception], ...] = (RuntimeError, *_ort_errors())
-    with _SEEDING:
-        onnxruntime.set_seed(SPEECH_SEED)
-        try:
-            session = onnxruntime.InferenceSession(
-                _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except ort_errors as exc:  # a model ONNX read but cannot run
-            raise InvalidRequest(_unreadable(model, exc), param="voice") from None
+    try:
+        stat = model.stat()
+    except OSError as exc:  # gone since it was found
+        raise InvalidRequest(_unreadable(model, exc), param="voice") from None
+    # The change time too: another voice copied over it with its time kept (cp -p) changes only that.
+    stamp = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    with _SEEDING:  # a second text for a voice being prepared waits for it and takes its model
+        held = _PREPARED.get(model)
+        if held is not None and held[0] == stamp:
+            session = _session(model, held[1].model, held[1].optimised)
+        else:
+            session, prepared = _first_session(model)
+            _PREPARED[model] = (stamp, prepared)
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
 
 
