@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from reelgen.core.errors import InvalidRequest
-from reelgen.core.face.detect import choose, find_faces
+from reelgen.core.face.detect import choose, find_faces, photo_faces
 from reelgen.core.face.track import still, track
 from reelgen.core.media import Timing, fit, load_image
 
@@ -114,7 +114,7 @@ def check_frames_fit(param: str, what: str, width: int, height: int, num_frames:
 def from_photo(path: str, width: int, height: int, num_frames: int, face_index: int | None) -> FaceSource:
     check_frames_fit("start_image", "photo", width, height, num_frames, 1)
     frame = _fitted(np.asarray(load_image(path, "start_image")), width, height)
-    faces = find_faces(frame)
+    faces = photo_faces(frame)  # at the photo's own size, found already when render checked it
     box = choose(faces, face_index, Path(path).name, frame.shape[:2])
     return FaceSource([frame], still(box, 1), np.zeros(num_frames, int), len(faces), np.ones(1, bool))
 

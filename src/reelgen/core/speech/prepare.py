@@ -199,11 +199,11 @@ def check_face(path: str, face_index: object) -> str | None:
     """
     import numpy as np
 
-    from reelgen.core.face.detect import choose, find_faces
+    from reelgen.core.face.detect import choose, photo_faces
     from reelgen.core.media import load_image
 
     photo = np.asarray(load_image(path, "start_image"))
-    faces = find_faces(photo)
+    faces = photo_faces(photo)  # kept for the runner's from_photo, which searches the same pixels
     index = face_index if isinstance(face_index, int) else None
     chosen = choose(faces, index, Path(path).name, photo.shape[:2])
     if index is not None or len(faces) < 2:
