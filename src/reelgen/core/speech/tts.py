@@ -122,10 +122,12 @@ def _check_config(voice: Path, config: Path) -> None:
 @dataclass(frozen=True)
 class _Prepared:
     """A voice's model as its sessions are built from it: ``optimised`` once ONNX Runtime's graph
-    optimisations are applied to it and kept (its sessions then skip them), else as patched."""
+    optimisations are applied to it and kept (its sessions then skip them); ``to_optimise`` while
+    that is still to be done (its seeds are written in, and it has not been tried)."""
 
     model: bytes
-    optimised: bool
+    optimised: bool = False
+    to_optimise: bool = False
 
 
 #: A voice's model made ready for its per-text sessions, by path: the file (inode, size, times) it was
@@ -194,23 +196,21 @@ def _session(model: Path, data: bytes, optimised: bool, keep: Path | None = None
         raise InvalidRequest(_unreadable(model, exc), param="voice") from None
 
 
-def _first_session(model: Path) -> tuple[Any, _Prepared]:
-    """A session of ``model`` built from its file, and the model prepared for the next ones: optimised
-    as this session's building optimised it (kept in a temporary file), where its seeds are written in."""
+def _optimising_session(model: Path, data: bytes) -> tuple[Any, _Prepared]:
+    """A session of ``data`` (seeds written in) and the model as its building optimised it, kept in a
+    temporary file (about 0.15 s more than the session alone); where it cannot be kept, ``data``."""
     import tempfile
 
-    data, seeded = _patched(model)
-    if seeded:
-        # With no room for the optimised model (onnxruntime says only "SystemError : 2"), the session is
-        # built again below without keeping it, as before; a model that cannot run is refused there.
-        with (
-            contextlib.suppress(OSError, InvalidRequest),
-            tempfile.TemporaryDirectory(prefix="reelgen-voice-") as folder,
-        ):
-            kept = Path(folder) / "optimised.onnx"
-            session = _session(model, data, False, kept)
-            return session, _Prepared(kept.read_bytes(), True)
-    return _session(model, data, False), _Prepared(data, False)
+    # With no room for the optimised model (onnxruntime says only "SystemError : 2"), the session is
+    # built again below without keeping it, as before; a model that cannot run is refused there.
+    with (
+        contextlib.suppress(OSError, InvalidRequest),
+        tempfile.TemporaryDirectory(prefix="reelgen-voice-") as folder,
+    ):
+        kept = Path(folder) / "optimised.onnx"
+        session = _session(model, data, False, kept)
+        return session, _Prepared(kept.read_bytes(), optimised=True)
+    return _session(model, data, False), _Prepared(data)
 
 
 def _seeded_voice(model: Path, config: Path) -> Any:
@@ -219,8 +219,9 @@ def _seeded_voice(model: Path, config: Path) -> Any:
     onnxruntime seeds a session's random generators when it builds the session and
     advances them on every run, so a reused session speaks a text differently each
     time; a new session per text does not. What does not change from one text to the
-    next is done once per voice file: reading and patching the model, and optimising
-    its graph (a session then takes about 0.17 s to build where it took 0.45 s). One
+    next is done once per voice file: reading and patching the model, and, at its second
+    text (a process that speaks once, as the CLI does, is not slowed by keeping it),
+    optimising its graph: a session then takes about 0.17 s to build where it took 0.45 s. One
     thread: the sums of several threads round differently with their number, so the
     samples would differ from one machine to the next.
     """
@@ -235,11 +236,15 @@ def _seeded_voice(model: Path, config: Path) -> Any:
     stamp = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     with _SEEDING:  # a second text for a voice being prepared waits for it and takes its model
         held = _PREPARED.get(model)
-        if held is not None and held[0] == stamp:
-            session = _session(model, held[1].model, held[1].optimised)
-        else:
-            session, prepared = _first_session(model)
+        if held is None or held[0] != stamp:  # its first text: built as before, nothing kept to disk
+            data, seeded = _patched(model)
+            session = _session(model, data, False)
+            _PREPARED[model] = (stamp, _Prepared(data, to_optimise=seeded))
+        elif held[1].to_optimise:  # its second: optimised once more, and kept for the texts after it
+            session, prepared = _optimising_session(model, held[1].model)
             _PREPARED[model] = (stamp, prepared)
+        else:
+            session = _session(model, held[1].model, held[1].optimised)
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text())))
 
 
