@@ -10,7 +10,7 @@ import { playerBox, sayInBox } from "./player.js";
 import { saveVideo } from "./save.js";
 import { titleFold } from "./title_fold.js";
 import { announce, confirmDelete, el, firstWords, focusIn, fps, generated, seconds, shortId, shortName, videoTitle, when } from "./util.js";
-import { deletedText } from "./words.js";
+import { deletedText, originText } from "./words.js";
 
 const PAGE = 12;
 
@@ -94,8 +94,7 @@ export function mountGallery(section, ctx) {
       ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
       // "Origin", not "From": "From: enhanced from 03ed13da" said "from" twice.
-      ["Origin", v.remixed_from_video_id ? `remix of ${shortId(v.remixed_from_video_id)}`
-        : v.enhanced_from_video_id ? `enhanced from ${shortId(v.enhanced_from_video_id)}` : null],
+      ["Origin", originText(v)],
       ["Negative", negativeText(p, model)],
       ["Made", `${when(v.completed_at)}${v.metrics && v.metrics.run_seconds ? ` in ${seconds(v.metrics.run_seconds)}` : ""}`],
     ];

@@ -1,6 +1,7 @@
 // One card of the queue: its parts, and the line that says what the job makes.
 import { titleFold } from "./title_fold.js";
-import { el, firstWords, fps, shortId, shortName, videoTitle } from "./util.js";
+import { el, firstWords, fps, shortName, videoTitle } from "./util.js";
+import { originText } from "./words.js";
 
 /** The card's line under its title: model, size, length, rate, seed and where it came from. */
 export function meta(video) {
@@ -10,9 +11,9 @@ export function meta(video) {
     video.parameters && video.parameters.audio === true ? "with sound" : null,
     // A talking avatar's lip-sync draws no noise: its seed is no setting of it.
     video.seed != null && !(video.parameters && video.parameters.task === "avatar") ? `seed ${video.seed}` : null,
-    // Where it came from: a remix keeps its source's settings, an enhancement its source's picture.
-    video.remixed_from_video_id ? `remix of ${shortId(video.remixed_from_video_id)}`
-      : video.enhanced_from_video_id ? `enhanced from ${shortId(video.enhanced_from_video_id)}` : null];
+    // Where it came from: a remix keeps its source's settings, an enhancement its source's picture, and
+    // a shoot-out's trial or a batch's item was made by that job, not by the person.
+    originText(video)];
   return bits.filter(Boolean).join(" · ");
 }
 

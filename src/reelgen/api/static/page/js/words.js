@@ -1,6 +1,6 @@
 // The page's words for the API's: a running job's stage, a failed job's error code and the bounds a
 // number field broke are said as a person reads them, never as the names the API and workers use.
-import { named, seconds } from "./util.js";
+import { named, seconds, shortId } from "./util.js";
 
 /** A worker's stage names (core's progress.stage and ProgressEvent), as the cards say them. */
 const STAGES = {
@@ -66,6 +66,21 @@ export function doneText(video) {
  */
 export function deletedText(video) {
   return `${named(video)} is no longer on the server: it was deleted (in another tab or by a script).`;
+}
+
+/** A parent job's `object` (GET /v1/videos' parent_object), as a child's origin names it. */
+const PARENTS = { shootout: "trial of shoot-out", batch: "item of batch" };
+
+/**
+ * Where `video` came from, as its queue card and gallery item say it, or null for one made on its own.
+ * A shoot-out's trials and a batch's items join the queue and gallery beside the person's own videos:
+ * with nothing said, "a red fox · seed 0" stood there as if they had made it.
+ */
+export function originText(video) {
+  if (video.remixed_from_video_id) return `remix of ${shortId(video.remixed_from_video_id)}`;
+  if (video.enhanced_from_video_id) return `enhanced from ${shortId(video.enhanced_from_video_id)}`;
+  const parent = PARENTS[video.parent_object];
+  return parent && video.parent_id ? `${parent} ${shortId(video.parent_id)}` : null;
 }
 
 /** What a failed job's error code means, said beside its message when the message does not say it. */
