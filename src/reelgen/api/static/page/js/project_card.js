@@ -138,7 +138,10 @@ export function projectCard(initial, { onGone }) {
     progress.set(job.progress, { reset: fresh });
     p.error.hidden = !job.error;
     p.error.textContent = job.error ? `${job.error.message}` : "";
-    if (!ACTIVE.has(job.status)) p.step.textContent = job.status === "completed" ? "" : p.step.textContent;
+    // Once the job has ended, its status line and error say how: the last event's line left standing
+    // ("scene second-shot: failed" where both scenes failed, or "first-shot: Generating: step 5 of 20"
+    // under "Render: cancelled") told only part of it, and went at the next reload.
+    if (!ACTIVE.has(job.status)) p.step.textContent = "";
     if (ACTIVE.has(job.status) && !state.stream) watch(job);
     actions();
   }
