@@ -105,9 +105,11 @@ class ShootoutCreate(ParentCreate):
                 )
         if not isinstance(value, list):
             raise ValueError(f"{json.dumps(value)[:80]} is not a list; give {MODELS_TAKES}")
-        wrong = next((v for v in value if not isinstance(v, str)), None)
-        if wrong is not None:
-            raise ValueError(f"{json.dumps(wrong)[:80]} is not a model name; give {MODELS_TAKES}")
+        # By position, not by value: a null in the list was the "none found" of next() and went on to
+        # .strip() (a 500, AttributeError), where 1 or [] was told it is not a model name.
+        wrong = [v for v in value if not isinstance(v, str)]
+        if wrong:
+            raise ValueError(f"{json.dumps(wrong[0])[:80]} is not a model name; give {MODELS_TAKES}")
         # As a video request's model is: " ltx-tiny" was an unknown model "did you mean ltx-tiny".
         return [v.strip() for v in value]
 
