@@ -199,6 +199,7 @@ class ServerProjects:
             try:
                 for rel in files:
                     target = folder.root / rel
+                    _clear_way(folder.root, rel)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(staging / rel, target)
                 os.replace(staging / PROJECT_FILE, folder.file)
@@ -220,6 +221,7 @@ class ServerProjects:
 
         project = read_project(text)
         wanted = wanted_files(project)
+        _refuse_file_as_folder(project, wanted)
         uploads: dict[str, bytes] = {}
         for name, data in files.items():
             rel = inside(name, f"files[{name}]")
@@ -274,6 +276,45 @@ class ServerProjects:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return staging
+
+
+def _refuse_file_as_folder(project: Project, wanted: dict[str, str]) -> None:
+    """Refuses a project file naming one path both as a file and as a folder of another file.
+
+    ``start_image: x`` beside ``start_image: x/y.png`` cannot both be stored: staging them was a
+    500 (FileExistsError, or "could not write a file" the other way round), said by no field.
+    """
+    for rel, param in wanted.items():
+        for above in PurePosixPath(rel).parents:
+            other = wanted.get(above.as_posix())
+            if other is not None:
+                raise InvalidRequest(
+                    f"{_where(project, param)}: {rel} puts a file inside {above.as_posix()}, but "
+                    f"{_where(project, other)} names {above.as_posix()} itself as a file; a path cannot "
+                    "be both a file and a folder: rename one of them",
+                    param=param,
+                )
+
+
+def _clear_way(root: Path, rel: str) -> None:
+    """Removes what an earlier version of the project left where the upload ``rel`` goes.
+
+    A file now used as a folder (``x`` before, ``x/y.png`` now) or a folder now used as a file:
+    the new project file names neither (it cannot name both, ``_refuse_file_as_folder``), and no
+    GET lists them, yet they made the update a 500 (FileExistsError, IsADirectoryError) that no
+    change of the request could get past.
+    """
+    path = root
+    for part in PurePosixPath(rel).parts[:-1]:
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+            return
+        if not path.exists():
+            return
+    target = root / rel
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
 
 
 def _where(project: Project, param: str) -> str:
