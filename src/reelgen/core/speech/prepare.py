@@ -197,13 +197,12 @@ def check_face(path: str, face_index: object) -> str | None:
     Returns a note naming the face chosen where several were found and none was asked for: a group
     photo's largest face was animated without a word, and the person could not tell which would speak.
     """
-    import numpy as np
-
     from reelgen.core.face.detect import choose, photo_faces
-    from reelgen.core.media import load_image
+    from reelgen.core.face.source import checked_photo
 
-    photo = np.asarray(load_image(path, "start_image"))
-    faces = photo_faces(photo)  # kept for the runner's from_photo, which searches the same pixels
+    # Both kept for the runner's from_photo, which decodes the same file and searches the same pixels.
+    photo = checked_photo(path)
+    faces = photo_faces(photo)
     index = face_index if isinstance(face_index, int) else None
     chosen = choose(faces, index, Path(path).name, photo.shape[:2])
     if index is not None or len(faces) < 2:
