@@ -30,7 +30,14 @@ from reelgen.api.deps import service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.project_files import ProjectNotFound, ServerProjects
 from reelgen.api.schemas import ErrorEnvelope
-from reelgen.api.sse import FINAL_EVENTS, STOPPING, Wakeups, format_event, unreadable_last_event_id
+from reelgen.api.sse import (
+    FINAL_EVENTS,
+    MAX_SEQ,
+    STOPPING,
+    Wakeups,
+    format_event,
+    unreadable_last_event_id,
+)
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.jobs import kinds
 from reelgen.jobs.kinds.project import EXPORT_KEY, PROJECT, ProjectPayload
@@ -209,7 +216,10 @@ def parse_cursor(header: str | None) -> list[int]:
     try:
         if len(header) > MAX_CURSOR:  # the route's header limit says so first
             raise ValueError(header)
-        return [max(0, int(part)) for part in header.split(".")]
+        # Held at MAX_SEQ, as a video's stream holds its id: "after everything", and never a number
+        # the job store cannot hold (99999999999999999999 was SQLite's OverflowError once the 200 had
+        # begun: the connection dropped mid-answer).
+        return [min(MAX_SEQ, max(0, int(part))) for part in header.split(".")]
     except ValueError:
         raise unreadable_last_event_id(header, "whole numbers joined by dots, such as 3.5.0.7") from None
 
