@@ -54,6 +54,19 @@ class ExportChoices(BaseModel):
     crf: int | None = Field(default=None, ge=0, le=63)
     output: str | None = Field(default=None, max_length=255, description="File name in exports/")
 
+    @field_validator("output")
+    @classmethod
+    def _no_backslash(cls, output: str | None) -> str | None:
+        # "a\\b.mp4" was taken (a file name on this server) and exported, but GET .../exports/{name}
+        # serves no name holding a backslash, so the film listed under the project answered 404; a
+        # project file's export.output is refused so already (a Windows folder separator).
+        if output is not None and "\\" in output:
+            raise ValueError(
+                f"{output!r} holds a backslash, a folder separator on Windows; give a plain file name "
+                "such as film.mp4 (exports go in the project's exports/)"
+            )
+        return output
+
 
 def _true_or_false(value: Any) -> bool:
     """JSON true or false only: "yes" (or "no", or 1) was taken as true, so ``"force": "no"`` forced."""
