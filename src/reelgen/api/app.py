@@ -168,15 +168,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         body = model.model_json_schema(ref_template=ref)
         schemas.update(body.pop("$defs", {}))
         schemas[model.__name__] = body
+    # Every field of the JSON body: a form takes webhook and options too (as JSON text or bracket
+    # fields), but they were left out of this schema, whose additionalProperties: false forbade them.
     schemas["VideoCreateForm"] = _form_schema(
-        {
-            **schemas["VideoCreate"],
-            "properties": {
-                k: v
-                for k, v in schemas["VideoCreate"]["properties"].items()
-                if k not in ("options", "webhook")
-            },
-        },
+        schemas["VideoCreate"],
         {
             "input_reference": "Start image (JPEG, PNG, WebP, BMP, GIF or TIFF)",
             "end_image": "End image: the last frame (models with supports_end_image)",
@@ -191,6 +186,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             **form[name],
             "description": f"{form[name].get('description', '')} (as JSON text, or numbered fields "
             f"{name}[0][...], {name}[1][...])",
+        }
+    for name, bracket in (
+        ("metadata", "metadata[team]"),
+        ("webhook", "webhook[url]"),
+        ("options", "options[flow_shift]"),
+    ):
+        form[name] = {
+            **form[name],
+            "description": f"{form[name].get('description', '')} (as JSON text, or bracket fields such as "
+            f"{bracket})".lstrip(),
         }
     schemas["VideoEnhanceForm"] = _form_schema(
         {**schemas["VideoEnhance"], "required": ["file"]},
