@@ -38,6 +38,27 @@ def refuse_text_for_files(data: dict[str, Any], files: tuple[str, ...]) -> None:
             )
 
 
+#: An example file for each file field that ``_FIELDS`` does not name (the avatar and enhance routes').
+_EXAMPLES = {"audio": "voice.wav", "video": "clip.mp4", "file": "clip.mp4", "files": "assets/music.mp3"}
+
+
+def file_sent_as_text(name: str, why: str) -> ApiError:
+    """The 400 for a file field whose part came with no file name, so was read as text that it is not.
+
+    ``curl -F 'image=<face.png'`` (``<`` for ``@``) and a client that names no file send a picture as a
+    text part: it was told "form field 'image' is not utf-8 text ... send form text as UTF-8", advice
+    for a prompt, about a field that takes no text at all.
+    """
+    example = _FIELDS[name][0] if name in _FIELDS else _EXAMPLES.get(name, "file")
+    return ApiError(
+        400,
+        f"{name} came as a text part (no filename in its Content-Disposition), and {why}; {name} is a "
+        f"file field: send it as a file part with a file name (curl -F '{name}=@{example}')",
+        param=name,
+        code="invalid_value",
+    )
+
+
 #: Where a file part a route does not take goes instead, by its name (None: nothing known of it).
 FileHint = Callable[[str], str | None]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Collection
 from contextlib import aclosing
 from urllib.parse import unquote_to_bytes
 
@@ -12,6 +13,7 @@ from starlette.formparsers import FormParser, MultiPartException, MultiPartParse
 from starlette.requests import Request
 
 from reelgen.api.errors import ApiError
+from reelgen.api.form_files import file_sent_as_text
 
 TEXT_FIELD_BYTES = 1024 * 1024
 """The most one text (non-file) form field may hold; file parts are bounded by the upload limit."""
@@ -20,9 +22,10 @@ TEXT_FIELD_BYTES = 1024 * 1024
 class _NotText(MultiPartException):
     """A form name or text field whose bytes are not text in the body's charset (UTF-8 unless said)."""
 
-    def __init__(self, message: str, param: str | None) -> None:
+    def __init__(self, message: str, param: str | None, why: str = "") -> None:
         super().__init__(message)
         self.param = param
+        self.why = why  # "its byte 0 is 0x89 ...": what was wrong, without the field's name
 
 
 def _text(data: bytes | bytearray, charset: str, field: str | None) -> str:
@@ -33,10 +36,12 @@ def _text(data: bytes | bytearray, charset: str, field: str | None) -> str:
         return bytes(data).decode(charset)
     except UnicodeDecodeError as exc:
         what = f"form field {field!r}" if field is not None else "a form field's name"
+        why = f"its bytes are not {charset} text (its byte {exc.start} is {bytes(data)[exc.start]:#04x})"
         raise _NotText(
             f"{what} is not {charset} text (its byte {exc.start} is {bytes(data)[exc.start]:#04x}); "
             "send form text as UTF-8 (curl -F and --data-urlencode do)",
             field,
+            why,
         ) from None
 
 
@@ -121,18 +126,27 @@ async def _parse(request: Request, *, max_files: int, max_fields: int) -> FormDa
 
 
 async def read_form(
-    request: Request, *, max_files: int, max_fields: int, takes: str, too_long: str
+    request: Request,
+    *,
+    max_files: int,
+    max_fields: int,
+    takes: str,
+    too_long: str,
+    file_fields: Collection[str] = (),
 ) -> FormData:
     """The parsed form; a body the parser refuses is a 400 saying what was wrong and what is valid.
 
     ``takes`` names the fields the route reads (for the "too many fields" answer) and ``too_long``
-    says what to do with a text field over the limit. Starlette
+    says what to do with a text field over the limit; a part of ``file_fields`` that came as text
+    that is not text is told to come as a file. Starlette
     answers such bodies with its own words ("Part exceeded maximum size of 1024KB.") and no field
     named: a user who pasted a long text into a form box cannot tell which rule was broken.
     """
     try:
         return await _parse(request, max_files=max_files, max_fields=max_fields)
     except _NotText as exc:
+        if exc.param is not None and exc.param in file_fields:
+            raise file_sent_as_text(exc.param, exc.why) from None
         raise ApiError(400, exc.message, param=exc.param, code="invalid_value") from None
     except MultiPartException as exc:
         raise ApiError(400, _said(exc.message, max_files, max_fields, takes, too_long)) from None

@@ -183,6 +183,7 @@ async def read_create_body(
             # The server's cap, not the core's 20,000: with the default 4000 it promised 20,000.
             too_long=f"a prompt holds at most {settings_of(request).max_prompt_chars:,} characters "
             "(REELGEN_MAX_PROMPT_CHARS); send an image as a file part, not a data: URL",
+            file_fields=file_fields,
         )
         data: dict[str, Any] = {}
         files: dict[str, UploadFile] = {}

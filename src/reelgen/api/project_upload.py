@@ -38,6 +38,7 @@ async def read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
             max_fields=16,
             takes="a project part and files parts",
             too_long="send the project file as a file part (curl -F project=@project.yaml)",
+            file_fields=("files",),
         )
         text: str | None = None
         files: dict[str, bytes] = {}
