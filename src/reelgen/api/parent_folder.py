@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reelgen.api.errors import ApiError
@@ -19,7 +22,8 @@ def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind
     first's report then showed the second's clips. Two batches (a `reelgen batch --server` run again
     after Ctrl-C, whose first job runs on) each made every item again and wrote over each other's
     files and summary. ``writes`` says what it writes there: "its report", "its clips".
-    (Two creates at the same instant may still pass; this is the common case.)
+    Call it inside ``claiming_folders()`` with the submit that follows, or two creates at the same
+    instant both pass.
     """
     noun = kind_noun(kind)
     for status in ("queued", "in_progress"):
@@ -39,6 +43,19 @@ def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind
             if not page.has_more:
                 break
             after = page.last_id
+
+
+#: Held from a create's look for a busy folder until its job is stored: six batches sent at once to one
+#: folder were each answered 202 by twos (both looked before either was stored), and the second of a
+#: pair then wrote over the first's clips and summary (a shoot-out's report, over the other's).
+_CLAIMS = threading.Lock()
+
+
+@contextmanager
+def claiming_folders() -> Iterator[None]:
+    """One create at a time between ``refuse_a_busy_folder`` and its job's submit, in this server."""
+    with _CLAIMS:
+        yield
 
 
 def refuse_a_locked_folder(folder: str) -> None:
