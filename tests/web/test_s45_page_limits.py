@@ -123,7 +123,7 @@ def test_an_upload_over_the_servers_limit_is_said_under_its_file(page: Page, tmp
     status, body = press_generate(page)
     assert status == 413 and body["error"]["param"] is None, body
     expect(page.locator("#err-source_video")).to_have_text(
-        f"big.mp4 is 32.4 MB: the {body['error']['message']}. Choose a smaller file."
+        f"big.mp4 is 32.4 MiB: the {body['error']['message']}. Choose a smaller file."
     )
     expect(page.locator("#create-form .form-error")).to_be_hidden()
     expect(page.locator("#f-video")).to_be_focused()
@@ -145,6 +145,6 @@ def test_project_files_over_the_servers_limit_are_said_under_the_files(page: Pag
     error = answer.value.json()["error"]
     assert answer.value.status == 413 and error["param"] is None, error
     expect(page.locator("#pn-files-err")).to_have_text(
-        f"big.mp4 is 32.4 MB: the {error['message']}. Send fewer or smaller files."
+        f"big.mp4 is 32.4 MiB: the {error['message']}. Send fewer or smaller files."
     )
     expect(page.locator("#project-form .form-error")).to_be_hidden()

@@ -144,7 +144,7 @@ def test_a_project_file_mistake_is_shown_under_the_project_box(
         {"name": "big.yaml", "mimeType": "text/yaml", "buffer": big}
     )
     expect(form.locator('.field[data-param="project-file"] .field-error')).to_have_text(
-        "big.yaml is 2.0 MB, more than the 1.0 MB this box takes; "
+        "big.yaml is 2 MiB, more than the 1 MiB this box takes; "
         "choose the project.yaml (or .json) of a storyboard folder."
     )
     expect(form.get_by_label("project.yaml")).to_have_value(re.compile("^title: Broken"))

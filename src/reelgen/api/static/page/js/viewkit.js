@@ -84,12 +84,24 @@ export function bar(name, describedBy) {
   };
 }
 
-/** "1.2 MB" for a byte count. */
+/**
+ * "1.2 MiB" for a byte count. Counted in 1024s, so named in the binary units the server's limits are said
+ * in ("larger than 32 MiB"): "32.4 MB" beside it, and a 13,435-byte film said "13.1 kB", were neither.
+ */
 export function bytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} kB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+  const [unit, size] = [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]].find(([, s]) => n >= s) || [];
+  return unit ? `${(n / size).toFixed(1).replace(/\.0$/, "")} ${unit}` : `${n} B`;
+}
+
+/** "1,048,577 bytes": a size to the byte, where rounded it reads the same as the limit it is over. */
+const exactBytes = (n) => `${n.toLocaleString("en-US")} bytes`;
+
+/**
+ * `n` bytes and the limit `most` it is over, as two phrases that differ: "2 MiB" and "1 MiB", or to the
+ * byte where both round alike ("huge.yaml is 1.0 MB, more than the 1.0 MB this box takes").
+ */
+function overLimit(n, most) {
+  return bytes(n) !== bytes(most) ? [bytes(n), bytes(most)] : [exactBytes(n), `${exactBytes(most)} (${bytes(most)})`];
 }
 
 /** How much of a file is looked at for the NUL bytes that mark it as no text file. */
@@ -109,7 +121,10 @@ export async function loadInto(input, textarea, { most, what }) {
     showError(input.form, input.closest(".field").dataset.param, `${file.name} ${why}; choose ${what}.`);
     return null;
   };
-  if (file.size > most) return refuse(`is ${bytes(file.size)}, more than the ${bytes(most)} this box takes`);
+  if (file.size > most) {
+    const [size, limit] = overLimit(file.size, most);
+    return refuse(`is ${size}, more than the ${limit} this box takes`);
+  }
   if (new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()).includes(0)) return refuse("is not a text file");
   textarea.value = await file.text();
   textarea.dispatchEvent(new Event("input", { bubbles: true }));
@@ -140,7 +155,9 @@ export function tooBig(form, err, sent) {
   if (!files.length) return false;
   const [param, file] = files.reduce((a, b) => (b[1].size > a[1].size ? b : a));
   const total = files.reduce((sum, [, v]) => sum + v.size, 0);
-  const of = files.length > 1 ? ` of the ${bytes(total)} sent` : "";
-  showError(form, param, `${file.name} is ${bytes(file.size)}${of}: the ${err.message}. Choose a smaller file.`);
+  // To the byte where rounded it is the limit the server names: "is 32 MiB: ... larger than 32 MiB".
+  const sized = (n) => (err.message.includes(bytes(n)) ? exactBytes(n) : bytes(n));
+  const of = files.length > 1 ? ` of the ${sized(total)} sent` : "";
+  showError(form, param, `${file.name} is ${sized(file.size)}${of}: the ${err.message}. Choose a smaller file.`);
   return true;
 }
