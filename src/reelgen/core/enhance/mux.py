@@ -139,12 +139,15 @@ def pixel_aspect(stream: Any) -> Fraction | None:
 def _matrix(frame: Any) -> tuple[int, ...] | None:
     if frame is None:
         return None
-    for data in frame.side_data:
-        if data.type.name == "DISPLAYMATRIX":
-            matrix = tuple(int(v) for v in np.frombuffer(memoryview(data), dtype=np.int32))
-            # The identity (0x10000 on the diagonal, 1 << 30 in the corner) shows the frame as stored.
-            return None if matrix == (65536, 0, 0, 0, 65536, 0, 0, 0, 1 << 30) else matrix
-    return None
+    from av.sidedata.sidedata import Type
+
+    # Looked up by its type: PyAV 18 iterates a frame's side data as its types, where 14-17 gave the data.
+    data = frame.side_data.get(Type.DISPLAYMATRIX)
+    if data is None:
+        return None
+    matrix = tuple(int(v) for v in np.frombuffer(memoryview(data), dtype=np.int32))
+    # The identity (0x10000 on the diagonal, 1 << 30 in the corner) shows the frame as stored.
+    return None if matrix == (65536, 0, 0, 0, 65536, 0, 0, 0, 1 << 30) else matrix
 
 
 def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -> str | None:
