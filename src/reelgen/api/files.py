@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -86,6 +87,11 @@ class FileAnswer(FileResponse):
         http_range, if_range = asked.get("range"), asked.get("if-range")
         # An If-Range naming another version of the file means "send all of it" (RFC 9110 13.1.5),
         # whatever its Range says: a resumed download of a changed file got a 416 instead.
+        if http_range is not None and not _well_formed(http_range):
+            # Not a bytes range as RFC 9110 spells one: ignored, the whole file is sent. Python's int()
+            # read "bytes=1_0-2_0" as bytes 10-20 and "+1-2" as 1-2, and "bytes=abc,0-9" sent 0-9.
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"range"]
+            scope, http_range = {**scope, "headers": headers}, None
         if (
             http_range is not None
             and scope["type"] == "http"
@@ -128,6 +134,19 @@ class FileAnswer(FileResponse):
         except MalformedRangeHeader:
             return http_range
         return f"bytes={','.join(kept)}" if kept and len(kept) < len(parts) else http_range
+
+
+#: One range of a bytes Range (RFC 9110 14.1.2): ``first-last``, ``first-`` or a suffix ``-length``, ASCII
+#: digits only; empty elements of the list are allowed, as its #rule allows them.
+_BYTE_RANGE = re.compile(r"[ \t]*(?:[0-9]+-[0-9]*|-[0-9]+)?[ \t]*")
+
+
+def _well_formed(http_range: str) -> bool:
+    """Whether ``http_range`` is ``bytes=`` and a list of byte ranges; any other unit is left to Starlette."""
+    unit, equals, ranges = http_range.partition("=")
+    if not equals or unit.strip().lower() != "bytes":
+        return True  # Starlette ignores a Range it cannot parse, or in another unit, already
+    return all(_BYTE_RANGE.fullmatch(part) for part in ranges.split(","))
 
 
 class _IsLink(OSError):
