@@ -61,7 +61,7 @@ def test_an_avatar_is_made_from_the_page_and_its_mistakes_are_said_under_their_f
     expect(form.get_by_label("Or text to speak")).to_have_value("ab " * 2000)
     make.click()
     expect(form.locator('.field[data-param="text"] .field-error')).to_have_text(
-        "It has 5999 characters, and at most 5000 are spoken: shorten it."
+        "The text to speak has 5,999 characters; this server takes at most 5,000: shorten it by 999."
     )
     assert sent == []
 

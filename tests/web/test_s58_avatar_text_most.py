@@ -31,6 +31,6 @@ def test_the_avatar_form_counts_text_against_the_servers_own_limit(
     form.get_by_label("Or text to speak").fill("x" * 41)
     form.get_by_role("button", name="Make avatar").click()
     expect(form.locator('.field[data-param="text"] .field-error')).to_have_text(
-        "It has 41 characters, and at most 40 are spoken: shorten it."
+        "The text to speak has 41 characters; this server takes at most 40: shorten it by 1."
     )
     assert sent == [] and t.errors == []

@@ -60,7 +60,7 @@ export function mountAvatar(section, ctx) {
   clearErrorsOnEdit(form);
   // Counted as it is typed, as the Create form's prompt is: too long was first said on pressing Make avatar.
   // Trimmed, as it is sent; hidden while empty (a voice file may stand in for it).
-  promptCount(text, { what: "text to speak", optional: true, most: textMost, setting: null, trim: true });
+  const textCount = promptCount(text, { what: "text to speak", optional: true, most: textMost, setting: null, trim: true });
   sayModel();
   section.append(el("h2", { class: "view-title" }, "Talking avatar"), form);
 
@@ -70,10 +70,10 @@ export function mountAvatar(section, ctx) {
     if (!audio.files[0] && !said) return ["audio", "An avatar needs a voice: choose an audio file, or write the text to speak."];
     if (audio.files[0] && said) return ["text", "Give the voice one way: the audio file or the text to speak, not both."];
     if (image.files[0] && video.files[0]) return ["video", "Give one face: a photo or a video to dub, not both."];
-    const length = [...said].length; // characters, as the server counts them, not UTF-16 units
-    const most = textMost();
-    if (length > most) return ["text", `It has ${length} characters, and at most ${most} are spoken: shorten it.`];
-    return null;
+    // In the count's own words and numbers: "It has 5001 characters, and at most 5000" stood under
+    // "5,001 of 5,000 characters".
+    const long = textCount.problem();
+    return long ? ["text", long] : null;
   }
 
   form.addEventListener("submit", async (ev) => {
