@@ -73,6 +73,6 @@ def test_a_refused_command_keeps_its_status_and_its_one_line(tmp_path: Path) -> 
 
 
 def test_an_exit_with_words_prints_them_and_ends_with_1(tmp_path: Path) -> None:
-    script = "from reelgen.cli.process_end import run_then_end\ndef command():\n    raise SystemExit('said why')\nrun_then_end(command)\n"
+    script = "from reelgen.core.process_end import run_then_end\ndef command():\n    raise SystemExit('said why')\nrun_then_end(command)\n"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (1, "said why\n")

@@ -25,8 +25,8 @@ DIRECT_NAMES = frozenset(
         "REELGEN_HOST",  # cli/serve.py: --host
         "REELGEN_LORA_DIR",  # core/settings.py
         "REELGEN_MODELS_DIR",  # core/settings.py
-        "REELGEN_PARALLEL_FD",  # core/parallel: set by reelgen for the processes of a multi-GPU run
         "REELGEN_PORT",  # cli/serve.py: --port
+        "REELGEN_PREFORK",  # core/prefork: 0 starts workers and ranks as fresh interpreters
         "REELGEN_SERVER",  # cli/server_url.py: --server of the job commands
         "REELGEN_TRACEBACK",  # cli/__init__.py, cli/serve_logs.py
     }

@@ -101,7 +101,7 @@ def _ctrl_c_ignored() -> None:
 
 def entry() -> None:
     """The `reelgen` script: ``main()``, then the process ends as soon as its output is out (process_end)."""
-    from reelgen.cli.process_end import run_then_end
+    from reelgen.core.process_end import run_then_end
 
     run_then_end(main)
 

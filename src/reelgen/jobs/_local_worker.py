@@ -1,7 +1,8 @@
 """One local worker process and the socket to it: calls, a run's event stream, and its death noticed at once.
 
 ``start`` spawns ``python -m reelgen.jobs._local_child`` with one end of a Unix
-socket pair; a thread reads the other end. When the socket closes the worker is
+socket pair (forked from a process that has torch imported already, see
+``reelgen.core.prefork``); a thread reads the other end. When the socket closes the worker is
 gone: calls in flight fail and a run's stream raises ``WorkerGone``, with the
 exit code or signal that ended it.
 """
@@ -23,6 +24,7 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
 
+from reelgen.core import prefork
 from reelgen.jobs.engine import RunEnded, RunStream, WorkerGone
 from reelgen.jobs.events import WorkerEvent
 
@@ -87,11 +89,8 @@ class LocalWorker:
         # (`| tee log`), and lost when the worker ended with os._exit (the API process gone, or a stop).
         env = {**os.environ, "CUDA_VISIBLE_DEVICES": self.gpu or "", "PYTHONUNBUFFERED": "1"}
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "reelgen.jobs._local_child", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                env=env,
-                stdin=subprocess.DEVNULL,
+            process = prefork.spawn(
+                "reelgen.jobs._local_child", env=env, fds=[theirs.fileno()], stdin_devnull=True
             )
         finally:
             theirs.close()  # only the worker holds its end, so our death closes its socket
@@ -223,7 +222,9 @@ class LocalWorker:
 def exit_words(code: int | None) -> str:
     """How a worker process ended, as a job's error ends it: "exited with signal 9" left a person to look
     up what signal 9 is and who might have sent it."""
-    if code is None or code >= 0:
+    if code is None:  # forked, and the template that knew its status ended first
+        return "exited (its exit code is not known)"
+    if code >= 0:
         return f"exited with code {code}"
     # Real-time signals (34-64) are valid but no Signals member.
     name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else None

@@ -8,9 +8,6 @@ from pathlib import Path
 from reelgen.core.parallel.layout import ParallelOptions
 from reelgen.core.spec.request import ResolvedRequest
 
-#: The environment variable naming the pipe's file descriptor a process talks to its parent over.
-PIPE_FD = "REELGEN_PARALLEL_FD"
-
 
 @dataclass(frozen=True)
 class RankJob:

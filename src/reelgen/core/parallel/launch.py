@@ -1,9 +1,10 @@
 """``render`` over several devices: check, start one process per device torchrun-style, relay, clean up.
 
 The parent loads nothing. It refuses what cannot run before any process starts,
-finds the weights once, then starts N fresh interpreters (``python -m
-reelgen.core.parallel``, as torchrun starts scripts: nothing of the caller's main
-module is re-imported) with torchrun's variables and a pipe each. It relays rank
+finds the weights once, then starts N fresh processes (``python -m
+reelgen.core.parallel FD``, as torchrun starts scripts: nothing of the caller's main
+module is re-imported; forked from a template that has torch imported, see
+``reelgen.core.prefork``) with torchrun's variables and a pipe each. It relays rank
 0's progress, turns its own cancel into one every process acts on at the same
 step, and stops them all on the first failure. Rank 0 writes the video and its
 record; the parent returns them.
@@ -17,17 +18,16 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reelgen.core import weights
+from reelgen.core import prefork, weights
 from reelgen.core.errors import Cancelled, GenerationFailed, InvalidRequest
 from reelgen.core.parallel.configs import read_configs, video_tokens
 from reelgen.core.parallel.env import MULTICAST_OFF, free_port, rank_environ, usable_cores
-from reelgen.core.parallel.job import PIPE_FD, RankJob
+from reelgen.core.parallel.job import RankJob
 from reelgen.core.parallel.layout import (
     FAMILIES,
     ParallelOptions,
@@ -206,7 +206,7 @@ def _run(job: RankJob, progress: Progress) -> RenderResult:
 class _Process:
     """One started process and the parent's end of its pipe."""
 
-    def __init__(self, rank: int, popen: subprocess.Popen[bytes], conn: Connection) -> None:
+    def __init__(self, rank: int, popen: subprocess.Popen[bytes] | prefork.Forked, conn: Connection) -> None:
         self.rank, self.popen, self.conn = rank, popen, conn
         self.open = True
 
@@ -214,15 +214,10 @@ class _Process:
     def start(cls, rank: int, job: RankJob) -> _Process:
         """``python -m reelgen.core.parallel`` with torchrun's variables, multicast off, and the pipe."""
         ours, theirs = Pipe(duplex=True)
-        env = {
-            **os.environ,
-            **MULTICAST_OFF,
-            **rank_environ(rank, job.world, job.port),
-            PIPE_FD: str(theirs.fileno()),
-        }
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "reelgen.core.parallel"], env=env, pass_fds=[theirs.fileno()]
-        )
+        env = {**os.environ, **MULTICAST_OFF, **rank_environ(rank, job.world, job.port)}
+        # Forked from a process that has torch imported already (see reelgen.core.prefork): each rank
+        # started a fresh interpreter that spent seconds importing it before the run could begin.
+        popen = prefork.spawn("reelgen.core.parallel", env=env, fds=[theirs.fileno()])
         theirs.close()
         ours.send(job)
         return cls(rank, popen, ours)
@@ -269,6 +264,11 @@ def _handle(message: tuple[Any, ...], progress: Progress) -> None:
 
 def _check_exit(process: _Process) -> None:
     code = process.popen.wait()
+    if code is None:  # forked, and the template that knew its status ended first
+        raise GenerationFailed(
+            f"process {process.rank} of the run ended before it said why (its exit code is not known); "
+            "no file was written"
+        )
     if code < 0:  # "exited with code -9" said nothing of who stopped it
         # Real-time signals (34-64) are valid but no Signals member: Signals(40) raised ValueError.
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else f"signal {-code}"

@@ -20,7 +20,7 @@ from reelgen.core.cache import ModelCache
 from reelgen.core.errors import GenerationFailed, OutOfMemory, ReelgenError
 from reelgen.core.parallel.env import multicast_off, usable_cores
 from reelgen.core.parallel.group import GroupCancel, RankGroup, StopFlag, join, leave
-from reelgen.core.parallel.job import PIPE_FD, RankJob
+from reelgen.core.parallel.job import RankJob
 from reelgen.core.parallel.layout import ParallelOptions
 from reelgen.core.parallel.model import RankFinished, check_placement, parallelize
 from reelgen.core.progress import Progress, ProgressEvent
@@ -137,16 +137,16 @@ class RankCache(ModelCache):
         return self.runner, cached
 
 
-def main() -> None:
-    """The entry point of one process (``python -m reelgen.core.parallel``, started by ``launch``).
+def main(fd: int) -> None:
+    """The entry point of one process (``python -m reelgen.core.parallel FD``, started by ``launch``).
 
-    The torchrun variables and the pipe come in the environment; the job comes down the pipe.
+    The torchrun variables come in the environment; the job comes down the pipe on ``fd``.
     """
     from multiprocessing.connection import Connection
 
     multicast_off()
     rank = int(os.environ["RANK"])
-    conn = Connection(int(os.environ[PIPE_FD]))
+    conn = Connection(fd)
     job: RankJob = conn.recv()
     # The parent turns Ctrl-C into a cancel that every process acts on at the same step.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -29,7 +29,7 @@ def run_then_end(command: Callable[[], object]) -> NoReturn:
     try:
         command()
     except SystemExit as stop:
-        end(_status(stop.code))
+        end(exit_status(stop.code))
     end(0)
 
 
@@ -54,7 +54,7 @@ def end(status: int) -> NoReturn:
     os._exit(status)
 
 
-def _status(code: object) -> int:
+def exit_status(code: object) -> int:
     """The status ``SystemExit(code)`` gives a process: None is 0, a number itself, anything else printed, 1."""
     if code is None:
         return 0
