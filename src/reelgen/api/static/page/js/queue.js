@@ -22,11 +22,14 @@ const RECONNECTED = "Connected again; waiting for the next step…";
 /** What each poll asks for: the first 100 in line and the running jobs (load asks for them too). */
 const QUEUED = "v1/videos?status=queued&order=asc&limit=100";
 const RUNNING = "v1/videos?status=in_progress&limit=100";
+/** The newest jobs, as load shows them: every few rounds, what an ended card is checked against. */
+const NEWEST = "v1/videos?limit=20";
 
 export function createQueue(ctx) {
   const cards = new Map(); // id -> {node, video, stream, parts}
   let polling = null;
   let loaded = false; // the server's jobs are in
+  let rounds = 0; // polls made, for how often they look for ended cards deleted elsewhere
 
   function actions(card) {
     const v = card.video;
@@ -301,9 +304,34 @@ export function createQueue(ctx) {
       }
       const running = await json(RUNNING);
       for (const v of running.data) add(v, { follow: true });
+      // Each idle round (every few seconds), and every few rounds while jobs run (each second).
+      rounds += 1;
+      const waiting = [...cards.values()].some((c) => ACTIVE.has(c.video.status));
+      if (!waiting || rounds % IDLE_ROUNDS === 0) await noticeDeleted();
       await lookElsewhere([...cards.values()].map((c) => c.video)).then(summary);
     } catch (err) {
       if (!(err instanceof ApiError)) return; // offline for a moment: the next round retries
+    }
+  }
+
+  /**
+   * Ended cards whose videos were deleted elsewhere (another tab, a script) say so, as a press of one of
+   * their buttons did: without it, a card went on offering Download, Enhance and Remix of a video no
+   * longer there. Only cards the server's newest jobs would list are judged (all, when it lists them all).
+   */
+  async function noticeDeleted() {
+    const ended = [...cards.values()].filter((c) => !ACTIVE.has(c.video.status) && !c.deleted);
+    if (!ended.length) return;
+    const page = await json(NEWEST);
+    const listed = new Set(page.data.map((v) => v.id));
+    const oldest = Math.min(...page.data.map((v) => Number(v.created_at)));
+    // Within the oldest listed second more jobs may follow on the next page: those are left alone.
+    const covered = (v) => !page.has_more || Number(v.created_at) > oldest;
+    for (const card of ended) {
+      if (!listed.has(card.video.id) && covered(card.video)) {
+        deleted(card);
+        ctx.gallery.forget(card.video.id);
+      }
     }
   }
 
