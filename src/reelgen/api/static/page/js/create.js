@@ -293,12 +293,16 @@ export function mountCreate(section, ctx) {
       const row = document.getElementById("f-size").querySelector(".radio-row");
       row.append(radio("size", video.size, `${video.size.replace("x", "×")} (as before)`, true));
     } else if (size) size.checked = true;
+    // A rate or length the presets lack goes in its place among them: appended, "0.8 s · 9 frames"
+    // stood last, under "10.1 s · 121 frames".
+    const inOrder = (select, value, option) =>
+      select.insertBefore(option, [...select.options].find((o) => Number(o.value) > value) || null);
     if (video.fps && ![...f.rate.options].some((o) => Number(o.value) === video.fps)) {
-      f.rate.append(el("option", { value: video.fps }, `${fps(video.fps)} fps (as before)`));
+      inOrder(f.rate, video.fps, el("option", { value: video.fps }, `${fps(video.fps)} fps (as before)`));
     }
     if (video.fps) f.rate.value = String(video.fps);
     if (video.num_frames && ![...f.frames.options].some((o) => Number(o.value) === video.num_frames)) {
-      f.frames.append(el("option", { value: video.num_frames }));
+      inOrder(f.frames, video.num_frames, el("option", { value: video.num_frames }));
     }
     if (video.num_frames) f.frames.value = String(video.num_frames);
     labelFrames();
