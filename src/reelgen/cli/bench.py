@@ -48,6 +48,27 @@ def _strict_json(value: Any) -> Any:
     return value
 
 
+def _check_stock_warmup(variants: tuple[str, ...], warmup_steps: int) -> None:
+    """Refuse --no-stock-warmup where it changes nothing: it was taken without a word, and the user
+    believed the stock row was timed cold when there was no stock row, or no warm-up to skip."""
+    if "stock" not in variants:
+        raise fail(
+            InvalidRequest(
+                "--no-stock-warmup skips the stock variant's warm-up run, and --variants has no stock: "
+                "add stock to --variants, or leave --no-stock-warmup out",
+                param="no_stock_warmup",
+            )
+        )
+    if warmup_steps == 0:
+        raise fail(
+            InvalidRequest(
+                "--no-stock-warmup: with --warmup-steps 0 no variant has a warm-up run to skip; "
+                "leave one of the two out",
+                param="no_stock_warmup",
+            )
+        )
+
+
 def t2v_model_names(incomplete: str) -> list[str]:
     """The models bench can time (text-to-video ones; no ``auto``) that start with what was typed."""
     from reelgen.core.spec.registry import presets
@@ -154,6 +175,9 @@ def bench(
         core_bench.check_warmup(warmup_steps)  # before the model loads, not after
     except ReelgenError as exc:
         raise fail(exc) from None
+    names = tuple(v.strip() for v in variants.split(",") if v.strip())
+    if no_stock_warmup:
+        _check_stock_warmup(names, warmup_steps)
     dims: dict[str, Any] = {}
     if size:
         try:
@@ -166,7 +190,7 @@ def bench(
         dims = {"width": w, "height": h, "num_frames": f}
     dims |= {k: v for k, v in (("steps", steps), ("guidance", guidance)) if v is not None}
     options = core_bench.BenchOptions(
-        variants=tuple(v.strip() for v in variants.split(",") if v.strip()),
+        variants=names,
         warmup_steps=warmup_steps,
         stock_warmup=not no_stock_warmup,
         budget_gib=budget,
