@@ -43,9 +43,15 @@ def train_micro(
     """
     # --help before a step is this page; after one (train --help) it is that step's options, which
     # only the step's own parser knows, so Click's eager --help is off for this command.
-    if not args or args[0] in ("--help", "-h"):
+    if args and args[0] in ("--help", "-h"):
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+    if not args:
+        # No step did nothing and exited 0, so `reelgen train-micro && ...` went on as if it had trained;
+        # it is a usage error, as `reelgen project` without a subcommand is (the page, then exit 2).
+        typer.echo(ctx.get_help())
+        typer.echo("error: give a step: train, export or evaluate (STEP --help lists its options)", err=True)
+        raise typer.Exit(2)
     from reelgen.train.micro import main
 
     raise typer.Exit(main(args, prog="reelgen train-micro"))
