@@ -99,7 +99,9 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     p.status.className = `status ${shown.style}`;
     p.when.textContent = when(obj.created_at);
     p.title.textContent = title(obj);
-    p.meta.textContent = meta(obj);
+    // Led by its short id, as a project's card is: its trials and items in the queue and gallery say
+    // "trial of shoot-out 5e1f0000", and a card titled by its models or name said nothing to match.
+    p.meta.textContent = `${obj.id.slice(6, 14)} · ${meta(obj)}`;
     p.bar.node.setAttribute("aria-label", `Progress of ${title(obj)}`);
     p.bar.set(obj.progress);
     p.counts.textContent = countsText(obj.request_counts, said.item, unqueued(obj), ACTIVE.has(obj.status));
