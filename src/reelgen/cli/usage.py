@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from reelgen.cli.choice_hint import choice_hint
 from reelgen.cli.complete import SETUP_FLAGS, asks_setup, set_up
 from reelgen.cli.dash_prompt import dash_prompt_hint
+from reelgen.cli.flag_help import show_flags_bare
 from reelgen.cli.kept_output import kept
 from reelgen.cli.near_option import near_option
 from reelgen.cli.option_range import with_range
@@ -38,6 +39,8 @@ ABORTED = 1
 STOPPED = 130
 STOPPED_SAID = "stopped with Ctrl-C; nothing half-written was left"
 CTRL_C = f"error: {STOPPED_SAID}\n"
+
+show_flags_bare()
 
 
 def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
