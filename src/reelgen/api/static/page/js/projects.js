@@ -6,6 +6,9 @@ import { uploadForm } from "./project_upload.js";
 import { announce, el, removeCard } from "./util.js";
 import { sayLoadFailed } from "./viewkit.js";
 
+/** How often the list is asked again while the view is shown. */
+const POLL_MS = 5000;
+
 export function mountProjects(section) {
   const cards = new Map(); // id -> card
   const list = el("ol", { class: "cards projects", id: "project-list", "aria-busy": "false" });
@@ -37,10 +40,26 @@ export function mountProjects(section) {
     return cards.size ? `${cards.size} ${cards.size === 1 ? "project" : "projects"} on this server` : "No projects yet: create one above.";
   }
 
+  /**
+   * What of `project` a card shows that another tab or a script changes: its file, scenes, films and
+   * latest job. A job's progress is left out: its card follows the job's own stream, and a redraw
+   * takes away a clip playing under a scene.
+   */
+  function shape(project) {
+    const job = project.job && { id: project.job.id, status: project.job.status };
+    return JSON.stringify([project.updated_at, project.problem, project.scenes.map((s) => [s.status, s.key]),
+      project.exports, job]);
+  }
+
   function add(project, { top = false } = {}) {
     let card = cards.get(project.id);
-    if (card) { card.draw(project); return card; }
+    if (card) {
+      if (card.shape !== shape(project)) card.draw(project);
+      card.shape = shape(project);
+      return card;
+    }
     card = projectCard(project, { onGone: drop });
+    card.shape = shape(project);
     cards.set(project.id, card);
     list[top ? "prepend" : "append"](card.node);
     return card;
@@ -55,9 +74,12 @@ export function mountProjects(section) {
     status.textContent = count();
   }
 
-  async function load() {
-    list.setAttribute("aria-busy", "true");
-    status.textContent = "Loading projects…";
+  /** The list from the server; `quiet`: a poll, which says nothing while it asks nor when it fails. */
+  async function load({ quiet = false } = {}) {
+    if (!quiet) {
+      list.setAttribute("aria-busy", "true");
+      status.textContent = "Loading projects…";
+    }
     try {
       // The list comes in pages (newest first); every page is read, so no project past the first hides.
       const data = [];
@@ -69,15 +91,28 @@ export function mountProjects(section) {
       } while (after);
       const ids = new Set(data.map((p) => p.id));
       for (const id of [...cards.keys()]) if (!ids.has(id)) drop(id);
-      for (const project of data) add(project);
-      status.textContent = count();
-      if (!data.length) newOne.open = true;
+      // One made elsewhere since is the newest: a poll puts it on top (oldest first, so the newest ends up there).
+      if (quiet) for (const project of [...data].reverse()) add(project, { top: true });
+      else for (const project of data) add(project);
+      if (status.textContent !== count()) status.textContent = count();
+      if (!data.length && !quiet) newOne.open = true;
     } catch (err) {
-      sayLoadFailed(status, `Could not load the projects: ${err.message.replace(/\.$/, "")}.`, load);
+      // A poll's failure is the offline line's to say (main.js); the view reloads once the server is back.
+      if (!quiet) sayLoadFailed(status, `Could not load the projects: ${err.message.replace(/\.$/, "")}.`, () => load());
     } finally {
-      list.setAttribute("aria-busy", "false");
+      if (!quiet) list.setAttribute("aria-busy", "false");
     }
   }
 
-  return { show: load };
+  // A render started, ended or a file changed in another tab (or by `reelgen project render --server`)
+  // showed here only when the view was opened again: the other tab's card offered "Render 1 scene" of
+  // a scene already rendering, and still said "stale" after it was done.
+  let polling = false;
+  setInterval(async () => {
+    if (section.hidden || document.hidden || polling) return;
+    polling = true;
+    try { await load({ quiet: true }); } finally { polling = false; }
+  }, POLL_MS);
+
+  return { show: () => load() };
 }
