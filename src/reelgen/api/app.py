@@ -157,6 +157,27 @@ def _rate_as_text(field: dict[str, Any] | None) -> None:
         field["anyOf"].insert(kinds.index("number") + 1, _RATE_TEXT)
 
 
+#: What every route answers besides its own answers, and what every route with a body answers too.
+_EVERY_ROUTE = {
+    "400": "Invalid request: the message names the parameter and its valid values (an unknown query "
+    "parameter is one)",
+}
+_WITH_A_BODY = {
+    "413": "Request body over the server's limit (REELGEN_MAX_UPLOAD_BYTES)",
+    "415": "Body in a content type (or Content-Encoding) this route does not take",
+}
+
+
+def _document_refusals(operation: dict[str, Any], responses: dict[str, Any]) -> None:
+    """Adds the refusals the server's middleware and checks give every route to ``responses``, where the
+    route lists none of its own: GET /healthz?x=1 answered 400 and a 2 MB POST /v1/batches 413 (415 for a
+    text/plain one), none of which /openapi.json listed."""
+    envelope = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    said = {**_EVERY_ROUTE, **(_WITH_A_BODY if "requestBody" in operation else {})}
+    for status, description in said.items():
+        responses.setdefault(status, {"description": description, "content": envelope})
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's spec, with the create bodies it cannot infer and 400 envelopes instead of 422s."""
     if app.openapi_schema:
@@ -207,19 +228,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         _rate_as_text(schema.get("properties", {}).get("target_fps"))
     for path in spec.get("paths", {}).values():
         for operation in path.values():
-            responses = operation.get("responses", {})
+            responses = operation.setdefault("responses", {})
             # FastAPI's own 422 (its validation error) is answered 400 here; a route's own 422 stays.
             if responses.get("422", {}).get("description") == "Validation Error":
                 del responses["422"]
-                responses.setdefault(
-                    "400",
-                    {
-                        "description": "Invalid request",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
-                        },
-                    },
-                )
+            _document_refusals(operation, responses)
     apply_server_limits(spec, app.state.settings)
     app.openapi_schema = spec
     return spec
