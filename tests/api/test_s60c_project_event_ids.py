@@ -39,3 +39,19 @@ def test_an_id_past_the_end_ends_the_stream_whole(tmp_path: Path, cursor: str) -
         # complete message body"); now nothing comes after "everything", as after the last id.
         past = client.get(events, headers={"Last-Event-ID": cursor})
         assert past.status_code == 200 and _frames(past.text) == ["open"], past.text
+
+
+def test_the_documented_pattern_of_after_is_what_the_stream_takes(tmp_path: Path) -> None:
+    import re
+
+    with checking_only(tmp_path / "server") as url, httpx.Client(base_url=url, timeout=30) as client:
+        spec = client.get("/openapi.json").json()
+        operation = spec["paths"]["/v1/projects/{project_id}/jobs/{job_id}/events"]["get"]
+        after = next(p for p in operation["parameters"] if p["name"] == "after")
+        pattern = re.compile(after["schema"]["pattern"])  # the schema said any text up to 4000 characters
+        project = client.post("/v1/projects", json={"project": CARD}).json()["id"]
+        job = client.post(f"/v1/projects/{project}/render").json()["id"]
+        events = f"/v1/projects/{project}/jobs/{job}/events"
+        for value in ("0", "3.5.0.7", "1" * 18, "abc", "1" * 19, "1..2", "-1"):
+            status = client.get(events, params={"after": value}).status_code
+            assert status == (200 if pattern.search(value) else 400), value

@@ -254,7 +254,16 @@ async def job_events(
     project_id: str,
     job_id: str,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=4000)] = None,
-    after: Annotated[str | None, Query(max_length=4000, description="Resume after this event id")] = None,
+    after: Annotated[
+        str | None,
+        # The pattern is only documented (the route says what is wrong in its own words): the schema
+        # said any text up to 4000 characters, and "abc" or a part of 19 digits was a 400.
+        Query(
+            max_length=4000,
+            description="Resume after this event id (whole numbers joined by dots, such as 3.5.0.7)",
+            json_schema_extra={"pattern": f"^{_EVENT_ID.pattern}$"},
+        ),
+    ] = None,
 ) -> StreamingResponse:
     sse.refuse_two_last_event_ids(request.headers)
     if after is not None and not _EVENT_ID.fullmatch(after):
