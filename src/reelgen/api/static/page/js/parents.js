@@ -8,6 +8,8 @@ import { errorText } from "./words.js";
 import { ACTIVE, STATUS_LABEL, bar, sayLoadFailed } from "./viewkit.js";
 
 const PAGE = 20;
+/** How often the newest page is asked again while the view is shown. */
+const POLL_MS = 5000;
 
 /**
  * "5 items: 2 done, 1 failed · 1 running, 1 queued" from request_counts ("2 trials: ..." for a
@@ -111,7 +113,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     const stamp = `${obj.status}`;
     if (card.shownExtra !== stamp) { card.shownExtra = stamp; p.extra.replaceChildren(...extra(obj).filter(Boolean)); }
     actions(card);
-    status.textContent = summary();
+    sayCount();
     if (before && before !== shown.label) announce(`${title(obj)}: ${shown.label.toLowerCase()}`);
   }
 
@@ -172,7 +174,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     // one's items (which no event brings again) never came.
     if (fresh) loadItems(card);
     watch(card);
-    status.textContent = summary();
+    sayCount();
     return card;
   }
 
@@ -182,7 +184,7 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     if (card.stream) card.stream.close();
     removeCard(card.node);
     cards.delete(id);
-    status.textContent = summary();
+    sayCount();
   }
 
   async function cancel(card) {
@@ -222,6 +224,12 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
     card.parts.error.textContent = err.message;
   }
 
+  /** The count line, set only when it changes: it is a live region, and a poll redraws every card. */
+  function sayCount() {
+    const now = summary();
+    if (status.textContent !== now) status.textContent = now;
+  }
+
   function summary() {
     const running = [...cards.values()].filter((c) => ACTIVE.has(c.obj.status)).length;
     // "1 shown." did not say of what; the list is a page at a time, so it counts those shown.
@@ -236,13 +244,31 @@ export function parentList({ host, path, noun, said, title, meta, extra, onDelet
       for (const obj of page.data) add(obj);
       if (page.last_id) lastId = page.last_id;
       older.hidden = !page.has_more;
-      status.textContent = summary();
+      sayCount();
     } catch (err) {
       sayLoadFailed(status, `Could not load the list: ${err.message.replace(/\.$/, "")}.`, () => load(more));
     } finally {
       list.setAttribute("aria-busy", "false");
     }
   }
+
+  /**
+   * The newest page asked again, silently: one started elsewhere (another tab, `reelgen batch --server`)
+   * showed only once the view was opened again. New ones go on top, newest first; "Show older" keeps its place.
+   */
+  async function poll() {
+    try {
+      const page = await json(`v1/${path}?limit=${PAGE}`);
+      for (const obj of [...page.data].reverse()) add(obj, { top: !cards.has(obj.id) });
+    } catch { /* offline: main.js says so, and the view loads afresh once the server is back */ }
+  }
+
+  let polling = false;
+  setInterval(async () => {
+    if (host.closest("[hidden]") || document.hidden || polling) return;
+    polling = true;
+    try { await poll(); } finally { polling = false; }
+  }, POLL_MS);
 
   return { add, load };
 }
