@@ -52,5 +52,7 @@ def test_a_fields_error_goes_once_the_field_changes(
     big = tmp_path / "huge.yaml"
     big.write_text("#" * (1024**2 + 1))
     page.set_input_files("#pn-project-file", big)
-    expect(page.locator("#pn-project-file-err")).to_contain_text("huge.yaml is 1,048,577 bytes, more than the 1,048,576 bytes (1 MiB) this box takes")
+    expect(page.locator("#pn-project-file-err")).to_contain_text(
+        "huge.yaml is 1,048,577 bytes, more than the 1,048,576 bytes (1 MiB) this box takes"
+    )
     assert t.errors == []
