@@ -56,10 +56,45 @@ def say_usage_error(exc: Any, args: Sequence[str] = ()) -> None:
     message = near_option(exc, message, args)  # before the hints below, which give their own words
     message = with_range(exc, server_hint(exc, _version_hint(exc, _unknown_command(exc, message))))
     message = dash_prompt_hint(exc, choice_hint(message), args)
+    message = _flag_value_hint(exc, message, args)
     message = " ".join(message.split())  # Click's own messages may hold line breaks
     # Typer checks a choice with pydantic, whose "Value error, " came between the option and the reason.
     message = message.replace(": Value error, ", ": ")
     sys.stderr.write(f"error: {message}{where}\n")
+
+
+#: Click's words for words left over once the command's options and arguments are read.
+_EXTRA_WORDS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)", re.DOTALL)
+#: Values a person gives a flag to turn it off.
+_OFF_WORDS = ("false", "no", "off", "0")
+
+
+def _flag_value_hint(exc: Any, message: str, args: Sequence[str]) -> str:
+    """A value given to a flag (``--quiet true``, ``--json=yes`` aside) said as such: it read only "Got
+    unexpected extra argument (true)", and nothing said that ``--quiet`` takes no value."""
+    found = _EXTRA_WORDS.fullmatch(exc.format_message())
+    command: Any = getattr(getattr(exc, "ctx", None), "command", None)
+    if found is None or command is None:
+        return message
+    word = found["words"].split()[0] if found["words"].split() else ""
+    words = list(args)
+    flags = {
+        name: param
+        for param in command.params
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False)
+        for name in param.opts
+    }
+    before = next(
+        (words[i - 1] for i in range(1, len(words)) if words[i] == word and words[i - 1] in flags), None
+    )
+    if before is None:
+        return message
+    off = flags[before].secondary_opts
+    if word.lower() in _OFF_WORDS:
+        how = f"give {off[0]} to turn it off" if off else f"leave {before} out to turn it off"
+    else:
+        how = f"give {before} alone"
+    return f"{message}: {before} is a flag and takes no value; {how}"
 
 
 #: What a person types to ask for the version; reelgen answers it with `reelgen info`.
