@@ -38,7 +38,12 @@ from reelgen.api.fanout import (
     whole,
     writable_folder,
 )
-from reelgen.api.parent_folder import claiming_folders, refuse_a_busy_folder, refuse_a_locked_folder
+from reelgen.api.parent_folder import (
+    claiming_folders,
+    refuse_a_busy_folder,
+    refuse_a_locked_folder,
+    taken_back_if_refused,
+)
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.batch.folder_summary import check_summary_ours, named_file
@@ -232,24 +237,25 @@ async def create_batch(
                 return existing, True
         # Two requests with one key at once: the store answers the loser with the winner's job, which
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
-        payload = batch_payload(body)
-        with claiming_folders():
-            refuse_a_busy_folder(service, payload.output_folder, idempotency_key, BATCH, "its clips")
-            # A retry whose first request's job was made, and took the folder, while this one was planned
-            # is that job's replay, not a batch refused by its own lock.
-            if idempotency_key is not None:
-                existing = service.replay(idempotency_key, body_fingerprint)
-                if existing is not None:
-                    return existing, True
-            refuse_a_locked_folder(payload.output_folder)  # held by a run outside this server's jobs
-            return service.submit_or_replay(
-                payload,
-                kind=BATCH,
-                priority=body.priority,
-                idempotency_key=idempotency_key,
-                body_fingerprint=body_fingerprint,
-                metadata=body.metadata,
-            )
+        with taken_back_if_refused():  # a refusal below leaves no output folder made for it
+            payload = batch_payload(body)
+            with claiming_folders():
+                refuse_a_busy_folder(service, payload.output_folder, idempotency_key, BATCH, "its clips")
+                # A retry whose first request's job was made, and took the folder, while this one was planned
+                # is that job's replay, not a batch refused by its own lock.
+                if idempotency_key is not None:
+                    existing = service.replay(idempotency_key, body_fingerprint)
+                    if existing is not None:
+                        return existing, True
+                refuse_a_locked_folder(payload.output_folder)  # held by a run outside this server's jobs
+                return service.submit_or_replay(
+                    payload,
+                    kind=BATCH,
+                    priority=body.priority,
+                    idempotency_key=idempotency_key,
+                    body_fingerprint=body_fingerprint,
+                    metadata=body.metadata,
+                )
 
     job, replayed = await submit_planned(request, submit)
     children = await run_in_threadpool(statuses, service, job.id)

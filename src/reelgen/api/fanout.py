@@ -36,9 +36,11 @@ from reelgen.api.parent_counts import ItemList, ItemObject, ItemStatuses, item_o
 from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
+from reelgen.api.parent_folder import made_for_outputs
 from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.settings import FolderSettings
 from reelgen.api.video_page import refuse_other_kinds
+from reelgen.core.atomic import missing_folders
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
 from reelgen.jobs.records import (
@@ -113,10 +115,12 @@ def writable_folder(path: Path, param: str) -> Path:
         raise ApiError(
             400, f"{param}: {where}; give a folder for the outputs (it is made if missing)", param=param
         )
+    made = missing_folders(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ApiError(400, f"{param}: cannot make {path} ({exc.strerror or exc})", param=param) from None
+    made_for_outputs(made)  # taken back if the create is refused after all
     if not os.access(path, os.W_OK | os.X_OK):
         raise ApiError(400, f"{param}: the server cannot write in {path}", param=param)
     return path

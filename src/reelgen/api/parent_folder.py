@@ -6,9 +6,11 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from reelgen.api.errors import ApiError
+from reelgen.core.atomic import remove_empty
 from reelgen.core.batch.lock import LOCK_FILE
 from reelgen.core.flock import LockHeld, try_flock
 from reelgen.jobs.records import kind_noun
@@ -56,6 +58,36 @@ def claiming_folders() -> Iterator[None]:
     """One create at a time between ``refuse_a_busy_folder`` and its job's submit, in this server."""
     with _CLAIMS:
         yield
+
+
+#: The folders a create made for its outputs so far (``made_for_outputs``), while one is being planned.
+_MADE: ContextVar[list[Path] | None] = ContextVar("reelgen_folders_made", default=None)
+
+
+def made_for_outputs(folders: list[Path]) -> None:
+    """Notes ``folders`` (``missing_folders``, deepest first) as just made by the create being planned."""
+    made = _MADE.get()
+    if made is not None:
+        made[:0] = folders  # deepest first overall: a later folder lies under (or beside) an earlier one
+
+
+@contextmanager
+def taken_back_if_refused() -> Iterator[None]:
+    """Removes again, while empty, the output folders a create made if it is refused after all.
+
+    A batch or shoot-out made its output_folder while it was planned, and a refusal after that (the
+    queue full, 429; the folder busy or locked, 409) left the empty folder behind, as a refused
+    check of its images no longer did.
+    """
+    made: list[Path] = []
+    token = _MADE.set(made)
+    try:
+        yield
+    except BaseException:
+        remove_empty(made)
+        raise
+    finally:
+        _MADE.reset(token)
 
 
 def refuse_a_locked_folder(folder: str) -> None:

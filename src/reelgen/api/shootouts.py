@@ -43,7 +43,7 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.files import FileAnswer
-from reelgen.api.parent_folder import claiming_folders, refuse_a_busy_folder
+from reelgen.api.parent_folder import claiming_folders, refuse_a_busy_folder, taken_back_if_refused
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError
@@ -272,17 +272,18 @@ async def create_shootout(
                 return existing, True
         # Two requests with one key at once: the store answers the loser with the winner's job, which
         # is a replay (200, Idempotent-Replayed) as a later retry's is, not a 202 as if it were new.
-        payload = shootout_payload(body)
-        with claiming_folders():
-            refuse_a_busy_folder(service, payload.output_folder, idempotency_key, SHOOTOUT, "its report")
-            return service.submit_or_replay(
-                payload,
-                kind=SHOOTOUT,
-                priority=body.priority,
-                idempotency_key=idempotency_key,
-                body_fingerprint=body_fingerprint,
-                metadata=body.metadata,
-            )
+        with taken_back_if_refused():  # a refusal below leaves no report folder made for it
+            payload = shootout_payload(body)
+            with claiming_folders():
+                refuse_a_busy_folder(service, payload.output_folder, idempotency_key, SHOOTOUT, "its report")
+                return service.submit_or_replay(
+                    payload,
+                    kind=SHOOTOUT,
+                    priority=body.priority,
+                    idempotency_key=idempotency_key,
+                    body_fingerprint=body_fingerprint,
+                    metadata=body.metadata,
+                )
 
     job, replayed = await submit_planned(request, submit)
     children = await run_in_threadpool(statuses, service, job.id)
