@@ -76,8 +76,7 @@ def taken_back_if_refused() -> Iterator[None]:
     """Removes again, while empty, the output folders a create made if it is refused after all.
 
     A batch or shoot-out made its output_folder while it was planned, and a refusal after that (the
-    queue full, 429; the folder busy or locked, 409) left the empty folder behind, as a refused
-    check of its images no longer did.
+    queue full, 429, say) left the empty folder behind, as a refused check of its images did not.
     """
     made: list[Path] = []
     token = _MADE.set(made)
