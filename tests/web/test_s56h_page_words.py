@@ -96,8 +96,8 @@ def test_a_manifest_that_is_not_json_is_said_in_words_with_its_place(quiet_page:
     box = form.get_by_label("Manifest (JSON)")
     # It said "the manifest's file name when empty", and a pasted manifest's batch was shown as "Batch 9dc006a9".
     expect(form.get_by_label("Name (optional)")).to_have_accessible_description(
-        "Shown in this list. Choosing a manifest file fills in its name; left empty, the batch is shown as "
-        "“Batch” and a short id."
+        "Shown in this list. Choosing a manifest file fills in its name (not a plain manifest.json); left empty, "
+        "the batch is shown as “Batch” and a short id."
     )
     text = '{"items": [\n  {output: "one"}\n]}'
     box.fill(text)

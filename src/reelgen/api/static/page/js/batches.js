@@ -82,7 +82,7 @@ export function mountBatches(section, ctx) {
     placeholder: '{"defaults": {"model": "ken-burns", "motion": {"preset": "zoom-in"}},\n "items": [{"output": "harbour", "images": ["harbour.jpg"]}]}' });
   const input = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "/data/shots" });
   const output = el("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "(the manifest's output_dir in that folder)" });
-  const name = el("input", { type: "text", autocomplete: "off", placeholder: "manifest.json" });
+  const name = el("input", { type: "text", autocomplete: "off", placeholder: "e.g. harbour shots" });
   const submit = el("button", { type: "submit", class: "primary" }, "Start batch");
   const form = el("form", { id: "batch-form", novalidate: true, autocomplete: "off" },
     foldersNote({ one: "batch", many: "batches", cli: "reelgen batch manifest.json", pathField: input }),
@@ -95,7 +95,7 @@ export function mountBatches(section, ctx) {
         "the manifest's image paths start from (where manifest.json lives). " + ROOTS_HINT }),
     labelled({ prefix: "bf", param: "output_folder", label: "Output folder on the server (optional)", control: output,
       hint: "Where the clips and batch-summary.json go; empty: the manifest's output_dir (outputs) inside the folder above." }),
-    labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list. Choosing a manifest file fills in its name; left empty, the batch is shown as “Batch” and a short id." }),
+    labelled({ prefix: "bf", param: "name", label: "Name (optional)", control: name, hint: "Shown in this list. Choosing a manifest file fills in its name (not a plain manifest.json); left empty, the batch is shown as “Batch” and a short id." }),
     formError(),
     el("div", { class: "row" }, submit));
   clearErrorsOnEdit(form);
@@ -123,7 +123,11 @@ export function mountBatches(section, ctx) {
   let filledName = null;
   pick.addEventListener("change", async () => {
     const file = await loadInto(pick, manifest, { most: MANIFEST_MOST, what: "a batch manifest (.json)" });
-    if (file && (!name.value || name.value === filledName)) name.value = filledName = file.name;
+    // "manifest.json", the name `reelgen manifest create` gives every manifest, names no batch: every
+    // one started from its file was listed as "manifest.json". Left empty, the card says "Batch" and
+    // the short id its items name ("item of batch 380983f7").
+    const named = file && file.name !== "manifest.json" ? file.name : "";
+    if (file && (!name.value || name.value === filledName)) name.value = filledName = named;
   });
 
   form.addEventListener("submit", async (ev) => {
