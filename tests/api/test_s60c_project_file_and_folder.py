@@ -62,3 +62,16 @@ def test_an_update_may_use_an_earlier_file_as_a_folder_and_back(client: TestClie
     assert [f["path"] for f in as_file.json()["files"]] == ["x"]
     assert (root / "x").read_bytes() == png()
     assert [s["status"] for s in client.get(url).json()["scenes"]] == ["missing"]
+
+
+def test_an_update_takes_a_file_named_with_windows_separators(client: TestClient, data_dir: Path) -> None:
+    made = _send(client, "POST", "/v1/projects", "assets/quay.png")
+    url = f"/v1/projects/{made.json()['id']}"
+    new = png(64, 64)
+    # The create took "assets\\quay.png" as assets/quay.png; the update looked for it under its own name.
+    resp = client.put(
+        url, data={"project": _project("assets/quay.png")}, files=[("files", ("assets\\quay.png", new))]
+    )
+    assert resp.status_code == 200, resp.text
+    assert [f["path"] for f in resp.json()["files"]] == ["assets/quay.png"]
+    assert (data_dir / "projects" / made.json()["id"] / "assets" / "quay.png").read_bytes() == new

@@ -197,7 +197,9 @@ class ServerProjects:
             folder = self.folder(project_id)
             staging = self._stage(text, files, existing=folder.root)
             try:
-                for rel in files:
+                # By the path each was staged at: "assets\\quay.png" (a Windows client's name) is
+                # assets/quay.png there, and was looked for under its own name, a 500 (FileNotFoundError).
+                for rel in (inside(name, f"files[{name}]") for name in files):
                     target = folder.root / rel
                     _clear_way(folder.root, rel)
                     target.parent.mkdir(parents=True, exist_ok=True)
