@@ -75,3 +75,21 @@ def test_an_update_takes_a_file_named_with_windows_separators(client: TestClient
     assert resp.status_code == 200, resp.text
     assert [f["path"] for f in resp.json()["files"]] == ["assets/quay.png"]
     assert (data_dir / "projects" / made.json()["id"] / "assets" / "quay.png").read_bytes() == new
+
+
+def test_a_name_too_long_for_the_disk_is_refused_naming_its_field(client: TestClient, data_dir: Path) -> None:
+    # Each was written to the staging folder first: the disk's "File name too long" was a 500.
+    for path, said in (
+        (
+            "a" * 300 + ".png",
+            "is 304 bytes long, and a folder or file name may have at most 255; give a shorter one",
+        ),
+        ("d/" * 2040 + "a.png", "is too long a path for the server's disk; give a shorter one"),
+    ):
+        resp = _send(client, "POST", "/v1/projects", path)
+        assert resp.status_code == 400, resp.text
+        error = resp.json()["error"]
+        assert error["param"] == "scenes[0].start_image"
+        assert error["message"].endswith(said)
+    assert files_under(data_dir / "projects") == []
+    assert _send(client, "POST", "/v1/projects", "a" * 250 + ".png").status_code == 201  # 254 bytes: taken

@@ -13,6 +13,7 @@ folder first (planned as a render would plan it), so a bad one changes nothing.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -41,6 +42,8 @@ PROJECT_ID = re.compile(r"^proj_[0-9a-f]{32}$")
 SERVER_FILE = "server.json"
 #: Names in a project folder that the server writes; an upload or a path in the file may not use them.
 RESERVED = frozenset({PROJECT_FILE, "state.json", SERVER_FILE, "clips", "windows", "exports"})
+#: The most bytes one folder or file name may hold on the file systems a server runs on.
+NAME_MAX = 255
 
 
 class ProjectNotFound(ReelgenError):
@@ -75,6 +78,13 @@ def inside(path: str, param: str) -> str:
         raise InvalidRequest(
             f"{param}: {path!r} is the project folder itself, not a file; give a file in it (such as "
             "assets/music.mp3), uploaded with the project file",
+            param=param,
+        )
+    longest = max(pure.parts, key=lambda part: len(part.encode()))
+    if len(longest.encode()) > NAME_MAX:  # the disk refuses it: writing the upload was a 500 (OSError)
+        raise InvalidRequest(
+            f"{param}: {shown(longest)} is {len(longest.encode())} bytes long, and a folder or file name "
+            f"may have at most {NAME_MAX}; give a shorter one",
             param=param,
         )
     if pure.parts[0] in RESERVED:  # inside the folder, but "must be a relative path inside" said it was not
@@ -259,13 +269,19 @@ class ServerProjects:
         try:
             for rel in wanted:
                 target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if rel in uploads:
-                    try:
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if rel in uploads:
                         target.write_bytes(uploads[rel])
-                    except OSError as exc:  # a full disk: one line (507), not an internal error
-                        raise write_failed(exc, target) from None
-                elif existing is not None:
+                except OSError as exc:  # a full disk: one line (507), not an internal error
+                    if exc.errno == errno.ENAMETOOLONG:  # its names are short, but not all of it together
+                        raise InvalidRequest(
+                            f"{_where(project, wanted[rel])}: {shown(rel)} is too long a path for the "
+                            "server's disk; give a shorter one",
+                            param=wanted[rel],
+                        ) from None
+                    raise write_failed(exc, target) from None
+                if rel not in uploads and existing is not None:
                     _link(existing / rel, target)
             (staging / PROJECT_FILE).write_text(text)
             try:
