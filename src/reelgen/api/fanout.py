@@ -37,6 +37,7 @@ from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
 from reelgen.api.parent_folder import made_for_outputs
+from reelgen.api.project_files import NAME_MAX
 from reelgen.api.schemas import ErrorEnvelope, Status
 from reelgen.api.settings import FolderSettings
 from reelgen.api.video_page import refuse_other_kinds
@@ -87,6 +88,15 @@ def server_folder(value: str, param: str) -> Path:
     path = Path(value).expanduser()
     if not path.is_absolute():
         raise ApiError(400, f"{param}: {value!r} must be an absolute path on the server", param=param)
+    longest = max(path.parts, key=lambda part: len(part.encode()))
+    if len(longest.encode()) > NAME_MAX:
+        # No disk takes it: each look at such a path (exists, is_dir, mkdir) was a 500 (OSError).
+        raise ApiError(
+            400,
+            f"{param}: {shown(longest)} is {len(longest.encode())} bytes long, and a folder or file name "
+            f"may have at most {NAME_MAX}; give a shorter one",
+            param=param,
+        )
     path = path.resolve()
     if not any(path == root or root in path.parents for root in roots):
         raise ApiError(

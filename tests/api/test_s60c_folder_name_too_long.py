@@ -1,0 +1,60 @@
+"""A batch's or shoot-out's server path holding a name over 255 bytes is a 400 naming its field; every
+look at such a path (exists, is_dir, mkdir) raised "File name too long", a 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+LONG = "a" * 300
+
+
+def _cases(root: Path) -> list[tuple[str, dict[str, Any], str]]:
+    manifest = {"defaults": {"model": "wan-tiny"}, "items": [{"output": "fox", "prompt": "a fox"}]}
+    with_image = {**manifest, "items": [{"output": "fox", "prompt": "a fox", "images": [LONG + ".png"]}]}
+    shots, prompts = str(root / "shots"), {"prompts": ["a fox"]}
+    return [
+        (
+            "/v1/batches",
+            {"manifest": manifest, "input_folder": shots, "output_folder": str(root / LONG)},
+            "output_folder",
+        ),
+        ("/v1/batches", {"manifest": manifest, "input_folder": str(root / LONG)}, "input_folder"),
+        ("/v1/batches", {"manifest": with_image, "input_folder": shots}, "manifest.items[0].images[0]"),
+        (
+            "/v1/shootouts",
+            {"models": ["wan-tiny"], "prompts": prompts, "output_folder": str(root / LONG)},
+            "output_folder",
+        ),
+        (
+            "/v1/shootouts",
+            {
+                "models": ["wan-tiny"],
+                "prompts": prompts,
+                "output_folder": str(root / "r"),
+                "images": [str(root / LONG)],
+            },
+            "images[0]",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_a_name_over_255_bytes_is_refused_naming_its_field(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: int
+) -> None:
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    (tmp_path / "shots").mkdir()
+    route, body, field = _cases(tmp_path)[case]
+    resp = client.post(route, json=body)
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    assert error["param"] == field
+    assert error["message"] == (
+        f"{field}: {LONG[:40]!r}... is {len(LONG) + (4 if field.startswith('manifest') else 0)} bytes long, "
+        "and a folder or file name may have at most 255; give a shorter one"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["server", "shots"]  # no folder made for it
