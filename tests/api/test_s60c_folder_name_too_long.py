@@ -58,3 +58,26 @@ def test_a_name_over_255_bytes_is_refused_naming_its_field(
         "and a folder or file name may have at most 255; give a shorter one"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["server", "shots"]  # no folder made for it
+
+
+def test_a_batch_name_over_255_bytes_is_refused_up_front(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 200 accented letters (the limit is 200 characters) were taken, and the batch failed at once with an
+    # internal error: its name is looked for as the manifest's file, and no disk takes 400 bytes.
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    (tmp_path / "shots").mkdir()
+    manifest = {"defaults": {"model": "wan-tiny"}, "items": [{"output": "fox", "prompt": "a fox"}]}
+    body = {"manifest": manifest, "input_folder": str(tmp_path / "shots"), "name": "\u00e9" * 200}
+    resp = client.post("/v1/batches", json=body)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"] == {
+        "message": "name: is 400 bytes long (UTF-8), and a name may hold at most 255, as a file name may; "
+        "give a shorter one",
+        "type": "invalid_request_error",
+        "param": "name",
+        "code": "invalid_value",
+    }
+    assert client.get("/v1/batches").json()["data"] == []
+    taken = client.post("/v1/batches", json={**body, "name": "\u00e9" * 127})  # 254 bytes
+    assert taken.status_code == 202 and taken.json()["status"] != "failed", taken.text

@@ -44,6 +44,7 @@ from reelgen.api.parent_folder import (
     refuse_a_locked_folder,
     taken_back_if_refused,
 )
+from reelgen.api.project_files import NAME_MAX
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.batch.folder_summary import check_summary_ours, named_file
@@ -91,6 +92,14 @@ class BatchCreate(ParentCreate):
         if bad is not None:
             raise ValueError(
                 f"holds the control character U+{ord(bad):04X}; give a plain name, e.g. manifest.json"
+            )
+        # The name is looked for as the manifest's file in input_folder (as `reelgen batch --server`
+        # sends it): 200 accented letters (400 bytes) were taken, and the batch then failed at once
+        # with an internal error, "File name too long".
+        if value is not None and len(value.encode()) > NAME_MAX:
+            raise ValueError(
+                f"is {len(value.encode())} bytes long (UTF-8), and a name may hold at most {NAME_MAX}, "
+                "as a file name may; give a shorter one"
             )
         return value
 
