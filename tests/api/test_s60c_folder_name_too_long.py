@@ -81,3 +81,23 @@ def test_a_batch_name_over_255_bytes_is_refused_up_front(
     assert client.get("/v1/batches").json()["data"] == []
     taken = client.post("/v1/batches", json={**body, "name": "\u00e9" * 127})  # 254 bytes
     assert taken.status_code == 202 and taken.json()["status"] != "failed", taken.text
+
+
+@pytest.mark.parametrize("route", ["/v1/batches", "/v1/shootouts"])
+def test_a_folder_path_over_4095_bytes_is_refused_naming_its_field(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    # Twenty names of 250 bytes: each within a name's limit, under 4096 characters, 5,000 bytes in all.
+    monkeypatch.setenv("REELGEN_BATCH_ROOTS", str(tmp_path))
+    (tmp_path / "shots").mkdir()
+    deep = tmp_path.joinpath(*["\u00e9" * 125] * 20)
+    bodies = {case[0]: case[1] for case in _cases(tmp_path)[::3]}  # a batch's and a shoot-out's body
+    resp = client.post(route, json={**bodies[route], "output_folder": str(deep)})
+    assert resp.status_code == 400, resp.text
+    error = resp.json()["error"]
+    size = len(str(deep).encode())
+    assert error["param"] == "output_folder"
+    assert error["message"] == (
+        f"output_folder: the path is {size:,} bytes long (UTF-8), and a path on the server may hold at "
+        "most 4,095; give a shorter one"
+    )

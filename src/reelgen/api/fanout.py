@@ -74,6 +74,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: The most bytes a path may hold on Linux, its terminating NUL included (PATH_MAX).
+PATH_MAX = 4096
+
+
 def server_folder(value: str, param: str) -> Path:
     """``value`` as an absolute path on this server, if it lies under one of the batch roots."""
     roots = FolderSettings().roots()
@@ -95,6 +99,13 @@ def server_folder(value: str, param: str) -> Path:
             400,
             f"{param}: {shown(longest)} is {len(longest.encode())} bytes long, and a folder or file name "
             f"may have at most {NAME_MAX}; give a shorter one",
+            param=param,
+        )
+    if len(str(path).encode()) >= PATH_MAX:  # short names, but too many of them for any look at it
+        raise ApiError(
+            400,
+            f"{param}: the path is {len(str(path).encode()):,} bytes long (UTF-8), and a path on the "
+            f"server may hold at most {PATH_MAX - 1:,}; give a shorter one",
             param=param,
         )
     path = path.resolve()
