@@ -108,6 +108,7 @@ def _nothing_may_start(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the request should have been refused before this")
 
     monkeypatch.setattr(launch.weights, "locate", refuse)
+    monkeypatch.setattr(launch.prefork, "spawn", refuse)
     monkeypatch.setattr(launch.subprocess, "Popen", refuse)
 
 
@@ -152,17 +153,17 @@ def test_models_the_split_does_not_cover_and_a_pinned_device_are_refused_up_fron
 def test_each_process_starts_torchrun_style_with_nvlink_multicast_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[tuple[list[str], dict[str, str]]] = []
+    started: list[tuple[str, dict[str, str], list[int]]] = []
 
-    def record(args: list[str], env: dict[str, str], pass_fds: list[int]) -> Any:
-        started.append((args, env))
+    def record(module: str, *, env: dict[str, str], fds: list[int], stdin_devnull: bool = False) -> Any:
+        started.append((module, env, list(fds)))
         raise OSError("not started in this test")
 
-    monkeypatch.setattr(launch.subprocess, "Popen", record)
+    monkeypatch.setattr(launch.prefork, "spawn", record)
     with pytest.raises(OSError, match="not started"):
         render(resolved(model="wan-tiny", prompt="a cat"), tmp_path / "clip.mp4", gpus=2, device="cpu")
-    args, env = started[0]
-    assert args[1:] == ["-m", "reelgen.core.parallel"]
+    module, env, fds = started[0]
+    assert module == "reelgen.core.parallel" and len(fds) == 1  # python -m reelgen.core.parallel FD
     assert {k: env[k] for k in MULTICAST_OFF} == {
         "NCCL_NVLS_ENABLE": "0",
         "TORCH_SYMM_MEM_DISABLE_MULTICAST": "1",

@@ -241,10 +241,13 @@ def _watch(child: Forked) -> None:
         child._end(None)  # already gone (or no pidfd on this system)
         return
     try:
-        select.select([pidfd], [], [])
+        # poll, not select: a long-lived process may hold more than select's 1,024 descriptors.
+        waiting = select.poll()
+        waiting.register(pidfd, select.POLLIN)
+        waiting.poll()
     finally:
         os.close(pidfd)
-    child._end(None)
+        child._end(None)
 
 
 _TEMPLATES: dict[tuple[tuple[str, str], ...], Template] = {}
