@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reelgen.cli import app
-from reelgen.core.enhance.subtitles import Track
+from reelgen.core.enhance.subtitles import Track, ass_text
 
 runner = CliRunner()
 SRT = "1\n00:00:00,000 --> 00:00:00,400\nHello <i>there</i>\n\n2\n00:00:00,500 --> 00:00:00,900\nGoodbye\n\n"
@@ -65,9 +65,10 @@ def _cues(path: Path) -> list[tuple[str, str, float, float]]:
         cues = []
         for packet in container.demux(stream):
             for cue in packet.decode() if packet.size else []:
-                if cue.dialogue:  # timed text writes an empty cue to end each one
+                text = ass_text(cue.ass)  # with its override tags, which PyAV 18.1.1's cue.dialogue drops
+                if text:  # timed text writes an empty cue to end each one
                     seconds = float(packet.pts * packet.time_base), float(packet.duration * packet.time_base)
-                    cues.append((stream.codec_context.name, cue.dialogue.decode(), *seconds))
+                    cues.append((stream.codec_context.name, text.decode(), *seconds))
         return cues
 
 
@@ -121,3 +122,9 @@ def test_subtitles_drawn_as_pictures_are_said_not_to_be_carried() -> None:
     assert dvd.written_as(".mp4") is None
     assert dvd.record(".mp4") == {"codec": "dvd_subtitle", "language": "fra", "written_as": None}
     assert Track("ass", "eng", text=True).written_as(".WEBM") == "webvtt"
+
+
+def test_a_cue_of_several_lines_keeps_each_lines_styles_and_commas() -> None:
+    # Its lines are joined from their ASS events' text fields: the ninth field on, commas and tags kept.
+    assert ass_text(b"0,0,Default,,0,0,0,,Hello {\\i1}there{\\i0}, you") == b"Hello {\\i1}there{\\i0}, you"
+    assert ass_text(b"3,0,Default,,0,0,0,,") == b""

@@ -32,6 +32,13 @@ class Track:
         return {"codec": self.codec, "language": self.language, "written_as": self.written_as(suffix)}
 
 
+def ass_text(event: bytes) -> bytes:
+    """The text of an ASS event line as FFmpeg gives a cue (``ReadOrder,Layer,Style,Name,MarginL,MarginR,
+    MarginV,Effect,Text``), its override tags (``{\\i1}``) kept. PyAV 18.1.1's ``dialogue`` drops them,
+    where 18.1.0's kept them: a cue of several lines lost its italics."""
+    return event.split(b",", 8)[-1]
+
+
 def tracks(container: Any) -> tuple[Track, ...]:
     """Every subtitle stream of an open ``container``, in order."""
     import av
@@ -86,7 +93,7 @@ class Writer:
         event = (
             lines[0].ass
             if len(lines) == 1
-            else b"0,0,Default,,0,0,0,," + b"\\N".join(c.dialogue for c in lines)
+            else b"0,0,Default,,0,0,0,," + b"\\N".join(ass_text(c.ass) for c in lines)
         )
         duration = packet.duration or 0
         made = self.stream.codec_context.encode_subtitle(SubtitleSet.create(event, 0, duration, packet.pts))
