@@ -42,7 +42,7 @@ def test_batch_in_a_folder_the_server_may_not_use_shows_its_403_under_the_folder
     form = page.locator("#batch-form")
     form.get_by_label("Manifest file").set_input_files(tmp_path / "manifest.json")
     expect(form.get_by_label("Manifest (JSON)")).to_have_value(MANIFEST)
-    expect(form.get_by_label("Name (optional)")).to_have_value("manifest.json")
+    expect(form.get_by_label("Name (optional)")).to_have_value("")  # a plain manifest.json names nothing
     form.get_by_label("Folder on the server", exact=True).fill(str(tmp_path))
     with page.expect_response(
         lambda r: r.url.endswith("/v1/batches") and r.request.method == "POST"
