@@ -10,6 +10,7 @@ from reelgen.api.body_json import load_body
 from reelgen.api.errors import ApiError
 from reelgen.api.form_read import read_form
 from reelgen.api.lengths import shown
+from reelgen.core.errors import EMPTY_NAME, unknown_name
 from reelgen.core.textfile import save_as_utf8, wide_encoding
 
 
@@ -61,7 +62,12 @@ async def read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
                     )
                 files[name] = await value.read()
             else:
-                raise ApiError(400, f"{key}: unknown field; send project and files", param=key)
+                # A part named "" read ": unknown field", the field's name missing from its own message.
+                raise ApiError(
+                    400,
+                    f"{unknown_name(key)}: unknown field; send project and files",
+                    param=key or EMPTY_NAME,
+                )
         if text is None:
             raise ApiError(400, "project: the project file is missing", param="project")
         return text, files
@@ -70,12 +76,13 @@ async def read_upload(request: Request) -> tuple[str, dict[str, bytes]]:
         project = data.get("project") if isinstance(data, dict) else None
         other = next((str(k) for k in data if k != "project"), None) if isinstance(data, dict) else None
         if other is not None:  # dropped without a word: files sent so were never stored
-            name = other if other.isprintable() and len(other) <= 64 else shown(other)
+            # An empty name read ": unknown field"; it is shown as "" and said to be empty.
+            name = unknown_name(other) if other.isprintable() and len(other) <= 64 else shown(other)
             raise ApiError(
                 400,
                 f"{name}: unknown field; a JSON body holds project alone: send input files as "
                 "multipart/form-data files parts, each named by its path in the project",
-                param=other,
+                param=other or EMPTY_NAME,
             )
         if isinstance(project, dict):
             return yaml.safe_dump(project, sort_keys=False), {}

@@ -93,11 +93,24 @@ _JSON_KINDS: dict[type, str] = {
 }
 
 
+EMPTY_NAME = '""'
+"""How a field whose name is the empty string is written in a field path and in a message."""
+
+
+def unknown_name(name: str) -> str:
+    """An unknown field's name as a message says it: an empty one shown, and said to be empty."""
+    return f"{EMPTY_NAME} (a field with an empty name)" if name == "" else name
+
+
 def field_path(loc: Any) -> str:
-    """A pydantic location as reelgen writes field paths everywhere: ``items[0].output``, not ``items.0.output``."""
+    """A pydantic location as reelgen writes field paths everywhere: ``items[0].output``, not ``items.0.output``.
+
+    A name that is the empty string is written ``""``: left blank, ``{"": 1}`` had no path at all
+    and was reported as "None is not a known field"."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = EMPTY_NAME if part == "" else str(part)
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
@@ -322,6 +335,9 @@ def from_validation_error(
     kind = first.get("type", "")
     if kind == "missing":
         message = f"{param} is required"
+    elif kind == "extra_forbidden" and first["loc"] and first["loc"][-1] == "":
+        # No name is near an empty one, and the known names are not what it was meant to be.
+        message = f"{param} (a field with an empty name) is not a known field; remove it"
     elif kind == "extra_forbidden":
         message = f"{param} is not a known field"
         known = fields_at(model, tuple(first["loc"])) if model is not None else []
