@@ -21,6 +21,8 @@ from reelgen.core.errors import InvalidRequest, WriteFailed
 _FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up"}
 #: The bytes a file name may have on Linux's file systems (and macOS's).
 NAME_MAX = 255
+#: The bytes a whole path may have on Linux (its PATH_MAX, 4096, counts the closing NUL).
+PATH_MAX = 4095
 
 
 def new_file_beside(path: Path) -> Path:
@@ -144,10 +146,19 @@ def name_too_long(name: str) -> str:
 
 
 def name_problem(path: Path) -> str | None:
-    """What is wrong with a name along ``path`` that no folder could hold, or None: asking the disk about
-    such a path raised "File name too long", an internal error."""
+    """What is wrong with a name along ``path`` that no folder could hold, or with ``path`` as a whole, or
+    None: asking the disk about such a path (``is_file``, ``exists``) raised "File name too long", an
+    internal error, where Python 3.11 answers False for other paths that are not there."""
     long = next((part for part in path.parts if len(os.fsencode(part)) > NAME_MAX), None)
-    return name_too_long(long) if long else None
+    if long:
+        return name_too_long(long)
+    size = len(os.fsencode(str(path)))
+    if size > PATH_MAX:  # each name short, but not all of them together
+        return (
+            f"the path {str(path)[:24]}... is {size:,} bytes long, and a path may have at most {PATH_MAX:,}; "
+            "give a shorter one"
+        )
+    return None
 
 
 def home_path(value: str) -> Path:
@@ -164,7 +175,13 @@ def home_path(value: str) -> Path:
 
 def write_failed(exc: OSError, path: Path) -> WriteFailed:
     """``exc``, met writing ``path``, in one line: what the OS said and that ``path`` was left as it was."""
-    was = f"{path.name} is as it was" if path.exists() else f"no {path.name} was made"
+    # A name too long for the disk made exists() raise its own OSError here, hiding the first one;
+    # no file of such a name can be there.
+    was = (
+        f"{path.name} is as it was"
+        if name_problem(path) is None and path.exists()
+        else f"no {path.name} was made"
+    )
     full = _FULL.get(exc.errno or 0)
     if full:
         return WriteFailed(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reelgen.core.atomic import name_problem
 from reelgen.core.batch.manifest import SUMMARY_FILE, Manifest
 from reelgen.core.errors import InvalidRequest
 
@@ -43,7 +44,7 @@ def written_by(path: Path) -> Path | None:
     (an older summary, an API batch's with no file, or a manifest renamed since)."""
     summary = _summary(path)
     named = summary.get("manifest") if summary is not None else None
-    if not isinstance(named, str) or not named:
+    if not isinstance(named, str) or not named or name_problem(Path(named)):  # no such file can be there
         return None
     return Path(named) if Path(named).is_file() else None
 
@@ -51,7 +52,7 @@ def written_by(path: Path) -> Path | None:
 def named_file(folder: Path, name: str | None) -> Path | None:
     """The manifest file a server batch came from: ``name`` in its input folder, as ``reelgen batch
     --server`` sends them; None for a name that is no file there (an API batch named "shots")."""
-    if not name or Path(name).name != name or not (folder / name).is_file():
+    if not name or Path(name).name != name or name_problem(folder / name) or not (folder / name).is_file():
         return None
     return (folder / name).resolve()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from reelgen.core.atomic import name_problem
 from reelgen.core.batch.manifest import Manifest
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.media import IMAGE_FORMATS, unnamed
@@ -21,6 +22,9 @@ def image_problem(name: str, base: Path) -> str | None:
     path = base / Path(name).expanduser()  # expanded after the join, "~/a.png" was never found
     if not name.strip():
         return "is empty; give an image file"
+    too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
+    if too_long:
+        return too_long
     if path.is_dir():
         return f"{name} is a folder; give an image file"
     if path.exists() and not path.is_file():  # a FIFO was said not to exist (and would block a read)

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from reelgen.core.atomic import name_problem
 from reelgen.core.batch.fields import as_written, check_currency, file_error, said_as_text
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
@@ -317,6 +318,9 @@ def manifest_schema() -> dict[str, Any]:
 def load_manifest(path: str | Path) -> Manifest:
     """Read and check a manifest; every problem is an ``InvalidRequest`` naming the field."""
     path = Path(path)
+    too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
+    if too_long:
+        raise InvalidRequest(f"manifest: {too_long}", param="manifest")
     if path.is_dir():
         inside = path / MANIFEST_FILE
         hint = f"; did you mean {inside}?" if inside.is_file() else " (`reelgen manifest create` makes one)"

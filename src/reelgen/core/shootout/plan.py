@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from reelgen.core.atomic import name_problem
 from reelgen.core.errors import InvalidRequest, ModelNotAvailable, ReelgenError, from_validation_error
 from reelgen.core.media import load_image
 from reelgen.core.motion.makes import makes_video, what_it_makes
@@ -47,6 +48,9 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
         path, param = Path(images[at]), f"images[{at}]"
     else:
         return None
+    too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
+    if too_long:
+        raise InvalidRequest(f"{param}: {too_long}", param=param)
     if path.is_dir():  # "does not exist" of a folder that does sent the person looking for a typo
         raise InvalidRequest(f"{param}: {path} is a folder; give an image file (.png, .jpg)", param=param)
     if not path.is_file():
