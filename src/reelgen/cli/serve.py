@@ -130,6 +130,12 @@ def serve(
         if problem:
             say_error(problem)
             raise typer.Exit(2)
+    if jobs.engine_kind() == "local":
+        from reelgen.core import prefork
+
+        # The workers' template imports torch while this process imports the app, below: one after the
+        # other, the server answered /readyz 4.7 s later (9.3 s against 4.5 s, 2-core machine).
+        prefork.warm(os.environ)
     # Only now: the app's modules take seconds to import, and a Ray head that cannot be reached is
     # said without them.
     from reelgen.api.app import create_app

@@ -73,6 +73,12 @@ def spawn(
     )
 
 
+def warm(env: Mapping[str, str]) -> None:
+    """Start the template that ``spawn`` will fork children with ``env`` from, so its imports run now,
+    beside the caller's own work."""
+    _template_for(env)
+
+
 def fingerprint(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The part of ``env`` a template must share with a child: what is read at start or import."""
     return tuple(
