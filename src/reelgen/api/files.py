@@ -87,7 +87,7 @@ class FileAnswer(FileResponse):
         http_range, if_range = asked.get("range"), asked.get("if-range")
         # An If-Range naming another version of the file means "send all of it" (RFC 9110 13.1.5),
         # whatever its Range says: a resumed download of a changed file got a 416 instead.
-        if http_range is not None and not _well_formed(http_range):
+        if http_range is not None and (not _well_formed(http_range) or _whole_file(http_range, size)):
             # Not a bytes range as RFC 9110 spells one: ignored, the whole file is sent. Python's int()
             # read "bytes=1_0-2_0" as bytes 10-20 and "+1-2" as 1-2, and "bytes=abc,0-9" sent 0-9.
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"range"]
@@ -147,6 +147,28 @@ def _well_formed(http_range: str) -> bool:
     if not equals or unit.strip().lower() != "bytes":
         return True  # Starlette ignores a Range it cannot parse, or in another unit, already
     return all(_BYTE_RANGE.fullmatch(part) for part in ranges.split(","))
+
+
+def _whole_file(http_range: str, size: int) -> bool:
+    """Whether a well-formed bytes Range is answered with the whole file of ``size`` bytes (200).
+
+    A range whose last byte comes before its first (``bytes=5-2``) is invalid (RFC 9110 14.1.1), and
+    is ignored as the malformed ones are: a 10-byte file did so, but an empty one answered 416, its
+    first byte being checked against the end first. On an empty file a suffix range (``bytes=-5``, the
+    last five bytes) is the one satisfiable kind there is (14.1.1); it was a 416 too. No 206 can say
+    zero bytes (Content-Range has no empty form), so the whole file, empty, is sent (14.2 lets a server
+    ignore a Range). ``bytes=0-`` and ``bytes=-0`` of an empty file are unsatisfiable: still a 416.
+    """
+    unit, _, ranges = http_range.partition("=")
+    if unit.strip().lower() != "bytes":
+        return False
+    for part in ranges.split(","):
+        first, _, last = part.strip().partition("-")
+        if first and last and int(first) > int(last):
+            return True
+        if size == 0 and not first and last and int(last) > 0:
+            return True
+    return False
 
 
 class _IsLink(OSError):
