@@ -66,3 +66,17 @@ def test_a_prompts_file_image_too_long_names_its_field(tmp_path: Path, image: st
     words = said(result.output)
     assert "prompts[0].image: the " in words and "give a shorter one" in words
     assert "internal error" not in words and not out.exists()
+
+
+@pytest.mark.parametrize("image", [f"{LONG}.png", DEEP])
+def test_an_image_option_too_long_names_the_option(tmp_path: Path, image: str) -> None:
+    prompts = tmp_path / "p.yaml"
+    prompts.write_text("prompts:\n  - prompt: a fox\n")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["shootout", "-m", "wan-i2v-tiny", "-p", str(prompts), "-i", image, "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    words = said(result.output)
+    assert "--images: the " in words and "give a shorter one" in words
+    assert "internal error" not in words and not out.exists()

@@ -164,10 +164,13 @@ def shootout(
 def _check_paths(images: list[str], folder: Path) -> None:
     """The files and folder named on the command line, refused by their options' names before any work
     (the shoot-out's own checks name its fields: "images:", "output")."""
+    from reelgen.core.atomic import name_problem
     from reelgen.core.errors import InvalidRequest
     from reelgen.core.media import load_image
 
     for image in images:
+        if problem := name_problem(Path(image)):  # asked of the disk, such a name raised "File name too long"
+            raise InvalidRequest(f"--images: {problem}", param="images")
         if not Path(image).is_file():
             what = "is a folder, not an image" if Path(image).is_dir() else "does not exist"
             raise InvalidRequest(f"--images: {image} {what}", param="images")
