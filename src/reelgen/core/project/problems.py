@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from reelgen.core.errors import (
     InvalidRequest,
     _holder,
+    field_path,
     field_range,
     fields_at,
     near_choice,
@@ -52,7 +53,7 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
             first,
         )
     loc = [p for p in first["loc"] if isinstance(p, int | str)]
-    param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "project"
+    param = field_path(loc) or "project"  # a name that is the empty string written "", not left out
     kind = first.get("type", "")
     if kind == "missing" and loc == ["scenes"]:
         text = "is required: a list of scenes, each a prompt and a duration or a title_card (`reelgen project schema` prints the format)"
@@ -61,6 +62,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "is required" + _REQUIRED.get(
             str(loc[-1]) if loc[:1] == ["scenes"] else ".".join(str(p) for p in loc if isinstance(p, str)), ""
         )
+    elif kind == "extra_forbidden" and loc[-1:] == [""]:
+        text = "(a field with an empty name) is not a known field; remove it"
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
     elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
