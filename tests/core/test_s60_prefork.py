@@ -128,3 +128,39 @@ def test_children_outlive_a_lost_template_and_new_ones_start_plainly(
     later, again = start(PROBE="after")
     probes.append((later, again))
     assert isinstance(later, subprocess.Popen) and report(again)["probe"] == "after"
+
+
+def test_a_system_without_packet_sockets_starts_children_plainly_and_says_so_once(
+    monkeypatch: pytest.MonkeyPatch, probes: list[tuple[Any, socket.socket]], caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(prefork, "_TEMPLATES", {})
+    monkeypatch.setattr(prefork, "_UNSTARTABLE", set())
+
+    pair = socket.socketpair
+
+    def no_packets(*args: Any) -> Any:
+        if socket.SOCK_SEQPACKET in args:  # macOS has none for Unix sockets
+            raise OSError(95, "Operation not supported")
+        return pair(*args)
+
+    monkeypatch.setattr(prefork.socket, "socketpair", no_packets)
+    children = [start(PROBE=str(n)) for n in range(2)]
+    probes += children
+    assert all(isinstance(child, subprocess.Popen) for child, _ in children)
+    assert [report(ours)["probe"] for _, ours in children] == ["0", "1"]
+    assert sum("could not start the template process" in r.message for r in caplog.records) == 1
+
+
+def test_without_pidfd_an_orphan_is_still_seen_to_end(
+    monkeypatch: pytest.MonkeyPatch, probes: list[tuple[Any, socket.socket]]
+) -> None:
+    monkeypatch.setattr(prefork, "_TEMPLATES", {})
+    monkeypatch.delattr(prefork.os, "pidfd_open")  # as on macOS
+    child, ours = start(PROBE_WAIT="1")
+    probes.append((child, ours))
+    assert report(ours)["torch_preloaded"]
+    (template,) = prefork._TEMPLATES.values()
+    template.process.kill()
+    template.process.wait(30)
+    ours.close()
+    assert child.wait(60) is None

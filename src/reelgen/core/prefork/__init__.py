@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -243,8 +244,13 @@ def _watch(child: Forked) -> None:
     """Notice the end of a child whose template is gone; its exit status went with the template."""
     try:
         pidfd = os.pidfd_open(child.pid)
+    except AttributeError:  # no pidfd on this system (macOS): asked every half second
+        while _alive(child.pid):
+            time.sleep(0.5)
+        child._end(None)
+        return
     except OSError:
-        child._end(None)  # already gone (or no pidfd on this system)
+        child._end(None)  # already gone
         return
     try:
         # poll, not select: a long-lived process may hold more than select's 1,024 descriptors.
@@ -256,7 +262,19 @@ def _watch(child: Forked) -> None:
         child._end(None)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 _TEMPLATES: dict[tuple[tuple[str, str], ...], Template] = {}
+#: Kinds of environment whose template could not even be started: their children start plainly, said once.
+_UNSTARTABLE: set[tuple[tuple[str, str], ...]] = set()
 _LOCK = threading.Lock()
 
 
@@ -271,11 +289,12 @@ def _template_for(env: Mapping[str, str]) -> Template | None:
         if template is not None and template.gone:
             return None  # it failed once: do not start another at each request
         if template is None:
-            if len(_TEMPLATES) >= MAX_TEMPLATES:
+            if len(_TEMPLATES) >= MAX_TEMPLATES or key in _UNSTARTABLE:
                 return None
             try:
                 template = _TEMPLATES[key] = Template(env)
-            except OSError as exc:
+            except OSError as exc:  # e.g. no SOCK_SEQPACKET for Unix sockets (macOS)
+                _UNSTARTABLE.add(key)
                 log.warning("could not start the template process (%s); starting processes plainly", exc)
                 return None
         return template
