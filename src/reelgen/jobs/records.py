@@ -270,6 +270,20 @@ class IdempotencyConflict(JobError):
         self.job_id = job.id
 
 
+class IdempotencyKeyDeleted(IdempotencyConflict):
+    """An Idempotency-Key whose job was deleted since (HTTP 409): a retry must not make a second job."""
+
+    def __init__(self, key: str, job_id: str, kind: str | None) -> None:
+        noun = kind_noun(kind) if kind else "job"
+        JobError.__init__(
+            self,
+            f"Idempotency-Key {key!r} made the {noun} {job_id}, which was deleted since; "
+            "a key makes one job, so use a new key to make another",
+            param="Idempotency-Key",
+        )
+        self.job_id = job_id
+
+
 class QueueFull(JobError):
     """The queue holds its maximum of jobs (HTTP 429); ``retry_after_s`` says when to try again."""
 

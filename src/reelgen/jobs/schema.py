@@ -118,5 +118,9 @@ deleted = sa.Table(
     # Which kind of job it was (revision 0005; NULL in records made before): a list of other kinds
     # refuses the id instead of paging on from it as if it had been one of its own.
     sa.Column("kind", sa.String(32)),
+    # Its Idempotency-Key (revision 0006): a create retried with that key after the delete made a
+    # second job, where the key was promised to make one; it is refused for as long as this is kept.
+    sa.Column("idempotency_key", sa.String(255)),
     sa.Index("ix_reelgen_deleted_at", "deleted_at"),
+    sa.Index("ix_reelgen_deleted_key", "idempotency_key"),
 )

@@ -21,6 +21,7 @@ from reelgen.jobs.records import (
     DeletedCursor,
     Facts,
     IdempotencyConflict,
+    IdempotencyKeyDeleted,
     InvalidTransition,
     Job,
     JobEvent,
@@ -42,6 +43,7 @@ __all__ = [
     "ChildRow",
     "Delivery",
     "IdempotencyConflict",
+    "IdempotencyKeyDeleted",
     "InvalidTransition",
     "Job",
     "JobEvent",
@@ -177,9 +179,25 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                 self._append(conn, pending, row["id"], "started", data)
 
     def find_by_key(self, key: str, fingerprint: str) -> Job | None:
-        """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict."""
+        """The job made with Idempotency-Key ``key``, or None; another body raises IdempotencyConflict.
+
+        A key whose job was deleted less than a day ago raises ``IdempotencyKeyDeleted``: a retry of
+        the create that made it would otherwise make a second job.
+        """
         with self.engine.connect() as conn:
             found = conn.execute(sa.select(jobs_t).where(jobs_t.c.idempotency_key == key)).first()
+            gone = None
+            if found is None:
+                gone = conn.execute(
+                    sa.select(deleted_t.c.id, deleted_t.c.kind)
+                    .where(
+                        deleted_t.c.idempotency_key == key,
+                        deleted_t.c.deleted_at >= time.time() - DELETED_KEPT_S,
+                    )
+                    .limit(1)
+                ).first()
+        if gone is not None:
+            raise IdempotencyKeyDeleted(key, gone.id, gone.kind)
         if found is None:
             return None
         job = to_job(found)
@@ -370,7 +388,11 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
                 conn.execute(sa.delete(deleted_t).where(deleted_t.c.deleted_at < now - DELETED_KEPT_S))
                 conn.execute(
                     sa.insert(deleted_t).values(
-                        id=job_id, created_at=job.created_at, deleted_at=now, kind=job.kind
+                        id=job_id,
+                        created_at=job.created_at,
+                        deleted_at=now,
+                        kind=job.kind,
+                        idempotency_key=job.idempotency_key,
                     )
                 )
             if not gone:
