@@ -14,6 +14,8 @@ PRIORITY_FLOOR = -1000
 #: What a job body's own bounds say of its priority: 1000 at most, which the server's cap (100 by
 #: default) lowers, so a client told "from -1000 to 1000" then sent 1000 and was refused again.
 _PRIORITY_MODEL_RANGE = f"; it takes a whole number from {PRIORITY_FLOOR} to 1000"
+#: The same bounds as a value that is no whole number is told them.
+_PRIORITY_MODEL_GIVE = f"; give a whole number from {PRIORITY_FLOOR} to 1000"
 _PRIORITY_TOO_HIGH = re.compile(r"priority: (?:(\S+) is )?too large")
 
 
@@ -32,7 +34,15 @@ def with_priority_cap(request: Request, message: str, param: str | None) -> str:
     """``message`` of a priority past a body's bounds with the server's cap as its upper end, not 1000."""
     settings = getattr(request.app.state, "settings", None)
     cap = getattr(settings, "max_priority", None)
-    if param != "priority" or not isinstance(cap, int) or not message.endswith(_PRIORITY_MODEL_RANGE):
+    if param != "priority" or not isinstance(cap, int):
+        return message
+    if message.endswith(_PRIORITY_MODEL_GIVE):
+        # A priority that is no whole number ("1.5", "'3'", true) was told to give one up to 1000.
+        return (
+            message.removesuffix(_PRIORITY_MODEL_GIVE)
+            + f"; give a whole number from {PRIORITY_FLOOR} to {cap}"
+        )
+    if not message.endswith(_PRIORITY_MODEL_RANGE):
         return message
     head = message.removesuffix(_PRIORITY_MODEL_RANGE)
     too_high = _PRIORITY_TOO_HIGH.fullmatch(head)
