@@ -64,6 +64,8 @@ DIRECT_MEANINGS = {
     "REELGEN_HOME": "reelgen's own folder (tiny builds, hash cache, LoRAs, models; jobs too when set); "
     "default ~/.cache/reelgen.",
     "REELGEN_MODELS_DIR": "A folder of local model folders named like presets; default <reelgen home>/models.",
+    "REELGEN_PREFORK": "0 starts each local worker (and each process of a multi-GPU run) as a fresh "
+    "interpreter; unset: forked from one process that has imported torch once.",
     "REELGEN_TRACEBACK": "Set to 1 to see the traceback of an internal error, for a report.",
 }
 
