@@ -7,6 +7,7 @@ Prints one JSON object: per start, seconds from asking to torch imported and to 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import socket
@@ -54,4 +55,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0]
+    ).parse_args()  # no options; --help says what it is
     main()

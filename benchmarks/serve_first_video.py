@@ -1,12 +1,13 @@
 """Seconds from `reelgen serve` to /readyz 200 and to a first finished video (ltx-tiny, 9 frames, 2 steps).
 
 Run from the repository root, once as is and once with ``REELGEN_PREFORK=0`` to compare the workers'
-template against fresh interpreters: ``.venv/bin/python benchmarks/serve_first_video.py [PORT]``.
+template against fresh interpreters: ``.venv/bin/python benchmarks/serve_first_video.py [--port N]``.
 Prints one JSON object.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -74,4 +75,6 @@ def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 18441)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=18441, help="a free port on 127.0.0.1 (default 18441)")
+    main(parser.parse_args().port)
