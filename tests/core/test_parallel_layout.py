@@ -155,7 +155,14 @@ def test_each_process_starts_torchrun_style_with_nvlink_multicast_off(
 ) -> None:
     started: list[tuple[str, dict[str, str], list[int]]] = []
 
-    def record(module: str, *, env: dict[str, str], fds: list[int], stdin_devnull: bool = False) -> Any:
+    def record(
+        module: str,
+        *,
+        env: dict[str, str],
+        fds: list[int],
+        stdin_devnull: bool = False,
+        title: str | None = None,
+    ) -> Any:
         started.append((module, env, list(fds)))
         raise OSError("not started in this test")
 

@@ -23,12 +23,16 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # `python -m tests.core.prefork_probe` finds the module from here
 
 
-def start(**env: str) -> tuple[Any, Any]:
+def start(title: str | None = None, **env: str) -> tuple[Any, Any]:
     """The probe started through ``spawn`` with ``env`` over this process's; its process and our socket."""
     ours, theirs = socket.socketpair()
     try:
         child = prefork.spawn(
-            "tests.core.prefork_probe", env={**os.environ, **env}, fds=[theirs.fileno()], stdin_devnull=True
+            "tests.core.prefork_probe",
+            env={**os.environ, **env},
+            fds=[theirs.fileno()],
+            stdin_devnull=True,
+            title=title,
         )
     finally:
         theirs.close()
@@ -67,9 +71,15 @@ def test_a_child_runs_the_module_as_main_with_its_own_environment_folder_and_pip
 def test_each_child_draws_its_own_numbers_and_a_killed_one_says_so(
     probes: list[tuple[Any, socket.socket]],
 ) -> None:
-    (first, a), (second, b) = start(PROBE_WAIT="1"), start(PROBE_WAIT="1")
+    (first, a), (second, b) = (
+        start("reelgen-probe-1", PROBE_WAIT="1"),
+        start("reelgen-probe-2", PROBE_WAIT="1"),
+    )
     probes += [(first, a), (second, b)]
     draws = report(a)["numpy_draw"], report(b)["numpy_draw"]
+    # Their command line is the template's: the name top and ps -e show tells them apart.
+    assert Path(f"/proc/{first.pid}/comm").read_text().strip() == "reelgen-probe-1"
+    assert Path(f"/proc/{second.pid}/comm").read_text().strip() == "reelgen-probe-2"
     assert draws[0] != draws[1]  # numpy's global generator is seeded anew in each, as in a fresh process
     first.kill()
     assert first.wait(60) == -signal.SIGKILL

@@ -90,7 +90,11 @@ class LocalWorker:
         env = {**os.environ, "CUDA_VISIBLE_DEVICES": self.gpu or "", "PYTHONUNBUFFERED": "1"}
         try:
             process = prefork.spawn(
-                "reelgen.jobs._local_child", env=env, fds=[theirs.fileno()], stdin_devnull=True
+                "reelgen.jobs._local_child",
+                env=env,
+                fds=[theirs.fileno()],
+                stdin_devnull=True,
+                title="reelgen-worker",  # 15 bytes at most: its id is in the log's "started worker-0 (pid N)"
             )
         finally:
             theirs.close()  # only the worker holds its end, so our death closes its socket

@@ -217,7 +217,9 @@ class _Process:
         env = {**os.environ, **MULTICAST_OFF, **rank_environ(rank, job.world, job.port)}
         # Forked from a process that has torch imported already (see reelgen.core.prefork): each rank
         # started a fresh interpreter that spent seconds importing it before the run could begin.
-        popen = prefork.spawn("reelgen.core.parallel", env=env, fds=[theirs.fileno()])
+        popen = prefork.spawn(
+            "reelgen.core.parallel", env=env, fds=[theirs.fileno()], title=f"reelgen-rank-{rank}"
+        )
         theirs.close()
         ours.send(job)
         return cls(rank, popen, ours)

@@ -58,12 +58,21 @@ READY_S = 120.0
 
 
 def spawn(
-    module: str, *, env: Mapping[str, str], fds: Sequence[int] = (), stdin_devnull: bool = False
+    module: str,
+    *,
+    env: Mapping[str, str],
+    fds: Sequence[int] = (),
+    stdin_devnull: bool = False,
+    title: str | None = None,
 ) -> subprocess.Popen[bytes] | Forked:
-    """``python -m module FD...`` with ``env``: forked from a template when one can be had, else started."""
+    """``python -m module FD...`` with ``env``: forked from a template when one can be had, else started.
+
+    ``title``: the name ``ps -e``, ``top`` and ``htop`` show for a forked child (15 bytes at most), whose
+    command line is its template's.
+    """
     template = _template_for(env)
     if template is not None:
-        child = template.fork(module, env, fds, stdin_devnull)
+        child = template.fork(module, env, fds, stdin_devnull, title)
         if child is not None:
             return child
     return subprocess.Popen(
@@ -149,7 +158,7 @@ class Template:
         threading.Thread(target=self._receive, name="reelgen-prefork", daemon=True).start()
 
     def fork(
-        self, module: str, env: Mapping[str, str], fds: Sequence[int], stdin_devnull: bool
+        self, module: str, env: Mapping[str, str], fds: Sequence[int], stdin_devnull: bool, title: str | None
     ) -> Forked | None:
         """A child forked with ``env`` and ``fds``, or None when this template cannot give one."""
         try:
@@ -167,7 +176,7 @@ class Template:
                 stdin = os.open(os.devnull, os.O_RDONLY) if stdin_devnull else 0
                 if stdin_devnull:
                     stack.callback(os.close, stdin)
-                message = pickle.dumps((request_id, module, dict(env), os.getcwd()))
+                message = pickle.dumps((request_id, module, dict(env), os.getcwd(), title))
                 socket.send_fds(self.socket, [message], [stdin, 1, 2, *fds])
         except OSError:  # a closed standard stream, a removed working folder, the template gone
             with self._lock:

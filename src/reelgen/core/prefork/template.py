@@ -2,7 +2,7 @@
 
 It runs nothing itself: no CUDA, no threads of its own, no models, so each fork starts from a clean
 process that only has modules in memory. Messages in (one per datagram, over a ``SOCK_SEQPACKET``
-socket): first ``(sys.path, modules)``, then ``(request_id, module, env, cwd)`` with the child's
+socket): first ``(sys.path, modules)``, then ``(request_id, module, env, cwd, title)`` with the child's
 standard input, output and error and its extra file descriptors attached. Messages out:
 ``("ready", imported)`` (or ``("unusable", why)``), ``("forked", request_id, pid)``, ``("refused", request_id, why)`` and
 ``("exit", pid, returncode)`` as ``Popen.returncode`` gives it. When the socket closes (its parent
@@ -46,6 +46,7 @@ def main(fd: int) -> NoReturn:
         _send(control, ("unusable", "a preloaded library set up CUDA as it was imported"))
         os._exit(0)
     os.chdir("/")  # hold no folder of the caller's open
+    name_process("reelgen-prefork")
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -85,7 +86,7 @@ def _preload(modules: list[str]) -> list[str]:
 
 
 def _fork(control: socket.socket, request: tuple[Any, ...], fds: list[int], own: tuple[int, ...]) -> None:
-    request_id, module, env, cwd = request
+    request_id, module, env, cwd, title = request
     if len(fds) < 3:
         _send(control, ("refused", request_id, f"{len(fds)} file descriptors came, at least 3 are needed"))
         for fd in fds:
@@ -97,7 +98,7 @@ def _fork(control: socket.socket, request: tuple[Any, ...], fds: list[int], own:
         pid = -1
         _send(control, ("refused", request_id, f"fork failed: {exc}"))
     if pid == 0:
-        _child(control, module, env, cwd, fds, own)
+        _child(control, module, env, cwd, title, fds, own)
     # The template keeps no copy: a child's pipe must close when the child (or its parent) ends.
     for fd in fds:
         os.close(fd)
@@ -106,7 +107,13 @@ def _fork(control: socket.socket, request: tuple[Any, ...], fds: list[int], own:
 
 
 def _child(
-    control: socket.socket, module: str, env: dict[str, str], cwd: str, fds: list[int], own: tuple[int, ...]
+    control: socket.socket,
+    module: str,
+    env: dict[str, str],
+    cwd: str,
+    title: str | None,
+    fds: list[int],
+    own: tuple[int, ...],
 ) -> NoReturn:
     """Become ``python -m module FD...``: the caller's streams, environment and folder, then its main."""
     status = 1
@@ -123,6 +130,8 @@ def _child(
             os.dup2(fd, target)
         for fd in {stdin, stdout, stderr} - {0, 1, 2} - set(passed):
             os.close(fd)
+        if title:
+            name_process(title)
         os.environ.clear()
         os.environ.update(env)
         os.chdir(cwd)
@@ -136,6 +145,16 @@ def _child(
         traceback.print_exc()
         status = 1
     end(status)
+
+
+def name_process(title: str) -> None:
+    """The name ``ps -e``, ``top`` and ``htop`` show (Linux; 15 bytes): every fork's command line is the
+    template's (``python -m reelgen.core.prefork FD``), so workers could not be told from it."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, title.encode()[:15], 0, 0, 0)  # PR_SET_NAME
 
 
 def _reseed() -> None:
