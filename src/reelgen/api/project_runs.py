@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from reelgen.api.project_jobs import (
     projects_of,
     refuse_busy,
 )
+from reelgen.core.atomic import NAME_MAX, name_too_long
 from reelgen.core.export.settings import MAX_FPS, Codec, Container, Fit
 from reelgen.core.spec.request import slow_rate
 from reelgen.jobs.kinds.project import PROJECT, project_job
@@ -65,6 +67,10 @@ class ExportChoices(BaseModel):
                 f"{output!r} holds a backslash, a folder separator on Windows; give a plain file name "
                 "such as film.mp4 (exports go in the project's exports/)"
             )
+        # 255 characters of accented letters are 510 bytes: taken, the export then failed with a message
+        # naming the server's own data folder.
+        if output is not None and len(os.fsencode(output)) > NAME_MAX:
+            raise ValueError(name_too_long(output))
         return output
 
 
