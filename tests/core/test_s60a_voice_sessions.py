@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reelgen.core.speech import tts
+from reelgen.core.speech import tts, voice_model
 
 TEXT = "See you tomorrow."
 
@@ -30,7 +30,7 @@ def test_a_text_sounds_the_same_as_a_voices_first_second_and_later_text(
     # that optimises the model and keeps it, the later ones on sessions of the kept model. A replay in a
     # server's worker speaks the recorded text as a later one and checks its samples against those
     # spoken first (by the CLI, say).
-    monkeypatch.setattr(tts, "_PREPARED", {}, raising=False)
+    monkeypatch.setattr(voice_model, "_PREPARED", {})
     first, second, later = (tts.speak(TEXT) for _ in range(3))
     for other in (second, later):
         assert np.array_equal(first.audio.samples, other.audio.samples)
