@@ -10,11 +10,9 @@ are annotated with its arguments, which FastAPI must see as values.
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -36,12 +34,10 @@ from reelgen.api.parent_counts import ItemList, ItemObject, ItemStatuses, item_o
 from reelgen.api.parent_counts import RequestCounts as RequestCounts
 from reelgen.api.parent_counts import counts as counts
 from reelgen.api.parent_counts import progress as progress
-from reelgen.api.parent_folder import made_for_outputs
-from reelgen.api.project_files import NAME_MAX
+from reelgen.api.parent_folder import server_folder as server_folder
+from reelgen.api.parent_folder import writable_folder as writable_folder
 from reelgen.api.schemas import ErrorEnvelope, Status
-from reelgen.api.settings import FolderSettings
 from reelgen.api.video_page import refuse_other_kinds
-from reelgen.core.atomic import missing_folders
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.jobs import kinds
 from reelgen.jobs.records import (
@@ -74,77 +70,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-#: The most bytes a path may hold on Linux, its terminating NUL included (PATH_MAX).
-PATH_MAX = 4096
-
-
-def server_folder(value: str, param: str) -> Path:
-    """``value`` as an absolute path on this server, if it lies under one of the batch roots."""
-    roots = FolderSettings().roots()
-    if not roots:
-        raise ApiError(
-            403,
-            f"{param}: this server reads and writes no folders for requests; start it with "
-            "REELGEN_BATCH_ROOTS=/path/to/shots (folders batches and shoot-outs may use)",
-            param=param,
-            code="folders_not_allowed",
-        )
-    path = Path(value).expanduser()
-    if not path.is_absolute():
-        raise ApiError(400, f"{param}: {value!r} must be an absolute path on the server", param=param)
-    longest = max(path.parts, key=lambda part: len(part.encode()))
-    if len(longest.encode()) > NAME_MAX:
-        # No disk takes it: each look at such a path (exists, is_dir, mkdir) was a 500 (OSError).
-        raise ApiError(
-            400,
-            f"{param}: {shown(longest)} is {len(longest.encode())} bytes long, and a folder or file name "
-            f"may have at most {NAME_MAX}; give a shorter one",
-            param=param,
-        )
-    if len(str(path).encode()) >= PATH_MAX:  # short names, but too many of them for any look at it
-        raise ApiError(
-            400,
-            f"{param}: the path is {len(str(path).encode()):,} bytes long (UTF-8), and a path on the "
-            f"server may hold at most {PATH_MAX - 1:,}; give a shorter one",
-            param=param,
-        )
-    path = path.resolve()
-    if not any(path == root or root in path.parents for root in roots):
-        raise ApiError(
-            403,
-            f"{param}: {path} is outside the folders this server may use ({', '.join(map(str, roots))})",
-            param=param,
-            code="folder_not_allowed",
-        )
-    return path
-
-
 async def submit_planned(request: Request, submit: Callable[[], tuple[Job, bool]]) -> tuple[Job, bool]:
     """``submit`` in a thread under the app's bound on concurrent decodes: planning a batch or shoot-out
     decodes the input folder's images (keyframes scored, start images checked), as an upload's check
     does, and many creates at once held as many full-size pictures."""
     return await anyio.to_thread.run_sync(submit, limiter=decodes(request))
-
-
-def writable_folder(path: Path, param: str) -> Path:
-    """Make ``path`` (under a batch root) and check the server may write there."""
-    nearest = path
-    while not nearest.exists() and nearest != nearest.parent:
-        nearest = nearest.parent
-    if not nearest.is_dir():  # mkdir said only "File exists" or "Not a directory" of it
-        where = f"{path} is a file" if nearest == path else f"{nearest} (on the way to {path}) is a file"
-        raise ApiError(
-            400, f"{param}: {where}; give a folder for the outputs (it is made if missing)", param=param
-        )
-    made = missing_folders(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ApiError(400, f"{param}: cannot make {path} ({exc.strerror or exc})", param=param) from None
-    made_for_outputs(made)  # taken back if the create is refused after all
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise ApiError(400, f"{param}: the server cannot write in {path}", param=param)
-    return path
 
 
 # ---- what a parent's object shows ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The 409 for a batch or shoot-out sent to a folder another one of its kind, not yet ended, writes in."""
+"""The folders a batch or shoot-out names on the server: under the batch roots, made and writable, and
+the 409 for one another of its kind, not yet ended, writes in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from reelgen.api.errors import ApiError
-from reelgen.core.atomic import remove_empty
+from reelgen.api.lengths import shown
+from reelgen.api.project_files import NAME_MAX
+from reelgen.api.settings import FolderSettings
+from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.core.batch.lock import LOCK_FILE
 from reelgen.core.flock import LockHeld, try_flock
 from reelgen.jobs.records import kind_noun
@@ -109,3 +113,69 @@ def refuse_a_locked_folder(folder: str) -> None:
     except OSError:
         return  # no lock file (or none this server can read or lock): the job's own lock still decides
     os.close(fd)  # not kept: closing lets go of the shared lock
+
+
+#: The most bytes a path may hold on Linux, its terminating NUL included (PATH_MAX).
+PATH_MAX = 4096
+
+
+def server_folder(value: str, param: str) -> Path:
+    """``value`` as an absolute path on this server, if it lies under one of the batch roots."""
+    roots = FolderSettings().roots()
+    if not roots:
+        raise ApiError(
+            403,
+            f"{param}: this server reads and writes no folders for requests; start it with "
+            "REELGEN_BATCH_ROOTS=/path/to/shots (folders batches and shoot-outs may use)",
+            param=param,
+            code="folders_not_allowed",
+        )
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise ApiError(400, f"{param}: {value!r} must be an absolute path on the server", param=param)
+    longest = max(path.parts, key=lambda part: len(part.encode()))
+    if len(longest.encode()) > NAME_MAX:
+        # No disk takes it: each look at such a path (exists, is_dir, mkdir) was a 500 (OSError).
+        raise ApiError(
+            400,
+            f"{param}: {shown(longest)} is {len(longest.encode())} bytes long, and a folder or file name "
+            f"may have at most {NAME_MAX}; give a shorter one",
+            param=param,
+        )
+    if len(str(path).encode()) >= PATH_MAX:  # short names, but too many of them for any look at it
+        raise ApiError(
+            400,
+            f"{param}: the path is {len(str(path).encode()):,} bytes long (UTF-8), and a path on the "
+            f"server may hold at most {PATH_MAX - 1:,}; give a shorter one",
+            param=param,
+        )
+    path = path.resolve()
+    if not any(path == root or root in path.parents for root in roots):
+        raise ApiError(
+            403,
+            f"{param}: {path} is outside the folders this server may use ({', '.join(map(str, roots))})",
+            param=param,
+            code="folder_not_allowed",
+        )
+    return path
+
+
+def writable_folder(path: Path, param: str) -> Path:
+    """Make ``path`` (under a batch root) and check the server may write there."""
+    nearest = path
+    while not nearest.exists() and nearest != nearest.parent:
+        nearest = nearest.parent
+    if not nearest.is_dir():  # mkdir said only "File exists" or "Not a directory" of it
+        where = f"{path} is a file" if nearest == path else f"{nearest} (on the way to {path}) is a file"
+        raise ApiError(
+            400, f"{param}: {where}; give a folder for the outputs (it is made if missing)", param=param
+        )
+    made = missing_folders(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ApiError(400, f"{param}: cannot make {path} ({exc.strerror or exc})", param=param) from None
+    made_for_outputs(made)  # taken back if the create is refused after all
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ApiError(400, f"{param}: the server cannot write in {path}", param=param)
+    return path
