@@ -1,4 +1,5 @@
-"""The store's queries for retention cleanup: finished jobs past a cutoff, references, live inputs."""
+"""The store's queries for retention cleanup (finished jobs past a cutoff, references, live inputs) and for
+what a deleted job leaves for a day (its place and its Idempotency-Key)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ from reelgen.jobs.schema import deleted as deleted_t
 from reelgen.jobs.schema import jobs as jobs_t
 
 _TERMINAL = tuple(s.value for s in JobStatus if s.terminal)
+
+
+#: How long a deleted job's place (and its Idempotency-Key) is kept for page cursors and retries that
+#: name it (``schema.deleted``).
+DELETED_KEPT_S = 86_400.0
+
+
+def deleted_with_key(conn: sa.Connection, key: str) -> tuple[str, str] | None:
+    """The id and kind of a job made with Idempotency-Key ``key`` and deleted less than a day ago."""
+    row = conn.execute(
+        sa.select(deleted_t.c.id, deleted_t.c.kind)
+        .where(deleted_t.c.idempotency_key == key, deleted_t.c.deleted_at >= time.time() - DELETED_KEPT_S)
+        .limit(1)
+    ).first()
+    return None if row is None else (row.id, row.kind)
 
 
 class RetentionRows(StoreCore):

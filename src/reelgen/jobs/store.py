@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from reelgen.jobs._children import ChildRow, ChildRows
-from reelgen.jobs._retention import RetentionRows
+from reelgen.jobs._retention import DELETED_KEPT_S, RetentionRows, deleted_with_key
 from reelgen.jobs._sql import new_job_id, new_row, started, to_job
 from reelgen.jobs._webhooks import Delivery, WebhookRows
 from reelgen.jobs.records import (
@@ -35,9 +35,6 @@ from reelgen.jobs.schema import deleted as deleted_t
 from reelgen.jobs.schema import events as events_t
 from reelgen.jobs.schema import jobs as jobs_t
 from reelgen.jobs.transitions import WorkerTransitions
-
-#: How long a deleted job's place is kept for page cursors that name it (``schema.deleted``).
-DELETED_KEPT_S = 86_400.0
 
 __all__ = [
     "ChildRow",
@@ -186,18 +183,9 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         """
         with self.engine.connect() as conn:
             found = conn.execute(sa.select(jobs_t).where(jobs_t.c.idempotency_key == key)).first()
-            gone = None
-            if found is None:
-                gone = conn.execute(
-                    sa.select(deleted_t.c.id, deleted_t.c.kind)
-                    .where(
-                        deleted_t.c.idempotency_key == key,
-                        deleted_t.c.deleted_at >= time.time() - DELETED_KEPT_S,
-                    )
-                    .limit(1)
-                ).first()
+            gone = deleted_with_key(conn, key) if found is None else None
         if gone is not None:
-            raise IdempotencyKeyDeleted(key, gone.id, gone.kind)
+            raise IdempotencyKeyDeleted(key, *gone)
         if found is None:
             return None
         job = to_job(found)
