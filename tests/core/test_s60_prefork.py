@@ -122,6 +122,13 @@ def many_descriptors() -> Iterator[None]:
         os.close(fd)
 
 
+def _kill_the_template() -> None:
+    """kill -9 of this test's one template (its children live on)."""
+    (template,) = prefork._TEMPLATES.values()
+    template.process.kill()
+    template.process.wait(30)
+
+
 def test_children_outlive_a_lost_template_and_new_ones_start_plainly(
     monkeypatch: pytest.MonkeyPatch, probes: list[tuple[Any, socket.socket]], many_descriptors: None
 ) -> None:
@@ -129,9 +136,7 @@ def test_children_outlive_a_lost_template_and_new_ones_start_plainly(
     child, ours = start(PROBE_WAIT="1")
     probes.append((child, ours))
     assert report(ours)["torch_preloaded"]
-    (template,) = prefork._TEMPLATES.values()
-    template.process.kill()
-    template.process.wait(30)
+    _kill_the_template()
     assert child.poll() is None  # the child runs on without its template
     ours.close()
     assert child.wait(60) is None  # it ended; its status went with the template
@@ -169,8 +174,6 @@ def test_without_pidfd_an_orphan_is_still_seen_to_end(
     child, ours = start(PROBE_WAIT="1")
     probes.append((child, ours))
     assert report(ours)["torch_preloaded"]
-    (template,) = prefork._TEMPLATES.values()
-    template.process.kill()
-    template.process.wait(30)
+    _kill_the_template()
     ours.close()
     assert child.wait(60) is None
