@@ -39,14 +39,7 @@ def end(status: int) -> NoReturn:
     #    thread that is not a daemon (a command's worker thread finishing a write). Joined without the
     #    hooks, a decode-ahead pool a failed command left open kept its thread waiting for work: the
     #    error was printed and the process never ended.
-    shutdown = getattr(threading, "_shutdown", None)
-    if shutdown is not None:
-        shutdown()
-    else:  # no such hook in this Python: the threads alone
-        main = threading.main_thread()
-        for thread in threading.enumerate():
-            if thread is not main and not thread.daemon:
-                thread.join()
+    threading._shutdown()  # type: ignore[attr-defined]  # private, but what CPython's exit calls
     # 2. The exit callbacks: logging's flush, Ray's shutdown, temporary folders' removal, multiprocessing's
     #    joins and reelgen's own (the Ctrl-C that comes after the command is done is ignored).
     atexit._run_exitfuncs()
