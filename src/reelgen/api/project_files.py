@@ -32,6 +32,7 @@ from reelgen.api.security import probe_image
 from reelgen.core.atomic import write_failed
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.errors import InvalidRequest, ReelgenError
+from reelgen.core.nul_text import no_nul
 from reelgen.core.project.folder import PROJECT_FILE, ProjectFolder
 from reelgen.core.project.model import Project
 from reelgen.core.project.problems import validated
@@ -54,7 +55,10 @@ class ProjectNotFound(ReelgenError):
 
 def read_project(text: str, name: str = "the project file") -> Project:
     """The project file's text (YAML, or JSON, which is YAML too) validated; errors name scene and field."""
-    return validated(parse_yaml(text, name, param="project"), name)  # the CLI's rule, no CLI hint
+    # NUL refused as the CLI's read_yaml refuses it: YAML's `title: "a\0b"` was stored (a 201), and every
+    # later read of the file, which does refuse it, showed the project with no title and no scenes.
+    data = no_nul(parse_yaml(text, name, param="project"), name)
+    return validated(data, name)  # the CLI's rule, no CLI hint
 
 
 def inside(path: str, param: str) -> str:
