@@ -28,12 +28,16 @@ def yaml_line(text: str, param: str) -> int | None:
     import yaml
 
     parts: list[str | int] = [m[1] if m[1] else int(m[2]) for m in _PART.finditer(param)]
-    if not parts or parts[0] not in _FILE_FIELDS:
+    if not parts:
         return None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes keep their marks; nothing is built
     except (yaml.YAMLError, RecursionError):
         return None
+    if parts[0] not in _FILE_FIELDS:
+        # An unknown top-level field (`scenez:`) is named by its key alone: its line, as a misspelt
+        # field inside a scene has. Any other param (`--codec`, `project`) is no key of the file.
+        return _top_key_line(node, parts[0]) if len(parts) == 1 else None
     line: int | None = None
     depth = 0
     for part in parts:
@@ -57,6 +61,16 @@ def yaml_line(text: str, param: str) -> int | None:
         left_out = parts[0] == "soundtrack" and depth == 1 < len(parts) and isinstance(node, yaml.MappingNode)
         return line if line is not None and left_out else None
     return line
+
+
+def _top_key_line(node: object, name: str | int) -> int | None:
+    """The line of the top-level key ``name`` in the composed file ``node``, or None where it has none."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    key = next((k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+    return None if key is None else key.start_mark.line + 1
 
 
 #: Where on an error the line of its field is kept: said by a command line, which knows the file it read.

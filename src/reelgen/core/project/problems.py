@@ -53,8 +53,12 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
             first,
         )
     loc = [p for p in first["loc"] if isinstance(p, int | str)]
-    param = field_path(loc) or "project"  # a name that is the empty string written "", not left out
     kind = first.get("type", "")
+    if kind == "invalid_key" and loc:
+        # `3:` or `null:` as a field: its loc's last part is the key as YAML read it (3 looked like a
+        # list index, "[3]"), named here as the file writes it.
+        loc[-1] = _key_written(first.get("input"))
+    param = field_path(loc) or "project"  # a name that is the empty string written "", not left out
     if kind == "missing" and loc == ["scenes"]:
         text = "is required: a list of scenes, each a prompt and a duration or a title_card (`reelgen project schema` prints the format)"
     elif kind == "missing":
@@ -66,6 +70,8 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
         text = "(a field with an empty name) is not a known field; remove it"
     elif kind == "extra_forbidden":
         text = "is not a known field" + _known_fields(tuple(loc))
+    elif kind == "invalid_key":  # pydantic's "Keys should be strings" named neither the key nor the fields
+        text = f"is not a known field ({_key_read_as(first.get('input'))})" + _known_fields(tuple(loc))
     elif kind == "too_short" and loc == ["scenes"]:  # pydantic's "List should have at least 1 item ..."
         text = "the project has none; give at least one (a prompt to render, or a title_card)"
     elif kind in ("model_type", "dict_type"):  # pydantic's words name a Python class (EnhanceStep ...)
@@ -102,8 +108,30 @@ def problem(exc: ValidationError, data: dict[str, Any]) -> InvalidRequest:
     else:
         label = ""
     if field:
-        text = f"{field} {text}" if kind in ("missing", "extra_forbidden") else f"{field}: {text}"
+        text = (
+            f"{field} {text}" if kind in ("missing", "extra_forbidden", "invalid_key") else f"{field}: {text}"
+        )
     return InvalidRequest(f"{label}: {text}" if label else text, param=param)
+
+
+def _key_written(key: Any) -> str:
+    """A field name YAML read as something other than text, as the file writes it: ``true``, ``null``, ``3``."""
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    if isinstance(key, dt.date | dt.time):
+        return key.isoformat()
+    return str(key)
+
+
+def _key_read_as(key: Any) -> str:
+    """What YAML read a field name that is no text as: a field's name is text, so none of these is one."""
+    if key is None:
+        return "YAML reads it as null, no name"
+    if isinstance(key, bool):
+        return "YAML reads it as a boolean"
+    if isinstance(key, dt.date | dt.time):
+        return "YAML reads it as a date"
+    return "YAML reads it as a number"
 
 
 def _choice_meant(given: Any, expected: str) -> str | None:
