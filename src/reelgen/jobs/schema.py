@@ -88,21 +88,19 @@ events = sa.Table(
 
 #: Webhook deliveries still to make: one per (job, event), kept until delivered or given up, so a
 #: restart loses none. ``next_at`` is when to try next; a claim pushes it past the send's timeout.
+#: No foreign key to the job: a delivery outlives its job's delete (migration 0007), and ``body`` is
+#: then the POST as the event and the job stood at the delete, since neither row is left to read.
 webhooks = sa.Table(
     "reelgen_webhooks",
     metadata,
-    sa.Column(
-        "job_id",
-        sa.String(40),
-        sa.ForeignKey("reelgen_jobs.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    sa.Column("job_id", sa.String(40), primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("url", sa.Text, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Column("next_at", sa.Float, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("last_error", sa.Text),
+    sa.Column("body", sa.JSON),
     sa.Index("ix_reelgen_webhooks_due", "next_at"),
 )
 

@@ -369,6 +369,7 @@ class JobStore(WorkerTransitions, ChildRows, RetentionRows, WebhookRows):
         if not force:
             query = query.where(jobs_t.c.status != JobStatus.IN_PROGRESS.value)
         with self._write() as (conn, _pending):
+            self.keep_bodies(conn, job_id)  # its webhooks still to send go as the job stands now
             conn.execute(sa.delete(events_t).where(events_t.c.job_id == job_id))
             gone = conn.execute(query).rowcount
             if gone:

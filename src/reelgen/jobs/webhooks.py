@@ -24,6 +24,7 @@ from typing import Any
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.net import BlockedTarget, pin_url
 from reelgen.core.redact import hide_url_secrets
+from reelgen.jobs._webhooks import event_body
 from reelgen.jobs.loop_trouble import Trouble
 from reelgen.jobs.records import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES, JobNotFound
 from reelgen.jobs.settings import JobSettings
@@ -177,9 +178,10 @@ class WebhookSender:
 
     def _attempt(self, delivery: Delivery) -> None:
         try:
-            payload = self._payload(delivery)
+            # A deleted job's delivery carries its body; one deleted since its claim finds it kept.
+            payload = delivery.body or self._payload(delivery) or self.store.kept_body(delivery)
             if payload is None:
-                self.store.webhook_done(delivery)  # the job or its event was deleted meanwhile
+                self.store.webhook_done(delivery)  # its event is gone, and nothing was kept of it
                 return
             error = self._post(delivery.url, payload)
             error = error if error is None else hide_url_secrets(error)  # logged and kept: no key in it
@@ -224,14 +226,7 @@ class WebhookSender:
         events = self.store.events(job.id, delivery.seq - 1, limit=1)
         if not events or events[0].seq != delivery.seq:
             return None
-        event = events[0]
-        summary = {k: v for k, v in job.to_dict().items() if k in _SUMMARY}
-        return {
-            "type": f"video.{event.type}",
-            "id": f"{job.id}:{event.seq}",
-            "created_at": event.created_at,
-            "data": {"video": summary, "event": event.data},
-        }
+        return event_body(job, events[0])
 
     def _post(self, url: str, payload: dict[str, Any]) -> str | None:
         """One signed POST; None when the receiver answered 2xx, else what went wrong."""
@@ -317,8 +312,3 @@ def _refusal(status: int, location: str | None, url: str) -> str | None:
         said = f"the receiver redirects to {origin}/...; ask its owner for the new URL and give that"
         return f"HTTP {status}: redirects are not followed; {said}"
     return f"HTTP {status}"
-
-
-#: The fields of a job an event's ``data.video`` holds.
-_SUMMARY = {"id", "status", "model", "progress", "created_at", "started_at", "completed_at", "error"}
-_SUMMARY |= {"seed", "num_frames", "fps", "size", "seconds", "attempts", "metrics", "metadata"}
