@@ -22,6 +22,7 @@ from reelgen.core.project.checks import absolute_export, absolute_soundtrack, wi
 from reelgen.core.project.film_name import film_name
 from reelgen.core.project.folder import ProjectFolder
 from reelgen.core.project.lines import note_line
+from reelgen.core.project.lock import rendering_now
 from reelgen.core.project.model import Project
 from reelgen.core.project.plan import PlannedScene
 from reelgen.core.project.status import listed, plan_project
@@ -115,18 +116,32 @@ def segments(
         segment = Segment(p.label, seconds, clip=clip, transition=scene.transition, param=param)
         out.append(replace(segment, scene_id=p.scene_id, render_with=render_with))
     if stale or never or gone:
-        raise InvalidRequest(unready_message(stale, never, gone, render_with), param="scenes")
+        rendering = _rendering(folder, planned, [*never, *gone, *stale])
+        raise InvalidRequest(unready_message(stale, never, gone, render_with, rendering), param="scenes")
     return out
 
 
+def _rendering(folder: ProjectFolder, planned: list[PlannedScene], unready: list[str]) -> dict[str, str]:
+    """Of the ``unready`` scenes, those a render running now is making, each with who runs it: an export
+    started while ``reelgen project render`` ran was told to render them, which that render then refused."""
+    keys = {p.scene_id: p.render.key for p in planned if p.render is not None and p.scene_id in unready}
+    busy = rendering_now(folder.root, keys.values())
+    return {scene_id: busy[key] for scene_id, key in keys.items() if key in busy}
+
+
 def unready_message(
-    stale: list[str], never: list[str], gone: Sequence[str] = (), render_with: str | None = None
+    stale: list[str],
+    never: list[str],
+    gone: Sequence[str] = (),
+    render_with: str | None = None,
+    rendering: dict[str, str] | None = None,
 ) -> str:
     """Why an export cannot start, in words that fit the command line and the API alike, or, given the
     command that renders this project (``render_with``), the command line's alone.
 
     Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone;
-    ``gone`` are scenes whose last clip was deleted from clips/.
+    ``gone`` are scenes whose last clip was deleted from clips/; ``rendering`` the scenes a render running
+    now is making, each with who runs it (waited for, not rendered again: that render would be refused).
     """
     # One scene was "scenes not rendered as they now read ...; render them first": said of it alone now.
     one = len(stale) + len(never) + len(gone) == 1
@@ -141,6 +156,14 @@ def unready_message(
     advice = f"render {them} first (`reelgen project render`, or POST /v1/projects/{{id}}/render)"
     if render_with is not None:  # `reelgen project render` alone renders the folder the person is in
         advice = f"render {them} first (`{render_with}`)"
+    if rendering:
+        busy, holders = list(rendering), listed(list(dict.fromkeys(rendering.values())))
+        waited = (
+            f"{listed(busy)} {'is' if len(busy) == 1 else 'are'} being rendered now by another "
+            f"`reelgen project render` ({holders}): wait for it to end, then export again"
+        )
+        # Every scene named is under way: "render them first" would be refused by the render running.
+        advice = waited if len(busy) == len(stale) + len(never) + len(gone) else f"{advice}; {waited}"
     if stale and not never and not gone:
         stay = (
             "--allow-stale" if render_with is not None else "allow_stale (--allow-stale on the command line)"

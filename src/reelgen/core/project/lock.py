@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -45,3 +46,23 @@ def scenes_held(root: Path, plans: Sequence[ScenePlan]) -> Iterator[None]:
             stack.callback(let_go, locks / f"{key}.lock", fd)  # one file per key rendered piled up
             say_holder(fd)
         yield
+
+
+def rendering_now(root: Path, keys: Iterable[str]) -> dict[str, str]:
+    """Of the scene ``keys``, those a render holds now, each with who holds it (process, machine, since).
+
+    Looked at with a shared lock taken and let go at once, and only where a lock file is there (a
+    render removes its file as it ends), so nothing is made and a render is kept waiting for nothing.
+    """
+    locks = root / ".reelgen" / "locks"
+    found: dict[str, str] = {}
+    for key in dict.fromkeys(keys):
+        try:
+            fd = try_flock(locks / f"{key}.lock", shared=True, create=False)
+        except LockHeld as held:
+            found[key] = held.holder
+        except OSError:
+            continue  # no lock file (nothing renders it), or a folder that takes no lock
+        else:
+            os.close(fd)
+    return found
