@@ -18,6 +18,7 @@ from reelgen.core.cut_short import stops_short
 from reelgen.core.encode import CONTAINERS, check_record_free, encode_into, write_sidecar, wrong_container
 from reelgen.core.enhance.base import Shape
 from reelgen.core.enhance.chain import stream_chain
+from reelgen.core.enhance.clock import check_rate
 from reelgen.core.enhance.interlace import field_order, progressive
 from reelgen.core.enhance.interlace import note as interlace_note
 from reelgen.core.enhance.mux import Extras, cover_note, finish, read_extras
@@ -91,6 +92,7 @@ def enhance_file(
             ProgressEvent("decode", 0, 0, 0.0, message=_vfr_note(timing, bool(extras.audio_codecs)))
         )
     final = chain_shape(chain, shape)
+    check_rate(output, final.fps)
     replaced = [note] if (note := replaced_note(output)) else []
     # A GIF and a thumbnail hold sRGB: HDR read as SDR came out flat, washed out, and BT.2020 paler.
     shown_hdr = srgb_mapping(extras.colour)

@@ -204,7 +204,7 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
         with (
             av.open(str(silent)) as vin,
             av.open(str(extras.path)) as source,
-            av.open(str(part), "w", options=options) as out,
+            av.open(str(part), "w", options=_muxer_options(suffix, options, vin)) as out,
         ):
             out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
             vstream = out.add_stream_from_template(vin.streams.video[0])
@@ -244,6 +244,20 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
         os.replace(part, output)
     finally:
         part.unlink(missing_ok=True)
+
+
+def _muxer_options(suffix: str, options: dict[str, str], picture: Any) -> dict[str, str]:
+    """The container's muxer ``options``; for MP4 and MOV above 1000 fps, the movie timed on the picture's clock.
+
+    Their edit lists (how long each track plays) count the movie's time scale, FFmpeg's default
+    1000 a second: at 4000 fps a 5.25 ms clip was said to last 5 ms, and players stopped there, the
+    last frame in the file but never shown. At 1000 fps or less what rounding cuts off is less than
+    a frame, and those files are written as before.
+    """
+    video = picture.streams.video[0]
+    if suffix not in EDIT_LISTS or not video.average_rate or video.average_rate <= 1000:
+        return options
+    return {**options, "movie_timescale": str(Fraction(video.time_base).denominator)}
 
 
 def _copy_video(source: Any, stream: Any, out: Any) -> None:
