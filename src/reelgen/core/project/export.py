@@ -210,9 +210,13 @@ def export_settings(
         given = ExportSettings.model_validate(overrides or {})  # each override on its own, named as given
     except ValidationError as exc:
         raise from_validation_error(exc, prefix=given_as, model=ExportSettings) from None
-    settings = ExportSettings.model_validate(
-        {**base.model_dump(exclude_unset=True), **given.model_dump(exclude_unset=True)}
-    )
+    merged = {**base.model_dump(exclude_unset=True), **given.model_dump(exclude_unset=True)}
+    sides = {"width", "height"} & given.model_fields_set
+    if len(sides) == 1:
+        # One side given over the file keeps the film's shape (--height's help says so): with the file's
+        # `width: 64` kept, `--height 18` of a 16:9 film made it 64x18, its picture letterboxed in a strip.
+        merged.pop(({"width", "height"} - sides).pop(), None)
+    settings = ExportSettings.model_validate(merged)
     settings.check(names)
     return settings
 
