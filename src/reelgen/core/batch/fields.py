@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -44,6 +45,59 @@ def _misspelt_first(exc: ValidationError) -> Any:
     return exc
 
 
+#: What a text holding a lone UTF-16 surrogate is told: JSON and YAML may write one as an escape
+#: (``"\\udce9"``, or half of an emoji's pair cut off), but no model, database or summary can take one.
+HALF_CHARACTER = (
+    "holds half of a character (a lone UTF-16 surrogate, written as an escape such as \\udce9, or an "
+    "emoji's pair cut in two); write the character itself, or both halves of its pair"
+)
+
+
+def _whole(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(key: Any) -> str:
+    """A key as it can be printed: its lone surrogates as escapes."""
+    return str(key).encode("utf-8", "backslashreplace").decode()
+
+
+def half_character_at(value: Any, where: str = "") -> str | None:
+    """Where in ``value`` (``items[0].images[1]``) the first text, or key, holding a lone surrogate is,
+    or None. Looked for in one pass first, so a body with none (nearly all) names nothing on the way."""
+    if _whole(json.dumps(value, ensure_ascii=False, default=str)):
+        return None
+    pending: list[tuple[Any, str]] = [(value, where)]
+    while pending:
+        item, path = pending.pop()
+        if isinstance(item, str) and not _whole(item):
+            return path
+        if isinstance(item, dict):
+            steps = []
+            for key, inner in item.items():
+                named = f"{path}.{_shown(key)}" if path else _shown(key)
+                if not _whole(str(key)):
+                    return named
+                steps.append((inner, named))
+            pending += reversed(steps)  # in the order written: the first one found is the first said
+        elif isinstance(item, list | tuple):
+            pending += reversed([(inner, f"{path}[{i}]") for i, inner in enumerate(item)])
+    return None
+
+
+def whole_characters(value: Any) -> Any:
+    """A validator's check that text holds no lone surrogate: pydantic passed one in a plain ``str``
+    field (a variable filled it into a prompt, which then failed as an internal error)."""
+    at = half_character_at(value)
+    if at is not None:
+        raise ValueError(f"{at} {HALF_CHARACTER}" if at else HALF_CHARACTER)
+    return value
+
+
 def file_error(
     exc: ValidationError, model: type[BaseModel], name: str, *, prefix: str = ""
 ) -> InvalidRequest:
@@ -53,6 +107,9 @@ def file_error(
     error = from_validation_error(ordered, prefix=prefix, model=model)
     first = ordered.errors()[0]
     message = f"{name}: {error.message}"
+    if first.get("type") == "string_unicode":
+        # Pydantic's "unable to parse raw data as a unicode string" said neither what nor how to fix it.
+        message = f"{name}: {error.param} {HALF_CHARACTER}"
     if first.get("type") == "extra_forbidden":
         known = fields_at(model, tuple(first["loc"]))
         if known:

@@ -24,7 +24,13 @@ from pydantic import (
 )
 
 from reelgen.core.atomic import name_problem
-from reelgen.core.batch.fields import as_written, check_currency, file_error, said_as_text
+from reelgen.core.batch.fields import (
+    as_written,
+    check_currency,
+    file_error,
+    said_as_text,
+    whole_characters,
+)
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import GIF
 from reelgen.core.motion.presets import Motion
@@ -109,6 +115,9 @@ class Settings(NumberFields):
         if isinstance(value, dict):
             for key, v in value.items():
                 said_as_text(key, v)
+            # A variable holding a lone surrogate ("\\udce9") filled a prompt no request could take: the
+            # item failed as an internal error, "unable to parse raw data as a unicode string".
+            whole_characters(value)
             return {
                 key: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
                 for key, v in value.items()
