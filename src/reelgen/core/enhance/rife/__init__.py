@@ -6,10 +6,10 @@ Importing this package loads no torch; the network is imported when a clip is in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from reelgen.core.enhance import weights
 from reelgen.core.enhance.base import Shape
@@ -74,6 +74,11 @@ class RifeInterpolator(Interpolator):
     description: ClassVar[str] = "RIFE v4 (IFNet), Practical-RIFE flownet.pkl weights"
     options_model = RifeOptions
 
+    def __init__(self, options: BaseModel | None = None) -> None:
+        super().__init__(options)
+        self._net: Any = None  # the IFNet on the CPU, loaded by preflight (no torch imported before)
+        self._digest: str | None = None
+
     @classmethod
     def missing(cls) -> str | None:
         if weights.pulled("rife") is None:  # one there but damaged is refused by the run, not passed over
@@ -92,6 +97,10 @@ class RifeInterpolator(Interpolator):
     def output_shape(self, shape: Shape) -> Shape:
         opts = self.rife_options
         path = self.weights_path()
+        if path.is_dir():  # it was "do not exist", of a folder that does
+            raise InvalidRequest(
+                f"RIFE weights {path} is a folder; give the flownet.pkl file in it", param="weights"
+            )
         if not path.is_file():
             hint = "check the path" if opts.weights else f"run `{weights.pull_hint('rife')}`"
             raise InvalidRequest(
@@ -100,19 +109,35 @@ class RifeInterpolator(Interpolator):
             )
         return super().output_shape(shape)
 
+    def preflight(self) -> None:
+        """Read the weights before any stage runs: a pulled file's hash checked, the layout recognised.
+
+        They were read at the first pair of frames, once the source was being decoded (and
+        after the stages before in a chain that upscales first), unlike an upscaler's checkpoint.
+        """
+        if self._net is not None:
+            return
+        from reelgen.core.enhance.rife.checkpoint import load
+
+        path = self.weights_path()
+        self._digest = weights.checked_sha256(
+            path
+        )  # before unpickling: a damaged pulled file is said as such
+        self._net = load(path)
+
     def prepare(self, device: str, shape: Shape) -> None:
         from reelgen.core.enhance.rife.run import Rife
 
         path = self.weights_path()
         opts = self.rife_options
         scale = opts.scale if opts.scale is not None else auto_scale(shape.width, shape.height)
-        digest = weights.checked_sha256(path)  # before unpickling: a damaged pulled file is said as such
-        self._rife = Rife.load(path, device, opts.precision, scale)
+        self.preflight()  # loaded here when no chain did (a stage run on its own)
+        self._rife = Rife.on(self._net, device, opts.precision, scale)
         self.details.update(
             {
                 "method": "RIFE IFNet v4",
                 "layout": self._rife.net.layout.name,
-                "weights": {"path": str(path.resolve()), "sha256": digest},
+                "weights": {"path": str(path.resolve()), "sha256": self._digest},
                 "dtype": str(self._rife.dtype).removeprefix("torch."),
                 "scale": scale,
             }

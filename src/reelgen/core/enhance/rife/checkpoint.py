@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen.core.enhance.rife.layouts import LAYOUTS, Layout
-from reelgen.core.enhance.weights import load_failure
+from reelgen.core.enhance.weights import load_failure, pull_hint
 from reelgen.core.errors import InvalidRequest
 
 #: Keys a training checkpoint carries that inference never reads (the distillation teacher, timestep head).
@@ -20,6 +20,10 @@ def supported() -> str:
     return ", ".join(layout.name for layout in LAYOUTS)
 
 
+#: What works, said by every refusal of a file: a file that did not load was named with no word of that.
+WANTED = f"give a Practical-RIFE v4.13+ flownet.pkl (layouts {supported()}), or run `{pull_hint('rife')}`"
+
+
 def read_state(path: Path) -> dict[str, Any]:
     """The tensors of a ``flownet.pkl`` (plain or saved from DataParallel), weights only: no code runs."""
     import torch
@@ -27,16 +31,16 @@ def read_state(path: Path) -> dict[str, Any]:
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise InvalidRequest(f"RIFE weights {path} do not exist", param="weights") from None
+        raise InvalidRequest(f"RIFE weights {path} do not exist; {WANTED}", param="weights") from None
     except Exception as exc:  # pickle errors, truncated files, a zip that is not a torch file
         raise InvalidRequest(
-            f"RIFE weights {path} are not a readable flownet.pkl ({load_failure(exc)})",
+            f"RIFE weights {path} are not a readable flownet.pkl ({load_failure(exc)}); {WANTED}",
             param="weights",
         ) from None
     if isinstance(data, dict) and isinstance(data.get("state_dict"), dict):
         data = data["state_dict"]
     if not isinstance(data, dict) or not data:
-        raise InvalidRequest(f"RIFE weights {path} hold no state dict", param="weights")
+        raise InvalidRequest(f"RIFE weights {path} hold no state dict; {WANTED}", param="weights")
     state = {k.removeprefix("module."): v for k, v in data.items()}
     return {k: v for k, v in state.items() if not k.startswith(_TRAINING_ONLY)}
 

@@ -25,9 +25,13 @@ class Rife:
 
     @classmethod
     def load(cls, weights: Path, device: str = "cpu", precision: str = "auto", scale: float = 1.0) -> Rife:
+        return cls.on(load(weights), device, precision, scale)
+
+    @classmethod
+    def on(cls, net: IFNet, device: str = "cpu", precision: str = "auto", scale: float = 1.0) -> Rife:
+        """A loaded ``net`` moved to ``device`` at ``precision``."""
         dtype = pick_dtype(device, precision)
-        net = load(weights).to(device=device, dtype=dtype)
-        return cls(net, device, dtype, scale)
+        return cls(net.to(device=device, dtype=dtype), device, dtype, scale)
 
     @property
     def multiple(self) -> int:
