@@ -48,7 +48,21 @@ def read_defaults(path: str | Path | None) -> BatchDefaults:
     path = Path(path)
     data: Any = read_yaml(path, f"defaults file {path}", param="defaults") or {}
     if not isinstance(data, dict):
-        raise InvalidRequest(f"defaults file {path} must be a mapping of settings", param="defaults")
+        # "must be a mapping of settings" of a list or a line of text named neither the form nor a setting.
+        kinds = {
+            list: "a list",
+            str: "a line of text",
+            int: "a number",
+            float: "a number",
+            bool: "true or false",
+        }
+        kind = kinds.get(type(data), f"a single {type(data).__name__}")
+        raise InvalidRequest(
+            f"defaults file {path} holds {kind}, not settings: write one setting a line, name: value, "
+            'e.g. model: ltx-2b and prompt: "{stem}, cinematic" (`reelgen manifest schema` lists '
+            "every setting, under BatchDefaults)",
+            param="defaults",
+        )
     try:
         return BatchDefaults.model_validate(data)
     except ValidationError as exc:

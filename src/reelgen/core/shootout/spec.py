@@ -204,6 +204,27 @@ class PromptsFile(NumberFields):
         return value
 
 
+#: Suffixes of files read as YAML by intent (JSON is YAML too); another file that fails to parse is said
+#: with what a prompts file is.
+_YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _read_yaml(path: Path) -> Any:
+    """The prompts file parsed as YAML. A JSON Lines or CSV file failed with the parser's own words alone
+    ("expected '<document start>', but found '{'"), which said nothing of what a prompts file is."""
+    try:
+        return read_yaml(path, f"prompts file {path}", param="prompts")
+    except InvalidRequest as exc:
+        if path.suffix.lower() in _YAML_SUFFIXES or not path.is_file():
+            raise
+        raise InvalidRequest(
+            f"{exc.message}; a prompts file is YAML (prompts: a list of texts, or of id, prompt, "
+            f"negative_prompt and image; settings; weights) or a .txt file with one prompt a line, "
+            f"not {path.suffix or 'plain text'}",
+            param="prompts",
+        ) from None
+
+
 def load_prompts(path: str | Path) -> PromptsFile:
     """Read and check a prompts file; every problem is an ``InvalidRequest`` naming the field."""
     path = Path(path)
@@ -214,7 +235,7 @@ def load_prompts(path: str | Path) -> PromptsFile:
     if path.suffix.lower() == ".txt":  # one prompt a line, as most prompt lists are kept
         data: Any = read_lines(path, f"prompts file {path}", param="prompts")
     else:
-        data = read_yaml(path, f"prompts file {path}", param="prompts")
+        data = _read_yaml(path)
     if isinstance(data, list):  # a bare list of prompts
         data = {"prompts": data}
     if not isinstance(data, dict):
