@@ -193,9 +193,12 @@ class StoreCore:
         which the API answers 507 in one line; it was a 500 "internal error (OperationalError)".
         """
         pending: list[JobEvent] = []
+        wrote = False
         try:
             with self._write_lock, self._writer.begin() as conn:
+                before = _changes(conn) if self._full else None
                 yield conn, pending
+                wrote = self._full and _wrote(conn, before)
         except sa.exc.OperationalError as exc:
             if not db.out_of_space(exc):
                 raise
@@ -205,7 +208,10 @@ class StoreCore:
                 log.error("%s: %s; new jobs are refused (507) until then", self.url_said, said)
             self._full = True
             raise WriteFailed(said, disk_full=True) from exc
-        if self._full:
+        if wrote:
+            # Only a transaction that changed a row shows room: one that changed none (a claim that
+            # found nothing, a lease renewal of no job) commits on a full disk too, and said "takes
+            # writes again" between every two "no room left" lines, a pair a second.
             log.warning("the job database %s takes writes again", self.url_said)
             self._full = False
         self._notify(pending)
@@ -256,3 +262,19 @@ class StoreCore:
         if row is None:
             raise JobNotFound.of(job_id)
         return to_job(row)
+
+
+def _changes(conn: sa.Connection) -> int | None:
+    """Rows this SQLite connection has changed since it opened; None on PostgreSQL, which says it per
+    transaction (``_wrote``)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.connection.dbapi_connection.total_changes)  # type: ignore[union-attr]
+
+
+def _wrote(conn: sa.Connection, before: int | None) -> bool:
+    """Whether the transaction on ``conn`` changed a row (``before``: ``_changes`` at its start)."""
+    if conn.dialect.name == "sqlite":
+        return _changes(conn) != before
+    # An id is given to a PostgreSQL transaction at its first change (txid_current_if_assigned: 10+).
+    return bool(conn.execute(sa.text("SELECT txid_current_if_assigned() IS NOT NULL")).scalar_one())

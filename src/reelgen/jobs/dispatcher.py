@@ -142,9 +142,11 @@ class Dispatcher:
                     self._last_renew = time.monotonic()
                     # Only the jobs followed here: one whose end failed to be written must lapse.
                     wanted = self.store.renew_leases(self.owner, self.settings.lease_s, list(self.running))
+                    trouble.passed()
                 else:
+                    # A read: it works on a full disk, where "works again" came between every two
+                    # failed renewals. Only a renewal says the leases are kept again.
                     wanted = self.store.cancels_wanted(self.owner)
-                trouble.passed()
             except Exception as exc:  # a database hiccup: the next round tries again, well within the lease
                 trouble.failed(exc)
                 continue
