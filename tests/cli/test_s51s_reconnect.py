@@ -3,7 +3,6 @@ a read that timed out is tried again, and any line (a ping too) is word from the
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,7 +15,7 @@ from typer.testing import CliRunner, Result
 from reelgen.api.sse import format_event
 from reelgen.cli import app as cli_app
 from reelgen.cli import client as client_cli
-from reelgen.cli import project_remote, remote
+from reelgen.cli import project_remote, reconnect, remote
 
 VIDEO_ID = "video_" + "7" * 32
 SERVER = "http://reelgen.test"
@@ -174,8 +173,11 @@ def _timed_out(clock: _Clock, after: str) -> Answer:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
     fake = _Clock()
-    monkeypatch.setattr(time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(time, "sleep", fake.sleep)
+    # Only the reconnect loop's clock is faked: patching the time module itself also moved the clock of
+    # every event loop running in this test process, and a timer one set meanwhile (a session server's
+    # 0.1 s tick) came due only when the real clock reached the fake one, minutes later, so that
+    # server did not stop at the end of the run.
+    monkeypatch.setattr(reconnect, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=fake.sleep))
     return fake
 
 

@@ -119,9 +119,10 @@ def serve_app(
     # All asked to stop before any is waited for: each may hold a stream a page left open for its 2 s
     # grace, and one after another those added up at the end of every test process. One deadline for
     # all: a full run once had four servers of one process each still running after its own 30 s join,
-    # two minutes at the end of the run with the other test processes done (the cause is not yet known;
-    # an open event stream alone stops within its grace). Left running, a daemon thread ends with the
-    # process.
+    # two minutes at the end of the run with the other test processes done. The cause (stop 61, from
+    # _where's stacks): two tests set the time module's clock back, and a server's 0.1 s tick set
+    # meanwhile came due minutes later; they now fake only their module's clock. Left running, a daemon
+    # thread ends with the process.
     for server, _ in running:
         server.should_exit = True
     deadline = time.monotonic() + 15
