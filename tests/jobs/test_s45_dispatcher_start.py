@@ -22,7 +22,7 @@ def test_the_first_cleanup_runs_as_the_server_starts_on_a_machine_just_booted(
     passes: list[object] = []
     monkeypatch.setattr(reconcile, "cleanup", lambda *args, **kwargs: passes.append(args))
     # Booted two minutes ago, on the dispatcher's clock only: the time module's own clock is every event
-    # loop's in this test process, and a timer set on a clock moved back comes due late.
+    # loop's in this test process, and a timer set on a clock moved ahead comes due late.
     monkeypatch.setattr(dispatcher, "time", SimpleNamespace(monotonic=lambda: 120.0))
     _dispatcher(store, tmp_path)._housekeeping()
     assert len(passes) == 1  # it waited until the machine had been up an hour
