@@ -120,9 +120,9 @@ def serve_app(
     # grace, and one after another those added up at the end of every test process. One deadline for
     # all: a full run once had four servers of one process each still running after its own 30 s join,
     # two minutes at the end of the run with the other test processes done. The cause (stop 61, from
-    # _where's stacks): two tests moved the time module's clock ahead of a machine booted minutes ago, and a server's 0.1 s tick set
-    # meanwhile came due minutes later; they now fake only their module's clock. Left running, a daemon
-    # thread ends with the process.
+    # _where's stacks): two tests moved the time module's clock ahead of a machine booted minutes ago,
+    # and a server's 0.1 s tick set meanwhile came due minutes later; they now fake only their module's
+    # clock. Left running, a daemon thread ends with the process.
     for server, _ in running:
         server.should_exit = True
     deadline = time.monotonic() + 15
