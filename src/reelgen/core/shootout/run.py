@@ -132,7 +132,7 @@ def _run_trials(
     #    longer tells the truth once a clip of it is replaced, and a stopped run draws no new one.
     remove_report(folder)
     cache = ModelCache(max_models=1)
-    results = []
+    results: list[TrialResult] = []
     for i, trial in enumerate(trials):
         if i and trial.model != trials[i - 1].model:
             # render resets the peak before loading, and the cache evicted the last model only while
@@ -143,8 +143,10 @@ def _run_trials(
             result = run_trial(trial, folder, price, progress=progress, cache=cache, device=device)
         except Cancelled:
             cache.free()
-            # A render's own "no file was written" is true only of the trial it stopped.
-            kept = f"; the clips made so far are in {folder / CLIPS}" if i else ""
+            # A render's own "no file was written" is true only of the trial it stopped. "The clips made
+            # so far are in clips/" was said after trials that had all failed, and made no clip.
+            made = any(r.status == "done" for r in results)
+            kept = f"; the clips made so far are in {folder / CLIPS}" if made else ""
             raise Cancelled(
                 f"shoot-out {progress.cancel.reason} after {i} of {len(trials)} trial(s): no report was "
                 f"written{kept}"
