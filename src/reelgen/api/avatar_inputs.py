@@ -46,6 +46,10 @@ AUDIO_CONTAINERS = {
     "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
     "matroska,webm": ".webm",
 }
+#: Other suffixes a voice of these containers is sent under and kept by, so the record names the file as
+#: sent: a voice in an MP4 (an interview's soundtrack) was kept as ``.m4a`` and its name dropped, and a
+#: replay of the downloaded video did not find ``talk.mp4`` beside it.
+AUDIO_NAMES = {".m4a": (".mp4", ".mov"), ".webm": (".mkv",)}
 #: The name the default presenter's photo is kept and recorded under.
 PRESENTER_NAME = "default-presenter.png"
 #: Rate the voice is checked at here: loudness and length need no more.
@@ -185,6 +189,13 @@ class _Cut:
             raise ApiError(400, exc.message, param=param) from None
 
 
+def _sent_suffix(suffix: str, sent_as: str | None) -> str:
+    """The suffix a voice is kept under: the one it was sent under where its container carries that
+    (``talk.mp4`` holding an M4A's audio), else the container's own (``AUDIO_CONTAINERS``)."""
+    sent = Path(sent_as or "").suffix.lower()
+    return sent if sent in AUDIO_NAMES.get(suffix, ()) else suffix
+
+
 def _too_long(param: str, seconds: float | None, limit_s: float) -> ApiError:
     said = f"{seconds:.1f} s long" if seconds is not None else "longer than that"
     return ApiError(
@@ -319,6 +330,7 @@ async def save_uploads(
         limit = await run_in_threadpool(max_seconds)
         probe = functools.partial(probe_audio, uploads.audio, limit)
         suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
+        suffix = _sent_suffix(suffix, uploads.names.get("audio"))
         fields["speech_audio"] = str(await keep("audio", uploads.audio, suffix))
     if uploads.video is not None:
         probe = functools.partial(

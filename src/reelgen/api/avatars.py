@@ -84,6 +84,13 @@ class AvatarCreate(NumberFields):
     metadata: dict[str, str] | None = None
     webhook: WebhookSpec | None = None
 
+    @field_validator("voice")
+    @classmethod
+    def _blank_voice(cls, value: str | None) -> str | None:
+        """An empty ``voice`` (a form or a script sends every field) is none, as ``--voice ""`` is without
+        ``--server``: it was "voice '' is not a voice of this server", an audio file beside it or not."""
+        return value or None
+
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:

@@ -157,7 +157,8 @@ def avatar(
         in_process = {"--max-seconds": max_seconds, "--fps": fps, "--batch": batch, "--seed": seed}
         refuse({**in_process, "--device": device})
         files = {"audio": audio, "image": image, "video": video}
-        asked = {"text": text, "voice": voice, "face_index": face_index, "model": model}
+        # An empty --voice is none, as without --server: it was sent, and refused beside --audio.
+        asked = {"text": text, "voice": voice or None, "face_index": face_index, "model": model}
         _remote(server, api_key, files, asked, output, quiet)
         return
 
