@@ -182,7 +182,8 @@ def batch(
     from reelgen.core.batch.server_outputs import check_server_outputs
 
     progress = Progress(preview_every=0)
-    out = Path(output_dir).resolve() if output_dir else None
+    # "~" expanded as the shell does not in --output-dir=~/renders: a folder named "~" was made here.
+    out = Path(output_dir).expanduser().resolve() if output_dir else None
     try:
         spec = load_manifest(manifest)
         base = manifest.resolve().parent

@@ -129,10 +129,12 @@ def shootout(
     only_with_server(server, api_key)  # a key typed with no --server: refused, said why
     from reelgen.core.shootout import load_prompts
 
-    folder = Path(output or f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    # "~" expanded as the shell does not in --output=~/compare: a folder named "~" was made here.
+    folder = Path(output).expanduser() if output else Path(f"shootout-{dt.datetime.now():%Y%m%d-%H%M%S}")
     try:
         spec = load_prompts(prompts)
-        _check_paths(_names(images), folder)
+        starts = [str(Path(image).expanduser()) for image in _names(images)]  # -i=~/a.png, as -o
+        _check_paths(starts, folder)
         _check_prompts_kept(prompts, folder)
         if device is not None and server is None:  # named as the option, before any trial
             check_device(device)
@@ -147,12 +149,12 @@ def shootout(
                 "input_folder": str(prompts.resolve().parent)
                 if any(entry.image is not None for entry in spec.prompts)
                 else None,
-                "images": [str(Path(image).resolve()) for image in _names(images)],
+                "images": [str(Path(image).resolve()) for image in starts],
                 "output_folder": str(folder.resolve()),
                 "price_per_gpu_hour": price,
             }
             return _on_server(body, server, api_key, quiet)
-        done = _in_process(_names(models), spec, prompts, _names(images), folder, price, device, quiet)
+        done = _in_process(_names(models), spec, prompts, starts, folder, price, device, quiet)
     except ReelgenError as exc:
         param = (exc.param or "").partition("[")[0]  # "models[2]": the plan names the list's item
         if param in ("model", "models") and not exc.message.startswith("--models"):

@@ -81,8 +81,10 @@ class PlannedItem(BaseModel):
 
 
 def output_folder(manifest: Manifest, base_dir: Path, output_dir: str | Path | None = None) -> Path:
-    """Where outputs go: ``output_dir`` if given, else the manifest's, relative to its folder."""
-    return (base_dir / (output_dir if output_dir is not None else manifest.defaults.output_dir)).resolve()
+    """Where outputs go: ``output_dir`` if given, else the manifest's, relative to its folder; ``~`` is the
+    home folder, as in image paths (``"output_dir": "~/renders"`` made a folder named ``~`` beside the manifest)."""
+    folder = Path(output_dir if output_dir is not None else manifest.defaults.output_dir).expanduser()
+    return (base_dir / folder).resolve()
 
 
 def check_models(manifest: Manifest, source: str | None = None, *, unnamed_ok: bool = False) -> None:

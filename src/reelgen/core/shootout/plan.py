@@ -45,7 +45,7 @@ def _image(entry: PromptEntry, index: int, images: list[str], base_dir: Path) ->
     elif images:
         # Named by its place in images, as the API's other checks of it say it (images[2]).
         at = index % len(images)
-        path, param = Path(images[at]), f"images[{at}]"
+        path, param = Path(images[at]).expanduser(), f"images[{at}]"  # as a prompt's own image is
     else:
         return None
     too_long = name_problem(path)  # asking the disk of it (is_dir) raised "File name too long": internal
