@@ -265,11 +265,11 @@ def export(
             settings = export_settings(project_file.export, overrides, given_as=OPTION)
             names = setting_names(overrides, OPTION, output=output is not None)
             target = check_server_target(folder, project_file, settings, output, names)
-            # The film is downloaded to -o under the same name an in-process export takes.
+            # The film is downloaded to -o, or into exports/, under the name an in-process export takes.
             output = target if output is not None else None
         except ReelgenError as exc:
             raise _failed(exc, folder) from None
-        export_remote(folder, server, api_key, overrides, allow_stale, output, quiet)
+        export_remote(folder, server, api_key, overrides, allow_stale, output, quiet, target)
         return
     if output is None:
         _note_default_film(folder, overrides)

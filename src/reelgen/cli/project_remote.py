@@ -276,18 +276,20 @@ def _show(bar: Progress, task: Any, name: str, data: dict[str, Any]) -> None:
 
 def render(
     remote: Remote, scenes: list[str] | None, force: bool, export: bool, quiet: bool
-) -> tuple[dict[str, Any], dict[str, Path]]:
+) -> tuple[dict[str, Any], dict[str, Path], Path | None]:
     """Render on the server; brings the clips it made (and the film, with ``export``) home.
 
-    Returns the ended job and the clips brought home by scene id: a scene edited here while the
-    server rendered it reads differently now, so its clip is not this scene's and stays there.
+    Returns the ended job, the clips brought home by scene id (a scene edited here while the server
+    rendered it reads differently now, so its clip is not this scene's and stays there) and the film.
     """
     project = remote.sync()
     # The clips (and film) come home when the job ends: a folder that cannot take them is said before it starts.
     remote.folder.check_writes(remote.folder.clip("clip"), "the clips the server renders")
     remote.folder.check_writes(remote.folder.state_file, "state.json, the record of its rendered scenes")
+    film = None
     if export:
         remote.folder.check_writes(remote.folder.exports / "film.mp4", "the film the server exports")
+        film = film_home(remote.folder)  # as the file read when sent
     body = {"scenes": scenes or None, "force": force, "export": export}
     try:
         job = remote.call("POST", f"/v1/projects/{project['id']}/render", json=body).json()
@@ -295,13 +297,25 @@ def render(
         raise remote.stopped_posting(isinstance(exc, Terminated)) from None
     done = remote.follow(project["id"], job, quiet)
     home: dict[str, Path] = {}
+    brought: Path | None = None
     if done["status"] == "completed":
         project = remote.call("GET", f"/v1/projects/{project['id']}").json()
         home = remote.fetch_clips(project, done["scenes"])
         if done.get("export"):
             name = done["export"]["name"]
-            remote.fetch_export(project["id"], name, remote.folder.exports / name)
-    return done, home
+            brought = remote.fetch_export(project["id"], name, film or remote.folder.exports / name)
+    return done, home, brought
+
+
+def film_home(folder: ProjectFolder) -> Path:
+    """Where a film the server exports comes home without --output: exports/ under the name an
+    in-process export gives it. The server names a title of no letters (``!!!``) after its own folder,
+    and it landed as ``proj-<id>_e84c53.mp4``, where an export here writes ``my-film_e84c53.mp4``."""
+    from reelgen.core.project import export_settings
+    from reelgen.core.project.export import export_target
+
+    project = folder.load()
+    return export_target(folder, project, export_settings(project.export, None))
 
 
 def say_rendered(folder: ProjectFolder, scene_ids: list[str], home: dict[str, Path], chosen: bool) -> None:
@@ -335,9 +349,15 @@ def _cards_only(folder: ProjectFolder) -> bool:
 
 
 def export(
-    remote: Remote, overrides: dict[str, Any], allow_stale: bool, output: Path | None, quiet: bool
+    remote: Remote,
+    overrides: dict[str, Any],
+    allow_stale: bool,
+    output: Path | None,
+    quiet: bool,
+    film: Path | None = None,
 ) -> tuple[dict[str, Any], Path | None]:
-    """Export on the server (nothing renders) and download the film to ``output`` or ``exports/``."""
+    """Export on the server (nothing renders) and download the film to ``output``, else ``film`` (where
+    an export here would write it), else ``exports/`` under the server's name."""
     project = remote.sync()
     if output is not None:
         check_writable(output, param="--output")  # as typed, and as an in-process export names it
@@ -355,4 +375,4 @@ def export(
     if done["status"] != "completed":
         return done, None
     name = done["export"]["name"]
-    return done, remote.fetch_export(project["id"], name, output or remote.folder.exports / name)
+    return done, remote.fetch_export(project["id"], name, output or film or remote.folder.exports / name)

@@ -143,7 +143,7 @@ def render_remote(
 ) -> None:
     from reelgen.cli import project_remote
 
-    job, home = _remote_call(
+    job, home, film = _remote_call(
         folder,
         server,
         api_key,
@@ -152,8 +152,8 @@ def render_remote(
     )
     _ended(job)
     project_remote.say_rendered(folder, job["scenes"], home, chosen=bool(scenes))
-    if job.get("export"):
-        typer.echo(str(folder.exports / job["export"]["name"]))
+    if film is not None:
+        typer.echo(str(film))
 
 
 def export_remote(
@@ -164,16 +164,21 @@ def export_remote(
     allow_stale: bool,
     output: Path | None,
     quiet: bool,
+    film: Path | None = None,
 ) -> None:
+    """Export on ``server`` and bring the film home to ``output``, else ``film`` (where an export here writes it)."""
     from reelgen.cli import project_remote
 
     job, path = _remote_call(
-        folder, server, api_key, lambda r: project_remote.export(r, overrides, allow_stale, output, quiet)
+        folder,
+        server,
+        api_key,
+        lambda r: project_remote.export(r, overrides, allow_stale, output, quiet, film),
     )
     _ended(job)
-    film = job["export"]
+    made = job["export"]
     console.print(
-        film_line(film["frames"], film["width"], film["height"], float(film["fps"]), bool(film.get("audio")))
+        film_line(made["frames"], made["width"], made["height"], float(made["fps"]), bool(made.get("audio")))
     )
     typer.echo(str(path))
 
