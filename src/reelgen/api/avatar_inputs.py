@@ -234,12 +234,13 @@ def find_face(path: Path, face_index: int | None, where: str, param: str = "imag
     The photo is read as the worker reads it (RGB, at its own size, which is the
     output's), so a face found here is the face found there.
     """
-    from reelgen.core.face.detect import choose, find_faces
-    from reelgen.core.media import load_image
+    from reelgen.core.face.detect import choose, photo_faces
+    from reelgen.core.face.source import checked_photo
 
     try:
-        photo = np.asarray(load_image(path, "start_image"))
-        faces = find_faces(photo)
+        # Kept, decoded, with its faces: resolving the request takes its size from this one decode.
+        photo = checked_photo(str(path))
+        faces = photo_faces(photo)
         choose(faces, face_index, where, photo.shape[:2])
     except ReelgenError as exc:
         raise wire_error(exc, param) from None

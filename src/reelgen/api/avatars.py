@@ -208,6 +208,7 @@ async def queue_avatar(
     face = "video" if uploads.video is not None else "image"
     saved = SavedInputs(service)
     job: Job | None = None
+    inputs: dict[str, str] = {}
     try:
         inputs = await save_uploads(request, uploads, saved, body.face_index)
         wanted = body.model_dump(mode="json", include=set(AvatarCreate.model_fields))
@@ -240,6 +241,10 @@ async def queue_avatar(
         job = made
     finally:
         saved.discard_unless_used(job)
+        if "start_image" in inputs:  # its decode served the face check and resolve; a worker reads the file
+            from reelgen.core.face.source import let_go
+
+            let_go(inputs["start_image"])
     return made, replayed
 
 

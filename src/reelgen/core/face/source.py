@@ -112,9 +112,10 @@ def check_frames_fit(param: str, what: str, width: int, height: int, num_frames:
     )
 
 
-#: The photo ``render`` last checked for a face, decoded, with the file's inode, size and times: the
-#: runner's ``from_photo`` takes it (and lets it go) instead of decoding the file a second time, about
-#: 0.1 s of CPU for a 2048-pixel PNG or a phone's 12-megapixel JPEG. One at most.
+#: The photo an avatar request last decoded, with the file's inode, size and times: resolving takes its
+#: size, ``render`` searches its faces and the runner's ``from_photo`` lays out its frame from this one
+#: decode (``from_photo`` lets it go), about 0.1 s of CPU each for a 2048-pixel PNG or a phone's
+#: 12-megapixel JPEG. One at most.
 _CHECKED: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}
 _CHECKED_LOCK = threading.Lock()
 
@@ -129,14 +130,26 @@ def _file_stamp(path: str) -> tuple[int, ...] | None:
 
 def checked_photo(path: str) -> np.ndarray:
     """The photo at ``path`` decoded, as ``from_photo`` decodes it, and kept for it while the file is
-    unchanged (render checks the photo's face first, then the runner lays out its frame)."""
+    unchanged: the one kept already where it is (resolving decoded it for its size, then render
+    decoded it again to search its faces, and an API host a third time to check an upload's face)."""
     stamp = _file_stamp(path)  # before reading: a file changed while read is read again after
+    with _CHECKED_LOCK:
+        held = _CHECKED.get(path)
+    if held is not None and stamp is not None and held[0] == stamp:
+        return held[1]
     photo = np.asarray(load_image(path, "start_image"))
     with _CHECKED_LOCK:
         _CHECKED.clear()
         if stamp is not None:
             _CHECKED[path] = (stamp, photo)
     return photo
+
+
+def let_go(path: str) -> None:
+    """Forget the photo kept for ``path``: where no ``from_photo`` will take it (an API host queues the
+    job for a worker), it held up to 50 MB until the next avatar's photo."""
+    with _CHECKED_LOCK:
+        _CHECKED.pop(path, None)
 
 
 def _photo(path: str) -> np.ndarray:

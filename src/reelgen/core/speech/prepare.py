@@ -61,12 +61,12 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
     if request.source_video:
         return _video_size(request.source_video)
     if request.start_image:
-        from reelgen.core.face.source import video_kind
-        from reelgen.core.media import load_image
+        from reelgen.core.face.source import checked_photo, video_kind
 
         _a_file("start_image", request.start_image)
         try:
-            image = load_image(request.start_image, "start_image")
+            # Kept, decoded: render searches its faces and the runner lays out its frame from this decode.
+            photo = checked_photo(request.start_image)
         except InvalidRequest:
             kind = video_kind(Path(request.start_image).expanduser())
             if kind is None:
@@ -76,7 +76,7 @@ def _face_size(request: GenerationRequest) -> tuple[int, int]:
                 f"--video {request.start_image}",
                 param="start_image",
             ) from None
-        return image.width, image.height
+        return photo.shape[1], photo.shape[0]
     raise InvalidRequest(
         "an avatar needs a face: a photo (--image face.png) or a video to dub (--video clip.mp4)",
         param="start_image",
