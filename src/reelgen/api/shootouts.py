@@ -11,6 +11,7 @@ Trials run one at a time, so no two share a GPU and their timings are fair.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -48,7 +49,9 @@ from reelgen.api.parent_folder import claiming_folders, refuse_a_busy_folder, ta
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError
+from reelgen.core.flock import LockHeld, try_flock
 from reelgen.core.media import load_image
+from reelgen.core.shootout.lock import LOCK_FILE
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.report import foreign_report
 from reelgen.core.shootout.spec import PromptsFile
@@ -247,6 +250,27 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
     )
 
 
+def refuse_a_locked_report_folder(folder: str) -> None:
+    """A 409 when another process's shoot-out (an in-process `reelgen shootout`) holds ``folder``'s lock now.
+
+    Such a folder was answered 202 with a job that had failed at once (folder_in_use), where a batch's is
+    a 409 with no job. Only a lock file that is there is tried (nothing is made), shared and not kept.
+    """
+    try:
+        fd = try_flock(Path(folder) / LOCK_FILE, shared=True, create=False)
+    except LockHeld as held:
+        raise ApiError(
+            409,
+            f"output_folder {folder}: another shoot-out is writing its clips and report there now "
+            f"({held.holder}); wait for it to end (or stop it), or give another folder",
+            param="output_folder",
+            code="folder_in_use",
+        ) from None
+    except OSError:
+        return  # no lock file (or none this server can lock): the job's own lock still decides
+    os.close(fd)  # not kept: closing lets go of the shared lock
+
+
 def _in_body_words(exc: ReelgenError) -> ApiError:
     """The plan's error naming the body's field: a prompts file's ``prompts[0].image`` is this body's
     ``prompts.prompts[0].image``, as the folder checks above name it."""
@@ -285,6 +309,15 @@ async def create_shootout(
             payload = shootout_payload(body)
             with claiming_folders():
                 refuse_a_busy_folder(service, payload.output_folder, idempotency_key, SHOOTOUT, "its report")
+                # A retry whose first request's job was made, and took the folder, while this one was
+                # planned is that job's replay, not a shoot-out refused by its own lock.
+                if idempotency_key is not None:
+                    existing = service.replay(idempotency_key, body_fingerprint)
+                    if existing is not None:
+                        return existing, True
+                refuse_a_locked_report_folder(
+                    payload.output_folder
+                )  # held by a run outside this server's jobs
                 return service.submit_or_replay(
                     payload,
                     kind=SHOOTOUT,
