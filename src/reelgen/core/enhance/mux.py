@@ -8,6 +8,7 @@ shot upright, so players turn the enhanced clip as they turned the source.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -166,12 +167,14 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
     try:
         _mux(silent, extras, output, record, COPIED)
         return COPIED
-    except (av.error.FFmpegError, ValueError):
-        pass  # the muxer refused a codec: every stream is encoded again in the container's own
+    except (av.error.FFmpegError, ValueError) as exc:
+        _raise_if_disk(exc)
+        # the muxer refused a codec: every stream is encoded again in the container's own
     record["audio"] = REENCODED
     try:
         _mux(silent, extras, output, record, REENCODED)
     except (av.error.FFmpegError, ValueError) as exc:
+        _raise_if_disk(exc)
         codec = CONTAINERS[output.suffix.lower()][2]
         raise InvalidRequest(
             f"the sound of {extras.path.name} ({', '.join(extras.audio_codecs)}) could not be copied into "
@@ -180,6 +183,21 @@ def finish(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -
             param="output",
         ) from None
     return REENCODED
+
+
+#: What FFmpeg says when the file could not be written, whatever it holds: no container has more room.
+_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS)
+
+
+def _raise_if_disk(exc: Exception) -> None:
+    """Raise ``exc`` again where the disk refused the write (the caller says so of the output).
+
+    A disk that filled while the sound was copied was taken for a codec the container refused: the
+    sound was encoded again, the disk still full, and the run said the sound "could not be copied
+    into out.mp4 nor encoded again as aac ...; try another container".
+    """
+    if isinstance(exc, OSError) and exc.errno in _DISK:
+        raise exc
 
 
 def _gif(silent: Path, extras: Extras, output: Path, record: dict[str, Any]) -> str | None:
