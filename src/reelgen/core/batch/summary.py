@@ -90,11 +90,19 @@ class BatchSummary(BaseModel):
             f"{len(self.skipped)} skipped",
             f"time {self.time_s:.1f} s; model time {self.render_hours * 3600:.1f} s{earlier}; peak VRAM {vram}",
             f"estimated cost {self.estimated_cost:.4f} {self.currency} at {self.price_per_gpu_hour:g} "
-            f"{self.currency} per GPU-hour",
+            f"{self.currency} per GPU-hour{self._unpriced()}",
         ]
         out += _said_once("failed", self.failed, self.total)
         out += _said_once("skipped", self.skipped, self.total)
         return out
+
+    def _unpriced(self) -> str:
+        """Why model time cost nothing: "model time 32.6 s" beside "estimated cost 0.0000 USD at 2 USD per
+        GPU-hour" read as a wrong sum, where the time ran on no GPU (docs/batch.md prices GPU time only)."""
+        on_gpu = any(device.startswith("cuda") for device in self.devices)
+        if self.render_hours <= 0 or on_gpu or self.price_per_gpu_hour <= 0:
+            return ""
+        return " (no GPU time: renders on a CPU and Ken Burns clips are not priced)"
 
 
 def cause(reason: str) -> str:
