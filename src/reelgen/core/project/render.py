@@ -184,10 +184,15 @@ def render_scene(
 
     # 4. The clip and its record, then the windows are no longer needed.
     record = _scene_record(plan, clip, windows, stages, work)
+    # A Ctrl-C after the last frame was made was answered "cancelling", then the clip was written and
+    # the render ended as done (exit 0): checked here and while encoding, so the windows stay to resume.
+    progress.cancel.check()
     # The clip and its record replace an earlier pair together or not at all (a full disk, Ctrl-C).
     with staged(output, output.with_suffix(".json")) as (clip_file, record_file):
         shown = {k: v for k, v in record.items() if k != "windows"}
-        encode_into(clip_file, clip.frames, (clip.width, clip.height), clip.fps, shown, clip.audio)
+        size, check = (clip.width, clip.height), progress.cancel.check
+        encode_into(clip_file, clip.frames, size, clip.fps, shown, clip.audio, check=check)
+        check()
         dump_json(record_file, record)
     shutil.rmtree(work, ignore_errors=True)
     if work.parent.is_dir() and not any(work.parent.iterdir()):
