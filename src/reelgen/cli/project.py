@@ -133,6 +133,13 @@ def render(
     scene) and the clips come back here.
     """
     only_with_server(server, api_key)  # a key typed with no --server: refused, said why
+    joined = next((s for s in scene or [] if "," in s), None)
+    if joined is not None:  # "-s dawn,dusk" said "no scene 'dawn,dusk' ...; scenes to render: dawn, dusk"
+        each = " ".join(f"-s {shlex.quote(part.strip())}" for part in joined.split(",") if part.strip())
+        say_error(
+            f"--scene: {joined!r} holds a ',', which no scene id does; give each scene with its own --scene: {each}"
+        )
+        raise typer.Exit(2)
     from reelgen.core.progress import Progress
     from reelgen.core.project import render_project
 
