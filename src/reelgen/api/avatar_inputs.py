@@ -52,6 +52,8 @@ AUDIO_CONTAINERS = {
 AUDIO_NAMES = {".m4a": (".mp4", ".mov"), ".webm": (".mkv",)}
 #: The name the default presenter's photo is kept and recorded under.
 PRESENTER_NAME = "default-presenter.png"
+#: The rate a dub is made at over HTTP, which sends no fps: every avatar model's.
+_DUB_FPS = 25.0
 #: Rate the voice is checked at here: loudness and length need no more.
 _CHECK_RATE = 16_000
 
@@ -87,6 +89,11 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
     header says nothing (or lies) is stopped as soon as its decoded samples pass
     the limit. Returns the suffix to keep it under.
     """
+    return probe_voice(data, limit_s, param)[0]
+
+
+def probe_voice(data: bytes, limit_s: float, param: str = "audio") -> tuple[str, float]:
+    """``probe_audio``, and the voice's length in seconds (the dub's length, for its video's face check)."""
     import av
 
     from reelgen.core.speech.audio import check_voice, stated_length
@@ -160,7 +167,7 @@ def probe_audio(data: bytes, limit_s: float, param: str = "audio") -> str:
         check_voice(Audio(samples[None], _CHECK_RATE), param=param, limit_s=limit_s)
     except InvalidRequest as exc:
         raise ApiError(400, exc.message, param=param) from None
-    return suffix
+    return suffix, samples.size / _CHECK_RATE
 
 
 @dataclass
@@ -222,13 +229,15 @@ def _whole_video(path: Path) -> None:
         raise ApiError(400, exc.message, param="video") from None
 
 
-def _video_face(path: Path, face_index: int | None) -> None:
+def _video_face(path: Path, face_index: int | None, voice_s: float | None) -> None:
     """A 400 in the run's words for a video in which no frame a dub shows has a face (or too few for
-    ``face_index``)."""
+    ``face_index``); ``voice_s``, the voice's length where it was uploaded, says which frames it shows."""
     from reelgen.core.face.source import video_has_face
 
+    # One frame more than the voice lasts: the worker rounds the length it reads at the voice's own rate.
+    frames = None if voice_s is None else round(voice_s * _DUB_FPS) + 1
     try:
-        video_has_face(path, face_index, "the video")
+        video_has_face(path, face_index, "the video", _DUB_FPS, frames)
     except ReelgenError as exc:
         raise wire_error(exc, "video") from None
 
@@ -325,6 +334,7 @@ async def save_uploads(
     settings, service = settings_of(request), service_of(request)
     limiter = decodes(request)
     fields: dict[str, str] = {}
+    voice_s: float | None = None  # text is spoken later, when the request is resolved
 
     async def keep(upload: str, data: bytes, suffix: str) -> Path:
         path = await run_in_threadpool(service.save_input, data, suffix, uploads.names.get(upload))
@@ -334,8 +344,8 @@ async def save_uploads(
 
     if uploads.audio is not None:
         limit = await run_in_threadpool(max_seconds)
-        probe = functools.partial(probe_audio, uploads.audio, limit)
-        suffix = await anyio.to_thread.run_sync(probe, limiter=limiter)
+        heard = functools.partial(probe_voice, uploads.audio, limit)
+        suffix, voice_s = await anyio.to_thread.run_sync(heard, limiter=limiter)
         suffix = _sent_suffix(suffix, uploads.names.get("audio"))
         fields["speech_audio"] = str(await keep("audio", uploads.audio, suffix))
     if uploads.video is not None:
@@ -346,7 +356,7 @@ async def save_uploads(
         path = await keep("video", uploads.video, suffix)
         await anyio.to_thread.run_sync(functools.partial(_whole_video, path), limiter=limiter)
         # A video with no face was queued and failed on the worker; `reelgen avatar` refuses it at once.
-        face = functools.partial(_video_face, path, face_index)
+        face = functools.partial(_video_face, path, face_index, voice_s)
         await anyio.to_thread.run_sync(face, limiter=limiter)
         fields["source_video"] = str(path)
         return fields

@@ -224,9 +224,14 @@ def _decode(path: str, timing: Timing, used: np.ndarray) -> tuple[int, list[np.n
     return decoded, kept
 
 
-def video_has_face(path: str | Path, face_index: int | None, where: str, fps: float = 25.0) -> int:
+def video_has_face(
+    path: str | Path, face_index: int | None, where: str, fps: float = 25.0, num_frames: int | None = None
+) -> int:
     """A face is in one of the frames a dub at ``fps`` can show, and ``face_index`` counts one in the
     first frame that shows any (where the worker's track chooses); returns the faces seen there.
+    ``num_frames``: the dub's length, where its voice is known; only the frames it reaches count (a
+    2 s voice over a clip whose face comes at 10 s passed here, then its job failed, "no face found",
+    and a faceless 2-minute clip had all its frames searched, minutes of CPU, for a 2 s voice).
 
     Frames are searched in order and the search stops at the first face, so a clip with a face costs a
     frame's decode; one with none is refused here as the run refuses it (``choose``'s words), where it
@@ -237,15 +242,18 @@ def video_has_face(path: str | Path, face_index: int | None, where: str, fps: fl
 
     timing = video_timing(path, "source_video", whole=True)
     # The frames a dub at ``fps`` shows (from_video's choice, back and forth past the end): any is one.
-    shown = {
-        int(np.floor(k * float(timing.fps) / fps + 1e-6))
-        for k in range(int(timing.frames * fps / float(timing.fps)) + 1)
-    }
+    reach = int(timing.frames * fps / float(timing.fps)) + 1  # one pass through the clip shows every frame
+    if num_frames is not None:
+        reach = min(reach, max(1, num_frames))
+    shown = {int(np.floor(k * float(timing.fps) / fps + 1e-6)) for k in range(reach)}
+    last = max(shown)
     rotation = display_rotation(str(path))
     size: tuple[int, int] | None = None
     frames = decode_frames(path, timing, rgb, "source_video")
     try:
         for i, frame in enumerate(frames):
+            if i > last:  # the dub shows none after it: they are not decoded
+                break
             if i not in shown:
                 continue
             picture = upright(frame, rotation)
