@@ -226,6 +226,7 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
         ):
             out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
             vstream = out.add_stream_from_template(vin.streams.video[0])
+            _say_rate(vstream, record)
             if extras.matrix is not None:
                 vstream.set_display_matrix(list(extras.matrix))
             sounds = list(source.streams.audio) if audio is not None else []
@@ -276,6 +277,15 @@ def _muxer_options(suffix: str, options: dict[str, str], picture: Any) -> dict[s
     if suffix not in EDIT_LISTS or not video.average_rate or video.average_rate <= 1000:
         return options
     return {**options, "movie_timescale": str(Fraction(video.time_base).denominator)}
+
+
+def _say_rate(stream: Any, record: dict[str, Any]) -> None:
+    """Give the copied picture ``stream`` the record's exact rate, which Matroska writes as each frame's
+    length: a template's stream has none, and a WebM said no rate (players guessed 48 for 48000/1001
+    from its millisecond stamps, and an enhance of it doubled 48)."""
+    fps = (record.get("output") or {}).get("fps")
+    if fps:
+        stream.codec_context.framerate = Fraction(str(fps))
 
 
 def _copy_video(source: Any, stream: Any, out: Any) -> None:
