@@ -21,6 +21,7 @@ import numpy as np
 
 from reelgen.core.atomic import new_file_beside
 from reelgen.core.encode import CONTAINERS, METADATA_KEY, SOUND_CONTAINERS
+from reelgen.core.enhance.clock import EDIT_LISTS, muxer_options, say_rate
 from reelgen.core.enhance.subtitles import Track, Writer, tracks
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.gif import is_gif, with_comment
@@ -222,11 +223,11 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
         with (
             av.open(str(silent)) as vin,
             av.open(str(extras.path)) as source,
-            av.open(str(part), "w", options=_muxer_options(suffix, options, vin)) as out,
+            av.open(str(part), "w", options=muxer_options(suffix, options, vin)) as out,
         ):
             out.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
             vstream = out.add_stream_from_template(vin.streams.video[0])
-            _say_rate(vstream, record)
+            say_rate(vstream, record)
             if extras.matrix is not None:
                 vstream.set_display_matrix(list(extras.matrix))
             sounds = list(source.streams.audio) if audio is not None else []
@@ -265,29 +266,6 @@ def _mux(silent: Path, extras: Extras, output: Path, record: dict[str, Any], aud
         part.unlink(missing_ok=True)
 
 
-def _muxer_options(suffix: str, options: dict[str, str], picture: Any) -> dict[str, str]:
-    """The container's muxer ``options``; for MP4 and MOV above 1000 fps, the movie timed on the picture's clock.
-
-    Their edit lists (how long each track plays) count the movie's time scale, FFmpeg's default
-    1000 a second: at 4000 fps a 5.25 ms clip was said to last 5 ms, and players stopped there, the
-    last frame in the file but never shown. At 1000 fps or less what rounding cuts off is less than
-    a frame, and those files are written as before.
-    """
-    video = picture.streams.video[0]
-    if suffix not in EDIT_LISTS or not video.average_rate or video.average_rate <= 1000:
-        return options
-    return {**options, "movie_timescale": str(Fraction(video.time_base).denominator)}
-
-
-def _say_rate(stream: Any, record: dict[str, Any]) -> None:
-    """Give the copied picture ``stream`` the record's exact rate, which Matroska writes as each frame's
-    length: a template's stream has none, and a WebM said no rate (players guessed 48 for 48000/1001
-    from its millisecond stamps, and an enhance of it doubled 48)."""
-    fps = (record.get("output") or {}).get("fps")
-    if fps:
-        stream.codec_context.framerate = Fraction(str(fps))
-
-
 def _copy_video(source: Any, stream: Any, out: Any) -> None:
     for packet in source.demux(source.streams.video[0]):
         # Skip the demuxer's empty packet at the end; Matroska gives H.264's packets no dts, only pts.
@@ -314,10 +292,6 @@ def _shifted(packets: Iterator[Any], start: Fraction) -> Iterator[Any]:
         if packet.pts is not None:
             packet.pts -= shift
         yield packet
-
-
-#: Containers whose edit list hides the part of a packet before the picture's first frame.
-EDIT_LISTS = (".mp4", ".mov")
 
 
 def _from_picture(packets: Iterator[Any], preroll: bool) -> Iterator[Any]:
