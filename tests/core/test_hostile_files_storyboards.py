@@ -19,7 +19,7 @@ def test_render_of_an_unknown_scene_names_ten_scenes_not_a_thousand(tmp_path: Pa
     folder = _thousand(tmp_path)
     out = CliRunner().invoke(cli_app, ["project", "render", str(folder), "--scene", "nope"])
     assert out.exit_code == 2, out.output
-    assert out.output.startswith("error: no scene 'nope' in the project; scenes to render: s0, s1, s10, ")
+    assert out.output.startswith("error: no scene 'nope' in the project; scenes to render: s0, s1, s2, ")
     assert out.output.rstrip().endswith("and 990 more") and len(out.output) < 300
     assert not (folder / "clips").exists() and not (folder / "state.json").exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -223,13 +224,25 @@ def _scene_record(
 
 
 def _sidecar(path: Path) -> dict[str, Any]:
-    import json
-
     try:
         data = json.loads(path.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def joined_scenes(scenes: Sequence[str]) -> None:
+    """An ``InvalidRequest`` when an id of ``scenes`` holds a ',' (``["dawn,dusk"]``), which no scene id
+    does: it said "no scene 'dawn,dusk'; scenes to render: dawn, dusk" as if either were misspelt."""
+    if not any("," in s for s in scenes):
+        return
+    joined = next(s for s in scenes if "," in s)
+    each = [part.strip() for s in scenes for part in s.split(",") if part.strip()]
+    raise InvalidRequest(
+        f"{joined!r} holds a ',', which no scene id does; give each scene as its own item of the list: "
+        f"{json.dumps(list(dict.fromkeys(each)))}",
+        param="scenes",
+    )
 
 
 def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None) -> list[ScenePlan]:
@@ -238,9 +251,11 @@ def chosen_scenes(planned: Sequence[PlannedScene], scenes: Sequence[str] | None)
     plans = [p.render for p in planned if p.render is not None]
     if not scenes:
         return plans
+    joined_scenes(scenes)
     known = {p.scene_id for p in plans}
-    # "scenes to render: " and nothing after it, in a project of title cards only.
-    there = listed(sorted(known)) if known else "none (every scene is a title card)"
+    # In the file's order, as `project status` lists them: sorted, s10 came before s2 and a
+    # storyboard's opening scene was lost among the rest. "none": a project of title cards only.
+    there = listed([p.scene_id for p in plans]) if known else "none (every scene is a title card)"
     unknown = list(dict.fromkeys(s for s in scenes if s not in known))  # each said once
     cards = [p.scene_id for p in planned if p.render is None and p.scene_id in unknown]
     if cards:  # a card exists, so "no such scene" would send the person looking for a typo
