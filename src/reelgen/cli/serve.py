@@ -192,13 +192,9 @@ def serve(
             raise typer.Exit(1) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-            left = _unfinished(api)
+            left = _stopped_line(api)
             if left:
-                console.print(
-                    f"stopped with {left} job(s) not finished; they stay queued and run when the server "
-                    "starts again",
-                    highlight=False,
-                )
+                console.print(left, highlight=False)
         if stopped_by is not None:
             raise typer.Exit(128 + stopped_by)  # as a process ended by the signal reports it
 
@@ -211,13 +207,33 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _unfinished(api: Any) -> int:
-    """Jobs queued or running in the store once the server has stopped (running ones went back to the queue)."""
+def _stopped_line(api: Any) -> str | None:
+    """What the stopped server leaves unfinished in its store (its running jobs went back to the queue),
+    or None when nothing.
+
+    A server sharing its database with another (PostgreSQL, or one data folder) counted that one's
+    running jobs and its queue as its own: "they stay queued and run when the server starts again",
+    while they ran on the other server meanwhile.
+    """
     try:
-        counts = api.state.service.counts()
+        service = api.state.service
+        counts = service.counts()
+        elsewhere = sum(
+            1 for job in service.store.in_progress() if job.owner is not None and job.owner != service.owner
+        )
     except Exception:  # the store went away with the server: nothing to say, nothing to fail
-        return 0
-    return int(counts.get("queued", 0)) + int(counts.get("in_progress", 0))
+        return None
+    left = int(counts.get("queued", 0)) + int(counts.get("in_progress", 0))
+    if not left:
+        return None
+    if not elsewhere:
+        return (
+            f"stopped with {left} job(s) not finished; they stay queued and run when the server starts again"
+        )
+    return (
+        f"stopped with {left} job(s) not finished; {elsewhere} of them run on another server using the same "
+        "job database, which runs the queued ones too (as this one does when it starts again)"
+    )
 
 
 #: Where a value given to ``serve`` came from: its option, which also reads the variable.
