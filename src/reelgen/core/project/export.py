@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -117,7 +117,9 @@ def segments(
         out.append(replace(segment, scene_id=p.scene_id, render_with=render_with))
     if stale or never or gone:
         rendering = _rendering(folder, planned, [*never, *gone, *stale])
-        raise InvalidRequest(unready_message(stale, never, gone, render_with, rendering), param="scenes")
+        labels = {p.scene_id: p.label for p in planned}
+        message = unready_message(stale, never, gone, render_with, rendering, labels)
+        raise InvalidRequest(message, param="scenes")
     return out
 
 
@@ -135,13 +137,15 @@ def unready_message(
     gone: Sequence[str] = (),
     render_with: str | None = None,
     rendering: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """Why an export cannot start, in words that fit the command line and the API alike, or, given the
     command that renders this project (``render_with``), the command line's alone.
 
     Only a stale scene has a last render to fall back on, so ``allow_stale`` is offered for those alone;
     ``gone`` are scenes whose last clip was deleted from clips/; ``rendering`` the scenes a render running
-    now is making, each with who runs it (waited for, not rendered again: that render would be refused).
+    now is making, each with who runs it (waited for, not rendered again: that render would be refused);
+    ``labels`` each scene's name with its place in the file, ``scene 'a' (scenes[0])``.
     """
     # One scene was "scenes not rendered as they now read ...; render them first": said of it alone now.
     one = len(stale) + len(never) + len(gone) == 1
@@ -179,7 +183,9 @@ def unready_message(
             )
             if ids
         )
-        return f"scene {name} is not rendered as it now reads ({why}); {advice}"
+        # As every other message names one scene: it was `scene a`, unquoted and with no position.
+        label = (labels or {}).get(name, f"scene {name!r}")
+        return f"{label} is not rendered as it now reads ({why}); {advice}"
     return f"scenes not rendered as they now read ({'; '.join(said)}); {advice}"
 
 
