@@ -304,27 +304,49 @@ def decode_frames(
     convert: Callable[[Any], T],
     param: str = "source_video",
     shown: str | None = None,
+    *,
+    partial: bool = False,
 ) -> Generator[T]:
     """``convert`` of each frame of ``path`` delivered at ``timing``, one at a time, in order.
 
     Conversions run a few frames ahead on a small pool (``rgb_workers``); a frame held over several ticks
-    is converted once. A decoding error is an ``InvalidRequest`` naming ``param`` and the file as ``shown``.
+    is converted once. A decoding error is an ``InvalidRequest`` naming ``param`` and the file as ``shown``;
+    with ``partial``, one after the first frame ends the frames there instead (``reelgen enhance`` makes
+    what a damaged file holds and says so; a model's source clip must be the whole clip).
     """
     import av
 
     shown = shown or str(path)
+    stopped: list[Exception] = []
+    delivered = 0
     try:
         with av.open(str(path)) as container:
             stream = picture_stream(container) or container.streams.video[0]
             frame_threads(stream)
             frames = _every_frame(path, container.decode(stream), timing.source_frames)
+            if partial:
+                frames = _until_damaged(frames, stopped)
             converted = ahead(lambda f: (f.pts, convert(f)), frames, rgb_workers())
-            if timing.variable:
-                yield from _held(converted, timing, Fraction(stream.time_base or 1))
-            else:
-                yield from (frame for _, frame in converted)
+            held = _held(converted, timing, Fraction(stream.time_base or 1)) if timing.variable else None
+            for frame in held if held is not None else (frame for _, frame in converted):
+                delivered += 1
+                yield frame
     except av.error.FFmpegError as exc:
         raise unreadable_video(param, shown, path, exc) from None
+    if stopped and not delivered:
+        raise unreadable_video(param, shown, path, stopped[0])
+
+
+def _until_damaged(frames: Iterator[Any], stopped: list[Exception]) -> Iterator[Any]:
+    """``frames`` up to the first the decoder fails on, which goes into ``stopped``: a bad block part-way
+    through a card's clip refused the whole file, the frames before it already enhanced. The frames
+    decoded before the failure still come out (the conversion pool holds a few)."""
+    import av
+
+    try:
+        yield from frames
+    except av.error.FFmpegError as exc:
+        stopped.append(exc)
 
 
 def _every_frame(path: str | Path, frames: Iterator[Any], expected: int) -> Iterator[Any]:

@@ -332,7 +332,7 @@ def _open(source: Path, output: Path) -> tuple[Timing, Iterator[np.ndarray], tup
         raise InvalidRequest(f"input: file {source} does not exist", param="input")
     try:
         timing = video_timing(source, param="input")
-        frames = decode_frames(source, timing, rgb, param="input")
+        frames = decode_frames(source, timing, rgb, param="input", partial=True)
         first = next(frames, None)
         if first is None:
             raise InvalidRequest(f"input: {source} has no frames", param="input")
