@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from reelgen.core.shootout.per_model import MAX_BARS, per_model
 from reelgen.core.shootout.results import STAGES, TrialResult
 
 _FAILED = "#c44e52"
@@ -32,8 +33,23 @@ def _model_colours(results: Sequence[TrialResult]) -> list[str]:
     return [_COLOURS[models.index(r.model) % len(_COLOURS)] for r in results]
 
 
+def _drawn(results: Sequence[TrialResult]) -> tuple[Sequence[TrialResult], str]:
+    """The bars to draw and what the title adds: a bar per trial, or per model past ``MAX_BARS`` trials
+    (the width grew with the trials: ~66,000 px at 600, and a large shoot-out's report could fail to draw)."""
+    if len(results) <= MAX_BARS:
+        return results, ""
+    return per_model(results), " (mean per model)"
+
+
 def _figure(results: Sequence[TrialResult]) -> Figure:
-    return Figure(figsize=(max(6.0, 1.1 * len(results) + 2), 4.0))
+    # Capped, so that any number of models (a bar each) draws in bounded memory; past it bars are narrower.
+    return Figure(figsize=(min(max(6.0, 1.1 * len(results) + 2), 1.1 * MAX_BARS + 2), 4.0))
+
+
+def _ticks(axes: Axes, results: Sequence[TrialResult]) -> None:
+    x = list(range(len(results)))
+    # Upright names of more bars than the capped width holds would overlap: turned, they fit.
+    axes.set_xticks(x, _labels(results), fontsize=8, rotation=90 if len(results) > MAX_BARS else 0)
 
 
 def _mark_failed(axes: Axes, results: Sequence[TrialResult]) -> None:
@@ -54,6 +70,7 @@ def _nothing_measured(axes: Axes, said: str, trials: int) -> None:
 
 def stage_times(results: Sequence[TrialResult]) -> bytes:
     """Seconds per stage for each trial, stacked (load appears once per model: the first trial's)."""
+    results, per = _drawn(results)
     figure = _figure(results)
     axes = figure.add_subplot()
     x = list(range(len(results)))
@@ -66,8 +83,8 @@ def stage_times(results: Sequence[TrialResult]) -> bytes:
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
             drawn = True
     _mark_failed(axes, results)
-    axes.set_xticks(x, _labels(results), fontsize=8)
-    axes.set_title("Time per stage")
+    _ticks(axes, results)
+    axes.set_title("Time per stage" + per)
     # With no stage timed (every trial failed before rendering) a legend has nothing to show,
     # and asking for one prints matplotlib's warning on the user's terminal.
     if drawn:
@@ -81,11 +98,11 @@ def stage_times(results: Sequence[TrialResult]) -> bytes:
 def _bars(
     results: Sequence[TrialResult], values: list[float | None], title: str, unit: str, empty: str
 ) -> bytes:
-    """A bar per trial; ``None`` is not measured (a failed trial, a run with no GPU)."""
+    """A bar per trial (or model); ``None`` is not measured (a failed trial, a run with no GPU)."""
     figure = _figure(results)
     axes = figure.add_subplot()
     x = list(range(len(results)))
-    axes.set_xticks(x, _labels(results), fontsize=8)
+    _ticks(axes, results)
     axes.set_title(title)
     if all(v is None for v in values):
         _nothing_measured(axes, empty, len(results))
@@ -98,23 +115,26 @@ def _bars(
 
 
 def peak_vram(results: Sequence[TrialResult]) -> bytes:
+    results, per = _drawn(results)
     return _bars(
         results,
         [r.peak_vram_gib for r in results],
-        "Peak VRAM",
+        "Peak VRAM" + per.replace("mean", "highest"),
         "GiB",
         "not measured: these runs used no GPU",
     )
 
 
 def scores(results: Sequence[TrialResult]) -> bytes:
+    results, per = _drawn(results)
     # A failed trial's score is 0 by rule, not measured: all failed drew a -0.04 to 0.04 axis.
     measured = [r.score if r.status != "failed" else None for r in results]
-    return _bars(results, measured, "Weighted score (0-100)", "score", "no trial finished")
+    return _bars(results, measured, "Weighted score (0-100)" + per, "score", "no trial finished")
 
 
 def consistency_figure(results: Sequence[TrialResult]) -> Figure:
     """Temporal SSIM (mean and worst) per trial: how well consecutive frames hold together."""
+    results, per = _drawn(results)
     figure = _figure(results)
     axes = figure.add_subplot()
     x = list(range(len(results)))
@@ -136,7 +156,7 @@ def consistency_figure(results: Sequence[TrialResult]) -> Figure:
         if r.status == "done" and q.get("temporal_ssim_mean") is None and q.get("temporal_ssim_min") is None:
             axes.text(i, 0, "not measured", ha="center", va="bottom", rotation=90, fontsize=9)
     _mark_failed(axes, results)
-    axes.set_xticks(x, _labels(results), fontsize=8)
+    _ticks(axes, results)
     axes.set_xlim(-0.5, len(results) - 0.5)  # a last slot with no bar was cut off, and its words with it
     # SSIM runs -1..1: a negative one (frames that invert each other) stays in view, below a line at 0.
     low = min([0.0, *drawn])
@@ -144,7 +164,7 @@ def consistency_figure(results: Sequence[TrialResult]) -> Figure:
     if low < 0:
         axes.axhline(0, color="#444", linewidth=0.8)
     axes.set_ylabel("SSIM between consecutive frames")
-    axes.set_title("Temporal consistency")
+    axes.set_title("Temporal consistency" + per)
     if drawn:
         axes.legend(fontsize=8)
     return figure

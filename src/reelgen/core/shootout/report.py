@@ -20,6 +20,7 @@ from reelgen import __version__
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.media import read_video
 from reelgen.core.shootout import media
+from reelgen.core.shootout.per_model import what_bars_are
 from reelgen.core.shootout.results import STAGES, TrialResult
 from reelgen.core.shootout.score import ranking
 from reelgen.core.shootout.spec import PromptsFile
@@ -194,6 +195,7 @@ GPU-hour, load time excluded. Every number is in <a href="{RESULTS_FILE}">{RESUL
 <h2>Every run</h2>
 {_table(results, prompts.currency)}
 <h2>Plots</h2>
+<p>{html.escape(what_bars_are(len(results)).capitalize())}.</p>
 {figures}
 <h2>Clips</h2>
 {"".join(_clip_pictures(r, folder) for r in results)}

@@ -4,7 +4,8 @@ Speed, cost and VRAM are relative (the best trial scores 1, one twice as slow
 0.5; speed and cost per second of video made, so a model's shorter default clip
 does not win for making less); temporal consistency and artefacts are absolute, from the quality
 checks. A part nobody could measure (VRAM on a CPU) is left out and the other
-weights share its place. A failed trial scores 0.
+weights share its place. A clip of one frame is a still: its temporal part is 0, not left out
+(left out, a still scored 100 against moving clips). A failed trial scores 0.
 """
 
 from __future__ import annotations
@@ -67,17 +68,24 @@ def score_trials(results: Sequence[TrialResult], weights: Weights) -> list[Trial
             continue
         quality = r.quality or {}
         ssim = quality.get("temporal_ssim_mean")
+        still = r.frames == 1
         parts = {
             "speed": _relative(_generate_per_second(r), best_time),
             "cost": _relative(_cost_per_second(r), best_cost),
             "vram": _relative(r.peak_vram_gib, best_vram),
-            "temporal": max(0.0, float(ssim)) if ssim is not None else None,
+            "temporal": 0.0 if still else max(0.0, float(ssim)) if ssim is not None else None,
             "artefacts": artefact_part(quality, r.frames or 0),
         }
         known = {k: v for k, v in parts.items() if v is not None}
         total = sum(w[k] for k in known)
         score = 100 * sum(w[k] * v for k, v in known.items()) / total if total else 0.0
         problems = r.problems
+        if still and w["temporal"]:
+            # Nothing moves, so nothing can flicker, freeze or fall apart: every motion check passed it.
+            problems = [
+                *problems,
+                "1 frame: a still, not a moving clip; its temporal part scores 0 (no motion to judge)",
+            ]
         if not total:  # every trial scored 0 and nothing said why (weights on VRAM alone, on a CPU)
             weighted = ", ".join(k for k, v in w.items() if v)
             problems = [
