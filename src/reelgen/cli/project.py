@@ -102,7 +102,9 @@ def new(
             f"note: {folder.root} is inside the project {outer}; it is a project of its own, rendered "
             f"and exported by naming its folder, and {outer}'s renders and exports leave it out"
         )
-    console.print(f"edit {folder.file}, then `reelgen project render {shlex.quote(str(name))}`")
+    # A name starting with '-' (made with `project new -- -dash`) is read as options unless after --.
+    after = "-- " if name.startswith("-") else ""
+    console.print(f"edit {folder.file}, then `reelgen project render {after}{shlex.quote(str(name))}`")
     typer.echo(str(folder.root))
 
 
