@@ -280,10 +280,14 @@ def _plan(
         spec.rules_for(preset).check_frames(frames)
     motion: Motion | None = settings["motion"]
 
-    # 2. The prompt, its placeholders filled.
+    # 2. The prompt and negative prompt, their placeholders filled.
     first = images[0] if images else None
     values = template_values(item.stem, first, planned.index, model, motion, settings["variables"])
     prompt = fill_prompt(settings["prompt"] or "", values, f"{where}.prompt")
+    # Filled as the prompt is: "{stem}" reached the model as written.
+    negative = settings["negative_prompt"]
+    if negative:
+        negative = fill_prompt(negative, values, f"{where}.negative_prompt", what="negative prompt")
     planned = planned.model_copy(update={"model": model, "prompt": prompt, "images": images})
 
     # 3. The camera path over the first image (checked), then 4. every keyframe's viability.
@@ -304,7 +308,7 @@ def _plan(
         fields = {
             "model": model,
             "prompt": prompt,
-            "negative_prompt": settings["negative_prompt"],
+            "negative_prompt": negative,
             "width": width,
             "height": height,
             "num_frames": frames,

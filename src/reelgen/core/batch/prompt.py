@@ -1,4 +1,5 @@
-"""A batch item's prompt template, its ``{placeholders}`` filled or the one at fault named."""
+"""A batch item's prompt templates (prompt and negative_prompt), their ``{placeholders}`` filled or the one
+at fault named."""
 
 from __future__ import annotations
 
@@ -43,28 +44,34 @@ def check_prompts(manifest: Manifest, source: str | None = None) -> None:
 
     for i, item in enumerate(manifest.items):
         settings = merged(manifest.defaults, item)
-        if not settings["prompt"] or not settings["model"]:
-            continue  # no template; a missing model is check_models' to say
-        param = f"items[{i}].prompt"
-        # A template the item takes from defaults is named there: the item alone is not where it is written.
-        # Said starting with param, as a server's refusal and `reelgen batch --server` expect of a message.
-        said = param if item.prompt is not None else f"{param} (item {item.stem}, from defaults.prompt)"
+        if not settings["model"]:
+            continue  # a missing model is check_models' to say
         first = item.images[0] if item.images else None
         values = template_values(
             item.stem, first, i, settings["model"], settings["motion"], settings["variables"]
         )
-        try:
-            fill_prompt(settings["prompt"], values, param, said=said)
-        except InvalidRequest as exc:
-            if source:
-                raise InvalidRequest(f"{source}: {exc.message}", param=exc.param) from None
-            raise
+        for field, what in (("prompt", "prompt"), ("negative_prompt", "negative prompt")):
+            if not settings[field]:
+                continue  # no template
+            param = f"items[{i}].{field}"
+            # A template the item takes from defaults is named there: the item alone is not where it is
+            # written. Said starting with param, as a server's refusal and `reelgen batch --server` expect.
+            own = getattr(item, field) is not None
+            said = param if own else f"{param} (item {item.stem}, from defaults.{field})"
+            try:
+                fill_prompt(settings[field], values, param, said=said, what=what)
+            except InvalidRequest as exc:
+                if source:
+                    raise InvalidRequest(f"{source}: {exc.message}", param=exc.param) from None
+                raise
 
 
-def fill_prompt(template: str, values: dict[str, str], param: str, *, said: str | None = None) -> str:
+def fill_prompt(
+    template: str, values: dict[str, str], param: str, *, said: str | None = None, what: str = "prompt"
+) -> str:
     """``template`` with its ``{placeholders}`` filled; an unknown or odd one is an error naming it.
 
-    ``said`` starts the messages (default: ``param``).
+    ``said`` starts the messages (default: ``param``); ``what`` is the field in words (``negative prompt``).
     """
     where = said or param
     try:
@@ -75,7 +82,7 @@ def fill_prompt(template: str, values: dict[str, str], param: str, *, said: str 
         ]
     except ValueError as exc:
         raise InvalidRequest(
-            f"{where}: the prompt template is malformed ({exc}); write {{{{ for a brace", param=param
+            f"{where}: the {what} template is malformed ({exc}); write {{{{ for a brace", param=param
         ) from None
     for name, spec, conversion in fields:
         # A format spec was applied: {stem:d} ended the batch in an internal ValueError, and
@@ -94,15 +101,15 @@ def fill_prompt(template: str, values: dict[str, str], param: str, *, said: str 
             )
         if name not in values:
             raise InvalidRequest(
-                f"{where}: the prompt uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
+                f"{where}: the {what} uses {{{name}}}, which is not set; known: {', '.join(sorted(values))} "
                 "(add it under variables)",
                 param=param,
             )
     prompt = template.format_map(values)
     if len(prompt) > MAX_PROMPT_CHARS:  # else the request refused it later, as an internal ValidationError
         raise InvalidRequest(
-            f"{where}: the prompt is {len(prompt)} characters once its placeholders are filled; "
-            f"a prompt holds at most {MAX_PROMPT_CHARS} (shorten the template or its variables)",
+            f"{where}: the {what} is {len(prompt)} characters once its placeholders are filled; "
+            f"a {what} holds at most {MAX_PROMPT_CHARS} (shorten the template or its variables)",
             param=param,
         )
     return prompt
