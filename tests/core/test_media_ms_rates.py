@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from reelgen.core.media import COMMON_RATES, video_timing
+from reelgen.core.video_timing import COMMON_RATES, video_timing
 
 
 def clip(path: Path, codec: str, rate: Fraction, frames: int) -> Path:

@@ -15,8 +15,8 @@ from reelgen.core.spec.request import ResolvedRequest
 from reelgen.core.types import Video
 
 if TYPE_CHECKING:
-    from reelgen.core import media
     from reelgen.core.spec.rules import SizeRules
+    from reelgen.core.video_timing import Timing
 
 
 def picked(num_frames: int, fps: float, source_fps: float) -> np.ndarray:
@@ -77,7 +77,7 @@ def is_clip(path: str) -> bool:
     import av
     from PIL import Image, UnidentifiedImageError
 
-    from reelgen.core import media
+    from reelgen.core.video_timing import still_image_kind
 
     try:
         with Image.open(path):
@@ -87,13 +87,13 @@ def is_clip(path: str) -> bool:
     try:
         with av.open(path) as container:
             # image2 opens any file named .png (a damaged one too); a photo reads as a one-frame clip.
-            named = container.format.name == "image2" or media.still_image_kind(container) is not None
+            named = container.format.name == "image2" or still_image_kind(container) is not None
             return bool(container.streams.video) and not named
     except (av.error.FFmpegError, OSError):
         return False
 
 
-def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> media.Timing:
+def check_long_enough(request: ResolvedRequest, rules: SizeRules) -> Timing:
     """Refuse a source clip shorter than the video asked for, with the longest valid count it allows;
     the clip's timing, read from its packets, for the decode that follows."""
     from reelgen.core import media

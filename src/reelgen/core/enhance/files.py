@@ -28,11 +28,12 @@ from reelgen.core.enhance.sizes import SizeChange, one_size
 from reelgen.core.enhance.tonemap import Hdr, srgb_mapping, tone_map, tone_mapped
 from reelgen.core.errors import InvalidRequest, OutOfMemory
 from reelgen.core.gif import is_gif, left_out, shown, size_note, timing_note
-from reelgen.core.media import Timing, decode_frames, rgb, video_timing
+from reelgen.core.media import decode_frames, rgb
 from reelgen.core.picture_stream import picture_stream
 from reelgen.core.progress import Progress, ProgressEvent
 from reelgen.core.record_owner import replaced_note
 from reelgen.core.spec.request import EnhanceStep
+from reelgen.core.video_timing import Timing, video_timing
 
 #: What an enhancement reads, as its refusals say it (``reelgen enhance --help`` says the same).
 READ = (
