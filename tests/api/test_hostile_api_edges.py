@@ -98,7 +98,7 @@ def test_a_name_given_twice_is_a_400_naming_it_not_the_last_one_silently(
     assert resp.json()["error"]["message"] == "prompt is given twice in the request body; send it once"
     nested = b'{"prompt": "a fox", "model": "wan-tiny", "metadata": {"a": "1", "a": "2"}}'
     resp = client.post("/v1/videos", content=nested, headers={"content-type": "application/json"})
-    assert resp.status_code == 400 and resp.json()["error"]["param"] == "a", resp.text
+    assert resp.status_code == 400 and resp.json()["error"]["param"] == "metadata.a", resp.text
     form = client.post("/v1/videos", data={"prompt": ["a fox", "a cat"], "model": "wan-tiny"})
     assert form.status_code == 400, form.text
     assert form.json()["error"]["message"] == "prompt is given twice; send it once"

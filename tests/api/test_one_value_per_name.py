@@ -38,7 +38,7 @@ def test_a_nested_name_given_twice_is_named_too(client: TestClient) -> None:
         '{"prompt": "a fox", "webhook": {"url": "https://hooks.example/a", "url": "https://hooks.example/b"}}'
     )
     answer = client.post("/v1/videos", content=body, headers=JSON)
-    assert answer.status_code == 400 and answer.json()["error"]["param"] == "url"
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "webhook.url"
 
 
 @pytest.mark.parametrize("path", ["/v1/system/free", "/v1/batches", "/v1/shootouts", "/api/video/generate"])

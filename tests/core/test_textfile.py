@@ -34,7 +34,9 @@ def test_a_json_key_written_twice_is_refused_by_name(tmp_path: Path) -> None:
     path.write_text('{"items": [{"prompt": "a cat", "seed": 1, "prompt": "a dog"}]}')
     with pytest.raises(InvalidRequest) as err:
         read_json(path, "manifest.json", param="manifest")
-    assert err.value.message == "manifest.json: 'prompt' is given twice in one object; keep one"
+    assert err.value.message == (
+        "manifest.json line 1, column 43: 'prompt' is given twice in items[0] (first on line 1); keep one"
+    )
     assert err.value.param == "manifest"
     path.write_text('{"items": [{"prompt": "a cat"}, {"prompt": "a dog"}]}')  # in two objects: fine
     assert len(read_json(path, "manifest.json", param="manifest")["items"]) == 2

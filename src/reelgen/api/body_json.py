@@ -9,6 +9,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import ApiError, error_response
+from reelgen.core.textfile import repeated_key
 
 #: How deep a request body may nest (JSON arrays and objects, form brackets); the create bodies
 #: need four levels at most, and Python's parsers give up near a thousand.
@@ -63,7 +64,7 @@ def load_body(raw: bytes) -> Any:
     try:
         value = json.loads(raw or b"null", object_pairs_hook=_one_per_name)
     except _Duplicate as dup:
-        raise _given_twice(dup.name) from None
+        raise _given_twice(dup.name, raw) from None
     except RecursionError:  # nested past what the parser can follow
         raise too_deep from None
     except ValueError as exc:
@@ -80,7 +81,15 @@ def _not_json(exc: ValueError) -> ApiError:
     return ApiError(400, f"request body is not valid JSON ({reason})")
 
 
-def _given_twice(name: str) -> ApiError:
+def _given_twice(name: str, body: bytes) -> ApiError:
+    """The name's place in the body (``manifest.items[0].model``): the name alone (``model``) left a
+    manifest of many items to search, and was no param a client could point at."""
+    try:
+        found = repeated_key(body.decode(json.detect_encoding(body)))
+    except (UnicodeDecodeError, LookupError):
+        found = None
+    if found is not None:
+        name = f"{found.where}.{found.key}" if found.where else found.key
     return ApiError(400, f"{name[:100]} is given twice in the request body; send it once", param=name[:100])
 
 
@@ -90,7 +99,7 @@ def _refusal(body: bytes) -> ApiError | None:
     try:
         value = json.loads(body or b"null", object_pairs_hook=_one_per_name)
     except _Duplicate as dup:
-        return _given_twice(dup.name)
+        return _given_twice(dup.name, body)
     except RecursionError:
         return _too_deep()
     except json.JSONDecodeError:

@@ -9,11 +9,14 @@ terminal, a log or an API error envelope shows badly; these read
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
 import re
 import stat
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.nul_text import no_nul
@@ -264,19 +267,99 @@ def _quote_hint(text: str, mark: Any) -> str:
     return f"; a value holding ': ' must be quoted: write {key}: {quoted}"
 
 
-def _refuse_repeated(name: str, param: str) -> Any:
-    """A JSON object hook that refuses a key given twice, as the YAML loader does: ``json`` keeps
-    the last one silently, so an item with two ``"prompt"`` keys rendered the second unsaid."""
+class _Repeated(ValueError):
+    """A key given twice in one JSON object (raised by the object hook: json keeps the last silently)."""
 
-    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise InvalidRequest(f"{name}: {key!r} is given twice in one object; keep one", param=param)
-            out[key] = value
-        return out
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
-    return build
+
+def _refuse_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
+
+
+class RepeatedKey(NamedTuple):
+    """Where a JSON text first gives a key twice in one object."""
+
+    #: The object's place, as a field path: ``items[0]`` ("" for the top-level object).
+    where: str
+    key: str
+    #: The second time, from 1 (line, column), and the line of the first.
+    line: int
+    column: int
+    first_line: int
+
+
+class _Found(Exception):
+    def __init__(self, repeat: RepeatedKey) -> None:
+        super().__init__(repeat.key)
+        self.repeat = repeat
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+#: Skips a scalar without building it (a 5000-digit number is refused elsewhere, not read here).
+_SKIP: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)  # type: ignore[arg-type]
+)
+#: A JSON string from its opening quote's next character: (the text, the index past its closing quote).
+_STRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def repeated_key(text: str) -> RepeatedKey | None:
+    """The first key given twice in one object of the JSON ``text``, with its place (``items[0]``) and line;
+    None if there is none or the text cannot be followed (not JSON, nested past the recursion limit).
+    Found by a second reading, only once the parse has refused a repeat: json's hook sees no position."""
+
+    def at(i: int) -> int:
+        return _JSON_SPACE.match(text, i).end()  # type: ignore[union-attr]  # matches even nothing
+
+    def value(i: int, path: str) -> int:
+        i = at(i)
+        if text.startswith("{", i):
+            first: dict[str, int] = {}
+            i = at(i + 1)
+            while not text.startswith("}", i):
+                start = i
+                key, i = _STRING(text, i + 1)
+                if key in first:
+                    line = text.count("\n", 0, start) + 1
+                    column = start - text.rfind("\n", 0, start)
+                    raise _Found(RepeatedKey(path, key, line, column, text.count("\n", 0, first[key]) + 1))
+                first[key] = start
+                i = value(at(i) + 1, f"{path}.{key}" if path else key)  # past the ':'
+                i = at(i)
+                i = at(i + 1) if text.startswith(",", i) else i
+            return i + 1
+        if text.startswith("[", i):
+            n, i = 0, at(i + 1)
+            while not text.startswith("]", i):
+                i = at(value(i, f"{path}[{n}]"))
+                n, i = n + 1, at(i + 1) if text.startswith(",", i) else i
+            return i + 1
+        return int(_SKIP(text, i)[1])
+
+    try:
+        value(0, "")
+    except _Found as found:
+        return found.repeat
+    except (ValueError, IndexError, StopIteration, RecursionError):
+        return None
+    return None
+
+
+def _repeated_words(text: str) -> tuple[str, str]:
+    """Where a repeated key is (``line 5, column 7: ``) and in what (``items[0]``), as far as known."""
+    found = repeated_key(text)
+    if found is None:
+        return "", "one object"
+    inside = found.where or "the top-level object"
+    return f" line {found.line}, column {found.column}", f"{inside} (first on line {found.first_line})"
 
 
 def _whole_number(digits: str, name: str, param: str) -> int:
@@ -290,12 +373,20 @@ def _whole_number(digits: str, name: str, param: str) -> int:
 def parse_json(text: str, name: str, *, param: str) -> Any:
     """``text`` as JSON; a syntax error is an ``InvalidRequest`` saying ``NAME line L, column C: problem``,
     and a key given twice in one object is refused by name."""
+    text = text.removeprefix("\ufeff")
     try:
         return json.loads(
-            text.removeprefix("\ufeff"),
-            object_pairs_hook=_refuse_repeated(name, param),
+            text,
+            object_pairs_hook=_refuse_repeated,
             parse_int=lambda digits: _whole_number(digits, name, param),
         )
+    except _Repeated as exc:
+        # Named with its line and object, as the YAML reader names the line: "'model' is given twice in
+        # one object" left a manifest of a thousand items to search.
+        place, inside = _repeated_words(text)
+        raise InvalidRequest(
+            f"{name}{place}: {exc.key!r} is given twice in {inside}; keep one", param=param
+        ) from None
     except json.JSONDecodeError as exc:
         raise InvalidRequest(
             f"{name} line {exc.lineno}, column {exc.colno}: {exc.msg} (not valid JSON)", param=param
