@@ -17,7 +17,6 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +123,6 @@ class WebhookSender:
         self.secret = secret or load_secret(settings)
         #: Whether the secret is the one kept in the data folder, which is written back if deleted.
         self._kept = secret is None and settings.webhook_secret is None
-        self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reelgen-webhook")
         self._thread: threading.Thread | None = None
         self._unsubscribe: Any = None
         self._wake = threading.Event()
@@ -145,7 +143,6 @@ class WebhookSender:
             self._unsubscribe()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _loop(self) -> None:
         trouble = Trouble(log, "webhook pass")
@@ -174,7 +171,13 @@ class WebhookSender:
         for _ in range(free - len(claimed)):
             self._in_flight.release()
         for delivery in claimed:
-            self._pool.submit(self._attempt, delivery)
+            # A daemon thread per send, at most SENDERS at once: an executor's threads are joined when
+            # the process exits, so a receiver that never answered held a stopped server for the whole
+            # REELGEN_WEBHOOK_TIMEOUT_S (62 s at 60). A send cut off so is made again once its claim
+            # runs out, by this server started again or another on the database.
+            threading.Thread(
+                target=self._attempt, args=(delivery,), name="reelgen-webhook-send", daemon=True
+            ).start()
 
     def _attempt(self, delivery: Delivery) -> None:
         try:
