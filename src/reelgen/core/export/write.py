@@ -18,6 +18,7 @@ from reelgen.core.encoder_memory import encoder_out_of_memory, encoder_short
 from reelgen.core.errors import GenerationFailed, InvalidRequest, OutOfMemory
 from reelgen.core.export import codecs, text
 from reelgen.core.export.animated import GIF_ENCODER, gif_notes, gif_record, write_gif
+from reelgen.core.export.end_padding import mark_end_padding
 from reelgen.core.export.graph import Pictures, audio_graph, frames_of, video_graph
 from reelgen.core.export.lut import check_lut
 from reelgen.core.export.music import check_soundtrack
@@ -131,7 +132,10 @@ def _encode(
             sound = next(sounds, None)
     for stream in (video, audio):
         if stream is not None:
-            for packet in stream.encode(None):
+            last = stream.encode(None)
+            if stream is audio and last:  # its silence past the sound marked, for Matroska to drop it
+                mark_end_padding(last[-1], audio.codec_context.frame_size, codecs.SAMPLE_RATE)
+            for packet in last:
                 container.mux(steady(packet) if stream is video else packet)
     return written
 
