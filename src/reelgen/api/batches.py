@@ -11,14 +11,14 @@ output folder on the server, as ``reelgen batch`` writes them in process.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api.deps import IdempotencyKey, authorized, service_of
-from reelgen.api.errors import HALF_CHARACTER, ApiError
+from reelgen.api.errors import ApiError
 from reelgen.api.fanout import (
     ERRORS,
     Children,
@@ -47,7 +47,6 @@ from reelgen.api.parent_folder import (
 from reelgen.api.project_files import NAME_MAX
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.core.batch.fields import half_character_at
 from reelgen.core.batch.folder_summary import check_summary_ours, named_file
 from reelgen.core.batch.inputs import check_images_found
 from reelgen.core.batch.manifest import Manifest
@@ -63,16 +62,6 @@ from reelgen.jobs.records import Job
 from reelgen.jobs.store import fingerprint
 
 router = APIRouter(prefix="/v1", tags=["batches"], dependencies=[Depends(authorized)], responses=ERRORS)
-
-
-def refuse_half_characters(data: Any) -> None:
-    """A 400 naming the first text in a parent's body (``manifest.items[0].images[0]``) that holds a
-    lone UTF-16 surrogate. Pydantic passes one in a plain ``str`` field: a keyframe's or an output
-    folder's was a 500 (UnicodeEncodeError) once made a path, and metadata's was stored, after which
-    every ``GET /v1/batches`` answered 500 (the list could not be written as JSON)."""
-    at = half_character_at(data)
-    if at is not None:
-        raise ApiError(400, f"{at or 'body'} {HALF_CHARACTER}", param=at or None, code="invalid_value")
 
 
 class BatchCreate(ParentCreate):
@@ -94,12 +83,6 @@ class BatchCreate(ParentCreate):
         default=None, max_length=200, description="shown in lists, e.g. the manifest's file name"
     )
     price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the manifest's")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _whole_characters(cls, data: Any) -> Any:
-        refuse_half_characters(data)  # an ApiError, which pydantic does not catch: a 400 naming the field
-        return data
 
     @field_validator("name")
     @classmethod

@@ -8,8 +8,9 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reelgen.api.deps import settings_of
-from reelgen.api.errors import ApiError
+from reelgen.api.errors import HALF_CHARACTER, ApiError
 from reelgen.api.wire import refuse_nul
+from reelgen.core.batch.fields import half_character_at
 from reelgen.core.spec.numbers import NOT_FINITE, NotANumber, as_number
 from reelgen.core.validation_words import shown
 
@@ -30,6 +31,16 @@ def _with_takes(exc: NotANumber, takes: str, value: Any) -> str:
     return f"{shown(value)} is not a finite number; give {takes}" if said == NOT_FINITE else said
 
 
+def refuse_half_characters(data: Any) -> None:
+    """A 400 naming the first text in a parent's body (``manifest.items[0].images[0]``) that holds a
+    lone UTF-16 surrogate. Pydantic passes one in a plain ``str`` field: a keyframe's, a start image's or
+    an output folder's was a 500 (UnicodeEncodeError) once made a path, and metadata's was stored, after
+    which every ``GET /v1/batches`` (or ``/v1/shootouts``) answered 500 (the list could not be JSON)."""
+    at = half_character_at(data)
+    if at is not None:
+        raise ApiError(400, f"{at or 'body'} {HALF_CHARACTER}", param=at or None, code="invalid_value")
+
+
 class ParentCreate(BaseModel):
     """What every parent create body takes besides its own fields."""
 
@@ -42,9 +53,11 @@ class ParentCreate(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _whole_text(cls, data: Any) -> Any:
         # Folder and file names become paths on the server, and Python refuses a path holding a NUL
-        # with a ValueError (a 500); said here by the field that holds it, as /v1/videos says it.
+        # (a ValueError) or half a character (a UnicodeEncodeError): each was a 500. Said here by the
+        # field that holds it, as /v1/videos says it; an ApiError, which pydantic does not catch.
+        refuse_half_characters(data)
         refuse_nul(data)
         return data
 

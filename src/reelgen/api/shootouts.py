@@ -18,10 +18,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from reelgen.api.batches import refuse_half_characters
 from reelgen.api.deps import IdempotencyKey, authorized, service_of
 from reelgen.api.errors import ApiError
 from reelgen.api.fanout import (
@@ -91,14 +90,6 @@ class ShootoutCreate(ParentCreate):
     )
     output_folder: str = Field(max_length=4096, description="absolute: the report folder")
     price_per_gpu_hour: float | None = Field(default=None, ge=0, description="default: the prompts file's")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _whole_characters(cls, data: Any) -> Any:
-        # A start image's lone surrogate was a 500 (UnicodeEncodeError) once made a path, and metadata's
-        # was stored, after which every GET /v1/shootouts answered 500.
-        refuse_half_characters(data)
-        return data
 
     @field_validator("models", mode="before")
     @classmethod
