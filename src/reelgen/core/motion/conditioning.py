@@ -177,6 +177,19 @@ def _drop(preset: Preset) -> str:
     return "drop the images, or " if makes_video(preset) else ""
 
 
+def _second_image(model: str, said: str) -> str:
+    """Why an item's second image cannot be its clip's last frame, in the item's own words: the model's
+    message named end_image, a field no manifest has, and gave its advice beside this one's."""
+    if "cannot pin a last frame" not in said:
+        return f"images[1] (the clip's last frame): {said.removeprefix('end_image: ')}"
+    name = registry.resolve(model)[1].name
+    able = sorted(n for n, (_, p) in registry.presets().items() if p.end_image)
+    return (
+        f"images[1] would be the clip's last frame, and {name} cannot pin one; give one image, or use a "
+        f"model that can: {', '.join(able)}"
+    )
+
+
 def resolve_conditioned(
     fields: dict[str, Any], conditioning: Conditioning
 ) -> tuple[ResolvedRequest, Conditioning]:
@@ -195,11 +208,7 @@ def resolve_conditioned(
         if exc.param != "end_image":
             raise
         if not conditioning.start_alone:  # an item's own second image: its field is images, not end_image
-            raise InvalidRequest(
-                f"images[1] is the clip's last frame, and {exc.message}; give one image, or use one of those "
-                "models",
-                param="images",
-            ) from None
+            raise InvalidRequest(_second_image(fields["model"], exc.message), param="images") from None
         merged.pop("end_image")
         note = f"start crop only: {exc.message}"
         kept = {k: v for k, v in conditioning.fields.items() if k != "end_image"}
