@@ -36,7 +36,9 @@ def test_a_missing_camera_lora_names_the_items_place(tmp_path: Path, monkeypatch
     (problem,) = [p for p in summary.failed if p.output == "anim"]
     assert problem.param == "items[1].motion"
     (line,) = [line for line in summary.lines() if line.startswith("failed anim")]
-    assert line.startswith("failed anim (items[1]): camera_motion 'zoom-in' needs guoyww/animatediff-motion")
+    assert line.startswith(
+        "failed anim (items[1]): motion (AnimateDiff's camera LoRA 'zoom-in') needs guoyww/animatediff-motion"
+    )
 
 
 def test_a_bug_met_rendering_an_item_names_its_place_too(

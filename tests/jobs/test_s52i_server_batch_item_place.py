@@ -13,12 +13,21 @@ from reelgen.jobs.records import Job, JobStatus
 
 
 def test_a_failed_items_job_error_names_its_place_and_field(tmp_path: Path) -> None:
-    planned = PlannedItem(index=1, output="anim", video=str(tmp_path / "anim.mp4"), model="animatediff-tiny")
-    message = (
-        "camera_motion 'zoom-in' needs guoyww/animatediff-motion-lora-zoom-in, which is not in the cache"
+    planned = PlannedItem(
+        index=1,
+        output="anim",
+        video=str(tmp_path / "anim.mp4"),
+        model="animatediff-tiny",
+        motion={"preset": "zoom-in"},
     )
-    error = {"code": "model_not_available", "message": message, "param": "options.camera_motion"}
+    needs = "needs guoyww/animatediff-motion-lora-zoom-in, which is not in the cache"
+    error = {
+        "code": "model_not_available",
+        "message": f"camera_motion 'zoom-in' {needs}",
+        "param": "options.camera_motion",
+    }
     child = cast(Job, SimpleNamespace(id="j1", status=JobStatus.FAILED, error=error))
     outcome = _outcome(planned, child)
-    assert outcome.reason == f"items[1] (anim): {message} (job j1)"
+    # camera_motion is no field of a manifest: the item's motion chose the LoRA.
+    assert outcome.reason == f"items[1] (anim): motion (AnimateDiff's camera LoRA 'zoom-in') {needs} (job j1)"
     assert outcome.param == "items[1].motion"

@@ -10,6 +10,7 @@ run; a cancel (Ctrl-C) stops the batch with nothing half-written.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -79,6 +80,8 @@ def run_item(
 
 #: The request's fields a render may blame, said as the manifest's: AnimateDiff's camera LoRA is the item's motion.
 _MANIFEST_FIELD = {"options.camera_motion": "motion", "options.camera_motion_strength": "motion.speed"}
+#: How the AnimateDiff runner names the camera LoRA it could not load.
+_CAMERA_LORA = re.compile(r"^camera_motion ('[^']*')")
 
 
 def render_failure(planned: PlannedItem, reason: str, param: str | None) -> tuple[str, str | None]:
@@ -90,8 +93,13 @@ def render_failure(planned: PlannedItem, reason: str, param: str | None) -> tupl
         # The Ken Burns request's own field ("image: ... is black"), a field no manifest has.
         param = f"{where}.images[0]"
         return f"{param}: {reason.removeprefix('image: ')}", param
+    if param in _MANIFEST_FIELD and planned.motion is not None:
+        # The item's motion chose the LoRA: "camera_motion 'pan-left' needs ..." named a field no manifest
+        # has (options.camera_motion written in the manifest itself keeps its own words and param).
+        param = f"{where}.{_MANIFEST_FIELD[param]}"
+        reason = _CAMERA_LORA.sub(r"motion (AnimateDiff's camera LoRA \1)", reason)
     if param is not None and not param.startswith(where):
-        param = f"{where}.{_MANIFEST_FIELD.get(param, param)}"
+        param = f"{where}.{param}"
     if not reason.startswith(where):
         reason = f"{where} ({planned.output}): {reason}"
     return reason, param
