@@ -177,5 +177,11 @@ def writable_folder(path: Path, param: str) -> Path:
         raise ApiError(400, f"{param}: cannot make {path} ({exc.strerror or exc})", param=param) from None
     made_for_outputs(made)  # taken back if the create is refused after all
     if not os.access(path, os.W_OK | os.X_OK):
-        raise ApiError(400, f"{param}: the server cannot write in {path}", param=param)
+        # It named the folder and no way on: the folder is the server's user's to write, not the client's.
+        raise ApiError(
+            400,
+            f"{param}: the server cannot write in {path} (the user it runs as has no write permission "
+            "there); give a folder that user can write in, or make this one writable for it",
+            param=param,
+        )
     return path
