@@ -186,11 +186,60 @@ def avatar(
     try:
         # A refused (or failed) avatar takes away the speech it spoke; a made one's record names it.
         with _voice_limit(max_seconds), speaking(text, voice), spooled(fields) as read:
+            _check_video_face(read)
             _run(read, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
     except ReelgenError as exc:  # a pipe that gave no face or voice (cli.pipe_inputs)
         raise fail(exc) from None
+
+
+def _check_video_face(fields: dict[str, Any]) -> None:
+    """A video to dub with no face in the frames its voice reaches (or fewer than --face-index counts) is
+    refused before the model loads, as a photo is: the run found it out once the model had loaded
+    (minutes for MuseTalk). Its frames are searched in order up to the first face, so a clip with one
+    costs a frame. With --text, whose length is known only once spoken, the run checks it: searched
+    here, a long interview whose face comes late was searched far past the frames a short text shows.
+    A file that is no video, or none at all, is left to the run, which says so in its own words."""
+    from reelgen.core.errors import InvalidRequest, ReelgenError
+    from reelgen.core.face.source import video_has_face
+    from reelgen.core.speech.audio import max_seconds
+
+    video = fields["source_video"]
+    if not video or not Path(video).expanduser().is_file():
+        return
+    seconds = _stated_seconds(fields["speech_audio"])
+    try:
+        if seconds is None or seconds > max_seconds():  # a voice over the limit is refused first
+            return
+    except ReelgenError:  # REELGEN_AVATAR_MAX_SECONDS is no number: the run says so
+        return
+    fps = fields["fps"] or 25.0  # every avatar model's rate
+    frames = round(seconds * fps) + 1  # one more: the run rounds the length it decodes
+    index = fields["options"].get("face_index")
+    try:
+        video_has_face(str(Path(video).expanduser()), index, Path(video).name, fps, frames)
+    except InvalidRequest as exc:
+        if exc.param == "options.face_index":
+            raise fail(
+                InvalidRequest("--face-index" + exc.message.removeprefix("options.face_index"))
+            ) from None
+        if exc.param == "start_image":  # choose()'s "no face found in clip.mp4; ..."
+            raise fail(exc) from None
+        # Unreadable or cut short: the run refuses it, naming --video, in the same words.
+
+
+def _stated_seconds(audio: str | None) -> float | None:
+    """The voice file's length as its header states it (nothing decoded), or None where it states none."""
+    import av
+
+    if not audio or not Path(audio).expanduser().is_file():
+        return None
+    try:
+        with av.open(str(Path(audio).expanduser())) as container:
+            return float(container.duration / av.time_base) if container.duration else None
+    except (av.error.FFmpegError, UnicodeDecodeError):
+        return None
 
 
 def _check_limit(seconds: float | None) -> None:
