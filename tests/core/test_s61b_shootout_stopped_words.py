@@ -43,6 +43,6 @@ def test_a_stop_after_a_finished_trial_says_where_its_clip_is(tmp_path: Path) ->
     message = _stopped_after_the_first_trial(["ltx-tiny", "svd-tiny"], folder)
     assert message == (
         "shoot-out cancelled with Ctrl-C after 1 of 4 trial(s): no report was written; the clips made so far "
-        f"are in {folder.resolve() / 'clips'}"
+        f"are in {folder.resolve() / 'clips'} (finished: ltx-tiny--p1)"
     ), message
     assert [p.name for p in (folder / "clips").glob("*.mp4")] == ["ltx-tiny--p1.mp4"]

@@ -357,6 +357,6 @@ def test_a_cancelled_shootout_says_what_it_left_instead_of_no_file_was_written(t
         run_shootout(["wan-tiny"], PROMPTS, tmp_path / "r", progress=progress)
     assert caught.value.message == (
         "shoot-out cancelled with Ctrl-C after 1 of 2 trial(s): no report was written; the clips made so "
-        f"far are in {tmp_path / 'r' / 'clips'}"
+        f"far are in {tmp_path / 'r' / 'clips'} (finished: wan-tiny--p1)"
     )
     assert [p.name for p in (tmp_path / "r" / "clips").glob("*.mp4")] == ["wan-tiny--p1.mp4"]

@@ -57,6 +57,16 @@ class Shootout:
     report: Path
 
 
+#: Finished trials a stop's message names before "and N more".
+NAMED = 10
+
+
+def listed(keys: list[str]) -> str:
+    """``a, b, c`` or ``a, ... j and 4 more``: a shoot-out has up to 32 models on many prompts."""
+    more = f" and {len(keys) - NAMED} more" if len(keys) > NAMED else ""
+    return ", ".join(keys[:NAMED]) + more
+
+
 def run_trial(
     trial: Trial, folder: Path, price: float, *, progress: Progress, cache: ModelCache, device: str | None
 ) -> TrialResult:
@@ -145,8 +155,11 @@ def _run_trials(
             cache.free()
             # A render's own "no file was written" is true only of the trial it stopped. "The clips made
             # so far are in clips/" was said after trials that had all failed, and made no clip.
-            made = any(r.status == "done" for r in results)
-            kept = f"; the clips made so far are in {folder / CLIPS}" if made else ""
+            made = [r.key for r in results if r.status == "done"]
+            # Named, as the server's cancel names them: clips/ may hold an earlier run's clips beside these.
+            kept = (
+                f"; the clips made so far are in {folder / CLIPS} (finished: {listed(made)})" if made else ""
+            )
             raise Cancelled(
                 f"shoot-out {progress.cancel.reason} after {i} of {len(trials)} trial(s): no report was "
                 f"written{kept}"
