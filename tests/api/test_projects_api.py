@@ -99,7 +99,7 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "a NUL in a path",
         lambda d: d["scenes"][2].update(start_image="assets/quay\x00.png"),
         "scenes[2].start_image",
-        "inside the project folder",
+        "holds a NUL character",
     ),
     (
         "an absolute path",

@@ -22,7 +22,7 @@ def test_export_before_render_names_the_render_of_that_folder(tmp_path: Path) ->
     result = runner.invoke(app, ["project", "export", str(film)])
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
-        f"error: scene a is not rendered as it now reads (never rendered); render it first "
+        f"error: scene 'a' (scenes[0]) is not rendered as it now reads (never rendered); render it first "
         f"(`reelgen project render '{film}'`)"
     )
     assert not (film / "exports").exists() or not any((film / "exports").iterdir())

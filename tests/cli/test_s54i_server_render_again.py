@@ -45,7 +45,8 @@ def test_a_bad_server_clip_names_the_render_there(tmp_path: Path, server: Path) 
     command = ["project", "export", str(film), "--server", SERVER, "-q"]
     first = runner.invoke(app, command, env={"REELGEN_API_KEY": None})  # uploads the project
     assert (
-        first.exit_code == 2 and "scene a is not rendered as it now reads (never rendered)" in first.output
+        first.exit_code == 2
+        and "scene 'a' (scenes[0]) is not rendered as it now reads (never rendered)" in first.output
     ), first.output
     # The server's copy gets a clip whose record says another length than the clip holds.
     (there,) = (p for p in server.rglob("project.yaml") if p.parent != film)

@@ -190,7 +190,7 @@ def test_export_refuses_scenes_not_rendered_as_they_read(three: ProjectFolder) -
     with pytest.raises(InvalidRequest) as refused:
         export_project(three)
     assert str(refused.value) == (
-        "scene a is not rendered as it now reads (changed since its last render); render it first "
+        "scene 'a' (scenes[0]) is not rendered as it now reads (changed since its last render); render it first "
         "(`reelgen project render`, or POST /v1/projects/{id}/render), or export its last render with "
         "allow_stale (--allow-stale on the command line)"
     )
@@ -210,8 +210,9 @@ def test_a_deleted_clip_is_missing_and_export_does_not_offer_allow_stale_for_it(
     for allow_stale in (False, True):
         with pytest.raises(InvalidRequest) as refused:
             export_project(three, allow_stale=allow_stale)
-        assert "scene b is not rendered as it now reads (its clip was deleted from clips/)" in str(
-            refused.value
+        assert (
+            "scene 'b' (scenes[1]) is not rendered as it now reads (its clip was deleted from clips/)"
+            in str(refused.value)
         )
         assert "changed since" not in str(refused.value) and "allow_stale" not in str(refused.value)
 
@@ -224,7 +225,7 @@ def test_allow_stale_cannot_stand_in_a_deleted_last_clip(three: ProjectFolder) -
     assert status(three)[0].status is SceneStatus.STALE  # it did change since its render
     with pytest.raises(
         InvalidRequest,
-        match=r"scene a is not rendered as it now reads \(its clip was deleted from clips/\); render it first",
+        match=r"scene 'a' \(scenes\[0\]\) is not rendered as it now reads \(its clip was deleted from clips/\); render it first",
     ) as refused:
         export_project(three, allow_stale=True)
     assert "allow_stale" not in str(refused.value)
