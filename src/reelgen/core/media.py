@@ -22,9 +22,6 @@ from reelgen.core.picture_stream import picture_stream
 from reelgen.core.types import Video
 from reelgen.core.video_timing import Timing, nearest_tick, unreadable_video, video_timing
 
-# Read through media by speech.prepare until it imports it from video_timing.
-from reelgen.core.video_timing import still_image_kind as still_image_kind
-
 #: Larger images are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS = 64_000_000
 #: ``fit`` scales a whole image of at most this many frames' pixels (a portrait photo in 16:9: 3).

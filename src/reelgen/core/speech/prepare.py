@@ -87,7 +87,7 @@ def _video_size(path: str) -> tuple[int, int]:
     """A video to dub: its size as players show it; refused, in words, when it is no video."""
     import av
 
-    from reelgen.core.media import still_image_kind
+    from reelgen.core.video_timing import still_image_kind
 
     _a_file("source_video", path)
     try:
