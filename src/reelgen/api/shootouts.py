@@ -356,7 +356,7 @@ def _not_ready(job: Job) -> str:
 
 @router.get(
     "/shootouts/{shootout_id}/report",
-    summary="The report (self-contained HTML)",
+    summary="The report (HTML; every picture inline up to 100 clips, past that linked beside it)",
     response_class=FileResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
@@ -376,6 +376,30 @@ def shootout_results(request: Request, shootout_id: ShootoutId) -> FileResponse:
 
 # report.html links results.json beside it; the page served at .../report resolves that link here.
 router.get("/shootouts/{shootout_id}/results.json", include_in_schema=False)(shootout_results)
+
+
+def _picture(request: Request, shootout_id: str, kind: str, name: str, media_type: str) -> FileResponse:
+    """A clip's picture from the report's ``kind`` folder (``sheets``, ``previews``), by file name alone."""
+    folder = _report_file(request, shootout_id, "report_file").parent / kind
+    path = folder / name
+    # The name is one path part (the route takes no '/'); '..' or a link out of the folder is no picture.
+    if name.startswith(".") or not path.is_file() or path.resolve().parent != folder.resolve():
+        raise ApiError(
+            404, f"{kind}/{name} is not in this shoot-out's report", param="name", code="not_found"
+        )
+    return FileAnswer(path, media_type=media_type)
+
+
+# Past report.INLINE_CLIPS clips the page links their pictures (sheets/<key>.png, previews/<key>.gif) in
+# place of inlining them; the page served at .../report resolves those links here.
+@router.get("/shootouts/{shootout_id}/sheets/{name}", include_in_schema=False)
+def shootout_sheet(request: Request, shootout_id: ShootoutId, name: str) -> FileResponse:
+    return _picture(request, shootout_id, "sheets", name, "image/png")
+
+
+@router.get("/shootouts/{shootout_id}/previews/{name}", include_in_schema=False)
+def shootout_preview(request: Request, shootout_id: ShootoutId, name: str) -> FileResponse:
+    return _picture(request, shootout_id, "previews", name, "image/gif")
 
 
 ParentRoutes(SHOOTOUT, "shootout", present, ShootoutObject, ShootoutList).install(router)

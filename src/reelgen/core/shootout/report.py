@@ -3,7 +3,7 @@
 The HTML needs nothing but itself: plots, contact sheets and previews are
 embedded as data URIs, and there is no script or remote font, so it opens
 offline, from an e-mail or a CI artefact. The same pictures are also written
-as files beside it.
+as files beside it; past ``INLINE_CLIPS`` clips the page links the others' files instead.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reelgen import __version__
+from reelgen.core.atomic import staged
 from reelgen.core.encode import write_json_atomic
 from reelgen.core.media import read_video
 from reelgen.core.shootout import media
@@ -94,21 +95,50 @@ def _ranking(rows: list[dict[str, Any]]) -> str:
     return f'<table id="ranking"><tr><th>model</th><th>mean score</th><th>finished</th></tr>{body}</table>'
 
 
-def _clip_pictures(r: TrialResult, folder: Path) -> str:
-    """The trial's contact sheet and preview, written as files and inlined."""
-    if r.clip is None or not Path(r.clip).is_file():
+#: Clips whose contact sheet and preview the page holds inline; past them it links the files beside it.
+#: A preview is 1-5 MB: every clip of 32 models x 1,000 prompts inline was a page of tens of GB, built
+#: in memory after all the GPU time, and no browser opens one.
+INLINE_CLIPS = 100
+
+
+def _has_clip(r: TrialResult) -> bool:
+    return r.clip is not None and Path(r.clip).is_file()
+
+
+def _clip_pictures(r: TrialResult, folder: Path, inline: bool) -> str:
+    """The trial's contact sheet and preview, written as files and inlined (or linked to those files)."""
+    if r.clip is None or not _has_clip(r):
         return ""
     video = read_video(r.clip)
     sheet = media.png_bytes(media.contact_sheet(video.frames))
     preview = media.animated_preview(video.frames, float(video.fps))
-    media.write_bytes(folder / "sheets" / f"{r.key}.png", sheet)
-    media.write_bytes(folder / "previews" / f"{r.key}.gif", preview)
+    sheet_file, preview_file = f"sheets/{r.key}.png", f"previews/{r.key}.gif"
+    media.write_bytes(folder / sheet_file, sheet)
+    media.write_bytes(folder / preview_file, preview)
     title = html.escape(f"{r.model} on {r.prompt_id}: {r.prompt}")
+    if inline:
+        sheet_img = _img(sheet, "image/png", f"contact sheet of {r.key}")
+        preview_img = _img(preview, "image/gif", f"preview of {r.key}")
+    else:
+        sheet_img = f'<img src="{html.escape(sheet_file)}" alt="{html.escape(f"contact sheet of {r.key}")}">'
+        preview_img = f'<img src="{html.escape(preview_file)}" alt="{html.escape(f"preview of {r.key}")}">'
     return (
         f'<section class="clip" id="clip-{html.escape(r.key)}"><h3>{title}</h3>'
-        f"<figure>{_img(sheet, 'image/png', f'contact sheet of {r.key}')}<figcaption>contact sheet</figcaption></figure>"
-        f"<figure>{_img(preview, 'image/gif', f'preview of {r.key}')}<figcaption>preview</figcaption></figure>"
+        f"<figure>{sheet_img}<figcaption>contact sheet</figcaption></figure>"
+        f"<figure>{preview_img}<figcaption>preview</figcaption></figure>"
         "</section>"
+    )
+
+
+def _clips_note(results: Sequence[TrialResult]) -> str:
+    """What the Clips part holds, when some clips are linked rather than inline."""
+    clips = sum(_has_clip(r) for r in results)
+    if clips <= INLINE_CLIPS:
+        return ""
+    return (
+        f"<p>The first {INLINE_CLIPS} clips' pictures are in this page; the other {clips - INLINE_CLIPS:,} "
+        "are linked to sheets/ and previews/ beside it (all inline, the page would be too large to open), "
+        "so keep those folders with it.</p>"
     )
 
 
@@ -183,7 +213,7 @@ def write_report(
         f"<figure>{_img(data, 'image/png', f'{name} plot')}<figcaption>{name}</figcaption></figure>"
         for name, data in pictures.items()
     )
-    page = f"""<!DOCTYPE html>
+    head = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>reelgen shoot-out</title><style>{_STYLE}</style></head>
 <body>
 <h1>reelgen shoot-out</h1>
@@ -198,9 +228,16 @@ GPU-hour, load time excluded. Every number is in <a href="{RESULTS_FILE}">{RESUL
 <p>{html.escape(what_bars_are(len(results)).capitalize())}.</p>
 {figures}
 <h2>Clips</h2>
-{"".join(_clip_pictures(r, folder) for r in results)}
-</body></html>
+{_clips_note(results)}
 """
     out = folder / REPORT_FILE
-    media.write_bytes(out, page.encode())
+    # Written a clip at a time: the whole page was one string in memory, pictures and all.
+    with staged(out) as (tmp,), tmp.open("w", encoding="utf-8") as page:
+        page.write(head)
+        shown = 0
+        for r in results:
+            section = _clip_pictures(r, folder, inline=shown < INLINE_CLIPS)
+            shown += bool(section)
+            page.write(section)
+        page.write("\n</body></html>\n")
     return out
