@@ -120,9 +120,8 @@ class RifeInterpolator(Interpolator):
         from reelgen.core.enhance.rife.checkpoint import load
 
         path = self.weights_path()
-        self._digest = weights.checked_sha256(
-            path
-        )  # before unpickling: a damaged pulled file is said as such
+        # Hashed before unpickling: a damaged pulled file is said as such.
+        self._digest = weights.checked_sha256(path)
         self._net = load(path)
 
     def prepare(self, device: str, shape: Shape) -> None:
