@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import threading
 import time
 import uuid
@@ -28,6 +29,9 @@ Listener = Callable[[JobEvent], None]
 WEBHOOK_PROGRESS_EVERY_S = 2.0
 #: One lock per SQLite file, shared by every store of this process on it (see ``StoreCore._write``).
 _SQLITE_WRITERS: dict[str, threading.RLock] = {}
+#: How long one write may wait for a SQLite database another process holds, this process's writers
+#: queued before it included (SQLite's busy timeout; ``db.connect``).
+WRITE_WAIT_S = db.BUSY_S
 
 
 def new_job_id() -> str:
@@ -195,7 +199,7 @@ class StoreCore:
         pending: list[JobEvent] = []
         wrote = False
         try:
-            with self._write_lock, self._writer.begin() as conn:
+            with self._writer_turn() as writer, writer.begin() as conn:
                 before = _changes(conn) if self._full else None
                 yield conn, pending
                 wrote = self._full and _wrote(conn, before)
@@ -252,6 +256,30 @@ class StoreCore:
             return False
         self._progress_hooks[job_id] = now
         return True
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[sa.Engine]:
+        """This process's turn to write: the engine to begin on, which waits for SQLite's lock for what is
+        left of ``WRITE_WAIT_S`` once this process's other writers are done.
+
+        Each writer queued here waited SQLite's whole busy timeout in turn while another process held
+        the database: of 4 creates sent at once, the last was answered 503 after 120 s.
+        """
+        lock = self._write_lock
+        if isinstance(lock, contextlib.nullcontext):  # PostgreSQL: no queue of this process's own
+            yield self._writer
+            return
+        deadline = time.monotonic() + WRITE_WAIT_S
+        if not lock.acquire(timeout=WRITE_WAIT_S):
+            # Said as SQLite says it, so that callers answer it alike (503, one log line).
+            raise sa.exc.OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        try:
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            yield self._writer.execution_options(reelgen_busy_ms=left_ms)
+        finally:
+            lock.release()
 
     def get(self, job_id: str) -> Job:
         """The job ``job_id``; raises ``JobNotFound`` for unknown or malformed ids."""

@@ -24,6 +24,8 @@ _MIGRATION_LOCK = 0x7265656C  # "reel"
 #: Connections per engine: the web server runs up to 40 request threads, plus the dispatcher's;
 #: a thread waiting for a pooled connection is latency no query caused.
 POOL = {"pool_size": 16, "max_overflow": 48}
+#: Seconds a SQLite statement waits for a database another connection holds (its busy timeout).
+BUSY_S = 30.0
 
 
 #: PostgreSQL's SQLSTATE for "disk_full" (class 53, insufficient resources).
@@ -77,7 +79,7 @@ def connect(url: str) -> sa.Engine:
         # URL and metadata, and a --database-url folder made with the umask let any account read them.
         # A folder already there keeps its mode.
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    engine = _engine(parsed, connect_args={"timeout": 30, "check_same_thread": False}, **POOL)
+    engine = _engine(parsed, connect_args={"timeout": BUSY_S, "check_same_thread": False}, **POOL)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -85,7 +87,7 @@ def connect(url: str) -> sa.Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         _to_wal(cursor)
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # A job must survive a power cut once create() returned.
         cursor.execute("PRAGMA synchronous=FULL")
@@ -93,8 +95,17 @@ def connect(url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get("reelgen_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        write, busy_ms = options.get("reelgen_write", False), options.get("reelgen_busy_ms")
+        if busy_ms is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            return
+        # What is left of the write's wait after this process's other writers (_sql.StoreCore._writer_turn).
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_ms)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(BUSY_S * 1000)}")
 
     return engine
 
